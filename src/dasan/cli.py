@@ -1,0 +1,189 @@
+"""`dasan` command line: serve, demo, db, users, kb, and each area's own commands."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dasan.config import get_settings
+
+app = typer.Typer(help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+users_app = typer.Typer(help="People and API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+# Area command groups: module -> command name.
+AREA_CLIS = (
+    ("dasan.knowledge.cli", "kb"),
+    ("dasan.text.cli", "text"),
+    ("dasan.analytics.cli", "report"),
+    ("dasan.workforce.cli", "staff"),
+)
+for _module, _name in AREA_CLIS:
+    if importlib.util.find_spec(_module) is not None:
+        app.add_typer(importlib.import_module(_module).app, name=_name)
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to DASAN_DATABASE_URL."""
+    from dasan.db.migrate import upgrade
+
+    upgrade()
+    typer.echo(f"database at head: {get_settings().database_url}")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    display_name: str | None = None,
+    district: str | None = None,
+    agency: Annotated[str | None, typer.Option(help="agency code, e.g. city-transport")] = None,
+) -> None:
+    """Create a person with a role (citizen, agent, supervisor, kb_editor, ...)."""
+    from sqlalchemy import select
+
+    from dasan.auth import create_user
+    from dasan.db.models import Agency
+    from dasan.db.session import session_scope
+
+    try:
+        with session_scope() as session:
+            agency_id = None
+            if agency:
+                agency_id = session.scalar(select(Agency.id).where(Agency.code == agency))
+                if agency_id is None:
+                    raise ValueError(f"unknown agency {agency!r}")
+            user = create_user(session, username, password, role, display_name=display_name,
+                               agency_id=agency_id, district_code=district)
+            typer.echo(f"created {user.username} ({user.role})")
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+
+@users_app.command("list")
+def users_list() -> None:
+    from sqlalchemy import select
+
+    from dasan.db.models import User
+    from dasan.db.session import session_scope
+
+    with session_scope() as session:
+        for u in session.scalars(select(User).order_by(User.id)):
+            typer.echo(f"{u.id:>4}  {u.username:<16} {u.role:<18} {u.display_name}")
+
+
+@users_app.command("token")
+def users_token(username: str, name: str) -> None:
+    """Issue an API token for an integration acting as USERNAME (printed once)."""
+    from sqlalchemy import select
+
+    from dasan.auth import issue_api_token
+    from dasan.db.models import User
+    from dasan.db.session import session_scope
+
+    with session_scope() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise fail(f"no user {username!r}")
+        typer.echo(issue_api_token(session, user, name))
+
+
+@app.command()
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
+) -> None:
+    """Serve the web app and API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "dasan.web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+    )
+
+
+@app.command()
+def demo(
+    days: Annotated[int, typer.Option(min=1, max=3660, help="days of generated history")] = 28,
+    seed: int = 120,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
+) -> None:
+    """Migrate, seed the real FAQ and a demo history, then serve."""
+    from sqlalchemy import func, select
+
+    from dasan.db.migrate import upgrade
+    from dasan.db.models import Consultation
+    from dasan.db.session import session_scope
+    from dasan.demo import seed_org, seed_people, write_history
+    from dasan.knowledge.importer import import_seed_faq
+
+    settings = get_settings()
+    data_dir = data or settings.shared_data
+    if not data_dir.is_dir():
+        raise fail(f"seed data not found at {data_dir}; pass --data or set DASAN_SHARED_DATA")
+    upgrade()
+    typer.echo(f"database: {settings.database_url}")
+    with session_scope() as session:
+        seed_org(session)
+        seed_people(session)
+    with session_scope() as session:
+        report = import_seed_faq(session, data_dir)
+        typer.echo(f"knowledge base: {report}")
+    with session_scope() as session:
+        existing = session.scalar(select(func.count(Consultation.id))) or 0
+        if existing == 0:
+            start = date.today() - timedelta(days=days)
+            n = write_history(session, start, days, seed=seed)
+            typer.echo(f"generated {n:,} consultations over {days} days from {start}")
+        else:
+            typer.echo(f"history already present: {existing:,} consultations")
+    typer.echo("demo accounts: admin, supervisor, agent1, kbeditor, district, analyst "
+               "(password dasan1234!)")
+    if serve_after:
+        serve(host=None, port=None, workers=1)
+
+
+@app.command()
+def generate(
+    start: Annotated[str, typer.Option(help="first day, YYYY-MM-DD")],
+    days: Annotated[int, typer.Option(min=1, max=3660)] = 1,
+    seed: int = 120,
+) -> None:
+    """Append a generated consultation history to the database."""
+    from dasan.db.session import session_scope
+    from dasan.demo import write_history
+
+    try:
+        first = date.fromisoformat(start)
+    except ValueError as exc:
+        raise fail(f"--start must be YYYY-MM-DD, got {start!r}") from exc
+    try:
+        with session_scope() as session:
+            n = write_history(session, first, days, seed=seed)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"generated {n:,} consultations")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,206 @@
+"""The consultation record: validation, bulk ingest, scoped queries, closing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from dasan.auth import mask_phone, phone_hash
+from dasan.config import get_settings
+from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
+from dasan.consultations.districts import DISTRICT_BY_CODE
+from dasan.db.models import Agent, Citizen, Consultation, Queue, User
+from dasan.text.pii import mask
+
+_DIGITS = re.compile(r"\D+")
+
+
+class ConsultationIn(BaseModel):
+    """One consultation as an integration (CTI, chatbot, app) reports it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: str = Field(description="channel code (phone, sms, ...) or Korean name (전화, 문자, ...)")
+    started_at: datetime
+    queued_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    queue: str | None = Field(default=None, description="queue code, e.g. transport")
+    agent_id: int | None = Field(default=None, ge=1)
+    category: str | None = Field(default=None, max_length=64)
+    program: str | None = Field(default=None, max_length=128)
+    outcome: str = "open"
+    language: str = "ko"
+    district_code: str | None = None
+    phone: str | None = Field(default=None, description="caller number; stored hashed + masked")
+    subject: str | None = Field(default=None, max_length=2000)
+    external_ref: str | None = Field(default=None, max_length=64)
+    priority: int = Field(default=0, ge=0, le=9)
+    crisis: bool = False
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str) -> str:
+        return resolve_channel(v)
+
+    @field_validator("outcome")
+    @classmethod
+    def _outcome(cls, v: str) -> str:
+        if v not in OUTCOMES:
+            raise ValueError(f"unknown outcome {v!r}; expected one of {', '.join(OUTCOMES)}")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        if v not in LANGUAGES:
+            raise ValueError(f"unsupported language {v!r}; expected one of {', '.join(LANGUAGES)}")
+        return v
+
+    @field_validator("district_code")
+    @classmethod
+    def _district(cls, v: str | None) -> str | None:
+        if v is not None and v not in DISTRICT_BY_CODE:
+            raise ValueError(f"unknown district code {v!r} (use the 5-digit SIG_CD, e.g. 11680)")
+        return v
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        digits = _DIGITS.sub("", v)
+        if not 8 <= len(digits) <= 12:
+            raise ValueError("phone must have 8 to 12 digits")
+        return digits
+
+    @model_validator(mode="after")
+    def _times(self) -> ConsultationIn:
+        last = self.started_at
+        for name in ("queued_at", "answered_at", "ended_at"):
+            value = getattr(self, name)
+            if value is not None:
+                if value < last:
+                    raise ValueError(f"{name} is earlier than the step before it")
+                last = value
+        if self.outcome == "answered" and self.answered_at is None and self.channel == "phone":
+            raise ValueError("an answered phone consultation needs answered_at")
+        if self.outcome == "abandoned" and self.agent_id is not None:
+            raise ValueError("an abandoned consultation has no agent")
+        return self
+
+
+class ConsultationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    channel: str
+    started_at: datetime
+    queued_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    queue_id: int | None
+    agent_id: int | None
+    category: str | None
+    program: str | None
+    outcome: str
+    status: str
+    language: str
+    district_code: str | None
+    subject: str | None
+    summary: str | None
+    priority: int
+    crisis: bool
+    wait_seconds: float | None
+    handle_seconds: float | None
+
+
+class QueueCache:
+    """Queue code -> id, loaded once per ingest call."""
+
+    def __init__(self, session: Session) -> None:
+        self.ids = {code: qid for qid, code in session.execute(select(Queue.id, Queue.code))}
+
+    def resolve(self, code: str | None) -> int | None:
+        if code is None:
+            return None
+        if code not in self.ids:
+            raise ValueError(f"unknown queue {code!r}; known: {', '.join(sorted(self.ids))}")
+        return self.ids[code]
+
+
+def citizen_for_phone(session: Session, digits: str) -> Citizen:
+    key = phone_hash(digits, get_settings().secret_key)
+    citizen = session.scalar(select(Citizen).where(Citizen.phone_hash == key))
+    if citizen is None:
+        citizen = Citizen(phone_hash=key, phone_masked=mask_phone(digits))
+        session.add(citizen)
+        session.flush()
+    return citizen
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> float | None:
+    return None if a is None or b is None else (b - a).total_seconds()
+
+
+def to_row(item: ConsultationIn, queues: QueueCache, citizen_id: int | None) -> dict[str, Any]:
+    closed = item.outcome != "open"
+    return {
+        "external_ref": item.external_ref,
+        "citizen_id": citizen_id,
+        "channel": item.channel,
+        "started_at": item.started_at,
+        "queued_at": item.queued_at,
+        "answered_at": item.answered_at,
+        "ended_at": item.ended_at,
+        "queue_id": queues.resolve(item.queue),
+        "agent_id": item.agent_id,
+        "category": item.category,
+        "program": item.program,
+        "outcome": item.outcome,
+        "status": "closed" if closed else "open",
+        "language": item.language,
+        "district_code": item.district_code,
+        "subject": mask(item.subject).masked if item.subject else None,
+        "priority": item.priority,
+        "crisis": item.crisis,
+        "wait_seconds": _seconds(item.queued_at or item.started_at, item.answered_at),
+        "handle_seconds": _seconds(item.answered_at, item.ended_at),
+    }
+
+
+def ingest(session: Session, items: Sequence[ConsultationIn]) -> list[int]:
+    """Write consultations in one statement per batch; returns their ids in order."""
+    if not items:
+        raise ValueError("no consultations given")
+    queues = QueueCache(session)
+    agent_ids = {i.agent_id for i in items if i.agent_id is not None}
+    if agent_ids:
+        known = set(session.scalars(select(Agent.id).where(Agent.id.in_(agent_ids))))
+        missing = sorted(agent_ids - known)
+        if missing:
+            raise ValueError(f"unknown agent ids: {missing[:10]}")
+    rows = []
+    for item in items:
+        citizen_id = citizen_for_phone(session, item.phone).id if item.phone else None
+        rows.append(to_row(item, queues, citizen_id))
+    result = session.execute(insert(Consultation).returning(Consultation.id), rows)
+    return [r[0] for r in result]
+
+
+def scoped_query(user: User) -> Any:
+    """Consultations the user may see: district officers only their own district."""
+    query = select(Consultation)
+    if user.role == "district_officer":
+        query = query.where(Consultation.district_code == user.district_code)
+    return query
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count(Consultation.id))) or 0)

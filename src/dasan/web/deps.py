@@ -1,0 +1,77 @@
+"""FastAPI dependencies: database session, the current user, role and scope checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.auth import ROLES, user_for_api_token, user_for_session
+from dasan.db.models import User
+from dasan.db.session import new_session
+
+SESSION_COOKIE = "dasan_session"
+
+
+def get_db() -> Iterator[Session]:
+    """One session per request; endpoints commit what they change."""
+    session = new_session()
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def current_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+    """The caller: a Bearer API token (integrations) or a login-session cookie (people)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = user_for_api_token(db, header[7:].strip())
+        if user is None:
+            raise HTTPException(status_code=401, detail="invalid or revoked API token")
+        db.commit()  # last_used_at
+        return user
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return user_for_session(db, cookie)
+    return None
+
+
+def deny(db: Session, user: User | None, action: str, request: Request, **detail: Any) -> None:
+    """Refuse with 403 and leave a trace in the audit log."""
+    audit.record(
+        db,
+        user,
+        action,
+        outcome="denied",
+        detail={"path": request.url.path, **detail},
+        ip=request.client.host if request.client else None,
+    )
+    db.commit()
+    raise HTTPException(status_code=403, detail=f"not allowed: {action}")
+
+
+def require_roles(*roles: str) -> Callable[..., User]:
+    """Dependency factory: the current user, who must hold one of `roles` (admin always may)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def dependency(
+        request: Request,
+        db: Session = Depends(get_db),
+        user: User | None = Depends(current_user),
+    ) -> User:
+        if user is None:
+            raise HTTPException(status_code=401, detail="login required")
+        if user.role not in roles and user.role != "admin":
+            deny(db, user, "role.denied", request, required=list(roles), role=user.role)
+        return user
+
+    return dependency

@@ -1,0 +1,102 @@
+"""Home page, login and logout (HTML)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan.auth import AuthError, authenticate, close_session
+from dasan.db.models import Consultation, KbEntry, User
+from dasan.web.api.auth import login_response
+from dasan.web.deps import SESSION_COOKIE, current_user, get_db
+from dasan.web.templating import LANG_COOKIE, templates
+
+router = APIRouter(include_in_schema=False)
+
+ROLE_LINKS = (
+    {"href": "/chat", "ko": "시민 상담", "en": "Citizen chat",
+     "desc_ko": "챗봇과 상담사에게 묻기 (시민)", "desc_en": "Ask the chatbot or an agent (citizens)"},
+    {"href": "/agent", "ko": "상담사 데스크", "en": "Agent desktop",
+     "desc_ko": "실시간 채팅과 상담도우미 (상담사)", "desc_en": "Live chats and the assistant (agents)"},
+    {"href": "/supervisor", "ko": "실시간 현황", "en": "Supervisor view",
+     "desc_ko": "대기열, 상담사 상태, 이슈 알림 (관리자)",
+     "desc_en": "Queues, agent states, issue alerts (supervisors)"},
+    {"href": "/kb", "ko": "표준상담DB", "en": "Knowledge base",
+     "desc_ko": "상담 답변 편집과 현행화 (부서·자치구 편집자)",
+     "desc_en": "Edit and refresh answers (department and district editors)"},
+    {"href": "/reports", "ko": "분석·VOC 리포트", "en": "Analytics & VOC",
+     "desc_ko": "KPI, VOC 보고서, 정책 이슈 분석 (분석가)",
+     "desc_en": "KPIs, VOC reports, policy-issue analysis (analysts)"},
+    {"href": "/workforce", "ko": "인력 운영", "en": "Workforce",
+     "desc_ko": "수요 예측, 적정 인력, 근무표, 시뮬레이션 (관리자)",
+     "desc_en": "Forecasts, staffing, shifts, simulation (supervisors)"},
+    {"href": "/district", "ko": "자치구 담당", "en": "District desk",
+     "desc_ko": "우리 구 상담 현황 (자치구 담당자)",
+     "desc_en": "Your district's consultations (district officers)"},
+    {"href": "/docs", "ko": "API 문서", "en": "API docs",
+     "desc_ko": "연계 시스템용 OpenAPI (관리자·연계)",
+     "desc_en": "OpenAPI for integrations (admins, integrators)"},
+)
+
+
+def _with_lang(request: Request, response: Response) -> Response:
+    lang = request.query_params.get("lang")
+    if lang in ("ko", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request, db: Session = Depends(get_db), user: User | None = Depends(current_user)
+) -> Response:
+    kb_count = db.scalar(select(func.count(KbEntry.id))) or 0
+    needs = db.scalar(select(func.count(KbEntry.id)).where(KbEntry.needs_answer.is_(True))) or 0
+    consultations = db.scalar(select(func.count(Consultation.id))) or 0
+    response = templates.TemplateResponse(
+        request,
+        "home.html",
+        {"user": user, "roles": ROLE_LINKS, "kb_count": kb_count, "kb_needs_answer": needs,
+         "consultation_count": consultations},
+    )
+    return _with_lang(request, response)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/", error: int = 0) -> Response:
+    response = templates.TemplateResponse(
+        request, "login.html",
+        {"user": None, "next_url": next if next.startswith("/") else "/", "error": error,
+         "demo": True},
+    )
+    return _with_lang(request, response)
+
+
+@router.post("/login")
+def login_form(
+    username: str = Form(...),
+    password: str = Form(...),
+    next: str = Form("/"),
+    db: Session = Depends(get_db),
+) -> Response:
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    try:
+        user = authenticate(db, username, password)
+    except AuthError:
+        return RedirectResponse(f"/login?error=1&next={target}", status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    login_response(db, user, response)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        close_session(db, token)
+        db.commit()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
