@@ -294,3 +294,38 @@ def holdout_split(
     idx = rng.permutation(n)
     cut = int(round(n * test_fraction))
     return idx[cut:], idx[:cut]
+
+
+SEED_FILES: tuple[tuple[str, str], ...] = (
+    ("seoul120-faq-opengov/civilappeal_data.csv", "civilappeal"),
+    ("seoul120-faq-opengov/complaint_data.csv", "complaint"),
+    ("seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "geumcheon"),
+)
+PYTEXTBOOK_FILE = "seoul120-text-pytextbook/seoul-120-text.csv"
+
+
+def load_seed_records(data_dir: Path | str, classify: bool = True) -> list[FaqRecord]:
+    """Every seed FAQ file found under ``data_dir`` (``../shared/data``), with categories.
+
+    Sources are named ``civilappeal``, ``complaint`` and ``geumcheon``. Categories come from an
+    exact title match in the pytextbook file; with ``classify`` the rest are predicted by a
+    :class:`CategoryClassifier` trained on that file (about 10 s). Raises ValueError when no
+    seed file is present.
+    """
+    data_dir = Path(data_dir)
+    records: list[FaqRecord] = []
+    for rel, source in SEED_FILES:
+        path = data_dir / rel
+        if path.is_file():
+            records.extend(load_civilappeal(path, source=source))
+    if not records:
+        names = ", ".join(rel for rel, _ in SEED_FILES)
+        raise ValueError(f"no seed FAQ file found under {data_dir} (looked for {names})")
+    pt_path = data_dir / PYTEXTBOOK_FILE
+    if pt_path.is_file():
+        rows = load_pytextbook(pt_path)
+        classifier = None
+        if classify:
+            classifier = CategoryClassifier().fit([t for t, _ in rows], [c for _, c in rows])
+        records = assign_categories(records, load_pytextbook_categories(pt_path), classifier)
+    return records
