@@ -157,9 +157,7 @@ def _erlang_a_distribution(
     return log_ps, np.asarray(log_q)
 
 
-def _answered_within(
-    n: int, mu: float, theta: float, weights: np.ndarray, t: float
-) -> float:
+def _answered_within(n: int, mu: float, theta: float, weights: np.ndarray, t: float) -> float:
     """Sum_j weights[j] * P(served within t | j people waiting ahead on arrival, FCFS).
 
     A pure-death chain: with i ahead, the line moves at rate n mu + i theta; the tagged caller
