@@ -1,12 +1,30 @@
-"""Shared fixtures: the real seed data, databases (SQLite and PostgreSQL), the web client."""
+"""Shared fixtures: the real seed data, databases (SQLite and PostgreSQL), the web client.
+
+DB-backed tests take the `database_url` fixture, which runs each of them on SQLite and — when
+`DASAN_TEST_POSTGRES_URL` points at a server (`make test` starts one) — again on PostgreSQL.
+The schema is migrated once per backend and per session; organisation and demo people are seeded
+once; every test starts with the volatile tables emptied.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from dasan.config import default_shared_data
+from dasan.config import default_shared_data, get_settings
+from dasan.db import session as db_session
+from dasan.db.migrate import upgrade
+from dasan.demo import seed_org, seed_people
+
+STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
+                 "alembic_version"}
+POSTGRES_URL = os.environ.get("DASAN_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
 def shared_data_dir() -> Path:
@@ -20,3 +38,98 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"seed data not found at {path} (../shared is absent on this machine)")
     return path
+
+
+def use_database(url: str) -> None:
+    """Point settings and the session factory at `url`."""
+    os.environ["DASAN_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    db_session.reset_caches()
+
+
+@pytest.fixture(scope="session")
+def _migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    for backend in BACKENDS:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'dasan-test.db'}"
+        else:
+            assert POSTGRES_URL
+            url = POSTGRES_URL
+            engine = db_session.make_engine(url)
+            with engine.begin() as conn:  # start from an empty schema
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            engine.dispose()
+        upgrade(url)
+        with db_session.session_scope(url) as s:
+            seed_org(s)
+            seed_people(s, agents=12)
+        urls[backend] = url
+    return urls
+
+
+def _empty_volatile_tables(url: str) -> None:
+    engine = db_session.get_engine(url)
+    from dasan.db.models import Base
+
+    volatile = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in STABLE_TABLES]
+    with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            names = ", ".join(t.name for t in volatile)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.execute(text("UPDATE agents SET state = 'offline'"))
+        else:
+            for table in volatile:
+                conn.execute(table.delete())
+            conn.execute(text("UPDATE agents SET state = 'offline'"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, _migrated: dict[str, str]) -> Iterator[str]:
+    """A migrated, seeded database (SQLite, then PostgreSQL), emptied of volatile rows."""
+    url = _migrated[request.param]
+    use_database(url)
+    _empty_volatile_tables(url)
+    yield url
+    db_session.reset_caches()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Session]:
+    session = db_session.new_session(database_url)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.fixture
+def app(database_url: str):  # type: ignore[no-untyped-def]
+    from dasan.web.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+DEMO_PASSWORD = "dasan1234!"
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """`login("agent1")` logs the test client in as a demo user and returns the client."""
+
+    def _login(username: str):  # type: ignore[no-untyped-def]
+        client.cookies.clear()
+        r = client.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+        assert r.status_code == 200, r.text
+        return client
+
+    return _login

@@ -1,0 +1,108 @@
+"""Import the seed FAQ files into the knowledge base (idempotent: upsert by source id)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.consultations.districts import DISTRICTS
+from dasan.db.models import Agency, KbEntry, KbEntryVersion
+from dasan.demo import department_for_category
+from dasan.knowledge.faq_source import FaqRecord, load_seed_records
+from dasan.knowledge.service import REVIEW_CYCLE_DAYS, snapshot
+
+# District names as citizens write them: 중랑구 and 중랑 (but not 중구 inside 중구청 matches only
+# with its suffix, since a bare 중 is far too common).
+_DISTRICT_NAMES = [(d.name_ko, d.code) for d in DISTRICTS] + [
+    (d.name_ko[:-1], d.code) for d in DISTRICTS if len(d.name_ko) >= 3
+]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    needs_answer: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.needs_answer} need an answer")
+
+
+def owner_code(record: FaqRecord) -> str:
+    """District entries go to that district, the rest to the department of their category."""
+    if record.source == "geumcheon":
+        return "gu-11545"
+    head = f"{record.program or ''} {record.title}"[:80]
+    for name, code in _DISTRICT_NAMES:
+        if name in head:
+            return f"gu-{code}"
+    return department_for_category(record.category)
+
+
+def staggered_review_due(external_id: str, today: date) -> date:
+    """The seed carries no review dates: spread a quarterly cycle over entries by id."""
+    offset = zlib.crc32(external_id.encode()) % (REVIEW_CYCLE_DAYS + 30)
+    return today - timedelta(days=30) + timedelta(days=offset)
+
+
+def import_records(
+    session: Session, records: Iterable[FaqRecord], today: date | None = None
+) -> ImportReport:
+    today = today or date.today()
+    agencies = {code: aid for aid, code in session.execute(select(Agency.id, Agency.code))}
+    if not agencies:
+        raise ValueError("no agencies: seed the organisation first (dasan demo or dasan db seed)")
+    existing = {e.external_id: e for e in session.scalars(select(KbEntry))}
+    report = ImportReport()
+    for rec in records:
+        ext = f"{rec.source}:{rec.external_id}"
+        answer = rec.answer.strip()
+        values = {
+            "title": rec.title[:512],
+            "program": rec.program,
+            "question_variants": [rec.question] if rec.question and rec.question != rec.title
+            else [],
+            "answer": answer,
+            "category": rec.category,
+            "owner_agency_id": agencies.get(owner_code(rec)),
+            "needs_answer": not answer,
+            "status": "published" if answer else "draft",
+        }
+        entry = existing.get(ext)
+        if entry is None:
+            entry = KbEntry(external_id=ext, kind="standard", source=rec.source, version=1,
+                            review_due=staggered_review_due(ext, today), **values)
+            session.add(entry)
+            session.flush()
+            session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
+                                       change_note=f"imported from {rec.source}"))
+            existing[ext] = entry
+            report.created += 1
+        elif any(getattr(entry, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(entry, k, v)
+            entry.version += 1
+            session.flush()
+            session.add(KbEntryVersion(entry_id=entry.id, version=entry.version,
+                                       snapshot=snapshot(entry),
+                                       change_note=f"re-imported from {rec.source}"))
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        report.needs_answer += int(not answer)
+    audit.record(session, None, "kb.import", detail={"report": str(report)})
+    return report
+
+
+def import_seed_faq(session: Session, data_dir: Path) -> ImportReport:
+    """Import every seed FAQ file found under `data_dir` (../shared/data)."""
+    return import_records(session, load_seed_records(data_dir))

@@ -1,0 +1,70 @@
+from collections import Counter
+from datetime import date
+
+import numpy as np
+import pytest
+
+from dasan.consultations.channels import CHANNELS
+from dasan.consultations.generator import DAILY_AVERAGE_2023, GeneratorConfig, generate
+
+
+def _concat(cfg: GeneratorConfig) -> dict[str, np.ndarray]:
+    batches = list(generate(cfg))
+    return {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
+
+
+def test_same_seed_same_history_and_other_seed_differs() -> None:
+    a = _concat(GeneratorConfig(date(2023, 3, 6), 2, seed=7))
+    b = _concat(GeneratorConfig(date(2023, 3, 6), 2, seed=7))
+    c = _concat(GeneratorConfig(date(2023, 3, 6), 2, seed=8))
+    assert len(a["channel"]) == len(b["channel"])
+    assert (a["started_at"] == b["started_at"]).all()
+    assert (a["outcome"] == b["outcome"]).all()
+    assert len(a["channel"]) != len(c["channel"]) or not (a["started_at"] == c["started_at"]).all()
+
+
+def test_year_volume_and_channel_mix_follow_2023() -> None:
+    cols = _concat(GeneratorConfig(date(2023, 1, 1), 365, seed=1))
+    n = len(cols["channel"])
+    assert abs(n / 365 - DAILY_AVERAGE_2023) / DAILY_AVERAGE_2023 < 0.01
+    counts = Counter(cols["channel"].tolist())
+    total_2023 = sum(c.annual_2023 for c in CHANNELS)
+    for ch in CHANNELS:
+        expected = ch.annual_2023 / total_2023
+        assert abs(counts[ch.code] / n - expected) < 0.002 + 0.02 * expected, ch.code
+
+
+def test_weak_hours_shape_monday_lunch_and_commute() -> None:
+    cols = _concat(GeneratorConfig(date(2024, 3, 4), 14, seed=3))  # two plain weeks
+    started = cols["started_at"].astype("datetime64[s]")
+    days = (started.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-05 was a Monday
+    hours = (started - started.astype("datetime64[D]")).astype("timedelta64[h]").astype(int)
+    per_weekday = np.bincount(days, minlength=7)
+    assert per_weekday[0] > per_weekday[2] > per_weekday[5] > 0  # Mon > Wed > Sat
+    per_hour = np.bincount(hours, minlength=24)
+    assert per_hour[9] > 5 * per_hour[3]  # morning commute vs night
+    assert per_hour[13] > per_hour[19]
+
+
+def test_public_holiday_is_light() -> None:
+    # 2024-09-17 is Chuseok (a Tuesday); 2024-09-24 a plain Tuesday.
+    holiday = _concat(GeneratorConfig(date(2024, 9, 17), 1, seed=5))
+    plain = _concat(GeneratorConfig(date(2024, 9, 24), 1, seed=5))
+    assert len(holiday["channel"]) < 0.6 * len(plain["channel"])
+
+
+def test_times_are_ordered_and_abandoned_calls_have_no_agent() -> None:
+    cols = _concat(GeneratorConfig(date(2023, 5, 2), 1, seed=11))
+    assert (cols["queued_at"] >= cols["started_at"]).all()
+    assert (cols["answered_at"] >= cols["queued_at"]).all()
+    assert (cols["ended_at"] >= cols["answered_at"]).all()
+    abandoned = cols["outcome"] == "abandoned"
+    assert abandoned.any()
+    assert (cols["agent"][abandoned] == 0).all()
+
+
+@pytest.mark.parametrize("kwargs", [{"days": 0}, {"days": 1, "daily_average": -1},
+                                    {"days": 1, "topics": []}])
+def test_bad_config_is_refused(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        GeneratorConfig(date(2023, 1, 1), **kwargs)  # type: ignore[arg-type]
