@@ -1,0 +1,49 @@
+# Dasan: two commands. `make demo` runs the platform on its embedded default (SQLite, in-process
+# pub/sub) seeded with the real FAQ; `make test` sets everything up and runs the whole suite on
+# SQLite and PostgreSQL (with Redis and Debian Chromium for the chat and browser tests).
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+
+.PHONY: setup system-deps services demo serve test test-fast lint bench clean
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	uv sync --frozen
+	@mkdir -p var
+
+system-deps:
+	scripts/system-deps.sh
+
+services: system-deps
+	@scripts/postgres.sh > var/postgres.url
+	@scripts/redis.sh > var/redis.url
+
+demo: setup
+	uv run --frozen dasan demo
+
+serve: setup
+	uv run --frozen dasan serve
+
+lint: setup
+	uv run --frozen ruff check src tests bench
+	uv run --frozen mypy
+
+test: setup services lint
+	DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
+	  uv run --frozen pytest -q -p no:cacheprovider
+
+test-fast: setup
+	uv run --frozen pytest -q -x -m "not e2e"
+
+bench: setup services
+	@set -e; for b in bench/bench_*.py; do \
+	  m=$$(basename $$b .py); echo; echo "######## $$m ########"; \
+	  DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
+	    uv run --frozen python -m bench.$$m $(BENCH_ARGS); \
+	done
+
+clean:
+	scripts/postgres.sh stop || true
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

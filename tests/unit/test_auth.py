@@ -1,0 +1,56 @@
+import pytest
+
+from dasan.auth import (
+    ROLES,
+    can_edit_agency,
+    can_see_district,
+    hash_password,
+    mask_phone,
+    phone_hash,
+    verify_password,
+)
+from dasan.db.models import User
+
+
+def test_argon2_hash_verifies_only_the_right_password() -> None:
+    h = hash_password("correct horse")
+    assert h.startswith("$argon2")
+    assert verify_password(h, "correct horse")
+    assert not verify_password(h, "wrong horse")
+    assert not verify_password("not-a-hash", "correct horse")
+
+
+def test_short_password_is_refused() -> None:
+    with pytest.raises(ValueError, match="8 characters"):
+        hash_password("short")
+
+
+def test_phone_hash_is_keyed_and_mask_keeps_last_four() -> None:
+    assert phone_hash("01012345678", "k1" * 8) != phone_hash("01012345678", "k2" * 8)
+    assert phone_hash("01012345678", "k1" * 8) == phone_hash("01012345678", "k1" * 8)
+    assert mask_phone("01012345678") == "010-****-5678"
+    assert mask_phone("021234567") == "02-****-4567"
+
+
+def _user(role: str, agency_id: int | None = None, district: str | None = None) -> User:
+    return User(username=role, password_hash="x", display_name=role, role=role,
+                agency_id=agency_id, district_code=district)
+
+
+def test_district_officer_sees_only_own_district() -> None:
+    officer = _user("district_officer", district="11545")
+    assert can_see_district(officer, "11545")
+    assert not can_see_district(officer, "11680")
+    assert not can_see_district(officer, None)
+    assert can_see_district(_user("analyst"), "11680")
+    assert not can_see_district(_user("citizen"), "11545")
+
+
+def test_kb_editor_edits_only_own_agency() -> None:
+    editor = _user("kb_editor", agency_id=3)
+    assert can_edit_agency(editor, 3)
+    assert not can_edit_agency(editor, 4)
+    assert not can_edit_agency(_user("agent"), 3)
+    assert can_edit_agency(_user("admin"), 4)
+    assert set(ROLES) == {"citizen", "agent", "supervisor", "kb_editor", "district_officer",
+                          "analyst", "admin"}
