@@ -314,20 +314,19 @@ def evaluate(history: IntervalCounts, holdout_days: int = 7) -> list[Accuracy]:
     return out
 
 
-def synthetic_history(
+def synthetic_rates(
     start: date,
     days: int,
     daily_mean: float = 2000.0,
-    channels: Sequence[str] = ("phone",),
-    channel_share: Sequence[float] | None = None,
     trend_per_year: float = 0.0,
     holiday_factor: float = 0.6,
-    seed: int = 0,
-) -> IntervalCounts:
-    """Seeded Poisson history with a two-peak day, weekday effects and holidays (for tests/demo)."""
+) -> np.ndarray:
+    """Expected contacts per half-hour: a two-peak day (morning, after lunch, evening),
+    busier Mondays and Fridays, quiet weekends and holidays, optional linear trend."""
     if days <= 0:
         raise ValueError("days must be > 0")
-    rng = np.random.default_rng(seed)
+    if daily_mean < 0:
+        raise ValueError("daily mean must be >= 0")
     slot_hours = (np.arange(SLOTS_PER_DAY) + 0.5) / 2
     shape = (
         0.15
@@ -338,16 +337,33 @@ def synthetic_history(
     shape[:12] *= 0.25
     shape /= shape.sum()
     weekday = np.array([1.25, 1.05, 1.0, 1.0, 1.15, 0.55, 0.45])
-    shares = np.asarray(channel_share if channel_share is not None else [1.0] * len(channels))
-    shares = shares / shares.sum()
-    out = np.zeros((days * SLOTS_PER_DAY, len(channels)))
+    weekday = weekday / weekday.mean()
+    out = np.zeros(days * SLOTS_PER_DAY)
     for i in range(days):
         d = start + timedelta(days=i)
         level = daily_mean * weekday[d.weekday()] * (1 + trend_per_year * i / 365.0)
         if is_holiday(d):
             level *= holiday_factor
-        for c in range(len(channels)):
-            out[i * SLOTS_PER_DAY : (i + 1) * SLOTS_PER_DAY, c] = rng.poisson(
-                level * shares[c] * shape
-            )
+        out[i * SLOTS_PER_DAY : (i + 1) * SLOTS_PER_DAY] = level * shape
+    return out
+
+
+def synthetic_history(
+    start: date,
+    days: int,
+    daily_mean: float = 2000.0,
+    channels: Sequence[str] = ("phone",),
+    channel_share: Sequence[float] | None = None,
+    trend_per_year: float = 0.0,
+    holiday_factor: float = 0.6,
+    seed: int = 0,
+) -> IntervalCounts:
+    """Seeded Poisson counts around :func:`synthetic_rates` (for tests and demos)."""
+    rates = synthetic_rates(start, days, daily_mean, trend_per_year, holiday_factor)
+    rng = np.random.default_rng(seed)
+    shares = np.asarray(channel_share if channel_share is not None else [1.0] * len(channels))
+    if shares.size != len(channels) or np.any(shares < 0) or shares.sum() <= 0:
+        raise ValueError("channel shares must be >= 0, one per channel")
+    shares = shares / shares.sum()
+    out = rng.poisson(rates[:, None] * shares[None, :]).astype(float)
     return IntervalCounts(datetime.combine(start, datetime.min.time()), list(channels), out)
