@@ -408,13 +408,13 @@ class IntervalStats:
     abandoned: np.ndarray
     answered_within: np.ndarray
     wait_answered: np.ndarray  # sum of waits of answered calls
+    wait_abandoned: np.ndarray  # sum of time abandoned callers waited before hanging up
     busy_seconds: np.ndarray
     agent_seconds: np.ndarray
 
     @staticmethod
     def empty(k: int) -> IntervalStats:
-        z = np.zeros(k)
-        return IntervalStats(z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy())
+        return IntervalStats(*(np.zeros(k) for _ in range(8)))
 
     def add(self, other: IntervalStats) -> None:
         for name in self.__dataclass_fields__:
@@ -533,6 +533,9 @@ def _stats(
     within = served & (wait <= answer_within + 1e-9)
     st.answered_within = np.bincount(k, weights=within.astype(float), minlength=k_count)
     st.wait_answered = np.bincount(k, weights=wait, minlength=k_count)
+    horizon = k_count * interval_seconds
+    gave_up = np.where(served, 0.0, np.minimum(out.patience, horizon - out.entry))
+    st.wait_abandoned = np.bincount(k, weights=np.maximum(gave_up, 0.0), minlength=k_count)
     busy = _busy_per_interval(out.start, out.service, k_count, interval_seconds)
     if out.cb_start.size:
         busy += _busy_per_interval(out.cb_start, out.cb_service, k_count, interval_seconds)
