@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from dasan.analytics.qtypes import TYPE_LABELS, type_case_sql
 from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICT_BY_NAME
 
@@ -72,6 +73,7 @@ class Filters:
     team_id: int | None = None
     agent_id: int | None = None
     hour: int | None = None  # hour of day 0..23
+    qtype: str | None = None  # question type (see qtypes.TYPE_RULES)
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end < self.start:
@@ -90,6 +92,9 @@ class Filters:
             raise ValueError(f"unknown outcome {self.outcome!r}")
         if self.hour is not None and not 0 <= self.hour <= 23:
             raise ValueError("hour must be 0..23")
+        if self.qtype is not None and self.qtype not in TYPE_LABELS:
+            raise ValueError(f"unknown question type {self.qtype!r}; expected one of "
+                             f"{', '.join(TYPE_LABELS)}")
         if self.keyword is not None and not self.keyword.strip():
             raise ValueError("keyword is empty")
 
@@ -129,6 +134,7 @@ class Filters:
             team_id=integer("team_id"),
             agent_id=integer("agent_id"),
             hour=integer("hour"),
+            qtype=text("qtype"),
         )
 
     def to_params(self) -> dict[str, str]:
@@ -141,7 +147,7 @@ class Filters:
         if self.channels:
             out["channel"] = ",".join(self.channels)
         for key in ("district", "category", "program", "keyword", "outcome", "queue_id",
-                    "team_id", "agent_id", "hour"):
+                    "team_id", "agent_id", "hour", "qtype"):
             v = getattr(self, key)
             if v is not None:
                 out[key] = str(v)
@@ -176,6 +182,9 @@ class Filters:
         if self.hour is not None:
             parts.append(f"hour({a}started_at) = ?")
             params.append(self.hour)
+        if self.qtype is not None:
+            parts.append(f"{type_case_sql(a + 'subject')} = ?")
+            params.append(self.qtype)
         if self.keyword:
             kw = keyword_pattern(self.keyword)
             parts.append(
