@@ -54,7 +54,12 @@ class FaqRecord:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\ufeff", "")).strip()
+    text = text.replace("\ufeff", "")
+    # The source turned some spaces into full-width question marks ("유효기간이？지난？경우",
+    # "밀키트·？먹거리"); a real question mark ends the text or precedes a space.
+    text = text.replace("·？", "·")
+    text = re.sub(r"？(?=\S)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def split_program(raw_question: str, known_programs: Iterable[str] = ()) -> tuple[str | None, str]:
