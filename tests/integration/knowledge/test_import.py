@@ -1,0 +1,24 @@
+from sqlalchemy import func, select
+
+from dasan.db.models import Agency, KbEntry
+from dasan.knowledge.importer import import_seed_faq
+
+
+def test_real_faq_imports_with_programs_owners_and_needs_answer(db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    report = import_seed_faq(db, shared_data)
+    db.commit()
+    civil = db.scalar(select(func.count(KbEntry.id)).where(KbEntry.source == "civilappeal"))
+    assert civil == 2842
+    needs = db.scalar(select(func.count(KbEntry.id)).where(KbEntry.source == "civilappeal",
+                                                         KbEntry.needs_answer.is_(True)))
+    assert needs == 576  # PROVENANCE: 576 rows with an empty answer
+    assert report.created >= 2842
+    # the [대시민용] prefix became a program, and is gone from the title's start
+    prog = db.scalars(select(KbEntry).where(KbEntry.program == "기후동행카드")).first()
+    assert prog is not None and not prog.title.startswith("[대시민용]")
+    # district entries are owned by that district
+    gc = db.scalar(select(Agency.id).where(Agency.code == "gu-11545"))
+    assert db.scalar(select(func.count(KbEntry.id)).where(KbEntry.owner_agency_id == gc)) >= 157
+    # re-import changes nothing
+    again = import_seed_faq(db, shared_data)
+    assert again.created == 0 and again.updated == 0
