@@ -1,0 +1,77 @@
+"""The agent assistant's live recommendations: best knowledge-base answers for a chat.
+
+Built on the process-wide live index (`dasan.knowledge.live`), which follows edits of the KB
+table. Each recommendation carries what an agent must check before using an answer: the owner
+(department or district) and the review date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.db.models import Message
+from dasan.knowledge.live import get_live_index
+
+MAX_QUERY_CHARS = 1000
+ANSWER_PREVIEW_CHARS = 1200
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    entry_id: int
+    title: str
+    answer: str
+    category: str | None
+    program: str | None
+    owner: str | None
+    review_due: str | None
+    overdue: bool
+    confidence: float
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def search(session: Session, query: str, k: int = 3, today: date | None = None
+           ) -> list[Recommendation]:
+    """Top `k` published, currently valid entries for `query` (ValueError when it is empty)."""
+    query = (query or "").strip()
+    if not query:
+        raise ValueError("query is empty")
+    query = query[-MAX_QUERY_CHARS:]
+    today = today or date.today()
+    out: list[Recommendation] = []
+    for entry, hit in get_live_index().search(session, query, k=k, valid_on=today):
+        out.append(Recommendation(
+            entry_id=entry.id,
+            title=entry.title,
+            answer=(entry.answer or "")[:ANSWER_PREVIEW_CHARS],
+            category=entry.category,
+            program=entry.program,
+            owner=entry.owner.name if entry.owner else None,
+            review_due=entry.review_due.isoformat() if entry.review_due else None,
+            overdue=bool(entry.review_due and entry.review_due < today),
+            confidence=round(float(hit.confidence), 3),
+            score=round(float(hit.score), 4),
+        ))
+    return out
+
+
+def query_for_chat(session: Session, consultation_id: int, last_n: int = 2) -> str:
+    """The text the assistant searches with: the citizen's latest messages."""
+    rows = list(session.scalars(
+        select(Message.body).where(Message.consultation_id == consultation_id,
+                                   Message.sender == "citizen")
+        .order_by(Message.seq.desc()).limit(last_n)))
+    return " ".join(reversed(rows))
+
+
+def for_chat(session: Session, consultation_id: int, k: int = 3) -> list[Recommendation]:
+    text = query_for_chat(session, consultation_id)
+    return search(session, text, k) if text.strip() else []

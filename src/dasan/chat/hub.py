@@ -1,0 +1,483 @@
+"""The live chat hub: what happens when a citizen or an agent does something.
+
+Each operation runs in two halves. The synchronous half (in a worker thread) does the database
+work and commits — the message is persisted before anything else happens — and returns the
+events to publish. The asynchronous half publishes them on the pub/sub (`consult:<id>` for
+everyone on a chat, `agent:<id>` for one agent's desktop, `supervisor` for the wall board),
+runs assignment when a chat starts waiting or an agent frees up, and pushes fresh assistant
+recommendations to the agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from dasan.assist import recommend
+from dasan.chat import bot
+from dasan.chat.pubsub import Event, PubSub
+from dasan.chat.service import (
+    ChatError,
+    Stored,
+    append_message,
+    consultation_view,
+    get_consultation,
+    message_event,
+    phase,
+    start_chat,
+)
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, Consultation, Message
+from dasan.db.session import new_session
+from dasan.protection import policy
+from dasan.protection.screening import detect_language, mask_pii, screen
+from dasan.routing import router
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+WAITING_KO = "상담사 연결을 기다리고 있습니다. 순서대로 연결해 드립니다."
+CONNECTED_KO = "{name} 상담사가 연결되었습니다."
+TRANSFERRED_KO = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
+CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니다."
+LEFT_KO = "시민이 상담을 종료했습니다."
+FEEDBACK_YES = "네, 도움이 되었어요"
+FEEDBACK_NO = "아니요, 도움이 되지 않았어요"
+
+
+def consult_channel(cid: int) -> str:
+    return f"consult:{cid}"
+
+
+def agent_channel(agent_id: int) -> str:
+    return f"agent:{agent_id}"
+
+
+SUPERVISOR_CHANNEL = "supervisor"
+
+
+@dataclass
+class Outcome:
+    """What a synchronous step produced."""
+
+    events: list[tuple[str, Event]] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+    assign: bool = False
+    assist: tuple[int, int] | None = None  # (consultation id, agent id)
+
+    def message(self, m: Message) -> None:
+        self.events.append((consult_channel(m.consultation_id), message_event(m)))
+
+    def state(self, s: Session, c: Consultation) -> None:
+        view = consultation_view(s, c)
+        self.events.append((consult_channel(c.id), {"type": "state", "consultation": view}))
+
+    def to_agent(self, agent_id: int, event: Event) -> None:
+        self.events.append((agent_channel(agent_id), event))
+
+
+def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    s = new_session()
+    try:
+        return fn(s, *args, **kwargs)
+    except Exception:
+        s.rollback()
+        raise
+    finally:
+        s.close()
+
+
+def _system(s: Session, out: Outcome, cid: int, body: str, flags: dict[str, Any] | None = None,
+            sender: str = "system", allow_closed: bool = False) -> Stored:
+    stored = append_message(s, cid, sender, body, flags=flags, allow_closed=allow_closed)
+    out.message(stored.message)
+    return stored
+
+
+def _citizen_text(s: Session, cid: int) -> str:
+    return " ".join(s.scalars(select(Message.body).where(
+        Message.consultation_id == cid, Message.sender == "citizen").order_by(Message.seq)))
+
+
+def _misses(s: Session, cid: int) -> int:
+    """Consecutive bot misses at the end of the conversation."""
+    n = 0
+    for flags in s.scalars(select(Message.flags).where(
+            Message.consultation_id == cid, Message.sender == "bot").order_by(Message.seq.desc())
+            .limit(5)):
+        if (flags or {}).get("kind") in ("miss", "related"):
+            n += 1
+        else:
+            break
+    return n
+
+
+# --- synchronous steps ------------------------------------------------------------------------
+
+
+def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Outcome:
+    citizen_id = None
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if not 9 <= len(digits) <= 11:
+            raise ChatError("phone number must have 9-11 digits")
+        from dasan.consultations.service import citizen_for_phone
+
+        citizen_id = citizen_for_phone(s, digits).id
+    c = start_chat(s, language, citizen_id)
+    s.commit()
+    out = Outcome(result={"consultation_id": c.id})
+    _system(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
+    return out
+
+
+def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
+    if phase(c) != "bot":
+        return
+    decision = router.decide(s, _citizen_text(s, c.id), language=c.language, crisis=c.crisis,
+                             citizen_id=c.citizen_id)
+    router.enqueue(s, c, decision)
+    c.channel = "web"  # a live chat from here on
+    s.commit()
+    _system(s, out, c.id, WAITING_KO,
+            {"kind": "waiting", "queue": decision.queue_code, "reason": reason})
+    out.state(s, c)
+    out.assign = True
+
+
+def citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None) -> Outcome:
+    c = get_consultation(s, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    scr = screen(body)
+    flags: dict[str, Any] = {}
+    if scr.is_abusive:
+        flags["abuse"] = {"category": scr.category, "severity": scr.severity}
+    if scr.crisis:
+        flags["crisis"] = True
+    if c.subject is None:
+        c.subject = mask_pii(body)[:256]
+        lang = detect_language(body)
+        if lang != c.language and c.language == "ko" and len(body) >= 8:
+            c.language = lang
+    stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id, flags=flags)
+    out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
+                          "duplicate": not stored.created})
+    if not stored.created:
+        return out  # a resend: already processed
+    out.message(stored.message)
+    s.refresh(c)
+    ph = phase(c)
+    if scr.crisis:
+        if not c.crisis:
+            c.crisis = True
+            c.priority = max(c.priority or 0, router.CRISIS_PRIORITY)
+            s.commit()
+            _system(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
+        if ph == "bot":
+            handoff(s, c, out, "crisis")
+        else:
+            out.state(s, c)
+            out.assign = ph == "waiting"
+        if ph == "live" and c.agent_id:
+            out.assist = (cid, c.agent_id)
+        return out
+    if scr.is_abusive:
+        step = policy.apply(s, c, scr, stored.message.id)
+        assert step is not None
+        s.commit()
+        _system(s, out, cid, step.notice_ko,
+                {"kind": "policy", "action": step.action, "en": step.notice_en},
+                allow_closed=step.terminate)
+        if c.agent_id:
+            out.to_agent(c.agent_id, {"type": "abuse", "consultation_id": cid,
+                                      "action": step.action, "seq": stored.message.seq,
+                                      "category": scr.category, "severity": scr.severity})
+        if step.terminate:
+            out.state(s, c)
+            if c.agent_id:
+                router.refresh_busy(s, c.agent_id)
+                s.commit()
+                out.to_agent(c.agent_id, {"type": "break_offered", "consultation_id": cid,
+                                          "minutes": step.offer_break_minutes})
+            out.assign = True
+        return out
+    if ph == "bot":
+        reply = bot.respond(s, body, _misses(s, cid))
+        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        if reply.handoff:
+            handoff(s, c, out, "bot")
+    elif ph == "live" and c.agent_id:
+        out.assist = (cid, c.agent_id)
+    return out
+
+
+def request_handoff(s: Session, cid: int) -> Outcome:
+    c = get_consultation(s, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    out = Outcome()
+    if phase(c) == "bot":
+        _system(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
+        handoff(s, c, out, "requested")
+    out.result = {"phase": phase(c)}
+    return out
+
+
+def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
+             client_msg_id: str | None) -> Outcome:
+    c = get_consultation(s, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    stored = append_message(s, cid, "citizen", FEEDBACK_YES if helpful else FEEDBACK_NO,
+                            client_msg_id=client_msg_id,
+                            flags={"feedback": "yes" if helpful else "no", "entry_id": entry_id})
+    out = Outcome(result={"seq": stored.message.seq, "duplicate": not stored.created})
+    if not stored.created:
+        return out
+    out.message(stored.message)
+    if phase(c) != "bot":
+        return out
+    if helpful:
+        if entry_id is not None:
+            c.kb_entry_id = entry_id
+        s.commit()
+        _system(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
+        return out
+    related: list[dict[str, Any]] = []
+    question = _last_question(s, cid)
+    if question:
+        related = [{"id": r.entry_id, "title": r.title}
+                   for r in recommend.search(s, question, k=4) if r.entry_id != entry_id][:3]
+    _system(s, out, cid, bot.NOT_HELPFUL_KO,
+            {"kind": "related", "related": related, "offer_handoff": True}, sender="bot")
+    return out
+
+
+def _last_question(s: Session, cid: int) -> str:
+    for body, flags in s.execute(select(Message.body, Message.flags).where(
+            Message.consultation_id == cid, Message.sender == "citizen")
+            .order_by(Message.seq.desc()).limit(10)):
+        if not (flags or {}).get("feedback") and not (flags or {}).get("selected"):
+            return str(body)
+    return ""
+
+
+def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None) -> Outcome:
+    from dasan.db.models import KbEntry
+
+    c = get_consultation(s, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    entry = s.get(KbEntry, entry_id)
+    if entry is None or entry.status != "published":
+        raise ChatError(f"knowledge entry {entry_id} not found", 404)
+    stored = append_message(s, cid, "citizen", entry.title, client_msg_id=client_msg_id,
+                            flags={"selected": entry_id})
+    out = Outcome(result={"seq": stored.message.seq, "duplicate": not stored.created})
+    if not stored.created:
+        return out
+    out.message(stored.message)
+    if phase(c) == "bot":
+        today = utcnow().date()
+        rec = recommend.Recommendation(
+            entry.id, entry.title, entry.answer or "", entry.category, entry.program,
+            entry.owner.name if entry.owner else None,
+            entry.review_due.isoformat() if entry.review_due else None,
+            bool(entry.review_due and entry.review_due < today), 1.0, 0.0)
+        reply = bot.answer_reply(rec)
+        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+    return out
+
+
+def citizen_leave(s: Session, cid: int) -> Outcome:
+    c = get_consultation(s, cid)
+    out = Outcome()
+    if c.status == "closed":
+        out.result = {"phase": "closed"}
+        return out
+    _system(s, out, cid, LEFT_KO, {"kind": "left"})
+    now = utcnow()
+    c.status = "closed"
+    c.ended_at = now
+    if c.agent_id is not None:
+        c.outcome = "answered"
+        if c.answered_at:
+            c.handle_seconds = (now - c.answered_at).total_seconds()
+    elif c.queue_id is not None:
+        c.outcome = "abandoned"
+    else:
+        c.outcome = "answered" if c.kb_entry_id else "abandoned"
+    s.commit()
+    out.state(s, c)
+    if c.agent_id is not None:
+        router.refresh_busy(s, c.agent_id)
+        s.commit()
+        out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "citizen"})
+        out.assign = True
+    out.result = {"phase": "closed"}
+    return out
+
+
+# --- agent side -------------------------------------------------------------------------------
+
+
+def _own_chat(s: Session, agent: Agent | None, cid: int, supervisor: bool = False
+              ) -> Consultation:
+    c = get_consultation(s, cid)
+    if supervisor:
+        return c
+    if agent is None or c.agent_id != agent.id:
+        raise ChatError("this chat is not assigned to you", 403)
+    return c
+
+
+def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: str | None,
+                  entry_id: int | None = None) -> Outcome:
+    c = _own_chat(s, agent, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    flags: dict[str, Any] = {}
+    if entry_id is not None:
+        flags["kb_entry_id"] = entry_id
+        c.kb_entry_id = entry_id
+    stored = append_message(s, cid, "agent", body, client_msg_id=client_msg_id,
+                            agent_id=agent.id, flags=flags)
+    out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
+                          "duplicate": not stored.created})
+    if stored.created:
+        out.message(stored.message)
+    return out
+
+
+def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
+               category: str | None, supervisor: bool = False) -> Outcome:
+    """The agent ends the chat (or saves the wrap-up of an already ended one)."""
+    c = _own_chat(s, agent, cid, supervisor)
+    out = Outcome()
+    if c.status != "closed":
+        _system(s, out, cid, CLOSED_KO, {"kind": "closed"})
+        now = utcnow()
+        c.status = "closed"
+        c.ended_at = now
+        if c.outcome == "open":
+            c.outcome = "answered"
+        if c.answered_at:
+            c.handle_seconds = (now - c.answered_at).total_seconds()
+        if c.agent_id is not None:
+            out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
+    if summary is not None:
+        text = summary.strip()
+        if len(text) > 4000:
+            raise ChatError("summary is too long (> 4000 characters)")
+        c.summary = mask_pii(text) if text else None
+    if category is not None:
+        c.category = category.strip()[:64] or None
+    s.commit()
+    out.state(s, c)
+    if c.agent_id is not None:
+        router.refresh_busy(s, c.agent_id)
+        s.commit()
+    out.assign = True
+    out.result = {"consultation": consultation_view(s, c)}
+    return out
+
+
+def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
+             to_queue: str | None, supervisor: bool = False) -> Outcome:
+    if (to_agent_id is None) == (to_queue is None):
+        raise ChatError("give exactly one of agent_id or queue")
+    c = _own_chat(s, agent, cid, supervisor)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    out = Outcome()
+    try:
+        if to_agent_id is not None:
+            previous = router.transfer_to_agent(s, c, to_agent_id)
+        else:
+            assert to_queue is not None
+            previous = router.transfer_to_queue(s, c, to_queue)
+    except ValueError as exc:
+        raise ChatError(str(exc), 409) from exc
+    s.commit()
+    _system(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,
+                                          "to_queue": to_queue})
+    if previous is not None:
+        out.to_agent(previous, {"type": "unassigned", "consultation_id": cid})
+    if c.agent_id is not None:
+        new_agent = s.get(Agent, c.agent_id)
+        _system(s, out, cid, CONNECTED_KO.format(name=new_agent.name if new_agent else ""),
+                {"kind": "connected", "agent_name": new_agent.name if new_agent else None})
+        out.to_agent(c.agent_id, {"type": "assigned", "consultation": consultation_view(s, c)})
+    out.state(s, c)
+    out.assign = True
+    out.result = {"consultation": consultation_view(s, c)}
+    return out
+
+
+def run_assignment(s: Session) -> Outcome:
+    out = Outcome()
+    done = router.assign_waiting(s)
+    for a in done:
+        agent = s.get(Agent, a.agent_id)
+        c = s.get(Consultation, a.consultation_id)
+        assert agent is not None and c is not None
+        s.refresh(c)
+        _system(s, out, c.id, CONNECTED_KO.format(name=agent.name),
+                {"kind": "connected", "agent_name": agent.name})
+        out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
+        out.state(s, c)
+    out.result = {"assigned": len(done)}
+    return out
+
+
+# --- the async hub ----------------------------------------------------------------------------
+
+
+class ChatHub:
+    """Runs the steps above and publishes what they produced."""
+
+    def __init__(self, pubsub: PubSub) -> None:
+        self.pubsub = pubsub
+        self._assign_lock = asyncio.Lock()
+
+    async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
+        out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
+        await self.publish(out)
+        if out.assign:
+            await self.assign()
+        if out.assist is not None:
+            await self.push_assist(*out.assist)
+        return out
+
+    async def publish(self, out: Outcome) -> None:
+        for channel, event in out.events:
+            await self.pubsub.publish(channel, event)
+        if out.events:
+            await self.pubsub.publish(SUPERVISOR_CHANNEL, {"type": "changed"})
+
+    async def assign(self) -> int:
+        async with self._assign_lock:
+            out = await run_in_threadpool(_session_call, run_assignment)
+        await self.publish(out)
+        return int(out.result.get("assigned", 0))
+
+    async def push_assist(self, cid: int, agent_id: int) -> None:
+        try:
+            recs = await run_in_threadpool(_session_call, _recommend_for, cid)
+        except Exception:  # the assistant is advisory: never break the chat over it
+            log.exception("assistant recommendation failed for chat %s", cid)
+            return
+        await self.pubsub.publish(agent_channel(agent_id), {
+            "type": "assist", "consultation_id": cid, "items": recs})
+
+
+def _recommend_for(s: Session, cid: int) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in recommend.for_chat(s, cid)]

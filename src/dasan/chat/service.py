@@ -1,0 +1,237 @@
+"""Chat persistence: consultations opened from the web chat, their messages and tokens.
+
+Every message is written with the next `seq` of its consultation before anyone is told about
+it; a resend with the same `client_msg_id` returns the stored message instead of a second copy.
+Sequence numbers are allocated under a write lock on the consultation row (a row lock on
+PostgreSQL, the database write lock on SQLite), with a retry on the unique constraint as the
+safety net.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dasan.config import get_settings
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, Consultation, Message, Queue
+from dasan.protection.screening import mask_pii
+
+SENDERS = ("citizen", "agent", "bot", "system")
+MAX_BODY_CHARS = 2000
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+LANGUAGES = ("ko", "en", "ja", "zh", "vi", "mn")
+_TOKEN_SALT = "dasan-chat-token"
+
+
+class ChatError(ValueError):
+    """A request the chat cannot honour (closed consultation, bad message ...)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- citizen tokens ---------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(get_settings().secret_key, salt=_TOKEN_SALT)
+
+
+def issue_token(consultation_id: int) -> str:
+    """The anonymous citizen's token for one consultation (signed, nothing stored)."""
+    import secrets
+
+    return str(_serializer().dumps({"c": consultation_id, "n": secrets.token_hex(4)}))
+
+
+def consultation_for_token(token: str) -> int:
+    """The consultation id a token was issued for; ChatError(401) when forged or malformed."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature as exc:
+        raise ChatError("invalid chat token", 401) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        raise ChatError("invalid chat token", 401)
+    return int(data["c"])
+
+
+# --- consultations ----------------------------------------------------------------------------
+
+
+def phase(c: Consultation) -> str:
+    """bot | waiting | live | closed."""
+    if c.status == "closed":
+        return "closed"
+    if c.agent_id is not None:
+        return "live"
+    if c.queue_id is not None:
+        return "waiting"
+    return "bot"
+
+
+def start_chat(
+    session: Session, language: str = "ko", citizen_id: int | None = None
+) -> Consultation:
+    """Open a chat consultation (the chatbot answers first)."""
+    if language not in LANGUAGES:
+        raise ChatError(f"unsupported language {language!r}; use one of {', '.join(LANGUAGES)}")
+    now = utcnow()
+    c = Consultation(channel="chatbot", started_at=now, status="open", outcome="open",
+                     language=language, citizen_id=citizen_id)
+    session.add(c)
+    session.flush()
+    return c
+
+
+def get_consultation(session: Session, consultation_id: int) -> Consultation:
+    c = session.get(Consultation, consultation_id)
+    if c is None or c.channel not in ("chatbot", "web"):
+        raise ChatError(f"chat {consultation_id} not found", 404)
+    return c
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    message: Message
+    created: bool  # False when the client_msg_id had been seen before
+
+
+def _validate(sender: str, body: str, client_msg_id: str | None) -> str:
+    if sender not in SENDERS:
+        raise ChatError(f"unknown sender {sender!r}")
+    if not isinstance(body, str):
+        raise ChatError("message body must be text")
+    body = body.strip()
+    if not body:
+        raise ChatError("message is empty")
+    if len(body) > MAX_BODY_CHARS:
+        raise ChatError(f"message is too long ({len(body)} > {MAX_BODY_CHARS} characters)")
+    if client_msg_id is not None and not CLIENT_ID_RE.match(client_msg_id):
+        raise ChatError("client_msg_id must be 1-64 characters of letters, digits, _ . : -")
+    return body
+
+
+def _by_client_id(session: Session, consultation_id: int, client_msg_id: str) -> Message | None:
+    return session.scalar(
+        select(Message).where(Message.consultation_id == consultation_id,
+                              Message.client_msg_id == client_msg_id)
+    )
+
+
+def append_message(
+    session: Session,
+    consultation_id: int,
+    sender: str,
+    body: str,
+    *,
+    client_msg_id: str | None = None,
+    agent_id: int | None = None,
+    flags: dict[str, Any] | None = None,
+    allow_closed: bool = False,
+) -> Stored:
+    """Persist one message with the next seq and COMMIT; idempotent by `client_msg_id`.
+
+    Anything else pending in `session` is committed with it.
+    """
+    body = _validate(sender, body, client_msg_id)
+    masked = mask_pii(body)
+    for _attempt in range(5):
+        if client_msg_id is not None:
+            existing = _by_client_id(session, consultation_id, client_msg_id)
+            if existing is not None:
+                return Stored(existing, False)
+        # Take the write lock on the consultation row first: it serialises seq allocation.
+        locked = session.execute(
+            update(Consultation)
+            .where(Consultation.id == consultation_id)
+            .values(status=Consultation.status)
+            .returning(Consultation.status)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if locked is None:
+            session.rollback()
+            raise ChatError(f"chat {consultation_id} not found", 404)
+        if locked[0] == "closed" and not allow_closed:
+            session.rollback()
+            raise ChatError("this chat has ended", 409)
+        seq = (session.scalar(select(func.max(Message.seq))
+                              .where(Message.consultation_id == consultation_id)) or 0) + 1
+        msg = Message(consultation_id=consultation_id, seq=seq, sender=sender,
+                      sender_agent_id=agent_id, body=body, body_masked=masked,
+                      client_msg_id=client_msg_id, flags=flags or {}, created_at=utcnow())
+        session.add(msg)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        return Stored(msg, True)
+    raise ChatError("could not store the message; please resend", 503)
+
+
+def messages_after(session: Session, consultation_id: int, after_seq: int = 0,
+                   limit: int = 1000) -> list[Message]:
+    if after_seq < 0:
+        raise ChatError("after_seq must be >= 0")
+    return list(session.scalars(
+        select(Message).where(Message.consultation_id == consultation_id,
+                              Message.seq > after_seq)
+        .order_by(Message.seq).limit(limit)
+    ))
+
+
+def message_event(m: Message, masked: bool = False) -> dict[str, Any]:
+    """The wire form of a message (pub/sub and WebSocket)."""
+    return {
+        "type": "message",
+        "consultation_id": m.consultation_id,
+        "seq": m.seq,
+        "sender": m.sender,
+        "agent_id": m.sender_agent_id,
+        "body": m.body_masked if masked else m.body,
+        "client_msg_id": m.client_msg_id,
+        "flags": m.flags or {},
+        "at": m.created_at.isoformat(timespec="seconds") + "Z" if m.created_at else None,
+    }
+
+
+def consultation_view(session: Session, c: Consultation) -> dict[str, Any]:
+    """What the agent desktop shows about a chat."""
+    queue = session.get(Queue, c.queue_id) if c.queue_id else None
+    agent = session.get(Agent, c.agent_id) if c.agent_id else None
+    return {
+        "id": c.id,
+        "phase": phase(c),
+        "status": c.status,
+        "outcome": c.outcome,
+        "language": c.language,
+        "queue": queue.code if queue else None,
+        "queue_name": queue.name if queue else None,
+        "agent_id": c.agent_id,
+        "agent_name": agent.name if agent else None,
+        "priority": c.priority,
+        "crisis": c.crisis,
+        "citizen_id": c.citizen_id,
+        "subject": c.subject,
+        "category": c.category,
+        "summary": c.summary,
+        "started_at": _iso(c.started_at),
+        "queued_at": _iso(c.queued_at),
+        "answered_at": _iso(c.answered_at),
+    }
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat(timespec="seconds") + "Z" if d else None

@@ -1,0 +1,330 @@
+"""Chat routing: queue choice, priorities, fair assignment with per-agent limits, transfer.
+
+* Queue choice: registered malicious callers -> `malicious` (dedicated team); a non-Korean
+  chat -> `foreign`; crisis or emergency-welfare (긴급복지) words -> `welfare_admin`; transport
+  and water words -> their queues; everything else -> `general`.
+* Priority: the queue's priority, +1 for emergency welfare, +10 for a crisis.
+* Modes: `skill` (an agent takes a queue only with its skill) and `omni` ("전방위": any agent
+  takes any topic). In both modes the malicious queue goes only to the dedicated team and a
+  foreign-language chat only to an agent who speaks the language.
+* Assignment: waiting chats in priority order, oldest first; each goes to the eligible agent
+  with the fewest open chats (below `max_chats`), ties to whoever has waited longest since
+  their last chat. Shared state lives in the database, so several API workers can assign at
+  once: waiting rows are taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL and the whole pass
+  runs under the write lock on SQLite, and a chat is claimed with a conditional update.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.protection.policy import is_registered
+
+MODES = ("skill", "omni")
+ACCEPTING = ("available", "busy")
+AGENT_STATES = ("offline", "available", "busy", "wrap_up", "break")
+CRISIS_PRIORITY = 10
+WELFARE_PRIORITY = 1
+DEFAULT_AHT_SECONDS = 240.0
+CHAT_CHANNELS = ("chatbot", "web")
+
+_WELFARE_RE = re.compile(r"긴급\s*복지|긴급\s*지원|생계\s*(?:곤란|지원|급여)|기초\s*생활|끼니|굶|"
+                         r"단전|단수|노숙|쪽방|주거\s*위기|위기\s*가구")
+_TRANSPORT_RE = re.compile(r"버스|지하철|택시|교통|주차|따릉이|기후동행카드|티머니|도로|신호등|"
+                           r"과태료|견인|운전")
+_WATER_RE = re.compile(r"수도|상수도|수돗물|누수|단수|계량기|아리수|수질")
+
+
+def routing_mode() -> str:
+    """`DASAN_ROUTING_MODE` (skill | omni), skill by default."""
+    mode = os.environ.get("DASAN_ROUTING_MODE", "skill").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"DASAN_ROUTING_MODE must be one of {MODES}, got {mode!r}")
+    return mode
+
+
+@dataclass(frozen=True)
+class Decision:
+    queue_code: str
+    priority: int
+    reason: str
+
+
+def decide(
+    session: Session, text: str, *, language: str = "ko", crisis: bool = False,
+    citizen_id: int | None = None,
+) -> Decision:
+    """Which queue a handed-off chat goes to, and with what priority."""
+    queues = {q.code: q for q in session.scalars(select(Queue))}
+    if not queues:
+        raise ValueError("no queues configured: seed the organisation first")
+
+    def pick(code: str, extra: int, reason: str) -> Decision:
+        q = queues.get(code) or queues.get("general") or next(iter(queues.values()))
+        return Decision(q.code, q.priority + extra, reason)
+
+    if is_registered(session, citizen_id):
+        return pick("malicious", CRISIS_PRIORITY if crisis else 0, "registered malicious caller")
+    if crisis:
+        return pick("welfare_admin", CRISIS_PRIORITY, "crisis")
+    if language != "ko":
+        return pick("foreign", 0, f"language {language}")
+    if _WELFARE_RE.search(text):
+        return pick("welfare_admin", WELFARE_PRIORITY, "emergency welfare")
+    if _WATER_RE.search(text):
+        return pick("water", 0, "water")
+    if _TRANSPORT_RE.search(text):
+        return pick("transport", 0, "transport")
+    return pick("general", 0, "general")
+
+
+def enqueue(session: Session, c: Consultation, decision: Decision) -> None:
+    """Put a chat in a queue (caller commits)."""
+    queue_id = session.scalar(select(Queue.id).where(Queue.code == decision.queue_code))
+    if queue_id is None:
+        raise ValueError(f"unknown queue {decision.queue_code!r}")
+    c.queue_id = queue_id
+    c.agent_id = None
+    c.queued_at = c.queued_at or utcnow()
+    c.priority = max(c.priority or 0, decision.priority)
+
+
+# --- load and eligibility ---------------------------------------------------------------------
+
+
+def open_chat_counts(session: Session, agent_ids: Sequence[int] | None = None) -> dict[int, int]:
+    q = (select(Consultation.agent_id, func.count(Consultation.id))
+         .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
+                Consultation.channel.in_(CHAT_CHANNELS))
+         .group_by(Consultation.agent_id))
+    if agent_ids is not None:
+        q = q.where(Consultation.agent_id.in_(list(agent_ids)))
+    return {int(a): int(n) for a, n in session.execute(q) if a is not None}
+
+
+@dataclass
+class _Candidate:
+    agent: Agent
+    skills: set[int]
+    dedicated: bool
+    load: int
+    last_answer: datetime
+
+
+def _candidates(session: Session) -> list[_Candidate]:
+    agents = list(session.scalars(select(Agent).where(Agent.state.in_(ACCEPTING))))
+    if not agents:
+        return []
+    ids = [a.id for a in agents]
+    skills: dict[int, set[int]] = {i: set() for i in ids}
+    for aid, sid in session.execute(select(AgentSkill.agent_id, AgentSkill.skill_id)
+                                    .where(AgentSkill.agent_id.in_(ids))):
+        skills[aid].add(sid)
+    dedicated_teams = set(session.scalars(select(Team.id).where(Team.dedicated_malicious)))
+    loads = open_chat_counts(session, ids)
+    last = dict(session.execute(
+        select(Consultation.agent_id, func.max(Consultation.answered_at))
+        .where(Consultation.agent_id.in_(ids), Consultation.channel.in_(CHAT_CHANNELS))
+        .group_by(Consultation.agent_id)).all())
+    return [_Candidate(a, skills[a.id], a.team_id in dedicated_teams, loads.get(a.id, 0),
+                       last.get(a.id) or datetime.min) for a in agents]
+
+
+def eligible(cand: _Candidate, queue: Queue, language: str, mode: str) -> bool:
+    a = cand.agent
+    if cand.load >= a.max_chats:
+        return False
+    if queue.code == "malicious":
+        return cand.dedicated
+    if language != "ko" and language not in (a.languages or ["ko"]):
+        return False
+    if mode == "omni" or queue.skill_id is None:
+        return True
+    return queue.skill_id in cand.skills
+
+
+@dataclass(frozen=True)
+class Assignment:
+    consultation_id: int
+    agent_id: int
+    queue_code: str
+
+
+def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
+                   ) -> list[Assignment]:
+    """Assign waiting chats to agents and COMMIT; returns what was assigned."""
+    mode = mode or routing_mode()
+    if mode not in MODES:
+        raise ValueError(f"routing mode must be one of {MODES}, got {mode!r}")
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        # SQLite: take the database write lock now so that the whole pass is serialised.
+        session.execute(update(Queue).values(priority=Queue.priority))
+    q = (select(Consultation)
+         .where(Consultation.status == "open", Consultation.agent_id.is_(None),
+                Consultation.queue_id.is_not(None), Consultation.channel.in_(CHAT_CHANNELS))
+         .order_by(Consultation.priority.desc(), Consultation.queued_at, Consultation.id)
+         .limit(limit))
+    if postgres:
+        q = q.with_for_update(skip_locked=True)
+    waiting = list(session.scalars(q))
+    if not waiting:
+        session.commit()
+        return []
+    queues = {qq.id: qq for qq in session.scalars(select(Queue))}
+    cands = _candidates(session)
+    if postgres and cands:  # lock the agents we may load, then re-read their loads
+        ids = [c.agent.id for c in cands]
+        session.execute(select(Agent.id).where(Agent.id.in_(ids)).with_for_update())
+        loads = open_chat_counts(session, ids)
+        for c in cands:
+            c.load = loads.get(c.agent.id, 0)
+    done: list[Assignment] = []
+    now = utcnow()
+    for chat in waiting:
+        queue = queues[chat.queue_id] if chat.queue_id is not None else None
+        if queue is None:
+            continue
+        pool = [c for c in cands if eligible(c, queue, chat.language, mode)]
+        if not pool:
+            continue
+        best = min(pool, key=lambda c: (c.load, c.last_answer, c.agent.id))
+        claimed = session.execute(  # type: ignore[attr-defined]
+            update(Consultation)
+            .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
+                   Consultation.status == "open")
+            .values(agent_id=best.agent.id, answered_at=chat.answered_at or now,
+                    wait_seconds=(now - (chat.queued_at or chat.started_at)).total_seconds())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        best.load += 1
+        best.last_answer = now
+        if best.load >= best.agent.max_chats and best.agent.state == "available":
+            best.agent.state, best.agent.state_since = "busy", now
+        done.append(Assignment(chat.id, best.agent.id, queue.code))
+    session.commit()
+    return done
+
+
+# --- queue position and expected wait ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    position: int  # 1 = next
+    waiting: int  # chats waiting in the same queue
+    expected_wait_seconds: int
+    agents_serving: int
+
+
+def average_handle_seconds(session: Session, sample: int = 200) -> float:
+    rows = list(session.scalars(
+        select(Consultation.handle_seconds)
+        .where(Consultation.channel.in_(CHAT_CHANNELS), Consultation.handle_seconds.is_not(None))
+        .order_by(Consultation.id.desc()).limit(sample)))
+    vals = [float(x) for x in rows if x and x > 0]
+    return sum(vals) / len(vals) if vals else DEFAULT_AHT_SECONDS
+
+
+def position(session: Session, c: Consultation, mode: str | None = None) -> Position | None:
+    """Where a waiting chat stands in its queue, and a rough expected wait."""
+    if c.status != "open" or c.agent_id is not None or c.queue_id is None:
+        return None
+    mode = mode or routing_mode()
+    base = (Consultation.status == "open", Consultation.agent_id.is_(None),
+            Consultation.queue_id == c.queue_id, Consultation.channel.in_(CHAT_CHANNELS))
+    queued = c.queued_at or c.started_at
+    ahead = session.scalar(select(func.count(Consultation.id)).where(
+        *base,
+        (Consultation.priority > c.priority)
+        | ((Consultation.priority == c.priority) & (Consultation.queued_at < queued))
+        | ((Consultation.priority == c.priority) & (Consultation.queued_at == queued)
+           & (Consultation.id < c.id)),
+    )) or 0
+    waiting = session.scalar(select(func.count(Consultation.id)).where(*base)) or 0
+    queue = session.get(Queue, c.queue_id)
+    assert queue is not None
+    serving = [x for x in _candidates(session)
+               if eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
+                           queue, c.language, mode)]
+    slots = sum(x.agent.max_chats for x in serving)
+    free = sum(max(0, x.agent.max_chats - x.load) for x in serving)
+    aht = average_handle_seconds(session)
+    pos = int(ahead) + 1
+    if free >= pos:
+        eta = 0
+    elif slots == 0:
+        eta = int(aht * pos)
+    else:
+        eta = int(math.ceil((pos - free) / slots) * aht)
+    return Position(pos, int(waiting), eta, len(serving))
+
+
+# --- agent state and transfer ---------------------------------------------------------------
+
+
+def set_agent_state(session: Session, agent: Agent, state: str) -> None:
+    if state not in AGENT_STATES:
+        raise ValueError(f"unknown agent state {state!r}; use one of {', '.join(AGENT_STATES)}")
+    if state == "available":
+        load = open_chat_counts(session, [agent.id]).get(agent.id, 0)
+        if load >= agent.max_chats:
+            state = "busy"
+    if agent.state != state:
+        agent.state = state
+        agent.state_since = utcnow()
+
+
+def refresh_busy(session: Session, agent_id: int) -> None:
+    """After a chat leaves an agent: busy -> available when below the limit."""
+    agent = session.get(Agent, agent_id)
+    if agent is not None and agent.state == "busy":
+        set_agent_state(session, agent, "available")
+
+
+def transfer_to_queue(session: Session, c: Consultation, queue_code: str) -> int | None:
+    """Back to a queue (keeps the original queued time, so the chat is not penalised)."""
+    queue = session.scalar(select(Queue).where(Queue.code == queue_code))
+    if queue is None:
+        raise ValueError(f"unknown queue {queue_code!r}")
+    previous = c.agent_id
+    c.queue_id = queue.id
+    c.agent_id = None
+    c.priority = max(c.priority or 0, queue.priority)
+    if previous is not None:
+        refresh_busy(session, previous)
+    return previous
+
+
+def transfer_to_agent(session: Session, c: Consultation, agent_id: int) -> int | None:
+    """Hand a chat to a named agent, who must be accepting chats and below the limit."""
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise ValueError(f"agent {agent_id} not found")
+    if agent_id == c.agent_id:
+        raise ValueError("the chat is already with this agent")
+    if agent.state not in ACCEPTING:
+        raise ValueError(f"agent {agent.name} is not accepting chats (state {agent.state})")
+    load = open_chat_counts(session, [agent_id]).get(agent_id, 0)
+    if load >= agent.max_chats:
+        raise ValueError(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
+    previous = c.agent_id
+    c.agent_id = agent_id
+    c.answered_at = c.answered_at or utcnow()
+    if load + 1 >= agent.max_chats and agent.state == "available":
+        agent.state, agent.state_since = "busy", utcnow()
+    if previous is not None:
+        refresh_busy(session, previous)
+    return previous
