@@ -23,7 +23,6 @@ from typing import Any
 
 import holidays
 import numpy as np
-from sklearn.linear_model import PoissonRegressor
 
 SLOTS_PER_DAY = 48
 SLOT_MINUTES = 30
@@ -170,16 +169,20 @@ def load_counts(
     return counts_from_events(events, channels=channels, start=start, end=end)
 
 
-def _design(days: Sequence[date], origin: date, known_holiday: bool) -> np.ndarray:
-    """Columns: day type one-hot (Mon..Sun, holiday), day after a holiday, trend (years)."""
-    x = np.zeros((len(days), 10))
+def _design(days: Sequence[date], origin: date) -> np.ndarray:
+    """Columns: weekday one-hot (Mon..Sun), holiday, holiday on a weekend, the first working day
+    after a holiday, trend (years). The holiday terms multiply the weekday's level; holidays
+    never seen in the history get their weekday's level."""
+    x = np.zeros((len(days), 11))
     for i, d in enumerate(days):
-        dt = day_type(d)
-        if dt == HOLIDAY and not known_holiday:
-            dt = 6  # never saw a holiday: treat it like a Sunday
-        x[i, dt] = 1.0
-        x[i, 8] = 1.0 if (dt < 5 and is_holiday(d - timedelta(days=1))) else 0.0
-        x[i, 9] = (d - origin).days / 365.0
+        wd = d.weekday()
+        x[i, wd] = 1.0
+        if is_holiday(d):
+            x[i, 7] = 1.0
+            x[i, 8] = 1.0 if wd >= 5 else 0.0
+        elif wd < 5 and is_holiday(d - timedelta(days=1)):
+            x[i, 9] = 1.0
+        x[i, 10] = (d - origin).days / 365.0
     return x
 
 
@@ -203,12 +206,10 @@ class ForecastModel:
         dates = [start + timedelta(days=i) for i in range(days)]
         out = np.zeros((days * SLOTS_PER_DAY, len(self.channels)))
         for c, m in enumerate(self.models):
-            x = _design(dates, self.origin, m.known_holiday)
+            x = _design(dates, self.origin)
             totals = np.exp(x @ m.coef + m.intercept)
             for i, d in enumerate(dates):
                 dt = day_type(d)
-                if dt == HOLIDAY and not m.known_holiday:
-                    dt = 6
                 out[i * SLOTS_PER_DAY : (i + 1) * SLOTS_PER_DAY, c] = totals[i] * m.profiles[dt]
         return IntervalCounts(datetime.combine(start, datetime.min.time()), self.channels, out)
 
@@ -217,11 +218,13 @@ def fit(history: IntervalCounts, profile_prior: float = 3.0) -> ForecastModel:
     """Fit the day-total regression and intraday profiles for every channel."""
     if history.days < 7:
         raise ValueError(f"need at least 7 days of history to fit, got {history.days}")
+    from sklearn.linear_model import PoissonRegressor  # heavy import, only when fitting
+
     dates = history.dates
     origin = dates[0]
     types = np.array([day_type(d) for d in dates])
     known_holiday = bool((types == HOLIDAY).any())
-    x = _design(dates, origin, known_holiday)
+    x = _design(dates, origin)
     daily = history.daily()
     model = ForecastModel(origin, list(history.channels))
     for c in range(len(history.channels)):
@@ -234,7 +237,9 @@ def fit(history: IntervalCounts, profile_prior: float = 3.0) -> ForecastModel:
                 )
             )
             continue
-        reg = PoissonRegressor(alpha=1e-6, max_iter=3000, fit_intercept=True)
+        reg = PoissonRegressor(
+            alpha=1e-6, max_iter=300, fit_intercept=True, solver="newton-cholesky"
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reg.fit(x, totals)
