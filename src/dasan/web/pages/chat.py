@@ -1,0 +1,114 @@
+"""Chat pages: the citizen chat (`/chat`), the agent desktop (`/agent`), the supervisor
+view (`/supervisor`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dasan.consultations.channels import CATEGORIES
+from dasan.db.models import User
+from dasan.web.deps import current_user
+from dasan.web.templating import LANG_COOKIE, request_language, templates
+
+router = APIRouter(include_in_schema=False)
+
+# UI strings used by the page scripts: key -> (Korean, English).
+STRINGS: dict[str, tuple[str, str]] = {
+    "you": ("나", "You"),
+    "bot": ("챗봇", "Chatbot"),
+    "agent": ("상담사", "Agent"),
+    "citizen": ("시민", "Citizen"),
+    "system": ("안내", "Notice"),
+    "sending": ("전송 중…", "Sending…"),
+    "helpful": ("도움이 되었나요?", "Was this helpful?"),
+    "yes": ("예", "Yes"),
+    "no": ("아니요", "No"),
+    "handoff": ("상담사 연결", "Talk to an agent"),
+    "related": ("관련 안내", "Related answers"),
+    "owner": ("담당", "Owner"),
+    "review": ("검토일", "Reviewed by"),
+    "overdue": ("검토 기한 지남", "Review overdue"),
+    "bot_phase": ("챗봇 상담 중", "Chatting with the bot"),
+    "waiting": ("상담사 연결 대기 중", "Waiting for an agent"),
+    "position": ("대기 순서 {n}번째", "Position {n} in queue"),
+    "eta": ("예상 대기 약 {m}분", "Expected wait about {m} min"),
+    "eta_now": ("곧 연결됩니다", "Connecting shortly"),
+    "live": ("{name} 상담사와 상담 중", "Chatting with agent {name}"),
+    "closed": ("상담이 종료되었습니다", "This chat has ended"),
+    "typing_agent": ("상담사가 입력 중입니다…", "The agent is typing…"),
+    "typing_citizen": ("시민이 입력 중입니다…", "The citizen is typing…"),
+    "reconnecting": ("연결이 끊겼습니다. 다시 연결하는 중…", "Connection lost. Reconnecting…"),
+    "connected": ("연결됨", "Connected"),
+    "new_chat": ("새 상담", "New chat"),
+    "insert": ("답변 넣기", "Insert answer"),
+    "no_recs": ("추천 답변이 없습니다", "No recommendations"),
+    "abuse": ("욕설·폭언 감지", "Abuse detected"),
+    "warn_1": ("1차 경고 발송", "first warning sent"),
+    "warn_2": ("2차 경고 발송", "second warning sent"),
+    "terminated": ("상담 강제 종료", "chat force-terminated"),
+    "crisis": ("위기 상담", "Crisis"),
+    "break_offer": ("폭언 상담으로 힘드셨죠. {m}분 회복 휴식을 하시겠습니까?",
+                    "That was a hard chat. Take a {m}-minute recovery break?"),
+    "take_break": ("휴식 시작", "Take the break"),
+    "keep_working": ("계속 상담", "Keep working"),
+    "summary": ("상담 요약", "Summary"),
+    "category": ("상담 분류", "Category"),
+    "confirm_close": ("확인 후 종료", "Confirm and close"),
+    "saved": ("저장되었습니다", "Saved"),
+    "history": ("이전 상담 이력", "Earlier contacts"),
+    "no_history": ("이전 상담 이력 없음", "No earlier contacts"),
+    "chat_list": ("진행 중인 상담", "Open chats"),
+    "select_chat": ("왼쪽에서 상담을 선택하세요", "Pick a chat on the left"),
+    "queue": ("대기열", "Queue"),
+    "transfer_done": ("이관되었습니다", "Transferred"),
+    "error": ("오류", "Error"),
+    "method_llm": ("LLM 요약", "LLM summary"),
+    "method_extractive": ("자동 추출 요약", "Extractive summary"),
+    "unread": ("새 메시지", "new messages"),
+    "ended_by_citizen": ("시민이 상담을 종료했습니다", "The citizen left"),
+}
+
+
+def strings_for(request: Request) -> dict[str, str]:
+    en = request_language(request) == "en"
+    return {k: (v[1] if en else v[0]) for k, v in STRINGS.items()}
+
+
+def _page(request: Request, name: str, user: User | None, **ctx: object) -> Response:
+    response = templates.TemplateResponse(
+        request, name, {"user": user, "strings": strings_for(request), **ctx})
+    lang = request.query_params.get("lang")
+    if lang in ("ko", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def _guard(request: Request, user: User | None, roles: tuple[str, ...]) -> Response | None:
+    if user is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if user.role not in roles and user.role != "admin":
+        return templates.TemplateResponse(
+            request, "chat/forbidden.html", {"user": user}, status_code=403)
+    return None
+
+
+@router.get("/chat", response_class=HTMLResponse)
+def citizen_chat_page(request: Request, user: User | None = Depends(current_user)) -> Response:
+    return _page(request, "chat/citizen.html", user)
+
+
+@router.get("/agent", response_class=HTMLResponse)
+def agent_desktop_page(request: Request, user: User | None = Depends(current_user)) -> Response:
+    denied = _guard(request, user, ("agent", "supervisor"))
+    if denied is not None:
+        return denied
+    return _page(request, "chat/agent.html", user, categories=CATEGORIES)
+
+
+@router.get("/supervisor", response_class=HTMLResponse)
+def supervisor_page(request: Request, user: User | None = Depends(current_user)) -> Response:
+    denied = _guard(request, user, ("supervisor",))
+    if denied is not None:
+        return denied
+    return _page(request, "chat/supervisor.html", user)

@@ -1,0 +1,220 @@
+/* Citizen chat: chatbot first, live agent on request; resumes after reloads and drops. */
+"use strict";
+(() => {
+  const { t, el, uid, wsUrl, Socket, api, time } = Dasan;
+  const KEY = "dasan.chat.v1";
+  const log = document.getElementById("log");
+  const statusEl = document.getElementById("status");
+  const typingEl = document.getElementById("typing");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("msg");
+  const handoffBtn = document.getElementById("handoff");
+  const leaveBtn = document.getElementById("leave");
+  const restartBtn = document.getElementById("restart");
+
+  let st = JSON.parse(sessionStorage.getItem(KEY) || "null");  // {cid, token, lastSeq, outbox}
+  let sock = null;
+  let phase = "bot";
+  let statusTimer = null;
+  let typingTimer = null;
+  let lastTypingSent = 0;
+  const seen = new Set();
+
+  function save() { if (st) sessionStorage.setItem(KEY, JSON.stringify(st)); }
+  const headers = () => ({ "X-Chat-Token": st.token });
+
+  function senderLabel(m) {
+    return m.sender === "citizen" ? t("you") : t(m.sender);
+  }
+
+  function renderMessage(m) {
+    const flags = m.flags || {};
+    const li = el("li", { class: "msg from-" + m.sender + (flags.kind === "policy" ? " policy" : ""),
+                         "data-seq": m.seq, "data-client-id": m.client_msg_id || null });
+    li.append(el("span", { class: "who" }, senderLabel(m)));
+    const body = el("div", { class: "body" });
+    if (flags.kind === "answer" && flags.entry) {
+      const [title, ...rest] = m.body.split("\n\n");
+      body.append(el("strong", { class: "entry-title" }, title), el("p", {}, rest.join("\n\n")));
+      const e = flags.entry;
+      body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"} · ${t("review")}: ${e.review_due || "-"}`));
+    } else {
+      body.append(el("p", {}, m.body));
+    }
+    li.append(body, el("time", { class: "at" }, time(m.at)));
+    if (flags.kind === "answer" && flags.ask_feedback && phase === "bot") {
+      const box = el("div", { class: "feedback", role: "group", "aria-label": t("helpful") },
+        el("span", {}, flags.feedback_prompt || t("helpful")),
+        el("button", { type: "button", onclick: () => feedback(true, flags.entry.id, box) }, t("yes")),
+        el("button", { type: "button", onclick: () => feedback(false, flags.entry.id, box) }, t("no")));
+      li.append(box);
+    }
+    if (flags.related && flags.related.length && phase === "bot") {
+      const list = el("ul", { class: "related", "aria-label": t("related") });
+      for (const r of flags.related) {
+        list.append(el("li", {}, el("button", { type: "button", onclick: () => select(r.id) }, r.title)));
+      }
+      li.append(el("p", { class: "meta" }, t("related")), list);
+    }
+    if (flags.offer_handoff && phase === "bot") {
+      li.append(el("button", { type: "button", class: "primary", onclick: handoff }, t("handoff")));
+    }
+    return li;
+  }
+
+  function addMessage(m) {
+    if (seen.has(m.seq)) return;
+    seen.add(m.seq);
+    if (m.client_msg_id) {
+      const pending = log.querySelector(`li.pending[data-client-id="${CSS.escape(m.client_msg_id)}"]`);
+      if (pending) pending.remove();
+    }
+    log.append(renderMessage(m));
+    if (m.seq > (st.lastSeq || 0)) { st.lastSeq = m.seq; save(); }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showPending(item) {
+    const li = el("li", { class: "msg from-citizen pending", "data-client-id": item.client_msg_id },
+      el("span", { class: "who" }, t("you")), el("div", { class: "body" }, el("p", {}, item.body)),
+      el("span", { class: "at" }, t("sending")));
+    log.append(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setState(c) {
+    phase = c.phase;
+    clearInterval(statusTimer);
+    statusTimer = null;
+    let text = t("bot_phase");
+    if (c.phase === "waiting") {
+      text = t("waiting");
+      if (c.position) text += " · " + t("position", { n: c.position });
+      if (c.expected_wait_seconds !== null && c.expected_wait_seconds !== undefined) {
+        text += " · " + (c.expected_wait_seconds <= 0 ? t("eta_now")
+          : t("eta", { m: Math.max(1, Math.round(c.expected_wait_seconds / 60)) }));
+      }
+      statusTimer = setInterval(() => sock && sock.send({ type: "status" }), 5000);
+      if (c.position === undefined && sock) sock.send({ type: "status" });
+    } else if (c.phase === "live") {
+      text = t("live", { name: c.agent_name || "" });
+    } else if (c.phase === "closed") {
+      text = t("closed");
+    }
+    statusEl.textContent = text;
+    statusEl.dataset.phase = c.phase;
+    handoffBtn.hidden = c.phase !== "bot";
+    const closed = c.phase === "closed";
+    input.disabled = closed;
+    form.querySelector("button").disabled = closed;
+    leaveBtn.hidden = closed;
+    restartBtn.hidden = !closed;
+    if (closed && sock) { sock.stop(); sock = null; }
+  }
+
+  function onEvent(ev) {
+    if (ev.type === "message") addMessage(ev);
+    else if (ev.type === "state") {
+      if (ev.consultation.position === undefined && phase === ev.consultation.phase) return;
+      setState(ev.consultation);
+    }
+    else if (ev.type === "ack") {
+      st.outbox = (st.outbox || []).filter((o) => o.client_msg_id !== ev.client_msg_id);
+      save();
+    } else if (ev.type === "typing") {
+      typingEl.textContent = ev.active ? t("typing_agent") : "";
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => { typingEl.textContent = ""; }, 4000);
+    } else if (ev.type === "error") {
+      statusEl.textContent = t("error") + ": " + ev.detail;
+      if (ev.ref) {
+        st.outbox = (st.outbox || []).filter((o) => o.client_msg_id !== ev.ref);
+        save();
+      }
+    }
+  }
+
+  function flush() {
+    for (const item of st.outbox || []) {
+      if (!sock || !sock.send(item)) return;
+    }
+  }
+
+  function connect() {
+    sock = new Socket(
+      () => wsUrl(`/api/chat/ws/citizen/${st.cid}?token=${encodeURIComponent(st.token)}&after_seq=${st.lastSeq || 0}`),
+      {
+        open: () => { statusEl.classList.remove("offline"); flush(); },
+        close: () => { if (phase !== "closed") { statusEl.textContent = t("reconnecting"); statusEl.classList.add("offline"); } },
+        event: onEvent,
+      });
+  }
+
+  async function ensureChat() {
+    if (st && st.cid) return;
+    const data = await api("POST", "/api/chat/sessions", { language: Dasan.lang === "en" ? "en" : "ko" });
+    st = { cid: data.consultation_id, token: data.token, lastSeq: 0, outbox: [] };
+    save();
+    connect();
+  }
+
+  async function send(frame) {
+    await ensureChat();
+    st.outbox = st.outbox || [];
+    st.outbox.push(frame);
+    save();
+    if (frame.type === "message") showPending(frame);
+    if (sock) sock.send(frame);
+  }
+
+  function feedback(helpful, entryId, box) {
+    box.remove();
+    send({ type: "feedback", helpful, entry_id: entryId, client_msg_id: uid() });
+  }
+  function select(entryId) { send({ type: "select", entry_id: entryId, client_msg_id: uid() }); }
+  async function handoff() {
+    await ensureChat();
+    if (!sock || !sock.send({ type: "handoff" })) {
+      await api("POST", `/api/chat/sessions/${st.cid}/handoff`, undefined, headers());
+    }
+  }
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = input.value.trim();
+    if (!body) return;
+    input.value = "";
+    send({ type: "message", body, client_msg_id: uid() });
+    input.focus();
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (sock && phase === "live" && now - lastTypingSent > 2000) {
+      lastTypingSent = now;
+      sock.send({ type: "typing", active: true });
+    }
+  });
+  handoffBtn.addEventListener("click", handoff);
+  leaveBtn.addEventListener("click", async () => {
+    if (!st) return;
+    if (!sock || !sock.send({ type: "leave" })) {
+      await api("POST", `/api/chat/sessions/${st.cid}/leave`, undefined, headers());
+      setState({ phase: "closed" });
+    }
+  });
+  restartBtn.addEventListener("click", () => {
+    sessionStorage.removeItem(KEY);
+    location.reload();
+  });
+
+  if (st && st.cid) {
+    st.lastSeq = 0;  // a fresh page shows the whole conversation again
+    for (const item of st.outbox || []) if (item.type === "message") showPending(item);
+    connect();
+  } else {
+    statusEl.textContent = t("bot_phase");
+  }
+})();

@@ -1,0 +1,88 @@
+/* Shared helpers for the chat pages (no build step, no dependencies). */
+"use strict";
+
+const Dasan = (() => {
+  const S = JSON.parse(document.getElementById("i18n").textContent || "{}");
+
+  function t(key, vars) {
+    let s = S[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) s = s.replace("{" + k + "}", v);
+    return s;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) {
+      if (c === null || c === undefined) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  function uid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  }
+
+  function wsUrl(path) {
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    return proto + "//" + location.host + path;
+  }
+
+  /* A WebSocket that reconnects with backoff; `url()` is re-evaluated on every attempt so
+     that the resume point (after_seq) is current. */
+  class Socket {
+    constructor(url, handlers) {
+      this.url = url;
+      this.h = handlers;
+      this.delay = 300;
+      this.closed = false;
+      this.open();
+    }
+    open() {
+      const ws = new WebSocket(this.url());
+      this.ws = ws;
+      ws.onopen = () => { this.delay = 300; this.h.open && this.h.open(); };
+      ws.onmessage = (ev) => { try { this.h.event(JSON.parse(ev.data)); } catch (e) { console.error(e); } };
+      ws.onclose = (ev) => {
+        this.h.close && this.h.close(ev);
+        if (this.closed || ev.code === 4401) return;
+        setTimeout(() => this.open(), this.delay);
+        this.delay = Math.min(this.delay * 2, 5000);
+      };
+    }
+    get ready() { return this.ws && this.ws.readyState === WebSocket.OPEN; }
+    send(obj) {
+      if (!this.ready) return false;
+      this.ws.send(JSON.stringify(obj));
+      return true;
+    }
+    stop() { this.closed = true; if (this.ws) this.ws.close(); }
+  }
+
+  async function api(method, path, body, headers) {
+    const opts = { method, headers: Object.assign({ "Accept": "application/json" }, headers || {}) };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    const r = await fetch(path, opts);
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error((data && (data.detail || data.error)) || r.statusText);
+    return data;
+  }
+
+  function time(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  return { t, el, uid, wsUrl, Socket, api, time, lang: document.documentElement.lang || "ko" };
+})();

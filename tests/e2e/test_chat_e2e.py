@@ -1,0 +1,170 @@
+"""The chat in a real browser: citizen, chatbot, handoff, agent with the assistant, wrap-up;
+and an abusive citizen warned twice and then cut off."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from dasan.db.models import AbuseIncident, Agent, Consultation, Message
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 30_000
+
+
+def login(ctx: Any, base: str, username: str, next_path: str) -> Any:
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{base}/login?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "dasan1234!")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")
+    return page
+
+
+def citizen_page(browser: Any, base: str) -> Any:
+    ctx = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{base}/chat")
+    return page
+
+
+def send(page: Any, text: str) -> None:
+    page.fill("#msg", text)
+    page.keyboard.press("Enter")
+
+
+def db_session(url: str) -> Session:
+    return Session(create_engine(url))
+
+
+def release_agent(url: str, employee_no: str) -> None:
+    with db_session(url) as s:
+        agent = s.scalar(select(Agent).where(Agent.employee_no == employee_no))
+        assert agent is not None
+        for c in s.scalars(select(Consultation).where(Consultation.agent_id == agent.id,
+                                                      Consultation.status == "open")):
+            c.status = "closed"
+        s.commit()
+
+
+def test_bot_answers_hands_off_and_agent_closes_with_summary(
+        live_server: Any, browser: Any, screenshots: Path) -> None:
+    base = live_server.base_url
+    agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    agent = login(agent_ctx, base, "agent1", "/agent")
+    agent.wait_for_selector("#conn.ok")
+
+    citizen = citizen_page(browser, base)
+    # Keyboard only: type and press Enter.
+    citizen.focus("#msg")
+    send(citizen, "기후동행카드 환불하고 싶어요")
+    answer = citizen.locator("li.msg.from-bot", has_text="기후동행카드 환불 방법")
+    answer.wait_for()
+    assert "도시교통실" in answer.inner_text()  # the entry's owner is shown
+    citizen.get_by_role("group", name="도움이 되었나요?").wait_for()
+
+    # Not what I needed: ask for a person.
+    citizen.get_by_role("button", name="아니요").click()
+    citizen.locator("li.msg.from-bot", has_text="불편을 드려 죄송합니다").wait_for()
+    send(citizen, "환불 받으려면 카드를 어디에 가져가야 하나요?")
+    citizen.click("#handoff")
+    citizen.wait_for_selector("#status[data-phase=live]")
+    assert "이상담" in citizen.inner_text("#status")
+
+    # The agent sees the chat with the bot conversation carried over.
+    agent.locator(".chat-tab").first.wait_for()
+    agent.locator("#log li.msg.from-citizen", has_text="기후동행카드 환불하고 싶어요").first.wait_for()
+    agent.locator("#log li.msg.from-bot", has_text="기후동행카드 환불 방법").first.wait_for()
+    rec = agent.locator("#recs li.rec", has_text="기후동행카드 환불 방법").first
+    rec.wait_for()
+    assert "도시교통실" in rec.inner_text() and "2031-01-31" in rec.inner_text()
+
+    # Typing indicator reaches the agent.
+    citizen.fill("#msg", "")
+    citizen.type("#msg", "빨리")
+    agent.wait_for_selector("#typing:has-text('입력 중')")
+    citizen.fill("#msg", "")
+
+    rec.get_by_role("button", name="답변 넣기").click()
+    assert "티머니" in agent.input_value("#msg")
+    agent.click("#send")
+    citizen.locator("li.msg.from-agent", has_text="티머니 앱").wait_for()
+    citizen.screenshot(path=str(screenshots / "citizen-chat.png"), full_page=True)
+
+    agent.click("#end")
+    agent.wait_for_selector("#wrapup:not([hidden])")
+    agent.wait_for_function("document.querySelector('#wrapup-summary').value.length > 10")
+    summary = agent.input_value("#wrapup-summary")
+    assert "기후동행카드" in summary
+    assert agent.input_value("#wrapup-category") == "교통"
+    agent.screenshot(path=str(screenshots / "agent-desktop.png"), full_page=True)
+    agent.click("#wrapup-save")
+    agent.wait_for_selector("#alert:has-text('저장되었습니다')")
+    citizen.wait_for_selector("#status[data-phase=closed]")
+
+    with db_session(live_server.db_url) as s:
+        c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+        assert c is not None
+        assert c.status == "closed" and c.outcome == "answered"
+        assert c.summary and "기후동행카드" in c.summary
+        assert c.category == "교통"
+        assert c.kb_entry_id is not None  # the agent used a recommendation
+        seqs = list(s.scalars(select(Message.seq).where(Message.consultation_id == c.id)
+                              .order_by(Message.seq)))
+        assert seqs == list(range(1, len(seqs) + 1))
+    agent_ctx.close()
+    citizen.context.close()
+
+
+def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: Any,
+                                                     screenshots: Path) -> None:
+    base = live_server.base_url
+    release_agent(live_server.db_url, "A0001")
+    agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    agent = login(agent_ctx, base, "agent1", "/agent")
+    agent.wait_for_selector("#conn.ok")
+    agent.select_option("#state", "available")
+
+    citizen = citizen_page(browser, base)
+    send(citizen, "따릉이 요금 문의요")
+    citizen.locator("li.msg.from-bot").nth(1).wait_for()
+    citizen.click("#handoff")
+    citizen.wait_for_selector("#status[data-phase=live]")
+    agent.locator(".chat-tab").first.wait_for()
+
+    send(citizen, "야 씨발 대답을 왜 이렇게 해")
+    citizen.locator("li.msg.policy", has_text="1차 경고").wait_for()
+    agent.locator("#log li.msg.abuse").first.wait_for()
+    agent.wait_for_selector("#alert:not([hidden])")
+    send(citizen, "씨발 진짜 짜증나네")
+    citizen.locator("li.msg.policy", has_text="2차 경고").wait_for()
+    send(citizen, "병신 같은 상담사 새끼")
+    citizen.locator("li.msg.policy", has_text="상담을 종료합니다").wait_for()
+    citizen.wait_for_selector("#status[data-phase=closed]")
+    assert citizen.is_disabled("#msg")
+
+    agent.wait_for_selector("#break-dialog:not([hidden])")
+    assert re.search(r"10분", agent.inner_text("#break-text"))
+    agent.screenshot(path=str(screenshots / "agent-abuse.png"), full_page=True)
+    agent.click("#take-break")
+    agent.wait_for_function("document.querySelector('#state').value === 'break'")
+
+    with db_session(live_server.db_url) as s:
+        c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+        assert c is not None and c.outcome == "forced_terminated" and c.status == "closed"
+        actions = list(s.scalars(select(AbuseIncident.action).where(
+            AbuseIncident.consultation_id == c.id).order_by(AbuseIncident.id)))
+        assert actions == ["warn_1", "warn_2", "terminated"]
+        a = s.scalar(select(Agent).where(Agent.employee_no == "A0001"))
+        assert a is not None and a.state == "break"
+    agent_ctx.close()
+    citizen.context.close()
