@@ -18,11 +18,13 @@ Every report then runs as one DuckDB query over the mirror.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +178,11 @@ def _open_source(url: str) -> _Source:
 
 
 def default_mirror_path(url: str) -> Path:
+    """`var/analytics/mirror-<hash of URL>.duckdb`, or under `DASAN_ANALYTICS_DIR`."""
     digest = hashlib.sha1(url.encode()).hexdigest()[:12]
-    return PROJECT_ROOT / "var" / "analytics" / f"mirror-{digest}.duckdb"
+    folder = os.environ.get("DASAN_ANALYTICS_DIR")
+    base = Path(folder) if folder else PROJECT_ROOT / "var" / "analytics"
+    return base / f"mirror-{digest}.duckdb"
 
 
 class AnalyticsEngine:
@@ -194,8 +199,6 @@ class AnalyticsEngine:
             self._con = duckdb.connect(self.mirror_path)
         except duckdb.IOException:
             # Another process holds the mirror's write lock: keep a private mirror instead.
-            import os
-
             self.mirror_path = f"{self.mirror_path}.{os.getpid()}"
             self._con = duckdb.connect(self.mirror_path)
         self._lock = threading.RLock()
@@ -238,6 +241,25 @@ class AnalyticsEngine:
         finally:
             self._con.unregister("_batch")
 
+    def _same_rows(self, source: _Source, last_id: int) -> bool:
+        """Cheap check that the source still holds the rows the mirror copied: the same row
+        count up to `last_id` and the same start time on the last copied row."""
+        if last_id == 0:
+            return True
+        src_n = source.scalar(f"SELECT count(*) FROM consultations WHERE id <= {last_id}")
+        mine = self._con.execute(
+            "SELECT count(*) FROM consultations WHERE id <= ?", [last_id]).fetchone()
+        if mine is None or int(src_n or 0) != int(mine[0]):
+            return False
+        src_row = source.scalar(f"SELECT started_at FROM consultations WHERE id = {last_id}")
+        row = self._con.execute(
+            "SELECT started_at FROM consultations WHERE id = ?", [last_id]).fetchone()
+        if row is None or src_row is None:
+            return row is None and src_row is None
+        src_ts = src_row if isinstance(src_row, datetime) else datetime.fromisoformat(
+            str(src_row))
+        return bool(src_ts.replace(microsecond=0) == row[0].replace(microsecond=0))
+
     def _consultation_select(self) -> str:
         return "SELECT " + ", ".join(n for n, _ in CONSULTATION_COLUMNS) + " FROM consultations"
 
@@ -267,7 +289,8 @@ class AnalyticsEngine:
         con = self._con
         src_max = int(source.scalar("SELECT coalesce(max(id), 0) FROM consultations") or 0)
         last_id = int(self._state("last_id") or 0)
-        if not full and (src_max < last_id or self._state("source") != self.database_url):
+        if not full and (src_max < last_id or self._state("source") != self.database_url
+                         or not self._same_rows(source, last_id)):
             full = True
         mode = "full" if full else "incremental"
         con.execute("BEGIN TRANSACTION")

@@ -1,0 +1,178 @@
+"""Report pages: overview KPIs, VOC report, policy-issue report, drill-down (HTML)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from dasan.analytics import alerter, drill, kpi
+from dasan.analytics.charts import svg
+from dasan.analytics.engine import get_engine
+from dasan.analytics.filters import Filters, Table, fmt
+from dasan.analytics.policy import policy_report
+from dasan.analytics.voc import Series, voc_report
+from dasan.config import get_settings
+from dasan.db.models import User
+from dasan.web.api.analytics import READERS, scoped_filters
+from dasan.web.deps import current_user, get_db, require_roles
+from dasan.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _guard(request: Request, user: User | None) -> Response | None:
+    if user is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return None
+
+
+def _drill_href(f: Filters | None) -> str | None:
+    return None if f is None else "/reports/drill?" + urlencode(f.to_params())
+
+
+def _view(t: Table) -> dict[str, Any]:
+    """A table ready for the template: formatted cells and a drill link per row."""
+    return {
+        "ko": t.ko, "en": t.en, "note": t.note,
+        "columns": t.columns,
+        "rows": [{"cells": [(fmt(r.get(c.key), c.kind), c.kind != "text") for c in t.columns],
+                  "href": _drill_href(d)}
+                 for r, d in zip(t.rows, t.drill + [None] * (len(t.rows) - len(t.drill)),
+                                 strict=True)],
+    }
+
+
+def _charts(series: list[Series]) -> list[Markup]:
+    return [Markup(svg(s)) for s in series if s.labels]  # noqa: S704 - escaped in svg()
+
+
+def _engine() -> Any:
+    return get_engine(get_settings().database_url, max_age=5.0)
+
+
+def _render(request: Request, name: str, user: User, **ctx: Any) -> Response:
+    return templates.TemplateResponse(request, f"analytics/{name}", {"user": user, **ctx})
+
+
+def _error(request: Request, user: User, message: str, status: int = 400) -> Response:
+    response = _render(request, "error.html", user, message=message)
+    response.status_code = status
+    return response
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_home(
+    request: Request,
+    by: str = Query("queue"),
+    db: Session = Depends(get_db),
+    user: User | None = Depends(current_user),
+) -> Response:
+    if (redirect := _guard(request, user)) is not None:
+        return redirect
+    user = require_roles(*READERS)(request, db, user)
+    try:
+        f = scoped_filters(request, db, user)
+        engine = _engine()
+        tables = [kpi.channel_year_table(engine, f), kpi.channel_daily_average_table(engine, f),
+                  kpi.phone_response_table(engine, f, by="month"),
+                  kpi.service_table(engine, f, by=by)]
+        head = kpi.summary(engine, f)
+    except ValueError as exc:
+        return _error(request, user, str(exc))
+    latest = head["last"].date() if head["last"] else date.today()
+    month = latest.strftime("%Y-%m")
+    alerts = alerter.recent_alerts(db, 10)
+    channel_series = Series("ch", "채널별 상담 건수", "Per channel",
+                            [r["channel"] for r in tables[0].rows[:-1]],
+                            {"n": [float(sum(v for k, v in r.items() if k.isdigit()))
+                                   for r in tables[0].rows[:-1]]}, "hbar")
+    return _render(request, "index.html", user, head=head, tables=[_view(t) for t in tables],
+                   charts=_charts([channel_series]), alerts=alerts, by=by, month=month,
+                   params=f.to_params(), year=latest.year,
+                   policy_start=(latest - timedelta(days=60)).isoformat(),
+                   policy_end=latest.isoformat(),
+                   groups=kpi.GROUPS, export_qs=urlencode(f.to_params()))
+
+
+@router.get("/reports/voc", response_class=HTMLResponse)
+def voc_page(
+    request: Request,
+    period: str = Query(""),
+    db: Session = Depends(get_db),
+    user: User | None = Depends(current_user),
+) -> Response:
+    if (redirect := _guard(request, user)) is not None:
+        return redirect
+    user = require_roles(*READERS)(request, db, user)
+    period = period or date.today().strftime("%Y-%m")
+    try:
+        base = scoped_filters(request, db, user)
+        report = voc_report(_engine(), period, base.with_(start=None, end=None))
+    except ValueError as exc:
+        return _error(request, user, str(exc))
+    qs = urlencode({"period": period, **({"district": base.district} if base.district else {})})
+    return _render(request, "voc.html", user, report=report, period=period,
+                   tables=[_view(t) for t in report.tables], charts=_charts(report.charts),
+                   qs=qs, csv_qs=urlencode(report.filters.to_params()))
+
+
+@router.get("/reports/policy", response_class=HTMLResponse)
+def policy_page(
+    request: Request,
+    start: str = Query(""),
+    end: str = Query(""),
+    program: str = Query(""),
+    keyword: str = Query(""),
+    db: Session = Depends(get_db),
+    user: User | None = Depends(current_user),
+) -> Response:
+    if (redirect := _guard(request, user)) is not None:
+        return redirect
+    user = require_roles(*READERS)(request, db, user)
+    form = {"start": start, "end": end, "program": program, "keyword": keyword}
+    report = None
+    if program or keyword:
+        try:
+            base = scoped_filters(request, db, user, {k: v for k, v in request.query_params.items()
+                                                      if k == "district"})
+            report = policy_report(_engine(), date.fromisoformat(start), date.fromisoformat(end),
+                                   program=program or None, keyword=keyword or None, base=base)
+        except ValueError as exc:
+            return _error(request, user, str(exc))
+    return _render(request, "policy.html", user, form=form, report=report,
+                   types=_view(report.types) if report else None,
+                   tables=[_view(t) for t in report.tables] if report else [],
+                   charts=_charts(report.charts) if report else [],
+                   qs=urlencode({k: v for k, v in form.items() if v}),
+                   csv_qs=urlencode(report.filters.to_params()) if report else "")
+
+
+@router.get("/reports/drill", response_class=HTMLResponse)
+def drill_page(
+    request: Request,
+    offset: int = Query(0, ge=0),
+    db: Session = Depends(get_db),
+    user: User | None = Depends(current_user),
+) -> Response:
+    if (redirect := _guard(request, user)) is not None:
+        return redirect
+    user = require_roles(*READERS)(request, db, user)
+    try:
+        f = scoped_filters(request, db, user)
+        engine = _engine()
+        total = drill.count(engine, f)
+        rows = drill.page(engine, f, limit=100, offset=offset)
+    except ValueError as exc:
+        return _error(request, user, str(exc))
+    params = f.to_params()
+    nxt = urlencode({**params, "offset": offset + 100}) if offset + 100 < total else None
+    prev = urlencode({**params, "offset": max(offset - 100, 0)}) if offset else None
+    return _render(request, "drill.html", user, rows=rows, total=total, params=params,
+                   offset=offset, next_qs=nxt, prev_qs=prev, csv_qs=urlencode(params),
+                   columns=drill.EXPORT_COLUMNS)
