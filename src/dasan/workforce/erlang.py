@@ -201,8 +201,12 @@ def erlang_a_metrics(
     aht_seconds: float,
     patience_seconds: float,
     answer_within: float,
+    with_service_level: bool = True,
 ) -> QueueMetrics:
-    """Erlang A (M/M/n+M): Poisson arrivals, exponential service and exponential patience."""
+    """Erlang A (M/M/n+M): Poisson arrivals, exponential service and exponential patience.
+
+    ``with_service_level=False`` skips the (costlier) answered-within-t computation and reports
+    NaN for it, for searches that do not need it."""
     _check_agents(agents)
     _check_load(traffic)
     if aht_seconds <= 0:
@@ -237,8 +241,10 @@ def erlang_a_metrics(
     # Position on arrival: j waiting ahead (state n+j), j = 0..J-1 (a caller arriving in the
     # last truncated state is negligible).
     ahead = np.concatenate(([ps[-1]], pq[:-1])) if pq.size else np.array([ps[-1]])
-    served_late = _answered_within(n, mu, theta, ahead, answer_within)
-    sl = float((1.0 - p_wait) + served_late)
+    if with_service_level:
+        sl = float((1.0 - p_wait) + _answered_within(n, mu, theta, ahead, answer_within))
+    else:
+        sl = math.nan
     busy = float((np.arange(n + 1) * ps).sum() + n * pq.sum())
     # With i callers ahead the tagged caller leaves position i at rate r_i = n mu + i theta +
     # theta; sojourns are independent of how they end, so for a caller who finds j ahead,
@@ -259,7 +265,7 @@ def erlang_a_metrics(
         n,
         traffic,
         min(1.0, p_wait),
-        max(0.0, min(1.0, sl)),
+        max(0.0, min(1.0, sl)) if with_service_level else math.nan,
         asa,
         mean_wait,
         p_abandon,
@@ -325,6 +331,9 @@ class StaffingResult:
         return d
 
 
+_IDLE = QueueMetrics(0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
 def _meets(m: QueueMetrics, target: StaffingTarget) -> bool:
     if target.service_level is not None and m.service_level < target.service_level:
         return False
@@ -336,16 +345,27 @@ def _meets(m: QueueMetrics, target: StaffingTarget) -> bool:
 
 
 def _required_erlang_c(traffic: float, aht: float, target: StaffingTarget) -> QueueMetrics:
-    # Incremental Erlang B: one recurrence step per extra agent, O(n) in all.
+    # Incremental Erlang B: one recurrence step per extra agent, O(n) in all; plain floats in
+    # the loop, the metrics object only for the answer.
     n = int(math.floor(traffic)) + 1
-    b = erlang_b(n, traffic)
+    b = 1.0
+    for k in range(1, n + 1):
+        b = traffic * b / (k + traffic * b)
+    sl_goal = target.service_level
+    asa_goal = target.max_asa
+    occ_goal = target.max_occupancy
+    t_over_aht = target.answer_within / aht
+    exp = math.exp
     while True:
-        c = _c_from_b(n, traffic, b)
-        sl = 1.0 - c * math.exp(-(n - traffic) * target.answer_within / aht)
-        asa = c * aht / (n - traffic)
-        m = QueueMetrics(n, traffic, c, max(0.0, sl), asa, asa, 0.0, 1.0, traffic / n)
-        if _meets(m, target):
-            return m
+        c = n * b / (n - traffic * (1.0 - b))
+        sl_bad = sl_goal is not None and 1.0 - c * exp(-(n - traffic) * t_over_aht) < sl_goal
+        asa_bad = asa_goal is not None and c * aht / (n - traffic) > asa_goal
+        occ_bad = occ_goal is not None and traffic / n > occ_goal
+        ok = not (sl_bad or asa_bad or occ_bad)
+        if ok:
+            sl = 1.0 - c * exp(-(n - traffic) * t_over_aht)
+            asa = c * aht / (n - traffic)
+            return QueueMetrics(n, traffic, c, max(0.0, sl), asa, asa, 0.0, 1.0, traffic / n)
         n += 1
         b = traffic * b / (n + traffic * b)
 
@@ -354,8 +374,10 @@ def _required_erlang_a(traffic: float, aht: float, target: StaffingTarget) -> Qu
     assert target.patience_seconds is not None
     patience = target.patience_seconds
 
+    need_sl = target.service_level is not None
+
     def metrics(n: int) -> QueueMetrics:
-        return erlang_a_metrics(n, traffic, aht, patience, target.answer_within)
+        return erlang_a_metrics(n, traffic, aht, patience, target.answer_within, need_sl)
 
     # Answered share <= n / a (agents cannot serve more than n mu), so any goal on the share of
     # answered calls bounds n from below.
@@ -363,7 +385,7 @@ def _required_erlang_a(traffic: float, aht: float, target: StaffingTarget) -> Qu
     lo = max(1, int(math.floor(goal * traffic)))
     m_lo = metrics(lo)
     if _meets(m_lo, target):
-        return m_lo
+        return erlang_a_metrics(lo, traffic, aht, patience, target.answer_within)
     step = 1
     hi = lo + step
     m_hi = metrics(hi)
@@ -379,6 +401,8 @@ def _required_erlang_a(traffic: float, aht: float, target: StaffingTarget) -> Qu
             hi, m_hi = mid, m_mid
         else:
             lo = mid
+    if not need_sl:
+        m_hi = erlang_a_metrics(hi, traffic, aht, patience, target.answer_within)
     return m_hi
 
 
@@ -391,14 +415,68 @@ def required_agents(
     """Fewest agents that meet ``target`` for ``calls`` arrivals in one interval."""
     traffic = offered_traffic(calls, aht_seconds, interval_seconds)
     if traffic == 0:
-        m = QueueMetrics(0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-        return StaffingResult(calls, 0.0, 0, 0, m)
+        return StaffingResult(calls, 0.0, 0, 0, _IDLE)
     if target.patience_seconds is None:
         m = _required_erlang_c(traffic, aht_seconds, target)
     else:
         m = _required_erlang_a(traffic, aht_seconds, target)
     scheduled = math.ceil(m.agents / (1.0 - target.shrinkage) - 1e-9)
     return StaffingResult(calls, traffic, m.agents, scheduled, m)
+
+
+def _staffing_erlang_c_vec(
+    traffic: np.ndarray, aht: np.ndarray, target: StaffingTarget
+) -> list[QueueMetrics]:
+    """Erlang C search for all intervals at once: the Erlang B recurrence runs in lockstep over
+    the intervals (a numpy vector per agent count) and the first agent count meeting the goals
+    is picked per interval."""
+    a = traffic
+    top = float(a.max()) if a.size else 0.0
+    n_max = int(math.ceil(top + 6.0 * math.sqrt(top) + 20))
+    while True:
+        n_grid = np.arange(n_max + 1, dtype=float)
+        b = np.empty((a.size, n_max + 1))
+        cur = np.ones(a.size)
+        b[:, 0] = cur
+        for k in range(1, n_max + 1):
+            cur = a * cur / (k + a * cur)
+            b[:, k] = cur
+        stable = n_grid[None, :] > a[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denom = n_grid[None, :] - a[:, None] * (1.0 - b)
+            c = np.where(stable, n_grid[None, :] * b / denom, 1.0)
+            gap = n_grid[None, :] - a[:, None]
+            sl = np.where(stable, 1.0 - c * np.exp(-gap * target.answer_within / aht[:, None]), 0.0)
+            asa = np.where(stable, c * aht[:, None] / gap, np.inf)
+            occ = np.where(n_grid[None, :] > 0, a[:, None] / n_grid[None, :], np.inf)
+        ok = stable.copy()
+        if target.service_level is not None:
+            ok &= sl >= target.service_level
+        if target.max_asa is not None:
+            ok &= asa <= target.max_asa
+        if target.max_occupancy is not None:
+            ok &= occ <= target.max_occupancy
+        if ok.any(axis=1).all():
+            break
+        n_max *= 2
+    first = ok.argmax(axis=1)
+    rows = np.arange(a.size)
+    out = []
+    for r, n in zip(rows.tolist(), first.tolist(), strict=True):
+        out.append(
+            QueueMetrics(
+                int(n),
+                float(a[r]),
+                float(c[r, n]),
+                max(0.0, float(sl[r, n])),
+                float(asa[r, n]),
+                float(asa[r, n]),
+                0.0,
+                1.0,
+                float(occ[r, n]),
+            )
+        )
+    return out
 
 
 def staffing_plan(
@@ -414,6 +492,20 @@ def staffing_plan(
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError("calls per interval must be finite and >= 0")
     ahts = np.broadcast_to(np.asarray(aht_seconds, dtype=float), arr.shape)
+    if np.any(~(ahts > 0)) or np.any(~np.isfinite(ahts)):
+        raise ValueError("average handling time must be > 0 seconds in every interval")
+    if interval_seconds <= 0:
+        raise ValueError(f"interval length must be > 0 seconds, got {interval_seconds!r}")
+    if target.patience_seconds is None and arr.size:
+        traffic = arr * ahts / interval_seconds
+        busy = traffic > 0
+        results = [StaffingResult(float(c), 0.0, 0, 0, _IDLE) for c in arr.tolist()]
+        if busy.any():
+            metrics = _staffing_erlang_c_vec(traffic[busy], np.asarray(ahts[busy]), target)
+            for idx, m in zip(np.nonzero(busy)[0].tolist(), metrics, strict=True):
+                scheduled = math.ceil(m.agents / (1.0 - target.shrinkage) - 1e-9)
+                results[idx] = StaffingResult(float(arr[idx]), m.traffic, m.agents, scheduled, m)
+        return results
     return [
         required_agents(float(c), float(h), target, interval_seconds)
         for c, h in zip(arr, ahts, strict=True)
