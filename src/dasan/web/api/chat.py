@@ -373,9 +373,11 @@ async def assist_search(q: str = Query(..., min_length=1, max_length=1000),
 
 def _wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
     c = _check_access(s, cid, user)
-    turns = [summariser.Turn(sender, body) for sender, body in s.execute(
-        select(Message.sender, Message.body).where(Message.consultation_id == cid)
-        .order_by(Message.seq))]
+    turns = [summariser.Turn(sender, body) for sender, body, flags in s.execute(
+        select(Message.sender, Message.body, Message.flags).where(Message.consultation_id == cid)
+        .order_by(Message.seq))
+        # Feedback clicks and picked entries are UI gestures, not what the citizen said.
+        if not (flags or {}).get("feedback") and not (flags or {}).get("selected")]
     settings = get_settings()
     proposal = summariser.propose(turns, llm_base_url=settings.llm_base_url,
                                   llm_model=settings.llm_model, llm_api_key=settings.llm_api_key)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from dasan.chat.pubsub import InMemoryPubSub, RedisPubSub, make_pubsub
+
+
+async def test_memory_fanout_to_every_subscriber_and_unsubscribe() -> None:
+    ps = InMemoryPubSub()
+    a: asyncio.Queue[dict] = asyncio.Queue()
+    b: asyncio.Queue[dict] = asyncio.Queue()
+    await ps.subscribe("consult:1", a)
+    await ps.subscribe("consult:1", b)
+    await ps.subscribe("consult:2", b)
+    await ps.publish("consult:1", {"type": "message", "seq": 1})
+    await ps.publish("consult:2", {"type": "message", "seq": 7})
+    assert a.get_nowait()["seq"] == 1
+    assert [b.get_nowait()["seq"], b.get_nowait()["seq"]] == [1, 7]
+    await ps.unsubscribe("consult:1", a)
+    await ps.publish("consult:1", {"type": "message", "seq": 2})
+    assert a.empty()
+    assert b.get_nowait()["seq"] == 2
+
+
+async def test_memory_events_are_plain_json() -> None:
+    ps = InMemoryPubSub()
+    q: asyncio.Queue[dict] = asyncio.Queue()
+    await ps.subscribe("x", q)
+    original = {"items": (1, 2)}
+    await ps.publish("x", original)
+    got = q.get_nowait()
+    assert got == {"items": [1, 2]} and got is not original
+
+
+def test_make_pubsub_rejects_unknown_urls() -> None:
+    assert isinstance(make_pubsub("memory://"), InMemoryPubSub)
+    with pytest.raises(ValueError, match="unsupported pub/sub URL"):
+        make_pubsub("kafka://localhost")
+
+
+@pytest.mark.redis
+async def test_redis_delivers_between_two_connections() -> None:
+    url = os.environ.get("DASAN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
+    one, two = RedisPubSub(url), RedisPubSub(url)
+    try:
+        q: asyncio.Queue[dict] = asyncio.Queue()
+        await two.subscribe("consult:42", q)
+        await asyncio.sleep(0.2)  # let the subscription reach the server
+        await one.publish("consult:42", {"type": "message", "seq": 3, "body": "안녕하세요"})
+        got = await asyncio.wait_for(q.get(), timeout=5)
+        assert got == {"type": "message", "seq": 3, "body": "안녕하세요"}
+        await two.unsubscribe("consult:42", q)
+        await asyncio.sleep(0.2)
+        await one.publish("consult:42", {"type": "message", "seq": 4})
+        await asyncio.sleep(0.3)
+        assert q.empty()
+    finally:
+        await one.close()
+        await two.close()
