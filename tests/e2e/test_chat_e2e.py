@@ -82,7 +82,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
 
     # The agent sees the chat with the bot conversation carried over.
     agent.locator(".chat-tab").first.wait_for()
-    agent.locator("#log li.msg.from-citizen", has_text="기후동행카드 환불하고 싶어요").first.wait_for()
+    carried = agent.locator("#log li.msg.from-citizen", has_text="기후동행카드 환불하고 싶어요")
+    carried.first.wait_for()
     agent.locator("#log li.msg.from-bot", has_text="기후동행카드 환불 방법").first.wait_for()
     rec = agent.locator("#recs li.rec", has_text="기후동행카드 환불 방법").first
     rec.wait_for()

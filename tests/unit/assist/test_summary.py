@@ -100,6 +100,7 @@ def test_llm_summary_through_an_openai_compatible_endpoint(fake_llm: str) -> Non
 def test_llm_failure_falls_back_to_extractive(fake_llm: str) -> None:
     _FakeOpenAI.fail = True
     proposal = propose(TRANSCRIPT, llm_base_url=fake_llm, llm_model="m")
-    assert proposal.method == "extractive" and proposal.note and "LLM summary failed" in proposal.note
+    assert proposal.method == "extractive"
+    assert proposal.note and "LLM summary failed" in proposal.note
     assert proposal.text.startswith("[민원]")
     assert propose(TRANSCRIPT).method == "extractive"
