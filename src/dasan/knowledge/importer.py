@@ -26,6 +26,27 @@ _DISTRICT_NAMES = [(d.name_ko, d.code) for d in DISTRICTS] + [
 ]
 
 
+# Service names whose owner is unambiguous; checked on the program name, then the title. They
+# override the title classifier, which was trained on older pages (before e.g. 기후동행카드).
+CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("교통", ("기후동행카드", "따릉이", "버스", "지하철", "택시", "주차", "교통", "킥보드", "운전")),
+    ("건강", ("손목닥터", "보건", "건강검진", "의료", "병원", "예방접종")),
+    ("복지", ("복지", "수당", "기초생활", "장애", "돌봄", "어르신", "노인", "긴급지원")),
+    ("환경", ("폐기물", "쓰레기", "미세먼지", "재활용", "기후환경", "녹지", "공원")),
+    ("주택도시계획", ("주택", "임대", "전세", "재개발", "재건축", "청년안심")),
+    ("경제", ("서울페이", "소상공인", "상품권", "일자리", "창업")),
+    ("여성가족", ("출산", "육아", "아이돌봄", "보육", "임산부", "저출산")),
+)
+
+
+def rule_category(record: FaqRecord) -> str | None:
+    for text in (record.program or "", record.title):
+        for category, words in CATEGORY_RULES:
+            if any(w in text for w in words):
+                return category
+    return None
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -46,7 +67,7 @@ def owner_code(record: FaqRecord) -> str:
     for name, code in _DISTRICT_NAMES:
         if name in head:
             return f"gu-{code}"
-    return department_for_category(record.category)
+    return department_for_category(rule_category(record) or record.category)
 
 
 def staggered_review_due(external_id: str, today: date) -> date:
@@ -73,7 +94,7 @@ def import_records(
             "question_variants": [rec.question] if rec.question and rec.question != rec.title
             else [],
             "answer": answer,
-            "category": rec.category,
+            "category": rule_category(rec) or rec.category,
             "owner_agency_id": agencies.get(owner_code(rec)),
             "needs_answer": not answer,
             "status": "published" if answer else "draft",

@@ -22,3 +22,16 @@ def test_real_faq_imports_with_programs_owners_and_needs_answer(db, shared_data)
     # re-import changes nothing
     again = import_seed_faq(db, shared_data)
     assert again.created == 0 and again.updated == 0
+
+
+def test_service_names_decide_category_and_owner() -> None:
+    from dasan.knowledge.faq_source import FaqRecord
+    from dasan.knowledge.importer import owner_code, rule_category
+
+    rec = FaqRecord("1", "기후동행카드, 환불은?", "기후동행카드", "환불은?", "답", "행정",
+                    "civilappeal")
+    assert rule_category(rec) == "교통" and owner_code(rec) == "city-transport"
+    rec = FaqRecord("2", "(중랑 동행 사랑넷)신청 방법", None, "신청", "답", "복지", "civilappeal")
+    assert owner_code(rec) == "gu-11260"  # 중랑구
+    rec = FaqRecord("3", "여권 발급 서류", None, "여권", "답", "행정", "geumcheon")
+    assert owner_code(rec) == "gu-11545"
