@@ -1,0 +1,107 @@
+"""KPI arithmetic against plain-Python computations on the same rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from statistics import mean
+
+import pytest
+
+from dasan.analytics import kpi
+from dasan.analytics.engine import AnalyticsEngine
+from dasan.analytics.filters import Filters
+from dasan.consultations.channels import CHANNEL_BY_CODE
+
+
+def _answered(r: dict[str, object]) -> bool:
+    return r["answered_at"] is not None and r["outcome"] != "abandoned"
+
+
+def test_channel_year_table_counts_every_channel(engine: AnalyticsEngine,
+                                                 raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.channel_year_table(engine)
+    expected = Counter(str(r["channel"]) for r in raw_rows)
+    got = {r["channel_code"]: r["2024"] for r in table.rows if r["channel_code"]}
+    assert got == dict(expected)
+    total = table.rows[-1]
+    assert total["channel"] == "합계" and total["2024"] == len(raw_rows)
+    assert sum(r["share"] for r in table.rows[:-1]) == pytest.approx(1.0)
+    # rows follow the official channel order and carry Korean names
+    assert table.rows[0]["channel"] == CHANNEL_BY_CODE["phone"].name_ko
+
+
+def test_daily_average_divides_by_days_with_data(engine: AnalyticsEngine,
+                                                 raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.channel_daily_average_table(engine)
+    days = {str(r["started_at"])[:10] for r in raw_rows}
+    phone = sum(1 for r in raw_rows if r["channel"] == "phone")
+    row = next(r for r in table.rows if r["channel_code"] == "phone")
+    assert row["2024"] == pytest.approx(phone / len(days))
+
+
+def test_response_rate_is_reported_both_ways(engine: AnalyticsEngine,
+                                             raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.phone_response_table(engine, by="year")
+    phone = [r for r in raw_rows if r["channel"] == "phone"]
+    inflow = [r for r in phone if r["queued_at"] is not None]
+    answered = [r for r in phone if _answered(r)]
+    (row,) = table.rows
+    assert row["total_inflow"] == len(phone)
+    assert row["inflow"] == len(inflow)
+    assert row["answered"] == len(answered)
+    assert row["rate_inflow"] == pytest.approx(len(answered) / len(inflow))
+    assert row["rate_total"] == pytest.approx(len(answered) / len(phone))
+    # the ARS-only calls make total inflow larger than inflow, so the two rates differ
+    assert row["total_inflow"] > row["inflow"]
+
+
+def test_service_kpis_per_queue(engine: AnalyticsEngine,
+                                raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.service_table(engine, by="queue", threshold_seconds=20)
+    assert table.rows
+    for row in table.rows:
+        q = [r for r in raw_rows if r["channel"] == "phone" and r["queue_id"] == row["key"]
+             and r["queued_at"] is not None]
+        ans = [r for r in q if _answered(r)]
+        within = [r for r in ans if float(r["wait_seconds"]) <= 20]  # type: ignore[arg-type]
+        aband = [r for r in q if r["outcome"] == "abandoned"]
+        assert row["offered"] == len(q)
+        assert row["answered"] == len(ans)
+        assert row["service_level"] == pytest.approx(len(within) / len(q))
+        assert row["abandon_rate"] == pytest.approx(len(aband) / len(q))
+        assert row["asa"] == pytest.approx(mean(float(r["wait_seconds"]) for r in ans))  # type: ignore[arg-type]
+        assert row["aht"] == pytest.approx(mean(float(r["handle_seconds"]) for r in ans))  # type: ignore[arg-type]
+
+
+def test_service_kpis_per_team_and_agent_add_up(engine: AnalyticsEngine,
+                                                raw_rows: list[dict[str, object]]) -> None:
+    by_team = kpi.service_table(engine, by="team")
+    by_agent = kpi.service_table(engine, by="agent")
+    phone_answered = sum(1 for r in raw_rows if r["channel"] == "phone"
+                         and r["queued_at"] is not None and _answered(r))
+    assert sum(r["answered"] for r in by_team.rows) == phone_answered
+    assert sum(r["answered"] for r in by_agent.rows) == phone_answered
+    team1 = next(r for r in by_team.rows if r["key"] == 1)
+    assert team1["answered"] == sum(1 for r in raw_rows if r["channel"] == "phone"
+                                    and r["team_id"] == 1 and _answered(r))
+
+
+def test_intervals_and_filters(engine: AnalyticsEngine,
+                               raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.service_table(engine, by="interval", interval_minutes=30)
+    assert len(table.rows) <= 48
+    assert all(r["label"][-2:] in ("00", "30") for r in table.rows)
+    f = Filters.from_params({"district": "금천구", "start": "2024-03-11", "end": "2024-03-17"})
+    s = kpi.summary(engine, f)
+    expected = sum(1 for r in raw_rows if r["district_code"] == "11545"
+                   and "2024-03-11" <= str(r["started_at"])[:10] <= "2024-03-17")
+    assert s["total"] == expected
+
+
+def test_bad_arguments_are_rejected(engine: AnalyticsEngine) -> None:
+    with pytest.raises(ValueError, match="by must be"):
+        kpi.service_table(engine, by="weather")
+    with pytest.raises(ValueError, match="threshold"):
+        kpi.service_table(engine, threshold_seconds=0)
+    with pytest.raises(ValueError, match="interval"):
+        kpi.service_table(engine, interval_minutes=7)
