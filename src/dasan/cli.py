@@ -12,7 +12,9 @@ import typer
 
 from dasan.config import get_settings
 
-app = typer.Typer(help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True)
+app = typer.Typer(
+    help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 users_app = typer.Typer(help="People and API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -6,14 +6,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dasan.auth import create_user
 from dasan.consultations.channels import ARS_MENU
 from dasan.consultations.districts import DISTRICTS
 from dasan.consultations.generator import GeneratorConfig, Topic, batch_rows, generate
-from dasan.db.models import Agency, Agent, AgentSkill, Consultation, KbEntry, Queue, Skill, Team, User
+from dasan.db.models import (
+    Agency,
+    Agent,
+    AgentSkill,
+    Consultation,
+    KbEntry,
+    Queue,
+    Skill,
+    Team,
+    User,
+)
 
 DEMO_PASSWORD = "dasan1234!"
 
@@ -168,7 +178,7 @@ def write_history(
             r["status"] = "closed"
             rows.append(r)
         if rows:  # Core executemany: the driver's fast path, no ORM bookkeeping
-            session.connection().execute(Consultation.__table__.insert(), rows)
+            session.connection().execute(insert(Consultation), rows)
         total += len(rows)
         if progress:
             progress(total)

@@ -26,7 +26,7 @@ class ConsultationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: str = Field(description="channel code (phone, sms, ...) or Korean name (전화, 문자, ...)")
+    channel: str = Field(description="channel code (phone, ...) or Korean name (전화, ...)")
     started_at: datetime
     queued_at: datetime | None = None
     answered_at: datetime | None = None

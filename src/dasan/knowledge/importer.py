@@ -29,7 +29,7 @@ _DISTRICT_NAMES = [(d.name_ko, d.code) for d in DISTRICTS] + [
 # Service names whose owner is unambiguous; checked on the program name, then the title. They
 # override the title classifier, which was trained on older pages (before e.g. 기후동행카드).
 CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("교통", ("기후동행카드", "따릉이", "버스", "지하철", "택시", "주차", "교통", "킥보드", "운전")),
+    ("교통", ("기후동행카드", "따릉이", "버스", "지하철", "택시", "주차", "교통", "킥보드")),
     ("건강", ("손목닥터", "보건", "건강검진", "의료", "병원", "예방접종")),
     ("복지", ("복지", "수당", "기초생활", "장애", "돌봄", "어르신", "노인", "긴급지원")),
     ("환경", ("폐기물", "쓰레기", "미세먼지", "재활용", "기후환경", "녹지", "공원")),

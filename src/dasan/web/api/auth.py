@@ -44,7 +44,9 @@ def login_response(db: Session, user: User, response: Response) -> None:
 
 
 @router.post("/login", response_model=MeOut)
-def login(body: LoginIn, request: Request, response: Response, db: Session = Depends(get_db)) -> User:
+def login(
+    body: LoginIn, request: Request, response: Response, db: Session = Depends(get_db)
+) -> User:
     try:
         user = authenticate(db, body.username, body.password)
     except AuthError as exc:

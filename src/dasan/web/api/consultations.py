@@ -46,7 +46,7 @@ def create_batch(
     db: Session = Depends(get_db),
     _user: User = Depends(require_roles(*WRITERS)),
 ) -> dict[str, object]:
-    """Ingest up to 5,000 consultations atomically; one bad item rejects the batch (nothing lost)."""
+    """Ingest up to 5,000 consultations atomically; one bad item rejects the whole batch."""
     if not body:
         raise http_error(400, "empty batch")
     items: list[ConsultationIn] = []

@@ -17,9 +17,11 @@ router = APIRouter(include_in_schema=False)
 
 ROLE_LINKS = (
     {"href": "/chat", "ko": "시민 상담", "en": "Citizen chat",
-     "desc_ko": "챗봇과 상담사에게 묻기 (시민)", "desc_en": "Ask the chatbot or an agent (citizens)"},
+     "desc_ko": "챗봇과 상담사에게 묻기 (시민)",
+     "desc_en": "Ask the chatbot or an agent (citizens)"},
     {"href": "/agent", "ko": "상담사 데스크", "en": "Agent desktop",
-     "desc_ko": "실시간 채팅과 상담도우미 (상담사)", "desc_en": "Live chats and the assistant (agents)"},
+     "desc_ko": "실시간 채팅과 상담도우미 (상담사)",
+     "desc_en": "Live chats and the assistant (agents)"},
     {"href": "/supervisor", "ko": "실시간 현황", "en": "Supervisor view",
      "desc_ko": "대기열, 상담사 상태, 이슈 알림 (관리자)",
      "desc_en": "Queues, agent states, issue alerts (supervisors)"},
