@@ -38,9 +38,10 @@ test-fast: setup
 	uv run --frozen pytest -q -x -m "not e2e"
 
 bench: setup services
+	@DASAN_PG_DB=dasan_bench scripts/postgres.sh > var/postgres-bench.url
 	@set -e; for b in bench/bench_*.py; do \
 	  m=$$(basename $$b .py); echo; echo "######## $$m ########"; \
-	  DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
+	  DASAN_TEST_POSTGRES_URL=$$(cat var/postgres-bench.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
 	    uv run --frozen python -m bench.$$m $(BENCH_ARGS); \
 	done
 

@@ -13,6 +13,7 @@ from dasan import __version__
 from dasan.web.api import auth as auth_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -40,6 +41,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(home_pages.router)
+    app.include_router(district_pages.router)
     app.include_router(auth_api.router)
     app.include_router(consultations_api.router)
     for name in AREA_ROUTERS:

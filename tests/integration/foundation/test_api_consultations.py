@@ -122,3 +122,19 @@ def test_wrong_password_is_refused_and_logged(client, db) -> None:  # type: igno
     r = client.post("/api/auth/login", json={"username": "agent1", "password": "nope-nope"})
     assert r.status_code == 401
     assert db.scalars(select(AuditLog).where(AuditLog.action == "auth.login")).first()
+
+
+def test_district_desk_shows_own_district_only(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("supervisor")
+    now = datetime.utcnow().replace(microsecond=0)
+    for code in ("11545", "11680"):
+        client.post("/api/consultations", json=_item(
+            district_code=code, phone=None, started_at=now.isoformat(), queued_at=None,
+            answered_at=None, ended_at=None, outcome="open", agent_id=None,
+            subject=f"{code} 민원 010-2222-3333"))
+    login("district")
+    page = client.get("/district")
+    assert page.status_code == 200 and "금천구" in page.text
+    assert "11545 민원" in page.text and "11680 민원" not in page.text
+    assert "2222-3333" not in page.text  # masked
+    assert client.get("/district", params={"code": "11680"}).status_code == 403
