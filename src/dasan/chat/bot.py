@@ -13,6 +13,7 @@ from dasan.assist.recommend import Recommendation, search
 
 ANSWER_CONFIDENCE = 0.5
 RELATED_CONFIDENCE = 0.15
+RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
 
 GREETING_KO = ("안녕하세요, 서울시 120다산콜 챗봇입니다. 궁금한 점을 입력해 주세요. "
@@ -62,14 +63,15 @@ def respond(session: Session, text: str, previous_misses: int = 0) -> BotReply:
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
     hits = search(session, text, k=4)
-    if hits and hits[0].confidence >= ANSWER_CONFIDENCE:
-        others = [h for h in hits[1:3] if h.confidence >= RELATED_CONFIDENCE]
-        return answer_reply(hits[0], others)
-    related = [h for h in hits if h.confidence >= RELATED_CONFIDENCE][:3]
-    if related:
+    top = hits[0] if hits else None
+    # Confidence is calibrated for the top hit; the others are ranked by fused score.
+    near = [h for h in hits[1:] if top is not None and h.score >= RELATED_SCORE_RATIO * top.score]
+    if top is not None and top.confidence >= ANSWER_CONFIDENCE:
+        return answer_reply(top, near[:2])
+    if top is not None and top.confidence >= RELATED_CONFIDENCE:
         return BotReply("related", UNSURE_KO, {
             "kind": "related", "offer_handoff": True,
-            "related": [{"id": h.entry_id, "title": h.title} for h in related]})
+            "related": [{"id": h.entry_id, "title": h.title} for h in [top, *near][:3]]})
     if previous_misses >= 1:
         return BotReply("handoff", "답변을 찾지 못해 " + HANDOFF_KO, {"kind": "handoff"},
                         handoff=True)
