@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
     args = parser.parse_args()
     quick = args.quick
-    bench_staffing(repeat=1 if quick else 3)
+    bench_staffing(repeat=5 if quick else 30)
     bench_vs_analytic(1_000_000 if quick else 3_000_000)
     ciw_rate = bench_vs_ciw(6 if quick else 24)
     bench_seoul_year(30 if quick else 365, ciw_rate)
