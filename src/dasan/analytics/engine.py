@@ -17,9 +17,11 @@ Every report then runs as one DuckDB query over the mirror.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -104,6 +106,13 @@ class _Source:
     def batches(self, sql: str, params: Sequence[Any] = ()) -> Iterator[list[tuple[Any, ...]]]:
         raise NotImplementedError
 
+    def dump_csv(self, sql: str, params: Sequence[Any], path: str) -> None:
+        """Write the result as headerless CSV (bulk path: no Python objects per value)."""
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            for batch in self.batches(sql, params):
+                writer.writerows(batch)
+
     def scalar(self, sql: str) -> Any:
         for batch in self.batches(sql):
             return batch[0][0] if batch else None
@@ -160,6 +169,18 @@ class _PostgresSource(_Source):
                 if not rows:
                     break
                 yield rows
+        self._con.commit()
+
+    def dump_csv(self, sql: str, params: Sequence[Any], path: str) -> None:
+        """COPY (...) TO STDOUT: the server formats the CSV, Python only moves bytes."""
+        import psycopg
+
+        query = psycopg.ClientCursor(self._con).mogrify(sql, tuple(params))
+        with open(path, "wb") as fh, self._con.cursor() as cur, cur.copy(
+            f"COPY ({query}) TO STDOUT WITH (FORMAT csv)"
+        ) as copy:
+            for chunk in copy:
+                fh.write(chunk)
         self._con.commit()
 
     def close(self) -> None:
@@ -241,6 +262,33 @@ class AnalyticsEngine:
         finally:
             self._con.unregister("_batch")
 
+    def _bulk_load(self, source: _Source, after_id: int, upto_id: int) -> int:
+        """Copy rows with after_id < id <= upto_id: small gaps as tuples, large ones as CSV."""
+        sql = f"{self._consultation_select()} WHERE id > %s AND id <= %s ORDER BY id"
+        if upto_id - after_id <= BATCH_ROWS:
+            n = 0
+            for batch in source.batches(sql, (after_id, upto_id)):
+                self._insert("consultations", CONSULTATION_COLUMNS, batch)
+                n += len(batch)
+            return n
+        with tempfile.TemporaryDirectory(prefix="dasan-mirror-") as tmp:
+            path = str(Path(tmp) / "rows.csv")
+            source.dump_csv(sql, (after_id, upto_id), path)
+            types = ", ".join(f"'{n}': 'VARCHAR'" for n, _t in CONSULTATION_COLUMNS)
+            select = ", ".join(
+                f"CAST({n} AS {t}) AS {n}" if t != "BOOLEAN" else
+                f"CAST(CASE WHEN {n} IN ('1', 't', 'true', 'True') THEN true "
+                f"WHEN {n} IS NULL THEN NULL ELSE false END AS BOOLEAN) AS {n}"
+                for n, t in CONSULTATION_COLUMNS
+            )
+            before = self._count()
+            self._con.execute(
+                f"INSERT INTO consultations SELECT {select} FROM read_csv(?, header = false, "
+                f"columns = {{{types}}}, nullstr = '', quote = '\"', escape = '\"', "
+                f"max_line_size = 10000000)", [path],
+            )
+            return self._count() - before
+
     def _same_rows(self, source: _Source, last_id: int) -> bool:
         """Cheap check that the source still holds the rows the mirror copied: the same row
         count up to `last_id` and the same start time on the last copied row."""
@@ -321,13 +369,7 @@ class AnalyticsEngine:
                     ):
                         self._insert("consultations", CONSULTATION_COLUMNS, batch)
                         reread += len(batch)
-            new_rows = 0
-            for batch in source.batches(
-                f"{self._consultation_select()} WHERE id > %s AND id <= %s ORDER BY id",
-                (last_id, src_max),
-            ):
-                self._insert("consultations", CONSULTATION_COLUMNS, batch)
-                new_rows += len(batch)
+            new_rows = self._bulk_load(source, last_id, src_max)
             self._set_state("last_id", str(src_max))
             self._set_state("source", self.database_url)
             con.execute("COMMIT")
