@@ -19,14 +19,16 @@ usage: uv run python -m bench.bench_analytics [--quick] [--postgres-url URL] [--
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -213,14 +215,283 @@ def bench_alerter(quick: bool) -> None:
 # reports
 # --------------------------------------------------------------------------------------------
 
+INSERT_COLS = ("channel", "ars_option", "started_at", "queued_at", "answered_at", "ended_at",
+               "queue_id", "agent_id", "category", "program", "outcome", "status", "language",
+               "district_code", "subject", "priority", "crisis", "wait_seconds",
+               "handle_seconds", "created_at")
+
+
+def _ts(a: np.ndarray) -> list[str]:
+    return [x.replace("T", " ") for x in np.datetime_as_string(a, unit="s").tolist()]
+
+
+def row_batches(start: date, days: int, daily_average: float, queue_ids: dict[str, int],
+                agent_ids: list[int], seed: int = 120) -> Iterator[list[tuple[object, ...]]]:
+    """Generator batches as DB tuples (the same mapping as `dasan.demo.write_history`)."""
+    cfg = GeneratorConfig(start=start, days=days, seed=seed, daily_average=daily_average,
+                          agents=len(agent_ids))
+    for b in generate(cfg):
+        n = len(b["channel"])
+        started, queued = _ts(b["started_at"]), _ts(b["queued_at"])
+        answered, ended = _ts(b["answered_at"]), _ts(b["ended_at"])
+        has_q = (b["queue"] != "").tolist()
+        has_a = b["has_answer"].tolist()
+        queue = [queue_ids.get(q) for q in b["queue"].tolist()]
+        agent = [agent_ids[a - 1] if a else None for a in b["agent"].tolist()]
+        ars = [x or None for x in b["ars_option"].tolist()]
+        program = [x or None for x in b["program"].tolist()]
+        handle = b["handle_seconds"].tolist()
+        cols = (b["channel"].tolist(), ars, started,
+                [q if h else None for q, h in zip(queued, has_q, strict=True)],
+                [a if h else None for a, h in zip(answered, has_a, strict=True)], ended,
+                queue, agent, b["category"].tolist(), program, b["outcome"].tolist(),
+                ["closed"] * n, b["language"].tolist(), b["district_code"].tolist(),
+                b["subject"].tolist(), b["priority"].tolist(), b["crisis"].astype(int).tolist(),
+                b["wait_seconds"].tolist(), [x if h else None for x, h in zip(handle, has_a,
+                                                                               strict=True)],
+                started)
+        yield list(zip(*cols, strict=True))
+
+
+def _org(url: str) -> tuple[dict[str, int], list[int]]:
+    from sqlalchemy import select
+
+    from dasan.db.models import Agent, Queue
+    from dasan.db.session import session_scope
+    from dasan.demo import seed_org, seed_people
+
+    with session_scope(url) as s:
+        seed_org(s)
+        seed_people(s, agents=60)
+    with session_scope(url) as s:
+        queues = {c: i for i, c in s.execute(select(Queue.id, Queue.code))}
+        agents = list(s.scalars(select(Agent.id).order_by(Agent.id)))
+    return queues, agents
+
+
+def load_sqlite(path: Path, start: date, days: int, daily: float) -> float:
+    from dasan.db.migrate import upgrade
+
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    queues, agents = _org(url)
+    t0 = time.perf_counter()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    sql = (f"INSERT INTO consultations ({', '.join(INSERT_COLS)}) "
+           f"VALUES ({', '.join('?' * len(INSERT_COLS))})")
+    for rows in row_batches(start, days, daily, queues, agents):
+        con.executemany(sql, rows)
+    con.commit()
+    con.close()
+    return time.perf_counter() - t0
+
+
+def append_sqlite(path: Path, day: date, daily: float) -> int:
+    url = f"sqlite:///{path}"
+    queues, agents = _org(url)
+    con = sqlite3.connect(path)
+    sql = (f"INSERT INTO consultations ({', '.join(INSERT_COLS)}) "
+           f"VALUES ({', '.join('?' * len(INSERT_COLS))})")
+    n = 0
+    for rows in row_batches(day, 1, daily, queues, agents, seed=99):
+        con.executemany(sql, rows)
+        n += len(rows)
+    con.commit()
+    con.close()
+    return n
+
+
+def _pg_conninfo(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def load_postgres(url: str, start: date, days: int, daily: float) -> float:
+    import psycopg
+
+    from dasan.db.migrate import upgrade
+
+    upgrade(url)
+    queues, agents = _org(url)
+    t0 = time.perf_counter()
+    with psycopg.connect(_pg_conninfo(url)) as con, con.cursor() as cur:
+        with cur.copy(f"COPY consultations ({', '.join(INSERT_COLS)}) FROM STDIN "
+                      f"WITH (FORMAT csv)") as copy:
+            for rows in row_batches(start, days, daily, queues, agents):
+                buf = io.StringIO()
+                csv.writer(buf).writerows(rows)
+                copy.write(buf.getvalue())
+        cur.execute("ANALYZE consultations")
+    return time.perf_counter() - t0
+
+
+def append_postgres(url: str, day: date, daily: float) -> int:
+    import psycopg
+
+    queues, agents = _org(url)
+    n = 0
+    copy_sql = f"COPY consultations ({', '.join(INSERT_COLS)}) FROM STDIN WITH (FORMAT csv)"
+    with psycopg.connect(_pg_conninfo(url)) as con, con.cursor() as cur, \
+            cur.copy(copy_sql) as copy:
+        for rows in row_batches(day, 1, daily, queues, agents, seed=99):
+            buf = io.StringIO()
+            csv.writer(buf).writerows(rows)
+            copy.write(buf.getvalue())
+            n += len(rows)
+    return n
+
+
+def _timed(fn: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_backend(name: str, url: str, mirror: Path, last_day: date,
+                  append: Callable[[], int]) -> None:
+    from sqlalchemy import text
+
+    from dasan.analytics import kpi
+    from dasan.analytics.engine import AnalyticsEngine
+    from dasan.analytics.filters import Filters
+    from dasan.analytics.policy import policy_report
+    from dasan.analytics.voc import voc_report
+    from dasan.db.session import make_engine
+
+    for f in mirror.parent.glob(mirror.name + "*"):
+        f.unlink()
+    engine = AnalyticsEngine(url, mirror)
+    full = engine.refresh()
+    print(f"  [{name}] mirror full build: {full.total_rows:,} rows in {full.seconds:.1f}s "
+          f"({full.total_rows / full.seconds:,.0f} rows/s)")
+    noop = engine.refresh()
+    print(f"  [{name}] refresh with nothing new: {noop.seconds * 1000:.0f} ms")
+    added = append()
+    inc = engine.refresh()
+    print(f"  [{name}] incremental refresh after one more day (+{added:,} rows): "
+          f"{inc.seconds:.2f}s")
+    year = Filters()
+    t_year = _timed(lambda: kpi.channel_year_table(engine, year))
+    month = f"{last_day.year}-03" if last_day.month >= 3 else f"{last_day.year}-01"
+    t_voc = _timed(lambda: voc_report(engine, month))
+    start = date(last_day.year, 1, 4)
+    end = min(date(last_day.year, 8, 31), last_day)
+    t_pol = _timed(lambda: policy_report(engine, start, end, program="기후동행카드"))
+    rep = policy_report(engine, start, end, program="기후동행카드")
+    types = ", ".join(f"{r['type']} {100 * r['share']:.1f}%" for r in rep.types.rows[:3])
+    ops = make_engine(url)
+    peer_sql = text("SELECT CAST(strftime('%Y', started_at) AS INTEGER) AS y, channel, count(*) "
+                    "FROM consultations GROUP BY 1, 2" if url.startswith("sqlite") else
+                    "SELECT extract(year FROM started_at) AS y, channel, count(*) "
+                    "FROM consultations GROUP BY 1, 2")
+
+    def peer() -> None:
+        with ops.connect() as c:
+            c.execute(peer_sql).fetchall()
+
+    t_peer = _timed(peer, repeat=1 if full.total_rows > 1_000_000 else 3)
+    ops.dispose()
+    print(f"  [{name}] annual channel table {t_year:.3f}s | monthly VOC report ({month}) "
+          f"{t_voc:.3f}s | policy-issue report (기후동행카드 {start}..{end}: "
+          f"{rep.count:,}; {types}) {t_pol:.3f}s   target < 3 s each")
+    print(f"  [{name}] peer: the same channel-per-year GROUP BY directly in {name} "
+          f"(SQLAlchemy): {t_peer:.2f}s -> DuckDB mirror is {t_peer / max(t_year, 1e-6):,.0f}x "
+          f"faster")
+    engine.close()
+
+
+def bench_reports(quick: bool, rows: int, postgres_url: str | None) -> None:
+    start = date(2024, 1, 1)
+    days = 31 if quick else 366
+    n_target = 580_000 if quick else rows
+    daily = n_target / days
+    last_day = start + timedelta(days=days - 1)
+    work = ROOT / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    tag = f"{days}d-{int(daily)}"
+    print(f"\n== reports: {days} days from {start}, ~{n_target:,} consultations "
+          f"({daily:,.0f}/day)")
+    db_path = work / f"analytics-{tag}.db"
+    if not db_path.exists():
+        tmp = db_path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        t = load_sqlite(tmp, start, days, daily)
+        tmp.rename(db_path)
+        print(f"  [sqlite] bulk load {t:.0f}s (cached in {db_path})")
+    else:
+        _reset_sqlite(db_path, last_day)
+    bench_backend("sqlite", f"sqlite:///{db_path}", work / f"mirror-sqlite-{tag}.duckdb",
+                  last_day, lambda: append_sqlite(db_path, last_day + timedelta(days=1), daily))
+    if postgres_url:
+        pg_url = _bench_database(postgres_url, f"dasan_bench_{tag.replace('-', '_')}")
+        if pg_url is None:
+            return
+        if not _pg_ready(pg_url, last_day):
+            t = load_postgres(pg_url, start, days, daily)
+            print(f"  [postgres] bulk load (COPY) {t:.0f}s")
+        bench_backend("postgres", pg_url, work / f"mirror-pg-{tag}.duckdb", last_day,
+                      lambda: append_postgres(pg_url, last_day + timedelta(days=1), daily))
+    else:
+        print("  [postgres] skipped: pass --postgres-url or set DASAN_TEST_POSTGRES_URL "
+              "(scripts/postgres.sh prints one)")
+
+
+def _reset_sqlite(path: Path, last_day: date) -> None:
+    """Drop the day a previous run appended (the incremental-refresh step)."""
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM consultations WHERE started_at >= ?",
+                [(last_day + timedelta(days=1)).isoformat()])
+    con.commit()
+    con.close()
+
+
+def _bench_database(server_url: str, name: str) -> str | None:
+    """A separate database on the same server for the benchmark (kept between runs)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    try:
+        with psycopg.connect(_pg_conninfo(server_url), autocommit=True) as con:
+            exists = con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                con.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        print(f"  [postgres] skipped: cannot connect ({exc})")
+        return None
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_ready(url: str, last_day: date) -> bool:
+    import psycopg
+
+    with psycopg.connect(_pg_conninfo(url)) as con:
+        has = con.execute("SELECT to_regclass('consultations')").fetchone()
+        if not has or has[0] is None:
+            return False
+        con.execute("DELETE FROM consultations WHERE started_at >= %s",
+                    [last_day + timedelta(days=1)])
+        n = con.execute("SELECT count(*) FROM consultations").fetchone()
+        con.commit()
+        return bool(n and n[0] > 0)
+
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a month / half a year)")
     ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"))
+    ap.add_argument("--rows", type=int, default=7_050_000,
+                    help="consultations in the generated year (default 7.05 M)")
     ap.add_argument("--skip-reports", action="store_true")
     ap.add_argument("--skip-alerter", action="store_true")
     args = ap.parse_args(argv)
+    if not args.skip_reports:
+        bench_reports(args.quick, args.rows, args.postgres_url)
     if not args.skip_alerter:
         bench_alerter(args.quick)
     return 0
