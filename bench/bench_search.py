@@ -200,16 +200,29 @@ def relevance(ids: Sequence[str], docs: dict[str, SearchDoc], target: str) -> np
 
 
 def components_for(
-    index: SearchIndex, queries: Sequence[str], batch_vectors: bool = True
+    index: SearchIndex, queries: Sequence[str], vecs: np.ndarray | None = None
 ) -> list[Components]:
-    vecs = index.embed_queries(queries) if batch_vectors else [None] * len(queries)
+    if vecs is None:
+        vecs = index.embed_queries(queries)
     return [index.components(q, v) for q, v in zip(queries, vecs, strict=True)]
+
+
+def load_ood(data: Path, n: int) -> list[str]:
+    """Out-of-domain chit-chat (songys ChatbotData, hand-written): no FAQ entry answers it."""
+    import csv
+
+    path = data / "chatbot-data-songys" / "ChatbotData.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        qs = [row["Q"].strip() for row in csv.DictReader(fh) if row.get("Q", "").strip()]
+    return random.Random(7).sample(qs, min(n, len(qs)))
 
 
 def tune_weights(
     comps: Sequence[Components], rels: Sequence[np.ndarray]
 ) -> tuple[FusionWeights, float]:
-    grid = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5)
+    grid = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0)
     best: tuple[float, float, FusionWeights] | None = None
     for wb in grid:
         for wc in grid:
@@ -223,32 +236,40 @@ def tune_weights(
     return best[2], best[0]
 
 
-def calibrate(
-    comps: Sequence[Components], rels: Sequence[np.ndarray], w: FusionWeights
-) -> tuple[Calibration, np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
+def confidence_features(
+    comps: Sequence[Components], rels: Sequence[np.ndarray | None], w: FusionWeights
+) -> tuple[np.ndarray, np.ndarray]:
+    """(top hit's raw dense cosine, fused margin to the 2nd hit) and whether top-1 is right
+    (``None`` relevance = out-of-domain query: never right)."""
     feats, ok = [], []
     for c, r in zip(comps, rels, strict=True):
         s = fuse(c, w)
-        top2 = np.sort(s)[-2:][::-1]
-        feats.append([top2[0], top2[0] - top2[1]])
-        ok.append(bool(r[int(np.argmax(s))]))
-    x, y = np.asarray(feats), np.asarray(ok)
-    lr = LogisticRegression(C=10.0).fit(x, y)
-    cal = Calibration(a=float(lr.coef_[0][0]), b=float(lr.coef_[0][1]),
-                      c=float(lr.intercept_[0]))
-    return cal, x, y
+        order = np.argsort(-s)[:2]
+        feats.append([float(c.dense[order[0]]), float(s[order[0]] - s[order[1]])])
+        ok.append(bool(r[order[0]]) if r is not None else False)
+    return np.asarray(feats), np.asarray(ok)
 
 
-def confidence_report(cal: Calibration, x: np.ndarray, y: np.ndarray) -> list[str]:
-    conf = np.array([cal(s, m) for s, m in x])
-    lines = []
-    for th in (0.3, 0.5, 0.7):
-        sel = conf >= th
-        acc = float(y[sel].mean()) if sel.any() else float("nan")
-        lines.append(f"  confidence >= {th:.1f}: answers {sel.mean():6.1%} of queries, "
-                     f"top-1 right on {acc:6.1%} of those (vs {y.mean():6.1%} overall)")
+def fit_calibration(x: np.ndarray, y: np.ndarray) -> Calibration:
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
+    return Calibration(a=float(lr.coef_[0][0]), b=float(lr.coef_[0][1]),
+                       c=float(lr.intercept_[0]))
+
+
+def confidence_report(
+    cal: Calibration, x: np.ndarray, y: np.ndarray, ood: np.ndarray
+) -> list[str]:
+    conf = np.array([cal(d, m) for d, m in x])
+    lines = [f"  {'threshold':<10} {'in-domain answered':>19} {'right when answered':>20} "
+             f"{'chit-chat answered':>19}"]
+    for th in (0.3, 0.5, 0.7, 0.9):
+        ans = conf >= th
+        ind = ans & ~ood
+        right = float(y[ind].mean()) if ind.any() else float("nan")
+        lines.append(f"  {th:<10.1f} {ind.sum() / max((~ood).sum(), 1):19.1%} {right:20.1%} "
+                     f"{(ans & ood).sum() / max(ood.sum(), 1):19.1%}")
     return lines
 
 
@@ -317,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if q.target not in by_id:
             raise SystemExit(f"query {q.qid}: unknown target id {q.target}")
     t = time.perf_counter()
-    comps = components_for(index, [q.text for q in all_q])
+    qvecs = index.embed_queries([q.text for q in all_q])
+    comps = components_for(index, [q.text for q in all_q], qvecs)
     print(f"scored {len(all_q)} queries in {time.perf_counter() - t:.1f} s")
     rels = [relevance(ids, by_id, q.target) for q in all_q]
     peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
@@ -358,12 +380,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             for q, r in misses:
                 print(f"    miss (rank {r}): {q.text}  ->  {by_id[q.target].title[:50]}")
 
-    cal, _x, _y = calibrate([comps[i] for i in tune], [rels[i] for i in tune], tuned)
+    # ---- ablation: citizen-term query expansion off ----
+    from dataclasses import replace as dc_replace
+
+    cfg = index.config
+    index.config = dc_replace(cfg, expand_lexical=False, expand_dense=False)
+    sel = [i for i, q in enumerate(all_q) if q.split == "test"]
+    plain = [index.components(all_q[i].text, qvecs[i]) for i in sel]
+    index.config = cfg
+    print(f"\nablation, all {len(sel)} test queries (citizen + spoken + noisy):\n{HEADER}")
+    print(fmt_row("bm25s kiwi, with term expansion", [rank_of(comps[i].bm25, rels[i])
+                                                     for i in sel]))
+    print(fmt_row("bm25s kiwi, no term expansion", [rank_of(p.bm25, rels[i])
+                                                   for p, i in zip(plain, sel, strict=True)]))
+    print(fmt_row("tuned fusion, with expansion", [rank_of(fuse(comps[i], tuned), rels[i])
+                                                  for i in sel]))
+    print(fmt_row("tuned fusion, no expansion", [rank_of(fuse(p, tuned), rels[i])
+                                                for p, i in zip(plain, sel, strict=True)]))
+
+    # ---- confidence: in-domain vs out-of-domain chit-chat ----
+    ood_q = load_ood(data, 100 if args.quick else 450)
+    n_ood_tune = len(ood_q) // 3
+    ood_comps = components_for(index, ood_q)
     test_idx = [i for i, q in enumerate(all_q) if q.split == "test"]
-    _c, xt, yt = calibrate([comps[i] for i in test_idx], [rels[i] for i in test_idx], tuned)
-    print(f"\nconfidence calibration (fit on tune: a={cal.a:.2f} b={cal.b:.2f} c={cal.c:.2f}), "
-          f"applied to all {len(test_idx)} test queries:")
-    for line in confidence_report(cal, xt, yt):
+    x_tune, y_tune = confidence_features(
+        [comps[i] for i in tune] + ood_comps[:n_ood_tune],
+        [rels[i] for i in tune] + [None] * n_ood_tune, tuned)
+    cal = fit_calibration(x_tune, y_tune)
+    x_test, y_test = confidence_features(
+        [comps[i] for i in test_idx] + ood_comps[n_ood_tune:],
+        [rels[i] for i in test_idx] + [None] * (len(ood_q) - n_ood_tune), tuned)
+    is_ood = np.array([False] * len(test_idx) + [True] * (len(ood_q) - n_ood_tune))
+    print(f"\nconfidence = sigmoid(a*dense + b*margin + c), fit on tune + {n_ood_tune} "
+          f"chit-chat queries: a={cal.a:.2f} b={cal.b:.2f} c={cal.c:.2f}; shipped "
+          f"a={index.calibration.a} b={index.calibration.b} c={index.calibration.c}")
+    print(f"test: {len(test_idx)} in-domain queries + {len(ood_q) - n_ood_tune} chit-chat "
+          f"queries (songys ChatbotData) that no FAQ entry answers; fitted calibration:")
+    for line in confidence_report(cal, x_test, y_test, is_ood):
+        print(line)
+    print("shipped calibration:")
+    for line in confidence_report(index.calibration, x_test, y_test, is_ood):
         print(line)
 
     # ---- paraKQC ----

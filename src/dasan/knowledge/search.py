@@ -127,15 +127,17 @@ NAIVE_RRF = FusionWeights(bm25=1.0, chars=0.0, dense=1.0, method="rrf")
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """``confidence = sigmoid(a * score + b * margin + c)``: estimated probability that a hit
-    is the right entry, from its fused score and its margin over the next hit."""
+    """``confidence = sigmoid(a * dense + b * margin + c)``: estimated probability that a hit
+    is the right entry, from its raw dense cosine (an absolute measure: fused scores are
+    normalised per query) and its fused-score margin over the next hit. Fitted by
+    ``bench/bench_search.py`` on the tune split plus out-of-domain chit-chat queries."""
 
     a: float = 6.0
     b: float = 12.0
     c: float = -7.0
 
-    def __call__(self, score: float, margin: float) -> float:
-        z = self.a * score + self.b * margin + self.c
+    def __call__(self, dense: float, margin: float) -> float:
+        z = self.a * dense + self.b * margin + self.c
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -488,7 +490,7 @@ class SearchIndex:
                     bm25=float(comp.bm25[i]),
                     dense=float(comp.dense[i]),
                     chars=float(comp.chars[i]),
-                    confidence=self.calibration(score, score - nxt),
+                    confidence=self.calibration(float(comp.dense[i]), score - nxt),
                 )
             )
         return hits
