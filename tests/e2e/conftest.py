@@ -3,84 +3,24 @@ Playwright driving Debian's Chromium (`/usr/bin/chromium`)."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from dasan.config import PROJECT_ROOT
 
+# Server and knowledge-base helpers are shared with the chat integration tests.
+sys.path.insert(0, str(PROJECT_ROOT / "tests" / "integration" / "chat"))
+from chat_helpers import free_port, prepare_database, start_server, stop_server  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-KB_FILE = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
 SCREENSHOTS = PROJECT_ROOT / "var" / "e2e"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def prepare_database(url: str) -> None:
-    """Migrate, seed the organisation and people, and add a small knowledge base."""
-    from sqlalchemy import select
-
-    from dasan.db import session as db_session
-    from dasan.db.migrate import upgrade
-    from dasan.db.models import Agency, KbEntry
-    from dasan.demo import seed_org, seed_people
-
-    upgrade(url)
-    with db_session.session_scope(url) as s:
-        seed_org(s)
-        seed_people(s, agents=8)
-        agencies = {code: aid for aid, code in s.execute(select(Agency.id, Agency.code))}
-        for item in json.loads(KB_FILE.read_text(encoding="utf-8")):
-            s.add(KbEntry(title=item["title"], category=item["category"],
-                          owner_agency_id=agencies[item["owner"]], answer=item["answer"],
-                          question_variants=item["question_variants"], status="published",
-                          review_due=date(2031, 1, 31)))
-    db_session.get_engine(url).dispose()
-
-
-def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("server did not start in time")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 class Server:

@@ -106,6 +106,11 @@ def _citizen_text(s: Session, cid: int) -> str:
         Message.consultation_id == cid, Message.sender == "citizen").order_by(Message.seq)))
 
 
+def _has_later(s: Session, cid: int, seq: int) -> bool:
+    return s.scalar(select(Message.id).where(Message.consultation_id == cid, Message.seq > seq)
+                    .limit(1)) is not None
+
+
 def _misses(s: Session, cid: int) -> int:
     """Consecutive bot misses at the end of the conversation."""
     n = 0
@@ -170,11 +175,19 @@ def citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None) 
     stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id, flags=flags)
     out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
                           "duplicate": not stored.created})
-    if not stored.created:
-        return out  # a resend: already processed
-    out.message(stored.message)
     s.refresh(c)
     ph = phase(c)
+    if not stored.created:
+        # A resend. It was processed unless the server stopped between storing it and the
+        # bot's reply: then it is still the last message of a bot chat, and we reply now.
+        if ph != "bot" or _has_later(s, cid, stored.message.seq):
+            return out
+        reply = bot.respond(s, body, _misses(s, cid))
+        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        if reply.handoff:
+            handoff(s, c, out, "bot")
+        return out
+    out.message(stored.message)
     if scr.crisis:
         if not c.crisis:
             c.crisis = True

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import start
+from chat_helpers import is_msg, recv, start, until
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.websockets import WebSocketDisconnect
-from wsutil import is_msg, recv, until
 
 from dasan.db.models import AbuseIncident, Agent, Consultation, Message, Queue
 

@@ -63,7 +63,11 @@ from dasan.routing import router as routing
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 
 log = logging.getLogger(__name__)
+# The peer went away: a receive after the close, or a send after it (Starlette raises a
+# RuntimeError subclass, `WebSocketDisconnected`, for the latter).
+_GONE = (WebSocketDisconnect, RuntimeError)
 ASSIGN_INTERVAL = float(os.environ.get("DASAN_CHAT_ASSIGN_INTERVAL", "2.0"))
+WARM_INDEX = os.environ.get("DASAN_CHAT_WARM_INDEX", "1") not in ("0", "false", "no")
 
 
 async def _assign_loop(hub: chat_hub.ChatHub) -> None:
@@ -76,19 +80,36 @@ async def _assign_loop(hub: chat_hub.ChatHub) -> None:
             log.exception("periodic chat assignment failed")
 
 
+def _warm(s: Session) -> None:
+    from dasan.knowledge.live import get_live_index
+
+    get_live_index().sync(s)
+
+
+async def _warm_index() -> None:
+    """Build the knowledge index at start-up so that the first citizen does not wait for it."""
+    try:
+        await run_in_threadpool(_call, _warm)
+    except Exception:
+        log.exception("warming the knowledge index failed (it is built on first use)")
+
+
 @asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
     hub = chat_hub.ChatHub(make_pubsub(get_settings().pubsub_url))
     state = getattr(app, "state", None)
     if state is not None:
         state.chat_hub = hub
-    task = asyncio.create_task(_assign_loop(hub)) if ASSIGN_INTERVAL > 0 else None
+    tasks = [asyncio.create_task(_assign_loop(hub))] if ASSIGN_INTERVAL > 0 else []
+    if WARM_INDEX:
+        tasks.append(asyncio.create_task(_warm_index()))
     try:
         yield
     finally:
-        if task is not None:
+        for task in tasks:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await hub.pubsub.close()
 
@@ -583,7 +604,7 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
         await sock.send({"type": "state", "consultation": await _sync(_status, cid)})
         await sock.backlog(cid)
         await _pump(sock, queue, lambda frame: _citizen_frame(hub, sock, cid, frame), "citizen")
-    except (WebSocketDisconnect, HTTPException):
+    except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
         await hub.pubsub.unsubscribe(channel, queue)
@@ -657,7 +678,7 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
         done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for t in done:
             exc = t.exception()
-            if exc is not None and not isinstance(exc, WebSocketDisconnect):
+            if exc is not None and not isinstance(exc, _GONE):
                 raise exc
     finally:
         for t in tasks:
@@ -746,7 +767,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
         await hub.assign()
         await _pump(sock, queue, lambda frame: _agent_frame(hub, sock, agent_id, frame),
                     "agent", on_event)
-    except (WebSocketDisconnect, HTTPException):
+    except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
         for ch in channels:
