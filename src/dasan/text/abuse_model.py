@@ -197,14 +197,18 @@ def _cache_path(data_file: Path) -> Path:
     return CACHE_DIR / f"abuse-v{MODEL_VERSION}-{h}.pkl"
 
 
-def train_from_shared(data_dir: Path | None = None, cache: bool = True) -> AbuseClassifier | None:
-    """Train (or load the cached model) from the curse data's train split; None when absent."""
+def train_from_shared(
+    data_dir: Path | None = None, cache: bool = True, force: bool = False
+) -> AbuseClassifier | None:
+    """Train (or load the cached model) from the curse data's train split; None when absent.
+
+    ``force`` retrains even when a cached model exists (and replaces it when ``cache``)."""
     data_dir = data_dir or get_settings().shared_data
     data_file = data_dir / CURSE_FILE
     if not data_file.is_file():
         return None
     path = _cache_path(data_file)
-    if cache and path.is_file():
+    if cache and not force and path.is_file():
         try:
             with path.open("rb") as fh:
                 clf = pickle.load(fh)  # noqa: S301 - our own cache file under var/

@@ -1,0 +1,109 @@
+"""`dasan text ...`: mask personal data, screen for abuse/crisis, identify the language.
+
+Each command reads its text from the argument or, without one, from standard input (one message
+per line with ``--lines``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from dasan.text import abuse, abuse_model, langid, pii
+
+app = typer.Typer(
+    help="한국어 텍스트 도구: 개인정보 마스킹, 욕설·위기 감지, 언어 식별 "
+    "(Korean text tools: PII masking, abuse/crisis screening, language id).",
+    no_args_is_help=True,
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
+
+def _inputs(text: str | None, lines: bool) -> list[str]:
+    if text is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise _fail("give the text as an argument or on standard input")
+        raw = sys.stdin.read()
+        items = [ln for ln in raw.splitlines() if ln.strip()] if lines else [raw.rstrip("\n")]
+    else:
+        items = [text]
+    if not items or not any(t.strip() for t in items):
+        raise _fail("the text is empty")
+    return items
+
+
+def _emit(payload: object, as_json: bool, plain: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        typer.echo(plain)
+
+
+@app.command("mask")
+def mask_cmd(
+    text: str | None = typer.Argument(None, help="text to mask (default: standard input)"),
+    as_json: bool = typer.Option(False, "--json", help="print spans as JSON"),
+    lines: bool = typer.Option(False, "--lines", help="stdin holds one message per line"),
+) -> None:
+    """개인정보 마스킹 (mask personal data: RRN, phone, card, account, e-mail, car, address)."""
+    for item in _inputs(text, lines):
+        try:
+            result = pii.mask(item)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        _emit(result.to_dict(), as_json, result.masked)
+
+
+@app.command("screen")
+def screen_cmd(
+    text: str | None = typer.Argument(None, help="text to screen (default: standard input)"),
+    as_json: bool = typer.Option(False, "--json", help="print the full screening as JSON"),
+    lines: bool = typer.Option(False, "--lines", help="stdin holds one message per line"),
+    rules_only: bool = typer.Option(False, "--rules-only", help="skip the trained classifier"),
+) -> None:
+    """욕설·위협·성희롱 및 위기 감지 (screen for abuse and crisis)."""
+    items = _inputs(text, lines)
+    try:
+        results = abuse.screen_many(items, use_classifier=not rules_only)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    for result in results:
+        words = ", ".join(s.text for s in result.spans)
+        crisis = str(result.crisis).lower()
+        plain = f"{result.category}\tseverity={result.severity}\tcrisis={crisis}"
+        if words:
+            plain += f"\t[{words}]"
+        _emit(result.to_dict(), as_json, plain)
+
+
+@app.command("lang")
+def lang_cmd(
+    text: str | None = typer.Argument(None, help="text (default: standard input)"),
+    as_json: bool = typer.Option(False, "--json", help="print scores as JSON"),
+    lines: bool = typer.Option(False, "--lines", help="stdin holds one message per line"),
+) -> None:
+    """언어 식별 (identify the language: ko, en, ja, zh, vi, mn)."""
+    for item in _inputs(text, lines):
+        try:
+            code = langid.detect_language(item)
+            scores = langid.language_scores(item)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        _emit({"language": code, "scores": scores}, as_json, code)
+
+
+@app.command("train-abuse")
+def train_abuse_cmd(
+    force: bool = typer.Option(False, "--force", help="retrain even when a cached model exists"),
+) -> None:
+    """욕설 분류기 학습·캐시 (train and cache the abuse classifier from ../shared/data)."""
+    clf = abuse_model.train_from_shared(force=force)
+    if clf is None:
+        raise _fail("curse-detection data not found under the shared data directory")
+    typer.echo(f"trained on {clf.trained_on} comments; threshold {clf.threshold:.2f}")

@@ -1,0 +1,160 @@
+"""Text API: PII masking, abuse/crisis screening, language id, and the audited unmask.
+
+``POST /api/text/mask``, ``/screen`` and ``/language`` serve staff tools and integrations.
+``GET /api/text/messages/{id}/raw`` returns the raw text of a consultation message (which is
+stored beside its masked form) to supervisors and admins only, and writes a ``pii.unmask``
+row to the audit log for every access, allowed or refused.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.db.models import Consultation, Message, User
+from dasan.text import abuse, langid, pii
+from dasan.web.deps import deny, get_db, require_roles
+from dasan.web.errors import http_error
+
+router = APIRouter(prefix="/api/text", tags=["text"])
+
+STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+UNMASK_ROLES = ("supervisor", "admin")
+MAX_CHARS = 20_000
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_CHARS, description="the message")
+
+
+class MaskIn(TextIn):
+    types: list[str] | None = Field(
+        default=None, description=f"only these PII types (default all): {', '.join(pii.PII_TYPES)}"
+    )
+
+
+class PiiSpanOut(BaseModel):
+    type: str
+    start: int
+    end: int
+    replacement: str
+
+
+class MaskOut(BaseModel):
+    masked: str
+    spans: list[PiiSpanOut]
+
+
+class AbuseSpanOut(BaseModel):
+    start: int
+    end: int
+    category: str
+    severity: int
+    text: str
+    source: str
+
+
+class ScreenOut(BaseModel):
+    category: str
+    severity: int
+    is_abusive: bool
+    spans: list[AbuseSpanOut]
+    crisis: bool
+    crisis_kind: str | None
+    score: float | None
+
+
+class LanguageOut(BaseModel):
+    language: str
+    scores: dict[str, float]
+
+
+class RawMessageOut(BaseModel):
+    message_id: int
+    consultation_id: int
+    body: str
+    body_masked: str
+
+
+def _blank(text: str) -> None:
+    if not text.strip():
+        raise http_error(400, "text is blank")
+
+
+@router.post("/mask", response_model=MaskOut)
+def mask_text(body: MaskIn, _user: User = Depends(require_roles(*STAFF))) -> dict[str, object]:
+    """개인정보 마스킹 (mask personal data, keeping the text readable)."""
+    _blank(body.text)
+    try:
+        result = pii.mask(body.text, set(body.types) if body.types is not None else None)
+    except ValueError as exc:
+        raise http_error(422, str(exc)) from exc
+    return result.to_dict()
+
+
+@router.post("/screen", response_model=ScreenOut)
+def screen_text(body: TextIn, _user: User = Depends(require_roles(*STAFF))) -> dict[str, object]:
+    """욕설·위협·성희롱 및 위기 감지 (abuse category, severity 0-3, spans; crisis flag)."""
+    _blank(body.text)
+    try:
+        return abuse.screen(body.text).to_dict()
+    except ValueError as exc:
+        raise http_error(422, str(exc)) from exc
+
+
+@router.post("/language", response_model=LanguageOut)
+def detect_language(
+    body: TextIn, _user: User = Depends(require_roles(*STAFF))
+) -> dict[str, object]:
+    """언어 식별 (ko, en, ja, zh, vi, mn)."""
+    _blank(body.text)
+    try:
+        return {
+            "language": langid.detect_language(body.text),
+            "scores": langid.language_scores(body.text),
+        }
+    except ValueError as exc:
+        raise http_error(422, str(exc)) from exc
+
+
+@router.get("/messages/{message_id}/raw", response_model=RawMessageOut)
+def unmask_message(
+    message_id: int,
+    request: Request,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*STAFF)),
+) -> dict[str, object]:
+    """원문 보기 (raw text of a message; supervisors and admins only, always audited)."""
+    ip = request.client.host if request.client else None
+    if user.role not in UNMASK_ROLES:
+        deny(db, user, "pii.unmask", request, message_id=message_id, role=user.role)
+    message = db.get(Message, message_id)
+    if message is None:
+        audit.record(
+            db, user, "pii.unmask", object_type="message", object_id=message_id,
+            outcome="not_found", ip=ip,
+        )
+        db.commit()
+        raise http_error(404, f"message {message_id} not found")
+    consultation = db.get(Consultation, message.consultation_id)
+    audit.record(
+        db,
+        user,
+        "pii.unmask",
+        object_type="message",
+        object_id=message.id,
+        detail={
+            "consultation_id": message.consultation_id,
+            "district_code": getattr(consultation, "district_code", None),
+        },
+        ip=ip,
+    )
+    db.commit()
+    return {
+        "message_id": message.id,
+        "consultation_id": message.consultation_id,
+        "body": message.body,
+        "body_masked": message.body_masked,
+    }
