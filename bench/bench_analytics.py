@@ -283,7 +283,11 @@ def load_sqlite(path: Path, start: date, days: int, daily: float) -> float:
     for rows in row_batches(start, days, daily, queues, agents):
         con.executemany(sql, rows)
     con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
+    from dasan.db.session import reset_caches
+
+    reset_caches()
     return time.perf_counter() - t0
 
 
@@ -417,12 +421,13 @@ def bench_reports(quick: bool, rows: int, postgres_url: str | None) -> None:
     print(f"\n== reports: {days} days from {start}, ~{n_target:,} consultations "
           f"({daily:,.0f}/day)")
     db_path = work / f"analytics-{tag}.db"
-    if not db_path.exists():
-        tmp = db_path.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        t = load_sqlite(tmp, start, days, daily)
-        tmp.rename(db_path)
-        print(f"  [sqlite] bulk load {t:.0f}s (cached in {db_path})")
+    done = db_path.with_suffix(".done")
+    if not done.exists():
+        for f in work.glob(db_path.name + "*"):
+            f.unlink()
+        t = load_sqlite(db_path, start, days, daily)
+        done.write_text("loaded\n")
+        print(f"  [sqlite] bulk load {t:.0f}s (kept in {db_path} for the next run)")
     else:
         _reset_sqlite(db_path, last_day)
     bench_backend("sqlite", f"sqlite:///{db_path}", work / f"mirror-sqlite-{tag}.duckdb",

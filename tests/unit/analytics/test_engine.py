@@ -52,7 +52,7 @@ def test_replaced_rows_force_a_full_rebuild(ops: tuple[str, Path], tmp_path: Pat
     con.execute("DELETE FROM consultations WHERE id % 2 = 0")
     con.commit()
     con.close()
-    stats = engine.refresh()
+    stats = engine.refresh(verify=True)
     assert stats.mode == "full" and stats.total_rows == n - n // 2
     engine.close()
 
