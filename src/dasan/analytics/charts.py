@@ -41,7 +41,7 @@ def svg(series: Series, width: int = WIDTH) -> str:
         parts.append("</svg>")
         return "".join(parts)
     height = 220
-    left, bottom, right, top_pad = 50, 40, 10, 20
+    left, bottom, right, top_pad = 50, 40, 30, 20
     plot_w = float(width - left - right)
     plot_h = height - bottom - top_pad
     n = len(values)

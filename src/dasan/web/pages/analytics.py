@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from dasan.analytics import alerter, drill, kpi
@@ -49,7 +49,10 @@ def _view(t: Table) -> dict[str, Any]:
 
 
 def _charts(series: list[Series]) -> list[Markup]:
-    return [Markup(svg(s)) for s in series if s.labels]  # noqa: S704 - escaped in svg()
+    """Each chart in a figure with a visible caption (svg() escapes every label)."""
+    return [Markup(f'<figure class="report-chart"><figcaption><strong>{escape(s.ko)}</strong> '
+                   f'<span class="hint">{escape(s.en)}</span></figcaption>{svg(s)}</figure>')
+            for s in series if s.labels]
 
 
 def _engine() -> Any:
