@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import Recommendation, search
 
-ANSWER_CONFIDENCE = 0.5
+ANSWER_CONFIDENCE = 0.45
 RELATED_CONFIDENCE = 0.15
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500

@@ -8,6 +8,7 @@ script-based language guess.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import unicodedata
@@ -55,7 +56,9 @@ def _fallback_screen(text: str) -> Screening:
     return Screening(best[0], best[1], sorted(spans), bool(_CRISIS_RE.search(norm)))
 
 
+@functools.lru_cache(maxsize=None)
 def _real(module: str, attr: str) -> Any | None:
+    """The real implementation when its module exists (looked up once per process)."""
     try:
         mod = importlib.import_module(module)
     except ImportError:

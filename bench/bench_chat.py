@@ -1,0 +1,437 @@
+"""Chat benchmark: concurrent sessions and message delivery latency, assistant
+recommendation latency, and wrap-up summary quality.
+
+Run: ``uv run python -m bench.bench_chat`` (``--quick`` for 200 sessions, a short run and the
+small knowledge base).
+
+1. Delivery. A real uvicorn server (one worker, SQLite, in-process pub/sub) holds N chat
+   sessions; each has two citizen WebSockets (a sender and a second tab that receives). Every
+   sender posts a message every `period` seconds; delivery latency is from send to arrival on
+   the other socket — persisted in the database, published and pushed — and ack latency is
+   from send to the `ack` (which is only sent after the commit). Peer, same load generator and
+   same client: a bare relay (the `websockets` library broadcasting to the other sockets of a
+   room, no persistence, no checks) in its own process.
+2. Assistant. p50/p99 of `assist.recommend.search` (live hybrid index, entry lookup with owner
+   and review date) over the seed FAQ imported into a fresh database (or the small test KB
+   with --quick or when ../shared is absent); peer: rank-bm25 `get_top_n` over kiwi tokens
+   of the same titles, on the same queries.
+3. Summaries. ROUGE-1/2/L F1 (kiwi morphemes as tokens) of the extractive summariser against
+   hand-written reference summaries of `bench/data/transcripts.jsonl`, with lead-3 (the first
+   three sentences, same sentence splitting and filtering) as the peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from dasan.config import PROJECT_ROOT, default_shared_data, get_settings
+
+TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
+SMALL_KB = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
+BODY = "기후동행카드 환불 문의드립니다. 잔여 기간은 어떻게 계산하나요?"
+
+RELAY_CODE = r"""
+import asyncio, sys
+from collections import defaultdict
+import websockets
+
+rooms = defaultdict(set)
+
+async def handler(ws):
+    room = ws.request.path
+    rooms[room].add(ws)
+    try:
+        async for msg in ws:
+            for other in list(rooms[room]):
+                if other is not ws:
+                    try:
+                        await other.send(msg)
+                    except websockets.ConnectionClosed:
+                        pass
+    finally:
+        rooms[room].discard(ws)
+
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None):
+        await asyncio.Future()
+
+asyncio.run(main())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("relay exited")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("relay did not come up")
+
+
+# --- 1. delivery ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    sessions: int
+    open_at_end: int = 0
+    sent: int = 0
+    delivered: int = 0
+    delivery: list[float] = field(default_factory=list)
+    ack: list[float] = field(default_factory=list)
+    connect_seconds: float = 0.0
+
+
+async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
+                   with_ack: bool) -> LoadResult:
+    """`urls`: (sender URL, receiver URL) per session."""
+    import websockets
+
+    res = LoadResult(sessions=len(urls))
+    sent_at: dict[str, float] = {}
+    stop = asyncio.Event()
+    t0 = time.perf_counter()
+    sem = asyncio.Semaphore(50)
+
+    async def open_ws(url: str) -> Any:
+        async with sem:
+            return await websockets.connect(url, max_queue=None, open_timeout=60,
+                                            ping_interval=None)
+
+    pairs = []
+    for i in range(0, len(urls), 100):
+        chunk = urls[i:i + 100]
+        pairs += await asyncio.gather(*[asyncio.gather(open_ws(a), open_ws(b))
+                                        for a, b in chunk])
+    res.connect_seconds = time.perf_counter() - t0
+
+    async def receiver(ws: Any) -> None:
+        try:
+            async for raw in ws:
+                now = time.perf_counter()
+                ev = json.loads(raw)
+                ref = ev.get("client_msg_id")
+                if ev.get("type") == "message" and ref in sent_at:
+                    res.delivery.append(now - sent_at[ref])
+                    res.delivered += 1
+        except websockets.ConnectionClosed:
+            pass
+
+    async def sender(i: int, ws: Any) -> None:
+        await asyncio.sleep(random.uniform(0, period))
+        k = 0
+        while not stop.is_set():
+            ref = f"s{i}-{k}"
+            k += 1
+            frame = json.dumps({"type": "message", "body": BODY, "client_msg_id": ref},
+                               ensure_ascii=False)
+            sent_at[ref] = time.perf_counter()
+            await ws.send(frame)
+            res.sent += 1
+            await asyncio.sleep(period)
+
+    async def acks(ws: Any) -> None:
+        try:
+            async for raw in ws:
+                now = time.perf_counter()
+                ev = json.loads(raw)
+                if ev.get("type") == "ack" and ev.get("client_msg_id") in sent_at:
+                    res.ack.append(now - sent_at[ev["client_msg_id"]])
+        except websockets.ConnectionClosed:
+            pass
+
+    tasks = [asyncio.create_task(receiver(b)) for _a, b in pairs]
+    tasks += [asyncio.create_task(sender(i, a)) for i, (a, _b) in enumerate(pairs)]
+    if with_ack:
+        tasks += [asyncio.create_task(acks(a)) for a, _b in pairs]
+    await asyncio.sleep(duration)
+    stop.set()
+    await asyncio.sleep(min(5.0, period))  # let the last messages arrive
+    res.open_at_end = sum(1 for a, b in pairs if a.state.name == "OPEN" and b.state.name == "OPEN")
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*[w.close() for pair in pairs for w in pair], return_exceptions=True)
+    return res
+
+
+def prepare_db(url: str, kb: bool) -> None:
+    from dasan.db import session as dbs
+    from dasan.db.migrate import upgrade
+    from dasan.demo import seed_org, seed_people
+
+    upgrade(url)
+    with dbs.session_scope(url) as s:
+        seed_org(s)
+        seed_people(s, agents=4)
+        if kb:
+            load_kb(s, quick=True)
+    dbs.get_engine(url).dispose()
+
+
+def open_sessions(base: str, n: int, db_url: str) -> list[tuple[int, str]]:
+    """Open n chats over the API and put them in the queue (as after a handoff)."""
+    from sqlalchemy import create_engine, update
+
+    from dasan.db.base import utcnow
+    from dasan.db.models import Consultation, Queue
+
+    out: list[tuple[int, str]] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for _ in range(n):
+            r = client.post("/api/chat/sessions", json={"language": "ko"})
+            r.raise_for_status()
+            out.append((int(r.json()["consultation_id"]), str(r.json()["token"])))
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        qid = conn.execute(Queue.__table__.select().where(Queue.code == "general")).first()
+        assert qid is not None
+        conn.execute(update(Consultation).where(Consultation.id.in_([c for c, _ in out]))
+                     .values(queue_id=qid.id, queued_at=utcnow(), channel="web"))
+    engine.dispose()
+    return out
+
+
+def bench_delivery(sessions: int, duration: float, period: float) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-chat-"))
+    db_url = f"sqlite:///{tmp / 'chat.db'}"
+    prepare_db(db_url, kb=False)
+    port = free_port()
+    env = {**os.environ, "DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
+           "DASAN_CHAT_ASSIGN_INTERVAL": "0", "DASAN_CHAT_WARM_INDEX": "0",
+           "DASAN_EMBEDDER": "none"}
+    log = (tmp / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--ws-max-queue", "1024", "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+    relay_port = free_port()
+    relay = subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/healthz", proc)
+        wait_port(relay_port, relay)
+        chats = open_sessions(base, sessions, db_url)
+        ws = base.replace("http://", "ws://")
+        ours_urls = [(f"{ws}/api/chat/ws/citizen/{cid}?token={tok}",
+                      f"{ws}/api/chat/ws/citizen/{cid}?token={tok}") for cid, tok in chats]
+        peer_urls = [(f"ws://127.0.0.1:{relay_port}/room/{cid}",
+                      f"ws://127.0.0.1:{relay_port}/room/{cid}") for cid, _ in chats]
+        ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True))
+        peer = asyncio.run(run_load(peer_urls, duration, period, with_ack=False))
+    finally:
+        for p in (proc, relay):
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return {"ours": ours, "peer": peer}
+
+
+# --- 2. assistant -----------------------------------------------------------------------------
+
+
+def load_kb(session: Any, quick: bool) -> str:
+    """The seed FAQ (or the small test KB); returns a label."""
+    from sqlalchemy import select
+
+    from dasan.db.models import Agency, KbEntry
+
+    data = default_shared_data()
+    if not quick and data.is_dir():
+        from dasan.knowledge.importer import import_seed_faq
+
+        report = import_seed_faq(session, data)
+        return f"seed FAQ ({report.created} entries)"
+    agencies = {code: aid for aid, code in session.execute(select(Agency.id, Agency.code))}
+    items = json.loads(SMALL_KB.read_text(encoding="utf-8"))
+    for item in items:
+        session.add(KbEntry(title=item["title"], category=item["category"],
+                            owner_agency_id=agencies[item["owner"]], answer=item["answer"],
+                            question_variants=item["question_variants"], status="published",
+                            review_due=date(2031, 1, 31)))
+    session.flush()
+    return f"small test KB ({len(items)} entries)"
+
+
+def bench_assistant(quick: bool) -> dict[str, Any]:
+    from rank_bm25 import BM25Okapi
+    from sqlalchemy import select
+
+    from dasan.assist import recommend
+    from dasan.db import session as dbs
+    from dasan.db.migrate import upgrade
+    from dasan.db.models import KbEntry
+    from dasan.demo import seed_org
+    from dasan.text.korean import tokens
+
+    tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-assist-"))
+    url = f"sqlite:///{tmp / 'kb.db'}"
+    upgrade(url)
+    with dbs.session_scope(url) as s:
+        seed_org(s)
+        label = load_kb(s, quick)
+    os.environ["DASAN_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    dbs.reset_caches()
+    s = dbs.new_session(url)
+    titles = list(s.scalars(select(KbEntry.title).where(KbEntry.status == "published")))
+    rng = random.Random(7)
+    queries = [json.loads(line)["turns"][0]["body"]
+               for line in TRANSCRIPTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    queries += rng.sample(titles, min(len(titles), 100 if quick else 300))
+    t0 = time.perf_counter()
+    recommend.search(s, "기후동행카드 환불", 3)  # build the index (and load the models)
+    build = time.perf_counter() - t0
+    ours: list[float] = []
+    for q in queries:
+        t = time.perf_counter()
+        recommend.search(s, q, 3)
+        ours.append(time.perf_counter() - t)
+    s.close()
+    bm25 = BM25Okapi([tokens(t) or ["_"] for t in titles])
+    peer: list[float] = []
+    for q in queries:
+        t = time.perf_counter()
+        bm25.get_top_n(tokens(q) or ["_"], titles, n=3)
+        peer.append(time.perf_counter() - t)
+    return {"kb": label, "queries": len(queries), "build_seconds": build, "ours": ours,
+            "peer": peer}
+
+
+# --- 3. summaries -----------------------------------------------------------------------------
+
+
+def bench_summaries() -> dict[str, Any]:
+    from rouge_score import rouge_scorer
+
+    from dasan.assist.summary import Turn, extractive, lead
+    from dasan.text.korean import tokens
+
+    class KiwiTokenizer:
+        def tokenize(self, text: str) -> list[str]:
+            return tokens(text)
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=KiwiTokenizer())
+    rows = [json.loads(line) for line in TRANSCRIPTS.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    out: dict[str, dict[str, list[float]]] = {"extractive": {}, "lead-3": {}}
+    times: list[float] = []
+    for row in rows:
+        turns = [Turn(t["sender"], t["body"]) for t in row["turns"]]
+        t = time.perf_counter()
+        ours = extractive(turns, max_sentences=3, tagged=False)
+        times.append(time.perf_counter() - t)
+        for name, text in (("extractive", ours), ("lead-3", lead(turns, 3, tagged=False))):
+            for metric, score in scorer.score(row["reference"], text).items():
+                out[name].setdefault(metric, []).append(score.fmeasure)
+    return {"n": len(rows), "scores": {k: {m: statistics.mean(v) for m, v in d.items()}
+                                       for k, d in out.items()}, "latency": times}
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.1f} ms"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="200 sessions, short run, small KB")
+    ap.add_argument("--sessions", type=int, default=None)
+    ap.add_argument("--duration", type=float, default=None, help="seconds of load")
+    ap.add_argument("--period", type=float, default=10.0,
+                    help="seconds between two messages of one session")
+    args = ap.parse_args(argv)
+    sessions = args.sessions or (200 if args.quick else 1000)
+    duration = args.duration or (15.0 if args.quick else 40.0)
+    if sessions < 1 or duration <= 0 or args.period <= 0:
+        print("sessions, duration and period must be positive", file=sys.stderr)
+        return 2
+
+    print(f"== 1. delivery: {sessions} sessions x 2 sockets, one message per session every "
+          f"{args.period:g} s for {duration:g} s")
+    d = bench_delivery(sessions, duration, args.period)
+    for name, r in (("dasan (persist+publish)", d["ours"]), ("peer: bare websockets relay",
+                                                              d["peer"])):
+        print(f"  {name:30s} held {r.open_at_end}/{r.sessions} sessions, sent {r.sent}, "
+              f"delivered {r.delivered}, p50 {ms(pct(r.delivery, 50))}, "
+              f"p99 {ms(pct(r.delivery, 99))}, connect {r.connect_seconds:.1f} s")
+    o, p = d["ours"], d["peer"]
+    print(f"  ack after commit: p50 {ms(pct(o.ack, 50))}, p99 {ms(pct(o.ack, 99))}")
+    lost = o.sent - o.delivered
+    print(f"  lost messages: {lost}; p99 target < 100 ms: "
+          f"{'met' if pct(o.delivery, 99) < 0.1 else 'NOT met'}; "
+          f"p99 ratio dasan/peer = {pct(o.delivery, 99) / max(pct(p.delivery, 99), 1e-9):.1f}x")
+
+    print("== 2. assistant recommendation latency")
+    a = bench_assistant(args.quick)
+    print(f"  {a['kb']}, {a['queries']} queries, index build {a['build_seconds']:.1f} s")
+    print(f"  dasan recommend (hybrid + DB lookup): p50 {ms(pct(a['ours'], 50))}, "
+          f"p99 {ms(pct(a['ours'], 99))}")
+    print(f"  peer rank-bm25 get_top_n:            p50 {ms(pct(a['peer'], 50))}, "
+          f"p99 {ms(pct(a['peer'], 99))}; p50 ratio "
+          f"{pct(a['ours'], 50) / max(pct(a['peer'], 50), 1e-9):.2f}x")
+
+    print("== 3. summary quality (ROUGE F1, kiwi tokens)")
+    sres = bench_summaries()
+    for name, sc in sres["scores"].items():
+        print(f"  {name:10s} R1 {sc['rouge1']:.3f}  R2 {sc['rouge2']:.3f}  RL {sc['rougeL']:.3f}")
+    e, b = sres["scores"]["extractive"], sres["scores"]["lead-3"]
+    print(f"  {sres['n']} transcripts; extractive/lead-3: R1 {e['rouge1'] / b['rouge1']:.2f}x, "
+          f"R2 {e['rouge2'] / b['rouge2']:.2f}x, RL {e['rougeL'] / b['rougeL']:.2f}x; "
+          f"summary p50 {ms(pct(sres['latency'], 50))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
