@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import Recommendation, search
+from dasan.text.korean import tokens
 
 ANSWER_CONFIDENCE = 0.45
 RELATED_CONFIDENCE = 0.15
@@ -62,7 +63,11 @@ def respond(session: Session, text: str, previous_misses: int = 0) -> BotReply:
     """The bot's reply to one citizen message."""
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
-    hits = search(session, text, k=4)
+    # Only entries sharing a content word with the question count: the fused score ranks
+    # well, but its calibration varies with the size of the knowledge base.
+    words = set(tokens(text))
+    hits = [h for h in search(session, text, k=4) if words & set(tokens(h.title))
+            or words & set(tokens(h.answer[:200]))]
     top = hits[0] if hits else None
     # Confidence is calibrated for the top hit; the others are ranked by fused score.
     near = [h for h in hits[1:] if top is not None and h.score >= RELATED_SCORE_RATIO * top.score]

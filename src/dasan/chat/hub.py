@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -157,37 +157,55 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     out.assign = True
 
 
-def citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None) -> Outcome:
+def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None
+                          ) -> Outcome:
+    """Persist a citizen message (the part the ack and the delivery wait for).
+
+    `result["process"]` says whether :func:`process_citizen_message` must follow: always for a
+    new message; for a resend only when its processing was lost (the server stopped between
+    storing it and the bot's reply, so it is still the last message of a bot chat).
+    """
     c = get_consultation(s, cid)
     if c.status == "closed":
         raise ChatError("this chat has ended", 409)
+    if c.subject is None:
+        c.subject = mask_pii(body)[:256]
+    stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id)
+    m = stored.message
+    process = stored.created or (phase(c) == "bot" and not _has_later(s, cid, m.seq))
+    out = Outcome(result={"seq": m.seq, "client_msg_id": client_msg_id,
+                          "duplicate": not stored.created, "process": process})
+    if stored.created:
+        out.message(m)
+    return out
+
+
+def process_citizen_message(s: Session, cid: int, seq: int) -> Outcome:
+    """Screening, abuse policy, crisis routing, the bot's reply, the assistant."""
+    out = Outcome()
+    c = get_consultation(s, cid)
+    msg = s.scalar(select(Message).where(Message.consultation_id == cid, Message.seq == seq))
+    if msg is None or msg.sender != "citizen":
+        raise ChatError(f"no citizen message {seq} in chat {cid}", 404)
+    if c.status == "closed":
+        return out
+    body = msg.body
     scr = screen(body)
     flags: dict[str, Any] = {}
     if scr.is_abusive:
         flags["abuse"] = {"category": scr.category, "severity": scr.severity}
     if scr.crisis:
         flags["crisis"] = True
-    if c.subject is None:
-        c.subject = mask_pii(body)[:256]
+    if flags:
+        msg.flags = {**(msg.flags or {}), **flags}
+        out.events.append((consult_channel(cid), {"type": "flags", "consultation_id": cid,
+                                                  "seq": seq, "flags": msg.flags}))
+    if seq <= 3 and c.language == "ko" and len(body) >= 8:
         lang = detect_language(body)
-        if lang != c.language and c.language == "ko" and len(body) >= 8:
+        if lang != c.language:
             c.language = lang
-    stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id, flags=flags)
-    out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
-                          "duplicate": not stored.created})
-    s.refresh(c)
+    s.commit()
     ph = phase(c)
-    if not stored.created:
-        # A resend. It was processed unless the server stopped between storing it and the
-        # bot's reply: then it is still the last message of a bot chat, and we reply now.
-        if ph != "bot" or _has_later(s, cid, stored.message.seq):
-            return out
-        reply = bot.respond(s, body, _misses(s, cid))
-        _system(s, out, cid, reply.body, reply.flags, sender="bot")
-        if reply.handoff:
-            handoff(s, c, out, "bot")
-        return out
-    out.message(stored.message)
     if scr.crisis:
         if not c.crisis:
             c.crisis = True
@@ -203,7 +221,7 @@ def citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None) 
             out.assist = (cid, c.agent_id)
         return out
     if scr.is_abusive:
-        step = policy.apply(s, c, scr, stored.message.id)
+        step = policy.apply(s, c, scr, msg.id)
         assert step is not None
         s.commit()
         _system(s, out, cid, step.notice_ko,
@@ -211,7 +229,7 @@ def citizen_message(s: Session, cid: int, body: str, client_msg_id: str | None) 
                 allow_closed=step.terminate)
         if c.agent_id:
             out.to_agent(c.agent_id, {"type": "abuse", "consultation_id": cid,
-                                      "action": step.action, "seq": stored.message.seq,
+                                      "action": step.action, "seq": seq,
                                       "category": scr.category, "severity": scr.severity})
         if step.terminate:
             out.state(s, c)
@@ -460,6 +478,7 @@ class ChatHub:
     def __init__(self, pubsub: PubSub) -> None:
         self.pubsub = pubsub
         self._assign_lock = asyncio.Lock()
+        self._chat_locks: dict[int, asyncio.Lock] = {}
 
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
         out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
@@ -469,6 +488,21 @@ class ChatHub:
         if out.assist is not None:
             await self.push_assist(*out.assist)
         return out
+
+    async def citizen_says(self, cid: int, body: str, client_msg_id: str | None,
+                           on_stored: Callable[[Outcome], Awaitable[None]] | None = None
+                           ) -> Outcome:
+        """Store (then ack and deliver), then process, one message at a time per chat."""
+        stored = await self.run(store_citizen_message, cid, body, client_msg_id)
+        if on_stored is not None:
+            await on_stored(stored)
+        if stored.result.get("process"):
+            lock = self._chat_locks.setdefault(cid, asyncio.Lock())
+            async with lock:
+                await self.run(process_citizen_message, cid, int(stored.result["seq"]))
+            if not lock.locked() and len(self._chat_locks) > 10_000:
+                self._chat_locks.clear()
+        return stored
 
     async def publish(self, out: Outcome) -> None:
         for channel, event in out.events:

@@ -231,8 +231,11 @@ async def session_send(cid: int, body: MessageIn, request: Request,
                        x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     """Send a message (HTTP fallback of the WebSocket); idempotent by client_msg_id."""
     citizen_chat(cid, x_chat_token)
-    out = await run(request, chat_hub.citizen_message, cid, body.body, body.client_msg_id)
-    return out.result
+    try:
+        out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
+    except ChatError as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
+    return {k: v for k, v in out.result.items() if k != "process"}
 
 
 @router.post("/sessions/{cid}/handoff")
@@ -615,8 +618,12 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
     ref = frame.get("client_msg_id")
     try:
         if kind == "message":
-            out = await hub.run(chat_hub.citizen_message, cid, str(frame.get("body", "")), ref)
-            await sock.send({"type": "ack", **out.result})
+
+            async def ack(out: chat_hub.Outcome) -> None:
+                await sock.send({"type": "ack", **{k: v for k, v in out.result.items()
+                                                   if k != "process"}})
+
+            await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack)
         elif kind == "typing":
             await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                 "type": "typing", "consultation_id": cid, "who": "citizen",
@@ -660,7 +667,8 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
             if kind == "message":
                 await sock.send_message(event)
             elif (kind == "typing" and event.get("who") == me) or (
-                    kind in ("assist", "abuse", "break_offered") and me == "citizen"):
+                    kind in ("assist", "abuse", "break_offered", "flags")
+                    and me == "citizen"):
                 continue
             else:
                 await sock.send(event)

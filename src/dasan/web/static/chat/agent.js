@@ -174,6 +174,21 @@
         break;
       }
       case "message": addMessage(ev); break;
+      case "flags": {
+        // Screening runs after delivery: mark the message once its flags are known.
+        const c = chat(ev.consultation_id);
+        const m = c.messages.get(ev.seq);
+        if (!m) break;
+        const hadAbuse = !!(m.flags || {}).abuse;
+        m.flags = ev.flags;
+        if (ev.flags.abuse && !hadAbuse) c.abuse += 1;
+        if (current === ev.consultation_id) {
+          const old = log.querySelector(`li[data-seq="${ev.seq}"]`);
+          if (old) old.replaceWith(renderMessage(m));
+        }
+        renderList();
+        break;
+      }
       case "state": {
         const c = chat(ev.consultation.id);
         const wasOpen = c.view.phase !== "closed";
