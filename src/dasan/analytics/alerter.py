@@ -52,7 +52,7 @@ class AlerterConfig:
     min_weeks: int = 3
     threshold: float = 7.0  # -log10 p (calibrated on a seed the benchmark does not use)
     min_count: int = 8
-    min_ratio: float = 1.8
+    min_ratio: float = 1.5
     cooldown_minutes: int = 120
     baseline_floor: float = 0.5  # expected count never taken below this (new topics)
     padding_z: float = 2.0  # baseline padded by z standard errors of its estimate
@@ -184,11 +184,21 @@ def scan_matrix(counts: np.ndarray, cfg: AlerterConfig | None = None,
     best_exp = np.full((n_topics, n_bins), np.nan)
     best_win = np.zeros((n_topics, n_bins), dtype=np.int64)
     fire = np.zeros((n_topics, n_bins), dtype=bool)
+    # reference counts bin by bin (a window across midnight takes each bin's own day type)
+    ref = np.where(valid[None, :, :], counts[:, src], 0.0)  # [topic, bin, k]
+    ref_csum = np.concatenate([np.zeros((n_topics, 1, cfg.baseline_weeks)),
+                               np.cumsum(ref, axis=1)], axis=1)
+    del ref
+    ok_csum = np.concatenate([np.zeros((1, cfg.baseline_weeks)),
+                              np.cumsum(~valid, axis=0)], axis=0)
     csum = np.concatenate([np.zeros((n_topics, 1)), np.cumsum(counts, axis=1)], axis=1)
     for w_min in cfg.windows_minutes:
         w = w_min // cfg.bin_minutes
-        window = csum[:, idx + 1] - csum[:, np.maximum(idx + 1 - w, 0)]
-        past = np.where(valid[None, :, :], window[:, src], np.nan)
+        lo = np.maximum(idx + 1 - w, 0)
+        window = csum[:, idx + 1] - csum[:, lo]
+        past = ref_csum[:, idx + 1, :] - ref_csum[:, lo, :]
+        missing = (ok_csum[idx + 1, :] - ok_csum[lo, :]) > 0  # a bin of the window has no ref
+        past = np.where(missing[None, :, :], np.nan, past)
         expected, weeks = robust_baseline(past, cfg.min_weeks)
         del past
         score = surprise(window, expected, weeks, cfg)
@@ -334,16 +344,13 @@ def scan(engine: AnalyticsEngine, now: datetime | None = None,
     for w_min in cfg.windows_minutes:
         start = end - timedelta(minutes=w_min)
         current = _window_counts(engine, start, end)
-        shifts = [end.date() - d for d in reference_days(end.date(), cfg.baseline_weeks)]
-        past = [_window_counts(engine, start - s, end - s) for s in shifts]
-        have_week = [bool(p) or _has_data(engine, start - s, end - s)
-                     for s, p in zip(shifts, past, strict=True)]
+        past = _reference_counts(engine, start, end, cfg.baseline_weeks)
         topics = sorted(current, key=lambda t: (t.kind, t.name))
         if not topics:
             continue
         obs = np.array([current[t] for t in topics], dtype=np.float64)
-        hist = np.array([[p.get(t, 0) if have else np.nan for p, have in zip(
-            past, have_week, strict=True)] for t in topics], dtype=np.float64)
+        hist = np.array([[p.get(t, 0) if p is not None else np.nan for p in past]
+                         for t in topics], dtype=np.float64)
         expected, weeks = robust_baseline(hist, cfg.min_weeks)
         score = surprise(obs, expected, weeks, cfg)
         ok = passes(obs, expected, score, cfg)
@@ -358,6 +365,37 @@ def scan(engine: AnalyticsEngine, now: datetime | None = None,
         a.needs_answer = not kb_covers(engine, a.topic)
         a.examples = _examples(engine, a.topic, a.window_start, a.window_end)
     return alerts
+
+
+def _reference_counts(engine: AnalyticsEngine, start: datetime, end: datetime, weeks: int
+                      ) -> list[dict[Topic, int] | None]:
+    """Counts of the same window on each of the `weeks` previous reference days (None where
+    that day has no data). A window across midnight takes each part from its own day type,
+    as `scan_matrix` does bin by bin."""
+    segments: list[tuple[datetime, datetime]] = []
+    cur = start
+    while cur < end:
+        midnight = datetime.combine(cur.date() + timedelta(days=1), datetime.min.time())
+        segments.append((cur, min(end, midnight)))
+        cur = min(end, midnight)
+    refs = {seg: reference_days(seg[0].date(), weeks) for seg in segments}
+    out: list[dict[Topic, int] | None] = []
+    for k in range(weeks):
+        total: dict[Topic, int] | None = {}
+        for seg in segments:
+            days = refs[seg]
+            if k >= len(days) or total is None:
+                total = None
+                break
+            shift = seg[0].date() - days[k]
+            part = _window_counts(engine, seg[0] - shift, seg[1] - shift)
+            if not part and not _has_data(engine, seg[0] - shift, seg[1] - shift):
+                total = None
+                break
+            for t, n in part.items():
+                total[t] = total.get(t, 0) + n
+        out.append(total)
+    return out
 
 
 def _has_data(engine: AnalyticsEngine, start: datetime, end: datetime) -> bool:
