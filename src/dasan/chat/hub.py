@@ -11,11 +11,15 @@ recommendations to the agent.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -42,6 +46,7 @@ from dasan.routing import router
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SLOW_THREADS = int(os.environ.get("DASAN_CHAT_SLOW_THREADS", "4"))
 
 WAITING_KO = "상담사 연결을 기다리고 있습니다. 순서대로 연결해 드립니다."
 CONNECTED_KO = "{name} 상담사가 연결되었습니다."
@@ -104,6 +109,12 @@ def _system(s: Session, out: Outcome, cid: int, body: str, flags: dict[str, Any]
 def _citizen_text(s: Session, cid: int) -> str:
     return " ".join(s.scalars(select(Message.body).where(
         Message.consultation_id == cid, Message.sender == "citizen").order_by(Message.seq)))
+
+
+def _mostly_hangul(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    hangul = sum(1 for ch in letters if "\uac00" <= ch <= "\ud7a3")
+    return bool(letters) and hangul / len(letters) >= 0.5
 
 
 def _has_later(s: Session, cid: int, seq: int) -> bool:
@@ -200,7 +211,7 @@ def process_citizen_message(s: Session, cid: int, seq: int) -> Outcome:
         msg.flags = {**(msg.flags or {}), **flags}
         out.events.append((consult_channel(cid), {"type": "flags", "consultation_id": cid,
                                                   "seq": seq, "flags": msg.flags}))
-    if seq <= 3 and c.language == "ko" and len(body) >= 8:
+    if seq <= 3 and c.language == "ko" and len(body) >= 8 and not _mostly_hangul(body):
         lang = detect_language(body)
         if lang != c.language:
             c.language = lang
@@ -479,9 +490,23 @@ class ChatHub:
         self.pubsub = pubsub
         self._assign_lock = asyncio.Lock()
         self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._slow: anyio.CapacityLimiter | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
         out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
+        return await self._after(out)
+
+    async def run_slow(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
+        """Like :meth:`run`, on a small thread pool of its own: screening models, the bot's
+        search and the assistant never hold up the threads that store and deliver."""
+        if self._slow is None:
+            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
+        out = await anyio.to_thread.run_sync(
+            functools.partial(_session_call, fn, *args), limiter=self._slow)
+        return await self._after(out)
+
+    async def _after(self, out: Outcome) -> Outcome:
         await self.publish(out)
         if out.assign:
             await self.assign()
@@ -490,19 +515,33 @@ class ChatHub:
         return out
 
     async def citizen_says(self, cid: int, body: str, client_msg_id: str | None,
-                           on_stored: Callable[[Outcome], Awaitable[None]] | None = None
-                           ) -> Outcome:
-        """Store (then ack and deliver), then process, one message at a time per chat."""
+                           on_stored: Callable[[Outcome], Awaitable[None]] | None = None,
+                           background: bool = False) -> Outcome:
+        """Store (then ack and deliver), then process: one message at a time per chat, in
+        order. With `background`, processing continues after this returns."""
         stored = await self.run(store_citizen_message, cid, body, client_msg_id)
         if on_stored is not None:
             await on_stored(stored)
         if stored.result.get("process"):
             lock = self._chat_locks.setdefault(cid, asyncio.Lock())
-            async with lock:
-                await self.run(process_citizen_message, cid, int(stored.result["seq"]))
-            if not lock.locked() and len(self._chat_locks) > 10_000:
-                self._chat_locks.clear()
+            job = self._process(lock, cid, int(stored.result["seq"]))
+            if background:
+                task = asyncio.create_task(job)
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            else:
+                await job
         return stored
+
+    async def _process(self, lock: asyncio.Lock, cid: int, seq: int) -> None:
+        async with lock:  # FIFO: a chat's messages are processed in the order they came
+            try:
+                await self.run_slow(process_citizen_message, cid, seq)
+            except Exception:
+                log.exception("processing message %s of chat %s failed", seq, cid)
+                raise
+        if not lock.locked() and len(self._chat_locks) > 10_000:
+            self._chat_locks = {k: v for k, v in self._chat_locks.items() if v.locked()}
 
     async def publish(self, out: Outcome) -> None:
         for channel, event in out.events:
@@ -517,8 +556,11 @@ class ChatHub:
         return int(out.result.get("assigned", 0))
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
+        if self._slow is None:
+            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
         try:
-            recs = await run_in_threadpool(_session_call, _recommend_for, cid)
+            recs = await anyio.to_thread.run_sync(
+                functools.partial(_session_call, _recommend_for, cid), limiter=self._slow)
         except Exception:  # the assistant is advisory: never break the chat over it
             log.exception("assistant recommendation failed for chat %s", cid)
             return

@@ -623,7 +623,8 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
                 await sock.send({"type": "ack", **{k: v for k, v in out.result.items()
                                                    if k != "process"}})
 
-            await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack)
+            await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack,
+                                   background=True)
         elif kind == "typing":
             await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                 "type": "typing", "consultation_id": cid, "who": "citizen",
