@@ -445,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [ln.split("\t")[-1].strip() for ln in
                  para_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         sets_ = [lines[i : i + 10] for i in range(0, len(lines) - 9, 10)]
-        per_set = 2 if args.quick else 5
+        per_set = 2 if args.quick else 4
         pdocs = [SearchDoc(id=f"p{i}", title=s[0]) for i, s in enumerate(sets_)]
         pindex = SearchIndex(pdocs, cache=cache, weights=tuned)
         pindex.build()
