@@ -168,7 +168,27 @@ def demo(
     typer.echo("demo accounts: admin, supervisor, agent1, kbeditor, district, analyst "
                "(password dasan1234!)")
     if serve_after:
+        from dasan.scheduler import Scheduler
+
+        Scheduler().start_background()  # issue alerter + KB reminders in this one process
         serve(host=None, port=None, workers=1)
+
+
+@app.command()
+def worker(
+    tick: Annotated[float, typer.Option(min=1.0, help="seconds between checks")] = 10.0,
+    once: Annotated[bool, typer.Option(help="run every job once and exit")] = False,
+) -> None:
+    """Run periodic jobs: issue-alerter scan (5 min), KB review reminders (daily)."""
+    from dasan.scheduler import Scheduler
+
+    scheduler = Scheduler()
+    if once:
+        for name, n in scheduler.run_due().items():
+            typer.echo(f"{name}: {n}")
+        return
+    typer.echo("worker running (Ctrl+C to stop)")
+    scheduler.loop(tick)
 
 
 @app.command()
