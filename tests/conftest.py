@@ -47,6 +47,31 @@ def use_database(url: str) -> None:
     db_session.reset_caches()
 
 
+def _private_postgres_database(server_url: str) -> str:
+    """A fresh database for this test run on the server at `server_url` (so that concurrent
+    runs never share tables); dropped at exit."""
+    import atexit
+
+    from sqlalchemy.engine import make_url
+
+    name = f"dasan_t{os.getpid()}"
+    admin = db_session.make_engine(
+        make_url(server_url).set(database="postgres").render_as_string(hide_password=False)
+    ).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def _drop() -> None:
+        db_session.reset_caches()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    atexit.register(_drop)
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def _migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     urls: dict[str, str] = {}
@@ -55,11 +80,7 @@ def _migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'dasan-test.db'}"
         else:
             assert POSTGRES_URL
-            url = POSTGRES_URL
-            engine = db_session.make_engine(url)
-            with engine.begin() as conn:  # start from an empty schema
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            engine.dispose()
+            url = _private_postgres_database(POSTGRES_URL)
         upgrade(url)
         with db_session.session_scope(url) as s:
             seed_org(s)
