@@ -104,3 +104,7 @@ def test_analyze_query_drops_fillers_for_dense_text() -> None:
     assert "어" not in clean.split()
     assert "기후동행카드" in toks and "환불" in toks
     assert analyze_query("   ") == ("", [])
+
+
+def test_common_abbreviation_expands() -> None:
+    assert tokens("기동카 충전 방법")[0] == "기후동행카드"
