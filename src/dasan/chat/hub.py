@@ -41,7 +41,13 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
 from dasan.protection import policy
-from dasan.protection.screening import detect_language, mask_pii, screen
+from dasan.protection.screening import (
+    BatchScreener,
+    Screening,
+    detect_language,
+    mask_pii,
+    screen,
+)
 from dasan.routing import router
 
 log = logging.getLogger(__name__)
@@ -191,8 +197,10 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     return out
 
 
-def process_citizen_message(s: Session, cid: int, seq: int) -> Outcome:
-    """Screening, abuse policy, crisis routing, the bot's reply, the assistant."""
+def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | None = None
+                            ) -> Outcome:
+    """Abuse policy, crisis routing, the bot's reply, the assistant (`scr`: the message's
+    screening when it was done already, batched with other chats' messages)."""
     out = Outcome()
     c = get_consultation(s, cid)
     msg = s.scalar(select(Message).where(Message.consultation_id == cid, Message.seq == seq))
@@ -201,7 +209,8 @@ def process_citizen_message(s: Session, cid: int, seq: int) -> Outcome:
     if c.status == "closed":
         return out
     body = msg.body
-    scr = screen(body)
+    if scr is None:
+        scr = screen(body)
     flags: dict[str, Any] = {}
     if scr.is_abusive:
         flags["abuse"] = {"category": scr.category, "severity": scr.severity}
@@ -492,6 +501,7 @@ class ChatHub:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._slow: anyio.CapacityLimiter | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._screener = BatchScreener(self._slow_call)
 
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
         out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
@@ -524,7 +534,7 @@ class ChatHub:
             await on_stored(stored)
         if stored.result.get("process"):
             lock = self._chat_locks.setdefault(cid, asyncio.Lock())
-            job = self._process(lock, cid, int(stored.result["seq"]))
+            job = self._process(lock, cid, int(stored.result["seq"]), body)
             if background:
                 task = asyncio.create_task(job)
                 self._tasks.add(task)
@@ -533,10 +543,16 @@ class ChatHub:
                 await job
         return stored
 
-    async def _process(self, lock: asyncio.Lock, cid: int, seq: int) -> None:
+    async def _slow_call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self._slow is None:
+            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=self._slow)
+
+    async def _process(self, lock: asyncio.Lock, cid: int, seq: int, body: str) -> None:
         async with lock:  # FIFO: a chat's messages are processed in the order they came
             try:
-                await self.run_slow(process_citizen_message, cid, seq)
+                scr = await self._screener.screen(body)
+                await self.run_slow(process_citizen_message, cid, seq, scr)
             except Exception:
                 log.exception("processing message %s of chat %s failed", seq, cid)
                 raise
