@@ -10,8 +10,10 @@
    used when available; without ``../shared`` the rules work alone.
 
 Without the classifier any rule hit makes a message abusive. With it, the stacked probability
-(n-grams + rule hits) decides, except that threats and sexual harassment always count; the rule
-hits name the category, and a message only the model flags is an ``insult``.
+(n-grams + rule hits) decides, except that threats, sexual harassment and profanity aimed at
+the agent always count (rule severity >= ``DASAN_ABUSE_STRONG_SEVERITY``, default 3; set 2 to
+let every strong lexicon word count whatever the model says); the rule hits name the category,
+and a message only the model flags is an ``insult``.
 Profanity or insults aimed at the agent (너, 당신, 상담원 ...) are one level more severe.
 A citizen in crisis (:mod:`dasan.text.crisis`) is flagged ``crisis=True`` and never made
 abusive by the classifier alone: despair is not abuse.
@@ -22,6 +24,7 @@ harassment, directed profanity).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +37,8 @@ CATEGORIES: tuple[str, ...] = ("profanity", "insult", "threat", "sexual", "none"
 MAX_TEXT_CHARS = 20_000
 # Order used to pick the category of a message with hits of several kinds at the same severity.
 _RANK = {"threat": 4, "sexual": 3, "profanity": 2, "insult": 1}
+# Rule hits of at least this severity make a message abusive whatever the classifier says.
+STRONG_SEVERITY = int(os.environ.get("DASAN_ABUSE_STRONG_SEVERITY", "3"))
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ def _decide(
 ) -> Screening:
     """Rules decide alone without a model; with one, its probability decides, except that
     threats and sexual harassment (severity 3 rules) always count."""
-    severe = [h for h in hits if h.severity >= 3]
+    directed = abuse_rules.is_directed(text)
+    severe = [h for h in hits if h.severity + int(directed) >= STRONG_SEVERITY]
     if clf is None or prob is None:
         abusive = bool(hits)
     else:
@@ -129,7 +135,7 @@ def _decide(
                                                             "model")]
     top = max(spans, key=lambda s: (s.severity, _RANK[s.category]))
     severity = top.severity
-    if top.category in ("profanity", "insult") and severity < 3 and abuse_rules.is_directed(text):
+    if top.category in ("profanity", "insult") and severity < 3 and directed:
         severity += 1
     if top.source == "model" and prob is not None and prob >= 0.9:
         severity = max(severity, 2)
@@ -141,19 +147,20 @@ def screen(text: str, *, use_classifier: bool = True) -> Screening:
     text = _check(text)
     if not text.strip():
         return Screening()
-    hits = abuse_rules.scan(text)
+    scanned = abuse_rules.scan_with_cleared(text)
     crisis = detect_crisis(text)
     clf = get_classifier() if use_classifier else None
-    prob = float(clf.predict_proba([text], [hits])[0]) if clf is not None else None
-    return _decide(text, hits, prob, crisis, clf)
+    prob = float(clf.predict_proba([text], [scanned])[0]) if clf is not None else None
+    return _decide(text, scanned[0], prob, crisis, clf)
 
 
 def screen_many(texts: Sequence[str], *, use_classifier: bool = True) -> list[Screening]:
     """Screen a batch (the classifier runs once over all texts)."""
     checked = [_check(t) for t in texts]
-    hits = [abuse_rules.scan(t) for t in checked]
+    scans = [abuse_rules.scan_with_cleared(t) for t in checked]
+    hits = [s[0] for s in scans]
     clf = get_classifier() if use_classifier else None
-    probs = clf.predict_proba(checked, hits) if clf is not None and checked else None
+    probs = clf.predict_proba(checked, scans) if clf is not None and checked else None
     out: list[Screening] = []
     for i, text in enumerate(checked):
         if not text.strip():

@@ -3,7 +3,9 @@
 Level 1: character n-grams (1-4, within words) of the NFKC, lower-cased text plus n-grams of its
 jamo decomposition (so ㅅㅂ and 씨발 share features), logistic regression. Level 2 (stacking): a
 logistic regression over the level-1 probability (out-of-fold while training) and the lexicon
-rule hits per category, so that the rules and the n-grams each weigh what they are worth.
+rule hits per category, so that the rules and the n-grams each weigh what they are worth. A
+second n-gram view trained on kocohub's offensive/hate *train* split (when present) adds its
+probability to the level-2 inputs; kocohub's dev split is never trained on.
 Trained on the *train* part of the curse-detection data (2runo, MIT) from ``../shared/data``;
 the held-out part is chosen by a hash of the text (:func:`is_held_out`), so it is the same on
 every machine and a duplicate comment never sits on both sides. The model is cached under
@@ -22,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import hstack
@@ -34,7 +37,7 @@ from dasan.text import abuse_rules
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = 4
+MODEL_VERSION = 6
 HELD_OUT_BUCKETS = 5  # one bucket in five (20%) is held out
 CURSE_FILE = Path("curse-detection-2runo") / "dataset.txt"
 KOCO_DIR = Path("korean-hate-speech-kocohub")
@@ -108,45 +111,9 @@ def rule_features(hits: Sequence[abuse_rules.Hit], text: str) -> list[float]:
 
 
 def _stack_matrix(p: np.ndarray, rules: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
+    """Level-2 inputs: each level-1 probability and its logit, then the rule features."""
+    p = np.clip(p.reshape(len(p), -1), 1e-6, 1 - 1e-6)
     return np.column_stack([p, np.log(p / (1 - p)), rules])
-
-
-@dataclass
-class AbuseClassifier:
-    """Fitted vectorisers + level-1 and level-2 logistic regressions + decision threshold."""
-
-    chars: TfidfVectorizer
-    jamo: TfidfVectorizer
-    model: LogisticRegression
-    stacker: LogisticRegression
-    threshold: float
-    trained_on: int
-
-    def _features(self, texts: Sequence[str]) -> object:
-        return hstack(
-            [self.chars.transform([_light(t) for t in texts]),
-             self.jamo.transform([_jamo(t) for t in texts])]
-        ).tocsr()
-
-    def ngram_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Level-1 probability from character n-grams alone."""
-        if not texts:
-            return np.zeros(0)
-        return np.asarray(self.model.predict_proba(self._features(texts))[:, 1])
-
-    def predict_proba(
-        self, texts: Sequence[str], hits: Sequence[Sequence[abuse_rules.Hit]] | None = None
-    ) -> np.ndarray:
-        """Probability that each text is abusive (n-grams and rule hits combined)."""
-        if not texts:
-            return np.zeros(0)
-        if hits is None:
-            hits = [abuse_rules.scan(t) for t in texts]
-        rules = np.array([rule_features(h, t) for h, t in zip(hits, texts, strict=True)])
-        return np.asarray(
-            self.stacker.predict_proba(_stack_matrix(self.ngram_proba(texts), rules))[:, 1]
-        )
 
 
 def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -155,6 +122,86 @@ def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
         analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=200_000
     )
     return chars, jamo
+
+
+FOLDS = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+
+@dataclass
+class NgramModel:
+    """Character + jamo n-gram TF-IDF and a logistic regression (one level-1 view)."""
+
+    chars: TfidfVectorizer
+    jamo: TfidfVectorizer
+    model: LogisticRegression
+
+    def features(self, texts: Sequence[str]) -> Any:
+        return hstack(
+            [self.chars.transform([_light(t) for t in texts]),
+             self.jamo.transform([_jamo(t) for t in texts])]
+        ).tocsr()
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0)
+        return np.asarray(self.model.predict_proba(self.features(texts))[:, 1])
+
+
+def fit_ngram(
+    texts: Sequence[str], labels: np.ndarray, c: float, oof: bool
+) -> tuple[NgramModel, np.ndarray | None]:
+    """Fit one view; with ``oof`` also return 5-fold out-of-fold probabilities for stacking."""
+    chars, jamo = _vectorisers()
+    x = hstack(
+        [chars.fit_transform([_light(t) for t in texts]),
+         jamo.fit_transform([_jamo(t) for t in texts])]
+    ).tocsr()
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    out = None
+    if oof:
+        out = cross_val_predict(model, x, labels, cv=FOLDS, method="predict_proba")[:, 1]
+    model.fit(x, labels)
+    return NgramModel(chars, jamo, model), out
+
+
+@dataclass
+class AbuseClassifier:
+    """Level-1 n-gram views + a level-2 logistic regression + decision threshold.
+
+    ``curse`` is trained on the curse data (the task's labels); ``hate``, when kocohub's train
+    split is there, on offensive/hate speech - a second opinion the stacker weighs."""
+
+    curse: NgramModel
+    hate: NgramModel | None
+    stacker: LogisticRegression
+    threshold: float
+    trained_on: int
+
+    def ngram_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Level-1 probability of the curse n-gram view alone."""
+        return self.curse.proba(texts)
+
+    def _level1(self, hidden: Sequence[str]) -> np.ndarray:
+        cols = [self.curse.proba(hidden)]
+        if self.hate is not None:
+            cols.append(self.hate.proba(hidden))
+        return np.column_stack(cols)
+
+    def predict_proba(
+        self, texts: Sequence[str], scans: Sequence[abuse_rules.Scan] | None = None
+    ) -> np.ndarray:
+        """Probability that each text is abusive (n-gram views and rule hits combined).
+
+        ``scans`` are the :func:`abuse_rules.scan_with_cleared` results of ``texts``; the
+        n-gram models see each text with its cleared ordinary words hidden."""
+        if not texts:
+            return np.zeros(0)
+        if scans is None:
+            scans = [abuse_rules.scan_with_cleared(t) for t in texts]
+        hidden = [abuse_rules.hide(t, s[1]) for t, s in zip(texts, scans, strict=True)]
+        rules = np.array([rule_features(s[0], t) for s, t in zip(scans, texts, strict=True)])
+        z = _stack_matrix(self._level1(hidden), rules)
+        return np.asarray(self.stacker.predict_proba(z)[:, 1])
 
 
 def _best_threshold(y: np.ndarray, prob: np.ndarray) -> float:
@@ -168,33 +215,49 @@ def _best_threshold(y: np.ndarray, prob: np.ndarray) -> float:
     return round(best_t, 2)
 
 
-def train(texts: Sequence[str], labels: Sequence[int], c: float = 2.0) -> AbuseClassifier:
-    """Fit both levels; the threshold maximises F1 in cross-validation on ``texts`` only."""
+def train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    c: float = 2.0,
+    hate: tuple[Sequence[str], Sequence[int]] | None = None,
+) -> AbuseClassifier:
+    """Fit both levels; the threshold maximises F1 in cross-validation on ``texts`` only.
+
+    ``hate`` (texts, labels) trains the optional second view (kocohub offensive/hate)."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
     if len(set(labels)) < 2:
         raise ValueError("training needs both abusive and ordinary examples")
-    chars, jamo = _vectorisers()
-    x = hstack(
-        [chars.fit_transform([_light(t) for t in texts]),
-         jamo.fit_transform([_jamo(t) for t in texts])]
-    ).tocsr()
+    scans = [abuse_rules.scan_with_cleared(t) for t in texts]
+    hidden = [abuse_rules.hide(t, s[1]) for t, s in zip(texts, scans, strict=True)]
     y = np.asarray(labels)
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    oof = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
-    model.fit(x, y)
-    rules = np.array([rule_features(abuse_rules.scan(t), t) for t in texts])
-    z = _stack_matrix(oof, rules)
+    curse, oof = fit_ngram(hidden, y, c, oof=True)
+    assert oof is not None
+    cols = [oof]
+    hate_model: NgramModel | None = None
+    if hate is not None:
+        h_texts, h_labels = hate
+        if len(h_texts) != len(h_labels) or len(set(h_labels)) < 2:
+            raise ValueError("hate-speech training data needs both labels, one per text")
+        hate_model, _ = fit_ngram(list(h_texts), np.asarray(h_labels), c, oof=False)
+        cols.append(hate_model.proba(hidden))  # never trained on these texts: no leakage
+    rules = np.array([rule_features(s[0], t) for s, t in zip(scans, texts, strict=True)])
+    z = _stack_matrix(np.column_stack(cols), rules)
     stacker = LogisticRegression(C=1.0, max_iter=2000)
-    oof2 = cross_val_predict(stacker, z, y, cv=folds, method="predict_proba")[:, 1]
+    oof2 = cross_val_predict(stacker, z, y, cv=FOLDS, method="predict_proba")[:, 1]
     stacker.fit(z, y)
-    return AbuseClassifier(chars, jamo, model, stacker, _best_threshold(y, oof2), len(texts))
+    return AbuseClassifier(curse, hate_model, stacker, _best_threshold(y, oof2), len(texts))
 
 
 def _cache_path(data_file: Path) -> Path:
-    h = hashlib.sha1(data_file.read_bytes()).hexdigest()[:12]
-    return CACHE_DIR / f"abuse-v{MODEL_VERSION}-{h}.pkl"
+    """Keyed by the data and by the rule and model code: a changed lexicon retrains."""
+    h = hashlib.sha1(data_file.read_bytes())
+    koco_file = data_file.parent.parent / KOCO_DIR / "train.tsv"
+    if koco_file.is_file():
+        h.update(koco_file.read_bytes())
+    for module in (abuse_rules.__file__, __file__):
+        h.update(Path(module).read_bytes())
+    return CACHE_DIR / f"abuse-v{MODEL_VERSION}-{h.hexdigest()[:12]}.pkl"
 
 
 def train_from_shared(
@@ -217,7 +280,12 @@ def train_from_shared(
         except Exception:  # a stale or broken cache is rebuilt
             log.warning("abuse model cache %s unreadable; retraining", path)
     train_rows, _ = split_curse(load_curse(data_file))
-    clf = train([t for t, _ in train_rows], [y for _, y in train_rows])
+    hate = None
+    koco_file = data_dir / KOCO_DIR / "train.tsv"  # its dev.tsv stays held out
+    if koco_file.is_file():
+        koco = load_koco(koco_file)
+        hate = ([t for t, _ in koco], [y for _, y in koco])
+    clf = train([t for t, _ in train_rows], [y for _, y in train_rows], hate=hate)
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
