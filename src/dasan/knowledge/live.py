@@ -21,7 +21,8 @@ from dasan.db.models import Agency, KbEntry
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
 
-EMBEDDING_CACHE = PROJECT_ROOT / "var" / "kb-embeddings.npz"
+# Shared with bench/bench_search.py, so that the demo and the benchmark embed each text once.
+EMBEDDING_CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 
 
 def to_doc(entry: KbEntry, owner_code: str | None) -> SearchDoc:
