@@ -30,9 +30,12 @@ lint: setup
 	uv run --frozen ruff check src tests bench
 	uv run --frozen mypy
 
+# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
+# running in the main thread, which asyncio-based tests must not inherit.
+TEST_ENV = DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url)
 test: setup services lint
-	DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
-	  uv run --frozen pytest -q -p no:cacheprovider
+	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -m "not e2e" tests
+	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -m e2e tests/e2e
 
 test-fast: setup
 	uv run --frozen pytest -q -x -m "not e2e"
