@@ -12,8 +12,10 @@ Run: ``uv run python -m bench.bench_text`` (``--quick`` samples 300 items per ab
      that look alike),
    and the false-alarm rate on the real civil questions (seoul120-faq-opengov, column 질문).
    Targets: F1 >= 0.85 on the curse held-out split, false alarms <= 5% on civil questions.
-2. PII. Recall / precision per type on ``bench/data/pii_labelled.jsonl`` (a predicted span is
-   right when it overlaps a labelled span of the same type). Peer: a plain-regex baseline with
+2. PII. Recall / precision per type on ``bench/data/pii_labelled.jsonl`` (263 items, used while
+   building the recognisers) and ``pii_labelled_holdout.jsonl`` (83 items written afterwards in
+   other phrasings and never tuned on); a predicted span is right when it overlaps a labelled
+   span of the same type. Peer: a plain-regex baseline with
    the hyphenated formats that generic PII tools match (NNNNNN-NNNNNNN, 01X-XXXX-XXXX, 4x4 card,
    e-mail). Targets: recall >= 0.97 on number types, >= 0.85 on names and addresses.
 3. Throughput: messages per second for each screener and for masking.
@@ -38,6 +40,8 @@ from dasan.text import abuse, abuse_model, pii
 DATA = PROJECT_ROOT / "bench" / "data"
 OBFUSCATION = DATA / "abuse_obfuscation.jsonl"
 PII_SET = DATA / "pii_labelled.jsonl"
+# Written after the recognisers were tuned on PII_SET, and not tuned on: the honest figure.
+PII_HOLDOUT = DATA / "pii_labelled_holdout.jsonl"
 NUMBER_TYPES = ("rrn", "foreigner_rrn", "phone", "card", "account", "email", "car_plate")
 TEXT_TYPES = ("address", "name")
 
@@ -236,11 +240,18 @@ def score_pii(
 
 
 def bench_pii(quick: bool) -> dict[str, Any]:
-    with PII_SET.open(encoding="utf-8") as fh:
+    results: dict[str, Any] = {}
+    for path in (PII_SET, PII_HOLDOUT):
+        results[path.name] = bench_pii_set(path, quick)
+    return results
+
+
+def bench_pii_set(path: Path, quick: bool) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh if line.strip()]
     ours = score_pii(items, dasan_find)
     peer = score_pii(items, baseline_find)
-    print(f"\n## PII masking on {PII_SET.name} ({len(items)} items)")
+    print(f"\n## PII masking on {path.name} ({len(items)} items)")
     print(f"{'type':16} {'n':>4}  {'dasan R':>8} {'dasan P':>8}  {'regex R':>8} {'regex P':>8}")
     for kind in (*NUMBER_TYPES, *TEXT_TYPES, "numbers", "names+addresses"):
         o, p = ours[kind], peer[kind]

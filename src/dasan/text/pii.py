@@ -137,7 +137,17 @@ Recogniser = Callable[[str], Iterator[Candidate]]
 _RRN_RE = re.compile(rf"(?<![\d\w])(\d{{6}}){SEP}([0-9])(\d{{6}})(?!\d)")
 
 
+_RRN_SPLIT_RE = re.compile(
+    r"앞\s?자리(?:는|가)?\s*(\d{6})\s*(?:,|이고|이구요|이요|요)?\s*뒷\s?자리(?:는|가)?\s*([0-9])(\d{6})(?!\d)"
+)
+
+
 def _rrn(text: str) -> Iterator[Candidate]:
+    for m in _RRN_SPLIT_RE.finditer(text):
+        birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
+        if _valid_birth(birth, gender):
+            kind = "foreigner_rrn" if gender in "5678" else "rrn"
+            yield kind, m.start(1), m.end(3), f"{birth} 뒷자리 {gender}******"
     for m in _RRN_RE.finditer(text):
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if not _valid_birth(birth, gender):
@@ -265,11 +275,18 @@ def _mask_account(raw: str) -> str:
     return "".join(out)
 
 
+_REFERENCE_CONTEXT = re.compile(
+    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권)\s?번호"
+)
+
+
 def _account(text: str) -> Iterator[Candidate]:
     for m in _ACCOUNT_RE.finditer(text):
         digits = _ascii_digits(m.group(0))
         if not 10 <= len(digits) <= 16:
             continue
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+            continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if len(groups[0]) == 4 and len(groups) == 3 and len(groups[1]) == 2 and len(
             groups[2]
@@ -349,7 +366,7 @@ _LOT_ADDR_RE = re.compile(
 )
 _APT_DETAIL_RE = re.compile(
     r"(?<![\d\w])(?:[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?)?"
-    r"\d{1,4}[ \t]?동[ \t]?\d{1,5}[ \t]?호(?![\w])"
+    r"\d{1,4}[ \t]?동[ \t]?\d{1,5}[ \t]?호(?!선)"
 )
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
@@ -412,6 +429,11 @@ _SELF_INTRO_RE = re.compile(
     rf"(?:저는|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
     rf"이라고[ \t]?합니다|라고[ \t]?합니다|이라고[ \t]?해요|라고[ \t]?해요|인데요)"
 )
+# "남궁민수라고 합니다" at the start of an utterance
+_INTRO_START_RE = re.compile(
+    rf"(?:^|[.!?,]\s*|네[,.]?\s+)(?P<name>{_NAME}[가-힣]?)(?:이라고|라고)[ \t]?"
+    r"(?:합니다|해요|하는데요)"
+)
 _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?(?:씨|님|고객님|어르신|선생님)(?!앗)"
 )
@@ -432,8 +454,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
 )
 
 
-def _name_ok(name: str) -> bool:
-    if name in _NOT_NAMES or name[:2] in _NOT_NAMES:
+def _name_ok(name: str, strict: bool = True) -> bool:
+    """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
+    if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
     return not re.search(r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다)$", name)
 
@@ -446,17 +469,17 @@ def _mask_name(name: str) -> str:
 
 def _names(text: str) -> Iterator[Candidate]:
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
-                           (_CALLS_RE, (3,))):
+                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
-                if len(cut) in sizes and _name_ok(cut):
+                if len(cut) in sizes and _name_ok(cut, strict=pattern is not _NAME_CUE_RE):
                     name = cut
                     break
             else:
                 continue
-            if pattern is not _NAME_CUE_RE and len(name) != 3:
+            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3:
                 continue
             start = m.start("name")
             yield "name", start, start + len(name), _mask_name(name)

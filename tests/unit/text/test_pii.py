@@ -103,3 +103,15 @@ def test_type_filter_and_bad_input() -> None:
         mask(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="too long"):
         mask("가" * 200_000)
+
+
+def test_split_rrn_apartment_particle_compound_surname_and_case_numbers() -> None:
+    r = mask("주민번호 앞자리 880101 뒷자리 1234567 입니다")
+    assert [s.type for s in r.spans] == ["rrn"] and "1234567" not in r.masked
+    assert mask("힐스테이트아파트 116동 2255호에 거주합니다").masked.startswith(
+        "힐스테이트아파트 ***동 ***호에"
+    )
+    assert mask("남궁민수라고 합니다").masked == "남**수라고 합니다"
+    assert mask("제 이름은 이하린이고요").masked == "제 이름은 이*린이고요"
+    assert _types("접수번호 2024-0012345 조회") == []
+    assert _types("문제라고 합니다") == []
