@@ -6,12 +6,18 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup system-deps services demo serve test test-fast lint bench clean
+.PHONY: setup models system-deps services demo serve test test-fast lint bench clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	uv sync --frozen
 	@mkdir -p var
+
+# Train and cache the abuse classifier from ../shared/data (skipped when the data is absent;
+# the screener then runs on its rules alone). A cached model is reused.
+models: setup
+	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then uv run --frozen dasan text train-abuse; \
+	  else echo "no ../shared/data: abuse screening will run on rules only"; fi
 
 system-deps:
 	scripts/system-deps.sh
@@ -20,7 +26,7 @@ services: system-deps
 	@scripts/postgres.sh > var/postgres.url
 	@scripts/redis.sh > var/redis.url
 
-demo: setup
+demo: models
 	uv run --frozen dasan demo
 
 serve: setup
@@ -33,7 +39,7 @@ lint: setup
 # Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
 # running in the main thread, which asyncio-based tests must not inherit.
 TEST_ENV = DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url)
-test: setup services lint
+test: models services lint
 	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -m "not e2e" tests
 	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -m e2e tests/e2e
 
