@@ -63,8 +63,9 @@ def test_restart_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path)
             ws.send(json.dumps({"type": "message", "body": "따릉이 요금이 얼마예요?",
                                 "client_msg_id": "m-1"}))
             seen: list[Event] = []
+            # The bot's reply to m-1 (greeting is seq 1, m-1 is seq 2).
             read_until(ws, lambda e: e["type"] == "message" and e["sender"] == "bot"
-                       and "따릉이" in e["body"], seen)
+                       and e["seq"] > 2, seen)
             for e in seen:
                 if e["type"] == "message":
                     got[e["seq"]] = e
@@ -82,8 +83,8 @@ def test_restart_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path)
             seen = []
             ack = read_until(ws, lambda e: e["type"] == "ack", seen)
 
-            def water_answer(e: Event) -> bool:
-                return e["type"] == "message" and e["sender"] == "bot" and "수도" in e["body"]
+            def water_answer(e: Event) -> bool:  # the bot's reply to m-2
+                return e["type"] == "message" and e["sender"] == "bot" and e["seq"] > ack["seq"]
 
             # The bot's answer may already have been in the backlog (before the ack).
             if not any(water_answer(e) for e in seen):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from dasan.chat.service import start_chat
@@ -11,6 +12,29 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Citizen, Consultation, Queue, Skill, Team
 from dasan.protection.policy import register
 from dasan.routing import router
+
+
+@pytest.fixture(autouse=True)
+def restore_agents(database_url: str) -> Iterator[None]:
+    """Agents and their skills are seeded once per session: put back what a test changed."""
+    from dasan.db.session import new_session
+
+    s = new_session(database_url)
+    agents = [(a.id, a.team_id, a.max_chats, list(a.languages or ["ko"]))
+              for a in s.scalars(select(Agent))]
+    skills = [(x.agent_id, x.skill_id, x.level) for x in s.scalars(select(AgentSkill))]
+    s.close()
+    yield
+    s = new_session(database_url)
+    try:
+        s.execute(delete(AgentSkill))
+        s.add_all(AgentSkill(agent_id=a, skill_id=k, level=lv) for a, k, lv in skills)
+        for aid, team, max_chats, langs in agents:
+            s.execute(update(Agent).where(Agent.id == aid).values(
+                team_id=team, max_chats=max_chats, languages=langs, state="offline"))
+        s.commit()
+    finally:
+        s.close()
 
 
 def agent(db: Session, no: str) -> Agent:
