@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str | None = None
     alert_webhook_url: str | None = None
+    routing_mode: Literal["skill", "omni"] = Field(
+        default="skill", description="skill-based routing or omni (전방위): any agent, any topic"
+    )
+    chat_assign_interval: float = Field(
+        default=2.0, ge=0, description="seconds between assignment passes (0 disables)"
+    )
+    chat_warm_index: bool = Field(default=True, description="build the KB index at start-up")
+    chat_slow_threads: int = Field(
+        default=4, ge=1, le=64, description="threads for screening, bot and assistant work"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

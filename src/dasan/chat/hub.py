@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -37,6 +36,7 @@ from dasan.chat.service import (
     phase,
     start_chat,
 )
+from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
@@ -52,7 +52,7 @@ from dasan.routing import router
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SLOW_THREADS = int(os.environ.get("DASAN_CHAT_SLOW_THREADS", "4"))
+SLOW_THREADS = get_settings().chat_slow_threads
 
 WAITING_KO = "상담사 연결을 기다리고 있습니다. 순서대로 연결해 드립니다."
 CONNECTED_KO = "{name} 상담사가 연결되었습니다."

@@ -1,21 +1,18 @@
-"""Adapter over the text tools used by chat: abuse/crisis screening and language id.
+"""Adapter over the text tools used by chat: abuse/crisis screening, language id, masking.
 
-`dasan.text.abuse.screen` and `dasan.text.langid.detect_language` are the real implementations;
-while they are absent (they are built in parallel) a small conservative fallback keeps chat
-working: a short lexicon of unmistakable Korean profanity, threats and sexual harassment, and a
-script-based language guess.
+Chat works with its own small `Screening` value and batches screening across chats; the
+judgements themselves come from `dasan.text` (abuse, crisis, langid, pii).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import importlib
-import re
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from dasan.text import abuse, langid
+from dasan.text.pii import mask
 
 
 @dataclass(frozen=True)
@@ -32,48 +29,9 @@ class Screening:
         return self.category != "none" and self.severity > 0
 
 
-# Fallback lexicon: only forms that are abusive in any context.
-_FALLBACK: tuple[tuple[str, str, int], ...] = (
-    (r"씨\s*발|시\s*발(?!점)|ㅅㅂ|씹|좆|존나|졸라|개새끼|개새|ㄱㅅㄲ|병신|ㅂㅅ|미친\s*(?:놈|년|새끼)"
-     r"|지랄|염병|닥쳐|꺼져", "profanity", 2),
-    (r"멍청|등신|바보\s*같|무능(?:한|하)|쓰레기\s*같", "insult", 1),
-    (r"죽여\s*버|죽일\s*거|찾아가서|가만\s*안\s*둬|칼\s*들고|불\s*질러", "threat", 3),
-    (r"몸매|섹시|가슴\s*(?:크|만지)|성관계|야한", "sexual", 2),
-)
-_FALLBACK_RE = [(re.compile(p), c, s) for p, c, s in _FALLBACK]
-_CRISIS_RE = re.compile(
-    r"죽고\s*싶|자살|목숨을\s*끊|살고\s*싶지\s*않|극단적\s*(?:선택|생각)|뛰어내리|유서"
-)
-
-
-def _fallback_screen(text: str) -> Screening:
-    norm = unicodedata.normalize("NFKC", text)
-    best: tuple[str, int] = ("none", 0)
-    spans: list[tuple[int, int]] = []
-    for rx, cat, sev in _FALLBACK_RE:
-        for m in rx.finditer(norm):
-            spans.append((m.start(), m.end()))
-            if sev > best[1]:
-                best = (cat, sev)
-    return Screening(best[0], best[1], sorted(spans), bool(_CRISIS_RE.search(norm)))
-
-
-@functools.cache
-def _real(module: str, attr: str) -> Any | None:
-    """The real implementation when its module exists (looked up once per process)."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(mod, attr, None)
-
-
 def screen(text: str) -> Screening:
     """Abuse category/severity and crisis flag of one citizen message."""
-    real = _real("dasan.text.abuse", "screen")
-    if real is None:
-        return _fallback_screen(text)
-    return _convert(real(text))
+    return _convert(abuse.screen(text))
 
 
 def _convert(r: Any) -> Screening:
@@ -88,10 +46,7 @@ def _convert(r: Any) -> Screening:
 
 def screen_many(texts: list[str]) -> list[Screening]:
     """:func:`screen` for several messages at once (the classifier is much cheaper batched)."""
-    real = _real("dasan.text.abuse", "screen_many")
-    if real is None:
-        return [screen(t) for t in texts]
-    return [_convert(r) for r in real(texts)]
+    return [_convert(r) for r in abuse.screen_many(texts)]
 
 
 class BatchScreener:
@@ -127,29 +82,11 @@ class BatchScreener:
                     fut.set_result(res)
 
 
-_SCRIPTS: tuple[tuple[str, str], ...] = (
-    (r"[\u3040-\u30ff]", "ja"),
-    (r"[\uac00-\ud7a3]", "ko"),
-    (r"[\u4e00-\u9fff]", "zh"),
-    (r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", "vi"),
-    (r"[\u0400-\u04ff]", "mn"),
-)
-
-
 def detect_language(text: str) -> str:
     """'ko' | 'en' | 'ja' | 'zh' | 'vi' | 'mn' (Korean when unsure)."""
-    real = _real("dasan.text.langid", "detect_language")
-    if real is not None:
-        return str(real(text))
-    low = text.lower()
-    for pattern, lang in _SCRIPTS:
-        if re.search(pattern, low):
-            return lang
-    return "en" if re.search(r"[a-z]{3,}", low) else "ko"
+    return langid.detect_language(text)
 
 
 def mask_pii(text: str) -> str:
     """PII-masked text (`dasan.text.pii.mask`)."""
-    from dasan.text.pii import mask
-
     return mask(text).masked

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
 from dasan.protection.policy import is_registered
@@ -47,10 +47,7 @@ _WATER_RE = re.compile(r"수도|상수도|수돗물|누수|단수|계량기|아�
 
 def routing_mode() -> str:
     """`DASAN_ROUTING_MODE` (skill | omni), skill by default."""
-    mode = os.environ.get("DASAN_ROUTING_MODE", "skill").strip().lower()
-    if mode not in MODES:
-        raise ValueError(f"DASAN_ROUTING_MODE must be one of {MODES}, got {mode!r}")
-    return mode
+    return get_settings().routing_mode
 
 
 @dataclass(frozen=True)

@@ -287,3 +287,18 @@ def test_pages_render(client: Any, login: Any) -> None:
     assert r.status_code == 200 and "상담도우미" in r.text
     login("supervisor")
     assert "대기열" in client.get("/supervisor").text
+
+
+def test_supervisor_view_lists_recent_issue_alerts(client, login, db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from dasan.db.models import Alert
+
+    db.add(Alert(topic="기후동행카드", topic_kind="program", window_start=datetime(2024, 3, 4, 9),
+                 window_end=datetime(2024, 3, 4, 9, 30), count=90, baseline=30.0, score=12.5,
+                 needs_answer=True, examples=[{"id": 1, "subject": "충전이 안 돼요"}]))
+    db.commit()
+    login("supervisor")
+    page = client.get("/supervisor")
+    assert page.status_code == 200
+    assert "기후동행카드" in page.text and "충전이 안 돼요" in page.text and "답변 필요" in page.text

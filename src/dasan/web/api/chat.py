@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -66,8 +65,8 @@ log = logging.getLogger(__name__)
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
 # RuntimeError subclass, `WebSocketDisconnected`, for the latter).
 _GONE = (WebSocketDisconnect, RuntimeError)
-ASSIGN_INTERVAL = float(os.environ.get("DASAN_CHAT_ASSIGN_INTERVAL", "2.0"))
-WARM_INDEX = os.environ.get("DASAN_CHAT_WARM_INDEX", "1") not in ("0", "false", "no")
+ASSIGN_INTERVAL = get_settings().chat_assign_interval
+WARM_INDEX = get_settings().chat_warm_index
 
 
 async def _assign_loop(hub: chat_hub.ChatHub) -> None:

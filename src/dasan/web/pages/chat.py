@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
-from dasan.web.deps import current_user
+from dasan.web.deps import current_user, get_db
 from dasan.web.templating import LANG_COOKIE, request_language, templates
 
 router = APIRouter(include_in_schema=False)
@@ -107,8 +109,10 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
-def supervisor_page(request: Request, user: User | None = Depends(current_user)) -> Response:
+def supervisor_page(
+    request: Request, user: User | None = Depends(current_user), db: Session = Depends(get_db)
+) -> Response:
     denied = _guard(request, user, ("supervisor",))
     if denied is not None:
         return denied
-    return _page(request, "chat/supervisor.html", user)
+    return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10))
