@@ -141,7 +141,7 @@ def bench_driver(url: str, n: int) -> float:
     t = time.perf_counter()
     with session_scope(url) as s:
         for i in range(0, len(rows), 1000):
-            s.execute(insert(Consultation), rows[i: i + 1000])
+            s.connection().execute(insert(Consultation), rows[i: i + 1000])
     return n / (time.perf_counter() - t)
 
 

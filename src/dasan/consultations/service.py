@@ -175,8 +175,11 @@ def to_row(item: ConsultationIn, queues: QueueCache, citizen_id: int | None) -> 
     }
 
 
-def ingest(session: Session, items: Sequence[ConsultationIn]) -> list[int]:
-    """Write consultations in one statement per batch; returns their ids in order."""
+def ingest(
+    session: Session, items: Sequence[ConsultationIn], return_ids: bool = True
+) -> list[int]:
+    """Write consultations; returns their ids in order (or [] with `return_ids=False`, which
+    takes the driver's executemany fast path: no RETURNING, no ORM bookkeeping)."""
     if not items:
         raise ValueError("no consultations given")
     queues = QueueCache(session)
@@ -190,6 +193,9 @@ def ingest(session: Session, items: Sequence[ConsultationIn]) -> list[int]:
     for item in items:
         citizen_id = citizen_for_phone(session, item.phone).id if item.phone else None
         rows.append(to_row(item, queues, citizen_id))
+    if not return_ids:
+        session.connection().execute(insert(Consultation), rows)
+        return []
     result = session.execute(insert(Consultation).returning(Consultation.id), rows)
     return [r[0] for r in result]
 
