@@ -2,7 +2,7 @@
 
 DuckDB 2.0.0 cannot attach SQLite or PostgreSQL here: its `sqlite`/`postgres` scanner extensions
 download at run time, and the only offline wheels on PyPI are built for DuckDB 1.5.x, which a
-2.0.0 engine refuses to load (see docs/adr/0005-analytics-engine.md). So the engine keeps a
+2.0.0 engine refuses to load (see docs/adr/0002-analytics-engine.md). So the engine keeps a
 columnar copy of `consultations` (and the small dimension tables) in a DuckDB file under
 `var/analytics/`, pulled through the database's own driver (sqlite3 / psycopg) in batches:
 
