@@ -34,6 +34,7 @@ PHONE_QUEUE_P = np.array([0.27, 0.08, 0.22, 0.02, 0.41])
 QUEUE_ARS = {v[0]: k for k, v in ARS_MENU.items()}
 OUTCOME_CODES = ("answered", "abandoned", "transferred", "forced_terminated", "callback")
 FOREIGN_LANGS = ("en", "zh", "ja", "vi", "mn")
+ARS_EXIT_SHARE = 0.07
 FOREIGN_LANG_P = np.array([0.42, 0.30, 0.14, 0.09, 0.05])
 
 
@@ -138,7 +139,11 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
         is_phone = channel == "phone"
 
         q_idx = rng.choice(len(PHONE_QUEUES), size=n, p=PHONE_QUEUE_P)
+        # Some callers leave in the ARS menu (served by its announcements, or hang up) and never
+        # reach an agent: they count in total inflow (총 인입) but not in inflow (상담사 인입).
+        ars_exit = is_phone & (rng.random(n) < ARS_EXIT_SHARE)
         queue = np.where(is_phone, queue_arr[q_idx], np.where(live, "general", ""))
+        queue[ars_exit] = ""
         ars = np.where(is_phone, ars_arr[q_idx], "")
         language = np.full(n, "ko", dtype=object)
         foreign = (channel == "foreign_language") | (queue == "foreign")
@@ -151,7 +156,7 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
         u = rng.random(n)
         p_abandon = np.where(live, 0.03 + 0.12 * load**2, 0.0)
         outcome = np.full(n, "answered", dtype=object)
-        abandoned = u < p_abandon
+        abandoned = (u < p_abandon) | ars_exit
         outcome[abandoned] = "abandoned"
         rest = rng.random(n)
         outcome[~abandoned & live & (rest < 0.012)] = "callback"
@@ -160,6 +165,7 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
 
         wait = np.where(live, rng.exponential(8.0 + 55.0 * load**2), 0.0)
         wait[abandoned] = rng.exponential(35.0 + 40.0 * load[abandoned])
+        wait[ars_exit] = 0.0
         handle = np.where(
             outcome == "abandoned", 0.0, rng.lognormal(np.log(150.0), 0.65, size=n)
         )

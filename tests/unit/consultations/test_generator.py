@@ -68,3 +68,17 @@ def test_times_are_ordered_and_abandoned_calls_have_no_agent() -> None:
 def test_bad_config_is_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         GeneratorConfig(date(2023, 1, 1), **kwargs)  # type: ignore[arg-type]
+
+
+def test_some_callers_leave_in_the_ars_and_never_reach_an_agent() -> None:
+    cols = _concat(GeneratorConfig(date(2023, 5, 2), 3, seed=13))
+    phone = cols["channel"] == "phone"
+    left_in_ars = phone & (cols["queue"] == "")
+    share = left_in_ars.sum() / phone.sum()
+    assert 0.05 < share < 0.09
+    assert (cols["outcome"][left_in_ars] == "abandoned").all()
+    assert (cols["agent"][left_in_ars] == 0).all()
+    # so answered/total inflow is lower than answered/inflow
+    answered = phone & (cols["outcome"] == "answered")
+    inflow = phone & (cols["queue"] != "")
+    assert answered.sum() / phone.sum() < answered.sum() / inflow.sum()
