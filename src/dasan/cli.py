@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dasan.analytics.cli import app as report_app
 from dasan.config import get_settings
+from dasan.knowledge.cli import app as kb_app
+from dasan.text.cli import app as text_app
+from dasan.workforce.cli import app as staff_app
 
 app = typer.Typer(
     help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True
@@ -20,16 +22,10 @@ users_app = typer.Typer(help="People and API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
-# Area command groups: module -> command name.
-AREA_CLIS = (
-    ("dasan.knowledge.cli", "kb"),
-    ("dasan.text.cli", "text"),
-    ("dasan.analytics.cli", "report"),
-    ("dasan.workforce.cli", "staff"),
-)
-for _module, _name in AREA_CLIS:
-    if importlib.util.find_spec(_module) is not None:
-        app.add_typer(importlib.import_module(_module).app, name=_name)
+app.add_typer(kb_app, name="kb")
+app.add_typer(text_app, name="text")
+app.add_typer(report_app, name="report")
+app.add_typer(staff_app, name="staff")
 
 
 def fail(message: str) -> typer.Exit:

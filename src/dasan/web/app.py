@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
+from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
+from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
+from dasan.web.api import knowledge as knowledge_api
+from dasan.web.api import text as text_api
+from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.pages import analytics as analytics_pages
+from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
+from dasan.web.pages import knowledge as knowledge_pages
+from dasan.web.pages import workforce as workforce_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Area routers (each module exposes `router`); listed here so that the app shows every room.
-AREA_ROUTERS = (
-    "dasan.web.api.knowledge",
-    "dasan.web.pages.knowledge",
-    "dasan.web.api.text",
-    "dasan.web.api.chat",
-    "dasan.web.pages.chat",
-    "dasan.web.api.analytics",
-    "dasan.web.pages.analytics",
-    "dasan.web.api.workforce",
-    "dasan.web.pages.workforce",
+# Every room's routers: JSON API (in the OpenAPI schema) and pages.
+ROUTERS = (
+    home_pages.router,
+    auth_api.router,
+    consultations_api.router,
+    district_pages.router,
+    knowledge_api.router,
+    knowledge_pages.router,
+    text_api.router,
+    chat_api.router,
+    chat_pages.router,
+    analytics_api.router,
+    analytics_pages.router,
+    workforce_api.router,
+    workforce_pages.router,
 )
 
 
@@ -40,13 +51,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(home_pages.router)
-    app.include_router(district_pages.router)
-    app.include_router(auth_api.router)
-    app.include_router(consultations_api.router)
-    for name in AREA_ROUTERS:
-        if importlib.util.find_spec(name) is not None:
-            app.include_router(importlib.import_module(name).router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
