@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -94,15 +96,24 @@ class Outcome:
         self.events.append((agent_channel(agent_id), event))
 
 
+# SQLite admits one writer at a time, and a blocked writer waits in SQLite's busy handler, which
+# sleeps in growing steps (up to 100 ms) instead of waking when the lock frees: under load that
+# sleep became the chat's tail latency. On SQLite the steps below therefore take turns in this
+# process; PostgreSQL keeps them concurrent (row locks do the work there).
+_SQLITE_TURNS = threading.RLock()
+
+
 def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    s = new_session()
-    try:
-        return fn(s, *args, **kwargs)
-    except Exception:
-        s.rollback()
-        raise
-    finally:
-        s.close()
+    turn = _SQLITE_TURNS if get_settings().database_url.startswith("sqlite") else nullcontext()
+    with turn:
+        s = new_session()
+        try:
+            return fn(s, *args, **kwargs)
+        except Exception:
+            s.rollback()
+            raise
+        finally:
+            s.close()
 
 
 def _system(s: Session, out: Outcome, cid: int, body: str, flags: dict[str, Any] | None = None,
