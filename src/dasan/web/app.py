@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
@@ -22,6 +23,7 @@ from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
 from dasan.web.pages import workforce as workforce_pages
+from dasan.web.templating import remember_language
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -53,6 +55,14 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+
+    @app.middleware("http")
+    async def _remember_language(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        remember_language(request, response)
+        return response
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
@@ -19,6 +19,13 @@ def request_language(request: Request) -> str:
     """`?lang=en` wins, then the cookie, then Korean."""
     lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "ko"
     return "en" if lang == "en" else "ko"
+
+
+def remember_language(request: Request, response: Response) -> None:
+    """A page asked with `?lang=ko|en` keeps that language for the visitor's next pages."""
+    lang = request.query_params.get("lang")
+    if lang in ("ko", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
 
 
 @pass_context

@@ -138,3 +138,12 @@ def test_district_desk_shows_own_district_only(client, login) -> None:  # type: 
     assert "11545 민원" in page.text and "11680 민원" not in page.text
     assert "2222-3333" not in page.text  # masked
     assert client.get("/district", params={"code": "11680"}).status_code == 403
+
+
+def test_language_choice_is_remembered_on_every_page(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("kbeditor")
+    r = client.get("/kb", params={"lang": "en"})
+    assert r.cookies.get("dasan_lang") == "en" and "Knowledge base" in r.text
+    assert "Review status per owner agency" in client.get("/kb/dashboard").text  # no ?lang
+    client.get("/", params={"lang": "ko"})
+    assert "소관기관별 현행화 현황" in client.get("/kb/dashboard").text

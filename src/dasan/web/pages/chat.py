@@ -11,7 +11,7 @@ from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
 from dasan.web.deps import current_user, get_db
-from dasan.web.templating import LANG_COOKIE, request_language, templates
+from dasan.web.templating import request_language, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,12 +78,8 @@ def strings_for(request: Request) -> dict[str, str]:
 
 
 def _page(request: Request, name: str, user: User | None, **ctx: object) -> Response:
-    response = templates.TemplateResponse(
+    return templates.TemplateResponse(
         request, name, {"user": user, "strings": strings_for(request), **ctx})
-    lang = request.query_params.get("lang")
-    if lang in ("ko", "en"):
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
-    return response
 
 
 def _guard(request: Request, user: User | None, roles: tuple[str, ...]) -> Response | None:

@@ -11,7 +11,7 @@ from dasan.auth import AuthError, authenticate, close_session
 from dasan.db.models import Consultation, KbEntry, User
 from dasan.web.api.auth import login_response
 from dasan.web.deps import SESSION_COOKIE, current_user, get_db
-from dasan.web.templating import LANG_COOKIE, templates
+from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,13 +43,6 @@ ROLE_LINKS = (
 )
 
 
-def _with_lang(request: Request, response: Response) -> Response:
-    lang = request.query_params.get("lang")
-    if lang in ("ko", "en"):
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
-    return response
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request, db: Session = Depends(get_db), user: User | None = Depends(current_user)
@@ -63,7 +56,7 @@ def home(
         {"user": user, "roles": ROLE_LINKS, "kb_count": kb_count, "kb_needs_answer": needs,
          "consultation_count": consultations},
     )
-    return _with_lang(request, response)
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -73,7 +66,7 @@ def login_page(request: Request, next: str = "/", error: int = 0) -> Response:
         {"user": None, "next_url": next if next.startswith("/") else "/", "error": error,
          "demo": True},
     )
-    return _with_lang(request, response)
+    return response
 
 
 @router.post("/login")
