@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import case, func, select
@@ -18,14 +18,33 @@ from dasan.auth import can_edit_agency
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion, ReviewReminder, User
 
-STATUSES = ("draft", "published", "retired")
-KINDS = ("standard", "special", "tip")  # 표준상담, 특별상담자료, 알쓸상자
 REVIEW_CYCLE_DAYS = 91  # refreshed every quarter
 REMIND_EVERY_DAYS = 7
 
 
 class ScopeError(PermissionError):
     """The user may not touch this agency's entries."""
+
+
+Status = Literal["draft", "published", "retired"]
+Kind = Literal["standard", "special", "tip"]  # 표준상담, 특별상담자료, 알쓸상자
+
+
+def clean_variants(variants: list[str]) -> list[str]:
+    cleaned = [q.strip() for q in variants if q.strip()]
+    if any(len(q) > 512 for q in cleaned):
+        raise ValueError("a question variant is longer than 512 characters")
+    return cleaned
+
+
+def check_entry_rules(
+    valid_from: date | None, valid_to: date | None, status: str, answer: str
+) -> None:
+    """Rules that span fields, for new entries and for an entry after a change."""
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValueError("valid_to is before valid_from")
+    if status == "published" and not answer.strip():
+        raise ValueError("a published entry needs an answer")
 
 
 class EntryIn(BaseModel):
@@ -37,40 +56,20 @@ class EntryIn(BaseModel):
     answer: str = Field(default="", max_length=20000)
     category: str | None = Field(default=None, max_length=64)
     owner_agency_id: int | None = None
-    status: str = "draft"
-    kind: str = "standard"
+    status: Status = "draft"
+    kind: Kind = "standard"
     valid_from: date | None = None
     valid_to: date | None = None
     review_due: date | None = None
 
-    @field_validator("status")
-    @classmethod
-    def _status(cls, v: str) -> str:
-        if v not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        return v
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        return v
-
     @field_validator("question_variants")
     @classmethod
     def _variants(cls, v: list[str]) -> list[str]:
-        cleaned = [q.strip() for q in v if q.strip()]
-        if any(len(q) > 512 for q in cleaned):
-            raise ValueError("a question variant is longer than 512 characters")
-        return cleaned
+        return clean_variants(v)
 
     @model_validator(mode="after")
-    def _dates(self) -> EntryIn:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError("valid_to is before valid_from")
-        if self.status == "published" and not self.answer.strip():
-            raise ValueError("a published entry needs an answer")
+    def _rules(self) -> EntryIn:
+        check_entry_rules(self.valid_from, self.valid_to, self.status, self.answer)
         return self
 
 
@@ -82,26 +81,17 @@ class EntryPatch(BaseModel):
     question_variants: list[str] | None = Field(default=None, max_length=50)
     answer: str | None = Field(default=None, max_length=20000)
     category: str | None = Field(default=None, max_length=64)
-    status: str | None = None
-    kind: str | None = None
+    status: Status | None = None
+    kind: Kind | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     review_due: date | None = None
     change_note: str | None = Field(default=None, max_length=512)
 
-    @field_validator("status")
+    @field_validator("question_variants")
     @classmethod
-    def _status(cls, v: str | None) -> str | None:
-        if v is not None and v not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        return v
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str | None) -> str | None:
-        if v is not None and v not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        return v
+    def _variants(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else clean_variants(v)
 
 
 SNAPSHOT_FIELDS = (
@@ -165,10 +155,7 @@ def update_entry(session: Session, user: User, entry_id: int, patch: EntryPatch)
     before = snapshot(entry)
     for name, value in changes.items():
         setattr(entry, name, value)
-    if entry.valid_from and entry.valid_to and entry.valid_to < entry.valid_from:
-        raise ValueError("valid_to is before valid_from")
-    if entry.status == "published" and not entry.answer.strip():
-        raise ValueError("a published entry needs an answer")
+    check_entry_rules(entry.valid_from, entry.valid_to, entry.status, entry.answer)
     entry.needs_answer = not entry.answer.strip()
     content_changed = any(k in changes for k in ("answer", "title", "question_variants"))
     if content_changed and "review_due" not in changes:

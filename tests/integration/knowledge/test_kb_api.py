@@ -135,3 +135,17 @@ def test_kb_pages_render_and_save(client, login) -> None:  # type: ignore[no-unt
     assert "새 답변입니다." in page.text and "현행화" in page.text
     r = client.post(f"/kb/entries/{eid}", data={"title": "x", "answer": "", "status": "published"})
     assert r.status_code == 422
+
+
+def test_edits_follow_the_same_rules_as_new_entries(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("kbeditor")
+    eid = client.post("/api/knowledge/entries", json=ENTRY).json()["id"]
+    r = client.patch(f"/api/knowledge/entries/{eid}",
+                     json={"question_variants": ["  기동카 충전  ", "", "   "]})
+    assert r.status_code == 200 and r.json()["question_variants"] == ["기동카 충전"]
+    r = client.patch(f"/api/knowledge/entries/{eid}", json={"question_variants": ["가" * 513]})
+    assert r.status_code == 422 and "512" in r.text
+    for bad in ({"answer": ""}, {"valid_from": "2025-02-01", "valid_to": "2025-01-01"},
+                {"status": "live"}, {"kind": "memo"}):
+        r = client.patch(f"/api/knowledge/entries/{eid}", json=bad)
+        assert 400 <= r.status_code < 500 and r.json()["detail"], bad
