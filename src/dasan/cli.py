@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dasan.analytics.cli import app as report_app
+from dasan.cli_support import fail
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
 from dasan.text.cli import app as text_app
@@ -26,11 +27,6 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(text_app, name="text")
 app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
-
-
-def fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 @db_app.command("upgrade")

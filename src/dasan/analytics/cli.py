@@ -11,17 +11,13 @@ import typer
 
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters, Table, fmt, parse_day
+from dasan.cli_support import fail as _fail
 
 app = typer.Typer(help="분석·VOC 리포트 (analytics: KPIs, VOC, policy issues, alerts)",
                   no_args_is_help=True)
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="database URL (default: settings)")]
 MirrorOpt = Annotated[Path | None, typer.Option("--mirror", help="DuckDB mirror file")]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:

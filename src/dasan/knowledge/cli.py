@@ -8,14 +8,10 @@ from typing import Annotated
 
 import typer
 
+from dasan.cli_support import fail as _fail
 from dasan.config import get_settings
 
 app = typer.Typer(help="Standard Consultation DB (표준상담DB).", no_args_is_help=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 @app.command("import")

@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from dasan.cli_support import fail as _fail
 from dasan.text import abuse, abuse_model, langid, pii
 
 app = typer.Typer(
@@ -18,11 +19,6 @@ app = typer.Typer(
     "(Korean text tools: PII masking, abuse/crisis screening, language id).",
     no_args_is_help=True,
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=2)
 
 
 def _inputs(text: str | None, lines: bool) -> list[str]:

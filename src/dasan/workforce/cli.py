@@ -7,11 +7,12 @@ import json
 import math
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import numpy as np
 import typer
 
+from dasan.cli_support import fail
 from dasan.workforce import erlang as erl
 from dasan.workforce import forecast as fc
 from dasan.workforce import shifts as sh
@@ -20,9 +21,8 @@ from dasan.workforce import simulate as sim
 app = typer.Typer(help="인력 운영: 예측, 얼랑 산정, 근무표, 시뮬레이션 / Workforce planning")
 
 
-def _fail(msg: str) -> None:
-    typer.secho(f"error: {msg}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code=2)
+def _fail(msg: str) -> NoReturn:
+    raise fail(msg)
 
 
 def _parse_date(value: str, what: str) -> date:
