@@ -112,3 +112,12 @@ def test_alert_scan_and_list(client: Any, login: Any, history: int) -> None:
     assert client.get("/api/analytics/alerts").json() == []
     login("district")
     assert client.post("/api/analytics/alerts/scan").status_code == 403
+
+
+def test_report_pages_send_visitors_to_login_and_refuse_other_roles(client: Any, login: Any) -> None:
+    for path in ("/reports", "/reports/voc", "/reports/policy", "/reports/drill"):
+        client.cookies.clear()
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/login?next={path}", path
+    login("agent1")
+    assert client.get("/reports").status_code == 403

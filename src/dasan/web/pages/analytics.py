@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
@@ -20,16 +20,10 @@ from dasan.analytics.voc import Series, voc_report
 from dasan.config import get_settings
 from dasan.db.models import User
 from dasan.web.api.analytics import READERS, scoped_filters
-from dasan.web.deps import current_user, get_db, require_roles
+from dasan.web.deps import get_db, require_page_roles
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-
-
-def _guard(request: Request, user: User | None) -> Response | None:
-    if user is None:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return None
 
 
 def _drill_href(f: Filters | None) -> str | None:
@@ -74,11 +68,8 @@ def reports_home(
     request: Request,
     by: str = Query("queue"),
     db: Session = Depends(get_db),
-    user: User | None = Depends(current_user),
+    user: User = Depends(require_page_roles(*READERS)),
 ) -> Response:
-    if (redirect := _guard(request, user)) is not None:
-        return redirect
-    user = require_roles(*READERS)(request, db, user)
     try:
         f = scoped_filters(request, db, user)
         engine = _engine()
@@ -108,11 +99,8 @@ def voc_page(
     request: Request,
     period: str = Query(""),
     db: Session = Depends(get_db),
-    user: User | None = Depends(current_user),
+    user: User = Depends(require_page_roles(*READERS)),
 ) -> Response:
-    if (redirect := _guard(request, user)) is not None:
-        return redirect
-    user = require_roles(*READERS)(request, db, user)
     period = period or date.today().strftime("%Y-%m")
     try:
         base = scoped_filters(request, db, user)
@@ -133,11 +121,8 @@ def policy_page(
     program: str = Query(""),
     keyword: str = Query(""),
     db: Session = Depends(get_db),
-    user: User | None = Depends(current_user),
+    user: User = Depends(require_page_roles(*READERS)),
 ) -> Response:
-    if (redirect := _guard(request, user)) is not None:
-        return redirect
-    user = require_roles(*READERS)(request, db, user)
     form = {"start": start, "end": end, "program": program, "keyword": keyword}
     report = None
     if program or keyword:
@@ -161,11 +146,8 @@ def drill_page(
     request: Request,
     offset: int = Query(0, ge=0),
     db: Session = Depends(get_db),
-    user: User | None = Depends(current_user),
+    user: User = Depends(require_page_roles(*READERS)),
 ) -> Response:
-    if (redirect := _guard(request, user)) is not None:
-        return redirect
-    user = require_roles(*READERS)(request, db, user)
     try:
         f = scoped_filters(request, db, user)
         engine = _engine()
