@@ -56,6 +56,9 @@ class _LocalFanout:
             return True
         return False
 
+    def has(self, channel: str) -> bool:
+        return bool(self._subs.get(channel))
+
     def deliver(self, channel: str, event: Event) -> None:
         for queue in list(self._subs.get(channel, ())):
             queue.put_nowait(event)
@@ -87,8 +90,19 @@ class InMemoryPubSub:
 class RedisPubSub:
     """Pub/sub across processes through Redis (`redis://host:port/db`).
 
-    One Redis connection publishes; one Redis PUBSUB connection per process carries every
-    channel that has a local subscriber, and a reader task fans messages out locally.
+    Each process listens once, to the pattern `dasan:*`, on one Redis PUBSUB connection, and a
+    reader task fans what arrives out to the local subscribers of each channel (events for
+    channels nobody here listens to are dropped). Subscribing is therefore local and instant:
+    a Redis command per chat socket, serialised on the one PUBSUB connection, made thousands of
+    citizens who connected at once wait seconds before their first message was read. The cost
+    is that every process receives every event, which a contact center's event rate (tens a
+    second) makes negligible for a handful of workers.
+
+    Publishing goes through one writer task: `publish` queues the event and waits until it
+    is on Redis; the writer sends whatever queued meanwhile as one pipeline. That keeps a
+    single connection however many chats publish at once (a connection per concurrent
+    publish exhausted the pool at 100 messages a second), and keeps the order of events as
+    they were published, which several connections would not.
     """
 
     PREFIX = "dasan:"
@@ -98,54 +112,91 @@ class RedisPubSub:
 
         self._url = url
         self._redis = aioredis.from_url(url)
-        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        self._pubsub = self._redis.pubsub()
         self._fanout = _LocalFanout()
         self._reader: asyncio.Task[None] | None = None
+        self._listening = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._outbox: list[tuple[str, str, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())
 
     async def publish(self, channel: str, event: Event) -> None:
-        await self._redis.publish(self.PREFIX + channel, json.dumps(event, default=str))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outbox.append((self.PREFIX + channel, json.dumps(event, default=str), done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self._outbox:
+            batch, self._outbox = self._outbox[:500], self._outbox[500:]
+            try:
+                pipe = self._redis.pipeline(transaction=False)
+                for channel, payload, _ in batch:
+                    pipe.publish(channel, payload)
+                await pipe.execute()
+            except Exception as exc:  # every waiting publisher learns it failed
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     async def subscribe(self, channel: str, queue: asyncio.Queue[Event]) -> None:
+        """From when this returns, every event published on `channel` reaches `queue`."""
+        self._fanout.add(channel, queue)
+        if not self._listening.is_set():
+            await self._listen()
+
+    async def _listen(self) -> None:
         async with self._lock:
-            if self._fanout.add(channel, queue):
-                await self._pubsub.subscribe(self.PREFIX + channel)
             if self._reader is None or self._reader.done():
+                await self._pubsub.psubscribe(self.PREFIX + "*")
                 self._reader = asyncio.create_task(self._read())
+        # Redis confirms the pattern subscription on the PUBSUB connection; the reader sees it.
+        await asyncio.wait_for(self._listening.wait(), timeout=10)
 
     async def unsubscribe(self, channel: str, queue: asyncio.Queue[Event]) -> None:
-        async with self._lock:
-            if self._fanout.remove(channel, queue):
-                await self._pubsub.unsubscribe(self.PREFIX + channel)
+        self._fanout.remove(channel, queue)
 
     async def _read(self) -> None:
         while True:
             try:
-                if not self._pubsub.subscribed:
-                    await asyncio.sleep(0.05)
-                    continue
                 msg = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # connection hiccup: log and keep reading
+            except Exception:  # connection hiccup: log and keep reading (redis-py resubscribes)
                 log.exception("redis pub/sub read failed")
                 await asyncio.sleep(0.5)
                 continue
-            if msg is None or msg.get("type") != "message":
+            if msg is None:
+                continue
+            if msg.get("type") == "psubscribe":
+                self._listening.set()
+                continue
+            if msg.get("type") != "pmessage":
                 continue
             raw_channel = msg["channel"]
             channel = raw_channel.decode() if isinstance(raw_channel, bytes) else raw_channel
+            channel = channel.removeprefix(self.PREFIX)
+            if not self._fanout.has(channel):
+                continue
             try:
                 event = json.loads(msg["data"])
             except (TypeError, ValueError):
                 log.warning("dropping malformed pub/sub payload on %s", channel)
                 continue
-            self._fanout.deliver(channel.removeprefix(self.PREFIX), event)
+            self._fanout.deliver(channel, event)
 
     async def close(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._writer
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -4,6 +4,7 @@ import asyncio
 import os
 
 import pytest
+import redis.exceptions
 
 from dasan.chat.pubsub import InMemoryPubSub, RedisPubSub, make_pubsub
 
@@ -62,3 +63,32 @@ async def test_redis_delivers_between_two_connections() -> None:
     finally:
         await one.close()
         await two.close()
+
+
+@pytest.mark.redis
+async def test_redis_a_burst_of_publishes_arrives_whole_and_in_order() -> None:
+    url = os.environ.get("DASAN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
+    one, two = RedisPubSub(url), RedisPubSub(url)
+    try:
+        q: asyncio.Queue[dict] = asyncio.Queue()
+        await two.subscribe("consult:7", q)
+        await asyncio.sleep(0.2)
+        # 3,000 chats' worth of publishes at once: one connection, the order they were made in
+        await asyncio.gather(*[one.publish("consult:7", {"seq": i}) for i in range(3000)])
+        got = [(await asyncio.wait_for(q.get(), timeout=5))["seq"] for _ in range(3000)]
+        assert got == list(range(3000))
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_redis_unreachable_fails_every_waiting_publisher() -> None:
+    ps = RedisPubSub("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        results = await asyncio.gather(*[ps.publish("consult:1", {"seq": i}) for i in range(3)],
+                                       return_exceptions=True)
+        assert len(results) == 3 and all(isinstance(r, redis.exceptions.ConnectionError) for r in results)
+    finally:
+        await ps.close()
