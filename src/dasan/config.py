@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     chat_slow_threads: int = Field(
         default=4, ge=1, le=64, description="threads for screening, bot and assistant work"
     )
+    chat_screen_processes: int = Field(
+        default=1, ge=0, le=16,
+        description="worker processes for abuse screening in live chat (0: screen in threads)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

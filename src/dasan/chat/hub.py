@@ -49,6 +49,7 @@ from dasan.protection.screening import (
     detect_language,
     mask_pii,
     screen,
+    screening_processes,
 )
 from dasan.routing import router
 
@@ -202,10 +203,23 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     m = stored.message
     process = stored.created or (phase(c) == "bot" and not _has_later(s, cid, m.seq))
     out = Outcome(result={"seq": m.seq, "client_msg_id": client_msg_id,
-                          "duplicate": not stored.created, "process": process})
+                          "duplicate": not stored.created, "process": process,
+                          "phase": phase(c), "agent_id": c.agent_id})
     if stored.created:
         out.message(m)
     return out
+
+
+def needs_processing_step(scr: Screening, seq: int, body: str, chat_phase: str) -> bool:
+    """Whether :func:`process_citizen_message` could change anything.
+
+    A clean message (no abuse, no crisis) to a waiting or live chat, past the first messages
+    (whose language is checked) or plainly Korean, needs no database step: at most the
+    agent's assistant is refreshed. Skipping it halves the writes of a busy chat.
+    """
+    if scr.is_abusive or scr.crisis or chat_phase not in ("waiting", "live"):
+        return True
+    return seq <= 3 and len(body) >= 8 and not _mostly_hangul(body)
 
 
 def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | None = None
@@ -512,7 +526,9 @@ class ChatHub:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._slow: anyio.CapacityLimiter | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._screener = BatchScreener(self._slow_call)
+        processes = get_settings().chat_screen_processes
+        self.screening = screening_processes(processes) if processes else None
+        self._screener = BatchScreener(self.screening.run if self.screening else self._slow_call)
 
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
         out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
@@ -545,7 +561,9 @@ class ChatHub:
             await on_stored(stored)
         if stored.result.get("process"):
             lock = self._chat_locks.setdefault(cid, asyncio.Lock())
-            job = self._process(lock, cid, int(stored.result["seq"]), body)
+            job = self._process(lock, cid, int(stored.result["seq"]), body,
+                                str(stored.result.get("phase", "bot")),
+                                stored.result.get("agent_id"))
             if background:
                 task = asyncio.create_task(job)
                 self._tasks.add(task)
@@ -559,11 +577,15 @@ class ChatHub:
             self._slow = anyio.CapacityLimiter(SLOW_THREADS)
         return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=self._slow)
 
-    async def _process(self, lock: asyncio.Lock, cid: int, seq: int, body: str) -> None:
+    async def _process(self, lock: asyncio.Lock, cid: int, seq: int, body: str,
+                       chat_phase: str, agent_id: int | None) -> None:
         async with lock:  # FIFO: a chat's messages are processed in the order they came
             try:
                 scr = await self._screener.screen(body)
-                await self.run_slow(process_citizen_message, cid, seq, scr)
+                if needs_processing_step(scr, seq, body, chat_phase):
+                    await self.run_slow(process_citizen_message, cid, seq, scr)
+                elif chat_phase == "live" and agent_id is not None:
+                    await self.push_assist(cid, agent_id)
             except Exception:
                 log.exception("processing message %s of chat %s failed", seq, cid)
                 raise

@@ -7,12 +7,19 @@ judgements themselves come from `dasan.text` (abuse, crisis, langid, pii).
 from __future__ import annotations
 
 import asyncio
+import logging
+import multiprocessing
+import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from dasan.text import abuse, langid
 from dasan.text.pii import mask
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,70 @@ class BatchScreener:
             for (_, fut), res in zip(batch, results, strict=True):
                 if not fut.done():
                     fut.set_result(res)
+
+
+def _warm_worker() -> None:
+    screen_many(["안녕하세요 문의드립니다"])
+
+
+class ScreeningProcesses:
+    """Screening in worker processes, for the live chat server.
+
+    The n-gram classifier spends most of its time in Python (feature extraction), so inside
+    the server's process it held the GIL in 5 ms slices against the event loop and the threads
+    that store messages; at 100 messages a second that contention, not the database, was the
+    tail of delivery. In its own process it competes only for a CPU core. A worker loads the
+    models once (spawned, not forked: the server has threads); a broken pool is replaced on the
+    next call.
+    """
+
+    def __init__(self, processes: int) -> None:
+        if processes < 1:
+            raise ValueError("processes must be >= 1")
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_warm_worker)
+            return self._pool
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run the picklable `fn(*args)` in a worker process (`BatchScreener`'s runner)."""
+        pool = self._executor()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+        except BrokenProcessPool:
+            log.error("a screening process died; starting a new pool")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    async def warm(self) -> None:
+        """Start the workers and load their models now rather than on the first message."""
+        await self.run(screen_many, ["warm up"])
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_PROCESSES: dict[int, ScreeningProcesses] = {}
+
+
+def screening_processes(processes: int) -> ScreeningProcesses:
+    """The process-wide pool of `processes` screening workers (shared by every hub)."""
+    if processes not in _PROCESSES:
+        _PROCESSES[processes] = ScreeningProcesses(processes)
+    return _PROCESSES[processes]
 
 
 def detect_language(text: str) -> str:

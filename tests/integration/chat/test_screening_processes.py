@@ -1,0 +1,53 @@
+"""Abuse screening in worker processes (`ScreeningProcesses`), as the chat server runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from dasan.protection.screening import ScreeningProcesses, screen_many
+
+TEXTS = ["기후동행카드 환불은 어디서 하나요?", "야 씨발 대답 똑바로 해", "요즘 너무 힘들어서 죽고 싶어요",
+         "병신 새끼야", "수도 요금 납부 방법 알려 주세요"]
+
+
+@pytest.fixture
+def pool() -> Iterator[ScreeningProcesses]:
+    p = ScreeningProcesses(1)
+    yield p
+    p.shutdown()
+
+
+def test_a_worker_process_judges_exactly_like_the_server_process(pool: ScreeningProcesses
+                                                                 ) -> None:
+    remote = asyncio.run(pool.run(screen_many, TEXTS))
+    assert remote == screen_many(TEXTS)
+    assert [r.is_abusive for r in remote] == [False, True, False, True, False]
+    assert remote[2].crisis
+
+
+def test_a_dead_worker_fails_one_batch_then_a_new_pool_takes_over(pool: ScreeningProcesses
+                                                                  ) -> None:
+    async def scenario() -> None:
+        await pool.warm()
+        assert pool._pool is not None
+        for pid in list(pool._pool._processes):  # the pool's own bookkeeping: its worker pids
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            for _ in range(50):  # the pool notices the death on its next use
+                await pool.run(screen_many, TEXTS[:1])
+                await asyncio.sleep(0.1)
+        again = await pool.run(screen_many, TEXTS)
+        assert [r.is_abusive for r in again] == [False, True, False, True, False]
+
+    asyncio.run(scenario())
+
+
+def test_processes_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        ScreeningProcesses(0)
