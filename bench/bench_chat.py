@@ -5,12 +5,18 @@ Run: ``uv run python -m bench.bench_chat`` (``--quick`` for 200 sessions, a shor
 small knowledge base).
 
 1. Delivery. A real uvicorn server (one worker, SQLite, in-process pub/sub) holds N chat
-   sessions; each has two citizen WebSockets (a sender and a second tab that receives). Every
-   sender posts a message every `period` seconds; delivery latency is from send to arrival on
+   sessions, queued for an agent; each has two citizen WebSockets (a sender and a second tab
+   that receives). Every sender posts a message every `period` seconds, cycling through the
+   citizen turns of `bench/data/transcripts.jsonl` (the clean ones: an abusive turn would end
+   the chat, which the abuse tests cover); delivery latency is from send to arrival on
    the other socket — persisted in the database, published and pushed — and ack latency is
    from send to the `ack` (which is only sent after the commit). Peer, same load generator and
    same client: a bare relay (the `websockets` library broadcasting to the other sockets of a
    room, no persistence, no checks) in its own process.
+   Production shape, when `--postgres-url` and `--redis-url` are given (or
+   DASAN_TEST_POSTGRES_URL / DASAN_TEST_REDIS_URL, which `make bench` sets): the same load on
+   two uvicorn workers over PostgreSQL and Redis pub/sub, so a citizen's two sockets often sit
+   on different workers and every delivery crosses Redis.
 2. Assistant. p50/p99 of `assist.recommend.search` (live hybrid index, entry lookup with owner
    and review date) over the seed FAQ imported into a fresh database (or the small test KB
    with --quick or when ../shared is absent); peer: rank-bm25 `get_top_n` over kiwi tokens
@@ -47,6 +53,17 @@ from dasan.config import PROJECT_ROOT, default_shared_data, get_settings
 TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
 SMALL_KB = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
 BODY = "기후동행카드 환불 문의드립니다. 잔여 기간은 어떻게 계산하나요?"
+
+
+def citizen_bodies() -> list[str]:
+    """Clean citizen turns of the hand-written transcripts (BODY when there are none)."""
+    from dasan.protection.screening import screen_many
+
+    turns = [t["body"] for line in TRANSCRIPTS.read_text(encoding="utf-8").splitlines()
+             if line.strip() for t in json.loads(line)["turns"] if t["sender"] == "citizen"]
+    clean = [b for b, r in zip(turns, screen_many(turns), strict=True)
+             if not r.is_abusive and not r.crisis]
+    return clean or [BODY]
 
 RELAY_CODE = r"""
 import asyncio, sys
@@ -133,6 +150,7 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
     import websockets
 
     res = LoadResult(sessions=len(urls))
+    bodies = citizen_bodies()
     sent_at: dict[str, float] = {}
     stop = asyncio.Event()
     t0 = time.perf_counter()
@@ -168,7 +186,8 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
         while not stop.is_set():
             ref = f"s{i}-{k}"
             k += 1
-            frame = json.dumps({"type": "message", "body": BODY, "client_msg_id": ref},
+            body = bodies[(i * 7 + k) % len(bodies)]
+            frame = json.dumps({"type": "message", "body": body, "client_msg_id": ref},
                                ensure_ascii=False)
             sent_at[ref] = time.perf_counter()
             await ws.send(frame)
@@ -205,6 +224,13 @@ def prepare_db(url: str, kb: bool) -> None:
     from dasan.db.migrate import upgrade
     from dasan.demo import seed_org, seed_people
 
+    if url.startswith("postgresql"):  # a clean schema: the bench database is reused
+        from sqlalchemy import text
+
+        eng = dbs.make_engine(url)
+        with eng.begin() as c:
+            c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        eng.dispose()
     upgrade(url)
     with dbs.session_scope(url) as s:
         seed_org(s)
@@ -237,37 +263,45 @@ def open_sessions(base: str, n: int, db_url: str) -> list[tuple[int, str]]:
     return out
 
 
-def bench_delivery(sessions: int, duration: float, period: float) -> dict[str, Any]:
+def bench_delivery(sessions: int, duration: float, period: float, db_url: str | None = None,
+                   pubsub_url: str = "memory://", workers: int = 1, with_peer: bool = True
+                   ) -> dict[str, Any]:
+    """Dasan's server (SQLite in a temporary directory unless `db_url`) under the load, then
+    (with `with_peer`) the bare relay under the same load."""
     tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-chat-"))
-    db_url = f"sqlite:///{tmp / 'chat.db'}"
+    db_url = db_url or f"sqlite:///{tmp / 'chat.db'}"
     prepare_db(db_url, kb=False)
     port = free_port()
-    env = {**os.environ, "DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
+    env = {**os.environ, "DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": pubsub_url,
            "DASAN_CHAT_ASSIGN_INTERVAL": "0", "DASAN_CHAT_WARM_INDEX": "0",
            "DASAN_EMBEDDER": "none"}
     log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen(
+    procs = [subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--ws-max-queue", "1024", "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
-    relay_port = free_port()
-    relay = subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--workers", str(workers), "--ws-max-queue", "1024", "--backlog", "4096",
+         "--timeout-graceful-shutdown", "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
+    peer = None
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/healthz", proc)
-        wait_port(relay_port, relay)
+        wait_http(base + "/healthz", procs[0])
+        time.sleep(3.0 * (workers - 1))  # let every worker finish its start-up
         chats = open_sessions(base, sessions, db_url)
         ws = base.replace("http://", "ws://")
         ours_urls = [(f"{ws}/api/chat/ws/citizen/{cid}?token={tok}",
                       f"{ws}/api/chat/ws/citizen/{cid}?token={tok}") for cid, tok in chats]
-        peer_urls = [(f"ws://127.0.0.1:{relay_port}/room/{cid}",
-                      f"ws://127.0.0.1:{relay_port}/room/{cid}") for cid, _ in chats]
         ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True))
-        peer = asyncio.run(run_load(peer_urls, duration, period, with_ack=False))
+        if with_peer:
+            relay_port = free_port()
+            procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_port(relay_port, procs[-1])
+            peer_urls = [(f"ws://127.0.0.1:{relay_port}/room/{cid}",
+                          f"ws://127.0.0.1:{relay_port}/room/{cid}") for cid, _ in chats]
+            peer = asyncio.run(run_load(peer_urls, duration, period, with_ack=False))
     finally:
-        for p in (proc, relay):
+        for p in procs:
             p.terminate()
             try:
                 p.wait(timeout=10)
@@ -384,6 +418,21 @@ def ms(x: float) -> str:
     return f"{x * 1000:.1f} ms"
 
 
+def print_load(name: str, r: LoadResult) -> None:
+    print(f"  {name}: held {r.open_at_end}/{r.sessions} sessions, sent {r.sent}, "
+          f"delivered {r.delivered}, p50 {ms(pct(r.delivery, 50))}, "
+          f"p99 {ms(pct(r.delivery, 99))}, connect {r.connect_seconds:.1f} s")
+
+
+def print_delivery(name: str, o: LoadResult, peer: LoadResult) -> None:
+    print_load(name, o)
+    lost = o.sent - o.delivered
+    print(f"    ack after commit: p50 {ms(pct(o.ack, 50))}, p99 {ms(pct(o.ack, 99))}; "
+          f"lost messages: {lost}; p99 target < 100 ms: "
+          f"{'met' if pct(o.delivery, 99) < 0.1 else 'NOT met'}; "
+          f"p99 ratio dasan/peer = {pct(o.delivery, 99) / max(pct(peer.delivery, 99), 1e-9):.1f}x")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="200 sessions, short run, small KB")
@@ -391,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=None, help="seconds of load")
     ap.add_argument("--period", type=float, default=10.0,
                     help="seconds between two messages of one session")
+    ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"),
+                    help="PostgreSQL database for the production-shaped run (it is wiped)")
+    ap.add_argument("--redis-url", default=os.environ.get("DASAN_TEST_REDIS_URL"))
     args = ap.parse_args(argv)
     sessions = args.sessions or (200 if args.quick else 1000)
     duration = args.duration or (15.0 if args.quick else 40.0)
@@ -401,17 +453,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"== 1. delivery: {sessions} sessions x 2 sockets, one message per session every "
           f"{args.period:g} s for {duration:g} s")
     d = bench_delivery(sessions, duration, args.period)
-    for name, r in (("dasan (persist+publish)", d["ours"]), ("peer: bare websockets relay",
-                                                              d["peer"])):
-        print(f"  {name:30s} held {r.open_at_end}/{r.sessions} sessions, sent {r.sent}, "
-              f"delivered {r.delivered}, p50 {ms(pct(r.delivery, 50))}, "
-              f"p99 {ms(pct(r.delivery, 99))}, connect {r.connect_seconds:.1f} s")
-    o, p = d["ours"], d["peer"]
-    print(f"  ack after commit: p50 {ms(pct(o.ack, 50))}, p99 {ms(pct(o.ack, 99))}")
-    lost = o.sent - o.delivered
-    print(f"  lost messages: {lost}; p99 target < 100 ms: "
-          f"{'met' if pct(o.delivery, 99) < 0.1 else 'NOT met'}; "
-          f"p99 ratio dasan/peer = {pct(o.delivery, 99) / max(pct(p.delivery, 99), 1e-9):.1f}x")
+    p = d["peer"]
+    print_load("peer: bare websockets relay", p)
+    print_delivery("dasan, 1 worker, SQLite, in-process pub/sub", d["ours"], p)
+    if args.postgres_url and args.redis_url:
+        prod = bench_delivery(sessions, duration, args.period, db_url=args.postgres_url,
+                              pubsub_url=args.redis_url, workers=2, with_peer=False)
+        print_delivery("dasan, 2 workers, PostgreSQL, Redis pub/sub", prod["ours"], p)
+    else:
+        print("  (production shape skipped: pass --postgres-url and --redis-url)")
 
     print("== 2. assistant recommendation latency")
     a = bench_assistant(args.quick)
