@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -89,7 +91,17 @@ class BatchScreener:
                     fut.set_result(res)
 
 
-def _warm_worker() -> None:
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:  # the server is gone (even killed): do not linger
+            os._exit(0)
+
+
+def _start_worker() -> None:
+    """Initializer of a screening process: follow the parent's death, load the models."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+                     name="exit-with-parent").start()
     screen_many(["안녕하세요 문의드립니다"])
 
 
@@ -101,7 +113,7 @@ class ScreeningProcesses:
     that store messages; at 100 messages a second that contention, not the database, was the
     tail of delivery. In its own process it competes only for a CPU core. A worker loads the
     models once (spawned, not forked: the server has threads); a broken pool is replaced on the
-    next call.
+    next call. Workers exit by themselves when the server process dies, however it died.
     """
 
     def __init__(self, processes: int) -> None:
@@ -116,7 +128,7 @@ class ScreeningProcesses:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm_worker)
+                    initializer=_start_worker)
             return self._pool
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
@@ -51,3 +54,42 @@ def test_a_dead_worker_fails_one_batch_then_a_new_pool_takes_over(pool: Screenin
 def test_processes_must_be_positive() -> None:
     with pytest.raises(ValueError):
         ScreeningProcesses(0)
+
+
+SERVER = """
+import asyncio
+from dasan.protection.screening import ScreeningProcesses
+
+async def main():
+    pool = ScreeningProcesses(1)
+    await pool.warm()
+    print(*pool._pool._processes, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_exit_when_the_server_is_killed() -> None:
+    server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        pids = [int(p) for p in server.stdout.readline().split()]
+        assert pids and all(_alive(p) for p in pids)
+        server.kill()  # no shutdown, no atexit: as when a supervisor SIGKILLs a stuck worker
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(p) for p in pids)
+    finally:
+        if server.poll() is None:
+            server.kill()
