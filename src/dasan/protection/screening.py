@@ -98,9 +98,14 @@ def _exit_with_parent(parent: int, every: float = 1.0) -> None:
             os._exit(0)
 
 
-def _start_worker() -> None:
-    """Initializer of a screening process: follow the parent's death, load the models."""
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+def _start_worker(parent: int) -> None:
+    """Initializer of a screening process: follow the parent's death, load the models.
+
+    `parent` comes from the server, not from `os.getppid()` here: a server killed while this
+    process was still starting up has already been replaced by init as our parent."""
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="exit-with-parent").start()
     screen_many(["안녕하세요 문의드립니다"])
 
@@ -128,7 +133,7 @@ class ScreeningProcesses:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker)
+                    initializer=_start_worker, initargs=(os.getpid(),))
             return self._pool
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:

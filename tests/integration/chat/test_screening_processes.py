@@ -57,12 +57,15 @@ def test_processes_must_be_positive() -> None:
 
 
 SERVER = """
-import asyncio
+import asyncio, sys
 from dasan.protection.screening import ScreeningProcesses
 
 async def main():
     pool = ScreeningProcesses(1)
-    await pool.warm()
+    if sys.argv[1] == "warm":
+        await pool.warm()
+    else:  # workers still starting up when the server dies
+        pool._executor().submit(int)
     print(*pool._pool._processes, flush=True)
     await asyncio.sleep(600)
 
@@ -78,15 +81,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_workers_exit_when_the_server_is_killed() -> None:
-    server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("when", ["warm", "starting"])
+def test_workers_exit_when_the_server_is_killed(when: str) -> None:
+    server = subprocess.Popen([sys.executable, "-c", SERVER, when], stdout=subprocess.PIPE,
+                              text=True)
     try:
         assert server.stdout is not None
         pids = [int(p) for p in server.stdout.readline().split()]
         assert pids and all(_alive(p) for p in pids)
         server.kill()  # no shutdown, no atexit: as when a supervisor SIGKILLs a stuck worker
         server.wait(timeout=10)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         while any(_alive(p) for p in pids) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(_alive(p) for p in pids)
