@@ -62,6 +62,15 @@ def test_low_confidence_twice_hands_off_by_itself(client: Any, kb: dict[str, int
     assert client.get(f"/api/chat/sessions/{cid}", headers=h).json()["phase"] == "waiting"
 
 
+def test_send_receipt_tells_the_citizen_only_their_own_facts(client: Any,
+                                                             kb: dict[str, int]) -> None:
+    cid, h = start(client)
+    r = client.post(f"/api/chat/sessions/{cid}/messages",
+                    json={"body": "따릉이 요금 얼마예요?", "client_msg_id": "m1"}, headers=h)
+    assert r.status_code == 200
+    assert r.json() == {"seq": 2, "client_msg_id": "m1", "duplicate": False, "phase": "bot"}
+
+
 def test_tokens_and_roles_are_enforced(client: Any, login: Any) -> None:
     cid, h = start(client)
     other, h2 = start(client)

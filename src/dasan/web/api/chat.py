@@ -209,6 +209,11 @@ def _status(s: Session, cid: int) -> dict[str, Any]:
     return view
 
 
+def _receipt(out: chat_hub.Outcome) -> dict[str, Any]:
+    """What a citizen learns about a stored message (not the hub's internal bookkeeping)."""
+    return {k: v for k, v in out.result.items() if k not in ("process", "agent_id")}
+
+
 def _call(fn: Any, *args: Any) -> Any:
     s = new_session()
     try:
@@ -262,7 +267,7 @@ async def session_send(cid: int, body: MessageIn, request: Request,
         out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
     except ChatError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
-    return {k: v for k, v in out.result.items() if k != "process"}
+    return _receipt(out)
 
 
 @router.post("/sessions/{cid}/handoff")
@@ -647,8 +652,7 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
         if kind == "message":
 
             async def ack(out: chat_hub.Outcome) -> None:
-                await sock.send({"type": "ack", **{k: v for k, v in out.result.items()
-                                                   if k != "process"}})
+                await sock.send({"type": "ack", **_receipt(out)})
 
             await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack,
                                    background=True)
