@@ -105,6 +105,15 @@ def _empty_volatile_tables(url: str) -> None:
             conn.execute(text("UPDATE agents SET state = 'offline'"))
 
 
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (`make test` starts one); tests that need it skip without it."""
+    url = os.environ.get("DASAN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
+    return url
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, _migrated: dict[str, str]) -> Iterator[str]:
     """A migrated, seeded database (SQLite, then PostgreSQL), emptied of volatile rows."""

@@ -4,7 +4,6 @@ through Redis pub/sub."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -108,14 +107,6 @@ def test_restart_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path)
         assert ack["seq"] == next(seq for seq, ref in stored if ref == "m-2")
     finally:
         stop_server(server)
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("DASAN_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
-    return url
 
 
 @pytest.fixture

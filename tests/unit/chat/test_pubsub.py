@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 import redis.exceptions
@@ -43,11 +42,8 @@ def test_make_pubsub_rejects_unknown_urls() -> None:
 
 
 @pytest.mark.redis
-async def test_redis_delivers_between_two_connections() -> None:
-    url = os.environ.get("DASAN_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
-    one, two = RedisPubSub(url), RedisPubSub(url)
+async def test_redis_delivers_between_two_connections(redis_url: str) -> None:
+    one, two = RedisPubSub(redis_url), RedisPubSub(redis_url)
     try:
         q: asyncio.Queue[dict] = asyncio.Queue()
         await two.subscribe("consult:42", q)
@@ -66,11 +62,8 @@ async def test_redis_delivers_between_two_connections() -> None:
 
 
 @pytest.mark.redis
-async def test_redis_a_burst_of_publishes_arrives_whole_and_in_order() -> None:
-    url = os.environ.get("DASAN_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("DASAN_TEST_REDIS_URL not set (start one with scripts/redis.sh)")
-    one, two = RedisPubSub(url), RedisPubSub(url)
+async def test_redis_a_burst_of_publishes_arrives_whole_and_in_order(redis_url: str) -> None:
+    one, two = RedisPubSub(redis_url), RedisPubSub(redis_url)
     try:
         q: asyncio.Queue[dict] = asyncio.Queue()
         await two.subscribe("consult:7", q)
