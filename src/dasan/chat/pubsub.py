@@ -39,22 +39,16 @@ class _LocalFanout:
     def __init__(self) -> None:
         self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
 
-    def add(self, channel: str, queue: asyncio.Queue[Event]) -> bool:
-        """Register; True when this is the channel's first local subscriber."""
-        first = channel not in self._subs or not self._subs[channel]
+    def add(self, channel: str, queue: asyncio.Queue[Event]) -> None:
         self._subs[channel].add(queue)
-        return first
 
-    def remove(self, channel: str, queue: asyncio.Queue[Event]) -> bool:
-        """Unregister; True when the channel has no local subscriber left."""
+    def remove(self, channel: str, queue: asyncio.Queue[Event]) -> None:
         subs = self._subs.get(channel)
-        if not subs:
-            return False
+        if subs is None:
+            return
         subs.discard(queue)
         if not subs:
             del self._subs[channel]
-            return True
-        return False
 
     def has(self, channel: str) -> bool:
         return bool(self._subs.get(channel))
@@ -62,9 +56,6 @@ class _LocalFanout:
     def deliver(self, channel: str, event: Event) -> None:
         for queue in list(self._subs.get(channel, ())):
             queue.put_nowait(event)
-
-    def channels(self) -> list[str]:
-        return list(self._subs)
 
 
 class InMemoryPubSub:
