@@ -79,12 +79,14 @@ SUPERVISOR_CHANNEL = "supervisor"
 
 @dataclass
 class Outcome:
-    """What a synchronous step produced."""
+    """What a synchronous step produced (`result`: what the caller may be told)."""
 
     events: list[tuple[str, Event]] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
     assign: bool = False
     assist: tuple[int, int] | None = None  # (consultation id, agent id)
+    process: bool = False  # a stored citizen message still needs `process_citizen_message`
+    chat_agent: int | None = None  # the chat's agent when the message was stored
 
     def message(self, m: Message) -> None:
         self.events.append((consult_channel(m.consultation_id), message_event(m)))
@@ -190,7 +192,7 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
                           ) -> Outcome:
     """Persist a citizen message (the part the ack and the delivery wait for).
 
-    `result["process"]` says whether :func:`process_citizen_message` must follow: always for a
+    `process` says whether :func:`process_citizen_message` must follow: always for a
     new message; for a resend only when its processing was lost (the server stopped between
     storing it and the bot's reply, so it is still the last message of a bot chat).
     """
@@ -203,8 +205,8 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     m = stored.message
     process = stored.created or (phase(c) == "bot" and not _has_later(s, cid, m.seq))
     out = Outcome(result={"seq": m.seq, "client_msg_id": client_msg_id,
-                          "duplicate": not stored.created, "process": process,
-                          "phase": phase(c), "agent_id": c.agent_id})
+                          "duplicate": not stored.created, "phase": phase(c)},
+                  process=process, chat_agent=c.agent_id)
     if stored.created:
         out.message(m)
     return out
@@ -559,11 +561,10 @@ class ChatHub:
         stored = await self.run(store_citizen_message, cid, body, client_msg_id)
         if on_stored is not None:
             await on_stored(stored)
-        if stored.result.get("process"):
+        if stored.process:
             lock = self._chat_locks.setdefault(cid, asyncio.Lock())
             job = self._process(lock, cid, int(stored.result["seq"]), body,
-                                str(stored.result.get("phase", "bot")),
-                                stored.result.get("agent_id"))
+                                str(stored.result["phase"]), stored.chat_agent)
             if background:
                 task = asyncio.create_task(job)
                 self._tasks.add(task)

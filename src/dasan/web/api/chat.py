@@ -59,6 +59,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message, Queue, Team, User
 from dasan.db.session import new_session
 from dasan.protection import policy
+from dasan.protection.screening import screen_many
 from dasan.routing import router as routing
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 
@@ -87,13 +88,6 @@ def _warm(s: Session) -> None:
     get_live_index().sync(s)
 
 
-def _warm_screening() -> None:
-    from dasan.protection.screening import mask_pii, screen_many
-
-    screen_many(["안녕하세요 문의드립니다", "warm up"])
-    mask_pii("010-1234-5678")
-
-
 async def _warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     """Load the screening models (and, with `index`, build the knowledge index) at start-up so
     that the first citizen does not wait for them; then settle the heap.
@@ -106,9 +100,10 @@ async def _warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     """
     global _HEAP_SETTLED
     try:
-        await run_in_threadpool(_warm_screening)
-        if hub.screening is not None:
+        if hub.screening is not None:  # the models live in the screening workers
             await hub.screening.warm()
+        else:
+            await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
     except Exception:
         log.exception("loading the screening models failed (they load on first use)")
     if index:
@@ -209,11 +204,6 @@ def _status(s: Session, cid: int) -> dict[str, Any]:
     return view
 
 
-def _receipt(out: chat_hub.Outcome) -> dict[str, Any]:
-    """What a citizen learns about a stored message (not the hub's internal bookkeeping)."""
-    return {k: v for k, v in out.result.items() if k not in ("process", "agent_id")}
-
-
 def _call(fn: Any, *args: Any) -> Any:
     s = new_session()
     try:
@@ -267,7 +257,7 @@ async def session_send(cid: int, body: MessageIn, request: Request,
         out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
     except ChatError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
-    return _receipt(out)
+    return out.result
 
 
 @router.post("/sessions/{cid}/handoff")
@@ -652,7 +642,7 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
         if kind == "message":
 
             async def ack(out: chat_hub.Outcome) -> None:
-                await sock.send({"type": "ack", **_receipt(out)})
+                await sock.send({"type": "ack", **out.result})
 
             await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack,
                                    background=True)
