@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -48,6 +49,7 @@ from typing import Any
 import httpx
 import numpy as np
 
+from bench import wipe_postgres
 from dasan.config import PROJECT_ROOT, default_shared_data, get_settings
 
 TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
@@ -55,6 +57,7 @@ SMALL_KB = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
 BODY = "기후동행카드 환불 문의드립니다. 잔여 기간은 어떻게 계산하나요?"
 
 
+@functools.cache
 def citizen_bodies() -> list[str]:
     """Clean citizen turns of the hand-written transcripts (BODY when there are none)."""
     from dasan.protection.screening import screen_many
@@ -224,13 +227,7 @@ def prepare_db(url: str, kb: bool) -> None:
     from dasan.db.migrate import upgrade
     from dasan.demo import seed_org, seed_people
 
-    if url.startswith("postgresql"):  # a clean schema: the bench database is reused
-        from sqlalchemy import text
-
-        eng = dbs.make_engine(url)
-        with eng.begin() as c:
-            c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
+    wipe_postgres(url)
     upgrade(url)
     with dbs.session_scope(url) as s:
         seed_org(s)

@@ -24,10 +24,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy import delete, insert
 
+from bench import wipe_postgres
 from dasan.consultations.generator import GeneratorConfig, batch_rows, generate
 from dasan.db.migrate import upgrade
 from dasan.db.models import AuditLog, Citizen, Consultation, LoginSession
-from dasan.db.session import make_engine, session_scope
+from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,13 +67,7 @@ def api_items(n: int, seed: int = 1) -> list[dict[str, object]]:
 
 
 def prepare(url: str) -> None:
-    if url.startswith("postgresql"):
-        from sqlalchemy import text
-
-        eng = make_engine(url)
-        with eng.begin() as c:
-            c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
+    wipe_postgres(url)
     upgrade(url)
     with session_scope(url) as s:
         seed_org(s)
