@@ -51,6 +51,34 @@ class Settings(BaseSettings):
         default=1, ge=0, le=16,
         description="worker processes for abuse screening in live chat (0: screen in threads)",
     )
+    # Written channels (dasan.channels): adapters chosen by config.
+    sms_adapter: Literal["http", "smpp", "none"] = Field(
+        default="none", description="SMS backend: http (Korean SMS gateway), smpp, or none"
+    )
+    sms_gateway_url: str | None = Field(default=None, description="HTTP SMS gateway base URL")
+    sms_gateway_key: str | None = None
+    sms_webhook_secret: str = Field(default="dasan-sms-webhook-secret", min_length=16)
+    sms_sender_number: str = "120"
+    smpp_host: str = "127.0.0.1"
+    smpp_port: int = 2775
+    smpp_system_id: str = "dasan"
+    smpp_password: str = "dasan"
+    messenger_secret: str = Field(default="dasan-messenger-secret", min_length=16)
+    messenger_reply_url: str | None = Field(
+        default=None, description="generic messenger adapter: where replies are POSTed"
+    )
+    line_channel_secret: str = Field(default="dasan-line-channel-secret", min_length=16)
+    line_access_token: str | None = None
+    line_api_base: str = "https://api.line.me"
+    translation: Literal["none", "glossary", "openai"] = Field(
+        default="glossary",
+        description="translation port: glossary (offline, KB terms), openai (llm_base_url), none",
+    )
+    translation_model: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    outbox_backoff_seconds: float = Field(default=2.0, ge=0)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=50)
+    attachments_dir: Path = Field(default=PROJECT_ROOT / "var" / "attachments")
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

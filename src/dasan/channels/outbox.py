@@ -1,0 +1,226 @@
+"""The transactional outbox: outbound sends with retries, backoff, a dead letter, idempotency.
+
+`enqueue` is called inside the transaction that writes the message being sent, so a message is
+never lost nor sent without being recorded. `deliver_due` claims due items (PostgreSQL: `FOR
+UPDATE SKIP LOCKED`, so several workers share the work), sends them concurrently outside any
+transaction, and records each result: sent, retried later with exponential backoff, or dead
+after `max_attempts` (or at once on a permanent refusal). Delivery is at-least-once; every send
+carries the item's idempotency key so a receiver can drop a repeat after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dasan.config import get_settings
+from dasan.db.base import utcnow
+from dasan.db.models_channels import ChannelMessage, OutboxItem
+
+MAX_BACKOFF = timedelta(minutes=15)
+# A claimed item is invisible to other workers for this long; if the worker dies mid-send the
+# item becomes due again (at-least-once).
+CLAIM_LEASE = timedelta(seconds=60)
+
+
+class DeliveryError(Exception):
+    """A send failed. `retryable=False` (a permanent refusal, e.g. HTTP 400) dead-letters now."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+# A sender takes the payload and the idempotency key and returns the provider's id (or None).
+Sender = Callable[[dict[str, Any], str], Awaitable[str | None]]
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    *,
+    channel_message_id: int | None = None,
+    max_attempts: int | None = None,
+    now: datetime | None = None,
+) -> OutboxItem:
+    """Add an outbound item; enqueueing the same key again returns the existing item."""
+    existing = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
+    if existing is not None:
+        return existing
+    item = OutboxItem(
+        kind=kind, idempotency_key=key, payload=payload, channel_message_id=channel_message_id,
+        max_attempts=max_attempts or get_settings().outbox_max_attempts, status="pending",
+        attempts=0, next_attempt_at=now or utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:  # a concurrent writer enqueued the same key first
+        found = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
+        assert found is not None
+        return found
+    return item
+
+
+def backoff(attempts: int, base_seconds: float | None = None) -> timedelta:
+    """Delay before the next try after `attempts` failures: base * 2^(attempts-1), capped."""
+    base = get_settings().outbox_backoff_seconds if base_seconds is None else base_seconds
+    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retried + self.dead
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+
+
+def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list[_Claimed]:
+    query = (select(OutboxItem)
+             .where(OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now,
+                    OutboxItem.kind.in_(kinds))
+             .order_by(OutboxItem.next_attempt_at, OutboxItem.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    items = list(session.scalars(query))
+    claimed = []
+    for item in items:
+        item.attempts += 1
+        item.next_attempt_at = now + CLAIM_LEASE
+        claimed.append(_Claimed(item.id, item.kind, item.idempotency_key, dict(item.payload),
+                                item.attempts, item.max_attempts))
+    session.commit()
+    return claimed
+
+
+Result = tuple[str | None, Exception | None]
+
+
+async def _send(senders: Mapping[str, Sender], item: _Claimed) -> Result:
+    try:
+        return await senders[item.kind](item.payload, item.key), None
+    except Exception as exc:  # every failure is recorded on the item, none escapes the loop
+        return None, exc
+
+
+def _record(session: Session, item: _Claimed, ref: str | None, exc: Exception | None,
+            now: datetime, report: DeliveryReport) -> None:
+    row = session.get(OutboxItem, item.id)
+    assert row is not None
+    message = (session.get(ChannelMessage, row.channel_message_id)
+               if row.channel_message_id else None)
+    if exc is None:
+        row.status, row.sent_at, row.provider_ref, row.last_error = "sent", now, ref, None
+        if message is not None:
+            message.delivery_status = "sent"
+            if ref and message.external_id is None:
+                message.external_id = ref
+        report.sent += 1
+        return
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    row.last_error = error
+    retryable = not isinstance(exc, DeliveryError) or exc.retryable
+    if retryable and item.attempts < item.max_attempts:
+        row.next_attempt_at = now + backoff(item.attempts)
+        report.retried += 1
+    else:
+        row.status = "dead"
+        if message is not None:
+            message.delivery_status, message.delivery_detail = "failed", error[:250]
+        report.dead += 1
+        report.errors.append(error)
+
+
+async def deliver_due(
+    factory: sessionmaker[Session] | Callable[[], Session],
+    senders: Mapping[str, Sender],
+    *,
+    now: datetime | None = None,
+    limit: int = 200,
+    concurrency: int = 50,
+) -> DeliveryReport:
+    """One pass: claim up to `limit` due items of the kinds `senders` knows and send them."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    with factory() as session:
+        claimed = _claim(session, now, limit, set(senders))
+    if not claimed:
+        return report
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: _Claimed) -> Result:
+        async with gate:
+            return await _send(senders, item)
+
+    results = await asyncio.gather(*(one(item) for item in claimed))
+    with factory() as session:
+        for item, (ref, exc) in zip(claimed, results, strict=True):
+            _record(session, item, ref, exc, now, report)
+        session.commit()
+    return report
+
+
+async def drain(
+    factory: sessionmaker[Session] | Callable[[], Session],
+    senders: Mapping[str, Sender],
+    *,
+    max_passes: int = 1000,
+    clock: Callable[[], datetime] = utcnow,
+) -> DeliveryReport:
+    """Deliver until nothing is due (retries included, waiting out their backoff)."""
+    total = DeliveryReport()
+    for _ in range(max_passes):
+        report = await deliver_due(factory, senders, now=clock())
+        total.sent += report.sent
+        total.retried += report.retried
+        total.dead += report.dead
+        total.errors += report.errors
+        with factory() as session:
+            pending = session.scalar(
+                select(OutboxItem.next_attempt_at).where(
+                    OutboxItem.status == "pending", OutboxItem.kind.in_(set(senders)))
+                .order_by(OutboxItem.next_attempt_at).limit(1))
+        if pending is None:
+            return total
+        wait = (pending - clock()).total_seconds()
+        if wait > 0:
+            await asyncio.sleep(min(wait, 5.0))
+    return total
+
+
+def dead_letters(session: Session, limit: int = 100) -> list[OutboxItem]:
+    return list(session.scalars(select(OutboxItem).where(OutboxItem.status == "dead")
+                                .order_by(OutboxItem.id.desc()).limit(limit)))
+
+
+def requeue(session: Session, item_id: int, now: datetime | None = None) -> OutboxItem | None:
+    """Give a dead item another round of attempts (an operator's decision)."""
+    item = session.get(OutboxItem, item_id)
+    if item is None or item.status != "dead":
+        return None
+    item.status, item.attempts, item.next_attempt_at = "pending", 0, now or utcnow()
+    return item

@@ -1,0 +1,131 @@
+"""The thread model: a written conversation on a consultation, and its messages.
+
+Messages are stored in the consultation's transcript (`messages`, masked copy beside the raw
+text) with a `ChannelMessage` row for the channel's own facts (direction, external id,
+delivery status, translation, attachments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan.channels.sla import due_at
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation, Message
+from dasan.db.models_channels import ChannelMessage, WrittenThread
+from dasan.text.pii import mask
+
+MAX_SUBJECT_CHARS = 200
+
+
+def masked(text: str) -> str:
+    return mask(text).masked if text else text
+
+
+def open_thread(
+    session: Session,
+    *,
+    channel: str,
+    contact_key: str,
+    language: str,
+    subject: str,
+    reply_address: str | None = None,
+    provider: str | None = None,
+    citizen_id: int | None = None,
+    now: datetime | None = None,
+) -> WrittenThread:
+    """A new consultation with its written thread, waiting for an answer."""
+    now = now or utcnow()
+    subject_masked = masked(subject)[:MAX_SUBJECT_CHARS]
+    consultation = Consultation(
+        channel=channel, started_at=now, queued_at=now, citizen_id=citizen_id,
+        language=language, subject=subject_masked, status="open", outcome="open",
+    )
+    session.add(consultation)
+    session.flush()
+    thread = WrittenThread(
+        consultation_id=consultation.id, channel=channel, contact_key=contact_key,
+        reply_address=reply_address, provider=provider, language=language, status="open",
+        sla_due_at=due_at(channel, now), subject=subject_masked, created_at=now,
+        updated_at=now,
+    )
+    session.add(thread)
+    session.flush()
+    return thread
+
+
+def current_thread(session: Session, channel: str, contact_key: str) -> WrittenThread | None:
+    """The contact's thread on this channel that is not closed yet (the newest one)."""
+    return session.scalar(
+        select(WrittenThread)
+        .where(WrittenThread.channel == channel, WrittenThread.contact_key == contact_key,
+               WrittenThread.status != "closed")
+        .order_by(WrittenThread.id.desc()).limit(1))
+
+
+def find_inbound(session: Session, channel: str, external_id: str) -> ChannelMessage | None:
+    return session.scalar(select(ChannelMessage).where(
+        ChannelMessage.channel == channel, ChannelMessage.external_id == external_id))
+
+
+@dataclass(frozen=True)
+class Added:
+    message: Message
+    channel_message: ChannelMessage
+
+
+def add_message(
+    session: Session,
+    thread: WrittenThread,
+    *,
+    sender: str,
+    body: str,
+    direction: str,
+    language: str,
+    external_id: str | None = None,
+    agent_id: int | None = None,
+    delivery_status: str = "received",
+    translation: str | None = None,
+    translation_language: str | None = None,
+    attachments: Sequence[dict[str, Any]] = (),
+    segments: int = 1,
+    flags: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Added:
+    """Append one message to the thread's consultation transcript."""
+    now = now or utcnow()
+    seq = int(session.scalar(select(func.coalesce(func.max(Message.seq), 0))
+                             .where(Message.consultation_id == thread.consultation_id)) or 0) + 1
+    message = Message(
+        consultation_id=thread.consultation_id, seq=seq, sender=sender,
+        sender_agent_id=agent_id, body=body, body_masked=masked(body),
+        flags={"channel": thread.channel, "direction": direction, **(flags or {})},
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    row = ChannelMessage(
+        thread_id=thread.id, message_id=message.id, direction=direction, channel=thread.channel,
+        external_id=external_id, delivery_status=delivery_status, language=language,
+        translation=masked(translation) if translation else None,
+        translation_language=translation_language, attachments=list(attachments),
+        segments=segments, created_at=now,
+    )
+    session.add(row)
+    thread.updated_at = now
+    session.flush()
+    return Added(message, row)
+
+
+def transcript(session: Session, thread: WrittenThread) -> list[tuple[Message, ChannelMessage]]:
+    rows = session.execute(
+        select(Message, ChannelMessage)
+        .join(ChannelMessage, ChannelMessage.message_id == Message.id)
+        .where(ChannelMessage.thread_id == thread.id).order_by(Message.seq))
+    return [(m, c) for m, c in rows]

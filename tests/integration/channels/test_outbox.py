@@ -1,0 +1,91 @@
+"""The outbox: idempotent enqueue, retries with backoff, dead letter, delivery status."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.channels import outbox
+from dasan.channels.threads import add_message, open_thread, transcript
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation
+from dasan.db.models_channels import OutboxItem
+from dasan.db.session import new_session
+
+
+def _thread(db: Session) -> Any:
+    return open_thread(db, channel="sms", contact_key="k1", language="ko",
+                       subject="연락처 010-1234-5678 로 문의", reply_address="01012345678")
+
+
+def test_thread_on_a_consultation_with_masked_transcript_and_sla(db: Session) -> None:
+    thread = _thread(db)
+    add_message(db, thread, sender="citizen", body="제 번호는 010-1234-5678 입니다",
+                direction="in", language="ko", external_id="ext-1")
+    db.commit()
+    consultation = db.get(Consultation, thread.consultation_id)
+    assert consultation is not None and consultation.channel == "sms"
+    assert "1234-5678" not in (consultation.subject or "")
+    [(message, row)] = transcript(db, thread)
+    assert message.seq == 1 and "1234" not in message.body_masked
+    assert row.direction == "in" and row.external_id == "ext-1"
+    assert thread.sla_due_at is not None and thread.sla_due_at > thread.created_at
+
+
+def test_enqueue_is_idempotent(db: Session) -> None:
+    a = outbox.enqueue(db, "test.send", "key-1", {"n": 1})
+    b = outbox.enqueue(db, "test.send", "key-1", {"n": 2})
+    db.commit()
+    assert a.id == b.id
+    assert db.scalar(select(OutboxItem.payload).where(OutboxItem.id == a.id)) == {"n": 1}
+
+
+def test_retries_with_backoff_then_sent_and_dead_letter(database_url: str, db: Session) -> None:
+    thread = _thread(db)
+    added = add_message(db, thread, sender="agent", body="답변", direction="out", language="ko",
+                        delivery_status="queued")
+    outbox.enqueue(db, "test.send", "ok-after-2", {"fail": 2},
+                   channel_message_id=added.channel_message.id)
+    outbox.enqueue(db, "test.send", "never", {"fail": 99}, max_attempts=3)
+    outbox.enqueue(db, "test.send", "refused", {"refuse": True})
+    db.commit()
+    calls: dict[str, int] = {}
+
+    async def sender(payload: dict[str, Any], key: str) -> str | None:
+        calls[key] = calls.get(key, 0) + 1
+        if payload.get("refuse"):
+            raise outbox.DeliveryError("400 bad number", retryable=False)
+        if calls[key] <= payload["fail"]:
+            raise outbox.DeliveryError("503 try later")
+        return f"prov-{key}"
+
+    now = utcnow()
+    factory = lambda: new_session(database_url)  # noqa: E731
+    first = asyncio.run(outbox.deliver_due(factory, {"test.send": sender}, now=now))
+    assert (first.sent, first.retried, first.dead) == (0, 2, 1)
+    # Not due again before the backoff has passed.
+    again = asyncio.run(outbox.deliver_due(factory, {"test.send": sender}, now=now))
+    assert again.attempted == 0
+    later = now
+    for _ in range(5):
+        later += timedelta(minutes=20)
+        asyncio.run(outbox.deliver_due(factory, {"test.send": sender}, now=later))
+    db.expire_all()
+    items = {i.idempotency_key: i for i in db.scalars(select(OutboxItem))}
+    assert items["ok-after-2"].status == "sent" and items["ok-after-2"].attempts == 3
+    assert items["ok-after-2"].provider_ref == "prov-ok-after-2"
+    assert items["never"].status == "dead" and items["never"].attempts == 3
+    assert items["refused"].status == "dead" and items["refused"].attempts == 1
+    assert calls == {"ok-after-2": 3, "never": 3, "refused": 1}
+    [(_, row)] = transcript(db, thread)
+    assert row.delivery_status == "sent" and row.external_id == "prov-ok-after-2"
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    steps = [outbox.backoff(n, base_seconds=2.0) for n in (1, 2, 3, 10, 30)]
+    assert steps[0] < steps[1] < steps[2] < steps[3]
+    assert steps[4] == outbox.MAX_BACKOFF
