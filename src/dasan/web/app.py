@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from dasan import __version__
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
+from dasan.web.api import channels as channels_api
 from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
@@ -42,6 +43,7 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    channels_api.router,
 )
 
 

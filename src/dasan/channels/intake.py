@@ -1,0 +1,129 @@
+"""Taking an inbound written message: dedupe, language, thread, translation, bot or queue.
+
+Shared by every written channel (SMS, messengers, the web board). A redelivered message (same
+channel and external id) changes nothing. The chatbot answers only while no agent holds or has
+answered the thread; otherwise (or when it is not confident) the thread waits in the written
+queue with its SLA — in the foreign-language queue when the citizen does not write Korean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.channels import outbound, written_bot
+from dasan.channels.catalog import message
+from dasan.channels.sla import due_at
+from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
+from dasan.channels.translation import get_translator
+from dasan.channels.translation.port import Translator
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation, Queue
+from dasan.db.models_channels import ChannelMessage, WrittenThread
+from dasan.text.langid import detect_language
+
+FOREIGN_QUEUE = "foreign"
+GENERAL_QUEUE = "general"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    thread_id: int
+    consultation_id: int
+    message_id: int
+    language: str
+    duplicate: bool = False
+    bot_answered: bool = False
+    new_thread: bool = False
+
+
+def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
+    thread = session.get(WrittenThread, found.thread_id)
+    assert thread is not None
+    return IntakeResult(thread.id, thread.consultation_id, found.message_id, found.language,
+                        duplicate=True)
+
+
+def _route(session: Session, thread: WrittenThread, language: str) -> None:
+    code = GENERAL_QUEUE if language == "ko" else FOREIGN_QUEUE
+    queue_id = session.scalar(select(Queue.id).where(Queue.code == code))
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is not None and queue_id is not None:
+        consultation.queue_id = queue_id
+        consultation.language = language
+
+
+def take_inbound(
+    session: Session,
+    *,
+    channel: str,
+    provider: str,
+    contact_key: str,
+    external_id: str,
+    text: str,
+    reply_address: str | None = None,
+    citizen_id: int | None = None,
+    attachments: Sequence[dict[str, Any]] = (),
+    short_budget: int | None = None,
+    translator: Translator | None = None,
+    acknowledge: bool = True,
+    now: datetime | None = None,
+) -> IntakeResult:
+    now = now or utcnow()
+    found = find_inbound(session, channel, external_id)
+    if found is not None:
+        return _duplicate(session, found)
+    translator = translator or get_translator()
+    try:
+        language = detect_language(text) if text.strip() else "ko"
+    except ValueError:
+        language = "ko"
+    thread = current_thread(session, channel, contact_key)
+    new = thread is None
+    if thread is None:
+        thread = open_thread(session, channel=channel, contact_key=contact_key,
+                             language=language, subject=text or "(attachment)",
+                             reply_address=reply_address, provider=provider,
+                             citizen_id=citizen_id, now=now)
+        _route(session, thread, language)
+    elif thread.status == "replied":
+        # The citizen wrote again: back into the queue with a fresh deadline.
+        thread.status = "claimed" if thread.claimed_by_agent_id else "open"
+        thread.sla_due_at = due_at(channel, now)
+    if reply_address:
+        thread.reply_address = reply_address
+    translation = None
+    if language != "ko" and text.strip():
+        t = translator.translate(text, language, "ko")
+        translation = t.text if t is not None else None
+    added = add_message(session, thread, sender="citizen", body=text, direction="in",
+                        language=language, external_id=external_id,
+                        translation=translation, translation_language="ko" if translation
+                        else None, attachments=attachments, now=now)
+    bot_answered = False
+    if thread.claimed_by_agent_id is None and thread.first_agent_reply_at is None and text.strip():
+        ans = written_bot.answer(session, text, language, translator, short_budget=short_budget)
+        if ans is not None:
+            outbound.send(session, thread, ans.body, sender="bot", language=language,
+                          translation=ans.original_ko if language != "ko" else None,
+                          translation_language="ko" if language != "ko" else None,
+                          flags={"kb_entry_id": ans.entry_id, "translated": ans.translated})
+            thread.bot_answered = True
+            thread.status = "replied"
+            consultation = session.get(Consultation, thread.consultation_id)
+            if consultation is not None:
+                consultation.kb_entry_id = ans.entry_id
+            bot_answered = True
+    if new and not bot_answered and acknowledge:
+        notice = message("received", language)
+        if language != "ko":
+            notice += " " + message("foreign_queue", language)
+        outbound.send(session, thread, notice, sender="system", language=language,
+                      flags={"notice": "received"})
+    return IntakeResult(thread.id, thread.consultation_id, added.message.id, language,
+                        bot_answered=bot_answered, new_thread=new)

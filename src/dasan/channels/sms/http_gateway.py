@@ -1,0 +1,138 @@
+"""HTTP SMS gateway adapter: the usual shape of Korean SMS providers.
+
+Outbound: `POST {base}/send` with a bearer API key, JSON `{to, from, text, type: SMS|LMS,
+ref}` and an `Idempotency-Key` header; the answer carries `message_id`. 5xx, 429 and network
+errors are retried by the outbox; any other 4xx is a permanent refusal (dead letter).
+
+Inbound (MO) and delivery receipts arrive as webhooks signed with the shared secret:
+`X-Sms-Timestamp` (unix seconds) and `X-Sms-Signature` (hex HMAC-SHA256 of "timestamp.body").
+The body is JSON in UTF-8 unless the Content-Type names another charset; EUC-KR/CP949 (still
+common with Korean providers) are accepted, anything else is refused with 415.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from dasan.channels.errors import TooLong, UnsupportedEncoding
+from dasan.channels.outbox import DeliveryError
+from dasan.channels.sms.port import DeliveryReceipt, InboundSms, OutboundSms
+from dasan.errors import Invalid
+
+ACCEPTED_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "euc-kr": "cp949", "euckr": "cp949",
+                     "cp949": "cp949", "ks_c_5601-1987": "cp949", "x-windows-949": "cp949"}
+MAX_INBOUND_BYTES = 64_000
+MAX_INBOUND_CHARS = 4_000  # an MO SMS/LMS is at most 2,000 bytes; 4,000 chars is clearly wrong
+DELIVERED = {"delivered", "success", "0", "ok", "deliv", "delivrd"}
+
+
+def charset_of(content_type: str | None) -> str:
+    if not content_type:
+        return "utf-8"
+    for piece in content_type.split(";")[1:]:
+        key, _, value = piece.strip().partition("=")
+        if key.lower() == "charset":
+            name = value.strip().strip('"').lower()
+            if name not in ACCEPTED_CHARSETS:
+                raise UnsupportedEncoding(
+                    f"charset {name!r} is not supported; send UTF-8 or EUC-KR")
+            return ACCEPTED_CHARSETS[name]
+    return "utf-8"
+
+
+def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
+    if len(body) > MAX_INBOUND_BYTES:
+        raise TooLong(f"webhook body over {MAX_INBOUND_BYTES} bytes")
+    charset = charset_of(content_type)
+    try:
+        text = body.decode(charset)
+    except UnicodeDecodeError:
+        raise UnsupportedEncoding(f"the body is not valid {charset}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise Invalid("the body is not JSON") from None
+    if not isinstance(data, dict):
+        raise Invalid("the body must be a JSON object")
+    return data
+
+
+def _field(data: dict[str, Any], *names: str) -> str:
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str | int) and str(value).strip():
+            return str(value).strip()
+    raise Invalid(f"field {names[0]!r} is missing")
+
+
+def parse_inbound(data: dict[str, Any], provider: str = "http_sms") -> InboundSms:
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid("field 'text' is missing or empty")
+    if len(text) > MAX_INBOUND_CHARS:
+        raise TooLong(f"message of {len(text)} characters; an SMS/LMS holds at most 2,000 bytes")
+    received = data.get("received_at")
+    at = None
+    if isinstance(received, str):
+        try:
+            at = datetime.fromisoformat(received).replace(tzinfo=None)
+        except ValueError:
+            raise Invalid("received_at is not an ISO date-time") from None
+    sender = "".join(ch for ch in _field(data, "from", "sender") if ch.isdigit())
+    if not 8 <= len(sender) <= 12:
+        raise Invalid("'from' must be a phone number of 8 to 12 digits")
+    return InboundSms(provider=provider, external_id=_field(data, "message_id", "id"),
+                      sender=sender, recipient=_field(data, "to", "recipient"), text=text,
+                      received_at=at)
+
+
+def parse_receipt(data: dict[str, Any], provider: str = "http_sms") -> DeliveryReceipt:
+    status = str(data.get("status", "")).strip().lower()
+    if not status:
+        raise Invalid("field 'status' is missing")
+    mid = data.get("message_id")
+    ref = data.get("ref")
+    if not mid and not ref:
+        raise Invalid("a receipt needs message_id or ref")
+    return DeliveryReceipt(provider=provider, provider_message_id=str(mid) if mid else None,
+                           reference=str(ref) if ref else None, delivered=status in DELIVERED,
+                           detail=str(data.get("code") or status)[:200])
+
+
+class HttpSmsGateway:
+    name = "http_sms"
+
+    def __init__(self, base_url: str, api_key: str | None, timeout: float = 10.0,
+                 client: httpx.AsyncClient | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self._client = client or httpx.AsyncClient(timeout=timeout)
+
+    async def send(self, message: OutboundSms) -> str | None:
+        headers = {"Idempotency-Key": message.reference}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        body = {"to": message.to, "from": message.sender, "text": message.text,
+                "type": message.kind, "ref": message.reference}
+        try:
+            r = await self._client.post(f"{self.base_url}/send", json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"gateway unreachable: {type(exc).__name__}") from exc
+        if r.status_code >= 500 or r.status_code == 429:
+            raise DeliveryError(f"gateway answered {r.status_code}")
+        if r.status_code >= 400:
+            raise DeliveryError(f"gateway refused with {r.status_code}: {r.text[:200]}",
+                                retryable=False)
+        try:
+            data = r.json()
+        except ValueError:
+            return None
+        mid = data.get("message_id") if isinstance(data, dict) else None
+        return str(mid) if mid else None
+
+    async def close(self) -> None:
+        await self._client.aclose()

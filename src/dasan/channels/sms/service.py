@@ -1,0 +1,103 @@
+"""SMS intake and receipts: opt-out words, the citizen record, the common written intake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from dasan.channels import outbound
+from dasan.channels.catalog import message
+from dasan.channels.intake import IntakeResult, take_inbound
+from dasan.channels.sms.optout import opt_in_word, opt_out_word
+from dasan.channels.sms.port import DeliveryReceipt, InboundSms
+from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
+from dasan.channels.translation.port import Translator
+from dasan.consultations.service import citizen_for_phone
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation
+from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut
+from dasan.text.langid import detect_language
+
+# The bot's SMS answer: a short LMS with a link to the full answer.
+SMS_SHORT_BYTES = 600
+
+
+@dataclass(frozen=True)
+class SmsResult:
+    intake: IntakeResult | None
+    opted_out: bool = False
+    opted_in: bool = False
+    duplicate: bool = False
+
+
+def receive(session: Session, sms: InboundSms, *, translator: Translator | None = None,
+            now: datetime | None = None) -> SmsResult:
+    now = now or sms.received_at or utcnow()
+    found = find_inbound(session, "sms", sms.external_id)
+    if found is not None:
+        return SmsResult(None, duplicate=True)
+    citizen = citizen_for_phone(session, sms.sender)
+    key = citizen.phone_hash or ""
+    word = opt_out_word(sms.text)
+    if word is not None:
+        return _opt_out(session, sms, key, citizen.id, word, now)
+    if opt_in_word(sms.text) is not None:
+        session.execute(delete(SmsOptOut).where(SmsOptOut.phone_hash == key))
+        opted_in = True
+    else:
+        opted_in = False
+    result = take_inbound(session, channel="sms", provider=sms.provider, contact_key=key,
+                          external_id=sms.external_id, text=sms.text, reply_address=sms.sender,
+                          citizen_id=citizen.id, short_budget=SMS_SHORT_BYTES,
+                          translator=translator, now=now)
+    return SmsResult(result, opted_in=opted_in)
+
+
+def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word: str,
+             now: datetime) -> SmsResult:
+    """Record the opt-out, keep the message on a thread (closed), confirm once."""
+    if session.scalar(select(SmsOptOut.id).where(SmsOptOut.phone_hash == key)) is None:
+        session.add(SmsOptOut(phone_hash=key, word=word[:32], at=now))
+    language = detect_language(sms.text) if not sms.text.isascii() else "en"
+    thread = current_thread(session, "sms", key) or open_thread(
+        session, channel="sms", contact_key=key, language=language, subject=sms.text,
+        reply_address=sms.sender, provider=sms.provider, citizen_id=citizen_id, now=now)
+    add_message(session, thread, sender="citizen", body=sms.text, direction="in",
+                language=language, external_id=sms.external_id, flags={"opt_out": word},
+                now=now)
+    outbound.send(session, thread, message("opted_out", language), sender="system",
+                  language=language, flags={"notice": "opted_out"}, ignore_opt_out=True)
+    if thread.first_agent_reply_at is None:
+        thread.status = "closed"
+        consultation = session.get(Consultation, thread.consultation_id)
+        if consultation is not None and consultation.status != "closed":
+            consultation.status, consultation.outcome, consultation.ended_at = (
+                "closed", "idle_closed", now)
+    return SmsResult(None, opted_out=True)
+
+
+def apply_receipt(session: Session, receipt: DeliveryReceipt) -> bool:
+    """Mark the sent message delivered or failed; False when no send matches the receipt."""
+    conds = []
+    if receipt.reference:
+        conds.append(OutboxItem.idempotency_key == receipt.reference)
+    if receipt.provider_message_id:
+        conds.append(OutboxItem.provider_ref == receipt.provider_message_id)
+    if not conds:
+        return False
+    item = session.scalar(select(OutboxItem).where(or_(*conds)).limit(1))
+    if item is None or item.channel_message_id is None:
+        return False
+    row = session.get(ChannelMessage, item.channel_message_id)
+    if row is None:
+        return False
+    if receipt.delivered:
+        if row.delivery_status != "failed":
+            row.delivery_status = "delivered"
+    else:
+        row.delivery_status = "failed"
+        row.delivery_detail = (receipt.detail or "failed")[:250]
+    return True

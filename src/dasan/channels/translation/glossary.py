@@ -1,0 +1,92 @@
+"""The offline translation adapter: a glossary of the knowledge base's terms.
+
+No licensed ko<->xx translation model ships in a registry package (see ADR 0007), so the offline
+adapter does what a glossary can do honestly: it turns a foreign-language question into the
+Korean terms it contains ("How do I get a climate card?" -> "방법 구매 기후동행카드"), which is
+what the KB search needs, and it names the terms of a Korean answer in the citizen's language.
+It never pretends to translate a sentence: its translations are marked `partial`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dasan.channels.translation.port import Translation
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary.json")
+FOREIGN = ("en", "zh", "ja", "vi", "mn")
+
+
+@dataclass(frozen=True)
+class Term:
+    ko: str
+    aliases: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4)
+def load_terms(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(Term(r["ko"], {lang: tuple(r.get(lang, ())) for lang in FOREIGN}) for r in rows)
+
+
+def _pattern(alias: str) -> re.Pattern[str]:
+    if alias.isascii() or any(ch.isalpha() and ord(ch) < 0x3000 for ch in alias):
+        return re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(re.escape(alias))  # CJK: no word boundaries
+
+
+@lru_cache(maxsize=8)
+def _patterns(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    pairs = [(alias, t.ko) for t in load_terms() for alias in t.aliases.get(lang, ())]
+    pairs.sort(key=lambda p: -len(p[0]))  # longest alias first: "climate card" before "card"
+    return tuple((_pattern(a), ko) for a, ko in pairs)
+
+
+def korean_terms(text: str, lang: str) -> list[str]:
+    """Korean terms for the glossary aliases found in `text`, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, ko in _patterns(lang):
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), ko))
+    seen: set[str] = set()
+    out = []
+    for _, ko in sorted(found):
+        if ko not in seen:
+            seen.add(ko)
+            out.append(ko)
+    return out
+
+
+def foreign_terms(text_ko: str, lang: str) -> list[str]:
+    """The citizen-language names of the glossary terms a Korean text contains."""
+    out = []
+    for term in load_terms():
+        if term.ko in text_ko and term.aliases.get(lang):
+            out.append(term.aliases[lang][0])
+    return out
+
+
+class GlossaryTranslator:
+    name = "glossary"
+    full_sentences = False
+
+    def translate(self, text: str, source: str, target: str) -> Translation | None:
+        if source == target:
+            return Translation(text, source, target, self.name)
+        if target == "ko" and source in FOREIGN:
+            terms = korean_terms(text, source)
+            return Translation(" ".join(terms), source, target, self.name, partial=True) \
+                if terms else None
+        if source == "ko" and target in FOREIGN:
+            terms = foreign_terms(text, target)
+            return Translation(", ".join(terms), source, target, self.name, partial=True) \
+                if terms else None
+        return None

@@ -1,0 +1,39 @@
+"""Written channels API: SMS gateway and messenger webhooks, the web Q&A board, the written
+queue for agents. Only translates HTTP to `dasan.channels` calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from dasan.channels.sms import webhook as sms_webhook
+from dasan.web.deps import get_db
+
+router = APIRouter(prefix="/api/channels", tags=["channels"])
+
+
+@router.post("/sms/inbound")
+async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
+    """A citizen's SMS from the HTTP gateway (signed: X-Sms-Timestamp, X-Sms-Signature)."""
+    body = await request.body()
+    result = sms_webhook.inbound(db, body, request.headers.get("content-type"),
+                                 request.headers.get("x-sms-timestamp"),
+                                 request.headers.get("x-sms-signature"))
+    intake = result.intake
+    return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
+            "opted_out": result.opted_out, "opted_in": result.opted_in,
+            "thread_id": intake.thread_id if intake else None,
+            "language": intake.language if intake else None,
+            "bot_answered": bool(intake and intake.bot_answered)}
+
+
+@router.post("/sms/receipts")
+async def sms_receipt(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
+    """A delivery receipt from the HTTP gateway (signed like inbound messages)."""
+    body = await request.body()
+    matched = sms_webhook.receipt(db, body, request.headers.get("content-type"),
+                                  request.headers.get("x-sms-timestamp"),
+                                  request.headers.get("x-sms-signature"))
+    return {"matched": matched}

@@ -1,0 +1,76 @@
+"""A real HTTP receiver for outbound sends that fails on purpose (run as a process by tests).
+
+`python receiver.py FAILS` listens on a free 127.0.0.1 port (printed on stdout) and answers
+503 to the first FAILS attempts of every idempotency key, then accepts. It keeps one record per
+key (a repeat after acceptance returns the same id without a second record): GET /log lists
+the accepted sends and /attempts counts every request. It plays an SMS gateway (POST /send),
+LINE's push API (POST /v2/bot/message/push) and a portal's reply URL (POST /reply).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+FAILS = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+_lock = threading.Lock()
+attempts: dict[str, int] = {}
+accepted: dict[str, dict[str, Any]] = {}
+total_requests = 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _answer(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        raw = json.dumps(data, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_GET(self) -> None:  # noqa: N802
+        with _lock:
+            if self.path == "/log":
+                self._answer(200, list(accepted.values()))
+            else:
+                self._answer(200, {"attempts": attempts, "requests": total_requests})
+
+    def do_POST(self) -> None:  # noqa: N802
+        global total_requests
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        key = (self.headers.get("Idempotency-Key") or self.headers.get("X-Line-Retry-Key")
+               or "")
+        with _lock:
+            total_requests += 1
+            n = attempts[key] = attempts.get(key, 0) + 1
+            if key in accepted:
+                record = accepted[key]
+            elif n <= FAILS:
+                record = None
+            else:
+                record = accepted[key] = {"id": f"gw-{len(accepted) + 1}", "key": key,
+                                          "path": self.path, "body": body,
+                                          "headers": {k.lower(): v for k, v in
+                                                      self.headers.items()}}
+        if record is None:
+            self._answer(503, {"error": "busy, try later"})
+        else:
+            self._answer(200, {"message_id": record["id"]}, {"X-Line-Request-Id": record["id"]})
+
+
+if __name__ == "__main__":
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
