@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.channels import outbox, outbound
+from dasan.channels import outbound, outbox
 from dasan.channels.senders import build_senders, sms_gateway_from_settings
 from dasan.channels.sms import service
 from dasan.channels.sms.port import DeliveryReceipt, InboundSms

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
+from dasan.channels.messenger import service as messenger
 from dasan.channels.sms import webhook as sms_webhook
 from dasan.web.deps import get_db
 
@@ -37,3 +38,28 @@ async def sms_receipt(request: Request, db: Session = Depends(get_db)) -> dict[s
                                   request.headers.get("x-sms-timestamp"),
                                   request.headers.get("x-sms-signature"))
     return {"matched": matched}
+
+
+def _webhook_answer(result: messenger.WebhookResult) -> dict[str, Any]:
+    return {"taken": [{"thread_id": t.thread_id, "language": t.language,
+                       "bot_answered": t.bot_answered, "duplicate": t.duplicate}
+                      for t in result.taken],
+            "duplicates": result.duplicates, "ignored": result.ignored}
+
+
+@router.post("/messenger/line/webhook")
+async def line_webhook(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
+    """LINE Messaging API webhook (X-Line-Signature)."""
+    body = await request.body()
+    return _webhook_answer(messenger.line_webhook(db, body,
+                                                  request.headers.get("x-line-signature")))
+
+
+@router.post("/messenger/{source}/webhook")
+async def generic_webhook(source: str, request: Request,
+                          db: Session = Depends(get_db)) -> dict[str, Any]:
+    """A portal's signed webhook (X-Dasan-Timestamp, X-Dasan-Signature)."""
+    body = await request.body()
+    return _webhook_answer(messenger.generic_webhook(
+        db, source, body, request.headers.get("x-dasan-timestamp"),
+        request.headers.get("x-dasan-signature")))
