@@ -4,6 +4,7 @@ a throttled first submit retried by the outbox, delivery receipts and a citizen'
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -24,6 +25,10 @@ from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.db.session import new_session
 
 HERE = Path(__file__).parent
+
+
+class _Done(Exception):
+    """All expected inbound events were seen."""
 
 
 @pytest.fixture
@@ -66,12 +71,10 @@ def test_smpp_send_receipts_and_mo(db: Session, database_url: str, kb: dict[str,
                     service.receive(s, event)
                 s.commit()
             if len(seen) >= 3:
-                raise asyncio.CancelledError
+                raise _Done
 
-        try:
+        with contextlib.suppress(_Done):
             await asyncio.wait_for(gateway.receive(handle), timeout=60)
-        except asyncio.CancelledError:
-            pass
         await gateway.close()
         return report
 
