@@ -72,6 +72,7 @@ def take_inbound(
     short_budget: int | None = None,
     translator: Translator | None = None,
     acknowledge: bool = True,
+    use_bot: bool = True,
     now: datetime | None = None,
 ) -> IntakeResult:
     now = now or utcnow()
@@ -106,7 +107,8 @@ def take_inbound(
                         translation=translation, translation_language="ko" if translation
                         else None, attachments=attachments, now=now)
     bot_answered = False
-    if thread.claimed_by_agent_id is None and thread.first_agent_reply_at is None and text.strip():
+    if use_bot and thread.claimed_by_agent_id is None and thread.first_agent_reply_at is None \
+            and text.strip():
         ans = written_bot.answer(session, text, language, translator, short_budget=short_budget)
         if ans is not None:
             outbound.send(session, thread, ans.body, sender="bot", language=language,

@@ -102,3 +102,11 @@ def signed(body: bytes, secret: str, ts: int | None = None) -> dict[str, str]:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DASAN_ATTACHMENTS_DIR", str(tmp_path / "attachments"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from dasan.channels import desk
+from dasan.channels.board import service as board
+from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
 from dasan.channels.messenger import service as messenger
 from dasan.channels.sms import webhook as sms_webhook
-from dasan.web.deps import get_db
+from dasan.db.models import User
+from dasan.web.deps import get_db, require_roles
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
 
@@ -63,3 +68,104 @@ async def generic_webhook(source: str, request: Request,
     return _webhook_answer(messenger.generic_webhook(
         db, source, body, request.headers.get("x-dasan-timestamp"),
         request.headers.get("x-dasan-signature")))
+
+
+# --- the written queue (agents, supervisors, the owning department) ------------------------
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=4000)
+    translate: bool = True
+
+
+class DepartmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agency_id: int = Field(ge=1)
+
+
+DESK = ("agent", "supervisor", "kb_editor")
+
+
+@router.get("/threads")
+def written_queue(channel: str | None = None, db: Session = Depends(get_db),
+                  user: User = Depends(require_roles(*DESK))) -> list[dict[str, Any]]:
+    """Written threads waiting for a person, most urgent SLA first."""
+    return [item.to_dict() for item in desk.queue(db, user, channel=channel)]
+
+
+@router.get("/threads/{thread_id}")
+def written_thread(thread_id: int, db: Session = Depends(get_db),
+                   user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
+    return desk.detail(db, user, thread_id)
+
+
+@router.post("/threads/{thread_id}/claim")
+def claim_thread(thread_id: int, db: Session = Depends(get_db),
+                 user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+    thread = desk.claim(db, user, thread_id)
+    db.commit()
+    return {"id": thread.id, "status": thread.status,
+            "claimed_by_agent_id": thread.claimed_by_agent_id}
+
+
+@router.post("/threads/{thread_id}/reply", status_code=201)
+def reply_thread(thread_id: int, payload: ReplyIn, db: Session = Depends(get_db),
+                 user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
+    added = desk.reply(db, user, thread_id, payload.text, translate=payload.translate)
+    db.commit()
+    c = added.channel_message
+    return {"message_id": added.message.id, "body": added.message.body_masked,
+            "language": c.language, "translation": c.translation,
+            "delivery_status": c.delivery_status, "segments": c.segments}
+
+
+@router.post("/threads/{thread_id}/close")
+def close_thread(thread_id: int, db: Session = Depends(get_db),
+                 user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
+    outcome = desk.close(db, user, thread_id)
+    db.commit()
+    return {"id": thread_id, "status": "closed", "outcome": outcome}
+
+
+@router.post("/threads/{thread_id}/department")
+def hand_to_department(thread_id: int, payload: DepartmentIn, db: Session = Depends(get_db),
+                       user: User = Depends(require_roles("agent", "supervisor"))
+                       ) -> dict[str, Any]:
+    thread = desk.hand_to_department(db, user, thread_id, payload.agency_id)
+    db.commit()
+    return {"id": thread.id, "owner_agency_id": thread.owner_agency_id, "status": thread.status}
+
+
+@router.post("/threads/{thread_id}/kb-candidate", status_code=201)
+def kb_candidate(thread_id: int, db: Session = Depends(get_db),
+                 user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
+    entry = board.publish_candidate(db, user, thread_id)
+    db.commit()
+    return {"kb_entry_id": entry.id, "status": entry.status}
+
+
+# --- the Q&A board (citizens) --------------------------------------------------------------
+
+
+async def _uploads(files: list[UploadFile]) -> list[Upload]:
+    out = []
+    for f in files[: MAX_FILES + 1]:
+        data = await f.read(MAX_FILE_BYTES + 1)
+        out.append(Upload(f.filename or "", f.content_type or "", data))
+    return out
+
+
+@router.post("/board/questions", status_code=201)
+async def board_question(title: str = Form(...), body: str = Form(...),
+                         files: list[UploadFile] = File(default=[]),
+                         db: Session = Depends(get_db)) -> dict[str, Any]:
+    """A citizen's question (multipart: title, body, up to 3 PNG/JPEG/GIF/PDF files)."""
+    submitted = board.submit(db, title, body, await _uploads(files))
+    return {"tracking_code": submitted.tracking_code, "key": submitted.secret,
+            "url": f"/qna/t/{submitted.tracking_code}?key={submitted.secret}"}
+
+
+@router.get("/board/questions/{code}")
+def board_status(code: str, key: str, db: Session = Depends(get_db)) -> dict[str, Any]:
+    return board.tracking_view(db, code, key)

@@ -1,0 +1,224 @@
+"""The agents' side of written threads: the queue by SLA, claim, reply, hand to a department,
+close with the right outcome, idle closing.
+
+Outcomes (names shared with the outcome ADR): `answered` only when an agent (or the owning
+department) replied on the thread; `bot_resolved` when only the chatbot answered;
+`handed_off` when the thread was handed to the owning department and closed without a reply
+here (the department took it on outside the desk); `idle_closed` when nobody answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.channels import outbound
+from dasan.channels.access import access_answer_thread, access_view_thread, access_written_queue
+from dasan.channels.errors import ThreadClosed, ThreadNotFound
+from dasan.channels.sla import remaining_seconds
+from dasan.channels.threads import Added, transcript
+from dasan.channels.translation import get_translator
+from dasan.channels.translation.port import Translator
+from dasan.db.base import utcnow
+from dasan.db.models import Agency, Agent, Consultation, User
+from dasan.db.models_channels import WrittenThread
+from dasan.errors import Invalid
+
+WAITING = ("open", "claimed")
+MAX_REPLY_CHARS = 4000
+IDLE_AFTER = timedelta(hours=24)
+
+
+def agent_of(session: Session, user: User) -> Agent | None:
+    return session.scalar(select(Agent).where(Agent.user_id == user.id))
+
+
+def get_thread(session: Session, thread_id: int) -> WrittenThread:
+    thread = session.get(WrittenThread, thread_id)
+    if thread is None:
+        raise ThreadNotFound(f"no written thread {thread_id}")
+    return thread
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    consultation_id: int
+    channel: str
+    language: str
+    status: str
+    subject: str | None
+    sla_due_at: datetime | None
+    sla_seconds_left: float | None
+    claimed_by_agent_id: int | None
+    owner_agency: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["sla_due_at"] = self.sla_due_at.isoformat() if self.sla_due_at else None
+        d["overdue"] = self.sla_seconds_left is not None and self.sla_seconds_left < 0
+        return d
+
+
+def queue(session: Session, user: User, *, channel: str | None = None,
+          now: datetime | None = None, limit: int = 200) -> list[QueueItem]:
+    """Threads waiting for a person, most urgent SLA first (the user's department only, for a
+    department user)."""
+    now = now or utcnow()
+    query = (select(WrittenThread, Agency.name).outerjoin(
+        Agency, Agency.id == WrittenThread.owner_agency_id)
+        .where(WrittenThread.status.in_(WAITING)))
+    if user.role == "kb_editor":
+        query = query.where(WrittenThread.owner_agency_id == user.agency_id)
+    else:
+        access_written_queue(user)
+    if channel:
+        query = query.where(WrittenThread.channel == channel)
+    query = query.order_by(WrittenThread.sla_due_at.is_(None), WrittenThread.sla_due_at,
+                           WrittenThread.id).limit(limit)
+    return [QueueItem(t.id, t.consultation_id, t.channel, t.language, t.status, t.subject,
+                      t.sla_due_at, remaining_seconds(t.sla_due_at, now),
+                      t.claimed_by_agent_id, agency) for t, agency in session.execute(query)]
+
+
+def detail(session: Session, user: User, thread_id: int) -> dict[str, Any]:
+    """The thread with its masked transcript: each message's original and its translation."""
+    thread = get_thread(session, thread_id)
+    access_view_thread(user, thread)
+    return {
+        "id": thread.id, "consultation_id": thread.consultation_id, "channel": thread.channel,
+        "language": thread.language, "status": thread.status, "subject": thread.subject,
+        "sla_due_at": thread.sla_due_at.isoformat() if thread.sla_due_at else None,
+        "claimed_by_agent_id": thread.claimed_by_agent_id,
+        "owner_agency_id": thread.owner_agency_id,
+        "messages": [{
+            "id": m.id, "seq": m.seq, "sender": m.sender, "direction": c.direction,
+            "body": m.body_masked, "language": c.language, "translation": c.translation,
+            "translation_language": c.translation_language,
+            "delivery_status": c.delivery_status, "attachments": c.attachments,
+            "at": m.created_at.isoformat()} for m, c in transcript(session, thread)],
+    }
+
+
+def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
+          ) -> WrittenThread:
+    access_written_queue(user)
+    thread = get_thread(session, thread_id)
+    if thread.status == "closed":
+        raise ThreadClosed("the thread is closed")
+    agent = agent_of(session, user)
+    if agent is None:
+        raise Invalid("only a user with an agent profile can claim a thread")
+    access_answer_thread(user, thread, agent.id)
+    thread.claimed_by_agent_id = agent.id
+    if thread.status == "open":
+        thread.status = "claimed"
+    thread.updated_at = now or utcnow()
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is not None:
+        consultation.agent_id = agent.id
+    return thread
+
+
+def reply(session: Session, user: User, thread_id: int, text: str, *, translate: bool = True,
+          translator: Translator | None = None, now: datetime | None = None) -> Added:
+    """An agent's (or the owning department's) answer, sent on the thread's channel. For a
+    citizen who does not write Korean, the Korean text is translated when an engine is
+    configured; the agent's original stays beside the translation."""
+    now = now or utcnow()
+    text = (text or "").strip()
+    if not text:
+        raise Invalid("the reply is empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise Invalid(f"the reply is over {MAX_REPLY_CHARS} characters")
+    thread = get_thread(session, thread_id)
+    if thread.status == "closed":
+        raise ThreadClosed("the thread is closed")
+    agent = agent_of(session, user)
+    access_answer_thread(user, thread, agent.id if agent else None)
+    if agent is not None and thread.claimed_by_agent_id is None and user.role == "agent":
+        thread.claimed_by_agent_id = agent.id
+    body, original, lang = text, None, "ko"
+    if translate and thread.language != "ko":
+        t = (translator or get_translator()).translate(text, "ko", thread.language)
+        if t is not None and not t.partial:
+            body, original, lang = t.text, text, thread.language
+    added = outbound.send(session, thread, body, sender="agent", language=lang,
+                          agent_id=agent.id if agent else None, translation=original,
+                          translation_language="ko" if original else None,
+                          flags={"by_user": user.id})
+    if thread.first_agent_reply_at is None:
+        thread.first_agent_reply_at = now
+        consultation = session.get(Consultation, thread.consultation_id)
+        if consultation is not None:
+            consultation.answered_at = now
+            if agent is not None:
+                consultation.agent_id = agent.id
+            start = consultation.queued_at or consultation.started_at
+            consultation.wait_seconds = (now - start).total_seconds()
+    thread.status = "replied"
+    thread.updated_at = now
+    return added
+
+
+def hand_to_department(session: Session, user: User, thread_id: int, agency_id: int
+                       ) -> WrittenThread:
+    """Give the thread to the department that owns the topic (it answers from its queue)."""
+    access_written_queue(user)
+    thread = get_thread(session, thread_id)
+    if session.get(Agency, agency_id) is None:
+        raise Invalid(f"unknown agency {agency_id}")
+    thread.owner_agency_id = agency_id
+    thread.claimed_by_agent_id = None
+    if thread.status != "closed":
+        thread.status = "open"
+    audit.record(session, user, "written.hand_to_department", object_type="written_thread",
+                 object_id=thread.id, detail={"agency_id": agency_id})
+    return thread
+
+
+def outcome_of(thread: WrittenThread) -> str:
+    if thread.first_agent_reply_at is not None:
+        return "answered"
+    if thread.bot_answered:
+        return "bot_resolved"
+    if thread.owner_agency_id is not None:
+        return "handed_off"
+    return "idle_closed"
+
+
+def _close(session: Session, thread: WrittenThread, now: datetime) -> str:
+    outcome = outcome_of(thread)
+    thread.status = "closed"
+    thread.updated_at = now
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is not None and consultation.status != "closed":
+        consultation.status, consultation.outcome, consultation.ended_at = "closed", outcome, now
+        if consultation.answered_at is not None:
+            consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
+    return outcome
+
+
+def close(session: Session, user: User, thread_id: int, now: datetime | None = None) -> str:
+    thread = get_thread(session, thread_id)
+    agent = agent_of(session, user)
+    access_answer_thread(user, thread, agent.id if agent else None)
+    if thread.status == "closed":
+        raise ThreadClosed("the thread is already closed")
+    return _close(session, thread, now or utcnow())
+
+
+def close_idle(session: Session, now: datetime | None = None,
+               idle_after: timedelta = IDLE_AFTER) -> int:
+    """Close threads that waited on the citizen (answered by bot or agent) for `idle_after`."""
+    now = now or utcnow()
+    stale = list(session.scalars(select(WrittenThread).where(
+        WrittenThread.status == "replied", WrittenThread.updated_at < now - idle_after)))
+    for thread in stale:
+        _close(session, thread, now)
+    return len(stale)

@@ -1,0 +1,109 @@
+"""The Q&A board and the written desk: question with attachments, tracking page, queue by SLA,
+claim/reply/close with outcomes, the owning department answering, KB candidates."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan.db.models import Agency, AuditLog, Consultation, KbEntry
+from dasan.db.models_channels import BoardAttachment, WrittenThread
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def _ask(client: Any, files: list[tuple[str, bytes, str]] | None = None,
+         title: str = "공사 소음 문의", body: str = "집 앞 공사가 밤늦게까지 계속됩니다. "
+         "연락처는 010-2222-3333 입니다.") -> Any:
+    return client.post("/api/channels/board/questions", data={"title": title, "body": body},
+                       files=[("files", f) for f in (files or [])])
+
+
+def test_board_question_tracked_answered_and_published(client: Any, db: Session,
+                                                       login: Any) -> None:
+    client.cookies.clear()
+    fake = _ask(client, [("photo.png", b"MZ\x90\x00 this is an exe", "image/png")])
+    assert fake.status_code == 422 and fake.json()["code"] == "bad_attachment"
+    lying = _ask(client, [("photo.png", b"%PDF-1.4 ...", "image/png")])
+    assert lying.status_code == 422
+    assert db.scalar(select(func.count(WrittenThread.id))) == 0
+    r = _ask(client, [("photo.png", _png(), "image/png")])
+    assert r.status_code == 201, r.text
+    code, key = r.json()["tracking_code"], r.json()["key"]
+    assert client.get(f"/api/channels/board/questions/{code}?key=wrong").status_code == 404
+    view = client.get(f"/api/channels/board/questions/{code}?key={key}").json()
+    assert view["status"] == "received" and view["sla_due_at"]
+    assert "2222-3333" not in view["messages"][0]["body"]  # masked on the tracking page
+    assert view["messages"][0]["attachments"] == ["photo.png"]
+    assert db.scalar(select(func.count(BoardAttachment.id))) == 1
+
+    login("agent1")
+    queue = client.get("/api/channels/threads").json()
+    assert [q["channel"] for q in queue] == ["web"]
+    tid = queue[0]["id"]
+    assert client.post(f"/api/channels/threads/{tid}/claim").status_code == 200
+    login("agent2")
+    denied = client.post(f"/api/channels/threads/{tid}/reply", json={"text": "제가 답할게요"})
+    assert denied.status_code == 403 and denied.json()["code"] == "thread_not_yours"
+    login("agent1")
+    r = client.post(f"/api/channels/threads/{tid}/reply",
+                    json={"text": "해당 구청 건설과에 야간 공사 중지를 요청했습니다."})
+    assert r.status_code == 201 and r.json()["delivery_status"] == "delivered"
+    client.cookies.clear()
+    view = client.get(f"/api/channels/board/questions/{code}?key={key}").json()
+    assert view["status"] == "answered"
+    assert view["messages"][-1]["from"] == "city" and "야간 공사" in view["messages"][-1]["body"]
+
+    login("agent1")
+    r = client.post(f"/api/channels/threads/{tid}/close")
+    assert r.json()["outcome"] == "answered"
+    consultation = db.scalar(select(Consultation).where(Consultation.channel == "web"))
+    assert consultation is not None and consultation.outcome == "answered"
+    assert consultation.answered_at is not None
+    r = client.post(f"/api/channels/threads/{tid}/kb-candidate")
+    assert r.status_code == 201
+    entry = db.get(KbEntry, r.json()["kb_entry_id"])
+    assert entry is not None and entry.status == "draft" and entry.source == "qna_board"
+    assert "2222-3333" not in entry.question_variants[0]
+    assert db.scalar(select(func.count(AuditLog.id)).where(
+        AuditLog.action == "kb.candidate_from_board")) == 1
+    assert client.post(f"/api/channels/threads/{tid}/reply",
+                       json={"text": "추가"}).json()["code"] == "thread_closed"
+
+
+def test_department_answers_handed_thread_and_queue_by_sla(client: Any, db: Session,
+                                                           login: Any) -> None:
+    client.cookies.clear()
+    first = _ask(client, title="버스 노선 문의", body="472번 버스 노선이 바뀌었나요?").json()
+    assert first["tracking_code"]
+    login("supervisor")
+    [item] = client.get("/api/channels/threads").json()
+    transport = db.scalar(select(Agency.id).where(Agency.code == "city-transport"))
+    login("kbeditor-gc")
+    assert client.get("/api/channels/threads").json() == []  # not handed to this district
+    assert client.post(f"/api/channels/threads/{item['id']}/reply",
+                       json={"text": "답"}).status_code == 403
+    login("supervisor")
+    r = client.post(f"/api/channels/threads/{item['id']}/department",
+                    json={"agency_id": transport})
+    assert r.status_code == 200
+    login("kbeditor")  # the transport department's editor
+    assert [q["id"] for q in client.get("/api/channels/threads").json()] == [item["id"]]
+    r = client.post(f"/api/channels/threads/{item['id']}/reply",
+                    json={"text": "472번 노선은 3월부터 변경되었습니다."})
+    assert r.status_code == 201
+    assert client.post(f"/api/channels/threads/{item['id']}/close").json()["outcome"] \
+        == "answered"
+    login("citizen")
+    assert client.get("/api/channels/threads").status_code == 403
