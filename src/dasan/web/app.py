@@ -19,6 +19,7 @@ from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
+from dasan.web.pages import channels as channels_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
@@ -44,6 +45,7 @@ ROUTERS = (
     workforce_api.router,
     workforce_pages.router,
     channels_api.router,
+    channels_pages.router,
 )
 
 

@@ -1,0 +1,82 @@
+// The written desk: open a thread, claim, answer (original and translation side by side), close.
+(function () {
+  "use strict";
+  var root = document.getElementById("written");
+  if (!root) return;
+  var L = root.dataset;
+  var panel = document.getElementById("thread-panel");
+  var log = document.getElementById("thread-log");
+  var title = document.getElementById("thread-title");
+  var status = document.getElementById("reply-status");
+  var current = null;
+
+  function api(method, path, body) {
+    var opts = { method: method, headers: { "Content-Type": "application/json" }, credentials: "same-origin" };
+    if (body) opts.body = JSON.stringify(body);
+    return fetch("/api/channels" + path, opts).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) throw new Error(data.detail || r.status);
+        return data;
+      });
+    });
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function label(sender) {
+    return { citizen: L.lCitizen, agent: L.lAgent, bot: L.lBot, system: L.lSystem }[sender] || sender;
+  }
+  function render(thread) {
+    title.textContent = "#" + thread.id + " " + (thread.subject || "");
+    log.textContent = "";
+    thread.messages.forEach(function (m) {
+      var li = el("li", "msg " + m.direction);
+      var who = el("p", "who", label(m.sender) + " · " + m.language);
+      var state = L["lStatus" + m.delivery_status.charAt(0).toUpperCase() + m.delivery_status.slice(1)];
+      who.appendChild(el("time", "", m.at.slice(0, 16).replace("T", " ") + (state ? " · " + state : "")));
+      li.appendChild(who);
+      li.appendChild(el("div", "body", m.body));
+      if (m.translation) {
+        var tr = el("div", "translation");
+        tr.appendChild(el("strong", "", (m.direction === "in" ? L.lTranslation : L.lOriginal) + " (" + m.translation_language + "): "));
+        tr.appendChild(document.createTextNode(m.translation));
+        li.appendChild(tr);
+      }
+      log.appendChild(li);
+    });
+    panel.hidden = false;
+  }
+  function open(id) {
+    current = id;
+    status.textContent = "";
+    return api("GET", "/threads/" + id).then(render).catch(function (e) {
+      status.textContent = L.lError + ": " + e.message;
+    });
+  }
+  document.querySelectorAll(".open-thread").forEach(function (b) {
+    b.addEventListener("click", function () { open(b.dataset.thread); });
+  });
+  document.getElementById("claim").addEventListener("click", function () {
+    if (!current) return;
+    api("POST", "/threads/" + current + "/claim").then(function () { return open(current); })
+      .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
+  });
+  document.getElementById("close").addEventListener("click", function () {
+    if (!current) return;
+    api("POST", "/threads/" + current + "/close").then(function (r) {
+      status.textContent = L.lClosed + " (" + r.outcome + ")";
+    }).catch(function (e) { status.textContent = L.lError + ": " + e.message; });
+  });
+  document.getElementById("reply-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var box = document.getElementById("reply");
+    var text = box.value.trim();
+    if (!text || !current) return;
+    api("POST", "/threads/" + current + "/reply", { text: text, translate: document.getElementById("translate").checked })
+      .then(function () { box.value = ""; status.textContent = L.lSent; return open(current); })
+      .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
+  });
+})();

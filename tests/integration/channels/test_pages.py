@@ -1,0 +1,56 @@
+"""Written-channel pages: the Q&A board form and tracking page (ko/en, no inline script), the
+public answer page linked from SMS, and the agents' /written desk."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def _clean(html: str) -> None:
+    assert not INLINE_SCRIPT.search(html), "inline <script> (the CSP will forbid it)"
+    assert not INLINE_HANDLER.search(html), "inline event handler"
+    assert "cdn" not in html.lower()
+
+
+def test_board_pages_in_korean_and_english(client: Any, db: Session) -> None:
+    client.cookies.clear()
+    ko = client.get("/qna")
+    assert ko.status_code == 200 and "온라인 질문하기" in ko.text
+    _clean(ko.text)
+    en = client.get("/qna?lang=en")
+    assert "Ask a question" in en.text and "온라인 질문하기" not in en.text
+    bad = client.post("/qna?lang=en", data={"title": "질문", "body": "버스 노선이 궁금합니다"},
+                      files=[("files", ("a.png", b"not a png at all", "image/png"))])
+    assert bad.status_code == 422 and "Could not send" in bad.text
+    r = client.post("/qna", data={"title": "버스 노선", "body": "472번 버스 노선이 바뀌었나요?"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"] + "&lang=ko")  # the en visit left a cookie
+    assert page.status_code == 200 and "접수" in page.text and "472번" in page.text
+    _clean(page.text)
+    code = r.headers["location"].split("/qna/t/")[1].split("?")[0]
+    assert client.get(f"/qna/t/{code}?key=nope").status_code == 404
+
+
+def test_public_answer_page_and_written_desk(client: Any, db: Session, kb: dict[str, int],
+                                             login: Any) -> None:
+    client.cookies.clear()
+    entry_id = kb["기후동행카드 구매 방법"]
+    page = client.get(f"/answers/{entry_id}")
+    assert page.status_code == 200 and "기후동행카드" in page.text
+    assert client.get("/answers/999999").status_code == 404
+    assert client.get("/written", follow_redirects=False).status_code == 303
+    client.post("/qna", data={"title": "소음 문의", "body": "밤늦게 공사 소음이 심합니다"})
+    login("agent1")
+    desk = client.get("/written")
+    assert desk.status_code == 200 and "소음 문의" in desk.text and "홈페이지" in desk.text
+    _clean(desk.text)
+    assert "/static/channels/written.js" in desk.text
+    login("citizen")
+    assert client.get("/written").status_code == 403
