@@ -1,0 +1,118 @@
+"""Multilingual written channels: an English question answered in English (through an
+OpenAI-compatible endpoint, or tagged in English from the offline glossary), system messages
+in zh/ja/vi/mn, the foreign-language queue, agents seeing original and translation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.channels.catalog import MESSAGES
+from dasan.channels.intake import take_inbound
+from dasan.channels.translation import get_translator
+from dasan.channels.translation.port import NoTranslator
+from dasan.db.models import Consultation, Queue
+from dasan.db.models import Message as ChannelMessageBody
+from dasan.db.models_channels import ChannelMessage, WrittenThread
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def llm(channel_env: Any) -> Any:
+    proc = subprocess.Popen([sys.executable, str(HERE / "llm_stub.py")], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline().strip())
+    channel_env(translation="openai", llm_base_url=f"http://127.0.0.1:{port}/v1")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _messages(db: Session, thread_id: int) -> list[ChannelMessage]:
+    return list(db.scalars(select(ChannelMessage).where(ChannelMessage.thread_id == thread_id)
+                           .order_by(ChannelMessage.id)))
+
+
+def test_english_question_gets_translated_english_answer(db: Session, kb: dict[str, int],
+                                                         llm: Any) -> None:
+    result = take_inbound(db, channel="portal", provider="naver", contact_key="naver:u1",
+                          external_id="naver:1", text="How do I get a climate card?",
+                          reply_address="u1")
+    db.commit()
+    assert result.language == "en" and result.bot_answered
+    inbound, answer = _messages(db, result.thread_id)
+    assert inbound.translation == "기후동행카드 어떻게 사나요?"  # agents see both sides
+    assert answer.language == "en"
+    assert answer.translation is not None and "기후동행카드 구매 방법" in answer.translation
+    body = db.scalar(select(ChannelMessageBody.body).where(
+        ChannelMessageBody.id == answer.message_id))
+    assert body is not None and body.startswith("[English] 기후동행카드 구매 방법")
+    assert "(machine translation)" in body
+
+
+def test_offline_glossary_answers_english_tagged_and_agent_reply(
+        client: Any, db: Session, kb: dict[str, int], login: Any, channel_env: Any) -> None:
+    channel_env(translation="glossary")
+    result = take_inbound(db, channel="portal", provider="naver", contact_key="naver:u2",
+                          external_id="naver:2", text="How do I get a climate card?",
+                          reply_address="u2")
+    db.commit()
+    assert result.bot_answered
+    answer = _messages(db, result.thread_id)[1]
+    body = db.scalar(select(ChannelMessageBody.body).where(
+        ChannelMessageBody.id == answer.message_id))
+    assert body is not None
+    assert body.startswith(MESSAGES["answer_in_korean"]["en"])
+    assert "Keywords: climate card" in body and "기후동행카드 구매 방법" in body
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("zh", "我家门口的施工噪音太大了，晚上也不停。"),
+    ("ja", "家の前の工事の騒音がひどくて、夜も続いています。"),
+    ("vi", "Tiếng ồn công trình trước nhà tôi quá lớn, kéo dài cả ban đêm."),
+    ("mn", "Манай гэрийн өмнөх барилгын дуу чимээ шөнө ч үргэлжилж байна."),
+])
+def test_system_messages_in_the_citizens_language_and_foreign_queue(
+        db: Session, kb: dict[str, int], lang: str, text: str, channel_env: Any) -> None:
+    channel_env(translation="none")
+    assert isinstance(get_translator(), NoTranslator)
+    result = take_inbound(db, channel="sms", provider="http_sms", contact_key=f"h-{lang}",
+                          external_id=f"x-{lang}", text=text, reply_address="01012345678")
+    db.commit()
+    assert result.language == lang and not result.bot_answered
+    notice = _messages(db, result.thread_id)[1]
+    body = db.scalar(select(ChannelMessageBody.body).where(
+        ChannelMessageBody.id == notice.message_id))
+    assert body == MESSAGES["received"][lang] + " " + MESSAGES["foreign_queue"][lang]
+    thread = db.get(WrittenThread, result.thread_id)
+    assert thread is not None and thread.language == lang
+    consultation = db.get(Consultation, result.consultation_id)
+    queue = db.get(Queue, consultation.queue_id) if consultation and consultation.queue_id \
+        else None
+    assert queue is not None and queue.code == "foreign"
+
+
+def test_agent_korean_reply_is_translated_with_the_original_kept(
+        client: Any, db: Session, kb: dict[str, int], login: Any, llm: Any) -> None:
+    result = take_inbound(db, channel="web", provider="board", contact_key="board:Q1",
+                          external_id="board:Q1", text="My neighbour's dog barks all night.",
+                          use_bot=False, acknowledge=False)
+    db.commit()
+    login("agent1")
+    r = client.post(f"/api/channels/threads/{result.thread_id}/reply",
+                    json={"text": "구청 동물보호 담당에 전달했습니다."})
+    assert r.status_code == 201, r.text
+    assert r.json()["language"] == "en"
+    assert r.json()["body"] == "[English] 구청 동물보호 담당에 전달했습니다."
+    assert r.json()["translation"] == "구청 동물보호 담당에 전달했습니다."
+    detail = client.get(f"/api/channels/threads/{result.thread_id}").json()
+    inbound = detail["messages"][0]
+    assert inbound["language"] == "en" and inbound["translation"]
