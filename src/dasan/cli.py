@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dasan.analytics.cli import app as report_app
+from dasan.channels.cli import app as channels_app
 from dasan.cli_support import fail
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
@@ -27,6 +28,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(text_app, name="text")
 app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
+app.add_typer(channels_app, name="channels")
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,92 @@
+"""`dasan channels ...`: the outbox worker, the SMPP receiver, idle closing, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from dasan.cli_support import fail
+
+app = typer.Typer(help="Written channels: SMS, messengers, Q&A board (문자·민간포털·홈페이지).",
+                  no_args_is_help=True)
+
+
+@app.command("worker")
+def worker(
+    interval: Annotated[float, typer.Option(help="seconds between passes")] = 1.0,
+    once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
+) -> None:
+    """Deliver due outbox items (SMS, messenger replies) and close idle threads."""
+    from dasan.channels import desk, outbox
+    from dasan.channels.errors import NotConfigured
+    from dasan.channels.senders import build_senders
+    from dasan.db.session import new_session, session_scope
+
+    async def run() -> None:
+        try:
+            senders = build_senders()
+        except NotConfigured as exc:
+            raise fail(exc.message) from None
+        while True:
+            report = await outbox.deliver_due(new_session, senders)
+            with session_scope() as s:
+                closed = desk.close_idle(s)
+            if report.attempted or closed:
+                typer.echo(f"sent {report.sent}, retry {report.retried}, dead {report.dead}, "
+                           f"idle-closed {closed}")
+            if once:
+                return
+            await asyncio.sleep(interval)
+
+    asyncio.run(run())
+
+
+@app.command("smpp-receive")
+def smpp_receive() -> None:
+    """Bind to the SMSC (DASAN_SMPP_*) and take citizens' SMS and delivery receipts."""
+    from dasan.channels.senders import sms_gateway_from_settings
+    from dasan.channels.sms import service
+    from dasan.channels.sms.port import DeliveryReceipt, InboundSms
+    from dasan.channels.sms.smpp_gateway import SmppGateway
+    from dasan.db.session import session_scope
+
+    gateway = sms_gateway_from_settings()
+    if not isinstance(gateway, SmppGateway):
+        raise fail("set DASAN_SMS_ADAPTER=smpp to receive over SMPP")
+
+    async def handle(event: InboundSms | DeliveryReceipt | str) -> None:
+        if isinstance(event, str):
+            typer.echo(f"dropped: {event}", err=True)
+            return
+        with session_scope() as s:
+            if isinstance(event, DeliveryReceipt):
+                service.apply_receipt(s, event)
+            else:
+                service.receive(s, event)
+
+    async def run() -> None:
+        while True:
+            await gateway.receive(handle)
+            await asyncio.sleep(2.0)  # the session dropped: bind again
+
+    asyncio.run(run())
+
+
+@app.command("dead-letters")
+def dead_letters(
+    requeue: Annotated[int | None, typer.Option(help="give this item another round")] = None,
+) -> None:
+    """List outbox items that gave up (or requeue one)."""
+    from dasan.channels import outbox
+    from dasan.db.session import session_scope
+
+    with session_scope() as s:
+        if requeue is not None:
+            if outbox.requeue(s, requeue) is None:
+                raise fail(f"no dead outbox item {requeue}")
+            typer.echo(f"requeued {requeue}")
+            return
+        for item in outbox.dead_letters(s):
+            typer.echo(f"{item.id}\t{item.kind}\t{item.attempts}\t{item.last_error}")
