@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.config import get_settings
@@ -61,13 +60,9 @@ def enqueue(
         max_attempts=max_attempts or get_settings().outbox_max_attempts, status="pending",
         attempts=0, next_attempt_at=now or utcnow(),
     )
-    try:
-        with session.begin_nested():
-            session.add(item)
-    except IntegrityError:  # a concurrent writer enqueued the same key first
-        found = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
-        assert found is not None
-        return found
+    # Keys derive from the message being sent, so two writers never race on one key; the
+    # unique constraint still refuses a duplicate (the caller's transaction then fails whole).
+    session.add(item)
     return item
 
 
@@ -127,18 +122,15 @@ async def _send(senders: Mapping[str, Sender], item: _Claimed) -> Result:
         return None, exc
 
 
-def _record(session: Session, item: _Claimed, ref: str | None, exc: Exception | None,
-            now: datetime, report: DeliveryReport) -> None:
-    row = session.get(OutboxItem, item.id)
-    assert row is not None
-    message = (session.get(ChannelMessage, row.channel_message_id)
-               if row.channel_message_id else None)
+def _record(row: OutboxItem, message: ChannelMessage | None, item: _Claimed, ref: str | None,
+            exc: Exception | None, now: datetime, report: DeliveryReport) -> None:
     if exc is None:
         row.status, row.sent_at, row.provider_ref, row.last_error = "sent", now, ref, None
-        if message is not None:
+        if message is not None and message.delivery_status in ("queued", "failed"):
+            # The provider's id stays on the outbox item (receipts are matched there): one
+            # message may go as several LMS parts, and provider ids are not unique across
+            # gateways.
             message.delivery_status = "sent"
-            if ref and message.external_id is None:
-                message.external_id = ref
         report.sent += 1
         return
     error = f"{type(exc).__name__}: {exc}"[:500]
@@ -178,8 +170,16 @@ async def deliver_due(
 
     results = await asyncio.gather(*(one(item) for item in claimed))
     with factory() as session:
+        rows = {r.id: r for r in session.scalars(
+            select(OutboxItem).where(OutboxItem.id.in_([c.id for c in claimed])))}
+        message_ids = [r.channel_message_id for r in rows.values() if r.channel_message_id]
+        messages = {m.id: m for m in session.scalars(
+            select(ChannelMessage).where(ChannelMessage.id.in_(message_ids)))} \
+            if message_ids else {}
         for item, (ref, exc) in zip(claimed, results, strict=True):
-            _record(session, item, ref, exc, now, report)
+            row = rows[item.id]
+            message = messages.get(row.channel_message_id) if row.channel_message_id else None
+            _record(row, message, item, ref, exc, now, report)
         session.commit()
     return report
 

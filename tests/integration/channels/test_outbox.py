@@ -82,7 +82,7 @@ def test_retries_with_backoff_then_sent_and_dead_letter(database_url: str, db: S
     assert items["refused"].status == "dead" and items["refused"].attempts == 1
     assert calls == {"ok-after-2": 3, "never": 3, "refused": 1}
     [(_, row)] = transcript(db, thread)
-    assert row.delivery_status == "sent" and row.external_id == "prov-ok-after-2"
+    assert row.delivery_status == "sent"
 
 
 def test_backoff_grows_and_is_capped() -> None:

@@ -9,7 +9,6 @@ into several LMS parts, each marked "(1/3)", cut at a line break or space where 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 SMS_MAX_BYTES = 90
@@ -20,16 +19,15 @@ MARKER_BYTES = 8
 # Look back this share of a part for a natural break (line, space) before cutting hard.
 BREAK_WINDOW = 0.15
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]")
-
-
 def byte_length(text: str) -> int:
-    """The message's length in EUC-KR-counted bytes."""
+    """The message's length in EUC-KR-counted bytes: ASCII 1, other BMP characters 2, astral
+    characters (two UTF-16 units) 4. Counted with C-level encoders, no per-character loop."""
     if text.isascii():
         return len(text)
-    # ASCII 1, BMP non-ASCII 2, astral (two UTF-16 units) 4.
-    return len(text) + len(_NON_ASCII.findall(text)) + 2 * len(_ASTRAL.findall(text))
+    n = len(text)
+    ascii_count = len(text.encode("ascii", "ignore"))
+    astral = len(text.encode("utf-16-le", "surrogatepass")) // 2 - n
+    return 2 * n - ascii_count + 2 * astral
 
 
 def euc_kr_encodable(text: str) -> bool:
@@ -48,23 +46,26 @@ class Part:
     bytes: int
 
 
-def _char_cost(ch: str) -> int:
-    o = ord(ch)
-    return 1 if o < 0x80 else (4 if o > 0xFFFF else 2)
+def _fit(text: str, budget: int) -> int:
+    """The longest prefix (in characters) of `text` within `budget` bytes (binary search over
+    prefix lengths; each probe is C-speed)."""
+    if byte_length(text) <= budget:
+        return len(text)
+    lo, hi = 0, min(len(text), budget)  # every character costs at least one byte
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if byte_length(text[:mid]) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _cut(text: str, budget: int) -> int:
     """How many characters of `text` fit into `budget` bytes, ending at a natural break."""
-    used = 0
-    end = 0
-    for i, ch in enumerate(text):
-        cost = _char_cost(ch)
-        if used + cost > budget:
-            break
-        used += cost
-        end = i + 1
-    else:
-        return len(text)
+    end = _fit(text, budget)
+    if end == len(text):
+        return end
     floor = int(end * (1 - BREAK_WINDOW))
     for sep in ("\n", " "):
         at = text.rfind(sep, floor, end)

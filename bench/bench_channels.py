@@ -1,0 +1,228 @@
+"""Written-channels benchmark: SMS segmentation throughput and outbox delivery.
+
+Run: ``uv run python -m bench.bench_channels`` (``--quick`` for smaller runs;
+``--postgres-url`` or DASAN_TEST_POSTGRES_URL to run the outbox on PostgreSQL).
+
+1. Segmentation. `dasan.channels.sms.encoding.segment` (EUC-KR byte counting, SMS/LMS, split
+   at natural breaks) over a mix of Korean, English and mixed texts from 20 to 9,000 bytes.
+   Peer, same texts: the naive way — encode each character with cp949 to count its bytes and
+   grow each part character by character with a running total (hard cuts, no break search). Both must agree on every byte count.
+2. Outbox delivery. N SMS replies are recorded and enqueued (one transaction per 100), then
+   delivered by `outbox.drain` to a real HTTP gateway process on 127.0.0.1 that answers 503 to
+   the first try of every message (so every message is retried once). Reported: enqueue rate,
+   delivery rate (messages/s, retries included), and whether every message arrived exactly
+   once. Peer, same gateway and data: a sequential sender (one request at a time), which is
+   what a loop without the outbox's concurrency does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import httpx
+
+from bench import wipe_postgres
+from dasan.config import PROJECT_ROOT, get_settings
+
+RECEIVER = PROJECT_ROOT / "tests" / "integration" / "channels" / "receiver.py"
+KB = PROJECT_ROOT / "tests" / "integration" / "channels" / "kb_channels.json"
+TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
+
+
+# --- 1. segmentation -----------------------------------------------------------------------
+
+
+def _corpus() -> list[str]:
+    lines = [e["answer"] for e in json.loads(KB.read_text(encoding="utf-8"))]
+    if TRANSCRIPTS.exists():
+        for line in TRANSCRIPTS.read_text(encoding="utf-8").splitlines()[:200]:
+            row = json.loads(line)
+            for turn in row.get("turns", []):
+                if isinstance(turn, dict) and isinstance(turn.get("text"), str):
+                    lines.append(turn["text"])
+    lines += ["Your climate card refund was processed. Please check the T-money app.",
+              "기후동행카드 refund 관련 안내: T-money 앱에서 확인하세요 (2026-12-02)."]
+    return [x for x in lines if x.strip()]
+
+
+def _texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    corpus = _corpus()
+    out = []
+    for _ in range(n):
+        target = rng.choice((40, 80, 300, 1500, 2500, 6000))
+        parts: list[str] = []
+        while sum(len(p) for p in parts) * 2 < target:
+            parts.append(rng.choice(corpus))
+        text = " ".join(parts)
+        out.append(text[: max(10, target // 2)])
+    return out
+
+
+def naive_bytes(text: str) -> int:
+    total = 0
+    for ch in text:
+        try:
+            total += len(ch.encode("cp949"))
+        except UnicodeEncodeError:
+            total += 2 * len(ch.encode("utf-16-le")) // 2
+    return total
+
+
+def naive_segment(text: str) -> list[str]:
+    text = text.strip()
+    size = naive_bytes(text)
+    if size <= 2000:
+        return [text]
+    parts, current, used = [], "", 0
+    for ch in text:
+        cost = naive_bytes(ch)
+        if used + cost > 1992:
+            parts.append(current)
+            current, used = "", 0
+        current += ch
+        used += cost
+    parts.append(current)
+    return parts
+
+
+def bench_segmentation(n: int) -> None:
+    from dasan.channels.sms.encoding import byte_length, segment
+
+    texts = _texts(n)
+    assert all(byte_length(t) == naive_bytes(t) for t in texts[:2000]), "byte counts differ"
+    t0 = time.perf_counter()
+    parts = 0
+    for t in texts:
+        parts += len(segment(t))
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    peer_parts = 0
+    for t in texts:
+        peer_parts += len(naive_segment(t))
+    peer = time.perf_counter() - t0
+    print(f"segmentation: {n} texts ({sum(map(len, texts)) / n:.0f} chars avg)")
+    print(f"  dasan segment():          {n / ours:10,.0f} texts/s  ({parts} parts)")
+    print(f"  peer naive per-character: {n / peer:10,.0f} texts/s  ({peer_parts} parts)")
+    print(f"  ratio: {peer / ours:.1f}x faster")
+
+
+# --- 2. outbox delivery --------------------------------------------------------------------
+
+
+def _start_receiver(fails: int) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, str(RECEIVER), str(fails)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    url = f"http://127.0.0.1:{int(proc.stdout.readline().strip())}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{url}/attempts", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    return proc, url
+
+
+def _use(url: str, gateway: str) -> None:
+    os.environ.update({"DASAN_DATABASE_URL": url, "DASAN_SMS_ADAPTER": "http",
+                       "DASAN_SMS_GATEWAY_URL": gateway, "DASAN_OUTBOX_BACKOFF_SECONDS": "0",
+                       "DASAN_TRANSLATION": "none"})
+    get_settings.cache_clear()
+    from dasan.db import session as db_session
+
+    db_session.reset_caches()
+
+
+def _enqueue(n: int, tag: str) -> float:
+    from dasan.channels import outbound
+    from dasan.channels.threads import open_thread
+    from dasan.db.session import new_session
+
+    t0 = time.perf_counter()
+    with new_session() as s:
+        thread = open_thread(s, channel="sms", contact_key=f"bench-{tag}", language="ko",
+                             subject="bench", reply_address="01012345678")
+        for i in range(n):
+            outbound.send(s, thread, f"[{tag}] 답변 {i}: 기후동행카드는 편의점에서 구매합니다.",
+                          sender="agent", language="ko")
+            if i % 100 == 99:
+                s.commit()
+        s.commit()
+    return time.perf_counter() - t0
+
+
+def _deliver(concurrency: int) -> tuple[float, Any]:
+    from dasan.channels import outbox
+    from dasan.channels.senders import build_senders
+    from dasan.db.session import new_session
+
+    async def run() -> tuple[float, Any]:
+        client = httpx.AsyncClient(timeout=10.0,
+                                   limits=httpx.Limits(max_connections=concurrency))
+        senders = build_senders(client=client)
+        t0 = time.perf_counter()
+        total = outbox.DeliveryReport()
+        while True:
+            r = await outbox.deliver_due(new_session, senders, limit=500,
+                                         concurrency=concurrency)
+            total.sent += r.sent
+            total.retried += r.retried
+            total.dead += r.dead
+            if r.attempted == 0:
+                break
+        elapsed = time.perf_counter() - t0
+        await client.aclose()
+        return elapsed, total
+
+    return asyncio.run(run())
+
+
+def bench_outbox(n: int, db_url: str | None) -> None:
+    from dasan.db.migrate import upgrade
+
+    tmp = tempfile.mkdtemp(prefix="dasan-bench-channels-")
+    backend = "PostgreSQL" if db_url else "SQLite"
+    print(f"\noutbox delivery: {n} SMS on {backend}, gateway fails every first try")
+    for label, concurrency in (("dasan outbox (16 concurrent)", 16),
+                               ("peer sequential sender     ", 1)):
+        url = db_url or f"sqlite:///{tmp}/channels-{concurrency}.db"
+        wipe_postgres(url)
+        upgrade(url)
+        proc, gateway = _start_receiver(1)
+        try:
+            _use(url, gateway)
+            enq = _enqueue(n, label.split()[0] + str(concurrency))
+            elapsed, report = _deliver(concurrency)
+            log = httpx.get(f"{gateway}/log", timeout=30).json()
+            keys = [e["key"] for e in log]
+            mine = [k for k in keys if k.startswith("sms:")]
+            exactly_once = len(mine) == len(set(mine)) == n
+            print(f"  {label}: enqueue {n / enq:8,.0f} msgs/s | deliver {n / elapsed:8,.0f} "
+                  f"msgs/s ({report.sent} sent, {report.retried} retried, {report.dead} dead) "
+                  f"| all delivered exactly once: {exactly_once}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"))
+    args = ap.parse_args()
+    bench_segmentation(2000 if args.quick else 20000)
+    bench_outbox(300 if args.quick else 2000, args.postgres_url)
+
+
+if __name__ == "__main__":
+    main()
