@@ -1,0 +1,88 @@
+"""End to end in Chromium: a citizen's SMS arrives through the signed gateway webhook, an agent
+opens it on the /written desk, claims it, answers, and the answer is queued for the gateway;
+a citizen asks on the Q&A board and reads the answer on the tracking page."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dasan.channels.signing import hex_signature, timestamped_message
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 30_000
+DEFAULT_SECRET = "dasan-sms-webhook-secret"  # the live server runs on default settings
+
+
+def _sms(base: str, message_id: str, text: str) -> dict[str, Any]:
+    body = json.dumps({"message_id": message_id, "from": "01024681357", "to": "120",
+                       "text": text}, ensure_ascii=False).encode()
+    ts = str(int(time.time()))
+    r = httpx.post(f"{base}/api/channels/sms/inbound", content=body, timeout=60, headers={
+        "Content-Type": "application/json", "X-Sms-Timestamp": ts,
+        "X-Sms-Signature": hex_signature(DEFAULT_SECRET, timestamped_message(ts, body))})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def _agent(browser: Any, base: str) -> Any:
+    ctx = browser.new_context(locale="ko-KR")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{base}/login?next=/written")
+    page.fill("input[name=username]", "agent1")
+    page.fill("input[name=password]", "dasan1234!")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/written")
+    return page
+
+
+def test_sms_thread_answered_on_the_written_desk(live_server: Any, browser: Any,
+                                                 screenshots: Path) -> None:
+    base = live_server.base_url
+    taken = _sms(base, "e2e-sms-1", "우리 동네 도로 공사 소음이 언제 끝나나요?")
+    assert taken["bot_answered"] is False
+    page = _agent(browser, base)
+    page.click(f"button.open-thread[data-thread='{taken['thread_id']}']")
+    page.wait_for_selector("#thread-log li")
+    assert "공사 소음" in page.inner_text("#thread-log")
+    page.click("#claim")
+    page.fill("#reply", "구청 도로과에 확인한 결과 이번 주 금요일에 끝납니다.")
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_function(
+        "document.querySelectorAll('#thread-log li.out').length >= 2")  # notice + answer
+    log = page.inner_text("#thread-log")
+    assert "금요일에 끝납니다" in log and "발송 대기" in log
+    page.screenshot(path=str(screenshots / "written-desk.png"), full_page=True)
+    page.context.close()
+
+
+def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> None:
+    base = live_server.base_url
+    ctx = browser.new_context(locale="en-US")
+    citizen = ctx.new_page()
+    citizen.set_default_timeout(TIMEOUT)
+    citizen.goto(f"{base}/qna?lang=en")
+    citizen.fill("#title", "Noise at night")
+    citizen.fill("#body", "Construction in front of my house goes on after 10 pm.")
+    citizen.click("#qna-form button[type=submit]")
+    citizen.wait_for_selector("#code")
+    tracking = citizen.url
+    assert "Received" in citizen.inner_text("#status")
+    page = _agent(browser, base)
+    page.reload()
+    page.click("text=Noise at night")
+    page.wait_for_selector("#thread-log li")
+    page.fill("#reply", "구청에 야간 공사 중지를 요청했습니다.")
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_function("document.querySelectorAll('#thread-log li.out').length >= 1")
+    citizen.goto(tracking)
+    assert "Answered" in citizen.inner_text("#status")
+    assert "야간 공사" in citizen.inner_text("ol.thread")
+    ctx.close()
+    page.context.close()
