@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.config import get_settings
@@ -95,21 +95,30 @@ class _Claimed:
 
 
 def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list[_Claimed]:
+    """Take due items. The conditional UPDATE is what makes a claim exclusive: on PostgreSQL the
+    rows are also locked (`SKIP LOCKED`, so workers skip each other's rows); on SQLite, where a
+    SELECT takes no lock, a row another worker claimed meanwhile no longer matches."""
     query = (select(OutboxItem)
              .where(OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now,
                     OutboxItem.kind.in_(kinds))
              .order_by(OutboxItem.next_attempt_at, OutboxItem.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    items = list(session.scalars(query))
-    claimed = []
-    for item in items:
-        item.attempts += 1
-        item.next_attempt_at = now + CLAIM_LEASE
-        claimed.append(_Claimed(item.id, item.kind, item.idempotency_key, dict(item.payload),
-                                item.attempts, item.max_attempts))
+    items = {item.id: item for item in session.scalars(query)}
+    if not items:
+        session.commit()
+        return []
+    taken = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(list(items)), OutboxItem.status == "pending",
+               OutboxItem.next_attempt_at <= now)
+        .values(attempts=OutboxItem.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .returning(OutboxItem.id, OutboxItem.attempts)
+        .execution_options(synchronize_session=False)).all()
     session.commit()
-    return claimed
+    return [_Claimed(i, items[i].kind, items[i].idempotency_key, dict(items[i].payload),
+                     attempts, items[i].max_attempts)
+            for i, attempts in sorted(taken)]
 
 
 Result = tuple[str | None, Exception | None]
