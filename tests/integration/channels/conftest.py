@@ -82,7 +82,7 @@ def receiver() -> Iterator[Callable[[int], Receiver]]:
 
 
 @pytest.fixture
-def channel_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+def channel_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """Set DASAN_* settings for one test (settings cache cleared before and after)."""
 
     def apply(**values: str) -> None:
@@ -90,7 +90,7 @@ def channel_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
             monkeypatch.setenv(f"DASAN_{key.upper()}", value)
         get_settings.cache_clear()
 
-    yield apply  # type: ignore[misc]
+    yield apply
     get_settings.cache_clear()
 
 
