@@ -570,7 +570,7 @@ class Gateway:
         data = m.request("CANCEL", agent.uri, via_host=s.host, via_port=self.port,
                          branch=agent.invite.branch, from_=agent.from_hdr,
                          to=agent.to_hdr, call_id=agent.call_id, cseq_no=agent.cseq)
-        ep.request(data, agent.peer, agent.invite.branch + "c", "CANCEL")
+        ep.request(data, agent.peer, agent.invite.branch, "CANCEL")
         agent.state = "gone"
 
     def _drop_agent(self, call: Call) -> None:
@@ -702,7 +702,7 @@ class Gateway:
             await cti.notify(self.pubsub, agent_id, "resumed",
                              consultation_id=call.consultation_id)
         elif action == "hangup":
-            call.outcome, call.reason = "answered", "agent_hangup"
+            call.outcome, call.reason = call.outcome or "answered", "agent_hangup"
             self._end(call)
         elif action == "transfer" and call.stage == "talk":
             target = str(cmd.get("target") or "")
@@ -714,6 +714,7 @@ class Gateway:
     async def _blind_transfer(self, call: Call, target: str) -> None:
         old = call.agent
         assert old is not None
+        call.declined.add(old.phone.agent_id)
         self._drop_agent(call)
         call.rtp.muted = False
         if call.rtp.recorder:

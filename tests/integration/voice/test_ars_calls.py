@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from voice_helpers import CALLER, publish_short_flow, run_sipp
+from voice_helpers import CALLER, publish_short_flow, run_sipp, settled
 
 from dasan.db.models import Consultation
 from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
-from dasan.voice.sip import messages
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -40,7 +39,7 @@ async def test_menu_branch_by_dtmf(gateway_factory, database_url: str, scenario:
     gw = await gateway_factory()
     result = await run_sipp(scenario, gw.port)
     assert result.returncode == 0, result.output
-    await _settled(gw)
+    await settled(gw)
     call, consultation = only_call(database_url)
     assert call.queue_code == queue
     assert call.outcome == "abandoned_in_queue"
@@ -62,7 +61,7 @@ async def test_hang_up_in_the_ars_counts_in_total_inflow_only(gateway_factory,
     gw = await gateway_factory()
     result = await run_sipp("caller_ars_abandon.xml", gw.port)
     assert result.returncode == 0, result.output
-    await _settled(gw)
+    await settled(gw)
     call, consultation = only_call(database_url)
     assert call.outcome == "abandoned_in_ars"
     assert call.queue_code is None and call.queued_at is None
@@ -75,7 +74,7 @@ async def test_no_input_retries_then_general_queue(gateway_factory, database_url
     gw = await gateway_factory(digit_timeout=0.3)
     result = await run_sipp("caller_wait_hangup.xml", gw.port)
     assert result.returncode == 0, result.output
-    await _settled(gw)
+    await settled(gw)
     call, _ = only_call(database_url)
     assert call.ars_path.count("no_input") == 2
     assert "retries_exhausted" in call.ars_path
@@ -94,7 +93,7 @@ async def test_malicious_caller_goes_to_the_dedicated_queue_before_the_menu(
     gw = await gateway_factory()
     result = await run_sipp("caller_wait_hangup.xml", gw.port)
     assert result.returncode == 0, result.output
-    await _settled(gw)
+    await settled(gw)
     call, consultation = only_call(database_url)
     assert call.ars_path == ["caller_check", "q_malicious"]  # no menu was played
     assert call.queue_code == "malicious"
@@ -108,21 +107,7 @@ async def test_after_hours_flow_ends_in_the_ars(gateway_factory, database_url: s
     gw = await gateway_factory()
     result = await run_sipp("caller_no_media.xml", gw.port)  # waits for the gateway's BYE
     assert result.returncode == 0, result.output
-    await _settled(gw)
+    await settled(gw)
     call, consultation = only_call(database_url)
     assert call.ars_path == ["caller_check", "welfare_check", "hours", "after_hours"]
     assert call.outcome == "abandoned_in_ars" and consultation.queued_at is None
-
-
-async def _settled(gw) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
-    for _ in range(100):
-        if not gw.calls:
-            await asyncio.sleep(0.05)
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"calls still open: {list(gw.calls)}")
-
-
-del messages

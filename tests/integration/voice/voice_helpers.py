@@ -76,3 +76,13 @@ def publish_short_flow(url: str, **changes: object) -> None:
     with session_scope(url) as session:
         row = store.save_draft(session, doc, None, "test flow")
         store.publish(session, row.name, row.version, None)
+
+
+async def settled(gw: object) -> None:
+    """Wait until the gateway has closed every call (and so written every CDR)."""
+    for _ in range(200):
+        if not gw.calls:  # type: ignore[attr-defined]
+            await asyncio.sleep(0.05)
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"calls still open: {list(gw.calls)}")  # type: ignore[attr-defined]

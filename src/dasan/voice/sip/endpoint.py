@@ -155,7 +155,7 @@ class SipEndpoint(asyncio.DatagramProtocol):
 
     def request(self, data: bytes, peer: m.Peer, branch: str, method: str) -> ClientTx:
         tx = ClientTx(branch, method, data, peer)
-        self._client[branch] = tx
+        self._client[f"{branch}:{method}"] = tx
         self.send(data, peer)
         if method != "ACK":
             tx.task = asyncio.create_task(self._retransmit_request(tx))
@@ -176,7 +176,7 @@ class SipEndpoint(asyncio.DatagramProtocol):
     def forget(self, tx: ClientTx) -> None:
         if tx.task:
             tx.task.cancel()
-        self._client.pop(tx.branch, None)
+        self._client.pop(f"{tx.branch}:{tx.method}", None)
 
     # --- receiving ----------------------------------------------------------------------
 
@@ -239,7 +239,11 @@ class SipEndpoint(asyncio.DatagramProtocol):
         return self._server.get((branch, "INVITE"))
 
     def _on_response(self, res: SipResponse) -> None:
-        tx = self._client.get(m.top_branch(res))
+        try:
+            _, method = m.cseq(res)
+        except m.SipParseError:
+            method = ""
+        tx = self._client.get(f"{m.top_branch(res)}:{method}")
         if tx is None:
             self.stats["stray_responses"] += 1
             return
