@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -98,6 +99,7 @@ class Call:
     caller_gone: bool = False
     cseq: int = 1
     finished: bool = False
+    opening: asyncio.Future[calls.OpenedCall] | None = None
 
 
 class Gateway:
@@ -307,12 +309,23 @@ class Gateway:
         body = sdp.build(s.rtp_host, leg.port, [offer.payload_type], offer.dtmf_payload_type)
         ep.respond(tx, 200, "OK", to_tag=tag, contact=self._contact(), body=body)
         call.task = self._spawn(self._run(call, m.caller_digits(req), m.uri_user(req.uri)))
+        # Whichever way the life ends (even cancelled before it started), the call is closed.
+        call.task.add_done_callback(self._closer(call))
 
     # --- one call's life ----------------------------------------------------------------
 
+    def _closer(self, call: Call) -> Callable[[asyncio.Task[None]], None]:
+        def close(_task: asyncio.Task[None]) -> None:
+            self._spawn(self._finish(call))
+
+        return close
+
     async def _run(self, call: Call, caller_digits: str, dialed: str) -> None:
         try:
-            opened = await self._db(calls.open_call, call.sip_call_id, caller_digits, dialed)
+            # The record is written even if the caller hangs up meanwhile (_finish awaits it).
+            call.opening = asyncio.ensure_future(
+                self._db(calls.open_call, call.sip_call_id, caller_digits, dialed))
+            opened = await asyncio.shield(call.opening)
             call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
             call.caller_masked = opened.caller_masked
             if call.finished or call.caller_gone:
@@ -325,8 +338,6 @@ class Gateway:
         except Exception:
             log.exception("call %s failed", call.sip_call_id)
             call.reason = call.reason or "gateway_error"
-        finally:
-            self._spawn(self._finish(call))
 
     async def _life(self, call: Call, attrs: engine.CallerAttributes) -> None:
         flow = self.flow
@@ -618,6 +629,12 @@ class Gateway:
         self.calls.pop(call.sip_call_id, None)
         if self.endpoint:
             self.endpoint.stop_2xx(call.sip_call_id)
+        if call.record_id is None and call.opening is not None:
+            try:
+                opened = await call.opening
+                call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
+            except Exception:
+                log.exception("the record of call %s could not be opened", call.sip_call_id)
         outcome = call.outcome or {"talk": "answered", "queue": "abandoned_in_queue",
                                    "offer": "abandoned_in_queue"}.get(prior_stage,
                                                                      "abandoned_in_ars")
