@@ -704,6 +704,10 @@ class Gateway:
                     None)
 
     async def handle_command(self, cmd: dict[str, Any]) -> bool:
+        if cmd.get("action") == "reload_flow":
+            await self.reload_flow()
+            await asyncio.to_thread(self.warm_prompts)
+            return True
         call = self.call_for(int(cmd.get("consultation_id") or 0))
         if call is None or call.agent is None or call.agent.phone.agent_id != cmd.get("agent_id"):
             return False

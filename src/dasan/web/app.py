@@ -15,6 +15,7 @@ from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import text as text_api
+from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
@@ -42,6 +43,7 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    voice_api.router,
 )
 
 

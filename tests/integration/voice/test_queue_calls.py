@@ -4,83 +4,19 @@ desktop commands (hang-up, blind transfer) over pub/sub; the callback offer."""
 from __future__ import annotations
 
 import asyncio
-import wave
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from voice_helpers import free_udp_port, publish_short_flow, run_sipp, settled
+from voice_helpers import agent_phone, collect, publish_short_flow, run_sipp, settled
 
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_voice import CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
 from dasan.voice import cti
-from dasan.voice.agents import set_endpoint
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-def agent_phone(url: str, employee_no: str) -> tuple[int, int]:
-    """Make the agent available with a sipp phone on a free port; (agent id, port)."""
-    port = free_udp_port()
-    with session_scope(url) as s:
-        set_endpoint(s, employee_no, f"sip:agent@127.0.0.1:{port}")
-        s.execute(update(Agent).where(Agent.employee_no == employee_no)
-                  .values(state="available"))
-        agent_id = s.scalar(select(Agent.id).where(Agent.employee_no == employee_no))
-    assert agent_id is not None
-    return agent_id, port
-
-
-def frames(path: str | None) -> int:
-    assert path is not None
-    with wave.open(path, "rb") as w:
-        assert w.getframerate() == 8000
-        return w.getnframes()
-
-
-async def collect(queue: asyncio.Queue[dict[str, Any]], kind: str, timeout: float = 20.0
-                  ) -> dict[str, Any]:
-    while True:
-        event = await asyncio.wait_for(queue.get(), timeout)
-        if event["type"] == f"call.{kind}":
-            return event
-
-
-async def test_answered_call_bridges_and_records_both_legs(gateway_factory,
-                                                           database_url: str) -> None:
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")  # transport skill
-    gw = await gateway_factory()
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    await asyncio.sleep(0.3)  # the phone's socket is bound
-    caller = await run_sipp("caller_talk.xml", gw.port)
-    agent = await phone
-    assert caller.returncode == 0, caller.output
-    assert agent.returncode == 0, agent.output
-    await settled(gw)
-    ringing = await collect(events, "ringing")
-    assert ringing["caller"] == "010-****-5678"  # masked on the desktop
-    assert "key:1" in ringing["ars_path"] and ringing["queue"] == "transport"
-    await collect(events, "answered")
-    ended = await collect(events, "ended")
-    assert ended["outcome"] == "answered"
-    with session_scope(database_url) as s:
-        call = s.scalars(select(VoiceCall)).one()
-        c = s.get(Consultation, call.consultation_id)
-        assert c is not None
-        assert call.outcome == "answered" and call.agent_id == agent_id
-        assert call.offered_at is not None and call.answered_at is not None
-        assert call.queued_at <= call.offered_at <= call.answered_at <= call.ended_at
-        assert c.answered_at is not None and c.agent_id == agent_id
-        assert c.outcome == "answered" and c.handle_seconds is not None
-        assert frames(call.recording_caller) > 8000  # over a second of each side
-        assert frames(call.recording_agent) > 8000
-        assert Path(call.recording_caller or "").parent.parent == gw.settings.recording_dir
 
 
 async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str) -> None:

@@ -8,10 +8,16 @@ import asyncio
 import random
 import shutil
 import socket
+import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select, update
+
+from dasan.db.models import Agent
 from dasan.db.session import session_scope
+from dasan.voice.agents import set_endpoint
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
 from dasan.voice.settings import VoiceSettings
@@ -86,3 +92,30 @@ async def settled(gw: object) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"calls still open: {list(gw.calls)}")  # type: ignore[attr-defined]
+
+
+def agent_phone(url: str, employee_no: str) -> tuple[int, int]:
+    """Make the agent available with a sipp phone on a free port; (agent id, port)."""
+    port = free_udp_port()
+    with session_scope(url) as s:
+        set_endpoint(s, employee_no, f"sip:agent@127.0.0.1:{port}")
+        s.execute(update(Agent).where(Agent.employee_no == employee_no)
+                  .values(state="available"))
+        agent_id = s.scalar(select(Agent.id).where(Agent.employee_no == employee_no))
+    assert agent_id is not None
+    return agent_id, port
+
+
+def frames(path: str | None) -> int:
+    assert path is not None
+    with wave.open(path, "rb") as w:
+        assert w.getframerate() == 8000
+        return w.getnframes()
+
+
+async def collect(queue: asyncio.Queue[dict[str, Any]], kind: str, timeout: float = 20.0
+                  ) -> dict[str, Any]:
+    while True:
+        event = await asyncio.wait_for(queue.get(), timeout)
+        if event["type"] == f"call.{kind}":
+            return event
