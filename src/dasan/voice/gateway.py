@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import statistics
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,6 +122,12 @@ class Gateway:
         self.hold_pcm = audio.hold_music()
         self.stats: dict[str, int] = {"calls": 0, "rejected_busy": 0, "rejected_rate": 0,
                                       "no_media": 0, "cdr_errors": 0}
+        # Inter-packet gaps on relayed (bridged) legs, for jitter figures (bounded).
+        # (deviation from the leg's own packet interval: RFC 3550 style, per leg).
+        self.relay_gaps: deque[float] = deque(maxlen=500_000)
+        self.answer_times: deque[float] = deque(maxlen=100_000)  # INVITE in -> 200 out
+        self.bridged_now = 0
+        self.bridged_peak = 0
         self._buckets: dict[str, tuple[float, float]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -308,6 +316,7 @@ class Gateway:
         self.stats["calls"] += 1
         body = sdp.build(s.rtp_host, leg.port, [offer.payload_type], offer.dtmf_payload_type)
         ep.respond(tx, 200, "OK", to_tag=tag, contact=self._contact(), body=body)
+        self.answer_times.append(time.monotonic() - tx.created)
         call.task = self._spawn(self._run(call, m.caller_digits(req), m.uri_user(req.uri)))
         # Whichever way the life ends (even cancelled before it started), the call is closed.
         call.task.add_done_callback(self._closer(call))
@@ -541,6 +550,8 @@ class Gateway:
         call.rtp.recorder = audio.WavRecorder(caller_wav)
         agent.rtp.recorder = audio.WavRecorder(agent_wav)
         call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
+        self.bridged_now += 1
+        self.bridged_peak = max(self.bridged_peak, self.bridged_now)
         call.stage = "talk"
         await self._db(calls.answered, call.record_id, agent.phone.agent_id,
                        (str(caller_wav), str(agent_wav)))
@@ -593,6 +604,13 @@ class Gateway:
         elif agent.state == "talking":
             self._bye_agent(agent)
         if agent.rtp is not None:
+            if call.rtp.partner is agent.rtp:
+                self.bridged_now -= 1
+                for gaps in (call.rtp.gaps, agent.rtp.gaps):
+                    if len(gaps) > 2:
+                        interval = statistics.median(gaps)
+                        self.relay_gaps.extend(abs(g - interval) for g in gaps)
+                call.rtp.gaps, call.rtp._prev_rx = [], 0.0
             call.rtp.partner = None
             agent.rtp.close()
         self.agent_dialogs.pop(agent.call_id, None)

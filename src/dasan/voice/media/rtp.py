@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import socket
 import struct
 import time
 from collections.abc import Callable
@@ -37,11 +38,17 @@ class PortPool:
             self._free.append(port)
             if port in self._used:
                 continue
+            # Bind here rather than through local_addr=: that resolves the address in the
+            # default thread pool, where it would queue behind database work and delay answers.
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             try:
-                _, leg = await loop.create_datagram_endpoint(
-                    lambda: RtpLeg(remote, payload_type, dtmf_pt), local_addr=(host, port))
+                sock.bind((host, port))
             except OSError:
+                sock.close()
                 continue
+            sock.setblocking(False)
+            _, leg = await loop.create_datagram_endpoint(
+                lambda: RtpLeg(remote, payload_type, dtmf_pt), sock=sock)
             self._used.add(port)
             leg.port = port
             leg.on_close = lambda p=port: self._used.discard(p)
