@@ -43,6 +43,7 @@ from dasan.db.models import Agent
 from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 from dasan.voice.agents import set_endpoint
+from dasan.voice.cli import install_fast_loop
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
 from dasan.voice.gateway import Gateway
@@ -196,7 +197,8 @@ async def main(args: argparse.Namespace) -> None:
     peer_uas.terminate()
     await peer_uas.wait()
 
-    print(f"voice bench: {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+    loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
+    print(f"voice bench ({loop_name} loop): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
     print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
@@ -222,7 +224,11 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rate", type=float, default=8.0, help="new calls per second")
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
+    parser.add_argument("--default-loop", action="store_true",
+                        help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()
     if ns.quick:
         ns.calls, ns.rate = 30, 3.0
+    if not ns.default_loop:
+        install_fast_loop()
     asyncio.run(main(ns))

@@ -123,6 +123,8 @@ def demo(
     seed: int = 120,
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
+    voice: Annotated[bool, typer.Option("--voice/--no-voice",
+                                        help="also run the SIP gateway (dasan voice)")] = False,
 ) -> None:
     """Migrate, seed the real FAQ and a demo history, then serve."""
     from sqlalchemy import func, select
@@ -165,6 +167,10 @@ def demo(
         from dasan.scheduler import Scheduler
 
         Scheduler().start_background()  # issue alerter + KB reminders in this one process
+        if voice:
+            from dasan.voice.cli import start_background_gateway
+
+            start_background_gateway()
         serve(host=None, port=None, workers=1)
 
 

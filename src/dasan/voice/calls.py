@@ -21,9 +21,16 @@ from dasan.auth import phone_hash
 from dasan.config import get_settings
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
-from dasan.db.models import Consultation, Queue
+from dasan.db.models import AbuseIncident, Consultation, Queue
 from dasan.db.models_voice import VoiceCall, WelfareLine
-from dasan.protection.policy import is_registered
+from dasan.protection.policy import (
+    ACTIONS,
+    TERMINATION_KO,
+    WARNING_1_KO,
+    WARNING_2_KO,
+    is_registered,
+    prior_incidents,
+)
 from dasan.voice.flows.engine import CallerAttributes, FlowResult
 
 CALL_OUTCOMES = ("answered", "abandoned_in_ars", "abandoned_in_queue", "callback",
@@ -145,3 +152,21 @@ def close_orphans(session: Session) -> int:
     for call in rows:
         ended(session, call.id, stage_outcome(call), "gateway_restart")
     return len(rows)
+
+
+SPOKEN_WARNINGS = {"warn_1": WARNING_1_KO, "warn_2": WARNING_2_KO, "terminated": TERMINATION_KO}
+
+
+def warn(session: Session, call_id: int) -> str:
+    """The agent pressed "warn": the next step of warn, warn, terminate, recorded as an
+    incident like chat's (category `agent_report`). Returns warn_1 | warn_2 | terminated."""
+    call = session.get(VoiceCall, call_id)
+    assert call is not None and call.consultation_id is not None
+    c = session.get(Consultation, call.consultation_id)
+    assert c is not None
+    action = ACTIONS[min(prior_incidents(session, c.id), 2)]
+    session.add(AbuseIncident(consultation_id=c.id, citizen_id=c.citizen_id,
+                              agent_id=call.agent_id, category="agent_report", severity=2,
+                              action=action, at=utcnow()))
+    session.commit()
+    return action

@@ -38,10 +38,21 @@ def voice(
         updates["port"] = port
     settings = settings.model_copy(update=updates)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    install_fast_loop()
     try:
         asyncio.run(_serve(settings))
     except OSError as exc:
         raise fail(f"cannot start the gateway: {exc}") from exc
+
+
+def install_fast_loop() -> None:
+    """uvloop (libuv) when this platform has it: its UDP path carries the RTP relay at about
+    twice the packet rate of the default loop (bench/bench_voice.py)."""
+    try:
+        import uvloop
+    except ImportError:  # e.g. Windows: the default loop works, slower
+        return
+    uvloop.install()
 
 
 async def _serve(settings: object) -> None:
@@ -145,3 +156,18 @@ def prompts() -> None:
         raise fail(str(exc)) from exc
     typer.echo(f"{len(flow.prompts) + len(GATEWAY_PROMPTS)} prompts ready under {s.prompt_dir}"
                f" (flow {flow.name}@{version})")
+
+
+def start_background_gateway() -> None:
+    """`dasan voice` as a child process of `dasan demo` (stopped when the demo exits)."""
+    import atexit
+    import subprocess
+    import sys
+
+    from dasan.voice.settings import get_voice_settings
+
+    s = get_voice_settings()
+    child = subprocess.Popen([sys.executable, "-m", "dasan.cli", "voice"])
+    atexit.register(child.terminate)
+    typer.echo(f"voice gateway starting: call sip:{s.number}@{s.host}:{s.port} "
+               "(scripts/voice-call.sh places a test call)")

@@ -2,7 +2,7 @@
 
 Events go to the agent's own channel (`agent:<id>`, the one the chat desktop already listens
 to) and carry only the masked caller number. Commands (hold, resume, transfer, hang-up,
-answer) are published by the API on `voice:commands` and carried out by the gateway process
+answer, warn) are published by the API on `voice:commands` and carried out by the gateway process
 that holds the call; with `memory://` pub/sub that is only the same process, so a separate
 `dasan voice` needs Redis (`DASAN_PUBSUB_URL`).
 """
@@ -16,8 +16,8 @@ from dasan.chat.pubsub import PubSub
 from dasan.errors import Invalid
 
 COMMANDS_CHANNEL = "voice:commands"
-ACTIONS = ("answer", "hold", "resume", "transfer", "hangup")
-Action = Literal["answer", "hold", "resume", "transfer", "hangup"]
+ACTIONS = ("answer", "hold", "resume", "transfer", "hangup", "warn")
+Action = Literal["answer", "hold", "resume", "transfer", "hangup", "warn"]
 
 
 def event(kind: str, agent_id: int, **fields: Any) -> dict[str, Any]:

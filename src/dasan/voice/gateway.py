@@ -191,6 +191,8 @@ class Gateway:
             self.prompts.get(key, p.text, p.language)
         for key, text in GATEWAY_PROMPTS.items():
             self.prompts.get(key, text, "ko")
+        for step, text in calls.SPOKEN_WARNINGS.items():
+            self.prompts.get(f"abuse_{step}", text, "ko")
 
     # --- SIP: requests from callers and agent phones ------------------------------------
 
@@ -743,12 +745,33 @@ class Gateway:
         elif action == "hangup":
             call.outcome, call.reason = call.outcome or "answered", "agent_hangup"
             self._end(call)
+        elif action == "warn" and call.stage == "talk":
+            await self._warn(call)
+        elif action == "answer" and call.stage == "offer":
+            pass  # the phone answers itself (auto-answer hint in the INVITE's Call-Info)
         elif action == "transfer" and call.stage == "talk":
             target = str(cmd.get("target") or "")
             await self._blind_transfer(call, target)
         else:
             return False
         return True
+
+    async def _warn(self, call: Call) -> None:
+        """Abuse policy on a call: the warning is played to the caller (both sides muted
+        meanwhile); the third time the call is ended as forced-terminated."""
+        assert call.agent is not None
+        step = await self._db(calls.warn, call.record_id)
+        call.rtp.muted = True
+        try:
+            await self._play(call, f"abuse_{step}", calls.SPOKEN_WARNINGS[step],
+                             barge_in=False)
+        finally:
+            call.rtp.muted = False
+        await cti.notify(self.pubsub, call.agent.phone.agent_id, "warned",
+                         consultation_id=call.consultation_id, step=step)
+        if step == "terminated":
+            call.outcome, call.reason = "forced_terminated", "abuse_policy"
+            self._end(call)
 
     async def _blind_transfer(self, call: Call, target: str) -> None:
         old = call.agent

@@ -90,3 +90,32 @@ async def test_callback_offer_keeps_the_place(gateway_factory, database_url: str
         assert request.call_id == call.id and request.status == "waiting"
         c = s.get(Consultation, call.consultation_id)
         assert c is not None and c.outcome == "callback"
+
+
+async def test_warn_warn_terminate_on_a_call(gateway_factory, database_url: str) -> None:
+    from dasan.db.models import AbuseIncident
+
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    gw = await gateway_factory()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    steps = []
+    for _ in range(3):
+        await cti.send(gw.pubsub, cti.command("warn", cid, agent_id))
+        steps.append((await collect(events, "warned", timeout=30))["step"])
+    assert steps == ["warn_1", "warn_2", "terminated"]
+    assert (await caller).returncode == 0  # the caller got BYE
+    assert (await phone).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "forced_terminated" and call.end_reason == "abuse_policy"
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "forced_terminated"
+        actions = [i.action for i in s.scalars(select(AbuseIncident).order_by(AbuseIncident.id))]
+        assert actions == ["warn_1", "warn_2", "terminated"]

@@ -80,13 +80,21 @@ class WavRecorder:
         self._w.setsampwidth(2)
         self._w.setframerate(RATE)
         self.frames = 0
+        self._buffer = bytearray()
 
     def write(self, pcm: bytes) -> None:
+        """Buffered: one file write per second of audio, not one per packet."""
         if self._w is not None:
-            self._w.writeframesraw(pcm)
+            self._buffer += pcm
             self.frames += len(pcm) // 2
+            if len(self._buffer) >= 2 * RATE:
+                self._w.writeframesraw(bytes(self._buffer))
+                self._buffer.clear()
 
     def close(self) -> None:
         if self._w is not None:
+            if self._buffer:
+                self._w.writeframesraw(bytes(self._buffer))
+                self._buffer.clear()
             self._w.close()
             self._w = None  # type: ignore[assignment]
