@@ -441,6 +441,8 @@ class Gateway:
         return sorted(out, key=lambda c: (-c.priority, c.queued_mono))
 
     async def _dispatch(self) -> None:
+        roster: acd.Roster | None = None
+        roster_at = 0.0
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 0.5)
@@ -448,11 +450,15 @@ class Gateway:
             waiting = [c for c in self._waiting() if not c.offering]
             if not waiting:
                 continue
-            try:
-                roster = await self._db(acd.candidates)
-            except Exception:
-                log.exception("agent roster unavailable")
-                continue
+            # One roster read serves every wake-up within 0.2 s (each read is a query whose
+            # thread competes with the event loop for the GIL under load).
+            if time.monotonic() - roster_at > 0.2 or roster is None:
+                try:
+                    roster = await self._db(acd.candidates)
+                except Exception:
+                    log.exception("agent roster unavailable")
+                    continue
+                roster_at = time.monotonic()
             for call in waiting:
                 if call.finished or call.offering or call.stage != "queue":
                     continue

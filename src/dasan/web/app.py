@@ -23,6 +23,7 @@ from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
+from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
 from dasan.web.templating import remember_language
 
@@ -44,6 +45,7 @@ ROUTERS = (
     workforce_api.router,
     workforce_pages.router,
     voice_api.router,
+    voice_pages.router,
 )
 
 

@@ -98,3 +98,15 @@ def test_recording_playback_is_for_supervisors_and_audited(login, db) -> None:  
     assert len(played) == 1 and played[0].object_id == str(call.id)
     listed = sup.get("/api/voice/calls").json()
     assert listed[0]["caller"] == "010-****-1234" and listed[0]["recorded"] is True
+
+
+def test_phone_desk_page_simulates_and_lists_calls(login, db) -> None:  # type: ignore[no-untyped-def]
+    _call(db, "agent1")
+    sup = login("supervisor")
+    page = sup.get("/voice", params={"keys": "91"})
+    assert page.status_code == 200
+    assert "foreign" in page.text and "key:9 → foreign_menu → key:1" in page.text
+    assert "010-****-1234" in page.text and "진행 중" in page.text
+    malicious = sup.get("/voice", params={"keys": "1", "malicious": "true"})
+    assert "q_malicious" in malicious.text
+    assert login("agent1").get("/voice").status_code == 403
