@@ -119,3 +119,14 @@ async def test_warn_warn_terminate_on_a_call(gateway_factory, database_url: str)
         assert c is not None and c.outcome == "forced_terminated"
         actions = [i.action for i in s.scalars(select(AbuseIncident).order_by(AbuseIncident.id))]
         assert actions == ["warn_1", "warn_2", "terminated"]
+
+
+async def test_waiting_caller_hears_position_and_expected_wait(gateway_factory,
+                                                               database_url: str) -> None:
+    publish_short_flow(database_url)
+    gw = await gateway_factory(queue_announce_every=0.3, queue_timeout=4.0)
+    result = await run_sipp("caller_callback.xml", gw.port)  # waits, then takes the callback
+    assert result.returncode == 0, result.output
+    await settled(gw)
+    spoken = [text for key, _lang, text in gw.prompts._memory if key.startswith("position_")]
+    assert spoken and spoken[0].startswith("현재 대기 순서는 1번째입니다.")

@@ -70,3 +70,20 @@ def test_caller_digits_prefer_asserted_identity() -> None:
 def test_garbage_is_a_parse_error() -> None:
     with pytest.raises(messages.SipParseError):
         messages.parse(b"HELLO world\r\n\r\n")
+
+
+def _dtmf_packet(seq: int, ts: int, digit: str, end: bool) -> bytes:
+    import struct
+
+    return struct.pack("!BBHII", 0x80, 101, seq, ts, 1234) + event_payload(digit, end, 160)
+
+
+def test_a_dtmf_storm_is_bounded_and_counted() -> None:
+    from dasan.voice.media.rtp import MAX_DIGITS_QUEUED, RtpLeg
+
+    leg = RtpLeg(("127.0.0.1", 9), 0, 101)
+    for i in range(200):
+        leg.datagram_received(_dtmf_packet(i, 1000 + i * 160, "5", False), ("127.0.0.1", 9))
+    assert leg.digits.qsize() == MAX_DIGITS_QUEUED
+    assert leg.dropped_digits == 200 - MAX_DIGITS_QUEUED
+    assert leg.take_digit() == "5"
