@@ -652,7 +652,6 @@ class Gateway:
         if not call.caller_gone:
             self._bye_caller(call)
         call.rtp.close()
-        self.calls.pop(call.sip_call_id, None)
         if self.endpoint:
             self.endpoint.stop_2xx(call.sip_call_id)
         if call.record_id is None and call.opening is not None:
@@ -678,6 +677,8 @@ class Gateway:
         if agent_id is not None:
             await cti.notify(self.pubsub, agent_id, "ended",
                              consultation_id=call.consultation_id, outcome=outcome)
+        # Only now does the call leave the table: "no calls" means every CDR is written.
+        self.calls.pop(call.sip_call_id, None)
         self._wake.set()
 
     def _bye_caller(self, call: Call) -> None:
