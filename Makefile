@@ -27,7 +27,7 @@ services: system-deps
 	@scripts/redis.sh > var/redis.url
 
 demo: models
-	uv run --frozen dasan demo
+	uv run --frozen dasan demo --voice
 
 serve: setup
 	uv run --frozen dasan serve

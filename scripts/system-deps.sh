@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the test suite and reports need: PostgreSQL server, Redis, Chromium (browser
-# tests), Korean fonts (PDF reports). Installs only what is missing.
+# tests), Korean fonts (PDF reports), sipp (Debian sip-tester: SIP calls in the voice tests and
+# bench) and espeak-ng (the voice gateway's Korean prompts). Installs only what is missing.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -14,6 +14,7 @@ from dasan.cli_support import fail
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
 from dasan.text.cli import app as text_app
+from dasan.voice.cli import app as voice_app
 from dasan.workforce.cli import app as staff_app
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.add_typer(text_app, name="text")
 app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
 app.add_typer(channels_app, name="channels")
+app.add_typer(voice_app, name="voice")
 
 
 @db_app.command("upgrade")
@@ -123,6 +125,8 @@ def demo(
     seed: int = 120,
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
+    voice: Annotated[bool, typer.Option("--voice/--no-voice",
+                                        help="also run the SIP gateway (dasan voice)")] = False,
 ) -> None:
     """Migrate, seed the real FAQ and a demo history, then serve."""
     from sqlalchemy import func, select
@@ -165,6 +169,10 @@ def demo(
         from dasan.scheduler import Scheduler
 
         Scheduler().start_background()  # issue alerter + KB reminders in this one process
+        if voice:
+            from dasan.voice.cli import start_background_gateway
+
+            start_background_gateway()
         serve(host=None, port=None, workers=1)
 
 

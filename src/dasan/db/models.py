@@ -331,3 +331,4 @@ class Alert(Base):
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
+from dasan.db import models_voice as _models_voice  # noqa: E402,F401

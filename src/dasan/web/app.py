@@ -16,6 +16,7 @@ from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import text as text_api
+from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
@@ -24,6 +25,7 @@ from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
+from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
 from dasan.web.templating import remember_language
 
@@ -46,6 +48,8 @@ ROUTERS = (
     workforce_pages.router,
     channels_api.router,
     channels_pages.router,
+    voice_api.router,
+    voice_pages.router,
 )
 
 

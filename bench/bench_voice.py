@@ -1,0 +1,234 @@
+"""Voice benchmark: concurrent calls through one gateway process, a sipp load mix
+(ARS -> queue -> bridged talk), against sipp talking to sipp directly.
+
+Run: ``uv run python -m bench.bench_voice`` (``--calls 300 --rate 10`` for more load; ``--quick``
+for 30 calls). Needs sipp and espeak-ng (scripts/system-deps.sh).
+
+* Gateway: the real `Gateway` in this process's event loop, on SQLite (or PostgreSQL with
+  DASAN_TEST_POSTGRES_URL) with in-process pub/sub, omni routing and one agent per expected
+  concurrent call. Every agent's phone is one sipp UAS (bench/voice/bench_agent.xml): it
+  answers, plays 14 s of A-law audio and waits for BYE. The callers are one sipp UAC
+  (bench/voice/bench_caller.xml): INVITE, ACK, RFC 4733 digit 1 (transport), 14 s of A-law
+  audio once bridged, BYE. So each call crosses the ARS, the queue, the offer, the bridge
+  (Python relaying both directions and writing both legs to WAV) and the CDR.
+* Figures: calls completed / failed (sipp's own count), peak calls held and peak bridged,
+  call setup INVITE -> 200 OK p50/p99 (sipp's response-time trace), inter-packet jitter on the
+  relayed legs (|gap - the leg's median interval| p99, at the relay; sipp's A-law pcap is 30 ms
+  packets), event-loop lag p99.
+* Peer, same run and same caller scenario: sipp calling a sipp UAS directly (no gateway): what
+  the loopback and the tool cost (setup time; completed/failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import random
+import shutil
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import update
+
+from dasan.chat.pubsub import InMemoryPubSub
+from dasan.config import PROJECT_ROOT, get_settings
+from dasan.db import session as db_session
+from dasan.db.migrate import upgrade
+from dasan.db.models import Agent
+from dasan.db.session import session_scope
+from dasan.demo import seed_org, seed_people
+from dasan.voice.agents import set_endpoint
+from dasan.voice.cli import install_fast_loop
+from dasan.voice.flows import store
+from dasan.voice.flows.default import default_flow
+from dasan.voice.gateway import Gateway
+from dasan.voice.settings import VoiceSettings
+
+SCEN = PROJECT_ROOT / "bench" / "voice"
+SHORT = {"main_menu": "메뉴", "invalid": "오류", "no_input": "무응답", "closed": "마감",
+         "notice": "공지", "foreign_menu": {"text": "language", "language": "en"}}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q / 100 * len(values)))]
+
+
+async def sipp(args: list[str], cwd: Path) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        "sipp", *args, "-nostdin", "-i", "127.0.0.1", "-mi", "127.0.0.1", cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode(errors="replace")
+
+
+async def run_callers(target: str, calls: int, rate: float, workdir: Path
+                      ) -> dict[str, float]:
+    """One sipp UAC load; returns completed/failed and setup-time percentiles (ms)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    rc, out = await sipp(["-sf", str(SCEN / "bench_caller.xml"), "-m", str(calls),
+                          "-r", str(rate), "-l", str(calls), "-p", str(free_port()),
+                          "-mp", str(free_port() & ~1), "-key", "caller", "01055550000",
+                          "-s", "120", "-trace_rtt", "-rtt_freq", "1", "-trace_stat",
+                          "-fd", "1", "-timeout", "180s", target], workdir)
+    rtts: list[float] = []
+    for f in workdir.glob("*_rtt.csv"):
+        with f.open() as fh:
+            for row in csv.reader(fh, delimiter=";"):
+                if len(row) >= 2 and row[1].replace(".", "").isdigit():
+                    rtts.append(float(row[1]))
+    ok = failed = 0.0
+    for f in workdir.glob("*_.csv"):
+        rows = list(csv.reader(f.open(), delimiter=";"))
+        if len(rows) >= 2:
+            head, last = rows[0], rows[-1]
+            ok = float(last[head.index("SuccessfulCall(C)")])
+            failed = float(last[head.index("FailedCall(C)")])
+    return {"rc": rc, "completed": ok, "failed": failed, "setup_p50": pct(rtts, 50),
+            "setup_p99": pct(rtts, 99), "setup_n": len(rtts)}
+
+
+async def agents_uas(port: int, workdir: Path, max_calls: int) -> asyncio.subprocess.Process:
+    workdir.mkdir(parents=True, exist_ok=True)
+    return await asyncio.create_subprocess_exec(
+        "sipp", "-sf", str(SCEN / "bench_agent.xml"), "-p", str(port), "-nostdin",
+        "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_port() & ~1),
+        "-l", str(max_calls * 2), "-trace_stat", "-fd", "1", cwd=workdir,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+async def loop_lag(samples: list[float], stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        t = loop.time()
+        await asyncio.sleep(0.01)
+        samples.append(loop.time() - t - 0.01)
+
+
+def prepare_db(url: str, agents: int, phone_port: int) -> None:
+    upgrade(url)
+    with session_scope(url) as s:
+        seed_org(s)
+        seed_people(s, agents=agents)
+    with session_scope(url) as s:
+        s.execute(update(Agent).values(state="available"))
+        for i in range(agents):
+            set_endpoint(s, f"A{i + 1:04d}", f"sip:a{i + 1}@127.0.0.1:{phone_port}")
+    doc = default_flow()
+    doc["prompts"] = dict(SHORT)
+    with session_scope(url) as s:
+        row = store.save_draft(s, doc, None, "bench")
+        store.publish(s, row.name, row.version, None)
+
+
+async def main(args: argparse.Namespace) -> None:
+    if shutil.which("sipp") is None or shutil.which("espeak-ng") is None:
+        raise SystemExit("needs sipp and espeak-ng: run scripts/system-deps.sh")
+    tmp = Path(tempfile.mkdtemp(prefix="dasan-voice-bench-"))
+    url = os.environ.get("DASAN_TEST_POSTGRES_URL") or f"sqlite:///{tmp / 'bench.db'}"
+    if url.startswith("postgresql"):
+        from bench import wipe_postgres
+
+        wipe_postgres(url)
+    os.environ["DASAN_DATABASE_URL"] = url
+    os.environ["DASAN_ROUTING_MODE"] = "omni"
+    get_settings.cache_clear()
+    db_session.reset_caches()
+    concurrent = int(args.rate * 17) + 10
+    phone_port = free_port()
+    await asyncio.to_thread(prepare_db, url, max(concurrent, 20), phone_port)
+    base = random.randrange(20000, 50000, 2)
+    settings = VoiceSettings(
+        host="127.0.0.1", port=0, rtp_host="127.0.0.1", rtp_port_min=base,
+        rtp_port_max=base + 4 * concurrent + 200, prompt_dir=PROJECT_ROOT / "var" / "voice" /
+        "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
+        media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
+        invite_rate=10_000.0)
+    gw = Gateway(settings, InMemoryPubSub(), url)
+    await gw.start()
+    phones = await agents_uas(phone_port, tmp / "agents", concurrent)
+    lag: list[float] = []
+    stop = asyncio.Event()
+    lag_task = asyncio.create_task(loop_lag(lag, stop))
+    peak_calls = 0
+
+    async def watch() -> None:
+        nonlocal peak_calls
+        while not stop.is_set():
+            peak_calls = max(peak_calls, len(gw.calls))
+            await asyncio.sleep(0.2)
+
+    watcher = asyncio.create_task(watch())
+    t0 = time.perf_counter()
+    gateway = await run_callers(f"127.0.0.1:{gw.port}", args.calls, args.rate, tmp / "callers")
+    elapsed = time.perf_counter() - t0
+    for _ in range(100):
+        if not gw.calls:
+            break
+        await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.gather(lag_task, watcher)
+    gaps_ms = [g * 1000 for g in gw.relay_gaps]
+    relayed = len(gw.relay_gaps)
+    answer_ms = [x * 1000 for x in gw.answer_times]
+    stats = dict(gw.stats) | dict(gw.endpoint.stats if gw.endpoint else {})
+    await gw.stop()
+    phones.terminate()
+    await phones.wait()
+
+    # Peer: the same callers against sipp UAS directly (no gateway).
+    peer_port = free_port()
+    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent)
+    await asyncio.sleep(0.5)
+    peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
+    peer_uas.terminate()
+    await peer_uas.wait()
+
+    loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
+    print(f"voice bench ({loop_name} loop): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+          f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
+          f"{elapsed:.0f} s)")
+    print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
+    print(f"{'calls completed':28} {gateway['completed']:>12.0f} {peer['completed']:>16.0f}")
+    print(f"{'calls failed':28} {gateway['failed']:>12.0f} {peer['failed']:>16.0f}")
+    print(f"{'setup INVITE->200 p50 ms':28} {gateway['setup_p50']:>12.1f} "
+          f"{peer['setup_p50']:>16.1f}")
+    print(f"{'setup INVITE->200 p99 ms':28} {gateway['setup_p99']:>12.1f} "
+          f"{peer['setup_p99']:>16.1f}")
+    print(f"peak calls held {peak_calls}, peak bridged {gw.bridged_peak}; relayed packets "
+          f"{relayed:,}; relayed-leg jitter |gap - leg interval| p50 {pct(gaps_ms, 50):.2f} ms, "
+          f"p99 {pct(gaps_ms, 99):.2f} ms; event-loop lag p99 "
+          f"{pct([x * 1000 for x in lag], 99):.1f} ms (mean "
+          f"{statistics.fmean(lag) * 1000 if lag else 0:.2f} ms)")
+    print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
+          f"p99 {pct(answer_ms, 99):.2f} ms")
+    print(f"gateway counters: {stats}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=8.0, help="new calls per second")
+    parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
+    parser.add_argument("--default-loop", action="store_true",
+                        help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
+    ns = parser.parse_args()
+    if ns.quick:
+        ns.calls, ns.rate = 30, 3.0
+    if not ns.default_loop:
+        install_fast_loop()
+    asyncio.run(main(ns))

@@ -1,0 +1,46 @@
+"""CTI: call events to the agent desktop and desktop commands to the gateway, over pub/sub.
+
+Events go to the agent's own channel (`agent:<id>`, the one the chat desktop already listens
+to) and carry only the masked caller number. Commands (hold, resume, transfer, hang-up,
+answer, warn) are published by the API on `voice:commands` and carried out by the gateway process
+that holds the call; with `memory://` pub/sub that is only the same process, so a separate
+`dasan voice` needs Redis (`DASAN_PUBSUB_URL`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from dasan.chat.hub import agent_channel
+from dasan.chat.pubsub import PubSub
+from dasan.errors import Invalid
+
+COMMANDS_CHANNEL = "voice:commands"
+ACTIONS = ("answer", "hold", "resume", "transfer", "hangup", "warn")
+Action = Literal["answer", "hold", "resume", "transfer", "hangup", "warn"]
+
+
+def event(kind: str, agent_id: int, **fields: Any) -> dict[str, Any]:
+    return {"type": f"call.{kind}", "agent_id": agent_id, **fields}
+
+
+async def notify(pubsub: PubSub, agent_id: int, kind: str, **fields: Any) -> None:
+    await pubsub.publish(agent_channel(agent_id), event(kind, agent_id, **fields))
+
+
+def command(action: str, consultation_id: int, agent_id: int, target: str | None = None
+            ) -> dict[str, Any]:
+    """A checked desktop command (Invalid, 422, when it cannot be carried out as given)."""
+    if action not in ACTIONS:
+        raise Invalid(f"unknown call action {action!r}; use one of {', '.join(ACTIONS)}")
+    if action == "transfer" and not target:
+        raise Invalid("a transfer needs a target: queue:<code> or agent:<id>")
+    if target is not None and not (target.startswith("queue:") or
+                                   (target.startswith("agent:") and target[6:].isdigit())):
+        raise Invalid("transfer target must be queue:<code> or agent:<id>")
+    return {"action": action, "consultation_id": consultation_id, "agent_id": agent_id,
+            "target": target}
+
+
+async def send(pubsub: PubSub, cmd: dict[str, Any]) -> None:
+    await pubsub.publish(COMMANDS_CHANNEL, cmd)

@@ -1,0 +1,839 @@
+"""The voice gateway: a B2BUA that answers calls to the ARS number, runs the ARS flow, queues
+the call, rings an agent's phone, bridges and records both legs, and closes the record.
+
+One `Call` per caller dialog. Its life runs in one task (`_life`); whatever ends it (the
+caller's BYE or CANCEL, the agent's BYE, a desktop hang-up, no media, no ACK) cancels that task
+and `_finish` closes the legs and writes the CDR exactly once, so no call is left stuck and
+none is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from aiosipua import SipRequest, SipResponse
+
+from dasan.chat.pubsub import PubSub
+from dasan.config import get_settings
+from dasan.db.models_voice import CallbackRequest
+from dasan.db.session import session_scope
+from dasan.voice import acd, calls, cti
+from dasan.voice.flows import engine, store
+from dasan.voice.flows.schema import Flow
+from dasan.voice.media import audio
+from dasan.voice.media.rtp import PortPool, RtpLeg
+from dasan.voice.settings import VoiceSettings
+from dasan.voice.sip import messages as m
+from dasan.voice.sip import sdp
+from dasan.voice.sip.endpoint import ClientTx, ServerTx, SipEndpoint
+from dasan.voice.tts.library import PromptLibrary
+from dasan.voice.tts.port import make_tts
+
+log = logging.getLogger(__name__)
+
+GATEWAY_PROMPTS = {
+    "queue_enter": "상담사를 연결해 드리겠습니다. 잠시만 기다려 주십시오.",
+    "callback_offer": "상담사 연결이 지연되고 있습니다. 순서를 유지한 채 전화를 다시 받으시려면 "
+                      "1번, 계속 기다리시려면 2번을 눌러 주세요.",
+    "callback_ok": "콜백이 접수되었습니다. 상담사가 곧 전화드리겠습니다.",
+    "transfer": "다른 상담사에게 연결해 드리겠습니다.",
+}
+
+
+class CallOver(Exception):
+    """The caller's side is gone: stop the call's life."""
+
+
+@dataclass
+class AgentLeg:
+    phone: acd.AgentPhone
+    peer: m.Peer
+    call_id: str
+    from_hdr: str
+    to_hdr: str
+    uri: str
+    invite: ClientTx | None = None
+    rtp: RtpLeg | None = None
+    state: str = "ringing"  # ringing | talking | gone
+    cseq: int = 1
+
+
+@dataclass
+class Call:
+    sip_call_id: str
+    invite: ServerTx
+    peer: m.Peer
+    our_tag: str
+    remote_uri: str
+    from_hdr: str  # as we send it in requests (their To with our tag)
+    to_hdr: str  # their From
+    rtp: RtpLeg
+    codec: str
+    started: float = field(default_factory=time.monotonic)
+    record_id: int | None = None
+    consultation_id: int | None = None
+    caller_masked: str = ""
+    stage: str = "ars"  # ars | queue | offer | talk | ended
+    queue: str | None = None
+    language: str = "ko"
+    priority: int = 0
+    ars_path: list[str] = field(default_factory=list)
+    queued_mono: float = 0.0
+    agent: AgentLeg | None = None
+    offering: bool = False
+    declined: set[int] = field(default_factory=set)
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+    talk_over: asyncio.Future[str] | None = None
+    task: asyncio.Task[None] | None = None
+    hold_task: asyncio.Task[None] | None = None
+    outcome: str | None = None
+    reason: str = ""
+    transferred_to: str | None = None
+    caller_gone: bool = False
+    cseq: int = 1
+    finished: bool = False
+    opening: asyncio.Future[calls.OpenedCall] | None = None
+
+
+class Gateway:
+    def __init__(self, settings: VoiceSettings, pubsub: PubSub, database_url: str | None = None
+                 ) -> None:
+        self.settings = settings
+        self.pubsub = pubsub
+        self.database_url = database_url
+        self.endpoint: SipEndpoint | None = None
+        self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max)
+        self.prompts = PromptLibrary(make_tts(settings.tts, settings.tts_speed),
+                                     settings.prompt_dir, settings.tts_speed)
+        self.calls: dict[str, Call] = {}
+        self.agent_dialogs: dict[str, Call] = {}
+        self.busy_agents: set[int] = set()
+        self.flow: Flow | None = None
+        self.flow_version = 0
+        self.hold_pcm = audio.hold_music()
+        self.stats: dict[str, int] = {"calls": 0, "rejected_busy": 0, "rejected_rate": 0,
+                                      "no_media": 0, "cdr_errors": 0}
+        # Inter-packet gaps on relayed (bridged) legs, for jitter figures (bounded).
+        # (deviation from the leg's own packet interval: RFC 3550 style, per leg).
+        self.relay_gaps: deque[float] = deque(maxlen=500_000)
+        self.answer_times: deque[float] = deque(maxlen=100_000)  # INVITE in -> 200 out
+        self.bridged_now = 0
+        self.bridged_peak = 0
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._wake = asyncio.Event()
+
+    # --- start and stop -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        s = self.settings
+        orphans = await self._db(calls.close_orphans)
+        if orphans:
+            log.warning("closed %d calls left open by an earlier gateway process", orphans)
+        await self.reload_flow()
+        await asyncio.to_thread(self.warm_prompts)
+        self.endpoint = await SipEndpoint.start(self, s.host, s.port)
+        await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
+        for coro in (self._dispatch(), self._watchdog(), self._command_loop()):
+            self._spawn(coro)
+        log.info("voice gateway on udp %s:%d (number %s)", s.host, self.endpoint.port, s.number)
+
+    async def stop(self) -> None:
+        for call in list(self.calls.values()):
+            call.outcome, call.reason = call.outcome or "forced_terminated", "gateway_stop"
+            self._end(call)
+        for _ in range(50):
+            if not self.calls:
+                break
+            await asyncio.sleep(0.05)
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await self.pubsub.unsubscribe(cti.COMMANDS_CHANNEL, self._commands)
+        if self.endpoint:
+            self.endpoint.close()
+
+    @property
+    def port(self) -> int:
+        return self.endpoint.port if self.endpoint else self.settings.port
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        def work() -> Any:
+            with session_scope(self.database_url) as session:
+                return fn(session, *args, **kwargs)
+
+        return await asyncio.to_thread(work)
+
+    async def reload_flow(self) -> None:
+        self.flow, self.flow_version = await self._db(store.live)
+
+    def warm_prompts(self) -> None:
+        """Render every prompt of the live flow and the gateway's own (cached under var/)."""
+        assert self.flow is not None
+        for key in self.flow.prompts:
+            p = self.flow.prompt(key)
+            self.prompts.get(key, p.text, p.language)
+        for key, text in GATEWAY_PROMPTS.items():
+            self.prompts.get(key, text, "ko")
+        for step, text in calls.SPOKEN_WARNINGS.items():
+            self.prompts.get(f"abuse_{step}", text, "ko")
+
+    # --- SIP: requests from callers and agent phones ------------------------------------
+
+    def on_request(self, tx: ServerTx) -> None:
+        req, ep = tx.request, self.endpoint
+        assert ep is not None
+        call_id = req.get_header("Call-ID") or ""
+        method = req.method
+        if method == "INVITE":
+            if call_id in self.calls:  # re-INVITE in the dialog (e.g. the caller holds)
+                call = self.calls[call_id]
+                body = sdp.build(self.settings.rtp_host, call.rtp.port, [call.rtp.pt],
+                                 call.rtp.dtmf_pt)
+                ep.respond(tx, 200, "OK", to_tag=call.our_tag, contact=self._contact(),
+                           body=body)
+                return
+            self._new_call(tx)
+        elif method == "BYE":
+            caller_call = self.calls.get(call_id)
+            agent_call = self.agent_dialogs.get(call_id)
+            if caller_call is not None:
+                ep.respond(tx, 200, "OK")
+                caller_call.caller_gone = True
+                caller_call.reason = caller_call.reason or "caller_bye"
+                self._end(caller_call)
+            elif agent_call is not None:
+                ep.respond(tx, 200, "OK")
+                if agent_call.agent is not None:
+                    agent_call.agent.state = "gone"
+                agent_call.reason = agent_call.reason or "agent_bye"
+                self._agent_left(agent_call)
+            else:
+                ep.respond(tx, 481, "Call/Transaction Does Not Exist")
+        elif method == "CANCEL":
+            invite = ep.invite_tx(m.top_branch(req))
+            cancelled = self.calls.get(call_id)
+            if invite is None:
+                ep.respond(tx, 481, "Call/Transaction Does Not Exist")
+                return
+            ep.respond(tx, 200, "OK")
+            if invite.final_code == 0:
+                ep.respond(invite, 487, "Request Terminated", to_tag=m.new_tag())
+            if cancelled is not None:
+                cancelled.caller_gone = True
+                cancelled.reason = "caller_cancel"
+                self._end(cancelled)
+        elif method == "OPTIONS":
+            ep.respond(tx, 200, "OK", contact=self._contact())
+        else:
+            ep.respond(tx, 501, "Not Implemented", extra={"Allow": m.ALLOW})
+
+    def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
+        return None  # the endpoint stopped retransmitting the 200; nothing else to do
+
+    def on_ack_timeout(self, call_id: str) -> None:
+        call = self.calls.get(call_id)
+        if call is not None:
+            call.caller_gone = True
+            call.reason = "no_ack"
+            self._end(call)
+
+    def _contact(self) -> str:
+        return f"sip:{self.settings.number}@{self.settings.host}:{self.port}"
+
+    def _admit(self, host: str) -> bool:
+        """Token bucket per source address: a flood of INVITEs is answered 503."""
+        rate = self.settings.invite_rate
+        now = time.monotonic()
+        tokens, last = self._buckets.get(host, (rate, now))
+        tokens = min(rate, tokens + (now - last) * rate)
+        if tokens < 1:
+            self._buckets[host] = (tokens, now)
+            return False
+        self._buckets[host] = (tokens - 1, now)
+        return True
+
+    def _new_call(self, tx: ServerTx) -> None:
+        ep, req, s = self.endpoint, tx.request, self.settings
+        assert ep is not None
+        if len(self.calls) >= s.max_calls:
+            self.stats["rejected_busy"] += 1
+            ep.respond(tx, 503, "Service Unavailable", to_tag=m.new_tag(),
+                       extra={"Retry-After": "5"})
+            return
+        if not self._admit(tx.peer.host):
+            self.stats["rejected_rate"] += 1
+            ep.respond(tx, 503, "Service Unavailable", to_tag=m.new_tag(),
+                       extra={"Retry-After": "2"})
+            return
+        if m.uri_user(req.uri) != s.number:
+            ep.respond(tx, 404, "Not Found", to_tag=m.new_tag())
+            return
+        try:
+            offer = sdp.negotiate(req.body)
+        except sdp.SdpError as exc:
+            ep.respond(tx, 488, "Not Acceptable Here", to_tag=m.new_tag(),
+                       extra={"Warning": f'305 dasan "{exc}"'})
+            return
+        ep.respond(tx, 100, "Trying")
+        self._spawn(self._answer(tx, offer))
+
+    async def _answer(self, tx: ServerTx, offer: sdp.MediaOffer) -> None:
+        ep, req, s = self.endpoint, tx.request, self.settings
+        assert ep is not None
+        call_id = req.get_header("Call-ID") or ""
+        try:
+            leg = await self.ports.open(s.rtp_host, (offer.host, offer.port),
+                                        offer.payload_type, offer.dtmf_payload_type)
+        except OSError:
+            ep.respond(tx, 503, "Service Unavailable", to_tag=m.new_tag())
+            return
+        if tx.final_code:  # cancelled meanwhile
+            leg.close()
+            return
+        tag = m.new_tag()
+        their_to = req.get_header("To") or ""
+        call = Call(
+            sip_call_id=call_id, invite=tx, peer=tx.peer, our_tag=tag,
+            remote_uri=m.contact_uri(req) or f"sip:{tx.peer.host}:{tx.peer.port}",
+            from_hdr=f"{their_to};tag={tag}", to_hdr=req.get_header("From") or "",
+            rtp=leg, codec=sdp.CODECS[offer.payload_type])
+        self.calls[call_id] = call
+        self.stats["calls"] += 1
+        body = sdp.build(s.rtp_host, leg.port, [offer.payload_type], offer.dtmf_payload_type)
+        ep.respond(tx, 200, "OK", to_tag=tag, contact=self._contact(), body=body)
+        self.answer_times.append(time.monotonic() - tx.created)
+        call.task = self._spawn(self._run(call, m.caller_digits(req), m.uri_user(req.uri)))
+        # Whichever way the life ends (even cancelled before it started), the call is closed.
+        call.task.add_done_callback(self._closer(call))
+
+    # --- one call's life ----------------------------------------------------------------
+
+    def _closer(self, call: Call) -> Callable[[asyncio.Task[None]], None]:
+        def close(_task: asyncio.Task[None]) -> None:
+            self._spawn(self._finish(call))
+
+        return close
+
+    async def _run(self, call: Call, caller_digits: str, dialed: str) -> None:
+        try:
+            # The record is written even if the caller hangs up meanwhile (_finish awaits it).
+            call.opening = asyncio.ensure_future(
+                self._db(calls.open_call, call.sip_call_id, caller_digits, dialed))
+            opened = await asyncio.shield(call.opening)
+            call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
+            call.caller_masked = opened.caller_masked
+            if call.finished or call.caller_gone:
+                return
+            await self._life(call, opened.attributes)
+        except asyncio.CancelledError:
+            pass
+        except CallOver:
+            pass
+        except Exception:
+            log.exception("call %s failed", call.sip_call_id)
+            call.reason = call.reason or "gateway_error"
+
+    async def _life(self, call: Call, attrs: engine.CallerAttributes) -> None:
+        flow = self.flow
+        assert flow is not None
+        io = _CallerIO(self, call, flow)
+        result = await engine.run(flow, io, attrs, datetime.now(engine.SEOUL),
+                                  digit_timeout=self.settings.digit_timeout)
+        call.ars_path = result.path
+        await self._db(calls.ars_done, call.record_id, result, flow.name, self.flow_version,
+                       call.codec)
+        if result.kind != "queue" or result.queue is None:
+            call.outcome, call.reason = "abandoned_in_ars", f"ars_end:{result.reason}"
+            return
+        call.queue, call.language, call.priority = result.queue, result.language, result.priority
+        while True:
+            outcome = await self._wait_for_agent(call)
+            if outcome is not None:
+                call.outcome = outcome
+                return
+            call.talk_over = asyncio.get_running_loop().create_future()
+            how = await call.talk_over
+            if how != "transfer":
+                return
+
+    async def _wait_for_agent(self, call: Call) -> str | None:
+        """Queue until bridged (None), or the outcome if the caller takes a callback."""
+        call.stage, call.queued_mono = "queue", time.monotonic()
+        call.connected.clear()
+        await self._play(call, "queue_enter", GATEWAY_PROMPTS["queue_enter"], barge_in=False)
+        self._wake.set()
+        deadline = time.monotonic() + self.settings.queue_timeout
+        while not call.connected.is_set():
+            self._start_hold(call)
+            wait = min(self.settings.queue_announce_every, max(0.0, deadline - time.monotonic()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(call.connected.wait(), wait)
+            if call.connected.is_set():
+                break
+            if call.offering:
+                continue  # a phone is ringing for this call: do not talk over it
+            self._stop_hold(call)
+            if time.monotonic() >= deadline:
+                if await self._offer_callback(call):
+                    return "callback"
+                deadline = time.monotonic() + self.settings.queue_timeout
+            else:
+                await self._announce_position(call)
+        return None
+
+    async def _offer_callback(self, call: Call) -> bool:
+        await self._play(call, "callback_offer", GATEWAY_PROMPTS["callback_offer"])
+        digit = await call.rtp.wait_digit(self.settings.digit_timeout)
+        if digit != "1" or call.connected.is_set():
+            return False
+        await self._db(_save_callback, call.record_id, call.queue or "general", call.remote_uri)
+        await self._play(call, "callback_ok", GATEWAY_PROMPTS["callback_ok"], barge_in=False)
+        call.reason = "callback_requested"
+        return True
+
+    async def _announce_position(self, call: Call) -> None:
+        waiting = self._waiting(call.queue)
+        position = next((i + 1 for i, c in enumerate(waiting) if c is call), len(waiting))
+        roster = await self._db(acd.candidates)
+        serving = acd.serving(roster, call.queue or "", call.language, _mode())
+        seconds = acd.expected_wait(position, serving)
+        minutes = max(1, round(seconds / 60)) if seconds else 0
+        text = (f"현재 대기 순서는 {position}번째입니다. "
+                + (f"예상 대기 시간은 약 {minutes}분입니다." if minutes else "곧 연결됩니다."))
+        await self._play(call, f"position_{position}_{minutes}", text)
+
+    async def _play(self, call: Call, key: str, text: str, language: str = "ko",
+                    barge_in: bool = True) -> None:
+        pcm = await asyncio.to_thread(self.prompts.get, key, text, language)
+        await call.rtp.play(pcm, barge_in=barge_in)
+
+    def _start_hold(self, call: Call) -> None:
+        if call.hold_task is None or call.hold_task.done():
+            call.hold_task = self._spawn(call.rtp.loop_play(self.hold_pcm))
+
+    def _stop_hold(self, call: Call) -> None:
+        if call.hold_task is not None:
+            call.hold_task.cancel()
+            call.hold_task = None
+
+    # --- distribution and offering ------------------------------------------------------
+
+    def _waiting(self, queue: str | None = None) -> list[Call]:
+        out = [c for c in self.calls.values()
+               if c.stage == "queue" and not c.finished and (queue is None or c.queue == queue)]
+        return sorted(out, key=lambda c: (-c.priority, c.queued_mono))
+
+    async def _dispatch(self) -> None:
+        roster: acd.Roster | None = None
+        roster_at = 0.0
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.5)
+            self._wake.clear()
+            waiting = [c for c in self._waiting() if not c.offering]
+            if not waiting:
+                continue
+            # One roster read serves every wake-up within 0.2 s (each read is a query whose
+            # thread competes with the event loop for the GIL under load).
+            if time.monotonic() - roster_at > 0.2 or roster is None:
+                try:
+                    roster = await self._db(acd.candidates)
+                except Exception:
+                    log.exception("agent roster unavailable")
+                    continue
+                roster_at = time.monotonic()
+            for call in waiting:
+                if call.finished or call.offering or call.stage != "queue":
+                    continue
+                phone = acd.pick(roster, call.queue or "", call.language, _mode(),
+                                 self.busy_agents | call.declined)
+                if phone is None:
+                    continue
+                self.busy_agents.add(phone.agent_id)
+                call.offering = True
+                self._spawn(self._offer(call, phone))
+
+    async def _offer(self, call: Call, phone: acd.AgentPhone) -> None:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        answered = False
+        try:
+            answered = await self._ring(call, phone)
+        except Exception:
+            log.exception("offering call %s to agent %s failed", call.sip_call_id,
+                          phone.agent_id)
+        finally:
+            call.offering = False
+            if not answered:
+                self.busy_agents.discard(phone.agent_id)
+                call.declined.add(phone.agent_id)
+                if call.agent is not None and call.agent.state != "talking":
+                    self._drop_agent(call)
+                self._wake.set()
+        del ep, s
+
+    async def _ring(self, call: Call, phone: acd.AgentPhone) -> bool:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        target = _peer_of(phone.sip_uri)
+        if target is None:
+            return False
+        rtp = await self.ports.open(s.rtp_host, ("127.0.0.1", 9), call.rtp.pt, 101)
+        dialog = m.new_call_id(s.host)
+        agent = AgentLeg(phone, target, dialog,
+                         from_hdr=f'"120" <sip:{s.number}@{s.host}:{self.port}>;tag={m.new_tag()}',
+                         to_hdr=f"<{phone.sip_uri}>", uri=phone.sip_uri, rtp=rtp)
+        call.agent = agent
+        self.agent_dialogs[dialog] = call
+        await self._db(calls.offered, call.record_id, phone.agent_id)
+        call.stage = "offer"
+        body = sdp.build(s.rtp_host, rtp.port, [call.rtp.pt], 101)
+        branch = m.new_branch()
+        data = m.request("INVITE", phone.sip_uri, via_host=s.host, via_port=self.port,
+                         branch=branch, from_=agent.from_hdr, to=agent.to_hdr, call_id=dialog,
+                         cseq_no=agent.cseq, contact=self._contact(), body=body,
+                         extra={"Call-Info": "<sip:120>;answer-after=0",
+                                "X-Dasan-Consultation": str(call.consultation_id)})
+        agent.invite = ep.request(data, target, branch, "INVITE")
+        await cti.notify(self.pubsub, phone.agent_id, "ringing", **self._screen_pop(call))
+        deadline = time.monotonic() + s.ring_timeout
+        while True:
+            left = deadline - time.monotonic()
+            res = await ep.wait_response(agent.invite, max(0.0, left)) if left > 0 else None
+            if res is None:
+                self._cancel_agent(agent)
+                call.stage = "queue" if not call.finished else call.stage
+                return False
+            if res.status_code < 200:
+                continue
+            if res.status_code >= 300:
+                call.stage = "queue" if not call.finished else call.stage
+                return False
+            return await self._connect(call, agent, res)
+
+    async def _connect(self, call: Call, agent: AgentLeg, res: SipResponse) -> bool:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None and agent.rtp is not None and agent.invite is not None
+        agent.to_hdr = res.get_header("To") or agent.to_hdr
+        agent.uri = m.contact_uri(res) or agent.uri
+        ack = m.request("ACK", agent.uri, via_host=s.host, via_port=self.port,
+                        branch=m.new_branch(), from_=agent.from_hdr, to=agent.to_hdr,
+                        call_id=agent.call_id, cseq_no=agent.cseq)
+        agent.invite.ack = ack
+        ep.send(ack, agent.peer)
+        if call.finished:
+            agent.state = "talking"
+            self._bye_agent(agent)
+            return False
+        try:
+            answer = sdp.negotiate(res.body)
+        except sdp.SdpError:
+            agent.state = "talking"
+            self._bye_agent(agent)
+            return False
+        agent.rtp.remote, agent.rtp.pt = (answer.host, answer.port), answer.payload_type
+        agent.rtp.dtmf_pt = answer.dtmf_payload_type
+        agent.state = "talking"
+        self._stop_hold(call)
+        folder = s.recording_dir / date.today().isoformat()
+        stem = f"call-{call.record_id}-{int(time.time())}"
+        caller_wav, agent_wav = folder / f"{stem}-caller.wav", folder / f"{stem}-agent.wav"
+        call.rtp.recorder = audio.WavRecorder(caller_wav)
+        agent.rtp.recorder = audio.WavRecorder(agent_wav)
+        call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
+        self.bridged_now += 1
+        self.bridged_peak = max(self.bridged_peak, self.bridged_now)
+        call.stage = "talk"
+        await self._db(calls.answered, call.record_id, agent.phone.agent_id,
+                       (str(caller_wav), str(agent_wav)))
+        call.connected.set()
+        await cti.notify(self.pubsub, agent.phone.agent_id, "answered",
+                         consultation_id=call.consultation_id)
+        return True
+
+    def _screen_pop(self, call: Call) -> dict[str, Any]:
+        return {"consultation_id": call.consultation_id, "caller": call.caller_masked,
+                "ars_path": call.ars_path, "queue": call.queue, "language": call.language,
+                "wait_seconds": round(time.monotonic() - call.queued_mono, 1)}
+
+    # --- the agent leg ------------------------------------------------------------------
+
+    def _in_dialog(self, agent: AgentLeg, method: str) -> None:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        agent.cseq += 1
+        branch = m.new_branch()
+        data = m.request(method, agent.uri, via_host=s.host, via_port=self.port, branch=branch,
+                         from_=agent.from_hdr, to=agent.to_hdr, call_id=agent.call_id,
+                         cseq_no=agent.cseq)
+        ep.request(data, agent.peer, branch, method)
+
+    def _bye_agent(self, agent: AgentLeg) -> None:
+        if agent.state == "talking":
+            self._in_dialog(agent, "BYE")
+        agent.state = "gone"
+
+    def _cancel_agent(self, agent: AgentLeg) -> None:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        if agent.state != "ringing" or agent.invite is None:
+            return
+        if agent.invite.final:
+            return
+        data = m.request("CANCEL", agent.uri, via_host=s.host, via_port=self.port,
+                         branch=agent.invite.branch, from_=agent.from_hdr,
+                         to=agent.to_hdr, call_id=agent.call_id, cseq_no=agent.cseq)
+        ep.request(data, agent.peer, agent.invite.branch, "CANCEL")
+        agent.state = "gone"
+
+    def _drop_agent(self, call: Call) -> None:
+        agent = call.agent
+        if agent is None:
+            return
+        if agent.state == "ringing":
+            self._cancel_agent(agent)
+        elif agent.state == "talking":
+            self._bye_agent(agent)
+        if agent.rtp is not None:
+            if call.rtp.partner is agent.rtp:
+                self.bridged_now -= 1
+                for gaps in (call.rtp.gaps, agent.rtp.gaps):
+                    if len(gaps) > 2:
+                        interval = statistics.median(gaps)
+                        self.relay_gaps.extend(abs(g - interval) for g in gaps)
+                call.rtp.gaps, call.rtp._prev_rx = [], 0.0
+            call.rtp.partner = None
+            agent.rtp.close()
+        self.agent_dialogs.pop(agent.call_id, None)
+        self.busy_agents.discard(agent.phone.agent_id)
+        call.agent = None
+
+    def _agent_left(self, call: Call) -> None:
+        """The agent hung up: the call is over (the caller is sent BYE)."""
+        call.outcome = call.outcome or "answered"
+        self._end(call)
+
+    # --- ending -------------------------------------------------------------------------
+
+    def _end(self, call: Call) -> None:
+        if call.talk_over is not None and not call.talk_over.done():
+            call.talk_over.set_result("end")
+        if call.task is not None and not call.task.done():
+            call.task.cancel()
+        elif call.task is None:
+            self._spawn(self._finish(call))
+
+    async def _finish(self, call: Call) -> None:
+        if call.finished:
+            return
+        call.finished = True
+        prior_stage, call.stage = call.stage, "ended"
+        self._stop_hold(call)
+        agent = call.agent
+        agent_id = agent.phone.agent_id if agent else None
+        self._drop_agent(call)
+        if not call.caller_gone:
+            self._bye_caller(call)
+        call.rtp.close()
+        if self.endpoint:
+            self.endpoint.stop_2xx(call.sip_call_id)
+        if call.record_id is None and call.opening is not None:
+            try:
+                opened = await call.opening
+                call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
+            except Exception:
+                log.exception("the record of call %s could not be opened", call.sip_call_id)
+        outcome = call.outcome or {"talk": "answered", "queue": "abandoned_in_queue",
+                                   "offer": "abandoned_in_queue"}.get(prior_stage,
+                                                                     "abandoned_in_ars")
+        if call.record_id is not None:
+            for attempt in range(5):  # the CDR must not be lost to a passing database error
+                try:
+                    await self._db(calls.ended, call.record_id, outcome,
+                                   call.reason or "normal", call.transferred_to)
+                    break
+                except Exception:
+                    log.exception("writing the CDR of %s failed (attempt %d)",
+                                  call.sip_call_id, attempt + 1)
+                    self.stats["cdr_errors"] += 1
+                    await asyncio.sleep(0.2 * (attempt + 1))
+        if agent_id is not None:
+            await cti.notify(self.pubsub, agent_id, "ended",
+                             consultation_id=call.consultation_id, outcome=outcome)
+        # Only now does the call leave the table: "no calls" means every CDR is written.
+        self.calls.pop(call.sip_call_id, None)
+        self._wake.set()
+
+    def _bye_caller(self, call: Call) -> None:
+        ep, s = self.endpoint, self.settings
+        if ep is None:
+            return
+        if call.invite.final_code == 0:
+            ep.respond(call.invite, 480, "Temporarily Unavailable", to_tag=call.our_tag)
+            return
+        call.cseq += 1
+        branch = m.new_branch()
+        data = m.request("BYE", call.remote_uri, via_host=s.host, via_port=self.port,
+                         branch=branch, from_=call.from_hdr, to=call.to_hdr,
+                         call_id=call.sip_call_id, cseq_no=call.cseq)
+        ep.request(data, call.peer, branch, "BYE")
+        call.caller_gone = True
+
+    async def _watchdog(self) -> None:
+        """Calls with no media for `media_timeout`, or too long, are ended."""
+        s = self.settings
+        while True:
+            await asyncio.sleep(min(1.0, s.media_timeout / 4))
+            now = time.monotonic()
+            for call in list(self.calls.values()):
+                if call.finished:
+                    continue
+                silent = now - call.rtp.last_rx
+                if call.agent and call.agent.rtp and call.stage == "talk":
+                    silent = min(silent, now - call.agent.rtp.last_rx)
+                if silent > s.media_timeout:
+                    self.stats["no_media"] += 1
+                    call.reason = "no_media"
+                    self._end(call)
+                elif now - call.started > s.max_call_seconds:
+                    call.outcome, call.reason = "forced_terminated", "max_duration"
+                    self._end(call)
+
+    # --- desktop commands ---------------------------------------------------------------
+
+    async def _command_loop(self) -> None:
+        while True:
+            cmd = await self._commands.get()
+            try:
+                await self.handle_command(cmd)
+            except Exception:
+                log.exception("call command %r failed", cmd)
+
+    def call_for(self, consultation_id: int) -> Call | None:
+        return next((c for c in self.calls.values() if c.consultation_id == consultation_id),
+                    None)
+
+    async def handle_command(self, cmd: dict[str, Any]) -> bool:
+        if cmd.get("action") == "reload_flow":
+            await self.reload_flow()
+            await asyncio.to_thread(self.warm_prompts)
+            return True
+        call = self.call_for(int(cmd.get("consultation_id") or 0))
+        if call is None or call.agent is None or call.agent.phone.agent_id != cmd.get("agent_id"):
+            return False
+        action = cmd.get("action")
+        agent_id = call.agent.phone.agent_id
+        if action == "hold" and call.stage == "talk":
+            call.rtp.muted = True
+            self._start_hold(call)
+            await cti.notify(self.pubsub, agent_id, "held", consultation_id=call.consultation_id)
+        elif action == "resume" and call.stage == "talk":
+            self._stop_hold(call)
+            call.rtp.muted = False
+            await cti.notify(self.pubsub, agent_id, "resumed",
+                             consultation_id=call.consultation_id)
+        elif action == "hangup":
+            call.outcome, call.reason = call.outcome or "answered", "agent_hangup"
+            self._end(call)
+        elif action == "warn" and call.stage == "talk":
+            await self._warn(call)
+        elif action == "answer" and call.stage == "offer":
+            pass  # the phone answers itself (auto-answer hint in the INVITE's Call-Info)
+        elif action == "transfer" and call.stage == "talk":
+            target = str(cmd.get("target") or "")
+            await self._blind_transfer(call, target)
+        else:
+            return False
+        return True
+
+    async def _warn(self, call: Call) -> None:
+        """Abuse policy on a call: the warning is played to the caller (both sides muted
+        meanwhile); the third time the call is ended as forced-terminated."""
+        assert call.agent is not None
+        step = await self._db(calls.warn, call.record_id)
+        call.rtp.muted = True
+        try:
+            await self._play(call, f"abuse_{step}", calls.SPOKEN_WARNINGS[step],
+                             barge_in=False)
+        finally:
+            call.rtp.muted = False
+        await cti.notify(self.pubsub, call.agent.phone.agent_id, "warned",
+                         consultation_id=call.consultation_id, step=step)
+        if step == "terminated":
+            call.outcome, call.reason = "forced_terminated", "abuse_policy"
+            self._end(call)
+
+    async def _blind_transfer(self, call: Call, target: str) -> None:
+        old = call.agent
+        assert old is not None
+        call.declined.add(old.phone.agent_id)
+        self._drop_agent(call)
+        call.rtp.muted = False
+        if call.rtp.recorder:
+            call.rtp.recorder.close()
+            call.rtp.recorder = None
+        await cti.notify(self.pubsub, old.phone.agent_id, "ended",
+                         consultation_id=call.consultation_id, outcome="transferred")
+        call.transferred_to = target[:64]
+        call.outcome = "transferred"
+        if target.startswith("queue:"):
+            call.queue = target[6:]
+        elif target.startswith("agent:"):
+            call.declined = {a.agent_id for a in (await self._db(acd.candidates)).agents
+                             if str(a.agent_id) != target[6:]}
+        call.stage = "queue"
+        await self._play(call, "transfer", GATEWAY_PROMPTS["transfer"], barge_in=False)
+        if call.talk_over is not None and not call.talk_over.done():
+            call.talk_over.set_result("transfer")
+
+
+class _CallerIO:
+    """The ARS engine's view of a call: prompts from the library, digits from RTP."""
+
+    def __init__(self, gw: Gateway, call: Call, flow: Flow) -> None:
+        self.gw, self.call, self.flow = gw, call, flow
+
+    async def play(self, prompt_key: str, *, barge_in: bool) -> None:
+        p = self.flow.prompt(prompt_key)
+        await self.gw._play(self.call, prompt_key, p.text, p.language, barge_in=barge_in)
+
+    async def digit(self, timeout: float) -> str | None:
+        return await self.call.rtp.wait_digit(timeout)
+
+
+def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:
+    session.add(CallbackRequest(call_id=call_id, queue_code=queue, contact_uri=contact[:256]))
+
+
+def _mode() -> str:
+    return get_settings().routing_mode
+
+
+def _peer_of(uri: str) -> m.Peer | None:
+    """Host and port of a SIP URI (sip:user@host:port;params)."""
+    rest = uri.split(":", 1)[-1].split(";", 1)[0]
+    hostport = rest.split("@", 1)[-1]
+    host, _, port = hostport.partition(":")
+    if not host:
+        return None
+    try:
+        return m.Peer(host, int(port or 5060))
+    except ValueError:
+        return None

@@ -1,0 +1,42 @@
+"""Voice gateway settings, read from DASAN_VOICE_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dasan.config import PROJECT_ROOT
+
+
+class VoiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DASAN_VOICE_", env_file=".env", extra="ignore")
+
+    number: str = Field(default="120", description="the dialled user part that reaches the ARS")
+    host: str = "127.0.0.1"
+    port: int = 5060
+    rtp_host: str = Field(default="127.0.0.1", description="address announced in SDP")
+    rtp_port_min: int = Field(default=20000, ge=1024, le=65000)
+    rtp_port_max: int = Field(default=29998, ge=1026, le=65534)
+    prompt_dir: Path = Field(default=PROJECT_ROOT / "var" / "voice" / "prompts")
+    recording_dir: Path = Field(default=PROJECT_ROOT / "var" / "voice" / "recordings")
+    recording_retention_days: int = Field(default=90, ge=1)
+    tts: str = Field(default="espeak", description="espeak (espeak-ng) | tone (beeps, no TTS)")
+    tts_speed: int = Field(default=175, ge=80, le=450, description="espeak-ng words per minute")
+    digit_timeout: float = Field(default=5.0, gt=0, description="seconds to wait for a digit")
+    media_timeout: float = Field(default=30.0, gt=0,
+        description="hang up after this long without RTP")
+    ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
+    queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
+    queue_announce_every: float = Field(default=30.0, gt=0)
+    max_calls: int = Field(default=300, ge=1, description="concurrent calls; more get 503")
+    invite_rate: float = Field(default=50.0, gt=0, description="new INVITEs per second per source")
+    ack_timeout: float = Field(default=32.0, gt=0, description="give up on a 200 OK never ACKed")
+    max_call_seconds: float = Field(default=4 * 3600.0, gt=0)
+
+
+@lru_cache
+def get_voice_settings() -> VoiceSettings:
+    return VoiceSettings()

@@ -1,0 +1,1 @@
+"""SIP signalling: message helpers over aiosipua's parser, and the UDP endpoint."""

@@ -1,0 +1,49 @@
+"""Phone desk for supervisors: recent calls (masked), the live ARS flow and its dry run."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from dasan.db.models import User
+from dasan.errors import DomainError
+from dasan.voice import desk
+from dasan.voice.flows import store
+from dasan.web.deps import get_db, require_page_roles
+from dasan.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+OUTCOME_LABELS = {
+    "open": ("진행 중", "In progress"), "answered": ("응대 완료", "Answered"),
+    "abandoned_in_ars": ("ARS 중 포기", "Abandoned in ARS"),
+    "abandoned_in_queue": ("대기 중 포기", "Abandoned in queue"),
+    "callback": ("콜백 예약", "Callback"), "transferred": ("이관", "Transferred"),
+    "forced_terminated": ("강제 종료", "Forced termination"),
+}
+
+
+@router.get("/voice", response_class=HTMLResponse)
+async def voice_desk(
+    request: Request,
+    keys: str = Query(default="", max_length=20, pattern=r"^[0-9*#\- ]*$"),
+    malicious: bool = False,
+    welfare: bool = False,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles("supervisor")),
+) -> Response:
+    flow, version = store.live(db)
+    simulation, error = None, None
+    if keys or malicious or welfare:
+        digits: list[str | None] = [None if k == "-" else k for k in keys.replace(" ", "")]
+        try:
+            simulation = await desk.simulate(None, (flow, version), digits, malicious, welfare,
+                                             None, store.known_queues(db))
+        except DomainError as exc:
+            error = exc.message
+    return templates.TemplateResponse(request, "voice/desk.html", {
+        "user": user, "calls": desk.recent_calls(db, 50), "version": version, "flow": flow,
+        "labels": OUTCOME_LABELS, "keys": keys, "malicious": malicious, "welfare": welfare,
+        "simulation": simulation, "error": error,
+    })

@@ -1,0 +1,132 @@
+"""Queue and agents: a sipp agent phone rings, answers, both legs are bridged and recorded;
+desktop commands (hang-up, blind transfer) over pub/sub; the callback offer."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from voice_helpers import agent_phone, collect, publish_short_flow, run_sipp, settled
+
+from dasan.chat.hub import agent_channel
+from dasan.db.models import Agent, Consultation
+from dasan.db.models_voice import CallbackRequest, VoiceCall
+from dasan.db.session import session_scope
+from dasan.voice import cti
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str) -> None:
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    gw = await gateway_factory()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    answered = await collect(events, "answered")
+    await cti.send(gw.pubsub, cti.command("hold", answered["consultation_id"], agent_id))
+    await collect(events, "held")
+    await cti.send(gw.pubsub, cti.command("resume", answered["consultation_id"], agent_id))
+    await collect(events, "resumed")
+    await cti.send(gw.pubsub, cti.command("hangup", answered["consultation_id"], agent_id))
+    assert (await caller).returncode == 0
+    assert (await phone).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.end_reason == "agent_hangup"
+
+
+async def test_blind_transfer_to_a_queue_rings_another_agent(gateway_factory,
+                                                             database_url: str) -> None:
+    publish_short_flow(database_url)
+    first, port1 = agent_phone(database_url, "A0001")
+    second, port2 = agent_phone(database_url, "A0002")
+    with session_scope(database_url) as s:  # A0002 is idle longer, so make A0001 the pick
+        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
+    gw = await gateway_factory()
+    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(first), events1)
+    await gw.pubsub.subscribe(agent_channel(second), events2)
+    phone1 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port1))
+    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    answered = await collect(events1, "answered")
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    cid = answered["consultation_id"]
+    await cti.send(gw.pubsub, cti.command("transfer", cid, first, "queue:general"))
+    assert (await phone1).returncode == 0  # the first agent's phone got BYE
+    ringing = await collect(events2, "ringing")
+    assert ringing["consultation_id"] == cid and ringing["queue"] == "general"
+    await collect(events2, "answered")
+    await cti.send(gw.pubsub, cti.command("hangup", cid, second))
+    assert (await caller).returncode == 0
+    assert (await phone2).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "transferred" and call.transferred_to == "queue:general"
+        assert call.agent_id == second
+
+
+async def test_callback_offer_keeps_the_place(gateway_factory, database_url: str) -> None:
+    publish_short_flow(database_url)
+    gw = await gateway_factory(queue_timeout=1.5)
+    result = await run_sipp("caller_callback.xml", gw.port)
+    assert result.returncode == 0, result.output
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "callback" and call.queue_code == "transport"
+        request = s.scalars(select(CallbackRequest)).one()
+        assert request.call_id == call.id and request.status == "waiting"
+        c = s.get(Consultation, call.consultation_id)
+        assert c is not None and c.outcome == "callback"
+
+
+async def test_warn_warn_terminate_on_a_call(gateway_factory, database_url: str) -> None:
+    from dasan.db.models import AbuseIncident
+
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    gw = await gateway_factory()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    steps = []
+    for _ in range(3):
+        await cti.send(gw.pubsub, cti.command("warn", cid, agent_id))
+        steps.append((await collect(events, "warned", timeout=30))["step"])
+    assert steps == ["warn_1", "warn_2", "terminated"]
+    assert (await caller).returncode == 0  # the caller got BYE
+    assert (await phone).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "forced_terminated" and call.end_reason == "abuse_policy"
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "forced_terminated"
+        actions = [i.action for i in s.scalars(select(AbuseIncident).order_by(AbuseIncident.id))]
+        assert actions == ["warn_1", "warn_2", "terminated"]
+
+
+async def test_waiting_caller_hears_position_and_expected_wait(gateway_factory,
+                                                               database_url: str) -> None:
+    publish_short_flow(database_url)
+    gw = await gateway_factory(queue_announce_every=0.3, queue_timeout=4.0)
+    result = await run_sipp("caller_callback.xml", gw.port)  # waits, then takes the callback
+    assert result.returncode == 0, result.output
+    await settled(gw)
+    spoken = [text for key, _lang, text in gw.prompts._memory if key.startswith("position_")]
+    assert spoken and spoken[0].startswith("현재 대기 순서는 1번째입니다.")

@@ -1,0 +1,112 @@
+"""Phone API: flows (read, validate, simulate, save, publish), desktop actions, recordings."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, AuditLog, Consultation, User
+from dasan.db.models_voice import VoiceCall
+from dasan.voice.flows.default import default_flow
+from dasan.voice.media import audio
+from dasan.voice.settings import get_voice_settings
+
+
+@pytest.fixture(autouse=True)
+def recording_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("DASAN_VOICE_RECORDING_DIR", str(tmp_path / "recordings"))
+    get_voice_settings.cache_clear()
+    yield tmp_path / "recordings"
+    get_voice_settings.cache_clear()
+
+
+def test_flow_admin_round_trip(login) -> None:  # type: ignore[no-untyped-def]
+    c = login("supervisor")
+    live = c.get("/api/voice/flows").json()
+    assert live["live"]["version"] == 0 and live["versions"] == []
+    broken = copy.deepcopy(default_flow())
+    broken["nodes"]["main_menu"]["on_fail"] = "nowhere"
+    r = c.post("/api/voice/flows/validate", json={"definition": broken}).json()
+    assert r["valid"] is False and any("nowhere" in p for p in r["problems"])
+    sim = c.post("/api/voice/flows/simulate", json={"digits": ["9", "1"]}).json()
+    assert sim["queue"] == "foreign" and sim["language"] == "en" and sim["ars_option"] == "9-1"
+    assert c.post("/api/voice/flows", json={"definition": default_flow()}).status_code == 403
+    admin = login("admin")
+    bad = admin.post("/api/voice/flows", json={"definition": broken})
+    assert bad.status_code == 422 and bad.json()["code"] == "flow_invalid"
+    notice_on = copy.deepcopy(default_flow())
+    notice_on["nodes"]["notice"]["enabled"] = True
+    saved = admin.post("/api/voice/flows", json={"definition": notice_on, "note": "장애 안내"})
+    assert saved.status_code == 201 and saved.json()["version"] == 1
+    assert admin.post("/api/voice/flows/main/1/publish").json()["status"] == "published"
+    assert admin.post("/api/voice/flows/main/1/publish").status_code == 409
+    after = admin.get("/api/voice/flows").json()
+    assert after["live"]["version"] == 1
+    sim = admin.post("/api/voice/flows/simulate", json={"digits": ["1"]}).json()
+    assert sim["prompts"][0] == "notice"
+
+
+def _call(db, agent_username: str, recorded: bool = False) -> VoiceCall:  # type: ignore[no-untyped-def]
+    user = db.scalar(select(User).where(User.username == agent_username))
+    agent = db.scalar(select(Agent).where(Agent.user_id == user.id))
+    c = Consultation(channel="phone", started_at=utcnow(), agent_id=agent.id)
+    db.add(c)
+    db.flush()
+    call = VoiceCall(sip_call_id=f"api-{c.id}", consultation_id=c.id, dialed="120",
+                     agent_id=agent.id, caller_masked="010-****-1234")
+    if recorded:
+        path = get_voice_settings().recording_dir / "test" / f"call-{c.id}-caller.wav"
+        audio.write_wav_8k(path, audio.tone([440.0], 0.2))
+        call.recording_caller = str(path)
+    db.add(call)
+    db.commit()
+    return call
+
+
+def test_desktop_actions_are_checked(login, db) -> None:  # type: ignore[no-untyped-def]
+    call = _call(db, "agent1")
+    other = login("agent2")
+    r = other.post(f"/api/voice/calls/{call.consultation_id}/hold", json={})
+    assert r.status_code == 403
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "voice.call.denied"))
+    mine = login("agent1")
+    assert mine.post("/api/voice/calls/999999/hold", json={}).status_code == 404
+    bad = mine.post(f"/api/voice/calls/{call.consultation_id}/teleport", json={})
+    assert bad.status_code == 422
+    no_target = mine.post(f"/api/voice/calls/{call.consultation_id}/transfer", json={})
+    assert no_target.status_code == 422
+    ok = mine.post(f"/api/voice/calls/{call.consultation_id}/transfer",
+                   json={"target": "queue:general"})
+    assert ok.status_code == 202 and ok.json()["action"] == "transfer"
+
+
+def test_recording_playback_is_for_supervisors_and_audited(login, db) -> None:  # type: ignore[no-untyped-def]
+    call = _call(db, "agent1", recorded=True)
+    agent = login("agent1")
+    assert agent.get(f"/api/voice/calls/{call.id}/recording/caller").status_code == 403
+    sup = login("supervisor")
+    r = sup.get(f"/api/voice/calls/{call.id}/recording/caller")
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
+    assert r.content[:4] == b"RIFF"
+    assert sup.get(f"/api/voice/calls/{call.id}/recording/agent").status_code == 404
+    played = db.scalars(select(AuditLog).where(AuditLog.action == "voice.recording.play")).all()
+    assert len(played) == 1 and played[0].object_id == str(call.id)
+    listed = sup.get("/api/voice/calls").json()
+    assert listed[0]["caller"] == "010-****-1234" and listed[0]["recorded"] is True
+
+
+def test_phone_desk_page_simulates_and_lists_calls(login, db) -> None:  # type: ignore[no-untyped-def]
+    _call(db, "agent1")
+    sup = login("supervisor")
+    page = sup.get("/voice", params={"keys": "91"})
+    assert page.status_code == 200
+    assert "foreign" in page.text and "key:9 → foreign_menu → key:1" in page.text
+    assert "010-****-1234" in page.text and "진행 중" in page.text
+    malicious = sup.get("/voice", params={"keys": "1", "malicious": "true"})
+    assert "q_malicious" in malicious.text
+    assert login("agent1").get("/voice").status_code == 403

@@ -1,0 +1,121 @@
+"""Voice test helpers: a real gateway on 127.0.0.1 (free ports), real `sipp` as the caller and as the
+agent's phone. Skipped only where sipp cannot be installed (`make test` installs it through
+scripts/system-deps.sh)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import socket
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from dasan.db.models import Agent
+from dasan.db.session import session_scope
+from dasan.voice.agents import set_endpoint
+from dasan.voice.flows import store
+from dasan.voice.flows.default import default_flow
+from dasan.voice.settings import VoiceSettings
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+SIPP = shutil.which("sipp")
+CALLER = "01012345678"
+
+# Short prompts keep each call a second or two; they still go through espeak-ng and the cache.
+SHORT_PROMPTS = {"main_menu": "메뉴", "invalid": "오류", "no_input": "무응답", "closed": "마감",
+                 "notice": "공지", "foreign_menu": {"text": "language", "language": "en"}}
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class SippResult:
+    returncode: int
+    output: str
+
+
+async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
+                   service: str = "120", uas_port: int | None = None,
+                   timeout: float = 40.0) -> SippResult:
+    """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone)."""
+    assert SIPP is not None
+    args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1),
+            "-key", "caller", caller, "-s", service, "-timeout", f"{int(timeout)}s",
+            "-timeout_error"]
+    if uas_port is not None:
+        args += ["-p", str(uas_port)]
+    else:
+        args += ["-p", str(free_udp_port()), f"127.0.0.1:{target_port}"]
+    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout + 10)
+    return SippResult(proc.returncode or 0, out.decode(errors="replace")[-3000:])
+
+
+def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
+    base = random.randrange(30000, 60000, 2)
+    values: dict[str, object] = dict(
+        host="127.0.0.1", port=0, rtp_host="127.0.0.1", rtp_port_min=base,
+        rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
+        recording_dir=tmp_path / "recordings", tts="espeak", tts_speed=400,
+        digit_timeout=1.0, media_timeout=8.0, ring_timeout=4.0, queue_timeout=30.0,
+        queue_announce_every=30.0)
+    values.update(overrides)
+    return VoiceSettings(**values)  # type: ignore[arg-type]
+
+
+def publish_short_flow(url: str, **changes: object) -> None:
+    doc = default_flow()
+    doc["prompts"] = dict(SHORT_PROMPTS)
+    for node, fields in changes.items():
+        doc["nodes"][node].update(fields)  # type: ignore[arg-type]
+    with session_scope(url) as session:
+        row = store.save_draft(session, doc, None, "test flow")
+        store.publish(session, row.name, row.version, None)
+
+
+async def settled(gw: object) -> None:
+    """Wait until the gateway has closed every call (and so written every CDR)."""
+    for _ in range(200):
+        if not gw.calls:  # type: ignore[attr-defined]
+            await asyncio.sleep(0.05)
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"calls still open: {list(gw.calls)}")  # type: ignore[attr-defined]
+
+
+def agent_phone(url: str, employee_no: str) -> tuple[int, int]:
+    """Make the agent available with a sipp phone on a free port; (agent id, port)."""
+    port = free_udp_port()
+    with session_scope(url) as s:
+        set_endpoint(s, employee_no, f"sip:agent@127.0.0.1:{port}")
+        s.execute(update(Agent).where(Agent.employee_no == employee_no)
+                  .values(state="available"))
+        agent_id = s.scalar(select(Agent.id).where(Agent.employee_no == employee_no))
+    assert agent_id is not None
+    return agent_id, port
+
+
+def frames(path: str | None) -> int:
+    assert path is not None
+    with wave.open(path, "rb") as w:
+        assert w.getframerate() == 8000
+        return w.getnframes()
+
+
+async def collect(queue: asyncio.Queue[dict[str, Any]], kind: str, timeout: float = 20.0
+                  ) -> dict[str, Any]:
+    while True:
+        event = await asyncio.wait_for(queue.get(), timeout)
+        if event["type"] == f"call.{kind}":
+            return event

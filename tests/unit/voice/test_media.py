@@ -1,0 +1,89 @@
+"""RFC 4733 digit detection, SDP negotiation, G.711 round trip and SIP message helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dasan.voice.media import audio
+from dasan.voice.media.dtmf import DtmfDetector, event_payload
+from dasan.voice.sip import messages, sdp
+
+
+def test_a_press_counts_once_even_with_repeated_end_packets() -> None:
+    d = DtmfDetector()
+    seen = [d.feed(1000, event_payload("5", False, 160)), d.feed(1000, event_payload("5", False, 320)),
+            d.feed(1000, event_payload("5", True, 480)), d.feed(1000, event_payload("5", True, 480))]
+    assert [x for x in seen if x] == ["5"]
+
+
+def test_a_digit_whose_end_packets_were_lost_is_still_read() -> None:
+    d = DtmfDetector()
+    assert d.feed(1000, event_payload("1", False, 160)) == "1"
+    assert d.feed(2000, event_payload("2", False, 160)) == "2"  # no end for "1" ever came
+
+
+def test_the_same_key_pressed_again_with_a_reused_timestamp_counts_again() -> None:
+    d = DtmfDetector()
+    assert d.feed(13280, event_payload("1", False, 160)) == "1"
+    assert d.feed(13280, event_payload("1", True, 800)) is None
+    assert d.feed(13280, event_payload("1", False, 160)) == "1"
+
+
+def test_sdp_prefers_the_callers_first_g711_and_finds_telephone_events() -> None:
+    offer = (b"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+             b"m=audio 4000 RTP/AVP 18 8 0 96\r\na=rtpmap:18 G729/8000\r\n"
+             b"a=rtpmap:96 telephone-event/8000\r\n")
+    got = sdp.negotiate(offer)
+    assert (got.host, got.port, got.payload_type, got.dtmf_payload_type) == ("10.0.0.1", 4000,
+                                                                            8, 96)
+
+
+@pytest.mark.parametrize("body", [
+    b"",
+    b"v=0\r\nm=video 4000 RTP/AVP 96\r\n",
+    b"v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n",
+])
+def test_offers_without_usable_audio_are_refused(body: bytes) -> None:
+    with pytest.raises(sdp.SdpError):
+        sdp.negotiate(body)
+
+
+@pytest.mark.parametrize("pt", [0, 8])
+def test_g711_round_trip_keeps_the_signal(pt: int) -> None:
+    pcm = audio.tone([440.0], 0.1, 0.5)
+    back = np.frombuffer(audio.decode(pt, audio.encode(pt, pcm)), "<i2").astype(float)
+    orig = np.frombuffer(pcm, "<i2").astype(float)
+    assert len(back) == len(orig)
+    assert np.corrcoef(orig, back)[0, 1] > 0.99
+
+
+def test_caller_digits_prefer_asserted_identity() -> None:
+    raw = (b"INVITE sip:120@gw SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK1\r\n"
+           b"From: <sip:anonymous@x>;tag=1\r\nTo: <sip:120@gw>\r\nCall-ID: c\r\n"
+           b"CSeq: 1 INVITE\r\nP-Asserted-Identity: <sip:+82-10-1234-5678@carrier>\r\n\r\n")
+    msg = messages.parse(raw)
+    assert messages.caller_digits(msg) == "821012345678"
+    assert messages.uri_user(msg.uri) == "120"  # type: ignore[union-attr]
+
+
+def test_garbage_is_a_parse_error() -> None:
+    with pytest.raises(messages.SipParseError):
+        messages.parse(b"HELLO world\r\n\r\n")
+
+
+def _dtmf_packet(seq: int, ts: int, digit: str, end: bool) -> bytes:
+    import struct
+
+    return struct.pack("!BBHII", 0x80, 101, seq, ts, 1234) + event_payload(digit, end, 160)
+
+
+def test_a_dtmf_storm_is_bounded_and_counted() -> None:
+    from dasan.voice.media.rtp import MAX_DIGITS_QUEUED, RtpLeg
+
+    leg = RtpLeg(("127.0.0.1", 9), 0, 101)
+    for i in range(200):
+        leg.datagram_received(_dtmf_packet(i, 1000 + i * 160, "5", False), ("127.0.0.1", 9))
+    assert leg.digits.qsize() == MAX_DIGITS_QUEUED
+    assert leg.dropped_digits == 200 - MAX_DIGITS_QUEUED
+    assert leg.take_digit() == "5"
