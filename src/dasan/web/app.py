@@ -14,6 +14,7 @@ from dasan.web.api import auth as auth_api
 from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
+from dasan.web.api import open311 as open311_api
 from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
@@ -42,6 +43,7 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    open311_api.router,
 )
 
 
