@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     )
     complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
     complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)
+    complaints_dispatch_lease_seconds: float = Field(
+        default=60.0, gt=0, description="a claimed delivery is retried after this if unfinished"
+    )
     complaints_notifier: Literal["log", "smtp"] = Field(default="log")
     complaints_smtp_host: str = "127.0.0.1"
     complaints_smtp_port: int = 25

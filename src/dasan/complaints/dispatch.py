@@ -37,7 +37,6 @@ from dasan.db.models_complaints import (
 from dasan.errors import Conflict, NotFound
 
 log = logging.getLogger("dasan.complaints.dispatch")
-LEASE_SECONDS = 60
 MAX_BACKOFF_SECONDS = 3600
 
 
@@ -101,7 +100,8 @@ def claim(session: Session, limit: int, now: datetime) -> list[int]:
     ids = list(session.scalars(query))
     if ids:
         session.execute(update(DispatchOutbox).where(DispatchOutbox.id.in_(ids))
-                        .values(locked_until=now + timedelta(seconds=LEASE_SECONDS)))
+                        .values(locked_until=now + timedelta(
+                            seconds=get_settings().complaints_dispatch_lease_seconds)))
     session.commit()
     return ids
 
@@ -218,3 +218,17 @@ def set_endpoint(session: Session, agency_code: str, url: str, secret: str,
     else:
         row.url, row.secret, row.timeout_seconds, row.active = url, secret, timeout_seconds, True
     return row
+
+
+def main() -> None:
+    """`python -m dasan.complaints.dispatch [--once]`: the dispatcher without the whole CLI."""
+    import sys
+
+    from dasan.db.session import new_session
+
+    logging.basicConfig(level=logging.INFO)
+    run(new_session, once="--once" in sys.argv, idle_seconds=0.2)
+
+
+if __name__ == "__main__":
+    main()
