@@ -38,7 +38,7 @@ class Attr:
     datatype: str
     description: str
     required: bool = False
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str, str], ...] = ()
     datatype_description: str | None = None
 
 
@@ -57,66 +57,255 @@ class Svc:
     attrs: tuple[Attr, ...] = field(default_factory=tuple)
 
 
-_ROAD = Attr("road_type", "singlevaluelist", "도로 종류 (Road type)", True,
-             (("city", "서울시 관리 도로 (간선·도시고속도로)"),
-              ("district", "구 관리 도로 (이면도로)"), ("unknown", "모름")))
+_ROAD = Attr(
+    "road_type",
+    "singlevaluelist",
+    "도로 종류 (Road type)",
+    True,
+    (
+        (
+            "city",
+            "서울시 관리 도로 (간선·도시고속도로)",
+            "City-managed road (arterial, expressway)",
+        ),
+        ("district", "구 관리 도로 (이면도로)", "District road (side street)"),
+        ("unknown", "모름", "Don't know"),
+    ),
+)
 SERVICES: tuple[Svc, ...] = (
-    Svc("PARKING", "불법주정차", "Illegal parking", "교통", "교통",
-        "보도, 횡단보도, 소화전 앞 등의 불법 주정차 차량", "주정차, 불법주차, parking", 2, 24,
+    Svc(
+        "PARKING",
+        "불법주정차",
+        "Illegal parking",
+        "교통",
+        "교통",
+        "보도, 횡단보도, 소화전 앞 등의 불법 주정차 차량",
+        "주정차, 불법주차, parking",
+        2,
+        24,
         "구청 주정차 단속반이 현장을 확인하고 단속합니다.",
-        (Attr("plate", "string", "차량 번호 (Plate number)", True,
-              datatype_description="예: 12가3456"),
-         Attr("spot", "singlevaluelist", "위치 유형 (Where)", True,
-              (("crosswalk", "횡단보도"), ("sidewalk", "보도"), ("hydrant", "소화전 5m 이내"),
-               ("bus_stop", "버스정류장 10m 이내"), ("school_zone", "어린이보호구역"),
-               ("other", "기타"))))),
-    Svc("POTHOLE", "도로 파손/포트홀", "Road damage / pothole", "도로", "교통",
-        "차도의 포트홀, 균열, 침하", "포트홀, 도로파손, pothole", 4, 48,
+        (
+            Attr(
+                "plate", "string", "차량 번호 (Plate number)", True, datatype_description="12가3456"
+            ),
+            Attr(
+                "spot",
+                "singlevaluelist",
+                "위치 유형 (Where)",
+                True,
+                (
+                    ("crosswalk", "횡단보도", "Crosswalk"),
+                    ("sidewalk", "보도", "Sidewalk"),
+                    ("hydrant", "소화전 5m 이내", "Within 5 m of a hydrant"),
+                    ("bus_stop", "버스정류장 10m 이내", "Within 10 m of a bus stop"),
+                    ("school_zone", "어린이보호구역", "School zone"),
+                    ("other", "기타", "Other"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "POTHOLE",
+        "도로 파손/포트홀",
+        "Road damage / pothole",
+        "도로",
+        "교통",
+        "차도의 포트홀, 균열, 침하",
+        "포트홀, 도로파손, pothole",
+        4,
+        48,
         "도로 관리 부서가 확인 후 긴급 보수합니다.",
-        (_ROAD, Attr("size_cm", "number", "구멍 지름 cm (Pothole size, cm)", False,
-                     datatype_description="1-500"),
-         Attr("lane", "singlevaluelist", "차로 (Lane)", False,
-              (("edge", "가장자리 차로"), ("middle", "중앙 차로"), ("crossing", "교차로"))))),
-    Svc("STREETLIGHT", "가로등 고장", "Streetlight out", "시설물", "안전",
-        "꺼지거나 깜박이는 가로등·보안등", "가로등, 보안등, streetlight", 8, 72,
+        (
+            _ROAD,
+            Attr(
+                "size_cm",
+                "number",
+                "구멍 지름 cm (Pothole size, cm)",
+                False,
+                datatype_description="1-500",
+            ),
+            Attr(
+                "lane",
+                "singlevaluelist",
+                "차로 (Lane)",
+                False,
+                (
+                    ("edge", "가장자리 차로", "Edge lane"),
+                    ("middle", "중앙 차로", "Middle lane"),
+                    ("crossing", "교차로", "Intersection"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "STREETLIGHT",
+        "가로등 고장",
+        "Streetlight out",
+        "시설물",
+        "안전",
+        "꺼지거나 깜박이는 가로등·보안등",
+        "가로등, 보안등, streetlight",
+        8,
+        72,
         "가로등 관리 부서가 점검 후 수리합니다.",
-        (Attr("pole_no", "string", "가로등 관리번호 (Pole number)", False,
-              datatype_description="기둥에 붙은 번호"),
-         Attr("symptom", "singlevaluelist", "증상 (Symptom)", True,
-              (("off", "꺼짐"), ("flicker", "깜박임"), ("day_on", "낮에 켜짐"),
-               ("damaged", "파손"))))),
-    Svc("DUMPING", "쓰레기 무단투기", "Illegal dumping", "청소", "환경",
-        "무단투기 쓰레기, 대형 폐기물 방치", "쓰레기, 무단투기, dumping", 8, 72,
+        (
+            Attr(
+                "pole_no",
+                "string",
+                "가로등 관리번호 (Pole number)",
+                False,
+                datatype_description="A-1234",
+            ),
+            Attr(
+                "symptom",
+                "singlevaluelist",
+                "증상 (Symptom)",
+                True,
+                (
+                    ("off", "꺼짐", "Off"),
+                    ("flicker", "깜박임", "Flickering"),
+                    ("day_on", "낮에 켜짐", "On in daytime"),
+                    ("damaged", "파손", "Damaged"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "DUMPING",
+        "쓰레기 무단투기",
+        "Illegal dumping",
+        "청소",
+        "환경",
+        "무단투기 쓰레기, 대형 폐기물 방치",
+        "쓰레기, 무단투기, dumping",
+        8,
+        72,
         "구청 청소 부서가 수거하고 투기자를 확인합니다.",
-        (Attr("kind", "multivaluelist", "쓰레기 종류 (Kind)", True,
-              (("household", "생활쓰레기"), ("bulky", "대형폐기물"), ("construction", "건설폐기물"),
-               ("food", "음식물"))),)),
-    Svc("ADS", "불법 광고물", "Illegal advertisement", "도시미관", "주택도시계획",
-        "불법 현수막, 전단, 입간판", "현수막, 전단, 광고물, banner", 24, 120,
+        (
+            Attr(
+                "kind",
+                "multivaluelist",
+                "쓰레기 종류 (Kind)",
+                True,
+                (
+                    ("household", "생활쓰레기", "Household waste"),
+                    ("bulky", "대형폐기물", "Bulky waste"),
+                    ("construction", "건설폐기물", "Construction waste"),
+                    ("food", "음식물", "Food waste"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "ADS",
+        "불법 광고물",
+        "Illegal advertisement",
+        "도시미관",
+        "주택도시계획",
+        "불법 현수막, 전단, 입간판",
+        "현수막, 전단, 광고물, banner",
+        24,
+        120,
         "구청 광고물 담당이 정비합니다.",
-        (Attr("ad_type", "singlevaluelist", "광고물 종류 (Type)", True,
-              (("banner", "현수막"), ("flyer", "전단"), ("standing", "입간판"),
-               ("other", "기타"))),)),
-    Svc("SIDEWALK", "보도 파손", "Broken sidewalk", "도로", "교통",
-        "보도블록 파손, 들뜸, 점자블록 훼손", "보도블록, 인도, sidewalk", 8, 96,
+        (
+            Attr(
+                "ad_type",
+                "singlevaluelist",
+                "광고물 종류 (Type)",
+                True,
+                (
+                    ("banner", "현수막", "Banner"),
+                    ("flyer", "전단", "Flyer"),
+                    ("standing", "입간판", "Standing sign"),
+                    ("other", "기타", "Other"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "SIDEWALK",
+        "보도 파손",
+        "Broken sidewalk",
+        "도로",
+        "교통",
+        "보도블록 파손, 들뜸, 점자블록 훼손",
+        "보도블록, 인도, sidewalk",
+        8,
+        96,
         "보도 관리 부서가 확인 후 보수합니다.",
-        (_ROAD, Attr("width_m", "number", "파손 폭 m (Width, m)", False))),
-    Svc("MANHOLE", "맨홀 이상", "Manhole", "시설물", "안전",
-        "맨홀 뚜껑 파손, 이탈, 소음, 악취", "맨홀, manhole", 1, 24,
+        (_ROAD, Attr("width_m", "number", "파손 폭 m (Width, m)", False)),
+    ),
+    Svc(
+        "MANHOLE",
+        "맨홀 이상",
+        "Manhole",
+        "시설물",
+        "안전",
+        "맨홀 뚜껑 파손, 이탈, 소음, 악취",
+        "맨홀, manhole",
+        1,
+        24,
         "하수 관리 부서가 긴급 출동합니다.",
-        (Attr("symptom", "singlevaluelist", "증상 (Symptom)", True,
-              (("open", "뚜껑 열림/이탈"), ("broken", "파손"), ("noise", "덜컹거림"),
-               ("smell", "악취"))),)),
-    Svc("NOISE", "생활 소음", "Noise", "환경", "환경",
-        "공사장, 확성기 등 생활 소음", "소음, 공사장, noise", 4, 72,
+        (
+            Attr(
+                "symptom",
+                "singlevaluelist",
+                "증상 (Symptom)",
+                True,
+                (
+                    ("open", "뚜껑 열림/이탈", "Cover open or missing"),
+                    ("broken", "파손", "Damaged"),
+                    ("noise", "덜컹거림", "Rattling"),
+                    ("smell", "악취", "Bad smell"),
+                ),
+            ),
+        ),
+    ),
+    Svc(
+        "NOISE",
+        "생활 소음",
+        "Noise",
+        "환경",
+        "환경",
+        "공사장, 확성기 등 생활 소음",
+        "소음, 공사장, noise",
+        4,
+        72,
         "구청 환경 부서가 현장 측정 후 조치합니다.",
-        (Attr("source", "singlevaluelist", "소음원 (Source)", True,
-              (("construction", "공사장"), ("loudspeaker", "확성기"), ("business", "영업장"),
-               ("other", "기타"))),
-         Attr("observed_at", "datetime", "발생 시각 (When)", False,
-              datatype_description="2026-01-01T22:00:00+09:00"))),
-    Svc("OTHER", "기타 불편", "Other", "기타", "행정", "그 밖의 생활 불편", "기타, other", 24,
-        168, "담당 부서를 확인해 처리합니다."),
+        (
+            Attr(
+                "source",
+                "singlevaluelist",
+                "소음원 (Source)",
+                True,
+                (
+                    ("construction", "공사장", "Construction site"),
+                    ("loudspeaker", "확성기", "Loudspeaker"),
+                    ("business", "영업장", "Business"),
+                    ("other", "기타", "Other"),
+                ),
+            ),
+            Attr(
+                "observed_at",
+                "datetime",
+                "발생 시각 (When)",
+                False,
+                datatype_description="2026-01-01T22:00:00+09:00",
+            ),
+        ),
+    ),
+    Svc(
+        "OTHER",
+        "기타 불편",
+        "Other",
+        "기타",
+        "행정",
+        "그 밖의 생활 불편",
+        "기타, other",
+        24,
+        168,
+        "담당 부서를 확인해 처리합니다.",
+    ),
 )
 
 # Owner table defaults: the district office handles everything, except road damage on
@@ -130,6 +319,15 @@ DEFAULT_RULES: tuple[tuple[str, str | None, str | None, str | None, str], ...] =
 )
 
 
+def _ko(text: str) -> str:
+    """`한국어 (English)` -> the Korean part."""
+    return text.split(" (", 1)[0]
+
+
+def _en(text: str) -> str:
+    return text.split(" (", 1)[1].rstrip(")") if " (" in text else text
+
+
 def seed_catalogue(session: Session) -> int:
     """Insert the catalogue, its owner agencies and default routing rules (idempotent)."""
     have = set(session.scalars(select(ComplaintService.code)))
@@ -141,27 +339,45 @@ def seed_catalogue(session: Session) -> int:
         if svc.code in have:
             continue
         row = ComplaintService(
-            code=svc.code, name_ko=svc.name_ko, name_en=svc.name_en, description=svc.description,
-            group=svc.group, keywords=svc.keywords, category=svc.category,
-            service_notice=svc.notice, sla_ack_hours=svc.ack_hours,
+            code=svc.code,
+            name_ko=svc.name_ko,
+            name_en=svc.name_en,
+            description=svc.description,
+            group=svc.group,
+            keywords=svc.keywords,
+            category=svc.category,
+            service_notice=svc.notice,
+            sla_ack_hours=svc.ack_hours,
             sla_resolve_hours=svc.resolve_hours,
         )
         session.add(row)
         session.flush()
         for order, a in enumerate(svc.attrs, start=1):
-            session.add(ComplaintServiceAttribute(
-                service_id=row.id, code=a.code, datatype=a.datatype, required=a.required,
-                datatype_description=a.datatype_description, order=order,
-                description=a.description,
-                values=[{"key": k, "name": n} for k, n in a.values],
-            ))
+            session.add(
+                ComplaintServiceAttribute(
+                    service_id=row.id,
+                    code=a.code,
+                    datatype=a.datatype,
+                    required=a.required,
+                    datatype_description=a.datatype_description,
+                    order=order,
+                    description=_ko(a.description),
+                    description_en=_en(a.description),
+                    values=[{"key": k, "name": n, "name_en": e} for k, n, e in a.values],
+                )
+            )
         added += 1
     if session.scalar(select(ComplaintRoutingRule.id).limit(1)) is None:
         for service, district, attr, value, agency in DEFAULT_RULES:
-            session.add(ComplaintRoutingRule(
-                service_code=service, district_code=district, attribute_code=attr,
-                attribute_value=value, agency_code=agency,
-            ))
+            session.add(
+                ComplaintRoutingRule(
+                    service_code=service,
+                    district_code=district,
+                    attribute_code=attr,
+                    attribute_value=value,
+                    agency_code=agency,
+                )
+            )
     session.flush()
     return added
 
@@ -169,19 +385,24 @@ def seed_catalogue(session: Session) -> int:
 def get_service(session: Session, code: str | None) -> ComplaintService:
     if not code:
         raise DomainError("service_code was not provided", status=400, code="missing_service")
-    row = session.scalar(select(ComplaintService).where(
-        ComplaintService.code == code, ComplaintService.active.is_(True)))
+    row = session.scalar(
+        select(ComplaintService).where(
+            ComplaintService.code == code, ComplaintService.active.is_(True)
+        )
+    )
     if row is None:
         raise UnknownService(f"service_code {code!r} was not found")
     return row
 
 
 def attributes_of(session: Session, service: ComplaintService) -> list[ComplaintServiceAttribute]:
-    return list(session.scalars(
-        select(ComplaintServiceAttribute)
-        .where(ComplaintServiceAttribute.service_id == service.id)
-        .order_by(ComplaintServiceAttribute.order)
-    ))
+    return list(
+        session.scalars(
+            select(ComplaintServiceAttribute)
+            .where(ComplaintServiceAttribute.service_id == service.id)
+            .order_by(ComplaintServiceAttribute.order)
+        )
+    )
 
 
 def _one(value: Any, code: str) -> str:
@@ -192,8 +413,9 @@ def _one(value: Any, code: str) -> str:
     return str(value).strip()
 
 
-def validate_attributes(attrs: list[ComplaintServiceAttribute],
-                        given: dict[str, Any]) -> dict[str, Any]:
+def validate_attributes(
+    attrs: list[ComplaintServiceAttribute], given: dict[str, Any]
+) -> dict[str, Any]:
     """Check answers against the service definition; returns them typed (number -> float,
     multivaluelist -> list). Unknown codes and wrong types are refused."""
     by_code = {a.code: a for a in attrs}
@@ -224,20 +446,21 @@ def validate_attributes(attrs: list[ComplaintServiceAttribute],
                 datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
                 raise BadAttribute(
-                    f"attribute[{a.code}] must be a W3C datetime, got {text!r}") from None
+                    f"attribute[{a.code}] must be a W3C datetime, got {text!r}"
+                ) from None
             out[a.code] = text
         elif a.datatype == "singlevaluelist":
             text = _one(raw, a.code)
             if text not in keys:
-                raise BadAttribute(
-                    f"attribute[{a.code}] must be one of {', '.join(sorted(keys))}")
+                raise BadAttribute(f"attribute[{a.code}] must be one of {', '.join(sorted(keys))}")
             out[a.code] = text
         elif a.datatype == "multivaluelist":
             items = [str(v).strip() for v in (raw if isinstance(raw, list) else [raw])]
             bad = [v for v in items if v not in keys]
             if bad:
                 raise BadAttribute(
-                    f"attribute[{a.code}] values must be among {', '.join(sorted(keys))}")
+                    f"attribute[{a.code}] values must be among {', '.join(sorted(keys))}"
+                )
             out[a.code] = items
         else:
             text = _one(raw, a.code)
@@ -248,8 +471,9 @@ def validate_attributes(attrs: list[ComplaintServiceAttribute],
     return out
 
 
-def owner_agency(session: Session, service_code: str, district_code: str,
-                 answers: dict[str, Any]) -> str:
+def owner_agency(
+    session: Session, service_code: str, district_code: str, answers: dict[str, Any]
+) -> str:
     """The agency code that owns a report: the most specific matching rule, else the district
     office (`gu-<SIG_CD>`)."""
     rules = session.scalars(

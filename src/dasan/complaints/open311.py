@@ -66,12 +66,15 @@ def service_list(session: Session, lang: str = "ko") -> list[dict[str, Any]]:
     } for s in services]
 
 
-def service_definition(session: Session, code: str) -> dict[str, Any]:
+def service_definition(session: Session, code: str, lang: str = "ko") -> dict[str, Any]:
     service = catalogue.get_service(session, code)
+    en = lang == "en"
     return {"service_code": service.code, "attributes": [{
         "variable": a.variable, "code": a.code, "datatype": a.datatype, "required": a.required,
         "datatype_description": a.datatype_description, "order": a.order,
-        "description": a.description, "values": [dict(v) for v in a.values],
+        "description": (a.description_en or a.description) if en else a.description,
+        "values": [{"key": v["key"], "name": (v.get("name_en") or v["name"]) if en else v["name"]}
+                   for v in a.values],
     } for a in catalogue.attributes_of(session, service)]}
 
 

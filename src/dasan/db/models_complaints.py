@@ -62,6 +62,7 @@ class ComplaintServiceAttribute(Base):
     datatype_description: Mapped[str | None] = mapped_column(String(256))
     order: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str] = mapped_column(String(512))
+    description_en: Mapped[str | None] = mapped_column(String(512))
     values: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 

@@ -62,6 +62,10 @@ def test_service_definition(client, api_key) -> None:  # type: ignore[no-untyped
     attr = root.find("attributes/attribute[code='spot']")
     assert attr is not None and attr.find("values/value/key") is not None
     assert client.get("/open311/v2/services/NOPE.json").status_code == 404
+    en = client.get("/open311/v2/services/PARKING.json?lang=en").json()
+    spot_en = next(a for a in en["attributes"] if a["code"] == "spot")
+    assert spot_en["description"] == "Where"
+    assert {"key": "crosswalk", "name": "Crosswalk"} in spot_en["values"]
 
 
 def test_post_then_get_request_and_token(client, api_key, db) -> None:  # type: ignore[no-untyped-def]

@@ -121,7 +121,8 @@ def _views(db: Session, request: Request, rows: list[ServiceRequest]) -> list[di
 def service_definition(name: str, request: Request, db: Session = Depends(get_db)) -> Response:
     def build(code: str, fmt: str) -> Response:
         open311.check_jurisdiction(request.query_params.get("jurisdiction_id"))
-        return render(fmt, "service_definition", open311.service_definition(db, code))
+        return render(fmt, "service_definition",
+                      open311.service_definition(db, code, _lang(request)))
     return _answer(name, build)
 
 

@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('datatype_description', sa.String(length=256), nullable=True),
     sa.Column('order', sa.Integer(), nullable=False),
     sa.Column('description', sa.String(length=512), nullable=False),
+    sa.Column('description_en', sa.String(length=512), nullable=True),
     sa.Column('values', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['service_id'], ['complaint_services.id'], name=op.f('fk_complaint_service_attributes_service_id_complaint_services')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_service_attributes')),
