@@ -4,6 +4,7 @@ editable owner table (routing rules), and validation of a report's attribute ans
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -379,30 +380,72 @@ def seed_catalogue(session: Session) -> int:
                 )
             )
     session.flush()
+    clear_cache()
     return added
+
+
+@dataclass
+class _Snapshot:
+    at: float
+    services: dict[str, ComplaintService]
+    attributes: dict[int, list[ComplaintServiceAttribute]]
+    rules: dict[str, list[ComplaintRoutingRule]]
+
+
+_CACHE: dict[str, _Snapshot] = {}
+CACHE_SECONDS = 30.0
+
+
+def clear_cache() -> None:
+    """Forget the cached catalogue (after an edit of services, attributes or rules)."""
+    _CACHE.clear()
+
+
+def _snapshot(session: Session) -> _Snapshot:
+    """The catalogue and owner table, read once per `CACHE_SECONDS` per database (they change
+    rarely, and intake reads them for every report). Rows are detached read-only copies."""
+    bind = session.get_bind()
+    key = str(bind.engine.url if hasattr(bind, "engine") else bind)
+    snap = _CACHE.get(key)
+    if snap is not None and time.monotonic() - snap.at < CACHE_SECONDS:
+        return snap
+    with Session(bind=bind) as fresh:
+        services = {s.code: s for s in fresh.scalars(select(ComplaintService))}
+        attributes: dict[int, list[ComplaintServiceAttribute]] = {}
+        for a in fresh.scalars(
+            select(ComplaintServiceAttribute).order_by(ComplaintServiceAttribute.order)
+        ):
+            attributes.setdefault(a.service_id, []).append(a)
+        rules: dict[str, list[ComplaintRoutingRule]] = {}
+        for r in fresh.scalars(select(ComplaintRoutingRule)):
+            rules.setdefault(r.service_code, []).append(r)
+    snap = _Snapshot(time.monotonic(), services, attributes, rules)
+    if services:
+        _CACHE[key] = snap
+    return snap
 
 
 def get_service(session: Session, code: str | None) -> ComplaintService:
     if not code:
         raise DomainError("service_code was not provided", status=400, code="missing_service")
-    row = session.scalar(
-        select(ComplaintService).where(
-            ComplaintService.code == code, ComplaintService.active.is_(True)
-        )
-    )
-    if row is None:
+    row = _snapshot(session).services.get(code)
+    if row is None or not row.active:
         raise UnknownService(f"service_code {code!r} was not found")
     return row
 
 
 def attributes_of(session: Session, service: ComplaintService) -> list[ComplaintServiceAttribute]:
-    return list(
-        session.scalars(
-            select(ComplaintServiceAttribute)
-            .where(ComplaintServiceAttribute.service_id == service.id)
-            .order_by(ComplaintServiceAttribute.order)
-        )
-    )
+    return list(_snapshot(session).attributes.get(service.id, []))
+
+
+def all_services(session: Session) -> dict[str, ComplaintService]:
+    """Every service by code, retired ones included (old reports still name them)."""
+    return dict(_snapshot(session).services)
+
+
+def active_services(session: Session) -> list[ComplaintService]:
+    return sorted((s for s in _snapshot(session).services.values() if s.active),
+                  key=lambda s: s.id)
 
 
 def _one(value: Any, code: str) -> str:
@@ -476,9 +519,7 @@ def owner_agency(
 ) -> str:
     """The agency code that owns a report: the most specific matching rule, else the district
     office (`gu-<SIG_CD>`)."""
-    rules = session.scalars(
-        select(ComplaintRoutingRule).where(ComplaintRoutingRule.service_code == service_code)
-    ).all()
+    rules = _snapshot(session).rules.get(service_code, [])
     best: tuple[int, str] | None = None
     for r in rules:
         if r.district_code is not None and r.district_code != district_code:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
@@ -68,9 +68,13 @@ def payload_for(request: ServiceRequest, service: ComplaintService) -> dict[str,
 
 
 def enqueue(session: Session, request: ServiceRequest, service: ComplaintService, *,
-            now: datetime | None = None) -> DispatchOutbox:
+            now: datetime | None = None, reassigned: bool = False) -> DispatchOutbox:
     """Add the outbox row for `request` to its current agency (in the caller's transaction)."""
-    n = session.query(DispatchOutbox).filter(DispatchOutbox.request_id == request.id).count()
+    n = 0
+    if reassigned:
+        with session.no_autoflush:
+            n = session.scalar(select(func.count()).select_from(DispatchOutbox)
+                               .where(DispatchOutbox.request_id == request.id)) or 0
     row = DispatchOutbox(
         request_id=request.id, agency_code=request.agency_code,
         idempotency_key=f"sr-{request.id}-{n + 1}-{request.agency_code}",

@@ -118,22 +118,34 @@ class GeoIndex:
 
     # --- vectorised lookups ------------------------------------------------------------------
 
+    @staticmethod
+    def _lookup(tree: STRtree, geoms: NDArray[np.object_], lon: NDArray[np.float64],
+                lat: NDArray[np.float64]) -> NDArray[np.int64]:
+        """The STRtree narrows each point to the polygons whose box holds it; then one
+        vectorised, prepared `contains_xy` per polygon decides (first hit wins on borders)."""
+        xy = to_plane(lon, lat)
+        src, hit = tree.query(shapely.points(xy))
+        out = np.full(len(xy), -1, dtype=np.int64)
+        if not len(src):
+            return out
+        order = np.argsort(hit, kind="stable")
+        src, hit = src[order], hit[order]
+        bounds = np.flatnonzero(np.diff(hit)) + 1
+        for chunk_src, j in zip(np.split(src, bounds), hit[np.r_[0, bounds]], strict=True):
+            todo = chunk_src[out[chunk_src] < 0]
+            if len(todo):
+                inside = shapely.contains_xy(geoms[j], xy[todo, 0], xy[todo, 1])
+                out[todo[inside]] = j
+        return out
+
     def district_index(self, lon: NDArray[np.float64], lat: NDArray[np.float64]
                        ) -> NDArray[np.int64]:
         """Index into `gu_codes` for each point (-1 where no polygon contains it)."""
-        points = shapely.points(to_plane(lon, lat))
-        src, hit = self.gu_tree.query(points, predicate="intersects")
-        out = np.full(len(points), -1, dtype=np.int64)
-        out[src[::-1]] = hit[::-1]  # first hit wins on shared borders
-        return out
+        return self._lookup(self.gu_tree, self.gu_geoms, lon, lat)
 
     def dong_index(self, lon: NDArray[np.float64], lat: NDArray[np.float64]
                    ) -> NDArray[np.int64]:
-        points = shapely.points(to_plane(lon, lat))
-        src, hit = self.dong_tree.query(points, predicate="intersects")
-        out = np.full(len(points), -1, dtype=np.int64)
-        out[src[::-1]] = hit[::-1]
-        return out
+        return self._lookup(self.dong_tree, self.dong_geoms, lon, lat)
 
     # --- one point, with the rules -----------------------------------------------------------
 

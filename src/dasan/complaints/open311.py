@@ -56,8 +56,7 @@ def _name(service: ComplaintService, lang: str) -> str:
 
 
 def service_list(session: Session, lang: str = "ko") -> list[dict[str, Any]]:
-    services = session.scalars(select(ComplaintService).where(ComplaintService.active.is_(True))
-                               .order_by(ComplaintService.id)).all()
+    services = catalogue.active_services(session)
     has_attrs = {a.service_id for s in services for a in catalogue.attributes_of(session, s)}
     return [{
         "service_code": s.code, "service_name": _name(s, lang), "description": s.description,
@@ -146,7 +145,7 @@ def query_requests(session: Session, *, ids: str | None, service_code: str | Non
 
 
 def services_by_code(session: Session) -> dict[str, ComplaintService]:
-    return {s.code: s for s in session.scalars(select(ComplaintService))}
+    return catalogue.all_services(session)
 
 
 def by_token(session: Session, token: str) -> ServiceRequest:

@@ -114,7 +114,8 @@ def _reassign(session: Session, request: ServiceRequest, agency_code: str | None
         request.district_code = agency.district_code
     request.status, request.status_notes, request.updated_at = "received", note, now
     _record(session, request, "reassigned", note, source, actor, now)
-    dispatch.enqueue(session, request, get_service(session, request.service_code), now=now)
+    dispatch.enqueue(session, request, get_service(session, request.service_code), now=now,
+                     reassigned=True)
 
 
 def _close_consultation(session: Session, request: ServiceRequest, now: datetime) -> None:
