@@ -103,6 +103,7 @@ def test_xml_post_and_multivalue_attribute(client, api_key) -> None:  # type: ig
     root = ET.fromstring(r.content)
     assert root.tag == "service_requests" and root.find("request/service_request_id") is not None
     assert root.find("request/account_id") is not None
+    assert b"<account_id/>" in r.content  # empty elements as the spec writes them
 
 
 def test_get_requests_filters(client, api_key) -> None:  # type: ignore[no-untyped-def]

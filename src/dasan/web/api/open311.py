@@ -55,8 +55,10 @@ def to_xml(root: str, body: Any) -> bytes:
         for k, v in body.items():
             _xml_value(top, k, v)
     ET.indent(top, space="    ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(top, encoding="utf-8",
-                                                                     xml_declaration=False)
+    # ElementTree writes empty elements as `<a />`; the spec's examples write `<a/>` (text can
+    # never hold a raw `/>`: ElementTree escapes `>` in text).
+    xml = ET.tostring(top, encoding="utf-8", xml_declaration=False).replace(b" />", b"/>")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + xml
 
 
 def render(fmt: str, root: str, body: Any, status: int = 200) -> Response:
