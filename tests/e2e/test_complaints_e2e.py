@@ -68,6 +68,9 @@ def test_citizen_reports_with_photo_and_officer_resolves(
     assert "불법주정차" in row.inner_text()
     row.locator("select[name=action]").select_option("resolve")
     row.locator("input[name=note]").fill("견인 조치 완료")
+    done = tmp_path / "done.jpg"
+    done.write_bytes(jpeg_with_gps(37.4569, 126.8955, size=(400, 300)))
+    row.locator("input[name=photo]").set_input_files(str(done))
     row.locator("button[type=submit]").click()
     officer.wait_for_url(f"{base}/district/complaints")
     officer.goto(f"{base}/district/complaints?status=resolved")
@@ -76,5 +79,6 @@ def test_citizen_reports_with_photo_and_officer_resolves(
     page.goto(tracking)
     assert page.inner_text("#track-status") == "처리 완료"
     assert "견인 조치 완료" in page.inner_text("#history")
+    assert page.locator("ul.photos img").count() == 2  # the report's and the resolution's
     page.screenshot(path=str(screenshots / "complaint-tracking.png"), full_page=True)
     ctx.close()

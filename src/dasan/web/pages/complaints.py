@@ -7,12 +7,12 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from dasan import audit
-from dasan.complaints import desk, dispatch, geo, open311, policy, sla, status
+from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status
 from dasan.complaints.notify import STATUS_EN, STATUS_KO
 from dasan.complaints.storage import photo_store
 from dasan.config import get_settings
@@ -106,6 +106,7 @@ def district_desk(
 def district_update(
     request_id: int, request: Request,
     action: str = Form(...), note: str = Form(""), agency_code: str = Form(""),
+    photo: UploadFile | None = File(default=None),
     db: Session = Depends(get_db),
     user: User = Depends(require_page_roles("district_officer", "supervisor")),
 ) -> Response:
@@ -115,6 +116,9 @@ def district_update(
     try:
         status.apply_update(db, row, action, note=note, source="officer", actor=user.username,
                             agency_code=agency_code or None)
+        data = photo.file.read() if photo is not None and photo.filename else b""
+        if data:
+            intake.add_photos(db, row, [data], "resolution")
         audit.record(db, user, f"complaints.{action}", object_type="service_request",
                      object_id=row.id)
         db.commit()
