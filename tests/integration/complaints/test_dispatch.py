@@ -127,3 +127,27 @@ def test_dead_letter_after_max_attempts_then_resend(
         assert list(accepted(log)[0].values()) == [1]
     finally:
         stop(receiver)
+
+
+def test_scheduler_jobs_dispatch_and_notify(database_url: str, shared_data: Path,
+                                            tmp_path: Path) -> None:
+    from dasan.complaints import jobs
+    from dasan.complaints.notify import _LOG
+
+    log = tmp_path / "received.jsonl"
+    receiver, url = start_receiver(log, SECRET)
+    try:
+        with new_session(database_url) as s:
+            create_report(s, ReportIn(service_code="OTHER", lat=37.5665, lon=126.978,
+                                      email="citizen@example.com"))
+            dispatch.set_endpoint(s, "gu-11140", url, SECRET)
+            s.commit()
+        assert jobs.dispatch_due() == 1
+        assert jobs.dispatch_due() == 0
+        before = len(_LOG.sent)
+        assert jobs.send_notices() == 1
+        channel, to, _subject, body = _LOG.sent[before]
+        assert (channel, to) == ("email", "citizen@example.com") and "/report/track/" in body
+        assert jobs.send_notices() == 0
+    finally:
+        stop(receiver)
