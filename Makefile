@@ -12,6 +12,7 @@ setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	uv sync --frozen
 	@mkdir -p var
+	@scripts/web-assets.sh
 
 # Train and cache the abuse classifier from ../shared/data (skipped when the data is absent;
 # the screener then runs on its rules alone). A cached model is reused.

@@ -22,7 +22,8 @@ from dasan.db.migrate import upgrade
 from dasan.demo import seed_org, seed_people
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
-                 "alembic_version"}
+                 "alembic_version", "complaint_services", "complaint_service_attributes",
+                 "complaint_routing_rules"}
 POSTGRES_URL = os.environ.get("DASAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 

@@ -11,6 +11,7 @@ import typer
 from dasan.analytics.cli import app as report_app
 from dasan.channels.cli import app as channels_app
 from dasan.cli_support import fail
+from dasan.complaints.cli import app as complaints_app
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
 from dasan.text.cli import app as text_app
@@ -31,6 +32,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
 app.add_typer(channels_app, name="channels")
 app.add_typer(voice_app, name="voice")
+app.add_typer(complaints_app, name="complaints")
 
 
 @db_app.command("upgrade")

@@ -79,6 +79,35 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(default=2.0, ge=0)
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
     attachments_dir: Path = Field(default=PROJECT_ROOT / "var" / "attachments")
+    # --- field complaints (스마트 불편신고) ---
+    complaints_jurisdiction_id: str = Field(
+        default="seoul.go.kr", description="Open311 jurisdiction_id this server answers for"
+    )
+    complaints_nearest_metres: float = Field(
+        default=300.0, ge=0, description="a point this close to a district goes to it"
+    )
+    complaints_duplicate_metres: float = Field(default=50.0, ge=0)
+    complaints_duplicate_hours: float = Field(default=72.0, ge=0)
+    complaints_photo_dir: Path = Field(default=PROJECT_ROOT / "var" / "complaints" / "photos")
+    complaints_photo_max_mb: float = Field(default=10.0, gt=0)
+    complaints_storage: Literal["disk"] = Field(
+        default="disk", description="photo storage adapter (disk; S3-compatible: see docs)"
+    )
+    complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
+    complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)
+    complaints_dispatch_lease_seconds: float = Field(
+        default=60.0, gt=0, description="a claimed delivery is retried after this if unfinished"
+    )
+    complaints_notifier: Literal["log", "smtp"] = Field(default="log")
+    complaints_smtp_host: str = "127.0.0.1"
+    complaints_smtp_port: int = 25
+    complaints_smtp_from: str = "no-reply@dasan.local"
+    complaints_public_url: str = Field(
+        default="http://127.0.0.1:8000", description="base URL put in tracking links"
+    )
+    complaints_tiles_url: str | None = Field(
+        default=None, description="optional XYZ tile URL for the report map (none: GeoJSON only)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

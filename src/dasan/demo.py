@@ -75,6 +75,9 @@ def seed_org(session: Session) -> None:
     session.add(Team(code="team-remote", name="재택상담팀"))
     session.add(Team(code="team-protect", name="악성민원 전담팀", dedicated_malicious=True))
     session.flush()
+    from dasan.complaints.catalogue import seed_catalogue  # field-complaint catalogue
+
+    seed_catalogue(session)
 
 
 def _agency_id(session: Session, code: str) -> int:

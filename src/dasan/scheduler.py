@@ -45,6 +45,15 @@ def remind_owners() -> int:
         return sum(send_reminders(session, date.today()).values())
 
 
+def complaint_jobs() -> list[Job]:
+    """Field complaints: dispatch to districts, notices to citizens, SLA escalation."""
+    from dasan.complaints import jobs
+
+    return [Job("complaints-dispatch", 10, jobs.dispatch_due),
+            Job("complaints-notices", 10, jobs.send_notices),
+            Job("complaints-sla", 300, jobs.escalate)]
+
+
 @dataclass
 class Job:
     name: str
@@ -58,6 +67,7 @@ class Scheduler:
     jobs: list[Job] = field(default_factory=lambda: [
         Job("alerts", 300, scan_alerts),
         Job("kb-reminders", 24 * 3600, remind_owners),
+        *complaint_jobs(),
     ])
     _stop: threading.Event = field(default_factory=threading.Event)
 

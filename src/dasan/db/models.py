@@ -332,3 +332,4 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
 from dasan.db import models_voice as _models_voice  # noqa: E402,F401
+from dasan.db import models_complaints as _models_complaints  # noqa: E402,F401

@@ -13,8 +13,10 @@ from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
 from dasan.web.api import chat as chat_api
+from dasan.web.api import complaints as complaints_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
+from dasan.web.api import open311 as open311_api
 from dasan.web.api import text as text_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
@@ -22,6 +24,7 @@ from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import channels as channels_pages
 from dasan.web.pages import chat as chat_pages
+from dasan.web.pages import complaints as complaints_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
@@ -50,6 +53,9 @@ ROUTERS = (
     channels_pages.router,
     voice_api.router,
     voice_pages.router,
+    open311_api.router,
+    complaints_api.router,
+    complaints_pages.router,
 )
 
 

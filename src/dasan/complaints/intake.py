@@ -1,0 +1,227 @@
+"""Taking a report in: validate everything first, then store the report, its consultation, its
+photos' records, the first status, the dispatch outbox row and the citizen's notice in one
+transaction. A refused report stores nothing."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.auth import mask_phone, phone_hash
+from dasan.complaints import catalogue, dispatch
+from dasan.complaints.geo import Place, distance_m, geo_index
+from dasan.complaints.notify import queue_notice
+from dasan.complaints.photos import ProcessedPhoto, process_photo
+from dasan.complaints.storage import PhotoStore, photo_store
+from dasan.config import get_settings
+from dasan.db.base import utcnow
+from dasan.db.models import Citizen, Consultation
+from dasan.db.models_complaints import (
+    ComplaintPhoto,
+    ComplaintService,
+    ComplaintStatusEvent,
+    ServiceRequest,
+)
+from dasan.errors import DomainError
+from dasan.text.pii import mask
+
+_DIGITS = re.compile(r"\D+")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+OPEN_STATUSES = ("received", "accepted", "in_progress")
+MAX_PHOTOS = 5
+
+
+class BadReport(DomainError):
+    status = 400
+    code = "invalid_request"
+
+
+@dataclass
+class ReportIn:
+    service_code: str | None
+    lat: str | float | None = None
+    lon: str | float | None = None
+    address: str | None = None
+    description: str = ""
+    email: str | None = None
+    phone: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    media_url: str | None = None
+    language: str = "ko"
+    client_id: int | None = None
+    photos: list[bytes] = field(default_factory=list)
+
+
+def _coordinate(value: str | float | None, name: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise BadReport(f"{name} must be a number in WGS84 degrees") from None
+
+
+def _contact(report: ReportIn) -> tuple[str | None, str | None]:
+    phone = email = None
+    if report.phone:
+        phone = _DIGITS.sub("", report.phone)
+        if not 9 <= len(phone) <= 11 or not phone.startswith("0"):
+            raise BadReport("phone must be a Korean number such as 010-1234-5678")
+    if report.email:
+        email = report.email.strip()
+        if not _EMAIL.match(email):
+            raise BadReport("email is not a valid address")
+    return phone, email
+
+
+def find_duplicate(session: Session, service_code: str, lat: float, lon: float,
+                   now: datetime) -> ServiceRequest | None:
+    """An open report of the same service within the configured distance and time."""
+    s = get_settings()
+    metres, hours = s.complaints_duplicate_metres, s.complaints_duplicate_hours
+    if metres <= 0 or hours <= 0:
+        return None
+    dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
+    candidates = session.scalars(
+        select(ServiceRequest).where(
+            ServiceRequest.service_code == service_code,
+            ServiceRequest.status.in_(OPEN_STATUSES),
+            ServiceRequest.duplicate_of_id.is_(None),
+            ServiceRequest.requested_at >= now - timedelta(hours=hours),
+            ServiceRequest.lat.between(lat - dlat, lat + dlat),
+            ServiceRequest.lon.between(lon - dlon, lon + dlon),
+        ).order_by(ServiceRequest.requested_at)
+    ).all()
+    best = None
+    for c in candidates:
+        d = distance_m(lat, lon, c.lat, c.lon)
+        if d <= metres and (best is None or d < best[0]):
+            best = (d, c)
+    return best[1] if best else None
+
+
+def _citizen(session: Session, phone: str | None, language: str) -> int | None:
+    if not phone:
+        return None
+    digest = phone_hash(phone, get_settings().secret_key)
+    found = session.scalar(select(Citizen.id).where(Citizen.phone_hash == digest))
+    if found is not None:
+        return int(found)
+    citizen = Citizen(phone_hash=digest, phone_masked=mask_phone(phone),
+                      preferred_language=language)
+    session.add(citizen)
+    session.flush()
+    return citizen.id
+
+
+def create_report(session: Session, report: ReportIn, *, store: PhotoStore | None = None,
+                  now: datetime | None = None) -> ServiceRequest:
+    """Validate and store one report (caller commits)."""
+    now = now or utcnow()
+    settings = get_settings()
+    service = catalogue.get_service(session, report.service_code)
+    answers = catalogue.validate_attributes(catalogue.attributes_of(session, service),
+                                            report.attributes)
+    if len(report.description) > 4000:
+        raise BadReport("description is longer than 4,000 characters")
+    if len(report.photos) > MAX_PHOTOS:
+        raise BadReport(f"at most {MAX_PHOTOS} photos per report")
+    if report.language not in ("ko", "en"):
+        report.language = "ko"
+    phone, email = _contact(report)
+    max_bytes = int(settings.complaints_photo_max_mb * 1_000_000)
+    photos: list[ProcessedPhoto] = [process_photo(p, max_bytes=max_bytes) for p in report.photos]
+    lat, lon = _coordinate(report.lat, "lat"), _coordinate(report.lon, "long")
+    if (lat is None) != (lon is None):
+        raise BadReport("lat and long must be sent together")
+    if lat is None:
+        located = next((p for p in photos if p.exif_lat is not None), None)
+        if located is None:
+            raise BadReport("a location is required: send lat & long (address-only reports "
+                            "cannot be routed to a district)", code="missing_location")
+        lat, lon = located.exif_lat, located.exif_lon
+    assert lat is not None and lon is not None
+    place: Place = geo_index().locate(lat, lon)
+    agency = catalogue.owner_agency(session, service.code, place.district_code, answers)
+    original = find_duplicate(session, service.code, lat, lon, now)
+
+    masked = mask(report.description).masked if report.description else ""
+    consultation = Consultation(
+        channel="smart_report", started_at=now, queued_at=now, category=service.category,
+        program=service.name_ko, outcome="transferred", status="open",
+        language=report.language, district_code=place.district_code,
+        subject=(masked or service.name_ko)[:256], priority=1 if service.sla_ack_hours <= 2 else 0,
+        citizen_id=_citizen(session, phone, report.language),
+    )
+    session.add(consultation)
+    session.flush()
+    request = ServiceRequest(
+        token=secrets.token_urlsafe(12), consultation_id=consultation.id,
+        client_id=report.client_id, service_code=service.code, description=report.description,
+        description_masked=masked, attributes=answers, lat=lat, lon=lon,
+        address=(report.address or "")[:256] or None, district_code=place.district_code,
+        dong_code=place.dong_code, dong_name=place.dong_name, geo_rule=place.rule,
+        agency_code=agency, notify_phone=phone, notify_email=email, language=report.language,
+        media_url=(report.media_url or "")[:512] or None, requested_at=now, updated_at=now,
+        ack_due_at=now + timedelta(hours=service.sla_ack_hours),
+        expected_at=now + timedelta(hours=service.sla_resolve_hours),
+        priority=consultation.priority,
+    )
+    session.add(request)
+    session.flush()
+    consultation.external_ref = f"sr-{request.id}"
+    _store_photos(session, request, photos, store or photo_store())
+    session.add(ComplaintStatusEvent(request_id=request.id, status="received", source="citizen",
+                                     agency_code=agency, at=now))
+    if original is not None:
+        _link_duplicate(session, request, original, now)
+    else:
+        dispatch.enqueue(session, request, service, now=now)
+    queue_notice(session, request, "received" if original is None else "duplicate",
+                 request.status_notes)
+    return request
+
+
+def _link_duplicate(session: Session, request: ServiceRequest, original: ServiceRequest,
+                    now: datetime) -> None:
+    original.duplicate_count += 1
+    original.updated_at = now
+    request.duplicate_of_id = original.id
+    request.agency_code = original.agency_code
+    request.status = original.status
+    n = original.duplicate_count + 1
+    request.status_notes = f"같은 신고 {n}건: 원 신고 #{original.id}에 병합되었습니다."
+    session.add(ComplaintStatusEvent(request_id=request.id, status="duplicate", source="system",
+                                     note=request.status_notes, at=now))
+
+
+def _store_photos(session: Session, request: ServiceRequest, photos: list[ProcessedPhoto],
+                  store: PhotoStore, kind: str = "report") -> None:
+    for i, p in enumerate(photos):
+        key = f"{request.requested_at:%Y/%m}/{request.id}-{kind}-{i}-{p.sha256[:12]}.jpg"
+        thumb_key = key[:-4] + "-thumb.jpg"
+        store.put(key, p.data, p.content_type)
+        store.put(thumb_key, p.thumb, p.content_type)
+        session.add(ComplaintPhoto(
+            request_id=request.id, kind=kind, storage_key=key, thumb_key=thumb_key,
+            content_type=p.content_type, size_bytes=len(p.data), width=p.width, height=p.height,
+            sha256=p.sha256, exif_lat=p.exif_lat, exif_lon=p.exif_lon,
+            exif_taken_at=p.exif_taken_at,
+        ))
+
+
+def add_photos(session: Session, request: ServiceRequest, data: list[bytes], kind: str,
+               store: PhotoStore | None = None) -> None:
+    max_bytes = int(get_settings().complaints_photo_max_mb * 1_000_000)
+    processed = [process_photo(p, max_bytes=max_bytes) for p in data]
+    _store_photos(session, request, processed, store or photo_store(), kind)
+
+
+def service_of(session: Session, request: ServiceRequest) -> ComplaintService:
+    return catalogue.get_service(session, request.service_code)

@@ -1,0 +1,131 @@
+"""Status back to the citizen: notices go through an outbox to a small notifier port.
+
+Adapters: `log` (writes the notice to the log; the default on a laptop) and `smtp` (e-mail via
+the standard library). SMS: the channels room is building the city's SMS port
+(`dasan.channels`); until it is merged, SMS notices are handed to the log adapter. Wiring it is a
+one-line change in `notifier()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.config import get_settings
+from dasan.db.base import utcnow
+from dasan.db.models_complaints import NotificationOutbox, ServiceRequest
+
+log = logging.getLogger("dasan.complaints.notify")
+MAX_ATTEMPTS = 5
+
+STATUS_KO = {
+    "received": "접수", "accepted": "처리 부서 접수", "in_progress": "처리 중",
+    "resolved": "처리 완료", "rejected": "처리 불가", "escalated": "처리 지연(상급자 확인)",
+    "duplicate": "같은 신고로 병합", "reassigned": "담당 부서 변경",
+}
+STATUS_EN = {
+    "received": "Received", "accepted": "Accepted by the office", "in_progress": "In progress",
+    "resolved": "Resolved", "rejected": "Rejected", "escalated": "Overdue (escalated)",
+    "duplicate": "Merged with the same report", "reassigned": "Reassigned",
+}
+
+
+class Notifier(Protocol):
+    def send(self, channel: str, recipient: str, subject: str, body: str) -> None: ...
+
+
+class LogNotifier:
+    """Writes each notice to the log and keeps the last ones (useful on a laptop and in tests)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, str]] = []
+
+    def send(self, channel: str, recipient: str, subject: str, body: str) -> None:
+        self.sent.append((channel, recipient, subject, body))
+        del self.sent[:-200]
+        log.info("notice %s to %s: %s", channel, recipient[:3] + "***", subject)
+
+
+class SmtpNotifier:
+    """E-mail through an SMTP relay (stdlib); SMS falls back to `fallback` until the SMS port
+    of the channels room is merged."""
+
+    def __init__(self, host: str, port: int, sender: str, fallback: Notifier) -> None:
+        self.host, self.port, self.sender, self.fallback = host, port, sender, fallback
+
+    def send(self, channel: str, recipient: str, subject: str, body: str) -> None:
+        if channel != "email":
+            self.fallback.send(channel, recipient, subject, body)
+            return
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = self.sender, recipient, subject
+        msg.set_content(body)
+        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+            smtp.send_message(msg)
+
+
+_LOG = LogNotifier()
+
+
+def notifier() -> Notifier:
+    s = get_settings()
+    if s.complaints_notifier == "smtp":
+        return SmtpNotifier(s.complaints_smtp_host, s.complaints_smtp_port, s.complaints_smtp_from,
+                            _LOG)
+    return _LOG
+
+
+def tracking_url(request: ServiceRequest) -> str:
+    return f"{get_settings().complaints_public_url.rstrip('/')}/report/track/{request.token}"
+
+
+def queue_notice(session: Session, request: ServiceRequest, status: str,
+                 note: str | None = None) -> int:
+    """Queue a notice about `status` to every contact the citizen gave; returns how many."""
+    en = request.language == "en"
+    label = (STATUS_EN if en else STATUS_KO).get(status, status)
+    head = "[Seoul 120] Your report" if en else "[서울 120] 불편신고"
+    body = f"{head} #{request.id}: {label}."
+    if note:
+        body += f" {note[:200]}"
+    body += f" {tracking_url(request)}"
+    count = 0
+    for channel, to in (("sms", request.notify_phone), ("email", request.notify_email)):
+        if to:
+            session.add(NotificationOutbox(request_id=request.id, channel=channel, recipient=to,
+                                           subject=f"{head} #{request.id}: {label}", body=body))
+            count += 1
+    return count
+
+
+def drain_notifications(session: Session, port: Notifier | None = None, limit: int = 100) -> int:
+    """Send due notices; failures are retried with backoff, then parked as dead."""
+    port = port or notifier()
+    now = utcnow()
+    rows = session.scalars(
+        select(NotificationOutbox)
+        .where(NotificationOutbox.state == "pending", NotificationOutbox.next_attempt_at <= now)
+        .order_by(NotificationOutbox.id).limit(limit)
+    ).all()
+    sent = 0
+    for row in rows:
+        row.attempts += 1
+        try:
+            port.send(row.channel, row.recipient, row.subject, row.body)
+        except (OSError, smtplib.SMTPException) as exc:
+            row.last_error = str(exc)[:500]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state = "dead"
+            else:
+                row.next_attempt_at = now + timedelta(seconds=30 * 2 ** row.attempts)
+            continue
+        row.state, row.sent_at = "sent", now
+        sent += 1
+    session.commit()
+    return sent

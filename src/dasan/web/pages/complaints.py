@@ -1,0 +1,153 @@
+"""Field-complaint pages: the citizen report page and tracking page (no login), the shipped
+gu/dong GeoJSON for the map, photos, the district desk and the supervisor's overview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status
+from dasan.complaints.notify import STATUS_EN, STATUS_KO
+from dasan.complaints.storage import photo_store
+from dasan.config import get_settings
+from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
+from dasan.db.base import utcnow
+from dasan.db.models import User
+from dasan.errors import DomainError, NotFound
+from dasan.web.deps import deny, get_db, require_page_roles
+from dasan.web.templating import request_language, templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@lru_cache(maxsize=4)
+def _geojson(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+@router.get("/report/geo/{layer}.geojson")
+def geojson(layer: str) -> Response:
+    """The shipped boundaries (read from the shared data folder, never copied)."""
+    files = {"gu": geo.GU_FILE, "dong": geo.DONG_FILE}
+    if layer not in files:
+        raise NotFound("no such layer")
+    path = geo.maps_dir() / files[layer]
+    if not path.is_file():
+        raise NotFound("boundary data is not installed (DASAN_SHARED_DATA)")
+    return Response(_geojson(str(path)), media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report_page(request: Request, db: Session = Depends(get_db)) -> Response:
+    lang = request_language(request)
+    return templates.TemplateResponse(request, "complaints/report.html", {
+        "user": None, "services": open311.service_list(db, lang),
+        "tiles_url": get_settings().complaints_tiles_url or "", "lang": lang,
+    })
+
+
+@router.get("/report/track/{token}", response_class=HTMLResponse)
+def track_page(token: str, request: Request, db: Session = Depends(get_db)) -> Response:
+    row = open311.by_token(db, token)
+    lang = request_language(request)
+    service = open311.services_by_code(db)[row.service_code]
+    return templates.TemplateResponse(request, "complaints/track.html", {
+        "user": None, "r": row, "tr": desk.tracking(db, row), "service": service,
+        "labels": STATUS_EN if lang == "en" else STATUS_KO,
+        "agencies": open311.agency_names(db), "w3c": open311.w3c,
+    })
+
+
+@router.get("/report/photo/{token}/{photo_id}")
+def photo(token: str, photo_id: int, thumb: bool = False,
+          db: Session = Depends(get_db)) -> Response:
+    row = open311.by_token(db, token)
+    p = desk.photo_of(db, row, photo_id)
+    if p is None:
+        raise NotFound("no such photo")
+    data = photo_store().get(p.thumb_key if thumb else p.storage_key)
+    return Response(data, media_type=p.content_type,
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/district/complaints", response_class=HTMLResponse)
+def district_desk(
+    request: Request,
+    code: str | None = Query(default=None, pattern=r"^\d{5}$"),
+    status_filter: str | None = Query(default="open", alias="status"),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles("district_officer", "supervisor", "analyst")),
+) -> Response:
+    scope = policy.district_scope(user)
+    if scope is not None and code is not None and code != scope:
+        deny(db, user, "complaints.other_district", request, district=code)
+    district = scope or code
+    rows = desk.list_requests(db, district=district, status=status_filter or None)
+    lang = request_language(request)
+    return templates.TemplateResponse(request, "complaints/desk.html", {
+        "user": user, "rows": rows, "district": DISTRICT_BY_CODE.get(district or ""),
+        "districts": DISTRICTS if scope is None else [], "status": status_filter or "",
+        "services": open311.services_by_code(db), "agencies": open311.agency_names(db),
+        "labels": STATUS_EN if lang == "en" else STATUS_KO, "w3c": open311.w3c,
+        "can_handle": {r.id: policy.can_handle_complaint(user, r) for r in rows},
+        "figures": sla.district_figures(db, utcnow() - timedelta(days=28), district),
+        "error": request.query_params.get("error"),
+    })
+
+
+@router.post("/district/complaints/{request_id}")
+def district_update(
+    request_id: int, request: Request,
+    action: str = Form(...), note: str = Form(""), agency_code: str = Form(""),
+    photo: UploadFile | None = File(default=None),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles("district_officer", "supervisor")),
+) -> Response:
+    row = status.get_request(db, request_id)
+    if not policy.can_handle_complaint(user, row):
+        deny(db, user, "complaints.other_district", request, request_id=request_id)
+    try:
+        status.apply_update(db, row, action, note=note, source="officer", actor=user.username,
+                            agency_code=agency_code or None)
+        data = photo.file.read() if photo is not None and photo.filename else b""
+        if data:
+            intake.add_photos(db, row, [data], "resolution")
+        audit.record(db, user, f"complaints.{action}", object_type="service_request",
+                     object_id=row.id)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return RedirectResponse(f"/district/complaints?error={exc.code}", status_code=303)
+    return RedirectResponse("/district/complaints", status_code=303)
+
+
+@router.get("/complaints/overview", response_class=HTMLResponse)
+def overview(
+    request: Request, days: int = Query(default=28, ge=1, le=366),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles("supervisor", "analyst")),
+) -> Response:
+    return templates.TemplateResponse(request, "complaints/overview.html", {
+        "user": user, "days": days,
+        "figures": sla.district_figures(db, utcnow() - timedelta(days=days)),
+        "dead": dispatch.dead_letters(db) if policy.can_manage_dispatch(user) else [],
+        "pending": dispatch.pending_count(db),
+    })
+
+
+@router.post("/complaints/dead-letters/{outbox_id}/resend")
+def overview_resend(
+    outbox_id: int, db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles("supervisor")),
+) -> Response:
+    dispatch.resend(db, outbox_id)
+    audit.record(db, user, "complaints.resend", object_type="dispatch", object_id=outbox_id)
+    db.commit()
+    return RedirectResponse("/complaints/overview", status_code=303)

@@ -1,0 +1,139 @@
+"""District desk and status back: an officer sees and handles only their district's reports;
+the district's system posts updates with its API token (replays refused); the citizen's
+tracking page and Open311 show each change; supervisors see everything and the dead letters."""
+
+from __future__ import annotations
+
+from photo_helpers import jpeg_with_gps, plain_png
+from sqlalchemy import select
+
+from dasan.auth import issue_api_token
+from dasan.complaints.sla import escalate_overdue
+from dasan.db.base import utcnow
+from dasan.db.models import AuditLog, Consultation, User
+from dasan.db.models_complaints import NotificationOutbox, ServiceRequest
+
+GEUMCHEON = {"lat": "37.4569", "long": "126.8955"}  # 금천구 (the demo officer's district)
+JUNG = {"lat": "37.5665", "long": "126.9780"}  # 중구
+
+
+def submit(client, where: dict[str, str], **extra):  # type: ignore[no-untyped-def]
+    r = client.post("/api/complaints/reports", data={"service_code": "OTHER", **where,
+                                                      "description": "가로수 쓰러짐", **extra},
+                    files={"photos": ("a.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_citizen_page_and_geojson(client, shared_data) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/report")
+    assert page.status_code == 200 and "스마트 불편신고" in page.text
+    assert "<script>" not in page.text and "/static/complaints/report.js" in page.text
+    assert "불법주정차" in page.text
+    en = client.get("/report?lang=en")
+    assert "Report a street problem" in en.text and "Illegal parking" in en.text
+    gu = client.get("/report/geo/gu.geojson")
+    assert gu.status_code == 200 and len(gu.json()["features"]) == 25
+    assert len(client.get("/report/geo/dong.geojson").json()["features"]) == 467
+    assert client.get("/report/geo/other.geojson").status_code == 404
+
+
+def test_officer_handles_own_district_and_citizen_sees_it(client, login, db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    mine = submit(client, GEUMCHEON, phone="010-2222-3333")
+    other = submit(client, JUNG)
+    track = client.get(mine["tracking_url"])
+    assert track.status_code == 200 and "접수" in track.text
+    photo_url = client.get(f"/api/complaints/track/{mine['token']}").json()["photos"][0]["thumb_url"]
+    assert client.get(photo_url).headers["content-type"] == "image/jpeg"
+
+    login("district")
+    desk = client.get("/district/complaints")
+    assert f'id="sr-{mine["service_request_id"]}"' in desk.text
+    assert f'id="sr-{other["service_request_id"]}"' not in desk.text
+    assert client.get("/district/complaints?code=11140").status_code == 403
+    # another district's report: refused and audited
+    r = client.post(f"/api/complaints/requests/{other['service_request_id']}/status",
+                    json={"action": "accept"})
+    assert r.status_code == 403
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "complaints.other_district"))
+    # accept, then resolve with a note from the desk form
+    r = client.post(f"/district/complaints/{mine['service_request_id']}",
+                    data={"action": "accept", "note": ""}, follow_redirects=False)
+    assert r.status_code == 303 and "error" not in r.headers["location"]
+    r = client.post(f"/district/complaints/{mine['service_request_id']}",
+                    data={"action": "reject", "note": ""}, follow_redirects=False)
+    assert "error=invalid_update" in r.headers["location"]  # a rejection needs a reason
+    r = client.post(f"/district/complaints/{mine['service_request_id']}",
+                    data={"action": "resolve", "note": "수거 완료"}, follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post(f"/api/complaints/requests/{mine['service_request_id']}/photos",
+                    files={"photo": ("done.png", plain_png(), "image/png")})
+    assert r.status_code == 201 and [p["kind"] for p in r.json()["photos"]] == ["report", "resolution"]
+
+    client.cookies.clear()
+    t = client.get(f"/api/complaints/track/{mine['token']}").json()
+    assert t["status"] == "resolved" and t["open311_status"] == "closed"
+    assert [h["status"] for h in t["history"]] == ["received", "accepted", "resolved"]
+    assert t["history"][-1]["note"] == "수거 완료"
+    o = client.get(f"/open311/v2/requests/{mine['service_request_id']}.json").json()[0]
+    assert o["status"] == "closed" and o["status_notes"] == "수거 완료"
+    assert "수거 완료" in client.get(mine["tracking_url"]).text
+    row = db.get(ServiceRequest, int(mine["service_request_id"]))
+    db.refresh(row)
+    assert db.get(Consultation, row.consultation_id).status == "closed"
+    sms = db.scalars(select(NotificationOutbox).where(
+        NotificationOutbox.request_id == row.id, NotificationOutbox.channel == "sms")).all()
+    assert len(sms) == 3 and "처리 완료" in sms[-1].body  # received, accepted, resolved
+
+
+def test_district_system_posts_with_its_token_and_replays_are_refused(client, db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    mine = submit(client, GEUMCHEON)
+    officer = db.scalar(select(User).where(User.username == "district"))
+    token = issue_api_token(db, officer, "금천구 민원시스템")
+    db.commit()
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "gc-0001"}
+    url = f"/api/complaints/requests/{mine['service_request_id']}/status"
+    r = client.post(url, json={"action": "in_progress", "note": "현장 출동"}, headers=headers)
+    assert r.status_code == 200 and r.json()["status"] == "in_progress"
+    again = client.post(url, json={"action": "in_progress", "note": "현장 출동"}, headers=headers)
+    assert again.status_code == 409 and again.json()["code"] == "replayed"
+    bad = client.post(url, json={"action": "explode"},
+                      headers={**headers, "Idempotency-Key": "gc-0002"})
+    assert bad.status_code == 400
+    moved = client.post(url, json={"action": "reassign", "agency_code": "gu-11530",
+                                   "note": "구로구 관할"},
+                        headers={**headers, "Idempotency-Key": "gc-0003"})
+    assert moved.status_code == 200
+    assert moved.json()["district_code"] == "11530" and moved.json()["agency_responsible"] == "구로구"
+    # once reassigned, Geumcheon's token no longer handles it
+    r = client.post(url, json={"action": "accept"},
+                    headers={**headers, "Idempotency-Key": "gc-0004"})
+    assert r.status_code == 403
+    history = [h["status"] for h in client.get(f"/api/complaints/track/{mine['token']}").json()["history"]]
+    assert history == ["received", "in_progress", "reassigned"]
+
+
+def test_supervisor_overview_sla_and_duplicates_follow(client, login, db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    first = submit(client, GEUMCHEON)
+    dup = submit(client, {"lat": "37.45691", "long": "126.89551"})
+    row = db.get(ServiceRequest, int(first["service_request_id"]))
+    assert db.get(ServiceRequest, int(dup["service_request_id"])).duplicate_of_id == row.id
+    # SLA: push the deadlines into the past and scan
+    row.ack_due_at = row.expected_at = utcnow().replace(year=2020)
+    db.commit()
+    assert escalate_overdue(db) == 1
+    db.commit()
+    assert escalate_overdue(db) == 0  # once
+    login("supervisor")
+    page = client.get("/complaints/overview")
+    assert page.status_code == 200 and "금천구" in page.text
+    stats = {s["district_code"]: s for s in client.get("/api/complaints/stats").json()}
+    assert stats["11545"]["total"] == 1 and stats["11545"]["escalated"] == 1
+    r = client.post(f"/api/complaints/requests/{first['service_request_id']}/status",
+                    json={"action": "resolve", "note": "정비 완료"})
+    assert r.status_code == 200
+    d = client.get(f"/api/complaints/track/{dup['token']}").json()
+    assert d["status"] == "resolved" and d["duplicate_of"] == first["service_request_id"]
+    login("district")
+    assert client.get("/complaints/overview").status_code == 403
+    assert {s["district_code"] for s in client.get("/api/complaints/stats").json()} == {"11545"}
