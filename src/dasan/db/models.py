@@ -330,3 +330,5 @@ class Alert(Base):
     examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+from dasan.db import models_protection as _models_protection  # noqa: E402,F401
+from dasan.db import models_quality as _models_quality  # noqa: E402,F401
