@@ -13,11 +13,15 @@ from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
+from dasan.web.api import crisis as crisis_api
 from dasan.web.api import knowledge as knowledge_api
+from dasan.web.api import protection as protection_api
+from dasan.web.api import quality as quality_api
 from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
+from dasan.web.pages import care as care_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
@@ -42,6 +46,10 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    crisis_api.router,
+    protection_api.router,
+    quality_api.router,
+    care_pages.router,
 )
 
 
