@@ -134,7 +134,7 @@ def answer_care(care_id: int, body: CareIn, db: Session = Depends(get_db),
     return {"id": row.id, "kind": row.kind, "status": row.status}
 
 
-@router.post("/care/counselling", status_code=201)
+@router.post("/counselling", status_code=201)
 def counselling(body: CounsellingIn, db: Session = Depends(get_db),
                 user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
     row = programme.refer_counselling(db, user, body.agent_id, body.incident_id)
