@@ -45,6 +45,14 @@ def remind_owners() -> int:
         return sum(send_reminders(session, date.today()).values())
 
 
+def expire_designations() -> int:
+    """Malicious-caller designations whose period ended leave the registry (daily)."""
+    from dasan.protection.programme import expire_due
+
+    with session_scope() as session:
+        return expire_due(session, date.today())
+
+
 @dataclass
 class Job:
     name: str
@@ -58,6 +66,7 @@ class Scheduler:
     jobs: list[Job] = field(default_factory=lambda: [
         Job("alerts", 300, scan_alerts),
         Job("kb-reminders", 24 * 3600, remind_owners),
+        Job("malicious-expiry", 6 * 3600, expire_designations),
     ])
     _stop: threading.Event = field(default_factory=threading.Event)
 

@@ -46,7 +46,7 @@ def test_crisis_chat_jumps_the_queue_and_the_supervisor_acknowledges(
 
     calm, _ = chat(base, None, handoff=True)  # waiting first
     cid, h = chat(base, "약을 한 통 다 먹었어요")
-    item = page.wait_for_selector(f"li[data-alert-id]")
+    item = page.wait_for_selector("li[data-alert-id]")
     assert str(cid) in item.inner_text()
     page.wait_for_function("document.getElementById('crisis-badge').textContent === '1'")
     assert "warn" in (page.get_attribute("#crisis-badge", "class") or "")

@@ -303,6 +303,22 @@ def guidance_for(s: Session, consultation_id: int) -> dict[str, Any] | None:
     return guidance_event(playbook(s, alert.kind), consultation_id, alert)
 
 
+def guidance_for_agent(s: Session, user: User) -> list[dict[str, Any]]:
+    """Guidance for every open crisis contact the user's agent is handling."""
+    agent_id = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    if agent_id is None:
+        return []
+    out = []
+    for cid in s.scalars(select(Consultation.id).where(
+            Consultation.agent_id == agent_id, Consultation.status == "open",
+            Consultation.crisis.is_(True)).order_by(Consultation.id)):
+        g = guidance_for(s, cid)
+        if g is not None:
+            k = g["kind"]
+            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1]})
+    return out
+
+
 def acknowledge(s: Session, user: User, alert_id: int) -> CrisisAlert:
     alert = s.get(CrisisAlert, alert_id)
     if alert is None:

@@ -159,3 +159,27 @@ def test_other_channels_call_the_same_detector(client: Any, login: Any, db: Sess
                                                  "text": "남편이 술 먹고 때려요 살려주세요"})
     assert r.status_code == 200 and r.json()["kind"] == "violence" and r.json()["alert_id"]
     assert r.json()["queue"] == "crisis"
+
+
+def test_agent_desktop_guidance_for_own_crisis_contacts(client: Any, login: Any,
+                                                       db: Session) -> None:
+    from dasan.db.models import Agent, User
+
+    agent = db.scalar(select(Agent).join(User, User.id == Agent.user_id)
+                      .where(User.username == "agent1"))
+    assert agent is not None
+    cid, h = start(client)
+    say(client, cid, h, "전 남친이 집 앞에 와서 안 가고 있어요 무서워요", "g1")
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.crisis
+    c.agent_id = agent.id  # the agent took the chat
+    db.commit()
+    login("agent1")
+    mine = client.get("/api/crisis/mine").json()
+    assert [g["consultation_id"] for g in mine] == [cid]
+    assert mine[0]["kind"] == "violence" and "1366" in [n["number"] for n in mine[0]["handover"]]
+    page = client.get("/agent")
+    assert "crisis-guidance.js" in page.text
+    login("agent2")
+    assert client.get("/api/crisis/mine").json() == []

@@ -133,6 +133,13 @@ def guidance(cid: int, db: Session = Depends(get_db),
     return g
 
 
+@router.get("/mine")
+def my_crisis_contacts(db: Session = Depends(get_db),
+                       user: User = Depends(require_roles("agent"))) -> list[dict[str, Any]]:
+    """Guidance for the agent's open crisis contacts (the desktop's crisis panel)."""
+    return playbook.guidance_for_agent(db, user)
+
+
 @router.post("/welfare-cases", status_code=201)
 def open_welfare_case(body: WelfareIn, db: Session = Depends(get_db),
                       user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
