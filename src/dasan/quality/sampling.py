@@ -25,8 +25,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
-from dasan.db.models import AbuseIncident, Consultation, Message, User
-from dasan.db.models_quality import QaSample, SurveyAnswer
+from dasan.db.models import User
+from dasan.db.models_quality import QaSample
 from dasan.errors import Conflict, Invalid
 
 REASONS = ("crisis", "abuse", "low_satisfaction", "transferred_twice", "long_handle", "random")
@@ -108,47 +108,59 @@ def select_samples(d: MonthData, rules: SamplingRules, month: str
     return out
 
 
+# The chat hub's system message for a transfer (`dasan.chat.hub.TRANSFERRED_KO`; a test keeps
+# them equal). Not imported: the hub pulls in the whole chat stack.
+TRANSFER_NOTICE = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
+
+
+def _rows(s: Session, sql: str, start: datetime, end: datetime, *extra: Any) -> list[Any]:
+    """Plain driver tuples (no SQLAlchemy rows: 550k of those cost seconds)."""
+    if s.get_bind().dialect.name == "postgresql":
+        q = sql.replace("?", "%s")
+        params: tuple[Any, ...] = (start, end, *extra)
+    else:
+        q = sql
+        params = (start.isoformat(" "), end.isoformat(" "), *extra)
+    return list(s.connection().exec_driver_sql(q, params).fetchall())
+
+
+_IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL "
+             "AND c.answered_at IS NOT NULL")
+
+
 def load_month(s: Session, month: str, low_satisfaction_max: int = 2) -> MonthData:
     start, end = month_bounds(month)
-    in_month = (Consultation.started_at >= start, Consultation.started_at < end,
-                Consultation.agent_id.is_not(None), Consultation.answered_at.is_not(None))
-    rows = s.execute(select(Consultation.id, Consultation.agent_id, Consultation.crisis,
-                            Consultation.outcome == "forced_terminated",
-                            Consultation.handle_seconds)
-                     .where(*in_month).order_by(Consultation.id)).all()
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return MonthData(empty, empty, empty.astype(bool), empty.astype(bool),
-                         empty.astype(bool), empty, empty.astype(float))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    agents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    crisis = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
-    abuse = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=len(rows))
-    handle = np.fromiter((np.nan if r[4] is None else r[4] for r in rows), dtype=float,
-                         count=len(rows))
+    rows = _rows(s, "SELECT c.id, c.agent_id, c.crisis, c.outcome = 'forced_terminated', "
+                    f"c.handle_seconds FROM consultations c WHERE {_IN_MONTH} ORDER BY c.id",
+                 start, end)
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    agents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    crisis = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=n)
+    abuse = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=n)
+    handle = np.fromiter((np.nan if r[4] is None else r[4] for r in rows), dtype=float, count=n)
+    del rows
 
-    def positions(found: list[int]) -> NDArray[np.int64]:
-        arr = np.asarray(sorted(set(found)), dtype=np.int64)
+    def mark(found: list[Any]) -> NDArray[np.bool_]:
+        out = np.zeros(n, dtype=bool)
+        if not found or n == 0:
+            return out
+        arr = np.unique(np.asarray([int(f[0]) for f in found], dtype=np.int64))
         pos = np.searchsorted(ids, arr)
-        ok = (pos < ids.size) & (ids[np.minimum(pos, ids.size - 1)] == arr)
-        return pos[ok]
+        ok = (pos < n) & (ids[np.minimum(pos, n - 1)] == arr)
+        out[pos[ok]] = True
+        return out
 
-    sub = select(Consultation.id).where(*in_month)
-    abuse[positions(list(s.scalars(select(AbuseIncident.consultation_id).where(
-        AbuseIncident.consultation_id.in_(sub)))))] = True
-    low = np.zeros(ids.size, dtype=bool)
-    low[positions(list(s.scalars(select(SurveyAnswer.consultation_id).where(
-        SurveyAnswer.consultation_id.in_(sub),
-        SurveyAnswer.score <= low_satisfaction_max))))] = True
-    from dasan.chat.hub import TRANSFERRED_KO
-
-    transfers = np.zeros(ids.size, dtype=np.int64)
-    for cid, count in s.execute(select(Message.consultation_id, func.count()).where(
-            Message.sender == "system", Message.body == TRANSFERRED_KO,
-            Message.consultation_id.in_(sub)).group_by(Message.consultation_id)):
-        p = positions([int(cid)])
-        transfers[p] = int(count)
-    return MonthData(ids, agents, crisis, abuse, low, transfers, handle)
+    abuse |= mark(_rows(s, "SELECT a.consultation_id FROM abuse_incidents a JOIN consultations c "
+                           f"ON c.id = a.consultation_id WHERE {_IN_MONTH}", start, end))
+    low = mark(_rows(s, "SELECT v.consultation_id FROM survey_answers v JOIN consultations c "
+                        f"ON c.id = v.consultation_id WHERE {_IN_MONTH} AND v.score <= ?",
+                     start, end, low_satisfaction_max))
+    twice = mark(_rows(s, "SELECT m.consultation_id FROM messages m JOIN consultations c "
+                          f"ON c.id = m.consultation_id WHERE {_IN_MONTH} AND m.sender = 'system' "
+                          "AND m.body = ? GROUP BY m.consultation_id HAVING COUNT(*) >= 2",
+                       start, end, TRANSFER_NOTICE))
+    return MonthData(ids, agents, crisis, abuse, low, twice.astype(np.int64) * 2, handle)
 
 
 def draw_month(s: Session, user: User | None, month: str, rules: SamplingRules | None = None,

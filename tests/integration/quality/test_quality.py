@@ -111,6 +111,10 @@ def test_sampling_rules_are_exact_over_a_generated_month(client: Any, login: Any
     assert {c for c, _, r in other if r == "random"} != {c for c, r in got.items() if r == "random"}
 
 
+def test_the_transfer_notice_matches_the_chat_hub() -> None:
+    assert sampling.TRANSFER_NOTICE == TRANSFERRED_KO
+
+
 def test_forms_are_versioned_and_weights_must_sum_to_100(client: Any, login: Any,
                                                          db: Session) -> None:
     login("supervisor")
