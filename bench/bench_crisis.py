@@ -134,9 +134,19 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     for t in texts:
         crisis_rules_v1.detect_crisis(t)
     peer_rate = len(texts) / (time.perf_counter() - peer_t0)
+    # Peer screening: the same abuse screening with the v1 crisis rules in place of the new
+    # detector (what live chat ran before issue 17).
+    real = abuse.detect_crisis_many
+    abuse.detect_crisis_many = lambda ts, **_: [  # type: ignore[assignment]
+        crisis.CrisisResult(r.crisis, r.kind) for r in map(crisis_rules_v1.detect_crisis, ts)]
+    try:
+        peer_full, _ = throughput(texts)
+    finally:
+        abuse.detect_crisis_many = real  # type: ignore[assignment]
     print(f"\n## throughput on one core ({len(texts)} messages, batches of 64)")
     print(f"abuse+crisis screening: {full:8.0f} msg/s (target >= 2000: "
-          f"{'met' if full >= 2000 else 'NOT met'})")
+          f"{'met' if full >= 2000 else 'NOT met'}); peer (abuse + v1 crisis rules): "
+          f"{peer_full:8.0f} msg/s")
     print(f"crisis detector alone:  {alone:8.0f} msg/s; peer rules v1: {peer_rate:8.0f} msg/s")
     h = results["holdout"]["dasan (rules+model)"]
     print(f"\ntarget (hold-out): recall {h['recall']:.3f} (>= 0.93: "
