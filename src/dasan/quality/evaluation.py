@@ -95,6 +95,8 @@ def evaluation_view(ev: QaEvaluation) -> dict[str, Any]:
 
 def transcript_masked(s: Session, consultation_id: int) -> list[dict[str, Any]]:
     """What the evaluator reviews beside the form (masked; raw only via the audited reveal)."""
+    if s.get(Consultation, consultation_id) is None:
+        raise NotFound(f"consultation {consultation_id} not found")
     return [{"seq": m.seq, "sender": m.sender, "body": m.body_masked,
              "at": m.created_at.isoformat()} for m in s.scalars(
         select(Message).where(Message.consultation_id == consultation_id).order_by(Message.seq))]

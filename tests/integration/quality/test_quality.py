@@ -234,8 +234,12 @@ def test_survey_answers_land_in_kpi_and_scorecards(client: Any, login: Any, db: 
 
 
 def test_pages_render_in_korean_and_english(client: Any, login: Any, db: Session) -> None:
+    agent = db.scalar(select(Agent).order_by(Agent.id))
+    assert agent is not None
+    c = _answered(db, agent.id)
     login("supervisor")
-    for path in ("/qa", "/qa?lang=en", "/protection", "/crisis/playbooks", "/qa/evaluate/1",
+    assert client.get("/qa/evaluate/999999").status_code == 404
+    for path in ("/qa", "/qa?lang=en", "/protection", "/crisis/playbooks", f"/qa/evaluate/{c.id}",
                  "/supervisor"):
         r = client.get(path)
         assert r.status_code == 200, path
