@@ -285,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("# bench_text" + (" (quick)" if args.quick else ""))
     bench_abuse(shared, args.quick)
     bench_pii(args.quick)
+    from bench.bench_crisis import bench_crisis  # crisis detection (issue 17)
+
+    print("\n# crisis detection (bench/bench_crisis.py)")
+    bench_crisis(shared)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,14 @@ def complaint_jobs() -> list[Job]:
             Job("complaints-sla", 300, jobs.escalate)]
 
 
+def expire_designations() -> int:
+    """Malicious-caller designations whose period ended leave the registry (daily)."""
+    from dasan.protection.programme import expire_due
+
+    with session_scope() as session:
+        return expire_due(session, date.today())
+
+
 @dataclass
 class Job:
     name: str
@@ -68,6 +76,7 @@ class Scheduler:
         Job("alerts", 300, scan_alerts),
         Job("kb-reminders", 24 * 3600, remind_owners),
         *complaint_jobs(),
+        Job("malicious-expiry", 6 * 3600, expire_designations),
     ])
     _stop: threading.Event = field(default_factory=threading.Event)
 

@@ -42,7 +42,7 @@ from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
-from dasan.protection import policy
+from dasan.protection import crisis_playbook, policy
 from dasan.protection.screening import (
     BatchScreener,
     Screening,
@@ -264,6 +264,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         else:
             out.state(s, c)
             out.assign = ph == "waiting"
+        _crisis_playbook(s, c, out, scr, body)
         if ph == "live" and c.agent_id:
             out.assist = (cid, c.agent_id)
         return out
@@ -295,6 +296,19 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
     elif ph == "live" and c.agent_id:
         out.assist = (cid, c.agent_id)
     return out
+
+
+def _crisis_playbook(s: Session, c: Consultation, out: Outcome, scr: Screening, body: str
+                     ) -> None:
+    """The kind's crisis playbook (`dasan.protection.crisis_playbook`): crisis queue,
+    supervisor alert, the agent's guidance, welfare case, audit."""
+    resp = crisis_playbook.respond(s, c, scr.crisis_kind or "suicide", scr.crisis_severity or 3,
+                                   scr.crisis_imminent, body)
+    s.commit()
+    out.events.extend(resp.events)
+    if resp.queue_code is not None:
+        out.state(s, c)
+        out.assign = True
 
 
 def request_handoff(s: Session, cid: int) -> Outcome:

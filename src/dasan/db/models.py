@@ -331,5 +331,7 @@ class Alert(Base):
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
-from dasan.db import models_voice as _models_voice  # noqa: E402,F401
 from dasan.db import models_complaints as _models_complaints  # noqa: E402,F401
+from dasan.db import models_protection as _models_protection  # noqa: E402,F401
+from dasan.db import models_quality as _models_quality  # noqa: E402,F401
+from dasan.db import models_voice as _models_voice  # noqa: E402,F401

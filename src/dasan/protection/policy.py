@@ -2,8 +2,9 @@
 
 On the first and second abusive citizen message the system sends the standard warning; on the
 third the consultation is ended as `forced_terminated`. Every step is an `abuse_incidents` row,
-and the agent on the chat is offered a short recovery break. A crisis message (suicidal intent)
-is not abuse: it raises the consultation's priority instead.
+and the agent on the chat is offered a short recovery break (an `agent_care` row). A crisis
+message is not abuse: it raises the consultation's priority instead, and a crisis contact is
+never ended by this policy (it stays at the second warning).
 
 The malicious-caller registry sends known malicious callers to the dedicated team's queue.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Citizen, Consultation, MaliciousCaller, User
+from dasan.protection.programme import offer_break
 from dasan.protection.screening import Screening
 
 WARNING_1_KO = ("상담사에게 욕설·폭언을 하시면 상담이 종료될 수 있습니다. (1차 경고)")
@@ -62,7 +64,8 @@ def apply(
     if not screening.is_abusive:
         return None
     n = prior_incidents(session, consultation.id)
-    action = ACTIONS[min(n, 2)]
+    # A crisis contact is never closed by the abuse policy: it stays at the second warning.
+    action = ACTIONS[min(n, 1 if consultation.crisis else 2)]
     incident = AbuseIncident(
         consultation_id=consultation.id, citizen_id=consultation.citizen_id,
         agent_id=consultation.agent_id, message_id=message_id, category=screening.category,
@@ -78,6 +81,8 @@ def apply(
         if consultation.answered_at:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
     session.flush()
+    if terminate and consultation.agent_id is not None:  # recorded so that care is traceable
+        offer_break(session, consultation.agent_id, incident.id, RECOVERY_BREAK_MINUTES)
     texts = {"warn_1": (WARNING_1_KO, WARNING_1_EN), "warn_2": (WARNING_2_KO, WARNING_2_EN),
              "terminated": (TERMINATION_KO, TERMINATION_EN)}[action]
     return PolicyStep(action, texts[0], texts[1], incident.id, terminate,

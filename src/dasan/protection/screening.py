@@ -32,6 +32,9 @@ class Screening:
     severity: int = 0  # 0..3
     spans: list[tuple[int, int]] = field(default_factory=list)
     crisis: bool = False
+    crisis_kind: str | None = None
+    crisis_severity: int = 0
+    crisis_imminent: bool = False
 
     @property
     def is_abusive(self) -> bool:
@@ -50,7 +53,9 @@ def _convert(r: Any) -> Screening:
     category = str(getattr(r, "category", "none"))
     severity = int(getattr(r, "severity", 0))
     crisis = bool(getattr(r, "crisis", False))
-    return Screening(category if severity > 0 else "none", severity, spans, crisis)
+    return Screening(category if severity > 0 else "none", severity, spans, crisis,
+                     getattr(r, "crisis_kind", None), int(getattr(r, "crisis_severity", 0) or 0),
+                     bool(getattr(r, "crisis_imminent", False)))
 
 
 def screen_many(texts: list[str]) -> list[Screening]:

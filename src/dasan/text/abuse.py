@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from dasan.text import abuse_rules
 from dasan.text.abuse_model import AbuseClassifier, get_classifier
-from dasan.text.crisis import CrisisResult, detect_crisis
+from dasan.text.crisis import CrisisResult, detect_crisis, detect_crisis_many
 
 CATEGORIES: tuple[str, ...] = ("profanity", "insult", "threat", "sexual", "none")
 MAX_TEXT_CHARS = 20_000
@@ -69,6 +69,8 @@ class Screening:
     crisis: bool = False
     crisis_kind: str | None = None
     score: float | None = None  # classifier probability, when the classifier ran
+    crisis_severity: int = 0
+    crisis_imminent: bool = False
 
     @property
     def is_abusive(self) -> bool:
@@ -82,6 +84,8 @@ class Screening:
             "spans": [s.to_dict() for s in self.spans],
             "crisis": self.crisis,
             "crisis_kind": self.crisis_kind,
+            "crisis_severity": self.crisis_severity,
+            "crisis_imminent": self.crisis_imminent,
             "score": None if self.score is None else round(self.score, 4),
         }
 
@@ -124,7 +128,8 @@ def _decide(
     else:
         abusive = bool(severe) or (prob >= clf.threshold and not (crisis.crisis and not hits))
     if not abusive:
-        return Screening(crisis=crisis.crisis, crisis_kind=crisis.kind, score=prob)
+        return Screening(crisis=crisis.crisis, crisis_kind=crisis.kind, score=prob,
+                         crisis_severity=crisis.severity, crisis_imminent=crisis.imminent)
     spans = [
         AbuseSpan(h.start, h.end, h.category, h.severity, text[h.start:h.end], h.rule)
         for h in hits
@@ -139,7 +144,8 @@ def _decide(
         severity += 1
     if top.source == "model" and prob is not None and prob >= 0.9:
         severity = max(severity, 2)
-    return Screening(top.category, severity, spans, crisis.crisis, crisis.kind, prob)
+    return Screening(top.category, severity, spans, crisis.crisis, crisis.kind, prob,
+                     crisis.severity, crisis.imminent)
 
 
 def screen(text: str, *, use_classifier: bool = True) -> Screening:
@@ -161,11 +167,12 @@ def screen_many(texts: Sequence[str], *, use_classifier: bool = True) -> list[Sc
     hits = [s[0] for s in scans]
     clf = get_classifier() if use_classifier else None
     probs = clf.predict_proba(checked, scans) if clf is not None and checked else None
+    crises = detect_crisis_many(checked)
     out: list[Screening] = []
     for i, text in enumerate(checked):
         if not text.strip():
             out.append(Screening())
             continue
         prob = float(probs[i]) if probs is not None else None
-        out.append(_decide(text, hits[i], prob, detect_crisis(text), clf))
+        out.append(_decide(text, hits[i], prob, crises[i], clf))
     return out

@@ -15,13 +15,17 @@ from dasan.web.api import channels as channels_api
 from dasan.web.api import chat as chat_api
 from dasan.web.api import complaints as complaints_api
 from dasan.web.api import consultations as consultations_api
+from dasan.web.api import crisis as crisis_api
 from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import open311 as open311_api
+from dasan.web.api import protection as protection_api
+from dasan.web.api import quality as quality_api
 from dasan.web.api import text as text_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
+from dasan.web.pages import care as care_pages
 from dasan.web.pages import channels as channels_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import complaints as complaints_pages
@@ -56,6 +60,10 @@ ROUTERS = (
     open311_api.router,
     complaints_api.router,
     complaints_pages.router,
+    crisis_api.router,
+    protection_api.router,
+    quality_api.router,
+    care_pages.router,
 )
 
 

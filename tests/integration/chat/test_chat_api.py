@@ -237,7 +237,7 @@ def test_crisis_jumps_the_queue(client: Any, kb: dict[str, int], db: Session) ->
     assert any("109" in m["body"] for m in msgs)
     status = client.get(f"/api/chat/sessions/{cid}", headers=h).json()
     assert status["phase"] == "waiting" and status["crisis"] is True
-    assert status["queue"] == "welfare_admin" and status["position"] == 1
+    assert status["queue"] == "crisis" and status["position"] == 1  # the crisis playbook's queue
     c = db.get(Consultation, cid)
     assert c is not None and c.priority >= 10
     assert not list(db.scalars(select(AbuseIncident)))  # a crisis is not abuse

@@ -2,43 +2,78 @@ from __future__ import annotations
 
 import pytest
 
-from dasan.text.crisis import detect_crisis
+from dasan.text.crisis import KINDS, CrisisInputError, detect_crisis, detect_crisis_many
 
 
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        # the four messages the old rules missed
+        ("한강 다리 위에 와 있어요", "suicide"),
+        ("약을 한 통 다 먹었어요", "suicide"),
+        ("며칠째 아무것도 못 먹었어요 전기도 끊겼어요", "destitution"),
+        ("옆집 할머니가 며칠째 안 보이시는데 우편물이 쌓여 있어요", "neighbour"),
         ("너무 힘들어서 죽고 싶어요", "suicide"),
-        ("이제 다 끝내고 싶어요", "suicide"),
-        ("한강 다리에서 뛰어내리려고요", "suicide"),
-        ("유서를 써 놨어요", "suicide"),
-        ("더 이상 살 이유가 없어요", "suicide"),
-        ("남편이 저를 때려요 살려주세요", "danger"),
-        ("불이 났어요 빨리 와 주세요", "danger"),
-        ("아이가 쓰러졌어요 숨을 안 쉬어요", "danger"),
+        ("손목을 그었어요", "suicide"),
+        ("남편이 저를 때려요 살려주세요", "violence"),
+        ("헤어진 남자친구가 계속 집 앞에 찾아와요", "violence"),
+        ("옆집 아이 몸에 멍이 자주 보여요", "abuse"),
+        ("요양원에서 할아버지를 묶어 두고 방치해요", "abuse"),
+        ("불이 났어요 빨리 와 주세요", "emergency"),
+        ("아이가 쓰러졌어요 숨을 안 쉬어요", "emergency"),
+        ("월세가 밀려서 쫓겨나게 생겼어요", "destitution"),
+        ("윗집에서 썩는 냄새가 나요 혼자 사시는 분인데", "neighbour"),
     ],
 )
-def test_crisis_detected(text: str, kind: str) -> None:
+def test_crisis_detected_with_its_kind(text: str, kind: str) -> None:
     result = detect_crisis(text)
     assert result.crisis and result.kind == kind
+    assert result.kind in KINDS and 1 <= result.severity <= 3
     assert result.spans
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "더워 죽겠다",
-        "배고파 죽겠어요",
-        "자살예방센터 전화번호 알려주세요",
-        "극단적 선택 기사 봤어요",
-        "가스 요금 문의드립니다",
-        "불법 주차 신고",
+        # the look-alikes
+        "배고파 죽겠어요", "죽전역", "한강 다리 야경 투어", "약국 심야 운영", "유언장 공증",
+        "더워 죽겠다", "자살예방센터 전화번호 알려주세요", "극단적 선택 기사 봤어요",
+        "아동학대 신고 전화번호가 뭐예요", "단전 유예 제도가 있나요", "가스 요금 문의드립니다",
+        "시험 망쳐서 죽고 싶다 ㅋㅋ 농담이고 성적 조회 어디서 해요", "쓰러진 나무 신고",
     ],
 )
-def test_talk_about_the_topic_is_not_a_crisis(text: str) -> None:
+def test_look_alikes_are_not_a_crisis(text: str) -> None:
     assert not detect_crisis(text).crisis
 
 
+def test_imminent_and_severity() -> None:
+    now = detect_crisis("지금 옥상에 올라와 있어요 뛰어내리려고요")
+    assert now.imminent and now.severity == 3
+    later = detect_crisis("요즘 살기가 싫어요")
+    assert later.crisis and not later.imminent and later.severity == 2
+    need = detect_crisis("쌀이 떨어져서 먹을 게 없어요")
+    assert need.kind == "destitution" and not need.imminent and need.severity == 1
+
+
+def test_every_channel_style() -> None:
+    samples = {
+        "sms": "남편이 술먹고 때림 도와주세요",
+        "call": "어 그 지금 엄마가 갑자기 쓰러지셨는데요 숨을 안 쉬어요",
+        "qna": "독거 어르신 댁에 우편물이 쌓여 있고 일주일째 인기척이 없습니다",
+        "field": "공원 화장실 앞에 사람이 의식 없이 쓰러져 있음",
+    }
+    for channel, text in samples.items():
+        assert detect_crisis(text).crisis, channel
+
+
+def test_batch_matches_single() -> None:
+    texts = ["죽고 싶어요", "버스 시간표", "", "전기가 끊겼어요"]
+    assert [r.crisis for r in detect_crisis_many(texts)] == [
+        detect_crisis(t).crisis for t in texts]
+
+
 def test_bad_input() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(CrisisInputError):
         detect_crisis(None)  # type: ignore[arg-type]
+    with pytest.raises(CrisisInputError):
+        detect_crisis("가" * 20_001)

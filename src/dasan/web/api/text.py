@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dasan import audit
 from dasan.db.models import Consultation, Message, User
 from dasan.text import abuse, langid, pii
+from dasan.text.crisis import detect_crisis
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
@@ -64,6 +65,19 @@ class ScreenOut(BaseModel):
     crisis: bool
     crisis_kind: str | None
     score: float | None
+    crisis_severity: int = 0
+    crisis_imminent: bool = False
+
+
+class CrisisOut(BaseModel):
+    crisis: bool
+    kind: str | None
+    severity: int
+    imminent: bool
+    subkind: str | None
+    spans: list[list[int]]
+    source: str | None
+    score: float | None
 
 
 class LanguageOut(BaseModel):
@@ -102,6 +116,13 @@ def screen_text(body: TextIn, _user: User = Depends(require_roles(*STAFF))) -> d
         return abuse.screen(body.text).to_dict()
     except ValueError as exc:
         raise http_error(422, str(exc)) from exc
+
+
+@router.post("/crisis", response_model=CrisisOut)
+def crisis_text(body: TextIn, _user: User = Depends(require_roles(*STAFF))) -> dict[str, object]:
+    """위기 감지 (crisis kind, severity 1-3, imminent) for any channel's text."""
+    _blank(body.text)
+    return detect_crisis(body.text).to_dict()
 
 
 @router.post("/language", response_model=LanguageOut)

@@ -1,0 +1,167 @@
+"""Crisis detection benchmark: recall and false alarms per kind, against the rules before issue 17.
+
+Run: ``uv run --frozen python -m bench.bench_crisis``.
+
+Sets (hand-written citizen utterances over chat, SMS, transcribed calls, web Q&A and field
+reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다리 야경 투어):
+- tune: ``src/dasan/text/crisis_data/crisis_train.tsv`` (rules tuned on it, classifier trained on it);
+- hold-out: ``bench/data/crisis_holdout.tsv`` (written first, never tuned on: the honest figure);
+- civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
+  crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
+Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run.
+Targets on the hold-out: recall >= 0.93, false alarms <= 3%.
+Also: screening throughput (abuse + crisis, as live chat runs it) on one core, target >= 2,000/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.peers import crisis_rules_v1
+from dasan.config import PROJECT_ROOT, default_shared_data
+from dasan.text import abuse, crisis
+
+HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_holdout.tsv"
+
+Detector = Callable[[list[str]], list[tuple[bool, str | None]]]
+
+
+def detectors() -> dict[str, Detector]:
+    return {
+        "dasan (rules+model)": lambda ts: [(r.crisis, r.kind) for r in
+                                           crisis.detect_crisis_many(ts)],
+        "dasan (rules only)": lambda ts: [(r.crisis, r.kind) for r in
+                                          crisis.detect_crisis_many(ts, use_model=False)],
+        "peer: rules v1": lambda ts: [(r.crisis, r.kind) for r in
+                                      map(crisis_rules_v1.detect_crisis, ts)],
+    }
+
+
+def evaluate(rows: Sequence[tuple[str, str, bool, str]], fn: Detector) -> dict[str, Any]:
+    preds = fn([t for t, _, _, _ in rows])
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # found, n, right kind
+    per_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    fa = neg = 0
+    for (_text, kind, _imm, channel), (flag, got) in zip(rows, preds, strict=True):
+        if kind == "none":
+            neg += 1
+            fa += int(flag)
+            continue
+        per_kind[kind][0] += int(flag)
+        per_kind[kind][1] += 1
+        per_kind[kind][2] += int(flag and got == kind)
+        per_channel[channel][0] += int(flag)
+        per_channel[channel][1] += 1
+    pos = sum(v[1] for v in per_kind.values())
+    found = sum(v[0] for v in per_kind.values())
+    return {"recall": found / pos if pos else 0.0, "false_alarm": fa / neg if neg else 0.0,
+            "fa": fa, "neg": neg, "pos": pos, "found": found,
+            "kind_accuracy": sum(v[2] for v in per_kind.values()) / pos if pos else 0.0,
+            "per_kind": {k: v[0] / v[1] for k, v in per_kind.items()},
+            "per_channel": {k: v[0] / v[1] for k, v in per_channel.items()}}
+
+
+def civil_questions(shared: Path) -> list[str]:
+    path = shared / "seoul120-faq-opengov" / "civilappeal_data.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig") as f:
+        return [r["질문"].strip() for r in csv.DictReader(f) if r.get("질문", "").strip()]
+
+
+def report(name: str, rows: Sequence[tuple[str, str, bool, str]]) -> dict[str, Any]:
+    print(f"\n## {name}: {sum(1 for r in rows if r[1] != 'none')} crises, "
+          f"{sum(1 for r in rows if r[1] == 'none')} non-crises")
+    out: dict[str, Any] = {}
+    kinds = crisis.KINDS
+    print(f"{'system':22} {'recall':>7} {'FA rate':>8} {'kind acc':>8} "
+          + " ".join(f"{k[:11]:>11}" for k in kinds))
+    for sys_name, fn in detectors().items():
+        m = evaluate(rows, fn)
+        out[sys_name] = m
+        cells = " ".join(f"{m['per_kind'].get(k, 0.0):11.2f}" for k in kinds)
+        print(f"{sys_name:22} {m['recall']:7.3f} {m['false_alarm']:7.1%} "
+              f"{m['kind_accuracy']:8.2f} {cells}  (FA {m['fa']}/{m['neg']})")
+    chans = out["dasan (rules+model)"]["per_channel"]
+    print("recall per channel (dasan): " + ", ".join(f"{c} {v:.2f}" for c, v in
+                                                     sorted(chans.items())))
+    return out
+
+
+def throughput(texts: list[str], rounds: int = 3) -> tuple[float, float]:
+    """(messages/s of abuse+crisis screening, messages/s of the crisis detector alone)."""
+    abuse.screen_many(texts[:50])
+    crisis.detect_crisis_many(texts[:50])
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for i in range(0, len(texts), 64):  # the chat hub batches up to 64 messages
+            abuse.screen_many(texts[i:i + 64])
+    full = rounds * len(texts) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for i in range(0, len(texts), 64):
+            crisis.detect_crisis_many(texts[i:i + 64])
+    alone = rounds * len(texts) / (time.perf_counter() - t0)
+    return full, alone
+
+
+def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
+    shared = shared or default_shared_data()
+    t0 = time.perf_counter()
+    model = crisis.get_model()
+    print(f"crisis model ready in {time.perf_counter() - t0:.2f}s "
+          f"(trained on {model.trained_on if model else 0} tune rows)")
+    tune = crisis.load_labelled(crisis.TRAIN_SET)
+    hold = crisis.load_labelled(HOLDOUT)
+    results = {"tune": report("tune split (tuned on)", tune),
+               "holdout": report("HOLD-OUT split (never tuned on)", hold)}
+    civil = civil_questions(shared)
+    if civil:
+        print(f"\n## civil questions (Seoul 120 FAQ, {len(civil)} non-crises): false-alarm rate")
+        for sys_name, fn in detectors().items():
+            flagged = sum(int(f) for f, _ in fn(civil))
+            results[f"civil|{sys_name}"] = flagged / len(civil)
+            print(f"{sys_name:22} {flagged / len(civil):7.2%} ({flagged})")
+    texts = [t for t, _, _, _ in hold + tune] + civil
+    full, alone = throughput(texts)
+    peer_t0 = time.perf_counter()
+    for t in texts:
+        crisis_rules_v1.detect_crisis(t)
+    peer_rate = len(texts) / (time.perf_counter() - peer_t0)
+    # Peer screening: the same abuse screening with the v1 crisis rules in place of the new
+    # detector (what live chat ran before issue 17).
+    real = abuse.detect_crisis_many
+    abuse.detect_crisis_many = lambda ts, **_: [  # type: ignore[assignment]
+        crisis.CrisisResult(r.crisis, r.kind) for r in map(crisis_rules_v1.detect_crisis, ts)]
+    try:
+        peer_full, _ = throughput(texts)
+    finally:
+        abuse.detect_crisis_many = real  # type: ignore[assignment]
+    print(f"\n## throughput on one core ({len(texts)} messages, batches of 64)")
+    print(f"abuse+crisis screening: {full:8.0f} msg/s (target >= 2000: "
+          f"{'met' if full >= 2000 else 'NOT met'}); peer (abuse + v1 crisis rules): "
+          f"{peer_full:8.0f} msg/s")
+    print(f"crisis detector alone:  {alone:8.0f} msg/s; peer rules v1: {peer_rate:8.0f} msg/s")
+    h = results["holdout"]["dasan (rules+model)"]
+    print(f"\ntarget (hold-out): recall {h['recall']:.3f} (>= 0.93: "
+          f"{'met' if h['recall'] >= 0.93 else 'NOT met'}), false alarms {h['false_alarm']:.1%} "
+          f"(<= 3%: {'met' if h['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 recall "
+          f"{results['holdout']['peer: rules v1']['recall']:.3f}")
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.parse_args(argv)
+    print("# bench_crisis")
+    bench_crisis()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Quality benchmark: monthly QA sampling and scorecards for a Seoul month (~550k consultations).
+
+Run: ``uv run --frozen python -m bench.bench_quality [--postgres-url URL] [--daily N]``.
+
+A generated month (March 2026, ~17,700 consultations a day over 400 agents) with survey answers
+on 6% of the answered ones, abuse incidents and crisis flags from the generator. Measured:
+- ``draw_month``: load the month, apply the targeted + random rules (numpy), store the sample;
+- agent and team scorecards (one GROUP BY each in the database) and the satisfaction KPI.
+Target: sampling + scorecards under 3 s. Peer, same run and same rows: the obvious Python
+implementation (rows fetched once, rules and aggregates computed in plain loops and dicts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from bench import wipe_postgres
+from dasan.db import session as db_session
+from dasan.db.migrate import upgrade
+from dasan.db.models import AbuseIncident, Consultation
+from dasan.db.models_quality import SurveyAnswer
+from dasan.demo import seed_org, seed_people, write_history
+from dasan.quality import sampling, scorecards, surveys
+
+MONTH = "2026-03"
+
+
+def prepare(url: str, daily: float) -> int:
+    upgrade(url)
+    with db_session.session_scope(url) as s:
+        seed_org(s)
+        seed_people(s, agents=400)
+        n = write_history(s, date(2026, 3, 1), 31, seed=120, daily_average=daily)
+    with db_session.session_scope(url) as s:
+        answered = list(s.scalars(select(Consultation.id).where(
+            Consultation.answered_at.is_not(None))))
+        rng = random.Random(7)
+        picked = rng.sample(answered, int(len(answered) * 0.06))
+        s.execute(insert(SurveyAnswer), [{"consultation_id": c, "channel": "call",
+                                          "score": rng.choice((1, 2, 3, 4, 4, 5, 5, 5)),
+                                          "answered_at": datetime(2026, 3, 31)} for c in picked])
+        s.execute(insert(AbuseIncident), [{"consultation_id": c, "category": "insult",
+                                           "severity": 2, "action": "warn_1",
+                                           "at": datetime(2026, 3, 15)}
+                                          for c in rng.sample(answered, 2000)])
+    return n
+
+
+def peer(url: str) -> tuple[int, int]:
+    """The plain-Python way: fetch the month's rows and loop."""
+    start, end = sampling.month_bounds(MONTH)
+    with db_session.session_scope(url) as s:
+        rows = s.execute(select(Consultation.id, Consultation.agent_id, Consultation.crisis,
+                                Consultation.outcome, Consultation.handle_seconds)
+                         .where(Consultation.started_at >= start, Consultation.started_at < end,
+                                Consultation.agent_id.is_not(None),
+                                Consultation.answered_at.is_not(None))
+                         .order_by(Consultation.id)).all()
+        abuse = set(s.scalars(select(AbuseIncident.consultation_id)))
+        scores = dict(s.execute(select(SurveyAnswer.consultation_id, SurveyAnswer.score)).all())
+    picked: dict[int, str] = {}
+    for reason, test in (("crisis", lambda r: r[2]),
+                         ("abuse", lambda r: r[0] in abuse or r[3] == "forced_terminated"),
+                         ("low_satisfaction", lambda r: scores.get(r[0], 9) <= 2),
+                         ("long_handle", lambda r: (r[4] or 0) > 900)):
+        per: dict[int, int] = defaultdict(int)
+        for r in rows:
+            if r[0] not in picked and test(r) and per[r[1]] < 5:
+                per[r[1]] += 1
+                picked[r[0]] = reason
+    rng = random.Random(120)
+    left: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        if r[0] not in picked:
+            left[r[1]].append(r[0])
+    for ids in left.values():
+        for cid in rng.sample(ids, min(4, len(ids))):
+            picked[cid] = "random"
+    cards: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
+    for r in rows:
+        card = cards[r[1]]
+        card[0] += 1
+        card[1] += r[4] or 0.0
+        if r[0] in scores:
+            card[2] += 1
+            card[3] += scores[r[0]]
+    return len(picked), len(cards)
+
+
+def bench(url: str, daily: float) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    n = prepare(url, daily)
+    print(f"generated {n:,} consultations for {MONTH} in {time.perf_counter() - t0:.1f}s")
+    with db_session.session_scope(url) as s:
+        t0 = time.perf_counter()
+        counts = sampling.draw_month(s, None, MONTH)
+        t_sample = time.perf_counter() - t0
+    with db_session.session_scope(url) as s:
+        t0 = time.perf_counter()
+        agents = scorecards.agent_scorecards(s, MONTH)
+        teams = scorecards.team_scorecards(s, MONTH)
+        start, end = sampling.month_bounds(MONTH)
+        kpi = surveys.kpi(s, start, end)
+        t_cards = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    peer_samples, peer_cards = peer(url)
+    t_peer = time.perf_counter() - t0
+    total = t_sample + t_cards
+    print(f"sampling: {sum(counts.values()):,} drawn {counts} in {t_sample:.2f}s")
+    print(f"scorecards: {len(agents)} agents, {len(teams)} teams, KPI csat {kpi['csat']} "
+          f"in {t_cards:.2f}s")
+    print(f"dasan sampling + scorecards: {total:.2f}s (target < 3 s: "
+          f"{'met' if total < 3 else 'NOT met'})")
+    print(f"peer (plain Python loops, {peer_samples:,} samples, {peer_cards} cards): "
+          f"{t_peer:.2f}s  -> {t_peer / total:.2f}x")
+    return {"rows": n, "sampling_s": t_sample, "scorecards_s": t_cards, "peer_s": t_peer}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--daily", type=float, default=17_750.0,
+                        help="consultations a day (17,750 x 31 = ~550k)")
+    args = parser.parse_args(argv)
+    print("# bench_quality")
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n## SQLite")
+        bench(f"sqlite:///{Path(tmp) / 'bench-quality.db'}", args.daily)
+        db_session.reset_caches()
+    if args.postgres_url:
+        print("\n## PostgreSQL")
+        wipe_postgres(args.postgres_url)
+        bench(args.postgres_url, args.daily)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,406 @@
+# ruff: noqa: E501  (the default playbooks hold Korean sentences; Hangul counts double)
+"""Crisis response: the playbook a supervisor edits, and what it does when a crisis is detected.
+
+`respond(...)` is the one entry point every channel calls after `dasan.text.crisis` found a
+crisis on a contact (live chat calls it from the chat hub). Following the kind's playbook it
+1. moves the contact to the crisis-trained queue with the playbook's priority (it jumps the
+   queue: assignment takes the highest priority first);
+2. raises a `CrisisAlert` and an event on the ``crisis`` channel for the supervisor page
+   (badge, sound, acknowledge button);
+3. gives the agent the kind's guidance and the hand-over numbers;
+4. opens a welfare case for the district's 동 주민센터 when the kind requires it by law
+   (abuse: reporting duty; neighbour at risk: 고독사 예방법) - otherwise the agent opens one
+   when the citizen consents (`open_welfare_case`);
+5. audits every step.
+`escalate_overdue(...)` re-raises alerts that nobody acknowledged in time and crisis contacts
+still waiting or left unanswered, so that none ends quietly in a queue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Skill, User
+from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
+from dasan.errors import Conflict, Invalid, NotFound
+from dasan.text.crisis import KIND_LABELS, KINDS
+from dasan.text.pii import mask
+
+CRISIS_CHANNEL = "crisis"
+CRISIS_QUEUE = "crisis"
+CRISIS_SKILL = "crisis"
+WELFARE_BASES = ("none", "consent", "law")
+# A phone number an agent can hand over: a short code (109, 112, 1366) or a full number.
+_PHONE = re.compile(r"^(?:1\d{2,3}|1[5-9]\d{2}-?\d{4}|0\d{1,2}-?\d{3,4}-?\d{4})$")
+
+
+def _num(label_ko: str, label_en: str, number: str) -> dict[str, str]:
+    return {"label_ko": label_ko, "label_en": label_en, "number": number}
+
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "suicide": {
+        "priority": 20, "welfare_case": "consent",
+        "guidance_ko": "끊지 말고 곁에 있어 주세요. 지금 있는 곳과 안전 여부를 확인하고, 위험 수단(약, 높은 곳)"
+                       "에서 떨어지도록 권하세요. 즉시 위험하면 119·112에 3자 연결합니다.",
+        "guidance_en": "Stay on the line. Ask where they are and whether they are safe; ask them to "
+                       "move away from the means. If life is at risk now, bridge 119/112.",
+        "handover": [_num("자살예방상담전화", "Suicide prevention", "109"),
+                     _num("경찰", "Police", "112"), _num("119 구급", "Ambulance", "119")]},
+    "violence": {
+        "priority": 18, "welfare_case": "consent",
+        "guidance_ko": "가해자가 곁에 있는지, 말하기 안전한지 먼저 묻고 예/아니오로 답하게 하세요. 위급하면 112.",
+        "guidance_en": "Ask first whether the abuser is near and whether it is safe to talk; use "
+                       "yes/no questions. If in danger now, 112.",
+        "handover": [_num("경찰", "Police", "112"),
+                     _num("여성긴급전화", "Women's emergency line", "1366")]},
+    "abuse": {
+        "priority": 16, "welfare_case": "law",
+        "guidance_ko": "아동·노인 학대는 신고 의무 대상입니다. 장소와 피해자 상태를 확인하고 112(아동학대) 또는 "
+                       "노인보호전문기관에 연결하세요.",
+        "guidance_en": "Child and elder abuse must be reported. Confirm the place and the "
+                       "victim's state; hand over to 112 (child) or the elder protection agency.",
+        "handover": [_num("아동학대 신고", "Child abuse (police)", "112"),
+                     _num("노인학대 신고", "Elder abuse line", "1577-1389")]},
+    "emergency": {
+        "priority": 20, "welfare_case": "none",
+        "guidance_ko": "즉시 119에 3자 연결하고 주소를 확인하세요. 구급대 도착까지 안내를 이어 가세요.",
+        "guidance_en": "Bridge 119 at once and confirm the address; keep guiding until help "
+                       "arrives.",
+        "handover": [_num("119 구급·화재", "Fire & ambulance", "119"), _num("경찰", "Police", "112")]},
+    "destitution": {
+        "priority": 12, "welfare_case": "consent",
+        "guidance_ko": "긴급복지지원 대상인지 확인하고, 동의를 받아 동 주민센터 위기가구 상담으로 연계하세요.",
+        "guidance_en": "Check eligibility for emergency welfare support; with consent, refer to "
+                       "the community centre's crisis-household team.",
+        "handover": [_num("보건복지상담센터(긴급복지)", "Health & welfare (emergency aid)", "129")]},
+    "neighbour": {
+        "priority": 14, "welfare_case": "law",
+        "guidance_ko": "주소와 마지막으로 본 때를 확인하세요. 고독사 위험은 동 주민센터에 통보하고, 냄새·무응답 등 "
+                       "긴급 징후가 있으면 112·119에 연결합니다.",
+        "guidance_en": "Confirm the address and when the person was last seen. Notify the "
+                       "community centre; with a smell or no answer, hand over to 112/119.",
+        "handover": [_num("경찰", "Police", "112"), _num("119", "Fire & ambulance", "119"),
+                     _num("보건복지상담센터", "Health & welfare", "129")]},
+}
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def ensure_crisis_queue(s: Session) -> Queue:
+    """The crisis-trained skill and its queue (created once; agents who take welfare contacts
+    are crisis-trained until a supervisor says otherwise)."""
+    queue = s.scalar(select(Queue).where(Queue.code == CRISIS_QUEUE))
+    if queue is not None:
+        return queue
+    skill = s.scalar(select(Skill).where(Skill.code == CRISIS_SKILL))
+    if skill is None:
+        skill = Skill(code=CRISIS_SKILL, name="위기상담", name_en="Crisis counselling")
+        s.add(skill)
+        s.flush()
+        welfare = s.scalar(select(Skill.id).where(Skill.code == "welfare_admin"))
+        if welfare is not None:
+            for aid in s.scalars(select(AgentSkill.agent_id).where(AgentSkill.skill_id == welfare)):
+                s.add(AgentSkill(agent_id=aid, skill_id=skill.id))
+    queue = Queue(code=CRISIS_QUEUE, name="위기상담", name_en="Crisis", skill_id=skill.id,
+                  priority=10)
+    s.add(queue)
+    s.flush()
+    return queue
+
+
+def set_crisis_trained(s: Session, user: User, agent_id: int, trained: bool) -> None:
+    """Give or take the crisis-trained skill (caller commits)."""
+    queue = ensure_crisis_queue(s)
+    if s.get(Agent, agent_id) is None:
+        raise NotFound(f"agent {agent_id} not found")
+    row = s.get(AgentSkill, (agent_id, queue.skill_id))
+    if trained and row is None:
+        s.add(AgentSkill(agent_id=agent_id, skill_id=queue.skill_id))
+    elif not trained and row is not None:
+        s.delete(row)
+    audit.record(s, user, "crisis.trained", object_type="agent", object_id=agent_id,
+                 detail={"trained": trained})
+    s.flush()
+
+
+def playbooks(s: Session) -> list[CrisisPlaybook]:
+    """Every kind's playbook (the defaults are stored on first use)."""
+    have = {p.kind: p for p in s.scalars(select(CrisisPlaybook))}
+    for kind in KINDS:
+        if kind not in have:
+            d = DEFAULTS[kind]
+            row = CrisisPlaybook(kind=kind, queue_code=CRISIS_QUEUE, priority=d["priority"],
+                                 welfare_case=d["welfare_case"], guidance_ko=d["guidance_ko"],
+                                 guidance_en=d["guidance_en"], handover=list(d["handover"]))
+            s.add(row)
+            have[kind] = row
+    s.flush()
+    return [have[k] for k in KINDS]
+
+
+def playbook(s: Session, kind: str) -> CrisisPlaybook:
+    if kind not in KINDS:
+        raise NotFound(f"no crisis kind {kind!r}")
+    return next(p for p in playbooks(s) if p.kind == kind)
+
+
+def playbook_view(p: CrisisPlaybook) -> dict[str, Any]:
+    return {"kind": p.kind, "label_ko": KIND_LABELS[p.kind][0], "label_en": KIND_LABELS[p.kind][1],
+            "queue_code": p.queue_code, "priority": p.priority,
+            "alert_supervisor": p.alert_supervisor, "welfare_case": p.welfare_case,
+            "guidance_ko": p.guidance_ko, "guidance_en": p.guidance_en,
+            "handover": list(p.handover or []),
+            "escalate_after_seconds": p.escalate_after_seconds, "version": p.version,
+            "updated_at": p.updated_at.isoformat() if p.updated_at else None}
+
+
+def validate_handover(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for i, it in enumerate(items):
+        number = str(it.get("number", "")).strip()
+        label = str(it.get("label_ko", "")).strip()
+        if not _PHONE.match(number):
+            raise Invalid(f"hand-over {i + 1}: {number!r} is not a phone number",
+                          code="bad_phone_number")
+        if not label:
+            raise Invalid(f"hand-over {i + 1}: a Korean label is required")
+        out.append({"label_ko": label[:64], "label_en": str(it.get("label_en", ""))[:64],
+                    "number": number})
+    return out
+
+
+def update_playbook(s: Session, user: User, kind: str, changes: dict[str, Any]
+                    ) -> CrisisPlaybook:
+    """Validate everything first, then apply; a refusal changes nothing (caller commits)."""
+    p = playbook(s, kind)
+    new: dict[str, Any] = {}
+    if "handover" in changes and changes["handover"] is not None:
+        new["handover"] = validate_handover(list(changes["handover"]))
+    if changes.get("welfare_case") is not None:
+        if changes["welfare_case"] not in WELFARE_BASES:
+            raise Invalid(f"welfare_case must be one of {WELFARE_BASES}")
+        new["welfare_case"] = changes["welfare_case"]
+    if changes.get("queue_code") is not None:
+        if s.scalar(select(Queue.id).where(Queue.code == changes["queue_code"])) is None:
+            raise Invalid(f"unknown queue {changes['queue_code']!r}")
+        new["queue_code"] = changes["queue_code"]
+    if changes.get("priority") is not None:
+        if not 0 <= int(changes["priority"]) <= 100:
+            raise Invalid("priority must be 0-100")
+        new["priority"] = int(changes["priority"])
+    if changes.get("escalate_after_seconds") is not None:
+        if not 10 <= int(changes["escalate_after_seconds"]) <= 3600:
+            raise Invalid("escalate_after_seconds must be 10-3600")
+        new["escalate_after_seconds"] = int(changes["escalate_after_seconds"])
+    for key in ("guidance_ko", "guidance_en"):
+        if changes.get(key) is not None:
+            new[key] = str(changes[key])[:4000]
+    if changes.get("alert_supervisor") is not None:
+        new["alert_supervisor"] = bool(changes["alert_supervisor"])
+    before = playbook_view(p)
+    for key, value in new.items():
+        setattr(p, key, value)
+    p.version = (p.version or 1) + 1
+    p.updated_by = user.id
+    p.updated_at = utcnow()
+    audit.record(s, user, "crisis.playbook.update", object_type="crisis_playbook",
+                 object_id=kind, detail={"changed": sorted(new), "before_version":
+                                         before["version"]})
+    s.flush()
+    return p
+
+
+# --- the response ---------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    """What `respond` did, and the events the caller publishes (channel, event)."""
+
+    alert_id: int | None = None
+    queue_code: str | None = None
+    welfare_case_id: int | None = None
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def alert_view(a: CrisisAlert, c: Consultation | None = None) -> dict[str, Any]:
+    return {"id": a.id, "consultation_id": a.consultation_id, "channel": a.channel,
+            "kind": a.kind, "label_ko": KIND_LABELS[a.kind][0], "label_en": KIND_LABELS[a.kind][1],
+            "severity": a.severity, "imminent": a.imminent, "excerpt": a.excerpt_masked,
+            "status": a.status, "created_at": a.created_at.isoformat() if a.created_at else None,
+            "escalations": a.escalations,
+            "waiting": bool(c is not None and c.status == "open" and c.agent_id is None)}
+
+
+def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: bool,
+            text: str, actor: User | None = None) -> Response:
+    """Run the kind's playbook for a crisis found on `c` (caller commits and publishes)."""
+    if kind not in KINDS:
+        raise Invalid(f"unknown crisis kind {kind!r}")
+    p = playbook(s, kind)
+    out = Response()
+    c.crisis = True
+    c.priority = max(c.priority or 0, p.priority)
+    audit.record(s, actor, "crisis.detected", object_type="consultation", object_id=c.id,
+                 detail={"kind": kind, "severity": severity, "imminent": imminent,
+                         "channel": c.channel})
+    if c.status == "open" and c.agent_id is None:  # waiting (or still with the bot)
+        queue = (ensure_crisis_queue(s) if p.queue_code == CRISIS_QUEUE else
+                 s.scalar(select(Queue).where(Queue.code == p.queue_code)))
+        if queue is not None:
+            c.queue_id = queue.id
+            c.queued_at = c.queued_at or utcnow()
+            out.queue_code = queue.code
+            audit.record(s, actor, "crisis.routed", object_type="consultation", object_id=c.id,
+                         detail={"queue": queue.code, "priority": c.priority})
+    alert = s.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == c.id,
+                                               CrisisAlert.status == "open"))
+    if alert is None:
+        alert = CrisisAlert(consultation_id=c.id, channel=c.channel, kind=kind,
+                            severity=severity, imminent=imminent,
+                            excerpt_masked=mask(text).masked[:500])
+        s.add(alert)
+    elif severity > alert.severity or (imminent and not alert.imminent):
+        alert.kind, alert.severity, alert.imminent = kind, severity, imminent
+    s.flush()
+    out.alert_id = alert.id
+    if p.welfare_case == "law" and s.scalar(select(WelfareCase.id).where(
+            WelfareCase.consultation_id == c.id)) is None:
+        case = _new_case(s, c, kind, "law", actor, "")
+        out.welfare_case_id = case.id
+    if p.alert_supervisor:
+        out.events.append((CRISIS_CHANNEL, {"type": "crisis_alert", "alert": alert_view(alert, c)}))
+        audit.record(s, actor, "crisis.alerted", object_type="crisis_alert", object_id=alert.id)
+    if c.agent_id is not None:
+        out.events.append((f"agent:{c.agent_id}", guidance_event(p, c.id, alert)))
+    return out
+
+
+def guidance_event(p: CrisisPlaybook, consultation_id: int, alert: CrisisAlert
+                   ) -> dict[str, Any]:
+    return {"type": "crisis_guidance", "consultation_id": consultation_id,
+            "kind": p.kind, "severity": alert.severity, "imminent": alert.imminent,
+            "guidance_ko": p.guidance_ko, "guidance_en": p.guidance_en,
+            "handover": list(p.handover or []), "welfare_case": p.welfare_case}
+
+
+def guidance_for(s: Session, consultation_id: int) -> dict[str, Any] | None:
+    """The guidance the desktop shows for a crisis contact (None when it is no crisis)."""
+    alert = s.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == consultation_id)
+                     .order_by(CrisisAlert.severity.desc(), CrisisAlert.id.desc()).limit(1))
+    if alert is None:
+        return None
+    return guidance_event(playbook(s, alert.kind), consultation_id, alert)
+
+
+def guidance_for_agent(s: Session, user: User) -> list[dict[str, Any]]:
+    """Guidance for every open crisis contact the user's agent is handling."""
+    agent_id = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    if agent_id is None:
+        return []
+    out = []
+    for cid in s.scalars(select(Consultation.id).where(
+            Consultation.agent_id == agent_id, Consultation.status == "open",
+            Consultation.crisis.is_(True)).order_by(Consultation.id)):
+        g = guidance_for(s, cid)
+        if g is not None:
+            k = g["kind"]
+            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1]})
+    return out
+
+
+def acknowledge(s: Session, user: User, alert_id: int) -> CrisisAlert:
+    alert = s.get(CrisisAlert, alert_id)
+    if alert is None:
+        raise NotFound(f"crisis alert {alert_id} not found")
+    if alert.status == "acknowledged":
+        raise Conflict("this alert is already acknowledged", code="already_acknowledged")
+    alert.status = "acknowledged"
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by = user.id
+    audit.record(s, user, "crisis.acknowledged", object_type="crisis_alert", object_id=alert.id)
+    s.flush()
+    return alert
+
+
+def open_alerts(s: Session, limit: int = 50) -> list[dict[str, Any]]:
+    rows = s.execute(select(CrisisAlert, Consultation)
+                     .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
+                           isouter=True)
+                     .where(CrisisAlert.status == "open")
+                     .order_by(CrisisAlert.severity.desc(), CrisisAlert.id).limit(limit)).all()
+    return [alert_view(a, c) for a, c in rows]
+
+
+def _new_case(s: Session, c: Consultation, kind: str, basis: str, actor: User | None,
+              note: str) -> WelfareCase:
+    case = WelfareCase(consultation_id=c.id, citizen_id=c.citizen_id, kind=kind, basis=basis,
+                       district_code=c.district_code, note_masked=mask(note).masked[:2000],
+                       created_by=actor.id if actor else None)
+    s.add(case)
+    s.flush()
+    audit.record(s, actor, "welfare_case.opened", object_type="welfare_case", object_id=case.id,
+                 detail={"consultation_id": c.id, "kind": kind, "basis": basis,
+                         "district_code": c.district_code})
+    return case
+
+
+def open_welfare_case(s: Session, user: User, consultation_id: int, consent: bool,
+                      note: str = "", dong: str | None = None) -> WelfareCase:
+    """Open a case for the 동 주민센터: with the citizen's consent, or because the law requires."""
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    alert = s.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == c.id)
+                     .order_by(CrisisAlert.id.desc()).limit(1))
+    if alert is None:
+        raise Invalid("no crisis was detected on this consultation", code="not_a_crisis")
+    existing = s.scalar(select(WelfareCase).where(WelfareCase.consultation_id == c.id))
+    if existing is not None:
+        raise Conflict(f"welfare case {existing.id} is already open", code="case_exists")
+    basis = playbook(s, alert.kind).welfare_case
+    if basis != "law" and not consent:
+        raise Invalid("the citizen's consent is required for this kind", code="consent_required")
+    case = _new_case(s, c, alert.kind, "law" if basis == "law" else "consent", user, note)
+    case.dong = (dong or "")[:64] or None
+    return case
+
+
+def escalate_overdue(s: Session, now: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Re-alert what nobody took in time: open alerts past the playbook's limit, and crisis
+    contacts still waiting or closed without an answer (caller commits and publishes)."""
+    now = now or utcnow()
+    limits = {p.kind: p.escalate_after_seconds for p in playbooks(s)}
+    events: list[tuple[str, dict[str, Any]]] = []
+    rows = s.execute(select(CrisisAlert, Consultation)
+                     .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
+                           isouter=True)
+                     .where(CrisisAlert.status == "open")).all()
+    for alert, c in rows:
+        limit = timedelta(seconds=limits.get(alert.kind, 60))
+        since = alert.escalated_at or alert.created_at
+        unanswered = c is not None and c.answered_at is None and (
+            c.status == "open" or c.outcome != "answered")
+        if now - since < limit:
+            continue
+        reason = ("left_unanswered" if c is not None and c.status == "closed" and unanswered
+                  else "still_waiting" if unanswered else "not_acknowledged")
+        alert.escalations = (alert.escalations or 0) + 1
+        alert.escalated_at = now
+        audit.record(s, None, "crisis.escalated", object_type="crisis_alert", object_id=alert.id,
+                     detail={"reason": reason, "escalations": alert.escalations})
+        view = alert_view(alert, c)
+        view["reason"] = reason
+        events.append((CRISIS_CHANNEL, {"type": "crisis_escalation", "alert": view}))
+    s.flush()
+    return events

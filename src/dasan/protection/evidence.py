@@ -1,0 +1,124 @@
+"""Evidence bundles for legal action against a malicious caller (chain of custody).
+
+A bundle is a ZIP: every abuse incident of the citizen, the consultations they happened in as
+masked transcripts and - for roles allowed to see raw personal data - raw transcripts, the
+recordings (none are stored yet: the voice gateway will add them under ``recordings/``), and
+``manifest.json`` listing every file with its SHA-256. The manifest also names the previous
+export's manifest hash, so the exports form a hash chain; its own hash is stored in
+`evidence_exports` and written to the audit log, as is every refused attempt.
+
+Who may export (`can_export_evidence`, `can_include_raw`): supervisors and admins export masked
+bundles; only admins may include raw transcripts (each raw export is an audited unmasked access).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.db.base import utcnow
+from dasan.db.models import AbuseIncident, Citizen, Message, User
+from dasan.db.models_protection import EvidenceExport
+from dasan.errors import Forbidden, NotFound
+
+EXPORT_ROLES = ("supervisor", "admin")
+RAW_ROLES = ("admin",)
+
+
+def can_export_evidence(user: User) -> bool:
+    return user.role in EXPORT_ROLES
+
+
+def can_include_raw(user: User) -> bool:
+    return user.role in RAW_ROLES
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Bundle:
+    data: bytes
+    manifest: dict[str, Any]
+    manifest_sha256: str
+    export_id: int
+
+
+def _transcript(rows: list[Message], raw: bool) -> str:
+    return "\n".join(f"[{m.created_at:%Y-%m-%d %H:%M:%S}] #{m.seq} {m.sender}: "
+                     f"{m.body if raw else m.body_masked}" for m in rows) + "\n"
+
+
+def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = False
+                 ) -> Bundle:
+    """Build and record an export (caller commits); refusals are audited and change nothing
+    else."""
+    if not can_export_evidence(user) or (include_raw and not can_include_raw(user)):
+        audit.record(s, user, "evidence.export", object_type="citizen", object_id=citizen_id,
+                     outcome="denied", detail={"raw": include_raw, "role": user.role})
+        s.commit()
+        raise Forbidden("your role may not export this evidence bundle"
+                        + (" with raw transcripts" if include_raw else ""))
+    if s.get(Citizen, citizen_id) is None:
+        raise NotFound(f"citizen {citizen_id} not found")
+    incidents = list(s.scalars(select(AbuseIncident).where(AbuseIncident.citizen_id == citizen_id)
+                               .order_by(AbuseIncident.at, AbuseIncident.id)))
+    files: dict[str, bytes] = {}
+    files["incidents.json"] = json.dumps([
+        {"id": i.id, "consultation_id": i.consultation_id, "agent_id": i.agent_id,
+         "message_id": i.message_id, "category": i.category, "severity": i.severity,
+         "action": i.action, "at": i.at.isoformat()} for i in incidents],
+        ensure_ascii=False, indent=1).encode()
+    for cid in sorted({i.consultation_id for i in incidents if i.consultation_id is not None}):
+        rows = list(s.scalars(select(Message).where(Message.consultation_id == cid)
+                              .order_by(Message.seq)))
+        files[f"transcripts/masked/{cid}.txt"] = _transcript(rows, raw=False).encode()
+        if include_raw:
+            files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, raw=True).encode()
+    prev = s.scalar(select(EvidenceExport.manifest_sha256).order_by(EvidenceExport.id.desc())
+                    .limit(1))
+    now = utcnow()
+    manifest = {"citizen_id": citizen_id, "exported_by": user.username,
+                "exported_at": now.isoformat(), "raw_included": include_raw,
+                "previous_manifest_sha256": prev, "recordings": [],
+                "files": [{"path": p, "sha256": sha256(b), "bytes": len(b)}
+                          for p, b in sorted(files.items())]}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+    digest = sha256(manifest_bytes)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, body in sorted(files.items()):
+            z.writestr(path, body)
+        z.writestr("manifest.json", manifest_bytes)
+        z.writestr("manifest.sha256", digest + "  manifest.json\n")
+    row = EvidenceExport(citizen_id=citizen_id, exported_by=user.id, exported_at=now,
+                         raw_included=include_raw, manifest_sha256=digest, prev_sha256=prev,
+                         files=len(files))
+    s.add(row)
+    s.flush()
+    audit.record(s, user, "evidence.export", object_type="citizen", object_id=citizen_id,
+                 detail={"export_id": row.id, "manifest_sha256": digest, "raw": include_raw,
+                         "files": len(files)})
+    if include_raw:
+        audit.record(s, user, "unmask.evidence", object_type="citizen", object_id=citizen_id,
+                     detail={"export_id": row.id})
+    return Bundle(buf.getvalue(), manifest, digest, row.id)
+
+
+def verify_bundle(data: bytes) -> bool:
+    """Every file's hash matches the manifest, and the manifest matches its own hash."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        manifest_bytes = z.read("manifest.json")
+        if z.read("manifest.sha256").decode().split()[0] != sha256(manifest_bytes):
+            return False
+        manifest = json.loads(manifest_bytes)
+        return all(sha256(z.read(f["path"])) == f["sha256"] for f in manifest["files"])

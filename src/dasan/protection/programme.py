@@ -1,0 +1,312 @@
+"""The malicious-caller programme around the warn-warn-terminate policy.
+
+* Registry lifecycle (`MaliciousDesignation`): an agent nominates a citizen from an abuse
+  incident (with evidence) -> a supervisor reviews -> designated for a period with a review
+  date; while designated the `MaliciousCaller` registry row is active, so routing sends the
+  citizen (identified by phone hash, chat identity or account: one `citizens` row) to the
+  dedicated team on every channel -> expiry (or revocation), and an appeal note at any time.
+* Legal cases: filed -> police report -> prosecution -> closed with an outcome, with the
+  agent's statement and a history of every step.
+* Agent protection: recovery breaks and counselling referrals (`AgentCare`), and handing a
+  contact to the dedicated team in one step.
+* Statistics the city publishes: separated callers, incidents and forced terminations per month,
+  legal actions.
+Every state change is audited. Evidence bundles live in `dasan.protection.evidence`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.db.base import utcnow
+from dasan.db.models import AbuseIncident, Agent, Consultation, MaliciousCaller, Queue, User
+from dasan.db.models_protection import AgentCare, LegalCase, MaliciousDesignation
+from dasan.errors import Conflict, Forbidden, Invalid, NotFound
+
+STAGES = ("filed", "police_report", "prosecution", "closed")
+DEFAULT_PERIOD_DAYS = 180
+DEFAULT_REVIEW_DAYS = 90
+COUNSELLING_KO = "감정노동 보호: 사내 심리상담(EAP)과 근로자건강센터 상담을 연결해 드립니다."
+
+
+def _activate(s: Session, citizen_id: int, reason: str, by: User) -> None:
+    row = s.scalar(select(MaliciousCaller).where(MaliciousCaller.citizen_id == citizen_id))
+    if row is None:
+        s.add(MaliciousCaller(citizen_id=citizen_id, reason=reason[:256], registered_by=by.id))
+    else:
+        row.active = True
+        row.reason = reason[:256]
+
+
+def _deactivate(s: Session, citizen_id: int) -> None:
+    row = s.scalar(select(MaliciousCaller).where(MaliciousCaller.citizen_id == citizen_id))
+    if row is not None:
+        row.active = False
+
+
+def designation_view(d: MaliciousDesignation) -> dict[str, Any]:
+    def iso(v: Any) -> str | None:
+        return v.isoformat() if v is not None else None
+
+    return {"id": d.id, "citizen_id": d.citizen_id, "incident_id": d.incident_id,
+            "status": d.status, "evidence_note": d.evidence_note,
+            "nominated_at": iso(d.nominated_at), "reviewed_at": iso(d.reviewed_at),
+            "review_note": d.review_note, "designated_from": iso(d.designated_from),
+            "review_date": iso(d.review_date), "expires_on": iso(d.expires_on),
+            "appeal_note": d.appeal_note, "appealed_at": iso(d.appealed_at)}
+
+
+def _designation(s: Session, designation_id: int) -> MaliciousDesignation:
+    d = s.get(MaliciousDesignation, designation_id)
+    if d is None:
+        raise NotFound(f"designation {designation_id} not found")
+    return d
+
+
+def nominate(s: Session, user: User, incident_id: int | None, evidence_note: str
+             ) -> MaliciousDesignation:
+    """An agent nominates the citizen of an abuse incident (caller commits)."""
+    if incident_id is None:
+        raise Invalid("a nomination needs an abuse incident", code="incident_required")
+    incident = s.get(AbuseIncident, incident_id)
+    if incident is None:
+        raise Invalid(f"abuse incident {incident_id} not found", code="incident_required")
+    if incident.citizen_id is None:
+        raise Invalid("the incident has no identified citizen (phone, chat identity or account)",
+                      code="citizen_unknown")
+    note = (evidence_note or "").strip()
+    if not note:
+        raise Invalid("evidence is required: say what happened", code="evidence_required")
+    pending = s.scalar(select(MaliciousDesignation).where(
+        MaliciousDesignation.citizen_id == incident.citizen_id,
+        MaliciousDesignation.status.in_(("nominated", "designated"))))
+    if pending is not None:
+        raise Conflict(f"citizen already {pending.status} (designation {pending.id})",
+                       code="already_in_programme")
+    d = MaliciousDesignation(citizen_id=incident.citizen_id, incident_id=incident.id,
+                             evidence_note=note[:4000], nominated_by=user.id,
+                             nominated_at=utcnow())
+    s.add(d)
+    s.flush()
+    audit.record(s, user, "malicious.nominate", object_type="designation", object_id=d.id,
+                 detail={"incident_id": incident.id, "citizen_id": incident.citizen_id})
+    return d
+
+
+def review(s: Session, user: User, designation_id: int, approve: bool, note: str,
+           period_days: int = DEFAULT_PERIOD_DAYS, review_days: int = DEFAULT_REVIEW_DAYS,
+           today: date | None = None) -> MaliciousDesignation:
+    """A supervisor designates (separation for `period_days`) or rejects a nomination."""
+    d = _designation(s, designation_id)
+    if d.status != "nominated":
+        raise Conflict(f"designation is {d.status}, not nominated", code="not_nominated")
+    if not 1 <= period_days <= 730 or not 1 <= review_days <= period_days:
+        raise Invalid("period must be 1-730 days and the review date within it")
+    today = today or date.today()
+    d.reviewed_by, d.reviewed_at, d.review_note = user.id, utcnow(), (note or "")[:2000]
+    if approve:
+        d.status = "designated"
+        d.designated_from = today
+        d.review_date = today + timedelta(days=review_days)
+        d.expires_on = today + timedelta(days=period_days)
+        _activate(s, d.citizen_id, f"designation {d.id}: {d.evidence_note}", user)
+    else:
+        d.status = "rejected"
+    audit.record(s, user, "malicious.designate" if approve else "malicious.reject",
+                 object_type="designation", object_id=d.id,
+                 detail={"expires_on": d.expires_on.isoformat() if d.expires_on else None})
+    s.flush()
+    return d
+
+
+def appeal(s: Session, user: User, designation_id: int, note: str) -> MaliciousDesignation:
+    d = _designation(s, designation_id)
+    text = (note or "").strip()
+    if not text:
+        raise Invalid("the appeal note is empty")
+    d.appeal_note = text[:4000]
+    d.appealed_at = utcnow()
+    audit.record(s, user, "malicious.appeal", object_type="designation", object_id=d.id)
+    s.flush()
+    return d
+
+
+def revoke(s: Session, user: User, designation_id: int, note: str) -> MaliciousDesignation:
+    """End a designation early (e.g. an appeal upheld)."""
+    d = _designation(s, designation_id)
+    if d.status != "designated":
+        raise Conflict(f"designation is {d.status}, not designated", code="not_designated")
+    d.status, d.ended_at = "revoked", utcnow()
+    d.review_note = ((d.review_note or "") + f"\n[revoked] {note}")[:2000]
+    _deactivate(s, d.citizen_id)
+    audit.record(s, user, "malicious.revoke", object_type="designation", object_id=d.id)
+    s.flush()
+    return d
+
+
+def expire_due(s: Session, today: date | None = None) -> int:
+    """Designations whose period ended leave the registry (a scheduler job)."""
+    today = today or date.today()
+    due = list(s.scalars(select(MaliciousDesignation).where(
+        MaliciousDesignation.status == "designated", MaliciousDesignation.expires_on <= today)))
+    for d in due:
+        d.status, d.ended_at = "expired", utcnow()
+        _deactivate(s, d.citizen_id)
+        audit.record(s, None, "malicious.expire", object_type="designation", object_id=d.id)
+    s.flush()
+    return len(due)
+
+
+def designations(s: Session, status: str | None = None) -> list[MaliciousDesignation]:
+    q = select(MaliciousDesignation).order_by(MaliciousDesignation.id.desc()).limit(500)
+    if status:
+        q = q.where(MaliciousDesignation.status == status)
+    return list(s.scalars(q))
+
+
+# --- legal cases ----------------------------------------------------------------------------
+
+
+def case_view(c: LegalCase) -> dict[str, Any]:
+    return {"id": c.id, "citizen_id": c.citizen_id, "designation_id": c.designation_id,
+            "stage": c.stage, "outcome": c.outcome, "agent_statement": c.agent_statement,
+            "history": list(c.history or []),
+            "created_at": c.created_at.isoformat() if c.created_at else None}
+
+
+def open_case(s: Session, user: User, designation_id: int, agent_statement: str) -> LegalCase:
+    d = _designation(s, designation_id)
+    if d.status != "designated":
+        raise Conflict("legal action needs a designated caller", code="not_designated")
+    statement = (agent_statement or "").strip()
+    if not statement:
+        raise Invalid("the agent's statement is required", code="statement_required")
+    now = utcnow()
+    case = LegalCase(citizen_id=d.citizen_id, designation_id=d.id, stage="filed",
+                     agent_statement=statement[:8000], created_by=user.id, created_at=now,
+                     updated_at=now,
+                     history=[{"stage": "filed", "at": now.isoformat(), "by": user.username}])
+    s.add(case)
+    s.flush()
+    audit.record(s, user, "legal_case.open", object_type="legal_case", object_id=case.id)
+    return case
+
+
+def advance_case(s: Session, user: User, case_id: int, stage: str, note: str = "",
+                 outcome: str | None = None) -> LegalCase:
+    case = s.get(LegalCase, case_id)
+    if case is None:
+        raise NotFound(f"legal case {case_id} not found")
+    if stage not in STAGES:
+        raise Invalid(f"stage must be one of {STAGES}")
+    if STAGES.index(stage) <= STAGES.index(case.stage):
+        raise Conflict(f"case is already at {case.stage}", code="stage_backwards")
+    if stage == "closed" and not (outcome or "").strip():
+        raise Invalid("closing a case needs its outcome", code="outcome_required")
+    now = utcnow()
+    case.stage, case.updated_at = stage, now
+    if outcome:
+        case.outcome = outcome.strip()[:128]
+    case.history = [*(case.history or []),
+                    {"stage": stage, "at": now.isoformat(), "by": user.username,
+                     "note": (note or "")[:1000], "outcome": case.outcome}]
+    audit.record(s, user, "legal_case.advance", object_type="legal_case", object_id=case.id,
+                 detail={"stage": stage})
+    s.flush()
+    return case
+
+
+# --- agent protection -----------------------------------------------------------------------
+
+
+def offer_break(s: Session, agent_id: int, incident_id: int | None, minutes: int) -> AgentCare:
+    row = AgentCare(agent_id=agent_id, incident_id=incident_id, kind="break", minutes=minutes)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def answer_care(s: Session, user: User, care_id: int, taken: bool) -> AgentCare:
+    row = s.get(AgentCare, care_id)
+    if row is None:
+        raise NotFound(f"care offer {care_id} not found")
+    if row.status != "offered":
+        raise Conflict("this offer was already answered")
+    row.status = "taken" if taken else "declined"
+    audit.record(s, user, "agent_care.answer", object_type="agent_care", object_id=row.id,
+                 detail={"kind": row.kind, "status": row.status})
+    s.flush()
+    return row
+
+
+def refer_counselling(s: Session, user: User, agent_id: int, incident_id: int | None
+                      ) -> AgentCare:
+    if s.get(Agent, agent_id) is None:
+        raise NotFound(f"agent {agent_id} not found")
+    row = AgentCare(agent_id=agent_id, incident_id=incident_id, kind="counselling")
+    s.add(row)
+    s.flush()
+    audit.record(s, user, "agent_care.counselling", object_type="agent_care", object_id=row.id)
+    return row
+
+
+def hand_to_dedicated_team(s: Session, user: User, agent: Agent | None, cid: int
+                           ) -> Consultation:
+    """One click: the contact leaves the agent for the dedicated team's queue."""
+    c = s.get(Consultation, cid)
+    if c is None:
+        raise NotFound(f"consultation {cid} not found")
+    if c.status == "closed":
+        raise Conflict("this consultation has ended")
+    if agent is not None and c.agent_id not in (None, agent.id):
+        raise Forbidden("this is not your consultation")
+    queue = s.scalar(select(Queue).where(Queue.code == "malicious"))
+    if queue is None:
+        raise Invalid("no dedicated team queue configured")
+    previous = c.agent_id
+    c.queue_id, c.agent_id = queue.id, None
+    audit.record(s, user, "malicious.hand_to_team", object_type="consultation", object_id=c.id,
+                 detail={"from_agent": previous})
+    s.flush()
+    return c
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def _month(col: Any, postgres: bool) -> Any:
+    return func.to_char(col, "YYYY-MM") if postgres else func.strftime("%Y-%m", col)
+
+
+def statistics(s: Session, year: int) -> dict[str, Any]:
+    """The figures the city publishes for `year`."""
+    pg = s.get_bind().dialect.name == "postgresql"
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    m_inc = _month(AbuseIncident.at, pg)
+    incidents: dict[str, int] = {str(k): int(v) for k, v in s.execute(
+        select(m_inc, func.count()).where(AbuseIncident.at >= start, AbuseIncident.at < end)
+        .group_by(m_inc)).all()}
+    m_c = _month(Consultation.started_at, pg)
+    forced: dict[str, int] = {str(k): int(v) for k, v in s.execute(select(m_c, func.count()).where(
+        Consultation.started_at >= start, Consultation.started_at < end,
+        Consultation.outcome == "forced_terminated").group_by(m_c)).all()}
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    designated = int(s.scalar(select(func.count()).select_from(MaliciousDesignation).where(
+        MaliciousDesignation.designated_from >= start,
+        MaliciousDesignation.designated_from < end)) or 0)
+    active = int(s.scalar(select(func.count()).select_from(MaliciousCaller).where(
+        MaliciousCaller.active.is_(True))) or 0)
+    stages = dict(s.execute(select(LegalCase.stage, func.count()).where(
+        LegalCase.created_at >= start, LegalCase.created_at < end)
+        .group_by(LegalCase.stage)).all())
+    return {"year": year, "separated_callers_designated": designated,
+            "separated_callers_active": active,
+            "incidents_per_month": {m: int(incidents.get(m, 0)) for m in months},
+            "forced_terminations_per_month": {m: int(forced.get(m, 0)) for m in months},
+            "legal_actions": {st: int(stages.get(st, 0)) for st in STAGES},
+            "legal_actions_total": int(sum(stages.values()))}

@@ -1,0 +1,68 @@
+"""Citizen satisfaction survey after chat, call (ARS keys 1-5), SMS and field report.
+
+One answer per consultation; a second answer is refused (409) and changes nothing. The answer
+joins the consultation, and QA sampling (low satisfaction), the scorecards and the KPI use it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from dasan.db.models import Consultation
+from dasan.db.models_quality import SurveyAnswer
+from dasan.errors import Conflict, Invalid, NotFound
+from dasan.text.pii import mask
+
+SURVEY_CHANNELS = ("chat", "call", "sms", "field_report")
+
+
+def parse_score(raw: Any) -> int:
+    """1-5 from a number or an ARS key press ('1'..'5')."""
+    text = str(raw).strip()
+    if text not in {"1", "2", "3", "4", "5"}:
+        raise Invalid(f"score must be 1-5 (an ARS key), not {raw!r}", code="bad_score")
+    return int(text)
+
+
+def answer(s: Session, consultation_id: int, channel: str, raw_score: Any,
+           comment: str | None = None) -> SurveyAnswer:
+    """Record the answer (caller commits)."""
+    if channel not in SURVEY_CHANNELS:
+        raise Invalid(f"channel must be one of {SURVEY_CHANNELS}")
+    value = parse_score(raw_score)
+    if s.get(Consultation, consultation_id) is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    if s.scalar(select(SurveyAnswer.id).where(
+            SurveyAnswer.consultation_id == consultation_id)) is not None:
+        raise Conflict("this survey was answered already", code="survey_answered")
+    row = SurveyAnswer(consultation_id=consultation_id, channel=channel, score=value,
+                       comment_masked=mask(comment).masked[:500] if comment else None)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def kpi(s: Session, start: datetime, end: datetime) -> dict[str, Any]:
+    """Satisfaction KPI over consultations started in [start, end): answers, response rate,
+    mean score, CSAT (share of 4-5) per channel and overall."""
+    consults = int(s.scalar(select(func.count()).select_from(Consultation).where(
+        Consultation.started_at >= start, Consultation.started_at < end,
+        Consultation.answered_at.is_not(None))) or 0)
+    rows = s.execute(select(SurveyAnswer.channel, func.count(), func.avg(SurveyAnswer.score),
+                            func.sum(case((SurveyAnswer.score >= 4, 1), else_=0)))
+                     .join(Consultation, Consultation.id == SurveyAnswer.consultation_id)
+                     .where(Consultation.started_at >= start, Consultation.started_at < end)
+                     .group_by(SurveyAnswer.channel)).all()
+    per = {ch: {"answers": int(n), "mean": round(float(avg), 3), "csat": round(int(good) / n, 4)}
+           for ch, n, avg, good in rows if n}
+    n_all = sum(v["answers"] for v in per.values())
+    mean = (sum(v["mean"] * v["answers"] for v in per.values()) / n_all) if n_all else None
+    good_all = sum(v["csat"] * v["answers"] for v in per.values())
+    return {"answered_consultations": consults, "survey_answers": n_all,
+            "response_rate": round(n_all / consults, 4) if consults else None,
+            "mean_score": round(mean, 3) if mean is not None else None,
+            "csat": round(good_all / n_all, 4) if n_all else None, "per_channel": per}

@@ -1,0 +1,218 @@
+"""Crisis API: detection for any channel, the playbooks (supervisor-editable), live alerts for
+the supervisor page (WebSocket), acknowledgement, the desktop's guidance, welfare cases."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from dasan.db.models import Consultation, User
+from dasan.db.session import new_session
+from dasan.errors import NotFound
+from dasan.protection import crisis_playbook as playbook
+from dasan.text.crisis import detect_crisis
+from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+
+router = APIRouter(prefix="/api/crisis", tags=["crisis"])
+STAFF = ("agent", "supervisor")
+
+
+class DetectIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+    channel: str = Field(default="chat", description="chat | sms | call | qna | field_report")
+
+
+class RespondIn(DetectIn):
+    consultation_id: int
+
+
+class HandoverIn(BaseModel):
+    label_ko: str = Field(min_length=1, max_length=64)
+    label_en: str = Field(default="", max_length=64)
+    number: str = Field(min_length=1, max_length=20)
+
+
+class PlaybookIn(BaseModel):
+    queue_code: str | None = None
+    priority: int | None = None
+    alert_supervisor: bool | None = None
+    welfare_case: str | None = Field(default=None, description="none | consent | law")
+    guidance_ko: str | None = Field(default=None, max_length=4000)
+    guidance_en: str | None = Field(default=None, max_length=4000)
+    handover: list[HandoverIn] | None = None
+    escalate_after_seconds: int | None = None
+
+
+class WelfareIn(BaseModel):
+    consultation_id: int
+    consent: bool = False
+    note: str = Field(default="", max_length=2000)
+    dong: str | None = Field(default=None, max_length=64)
+
+
+class TrainedIn(BaseModel):
+    trained: bool = True
+
+
+@router.post("/detect")
+def detect(body: DetectIn, _user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
+    """위기 감지 (any channel): kind, severity 1-3, imminent."""
+    return {"channel": body.channel, **detect_crisis(body.text).to_dict()}
+
+
+@router.post("/respond")
+async def respond(body: RespondIn, request: Request,
+                  request_user: User = Depends(require_roles(*STAFF)),
+                  db: Session = Depends(get_db)) -> dict[str, Any]:
+    """Detect on a non-chat channel's text (SMS, call transcript, Q&A, field report) and run the
+    playbook on its consultation; live chat does this by itself."""
+    from dasan.web.api.chat import hub_of  # the app's pub/sub
+
+    result = detect_crisis(body.text)
+    if not result.crisis or result.kind is None:
+        return {"crisis": False}
+    c = db.get(Consultation, body.consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {body.consultation_id} not found")
+    resp = playbook.respond(db, c, result.kind, result.severity, result.imminent, body.text,
+                            request_user)
+    db.commit()
+    hub = hub_of(request.app)
+    for channel, event in resp.events:
+        await hub.pubsub.publish(channel, event)
+    return {"crisis": True, **result.to_dict(), "alert_id": resp.alert_id,
+            "queue": resp.queue_code, "welfare_case_id": resp.welfare_case_id}
+
+
+@router.get("/playbooks")
+def list_playbooks(db: Session = Depends(get_db),
+                   _user: User = Depends(require_roles(*STAFF))) -> list[dict[str, Any]]:
+    rows = [playbook.playbook_view(p) for p in playbook.playbooks(db)]
+    db.commit()
+    return rows
+
+
+@router.put("/playbooks/{kind}")
+def update_playbook(kind: str, body: PlaybookIn, db: Session = Depends(get_db),
+                    user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+    changes = body.model_dump(exclude_none=True)
+    if body.handover is not None:
+        changes["handover"] = [h.model_dump() for h in body.handover]
+    p = playbook.update_playbook(db, user, kind, changes)
+    db.commit()
+    return playbook.playbook_view(p)
+
+
+@router.get("/alerts")
+def alerts(db: Session = Depends(get_db),
+           _user: User = Depends(require_roles("supervisor"))) -> list[dict[str, Any]]:
+    return playbook.open_alerts(db)
+
+
+@router.post("/alerts/{alert_id}/ack")
+def acknowledge(alert_id: int, db: Session = Depends(get_db),
+                user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+    a = playbook.acknowledge(db, user, alert_id)
+    db.commit()
+    return playbook.alert_view(a)
+
+
+@router.get("/consultations/{cid}/guidance")
+def guidance(cid: int, db: Session = Depends(get_db),
+             _user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
+    """The kind's guidance and hand-over numbers for the agent desktop."""
+    g = playbook.guidance_for(db, cid)
+    if g is None:
+        raise NotFound("no crisis on this consultation")
+    return g
+
+
+@router.get("/mine")
+def my_crisis_contacts(db: Session = Depends(get_db),
+                       user: User = Depends(require_roles("agent"))) -> list[dict[str, Any]]:
+    """Guidance for the agent's open crisis contacts (the desktop's crisis panel)."""
+    return playbook.guidance_for_agent(db, user)
+
+
+@router.post("/welfare-cases", status_code=201)
+def open_welfare_case(body: WelfareIn, db: Session = Depends(get_db),
+                      user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
+    case = playbook.open_welfare_case(db, user, body.consultation_id, body.consent, body.note,
+                                      body.dong)
+    db.commit()
+    return {"id": case.id, "consultation_id": case.consultation_id, "kind": case.kind,
+            "basis": case.basis, "district_code": case.district_code, "status": case.status}
+
+
+@router.put("/trained/{agent_id}")
+def set_trained(agent_id: int, body: TrainedIn, db: Session = Depends(get_db),
+                user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+    playbook.set_crisis_trained(db, user, agent_id, body.trained)
+    db.commit()
+    return {"agent_id": agent_id, "trained": body.trained}
+
+
+# --- live alerts ----------------------------------------------------------------------------
+
+
+def _supervisor_for(cookie: str | None) -> User | None:
+    from dasan.auth import user_for_session
+
+    if not cookie:
+        return None
+    s = new_session()
+    try:
+        user = user_for_session(s, cookie)
+        if user is None or user.role not in ("supervisor", "admin"):
+            return None
+        s.expunge(user)
+        return user
+    finally:
+        s.close()
+
+
+def _snapshot_and_escalate() -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+    s = new_session()
+    try:
+        events = playbook.escalate_overdue(s)
+        alerts = playbook.open_alerts(s)
+        s.commit()
+        return alerts, events
+    finally:
+        s.close()
+
+
+@router.websocket("/ws/alerts")
+async def alerts_socket(ws: WebSocket) -> None:
+    """Crisis alerts for the supervisor page: the open list on connect and every 10 s (with
+    escalation of overdue alerts), and each new alert the moment it is raised."""
+    from dasan.web.api.chat import hub_of
+
+    user = await run_in_threadpool(_supervisor_for, ws.cookies.get(SESSION_COOKIE))
+    if user is None:
+        await ws.close(code=4401)
+        return
+    await ws.accept()
+    hub = hub_of(ws.app)  # type: ignore[arg-type]
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await hub.pubsub.subscribe(playbook.CRISIS_CHANNEL, queue)
+    try:
+        while True:
+            open_now, escalations = await run_in_threadpool(_snapshot_and_escalate)
+            for channel, event in escalations:
+                await hub.pubsub.publish(channel, event)
+            await ws.send_json({"type": "crisis_open", "alerts": open_now})
+            with contextlib.suppress(TimeoutError):
+                while True:
+                    event = await asyncio.wait_for(queue.get(), timeout=10.0)
+                    await ws.send_json(event)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        await hub.pubsub.unsubscribe(playbook.CRISIS_CHANNEL, queue)

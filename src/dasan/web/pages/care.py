@@ -1,0 +1,190 @@
+"""Pages of issue 17: the crisis playbooks (`/crisis/playbooks`), the malicious-caller programme
+(`/protection`), and quality management (`/qa`, `/qa/evaluate/{id}`, `/qa/mine`).
+
+Server-rendered forms (no inline script: a strict CSP is coming); each POST calls the same room
+function as the JSON API and redirects back (303) with a notice or shows the refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from dasan.db.models import User
+from dasan.errors import DomainError
+from dasan.protection import crisis_playbook, programme
+from dasan.quality import evaluation, forms, sampling, scorecards
+from dasan.text.crisis import KINDS
+from dasan.web.deps import get_db, require_page_roles
+from dasan.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, user: User, **ctx: Any) -> Response:
+    return templates.TemplateResponse(request, name, {"user": user, **ctx})
+
+
+def _back(path: str, notice: str = "", error: str = "") -> RedirectResponse:
+    q = f"?notice={quote(notice)}" if notice else f"?error={quote(error)}" if error else ""
+    return RedirectResponse(path + q, status_code=303)
+
+
+def _month(value: str | None) -> str:
+    return value if value and len(value) == 7 else date.today().strftime("%Y-%m")
+
+
+# --- crisis playbooks -----------------------------------------------------------------------
+
+
+@router.get("/crisis/playbooks", response_class=HTMLResponse)
+def playbooks_page(request: Request, db: Session = Depends(get_db),
+                   user: User = Depends(require_page_roles("supervisor"))) -> Response:
+    books = [crisis_playbook.playbook_view(p) for p in crisis_playbook.playbooks(db)]
+    db.commit()
+    return _page(request, "care/playbooks.html", user, books=books,
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/crisis/playbooks/{kind}")
+def playbook_save(kind: str, db: Session = Depends(get_db),
+                  user: User = Depends(require_page_roles("supervisor")),
+                  guidance_ko: str = Form(""), guidance_en: str = Form(""),
+                  handover: str = Form(""), welfare_case: str = Form("consent"),
+                  priority: int = Form(10)) -> Response:
+    """`handover`: one line per number, 'label | number'."""
+    if kind not in KINDS:
+        return _back("/crisis/playbooks", error=f"unknown kind {kind}")
+    items = []
+    for line in handover.splitlines():
+        if line.strip():
+            label, _, number = line.rpartition("|")
+            items.append({"label_ko": label.strip(), "number": number.strip()})
+    try:
+        crisis_playbook.update_playbook(db, user, kind, {
+            "guidance_ko": guidance_ko, "guidance_en": guidance_en, "handover": items,
+            "welfare_case": welfare_case, "priority": priority})
+    except DomainError as exc:
+        db.rollback()
+        return _back("/crisis/playbooks", error=exc.message)
+    db.commit()
+    return _back("/crisis/playbooks", notice=kind)
+
+
+# --- malicious-caller programme -------------------------------------------------------------
+
+
+@router.get("/protection", response_class=HTMLResponse)
+def protection_page(request: Request, db: Session = Depends(get_db),
+                    user: User = Depends(require_page_roles("supervisor"))) -> Response:
+    year = date.today().year
+    return _page(request, "care/protection.html", user,
+                 designations=[programme.designation_view(d)
+                               for d in programme.designations(db)],
+                 stats=programme.statistics(db, year),
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/protection/designations/{did}/review")
+def protection_review(did: int, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles("supervisor")),
+                      decision: str = Form(...), note: str = Form(""),
+                      period_days: int = Form(programme.DEFAULT_PERIOD_DAYS)) -> Response:
+    try:
+        programme.review(db, user, did, decision == "approve", note, period_days,
+                         min(programme.DEFAULT_REVIEW_DAYS, period_days))
+    except DomainError as exc:
+        db.rollback()
+        return _back("/protection", error=exc.message)
+    db.commit()
+    return _back("/protection", notice=f"#{did}")
+
+
+# --- quality management ---------------------------------------------------------------------
+
+
+@router.get("/qa", response_class=HTMLResponse)
+def qa_page(request: Request, db: Session = Depends(get_db),
+            user: User = Depends(require_page_roles("supervisor", "analyst"))) -> Response:
+    month = _month(request.query_params.get("month"))
+    form = forms.ensure_default_form(db)
+    db.commit()
+    return _page(request, "care/qa.html", user, month=month, form=forms.form_view(form),
+                 samples=sampling.samples(db, month)[:300],
+                 cards=scorecards.agent_scorecards(db, month),
+                 teams=scorecards.team_scorecards(db, month),
+                 can_manage=user.role in ("supervisor", "admin"),
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/samples")
+def qa_draw(db: Session = Depends(get_db), user: User = Depends(require_page_roles("supervisor")),
+            month: str = Form(...), random_per_agent: int = Form(4)) -> Response:
+    try:
+        counts = sampling.draw_month(db, user, month,
+                                     sampling.SamplingRules(random_per_agent=random_per_agent))
+    except DomainError as exc:
+        db.rollback()
+        return _back(f"/qa?month={month}", error=exc.message)
+    db.commit()
+    return RedirectResponse(f"/qa?month={month}&notice={sum(counts.values())}", status_code=303)
+
+
+@router.get("/qa/evaluate/{cid}", response_class=HTMLResponse)
+def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles("supervisor"))) -> Response:
+    form = forms.ensure_default_form(db)
+    db.commit()
+    return _page(request, "care/evaluate.html", user, cid=cid, form=forms.form_view(form),
+                 messages=evaluation.transcript_masked(db, cid),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/evaluate/{cid}")
+async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles("supervisor"))) -> Response:
+    data = await request.form()
+    form = forms.ensure_default_form(db)
+    scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
+    try:
+        evaluation.evaluate(db, user, cid, form.id, scores,
+                            coaching_note=str(data.get("coaching_note", "")))
+    except DomainError as exc:
+        db.rollback()
+        return _back(f"/qa/evaluate/{cid}", error=exc.message)
+    db.commit()
+    return _back("/qa", notice=f"#{cid}")
+
+
+@router.get("/qa/mine", response_class=HTMLResponse)
+def qa_mine(request: Request, db: Session = Depends(get_db),
+            user: User = Depends(require_page_roles("agent"))) -> Response:
+    return _page(request, "care/mine.html", user,
+                 evaluations=[evaluation.evaluation_view(e)
+                              for e in evaluation.my_evaluations(db, user)],
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/mine/{eid}")
+def qa_mine_answer(eid: int, db: Session = Depends(get_db),
+                   user: User = Depends(require_page_roles("agent")),
+                   action: str = Form(...), note: str = Form("")) -> Response:
+    try:
+        if action == "dispute":
+            evaluation.dispute(db, user, eid, note)
+        else:
+            evaluation.acknowledge(db, user, eid)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/qa/mine", error=exc.message)
+    db.commit()
+    return _back("/qa/mine", notice=f"#{eid}")

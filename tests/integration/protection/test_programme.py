@@ -1,0 +1,170 @@
+"""Malicious-caller programme: lifecycle, routing, legal cases, evidence bundles, statistics."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.db.models import AbuseIncident, AuditLog, Citizen, Consultation, MaliciousCaller, Message
+from dasan.db.models_protection import EvidenceExport, MaliciousDesignation
+from dasan.protection import evidence, programme
+from dasan.routing import router
+
+
+def abusive_history(db: Session) -> tuple[Citizen, AbuseIncident]:
+    citizen = Citizen(phone_hash="h-" + "1" * 20, phone_masked="010-****-1111")
+    db.add(citizen)
+    db.flush()
+    c = Consultation(channel="web", started_at=datetime(2026, 3, 2, 10), citizen_id=citizen.id,
+                     outcome="forced_terminated", status="closed")
+    db.add(c)
+    db.flush()
+    m = Message(consultation_id=c.id, seq=1, sender="citizen",
+                body="야 씨발 내 번호 010-1234-5678 로 다시 전화해", body_masked="야 씨발 내 번호 010-****-5678 로 다시 전화해")
+    db.add(m)
+    db.flush()
+    inc = AbuseIncident(consultation_id=c.id, citizen_id=citizen.id, message_id=m.id,
+                        category="profanity", severity=3, action="terminated",
+                        at=datetime(2026, 3, 2, 10, 5))
+    db.add(inc)
+    db.commit()
+    return citizen, inc
+
+
+def audit_actions(db: Session) -> list[tuple[str, str]]:
+    db.expire_all()
+    return [(a, o) for a, o in db.execute(select(AuditLog.action, AuditLog.outcome)
+                                          .order_by(AuditLog.id))]
+
+
+def test_registry_lifecycle_routes_to_the_dedicated_team(client: Any, login: Any,
+                                                         db: Session) -> None:
+    citizen, inc = abusive_history(db)
+    login("agent1")
+    r = client.post("/api/protection/nominations", json={"evidence_note": "욕설 3회"})
+    assert r.status_code == 422 and r.json()["code"] == "incident_required"
+    assert db.scalar(select(MaliciousDesignation.id)) is None
+    r = client.post("/api/protection/nominations",
+                    json={"incident_id": inc.id, "evidence_note": "욕설 반복, 강제 종료"})
+    assert r.status_code == 201 and r.json()["status"] == "nominated"
+    did = r.json()["id"]
+    assert client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "again"}).status_code == 409
+    assert client.post(f"/api/protection/designations/{did}/review",
+                       json={"approve": True}).status_code == 403
+    login("supervisor")
+    r = client.post(f"/api/protection/designations/{did}/review",
+                    json={"approve": True, "note": "확인", "period_days": 90, "review_days": 30})
+    assert r.status_code == 200 and r.json()["status"] == "designated"
+    assert r.json()["expires_on"] == (date.today() + timedelta(days=90)).isoformat()
+    db.expire_all()
+    assert router.decide(db, "버스 문의", citizen_id=citizen.id).queue_code == "malicious"
+    r = client.post(f"/api/protection/designations/{did}/appeal", json={"note": "사과드립니다"})
+    assert r.json()["appeal_note"] == "사과드립니다"
+    assert programme.expire_due(db, date.today() + timedelta(days=91)) == 1
+    db.commit()
+    db.expire_all()
+    reg = db.scalar(select(MaliciousCaller).where(MaliciousCaller.citizen_id == citizen.id))
+    assert reg is not None and reg.active is False
+    assert router.decide(db, "버스 문의", citizen_id=citizen.id).queue_code != "malicious"
+    acts = [a for a, _ in audit_actions(db)]
+    for step in ("malicious.nominate", "malicious.designate", "malicious.appeal",
+                 "malicious.expire"):
+        assert step in acts
+
+
+def test_legal_case_tracker(client: Any, login: Any, db: Session) -> None:
+    citizen, inc = abusive_history(db)
+    login("supervisor")
+    did = client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "협박"}).json()["id"]
+    r = client.post("/api/protection/legal-cases", json={"designation_id": did,
+                                                          "agent_statement": "진술"})
+    assert r.status_code == 409  # not designated yet
+    client.post(f"/api/protection/designations/{did}/review", json={"approve": True})
+    r = client.post("/api/protection/legal-cases", json={"designation_id": did,
+                                                          "agent_statement": ""})
+    assert r.status_code == 422
+    case = client.post("/api/protection/legal-cases", json={
+        "designation_id": did, "agent_statement": "3월 2일 통화에서 협박을 들었습니다"}).json()
+    cid = case["id"]
+    assert client.post(f"/api/protection/legal-cases/{cid}/stage",
+                       json={"stage": "police_report"}).json()["stage"] == "police_report"
+    assert client.post(f"/api/protection/legal-cases/{cid}/stage",
+                       json={"stage": "filed"}).status_code == 409
+    assert client.post(f"/api/protection/legal-cases/{cid}/stage",
+                       json={"stage": "closed"}).status_code == 422
+    done = client.post(f"/api/protection/legal-cases/{cid}/stage",
+                       json={"stage": "closed", "outcome": "벌금 300만 원"}).json()
+    assert [h["stage"] for h in done["history"]] == ["filed", "police_report", "closed"]
+    stats = client.get("/api/protection/statistics?year=2026").json()
+    assert stats["legal_actions"]["closed"] == 1 and stats["incidents_per_month"]["2026-03"] == 1
+    assert stats["forced_terminations_per_month"]["2026-03"] == 1
+
+
+def test_evidence_bundle_hashes_chain_and_audit(client: Any, login: Any, db: Session) -> None:
+    citizen, _ = abusive_history(db)
+    login("agent1")
+    r = client.get(f"/api/protection/citizens/{citizen.id}/evidence")
+    assert r.status_code == 403
+    assert ("evidence.export", "denied") in audit_actions(db)
+    assert db.scalar(select(EvidenceExport.id)) is None
+    login("supervisor")
+    assert client.get(f"/api/protection/citizens/{citizen.id}/evidence?raw=true"
+                      ).status_code == 403
+    r = client.get(f"/api/protection/citizens/{citizen.id}/evidence")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    manifest_bytes = z.read("manifest.json")
+    manifest = json.loads(manifest_bytes)
+    assert hashlib.sha256(manifest_bytes).hexdigest() == r.headers["x-manifest-sha256"]
+    for f in manifest["files"]:  # every file's hash, recomputed here
+        assert hashlib.sha256(z.read(f["path"])).hexdigest() == f["sha256"]
+    names = z.namelist()
+    assert not any(n.startswith("transcripts/raw/") for n in names)
+    masked = next(n for n in names if n.startswith("transcripts/masked/"))
+    assert "010-****-5678" in z.read(masked).decode() and "1234" not in z.read(masked).decode()
+    assert evidence.verify_bundle(r.content)
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(tampered, "w") as out:
+        for n in names:
+            out.writestr(n, z.read(n) + (b"x" if n == masked else b""))
+    assert not evidence.verify_bundle(tampered.getvalue())
+    login("admin")
+    r2 = client.get(f"/api/protection/citizens/{citizen.id}/evidence?raw=true")
+    z2 = zipfile.ZipFile(io.BytesIO(r2.content))
+    raw = next(n for n in z2.namelist() if n.startswith("transcripts/raw/"))
+    assert "010-1234-5678" in z2.read(raw).decode()
+    m2 = json.loads(z2.read("manifest.json"))
+    assert m2["previous_manifest_sha256"] == r.headers["x-manifest-sha256"]  # the chain
+    db.expire_all()
+    rows = list(db.scalars(select(AuditLog).where(AuditLog.action == "evidence.export",
+                                                  AuditLog.outcome == "ok")))
+    assert [row.detail["manifest_sha256"] for row in rows] == [
+        r.headers["x-manifest-sha256"], r2.headers["x-manifest-sha256"]]
+    assert ("unmask.evidence", "ok") in audit_actions(db)
+
+
+def test_hand_to_dedicated_team_and_care(client: Any, login: Any, db: Session) -> None:
+    c = Consultation(channel="web", started_at=datetime(2026, 3, 2, 10), status="open")
+    db.add(c)
+    db.commit()
+    login("agent1")
+    r = client.post(f"/api/protection/consultations/{c.id}/to-dedicated-team")
+    assert r.status_code == 200
+    db.expire_all()
+    row = db.get(Consultation, c.id)
+    assert row is not None and row.agent_id is None and row.queue_id is not None
+    r = client.post("/api/protection/counselling", json={"agent_id": 1})
+    assert r.status_code == 201 and "상담" in r.json()["message_ko"]
+    care_id = r.json()["id"]
+    assert client.post(f"/api/protection/care/{care_id}", json={"taken": True}).json()[
+        "status"] == "taken"
+    assert client.post(f"/api/protection/care/{care_id}", json={"taken": True}).status_code == 409
