@@ -41,7 +41,7 @@ def report(rows: Sequence[Labelled]) -> list[str]:
     lines = [f"answerability sample: {len(rows)} hand-labelled real FAQ entries "
              f"(tune {len(tune)}, hold-out {len(hold)}); positive = reference record "
              f"(case letter, stale, call-only); judged as of {LABEL_DATE}",
-             f"  model weights fitted on tune this run: "
+             "  model weights fitted on tune this run: "
              + ", ".join(f"{n}={w}" for n, w in zip(FEATURE_NAMES, fitted.weights, strict=True)),
              f"  {'method (hold-out)':<44} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} "
              f"{'fn':>4}"]

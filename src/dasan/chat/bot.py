@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dasan.assist.recommend import Recommendation, search
-from dasan.text.korean import tokens
+from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
+from dasan.knowledge import gaps
+from dasan.knowledge.answering import decide
+from dasan.knowledge.live import get_live_index
+from dasan.text.korean import char_ngrams
 
-ANSWER_CONFIDENCE = 0.45
-RELATED_CONFIDENCE = 0.15
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
 
@@ -59,25 +61,79 @@ def answer_reply(r: Recommendation, related: list[Recommendation] | None = None)
     return BotReply("answer", body, flags)
 
 
-def respond(session: Session, text: str, previous_misses: int = 0) -> BotReply:
-    """The bot's reply to one citizen message."""
+def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
+    return Recommendation(
+        entry_id=entry.id, title=entry.title,
+        answer=(entry.answer or "")[:ANSWER_PREVIEW_CHARS], category=entry.category,
+        program=entry.program, owner=entry.owner.name if entry.owner else None,
+        review_due=entry.review_due.isoformat() if entry.review_due else None,
+        overdue=bool(entry.review_due and entry.review_due < today),
+        confidence=round(float(hit.confidence), 3), score=round(float(hit.score), 4))
+
+
+def respond(session: Session, text: str, previous_misses: int = 0,
+            consultation_id: int | None = None) -> BotReply:
+    """The bot's reply to one citizen message.
+
+    It answers only with a standard entry (never a reference record: a case letter, a stale
+    entry, a "call the department" answer) whose calibrated confidence clears the policy's
+    threshold (:mod:`dasan.knowledge.answering`); otherwise it offers related entries and a
+    human, and the question becomes a gap record for the owning department.
+    """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
-    # Only entries sharing a content word with the question count: the fused score ranks
-    # well, but its calibration varies with the size of the knowledge base.
-    words = set(tokens(text))
-    hits = [h for h in search(session, text, k=4) if words & set(tokens(h.title))
-            or words & set(tokens(h.answer[:200]))]
-    top = hits[0] if hits else None
-    # Confidence is calibrated for the top hit; the others are ranked by fused score.
-    near = [h for h in hits[1:] if top is not None and h.score >= RELATED_SCORE_RATIO * top.score]
-    if top is not None and top.confidence >= ANSWER_CONFIDENCE:
-        return answer_reply(top, near[:2])
-    if top is not None and top.confidence >= RELATED_CONFIDENCE:
+    query = text.strip()[-MAX_QUERY_CHARS:]
+    if not query:
+        return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
+    today = date.today()
+    found = get_live_index().search(session, query, k=4, valid_on=today, answerable_only=True)
+    n_ng = max(len(char_ngrams(query)), 1)
+    decision = decide([(h.score, h.dense, h.chars / n_ng) for _, h in found], query)
+    recs = [_recommendation(e, h, today) for e, h in found]
+    top = recs[0] if recs else None
+    near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]
+    if top is not None and decision.kind == "answer":
+        reply = answer_reply(top, near[:2])
+        reply.flags["entry"]["confidence"] = round(decision.confidence, 3)
+        return reply
+    gaps.record_gap(session, "miss", query, consultation_id=consultation_id,
+                    nearest=[r.entry_id for r in recs[:3]],
+                    detail={"confidence": round(decision.confidence, 3),
+                            "reason": decision.reason})
+    if top is not None and decision.kind == "related":
         return BotReply("related", UNSURE_KO, {
-            "kind": "related", "offer_handoff": True,
+            "kind": "related", "offer_handoff": True, "reason": decision.reason,
             "related": [{"id": h.entry_id, "title": h.title} for h in [top, *near][:3]]})
     if previous_misses >= 1:
         return BotReply("handoff", "답변을 찾지 못해 " + HANDOFF_KO, {"kind": "handoff"},
                         handoff=True)
     return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
+
+
+def record_not_helpful(session: Session, consultation_id: int, question: str,
+                       entry_id: int | None) -> None:
+    """A citizen said "아니요" to an answer: the question is a gap for the entry's owner."""
+    gaps.record_gap(session, "not_helpful", question, consultation_id=consultation_id,
+                    entry_id=entry_id, nearest=[entry_id] if entry_id else None)
+
+
+def record_handoff(session: Session, consultation_id: int, reason: str) -> None:
+    """A chat goes to an agent right after a bot answer: the answer did not settle it."""
+    from sqlalchemy import select
+
+    from dasan.db.models import Message
+
+    rows = list(session.execute(
+        select(Message.sender, Message.body, Message.flags)
+        .where(Message.consultation_id == consultation_id)
+        .order_by(Message.seq.desc()).limit(12)))
+    last_bot = next(((f or {}) for snd, _b, f in rows if snd == "bot"
+                     and (f or {}).get("kind") not in ("handoff", "waiting")), {})
+    if last_bot.get("kind") != "answer":
+        return
+    question = next((b for snd, b, f in rows if snd == "citizen"
+                     and not (f or {}).get("feedback") and not (f or {}).get("selected")), "")
+    entry_id = (last_bot.get("entry") or {}).get("id")
+    gaps.record_gap(session, "handoff", str(question), consultation_id=consultation_id,
+                    entry_id=entry_id, nearest=[entry_id] if entry_id else None,
+                    detail={"reason": reason})

@@ -53,10 +53,11 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     needs_answer: int = 0
+    reference: int = 0  # reference records: the chatbot never answers with them
 
     def __str__(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.needs_answer} need an answer")
+                f"{self.needs_answer} need an answer, {self.reference} reference records")
 
 
 def owner_code(record: FaqRecord) -> str:
@@ -122,6 +123,11 @@ def import_records(
         else:
             report.unchanged += 1
         report.needs_answer += int(not answer)
+    from dasan.knowledge.quality import assess_entries
+
+    session.flush()
+    verdicts = assess_entries(session, list(existing.values()), today)
+    report.reference = verdicts["reference"]
     audit.record(session, None, "kb.import", detail={"report": str(report)})
     return report
 

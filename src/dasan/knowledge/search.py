@@ -55,6 +55,7 @@ class SearchDoc:
     valid_from: date | None = None
     valid_to: date | None = None
     status: str = "published"
+    answerable: bool = True  # False: a reference record the chatbot never answers with
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
@@ -178,6 +179,7 @@ class _Built:
     category: np.ndarray
     owner: np.ndarray
     status: np.ndarray
+    answerable: np.ndarray
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
@@ -363,6 +365,7 @@ class SearchIndex:
                 category=np.array([d.category or "" for d in docs], dtype=object),
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
+                answerable=np.array([d.answerable for d in docs], dtype=bool),
                 valid_from=dates([d.valid_from for d in docs]),
                 valid_to=dates([d.valid_to for d in docs]),
                 pos={i: n for n, i in enumerate(ids)},
@@ -412,6 +415,7 @@ class SearchIndex:
         owner: str | Collection[str] | None = None,
         valid_on: date | None = None,
         status: str | Collection[str] | None = None,
+        answerable_only: bool = False,
     ) -> np.ndarray | None:
         """Boolean mask of documents passing the filters (None when no filter is set)."""
         built = self._ensure_built()
@@ -420,9 +424,12 @@ class SearchIndex:
         statuses = _as_set(status, "status")
         if valid_on is not None and not isinstance(valid_on, date):
             raise ValueError(f"valid_on must be a date, got {type(valid_on).__name__}")
-        if cats is None and owners is None and statuses is None and valid_on is None:
+        if (cats is None and owners is None and statuses is None and valid_on is None
+                and not answerable_only):
             return None
         m = np.ones(len(built.ids), dtype=bool)
+        if answerable_only:
+            m &= built.answerable
         if cats is not None:
             m &= np.isin(built.category, list(cats))
         if owners is not None:
@@ -446,6 +453,7 @@ class SearchIndex:
         *,
         weights: FusionWeights | None = None,
         query_vector: np.ndarray | None = None,
+        answerable_only: bool = False,
     ) -> list[Hit]:
         """Best ``k`` documents for ``query`` among those passing the filters, best first.
 
@@ -460,7 +468,7 @@ class SearchIndex:
             raise ValueError(f"query is too long ({len(query)} > {MAX_QUERY_CHARS} characters)")
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise ValueError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
-        m = self.mask(category, owner, valid_on, status)
+        m = self.mask(category, owner, valid_on, status, answerable_only)
         built = self._ensure_built()
         if not built.ids or (m is not None and not m.any()):
             return []

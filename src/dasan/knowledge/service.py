@@ -140,6 +140,7 @@ def create_entry(session: Session, user: User, data: EntryIn) -> KbEntry:
     session.add(entry)
     session.flush()
     _add_version(session, entry, user, "created")
+    _assess(session, entry)
     audit.record(session, user, "kb.create", object_type="kb_entry", object_id=entry.id,
                  detail={"title": entry.title, "owner_agency_id": owner})
     return entry
@@ -164,10 +165,17 @@ def update_entry(session: Session, user: User, entry_id: int, patch: EntryPatch)
     entry.updated_at = utcnow()
     session.flush()
     _add_version(session, entry, user, note)
+    _assess(session, entry)
     diff = {k: [before.get(k), snapshot(entry).get(k)] for k in changes}
     audit.record(session, user, "kb.update", object_type="kb_entry", object_id=entry.id,
                  detail={"version": entry.version, "changes": _short(diff), "note": note})
     return entry
+
+
+def _assess(session: Session, entry: KbEntry) -> None:
+    from dasan.knowledge.quality import assess_entries
+
+    assess_entries(session, [entry])
 
 
 def _short(diff: dict[str, Any], limit: int = 300) -> dict[str, Any]:

@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.auth import ROLES
 from dasan.db.models import Agency, KbEntry, User
-from dasan.knowledge import service
+from dasan.knowledge import gaps, quality, service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
 from dasan.web.deps import deny, get_db, require_roles
@@ -221,3 +221,145 @@ def export(
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     return Response(body, media_type=f"{media}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="dasan-kb.{format}"'})
+
+
+# -- answerability: the review queue -------------------------------------------------------
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    verdict: Literal["standard", "reference"]
+    note: str | None = Field(default=None, max_length=512)
+
+
+def _editor_scope(db: Session, user: User, request: Request, agency_id: int | None
+                  ) -> int | None:
+    """An editor sees its own agency's queue; others may pick an agency."""
+    if user.role == "kb_editor":
+        if agency_id is not None and agency_id != user.agency_id:
+            deny(db, user, "kb.other_agency", request, agency=agency_id)
+        return user.agency_id
+    return agency_id
+
+
+@router.get("/answerability/review")
+def answerability_review(
+    request: Request,
+    agency_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS, "supervisor")),
+) -> dict[str, Any]:
+    """Automatic verdicts an editor should confirm, and the counts of each verdict."""
+    agency_id = _editor_scope(db, user, request, agency_id)
+    return {"summary": quality.summary(db),
+            "queue": quality.review_queue(db, agency_id, limit)}
+
+
+@router.put("/entries/{entry_id}/answerability")
+def set_answerability(
+    entry_id: int,
+    body: VerdictIn,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    """An editor decides: the bot may answer with this entry (standard) or not (reference)."""
+    row = quality.decide(db, user, entry_id, body.verdict, body.note)
+    db.commit()
+    return {"entry_id": row.entry_id, "verdict": row.verdict, "source": row.source,
+            "note": row.note}
+
+
+@router.get("/entries/{entry_id}/answerability")
+def get_answerability(
+    entry_id: int, db: Session = Depends(get_db), _user: User = Depends(require_roles(*STAFF))
+) -> dict[str, Any]:
+    _get(db, entry_id)
+    row = quality.verdict_of(db, entry_id)
+    if row is None:
+        return {"entry_id": entry_id, "verdict": "standard", "source": "none", "reasons": []}
+    return {"entry_id": entry_id, "verdict": row.verdict, "source": row.source,
+            "reasons": list(row.reasons or []), "probability": row.probability,
+            "needs_review": row.needs_review, "note": row.note}
+
+
+@router.post("/answerability/assess")
+def assess_all(
+    db: Session = Depends(get_db), _user: User = Depends(require_roles("admin"))
+) -> dict[str, int]:
+    """Re-run the rules and classifier over every entry (editors' decisions are kept)."""
+    counts = quality.assess_entries(db)
+    db.commit()
+    return counts
+
+
+# -- the miss loop ---------------------------------------------------------------------------
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=2, max_length=512)
+    answer: str = Field(default="", max_length=20000)
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: int
+
+
+class DismissIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=2, max_length=512)
+
+
+@router.get("/gaps")
+def gap_clusters(
+    request: Request,
+    agency_id: int | None = None,
+    days: int = Query(default=7, ge=1, le=90),
+    status: Literal["open", "drafted", "merged", "dismissed"] = "open",
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS, "supervisor")),
+) -> list[dict[str, Any]]:
+    """Questions citizens asked that the KB did not answer, by topic, most asked first
+    (examples are masked)."""
+    agency_id = _editor_scope(db, user, request, agency_id)
+    return gaps.dashboard(db, agency_id, days, status)
+
+
+@router.post("/gaps/{cluster_id}/draft", response_model=EntryOut, status_code=201)
+def gap_to_draft(
+    cluster_id: int, body: DraftIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    entry = gaps.to_draft(db, user, cluster_id, body.title, body.answer)
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/gaps/{cluster_id}/merge", response_model=EntryOut)
+def gap_merge(
+    cluster_id: int, body: MergeIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, body.entry_id)
+    try:
+        entry = gaps.merge_into(db, user, cluster_id, body.entry_id)
+    except ScopeError as exc:
+        raise http_error(403, str(exc)) from exc
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/gaps/{cluster_id}/dismiss")
+def gap_dismiss(
+    cluster_id: int, body: DismissIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    c = gaps.dismiss(db, user, cluster_id, body.reason)
+    db.commit()
+    return {"id": c.id, "status": c.status, "reason": c.resolution_note}

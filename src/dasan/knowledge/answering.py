@@ -1,0 +1,105 @@
+"""When the chatbot answers, and when it says it does not know.
+
+The bot answers only with a *standard* entry (see :mod:`dasan.knowledge.answerability`) whose
+calibrated confidence clears :attr:`AnswerPolicy.threshold`. The confidence is a logistic on
+the top hit's raw dense cosine, its fused-score margin over the next answerable hit and its
+character-bigram overlap; it and the threshold are fitted by ``bench/bench_answer.py`` on tune
+sets of in-domain paraphrases and out-of-domain questions (chit-chat, questions the KB cannot
+answer, other cities' services), never on the hold-out sets it reports.
+
+A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
+answered from Seoul's KB, however close the words are: the bot offers related entries and a
+human instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Other metropolitan cities, provinces and large cities outside Seoul, as citizens write them.
+_OTHER_REGIONS = (
+    "부산", "대구", "인천", "광주광역시", "광주시", "대전", "울산", "세종", "경기도", "경기패스",
+    "강원도", "충청북도", "충청남도", "충북", "충남", "전라북도", "전라남도", "전북", "전남",
+    "경상북도", "경상남도", "경북", "경남", "제주", "수원", "성남", "고양", "용인", "부천",
+    "안산", "안양", "화성시", "평택", "의정부", "김포", "파주", "청주", "천안", "전주", "포항",
+    "창원", "김해", "구미", "여수", "강릉", "군산", "경주", "원주", "춘천", "일산", "송도",
+    "동백전", "타슈", "누비자", "e음", "I-패스", "아이패스",
+)
+_OTHER_REGIONS_EN = re.compile(
+    r"\b(?:busan|daegu|incheon|gwangju|daejeon|ulsan|sejong|gyeonggi|gangwon|jeju|suwon|"
+    r"seongnam|goyang|yongin|bucheon|changwon|jeonju|pohang)\b", re.IGNORECASE)
+# ... unless the question is about Seoul all the same ("서울에서 인천공항 가는 버스").
+_SEOUL = re.compile(r"서울|seoul", re.IGNORECASE)
+
+
+def other_region(text: str) -> str | None:
+    """The other city or province a question is about, or None."""
+    if _SEOUL.search(text):
+        return None
+    for name in _OTHER_REGIONS:
+        if name in text:
+            return name
+    m = _OTHER_REGIONS_EN.search(text)
+    return m.group(0) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCalibration:
+    """``p(right) = sigmoid(a*dense + b*margin + d*chars + c)`` for the top answerable hit;
+    ``chars`` is its character-bigram bm25 score divided by the query's bigram count."""
+
+    a: float = 19.27
+    b: float = 15.59
+    d: float = 0.55
+    c: float = -18.79
+
+    def __call__(self, dense: float, margin: float, chars: float) -> float:
+        z = self.a * dense + self.b * margin + self.d * chars + self.c
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    calibration: AnswerCalibration = AnswerCalibration()
+    threshold: float = 0.8  # answer at or above; from bench/bench_answer.py (tune sets)
+    related_threshold: float = 0.2  # below this: no related entries either
+
+    def confidence(self, dense: float, margin: float, chars: float) -> float:
+        return self.calibration(dense, margin, chars)
+
+
+DEFAULT_POLICY = AnswerPolicy()
+
+
+def char_score_per_ngram(chars: float, query_ngrams: int) -> float:
+    return chars / max(query_ngrams, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    kind: str  # answer | related | miss
+    confidence: float
+    reason: str = ""
+
+
+def decide(scores: Sequence[tuple[float, float, float]], query: str,
+           policy: AnswerPolicy = DEFAULT_POLICY) -> Decision:
+    """``scores``: (fused score, raw dense cosine, chars per n-gram) of the best answerable
+    hits, best first."""
+    if not scores:
+        return Decision("miss", 0.0, "no_hit")
+    top = scores[0]
+    margin = top[0] - (scores[1][0] if len(scores) > 1 else 0.0)
+    conf = policy.confidence(top[1], margin, top[2])
+    region = other_region(query)
+    if region is not None:
+        return Decision("related" if conf >= policy.related_threshold else "miss", conf,
+                        f"other_region:{region}")
+    if conf >= policy.threshold:
+        return Decision("answer", conf)
+    if conf >= policy.related_threshold:
+        return Decision("related", conf, "unsure")
+    return Decision("miss", conf, "low_confidence")
