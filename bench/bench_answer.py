@@ -33,15 +33,17 @@ from bench.bench_search import CACHE, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
+    COVERAGE_ANSWER_CHARS,
     DEFAULT_POLICY,
     AnswerCalibration,
     AnswerPolicy,
+    coverage,
     decide,
 )
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.faq_source import SEED_FILES, load_civilappeal, title_key
 from dasan.knowledge.search import Calibration, Components, SearchDoc, SearchIndex, fuse
-from dasan.text.korean import char_ngrams, tokens_batch
+from dasan.text.korean import tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
 TOP = 4
@@ -59,8 +61,8 @@ class Q:
 class Scored:
     peer_conf: float  # today's policy: confidence of the answered hit (0 = no answer)
     peer_right: bool
-    feats: tuple[float, float, float]  # new policy: dense, margin, chars per n-gram
-    scores: list[tuple[float, float, float]]
+    feats: tuple[float, float, float]  # new policy: dense, dense margin, coverage
+    scores: list[tuple[float, float]]
     new_right: bool
     target_answerable: bool
 
@@ -84,14 +86,16 @@ def _rel(ids: Sequence[str], keys: dict[str, str], target: str | None, i: int) -
 
 
 def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
-              doc_tokens: dict[str, set[str]], q_tokens: list[set[str]]) -> list[Scored]:
+              doc_tokens: dict[str, set[str]], q_tokens: list[set[str]],
+              cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+              ) -> list[Scored]:
     ids = index.ids
     keys = {i: title_key(docs[i].title) for i in ids}
     answerable = np.array([docs[i].answerable for i in ids])
     vecs = index.embed_queries([q.text for q in queries])
     peer_cal = Calibration()
     out = []
-    for q, v, qt in zip(queries, vecs, q_tokens, strict=True):
+    for q, v, qt, rq_tokens in zip(queries, vecs, q_tokens, rq_tokens_all, strict=True):
         comp: Components = index.components(q.text, v)
         target = q.target
         # today's policy
@@ -102,16 +106,16 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
             i = order[r]
             if qt & doc_tokens[ids[i]]:
                 conf = peer_cal(float(comp.dense[i]), float(s[i] - s[order[r + 1]]))
-                peer_conf, peer_right = conf, _rel(ids, keys, target, i)
+                peer_conf = conf
+                peer_right = _rel(ids, keys, target, i) and bool(docs[ids[i]].answerable)
                 break
         # new policy: answerable entries only
         s2 = fuse(comp, index.weights, answerable)
-        order2 = np.argsort(-s2)[:3]
-        n_ng = max(len(char_ngrams(q.text)), 1)
-        scores = [(float(s2[i]), float(comp.dense[i]), float(comp.chars[i]) / n_ng)
-                  for i in order2 if np.isfinite(s2[i])]
+        order2 = [int(i) for i in np.argsort(-s2)[:3] if np.isfinite(s2[i])]
+        cover = coverage(rq_tokens, cover_tokens[ids[order2[0]]])
+        scores = [(float(comp.dense[i]), cover) for i in order2]
         margin = scores[0][0] - scores[1][0]
-        out.append(Scored(peer_conf, peer_right, (scores[0][1], margin, scores[0][2]), scores,
+        out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover), scores,
                           _rel(ids, keys, target, int(order2[0])),
                           q.target is not None and bool(docs[q.target].answerable)))
     return out
@@ -190,7 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
     doc_tokens = {i: set(t) for i, t in zip(ids, toks, strict=True)}
     q_tokens = [set(t) for t in tokens_batch([q.text for q in queries])]
-    scored = score_all(index, docs, queries, doc_tokens, q_tokens)
+    ctoks = tokens_batch(["\n".join([docs[i].title, *docs[i].question_variants,
+                                     docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
+    cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
+    rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens)
     rows = list(zip(queries, scored, strict=True))
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     hold = [(q, s) for q, s in rows if q.split == "holdout"]
@@ -245,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {th:9.2f} | {sum(r for _, r in r_in) / n_ok:9.3f} "
               f"{(sum(r for _, r in r_in) / na if na else float('nan')):6.3f} "
               f"{sum(a for a, _ in r_ood) / len(ood):7.3f} | "
-              f"{sum(r for _, r in p_in) / len(ind):8.3f} "
+              f"{sum(r for _, r in p_in) / n_ok:8.3f} "
               f"{(sum(r for _, r in p_in) / pna if pna else float('nan')):6.3f} "
               f"{p_ood / len(ood):7.3f}")
     wrong = [(q, s) for (q, s), (a, r) in zip(hold, answer["Dasan, shipped policy"],

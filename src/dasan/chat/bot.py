@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
 from dasan.knowledge import gaps
-from dasan.knowledge.answering import decide
+from dasan.knowledge.answering import COVERAGE_ANSWER_CHARS, coverage, decide
 from dasan.knowledge.live import get_live_index
-from dasan.text.korean import char_ngrams
+from dasan.text.korean import tokens
 
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
@@ -86,9 +86,15 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     if not query:
         return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
     today = date.today()
-    found = get_live_index().search(session, query, k=4, valid_on=today, answerable_only=True)
-    n_ng = max(len(char_ngrams(query)), 1)
-    decision = decide([(h.score, h.dense, h.chars / n_ng) for _, h in found], query)
+    live = get_live_index()
+    found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
+    cover = 0.0
+    if found:
+        e = found[0][0]
+        fixed = live.sync(session).repaired(query)
+        cover = coverage(tokens(fixed), tokens("\n".join(
+            [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
+    decision = decide([(h.dense, cover) for _, h in found], query)
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

@@ -2,10 +2,11 @@
 
 The bot answers only with a *standard* entry (see :mod:`dasan.knowledge.answerability`) whose
 calibrated confidence clears :attr:`AnswerPolicy.threshold`. The confidence is a logistic on
-the top hit's raw dense cosine, its fused-score margin over the next answerable hit and its
-character-bigram overlap; it and the threshold are fitted by ``bench/bench_answer.py`` on tune
-sets of in-domain paraphrases and out-of-domain questions (chit-chat, questions the KB cannot
-answer, other cities' services), never on the hold-out sets it reports.
+the top hit's raw dense cosine, its cosine margin over the next answerable hit and the share of
+the question's words the entry uses (:func:`coverage`); it and the threshold are fitted by
+``bench/bench_answer.py`` on tune sets of in-domain paraphrases and out-of-domain questions
+(chit-chat, questions the KB cannot answer, other cities' services), never on the hold-out
+sets it reports.
 
 A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
 answered from Seoul's KB, however close the words are: the bot offers related entries and a
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 # Other metropolitan cities, provinces and large cities outside Seoul, as citizens write them.
@@ -46,18 +47,33 @@ def other_region(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+COVERAGE_ANSWER_CHARS = 300
+
+
+def coverage(query_tokens: Collection[str], doc_tokens: Collection[str]) -> float:
+    """Share of the question's content words that the entry uses (title, variants, answer).
+
+    Unlike fused scores, which are normalised over the documents of one query, this does not
+    move with the size of the knowledge base."""
+    q = set(query_tokens)
+    if not q:
+        return 0.0
+    return len(q & set(doc_tokens)) / len(q)
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerCalibration:
-    """``p(right) = sigmoid(a*dense + b*margin + d*chars + c)`` for the top answerable hit;
-    ``chars`` is its character-bigram bm25 score divided by the query's bigram count."""
+    """``p(right) = sigmoid(a*dense + b*dense_margin + d*coverage + c)`` for the top answerable
+    hit: its raw dense cosine, the cosine margin over the next answerable hit and
+    :func:`coverage`."""
 
     a: float = 19.27
     b: float = 15.59
     d: float = 0.55
     c: float = -18.79
 
-    def __call__(self, dense: float, margin: float, chars: float) -> float:
-        z = self.a * dense + self.b * margin + self.d * chars + self.c
+    def __call__(self, dense: float, margin: float, cover: float) -> float:
+        z = self.a * dense + self.b * margin + self.d * cover + self.c
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -67,15 +83,11 @@ class AnswerPolicy:
     threshold: float = 0.8  # answer at or above; from bench/bench_answer.py (tune sets)
     related_threshold: float = 0.2  # below this: no related entries either
 
-    def confidence(self, dense: float, margin: float, chars: float) -> float:
-        return self.calibration(dense, margin, chars)
+    def confidence(self, dense: float, margin: float, cover: float) -> float:
+        return self.calibration(dense, margin, cover)
 
 
 DEFAULT_POLICY = AnswerPolicy()
-
-
-def char_score_per_ngram(chars: float, query_ngrams: int) -> float:
-    return chars / max(query_ngrams, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +97,15 @@ class Decision:
     reason: str = ""
 
 
-def decide(scores: Sequence[tuple[float, float, float]], query: str,
+def decide(hits: Sequence[tuple[float, float]], query: str,
            policy: AnswerPolicy = DEFAULT_POLICY) -> Decision:
-    """``scores``: (fused score, raw dense cosine, chars per n-gram) of the best answerable
-    hits, best first."""
-    if not scores:
+    """``hits``: (raw dense cosine, :func:`coverage`) of the best answerable hits, best first
+    (only the first hit's coverage is used)."""
+    if not hits:
         return Decision("miss", 0.0, "no_hit")
-    top = scores[0]
-    margin = top[0] - (scores[1][0] if len(scores) > 1 else 0.0)
-    conf = policy.confidence(top[1], margin, top[2])
+    dense, cover = hits[0]
+    margin = dense - (hits[1][0] if len(hits) > 1 else 0.0)
+    conf = policy.confidence(dense, margin, cover)
     region = other_region(query)
     if region is not None:
         return Decision("related" if conf >= policy.related_threshold else "miss", conf,

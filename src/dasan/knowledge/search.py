@@ -35,6 +35,7 @@ import bm25s
 import numpy as np
 
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
+from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
 
 DocId = int | str
@@ -158,6 +159,7 @@ class IndexConfig:
     b: float = 0.75
     expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
     expand_dense: bool = False  # ... and append them to the text the dense encoder sees
+    repair_query: bool = True  # syllable spacing, spelling against the KB's words, aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,7 @@ class _Built:
     owner: np.ndarray
     status: np.ndarray
     answerable: np.ndarray
+    speller: Speller | None
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
@@ -366,6 +369,7 @@ class SearchIndex:
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
                 answerable=np.array([d.answerable for d in docs], dtype=bool),
+                speller=self._speller(ids) if cfg.repair_query else None,
                 valid_from=dates([d.valid_from for d in docs]),
                 valid_to=dates([d.valid_to for d in docs]),
                 pos={i: n for n, i in enumerate(ids)},
@@ -373,13 +377,27 @@ class SearchIndex:
             self._built = built
             return built
 
+    def _speller(self, ids: Sequence[DocId]) -> Speller:
+        words: list[str] = []
+        for i in ids:
+            words.extend(self._lex[i])
+            words.extend(HANGUL_WORD.findall(self._docs[i].lexical_text()))
+        return Speller(words)
+
+    def repaired(self, query: str) -> str:
+        """The query after :func:`~dasan.knowledge.query_fix.repair` (when configured)."""
+        if not self.config.repair_query:
+            return query
+        return repair(query, self._ensure_built().speller)
+
     # -- scoring ---------------------------------------------------------------------------
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:
             raise ValueError("this index was built without dense vectors")
-        return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in queries])
+        fixed = [self.repaired(q) for q in queries]
+        return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in fixed])
 
     def _dense_text(self, query: str, clean: str, toks: list[str]) -> str:
         clean = clean or query
@@ -393,6 +411,7 @@ class SearchIndex:
         """Raw bm25 / char / dense scores of every document for ``query``."""
         built = self._ensure_built()
         n = len(built.ids)
+        query = self.repaired(query)
         clean, toks = analyze_query(query)
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
         bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
