@@ -124,11 +124,11 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
 def fit(sc: Sequence[Scored]) -> AnswerCalibration:
     from sklearn.linear_model import LogisticRegression
 
-    x = np.array([s.feats for s in sc])
+    x = np.array([s.feats[:2] for s in sc])
     y = np.array([s.new_right for s in sc])
-    lr = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
-    a, b, d = (round(float(w), 2) for w in lr.coef_[0])
-    return AnswerCalibration(a=a, b=b, d=d, c=round(float(lr.intercept_[0]), 2))
+    lr = LogisticRegression(C=10.0, max_iter=3000).fit(x, y)
+    a, b = (round(float(w), 2) for w in lr.coef_[0])
+    return AnswerCalibration(a=a, b=b, c=round(float(lr.intercept_[0]), 2))
 
 
 def outcome(policy: AnswerPolicy, q: Q, s: Scored) -> tuple[bool, bool]:
@@ -210,17 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     cal = fit([s for _, s in tune])
     grid = [round(x, 2) for x in np.arange(0.3, 0.99, 0.05)]
     chosen = grid[-1]
-    for th in grid:  # the lowest threshold meeting the targets on the tune split, with slack
+    for th in grid:  # the lowest threshold meeting the targets on the tune split
         pol = AnswerPolicy(cal, th)
         res = [outcome(pol, q, s) for q, s in tune]
         ind = [r for (q, _), r in zip(tune, res, strict=True) if q.target is not None]
         ood = [r for (q, _), r in zip(tune, res, strict=True) if q.target is None]
         n_ans = sum(a for a, _ in ind)
         prec = sum(r for _, r in ind) / n_ans if n_ans else 0.0
-        if prec >= 0.98 and sum(a for a, _ in ood) / len(ood) <= 0.03:
+        if prec >= 0.97 and sum(a for a, _ in ood) / len(ood) <= 0.05:
             chosen = th
             break
-    print(f"answer calibration fitted on tune: a={cal.a} b={cal.b} d={cal.d} c={cal.c}; "
+    print(f"answer calibration fitted on tune: a={cal.a} b={cal.b} c={cal.c}; "
           f"threshold chosen on tune: {chosen}; shipped: {DEFAULT_POLICY.calibration} "
           f"threshold {DEFAULT_POLICY.threshold}")
 
@@ -256,6 +256,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{sum(r for _, r in p_in) / n_ok:8.3f} "
               f"{(sum(r for _, r in p_in) / pna if pna else float('nan')):6.3f} "
               f"{p_ood / len(ood):7.3f}")
+    print("\n== 3. miss clusters ==")
+    from bench.bench_gaps import report as gap_report
+
+    for line in gap_report():
+        print(line)
     wrong = [(q, s) for (q, s), (a, r) in zip(hold, answer["Dasan, shipped policy"],
                                               strict=True) if a and not r][:8]
     for q, _ in wrong:

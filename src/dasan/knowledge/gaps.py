@@ -42,7 +42,7 @@ MAX_EXAMPLES = 8
 HASH_DIM = 4096
 # Join a cluster at or above this cosine (dense e5 vectors / hashed bigram vectors).
 DENSE_JOIN = 0.90
-HASHED_JOIN = 0.45
+HASHED_JOIN = 0.2
 CLUSTER_WINDOW_DAYS = 28  # a cluster stops taking new questions after this long unseen
 
 
@@ -121,22 +121,54 @@ def record_gap(session: Session, kind: str, question: str, *,
     return event
 
 
+def best_match(vec: np.ndarray, centroids: Sequence[np.ndarray]) -> tuple[int, float]:
+    """Index and cosine of the closest centroid (-1, -1.0 when there is none)."""
+    best, sim = -1, -1.0
+    for i, cv in enumerate(centroids):
+        if cv.shape != vec.shape:
+            continue
+        s = float(cv @ vec) / (float(np.linalg.norm(cv)) or 1.0)
+        if s > sim:
+            best, sim = i, s
+    return best, sim
+
+
+def merged_centroid(centroid: np.ndarray, count: int, vec: np.ndarray) -> np.ndarray:
+    cv = centroid * count + vec
+    return cv / (float(np.linalg.norm(cv)) or 1.0)
+
+
+def greedy_clusters(vectors: Sequence[np.ndarray], join: float) -> list[int]:
+    """The clustering :func:`assign_event` does, on plain vectors in arrival order: each joins
+    the closest cluster at cosine >= ``join`` or starts one. Returns a cluster index each."""
+    centroids: list[np.ndarray] = []
+    counts: list[int] = []
+    out = []
+    for v in vectors:
+        i, sim = best_match(v, centroids)
+        if i >= 0 and sim >= join:
+            centroids[i] = merged_centroid(centroids[i], counts[i], v)
+            counts[i] += 1
+        else:
+            centroids.append(v)
+            counts.append(1)
+            i = len(centroids) - 1
+        out.append(i)
+    return out
+
+
 def assign_event(session: Session, event: KbGapEvent) -> KbGapCluster:
     vec, join = topic_vector(event.question)
     since = utcnow() - timedelta(days=CLUSTER_WINDOW_DAYS)
-    best: tuple[float, KbGapCluster] | None = None
-    for c in session.scalars(select(KbGapCluster).where(
-            KbGapCluster.status == "open", KbGapCluster.last_seen >= since)):
-        cv = np.asarray(c.centroid or [], dtype=np.float32)
-        if cv.shape != vec.shape:
-            continue
-        sim = float(cv @ vec) / (float(np.linalg.norm(cv)) or 1.0)
-        if best is None or sim > best[0]:
-            best = (sim, c)
-    if best is not None and best[0] >= join:
-        c = best[1]
-        cv = np.asarray(c.centroid, dtype=np.float32) * c.count + vec
-        c.centroid = [round(float(x), 5) for x in cv / (float(np.linalg.norm(cv)) or 1.0)]
+    candidates = list(session.scalars(select(KbGapCluster).where(
+        KbGapCluster.status == "open", KbGapCluster.last_seen >= since)
+        .order_by(KbGapCluster.id)))
+    i, sim = best_match(vec, [np.asarray(c.centroid or [], dtype=np.float32)
+                              for c in candidates])
+    if i >= 0 and sim >= join:
+        c = candidates[i]
+        cv = merged_centroid(np.asarray(c.centroid, dtype=np.float32), c.count, vec)
+        c.centroid = [round(float(x), 5) for x in cv]
         c.count += 1
         c.last_seen = utcnow()
         if len(c.examples) < MAX_EXAMPLES and event.question not in c.examples:
