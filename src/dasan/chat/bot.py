@@ -101,7 +101,34 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     if top is not None and decision.kind == "answer":
         reply = answer_reply(top, near[:2])
         reply.flags["entry"]["confidence"] = round(decision.confidence, 3)
-        return reply
+        as_of = found[0][0].updated_at.strftime("%Y-%m")
+        reply.flags.update(display_flags(found[0][0].answer or "", as_of))
+        return BotReply(reply.kind, f"{reply.body}\n\n({as_of} 기준)", reply.flags)
+    return _no_answer(session, query, decision, recs, top, near, previous_misses,
+                      consultation_id)
+
+
+_STEP_SPLIT = re.compile(r"\s*(?=[○▣■●※]|(?<!\d)\d{1,2}[.)]\s|[①-⑳])")
+_LINK = re.compile(r"https?://[^\s)<>\]]+|www\.[^\s)<>\]]+")
+_PHONE_NUMBER = re.compile(r"(?<![\d-])(?:0\d{1,2}-\d{3,4}-\d{4}|1\d{3}-\d{4}|120)(?![\d-])")
+MAX_STEPS_SHOWN = 3
+
+
+def display_flags(answer: str, as_of: str) -> dict[str, Any]:
+    """How the chat shows an answer: its steps (the first few, then "more"), its links and
+    phone numbers (to make clickable) and the month it was last reviewed ("2025-06 기준")."""
+    steps = [p.strip() for p in _STEP_SPLIT.split(answer) if p and p.strip()]
+    if len(steps) <= 1:
+        steps = [s.strip() for s in re.split(r"(?<=[다요]\.)\s+", answer) if s.strip()]
+    return {"as_of": as_of, "steps": steps[:20], "steps_shown": MAX_STEPS_SHOWN,
+            "more": len(steps) > MAX_STEPS_SHOWN,
+            "links": sorted(set(_LINK.findall(answer))),
+            "phones": sorted(set(_PHONE_NUMBER.findall(answer)))}
+
+
+def _no_answer(session: Session, query: str, decision: Any, recs: list[Recommendation],
+               top: Recommendation | None, near: list[Recommendation], previous_misses: int,
+               consultation_id: int | None) -> BotReply:
     gaps.record_gap(session, "miss", query, consultation_id=consultation_id,
                     nearest=[r.entry_id for r in recs[:3]],
                     detail={"confidence": round(decision.confidence, 3),

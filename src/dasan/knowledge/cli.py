@@ -79,3 +79,34 @@ def remind() -> None:
     with session_scope() as session:
         sent = send_reminders(session, date.today())
     typer.echo(f"reminded {len(sent)} agencies about {sum(sent.values())} entries")
+
+
+@app.command()
+def assess() -> None:
+    """Re-run the answerability rules and classifier over every entry (nightly: staleness
+    moves with the calendar); editors' decisions are kept."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.quality import assess_entries
+
+    with session_scope() as session:
+        counts = assess_entries(session)
+    typer.echo(f"answerability: {counts['standard']} standard, {counts['reference']} reference "
+               f"records, {counts['needs_review']} waiting for an editor, "
+               f"{counts['changed']} changed")
+
+
+@app.command("gaps")
+def gaps_(days: Annotated[int, typer.Option(min=1, max=90)] = 7) -> None:
+    """The daily miss-loop job: cluster pending gap events, collect the alerter's "needs an
+    answer" topics, and print the clusters citizens asked about most."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge import gaps
+
+    with session_scope() as session:
+        alerts = gaps.collect_alerts(session)
+        assigned = gaps.cluster_pending(session)
+        rows = gaps.dashboard(session, None, days)
+    typer.echo(f"{assigned} pending events clustered, {alerts} alert topics collected")
+    for r in rows[:30]:
+        owner = r["owner_name"] or "-"
+        typer.echo(f"{r['count_week']:4d}x  #{r['id']:<5} {r['label'][:60]}  [{owner}]")

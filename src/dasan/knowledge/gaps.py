@@ -306,3 +306,23 @@ def last_week(session: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     return int(session.scalar(select(func.count(KbGapEvent.id)).where(
         KbGapEvent.created_at >= now - timedelta(days=7))) or 0)
+
+
+def collect_alerts(session: Session) -> int:
+    """The issue alerter's "needs an answer" topics become gap events (once per alert)."""
+    from dasan.db.models import Alert
+
+    done = {int(e.detail.get("alert_id", 0)) for e in session.scalars(
+        select(KbGapEvent).where(KbGapEvent.kind == "alert"))}
+    n = 0
+    for alert in session.scalars(select(Alert).where(Alert.needs_answer.is_(True))
+                                 .order_by(Alert.id)):
+        if alert.id in done:
+            continue
+        subjects = [str(x.get("subject") or "") for x in (alert.examples or [])
+                    if isinstance(x, dict)]
+        question = subjects[0] if subjects and subjects[0].strip() else alert.topic
+        record_gap(session, "alert", question,
+                   detail={"alert_id": alert.id, "topic": alert.topic, "count": alert.count})
+        n += 1
+    return n

@@ -69,3 +69,17 @@ def test_decision_follows_the_policy_threshold() -> None:
     assert decide([(0.95, 0.0), (0.85, 0.0)], "기후동행카드 충전").kind != "answer"
     never = AnswerPolicy(threshold=1.01)
     assert decide(strong, "기후동행카드 충전", never).kind == "related"
+
+
+def test_answer_display_steps_links_phones_and_review_month() -> None:
+    from dasan.chat.bot import display_flags
+
+    answer = ("○ 신청: 서울시 누리집 https://youth.seoul.go.kr 에서 신청 ○ 서류: 임대차계약서 "
+              "○ 지급: 매월 20만원 ○ 문의: 120다산콜 또는 02-2133-7034")
+    f = display_flags(answer, "2025-06")
+    assert f["as_of"] == "2025-06" and len(f["steps"]) == 4 and f["more"]
+    assert f["steps"][0].startswith("○ 신청")
+    assert f["links"] == ["https://youth.seoul.go.kr"]
+    assert "02-2133-7034" in f["phones"]
+    short = display_flags("앱에서 구매합니다.", "2026-01")
+    assert short["steps"] == ["앱에서 구매합니다."] and not short["more"]
