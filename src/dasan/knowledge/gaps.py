@@ -36,7 +36,7 @@ from dasan.errors import DomainError, Forbidden, NotFound
 from dasan.text.korean import char_ngrams
 from dasan.text.pii import mask
 
-KINDS = ("miss", "not_helpful", "handoff", "alert")
+KINDS = ("miss", "not_helpful", "handoff", "alert", "proposal")
 MAX_QUESTION_CHARS = 500
 MAX_EXAMPLES = 8
 HASH_DIM = 4096
@@ -260,6 +260,8 @@ def to_draft(session: Session, user: User, cluster_id: int, title: str | None = 
     c = get_cluster(session, cluster_id)
     check_may_resolve(user, c)
     _open(c)
+    if not answer.strip():
+        answer = proposed_answer(session, c.id)
     owner = c.owner_agency_id if c.owner_agency_id is not None else user.agency_id
     entry = create_entry(session, user, EntryIn(
         title=(title or c.label)[:512], question_variants=list(c.examples)[:50],
@@ -326,3 +328,32 @@ def collect_alerts(session: Session) -> int:
                    detail={"alert_id": alert.id, "topic": alert.topic, "count": alert.count})
         n += 1
     return n
+
+
+def propose(session: Session, user: User, question: str, answer: str = "",
+            entry_id: int | None = None, consultation_id: int | None = None) -> KbGapEvent:
+    """An agent proposes a new entry (or an edit of ``entry_id``) after a consultation; it is
+    routed to the owner like any gap, and the owner's editor approves it by turning the
+    cluster into a draft (which takes the proposed answer) or merging it."""
+    if not question or not question.strip():
+        raise GapError("a proposal needs the citizen's question")
+    if entry_id is not None and session.get(KbEntry, entry_id) is None:
+        raise NotFound(f"knowledge-base entry {entry_id} not found")
+    event = record_gap(session, "proposal", question, consultation_id=consultation_id,
+                       entry_id=entry_id, nearest=[entry_id] if entry_id else None,
+                       detail={"proposed_answer": masked(answer)[:MAX_QUESTION_CHARS] if answer
+                               else "", "by": user.username})
+    assert event is not None
+    audit.record(session, user, "kb.propose", object_type="kb_gap_event", object_id=event.id,
+                 detail={"entry_id": entry_id})
+    return event
+
+
+def proposed_answer(session: Session, cluster_id: int) -> str:
+    for detail in session.scalars(select(KbGapEvent.detail).where(
+            KbGapEvent.cluster_id == cluster_id, KbGapEvent.kind == "proposal")
+            .order_by(KbGapEvent.id.desc())):
+        text = str((detail or {}).get("proposed_answer") or "")
+        if text.strip():
+            return text
+    return ""

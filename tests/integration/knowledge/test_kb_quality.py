@@ -139,3 +139,34 @@ def test_editor_review_queue_and_decision_are_kept_and_audited(client, login, db
                       json={"verdict": "reference"}).status_code == 403
     assert client.get("/kb/review").status_code == 200
     assert gaps.last_week(db) == 0
+
+
+def test_agent_proposal_and_alert_topics_reach_the_owner(client, login, db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from dasan.db.models import Alert
+
+    ids = _add(db)
+    login("agent1")
+    r = client.post("/api/knowledge/proposals", json={
+        "question": "따릉이 대여 중 고장 나면 요금은 어떻게 되나요",
+        "answer": "고장 신고 후 반납하면 고장 시점 이후 요금은 부과되지 않습니다.",
+        "entry_id": ids["따릉이 대여 요금"]})
+    assert r.status_code == 201, r.text
+    cluster_id = r.json()["cluster_id"]
+    assert client.post("/api/knowledge/proposals", json={"question": " "}).status_code == 422
+    login("kbeditor")
+    r = client.post(f"/api/knowledge/gaps/{cluster_id}/draft", json={})
+    assert r.status_code == 201, r.text
+    assert r.json()["answer"].startswith("고장 신고 후 반납하면")  # the agent's proposal
+
+    now = datetime(2026, 11, 30, 9, 0)
+    db.add(Alert(topic="따릉이 정기권 환불", topic_kind="keyword", window_start=now,
+                 window_end=now, count=40, baseline=3.0, score=9.0, needs_answer=True,
+                 examples=[{"id": 1, "subject": "따릉이 정기권 환불 문의"}]))
+    db.commit()
+    assert gaps.collect_alerts(db) == 1
+    assert gaps.collect_alerts(db) == 0  # once per alert
+    db.commit()
+    kinds = {e.kind for e in db.scalars(select(KbGapEvent))}
+    assert {"proposal", "alert"} <= kinds

@@ -363,3 +363,26 @@ def gap_dismiss(
     c = gaps.dismiss(db, user, cluster_id, body.reason)
     db.commit()
     return {"id": c.id, "status": c.status, "reason": c.resolution_note}
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: str = Field(min_length=2, max_length=500)
+    answer: str = Field(default="", max_length=5000)
+    entry_id: int | None = None
+    consultation_id: int | None = None
+
+
+@router.post("/proposals", status_code=201)
+def propose(
+    body: ProposalIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles("agent", "supervisor", "kb_editor", "admin")),
+) -> dict[str, Any]:
+    """An agent proposes an entry or an edit after a consultation; the owner approves it from
+    the gaps dashboard."""
+    event = gaps.propose(db, user, body.question, body.answer, body.entry_id,
+                         body.consultation_id)
+    db.commit()
+    return {"id": event.id, "cluster_id": event.cluster_id,
+            "owner_agency_id": event.owner_agency_id}
