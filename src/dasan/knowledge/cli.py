@@ -16,11 +16,26 @@ app = typer.Typer(help="Standard Consultation DB (표준상담DB).", no_args_is_
 
 @app.command("import")
 def import_(
+    file: Annotated[Path | None, typer.Argument(
+        help="a city's export (.csv, .xlsx or .jsonl; columns in docs/kb-import.md)")] = None,
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
 ) -> None:
-    """Import (or re-import: upsert) the seed FAQ files."""
+    """Import a city's export FILE, or (without FILE) the seed FAQ files; both upsert."""
     from dasan.db.session import session_scope
     from dasan.knowledge.importer import import_seed_faq
+
+    if file is not None:
+        from dasan.knowledge.file_import import ImportFileError, import_file
+
+        try:
+            with session_scope() as session:
+                file_report = import_file(session, file)
+        except ImportFileError as exc:
+            raise _fail(str(exc)) from exc
+        for row, message in file_report.errors:
+            typer.echo(f"row {row}: {message}", err=True)
+        typer.echo(f"knowledge base: {file_report}")
+        return
 
     folder = data or get_settings().shared_data
     if not folder.is_dir():
