@@ -242,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ind = [(q, s) for q, s in hold if q.target is not None]
     ood = [(q, s) for q, s in hold if q.target is None]
     n_ok = sum(s.target_answerable for _, s in ind)
-    for th in [0.3, 0.45, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]:
+    for th in [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
         pol = AnswerPolicy(DEFAULT_POLICY.calibration, th)
         r_in = [outcome(pol, q, s) for q, s in ind]
         r_ood = [outcome(pol, q, s) for q, s in ood]
