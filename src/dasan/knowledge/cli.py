@@ -102,9 +102,12 @@ def assess() -> None:
     moves with the calendar); editors' decisions are kept."""
     from dasan.db.session import session_scope
     from dasan.knowledge.quality import assess_entries
+    from dasan.knowledge.service import retire_expired
 
     with session_scope() as session:
+        retired = retire_expired(session)
         counts = assess_entries(session)
+    typer.echo(f"retired {len(retired)} entries past their validity date")
     typer.echo(f"answerability: {counts['standard']} standard, {counts['reference']} reference "
                f"records, {counts['needs_review']} waiting for an editor, "
                f"{counts['changed']} changed")

@@ -386,3 +386,86 @@ def propose(
     db.commit()
     return {"id": event.id, "cluster_id": event.cluster_id,
             "owner_agency_id": event.owner_agency_id}
+
+
+
+# -- 현행화 workflow: bulk confirm, diff, restore, reassign ------------------------------------
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class ReassignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    owner_agency_id: int
+    note: str | None = Field(default=None, max_length=512)
+
+
+def _scoped(db: Session, user: User, request: Request, entry_id: int | None) -> None:
+    db.rollback()
+    deny(db, user, "kb.other_agency", request, entry=entry_id)
+
+
+@router.post("/entries/confirm")
+def confirm_unchanged(
+    body: ConfirmIn, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    """Bulk review: confirm entries unchanged (one new version each, next review date set)."""
+    for eid in body.entry_ids:
+        _get(db, eid)
+    try:
+        done = service.confirm_unchanged(db, user, body.entry_ids)
+    except ScopeError:
+        _scoped(db, user, request, None)
+        raise
+    db.commit()
+    return {"confirmed": done}
+
+
+@router.get("/entries/{entry_id}/diff")
+def diff_versions(
+    entry_id: int, a: int = Query(ge=1), b: int = Query(ge=1), db: Session = Depends(get_db),
+    _user: User = Depends(require_roles(*STAFF)),
+) -> dict[str, Any]:
+    _get(db, entry_id)
+    try:
+        return service.diff_versions(db, entry_id, a, b)
+    except LookupError as exc:
+        raise http_error(404, str(exc)) from exc
+
+
+@router.post("/entries/{entry_id}/restore/{version}", response_model=EntryOut)
+def restore_version(
+    entry_id: int, version: int, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, entry_id)
+    try:
+        entry = service.restore_version(db, user, entry_id, version)
+    except ScopeError:
+        _scoped(db, user, request, entry_id)
+        raise
+    except LookupError as exc:
+        raise http_error(404, str(exc)) from exc
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/entries/{entry_id}/owner", response_model=EntryOut)
+def reassign_owner(
+    entry_id: int, body: ReassignIn, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, entry_id)
+    try:
+        entry = service.reassign_owner(db, user, entry_id, body.owner_agency_id, body.note)
+    except ScopeError:
+        _scoped(db, user, request, entry_id)
+        raise
+    db.commit()
+    return entry_out(entry)

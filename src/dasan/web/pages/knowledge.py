@@ -53,7 +53,14 @@ def kb_list(
             query = query.where(KbEntry.needs_answer.is_(True))
         entries = db.scalars(query.order_by(KbEntry.id).limit(PAGE).offset(max(offset, 0)))
         rows = [{"entry": e, "confidence": 0.0} for e in entries]
-    total = db.scalar(select(func.count(KbEntry.id))) or 0
+    counted = select(func.count(KbEntry.id))
+    if category:
+        counted = counted.where(KbEntry.category == category)
+    if status:
+        counted = counted.where(KbEntry.status == status)
+    if needs_answer:
+        counted = counted.where(KbEntry.needs_answer.is_(True))
+    total = db.scalar(counted) or 0  # the filter's real count ("답변 필요만" included)
     page_query = urlencode({"category": category, "status": status, "needs_answer": needs_answer})
     return templates.TemplateResponse(request, "kb/list.html", {
         "user": user, "rows": rows, "q": q, "category": category, "status": status,
