@@ -113,10 +113,12 @@ def decide(hits: Sequence[tuple[float, float]], query: str,
     conf = policy.confidence(dense, margin)
     region = other_region(query)
     if region is not None:
-        return Decision("related" if conf >= policy.related_threshold else "miss", conf,
-                        f"other_region:{region}")
+        related = conf >= policy.related_threshold and cover > 0.0
+        return Decision("related" if related else "miss", conf, f"other_region:{region}")
     if conf >= policy.threshold and cover >= policy.min_coverage:
         return Decision("answer", conf)
+    if cover <= 0.0:  # the entry shares no word with the question: not even related
+        return Decision("miss", conf, "no_shared_word")
     if conf >= policy.related_threshold:
         return Decision("related", conf, "unsure")
     return Decision("miss", conf, "low_confidence")
