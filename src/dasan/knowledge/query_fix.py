@@ -6,9 +6,10 @@ own normalisation (:func:`dasan.text.korean.normalize`) folds known service name
 adds, per index:
 
 * syllable-spacing repair: a run of three or more single-syllable Hangul words is joined;
-* vocabulary spelling repair: a query word the knowledge base never uses is replaced by the
-  knowledge-base word at jamo edit distance 1 (2 for words of four syllables or more), the most
-  frequent one when several are that close;
+* vocabulary spelling repair: a query word the knowledge base never uses, holding a syllable
+  the knowledge base (almost) never uses, is replaced by the knowledge-base word at jamo edit
+  distance 1 (2 for words of four syllables or more), the most frequent one when several are
+  that close;
 * a small alias table of English and former service names.
 
 Each step is measured on its own noisy variant of the held-out queries by
@@ -97,6 +98,9 @@ def apply_aliases(text: str) -> str:
     return _ALIAS_RE.sub(lambda m: ALIASES[m.group(0).lower()], text)
 
 
+RARE_SYLLABLE = 2  # a syllable seen this often or less in the KB's words marks a likely typo
+
+
 class Speller:
     """Spelling repair against the words a knowledge base uses."""
 
@@ -104,6 +108,11 @@ class Speller:
         self.counts: Counter[str] = Counter(w for w in words if len(w) >= 2)
         self._by_syllable: dict[str, set[str]] = defaultdict(set)
         self._jamo: dict[str, str] = {}
+        self._memo: dict[str, str | None] = {}
+        self.syllables: Counter[str] = Counter()
+        for w, n in self.counts.items():
+            for ch in w:
+                self.syllables[ch] += n
         for w in self.counts:
             self._jamo[w] = jamo(w)
             for ch in set(w):
@@ -112,25 +121,42 @@ class Speller:
     def __contains__(self, word: str) -> bool:
         return word in self.counts
 
+    def suspicious(self, word: str) -> bool:
+        """Does ``word`` hold a syllable the knowledge base (almost) never uses? Typos make
+        such syllables ("충젼", "환뷸", "신쳥"); a correct word the KB lacks ("정기권") is made
+        of common ones and is left alone."""
+        return any(self.syllables[ch] <= RARE_SYLLABLE for ch in word if "가" <= ch <= "힣")
+
     def correct(self, word: str) -> str | None:
         """The knowledge-base word ``word`` was probably meant to be, or None."""
-        if len(word) < 2 or word in self.counts:
+        if len(word) < 2 or word in self.counts or not self.suspicious(word):
             return None
+        if word in self._memo:
+            return self._memo[word]
         limit = 1 if len(word) < 4 else 2
-        cands: set[str] = set()
+        # A word one or two jamo away keeps all but one or two of its syllables: count the
+        # syllables each candidate shares before paying for an edit distance.
+        shared: Counter[str] = Counter()
         for ch in set(word):
-            cands |= self._by_syllable.get(ch, set())
+            for c in self._by_syllable.get(ch, ()):
+                if abs(len(c) - len(word)) <= 1:
+                    shared[c] += 1
+        need = max(len(set(word)) - limit, 1)
         jw = jamo(word)
         best: tuple[int, int, str] | None = None
-        for c in cands:
-            if abs(len(c) - len(word)) > 1:
+        for c, n in shared.items():
+            if n < need:
                 continue
             d = edit_distance(jw, self._jamo[c], limit)
             if d <= limit:
                 key = (d, -self.counts[c], c)
                 if best is None or key < best:
                     best = key
-        return best[2] if best else None
+        out = best[2] if best else None
+        if len(self._memo) > 50_000:
+            self._memo.clear()
+        self._memo[word] = out
+        return out
 
     def fix(self, text: str) -> str:
         """Replace unknown Hangul words (or their stem before a particle) with the KB's word."""
