@@ -68,9 +68,9 @@ class AnswerCalibration:
     scores, which are min-max normalised per query and so move with the size of the KB).
     Fitted by ``bench/bench_answer.py`` on the tune split."""
 
-    a: float = 17.77
-    b: float = 8.43
-    c: float = -16.75
+    a: float = 18.98
+    b: float = 8.74
+    c: float = -17.72
 
     def __call__(self, dense: float, margin: float) -> float:
         z = self.a * dense + self.b * margin + self.c
@@ -82,7 +82,7 @@ class AnswerPolicy:
     calibration: AnswerCalibration = AnswerCalibration()
     # The lowest threshold where the tune split has precision >= 0.97 and out-of-domain
     # answers <= 5% (bench/bench_answer.py).
-    threshold: float = 0.45
+    threshold: float = 0.5
     # ... and the entry must use at least this share of the question's content words: a guard
     # that does not depend on the size of the knowledge base.
     min_coverage: float = 0.2
