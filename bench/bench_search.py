@@ -125,6 +125,7 @@ def add_fillers(text: str, rng: random.Random) -> str:
 
 NOISE: dict[str, Callable[[str, random.Random], str]] = {
     "nospace": lambda t, _r: re.sub(r"\s+", "", t),
+    "spaced": lambda t, _r: " ".join(re.sub(r"\s+", "", t)),  # a space after every syllable
     "typo": add_typos,
     "filler": add_fillers,
 }
@@ -384,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("agent keyword queries, tune split", lambda q: q.kind == "keyword" and q.split == "tune"),
         ("TEST + spaces dropped", lambda q: q.kind == "nospace" and q.split == "test"),
         ("TEST + jamo typos", lambda q: q.kind == "typo" and q.split == "test"),
+        ("TEST + a space after every syllable", lambda q: q.kind == "spaced"
+         and q.split == "test"),
         ("TEST + spoken fillers", lambda q: q.kind == "filler" and q.split == "test"),
     ]
     for title, pred in sets:
@@ -397,8 +400,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             for q, r in misses:
                 print(f"    miss (rank {r}): {q.text}  ->  {by_id[q.target].title[:50]}")
 
-    # ---- ablation: citizen-term query expansion off ----
+    # ---- ablation: query repair (syllable spacing, spelling, aliases) off = today's search ----
     from dataclasses import replace as dc_replace
+
+    cfg0 = index.config
+    index.config = dc_replace(cfg0, repair_query=False)
+    kinds = ("citizen", "spoken", "nospace", "spaced", "typo", "filler")
+    sel_r = [i for i, q in enumerate(all_q) if q.split == "test" and q.kind in kinds]
+    raw_vecs = index.embed_queries([all_q[i].text for i in sel_r])
+    raw = dict(zip(sel_r, components_for(index, [all_q[i].text for i in sel_r], raw_vecs),
+                   strict=True))
+    index.config = cfg0
+    print(f"\nquery repair, test split, shipped weights (peer: the same search without repair)"
+          f"\n  {'set':<26} {'n':>4} {'hit@1 repaired':>15} {'hit@1 peer':>11} "
+          f"{'hit@5 repaired':>15} {'hit@5 peer':>11}")
+    for kind in kinds:
+        ks = [i for i in sel_r if all_q[i].kind == kind]
+        on = metrics([rank_of(fuse(comps[i], index.weights), rels[i]) for i in ks])
+        off = metrics([rank_of(fuse(raw[i], index.weights), rels[i]) for i in ks])
+        print(f"  {kind:<26} {len(ks):4d} {on[0]:15.3f} {off[0]:11.3f} {on[1]:15.3f} "
+              f"{off[1]:11.3f}")
+
+    # ---- ablation: citizen-term query expansion off ----
 
     cfg = index.config
     index.config = dc_replace(cfg, expand_lexical=False, expand_dense=False)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dasan.assist.recommend import Recommendation, search
+from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
+from dasan.knowledge import gaps
+from dasan.knowledge.answering import COVERAGE_ANSWER_CHARS, coverage, decide
+from dasan.knowledge.live import get_live_index
 from dasan.text.korean import tokens
 
-ANSWER_CONFIDENCE = 0.45
-RELATED_CONFIDENCE = 0.15
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
 
@@ -59,25 +61,112 @@ def answer_reply(r: Recommendation, related: list[Recommendation] | None = None)
     return BotReply("answer", body, flags)
 
 
-def respond(session: Session, text: str, previous_misses: int = 0) -> BotReply:
-    """The bot's reply to one citizen message."""
+def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
+    return Recommendation(
+        entry_id=entry.id, title=entry.title,
+        answer=(entry.answer or "")[:ANSWER_PREVIEW_CHARS], category=entry.category,
+        program=entry.program, owner=entry.owner.name if entry.owner else None,
+        review_due=entry.review_due.isoformat() if entry.review_due else None,
+        overdue=bool(entry.review_due and entry.review_due < today),
+        confidence=round(float(hit.confidence), 3), score=round(float(hit.score), 4))
+
+
+def respond(session: Session, text: str, previous_misses: int = 0,
+            consultation_id: int | None = None) -> BotReply:
+    """The bot's reply to one citizen message.
+
+    It answers only with a standard entry (never a reference record: a case letter, a stale
+    entry, a "call the department" answer) whose calibrated confidence clears the policy's
+    threshold (:mod:`dasan.knowledge.answering`); otherwise it offers related entries and a
+    human, and the question becomes a gap record for the owning department.
+    """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
-    # Only entries sharing a content word with the question count: the fused score ranks
-    # well, but its calibration varies with the size of the knowledge base.
-    words = set(tokens(text))
-    hits = [h for h in search(session, text, k=4) if words & set(tokens(h.title))
-            or words & set(tokens(h.answer[:200]))]
-    top = hits[0] if hits else None
-    # Confidence is calibrated for the top hit; the others are ranked by fused score.
-    near = [h for h in hits[1:] if top is not None and h.score >= RELATED_SCORE_RATIO * top.score]
-    if top is not None and top.confidence >= ANSWER_CONFIDENCE:
-        return answer_reply(top, near[:2])
-    if top is not None and top.confidence >= RELATED_CONFIDENCE:
+    query = text.strip()[-MAX_QUERY_CHARS:]
+    if not query:
+        return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
+    today = date.today()
+    live = get_live_index()
+    found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
+    cover = 0.0
+    if found:
+        e = found[0][0]
+        fixed = live.sync(session).repaired(query)
+        cover = coverage(tokens(fixed), tokens("\n".join(
+            [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
+    decision = decide([(h.dense, cover) for _, h in found], query)
+    recs = [_recommendation(e, h, today) for e, h in found]
+    top = recs[0] if recs else None
+    near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]
+    if top is not None and decision.kind == "answer":
+        reply = answer_reply(top, near[:2])
+        reply.flags["entry"]["confidence"] = round(decision.confidence, 3)
+        as_of = found[0][0].updated_at.strftime("%Y-%m")
+        reply.flags.update(display_flags(found[0][0].answer or "", as_of))
+        return BotReply(reply.kind, f"{reply.body}\n\n({as_of} 기준)", reply.flags)
+    return _no_answer(session, query, decision, recs, top, near, previous_misses,
+                      consultation_id)
+
+
+_STEP_SPLIT = re.compile(r"\s*(?=[○▣■●※]|(?<!\d)\d{1,2}[.)]\s|[①-⑳])")
+_LINK = re.compile(r"https?://[^\s)<>\]]+|www\.[^\s)<>\]]+")
+_PHONE_NUMBER = re.compile(r"(?<![\d-])(?:0\d{1,2}-\d{3,4}-\d{4}|1\d{3}-\d{4}|120)(?![\d-])")
+MAX_STEPS_SHOWN = 3
+
+
+def display_flags(answer: str, as_of: str) -> dict[str, Any]:
+    """How the chat shows an answer: its steps (the first few, then "more"), its links and
+    phone numbers (to make clickable) and the month it was last reviewed ("2025-06 기준")."""
+    steps = [p.strip() for p in _STEP_SPLIT.split(answer) if p and p.strip()]
+    if len(steps) <= 1:
+        steps = [s.strip() for s in re.split(r"(?<=[다요]\.)\s+", answer) if s.strip()]
+    return {"as_of": as_of, "steps": steps[:20], "steps_shown": MAX_STEPS_SHOWN,
+            "more": len(steps) > MAX_STEPS_SHOWN,
+            "links": sorted(set(_LINK.findall(answer))),
+            "phones": sorted(set(_PHONE_NUMBER.findall(answer)))}
+
+
+def _no_answer(session: Session, query: str, decision: Any, recs: list[Recommendation],
+               top: Recommendation | None, near: list[Recommendation], previous_misses: int,
+               consultation_id: int | None) -> BotReply:
+    gaps.record_gap(session, "miss", query, consultation_id=consultation_id,
+                    nearest=[r.entry_id for r in recs[:3]],
+                    detail={"confidence": round(decision.confidence, 3),
+                            "reason": decision.reason})
+    if top is not None and decision.kind == "related":
         return BotReply("related", UNSURE_KO, {
-            "kind": "related", "offer_handoff": True,
+            "kind": "related", "offer_handoff": True, "reason": decision.reason,
             "related": [{"id": h.entry_id, "title": h.title} for h in [top, *near][:3]]})
     if previous_misses >= 1:
         return BotReply("handoff", "답변을 찾지 못해 " + HANDOFF_KO, {"kind": "handoff"},
                         handoff=True)
     return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
+
+
+def record_not_helpful(session: Session, consultation_id: int, question: str,
+                       entry_id: int | None) -> None:
+    """A citizen said "아니요" to an answer: the question is a gap for the entry's owner."""
+    gaps.record_gap(session, "not_helpful", question, consultation_id=consultation_id,
+                    entry_id=entry_id, nearest=[entry_id] if entry_id else None)
+
+
+def record_handoff(session: Session, consultation_id: int, reason: str) -> None:
+    """A chat goes to an agent right after a bot answer: the answer did not settle it."""
+    from sqlalchemy import select
+
+    from dasan.db.models import Message
+
+    rows = list(session.execute(
+        select(Message.sender, Message.body, Message.flags)
+        .where(Message.consultation_id == consultation_id)
+        .order_by(Message.seq.desc()).limit(12)))
+    last_bot = next(((f or {}) for snd, _b, f in rows if snd == "bot"
+                     and (f or {}).get("kind") not in ("handoff", "waiting")), {})
+    if last_bot.get("kind") != "answer":
+        return
+    question = next((b for snd, b, f in rows if snd == "citizen"
+                     and not (f or {}).get("feedback") and not (f or {}).get("selected")), "")
+    entry_id = (last_bot.get("entry") or {}).get("id")
+    gaps.record_gap(session, "handoff", str(question), consultation_id=consultation_id,
+                    entry_id=entry_id, nearest=[entry_id] if entry_id else None,
+                    detail={"reason": reason})

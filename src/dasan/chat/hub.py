@@ -180,6 +180,7 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     decision = router.decide(s, _citizen_text(s, c.id), language=c.language, crisis=c.crisis,
                              citizen_id=c.citizen_id)
     router.enqueue(s, c, decision)
+    bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
     c.channel = "web"  # a live chat from here on
     s.commit()
     _system(s, out, c.id, WAITING_KO,
@@ -289,7 +290,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
             out.assign = True
         return out
     if ph == "bot":
-        reply = bot.respond(s, body, _misses(s, cid))
+        reply = bot.respond(s, body, _misses(s, cid), consultation_id=cid)
         _system(s, out, cid, reply.body, reply.flags, sender="bot")
         if reply.handoff:
             handoff(s, c, out, "bot")
@@ -346,6 +347,7 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
     related: list[dict[str, Any]] = []
     question = _last_question(s, cid)
     if question:
+        bot.record_not_helpful(s, cid, question, entry_id)  # knowledge gap for the owner
         related = [{"id": r.entry_id, "title": r.title}
                    for r in recommend.search(s, question, k=4) if r.entry_id != entry_id][:3]
     _system(s, out, cid, bot.NOT_HELPFUL_KO,

@@ -16,11 +16,26 @@ app = typer.Typer(help="Standard Consultation DB (표준상담DB).", no_args_is_
 
 @app.command("import")
 def import_(
+    file: Annotated[Path | None, typer.Argument(
+        help="a city's export (.csv, .xlsx or .jsonl; columns in docs/kb-import.md)")] = None,
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
 ) -> None:
-    """Import (or re-import: upsert) the seed FAQ files."""
+    """Import a city's export FILE, or (without FILE) the seed FAQ files; both upsert."""
     from dasan.db.session import session_scope
     from dasan.knowledge.importer import import_seed_faq
+
+    if file is not None:
+        from dasan.knowledge.file_import import ImportFileError, import_file
+
+        try:
+            with session_scope() as session:
+                file_report = import_file(session, file)
+        except ImportFileError as exc:
+            raise _fail(str(exc)) from exc
+        for row, message in file_report.errors:
+            typer.echo(f"row {row}: {message}", err=True)
+        typer.echo(f"knowledge base: {file_report}")
+        return
 
     folder = data or get_settings().shared_data
     if not folder.is_dir():
@@ -79,3 +94,37 @@ def remind() -> None:
     with session_scope() as session:
         sent = send_reminders(session, date.today())
     typer.echo(f"reminded {len(sent)} agencies about {sum(sent.values())} entries")
+
+
+@app.command()
+def assess() -> None:
+    """Re-run the answerability rules and classifier over every entry (nightly: staleness
+    moves with the calendar); editors' decisions are kept."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge.quality import assess_entries
+    from dasan.knowledge.service import retire_expired
+
+    with session_scope() as session:
+        retired = retire_expired(session)
+        counts = assess_entries(session)
+    typer.echo(f"retired {len(retired)} entries past their validity date")
+    typer.echo(f"answerability: {counts['standard']} standard, {counts['reference']} reference "
+               f"records, {counts['needs_review']} waiting for an editor, "
+               f"{counts['changed']} changed")
+
+
+@app.command("gaps")
+def gaps_(days: Annotated[int, typer.Option(min=1, max=90)] = 7) -> None:
+    """The daily miss-loop job: cluster pending gap events, collect the alerter's "needs an
+    answer" topics, and print the clusters citizens asked about most."""
+    from dasan.db.session import session_scope
+    from dasan.knowledge import gaps
+
+    with session_scope() as session:
+        alerts = gaps.collect_alerts(session)
+        assigned = gaps.cluster_pending(session)
+        rows = gaps.dashboard(session, None, days)
+    typer.echo(f"{assigned} pending events clustered, {alerts} alert topics collected")
+    for r in rows[:30]:
+        owner = r["owner_name"] or "-"
+        typer.echo(f"{r['count_week']:4d}x  #{r['id']:<5} {r['label'][:60]}  [{owner}]")

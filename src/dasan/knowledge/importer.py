@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,12 @@ from dasan.consultations.districts import DISTRICTS
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion
 from dasan.demo import department_for_category
-from dasan.knowledge.faq_source import FaqRecord, load_seed_records
+from dasan.knowledge.faq_source import (
+    PYTEXTBOOK_FILE,
+    FaqRecord,
+    load_seed_records,
+    title_key,
+)
 from dasan.knowledge.service import REVIEW_CYCLE_DAYS, snapshot
 
 # District names as citizens write them: 중랑구 and 중랑 (but not 중구 inside 중구청 matches only
@@ -53,10 +59,13 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     needs_answer: int = 0
+    reference: int = 0  # reference records: the chatbot never answers with them
+    title_only_drafts: int = 0  # questions without an answer yet (seoul-120-text.csv titles)
 
     def __str__(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.needs_answer} need an answer")
+                f"{self.needs_answer} need an answer, {self.reference} reference records, "
+                f"{self.title_only_drafts} title-only drafts")
 
 
 def owner_code(record: FaqRecord) -> str:
@@ -122,10 +131,64 @@ def import_records(
         else:
             report.unchanged += 1
         report.needs_answer += int(not answer)
+    from dasan.knowledge.quality import assess_entries
+
+    session.flush()
+    verdicts = assess_entries(session, list(existing.values()), today)
+    report.reference = verdicts["reference"]
     audit.record(session, None, "kb.import", detail={"report": str(report)})
     return report
 
 
 def import_seed_faq(session: Session, data_dir: Path) -> ImportReport:
-    """Import every seed FAQ file found under `data_dir` (../shared/data)."""
-    return import_records(session, load_seed_records(data_dir))
+    """Import every seed FAQ file found under `data_dir` (../shared/data), then the
+    pytextbook titles no FAQ file covers, as drafts that need an answer."""
+    report = import_records(session, load_seed_records(data_dir))
+    pt_path = Path(data_dir) / PYTEXTBOOK_FILE
+    if pt_path.is_file():
+        report.title_only_drafts = import_title_only_drafts(session, pt_path)
+    return report
+
+
+def import_title_only_drafts(session: Session, path: Path) -> int:
+    """seoul-120-text.csv rows whose title no entry has yet, as drafts needing an answer.
+
+    That file's ``내용`` had its digits and most punctuation stripped before publication
+    (PROVENANCE), so it is not imported as an answer: the question and its category are real
+    and tell the owner what citizens ask about; the editor writes the answer. Idempotent.
+    """
+    agencies = {code: aid for aid, code in session.execute(select(Agency.id, Agency.code))}
+    known: set[str] = set()
+    existing_ext: set[str] = set()
+    for title, variants, ext in session.execute(
+            select(KbEntry.title, KbEntry.question_variants, KbEntry.external_id)):
+        known.add(title_key(title))
+        known.update(title_key(v) for v in (variants or []))
+        if ext:
+            existing_ext.add(ext)
+    created = 0
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            title = " ".join((row.get("제목") or "").split())
+            number = (row.get("번호") or "").strip()
+            category = (row.get("분류") or "").strip() or None
+            ext = f"pytextbook:{number}"
+            key = title_key(title)
+            if len(title) < 2 or not number or key in known or ext in existing_ext:
+                continue
+            known.add(key)
+            rec = FaqRecord(number, title[:512], None, title, "", category, "pytextbook")
+            entry = KbEntry(external_id=ext, kind="standard", source="pytextbook", version=1,
+                            title=title[:512], question_variants=[], answer="",
+                            category=rule_category(rec) or category,
+                            owner_agency_id=agencies.get(owner_code(rec)), needs_answer=True,
+                            status="draft", review_due=staggered_review_due(ext, date.today()))
+            session.add(entry)
+            session.flush()
+            session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
+                                       change_note="title imported from seoul-120-text.csv; "
+                                                   "answer to be written"))
+            created += 1
+    if created:
+        audit.record(session, None, "kb.import_titles", detail={"drafts": created})
+    return created

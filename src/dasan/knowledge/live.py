@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db.models import Agency, KbEntry
+from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
 
@@ -25,7 +26,7 @@ from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
 EMBEDDING_CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 
 
-def to_doc(entry: KbEntry, owner_code: str | None) -> SearchDoc:
+def to_doc(entry: KbEntry, owner_code: str | None, verdict: str | None = None) -> SearchDoc:
     return SearchDoc(
         id=entry.id,
         title=entry.title,
@@ -36,6 +37,7 @@ def to_doc(entry: KbEntry, owner_code: str | None) -> SearchDoc:
         valid_from=entry.valid_from,
         valid_to=entry.valid_to,
         status=entry.status,
+        answerable=verdict != "reference",
     )
 
 
@@ -61,10 +63,12 @@ class LiveIndex:
         return newest, int(count)
 
     def _docs(self, session: Session, since: datetime | None = None) -> list[SearchDoc]:
-        query = select(KbEntry, Agency.code).outerjoin(Agency, KbEntry.owner_agency_id == Agency.id)
+        query = (select(KbEntry, Agency.code, KbAnswerability.verdict)
+                 .outerjoin(Agency, KbEntry.owner_agency_id == Agency.id)
+                 .outerjoin(KbAnswerability, KbAnswerability.entry_id == KbEntry.id))
         if since is not None:
             query = query.where(KbEntry.updated_at > since)
-        return [to_doc(e, code) for e, code in session.execute(query)]
+        return [to_doc(e, code, verdict) for e, code, verdict in session.execute(query)]
 
     def sync(self, session: Session) -> SearchIndex:
         """The index, brought up to date with the table."""
@@ -103,11 +107,13 @@ class LiveIndex:
         owner: str | None = None,
         valid_on: date | None = None,
         published_only: bool = True,
+        answerable_only: bool = False,
     ) -> list[tuple[KbEntry, Hit]]:
         """Entries best matching `query`, with their hit scores and confidence."""
         index = self.sync(session)
         hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
-                            status="published" if published_only else None)
+                            status="published" if published_only else None,
+                            answerable_only=answerable_only)
         if not hits:
             return []
         entries = {e.id: e for e in session.scalars(

@@ -35,6 +35,7 @@ import bm25s
 import numpy as np
 
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
+from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
 
 DocId = int | str
@@ -55,6 +56,7 @@ class SearchDoc:
     valid_from: date | None = None
     valid_to: date | None = None
     status: str = "published"
+    answerable: bool = True  # False: a reference record the chatbot never answers with
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
@@ -157,6 +159,7 @@ class IndexConfig:
     b: float = 0.75
     expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
     expand_dense: bool = False  # ... and append them to the text the dense encoder sees
+    repair_query: bool = True  # syllable spacing, spelling against the KB's words, aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,8 @@ class _Built:
     category: np.ndarray
     owner: np.ndarray
     status: np.ndarray
+    answerable: np.ndarray
+    speller: Speller | None
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
@@ -363,6 +368,8 @@ class SearchIndex:
                 category=np.array([d.category or "" for d in docs], dtype=object),
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
+                answerable=np.array([d.answerable for d in docs], dtype=bool),
+                speller=self._speller(ids) if cfg.repair_query else None,
                 valid_from=dates([d.valid_from for d in docs]),
                 valid_to=dates([d.valid_to for d in docs]),
                 pos={i: n for n, i in enumerate(ids)},
@@ -370,13 +377,27 @@ class SearchIndex:
             self._built = built
             return built
 
+    def _speller(self, ids: Sequence[DocId]) -> Speller:
+        words: list[str] = []
+        for i in ids:
+            words.extend(self._lex[i])
+            words.extend(HANGUL_WORD.findall(self._docs[i].lexical_text()))
+        return Speller(words)
+
+    def repaired(self, query: str) -> str:
+        """The query after :func:`~dasan.knowledge.query_fix.repair` (when configured)."""
+        if not self.config.repair_query:
+            return query
+        return repair(query, self._ensure_built().speller)
+
     # -- scoring ---------------------------------------------------------------------------
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:
             raise ValueError("this index was built without dense vectors")
-        return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in queries])
+        fixed = [self.repaired(q) for q in queries]
+        return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in fixed])
 
     def _dense_text(self, query: str, clean: str, toks: list[str]) -> str:
         clean = clean or query
@@ -390,6 +411,7 @@ class SearchIndex:
         """Raw bm25 / char / dense scores of every document for ``query``."""
         built = self._ensure_built()
         n = len(built.ids)
+        query = self.repaired(query)
         clean, toks = analyze_query(query)
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
         bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
@@ -412,6 +434,7 @@ class SearchIndex:
         owner: str | Collection[str] | None = None,
         valid_on: date | None = None,
         status: str | Collection[str] | None = None,
+        answerable_only: bool = False,
     ) -> np.ndarray | None:
         """Boolean mask of documents passing the filters (None when no filter is set)."""
         built = self._ensure_built()
@@ -420,9 +443,12 @@ class SearchIndex:
         statuses = _as_set(status, "status")
         if valid_on is not None and not isinstance(valid_on, date):
             raise ValueError(f"valid_on must be a date, got {type(valid_on).__name__}")
-        if cats is None and owners is None and statuses is None and valid_on is None:
+        if (cats is None and owners is None and statuses is None and valid_on is None
+                and not answerable_only):
             return None
         m = np.ones(len(built.ids), dtype=bool)
+        if answerable_only:
+            m &= built.answerable
         if cats is not None:
             m &= np.isin(built.category, list(cats))
         if owners is not None:
@@ -446,6 +472,7 @@ class SearchIndex:
         *,
         weights: FusionWeights | None = None,
         query_vector: np.ndarray | None = None,
+        answerable_only: bool = False,
     ) -> list[Hit]:
         """Best ``k`` documents for ``query`` among those passing the filters, best first.
 
@@ -460,7 +487,7 @@ class SearchIndex:
             raise ValueError(f"query is too long ({len(query)} > {MAX_QUERY_CHARS} characters)")
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise ValueError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
-        m = self.mask(category, owner, valid_on, status)
+        m = self.mask(category, owner, valid_on, status, answerable_only)
         built = self._ensure_built()
         if not built.ids or (m is not None and not m.any()):
             return []

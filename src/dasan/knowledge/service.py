@@ -140,6 +140,7 @@ def create_entry(session: Session, user: User, data: EntryIn) -> KbEntry:
     session.add(entry)
     session.flush()
     _add_version(session, entry, user, "created")
+    _assess(session, entry)
     audit.record(session, user, "kb.create", object_type="kb_entry", object_id=entry.id,
                  detail={"title": entry.title, "owner_agency_id": owner})
     return entry
@@ -164,10 +165,17 @@ def update_entry(session: Session, user: User, entry_id: int, patch: EntryPatch)
     entry.updated_at = utcnow()
     session.flush()
     _add_version(session, entry, user, note)
+    _assess(session, entry)
     diff = {k: [before.get(k), snapshot(entry).get(k)] for k in changes}
     audit.record(session, user, "kb.update", object_type="kb_entry", object_id=entry.id,
                  detail={"version": entry.version, "changes": _short(diff), "note": note})
     return entry
+
+
+def _assess(session: Session, entry: KbEntry) -> None:
+    from dasan.knowledge.quality import assess_entries
+
+    assess_entries(session, [entry])
 
 
 def _short(diff: dict[str, Any], limit: int = 300) -> dict[str, Any]:
@@ -294,3 +302,98 @@ def export(session: Session, user: User | None, fmt: str, agency_id: int | None 
     for r in rows:
         writer.writerow(r | {"question_variants": " | ".join(r["question_variants"])})
     return buf.getvalue()
+
+
+# -- the quarterly 현행화 workflow ----------------------------------------------------------
+
+
+def confirm_unchanged(session: Session, user: User, entry_ids: Sequence[int],
+                      today: date | None = None) -> list[int]:
+    """Bulk review: each entry is confirmed as still right, with a new version recording it
+    and its next review date. Entries outside the user's scope raise ScopeError, and nothing
+    is confirmed."""
+    today = today or date.today()
+    entries = [get_entry(session, i) for i in dict.fromkeys(entry_ids)]
+    for e in entries:
+        _check_scope(user, e.owner_agency_id)
+    for e in entries:
+        e.review_due = today + timedelta(days=REVIEW_CYCLE_DAYS)
+        e.version += 1
+        e.updated_at = utcnow()
+        session.flush()
+        _add_version(session, e, user, "현행화: confirmed unchanged")
+    if entries:
+        audit.record(session, user, "kb.confirm_unchanged",
+                     detail={"entries": [e.id for e in entries]})
+    return [e.id for e in entries]
+
+
+def version_snapshot(session: Session, entry_id: int, version: int) -> dict[str, Any]:
+    row = session.scalar(select(KbEntryVersion).where(KbEntryVersion.entry_id == entry_id,
+                                                      KbEntryVersion.version == version))
+    if row is None:
+        raise LookupError(f"entry {entry_id} has no version {version}")
+    return dict(row.snapshot)
+
+
+def diff_versions(session: Session, entry_id: int, a: int, b: int) -> dict[str, Any]:
+    """Fields that differ between two versions, and a line diff of the answer."""
+    import difflib
+
+    sa, sb = version_snapshot(session, entry_id, a), version_snapshot(session, entry_id, b)
+    fields = {k: [sa.get(k), sb.get(k)] for k in SNAPSHOT_FIELDS if sa.get(k) != sb.get(k)}
+    answer = list(difflib.unified_diff(
+        str(sa.get("answer") or "").splitlines(), str(sb.get("answer") or "").splitlines(),
+        fromfile=f"v{a}", tofile=f"v{b}", lineterm=""))
+    return {"entry_id": entry_id, "from": a, "to": b, "fields": fields, "answer_diff": answer}
+
+
+def restore_version(session: Session, user: User, entry_id: int, version: int) -> KbEntry:
+    """A new version whose content is that of an earlier one."""
+    snap = version_snapshot(session, entry_id, version)
+    entry = get_entry(session, entry_id)
+    current = snapshot(entry)
+    content = ("title", "program", "question_variants", "answer", "category", "status", "kind",
+               "valid_from", "valid_to")
+    changes = {k: snap.get(k) for k in content if snap.get(k) != current.get(k)}
+    if not changes:
+        raise ValueError(f"version {version} has the same content as the current one")
+    changes["change_note"] = f"restored version {version}"
+    return update_entry(session, user, entry_id, EntryPatch(**changes))
+
+
+def reassign_owner(session: Session, user: User, entry_id: int, agency_id: int,
+                   note: str | None = None) -> KbEntry:
+    """Move an entry to another department or district (the current owner's editor or an
+    admin); audited and versioned."""
+    entry = get_entry(session, entry_id)
+    _check_scope(user, entry.owner_agency_id)
+    if session.get(Agency, agency_id) is None:
+        raise ValueError(f"unknown owner agency {agency_id}")
+    if entry.owner_agency_id == agency_id:
+        raise ValueError("the entry already belongs to that agency")
+    before = entry.owner_agency_id
+    entry.owner_agency_id = agency_id
+    entry.version += 1
+    entry.updated_at = utcnow()
+    session.flush()
+    _add_version(session, entry, user, note or f"owner {before} -> {agency_id}")
+    audit.record(session, user, "kb.reassign", object_type="kb_entry", object_id=entry.id,
+                 detail={"from": before, "to": agency_id, "note": note})
+    return entry
+
+
+def retire_expired(session: Session, today: date | None = None) -> list[int]:
+    """Published entries past their validity date are retired (versioned, audited)."""
+    today = today or date.today()
+    rows = list(session.scalars(select(KbEntry).where(
+        KbEntry.status == "published", KbEntry.valid_to.is_not(None), KbEntry.valid_to < today)))
+    for e in rows:
+        e.status = "retired"
+        e.version += 1
+        e.updated_at = utcnow()
+        session.flush()
+        _add_version(session, e, None, f"retired: valid until {e.valid_to}")
+    if rows:
+        audit.record(session, None, "kb.retire_expired", detail={"entries": [e.id for e in rows]})
+    return [e.id for e in rows]

@@ -19,9 +19,22 @@ def test_real_faq_imports_with_programs_owners_and_needs_answer(db, shared_data)
     # district entries are owned by that district
     gc = db.scalar(select(Agency.id).where(Agency.code == "gu-11545"))
     assert db.scalar(select(func.count(KbEntry.id)).where(KbEntry.owner_agency_id == gc)) >= 157
+    # seoul-120-text.csv titles no FAQ file covers come in as drafts needing an answer (its
+    # answer text had digits stripped: never imported as an answer)
+    drafts = db.scalars(select(KbEntry).where(KbEntry.source == "pytextbook")).all()
+    assert report.title_only_drafts == len(drafts) > 500
+    assert all(d.status == "draft" and d.needs_answer and d.answer == "" for d in drafts)
+    # case letters (응답소 replies) are reference records: never answered by the bot
+    from dasan.db.models_kbquality import KbAnswerability
+
+    letters = db.scalars(select(KbAnswerability.verdict).join(
+        KbEntry, KbEntry.id == KbAnswerability.entry_id).where(KbEntry.source == "complaint"))
+    verdicts = list(letters)
+    assert len(verdicts) == 261 and verdicts.count("reference") >= 250
+    assert report.reference >= 250
     # re-import changes nothing
     again = import_seed_faq(db, shared_data)
-    assert again.created == 0 and again.updated == 0
+    assert again.created == 0 and again.updated == 0 and again.title_only_drafts == 0
 
 
 def test_service_names_decide_category_and_owner() -> None:

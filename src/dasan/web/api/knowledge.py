@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.auth import ROLES
 from dasan.db.models import Agency, KbEntry, User
-from dasan.knowledge import service
+from dasan.knowledge import gaps, quality, service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
 from dasan.web.deps import deny, get_db, require_roles
@@ -221,3 +221,251 @@ def export(
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     return Response(body, media_type=f"{media}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="dasan-kb.{format}"'})
+
+
+# -- answerability: the review queue -------------------------------------------------------
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    verdict: Literal["standard", "reference"]
+    note: str | None = Field(default=None, max_length=512)
+
+
+def _editor_scope(db: Session, user: User, request: Request, agency_id: int | None
+                  ) -> int | None:
+    """An editor sees its own agency's queue; others may pick an agency."""
+    if user.role == "kb_editor":
+        if agency_id is not None and agency_id != user.agency_id:
+            deny(db, user, "kb.other_agency", request, agency=agency_id)
+        return user.agency_id
+    return agency_id
+
+
+@router.get("/answerability/review")
+def answerability_review(
+    request: Request,
+    agency_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS, "supervisor")),
+) -> dict[str, Any]:
+    """Automatic verdicts an editor should confirm, and the counts of each verdict."""
+    agency_id = _editor_scope(db, user, request, agency_id)
+    return {"summary": quality.summary(db),
+            "queue": quality.review_queue(db, agency_id, limit)}
+
+
+@router.put("/entries/{entry_id}/answerability")
+def set_answerability(
+    entry_id: int,
+    body: VerdictIn,
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    """An editor decides: the bot may answer with this entry (standard) or not (reference)."""
+    row = quality.decide(db, user, entry_id, body.verdict, body.note)
+    db.commit()
+    return {"entry_id": row.entry_id, "verdict": row.verdict, "source": row.source,
+            "note": row.note}
+
+
+@router.get("/entries/{entry_id}/answerability")
+def get_answerability(
+    entry_id: int, db: Session = Depends(get_db), _user: User = Depends(require_roles(*STAFF))
+) -> dict[str, Any]:
+    _get(db, entry_id)
+    row = quality.verdict_of(db, entry_id)
+    if row is None:
+        return {"entry_id": entry_id, "verdict": "standard", "source": "none", "reasons": []}
+    return {"entry_id": entry_id, "verdict": row.verdict, "source": row.source,
+            "reasons": list(row.reasons or []), "probability": row.probability,
+            "needs_review": row.needs_review, "note": row.note}
+
+
+@router.post("/answerability/assess")
+def assess_all(
+    db: Session = Depends(get_db), _user: User = Depends(require_roles("admin"))
+) -> dict[str, int]:
+    """Re-run the rules and classifier over every entry (editors' decisions are kept)."""
+    counts = quality.assess_entries(db)
+    db.commit()
+    return counts
+
+
+# -- the miss loop ---------------------------------------------------------------------------
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=2, max_length=512)
+    answer: str = Field(default="", max_length=20000)
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: int
+
+
+class DismissIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=2, max_length=512)
+
+
+@router.get("/gaps")
+def gap_clusters(
+    request: Request,
+    agency_id: int | None = None,
+    days: int = Query(default=7, ge=1, le=90),
+    status: Literal["open", "drafted", "merged", "dismissed"] = "open",
+    db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS, "supervisor")),
+) -> list[dict[str, Any]]:
+    """Questions citizens asked that the KB did not answer, by topic, most asked first
+    (examples are masked)."""
+    agency_id = _editor_scope(db, user, request, agency_id)
+    return gaps.dashboard(db, agency_id, days, status)
+
+
+@router.post("/gaps/{cluster_id}/draft", response_model=EntryOut, status_code=201)
+def gap_to_draft(
+    cluster_id: int, body: DraftIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    entry = gaps.to_draft(db, user, cluster_id, body.title, body.answer)
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/gaps/{cluster_id}/merge", response_model=EntryOut)
+def gap_merge(
+    cluster_id: int, body: MergeIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, body.entry_id)
+    try:
+        entry = gaps.merge_into(db, user, cluster_id, body.entry_id)
+    except ScopeError as exc:
+        raise http_error(403, str(exc)) from exc
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/gaps/{cluster_id}/dismiss")
+def gap_dismiss(
+    cluster_id: int, body: DismissIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    c = gaps.dismiss(db, user, cluster_id, body.reason)
+    db.commit()
+    return {"id": c.id, "status": c.status, "reason": c.resolution_note}
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: str = Field(min_length=2, max_length=500)
+    answer: str = Field(default="", max_length=5000)
+    entry_id: int | None = None
+    consultation_id: int | None = None
+
+
+@router.post("/proposals", status_code=201)
+def propose(
+    body: ProposalIn, db: Session = Depends(get_db),
+    user: User = Depends(require_roles("agent", "supervisor", "kb_editor", "admin")),
+) -> dict[str, Any]:
+    """An agent proposes an entry or an edit after a consultation; the owner approves it from
+    the gaps dashboard."""
+    event = gaps.propose(db, user, body.question, body.answer, body.entry_id,
+                         body.consultation_id)
+    db.commit()
+    return {"id": event.id, "cluster_id": event.cluster_id,
+            "owner_agency_id": event.owner_agency_id}
+
+
+
+# -- 현행화 workflow: bulk confirm, diff, restore, reassign ------------------------------------
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class ReassignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    owner_agency_id: int
+    note: str | None = Field(default=None, max_length=512)
+
+
+def _scoped(db: Session, user: User, request: Request, entry_id: int | None) -> None:
+    db.rollback()
+    deny(db, user, "kb.other_agency", request, entry=entry_id)
+
+
+@router.post("/entries/confirm")
+def confirm_unchanged(
+    body: ConfirmIn, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> dict[str, Any]:
+    """Bulk review: confirm entries unchanged (one new version each, next review date set)."""
+    for eid in body.entry_ids:
+        _get(db, eid)
+    try:
+        done = service.confirm_unchanged(db, user, body.entry_ids)
+    except ScopeError:
+        _scoped(db, user, request, None)
+        raise
+    db.commit()
+    return {"confirmed": done}
+
+
+@router.get("/entries/{entry_id}/diff")
+def diff_versions(
+    entry_id: int, a: int = Query(ge=1), b: int = Query(ge=1), db: Session = Depends(get_db),
+    _user: User = Depends(require_roles(*STAFF)),
+) -> dict[str, Any]:
+    _get(db, entry_id)
+    try:
+        return service.diff_versions(db, entry_id, a, b)
+    except LookupError as exc:
+        raise http_error(404, str(exc)) from exc
+
+
+@router.post("/entries/{entry_id}/restore/{version}", response_model=EntryOut)
+def restore_version(
+    entry_id: int, version: int, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, entry_id)
+    try:
+        entry = service.restore_version(db, user, entry_id, version)
+    except ScopeError:
+        _scoped(db, user, request, entry_id)
+        raise
+    except LookupError as exc:
+        raise http_error(404, str(exc)) from exc
+    db.commit()
+    return entry_out(entry)
+
+
+@router.post("/entries/{entry_id}/owner", response_model=EntryOut)
+def reassign_owner(
+    entry_id: int, body: ReassignIn, request: Request, db: Session = Depends(get_db),
+    user: User = Depends(require_roles(*EDITORS)),
+) -> EntryOut:
+    _get(db, entry_id)
+    try:
+        entry = service.reassign_owner(db, user, entry_id, body.owner_agency_id, body.note)
+    except ScopeError:
+        _scoped(db, user, request, entry_id)
+        raise
+    db.commit()
+    return entry_out(entry)

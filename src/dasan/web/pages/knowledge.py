@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dasan.auth import can_edit_agency
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import KbEntry, User
-from dasan.knowledge import service
+from dasan.knowledge import gaps, quality, service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
 from dasan.web.deps import deny, get_db, require_page_roles
@@ -53,7 +53,14 @@ def kb_list(
             query = query.where(KbEntry.needs_answer.is_(True))
         entries = db.scalars(query.order_by(KbEntry.id).limit(PAGE).offset(max(offset, 0)))
         rows = [{"entry": e, "confidence": 0.0} for e in entries]
-    total = db.scalar(select(func.count(KbEntry.id))) or 0
+    counted = select(func.count(KbEntry.id))
+    if category:
+        counted = counted.where(KbEntry.category == category)
+    if status:
+        counted = counted.where(KbEntry.status == status)
+    if needs_answer:
+        counted = counted.where(KbEntry.needs_answer.is_(True))
+    total = db.scalar(counted) or 0  # the filter's real count ("답변 필요만" included)
     page_query = urlencode({"category": category, "status": status, "needs_answer": needs_answer})
     return templates.TemplateResponse(request, "kb/list.html", {
         "user": user, "rows": rows, "q": q, "category": category, "status": status,
@@ -168,3 +175,70 @@ def kb_dashboard(request: Request, db: Session = Depends(get_db),
         "user": user, "rows": service.owner_dashboard(db, today), "mine": mine,
         "reminders": reminders,
     })
+
+
+# -- knowledge quality: answerability review and the miss loop -----------------------------
+
+EDITOR_PAGES = ("kb_editor", "admin", "supervisor")
+
+
+def _scope(user: User) -> int | None:
+    return user.agency_id if user.role == "kb_editor" else None
+
+
+@router.get("/kb/gaps", response_class=HTMLResponse)
+def kb_gaps(request: Request, days: int = 7, status: str = "open", done: str = "",
+            db: Session = Depends(get_db),
+            user: User = Depends(require_page_roles(*EDITOR_PAGES))) -> Response:
+    """Citizens asked this N times this week: the owner's unanswered topics."""
+    days = min(max(days, 1), 90)
+    if status not in ("open", "drafted", "merged", "dismissed"):
+        status = "open"
+    rows = gaps.dashboard(db, _scope(user), days, status)
+    return templates.TemplateResponse(request, "kb/gaps.html", {
+        "user": user, "rows": rows, "days": days, "status": status, "done": done,
+        "may_edit": user.role in ("kb_editor", "admin")})
+
+
+@router.post("/kb/gaps/{cluster_id}")
+async def kb_gap_action(cluster_id: int, request: Request, db: Session = Depends(get_db),
+                        user: User = Depends(require_page_roles("kb_editor", "admin"))
+                        ) -> Response:
+    form = await request.form()
+    action = str(form.get("action") or "")
+    if action == "draft":
+        entry = gaps.to_draft(db, user, cluster_id, str(form.get("title") or "") or None)
+        db.commit()
+        return RedirectResponse(f"/kb/entries/{entry.id}?saved=1", status_code=303)
+    if action == "merge":
+        raw = str(form.get("entry_id") or "").strip()
+        if not raw.isdigit():
+            raise http_error(422, "entry_id must be a number")
+        gaps.merge_into(db, user, cluster_id, int(raw))
+    elif action == "dismiss":
+        gaps.dismiss(db, user, cluster_id, str(form.get("reason") or ""))
+    else:
+        raise http_error(422, "action must be draft, merge or dismiss")
+    db.commit()
+    return RedirectResponse(f"/kb/gaps?done={action}", status_code=303)
+
+
+@router.get("/kb/review", response_class=HTMLResponse)
+def kb_review(request: Request, done: str = "", db: Session = Depends(get_db),
+              user: User = Depends(require_page_roles(*EDITOR_PAGES))) -> Response:
+    """Automatic answerability verdicts waiting for an editor."""
+    return templates.TemplateResponse(request, "kb/review.html", {
+        "user": user, "queue": quality.review_queue(db, _scope(user)),
+        "summary": quality.summary(db), "done": done,
+        "may_edit": user.role in ("kb_editor", "admin")})
+
+
+@router.post("/kb/review/{entry_id}")
+async def kb_review_decide(entry_id: int, request: Request, db: Session = Depends(get_db),
+                           user: User = Depends(require_page_roles("kb_editor", "admin"))
+                           ) -> Response:
+    form = await request.form()
+    quality.decide(db, user, entry_id, str(form.get("verdict") or ""),
+                   str(form.get("note") or "") or None)
+    db.commit()
+    return RedirectResponse("/kb/review?done=1", status_code=303)

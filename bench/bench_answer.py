@@ -1,0 +1,272 @@
+"""Answer quality benchmark: when the chatbot answers, is it right, and does it keep quiet
+when the knowledge base cannot answer?
+
+Run: ``uv run --frozen python -m bench.bench_answer``. Reads ``../shared/data``; embeddings are
+cached under ``var/cache/`` (shared with bench_search).
+
+1. Answerability of entries (case letters, stale entries, call-only answers): rules and the
+   classifier against a hand-labelled sample of the real FAQ, hold-out split.
+2. Answering: the knowledge base is every seed FAQ file (3,260 entries, with the reference
+   records found by section 1); in-domain questions are the hand-written citizen paraphrases,
+   spoken and keyword queries of ``bench/data/paraphrase_queries.jsonl``; out-of-domain ones are
+   songys chit-chat and the hand-written ``bench/data/ood_queries.jsonl`` (other cities'
+   services, questions the KB cannot answer). The answer calibration and threshold are fitted
+   on the tune splits only; the coverage/precision curve is printed for the hold-out, beside
+   the peer: today's bot policy (shipped confidence >= 0.45 with a shared content word, every
+   entry answerable) on the same queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.answer_labels import DATA, LABEL_DATE, load_labelled
+from bench.bench_answer_quality import report as answerability_report
+from bench.bench_search import CACHE, load_ood, load_queries
+from dasan.config import default_shared_data
+from dasan.knowledge.answerability import EntryText, assess
+from dasan.knowledge.answering import (
+    COVERAGE_ANSWER_CHARS,
+    DEFAULT_POLICY,
+    AnswerCalibration,
+    AnswerPolicy,
+    coverage,
+    decide,
+)
+from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.faq_source import SEED_FILES, load_civilappeal, title_key
+from dasan.knowledge.search import Calibration, Components, SearchDoc, SearchIndex, fuse
+from dasan.text.korean import tokens_batch
+
+PEER_THRESHOLD = 0.45  # chat/bot.py before this change
+TOP = 4
+
+
+@dataclass
+class Q:
+    text: str
+    split: str  # tune | holdout
+    kind: str  # citizen | spoken | keyword | chitchat | other_city | unanswerable
+    target: str | None  # doc id, None = out of domain
+
+
+@dataclass
+class Scored:
+    peer_conf: float  # today's policy: confidence of the answered hit (0 = no answer)
+    peer_right: bool
+    feats: tuple[float, float, float]  # new policy: dense, dense margin, coverage
+    scores: list[tuple[float, float]]
+    new_right: bool
+    target_answerable: bool
+
+
+def build_queries(data: Path) -> list[Q]:
+    out = []
+    for q in load_queries(DATA / "paraphrase_queries.jsonl"):
+        out.append(Q(q.text, "tune" if q.split == "tune" else "holdout", q.kind,
+                      f"civilappeal:{q.target}"))
+    chat = load_ood(data, 300)
+    out += [Q(t, "tune" if i < 100 else "holdout", "chitchat", None) for i, t in enumerate(chat)]
+    for line in (DATA / "ood_queries.jsonl").read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        out.append(Q(d["query"], d["split"], d["kind"], None))
+    return out
+
+
+def _rel(ids: Sequence[str], keys: dict[str, str], target: str | None, i: int) -> bool:
+    """Is document ``i`` the target (or an exact duplicate title of it)?"""
+    return target is not None and (ids[i] == target or keys[ids[i]] == keys.get(target, "\0"))
+
+
+def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
+              doc_tokens: dict[str, set[str]], q_tokens: list[set[str]],
+              cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+              ) -> list[Scored]:
+    ids = index.ids
+    keys = {i: title_key(docs[i].title) for i in ids}
+    answerable = np.array([docs[i].answerable for i in ids])
+    vecs = index.embed_queries([q.text for q in queries])
+    peer_cal = Calibration()
+    out = []
+    for q, v, qt, rq_tokens in zip(queries, vecs, q_tokens, rq_tokens_all, strict=True):
+        comp: Components = index.components(q.text, v)
+        target = q.target
+        # today's policy
+        s = fuse(comp, index.weights)
+        order = np.argsort(-s)[: TOP + 1]
+        peer_conf, peer_right = 0.0, False
+        for r in range(TOP):
+            i = order[r]
+            if qt & doc_tokens[ids[i]]:
+                conf = peer_cal(float(comp.dense[i]), float(s[i] - s[order[r + 1]]))
+                peer_conf = conf
+                peer_right = _rel(ids, keys, target, i) and bool(docs[ids[i]].answerable)
+                break
+        # new policy: answerable entries only
+        s2 = fuse(comp, index.weights, answerable)
+        order2 = [int(i) for i in np.argsort(-s2)[:3] if np.isfinite(s2[i])]
+        cover = coverage(rq_tokens, cover_tokens[ids[order2[0]]])
+        scores = [(float(comp.dense[i]), cover) for i in order2]
+        margin = scores[0][0] - scores[1][0]
+        out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover), scores,
+                          _rel(ids, keys, target, int(order2[0])),
+                          q.target is not None and bool(docs[q.target].answerable)))
+    return out
+
+
+def fit(sc: Sequence[Scored]) -> AnswerCalibration:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([s.feats[:2] for s in sc])
+    y = np.array([s.new_right for s in sc])
+    lr = LogisticRegression(C=10.0, max_iter=3000).fit(x, y)
+    a, b = (round(float(w), 2) for w in lr.coef_[0])
+    return AnswerCalibration(a=a, b=b, c=round(float(lr.intercept_[0]), 2))
+
+
+def outcome(policy: AnswerPolicy, q: Q, s: Scored) -> tuple[bool, bool]:
+    """(answered, right) under ``policy``."""
+    d = decide(s.scores, q.text, policy)
+    return d.kind == "answer", d.kind == "answer" and s.new_right
+
+
+def table(rows: list[tuple[Q, Scored]], answer: dict[str, list[tuple[bool, bool]]]) -> None:
+    ind = [i for i, (q, _) in enumerate(rows) if q.target is not None]
+    ok_t = [i for i in ind if rows[i][1].target_answerable]
+    kinds = ("chitchat", "other_city", "unanswerable")
+    print(f"  {'policy':<40} {'coverage':>8} {'precision':>9} {'answered':>8} "
+          + " ".join(f"{k + ' ans':>16}" for k in kinds))
+    for name, res in answer.items():
+        n_ans = sum(res[i][0] for i in ind)
+        right = sum(res[i][1] for i in ind)
+        cov = sum(res[i][1] for i in ok_t) / max(len(ok_t), 1)
+        prec = right / n_ans if n_ans else float("nan")
+        ood = []
+        for k in kinds:
+            sel = [i for i, (q, _) in enumerate(rows) if q.kind == k]
+            ood.append(sum(res[i][0] for i in sel) / max(len(sel), 1))
+        print(f"  {name:<40} {cov:8.3f} {prec:9.3f} {n_ans / max(len(ind), 1):8.3f} "
+              + " ".join(f"{o:16.3f}" for o in ood))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=default_shared_data())
+    args = ap.parse_args(argv)
+    data: Path = args.data
+    if not (data / SEED_FILES[0][0]).is_file():
+        print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
+        return 2
+
+    print("== 1. answerability of entries ==")
+    for line in answerability_report(load_labelled(data)):
+        print(line)
+
+    print("\n== 2. answering ==")
+    docs: dict[str, SearchDoc] = {}
+    for rel, source in SEED_FILES:
+        if not (data / rel).is_file():
+            continue
+        for r in load_civilappeal(data / rel, source=source):
+            if not r.answer.strip():
+                continue
+            a = assess(EntryText(r.title, r.answer, r.program), LABEL_DATE)
+            docs[f"{source}:{r.external_id}"] = SearchDoc(
+                id=f"{source}:{r.external_id}", title=r.title,
+                question_variants=(r.question,) if r.program else (), answer=r.answer,
+                answerable=a.verdict == "standard")
+    n_ref = sum(not d.answerable for d in docs.values())
+    print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
+          f"(never answered by the bot), {len(docs) - n_ref} standard answers")
+    cache = EmbeddingCache(default_embedder(), CACHE)
+    index = SearchIndex(list(docs.values()), cache=cache)
+    index.build()
+    cache.save_if_changed()
+    queries = [q for q in build_queries(data) if q.target is None or q.target in docs]
+    ids = list(docs)
+    toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
+    doc_tokens = {i: set(t) for i, t in zip(ids, toks, strict=True)}
+    q_tokens = [set(t) for t in tokens_batch([q.text for q in queries])]
+    ctoks = tokens_batch(["\n".join([docs[i].title, *docs[i].question_variants,
+                                     docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
+    cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
+    rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens)
+    rows = list(zip(queries, scored, strict=True))
+    tune = [(q, s) for q, s in rows if q.split == "tune"]
+    hold = [(q, s) for q, s in rows if q.split == "holdout"]
+    n_in = sum(q.target is not None for q, _ in hold)
+    print(f"queries: tune {len(tune)}, hold-out {len(hold)} ({n_in} in-domain, of which "
+          f"{sum(s.target_answerable for q, s in hold if q.target)} about a standard entry; "
+          f"{len(hold) - n_in} out-of-domain)")
+
+    cal = fit([s for _, s in tune])
+    grid = [round(x, 2) for x in np.arange(0.3, 0.99, 0.05)]
+    chosen = grid[-1]
+    for th in grid:  # the lowest threshold meeting the targets on the tune split
+        pol = AnswerPolicy(cal, th)
+        res = [outcome(pol, q, s) for q, s in tune]
+        ind = [r for (q, _), r in zip(tune, res, strict=True) if q.target is not None]
+        ood = [r for (q, _), r in zip(tune, res, strict=True) if q.target is None]
+        n_ans = sum(a for a, _ in ind)
+        prec = sum(r for _, r in ind) / n_ans if n_ans else 0.0
+        if prec >= 0.97 and sum(a for a, _ in ood) / len(ood) <= 0.05:
+            chosen = th
+            break
+    print(f"answer calibration fitted on tune: a={cal.a} b={cal.b} c={cal.c}; "
+          f"threshold chosen on tune: {chosen}; shipped: {DEFAULT_POLICY.calibration} "
+          f"threshold {DEFAULT_POLICY.threshold}")
+
+    print("\nhold-out at the operating point (coverage = right answers / in-domain questions "
+          "about a standard entry):")
+    peer = [(s.peer_conf >= PEER_THRESHOLD, s.peer_conf >= PEER_THRESHOLD and s.peer_right)
+            for _, s in hold]
+    answer = {
+        f"peer: today's bot (conf >= {PEER_THRESHOLD})": peer,
+        "Dasan, shipped policy": [outcome(DEFAULT_POLICY, q, s) for q, s in hold],
+        "Dasan, policy fitted this run": [outcome(AnswerPolicy(cal, chosen), q, s)
+                                          for q, s in hold],
+    }
+    table(hold, answer)
+
+    print("\ncoverage/precision curve on the hold-out, shipped calibration vs the peer's:")
+    print(f"  {'threshold':>9} | {'Dasan cov':>9} {'prec':>6} {'OOD ans':>7} | "
+          f"{'peer cov':>8} {'prec':>6} {'OOD ans':>7}")
+    ind = [(q, s) for q, s in hold if q.target is not None]
+    ood = [(q, s) for q, s in hold if q.target is None]
+    n_ok = sum(s.target_answerable for _, s in ind)
+    for th in [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
+        pol = AnswerPolicy(DEFAULT_POLICY.calibration, th)
+        r_in = [outcome(pol, q, s) for q, s in ind]
+        r_ood = [outcome(pol, q, s) for q, s in ood]
+        na = sum(a for a, _ in r_in)
+        p_in = [(s.peer_conf >= th, s.peer_conf >= th and s.peer_right) for _, s in ind]
+        pna = sum(a for a, _ in p_in)
+        p_ood = sum(s.peer_conf >= th for _, s in ood)
+        print(f"  {th:9.2f} | {sum(r for _, r in r_in) / n_ok:9.3f} "
+              f"{(sum(r for _, r in r_in) / na if na else float('nan')):6.3f} "
+              f"{sum(a for a, _ in r_ood) / len(ood):7.3f} | "
+              f"{sum(r for _, r in p_in) / n_ok:8.3f} "
+              f"{(sum(r for _, r in p_in) / pna if pna else float('nan')):6.3f} "
+              f"{p_ood / len(ood):7.3f}")
+    print("\n== 3. miss clusters ==")
+    from bench.bench_gaps import report as gap_report
+
+    for line in gap_report():
+        print(line)
+    wrong = [(q, s) for (q, s), (a, r) in zip(hold, answer["Dasan, shipped policy"],
+                                              strict=True) if a and not r][:8]
+    for q, _ in wrong:
+        print(f"    answered wrongly: [{q.kind}] {q.text[:60]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

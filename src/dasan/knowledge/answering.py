@@ -1,0 +1,124 @@
+"""When the chatbot answers, and when it says it does not know.
+
+The bot answers only with a *standard* entry (see :mod:`dasan.knowledge.answerability`) whose
+calibrated confidence clears :attr:`AnswerPolicy.threshold` and that uses enough of the
+question's words (:func:`coverage`). The confidence is a logistic on the top hit's raw dense
+cosine and its cosine margin over the next answerable hit; it and the threshold are fitted by
+``bench/bench_answer.py`` on tune sets of in-domain paraphrases and out-of-domain questions
+(chit-chat, questions the KB cannot answer, other cities' services), never on the hold-out
+sets it reports.
+
+A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
+answered from Seoul's KB, however close the words are: the bot offers related entries and a
+human instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+# Other metropolitan cities, provinces and large cities outside Seoul, as citizens write them.
+_OTHER_REGIONS = (
+    "부산", "대구", "인천", "광주광역시", "광주시", "대전", "울산", "세종", "경기도", "경기패스",
+    "강원도", "충청북도", "충청남도", "충북", "충남", "전라북도", "전라남도", "전북", "전남",
+    "경상북도", "경상남도", "경북", "경남", "제주", "수원", "성남", "고양", "용인", "부천",
+    "안산", "안양", "화성시", "평택", "의정부", "김포", "파주", "청주", "천안", "전주", "포항",
+    "창원", "김해", "구미", "여수", "강릉", "군산", "경주", "원주", "춘천", "일산", "송도",
+    "동백전", "타슈", "누비자", "e음", "I-패스", "아이패스",
+)
+_OTHER_REGIONS_EN = re.compile(
+    r"\b(?:busan|daegu|incheon|gwangju|daejeon|ulsan|sejong|gyeonggi|gangwon|jeju|suwon|"
+    r"seongnam|goyang|yongin|bucheon|changwon|jeonju|pohang)\b", re.IGNORECASE)
+# ... unless the question is about Seoul all the same ("서울에서 인천공항 가는 버스").
+_SEOUL = re.compile(r"서울|seoul", re.IGNORECASE)
+
+
+def other_region(text: str) -> str | None:
+    """The other city or province a question is about, or None."""
+    if _SEOUL.search(text):
+        return None
+    for name in _OTHER_REGIONS:
+        if name in text:
+            return name
+    m = _OTHER_REGIONS_EN.search(text)
+    return m.group(0) if m else None
+
+
+COVERAGE_ANSWER_CHARS = 300
+
+
+def coverage(query_tokens: Collection[str], doc_tokens: Collection[str]) -> float:
+    """Share of the question's content words that the entry uses (title, variants, answer).
+
+    Unlike fused scores, which are normalised over the documents of one query, this does not
+    move with the size of the knowledge base."""
+    q = set(query_tokens)
+    if not q:
+        return 0.0
+    return len(q & set(doc_tokens)) / len(q)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCalibration:
+    """``p(right) = sigmoid(a*dense + b*margin + c)`` for the top answerable hit: its raw dense
+    cosine and its cosine margin over the next answerable hit (raw cosines, not the fused
+    scores, which are min-max normalised per query and so move with the size of the KB).
+    Fitted by ``bench/bench_answer.py`` on the tune split."""
+
+    a: float = 18.98
+    b: float = 8.74
+    c: float = -17.72
+
+    def __call__(self, dense: float, margin: float) -> float:
+        z = self.a * dense + self.b * margin + self.c
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    calibration: AnswerCalibration = AnswerCalibration()
+    # The lowest threshold where the tune split has precision >= 0.97 and out-of-domain
+    # answers <= 5% (bench/bench_answer.py).
+    threshold: float = 0.5
+    # ... and the entry must use at least this share of the question's content words: a guard
+    # that does not depend on the size of the knowledge base.
+    min_coverage: float = 0.2
+    related_threshold: float = 0.15  # below this: no related entries either
+
+    def confidence(self, dense: float, margin: float) -> float:
+        return self.calibration(dense, margin)
+
+
+DEFAULT_POLICY = AnswerPolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    kind: str  # answer | related | miss
+    confidence: float
+    reason: str = ""
+
+
+def decide(hits: Sequence[tuple[float, float]], query: str,
+           policy: AnswerPolicy = DEFAULT_POLICY) -> Decision:
+    """``hits``: (raw dense cosine, :func:`coverage`) of the best answerable hits, best first
+    (only the first hit's coverage is used)."""
+    if not hits:
+        return Decision("miss", 0.0, "no_hit")
+    dense, cover = hits[0]
+    margin = dense - (hits[1][0] if len(hits) > 1 else 0.0)
+    conf = policy.confidence(dense, margin)
+    region = other_region(query)
+    if region is not None:
+        related = conf >= policy.related_threshold and cover > 0.0
+        return Decision("related" if related else "miss", conf, f"other_region:{region}")
+    if conf >= policy.threshold and cover >= policy.min_coverage:
+        return Decision("answer", conf)
+    if cover <= 0.0:  # the entry shares no word with the question: not even related
+        return Decision("miss", conf, "no_shared_word")
+    if conf >= policy.related_threshold:
+        return Decision("related", conf, "unsure")
+    return Decision("miss", conf, "low_confidence")

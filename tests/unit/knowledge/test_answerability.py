@@ -1,0 +1,85 @@
+from datetime import date
+
+from dasan.knowledge.answerability import EntryText, assess, contact_residue, rule_reasons
+from dasan.knowledge.answering import AnswerPolicy, decide, other_region
+
+TODAY = date(2026, 12, 1)
+
+
+def _assess(title: str, answer: str, **kw):  # type: ignore[no-untyped-def]
+    return assess(EntryText(title=title, answer=answer, **kw), TODAY)
+
+
+def test_reply_letters_and_named_officials_are_case_records() -> None:
+    letter = _assess("수도요금 이사 정산", "안녕하십니까? 귀하께서 응답소(민원상담)를 통해 신청하신 민원에 "
+                     "대한 검토 결과를 다음과 같이 알려드립니다. 공동 계량기의 경우 ...")
+    assert letter.verdict == "reference" and "case" in letter.reasons
+    named = _assess("가락우성아파트 근저당권 말소 담당 부서", "주거재생과에서 담당 : 김주희 주무관 2147-2899")
+    assert named.verdict == "reference" and "case" in named.reasons
+    # "담당 주무관에게 요청" names no one: a standard answer
+    plain = _assess("부착 불가 차량", "지자체 담당주무관에게 부착 불가 명단에서 삭제해 달라고 요청하시면 "
+                    "인터넷 신청이 가능합니다.")
+    assert plain.verdict == "standard", plain
+
+
+def test_stale_entries_by_edition_end_marker_dated_schedule_and_validity() -> None:
+    assert "stale" in _assess("2023 서울형 가사서비스 지원사업, 자녀가 없어도 신청 가능한가요?",
+                              "맞벌이의 경우 자녀가 없어도 신청 가능합니다.").reasons
+    assert _assess("2026 서울형 가사서비스 지원사업, 자녀가 없어도 신청 가능한가요?",
+                   "맞벌이의 경우 자녀가 없어도 신청 가능합니다.").verdict == "standard"
+    assert "stale" in _assess("기후동행카드 판매 이벤트", "○ 행사기간: 1/23 ~ 1/27 행사종료").reasons
+    assert "stale" in _assess("귀농창업 교육", "신청기간 ▣상반기: 2018년 2월 1일(목) ~ 3월 9일(금)"
+                              " 서류제출 포함").reasons
+    ok = EntryText("따릉이 이용권", "따릉이 이용권은 앱에서 구매합니다.", valid_to=date(2026, 1, 1))
+    assert rule_reasons(ok, TODAY) == ["stale"]
+    # an old law date is history, not staleness
+    assert _assess("도로변상금 분할 납부", "도로변상금 분할 납부 (2009.9.24 법개정) 50만원 초과 시 "
+                   "6월 2회 분납 가능합니다.").verdict == "standard"
+
+
+def test_call_only_answers_but_not_answers_that_also_explain() -> None:
+    only = _assess("기후동행카드 실물카드 등록 장애", "티머니고객센터(1644-0088)로 문의하시면 됩니다.")
+    assert only.verdict == "reference" and "call_only" in only.reasons
+    both = _assess("청년 임차보증금 중도상환", "중도상환은 가능하지만, 중도상환수수료가 발생합니다. 단, 대출 "
+                   "잔여기간 3개월 이내 상환 시 면제됩니다. 좀 더 자세한 사항은 은행에 문의해 주시기 바랍니다.")
+    assert both.verdict == "standard", both
+    assert contact_residue("휴대전화를 바로 태그하실 수 있습니다.") == 1.0
+
+
+def test_an_entry_without_an_answer_is_never_answered() -> None:
+    a = _assess("따릉이 정기권 환불", "")
+    assert a.verdict == "reference" and a.reasons == ("no_answer",)
+
+
+def test_other_cities_are_recognised_unless_seoul_is_named() -> None:
+    assert other_region("부산 동백전 충전은 어떻게 하나요") == "부산"
+    assert other_region("Gyeonggi Pass refund date") is not None
+    assert other_region("서울에서 인천공항 가는 버스") is None
+    assert other_region("기후동행카드 충전 방법") is None
+
+
+def test_decision_follows_the_policy_threshold() -> None:
+    strong = [(0.95, 1.0), (0.85, 0.5)]  # (dense cosine, word coverage), best first
+    weak = [(0.86, 1.0), (0.85, 1.0)]
+    assert decide(strong, "기후동행카드 충전").kind == "answer"
+    assert decide(weak, "기후동행카드 충전").kind in ("related", "miss")
+    assert decide(strong, "부산 동백전 충전").kind == "related"  # other city: never answered
+    assert decide([], "아무거나").kind == "miss"
+    # a confident cosine with none of the question's words used is not an answer
+    assert decide([(0.95, 0.0), (0.85, 0.0)], "기후동행카드 충전").kind != "answer"
+    never = AnswerPolicy(threshold=1.01)
+    assert decide(strong, "기후동행카드 충전", never).kind == "related"
+
+
+def test_answer_display_steps_links_phones_and_review_month() -> None:
+    from dasan.chat.bot import display_flags
+
+    answer = ("○ 신청: 서울시 누리집 https://youth.seoul.go.kr 에서 신청 ○ 서류: 임대차계약서 "
+              "○ 지급: 매월 20만원 ○ 문의: 120다산콜 또는 02-2133-7034")
+    f = display_flags(answer, "2025-06")
+    assert f["as_of"] == "2025-06" and len(f["steps"]) == 4 and f["more"]
+    assert f["steps"][0].startswith("○ 신청")
+    assert f["links"] == ["https://youth.seoul.go.kr"]
+    assert "02-2133-7034" in f["phones"]
+    short = display_flags("앱에서 구매합니다.", "2026-01")
+    assert short["steps"] == ["앱에서 구매합니다."] and not short["more"]

@@ -1,0 +1,38 @@
+from dasan.knowledge.query_fix import (
+    Speller,
+    apply_aliases,
+    edit_distance,
+    jamo,
+    join_spaced_syllables,
+    repair,
+)
+
+KB_WORDS = ["기후동행카드", "충전", "충전", "방법", "따릉이", "대여", "요금", "신청", "청년", "월세",
+            "정기", "기간", "발급", "교통카드", "환불", "환불", "경기"] * 3
+
+
+def test_spaced_syllables_are_joined_but_normal_words_are_kept() -> None:
+    assert join_spaced_syllables("기 후 동 행 카 드 충 전") == "기후동행카드충전"
+    assert join_spaced_syllables("기후동행카드 충전 방법") == "기후동행카드 충전 방법"
+    assert join_spaced_syllables("저 는 청년 월세 신 청 해 요") == "저 는 청년 월세 신청해요"
+    assert join_spaced_syllables("이 거 뭐") == "이거뭐"
+
+
+def test_jamo_distance_sees_one_wrong_vowel() -> None:
+    assert edit_distance(jamo("충젼"), jamo("충전"), 2) == 1
+    assert edit_distance(jamo("환불"), jamo("환급"), 1) == 2  # capped at limit + 1
+
+
+def test_spelling_is_repaired_against_the_kb_words_only_for_odd_syllables() -> None:
+    sp = Speller(KB_WORDS)
+    assert repair("기후동행카드 충젼 방법", sp) == "기후동행카드 충전 방법"
+    assert repair("청년 월세 신쳥", sp) == "청년 월세 신청"
+    assert repair("충젼은 어디서", sp) == "충전은 어디서"  # a particle after the typo
+    # a correct word the KB lacks, made of common syllables, is left alone
+    assert repair("따릉이 정기권 환불", sp) == "따릉이 정기권 환불"
+
+
+def test_english_and_former_names_map_to_the_kb_name() -> None:
+    assert apply_aliases("Climate Card 충전") == "기후동행카드 충전"
+    assert apply_aliases("따릉이 bike 대여") == "따릉이 대여"
+    assert repair("climate card 충전 방법", None) == "기후동행카드 충전 방법"
