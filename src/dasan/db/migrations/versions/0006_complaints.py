@@ -1,7 +1,7 @@
 """complaints
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-12-02 04:38:24.176913
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0006'
-down_revision = '0001'
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

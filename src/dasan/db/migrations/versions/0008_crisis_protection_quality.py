@@ -1,7 +1,7 @@
 """crisis protection quality
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0007
 Create Date: 2026-12-02 04:56:57.438356
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0008'
-down_revision = '0001'
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
