@@ -51,6 +51,30 @@ class Settings(BaseSettings):
         default=1, ge=0, le=16,
         description="worker processes for abuse screening in live chat (0: screen in threads)",
     )
+    presence_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, description="how often the desktop sends a heartbeat"
+    )
+    presence_away_after_close_seconds: float = Field(
+        default=8.0, ge=0, description="grace after an agent's last desktop socket closed"
+    )
+    presence_away_after_silence_seconds: float = Field(
+        default=35.0, gt=0, description="an agent with no heartbeat for this long is away"
+    )
+    presence_offline_after_seconds: float = Field(
+        default=300.0, gt=0, description="an away agent becomes offline after this long"
+    )
+    offer_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="an agent has this long to accept an offered contact"
+    )
+    chat_citizen_gone_seconds: float = Field(
+        default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
+    )
+    chat_idle_prompt_seconds: float = Field(
+        default=180.0, gt=0, description="ask a silent citizen '아직 계신가요?' after this long"
+    )
+    chat_idle_close_seconds: float = Field(
+        default=120.0, gt=0, description="close the chat this long after the unanswered prompt"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dasan.assist import recommend
-from dasan.chat import bot
+from dasan.chat import bot, desk
 from dasan.chat.pubsub import Event, PubSub
 from dasan.chat.service import (
     ChatError,
@@ -39,9 +39,13 @@ from dasan.chat.service import (
     start_chat,
 )
 from dasan.config import get_settings
+from dasan.consultations import outcomes
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
+from dasan.presence.events import ContactsReleased, PresenceEvent, StateChanged
 from dasan.protection import policy
 from dasan.protection.screening import (
     BatchScreener,
@@ -62,6 +66,8 @@ CONNECTED_KO = "{name} 상담사가 연결되었습니다."
 TRANSFERRED_KO = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
 CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니다."
 LEFT_KO = "시민이 상담을 종료했습니다."
+REQUEUED_KO = ("상담사 연결이 끊어져 다른 상담사에게 먼저 연결해 드립니다. "
+               "이전 대화 내용은 그대로 전달됩니다.")
 FEEDBACK_YES = "네, 도움이 되었어요"
 FEEDBACK_NO = "아니요, 도움이 되지 않았어요"
 
@@ -375,6 +381,18 @@ def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None)
     return out
 
 
+def _end(c: Consultation, how: str) -> None:
+    """Close a chat with its outcome (the definitions live in `consultations.outcomes`)."""
+    now = utcnow()
+    c.status = "closed"
+    c.ended_at = now
+    c.outcome = outcomes.outcome_for(outcomes.Ending(
+        agent_answered=c.answered_at is not None, reached_queue=c.queue_id is not None,
+        offered=c.agent_id is not None, bot_answered=c.kb_entry_id is not None, how=how))
+    if c.answered_at:
+        c.handle_seconds = (now - c.answered_at).total_seconds()
+
+
 def citizen_leave(s: Session, cid: int) -> Outcome:
     c = get_consultation(s, cid)
     out = Outcome()
@@ -382,17 +400,7 @@ def citizen_leave(s: Session, cid: int) -> Outcome:
         out.result = {"phase": "closed"}
         return out
     _system(s, out, cid, LEFT_KO, {"kind": "left"})
-    now = utcnow()
-    c.status = "closed"
-    c.ended_at = now
-    if c.agent_id is not None:
-        c.outcome = "answered"
-        if c.answered_at:
-            c.handle_seconds = (now - c.answered_at).total_seconds()
-    elif c.queue_id is not None:
-        c.outcome = "abandoned"
-    else:
-        c.outcome = "answered" if c.kb_entry_id else "abandoned"
+    _end(c, "citizen_left")
     s.commit()
     out.state(s, c)
     if c.agent_id is not None:
@@ -426,6 +434,10 @@ def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: 
     if entry_id is not None:
         flags["kb_entry_id"] = entry_id
         c.kb_entry_id = entry_id
+    if c.answered_at is None:  # the first agent message is what "answered" means (ADR 0004)
+        now = utcnow()
+        c.answered_at = now
+        c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
     stored = append_message(s, cid, "agent", body, client_msg_id=client_msg_id,
                             agent_id=agent.id, flags=flags)
     out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
@@ -442,13 +454,8 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
     out = Outcome()
     if c.status != "closed":
         _system(s, out, cid, CLOSED_KO, {"kind": "closed"})
-        now = utcnow()
-        c.status = "closed"
-        c.ended_at = now
-        if c.outcome == "open":
-            c.outcome = "answered"
-        if c.answered_at:
-            c.handle_seconds = (now - c.answered_at).total_seconds()
+        by_other = supervisor and (agent is None or c.agent_id != agent.id)
+        _end(c, "supervisor" if by_other else "agent_closed")
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
     if summary is not None:
@@ -514,6 +521,76 @@ def run_assignment(s: Session) -> Outcome:
         out.state(s, c)
     out.result = {"assigned": len(done)}
     return out
+
+
+# --- presence: what the chat does when agents come and go -------------------------------------
+
+
+def presence_outcome(s: Session, events: list[PresenceEvent]) -> Outcome:
+    """Publish presence events: states to the agent's desktops (and the floor), released
+    chats back to their citizens with a notice, then an assignment pass."""
+    out = Outcome()
+    for ev in events:
+        if isinstance(ev, StateChanged):
+            out.to_agent(ev.agent_id, ev.wire())
+            out.assign = out.assign or ev.state in presence_states.OFFERABLE
+        elif isinstance(ev, ContactsReleased):
+            for cid in ev.consultation_ids:
+                c = s.get(Consultation, cid)
+                if c is None:
+                    continue
+                _system(s, out, cid, REQUEUED_KO, {"kind": "requeued"})
+                out.to_agent(ev.agent_id, {"type": "unassigned", "consultation_id": cid,
+                                           "why": ev.why})
+                out.state(s, c)
+            out.assign = True
+    return out
+
+
+def _agent(s: Session, agent_id: int) -> Agent:
+    agent = s.get(Agent, agent_id)
+    if agent is None:
+        raise ChatError("agent not found", 404)
+    return agent
+
+
+def agent_connected(s: Session, agent_id: int) -> Outcome:
+    """A desktop socket opened: present again (an away agent resumes, an offline one starts
+    available); `result` is the desktop's hello."""
+    out = presence_outcome(s, presence.socket_opened(s, agent_id))
+    agent = _agent(s, agent_id)
+    s.refresh(agent)
+    out.result = desk.hello(s, agent)
+    out.assign = True
+    return out
+
+
+def agent_heartbeat(s: Session, agent_id: int) -> Outcome:
+    return presence_outcome(s, presence.heartbeat(s, agent_id))
+
+
+def agent_disconnected(s: Session, agent_id: int) -> Outcome:
+    presence.socket_closed(s, agent_id)
+    return Outcome()
+
+
+def agent_set_state(s: Session, agent_id: int, state: str, reason: str | None) -> Outcome:
+    agent = _agent(s, agent_id)
+    out = presence_outcome(s, presence.set_state(s, agent, state, reason))
+    s.refresh(agent)
+    out.result = desk.agent_info(s, agent)
+    return out
+
+
+def agent_logout(s: Session, user_id: int) -> Outcome:
+    agent = s.scalar(select(Agent).where(Agent.user_id == user_id))
+    if agent is None:
+        return Outcome()
+    return presence_outcome(s, presence.logout(s, agent.id))
+
+
+def sweep_presence(s: Session) -> Outcome:
+    return presence_outcome(s, presence.sweep(s))
 
 
 # --- the async hub ----------------------------------------------------------------------------
@@ -604,6 +681,11 @@ class ChatHub:
             out = await run_in_threadpool(_session_call, run_assignment)
         await self.publish(out)
         return int(out.result.get("assigned", 0))
+
+    async def tick(self) -> None:
+        """Periodic duties: presence timing rules, then assignment."""
+        await self.run(sweep_presence)
+        await self.assign()
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
         if self._slow is None:

@@ -28,11 +28,15 @@ from sqlalchemy.orm import Session
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
 from dasan.protection.policy import is_registered
 
 MODES = ("skill", "omni")
-ACCEPTING = ("available", "busy")
-AGENT_STATES = ("offline", "available", "busy", "wrap_up", "break")
+# Only agents who are present and available (or busy below capacity) are offered contacts;
+# the presence room moves agents whose desktop is gone to away/offline.
+ACCEPTING = tuple(sorted(presence_states.OFFERABLE))
+AGENT_STATES = presence_states.STATES
 CRISIS_PRIORITY = 10
 WELFARE_PRIORITY = 1
 DEFAULT_AHT_SECONDS = 240.0
@@ -99,6 +103,17 @@ def enqueue(session: Session, c: Consultation, decision: Decision) -> None:
 # --- load and eligibility ---------------------------------------------------------------------
 
 
+def _chat_loads(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    """Slots taken per agent: open written contacts and pending offers; an agent on a call
+    has none left (presence: one call, or chats up to the limit)."""
+    out: dict[int, int] = {}
+    agents = {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(list(ids))))}
+    for aid, load in presence.loads(session, ids).items():
+        cap = agents[aid].max_chats if aid in agents else 0
+        out[aid] = cap if load.calls else load.written
+    return out
+
+
 def open_chat_counts(session: Session, agent_ids: Sequence[int] | None = None) -> dict[int, int]:
     q = (select(Consultation.agent_id, func.count(Consultation.id))
          .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
@@ -128,7 +143,7 @@ def _candidates(session: Session) -> list[_Candidate]:
                                     .where(AgentSkill.agent_id.in_(ids))):
         skills[aid].add(sid)
     dedicated_teams = set(session.scalars(select(Team.id).where(Team.dedicated_malicious)))
-    loads = open_chat_counts(session, ids)
+    loads = _chat_loads(session, ids)
     last = dict(session.execute(
         select(Consultation.agent_id, func.max(Consultation.answered_at))
         .where(Consultation.agent_id.in_(ids), Consultation.channel.in_(CHAT_CHANNELS))
@@ -183,7 +198,7 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
     if postgres and cands:  # lock the agents we may load, then re-read their loads
         ids = [c.agent.id for c in cands]
         session.execute(select(Agent.id).where(Agent.id.in_(ids)).with_for_update())
-        loads = open_chat_counts(session, ids)
+        loads = _chat_loads(session, ids)
         for c in cands:
             c.load = loads.get(c.agent.id, 0)
     done: list[Assignment] = []
@@ -200,8 +215,7 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
             update(Consultation)
             .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
                    Consultation.status == "open")
-            .values(agent_id=best.agent.id, answered_at=chat.answered_at or now,
-                    wait_seconds=(now - (chat.queued_at or chat.started_at)).total_seconds())
+            .values(agent_id=best.agent.id)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
@@ -273,6 +287,8 @@ def position(session: Session, c: Consultation, mode: str | None = None) -> Posi
 
 
 def set_agent_state(session: Session, agent: Agent, state: str) -> None:
+    """Set a state directly (seeding, tests); people go through `presence.set_state`."""
+    state = presence_states.ALIASES.get(state, state)
     if state not in AGENT_STATES:
         raise ValueError(f"unknown agent state {state!r}; use one of {', '.join(AGENT_STATES)}")
     if state == "available":
@@ -285,10 +301,8 @@ def set_agent_state(session: Session, agent: Agent, state: str) -> None:
 
 
 def refresh_busy(session: Session, agent_id: int) -> None:
-    """After a chat leaves an agent: busy -> available when below the limit."""
-    agent = session.get(Agent, agent_id)
-    if agent is not None and agent.state == "busy":
-        set_agent_state(session, agent, "available")
+    """After a chat leaves or reaches an agent: busy <-> available by load."""
+    presence.refresh_load(session, agent_id)
 
 
 def transfer_to_queue(session: Session, c: Consultation, queue_code: str) -> int | None:
@@ -319,7 +333,6 @@ def transfer_to_agent(session: Session, c: Consultation, agent_id: int) -> int |
         raise ValueError(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
     previous = c.agent_id
     c.agent_id = agent_id
-    c.answered_at = c.answered_at or utcnow()
     if load + 1 >= agent.max_chats and agent.state == "available":
         agent.state, agent.state_since = "busy", utcnow()
     if previous is not None:
