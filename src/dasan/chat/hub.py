@@ -17,6 +17,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import anyio
@@ -589,8 +590,8 @@ def agent_logout(s: Session, user_id: int) -> Outcome:
     return presence_outcome(s, presence.logout(s, agent.id))
 
 
-def sweep_presence(s: Session) -> Outcome:
-    return presence_outcome(s, presence.sweep(s))
+def sweep_presence(s: Session, now: datetime | None = None) -> Outcome:
+    return presence_outcome(s, presence.sweep(s, now))
 
 
 # --- the async hub ----------------------------------------------------------------------------
