@@ -53,7 +53,7 @@ def test_offline_agents_are_left_alone() -> None:
 
 
 def test_only_available_and_busy_agents_are_offered_contacts() -> None:
-    assert st.OFFERABLE == {st.AVAILABLE, st.BUSY}
+    assert {st.AVAILABLE, st.BUSY} == st.OFFERABLE
     assert st.AWAY not in st.PRESENT and st.OFFLINE not in st.PRESENT
 
 
