@@ -126,8 +126,9 @@ def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             s.close()
 
 
-def _system(s: Session, out: Outcome, cid: int, body: str, flags: dict[str, Any] | None = None,
-            sender: str = "system", allow_closed: bool = False) -> Stored:
+def system_message(s: Session, out: Outcome, cid: int, body: str,
+                   flags: dict[str, Any] | None = None, sender: str = "system",
+                   allow_closed: bool = False) -> Stored:
     stored = append_message(s, cid, sender, body, flags=flags, allow_closed=allow_closed)
     out.message(stored.message)
     return stored
@@ -177,7 +178,7 @@ def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Out
     c = start_chat(s, language, citizen_id)
     s.commit()
     out = Outcome(result={"consultation_id": c.id})
-    _system(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
+    system_message(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
     return out
 
 
@@ -189,7 +190,7 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     router.enqueue(s, c, decision)
     c.channel = "web"  # a live chat from here on
     s.commit()
-    _system(s, out, c.id, WAITING_KO,
+    system_message(s, out, c.id, WAITING_KO,
             {"kind": "waiting", "queue": decision.queue_code, "reason": reason})
     out.state(s, c)
     out.assign = True
@@ -265,7 +266,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
             c.crisis = True
             c.priority = max(c.priority or 0, router.CRISIS_PRIORITY)
             s.commit()
-            _system(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
+            system_message(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
         if ph == "bot":
             handoff(s, c, out, "crisis")
         else:
@@ -278,7 +279,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         step = policy.apply(s, c, scr, msg.id)
         assert step is not None
         s.commit()
-        _system(s, out, cid, step.notice_ko,
+        system_message(s, out, cid, step.notice_ko,
                 {"kind": "policy", "action": step.action, "en": step.notice_en},
                 allow_closed=step.terminate)
         if c.agent_id:
@@ -296,7 +297,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         return out
     if ph == "bot":
         reply = bot.respond(s, body, _misses(s, cid))
-        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        system_message(s, out, cid, reply.body, reply.flags, sender="bot")
         if reply.handoff:
             handoff(s, c, out, "bot")
     elif ph == "live" and c.agent_id:
@@ -310,7 +311,7 @@ def request_handoff(s: Session, cid: int) -> Outcome:
         raise ChatError("this chat has ended", 409)
     out = Outcome()
     if phase(c) == "bot":
-        _system(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
+        system_message(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
         handoff(s, c, out, "requested")
     out.result = {"phase": phase(c)}
     return out
@@ -334,14 +335,14 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
         if entry_id is not None:
             c.kb_entry_id = entry_id
         s.commit()
-        _system(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
+        system_message(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
         return out
     related: list[dict[str, Any]] = []
     question = _last_question(s, cid)
     if question:
         related = [{"id": r.entry_id, "title": r.title}
                    for r in recommend.search(s, question, k=4) if r.entry_id != entry_id][:3]
-    _system(s, out, cid, bot.NOT_HELPFUL_KO,
+    system_message(s, out, cid, bot.NOT_HELPFUL_KO,
             {"kind": "related", "related": related, "offer_handoff": True}, sender="bot")
     return out
 
@@ -378,11 +379,11 @@ def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None)
             entry.review_due.isoformat() if entry.review_due else None,
             bool(entry.review_due and entry.review_due < today), 1.0, 0.0)
         reply = bot.answer_reply(rec)
-        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        system_message(s, out, cid, reply.body, reply.flags, sender="bot")
     return out
 
 
-def _end(c: Consultation, how: str) -> None:
+def end_contact(c: Consultation, how: str) -> None:
     """Close a chat with its outcome (the definitions live in `consultations.outcomes`)."""
     now = utcnow()
     c.status = "closed"
@@ -400,8 +401,8 @@ def citizen_leave(s: Session, cid: int) -> Outcome:
     if c.status == "closed":
         out.result = {"phase": "closed"}
         return out
-    _system(s, out, cid, LEFT_KO, {"kind": "left"})
-    _end(c, "citizen_left")
+    system_message(s, out, cid, LEFT_KO, {"kind": "left"})
+    end_contact(c, "citizen_left")
     s.commit()
     out.state(s, c)
     if c.agent_id is not None:
@@ -454,9 +455,9 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
     c = _own_chat(s, agent, cid, supervisor)
     out = Outcome()
     if c.status != "closed":
-        _system(s, out, cid, CLOSED_KO, {"kind": "closed"})
+        system_message(s, out, cid, CLOSED_KO, {"kind": "closed"})
         by_other = supervisor and (agent is None or c.agent_id != agent.id)
-        _end(c, "supervisor" if by_other else "agent_closed")
+        end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
     if summary is not None:
@@ -493,13 +494,13 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
     except ValueError as exc:
         raise ChatError(str(exc), 409) from exc
     s.commit()
-    _system(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,
+    system_message(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,
                                           "to_queue": to_queue})
     if previous is not None:
         out.to_agent(previous, {"type": "unassigned", "consultation_id": cid})
     if c.agent_id is not None:
         new_agent = s.get(Agent, c.agent_id)
-        _system(s, out, cid, CONNECTED_KO.format(name=new_agent.name if new_agent else ""),
+        system_message(s, out, cid, CONNECTED_KO.format(name=new_agent.name if new_agent else ""),
                 {"kind": "connected", "agent_name": new_agent.name if new_agent else None})
         out.to_agent(c.agent_id, {"type": "assigned", "consultation": consultation_view(s, c)})
     out.state(s, c)
@@ -516,7 +517,7 @@ def run_assignment(s: Session) -> Outcome:
         c = s.get(Consultation, a.consultation_id)
         assert agent is not None and c is not None
         s.refresh(c)
-        _system(s, out, c.id, CONNECTED_KO.format(name=agent.name),
+        system_message(s, out, c.id, CONNECTED_KO.format(name=agent.name),
                 {"kind": "connected", "agent_name": agent.name})
         out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
         out.state(s, c)
@@ -540,7 +541,7 @@ def presence_outcome(s: Session, events: list[PresenceEvent]) -> Outcome:
                 c = s.get(Consultation, cid)
                 if c is None:
                     continue
-                _system(s, out, cid, REQUEUED_KO, {"kind": "requeued"})
+                system_message(s, out, cid, REQUEUED_KO, {"kind": "requeued"})
                 out.to_agent(ev.agent_id, {"type": "unassigned", "consultation_id": cid,
                                            "why": ev.why})
                 out.state(s, c)
@@ -682,11 +683,6 @@ class ChatHub:
             out = await run_in_threadpool(_session_call, run_assignment)
         await self.publish(out)
         return int(out.result.get("assigned", 0))
-
-    async def tick(self) -> None:
-        """Periodic duties: presence timing rules, then assignment."""
-        await self.run(sweep_presence)
-        await self.assign()
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
         if self._slow is None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dasan.chat import hub as chat_hub
+from dasan.chat import idle
 from dasan.chat.pubsub import make_pubsub
 from dasan.config import get_settings
 from dasan.db.session import new_session
@@ -68,11 +69,18 @@ async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
         gc.freeze()
 
 
+async def tick(hub: chat_hub.ChatHub) -> None:
+    """Periodic duties: presence timing rules, citizens who left or went quiet, assignment."""
+    await hub.run(chat_hub.sweep_presence)
+    await hub.run(idle.sweep_citizens)
+    await hub.assign()
+
+
 async def tick_loop(hub: chat_hub.ChatHub, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await hub.tick()
+            await tick(hub)
         except Exception:
             log.exception("periodic chat tick failed")
 

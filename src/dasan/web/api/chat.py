@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
 from dasan.auth import user_for_session
-from dasan.chat import desk
+from dasan.chat import desk, idle
 from dasan.chat import hub as chat_hub
 from dasan.chat.canned import canned
 from dasan.chat.pubsub import Event, make_pubsub
@@ -392,7 +392,10 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
     queue: asyncio.Queue[Event] = asyncio.Queue()
     channel = chat_hub.consult_channel(cid)
     await hub.pubsub.subscribe(channel, queue)
+    connected = False
     try:
+        await hub.run(idle.citizen_connected, cid)
+        connected = True
         await sock.send({"type": "state", "consultation": await _sync(desk.citizen_status, cid)})
         await sock.backlog(cid)
         await _pump(sock, queue, lambda frame: _citizen_frame(hub, sock, cid, frame), "citizen")
@@ -400,6 +403,8 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
         pass
     finally:
         await hub.pubsub.unsubscribe(channel, queue)
+        if connected:  # a waiting citizen gone longer than the grace leaves the queue
+            await hub.run(idle.citizen_disconnected, cid)
 
 
 async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: Event) -> None:
