@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     offer_timeout_seconds: float = Field(
         default=20.0, gt=0, description="an agent has this long to accept an offered contact"
     )
+    chat_auto_accept: bool = Field(
+        default=True, description="teams without their own setting accept offers at once"
+    )
     chat_citizen_gone_seconds: float = Field(
         default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
     )

@@ -22,7 +22,7 @@ from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, User
-from dasan.db.models_presence import AgentPresence
+from dasan.db.models_presence import AgentPresence, ContactOffer
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.protection import policy
@@ -79,9 +79,32 @@ def active_chats(s: Session, agent_id: int) -> list[Consultation]:
         Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
 
 
+def offer_event(s: Session, c: Consultation, offer_id: int, expires_at: datetime
+                ) -> dict[str, Any]:
+    """What the agent's desktop shows for an offer (no transcript until accepted)."""
+    view = consultation_view(s, c)
+    return {"type": "offer", "offer_id": offer_id, "consultation_id": c.id,
+            "consultation": {k: view[k] for k in ("id", "queue", "queue_name", "language",
+                                                  "priority", "crisis", "subject")},
+            "expires_at": expires_at.isoformat(timespec="seconds") + "Z",
+            "timeout_seconds": get_settings().offer_timeout_seconds}
+
+
+def pending_offers(s: Session, agent_id: int) -> list[dict[str, Any]]:
+    out = []
+    for offer in s.scalars(select(ContactOffer).where(
+            ContactOffer.agent_id == agent_id, ContactOffer.status == "pending")
+            .order_by(ContactOffer.id)):
+        c = s.get(Consultation, offer.consultation_id)
+        if c is not None:
+            out.append(offer_event(s, c, offer.id, offer.expires_at))
+    return out
+
+
 def hello(s: Session, agent: Agent) -> dict[str, Any]:
     return {"agent": agent_info(s, agent),
-            "chats": [consultation_view(s, c) for c in active_chats(s, agent.id)]}
+            "chats": [consultation_view(s, c) for c in active_chats(s, agent.id)],
+            "offers": pending_offers(s, agent.id)}
 
 
 def detail(s: Session, cid: int, user: User) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from dasan.consultations import outcomes
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import ContactsReleased, PresenceEvent, StateChanged
@@ -402,6 +403,7 @@ def citizen_leave(s: Session, cid: int) -> Outcome:
         out.result = {"phase": "closed"}
         return out
     system_message(s, out, cid, LEFT_KO, {"kind": "left"})
+    withdraw_offers(s, out, cid)
     end_contact(c, "citizen_left")
     s.commit()
     out.state(s, c)
@@ -513,16 +515,68 @@ def run_assignment(s: Session) -> Outcome:
     out = Outcome()
     done = router.assign_waiting(s)
     for a in done:
-        agent = s.get(Agent, a.agent_id)
         c = s.get(Consultation, a.consultation_id)
-        assert agent is not None and c is not None
+        assert c is not None
         s.refresh(c)
-        system_message(s, out, c.id, CONNECTED_KO.format(name=agent.name),
-                {"kind": "connected", "agent_name": agent.name})
-        out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
-        out.state(s, c)
-    out.result = {"assigned": len(done)}
+        if a.offered:
+            assert a.offer_id is not None and a.expires_at is not None
+            out.to_agent(a.agent_id, desk.offer_event(s, c, a.offer_id, a.expires_at))
+        else:
+            _connected(s, out, c, a.agent_id)
+    out.result = {"assigned": sum(1 for a in done if not a.offered),
+                  "offered": sum(1 for a in done if a.offered)}
     return out
+
+
+def _connected(s: Session, out: Outcome, c: Consultation, agent_id: int) -> None:
+    agent = s.get(Agent, agent_id)
+    assert agent is not None
+    system_message(s, out, c.id, CONNECTED_KO.format(name=agent.name),
+                   {"kind": "connected", "agent_name": agent.name})
+    out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
+    out.state(s, c)
+
+
+def accept_offer(s: Session, agent_id: int, offer_id: int) -> Outcome:
+    """The agent accepts: exactly one accept of an open offer wins (`OfferGone` otherwise)."""
+    decided = offers.accept(s, offer_id, agent_id, utcnow())
+    out = Outcome()
+    c = get_consultation(s, decided.consultation_id)
+    s.refresh(c)
+    router.refresh_busy(s, agent_id)
+    s.commit()
+    _connected(s, out, c, agent_id)
+    out.to_agent(agent_id, {"type": "offer_closed", "offer_id": offer_id,
+                            "consultation_id": c.id, "status": "accepted"})
+    out.result = {"consultation": consultation_view(s, c)}
+    return out
+
+
+def decline_offer(s: Session, agent_id: int, offer_id: int) -> Outcome:
+    decided = offers.decline(s, offer_id, agent_id, utcnow())
+    out = Outcome(assign=True)
+    out.to_agent(agent_id, {"type": "offer_closed", "offer_id": offer_id,
+                            "consultation_id": decided.consultation_id, "status": "declined"})
+    out.result = {"status": "declined"}
+    return out
+
+
+def expire_offers(s: Session, now: datetime | None = None) -> Outcome:
+    """Offers nobody accepted in time are missed (on record); the chats go to the next
+    agent in the assignment pass that follows."""
+    out = Outcome()
+    for d in offers.expire(s, now or utcnow()):
+        out.to_agent(d.agent_id, {"type": "offer_closed", "offer_id": d.offer_id,
+                                  "consultation_id": d.consultation_id, "status": "missed"})
+        out.assign = True
+    return out
+
+
+def withdraw_offers(s: Session, out: Outcome, cid: int) -> None:
+    """The contact ended while offered: the agents' desktops drop the offer."""
+    for agent_id in offers.withdraw_for_contact(s, cid, utcnow()):
+        out.to_agent(agent_id, {"type": "offer_closed", "consultation_id": cid,
+                                "offer_id": None, "status": "withdrawn"})
 
 
 # --- presence: what the chat does when agents come and go -------------------------------------

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from dasan.chat.hub import Outcome, end_contact, system_message
+from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Message
@@ -56,6 +56,7 @@ def citizen_disconnected(s: Session, cid: int, now: datetime | None = None) -> O
 
 def _close(s: Session, out: Outcome, c: Consultation, how: str, notice: str, kind: str) -> None:
     system_message(s, out, c.id, notice, {"kind": kind})
+    withdraw_offers(s, out, c.id)
     agent_id = c.agent_id
     end_contact(c, how)
     s.commit()

@@ -70,8 +70,10 @@ async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
 
 
 async def tick(hub: chat_hub.ChatHub) -> None:
-    """Periodic duties: presence timing rules, citizens who left or went quiet, assignment."""
+    """Periodic duties: presence timing rules, offers that timed out, citizens who left or
+    went quiet, then assignment."""
     await hub.run(chat_hub.sweep_presence)
+    await hub.run(chat_hub.expire_offers)
     await hub.run(idle.sweep_citizens)
     await hub.assign()
 

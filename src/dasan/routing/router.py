@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.protection.policy import is_registered
@@ -170,11 +171,18 @@ class Assignment:
     consultation_id: int
     agent_id: int
     queue_code: str
+    offer_id: int | None = None
+    offered: bool = False  # True: an offer waits for the agent's accept; False: assigned
+    expires_at: datetime | None = None
 
 
 def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
                    ) -> list[Assignment]:
-    """Assign waiting chats to agents and COMMIT; returns what was assigned."""
+    """Offer (or, with auto-accept, assign) waiting chats to agents and COMMIT.
+
+    A chat with an offer out is not offered again; an agent who missed or declined a chat is
+    passed over for it while anyone else eligible is free.
+    """
     mode = mode or routing_mode()
     if mode not in MODES:
         raise ValueError(f"routing mode must be one of {MODES}, got {mode!r}")
@@ -190,9 +198,12 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
     if postgres:
         q = q.with_for_update(skip_locked=True)
     waiting = list(session.scalars(q))
+    on_offer = offers.pending_for(session, [c.id for c in waiting])
+    waiting = [c for c in waiting if c.id not in on_offer]
     if not waiting:
         session.commit()
         return []
+    passed = offers.passed_by(session, [c.id for c in waiting])
     queues = {qq.id: qq for qq in session.scalars(select(Queue))}
     cands = _candidates(session)
     if postgres and cands:  # lock the agents we may load, then re-read their loads
@@ -210,21 +221,26 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
         pool = [c for c in cands if eligible(c, queue, chat.language, mode)]
         if not pool:
             continue
-        best = min(pool, key=lambda c: (c.load, c.last_answer, c.agent.id))
-        claimed = session.execute(  # type: ignore[attr-defined]
-            update(Consultation)
-            .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
-                   Consultation.status == "open")
-            .values(agent_id=best.agent.id)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            continue
+        fresh = [c for c in pool if c.agent.id not in passed.get(chat.id, set())]
+        best = min(fresh or pool, key=lambda c: (c.load, c.last_answer, c.agent.id))
+        auto = offers.auto_accept(session, best.agent.team_id)
+        if auto:
+            claimed = session.execute(  # type: ignore[attr-defined]
+                update(Consultation)
+                .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
+                       Consultation.status == "open")
+                .values(agent_id=best.agent.id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != 1:
+                continue
+        offer = offers.make(session, chat.id, best.agent.id, now, accepted=auto)
         best.load += 1
         best.last_answer = now
         if best.load >= best.agent.max_chats and best.agent.state == "available":
             best.agent.state, best.agent.state_since = "busy", now
-        done.append(Assignment(chat.id, best.agent.id, queue.code))
+        done.append(Assignment(chat.id, best.agent.id, queue.code, offer.id, not auto,
+                               offer.expires_at))
     session.commit()
     return done
 

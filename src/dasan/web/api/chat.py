@@ -234,6 +234,24 @@ async def agent_logged_out(request: Request, session_token: str) -> None:
         await run(request, chat_hub.agent_logout, user.id)
 
 
+@router.post("/offers/{offer_id}/accept")
+async def offer_accept(offer_id: int, request: Request,
+                       user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
+    """Take an offered chat (409 when the offer timed out or was taken already)."""
+    agent = await _sync(_require_agent, user)
+    out = await run(request, chat_hub.accept_offer, agent.id, offer_id)
+    return out.result
+
+
+@router.post("/offers/{offer_id}/decline")
+async def offer_decline(offer_id: int, request: Request,
+                        user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
+    """Pass an offered chat on to the next agent (recorded as declined)."""
+    agent = await _sync(_require_agent, user)
+    out = await run(request, chat_hub.decline_offer, agent.id, offer_id)
+    return out.result
+
+
 @router.get("/consultations/{cid}")
 async def consultation_detail(cid: int, user: User = Depends(require_roles(*AGENT_ROLES))
                               ) -> dict[str, Any]:
@@ -617,6 +635,9 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
                 await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                     "type": "typing", "consultation_id": cid, "who": "agent",
                     "active": bool(frame.get("active", True))})
+        elif kind in ("accept", "decline"):
+            step = chat_hub.accept_offer if kind == "accept" else chat_hub.decline_offer
+            await hub.run(step, agent_id, int(frame["offer_id"]))
         elif kind == "ping":
             await sock.send({"type": "pong"})
         else:
