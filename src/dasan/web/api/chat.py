@@ -453,8 +453,10 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
         elif kind == "leave":
             await hub.run(chat_hub.citizen_leave, cid)
         elif kind == "status":
+            # An answer to the client's poll, not a change: typed apart from "state" so that
+            # a late answer never overrides a newer pushed state ("대기 순서" after connect).
             view = await _sync(desk.citizen_status, cid)
-            await sock.send({"type": "state", "consultation": view})
+            await sock.send({"type": "status", "consultation": view})
         elif kind == "ping":
             await sock.send({"type": "pong"})
         else:

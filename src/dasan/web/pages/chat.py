@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
+from dasan.presence.states import BREAK_REASONS
 from dasan.web.deps import current_user, get_db
 from dasan.web.templating import request_language, templates
 
@@ -68,6 +69,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method_llm": ("LLM 요약", "LLM summary"),
     "method_extractive": ("자동 추출 요약", "Extractive summary"),
     "unread": ("새 메시지", "new messages"),
+    "load": ("진행 {n} / 최대 {max}", "{n} of {max} chats"),
+    "state_available": ("상담 가능", "Available"),
+    "state_busy": ("상담 중", "Busy"),
+    "state_after_call_work": ("후처리", "After-call work"),
+    "state_break": ("휴식", "Break"),
+    "state_away": ("자리 비움", "Away"),
+    "state_offline": ("오프라인", "Offline"),
+    "offer": ("상담 요청", "Incoming chat"),
+    "seconds_left": ("{s}초 남음", "{s} s left"),
+    "accept": ("수락", "Accept"),
+    "decline": ("넘기기", "Pass"),
+    "offer_missed": ("응답 시간이 지나 다음 상담사에게 넘어갔습니다",
+                     "Missed: passed to the next agent"),
+    "requeued": ("상담이 대기열로 돌아갔습니다", "The chat went back to the queue"),
     "ended_by_citizen": ("시민이 상담을 종료했습니다", "The citizen left"),
 }
 
@@ -101,7 +116,8 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
     denied = _guard(request, user, ("agent", "supervisor"))
     if denied is not None:
         return denied
-    return _page(request, "chat/agent.html", user, categories=CATEGORIES)
+    return _page(request, "chat/agent.html", user, categories=CATEGORIES,
+                 break_reasons=BREAK_REASONS)
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

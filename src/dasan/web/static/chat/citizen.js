@@ -117,6 +117,9 @@
     else if (ev.type === "state") {
       if (ev.consultation.position === undefined && phase === ev.consultation.phase) return;
       setState(ev.consultation);
+    } else if (ev.type === "status") {
+      // The answer to a poll: only refreshes the figures of the phase we are still in.
+      if (ev.consultation.phase === phase) setState(ev.consultation);
     }
     else if (ev.type === "ack") {
       st.outbox = (st.outbox || []).filter((o) => o.client_msg_id !== ev.client_msg_id);
