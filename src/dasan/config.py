@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     chat_citizen_gone_seconds: float = Field(
         default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
     )
+    chat_overflow_seconds: float = Field(
+        default=30.0, ge=0, description="wait before a queue nobody can serve overflows"
+    )
     chat_idle_prompt_seconds: float = Field(
         default=180.0, gt=0, description="ask a silent citizen '아직 계신가요?' after this long"
     )

@@ -183,6 +183,9 @@ def citizen_status(s: Session, cid: int) -> dict[str, Any]:
     view["position"] = pos.position if pos else None
     view["waiting"] = pos.waiting if pos else None
     view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
+    # Nobody present can serve this queue: say so, and offer a callback instead of a wait.
+    view["no_agents"] = bool(pos and pos.expected_wait_seconds is None)
+    view["options"] = ["callback"] if view["no_agents"] else []
     # Citizens do not need internal fields.
     for key in ("citizen_id", "summary", "priority", "agent_id"):
         view.pop(key, None)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dasan.chat import hub as chat_hub
-from dasan.chat import idle
+from dasan.chat import idle, overflow
 from dasan.chat.pubsub import make_pubsub
 from dasan.config import get_settings
 from dasan.db.session import new_session
@@ -75,6 +75,7 @@ async def tick(hub: chat_hub.ChatHub) -> None:
     await hub.run(chat_hub.sweep_presence)
     await hub.run(chat_hub.expire_offers)
     await hub.run(idle.sweep_citizens)
+    await hub.run(overflow.sweep_overflow)
     await hub.assign()
 
 

@@ -88,7 +88,7 @@ class Ending:
     reached_queue: bool  # the contact waited for an agent
     offered: bool  # the contact was offered to / connected with an agent
     bot_answered: bool  # the chatbot gave an answer the citizen did not reject
-    how: str  # citizen_left | agent_closed | policy | supervisor | idle | transfer_out
+    how: str  # citizen_left | agent_closed | policy | supervisor | idle | transfer_out | callback
 
 
 def outcome_for(e: Ending) -> str:
@@ -99,6 +99,8 @@ def outcome_for(e: Ending) -> str:
         return IDLE_CLOSED
     if e.how == "transfer_out":
         return TRANSFERRED
+    if e.how == "callback":
+        return CALLBACK
     if e.agent_answered:
         return ANSWERED if e.how in ("citizen_left", "agent_closed") else FORCED_TERMINATED
     if e.how == "agent_closed":

@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -134,8 +134,8 @@ class _Candidate:
     last_answer: datetime
 
 
-def _candidates(session: Session) -> list[_Candidate]:
-    agents = list(session.scalars(select(Agent).where(Agent.state.in_(ACCEPTING))))
+def _candidates(session: Session, states: Sequence[str] = ACCEPTING) -> list[_Candidate]:
+    agents = list(session.scalars(select(Agent).where(Agent.state.in_(list(states)))))
     if not agents:
         return []
     ids = [a.id for a in agents]
@@ -252,8 +252,14 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
 class Position:
     position: int  # 1 = next
     waiting: int  # chats waiting in the same queue
-    expected_wait_seconds: int
-    agents_serving: int
+    expected_wait_seconds: int | None  # None: nobody staffed can serve this queue
+    agents_serving: int  # offerable agents who could take it
+    staffed: int = 0  # present agents (also on a break or in after-call work) who could
+    method: str = "free"  # free | service_rate | capacity | nobody
+
+
+SERVICE_WINDOW = timedelta(minutes=30)
+MIN_SERVED_FOR_RATE = 3
 
 
 def average_handle_seconds(session: Session, sample: int = 200) -> float:
@@ -265,8 +271,37 @@ def average_handle_seconds(session: Session, sample: int = 200) -> float:
     return sum(vals) / len(vals) if vals else DEFAULT_AHT_SECONDS
 
 
+def served_recently(session: Session, queue_id: int, now: datetime) -> int:
+    """Contacts of the queue that agents took in the last `SERVICE_WINDOW` (accepted offers,
+    auto-accepted ones included): the queue's real service rate."""
+    from dasan.db.models_presence import ContactOffer
+
+    return int(session.scalar(select(func.count(ContactOffer.id)).join(
+        Consultation, Consultation.id == ContactOffer.consultation_id).where(
+        Consultation.queue_id == queue_id, ContactOffer.status == "accepted",
+        ContactOffer.decided_at >= now - SERVICE_WINDOW)) or 0)
+
+
+def expected_wait(pos: int, free: int, slots: int, served: int, aht: float) -> tuple[int, str]:
+    """Seconds until a contact at `pos` is offered, and how it was estimated.
+
+    * a free slot for everyone ahead -> 0;
+    * the queue's recent service rate (contacts taken per second over the last half hour)
+      when there is enough of it: the contacts ahead of the free slots / that rate;
+    * otherwise the staffed capacity: rounds of `slots` contacts, one handle time each.
+    """
+    if free >= pos:
+        return 0, "free"
+    behind = pos - free
+    if served >= MIN_SERVED_FOR_RATE:
+        rate = served / SERVICE_WINDOW.total_seconds()
+        return int(math.ceil(behind / rate)), "service_rate"
+    return int(math.ceil(behind / max(1, slots)) * aht), "capacity"
+
+
 def position(session: Session, c: Consultation, mode: str | None = None) -> Position | None:
-    """Where a waiting chat stands in its queue, and a rough expected wait."""
+    """Where a waiting chat stands in its queue, and an honest expected wait: None when no
+    present agent can serve the queue at all (then nobody should promise a wait)."""
     if c.status != "open" or c.agent_id is not None or c.queue_id is None:
         return None
     mode = mode or routing_mode()
@@ -283,20 +318,30 @@ def position(session: Session, c: Consultation, mode: str | None = None) -> Posi
     waiting = session.scalar(select(func.count(Consultation.id)).where(*base)) or 0
     queue = session.get(Queue, c.queue_id)
     assert queue is not None
-    serving = [x for x in _candidates(session)
-               if eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
-                           queue, c.language, mode)]
-    slots = sum(x.agent.max_chats for x in serving)
-    free = sum(max(0, x.agent.max_chats - x.load) for x in serving)
-    aht = average_handle_seconds(session)
     pos = int(ahead) + 1
-    if free >= pos:
-        eta = 0
-    elif slots == 0:
-        eta = int(aht * pos)
-    else:
-        eta = int(math.ceil((pos - free) / slots) * aht)
-    return Position(pos, int(waiting), eta, len(serving))
+
+    def can_serve(x: _Candidate) -> bool:
+        return eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
+                        queue, c.language, mode)
+
+    staffed = [x for x in _candidates(session, sorted(presence_states.PRESENT)) if can_serve(x)]
+    if not staffed:
+        return Position(pos, int(waiting), None, 0, 0, "nobody")
+    serving = [x for x in staffed if x.agent.state in ACCEPTING]
+    slots = sum(x.agent.max_chats for x in staffed)
+    free = sum(max(0, x.agent.max_chats - x.load) for x in serving)
+    eta, method = expected_wait(pos, free, slots, served_recently(session, queue.id, utcnow()),
+                                average_handle_seconds(session))
+    return Position(pos, int(waiting), eta, len(serving), len(staffed), method)
+
+
+def staffed_for(session: Session, queue: Queue, language: str, mode: str | None = None
+                ) -> int:
+    """Present agents (any present state) who could serve this queue and language."""
+    mode = mode or routing_mode()
+    return sum(1 for x in _candidates(session, sorted(presence_states.PRESENT))
+               if eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
+                           queue, language, mode))
 
 
 # --- agent state and transfer ---------------------------------------------------------------

@@ -34,7 +34,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
 from dasan.auth import user_for_session
-from dasan.chat import desk, idle
+from dasan.chat import desk, idle, overflow
+from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
 from dasan.chat.canned import canned
 from dasan.chat.pubsub import Event, make_pubsub
@@ -185,6 +186,19 @@ async def session_select(cid: int, body: SelectIn, request: Request,
                          x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     citizen_chat(cid, x_chat_token)
     out = await run(request, chat_hub.select_entry, cid, body.entry_id, body.client_msg_id)
+    return out.result
+
+
+class CallbackIn(BaseModel):
+    phone: str = Field(min_length=9, max_length=20)
+
+
+@router.post("/sessions/{cid}/callback")
+async def session_callback(cid: int, body: CallbackIn, request: Request,
+                           x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
+    """Leave a number instead of waiting (ends the chat with outcome `callback`)."""
+    citizen_chat(cid, x_chat_token)
+    out = await run(request, overflow.request_callback, cid, body.phone)
     return out.result
 
 
@@ -478,12 +492,15 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
             event = await queue.get()
             if on_event is not None and await on_event(event):
                 continue
+            if me == "citizen":  # the event's class decides what a citizen may see
+                visible = chat_events.for_citizen(event)
+                if visible is None:
+                    continue
+                event = visible
             kind = event.get("type")
             if kind == "message":
                 await sock.send_message(event)
-            elif (kind == "typing" and event.get("who") == me) or (
-                    kind in ("assist", "abuse", "break_offered", "flags")
-                    and me == "citizen"):
+            elif kind == "typing" and event.get("who") == me:
                 continue
             else:
                 await sock.send(event)

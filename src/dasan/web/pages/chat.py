@@ -37,6 +37,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "position": ("대기 순서 {n}번째", "Position {n} in queue"),
     "eta": ("예상 대기 약 {m}분", "Expected wait about {m} min"),
     "eta_now": ("곧 연결됩니다", "Connecting shortly"),
+    "no_agents": ("지금은 이 문의를 받을 수 있는 상담사가 없습니다",
+                  "No agent who can take this question is on duty now"),
     "live": ("{name} 상담사와 상담 중", "Chatting with agent {name}"),
     "closed": ("상담이 종료되었습니다", "This chat has ended"),
     "typing_agent": ("상담사가 입력 중입니다…", "The agent is typing…"),
