@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="how often the desktop sends a heartbeat"
     )
     presence_away_after_close_seconds: float = Field(
-        default=8.0, ge=0, description="grace after an agent's last desktop socket closed"
+        default=2.5, ge=0, description="grace after an agent's last desktop socket closed"
     )
     presence_away_after_silence_seconds: float = Field(
         default=35.0, gt=0, description="an agent with no heartbeat for this long is away"

@@ -162,6 +162,9 @@ class Consultation(Base):
     __table_args__ = (
         Index("ix_consultations_started_channel", "started_at", "channel"),
         Index("ix_consultations_district_started", "district_code", "started_at"),
+        # The live floor (queues, assignment, the supervisor overview) reads open contacts
+        # only: this keeps those reads proportional to what is open, not to the history.
+        Index("ix_consultations_status_queue_agent", "status", "queue_id", "agent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,9 +70,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_citizen_presence_disconnected_at"), "citizen_presence",
                     ["disconnected_at"])
+    op.create_index("ix_consultations_status_queue_agent", "consultations",
+                    ["status", "queue_id", "agent_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_consultations_status_queue_agent", table_name="consultations")
     op.drop_index(op.f("ix_citizen_presence_disconnected_at"), table_name="citizen_presence")
     op.drop_table("citizen_presence")
     op.drop_table("team_settings")
