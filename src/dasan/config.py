@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     chat_overflow_seconds: float = Field(
         default=30.0, ge=0, description="wait before a queue nobody can serve overflows"
     )
+    sla_wait_warn_seconds: float = Field(
+        default=60.0, gt=0, description="supervisor floor: a wait this long turns amber"
+    )
+    sla_wait_alert_seconds: float = Field(
+        default=180.0, gt=0, description="supervisor floor: a wait this long turns red (alarm)"
+    )
     chat_idle_prompt_seconds: float = Field(
         default=180.0, gt=0, description="ask a silent citizen '아직 계신가요?' after this long"
     )

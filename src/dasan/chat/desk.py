@@ -225,17 +225,32 @@ def overview(s: Session) -> dict[str, Any]:
     loads = routing.open_chat_counts(s, [a.id for a in agents])
     teams = {t.id: t.name for t in s.scalars(select(Team))}
     qnames = {q.id: q.code for q in queues}
+    settings = get_settings()
+
+    def level(seconds: int) -> str:
+        """SLA colour of a wait: ok, warn (amber) or alert (red, with an alarm)."""
+        if seconds >= settings.sla_wait_alert_seconds:
+            return "alert"
+        return "warn" if seconds >= settings.sla_wait_warn_seconds else "ok"
+
+    def longest(qid: int) -> int:
+        return max((age(c.queued_at) for c in by_queue.get(qid, [])), default=0)
+
     return {
-        "mode": routing.routing_mode(),
+        "sla": {"warn_seconds": settings.sla_wait_warn_seconds,
+                "alert_seconds": settings.sla_wait_alert_seconds},
         "bot_sessions": int(bot),
+        "mode": routing.routing_mode(),
+        "mode_ko": "전방위" if routing.routing_mode() == "omni" else "스킬 기반",
         "queues": [{"code": q.code, "name": q.name, "priority": q.priority,
                     "waiting": len(by_queue.get(q.id, [])), "live": int(live.get(q.id, 0)),
-                    "longest_wait_seconds": max((age(c.queued_at) for c in
-                                                 by_queue.get(q.id, [])), default=0)}
+                    "longest_wait_seconds": longest(q.id), "sla": level(longest(q.id))}
                    for q in queues],
         "waiting": [{"id": c.id, "queue": qnames.get(int(c.queue_id or 0)),
+                     "queue_name": next((q.name for q in queues if q.id == c.queue_id), None),
                      "priority": c.priority, "crisis": c.crisis, "subject": c.subject,
-                     "wait_seconds": age(c.queued_at), "language": c.language}
+                     "wait_seconds": age(c.queued_at), "sla": level(age(c.queued_at)),
+                     "language": c.language}
                     for c in waiting[:200]],
         "agents": [{"id": a.id, "name": a.name, "state": a.state,
                     "state_ko": presence_states.LABELS_KO.get(a.state),

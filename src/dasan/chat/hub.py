@@ -459,6 +459,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
     if c.status != "closed":
         system_message(s, out, cid, CLOSED_KO, {"kind": "closed"})
         by_other = supervisor and (agent is None or c.agent_id != agent.id)
+        withdraw_offers(s, out, cid)
         end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
