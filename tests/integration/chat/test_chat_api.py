@@ -14,8 +14,12 @@ from dasan.db.models import AbuseIncident, Agent, Consultation, Message, Queue
 
 
 def set_state(db: Session, employee_no: str, state: str) -> Agent:
+    """The agent's desktop is open (present, heartbeat now) and in `state`."""
+    from dasan.presence import service as presence
+
     a = db.scalar(select(Agent).where(Agent.employee_no == employee_no))
     assert a is not None
+    presence.socket_opened(db, a.id)
     a.state = state
     db.commit()
     return a
