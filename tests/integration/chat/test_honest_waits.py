@@ -3,6 +3,7 @@ instead of waiting, and a citizen who closed the window leaves the queue."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from dasan.chat import hub as chat_hub
 from dasan.chat import idle, overflow
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Message, Queue
-from dasan.db.models_presence import ContactOffer
+from dasan.db.models_presence import CitizenPresence, ContactOffer
 from dasan.presence import service as presence
 
 
@@ -55,7 +56,7 @@ def test_nobody_staffed_means_no_promise_then_a_callback(client: Any, kb: dict[s
     told = [m for m in client.get(f"/api/chat/sessions/{cid}/messages", headers=h).json()
             if m["flags"].get("kind") == "no_agents"]
     assert len(told) == 1 and "상담사가 없습니다" in told[0]["body"]
-    r = client.post(f"/api/chat/sessions/{cid}/callback", json={"phone": "12"}, headers=h)
+    r = client.post(f"/api/chat/sessions/{cid}/callback", json={"phone": "1234-5678-9012-3"}, headers=h)
     assert r.status_code == 400
     r = client.post(f"/api/chat/sessions/{cid}/callback", json={"phone": "010-1234-5678"},
                     headers=h)
@@ -94,6 +95,12 @@ def test_a_citizen_who_closed_the_window_leaves_the_queue(client: Any, kb: dict[
         ws.send_json({"type": "ping"})
         while recv(ws)["type"] != "pong":
             pass
+    for _ in range(200):  # the server records the closed window (bounded wait, no timing)
+        db.expire_all()
+        row = db.get(CitizenPresence, cid)
+        if row is not None and row.sockets == 0:
+            break
+        time.sleep(0.05)
     later(client, idle.sweep_citizens, 5)  # a reload is not leaving
     db.expire_all()
     assert db.get(Consultation, cid).status == "open"  # type: ignore[union-attr]

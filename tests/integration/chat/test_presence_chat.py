@@ -3,6 +3,7 @@ logout is offline at once, and nobody is "answered" without an agent's reply."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from dasan.chat import hub as chat_hub
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation
+from dasan.db.models_presence import AgentPresence
 
 
 def sweep_later(client: Any, seconds: float) -> None:
@@ -42,10 +44,16 @@ def test_a_closed_desktop_hands_the_chat_to_the_next_agent(client: Any, kb: dict
         ws.send_json({"type": "ping"})  # the desktop's heartbeat
         until(ws, lambda e: e["type"] == "pong")
     # The desktop is gone. Within the grace the agent is still there (a reload is no exit).
-    sweep_later(client, 2)
+    for _ in range(200):  # the server records the closed socket (bounded wait, no timing)
+        db.expire_all()
+        row = db.get(AgentPresence, agent(db, "A0001").id)
+        if row is not None and row.sockets == 0:
+            break
+        time.sleep(0.05)
+    sweep_later(client, 1)
     db.expire_all()
     assert agent(db, "A0001").state in ("available", "busy")
-    sweep_later(client, 60)
+    sweep_later(client, 5)  # past the 2.5 s grace, long before any heartbeat is missed
     db.expire_all()
     assert agent(db, "A0001").state == "away"
     c = db.get(Consultation, cid)

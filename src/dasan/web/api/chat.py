@@ -436,7 +436,8 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
     finally:
         await hub.pubsub.unsubscribe(channel, queue)
         if connected:  # a waiting citizen gone longer than the grace leaves the queue
-            await hub.run(idle.citizen_disconnected, cid)
+            # Shielded: a cancelled handler must still record that the socket went away.
+            await asyncio.shield(hub.run(idle.citizen_disconnected, cid))
 
 
 async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: Event) -> None:
@@ -605,7 +606,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
         for ch in channels:
             await hub.pubsub.unsubscribe(ch, queue)
         if connected:  # the presence room decides after its grace period
-            await hub.run(chat_hub.agent_disconnected, agent_id)
+            await asyncio.shield(hub.run(chat_hub.agent_disconnected, agent_id))
 
 
 class _Heartbeat:
