@@ -19,6 +19,7 @@ def desk(browser: Any, base: str, username: str) -> Any:
     ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
     page = login(ctx, base, username, "/agent")
     page.wait_for_selector("#conn.ok")
+    page.select_option("#state", "available")  # an earlier test may have left a break
     page.wait_for_selector("#presence:has-text('상담 가능')")
     return page
 
