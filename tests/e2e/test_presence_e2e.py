@@ -39,7 +39,7 @@ def test_closing_the_desktop_hands_the_chat_to_the_other_agent(live_server: Any,
     first, second = desk(browser, base, "agent1"), desk(browser, base, "agent2")
     citizen = citizen_page(browser, base)
     send(citizen, "여권 재발급 문의드립니다")
-    citizen.locator("li.msg.from-bot").nth(1).wait_for()
+    citizen.locator("li.msg.from-citizen").first.wait_for()
     citizen.click("#handoff")
     citizen.wait_for_selector("#status[data-phase=live]")
     with db_session(url) as s:
@@ -78,12 +78,14 @@ def test_an_offer_not_accepted_in_time_goes_to_the_next_agent(live_server: Any,
         first, second = desk(browser, base, "agent1"), desk(browser, base, "agent2")
         citizen = citizen_page(browser, base)
         send(citizen, "여권 재발급 문의드립니다")
-        citizen.locator("li.msg.from-bot").nth(1).wait_for()
+        citizen.locator("li.msg.from-citizen").first.wait_for()
         citizen.click("#handoff")
         citizen.wait_for_selector("#status[data-phase=waiting]")
         # One of the two is offered the chat: a visible offer and a count in the tab title.
-        offered = first.locator(".offer").or_(second.locator(".offer"))
-        offered.first.wait_for()
+        for _ in range(300):  # bounded wait for the offer on either desk
+            if first.locator(".offer").count() or second.locator(".offer").count():
+                break
+            first.wait_for_timeout(100)
         missing = first if first.locator(".offer").count() else second
         taker = second if missing is first else first
         assert missing.title().startswith("(1)")
