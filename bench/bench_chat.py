@@ -24,6 +24,8 @@ small knowledge base).
 3. Summaries. ROUGE-1/2/L F1 (kiwi morphemes as tokens) of the extractive summariser against
    hand-written reference summaries of `bench/data/transcripts.jsonl`, with lead-3 (the first
    three sentences, same sentence splitting and filtering) as the peer.
+4./5. Presence change and the supervisor overview at 1 M consultations: see
+   `bench/chat_floor.py` (``--only floor`` runs just those two).
 """
 
 from __future__ import annotations
@@ -440,7 +442,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"),
                     help="PostgreSQL database for the production-shaped run (it is wiped)")
     ap.add_argument("--redis-url", default=os.environ.get("DASAN_TEST_REDIS_URL"))
+    ap.add_argument("--only", choices=("all", "delivery", "floor"), default="all",
+                    help="floor: only the presence-change and supervisor-overview sections")
+    ap.add_argument("--presence-trials", type=int, default=20)
+    ap.add_argument("--overview-rows", type=int, default=1_000_000)
+    ap.add_argument("--overview-runs", type=int, default=40)
     args = ap.parse_args(argv)
+    if args.only == "floor":
+        from bench import chat_floor
+
+        chat_floor.report(args)
+        return 0
     sessions = args.sessions or (200 if args.quick else 1000)
     duration = args.duration or (15.0 if args.quick else 40.0)
     if sessions < 1 or duration <= 0 or args.period <= 0:
@@ -477,6 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  {sres['n']} transcripts; extractive/lead-3: R1 {e['rouge1'] / b['rouge1']:.2f}x, "
           f"R2 {e['rouge2'] / b['rouge2']:.2f}x, RL {e['rougeL'] / b['rougeL']:.2f}x; "
           f"summary p50 {ms(pct(sres['latency'], 50))}")
+    from bench import chat_floor
+
+    chat_floor.report(args)
     return 0
 
 

@@ -108,6 +108,42 @@ class Settings(BaseSettings):
     complaints_tiles_url: str | None = Field(
         default=None, description="optional XYZ tile URL for the report map (none: GeoJSON only)"
     )
+    presence_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, description="how often the desktop sends a heartbeat"
+    )
+    presence_away_after_close_seconds: float = Field(
+        default=2.5, ge=0, description="grace after an agent's last desktop socket closed"
+    )
+    presence_away_after_silence_seconds: float = Field(
+        default=35.0, gt=0, description="an agent with no heartbeat for this long is away"
+    )
+    presence_offline_after_seconds: float = Field(
+        default=300.0, gt=0, description="an away agent becomes offline after this long"
+    )
+    offer_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="an agent has this long to accept an offered contact"
+    )
+    chat_auto_accept: bool = Field(
+        default=True, description="teams without their own setting accept offers at once"
+    )
+    chat_citizen_gone_seconds: float = Field(
+        default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
+    )
+    chat_overflow_seconds: float = Field(
+        default=30.0, ge=0, description="wait before a queue nobody can serve overflows"
+    )
+    sla_wait_warn_seconds: float = Field(
+        default=60.0, gt=0, description="supervisor floor: a wait this long turns amber"
+    )
+    sla_wait_alert_seconds: float = Field(
+        default=180.0, gt=0, description="supervisor floor: a wait this long turns red (alarm)"
+    )
+    chat_idle_prompt_seconds: float = Field(
+        default=180.0, gt=0, description="ask a silent citizen '아직 계신가요?' after this long"
+    )
+    chat_idle_close_seconds: float = Field(
+        default=120.0, gt=0, description="close the chat this long after the unanswered prompt"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

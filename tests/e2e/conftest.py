@@ -37,7 +37,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     prepare_database(db_url)
     port = free_port()
     env = {"DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
-           "DASAN_CHAT_ASSIGN_INTERVAL": "1", "DASAN_ROUTING_MODE": "skill"}
+           "DASAN_CHAT_ASSIGN_INTERVAL": "1", "DASAN_ROUTING_MODE": "skill",
+           # Short presence and offer timers so that the ghost-agent and offer tests are quick.
+           "DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS": "2", "DASAN_OFFER_TIMEOUT_SECONDS": "4"}
     proc = start_server(port, env, tmp / "server.log")
     try:
         yield Server(f"http://127.0.0.1:{port}", db_url, proc)

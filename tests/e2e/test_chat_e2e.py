@@ -157,7 +157,7 @@ def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: A
     assert re.search(r"10분", agent.inner_text("#break-text"))
     agent.screenshot(path=str(screenshots / "agent-abuse.png"), full_page=True)
     agent.click("#take-break")
-    agent.wait_for_function("document.querySelector('#state').value === 'break'")
+    agent.wait_for_function("document.querySelector('#state').value.startsWith('break')")
 
     with db_session(live_server.db_url) as s:
         c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()

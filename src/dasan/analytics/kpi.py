@@ -4,7 +4,9 @@ Definitions (one place, used by every table, the drill-down and the tests):
 
 * total inflow (총 인입): every phone consultation row, i.e. every call that reached the ARS;
 * inflow (상담사 인입): calls that were queued to agents (`queued_at` set);
-* answered (응대): `answered_at` set and the outcome is not `abandoned`;
+* answered (응대): an agent actually answered (`answered_at` set: first agent message or call
+  answer) and the outcome is not an abandonment; defined in `dasan.consultations.outcomes`
+  (ADR 0004), the one definition chat, KPIs, VOC and workforce inputs share;
 * response rate (응답률), both ways the city's audit asked for: answered / inflow and
   answered / total inflow;
 * service level: answered within N seconds of queueing / inflow (offered);
@@ -19,11 +21,12 @@ from typing import Any
 
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Column, Filters, Table
+from dasan.consultations import outcomes
 from dasan.consultations.channels import CHANNEL_BY_CODE, CHANNELS
 
-ANSWERED = "(c.answered_at IS NOT NULL AND c.outcome <> 'abandoned')"
-INFLOW = "(c.queued_at IS NOT NULL)"
-ABANDONED = "(c.outcome = 'abandoned')"
+ANSWERED = outcomes.ANSWERED_SQL
+INFLOW = outcomes.INFLOW_SQL
+ABANDONED = outcomes.ABANDONED_SQL
 
 GROUPS = ("interval", "hour", "day", "month", "queue", "team", "agent", "channel")
 

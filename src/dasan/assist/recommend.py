@@ -63,13 +63,27 @@ def search(session: Session, query: str, k: int = 3, today: date | None = None
     return out
 
 
+SHORT_TURN_CHARS = 12
+
+
 def query_for_chat(session: Session, consultation_id: int, last_n: int = 2) -> str:
-    """The text the assistant searches with: the citizen's latest messages."""
-    rows = list(session.scalars(
-        select(Message.body).where(Message.consultation_id == consultation_id,
-                                   Message.sender == "citizen")
-        .order_by(Message.seq.desc()).limit(last_n)))
-    return " ".join(reversed(rows))
+    """The text the assistant searches with: the citizen's latest turn, so that the
+    recommendations follow a change of subject; a short latest turn ("네", "그럼 요금은요?")
+    takes the turn before it along for context."""
+    rows = [b for b, flags in session.execute(
+        select(Message.body, Message.flags).where(Message.consultation_id == consultation_id,
+                                                  Message.sender == "citizen")
+        .order_by(Message.seq.desc()).limit(last_n + 4))
+        # Feedback clicks are UI gestures, not what the citizen asked.
+        if not (flags or {}).get("feedback")]
+    if not rows:
+        return ""
+    turns = [rows[0]]
+    for body in rows[1:last_n]:
+        if len(" ".join(turns)) >= SHORT_TURN_CHARS:
+            break
+        turns.append(body)
+    return " ".join(reversed(turns))
 
 
 def for_chat(session: Session, consultation_id: int, k: int = 3) -> list[Recommendation]:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import anyio
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dasan.assist import recommend
-from dasan.chat import bot
+from dasan.chat import bot, desk
 from dasan.chat.pubsub import Event, PubSub
 from dasan.chat.service import (
     ChatError,
@@ -39,9 +40,14 @@ from dasan.chat.service import (
     start_chat,
 )
 from dasan.config import get_settings
+from dasan.consultations import outcomes
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.presence import offers
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
+from dasan.presence.events import ContactsReleased, PresenceEvent, StateChanged
 from dasan.protection import crisis_playbook, policy
 from dasan.protection.screening import (
     BatchScreener,
@@ -62,6 +68,8 @@ CONNECTED_KO = "{name} 상담사가 연결되었습니다."
 TRANSFERRED_KO = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
 CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니다."
 LEFT_KO = "시민이 상담을 종료했습니다."
+REQUEUED_KO = ("상담사 연결이 끊어져 다른 상담사에게 먼저 연결해 드립니다. "
+               "이전 대화 내용은 그대로 전달됩니다.")
 FEEDBACK_YES = "네, 도움이 되었어요"
 FEEDBACK_NO = "아니요, 도움이 되지 않았어요"
 
@@ -119,8 +127,9 @@ def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             s.close()
 
 
-def _system(s: Session, out: Outcome, cid: int, body: str, flags: dict[str, Any] | None = None,
-            sender: str = "system", allow_closed: bool = False) -> Stored:
+def system_message(s: Session, out: Outcome, cid: int, body: str,
+                   flags: dict[str, Any] | None = None, sender: str = "system",
+                   allow_closed: bool = False) -> Stored:
     stored = append_message(s, cid, sender, body, flags=flags, allow_closed=allow_closed)
     out.message(stored.message)
     return stored
@@ -170,7 +179,7 @@ def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Out
     c = start_chat(s, language, citizen_id)
     s.commit()
     out = Outcome(result={"consultation_id": c.id})
-    _system(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
+    system_message(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
     return out
 
 
@@ -183,7 +192,7 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
     c.channel = "web"  # a live chat from here on
     s.commit()
-    _system(s, out, c.id, WAITING_KO,
+    system_message(s, out, c.id, WAITING_KO,
             {"kind": "waiting", "queue": decision.queue_code, "reason": reason})
     out.state(s, c)
     out.assign = True
@@ -259,7 +268,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
             c.crisis = True
             c.priority = max(c.priority or 0, router.CRISIS_PRIORITY)
             s.commit()
-            _system(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
+            system_message(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
         if ph == "bot":
             handoff(s, c, out, "crisis")
         else:
@@ -273,7 +282,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         step = policy.apply(s, c, scr, msg.id)
         assert step is not None
         s.commit()
-        _system(s, out, cid, step.notice_ko,
+        system_message(s, out, cid, step.notice_ko,
                 {"kind": "policy", "action": step.action, "en": step.notice_en},
                 allow_closed=step.terminate)
         if c.agent_id:
@@ -291,7 +300,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         return out
     if ph == "bot":
         reply = bot.respond(s, body, _misses(s, cid), consultation_id=cid)
-        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        system_message(s, out, cid, reply.body, reply.flags, sender="bot")
         if reply.handoff:
             handoff(s, c, out, "bot")
     elif ph == "live" and c.agent_id:
@@ -318,7 +327,7 @@ def request_handoff(s: Session, cid: int) -> Outcome:
         raise ChatError("this chat has ended", 409)
     out = Outcome()
     if phase(c) == "bot":
-        _system(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
+        system_message(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
         handoff(s, c, out, "requested")
     out.result = {"phase": phase(c)}
     return out
@@ -342,7 +351,7 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
         if entry_id is not None:
             c.kb_entry_id = entry_id
         s.commit()
-        _system(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
+        system_message(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
         return out
     related: list[dict[str, Any]] = []
     question = _last_question(s, cid)
@@ -350,7 +359,7 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
         bot.record_not_helpful(s, cid, question, entry_id)  # knowledge gap for the owner
         related = [{"id": r.entry_id, "title": r.title}
                    for r in recommend.search(s, question, k=4) if r.entry_id != entry_id][:3]
-    _system(s, out, cid, bot.NOT_HELPFUL_KO,
+    system_message(s, out, cid, bot.NOT_HELPFUL_KO,
             {"kind": "related", "related": related, "offer_handoff": True}, sender="bot")
     return out
 
@@ -387,8 +396,20 @@ def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None)
             entry.review_due.isoformat() if entry.review_due else None,
             bool(entry.review_due and entry.review_due < today), 1.0, 0.0)
         reply = bot.answer_reply(rec)
-        _system(s, out, cid, reply.body, reply.flags, sender="bot")
+        system_message(s, out, cid, reply.body, reply.flags, sender="bot")
     return out
+
+
+def end_contact(c: Consultation, how: str) -> None:
+    """Close a chat with its outcome (the definitions live in `consultations.outcomes`)."""
+    now = utcnow()
+    c.status = "closed"
+    c.ended_at = now
+    c.outcome = outcomes.outcome_for(outcomes.Ending(
+        agent_answered=c.answered_at is not None, reached_queue=c.queue_id is not None,
+        offered=c.agent_id is not None, bot_answered=c.kb_entry_id is not None, how=how))
+    if c.answered_at:
+        c.handle_seconds = (now - c.answered_at).total_seconds()
 
 
 def citizen_leave(s: Session, cid: int) -> Outcome:
@@ -397,18 +418,9 @@ def citizen_leave(s: Session, cid: int) -> Outcome:
     if c.status == "closed":
         out.result = {"phase": "closed"}
         return out
-    _system(s, out, cid, LEFT_KO, {"kind": "left"})
-    now = utcnow()
-    c.status = "closed"
-    c.ended_at = now
-    if c.agent_id is not None:
-        c.outcome = "answered"
-        if c.answered_at:
-            c.handle_seconds = (now - c.answered_at).total_seconds()
-    elif c.queue_id is not None:
-        c.outcome = "abandoned"
-    else:
-        c.outcome = "answered" if c.kb_entry_id else "abandoned"
+    system_message(s, out, cid, LEFT_KO, {"kind": "left"})
+    withdraw_offers(s, out, cid)
+    end_contact(c, "citizen_left")
     s.commit()
     out.state(s, c)
     if c.agent_id is not None:
@@ -442,6 +454,10 @@ def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: 
     if entry_id is not None:
         flags["kb_entry_id"] = entry_id
         c.kb_entry_id = entry_id
+    if c.answered_at is None:  # the first agent message is what "answered" means (ADR 0004)
+        now = utcnow()
+        c.answered_at = now
+        c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
     stored = append_message(s, cid, "agent", body, client_msg_id=client_msg_id,
                             agent_id=agent.id, flags=flags)
     out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
@@ -457,14 +473,10 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
     c = _own_chat(s, agent, cid, supervisor)
     out = Outcome()
     if c.status != "closed":
-        _system(s, out, cid, CLOSED_KO, {"kind": "closed"})
-        now = utcnow()
-        c.status = "closed"
-        c.ended_at = now
-        if c.outcome == "open":
-            c.outcome = "answered"
-        if c.answered_at:
-            c.handle_seconds = (now - c.answered_at).total_seconds()
+        system_message(s, out, cid, CLOSED_KO, {"kind": "closed"})
+        by_other = supervisor and (agent is None or c.agent_id != agent.id)
+        withdraw_offers(s, out, cid)
+        end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
     if summary is not None:
@@ -501,13 +513,13 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
     except ValueError as exc:
         raise ChatError(str(exc), 409) from exc
     s.commit()
-    _system(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,
+    system_message(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,
                                           "to_queue": to_queue})
     if previous is not None:
         out.to_agent(previous, {"type": "unassigned", "consultation_id": cid})
     if c.agent_id is not None:
         new_agent = s.get(Agent, c.agent_id)
-        _system(s, out, cid, CONNECTED_KO.format(name=new_agent.name if new_agent else ""),
+        system_message(s, out, cid, CONNECTED_KO.format(name=new_agent.name if new_agent else ""),
                 {"kind": "connected", "agent_name": new_agent.name if new_agent else None})
         out.to_agent(c.agent_id, {"type": "assigned", "consultation": consultation_view(s, c)})
     out.state(s, c)
@@ -520,16 +532,138 @@ def run_assignment(s: Session) -> Outcome:
     out = Outcome()
     done = router.assign_waiting(s)
     for a in done:
-        agent = s.get(Agent, a.agent_id)
         c = s.get(Consultation, a.consultation_id)
-        assert agent is not None and c is not None
+        assert c is not None
         s.refresh(c)
-        _system(s, out, c.id, CONNECTED_KO.format(name=agent.name),
-                {"kind": "connected", "agent_name": agent.name})
-        out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
-        out.state(s, c)
-    out.result = {"assigned": len(done)}
+        if a.offered:
+            assert a.offer_id is not None and a.expires_at is not None
+            out.to_agent(a.agent_id, desk.offer_event(s, c, a.offer_id, a.expires_at))
+        else:
+            _connected(s, out, c, a.agent_id)
+    out.result = {"assigned": sum(1 for a in done if not a.offered),
+                  "offered": sum(1 for a in done if a.offered)}
     return out
+
+
+def _connected(s: Session, out: Outcome, c: Consultation, agent_id: int) -> None:
+    agent = s.get(Agent, agent_id)
+    assert agent is not None
+    system_message(s, out, c.id, CONNECTED_KO.format(name=agent.name),
+                   {"kind": "connected", "agent_name": agent.name})
+    out.to_agent(agent.id, {"type": "assigned", "consultation": consultation_view(s, c)})
+    out.state(s, c)
+
+
+def accept_offer(s: Session, agent_id: int, offer_id: int) -> Outcome:
+    """The agent accepts: exactly one accept of an open offer wins (`OfferGone` otherwise)."""
+    decided = offers.accept(s, offer_id, agent_id, utcnow())
+    out = Outcome()
+    c = get_consultation(s, decided.consultation_id)
+    s.refresh(c)
+    router.refresh_busy(s, agent_id)
+    s.commit()
+    _connected(s, out, c, agent_id)
+    out.to_agent(agent_id, {"type": "offer_closed", "offer_id": offer_id,
+                            "consultation_id": c.id, "status": "accepted"})
+    out.result = {"consultation": consultation_view(s, c)}
+    return out
+
+
+def decline_offer(s: Session, agent_id: int, offer_id: int) -> Outcome:
+    decided = offers.decline(s, offer_id, agent_id, utcnow())
+    out = Outcome(assign=True)
+    out.to_agent(agent_id, {"type": "offer_closed", "offer_id": offer_id,
+                            "consultation_id": decided.consultation_id, "status": "declined"})
+    out.result = {"status": "declined"}
+    return out
+
+
+def expire_offers(s: Session, now: datetime | None = None) -> Outcome:
+    """Offers nobody accepted in time are missed (on record); the chats go to the next
+    agent in the assignment pass that follows."""
+    out = Outcome()
+    for d in offers.expire(s, now or utcnow()):
+        out.to_agent(d.agent_id, {"type": "offer_closed", "offer_id": d.offer_id,
+                                  "consultation_id": d.consultation_id, "status": "missed"})
+        out.assign = True
+    return out
+
+
+def withdraw_offers(s: Session, out: Outcome, cid: int) -> None:
+    """The contact ended while offered: the agents' desktops drop the offer."""
+    for agent_id in offers.withdraw_for_contact(s, cid, utcnow()):
+        out.to_agent(agent_id, {"type": "offer_closed", "consultation_id": cid,
+                                "offer_id": None, "status": "withdrawn"})
+
+
+# --- presence: what the chat does when agents come and go -------------------------------------
+
+
+def presence_outcome(s: Session, events: list[PresenceEvent]) -> Outcome:
+    """Publish presence events: states to the agent's desktops (and the floor), released
+    chats back to their citizens with a notice, then an assignment pass."""
+    out = Outcome()
+    for ev in events:
+        if isinstance(ev, StateChanged):
+            out.to_agent(ev.agent_id, ev.wire())
+            out.assign = out.assign or ev.state in presence_states.OFFERABLE
+        elif isinstance(ev, ContactsReleased):
+            for cid in ev.consultation_ids:
+                c = s.get(Consultation, cid)
+                if c is None:
+                    continue
+                system_message(s, out, cid, REQUEUED_KO, {"kind": "requeued"})
+                out.to_agent(ev.agent_id, {"type": "unassigned", "consultation_id": cid,
+                                           "why": ev.why})
+                out.state(s, c)
+            out.assign = True
+    return out
+
+
+def _agent(s: Session, agent_id: int) -> Agent:
+    agent = s.get(Agent, agent_id)
+    if agent is None:
+        raise ChatError("agent not found", 404)
+    return agent
+
+
+def agent_connected(s: Session, agent_id: int) -> Outcome:
+    """A desktop socket opened: present again (an away agent resumes, an offline one starts
+    available); `result` is the desktop's hello."""
+    out = presence_outcome(s, presence.socket_opened(s, agent_id))
+    agent = _agent(s, agent_id)
+    s.refresh(agent)
+    out.result = desk.hello(s, agent)
+    out.assign = True
+    return out
+
+
+def agent_heartbeat(s: Session, agent_id: int) -> Outcome:
+    return presence_outcome(s, presence.heartbeat(s, agent_id))
+
+
+def agent_disconnected(s: Session, agent_id: int) -> Outcome:
+    presence.socket_closed(s, agent_id)
+    return Outcome()
+
+
+def agent_set_state(s: Session, agent_id: int, state: str, reason: str | None) -> Outcome:
+    agent = _agent(s, agent_id)
+    out = presence_outcome(s, presence.set_state(s, agent, state, reason))
+    s.refresh(agent)
+    out.result = desk.agent_info(s, agent)
+    return out
+
+
+def agent_logout(s: Session, user_id: int) -> Outcome:
+    agent = s.scalar(select(Agent).where(Agent.user_id == user_id))
+    if agent is None:
+        return Outcome()
+    return presence_outcome(s, presence.logout(s, agent.id))
+
+
+def sweep_presence(s: Session, now: datetime | None = None) -> Outcome:
+    return presence_outcome(s, presence.sweep(s, now))
 
 
 # --- the async hub ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message, Queue
+from dasan.errors import DomainError
 from dasan.protection.screening import mask_pii
 
 SENDERS = ("citizen", "agent", "bot", "system")
@@ -31,12 +32,15 @@ LANGUAGES = ("ko", "en", "ja", "zh", "vi", "mn")
 _TOKEN_SALT = "dasan-chat-token"
 
 
-class ChatError(ValueError):
+_CODES = {400: "chat_invalid", 401: "chat_token_invalid", 403: "chat_forbidden",
+          404: "chat_not_found", 409: "chat_conflict", 503: "chat_unavailable"}
+
+
+class ChatError(DomainError):
     """A request the chat cannot honour (closed consultation, bad message ...)."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: str, status: int = 400, code: str | None = None) -> None:
+        super().__init__(message, status=status, code=code or _CODES.get(status, "chat_invalid"))
 
 
 # --- citizen tokens ---------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dasan.consultations import outcomes
+
 
 @dataclass(frozen=True)
 class Channel:
@@ -30,22 +32,9 @@ CHANNELS: tuple[Channel, ...] = (
 CHANNEL_BY_CODE = {c.code: c for c in CHANNELS}
 _BY_NAME = {c.name_ko: c for c in CHANNELS} | {c.name_en.lower(): c for c in CHANNELS}
 
-OUTCOMES: tuple[str, ...] = (
-    "open",
-    "answered",
-    "abandoned",
-    "transferred",
-    "forced_terminated",
-    "callback",
-)
-OUTCOME_LABELS_KO = {
-    "open": "진행 중",
-    "answered": "응대 완료",
-    "abandoned": "포기(미응대)",
-    "transferred": "이관",
-    "forced_terminated": "강제 종료",
-    "callback": "콜백",
-}
+# Outcomes are defined once, in `dasan.consultations.outcomes` (ADR 0004).
+OUTCOMES = outcomes.OUTCOMES
+OUTCOME_LABELS_KO = outcomes.LABELS_KO
 
 # ARS menu of the 120 line: 1 transport, 2 water, 3 emergency welfare & general administration,
 # 9 foreign languages; 0 reaches a general agent.

@@ -162,6 +162,9 @@ class Consultation(Base):
     __table_args__ = (
         Index("ix_consultations_started_channel", "started_at", "channel"),
         Index("ix_consultations_district_started", "district_code", "started_at"),
+        # The live floor (queues, assignment, the supervisor overview) reads open contacts
+        # only: this keeps those reads proportional to what is open, not to the history.
+        Index("ix_consultations_status_queue_agent", "status", "queue_id", "agent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -333,6 +336,7 @@ class Alert(Base):
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
 from dasan.db import models_complaints as _models_complaints  # noqa: E402,F401
 from dasan.db import models_kbquality as _models_kbquality  # noqa: E402,F401
+from dasan.db import models_presence as _models_presence  # noqa: E402,F401
 from dasan.db import models_protection as _models_protection  # noqa: E402,F401
 from dasan.db import models_quality as _models_quality  # noqa: E402,F401
 from dasan.db import models_voice as _models_voice  # noqa: E402,F401

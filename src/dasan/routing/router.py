@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -28,11 +28,16 @@ from sqlalchemy.orm import Session
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.presence import offers
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
 from dasan.protection.policy import is_registered
 
 MODES = ("skill", "omni")
-ACCEPTING = ("available", "busy")
-AGENT_STATES = ("offline", "available", "busy", "wrap_up", "break")
+# Only agents who are present and available (or busy below capacity) are offered contacts;
+# the presence room moves agents whose desktop is gone to away/offline.
+ACCEPTING = tuple(sorted(presence_states.OFFERABLE))
+AGENT_STATES = presence_states.STATES
 CRISIS_PRIORITY = 10
 WELFARE_PRIORITY = 1
 DEFAULT_AHT_SECONDS = 240.0
@@ -99,6 +104,17 @@ def enqueue(session: Session, c: Consultation, decision: Decision) -> None:
 # --- load and eligibility ---------------------------------------------------------------------
 
 
+def _chat_loads(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    """Slots taken per agent: open written contacts and pending offers; an agent on a call
+    has none left (presence: one call, or chats up to the limit)."""
+    out: dict[int, int] = {}
+    agents = {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(list(ids))))}
+    for aid, load in presence.loads(session, ids).items():
+        cap = agents[aid].max_chats if aid in agents else 0
+        out[aid] = cap if load.calls else load.written
+    return out
+
+
 def open_chat_counts(session: Session, agent_ids: Sequence[int] | None = None) -> dict[int, int]:
     q = (select(Consultation.agent_id, func.count(Consultation.id))
          .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
@@ -118,8 +134,8 @@ class _Candidate:
     last_answer: datetime
 
 
-def _candidates(session: Session) -> list[_Candidate]:
-    agents = list(session.scalars(select(Agent).where(Agent.state.in_(ACCEPTING))))
+def _candidates(session: Session, states: Sequence[str] = ACCEPTING) -> list[_Candidate]:
+    agents = list(session.scalars(select(Agent).where(Agent.state.in_(list(states)))))
     if not agents:
         return []
     ids = [a.id for a in agents]
@@ -128,7 +144,7 @@ def _candidates(session: Session) -> list[_Candidate]:
                                     .where(AgentSkill.agent_id.in_(ids))):
         skills[aid].add(sid)
     dedicated_teams = set(session.scalars(select(Team.id).where(Team.dedicated_malicious)))
-    loads = open_chat_counts(session, ids)
+    loads = _chat_loads(session, ids)
     last = dict(session.execute(
         select(Consultation.agent_id, func.max(Consultation.answered_at))
         .where(Consultation.agent_id.in_(ids), Consultation.channel.in_(CHAT_CHANNELS))
@@ -155,11 +171,18 @@ class Assignment:
     consultation_id: int
     agent_id: int
     queue_code: str
+    offer_id: int | None = None
+    offered: bool = False  # True: an offer waits for the agent's accept; False: assigned
+    expires_at: datetime | None = None
 
 
 def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
                    ) -> list[Assignment]:
-    """Assign waiting chats to agents and COMMIT; returns what was assigned."""
+    """Offer (or, with auto-accept, assign) waiting chats to agents and COMMIT.
+
+    A chat with an offer out is not offered again; an agent who missed or declined a chat is
+    passed over for it while anyone else eligible is free.
+    """
     mode = mode or routing_mode()
     if mode not in MODES:
         raise ValueError(f"routing mode must be one of {MODES}, got {mode!r}")
@@ -175,15 +198,18 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
     if postgres:
         q = q.with_for_update(skip_locked=True)
     waiting = list(session.scalars(q))
+    on_offer = offers.pending_for(session, [c.id for c in waiting])
+    waiting = [c for c in waiting if c.id not in on_offer]
     if not waiting:
         session.commit()
         return []
+    passed = offers.passed_by(session, [c.id for c in waiting])
     queues = {qq.id: qq for qq in session.scalars(select(Queue))}
     cands = _candidates(session)
     if postgres and cands:  # lock the agents we may load, then re-read their loads
         ids = [c.agent.id for c in cands]
         session.execute(select(Agent.id).where(Agent.id.in_(ids)).with_for_update())
-        loads = open_chat_counts(session, ids)
+        loads = _chat_loads(session, ids)
         for c in cands:
             c.load = loads.get(c.agent.id, 0)
     done: list[Assignment] = []
@@ -195,22 +221,26 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
         pool = [c for c in cands if eligible(c, queue, chat.language, mode)]
         if not pool:
             continue
-        best = min(pool, key=lambda c: (c.load, c.last_answer, c.agent.id))
-        claimed = session.execute(  # type: ignore[attr-defined]
-            update(Consultation)
-            .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
-                   Consultation.status == "open")
-            .values(agent_id=best.agent.id, answered_at=chat.answered_at or now,
-                    wait_seconds=(now - (chat.queued_at or chat.started_at)).total_seconds())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            continue
+        fresh = [c for c in pool if c.agent.id not in passed.get(chat.id, set())]
+        best = min(fresh or pool, key=lambda c: (c.load, c.last_answer, c.agent.id))
+        auto = offers.auto_accept(session, best.agent.team_id)
+        if auto:
+            claimed = session.execute(  # type: ignore[attr-defined]
+                update(Consultation)
+                .where(Consultation.id == chat.id, Consultation.agent_id.is_(None),
+                       Consultation.status == "open")
+                .values(agent_id=best.agent.id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != 1:
+                continue
+        offer = offers.make(session, chat.id, best.agent.id, now, accepted=auto)
         best.load += 1
         best.last_answer = now
         if best.load >= best.agent.max_chats and best.agent.state == "available":
             best.agent.state, best.agent.state_since = "busy", now
-        done.append(Assignment(chat.id, best.agent.id, queue.code))
+        done.append(Assignment(chat.id, best.agent.id, queue.code, offer.id, not auto,
+                               offer.expires_at))
     session.commit()
     return done
 
@@ -222,8 +252,14 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
 class Position:
     position: int  # 1 = next
     waiting: int  # chats waiting in the same queue
-    expected_wait_seconds: int
-    agents_serving: int
+    expected_wait_seconds: int | None  # None: nobody staffed can serve this queue
+    agents_serving: int  # offerable agents who could take it
+    staffed: int = 0  # present agents (also on a break or in after-call work) who could
+    method: str = "free"  # free | service_rate | capacity | nobody
+
+
+SERVICE_WINDOW = timedelta(minutes=30)
+MIN_SERVED_FOR_RATE = 3
 
 
 def average_handle_seconds(session: Session, sample: int = 200) -> float:
@@ -235,8 +271,37 @@ def average_handle_seconds(session: Session, sample: int = 200) -> float:
     return sum(vals) / len(vals) if vals else DEFAULT_AHT_SECONDS
 
 
+def served_recently(session: Session, queue_id: int, now: datetime) -> int:
+    """Contacts of the queue that agents took in the last `SERVICE_WINDOW` (accepted offers,
+    auto-accepted ones included): the queue's real service rate."""
+    from dasan.db.models_presence import ContactOffer
+
+    return int(session.scalar(select(func.count(ContactOffer.id)).join(
+        Consultation, Consultation.id == ContactOffer.consultation_id).where(
+        Consultation.queue_id == queue_id, ContactOffer.status == "accepted",
+        ContactOffer.decided_at >= now - SERVICE_WINDOW)) or 0)
+
+
+def expected_wait(pos: int, free: int, slots: int, served: int, aht: float) -> tuple[int, str]:
+    """Seconds until a contact at `pos` is offered, and how it was estimated.
+
+    * a free slot for everyone ahead -> 0;
+    * the queue's recent service rate (contacts taken per second over the last half hour)
+      when there is enough of it: the contacts ahead of the free slots / that rate;
+    * otherwise the staffed capacity: rounds of `slots` contacts, one handle time each.
+    """
+    if free >= pos:
+        return 0, "free"
+    behind = pos - free
+    if served >= MIN_SERVED_FOR_RATE:
+        rate = served / SERVICE_WINDOW.total_seconds()
+        return int(math.ceil(behind / rate)), "service_rate"
+    return int(math.ceil(behind / max(1, slots)) * aht), "capacity"
+
+
 def position(session: Session, c: Consultation, mode: str | None = None) -> Position | None:
-    """Where a waiting chat stands in its queue, and a rough expected wait."""
+    """Where a waiting chat stands in its queue, and an honest expected wait: None when no
+    present agent can serve the queue at all (then nobody should promise a wait)."""
     if c.status != "open" or c.agent_id is not None or c.queue_id is None:
         return None
     mode = mode or routing_mode()
@@ -253,26 +318,38 @@ def position(session: Session, c: Consultation, mode: str | None = None) -> Posi
     waiting = session.scalar(select(func.count(Consultation.id)).where(*base)) or 0
     queue = session.get(Queue, c.queue_id)
     assert queue is not None
-    serving = [x for x in _candidates(session)
-               if eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
-                           queue, c.language, mode)]
-    slots = sum(x.agent.max_chats for x in serving)
-    free = sum(max(0, x.agent.max_chats - x.load) for x in serving)
-    aht = average_handle_seconds(session)
     pos = int(ahead) + 1
-    if free >= pos:
-        eta = 0
-    elif slots == 0:
-        eta = int(aht * pos)
-    else:
-        eta = int(math.ceil((pos - free) / slots) * aht)
-    return Position(pos, int(waiting), eta, len(serving))
+
+    def can_serve(x: _Candidate) -> bool:
+        return eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
+                        queue, c.language, mode)
+
+    staffed = [x for x in _candidates(session, sorted(presence_states.PRESENT)) if can_serve(x)]
+    if not staffed:
+        return Position(pos, int(waiting), None, 0, 0, "nobody")
+    serving = [x for x in staffed if x.agent.state in ACCEPTING]
+    slots = sum(x.agent.max_chats for x in staffed)
+    free = sum(max(0, x.agent.max_chats - x.load) for x in serving)
+    eta, method = expected_wait(pos, free, slots, served_recently(session, queue.id, utcnow()),
+                                average_handle_seconds(session))
+    return Position(pos, int(waiting), eta, len(serving), len(staffed), method)
+
+
+def staffed_for(session: Session, queue: Queue, language: str, mode: str | None = None
+                ) -> int:
+    """Present agents (any present state) who could serve this queue and language."""
+    mode = mode or routing_mode()
+    return sum(1 for x in _candidates(session, sorted(presence_states.PRESENT))
+               if eligible(_Candidate(x.agent, x.skills, x.dedicated, 0, x.last_answer),
+                           queue, language, mode))
 
 
 # --- agent state and transfer ---------------------------------------------------------------
 
 
 def set_agent_state(session: Session, agent: Agent, state: str) -> None:
+    """Set a state directly (seeding, tests); people go through `presence.set_state`."""
+    state = presence_states.ALIASES.get(state, state)
     if state not in AGENT_STATES:
         raise ValueError(f"unknown agent state {state!r}; use one of {', '.join(AGENT_STATES)}")
     if state == "available":
@@ -285,10 +362,8 @@ def set_agent_state(session: Session, agent: Agent, state: str) -> None:
 
 
 def refresh_busy(session: Session, agent_id: int) -> None:
-    """After a chat leaves an agent: busy -> available when below the limit."""
-    agent = session.get(Agent, agent_id)
-    if agent is not None and agent.state == "busy":
-        set_agent_state(session, agent, "available")
+    """After a chat leaves or reaches an agent: busy <-> available by load."""
+    presence.refresh_load(session, agent_id)
 
 
 def transfer_to_queue(session: Session, c: Consultation, queue_code: str) -> int | None:
@@ -319,7 +394,6 @@ def transfer_to_agent(session: Session, c: Consultation, agent_id: int) -> int |
         raise ValueError(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
     previous = c.agent_id
     c.agent_id = agent_id
-    c.answered_at = c.answered_at or utcnow()
     if load + 1 >= agent.max_chats and agent.state == "available":
         agent.state, agent.state_since = "busy", utcnow()
     if previous is not None:

@@ -14,8 +14,12 @@ from dasan.db.models import AbuseIncident, Agent, Consultation, Message, Queue
 
 
 def set_state(db: Session, employee_no: str, state: str) -> Agent:
+    """The agent's desktop is open (present, heartbeat now) and in `state`."""
+    from dasan.presence import service as presence
+
     a = db.scalar(select(Agent).where(Agent.employee_no == employee_no))
     assert a is not None
+    presence.socket_opened(db, a.id)
     a.state = state
     db.commit()
     return a
@@ -49,7 +53,9 @@ def test_bot_answers_offers_related_and_hands_off(client: Any, kb: dict[str, int
     r = client.post(f"/api/chat/sessions/{cid}/handoff", headers=h)
     status = r.json()
     assert status["phase"] == "waiting" and status["queue"] == "transport"
-    assert status["position"] == 1 and status["expected_wait_seconds"] > 0
+    assert status["position"] == 1
+    # Nobody is on duty in this test: no wait is promised, a callback is offered.
+    assert status["expected_wait_seconds"] is None and status["no_agents"] is True
     assert "citizen_id" not in status
 
 

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 from fastapi import (
@@ -32,108 +29,42 @@ from fastapi import (
     WebSocketDisconnect,
 )
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
-from dasan.assist import recommend
-from dasan.assist import summary as summariser
 from dasan.auth import user_for_session
+from dasan.chat import desk, idle, overflow
+from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
 from dasan.chat.canned import canned
 from dasan.chat.pubsub import Event, make_pubsub
-from dasan.chat.service import (
-    ChatError,
-    consultation_for_token,
-    consultation_view,
-    get_consultation,
-    issue_token,
-    message_event,
-    messages_after,
-    phase,
-)
+from dasan.chat.runtime import Runtime
+from dasan.chat.service import ChatError, consultation_for_token, issue_token, phase
 from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
-from dasan.db.base import utcnow
-from dasan.db.models import Agent, Consultation, Message, Queue, Team, User
+from dasan.db.models import Agent, User
 from dasan.db.session import new_session
+from dasan.errors import DomainError
 from dasan.protection import policy
-from dasan.protection.screening import screen_many
-from dasan.routing import router as routing
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 
-log = logging.getLogger(__name__)
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
 # RuntimeError subclass, `WebSocketDisconnected`, for the latter).
 _GONE = (WebSocketDisconnect, RuntimeError)
-ASSIGN_INTERVAL = get_settings().chat_assign_interval
-WARM_INDEX = get_settings().chat_warm_index
-_HEAP_SETTLED = False
-
-
-async def _assign_loop(hub: chat_hub.ChatHub) -> None:
-    """Safety net across workers: assign whatever is waiting every few seconds."""
-    while True:
-        await asyncio.sleep(ASSIGN_INTERVAL)
-        try:
-            await hub.assign()
-        except Exception:
-            log.exception("periodic chat assignment failed")
-
-
-def _warm(s: Session) -> None:
-    from dasan.knowledge.live import get_live_index
-
-    get_live_index().sync(s)
-
-
-async def _warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
-    """Load the screening models (and, with `index`, build the knowledge index) at start-up so
-    that the first citizen does not wait for them; then settle the heap.
-
-    Settling: everything alive after the warm-up (models, lexicons, the index, imported
-    modules) lives as long as the process, yet CPython's full collections walk it again and
-    again; under a 1,000-chat load each of those took 0.2-0.5 s with the event loop stopped,
-    which was the whole tail of message delivery. `gc.freeze()` moves it out of the
-    collector's sight, so later collections only walk what chats allocate. Once per process.
-    """
-    global _HEAP_SETTLED
-    try:
-        if hub.screening is not None:  # the models live in the screening workers
-            await hub.screening.warm()
-        else:
-            await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
-    except Exception:
-        log.exception("loading the screening models failed (they load on first use)")
-    if index:
-        try:
-            await run_in_threadpool(_call, _warm)
-        except Exception:
-            log.exception("warming the knowledge index failed (it is built on first use)")
-    if not _HEAP_SETTLED:
-        _HEAP_SETTLED = True
-        gc.collect()
-        gc.freeze()
 
 
 @asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    hub = chat_hub.ChatHub(make_pubsub(get_settings().pubsub_url))
+    runtime = Runtime()
     state = getattr(app, "state", None)
     if state is not None:
-        state.chat_hub = hub
-    tasks = [asyncio.create_task(_assign_loop(hub))] if ASSIGN_INTERVAL > 0 else []
-    tasks.append(asyncio.create_task(_warm_up(hub, WARM_INDEX)))
+        state.chat_hub = runtime.hub
+    runtime.start()
     try:
         yield
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        await hub.pubsub.close()
+        await runtime.stop()
 
 
 router = APIRouter(prefix="/api/chat", tags=["chat"], lifespan=lifespan)
@@ -150,8 +81,8 @@ def hub_of(app: FastAPI) -> chat_hub.ChatHub:
 async def run(request_or_ws: Request | WebSocket, fn: Any, *args: Any) -> chat_hub.Outcome:
     try:
         return await hub_of(request_or_ws.app).run(fn, *args)
-    except ChatError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    except DomainError:
+        raise  # the app's handler answers with its status and code
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
 
@@ -183,25 +114,9 @@ class SelectIn(BaseModel):
 def citizen_chat(cid: int, token: str | None) -> None:
     if not token:
         raise HTTPException(401, "chat token required (X-Chat-Token header)")
-    try:
-        owner = consultation_for_token(token)
-    except ChatError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    owner = consultation_for_token(token)
     if owner != cid:
         raise HTTPException(403, "this token belongs to another chat")
-
-
-def _status(s: Session, cid: int) -> dict[str, Any]:
-    c = get_consultation(s, cid)
-    view = consultation_view(s, c)
-    pos = routing.position(s, c)
-    view["position"] = pos.position if pos else None
-    view["waiting"] = pos.waiting if pos else None
-    view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
-    # Citizens do not need internal fields.
-    for key in ("citizen_id", "summary", "priority"):
-        view.pop(key, None)
-    return view
 
 
 def _call(fn: Any, *args: Any) -> Any:
@@ -213,10 +128,7 @@ def _call(fn: Any, *args: Any) -> Any:
 
 
 async def _sync(fn: Any, *args: Any) -> Any:
-    try:
-        return await run_in_threadpool(_call, fn, *args)
-    except ChatError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    return await run_in_threadpool(_call, fn, *args)
 
 
 @router.post("/sessions", status_code=201)
@@ -232,12 +144,7 @@ async def session_status(cid: int, x_chat_token: str | None = Header(default=Non
                          ) -> dict[str, Any]:
     """Phase, queue position and expected wait."""
     citizen_chat(cid, x_chat_token)
-    return dict(await _sync(_status, cid))
-
-
-def _messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]:
-    get_consultation(s, cid)
-    return [message_event(m) for m in messages_after(s, cid, after_seq)]
+    return dict(await _sync(desk.citizen_status, cid))
 
 
 @router.get("/sessions/{cid}/messages")
@@ -245,7 +152,7 @@ async def session_messages(cid: int, after_seq: int = Query(0, ge=0),
                            x_chat_token: str | None = Header(default=None)
                            ) -> list[dict[str, Any]]:
     citizen_chat(cid, x_chat_token)
-    return list(await _sync(_messages, cid, after_seq))
+    return list(await _sync(desk.citizen_messages, cid, after_seq))
 
 
 @router.post("/sessions/{cid}/messages")
@@ -253,10 +160,7 @@ async def session_send(cid: int, body: MessageIn, request: Request,
                        x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     """Send a message (HTTP fallback of the WebSocket); idempotent by client_msg_id."""
     citizen_chat(cid, x_chat_token)
-    try:
-        out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
-    except ChatError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+    out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
     return out.result
 
 
@@ -265,7 +169,7 @@ async def session_handoff(cid: int, request: Request,
                           x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     citizen_chat(cid, x_chat_token)
     await run(request, chat_hub.request_handoff, cid)
-    return dict(await _sync(_status, cid))
+    return dict(await _sync(desk.citizen_status, cid))
 
 
 @router.post("/sessions/{cid}/feedback")
@@ -285,6 +189,19 @@ async def session_select(cid: int, body: SelectIn, request: Request,
     return out.result
 
 
+class CallbackIn(BaseModel):
+    phone: str = Field(min_length=9, max_length=20)
+
+
+@router.post("/sessions/{cid}/callback")
+async def session_callback(cid: int, body: CallbackIn, request: Request,
+                           x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
+    """Leave a number instead of waiting (ends the chat with outcome `callback`)."""
+    citizen_chat(cid, x_chat_token)
+    out = await run(request, overflow.request_callback, cid, body.phone)
+    return out.result
+
+
 @router.post("/sessions/{cid}/leave")
 async def session_leave(cid: int, request: Request,
                         x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
@@ -298,114 +215,69 @@ async def session_leave(cid: int, request: Request,
 AGENT_ROLES = ("agent", "supervisor")
 
 
-def agent_for(s: Session, user: User) -> Agent | None:
-    return s.scalar(select(Agent).where(Agent.user_id == user.id))
-
-
-def require_agent(s: Session, user: User) -> Agent:
-    agent = agent_for(s, user)
-    if agent is None:
-        raise HTTPException(403, "your account is not linked to an agent")
-    return agent
-
-
-def is_supervisor(user: User) -> bool:
-    return user.role in ("supervisor", "admin")
-
-
-def agent_info(s: Session, agent: Agent) -> dict[str, Any]:
-    load = routing.open_chat_counts(s, [agent.id]).get(agent.id, 0)
-    return {"id": agent.id, "name": agent.name, "employee_no": agent.employee_no,
-            "state": agent.state, "max_chats": agent.max_chats, "open_chats": load,
-            "languages": agent.languages}
-
-
-def active_chats(s: Session, agent_id: int) -> list[Consultation]:
-    return list(s.scalars(select(Consultation).where(
-        Consultation.agent_id == agent_id, Consultation.status == "open",
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.answered_at)))
+def _require_agent(s: Session, user: User) -> Agent:
+    return desk.require_agent(s, user)
 
 
 @router.get("/agent/me")
-def agent_me(db: Session = Depends(get_db),
-             user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
-    agent = require_agent(db, user)
-    return {"agent": agent_info(db, agent),
-            "chats": [consultation_view(db, c) for c in active_chats(db, agent.id)]}
+async def agent_me(user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
+    def me(s: Session) -> dict[str, Any]:
+        return desk.hello(s, desk.require_agent(s, user))
+
+    return dict(await _sync(me))
 
 
 class StateIn(BaseModel):
-    state: str = Field(description="available | break | offline")
+    state: str = Field(description="available | after_call_work | break | offline")
+    reason: str | None = Field(default=None, max_length=32,
+                               description="break reason: rest | meal | training | ...")
 
 
 @router.post("/agent/state")
-async def agent_state(body: StateIn, request: Request, db: Session = Depends(get_db),
+async def agent_state(body: StateIn, request: Request,
                       user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
-    if body.state not in ("available", "break", "offline"):
-        raise HTTPException(400, "state must be available, break or offline")
-    agent = require_agent(db, user)
-    routing.set_agent_state(db, agent, body.state)
-    db.commit()
-    hub = hub_of(request.app)
-    await hub.pubsub.publish(chat_hub.SUPERVISOR_CHANNEL, {"type": "changed"})
-    if agent.state in routing.ACCEPTING:
-        await hub.assign()
-    db.refresh(agent)
-    return agent_info(db, agent)
+    agent = await _sync(_require_agent, user)
+    out = await run(request, chat_hub.agent_set_state, agent.id, body.state, body.reason)
+    return out.result
 
 
-def _detail(s: Session, cid: int, user: User) -> dict[str, Any]:
-    c = get_consultation(s, cid)
-    agent = agent_for(s, user)
-    if not is_supervisor(user) and (agent is None or c.agent_id != agent.id):
-        raise ChatError("this chat is not assigned to you", 403)
-    history: list[dict[str, Any]] = []
-    if c.citizen_id is not None:
-        for h in s.scalars(select(Consultation).where(
-                Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
-                .order_by(Consultation.started_at.desc()).limit(10)):
-            history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
-                            .isoformat(timespec="minutes"), "category": h.category,
-                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome})
-    incidents = policy.prior_incidents(s, c.id)
-    return {"consultation": consultation_view(s, c),
-            "messages": [message_event(m) for m in messages_after(s, c.id, 0)],
-            "history": history, "abuse_incidents": incidents,
-            "registered_malicious": policy.is_registered(s, c.citizen_id)}
+async def agent_logged_out(request: Request, session_token: str) -> None:
+    """Logout makes an agent offline at once (their open chats go back to the queue)."""
+    user = await _sync(user_for_session, session_token)
+    if user is not None and user.role in AGENT_ROLES:
+        await run(request, chat_hub.agent_logout, user.id)
+
+
+@router.post("/offers/{offer_id}/accept")
+async def offer_accept(offer_id: int, request: Request,
+                       user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
+    """Take an offered chat (409 when the offer timed out or was taken already)."""
+    agent = await _sync(_require_agent, user)
+    out = await run(request, chat_hub.accept_offer, agent.id, offer_id)
+    return out.result
+
+
+@router.post("/offers/{offer_id}/decline")
+async def offer_decline(offer_id: int, request: Request,
+                        user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
+    """Pass an offered chat on to the next agent (recorded as declined)."""
+    agent = await _sync(_require_agent, user)
+    out = await run(request, chat_hub.decline_offer, agent.id, offer_id)
+    return out.result
 
 
 @router.get("/consultations/{cid}")
 async def consultation_detail(cid: int, user: User = Depends(require_roles(*AGENT_ROLES))
                               ) -> dict[str, Any]:
     """A chat with its transcript and the citizen's earlier contacts."""
-    return dict(await _sync(_detail, cid, user))
-
-
-def _check_access(s: Session, cid: int, user: User) -> Consultation:
-    c = get_consultation(s, cid)
-    agent = agent_for(s, user)
-    if not is_supervisor(user) and (agent is None or c.agent_id != agent.id):
-        raise ChatError("this chat is not assigned to you", 403)
-    return c
-
-
-def _assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:
-    _check_access(s, cid, user)
-    return [r.to_dict() for r in recommend.for_chat(s, cid)]
+    return dict(await _sync(desk.detail, cid, user))
 
 
 @router.get("/consultations/{cid}/assist")
 async def consultation_assist(cid: int, user: User = Depends(require_roles(*AGENT_ROLES))
                               ) -> list[dict[str, Any]]:
     """Top knowledge-base answers for what the citizen wrote."""
-    return list(await _sync(_assist, cid, user))
-
-
-def _search(s: Session, q: str, k: int) -> list[dict[str, Any]]:
-    try:
-        return [r.to_dict() for r in recommend.search(s, q, k)]
-    except ValueError as exc:
-        raise ChatError(str(exc)) from exc
+    return list(await _sync(desk.assist, cid, user))
 
 
 @router.get("/assist")
@@ -414,39 +286,14 @@ async def assist_search(q: str = Query(..., min_length=1, max_length=1000),
                         _user: User = Depends(require_roles(*AGENT_ROLES))
                         ) -> list[dict[str, Any]]:
     """Search the knowledge base from the assistant panel."""
-    return list(await _sync(_search, q, k))
-
-
-def _wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
-    c = _check_access(s, cid, user)
-    turns = [summariser.Turn(sender, body) for sender, body, flags in s.execute(
-        select(Message.sender, Message.body, Message.flags).where(Message.consultation_id == cid)
-        .order_by(Message.seq))
-        # Feedback clicks and picked entries are UI gestures, not what the citizen said.
-        if not (flags or {}).get("feedback") and not (flags or {}).get("selected")]
-    settings = get_settings()
-    proposal = summariser.propose(turns, llm_base_url=settings.llm_base_url,
-                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key)
-    question = " ".join(t.body for t in turns if t.sender == "citizen")
-    category = None
-    if question.strip():
-        near = recommend.search(s, question, k=5)
-        category = summariser.majority_category([r.category for r in near])
-    if c.kb_entry_id is not None:
-        from dasan.db.models import KbEntry
-
-        entry = s.get(KbEntry, c.kb_entry_id)
-        if entry is not None and entry.category:
-            category = entry.category
-    return {"summary": proposal.text, "method": proposal.method, "note": proposal.note,
-            "category": category, "categories": list(CATEGORIES)}
+    return list(await _sync(desk.search, q, k))
 
 
 @router.get("/consultations/{cid}/wrapup")
 async def consultation_wrapup(cid: int, user: User = Depends(require_roles(*AGENT_ROLES))
                               ) -> dict[str, Any]:
     """Proposed summary (PII-masked) and category for the agent to confirm."""
-    return dict(await _sync(_wrapup, cid, user))
+    return dict(await _sync(desk.wrapup, cid, user))
 
 
 class CloseIn(BaseModel):
@@ -455,7 +302,7 @@ class CloseIn(BaseModel):
 
 
 def _agent_and_role(s: Session, user: User) -> tuple[Agent | None, bool]:
-    return agent_for(s, user), is_supervisor(user)
+    return desk.agent_for(s, user), desk.is_supervisor(user)
 
 
 @router.post("/consultations/{cid}/close")
@@ -493,68 +340,17 @@ def canned_answers(_user: User = Depends(require_roles(*AGENT_ROLES))) -> list[d
 @router.get("/transfer-targets")
 def transfer_targets(db: Session = Depends(get_db),
                      _user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
-    agents = list(db.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING))
-                             .order_by(Agent.name)))
-    loads = routing.open_chat_counts(db, [a.id for a in agents])
-    return {
-        "agents": [{"id": a.id, "name": a.name, "open_chats": loads.get(a.id, 0),
-                    "max_chats": a.max_chats} for a in agents],
-        "queues": [{"code": q.code, "name": q.name} for q in db.scalars(select(Queue)
-                                                                         .order_by(Queue.id))],
-    }
+    return desk.transfer_targets(db)
 
 
 # --- supervisor -------------------------------------------------------------------------------
-
-
-def overview(s: Session) -> dict[str, Any]:
-    now = utcnow()
-    queues = list(s.scalars(select(Queue).order_by(Queue.id)))
-    waiting = list(s.scalars(select(Consultation).where(
-        Consultation.status == "open", Consultation.agent_id.is_(None),
-        Consultation.queue_id.is_not(None), Consultation.channel.in_(routing.CHAT_CHANNELS))
-        .order_by(Consultation.priority.desc(), Consultation.queued_at)))
-    live = dict(s.execute(select(Consultation.queue_id, func.count(Consultation.id)).where(
-        Consultation.status == "open", Consultation.agent_id.is_not(None),
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).group_by(Consultation.queue_id)).all())
-    bot = s.scalar(select(func.count(Consultation.id)).where(
-        Consultation.status == "open", Consultation.queue_id.is_(None),
-        Consultation.channel == "chatbot")) or 0
-    by_queue: dict[int, list[Consultation]] = {}
-    for c in waiting:
-        by_queue.setdefault(int(c.queue_id or 0), []).append(c)
-
-    def age(d: datetime | None) -> int:
-        return int((now - d).total_seconds()) if d else 0
-
-    agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
-    loads = routing.open_chat_counts(s, [a.id for a in agents])
-    teams = {t.id: t.name for t in s.scalars(select(Team))}
-    qnames = {q.id: q.code for q in queues}
-    return {
-        "mode": routing.routing_mode(),
-        "bot_sessions": int(bot),
-        "queues": [{"code": q.code, "name": q.name, "priority": q.priority,
-                    "waiting": len(by_queue.get(q.id, [])), "live": int(live.get(q.id, 0)),
-                    "longest_wait_seconds": max((age(c.queued_at) for c in
-                                                 by_queue.get(q.id, [])), default=0)}
-                   for q in queues],
-        "waiting": [{"id": c.id, "queue": qnames.get(int(c.queue_id or 0)),
-                     "priority": c.priority, "crisis": c.crisis, "subject": c.subject,
-                     "wait_seconds": age(c.queued_at), "language": c.language}
-                    for c in waiting[:200]],
-        "agents": [{"id": a.id, "name": a.name, "state": a.state,
-                    "state_seconds": age(a.state_since), "open_chats": loads.get(a.id, 0),
-                    "max_chats": a.max_chats, "team": teams.get(a.team_id or 0)}
-                   for a in agents],
-    }
 
 
 @router.get("/supervisor/overview")
 async def supervisor_overview(_user: User = Depends(require_roles("supervisor"))
                               ) -> dict[str, Any]:
     """Live queues, waiting contacts and agents' states."""
-    return dict(await _sync(overview))
+    return dict(await _sync(desk.overview))
 
 
 class MaliciousIn(BaseModel):
@@ -601,13 +397,16 @@ class _Socket:
         await self.send(event)
 
     async def backlog(self, cid: int) -> None:
-        for event in await run_in_threadpool(_call, _messages, cid, self.last.get(cid, 0)):
+        for event in await run_in_threadpool(_call, desk.citizen_messages, cid,
+                                             self.last.get(cid, 0)):
             await self.send_message(event)
 
 
 async def _ws_error(sock: _Socket, exc: Exception, ref: Any = None) -> None:
-    status = exc.status if isinstance(exc, ChatError) else 400
-    await sock.send({"type": "error", "status": status, "detail": str(exc), "ref": ref})
+    status = exc.status if isinstance(exc, DomainError) else 400
+    code = exc.code if isinstance(exc, DomainError) else "bad_frame"
+    await sock.send({"type": "error", "status": status, "code": code, "detail": str(exc),
+                     "ref": ref})
 
 
 @router.websocket("/ws/citizen/{cid}")
@@ -625,14 +424,20 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
     queue: asyncio.Queue[Event] = asyncio.Queue()
     channel = chat_hub.consult_channel(cid)
     await hub.pubsub.subscribe(channel, queue)
+    connected = False
     try:
-        await sock.send({"type": "state", "consultation": await _sync(_status, cid)})
+        await hub.run(idle.citizen_connected, cid)
+        connected = True
+        await sock.send({"type": "state", "consultation": await _sync(desk.citizen_status, cid)})
         await sock.backlog(cid)
         await _pump(sock, queue, lambda frame: _citizen_frame(hub, sock, cid, frame), "citizen")
     except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
         await hub.pubsub.unsubscribe(channel, queue)
+        if connected:  # a waiting citizen gone longer than the grace leaves the queue
+            # Shielded: a cancelled handler must still record that the socket went away.
+            await asyncio.shield(hub.run(idle.citizen_disconnected, cid))
 
 
 async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: Event) -> None:
@@ -663,12 +468,15 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
         elif kind == "leave":
             await hub.run(chat_hub.citizen_leave, cid)
         elif kind == "status":
-            await sock.send({"type": "state", "consultation": await _sync(_status, cid)})
+            # An answer to the client's poll, not a change: typed apart from "state" so that
+            # a late answer never overrides a newer pushed state ("대기 순서" after connect).
+            view = await _sync(desk.citizen_status, cid)
+            await sock.send({"type": "status", "consultation": view})
         elif kind == "ping":
             await sock.send({"type": "pong"})
         else:
             raise ChatError(f"unknown frame type {kind!r}")
-    except (ChatError, ValueError, KeyError, TypeError) as exc:
+    except (DomainError, ValueError, KeyError, TypeError) as exc:
         await _ws_error(sock, exc, ref)
     except HTTPException as exc:
         await sock.send({"type": "error", "status": exc.status_code, "detail": exc.detail,
@@ -685,12 +493,15 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
             event = await queue.get()
             if on_event is not None and await on_event(event):
                 continue
+            if me == "citizen":  # the event's class decides what a citizen may see
+                visible = chat_events.for_citizen(event)
+                if visible is None:
+                    continue
+                event = visible
             kind = event.get("type")
             if kind == "message":
                 await sock.send_message(event)
-            elif (kind == "typing" and event.get("who") == me) or (
-                    kind in ("assist", "abuse", "break_offered", "flags")
-                    and me == "citizen"):
+            elif kind == "typing" and event.get("who") == me:
                 continue
             else:
                 await sock.send(event)
@@ -724,17 +535,7 @@ def _ws_user(s: Session, token: str | None) -> tuple[User, Agent | None] | None:
     user = user_for_session(s, token)
     if user is None or (user.role not in AGENT_ROLES and user.role != "admin"):
         return None
-    return user, agent_for(s, user)
-
-
-def _agent_connect(s: Session, agent_id: int) -> dict[str, Any]:
-    agent = s.get(Agent, agent_id)
-    assert agent is not None
-    if agent.state == "offline":
-        routing.set_agent_state(s, agent, "available")
-        s.commit()
-    return {"agent": agent_info(s, agent),
-            "chats": [consultation_view(s, c) for c in active_chats(s, agent_id)]}
+    return user, desk.agent_for(s, user)
 
 
 def _parse_after(raw: str) -> dict[int, int]:
@@ -788,20 +589,39 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
             return True
         return False
 
+    connected = False
     try:
-        hello = await run_in_threadpool(_call, _agent_connect, agent_id)
+        out = await hub.run(chat_hub.agent_connected, agent_id)
+        connected = True
+        hello = out.result
         await sock.send({"type": "hello", **hello})
         for chat in hello["chats"]:
             await follow(int(chat["id"]))
-        await hub.pubsub.publish(chat_hub.SUPERVISOR_CHANNEL, {"type": "changed"})
-        await hub.assign()
-        await _pump(sock, queue, lambda frame: _agent_frame(hub, sock, agent_id, frame),
+        beat = _Heartbeat(hub, agent_id)
+        await _pump(sock, queue, lambda frame: _agent_frame(hub, sock, agent_id, frame, beat),
                     "agent", on_event)
     except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
         for ch in channels:
             await hub.pubsub.unsubscribe(ch, queue)
+        if connected:  # the presence room decides after its grace period
+            await asyncio.shield(hub.run(chat_hub.agent_disconnected, agent_id))
+
+
+class _Heartbeat:
+    """Writes the desktop's heartbeat at most every half heartbeat interval per socket."""
+
+    def __init__(self, hub: chat_hub.ChatHub, agent_id: int) -> None:
+        self.hub, self.agent_id = hub, agent_id
+        self.every = get_settings().presence_heartbeat_seconds / 2
+        self.last = 0.0
+
+    async def beat(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self.last >= self.every:
+            self.last = now
+            await self.hub.run(chat_hub.agent_heartbeat, self.agent_id)
 
 
 def _agent_by_id(s: Session, agent_id: int) -> Agent:
@@ -816,11 +636,12 @@ def _agent_message(s: Session, agent_id: int, cid: int, body: str, ref: str | No
     return chat_hub.agent_message(s, _agent_by_id(s, agent_id), cid, body, ref, entry_id)
 
 
-async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, frame: Event
-                       ) -> None:
+async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, frame: Event,
+                       beat: _Heartbeat) -> None:
     kind = frame.get("type")
     ref = frame.get("client_msg_id")
     try:
+        await beat.beat()  # every frame shows the desktop is alive
         if kind == "message":
             entry = frame.get("entry_id")
             out = await hub.run(_agent_message, agent_id, int(frame["consultation_id"]),
@@ -834,11 +655,14 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
                 await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                     "type": "typing", "consultation_id": cid, "who": "agent",
                     "active": bool(frame.get("active", True))})
+        elif kind in ("accept", "decline"):
+            step = chat_hub.accept_offer if kind == "accept" else chat_hub.decline_offer
+            await hub.run(step, agent_id, int(frame["offer_id"]))
         elif kind == "ping":
             await sock.send({"type": "pong"})
         else:
             raise ChatError(f"unknown frame type {kind!r}")
-    except (ChatError, ValueError, KeyError, TypeError) as exc:
+    except (DomainError, ValueError, KeyError, TypeError) as exc:
         await _ws_error(sock, exc, ref)
 
 
@@ -855,7 +679,7 @@ async def supervisor_socket(ws: WebSocket) -> None:
     await hub.pubsub.subscribe(chat_hub.SUPERVISOR_CHANNEL, queue)
     try:
         while True:
-            await ws.send_json({"type": "overview", **await _sync(overview)})
+            await ws.send_json({"type": "overview", **await _sync(desk.overview)})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(queue.get(), timeout=5.0)
             await asyncio.sleep(0.5)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
+from dasan.presence.states import BREAK_REASONS
 from dasan.web.deps import current_user, get_db
 from dasan.web.templating import request_language, templates
 
@@ -36,6 +37,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "position": ("대기 순서 {n}번째", "Position {n} in queue"),
     "eta": ("예상 대기 약 {m}분", "Expected wait about {m} min"),
     "eta_now": ("곧 연결됩니다", "Connecting shortly"),
+    "no_agents": ("지금은 이 문의를 받을 수 있는 상담사가 없습니다",
+                  "No agent who can take this question is on duty now"),
     "live": ("{name} 상담사와 상담 중", "Chatting with agent {name}"),
     "closed": ("상담이 종료되었습니다", "This chat has ended"),
     "typing_agent": ("상담사가 입력 중입니다…", "The agent is typing…"),
@@ -68,6 +71,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method_llm": ("LLM 요약", "LLM summary"),
     "method_extractive": ("자동 추출 요약", "Extractive summary"),
     "unread": ("새 메시지", "new messages"),
+    "load": ("진행 {n} / 최대 {max}", "{n} of {max} chats"),
+    "state_available": ("상담 가능", "Available"),
+    "state_busy": ("상담 중", "Busy"),
+    "state_after_call_work": ("후처리", "After-call work"),
+    "state_break": ("휴식", "Break"),
+    "state_away": ("자리 비움", "Away"),
+    "state_offline": ("오프라인", "Offline"),
+    "offer": ("상담 요청", "Incoming chat"),
+    "seconds_left": ("{s}초 남음", "{s} s left"),
+    "accept": ("수락", "Accept"),
+    "decline": ("넘기기", "Pass"),
+    "offer_missed": ("응답 시간이 지나 다음 상담사에게 넘어갔습니다",
+                     "Missed: passed to the next agent"),
+    "mode": ("배분 방식", "Routing"),
+    "bot_sessions": ("챗봇 상담", "Chatbot sessions"),
+    "sla_ok": ("정상", "OK"),
+    "sla_warn": ("주의", "Warning"),
+    "sla_alert": ("초과", "Over target"),
+    "sla_alarm": ("{s}초 넘게 기다리는 상담이 {n}건 있습니다",
+                  "{n} contacts have waited over {s} s"),
+    "force_close": ("강제 종료", "Force close"),
+    "force_close_confirm": ("#{id} 상담을 강제 종료할까요?", "Force close contact #{id}?"),
+    "requeued": ("상담이 대기열로 돌아갔습니다", "The chat went back to the queue"),
     "ended_by_citizen": ("시민이 상담을 종료했습니다", "The citizen left"),
 }
 
@@ -101,7 +127,8 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
     denied = _guard(request, user, ("agent", "supervisor"))
     if denied is not None:
         return denied
-    return _page(request, "chat/agent.html", user, categories=CATEGORIES)
+    return _page(request, "chat/agent.html", user, categories=CATEGORIES,
+                 break_reasons=BREAK_REASONS)
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

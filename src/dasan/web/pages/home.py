@@ -99,9 +99,12 @@ def login_form(
 
 
 @router.post("/logout")
-def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
+        from dasan.web.api.chat import agent_logged_out
+
+        await agent_logged_out(request, token)  # an agent is offline at once
         close_session(db, token)
         db.commit()
     response = RedirectResponse("/", status_code=303)

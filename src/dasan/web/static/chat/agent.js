@@ -8,6 +8,10 @@
 
   const chats = new Map();     // id -> {view, messages: Map(seq -> msg), unread, abuse, recs, pending: []}
   const lastSeq = {};          // id -> last seq seen (resume point)
+  const offers = new Map();    // offer id -> offer event (with a countdown)
+  const baseTitle = document.title;
+  let me = null;               // the agent (hello / presence)
+  let heartbeat = null;
   let current = null;
   let entryForDraft = null;    // KB entry inserted into the composer
   let sock = null;
@@ -16,6 +20,70 @@
   function chat(id) {
     if (!chats.has(id)) chats.set(id, { view: { id }, messages: new Map(), unread: 0, abuse: 0, recs: [], pending: [] });
     return chats.get(id);
+  }
+  // Events for a chat that left this desk (transferred, re-queued) may still be in flight:
+  // they must not bring it back to the list.
+  const mine = (id) => chats.has(id);
+
+  function renderLoad() {
+    if (!me) return;
+    const open = [...chats.values()].filter((c) => c.view.phase !== "closed").length;
+    $("load").textContent = t("load", { n: open, max: me.max_chats });
+  }
+
+  function renderTitle() {
+    let n = offers.size;
+    for (const c of chats.values()) n += c.unread;
+    document.title = (n ? `(${n}) ` : "") + baseTitle;
+  }
+
+  function renderPresence(state, reason) {
+    const sel = $("state");
+    const value = state === "break" ? "break:" + (reason || "rest") : state === "busy" ? "available" : state;
+    if ([...sel.options].some((o) => o.value === value)) sel.value = value;
+    $("presence").textContent = t("state_" + state);
+    $("presence").className = "badge" + (state === "away" || state === "offline" ? " warn" : state === "available" || state === "busy" ? " ok" : "");
+  }
+
+  function beep() {
+    try {
+      const ctx = beep.ctx || (beep.ctx = new (window.AudioContext || window.webkitAudioContext)());
+      const osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.08;
+      osc.connect(gain); gain.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.25);
+    } catch (e) { /* no audio device */ }
+  }
+
+  function notify(text) {
+    if (!("Notification" in window) || Notification.permission !== "granted" || !document.hidden) return;
+    try { new Notification(baseTitle, { body: text, tag: "dasan-offer" }); } catch (e) { /* ignore */ }
+  }
+
+  function renderOffers() {
+    const box = $("offers");
+    box.textContent = "";
+    box.hidden = offers.size === 0;
+    const now = Date.now();
+    for (const [id, o] of offers) {
+      const left = Math.max(0, Math.round((o.deadline - now) / 1000));
+      const v = o.consultation;
+      box.append(el("div", { class: "offer", role: "group", "aria-label": t("offer") + " #" + v.id },
+        el("strong", {}, `${t("offer")} #${v.id}`),
+        el("span", {}, [v.queue_name || "", v.crisis ? t("crisis") : "", v.subject || ""].filter(Boolean).join(" · ")),
+        el("span", { class: "hint", "aria-live": "off" }, t("seconds_left", { s: left })),
+        el("button", { type: "button", class: "primary", "data-offer": id, onclick: () => decide(id, "accept") }, t("accept")),
+        el("button", { type: "button", onclick: () => decide(id, "decline") }, t("decline"))));
+    }
+    renderTitle();
+  }
+  setInterval(() => { if (offers.size) renderOffers(); }, 1000);
+
+  function decide(id, kind) {
+    sock.send({ type: kind, offer_id: id });
+    offers.delete(id);
+    renderOffers();
+    input.focus();
   }
 
   function renderList() {
@@ -34,6 +102,8 @@
           v.phase === "closed" ? el("span", { class: "badge" }, t("closed")) : null));
       list.append(li);
     }
+    renderLoad();
+    renderTitle();
   }
 
   function abuseLabel(flags) {
@@ -59,7 +129,7 @@
     log.textContent = "";
     typingEl.textContent = "";
     const c = current !== null ? chats.get(current) : null;
-    const open = c && c.view.phase !== "closed";
+    const open = c && c.view.phase !== "closed" && (!me || c.view.agent_id === undefined || c.view.agent_id === null || c.view.agent_id === me.id);
     input.disabled = !open; $("send").disabled = !open; $("end").disabled = !c;
     $("transfer").disabled = !open;
     if (!c) { $("conv-title").textContent = t("select_chat"); $("conv-meta").textContent = ""; return; }
@@ -130,6 +200,7 @@
   }
 
   function addMessage(m, quiet) {
+    if (!mine(m.consultation_id)) return;
     const c = chat(m.consultation_id);
     if (c.messages.has(m.seq)) return;
     c.messages.set(m.seq, m);
@@ -158,12 +229,28 @@
   function onEvent(ev) {
     switch (ev.type) {
       case "hello":
+        me = ev.agent;
         $("me-name").textContent = `${ev.agent.name} (${ev.agent.employee_no})`;
-        $("state").value = ev.agent.state === "busy" ? "available" : ev.agent.state;
-        $("load").textContent = `${ev.agent.open_chats}/${ev.agent.max_chats}`;
+        renderPresence(ev.agent.state, ev.agent.break_reason);
         for (const v of ev.chats) chat(v.id).view = v;
+        offers.clear();
+        for (const o of ev.offers || []) addOffer(o, true);
+        renderOffers();
         renderList();
         if (current === null && ev.chats.length) select(ev.chats[0].id);
+        clearInterval(heartbeat);
+        heartbeat = setInterval(() => sock && sock.send({ type: "ping" }), (ev.agent.heartbeat_seconds || 10) * 1000);
+        break;
+      case "presence":
+        if (me) me.state = ev.state;
+        renderPresence(ev.state, ev.reason);
+        if (ev.state === "away" || ev.state === "offline") { offers.clear(); renderOffers(); }
+        break;
+      case "offer": addOffer(ev, false); renderOffers(); break;
+      case "offer_closed":
+        for (const [id, o] of offers) if (id === ev.offer_id || (ev.offer_id === null && o.consultation_id === ev.consultation_id)) offers.delete(id);
+        renderOffers();
+        if (ev.status === "missed") showAlert(t("offer_missed") + ` #${ev.consultation_id}`);
         break;
       case "assigned": {
         const c = chat(ev.consultation.id);
@@ -176,6 +263,7 @@
       case "message": addMessage(ev); break;
       case "flags": {
         // Screening runs after delivery: mark the message once its flags are known.
+        if (!mine(ev.consultation_id)) break;
         const c = chat(ev.consultation_id);
         const m = c.messages.get(ev.seq);
         if (!m) break;
@@ -190,6 +278,7 @@
         break;
       }
       case "state": {
+        if (!mine(ev.consultation.id)) break;
         const c = chat(ev.consultation.id);
         const wasOpen = c.view.phase !== "closed";
         c.view = Object.assign(c.view, ev.consultation);
@@ -200,9 +289,11 @@
       }
       case "unassigned":
         chats.delete(ev.consultation_id);
+        delete lastSeq[ev.consultation_id];
         if (current === ev.consultation_id) { current = null; renderConversation(); }
         renderList();
-        showAlert(t("transfer_done") + ` #${ev.consultation_id}`);
+        showAlert((ev.why ? t("requeued") : t("transfer_done")) + ` #${ev.consultation_id}`);
+        if (current === null && chats.size) select([...chats.keys()][0]);
         break;
       case "closed":
         if (ev.by === "citizen") showAlert(`#${ev.consultation_id} ${t("ended_by_citizen")}`);
@@ -215,6 +306,7 @@
         }
         break;
       case "assist":
+        if (!mine(ev.consultation_id)) break;
         chat(ev.consultation_id).recs = ev.items;
         if (current === ev.consultation_id) renderRecs();
         break;
@@ -227,11 +319,20 @@
         $("take-break").focus();
         break;
       case "ack": {
+        if (!mine(ev.consultation_id)) break;
         const c = chat(ev.consultation_id);
         c.pending = c.pending.filter((p) => p.client_msg_id !== ev.client_msg_id);
         break;
       }
       case "error": showAlert(t("error") + ": " + ev.detail); break;
+    }
+  }
+
+  function addOffer(o, quiet) {
+    offers.set(o.offer_id, Object.assign({}, o, { deadline: Date.now() + (o.timeout_seconds || 20) * 1000 }));
+    if (!quiet) {
+      beep();
+      notify(`${t("offer")} #${o.consultation_id} ${o.consultation.subject || ""}`);
     }
   }
 
@@ -281,10 +382,15 @@
   });
 
   $("state").addEventListener("change", async (e) => {
+    const [state, reason] = e.target.value.split(":");
     try {
-      const info = await api("POST", "/api/chat/agent/state", { state: e.target.value });
-      $("load").textContent = `${info.open_chats}/${info.max_chats}`;
+      const info = await api("POST", "/api/chat/agent/state", reason ? { state, reason } : { state });
+      me = Object.assign(me || {}, info);
+      renderPresence(info.state, info.break_reason);
+      renderLoad();
     } catch (err) { showAlert(err.message); }
+    e.target.focus();
+    if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
   });
 
   $("assist-search").addEventListener("submit", async (e) => {
@@ -344,12 +450,15 @@
     const body = kind === "agent" ? { agent_id: Number(target) } : { queue: target };
     try { await api("POST", `/api/chat/consultations/${current}/transfer`, body); }
     catch (err) { showAlert(err.message); }
+    $("transfer-target").value = "";
+    (input.disabled ? list : input).focus();
   });
 
   $("take-break").addEventListener("click", async () => {
     $("break-dialog").hidden = true;
-    const info = await api("POST", "/api/chat/agent/state", { state: "break" });
-    $("state").value = info.state;
+    const info = await api("POST", "/api/chat/agent/state", { state: "break", reason: "recovery" });
+    renderPresence(info.state, info.break_reason);
+    $("state").focus();
   });
   $("skip-break").addEventListener("click", () => { $("break-dialog").hidden = true; });
 

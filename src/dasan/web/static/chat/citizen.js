@@ -11,6 +11,7 @@
   const handoffBtn = document.getElementById("handoff");
   const leaveBtn = document.getElementById("leave");
   const restartBtn = document.getElementById("restart");
+  const callbackForm = document.getElementById("callback");
 
   let st = JSON.parse(sessionStorage.getItem(KEY) || "null");  // {cid, token, lastSeq, outbox}
   let sock = null;
@@ -94,6 +95,7 @@
         text += " · " + (c.expected_wait_seconds <= 0 ? t("eta_now")
           : t("eta", { m: Math.max(1, Math.round(c.expected_wait_seconds / 60)) }));
       }
+      if (c.no_agents) text = t("waiting") + " · " + t("no_agents");
       statusTimer = setInterval(() => sock && sock.send({ type: "status" }), 5000);
       if (c.position === undefined && sock) sock.send({ type: "status" });
     } else if (c.phase === "live") {
@@ -103,6 +105,7 @@
     }
     statusEl.textContent = text;
     statusEl.dataset.phase = c.phase;
+    if (c.no_agents !== undefined || c.phase !== "waiting") callbackForm.hidden = !(c.phase === "waiting" && c.no_agents);
     handoffBtn.hidden = c.phase !== "bot";
     const closed = c.phase === "closed";
     input.disabled = closed;
@@ -117,6 +120,9 @@
     else if (ev.type === "state") {
       if (ev.consultation.position === undefined && phase === ev.consultation.phase) return;
       setState(ev.consultation);
+    } else if (ev.type === "status") {
+      // The answer to a poll: only refreshes the figures of the phase we are still in.
+      if (ev.consultation.phase === phase) setState(ev.consultation);
     }
     else if (ev.type === "ack") {
       st.outbox = (st.outbox || []).filter((o) => o.client_msg_id !== ev.client_msg_id);
@@ -205,6 +211,16 @@
       setState({ phase: "closed" });
     }
   });
+  callbackForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!st) return;
+    try {
+      await api("POST", `/api/chat/sessions/${st.cid}/callback`, { phone: document.getElementById("callback-phone").value }, headers());
+      callbackForm.hidden = true;
+    } catch (err) { statusEl.textContent = t("error") + ": " + err.message; }
+    restartBtn.focus();
+  });
+
   restartBtn.addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     location.reload();

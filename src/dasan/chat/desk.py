@@ -1,0 +1,260 @@
+"""What the agent desktop, the citizen's status bar and the supervisor floor read (queries
+only: every change goes through `chat.hub`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dasan.assist import recommend
+from dasan.assist import summary as summariser
+from dasan.chat.service import (
+    ChatError,
+    consultation_view,
+    get_consultation,
+    message_event,
+    messages_after,
+)
+from dasan.config import get_settings
+from dasan.consultations.channels import CATEGORIES
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, User
+from dasan.db.models_presence import AgentPresence, ContactOffer
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
+from dasan.protection import policy
+from dasan.routing import router as routing
+
+SUPERVISOR_ROLES = ("supervisor", "admin")
+
+
+# --- who may do what (small named checks, easy to move into the access policy) ---------------
+
+
+def is_supervisor(user: User) -> bool:
+    return user.role in SUPERVISOR_ROLES
+
+
+def agent_for(s: Session, user: User) -> Agent | None:
+    return s.scalar(select(Agent).where(Agent.user_id == user.id))
+
+
+def require_agent(s: Session, user: User) -> Agent:
+    agent = agent_for(s, user)
+    if agent is None:
+        raise ChatError("your account is not linked to an agent", 403)
+    return agent
+
+
+def check_chat_access(s: Session, cid: int, user: User) -> Consultation:
+    """A chat is its agent's (and every supervisor's)."""
+    c = get_consultation(s, cid)
+    agent = agent_for(s, user)
+    if not is_supervisor(user) and (agent is None or c.agent_id != agent.id):
+        raise ChatError("this chat is not assigned to you", 403)
+    return c
+
+
+# --- the agent desktop -------------------------------------------------------------------------
+
+
+def agent_info(s: Session, agent: Agent) -> dict[str, Any]:
+    load = routing.open_chat_counts(s, [agent.id]).get(agent.id, 0)
+    row = s.get(AgentPresence, agent.id)
+    reason = row.break_reason if row is not None and agent.state == "break" else None
+    return {"id": agent.id, "name": agent.name, "employee_no": agent.employee_no,
+            "state": agent.state, "state_ko": presence_states.LABELS_KO.get(agent.state),
+            "break_reason": reason, "max_chats": agent.max_chats, "open_chats": load,
+            "capacity": presence.capacity_for(s, agent, "web"),
+            "languages": agent.languages,
+            "heartbeat_seconds": get_settings().presence_heartbeat_seconds}
+
+
+def active_chats(s: Session, agent_id: int) -> list[Consultation]:
+    return list(s.scalars(select(Consultation).where(
+        Consultation.agent_id == agent_id, Consultation.status == "open",
+        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
+
+
+def offer_event(s: Session, c: Consultation, offer_id: int, expires_at: datetime
+                ) -> dict[str, Any]:
+    """What the agent's desktop shows for an offer (no transcript until accepted)."""
+    view = consultation_view(s, c)
+    return {"type": "offer", "offer_id": offer_id, "consultation_id": c.id,
+            "consultation": {k: view[k] for k in ("id", "queue", "queue_name", "language",
+                                                  "priority", "crisis", "subject")},
+            "expires_at": expires_at.isoformat(timespec="seconds") + "Z",
+            "timeout_seconds": get_settings().offer_timeout_seconds}
+
+
+def pending_offers(s: Session, agent_id: int) -> list[dict[str, Any]]:
+    out = []
+    for offer in s.scalars(select(ContactOffer).where(
+            ContactOffer.agent_id == agent_id, ContactOffer.status == "pending")
+            .order_by(ContactOffer.id)):
+        c = s.get(Consultation, offer.consultation_id)
+        if c is not None:
+            out.append(offer_event(s, c, offer.id, offer.expires_at))
+    return out
+
+
+def hello(s: Session, agent: Agent) -> dict[str, Any]:
+    return {"agent": agent_info(s, agent),
+            "chats": [consultation_view(s, c) for c in active_chats(s, agent.id)],
+            "offers": pending_offers(s, agent.id)}
+
+
+def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
+    """A chat with its transcript and the citizen's earlier contacts."""
+    c = check_chat_access(s, cid, user)
+    history: list[dict[str, Any]] = []
+    if c.citizen_id is not None:
+        for h in s.scalars(select(Consultation).where(
+                Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
+                .order_by(Consultation.started_at.desc()).limit(10)):
+            history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
+                            .isoformat(timespec="minutes"), "category": h.category,
+                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome})
+    return {"consultation": consultation_view(s, c),
+            "messages": [message_event(m) for m in messages_after(s, c.id, 0)],
+            "history": history, "abuse_incidents": policy.prior_incidents(s, c.id),
+            "registered_malicious": policy.is_registered(s, c.citizen_id)}
+
+
+def assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:
+    check_chat_access(s, cid, user)
+    return [r.to_dict() for r in recommend.for_chat(s, cid)]
+
+
+def search(s: Session, q: str, k: int) -> list[dict[str, Any]]:
+    try:
+        return [r.to_dict() for r in recommend.search(s, q, k)]
+    except ValueError as exc:
+        raise ChatError(str(exc)) from exc
+
+
+def wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
+    """Proposed summary (PII-masked) and category for the agent to confirm."""
+    c = check_chat_access(s, cid, user)
+    turns = [summariser.Turn(sender, body) for sender, body, flags in s.execute(
+        select(Message.sender, Message.body, Message.flags).where(Message.consultation_id == cid)
+        .order_by(Message.seq))
+        # Feedback clicks and picked entries are UI gestures, not what the citizen said.
+        if not (flags or {}).get("feedback") and not (flags or {}).get("selected")]
+    settings = get_settings()
+    proposal = summariser.propose(turns, llm_base_url=settings.llm_base_url,
+                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key)
+    question = " ".join(t.body for t in turns if t.sender == "citizen")
+    category = None
+    if question.strip():
+        near = recommend.search(s, question, k=5)
+        category = summariser.majority_category([r.category for r in near])
+    if c.kb_entry_id is not None:
+        entry = s.get(KbEntry, c.kb_entry_id)
+        if entry is not None and entry.category:
+            category = entry.category
+    return {"summary": proposal.text, "method": proposal.method, "note": proposal.note,
+            "category": category, "categories": list(CATEGORIES)}
+
+
+def transfer_targets(s: Session) -> dict[str, Any]:
+    agents = list(s.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING))
+                            .order_by(Agent.name)))
+    loads = routing.open_chat_counts(s, [a.id for a in agents])
+    return {
+        "agents": [{"id": a.id, "name": a.name, "open_chats": loads.get(a.id, 0),
+                    "max_chats": a.max_chats} for a in agents],
+        "queues": [{"code": q.code, "name": q.name}
+                   for q in s.scalars(select(Queue).order_by(Queue.id))],
+    }
+
+
+# --- the citizen's status bar ----------------------------------------------------------------
+
+
+def citizen_status(s: Session, cid: int) -> dict[str, Any]:
+    """Phase, and only while waiting: queue position and expected wait."""
+    c = get_consultation(s, cid)
+    view = consultation_view(s, c)
+    pos = routing.position(s, c)
+    view["position"] = pos.position if pos else None
+    view["waiting"] = pos.waiting if pos else None
+    view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
+    # Nobody present can serve this queue: say so, and offer a callback instead of a wait.
+    view["no_agents"] = bool(pos and pos.expected_wait_seconds is None)
+    view["options"] = ["callback"] if view["no_agents"] else []
+    # Citizens do not need internal fields.
+    for key in ("citizen_id", "summary", "priority", "agent_id"):
+        view.pop(key, None)
+    return view
+
+
+def citizen_messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]:
+    get_consultation(s, cid)
+    return [message_event(m) for m in messages_after(s, cid, after_seq)]
+
+
+# --- the supervisor floor --------------------------------------------------------------------
+
+
+def overview(s: Session) -> dict[str, Any]:
+    """Live queues, waiting contacts and agents' states."""
+    now = utcnow()
+    queues = list(s.scalars(select(Queue).order_by(Queue.id)))
+    waiting = list(s.scalars(select(Consultation).where(
+        Consultation.status == "open", Consultation.agent_id.is_(None),
+        Consultation.queue_id.is_not(None), Consultation.channel.in_(routing.CHAT_CHANNELS))
+        .order_by(Consultation.priority.desc(), Consultation.queued_at)))
+    live = dict(s.execute(select(Consultation.queue_id, func.count(Consultation.id)).where(
+        Consultation.status == "open", Consultation.agent_id.is_not(None),
+        Consultation.channel.in_(routing.CHAT_CHANNELS)).group_by(Consultation.queue_id)).all())
+    bot = s.scalar(select(func.count(Consultation.id)).where(
+        Consultation.status == "open", Consultation.queue_id.is_(None),
+        Consultation.channel == "chatbot")) or 0
+    by_queue: dict[int, list[Consultation]] = {}
+    for c in waiting:
+        by_queue.setdefault(int(c.queue_id or 0), []).append(c)
+
+    def age(d: datetime | None) -> int:
+        return int((now - d).total_seconds()) if d else 0
+
+    agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
+    loads = routing.open_chat_counts(s, [a.id for a in agents])
+    teams = {t.id: t.name for t in s.scalars(select(Team))}
+    qnames = {q.id: q.code for q in queues}
+    settings = get_settings()
+
+    def level(seconds: int) -> str:
+        """SLA colour of a wait: ok, warn (amber) or alert (red, with an alarm)."""
+        if seconds >= settings.sla_wait_alert_seconds:
+            return "alert"
+        return "warn" if seconds >= settings.sla_wait_warn_seconds else "ok"
+
+    def longest(qid: int) -> int:
+        return max((age(c.queued_at) for c in by_queue.get(qid, [])), default=0)
+
+    return {
+        "sla": {"warn_seconds": settings.sla_wait_warn_seconds,
+                "alert_seconds": settings.sla_wait_alert_seconds},
+        "bot_sessions": int(bot),
+        "mode": routing.routing_mode(),
+        "mode_ko": "전방위" if routing.routing_mode() == "omni" else "스킬 기반",
+        "queues": [{"code": q.code, "name": q.name, "priority": q.priority,
+                    "waiting": len(by_queue.get(q.id, [])), "live": int(live.get(q.id, 0)),
+                    "longest_wait_seconds": longest(q.id), "sla": level(longest(q.id))}
+                   for q in queues],
+        "waiting": [{"id": c.id, "queue": qnames.get(int(c.queue_id or 0)),
+                     "queue_name": next((q.name for q in queues if q.id == c.queue_id), None),
+                     "priority": c.priority, "crisis": c.crisis, "subject": c.subject,
+                     "wait_seconds": age(c.queued_at), "sla": level(age(c.queued_at)),
+                     "language": c.language}
+                    for c in waiting[:200]],
+        "agents": [{"id": a.id, "name": a.name, "state": a.state,
+                    "state_ko": presence_states.LABELS_KO.get(a.state),
+                    "state_seconds": age(a.state_since), "open_chats": loads.get(a.id, 0),
+                    "max_chats": a.max_chats, "team": teams.get(a.team_id or 0)}
+                   for a in agents],
+    }

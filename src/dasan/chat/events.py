@@ -1,0 +1,219 @@
+"""The chat's events, typed: one model per event type, with its audience.
+
+Every event the chat publishes or a socket sends has a class here. `validate()` checks an event
+against its class (the API tests validate every event they see); `for_citizen()` is the one
+place that decides what a citizen's socket may receive: citizens never get internal events
+(assistant, abuse screening, presence ...) and the chat's state reaches them without internal
+fields (citizen id, priority, summary, agent id).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Audience = Literal["chat", "agent", "supervisor", "socket"]
+
+
+class ChatEvent(BaseModel):
+    """Base: `audience` says where the event travels (`chat`: everyone on one chat — the
+    citizen and the agents; `agent`: one agent's desktops; `supervisor`: the floor;
+    `socket`: the reply to one socket's frame) and `citizen_visible` whether a citizen's
+    socket may receive it."""
+
+    model_config = ConfigDict(extra="forbid")
+    audience: ClassVar[Audience] = "chat"
+    citizen_visible: ClassVar[bool] = False
+    type: str
+
+
+class MessageEvent(ChatEvent):
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["message"]
+    consultation_id: int
+    seq: int
+    sender: Literal["citizen", "agent", "bot", "system"]
+    agent_id: int | None
+    body: str
+    client_msg_id: str | None
+    flags: dict[str, Any]
+    at: str | None
+
+
+class StateEvent(ChatEvent):
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["state"]
+    consultation: dict[str, Any]
+
+
+class TypingEvent(ChatEvent):
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["typing"]
+    consultation_id: int
+    who: Literal["citizen", "agent"]
+    active: bool
+
+
+class FlagsEvent(ChatEvent):
+    type: Literal["flags"]
+    consultation_id: int
+    seq: int
+    flags: dict[str, Any]
+
+
+class AssignedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["assigned"]
+    consultation: dict[str, Any]
+
+
+class UnassignedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["unassigned"]
+    consultation_id: int
+    why: str | None = None
+
+
+class OfferEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["offer"]
+    offer_id: int
+    consultation_id: int
+    consultation: dict[str, Any]
+    expires_at: str
+    timeout_seconds: float
+
+
+class OfferClosedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["offer_closed"]
+    offer_id: int | None
+    consultation_id: int
+    status: Literal["accepted", "declined", "missed", "withdrawn"]
+
+
+class PresenceEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["presence"]
+    agent_id: int
+    state: str
+    state_ko: str
+    previous: str
+    reason: str | None
+    reason_ko: str | None
+    why: str
+    at: str
+
+
+class ClosedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["closed"]
+    consultation_id: int
+    by: str
+
+
+class AbuseEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["abuse"]
+    consultation_id: int
+    action: str
+    seq: int
+    category: str
+    severity: int
+
+
+class BreakOfferedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["break_offered"]
+    consultation_id: int
+    minutes: int
+
+
+class AssistEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["assist"]
+    consultation_id: int
+    items: list[dict[str, Any]]
+
+
+class ChangedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["changed"]
+
+
+class AckEvent(ChatEvent):
+    model_config = ConfigDict(extra="allow")  # echoes the step's receipt
+    audience: ClassVar[Audience] = "socket"
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["ack"]
+    seq: int | None = None
+
+
+class ErrorEvent(ChatEvent):
+    audience: ClassVar[Audience] = "socket"
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["error"]
+    status: int
+    detail: Any
+    code: str | None = None
+    ref: Any = None
+
+
+class PongEvent(ChatEvent):
+    audience: ClassVar[Audience] = "socket"
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["pong"]
+
+
+class StatusEvent(ChatEvent):
+    audience: ClassVar[Audience] = "socket"
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["status"]
+    consultation: dict[str, Any]
+
+
+class HelloEvent(ChatEvent):
+    audience: ClassVar[Audience] = "socket"
+    type: Literal["hello"]
+    agent: dict[str, Any]
+    chats: list[dict[str, Any]]
+    offers: list[dict[str, Any]]
+
+
+class OverviewEvent(ChatEvent):
+    model_config = ConfigDict(extra="allow")
+    audience: ClassVar[Audience] = "socket"
+    type: Literal["overview"]
+
+
+EVENTS: dict[str, type[ChatEvent]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in (MessageEvent, StateEvent, TypingEvent, FlagsEvent, AssignedEvent,
+                UnassignedEvent, OfferEvent, OfferClosedEvent, PresenceEvent, ClosedEvent,
+                AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
+                PongEvent, StatusEvent, HelloEvent, OverviewEvent)
+}
+
+# Fields of a chat's state a citizen may see (the rest is internal).
+CITIZEN_STATE_FIELDS = ("id", "phase", "status", "outcome", "language", "queue", "queue_name",
+                        "agent_name", "crisis", "subject", "category", "started_at",
+                        "queued_at", "answered_at", "position", "waiting",
+                        "expected_wait_seconds", "no_agents", "options")
+
+
+def validate(event: dict[str, Any]) -> ChatEvent:
+    """The event as its class (pydantic ValidationError / KeyError when it does not fit)."""
+    return EVENTS[str(event["type"])].model_validate(event)
+
+
+def for_citizen(event: dict[str, Any]) -> dict[str, Any] | None:
+    """What a citizen's socket receives of `event` (None: nothing)."""
+    cls = EVENTS.get(str(event.get("type")))
+    if cls is None or not cls.citizen_visible:
+        return None
+    if cls in (StateEvent, StatusEvent):
+        view = event["consultation"]
+        return {"type": event["type"],
+                "consultation": {k: view[k] for k in CITIZEN_STATE_FIELDS if k in view}}
+    return event

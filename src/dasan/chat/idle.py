@@ -1,0 +1,110 @@
+"""Citizens who went quiet or went away.
+
+* A live chat whose citizen has been silent since the agent's last message gets
+  "아직 계신가요?" after `DASAN_CHAT_IDLE_PROMPT_SECONDS`; still nothing after
+  `DASAN_CHAT_IDLE_CLOSE_SECONDS` more and it closes with outcome `idle_closed`.
+* A waiting citizen whose chat window has been closed for `DASAN_CHAT_CITIZEN_GONE_SECONDS`
+  (every socket, on every worker) left: the chat leaves the queue with `abandoned_in_queue`
+  and is never offered to an agent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
+from dasan.config import get_settings
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation, Message
+from dasan.db.models_presence import CitizenPresence
+from dasan.routing import router
+
+IDLE_PROMPT_KO = ("아직 계신가요? 더 문의하실 내용이 있으면 말씀해 주세요. "
+                  "응답이 없으면 상담이 자동 종료됩니다.")
+IDLE_CLOSED_KO = "응답이 없어 상담을 종료합니다. 다시 문의하시려면 새 상담을 시작해 주세요."
+GONE_KO = "시민이 대기 중 상담 창을 닫아 대기열에서 제외되었습니다."
+
+
+def citizen_connected(s: Session, cid: int, now: datetime | None = None) -> Outcome:
+    now = now or utcnow()
+    row = s.get(CitizenPresence, cid)
+    if row is None:
+        s.add(CitizenPresence(consultation_id=cid, sockets=1, last_seen_at=now))
+    else:
+        s.execute(update(CitizenPresence).where(CitizenPresence.consultation_id == cid)
+                  .values(sockets=CitizenPresence.sockets + 1, last_seen_at=now,
+                          disconnected_at=None).execution_options(synchronize_session=False))
+    s.commit()
+    return Outcome()
+
+
+def citizen_disconnected(s: Session, cid: int, now: datetime | None = None) -> Outcome:
+    now = now or utcnow()
+    s.execute(update(CitizenPresence).where(CitizenPresence.consultation_id == cid,
+                                            CitizenPresence.sockets > 0)
+              .values(sockets=CitizenPresence.sockets - 1)
+              .execution_options(synchronize_session=False))
+    s.execute(update(CitizenPresence).where(CitizenPresence.consultation_id == cid,
+                                            CitizenPresence.sockets <= 0)
+              .values(disconnected_at=now).execution_options(synchronize_session=False))
+    s.commit()
+    return Outcome()
+
+
+def _close(s: Session, out: Outcome, c: Consultation, how: str, notice: str, kind: str) -> None:
+    system_message(s, out, c.id, notice, {"kind": kind})
+    withdraw_offers(s, out, c.id)
+    agent_id = c.agent_id
+    end_contact(c, how)
+    s.commit()
+    out.state(s, c)
+    if agent_id is not None:
+        router.refresh_busy(s, agent_id)
+        s.commit()
+        out.to_agent(agent_id, {"type": "closed", "consultation_id": c.id, "by": kind})
+        out.assign = True
+
+
+def sweep_citizens(s: Session, now: datetime | None = None) -> Outcome:
+    """Remove waiting citizens who left; prompt, then close, silent live chats."""
+    now = now or utcnow()
+    st = get_settings()
+    out = Outcome()
+    gone_before = now - timedelta(seconds=st.chat_citizen_gone_seconds)
+    for c in s.scalars(select(Consultation).join(
+            CitizenPresence, CitizenPresence.consultation_id == Consultation.id).where(
+            CitizenPresence.sockets <= 0, CitizenPresence.disconnected_at <= gone_before,
+            Consultation.status == "open", Consultation.agent_id.is_(None),
+            Consultation.queue_id.is_not(None), Consultation.channel.in_(router.CHAT_CHANNELS))
+            .order_by(Consultation.id).limit(500)):
+        _close(s, out, c, "citizen_left", GONE_KO, "left")
+    last = (select(Message.consultation_id, func.max(Message.seq).label("seq"))
+            .join(Consultation, Consultation.id == Message.consultation_id)
+            .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
+                   Consultation.answered_at.is_not(None),
+                   Consultation.channel.in_(router.CHAT_CHANNELS))
+            .group_by(Message.consultation_id).subquery())
+    rows = s.execute(select(Message.consultation_id, Message.sender, Message.flags,
+                            Message.created_at)
+                     .join(last, (last.c.consultation_id == Message.consultation_id)
+                           & (last.c.seq == Message.seq))).all()
+    prompt_after = timedelta(seconds=st.chat_idle_prompt_seconds)
+    close_after = timedelta(seconds=st.chat_idle_close_seconds)
+    for cid, sender, flags, at in rows:
+        if sender == "citizen" or at is None:
+            continue
+        kind = (flags or {}).get("kind")
+        live = s.get(Consultation, cid)
+        if live is None or live.status != "open":
+            continue
+        if kind == "idle_prompt":
+            if now - at >= close_after:
+                _close(s, out, live, "idle", IDLE_CLOSED_KO, "idle_closed")
+        elif now - at >= prompt_after:
+            system_message(s, out, cid, IDLE_PROMPT_KO, {"kind": "idle_prompt"})
+    if out.events:
+        out.assign = True
+    return out

@@ -1,0 +1,112 @@
+"""The chat runtime of one server process: the hub, its warm-up and its periodic tick.
+
+The tick (every `DASAN_CHAT_ASSIGN_INTERVAL` seconds) is the safety net across workers: it
+applies the presence timing rules (away, offline, released chats), then assigns whatever is
+waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from dasan.chat import hub as chat_hub
+from dasan.chat import idle, overflow
+from dasan.chat.pubsub import make_pubsub
+from dasan.config import get_settings
+from dasan.db.session import new_session
+from dasan.protection.screening import screen_many
+
+log = logging.getLogger(__name__)
+_HEAP_SETTLED = False
+
+
+def _warm_index(s: Session) -> None:
+    from dasan.knowledge.live import get_live_index
+
+    get_live_index().sync(s)
+
+
+def _with_session(fn: object) -> None:
+    s = new_session()
+    try:
+        fn(s)  # type: ignore[operator]
+    finally:
+        s.close()
+
+
+async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
+    """Load the screening models (and, with `index`, build the knowledge index) at start-up so
+    that the first citizen does not wait for them; then settle the heap.
+
+    Settling: everything alive after the warm-up (models, lexicons, the index, imported
+    modules) lives as long as the process, yet CPython's full collections walk it again and
+    again; under a 1,000-chat load each of those took 0.2-0.5 s with the event loop stopped,
+    which was the whole tail of message delivery. `gc.freeze()` moves it out of the
+    collector's sight, so later collections only walk what chats allocate. Once per process.
+    """
+    global _HEAP_SETTLED
+    try:
+        if hub.screening is not None:  # the models live in the screening workers
+            await hub.screening.warm()
+        else:
+            await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
+    except Exception:
+        log.exception("loading the screening models failed (they load on first use)")
+    if index:
+        try:
+            await run_in_threadpool(_with_session, _warm_index)
+        except Exception:
+            log.exception("warming the knowledge index failed (it is built on first use)")
+    if not _HEAP_SETTLED:
+        _HEAP_SETTLED = True
+        gc.collect()
+        gc.freeze()
+
+
+async def tick(hub: chat_hub.ChatHub) -> None:
+    """Periodic duties: presence timing rules, offers that timed out, citizens who left or
+    went quiet, then assignment."""
+    await hub.run(chat_hub.sweep_presence)
+    await hub.run(chat_hub.expire_offers)
+    await hub.run(idle.sweep_citizens)
+    await hub.run(overflow.sweep_overflow)
+    await hub.assign()
+
+
+async def tick_loop(hub: chat_hub.ChatHub, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await tick(hub)
+        except Exception:
+            log.exception("periodic chat tick failed")
+
+
+class Runtime:
+    """Start and stop one process's chat machinery."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.hub = chat_hub.ChatHub(make_pubsub(settings.pubsub_url))
+        self._interval = settings.chat_assign_interval
+        self._warm_index = settings.chat_warm_index
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        if self._interval > 0:
+            self._tasks.append(asyncio.create_task(tick_loop(self.hub, self._interval)))
+        self._tasks.append(asyncio.create_task(warm_up(self.hub, self._warm_index)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.hub.pubsub.close()

@@ -1,0 +1,145 @@
+"""The presence API on a real database (SQLite and PostgreSQL): tabs, grace periods, logout,
+release of open chats to the front of their queue, capacity per channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dasan.chat.service import start_chat
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, Consultation, Queue
+from dasan.presence import service as presence
+from dasan.presence import states as st
+from dasan.presence.events import ContactsReleased, StateChanged
+from dasan.routing import router
+
+TIMERS = st.Timers(timedelta(seconds=8), timedelta(seconds=35), timedelta(seconds=300))
+
+
+@pytest.fixture(autouse=True)
+def _agents_offline(database_url: str) -> Iterator[None]:
+    yield
+    from dasan.db.session import new_session
+
+    s = new_session(database_url)
+    s.execute(update(Agent).values(state="offline"))
+    s.commit()
+    s.close()
+
+
+def agent(db: Session, no: str) -> Agent:
+    a = db.scalar(select(Agent).where(Agent.employee_no == no))
+    assert a is not None
+    return a
+
+
+def chat(db: Session, queue: str, minutes_ago: float, agent_id: int | None = None
+         ) -> Consultation:
+    c = start_chat(db)
+    c.channel = "web"
+    c.queue_id = db.scalar(select(Queue.id).where(Queue.code == queue))
+    c.queued_at = utcnow() - timedelta(minutes=minutes_ago)
+    c.agent_id = agent_id
+    db.commit()
+    return c
+
+
+def test_two_tabs_count_once_and_the_last_one_closing_starts_the_grace(db: Session) -> None:
+    a = agent(db, "A0001")
+    t0 = utcnow()
+    events = presence.socket_opened(db, a.id, t0)
+    assert [(e.state, e.why) for e in events if isinstance(e, StateChanged)] == [
+        ("available", "connected")]
+    assert presence.socket_opened(db, a.id, t0) == []  # second tab: same person
+    presence.socket_closed(db, a.id, t0 + timedelta(seconds=1))
+    assert presence.sweep(db, t0 + timedelta(seconds=30), TIMERS) == []
+    presence.heartbeat(db, a.id, t0 + timedelta(seconds=30))
+    presence.socket_closed(db, a.id, t0 + timedelta(seconds=31))
+    assert presence.sweep(db, t0 + timedelta(seconds=38), TIMERS) == []  # within the grace
+    events = presence.sweep(db, t0 + timedelta(seconds=39), TIMERS)
+    assert [(e.state, e.why) for e in events if isinstance(e, StateChanged)] == [
+        ("away", "socket_closed")]
+    db.refresh(a)
+    assert a.state == "away"
+    events = presence.sweep(db, t0 + timedelta(seconds=39 + 300), TIMERS)
+    assert [e.state for e in events if isinstance(e, StateChanged)] == ["offline"]
+
+
+def test_a_ghost_agents_chats_go_back_to_the_front_of_their_queue(db: Session) -> None:
+    ghost, other = agent(db, "A0001"), agent(db, "A0002")
+    t0 = utcnow()
+    presence.socket_opened(db, ghost.id, t0)
+    mine = chat(db, "general", 5, ghost.id)
+    later = chat(db, "general", 1)
+    presence.socket_closed(db, ghost.id, t0)
+    events = presence.sweep(db, t0 + timedelta(seconds=9), TIMERS)
+    released = [e for e in events if isinstance(e, ContactsReleased)]
+    assert released == [ContactsReleased(ghost.id, (mine.id,), "away")]
+    db.refresh(mine)
+    assert mine.agent_id is None and mine.status == "open" and mine.outcome == "open"
+    pos = router.position(db, mine, "omni")
+    assert pos is not None and pos.position == 1  # ahead of the chat that queued later
+    # The away agent is offered nothing; a present one gets the chat first.
+    presence.socket_opened(db, other.id, utcnow())
+    done = router.assign_waiting(db, "omni")
+    assert [d.consultation_id for d in done][:1] == [mine.id]
+    assert {d.agent_id for d in done} == {other.id}
+    db.refresh(later)
+    assert later.agent_id in (None, other.id)
+
+
+def test_logout_is_offline_at_once_and_releases_chats(db: Session) -> None:
+    a = agent(db, "A0001")
+    presence.socket_opened(db, a.id)
+    c = chat(db, "general", 2, a.id)
+    events = presence.logout(db, a.id)
+    assert [e.state for e in events if isinstance(e, StateChanged)] == ["offline"]
+    assert [e.consultation_ids for e in events if isinstance(e, ContactsReleased)] == [(c.id,)]
+    db.refresh(a)
+    assert a.state == "offline"
+
+
+def test_break_keeps_chats_and_its_reason_survives_a_dropped_desktop(db: Session) -> None:
+    a = agent(db, "A0001")
+    t0 = utcnow()
+    presence.socket_opened(db, a.id, t0)
+    c = chat(db, "general", 2, a.id)
+    events = presence.set_state(db, a, "break", "meal", t0)
+    assert [e for e in events if isinstance(e, ContactsReleased)] == []  # still present
+    db.refresh(c)
+    assert c.agent_id == a.id
+    presence.socket_closed(db, a.id, t0)
+    presence.sweep(db, t0 + timedelta(seconds=60), TIMERS)
+    db.refresh(a)
+    assert a.state == "away"
+    events = presence.socket_opened(db, a.id, t0 + timedelta(seconds=61))
+    changed = [e for e in events if isinstance(e, StateChanged)]
+    assert [(e.state, e.reason) for e in changed] == [("break", "meal")]
+
+
+def test_capacity_is_one_call_or_chats_up_to_the_limit(db: Session) -> None:
+    a = agent(db, "A0001")
+    limit = a.max_chats
+    a.max_chats = 2
+    presence.socket_opened(db, a.id)
+    db.refresh(a)
+    assert presence.capacity_for(db, a, "web") == 2
+    assert presence.capacity_for(db, a, "phone") == 1
+    chat(db, "general", 1, a.id)
+    assert presence.capacity_for(db, a, "web") == 1
+    assert presence.capacity_for(db, a, "phone") == 0  # in a chat: no call on top
+    call = Consultation(channel="phone", started_at=utcnow(), status="open", outcome="open",
+                        agent_id=a.id)
+    db.add(call)
+    db.commit()
+    assert presence.capacity_for(db, a, "web") == 0
+    presence.set_state(db, a, "break")
+    db.refresh(a)
+    assert presence.capacity_for(db, a, "phone") == 0
+    a.max_chats = limit
+    db.commit()
