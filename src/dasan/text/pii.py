@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from dasan.text import pii_documents, pii_names
+
 PII_TYPES: tuple[str, ...] = (
     "rrn",
     "foreigner_rrn",
@@ -40,15 +42,21 @@ PII_TYPES: tuple[str, ...] = (
     "car_plate",
     "address",
     "name",
+    "passport",
+    "driver_licence",
+    "business_no",
+    "health_insurance",
 )
 NUMBER_TYPES: frozenset[str] = frozenset(
-    {"rrn", "foreigner_rrn", "phone", "card", "account", "car_plate", "email"}
+    {"rrn", "foreigner_rrn", "phone", "card", "account", "car_plate", "email", "passport",
+     "driver_licence", "business_no", "health_insurance"}
 )
 MAX_TEXT_CHARS = 100_000
 
 # Priority when two candidate spans overlap: lower wins.
 _PRIORITY = {t: i for i, t in enumerate(
-    ("email", "rrn", "foreigner_rrn", "card", "phone", "account", "car_plate", "address", "name")
+    ("email", "rrn", "foreigner_rrn", "passport", "driver_licence", "business_no",
+     "health_insurance", "card", "phone", "account", "car_plate", "address", "name")
 )}
 
 
@@ -185,11 +193,13 @@ def _phone(text: str) -> Iterator[Candidate]:
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
-# Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678.
+# Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678, 010 하고 1234 하고
+# 5678, 공 일 공 (one syllable at a time).
 _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
+_SPOKEN_JOINER = re.compile(r"하고|다시|에")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣])[공영빵0][{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
-    rf"|에(?=[ \t]?[{_SPOKEN_CHARS}])|다시(?=[ \t]?[{_SPOKEN_CHARS}]))+"
+    rf"(?<![가-힣])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
+    rf"|(?:에|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}]))+"
 )
 
 
@@ -213,7 +223,7 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 positions.append((i, _DIGIT_VALUE[ch]))
             elif ch.isdigit():
                 positions.append((i, _ascii_digits(ch)))
-        if not any(ch in _DIGIT_VALUE for ch in chunk):
+        if not any(ch in _DIGIT_VALUE for ch in chunk) and not _SPOKEN_JOINER.search(chunk):
             continue  # plain digits are the written recogniser's job
         digits = "".join(d for _, d in positions)
         for length in (11, 10, 9):
@@ -485,8 +495,12 @@ def _names(text: str) -> Iterator[Candidate]:
             yield "name", start, start + len(name), _mask_name(name)
 
 
+SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address, _names,
+    pii_documents.passport, pii_documents.driver_licence, pii_documents.business_no,
+    pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
 )
 
 
