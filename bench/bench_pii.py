@@ -4,9 +4,13 @@ Run: ``uv run --frozen python -m bench.bench_pii`` (``--split tune`` to look at 
 
 Data (written for issue 12, realistic citizen utterances with labelled spans):
 
-* ``bench/data/pii_v2_holdout.jsonl`` - 130 items written first, before any tuning, and never
-  tuned on: this is the reported figure.
-* ``bench/data/pii_v2_tune.jsonl`` - 59 items in other phrasings, looked at while tuning.
+* ``bench/data/pii_v2_holdout.jsonl`` (hold-out A) - 130 items written first, before any
+  tuning. It was scored once (numbers 0.971, names/addresses 0.857; peer 0.603 / 0.738); its
+  misses were then *classified* and the tune split got new items of those classes, so A is
+  no longer unseen and is printed for reference only.
+* ``bench/data/pii_v2_holdout_b.jsonl`` (hold-out B) - 62 items written after A was scored and
+  before any further tuning, never tuned on: **the reported figure**.
+* ``bench/data/pii_v2_tune.jsonl`` - 68 items in other phrasings, looked at while tuning.
 
 A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
 is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
@@ -34,7 +38,11 @@ from dasan.config import PROJECT_ROOT
 from dasan.text import pii
 
 DATA = PROJECT_ROOT / "bench" / "data"
-SPLITS = {"holdout": DATA / "pii_v2_holdout.jsonl", "tune": DATA / "pii_v2_tune.jsonl"}
+SPLITS = {
+    "holdout-b": DATA / "pii_v2_holdout_b.jsonl",
+    "holdout-a": DATA / "pii_v2_holdout.jsonl",
+    "tune": DATA / "pii_v2_tune.jsonl",
+}
 NUMBER_TYPES = (
     "rrn", "foreigner_rrn", "phone", "card", "account", "email", "car_plate",
     "passport", "driver_licence", "business_no", "health_insurance",
@@ -128,7 +136,7 @@ def run(split: str, show_errors: bool) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="PII recall and false masks (issue 12)")
-    parser.add_argument("--split", choices=sorted(SPLITS), default="holdout")
+    parser.add_argument("--split", choices=sorted(SPLITS), default="holdout-b")
     parser.add_argument("--errors", action="store_true", help="print misses and false masks")
     args = parser.parse_args(argv)
     run(args.split, args.errors)

@@ -68,7 +68,9 @@ def passport(text: str) -> Iterator[Candidate]:
 
 # --- driver's licence: 11-19-123456-78 (region code) or 서울 13-045821-62 -----------------------
 
-_LICENCE_REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종"
+_LICENCE_REGIONS = (
+    "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종"
+)
 _LICENCE_CONTEXT = re.compile(r"면허")
 _LICENCE_CODE_RE = re.compile(
     rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}}){_SEP}"
