@@ -24,6 +24,9 @@ from dasan.demo import seed_org, seed_people
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
                  "alembic_version"}
 POSTGRES_URL = os.environ.get("DASAN_TEST_POSTGRES_URL")
+# A throwaway PII key ring for the run (ADR 0005), so tests never write var/pii.keys.
+os.environ.setdefault("DASAN_PII_KEYS", "test1:" + __import__("base64").urlsafe_b64encode(
+    os.urandom(32)).decode())
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
         default=1, ge=0, le=16,
         description="worker processes for abuse screening in live chat (0: screen in threads)",
     )
+    pii_keys: str | None = Field(
+        default=None,
+        description="PII key ring for text at rest: id:fernetkey[,id:oldkey...] (first active)",
+    )
+    pii_key_autocreate: bool = Field(
+        default=True,
+        description="create var/pii.keys when no ring is configured (demo); false in production",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

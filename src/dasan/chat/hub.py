@@ -42,6 +42,7 @@ from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.privacy.notice import sensitive_notice
 from dasan.protection import policy
 from dasan.protection.screening import (
     BatchScreener,
@@ -209,6 +210,9 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
                   process=process, chat_agent=c.agent_id)
     if stored.created:
         out.message(m)
+        notice = sensitive_notice(body)
+        if notice is not None:
+            _system(s, out, cid, notice["ko"], {"kind": "pii_notice", "en": notice["en"]})
     return out
 
 

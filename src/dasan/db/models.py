@@ -330,3 +330,4 @@ class Alert(Base):
     examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+from dasan.db import models_privacy as _models_privacy  # noqa: E402,F401

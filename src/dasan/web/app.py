@@ -14,6 +14,7 @@ from dasan.web.api import auth as auth_api
 from dasan.web.api import chat as chat_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import knowledge as knowledge_api
+from dasan.web.api import privacy as privacy_api
 from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
@@ -42,6 +43,7 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    privacy_api.router,
 )
 
 
