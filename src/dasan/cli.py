@@ -12,6 +12,7 @@ from dasan.analytics.cli import app as report_app
 from dasan.cli_support import fail
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
+from dasan.privacy.cli import app as privacy_app
 from dasan.text.cli import app as text_app
 from dasan.workforce.cli import app as staff_app
 
@@ -27,6 +28,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(text_app, name="text")
 app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
+app.add_typer(privacy_app, name="privacy")
 
 
 @db_app.command("upgrade")
