@@ -53,6 +53,7 @@ from dasan.protection.screening import (
     screening_processes,
 )
 from dasan.routing import router
+from dasan.text.record_clean import for_record
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -459,7 +460,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         text = summary.strip()
         if len(text) > 4000:
             raise ChatError("summary is too long (> 4000 characters)")
-        c.summary = mask_pii(text) if text else None
+        c.summary = for_record(text) if text else None
     if category is not None:
         c.category = category.strip()[:64] or None
     s.commit()

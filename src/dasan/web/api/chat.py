@@ -432,7 +432,8 @@ def _wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
         if not (flags or {}).get("feedback") and not (flags or {}).get("selected")]
     settings = get_settings()
     proposal = summariser.propose(turns, llm_base_url=settings.llm_base_url,
-                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key)
+                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key,
+                                  forced_terminated=c.outcome == "forced_terminated")
     question = " ".join(t.body for t in turns if t.sender == "citizen")
     category = None
     if question.strip():
