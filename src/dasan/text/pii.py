@@ -237,6 +237,10 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 continue
             # A trailing digit syllable that starts a word (오육칠팔이에요) is not part of it.
             end = m.start() + positions[length - 1][0] + 1
+            last = end - 1
+            if (last > m.start() and text[last - 1].isspace() and end < len(text)
+                    and "가" <= text[end] <= "힣" and text[end] not in _DIGIT_VALUE):
+                continue  # 삼삼사공 이에요: 이 begins the ending, not the number
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
 
