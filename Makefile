@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup models system-deps services demo serve test test-fast lint bench clean
+.PHONY: setup models system-deps services demo serve test test-fast lint bench clean mutation-pii
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -54,6 +54,12 @@ bench: setup services
 	  DASAN_TEST_POSTGRES_URL=$$(cat var/postgres-bench.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \
 	    uv run --frozen python -m bench.$$m $(BENCH_ARGS); \
 	done
+
+# Mutation testing of the PII masker (issue 12; not part of `make test`: it takes minutes).
+mutation-pii: setup
+	scripts/mutation-modules.sh pii 'src/dasan/text/pii.py' 'src/dasan/text/pii_documents.py' \
+	  'src/dasan/text/pii_names.py' -- tests/unit/text/test_pii.py tests/unit/text/test_pii_v2.py \
+	  tests/unit/text/test_pii_labelled.py
 
 clean:
 	scripts/postgres.sh stop || true

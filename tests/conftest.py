@@ -25,6 +25,9 @@ STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "ag
                  "alembic_version", "complaint_services", "complaint_service_attributes",
                  "complaint_routing_rules"}
 POSTGRES_URL = os.environ.get("DASAN_TEST_POSTGRES_URL")
+# A throwaway PII key ring for the run (ADR 0005), so tests never write var/pii.keys.
+os.environ.setdefault("DASAN_PII_KEYS", "test1:" + __import__("base64").urlsafe_b64encode(
+    os.urandom(32)).decode())
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 

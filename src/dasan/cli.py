@@ -14,6 +14,7 @@ from dasan.cli_support import fail
 from dasan.complaints.cli import app as complaints_app
 from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
+from dasan.privacy.cli import app as privacy_app
 from dasan.text.cli import app as text_app
 from dasan.voice.cli import app as voice_app
 from dasan.workforce.cli import app as staff_app
@@ -33,6 +34,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(channels_app, name="channels")
 app.add_typer(voice_app, name="voice")
 app.add_typer(complaints_app, name="complaints")
+app.add_typer(privacy_app, name="privacy")
 
 
 @db_app.command("upgrade")

@@ -144,6 +144,14 @@ class Settings(BaseSettings):
     chat_idle_close_seconds: float = Field(
         default=120.0, gt=0, description="close the chat this long after the unanswered prompt"
     )
+    pii_keys: str | None = Field(
+        default=None,
+        description="PII key ring for text at rest: id:fernetkey[,id:oldkey...] (first active)",
+    )
+    pii_key_autocreate: bool = Field(
+        default=True,
+        description="create var/pii.keys when no ring is configured (demo); false in production",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

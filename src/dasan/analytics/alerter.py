@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
-from dasan.text.pii import mask
+from dasan.text.record_clean import for_record
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ def _examples(engine: AnalyticsEngine, topic: Topic, start: datetime, end: datet
         f"ORDER BY c.started_at DESC LIMIT ?", [start, end, arg, limit],
     )
     return [{"id": int(i), "started_at": s.isoformat(sep=" ", timespec="minutes"),
-             "channel": ch, "subject": mask(subj or "").masked} for i, s, ch, subj in rows]
+             "channel": ch, "subject": for_record(subj)} for i, s, ch, subj in rows]
 
 
 def scan(engine: AnalyticsEngine, now: datetime | None = None,

@@ -11,7 +11,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters
 from dasan.consultations.channels import CHANNEL_BY_CODE, OUTCOME_LABELS_KO
 from dasan.consultations.districts import DISTRICT_BY_CODE
-from dasan.text.pii import mask
+from dasan.text.record_clean import for_record, with_termination
 
 MAX_PAGE = 500
 CSV_BATCH = 20_000
@@ -49,7 +49,7 @@ def _masked(text: str | None) -> str:
         return ""
     hit = _mask_cache.get(text)
     if hit is None:
-        hit = mask(text).masked
+        hit = for_record(text)
         if len(_mask_cache) < 50_000:
             _mask_cache[text] = hit
     return hit
@@ -71,7 +71,7 @@ def _row(r: tuple[Any, ...]) -> dict[str, Any]:
         "category": category or "",
         "program": program or "",
         "subject": _masked(subject),
-        "summary": _masked(summary),
+        "summary": with_termination(_masked(summary), outcome),
         "language": language,
         "wait_seconds": wait,
         "handle_seconds": handle,

@@ -16,7 +16,7 @@ from dasan.analytics.filters import Column, Filters, Table, month_range, year_ra
 from dasan.analytics.kpi import phone_response_table, summary
 from dasan.consultations.channels import CHANNEL_BY_CODE, CHANNELS
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
-from dasan.text.pii import mask
+from dasan.text.record_clean import for_record, with_termination
 
 TOP_N = 15
 
@@ -237,7 +237,7 @@ def top_questions(engine: AnalyticsEngine, f: Filters, limit: int = 20) -> Table
         Column("share", "상위 질문 중 비중", "Share of top questions", "pct"),
     ])
     for subject, program, n in rows:
-        table.rows.append({"question": mask(str(subject)).masked, "program": program or "",
+        table.rows.append({"question": for_record(str(subject)), "program": program or "",
                            "count": int(n), "share": n / total if total else None})
         # subjects are stored masked; the drill-down matches the question text itself
         table.drill.append(f.with_(keyword=str(subject)))
@@ -291,8 +291,8 @@ def notable_cases(engine: AnalyticsEngine, f: Filters, limit: int = 12) -> list[
             "district": d.name_ko if d else "",
             "category": r["category"] or "",
             "program": r["program"] or "",
-            "subject": mask(r["subject"] or "").masked,
-            "summary": mask(r["summary"] or "").masked,
+            "subject": for_record(r["subject"]),
+            "summary": with_termination(for_record(r["summary"]), r["outcome"]),
             "outcome": r["outcome"],
             "handle_seconds": r["handle_seconds"],
             "reason": reason,

@@ -4,7 +4,10 @@ Default: an extractive Korean summary. Sentences of the citizen's and the agent'
 (kiwi's sentence splitter) are ranked with TextRank over kiwi content morphemes, picked with
 MMR against redundancy, and printed in conversation order with a speaker tag. Optional: an LLM
 through any OpenAI-compatible `/chat/completions` endpoint (`DASAN_LLM_BASE_URL`), falling back
-to the extractive summary on any error. Both are PII-masked before they leave this module.
+to the extractive summary on any error. Both are PII-masked before they leave this module and
+carry no verbatim profanity: the citizen's abusive sentences are left out (and the summary says
+so), abusive words elsewhere become a neutral label, and a forced-terminated chat's summary says
+that it was force-terminated (``dasan.text.record_clean``).
 
 The category is the majority category of the knowledge-base entries nearest to what the
 citizen wrote.
@@ -20,8 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dasan.protection.screening import mask_pii
 from dasan.text.korean import get_kiwi, tokens_batch
+from dasan.text.record_clean import (
+    ABUSE_OMITTED_KO,
+    FORCED_TERMINATION_KO,
+    for_record,
+    is_abusive,
+)
 
 SPEAKER_TAG = {"citizen": "민원", "agent": "답변"}
 _BOILERPLATE = re.compile(
@@ -99,7 +107,7 @@ def extractive(turns: Sequence[Turn], max_sentences: int = 3, mmr_lambda: float 
     if max_sentences < 1:
         raise ValueError("max_sentences must be >= 1")
     _check(turns)
-    sents = split_sentences(turns)
+    sents = _without_abuse(split_sentences(turns))
     if not sents:
         return ""
     toks = [set(t) for t in tokens_batch([s.text for s in sents])]
@@ -129,13 +137,24 @@ def extractive(turns: Sequence[Turn], max_sentences: int = 3, mmr_lambda: float 
 def lead(turns: Sequence[Turn], n: int = 3, tagged: bool = True) -> str:
     """Lead-n baseline: the first n sentences."""
     _check(turns)
-    return _render(split_sentences(turns)[:n], tagged)
+    return _render(_without_abuse(split_sentences(turns))[:n], tagged)
+
+
+def _without_abuse(sents: list[Sentence]) -> list[Sentence]:
+    """The sentences minus the citizen's abusive ones (re-indexed)."""
+    kept = [s for s in sents if s.sender != "citizen" or not is_abusive(s.text)]
+    return [Sentence(i, s.sender, s.text) for i, s in enumerate(kept)]
+
+
+def abusive_turns(turns: Sequence[Turn]) -> int:
+    """How many of the citizen's sentences are abusive."""
+    return sum(1 for s in split_sentences(turns, ("citizen",)) if is_abusive(s.text))
 
 
 def _render(sents: Sequence[Sentence], tagged: bool) -> str:
     lines = [f"[{SPEAKER_TAG.get(s.sender, s.sender)}] {s.text}" if tagged else s.text
              for s in sents]
-    return mask_pii("\n".join(lines))
+    return for_record("\n".join(lines))
 
 
 def _check(turns: Sequence[Turn]) -> None:
@@ -161,7 +180,7 @@ def llm_summary(turns: Sequence[Turn], base_url: str, model: str, api_key: str |
     import httpx
 
     _check(turns)
-    transcript = "\n".join(f"{SPEAKER_TAG.get(t.sender, t.sender)}: {mask_pii(t.body)}"
+    transcript = "\n".join(f"{SPEAKER_TAG.get(t.sender, t.sender)}: {for_record(t.body)}"
                            for t in turns if t.sender in ("citizen", "agent"))
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     payload = {"model": model, "temperature": 0,
@@ -176,7 +195,7 @@ def llm_summary(turns: Sequence[Turn], base_url: str, model: str, api_key: str |
         raise ValueError(f"LLM summary failed: {exc}") from exc
     if not isinstance(content, str) or not content.strip():
         raise ValueError("LLM summary failed: empty answer")
-    return mask_pii(content.strip())
+    return for_record(content.strip())
 
 
 @dataclass(frozen=True)
@@ -187,15 +206,27 @@ class SummaryProposal:
 
 
 def propose(turns: Sequence[Turn], *, llm_base_url: str | None = None, llm_model: str = "",
-            llm_api_key: str | None = None) -> SummaryProposal:
-    """LLM summary when an endpoint is configured (falls back), else extractive."""
+            llm_api_key: str | None = None, forced_terminated: bool = False
+            ) -> SummaryProposal:
+    """LLM summary when an endpoint is configured (falls back), else extractive; the notes on
+    left-out abuse and on a forced termination are appended."""
     if llm_base_url:
         try:
-            return SummaryProposal(llm_summary(turns, llm_base_url, llm_model, llm_api_key),
-                                   "llm")
+            proposal = SummaryProposal(
+                llm_summary(turns, llm_base_url, llm_model, llm_api_key), "llm")
         except ValueError as exc:
-            return SummaryProposal(extractive(turns), "extractive", str(exc))
-    return SummaryProposal(extractive(turns), "extractive")
+            proposal = SummaryProposal(extractive(turns), "extractive", str(exc))
+    else:
+        proposal = SummaryProposal(extractive(turns), "extractive")
+    notes = []
+    if forced_terminated:
+        notes.append(f"[조치] {FORCED_TERMINATION_KO}")
+    elif abusive_turns(turns):
+        notes.append(f"[참고] {ABUSE_OMITTED_KO}")
+    if not notes:
+        return proposal
+    text = "\n".join([proposal.text, *notes]) if proposal.text else "\n".join(notes)
+    return SummaryProposal(text, proposal.method, proposal.note)
 
 
 def majority_category(categories: Sequence[str | None]) -> str | None:

@@ -25,6 +25,7 @@ from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, 
 from dasan.db.models_presence import AgentPresence, ContactOffer
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
+from dasan.privacy import views as privacy_views
 from dasan.protection import policy
 from dasan.routing import router as routing
 
@@ -146,7 +147,8 @@ def wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
         if not (flags or {}).get("feedback") and not (flags or {}).get("selected")]
     settings = get_settings()
     proposal = summariser.propose(turns, llm_base_url=settings.llm_base_url,
-                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key)
+                                  llm_model=settings.llm_model, llm_api_key=settings.llm_api_key,
+                                  forced_terminated=c.outcome == "forced_terminated")
     question = " ".join(t.body for t in turns if t.sender == "citizen")
     category = None
     if question.strip():
@@ -193,6 +195,13 @@ def citizen_status(s: Session, cid: int) -> dict[str, Any]:
 
 
 def citizen_messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]:
+    """The chat as its citizen sees it: their own messages as typed (from the vault)."""
+    get_consultation(s, cid)
+    return privacy_views.citizen_message_events(s, cid, after_seq)
+
+
+def staff_messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]:
+    """The chat as staff see it: stored text, masked by construction (ADR 0005)."""
     get_consultation(s, cid)
     return [message_event(m) for m in messages_after(s, cid, after_seq)]
 

@@ -48,6 +48,7 @@ from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import ContactsReleased, PresenceEvent, StateChanged
+from dasan.privacy.notice import sensitive_notice
 from dasan.protection import crisis_playbook, policy
 from dasan.protection.screening import (
     BatchScreener,
@@ -58,6 +59,7 @@ from dasan.protection.screening import (
     screening_processes,
 )
 from dasan.routing import router
+from dasan.text.record_clean import for_record
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -219,6 +221,9 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
                   process=process, chat_agent=c.agent_id)
     if stored.created:
         out.message(m)
+        notice = sensitive_notice(body)
+        if notice is not None:
+            system_message(s, out, cid, notice["ko"], {"kind": "pii_notice", "en": notice["en"]})
     return out
 
 
@@ -483,7 +488,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         text = summary.strip()
         if len(text) > 4000:
             raise ChatError("summary is too long (> 4000 characters)")
-        c.summary = mask_pii(text) if text else None
+        c.summary = for_record(text) if text else None
     if category is not None:
         c.category = category.strip()[:64] or None
     s.commit()

@@ -23,6 +23,7 @@ from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message, Queue
 from dasan.errors import DomainError
+from dasan.privacy import vault
 from dasan.protection.screening import mask_pii
 
 SENDERS = ("citizen", "agent", "bot", "system")
@@ -147,7 +148,8 @@ def append_message(
 ) -> Stored:
     """Persist one message with the next seq and COMMIT; idempotent by `client_msg_id`.
 
-    Anything else pending in `session` is committed with it.
+    The stored body is the masked text; when masking changed it, the raw text is sealed in the
+    vault (ADR 0005). Anything else pending in `session` is committed with it.
     """
     body = _validate(sender, body, client_msg_id)
     masked = mask_pii(body)
@@ -173,10 +175,13 @@ def append_message(
         seq = (session.scalar(select(func.max(Message.seq))
                               .where(Message.consultation_id == consultation_id)) or 0) + 1
         msg = Message(consultation_id=consultation_id, seq=seq, sender=sender,
-                      sender_agent_id=agent_id, body=body, body_masked=masked,
+                      sender_agent_id=agent_id, body=masked, body_masked=masked,
                       client_msg_id=client_msg_id, flags=flags or {}, created_at=utcnow())
         session.add(msg)
         try:
+            if masked != body:
+                session.flush()
+                vault.seal(session, vault.MESSAGE_BODY, msg.id, body)
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -20,6 +20,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Citizen, Consultation, MaliciousCaller, User
 from dasan.protection.programme import offer_break
 from dasan.protection.screening import Screening
+from dasan.text.record_clean import FORCED_TERMINATION_KO
 
 WARNING_1_KO = ("상담사에게 욕설·폭언을 하시면 상담이 종료될 수 있습니다. (1차 경고)")
 WARNING_2_KO = ("욕설·폭언이 계속되어 다시 안내드립니다. 한 번 더 반복되면 상담이 종료됩니다. "
@@ -78,6 +79,8 @@ def apply(
         consultation.status = "closed"
         consultation.outcome = "forced_terminated"
         consultation.ended_at = now
+        if not consultation.summary:
+            consultation.summary = FORCED_TERMINATION_KO
         if consultation.answered_at:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
     session.flush()

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from dasan.text import pii_documents, pii_names
+
 PII_TYPES: tuple[str, ...] = (
     "rrn",
     "foreigner_rrn",
@@ -40,15 +42,21 @@ PII_TYPES: tuple[str, ...] = (
     "car_plate",
     "address",
     "name",
+    "passport",
+    "driver_licence",
+    "business_no",
+    "health_insurance",
 )
 NUMBER_TYPES: frozenset[str] = frozenset(
-    {"rrn", "foreigner_rrn", "phone", "card", "account", "car_plate", "email"}
+    {"rrn", "foreigner_rrn", "phone", "card", "account", "car_plate", "email", "passport",
+     "driver_licence", "business_no", "health_insurance"}
 )
 MAX_TEXT_CHARS = 100_000
 
 # Priority when two candidate spans overlap: lower wins.
 _PRIORITY = {t: i for i, t in enumerate(
-    ("email", "rrn", "foreigner_rrn", "card", "phone", "account", "car_plate", "address", "name")
+    ("email", "rrn", "foreigner_rrn", "passport", "driver_licence", "business_no",
+     "health_insurance", "card", "phone", "account", "car_plate", "address", "name")
 )}
 
 
@@ -160,7 +168,8 @@ _INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
 _PHONE_RE = re.compile(
     r"(?<![\d\w+])"
     rf"(?:\((?:0|{_INTL})?(?P<ap>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)\)[ \t]*"
-    rf"|(?:0|{_INTL})(?P<a>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?){SEP})"
+    rf"|(?:0|{_INTL})(?P<a>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)"
+    rf"(?:[ \t]?\)[ \t]?|{SEP}))"
     rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d)"
 )
 _LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
@@ -182,14 +191,18 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+            continue  # 고지서 번호 1102-3344 is a bill number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
-# Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678.
+# Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678, 010 하고 1234 하고
+# 5678, 공 일 공 (one syllable at a time).
 _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
+_SPOKEN_JOINER = re.compile(r"하고|다시|에")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣])[공영빵0][{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
-    rf"|에(?=[ \t]?[{_SPOKEN_CHARS}])|다시(?=[ \t]?[{_SPOKEN_CHARS}]))+"
+    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
+    rf"|(?:에|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}]))+"
 )
 
 
@@ -213,7 +226,7 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 positions.append((i, _DIGIT_VALUE[ch]))
             elif ch.isdigit():
                 positions.append((i, _ascii_digits(ch)))
-        if not any(ch in _DIGIT_VALUE for ch in chunk):
+        if not any(ch in _DIGIT_VALUE for ch in chunk) and not _SPOKEN_JOINER.search(chunk):
             continue  # plain digits are the written recogniser's job
         digits = "".join(d for _, d in positions)
         for length in (11, 10, 9):
@@ -224,6 +237,10 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 continue
             # A trailing digit syllable that starts a word (오육칠팔이에요) is not part of it.
             end = m.start() + positions[length - 1][0] + 1
+            last = end - 1
+            if (last > m.start() and text[last - 1].isspace() and end < len(text)
+                    and "가" <= text[end] <= "힣" and text[end] not in _DIGIT_VALUE):
+                continue  # 삼삼사공 이에요: 이 begins the ending, not the number
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
 
@@ -253,6 +270,8 @@ _ACCOUNT_RE = re.compile(
     rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]?[{_DASH}][ \t]?\d{{2,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
+# Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
+_SPACED_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{2,6}(?:[ \t]\d{2,7}){1,4}(?![\d\-])")
 _BANK_CONTEXT = re.compile(
     r"계좌|통장|은행|뱅크|입금|송금|이체|환불|예금주|농협|국민|신한|우리|하나|기업|우체국|새마을"
     r"|수협|신협|카카오|토스|케이뱅크|SC|씨티|부산|대구|경남|광주|전북|제주|산업|저축"
@@ -293,6 +312,11 @@ def _account(text: str) -> Iterator[Candidate]:
         ) == 2:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
+    for m in _SPACED_ACCOUNT_RE.finditer(text):
+        if 10 <= len(_ascii_digits(m.group(0))) <= 14 and _context_before(
+            text, m.start(), _BANK_CONTEXT, 25
+        ):
+            yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _BARE_ACCOUNT_RE.finditer(text):
         if _context_before(text, m.start(), _BANK_CONTEXT, 25):
             yield "account", m.start(), m.end(), _mask_account(m.group(0))
@@ -422,7 +446,8 @@ _NAME_CUE_RE = re.compile(
     r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
-    r"민원인|대상자|본인)[ \t]*(?:은|는|이|:|=|-)?)"
+    r"민원인|대상자|본인)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
+    r"|(?:이|가)[ \t]아니(?:라|고))"
     rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
 )
 _SELF_INTRO_RE = re.compile(
@@ -435,7 +460,8 @@ _INTRO_START_RE = re.compile(
     r"(?:합니다|해요|하는데요)"
 )
 _CALLS_RE = re.compile(
-    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?(?:씨|님|고객님|어르신|선생님)(?!앗)"
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
+    r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장)(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -447,7 +473,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     기초수급 수급자 장애인 노인 청년 임산부 신혼부부 외국인 이웃 집주인 세입자 임대인 임차인
     문의 민원 신청 접수 확인 변경 해지 예약 상담 전화 연락 우리 저희 여기 거기 정말 진짜 그냥
     이번 다음 지난 제가 내가 그게 이게 저게 무슨 어떤 모든 각각 서울 시청 구청 주민센터 경찰
-    이상 이하 이내 이후 이전 정도 부분 대상 조건 방법 절차 서류 기간 금액 비용 요금 시간 장소
+    이름 성함 성명 어떻게 어떻 누구 무엇 이상 이하 이내 이후 이전 정도 부분 대상 조건 방법
+    절차 서류 기간 금액 비용 요금 시간 장소
     지원 지원금 수당 보험 연금 세금 주차 교통 버스 지하철 택시 도로 건물 아파트 주택 고양이
     강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미"""
     )
@@ -485,8 +512,12 @@ def _names(text: str) -> Iterator[Candidate]:
             yield "name", start, start + len(name), _mask_name(name)
 
 
+SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address, _names,
+    pii_documents.passport, pii_documents.driver_licence, pii_documents.business_no,
+    pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
 )
 
 

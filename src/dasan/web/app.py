@@ -18,6 +18,7 @@ from dasan.web.api import consultations as consultations_api
 from dasan.web.api import crisis as crisis_api
 from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import open311 as open311_api
+from dasan.web.api import privacy as privacy_api
 from dasan.web.api import protection as protection_api
 from dasan.web.api import quality as quality_api
 from dasan.web.api import text as text_api
@@ -64,6 +65,7 @@ ROUTERS = (
     protection_api.router,
     quality_api.router,
     care_pages.router,
+    privacy_api.router,
 )
 
 

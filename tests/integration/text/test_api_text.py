@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from dasan.chat.service import append_message
 from dasan.db.models import AuditLog, Consultation, Message
 
 
@@ -40,53 +41,48 @@ def test_bad_input_gets_4xx_with_message(client, login) -> None:  # type: ignore
         assert r.json()["detail"]
     r = client.post("/api/text/screen", json={"text": "   "})
     assert r.status_code == 400 and "blank" in r.json()["detail"]
-    r = client.post("/api/text/mask", json={"text": "hi", "types": ["passport"]})
+    r = client.post("/api/text/mask", json={"text": "hi", "types": ["visa"]})
     assert r.status_code == 422 and "unknown PII types" in r.json()["detail"]
 
 
 def _message(db) -> Message:  # type: ignore[no-untyped-def]
-    c = Consultation(channel="chat", started_at=datetime(2024, 9, 2, 9, 0), district_code="11545")
+    c = Consultation(channel="chatbot", started_at=datetime(2024, 9, 2, 9, 0),
+                     district_code="11545")
     db.add(c)
-    db.flush()
-    m = Message(
-        consultation_id=c.id,
-        seq=1,
-        sender="citizen",
-        body="제 번호는 010-1234-5678 입니다",
-        body_masked="제 번호는 010-****-5678 입니다",
-    )
-    db.add(m)
     db.commit()
-    return m
+    stored = append_message(db, c.id, "citizen", "제 번호는 010-1234-5678 입니다")
+    return stored.message
 
 
 def test_unmask_for_supervisor_is_audited(client, login, db) -> None:  # type: ignore[no-untyped-def]
     m = _message(db)
+    assert "010-1234-5678" not in m.body  # stored masked (ADR 0005)
     login("supervisor")
     r = client.get(f"/api/text/messages/{m.id}/raw")
+    assert r.status_code == 422  # no reason given
+    r = client.get(f"/api/text/messages/{m.id}/raw", params={"reason": "민원 회신 전화"})
     assert r.status_code == 200, r.text
     assert r.json()["body"] == "제 번호는 010-1234-5678 입니다"
     db.expire_all()
-    rows = db.scalars(select(AuditLog).where(AuditLog.action == "pii.unmask")).all()
-    assert [(a.actor, a.object_type, a.object_id, a.outcome) for a in rows] == [
-        ("supervisor", "message", str(m.id), "ok")
-    ]
+    rows = db.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal")).all()
+    assert [(a.actor, a.object_type, a.object_id, a.outcome, a.detail["reason"])
+            for a in rows] == [("supervisor", "message", str(m.id), "ok", "민원 회신 전화")]
 
 
-def test_unmask_refused_for_agents_and_audited(client, login, db) -> None:  # type: ignore[no-untyped-def]
+def test_unmask_refused_for_analysts_and_audited(client, login, db) -> None:  # type: ignore[no-untyped-def]
     m = _message(db)
-    login("agent1")
-    r = client.get(f"/api/text/messages/{m.id}/raw")
+    login("analyst")
+    r = client.get(f"/api/text/messages/{m.id}/raw", params={"reason": "궁금해서요"})
     assert r.status_code == 403
     assert "010-1234-5678" not in r.text
     db.expire_all()
     denied = db.scalars(
-        select(AuditLog).where(AuditLog.action == "pii.unmask", AuditLog.outcome == "denied")
+        select(AuditLog).where(AuditLog.action == "pii.reveal", AuditLog.outcome == "denied")
     ).all()
-    assert len(denied) == 1 and denied[0].actor == "agent1"
+    assert len(denied) == 1 and denied[0].actor == "analyst"
 
 
 def test_unmask_missing_message_is_404(client, login) -> None:  # type: ignore[no-untyped-def]
     login("admin")
-    r = client.get("/api/text/messages/999999/raw")
+    r = client.get("/api/text/messages/999999/raw", params={"reason": "확인 필요"})
     assert r.status_code == 404 and "not found" in r.json()["detail"]

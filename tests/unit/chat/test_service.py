@@ -17,6 +17,7 @@ from dasan.chat.service import (
 )
 from dasan.db.models import Message
 from dasan.db.session import new_session
+from dasan.privacy import vault
 
 
 def test_token_round_trip_and_forgery() -> None:
@@ -43,8 +44,9 @@ def test_pii_is_masked_in_the_stored_copy(db: Session) -> None:
     c = start_chat(db)
     db.commit()
     m = append_message(db, c.id, "citizen", "제 번호는 010-1234-5678 입니다").message
-    assert "010-1234-5678" in m.body
-    assert "1234" not in m.body_masked and "5678" in m.body_masked
+    # stored masked (ADR 0005); the raw form is sealed and opens only through the vault
+    assert "1234" not in m.body and "5678" in m.body and m.body == m.body_masked
+    assert vault.open_one(db, vault.MESSAGE_BODY, m.id) == "제 번호는 010-1234-5678 입니다"
 
 
 def test_bad_messages_are_refused(db: Session) -> None:

@@ -7,6 +7,7 @@ from dasan.chat.service import start_chat
 from dasan.db.models import AbuseIncident, Agent
 from dasan.protection import policy
 from dasan.protection.screening import Screening, detect_language, screen
+from dasan.text.record_clean import FORCED_TERMINATION_KO
 
 
 def test_screening_flags_abuse_and_crisis_separately() -> None:
@@ -35,5 +36,6 @@ def test_warn_warn_terminate(db: Session) -> None:
     assert steps[0] and "1차 경고" in steps[0].notice_ko
     assert steps[2] and steps[2].terminate and steps[2].offer_break_minutes > 0
     assert c.status == "closed" and c.outcome == "forced_terminated"
+    assert c.summary == FORCED_TERMINATION_KO  # the record says why it ended
     rows = list(db.scalars(select(AbuseIncident).where(AbuseIncident.consultation_id == c.id)))
     assert len(rows) == 3 and all(r.agent_id == agent.id for r in rows)

@@ -98,7 +98,7 @@ def test_type_filter_and_bad_input() -> None:
     text = "010-1234-5678 hong@example.com"
     assert [s.type for s in mask(text, {"email"}).spans] == ["email"]
     with pytest.raises(ValueError, match="unknown PII types"):
-        mask(text, {"passport"})
+        mask(text, {"visa"})
     with pytest.raises(ValueError, match="must be a string"):
         mask(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="too long"):

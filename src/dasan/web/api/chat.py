@@ -46,6 +46,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Agent, User
 from dasan.db.session import new_session
 from dasan.errors import DomainError
+from dasan.privacy import views as privacy_views
 from dasan.protection import policy
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 
@@ -380,16 +381,20 @@ def register_malicious(body: MaliciousIn, db: Session = Depends(get_db),
 class _Socket:
     """A WebSocket with serialised sends and per-chat de-duplication of messages."""
 
-    def __init__(self, ws: WebSocket) -> None:
+    def __init__(self, ws: WebSocket, citizen: bool = False) -> None:
         self.ws = ws
         self.lock = asyncio.Lock()
         self.last: dict[int, int] = {}
+        self.citizen = citizen
+        self.typed: dict[str, str] = {}  # client_msg_id -> what this citizen typed
 
     async def send(self, event: Event) -> None:
         async with self.lock:
             await self.ws.send_json(event)
 
     async def send_message(self, event: Event) -> None:
+        if self.citizen:
+            event = privacy_views.for_citizen(event, self.typed)
         cid, seq = int(event["consultation_id"]), int(event["seq"])
         if seq <= self.last.get(cid, 0):
             return  # already delivered (backlog and live overlap)
@@ -397,8 +402,8 @@ class _Socket:
         await self.send(event)
 
     async def backlog(self, cid: int) -> None:
-        for event in await run_in_threadpool(_call, desk.citizen_messages, cid,
-                                             self.last.get(cid, 0)):
+        history = desk.citizen_messages if self.citizen else desk.staff_messages
+        for event in await run_in_threadpool(_call, history, cid, self.last.get(cid, 0)):
             await self.send_message(event)
 
 
@@ -419,7 +424,7 @@ async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: in
         return
     await ws.accept()
     hub = hub_of(ws.app)  # type: ignore[arg-type]
-    sock = _Socket(ws)
+    sock = _Socket(ws, citizen=True)
     sock.last[cid] = max(0, after_seq)
     queue: asyncio.Queue[Event] = asyncio.Queue()
     channel = chat_hub.consult_channel(cid)
@@ -449,6 +454,10 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
             async def ack(out: chat_hub.Outcome) -> None:
                 await sock.send({"type": "ack", **out.result})
 
+            if isinstance(ref, str):
+                sock.typed[ref] = str(frame.get("body", "")).strip()
+                if len(sock.typed) > 200:
+                    sock.typed.pop(next(iter(sock.typed)))
             await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack,
                                    background=True)
         elif kind == "typing":

@@ -8,21 +8,20 @@ row to the audit log for every access, allowed or refused.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from dasan import audit
-from dasan.db.models import Consultation, Message, User
+from dasan.db.models import User
+from dasan.privacy import reveal
 from dasan.text import abuse, langid, pii
 from dasan.text.crisis import detect_crisis
-from dasan.web.deps import deny, get_db, require_roles
+from dasan.web.deps import get_db, require_roles
 from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/text", tags=["text"])
 
 STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
-UNMASK_ROLES = ("supervisor", "admin")
 MAX_CHARS = 20_000
 
 
@@ -144,38 +143,17 @@ def detect_language(
 def unmask_message(
     message_id: int,
     request: Request,
+    reason: str = Query(..., min_length=5, max_length=500, description="why (audited)"),
     db: Session = Depends(get_db),
     user: User = Depends(require_roles(*STAFF)),
 ) -> dict[str, object]:
-    """원문 보기 (raw text of a message; supervisors and admins only, always audited)."""
+    """원문 보기 (raw text of a message through the audited reveal; a reason is required)."""
     ip = request.client.host if request.client else None
-    if user.role not in UNMASK_ROLES:
-        deny(db, user, "pii.unmask", request, message_id=message_id, role=user.role)
-    message = db.get(Message, message_id)
-    if message is None:
-        audit.record(
-            db, user, "pii.unmask", object_type="message", object_id=message_id,
-            outcome="not_found", ip=ip,
-        )
-        db.commit()
-        raise http_error(404, f"message {message_id} not found")
-    consultation = db.get(Consultation, message.consultation_id)
-    audit.record(
-        db,
-        user,
-        "pii.unmask",
-        object_type="message",
-        object_id=message.id,
-        detail={
-            "consultation_id": message.consultation_id,
-            "district_code": getattr(consultation, "district_code", None),
-        },
-        ip=ip,
-    )
-    db.commit()
+    out = reveal.reveal_message(db, user, message_id, reason, ip=ip)
+    m = out["messages"][0]
     return {
-        "message_id": message.id,
-        "consultation_id": message.consultation_id,
-        "body": message.body,
-        "body_masked": message.body_masked,
+        "message_id": m["message_id"],
+        "consultation_id": out["consultation_id"],
+        "body": m["body"],
+        "body_masked": m["body_masked"],
     }

@@ -1,0 +1,542 @@
+# Frozen copy of dasan.text.pii as it was before issue 12 (the peer in bench_pii). Do not edit.
+# ruff: noqa
+"""Personal data in Korean consultation text: find it and mask it so the text stays readable.
+
+Recognised types (``PiiSpan.type``):
+
+* ``rrn`` / ``foreigner_rrn`` - 주민등록번호 / 외국인등록번호 (YYMMDD-GNNNNNN with a real date;
+  the 7th digit 1-4 and 9/0 is Korean, 5-8 is foreign) -> ``901231-1******``
+* ``phone`` - mobile, Seoul and area codes, 070/050x, +82, any separator or none, in brackets,
+  and read aloud in sino-Korean digits ("공일공 일이삼사 오육칠팔") -> ``010-****-5678``
+* ``card`` - 16-digit (4-4-4-4) and 15-digit (4-6-5) card numbers -> ``1234-****-****-5678``
+* ``account`` - hyphenated bank-account numbers (10-14 digits in 2-4 groups), bare ones next to
+  bank words (계좌, 농협, 입금 ...) -> ``110-***-***789``
+* ``email`` -> ``ho***@example.com``
+* ``car_plate`` - 12가3456, 123가4567, 서울12가3456 -> ``12가****``
+* ``address`` - road-name (서울시 강남구 테헤란로 123) and lot (역삼동 123-45번지) addresses and
+  apartment details (101동 1203호); the region and road stay, the numbers go -> ``테헤란로 ***``
+* ``name`` - personal names where the context says so (제 이름은 홍길동, 성함: 김영희,
+  김철수 씨) -> ``홍*동``
+
+Representative business numbers (1588-xxxx, 120) are not personal data and are left alone.
+Presidio (the peer) ships its Korean recognisers disabled and only as ASCII patterns; this module
+also reads Korean context (particles, spoken digits, bank names) to tell the types apart.
+
+Only :func:`mask` is needed by callers; :func:`find` returns the spans without masking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+PII_TYPES: tuple[str, ...] = (
+    "rrn",
+    "foreigner_rrn",
+    "phone",
+    "card",
+    "account",
+    "email",
+    "car_plate",
+    "address",
+    "name",
+)
+NUMBER_TYPES: frozenset[str] = frozenset(
+    {"rrn", "foreigner_rrn", "phone", "card", "account", "car_plate", "email"}
+)
+MAX_TEXT_CHARS = 100_000
+
+# Priority when two candidate spans overlap: lower wins.
+_PRIORITY = {t: i for i, t in enumerate(
+    ("email", "rrn", "foreigner_rrn", "card", "phone", "account", "car_plate", "address", "name")
+)}
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data: character offsets into the original text."""
+
+    type: str
+    start: int
+    end: int
+    text: str
+    replacement: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    """The masked text and the spans (offsets into the *original* text) that were replaced."""
+
+    original: str
+    masked: str
+    spans: list[PiiSpan] = field(default_factory=list)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted({s.type for s in self.spans})
+
+    @property
+    def has_pii(self) -> bool:
+        return bool(self.spans)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"masked": self.masked, "spans": [s.to_dict() for s in self.spans]}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~"
+# Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
+SEP = rf"(?:[ \t]*[{_DASH}.][ \t]*|[ \t]{{1,2}})?"
+_DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
+                "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+
+
+def _ascii_digits(s: str) -> str:
+    return "".join(str(int(ch)) for ch in s if ch.isdigit())
+
+
+def _valid_birth(yymmdd: str, gender: str) -> bool:
+    century = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900}.get(gender, 2000)
+    try:
+        date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
+    except ValueError:
+        return False
+    return True
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _context_before(text: str, start: int, words: re.Pattern[str], width: int = 20) -> bool:
+    return bool(words.search(text[max(0, start - width):start]))
+
+
+# --- recognisers -----------------------------------------------------------------------------
+
+Candidate = tuple[str, int, int, str]  # type, start, end, replacement
+Recogniser = Callable[[str], Iterator[Candidate]]
+
+_RRN_RE = re.compile(rf"(?<![\d\w])(\d{{6}}){SEP}([0-9])(\d{{6}})(?!\d)")
+
+
+_RRN_SPLIT_RE = re.compile(
+    r"앞\s?자리(?:는|가)?\s*(\d{6})\s*(?:,|이고|이구요|이요|요)?\s*뒷\s?자리(?:는|가)?\s*([0-9])(\d{6})(?!\d)"
+)
+
+
+def _rrn(text: str) -> Iterator[Candidate]:
+    for m in _RRN_SPLIT_RE.finditer(text):
+        birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
+        if _valid_birth(birth, gender):
+            kind = "foreigner_rrn" if gender in "5678" else "rrn"
+            yield kind, m.start(1), m.end(3), f"{birth} 뒷자리 {gender}******"
+    for m in _RRN_RE.finditer(text):
+        birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
+        if not _valid_birth(birth, gender):
+            continue
+        kind = "foreigner_rrn" if gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{birth}-{gender}******"
+
+
+_INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
+_PHONE_RE = re.compile(
+    r"(?<![\d\w+])"
+    rf"(?:\((?:0|{_INTL})?(?P<ap>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)\)[ \t]*"
+    rf"|(?:0|{_INTL})(?P<a>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?){SEP})"
+    rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d)"
+)
+_LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
+_PHONE_CONTEXT = re.compile(r"전화|연락처|연락|번호|핸드폰|휴대폰|휴대전화|폰|tel|TEL|Tel|☎|📞")
+_BUSINESS_PREFIX = ("15", "16", "18")
+
+
+def _phone_replacement(area: str, last: str) -> str:
+    return f"0{area}-****-{last}"
+
+
+def _phone(text: str) -> Iterator[Candidate]:
+    for m in _PHONE_RE.finditer(text):
+        area = _ascii_digits(m.group("ap") or m.group("a"))
+        yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
+    for m in _LOCAL_PHONE_RE.finditer(text):
+        first = _ascii_digits(m.group(1))
+        if first.startswith(_BUSINESS_PREFIX) or first.startswith("0"):
+            continue
+        if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
+            continue
+        yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
+
+
+# Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678.
+_SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
+_SPOKEN_RE = re.compile(
+    rf"(?<![가-힣])[공영빵0][{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
+    rf"|에(?=[ \t]?[{_SPOKEN_CHARS}])|다시(?=[ \t]?[{_SPOKEN_CHARS}]))+"
+)
+
+
+def _valid_phone_digits(d: str) -> tuple[str, str] | None:
+    """(area, last4) when ``d`` is a plausible full Korean phone number."""
+    if re.fullmatch(r"01[016789]\d{7,8}", d):
+        return d[1:3], d[-4:]
+    if re.fullmatch(r"02\d{7,8}", d):
+        return "2", d[-4:]
+    if re.fullmatch(r"0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}", d):
+        return d[1:3], d[-4:]
+    return None
+
+
+def _spoken_phone(text: str) -> Iterator[Candidate]:
+    for m in _SPOKEN_RE.finditer(text):
+        chunk = m.group(0)
+        positions: list[tuple[int, str]] = []
+        for i, ch in enumerate(chunk):
+            if ch in _DIGIT_VALUE:
+                positions.append((i, _DIGIT_VALUE[ch]))
+            elif ch.isdigit():
+                positions.append((i, _ascii_digits(ch)))
+        if not any(ch in _DIGIT_VALUE for ch in chunk):
+            continue  # plain digits are the written recogniser's job
+        digits = "".join(d for _, d in positions)
+        for length in (11, 10, 9):
+            if len(digits) < length:
+                continue
+            found = _valid_phone_digits(digits[:length])
+            if found is None:
+                continue
+            # A trailing digit syllable that starts a word (오육칠팔이에요) is not part of it.
+            end = m.start() + positions[length - 1][0] + 1
+            yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
+            break
+
+
+_CARD_RE = re.compile(
+    rf"(?<![\d\w])(?:(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}})"
+    rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}}))(?![\d])"
+)
+_CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
+
+
+def _card(text: str) -> Iterator[Candidate]:
+    for m in _CARD_RE.finditer(text):
+        groups = [g for g in m.groups() if g]
+        digits = _ascii_digits("".join(groups))
+        separated = len(re.findall(r"\d+", m.group(0))) > 1
+        if not (separated or _luhn(digits) or _context_before(text, m.start(), _CARD_CONTEXT)):
+            continue
+        if len(digits) == 16:
+            repl = f"{digits[:4]}-****-****-{digits[-4:]}"
+        else:
+            repl = f"{digits[:4]}-******-*{digits[-4:]}"
+        yield "card", m.start(), m.end(), repl
+
+
+_ACCOUNT_RE = re.compile(
+    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]?[{_DASH}][ \t]?\d{{2,7}}){{1,4}}(?![\d\-])"
+)
+_BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
+_BANK_CONTEXT = re.compile(
+    r"계좌|통장|은행|뱅크|입금|송금|이체|환불|예금주|농협|국민|신한|우리|하나|기업|우체국|새마을"
+    r"|수협|신협|카카오|토스|케이뱅크|SC|씨티|부산|대구|경남|광주|전북|제주|산업|저축"
+)
+
+
+def _mask_account(raw: str) -> str:
+    first = re.match(r"\d+", raw)
+    keep_head = len(first.group(0)) if first and len(first.group(0)) <= 4 else 3
+    total = sum(ch.isdigit() for ch in raw)
+    out: list[str] = []
+    seen = 0
+    for ch in raw:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= keep_head or seen > total - 3 else "*")
+        elif ch in _DASH:
+            out.append("-")
+        # spaces around dashes are dropped
+    return "".join(out)
+
+
+_REFERENCE_CONTEXT = re.compile(
+    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권)\s?번호"
+)
+
+
+def _account(text: str) -> Iterator[Candidate]:
+    for m in _ACCOUNT_RE.finditer(text):
+        digits = _ascii_digits(m.group(0))
+        if not 10 <= len(digits) <= 16:
+            continue
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+            continue  # a case or order number, not a bank account
+        groups = re.findall(r"\d+", m.group(0))
+        if len(groups[0]) == 4 and len(groups) == 3 and len(groups[1]) == 2 and len(
+            groups[2]
+        ) == 2:
+            continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
+        yield "account", m.start(), m.end(), _mask_account(m.group(0))
+    for m in _BARE_ACCOUNT_RE.finditer(text):
+        if _context_before(text, m.start(), _BANK_CONTEXT, 25):
+            yield "account", m.start(), m.end(), _mask_account(m.group(0))
+
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)\s?@\s?([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
+    r"\.[A-Za-z]{2,})"
+)
+
+
+def _email(text: str) -> Iterator[Candidate]:
+    for m in _EMAIL_RE.finditer(text):
+        local, domain = m.group(1), m.group(2)
+        head = local[:2] if len(local) > 2 else local[:1]
+        yield "email", m.start(), m.end(), f"{head}***@{domain}"
+
+
+_REGIONS = (
+    "서울특별시|서울시|서울|부산광역시|부산시|부산|대구광역시|대구시|대구|인천광역시|인천시|인천"
+    "|광주광역시|광주시|광주|대전광역시|대전시|대전|울산광역시|울산시|울산|세종특별자치시|세종시|세종"
+    "|경기도|경기|강원특별자치도|강원도|강원|충청북도|충북|충청남도|충남|전북특별자치도|전라북도|전북"
+    "|전라남도|전남|경상북도|경북|경상남도|경남|제주특별자치도|제주도|제주"
+)
+_PLATE_HANGUL = (
+    "가나다라마거너더러머버서어저고노도로모보소오조"
+    "구누두루무부수우주아바사자배하허호육해공국합"
+)
+_PLATE_RE = re.compile(
+    r"(?<![\d\w])(?:(?P<region>서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남"
+    r"|전북|전남|경북|경남|제주)[ \t]?)?(?P<num>\d{2,3})[ \t]?"
+    rf"(?P<h>[{_PLATE_HANGUL}])[ \t]?(?P<tail>\d{{4}})"
+    r"(?![\d\w])"
+)
+
+
+def _car_plate(text: str) -> Iterator[Candidate]:
+    for m in _PLATE_RE.finditer(text):
+        region = m.group("region") or ""
+        yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
+
+
+# Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
+_SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
+_EMD = r"[가-힣]{1,5}\d{0,2}(?:읍|면|동|리|가)"
+_ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
+_BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
+_UNIT_AFTER = (
+    r"(?!\d|[ \t]?(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건|km|킬로|미터|m\b|%|퍼"
+    r"|호선|층(?!\w)|세|살|대|배|주))"
+    # a particle or the end of the word may follow the number, nothing else
+    r"(?=$|[^\w]|(?:에서|에|은|는|이|가|을|를|으로|로|의|쪽|근처|앞|뒤|번지|번길|입니다|이에요"
+    r"|예요|이요|요|이고|인데|동|호)(?![가-힣]{2}))"
+)
+_DETAIL = (
+    r"(?:[ \t]?,?[ \t]?"
+    r"(?:[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션|타워|하우스|빌딩|주택))?"
+    r"[ \t]?\d{1,4}[ \t]?동[ \t]?\d{1,5}[ \t]?호"
+    r"|[ \t]?,?[ \t]?\d{1,5}[ \t]?호"
+    r"|[ \t]?,?[ \t]?(?:지하[ \t]?)?\d{1,3}[ \t]?층)?"
+)
+_ROAD_ADDR_RE = re.compile(
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}}"
+    rf"(?:{_EMD}[ \t]+)?)"
+    rf"(?P<road>{_ROAD})[ \t]?(?P<num>{_BLDG}){_UNIT_AFTER}(?P<detail>{_DETAIL})"
+)
+_LOT_ADDR_RE = re.compile(
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}})"
+    rf"(?P<emd>{_EMD})[ \t]+(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
+    rf"{_UNIT_AFTER}(?P<detail>{_DETAIL})"
+)
+_APT_DETAIL_RE = re.compile(
+    r"(?<![\d\w])(?:[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?)?"
+    r"\d{1,4}[ \t]?동[ \t]?\d{1,5}[ \t]?호(?!선)"
+)
+_PARTICLE_ROAD = re.compile(
+    r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
+    r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
+    r"|밤길|^길)$"
+)
+
+
+def _digits_to_stars(s: str) -> str:
+    return re.sub(r"\d+", "***", s)
+
+
+def _address(text: str) -> Iterator[Candidate]:
+    for m in _ROAD_ADDR_RE.finditer(text):
+        road = m.group("road")
+        road_word = re.match(r"[가-힣A-Za-z\d]+", road)
+        word = road_word.group(0) if road_word else road
+        if _PARTICLE_ROAD.search(word) or len(word) < 2:
+            continue
+        prefix = m.group("prefix")
+        if not prefix.strip() and not re.search(r"(?:대로|[가-힣]{2,}로|[가-힣\d]+길)$", word):
+            continue
+        start = m.start()
+        head = text[start:m.start("num")]
+        yield "address", start, m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
+    for m in _LOT_ADDR_RE.finditer(text):
+        has_context = bool(m.group("prefix").strip()) or bool(m.group("bunji")) or "-" in m.group(
+            "num"
+        )
+        if not has_context:
+            continue
+        head = text[m.start():m.start("num")]
+        yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
+    for m in _APT_DETAIL_RE.finditer(text):
+        raw = m.group(0)
+        yield "address", m.start(), m.end(), _digits_to_stars(raw)
+
+
+# Personal names, only where the context says so.
+_SURNAMES = (
+    "남궁|황보|제갈|선우|독고|사공|서문|동방|"
+    "김|이|박|최|정|강|조|윤|장|임|한|오|서|신|권|황|안|송|류|유|전|홍|고|문|양|손|배|백|허|남|"
+    "심|노|하|곽|성|차|주|우|구|민|진|지|엄|채|원|천|방|공|현|함|변|염|여|추|도|소|석|선|설|마|"
+    "길|연|위|표|명|기|반|라|왕|금|옥|육|인|맹|제|모|탁|국|어|은|편|용|예|경|봉|태|피|감|나|빈|"
+    "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영"
+)
+_NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
+_NAME_END = (
+    r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
+    r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|,|\.|\)|$|[ \t]|[^가-힣]))"
+)
+_NAME_CUE_RE = re.compile(
+    r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
+    r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
+    r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
+    r"민원인|대상자|본인)[ \t]*(?:은|는|이|:|=|-)?)"
+    rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
+)
+_SELF_INTRO_RE = re.compile(
+    rf"(?:저는|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
+    rf"이라고[ \t]?합니다|라고[ \t]?합니다|이라고[ \t]?해요|라고[ \t]?해요|인데요)"
+)
+# "남궁민수라고 합니다" at the start of an utterance
+_INTRO_START_RE = re.compile(
+    rf"(?:^|[.!?,]\s*|네[,.]?\s+)(?P<name>{_NAME}[가-힣]?)(?:이라고|라고)[ \t]?"
+    r"(?:합니다|해요|하는데요)"
+)
+_CALLS_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?(?:씨|님|고객님|어르신|선생님)(?!앗)"
+)
+# Common nouns of the same shape that must not be read as names.
+_NOT_NAMES: frozenset[str] = frozenset(
+    str.split(
+        """상담사 상담원 관리자 담당자 신청자 보호자 이용자 운전자 민원인 주무관 공무원 사용자 선생
+    고객 어르신 사장 부장 과장 대리 주임 팀장 실장 원장 소장 기사 교수 의사 간호사 시민 주민
+    구청장 시장 동장 이장 반장 통장 아저씨 아줌마 아주머니 할머니 할아버지 어머니 아버지 형님
+    동생 누나 언니 오빠 남편 아내 아들 딸 손자 손녀 학생 주부 직원 회사원 자영업 무직 본인 가족
+    기초수급 수급자 장애인 노인 청년 임산부 신혼부부 외국인 이웃 집주인 세입자 임대인 임차인
+    문의 민원 신청 접수 확인 변경 해지 예약 상담 전화 연락 우리 저희 여기 거기 정말 진짜 그냥
+    이번 다음 지난 제가 내가 그게 이게 저게 무슨 어떤 모든 각각 서울 시청 구청 주민센터 경찰
+    이상 이하 이내 이후 이전 정도 부분 대상 조건 방법 절차 서류 기간 금액 비용 요금 시간 장소
+    지원 지원금 수당 보험 연금 세금 주차 교통 버스 지하철 택시 도로 건물 아파트 주택 고양이
+    강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미"""
+    )
+)
+
+
+def _name_ok(name: str, strict: bool = True) -> bool:
+    """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
+    if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
+        return False
+    return not re.search(r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다)$", name)
+
+
+def _mask_name(name: str) -> str:
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _names(text: str) -> Iterator[Candidate]:
+    for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
+                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,))):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
+            for cut in (name, name[:-1]):
+                if len(cut) in sizes and _name_ok(cut, strict=pattern is not _NAME_CUE_RE):
+                    name = cut
+                    break
+            else:
+                continue
+            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3:
+                continue
+            start = m.start("name")
+            yield "name", start, start + len(name), _mask_name(name)
+
+
+RECOGNISERS: tuple[Recogniser, ...] = (
+    _email, _rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address, _names,
+)
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def _check(text: object) -> str:
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
+    return text
+
+
+def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
+    """All personal-data spans in ``text`` (non-overlapping, in order)."""
+    text = _check(text)
+    if types is not None:
+        unknown = set(types) - set(PII_TYPES)
+        if unknown:
+            raise ValueError(f"unknown PII types {sorted(unknown)}; known: {list(PII_TYPES)}")
+    candidates: list[Candidate] = []
+    for recogniser in RECOGNISERS:
+        candidates.extend(recogniser(text))
+    if types is not None:
+        candidates = [c for c in candidates if c[0] in types]
+    # Higher priority first, then longer; keep a span only if it overlaps nothing kept.
+    candidates.sort(key=lambda c: (_PRIORITY[c[0]], -(c[2] - c[1]), c[1]))
+    kept: list[Candidate] = []
+    for cand in candidates:
+        _, s, e, _ = cand
+        if s >= e:
+            continue
+        if any(s < ke and ks < e for _, ks, ke, _ in kept):
+            continue
+        kept.append(cand)
+    kept.sort(key=lambda c: c[1])
+    return [PiiSpan(t, s, e, text[s:e], r) for t, s, e, r in kept]
+
+
+def mask(text: str, types: frozenset[str] | set[str] | None = None) -> MaskResult:
+    """Mask personal data in ``text``; the result keeps the text readable (010-****-5678)."""
+    spans = find(text, types)
+    out: list[str] = []
+    pos = 0
+    for span in spans:
+        out.append(text[pos:span.start])
+        out.append(span.replacement)
+        pos = span.end
+    out.append(text[pos:])
+    return MaskResult(original=text, masked="".join(out), spans=spans)

@@ -1,0 +1,116 @@
+"""The one door to raw personal data: an explicit, audited reveal.
+
+Who may reveal (decision, issue 12):
+
+* ``supervisor`` and ``admin``: any consultation's messages, with a reason.
+* ``agent``: only the messages of a chat that is assigned to them *and still open* (to call the
+  citizen back on the number they typed, say); once the chat is closed the agent sees masked text
+  like everyone else.
+* Everyone else (``kb_editor``, ``district_officer``, ``analyst``, integrations on their
+  tokens): never. They work on masked text.
+
+Every reveal needs a reason (5-500 characters) and writes an audit row ``pii.reveal`` with who,
+which consultation and messages, and why; every refusal writes a ``denied`` row. The checks are
+small named functions (``access_reveal``) so they can move into the access-policy module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan import audit
+from dasan.db.models import Agent, Consultation, Message, User
+from dasan.errors import Forbidden, Invalid, NotFound
+from dasan.privacy import vault
+
+REVEAL_ANY_ROLES = ("supervisor", "admin")
+REASON_MIN, REASON_MAX = 5, 500
+ACTION = "pii.reveal"
+
+
+class RevealDenied(Forbidden):
+    code = "reveal_denied"
+
+
+class ReasonRequired(Invalid):
+    code = "reason_required"
+
+
+def check_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        raise ReasonRequired(
+            f"a reason of {REASON_MIN}-{REASON_MAX} characters is required to reveal personal "
+            "data (사유를 입력해 주세요)"
+        )
+    return text
+
+
+def may_reveal(s: Session, user: User, c: Consultation) -> bool:
+    if user.role in REVEAL_ANY_ROLES:
+        return True
+    if user.role != "agent" or c.status == "closed" or c.agent_id is None:
+        return False
+    agent = s.scalar(select(Agent).where(Agent.user_id == user.id))
+    return agent is not None and agent.id == c.agent_id
+
+
+def access_reveal(s: Session, user: User, c: Consultation, *, ip: str | None = None,
+                  message_id: int | None = None) -> None:
+    """Raise RevealDenied (after an audit row) unless ``user`` may see ``c``'s raw text."""
+    if may_reveal(s, user, c):
+        return
+    audit.record(s, user, ACTION, object_type="consultation", object_id=c.id,
+                 outcome="denied", ip=ip,
+                 detail={"role": user.role, "message_id": message_id, "status": c.status})
+    s.commit()
+    raise RevealDenied("not allowed to reveal personal data of this consultation")
+
+
+def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
+           message_id: int | None = None, ip: str | None = None) -> dict[str, Any]:
+    """The raw text of one message, or of every message of a consultation; audited."""
+    why = check_reason(reason)
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    access_reveal(s, user, c, ip=ip, message_id=message_id)
+    query = select(Message).where(Message.consultation_id == c.id).order_by(Message.seq)
+    if message_id is not None:
+        query = query.where(Message.id == message_id)
+    messages = list(s.scalars(query))
+    if message_id is not None and not messages:
+        raise NotFound(f"message {message_id} not found in consultation {c.id}")
+    raw = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
+    audit.record(
+        s, user, ACTION,
+        object_type="message" if message_id is not None else "consultation",
+        object_id=message_id if message_id is not None else c.id,
+        ip=ip,
+        detail={"consultation_id": c.id, "reason": why, "messages": len(messages),
+                "unmasked": sorted(raw), "district_code": c.district_code},
+    )
+    s.commit()
+    return {
+        "consultation_id": c.id,
+        "reason": why,
+        "messages": [
+            {"message_id": m.id, "seq": m.seq, "sender": m.sender,
+             "body": raw.get(m.id, m.body), "body_masked": m.body_masked,
+             "had_pii": m.id in raw}
+            for m in messages
+        ],
+    }
+
+
+def reveal_message(s: Session, user: User, message_id: int, reason: str | None, *,
+                   ip: str | None = None) -> dict[str, Any]:
+    """One message by id (the consultation is looked up)."""
+    m = s.get(Message, message_id)
+    if m is None:
+        check_reason(reason)
+        raise NotFound(f"message {message_id} not found")
+    return reveal(s, user, m.consultation_id, reason, message_id=message_id, ip=ip)

@@ -1,0 +1,77 @@
+"""Personal names that the Hangul-name recogniser in ``dasan.text.pii`` cannot see: names spelled
+out syllable by syllable (김 민 준) and romanised names (Lee Ji-eun, KIM MINSU, Park Jiwoo).
+
+Both are only taken after a cue that says a name follows (이름은, 성함:, 저는, my name is ...):
+romanised words are otherwise ordinary English, and spaced syllables ordinary Korean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+Candidate = tuple[str, int, int, str]
+
+# Common romanisations of Korean surnames (Revised Romanisation and the usual passport spellings).
+ROMAN_SURNAMES: frozenset[str] = frozenset(
+    str.split(
+        """kim gim lee yi rhee rhie park pak bak choi choe jung jeong chung jeung kang gang cho jo
+        yoon yun jang chang lim im rim han oh o seo suh shin sin kwon gwon hwang ahn an song ryu
+        yoo yu jeon jun chun hong ko go koh moon mun yang son sohn bae baek paik heo hur huh nam
+        sim shim noh roh no ha kwak gwak sung seong cha joo ju woo wu koo ku min jin ji um eom chae
+        won cheon bang gong kong hyun hyeon ham byun byeon yeom choo chu do so seok suk sun seol
+        ma gil yeon wi pyo myung myeong ki gi ban ra na wang geum ok yook yuk in maeng je mo tak
+        eun ye kyung gyeong bong tae namgung hwangbo jegal seonwoo sunwoo dokgo sagong"""
+    )
+)
+# Cues after which a name follows.
+_CUE = (
+    r"(?:(?:제|내|저의|본인|신청인|신청자|어머니|아버지|남편|아내|아들|딸)?[ \t]?(?:이름|성함|성명)"
+    r"(?:은|는|이|이요|:|[ \t]*:)?|저는|전|[Mm]y[ \t]+name[ \t]+is|[Nn]ame[ \t]*:|I[ \t]?am|I'm"
+    r"|신청인|신청자|예금주|수령인|보호자|민원인)"
+)
+_ROMAN_WORD = r"(?:[A-Z][a-z]{1,9}(?:-[A-Za-z][a-z]{1,9})?|[A-Z]{2,10}(?:-[A-Z]{2,10})?)"
+_ROMAN_RE = re.compile(
+    rf"{_CUE}[ \t]*(?P<name>{_ROMAN_WORD}(?:[ \t]+{_ROMAN_WORD}){{1,2}})(?![A-Za-z])"
+)
+# A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
+_SPACED_RE = re.compile(
+    rf"{_CUE}[ \t]*(?:[^?\n]{{0,15}}\?[ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
+    r"(?P<name>[가-힣](?:[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$))"
+)
+
+
+def _mask_roman(name: str) -> str:
+    words = name.split()
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in words)
+
+
+def romanised_names(text: str) -> Iterator[Candidate]:
+    for m in _ROMAN_RE.finditer(text):
+        words = m.group("name").split()
+        if not any(w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
+            continue
+        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+def _strip_particle(syllables: list[str]) -> list[str]:
+    # 최 민 호 요 / 이 지 은 이요: a trailing 요 is the ending, not the name.
+    if len(syllables) > 2 and syllables[-1] in {"요", "이"}:
+        return syllables[:-1]
+    return syllables
+
+
+def spaced_names(text: str) -> Iterator[Candidate]:
+    from dasan.text.pii import SURNAME_SET  # the Hangul surname list lives beside the recogniser
+
+    for m in _SPACED_RE.finditer(text):
+        syllables = _strip_particle(m.group("name").split())
+        if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
+            continue
+        start = m.start("name")
+        letters = [i for i, ch in enumerate(m.group("name")) if not ch.isspace()]
+        end = start + letters[len(syllables) - 1] + 1
+        masked = " ".join([syllables[0], *("*" for _ in syllables[1:-1]), syllables[-1]])
+        if len(syllables) == 2:
+            masked = f"{syllables[0]} *"
+        yield "name", start, end, masked

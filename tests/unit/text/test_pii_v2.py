@@ -1,0 +1,102 @@
+"""Issue 12: document numbers, spoken phones with 하고, spaced/romanised names, and the masking
+details a deliberate bug would break (Luhn, how many account digits stay visible)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dasan.text.pii import find, mask
+from dasan.text.pii_documents import business_check_ok
+
+
+def _types(text: str) -> list[str]:
+    return [s.type for s in find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "masked"),
+    [
+        ("여권번호 M12345678 입니다", "passport", "M****5678"),
+        ("여권 번호는 M123A4567 이에요", "passport", "M****4567"),
+        ("운전면허번호 11-19-123456-78", "driver_licence", "11-19-******-**"),
+        ("면허번호 서울 13-045821-62", "driver_licence", "서울 13-******-**"),
+        ("사업자등록번호 220-81-62517", "business_no", "220-81-*****"),
+        ("건강보험증 번호 5-2318840176", "health_insurance", "*-*******176"),
+        ("외국인등록번호 920315-5123456", "foreigner_rrn", "920315-5******"),
+    ],
+)
+def test_documents_a_citizen_reads_out(text: str, kind: str, masked: str) -> None:
+    result = mask(text)
+    assert [s.type for s in result.spans] == [kind]
+    assert masked in result.masked
+
+
+def test_document_shapes_need_context_or_a_checksum() -> None:
+    # 10 digits with no 사업자 word and no dashes: not a business number
+    assert "business_no" not in _types("조회번호 2148612345 입니다")
+    assert "health_insurance" not in _types("번호 12345678901 입니다")
+    assert "passport" not in _types("모델명 X12345678 제품이요")
+    # a separated 3-2-5 number is a business number when its check digit is right
+    assert business_check_ok("1248100998")  # a real, published number
+    assert not business_check_ok("1248100997")
+    assert _types("번호 124-81-00998 으로요") == ["business_no"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "공일공 하고 삼이일오 하고 칠칠팔구요",
+        "010 하고 5523 하고 1190 이에요",
+        "010 다시 4421 다시 9080",
+        "공 일 공 하고 사 오 육 칠 하고 팔 구 공 일",
+    ],
+)
+def test_spoken_phone_numbers(text: str) -> None:
+    spans = find(text)
+    assert [s.type for s in spans] == ["phone"]
+    assert "****" in mask(text).masked
+
+
+def test_plain_numbers_with_joiners_are_not_phones() -> None:
+    assert _types("버스 7016번 하고 472번 타요") == []
+    assert "phone" not in _types("2024-0312-5567 다시 확인해 주세요")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("이름: 박서연", "박서연"),
+        ("제 이름은 김 민 준 입니다", "김 민 준"),
+        ("My name is Park Jiwoo and I need help", "Park Jiwoo"),
+        ("제 이름은 JUNG HOSEOK 입니다", "JUNG HOSEOK"),
+        ("신청인 이름은 최영자 예요", "최영자"),
+        ("임재현 주무관님이 도와주셨어요", "임재현"),
+    ],
+)
+def test_names(text: str, name: str) -> None:
+    spans = [s for s in find(text) if s.type == "name"]
+    assert [s.text for s in spans] == [name]
+    assert name not in mask(text).masked
+
+
+def test_romanised_words_without_a_korean_surname_stay() -> None:
+    assert _types("My name is Happy Customer") == []
+
+
+def test_luhn_decides_an_unseparated_card_number() -> None:
+    # No separators and no card word before it: only the Luhn check can tell.
+    assert _types("번호 4111111111111111 입니다") == ["card"]
+    assert _types("번호 4111111111111112 입니다") == []
+
+
+def test_account_masking_keeps_three_tail_digits() -> None:
+    for text, raw in (("신한은행 110-234-567890", "110-234-567890"),
+                      ("농협 3020123456781 이요", "3020123456781")):
+        masked = mask(text).masked
+        shown = re.search(r"[\d*-]{10,}", masked)
+        assert shown is not None
+        tail = re.search(r"\*(\d+)$", shown.group(0))
+        assert tail is not None and len(tail.group(1)) == 3, masked
+        assert raw[-4:] not in shown.group(0)[-4:] or raw[-4] == "*"
