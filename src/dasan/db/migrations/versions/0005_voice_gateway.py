@@ -1,7 +1,7 @@
 """voice gateway
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-12-02 04:41:49.854565
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0005'
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
