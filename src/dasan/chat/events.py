@@ -187,12 +187,57 @@ class OverviewEvent(ChatEvent):
     type: Literal["overview"]
 
 
+class CrisisAlertView(BaseModel):
+    """A crisis alert as the supervisor floor sees it (excerpt PII-masked when built)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: int
+    consultation_id: int
+    channel: str
+    kind: str
+    label_ko: str
+    label_en: str
+    severity: int
+    imminent: bool
+    excerpt: str | None
+    status: str
+    created_at: str | None
+    escalations: int
+    waiting: bool
+
+
+class CrisisAlertEvent(ChatEvent):
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["crisis_alert"]
+    alert: CrisisAlertView
+
+
+class CrisisEscalationEvent(ChatEvent):
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["crisis_escalation"]
+    alert: CrisisAlertView
+
+
+class CrisisGuidanceEvent(ChatEvent):
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["crisis_guidance"]
+    consultation_id: int
+    kind: str
+    severity: int
+    imminent: bool
+    guidance_ko: str
+    guidance_en: str
+    handover: list[Any]
+    welfare_case: Any
+
+
 EVENTS: dict[str, type[ChatEvent]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in (MessageEvent, StateEvent, TypingEvent, FlagsEvent, AssignedEvent,
                 UnassignedEvent, OfferEvent, OfferClosedEvent, PresenceEvent, ClosedEvent,
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
-                PongEvent, StatusEvent, HelloEvent, OverviewEvent)
+                PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
+                CrisisEscalationEvent, CrisisGuidanceEvent)
 }
 
 # Fields of a chat's state a citizen may see (the rest is internal).

@@ -1,9 +1,9 @@
 """Status back to the citizen: notices go through an outbox to a small notifier port.
 
 Adapters: `log` (writes the notice to the log; the default on a laptop) and `smtp` (e-mail via
-the standard library). SMS: the channels room is building the city's SMS port
-(`dasan.channels`); until it is merged, SMS notices are handed to the log adapter. Wiring it is a
-one-line change in `notifier()`.
+the standard library). SMS notices go through the city's SMS port (`dasan.channels`: Korean
+length rules, opt-out, the channels outbox with retries) whenever an SMS adapter is configured
+(`DASAN_SMS_ADAPTER=http|smpp`); without one they fall back to this module's notifier.
 """
 
 from __future__ import annotations
@@ -97,7 +97,9 @@ def queue_notice(session: Session, request: ServiceRequest, status: str,
     body += f" {tracking_url(request)}"
     count = 0
     for channel, to in (("sms", request.notify_phone), ("email", request.notify_email)):
-        if to:
+        if to and channel == "sms" and _sms_port_configured():
+            count += _queue_sms(session, request, status, to, body)
+        elif to:
             session.add(NotificationOutbox(request_id=request.id, channel=channel, recipient=to,
                                            subject=f"{head} #{request.id}: {label}", body=body))
             count += 1
@@ -129,3 +131,27 @@ def drain_notifications(session: Session, port: Notifier | None = None, limit: i
         sent += 1
     session.commit()
     return sent
+
+
+def _sms_port_configured() -> bool:
+    return get_settings().sms_adapter != "none"
+
+
+def _queue_sms(session: Session, request: ServiceRequest, status: str, to: str,
+               body: str) -> int:
+    """Hand a notice to the channels room's SMS outbox (one item per SMS/LMS part), unless the
+    citizen opted out of SMS; the outbox key makes a repeated notice a no-op."""
+    from dasan.auth import phone_hash
+    from dasan.channels import outbox
+    from dasan.channels.outbound import opted_out
+    from dasan.channels.sms.encoding import segment
+
+    settings = get_settings()
+    digits = "".join(ch for ch in to if ch.isdigit())
+    if opted_out(session, phone_hash(digits, settings.secret_key)):
+        return 0
+    for i, part in enumerate(segment(body)):
+        outbox.enqueue(session, "sms.send", f"complaint:{request.id}:{status}:{i}", {
+            "to": to, "text": part.text, "kind": part.kind,
+            "sender": settings.sms_sender_number})
+    return 1

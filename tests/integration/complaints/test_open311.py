@@ -196,3 +196,31 @@ def test_city_road_pothole_goes_to_the_city_department(client, api_key) -> None:
     b = client.get(f"/open311/v2/requests/{gu[0]['service_request_id']}.json").json()[0]
     assert a["agency_responsible"] == "도시기반시설본부 도로관리과"
     assert b["agency_responsible"] == "구로구"
+
+
+def test_sms_notices_go_through_the_channels_sms_outbox(  # type: ignore[no-untyped-def]
+        client, api_key, db, monkeypatch) -> None:
+    """With an SMS adapter configured, the citizen's SMS notice is an `sms.send` item in the
+    channels outbox (segmented, retried there), not a log line; e-mail keeps its own outbox;
+    a phone that opted out of SMS gets nothing."""
+    from dasan.auth import phone_hash
+    from dasan.config import get_settings
+    from dasan.db.base import utcnow
+    from dasan.db.models_channels import OutboxItem, SmsOptOut
+
+    monkeypatch.setenv("DASAN_SMS_ADAPTER", "http")
+    get_settings.cache_clear()
+    r = parking(api_key, client, email="citizen@example.com", phone="010-1234-5678")
+    assert r.status_code == 200, r.text
+    items = db.scalars(select(OutboxItem).where(OutboxItem.kind == "sms.send")).all()
+    assert len(items) == 1 and items[0].payload["to"] == "01012345678"
+    assert "불편신고" in items[0].payload["text"]
+    assert {n.channel for n in db.scalars(select(NotificationOutbox))} == {"email"}
+
+    db.add(SmsOptOut(phone_hash=phone_hash("01099998888", get_settings().secret_key),
+                     word="수신거부", at=utcnow()))
+    db.commit()
+    assert parking(api_key, client, phone="010-9999-8888",
+                   **{"lat": "37.5700", "long": "126.9820"}).status_code == 200
+    assert db.scalar(select(func.count()).select_from(OutboxItem)
+                     .where(OutboxItem.kind == "sms.send")) == 1
