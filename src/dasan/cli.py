@@ -123,6 +123,14 @@ def demo(
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
 ) -> None:
     """Migrate, seed the real FAQ and a demo history, then serve."""
+    import os
+
+    from dasan.config import demo_secret_key
+
+    # Demo mode: this installation's own random key (var/secret.key), unless one is configured.
+    os.environ["DASAN_DEMO"] = "1"
+    os.environ.setdefault("DASAN_SECRET_KEY", demo_secret_key())
+    get_settings.cache_clear()
     from sqlalchemy import func, select
 
     from dasan.db.migrate import upgrade

@@ -20,9 +20,19 @@ def test_argon2_hash_verifies_only_the_right_password() -> None:
     assert not verify_password("not-a-hash", "correct horse")
 
 
-def test_short_password_is_refused() -> None:
-    with pytest.raises(ValueError, match="8 characters"):
-        hash_password("short")
+def test_password_policy_refuses_short_common_and_username_passwords() -> None:
+    from dasan.passwords import WeakPassword, check_password
+
+    with pytest.raises(WeakPassword, match="10 characters"):
+        check_password("short")
+    with pytest.raises(WeakPassword, match="common"):
+        check_password("Password123")
+    with pytest.raises(WeakPassword, match="common"):
+        check_password("1Q2W3E4R5T")  # case does not help
+    with pytest.raises(WeakPassword, match="username"):
+        check_password("minsu-kim-2026", "minsu")
+    check_password("dasan1234!")  # the demo password passes
+    check_password("tangerine-bus-7", "minsu")
 
 
 def test_phone_hash_is_keyed_and_mask_keeps_last_four() -> None:

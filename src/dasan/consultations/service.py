@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dasan.auth import mask_phone, phone_hash
-from dasan.config import get_settings
+from dasan.config import signing_key
 from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.db.models import Agent, Citizen, Consultation, Queue, User
@@ -136,7 +136,7 @@ class QueueCache:
 
 
 def citizen_for_phone(session: Session, digits: str) -> Citizen:
-    key = phone_hash(digits, get_settings().secret_key)
+    key = phone_hash(digits, signing_key())
     citizen = session.scalar(select(Citizen).where(Citizen.phone_hash == key))
     if citizen is None:
         citizen = Citizen(phone_hash=key, phone_masked=mask_phone(digits))

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
+from dasan.config import signing_key
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import chat as chat_api
@@ -23,6 +24,7 @@ from dasan.web.pages import district as district_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
 from dasan.web.pages import workforce as workforce_pages
+from dasan.web.security import SecurityMiddleware
 from dasan.web.templating import remember_language
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,6 +48,7 @@ ROUTERS = (
 
 
 def create_app() -> FastAPI:
+    signing_key()  # refuse to start on the development key outside demo mode
     app = FastAPI(
         title="Dasan",
         version=__version__,
@@ -63,6 +66,8 @@ def create_app() -> FastAPI:
         response = await call_next(request)
         remember_language(request, response)
         return response
+
+    app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

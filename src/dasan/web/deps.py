@@ -12,8 +12,9 @@ from dasan import audit
 from dasan.auth import ROLES, user_for_api_token, user_for_session
 from dasan.db.models import User
 from dasan.db.session import new_session
+from dasan.web.security import SESSION_COOKIE
 
-SESSION_COOKIE = "dasan_session"
+__all__ = ["SESSION_COOKIE", "current_user", "get_db", "require_page_roles", "require_roles"]
 
 
 def get_db() -> Iterator[Session]:
