@@ -21,6 +21,7 @@ from dasan.web.errors import install_error_handlers
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
+from dasan.web.pages import docs as docs_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
 from dasan.web.pages import workforce as workforce_pages
@@ -44,7 +45,17 @@ ROUTERS = (
     analytics_pages.router,
     workforce_api.router,
     workforce_pages.router,
+    docs_pages.router,
 )
+
+
+def swagger_ui_dir() -> Path:
+    """Swagger UI's assets, from the `swagger-ui-py` package (no CDN)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.origin is not None, "swagger-ui-py is not installed"
+    return Path(spec.origin).parent / "static"
 
 
 def create_app() -> FastAPI:
@@ -53,8 +64,11 @@ def create_app() -> FastAPI:
         title="Dasan",
         version=__version__,
         description="다산: 서울 120다산콜 스마트 상담 플랫폼 API (Dasan smart contact-center API)",
+        # /docs and /openapi.json are served by pages/docs.py, to logged-in staff only.
+        docs_url=None, redoc_url=None, openapi_url=None,
     )
     install_error_handlers(app)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -53,10 +53,12 @@ def csrf_ok(session_token: str, presented: str | None) -> bool:
                                                    str(presented))
 
 
-def content_security_policy(host: str | None) -> str:
-    """Scripts and styles only from this server; no inline script; never framed."""
+def content_security_policy(host: str | None, path: str = "/") -> str:
+    """Scripts and styles only from this server; no inline script; never framed. (Swagger UI on
+    /docs sets a few inline styles, so that one page allows inline style, never script.)"""
     sockets = f" ws://{host} wss://{host}" if host else ""
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    style = "'self' 'unsafe-inline'" if path == "/docs" else "'self'"
+    return (f"default-src 'self'; script-src 'self'; style-src {style}; img-src 'self' data:; "
             f"font-src 'self'; connect-src 'self'{sockets}; object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -178,7 +180,7 @@ class SecurityMiddleware:
             (b"referrer-policy", b"same-origin"),
             (b"cross-origin-opener-policy", b"same-origin"),
         ]
-        csp = content_security_policy(headers.get("host"))
+        csp = content_security_policy(headers.get("host"), path)
         name = b"content-security-policy" if settings.csp_enforce else (
             b"content-security-policy-report-only")
         extra.append((name, csp.encode("latin-1")))

@@ -320,3 +320,22 @@ def test_chat_session_creation_is_rate_limited(client: TestClient) -> None:
              for _ in range(limit + 1)]
     assert codes[:limit] == [201] * limit
     assert codes[-1] == 429
+
+
+# --- API docs ---------------------------------------------------------------------------------
+
+
+def test_api_docs_only_for_logged_in_staff_and_served_locally(
+        client: TestClient, login) -> None:  # type: ignore[no-untyped-def]
+    client.cookies.clear()
+    assert client.get("/openapi.json").status_code == 401
+    assert client.get("/docs", follow_redirects=False).status_code == 303
+    c = login("citizen")
+    assert c.get("/openapi.json").status_code == 403
+    c = login("agent1")
+    assert c.get("/openapi.json").json()["info"]["title"] == "Dasan"
+    page = c.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in page and "<script>" not in page
+    assert "cdn" not in page.lower()
+    asset = c.get("/static/swagger/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000
