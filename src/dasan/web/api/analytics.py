@@ -25,6 +25,7 @@ from dasan.analytics.voc import voc_report
 from dasan.auth import can_see_district
 from dasan.config import get_settings
 from dasan.db.models import Alert, User
+from dasan.timeutil import to_naive_utc
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
@@ -181,7 +182,7 @@ def policy(
 def drill_down(
     request: Request,
     limit: int = Query(100, ge=1, le=drill.MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
     db: Session = Depends(get_db), user: User = Depends(require_roles(*READERS)),
     engine: AnalyticsEngine = Depends(engine_dep),
 ) -> dict[str, Any]:
@@ -228,7 +229,7 @@ def scan_alerts(
 ) -> dict[str, Any]:
     """Run the alerter now (or as of `at`), store alerts and post them to the webhook."""
     engine.refresh()
-    found = alerter.scan(engine, at)
+    found = alerter.scan(engine, to_naive_utc(at))
     stored = alerter.persist(db, found)
     db.commit()
     webhook: dict[str, Any] | None = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -22,6 +20,7 @@ from dasan.auth import (
 )
 from dasan.config import get_settings
 from dasan.db.models import ApiToken, User
+from dasan.timeutil import UtcDateTime
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 from dasan.web.responses import errors_doc
 from dasan.web.security import csrf_token_for
@@ -57,16 +56,16 @@ class TokenOut(BaseModel):
     name: str
     prefix: str
     user_id: int
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    last_used_at: UtcDateTime | None
     revoked: bool
 
 
 class IssuedTokenOut(BaseModel):
     token: str
     name: str
-    expires_at: datetime | None
+    expires_at: UtcDateTime | None
 
 
 def client_ip(request: Request) -> str | None:

@@ -18,6 +18,7 @@ from dasan.consultations.service import (
     scoped_query,
 )
 from dasan.db.models import Consultation, User
+from dasan.timeutil import to_naive_utc
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
@@ -84,10 +85,10 @@ def list_consultations(
         query = query.where(Consultation.district_code == district)
     if outcome:
         query = query.where(Consultation.outcome == outcome)
-    if since:
-        query = query.where(Consultation.started_at >= since)
+    if since:  # an offset counts: stored times are naive UTC
+        query = query.where(Consultation.started_at >= to_naive_utc(since))
     if until:
-        query = query.where(Consultation.started_at < until)
+        query = query.where(Consultation.started_at < to_naive_utc(until))
     query = query.order_by(Consultation.started_at.desc(), Consultation.id.desc())
     return list(db.scalars(query.limit(limit).offset(offset)))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +16,7 @@ from dasan.db.models import Agency, KbEntry, User
 from dasan.knowledge import service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
+from dasan.timeutil import UtcDateTime
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
@@ -43,7 +44,7 @@ class EntryOut(BaseModel):
     valid_to: date | None
     review_due: date | None
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class SearchHitOut(BaseModel):
@@ -61,7 +62,7 @@ class VersionOut(BaseModel):
     snapshot: dict[str, Any]
     changed_by: int | None
     change_note: str | None
-    changed_at: datetime
+    changed_at: UtcDateTime
 
 
 def entry_out(entry: KbEntry) -> EntryOut:
