@@ -18,6 +18,7 @@ from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.responses import install_openapi
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
         docs_url=None, redoc_url=None, openapi_url=None,
     )
     install_error_handlers(app)
+    install_openapi(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
