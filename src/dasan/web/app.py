@@ -18,7 +18,6 @@ from dasan.web.api import knowledge as knowledge_api
 from dasan.web.api import text as text_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
-from dasan.web.responses import install_openapi
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import district as district_pages
@@ -26,6 +25,7 @@ from dasan.web.pages import docs as docs_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
 from dasan.web.pages import workforce as workforce_pages
+from dasan.web.responses import install_openapi
 from dasan.web.security import SecurityMiddleware
 from dasan.web.templating import remember_language
 
