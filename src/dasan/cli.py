@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from dasan.analytics.cli import app as report_app
-from dasan.cli_support import fail
-from dasan.config import get_settings
+from dasan.cli_support import fail, lazy_module
 from dasan.knowledge.cli import app as kb_app
 from dasan.text.cli import app as text_app
 from dasan.workforce.cli import app as staff_app
+
+config = lazy_module("dasan.config")  # pydantic-settings: loaded on first use
 
 app = typer.Typer(
     help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True
@@ -35,7 +36,7 @@ def db_upgrade() -> None:
     from dasan.db.migrate import upgrade
 
     upgrade()
-    typer.echo(f"database at head: {get_settings().database_url}")
+    typer.echo(f"database at head: {config.get_settings().database_url}")
 
 
 @users_app.command("create")
@@ -172,7 +173,7 @@ def serve(
     """Serve the web app and API (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
-    settings = get_settings()
+    settings = config.get_settings()
     uvicorn.run(
         "dasan.web.app:create_app",
         factory=True,
@@ -198,7 +199,7 @@ def demo(
     # Demo mode: this installation's own random key (var/secret.key), unless one is configured.
     os.environ["DASAN_DEMO"] = "1"
     os.environ.setdefault("DASAN_SECRET_KEY", demo_secret_key())
-    get_settings.cache_clear()
+    config.get_settings.cache_clear()
     from sqlalchemy import func, select
 
     from dasan.db.migrate import upgrade
@@ -207,7 +208,7 @@ def demo(
     from dasan.demo import seed_org, seed_people, write_history
     from dasan.knowledge.importer import import_seed_faq
 
-    settings = get_settings()
+    settings = config.get_settings()
     data_dir = data or settings.shared_data
     if not data_dir.is_dir():
         raise fail(f"seed data not found at {data_dir}; pass --data or set DASAN_SHARED_DATA")
