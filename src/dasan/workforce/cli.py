@@ -281,11 +281,11 @@ def simulate_cmd(
             days,
             calls_per_year,
             agents_scale=agents_scale,
-            routing=cast(sim.Routing, routing),
+            routing=cast(Any, routing),
             seed=seed,
         )
         base.callback_share = callbacks
-        scenarios: dict[str, sim.CenterConfig] = {}
+        scenarios: dict[str, Any] = {}
         if compare_all:
             skills = sim.seoul_center(
                 days, calls_per_year, agents_scale=agents_scale, routing="skills", seed=seed
