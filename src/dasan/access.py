@@ -9,7 +9,7 @@ An admin may do everything a role group allows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,9 @@ from dasan import audit
 from dasan.auth import ROLES, can_edit_agency, can_see_district
 from dasan.db.models import User
 from dasan.errors import DomainError, Forbidden
+
+if TYPE_CHECKING:
+    from dasan.analytics.filters import Filters
 
 # --- role groups -------------------------------------------------------------------------------
 
@@ -37,6 +40,7 @@ ALERT_SCANNERS = frozenset({"analyst", "supervisor", "admin"})
 PLANNERS = frozenset({"supervisor", "admin", "analyst"})
 TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"})
 API_DOC_READERS = STAFF
+DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
 
 
 class Unauthenticated(DomainError):
@@ -78,6 +82,19 @@ def access_agency_edit(session: Session, user: User, agency_id: int | None, *,
     """KB editors edit only their own agency's entries; admins edit any."""
     if not can_edit_agency(user, agency_id):
         deny(session, user, "kb.other_agency", ip=ip, path=path, agency=agency_id, **detail)
+
+
+def access_analytics_scope(session: Session, user: User, filters: Filters, *,
+                           ip: str | None = None, path: str | None = None) -> Filters:
+    """A district officer's figures are always their own district's (and only theirs)."""
+    if user.role != "district_officer":
+        return filters
+    if filters.district is not None and not can_see_district(user, filters.district):
+        deny(session, user, "analytics.other_district", ip=ip, path=path,
+             district=filters.district)
+    if not user.district_code:
+        deny(session, user, "analytics.no_district", ip=ip, path=path)
+    return filters.with_(district=user.district_code)
 
 
 def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,

@@ -6,29 +6,25 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.auth import (
     ROLES,
     api_tokens,
-    close_session,
     deactivate_user,
     issue_api_token,
-    open_session,
 )
 from dasan.auth import (
     login as login_attempt,
 )
-from dasan.config import get_settings
 from dasan.db.models import ApiToken, User
 from dasan.timeutil import UtcDateTime
-from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.deps import get_db, require_roles
 from dasan.web.responses import errors_doc
-from dasan.web.security import csrf_token_for
+from dasan.web.sessions import client_ip, login_response, logout_response
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
-CSRF_COOKIE = "dasan_csrf"
-TOKEN_ROLES = ("admin", "supervisor", "analyst", "district_officer")
+TOKEN_ROLES = access.TOKEN_HOLDERS
 
 
 class LoginIn(BaseModel):
@@ -66,36 +62,6 @@ class IssuedTokenOut(BaseModel):
     token: str
     name: str
     expires_at: UtcDateTime | None
-
-
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
-def login_response(db: Session, user: User, response: Response) -> None:
-    """Open a login session: the session cookie (HttpOnly) and its CSRF token, which the
-    pages' JavaScript sends back as `X-CSRF-Token` (also readable from the `dasan_csrf`
-    cookie and the `X-CSRF-Token` response header)."""
-    settings = get_settings()
-    token = open_session(db, user, settings.session_hours)
-    db.commit()
-    age = settings.session_hours * 3600
-    secure = settings.cookie_secure
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", max_age=age,
-                        secure=secure)
-    csrf = csrf_token_for(token)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict", max_age=age,
-                        secure=secure)
-    response.headers["X-CSRF-Token"] = csrf
-
-
-def logout_response(request: Request, db: Session, response: Response) -> None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        close_session(db, token)
-        db.commit()
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
 
 
 @router.post("/login", response_model=MeOut, responses=errors_doc(401, 422, 429))
@@ -169,7 +135,7 @@ class ActiveIn(BaseModel):
             responses=errors_doc(401, 403, 404, 422))
 def set_active(
     username: str, body: ActiveIn, db: Session = Depends(get_db),
-    admin: User = Depends(require_roles("admin")),
+    admin: User = Depends(require_roles(*access.ADMINS)),
 ) -> User:
     """Deactivate (or reactivate) an account; a deactivated user's sessions end at once."""
     user = deactivate_user(db, username, active=body.active)

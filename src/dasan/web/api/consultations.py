@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.auth import can_see_district
 from dasan.consultations.service import (
     ConsultationIn,
@@ -23,8 +24,8 @@ from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/consultations", tags=["consultations"])
-READERS = ("agent", "supervisor", "analyst", "district_officer", "admin")
-WRITERS = ("agent", "supervisor", "admin")
+READERS = access.CONSULTATION_READERS
+WRITERS = access.CONSULTATION_WRITERS
 MAX_BATCH = 5000
 
 

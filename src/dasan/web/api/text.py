@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.models import Consultation, Message, User
 from dasan.text import abuse, langid, pii
 from dasan.web.deps import deny, get_db, require_roles
@@ -20,7 +20,7 @@ from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/text", tags=["text"])
 
-STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+STAFF = access.STAFF
 UNMASK_ROLES = ("supervisor", "admin")
 MAX_CHARS = 20_000
 

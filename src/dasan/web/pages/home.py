@@ -13,8 +13,8 @@ from dasan.auth import AuthError, LockedOut
 from dasan.auth import login as login_attempt
 from dasan.config import get_settings
 from dasan.db.models import Consultation, KbEntry, User
-from dasan.web.api.auth import client_ip, login_response, logout_response
 from dasan.web.deps import current_user, get_db
+from dasan.web.sessions import client_ip, login_response, logout_response
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
