@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     abuse_classifier: str = Field(
         default="auto", description="auto | off: the trained abuse classifier in screening"
     )
+    analytics_dir: Path | None = Field(
+        default=None, description="folder of the DuckDB analytics mirrors (default var/analytics)"
+    )
+    pdf_font: Path | None = Field(
+        default=None, description="a Korean TTF for PDF exports (default: NanumGothic/Noto CJK)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"

@@ -64,3 +64,20 @@ def test_kb_editor_edits_only_own_agency() -> None:
     assert can_edit_agency(_user("admin"), 4)
     assert set(ROLES) == {"citizen", "agent", "supervisor", "kb_editor", "district_officer",
                           "analyst", "admin"}
+
+
+def test_expired_session_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from dasan.auth import open_session, user_for_session
+    from dasan.db.base import utcnow
+
+    user = db.scalar(select(User).where(User.username == "agent1"))
+    token = open_session(db, user, hours=2)
+    db.flush()
+    assert user_for_session(db, token) is user
+    assert user_for_session(db, token, now=utcnow() + timedelta(hours=1, minutes=59)) is user
+    assert user_for_session(db, token, now=utcnow() + timedelta(hours=2, minutes=1)) is None
+    assert user_for_session(db, "not-a-token") is None

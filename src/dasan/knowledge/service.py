@@ -17,14 +17,15 @@ from dasan import audit
 from dasan.auth import can_edit_agency
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion, ReviewReminder, User
-from dasan.errors import Invalid
+from dasan.errors import Forbidden, Invalid
 
 REVIEW_CYCLE_DAYS = 91  # refreshed every quarter
 REMIND_EVERY_DAYS = 7
 
 
-class ScopeError(PermissionError):
-    """The user may not touch this agency's entries."""
+class ScopeError(Forbidden):
+    """The user may not touch this agency's entries (the API audits it via the access
+    policy before answering 403)."""
 
 
 Status = Literal["draft", "published", "retired"]
