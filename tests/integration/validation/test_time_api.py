@@ -45,3 +45,11 @@ def test_zoned_alert_scan_and_huge_drill_offset_are_not_500(
     r = c.get("/api/analytics/drill", params={"start": "2026-03-01", "end": "2026-03-31",
                                              "offset": "5000000"})
     assert r.status_code == 200, r.text
+
+
+def test_tiny_simulation_with_callbacks_is_not_500(client: TestClient, login) -> None:  # type: ignore[no-untyped-def]
+    """Found by schemathesis: a pool without calls crashed the callback simulation."""
+    c = login("supervisor")
+    r = c.post("/api/workforce/simulate", json={"callback_share": 0.5, "calls_per_year": 2.0,
+                                                "days": 1})
+    assert r.status_code == 200, r.text
