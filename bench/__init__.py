@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
+# Servers the benches start need a real signing key (the development key is refused).
+os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
+
 
 def wipe_postgres(url: str) -> None:
     """Empty a reused PostgreSQL bench database (a fresh `public` schema); SQLite: nothing."""

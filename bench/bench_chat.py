@@ -273,7 +273,7 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
     port = free_port()
     env = {**os.environ, "DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": pubsub_url,
            "DASAN_CHAT_ASSIGN_INTERVAL": "0", "DASAN_CHAT_WARM_INDEX": "0",
-           "DASAN_EMBEDDER": "none"}
+           "DASAN_EMBEDDER": "none", "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000000"}
     log = (tmp / "server.log").open("wb")
     procs = [subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",

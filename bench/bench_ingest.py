@@ -106,6 +106,7 @@ def bench_api(url: str, items: list[dict[str, object]], batch: int) -> tuple[flo
             r = client.post("/api/auth/login", json={"username": "supervisor",
                                                      "password": "dasan1234!"})
             r.raise_for_status()
+            client.headers["X-CSRF-Token"] = r.headers["X-CSRF-Token"]
             t = time.perf_counter()
             for i in range(0, len(items), batch):
                 r = client.post("/api/consultations/batch", json=items[i: i + batch])

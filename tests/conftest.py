@@ -9,6 +9,7 @@ once; every test starts with the volatile tables emptied.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from dasan.config import default_shared_data, get_settings
 from dasan.db import session as db_session
 from dasan.db.migrate import upgrade
 from dasan.demo import seed_org, seed_people
+
+# A random signing key for this run (the development key is refused outside demo mode); servers
+# the tests start inherit it.
+os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
+get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
                  "alembic_version", "complaint_services", "complaint_service_attributes",
@@ -140,8 +146,10 @@ def db(database_url: str) -> Iterator[Session]:
 
 @pytest.fixture
 def app(database_url: str):  # type: ignore[no-untyped-def]
+    from dasan import ratelimit
     from dasan.web.app import create_app
 
+    ratelimit.reset()  # login lockouts and rate limits start afresh in every test
     return create_app()
 
 
@@ -162,8 +170,10 @@ def login(client):  # type: ignore[no-untyped-def]
 
     def _login(username: str):  # type: ignore[no-untyped-def]
         client.cookies.clear()
+        client.headers.pop("X-CSRF-Token", None)
         r = client.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD})
         assert r.status_code == 200, r.text
+        client.headers["X-CSRF-Token"] = r.headers["X-CSRF-Token"]  # as the pages' JS does
         return client
 
     return _login

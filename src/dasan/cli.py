@@ -10,14 +10,15 @@ import typer
 
 from dasan.analytics.cli import app as report_app
 from dasan.channels.cli import app as channels_app
-from dasan.cli_support import fail
+from dasan.cli_support import fail, lazy_module
 from dasan.complaints.cli import app as complaints_app
-from dasan.config import get_settings
 from dasan.knowledge.cli import app as kb_app
 from dasan.privacy.cli import app as privacy_app
 from dasan.text.cli import app as text_app
 from dasan.voice.cli import app as voice_app
 from dasan.workforce.cli import app as staff_app
+
+config = lazy_module("dasan.config")  # pydantic-settings: loaded on first use
 
 app = typer.Typer(
     help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True
@@ -43,7 +44,7 @@ def db_upgrade() -> None:
     from dasan.db.migrate import upgrade
 
     upgrade()
-    typer.echo(f"database at head: {get_settings().database_url}")
+    typer.echo(f"database at head: {config.get_settings().database_url}")
 
 
 @users_app.command("create")
@@ -61,6 +62,7 @@ def users_create(
     from dasan.auth import create_user
     from dasan.db.models import Agency
     from dasan.db.session import session_scope
+    from dasan.errors import DomainError, Invalid
 
     try:
         with session_scope() as session:
@@ -68,12 +70,12 @@ def users_create(
             if agency:
                 agency_id = session.scalar(select(Agency.id).where(Agency.code == agency))
                 if agency_id is None:
-                    raise ValueError(f"unknown agency {agency!r}")
+                    raise Invalid(f"unknown agency {agency!r}")
             user = create_user(session, username, password, role, display_name=display_name,
                                agency_id=agency_id, district_code=district)
             typer.echo(f"created {user.username} ({user.role})")
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except DomainError as exc:
+        raise fail(exc.message) from exc
 
 
 @users_app.command("list")
@@ -89,7 +91,11 @@ def users_list() -> None:
 
 
 @users_app.command("token")
-def users_token(username: str, name: str) -> None:
+def users_token(
+    username: str, name: str,
+    days: Annotated[int | None, typer.Option(min=1, max=3650,
+                                              help="lifetime (default 90 days)")] = None,
+) -> None:
     """Issue an API token for an integration acting as USERNAME (printed once)."""
     from sqlalchemy import select
 
@@ -101,7 +107,69 @@ def users_token(username: str, name: str) -> None:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise fail(f"no user {username!r}")
-        typer.echo(issue_api_token(session, user, name))
+        typer.echo(issue_api_token(session, user, name, days))
+
+
+@users_app.command("tokens")
+def users_tokens(username: Annotated[str | None, typer.Argument()] = None) -> None:
+    """List API tokens (of USERNAME, or all): id, owner, name, prefix, expiry, state."""
+    from sqlalchemy import select
+
+    from dasan.auth import api_tokens
+    from dasan.db.models import User
+    from dasan.db.session import session_scope
+
+    with session_scope() as session:
+        owner = None
+        if username:
+            owner = session.scalar(select(User).where(User.username == username))
+            if owner is None:
+                raise fail(f"no user {username!r}")
+        names = dict(session.execute(select(User.id, User.username)).tuples().all())
+        for t in api_tokens(session, owner):
+            state = "revoked" if t.revoked else "active"
+            expires = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "-"
+            typer.echo(f"{t.id:>4}  {names.get(t.user_id, '?'):<16} {t.name:<24} "
+                       f"{t.prefix}…  expires {expires}  {state}")
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(token_id: int) -> None:
+    """Revoke an API token by its id (see `dasan users tokens`)."""
+    from dasan import audit
+    from dasan.auth import revoke_api_token
+    from dasan.db.session import session_scope
+    from dasan.errors import DomainError
+
+    try:
+        with session_scope() as session:
+            row = revoke_api_token(session, token_id)
+            audit.record(session, None, "auth.token_revoked", object_type="api_token",
+                         object_id=row.id, detail={"via": "cli"})
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"revoked token {token_id}")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    username: str,
+    reactivate: Annotated[bool, typer.Option("--reactivate", help="undo")] = False,
+) -> None:
+    """Deactivate USERNAME (sessions end, tokens stop working); --reactivate undoes it."""
+    from dasan import audit
+    from dasan.auth import deactivate_user
+    from dasan.db.session import session_scope
+    from dasan.errors import DomainError
+
+    try:
+        with session_scope() as session:
+            user = deactivate_user(session, username, active=reactivate)
+            audit.record(session, None, "auth.user_active", object_type="user",
+                         object_id=user.id, detail={"active": reactivate, "via": "cli"})
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"{username}: {'active' if reactivate else 'deactivated'}")
 
 
 @app.command()
@@ -113,13 +181,14 @@ def serve(
     """Serve the web app and API (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
-    settings = get_settings()
+    settings = config.get_settings()
     uvicorn.run(
         "dasan.web.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        server_header=False,  # no `server: uvicorn` banner
     )
 
 
@@ -133,6 +202,14 @@ def demo(
                                         help="also run the SIP gateway (dasan voice)")] = False,
 ) -> None:
     """Migrate, seed the real FAQ and a demo history, then serve."""
+    import os
+
+    from dasan.config import demo_secret_key
+
+    # Demo mode: this installation's own random key (var/secret.key), unless one is configured.
+    os.environ["DASAN_DEMO"] = "1"
+    os.environ.setdefault("DASAN_SECRET_KEY", demo_secret_key())
+    config.get_settings.cache_clear()
     from sqlalchemy import func, select
 
     from dasan.db.migrate import upgrade
@@ -141,7 +218,7 @@ def demo(
     from dasan.demo import seed_org, seed_people, write_history
     from dasan.knowledge.importer import import_seed_faq
 
-    settings = get_settings()
+    settings = config.get_settings()
     data_dir = data or settings.shared_data
     if not data_dir.is_dir():
         raise fail(f"seed data not found at {data_dir}; pass --data or set DASAN_SHARED_DATA")

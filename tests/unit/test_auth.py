@@ -20,9 +20,19 @@ def test_argon2_hash_verifies_only_the_right_password() -> None:
     assert not verify_password("not-a-hash", "correct horse")
 
 
-def test_short_password_is_refused() -> None:
-    with pytest.raises(ValueError, match="8 characters"):
-        hash_password("short")
+def test_password_policy_refuses_short_common_and_username_passwords() -> None:
+    from dasan.passwords import WeakPassword, check_password
+
+    with pytest.raises(WeakPassword, match="10 characters"):
+        check_password("short")
+    with pytest.raises(WeakPassword, match="common"):
+        check_password("Password123")
+    with pytest.raises(WeakPassword, match="common"):
+        check_password("1Q2W3E4R5T")  # case does not help
+    with pytest.raises(WeakPassword, match="username"):
+        check_password("minsu-kim-2026", "minsu")
+    check_password("dasan1234!")  # the demo password passes
+    check_password("tangerine-bus-7", "minsu")
 
 
 def test_phone_hash_is_keyed_and_mask_keeps_last_four() -> None:
@@ -54,3 +64,20 @@ def test_kb_editor_edits_only_own_agency() -> None:
     assert can_edit_agency(_user("admin"), 4)
     assert set(ROLES) == {"citizen", "agent", "supervisor", "kb_editor", "district_officer",
                           "analyst", "admin"}
+
+
+def test_expired_session_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from dasan.auth import open_session, user_for_session
+    from dasan.db.base import utcnow
+
+    user = db.scalar(select(User).where(User.username == "agent1"))
+    token = open_session(db, user, hours=2)
+    db.flush()
+    assert user_for_session(db, token) is user
+    assert user_for_session(db, token, now=utcnow() + timedelta(hours=1, minutes=59)) is user
+    assert user_for_session(db, token, now=utcnow() + timedelta(hours=2, minutes=1)) is None
+    assert user_for_session(db, "not-a-token") is None

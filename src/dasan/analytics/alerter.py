@@ -35,6 +35,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
 from dasan.text.record_clean import for_record
+from dasan.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -451,8 +452,8 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
         "id": alert.id,
         "topic": alert.topic,
         "topic_kind": alert.topic_kind,
-        "window_start": alert.window_start.isoformat(),
-        "window_end": alert.window_end.isoformat(),
+        "window_start": as_utc(alert.window_start).isoformat(),
+        "window_end": as_utc(alert.window_end).isoformat(),
         "count": alert.count,
         "baseline": round(alert.baseline, 2),
         "score": round(alert.score, 2),

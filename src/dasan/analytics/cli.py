@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters, Table, fmt, parse_day
+from dasan.cli_support import lazy_module
+
+if TYPE_CHECKING:
+    from dasan.analytics.engine import AnalyticsEngine
 from dasan.cli_support import fail as _fail
+
+_engine_module = lazy_module("dasan.analytics.engine")  # duckdb: loaded on first use
 
 app = typer.Typer(help="분석·VOC 리포트 (analytics: KPIs, VOC, policy issues, alerts)",
                   no_args_is_help=True)
@@ -22,7 +27,7 @@ MirrorOpt = Annotated[Path | None, typer.Option("--mirror", help="DuckDB mirror 
 
 def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
     try:
-        engine = AnalyticsEngine(db, mirror)
+        engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh()
     except ValueError as exc:
         raise _fail(str(exc)) from exc
@@ -263,7 +268,7 @@ def refresh_cmd(
 ) -> None:
     """분석용 DuckDB 미러 갱신 (refresh the analytical mirror)."""
     try:
-        engine = AnalyticsEngine(db, mirror)
+        engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh(full=full)
     except ValueError as exc:
         raise _fail(str(exc)) from exc

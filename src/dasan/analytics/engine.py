@@ -202,8 +202,8 @@ def _open_source(url: str) -> _Source:
 def default_mirror_path(url: str) -> Path:
     """`var/analytics/mirror-<hash of URL>.duckdb`, or under `DASAN_ANALYTICS_DIR`."""
     digest = hashlib.sha1(url.encode()).hexdigest()[:12]
-    folder = os.environ.get("DASAN_ANALYTICS_DIR")
-    base = Path(folder) if folder else PROJECT_ROOT / "var" / "analytics"
+    folder = get_settings().analytics_dir
+    base = folder if folder else PROJECT_ROOT / "var" / "analytics"
     return base / f"mirror-{digest}.duckdb"
 
 

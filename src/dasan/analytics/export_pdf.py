@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,9 @@ class FontMissing(RuntimeError):
 
 def korean_font() -> Path:
     """Path of a Korean TTF: `DASAN_PDF_FONT`, else NanumGothic or Noto CJK."""
-    env = os.environ.get("DASAN_PDF_FONT")
+    from dasan.config import get_settings
+
+    env = get_settings().pdf_font
     if env:
         if not Path(env).is_file():
             raise FontMissing(f"DASAN_PDF_FONT={env} does not exist")

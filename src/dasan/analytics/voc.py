@@ -7,6 +7,7 @@ the longest consultations), with every free text masked for personal data.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Column, Filters, Table, month_range, year_range
 from dasan.analytics.kpi import phone_response_table, summary
-from dasan.consultations.channels import CHANNEL_BY_CODE, CHANNELS
+from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE, CHANNELS
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
 from dasan.text.record_clean import for_record, with_termination
 
@@ -105,8 +106,22 @@ def _ranked_table(
     for k, n in ranked:
         table.rows.append({label.key: k, "count": n, "share": n / total if total else None,
                            "change": _change(n, before.get(k, 0))})
-        table.drill.append(filters.with_(**{field_name: k}))
+        # An unclassified bucket has no filter of its own: no drill-down for that row.
+        table.drill.append(None if k == UNCLASSIFIED else filters.with_(**{field_name: k}))
     return table
+
+
+UNCLASSIFIED = "기타/미분류"
+
+
+def fold_unknown(counts: dict[Any, int], known: Collection[str]) -> dict[Any, int]:
+    """Counts with every value outside `known` (and empty ones) summed into "기타/미분류", so
+    one odd row never takes a report down."""
+    out: dict[Any, int] = {}
+    for k, n in counts.items():
+        key = k if k in known else UNCLASSIFIED
+        out[key] = out.get(key, 0) + n
+    return out
 
 
 def voc_report(engine: AnalyticsEngine, spec: str, base: Filters | None = None) -> VocReport:
@@ -184,7 +199,8 @@ def voc_report(engine: AnalyticsEngine, spec: str, base: Filters | None = None) 
     # categories, programs, questions
     cat = _ranked_table("categories", "분야별 상담 (상위)", "Top categories",
                         Column("category", "분야", "Category"),
-                        _counts(engine, f, "c.category"), _counts(engine, prev, "c.category"),
+                        fold_unknown(_counts(engine, f, "c.category"), CATEGORIES),
+                        fold_unknown(_counts(engine, prev, "c.category"), CATEGORIES),
                         total, f, "category")
     report.tables.append(cat)
     report.charts.append(Series("categories", "분야별 상담", "Top categories",

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dasan.config import get_settings
+from dasan.config import signing_key
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message, Queue
 from dasan.errors import DomainError
@@ -48,7 +48,7 @@ class ChatError(DomainError):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(get_settings().secret_key, salt=_TOKEN_SALT)
+    return URLSafeSerializer(signing_key(), salt=_TOKEN_SALT)
 
 
 def issue_token(consultation_id: int) -> str:

@@ -19,7 +19,7 @@ from dasan.complaints.geo import Place, distance_m, geo_index
 from dasan.complaints.notify import queue_notice
 from dasan.complaints.photos import ProcessedPhoto, process_photo
 from dasan.complaints.storage import PhotoStore, photo_store
-from dasan.config import get_settings
+from dasan.config import get_settings, signing_key
 from dasan.db.base import utcnow
 from dasan.db.models import Citizen, Consultation
 from dasan.db.models_complaints import (
@@ -109,7 +109,7 @@ def find_duplicate(session: Session, service_code: str, lat: float, lon: float,
 def _citizen(session: Session, phone: str | None, language: str) -> int | None:
     if not phone:
         return None
-    digest = phone_hash(phone, get_settings().secret_key)
+    digest = phone_hash(phone, signing_key())
     found = session.scalar(select(Citizen.id).where(Citizen.phone_hash == digest))
     if found is not None:
         return int(found)

@@ -145,10 +145,11 @@ def _queue_sms(session: Session, request: ServiceRequest, status: str, to: str,
     from dasan.channels import outbox
     from dasan.channels.outbound import opted_out
     from dasan.channels.sms.encoding import segment
+    from dasan.config import signing_key
 
     settings = get_settings()
     digits = "".join(ch for ch in to if ch.isdigit())
-    if opted_out(session, phone_hash(digits, settings.secret_key)):
+    if opted_out(session, phone_hash(digits, signing_key())):
         return 0
     for i, part in enumerate(segment(body)):
         outbox.enqueue(session, "sms.send", f"complaint:{request.id}:{status}:{i}", {

@@ -12,11 +12,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dasan.auth import mask_phone, phone_hash
-from dasan.config import get_settings
+from dasan.config import signing_key
 from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.db.models import Agent, Citizen, Consultation, Queue, User
 from dasan.text.pii import mask
+from dasan.timeutil import StoredDateTime, UtcDateTime
 
 _DIGITS = re.compile(r"\D+")
 
@@ -27,10 +28,10 @@ class ConsultationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     channel: str = Field(description="channel code (phone, ...) or Korean name (전화, ...)")
-    started_at: datetime
-    queued_at: datetime | None = None
-    answered_at: datetime | None = None
-    ended_at: datetime | None = None
+    started_at: StoredDateTime
+    queued_at: StoredDateTime | None = None
+    answered_at: StoredDateTime | None = None
+    ended_at: StoredDateTime | None = None
     queue: str | None = Field(default=None, description="queue code, e.g. transport")
     agent_id: int | None = Field(default=None, ge=1)
     category: str | None = Field(default=None, max_length=64)
@@ -101,10 +102,10 @@ class ConsultationOut(BaseModel):
 
     id: int
     channel: str
-    started_at: datetime
-    queued_at: datetime | None
-    answered_at: datetime | None
-    ended_at: datetime | None
+    started_at: UtcDateTime
+    queued_at: UtcDateTime | None
+    answered_at: UtcDateTime | None
+    ended_at: UtcDateTime | None
     queue_id: int | None
     agent_id: int | None
     category: str | None
@@ -136,7 +137,7 @@ class QueueCache:
 
 
 def citizen_for_phone(session: Session, digits: str) -> Citizen:
-    key = phone_hash(digits, get_settings().secret_key)
+    key = phone_hash(digits, signing_key())
     citizen = session.scalar(select(Citizen).where(Citizen.phone_hash == key))
     if citizen is None:
         citizen = Citizen(phone_hash=key, phone_masked=mask_phone(digits))

@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from dasan.cli_support import fail as _fail
-from dasan.config import get_settings
+from dasan.cli_support import lazy_module
+
+config = lazy_module("dasan.config")  # pydantic-settings: loaded on first use
 
 app = typer.Typer(help="Standard Consultation DB (표준상담DB).", no_args_is_help=True)
 
@@ -37,7 +39,7 @@ def import_(
         typer.echo(f"knowledge base: {file_report}")
         return
 
-    folder = data or get_settings().shared_data
+    folder = data or config.get_settings().shared_data
     if not folder.is_dir():
         raise _fail(f"no such folder: {folder}")
     try:

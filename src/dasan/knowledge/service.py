@@ -17,13 +17,15 @@ from dasan import audit
 from dasan.auth import can_edit_agency
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion, ReviewReminder, User
+from dasan.errors import Forbidden, Invalid
 
 REVIEW_CYCLE_DAYS = 91  # refreshed every quarter
 REMIND_EVERY_DAYS = 7
 
 
-class ScopeError(PermissionError):
-    """The user may not touch this agency's entries."""
+class ScopeError(Forbidden):
+    """The user may not touch this agency's entries (the API audits it via the access
+    policy before answering 403)."""
 
 
 Status = Literal["draft", "published", "retired"]
@@ -94,6 +96,9 @@ class EntryPatch(BaseModel):
         return None if v is None else clean_variants(v)
 
 
+# Fields a patch may change but never empty with null.
+NOT_NULL_FIELDS = frozenset({"title", "question_variants", "answer", "status", "kind"})
+
 SNAPSHOT_FIELDS = (
     "title", "program", "question_variants", "answer", "category", "owner_agency_id", "status",
     "kind", "valid_from", "valid_to", "review_due", "needs_answer",
@@ -153,6 +158,9 @@ def update_entry(session: Session, user: User, entry_id: int, patch: EntryPatch)
     note = changes.pop("change_note", None)
     if not changes:
         raise ValueError("nothing to change")
+    nulls = sorted(k for k, v in changes.items() if v is None and k in NOT_NULL_FIELDS)
+    if nulls:  # checked before anything changes: a refused patch saves nothing
+        raise Invalid(f"these fields cannot be null: {', '.join(nulls)}", status=400)
     before = snapshot(entry)
     for name, value in changes.items():
         setattr(entry, name, value)

@@ -24,7 +24,6 @@ harassment, directed profanity).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,11 @@ MAX_TEXT_CHARS = 20_000
 # Order used to pick the category of a message with hits of several kinds at the same severity.
 _RANK = {"threat": 4, "sexual": 3, "profanity": 2, "insult": 1}
 # Rule hits of at least this severity make a message abusive whatever the classifier says.
-STRONG_SEVERITY = int(os.environ.get("DASAN_ABUSE_STRONG_SEVERITY", "3"))
+def strong_severity() -> int:
+    """`DASAN_ABUSE_STRONG_SEVERITY` (default 3), read from the settings when needed."""
+    from dasan.config import get_settings
+
+    return get_settings().abuse_strong_severity
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ def _decide(
     """Rules decide alone without a model; with one, its probability decides, except that
     threats and sexual harassment (severity 3 rules) always count."""
     directed = abuse_rules.is_directed(text)
-    severe = [h for h in hits if h.severity + int(directed) >= STRONG_SEVERITY]
+    strong = strong_severity()
+    severe = [h for h in hits if h.severity + int(directed) >= strong]
     if clf is None or prob is None:
         abusive = bool(hits)
     else:

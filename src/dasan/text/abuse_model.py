@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import threading
 import unicodedata
@@ -303,7 +302,7 @@ _lock = threading.Lock()
 def get_classifier() -> AbuseClassifier | None:
     """The process-wide classifier; None when disabled (DASAN_ABUSE_CLASSIFIER=off) or no data."""
     global _clf, _loaded
-    if os.environ.get("DASAN_ABUSE_CLASSIFIER", "auto").lower() in ("off", "0", "false", "no"):
+    if get_settings().abuse_classifier.lower() in ("off", "0", "false", "no"):
         return None
     if not _loaded:
         with _lock:

@@ -12,7 +12,13 @@ import sys
 import typer
 
 from dasan.cli_support import fail as _fail
-from dasan.text import abuse, abuse_model, langid, pii
+from dasan.cli_support import lazy_module
+
+# Heavy (sklearn, lingua): loaded by the first command that uses them.
+abuse = lazy_module("dasan.text.abuse")
+abuse_model = lazy_module("dasan.text.abuse_model")
+langid = lazy_module("dasan.text.langid")
+pii = lazy_module("dasan.text.pii")
 
 app = typer.Typer(
     help="한국어 텍스트 도구: 개인정보 마스킹, 욕설·위기 감지, 언어 식별 "

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.auth import phone_hash
-from dasan.config import get_settings
+from dasan.config import signing_key
 from dasan.db.models import Agent
 from dasan.db.models_voice import VoiceEndpoint, WelfareLine
 from dasan.errors import Invalid, NotFound
@@ -35,7 +35,7 @@ def register_welfare_line(session: Session, phone_digits: str, label: str) -> We
     digits = re.sub(r"\D", "", phone_digits)
     if len(digits) < 7:
         raise Invalid("a welfare line needs a phone number")
-    key = phone_hash(digits, get_settings().secret_key)
+    key = phone_hash(digits, signing_key())
     row = session.scalar(select(WelfareLine).where(WelfareLine.phone_hash == key))
     if row is None:
         row = WelfareLine(phone_hash=key, label=label[:128])

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.auth import phone_hash
-from dasan.config import get_settings
+from dasan.config import signing_key
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Consultation, Queue
@@ -53,7 +53,7 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
     citizen = citizen_for_phone(session, caller_digits) if caller_digits else None
     welfare = False
     if caller_digits:
-        key = phone_hash(caller_digits, get_settings().secret_key)
+        key = phone_hash(caller_digits, signing_key())
         welfare = session.scalar(select(WelfareLine.id).where(WelfareLine.phone_hash == key)
                                  ) is not None
     attrs = CallerAttributes(malicious=is_registered(session, citizen.id if citizen else None),

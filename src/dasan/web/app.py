@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
+from dasan.config import signing_key
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
@@ -31,10 +32,13 @@ from dasan.web.pages import channels as channels_pages
 from dasan.web.pages import chat as chat_pages
 from dasan.web.pages import complaints as complaints_pages
 from dasan.web.pages import district as district_pages
+from dasan.web.pages import docs as docs_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
 from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
+from dasan.web.responses import install_openapi
+from dasan.web.security import SecurityMiddleware
 from dasan.web.templating import remember_language
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -66,16 +70,31 @@ ROUTERS = (
     quality_api.router,
     care_pages.router,
     privacy_api.router,
+    docs_pages.router,
 )
 
 
+def swagger_ui_dir() -> Path:
+    """Swagger UI's assets, from the `swagger-ui-py` package (no CDN)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.origin is not None, "swagger-ui-py is not installed"
+    return Path(spec.origin).parent / "static"
+
+
 def create_app() -> FastAPI:
+    signing_key()  # refuse to start on the development key outside demo mode
     app = FastAPI(
         title="Dasan",
         version=__version__,
         description="다산: 서울 120다산콜 스마트 상담 플랫폼 API (Dasan smart contact-center API)",
+        # /docs and /openapi.json are served by pages/docs.py, to logged-in staff only.
+        docs_url=None, redoc_url=None, openapi_url=None,
     )
     install_error_handlers(app)
+    install_openapi(app)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -87,6 +106,8 @@ def create_app() -> FastAPI:
         response = await call_next(request)
         remember_language(request, response)
         return response
+
+    app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access
 from dasan.auth import ROLES, user_for_api_token, user_for_session
 from dasan.db.models import User
 from dasan.db.session import new_session
+from dasan.web.security import SESSION_COOKIE
 
-SESSION_COOKIE = "dasan_session"
+__all__ = ["SESSION_COOKIE", "current_user", "get_db", "require_page_roles", "require_roles"]
 
 
 def get_db() -> Iterator[Session]:
@@ -43,22 +44,18 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
     return None
 
 
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 def deny(db: Session, user: User | None, action: str, request: Request, **detail: Any) -> None:
-    """Refuse with 403 and leave a trace in the audit log."""
-    audit.record(
-        db,
-        user,
-        action,
-        outcome="denied",
-        detail={"path": request.url.path, **detail},
-        ip=request.client.host if request.client else None,
-    )
-    db.commit()
-    raise HTTPException(status_code=403, detail=f"not allowed: {action}")
+    """Refuse with 403 and leave a trace in the audit log (see `dasan.access.deny`)."""
+    access.deny(db, user, action, ip=client_ip(request), path=request.url.path, **detail)
 
 
 def require_roles(*roles: str) -> Callable[..., User]:
-    """Dependency factory: the current user, who must hold one of `roles` (admin always may)."""
+    """Dependency factory: the current user, who must hold one of `roles` (admin always may);
+    the check is `dasan.access.access_role` (401 when not logged in, audited 403 otherwise)."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
@@ -68,11 +65,8 @@ def require_roles(*roles: str) -> Callable[..., User]:
         db: Session = Depends(get_db),
         user: User | None = Depends(current_user),
     ) -> User:
-        if user is None:
-            raise HTTPException(status_code=401, detail="login required")
-        if user.role not in roles and user.role != "admin":
-            deny(db, user, "role.denied", request, required=list(roles), role=user.role)
-        return user
+        return access.access_role(db, user, roles, ip=client_ip(request),
+                                  path=request.url.path)
 
     return dependency
 

@@ -16,8 +16,10 @@ def http_error(status: int, message: str) -> HTTPException:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        retry = getattr(exc, "retry_after", None)
         return JSONResponse(
-            status_code=exc.status, content={"detail": exc.message, "code": exc.code}
+            status_code=exc.status, content={"detail": exc.message, "code": exc.code},
+            headers={"Retry-After": str(retry)} if retry else None,
         )
 
     @app.exception_handler(ValueError)

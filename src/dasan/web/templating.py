@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE = "dasan_lang"
@@ -36,5 +37,20 @@ def _t(context: Any, ko: str, en: str | None = None) -> str:
     return ko
 
 
+def csrf_token(request: Request) -> str:
+    """The CSRF token for this visitor's login session ("" when not logged in)."""
+    from dasan.web.security import SESSION_COOKIE, csrf_token_for
+
+    return csrf_token_for(request.cookies.get(SESSION_COOKIE))
+
+
+def csrf_input(request: Request) -> Markup:
+    """A hidden form field carrying the CSRF token (every POST form includes it)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+        csrf_token(request))
+
+
 templates.env.globals["t"] = _t
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["csrf_input"] = csrf_input
 templates.env.globals["lang_of"] = request_language

@@ -9,14 +9,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-import numpy as np
 import typer
 
-from dasan.cli_support import fail
-from dasan.workforce import erlang as erl
-from dasan.workforce import forecast as fc
-from dasan.workforce import shifts as sh
-from dasan.workforce import simulate as sim
+from dasan.cli_support import fail, lazy_module
+
+# Heavy (numpy, scipy, ortools, ciw): loaded by the first command that uses them.
+np = lazy_module("numpy")
+erl = lazy_module("dasan.workforce.erlang")
+fc = lazy_module("dasan.workforce.forecast")
+sh = lazy_module("dasan.workforce.shifts")
+sim = lazy_module("dasan.workforce.simulate")
 
 app = typer.Typer(help="인력 운영: 예측, 얼랑 산정, 근무표, 시뮬레이션 / Workforce planning")
 
@@ -279,11 +281,11 @@ def simulate_cmd(
             days,
             calls_per_year,
             agents_scale=agents_scale,
-            routing=cast(sim.Routing, routing),
+            routing=cast(Any, routing),
             seed=seed,
         )
         base.callback_share = callbacks
-        scenarios: dict[str, sim.CenterConfig] = {}
+        scenarios: dict[str, Any] = {}
         if compare_all:
             skills = sim.seoul_center(
                 days, calls_per_year, agents_scale=agents_scale, routing="skills", seed=seed

@@ -592,7 +592,9 @@ def simulate(cfg: CenterConfig) -> SimResult:
             if (cb is not None and mask.any())
             else None
         )
-        out = run_pool(entry[mask], service[mask], patience[mask], agents, L, cb, rng, cb_dist)
+        # A pool without calls has no callbacks to place (and no service sample to draw from).
+        out = run_pool(entry[mask], service[mask], patience[mask], agents, L,
+                       cb if cb_dist is not None else None, rng, cb_dist)
         outcomes.append(out)
         phone.add(_stats(out, k_count, L, cfg.answer_within, agents))
         cb_req += int(out.cb_entry.size)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan.analytics.engine import reset_engines
+from dasan.config import get_settings
 from dasan.db.models import AuditLog, Consultation
 from dasan.demo import write_history
 
@@ -21,6 +22,7 @@ from dasan.demo import write_history
 @pytest.fixture
 def history(db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     monkeypatch.setenv("DASAN_ANALYTICS_DIR", str(tmp_path / "analytics"))
+    get_settings.cache_clear()  # settings are read once per process: take the new folder
     reset_engines()
     n = write_history(db, date(2024, 5, 6), 4, seed=3, daily_average=220.0)
     db.commit()

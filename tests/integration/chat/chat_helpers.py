@@ -108,7 +108,7 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-server-header",
          "--timeout-graceful-shutdown", "2"],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     deadline = time.monotonic() + 90

@@ -204,7 +204,7 @@ def test_sms_notices_go_through_the_channels_sms_outbox(  # type: ignore[no-unty
     channels outbox (segmented, retried there), not a log line; e-mail keeps its own outbox;
     a phone that opted out of SMS gets nothing."""
     from dasan.auth import phone_hash
-    from dasan.config import get_settings
+    from dasan.config import get_settings, signing_key
     from dasan.db.base import utcnow
     from dasan.db.models_channels import OutboxItem, SmsOptOut
 
@@ -217,7 +217,7 @@ def test_sms_notices_go_through_the_channels_sms_outbox(  # type: ignore[no-unty
     assert "불편신고" in items[0].payload["text"]
     assert {n.channel for n in db.scalars(select(NotificationOutbox))} == {"email"}
 
-    db.add(SmsOptOut(phone_hash=phone_hash("01099998888", get_settings().secret_key),
+    db.add(SmsOptOut(phone_hash=phone_hash("01099998888", signing_key()),
                      word="수신거부", at=utcnow()))
     db.commit()
     assert parking(api_key, client, phone="010-9999-8888",

@@ -100,3 +100,14 @@ def test_cli_csv_export_is_masked_and_audited(history_db: tuple[str, Path],
     with session_scope(url) as s:
         row = s.scalars(select(AuditLog).where(AuditLog.action == "analytics.export")).first()
         assert row is not None and row.detail["format"] == "csv"
+
+
+def test_xlsx_export_carries_no_raw_phone_number(engine: AnalyticsEngine) -> None:
+    """The crisis caller's number (010-2345-6789 in the subject) appears masked in every
+    sheet of the VOC workbook, never raw."""
+    report = voc_report(engine, "2024-03")
+    wb = load_workbook(io.BytesIO(export_voc(report, "xlsx")))
+    cells = " ".join(str(v) for ws in wb.worksheets
+                     for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    assert "너무 힘듭니다" in cells, "the notable crisis case is exported"
+    assert "2345-6789" not in cells and "010-" in cells

@@ -105,3 +105,19 @@ def test_bad_arguments_are_rejected(engine: AnalyticsEngine) -> None:
         kpi.service_table(engine, threshold_seconds=0)
     with pytest.raises(ValueError, match="interval"):
         kpi.service_table(engine, interval_minutes=7)
+
+
+def test_summary_headline_response_rates(engine: AnalyticsEngine,
+                                         raw_rows: list[dict[str, object]]) -> None:
+    """The report summary's two headline rates: answered over inflow (queued calls) and
+    answered over every phone call (ARS-only calls included)."""
+    s = kpi.summary(engine)
+    phone = [r for r in raw_rows if r["channel"] == "phone"]
+    inflow = [r for r in phone if r["queued_at"] is not None]
+    answered = [r for r in phone if r["queued_at"] is not None and _answered(r)]
+    assert s["total"] == len(raw_rows)
+    assert s["phone_total_inflow"] == len(phone) and s["phone_inflow"] == len(inflow)
+    assert s["phone_answered"] == len(answered)
+    assert s["response_rate_inflow"] == pytest.approx(len(answered) / len(inflow))
+    assert s["response_rate_total"] == pytest.approx(len(answered) / len(phone))
+    assert s["response_rate_total"] < s["response_rate_inflow"]

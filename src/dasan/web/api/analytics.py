@@ -14,27 +14,23 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.analytics import alerter, drill, kpi
 from dasan.analytics.engine import AnalyticsEngine, get_engine
 from dasan.analytics.export_pdf import FontMissing
 from dasan.analytics.exports import MEDIA_TYPES, export_policy, export_tables, export_voc
-from dasan.analytics.filters import Filters
 from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import voc_report
-from dasan.auth import can_see_district
 from dasan.config import get_settings
 from dasan.db.models import Alert, User
-from dasan.web.deps import deny, get_db, require_roles
+from dasan.timeutil import to_naive_utc
+from dasan.web.deps import get_db, require_roles
 from dasan.web.errors import http_error
+from dasan.web.filters import scoped_filters
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
-READERS = ("analyst", "supervisor", "admin", "district_officer")
-SCANNERS = ("analyst", "supervisor", "admin")
-
-FILTER_KEYS = ("start", "end", "channel", "district", "category", "program", "keyword",
-               "outcome", "queue_id", "team_id", "agent_id", "hour", "qtype")
-
+READERS = access.ANALYTICS_READERS
+SCANNERS = access.ALERT_SCANNERS
 
 def engine_dep() -> AnalyticsEngine:
     """The analytics engine for the configured database, refreshed at most every 5 s."""
@@ -42,25 +38,6 @@ def engine_dep() -> AnalyticsEngine:
         return get_engine(get_settings().database_url, max_age=5.0)
     except ValueError as exc:
         raise http_error(503, f"analytics unavailable: {exc}") from exc
-
-
-def scoped_filters(request: Request, db: Session, user: User,
-                   params: dict[str, Any] | None = None) -> Filters:
-    """Filters from the query string, restricted to the caller's district when scoped."""
-    raw = params if params is not None else {
-        k: v for k, v in request.query_params.items() if k in FILTER_KEYS
-    }
-    try:
-        f = Filters.from_params(raw)
-    except ValueError as exc:
-        raise http_error(400, str(exc)) from exc
-    if user.role == "district_officer":
-        if f.district is not None and not can_see_district(user, f.district):
-            deny(db, user, "analytics.other_district", request, district=f.district)
-        if not user.district_code:
-            deny(db, user, "analytics.no_district", request)
-        f = f.with_(district=user.district_code)
-    return f
 
 
 def _bad(exc: ValueError) -> Exception:
@@ -181,7 +158,7 @@ def policy(
 def drill_down(
     request: Request,
     limit: int = Query(100, ge=1, le=drill.MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
     db: Session = Depends(get_db), user: User = Depends(require_roles(*READERS)),
     engine: AnalyticsEngine = Depends(engine_dep),
 ) -> dict[str, Any]:
@@ -228,7 +205,7 @@ def scan_alerts(
 ) -> dict[str, Any]:
     """Run the alerter now (or as of `at`), store alerts and post them to the webhook."""
     engine.refresh()
-    found = alerter.scan(engine, at)
+    found = alerter.scan(engine, to_naive_utc(at))
     stored = alerter.persist(db, found)
     db.commit()
     webhook: dict[str, Any] | None = None

@@ -49,6 +49,7 @@ from dasan.errors import DomainError
 from dasan.privacy import views as privacy_views
 from dasan.protection import policy
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.security import limit_chat_starts, receive_frame, refuse_cross_site
 
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
 # RuntimeError subclass, `WebSocketDisconnected`, for the latter).
@@ -135,6 +136,7 @@ async def _sync(fn: Any, *args: Any) -> Any:
 @router.post("/sessions", status_code=201)
 async def start_session(body: StartIn, request: Request) -> dict[str, Any]:
     """Open a chat (no login): returns the consultation id and its citizen token."""
+    limit_chat_starts(request.client.host if request.client else None)
     out = await run(request, chat_hub.open_chat, body.language, body.phone)
     cid = int(out.result["consultation_id"])
     return {"consultation_id": cid, "token": issue_token(cid), "phase": "bot"}
@@ -416,6 +418,8 @@ async def _ws_error(sock: _Socket, exc: Exception, ref: Any = None) -> None:
 
 @router.websocket("/ws/citizen/{cid}")
 async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: int = 0) -> None:
+    if await refuse_cross_site(ws):
+        return
     try:
         if consultation_for_token(token) != cid:
             raise ChatError("this token belongs to another chat", 403)
@@ -517,9 +521,10 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
 
     async def reader() -> None:
         while True:
-            frame = await sock.ws.receive_json()
+            frame = await receive_frame(sock.ws)
             if not isinstance(frame, dict):
-                await sock.send({"type": "error", "status": 400, "detail": "frames are objects"})
+                await sock.send({"type": "error", "status": 400,
+                                 "detail": "frames are JSON objects in text frames"})
                 continue
             await on_frame(frame)
 
@@ -559,6 +564,8 @@ def _parse_after(raw: str) -> dict[int, int]:
 @router.websocket("/ws/agent")
 async def agent_socket(ws: WebSocket, after: str = "") -> None:
     """The agent desktop: assignments, messages of every open chat, typing, assistant."""
+    if await refuse_cross_site(ws):
+        return
     found = await run_in_threadpool(_call, _ws_user, ws.cookies.get(SESSION_COOKIE))
     if found is None or found[1] is None:
         await ws.close(code=4401)
@@ -678,6 +685,8 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
 @router.websocket("/ws/supervisor")
 async def supervisor_socket(ws: WebSocket) -> None:
     """Pushes the overview whenever something changes (at most every half second)."""
+    if await refuse_cross_site(ws):
+        return
     found = await run_in_threadpool(_call, _ws_user, ws.cookies.get(SESSION_COOKIE))
     if found is None or found[0].role not in ("supervisor", "admin"):
         await ws.close(code=4401)

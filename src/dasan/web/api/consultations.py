@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.auth import can_see_district
 from dasan.consultations.service import (
     ConsultationIn,
@@ -18,12 +19,13 @@ from dasan.consultations.service import (
     scoped_query,
 )
 from dasan.db.models import Consultation, User
+from dasan.timeutil import to_naive_utc
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/consultations", tags=["consultations"])
-READERS = ("agent", "supervisor", "analyst", "district_officer", "admin")
-WRITERS = ("agent", "supervisor", "admin")
+READERS = access.CONSULTATION_READERS
+WRITERS = access.CONSULTATION_WRITERS
 MAX_BATCH = 5000
 
 
@@ -84,10 +86,10 @@ def list_consultations(
         query = query.where(Consultation.district_code == district)
     if outcome:
         query = query.where(Consultation.outcome == outcome)
-    if since:
-        query = query.where(Consultation.started_at >= since)
+    if since:  # an offset counts: stored times are naive UTC
+        query = query.where(Consultation.started_at >= to_naive_utc(since))
     if until:
-        query = query.where(Consultation.started_at < until)
+        query = query.where(Consultation.started_at < to_naive_utc(until))
     query = query.order_by(Consultation.started_at.desc(), Consultation.id.desc())
     return list(db.scalars(query.limit(limit).offset(offset)))
 

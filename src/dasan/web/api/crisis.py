@@ -18,6 +18,7 @@ from dasan.errors import NotFound
 from dasan.protection import crisis_playbook as playbook
 from dasan.text.crisis import detect_crisis
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.security import refuse_cross_site
 
 router = APIRouter(prefix="/api/crisis", tags=["crisis"])
 STAFF = ("agent", "supervisor")
@@ -194,6 +195,8 @@ async def alerts_socket(ws: WebSocket) -> None:
     escalation of overdue alerts), and each new alert the moment it is raised."""
     from dasan.web.api.chat import hub_of
 
+    if await refuse_cross_site(ws):
+        return
     user = await run_in_threadpool(_supervisor_for, ws.cookies.get(SESSION_COOKIE))
     if user is None:
         await ws.close(code=4401)

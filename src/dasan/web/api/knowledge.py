@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,17 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.auth import ROLES
 from dasan.db.models import Agency, KbEntry, User
 from dasan.knowledge import gaps, quality, service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
+from dasan.timeutil import UtcDateTime
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
-STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
-EDITORS = ("kb_editor", "admin")
+STAFF = access.KB_READERS
+EDITORS = access.KB_EDITORS
 
 
 class EntryOut(BaseModel):
@@ -43,7 +45,7 @@ class EntryOut(BaseModel):
     valid_to: date | None
     review_due: date | None
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class SearchHitOut(BaseModel):
@@ -61,7 +63,7 @@ class VersionOut(BaseModel):
     snapshot: dict[str, Any]
     changed_by: int | None
     change_note: str | None
-    changed_at: datetime
+    changed_at: UtcDateTime
 
 
 def entry_out(entry: KbEntry) -> EntryOut:
@@ -176,7 +178,7 @@ def overdue(
     request: Request,
     agency_id: int | None = None,
     db: Session = Depends(get_db),
-    user: User = Depends(require_roles("kb_editor", "supervisor", "admin")),
+    user: User = Depends(require_roles(*access.KB_OVERDUE_READERS)),
 ) -> list[EntryOut]:
     """Entries overdue for 현행화; an editor sees its own agency's."""
     if user.role == "kb_editor":
@@ -195,7 +197,7 @@ def dashboard(
 
 @router.post("/reminders")
 def send_reminders(
-    db: Session = Depends(get_db), _user: User = Depends(require_roles("supervisor", "admin"))
+    db: Session = Depends(get_db), _user: User = Depends(require_roles(*access.KB_REMINDER_SENDERS))
 ) -> dict[str, Any]:
     sent = service.send_reminders(db, date.today())
     db.commit()
@@ -208,7 +210,7 @@ def export(
     format: Literal["csv", "jsonl"] = "csv",
     agency_id: int | None = None,
     db: Session = Depends(get_db),
-    user: User = Depends(require_roles("kb_editor", "analyst", "supervisor", "admin")),
+    user: User = Depends(require_roles(*access.KB_EXPORTERS)),
 ) -> Response:
     if user.role == "kb_editor":
         if agency_id is not None and agency_id != user.agency_id:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.db.models import User
 from dasan.privacy import reveal
 from dasan.text import abuse, langid, pii
@@ -21,7 +22,7 @@ from dasan.web.errors import http_error
 
 router = APIRouter(prefix="/api/text", tags=["text"])
 
-STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+STAFF = access.STAFF
 MAX_CHARS = 20_000
 
 

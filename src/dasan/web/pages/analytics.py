@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.analytics import alerter, drill, kpi
 from dasan.analytics.charts import svg
 from dasan.analytics.engine import get_engine
@@ -19,8 +20,8 @@ from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import Series, voc_report
 from dasan.config import get_settings
 from dasan.db.models import User
-from dasan.web.api.analytics import READERS, scoped_filters
 from dasan.web.deps import get_db, require_page_roles
+from dasan.web.filters import scoped_filters
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +69,7 @@ def reports_home(
     request: Request,
     by: str = Query("queue"),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles(*READERS)),
+    user: User = Depends(require_page_roles(*access.ANALYTICS_READERS)),
 ) -> Response:
     try:
         f = scoped_filters(request, db, user)
@@ -99,7 +100,7 @@ def voc_page(
     request: Request,
     period: str = Query(""),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles(*READERS)),
+    user: User = Depends(require_page_roles(*access.ANALYTICS_READERS)),
 ) -> Response:
     period = period or date.today().strftime("%Y-%m")
     try:
@@ -121,7 +122,7 @@ def policy_page(
     program: str = Query(""),
     keyword: str = Query(""),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles(*READERS)),
+    user: User = Depends(require_page_roles(*access.ANALYTICS_READERS)),
 ) -> Response:
     form = {"start": start, "end": end, "program": program, "keyword": keyword}
     report = None
@@ -146,7 +147,7 @@ def drill_page(
     request: Request,
     offset: int = Query(0, ge=0),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles(*READERS)),
+    user: User = Depends(require_page_roles(*access.ANALYTICS_READERS)),
 ) -> Response:
     try:
         f = scoped_filters(request, db, user)

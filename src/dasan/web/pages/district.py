@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.auth import can_see_district
 from dasan.consultations.channels import CHANNEL_BY_CODE, OUTCOME_LABELS_KO
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
@@ -26,7 +27,7 @@ def district_desk(
     code: str | None = Query(default=None, pattern=r"^\d{5}$"),
     days: int = Query(default=28, ge=1, le=366),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("district_officer", "supervisor", "analyst")),
+    user: User = Depends(require_page_roles(*access.DISTRICT_DESK)),
 ) -> Response:
     district = code or user.district_code or DISTRICTS[0].code
     if district not in DISTRICT_BY_CODE:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dasan.auth import AuthError, authenticate, close_session
+from dasan.auth import AuthError, LockedOut
+from dasan.auth import login as login_attempt
+from dasan.config import get_settings
 from dasan.db.models import Consultation, KbEntry, User
-from dasan.web.api.auth import login_response
-from dasan.web.deps import SESSION_COOKIE, current_user, get_db
+from dasan.web.deps import current_user, get_db
+from dasan.web.sessions import client_ip, login_response, logout_response
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -76,23 +80,26 @@ def login_page(request: Request, next: str = "/", error: int = 0) -> Response:
     response = templates.TemplateResponse(
         request, "login.html",
         {"user": None, "next_url": next if next.startswith("/") else "/", "error": error,
-         "demo": True},
+         "demo": get_settings().demo},
     )
     return response
 
 
 @router.post("/login")
 def login_form(
-    username: str = Form(...),
-    password: str = Form(...),
+    request: Request,
+    username: str = Form(..., max_length=64),
+    password: str = Form(..., max_length=256),
     next: str = Form("/"),
     db: Session = Depends(get_db),
 ) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     try:
-        user = authenticate(db, username, password)
+        user = login_attempt(db, username, password, client_ip(request))
+    except LockedOut:
+        return RedirectResponse(f"/login?error=2&next={quote(target)}", status_code=303)
     except AuthError:
-        return RedirectResponse(f"/login?error=1&next={target}", status_code=303)
+        return RedirectResponse(f"/login?error=1&next={quote(target)}", status_code=303)
     response = RedirectResponse(target, status_code=303)
     login_response(db, user, response)
     return response
@@ -100,13 +107,6 @@ def login_form(
 
 @router.post("/logout")
 async def logout(request: Request, db: Session = Depends(get_db)) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        from dasan.web.api.chat import agent_logged_out
-
-        await agent_logged_out(request, token)  # an agent is offline at once
-        close_session(db, token)
-        db.commit()
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    await logout_response(request, db, response)
     return response

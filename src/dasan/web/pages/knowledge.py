@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.auth import can_edit_agency
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import KbEntry, User
@@ -23,7 +24,7 @@ from dasan.web.errors import http_error
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+STAFF = access.KB_READERS
 PAGE = 50
 
 
@@ -101,13 +102,13 @@ def _render_entry(request: Request, user: User, entry: KbEntry | None, db: Sessi
 
 @router.get("/kb/new", response_class=HTMLResponse)
 def kb_new(request: Request, db: Session = Depends(get_db),
-           user: User = Depends(require_page_roles("kb_editor", "admin"))) -> Response:
+           user: User = Depends(require_page_roles(*access.KB_EDITORS))) -> Response:
     return _render_entry(request, user, None, db)
 
 
 @router.post("/kb/new")
 async def kb_create(request: Request, db: Session = Depends(get_db),
-                    user: User = Depends(require_page_roles("kb_editor", "admin"))) -> Response:
+                    user: User = Depends(require_page_roles(*access.KB_EDITORS))) -> Response:
     values = _form_values(await request.form())
     values.pop("change_note", None)
     try:
@@ -129,7 +130,7 @@ def kb_entry(entry_id: int, request: Request, saved: int = 0, db: Session = Depe
 
 @router.post("/kb/entries/{entry_id}")
 async def kb_save(entry_id: int, request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(require_page_roles("kb_editor", "admin"))) -> Response:
+                  user: User = Depends(require_page_roles(*access.KB_EDITORS))) -> Response:
     entry = db.get(KbEntry, entry_id)
     if entry is None:
         raise http_error(404, f"knowledge-base entry {entry_id} not found")

@@ -12,9 +12,14 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.db.models import User
-from dasan.web.api.workforce import (
-    PLANNERS,
+from dasan.web.deps import get_db, require_page_roles
+from dasan.web.templating import request_language, templates
+from dasan.workforce import erlang as erl
+from dasan.workforce import forecast as fc
+from dasan.workforce.charts import Line, chart
+from dasan.workforce.payloads import (
     ErlangIn,
     ForecastIn,
     PlanIn,
@@ -25,11 +30,6 @@ from dasan.web.api.workforce import (
     simulate_payload,
     validation_payload,
 )
-from dasan.web.deps import get_db, require_page_roles
-from dasan.web.templating import request_language, templates
-from dasan.workforce import erlang as erl
-from dasan.workforce import forecast as fc
-from dasan.workforce.charts import Line, chart
 from dasan.workforce.shifts import slot_label
 
 router = APIRouter(include_in_schema=False)
@@ -74,13 +74,14 @@ def _message(exc: Exception) -> str:
 
 @router.get("/workforce", response_class=HTMLResponse)
 def workforce_home(
-    request: Request, user: User = Depends(require_page_roles(*PLANNERS))
+    request: Request, user: User = Depends(require_page_roles(*access.PLANNERS))
 ) -> Response:
     return _render(request, "index.html", user)
 
 
 @router.get("/workforce/erlang", response_class=HTMLResponse)
-def erlang_page(request: Request, user: User = Depends(require_page_roles(*PLANNERS))) -> Response:
+def erlang_page(request: Request,
+                user: User = Depends(require_page_roles(*access.PLANNERS))) -> Response:
     params = dict(request.query_params)
     form = {
         "calls": params.get("calls", "300"),
@@ -164,7 +165,7 @@ def erlang_page(request: Request, user: User = Depends(require_page_roles(*PLANN
 def forecast_page(
     request: Request,
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles(*PLANNERS)),
+    user: User = Depends(require_page_roles(*access.PLANNERS)),
 ) -> Response:
     params = dict(request.query_params)
     form = {
@@ -202,7 +203,8 @@ def forecast_page(
 
 
 @router.get("/workforce/plan", response_class=HTMLResponse)
-def plan_page(request: Request, user: User = Depends(require_page_roles(*PLANNERS))) -> Response:
+def plan_page(request: Request,
+              user: User = Depends(require_page_roles(*access.PLANNERS))) -> Response:
     params = dict(request.query_params)
     form = {
         "calls_per_day": params.get("calls_per_day", "10000"),
@@ -252,7 +254,7 @@ def plan_page(request: Request, user: User = Depends(require_page_roles(*PLANNER
 
 @router.get("/workforce/simulate", response_class=HTMLResponse)
 def simulate_page(
-    request: Request, user: User = Depends(require_page_roles(*PLANNERS))
+    request: Request, user: User = Depends(require_page_roles(*access.PLANNERS))
 ) -> Response:
     params = dict(request.query_params)
     form = {
@@ -315,7 +317,7 @@ def simulate_page(
 
 @router.get("/workforce/validate", response_class=HTMLResponse)
 def validate_page(
-    request: Request, user: User = Depends(require_page_roles(*PLANNERS))
+    request: Request, user: User = Depends(require_page_roles(*access.PLANNERS))
 ) -> Response:
     patience = request.query_params.get("patience", "exponential")
     try:

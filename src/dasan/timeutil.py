@@ -1,0 +1,37 @@
+"""Time at the edges: the database keeps naive UTC; the API speaks RFC 3339 with an offset.
+
+- Input: an aware datetime (`2026-12-01T09:00:00+09:00`) is converted to UTC; a naive one is
+  taken as UTC already (documented in the OpenAPI descriptions).
+- Output: `UtcDateTime` in a response model attaches the UTC offset, so every timestamp leaves
+  the API as RFC 3339 with its offset (`...Z`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def to_naive_utc(value: datetime | None) -> datetime | None:
+    """The stored form: naive UTC (aware values converted, naive ones taken as UTC)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored (naive UTC) timestamp made aware, for output."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _as_utc_optional(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+"""A response field: serialised as RFC 3339 with the UTC offset."""
+
+StoredDateTime = Annotated[datetime, AfterValidator(lambda v: to_naive_utc(v))]
+"""A request field: any offset accepted, stored as naive UTC."""

@@ -1,0 +1,67 @@
+"""Rate limits and progressive lockouts, in process and on Redis (shared by workers)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dasan import ratelimit
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request: pytest.FixtureRequest) -> ratelimit.Store:
+    if request.param == "memory":
+        return ratelimit.MemoryStore()
+    import os
+
+    url = os.environ.get("DASAN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("DASAN_TEST_REDIS_URL not set")
+    store = ratelimit.RedisStore(url)
+    store.delete("t:win", "t:fail:k", "t:lock:k", "u:fail:k", "u:lock:k")
+    return store
+
+
+def test_allow_counts_hits_per_window(backend: ratelimit.Store) -> None:
+    hits = [ratelimit.allow("t:win", 3, 60, backend=backend) for _ in range(5)]
+    assert hits == [True, True, True, False, False]
+    assert 1 <= ratelimit.retry_after("t:win", backend=backend) <= 60
+    backend.delete("t:win")
+    assert ratelimit.allow("t:win", 3, 60, backend=backend)
+
+
+def test_window_expires(backend: ratelimit.Store) -> None:
+    assert ratelimit.allow("t:win", 1, 0.2, backend=backend)
+    assert not ratelimit.allow("t:win", 1, 0.2, backend=backend)
+    time.sleep(0.35)
+    assert ratelimit.allow("t:win", 1, 0.2, backend=backend)
+
+
+def test_lockout_starts_at_max_failures_and_doubles(backend: ratelimit.Store) -> None:
+    lock = ratelimit.Lockout("t", max_failures=3, base_seconds=10, backend=backend)
+    assert [lock.failure("k") for _ in range(2)] == [0.0, 0.0]
+    assert lock.locked_for("k") == 0
+    assert lock.failure("k") == 10
+    assert 0 < lock.locked_for("k") <= 10
+    assert lock.failure("k") == 20
+    assert lock.failure("k") == 40
+    lock.success("k")
+    assert lock.locked_for("k") == 0 and lock.failure("k") == 0.0
+
+
+def test_lockout_is_capped(backend: ratelimit.Store) -> None:
+    lock = ratelimit.Lockout("u", max_failures=1, base_seconds=100, max_seconds=150,
+                             backend=backend)
+    assert lock.failure("k") == 100
+    assert lock.failure("k") == 150
+    assert lock.failure("k") == 150
+
+
+def test_enforce_raises_429_with_retry_after() -> None:
+    ratelimit.reset()  # enforce() uses the process store (no Redis configured here)
+    ratelimit.enforce("e", 1, 30, "things")
+    with pytest.raises(ratelimit.RateLimited) as exc:
+        ratelimit.enforce("e", 1, 30, "things")
+    assert exc.value.status == 429 and 1 <= exc.value.retry_after <= 30
+    ratelimit.reset()
