@@ -1,7 +1,7 @@
 """personal data at rest: sealed (encrypted) raw text beside the masked columns (ADR 0005)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 05:00:00
 
 Schema only. Rows written before this revision keep their raw ``messages.body`` until
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
