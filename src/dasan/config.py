@@ -180,6 +180,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=2_000_000, ge=1024, description="larger request bodies get 413"
     )
+    max_upload_bytes: int = Field(
+        default=40_000_000, ge=1024,
+        description="body limit on the photo/attachment routes (each file is checked too)",
+    )
     api_token_days: int = Field(
         default=90, ge=1, le=3650, description="default lifetime of a new API token"
     )

@@ -46,7 +46,14 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 
 def _is_download(path: str, op: dict[str, Any]) -> bool:
     names = {p.get("name") for p in op.get("parameters", [])}
-    return "format" in names or path.endswith(("/export", "/export.csv"))
+    return "format" in names or path.endswith(("/export", "/export.csv", ".xlsx", ".csv"))
+
+
+# Open311 GeoReport v2 answers errors in the spec's own format: a list of {code, description}
+# (JSON) or <errors> (XML), never the API's error shape.
+OPEN311_ERRORS = {"type": "array", "items": {"type": "object", "properties": {
+    "code": {"type": "integer"}, "description": {"type": "string"}},
+    "required": ["code", "description"]}}
 
 
 def document_responses(schema: dict[str, Any]) -> dict[str, Any]:
@@ -60,16 +67,20 @@ def document_responses(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = op.setdefault("responses", {})
+            open311 = path.startswith("/open311/")
             for status in ERROR_STATUSES:
                 # One shape for every error, FastAPI's own 422 included (detail: any).
+                content: dict[str, Any] = {"application/json": {"schema": ref}}
+                if open311:
+                    content = {"application/json": {"schema": {"anyOf": [OPEN311_ERRORS, ref]}},
+                               "text/xml": {"schema": {"type": "string"}}}
                 responses[str(status)] = {"description": DESCRIPTIONS[status],
-                                          "content": {"application/json": {"schema": ref}}}
+                                          "content": content}
             if _is_download(path, op):
                 ok = responses.setdefault("200", {"description": "OK"})
-                content = ok.setdefault("content", {})
+                files = ok.setdefault("content", {})
                 for media in (CSV, XLSX, PDF, NDJSON):
-                    content.setdefault(media, {"schema": {"type": "string",
-                                                          "format": "binary"}})
+                    files.setdefault(media, {"schema": {"type": "string", "format": "binary"}})
     return schema
 
 

@@ -6,7 +6,9 @@ frame checks.
   form field (HTML forms). The token is an HMAC of the session cookie under the secret key, so it
   needs no storage and changes with every login. Bearer-token calls are exempt (no cookie is
   sent by a browser on its own), and so is the login itself (no session to protect yet).
-- Request bodies larger than `DASAN_MAX_REQUEST_BYTES` get 413.
+- Request bodies larger than `DASAN_MAX_REQUEST_BYTES` get 413; routes that take photos and
+  attachments (`UPLOAD_PREFIXES`) allow `DASAN_MAX_UPLOAD_BYTES` and check each file's type and
+  size themselves (answering 413 in their own error format, e.g. Open311's).
 - Every HTTP answer gets the security headers (CSP without inline script, frame-ancestors,
   nosniff, Referrer-Policy, HSTS when `DASAN_HSTS` is set, `Cache-Control: no-store` on all
   but static assets, which is where personal data can appear).
@@ -38,6 +40,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Routes whose forms carry photos or attachments (each file is checked by its room).
+UPLOAD_PREFIXES = ("/open311/", "/report", "/qna", "/api/complaints/", "/api/channels/")
 
 
 def csrf_token_for(session_token: str | None) -> str:
@@ -117,7 +122,8 @@ class SecurityMiddleware:
             return
         settings = get_settings()
         headers = _headers(scope)
-        limit = settings.max_request_bytes
+        limit = (settings.max_upload_bytes if scope["path"].startswith(UPLOAD_PREFIXES)
+                 else settings.max_request_bytes)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await _refuse(send, 413, f"request body larger than {limit} bytes", "too_large")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from dasan import access
 from dasan.db.models import Consultation, User
 from dasan.db.session import new_session
 from dasan.errors import NotFound
@@ -21,7 +22,7 @@ from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 from dasan.web.security import refuse_cross_site
 
 router = APIRouter(prefix="/api/crisis", tags=["crisis"])
-STAFF = ("agent", "supervisor")
+STAFF = access.AGENTS
 
 
 class DetectIn(BaseModel):

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.db.models import User
 from dasan.privacy import reveal
 from dasan.web.deps import get_db, require_roles
 
 router = APIRouter(prefix="/api/privacy", tags=["privacy"])
-STAFF = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+STAFF = access.STAFF
 
 
 class RevealIn(BaseModel):
