@@ -29,7 +29,7 @@ def login(ctx: Any, base: str, username: str, next_path: str) -> Any:
 
 
 def citizen_page(browser: Any, base: str) -> Any:
-    ctx = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR", viewport={"width": 390, "height": 844},
                               is_mobile=True, has_touch=True)
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
@@ -59,7 +59,7 @@ def release_agent(url: str, employee_no: str) -> None:
 def test_bot_answers_hands_off_and_agent_closes_with_summary(
         live_server: Any, browser: Any, screenshots: Path) -> None:
     base = live_server.base_url
-    agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    agent_ctx = browser.new_context(bypass_csp=True, locale="ko-KR", viewport={"width": 1400, "height": 900})
     agent = login(agent_ctx, base, "agent1", "/agent")
     agent.wait_for_selector("#conn.ok")
 
@@ -130,7 +130,7 @@ def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: A
                                                      screenshots: Path) -> None:
     base = live_server.base_url
     release_agent(live_server.db_url, "A0001")
-    agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    agent_ctx = browser.new_context(bypass_csp=True, locale="ko-KR", viewport={"width": 1400, "height": 900})
     agent = login(agent_ctx, base, "agent1", "/agent")
     agent.wait_for_selector("#conn.ok")
     agent.select_option("#state", "available")

@@ -33,7 +33,7 @@ def chat(base: str, text: str | None, handoff: bool = False) -> tuple[int, dict[
 def test_crisis_chat_jumps_the_queue_and_the_supervisor_acknowledges(
         live_server: Any, browser: Any, screenshots: Path) -> None:
     base = live_server.base_url
-    ctx = browser.new_context(locale="ko-KR")
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/login?next=/supervisor")

@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 
 pytestmark = pytest.mark.e2e
+# Every page runs under the enforced CSP here; the functional e2e tests elsewhere open their
+# contexts with bypass_csp only because Playwright's own wait_for_function needs eval.
 PAGES = ["/", "/kb", "/reports", "/workforce", "/workforce/erlang", "/district", "/docs",
-         "/supervisor"]
+         "/supervisor", "/chat", "/report", "/qna", "/written", "/complaints/overview", "/qa",
+         "/crisis/playbooks", "/protection", "/voice", "/kb/gaps", "/kb/review",
+         "/kb/dashboard", "/reports/voc", "/workforce/plan"]
 
 
 def test_pages_run_under_the_csp_and_logout_carries_the_csrf_token(

@@ -31,7 +31,7 @@ def _sms(base: str, message_id: str, text: str) -> dict[str, Any]:
 
 
 def _agent(browser: Any, base: str) -> Any:
-    ctx = browser.new_context(locale="ko-KR")
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/login?next=/written")
@@ -64,7 +64,7 @@ def test_sms_thread_answered_on_the_written_desk(live_server: Any, browser: Any,
 
 def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> None:
     base = live_server.base_url
-    ctx = browser.new_context(locale="en-US")
+    ctx = browser.new_context(bypass_csp=True, locale="en-US")
     citizen = ctx.new_page()
     citizen.set_default_timeout(TIMEOUT)
     citizen.goto(f"{base}/qna?lang=en")
