@@ -91,7 +91,7 @@ def test_workers_exit_when_the_server_is_killed(when: str) -> None:
         assert pids and all(_alive(p) for p in pids)
         server.kill()  # no shutdown, no atexit: as when a supervisor SIGKILLs a stuck worker
         server.wait(timeout=10)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a spawned worker may still be importing under load
         while any(_alive(p) for p in pids) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(_alive(p) for p in pids)
