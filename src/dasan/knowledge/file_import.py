@@ -30,9 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import audit
-from dasan.db.base import utcnow
-from dasan.db.models import Agency, KbEntry, KbEntryVersion
-from dasan.knowledge.service import REVIEW_CYCLE_DAYS, snapshot
+from dasan.db.models import Agency, KbEntry
+from dasan.knowledge.importer import upsert_entry
+from dasan.knowledge.service import REVIEW_CYCLE_DAYS
 
 COLUMNS = {
     "external_id": ("external_id", "외부id", "외부ID", "id", "번호"),
@@ -200,27 +200,10 @@ def import_file(session: Session, path: Path | str, today: date | None = None
             report.errors.append((n, f"duplicate external_id (first on row {seen[ext]})"))
             continue
         seen[ext] = n
-        entry = existing.get(ext)
-        if entry is None:
-            entry = KbEntry(external_id=ext, kind="standard", source="file", version=1,
-                            review_due=today + timedelta(days=REVIEW_CYCLE_DAYS), **values)
-            session.add(entry)
-            session.flush()
-            session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
-                                       change_note=f"imported from {path.name}"))
-            report.created += 1
-        elif any(getattr(entry, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(entry, k, v)
-            entry.version += 1
-            entry.updated_at = utcnow()
-            session.flush()
-            session.add(KbEntryVersion(entry_id=entry.id, version=entry.version,
-                                       snapshot=snapshot(entry),
-                                       change_note=f"re-imported from {path.name}"))
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        entry, what = upsert_entry(session, existing.get(ext), ext, values, source="file",
+                                   review_due=today + timedelta(days=REVIEW_CYCLE_DAYS),
+                                   origin=path.name)
+        setattr(report, what, getattr(report, what) + 1)
         touched.append(entry)
     session.flush()
     assess_entries(session, touched, today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -79,6 +79,33 @@ def owner_code(record: FaqRecord) -> str:
     return department_for_category(rule_category(record) or record.category)
 
 
+def upsert_entry(session: Session, entry: KbEntry | None, external_id: str,
+                 values: Mapping[str, object], *, source: str, review_due: date, origin: str
+                 ) -> tuple[KbEntry, str]:
+    """Create the entry, or update it with a new version when a value changed; returns the
+    entry and what happened ("created", "updated" or "unchanged"). `origin` names where the
+    values came from, in the version's change note."""
+    if entry is None:
+        entry = KbEntry(external_id=external_id, kind="standard", source=source, version=1,
+                        review_due=review_due, **values)
+        session.add(entry)
+        session.flush()
+        session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
+                                   change_note=f"imported from {origin}"))
+        return entry, "created"
+    if any(getattr(entry, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(entry, k, v)
+        entry.version += 1
+        entry.updated_at = utcnow()
+        session.flush()
+        session.add(KbEntryVersion(entry_id=entry.id, version=entry.version,
+                                   snapshot=snapshot(entry),
+                                   change_note=f"re-imported from {origin}"))
+        return entry, "updated"
+    return entry, "unchanged"
+
+
 def staggered_review_due(external_id: str, today: date) -> date:
     """The seed carries no review dates: spread a quarterly cycle over entries by id."""
     offset = zlib.crc32(external_id.encode()) % (REVIEW_CYCLE_DAYS + 30)
@@ -108,28 +135,11 @@ def import_records(
             "needs_answer": not answer,
             "status": "published" if answer else "draft",
         }
-        entry = existing.get(ext)
-        if entry is None:
-            entry = KbEntry(external_id=ext, kind="standard", source=rec.source, version=1,
-                            review_due=staggered_review_due(ext, today), **values)
-            session.add(entry)
-            session.flush()
-            session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
-                                       change_note=f"imported from {rec.source}"))
-            existing[ext] = entry
-            report.created += 1
-        elif any(getattr(entry, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(entry, k, v)
-            entry.version += 1
-            entry.updated_at = utcnow()
-            session.flush()
-            session.add(KbEntryVersion(entry_id=entry.id, version=entry.version,
-                                       snapshot=snapshot(entry),
-                                       change_note=f"re-imported from {rec.source}"))
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        entry, what = upsert_entry(session, existing.get(ext), ext, values, source=rec.source,
+                                   review_due=staggered_review_due(ext, today),
+                                   origin=rec.source)
+        existing[ext] = entry
+        setattr(report, what, getattr(report, what) + 1)
         report.needs_answer += int(not answer)
     from dasan.knowledge.quality import assess_entries
 
