@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.channels import outbox
-from dasan.channels.sms.encoding import segment
+from dasan.channels.sms.encoding import Part, segment
 from dasan.channels.threads import Added, add_message
 from dasan.config import get_settings
 from dasan.db.models_channels import SmsOptOut, WrittenThread
@@ -23,6 +23,16 @@ from dasan.errors import Invalid
 def opted_out(session: Session, phone_hash: str) -> bool:
     return session.scalar(select(SmsOptOut.id).where(SmsOptOut.phone_hash == phone_hash)) \
         is not None
+
+
+def enqueue_sms(session: Session, to: str | None, parts: list[Part], key: str,
+                channel_message_id: int | None = None) -> None:
+    """One `sms.send` outbox item per SMS/LMS part, keyed `key:i` (a repeat is a no-op)."""
+    for i, part in enumerate(parts):
+        outbox.enqueue(session, "sms.send", f"{key}:{i}", {
+            "to": to, "text": part.text, "kind": part.kind,
+            "sender": get_settings().sms_sender_number},
+            channel_message_id=channel_message_id)
 
 
 def send(
@@ -53,11 +63,8 @@ def send(
             translation_language=translation_language, flags=flags, segments=len(parts),
             delivery_status="blocked" if blocked else "queued")
         if not blocked:
-            for i, part in enumerate(parts):
-                outbox.enqueue(session, "sms.send", f"sms:{added.channel_message.id}:{i}", {
-                    "to": thread.reply_address, "text": part.text, "kind": part.kind,
-                    "sender": get_settings().sms_sender_number},
-                    channel_message_id=added.channel_message.id)
+            enqueue_sms(session, thread.reply_address, parts, f"sms:{added.channel_message.id}",
+                        channel_message_id=added.channel_message.id)
         return added
     if thread.channel == "portal":
         added = add_message(

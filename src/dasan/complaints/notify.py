@@ -142,17 +142,12 @@ def _queue_sms(session: Session, request: ServiceRequest, status: str, to: str,
     """Hand a notice to the channels room's SMS outbox (one item per SMS/LMS part), unless the
     citizen opted out of SMS; the outbox key makes a repeated notice a no-op."""
     from dasan.auth import phone_hash
-    from dasan.channels import outbox
-    from dasan.channels.outbound import opted_out
+    from dasan.channels.outbound import enqueue_sms, opted_out
     from dasan.channels.sms.encoding import segment
     from dasan.config import signing_key
 
-    settings = get_settings()
     digits = "".join(ch for ch in to if ch.isdigit())
     if opted_out(session, phone_hash(digits, signing_key())):
         return 0
-    for i, part in enumerate(segment(body)):
-        outbox.enqueue(session, "sms.send", f"complaint:{request.id}:{status}:{i}", {
-            "to": to, "text": part.text, "kind": part.kind,
-            "sender": settings.sms_sender_number})
+    enqueue_sms(session, to, segment(body), f"complaint:{request.id}:{status}")
     return 1
