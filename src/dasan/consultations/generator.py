@@ -32,7 +32,8 @@ HOUR_WEIGHT = np.array(
 PHONE_QUEUES = ("transport", "water", "welfare_admin", "foreign", "general")
 PHONE_QUEUE_P = np.array([0.27, 0.08, 0.22, 0.02, 0.41])
 QUEUE_ARS = {v[0]: k for k, v in ARS_MENU.items()}
-OUTCOME_CODES = ("answered", "abandoned", "transferred", "forced_terminated", "callback")
+OUTCOME_CODES = ("answered", "abandoned_in_queue", "abandoned_in_ars", "transferred",
+                 "forced_terminated", "callback")
 FOREIGN_LANGS = ("en", "zh", "ja", "vi", "mn")
 ARS_EXIT_SHARE = 0.07
 FOREIGN_LANG_P = np.array([0.42, 0.30, 0.14, 0.09, 0.05])
@@ -157,7 +158,9 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
         p_abandon = np.where(live, 0.03 + 0.12 * load**2, 0.0)
         outcome = np.full(n, "answered", dtype=object)
         abandoned = (u < p_abandon) | ars_exit
-        outcome[abandoned] = "abandoned"
+        # where the caller left, in ADR 0004's names: in the ARS menu or waiting in the queue
+        outcome[abandoned] = "abandoned_in_queue"
+        outcome[ars_exit] = "abandoned_in_ars"
         rest = rng.random(n)
         outcome[~abandoned & live & (rest < 0.012)] = "callback"
         outcome[~abandoned & live & (rest >= 0.012) & (rest < 0.032)] = "transferred"
@@ -167,7 +170,7 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
         wait[abandoned] = rng.exponential(35.0 + 40.0 * load[abandoned])
         wait[ars_exit] = 0.0
         handle = np.where(
-            outcome == "abandoned", 0.0, rng.lognormal(np.log(150.0), 0.65, size=n)
+            abandoned, 0.0, rng.lognormal(np.log(150.0), 0.65, size=n)
         )
         handle[~live] = rng.lognormal(np.log(60.0), 0.5, size=int((~live).sum()))
         queued = started + np.where(is_phone, rng.integers(15, 50, size=n), 0).astype(
@@ -175,7 +178,7 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
         )
         answered_at = queued + wait.astype("timedelta64[s]")
         ended = answered_at + handle.astype("timedelta64[s]")
-        has_answer = outcome != "abandoned"
+        has_answer = ~abandoned
         agent = np.where(live & has_answer, rng.integers(1, config.agents + 1, size=n), 0)
 
         t_idx = rng.choice(n_topics, size=n, p=topic_p)

@@ -15,6 +15,7 @@ from dasan.auth import mask_phone, phone_hash
 from dasan.config import signing_key
 from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
+from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 from dasan.db.models import Agent, Citizen, Consultation, Queue, User
 from dasan.text.pii import mask
 from dasan.timeutil import StoredDateTime, UtcDateTime
@@ -92,7 +93,7 @@ class ConsultationIn(BaseModel):
                 last = value
         if self.outcome == "answered" and self.answered_at is None and self.channel == "phone":
             raise ValueError("an answered phone consultation needs answered_at")
-        if self.outcome == "abandoned" and self.agent_id is not None:
+        if self.outcome in ABANDONED_OUTCOMES and self.agent_id is not None:
             raise ValueError("an abandoned consultation has no agent")
         return self
 

@@ -11,10 +11,11 @@ from dasan.analytics import kpi
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters
 from dasan.consultations.channels import CHANNEL_BY_CODE
+from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 
 
 def _answered(r: dict[str, object]) -> bool:
-    return r["answered_at"] is not None and r["outcome"] != "abandoned"
+    return r["answered_at"] is not None and r["outcome"] not in ABANDONED_OUTCOMES
 
 
 def test_channel_year_table_counts_every_channel(engine: AnalyticsEngine,
@@ -64,7 +65,7 @@ def test_service_kpis_per_queue(engine: AnalyticsEngine,
              and r["queued_at"] is not None]
         ans = [r for r in q if _answered(r)]
         within = [r for r in ans if float(r["wait_seconds"]) <= 20]  # type: ignore[arg-type]
-        aband = [r for r in q if r["outcome"] == "abandoned"]
+        aband = [r for r in q if r["outcome"] in ABANDONED_OUTCOMES]
         assert row["offered"] == len(q)
         assert row["answered"] == len(ans)
         assert row["service_level"] == pytest.approx(len(within) / len(q))

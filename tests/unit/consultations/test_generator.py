@@ -6,6 +6,7 @@ import pytest
 
 from dasan.consultations.channels import CHANNELS
 from dasan.consultations.generator import DAILY_AVERAGE_2023, GeneratorConfig, generate
+from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 
 
 def _concat(cfg: GeneratorConfig) -> dict[str, np.ndarray]:
@@ -58,7 +59,7 @@ def test_times_are_ordered_and_abandoned_calls_have_no_agent() -> None:
     assert (cols["queued_at"] >= cols["started_at"]).all()
     assert (cols["answered_at"] >= cols["queued_at"]).all()
     assert (cols["ended_at"] >= cols["answered_at"]).all()
-    abandoned = cols["outcome"] == "abandoned"
+    abandoned = np.isin(cols["outcome"], ABANDONED_OUTCOMES)
     assert abandoned.any()
     assert (cols["agent"][abandoned] == 0).all()
 
@@ -76,7 +77,10 @@ def test_some_callers_leave_in_the_ars_and_never_reach_an_agent() -> None:
     left_in_ars = phone & (cols["queue"] == "")
     share = left_in_ars.sum() / phone.sum()
     assert 0.05 < share < 0.09
-    assert (cols["outcome"][left_in_ars] == "abandoned").all()
+    assert (cols["outcome"][left_in_ars] == "abandoned_in_ars").all()
+    reached = phone & (cols["queue"] != "")
+    assert not (cols["outcome"][reached] == "abandoned_in_ars").any()
+    assert (cols["outcome"][reached] == "abandoned_in_queue").any()
     assert (cols["agent"][left_in_ars] == 0).all()
     # so answered/total inflow is lower than answered/inflow
     answered = phone & (cols["outcome"] == "answered")
