@@ -41,6 +41,18 @@ def shared_data_dir() -> Path:
     return default_shared_data()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that talks to
+    the shared Redis server runs in one worker: pub/sub channels and rate-limit keys are global
+    to the server, so two workers' tests would read each other's messages."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params.values() if callspec else ()
+        if (item.get_closest_marker("redis") or "redis_url" in getattr(item, "fixturenames", ())
+                or "redis" in params):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """`../shared/data`; tests that need it are skipped cleanly where it is absent."""
