@@ -258,3 +258,19 @@ def sweep(s: Session, now: datetime | None = None, timers: st.Timers | None = No
         _change(s, agent, row, target, None, now, why, events)
     s.commit()
     return events
+
+
+def hold_for_takeover(s: Session, agent: Agent, now: datetime | None = None
+                      ) -> list[PresenceEvent]:
+    """A floor lead took a chat over: they are working (busy) from now. Without an open
+    desktop the usual grace applies — if no desk connects, the chat goes back to its queue
+    like any absent agent's (caller commits)."""
+    now = now or utcnow()
+    row = _row(s, agent.id, now)
+    events: list[PresenceEvent] = []
+    if agent.state not in st.PRESENT:
+        if row.sockets <= 0:
+            row.sockets, row.disconnected_at = 0, now
+        row.last_seen_at = now
+        _change(s, agent, row, st.BUSY, None, now, "take_over", events)
+    return events
