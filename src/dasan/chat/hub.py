@@ -214,7 +214,7 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     c = get_consultation(s, cid)
     if c.status == "closed":
         raise ChatError("this chat has ended", 409)
-    limit_citizen_messages(cid)
+    limit_citizen_messages(c)
     if c.subject is None:
         c.subject = mask_pii(body)[:256]
     stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id)
@@ -231,12 +231,12 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     return out
 
 
-def limit_citizen_messages(cid: int) -> None:
+def limit_citizen_messages(c: Consultation) -> None:
     """A citizen flooding a chat is refused (429, nothing stored) past
     `DASAN_CHAT_CITIZEN_MESSAGES_PER_MINUTE` messages a minute; the counter is per chat and
     shared by every worker when the pub/sub is Redis."""
     limit = get_settings().chat_citizen_messages_per_minute
-    key = f"chat-msg:{cid}"
+    key = f"chat-msg:{c.id}:{c.started_at.isoformat()}"  # ids restart in a fresh database
     if not ratelimit.allow(key, limit, 60.0):
         wait = ratelimit.retry_after(key)
         raise ratelimit.RateLimited(
