@@ -615,10 +615,12 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
     except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
-        for ch in channels:
-            await hub.pubsub.unsubscribe(ch, queue)
+        # Presence first (shielded): a handler cancelled while unsubscribing must still count
+        # the socket as closed, or the agent would look present until the silence timeout.
         if connected:  # the presence room decides after its grace period
             await asyncio.shield(hub.run(chat_hub.agent_disconnected, agent_id))
+        for ch in channels:
+            await hub.pubsub.unsubscribe(ch, queue)
 
 
 class _Heartbeat:

@@ -95,6 +95,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "force_close_confirm": ("#{id} 상담을 강제 종료할까요?", "Force close contact #{id}?"),
     "requeued": ("상담이 대기열로 돌아갔습니다", "The chat went back to the queue"),
     "ended_by_citizen": ("시민이 상담을 종료했습니다", "The citizen left"),
+    # citizen: survey, flood limit
+    "survey": ("만족도 조사", "Satisfaction survey"),
+    "survey_score": ("{n}점", "{n}"),
+    "survey_thanks": ("소중한 의견 감사합니다", "Thank you for your answer"),
+    "survey_done": ("이미 응답하셨습니다", "You have answered already"),
+    "rate_limited": ("메시지를 너무 빠르게 보내고 있습니다. 잠시 후 다시 보내 주세요.",
+                     "You are sending messages too fast. Please wait a moment and resend."),
+    "not_sent": ("전송되지 않음", "Not sent"),
+    # agent desk tools
+    "notes": ("메모", "Notes"),
+    "whisper": ("책임자 귓속말", "Supervisor whisper"),
+    "note_saved": ("메모를 남겼습니다", "Note saved"),
+    "tags": ("태그", "Tags"),
+    "remove_tag": ("{tag} 태그 삭제", "Remove tag {tag}"),
+    "broadcast": ("전체 공지", "Floor notice"),
+    "no_canned": ("일치하는 상용구가 없습니다", "No matching canned answer"),
+    "archive_none": ("검색 결과가 없습니다", "No closed chats found"),
+    "download": ("대화 내용 내려받기", "Download transcript"),
+    "taken_over": ("책임자가 상담을 이어받았습니다", "A supervisor took the chat over"),
+    # supervisor floor
+    "monitor": ("모니터", "Monitor"),
+    "take_over": ("가로채기", "Take over"),
+    "take_over_confirm": ("#{id} 상담을 직접 이어받을까요?", "Take over chat #{id}?"),
+    "taken": ("상담사 데스크에서 이어서 답변하세요", "Continue on the agent desktop"),
+    "answered": ("응대", "Answered"),
+    "not_answered": ("미응대", "Not answered"),
+    "whisper_sent": ("귓속말을 보냈습니다", "Whisper sent"),
+    "broadcast_sent": ("공지를 보냈습니다", "Notice sent"),
+    "issue_alert": ("새 이슈 알림: {topic} ({count}건)", "New issue alert: {topic} ({count})"),
+    "mention": ("{author} 상담사가 회원님을 언급했습니다 (#{id})", "{author} mentioned you (#{id})"),
+    "ack": ("확인", "Acknowledge"),
+    "needs_answer": ("답변 필요", "needs an answer"),
 }
 
 
