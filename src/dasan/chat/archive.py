@@ -46,6 +46,8 @@ def search(s: Session, user: User, agent: Agent | None, q: str | None = None,
                                  Message.sender_agent_id == scope)
         stmt = stmt.where(or_(Consultation.agent_id == scope, handled))
     text = (q or "").strip()
+    if "\x00" in text or "\x00" in (tag or ""):
+        raise Invalid("control characters are not allowed", code="search_bad_text")
     if text:
         pattern = _like(text)
         said = exists().where(Message.consultation_id == Consultation.id,

@@ -94,6 +94,8 @@ def listing(s: Session, user: User, agent: Agent | None, cid: int | None = None,
 
 def _clean(code: str, label: str, text: str) -> tuple[str, str, str]:
     code, label, text = code.strip(), label.strip(), text.strip()
+    if "\x00" in label + text:
+        raise Invalid("control characters are not allowed", code="canned_bad_text")
     if not CODE_RE.match(code):
         raise Invalid("code: 1-32 letters, digits, Hangul, _ or -", code="canned_bad_code")
     if not label or len(label) > 64:

@@ -79,7 +79,7 @@ def broadcast(s: Session, user: User, body: str) -> Outcome:
     """A notice to every agent's desktop on the floor (audited)."""
     access.access_floor(s, user, "chat.broadcast")
     text = (body or "").strip()
-    if not text or len(text) > MAX_BROADCAST_CHARS:
+    if not text or len(text) > MAX_BROADCAST_CHARS or "\x00" in text:
         raise Invalid(f"a broadcast has 1-{MAX_BROADCAST_CHARS} characters",
                       code="broadcast_bad_body")
     text = mask_pii(text)

@@ -50,7 +50,7 @@ def add_note(s: Session, user: User, agent: Agent | None, cid: int, body: str,
     """Write a note (the chat's agent or a floor lead) or a whisper (floor leads, live chats)."""
     c = get_consultation(s, cid)
     text = (body or "").strip()
-    if not text or len(text) > MAX_NOTE_CHARS:
+    if not text or len(text) > MAX_NOTE_CHARS or "\x00" in text:
         raise Invalid(f"a note has 1-{MAX_NOTE_CHARS} characters", code="note_bad_body")
     if kind == "whisper":
         access.access_floor(s, user, "chat.whisper", consultation=cid)

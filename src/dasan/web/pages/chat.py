@@ -124,7 +124,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whisper_sent": ("귓속말을 보냈습니다", "Whisper sent"),
     "broadcast_sent": ("공지를 보냈습니다", "Notice sent"),
     "issue_alert": ("새 이슈 알림: {topic} ({count}건)", "New issue alert: {topic} ({count})"),
-    "mention": ("{author} 상담사가 회원님을 언급했습니다 (#{id})", "{author} mentioned you (#{id})"),
+    "mention": ("{author} 상담사가 책임자를 호출했습니다 (#{id})",
+                "{author} called a supervisor (#{id})"),
     "ack": ("확인", "Acknowledge"),
     "needs_answer": ("답변 필요", "needs an answer"),
 }
