@@ -69,7 +69,7 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     citizen.focus("#msg")
     send(citizen, "기후동행카드 환불하고 싶어요")
     answer = citizen.locator("li.msg.from-bot", has_text="기후동행카드 환불 방법")
-    answer.wait_for()
+    answer.wait_for(timeout=3 * TIMEOUT)  # the first answer may wait for the server's warm-up
     assert "도시교통실" in answer.inner_text()  # the entry's owner is shown
     citizen.get_by_role("group", name="도움이 되었나요?").wait_for()
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from test_chat_e2e import citizen_page, db_session, login, release_agent, send
+from test_chat_e2e import citizen_page, db_session, login, send
+from test_presence_e2e import empty_floor
 
 from dasan.db.models import Agent, Consultation, User
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 def test_supervisor_monitors_whispers_and_takes_over(live_server: Any, browser: Any) -> None:
     base, url = live_server.base_url, live_server.db_url
-    release_agent(url, "A0001")
+    empty_floor(url, browser)
     desk_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
     desk = login(desk_ctx, base, "agent1", "/agent")
     desk.wait_for_selector("#conn.ok")

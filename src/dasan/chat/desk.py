@@ -169,8 +169,9 @@ def wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
 
 
 def transfer_targets(s: Session) -> dict[str, Any]:
-    agents = list(s.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING))
-                            .order_by(Agent.name)))
+    # A floor lead's own desk identity (capacity 0) takes only the chats they take over.
+    agents = list(s.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING),
+                                                Agent.max_chats > 0).order_by(Agent.name)))
     loads = routing.open_chat_counts(s, [a.id for a in agents])
     return {
         "agents": [{"id": a.id, "name": a.name, "open_chats": loads.get(a.id, 0),

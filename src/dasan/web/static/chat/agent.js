@@ -593,6 +593,36 @@
     (input.disabled ? list : input).focus();
   });
 
+  function renderMine() {
+    const out = $("canned-mine");
+    out.textContent = "";
+    for (const c of cannedItems.filter((i) => i.scope === "personal")) {
+      out.append(el("li", {}, el("strong", {}, "/" + c.code), " " + c.label + " ",
+        el("button", { type: "button", onclick: async () => {
+          try { await api("DELETE", "/api/chat/canned/" + c.id); await reloadCanned(); }
+          catch (err) { showAlert(err.message); }
+          $("canned-code").focus();
+        } }, t("delete"))));
+    }
+  }
+  async function reloadCanned() {
+    if (current !== null) await loadCanned(current);
+    else cannedItems = await api("GET", "/api/chat/canned");
+    renderMine();
+  }
+  $("canned-manage").addEventListener("toggle", () => { if ($("canned-manage").open) renderMine(); });
+  $("canned-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/chat/canned", { scope: "personal", code: $("canned-code").value,
+        label: $("canned-label").value, text: $("canned-text").value });
+      for (const id of ["canned-code", "canned-label", "canned-text"]) $(id).value = "";
+      showAlert(t("saved"));
+      await reloadCanned();
+    } catch (err) { showAlert(err.message); }
+    $("canned-code").focus();
+  });
+
   $("tag-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const tag = $("tag-input").value.trim();
