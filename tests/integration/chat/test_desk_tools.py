@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from dasan import ratelimit
 from dasan.chat import hub
 from dasan.chat.events import for_citizen
-from dasan.db.models import Agent, AuditLog, Consultation, Message, Queue, User
+from dasan.db.base import utcnow
+from dasan.db.models import Agent, Alert, AuditLog, Consultation, Message, Queue, User
 
 
 def live_chat(db: Session, employee_no: str, text: str = "따릉이 대여 요금 문의합니다") -> int:
@@ -82,9 +83,14 @@ def test_notes_whispers_tags_broadcast_and_take_over(client: Any, login: Any, db
         login("supervisor")
         with client.websocket_connect("/api/chat/ws/supervisor") as floor:
             assert recv(floor)["type"] == "overview"
+            now = utcnow()  # the alerter stores a burst while the floor is open
+            db.add(Alert(topic="따릉이", topic_kind="keyword", window_start=now, window_end=now,
+                         count=40, baseline=3.0, score=9.5, examples=[]))
+            db.commit()
             floor.send_json({"type": "monitor", "consultation_id": cid})
-            until(floor, lambda e: e["type"] == "monitor")
-            until(floor, is_msg("citizen", "따릉이"))  # the backlog
+            seen: list[dict[str, Any]] = []
+            until(floor, lambda e: e["type"] == "monitor", seen)
+            until(floor, is_msg("citizen", "따릉이"), seen)  # the backlog
             r = client.post(f"/api/chat/consultations/{cid}/whisper",
                             json={"body": "환불 규정 먼저 안내하세요"})
             assert r.status_code == 201
@@ -92,7 +98,7 @@ def test_notes_whispers_tags_broadcast_and_take_over(client: Any, login: Any, db
                             and e["note"]["kind"] == "whisper")
             assert whisper["note"]["author"] == "김감독"
             assert for_citizen(whisper) is None  # a citizen's socket never gets it
-            until(floor, lambda e: e["type"] == "note" and e["note"]["kind"] == "whisper")
+            until(floor, lambda e: e["type"] == "note" and e["note"]["kind"] == "whisper", seen)
             r = client.post("/api/chat/supervisor/broadcast", json={"body": "10분 후 회의"})
             assert r.status_code == 201
             assert until(desk, lambda e: e["type"] == "broadcast")["body"] == "10분 후 회의"
@@ -100,7 +106,10 @@ def test_notes_whispers_tags_broadcast_and_take_over(client: Any, login: Any, db
             assert r.status_code == 200, r.text
             gone = until(desk, lambda e: e["type"] == "unassigned")
             assert gone["why"] == "taken_over"
-            until(floor, is_msg("system", "이어받았습니다"))
+            until(floor, is_msg("system", "이어받았습니다"), seen)
+            pushed = [e for e in seen if e["type"] == "issue_alert"] or [
+                until(floor, lambda e: e["type"] == "issue_alert")]  # pushed, no reload
+            assert pushed[0]["alert"]["topic"] == "따릉이"
         assert client.post(f"/api/chat/consultations/{cid}/take-over").status_code == 409
     db.expire_all()
     c = db.get(Consultation, cid)
