@@ -185,3 +185,27 @@ def test_the_survey_is_offered_at_close_only_after_an_agent_answered(db: Session
 
     assert len(surveys(answered)) == 1 and surveys(silent) == []
     assert surveys(answered)[0].flags["scale"] == [1, 2, 3, 4, 5]
+
+
+def test_a_taken_over_chat_waits_for_the_leads_desk_then_goes_back(db: Session) -> None:
+    from datetime import timedelta
+
+    from dasan.chat import floor
+    from dasan.presence import service as presence
+
+    cid = live_chat(db, "A0001")
+    lead = db.scalar(select(User).where(User.username == "supervisor"))
+    assert lead is not None
+    out = floor.take_over(db, lead, cid)
+    assert out.result["consultation"]["agent_name"] == "김감독"
+    start = utcnow()
+    presence.sweep(db, start + timedelta(seconds=10))  # still opening the desk: kept
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.agent_id is not None
+    taker = db.get(Agent, c.agent_id)
+    assert taker is not None and taker.state == "busy"
+    presence.sweep(db, start + timedelta(seconds=40))  # no desk came: back to the queue
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.agent_id is None and c.status == "open"
