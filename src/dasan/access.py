@@ -20,6 +20,7 @@ from dasan.errors import DomainError, Forbidden
 
 if TYPE_CHECKING:
     from dasan.analytics.filters import Filters
+    from dasan.db.models import Agent, Consultation
 
 # --- role groups -------------------------------------------------------------------------------
 
@@ -41,6 +42,7 @@ PLANNERS = frozenset({"supervisor", "admin", "analyst"})
 TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"})
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
+FLOOR_LEADS = frozenset({"supervisor", "admin"})  # monitor, whisper, take over, broadcast
 
 
 class Unauthenticated(DomainError):
@@ -102,3 +104,48 @@ def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
     """Raw (unmasked) personal data: supervisors and admins only."""
     if user.role not in ("supervisor", "admin"):
         deny(session, user, "pii.unmask", ip=ip, path=path, role=user.role, **detail)
+
+
+# --- the chat desk ------------------------------------------------------------------------------
+
+
+def is_floor_lead(user: User) -> bool:
+    """Supervisors (and admins) watch and steer every chat on the floor."""
+    return user.role in FLOOR_LEADS
+
+
+def can_handle_chat(user: User, agent: Agent | None, c: Consultation) -> bool:
+    """A chat is its assigned agent's, and every floor lead's."""
+    return is_floor_lead(user) or (agent is not None and c.agent_id == agent.id)
+
+
+def access_chat(session: Session, user: User, agent: Agent | None, c: Consultation,
+                action: str) -> None:
+    """Notes, tags, canned answers and transcripts of a chat: its agent or a floor lead."""
+    if not can_handle_chat(user, agent, c):
+        deny(session, user, action, consultation=c.id)
+
+
+def access_floor(session: Session, user: User, action: str, **detail: Any) -> None:
+    """Monitor, whisper, take over, broadcast: floor leads only."""
+    if not is_floor_lead(user):
+        deny(session, user, action, role=user.role, **detail)
+
+
+def chat_archive_scope(session: Session, user: User, agent: Agent | None) -> int | None:
+    """Whose closed chats the user may search: None for every chat (floor leads), else the
+    agent's own id (an agent sees the conversations they handled)."""
+    if is_floor_lead(user):
+        return None
+    if agent is None or user.role not in AGENTS:
+        deny(session, user, "chat.archive", role=user.role)
+    return agent.id
+
+
+def access_canned_edit(session: Session, user: User, owner_user_id: int | None,
+                       team_id: int | None) -> None:
+    """A personal canned answer is its owner's; team answers are kept by floor leads."""
+    allowed = (owner_user_id == user.id) if owner_user_id is not None else (
+        team_id is not None and is_floor_lead(user))
+    if not allowed:
+        deny(session, user, "chat.canned_edit", owner=owner_user_id, team=team_id)

@@ -197,6 +197,9 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = Field(
         default=60, ge=1, description="first lockout; doubles with every further failure"
     )
+    chat_citizen_messages_per_minute: int = Field(
+        default=30, ge=1, description="messages a citizen may send in one chat per minute"
+    )
     chat_sessions_per_minute: int = Field(
         default=10, ge=1, description="new chats one client address may open per minute"
     )

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import AbuseIncident, Agent, Consultation, Message
+from dasan.db.models_quality import SurveyAnswer
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30_000
@@ -68,7 +69,7 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     citizen.focus("#msg")
     send(citizen, "기후동행카드 환불하고 싶어요")
     answer = citizen.locator("li.msg.from-bot", has_text="기후동행카드 환불 방법")
-    answer.wait_for()
+    answer.wait_for(timeout=3 * TIMEOUT)  # the first answer may wait for the server's warm-up
     assert "도시교통실" in answer.inner_text()  # the entry's owner is shown
     citizen.get_by_role("group", name="도움이 되었나요?").wait_for()
 
@@ -95,7 +96,27 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     agent.wait_for_selector("#typing:has-text('입력 중')")
     citizen.fill("#msg", "")
 
-    rec.get_by_role("button", name="답변 넣기").click()
+    # "/" in the reply box offers the canned answers, filled in for this chat.
+    agent.focus("#msg")
+    agent.keyboard.type("/greet")
+    agent.locator("#slash-menu li.slash-item", has_text="인사").wait_for()
+    agent.keyboard.press("Enter")
+    assert "이상담 상담사입니다" in agent.input_value("#msg")
+    assert "{" not in agent.input_value("#msg")
+    agent.fill("#msg", "")
+    # A tag and a private note stay on the desk; the shortcut sheet opens with Alt+/.
+    agent.fill("#tag-input", "환불")
+    agent.press("#tag-input", "Enter")
+    agent.locator("#tags li", has_text="#환불").wait_for()
+    agent.fill("#note-body", "카드 실물 여부 확인 필요")
+    agent.click("#note-add")
+    agent.locator("#notes li", has_text="카드 실물").wait_for()
+    agent.keyboard.press("Alt+/")
+    agent.wait_for_selector("#shortcuts[open]")
+    agent.keyboard.press("Escape")
+    agent.focus("#msg")
+
+    agent.keyboard.press("Alt+r")  # inserts the top recommendation
     assert "티머니" in agent.input_value("#msg")
     agent.click("#send")
     citizen.locator("li.msg.from-agent", has_text="티머니 앱").wait_for()
@@ -111,6 +132,11 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     agent.click("#wrapup-save")
     agent.wait_for_selector("#alert:has-text('저장되었습니다')")
     citizen.wait_for_selector("#status[data-phase=closed]")
+    assert "카드 실물" not in citizen.inner_text("#log")  # the note never reached the citizen
+    # The satisfaction survey comes with the close; the citizen answers it once.
+    citizen.get_by_role("group", name="만족도 조사").get_by_role("button", name="5점").click()
+    citizen.locator("text=소중한 의견 감사합니다").wait_for()
+    citizen.wait_for_selector("#transcript:not([hidden])")
 
     with db_session(live_server.db_url) as s:
         c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
@@ -119,6 +145,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
         assert c.summary and "기후동행카드" in c.summary
         assert c.category == "교통"
         assert c.kb_entry_id is not None  # the agent used a recommendation
+        assert s.scalar(select(SurveyAnswer.score).where(
+            SurveyAnswer.consultation_id == c.id)) == 5
         seqs = list(s.scalars(select(Message.seq).where(Message.consultation_id == c.id)
                               .order_by(Message.seq)))
         assert seqs == list(range(1, len(seqs) + 1))

@@ -119,8 +119,14 @@ def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
             history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
                             .isoformat(timespec="minutes"), "category": h.category,
                             "subject": h.subject, "summary": h.summary, "outcome": h.outcome})
+    from dasan.chat.notes import note_view, tags_of
+    from dasan.db.models_desk import ChatNote
+
     return {"consultation": consultation_view(s, c),
             "messages": [message_event(m) for m in messages_after(s, c.id, 0)],
+            "notes": [note_view(s, n) for n in s.scalars(
+                select(ChatNote).where(ChatNote.consultation_id == c.id).order_by(ChatNote.id))],
+            "tags": tags_of(s, c.id),
             "history": history, "abuse_incidents": policy.prior_incidents(s, c.id),
             "registered_malicious": policy.is_registered(s, c.citizen_id)}
 
@@ -163,8 +169,9 @@ def wrapup(s: Session, cid: int, user: User) -> dict[str, Any]:
 
 
 def transfer_targets(s: Session) -> dict[str, Any]:
-    agents = list(s.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING))
-                            .order_by(Agent.name)))
+    # A floor lead's own desk identity (capacity 0) takes only the chats they take over.
+    agents = list(s.scalars(select(Agent).where(Agent.state.in_(routing.ACCEPTING),
+                                                Agent.max_chats > 0).order_by(Agent.name)))
     loads = routing.open_chat_counts(s, [a.id for a in agents])
     return {
         "agents": [{"id": a.id, "name": a.name, "open_chats": loads.get(a.id, 0),
@@ -230,9 +237,16 @@ def overview(s: Session) -> dict[str, Any]:
     def age(d: datetime | None) -> int:
         return int((now - d).total_seconds()) if d else 0
 
+    live_chats = list(s.scalars(select(Consultation).where(
+        Consultation.status == "open", Consultation.agent_id.is_not(None),
+        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id).limit(200)))
     agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
     loads = routing.open_chat_counts(s, [a.id for a in agents])
     teams = {t.id: t.name for t in s.scalars(select(Team))}
+    names = {a.id: a.name for a in agents}
+    for aid in {int(c.agent_id or 0) for c in live_chats} - set(names):
+        other = s.get(Agent, aid)
+        names[aid] = other.name if other else ""
     qnames = {q.id: q.code for q in queues}
     settings = get_settings()
 
@@ -261,6 +275,12 @@ def overview(s: Session) -> dict[str, Any]:
                      "wait_seconds": age(c.queued_at), "sla": level(age(c.queued_at)),
                      "language": c.language}
                     for c in waiting[:200]],
+        "live": [{"id": c.id, "queue_name": next((q.name for q in queues if q.id == c.queue_id),
+                                                 None),
+                  "agent_id": c.agent_id, "agent_name": names.get(int(c.agent_id or 0)),
+                  "subject": c.subject, "answered": c.answered_at is not None,
+                  "seconds": age(c.answered_at or c.queued_at or c.started_at)}
+                 for c in live_chats],
         "agents": [{"id": a.id, "name": a.name, "state": a.state,
                     "state_ko": presence_states.LABELS_KO.get(a.state),
                     "state_seconds": age(a.state_since), "open_chats": loads.get(a.id, 0),

@@ -231,13 +231,67 @@ class CrisisGuidanceEvent(ChatEvent):
     welfare_case: Any
 
 
+class NoteView(BaseModel):
+    """A private note or a whisper as staff see it (body masked when stored)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: int
+    kind: Literal["note", "whisper"]
+    body: str
+    mentions: list[str]
+    author: str | None
+    at: str
+
+
+class NoteEvent(ChatEvent):
+    """A note or a floor lead's whisper on a chat: staff only, never the citizen (also sent
+    to the floor when it @mentions a floor lead)."""
+
+    type: Literal["note"]
+    consultation_id: int
+    note: NoteView
+
+
+class TagsEvent(ChatEvent):
+    type: Literal["tags"]
+    consultation_id: int
+    tags: list[str]
+
+
+class BroadcastEvent(ChatEvent):
+    """A floor lead's notice to every agent's desktop."""
+
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["broadcast"]
+    body: str
+    author: str
+    at: str
+
+
+class IssueAlertEvent(ChatEvent):
+    """A new issue alert (topic burst), pushed to the floor as it is stored."""
+
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["issue_alert"]
+    alert: dict[str, Any]
+
+
+class MonitorEvent(ChatEvent):
+    """The floor's socket now shows this chat (its backlog follows)."""
+
+    audience: ClassVar[Audience] = "socket"
+    type: Literal["monitor"]
+    consultation_id: int
+
+
 EVENTS: dict[str, type[ChatEvent]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in (MessageEvent, StateEvent, TypingEvent, FlagsEvent, AssignedEvent,
                 UnassignedEvent, OfferEvent, OfferClosedEvent, PresenceEvent, ClosedEvent,
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
-                CrisisEscalationEvent, CrisisGuidanceEvent)
+                CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
+                BroadcastEvent, IssueAlertEvent, MonitorEvent)
 }
 
 # Fields of a chat's state a citizen may see (the rest is internal).

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from dasan import ratelimit
 from dasan.assist import recommend
 from dasan.chat import bot, desk
 from dasan.chat.pubsub import Event, PubSub
@@ -72,6 +73,8 @@ CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니�
 LEFT_KO = "시민이 상담을 종료했습니다."
 REQUEUED_KO = ("상담사 연결이 끊어져 다른 상담사에게 먼저 연결해 드립니다. "
                "이전 대화 내용은 그대로 전달됩니다.")
+SURVEY_KO = "상담은 만족스러우셨나요? 1점(매우 불만)부터 5점(매우 만족)까지 골라 주세요."
+SURVEY_EN = "How satisfied were you with this chat? Pick 1 (very poor) to 5 (very good)."
 FEEDBACK_YES = "네, 도움이 되었어요"
 FEEDBACK_NO = "아니요, 도움이 되지 않았어요"
 
@@ -211,6 +214,7 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     c = get_consultation(s, cid)
     if c.status == "closed":
         raise ChatError("this chat has ended", 409)
+    limit_citizen_messages(c)
     if c.subject is None:
         c.subject = mask_pii(body)[:256]
     stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id)
@@ -225,6 +229,19 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
         if notice is not None:
             system_message(s, out, cid, notice["ko"], {"kind": "pii_notice", "en": notice["en"]})
     return out
+
+
+def limit_citizen_messages(c: Consultation) -> None:
+    """A citizen flooding a chat is refused (429, nothing stored) past
+    `DASAN_CHAT_CITIZEN_MESSAGES_PER_MINUTE` messages a minute; the counter is per chat and
+    shared by every worker when the pub/sub is Redis."""
+    limit = get_settings().chat_citizen_messages_per_minute
+    key = f"chat-msg:{c.id}:{c.started_at.isoformat()}"  # ids restart in a fresh database
+    if not ratelimit.allow(key, limit, 60.0):
+        wait = ratelimit.retry_after(key)
+        raise ratelimit.RateLimited(
+            f"too many messages in this chat (limit {limit} a minute); wait {wait} s",
+            wait, code="chat_rate_limited")
 
 
 def needs_processing_step(scr: Screening, seq: int, body: str, chat_phase: str) -> bool:
@@ -482,6 +499,10 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         by_other = supervisor and (agent is None or c.agent_id != agent.id)
         withdraw_offers(s, out, cid)
         end_contact(c, "supervisor" if by_other else "agent_closed")
+        if c.answered_at is not None:  # only a chat an agent answered is surveyed
+            system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN,
+                                                    "scale": [1, 2, 3, 4, 5]},
+                           allow_closed=True)
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
     if summary is not None:

@@ -336,6 +336,7 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
 from dasan.db import models_complaints as _models_complaints  # noqa: E402,F401
+from dasan.db import models_desk as _models_desk  # noqa: E402,F401
 from dasan.db import models_kbquality as _models_kbquality  # noqa: E402,F401
 from dasan.db import models_presence as _models_presence  # noqa: E402,F401
 from dasan.db import models_privacy as _models_privacy  # noqa: E402,F401

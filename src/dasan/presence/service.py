@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -257,4 +257,24 @@ def sweep(s: Session, now: datetime | None = None, timers: st.Timers | None = No
             row.sockets = 0  # a stale count (crashed worker) must not keep them present
         _change(s, agent, row, target, None, now, why, events)
     s.commit()
+    return events
+
+
+TAKEOVER_GRACE = timedelta(seconds=30)
+
+
+def hold_for_takeover(s: Session, agent: Agent, now: datetime | None = None
+                      ) -> list[PresenceEvent]:
+    """A floor lead took a chat over: they are working (busy) from now. Without an open
+    desktop they have `TAKEOVER_GRACE` (on top of the usual grace) to open one; if none
+    connects, the chat goes back to its queue like any absent agent's (caller commits)."""
+    now = now or utcnow()
+    row = _row(s, agent.id, now)
+    events: list[PresenceEvent] = []
+    if agent.state not in st.PRESENT:
+        if row.sockets <= 0:
+            # The sweeper counts the grace from `disconnected_at`: start it a little later.
+            row.sockets, row.disconnected_at = 0, now + TAKEOVER_GRACE
+        row.last_seen_at = now
+        _change(s, agent, row, st.BUSY, None, now, "take_over", events)
     return events

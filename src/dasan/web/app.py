@@ -14,6 +14,7 @@ from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
 from dasan.web.api import chat as chat_api
+from dasan.web.api import chat_desk as chat_desk_api
 from dasan.web.api import complaints as complaints_api
 from dasan.web.api import consultations as consultations_api
 from dasan.web.api import crisis as crisis_api
@@ -53,6 +54,7 @@ ROUTERS = (
     knowledge_pages.router,
     text_api.router,
     chat_api.router,
+    chat_desk_api.router,
     chat_pages.router,
     analytics_api.router,
     analytics_pages.router,

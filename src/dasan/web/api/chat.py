@@ -33,11 +33,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
+from dasan import access
 from dasan.auth import user_for_session
-from dasan.chat import desk, idle, overflow
+from dasan.chat import desk, floor, idle, overflow
 from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
-from dasan.chat.canned import canned
 from dasan.chat.pubsub import Event, make_pubsub
 from dasan.chat.runtime import Runtime
 from dasan.chat.service import ChatError, consultation_for_token, issue_token, phase
@@ -335,11 +335,6 @@ async def consultation_transfer(cid: int, body: TransferIn, request: Request,
     return out.result
 
 
-@router.get("/canned")
-def canned_answers(_user: User = Depends(require_roles(*AGENT_ROLES))) -> list[dict[str, str]]:
-    return canned()
-
-
 @router.get("/transfer-targets")
 def transfer_targets(db: Session = Depends(get_db),
                      _user: User = Depends(require_roles(*AGENT_ROLES))) -> dict[str, Any]:
@@ -578,8 +573,9 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
     sock = _Socket(ws)
     sock.last.update(_parse_after(after))
     queue: asyncio.Queue[Event] = asyncio.Queue()
-    channels = {chat_hub.agent_channel(agent_id)}
-    await hub.pubsub.subscribe(chat_hub.agent_channel(agent_id), queue)
+    channels = {chat_hub.agent_channel(agent_id), floor.BROADCAST_CHANNEL}
+    for ch in channels:
+        await hub.pubsub.subscribe(ch, queue)
 
     async def follow(cid: int) -> None:
         ch = chat_hub.consult_channel(cid)
@@ -619,10 +615,12 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
     except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
     finally:
-        for ch in channels:
-            await hub.pubsub.unsubscribe(ch, queue)
+        # Presence first (shielded): a handler cancelled while unsubscribing must still count
+        # the socket as closed, or the agent would look present until the silence timeout.
         if connected:  # the presence room decides after its grace period
             await asyncio.shield(hub.run(chat_hub.agent_disconnected, agent_id))
+        for ch in channels:
+            await hub.pubsub.unsubscribe(ch, queue)
 
 
 class _Heartbeat:
@@ -684,28 +682,109 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
 
 @router.websocket("/ws/supervisor")
 async def supervisor_socket(ws: WebSocket) -> None:
-    """Pushes the overview whenever something changes (at most every half second)."""
+    """The floor: the overview whenever something changes (at most every half second, at
+    least every 5 s), new issue alerts, crisis alerts and @mentions as they come, and the
+    chat a floor lead monitors (frame `{"type": "monitor", "consultation_id": n}`;
+    `{"type": "unmonitor"}` stops). Monitoring is read-only: this socket takes no messages."""
     if await refuse_cross_site(ws):
         return
     found = await run_in_threadpool(_call, _ws_user, ws.cookies.get(SESSION_COOKIE))
-    if found is None or found[0].role not in ("supervisor", "admin"):
+    if found is None or not access.is_floor_lead(found[0]):
         await ws.close(code=4401)
         return
+    user = found[0]
     await ws.accept()
     hub = hub_of(ws.app)  # type: ignore[arg-type]
+    sock = _Socket(ws)
     queue: asyncio.Queue[Event] = asyncio.Queue()
     await hub.pubsub.subscribe(chat_hub.SUPERVISOR_CHANNEL, queue)
-    try:
+    watching: list[int] = []  # the monitored chat (one at a time)
+    notes_sent: set[int] = set()
+
+    async def forward(event: Event) -> None:
+        kind = event.get("type")
+        if kind == "message":
+            if int(event["consultation_id"]) in watching:
+                await sock.send_message(event)
+            return
+        if kind == "note":
+            note_id = int(event["note"]["id"])
+            if note_id in notes_sent:
+                return  # a mention of a watched chat arrives twice
+            notes_sent.add(note_id)
+        await sock.send(event)
+
+    async def stop_watching() -> None:
+        for cid in watching:
+            await hub.pubsub.unsubscribe(chat_hub.consult_channel(cid), queue)
+        watching.clear()
+
+    async def writer() -> None:
+        loop = asyncio.get_running_loop()
+        last_alert = int(await _sync(floor.latest_alert_id))
         while True:
-            await ws.send_json({"type": "overview", **await _sync(desk.overview)})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(queue.get(), timeout=5.0)
-            await asyncio.sleep(0.5)
-            while not queue.empty():
-                queue.get_nowait()
-    except (WebSocketDisconnect, RuntimeError):
+            await sock.send({"type": "overview", **await _sync(desk.overview)})
+            for alert in await _sync(floor.alerts_after, last_alert):
+                last_alert = max(last_alert, int(alert["id"]))
+                await sock.send({"type": "issue_alert", "alert": alert})
+            due = loop.time() + 5.0
+            while (left := due - loop.time()) > 0:
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=left)
+                except TimeoutError:
+                    break
+                if event.get("type") == "changed":
+                    due = min(due, loop.time() + 0.5)
+                else:
+                    await forward(event)
+
+    async def on_frame(frame: Event) -> None:
+        kind = frame.get("type")
+        try:
+            if kind == "monitor":
+                cid = int(frame["consultation_id"])
+                backlog = await _sync(floor.monitor_backlog, user, cid)
+                await stop_watching()
+                watching.append(cid)
+                sock.last.pop(cid, None)
+                await hub.pubsub.subscribe(chat_hub.consult_channel(cid), queue)
+                await sock.send({"type": "monitor", "consultation_id": cid})
+                for event in backlog:
+                    await forward(event)
+            elif kind == "unmonitor":
+                await stop_watching()
+            elif kind == "ping":
+                await sock.send({"type": "pong"})
+            else:
+                raise ChatError(f"unknown frame type {kind!r}")
+        except (DomainError, ValueError, KeyError, TypeError) as exc:
+            await _ws_error(sock, exc, frame.get("consultation_id"))
+
+    async def reader() -> None:
+        while True:
+            frame = await receive_frame(ws)
+            if not isinstance(frame, dict):
+                await sock.send({"type": "error", "status": 400,
+                                 "detail": "frames are JSON objects in text frames"})
+                continue
+            await on_frame(frame)
+
+    tasks = [asyncio.create_task(writer()), asyncio.create_task(reader())]
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in done:
+            exc = t.exception()
+            if exc is not None and not isinstance(exc, _GONE):
+                raise exc
+    except _GONE:
         pass
     finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
+                await t
+        await stop_watching()
         await hub.pubsub.unsubscribe(chat_hub.SUPERVISOR_CHANNEL, queue)
 
 

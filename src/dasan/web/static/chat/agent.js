@@ -16,6 +16,10 @@
   let entryForDraft = null;    // KB entry inserted into the composer
   let sock = null;
   let typingTimer = null, lastTypingSent = 0;
+  let cannedItems = [];        // canned answers filled in for the current chat
+  let slashIndex = 0;          // highlighted entry of the "/" menu
+  let draftTimer = null;       // debounced assistant search while the agent types
+  const wanted = Number(new URLSearchParams(location.search).get("chat")) || null;
 
   function chat(id) {
     if (!chats.has(id)) chats.set(id, { view: { id }, messages: new Map(), unread: 0, abuse: 0, recs: [], pending: [] });
@@ -132,6 +136,10 @@
     const open = c && c.view.phase !== "closed" && (!me || c.view.agent_id === undefined || c.view.agent_id === null || c.view.agent_id === me.id);
     input.disabled = !open; $("send").disabled = !open; $("end").disabled = !c;
     $("transfer").disabled = !open;
+    for (const id of ["tag-input", "tag-add", "note-body", "note-add"]) $(id).disabled = !c;
+    $("transcript").hidden = !c;
+    if (c) $("transcript").href = `/api/chat/consultations/${c.view.id}/transcript`;
+    renderNotes(c);
     if (!c) { $("conv-title").textContent = t("select_chat"); $("conv-meta").textContent = ""; return; }
     const v = c.view;
     $("conv-title").textContent = `#${v.id} ${v.subject || ""}`;
@@ -151,7 +159,85 @@
     renderList();
     renderConversation();
     loadDetail(id);
+    loadCanned(id);
     if (!c.recs.length) refreshRecs(id);
+    input.focus();
+  }
+
+  function renderNotes(c) {
+    const tags = $("tags"), notes = $("notes");
+    tags.textContent = ""; notes.textContent = "";
+    if (!c) return;
+    for (const tag of c.tags || []) {
+      tags.append(el("li", { class: "tag" }, "#" + tag,
+        el("button", { type: "button", class: "link", "aria-label": t("remove_tag", { tag }),
+                       onclick: () => setTag(tag, false) }, "×")));
+    }
+    for (const n of c.notes || []) {
+      notes.append(el("li", { class: "note" + (n.kind === "whisper" ? " whisper" : "") },
+        el("span", { class: "who" }, n.kind === "whisper" ? t("whisper") : (n.author || t("notes"))),
+        el("p", {}, n.body), el("time", { class: "at" }, time(n.at))));
+    }
+  }
+
+  async function setTag(tag, on) {
+    if (current === null) return;
+    const id = current;
+    try {
+      const r = on ? await api("POST", `/api/chat/consultations/${id}/tags`, { tag })
+        : await api("DELETE", `/api/chat/consultations/${id}/tags/${encodeURIComponent(tag)}`);
+      chat(id).tags = r.tags;
+      if (current === id) renderNotes(chat(id));
+    } catch (err) { showAlert(err.message); }
+    $("tag-input").focus();
+  }
+
+  async function loadCanned(id) {
+    try {
+      cannedItems = await api("GET", "/api/chat/canned?consultation_id=" + id);
+      const sel = $("canned");
+      while (sel.options.length > 1) sel.remove(1);
+      for (const c of cannedItems) sel.append(el("option", { value: c.text }, `/${c.code} · ${c.label}`));
+    } catch (e) { /* optional */ }
+  }
+
+  // "/" in the reply box: the canned answers whose code, label or text match what follows.
+  function slashQuery() {
+    const m = /(^|\s)\/([^\s/]*)$/.exec(input.value.slice(0, input.selectionStart));
+    return m ? m[2].toLowerCase() : null;
+  }
+
+  function slashMatches(q) {
+    return cannedItems.filter((c) => !q || c.code.toLowerCase().includes(q) || c.label.toLowerCase().includes(q)
+      || c.text.toLowerCase().includes(q)).slice(0, 8);
+  }
+
+  function renderSlash() {
+    const menu = $("slash-menu");
+    const q = slashQuery();
+    menu.textContent = "";
+    if (q === null || input.disabled) { menu.hidden = true; input.removeAttribute("aria-activedescendant"); return; }
+    const items = slashMatches(q);
+    slashIndex = Math.min(slashIndex, Math.max(0, items.length - 1));
+    if (!items.length) menu.append(el("li", { class: "hint", role: "option", "aria-disabled": "true" }, t("no_canned")));
+    items.forEach((c, i) => menu.append(el("li", {
+      role: "option", id: "slash-" + i, "aria-selected": i === slashIndex ? "true" : "false",
+      class: "slash-item" + (i === slashIndex ? " active" : ""),
+      onmousedown: (e) => { e.preventDefault(); insertCanned(c); } },
+      el("strong", {}, "/" + c.code), " ", el("span", {}, c.label), el("p", { class: "meta" }, c.text.slice(0, 80)))));
+    menu.hidden = false;
+    if (items.length) input.setAttribute("aria-activedescendant", "slash-" + slashIndex);
+  }
+
+  function insertCanned(c) {
+    const caret = input.selectionStart;
+    const before = input.value.slice(0, caret).replace(/\/[^\s/]*$/, "");
+    input.value = before + c.text + input.value.slice(caret);
+    const at = (before + c.text).length;
+    input.setSelectionRange(at, at);
+    $("slash-menu").hidden = true;
+    input.removeAttribute("aria-activedescendant");
+    slashIndex = 0;
     input.focus();
   }
 
@@ -160,6 +246,8 @@
       const d = await api("GET", `/api/chat/consultations/${id}`);
       const c = chat(id);
       c.view = d.consultation;
+      c.notes = d.notes || [];
+      c.tags = d.tags || [];
       const hl = $("history-list");
       hl.textContent = "";
       if (!d.history.length) hl.append(el("li", {}, t("no_history")));
@@ -237,7 +325,9 @@
         for (const o of ev.offers || []) addOffer(o, true);
         renderOffers();
         renderList();
-        if (current === null && ev.chats.length) select(ev.chats[0].id);
+        if (current === null && ev.chats.length) {
+          select(ev.chats.some((v) => v.id === wanted) ? wanted : ev.chats[0].id);
+        }
         clearInterval(heartbeat);
         heartbeat = setInterval(() => sock && sock.send({ type: "ping" }), (ev.agent.heartbeat_seconds || 10) * 1000);
         break;
@@ -261,6 +351,24 @@
         break;
       }
       case "message": addMessage(ev); break;
+      case "note": {
+        if (!mine(ev.consultation_id)) break;
+        const c = chat(ev.consultation_id);
+        c.notes = (c.notes || []).filter((n) => n.id !== ev.note.id).concat([ev.note]);
+        if (current === ev.consultation_id) renderNotes(c);
+        if (ev.note.kind === "whisper") showAlert(`#${ev.consultation_id} ${t("whisper")}: ${ev.note.body}`);
+        break;
+      }
+      case "tags":
+        if (!mine(ev.consultation_id)) break;
+        chat(ev.consultation_id).tags = ev.tags;
+        if (current === ev.consultation_id) renderNotes(chat(ev.consultation_id));
+        break;
+      case "broadcast":
+        $("broadcast").hidden = false;
+        $("broadcast").textContent = `${t("broadcast")} · ${ev.author}: ${ev.body}`;
+        beep();
+        break;
       case "flags": {
         // Screening runs after delivery: mark the message once its flags are known.
         if (!mine(ev.consultation_id)) break;
@@ -292,7 +400,7 @@
         delete lastSeq[ev.consultation_id];
         if (current === ev.consultation_id) { current = null; renderConversation(); }
         renderList();
-        showAlert((ev.why ? t("requeued") : t("transfer_done")) + ` #${ev.consultation_id}`);
+        showAlert((ev.why === "taken_over" ? t("taken_over") : ev.why ? t("requeued") : t("transfer_done")) + ` #${ev.consultation_id}`);
         if (current === null && chats.size) select([...chats.keys()][0]);
         break;
       case "closed":
@@ -366,9 +474,40 @@
     input.focus();
   });
   input.addEventListener("keydown", (e) => {
+    const menu = $("slash-menu");
+    if (!menu.hidden && !e.isComposing) {
+      const items = slashMatches(slashQuery() || "");
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        slashIndex = (slashIndex + (e.key === "ArrowDown" ? 1 : items.length - 1)) % Math.max(1, items.length);
+        renderSlash();
+        return;
+      }
+      if ((e.key === "Enter" || e.key === "Tab") && items.length && !e.ctrlKey) {
+        e.preventDefault();
+        insertCanned(items[slashIndex]);
+        return;
+      }
+      if (e.key === "Escape") { e.preventDefault(); menu.hidden = true; return; }
+    }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
   });
+  input.addEventListener("blur", () => { setTimeout(() => { $("slash-menu").hidden = true; }, 150); });
   input.addEventListener("input", () => {
+    slashIndex = slashQuery() === null ? 0 : slashIndex;
+    renderSlash();
+    // The assistant follows the reply being written too (debounced), not only the citizen.
+    clearTimeout(draftTimer);
+    const draft = input.value.trim();
+    if (current !== null && entryForDraft === null && slashQuery() === null && draft.length >= 6) {
+      const id = current;
+      draftTimer = setTimeout(async () => {
+        try {
+          const recs = await api("GET", "/api/chat/assist?k=3&q=" + encodeURIComponent(draft.slice(0, 500)));
+          if (current === id && recs.length) { chat(id).recs = recs; renderRecs(); }
+        } catch (err) { /* advisory */ }
+      }, 700);
+    }
     if (!input.value) entryForDraft = null;
     const now = Date.now();
     if (current !== null && now - lastTypingSent > 2000) {
@@ -454,6 +593,106 @@
     (input.disabled ? list : input).focus();
   });
 
+  function renderMine() {
+    const out = $("canned-mine");
+    out.textContent = "";
+    for (const c of cannedItems.filter((i) => i.scope === "personal")) {
+      out.append(el("li", {}, el("strong", {}, "/" + c.code), " " + c.label + " ",
+        el("button", { type: "button", onclick: async () => {
+          try { await api("DELETE", "/api/chat/canned/" + c.id); await reloadCanned(); }
+          catch (err) { showAlert(err.message); }
+          $("canned-code").focus();
+        } }, t("delete"))));
+    }
+  }
+  async function reloadCanned() {
+    if (current !== null) await loadCanned(current);
+    else cannedItems = await api("GET", "/api/chat/canned");
+    renderMine();
+  }
+  $("canned-manage").addEventListener("toggle", () => { if ($("canned-manage").open) renderMine(); });
+  $("canned-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/chat/canned", { scope: "personal", code: $("canned-code").value,
+        label: $("canned-label").value, text: $("canned-text").value });
+      for (const id of ["canned-code", "canned-label", "canned-text"]) $(id).value = "";
+      showAlert(t("saved"));
+      await reloadCanned();
+    } catch (err) { showAlert(err.message); }
+    $("canned-code").focus();
+  });
+
+  $("tag-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const tag = $("tag-input").value.trim();
+    if (tag) { $("tag-input").value = ""; setTag(tag, true); }
+  });
+  $("note-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const body = $("note-body").value.trim();
+    if (!body || current === null) return;
+    try {
+      await api("POST", `/api/chat/consultations/${current}/notes`, { body });
+      $("note-body").value = "";
+      showAlert(t("note_saved"));
+    } catch (err) { showAlert(err.message); }
+    $("note-body").focus();
+  });
+
+  $("archive-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const raw = $("archive-q").value.trim();
+    if (!raw) return;
+    const param = /^#[^\d]/.test(raw) ? "tag=" + encodeURIComponent(raw.slice(1)) : "q=" + encodeURIComponent(raw);
+    const out = $("archive-results");
+    out.textContent = "";
+    try {
+      const hits = await api("GET", "/api/chat/archive?" + param);
+      if (!hits.length) out.append(el("li", { class: "hint" }, t("archive_none")));
+      for (const h of hits) {
+        out.append(el("li", { class: "archive-hit" },
+          el("strong", {}, `#${h.id} ${h.subject || ""}`.slice(0, 60)),
+          el("p", { class: "meta" }, [(h.started_at || "").slice(0, 10), h.agent_name, ...(h.tags || []).map((g) => "#" + g)]
+            .filter(Boolean).join(" · ")),
+          h.snippet ? el("p", {}, h.snippet) : null,
+          el("a", { href: `/api/chat/consultations/${h.id}/transcript` }, t("download"))));
+      }
+    } catch (err) { showAlert(err.message); }
+    $("archive-q").focus();
+  });
+
+  // Keyboard shortcuts (Alt+key, so that typing is never taken over); Alt+/ shows the sheet.
+  const shortcuts = $("shortcuts");
+  $("shortcuts-open").addEventListener("click", () => shortcuts.showModal());
+  document.addEventListener("keydown", (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
+    const ids = [...chats.keys()];
+    const at = ids.indexOf(current);
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const code = e.code;
+    if (key === "ArrowDown" || key === "ArrowUp") {
+      if (!ids.length) return;
+      e.preventDefault();
+      const step = key === "ArrowDown" ? 1 : ids.length - 1;
+      select(ids[at < 0 ? 0 : (at + step) % ids.length]);
+    } else if (code === "KeyA") {
+      const first = offers.keys().next();
+      if (!first.done) { e.preventDefault(); decide(first.value, "accept"); }
+    } else if (code === "KeyR") {
+      const recs = current !== null ? chat(current).recs : [];
+      if (recs.length && !input.disabled) { e.preventDefault(); insert(recs[0]); }
+    } else if (code === "KeyE") {
+      if (current !== null) { e.preventDefault(); openWrapup(); }
+    } else if (code === "KeyS") {
+      e.preventDefault(); $("state").focus();
+    } else if (code === "KeyN") {
+      if (!$("note-body").disabled) { e.preventDefault(); $("note-body").focus(); }
+    } else if (code === "Slash" || key === "/") {
+      e.preventDefault(); shortcuts.showModal();
+    }
+  });
+
   $("take-break").addEventListener("click", async () => {
     $("break-dialog").hidden = true;
     const info = await api("POST", "/api/chat/agent/state", { state: "break", reason: "recovery" });
@@ -464,7 +703,8 @@
 
   (async () => {
     try {
-      for (const c of await api("GET", "/api/chat/canned")) $("canned").append(el("option", { value: c.text }, c.label));
+      cannedItems = await api("GET", "/api/chat/canned");
+      for (const c of cannedItems) $("canned").append(el("option", { value: c.text }, `/${c.code} · ${c.label}`));
     } catch (e) { /* optional */ }
     loadTargets();
     connect();

@@ -12,6 +12,7 @@
   const leaveBtn = document.getElementById("leave");
   const restartBtn = document.getElementById("restart");
   const callbackForm = document.getElementById("callback");
+  const transcriptBtn = document.getElementById("transcript");
 
   let st = JSON.parse(sessionStorage.getItem(KEY) || "null");  // {cid, token, lastSeq, outbox}
   let sock = null;
@@ -57,10 +58,49 @@
       }
       li.append(el("p", { class: "meta" }, t("related")), list);
     }
+    if (flags.kind === "survey" && !st.surveyed) li.append(surveyBox(flags));
     if (flags.offer_handoff && phase === "bot") {
       li.append(el("button", { type: "button", class: "primary", onclick: handoff }, t("handoff")));
     }
     return li;
+  }
+
+  /* The satisfaction survey sent at close: five buttons, answered once (with the token). */
+  function surveyBox(flags) {
+    const box = el("div", { class: "survey", role: "group", "aria-label": t("survey") });
+    for (const n of flags.scale || [1, 2, 3, 4, 5]) {
+      box.append(el("button", { type: "button", "data-score": n, onclick: () => answerSurvey(n, box) },
+        t("survey_score", { n })));
+    }
+    return box;
+  }
+
+  async function answerSurvey(score, box) {
+    for (const b of box.querySelectorAll("button")) b.disabled = true;
+    try {
+      await api("POST", `/api/quality/surveys/chat/${st.cid}`, { score }, headers());
+      box.replaceWith(el("p", { class: "meta", role: "status" }, t("survey_thanks")));
+    } catch (err) {
+      box.replaceWith(el("p", { class: "meta", role: "status" }, t("survey_done")));
+    }
+    st.surveyed = true;
+    save();
+    restartBtn.focus();
+  }
+
+  async function downloadTranscript() {
+    if (!st) return;
+    try {
+      const r = await fetch(`/api/chat/sessions/${st.cid}/transcript`, { headers: headers() });
+      if (!r.ok) throw new Error(r.statusText);
+      const url = URL.createObjectURL(await r.blob());
+      const a = el("a", { href: url, download: `dasan-chat-${st.cid}.txt` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (err) { statusEl.textContent = t("error") + ": " + err.message; }
+    transcriptBtn.focus();
   }
 
   function addMessage(m) {
@@ -112,6 +152,7 @@
     form.querySelector("button").disabled = closed;
     leaveBtn.hidden = closed;
     restartBtn.hidden = !closed;
+    transcriptBtn.hidden = !closed;
     if (closed && sock) { sock.stop(); sock = null; }
   }
 
@@ -132,8 +173,10 @@
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typingEl.textContent = ""; }, 4000);
     } else if (ev.type === "error") {
-      statusEl.textContent = t("error") + ": " + ev.detail;
+      statusEl.textContent = ev.code === "chat_rate_limited" ? t("rate_limited") : t("error") + ": " + ev.detail;
       if (ev.ref) {
+        const pending = log.querySelector(`li.pending[data-client-id="${CSS.escape(ev.ref)}"]`);
+        if (pending) { pending.classList.add("failed"); pending.querySelector(".at").textContent = t("not_sent"); }
         st.outbox = (st.outbox || []).filter((o) => o.client_msg_id !== ev.ref);
         save();
       }
@@ -221,6 +264,7 @@
     restartBtn.focus();
   });
 
+  transcriptBtn.addEventListener("click", downloadTranscript);
   restartBtn.addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     location.reload();

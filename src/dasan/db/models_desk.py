@@ -1,0 +1,54 @@
+"""Tables of the agent desktop's tools: private notes (and supervisor whispers) on a chat,
+tags, and the canned answers agents and teams keep for themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dasan.db.base import Base, utcnow
+
+
+class ChatNote(Base):
+    """A private note on a consultation (`kind` note) or a supervisor's whisper to the agent
+    (`kind` whisper). Citizens never see either; the body is stored masked."""
+
+    __tablename__ = "chat_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="note")  # note | whisper
+    body: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[str]] = mapped_column(JSON, default=list)  # usernames
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChatTag(Base):
+    """A tag on a consultation (one row per tag)."""
+
+    __tablename__ = "chat_tags"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"),
+                                                 primary_key=True)
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CannedAnswer(Base):
+    """A canned answer of one agent (`owner_user_id`) or of a team (`team_id`); the shared
+    defaults live in code (`dasan.chat.canned`)."""
+
+    __tablename__ = "canned_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
