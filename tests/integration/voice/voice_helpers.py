@@ -45,7 +45,7 @@ class SippResult:
 
 async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
                    service: str = "120", uas_port: int | None = None,
-                   timeout: float = 40.0) -> SippResult:
+                   local_port: int | None = None, timeout: float = 40.0) -> SippResult:
     """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone)."""
     assert SIPP is not None
     args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
@@ -55,7 +55,7 @@ async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
     if uas_port is not None:
         args += ["-p", str(uas_port)]
     else:
-        args += ["-p", str(free_udp_port()), f"127.0.0.1:{target_port}"]
+        args += ["-p", str(local_port or free_udp_port()), f"127.0.0.1:{target_port}"]
     proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout + 10)

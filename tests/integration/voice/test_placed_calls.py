@@ -1,0 +1,100 @@
+"""Calls the gateway places: the callback (the agent's phone first, then the citizen), and
+transfers out of the center to an outside line, blind and attended (a second INVITE leg
+bridged by the gateway). Every phone is a real sipp UAS on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from voice_helpers import (
+    agent_phone,
+    collect,
+    free_udp_port,
+    publish_short_flow,
+    run_sipp,
+    settled,
+)
+
+from dasan.chat.hub import agent_channel
+from dasan.db.models import Agent, Consultation
+from dasan.db.models_voice import CallbackRequest, VoiceCall
+from dasan.db.session import session_scope
+from dasan.voice import cti
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
+                                                              database_url: str) -> None:
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    with session_scope(database_url) as s:  # nobody free while the citizen waits
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="offline"))
+    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.2)
+    citizen_port = free_udp_port()
+    asked = await run_sipp("caller_callback.xml", gw.port, local_port=citizen_port)
+    assert asked.returncode == 0, asked.output
+    await settled(gw)
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    # The citizen's phone answers on the address their call came from (its Contact).
+    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    await asyncio.sleep(0.3)
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
+    ringing = await collect(events, "ringing")
+    assert ringing["callback"] is True and ringing["caller"] == "010-****-5678"
+    cid = (await collect(events, "answered"))["consultation_id"]
+    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
+    assert (await phone).returncode == 0
+    assert (await citizen).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        first, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
+        assert first.outcome == "callback" and placed.dialed == "callback"
+        assert placed.outcome == "answered" and placed.agent_id == agent_id
+        assert placed.consultation_id == first.consultation_id == cid
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "callback" and c.status == "closed"
+        assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
+        request = s.scalars(select(CallbackRequest)).one()
+        assert request.status == "done" and request.contact_uri == ""  # purged
+
+
+@pytest.mark.parametrize("how", ["blind", "attended"])
+async def test_transfer_to_an_outside_line(gateway_factory, database_url: str,
+                                           how: str) -> None:
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    outside = free_udp_port()
+    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{outside}",
+                               wrap_up_seconds=0.2)
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    line = asyncio.create_task(run_sipp("outside_line.xml", gw.port, uas_port=outside))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    target = "external:0221334567"
+    if how == "blind":
+        await cti.send(gw.pubsub, cti.command("transfer", cid, agent_id, target))
+    else:
+        await cti.send(gw.pubsub, cti.command("consult", cid, agent_id, target))
+        await collect(events, "consult_answered")  # the agent talks to the outside line
+        await cti.send(gw.pubsub, cti.command("complete", cid, agent_id))
+    assert (await phone).returncode == 0  # the agent's phone got BYE
+    assert (await line).returncode == 0  # the outside line talked, then hung up
+    assert (await caller).returncode == 0  # so the caller got BYE
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "transferred" and call.transferred_to == target
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "transferred" and c.answered_at is not None
+        agent = s.get(Agent, agent_id)
+        assert agent is not None and agent.state in ("after_call_work", "available")
