@@ -783,8 +783,10 @@ class Gateway:
                     None)
 
     async def handle_command(self, cmd: dict[str, Any]) -> bool:
-        if cmd.get("action") == "reload_flow":
-            await self.reload_flow()
+        if cmd.get("action") in ("reload_flow", "reload_prompts"):  # recorded prompts changed
+            if cmd.get("action") == "reload_flow":
+                await self.reload_flow()
+            self.prompts.forget()
             await asyncio.to_thread(self.warm_prompts)
             return True
         call = self.call_for(int(cmd.get("consultation_id") or 0))
