@@ -18,8 +18,9 @@ These functions are synchronous (the gateway runs them in a worker thread) and e
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -62,6 +63,24 @@ class OpenedCall:
     citizen_id: int | None
     caller_masked: str
     attributes: CallerAttributes
+    history: list[dict[str, Any]] = field(default_factory=list)  # earlier contacts, masked
+
+
+HISTORY_SHOWN = 5
+
+
+def earlier_contacts(session: Session, citizen_id: int | None, before: int
+                     ) -> list[dict[str, Any]]:
+    """The caller's earlier consultations (found by phone hash), for the screen pop: dates,
+    channels, categories and masked subjects only."""
+    if citizen_id is None:
+        return []
+    rows = session.scalars(select(Consultation).where(
+        Consultation.citizen_id == citizen_id, Consultation.id != before)
+        .order_by(Consultation.started_at.desc()).limit(HISTORY_SHOWN))
+    return [{"id": c.id, "at": c.started_at.date().isoformat(), "channel": c.channel,
+             "category": c.category, "subject": c.subject, "outcome": c.outcome}
+            for c in rows]
 
 
 def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: str
@@ -86,7 +105,8 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
                      dialed=dialed[:32], arrived_at=now, outcome="open")
     session.add(call)
     session.commit()
-    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs)
+    history = earlier_contacts(session, call.citizen_id, consultation.id)
+    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs, history)
 
 
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,

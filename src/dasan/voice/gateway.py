@@ -88,6 +88,7 @@ class Call:
     record_id: int | None = None
     consultation_id: int | None = None
     caller_masked: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)
     stage: str = "ars"  # ars | queue | offer | talk | ended
     queue: str | None = None
     language: str = "ko"
@@ -113,6 +114,7 @@ class Call:
     external: AgentLeg | None = None  # the caller's leg now bridged outside the center
     callback_id: int | None = None  # a callback the gateway placed (agent first, then citizen)
     consult_target: str = ""
+    desk_answer: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Gateway:
@@ -354,7 +356,7 @@ class Gateway:
                 self._db(calls.open_call, call.sip_call_id, caller_digits, dialed))
             opened = await asyncio.shield(call.opening)
             call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
-            call.caller_masked = opened.caller_masked
+            call.caller_masked, call.history = opened.caller_masked, opened.history
             if call.finished or call.caller_gone:
                 return
             await self._life(call, opened.attributes)
@@ -549,6 +551,7 @@ class Gateway:
         call.agent = agent
         self.agent_dialogs[dialog] = call
         call.stage = "offer"
+        call.desk_answer.clear()  # an answer pressed while the phone rings counts
         body = sdp.build(s.rtp_host, rtp.port, [call.rtp.pt], 101)
         branch = m.new_branch()
         data = m.request("INVITE", phone.sip_uri, via_host=s.host, via_port=self.port,
@@ -595,6 +598,15 @@ class Gateway:
             return False
         agent.rtp.remote, agent.rtp.pt = (answer.host, answer.port), answer.payload_type
         agent.rtp.dtmf_pt = answer.dtmf_payload_type
+        if s.desktop_answer:
+            # The phone (a headset in auto-answer) is connected; the caller is put through
+            # when the agent presses "answer" on the desktop, within the ring timeout.
+            agent.state = "talking"
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(call.desk_answer.wait(), s.ring_timeout)
+            if not call.desk_answer.is_set() or call.finished:
+                self._bye_agent(agent)
+                return False
         agent.state, agent.answered, call.answered = "talking", True, True
         self._stop_hold(call)
         folder = s.recording_dir / date.today().isoformat()
@@ -616,7 +628,8 @@ class Gateway:
     def _screen_pop(self, call: Call) -> dict[str, Any]:
         return {"consultation_id": call.consultation_id, "caller": call.caller_masked,
                 "ars_path": call.ars_path, "queue": call.queue, "language": call.language,
-                "wait_seconds": round(time.monotonic() - call.queued_mono, 1)}
+                "wait_seconds": round(time.monotonic() - call.queued_mono, 1),
+                "history": call.history}
 
     # --- the agent leg ------------------------------------------------------------------
 
@@ -813,7 +826,7 @@ class Gateway:
         elif action == "warn" and call.stage == "talk":
             await self._warn(call)
         elif action == "answer" and call.stage == "offer":
-            pass  # the phone answers itself (auto-answer hint in the INVITE's Call-Info)
+            call.desk_answer.set()  # DASAN_VOICE_DESKTOP_ANSWER: put the caller through
         elif action == "transfer" and call.stage == "talk" and call.consult is None:
             await self._blind_transfer(call, target)
         else:

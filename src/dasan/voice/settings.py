@@ -33,6 +33,9 @@ class VoiceSettings(BaseSettings):
     external_uri: str = Field(default="sip:{number}@127.0.0.1:5070",
         description="where outside numbers (transfers to a district office) are dialled: the "
                     "site's SIP trunk or SBC, {number} is replaced by the digits")
+    desktop_answer: bool = Field(default=False,
+        description="the caller is put through when the agent presses answer on the desktop "
+                    "(phones in auto-answer); off: when the phone answers")
     ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
     queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
     queue_announce_every: float = Field(default=30.0, gt=0)
