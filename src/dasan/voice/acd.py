@@ -14,9 +14,10 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Queue, Team
 from dasan.db.models_voice import VoiceEndpoint
 from dasan.presence import service as presence
@@ -54,7 +55,9 @@ def candidates(session: Session) -> Roster:
     rows = session.execute(
         select(Agent, VoiceEndpoint.sip_uri).join(VoiceEndpoint, VoiceEndpoint.agent_id == Agent.id)
         .where(Agent.state.in_(sorted(presence_states.OFFERABLE)),
-               VoiceEndpoint.active.is_(True))).all()
+               VoiceEndpoint.active.is_(True),
+               or_(VoiceEndpoint.registered_until.is_(None),
+                   VoiceEndpoint.registered_until > utcnow()))).all()
     load = presence.loads(session, [a.id for a, _ in rows])
     free = [(a, uri) for a, uri in rows if presence.capacity_of(a, load[a.id], "phone") > 0]
     ids = [a.id for a, _ in free]

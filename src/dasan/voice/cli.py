@@ -132,6 +132,24 @@ def phone(employee_no: str, sip_uri: str) -> None:
     typer.echo(f"{employee_no} rings at {sip_uri}")
 
 
+@app.command("phone-secret")
+def phone_secret(employee_no: str) -> None:
+    """The SIP password an agent's softphone registers with (user = the employee number,
+    realm `dasan`, registrar = this gateway); derived from DASAN_SECRET_KEY."""
+    from sqlalchemy import select
+
+    from dasan.config import signing_key
+    from dasan.db.models import Agent
+    from dasan.db.session import session_scope
+    from dasan.voice.register import REALM, sip_password
+
+    with session_scope() as session:
+        if session.scalar(select(Agent.id).where(Agent.employee_no == employee_no)) is None:
+            raise fail(f"no agent with employee number {employee_no!r}")
+    password = sip_password(signing_key(), employee_no)
+    typer.echo(f"user {employee_no}  realm {REALM}  password {password}")
+
+
 @app.command("prompts")
 def prompts() -> None:
     """Render (or refresh) every prompt of the live flow into the cache under var/."""

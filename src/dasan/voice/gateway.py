@@ -24,13 +24,13 @@ from aiosipua import SipRequest, SipResponse
 
 from dasan.chat.hub import SUPERVISOR_CHANNEL, agent_channel
 from dasan.chat.pubsub import PubSub
-from dasan.config import get_settings
+from dasan.config import get_settings, signing_key
 from dasan.db.models_voice import CallbackRequest
 from dasan.db.session import session_scope
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
-from dasan.voice import acd, calls, cti
+from dasan.voice import acd, agents, calls, cti, register
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import Flow
 from dasan.voice.media import audio
@@ -259,8 +259,46 @@ class Gateway:
                 self._end(cancelled)
         elif method == "OPTIONS":
             ep.respond(tx, 200, "OK", contact=self._contact())
+        elif method == "REGISTER":
+            if not self._admit(tx.peer.host):
+                ep.respond(tx, 503, "Service Unavailable", to_tag=m.new_tag(),
+                           extra={"Retry-After": "2"})
+                return
+            self._spawn(self._register(tx))
         else:
             ep.respond(tx, 501, "Not Implemented", extra={"Allow": m.ALLOW})
+
+    async def _register(self, tx: ServerTx) -> None:
+        """An agent's softphone registers (digest-authenticated) where its calls ring."""
+        ep, req = self.endpoint, tx.request
+        assert ep is not None
+        employee_no = m.uri_user(req.get_header("To") or "")
+        contact_hdr = req.get_header("Contact")
+        secret = signing_key()
+        verdict = register.check(secret, employee_no, req.get_header("Authorization"),
+                                 register.requested_expires(req.get_header("Expires"),
+                                                            contact_hdr))
+        tag = m.new_tag()
+        if verdict.status == 401:
+            ep.respond(tx, 401, "Unauthorized", to_tag=tag,
+                       extra={"WWW-Authenticate": register.challenge(secret)})
+            return
+        if verdict.status != 200:
+            ep.respond(tx, verdict.status, verdict.reason, to_tag=tag,
+                       extra={"Min-Expires": str(register.MIN_EXPIRES)}
+                       if verdict.status == 423 else None)
+            return
+        contact = m.contact_uri(req) or ""
+        if verdict.expires and not agents.SIP_URI.match(contact):
+            ep.respond(tx, 400, "Bad Request", to_tag=tag)
+            return
+        if not await self._db(register.bind, employee_no, contact, verdict.expires):
+            ep.respond(tx, 403, "Forbidden", to_tag=tag)
+            return
+        extra = {"Expires": str(verdict.expires)}
+        if verdict.expires:
+            extra["Contact"] = f"<{contact}>;expires={verdict.expires}"
+        ep.respond(tx, 200, "OK", to_tag=tag, extra=extra)
 
     def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
         return None  # the endpoint stopped retransmitting the 200; nothing else to do
