@@ -43,7 +43,7 @@ from dasan.db.models import Agent
 from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 from dasan.voice.agents import set_endpoint
-from dasan.voice.cli import install_fast_loop
+from dasan.voice.cli import install_fast_loop, settle_heap
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
 from dasan.voice.gateway import Gateway
@@ -156,9 +156,11 @@ async def main(args: argparse.Namespace) -> None:
         rtp_port_max=base + 4 * concurrent + 200, prompt_dir=PROJECT_ROOT / "var" / "voice" /
         "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
         media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
-        invite_rate=10_000.0)
+        invite_rate=10_000.0, wrap_up_seconds=0.0,  # agents free again at once (as before)
+        db_processes=args.db_processes)
     gw = Gateway(settings, InMemoryPubSub(), url)
     await gw.start()
+    settle_heap()  # as `dasan voice` does
     phones = await agents_uas(phone_port, tmp / "agents", concurrent)
     lag: list[float] = []
     stop = asyncio.Event()
@@ -198,7 +200,7 @@ async def main(args: argparse.Namespace) -> None:
     await peer_uas.wait()
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
-    print(f"voice bench ({loop_name} loop): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
     print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
@@ -224,6 +226,8 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rate", type=float, default=8.0, help="new calls per second")
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
+    parser.add_argument("--db-processes", type=int, default=VoiceSettings().db_processes,
+                        help="record workers (0: threads in the gateway's process)")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()

@@ -26,11 +26,11 @@ from dasan.chat.hub import SUPERVISOR_CHANNEL, agent_channel
 from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings, signing_key
 from dasan.db.models_voice import CallbackRequest
-from dasan.db.session import session_scope
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
 from dasan.voice import acd, agents, calls, cti, register
+from dasan.voice.dbwork import DbWork
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import Flow
 from dasan.voice.media import audio
@@ -123,6 +123,7 @@ class Gateway:
         self.settings = settings
         self.pubsub = pubsub
         self.database_url = database_url
+        self.dbwork = DbWork(settings.db_processes, database_url)
         self.endpoint: SipEndpoint | None = None
         self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max)
         self.prompts = PromptLibrary(make_tts(settings.tts, settings.tts_speed),
@@ -152,6 +153,7 @@ class Gateway:
 
     async def start(self) -> None:
         s = self.settings
+        await self.dbwork.start()
         orphans = await self._db(calls.close_orphans)
         if orphans:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
@@ -177,6 +179,7 @@ class Gateway:
             await self.pubsub.unsubscribe(cti.COMMANDS_CHANNEL, self._commands)
         if self.endpoint:
             self.endpoint.close()
+        await asyncio.to_thread(self.dbwork.close)
 
     @property
     def port(self) -> int:
@@ -189,11 +192,7 @@ class Gateway:
         return task
 
     async def _db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        def work() -> Any:
-            with session_scope(self.database_url) as session:
-                return fn(session, *args, **kwargs)
-
-        return await asyncio.to_thread(work)
+        return await self.dbwork.run(fn, *args, **kwargs)
 
     async def reload_flow(self) -> None:
         self.flow, self.flow_version = await self._db(store.live)

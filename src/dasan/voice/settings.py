@@ -36,6 +36,8 @@ class VoiceSettings(BaseSettings):
     desktop_answer: bool = Field(default=False,
         description="the caller is put through when the agent presses answer on the desktop "
                     "(phones in auto-answer); off: when the phone answers")
+    db_processes: int = Field(default=2, ge=0, le=16,
+        description="worker processes for the call records (0: threads of the gateway)")
     ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
     queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
     queue_announce_every: float = Field(default=30.0, gt=0)

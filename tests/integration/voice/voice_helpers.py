@@ -69,7 +69,7 @@ def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
         rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
         recording_dir=tmp_path / "recordings", tts="espeak", tts_speed=400,
         digit_timeout=1.0, media_timeout=8.0, ring_timeout=4.0, queue_timeout=30.0,
-        queue_announce_every=30.0)
+        queue_announce_every=30.0, db_processes=0)
     values.update(overrides)
     return VoiceSettings(**values)  # type: ignore[arg-type]
 

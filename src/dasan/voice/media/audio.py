@@ -81,18 +81,41 @@ class WavRecorder:
         self._w.setframerate(RATE)
         self.frames = 0
         self._buffer = bytearray()
+        self._encoded = bytearray()  # G.711 bytes not yet decoded (one byte per sample)
+        self._encoded_pt = 8
 
     def write(self, pcm: bytes) -> None:
         """Buffered: one file write per second of audio, not one per packet."""
         if self._w is not None:
+            self._flush_encoded()
             self._buffer += pcm
             self.frames += len(pcm) // 2
             if len(self._buffer) >= 2 * RATE:
                 self._w.writeframesraw(bytes(self._buffer))
                 self._buffer.clear()
 
+    def write_g711(self, payload_type: int, payload: bytes) -> None:
+        """A packet's G.711 payload as it arrived: decoded in bulk (about once a second)
+        rather than per packet, which kept the relay's per-packet work on the event loop."""
+        if self._w is None:
+            return
+        if self._encoded and payload_type != self._encoded_pt:
+            self._flush_encoded()
+        self._encoded_pt = payload_type
+        self._encoded += payload
+        self.frames += len(payload)
+        if len(self._encoded) >= RATE:
+            self._flush_encoded()
+
+    def _flush_encoded(self) -> None:
+        if self._encoded and self._w is not None:
+            self._w.writeframesraw(self._buffer + decode(self._encoded_pt, bytes(self._encoded)))
+            self._buffer.clear()
+            self._encoded.clear()
+
     def close(self) -> None:
         if self._w is not None:
+            self._flush_encoded()
             if self._buffer:
                 self._w.writeframesraw(bytes(self._buffer))
                 self._buffer.clear()
