@@ -200,6 +200,7 @@ async def main(args: argparse.Namespace) -> None:
     await peer_uas.wait()
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
+    load = os.getloadavg()[0]
     print(f"voice bench ({loop_name} loop, {args.db_processes} record processes): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
@@ -213,11 +214,13 @@ async def main(args: argparse.Namespace) -> None:
     print(f"peak calls held {peak_calls}, peak bridged {gw.bridged_peak}; relayed packets "
           f"{relayed:,}; relayed-leg jitter |gap - leg interval| p50 {pct(gaps_ms, 50):.2f} ms, "
           f"p99 {pct(gaps_ms, 99):.2f} ms; event-loop lag p99 "
-          f"{pct([x * 1000 for x in lag], 99):.1f} ms (mean "
+          f"{pct([x * 1000 for x in lag], 99):.1f} ms (max {max(lag, default=0) * 1000:.0f}, mean "
           f"{statistics.fmean(lag) * 1000 if lag else 0:.2f} ms)")
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
     print(f"gateway counters: {stats}")
+    print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
+          f"(other work on the machine shifts these figures)")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
