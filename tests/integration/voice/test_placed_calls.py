@@ -98,3 +98,43 @@ async def test_transfer_to_an_outside_line(gateway_factory, database_url: str,
         assert c is not None and c.outcome == "transferred" and c.answered_at is not None
         agent = s.get(Agent, agent_id)
         assert agent is not None and agent.state in ("after_call_work", "available")
+
+
+async def test_attended_transfer_to_another_agent(gateway_factory, database_url: str) -> None:
+    publish_short_flow(database_url)
+    first, port1 = agent_phone(database_url, "A0001")
+    second, port2 = agent_phone(database_url, "A0002")
+    with session_scope(database_url) as s:  # A0001 takes the call
+        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
+    gw = await gateway_factory(wrap_up_seconds=30.0)
+    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(first), events1)
+    await gw.pubsub.subscribe(agent_channel(second), events2)
+    phone1 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port1))
+    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events1, "answered"))["consultation_id"]
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    await cti.send(gw.pubsub, cti.command("consult", cid, first, f"agent:{second}"))
+    assert (await collect(events2, "ringing"))["consult"] is True
+    await collect(events1, "consult_answered")  # the two agents talk; the caller holds
+    await cti.send(gw.pubsub, cti.command("complete", cid, first))
+    assert (await phone1).returncode == 0  # the first agent's leg got BYE
+    await collect(events2, "answered")
+    with session_scope(database_url) as s:
+        a1, a2 = s.get(Agent, first), s.get(Agent, second)
+        assert a1 is not None and a1.state == "after_call_work"
+        assert a2 is not None and a2.state == "busy"
+    await cti.send(gw.pubsub, cti.command("hangup", cid, second))
+    assert (await caller).returncode == 0
+    assert (await phone2).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.agent_id == second
+        assert call.transferred_to == f"agent:{second}"
+        c = s.get(Consultation, cid)
+        assert c is not None and c.agent_id == second and c.outcome == "answered"
