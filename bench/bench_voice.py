@@ -33,13 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from dasan.chat.pubsub import InMemoryPubSub
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db import session as db_session
 from dasan.db.migrate import upgrade
 from dasan.db.models import Agent
+from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 from dasan.voice.agents import set_endpoint
@@ -188,6 +189,10 @@ async def main(args: argparse.Namespace) -> None:
     answer_ms = [x * 1000 for x in gw.answer_times]
     stats = dict(gw.stats) | dict(gw.endpoint.stats if gw.endpoint else {})
     await gw.stop()
+    with session_scope(url) as s:  # the records, not only sipp's view of the calls
+        cdrs = dict(s.execute(select(VoiceCall.outcome, func.count()).group_by(
+            VoiceCall.outcome)).all())
+        errors = s.scalar(select(func.count()).where(VoiceCall.end_reason == "gateway_error"))
     phones.terminate()
     await phones.wait()
 
@@ -219,6 +224,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
     print(f"gateway counters: {stats}")
+    print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           f"(other work on the machine shifts these figures)")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dasan.auth import phone_hash
@@ -30,7 +31,7 @@ from dasan.config import signing_key
 from dasan.consultations import outcomes
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
-from dasan.db.models import AbuseIncident, Agent, Consultation, Queue
+from dasan.db.models import AbuseIncident, Agent, Citizen, Consultation, Queue
 from dasan.db.models_voice import CallbackRequest, VoiceCall, WelfareLine
 from dasan.presence import service as presence
 from dasan.presence.events import PresenceEvent
@@ -83,10 +84,22 @@ def earlier_contacts(session: Session, citizen_id: int | None, before: int
             for c in rows]
 
 
+def _citizen(session: Session, caller_digits: str) -> Citizen | None:
+    """The caller's citizen row; two first calls from one number at once (another record
+    worker inserted it meanwhile) read the row the other one wrote."""
+    if not caller_digits:
+        return None
+    try:
+        with session.begin_nested():
+            return citizen_for_phone(session, caller_digits)
+    except IntegrityError:
+        return citizen_for_phone(session, caller_digits)
+
+
 def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: str
               ) -> OpenedCall:
     now = utcnow()
-    citizen = citizen_for_phone(session, caller_digits) if caller_digits else None
+    citizen = _citizen(session, caller_digits)
     welfare = False
     if caller_digits:
         key = phone_hash(caller_digits, signing_key())

@@ -36,8 +36,9 @@ class VoiceSettings(BaseSettings):
     desktop_answer: bool = Field(default=False,
         description="the caller is put through when the agent presses answer on the desktop "
                     "(phones in auto-answer); off: when the phone answers")
-    db_processes: int = Field(default=2, ge=0, le=16,
-        description="worker processes for the call records (0: threads of the gateway)")
+    db_processes: int = Field(default=0, ge=0, le=16,
+        description="worker processes for the call records (0: threads of the gateway; "
+                    "not yet shown to help on a loaded 2-core machine, see ADR 0006)")
     ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
     queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
     queue_announce_every: float = Field(default=30.0, gt=0)
