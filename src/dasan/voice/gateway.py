@@ -504,8 +504,10 @@ class Gateway:
             self._wake.clear()
             waiting = [c for c in self._waiting() if not c.offering]
             if not waiting:
-                with contextlib.suppress(Exception):
+                try:
                     await self._serve_callbacks()
+                except Exception:
+                    log.exception("placing callbacks failed")
                 continue
             # One roster read serves every wake-up within 0.2 s (each read is a query whose
             # thread competes with the event loop for the GIL under load).
