@@ -180,6 +180,7 @@ class Gateway:
         if self.endpoint:
             self.endpoint.close()
         await asyncio.to_thread(self.dbwork.close)
+        await asyncio.to_thread(audio.recordings_written)
 
     @property
     def port(self) -> int:

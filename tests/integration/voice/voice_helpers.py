@@ -20,6 +20,7 @@ from dasan.db.session import session_scope
 from dasan.voice.agents import set_endpoint
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
+from dasan.voice.media import audio
 from dasan.voice.settings import VoiceSettings
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -89,6 +90,7 @@ async def settled(gw: object) -> None:
     for _ in range(200):
         if not gw.calls:  # type: ignore[attr-defined]
             await asyncio.sleep(0.05)
+            assert await asyncio.to_thread(audio.recordings_written)  # WAVs on disk
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"calls still open: {list(gw.calls)}")  # type: ignore[attr-defined]

@@ -101,6 +101,7 @@ def test_recorder_decodes_g711_packets_in_bulk_and_in_order(tmp_path) -> None:  
     for p in packets[40:]:
         rec.write_g711(0, audio.encode(0, audio.decode(8, p)))  # the law may change
     rec.close()
+    assert audio.recordings_written()
     with wave.open(str(tmp_path / "leg.wav"), "rb") as w:
         got = w.readframes(w.getnframes())
     want = (b"".join(audio.decode(8, p) for p in packets[:40]) + b"\x00\x00" * 160
