@@ -33,17 +33,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from dasan.chat.pubsub import InMemoryPubSub
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db import session as db_session
 from dasan.db.migrate import upgrade
 from dasan.db.models import Agent
+from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 from dasan.voice.agents import set_endpoint
-from dasan.voice.cli import install_fast_loop
+from dasan.voice.cli import install_fast_loop, settle_heap
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
 from dasan.voice.gateway import Gateway
@@ -156,9 +157,11 @@ async def main(args: argparse.Namespace) -> None:
         rtp_port_max=base + 4 * concurrent + 200, prompt_dir=PROJECT_ROOT / "var" / "voice" /
         "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
         media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
-        invite_rate=10_000.0)
+        invite_rate=10_000.0, wrap_up_seconds=0.0,  # agents free again at once (as before)
+        db_processes=args.db_processes)
     gw = Gateway(settings, InMemoryPubSub(), url)
     await gw.start()
+    settle_heap()  # as `dasan voice` does
     phones = await agents_uas(phone_port, tmp / "agents", concurrent)
     lag: list[float] = []
     stop = asyncio.Event()
@@ -186,6 +189,10 @@ async def main(args: argparse.Namespace) -> None:
     answer_ms = [x * 1000 for x in gw.answer_times]
     stats = dict(gw.stats) | dict(gw.endpoint.stats if gw.endpoint else {})
     await gw.stop()
+    with session_scope(url) as s:  # the records, not only sipp's view of the calls
+        cdrs = dict(s.execute(select(VoiceCall.outcome, func.count()).group_by(
+            VoiceCall.outcome)).all())
+        errors = s.scalar(select(func.count()).where(VoiceCall.end_reason == "gateway_error"))
     phones.terminate()
     await phones.wait()
 
@@ -198,7 +205,8 @@ async def main(args: argparse.Namespace) -> None:
     await peer_uas.wait()
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
-    print(f"voice bench ({loop_name} loop): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+    load = os.getloadavg()[0]
+    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
     print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
@@ -211,11 +219,14 @@ async def main(args: argparse.Namespace) -> None:
     print(f"peak calls held {peak_calls}, peak bridged {gw.bridged_peak}; relayed packets "
           f"{relayed:,}; relayed-leg jitter |gap - leg interval| p50 {pct(gaps_ms, 50):.2f} ms, "
           f"p99 {pct(gaps_ms, 99):.2f} ms; event-loop lag p99 "
-          f"{pct([x * 1000 for x in lag], 99):.1f} ms (mean "
+          f"{pct([x * 1000 for x in lag], 99):.1f} ms (max {max(lag, default=0) * 1000:.0f}, mean "
           f"{statistics.fmean(lag) * 1000 if lag else 0:.2f} ms)")
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
     print(f"gateway counters: {stats}")
+    print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
+    print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
+          f"(other work on the machine shifts these figures)")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -224,6 +235,8 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rate", type=float, default=8.0, help="new calls per second")
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
+    parser.add_argument("--db-processes", type=int, default=VoiceSettings().db_processes,
+                        help="record workers (0: threads in the gateway's process)")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()

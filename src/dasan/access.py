@@ -43,6 +43,10 @@ TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"}
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
 FLOOR_LEADS = frozenset({"supervisor", "admin"})  # monitor, whisper, take over, broadcast
+VOICE_FLOW_READERS = frozenset({"supervisor", "admin"})  # ARS flows, prompts: read, dry run
+VOICE_FLOW_EDITORS = ADMINS  # save and publish ARS flows, upload recorded prompts
+VOICE_CALL_LOG_READERS = frozenset({"supervisor", "analyst"})
+VOICE_RECORDING_LISTENERS = SUPERVISORS  # every playback audited
 
 
 class Unauthenticated(DomainError):
@@ -149,3 +153,17 @@ def access_canned_edit(session: Session, user: User, owner_user_id: int | None,
         team_id is not None and is_floor_lead(user))
     if not allowed:
         deny(session, user, "chat.canned_edit", owner=owner_user_id, team=team_id)
+# --- the phone channel -------------------------------------------------------------------------
+
+
+def can_play_recording(user: User) -> bool:
+    """Call recordings: supervisors (and admins); every playback is audited by the room."""
+    return user.role in VOICE_RECORDING_LISTENERS or user.role == "admin"
+
+
+def can_steer_call(user: User, call_agent_id: int | None, user_agent_id: int | None) -> bool:
+    """Desktop call actions (hold, transfer, hang-up, ...): the agent on the call, or a
+    supervisor."""
+    if user.role in SUPERVISORS or user.role == "admin":
+        return True
+    return user_agent_id is not None and call_agent_id == user_agent_id

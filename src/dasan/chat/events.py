@@ -284,6 +284,33 @@ class MonitorEvent(ChatEvent):
     consultation_id: int
 
 
+class CallEvent(ChatEvent):
+    """CTI from the voice gateway to the agent's desktops (`dasan.voice.cti`): the call rings
+    (screen pop: masked number, ARS path, queue, wait), is answered, held, resumed, consulted,
+    warned, ended. Never sent to citizens."""
+
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["call.ringing", "call.answered", "call.held", "call.resumed", "call.ended",
+                  "call.warned", "call.consulting", "call.consult_answered",
+                  "call.consult_failed", "call.retrieved"]
+    agent_id: int
+    consultation_id: int | None
+    caller: str | None = None
+    ars_path: list[str] | None = None
+    queue: str | None = None
+    language: str | None = None
+    wait_seconds: float | None = None
+    callback: bool | None = None
+    consult: bool | None = None
+    outcome: str | None = None
+    step: str | None = None
+    target: str | None = None
+    why: str | None = None
+    history: list[dict[str, Any]] | None = None
+
+
+CALL_EVENT_TYPES: tuple[str, ...] = CallEvent.model_fields["type"].annotation.__args__  # type: ignore[union-attr]
+
 EVENTS: dict[str, type[ChatEvent]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in (MessageEvent, StateEvent, TypingEvent, FlagsEvent, AssignedEvent,
@@ -292,7 +319,7 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
                 BroadcastEvent, IssueAlertEvent, MonitorEvent)
-}
+} | {kind: CallEvent for kind in CALL_EVENT_TYPES}
 
 # Fields of a chat's state a citizen may see (the rest is internal).
 CITIZEN_STATE_FIELDS = ("id", "phase", "status", "outcome", "language", "queue", "queue_name",

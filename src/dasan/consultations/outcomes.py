@@ -89,6 +89,7 @@ class Ending:
     offered: bool  # the contact was offered to / connected with an agent
     bot_answered: bool  # the chatbot gave an answer the citizen did not reject
     how: str  # citizen_left | agent_closed | policy | supervisor | idle | transfer_out | callback
+    ars: bool = False  # a call that began in the phone ARS (not a chatbot)
 
 
 def outcome_for(e: Ending) -> str:
@@ -110,4 +111,6 @@ def outcome_for(e: Ending) -> str:
         return ABANDONED_AFTER_OFFER
     if e.reached_queue:
         return ABANDONED_IN_QUEUE
+    if e.ars:
+        return ABANDONED_IN_ARS
     return BOT_RESOLVED if e.bot_answered else BOT_UNRESOLVED

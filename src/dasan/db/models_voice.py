@@ -71,6 +71,8 @@ class VoiceEndpoint(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), unique=True)
     sip_uri: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A softphone's REGISTER binding lasts until then; None: a configured (static) endpoint.
+    registered_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class WelfareLine(Base):

@@ -19,6 +19,7 @@ class StateChanged:
     reason: str | None
     at: datetime
     why: str  # chosen | connected | heartbeat | socket_closed | silence | away_timeout | logout
+    # | load | call_ended | wrap_up_over
 
     def wire(self) -> dict[str, Any]:
         """The agent's own desktops and the floor see the same facts (no personal data)."""

@@ -162,6 +162,33 @@ def refresh_load(s: Session, agent_id: int, now: datetime | None = None
     return events
 
 
+def start_wrap_up(s: Session, agent_id: int, now: datetime | None = None
+                  ) -> list[PresenceEvent]:
+    """A call the agent answered ended: after-call work (후처리, no offers) for an agent who
+    was taking contacts; anyone on a break or away keeps that state (caller commits)."""
+    agent = s.get(Agent, agent_id)
+    events: list[PresenceEvent] = []
+    if agent is not None and agent.state in st.OFFERABLE:
+        now = now or utcnow()
+        _change(s, agent, _row(s, agent_id, now), st.AFTER_CALL_WORK, None, now, "call_ended",
+                events)
+    return events
+
+
+def end_wrap_up(s: Session, agent_id: int, since: datetime, now: datetime | None = None
+                ) -> list[PresenceEvent]:
+    """The configured wrap-up time is over: available (or busy, by load) again, unless the
+    agent changed state since the wrap-up began at `since` (caller commits)."""
+    agent = s.get(Agent, agent_id)
+    events: list[PresenceEvent] = []
+    if agent is None or agent.state != st.AFTER_CALL_WORK or agent.state_since != since:
+        return events
+    now = now or utcnow()
+    _change(s, agent, _row(s, agent_id, now), _fit(s, agent, st.AVAILABLE), None, now,
+            "wrap_up_over", events)
+    return events
+
+
 def socket_opened(s: Session, agent_id: int, now: datetime | None = None
                   ) -> list[PresenceEvent]:
     now = now or utcnow()

@@ -1,8 +1,9 @@
 """Automatic call distribution: which agent's phone rings for a waiting call.
 
-`candidates` is the one place that reads who can take a call now; it is the seam to point at
-the shared presence model (one agent is either on a call or within chat concurrency) when that
-lands. The eligibility rules are the chat router's: the malicious queue goes only to the
+`candidates` is the one place that reads who can take a call now, from the shared presence
+model: an agent who is available (or busy) with capacity for a call, i.e. no call and no
+written contact open or offered (`presence.capacity_of`: one call, or chats up to the limit,
+never both). The eligibility rules are the chat router's: the malicious queue goes only to the
 dedicated team, a foreign-language call only to an agent who speaks it, and in `skill` mode
 only to an agent with the queue's skill (`omni` mode: any agent).
 """
@@ -13,11 +14,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Queue, Team
 from dasan.db.models_voice import VoiceEndpoint
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
 from dasan.routing.router import DEFAULT_AHT_SECONDS
 
 
@@ -47,11 +51,16 @@ class Roster:
 
 
 def candidates(session: Session) -> Roster:
-    """Agents who are available and have an active SIP endpoint, and the queues."""
+    """Agents with room for a call (presence) and an active SIP endpoint, and the queues."""
     rows = session.execute(
         select(Agent, VoiceEndpoint.sip_uri).join(VoiceEndpoint, VoiceEndpoint.agent_id == Agent.id)
-        .where(Agent.state == "available", VoiceEndpoint.active.is_(True))).all()
-    ids = [a.id for a, _ in rows]
+        .where(Agent.state.in_(sorted(presence_states.OFFERABLE)),
+               VoiceEndpoint.active.is_(True),
+               or_(VoiceEndpoint.registered_until.is_(None),
+                   VoiceEndpoint.registered_until > utcnow()))).all()
+    load = presence.loads(session, [a.id for a, _ in rows])
+    free = [(a, uri) for a, uri in rows if presence.capacity_of(a, load[a.id], "phone") > 0]
+    ids = [a.id for a, _ in free]
     skills: dict[int, set[int]] = {i: set() for i in ids}
     if ids:
         for aid, sid in session.execute(select(AgentSkill.agent_id, AgentSkill.skill_id)
@@ -59,7 +68,7 @@ def candidates(session: Session) -> Roster:
             skills[aid].add(sid)
     dedicated = set(session.scalars(select(Team.id).where(Team.dedicated_malicious)))
     agents = [AgentPhone(a.id, a.name, uri, frozenset(skills[a.id]), a.team_id in dedicated,
-                         tuple(a.languages or ["ko"]), a.state_since) for a, uri in rows]
+                         tuple(a.languages or ["ko"]), a.state_since) for a, uri in free]
     queues = {q.code: QueueInfo(q.code, q.skill_id, q.priority, q.name)
               for q in session.scalars(select(Queue))}
     return Roster(agents, queues)

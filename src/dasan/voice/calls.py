@@ -1,28 +1,40 @@
 """The call record: one consultation (channel `phone`) and one CDR row per call.
 
-Outcomes on the CDR: answered, abandoned_in_ars, abandoned_in_queue, callback, transferred,
-forced_terminated. The consultation keeps the platform's outcome codes (both abandonments are
-`abandoned`), and a call that ended in the ARS has no `queued_at`: it counts in total inflow
-(every phone consultation) but not in inflow (queued to agents), which is how the KPI tables
-tell the two response rates apart.
+Outcomes are the platform's (ADR 0004, `dasan.consultations.outcomes`), the same code on the
+CDR and on the consultation, decided by `outcome_for`: answered, abandoned_in_ars (left in the
+menu), abandoned_in_queue (left while waiting), abandoned_after_offer (left while an agent's
+phone rang), callback, transferred (passed out of the center), forced_terminated. A call that
+ended in the ARS has no `queued_at`: it counts in total inflow (every phone consultation) but
+not in inflow (queued to agents), which is how the KPI tables tell the two response rates
+apart. A transfer to another queue or agent is not an outcome: the call goes on.
+
+Presence (one model for calls and chats): a call holds its agent from the moment their phone
+rings (the consultation's `agent_id`, which `presence.loads` counts as a call, so no chat is
+offered meanwhile); the agent is busy while it lasts and goes to after-call work when it ends.
 
 These functions are synchronous (the gateway runs them in a worker thread) and each commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
+from dasan.consultations import outcomes
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
-from dasan.db.models import AbuseIncident, Consultation, Queue
-from dasan.db.models_voice import VoiceCall, WelfareLine
+from dasan.db.models import AbuseIncident, Agent, Citizen, Consultation, Queue
+from dasan.db.models_voice import CallbackRequest, VoiceCall, WelfareLine
+from dasan.presence import service as presence
+from dasan.presence.events import PresenceEvent
 from dasan.protection.policy import (
     ACTIONS,
     TERMINATION_KO,
@@ -33,9 +45,16 @@ from dasan.protection.policy import (
 )
 from dasan.voice.flows.engine import CallerAttributes, FlowResult
 
-CALL_OUTCOMES = ("answered", "abandoned_in_ars", "abandoned_in_queue", "callback",
-                 "transferred", "forced_terminated")
-CONSULTATION_OUTCOME = {"abandoned_in_ars": "abandoned", "abandoned_in_queue": "abandoned"}
+CALL_OUTCOMES = (outcomes.ANSWERED, outcomes.ABANDONED_IN_ARS, outcomes.ABANDONED_IN_QUEUE,
+                 outcomes.ABANDONED_AFTER_OFFER, outcomes.CALLBACK, outcomes.TRANSFERRED,
+                 outcomes.FORCED_TERMINATED)
+
+
+def call_outcome(*, answered: bool, queued: bool, offered: bool, how: str) -> str:
+    """The ADR 0004 outcome of a call that ends now (`how` as in `outcomes.Ending`)."""
+    return outcomes.outcome_for(outcomes.Ending(
+        agent_answered=answered, reached_queue=queued, offered=offered, bot_answered=False,
+        how=how, ars=True))
 
 
 @dataclass(frozen=True)
@@ -45,12 +64,42 @@ class OpenedCall:
     citizen_id: int | None
     caller_masked: str
     attributes: CallerAttributes
+    history: list[dict[str, Any]] = field(default_factory=list)  # earlier contacts, masked
+
+
+HISTORY_SHOWN = 5
+
+
+def earlier_contacts(session: Session, citizen_id: int | None, before: int
+                     ) -> list[dict[str, Any]]:
+    """The caller's earlier consultations (found by phone hash), for the screen pop: dates,
+    channels, categories and masked subjects only."""
+    if citizen_id is None:
+        return []
+    rows = session.scalars(select(Consultation).where(
+        Consultation.citizen_id == citizen_id, Consultation.id != before)
+        .order_by(Consultation.started_at.desc()).limit(HISTORY_SHOWN))
+    return [{"id": c.id, "at": c.started_at.date().isoformat(), "channel": c.channel,
+             "category": c.category, "subject": c.subject, "outcome": c.outcome}
+            for c in rows]
+
+
+def _citizen(session: Session, caller_digits: str) -> Citizen | None:
+    """The caller's citizen row; two first calls from one number at once (another record
+    worker inserted it meanwhile) read the row the other one wrote."""
+    if not caller_digits:
+        return None
+    try:
+        with session.begin_nested():
+            return citizen_for_phone(session, caller_digits)
+    except IntegrityError:
+        return citizen_for_phone(session, caller_digits)
 
 
 def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: str
               ) -> OpenedCall:
     now = utcnow()
-    citizen = citizen_for_phone(session, caller_digits) if caller_digits else None
+    citizen = _citizen(session, caller_digits)
     welfare = False
     if caller_digits:
         key = phone_hash(caller_digits, signing_key())
@@ -69,7 +118,8 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
                      dialed=dialed[:32], arrived_at=now, outcome="open")
     session.add(call)
     session.commit()
-    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs)
+    history = earlier_contacts(session, call.citizen_id, consultation.id)
+    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs, history)
 
 
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
@@ -92,12 +142,40 @@ def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
     session.commit()
 
 
-def offered(session: Session, call_id: int, agent_id: int) -> None:
+def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent] | None:
+    """The agent's phone is about to ring: claim them in the presence model (None, nothing
+    changed, if they took a chat or another call since the roster was read)."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or presence.capacity_for(session, agent, "phone") < 1:
+        session.rollback()
+        return None
     call = session.get(VoiceCall, call_id)
     assert call is not None
     call.offered_at = call.offered_at or utcnow()
     call.agent_id = agent_id
+    c = session.get(Consultation, call.consultation_id)
+    if c is not None:
+        c.agent_id = agent_id
+    session.flush()
+    events = presence.refresh_load(session, agent_id)
     session.commit()
+    return events
+
+
+def released(session: Session, call_id: int, agent_id: int, wrap_up: bool
+             ) -> list[PresenceEvent]:
+    """The agent's leg is gone while the call goes on or has ended (the phone was not
+    answered, or the agent transferred the call): the call no longer holds them. An agent who
+    talked (`wrap_up`) goes to after-call work, one who was only rung is free again."""
+    call = session.get(VoiceCall, call_id)
+    c = session.get(Consultation, call.consultation_id) if call else None
+    if c is not None and c.agent_id == agent_id and c.status == "open":
+        c.agent_id = None
+    session.flush()
+    events = (presence.start_wrap_up(session, agent_id) if wrap_up
+              else presence.refresh_load(session, agent_id))
+    session.commit()
+    return events
 
 
 def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[str, str]
@@ -109,41 +187,128 @@ def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[st
     call.recording_caller, call.recording_agent = recordings
     c = session.get(Consultation, call.consultation_id)
     assert c is not None
-    c.answered_at, c.agent_id = now, agent_id
-    c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
+    if c.answered_at is None:  # a transferred call was answered once, by the first agent
+        c.answered_at = now
+        c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
+    c.agent_id = agent_id
     session.commit()
 
 
+class UnknownOutcome(Exception):
+    """A programming error: the gateway asked for an outcome ADR 0004 does not define."""
+
+
 def ended(session: Session, call_id: int, outcome: str, reason: str,
-          transferred_to: str | None = None, at: datetime | None = None) -> bool:
-    """Close the call once (later calls change nothing); False if it was already closed."""
+          transferred_to: str | None = None, at: datetime | None = None,
+          talked_agent: int | None = None, callback_id: int | None = None
+          ) -> list[PresenceEvent] | None:
+    """Close the call once (later calls change nothing; None if it was already closed). The
+    agent who was talking (`talked_agent`) goes to after-call work; an agent whose phone was
+    still ringing is free again. A placed callback (`callback_id`) leaves its consultation's
+    outcome `callback` (answered now that it connected). Returns the presence events."""
     if outcome not in CALL_OUTCOMES:
-        raise ValueError(f"unknown call outcome {outcome!r}")
+        raise UnknownOutcome(f"unknown call outcome {outcome!r}")
     call = session.get(VoiceCall, call_id)
     if call is None or call.ended_at is not None:
-        return False
+        return None
     now = at or utcnow()
     call.ended_at, call.outcome, call.end_reason = now, outcome, reason[:48]
     call.transferred_to = transferred_to
     c = session.get(Consultation, call.consultation_id)
+    held = None
     if c is not None:
+        held = c.agent_id
         c.ended_at, c.status = now, "closed"
-        c.outcome = CONSULTATION_OUTCOME.get(outcome, outcome)
+        if callback_id is None:
+            c.outcome = outcome
+        else:
+            session.execute(update(CallbackRequest).where(CallbackRequest.id == callback_id)
+                            .values(status="done", contact_uri=""))
         if c.answered_at is not None:
             c.handle_seconds = (now - c.answered_at).total_seconds()
         elif c.queued_at is not None:
             c.wait_seconds = (now - c.queued_at).total_seconds()
+    session.flush()
+    events: list[PresenceEvent] = []
+    if talked_agent is not None:
+        events += presence.start_wrap_up(session, talked_agent, now)
+    if held is not None and held != talked_agent:
+        events += presence.refresh_load(session, held, now)
     session.commit()
-    return True
+    return events
+
+
+CALLBACK_DIALED = "callback"
+
+
+def waiting_callbacks(session: Session, limit: int = 20) -> list[tuple[int, str]]:
+    """(request id, queue) of callbacks not yet placed, oldest first."""
+    return [(int(i), str(q)) for i, q in session.execute(
+        select(CallbackRequest.id, CallbackRequest.queue_code)
+        .where(CallbackRequest.status == "waiting").order_by(CallbackRequest.id).limit(limit))]
+
+
+def open_callback(session: Session, request_id: int, agent_id: int
+                  ) -> tuple[OpenedCall, str, list[PresenceEvent]] | None:
+    """Claim a waiting callback for the agent about to be rung (None if another gateway took
+    it or the agent is no longer free). The consultation of the call that asked for it is
+    open again (it holds the agent in the presence model); a new CDR records the call."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or presence.capacity_for(session, agent, "phone") < 1:
+        session.rollback()
+        return None
+    won = session.execute(update(CallbackRequest).where(
+        CallbackRequest.id == request_id, CallbackRequest.status == "waiting")
+        .values(status="placed").execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    req = session.get(CallbackRequest, request_id)
+    origin = session.get(VoiceCall, req.call_id) if req is not None else None
+    if won != 1 or req is None or origin is None or origin.consultation_id is None:
+        session.rollback()
+        return None
+    c = session.get(Consultation, origin.consultation_id)
+    assert c is not None
+    now = utcnow()
+    c.status, c.agent_id, c.ended_at = "open", agent_id, None
+    call = VoiceCall(sip_call_id=f"callback-{request_id}-{secrets.token_hex(6)}",
+                     consultation_id=c.id, citizen_id=origin.citizen_id,
+                     caller_masked=origin.caller_masked, dialed=CALLBACK_DIALED,
+                     arrived_at=now, queue_code=req.queue_code, queued_at=req.requested_at,
+                     offered_at=now, agent_id=agent_id, outcome="open", ars_path=[])
+    session.add(call)
+    session.flush()
+    events = presence.refresh_load(session, agent_id)
+    session.commit()
+    opened = OpenedCall(call.id, c.id, c.citizen_id, origin.caller_masked or "발신번호 없음",
+                        CallerAttributes(malicious=False, welfare_line=False))
+    return opened, req.contact_uri, events
+
+
+def callback_failed(session: Session, call_id: int, request_id: int, agent_id: int,
+                    reason: str) -> list[PresenceEvent]:
+    """The agent or the citizen did not answer: the consultation stays an unanswered
+    callback, the request is marked failed (supervisors see it in the call log)."""
+    now = utcnow()
+    call = session.get(VoiceCall, call_id)
+    assert call is not None
+    call.ended_at, call.outcome, call.end_reason = now, outcomes.CALLBACK, reason[:48]
+    c = session.get(Consultation, call.consultation_id)
+    if c is not None:
+        c.status, c.ended_at = "closed", now
+        if c.answered_at is None:
+            c.agent_id = None
+    session.execute(update(CallbackRequest).where(CallbackRequest.id == request_id)
+                    .values(status="failed"))
+    session.flush()
+    events = presence.refresh_load(session, agent_id, now)
+    session.commit()
+    return events
 
 
 def stage_outcome(call: VoiceCall) -> str:
     """What a call that stops now (caller hung up, media died) counts as, by where it was."""
-    if call.answered_at is not None:
-        return "answered"
-    if call.queued_at is not None:
-        return "abandoned_in_queue"
-    return "abandoned_in_ars"
+    return call_outcome(answered=call.answered_at is not None, queued=call.queued_at is not None,
+                        offered=call.offered_at is not None, how="citizen_left")
 
 
 def close_orphans(session: Session) -> int:

@@ -1,5 +1,10 @@
 """CTI: call events to the agent desktop and desktop commands to the gateway, over pub/sub.
 
+Attended transfer: `consult` (the caller holds, the agent talks to the target), then
+`complete` (the target takes the caller) or `retrieve` (back to the caller). Targets:
+`queue:<code>`, `agent:<id>`, or `external:<number>` (an outside line, dialled through
+`DASAN_VOICE_EXTERNAL_URI`; the call then counts as transferred out of the center).
+
 Events go to the agent's own channel (`agent:<id>`, the one the chat desktop already listens
 to) and carry only the masked caller number. Commands (hold, resume, transfer, hang-up,
 answer, warn) are published by the API on `voice:commands` and carried out by the gateway process
@@ -9,6 +14,7 @@ that holds the call; with `memory://` pub/sub that is only the same process, so 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from dasan.chat.hub import agent_channel
@@ -16,8 +22,11 @@ from dasan.chat.pubsub import PubSub
 from dasan.errors import Invalid
 
 COMMANDS_CHANNEL = "voice:commands"
-ACTIONS = ("answer", "hold", "resume", "transfer", "hangup", "warn")
-Action = Literal["answer", "hold", "resume", "transfer", "hangup", "warn"]
+ACTIONS = ("answer", "hold", "resume", "transfer", "consult", "complete", "retrieve", "hangup",
+           "warn")
+Action = Literal["answer", "hold", "resume", "transfer", "consult", "complete", "retrieve",
+                 "hangup", "warn"]
+TARGET = re.compile(r"^(queue:[a-z_]{1,32}|agent:\d{1,9}|external:\d{3,15})$")
 
 
 def event(kind: str, agent_id: int, **fields: Any) -> dict[str, Any]:
@@ -33,11 +42,10 @@ def command(action: str, consultation_id: int, agent_id: int, target: str | None
     """A checked desktop command (Invalid, 422, when it cannot be carried out as given)."""
     if action not in ACTIONS:
         raise Invalid(f"unknown call action {action!r}; use one of {', '.join(ACTIONS)}")
-    if action == "transfer" and not target:
-        raise Invalid("a transfer needs a target: queue:<code> or agent:<id>")
-    if target is not None and not (target.startswith("queue:") or
-                                   (target.startswith("agent:") and target[6:].isdigit())):
-        raise Invalid("transfer target must be queue:<code> or agent:<id>")
+    if action in ("transfer", "consult") and not target:
+        raise Invalid("a transfer needs a target: queue:<code>, agent:<id> or external:<number>")
+    if target is not None and not TARGET.match(target):
+        raise Invalid("transfer target must be queue:<code>, agent:<id> or external:<number>")
     return {"action": action, "consultation_id": consultation_id, "agent_id": agent_id,
             "target": target}
 

@@ -1,6 +1,5 @@
 """What the web layer asks of the phone room: flow admin, desktop call actions, call records,
-recording playback. Access checks are small named functions (`may_*`) so they can move into
-the shared access policy."""
+recording playback. Who may do what is the shared access policy (`dasan.access`)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.models import Agent, User
 from dasan.db.models_voice import VoiceCall
 from dasan.errors import Forbidden, Invalid, NotFound
@@ -20,18 +19,14 @@ from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import FlowInvalid, validate
 from dasan.voice.settings import get_voice_settings
 
-PLAYBACK_ROLES = ("supervisor", "admin")
-
 
 def may_play_recording(user: User) -> bool:
-    return user.role in PLAYBACK_ROLES
+    return access.can_play_recording(user)
 
 
 def may_act_on_call(user: User, call: VoiceCall, agent: Agent | None) -> bool:
     """Only the agent on the call (or a supervisor) steers it from the desktop."""
-    if user.role in ("supervisor", "admin"):
-        return True
-    return agent is not None and call.agent_id == agent.id
+    return access.can_steer_call(user, call.agent_id, agent.id if agent else None)
 
 
 def agent_of(session: Session, user: User) -> Agent | None:

@@ -22,11 +22,15 @@ from typing import Any
 
 from aiosipua import SipRequest, SipResponse
 
+from dasan.chat.hub import SUPERVISOR_CHANNEL, agent_channel
 from dasan.chat.pubsub import PubSub
-from dasan.config import get_settings
+from dasan.config import get_settings, signing_key
 from dasan.db.models_voice import CallbackRequest
-from dasan.db.session import session_scope
-from dasan.voice import acd, calls, cti
+from dasan.presence import service as presence
+from dasan.presence import states as presence_states
+from dasan.presence.events import PresenceEvent, StateChanged
+from dasan.voice import acd, agents, calls, cti, register
+from dasan.voice.dbwork import DbWork
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import Flow
 from dasan.voice.media import audio
@@ -46,6 +50,7 @@ GATEWAY_PROMPTS = {
                       "1번, 계속 기다리시려면 2번을 눌러 주세요.",
     "callback_ok": "콜백이 접수되었습니다. 상담사가 곧 전화드리겠습니다.",
     "transfer": "다른 상담사에게 연결해 드리겠습니다.",
+    "transfer_external": "담당 기관으로 연결해 드리겠습니다. 잠시만 기다려 주십시오.",
 }
 
 
@@ -65,12 +70,13 @@ class AgentLeg:
     rtp: RtpLeg | None = None
     state: str = "ringing"  # ringing | talking | gone
     cseq: int = 1
+    answered: bool = False
 
 
 @dataclass
 class Call:
     sip_call_id: str
-    invite: ServerTx
+    invite: ServerTx | None  # None: a call the gateway placed (a callback)
     peer: m.Peer
     our_tag: str
     remote_uri: str
@@ -82,6 +88,7 @@ class Call:
     record_id: int | None = None
     consultation_id: int | None = None
     caller_masked: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)
     stage: str = "ars"  # ars | queue | offer | talk | ended
     queue: str | None = None
     language: str = "ko"
@@ -95,13 +102,19 @@ class Call:
     talk_over: asyncio.Future[str] | None = None
     task: asyncio.Task[None] | None = None
     hold_task: asyncio.Task[None] | None = None
-    outcome: str | None = None
+    outcome: str | None = None  # set when the end is not decided by where the call was
+    answered: bool = False
     reason: str = ""
     transferred_to: str | None = None
     caller_gone: bool = False
     cseq: int = 1
     finished: bool = False
     opening: asyncio.Future[calls.OpenedCall] | None = None
+    consult: AgentLeg | None = None  # attended transfer: the leg the agent is consulting
+    external: AgentLeg | None = None  # the caller's leg now bridged outside the center
+    callback_id: int | None = None  # a callback the gateway placed (agent first, then citizen)
+    consult_target: str = ""
+    desk_answer: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Gateway:
@@ -110,12 +123,15 @@ class Gateway:
         self.settings = settings
         self.pubsub = pubsub
         self.database_url = database_url
+        self.dbwork = DbWork(settings.db_processes, database_url)
         self.endpoint: SipEndpoint | None = None
         self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max)
         self.prompts = PromptLibrary(make_tts(settings.tts, settings.tts_speed),
                                      settings.prompt_dir, settings.tts_speed)
         self.calls: dict[str, Call] = {}
         self.agent_dialogs: dict[str, Call] = {}
+        self.placed_dialogs: dict[str, Call] = {}  # consult and external legs, by Call-ID
+        self._callbacks_checked = 0.0
         self.busy_agents: set[int] = set()
         self.flow: Flow | None = None
         self.flow_version = 0
@@ -137,6 +153,7 @@ class Gateway:
 
     async def start(self) -> None:
         s = self.settings
+        await self.dbwork.start()
         orphans = await self._db(calls.close_orphans)
         if orphans:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
@@ -162,6 +179,8 @@ class Gateway:
             await self.pubsub.unsubscribe(cti.COMMANDS_CHANNEL, self._commands)
         if self.endpoint:
             self.endpoint.close()
+        await asyncio.to_thread(self.dbwork.close)
+        await asyncio.to_thread(audio.recordings_written)
 
     @property
     def port(self) -> int:
@@ -174,11 +193,7 @@ class Gateway:
         return task
 
     async def _db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        def work() -> Any:
-            with session_scope(self.database_url) as session:
-                return fn(session, *args, **kwargs)
-
-        return await asyncio.to_thread(work)
+        return await self.dbwork.run(fn, *args, **kwargs)
 
     async def reload_flow(self) -> None:
         self.flow, self.flow_version = await self._db(store.live)
@@ -224,6 +239,9 @@ class Gateway:
                     agent_call.agent.state = "gone"
                 agent_call.reason = agent_call.reason or "agent_bye"
                 self._agent_left(agent_call)
+            elif call_id in self.placed_dialogs:
+                ep.respond(tx, 200, "OK")
+                self._placed_leg_gone(self.placed_dialogs.pop(call_id), call_id)
             else:
                 ep.respond(tx, 481, "Call/Transaction Does Not Exist")
         elif method == "CANCEL":
@@ -241,8 +259,46 @@ class Gateway:
                 self._end(cancelled)
         elif method == "OPTIONS":
             ep.respond(tx, 200, "OK", contact=self._contact())
+        elif method == "REGISTER":
+            if not self._admit(tx.peer.host):
+                ep.respond(tx, 503, "Service Unavailable", to_tag=m.new_tag(),
+                           extra={"Retry-After": "2"})
+                return
+            self._spawn(self._register(tx))
         else:
             ep.respond(tx, 501, "Not Implemented", extra={"Allow": m.ALLOW})
+
+    async def _register(self, tx: ServerTx) -> None:
+        """An agent's softphone registers (digest-authenticated) where its calls ring."""
+        ep, req = self.endpoint, tx.request
+        assert ep is not None
+        employee_no = m.uri_user(req.get_header("To") or "")
+        contact_hdr = req.get_header("Contact")
+        secret = signing_key()
+        verdict = register.check(secret, employee_no, req.get_header("Authorization"),
+                                 register.requested_expires(req.get_header("Expires"),
+                                                            contact_hdr))
+        tag = m.new_tag()
+        if verdict.status == 401:
+            ep.respond(tx, 401, "Unauthorized", to_tag=tag,
+                       extra={"WWW-Authenticate": register.challenge(secret)})
+            return
+        if verdict.status != 200:
+            ep.respond(tx, verdict.status, verdict.reason, to_tag=tag,
+                       extra={"Min-Expires": str(register.MIN_EXPIRES)}
+                       if verdict.status == 423 else None)
+            return
+        contact = m.contact_uri(req) or ""
+        if verdict.expires and not agents.SIP_URI.match(contact):
+            ep.respond(tx, 400, "Bad Request", to_tag=tag)
+            return
+        if not await self._db(register.bind, employee_no, contact, verdict.expires):
+            ep.respond(tx, 403, "Forbidden", to_tag=tag)
+            return
+        extra = {"Expires": str(verdict.expires)}
+        if verdict.expires:
+            extra["Contact"] = f"<{contact}>;expires={verdict.expires}"
+        ep.respond(tx, 200, "OK", to_tag=tag, extra=extra)
 
     def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
         return None  # the endpoint stopped retransmitting the 200; nothing else to do
@@ -338,7 +394,7 @@ class Gateway:
                 self._db(calls.open_call, call.sip_call_id, caller_digits, dialed))
             opened = await asyncio.shield(call.opening)
             call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
-            call.caller_masked = opened.caller_masked
+            call.caller_masked, call.history = opened.caller_masked, opened.history
             if call.finished or call.caller_gone:
                 return
             await self._life(call, opened.attributes)
@@ -449,6 +505,10 @@ class Gateway:
             self._wake.clear()
             waiting = [c for c in self._waiting() if not c.offering]
             if not waiting:
+                try:
+                    await self._serve_callbacks()
+                except Exception:
+                    log.exception("placing callbacks failed")
                 continue
             # One roster read serves every wake-up within 0.2 s (each read is a query whose
             # thread competes with the event loop for the GIL under load).
@@ -473,9 +533,14 @@ class Gateway:
     async def _offer(self, call: Call, phone: acd.AgentPhone) -> None:
         ep, s = self.endpoint, self.settings
         assert ep is not None
-        answered = False
+        answered = claimed = False
         try:
-            answered = await self._ring(call, phone)
+            # The presence model is asked first: the agent may have taken a chat meanwhile.
+            events = await self._db(calls.offered, call.record_id, phone.agent_id)
+            if events is not None:
+                claimed = True
+                await self._presence(events)
+                answered = await self._ring(call, phone)
         except Exception:
             log.exception("offering call %s to agent %s failed", call.sip_call_id,
                           phone.agent_id)
@@ -483,11 +548,34 @@ class Gateway:
             call.offering = False
             if not answered:
                 self.busy_agents.discard(phone.agent_id)
-                call.declined.add(phone.agent_id)
                 if call.agent is not None and call.agent.state != "talking":
                     self._drop_agent(call)
+                if claimed:
+                    call.declined.add(phone.agent_id)
+                    self._spawn(self._release(call, phone.agent_id, wrap_up=False))
                 self._wake.set()
         del ep, s
+
+    async def _release(self, call: Call, agent_id: int, *, wrap_up: bool) -> None:
+        if call.record_id is not None:
+            await self._presence(await self._db(calls.released, call.record_id, agent_id,
+                                                wrap_up))
+
+    async def _presence(self, events: list[PresenceEvent] | None) -> None:
+        """Publish presence changes (one model for calls and chats) to the agent's desktop
+        and the floor; an after-call work that a call's end began is ended after the
+        configured wrap-up time."""
+        for ev in events or []:
+            if not isinstance(ev, StateChanged):
+                continue
+            await self.pubsub.publish(agent_channel(ev.agent_id), ev.wire())
+            await self.pubsub.publish(SUPERVISOR_CHANNEL, {"type": "changed"})
+            if ev.state == presence_states.AFTER_CALL_WORK and ev.why == "call_ended":
+                self._spawn(self._wrap_up_over(ev.agent_id, ev.at))
+
+    async def _wrap_up_over(self, agent_id: int, since: datetime) -> None:
+        await asyncio.sleep(self.settings.wrap_up_seconds)
+        await self._presence(await self._db(_end_wrap_up, agent_id, since))
 
     async def _ring(self, call: Call, phone: acd.AgentPhone) -> bool:
         ep, s = self.endpoint, self.settings
@@ -502,8 +590,8 @@ class Gateway:
                          to_hdr=f"<{phone.sip_uri}>", uri=phone.sip_uri, rtp=rtp)
         call.agent = agent
         self.agent_dialogs[dialog] = call
-        await self._db(calls.offered, call.record_id, phone.agent_id)
         call.stage = "offer"
+        call.desk_answer.clear()  # an answer pressed while the phone rings counts
         body = sdp.build(s.rtp_host, rtp.port, [call.rtp.pt], 101)
         branch = m.new_branch()
         data = m.request("INVITE", phone.sip_uri, via_host=s.host, via_port=self.port,
@@ -550,7 +638,16 @@ class Gateway:
             return False
         agent.rtp.remote, agent.rtp.pt = (answer.host, answer.port), answer.payload_type
         agent.rtp.dtmf_pt = answer.dtmf_payload_type
-        agent.state = "talking"
+        if s.desktop_answer:
+            # The phone (a headset in auto-answer) is connected; the caller is put through
+            # when the agent presses "answer" on the desktop, within the ring timeout.
+            agent.state = "talking"
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(call.desk_answer.wait(), s.ring_timeout)
+            if not call.desk_answer.is_set() or call.finished:
+                self._bye_agent(agent)
+                return False
+        agent.state, agent.answered, call.answered = "talking", True, True
         self._stop_hold(call)
         folder = s.recording_dir / date.today().isoformat()
         stem = f"call-{call.record_id}-{int(time.time())}"
@@ -571,7 +668,8 @@ class Gateway:
     def _screen_pop(self, call: Call) -> dict[str, Any]:
         return {"consultation_id": call.consultation_id, "caller": call.caller_masked,
                 "ars_path": call.ars_path, "queue": call.queue, "language": call.language,
-                "wait_seconds": round(time.monotonic() - call.queued_mono, 1)}
+                "wait_seconds": round(time.monotonic() - call.queued_mono, 1),
+                "history": call.history}
 
     # --- the agent leg ------------------------------------------------------------------
 
@@ -627,7 +725,6 @@ class Gateway:
 
     def _agent_left(self, call: Call) -> None:
         """The agent hung up: the call is over (the caller is sent BYE)."""
-        call.outcome = call.outcome or "answered"
         self._end(call)
 
     # --- ending -------------------------------------------------------------------------
@@ -648,7 +745,11 @@ class Gateway:
         self._stop_hold(call)
         agent = call.agent
         agent_id = agent.phone.agent_id if agent else None
+        talked = agent_id if agent is not None and agent.answered else None
         self._drop_agent(call)
+        for leg in (call.consult, call.external):
+            if leg is not None:
+                self._drop_placed(call, leg)
         if not call.caller_gone:
             self._bye_caller(call)
         call.rtp.close()
@@ -660,14 +761,18 @@ class Gateway:
                 call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
             except Exception:
                 log.exception("the record of call %s could not be opened", call.sip_call_id)
-        outcome = call.outcome or {"talk": "answered", "queue": "abandoned_in_queue",
-                                   "offer": "abandoned_in_queue"}.get(prior_stage,
-                                                                     "abandoned_in_ars")
+        outcome = call.outcome or calls.call_outcome(
+            answered=call.answered, queued=call.answered or prior_stage in ("queue", "offer"),
+            offered=prior_stage == "offer",
+            how="agent_closed" if call.reason in ("agent_hangup", "agent_bye") else
+                "citizen_left")
         if call.record_id is not None:
             for attempt in range(5):  # the CDR must not be lost to a passing database error
                 try:
-                    await self._db(calls.ended, call.record_id, outcome,
-                                   call.reason or "normal", call.transferred_to)
+                    await self._presence(await self._db(
+                        calls.ended, call.record_id, outcome, call.reason or "normal",
+                        call.transferred_to, talked_agent=talked,
+                        callback_id=call.callback_id))
                     break
                 except Exception:
                     log.exception("writing the CDR of %s failed (attempt %d)",
@@ -685,7 +790,7 @@ class Gateway:
         ep, s = self.endpoint, self.settings
         if ep is None:
             return
-        if call.invite.final_code == 0:
+        if call.invite is not None and call.invite.final_code == 0:
             ep.respond(call.invite, 480, "Temporarily Unavailable", to_tag=call.our_tag)
             return
         call.cseq += 1
@@ -731,13 +836,19 @@ class Gateway:
                     None)
 
     async def handle_command(self, cmd: dict[str, Any]) -> bool:
-        if cmd.get("action") == "reload_flow":
-            await self.reload_flow()
+        if cmd.get("action") in ("reload_flow", "reload_prompts"):  # recorded prompts changed
+            if cmd.get("action") == "reload_flow":
+                await self.reload_flow()
+            self.prompts.forget()
             await asyncio.to_thread(self.warm_prompts)
             return True
         call = self.call_for(int(cmd.get("consultation_id") or 0))
         if call is None or call.agent is None or call.agent.phone.agent_id != cmd.get("agent_id"):
             return False
+        target = str(cmd.get("target") or "")
+        if cmd.get("action") in ("consult", "complete", "retrieve") or (
+                cmd.get("action") == "transfer" and target.startswith("external:")):
+            return await self._placed_command(call, str(cmd.get("action")), target)
         action = cmd.get("action")
         agent_id = call.agent.phone.agent_id
         if action == "hold" and call.stage == "talk":
@@ -750,14 +861,13 @@ class Gateway:
             await cti.notify(self.pubsub, agent_id, "resumed",
                              consultation_id=call.consultation_id)
         elif action == "hangup":
-            call.outcome, call.reason = call.outcome or "answered", "agent_hangup"
+            call.reason = "agent_hangup"
             self._end(call)
         elif action == "warn" and call.stage == "talk":
             await self._warn(call)
         elif action == "answer" and call.stage == "offer":
-            pass  # the phone answers itself (auto-answer hint in the INVITE's Call-Info)
-        elif action == "transfer" and call.stage == "talk":
-            target = str(cmd.get("target") or "")
+            call.desk_answer.set()  # DASAN_VOICE_DESKTOP_ANSWER: put the caller through
+        elif action == "transfer" and call.stage == "talk" and call.consult is None:
             await self._blind_transfer(call, target)
         else:
             return False
@@ -785,14 +895,15 @@ class Gateway:
         assert old is not None
         call.declined.add(old.phone.agent_id)
         self._drop_agent(call)
+        await self._release(call, old.phone.agent_id, wrap_up=True)
         call.rtp.muted = False
         if call.rtp.recorder:
             call.rtp.recorder.close()
             call.rtp.recorder = None
         await cti.notify(self.pubsub, old.phone.agent_id, "ended",
                          consultation_id=call.consultation_id, outcome="transferred")
+        # A transfer inside the center is not an outcome (ADR 0004): the call goes on.
         call.transferred_to = target[:64]
-        call.outcome = "transferred"
         if target.startswith("queue:"):
             call.queue = target[6:]
         elif target.startswith("agent:"):
@@ -802,6 +913,342 @@ class Gateway:
         await self._play(call, "transfer", GATEWAY_PROMPTS["transfer"], barge_in=False)
         if call.talk_over is not None and not call.talk_over.done():
             call.talk_over.set_result("transfer")
+
+
+    # --- legs the gateway places: callbacks, consultations, transfers out -----------------
+
+    async def _dial(self, uri: str, phone: acd.AgentPhone | None, *, extra: dict[str, str],
+                    registry: dict[str, Call], call: Call | None) -> AgentLeg | None:
+        """INVITE `uri` (an agent's phone, a citizen, an outside number); the answered leg
+        (ACKed, media known), or None if it was not answered within the ring timeout."""
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        target = _peer_of(uri)
+        if target is None:
+            return None
+        rtp = await self.ports.open(s.rtp_host, ("127.0.0.1", 9), 8, 101)
+        leg = AgentLeg(phone or _outside(uri), target, m.new_call_id(s.host),
+                       from_hdr=f'"{s.number}" <sip:{s.number}@{s.host}:{self.port}>'
+                                f";tag={m.new_tag()}",
+                       to_hdr=f"<{uri}>", uri=uri, rtp=rtp)
+        if call is not None:
+            registry[leg.call_id] = call
+        branch = m.new_branch()
+        data = m.request("INVITE", uri, via_host=s.host, via_port=self.port, branch=branch,
+                         from_=leg.from_hdr, to=leg.to_hdr, call_id=leg.call_id,
+                         cseq_no=leg.cseq, contact=self._contact(),
+                         body=sdp.build(s.rtp_host, rtp.port, [8, 0], 101), extra=extra)
+        leg.invite = ep.request(data, target, branch, "INVITE")
+        deadline = time.monotonic() + s.ring_timeout
+        res: SipResponse | None = None
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                res = await ep.wait_response(leg.invite, left) if left > 0 else None
+                if res is None or res.status_code >= 200:
+                    break
+        except asyncio.CancelledError:
+            self._cancel_agent(leg)
+            rtp.close()
+            registry.pop(leg.call_id, None)
+            raise
+        if res is None or res.status_code >= 300:
+            if res is None:
+                self._cancel_agent(leg)
+            rtp.close()
+            registry.pop(leg.call_id, None)
+            return None
+        leg.to_hdr = res.get_header("To") or leg.to_hdr
+        leg.uri = m.contact_uri(res) or leg.uri
+        ack = m.request("ACK", leg.uri, via_host=s.host, via_port=self.port,
+                        branch=m.new_branch(), from_=leg.from_hdr, to=leg.to_hdr,
+                        call_id=leg.call_id, cseq_no=leg.cseq)
+        leg.invite.ack = ack
+        ep.send(ack, leg.peer)
+        leg.state, leg.answered = "talking", True
+        try:
+            answer = sdp.negotiate(res.body)
+        except sdp.SdpError:
+            self._bye_agent(leg)
+            rtp.close()
+            registry.pop(leg.call_id, None)
+            return None
+        rtp.remote, rtp.pt, rtp.dtmf_pt = ((answer.host, answer.port), answer.payload_type,
+                                           answer.dtmf_payload_type)
+        return leg
+
+    def _record(self, call: Call, leg: AgentLeg) -> tuple[str, str]:
+        """Both legs to WAV from now on (a new pair of files per agent answering)."""
+        folder = self.settings.recording_dir / date.today().isoformat()
+        stem = f"call-{call.record_id}-{int(time.time() * 1000)}"
+        caller_wav, agent_wav = folder / f"{stem}-caller.wav", folder / f"{stem}-agent.wav"
+        if call.rtp.recorder is not None:
+            call.rtp.recorder.close()
+        call.rtp.recorder = audio.WavRecorder(caller_wav)
+        assert leg.rtp is not None
+        leg.rtp.recorder = audio.WavRecorder(agent_wav)
+        return str(caller_wav), str(agent_wav)
+
+    def _drop_placed(self, call: Call, leg: AgentLeg) -> None:
+        if leg.state == "ringing":
+            self._cancel_agent(leg)
+        else:
+            self._bye_agent(leg)
+        if leg.rtp is not None:
+            if call.rtp.partner is leg.rtp:
+                call.rtp.partner = None
+            leg.rtp.close()
+        self.placed_dialogs.pop(leg.call_id, None)
+        self.busy_agents.discard(leg.phone.agent_id)
+        if call.consult is leg:
+            call.consult = None
+        if call.external is leg:
+            call.external = None
+
+    def _placed_leg_gone(self, call: Call, call_id: str) -> None:
+        """The far end of a consult or outside leg hung up."""
+        for leg in (call.consult, call.external):
+            if leg is not None and leg.call_id == call_id:
+                leg.state = "gone"
+                if leg is call.external:  # the outside party ended the transferred call
+                    call.reason = call.reason or "external_bye"
+                    self._end(call)
+                else:
+                    self._drop_placed(call, leg)
+                    self._spawn(self._retrieve(call, "consult_ended"))
+
+    async def _placed_command(self, call: Call, action: str, target: str) -> bool:
+        assert call.agent is not None
+        if action == "consult" and call.stage == "talk" and call.consult is None:
+            self._spawn(self._consult(call, target))
+        elif action == "transfer" and call.stage == "talk" and call.consult is None:
+            self._spawn(self._transfer_out(call, target))
+        elif action == "complete" and call.consult is not None and call.consult.answered:
+            await self._complete(call)
+        elif action == "retrieve" and call.consult is not None:
+            self._drop_placed(call, call.consult)
+            await self._retrieve(call, "retrieved")
+        else:
+            return False
+        return True
+
+    async def _target_uri(self, call: Call, target: str) -> tuple[str, acd.AgentPhone | None]:
+        """Where a consultation or a transfer out rings: an agent's phone or an outside
+        number (through `DASAN_VOICE_EXTERNAL_URI`); ("", None) if nobody can take it."""
+        if target.startswith("external:"):
+            return self.settings.external_uri.format(number=target[9:]), None
+        roster = await self._db(acd.candidates)
+        exclude = self.busy_agents | {call.agent.phone.agent_id if call.agent else 0}
+        phone: acd.AgentPhone | None
+        if target.startswith("agent:"):
+            phone = next((a for a in roster.agents if str(a.agent_id) == target[6:]
+                          and a.agent_id not in exclude), None)
+        else:
+            phone = acd.pick(roster, target.removeprefix("queue:"), call.language, _mode(),
+                             exclude)
+        return (phone.sip_uri, phone) if phone else ("", None)
+
+    async def _consult(self, call: Call, target: str) -> None:
+        """Attended transfer, first half: the caller holds, the agent talks to the target."""
+        agent = call.agent
+        assert agent is not None and agent.rtp is not None
+        agent_id = agent.phone.agent_id
+        uri, phone = await self._target_uri(call, target)
+        if not uri:
+            await cti.notify(self.pubsub, agent_id, "consult_failed",
+                             consultation_id=call.consultation_id, target=target)
+            return
+        if phone is not None:
+            self.busy_agents.add(phone.agent_id)
+        call.rtp.partner = agent.rtp.partner = None
+        call.rtp.muted = True
+        self._start_hold(call)
+        await cti.notify(self.pubsub, agent_id, "consulting",
+                         consultation_id=call.consultation_id, target=target)
+        if phone is not None:
+            await cti.notify(self.pubsub, phone.agent_id, "ringing", consult=True,
+                             **self._screen_pop(call))
+        leg = await self._dial(uri, phone, extra={"X-Dasan-Consultation":
+                                                  str(call.consultation_id)},
+                               registry=self.placed_dialogs, call=call)
+        if leg is None or call.finished or call.agent is not agent:
+            if phone is not None:
+                self.busy_agents.discard(phone.agent_id)
+            if leg is not None:
+                call.consult = leg
+                self._drop_placed(call, leg)
+            if not call.finished and call.agent is agent:
+                await self._retrieve(call, "consult_failed")
+            return
+        call.consult, call.consult_target = leg, target
+        assert leg.rtp is not None
+        agent.rtp.partner, leg.rtp.partner = leg.rtp, agent.rtp
+        await cti.notify(self.pubsub, agent_id, "consult_answered",
+                         consultation_id=call.consultation_id, target=target)
+
+    async def _retrieve(self, call: Call, why: str) -> None:
+        """The consultation is over without a transfer: caller and agent talk again."""
+        agent = call.agent
+        if call.finished or agent is None or agent.rtp is None:
+            return
+        self._stop_hold(call)
+        call.rtp.muted = False
+        call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
+        await cti.notify(self.pubsub, agent.phone.agent_id, "retrieved",
+                         consultation_id=call.consultation_id, why=why)
+
+    async def _complete(self, call: Call) -> None:
+        """Attended transfer, second half: the consulted party takes the caller and the
+        agent who transferred leaves (after-call work)."""
+        old, leg = call.agent, call.consult
+        assert old is not None and leg is not None and leg.rtp is not None
+        call.consult = None
+        call.transferred_to = call.consult_target[:64]
+        self.placed_dialogs.pop(leg.call_id, None)
+        call.declined.add(old.phone.agent_id)
+        self._drop_agent(call)
+        await self._release(call, old.phone.agent_id, wrap_up=True)
+        await cti.notify(self.pubsub, old.phone.agent_id, "ended",
+                         consultation_id=call.consultation_id, outcome="transferred_on")
+        self._stop_hold(call)
+        call.rtp.muted = False
+        if leg.phone.agent_id:  # another agent takes the call
+            call.agent = leg
+            self.agent_dialogs[leg.call_id] = call
+            await self._presence(await self._db(calls.offered, call.record_id,
+                                                leg.phone.agent_id))
+            recordings = self._record(call, leg)
+            call.rtp.partner, leg.rtp.partner = leg.rtp, call.rtp
+            await self._db(calls.answered, call.record_id, leg.phone.agent_id, recordings)
+            await cti.notify(self.pubsub, leg.phone.agent_id, "answered",
+                             consultation_id=call.consultation_id)
+        else:  # an outside number: the call has left the center
+            self._bridge_out(call, leg)
+
+    def _bridge_out(self, call: Call, leg: AgentLeg) -> None:
+        assert leg.rtp is not None
+        call.external = leg
+        self.placed_dialogs[leg.call_id] = call
+        call.rtp.partner, leg.rtp.partner = leg.rtp, call.rtp
+        call.outcome = "transferred"  # passed out of the center (ADR 0004)
+        call.stage = "external"
+
+    async def _transfer_out(self, call: Call, target: str) -> None:
+        """Blind transfer to an outside number (a district office): a second INVITE leg that
+        the gateway bridges (it stays in the media path); if nobody answers, the caller goes
+        back to the agent."""
+        agent = call.agent
+        assert agent is not None
+        call.rtp.partner = None
+        if agent.rtp is not None:
+            agent.rtp.partner = None
+        call.rtp.muted = True
+        await self._play(call, "transfer_external", GATEWAY_PROMPTS["transfer_external"],
+                         barge_in=False)
+        self._start_hold(call)
+        uri, _ = await self._target_uri(call, target)
+        leg = await self._dial(uri, None, extra={}, registry=self.placed_dialogs, call=call)
+        if leg is None or call.finished or call.agent is not agent:
+            if leg is not None:
+                call.external = leg
+                self._drop_placed(call, leg)
+            await self._retrieve(call, "transfer_failed")
+            return
+        self._stop_hold(call)
+        call.rtp.muted = False
+        call.declined.add(agent.phone.agent_id)
+        self._drop_agent(call)
+        await self._release(call, agent.phone.agent_id, wrap_up=True)
+        await cti.notify(self.pubsub, agent.phone.agent_id, "ended",
+                         consultation_id=call.consultation_id, outcome="transferred")
+        call.transferred_to = target[:64]
+        self._bridge_out(call, leg)
+
+    async def _serve_callbacks(self) -> None:
+        """Place waiting callbacks when an agent of their queue is free and no live caller of
+        that queue is waiting (checked at most once a second)."""
+        if time.monotonic() - self._callbacks_checked < 1.0:
+            return
+        self._callbacks_checked = time.monotonic()
+        waiting = await self._db(calls.waiting_callbacks)
+        if not waiting:
+            return
+        roster = await self._db(acd.candidates)
+        for request_id, queue in waiting:
+            if any(c.queue == queue for c in self._waiting()):
+                continue
+            phone = acd.pick(roster, queue, "ko", _mode(), self.busy_agents)
+            if phone is None:
+                continue
+            self.busy_agents.add(phone.agent_id)
+            self._spawn(self._place_callback(request_id, phone))
+
+    async def _place_callback(self, request_id: int, phone: acd.AgentPhone) -> None:
+        """The agent's phone first; once they answer, the citizen is dialled and bridged."""
+        s = self.settings
+        try:
+            placed = await self._db(calls.open_callback, request_id, phone.agent_id)
+            if placed is None:
+                return
+            opened, contact, events = placed
+            await self._presence(events)
+            pop = {"consultation_id": opened.consultation_id, "caller": opened.caller_masked,
+                   "ars_path": [], "queue": None, "language": "ko", "wait_seconds": 0,
+                   "callback": True}
+            await cti.notify(self.pubsub, phone.agent_id, "ringing", **pop)
+            extra = {"Call-Info": "<sip:120>;answer-after=0",
+                     "X-Dasan-Consultation": str(opened.consultation_id)}
+            agent = await self._dial(phone.sip_uri, phone, extra=extra, registry={}, call=None)
+            citizen = None
+            if agent is not None:
+                citizen = await self._dial(contact, None, extra={}, registry={}, call=None)
+            if agent is None or citizen is None:
+                if agent is not None:
+                    self._bye_agent(agent)
+                    assert agent.rtp is not None
+                    agent.rtp.close()
+                await self._presence(await self._db(
+                    calls.callback_failed, opened.call_id, request_id, phone.agent_id,
+                    "agent_no_answer" if agent is None else "citizen_no_answer"))
+                await cti.notify(self.pubsub, phone.agent_id, "ended",
+                                 consultation_id=opened.consultation_id, outcome="callback")
+                return
+            assert citizen.rtp is not None and agent.rtp is not None
+            call = Call(sip_call_id=citizen.call_id, invite=None, peer=citizen.peer,
+                        our_tag=m.tag_of(citizen.from_hdr) or "", remote_uri=citizen.uri,
+                        from_hdr=citizen.from_hdr, to_hdr=citizen.to_hdr, rtp=citizen.rtp,
+                        codec=sdp.CODECS.get(citizen.rtp.pt, "PCMA"), stage="talk",
+                        record_id=opened.call_id, consultation_id=opened.consultation_id,
+                        caller_masked=opened.caller_masked, agent=agent, answered=True,
+                        callback_id=request_id, queued_mono=time.monotonic())
+            self.calls[call.sip_call_id] = call
+            self.agent_dialogs[agent.call_id] = call
+            recordings = self._record(call, agent)
+            call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
+            self.bridged_now += 1
+            self.bridged_peak = max(self.bridged_peak, self.bridged_now)
+            await self._db(calls.answered, call.record_id, phone.agent_id, recordings)
+            await cti.notify(self.pubsub, phone.agent_id, "answered",
+                             consultation_id=call.consultation_id)
+            call.talk_over = asyncio.get_running_loop().create_future()
+            call.task = self._spawn(_wait_future(call.talk_over))
+            call.task.add_done_callback(self._closer(call))
+        except Exception:
+            log.exception("placing callback %s failed", request_id)
+        finally:
+            if request_id and not any(c.callback_id == request_id for c in self.calls.values()):
+                self.busy_agents.discard(phone.agent_id)
+        del s
+
+
+async def _wait_future(fut: asyncio.Future[str]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await fut
+
+
+def _outside(uri: str) -> acd.AgentPhone:
+    """A leg to someone who is not an agent (a citizen, an outside number): agent id 0."""
+    return acd.AgentPhone(0, "outside", uri, frozenset(), False, ("ko",), datetime.min)
 
 
 class _CallerIO:
@@ -816,6 +1263,12 @@ class _CallerIO:
 
     async def digit(self, timeout: float) -> str | None:
         return await self.call.rtp.wait_digit(timeout)
+
+
+def _end_wrap_up(session: Any, agent_id: int, since: datetime) -> list[PresenceEvent]:
+    events = presence.end_wrap_up(session, agent_id, since)
+    session.commit()
+    return events
 
 
 def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:

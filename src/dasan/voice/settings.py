@@ -28,6 +28,17 @@ class VoiceSettings(BaseSettings):
     digit_timeout: float = Field(default=5.0, gt=0, description="seconds to wait for a digit")
     media_timeout: float = Field(default=30.0, gt=0,
         description="hang up after this long without RTP")
+    wrap_up_seconds: float = Field(default=30.0, ge=0,
+        description="after-call work (후처리) after a call before the agent is offered again")
+    external_uri: str = Field(default="sip:{number}@127.0.0.1:5070",
+        description="where outside numbers (transfers to a district office) are dialled: the "
+                    "site's SIP trunk or SBC, {number} is replaced by the digits")
+    desktop_answer: bool = Field(default=False,
+        description="the caller is put through when the agent presses answer on the desktop "
+                    "(phones in auto-answer); off: when the phone answers")
+    db_processes: int = Field(default=0, ge=0, le=16,
+        description="worker processes for the call records (0: threads of the gateway; "
+                    "not yet shown to help on a loaded 2-core machine, see ADR 0006)")
     ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
     queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
     queue_announce_every: float = Field(default=30.0, gt=0)

@@ -42,7 +42,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Routes whose forms carry photos or attachments (each file is checked by its room).
-UPLOAD_PREFIXES = ("/open311/", "/report", "/qna", "/api/complaints/", "/api/channels/")
+UPLOAD_PREFIXES = ("/open311/", "/report", "/qna", "/api/complaints/", "/api/channels/",
+                   "/api/voice/prompts/")
 
 
 def csrf_token_for(session_token: str | None) -> str:

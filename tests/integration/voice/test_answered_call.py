@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from voice_helpers import agent_phone, collect, frames, publish_short_flow, run_sipp, settled
 
+from dasan.chat import events as chat_events
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Consultation
 from dasan.db.models_voice import VoiceCall
@@ -31,11 +32,12 @@ async def test_answered_call_bridges_and_records_both_legs(gateway_factory,
     assert agent.returncode == 0, agent.output
     await settled(gw)
     ringing = await collect(events, "ringing")
+    chat_events.validate(ringing)  # CTI events are typed like every desktop event
     assert ringing["caller"] == "010-****-5678"  # masked on the desktop
     assert "key:1" in ringing["ars_path"] and ringing["queue"] == "transport"
     await collect(events, "answered")
     ended = await collect(events, "ended")
-    assert ended["outcome"] == "answered"
+    assert chat_events.validate(ended).outcome == "answered"  # type: ignore[attr-defined]
     with session_scope(database_url) as s:
         call = s.scalars(select(VoiceCall)).one()
         c = s.get(Consultation, call.consultation_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from voice_helpers import CALLER, publish_short_flow, run_sipp, settled
 
+from dasan.consultations import outcomes
 from dasan.db.models import Consultation
 from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
@@ -48,7 +49,7 @@ async def test_menu_branch_by_dtmf(gateway_factory, database_url: str, scenario:
     assert consultation.channel == "phone"
     assert consultation.ars_option == digits
     assert consultation.language == language
-    assert consultation.outcome == "abandoned" and consultation.queued_at is not None
+    assert consultation.outcome == "abandoned_in_queue" and consultation.queued_at is not None
     if scenario == "caller_keys_star2.xml":
         assert "repeat" in call.ars_path
     if scenario == "caller_keys_71.xml":
@@ -66,7 +67,13 @@ async def test_hang_up_in_the_ars_counts_in_total_inflow_only(gateway_factory,
     assert call.outcome == "abandoned_in_ars"
     assert call.queue_code is None and call.queued_at is None
     assert consultation.channel == "phone" and consultation.queued_at is None
-    assert consultation.outcome == "abandoned" and consultation.status == "closed"
+    assert consultation.outcome == "abandoned_in_ars" and consultation.status == "closed"
+    with session_scope(database_url) as s:  # the KPI tables' definitions (ADR 0004)
+        total, inflow, abandoned = s.execute(text(
+            f"SELECT count(*), sum(CASE WHEN {outcomes.INFLOW_SQL} THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN {outcomes.ABANDONED_SQL} THEN 1 ELSE 0 END) "
+            f"FROM consultations c WHERE c.channel = 'phone'")).one()
+    assert (total, inflow, abandoned) == (1, 0, 1)
 
 
 async def test_no_input_retries_then_general_queue(gateway_factory, database_url: str) -> None:

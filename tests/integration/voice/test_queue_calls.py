@@ -14,21 +14,40 @@ from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_voice import CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
+from dasan.presence import service as presence
 from dasan.voice import cti
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+def presence_of(url: str, agent_id: int) -> tuple[str, int]:
+    """The agent's state and how many chats the presence model would offer them now."""
+    with session_scope(url) as s:
+        agent = s.get(Agent, agent_id)
+        assert agent is not None
+        return agent.state, presence.capacity_for(s, agent, "web")
+
+
+async def next_state(events: asyncio.Queue[dict[str, Any]], timeout: float = 20.0) -> str:
+    while True:
+        event = await asyncio.wait_for(events.get(), timeout)
+        if event["type"] == "presence":
+            return str(event["state"])
+
+
 async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str) -> None:
+    """Also the one presence model: busy on the call (no chat offered), after-call work after
+    it, available again when the configured wrap-up is over."""
     publish_short_flow(database_url)
     agent_id, port = agent_phone(database_url, "A0001")
-    gw = await gateway_factory()
+    gw = await gateway_factory(wrap_up_seconds=0.5)
     events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await gw.pubsub.subscribe(agent_channel(agent_id), events)
     phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
     await asyncio.sleep(0.3)
     caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
     answered = await collect(events, "answered")
+    assert presence_of(database_url, agent_id) == ("busy", 0)
     await cti.send(gw.pubsub, cti.command("hold", answered["consultation_id"], agent_id))
     await collect(events, "held")
     await cti.send(gw.pubsub, cti.command("resume", answered["consultation_id"], agent_id))
@@ -36,6 +55,10 @@ async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str
     await cti.send(gw.pubsub, cti.command("hangup", answered["consultation_id"], agent_id))
     assert (await caller).returncode == 0
     assert (await phone).returncode == 0
+    assert await next_state(events) == "after_call_work"
+    assert presence_of(database_url, agent_id) == ("after_call_work", 0)
+    assert await next_state(events) == "available"
+    assert presence_of(database_url, agent_id)[0] == "available"
     await settled(gw)
     with session_scope(database_url) as s:
         call = s.scalars(select(VoiceCall)).one()
@@ -73,7 +96,8 @@ async def test_blind_transfer_to_a_queue_rings_another_agent(gateway_factory,
     await settled(gw)
     with session_scope(database_url) as s:
         call = s.scalars(select(VoiceCall)).one()
-        assert call.outcome == "transferred" and call.transferred_to == "queue:general"
+        # A transfer inside the center is not an outcome (ADR 0004): answered, by the second.
+        assert call.outcome == "answered" and call.transferred_to == "queue:general"
         assert call.agent_id == second
 
 

@@ -110,3 +110,69 @@ def test_phone_desk_page_simulates_and_lists_calls(login, db) -> None:  # type: 
     malicious = sup.get("/voice", params={"keys": "1", "malicious": "true"})
     assert "q_malicious" in malicious.text
     assert login("agent1").get("/voice").status_code == 403
+
+
+def _wav(rate: int, seconds: float, level: float = 0.3, width: int = 2) -> bytes:
+    import io
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(rate * seconds)) / rate
+    pcm = (np.sin(2 * np.pi * 440 * t) * level * 32767).astype("<i2").tobytes()
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(pcm if width == 2 else bytes(len(pcm) // 2))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_prompt_upload_converts_checks_and_audits(login, db, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASAN_VOICE_PROMPT_DIR", str(tmp_path / "prompts"))
+    get_voice_settings.cache_clear()
+    custom = tmp_path / "prompts" / "custom"
+    admin = login("admin")
+    ok = admin.post("/api/voice/prompts/main_menu", files={"file": ("menu.wav", _wav(44100, 1.0),
+                                                                    "audio/wav")})
+    assert ok.status_code == 201, ok.text
+    body = ok.json()
+    assert body["source_rate"] == 44100 and body["seconds"] == 1.0
+    assert body["g711_snr_db"]["alaw"] > 30  # telephone quality after the G.711 round trip
+    with wave_open(custom / "main_menu.wav") as w:  # stored as the gateway plays it
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2)
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "voice.prompt.upload"))
+    listed = {p["key"]: p["recorded"] for p in admin.get("/api/voice/prompts").json()}
+    assert listed["main_menu"] == ["*"] and listed["queue_enter"] == []
+
+    bad = {
+        "not_wav": (b"ID3\x03" + b"\x00" * 2000, 422),
+        "silent": (_wav(8000, 1.0, level=0.0), 422),
+        "too_short": (_wav(8000, 0.1), 422),
+        "8bit": (_wav(8000, 1.0, width=1), 422),
+    }
+    for name, (data, status) in bad.items():
+        r = admin.post("/api/voice/prompts/queue_enter", params={"language": "ko"},
+                       files={"file": (f"{name}.wav", data, "audio/wav")})
+        assert r.status_code == status and r.json()["code"] == "prompt_invalid", (name, r.text)
+    unknown = admin.post("/api/voice/prompts/no_such_prompt",
+                         files={"file": ("x.wav", _wav(8000, 1.0), "audio/wav")})
+    assert unknown.status_code == 404
+    sup = login("supervisor")
+    denied = sup.post("/api/voice/prompts/queue_enter",
+                      files={"file": ("x.wav", _wav(8000, 1.0), "audio/wav")})
+    assert denied.status_code == 403
+    assert sorted(p.name for p in custom.iterdir()) == ["main_menu.wav"]  # nothing else saved
+    admin = login("admin")
+    assert admin.delete("/api/voice/prompts/main_menu").status_code == 204
+    assert not (custom / "main_menu.wav").exists()
+    get_voice_settings.cache_clear()
+
+
+def wave_open(path: Path):  # type: ignore[no-untyped-def]
+    import wave
+
+    return wave.open(str(path), "rb")

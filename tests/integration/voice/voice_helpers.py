@@ -20,6 +20,7 @@ from dasan.db.session import session_scope
 from dasan.voice.agents import set_endpoint
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
+from dasan.voice.media import audio
 from dasan.voice.settings import VoiceSettings
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -45,7 +46,7 @@ class SippResult:
 
 async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
                    service: str = "120", uas_port: int | None = None,
-                   timeout: float = 40.0) -> SippResult:
+                   local_port: int | None = None, timeout: float = 40.0) -> SippResult:
     """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone)."""
     assert SIPP is not None
     args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
@@ -55,7 +56,7 @@ async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
     if uas_port is not None:
         args += ["-p", str(uas_port)]
     else:
-        args += ["-p", str(free_udp_port()), f"127.0.0.1:{target_port}"]
+        args += ["-p", str(local_port or free_udp_port()), f"127.0.0.1:{target_port}"]
     proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout + 10)
@@ -69,7 +70,7 @@ def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
         rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
         recording_dir=tmp_path / "recordings", tts="espeak", tts_speed=400,
         digit_timeout=1.0, media_timeout=8.0, ring_timeout=4.0, queue_timeout=30.0,
-        queue_announce_every=30.0)
+        queue_announce_every=30.0, db_processes=0)
     values.update(overrides)
     return VoiceSettings(**values)  # type: ignore[arg-type]
 
@@ -89,6 +90,7 @@ async def settled(gw: object) -> None:
     for _ in range(200):
         if not gw.calls:  # type: ignore[attr-defined]
             await asyncio.sleep(0.05)
+            assert await asyncio.to_thread(audio.recordings_written)  # WAVs on disk
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"calls still open: {list(gw.calls)}")  # type: ignore[attr-defined]

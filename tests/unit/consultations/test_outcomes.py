@@ -65,3 +65,16 @@ def test_one_list_with_korean_labels_everywhere() -> None:
 def test_the_sql_twin_names_every_abandonment() -> None:
     for outcome in oc.ABANDONED_OUTCOMES:
         assert f"'{outcome}'" in oc.ANSWERED_SQL and f"'{outcome}'" in oc.ABANDONED_SQL
+
+
+def test_a_call_that_left_in_the_ars_is_abandoned_in_ars_not_a_bot_outcome() -> None:
+    def call(**kw: object) -> str:
+        base: dict[str, object] = dict(agent_answered=False, reached_queue=False, offered=False,
+                                       bot_answered=False, how="citizen_left", ars=True)
+        return oc.outcome_for(oc.Ending(**{**base, **kw}))  # type: ignore[arg-type]
+
+    assert call() == oc.ABANDONED_IN_ARS
+    assert call(reached_queue=True) == oc.ABANDONED_IN_QUEUE
+    assert call(reached_queue=True, offered=True) == oc.ABANDONED_AFTER_OFFER
+    assert call(reached_queue=True, agent_answered=True) == oc.ANSWERED
+    assert call(reached_queue=True, agent_answered=True, how="agent_closed") == oc.ANSWERED

@@ -87,3 +87,24 @@ def test_a_dtmf_storm_is_bounded_and_counted() -> None:
     assert leg.digits.qsize() == MAX_DIGITS_QUEUED
     assert leg.dropped_digits == 200 - MAX_DIGITS_QUEUED
     assert leg.take_digit() == "5"
+
+
+def test_recorder_decodes_g711_packets_in_bulk_and_in_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import wave
+
+    pcm = audio.tone([440.0], 1.5)
+    packets = [audio.encode(8, pcm[i:i + 320]) for i in range(0, len(pcm), 320)]
+    rec = audio.WavRecorder(tmp_path / "leg.wav")
+    for p in packets[:40]:
+        rec.write_g711(8, p)
+    rec.write(b"\x00\x00" * 160)  # plain PCM in between keeps its place
+    for p in packets[40:]:
+        rec.write_g711(0, audio.encode(0, audio.decode(8, p)))  # the law may change
+    rec.close()
+    assert audio.recordings_written()
+    with wave.open(str(tmp_path / "leg.wav"), "rb") as w:
+        got = w.readframes(w.getnframes())
+    want = (b"".join(audio.decode(8, p) for p in packets[:40]) + b"\x00\x00" * 160
+            + b"".join(audio.decode(0, audio.encode(0, audio.decode(8, p)))
+                       for p in packets[40:]))
+    assert got == want and rec.frames == len(want) // 2

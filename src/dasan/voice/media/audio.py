@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import queue
+import threading
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +17,7 @@ RATE = 8000
 FRAME_SAMPLES = 160  # 20 ms at 8 kHz
 FRAME_BYTES = FRAME_SAMPLES * 2  # s16le
 _CODECS: dict[int, _LutCodec] = {0: PcmuCodec(), 8: PcmaCodec()}
+log = logging.getLogger(__name__)
 
 
 def codec(payload_type: int) -> _LutCodec:
@@ -69,32 +75,114 @@ def hold_music() -> bytes:
     return b"".join(tone([f, f / 2], 0.4, 0.12) + silence(0.1) for f in notes) + silence(0.6)
 
 
+class _DiskWriter:
+    """One thread does every recording's file work (create, append, close): the event loop
+    that relays RTP only hands it bytes, so a slow disk never stalls calls."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self._pending = 0
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._idle:
+            self._pending += 1
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="wav-writer",
+                                                daemon=True)
+                self._thread.start()
+        self._queue.put(job)
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                job()
+            except Exception:
+                log.exception("writing a recording failed")
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    if self._pending == 0:
+                        self._idle.notify_all()
+
+    def drain(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+_WRITER = _DiskWriter()
+
+
+def recordings_written(timeout: float = 10.0) -> bool:
+    """Wait until every recording handed to the writer is on disk (tests, shutdown)."""
+    return _WRITER.drain(timeout)
+
+
 class WavRecorder:
-    """Appends one leg's decoded audio to a WAV file as it arrives."""
+    """Appends one leg's audio to an 8 kHz WAV file as it arrives; file work happens on the
+    recording writer thread, G.711 is decoded in bulk (about once a second) there too."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._w = wave.open(str(path), "wb")  # noqa: SIM115 (closed in close())
-        self._w.setnchannels(1)
-        self._w.setsampwidth(2)
-        self._w.setframerate(RATE)
         self.frames = 0
-        self._buffer = bytearray()
+        self.closed = False
+        self._w: wave.Wave_write | None = None  # used by the writer thread only
+        self._buffer = bytearray()  # s16le PCM not yet handed over
+        self._encoded = bytearray()  # G.711 bytes not yet handed over (one byte per sample)
+        self._encoded_pt = 8
+        _WRITER.submit(self._open)
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        w = wave.open(str(self.path), "wb")  # noqa: SIM115 (closed in _close())
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        self._w = w
+
+    def _append(self, pcm: bytes, payload_type: int, encoded: bytes) -> None:
+        if self._w is not None:
+            self._w.writeframesraw(pcm + (decode(payload_type, encoded) if encoded else b""))
+
+    def _close(self) -> None:
+        if self._w is not None:
+            self._w.close()
+            self._w = None
+
+    def _hand_over(self) -> None:
+        if self._buffer or self._encoded:
+            _WRITER.submit(functools.partial(self._append, bytes(self._buffer),
+                                             self._encoded_pt, bytes(self._encoded)))
+            self._buffer.clear()
+            self._encoded.clear()
 
     def write(self, pcm: bytes) -> None:
-        """Buffered: one file write per second of audio, not one per packet."""
-        if self._w is not None:
-            self._buffer += pcm
-            self.frames += len(pcm) // 2
-            if len(self._buffer) >= 2 * RATE:
-                self._w.writeframesraw(bytes(self._buffer))
-                self._buffer.clear()
+        """Buffered: handed over about once a second of audio, not once per packet."""
+        if self.closed:
+            return
+        if self._encoded:
+            self._hand_over()
+        self._buffer += pcm
+        self.frames += len(pcm) // 2
+        if len(self._buffer) >= 2 * RATE:
+            self._hand_over()
+
+    def write_g711(self, payload_type: int, payload: bytes) -> None:
+        """A packet's G.711 payload as it arrived (decoded later, in bulk)."""
+        if self.closed:
+            return
+        if self._buffer or (self._encoded and payload_type != self._encoded_pt):
+            self._hand_over()
+        self._encoded_pt = payload_type
+        self._encoded += payload
+        self.frames += len(payload)
+        if len(self._encoded) >= RATE:
+            self._hand_over()
 
     def close(self) -> None:
-        if self._w is not None:
-            if self._buffer:
-                self._w.writeframesraw(bytes(self._buffer))
-                self._buffer.clear()
-            self._w.close()
-            self._w = None  # type: ignore[assignment]
+        if not self.closed:
+            self.closed = True
+            self._hand_over()
+            _WRITER.submit(self._close)

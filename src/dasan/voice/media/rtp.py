@@ -135,7 +135,7 @@ class RtpLeg(asyncio.DatagramProtocol):
                 else:
                     partner.send_audio(audio.encode(partner.pt, audio.decode(self.pt, payload)))
         if self.recorder is not None:
-            self.recorder.write(audio.decode(self.pt, payload))
+            self.recorder.write_g711(self.pt, payload)
 
     def error_received(self, exc: Exception) -> None:
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aiosipua import SipMessage, SipRequest, SipResponse
 
 REQUIRED = ("Via", "From", "To", "Call-ID", "CSeq")
-ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS"
+ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"
 USER_AGENT = "Dasan-Voice/1.0"
 _URI_USER = re.compile(r"sips?:([^@;>]+)@")
 _URI = re.compile(r"<([^>]+)>")

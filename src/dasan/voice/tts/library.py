@@ -25,8 +25,12 @@ class PromptLibrary:
         self._lock = threading.Lock()
 
     def custom_path(self, key: str, language: str | None = None) -> Path:
+        return self.custom_path_in(self.root, key, language)
+
+    @staticmethod
+    def custom_path_in(root: Path, key: str, language: str | None = None) -> Path:
         name = f"{key}.{language}.wav" if language else f"{key}.wav"
-        return self.root / "custom" / name
+        return root / "custom" / name
 
     def cache_path(self, text: str, language: str) -> Path:
         digest = hashlib.sha1(f"{self.tts.name}|{self.speed}|{language}|{text}".encode())

@@ -12,6 +12,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
 from dasan.presence.states import BREAK_REASONS
 from dasan.web.deps import current_user, get_db
+from dasan.web.pages.voice import OUTCOME_LABELS as CALL_OUTCOME_LABELS
 from dasan.web.templating import request_language, templates
 
 router = APIRouter(include_in_schema=False)
@@ -162,7 +163,7 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
     if denied is not None:
         return denied
     return _page(request, "chat/agent.html", user, categories=CATEGORIES,
-                 break_reasons=BREAK_REASONS)
+                 break_reasons=BREAK_REASONS, call_outcomes=CALL_OUTCOME_LABELS)
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

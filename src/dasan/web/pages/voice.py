@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan.consultations import outcomes
 from dasan.db.models import User
 from dasan.errors import DomainError
 from dasan.voice import desk
@@ -15,13 +16,9 @@ from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
-OUTCOME_LABELS = {
-    "open": ("진행 중", "In progress"), "answered": ("응대 완료", "Answered"),
-    "abandoned_in_ars": ("ARS 중 포기", "Abandoned in ARS"),
-    "abandoned_in_queue": ("대기 중 포기", "Abandoned in queue"),
-    "callback": ("콜백 예약", "Callback"), "transferred": ("이관", "Transferred"),
-    "forced_terminated": ("강제 종료", "Forced termination"),
-}
+# The call log shows the platform's outcome labels (ADR 0004), the same as every channel.
+OUTCOME_LABELS = {code: (outcomes.LABELS_KO[code], outcomes.LABELS_EN[code])
+                  for code in outcomes.OUTCOMES}
 
 
 @router.get("/voice", response_class=HTMLResponse)

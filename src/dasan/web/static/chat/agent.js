@@ -433,6 +433,8 @@
         break;
       }
       case "error": showAlert(t("error") + ": " + ev.detail); break;
+      default:  // CTI from the voice gateway: the call panel (voice/cti.js) handles it
+        if (String(ev.type).startsWith("call.")) document.dispatchEvent(new CustomEvent("dasan:call", { detail: ev }));
     }
   }
 

@@ -1,0 +1,140 @@
+"""Calls the gateway places: the callback (the agent's phone first, then the citizen), and
+transfers out of the center to an outside line, blind and attended (a second INVITE leg
+bridged by the gateway). Every phone is a real sipp UAS on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from voice_helpers import (
+    agent_phone,
+    collect,
+    free_udp_port,
+    publish_short_flow,
+    run_sipp,
+    settled,
+)
+
+from dasan.chat.hub import agent_channel
+from dasan.db.models import Agent, Consultation
+from dasan.db.models_voice import CallbackRequest, VoiceCall
+from dasan.db.session import session_scope
+from dasan.voice import cti
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
+                                                              database_url: str) -> None:
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    with session_scope(database_url) as s:  # nobody free while the citizen waits
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="offline"))
+    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.2)
+    citizen_port = free_udp_port()
+    asked = await run_sipp("caller_callback.xml", gw.port, local_port=citizen_port)
+    assert asked.returncode == 0, asked.output
+    await settled(gw)
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    # The citizen's phone answers on the address their call came from (its Contact).
+    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    await asyncio.sleep(0.3)
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
+    ringing = await collect(events, "ringing")
+    assert ringing["callback"] is True and ringing["caller"] == "010-****-5678"
+    cid = (await collect(events, "answered"))["consultation_id"]
+    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
+    assert (await phone).returncode == 0
+    assert (await citizen).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        first, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
+        assert first.outcome == "callback" and placed.dialed == "callback"
+        assert placed.outcome == "answered" and placed.agent_id == agent_id
+        assert placed.consultation_id == first.consultation_id == cid
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "callback" and c.status == "closed"
+        assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
+        request = s.scalars(select(CallbackRequest)).one()
+        assert request.status == "done" and request.contact_uri == ""  # purged
+
+
+@pytest.mark.parametrize("how", ["blind", "attended"])
+async def test_transfer_to_an_outside_line(gateway_factory, database_url: str,
+                                           how: str) -> None:
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    outside = free_udp_port()
+    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{outside}",
+                               wrap_up_seconds=0.2)
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    line = asyncio.create_task(run_sipp("outside_line.xml", gw.port, uas_port=outside))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    target = "external:0221334567"
+    if how == "blind":
+        await cti.send(gw.pubsub, cti.command("transfer", cid, agent_id, target))
+    else:
+        await cti.send(gw.pubsub, cti.command("consult", cid, agent_id, target))
+        await collect(events, "consult_answered")  # the agent talks to the outside line
+        await cti.send(gw.pubsub, cti.command("complete", cid, agent_id))
+    assert (await phone).returncode == 0  # the agent's phone got BYE
+    assert (await line).returncode == 0  # the outside line talked, then hung up
+    assert (await caller).returncode == 0  # so the caller got BYE
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "transferred" and call.transferred_to == target
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "transferred" and c.answered_at is not None
+        agent = s.get(Agent, agent_id)
+        assert agent is not None and agent.state in ("after_call_work", "available")
+
+
+async def test_attended_transfer_to_another_agent(gateway_factory, database_url: str) -> None:
+    publish_short_flow(database_url)
+    first, port1 = agent_phone(database_url, "A0001")
+    second, port2 = agent_phone(database_url, "A0002")
+    with session_scope(database_url) as s:  # A0001 takes the call
+        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
+    gw = await gateway_factory(wrap_up_seconds=30.0)
+    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(first), events1)
+    await gw.pubsub.subscribe(agent_channel(second), events2)
+    phone1 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port1))
+    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events1, "answered"))["consultation_id"]
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    await cti.send(gw.pubsub, cti.command("consult", cid, first, f"agent:{second}"))
+    assert (await collect(events2, "ringing"))["consult"] is True
+    await collect(events1, "consult_answered")  # the two agents talk; the caller holds
+    await cti.send(gw.pubsub, cti.command("complete", cid, first))
+    assert (await phone1).returncode == 0  # the first agent's leg got BYE
+    await collect(events2, "answered")
+    with session_scope(database_url) as s:
+        a1, a2 = s.get(Agent, first), s.get(Agent, second)
+        assert a1 is not None and a1.state == "after_call_work"
+        assert a2 is not None and a2.state == "busy"
+    await cti.send(gw.pubsub, cti.command("hangup", cid, second))
+    assert (await caller).returncode == 0
+    assert (await phone2).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.agent_id == second
+        assert call.transferred_to == f"agent:{second}"
+        c = s.get(Consultation, cid)
+        assert c is not None and c.agent_id == second and c.outcome == "answered"
