@@ -34,7 +34,7 @@ from dasan.protection.policy import (
 from dasan.voice.flows.engine import CallerAttributes, FlowResult
 
 CALL_OUTCOMES = ("answered", "abandoned_in_ars", "abandoned_in_queue", "callback",
-                 "transferred", "forced_terminated")
+                 "transferred", "forced_terminated", "bot_resolved")
 CONSULTATION_OUTCOME = {"abandoned_in_ars": "abandoned", "abandoned_in_queue": "abandoned"}
 
 

@@ -37,6 +37,7 @@ from dasan.voice.sip import sdp
 from dasan.voice.sip.endpoint import ClientTx, ServerTx, SipEndpoint
 from dasan.voice.tts.library import PromptLibrary
 from dasan.voice.tts.port import make_tts
+from dasan.voice.visible_ars import steer
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Call:
     cseq: int = 1
     finished: bool = False
     opening: asyncio.Future[calls.OpenedCall] | None = None
+    caller_digits: str = ""  # personal data: kept in memory for the visible-ARS SMS only
+    web_answers: dict[str, str] = field(default_factory=dict)  # visible-ARS answers to speak
 
 
 class Gateway:
@@ -332,6 +335,7 @@ class Gateway:
         return close
 
     async def _run(self, call: Call, caller_digits: str, dialed: str) -> None:
+        call.caller_digits = caller_digits
         try:
             # The record is written even if the caller hangs up meanwhile (_finish awaits it).
             call.opening = asyncio.ensure_future(
@@ -360,7 +364,8 @@ class Gateway:
         await self._db(calls.ars_done, call.record_id, result, flow.name, self.flow_version,
                        call.codec)
         if result.kind != "queue" or result.queue is None:
-            call.outcome, call.reason = "abandoned_in_ars", f"ars_end:{result.reason}"
+            call.outcome, call.reason = steer.ars_ending(result) or (
+                "abandoned_in_ars", f"ars_end:{result.reason}")
             return
         call.queue, call.language, call.priority = result.queue, result.language, result.priority
         while True:
@@ -731,6 +736,8 @@ class Gateway:
                     None)
 
     async def handle_command(self, cmd: dict[str, Any]) -> bool:
+        if cmd.get("action") == "visible_ars":
+            return await steer.apply(self, cmd)
         if cmd.get("action") == "reload_flow":
             await self.reload_flow()
             await asyncio.to_thread(self.warm_prompts)
@@ -811,11 +818,22 @@ class _CallerIO:
         self.gw, self.call, self.flow = gw, call, flow
 
     async def play(self, prompt_key: str, *, barge_in: bool) -> None:
+        if prompt_key.startswith("answer:"):  # a visible-ARS answer, spoken by TTS
+            text = steer.answer_text(self.call, prompt_key[7:])
+            await self.gw._play(self.call, f"{prompt_key}:{hash(text)}", text,
+                                barge_in=barge_in)
+            return
         p = self.flow.prompt(prompt_key)
         await self.gw._play(self.call, prompt_key, p.text, p.language, barge_in=barge_in)
 
     async def digit(self, timeout: float) -> str | None:
         return await self.call.rtp.wait_digit(timeout)
+
+    def input_pending(self) -> bool:
+        return not self.call.rtp.digits.empty()
+
+    async def offer_link(self) -> bool:
+        return await steer.send_link(self.gw, self.call)
 
 
 def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:

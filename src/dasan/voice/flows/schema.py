@@ -11,6 +11,11 @@ Node types:
 * `set`: raise the call's priority, then `next`;
 * `queue`: leave the ARS into a queue (`queue` code, optional `language`, `priority`);
 * `hangup`: optional prompt, then end the call in the ARS.
+
+`visible_ars` (optional, issue 14): `{"mode": "offer" | "auto", "key": "#", "answers": {node:
+query}}` offers the caller the visible-ARS link by SMS (`offer`: after the first menu prompt,
+prompt `visible_ars_offer`, the caller presses `key`; `auto`: sent when the call starts).
+`answers` overrides the KB query of a leaf's short answer on the page (default: its label).
 """
 
 from __future__ import annotations
@@ -104,12 +109,20 @@ class Prompt(BaseModel):
     language: str = "ko"
 
 
+class VisibleArsSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["offer", "auto"] = "offer"
+    key: str | None = "#"
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
 class Flow(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
     start: str
     nodes: dict[str, Node]
     prompts: dict[str, Prompt | str]
+    visible_ars: VisibleArsSetting | None = None
 
     def prompt(self, key: str) -> Prompt:
         p = self.prompts[key]
@@ -178,6 +191,7 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
         if p.language not in LANGS:
             problems.append(f"prompt {key}: unknown language {p.language!r}")
         del prompt
+    problems += _visible_ars_problems(flow)
     if not problems:
         problems += _loops_without_input(flow)
         reachable = _reachable(flow)
@@ -186,6 +200,23 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
     if problems:
         raise FlowInvalid(problems)
     return flow
+
+
+def _visible_ars_problems(flow: Flow) -> list[str]:
+    setting = flow.visible_ars
+    if setting is None:
+        return []
+    problems = [f"visible_ars.answers: unknown node {nid!r}" for nid in setting.answers
+                if nid not in flow.nodes]
+    if setting.mode == "offer":
+        if setting.key is None or not DIGITS.fullmatch(setting.key):
+            problems.append("visible_ars.key must be one key (0-9, *, #)")
+        if "visible_ars_offer" not in flow.prompts:
+            problems.append("visible_ars: mode offer needs the prompt 'visible_ars_offer'")
+        for nid, node in flow.nodes.items():
+            if isinstance(node, MenuNode) and setting.key in (*node.options, node.repeat):
+                problems.append(f"{nid}: key {setting.key!r} is also the visible-ARS key")
+    return problems
 
 
 def _reachable(flow: Flow) -> set[str]:
