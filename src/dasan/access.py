@@ -41,6 +41,9 @@ PLANNERS = frozenset({"supervisor", "admin", "analyst"})
 TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"})
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
+# Call transcripts (masked): the floor searches them all; an agent reads the calls it answered.
+TRANSCRIPT_SEARCHERS = frozenset({"supervisor", "analyst", "admin"})
+TRANSCRIPT_READERS = frozenset({"agent", "supervisor", "analyst", "admin"})
 
 
 class Unauthenticated(DomainError):
@@ -102,3 +105,14 @@ def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
     """Raw (unmasked) personal data: supervisors and admins only."""
     if user.role not in ("supervisor", "admin"):
         deny(session, user, "pii.unmask", ip=ip, path=path, role=user.role, **detail)
+
+
+def access_call_transcript(session: Session, user: User, call_agent_user_id: int | None, *,
+                           ip: str | None = None, path: str | None = None) -> None:
+    """A call's masked transcript: the searchers, or the agent who answered the call."""
+    if user.role in TRANSCRIPT_SEARCHERS:
+        return
+    if user.role == "agent" and call_agent_user_id is not None and \
+            call_agent_user_id == user.id:
+        return
+    deny(session, user, "transcript.read", ip=ip, path=path, role=user.role)

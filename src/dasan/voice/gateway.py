@@ -26,6 +26,7 @@ from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings
 from dasan.db.models_voice import CallbackRequest
 from dasan.db.session import session_scope
+from dasan.stt import live
 from dasan.voice import acd, calls, cti
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import Flow
@@ -560,8 +561,8 @@ class Gateway:
         folder = s.recording_dir / date.today().isoformat()
         stem = f"call-{call.record_id}-{int(time.time())}"
         caller_wav, agent_wav = folder / f"{stem}-caller.wav", folder / f"{stem}-agent.wav"
-        call.rtp.recorder = audio.WavRecorder(caller_wav)
-        agent.rtp.recorder = audio.WavRecorder(agent_wav)
+        call.rtp.recorder = live.recorder(caller_wav, self, call, "caller")
+        agent.rtp.recorder = live.recorder(agent_wav, self, call, "agent")
         call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
         self.bridged_now += 1
         self.bridged_peak = max(self.bridged_peak, self.bridged_now)

@@ -23,6 +23,7 @@ from dasan.web.api import privacy as privacy_api
 from dasan.web.api import protection as protection_api
 from dasan.web.api import quality as quality_api
 from dasan.web.api import text as text_api
+from dasan.web.api import transcripts as transcripts_api
 from dasan.web.api import visible_ars as visible_ars_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
@@ -65,6 +66,7 @@ ROUTERS = (
     voice_api.router,
     voice_pages.router,
     visible_ars_api.router,
+    transcripts_api.router,
     visible_ars_pages.router,
     open311_api.router,
     complaints_api.router,
