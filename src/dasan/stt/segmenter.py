@@ -27,8 +27,10 @@ class Gate:
 
 
 class Segmenter:
-    def __init__(self, sink: Sink, gate: Gate | None = None) -> None:
+    def __init__(self, sink: Sink, gate: Gate | None = None,
+                 on_start: Callable[[], None] | None = None) -> None:
         self.sink = sink
+        self.on_start = on_start  # speech began (the callbot stops talking: barge-in)
         self.gate = gate or Gate()
         self._pending = bytearray()
         self._utterance = bytearray()
@@ -63,6 +65,8 @@ class Segmenter:
                 self._start_frame = self._frames - len(self._history) // FRAME_BYTES
                 self._history.clear()
                 self._speech, self._silence = 1, 0
+                if self.on_start is not None:
+                    self.on_start()
             return
         self._utterance += frame
         if loud:
@@ -81,6 +85,11 @@ class Segmenter:
                       start_ms + len(self._utterance) // FRAME_BYTES * 20)
         self._utterance = bytearray()
         self._speech = self._silence = 0
+
+    @property
+    def active(self) -> bool:
+        """An utterance is open (the caller is speaking or just paused)."""
+        return bool(self._utterance)
 
     def flush(self) -> None:
         if self._utterance:

@@ -22,6 +22,7 @@ from typing import Any
 
 from aiosipua import SipRequest, SipResponse
 
+from dasan.callbot import call as callbot_call
 from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings
 from dasan.db.models_voice import CallbackRequest
@@ -29,7 +30,7 @@ from dasan.db.session import session_scope
 from dasan.stt import live
 from dasan.voice import acd, calls, cti
 from dasan.voice.flows import engine, store
-from dasan.voice.flows.schema import Flow
+from dasan.voice.flows.schema import BotNode, Flow
 from dasan.voice.media import audio
 from dasan.voice.media.rtp import PortPool, RtpLeg
 from dasan.voice.settings import VoiceSettings
@@ -106,6 +107,7 @@ class Call:
     opening: asyncio.Future[calls.OpenedCall] | None = None
     caller_digits: str = ""  # personal data: kept in memory for the visible-ARS SMS only
     web_answers: dict[str, str] = field(default_factory=dict)  # visible-ARS answers to speak
+    context: dict[str, Any] = field(default_factory=dict)  # screen-pop extras (callbot hand-off)
 
 
 class Gateway:
@@ -197,6 +199,8 @@ class Gateway:
             self.prompts.get(key, text, "ko")
         for step, text in calls.SPOKEN_WARNINGS.items():
             self.prompts.get(f"abuse_{step}", text, "ko")
+        for key, text in {**steer.PROMPTS, **callbot_call.PROMPTS}.items():
+            self.prompts.get(key, text, "ko")
 
     # --- SIP: requests from callers and agent phones ------------------------------------
 
@@ -577,7 +581,7 @@ class Gateway:
     def _screen_pop(self, call: Call) -> dict[str, Any]:
         return {"consultation_id": call.consultation_id, "caller": call.caller_masked,
                 "ars_path": call.ars_path, "queue": call.queue, "language": call.language,
-                "wait_seconds": round(time.monotonic() - call.queued_mono, 1)}
+                "wait_seconds": round(time.monotonic() - call.queued_mono, 1), **call.context}
 
     # --- the agent leg ------------------------------------------------------------------
 
@@ -835,6 +839,9 @@ class _CallerIO:
 
     async def offer_link(self) -> bool:
         return await steer.send_link(self.gw, self.call)
+
+    async def bot(self, node: BotNode) -> engine.BotVerdict:
+        return await callbot_call.converse(self.gw, self.call, node, self.flow)
 
 
 def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:

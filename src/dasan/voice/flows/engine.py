@@ -17,6 +17,7 @@ import holidays
 
 from dasan.voice.flows.schema import (
     AttributeNode,
+    BotNode,
     Flow,
     HangupNode,
     HoursNode,
@@ -47,6 +48,18 @@ class CallIO(Protocol):
 # (then the menu again), `web:end:<reason>` end the ARS (callback booked, answer sent by SMS).
 WEB_INPUT = "web:"
 WEB_END = "web:end:"
+
+
+BOT_RESOLVED = "bot_resolved"
+
+
+@dataclass(frozen=True)
+class BotVerdict:
+    """How a callbot node ended: `resolved` (the caller was answered) or `handoff` (to
+    `queue`, or the node's own handoff queue when None)."""
+
+    kind: Literal["resolved", "handoff"]
+    queue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,20 @@ async def run(flow: Flow, io: CallIO, caller: CallerAttributes, now: datetime,
             if node.prompt:
                 await io.play(node.prompt, barge_in=False)
             result.reason = node.label or nid
+            return result
+        elif isinstance(node, BotNode):
+            bot = getattr(io, "bot", None)
+            verdict = await bot(node) if bot is not None else BotVerdict("handoff")
+            result.path.append(f"bot:{verdict.kind}")
+            if verdict.kind == "resolved":
+                result.reason = BOT_RESOLVED
+                return result
+            target = flow.nodes[node.handoff]
+            assert isinstance(target, QueueNode)
+            result.kind, result.queue = "queue", verdict.queue or target.queue
+            result.language = target.language or "ko"
+            result.priority = max(result.priority, target.priority)
+            result.reason = f"bot_handoff:{result.queue}"
             return result
         elif isinstance(node, MenuNode):
             nid = await _menu(flow, node, io, result, node.timeout or digit_timeout

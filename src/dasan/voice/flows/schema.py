@@ -10,7 +10,10 @@ Node types:
   and no-input with their prompts, `on_fail` after the last retry;
 * `set`: raise the call's priority, then `next`;
 * `queue`: leave the ARS into a queue (`queue` code, optional `language`, `priority`);
-* `hangup`: optional prompt, then end the call in the ARS.
+* `hangup`: optional prompt, then end the call in the ARS;
+* `bot`: the AI callbot (말씀으로 문의하세요, issue 14): the caller speaks, the KB answers by TTS
+  when confident; otherwise (or on request, or after `max_turns`) the call goes to `handoff`
+  (a queue node), or to the queue the bot's best guess belongs to.
 
 `visible_ars` (optional, issue 14): `{"mode": "offer" | "auto", "key": "#", "answers": {node:
 query}}` offers the caller the visible-ARS link by SMS (`offer`: after the first menu prompt,
@@ -99,8 +102,16 @@ class HangupNode(_Node):
     prompt: str | None = None
 
 
+class BotNode(_Node):
+    type: Literal["bot"]
+    prompt: str
+    handoff: str
+    max_turns: int = Field(default=2, ge=1, le=5)
+    listen_seconds: float = Field(default=8.0, gt=0, le=60)
+
+
 Node = Annotated[AttributeNode | HoursNode | PlayNode | MenuNode | SetNode | QueueNode
-                 | HangupNode, Field(discriminator="type")]
+                 | HangupNode | BotNode, Field(discriminator="type")]
 
 
 class Prompt(BaseModel):
@@ -141,6 +152,8 @@ def _targets(node: Any) -> list[str]:
         return [node.next]
     if isinstance(node, MenuNode):
         return [*node.options.values(), node.on_fail]
+    if isinstance(node, BotNode):
+        return [node.handoff]
     return []
 
 
@@ -181,6 +194,8 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
                     problems.append(f"{nid}: hours must be HH:MM, got {list(day)}")
                 elif day and day[0] >= day[1]:
                     problems.append(f"{nid}: opening {day[0]} is not before closing {day[1]}")
+        if isinstance(node, BotNode) and not isinstance(flow.nodes.get(node.handoff), QueueNode):
+            problems.append(f"{nid}: handoff must be a queue node")
         if isinstance(node, QueueNode):
             if known_queues is not None and node.queue not in known_queues:
                 problems.append(f"{nid}: unknown queue {node.queue!r}")

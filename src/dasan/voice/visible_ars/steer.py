@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from dasan.voice.flows.engine import WEB_END, FlowResult
+from dasan.voice.flows.engine import BOT_RESOLVED, WEB_END, FlowResult
 from dasan.voice.flows.schema import QueueNode
 from dasan.voice.visible_ars import service
 
@@ -45,7 +45,9 @@ async def send_link(gw: Gateway, call: Call) -> bool:
 
 
 def ars_ending(result: FlowResult) -> tuple[str, str] | None:
-    """(CDR outcome, reason) when the page ended the ARS, else None."""
+    """(CDR outcome, reason) when the page (or the callbot) ended the ARS, else None."""
+    if result.reason == BOT_RESOLVED:
+        return ("bot_resolved", BOT_RESOLVED)
     if not result.reason.startswith(WEB_END):
         return None
     return ENDINGS.get(result.reason[len(WEB_END):], ("abandoned_in_ars", result.reason))
