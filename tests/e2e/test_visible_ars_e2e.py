@@ -50,8 +50,7 @@ def test_visible_ars_page_on_a_phone(live_server: Any, browser: Any, screenshots
     page.locator(".vars-item", has_text="교통").click()
     assert page.locator("#vars-answer").is_visible()
     page.click("#vars-callback")
-    page.wait_for_function(
-        "document.getElementById('vars-status').textContent.includes('콜백이 예약')")
+    page.locator("#vars-status", has_text="콜백이 예약").wait_for()  # no eval: CSP stays on
     page.screenshot(path=str(screenshots / "visible-ars-phone.png"))
     assert not [e for e in errors if "Content Security Policy" in e], errors
     other = browser.new_context(**PHONE).new_page()
