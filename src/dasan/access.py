@@ -47,6 +47,9 @@ VOICE_FLOW_READERS = frozenset({"supervisor", "admin"})  # ARS flows, prompts: r
 VOICE_FLOW_EDITORS = ADMINS  # save and publish ARS flows, upload recorded prompts
 VOICE_CALL_LOG_READERS = frozenset({"supervisor", "analyst"})
 VOICE_RECORDING_LISTENERS = SUPERVISORS  # every playback audited
+# Call transcripts (masked): the floor searches them all; an agent reads the calls it answered.
+TRANSCRIPT_SEARCHERS = frozenset({"supervisor", "analyst", "admin"})
+TRANSCRIPT_READERS = frozenset({"agent", "supervisor", "analyst", "admin"})
 
 
 class Unauthenticated(DomainError):
@@ -167,3 +170,12 @@ def can_steer_call(user: User, call_agent_id: int | None, user_agent_id: int | N
     if user.role in SUPERVISORS or user.role == "admin":
         return True
     return user_agent_id is not None and call_agent_id == user_agent_id
+def access_call_transcript(session: Session, user: User, call_agent_user_id: int | None, *,
+                           ip: str | None = None, path: str | None = None) -> None:
+    """A call's masked transcript: the searchers, or the agent who answered the call."""
+    if user.role in TRANSCRIPT_SEARCHERS:
+        return
+    if user.role == "agent" and call_agent_user_id is not None and \
+            call_agent_user_id == user.id:
+        return
+    deny(session, user, "transcript.read", ip=ip, path=path, role=user.role)

@@ -14,6 +14,7 @@ from dasan.cli_support import fail, lazy_module
 from dasan.complaints.cli import app as complaints_app
 from dasan.knowledge.cli import app as kb_app
 from dasan.privacy.cli import app as privacy_app
+from dasan.stt.cli import app as stt_app
 from dasan.text.cli import app as text_app
 from dasan.voice.cli import app as voice_app
 from dasan.workforce.cli import app as staff_app
@@ -36,6 +37,7 @@ app.add_typer(channels_app, name="channels")
 app.add_typer(voice_app, name="voice")
 app.add_typer(complaints_app, name="complaints")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(stt_app, name="stt")
 
 
 @db_app.command("upgrade")

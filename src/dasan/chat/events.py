@@ -137,6 +137,20 @@ class AssistEvent(ChatEvent):
     items: list[dict[str, Any]]
 
 
+class CallTranscriptEvent(ChatEvent):
+    """One transcribed line of a call, masked, for the agent on it (dasan.stt.live)."""
+
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["call.transcript"]
+    consultation_id: int | None
+    leg: Literal["caller", "agent", "interpreter"]
+    seq: int
+    start_ms: int
+    end_ms: int
+    text: str
+    flags: dict[str, Any]
+
+
 class ChangedEvent(ChatEvent):
     audience: ClassVar[Audience] = "supervisor"
     type: Literal["changed"]
@@ -318,7 +332,7 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
-                BroadcastEvent, IssueAlertEvent, MonitorEvent)
+                BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent)
 } | {kind: CallEvent for kind in CALL_EVENT_TYPES}
 
 # Fields of a chat's state a citizen may see (the rest is internal).

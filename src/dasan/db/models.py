@@ -342,4 +342,5 @@ from dasan.db import models_presence as _models_presence  # noqa: E402,F401
 from dasan.db import models_privacy as _models_privacy  # noqa: E402,F401
 from dasan.db import models_protection as _models_protection  # noqa: E402,F401
 from dasan.db import models_quality as _models_quality  # noqa: E402,F401
+from dasan.db import models_smartvoice as _models_smartvoice  # noqa: E402,F401
 from dasan.db import models_voice as _models_voice  # noqa: E402,F401

@@ -47,7 +47,7 @@ from dasan.voice.flows.engine import CallerAttributes, FlowResult
 
 CALL_OUTCOMES = (outcomes.ANSWERED, outcomes.ABANDONED_IN_ARS, outcomes.ABANDONED_IN_QUEUE,
                  outcomes.ABANDONED_AFTER_OFFER, outcomes.CALLBACK, outcomes.TRANSFERRED,
-                 outcomes.FORCED_TERMINATED)
+                 outcomes.FORCED_TERMINATED, outcomes.BOT_RESOLVED)
 
 
 def call_outcome(*, answered: bool, queued: bool, offered: bool, how: str) -> str:

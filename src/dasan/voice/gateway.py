@@ -22,6 +22,7 @@ from typing import Any
 
 from aiosipua import SipRequest, SipResponse
 
+from dasan.callbot import call as callbot_call
 from dasan.chat.hub import SUPERVISOR_CHANNEL, agent_channel
 from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings, signing_key
@@ -29,10 +30,11 @@ from dasan.db.models_voice import CallbackRequest
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
+from dasan.stt import live
 from dasan.voice import acd, agents, calls, cti, register
 from dasan.voice.dbwork import DbWork
 from dasan.voice.flows import engine, store
-from dasan.voice.flows.schema import Flow
+from dasan.voice.flows.schema import BotNode, Flow
 from dasan.voice.media import audio
 from dasan.voice.media.rtp import PortPool, RtpLeg
 from dasan.voice.settings import VoiceSettings
@@ -41,6 +43,7 @@ from dasan.voice.sip import sdp
 from dasan.voice.sip.endpoint import ClientTx, ServerTx, SipEndpoint
 from dasan.voice.tts.library import PromptLibrary
 from dasan.voice.tts.port import make_tts
+from dasan.voice.visible_ars import steer
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,9 @@ class Call:
     callback_id: int | None = None  # a callback the gateway placed (agent first, then citizen)
     consult_target: str = ""
     desk_answer: asyncio.Event = field(default_factory=asyncio.Event)
+    caller_digits: str = ""  # personal data: kept in memory for the visible-ARS SMS only
+    web_answers: dict[str, str] = field(default_factory=dict)  # visible-ARS answers to speak
+    context: dict[str, Any] = field(default_factory=dict)  # screen-pop extras (callbot hand-off)
 
 
 class Gateway:
@@ -208,6 +214,8 @@ class Gateway:
             self.prompts.get(key, text, "ko")
         for step, text in calls.SPOKEN_WARNINGS.items():
             self.prompts.get(f"abuse_{step}", text, "ko")
+        for key, text in {**steer.PROMPTS, **callbot_call.PROMPTS}.items():
+            self.prompts.get(key, text, "ko")
 
     # --- SIP: requests from callers and agent phones ------------------------------------
 
@@ -388,6 +396,7 @@ class Gateway:
         return close
 
     async def _run(self, call: Call, caller_digits: str, dialed: str) -> None:
+        call.caller_digits = caller_digits
         try:
             # The record is written even if the caller hangs up meanwhile (_finish awaits it).
             call.opening = asyncio.ensure_future(
@@ -416,7 +425,8 @@ class Gateway:
         await self._db(calls.ars_done, call.record_id, result, flow.name, self.flow_version,
                        call.codec)
         if result.kind != "queue" or result.queue is None:
-            call.outcome, call.reason = "abandoned_in_ars", f"ars_end:{result.reason}"
+            call.outcome, call.reason = steer.ars_ending(result) or (
+                "abandoned_in_ars", f"ars_end:{result.reason}")
             return
         call.queue, call.language, call.priority = result.queue, result.language, result.priority
         while True:
@@ -652,8 +662,8 @@ class Gateway:
         folder = s.recording_dir / date.today().isoformat()
         stem = f"call-{call.record_id}-{int(time.time())}"
         caller_wav, agent_wav = folder / f"{stem}-caller.wav", folder / f"{stem}-agent.wav"
-        call.rtp.recorder = audio.WavRecorder(caller_wav)
-        agent.rtp.recorder = audio.WavRecorder(agent_wav)
+        call.rtp.recorder = live.recorder(caller_wav, self, call, "caller")
+        agent.rtp.recorder = live.recorder(agent_wav, self, call, "agent")
         call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
         self.bridged_now += 1
         self.bridged_peak = max(self.bridged_peak, self.bridged_now)
@@ -669,7 +679,7 @@ class Gateway:
         return {"consultation_id": call.consultation_id, "caller": call.caller_masked,
                 "ars_path": call.ars_path, "queue": call.queue, "language": call.language,
                 "wait_seconds": round(time.monotonic() - call.queued_mono, 1),
-                "history": call.history}
+                "history": call.history, **call.context}
 
     # --- the agent leg ------------------------------------------------------------------
 
@@ -836,6 +846,8 @@ class Gateway:
                     None)
 
     async def handle_command(self, cmd: dict[str, Any]) -> bool:
+        if cmd.get("action") == "visible_ars":
+            return await steer.apply(self, cmd)
         if cmd.get("action") in ("reload_flow", "reload_prompts"):  # recorded prompts changed
             if cmd.get("action") == "reload_flow":
                 await self.reload_flow()
@@ -1258,11 +1270,25 @@ class _CallerIO:
         self.gw, self.call, self.flow = gw, call, flow
 
     async def play(self, prompt_key: str, *, barge_in: bool) -> None:
+        if prompt_key.startswith("answer:"):  # a visible-ARS answer, spoken by TTS
+            text = steer.answer_text(self.call, prompt_key[7:])
+            await self.gw._play(self.call, f"{prompt_key}:{hash(text)}", text,
+                                barge_in=barge_in)
+            return
         p = self.flow.prompt(prompt_key)
         await self.gw._play(self.call, prompt_key, p.text, p.language, barge_in=barge_in)
 
     async def digit(self, timeout: float) -> str | None:
         return await self.call.rtp.wait_digit(timeout)
+
+    def input_pending(self) -> bool:
+        return not self.call.rtp.digits.empty()
+
+    async def offer_link(self) -> bool:
+        return await steer.send_link(self.gw, self.call)
+
+    async def bot(self, node: BotNode) -> engine.BotVerdict:
+        return await callbot_call.converse(self.gw, self.call, node, self.flow)
 
 
 def _end_wrap_up(session: Any, agent_id: int, since: datetime) -> list[PresenceEvent]:

@@ -46,6 +46,10 @@ class VoiceSettings(BaseSettings):
     invite_rate: float = Field(default=50.0, gt=0, description="new INVITEs per second per source")
     ack_timeout: float = Field(default=32.0, gt=0, description="give up on a 200 OK never ACKed")
     max_call_seconds: float = Field(default=4 * 3600.0, gt=0)
+    live_stt: bool = Field(default=True,
+        description="transcribe both legs while a call is bridged (DASAN_STT_* adapter)")
+    visible_ars_ttl: float = Field(default=1800.0, gt=0,
+        description="seconds a visible-ARS link and page stay valid")
 
 
 @lru_cache

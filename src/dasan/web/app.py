@@ -24,6 +24,8 @@ from dasan.web.api import privacy as privacy_api
 from dasan.web.api import protection as protection_api
 from dasan.web.api import quality as quality_api
 from dasan.web.api import text as text_api
+from dasan.web.api import transcripts as transcripts_api
+from dasan.web.api import visible_ars as visible_ars_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
@@ -36,6 +38,7 @@ from dasan.web.pages import district as district_pages
 from dasan.web.pages import docs as docs_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
+from dasan.web.pages import visible_ars as visible_ars_pages
 from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
 from dasan.web.responses import install_openapi
@@ -64,6 +67,9 @@ ROUTERS = (
     channels_pages.router,
     voice_api.router,
     voice_pages.router,
+    visible_ars_api.router,
+    transcripts_api.router,
+    visible_ars_pages.router,
     open311_api.router,
     complaints_api.router,
     complaints_pages.router,

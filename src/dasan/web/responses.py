@@ -12,6 +12,7 @@ DESCRIPTIONS = {
     403: "Not allowed for this user (audited), or a missing CSRF token",
     404: "No such object",
     409: "Conflicts with an existing record",
+    410: "Gone: the link expired or was already used",
     413: "Request body too large",
     422: "Invalid input (nothing was changed)",
     429: "Too many requests: try again after Retry-After seconds",

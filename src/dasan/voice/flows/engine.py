@@ -17,6 +17,7 @@ import holidays
 
 from dasan.voice.flows.schema import (
     AttributeNode,
+    BotNode,
     Flow,
     HangupNode,
     HoursNode,
@@ -37,8 +38,28 @@ class CallIO(Protocol):
         ...
 
     async def digit(self, timeout: float) -> str | None:
-        """The next digit, or None after `timeout` seconds without one."""
+        """The next digit, or None after `timeout` seconds without one. A choice made on the
+        visible-ARS page arrives here too, as a `web:...` input (see `_web_input`)."""
         ...
+
+
+# Inputs from the visible-ARS page (dasan.voice.visible_ars), delivered like digits:
+# `web:go:<node>` jump to a node of the flow, `web:say:<node>` hear that leaf's short answer
+# (then the menu again), `web:end:<reason>` end the ARS (callback booked, answer sent by SMS).
+WEB_INPUT = "web:"
+WEB_END = "web:end:"
+
+
+BOT_RESOLVED = "bot_resolved"
+
+
+@dataclass(frozen=True)
+class BotVerdict:
+    """How a callbot node ended: `resolved` (the caller was answered) or `handoff` (to
+    `queue`, or the node's own handoff queue when None)."""
+
+    kind: Literal["resolved", "handoff"]
+    queue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,7 @@ class FlowResult:
     language: str = "ko"
     priority: int = 0
     reason: str = ""
+    link_offered: bool = False
 
     @property
     def ars_option(self) -> str | None:
@@ -94,7 +116,12 @@ async def run(flow: Flow, io: CallIO, caller: CallerAttributes, now: datetime,
               digit_timeout: float | None = None) -> FlowResult:
     result = FlowResult(kind="hangup")
     nid = flow.start
+    if flow.visible_ars is not None and flow.visible_ars.mode == "auto":
+        await _offer_link(io, result)
     for _ in range(MAX_STEPS):
+        if nid.startswith(WEB_END):
+            result.reason = nid
+            return result
         node = flow.nodes[nid]
         result.path.append(nid)
         if isinstance(node, AttributeNode):
@@ -119,18 +146,74 @@ async def run(flow: Flow, io: CallIO, caller: CallerAttributes, now: datetime,
                 await io.play(node.prompt, barge_in=False)
             result.reason = node.label or nid
             return result
+        elif isinstance(node, BotNode):
+            bot = getattr(io, "bot", None)
+            verdict = await bot(node) if bot is not None else BotVerdict("handoff")
+            result.path.append(f"bot:{verdict.kind}")
+            if verdict.kind == "resolved":
+                result.reason = BOT_RESOLVED
+                return result
+            target = flow.nodes[node.handoff]
+            assert isinstance(target, QueueNode)
+            result.kind, result.queue = "queue", verdict.queue or target.queue
+            result.language = target.language or "ko"
+            result.priority = max(result.priority, target.priority)
+            result.reason = f"bot_handoff:{result.queue}"
+            return result
         elif isinstance(node, MenuNode):
-            nid = await _menu(node, io, result, node.timeout or digit_timeout
+            nid = await _menu(flow, node, io, result, node.timeout or digit_timeout
                               or DEFAULT_DIGIT_TIMEOUT)
     result.reason = "step limit"
     return result
 
 
-async def _menu(node: MenuNode, io: CallIO, result: FlowResult, timeout: float) -> str:
+async def _offer_link(io: CallIO, result: FlowResult) -> None:
+    """Send the visible-ARS link (an optional CallIO verb: a dry run just notes it)."""
+    offer = getattr(io, "offer_link", None)
+    sent = bool(await offer()) if offer is not None else True
+    result.link_offered = True
+    result.path.append("visible_ars:sent" if sent else "visible_ars:unavailable")
+
+
+async def _web_input(flow: Flow, node: MenuNode, io: CallIO, result: FlowResult, step: str
+                     ) -> str | None:
+    """A visible-ARS choice: the node to go to (or a `web:end:` marker), None to stay."""
+    kind, _, target = step[len(WEB_INPUT):].partition(":")
+    if kind == "go" and target in flow.nodes:
+        result.path.append(step)
+        key = next((d for d, n in node.options.items() if n == target), "w")
+        result.digits.append(key)
+        return target
+    if kind == "say" and target in flow.nodes:
+        result.path.append(step)
+        await io.play(f"answer:{target}", barge_in=True)
+        return None
+    if kind == "end" and target:
+        result.path.append(step)
+        return WEB_END + target
+    result.path.append("web:ignored")
+    return None
+
+
+async def _menu(flow: Flow, node: MenuNode, io: CallIO, result: FlowResult, timeout: float
+                ) -> str:
     failures = 0
+    setting = flow.visible_ars
+    offer = setting is not None and setting.mode == "offer" and setting.key is not None
     while True:
         await io.play(node.prompt, barge_in=True)
+        if offer and not result.link_offered and io_idle(io):
+            result.link_offered = True  # once per call, after the first menu's prompt
+            await io.play("visible_ars_offer", barge_in=True)
         digit = await io.digit(timeout)
+        if digit is not None and digit.startswith(WEB_INPUT):
+            nxt = await _web_input(flow, node, io, result, digit)
+            if nxt is not None:
+                return nxt
+            continue
+        if offer and setting is not None and digit == setting.key:
+            await _offer_link(io, result)
+            continue
         if digit is not None and digit == node.repeat:
             result.path.append("repeat")
             continue
@@ -146,6 +229,12 @@ async def _menu(node: MenuNode, io: CallIO, result: FlowResult, timeout: float) 
         follow = node.no_input_prompt if digit is None else node.invalid_prompt
         if follow:
             await io.play(follow, barge_in=True)
+
+
+def io_idle(io: CallIO) -> bool:
+    """No input waiting (an optional CallIO query; True when the IO cannot tell)."""
+    pending = getattr(io, "input_pending", None)
+    return not pending() if pending is not None else True
 
 
 # --- dry run ----------------------------------------------------------------------------------

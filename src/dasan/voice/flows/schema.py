@@ -10,7 +10,15 @@ Node types:
   and no-input with their prompts, `on_fail` after the last retry;
 * `set`: raise the call's priority, then `next`;
 * `queue`: leave the ARS into a queue (`queue` code, optional `language`, `priority`);
-* `hangup`: optional prompt, then end the call in the ARS.
+* `hangup`: optional prompt, then end the call in the ARS;
+* `bot`: the AI callbot (말씀으로 문의하세요, issue 14): the caller speaks, the KB answers by TTS
+  when confident; otherwise (or on request, or after `max_turns`) the call goes to `handoff`
+  (a queue node), or to the queue the bot's best guess belongs to.
+
+`visible_ars` (optional, issue 14): `{"mode": "offer" | "auto", "key": "#", "answers": {node:
+query}}` offers the caller the visible-ARS link by SMS (`offer`: after the first menu prompt,
+prompt `visible_ars_offer`, the caller presses `key`; `auto`: sent when the call starts).
+`answers` overrides the KB query of a leaf's short answer on the page (default: its label).
 """
 
 from __future__ import annotations
@@ -94,8 +102,16 @@ class HangupNode(_Node):
     prompt: str | None = None
 
 
+class BotNode(_Node):
+    type: Literal["bot"]
+    prompt: str
+    handoff: str
+    max_turns: int = Field(default=2, ge=1, le=5)
+    listen_seconds: float = Field(default=8.0, gt=0, le=60)
+
+
 Node = Annotated[AttributeNode | HoursNode | PlayNode | MenuNode | SetNode | QueueNode
-                 | HangupNode, Field(discriminator="type")]
+                 | HangupNode | BotNode, Field(discriminator="type")]
 
 
 class Prompt(BaseModel):
@@ -104,12 +120,20 @@ class Prompt(BaseModel):
     language: str = "ko"
 
 
+class VisibleArsSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["offer", "auto"] = "offer"
+    key: str | None = "#"
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
 class Flow(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
     start: str
     nodes: dict[str, Node]
     prompts: dict[str, Prompt | str]
+    visible_ars: VisibleArsSetting | None = None
 
     def prompt(self, key: str) -> Prompt:
         p = self.prompts[key]
@@ -128,6 +152,8 @@ def _targets(node: Any) -> list[str]:
         return [node.next]
     if isinstance(node, MenuNode):
         return [*node.options.values(), node.on_fail]
+    if isinstance(node, BotNode):
+        return [node.handoff]
     return []
 
 
@@ -168,6 +194,8 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
                     problems.append(f"{nid}: hours must be HH:MM, got {list(day)}")
                 elif day and day[0] >= day[1]:
                     problems.append(f"{nid}: opening {day[0]} is not before closing {day[1]}")
+        if isinstance(node, BotNode) and not isinstance(flow.nodes.get(node.handoff), QueueNode):
+            problems.append(f"{nid}: handoff must be a queue node")
         if isinstance(node, QueueNode):
             if known_queues is not None and node.queue not in known_queues:
                 problems.append(f"{nid}: unknown queue {node.queue!r}")
@@ -178,6 +206,7 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
         if p.language not in LANGS:
             problems.append(f"prompt {key}: unknown language {p.language!r}")
         del prompt
+    problems += _visible_ars_problems(flow)
     if not problems:
         problems += _loops_without_input(flow)
         reachable = _reachable(flow)
@@ -186,6 +215,23 @@ def validate(doc: dict[str, Any], known_queues: set[str] | None = None) -> Flow:
     if problems:
         raise FlowInvalid(problems)
     return flow
+
+
+def _visible_ars_problems(flow: Flow) -> list[str]:
+    setting = flow.visible_ars
+    if setting is None:
+        return []
+    problems = [f"visible_ars.answers: unknown node {nid!r}" for nid in setting.answers
+                if nid not in flow.nodes]
+    if setting.mode == "offer":
+        if setting.key is None or not DIGITS.fullmatch(setting.key):
+            problems.append("visible_ars.key must be one key (0-9, *, #)")
+        if "visible_ars_offer" not in flow.prompts:
+            problems.append("visible_ars: mode offer needs the prompt 'visible_ars_offer'")
+        for nid, node in flow.nodes.items():
+            if isinstance(node, MenuNode) and setting.key in (*node.options, node.repeat):
+                problems.append(f"{nid}: key {setting.key!r} is also the visible-ARS key")
+    return problems
 
 
 def _reachable(flow: Flow) -> set[str]:

@@ -1,0 +1,30 @@
+"""The caller's visible-ARS page (보이는 ARS): opened from the one-time SMS link on a phone."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from dasan.errors import DomainError
+from dasan.voice.visible_ars import links, service
+from dasan.web.deps import get_db
+from dasan.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/ars/v/{token}", response_class=HTMLResponse)
+def visible_ars_page(token: str, request: Request, db: Session = Depends(get_db)) -> Response:
+    try:
+        page = service.open_page(db, token, request.cookies.get(links.PAGE_COOKIE))
+    except DomainError as exc:
+        return templates.TemplateResponse(request, "voice/visible_ars_gone.html",
+                                          {"user": None, "code": exc.code},
+                                          status_code=exc.status)
+    response = templates.TemplateResponse(request, "voice/visible_ars.html", {
+        "user": None, "token": token, "page": page.to_dict(), "state": page.call_state})
+    if page.new_cookie:
+        response.set_cookie(links.PAGE_COOKIE, page.new_cookie, httponly=True,
+                            samesite="strict", max_age=int(service.ttl_seconds()), path="/")
+    return response
