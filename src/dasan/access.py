@@ -41,6 +41,7 @@ PLANNERS = frozenset({"supervisor", "admin", "analyst"})
 TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"})
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
+CRISIS_WATCHERS = SUPERVISORS  # the live crisis alerts on the supervisor page
 
 
 class Unauthenticated(DomainError):
@@ -102,3 +103,8 @@ def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
     """Raw (unmasked) personal data: supervisors and admins only."""
     if user.role not in ("supervisor", "admin"):
         deny(session, user, "pii.unmask", ip=ip, path=path, role=user.role, **detail)
+
+
+def can_watch_crisis(user: User | None) -> bool:
+    """May this user's socket receive the live crisis alerts (an admin always may)?"""
+    return user is not None and (user.role in CRISIS_WATCHERS or user.role == "admin")

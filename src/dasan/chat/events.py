@@ -204,6 +204,22 @@ class CrisisAlertView(BaseModel):
     created_at: str | None
     escalations: int
     waiting: bool
+    reason: str | None = None  # escalations: still_waiting | left_unanswered | not_acknowledged
+
+
+class CrisisOpenEvent(ChatEvent):
+    """The open alerts, sent once when a supervisor's socket connects."""
+
+    audience: ClassVar[Audience] = "socket"
+    type: Literal["crisis_open"]
+    alerts: list[CrisisAlertView]
+
+
+class CrisisAcknowledgedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["crisis_acknowledged"]
+    alert_id: int
+    consultation_id: int
 
 
 class CrisisAlertEvent(ChatEvent):
@@ -237,7 +253,8 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 UnassignedEvent, OfferEvent, OfferClosedEvent, PresenceEvent, ClosedEvent,
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
-                CrisisEscalationEvent, CrisisGuidanceEvent)
+                CrisisEscalationEvent, CrisisGuidanceEvent, CrisisOpenEvent,
+                CrisisAcknowledgedEvent)
 }
 
 # Fields of a chat's state a citizen may see (the rest is internal).
