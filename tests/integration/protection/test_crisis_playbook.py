@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan.chat.events import validate
 from dasan.config import PROJECT_ROOT
 from dasan.db.models import AuditLog, Consultation, Queue
 from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
-from dasan.chat.events import validate
 from dasan.protection import crisis_playbook
 from dasan.protection.crisis_escalation import run_escalation
 
