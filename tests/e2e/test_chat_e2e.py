@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import AbuseIncident, Agent, Consultation, Message
+from dasan.db.models_quality import SurveyAnswer
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30_000
@@ -111,6 +112,13 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     agent.click("#wrapup-save")
     agent.wait_for_selector("#alert:has-text('저장되었습니다')")
     citizen.wait_for_selector("#status[data-phase=closed]")
+    # The satisfaction survey is offered once the chat has ended; the answer joins the chat.
+    citizen.wait_for_selector("#survey:not([hidden])")
+    citizen.get_by_label("4 · 만족").check()
+    citizen.fill("#survey-comment", "친절했어요")
+    citizen.click("#survey button[type=submit]")
+    citizen.wait_for_selector("#survey-status:has-text('감사합니다')")
+    assert citizen.is_hidden("#survey")
 
     with db_session(live_server.db_url) as s:
         c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
@@ -122,6 +130,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
         seqs = list(s.scalars(select(Message.seq).where(Message.consultation_id == c.id)
                               .order_by(Message.seq)))
         assert seqs == list(range(1, len(seqs) + 1))
+        survey = s.scalar(select(SurveyAnswer).where(SurveyAnswer.consultation_id == c.id))
+        assert survey is not None and survey.score == 4 and survey.channel == "chat"
     agent_ctx.close()
     citizen.context.close()
 

@@ -46,6 +46,17 @@ def answer(s: Session, consultation_id: int, channel: str, raw_score: Any,
     return row
 
 
+def answer_chat(s: Session, consultation_id: int, raw_score: Any,
+                comment: str | None = None) -> SurveyAnswer:
+    """The citizen's answer on the chat page: offered once the chat has ended (caller commits)."""
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    if c.status != "closed":
+        raise Conflict("the survey opens when the chat has ended", code="chat_not_ended")
+    return answer(s, consultation_id, "chat", raw_score, comment)
+
+
 def kpi(s: Session, start: datetime, end: datetime) -> dict[str, Any]:
     """Satisfaction KPI over consultations started in [start, end): answers, response rate,
     mean score, CSAT (share of 4-5) per channel and overall."""

@@ -250,3 +250,21 @@ def test_pages_render_in_korean_and_english(client: Any, login: Any, db: Session
     login("agent1")
     assert client.get("/qa/mine").status_code == 200
     assert client.get("/qa", follow_redirects=False).status_code == 403
+
+
+def test_chat_survey_opens_when_the_chat_ends_and_only_once(client: Any, db: Session) -> None:
+    r = client.post("/api/chat/sessions", json={"language": "ko"})
+    cid, h = int(r.json()["consultation_id"]), {"X-Chat-Token": r.json()["token"]}
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 5}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "chat_not_ended"
+    client.post(f"/api/chat/sessions/{cid}/leave", headers=h)
+    other = client.post("/api/chat/sessions", json={"language": "ko"}).json()["token"]
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 5},
+                    headers={"X-Chat-Token": other})
+    assert r.status_code == 403
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 4}, headers=h)
+    assert r.status_code == 201
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 1}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "survey_answered"
+    db.expire_all()
+    assert [(a.channel, a.score) for a in db.scalars(select(SurveyAnswer))] == [("chat", 4)]

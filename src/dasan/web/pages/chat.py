@@ -41,6 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "No agent who can take this question is on duty now"),
     "live": ("{name} 상담사와 상담 중", "Chatting with agent {name}"),
     "closed": ("상담이 종료되었습니다", "This chat has ended"),
+    "survey_thanks": ("소중한 의견 감사합니다.", "Thank you for your feedback."),
+    "survey_done": ("이미 만족도 조사에 답하셨습니다.", "You have already answered the survey."),
     "typing_agent": ("상담사가 입력 중입니다…", "The agent is typing…"),
     "typing_citizen": ("시민이 입력 중입니다…", "The citizen is typing…"),
     "reconnecting": ("연결이 끊겼습니다. 다시 연결하는 중…", "Connection lost. Reconnecting…"),

@@ -12,6 +12,8 @@
   const leaveBtn = document.getElementById("leave");
   const restartBtn = document.getElementById("restart");
   const callbackForm = document.getElementById("callback");
+  const surveyForm = document.getElementById("survey");
+  const surveyStatus = document.getElementById("survey-status");
 
   let st = JSON.parse(sessionStorage.getItem(KEY) || "null");  // {cid, token, lastSeq, outbox}
   let sock = null;
@@ -113,6 +115,7 @@
     leaveBtn.hidden = closed;
     restartBtn.hidden = !closed;
     if (closed && sock) { sock.stop(); sock = null; }
+    surveyForm.hidden = !(closed && st && st.cid && !st.surveyed);
   }
 
   function onEvent(ev) {
@@ -219,6 +222,26 @@
       callbackForm.hidden = true;
     } catch (err) { statusEl.textContent = t("error") + ": " + err.message; }
     restartBtn.focus();
+  });
+
+  surveyForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!st) return;
+    const data = new FormData(surveyForm);
+    const body = { score: Number(data.get("score")), comment: String(data.get("comment") || "") || null };
+    const r = await fetch(`/api/quality/surveys/chat/${st.cid}`, {
+      method: "POST", body: JSON.stringify(body),
+      headers: Object.assign({ "Content-Type": "application/json", "Accept": "application/json" }, headers()),
+    });
+    if (r.ok || r.status === 409) {
+      st.surveyed = true;
+      save();
+      surveyForm.hidden = true;
+      surveyStatus.textContent = r.ok ? t("survey_thanks") : t("survey_done");
+    } else {
+      const err = await r.json().catch(() => ({}));
+      surveyStatus.textContent = t("error") + ": " + (err.detail || r.statusText);
+    }
   });
 
   restartBtn.addEventListener("click", () => {
