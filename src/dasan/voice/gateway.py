@@ -26,6 +26,7 @@ from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings
 from dasan.db.models_voice import CallbackRequest
 from dasan.db.session import session_scope
+from dasan.quality import surveys
 from dasan.voice import acd, calls, cti
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import Flow
@@ -626,9 +627,27 @@ class Gateway:
         call.agent = None
 
     def _agent_left(self, call: Call) -> None:
-        """The agent hung up: the call is over (the caller is sent BYE)."""
+        """The agent hung up: the call is over (the caller is sent BYE), after the satisfaction
+        survey when `DASAN_VOICE_SURVEY` is on."""
         call.outcome = call.outcome or "answered"
+        if self.settings.survey and call.consultation_id is not None and not call.caller_gone:
+            self._drop_agent(call)
+            self._spawn(self._survey_then_end(call))
+            return
         self._end(call)
+
+    async def _survey_then_end(self, call: Call) -> None:
+        cid = call.consultation_id
+
+        async def record(score: int) -> None:
+            await self._db(surveys.answer, cid, "call", str(score))
+
+        try:
+            await surveys.ars_survey(_SurveyIO(self, call), record, self.settings.digit_timeout)
+        except Exception:  # the survey is a courtesy: the call still ends cleanly
+            log.exception("ARS survey on %s failed", call.sip_call_id)
+        finally:
+            self._end(call)
 
     # --- ending -------------------------------------------------------------------------
 
@@ -813,6 +832,19 @@ class _CallerIO:
     async def play(self, prompt_key: str, *, barge_in: bool) -> None:
         p = self.flow.prompt(prompt_key)
         await self.gw._play(self.call, prompt_key, p.text, p.language, barge_in=barge_in)
+
+    async def digit(self, timeout: float) -> str | None:
+        return await self.call.rtp.wait_digit(timeout)
+
+
+class _SurveyIO:
+    """The survey's view of a call (prompts through the TTS library, keys from RTP)."""
+
+    def __init__(self, gw: Gateway, call: Call) -> None:
+        self.gw, self.call = gw, call
+
+    async def play(self, key: str, text: str) -> None:
+        await self.gw._play(self.call, key, text, barge_in=True)
 
     async def digit(self, timeout: float) -> str | None:
         return await self.call.rtp.wait_digit(timeout)

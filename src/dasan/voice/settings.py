@@ -35,6 +35,8 @@ class VoiceSettings(BaseSettings):
     invite_rate: float = Field(default=50.0, gt=0, description="new INVITEs per second per source")
     ack_timeout: float = Field(default=32.0, gt=0, description="give up on a 200 OK never ACKed")
     max_call_seconds: float = Field(default=4 * 3600.0, gt=0)
+    survey: bool = Field(default=False,
+        description="after the agent hangs up, ask the caller for a 1-5 satisfaction key")
 
 
 @lru_cache
