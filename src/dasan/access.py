@@ -42,6 +42,12 @@ TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"}
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
 CRISIS_WATCHERS = SUPERVISORS  # the live crisis alerts on the supervisor page
+QA_STAFF = SUPERVISORS  # forms, sampling, evaluation, calibration, disputes
+QA_REPORT_READERS = frozenset({"supervisor", "analyst"})  # scorecards, KPI, XLSX
+SURVEY_RECORDERS = AGENTS  # survey answers from integrations (ARS, SMS, field app)
+LEGAL_CASE_MANAGERS = SUPERVISORS  # the malicious-caller legal case files
+EVIDENCE_EXPORTERS = SUPERVISORS  # masked evidence bundles
+EVIDENCE_RAW_READERS = ADMINS  # evidence bundles with raw transcripts (an unmasked access)
 
 
 class Unauthenticated(DomainError):
@@ -107,4 +113,20 @@ def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
 
 def can_watch_crisis(user: User | None) -> bool:
     """May this user's socket receive the live crisis alerts (an admin always may)?"""
-    return user is not None and (user.role in CRISIS_WATCHERS or user.role == "admin")
+    return _holds(user, CRISIS_WATCHERS)
+
+
+def _holds(user: User | None, group: frozenset[str]) -> bool:
+    return user is not None and (user.role in group or user.role == "admin")
+
+
+def can_manage_qa(user: User | None) -> bool:
+    return _holds(user, QA_STAFF)
+
+
+def can_export_evidence(user: User | None) -> bool:
+    return _holds(user, EVIDENCE_EXPORTERS)
+
+
+def can_include_raw_evidence(user: User | None) -> bool:
+    return _holds(user, EVIDENCE_RAW_READERS)
