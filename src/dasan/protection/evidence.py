@@ -29,6 +29,7 @@ from dasan.db.models import AbuseIncident, Citizen, Message, User
 from dasan.db.models_protection import EvidenceExport
 from dasan.errors import Forbidden, NotFound
 
+
 def can_export_evidence(user: User) -> bool:
     return access.can_export_evidence(user)
 
