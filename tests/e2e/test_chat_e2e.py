@@ -71,6 +71,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     answer = citizen.locator("li.msg.from-bot", has_text="기후동행카드 환불 방법")
     answer.wait_for()
     assert "도시교통실" in answer.inner_text()  # the entry's owner is shown
+    assert answer.locator(".answer-steps li").count() == 2  # the answer's steps, as a list
+    assert re.search(r"\d{4}-\d{2} 기준", answer.inner_text())  # the entry's review month
     citizen.get_by_role("group", name="도움이 되었나요?").wait_for()
 
     # Not what I needed: ask for a person.

@@ -31,6 +31,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "related": ("관련 안내", "Related answers"),
     "owner": ("담당", "Owner"),
     "review": ("검토일", "Reviewed by"),
+    "as_of": ("{m} 기준", "as of {m}"),
+    "more": ("더 보기 ({n}단계)", "More ({n} steps)"),
     "overdue": ("검토 기한 지남", "Review overdue"),
     "bot_phase": ("챗봇 상담 중", "Chatting with the bot"),
     "waiting": ("상담사 연결 대기 중", "Waiting for an agent"),

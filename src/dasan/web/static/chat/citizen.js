@@ -38,9 +38,12 @@
     const body = el("div", { class: "body" });
     if (flags.kind === "answer" && flags.entry) {
       const [title, ...rest] = m.body.split("\n\n");
-      body.append(el("strong", { class: "entry-title" }, title), el("p", {}, rest.join("\n\n")));
+      body.append(el("strong", { class: "entry-title" }, title));
+      if (flags.steps && flags.steps.length) body.append(renderSteps(flags));
+      else body.append(el("p", {}, rest.join("\n\n")));
       const e = flags.entry;
-      body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"} · ${t("review")}: ${e.review_due || "-"}`));
+      const asOf = flags.as_of ? ` · ${t("as_of", { m: flags.as_of })}` : "";
+      body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"}${asOf}`));
     } else {
       body.append(el("p", {}, m.body));
     }
@@ -63,6 +66,50 @@
       li.append(el("button", { type: "button", class: "primary", onclick: handoff }, t("handoff")));
     }
     return li;
+  }
+
+  // An answer's text with its links and phone numbers (found by the server) made clickable.
+  function linkified(text, links, phones) {
+    const targets = [...(links || []).map((v) => ({ v, href: /^https?:/i.test(v) ? v : `https://${v}` })),
+                     ...(phones || []).map((v) => ({ v, href: `tel:${v.replace(/-/g, "")}` }))];
+    const p = el("p", {});
+    let rest = text;
+    while (rest) {
+      let best = null;
+      for (const x of targets) {
+        const at = rest.indexOf(x.v);
+        if (at >= 0 && (!best || at < best.at || (at === best.at && x.v.length > best.x.v.length))) best = { at, x };
+      }
+      if (!best) { p.append(rest); break; }
+      if (best.at) p.append(rest.slice(0, best.at));
+      const external = best.x.href.startsWith("http");
+      p.append(el("a", { href: best.x.href, rel: external ? "noopener noreferrer" : null,
+                         target: external ? "_blank" : null }, best.x.v));
+      rest = rest.slice(best.at + best.x.v.length);
+    }
+    return p;
+  }
+
+  // Long answers: the first steps, then a "more" button for the rest.
+  function renderSteps(flags) {
+    const box = el("div", { class: "answer-steps" });
+    const list = el(flags.steps.length > 1 ? "ol" : "div", {});
+    const shown = flags.steps_shown || 3;
+    flags.steps.forEach((step, i) => {
+      const item = el(flags.steps.length > 1 ? "li" : "div", { hidden: i >= shown ? true : null },
+        linkified(step, flags.links, flags.phones));
+      list.append(item);
+    });
+    box.append(list);
+    if (flags.steps.length > shown) {
+      const more = el("button", { type: "button", class: "more", "aria-expanded": "false",
+        onclick: () => {
+          list.querySelectorAll("[hidden]").forEach((n) => { n.hidden = false; });
+          more.remove();
+        } }, t("more", { n: flags.steps.length - shown }));
+      box.append(more);
+    }
+    return box;
   }
 
   function addMessage(m) {
