@@ -120,8 +120,8 @@ def qa_page(request: Request, db: Session = Depends(get_db),
     db.commit()
     return _page(request, "care/qa.html", user, month=month, form=forms.form_view(form),
                  samples=sampling.samples(db, month)[:300],
-                 cards=scorecards.agent_scorecards(db, month),
-                 teams=scorecards.team_scorecards(db, month),
+                 cards=(cards := scorecards.agent_scorecards(db, month)),
+                 teams=scorecards.team_scorecards(db, month, cards),
                  can_manage=user.role in ("supervisor", "admin"),
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
