@@ -50,6 +50,13 @@ VOICE_RECORDING_LISTENERS = SUPERVISORS  # every playback audited
 # Call transcripts (masked): the floor searches them all; an agent reads the calls it answered.
 TRANSCRIPT_SEARCHERS = frozenset({"supervisor", "analyst", "admin"})
 TRANSCRIPT_READERS = frozenset({"agent", "supervisor", "analyst", "admin"})
+CRISIS_WATCHERS = SUPERVISORS  # the live crisis alerts on the supervisor page
+QA_STAFF = SUPERVISORS  # forms, sampling, evaluation, calibration, disputes
+QA_REPORT_READERS = frozenset({"supervisor", "analyst"})  # scorecards, KPI, XLSX
+SURVEY_RECORDERS = AGENTS  # survey answers from integrations (ARS, SMS, field app)
+LEGAL_CASE_MANAGERS = SUPERVISORS  # the malicious-caller legal case files
+EVIDENCE_EXPORTERS = SUPERVISORS  # masked evidence bundles
+EVIDENCE_RAW_READERS = ADMINS  # evidence bundles with raw transcripts (an unmasked access)
 
 
 class Unauthenticated(DomainError):
@@ -179,3 +186,22 @@ def access_call_transcript(session: Session, user: User, call_agent_user_id: int
             call_agent_user_id == user.id:
         return
     deny(session, user, "transcript.read", ip=ip, path=path, role=user.role)
+def can_watch_crisis(user: User | None) -> bool:
+    """May this user's socket receive the live crisis alerts (an admin always may)?"""
+    return _holds(user, CRISIS_WATCHERS)
+
+
+def _holds(user: User | None, group: frozenset[str]) -> bool:
+    return user is not None and (user.role in group or user.role == "admin")
+
+
+def can_manage_qa(user: User | None) -> bool:
+    return _holds(user, QA_STAFF)
+
+
+def can_export_evidence(user: User | None) -> bool:
+    return _holds(user, EVIDENCE_EXPORTERS)
+
+
+def can_include_raw_evidence(user: User | None) -> bool:
+    return _holds(user, EVIDENCE_RAW_READERS)

@@ -222,7 +222,7 @@ def demo(
 
     settings = config.get_settings()
     data_dir = data or settings.shared_data
-    if not data_dir.is_dir():
+    if data is not None and not data_dir.is_dir():
         raise fail(f"seed data not found at {data_dir}; pass --data or set DASAN_SHARED_DATA")
     upgrade()
     typer.echo(f"database: {settings.database_url}")
@@ -230,8 +230,16 @@ def demo(
         seed_org(session)
         seed_people(session)
     with session_scope() as session:
-        report = import_seed_faq(session, data_dir)
-        typer.echo(f"knowledge base: {report}")
+        if data_dir.is_dir():
+            report = import_seed_faq(session, data_dir)
+            typer.echo(f"knowledge base: {report}")
+        else:
+            from dasan.knowledge.file_import import DEMO_KB, import_file
+
+            typer.echo(f"no seed data at {data_dir}: using the demo knowledge base written by "
+                       f"the project ({DEMO_KB.name}; load your own 표준상담DB export with "
+                       "`dasan kb import FILE`)")
+            typer.echo(f"knowledge base: {import_file(session, DEMO_KB)}")
     with session_scope() as session:
         from dasan.knowledge.live import get_live_index
 

@@ -1,4 +1,5 @@
-"""Periodic jobs: the issue alerter scan (every 5 minutes) and KB review reminders (daily).
+"""Periodic jobs: the issue alerter scan (every 5 minutes), KB review reminders (daily),
+complaint dispatch and SLA, malicious-caller expiry and crisis escalation (every 10 s).
 
 `dasan worker` runs them in the foreground for a multi-worker deployment; `dasan demo` runs them
 in a background thread of the single embedded process.
@@ -62,6 +63,14 @@ def expire_designations() -> int:
         return expire_due(session, date.today())
 
 
+def escalate_crises() -> int:
+    """Crisis alerts nobody acknowledged, and crisis contacts still waiting or left unanswered,
+    are escalated to the supervisors (every 10 s)."""
+    from dasan.protection.crisis_escalation import run_escalation
+
+    return run_escalation()
+
+
 @dataclass
 class Job:
     name: str
@@ -77,6 +86,7 @@ class Scheduler:
         Job("kb-reminders", 24 * 3600, remind_owners),
         *complaint_jobs(),
         Job("malicious-expiry", 6 * 3600, expire_designations),
+        Job("crisis-escalation", 10, escalate_crises),
     ])
     _stop: threading.Event = field(default_factory=threading.Event)
 

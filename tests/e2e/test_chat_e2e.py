@@ -71,6 +71,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     answer = citizen.locator("li.msg.from-bot", has_text="기후동행카드 환불 방법")
     answer.wait_for(timeout=3 * TIMEOUT)  # the first answer may wait for the server's warm-up
     assert "도시교통실" in answer.inner_text()  # the entry's owner is shown
+    assert answer.locator(".answer-steps li").count() == 2  # the answer's steps, as a list
+    assert re.search(r"\d{4}-\d{2} 기준", answer.inner_text())  # the entry's review month
     citizen.get_by_role("group", name="도움이 되었나요?").wait_for()
 
     # Not what I needed: ask for a person.
@@ -133,9 +135,13 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     agent.wait_for_selector("#alert:has-text('저장되었습니다')")
     citizen.wait_for_selector("#status[data-phase=closed]")
     assert "카드 실물" not in citizen.inner_text("#log")  # the note never reached the citizen
-    # The satisfaction survey comes with the close; the citizen answers it once.
-    citizen.get_by_role("group", name="만족도 조사").get_by_role("button", name="5점").click()
-    citizen.locator("text=소중한 의견 감사합니다").wait_for()
+    # The satisfaction survey is offered once the answered chat has ended; answered once.
+    citizen.wait_for_selector("#survey:not([hidden])")
+    citizen.get_by_label("4 · 만족").check()
+    citizen.fill("#survey-comment", "친절했어요")
+    citizen.click("#survey button[type=submit]")
+    citizen.wait_for_selector("#survey-status:has-text('감사합니다')")
+    assert citizen.is_hidden("#survey")
     citizen.wait_for_selector("#transcript:not([hidden])")
 
     with db_session(live_server.db_url) as s:
@@ -150,6 +156,8 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
         seqs = list(s.scalars(select(Message.seq).where(Message.consultation_id == c.id)
                               .order_by(Message.seq)))
         assert seqs == list(range(1, len(seqs) + 1))
+        survey = s.scalar(select(SurveyAnswer).where(SurveyAnswer.consultation_id == c.id))
+        assert survey is not None and survey.score == 4 and survey.channel == "chat"
     agent_ctx.close()
     citizen.context.close()
 

@@ -218,6 +218,22 @@ class CrisisAlertView(BaseModel):
     created_at: str | None
     escalations: int
     waiting: bool
+    reason: str | None = None  # escalations: still_waiting | left_unanswered | not_acknowledged
+
+
+class CrisisOpenEvent(ChatEvent):
+    """The open alerts, sent once when a supervisor's socket connects."""
+
+    audience: ClassVar[Audience] = "socket"
+    type: Literal["crisis_open"]
+    alerts: list[CrisisAlertView]
+
+
+class CrisisAcknowledgedEvent(ChatEvent):
+    audience: ClassVar[Audience] = "supervisor"
+    type: Literal["crisis_acknowledged"]
+    alert_id: int
+    consultation_id: int
 
 
 class CrisisAlertEvent(ChatEvent):
@@ -332,7 +348,8 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
-                BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent)
+                BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent,
+                CrisisOpenEvent, CrisisAcknowledgedEvent)
 } | {kind: CallEvent for kind in CALL_EVENT_TYPES}
 
 # Fields of a chat's state a citizen may see (the rest is internal).

@@ -205,3 +205,60 @@ def make_pubsub(url: str) -> InMemoryPubSub | RedisPubSub:
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisPubSub(url)
     raise ValueError(f"unsupported pub/sub URL {url!r}: use memory:// or redis://host:port/db")
+
+
+# --- publishing from a thread outside the event loop (the scheduler's jobs) --------------------
+
+_PROCESS_BUS: tuple[asyncio.AbstractEventLoop, PubSub] | None = None
+
+
+def register_process_bus(loop: asyncio.AbstractEventLoop, pubsub: PubSub) -> None:
+    """The web process's chat runtime offers its pub/sub to jobs running in other threads of
+    the same process (`dasan demo` runs the scheduler in a thread beside the server)."""
+    global _PROCESS_BUS
+    _PROCESS_BUS = (loop, pubsub)
+
+
+def unregister_process_bus(pubsub: PubSub) -> None:
+    global _PROCESS_BUS
+    if _PROCESS_BUS is not None and _PROCESS_BUS[1] is pubsub:
+        _PROCESS_BUS = None
+
+
+async def _publish_all(pubsub: PubSub, events: list[tuple[str, Event]]) -> None:
+    for channel, event in events:
+        await pubsub.publish(channel, event)
+
+
+def publish_from_thread(events: list[tuple[str, Event]], url: str | None = None) -> int:
+    """Publish `events` from synchronous code; the number published.
+
+    Inside a web process: through its running pub/sub (so in-memory subscribers get them).
+    Elsewhere (`dasan worker`): through Redis when `DASAN_PUBSUB_URL` is ``redis://``; with
+    ``memory://`` a separate process cannot reach any socket, so nothing is published (the
+    state is in the database and supervisors see it when their page connects)."""
+    if not events:
+        return 0
+    bus = _PROCESS_BUS
+    if bus is not None and bus[0].is_running():
+        future = asyncio.run_coroutine_threadsafe(_publish_all(bus[1], events), bus[0])
+        future.result(timeout=10)
+        return len(events)
+    if url is None:
+        from dasan.config import get_settings
+
+        url = get_settings().pubsub_url
+    pubsub = make_pubsub(url)
+    if isinstance(pubsub, InMemoryPubSub):
+        log.warning("%d live event(s) not delivered: no web process here and pub/sub is "
+                    "memory:// (set DASAN_PUBSUB_URL=redis://... for `dasan worker`)", len(events))
+        return 0
+
+    async def run() -> None:
+        try:
+            await _publish_all(pubsub, events)
+        finally:
+            await pubsub.close()
+
+    asyncio.run(run())
+    return len(events)

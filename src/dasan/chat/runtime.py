@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dasan.chat import hub as chat_hub
 from dasan.chat import idle, overflow
-from dasan.chat.pubsub import make_pubsub
+from dasan.chat.pubsub import make_pubsub, register_process_bus, unregister_process_bus
 from dasan.config import get_settings
 from dasan.db.session import new_session
 from dasan.protection.screening import screen_many
@@ -99,6 +99,8 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
+        # The scheduler's jobs in this process (crisis escalation) publish through our pub/sub.
+        register_process_bus(asyncio.get_running_loop(), self.hub.pubsub)
         if self._interval > 0:
             self._tasks.append(asyncio.create_task(tick_loop(self.hub, self._interval)))
         self._tasks.append(asyncio.create_task(warm_up(self.hub, self._warm_index)))
@@ -109,4 +111,5 @@ class Runtime:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        unregister_process_bus(self.hub.pubsub)
         await self.hub.pubsub.close()

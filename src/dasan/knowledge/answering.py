@@ -63,17 +63,19 @@ def coverage(query_tokens: Collection[str], doc_tokens: Collection[str]) -> floa
 
 @dataclass(frozen=True, slots=True)
 class AnswerCalibration:
-    """``p(right) = sigmoid(a*dense + b*margin + c)`` for the top answerable hit: its raw dense
-    cosine and its cosine margin over the next answerable hit (raw cosines, not the fused
-    scores, which are min-max normalised per query and so move with the size of the KB).
+    """``p(right) = sigmoid(a*dense + b*margin + d*coverage + c)`` for the top answerable hit:
+    its raw dense cosine, its cosine margin over the next answerable hit (raw cosines, not the
+    fused scores, which are min-max normalised per query and so move with the size of the KB)
+    and the share of the question's content words the entry uses (:func:`coverage`).
     Fitted by ``bench/bench_answer.py`` on the tune split."""
 
     a: float = 18.98
     b: float = 8.74
     c: float = -17.72
+    d: float = 0.0
 
-    def __call__(self, dense: float, margin: float) -> float:
-        z = self.a * dense + self.b * margin + self.c
+    def __call__(self, dense: float, margin: float, cover: float = 0.0) -> float:
+        z = self.a * dense + self.b * margin + self.d * cover + self.c
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -88,8 +90,8 @@ class AnswerPolicy:
     min_coverage: float = 0.2
     related_threshold: float = 0.15  # below this: no related entries either
 
-    def confidence(self, dense: float, margin: float) -> float:
-        return self.calibration(dense, margin)
+    def confidence(self, dense: float, margin: float, cover: float = 0.0) -> float:
+        return self.calibration(dense, margin, cover)
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -110,7 +112,7 @@ def decide(hits: Sequence[tuple[float, float]], query: str,
         return Decision("miss", 0.0, "no_hit")
     dense, cover = hits[0]
     margin = dense - (hits[1][0] if len(hits) > 1 else 0.0)
-    conf = policy.confidence(dense, margin)
+    conf = policy.confidence(dense, margin, cover)
     region = other_region(query)
     if region is not None:
         related = conf >= policy.related_threshold and cover > 0.0

@@ -54,6 +54,11 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (unknown format, no header, missing columns)."""
 
 
+# A small knowledge base in the project's own words, used by `dasan demo` where no seed data
+# folder is given (see demo_kb/README.md).
+DEMO_KB = Path(__file__).parent / "demo_kb" / "demo_kb.jsonl"
+
+
 @dataclass
 class FileImportReport:
     rows: int = 0

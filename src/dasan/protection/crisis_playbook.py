@@ -333,6 +333,17 @@ def acknowledge(s: Session, user: User, alert_id: int) -> CrisisAlert:
     return alert
 
 
+def acknowledged_event(alert: CrisisAlert) -> tuple[str, dict[str, Any]]:
+    """What the other supervisors' pages learn when an alert is acknowledged."""
+    return (CRISIS_CHANNEL, {"type": "crisis_acknowledged", "alert_id": alert.id,
+                             "consultation_id": alert.consultation_id})
+
+
+def open_event(s: Session) -> dict[str, Any]:
+    """The open alerts as one event (a supervisor's socket receives it on connect)."""
+    return {"type": "crisis_open", "alerts": open_alerts(s)}
+
+
 def open_alerts(s: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = s.execute(select(CrisisAlert, Consultation)
                      .join(Consultation, Consultation.id == CrisisAlert.consultation_id,

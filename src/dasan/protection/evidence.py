@@ -23,22 +23,31 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Citizen, Message, User
 from dasan.db.models_protection import EvidenceExport
 from dasan.errors import Forbidden, NotFound
 
-EXPORT_ROLES = ("supervisor", "admin")
-RAW_ROLES = ("admin",)
-
 
 def can_export_evidence(user: User) -> bool:
-    return user.role in EXPORT_ROLES
+    return access.can_export_evidence(user)
 
 
 def can_include_raw(user: User) -> bool:
-    return user.role in RAW_ROLES
+    return access.can_include_raw_evidence(user)
+
+
+def exports_for(s: Session, citizen_id: int) -> list[dict[str, Any]]:
+    """The chain of custody of one citizen's bundles: who exported what, when, with which hash."""
+    rows = s.execute(select(EvidenceExport, User.username)
+                     .join(User, User.id == EvidenceExport.exported_by, isouter=True)
+                     .where(EvidenceExport.citizen_id == citizen_id)
+                     .order_by(EvidenceExport.id.desc())).all()
+    return [{"id": e.id, "exported_at": e.exported_at, "exported_by": name,
+             "raw_included": e.raw_included, "files": e.files,
+             "manifest_sha256": e.manifest_sha256, "prev_sha256": e.prev_sha256}
+            for e, name in rows]
 
 
 def sha256(data: bytes) -> str:

@@ -27,6 +27,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Agent, Consultation, MaliciousCaller, Queue, User
 from dasan.db.models_protection import AgentCare, LegalCase, MaliciousDesignation
 from dasan.errors import Conflict, Forbidden, Invalid, NotFound
+from dasan.text.pii import mask
 
 STAGES = ("filed", "police_report", "prosecution", "closed")
 DEFAULT_PERIOD_DAYS = 180
@@ -177,6 +178,36 @@ def case_view(c: LegalCase) -> dict[str, Any]:
             "stage": c.stage, "outcome": c.outcome, "agent_statement": c.agent_statement,
             "history": list(c.history or []),
             "created_at": c.created_at.isoformat() if c.created_at else None}
+
+
+def legal_cases(s: Session) -> list[LegalCase]:
+    return list(s.scalars(select(LegalCase).order_by(LegalCase.id.desc()).limit(500)))
+
+
+def legal_case(s: Session, case_id: int) -> LegalCase:
+    case = s.get(LegalCase, case_id)
+    if case is None:
+        raise NotFound(f"legal case {case_id} not found")
+    return case
+
+
+def case_file(s: Session, case_id: int) -> dict[str, Any]:
+    """The case file page: the case (statement masked for display), its designation, the
+    citizen's incidents and the chain of evidence exports."""
+    from dasan.protection.evidence import exports_for
+
+    case = legal_case(s, case_id)
+    view = case_view(case)
+    view["agent_statement"] = mask(case.agent_statement or "").masked
+    d = s.get(MaliciousDesignation, case.designation_id) if case.designation_id else None
+    incidents = list(s.scalars(select(AbuseIncident).where(
+        AbuseIncident.citizen_id == case.citizen_id).order_by(AbuseIncident.at.desc()).limit(200)))
+    return {"case": view, "designation": designation_view(d) if d else None,
+            "incidents": [{"id": i.id, "consultation_id": i.consultation_id,
+                           "category": i.category, "severity": i.severity, "action": i.action,
+                           "at": i.at} for i in incidents],
+            "exports": exports_for(s, case.citizen_id),
+            "next_stages": [st for st in STAGES if STAGES.index(st) > STAGES.index(case.stage)]}
 
 
 def open_case(s: Session, user: User, designation_id: int, agent_statement: str) -> LegalCase:

@@ -13,15 +13,17 @@
 
 from __future__ import annotations
 
+from dasan import access
 from dasan.db.models import User
 
-QA_STAFF = ("supervisor",)
-REPORT_ROLES = ("supervisor", "analyst")
-SURVEY_ROLES = ("agent", "supervisor")
+# The groups live in the one access policy (`dasan.access`); these names stay for callers.
+QA_STAFF = access.QA_STAFF
+REPORT_ROLES = access.QA_REPORT_READERS
+SURVEY_ROLES = access.SURVEY_RECORDERS
 
 
 def can_manage_qa(user: User) -> bool:
-    return user.role in QA_STAFF or user.role == "admin"
+    return access.can_manage_qa(user)
 
 
 def can_see_reports(user: User) -> bool:

@@ -13,7 +13,7 @@ import statistics
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
@@ -176,6 +176,25 @@ def create_calibration(s: Session, user: User, consultation_id: int, form_id: in
     return cal
 
 
+def calibrations(s: Session, limit: int = 200) -> list[dict[str, Any]]:
+    """Calibration sessions, newest first, with how many evaluators have scored each."""
+    counts = dict(s.execute(select(QaEvaluation.calibration_id, func.count())
+                            .where(QaEvaluation.calibration_id.is_not(None))
+                            .group_by(QaEvaluation.calibration_id)).all())
+    return [{"id": c.id, "title": c.title, "consultation_id": c.consultation_id,
+             "form_id": c.form_id, "evaluations": int(counts.get(c.id, 0)),
+             "created_at": c.created_at}
+            for c in s.scalars(select(QaCalibration).order_by(QaCalibration.id.desc())
+                               .limit(limit))]
+
+
+def get_calibration(s: Session, calibration_id: int) -> QaCalibration:
+    cal = s.get(QaCalibration, calibration_id)
+    if cal is None:
+        raise NotFound(f"calibration {calibration_id} not found")
+    return cal
+
+
 def calibration_spread(s: Session, calibration_id: int) -> dict[str, Any]:
     cal = s.get(QaCalibration, calibration_id)
     if cal is None:
@@ -183,6 +202,8 @@ def calibration_spread(s: Session, calibration_id: int) -> dict[str, Any]:
     evs = list(s.scalars(select(QaEvaluation).where(QaEvaluation.calibration_id == cal.id)
                          .order_by(QaEvaluation.id)))
     totals = [e.total for e in evs]
+    names = dict(s.execute(select(User.id, User.display_name).where(
+        User.id.in_([e.evaluator_id for e in evs]))).all()) if evs else {}
     form = get_form(s, cal.form_id)
     agreement: dict[str, float | None] = {}
     for it in form.items or []:
@@ -192,7 +213,9 @@ def calibration_spread(s: Session, calibration_id: int) -> dict[str, Any]:
                                 if pairs else None)
     known = [v for v in agreement.values() if v is not None]
     return {"calibration_id": cal.id, "consultation_id": cal.consultation_id,
+            "title": cal.title,
             "evaluators": [{"evaluator_id": e.evaluator_id, "total": e.total,
+                            "evaluator": names.get(e.evaluator_id), "scores": e.scores,
                             "auto_failed": e.auto_failed} for e in evs],
             "n": len(evs), "mean": round(statistics.fmean(totals), 2) if totals else None,
             "stdev": round(statistics.pstdev(totals), 2) if len(totals) > 1 else None,

@@ -121,7 +121,16 @@ def _rows(s: Session, sql: str, start: datetime, end: datetime, *extra: Any) -> 
     else:
         q = sql
         params = (start.isoformat(" "), end.isoformat(" "), *extra)
-    return list(s.connection().exec_driver_sql(q, params).fetchall())
+    # The DBAPI cursor of the session's connection (same transaction): plain tuples, which
+    # numpy converts in one C loop (SQLAlchemy Row objects took it 30x longer).
+    dbapi = s.connection().connection.dbapi_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.execute(q, params)
+        return list(cur.fetchall())
+    finally:
+        cur.close()
 
 
 _IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL "
@@ -130,16 +139,20 @@ _IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL 
 
 def load_month(s: Session, month: str, low_satisfaction_max: int = 2) -> MonthData:
     start, end = month_bounds(month)
-    rows = _rows(s, "SELECT c.id, c.agent_id, c.crisis, c.outcome = 'forced_terminated', "
-                    f"c.handle_seconds FROM consultations c WHERE {_IN_MONTH} ORDER BY c.id",
-                 start, end)
+    # Numbers only (no NULLs), so that numpy converts the 550k rows in one C loop.
+    rows = _rows(s, "SELECT c.id, c.agent_id, CASE WHEN c.crisis THEN 1 ELSE 0 END, "
+                    "CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END, "
+                    "COALESCE(c.handle_seconds, -1) "
+                    f"FROM consultations c WHERE {_IN_MONTH} ORDER BY c.id", start, end)
     n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    agents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
-    crisis = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=n)
-    abuse = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=n)
-    handle = np.fromiter((np.nan if r[4] is None else r[4] for r in rows), dtype=float, count=n)
+    table = np.array(rows, dtype=np.float64).reshape(n, 5)
     del rows
+    ids = table[:, 0].astype(np.int64)
+    agents = table[:, 1].astype(np.int64)
+    crisis = table[:, 2] > 0
+    abuse = table[:, 3] > 0
+    handle = np.where(table[:, 4] < 0, np.nan, table[:, 4])
+    del table
 
     def mark(found: list[Any]) -> NDArray[np.bool_]:
         out = np.zeros(n, dtype=bool)

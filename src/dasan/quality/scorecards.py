@@ -77,8 +77,10 @@ def _wmean(rows: list[dict[str, Any]], key: str, weight: str) -> float | None:
     return round(sum(v * w for v, w in pairs) / total, 3) if total else None
 
 
-def team_scorecards(s: Session, month: str) -> list[dict[str, Any]]:
-    agents = agent_scorecards(s, month)
+def team_scorecards(s: Session, month: str,
+                    agents: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Team cards from the agents' cards (pass them when you have them: no second query)."""
+    agents = agent_scorecards(s, month) if agents is None else agents
     by_team: dict[str, list[dict[str, Any]]] = {}
     for r in agents:
         by_team.setdefault(r["team"] or "-", []).append(r)
@@ -103,9 +105,10 @@ def scorecards_xlsx(s: Session, month: str, lang: str = "ko") -> bytes:
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True})
     pick = 1 if lang == "ko" else 2
+    agents = agent_scorecards(s, month)
     for title, rows, cols in (
-            ("상담사" if lang == "ko" else "Agents", agent_scorecards(s, month), COLUMNS),
-            ("팀" if lang == "ko" else "Teams", team_scorecards(s, month),
+            ("상담사" if lang == "ko" else "Agents", agents, COLUMNS),
+            ("팀" if lang == "ko" else "Teams", team_scorecards(s, month, agents),
              (("team", "팀", "Team"), ("agents", "상담사 수", "Agents"), *COLUMNS[2:]))):
         sheet = book.add_worksheet(title)
         sheet.write(0, 0, f"{month}", bold)

@@ -6,8 +6,9 @@ joins the consultation, and QA sampling (low satisfaction), the scorecards and t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -44,6 +45,51 @@ def answer(s: Session, consultation_id: int, channel: str, raw_score: Any,
     s.add(row)
     s.flush()
     return row
+
+
+def answer_chat(s: Session, consultation_id: int, raw_score: Any,
+                comment: str | None = None) -> SurveyAnswer:
+    """The citizen's answer on the chat page: offered once the chat has ended (caller commits)."""
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    if c.status != "closed":
+        raise Conflict("the survey opens when the chat has ended", code="chat_not_ended")
+    return answer(s, consultation_id, "chat", raw_score, comment)
+
+
+# --- the ARS survey after a call -------------------------------------------------------------
+
+ARS_PROMPT_KEY = "survey"
+ARS_PROMPT_KO = ("상담이 종료되었습니다. 이번 상담에 만족하셨다면 5번, 보통이면 3번, "
+                 "불만족이면 1번을 눌러 주세요. 1번부터 5번까지 누르실 수 있습니다.")
+ARS_THANKS_KEY = "survey_thanks"
+ARS_THANKS_KO = "소중한 의견 감사합니다."
+
+
+class KeypadIO(Protocol):
+    """What the survey needs of a call: play a prompt, read one key (None: nothing pressed)."""
+
+    async def play(self, key: str, text: str) -> None: ...
+
+    async def digit(self, timeout: float) -> str | None: ...
+
+
+async def ars_survey(io: KeypadIO, record: Callable[[int], Awaitable[object]],
+                     timeout: float = 5.0, tries: int = 2) -> int | None:
+    """After the agent hangs up: ask for 1-5 on the keypad and record it with `record(score)`
+    (which calls `answer(..., "call", key)` in a session). Another key asks again; silence or
+    a second wrong key leaves without an answer. The score, or None."""
+    for _ in range(tries):
+        await io.play(ARS_PROMPT_KEY, ARS_PROMPT_KO)
+        key = await io.digit(timeout)
+        if key is None:
+            return None
+        if key in {"1", "2", "3", "4", "5"}:
+            await record(int(key))
+            await io.play(ARS_THANKS_KEY, ARS_THANKS_KO)
+            return int(key)
+    return None
 
 
 def kpi(s: Session, start: datetime, end: datetime) -> dict[str, Any]:

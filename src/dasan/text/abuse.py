@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dasan.text import abuse_rules
+from dasan.text import abuse_fast, abuse_rules
 from dasan.text.abuse_model import AbuseClassifier, get_classifier
 from dasan.text.crisis import CrisisResult, detect_crisis, detect_crisis_many
 
@@ -160,7 +160,8 @@ def screen(text: str, *, use_classifier: bool = True) -> Screening:
     scanned = abuse_rules.scan_with_cleared(text)
     crisis = detect_crisis(text)
     clf = get_classifier() if use_classifier else None
-    prob = float(clf.predict_proba([text], [scanned])[0]) if clf is not None else None
+    prob = (float(abuse_fast.compiled(clf).predict_proba([text], [scanned])[0])
+            if clf is not None else None)
     return _decide(text, scanned[0], prob, crisis, clf)
 
 
@@ -170,7 +171,8 @@ def screen_many(texts: Sequence[str], *, use_classifier: bool = True) -> list[Sc
     scans = [abuse_rules.scan_with_cleared(t) for t in checked]
     hits = [s[0] for s in scans]
     clf = get_classifier() if use_classifier else None
-    probs = clf.predict_proba(checked, scans) if clf is not None and checked else None
+    probs = (abuse_fast.compiled(clf).predict_proba(checked, scans)
+             if clf is not None and checked else None)
     crises = detect_crisis_many(checked)
     out: list[Screening] = []
     for i, text in enumerate(checked):

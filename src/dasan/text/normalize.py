@@ -40,6 +40,10 @@ def is_syllable(ch: str) -> bool:
 
 
 def light_view(text: str) -> View:
+    # Fast path (most messages): a text already in NFKC and lower case is its own light view;
+    # per character, NFKC and lower() then change nothing either.
+    if text == text.lower() and unicodedata.is_normalized("NFKC", text):
+        return View(text, tuple(range(len(text))))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):

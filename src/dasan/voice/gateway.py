@@ -30,6 +30,7 @@ from dasan.db.models_voice import CallbackRequest
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
+from dasan.quality import surveys
 from dasan.stt import live
 from dasan.voice import acd, agents, calls, cti, register
 from dasan.voice.dbwork import DbWork
@@ -734,8 +735,26 @@ class Gateway:
         call.agent = None
 
     def _agent_left(self, call: Call) -> None:
-        """The agent hung up: the call is over (the caller is sent BYE)."""
+        """The agent hung up: the call is over (the caller is sent BYE), after the satisfaction
+        survey when `DASAN_VOICE_SURVEY` is on."""
+        if self.settings.survey and call.consultation_id is not None and not call.caller_gone:
+            self._drop_agent(call)
+            self._spawn(self._survey_then_end(call))
+            return
         self._end(call)
+
+    async def _survey_then_end(self, call: Call) -> None:
+        cid = call.consultation_id
+
+        async def record(score: int) -> None:
+            await self._db(surveys.answer, cid, "call", str(score))
+
+        try:
+            await surveys.ars_survey(_SurveyIO(self, call), record, self.settings.digit_timeout)
+        except Exception:  # the survey is a courtesy: the call still ends cleanly
+            log.exception("ARS survey on %s failed", call.sip_call_id)
+        finally:
+            self._end(call)
 
     # --- ending -------------------------------------------------------------------------
 
@@ -1295,6 +1314,19 @@ def _end_wrap_up(session: Any, agent_id: int, since: datetime) -> list[PresenceE
     events = presence.end_wrap_up(session, agent_id, since)
     session.commit()
     return events
+
+
+class _SurveyIO:
+    """The survey's view of a call (prompts through the TTS library, keys from RTP)."""
+
+    def __init__(self, gw: Gateway, call: Call) -> None:
+        self.gw, self.call = gw, call
+
+    async def play(self, key: str, text: str) -> None:
+        await self.gw._play(self.call, key, text, barge_in=True)
+
+    async def digit(self, timeout: float) -> str | None:
+        return await self.call.rtp.wait_digit(timeout)
 
 
 def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:

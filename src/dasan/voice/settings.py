@@ -50,6 +50,8 @@ class VoiceSettings(BaseSettings):
         description="transcribe both legs while a call is bridged (DASAN_STT_* adapter)")
     visible_ars_ttl: float = Field(default=1800.0, gt=0,
         description="seconds a visible-ARS link and page stay valid")
+    survey: bool = Field(default=False,
+        description="after the agent hangs up, ask the caller for a 1-5 satisfaction key")
 
 
 @lru_cache

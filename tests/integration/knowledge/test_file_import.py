@@ -60,3 +60,18 @@ def test_jsonl_and_xlsx_exports(db, tmp_path) -> None:  # type: ignore[no-untype
     assert report.created == 1 and [n for n, _ in report.errors] == [3]
     assert db.scalar(select(KbEntry.title).where(KbEntry.external_id == "file:X1")) == \
         "수도 요금 납부 방법"
+
+
+def test_the_demo_knowledge_base_imports_cleanly(db) -> None:  # type: ignore[no-untyped-def]
+    """`dasan demo` without ../shared/data loads the project's own small KB."""
+    from dasan.db.models_kbquality import KbAnswerability
+    from dasan.knowledge.file_import import DEMO_KB
+
+    report = import_file(db, DEMO_KB)
+    db.commit()
+    assert report.errors == [] and report.created == report.rows >= 100
+    entries = list(db.scalars(select(KbEntry).where(KbEntry.external_id.like("file:demo-%"))))
+    assert len(entries) == report.rows
+    assert all(e.owner_agency_id and e.question_variants and e.answer for e in entries)
+    verdicts = list(db.scalars(select(KbAnswerability.verdict)))
+    assert verdicts.count("standard") >= 0.85 * len(entries)

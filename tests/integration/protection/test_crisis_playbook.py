@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan.chat.events import validate
 from dasan.config import PROJECT_ROOT
 from dasan.db.models import AuditLog, Consultation, Queue
 from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
 from dasan.protection import crisis_playbook
+from dasan.protection.crisis_escalation import run_escalation
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "integration" / "chat"))
 from chat_helpers import recv, start, until  # noqa: E402
@@ -126,23 +128,45 @@ def test_crisis_contact_is_never_cut_off_by_the_abuse_policy(client: Any, db: Se
     assert c is not None and c.status == "open" and c.outcome != "forced_terminated"
 
 
-def test_unacknowledged_and_unanswered_crises_escalate(client: Any, db: Session) -> None:
+def test_worker_escalates_overdue_crises_and_the_socket_relays_them(
+        client: Any, login: Any, db: Session) -> None:
     cid, h = start(client)
     say(client, cid, h, "약을 한 통 다 먹었어요", "e1")
     db.expire_all()
     alert = db.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == cid))
     assert alert is not None
-    assert crisis_playbook.escalate_overdue(db, alert.created_at + timedelta(seconds=5)) == []
-    events = crisis_playbook.escalate_overdue(db, alert.created_at + timedelta(seconds=120))
-    db.commit()
-    assert len(events) == 1 and events[0][1]["alert"]["reason"] == "still_waiting"
+    published: list[tuple[str, dict[str, Any]]] = []
+    collect = lambda evs: published.extend(evs) or len(evs)  # noqa: E731
+    assert run_escalation(collect, alert.created_at + timedelta(seconds=5)) == 0
+    login("supervisor")
+    with client.websocket_connect("/api/crisis/ws/alerts") as ws:
+        opened = recv(ws)
+        validate(opened)
+        assert [a["id"] for a in opened["alerts"]] == [alert.id]
+        # the scheduler's job (as `dasan worker` runs it) escalates; the socket only relays
+        assert run_escalation(now=alert.created_at + timedelta(seconds=120)) == 1
+        event = until(ws, lambda e: e["type"] == "crisis_escalation")
+        validate(event)
+        assert event["alert"]["id"] == alert.id and event["alert"]["reason"] == "still_waiting"
+        client.post(f"/api/crisis/alerts/{alert.id}/ack")
+        acked = until(ws, lambda e: e["type"] == "crisis_acknowledged")
+        validate(acked)
+        assert acked["alert_id"] == alert.id
+    # an acknowledged alert is not escalated again
+    assert run_escalation(collect, alert.created_at + timedelta(seconds=400)) == 0
+    assert actions(db).count("crisis.escalated") == 1
+
+
+def test_crisis_left_unanswered_escalates(client: Any, db: Session) -> None:
+    cid, h = start(client)
+    say(client, cid, h, "약을 한 통 다 먹었어요", "e2")
     client.post(f"/api/chat/sessions/{cid}/leave", headers=h)  # the citizen gives up
     db.expire_all()
-    later = alert.created_at + timedelta(seconds=400)
-    events = crisis_playbook.escalate_overdue(db, later)
+    alert = db.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == cid))
+    assert alert is not None
+    events = crisis_playbook.escalate_overdue(db, alert.created_at + timedelta(seconds=400))
     db.commit()
     assert events and events[0][1]["alert"]["reason"] == "left_unanswered"
-    assert actions(db).count("crisis.escalated") == 2
 
 
 def test_other_channels_call_the_same_detector(client: Any, login: Any, db: Session) -> None:

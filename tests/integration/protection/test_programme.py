@@ -109,6 +109,35 @@ def test_legal_case_tracker(client: Any, login: Any, db: Session) -> None:
     assert stats["forced_terminations_per_month"]["2026-03"] == 1
 
 
+def test_legal_case_file_pages(client: Any, login: Any, db: Session) -> None:
+    citizen, inc = abusive_history(db)
+    login("supervisor")
+    did = client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "협박"}).json()["id"]
+    client.post(f"/api/protection/designations/{did}/review", json={"approve": True})
+    r = client.post("/protection/legal-cases", data={
+        "designation_id": did, "agent_statement": "민원인이 010-1234-5678 로 협박했습니다"},
+        follow_redirects=False)
+    assert r.status_code == 303
+    case_path = r.headers["location"].split("?")[0]
+    page = client.get(case_path).text
+    assert "010-1234-5678" not in page and "010-****-5678" in page  # the statement is masked
+    assert "협박" in page and "접수" in page and "아직 내보낸 적이 없습니다" in page
+    # a stage backwards is refused on the page and changes nothing
+    r = client.post(f"{case_path}/stage", data={"stage": "filed"})
+    assert r.status_code == 200 and "처리하지 못했습니다" in r.text
+    r = client.post(f"{case_path}/stage", data={"stage": "police_report", "note": "강남서"})
+    assert "경찰 신고" in r.text and "강남서" in r.text
+    bundle = client.get(f"/api/protection/citizens/{citizen.id}/evidence")
+    page = client.get(case_path).text
+    assert bundle.headers["X-Manifest-SHA256"][:16] in page  # the chain of custody is listed
+    assert 'name="raw"' not in page  # raw evidence is for admins
+    login("admin")
+    assert 'name="raw"' in client.get(case_path).text
+    login("agent1")
+    assert client.get(case_path, follow_redirects=False).status_code == 403
+
+
 def test_evidence_bundle_hashes_chain_and_audit(client: Any, login: Any, db: Session) -> None:
     citizen, _ = abusive_history(db)
     login("agent1")

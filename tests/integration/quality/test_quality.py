@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dasan.chat.hub import TRANSFERRED_KO
 from dasan.db.models import AbuseIncident, Agent, AuditLog, Consultation, Message, User
-from dasan.db.models_quality import QaForm, QaSample, SurveyAnswer
+from dasan.db.models_quality import QaEvaluation, QaForm, QaSample, SurveyAnswer
 from dasan.demo import write_history
 from dasan.quality import sampling
 from dasan.quality.forms import DEFAULT_FORM
@@ -250,3 +250,51 @@ def test_pages_render_in_korean_and_english(client: Any, login: Any, db: Session
     login("agent1")
     assert client.get("/qa/mine").status_code == 200
     assert client.get("/qa", follow_redirects=False).status_code == 403
+
+
+def test_chat_survey_opens_when_the_chat_ends_and_only_once(client: Any, db: Session) -> None:
+    r = client.post("/api/chat/sessions", json={"language": "ko"})
+    cid, h = int(r.json()["consultation_id"]), {"X-Chat-Token": r.json()["token"]}
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 5}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "chat_not_ended"
+    client.post(f"/api/chat/sessions/{cid}/leave", headers=h)
+    other = client.post("/api/chat/sessions", json={"language": "ko"}).json()["token"]
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 5},
+                    headers={"X-Chat-Token": other})
+    assert r.status_code == 403
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 4}, headers=h)
+    assert r.status_code == 201
+    r = client.post(f"/api/quality/surveys/chat/{cid}", json={"score": 1}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "survey_answered"
+    db.expire_all()
+    assert [(a.channel, a.score) for a in db.scalars(select(SurveyAnswer))] == [("chat", 4)]
+
+
+def test_calibration_session_pages_show_the_spread_after_scoring(
+        client: Any, login: Any, db: Session) -> None:
+    agent = db.scalar(select(Agent).order_by(Agent.id))
+    assert agent is not None
+    c = _answered(db, agent.id)
+    login("supervisor")
+    r = client.post("/qa/calibrations", data={"consultation_id": 999999, "title": "x"})
+    assert "처리하지 못했습니다" in r.text
+    r = client.post("/qa/calibrations", data={"consultation_id": c.id, "title": "3월 보정"},
+                    follow_redirects=False)
+    cal_path = r.headers["location"].split("?")[0]
+    cal_id = int(cal_path.rsplit("/", 1)[1])
+    page = client.get(cal_path).text
+    assert "3월 보정" in page and f"calibration={cal_id}" in page and "cal-mean" not in page
+    form = client.get(f"/qa/evaluate/{c.id}?calibration={cal_id}").text
+    assert f'name="calibration_id" value="{cal_id}"' in form
+    for who, acc in (("supervisor", "1"), ("admin", "0")):
+        login(who)
+        scores = {f"score_{k}": str(v) for k, v in FULL.items()}
+        r = client.post(f"/qa/evaluate/{c.id}", data={**scores, "score_accuracy": acc,
+                                                      "calibration_id": str(cal_id)})
+        assert r.status_code == 200 and "cal-mean" in r.text, who
+    db.expire_all()
+    evs = list(db.scalars(select(QaEvaluation).where(QaEvaluation.calibration_id == cal_id)))
+    assert sorted(e.total for e in evs) == [65.0, 100.0]
+    page = client.get(cal_path).text
+    assert '<span id="cal-range">35.0</span>' in page and '<dd id="cal-mean">82.5</dd>' in page
+    assert "평가 보정 세션" in client.get("/qa/calibrations").text

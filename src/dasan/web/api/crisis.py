@@ -4,7 +4,6 @@ the supervisor page (WebSocket), acknowledgement, the desktop's guidance, welfar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
@@ -118,10 +117,14 @@ def alerts(db: Session = Depends(get_db),
 
 
 @router.post("/alerts/{alert_id}/ack")
-def acknowledge(alert_id: int, db: Session = Depends(get_db),
-                user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
-    a = playbook.acknowledge(db, user, alert_id)
-    db.commit()
+async def acknowledge(alert_id: int, request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+    from dasan.web.api.chat import hub_of
+
+    a = await run_in_threadpool(playbook.acknowledge, db, user, alert_id)
+    await run_in_threadpool(db.commit)
+    channel, event = playbook.acknowledged_event(a)
+    await hub_of(request.app).pubsub.publish(channel, event)
     return playbook.alert_view(a)
 
 
@@ -171,7 +174,7 @@ def _supervisor_for(cookie: str | None) -> User | None:
     s = new_session()
     try:
         user = user_for_session(s, cookie)
-        if user is None or user.role not in ("supervisor", "admin"):
+        if not access.can_watch_crisis(user) or user is None:
             return None
         s.expunge(user)
         return user
@@ -179,21 +182,20 @@ def _supervisor_for(cookie: str | None) -> User | None:
         s.close()
 
 
-def _snapshot_and_escalate() -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+def _open_snapshot() -> dict[str, Any]:
     s = new_session()
     try:
-        events = playbook.escalate_overdue(s)
-        alerts = playbook.open_alerts(s)
-        s.commit()
-        return alerts, events
+        event = playbook.open_event(s)
+        s.commit()  # the default playbooks may be stored on first use
+        return event
     finally:
         s.close()
 
 
 @router.websocket("/ws/alerts")
 async def alerts_socket(ws: WebSocket) -> None:
-    """Crisis alerts for the supervisor page: the open list on connect and every 10 s (with
-    escalation of overdue alerts), and each new alert the moment it is raised."""
+    """Crisis alerts for the supervisor page: the open list on connect, then every event the
+    crisis room publishes (new alert, escalation by `dasan worker`, acknowledgement)."""
     from dasan.web.api.chat import hub_of
 
     if await refuse_cross_site(ws):
@@ -207,15 +209,9 @@ async def alerts_socket(ws: WebSocket) -> None:
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await hub.pubsub.subscribe(playbook.CRISIS_CHANNEL, queue)
     try:
+        await ws.send_json(await run_in_threadpool(_open_snapshot))
         while True:
-            open_now, escalations = await run_in_threadpool(_snapshot_and_escalate)
-            for channel, event in escalations:
-                await hub.pubsub.publish(channel, event)
-            await ws.send_json({"type": "crisis_open", "alerts": open_now})
-            with contextlib.suppress(TimeoutError):
-                while True:
-                    event = await asyncio.wait_for(queue.get(), timeout=10.0)
-                    await ws.send_json(event)
+            await ws.send_json(await queue.get())
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:

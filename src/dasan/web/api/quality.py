@@ -193,7 +193,7 @@ def chat_survey(cid: int, body: ChatSurveyIn,
     from dasan.web.api.chat import citizen_chat
 
     citizen_chat(cid, x_chat_token)
-    row = surveys.answer(db, cid, "chat", body.score, body.comment)
+    row = surveys.answer_chat(db, cid, body.score, body.comment)
     db.commit()
     return {"id": row.id, "consultation_id": cid, "score": row.score}
 

@@ -1,5 +1,6 @@
 """Pages of issue 17: the crisis playbooks (`/crisis/playbooks`), the malicious-caller programme
-(`/protection`), and quality management (`/qa`, `/qa/evaluate/{id}`, `/qa/mine`).
+(`/protection`, legal case files `/protection/legal-cases`), and quality management (`/qa`,
+`/qa/evaluate/{id}`, `/qa/mine`, calibration sessions `/qa/calibrations`).
 
 Server-rendered forms (no inline script: a strict CSP is coming); each POST calls the same room
 function as the JSON API and redirects back (303) with a notice or shows the refusal.
@@ -15,9 +16,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.db.models import User
 from dasan.errors import DomainError
-from dasan.protection import crisis_playbook, programme
+from dasan.protection import crisis_playbook, evidence, programme
 from dasan.quality import evaluation, forms, sampling, scorecards
 from dasan.text.crisis import KINDS
 from dasan.web.deps import get_db, require_page_roles
@@ -118,8 +120,8 @@ def qa_page(request: Request, db: Session = Depends(get_db),
     db.commit()
     return _page(request, "care/qa.html", user, month=month, form=forms.form_view(form),
                  samples=sampling.samples(db, month)[:300],
-                 cards=scorecards.agent_scorecards(db, month),
-                 teams=scorecards.team_scorecards(db, month),
+                 cards=(cards := scorecards.agent_scorecards(db, month)),
+                 teams=scorecards.team_scorecards(db, month, cards),
                  can_manage=user.role in ("supervisor", "admin"),
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
@@ -143,8 +145,10 @@ def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
                      user: User = Depends(require_page_roles("supervisor"))) -> Response:
     form = forms.ensure_default_form(db)
     db.commit()
+    raw_cal = request.query_params.get("calibration", "")
+    calibration = int(raw_cal) if raw_cal.isdigit() else None
     return _page(request, "care/evaluate.html", user, cid=cid, form=forms.form_view(form),
-                 messages=evaluation.transcript_masked(db, cid),
+                 messages=evaluation.transcript_masked(db, cid), calibration=calibration,
                  error=request.query_params.get("error"))
 
 
@@ -154,13 +158,20 @@ async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
     data = await request.form()
     form = forms.ensure_default_form(db)
     scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
+    raw_cal = str(data.get("calibration_id", ""))
+    cal_id = int(raw_cal) if raw_cal.isdigit() else None
+    form_id = evaluation.get_calibration(db, cal_id).form_id if cal_id else form.id
     try:
-        evaluation.evaluate(db, user, cid, form.id, scores,
-                            coaching_note=str(data.get("coaching_note", "")))
+        evaluation.evaluate(db, user, cid, form_id, scores,
+                            coaching_note=str(data.get("coaching_note", "")),
+                            calibration_id=cal_id)
     except DomainError as exc:
         db.rollback()
-        return _back(f"/qa/evaluate/{cid}", error=exc.message)
+        return _back(f"/qa/evaluate/{cid}" + (f"?calibration={cal_id}" if cal_id else ""),
+                     error=exc.message)
     db.commit()
+    if cal_id:
+        return _back(f"/qa/calibrations/{cal_id}", notice=f"#{cid}")
     return _back("/qa", notice=f"#{cid}")
 
 
@@ -188,3 +199,94 @@ def qa_mine_answer(eid: int, db: Session = Depends(get_db),
         return _back("/qa/mine", error=exc.message)
     db.commit()
     return _back("/qa/mine", notice=f"#{eid}")
+
+
+# --- QA calibration sessions ----------------------------------------------------------------
+
+
+@router.get("/qa/calibrations", response_class=HTMLResponse)
+def calibrations_page(request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles(*access.QA_STAFF))) -> Response:
+    return _page(request, "care/calibrations.html", user,
+                 calibrations=evaluation.calibrations(db),
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/calibrations")
+def calibration_create(db: Session = Depends(get_db),
+                       user: User = Depends(require_page_roles(*access.QA_STAFF)),
+                       consultation_id: int = Form(...), title: str = Form("")) -> Response:
+    form = forms.ensure_default_form(db)
+    try:
+        cal = evaluation.create_calibration(db, user, consultation_id, form.id, title)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/qa/calibrations", error=exc.message)
+    db.commit()
+    return _back(f"/qa/calibrations/{cal.id}", notice=f"#{cal.id}")
+
+
+@router.get("/qa/calibrations/{cal_id}", response_class=HTMLResponse)
+def calibration_page(cal_id: int, request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.QA_STAFF))) -> Response:
+    spread = evaluation.calibration_spread(db, cal_id)
+    form = forms.form_view(forms.get_form(db, evaluation.get_calibration(db, cal_id).form_id))
+    return _page(request, "care/calibration.html", user, spread=spread, form=form,
+                 mine=any(e["evaluator_id"] == user.id for e in spread["evaluators"]),
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+# --- legal case files -------------------------------------------------------------------------
+
+
+@router.get("/protection/legal-cases", response_class=HTMLResponse)
+def legal_cases_page(request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.LEGAL_CASE_MANAGERS))
+                     ) -> Response:
+    return _page(request, "care/legal_cases.html", user,
+                 cases=[programme.case_view(c) for c in programme.legal_cases(db)],
+                 designated=[programme.designation_view(d)
+                             for d in programme.designations(db, "designated")],
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/protection/legal-cases")
+def legal_case_open(db: Session = Depends(get_db),
+                    user: User = Depends(require_page_roles(*access.LEGAL_CASE_MANAGERS)),
+                    designation_id: int = Form(...), agent_statement: str = Form("")
+                    ) -> Response:
+    try:
+        case = programme.open_case(db, user, designation_id, agent_statement)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/protection/legal-cases", error=exc.message)
+    db.commit()
+    return _back(f"/protection/legal-cases/{case.id}", notice=f"#{case.id}")
+
+
+@router.get("/protection/legal-cases/{case_id}", response_class=HTMLResponse)
+def legal_case_page(case_id: int, request: Request, db: Session = Depends(get_db),
+                    user: User = Depends(require_page_roles(*access.LEGAL_CASE_MANAGERS))
+                    ) -> Response:
+    return _page(request, "care/legal_case.html", user, **programme.case_file(db, case_id),
+                 can_export=evidence.can_export_evidence(user),
+                 can_raw=evidence.can_include_raw(user),
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/protection/legal-cases/{case_id}/stage")
+def legal_case_stage(case_id: int, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.LEGAL_CASE_MANAGERS)),
+                     stage: str = Form(...), note: str = Form(""), outcome: str = Form("")
+                     ) -> Response:
+    try:
+        programme.advance_case(db, user, case_id, stage, note, outcome or None)
+    except DomainError as exc:
+        db.rollback()
+        return _back(f"/protection/legal-cases/{case_id}", error=exc.message)
+    db.commit()
+    return _back(f"/protection/legal-cases/{case_id}", notice=stage)

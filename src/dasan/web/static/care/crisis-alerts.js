@@ -67,6 +67,8 @@
     } else if (ev.type === "crisis_alert" || ev.type === "crisis_escalation") {
       alerts.set(ev.alert.id, ev.alert);
       beep();
+    } else if (ev.type === "crisis_acknowledged") {
+      alerts.delete(ev.alert_id);
     } else return;
     render();
   }

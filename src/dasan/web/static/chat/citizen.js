@@ -13,6 +13,8 @@
   const restartBtn = document.getElementById("restart");
   const callbackForm = document.getElementById("callback");
   const transcriptBtn = document.getElementById("transcript");
+  const surveyForm = document.getElementById("survey");
+  const surveyStatus = document.getElementById("survey-status");
 
   let st = JSON.parse(sessionStorage.getItem(KEY) || "null");  // {cid, token, lastSeq, outbox}
   let sock = null;
@@ -37,9 +39,12 @@
     const body = el("div", { class: "body" });
     if (flags.kind === "answer" && flags.entry) {
       const [title, ...rest] = m.body.split("\n\n");
-      body.append(el("strong", { class: "entry-title" }, title), el("p", {}, rest.join("\n\n")));
+      body.append(el("strong", { class: "entry-title" }, title));
+      if (flags.steps && flags.steps.length) body.append(renderSteps(flags));
+      else body.append(el("p", {}, rest.join("\n\n")));
       const e = flags.entry;
-      body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"} · ${t("review")}: ${e.review_due || "-"}`));
+      const asOf = flags.as_of ? ` · ${t("as_of", { m: flags.as_of })}` : "";
+      body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"}${asOf}`));
     } else {
       body.append(el("p", {}, m.body));
     }
@@ -58,34 +63,56 @@
       }
       li.append(el("p", { class: "meta" }, t("related")), list);
     }
-    if (flags.kind === "survey" && !st.surveyed) li.append(surveyBox(flags));
+    // The server asks for the survey when a chat an agent answered is closed: show the form.
+    if (flags.kind === "survey" && st && !st.surveyed) { st.surveyOffered = true; save(); showSurvey(); }
     if (flags.offer_handoff && phase === "bot") {
       li.append(el("button", { type: "button", class: "primary", onclick: handoff }, t("handoff")));
     }
     return li;
   }
 
-  /* The satisfaction survey sent at close: five buttons, answered once (with the token). */
-  function surveyBox(flags) {
-    const box = el("div", { class: "survey", role: "group", "aria-label": t("survey") });
-    for (const n of flags.scale || [1, 2, 3, 4, 5]) {
-      box.append(el("button", { type: "button", "data-score": n, onclick: () => answerSurvey(n, box) },
-        t("survey_score", { n })));
+  // An answer's text with its links and phone numbers (found by the server) made clickable.
+  function linkified(text, links, phones) {
+    const targets = [...(links || []).map((v) => ({ v, href: /^https?:/i.test(v) ? v : `https://${v}` })),
+                     ...(phones || []).map((v) => ({ v, href: `tel:${v.replace(/-/g, "")}` }))];
+    const p = el("p", {});
+    let rest = text;
+    while (rest) {
+      let best = null;
+      for (const x of targets) {
+        const at = rest.indexOf(x.v);
+        if (at >= 0 && (!best || at < best.at || (at === best.at && x.v.length > best.x.v.length))) best = { at, x };
+      }
+      if (!best) { p.append(rest); break; }
+      if (best.at) p.append(rest.slice(0, best.at));
+      const external = best.x.href.startsWith("http");
+      p.append(el("a", { href: best.x.href, rel: external ? "noopener noreferrer" : null,
+                         target: external ? "_blank" : null }, best.x.v));
+      rest = rest.slice(best.at + best.x.v.length);
     }
-    return box;
+    return p;
   }
 
-  async function answerSurvey(score, box) {
-    for (const b of box.querySelectorAll("button")) b.disabled = true;
-    try {
-      await api("POST", `/api/quality/surveys/chat/${st.cid}`, { score }, headers());
-      box.replaceWith(el("p", { class: "meta", role: "status" }, t("survey_thanks")));
-    } catch (err) {
-      box.replaceWith(el("p", { class: "meta", role: "status" }, t("survey_done")));
+  // Long answers: the first steps, then a "more" button for the rest.
+  function renderSteps(flags) {
+    const box = el("div", { class: "answer-steps" });
+    const list = el(flags.steps.length > 1 ? "ol" : "div", {});
+    const shown = flags.steps_shown || 3;
+    flags.steps.forEach((step, i) => {
+      const item = el(flags.steps.length > 1 ? "li" : "div", { hidden: i >= shown ? true : null },
+        linkified(step, flags.links, flags.phones));
+      list.append(item);
+    });
+    box.append(list);
+    if (flags.steps.length > shown) {
+      const more = el("button", { type: "button", class: "more", "aria-expanded": "false",
+        onclick: () => {
+          list.querySelectorAll("[hidden]").forEach((n) => { n.hidden = false; });
+          more.remove();
+        } }, t("more", { n: flags.steps.length - shown }));
+      box.append(more);
     }
-    st.surveyed = true;
-    save();
-    restartBtn.focus();
+    return box;
   }
 
   async function downloadTranscript() {
@@ -154,6 +181,12 @@
     restartBtn.hidden = !closed;
     transcriptBtn.hidden = !closed;
     if (closed && sock) { sock.stop(); sock = null; }
+    showSurvey();
+  }
+
+  function showSurvey() {
+    const closed = statusEl.dataset.phase === "closed";
+    surveyForm.hidden = !(closed && st && st.cid && st.surveyOffered && !st.surveyed);
   }
 
   function onEvent(ev) {
@@ -265,6 +298,26 @@
   });
 
   transcriptBtn.addEventListener("click", downloadTranscript);
+  surveyForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!st) return;
+    const data = new FormData(surveyForm);
+    const body = { score: Number(data.get("score")), comment: String(data.get("comment") || "") || null };
+    const r = await fetch(`/api/quality/surveys/chat/${st.cid}`, {
+      method: "POST", body: JSON.stringify(body),
+      headers: Object.assign({ "Content-Type": "application/json", "Accept": "application/json" }, headers()),
+    });
+    if (r.ok || r.status === 409) {
+      st.surveyed = true;
+      save();
+      surveyForm.hidden = true;
+      surveyStatus.textContent = r.ok ? t("survey_thanks") : t("survey_done");
+    } else {
+      const err = await r.json().catch(() => ({}));
+      surveyStatus.textContent = t("error") + ": " + (err.detail || r.statusText);
+    }
+  });
+
   restartBtn.addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     location.reload();

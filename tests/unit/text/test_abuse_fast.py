@@ -1,0 +1,35 @@
+"""The compiled abuse classifier gives scikit-learn's probabilities (it only skips its
+overhead), and makes the same n-grams as the ``char_wb`` analyser."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from dasan.text import abuse_model
+from dasan.text.abuse_fast import CompiledClassifier, char_wb_ngrams
+
+ODD = ["", "  ", "a", "ab  c", "씨 발 놈", "병1신아", "x\ty\nz", "ＡＢＣ ｓｉｂａｌ", "ㅅㅂ 진짜",
+       "기후동행카드 환불 방법이 궁금해요", "Sejong-daero 110, 서울"]
+
+
+def test_char_wb_ngrams_match_scikit_learn() -> None:
+    for lo, hi in ((1, 4), (2, 5)):
+        analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=(lo, hi)).build_analyzer()
+        for text in ODD:
+            assert char_wb_ngrams(text, lo, hi) == analyse(text), (text, lo, hi)
+
+
+def test_compiled_probabilities_equal_the_classifier() -> None:
+    rude = ["씨발 뭐하는 거야", "병신 같은 놈", "개새끼야 꺼져", "좆같네 진짜", "미친놈 아냐",
+            "ㅅㅂ 짜증나", "닥쳐 이 새끼야", "존나 느리네 병신들"]
+    calm = ["기후동행카드 환불 방법", "따릉이 정기권 구매", "여권 발급 준비물", "주차 위반 과태료",
+            "쓰레기 배출 요일", "청년 월세 지원 신청", "수도 요금 납부", "지하철 첫차 시간"]
+    texts = [f"{t} {i}" for i in range(4) for t in rude + calm]
+    labels = [y for _ in range(4) for y in [1] * len(rude) + [0] * len(calm)]
+    clf = abuse_model.train(texts, labels, hate=(texts[::-1], labels[::-1]))
+    probe = ODD + ["씨발 환불", "병신같은 카드", "정기권 환불 문의드려요", "ㅆㅂ"]
+    expected = clf.predict_proba(probe)
+    got = CompiledClassifier(clf).predict_proba(probe)
+    assert np.allclose(expected, got, rtol=0, atol=1e-9)
+    assert len(set(np.round(expected, 6))) > 3  # the probe really exercises the model
