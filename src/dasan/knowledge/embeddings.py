@@ -146,7 +146,8 @@ class EmbeddingCache:
             vecs = (np.stack(list(self._vecs.values())) if self._vecs
                     else np.zeros((0, self.embedder.dim), np.float32))
             self._dirty = False
-        tmp = target.with_name(target.name + ".tmp.npz")
+        # one temporary file per process: several workers may save the same cache at once
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=keys, vecs=vecs)
         tmp.replace(target)
         return target

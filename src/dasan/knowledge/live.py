@@ -46,6 +46,7 @@ class _State:
     index: SearchIndex
     db_url: str
     stamp: tuple[datetime | None, int]
+    dense: bool
 
 
 class LiveIndex:
@@ -76,14 +77,15 @@ class LiveIndex:
         with self._lock:
             stamp = self._stamp(session)
             state = self._state
-            if state is None or state.db_url != url or stamp[1] < state.stamp[1]:
-                use_dense = get_settings().embedder != "none"
+            use_dense = get_settings().embedder != "none"
+            if (state is None or state.db_url != url or stamp[1] < state.stamp[1]
+                    or state.dense != use_dense):
                 cache = EmbeddingCache(default_embedder(), self._cache_path) if use_dense else None
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache)
                 index.build()
                 if cache is not None:
                     cache.save_if_changed()
-                self._state = _State(index, url, stamp)
+                self._state = _State(index, url, stamp, use_dense)
             elif stamp != state.stamp:
                 changed = self._docs(session, since=state.stamp[0])
                 known = set(state.index.ids)

@@ -25,6 +25,7 @@ from dasan.protection.screening import screen
 from dasan.stt.port import Segment, SttPort, SttUnavailable, make_stt
 from dasan.stt.segmenter import Segmenter
 from dasan.stt.transcripts import store_segments
+from dasan.voice.media import audio
 from dasan.voice.media.audio import WavRecorder
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ class LiveRecorder(WavRecorder):
     def write(self, pcm: bytes) -> None:
         super().write(pcm)
         self.segmenter.feed(pcm)
+
+    def write_g711(self, payload_type: int, payload: bytes) -> None:
+        """RTP hands packets over still encoded (the WAV decodes in bulk); the segmenter needs
+        the linear audio now."""
+        super().write_g711(payload_type, payload)
+        self.segmenter.feed(audio.decode(payload_type, payload))
 
     def close(self) -> None:
         if self._w is not None:
