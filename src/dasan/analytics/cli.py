@@ -11,6 +11,7 @@ import typer
 
 from dasan.analytics.filters import Filters, Table, fmt, parse_day
 from dasan.cli_support import lazy_module
+from dasan.errors import DomainError
 
 if TYPE_CHECKING:
     from dasan.analytics.engine import AnalyticsEngine
@@ -29,7 +30,7 @@ def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
     try:
         engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh()
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.secho(f"mirror {stats.mode}: +{stats.new_rows:,} rows, {stats.total_rows:,} total "
                 f"({stats.seconds:.1f}s)", err=True, fg=typer.colors.BRIGHT_BLACK)
@@ -39,7 +40,7 @@ def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
 def _filters(**params: Any) -> Filters:
     try:
         return Filters.from_params({k: v for k, v in params.items() if v is not None})
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
 
 
@@ -110,7 +111,7 @@ def kpi_cmd(
             kpi.phone_response_table(engine, f, by="year"),
             kpi.service_table(engine, f, by=by, threshold_seconds=threshold),
         ]
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     for t in tables:
         print_table(t)
@@ -134,7 +135,7 @@ def voc_cmd(
     engine = _engine(db, mirror)
     try:
         report = voc_report(engine, period, base)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str, indent=1))
@@ -173,7 +174,7 @@ def policy_cmd(
         base = _filters(district=district)
         engine = _engine(db, mirror)
         report = policy_report(engine, s, e, program=program, keyword=keyword, base=base)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{report.topic}: {report.count:,}건 ({report.first} ~ {report.last})")
     print_table(report.types)
@@ -200,7 +201,7 @@ def alerts_cmd(
 
     try:
         now = datetime.fromisoformat(at) if at else None
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(f"--at must be YYYY-MM-DDTHH:MM, got {at!r}") from exc
     engine = _engine(db, mirror)
     found = alerter.scan(engine, now)
@@ -222,7 +223,7 @@ def alerts_cmd(
         if url:
             try:
                 status = alerter.send_webhook(url, stored)
-            except (alerter.WebhookError, ValueError) as exc:
+            except (alerter.WebhookError, DomainError) as exc:
                 session.commit()
                 raise _fail(str(exc)) from exc
             typer.echo(f"webhook {url}: HTTP {status}")
@@ -270,7 +271,7 @@ def refresh_cmd(
     try:
         engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh(full=full)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{stats.mode}: +{stats.new_rows:,} new, {stats.reread_open:,} re-read, "
                f"{stats.total_rows:,} total in {stats.seconds:.1f}s ({engine.mirror_path})")

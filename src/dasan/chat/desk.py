@@ -23,6 +23,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, User
 from dasan.db.models_presence import AgentPresence, ContactOffer
+from dasan.errors import DomainError
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.privacy import views as privacy_views
@@ -133,7 +134,7 @@ def assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:
 def search(s: Session, q: str, k: int) -> list[dict[str, Any]]:
     try:
         return [r.to_dict() for r in recommend.search(s, q, k)]
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise ChatError(str(exc)) from exc
 
 

@@ -44,6 +44,7 @@ from dasan.consultations import outcomes
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.errors import DomainError
 from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
@@ -515,7 +516,7 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
         else:
             assert to_queue is not None
             previous = router.transfer_to_queue(s, c, to_queue)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise ChatError(str(exc), 409) from exc
     s.commit()
     system_message(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from dasan.errors import Invalid
 from dasan.text import pii_documents, pii_names
 
 PII_TYPES: tuple[str, ...] = (
@@ -526,9 +527,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 
 def _check(text: object) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, not {type(text).__name__}")
+        raise Invalid(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
+        raise Invalid(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
     return text
 
 
@@ -538,7 +539,7 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if types is not None:
         unknown = set(types) - set(PII_TYPES)
         if unknown:
-            raise ValueError(f"unknown PII types {sorted(unknown)}; known: {list(PII_TYPES)}")
+            raise Invalid(f"unknown PII types {sorted(unknown)}; known: {list(PII_TYPES)}")
     candidates: list[Candidate] = []
     for recogniser in RECOGNISERS:
         candidates.extend(recogniser(text))

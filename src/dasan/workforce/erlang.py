@@ -24,17 +24,19 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
+from dasan.errors import BadRequest
+
 Target = Literal["service_level", "response_rate", "asa"]
 
 
 def _check_load(traffic: float) -> None:
     if not math.isfinite(traffic) or traffic < 0:
-        raise ValueError(f"offered traffic must be a finite number >= 0, got {traffic!r}")
+        raise BadRequest(f"offered traffic must be a finite number >= 0, got {traffic!r}")
 
 
 def _check_agents(agents: int) -> None:
     if int(agents) != agents or agents < 0:
-        raise ValueError(f"number of agents must be a whole number >= 0, got {agents!r}")
+        raise BadRequest(f"number of agents must be a whole number >= 0, got {agents!r}")
 
 
 def erlang_b(agents: int, traffic: float) -> float:
@@ -77,11 +79,11 @@ def erlang_c(agents: int, traffic: float) -> float:
 def offered_traffic(calls: float, aht_seconds: float, interval_seconds: float) -> float:
     """Offered load in Erlangs: calls per interval times average handling time."""
     if calls < 0 or not math.isfinite(calls):
-        raise ValueError(f"calls must be >= 0, got {calls!r}")
+        raise BadRequest(f"calls must be >= 0, got {calls!r}")
     if aht_seconds <= 0:
-        raise ValueError(f"average handling time must be > 0 seconds, got {aht_seconds!r}")
+        raise BadRequest(f"average handling time must be > 0 seconds, got {aht_seconds!r}")
     if interval_seconds <= 0:
-        raise ValueError(f"interval length must be > 0 seconds, got {interval_seconds!r}")
+        raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
     return calls * aht_seconds / interval_seconds
 
 
@@ -110,9 +112,9 @@ def erlang_c_metrics(
     _check_agents(agents)
     _check_load(traffic)
     if aht_seconds <= 0:
-        raise ValueError("average handling time must be > 0 seconds")
+        raise BadRequest("average handling time must be > 0 seconds")
     if answer_within < 0:
-        raise ValueError("answer-within threshold must be >= 0 seconds")
+        raise BadRequest("answer-within threshold must be >= 0 seconds")
     n = int(agents)
     if traffic == 0:
         return QueueMetrics(n, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -210,11 +212,11 @@ def erlang_a_metrics(
     _check_agents(agents)
     _check_load(traffic)
     if aht_seconds <= 0:
-        raise ValueError("average handling time must be > 0 seconds")
+        raise BadRequest("average handling time must be > 0 seconds")
     if not patience_seconds > 0:
-        raise ValueError("mean patience must be > 0 seconds")
+        raise BadRequest("mean patience must be > 0 seconds")
     if answer_within < 0:
-        raise ValueError("answer-within threshold must be >= 0 seconds")
+        raise BadRequest("answer-within threshold must be >= 0 seconds")
     n = int(agents)
     if traffic == 0:
         return QueueMetrics(n, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -291,23 +293,23 @@ class StaffingTarget:
 
     def __post_init__(self) -> None:
         if self.service_level is not None and not 0 < self.service_level < 1:
-            raise ValueError("target service level must be strictly between 0 and 1")
+            raise BadRequest("target service level must be strictly between 0 and 1")
         if self.response_rate is not None and not 0 < self.response_rate < 1:
-            raise ValueError("target response rate must be strictly between 0 and 1")
+            raise BadRequest("target response rate must be strictly between 0 and 1")
         if self.answer_within < 0:
-            raise ValueError("answer-within threshold must be >= 0 seconds")
+            raise BadRequest("answer-within threshold must be >= 0 seconds")
         if self.max_asa is not None and self.max_asa <= 0:
-            raise ValueError("maximum ASA must be > 0 seconds")
+            raise BadRequest("maximum ASA must be > 0 seconds")
         if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
-            raise ValueError("maximum occupancy must be in (0, 1]")
+            raise BadRequest("maximum occupancy must be in (0, 1]")
         if self.patience_seconds is not None and not self.patience_seconds > 0:
-            raise ValueError("mean patience must be > 0 seconds")
+            raise BadRequest("mean patience must be > 0 seconds")
         if not 0 <= self.shrinkage < 1:
-            raise ValueError("shrinkage must be in [0, 1)")
+            raise BadRequest("shrinkage must be in [0, 1)")
         if self.service_level is None and self.response_rate is None and self.max_asa is None:
-            raise ValueError("set at least one goal: service level, response rate or max ASA")
+            raise BadRequest("set at least one goal: service level, response rate or max ASA")
         if self.response_rate is not None and self.patience_seconds is None:
-            raise ValueError(
+            raise BadRequest(
                 "a response-rate goal needs a mean patience (Erlang A); with Erlang C every "
                 "caller waits forever and the response rate is always 100%"
             )
@@ -488,14 +490,14 @@ def staffing_plan(
     """``required_agents`` for every interval; ``aht_seconds`` may vary per interval."""
     arr = np.asarray(calls, dtype=float)
     if arr.ndim != 1:
-        raise ValueError("calls must be a 1-D sequence of counts per interval")
+        raise BadRequest("calls must be a 1-D sequence of counts per interval")
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError("calls per interval must be finite and >= 0")
+        raise BadRequest("calls per interval must be finite and >= 0")
     ahts = np.broadcast_to(np.asarray(aht_seconds, dtype=float), arr.shape)
     if np.any(~(ahts > 0)) or np.any(~np.isfinite(ahts)):
-        raise ValueError("average handling time must be > 0 seconds in every interval")
+        raise BadRequest("average handling time must be > 0 seconds in every interval")
     if interval_seconds <= 0:
-        raise ValueError(f"interval length must be > 0 seconds, got {interval_seconds!r}")
+        raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
     if target.patience_seconds is None and arr.size:
         traffic = arr * ahts / interval_seconds
         busy = traffic > 0

@@ -81,12 +81,7 @@ def hub_of(app: FastAPI) -> chat_hub.ChatHub:
 
 
 async def run(request_or_ws: Request | WebSocket, fn: Any, *args: Any) -> chat_hub.Outcome:
-    try:
-        return await hub_of(request_or_ws.app).run(fn, *args)
-    except DomainError:
-        raise  # the app's handler answers with its status and code
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    return await hub_of(request_or_ws.app).run(fn, *args)
 
 
 # --- citizen ----------------------------------------------------------------------------------
@@ -367,10 +362,7 @@ def register_malicious(body: MaliciousIn, db: Session = Depends(get_db),
     """Add a citizen to the malicious-caller registry (routed to the dedicated team)."""
     from dasan import audit
 
-    try:
-        row = policy.register(db, body.citizen_id, body.reason, user)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    row = policy.register(db, body.citizen_id, body.reason, user)
     audit.record(db, user, "protection.register_malicious", object_type="citizen",
                  object_id=body.citizen_id)
     db.commit()
