@@ -177,3 +177,18 @@ def login(client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture
+def citizen_ws(client):  # type: ignore[no-untyped-def]
+    """Open the citizen chat socket the way the chat page does: the token goes in the first
+    frame, never in the URL. Use as `with citizen_ws(cid, token) as ws:`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def connect(cid: int, token: str, after_seq: int = 0, **kwargs):  # type: ignore[no-untyped-def]
+        with client.websocket_connect(f"/api/chat/ws/citizen/{cid}", **kwargs) as ws:
+            ws.send_json({"type": "auth", "token": token, "after_seq": after_seq})
+            yield ws
+
+    return connect
