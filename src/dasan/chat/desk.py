@@ -21,7 +21,7 @@ from dasan.chat.service import (
 from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.base import utcnow
-from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, User
+from dasan.db.models import Agent, Citizen, Consultation, KbEntry, Message, Queue, Team, User
 from dasan.db.models_presence import AgentPresence, ContactOffer
 from dasan.errors import DomainError
 from dasan.presence import service as presence
@@ -110,20 +110,27 @@ def hello(s: Session, agent: Agent) -> dict[str, Any]:
 
 
 def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
-    """A chat with its transcript and the citizen's earlier contacts."""
+    """A chat with its transcript and, for a verified identity only, the citizen's earlier
+    contacts (a number typed into the chat proves nothing about who is typing)."""
     c = check_chat_access(s, cid, user)
     history: list[dict[str, Any]] = []
-    if c.citizen_id is not None:
+    citizen = s.get(Citizen, c.citizen_id) if c.citizen_id is not None else None
+    if citizen is not None and c.identity_verified:
         for h in s.scalars(select(Consultation).where(
                 Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
                 .order_by(Consultation.started_at.desc()).limit(10)):
             history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
                             .isoformat(timespec="minutes"), "category": h.category,
-                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome})
+                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome,
+                            "verified": h.identity_verified})
+    identity = None if citizen is None else {
+        "verified": c.identity_verified, "phone_masked": citizen.phone_masked}
     return {"consultation": consultation_view(s, c),
             "messages": [message_event(m) for m in messages_after(s, c.id, 0)],
-            "history": history, "abuse_incidents": policy.prior_incidents(s, c.id),
-            "registered_malicious": policy.is_registered(s, c.citizen_id)}
+            "history": history, "identity": identity,
+            "abuse_incidents": policy.prior_incidents(s, c.id),
+            "registered_malicious": c.identity_verified
+            and policy.is_registered(s, c.citizen_id)}
 
 
 def assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:

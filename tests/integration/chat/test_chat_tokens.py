@@ -54,3 +54,26 @@ def test_token_expires_with_its_chat(db: Session, client: Any) -> None:
     with pytest.raises(ChatError) as other:
         authorize_citizen(db, token, cid + 1)
     assert other.value.status == 403
+
+
+def test_a_typed_phone_number_never_opens_history(client: Any, login: Any, db: Session) -> None:
+    from dasan.consultations.service import citizen_for_phone
+
+    citizen = citizen_for_phone(db, "01012345678")
+    db.add(Consultation(citizen_id=citizen.id, channel="phone", started_at=utcnow(),
+                        subject="예전 상담", outcome="answered", status="closed"))
+    db.commit()
+    r = client.post("/api/chat/sessions", json={"language": "ko", "phone": "010-1234-5678"})
+    cid = r.json()["consultation_id"]
+    login("supervisor")
+    d = client.get(f"/api/chat/consultations/{cid}").json()
+    assert d["history"] == []
+    assert d["identity"] == {"verified": False, "phone_masked": citizen.phone_masked}
+    # The same citizen with a verified identity (say, the network's caller id) sees it.
+    c = db.get(Consultation, cid)
+    assert c is not None and c.citizen_id == citizen.id
+    c.identity_verified = True
+    db.commit()
+    d = client.get(f"/api/chat/consultations/{cid}").json()
+    assert [h["subject"] for h in d["history"]] == ["예전 상담"]
+    assert d["identity"]["verified"] is True
