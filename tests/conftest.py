@@ -25,6 +25,9 @@ from dasan.demo import seed_org, seed_people
 # A random signing key for this run (the development key is refused outside demo mode); servers
 # the tests start inherit it.
 os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
+# Webhook secrets have no default outside demo mode (the channel answers 503 without one).
+for _name in ("SMS_WEBHOOK_SECRET", "MESSENGER_SECRET", "LINE_CHANNEL_SECRET"):
+    os.environ.setdefault(f"DASAN_{_name}", secrets.token_urlsafe(24))
 get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",

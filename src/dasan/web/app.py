@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
-from dasan.config import signing_key
+from dasan.config import refuse_insecure_secrets
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
@@ -84,7 +84,7 @@ def swagger_ui_dir() -> Path:
 
 
 def create_app() -> FastAPI:
-    signing_key()  # refuse to start on the development key outside demo mode
+    refuse_insecure_secrets()  # no key or webhook secret from the source outside demo
     app = FastAPI(
         title="Dasan",
         version=__version__,
