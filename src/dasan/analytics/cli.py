@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dasan.analytics.filters import Filters, Table, fmt, parse_day
 from dasan.cli_support import lazy_module
 from dasan.errors import DomainError
 
 if TYPE_CHECKING:
     from dasan.analytics.engine import AnalyticsEngine
+    from dasan.analytics.filters import Filters, Table
 from dasan.cli_support import fail as _fail
 
+_fm = lazy_module("dasan.analytics.filters")  # loaded on first use, not for --help
 _engine_module = lazy_module("dasan.analytics.engine")  # duckdb: loaded on first use
 
 app = typer.Typer(help="분석·VOC 리포트 (analytics: KPIs, VOC, policy issues, alerts)",
@@ -39,7 +40,7 @@ def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
 
 def _filters(**params: Any) -> Filters:
     try:
-        return Filters.from_params({k: v for k, v in params.items() if v is not None})
+        return _fm.Filters.from_params({k: v for k, v in params.items() if v is not None})
     except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
 
@@ -47,7 +48,7 @@ def _filters(**params: Any) -> Filters:
 def print_table(t: Table) -> None:
     typer.echo(f"\n{t.ko} ({t.en})")
     heads = [c.ko for c in t.columns]
-    cells = [[fmt(r.get(c.key), c.kind) for c in t.columns] for r in t.rows]
+    cells = [[_fm.fmt(r.get(c.key), c.kind) for c in t.columns] for r in t.rows]
     widths = [max([_w(h)] + [_w(row[i]) for row in cells]) for i, h in enumerate(heads)]
     typer.echo("  ".join(_pad(h, w) for h, w in zip(heads, widths, strict=True)))
     for row in cells:
@@ -144,7 +145,7 @@ def voc_cmd(
         for label, value in voc_headline(report):
             kind = "pct" if label.endswith("%") else "float" if isinstance(value, float) else \
                 "int" if isinstance(value, int) else "text"
-            typer.echo(f"  {label}: {fmt(value, kind)}")
+            typer.echo(f"  {label}: {_fm.fmt(value, kind)}")
         for t in report.tables:
             print_table(t)
         typer.echo("\n주목할 상담 (notable cases, masked)")
@@ -170,7 +171,7 @@ def policy_cmd(
     from dasan.analytics.policy import policy_report
 
     try:
-        s, e = parse_day(start, "start"), parse_day(end, "end")
+        s, e = _fm.parse_day(start, "start"), _fm.parse_day(end, "end")
         base = _filters(district=district)
         engine = _engine(db, mirror)
         report = policy_report(engine, s, e, program=program, keyword=keyword, base=base)
