@@ -26,6 +26,7 @@ from dasan.web.api import text as text_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.pages import admin as admin_pages
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import care as care_pages
 from dasan.web.pages import channels as channels_pages
@@ -71,6 +72,7 @@ ROUTERS = (
     care_pages.router,
     privacy_api.router,
     docs_pages.router,
+    admin_pages.router,
 )
 
 
