@@ -439,6 +439,7 @@ _SURNAMES = (
     "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영"
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
+COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
 _NAME_END = (
     r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|,|\.|\)|$|[ \t]|[^가-힣]))"
@@ -452,7 +453,7 @@ _NAME_CUE_RE = re.compile(
     rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
 )
 _SELF_INTRO_RE = re.compile(
-    rf"(?:저는|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
+    rf"(?:저는|저|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
     rf"이라고[ \t]?합니다|라고[ \t]?합니다|이라고[ \t]?해요|라고[ \t]?해요|인데요)"
 )
 # "남궁민수라고 합니다" at the start of an utterance
@@ -507,7 +508,10 @@ def _names(text: str) -> Iterator[Candidate]:
                     break
             else:
                 continue
-            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3:
+            # Weak cues take a three-syllable name, or four behind a two-syllable surname
+            # (남궁민수).
+            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3 and not (
+                    len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
             start = m.start("name")
             yield "name", start, start + len(name), _mask_name(name)
