@@ -22,9 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-)
-from sqlalchemy import (
-    true as sa_true,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -177,7 +175,7 @@ class Consultation(Base):
     # False when `citizen_id` comes from a number the citizen typed (a chat, a callback
     # request) rather than the network's caller id: such a contact never opens history.
     identity_verified: Mapped[bool] = mapped_column(Boolean, default=True,
-                                                    server_default=sa_true())
+                                                    server_default=true())
     channel: Mapped[str] = mapped_column(String(24))
     ars_option: Mapped[str | None] = mapped_column(String(8))
     started_at: Mapped[datetime] = mapped_column(DateTime)
