@@ -76,6 +76,17 @@ def erlang_c(agents: int, traffic: float) -> float:
     return _c_from_b(int(agents), traffic, erlang_b(agents, traffic))
 
 
+# More offered load than any contact centre carries (Seoul's 120 has a few hundred agents):
+# a bigger figure is a typo, and the staffing search would need memory in proportion to it.
+MAX_TRAFFIC_ERLANGS = 20_000.0
+
+
+def _check_traffic(top: float) -> None:
+    if top > MAX_TRAFFIC_ERLANGS:
+        raise BadRequest(f"offered traffic {top:,.0f} Erlangs is beyond any contact centre "
+                         f"(limit {MAX_TRAFFIC_ERLANGS:,.0f}); check calls and handling time")
+
+
 def offered_traffic(calls: float, aht_seconds: float, interval_seconds: float) -> float:
     """Offered load in Erlangs: calls per interval times average handling time."""
     if calls < 0 or not math.isfinite(calls):
@@ -84,7 +95,9 @@ def offered_traffic(calls: float, aht_seconds: float, interval_seconds: float) -
         raise BadRequest(f"average handling time must be > 0 seconds, got {aht_seconds!r}")
     if interval_seconds <= 0:
         raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
-    return calls * aht_seconds / interval_seconds
+    traffic = calls * aht_seconds / interval_seconds
+    _check_traffic(traffic)
+    return traffic
 
 
 @dataclass(frozen=True)
@@ -500,6 +513,7 @@ def staffing_plan(
         raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
     if target.patience_seconds is None and arr.size:
         traffic = arr * ahts / interval_seconds
+        _check_traffic(float(traffic.max()))
         busy = traffic > 0
         results = [StaffingResult(float(c), 0.0, 0, 0, _IDLE) for c in arr.tolist()]
         if busy.any():

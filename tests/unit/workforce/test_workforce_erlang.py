@@ -155,3 +155,15 @@ def test_bad_inputs_are_refused() -> None:
         erlang_c(-2, 3.0)
     with pytest.raises(DomainError):
         staffing_plan([1, float("nan")], 180, StaffingTarget())
+
+
+def test_absurd_offered_traffic_is_refused_not_a_crash() -> None:
+    from dasan.errors import BadRequest
+    from dasan.workforce import erlang as _erl
+
+    target = _erl.StaffingTarget()
+    with pytest.raises(BadRequest, match="Erlangs"):
+        _erl.staffing_plan([7.0e13], 1.0, target)
+    with pytest.raises(BadRequest, match="Erlangs"):
+        _erl.offered_traffic(1.2e19, 180.0, 1800.0)
+    assert _erl.staffing_plan([100.0], 180.0, target)[0].raw_agents > 0
