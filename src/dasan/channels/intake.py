@@ -25,6 +25,7 @@ from dasan.channels.translation.port import Translator
 from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
+from dasan.errors import DomainError
 from dasan.text.langid import detect_language
 
 FOREIGN_QUEUE = "foreign"
@@ -82,7 +83,7 @@ def take_inbound(
     translator = translator or get_translator()
     try:
         language = detect_language(text) if text.strip() else "ko"
-    except ValueError:
+    except (ValueError, DomainError):
         language = "ko"
     thread = current_thread(session, channel, contact_key)
     new = thread is None

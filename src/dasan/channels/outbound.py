@@ -17,7 +17,7 @@ from dasan.channels.sms.encoding import Part, segment
 from dasan.channels.threads import Added, add_message
 from dasan.config import get_settings
 from dasan.db.models_channels import SmsOptOut, WrittenThread
-from dasan.errors import Invalid
+from dasan.errors import DomainError, Invalid
 
 
 def opted_out(session: Session, phone_hash: str) -> bool:
@@ -54,7 +54,7 @@ def send(
     if thread.channel == "sms":
         try:
             parts = segment(body)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             raise Invalid(str(exc)) from None
         blocked = not ignore_opt_out and opted_out(session, thread.contact_key)
         added = add_message(

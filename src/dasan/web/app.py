@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
-from dasan.config import signing_key
+from dasan.config import refuse_insecure_secrets
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
@@ -29,6 +29,7 @@ from dasan.web.api import visible_ars as visible_ars_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.pages import admin as admin_pages
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import care as care_pages
 from dasan.web.pages import channels as channels_pages
@@ -79,6 +80,7 @@ ROUTERS = (
     care_pages.router,
     privacy_api.router,
     docs_pages.router,
+    admin_pages.router,
 )
 
 
@@ -92,7 +94,7 @@ def swagger_ui_dir() -> Path:
 
 
 def create_app() -> FastAPI:
-    signing_key()  # refuse to start on the development key outside demo mode
+    refuse_insecure_secrets()  # no key or webhook secret from the source outside demo
     app = FastAPI(
         title="Dasan",
         version=__version__,

@@ -34,7 +34,7 @@ from dasan.channels.signing import (
     check_timestamped_signature,
     first_delivery,
 )
-from dasan.config import get_settings
+from dasan.config import channel_secret
 from dasan.db.base import utcnow
 from dasan.errors import Invalid
 
@@ -80,7 +80,7 @@ def check_source(source: str) -> str:
 def generic_webhook(session: Session, source: str, body: bytes, timestamp: str | None,
                     signature: str | None) -> WebhookResult:
     check_source(source)
-    check_timestamped_signature(get_settings().messenger_secret, body, timestamp, signature)
+    check_timestamped_signature(channel_secret("messenger_secret"), body, timestamp, signature)
     data = _json(body)
     result = WebhookResult()
     event_id = str(data.get("event_id") or data.get("message_id") or "")
@@ -107,7 +107,7 @@ def generic_webhook(session: Session, source: str, body: bytes, timestamp: str |
 
 
 def line_webhook(session: Session, body: bytes, signature: str | None) -> WebhookResult:
-    check_b64_signature(get_settings().line_channel_secret, body, signature)
+    check_b64_signature(channel_secret("line_channel_secret"), body, signature)
     data = _json(body)
     events = data.get("events")
     if not isinstance(events, list):
