@@ -24,6 +24,7 @@ from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
+from dasan.consultations.outcomes import Ending, outcome_for
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Agent, Consultation, User
 from dasan.db.models_channels import WrittenThread
@@ -182,18 +183,25 @@ def hand_to_department(session: Session, user: User, thread_id: int, agency_id: 
     return thread
 
 
-def outcome_of(thread: WrittenThread) -> str:
-    if thread.first_agent_reply_at is not None:
-        return "answered"
-    if thread.bot_answered:
-        return "bot_resolved"
-    if thread.owner_agency_id is not None:
-        return "handed_off"
-    return "idle_closed"
+def outcome_of(thread: WrittenThread, how: str = "agent_closed") -> str:
+    """The ADR outcome of a thread ending now: `how` is agent_closed (a person closed it),
+    citizen_left (the citizen went quiet after an answer, or opted out)."""
+    agent_answered = thread.first_agent_reply_at is not None
+    if how == "agent_closed" and not agent_answered and thread.owner_agency_id is not None:
+        how = "transfer_out"  # the owning department took it on outside the desk
+    waited = not thread.bot_answered or thread.claimed_by_agent_id is not None \
+        or thread.owner_agency_id is not None
+    return outcome_for(Ending(
+        agent_answered=agent_answered, reached_queue=waited,
+        offered=thread.claimed_by_agent_id is not None, bot_answered=thread.bot_answered,
+        how=how))
 
 
-def _close(session: Session, thread: WrittenThread, now: datetime) -> str:
-    outcome = outcome_of(thread)
+def close_thread(session: Session, thread: WrittenThread, now: datetime,
+                 how: str = "agent_closed") -> str:
+    """End the thread and its consultation with the ADR outcome (no access check: callers
+    are the rooms' own rules, e.g. an opt-out or idle closing)."""
+    outcome = outcome_of(thread, how)
     thread.status = "closed"
     thread.updated_at = now
     consultation = session.get(Consultation, thread.consultation_id)
@@ -210,7 +218,7 @@ def close(session: Session, user: User, thread_id: int, now: datetime | None = N
     access_answer_thread(user, thread, agent.id if agent else None)
     if thread.status == "closed":
         raise ThreadClosed("the thread is already closed")
-    return _close(session, thread, now or utcnow())
+    return close_thread(session, thread, now or utcnow())
 
 
 def close_idle(session: Session, now: datetime | None = None,
@@ -220,5 +228,5 @@ def close_idle(session: Session, now: datetime | None = None,
     stale = list(session.scalars(select(WrittenThread).where(
         WrittenThread.status == "replied", WrittenThread.updated_at < now - idle_after)))
     for thread in stale:
-        _close(session, thread, now)
+        close_thread(session, thread, now, "citizen_left")
     return len(stale)

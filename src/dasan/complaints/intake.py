@@ -202,6 +202,36 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     return request
 
 
+@dataclass(frozen=True)
+class Accepted:
+    request_id: int
+    service_notice: str | None
+
+
+def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list[bytes],
+                *, url: str | None = None) -> Accepted:
+    """One Open311 `POST requests` in its own transaction: the client's key, then the report;
+    committed once, or nothing (a `DomainError` rolls everything back). Runs in a worker
+    thread, so concurrent requests write concurrently where the database allows it."""
+    from dasan.complaints import clients
+    from dasan.db.session import session_scope
+
+    with session_scope(url) as session:
+        client = clients.client_for_key(session, fields.get("api_key"), "create_request")
+        report = ReportIn(
+            service_code=fields.get("service_code"), lat=fields.get("lat"),
+            lon=fields.get("long"), address=fields.get("address_string"),
+            description=fields.get("description", ""), email=fields.get("email"),
+            phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
+            language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
+            photos=photos,
+        )
+        row = create_report(session, report)
+        notice = service_of(session, row).service_notice
+        session.flush()
+        return Accepted(row.id, notice)
+
+
 def _link_duplicate(session: Session, request: ServiceRequest, original: ServiceRequest,
                     now: datetime) -> None:
     original.duplicate_count += 1

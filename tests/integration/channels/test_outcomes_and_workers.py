@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dasan.channels import desk, outbox
 from dasan.channels.intake import take_inbound
 from dasan.channels.threads import add_message, open_thread
+from dasan.consultations.outcomes import OUTCOMES
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Consultation
 from dasan.db.models_channels import OutboxItem, WrittenThread
@@ -48,7 +49,7 @@ def test_idle_closing_gives_bot_resolved_and_idle_closed(db: Session, kb: dict[s
     assert thread is not None and thread.status == "open"
 
 
-def test_close_without_reply_is_idle_closed_or_handed_off(db: Session, channel_env: Any
+def test_close_without_reply_is_forced_terminated_or_transferred(db: Session, channel_env: Any
                                                           ) -> None:
     from dasan.db.models import User
 
@@ -61,10 +62,12 @@ def test_close_without_reply_is_idle_closed_or_handed_off(db: Session, channel_e
     agency = db.scalar(select(Agency.id).where(Agency.code == "city-transport"))
     assert agency is not None
     desk.hand_to_department(db, supervisor, b.id, agency)
-    assert desk.close(db, supervisor, a.id) == "idle_closed"
-    assert desk.close(db, supervisor, b.id) == "handed_off"
+    assert desk.close(db, supervisor, a.id) == "forced_terminated"  # ADR 0004: nobody answered
+    assert desk.close(db, supervisor, b.id) == "transferred"  # the department took it on
     db.commit()
-    assert _outcome(db, a.id) == "idle_closed" and _outcome(db, b.id) == "handed_off"
+    assert _outcome(db, a.id) == "forced_terminated" and _outcome(db, b.id) == "transferred"
+    for thread_id in (a.id, b.id):
+        assert _outcome(db, thread_id) in OUTCOMES
 
 
 def test_dead_letter_requeued(db: Session, database_url: str) -> None:
