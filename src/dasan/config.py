@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     complaints_s3_access_key: str | None = None
     complaints_s3_secret_key: str | None = None
     complaints_s3_prefix: str = Field(default="", description="key prefix inside the bucket")
+    written_max_claimed: dict[str, int] = Field(
+        default={"sms": 8, "portal": 5, "web": 8},
+        description="per channel, how many written threads one agent may hold in work at once "
+                    "(JSON, e.g. {\"sms\": 8, \"portal\": 5, \"web\": 8})",
+    )
     complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
     complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)
     complaints_dispatch_lease_seconds: float = Field(

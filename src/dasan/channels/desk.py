@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
@@ -24,11 +24,12 @@ from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
+from dasan.config import get_settings
 from dasan.consultations.outcomes import Ending, outcome_for
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Agent, Consultation, User
 from dasan.db.models_channels import WrittenThread
-from dasan.errors import Invalid
+from dasan.errors import Conflict, Invalid
 
 WAITING = ("open", "claimed")
 MAX_REPLY_CHARS = 4000
@@ -106,8 +107,24 @@ def detail(session: Session, user: User, thread_id: int) -> dict[str, Any]:
     }
 
 
+class AtConcurrencyLimit(Conflict):
+    code = "concurrency_limit"
+
+
+def claim_limit(channel: str) -> int:
+    return int(get_settings().written_max_claimed.get(channel, 5))
+
+
+def in_work(session: Session, agent_id: int, channel: str) -> int:
+    """Threads of `channel` the agent holds and still owes an answer (status `claimed`)."""
+    return int(session.scalar(select(func.count(WrittenThread.id)).where(
+        WrittenThread.claimed_by_agent_id == agent_id, WrittenThread.channel == channel,
+        WrittenThread.status == "claimed")) or 0)
+
+
 def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
           ) -> WrittenThread:
+    """Take a thread into one's work, within the channel's per-agent concurrency."""
     access_written_queue(user)
     thread = get_thread(session, thread_id)
     if thread.status == "closed":
@@ -116,6 +133,12 @@ def claim(session: Session, user: User, thread_id: int, now: datetime | None = N
     if agent is None:
         raise Invalid("only a user with an agent profile can claim a thread")
     access_answer_thread(user, thread, agent.id)
+    if thread.claimed_by_agent_id != agent.id:
+        limit = claim_limit(thread.channel)
+        if in_work(session, agent.id, thread.channel) >= limit:
+            raise AtConcurrencyLimit(
+                f"you already hold {limit} {thread.channel} threads awaiting an answer; "
+                "answer or hand one back first")
     thread.claimed_by_agent_id = agent.id
     if thread.status == "open":
         thread.status = "claimed"

@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -120,3 +121,24 @@ def test_two_workers_never_send_an_item_twice(db: Session, database_url: str) ->
     assert sorted(sent) == sorted(f"w-{i}" for i in range(60))  # each exactly once
     db.expire_all()
     assert {i.status for i in db.scalars(select(OutboxItem))} == {"sent"}
+
+
+def test_claims_stay_within_the_channels_concurrency(db: Session, channel_env: Any) -> None:
+    from dasan.db.models import User
+
+    channel_env(translation="none", written_max_claimed='{"sms": 2, "web": 1}')
+    agent = db.scalar(select(User).where(User.username == "agent1"))
+    assert agent is not None
+    sms = [open_thread(db, channel="sms", contact_key=f"cc-{i}", language="ko", subject="s")
+           for i in range(3)]
+    web = open_thread(db, channel="web", contact_key="board:CC", language="ko", subject="w")
+    db.commit()
+    desk.claim(db, agent, sms[0].id)
+    desk.claim(db, agent, sms[1].id)
+    desk.claim(db, agent, sms[1].id)  # claiming one's own thread again is no new work
+    with pytest.raises(desk.AtConcurrencyLimit):
+        desk.claim(db, agent, sms[2].id)
+    desk.claim(db, agent, web.id)  # another channel has its own limit
+    desk.reply(db, agent, sms[0].id, "안내드립니다")  # answered: waiting on the citizen now
+    db.commit()
+    assert desk.claim(db, agent, sms[2].id).claimed_by_agent_id is not None
