@@ -122,6 +122,16 @@ def in_work(session: Session, agent_id: int, channel: str) -> int:
         WrittenThread.status == "claimed")) or 0)
 
 
+def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dict[str, Any]]:
+    """The assistant panel for a written thread: the knowledge base's best answers for what the
+    citizen wrote (the same recommender the chat desktop uses)."""
+    from dasan.assist import recommend
+
+    thread = get_thread(session, thread_id)
+    access_view_thread(user, thread)
+    return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
+
+
 def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
           ) -> WrittenThread:
     """Take a thread into one's work, within the channel's per-agent concurrency."""
