@@ -190,7 +190,11 @@ def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray) -> None:
         rate = (n - half) / (time.perf_counter() - t)
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(60)  # the worker supervisor stops its workers first
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
     clear(url)
     t = time.perf_counter()
     with session_scope(url) as s:
