@@ -115,8 +115,21 @@ class Settings(BaseSettings):
     complaints_duplicate_hours: float = Field(default=72.0, ge=0)
     complaints_photo_dir: Path = Field(default=PROJECT_ROOT / "var" / "complaints" / "photos")
     complaints_photo_max_mb: float = Field(default=10.0, gt=0)
-    complaints_storage: Literal["disk"] = Field(
-        default="disk", description="photo storage adapter (disk; S3-compatible: see docs)"
+    complaints_storage: Literal["disk", "s3"] = Field(
+        default="disk", description="photo storage adapter: disk, or any S3-compatible server"
+    )
+    complaints_s3_endpoint: str | None = Field(
+        default=None, description="S3-compatible endpoint URL (none: AWS's own for the region)"
+    )
+    complaints_s3_bucket: str = "dasan-complaint-photos"
+    complaints_s3_region: str = "ap-northeast-2"
+    complaints_s3_access_key: str | None = None
+    complaints_s3_secret_key: str | None = None
+    complaints_s3_prefix: str = Field(default="", description="key prefix inside the bucket")
+    written_max_claimed: dict[str, int] = Field(
+        default={"sms": 8, "portal": 5, "web": 8},
+        description="per channel, how many written threads one agent may hold in work at once "
+                    "(JSON, e.g. {\"sms\": 8, \"portal\": 5, \"web\": 8})",
     )
     complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
     complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)

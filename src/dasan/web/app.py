@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
@@ -44,7 +43,7 @@ from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
 from dasan.web.responses import install_openapi
 from dasan.web.security import SecurityMiddleware
-from dasan.web.templating import remember_language
+from dasan.web.templating import RememberLanguage
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -109,14 +108,7 @@ def create_app() -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def _remember_language(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        remember_language(request, response)
-        return response
-
+    app.add_middleware(RememberLanguage)  # ?lang=ko|en is kept in a cookie
     app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers
 
     @app.get("/healthz", tags=["ops"])

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dasan.channels.addresses import contact_key_for
 from dasan.channels.errors import TooLong
 from dasan.channels.intake import IntakeResult, take_inbound
 from dasan.channels.messenger.attachments import check_url_attachments
@@ -97,7 +98,8 @@ def generic_webhook(session: Session, source: str, body: bytes, timestamp: str |
         session.commit()
         return result
     taken = take_inbound(session, channel="portal", provider=source,
-                         contact_key=f"{source}:{user}"[:128], external_id=f"{source}:{message_id}",
+                         contact_key=contact_key_for(source, str(user)),
+                         external_id=f"{source}:{message_id}",
                          text=text, reply_address=user, attachments=attachments)
     result.taken.append(taken)
     if taken.duplicate:
@@ -140,7 +142,8 @@ def line_webhook(session: Session, body: bytes, signature: str | None) -> Webhoo
             result.ignored += 1  # stickers, locations
             continue
         taken = take_inbound(session, channel="portal", provider="line",
-                             contact_key=f"line:{user}"[:128], external_id=f"line:{msg['id']}",
+                             contact_key=contact_key_for("line", str(user)),
+                             external_id=f"line:{msg['id']}",
                              text=text, reply_address=str(user), attachments=attachments)
         result.taken.append(taken)
         if taken.duplicate:
