@@ -150,8 +150,9 @@ class LoadResult:
 
 
 async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
-                   with_ack: bool) -> LoadResult:
-    """`urls`: (sender URL, receiver URL) per session."""
+                   with_ack: bool, tokens: list[str] | None = None) -> LoadResult:
+    """`urls`: (sender URL, receiver URL) per session; `tokens`: the chat token each socket
+    sends as its first frame (Dasan's citizen socket), None for the peer relay."""
     import websockets
 
     res = LoadResult(sessions=len(urls))
@@ -161,16 +162,20 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
     t0 = time.perf_counter()
     sem = asyncio.Semaphore(50)
 
-    async def open_ws(url: str) -> Any:
+    async def open_ws(url: str, token: str | None) -> Any:
         async with sem:
-            return await websockets.connect(url, max_queue=None, open_timeout=60,
-                                            ping_interval=None)
+            ws = await websockets.connect(url, max_queue=None, open_timeout=60,
+                                          ping_interval=None)
+            if token is not None:
+                await ws.send(json.dumps({"type": "auth", "token": token}))
+            return ws
 
     pairs = []
     for i in range(0, len(urls), 100):
         chunk = urls[i:i + 100]
-        pairs += await asyncio.gather(*[asyncio.gather(open_ws(a), open_ws(b))
-                                        for a, b in chunk])
+        toks = tokens[i:i + 100] if tokens is not None else [None] * len(chunk)
+        pairs += await asyncio.gather(*[asyncio.gather(open_ws(a, tok), open_ws(b, tok))
+                                        for (a, b), tok in zip(chunk, toks, strict=True)])
     res.connect_seconds = time.perf_counter() - t0
 
     async def receiver(ws: Any) -> None:
@@ -288,9 +293,10 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
         time.sleep(3.0 * (workers - 1))  # let every worker finish its start-up
         chats = open_sessions(base, sessions, db_url)
         ws = base.replace("http://", "ws://")
-        ours_urls = [(f"{ws}/api/chat/ws/citizen/{cid}?token={tok}",
-                      f"{ws}/api/chat/ws/citizen/{cid}?token={tok}") for cid, tok in chats]
-        ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True))
+        ours_urls = [(f"{ws}/api/chat/ws/citizen/{cid}",
+                      f"{ws}/api/chat/ws/citizen/{cid}") for cid, _ in chats]
+        ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True,
+                                    tokens=[tok for _, tok in chats]))
         if with_peer:
             relay_port = free_port()
             procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],

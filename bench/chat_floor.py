@@ -63,7 +63,8 @@ async def _one_drop(base: str, ws_base: str, cookie: str) -> float:
         cid, token = int(r.json()["consultation_id"]), str(r.json()["token"])
         agent = await websockets.connect(f"{ws_base}/api/chat/ws/agent",
                                          additional_headers={"Cookie": cookie})
-        citizen = await websockets.connect(f"{ws_base}/api/chat/ws/citizen/{cid}?token={token}")
+        citizen = await websockets.connect(f"{ws_base}/api/chat/ws/citizen/{cid}")
+        await citizen.send(json.dumps({"type": "auth", "token": token}))
         await client.post(f"/api/chat/sessions/{cid}/handoff",
                           headers={"X-Chat-Token": token})
         while True:  # the agent's desktop has the chat

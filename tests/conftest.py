@@ -25,6 +25,9 @@ from dasan.demo import seed_org, seed_people
 # A random signing key for this run (the development key is refused outside demo mode); servers
 # the tests start inherit it.
 os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
+# Webhook secrets have no default outside demo mode (the channel answers 503 without one).
+for _name in ("SMS_WEBHOOK_SECRET", "MESSENGER_SECRET", "LINE_CHANNEL_SECRET"):
+    os.environ.setdefault(f"DASAN_{_name}", secrets.token_urlsafe(24))
 get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
@@ -189,3 +192,18 @@ def login(client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture
+def citizen_ws(client):  # type: ignore[no-untyped-def]
+    """Open the citizen chat socket the way the chat page does: the token goes in the first
+    frame, never in the URL. Use as `with citizen_ws(cid, token) as ws:`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def connect(cid: int, token: str, after_seq: int = 0, **kwargs):  # type: ignore[no-untyped-def]
+        with client.websocket_connect(f"/api/chat/ws/citizen/{cid}", **kwargs) as ws:
+            ws.send_json({"type": "auth", "token": token, "after_seq": after_seq})
+            yield ws
+
+    return connect

@@ -29,6 +29,7 @@ STAFF = frozenset({"agent", "supervisor", "kb_editor", "district_officer", "anal
 AGENTS = frozenset({"agent", "supervisor"})  # the chat desk
 SUPERVISORS = frozenset({"supervisor"})
 ADMINS = frozenset({"admin"})
+USER_ADMINS = ADMINS  # the staff accounts page (dasan.useradmin)
 KB_READERS = STAFF
 KB_EDITORS = frozenset({"kb_editor", "admin"})
 KB_OVERDUE_READERS = frozenset({"kb_editor", "supervisor", "admin"})

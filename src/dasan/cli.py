@@ -12,6 +12,7 @@ from dasan.analytics.cli import app as report_app
 from dasan.channels.cli import app as channels_app
 from dasan.cli_support import fail, lazy_module
 from dasan.complaints.cli import app as complaints_app
+from dasan.errors import DomainError
 from dasan.knowledge.cli import app as kb_app
 from dasan.privacy.cli import app as privacy_app
 from dasan.stt.cli import app as stt_app
@@ -301,7 +302,7 @@ def generate(
     try:
         with session_scope() as session:
             n = write_history(session, first, days, seed=seed)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"generated {n:,} consultations")
 

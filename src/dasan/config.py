@@ -16,7 +16,11 @@ VAR_DIR = PROJECT_ROOT / "var"
 DEV_SECRET_KEY = "dasan-dev-secret-change-me"
 
 
-class InsecureSecretKey(RuntimeError):
+class InsecureSecret(RuntimeError):
+    """The server was asked to start with a secret from the source code outside demo mode."""
+
+
+class InsecureSecretKey(InsecureSecret):
     """The server was asked to start with the development secret key outside demo mode."""
 
 
@@ -71,17 +75,24 @@ class Settings(BaseSettings):
     )
     sms_gateway_url: str | None = Field(default=None, description="HTTP SMS gateway base URL")
     sms_gateway_key: str | None = None
-    sms_webhook_secret: str = Field(default="dasan-sms-webhook-secret", min_length=16)
+    sms_webhook_secret: str | None = Field(
+        default=None, min_length=16,
+        description="signs the SMS gateway's webhooks; unset: the channel refuses them (503)",
+    )
     sms_sender_number: str = "120"
     smpp_host: str = "127.0.0.1"
     smpp_port: int = 2775
     smpp_system_id: str = "dasan"
     smpp_password: str = "dasan"
-    messenger_secret: str = Field(default="dasan-messenger-secret", min_length=16)
+    messenger_secret: str | None = Field(
+        default=None, min_length=16, description="signs the generic messenger's webhooks"
+    )
     messenger_reply_url: str | None = Field(
         default=None, description="generic messenger adapter: where replies are POSTed"
     )
-    line_channel_secret: str = Field(default="dasan-line-channel-secret", min_length=16)
+    line_channel_secret: str | None = Field(
+        default=None, min_length=16, description="LINE channel secret (webhook signatures)"
+    )
     line_access_token: str | None = None
     line_api_base: str = "https://api.line.me"
     translation: Literal["none", "glossary", "openai"] = Field(
@@ -104,8 +115,21 @@ class Settings(BaseSettings):
     complaints_duplicate_hours: float = Field(default=72.0, ge=0)
     complaints_photo_dir: Path = Field(default=PROJECT_ROOT / "var" / "complaints" / "photos")
     complaints_photo_max_mb: float = Field(default=10.0, gt=0)
-    complaints_storage: Literal["disk"] = Field(
-        default="disk", description="photo storage adapter (disk; S3-compatible: see docs)"
+    complaints_storage: Literal["disk", "s3"] = Field(
+        default="disk", description="photo storage adapter: disk, or any S3-compatible server"
+    )
+    complaints_s3_endpoint: str | None = Field(
+        default=None, description="S3-compatible endpoint URL (none: AWS's own for the region)"
+    )
+    complaints_s3_bucket: str = "dasan-complaint-photos"
+    complaints_s3_region: str = "ap-northeast-2"
+    complaints_s3_access_key: str | None = None
+    complaints_s3_secret_key: str | None = None
+    complaints_s3_prefix: str = Field(default="", description="key prefix inside the bucket")
+    written_max_claimed: dict[str, int] = Field(
+        default={"sms": 8, "portal": 5, "web": 8},
+        description="per channel, how many written threads one agent may hold in work at once "
+                    "(JSON, e.g. {\"sms\": 8, \"portal\": 5, \"web\": 8})",
     )
     complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
     complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)
@@ -235,6 +259,51 @@ def signing_key(settings: Settings | None = None) -> str:
             "print(secrets.token_urlsafe(48))'`), or run `dasan demo` for a demo installation."
         )
     return settings.secret_key
+
+
+# Webhook secrets: no default in the source. The strings below once were defaults (anyone can
+# read them), so they are refused like the development key.
+CHANNEL_SECRETS = ("sms_webhook_secret", "messenger_secret", "line_channel_secret")
+KNOWN_DEFAULT_SECRETS = frozenset({
+    "dasan-sms-webhook-secret", "dasan-messenger-secret", "dasan-line-channel-secret",
+    DEV_SECRET_KEY,
+})
+
+
+def refuse_insecure_secrets(settings: Settings | None = None) -> None:
+    """At start-up: the secret key and every configured webhook secret must not come from the
+    source code, unless in demo mode."""
+    settings = settings or get_settings()
+    signing_key(settings)
+    if settings.demo:
+        return
+    for name in CHANNEL_SECRETS:
+        if getattr(settings, name) in KNOWN_DEFAULT_SECRETS:
+            raise InsecureSecret(
+                f"DASAN_{name.upper()} is a default from the source code; set a long random "
+                "value shared with the provider, or leave it unset to keep the channel off."
+            )
+
+
+def channel_secret(name: str, settings: Settings | None = None) -> str:
+    """A webhook secret. Unset (or a known default) in demo mode: derived from the install's
+    random key, so each demo has its own; outside demo: the channel is off (503)."""
+    import hashlib
+    import hmac
+
+    from dasan.errors import DomainError
+
+    settings = settings or get_settings()
+    if name not in CHANNEL_SECRETS:
+        raise KeyError(name)
+    value = getattr(settings, name)
+    if value is not None and value not in KNOWN_DEFAULT_SECRETS:
+        return str(value)
+    if settings.demo:
+        key = signing_key(settings).encode()
+        return hmac.new(key, f"channel-secret:{name}".encode(), hashlib.sha256).hexdigest()
+    raise DomainError(f"this channel is not configured (set DASAN_{name.upper()})",
+                      status=503, code="channel_not_configured")
 
 
 def demo_secret_key(var_dir: Path = VAR_DIR) -> str:

@@ -23,6 +23,13 @@ class DomainError(Exception):
             self.code = code
 
 
+class BadRequest(DomainError):
+    """Input the room cannot use (a malformed value, a bad combination of fields)."""
+
+    status = 400
+    code = "bad_request"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

@@ -30,6 +30,9 @@ class Server:
         self.proc = proc
 
 
+E2E_SMS_SECRET = "e2e-sms-webhook-secret-0d1f"  # test_written_e2e signs with it
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("e2e")
@@ -39,7 +42,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
            "DASAN_CHAT_ASSIGN_INTERVAL": "1", "DASAN_ROUTING_MODE": "skill",
            # Short presence and offer timers so that the ghost-agent and offer tests are quick.
-           "DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS": "2", "DASAN_OFFER_TIMEOUT_SECONDS": "4"}
+           "DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS": "2", "DASAN_OFFER_TIMEOUT_SECONDS": "4",
+           "DASAN_SMS_WEBHOOK_SECRET": E2E_SMS_SECRET}
     proc = start_server(port, env, tmp / "server.log")
     try:
         yield Server(f"http://127.0.0.1:{port}", db_url, proc)

@@ -16,7 +16,7 @@ from dasan.channels.signing import hex_signature, timestamped_message
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30_000
-DEFAULT_SECRET = "dasan-sms-webhook-secret"  # the live server runs on default settings
+SMS_SECRET = "e2e-sms-webhook-secret-0d1f"  # the live server's (tests/e2e/conftest.py)
 
 
 def _sms(base: str, message_id: str, text: str) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def _sms(base: str, message_id: str, text: str) -> dict[str, Any]:
     ts = str(int(time.time()))
     r = httpx.post(f"{base}/api/channels/sms/inbound", content=body, timeout=60, headers={
         "Content-Type": "application/json", "X-Sms-Timestamp": ts,
-        "X-Sms-Signature": hex_signature(DEFAULT_SECRET, timestamped_message(ts, body))})
+        "X-Sms-Signature": hex_signature(SMS_SECRET, timestamped_message(ts, body))})
     assert r.status_code == 200, r.text
     return dict(r.json())
 

@@ -46,3 +46,36 @@ def test_demo_key_is_random_per_install_and_kept(tmp_path: Path) -> None:
     assert first != demo_secret_key(tmp_path / "b")  # another install, another key
     assert len(first) >= 32 and first != DEV_SECRET_KEY
     assert (tmp_path / "a" / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_webhook_secrets_have_no_default_outside_demo() -> None:
+    from dasan.config import InsecureSecret, channel_secret, refuse_insecure_secrets
+    from dasan.errors import DomainError
+
+    prod = Settings(secret_key="x" * 40, demo=False, sms_webhook_secret=None)
+    with pytest.raises(DomainError) as off:
+        channel_secret("sms_webhook_secret", prod)  # unset: the channel is off
+    assert (off.value.status, off.value.code) == (503, "channel_not_configured")
+    old_default = Settings(secret_key="x" * 40, demo=False,
+                           line_channel_secret="dasan-line-channel-secret")
+    with pytest.raises(InsecureSecret, match="DASAN_LINE_CHANNEL_SECRET"):
+        refuse_insecure_secrets(old_default)  # a default from the source stops the start
+    with pytest.raises(DomainError):
+        channel_secret("line_channel_secret", old_default)
+    mine = Settings(secret_key="x" * 40, demo=False, messenger_secret="m" * 20)
+    assert channel_secret("messenger_secret", mine) == "m" * 20
+    refuse_insecure_secrets(mine)
+
+
+def test_demo_derives_its_own_webhook_secrets() -> None:
+    from dasan.config import KNOWN_DEFAULT_SECRETS, channel_secret
+
+    a = Settings(secret_key="a" * 40, demo=True, sms_webhook_secret=None,
+                 messenger_secret="dasan-messenger-secret")
+    b = Settings(secret_key="b" * 40, demo=True, sms_webhook_secret=None)
+    sms_a = channel_secret("sms_webhook_secret", a)
+    assert sms_a == channel_secret("sms_webhook_secret", a)  # stable for one install
+    assert sms_a != channel_secret("sms_webhook_secret", b)  # another install, another one
+    assert sms_a != channel_secret("messenger_secret", a)  # one per channel
+    assert channel_secret("messenger_secret", a) not in KNOWN_DEFAULT_SECRETS
+    assert len(sms_a) >= 32

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
+from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record
 from dasan.timeutil import as_utc
 
@@ -60,13 +61,13 @@ class AlerterConfig:
 
     def __post_init__(self) -> None:
         if self.bin_minutes <= 0 or 60 % self.bin_minutes:
-            raise ValueError("bin_minutes must divide 60")
+            raise BadRequest("bin_minutes must divide 60")
         if not self.windows_minutes or any(
             w <= 0 or w % self.bin_minutes for w in self.windows_minutes
         ):
-            raise ValueError("each window must be a positive multiple of bin_minutes")
+            raise BadRequest("each window must be a positive multiple of bin_minutes")
         if self.min_weeks < 1 or self.baseline_weeks < self.min_weeks:
-            raise ValueError("need 1 <= min_weeks <= baseline_weeks")
+            raise BadRequest("need 1 <= min_weeks <= baseline_weeks")
 
     @property
     def week_bins(self) -> int:
@@ -441,7 +442,7 @@ def persist(session: Session, alerts: Sequence[LiveAlert],
 def recent_alerts(session: Session, limit: int = 20) -> list[Alert]:
     """Newest alerts first (for the supervisor dashboard)."""
     if limit <= 0:
-        raise ValueError("limit must be positive")
+        raise BadRequest("limit must be positive")
     return list(session.scalars(
         select(Alert).order_by(Alert.window_end.desc(), Alert.id.desc()).limit(limit)
     ))
@@ -470,7 +471,7 @@ class WebhookError(RuntimeError):
 def send_webhook(url: str, alerts: Sequence[Alert], timeout: float = 5.0) -> int:
     """POST the alerts as JSON to `url`; returns the HTTP status."""
     if not url.startswith(("http://", "https://")):
-        raise ValueError(f"webhook URL must start with http:// or https://, got {url!r}")
+        raise BadRequest(f"webhook URL must start with http:// or https://, got {url!r}")
     body = {"source": "dasan.alerter", "alerts": [alert_payload(a) for a in alerts]}
     try:
         resp = httpx.post(url, json=body, timeout=timeout)

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dasan.analytics.filters import Filters, Table, fmt, parse_day
 from dasan.cli_support import lazy_module
+from dasan.errors import DomainError
 
 if TYPE_CHECKING:
     from dasan.analytics.engine import AnalyticsEngine
+    from dasan.analytics.filters import Filters, Table
 from dasan.cli_support import fail as _fail
 
+_fm = lazy_module("dasan.analytics.filters")  # loaded on first use, not for --help
 _engine_module = lazy_module("dasan.analytics.engine")  # duckdb: loaded on first use
 
 app = typer.Typer(help="분석·VOC 리포트 (analytics: KPIs, VOC, policy issues, alerts)",
@@ -29,7 +31,7 @@ def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
     try:
         engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh()
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.secho(f"mirror {stats.mode}: +{stats.new_rows:,} rows, {stats.total_rows:,} total "
                 f"({stats.seconds:.1f}s)", err=True, fg=typer.colors.BRIGHT_BLACK)
@@ -38,15 +40,15 @@ def _engine(db: str | None, mirror: Path | None) -> AnalyticsEngine:
 
 def _filters(**params: Any) -> Filters:
     try:
-        return Filters.from_params({k: v for k, v in params.items() if v is not None})
-    except ValueError as exc:
+        return _fm.Filters.from_params({k: v for k, v in params.items() if v is not None})
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
 
 
 def print_table(t: Table) -> None:
     typer.echo(f"\n{t.ko} ({t.en})")
     heads = [c.ko for c in t.columns]
-    cells = [[fmt(r.get(c.key), c.kind) for c in t.columns] for r in t.rows]
+    cells = [[_fm.fmt(r.get(c.key), c.kind) for c in t.columns] for r in t.rows]
     widths = [max([_w(h)] + [_w(row[i]) for row in cells]) for i, h in enumerate(heads)]
     typer.echo("  ".join(_pad(h, w) for h, w in zip(heads, widths, strict=True)))
     for row in cells:
@@ -110,7 +112,7 @@ def kpi_cmd(
             kpi.phone_response_table(engine, f, by="year"),
             kpi.service_table(engine, f, by=by, threshold_seconds=threshold),
         ]
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     for t in tables:
         print_table(t)
@@ -134,7 +136,7 @@ def voc_cmd(
     engine = _engine(db, mirror)
     try:
         report = voc_report(engine, period, base)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str, indent=1))
@@ -143,7 +145,7 @@ def voc_cmd(
         for label, value in voc_headline(report):
             kind = "pct" if label.endswith("%") else "float" if isinstance(value, float) else \
                 "int" if isinstance(value, int) else "text"
-            typer.echo(f"  {label}: {fmt(value, kind)}")
+            typer.echo(f"  {label}: {_fm.fmt(value, kind)}")
         for t in report.tables:
             print_table(t)
         typer.echo("\n주목할 상담 (notable cases, masked)")
@@ -169,11 +171,11 @@ def policy_cmd(
     from dasan.analytics.policy import policy_report
 
     try:
-        s, e = parse_day(start, "start"), parse_day(end, "end")
+        s, e = _fm.parse_day(start, "start"), _fm.parse_day(end, "end")
         base = _filters(district=district)
         engine = _engine(db, mirror)
         report = policy_report(engine, s, e, program=program, keyword=keyword, base=base)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{report.topic}: {report.count:,}건 ({report.first} ~ {report.last})")
     print_table(report.types)
@@ -200,7 +202,7 @@ def alerts_cmd(
 
     try:
         now = datetime.fromisoformat(at) if at else None
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(f"--at must be YYYY-MM-DDTHH:MM, got {at!r}") from exc
     engine = _engine(db, mirror)
     found = alerter.scan(engine, now)
@@ -222,7 +224,7 @@ def alerts_cmd(
         if url:
             try:
                 status = alerter.send_webhook(url, stored)
-            except (alerter.WebhookError, ValueError) as exc:
+            except (alerter.WebhookError, DomainError) as exc:
                 session.commit()
                 raise _fail(str(exc)) from exc
             typer.echo(f"webhook {url}: HTTP {status}")
@@ -270,7 +272,7 @@ def refresh_cmd(
     try:
         engine = _engine_module.AnalyticsEngine(db, mirror)
         stats = engine.refresh(full=full)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"{stats.mode}: +{stats.new_rows:,} new, {stats.reread_open:,} re-read, "
                f"{stats.total_rows:,} total in {stats.seconds:.1f}s ({engine.mirror_path})")

@@ -11,6 +11,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters
 from dasan.consultations.channels import CHANNEL_BY_CODE, OUTCOME_LABELS_KO
 from dasan.consultations.districts import DISTRICT_BY_CODE
+from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record, with_termination
 
 MAX_PAGE = 500
@@ -87,9 +88,9 @@ def page(engine: AnalyticsEngine, filters: Filters, limit: int = 100, offset: in
          ) -> list[dict[str, Any]]:
     """One page of the consultations behind a figure, newest first."""
     if not 1 <= limit <= MAX_PAGE:
-        raise ValueError(f"limit must be 1..{MAX_PAGE}")
+        raise BadRequest(f"limit must be 1..{MAX_PAGE}")
     if offset < 0:
-        raise ValueError("offset must be >= 0")
+        raise BadRequest("offset must be >= 0")
     where, params = filters.where()
     rows = engine.rows(
         f"{_SELECT} WHERE {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ? OFFSET ?",

@@ -10,6 +10,7 @@ from dasan.analytics.export_xlsx import build_xlsx
 from dasan.analytics.filters import Table
 from dasan.analytics.policy import PolicyReport
 from dasan.analytics.voc import Series, VocReport
+from dasan.errors import BadRequest
 
 FORMATS = ("xlsx", "pdf")
 MEDIA_TYPES = {
@@ -57,7 +58,7 @@ def render(fmt: str, title: str, headline: Sequence[tuple[str, Any]], tables: Se
         return build_xlsx(title, headline, tables, charts)
     if fmt == "pdf":
         return build_pdf(title, headline, tables, charts, notable)
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    raise BadRequest(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
 
 
 def export_voc(r: VocReport, fmt: str) -> bytes:

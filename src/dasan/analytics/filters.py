@@ -16,6 +16,7 @@ from typing import Any
 from dasan.analytics.qtypes import TYPE_LABELS, type_case_sql
 from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICT_BY_NAME
+from dasan.errors import BadRequest
 
 MAX_SPAN_DAYS = 3660
 
@@ -26,7 +27,7 @@ def parse_day(value: str | date, name: str = "date") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"{name} must be YYYY-MM-DD, got {value!r}") from exc
+        raise BadRequest(f"{name} must be YYYY-MM-DD, got {value!r}") from exc
 
 
 def resolve_district(value: str) -> str:
@@ -36,7 +37,7 @@ def resolve_district(value: str) -> str:
         return value
     if value in DISTRICT_BY_NAME:
         return DISTRICT_BY_NAME[value].code
-    raise ValueError(f"unknown district {value!r}; expected a 5-digit SIG_CD such as 11545 "
+    raise BadRequest(f"unknown district {value!r}; expected a 5-digit SIG_CD such as 11545 "
                      f"or a name such as 금천구")
 
 
@@ -44,7 +45,7 @@ def month_range(spec: str) -> tuple[date, date]:
     """`2024-03` -> (2024-03-01, 2024-03-31)."""
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", spec.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"month must be YYYY-MM, got {spec!r}")
+        raise BadRequest(f"month must be YYYY-MM, got {spec!r}")
     y, mo = int(m.group(1)), int(m.group(2))
     return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
 
@@ -52,7 +53,7 @@ def month_range(spec: str) -> tuple[date, date]:
 def year_range(spec: str | int) -> tuple[date, date]:
     text = str(spec).strip()
     if not re.fullmatch(r"\d{4}", text):
-        raise ValueError(f"year must be YYYY, got {spec!r}")
+        raise BadRequest(f"year must be YYYY, got {spec!r}")
     y = int(text)
     return date(y, 1, 1), date(y, 12, 31)
 
@@ -77,26 +78,26 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise BadRequest(f"end {self.end} is before start {self.start}")
         if self.start and self.end and (self.end - self.start).days > MAX_SPAN_DAYS:
-            raise ValueError(f"period longer than {MAX_SPAN_DAYS} days")
+            raise BadRequest(f"period longer than {MAX_SPAN_DAYS} days")
         for ch in self.channels:
             if ch not in CHANNEL_BY_CODE:
-                raise ValueError(f"unknown channel {ch!r}")
+                raise BadRequest(f"unknown channel {ch!r}")
         if self.district is not None and self.district not in DISTRICT_BY_CODE:
-            raise ValueError(f"unknown district {self.district!r}")
+            raise BadRequest(f"unknown district {self.district!r}")
         if self.category is not None and self.category not in CATEGORIES:
-            raise ValueError(f"unknown category {self.category!r}; expected one of "
+            raise BadRequest(f"unknown category {self.category!r}; expected one of "
                              f"{', '.join(CATEGORIES)}")
         if self.outcome is not None and self.outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {self.outcome!r}")
+            raise BadRequest(f"unknown outcome {self.outcome!r}")
         if self.hour is not None and not 0 <= self.hour <= 23:
-            raise ValueError("hour must be 0..23")
+            raise BadRequest("hour must be 0..23")
         if self.qtype is not None and self.qtype not in TYPE_LABELS:
-            raise ValueError(f"unknown question type {self.qtype!r}; expected one of "
+            raise BadRequest(f"unknown question type {self.qtype!r}; expected one of "
                              f"{', '.join(TYPE_LABELS)}")
         if self.keyword is not None and not self.keyword.strip():
-            raise ValueError("keyword is empty")
+            raise BadRequest("keyword is empty")
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> Filters:
@@ -113,7 +114,7 @@ class Filters:
             try:
                 return int(v)
             except ValueError as exc:
-                raise ValueError(f"{key} must be an integer, got {v!r}") from exc
+                raise BadRequest(f"{key} must be an integer, got {v!r}") from exc
 
         channels_raw = text("channel")
         channels = tuple(resolve_channel(c.strip()) for c in channels_raw.split(",")
@@ -200,7 +201,7 @@ def keyword_pattern(keyword: str) -> str:
     compact = re.sub(r"\s+", "", keyword)
     escaped = compact.replace("\\", "").replace("%", "").replace("_", "")
     if not escaped:
-        raise ValueError("keyword has no searchable characters")
+        raise BadRequest("keyword has no searchable characters")
     return f"%{escaped}%"
 
 

@@ -23,6 +23,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Column, Filters, Table
 from dasan.consultations import outcomes
 from dasan.consultations.channels import CHANNEL_BY_CODE, CHANNELS
+from dasan.errors import BadRequest
 
 ANSWERED = outcomes.ANSWERED_SQL
 INFLOW = outcomes.INFLOW_SQL
@@ -102,7 +103,7 @@ def phone_response_table(
 ) -> Table:
     """Phone total inflow, inflow, answered and response rate (both ways) per year or month."""
     if by not in ("year", "month", "day"):
-        raise ValueError("by must be year, month or day")
+        raise BadRequest("by must be year, month or day")
     filters = (filters or Filters()).with_(channels=("phone",))
     where, params = filters.where()
     period = {"year": "strftime(c.started_at, '%Y')", "month": "strftime(c.started_at, '%Y-%m')",
@@ -159,11 +160,11 @@ def service_table(
     Counts live contacts that were queued; without a channel filter, phone only.
     """
     if by not in GROUPS:
-        raise ValueError(f"by must be one of {', '.join(GROUPS)}")
+        raise BadRequest(f"by must be one of {', '.join(GROUPS)}")
     if threshold_seconds <= 0:
-        raise ValueError("service-level threshold must be positive")
+        raise BadRequest("service-level threshold must be positive")
     if interval_minutes not in (15, 30, 60):
-        raise ValueError("interval must be 15, 30 or 60 minutes")
+        raise BadRequest("interval must be 15, 30 or 60 minutes")
     filters = filters or Filters()
     if not filters.channels:
         filters = filters.with_(channels=("phone",))

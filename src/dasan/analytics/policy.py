@@ -17,6 +17,7 @@ from dasan.analytics.qtypes import TYPE_LABELS, type_case_sql
 from dasan.analytics.voc import Series, top_questions
 from dasan.consultations.channels import CHANNEL_BY_CODE
 from dasan.consultations.districts import DISTRICT_BY_CODE
+from dasan.errors import BadRequest
 
 
 @dataclass
@@ -47,7 +48,7 @@ class PolicyReport:
 
 def policy_filters(base: Filters, program: str | None, keyword: str | None) -> Filters:
     if not program and not keyword:
-        raise ValueError("give a program (사업명) or a keyword")
+        raise BadRequest("give a program (사업명) or a keyword")
     if keyword:
         keyword_pattern(keyword)  # validates
     return base.with_(program=program or None, keyword=keyword or None)

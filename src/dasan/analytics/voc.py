@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dasan.analytics.engine import AnalyticsEngine
@@ -234,8 +234,43 @@ def voc_report(engine: AnalyticsEngine, spec: str, base: Filters | None = None) 
     report.charts.append(Series("districts", "자치구별 상담", "Per district",
                                 [r["district"] for r in dist.rows],
                                 {"건수": [float(r["count"]) for r in dist.rows]}, "bar"))
+    if now_ch.get("smart_report"):
+        report.tables.append(field_complaints_table(engine, f))
     report.notable = notable_cases(engine, f)
     return report
+
+
+def field_complaints_table(engine: AnalyticsEngine, f: Filters) -> Table:
+    """The field-complaint (스마트 불편신고) section: reports per district with their SLA shares,
+    read from the complaints room over the operational database (the mirror holds only the
+    consultation side)."""
+    from dasan.complaints.sla import district_figures
+    from dasan.db.session import session_scope
+
+    table = Table("field_complaints", "스마트 불편신고 (자치구별 처리·기한 준수)",
+                  "Field complaints per district (handling and SLA)", [
+                      Column("district", "자치구", "District"),
+                      Column("count", "신고 건수", "Reports", "int"),
+                      Column("open", "처리 중", "Open", "int"),
+                      Column("closed", "처리 완료", "Closed", "int"),
+                      Column("escalated", "기한 초과 보고", "Escalated", "int"),
+                      Column("ack_within_sla", "접수 확인 기한 준수율", "Acknowledged in time",
+                             "pct"),
+                      Column("resolved_within_sla", "처리 기한 준수율", "Resolved in time", "pct"),
+                  ])
+    if f.channels and "smart_report" not in f.channels:
+        return table
+    start = datetime.combine(f.start, time()) if f.start else datetime(1970, 1, 1)
+    end = datetime.combine(f.end + timedelta(days=1), time()) if f.end else None
+    with session_scope(engine.database_url) as session:
+        figures = district_figures(session, start, f.district, until=end)
+    for fig in figures:
+        table.rows.append({"district": fig.district_name, "district_code": fig.district_code,
+                           "count": fig.total, "open": fig.open, "closed": fig.closed,
+                           "escalated": fig.escalated, "ack_within_sla": fig.ack_within_sla,
+                           "resolved_within_sla": fig.resolved_within_sla})
+        table.drill.append(f.with_(district=fig.district_code, channels=("smart_report",)))
+    return table
 
 
 def top_questions(engine: AnalyticsEngine, f: Filters, limit: int = 20) -> Table:

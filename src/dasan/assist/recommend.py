@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import Message
+from dasan.errors import BadRequest
 from dasan.knowledge.live import get_live_index
 
 MAX_QUERY_CHARS = 1000
@@ -43,7 +44,7 @@ def search(session: Session, query: str, k: int = 3, today: date | None = None
     """Top `k` published, currently valid entries for `query` (ValueError when it is empty)."""
     query = (query or "").strip()
     if not query:
-        raise ValueError("query is empty")
+        raise BadRequest("query is empty")
     query = query[-MAX_QUERY_CHARS:]
     today = today or date.today()
     out: list[Recommendation] = []

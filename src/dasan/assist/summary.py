@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dasan.errors import BadRequest
 from dasan.text.korean import get_kiwi, tokens_batch
 from dasan.text.record_clean import (
     ABUSE_OMITTED_KO,
@@ -160,7 +161,7 @@ def _render(sents: Sequence[Sentence], tagged: bool) -> str:
 def _check(turns: Sequence[Turn]) -> None:
     total = sum(len(t.body) for t in turns)
     if total > MAX_TRANSCRIPT_CHARS:
-        raise ValueError(f"transcript too long to summarise ({total} > {MAX_TRANSCRIPT_CHARS})")
+        raise BadRequest(f"transcript too long to summarise ({total} > {MAX_TRANSCRIPT_CHARS})")
 
 
 # --- optional LLM -----------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -19,6 +18,8 @@ def worker(
     once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
 ) -> None:
     """Deliver due outbox items (SMS, messenger replies) and close idle threads."""
+    import asyncio
+
     from dasan.channels import desk, outbox
     from dasan.channels.errors import NotConfigured
     from dasan.channels.senders import build_senders
@@ -65,6 +66,8 @@ def smpp_receive() -> None:
                 service.apply_receipt(s, event)
             else:
                 service.receive(s, event)
+
+    import asyncio
 
     async def run() -> None:
         while True:

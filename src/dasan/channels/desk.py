@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
@@ -24,10 +24,12 @@ from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
+from dasan.config import get_settings
+from dasan.consultations.outcomes import Ending, outcome_for
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Agent, Consultation, User
 from dasan.db.models_channels import WrittenThread
-from dasan.errors import Invalid
+from dasan.errors import Conflict, Invalid
 
 WAITING = ("open", "claimed")
 MAX_REPLY_CHARS = 4000
@@ -105,8 +107,34 @@ def detail(session: Session, user: User, thread_id: int) -> dict[str, Any]:
     }
 
 
+class AtConcurrencyLimit(Conflict):
+    code = "concurrency_limit"
+
+
+def claim_limit(channel: str) -> int:
+    return int(get_settings().written_max_claimed.get(channel, 5))
+
+
+def in_work(session: Session, agent_id: int, channel: str) -> int:
+    """Threads of `channel` the agent holds and still owes an answer (status `claimed`)."""
+    return int(session.scalar(select(func.count(WrittenThread.id)).where(
+        WrittenThread.claimed_by_agent_id == agent_id, WrittenThread.channel == channel,
+        WrittenThread.status == "claimed")) or 0)
+
+
+def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dict[str, Any]]:
+    """The assistant panel for a written thread: the knowledge base's best answers for what the
+    citizen wrote (the same recommender the chat desktop uses)."""
+    from dasan.assist import recommend
+
+    thread = get_thread(session, thread_id)
+    access_view_thread(user, thread)
+    return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
+
+
 def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
           ) -> WrittenThread:
+    """Take a thread into one's work, within the channel's per-agent concurrency."""
     access_written_queue(user)
     thread = get_thread(session, thread_id)
     if thread.status == "closed":
@@ -115,6 +143,12 @@ def claim(session: Session, user: User, thread_id: int, now: datetime | None = N
     if agent is None:
         raise Invalid("only a user with an agent profile can claim a thread")
     access_answer_thread(user, thread, agent.id)
+    if thread.claimed_by_agent_id != agent.id:
+        limit = claim_limit(thread.channel)
+        if in_work(session, agent.id, thread.channel) >= limit:
+            raise AtConcurrencyLimit(
+                f"you already hold {limit} {thread.channel} threads awaiting an answer; "
+                "answer or hand one back first")
     thread.claimed_by_agent_id = agent.id
     if thread.status == "open":
         thread.status = "claimed"
@@ -182,18 +216,25 @@ def hand_to_department(session: Session, user: User, thread_id: int, agency_id: 
     return thread
 
 
-def outcome_of(thread: WrittenThread) -> str:
-    if thread.first_agent_reply_at is not None:
-        return "answered"
-    if thread.bot_answered:
-        return "bot_resolved"
-    if thread.owner_agency_id is not None:
-        return "handed_off"
-    return "idle_closed"
+def outcome_of(thread: WrittenThread, how: str = "agent_closed") -> str:
+    """The ADR outcome of a thread ending now: `how` is agent_closed (a person closed it),
+    citizen_left (the citizen went quiet after an answer, or opted out)."""
+    agent_answered = thread.first_agent_reply_at is not None
+    if how == "agent_closed" and not agent_answered and thread.owner_agency_id is not None:
+        how = "transfer_out"  # the owning department took it on outside the desk
+    waited = not thread.bot_answered or thread.claimed_by_agent_id is not None \
+        or thread.owner_agency_id is not None
+    return outcome_for(Ending(
+        agent_answered=agent_answered, reached_queue=waited,
+        offered=thread.claimed_by_agent_id is not None, bot_answered=thread.bot_answered,
+        how=how))
 
 
-def _close(session: Session, thread: WrittenThread, now: datetime) -> str:
-    outcome = outcome_of(thread)
+def close_thread(session: Session, thread: WrittenThread, now: datetime,
+                 how: str = "agent_closed") -> str:
+    """End the thread and its consultation with the ADR outcome (no access check: callers
+    are the rooms' own rules, e.g. an opt-out or idle closing)."""
+    outcome = outcome_of(thread, how)
     thread.status = "closed"
     thread.updated_at = now
     consultation = session.get(Consultation, thread.consultation_id)
@@ -210,7 +251,7 @@ def close(session: Session, user: User, thread_id: int, now: datetime | None = N
     access_answer_thread(user, thread, agent.id if agent else None)
     if thread.status == "closed":
         raise ThreadClosed("the thread is already closed")
-    return _close(session, thread, now or utcnow())
+    return close_thread(session, thread, now or utcnow())
 
 
 def close_idle(session: Session, now: datetime | None = None,
@@ -220,5 +261,5 @@ def close_idle(session: Session, now: datetime | None = None,
     stale = list(session.scalars(select(WrittenThread).where(
         WrittenThread.status == "replied", WrittenThread.updated_at < now - idle_after)))
     for thread in stale:
-        _close(session, thread, now)
+        close_thread(session, thread, now, "citizen_left")
     return len(stale)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.channels import outbound, written_bot
+from dasan.channels import addresses, outbound, written_bot
 from dasan.channels.catalog import message
 from dasan.channels.sla import due_at
 from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
@@ -25,6 +25,7 @@ from dasan.channels.translation.port import Translator
 from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
+from dasan.errors import DomainError
 from dasan.text.langid import detect_language
 
 FOREIGN_QUEUE = "foreign"
@@ -82,7 +83,7 @@ def take_inbound(
     translator = translator or get_translator()
     try:
         language = detect_language(text) if text.strip() else "ko"
-    except ValueError:
+    except (ValueError, DomainError):
         language = "ko"
     thread = current_thread(session, channel, contact_key)
     new = thread is None
@@ -96,8 +97,8 @@ def take_inbound(
         # The citizen wrote again: back into the queue with a fresh deadline.
         thread.status = "claimed" if thread.claimed_by_agent_id else "open"
         thread.sla_due_at = due_at(channel, now)
-    if reply_address:
-        thread.reply_address = reply_address
+    if reply_address and not new:
+        addresses.keep(session, thread, reply_address)  # sealed, never in clear
     translation = None
     if language != "ko" and text.strip():
         t = translator.translate(text, language, "ko")

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.channels import outbox
+from dasan.channels import addresses, outbox
 from dasan.channels.sms.encoding import Part, segment
 from dasan.channels.threads import Added, add_message
 from dasan.config import get_settings
 from dasan.db.models_channels import SmsOptOut, WrittenThread
-from dasan.errors import Invalid
+from dasan.errors import DomainError, Invalid
 
 
 def opted_out(session: Session, phone_hash: str) -> bool:
@@ -25,12 +25,14 @@ def opted_out(session: Session, phone_hash: str) -> bool:
         is not None
 
 
-def enqueue_sms(session: Session, to: str | None, parts: list[Part], key: str,
+def enqueue_sms(session: Session, to: str | dict[str, Any] | None, parts: list[Part], key: str,
                 channel_message_id: int | None = None) -> None:
-    """One `sms.send` outbox item per SMS/LMS part, keyed `key:i` (a repeat is a no-op)."""
+    """One `sms.send` outbox item per SMS/LMS part, keyed `key:i` (a repeat is a no-op). `to`
+    is a number, or a sealed reference (`addresses.reference`) opened only at send time."""
+    target = to if isinstance(to, dict) else {"to": to}
     for i, part in enumerate(parts):
         outbox.enqueue(session, "sms.send", f"{key}:{i}", {
-            "to": to, "text": part.text, "kind": part.kind,
+            **target, "text": part.text, "kind": part.kind,
             "sender": get_settings().sms_sender_number},
             channel_message_id=channel_message_id)
 
@@ -54,7 +56,7 @@ def send(
     if thread.channel == "sms":
         try:
             parts = segment(body)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             raise Invalid(str(exc)) from None
         blocked = not ignore_opt_out and opted_out(session, thread.contact_key)
         added = add_message(
@@ -63,7 +65,8 @@ def send(
             translation_language=translation_language, flags=flags, segments=len(parts),
             delivery_status="blocked" if blocked else "queued")
         if not blocked:
-            enqueue_sms(session, thread.reply_address, parts, f"sms:{added.channel_message.id}",
+            enqueue_sms(session, addresses.reference(thread), parts,
+                        f"sms:{added.channel_message.id}",
                         channel_message_id=added.channel_message.id)
         return added
     if thread.channel == "portal":
@@ -73,7 +76,7 @@ def send(
             translation_language=translation_language, flags=flags, delivery_status="queued")
         kind = "messenger.line" if thread.provider == "line" else "messenger.generic"
         outbox.enqueue(session, kind, f"{kind}:{added.channel_message.id}", {
-            "to": thread.reply_address, "text": body, "provider": thread.provider},
+            **addresses.reference(thread), "text": body, "provider": thread.provider},
             channel_message_id=added.channel_message.id)
         return added
     # web board: shown on the tracking page

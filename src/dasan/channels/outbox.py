@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from dasan.channels import addresses
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models_channels import ChannelMessage, OutboxItem
@@ -115,10 +116,13 @@ def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list
         .values(attempts=OutboxItem.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
         .returning(OutboxItem.id, OutboxItem.attempts)
         .execution_options(synchronize_session=False)).all()
+    claimed = [_Claimed(i, items[i].kind, items[i].idempotency_key, dict(items[i].payload),
+                        attempts, items[i].max_attempts)
+               for i, attempts in sorted(taken)]
+    # Sealed reply addresses are opened here, into the in-memory copies only.
+    addresses.resolve(session, [c.payload for c in claimed])
     session.commit()
-    return [_Claimed(i, items[i].kind, items[i].idempotency_key, dict(items[i].payload),
-                     attempts, items[i].max_attempts)
-            for i, attempts in sorted(taken)]
+    return claimed
 
 
 Result = tuple[str | None, Exception | None]

@@ -15,7 +15,7 @@ from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.channels.sms.http_gateway import HttpSmsGateway
 from dasan.channels.sms.port import OutboundSms, SmsGateway
 from dasan.channels.sms.smpp_gateway import SmppGateway
-from dasan.config import get_settings
+from dasan.config import channel_secret, get_settings
 
 LINE_TEXT_MAX = 5000
 
@@ -85,7 +85,7 @@ def generic_sender(client: httpx.AsyncClient) -> Sender:
         raw = json.dumps(body, ensure_ascii=False).encode()
         ts = str(int(time.time()))
         headers = {"X-Dasan-Timestamp": ts, "Idempotency-Key": key,
-                   "X-Dasan-Signature": hex_signature(s.messenger_secret,
+                   "X-Dasan-Signature": hex_signature(channel_secret("messenger_secret", s),
                                                       timestamped_message(ts, raw))}
         r = await post_json(client, s.messenger_reply_url, body, headers)
         try:

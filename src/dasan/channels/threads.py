@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan.channels import addresses
 from dasan.channels.sla import due_at
 from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Message
@@ -51,12 +52,13 @@ def open_thread(
     session.flush()
     thread = WrittenThread(
         consultation_id=consultation.id, channel=channel, contact_key=contact_key,
-        reply_address=reply_address, provider=provider, language=language, status="open",
+        provider=provider, language=language, status="open",
         sla_due_at=due_at(channel, now), subject=subject_masked, created_at=now,
         updated_at=now,
     )
     session.add(thread)
     session.flush()
+    addresses.keep(session, thread, reply_address)
     return thread
 
 

@@ -21,8 +21,9 @@ from dasan.chat.service import (
 from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.base import utcnow
-from dasan.db.models import Agent, Consultation, KbEntry, Message, Queue, Team, User
+from dasan.db.models import Agent, Citizen, Consultation, KbEntry, Message, Queue, Team, User
 from dasan.db.models_presence import AgentPresence, ContactOffer
+from dasan.errors import DomainError
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.privacy import views as privacy_views
@@ -109,26 +110,33 @@ def hello(s: Session, agent: Agent) -> dict[str, Any]:
 
 
 def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
-    """A chat with its transcript and the citizen's earlier contacts."""
+    """A chat with its transcript and, for a verified identity only, the citizen's earlier
+    contacts (a number typed into the chat proves nothing about who is typing)."""
     c = check_chat_access(s, cid, user)
     history: list[dict[str, Any]] = []
-    if c.citizen_id is not None:
+    citizen = s.get(Citizen, c.citizen_id) if c.citizen_id is not None else None
+    if citizen is not None and c.identity_verified:
         for h in s.scalars(select(Consultation).where(
                 Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
                 .order_by(Consultation.started_at.desc()).limit(10)):
             history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
                             .isoformat(timespec="minutes"), "category": h.category,
-                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome})
+                            "subject": h.subject, "summary": h.summary, "outcome": h.outcome,
+                            "verified": h.identity_verified})
     from dasan.chat.notes import note_view, tags_of
     from dasan.db.models_desk import ChatNote
 
+    identity = None if citizen is None else {
+        "verified": c.identity_verified, "phone_masked": citizen.phone_masked}
     return {"consultation": consultation_view(s, c),
             "messages": [message_event(m) for m in messages_after(s, c.id, 0)],
             "notes": [note_view(s, n) for n in s.scalars(
                 select(ChatNote).where(ChatNote.consultation_id == c.id).order_by(ChatNote.id))],
             "tags": tags_of(s, c.id),
-            "history": history, "abuse_incidents": policy.prior_incidents(s, c.id),
-            "registered_malicious": policy.is_registered(s, c.citizen_id)}
+            "history": history, "identity": identity,
+            "abuse_incidents": policy.prior_incidents(s, c.id),
+            "registered_malicious": c.identity_verified
+            and policy.is_registered(s, c.citizen_id)}
 
 
 def assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:
@@ -139,7 +147,7 @@ def assist(s: Session, cid: int, user: User) -> list[dict[str, Any]]:
 def search(s: Session, q: str, k: int) -> list[dict[str, Any]]:
     try:
         return [r.to_dict() for r in recommend.search(s, q, k)]
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise ChatError(str(exc)) from exc
 
 

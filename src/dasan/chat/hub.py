@@ -45,6 +45,7 @@ from dasan.consultations import outcomes
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message
 from dasan.db.session import new_session
+from dasan.errors import DomainError
 from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
@@ -173,6 +174,8 @@ def _misses(s: Session, cid: int) -> int:
 
 
 def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Outcome:
+    """Open a chat. A phone number typed here is a claim, not an identity: the chat is linked
+    to that citizen but marked unverified, so it never opens their earlier contacts."""
     citizen_id = None
     if phone:
         digits = "".join(ch for ch in phone if ch.isdigit())
@@ -182,6 +185,7 @@ def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Out
 
         citizen_id = citizen_for_phone(s, digits).id
     c = start_chat(s, language, citizen_id)
+    c.identity_verified = citizen_id is None
     s.commit()
     out = Outcome(result={"consultation_id": c.id})
     system_message(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
@@ -192,7 +196,7 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     if phase(c) != "bot":
         return
     decision = router.decide(s, _citizen_text(s, c.id), language=c.language, crisis=c.crisis,
-                             citizen_id=c.citizen_id)
+                             citizen_id=c.citizen_id if c.identity_verified else None)
     router.enqueue(s, c, decision)
     bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
     c.channel = "web"  # a live chat from here on
@@ -536,7 +540,7 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
         else:
             assert to_queue is not None
             previous = router.transfer_to_queue(s, c, to_queue)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise ChatError(str(exc), 409) from exc
     s.commit()
     system_message(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,

@@ -77,7 +77,9 @@ def request_callback(s: Session, cid: int, phone: str) -> Outcome:
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not 9 <= len(digits) <= 11:
         raise ChatError("phone number must have 9-11 digits")
-    c.citizen_id = c.citizen_id or citizen_for_phone(s, digits).id
+    if c.citizen_id is None:  # a typed number: linked for the callback, not verified
+        c.citizen_id = citizen_for_phone(s, digits).id
+        c.identity_verified = False
     out = Outcome()
     system_message(s, out, cid, CALLBACK_KO, {"kind": "callback"})
     withdraw_offers(s, out, cid)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,6 +31,10 @@ MAX_BODY_CHARS = 2000
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 LANGUAGES = ("ko", "en", "ja", "zh", "vi", "mn")
 _TOKEN_SALT = "dasan-chat-token"
+# A citizen token works while its chat is open and for a short grace after it ends (the
+# closing notice, feedback); never longer than a day in any case.
+TOKEN_MAX_AGE = timedelta(hours=24)
+TOKEN_GRACE_AFTER_CLOSE = timedelta(minutes=30)
 
 
 _CODES = {400: "chat_invalid", 401: "chat_token_invalid", 403: "chat_forbidden",
@@ -47,26 +51,49 @@ class ChatError(DomainError):
 # --- citizen tokens ---------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(signing_key(), salt=_TOKEN_SALT)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(signing_key(), salt=_TOKEN_SALT)
 
 
 def issue_token(consultation_id: int) -> str:
-    """The anonymous citizen's token for one consultation (signed, nothing stored)."""
+    """The anonymous citizen's token for one consultation (signed and timed, nothing stored).
+    It travels in the `X-Chat-Token` header or the socket's first frame, never in a URL."""
     import secrets
 
     return str(_serializer().dumps({"c": consultation_id, "n": secrets.token_hex(4)}))
 
 
 def consultation_for_token(token: str) -> int:
-    """The consultation id a token was issued for; ChatError(401) when forged or malformed."""
+    """The consultation id a token was issued for; ChatError(401) when forged, malformed or
+    older than `TOKEN_MAX_AGE`."""
     try:
-        data = _serializer().loads(token)
+        data = _serializer().loads(token, max_age=int(TOKEN_MAX_AGE.total_seconds()))
+    except SignatureExpired as exc:
+        raise ChatError("this chat token has expired", 401, "chat_token_expired") from exc
     except BadSignature as exc:
         raise ChatError("invalid chat token", 401) from exc
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         raise ChatError("invalid chat token", 401)
     return int(data["c"])
+
+
+def authorize_citizen(session: Session, token: str | None, cid: int,
+                      now: datetime | None = None) -> None:
+    """The citizen may act on chat `cid`: the token is bound to it and the chat has not ended
+    more than `TOKEN_GRACE_AFTER_CLOSE` ago (the token expires with its chat)."""
+    if not token:
+        raise ChatError("chat token required (X-Chat-Token header or the socket's auth frame)",
+                        401)
+    if consultation_for_token(token) != cid:
+        raise ChatError("this token belongs to another chat", 403)
+    c = session.get(Consultation, cid)
+    if c is None:
+        raise ChatError("no such chat", 404)
+    ended = c.ended_at
+    if c.status == "closed" and ended is not None \
+            and (now or utcnow()) - ended > TOKEN_GRACE_AFTER_CLOSE:
+        raise ChatError("this chat has ended and its token has expired", 401,
+                            "chat_token_expired")
 
 
 # --- consultations ----------------------------------------------------------------------------

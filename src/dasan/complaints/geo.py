@@ -89,8 +89,10 @@ class GeoIndex:
         self.nearest_metres = nearest_metres
         self.gu_codes = [f["properties"]["SIG_CD"] for f in gu_features]
         self.gu_names = [f["properties"]["SIG_KOR_NM"] for f in gu_features]
+        self.gu_eng_names = [f["properties"].get("SIG_ENG_NM") or "" for f in gu_features]
         self.dong_codes = [f["properties"]["EMD_CD"] for f in dong_features]
         self.dong_names = [f["properties"]["EMD_KOR_NM"] for f in dong_features]
+        self.dong_eng_names = [f["properties"].get("EMD_ENG_NM") or "" for f in dong_features]
         self.gu_geoms = np.array([self._planar(f) for f in gu_features])
         self.dong_geoms = np.array([self._planar(f) for f in dong_features])
         shapely.prepare(self.gu_geoms)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dasan.auth import mask_phone, phone_hash
 from dasan.complaints import catalogue, dispatch
 from dasan.complaints.geo import Place, distance_m, geo_index
+from dasan.complaints.geocode import geocoder
 from dasan.complaints.notify import queue_notice
 from dasan.complaints.photos import ProcessedPhoto, process_photo
 from dasan.complaints.storage import PhotoStore, photo_store
@@ -140,16 +141,29 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     lat, lon = _coordinate(report.lat, "lat"), _coordinate(report.lon, "long")
     if (lat is None) != (lon is None):
         raise BadReport("lat and long must be sent together")
+    place: Place
     if lat is None:
         located = next((p for p in photos if p.exif_lat is not None), None)
-        if located is None:
-            raise BadReport("a location is required: send lat & long (address-only reports "
-                            "cannot be routed to a district)", code="missing_location")
-        lat, lon = located.exif_lat, located.exif_lon
+        if located is not None:
+            lat, lon = located.exif_lat, located.exif_lon
+    if lat is None:
+        found = geocoder().geocode(report.address or "")
+        if found is None:
+            raise BadReport(
+                "a location is required: send lat & long, a photo with its location, or an "
+                "address naming the gu and dong (e.g. 강남구 역삼동)" if report.address else
+                "a location is required: send lat & long or an address", code="missing_location")
+        lat, lon = found.lat, found.lon
+        place = Place(found.district_code, found.district_name, found.dong_code,
+                      found.dong_name, found.rule, found.radius_m)
+    else:
+        assert lon is not None
+        place = geo_index().locate(lat, lon)
     assert lat is not None and lon is not None
-    place: Place = geo_index().locate(lat, lon)
     agency = catalogue.owner_agency(session, service.code, place.district_code, answers)
-    original = find_duplicate(session, service.code, lat, lon, now)
+    # A geocoded address is a whole dong (or gu), too coarse to call two reports one spot.
+    original = (None if place.rule.startswith("address_")
+                else find_duplicate(session, service.code, lat, lon, now))
 
     masked = mask(report.description).masked if report.description else ""
     consultation = Consultation(
@@ -186,6 +200,36 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     queue_notice(session, request, "received" if original is None else "duplicate",
                  request.status_notes)
     return request
+
+
+@dataclass(frozen=True)
+class Accepted:
+    request_id: int
+    service_notice: str | None
+
+
+def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list[bytes],
+                *, url: str | None = None) -> Accepted:
+    """One Open311 `POST requests` in its own transaction: the client's key, then the report;
+    committed once, or nothing (a `DomainError` rolls everything back). Runs in a worker
+    thread, so concurrent requests write concurrently where the database allows it."""
+    from dasan.complaints import clients
+    from dasan.db.session import session_scope
+
+    with session_scope(url) as session:
+        client = clients.client_for_key(session, fields.get("api_key"), "create_request")
+        report = ReportIn(
+            service_code=fields.get("service_code"), lat=fields.get("lat"),
+            lon=fields.get("long"), address=fields.get("address_string"),
+            description=fields.get("description", ""), email=fields.get("email"),
+            phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
+            language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
+            photos=photos,
+        )
+        row = create_report(session, report)
+        notice = service_of(session, row).service_notice
+        session.flush()
+        return Accepted(row.id, notice)
 
 
 def _link_duplicate(session: Session, request: ServiceRequest, original: ServiceRequest,

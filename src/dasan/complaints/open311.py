@@ -85,7 +85,7 @@ def request_view(request: ServiceRequest, service: ComplaintService, agencies: d
                  lang: str = "ko", photo_url: str | None = None) -> dict[str, Any]:
     """One request in the spec's order; the description is always the masked text."""
     notes = request.status_notes
-    return {
+    view: dict[str, Any] = {
         "service_request_id": str(request.id),
         "status": open311_status(request.status),
         "status_notes": notes,
@@ -106,6 +106,11 @@ def request_view(request: ServiceRequest, service: ComplaintService, agencies: d
         "long": request.lon,
         "media_url": request.media_url or photo_url,
     }
+    if request.geo_rule.startswith("address_"):
+        # Placed from a written address: lat/long is a point inside the dong (or gu), not the
+        # spot; say so (an extension field, as the spec allows for jurisdictions).
+        view["location_precision"] = request.geo_rule.removeprefix("address_")
+    return view
 
 
 def query_requests(session: Session, *, ids: str | None, service_code: str | None,

@@ -54,9 +54,10 @@ class DistrictFigures:
     resolved_within_sla: float | None
 
 
-def district_figures(session: Session, since: datetime, district: str | None = None
-                     ) -> list[DistrictFigures]:
-    """Reports per district with SLA shares (duplicates count toward the original only)."""
+def district_figures(session: Session, since: datetime, district: str | None = None,
+                     until: datetime | None = None) -> list[DistrictFigures]:
+    """Reports per district with SLA shares (duplicates count toward the original only),
+    received in [since, until)."""
     R = ServiceRequest
     q = select(
         R.district_code,
@@ -70,6 +71,8 @@ def district_figures(session: Session, since: datetime, district: str | None = N
     ).where(R.requested_at >= since, R.duplicate_of_id.is_(None)).group_by(R.district_code)
     if district:
         q = q.where(R.district_code == district)
+    if until is not None:
+        q = q.where(R.requested_at < until)
     out = []
     for code, total, open_, esc, acked, ack_ok, closed, closed_ok in session.execute(q):
         d = DISTRICT_BY_CODE.get(code)

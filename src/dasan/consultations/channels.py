@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dasan.consultations import outcomes
+from dasan.errors import BadRequest
 
 
 @dataclass(frozen=True)
@@ -69,5 +70,5 @@ def resolve_channel(value: str) -> str:
     found = _BY_NAME.get(value) or _BY_NAME.get(value.lower())
     if found is None:
         names = ", ".join(f"{c.code} ({c.name_ko})" for c in CHANNELS)
-        raise ValueError(f"unknown channel {value!r}; expected one of {names}")
+        raise BadRequest(f"unknown channel {value!r}; expected one of {names}")
     return found.code

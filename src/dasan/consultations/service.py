@@ -17,6 +17,7 @@ from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 from dasan.db.models import Agent, Citizen, Consultation, Queue, User
+from dasan.errors import BadRequest, DomainError
 from dasan.text.pii import mask
 from dasan.timeutil import StoredDateTime, UtcDateTime
 
@@ -49,7 +50,10 @@ class ConsultationIn(BaseModel):
     @field_validator("channel")
     @classmethod
     def _channel(cls, v: str) -> str:
-        return resolve_channel(v)
+        try:
+            return resolve_channel(v)
+        except DomainError as exc:  # a validator reports through pydantic's ValueError
+            raise ValueError(exc.message) from exc
 
     @field_validator("outcome")
     @classmethod
@@ -133,7 +137,7 @@ class QueueCache:
         if code is None:
             return None
         if code not in self.ids:
-            raise ValueError(f"unknown queue {code!r}; known: {', '.join(sorted(self.ids))}")
+            raise BadRequest(f"unknown queue {code!r}; known: {', '.join(sorted(self.ids))}")
         return self.ids[code]
 
 
@@ -183,14 +187,14 @@ def ingest(
     """Write consultations; returns their ids in order (or [] with `return_ids=False`, which
     takes the driver's executemany fast path: no RETURNING, no ORM bookkeeping)."""
     if not items:
-        raise ValueError("no consultations given")
+        raise BadRequest("no consultations given")
     queues = QueueCache(session)
     agent_ids = {i.agent_id for i in items if i.agent_id is not None}
     if agent_ids:
         known = set(session.scalars(select(Agent.id).where(Agent.id.in_(agent_ids))))
         missing = sorted(agent_ids - known)
         if missing:
-            raise ValueError(f"unknown agent ids: {missing[:10]}")
+            raise BadRequest(f"unknown agent ids: {missing[:10]}")
     rows = []
     for item in items:
         citizen_id = citizen_for_phone(session, item.phone).id if item.phone else None

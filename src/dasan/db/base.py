@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -23,3 +25,28 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC on SQLite and PostgreSQL alike. An aware value (any
+    offset, e.g. +09:00 from a Korean client) is converted to UTC before it is stored or
+    compared; a naive value is UTC already (`utcnow()`). Without this, SQLite kept the wall
+    clock of an aware value and dropped its offset (nine hours off for KST)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
+def store_utc(metadata: MetaData) -> None:
+    """Give every plain `DateTime` column the `UtcDateTime` behaviour (idempotent; called when
+    an engine is made, after every model module is imported). The stored form does not change,
+    so the schema and the analytics mirror stay as they are."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if type(column.type) is DateTime:
+                column.type = UtcDateTime(timezone=column.type.timezone)

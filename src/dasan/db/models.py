@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -171,6 +172,10 @@ class Consultation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
+    # False when `citizen_id` comes from a number the citizen typed (a chat, a callback
+    # request) rather than the network's caller id: such a contact never opens history.
+    identity_verified: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                    server_default=true())
     channel: Mapped[str] = mapped_column(String(24))
     ars_option: Mapped[str | None] = mapped_column(String(8))
     started_at: Mapped[datetime] = mapped_column(DateTime)

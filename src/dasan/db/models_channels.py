@@ -42,11 +42,11 @@ class WrittenThread(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), unique=True)
     channel: Mapped[str] = mapped_column(String(24))  # sms | portal | web
-    # Who the thread talks to on its channel: phone hash (SMS), provider:user id (messengers),
+    # Who the thread talks to on its channel: phone hash (SMS), provider:keyed hash (messengers),
     # or the board ticket code. Never a raw phone number.
     contact_key: Mapped[str] = mapped_column(String(128))
-    # Where replies go (the number an SMS gateway needs, a messenger user id). Kept only here,
-    # never shown: surfaces show the citizen's masked phone. Encryption at rest is still to do.
+    # Where replies go, masked (010-****-5678); the raw number / messenger user id is sealed in
+    # the PII vault (`channels.addresses`) and opened only by the outbox for a send.
     reply_address: Mapped[str | None] = mapped_column(String(256))
     provider: Mapped[str | None] = mapped_column(String(32))  # http_sms | smpp | line | ...
     language: Mapped[str] = mapped_column(String(8), default="ko")

@@ -14,6 +14,10 @@ from dasan.config import get_settings
 
 
 def make_engine(url: str) -> Engine:
+    from dasan.db import models
+    from dasan.db.base import store_utc
+
+    store_utc(models.Base.metadata)  # aware timestamps are stored as UTC on every backend
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]

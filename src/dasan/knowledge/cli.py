@@ -10,6 +10,7 @@ import typer
 
 from dasan.cli_support import fail as _fail
 from dasan.cli_support import lazy_module
+from dasan.errors import DomainError
 
 config = lazy_module("dasan.config")  # pydantic-settings: loaded on first use
 
@@ -45,7 +46,7 @@ def import_(
     try:
         with session_scope() as session:
             report = import_seed_faq(session, folder)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"knowledge base: {report}")
 
@@ -65,7 +66,7 @@ def search(
             for entry, hit in get_live_index().search(session, query, k, category=category):
                 owner = entry.owner.name if entry.owner else "-"
                 typer.echo(f"{hit.confidence:5.2f}  #{entry.id:<6} {entry.title}  [{owner}]")
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
 
 
@@ -81,7 +82,7 @@ def export(
     try:
         with session_scope() as session:
             body = export_entries(session, None, format)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     out.write_text(body, encoding="utf-8")
     typer.echo(f"wrote {out}")

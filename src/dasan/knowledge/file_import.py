@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from dasan import audit
 from dasan.db.models import Agency, KbEntry
+from dasan.errors import BadRequest, DomainError
 from dasan.knowledge.importer import upsert_entry
 from dasan.knowledge.service import REVIEW_CYCLE_DAYS
 
@@ -124,26 +125,26 @@ def _date(value: Any, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError as exc:
-        raise ValueError(f"{name} {value!r} is not a date (YYYY-MM-DD)") from exc
+        raise BadRequest(f"{name} {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def _clean_row(row: dict[str, Any], agencies: dict[str, int]) -> dict[str, Any]:
     """The entry's values, or ValueError with a message for the editor."""
     if "__error__" in row:
-        raise ValueError(row["__error__"])
+        raise BadRequest(row["__error__"])
     ext = _pick(row, "external_id")
     title = str(_pick(row, "title") or "").strip()
     if ext is None or not str(ext).strip():
-        raise ValueError("no external_id")
+        raise BadRequest("no external_id")
     if len(title) < 2:
-        raise ValueError("no question (title)")
+        raise BadRequest("no question (title)")
     if len(title) > 512:
-        raise ValueError("title longer than 512 characters")
+        raise BadRequest("title longer than 512 characters")
     answer = str(_pick(row, "answer") or "").strip()
     if _UNSAFE.search(answer) or _UNSAFE.search(title):
-        raise ValueError("answer contains script or event-handler markup")
+        raise BadRequest("answer contains script or event-handler markup")
     if len(answer) > 20000:
-        raise ValueError("answer longer than 20,000 characters")
+        raise BadRequest("answer longer than 20,000 characters")
     raw_variants = _pick(row, "question_variants")
     if isinstance(raw_variants, list):
         variants = [str(v).strip() for v in raw_variants if str(v).strip()]
@@ -154,16 +155,16 @@ def _clean_row(row: dict[str, Any], agencies: dict[str, int]) -> dict[str, Any]:
     if owner is not None:
         owner_id = agencies.get(str(owner).strip())
         if owner_id is None:
-            raise ValueError(f"unknown owner agency {owner!r}")
+            raise BadRequest(f"unknown owner agency {owner!r}")
     status = str(_pick(row, "status") or ("published" if answer else "draft")).strip()
     if status not in STATUSES:
-        raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        raise BadRequest(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if status == "published" and not answer:
-        raise ValueError("a published entry needs an answer")
+        raise BadRequest("a published entry needs an answer")
     vf, vt = _date(_pick(row, "valid_from"), "valid_from"), _date(_pick(row, "valid_to"),
                                                                   "valid_to")
     if vf and vt and vt < vf:
-        raise ValueError("valid_to is before valid_from")
+        raise BadRequest("valid_to is before valid_from")
     category = _pick(row, "category")
     return {"external_id": f"file:{str(ext).strip()[:58]}", "title": title,
             "question_variants": variants[:50], "answer": answer,
@@ -197,7 +198,7 @@ def import_file(session: Session, path: Path | str, today: date | None = None
             break
         try:
             values = _clean_row(row, agencies)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             report.errors.append((n, str(exc)))
             continue
         ext = values.pop("external_id")

@@ -97,7 +97,7 @@ def nearest_entries(session: Session, question: str, k: int = 3) -> list[int]:
 
     try:
         return [e.id for e, _ in get_live_index().search(session, question, k=k)]
-    except ValueError:
+    except (ValueError, DomainError):
         return []
 
 

@@ -34,6 +34,7 @@ from typing import Literal
 import bm25s
 import numpy as np
 
+from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
@@ -251,7 +252,7 @@ def _as_set(value: str | Collection[str] | None, name: str) -> set[str] | None:
         return {value}
     values = set(value)
     if not values or not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{name} filter must be a string or a non-empty collection of strings")
+        raise BadRequest(f"{name} filter must be a string or a non-empty collection of strings")
     return values
 
 
@@ -326,7 +327,7 @@ class SearchIndex:
         """Drop a document; ValueError when the id is unknown."""
         with self._lock:
             if doc_id not in self._docs:
-                raise ValueError(f"no document with id {doc_id!r} in the search index")
+                raise BadRequest(f"no document with id {doc_id!r} in the search index")
             del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id]
             self._built = None
 
@@ -442,7 +443,7 @@ class SearchIndex:
         owners = _as_set(owner, "owner")
         statuses = _as_set(status, "status")
         if valid_on is not None and not isinstance(valid_on, date):
-            raise ValueError(f"valid_on must be a date, got {type(valid_on).__name__}")
+            raise BadRequest(f"valid_on must be a date, got {type(valid_on).__name__}")
         if (cats is None and owners is None and statuses is None and valid_on is None
                 and not answerable_only):
             return None
@@ -480,13 +481,13 @@ class SearchIndex:
         malformed filter.
         """
         if not isinstance(query, str):
-            raise ValueError(f"query must be a string, got {type(query).__name__}")
+            raise BadRequest(f"query must be a string, got {type(query).__name__}")
         if not query.strip():
-            raise ValueError("query is empty")
+            raise BadRequest("query is empty")
         if len(query) > MAX_QUERY_CHARS:
-            raise ValueError(f"query is too long ({len(query)} > {MAX_QUERY_CHARS} characters)")
+            raise BadRequest(f"query is too long ({len(query)} > {MAX_QUERY_CHARS} characters)")
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise ValueError(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
+            raise BadRequest(f"k must be an integer between 1 and {MAX_K}, got {k!r}")
         m = self.mask(category, owner, valid_on, status, answerable_only)
         built = self._ensure_built()
         if not built.ids or (m is not None and not m.any()):

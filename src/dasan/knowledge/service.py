@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import case, func, select
@@ -17,7 +17,9 @@ from dasan import audit
 from dasan.auth import can_edit_agency
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion, ReviewReminder, User
-from dasan.errors import Forbidden, Invalid
+from dasan.errors import BadRequest, DomainError, Forbidden, Invalid
+
+_T = TypeVar("_T")
 
 REVIEW_CYCLE_DAYS = 91  # refreshed every quarter
 REMIND_EVERY_DAYS = 7
@@ -35,7 +37,7 @@ Kind = Literal["standard", "special", "tip"]  # 표준상담, 특별상담자료
 def clean_variants(variants: list[str]) -> list[str]:
     cleaned = [q.strip() for q in variants if q.strip()]
     if any(len(q) > 512 for q in cleaned):
-        raise ValueError("a question variant is longer than 512 characters")
+        raise BadRequest("a question variant is longer than 512 characters")
     return cleaned
 
 
@@ -44,9 +46,17 @@ def check_entry_rules(
 ) -> None:
     """Rules that span fields, for new entries and for an entry after a change."""
     if valid_from and valid_to and valid_to < valid_from:
-        raise ValueError("valid_to is before valid_from")
+        raise BadRequest("valid_to is before valid_from")
     if status == "published" and not answer.strip():
-        raise ValueError("a published entry needs an answer")
+        raise BadRequest("a published entry needs an answer")
+
+
+def _as_validation(check: Callable[..., _T], *args: Any) -> _T:
+    """Run a room rule inside a pydantic validator, which reports through ValueError."""
+    try:
+        return check(*args)
+    except DomainError as exc:
+        raise ValueError(exc.message) from exc
 
 
 class EntryIn(BaseModel):
@@ -67,11 +77,11 @@ class EntryIn(BaseModel):
     @field_validator("question_variants")
     @classmethod
     def _variants(cls, v: list[str]) -> list[str]:
-        return clean_variants(v)
+        return _as_validation(clean_variants, v)
 
     @model_validator(mode="after")
     def _rules(self) -> EntryIn:
-        check_entry_rules(self.valid_from, self.valid_to, self.status, self.answer)
+        _as_validation(check_entry_rules, self.valid_from, self.valid_to, self.status, self.answer)
         return self
 
 
@@ -93,7 +103,7 @@ class EntryPatch(BaseModel):
     @field_validator("question_variants")
     @classmethod
     def _variants(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else clean_variants(v)
+        return None if v is None else _as_validation(clean_variants, v)
 
 
 # Fields a patch may change but never empty with null.
@@ -136,7 +146,7 @@ def create_entry(session: Session, user: User, data: EntryIn) -> KbEntry:
     owner = data.owner_agency_id if data.owner_agency_id is not None else user.agency_id
     _check_scope(user, owner)
     if owner is not None and session.get(Agency, owner) is None:
-        raise ValueError(f"unknown owner agency {owner}")
+        raise BadRequest(f"unknown owner agency {owner}")
     values = data.model_dump()
     values["owner_agency_id"] = owner
     entry = KbEntry(**values, needs_answer=not data.answer.strip(), version=1, source="editor")
@@ -157,7 +167,7 @@ def update_entry(session: Session, user: User, entry_id: int, patch: EntryPatch)
     changes = patch.model_dump(exclude_unset=True)
     note = changes.pop("change_note", None)
     if not changes:
-        raise ValueError("nothing to change")
+        raise BadRequest("nothing to change")
     nulls = sorted(k for k, v in changes.items() if v is None and k in NOT_NULL_FIELDS)
     if nulls:  # checked before anything changes: a refused patch saves nothing
         raise Invalid(f"these fields cannot be null: {', '.join(nulls)}", status=400)
@@ -295,7 +305,7 @@ def export_rows(entries: Sequence[KbEntry]) -> list[dict[str, Any]]:
 def export(session: Session, user: User | None, fmt: str, agency_id: int | None = None) -> str:
     """Export entries as CSV or JSON lines; the export is audited."""
     if fmt not in ("csv", "jsonl"):
-        raise ValueError("format must be csv or jsonl")
+        raise BadRequest("format must be csv or jsonl")
     query = select(KbEntry).order_by(KbEntry.id)
     if agency_id is not None:
         query = query.where(KbEntry.owner_agency_id == agency_id)
@@ -365,7 +375,7 @@ def restore_version(session: Session, user: User, entry_id: int, version: int) -
                "valid_from", "valid_to")
     changes = {k: snap.get(k) for k in content if snap.get(k) != current.get(k)}
     if not changes:
-        raise ValueError(f"version {version} has the same content as the current one")
+        raise BadRequest(f"version {version} has the same content as the current one")
     changes["change_note"] = f"restored version {version}"
     return update_entry(session, user, entry_id, EntryPatch(**changes))
 
@@ -377,9 +387,9 @@ def reassign_owner(session: Session, user: User, entry_id: int, agency_id: int,
     entry = get_entry(session, entry_id)
     _check_scope(user, entry.owner_agency_id)
     if session.get(Agency, agency_id) is None:
-        raise ValueError(f"unknown owner agency {agency_id}")
+        raise BadRequest(f"unknown owner agency {agency_id}")
     if entry.owner_agency_id == agency_id:
-        raise ValueError("the entry already belongs to that agency")
+        raise BadRequest("the entry already belongs to that agency")
     before = entry.owner_agency_id
     entry.owner_agency_id = agency_id
     entry.version += 1

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Citizen, Consultation, MaliciousCaller, User
+from dasan.errors import BadRequest, NotFound
 from dasan.protection.programme import offer_break
 from dasan.protection.screening import Screening
 from dasan.text.record_clean import FORCED_TERMINATION_KO
@@ -107,9 +108,9 @@ def register(session: Session, citizen_id: int, reason: str, by: User | None = N
     """Add (or re-activate) a citizen in the registry; ValueError on bad input."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("a reason is required to register a malicious caller")
+        raise BadRequest("a reason is required to register a malicious caller")
     if session.get(Citizen, citizen_id) is None:
-        raise ValueError(f"citizen {citizen_id} not found")
+        raise NotFound(f"citizen {citizen_id} not found")
     row = session.scalar(select(MaliciousCaller).where(MaliciousCaller.citizen_id == citizen_id))
     if row is None:
         row = MaliciousCaller(citizen_id=citizen_id, reason=reason[:256],

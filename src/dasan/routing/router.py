@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.errors import BadRequest, NotFound
 from dasan.presence import offers
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
@@ -94,7 +95,7 @@ def enqueue(session: Session, c: Consultation, decision: Decision) -> None:
     """Put a chat in a queue (caller commits)."""
     queue_id = session.scalar(select(Queue.id).where(Queue.code == decision.queue_code))
     if queue_id is None:
-        raise ValueError(f"unknown queue {decision.queue_code!r}")
+        raise BadRequest(f"unknown queue {decision.queue_code!r}")
     c.queue_id = queue_id
     c.agent_id = None
     c.queued_at = c.queued_at or utcnow()
@@ -185,7 +186,7 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
     """
     mode = mode or routing_mode()
     if mode not in MODES:
-        raise ValueError(f"routing mode must be one of {MODES}, got {mode!r}")
+        raise BadRequest(f"routing mode must be one of {MODES}, got {mode!r}")
     postgres = session.get_bind().dialect.name == "postgresql"
     if not postgres:
         # SQLite: take the database write lock now so that the whole pass is serialised.
@@ -351,7 +352,7 @@ def set_agent_state(session: Session, agent: Agent, state: str) -> None:
     """Set a state directly (seeding, tests); people go through `presence.set_state`."""
     state = presence_states.ALIASES.get(state, state)
     if state not in AGENT_STATES:
-        raise ValueError(f"unknown agent state {state!r}; use one of {', '.join(AGENT_STATES)}")
+        raise BadRequest(f"unknown agent state {state!r}; use one of {', '.join(AGENT_STATES)}")
     if state == "available":
         load = open_chat_counts(session, [agent.id]).get(agent.id, 0)
         if load >= agent.max_chats:
@@ -370,7 +371,7 @@ def transfer_to_queue(session: Session, c: Consultation, queue_code: str) -> int
     """Back to a queue (keeps the original queued time, so the chat is not penalised)."""
     queue = session.scalar(select(Queue).where(Queue.code == queue_code))
     if queue is None:
-        raise ValueError(f"unknown queue {queue_code!r}")
+        raise BadRequest(f"unknown queue {queue_code!r}")
     previous = c.agent_id
     c.queue_id = queue.id
     c.agent_id = None
@@ -384,14 +385,14 @@ def transfer_to_agent(session: Session, c: Consultation, agent_id: int) -> int |
     """Hand a chat to a named agent, who must be accepting chats and below the limit."""
     agent = session.get(Agent, agent_id)
     if agent is None:
-        raise ValueError(f"agent {agent_id} not found")
+        raise NotFound(f"agent {agent_id} not found")
     if agent_id == c.agent_id:
-        raise ValueError("the chat is already with this agent")
+        raise BadRequest("the chat is already with this agent")
     if agent.state not in ACCEPTING:
-        raise ValueError(f"agent {agent.name} is not accepting chats (state {agent.state})")
+        raise BadRequest(f"agent {agent.name} is not accepting chats (state {agent.state})")
     load = open_chat_counts(session, [agent_id]).get(agent_id, 0)
     if load >= agent.max_chats:
-        raise ValueError(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
+        raise BadRequest(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
     previous = c.agent_id
     c.agent_id = agent_id
     if load + 1 >= agent.max_chats and agent.state == "available":

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dasan.errors import Invalid
 from dasan.text import abuse_fast, abuse_rules
 from dasan.text.abuse_model import AbuseClassifier, get_classifier
 from dasan.text.crisis import CrisisResult, detect_crisis, detect_crisis_many
@@ -95,9 +96,9 @@ class Screening:
 
 def _check(text: object) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, not {type(text).__name__}")
+        raise Invalid(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
+        raise Invalid(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
     return text
 
 

@@ -13,6 +13,7 @@ import typer
 
 from dasan.cli_support import fail as _fail
 from dasan.cli_support import lazy_module
+from dasan.errors import DomainError
 
 # Heavy (sklearn, lingua): loaded by the first command that uses them.
 abuse = lazy_module("dasan.text.abuse")
@@ -57,7 +58,7 @@ def mask_cmd(
     for item in _inputs(text, lines):
         try:
             result = pii.mask(item)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             raise _fail(str(exc)) from exc
         _emit(result.to_dict(), as_json, result.masked)
 
@@ -73,7 +74,7 @@ def screen_cmd(
     items = _inputs(text, lines)
     try:
         results = abuse.screen_many(items, use_classifier=not rules_only)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     for result in results:
         words = ", ".join(s.text for s in result.spans)
@@ -95,7 +96,7 @@ def lang_cmd(
         try:
             code = langid.detect_language(item)
             scores = langid.language_scores(item)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             raise _fail(str(exc)) from exc
         _emit({"language": code, "scores": scores}, as_json, code)
 

@@ -13,6 +13,8 @@ import threading
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+from dasan.errors import Invalid
+
 LANGUAGES: dict[str, Language] = {
     "ko": Language.KOREAN,
     "en": Language.ENGLISH,
@@ -57,9 +59,9 @@ def _script_counts(text: str) -> dict[str, int]:
 
 def _check(text: object) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, not {type(text).__name__}")
+        raise Invalid(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
+        raise Invalid(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
     return text
 
 
@@ -85,7 +87,7 @@ def language_scores(text: str) -> dict[str, float]:
 def detect_language(text: str, default: str = DEFAULT) -> str:
     """One of ko, en, ja, zh, vi, mn; ``default`` when the text has no letters to go by."""
     if default not in LANGUAGES:
-        raise ValueError(f"unknown default language {default!r}; choose from {list(LANGUAGES)}")
+        raise Invalid(f"unknown default language {default!r}; choose from {list(LANGUAGES)}")
     scores = language_scores(text)
     if not scores:
         return default

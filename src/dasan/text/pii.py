@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from dasan.errors import Invalid
 from dasan.text import pii_documents, pii_names
 
 PII_TYPES: tuple[str, ...] = (
@@ -438,6 +439,7 @@ _SURNAMES = (
     "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영"
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
+COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
 _NAME_END = (
     r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|,|\.|\)|$|[ \t]|[^가-힣]))"
@@ -451,7 +453,7 @@ _NAME_CUE_RE = re.compile(
     rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
 )
 _SELF_INTRO_RE = re.compile(
-    rf"(?:저는|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
+    rf"(?:저는|저|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
     rf"이라고[ \t]?합니다|라고[ \t]?합니다|이라고[ \t]?해요|라고[ \t]?해요|인데요)"
 )
 # "남궁민수라고 합니다" at the start of an utterance
@@ -506,7 +508,10 @@ def _names(text: str) -> Iterator[Candidate]:
                     break
             else:
                 continue
-            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3:
+            # Weak cues take a three-syllable name, or four behind a two-syllable surname
+            # (남궁민수).
+            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3 and not (
+                    len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
             start = m.start("name")
             yield "name", start, start + len(name), _mask_name(name)
@@ -526,9 +531,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 
 def _check(text: object) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, not {type(text).__name__}")
+        raise Invalid(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
+        raise Invalid(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS})")
     return text
 
 
@@ -538,7 +543,7 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if types is not None:
         unknown = set(types) - set(PII_TYPES)
         if unknown:
-            raise ValueError(f"unknown PII types {sorted(unknown)}; known: {list(PII_TYPES)}")
+            raise Invalid(f"unknown PII types {sorted(unknown)}; known: {list(PII_TYPES)}")
     candidates: list[Candidate] = []
     for recogniser in RECOGNISERS:
         candidates.extend(recogniser(text))

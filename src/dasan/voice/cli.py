@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import signal
@@ -38,6 +37,8 @@ def voice(
         updates["port"] = port
     settings = settings.model_copy(update=updates)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    import asyncio  # here, not at the top: `dasan --help` stays light
+
     install_fast_loop()
     try:
         asyncio.run(_serve(settings))
@@ -66,6 +67,8 @@ def settle_heap() -> None:
 
 
 async def _serve(settings: object) -> None:
+    import asyncio
+
     from dasan.chat.pubsub import make_pubsub
     from dasan.config import get_settings
     from dasan.db.migrate import upgrade

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
-from dasan.config import signing_key
+from dasan.config import refuse_insecure_secrets
 from dasan.web.api import analytics as analytics_api
 from dasan.web.api import auth as auth_api
 from dasan.web.api import channels as channels_api
@@ -29,6 +28,7 @@ from dasan.web.api import visible_ars as visible_ars_api
 from dasan.web.api import voice as voice_api
 from dasan.web.api import workforce as workforce_api
 from dasan.web.errors import install_error_handlers
+from dasan.web.pages import admin as admin_pages
 from dasan.web.pages import analytics as analytics_pages
 from dasan.web.pages import care as care_pages
 from dasan.web.pages import channels as channels_pages
@@ -43,7 +43,7 @@ from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
 from dasan.web.responses import install_openapi
 from dasan.web.security import SecurityMiddleware
-from dasan.web.templating import remember_language
+from dasan.web.templating import RememberLanguage
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -79,6 +79,7 @@ ROUTERS = (
     care_pages.router,
     privacy_api.router,
     docs_pages.router,
+    admin_pages.router,
 )
 
 
@@ -92,7 +93,7 @@ def swagger_ui_dir() -> Path:
 
 
 def create_app() -> FastAPI:
-    signing_key()  # refuse to start on the development key outside demo mode
+    refuse_insecure_secrets()  # no key or webhook secret from the source outside demo
     app = FastAPI(
         title="Dasan",
         version=__version__,
@@ -107,14 +108,7 @@ def create_app() -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def _remember_language(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        remember_language(request, response)
-        return response
-
+    app.add_middleware(RememberLanguage)  # ?lang=ko|en is kept in a cookie
     app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers
 
     @app.get("/healthz", tags=["ops"])

@@ -22,10 +22,6 @@ def install_error_handlers(app: FastAPI) -> None:
             headers={"Retry-After": str(retry)} if retry else None,
         )
 
-    @app.exception_handler(ValueError)
-    async def _value_error(_request: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse(status_code=400, content={"detail": str(exc)})
-
     @app.exception_handler(OverflowError)
     async def _overflow(_request: Request, exc: OverflowError) -> JSONResponse:
         return JSONResponse(status_code=400, content={"detail": "a number is out of range"})

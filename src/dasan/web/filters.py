@@ -12,7 +12,6 @@ from dasan import access
 from dasan.analytics.filters import Filters
 from dasan.db.models import User
 from dasan.web.deps import client_ip
-from dasan.web.errors import http_error
 
 FILTER_KEYS = ("start", "end", "channel", "district", "category", "program", "keyword",
                "outcome", "queue_id", "team_id", "agent_id", "hour", "qtype")
@@ -24,9 +23,6 @@ def scoped_filters(request: Request, db: Session, user: User,
     raw = params if params is not None else {
         k: v for k, v in request.query_params.items() if k in FILTER_KEYS
     }
-    try:
-        f = Filters.from_params(raw)
-    except ValueError as exc:
-        raise http_error(400, str(exc)) from exc
+    f = Filters.from_params(raw)
     return access.access_analytics_scope(db, user, f, ip=client_ip(request),
                                          path=request.url.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
@@ -20,6 +21,32 @@ def request_language(request: Request) -> str:
     """`?lang=en` wins, then the cookie, then Korean."""
     lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "ko"
     return "en" if lang == "en" else "ko"
+
+
+class RememberLanguage:
+    """Pure-ASGI twin of `remember_language` (a `BaseHTTPMiddleware` cost every request a
+    task and a body stream; this touches only responses to a `?lang=` request)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        lang = parse_qs(query.decode("latin-1")).get("lang", [""])[0] if b"lang=" in query \
+            else ""
+        if lang not in ("ko", "en"):
+            await self.app(scope, receive, send)
+            return
+        cookie = Response()
+        cookie.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        extra = [(k, v) for k, v in cookie.raw_headers if k == b"set-cookie"]
+
+        async def send_with_cookie(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def remember_language(request: Request, response: Response) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from dasan.errors import BadRequest
 from dasan.workforce.simulate import CallType, CenterConfig, Dist, simulate
 
 FILE_NAME = "data_anonymous_bank_february.txt"
@@ -241,7 +242,7 @@ class BankFit:
 def fit(calls: BankCalls, days: list[int] | None = None) -> BankFit:
     sel_days = days if days is not None else working_days(calls)
     if not sel_days:
-        raise ValueError("no working days to fit on")
+        raise BadRequest("no working days to fit on")
     mask = np.isin(calls.day, sel_days)
     c = calls.select(mask)
     slot = np.minimum((c.entry // SLOT).astype(int), SLOTS - 1)
@@ -254,7 +255,7 @@ def fit(calls: BankCalls, days: list[int] | None = None) -> BankFit:
     svc_ok = c.answered & real & (c.service > 0)
     svc = c.service[svc_ok]
     if svc.size < 10:
-        raise ValueError("too few answered calls to fit service times")
+        raise BadRequest("too few answered calls to fit service times")
     queued = (c.wait > 0) | ~c.answered
     total_wait = float(c.wait[queued].sum())
     n_ab = int((~c.answered).sum())
@@ -391,15 +392,15 @@ def validate(
     Hours with fewer than ``min_calls_per_hour`` observed calls per day are not scored.
     """
     if replications < 1:
-        raise ValueError("replications must be >= 1")
+        raise BadRequest("replications must be >= 1")
     if patience not in ("exponential", "km"):
-        raise ValueError('patience must be "exponential" or "km"')
+        raise BadRequest('patience must be "exponential" or "km"')
     if not wrap_up_grid or min(wrap_up_grid) < 0:
-        raise ValueError("wrap-up grid must hold values >= 0")
+        raise BadRequest("wrap-up grid must hold values >= 0")
     calls = load(data_dir)
     all_days = working_days(calls)
     if len(all_days) < 4:
-        raise ValueError("need at least 4 working days to validate")
+        raise BadRequest("need at least 4 working days to validate")
     train, test = all_days[0::2], all_days[1::2]
     f = fit(calls, all_days)
     tf = fit(calls, train)  # service and patience from the training days only
@@ -441,7 +442,7 @@ def validate(
         )
     scored = [x for x in hours if x.observed_calls >= min_calls_per_hour]
     if not scored:
-        raise ValueError("no hour has enough calls to score")
+        raise BadRequest("no hour has enough calls to score")
     weights = np.array([x.observed_calls for x in scored])
     wait_err = np.array([abs(x.simulated_wait - x.observed_wait) for x in scored])
     ab_err = np.array([abs(x.simulated_abandon - x.observed_abandon) for x in scored])

@@ -12,6 +12,7 @@ from typing import Any, NoReturn, cast
 import typer
 
 from dasan.cli_support import fail, lazy_module
+from dasan.errors import DomainError
 
 # Heavy (numpy, scipy, ortools, ciw): loaded by the first command that uses them.
 np = lazy_module("numpy")
@@ -131,7 +132,7 @@ def forecast_cmd(
                     f"(seasonal naive: MAPE {_pct(acc.naive_mape)}, WAPE {_pct(acc.naive_wape)})"
                 )
         pred = fc.forecast(history, days=days)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         _fail(str(exc))
         return
     daily = pred.daily().sum(axis=1)
@@ -183,7 +184,7 @@ def erlang_cmd(
             res = erl.required_agents(calls, aht, target, interval)
             m = res.metrics
             payload = {"model": target.model, **res.to_dict()}
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -241,7 +242,7 @@ def plan_cmd(
         plan = sh.plan_shifts(
             req, sh.default_templates(afternoon=afternoon), caps, time_limit=time_limit
         )
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -305,7 +306,7 @@ def simulate_cmd(
                     base, extra_lunch, "11:30", "13:30"
                 )
         results = sim.compare(scenarios)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -334,7 +335,7 @@ def validate_cmd(
     folder = data or (get_settings().shared_data / "anonymous-bank-callcenter")
     try:
         v = bankdata.validate(folder, replications=replications, patience=patience)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         _fail(str(exc))
         return
     if as_json:

@@ -24,17 +24,19 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
+from dasan.errors import BadRequest
+
 Target = Literal["service_level", "response_rate", "asa"]
 
 
 def _check_load(traffic: float) -> None:
     if not math.isfinite(traffic) or traffic < 0:
-        raise ValueError(f"offered traffic must be a finite number >= 0, got {traffic!r}")
+        raise BadRequest(f"offered traffic must be a finite number >= 0, got {traffic!r}")
 
 
 def _check_agents(agents: int) -> None:
     if int(agents) != agents or agents < 0:
-        raise ValueError(f"number of agents must be a whole number >= 0, got {agents!r}")
+        raise BadRequest(f"number of agents must be a whole number >= 0, got {agents!r}")
 
 
 def erlang_b(agents: int, traffic: float) -> float:
@@ -74,15 +76,28 @@ def erlang_c(agents: int, traffic: float) -> float:
     return _c_from_b(int(agents), traffic, erlang_b(agents, traffic))
 
 
+# More offered load than any contact centre carries (Seoul's 120 has a few hundred agents):
+# a bigger figure is a typo, and the staffing search would need memory in proportion to it.
+MAX_TRAFFIC_ERLANGS = 20_000.0
+
+
+def _check_traffic(top: float) -> None:
+    if top > MAX_TRAFFIC_ERLANGS:
+        raise BadRequest(f"offered traffic {top:,.0f} Erlangs is beyond any contact centre "
+                         f"(limit {MAX_TRAFFIC_ERLANGS:,.0f}); check calls and handling time")
+
+
 def offered_traffic(calls: float, aht_seconds: float, interval_seconds: float) -> float:
     """Offered load in Erlangs: calls per interval times average handling time."""
     if calls < 0 or not math.isfinite(calls):
-        raise ValueError(f"calls must be >= 0, got {calls!r}")
+        raise BadRequest(f"calls must be >= 0, got {calls!r}")
     if aht_seconds <= 0:
-        raise ValueError(f"average handling time must be > 0 seconds, got {aht_seconds!r}")
+        raise BadRequest(f"average handling time must be > 0 seconds, got {aht_seconds!r}")
     if interval_seconds <= 0:
-        raise ValueError(f"interval length must be > 0 seconds, got {interval_seconds!r}")
-    return calls * aht_seconds / interval_seconds
+        raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
+    traffic = calls * aht_seconds / interval_seconds
+    _check_traffic(traffic)
+    return traffic
 
 
 @dataclass(frozen=True)
@@ -110,9 +125,9 @@ def erlang_c_metrics(
     _check_agents(agents)
     _check_load(traffic)
     if aht_seconds <= 0:
-        raise ValueError("average handling time must be > 0 seconds")
+        raise BadRequest("average handling time must be > 0 seconds")
     if answer_within < 0:
-        raise ValueError("answer-within threshold must be >= 0 seconds")
+        raise BadRequest("answer-within threshold must be >= 0 seconds")
     n = int(agents)
     if traffic == 0:
         return QueueMetrics(n, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -210,11 +225,11 @@ def erlang_a_metrics(
     _check_agents(agents)
     _check_load(traffic)
     if aht_seconds <= 0:
-        raise ValueError("average handling time must be > 0 seconds")
+        raise BadRequest("average handling time must be > 0 seconds")
     if not patience_seconds > 0:
-        raise ValueError("mean patience must be > 0 seconds")
+        raise BadRequest("mean patience must be > 0 seconds")
     if answer_within < 0:
-        raise ValueError("answer-within threshold must be >= 0 seconds")
+        raise BadRequest("answer-within threshold must be >= 0 seconds")
     n = int(agents)
     if traffic == 0:
         return QueueMetrics(n, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -291,23 +306,23 @@ class StaffingTarget:
 
     def __post_init__(self) -> None:
         if self.service_level is not None and not 0 < self.service_level < 1:
-            raise ValueError("target service level must be strictly between 0 and 1")
+            raise BadRequest("target service level must be strictly between 0 and 1")
         if self.response_rate is not None and not 0 < self.response_rate < 1:
-            raise ValueError("target response rate must be strictly between 0 and 1")
+            raise BadRequest("target response rate must be strictly between 0 and 1")
         if self.answer_within < 0:
-            raise ValueError("answer-within threshold must be >= 0 seconds")
+            raise BadRequest("answer-within threshold must be >= 0 seconds")
         if self.max_asa is not None and self.max_asa <= 0:
-            raise ValueError("maximum ASA must be > 0 seconds")
+            raise BadRequest("maximum ASA must be > 0 seconds")
         if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
-            raise ValueError("maximum occupancy must be in (0, 1]")
+            raise BadRequest("maximum occupancy must be in (0, 1]")
         if self.patience_seconds is not None and not self.patience_seconds > 0:
-            raise ValueError("mean patience must be > 0 seconds")
+            raise BadRequest("mean patience must be > 0 seconds")
         if not 0 <= self.shrinkage < 1:
-            raise ValueError("shrinkage must be in [0, 1)")
+            raise BadRequest("shrinkage must be in [0, 1)")
         if self.service_level is None and self.response_rate is None and self.max_asa is None:
-            raise ValueError("set at least one goal: service level, response rate or max ASA")
+            raise BadRequest("set at least one goal: service level, response rate or max ASA")
         if self.response_rate is not None and self.patience_seconds is None:
-            raise ValueError(
+            raise BadRequest(
                 "a response-rate goal needs a mean patience (Erlang A); with Erlang C every "
                 "caller waits forever and the response rate is always 100%"
             )
@@ -488,16 +503,17 @@ def staffing_plan(
     """``required_agents`` for every interval; ``aht_seconds`` may vary per interval."""
     arr = np.asarray(calls, dtype=float)
     if arr.ndim != 1:
-        raise ValueError("calls must be a 1-D sequence of counts per interval")
+        raise BadRequest("calls must be a 1-D sequence of counts per interval")
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError("calls per interval must be finite and >= 0")
+        raise BadRequest("calls per interval must be finite and >= 0")
     ahts = np.broadcast_to(np.asarray(aht_seconds, dtype=float), arr.shape)
     if np.any(~(ahts > 0)) or np.any(~np.isfinite(ahts)):
-        raise ValueError("average handling time must be > 0 seconds in every interval")
+        raise BadRequest("average handling time must be > 0 seconds in every interval")
     if interval_seconds <= 0:
-        raise ValueError(f"interval length must be > 0 seconds, got {interval_seconds!r}")
+        raise BadRequest(f"interval length must be > 0 seconds, got {interval_seconds!r}")
     if target.patience_seconds is None and arr.size:
         traffic = arr * ahts / interval_seconds
+        _check_traffic(float(traffic.max()))
         busy = traffic > 0
         results = [StaffingResult(float(c), 0.0, 0, 0, _IDLE) for c in arr.tolist()]
         if busy.any():

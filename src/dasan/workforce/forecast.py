@@ -24,6 +24,8 @@ from typing import Any
 import holidays
 import numpy as np
 
+from dasan.errors import BadRequest
+
 SLOTS_PER_DAY = 48
 SLOT_MINUTES = 30
 HOLIDAY = 7  # day-type index after Monday(0)..Sunday(6)
@@ -60,20 +62,20 @@ class IntervalCounts:
         if self.counts.ndim == 1:
             self.counts = self.counts[:, None]
         if self.counts.ndim != 2:
-            raise ValueError("counts must be a 2-D array (intervals x channels)")
+            raise BadRequest("counts must be a 2-D array (intervals x channels)")
         if self.counts.shape[1] != len(self.channels):
-            raise ValueError(
+            raise BadRequest(
                 f"{self.counts.shape[1]} count columns but {len(self.channels)} channel names"
             )
         if self.counts.shape[0] % SLOTS_PER_DAY:
-            raise ValueError(
+            raise BadRequest(
                 f"history must cover whole days of {SLOTS_PER_DAY} half-hours; "
                 f"got {self.counts.shape[0]} intervals"
             )
         if (self.start.hour, self.start.minute, self.start.second) != (0, 0, 0):
-            raise ValueError("history must start at midnight")
+            raise BadRequest("history must start at midnight")
         if np.any(~np.isfinite(self.counts)) or np.any(self.counts < 0):
-            raise ValueError("counts must be finite and >= 0")
+            raise BadRequest("counts must be finite and >= 0")
 
     @property
     def days(self) -> int:
@@ -92,11 +94,11 @@ class IntervalCounts:
         try:
             return self.counts[:, self.channels.index(name)]
         except ValueError:
-            raise ValueError(f"unknown channel {name!r}; have {self.channels}") from None
+            raise BadRequest(f"unknown channel {name!r}; have {self.channels}") from None
 
     def split(self, holdout_days: int) -> tuple[IntervalCounts, IntervalCounts]:
         if not 0 < holdout_days < self.days:
-            raise ValueError(
+            raise BadRequest(
                 f"holdout must be between 1 and {self.days - 1} days, got {holdout_days}"
             )
         cut = (self.days - holdout_days) * SLOTS_PER_DAY
@@ -119,15 +121,15 @@ def counts_from_events(
     """Bucket (timestamp, channel) pairs into half-hours over whole days [start, end)."""
     items = list(events)
     if not items and (start is None or end is None):
-        raise ValueError("no events to count and no date range given")
+        raise BadRequest("no events to count and no date range given")
     names = list(channels) if channels is not None else sorted({c for _, c in items})
     if not names:
-        raise ValueError("no channels to count")
+        raise BadRequest("no channels to count")
     first = start or min(ts for ts, _ in items).date()
     last = end or (max(ts for ts, _ in items).date() + timedelta(days=1))
     days = (last - first).days
     if days <= 0:
-        raise ValueError(f"empty date range {first}..{last}")
+        raise BadRequest(f"empty date range {first}..{last}")
     origin = datetime.combine(first, datetime.min.time())
     counts = np.zeros((days * SLOTS_PER_DAY, len(names)))
     index = {c: i for i, c in enumerate(names)}
@@ -153,7 +155,7 @@ def load_counts(
     from dasan.db.models import Consultation
 
     if end <= start:
-        raise ValueError(f"end {end} must be after start {start}")
+        raise BadRequest(f"end {end} must be after start {start}")
     offset = timedelta(hours=utc_offset_hours)
     lo = datetime.combine(start, datetime.min.time()) - offset
     hi = datetime.combine(end, datetime.min.time()) - offset
@@ -165,7 +167,7 @@ def load_counts(
     rows = session.execute(stmt).all()
     events = [(ts + offset, ch) for ts, ch in rows]
     if channels is None and not events:
-        raise ValueError(f"no consultations between {start} and {end}")
+        raise BadRequest(f"no consultations between {start} and {end}")
     return counts_from_events(events, channels=channels, start=start, end=end)
 
 
@@ -202,7 +204,7 @@ class ForecastModel:
 
     def predict(self, start: date, days: int) -> IntervalCounts:
         if days <= 0:
-            raise ValueError("forecast horizon must be at least one day")
+            raise BadRequest("forecast horizon must be at least one day")
         dates = [start + timedelta(days=i) for i in range(days)]
         out = np.zeros((days * SLOTS_PER_DAY, len(self.channels)))
         for c, m in enumerate(self.models):
@@ -217,7 +219,7 @@ class ForecastModel:
 def fit(history: IntervalCounts, profile_prior: float = 3.0) -> ForecastModel:
     """Fit the day-total regression and intraday profiles for every channel."""
     if history.days < 7:
-        raise ValueError(f"need at least 7 days of history to fit, got {history.days}")
+        raise BadRequest(f"need at least 7 days of history to fit, got {history.days}")
     from sklearn.linear_model import PoissonRegressor  # heavy import, only when fitting
 
     dates = history.dates
@@ -291,7 +293,7 @@ def evaluate(history: IntervalCounts, holdout_days: int = 7) -> list[Accuracy]:
     """Fit on all but the last ``holdout_days`` days, forecast them and score per channel."""
     train, test = history.split(holdout_days)
     if train.days < 7:
-        raise ValueError("need at least 7 training days before the holdout")
+        raise BadRequest("need at least 7 training days before the holdout")
     pred = fit(train).predict(test.start.date(), test.days)
     out = []
     for c, name in enumerate(history.channels):
@@ -329,9 +331,9 @@ def synthetic_rates(
     """Expected contacts per half-hour: a two-peak day (morning, after lunch, evening),
     busier Mondays and Fridays, quiet weekends and holidays, optional linear trend."""
     if days <= 0:
-        raise ValueError("days must be > 0")
+        raise BadRequest("days must be > 0")
     if daily_mean < 0:
-        raise ValueError("daily mean must be >= 0")
+        raise BadRequest("daily mean must be >= 0")
     slot_hours = (np.arange(SLOTS_PER_DAY) + 0.5) / 2
     shape = (
         0.15
@@ -368,7 +370,7 @@ def synthetic_history(
     rng = np.random.default_rng(seed)
     shares = np.asarray(channel_share if channel_share is not None else [1.0] * len(channels))
     if shares.size != len(channels) or np.any(shares < 0) or shares.sum() <= 0:
-        raise ValueError("channel shares must be >= 0, one per channel")
+        raise BadRequest("channel shares must be >= 0, one per channel")
     shares = shares / shares.sum()
     out = rng.poisson(rates[:, None] * shares[None, :]).astype(float)
     return IntervalCounts(datetime.combine(start, datetime.min.time()), list(channels), out)

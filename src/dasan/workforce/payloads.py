@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
-from dasan.errors import NotFound
+from dasan.errors import BadRequest, NotFound
 from dasan.workforce import erlang as erl
 from dasan.workforce import forecast as fc
 from dasan.workforce import shifts as sh
@@ -52,9 +52,9 @@ class ErlangIn(BaseModel):
 def erlang_payload(body: ErlangIn) -> dict[str, Any]:
     calls = body.calls if isinstance(body.calls, list) else [body.calls]
     if not calls:
-        raise ValueError("calls must not be empty")
+        raise BadRequest("calls must not be empty")
     if len(calls) > MAX_INTERVALS:
-        raise ValueError(f"at most {MAX_INTERVALS} intervals per request")
+        raise BadRequest(f"at most {MAX_INTERVALS} intervals per request")
     if body.agents is not None:
         out = []
         for c in calls:
@@ -107,7 +107,7 @@ def forecast_payload(body: ForecastIn, db: Session) -> dict[str, Any]:
         end = body.end or date.today()
         start = body.start or end - timedelta(days=120)
         if (end - start).days > 3 * 366:
-            raise ValueError("history is limited to three years per request")
+            raise BadRequest("history is limited to three years per request")
         history = fc.load_counts(db, start, end, body.channels)
     accuracy = []
     if body.holdout_days:
@@ -154,7 +154,7 @@ class PlanIn(BaseModel):
 
 def plan_payload(body: PlanIn) -> dict[str, Any]:
     if (body.requirement is None) == (body.calls is None):
-        raise ValueError("give either requirement or calls")
+        raise BadRequest("give either requirement or calls")
     if body.requirement is not None:
         req = body.requirement
     else:
@@ -167,7 +167,7 @@ def plan_payload(body: PlanIn) -> dict[str, Any]:
         )
         req = [r.scheduled_agents for r in erl.staffing_plan(body.calls, body.aht_seconds, target)]
     if len(req) > 48 * 14:
-        raise ValueError("plan at most 14 days at once")
+        raise BadRequest("plan at most 14 days at once")
     caps = {"remote": body.max_remote}
     if body.max_short is not None:
         caps["short"] = body.max_short
@@ -250,7 +250,7 @@ def validation_payload(replications: int = 3, patience: str = "exponential") -> 
     if not folder.is_dir():
         raise NotFound(f"Anonymous Bank records not found at {folder}")
     if patience not in ("exponential", "km"):
-        raise ValueError('patience must be "exponential" or "km"')
+        raise BadRequest('patience must be "exponential" or "km"')
     if not 1 <= replications <= 20:
-        raise ValueError("replications must be between 1 and 20")
+        raise BadRequest("replications must be between 1 and 20")
     return _validation(str(folder), replications, patience)

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from dasan.errors import BadRequest
+
 SLOTS_PER_DAY = 48
 
 
@@ -25,9 +27,9 @@ def _slot(hhmm: str) -> int:
         h, m = hhmm.split(":")
         hour, minute = int(h), int(m)
     except ValueError:
-        raise ValueError(f"time must look like HH:MM, got {hhmm!r}") from None
+        raise BadRequest(f"time must look like HH:MM, got {hhmm!r}") from None
     if not (0 <= hour <= 24 and minute in (0, 30)) or (hour == 24 and minute):
-        raise ValueError(f"time must be on a half hour between 00:00 and 24:00, got {hhmm!r}")
+        raise BadRequest(f"time must be on a half hour between 00:00 and 24:00, got {hhmm!r}")
     return hour * 2 + minute // 30
 
 
@@ -50,13 +52,13 @@ class ShiftTemplate:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_slot < SLOTS_PER_DAY:
-            raise ValueError(f"{self.name}: start slot must be in 0..47")
+            raise BadRequest(f"{self.name}: start slot must be in 0..47")
         if not 0 < self.length <= SLOTS_PER_DAY:
-            raise ValueError(f"{self.name}: length must be 1..48 half-hours")
+            raise BadRequest(f"{self.name}: length must be 1..48 half-hours")
         if self.cost < 0:
-            raise ValueError(f"{self.name}: cost must be >= 0")
+            raise BadRequest(f"{self.name}: cost must be >= 0")
         if any(not 0 <= b < self.length for b in self.breaks):
-            raise ValueError(f"{self.name}: breaks must fall inside the shift")
+            raise BadRequest(f"{self.name}: breaks must fall inside the shift")
 
     def on_phone(self) -> list[int]:
         """Slot offsets (from the shift's start) when the agent takes contacts."""
@@ -135,7 +137,7 @@ def default_templates(
                 )
             )
     else:
-        raise ValueError('afternoon shift must be "11-20" or "13-22"')
+        raise BadRequest('afternoon shift must be "11-20" or "13-22"')
     if include_night:
         for rest in ("02:00", "03:00"):
             h, m = divmod(_slot(rest) + 1, 2)
@@ -258,19 +260,19 @@ def plan_shifts(
     """
     req = np.asarray(requirement)
     if req.ndim != 1 or req.size == 0 or req.size % SLOTS_PER_DAY:
-        raise ValueError("requirement must list agents for whole days of 48 half-hours")
+        raise BadRequest("requirement must list agents for whole days of 48 half-hours")
     if np.any(req < 0) or np.any(req != np.round(req)):
-        raise ValueError("requirement must be whole numbers >= 0")
+        raise BadRequest("requirement must be whole numbers >= 0")
     if time_limit <= 0:
-        raise ValueError("time limit must be > 0 seconds")
+        raise BadRequest("time limit must be > 0 seconds")
     tpls = list(templates) if templates is not None else default_templates()
     if not tpls:
-        raise ValueError("no shift templates given")
+        raise BadRequest("no shift templates given")
     days = req.size // SLOTS_PER_DAY
     mat, variables = coverage_matrix(tpls, days, cyclic)
     uncovered = np.where((req > 0) & (mat.sum(axis=1) == 0))[0]
     if uncovered.size:
-        raise ValueError(
+        raise BadRequest(
             "no shift covers half-hour(s) "
             + ", ".join(f"day {s // SLOTS_PER_DAY + 1} {slot_label(s)}" for s in uncovered[:5])
         )
@@ -284,7 +286,7 @@ def plan_shifts(
         model.add(sum(xs[int(v)] for v in cols) >= int(req[s]))
     for kind, cap in (max_per_kind or {}).items():
         if cap < 0:
-            raise ValueError(f"cap for {kind!r} must be >= 0")
+            raise BadRequest(f"cap for {kind!r} must be >= 0")
         for d in range(days):
             chosen = [
                 xs[v] for v, (dd, t) in enumerate(variables) if dd == d and tpls[t].kind == kind
@@ -300,7 +302,7 @@ def plan_shifts(
     solver.parameters.num_search_workers = max(1, int(workers))
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise ValueError(
+        raise BadRequest(
             f"no shift plan found ({solver.status_name(status)}): the caps leave some half-hours "
             "uncoverable or the time limit is too short"
         )

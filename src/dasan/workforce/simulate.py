@@ -32,6 +32,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dasan.errors import BadRequest
+
 Routing = Literal["skills", "omni"]
 INF = math.inf
 
@@ -53,17 +55,17 @@ class Dist:
     def __post_init__(self) -> None:
         kinds = ("exponential", "lognormal", "gamma", "deterministic", "empirical", "none")
         if self.kind not in kinds:
-            raise ValueError(f"unknown distribution {self.kind!r}; use one of {kinds}")
+            raise BadRequest(f"unknown distribution {self.kind!r}; use one of {kinds}")
         if self.kind == "empirical":
             if not self.values:
-                raise ValueError("an empirical distribution needs values")
+                raise BadRequest("an empirical distribution needs values")
             if min(self.values) < 0:
-                raise ValueError("empirical durations must be >= 0")
+                raise BadRequest("empirical durations must be >= 0")
         elif self.kind != "none":
             if not (self.mean > 0 and math.isfinite(self.mean)):
-                raise ValueError(f"mean duration must be > 0 seconds, got {self.mean!r}")
+                raise BadRequest(f"mean duration must be > 0 seconds, got {self.mean!r}")
             if self.kind in ("lognormal", "gamma") and not self.cv > 0:
-                raise ValueError("coefficient of variation must be > 0")
+                raise BadRequest("coefficient of variation must be > 0")
 
     @property
     def expected(self) -> float:
@@ -139,46 +141,46 @@ class CenterConfig:
         self.arrivals = np.asarray(self.arrivals, dtype=float)
         self.agents = np.asarray(self.agents)
         if self.arrivals.ndim != 1 or self.arrivals.size == 0:
-            raise ValueError("arrivals must be a non-empty 1-D sequence (calls per interval)")
+            raise BadRequest("arrivals must be a non-empty 1-D sequence (calls per interval)")
         if self.agents.shape != self.arrivals.shape:
-            raise ValueError(
+            raise BadRequest(
                 f"agents ({self.agents.size}) and arrivals ({self.arrivals.size}) must have one "
                 "value per interval each"
             )
         if np.any(~np.isfinite(self.arrivals)) or np.any(self.arrivals < 0):
-            raise ValueError("arrivals must be finite and >= 0")
+            raise BadRequest("arrivals must be finite and >= 0")
         if np.any(self.agents < 0) or np.any(self.agents != np.round(self.agents)):
-            raise ValueError("agents must be whole numbers >= 0")
+            raise BadRequest("agents must be whole numbers >= 0")
         self.agents = self.agents.astype(int)
         if self.interval_seconds <= 0:
-            raise ValueError("interval length must be > 0 seconds")
+            raise BadRequest("interval length must be > 0 seconds")
         if not self.call_types:
-            raise ValueError("at least one call type is needed")
+            raise BadRequest("at least one call type is needed")
         if any(c.share < 0 for c in self.call_types) or sum(c.share for c in self.call_types) <= 0:
-            raise ValueError("call-type shares must be >= 0 and not all zero")
+            raise BadRequest("call-type shares must be >= 0 and not all zero")
         if self.routing not in ("skills", "omni"):
-            raise ValueError('routing must be "skills" or "omni"')
+            raise BadRequest('routing must be "skills" or "omni"')
         if self.omni_aht_factor <= 0:
-            raise ValueError("omni AHT factor must be > 0")
+            raise BadRequest("omni AHT factor must be > 0")
         for name in ("ars_self_service", "callback_share", "callback_reach"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
-                raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+                raise BadRequest(f"{name} must be in [0, 1], got {v!r}")
         if self.answer_within < 0 or self.callback_delay < 0:
-            raise ValueError("times must be >= 0")
+            raise BadRequest("times must be >= 0")
         if self.chat_concurrency < 1:
-            raise ValueError("chat concurrency must be >= 1")
+            raise BadRequest("chat concurrency must be >= 1")
         if (self.chat_arrivals is None) != (self.chat_agents is None):
-            raise ValueError("give both chat arrivals and chat agents, or neither")
+            raise BadRequest("give both chat arrivals and chat agents, or neither")
         if self.chat_arrivals is not None and self.chat_agents is not None:
             self.chat_arrivals = np.asarray(self.chat_arrivals, dtype=float)
             self.chat_agents = np.asarray(self.chat_agents).astype(int)
             if self.chat_arrivals.shape != self.arrivals.shape:
-                raise ValueError("chat arrivals need one value per interval")
+                raise BadRequest("chat arrivals need one value per interval")
             if self.chat_agents.shape != self.arrivals.shape:
-                raise ValueError("chat agents need one value per interval")
+                raise BadRequest("chat agents need one value per interval")
             if np.any(self.chat_arrivals < 0) or np.any(self.chat_agents < 0):
-                raise ValueError("chat arrivals and agents must be >= 0")
+                raise BadRequest("chat arrivals and agents must be >= 0")
 
     @property
     def intervals(self) -> int:
@@ -649,7 +651,7 @@ def with_extra_agents(cfg: CenterConfig, extra: int, start: str, end: str) -> Ce
 
     s, e = _slot(start), _slot(end)
     if e <= s:
-        raise ValueError("the end of the window must be after its start")
+        raise BadRequest("the end of the window must be after its start")
     per_day = round(86400 / cfg.interval_seconds)
     slot = np.arange(cfg.intervals) % per_day
     slot_len_min = cfg.interval_seconds / 60
@@ -663,9 +665,9 @@ def with_extra_agents(cfg: CenterConfig, extra: int, start: str, end: str) -> Ce
 def compare(scenarios: dict[str, CenterConfig], replications: int = 1) -> dict[str, dict[str, Any]]:
     """Summaries of several scenarios with common random numbers (same seeds)."""
     if not scenarios:
-        raise ValueError("no scenarios to compare")
+        raise BadRequest("no scenarios to compare")
     if replications < 1:
-        raise ValueError("replications must be >= 1")
+        raise BadRequest("replications must be >= 1")
     out: dict[str, dict[str, Any]] = {}
     keys = ("response_rate", "service_level", "asa", "occupancy", "response_rate_total")
     for name, cfg in scenarios.items():
@@ -704,7 +706,7 @@ def seoul_center(
     from dasan.workforce.forecast import synthetic_rates
 
     if days <= 0:
-        raise ValueError("days must be > 0")
+        raise BadRequest("days must be > 0")
     first = start or date(2024, 1, 1)
     rates = synthetic_rates(first, days, daily_mean=calls_per_year / 365.0)
     types = list(SEOUL_CALL_TYPES)
@@ -737,5 +739,5 @@ def sequence_or_scalar(value: float | Sequence[float], k: int, name: str) -> np.
     if arr.ndim == 0:
         return np.full(k, float(arr))
     if arr.shape != (k,):
-        raise ValueError(f"{name} needs one value or {k} values, got {arr.size}")
+        raise BadRequest(f"{name} needs one value or {k} values, got {arr.size}")
     return arr

@@ -1,6 +1,6 @@
 """A real HTTP receiver for outbound sends that fails on purpose (run as a process by tests).
 
-`python receiver.py FAILS` listens on a free 127.0.0.1 port (printed on stdout) and answers
+`python receiver.py FAILS [LATENCY_MS]` listens on a free 127.0.0.1 port (printed on stdout) and answers
 503 to the first FAILS attempts of every idempotency key, then accepts. It keeps one record per
 key (a repeat after acceptance returns the same id without a second record): GET /log lists
 the accepted sends and /attempts counts every request. It plays an SMS gateway (POST /send),
@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 FAILS = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+# Optional answer delay in ms (a provider across the network answers in tens of ms).
+LATENCY = float(sys.argv[2]) / 1000 if len(sys.argv) > 2 else 0.0
 _lock = threading.Lock()
 attempts: dict[str, int] = {}
 accepted: dict[str, dict[str, Any]] = {}
@@ -48,6 +51,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         global total_requests
+        if LATENCY:
+            time.sleep(LATENCY)
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         key = (self.headers.get("Idempotency-Key") or self.headers.get("X-Line-Retry-Key")
@@ -70,8 +75,14 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(200, {"message_id": record["id"]}, {"X-Line-Request-Id": record["id"]})
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a sender opening 16 connections at once has
+    # SYNs dropped and waits out the kernel's 1 s retransmit. Real gateways accept more.
+    request_queue_size = 128
+
+
 if __name__ == "__main__":
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
     server.serve_forever()

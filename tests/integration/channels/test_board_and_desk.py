@@ -107,3 +107,21 @@ def test_department_answers_handed_thread_and_queue_by_sla(client: Any, db: Sess
         == "answered"
     login("citizen")
     assert client.get("/api/channels/threads").status_code == 403
+
+
+def test_written_desk_has_the_assistant_panel(client: Any, db: Session, login: Any,
+                                               kb: dict[str, int]) -> None:
+    from dasan.channels.intake import take_inbound
+
+    taken = take_inbound(db, channel="sms", provider="http_sms", contact_key="assist-1",
+                         external_id="assist-1", text="기후동행카드 어디서 사요?",
+                         reply_address="01012340000", use_bot=False)
+    db.commit()
+    login("agent1")
+    recs = client.get(f"/api/channels/threads/{taken.thread_id}/assist").json()
+    assert recs and recs[0]["title"] == "기후동행카드 구매 방법" and recs[0]["answer"]
+    assert client.get("/api/channels/threads/999999/assist").status_code == 404
+    page = client.get("/written").text
+    assert 'id="thread-assist"' in page and 'id="w-canned"' in page
+    login("citizen")
+    assert client.get(f"/api/channels/threads/{taken.thread_id}/assist").status_code == 403

@@ -89,3 +89,32 @@ def test_backoff_grows_and_is_capped() -> None:
     steps = [outbox.backoff(n, base_seconds=2.0) for n in (1, 2, 3, 10, 30)]
     assert steps[0] < steps[1] < steps[2] < steps[3]
     assert steps[4] == outbox.MAX_BACKOFF
+
+
+def test_reply_address_is_sealed_and_opened_only_for_the_send(database_url: str,
+                                                              db: Session) -> None:
+    from dasan.channels import outbound
+    from dasan.db.models_channels import WrittenThread
+    from dasan.db.models_privacy import SealedText
+
+    thread = _thread(db)
+    outbound.send(db, thread, "안내드립니다", sender="agent", language="ko")
+    db.commit()
+    row = db.get(WrittenThread, thread.id)
+    assert row is not None and row.reply_address == "010-****-5678"
+    item = db.scalar(select(OutboxItem).where(OutboxItem.kind == "sms.send"))
+    assert item is not None and "01012345678" not in str(item.payload)
+    sealed = db.scalar(select(SealedText).where(SealedText.ref_id == thread.id,
+                                                SealedText.kind.like("written_threads%")))
+    assert sealed is not None and "01012345678" not in sealed.token
+    seen: list[Any] = []
+
+    async def sender(payload: dict[str, Any], key: str) -> str | None:
+        seen.append(payload["to"])
+        return "p-1"
+
+    report = asyncio.run(outbox.deliver_due(lambda: new_session(database_url),
+                                            {"sms.send": sender}))
+    assert report.sent == 1 and seen == ["01012345678"]
+    db.expire_all()
+    assert "01012345678" not in str(db.get(OutboxItem, item.id).payload)  # type: ignore[union-attr]

@@ -7,12 +7,14 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.channels import desk, outbox
 from dasan.channels.intake import take_inbound
 from dasan.channels.threads import add_message, open_thread
+from dasan.consultations.outcomes import OUTCOMES
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Consultation
 from dasan.db.models_channels import OutboxItem, WrittenThread
@@ -48,7 +50,7 @@ def test_idle_closing_gives_bot_resolved_and_idle_closed(db: Session, kb: dict[s
     assert thread is not None and thread.status == "open"
 
 
-def test_close_without_reply_is_idle_closed_or_handed_off(db: Session, channel_env: Any
+def test_close_without_reply_is_forced_terminated_or_transferred(db: Session, channel_env: Any
                                                           ) -> None:
     from dasan.db.models import User
 
@@ -61,10 +63,12 @@ def test_close_without_reply_is_idle_closed_or_handed_off(db: Session, channel_e
     agency = db.scalar(select(Agency.id).where(Agency.code == "city-transport"))
     assert agency is not None
     desk.hand_to_department(db, supervisor, b.id, agency)
-    assert desk.close(db, supervisor, a.id) == "idle_closed"
-    assert desk.close(db, supervisor, b.id) == "handed_off"
+    assert desk.close(db, supervisor, a.id) == "forced_terminated"  # ADR 0004: nobody answered
+    assert desk.close(db, supervisor, b.id) == "transferred"  # the department took it on
     db.commit()
-    assert _outcome(db, a.id) == "idle_closed" and _outcome(db, b.id) == "handed_off"
+    assert _outcome(db, a.id) == "forced_terminated" and _outcome(db, b.id) == "transferred"
+    for thread_id in (a.id, b.id):
+        assert _outcome(db, thread_id) in OUTCOMES
 
 
 def test_dead_letter_requeued(db: Session, database_url: str) -> None:
@@ -117,3 +121,24 @@ def test_two_workers_never_send_an_item_twice(db: Session, database_url: str) ->
     assert sorted(sent) == sorted(f"w-{i}" for i in range(60))  # each exactly once
     db.expire_all()
     assert {i.status for i in db.scalars(select(OutboxItem))} == {"sent"}
+
+
+def test_claims_stay_within_the_channels_concurrency(db: Session, channel_env: Any) -> None:
+    from dasan.db.models import User
+
+    channel_env(translation="none", written_max_claimed='{"sms": 2, "web": 1}')
+    agent = db.scalar(select(User).where(User.username == "agent1"))
+    assert agent is not None
+    sms = [open_thread(db, channel="sms", contact_key=f"cc-{i}", language="ko", subject="s")
+           for i in range(3)]
+    web = open_thread(db, channel="web", contact_key="board:CC", language="ko", subject="w")
+    db.commit()
+    desk.claim(db, agent, sms[0].id)
+    desk.claim(db, agent, sms[1].id)
+    desk.claim(db, agent, sms[1].id)  # claiming one's own thread again is no new work
+    with pytest.raises(desk.AtConcurrencyLimit):
+        desk.claim(db, agent, sms[2].id)
+    desk.claim(db, agent, web.id)  # another channel has its own limit
+    desk.reply(db, agent, sms[0].id, "안내드립니다")  # answered: waiting on the citizen now
+    db.commit()
+    assert desk.claim(db, agent, sms[2].id).claimed_by_agent_id is not None

@@ -91,4 +91,4 @@ def test_smpp_send_receipts_and_mo(db: Session, database_url: str, kb: dict[str,
                 for x in (a, b)}
     assert statuses == {"delivered"}
     mo = db.scalar(select(WrittenThread).where(WrittenThread.id != thread.id))
-    assert mo is not None and mo.bot_answered and mo.reply_address == "01077778888"
+    assert mo is not None and mo.bot_answered and mo.reply_address == "010-****-8888"  # sealed; masked here

@@ -77,7 +77,7 @@ def test_send_receipt_tells_the_citizen_only_their_own_facts(client: Any,
     assert r.json() == {"seq": 2, "client_msg_id": "m1", "duplicate": False, "phase": "bot"}
 
 
-def test_tokens_and_roles_are_enforced(client: Any, login: Any) -> None:
+def test_tokens_and_roles_are_enforced(client: Any, login: Any, citizen_ws: Any) -> None:
     cid, h = start(client)
     other, h2 = start(client)
     assert client.get(f"/api/chat/sessions/{cid}/messages").status_code == 401
@@ -92,9 +92,10 @@ def test_tokens_and_roles_are_enforced(client: Any, login: Any) -> None:
     assert client.get("/api/chat/supervisor/overview").status_code == 401
     with pytest.raises(WebSocketDisconnect), client.websocket_connect("/api/chat/ws/agent"):
         pass
-    with pytest.raises(WebSocketDisconnect), client.websocket_connect(
-            f"/api/chat/ws/citizen/{cid}?token={h2['X-Chat-Token']}"):
-        pass
+    with pytest.raises(WebSocketDisconnect) as refused, citizen_ws(cid, h2['X-Chat-Token']) as ws:
+        assert ws.receive_json()["code"] == "chat_forbidden"  # another chat's token
+        ws.receive_json()
+    assert refused.value.code == 4401
     login("agent1")
     assert client.get("/api/chat/supervisor/overview").status_code == 403
     r = client.get(f"/api/chat/consultations/{other}")
@@ -102,12 +103,12 @@ def test_tokens_and_roles_are_enforced(client: Any, login: Any) -> None:
 
 
 def test_live_chat_over_websockets(client: Any, kb: dict[str, int], login: Any,
-                                   db: Session) -> None:
+                                   db: Session, citizen_ws: Any) -> None:
     login("agent1")
     cid, h = start(client)
     token = h["X-Chat-Token"]
     with client.websocket_connect("/api/chat/ws/agent") as agent_ws, \
-            client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as cit:
+            citizen_ws(cid, token) as cit:
         hello = recv(agent_ws)
         assert hello["type"] == "hello" and hello["agent"]["state"] == "available"
         assert recv(cit)["type"] == "state"
@@ -167,10 +168,10 @@ def test_live_chat_over_websockets(client: Any, kb: dict[str, int], login: Any,
     assert r.status_code == 400
 
 
-def test_resume_after_a_drop_is_exactly_once(client: Any, kb: dict[str, int]) -> None:
+def test_resume_after_a_drop_is_exactly_once(client: Any, kb: dict[str, int], citizen_ws: Any) -> None:
     cid, h = start(client)
     token = h["X-Chat-Token"]
-    with client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as ws:
+    with citizen_ws(cid, token) as ws:
         until(ws, is_msg("bot"))
         ws.send_json({"type": "message", "body": "따릉이 요금 얼마예요?", "client_msg_id": "r-1"})
         first_ack = until(ws, lambda e: e["type"] == "ack")
@@ -179,8 +180,7 @@ def test_resume_after_a_drop_is_exactly_once(client: Any, kb: dict[str, int]) ->
     client.post(f"/api/chat/sessions/{cid}/messages",
                 json={"body": "수도 요금 납부는요?", "client_msg_id": "r-2"}, headers=h)
     seen_seq = first_ack["seq"]
-    with client.websocket_connect(
-            f"/api/chat/ws/citizen/{cid}?token={token}&after_seq={seen_seq}") as ws:
+    with citizen_ws(cid, token, seen_seq) as ws:
         assert recv(ws)["type"] == "state"
         # The client never got an ack for its resend: the same id comes back again.
         ws.send_json({"type": "message", "body": "따릉이 요금 얼마예요?", "client_msg_id": "r-1"})
@@ -196,12 +196,12 @@ def test_resume_after_a_drop_is_exactly_once(client: Any, kb: dict[str, int]) ->
 
 
 def test_abusive_citizen_is_warned_then_cut_off(client: Any, kb: dict[str, int], login: Any,
-                                                db: Session) -> None:
+                                                db: Session, citizen_ws: Any) -> None:
     login("agent1")
     cid, h = start(client)
     token = h["X-Chat-Token"]
     with client.websocket_connect("/api/chat/ws/agent") as agent_ws, \
-            client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as cit:
+            citizen_ws(cid, token) as cit:
         recv(agent_ws)
         cit.send_json({"type": "handoff"})
         until(agent_ws, lambda e: e["type"] == "assigned")

@@ -86,10 +86,10 @@ def test_a_queue_nobody_can_serve_overflows_to_general(client: Any, kb: dict[str
 
 
 def test_a_citizen_who_closed_the_window_leaves_the_queue(client: Any, kb: dict[str, int],
-                                                          db: Session) -> None:
+                                                          db: Session, citizen_ws: Any) -> None:
     cid, h = start(client)
     token = h["X-Chat-Token"]
-    with client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as ws:
+    with citizen_ws(cid, token) as ws:
         recv(ws)
         ws.send_json({"type": "handoff"})
         ws.send_json({"type": "ping"})

@@ -58,7 +58,8 @@ def test_restart_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path)
     try:
         cid, token = start_chat(base)
         got: dict[int, Event] = {}
-        with connect(ws_url(base, f"/api/chat/ws/citizen/{cid}?token={token}")) as ws:
+        with connect(ws_url(base, f"/api/chat/ws/citizen/{cid}")) as ws:
+            ws.send(json.dumps({"type": "auth", "token": token}))
             ws.send(json.dumps({"type": "message", "body": "따릉이 요금이 얼마예요?",
                                 "client_msg_id": "m-1"}))
             seen: list[Event] = []
@@ -74,8 +75,8 @@ def test_restart_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path)
             stop_server(server)
         server = start_server(port, env, tmp_path / "two.log")
         last = max(got)
-        with connect(ws_url(base, f"/api/chat/ws/citizen/{cid}?token={token}"
-                                  f"&after_seq={last}")) as ws:
+        with connect(ws_url(base, f"/api/chat/ws/citizen/{cid}")) as ws:
+            ws.send(json.dumps({"type": "auth", "token": token, "after_seq": last}))
             # The client does not know whether m-2 arrived: it resends with the same id.
             ws.send(json.dumps({"type": "message", "body": "수도 요금은 어디서 내요?",
                                 "client_msg_id": "m-2"}))
@@ -134,7 +135,8 @@ def test_two_workers_share_a_chat_through_redis(two_workers: tuple[str, str]) ->
     cid, token = start_chat(a)
     with connect(ws_url(b, "/api/chat/ws/agent"),
                  additional_headers={"Cookie": cookie}) as agent, \
-            connect(ws_url(a, f"/api/chat/ws/citizen/{cid}?token={token}")) as citizen:
+            connect(ws_url(a, f"/api/chat/ws/citizen/{cid}")) as citizen:
+        citizen.send(json.dumps({"type": "auth", "token": token}))
         assert read_until(agent, lambda e: e["type"] == "hello")["agent"]["name"] == "이상담"
         citizen.send(json.dumps({"type": "message", "body": "기후동행카드 환불하고 싶어요",
                                  "client_msg_id": "w-1"}))

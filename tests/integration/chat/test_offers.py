@@ -33,13 +33,13 @@ def offers_only(db: Session) -> None:
 
 
 def test_offer_accept_over_the_desktop_socket(client: Any, kb: dict[str, int], login: Any,
-                                              db: Session) -> None:
+                                              db: Session, citizen_ws: Any) -> None:
     offers_only(db)
     login("agent1")
     cid, h = start(client)
     token = h["X-Chat-Token"]
     with client.websocket_connect("/api/chat/ws/agent") as ws, \
-            client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as cit:
+            citizen_ws(cid, token) as cit:
         recv(ws)
         client.post(f"/api/chat/sessions/{cid}/handoff", headers=h)
         offer = until(ws, lambda e: e["type"] == "offer")

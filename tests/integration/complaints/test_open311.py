@@ -224,3 +224,15 @@ def test_sms_notices_go_through_the_channels_sms_outbox(  # type: ignore[no-unty
                    **{"lat": "37.5700", "long": "126.9820"}).status_code == 200
     assert db.scalar(select(func.count()).select_from(OutboxItem)
                      .where(OutboxItem.kind == "sms.send")) == 1
+
+
+def test_address_only_report_is_placed_on_its_dong(client, api_key, db) -> None:  # type: ignore[no-untyped-def]
+    r = post(client, api_key, service_code="OTHER", address_string="서울 강남구 역삼동 737 앞")
+    assert r.status_code == 200, r.text
+    view = client.get(f"/open311/v2/requests/{r.json()[0]['service_request_id']}.json").json()[0]
+    assert view["location_precision"] == "dong" and "강남" in view["agency_responsible"]
+    row = db.scalar(select(ServiceRequest))
+    assert (row.dong_name, row.geo_rule) == ("역삼동", "address_dong")
+    nowhere = post(client, api_key, service_code="OTHER", address_string="어딘가 큰길 앞")
+    assert nowhere.status_code == 400 and "gu and dong" in nowhere.json()[0]["description"]
+    assert db.scalar(select(func.count()).select_from(ServiceRequest)) == 1

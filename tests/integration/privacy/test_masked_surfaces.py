@@ -33,12 +33,12 @@ def _agent(db: Session, employee_no: str, state: str) -> Agent:
 
 
 def test_masked_everywhere_raw_only_by_audited_reveal(client: Any, login: Any, db: Session,
-                                                      kb: dict[str, int]) -> None:
+                                                      kb: dict[str, int], citizen_ws: Any) -> None:
     login("agent1")
     cid, h = start(client)
     token = h["X-Chat-Token"]
     with client.websocket_connect("/api/chat/ws/agent") as agent_ws, \
-            client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as cit:
+            citizen_ws(cid, token) as cit:
         assert recv(agent_ws)["type"] == "hello"
         until(cit, is_msg("bot"))
         cit.send_json({"type": "handoff"})

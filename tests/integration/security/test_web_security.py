@@ -4,6 +4,7 @@ expiry, security headers, request-size limit, chat-start rate limit, non-JSON fr
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,20 +90,19 @@ def test_cross_site_websocket_handshake_is_refused(client: TestClient, login) ->
         assert ws.receive_json()["type"] == "overview"
 
 
-def test_cross_site_citizen_socket_is_refused(client: TestClient) -> None:
+def test_cross_site_citizen_socket_is_refused(client: TestClient, citizen_ws: Any) -> None:
     r = client.post("/api/chat/sessions", json={"language": "ko"})
     cid, token = r.json()["consultation_id"], r.json()["token"]
-    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(
-            f"/api/chat/ws/citizen/{cid}?token={token}",
+    with pytest.raises(WebSocketDisconnect) as refused, citizen_ws(cid, token,
             headers={"origin": "https://evil.example"}) as ws:
         ws.receive_json()
     assert refused.value.code == 4403
 
 
-def test_frames_that_are_not_json_text_get_an_error_frame(client: TestClient) -> None:
+def test_frames_that_are_not_json_text_get_an_error_frame(client: TestClient, citizen_ws: Any) -> None:
     r = client.post("/api/chat/sessions", json={"language": "ko"})
     cid, token = r.json()["consultation_id"], r.json()["token"]
-    with client.websocket_connect(f"/api/chat/ws/citizen/{cid}?token={token}") as ws:
+    with citizen_ws(cid, token) as ws:
         assert ws.receive_json()["type"] == "state"
         ws.send_bytes(b"\xff\xfe binary")
         assert _next_not_message(ws)["type"] == "error"

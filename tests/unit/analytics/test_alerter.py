@@ -18,6 +18,7 @@ from dasan.analytics import alerter
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.db.models import Alert, KbEntry
 from dasan.db.session import new_session, reset_caches
+from dasan.errors import DomainError
 
 from .conftest import add_rows, build_history
 
@@ -64,9 +65,9 @@ def test_holidays_are_compared_with_sundays() -> None:
 
 
 def test_config_is_validated() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         alerter.AlerterConfig(bin_minutes=7)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         alerter.AlerterConfig(windows_minutes=(12,))
 
 
@@ -131,7 +132,7 @@ def test_kb_entry_clears_needs_answer_and_alerts_are_stored_once(
     assert len(rows) == 1 and rows[0].id == stored[0].id
     assert rows[0].window_end >= NOW
     assert any(a.id == stored[0].id for a in again)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         alerter.recent_alerts(session, 0)
     session.close()
     engine.close()
@@ -165,5 +166,5 @@ def test_webhook_posts_alerts_and_reports_unreachable_targets() -> None:
     assert _Hook.received[-1]["alerts"][0]["needs_answer"] is True
     with pytest.raises(alerter.WebhookError, match="unreachable"):
         alerter.send_webhook(f"http://127.0.0.1:{server.server_port}/hook", [alert], timeout=1)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         alerter.send_webhook("ftp://example", [alert])

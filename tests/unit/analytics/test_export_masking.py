@@ -75,3 +75,25 @@ def test_csv_drill_rows_are_masked_and_say_forced_termination(
     text = out.read_text(encoding="utf-8-sig")
     _clean(text)
     assert FORCED_TERMINATION_KO in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_policy_export_is_masked(engine_with_pii: AnalyticsEngine, fmt: str) -> None:
+    from dasan.analytics.exports import export_policy
+    from dasan.analytics.policy import policy_report
+
+    if fmt == "pdf":
+        try:
+            korean_font()
+        except FontMissing as exc:
+            pytest.skip(str(exc))
+    report = policy_report(engine_with_pii, date(2024, 3, 4), date(2024, 3, 10), keyword="환불")
+    data = export_policy(report, fmt)
+    if fmt == "xlsx":
+        wb = load_workbook(io.BytesIO(data))
+        text = " ".join(str(v) for ws in wb.worksheets
+                        for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    else:
+        text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    assert "환불" in text and "****" in text  # the question is in the main questions, masked
+    _clean(text)

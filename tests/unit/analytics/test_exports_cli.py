@@ -18,6 +18,7 @@ from dasan.analytics.export_pdf import FontMissing, korean_font
 from dasan.analytics.exports import export_policy, export_tables, export_voc
 from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import voc_report
+from dasan.errors import DomainError
 
 
 def _font_or_skip() -> None:
@@ -46,7 +47,7 @@ def test_pdf_has_korean_text_and_charts(engine: AnalyticsEngine) -> None:
     assert data.startswith(b"%PDF")
     assert b"/Subtype /Image" in data or b"/Subtype/Image" in data
     assert re.search(rb"NanumGothic|Noto", data)
-    with pytest.raises(ValueError, match="format"):
+    with pytest.raises(DomainError, match="format"):
         export_tables("x", [kpi.channel_year_table(engine)], "docx")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from dasan.analytics.filters import Filters, keyword_pattern, month_range, year_range
 from dasan.analytics.qtypes import classify_type
+from dasan.errors import DomainError
 
 
 def test_round_trip_through_query_params() -> None:
@@ -27,23 +28,23 @@ def test_round_trip_through_query_params() -> None:
     ({"qtype": "weather"}, "unknown question type"),
 ])
 def test_bad_filters_raise_clear_errors(params: dict[str, str], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(DomainError, match=message):
         Filters.from_params(params)
 
 
 def test_periods() -> None:
     assert month_range("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
     assert year_range("2023") == (date(2023, 1, 1), date(2023, 12, 31))
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         month_range("2024-13")
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         year_range("24")
 
 
 def test_keyword_pattern_ignores_spaces_and_wildcards() -> None:
     assert keyword_pattern("기후 동행카드") == "%기후동행카드%"
     assert keyword_pattern("50%_") == "%50%"
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         keyword_pattern("%%")
 
 

@@ -12,6 +12,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters
 from dasan.consultations.channels import CHANNEL_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
+from dasan.errors import DomainError
 
 
 def _answered(r: dict[str, object]) -> bool:
@@ -100,11 +101,11 @@ def test_intervals_and_filters(engine: AnalyticsEngine,
 
 
 def test_bad_arguments_are_rejected(engine: AnalyticsEngine) -> None:
-    with pytest.raises(ValueError, match="by must be"):
+    with pytest.raises(DomainError, match="by must be"):
         kpi.service_table(engine, by="weather")
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(DomainError, match="threshold"):
         kpi.service_table(engine, threshold_seconds=0)
-    with pytest.raises(ValueError, match="interval"):
+    with pytest.raises(DomainError, match="interval"):
         kpi.service_table(engine, interval_minutes=7)
 
 

@@ -13,6 +13,7 @@ from dasan.analytics.engine import AnalyticsEngine
 from dasan.analytics.filters import Filters
 from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import voc_report
+from dasan.errors import DomainError
 
 
 def test_voc_month_report_adds_up(engine: AnalyticsEngine,
@@ -48,7 +49,7 @@ def test_voc_for_one_district_and_a_year(engine: AnalyticsEngine,
     assert r.kind == "year"
     assert r.headline["total"] == sum(1 for x in raw_rows if x["district_code"] == "11545")
     assert [d["district_code"] for d in r.table("districts").rows] == ["11545"]
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         voc_report(engine, "March")
 
 
@@ -65,7 +66,7 @@ def test_policy_report_type_breakdown(engine: AnalyticsEngine,
     assert sum(t["share"] for t in r.types.rows) == pytest.approx(1.0)
     for row, f in zip(r.types.rows, r.types.drill, strict=True):
         assert f is not None and drill.count(engine, f) == row["count"]
-    with pytest.raises(ValueError, match="program"):
+    with pytest.raises(DomainError, match="program"):
         policy_report(engine, date(2024, 3, 1), date(2024, 3, 2))
 
 
@@ -79,5 +80,5 @@ def test_drill_page_and_csv_export(engine: AnalyticsEngine) -> None:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == n + 1
     assert "2345-6789" not in text  # the crisis caller's number is masked
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         drill.page(engine, f, limit=0)

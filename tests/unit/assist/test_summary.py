@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from dasan.assist.summary import Turn, extractive, lead, llm_summary, majority_category, propose
+from dasan.errors import DomainError
 
 TRANSCRIPT = [
     Turn("citizen", "안녕하세요."),
@@ -38,7 +39,7 @@ def test_lead_baseline_and_bad_input() -> None:
     assert extractive([]) == ""
     with pytest.raises(ValueError):
         extractive(TRANSCRIPT, max_sentences=0)
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(DomainError, match="too long"):
         extractive([Turn("citizen", "가" * 60_000)])
 
 

@@ -116,3 +116,13 @@ def test_sla_by_channel() -> None:
     start = datetime(2026, 12, 2, 9, 0)
     assert due_at("sms", start) < due_at("portal", start) < due_at("web", start)  # type: ignore
     assert due_at("chat", start) is None
+
+
+def test_foreign_questions_search_raw_first_then_glossary_terms() -> None:
+    from dasan.channels.translation.glossary import GlossaryTranslator
+    from dasan.channels.written_bot import korean_queries
+
+    queries = korean_queries("How do I buy a climate card?", "en", GlossaryTranslator())
+    assert queries[0] == "How do I buy a climate card?"  # the multilingual embedder's best
+    assert len(queries) == 2 and "기후동행카드" in queries[1]
+    assert korean_queries("기후동행카드 구매", "ko", GlossaryTranslator()) == ["기후동행카드 구매"]

@@ -13,6 +13,7 @@ from dasan.channels.sms.encoding import (
     shorten,
 )
 from dasan.channels.sms.optout import opt_in_word, opt_out_word
+from dasan.errors import DomainError
 
 
 def _naive(text: str) -> int:
@@ -41,7 +42,7 @@ def test_sms_lms_boundaries() -> None:
 
 
 def test_ten_thousand_characters_split_or_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         segment("가" * 10_000)  # 20,000 bytes: more than 10 LMS parts
 
 

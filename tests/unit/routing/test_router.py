@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dasan.chat.service import start_chat
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Citizen, Consultation, Queue, Skill, Team
+from dasan.errors import DomainError
 from dasan.protection.policy import register
 from dasan.routing import router
 
@@ -83,7 +84,7 @@ def test_registered_malicious_caller_goes_to_dedicated_queue(db: Session) -> Non
     db.flush()
     register(db, citizen.id, "반복 폭언")
     assert router.decide(db, "버스", citizen_id=citizen.id).queue_code == "malicious"
-    with pytest.raises(ValueError, match="reason"):
+    with pytest.raises(DomainError, match="reason"):
         register(db, citizen.id, " ")
 
 
@@ -122,7 +123,7 @@ def test_skill_mode_versus_omni_mode(db: Session) -> None:
     assert router.assign_waiting(db, "skill") == []
     done = router.assign_waiting(db, "omni")
     assert [(d.consultation_id, d.agent_id) for d in done] == [(water.id, a1.id)]
-    with pytest.raises(ValueError, match="routing mode"):
+    with pytest.raises(DomainError, match="routing mode"):
         router.assign_waiting(db, "random")
 
 
@@ -169,21 +170,21 @@ def test_transfer_between_agents_and_to_queue(db: Session) -> None:
     db.commit()
     assert router.transfer_to_agent(db, c, a2.id) == a1.id
     assert c.agent_id == a2.id
-    with pytest.raises(ValueError, match="already"):
+    with pytest.raises(DomainError, match="already"):
         router.transfer_to_agent(db, c, a2.id)
     a1.state = "break"
-    with pytest.raises(ValueError, match="not accepting"):
+    with pytest.raises(DomainError, match="not accepting"):
         router.transfer_to_agent(db, c, a1.id)
     assert router.transfer_to_queue(db, c, "water") == a2.id
     assert c.agent_id is None and c.queue_id == db.scalar(
         select(Queue.id).where(Queue.code == "water"))
-    with pytest.raises(ValueError, match="unknown queue"):
+    with pytest.raises(DomainError, match="unknown queue"):
         router.transfer_to_queue(db, c, "nowhere")
 
 
 def test_agent_state_validation(db: Session) -> None:
     a1 = agent(db, "A0001")
-    with pytest.raises(ValueError, match="unknown agent state"):
+    with pytest.raises(DomainError, match="unknown agent state"):
         router.set_agent_state(db, a1, "sleeping")
     router.set_agent_state(db, a1, "break")
     assert a1.state == "break"

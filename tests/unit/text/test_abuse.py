@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from dasan.errors import DomainError
 from dasan.text.abuse import Screening, screen, screen_many
 from dasan.text.abuse_rules import scan
 
@@ -91,9 +92,9 @@ def test_crisis_is_flagged_not_abuse() -> None:
 
 def test_empty_and_bad_input() -> None:
     assert screen("   ") == Screening()
-    with pytest.raises(ValueError, match="must be a string"):
+    with pytest.raises(DomainError, match="must be a string"):
         screen(123)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(DomainError, match="too long"):
         screen("가" * 50_000)
 
 

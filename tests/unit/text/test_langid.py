@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from dasan.errors import DomainError
 from dasan.text.langid import LANGUAGES, detect_language, language_scores
 
 
@@ -35,7 +36,7 @@ def test_scores_are_over_the_six_codes() -> None:
 
 
 def test_bad_input() -> None:
-    with pytest.raises(ValueError, match="unknown default"):
+    with pytest.raises(DomainError, match="unknown default"):
         detect_language("hello", default="fr")
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         detect_language(None)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from dasan.errors import DomainError
 from dasan.text.pii import PII_TYPES, find, mask
 
 
@@ -97,11 +98,11 @@ def test_spans_point_into_the_original() -> None:
 def test_type_filter_and_bad_input() -> None:
     text = "010-1234-5678 hong@example.com"
     assert [s.type for s in mask(text, {"email"}).spans] == ["email"]
-    with pytest.raises(ValueError, match="unknown PII types"):
+    with pytest.raises(DomainError, match="unknown PII types"):
         mask(text, {"visa"})
-    with pytest.raises(ValueError, match="must be a string"):
+    with pytest.raises(DomainError, match="must be a string"):
         mask(None)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(DomainError, match="too long"):
         mask("가" * 200_000)
 
 

@@ -100,3 +100,15 @@ def test_account_masking_keeps_three_tail_digits() -> None:
         tail = re.search(r"\*(\d+)$", shown.group(0))
         assert tail is not None and len(tail.group(1)) == 3, masked
         assert raw[-4:] not in shown.group(0)[-4:] or raw[-4] == "*"
+
+
+def test_compound_surname_and_bare_jeo_introductions() -> None:
+    from dasan.text import pii as _pii
+
+    def names(text: str) -> list[str]:
+        return [text[s.start:s.end] for s in _pii.find(text) if s.type == "name"]
+
+    assert names("저는 남궁민수라고 합니다") == ["남궁민수"]
+    assert names("저 정다은인데요") == ["정다은"]
+    assert names("저 서울역인데요") == [] and names("저 지금 가는 중이에요") == []
+    assert names("김민수라고 합니다") == ["김민수"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dasan.errors import DomainError
 from dasan.workforce import bankdata
 
 
@@ -66,5 +67,5 @@ def test_bad_inputs(tmp_path: Path) -> None:
     bad.write_text("a\tb\r\n1\t2\r\n")
     with pytest.raises(ValueError, match="header"):
         bankdata.load(tmp_path)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         bankdata.validate(tmp_path, replications=0)

@@ -7,6 +7,7 @@ import math
 import pytest
 from scipy import stats
 
+from dasan.errors import DomainError
 from dasan.workforce.erlang import (
     StaffingTarget,
     erlang_a_metrics,
@@ -141,16 +142,28 @@ def test_staffing_plan_over_intervals() -> None:
     ],
 )
 def test_bad_targets_are_refused(kwargs: dict[str, float | None]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         StaffingTarget(**kwargs)  # type: ignore[arg-type]
 
 
 def test_bad_inputs_are_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         offered_traffic(-1, 180, 1800)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         offered_traffic(10, 0, 1800)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         erlang_c(-2, 3.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         staffing_plan([1, float("nan")], 180, StaffingTarget())
+
+
+def test_absurd_offered_traffic_is_refused_not_a_crash() -> None:
+    from dasan.errors import BadRequest
+    from dasan.workforce import erlang as _erl
+
+    target = _erl.StaffingTarget()
+    with pytest.raises(BadRequest, match="Erlangs"):
+        _erl.staffing_plan([7.0e13], 1.0, target)
+    with pytest.raises(BadRequest, match="Erlangs"):
+        _erl.offered_traffic(1.2e19, 180.0, 1800.0)
+    assert _erl.staffing_plan([100.0], 180.0, target)[0].raw_agents > 0

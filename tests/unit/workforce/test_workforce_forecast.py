@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 
+from dasan.errors import DomainError
 from dasan.workforce.forecast import (
     SLOTS_PER_DAY,
     IntervalCounts,
@@ -68,7 +69,7 @@ def test_channels_are_forecast_separately() -> None:
     pred = forecast(hist, days=7)
     ratio = pred.channel("chat").sum() / pred.channel("phone").sum()
     assert ratio == pytest.approx(0.25, rel=0.1)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         pred.channel("fax")
 
 
@@ -91,16 +92,16 @@ def test_counts_from_events_buckets_by_half_hour() -> None:
 
 
 def test_bad_histories_are_refused() -> None:
-    with pytest.raises(ValueError, match="whole days"):
+    with pytest.raises(DomainError, match="whole days"):
         IntervalCounts(datetime(2024, 1, 1), ["phone"], np.ones(50))
-    with pytest.raises(ValueError, match="midnight"):
+    with pytest.raises(DomainError, match="midnight"):
         IntervalCounts(datetime(2024, 1, 1, 9), ["phone"], np.ones(48))
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(DomainError, match=">= 0"):
         IntervalCounts(datetime(2024, 1, 1), ["phone"], -np.ones(48))
     short = synthetic_history(date(2024, 1, 1), 5, seed=0)
-    with pytest.raises(ValueError, match="7 days"):
+    with pytest.raises(DomainError, match="7 days"):
         fit(short)
-    with pytest.raises(ValueError, match="holdout"):
+    with pytest.raises(DomainError, match="holdout"):
         evaluate(short, holdout_days=5)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         counts_from_events([])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dasan.errors import DomainError
 from dasan.workforce.shifts import (
     SLOTS_PER_DAY,
     coverage_matrix,
@@ -27,9 +28,9 @@ def test_template_times_and_breaks() -> None:
     assert 6 not in day.on_phone() and 7 not in day.on_phone() and len(day.on_phone()) == 16
     night = make_shift("야간", "night", "22:00", "07:00")
     assert night.length == 18 and night.label == "22:00-07:00"
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         make_shift("x", "full", "09:15", "18:00")
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         make_shift("x", "full", "25:00", "18:00")
 
 
@@ -41,7 +42,7 @@ def test_default_templates_include_the_seoul_menu() -> None:
     assert any(k == "short" and lab.startswith("07:00") for k, lab in labels)
     old = {t.label for t in default_templates(afternoon="13-22") if t.kind == "afternoon"}
     assert old == {"13:00-22:00"}
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         default_templates(afternoon="10-19")
 
 
@@ -91,13 +92,13 @@ def test_uncoverable_and_bad_requirements_are_refused() -> None:
     tpls = [make_shift("day", "full", "09:00", "18:00")]
     req = [0] * SLOTS_PER_DAY
     req[4] = 1  # 02:00, no shift there
-    with pytest.raises(ValueError, match="no shift covers"):
+    with pytest.raises(DomainError, match="no shift covers"):
         plan_shifts(req, tpls)
-    with pytest.raises(ValueError, match="whole days"):
+    with pytest.raises(DomainError, match="whole days"):
         plan_shifts([1, 2, 3], tpls)
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(DomainError, match=">= 0"):
         plan_shifts([-1] * SLOTS_PER_DAY, tpls)
-    with pytest.raises(ValueError, match="no shift plan"):
+    with pytest.raises(DomainError, match="no shift plan"):
         req2 = [0] * SLOTS_PER_DAY
         req2[20] = 3
         plan_shifts(req2, tpls, max_per_kind={"full": 2})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dasan.errors import DomainError
 from dasan.workforce.erlang import erlang_a_metrics, erlang_c, erlang_c_metrics
 from dasan.workforce.simulate import (
     CallType,
@@ -158,7 +159,7 @@ def test_staff_cut_removes_the_first_free_agents() -> None:
     ],
 )
 def test_bad_configs_are_refused(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         CenterConfig(**kwargs)  # type: ignore[arg-type]
 
 
@@ -169,7 +170,7 @@ def test_distributions() -> None:
     emp = Dist("empirical", values=(1.0, 3.0))
     assert set(emp.sample(rng, 100).tolist()) == {1.0, 3.0}
     assert np.isinf(Dist("none").sample(rng, 3)).all()
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         Dist("pareto", 1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(DomainError):
         Dist("exponential", 0.0)

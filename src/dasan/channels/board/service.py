@@ -24,7 +24,7 @@ from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import KbEntry, User
 from dasan.db.models_channels import BoardAttachment, WrittenThread
-from dasan.errors import Conflict, Invalid
+from dasan.errors import Conflict, DomainError, Invalid
 
 TITLE_CHARS = (2, 120)
 BODY_CHARS = (5, 4000)
@@ -68,7 +68,7 @@ def submit(session: Session, title: str, body: str, uploads: list[Upload]) -> Su
     # Suggest the department that owns the closest KB entry (agents confirm or change it).
     try:
         hits = search(session, text, k=1)
-    except ValueError:
+    except (ValueError, DomainError):
         hits = []
     if hits:
         entry = session.get(KbEntry, hits[0].entry_id)

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dasan.channels.addresses import contact_key_for
 from dasan.channels.errors import TooLong
 from dasan.channels.intake import IntakeResult, take_inbound
 from dasan.channels.messenger.attachments import check_url_attachments
@@ -34,7 +35,7 @@ from dasan.channels.signing import (
     check_timestamped_signature,
     first_delivery,
 )
-from dasan.config import get_settings
+from dasan.config import channel_secret
 from dasan.db.base import utcnow
 from dasan.errors import Invalid
 
@@ -80,7 +81,7 @@ def check_source(source: str) -> str:
 def generic_webhook(session: Session, source: str, body: bytes, timestamp: str | None,
                     signature: str | None) -> WebhookResult:
     check_source(source)
-    check_timestamped_signature(get_settings().messenger_secret, body, timestamp, signature)
+    check_timestamped_signature(channel_secret("messenger_secret"), body, timestamp, signature)
     data = _json(body)
     result = WebhookResult()
     event_id = str(data.get("event_id") or data.get("message_id") or "")
@@ -97,7 +98,8 @@ def generic_webhook(session: Session, source: str, body: bytes, timestamp: str |
         session.commit()
         return result
     taken = take_inbound(session, channel="portal", provider=source,
-                         contact_key=f"{source}:{user}"[:128], external_id=f"{source}:{message_id}",
+                         contact_key=contact_key_for(source, str(user)),
+                         external_id=f"{source}:{message_id}",
                          text=text, reply_address=user, attachments=attachments)
     result.taken.append(taken)
     if taken.duplicate:
@@ -107,7 +109,7 @@ def generic_webhook(session: Session, source: str, body: bytes, timestamp: str |
 
 
 def line_webhook(session: Session, body: bytes, signature: str | None) -> WebhookResult:
-    check_b64_signature(get_settings().line_channel_secret, body, signature)
+    check_b64_signature(channel_secret("line_channel_secret"), body, signature)
     data = _json(body)
     events = data.get("events")
     if not isinstance(events, list):
@@ -140,7 +142,8 @@ def line_webhook(session: Session, body: bytes, signature: str | None) -> Webhoo
             result.ignored += 1  # stickers, locations
             continue
         taken = take_inbound(session, channel="portal", provider="line",
-                             contact_key=f"line:{user}"[:128], external_id=f"line:{msg['id']}",
+                             contact_key=contact_key_for("line", str(user)),
+                             external_id=f"line:{msg['id']}",
                              text=text, reply_address=str(user), attachments=attachments)
         result.taken.append(taken)
         if taken.duplicate:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dasan.errors import BadRequest
+
 SMS_MAX_BYTES = 90
 LMS_MAX_BYTES = 2000
 MAX_PARTS = 10  # a longer reply is a sign of a bug, not a message
@@ -89,7 +91,7 @@ def segment(text: str) -> list[Part]:
         chunks.append(rest[:n].rstrip())
         rest = rest[n:].lstrip()
     if len(chunks) > MAX_PARTS:
-        raise ValueError(f"text needs {len(chunks)} LMS parts (limit {MAX_PARTS})")
+        raise BadRequest(f"text needs {len(chunks)} LMS parts (limit {MAX_PARTS})")
     total = len(chunks)
     out = []
     for i, chunk in enumerate(chunks, 1):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from dasan.channels import outbound
 from dasan.channels.catalog import message
+from dasan.channels.desk import close_thread
 from dasan.channels.intake import IntakeResult, take_inbound
 from dasan.channels.sms.optout import opt_in_word, opt_out_word
 from dasan.channels.sms.port import DeliveryReceipt, InboundSms
@@ -17,7 +18,6 @@ from dasan.channels.threads import add_message, current_thread, find_inbound, op
 from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
-from dasan.db.models import Consultation
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut
 from dasan.text.langid import detect_language
 
@@ -71,11 +71,7 @@ def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word:
     outbound.send(session, thread, message("opted_out", language), sender="system",
                   language=language, flags={"notice": "opted_out"}, ignore_opt_out=True)
     if thread.first_agent_reply_at is None:
-        thread.status = "closed"
-        consultation = session.get(Consultation, thread.consultation_id)
-        if consultation is not None and consultation.status != "closed":
-            consultation.status, consultation.outcome, consultation.ended_at = (
-                "closed", "idle_closed", now)
+        close_thread(session, thread, now, "citizen_left")
     return SmsResult(None, opted_out=True)
 
 

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from dasan.channels.signing import check_timestamped_signature
 from dasan.channels.sms import service
 from dasan.channels.sms.http_gateway import decode_body, parse_inbound, parse_receipt
-from dasan.config import get_settings
+from dasan.config import channel_secret
 
 
 def check_gateway_signature(body: bytes, timestamp: str | None, signature: str | None) -> None:
-    check_timestamped_signature(get_settings().sms_webhook_secret, body, timestamp, signature)
+    check_timestamped_signature(channel_secret("sms_webhook_secret"), body, timestamp, signature)
 
 
 def inbound(session: Session, body: bytes, content_type: str | None, timestamp: str | None,

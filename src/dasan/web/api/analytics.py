@@ -23,6 +23,7 @@ from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import voc_report
 from dasan.config import get_settings
 from dasan.db.models import Alert, User
+from dasan.errors import DomainError
 from dasan.timeutil import to_naive_utc
 from dasan.web.deps import get_db, require_roles
 from dasan.web.errors import http_error
@@ -40,10 +41,6 @@ def engine_dep() -> AnalyticsEngine:
         raise http_error(503, f"analytics unavailable: {exc}") from exc
 
 
-def _bad(exc: ValueError) -> Exception:
-    return http_error(400, str(exc))
-
-
 def _file(db: Session, user: User, request: Request, data: bytes, fmt: str, name: str,
           detail: dict[str, Any]) -> Response:
     audit.record(db, user, "analytics.export", object_type="report", object_id=name,
@@ -59,8 +56,6 @@ def _render(fn: Any, *args: Any) -> bytes:
         return bytes(fn(*args))
     except FontMissing as exc:
         raise http_error(503, str(exc)) from exc
-    except ValueError as exc:
-        raise _bad(exc) from exc
 
 
 @router.get("/kpi/channels")
@@ -97,11 +92,8 @@ def kpi_service(
 ) -> Any:
     """서비스레벨·ASA·포기율·AHT (per interval, hour, day, month, queue, team, agent, channel)."""
     f = scoped_filters(request, db, user)
-    try:
-        table = kpi.service_table(engine, f, by=by, threshold_seconds=threshold,
-                                  interval_minutes=interval)
-    except ValueError as exc:
-        raise _bad(exc) from exc
+    table = kpi.service_table(engine, f, by=by, threshold_seconds=threshold,
+                              interval_minutes=interval)
     if fmt:
         data = _render(export_tables, "서비스 지표 (service KPIs)", [table], fmt)
         return _file(db, user, request, data, fmt, f"service-{by}", {"filters": f.to_params()})
@@ -118,10 +110,7 @@ def voc(
 ) -> Any:
     """월간·연간 VOC 보고서 (JSON, or `format=xlsx|pdf`)."""
     base = scoped_filters(request, db, user)
-    try:
-        report = voc_report(engine, period, base.with_(start=None, end=None))
-    except ValueError as exc:
-        raise _bad(exc) from exc
+    report = voc_report(engine, period, base.with_(start=None, end=None))
     if fmt:
         data = _render(export_voc, report, fmt)
         return _file(db, user, request, data, fmt, f"voc-{period}",
@@ -142,11 +131,8 @@ def policy(
 ) -> Any:
     """정책 이슈 분석 (count, type breakdown, main questions) for a program or keyword."""
     base = scoped_filters(request, db, user)
-    try:
-        report = policy_report(engine, start, end, program=program, keyword=keyword,
-                               base=base.with_(program=None, keyword=None))
-    except ValueError as exc:
-        raise _bad(exc) from exc
+    report = policy_report(engine, start, end, program=program, keyword=keyword,
+                           base=base.with_(program=None, keyword=None))
     if fmt:
         data = _render(export_policy, report, fmt)
         return _file(db, user, request, data, fmt, "policy",
@@ -213,7 +199,7 @@ def scan_alerts(
     if url and stored:
         try:
             webhook = {"url": url, "status": alerter.send_webhook(url, stored)}
-        except (alerter.WebhookError, ValueError) as exc:
+        except (alerter.WebhookError, DomainError) as exc:
             webhook = {"url": url, "error": str(exc)}
     return {"alerts": [alerter.alert_payload(a) for a in stored], "webhook": webhook,
             "scanned_by": user.username}

@@ -16,6 +16,7 @@ from dasan.channels.messenger import service as messenger
 from dasan.channels.sms import webhook as sms_webhook
 from dasan.db.models import User
 from dasan.web.deps import get_db, require_roles
+from dasan.web.responses import errors_doc
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
 
@@ -100,7 +101,14 @@ def written_thread(thread_id: int, db: Session = Depends(get_db),
     return desk.detail(db, user, thread_id)
 
 
-@router.post("/threads/{thread_id}/claim")
+@router.get("/threads/{thread_id}/assist", responses=errors_doc(403, 404))
+def thread_assist(thread_id: int, db: Session = Depends(get_db),
+                  user: User = Depends(require_roles(*DESK))) -> list[dict[str, Any]]:
+    """Recommended knowledge-base answers for the thread (the desktop's assistant panel)."""
+    return desk.assist(db, user, thread_id)
+
+
+@router.post("/threads/{thread_id}/claim", responses=errors_doc(400, 403, 404, 409))
 def claim_thread(thread_id: int, db: Session = Depends(get_db),
                  user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
     thread = desk.claim(db, user, thread_id)

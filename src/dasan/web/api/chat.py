@@ -1,7 +1,8 @@
 """Chat API: the citizen's chat, the agent desktop, the supervisor view (REST + WebSocket).
 
 Citizens are anonymous: `POST /api/chat/sessions` returns a signed token bound to the new
-consultation, sent back as the `X-Chat-Token` header (REST) or `?token=` (WebSocket). Agents and
+consultation, sent back as the `X-Chat-Token` header (REST) or in the socket's first frame
+(`{"type": "auth", "token": ...}`); a token never travels in a URL. Agents and
 supervisors use their login cookie, on the WebSocket too.
 
 Nothing is lost: a message is acknowledged (`{"type": "ack", "seq": n}`) only after it is in
@@ -40,7 +41,7 @@ from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
 from dasan.chat.pubsub import Event, make_pubsub
 from dasan.chat.runtime import Runtime
-from dasan.chat.service import ChatError, consultation_for_token, issue_token, phase
+from dasan.chat.service import ChatError, authorize_citizen, issue_token, phase
 from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Agent, User
@@ -81,12 +82,7 @@ def hub_of(app: FastAPI) -> chat_hub.ChatHub:
 
 
 async def run(request_or_ws: Request | WebSocket, fn: Any, *args: Any) -> chat_hub.Outcome:
-    try:
-        return await hub_of(request_or_ws.app).run(fn, *args)
-    except DomainError:
-        raise  # the app's handler answers with its status and code
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    return await hub_of(request_or_ws.app).run(fn, *args)
 
 
 # --- citizen ----------------------------------------------------------------------------------
@@ -113,12 +109,9 @@ class SelectIn(BaseModel):
     client_msg_id: str | None = Field(default=None, max_length=64)
 
 
-def citizen_chat(cid: int, token: str | None) -> None:
-    if not token:
-        raise HTTPException(401, "chat token required (X-Chat-Token header)")
-    owner = consultation_for_token(token)
-    if owner != cid:
-        raise HTTPException(403, "this token belongs to another chat")
+async def citizen_chat(cid: int, token: str | None) -> None:
+    """The room decides: token bound to this chat and not expired with it."""
+    await _sync(authorize_citizen, token, cid)
 
 
 def _call(fn: Any, *args: Any) -> Any:
@@ -146,7 +139,7 @@ async def start_session(body: StartIn, request: Request) -> dict[str, Any]:
 async def session_status(cid: int, x_chat_token: str | None = Header(default=None)
                          ) -> dict[str, Any]:
     """Phase, queue position and expected wait."""
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     return dict(await _sync(desk.citizen_status, cid))
 
 
@@ -154,7 +147,7 @@ async def session_status(cid: int, x_chat_token: str | None = Header(default=Non
 async def session_messages(cid: int, after_seq: int = Query(0, ge=0),
                            x_chat_token: str | None = Header(default=None)
                            ) -> list[dict[str, Any]]:
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     return list(await _sync(desk.citizen_messages, cid, after_seq))
 
 
@@ -162,7 +155,7 @@ async def session_messages(cid: int, after_seq: int = Query(0, ge=0),
 async def session_send(cid: int, body: MessageIn, request: Request,
                        x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     """Send a message (HTTP fallback of the WebSocket); idempotent by client_msg_id."""
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
     return out.result
 
@@ -170,7 +163,7 @@ async def session_send(cid: int, body: MessageIn, request: Request,
 @router.post("/sessions/{cid}/handoff")
 async def session_handoff(cid: int, request: Request,
                           x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     await run(request, chat_hub.request_handoff, cid)
     return dict(await _sync(desk.citizen_status, cid))
 
@@ -178,7 +171,7 @@ async def session_handoff(cid: int, request: Request,
 @router.post("/sessions/{cid}/feedback")
 async def session_feedback(cid: int, body: FeedbackIn, request: Request,
                            x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     out = await run(request, chat_hub.feedback, cid, body.helpful, body.entry_id,
                     body.client_msg_id)
     return out.result
@@ -187,7 +180,7 @@ async def session_feedback(cid: int, body: FeedbackIn, request: Request,
 @router.post("/sessions/{cid}/select")
 async def session_select(cid: int, body: SelectIn, request: Request,
                          x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     out = await run(request, chat_hub.select_entry, cid, body.entry_id, body.client_msg_id)
     return out.result
 
@@ -200,7 +193,7 @@ class CallbackIn(BaseModel):
 async def session_callback(cid: int, body: CallbackIn, request: Request,
                            x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
     """Leave a number instead of waiting (ends the chat with outcome `callback`)."""
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     out = await run(request, overflow.request_callback, cid, body.phone)
     return out.result
 
@@ -208,7 +201,7 @@ async def session_callback(cid: int, body: CallbackIn, request: Request,
 @router.post("/sessions/{cid}/leave")
 async def session_leave(cid: int, request: Request,
                         x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     out = await run(request, chat_hub.citizen_leave, cid)
     return out.result
 
@@ -362,10 +355,7 @@ def register_malicious(body: MaliciousIn, db: Session = Depends(get_db),
     """Add a citizen to the malicious-caller registry (routed to the dedicated team)."""
     from dasan import audit
 
-    try:
-        row = policy.register(db, body.citizen_id, body.reason, user)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    row = policy.register(db, body.citizen_id, body.reason, user)
     audit.record(db, user, "protection.register_malicious", object_type="citizen",
                  object_id=body.citizen_id)
     db.commit()
@@ -411,17 +401,44 @@ async def _ws_error(sock: _Socket, exc: Exception, ref: Any = None) -> None:
                      "ref": ref})
 
 
+AUTH_WAIT_SECONDS = 15.0
+
+
+async def _citizen_auth(ws: WebSocket, cid: int) -> int | None:
+    """Read the first frame, `{"type": "auth", "token": ..., "after_seq": n}`, and let the room
+    check the token; the resume point, or None after an error frame and close 4401."""
+    try:
+        if "token" in ws.query_params:
+            raise ChatError("send the chat token in the first frame, never in the URL", 401,
+                            "chat_token_in_url")
+        try:
+            frame = await asyncio.wait_for(receive_frame(ws), AUTH_WAIT_SECONDS)
+        except TimeoutError as exc:
+            raise ChatError("no auth frame", 401) from exc
+        if not isinstance(frame, dict) or frame.get("type") != "auth":
+            raise ChatError('the first frame must be {"type": "auth", "token": ...}', 401)
+        token = frame.get("token")
+        await _sync(authorize_citizen, token if isinstance(token, str) else None, cid)
+        after = frame.get("after_seq", 0)
+        return max(0, after) if isinstance(after, int) else 0
+    except ChatError as exc:
+        await ws.send_json({"type": "error", "status": exc.status, "code": exc.code,
+                            "detail": exc.message})
+        await ws.close(code=4401)
+        return None
+
+
 @router.websocket("/ws/citizen/{cid}")
-async def citizen_socket(ws: WebSocket, cid: int, token: str = "", after_seq: int = 0) -> None:
+async def citizen_socket(ws: WebSocket, cid: int) -> None:
     if await refuse_cross_site(ws):
         return
-    try:
-        if consultation_for_token(token) != cid:
-            raise ChatError("this token belongs to another chat", 403)
-    except ChatError:
-        await ws.close(code=4401)
-        return
     await ws.accept()
+    try:
+        after_seq = await _citizen_auth(ws, cid)
+    except WebSocketDisconnect:
+        return
+    if after_seq is None:
+        return
     hub = hub_of(ws.app)  # type: ignore[arg-type]
     sock = _Socket(ws, citizen=True)
     sock.last[cid] = max(0, after_seq)

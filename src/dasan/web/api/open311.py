@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from dasan.complaints import clients, intake, open311
-from dasan.complaints.intake import ReportIn
+from dasan.complaints import intake, open311
 from dasan.db.base import utcnow
 from dasan.db.models_complaints import ComplaintPhoto, ServiceRequest
 from dasan.errors import DomainError
@@ -193,7 +193,7 @@ async def read_report_form(request: Request) -> tuple[dict[str, str], dict[str, 
 
 
 @router.post("/{name}")
-async def create(name: str, request: Request, db: Session = Depends(get_db)) -> Response:
+async def create(name: str, request: Request) -> Response:
     """POST requests.{fmt}: api_key required; form-encoded (multipart also takes `media`)."""
     try:
         stem, fmt = _split(name)
@@ -207,21 +207,11 @@ async def create(name: str, request: Request, db: Session = Depends(get_db)) -> 
         return error(fmt, 400, "the request body is not a valid form")
     try:
         open311.check_jurisdiction(fields.get("jurisdiction_id"))
-        client = clients.client_for_key(db, fields.get("api_key"), "create_request")
-        report = ReportIn(
-            service_code=fields.get("service_code"), lat=fields.get("lat"),
-            lon=fields.get("long"), address=fields.get("address_string"),
-            description=fields.get("description", ""), email=fields.get("email"),
-            phone=fields.get("phone"), attributes=attrs, media_url=fields.get("media_url"),
-            language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
-            photos=photos,
-        )
-        row = intake.create_report(db, report)
-        service = intake.service_of(db, row)
-        db.commit()
+        # one worker-thread hop for the whole transaction (the event loop stays free)
+        accepted = await run_in_threadpool(intake.take_report, fields, attrs, photos)
     except DomainError as exc:
-        db.rollback()
         return error(fmt, exc.status, exc.message)
-    body = [{"service_request_id": str(row.id), "service_notice": service.service_notice,
+    body = [{"service_request_id": str(accepted.request_id),
+             "service_notice": accepted.service_notice,
              "account_id": fields.get("account_id") or None}]
     return render(fmt, "service_requests", body)

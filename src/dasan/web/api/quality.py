@@ -190,9 +190,9 @@ def chat_survey(cid: int, body: ChatSurveyIn,
                 x_chat_token: str | None = Header(default=None),
                 db: Session = Depends(get_db)) -> dict[str, Any]:
     """The citizen's answer after a chat (authorised by the chat token)."""
-    from dasan.web.api.chat import citizen_chat
+    from dasan.chat.service import authorize_citizen
 
-    citizen_chat(cid, x_chat_token)
+    authorize_citizen(db, x_chat_token, cid)
     row = surveys.answer_chat(db, cid, body.score, body.comment)
     db.commit()
     return {"id": row.id, "consultation_id": cid, "score": row.score}

@@ -20,6 +20,7 @@ from dasan.analytics.policy import policy_report
 from dasan.analytics.voc import Series, voc_report
 from dasan.config import get_settings
 from dasan.db.models import User
+from dasan.errors import DomainError
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.filters import scoped_filters
 from dasan.web.templating import templates
@@ -78,7 +79,7 @@ def reports_home(
                   kpi.phone_response_table(engine, f, by="month"),
                   kpi.service_table(engine, f, by=by)]
         head = kpi.summary(engine, f)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
     latest = head["last"].date() if head["last"] else date.today()
     month = latest.strftime("%Y-%m")
@@ -106,7 +107,7 @@ def voc_page(
     try:
         base = scoped_filters(request, db, user)
         report = voc_report(_engine(), period, base.with_(start=None, end=None))
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
     qs = urlencode({"period": period, **({"district": base.district} if base.district else {})})
     return _render(request, "voc.html", user, report=report, period=period,
@@ -132,7 +133,7 @@ def policy_page(
                                                       if k == "district"})
             report = policy_report(_engine(), date.fromisoformat(start), date.fromisoformat(end),
                                    program=program or None, keyword=keyword or None, base=base)
-        except ValueError as exc:
+        except (ValueError, DomainError) as exc:
             return _error(request, user, str(exc))
     return _render(request, "policy.html", user, form=form, report=report,
                    types=_view(report.types) if report else None,
@@ -154,7 +155,7 @@ def drill_page(
         engine = _engine()
         total = drill.count(engine, f)
         rows = drill.page(engine, f, limit=100, offset=offset)
-    except ValueError as exc:
+    except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
     params = f.to_params()
     nxt = urlencode({**params, "offset": offset + 100}) if offset + 100 < total else None

@@ -68,6 +68,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "saved": ("저장되었습니다", "Saved"),
     "history": ("이전 상담 이력", "Earlier contacts"),
     "no_history": ("이전 상담 이력 없음", "No earlier contacts"),
+    "unverified": ("미확인 번호 {phone}: 본인 확인 전에는 이전 상담 이력을 보여주지 않습니다",
+                   "Unverified number {phone}: earlier contacts stay hidden until verified"),
     "chat_list": ("진행 중인 상담", "Open chats"),
     "select_chat": ("왼쪽에서 상담을 선택하세요", "Pick a chat on the left"),
     "queue": ("대기열", "Queue"),

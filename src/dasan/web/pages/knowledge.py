@@ -16,6 +16,7 @@ from dasan import access
 from dasan.auth import can_edit_agency
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import KbEntry, User
+from dasan.errors import DomainError
 from dasan.knowledge import gaps, quality, service
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.service import EntryIn, EntryPatch, ScopeError
@@ -113,7 +114,7 @@ async def kb_create(request: Request, db: Session = Depends(get_db),
     values.pop("change_note", None)
     try:
         entry = service.create_entry(db, user, EntryIn(**values))
-    except (ValidationError, ValueError) as exc:
+    except (ValidationError, ValueError, DomainError) as exc:
         return _render_entry(request, user, None, db, error=_message(exc), status=422)
     db.commit()
     return RedirectResponse(f"/kb/entries/{entry.id}?saved=1", status_code=303)
@@ -144,7 +145,7 @@ async def kb_save(entry_id: int, request: Request, db: Session = Depends(get_db)
         db.rollback()
         deny(db, user, "kb.other_agency", request, entry=entry_id, reason=str(exc))
         raise
-    except (ValidationError, ValueError) as exc:
+    except (ValidationError, ValueError, DomainError) as exc:
         db.rollback()
         entry = db.get(KbEntry, entry_id)
         return _render_entry(request, user, entry, db, error=_message(exc), status=422)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dasan import access
 from dasan.db.models import User
+from dasan.errors import DomainError
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.templating import request_language, templates
 from dasan.workforce import erlang as erl
@@ -154,7 +155,7 @@ def erlang_page(request: Request,
             y_max=1.0,
             label_every=max(1, len(agents) // 15),
         )
-    except (ValueError, ValidationError, HTTPException) as exc:
+    except (ValueError, DomainError, ValidationError, HTTPException) as exc:
         return _error(request, user, "erlang.html", _message(exc), form=form)
     return _render(
         request, "erlang.html", user, form=form, c=c, a=a, rows=rows, svg=_svg(svg), traffic=traffic
@@ -184,7 +185,7 @@ def forecast_page(
             holdout_days=int(form["holdout"]),
         )
         data = forecast_payload(body, db)
-    except (ValueError, ValidationError, HTTPException) as exc:
+    except (ValueError, DomainError, ValidationError, HTTPException) as exc:
         return _error(request, user, "forecast.html", _message(exc), form=form)
     f = data["forecast"]
     counts = f["counts"]
@@ -231,7 +232,7 @@ def plan_page(request: Request,
             time_limit=10.0,
         )
         plan = plan_payload(body)
-    except (ValueError, ValidationError, HTTPException) as exc:
+    except (ValueError, DomainError, ValidationError, HTTPException) as exc:
         return _error(request, user, "plan.html", _message(exc), form=form)
     n = len(plan["requirement"])
     labels = [SLOTS[i % 48] for i in range(n)]
@@ -279,7 +280,7 @@ def simulate_page(
             compare_routing=form["compare"] in ("1", "on", "true"),
         )
         data = simulate_payload(body)
-    except (ValueError, ValidationError, HTTPException) as exc:
+    except (ValueError, DomainError, ValidationError, HTTPException) as exc:
         return _error(request, user, "simulate.html", _message(exc), form=form)
     scen = data["scenarios"]
     sl_svg = chart(
@@ -322,7 +323,7 @@ def validate_page(
     patience = request.query_params.get("patience", "exponential")
     try:
         v = validation_payload(3, patience)
-    except (ValueError, HTTPException) as exc:
+    except (ValueError, DomainError, HTTPException) as exc:
         return _error(request, user, "validate.html", _message(exc), patience=patience)
     hours = [h for h in v["hours"] if h["observed_calls"] >= 1]
     labels = [f"{h['hour']:02d}" for h in hours]

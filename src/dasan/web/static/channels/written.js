@@ -49,9 +49,53 @@
     });
     panel.hidden = false;
   }
+  // The assistant panel: the same recommender, KB search and canned answers as the chat desk.
+  var assist = document.getElementById("thread-assist");
+  var A = assist ? assist.dataset : {};
+  var replyBox = document.getElementById("reply");
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      return r.json().then(function (d) { if (!r.ok) throw new Error(d.detail || r.status); return d; });
+    });
+  }
+  function renderRecs(recs) {
+    var list = document.getElementById("w-recs");
+    if (!list) return;
+    list.textContent = "";
+    if (!recs.length) { list.appendChild(el("li", "hint", A.lNone)); return; }
+    recs.forEach(function (r) {
+      var li = el("li", "rec");
+      li.appendChild(el("strong", "", r.title));
+      li.appendChild(el("p", "", r.answer.slice(0, 300)));
+      var use = el("button", "", A.lInsert);
+      use.type = "button";
+      use.addEventListener("click", function () { replyBox.value = r.answer; replyBox.focus(); });
+      li.appendChild(use);
+      list.appendChild(li);
+    });
+  }
+  if (assist) {
+    getJson("/api/chat/canned").then(function (items) {
+      var sel = document.getElementById("w-canned");
+      items.forEach(function (c) {
+        var o = el("option", "", c.label);
+        o.value = c.text;
+        sel.appendChild(o);
+      });
+      sel.addEventListener("change", function () {
+        if (sel.value) { replyBox.value = (replyBox.value ? replyBox.value + "\n" : "") + sel.value; sel.value = ""; }
+      });
+    }).catch(function () {});
+    document.getElementById("w-search").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = document.getElementById("w-q").value.trim();
+      if (q) getJson("/api/chat/assist?q=" + encodeURIComponent(q)).then(renderRecs).catch(function () {});
+    });
+  }
   function open(id) {
     current = id;
     status.textContent = "";
+    if (assist) api("GET", "/threads/" + id + "/assist").then(renderRecs).catch(function () {});
     return api("GET", "/threads/" + id).then(render).catch(function (e) {
       status.textContent = L.lError + ": " + e.message;
     });

@@ -250,7 +250,9 @@
       c.tags = d.tags || [];
       const hl = $("history-list");
       hl.textContent = "";
-      if (!d.history.length) hl.append(el("li", {}, t("no_history")));
+      if (d.identity && !d.identity.verified) {
+        hl.append(el("li", { class: "unverified" }, t("unverified", { phone: d.identity.phone_masked || "" })));
+      } else if (!d.history.length) hl.append(el("li", {}, t("no_history")));
       for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${h.channel} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
       for (const m of d.messages) addMessage(m, true);
       if (current === id) renderConversation();

@@ -224,8 +224,9 @@
 
   function connect() {
     sock = new Socket(
-      () => wsUrl(`/api/chat/ws/citizen/${st.cid}?token=${encodeURIComponent(st.token)}&after_seq=${st.lastSeq || 0}`),
+      () => wsUrl(`/api/chat/ws/citizen/${st.cid}`),
       {
+        hello: () => ({ type: "auth", token: st.token, after_seq: st.lastSeq || 0 }),
         open: () => { statusEl.classList.remove("offline"); flush(); },
         close: () => { if (phase !== "closed") { statusEl.textContent = t("reconnecting"); statusEl.classList.add("offline"); } },
         event: onEvent,

@@ -48,7 +48,13 @@ const Dasan = (() => {
     open() {
       const ws = new WebSocket(this.url());
       this.ws = ws;
-      ws.onopen = () => { this.delay = 300; this.h.open && this.h.open(); };
+      ws.onopen = () => {
+        // Credentials go in the first frame, never in the URL (access logs keep URLs).
+        const hello = this.h.hello && this.h.hello();
+        if (hello) ws.send(JSON.stringify(hello));
+        this.delay = 300;
+        this.h.open && this.h.open();
+      };
       ws.onmessage = (ev) => { try { this.h.event(JSON.parse(ev.data)); } catch (e) { console.error(e); } };
       ws.onclose = (ev) => {
         this.h.close && this.h.close(ev);

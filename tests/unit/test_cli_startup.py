@@ -1,0 +1,22 @@
+"""`dasan --help` stays light: no heavy library is imported to print the help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sklearn", "duckdb", "ortools", "matplotlib", "pandas", "numpy", "sqlalchemy",
+         "fastapi", "httpx", "pydantic_settings", "onnxruntime", "asyncio")
+
+
+def test_help_imports_no_heavy_library() -> None:
+    # Modules registered by `cli_support.lazy_module` (not yet executed) do not count.
+    code = ("import sys, json\nfrom typer.testing import CliRunner\nfrom dasan.cli import app\n"
+            "r = CliRunner().invoke(app, ['--help'])\nassert r.exit_code == 0, r.output\n"
+            "print(json.dumps(sorted({n.split('.')[0] for n, m in sys.modules.items()\n"
+            "                         if type(m).__name__ != '_LazyModule'})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
