@@ -146,6 +146,10 @@ def test_closed_chat_search_is_scoped_and_transcripts_masked(client: Any, login:
     assert client.get("/api/chat/archive?phone=12").status_code == 422
     assert len(audits(db, "chat.transcript_export")) == 1
     assert len(audits(db, "chat.transcript", "denied")) == 1
+    # the citizen's copy needs the chat's own token
+    assert client.get(f"/api/chat/sessions/{mine}/transcript").status_code == 401
+    assert client.get(f"/api/chat/sessions/{mine}/transcript",
+                      headers={"X-Chat-Token": "forged"}).status_code in (401, 403)
 
 
 def test_a_flooding_citizen_is_refused_and_nothing_is_stored(

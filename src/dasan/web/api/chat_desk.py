@@ -163,7 +163,7 @@ async def staff_transcript(cid: int, user: User = DESK) -> PlainTextResponse:
 async def citizen_transcript(cid: int, x_chat_token: str | None = Header(default=None)
                              ) -> PlainTextResponse:
     """The citizen's copy of their chat (masked), with the chat token."""
-    citizen_chat(cid, x_chat_token)
+    await citizen_chat(cid, x_chat_token)
     return _download(await _sync(archive.citizen_transcript, cid), cid)
 
 
