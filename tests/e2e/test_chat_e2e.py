@@ -151,8 +151,9 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
         assert c.summary and "기후동행카드" in c.summary
         assert c.category == "교통"
         assert c.kb_entry_id is not None  # the agent used a recommendation
-        assert s.scalar(select(SurveyAnswer.score).where(
-            SurveyAnswer.consultation_id == c.id)) == 5
+        survey = s.scalars(select(SurveyAnswer).where(
+            SurveyAnswer.consultation_id == c.id)).one()  # answered once, as chosen
+        assert survey.score == 4 and survey.comment_masked == "친절했어요"
         seqs = list(s.scalars(select(Message.seq).where(Message.consultation_id == c.id)
                               .order_by(Message.seq)))
         assert seqs == list(range(1, len(seqs) + 1))
