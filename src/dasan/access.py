@@ -43,6 +43,14 @@ PLANNERS = frozenset({"supervisor", "admin", "analyst"})
 TOKEN_HOLDERS = frozenset({"admin", "supervisor", "analyst", "district_officer"})
 API_DOC_READERS = STAFF
 DISTRICT_DESK = frozenset({"district_officer", "supervisor", "analyst"})
+FRONTLINE_AGENTS = frozenset({"agent"})  # an agent's own desk views (crisis guidance, ...)
+FLOOR_REPORT_READERS = frozenset({"supervisor", "analyst"})  # floor reports and call logs
+COMPLAINT_HANDLERS = frozenset({"district_officer", "supervisor"})  # act on field reports
+CASE_READERS = frozenset({"agent", "supervisor", "analyst"})  # read a contact's case file
+DESK_AND_KB = frozenset({"agent", "supervisor", "kb_editor"})  # written desk, KB assistance
+# a malicious caller's evidence file (masked; raw transcripts for admins only)
+EVIDENCE_REQUESTERS = frozenset({"agent", "supervisor", "analyst", "district_officer",
+                                 "kb_editor"})
 FLOOR_LEADS = frozenset({"supervisor", "admin"})  # monitor, whisper, take over, broadcast
 VOICE_FLOW_READERS = frozenset({"supervisor", "admin"})  # ARS flows, prompts: read, dry run
 VOICE_FLOW_EDITORS = ADMINS  # save and publish ARS flows, upload recorded prompts
@@ -73,6 +81,11 @@ def deny(session: Session, user: User | None, action: str, *, ip: str | None = N
                  detail={**({"path": path} if path else {}), **detail}, ip=ip)
     session.commit()
     raise Forbidden(f"not allowed: {action}")
+
+
+def has_role(user: User | None, group: Iterable[str]) -> bool:
+    """Whether the user holds one of the group's roles (an admin always does)."""
+    return user is not None and (user.role in frozenset(group) or user.role == "admin")
 
 
 def access_role(session: Session, user: User | None, roles: Iterable[str], *,

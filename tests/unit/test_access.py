@@ -81,3 +81,8 @@ def test_no_module_keeps_its_own_role_list() -> None:
     pattern = re.compile(r"^(STAFF|READERS|EDITORS|WRITERS|PLANNERS)\s*=\s*\(", re.M)
     offenders = [str(p) for p in root.rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
+    # nor names roles inline: role checks go through the policy's named groups
+    inline = re.compile(r'require_(page_)?roles\(\s*"|\.role in \(|^[A-Z_]+ = \("(agent|supervisor)"',
+                        re.M)
+    offenders = [str(p) for p in root.rglob("*.py") if inline.search(p.read_text())]
+    assert offenders == []

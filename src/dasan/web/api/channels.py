@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.channels import desk
 from dasan.channels.board import service as board
 from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
@@ -85,7 +86,7 @@ class DepartmentIn(BaseModel):
     agency_id: int = Field(ge=1)
 
 
-DESK = ("agent", "supervisor", "kb_editor")
+DESK = access.DESK_AND_KB
 
 
 @router.get("/threads")
@@ -110,7 +111,7 @@ def thread_assist(thread_id: int, db: Session = Depends(get_db),
 
 @router.post("/threads/{thread_id}/claim", responses=errors_doc(400, 403, 404, 409))
 def claim_thread(thread_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+                 user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     thread = desk.claim(db, user, thread_id)
     db.commit()
     return {"id": thread.id, "status": thread.status,
@@ -138,7 +139,7 @@ def close_thread(thread_id: int, db: Session = Depends(get_db),
 
 @router.post("/threads/{thread_id}/department")
 def hand_to_department(thread_id: int, payload: DepartmentIn, db: Session = Depends(get_db),
-                       user: User = Depends(require_roles("agent", "supervisor"))
+                       user: User = Depends(require_roles(*access.AGENTS))
                        ) -> dict[str, Any]:
     thread = desk.hand_to_department(db, user, thread_id, payload.agency_id)
     db.commit()

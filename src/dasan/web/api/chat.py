@@ -208,7 +208,7 @@ async def session_leave(cid: int, request: Request,
 
 # --- agents -----------------------------------------------------------------------------------
 
-AGENT_ROLES = ("agent", "supervisor")
+AGENT_ROLES = access.AGENTS
 
 
 def _require_agent(s: Session, user: User) -> Agent:
@@ -338,7 +338,7 @@ def transfer_targets(db: Session = Depends(get_db),
 
 
 @router.get("/supervisor/overview")
-async def supervisor_overview(_user: User = Depends(require_roles("supervisor"))
+async def supervisor_overview(_user: User = Depends(require_roles(*access.SUPERVISORS))
                               ) -> dict[str, Any]:
     """Live queues, waiting contacts and agents' states."""
     return dict(await _sync(desk.overview))
@@ -351,7 +351,7 @@ class MaliciousIn(BaseModel):
 
 @router.post("/malicious", status_code=201)
 def register_malicious(body: MaliciousIn, db: Session = Depends(get_db),
-                       user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+                       user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     """Add a citizen to the malicious-caller registry (routed to the dedicated team)."""
     from dasan import audit
 

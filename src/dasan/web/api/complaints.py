@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.complaints import desk, dispatch, intake, open311, policy, sla, status
 from dasan.complaints.intake import ReportIn
 from dasan.db.base import utcnow
@@ -101,7 +101,7 @@ def post_status(
     request_id: int, body: StatusIn, request: Request,
     idempotency_key: str | None = Header(default=None),
     db: Session = Depends(get_db),
-    user: User = Depends(require_roles("district_officer", "supervisor")),
+    user: User = Depends(require_roles(*access.COMPLAINT_HANDLERS)),
 ) -> dict[str, Any]:
     """A district system (Bearer API token of its officer account) or an officer updates a
     report. `Idempotency-Key` makes a replayed update a 409 that changes nothing."""
@@ -119,7 +119,7 @@ def post_status(
 @router.post("/requests/{request_id}/photos", status_code=201)
 async def post_resolution_photo(
     request_id: int, request: Request, db: Session = Depends(get_db),
-    user: User = Depends(require_roles("district_officer", "supervisor")),
+    user: User = Depends(require_roles(*access.COMPLAINT_HANDLERS)),
 ) -> dict[str, Any]:
     """Attach a resolution photo (multipart field `photo`)."""
     row = _handled(request, db, user, request_id)
@@ -136,7 +136,7 @@ def list_requests(
     status_filter: str | None = Query(default=None, alias="status"),
     district: str | None = Query(default=None, pattern=r"^\d{5}$"),
     db: Session = Depends(get_db),
-    user: User = Depends(require_roles("district_officer", "supervisor", "analyst")),
+    user: User = Depends(require_roles(*access.DISTRICT_DESK)),
 ) -> list[dict[str, Any]]:
     scope = policy.district_scope(user)
     rows = desk.list_requests(db, district=scope or district, status=status_filter)
@@ -145,7 +145,7 @@ def list_requests(
 
 @router.get("/dead-letters")
 def dead_letters(
-    db: Session = Depends(get_db), user: User = Depends(require_roles("supervisor")),
+    db: Session = Depends(get_db), user: User = Depends(require_roles(*access.SUPERVISORS)),
 ) -> list[dict[str, Any]]:
     return [{"id": r.id, "request_id": r.request_id, "agency_code": r.agency_code,
              "idempotency_key": r.idempotency_key, "attempts": r.attempts,
@@ -154,7 +154,7 @@ def dead_letters(
 
 @router.post("/dead-letters/{outbox_id}/resend")
 def resend(outbox_id: int, db: Session = Depends(get_db),
-           user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+           user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     row = dispatch.resend(db, outbox_id)
     audit.record(db, user, "complaints.resend", object_type="dispatch", object_id=outbox_id)
     db.commit()
@@ -164,7 +164,7 @@ def resend(outbox_id: int, db: Session = Depends(get_db),
 @router.get("/stats")
 def stats(
     days: int = Query(default=28, ge=1, le=366), db: Session = Depends(get_db),
-    user: User = Depends(require_roles("district_officer", "supervisor", "analyst")),
+    user: User = Depends(require_roles(*access.DISTRICT_DESK)),
 ) -> list[dict[str, Any]]:
     since: datetime = utcnow() - timedelta(days=days)
     return [f.__dict__ for f in sla.district_figures(db, since, policy.district_scope(user))]

@@ -101,7 +101,7 @@ def list_playbooks(db: Session = Depends(get_db),
 
 @router.put("/playbooks/{kind}")
 def update_playbook(kind: str, body: PlaybookIn, db: Session = Depends(get_db),
-                    user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+                    user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True)
     if body.handover is not None:
         changes["handover"] = [h.model_dump() for h in body.handover]
@@ -112,13 +112,13 @@ def update_playbook(kind: str, body: PlaybookIn, db: Session = Depends(get_db),
 
 @router.get("/alerts")
 def alerts(db: Session = Depends(get_db),
-           _user: User = Depends(require_roles("supervisor"))) -> list[dict[str, Any]]:
+           _user: User = Depends(require_roles(*access.SUPERVISORS))) -> list[dict[str, Any]]:
     return playbook.open_alerts(db)
 
 
 @router.post("/alerts/{alert_id}/ack")
 async def acknowledge(alert_id: int, request: Request, db: Session = Depends(get_db),
-                      user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+                      user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     from dasan.web.api.chat import hub_of
 
     a = await run_in_threadpool(playbook.acknowledge, db, user, alert_id)
@@ -140,7 +140,8 @@ def guidance(cid: int, db: Session = Depends(get_db),
 
 @router.get("/mine")
 def my_crisis_contacts(db: Session = Depends(get_db),
-                       user: User = Depends(require_roles("agent"))) -> list[dict[str, Any]]:
+                       user: User = Depends(require_roles(*access.FRONTLINE_AGENTS))
+                       ) -> list[dict[str, Any]]:
     """Guidance for the agent's open crisis contacts (the desktop's crisis panel)."""
     return playbook.guidance_for_agent(db, user)
 
@@ -157,7 +158,7 @@ def open_welfare_case(body: WelfareIn, db: Session = Depends(get_db),
 
 @router.put("/trained/{agent_id}")
 def set_trained(agent_id: int, body: TrainedIn, db: Session = Depends(get_db),
-                user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+                user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     playbook.set_crisis_trained(db, user, agent_id, body.trained)
     db.commit()
     return {"agent_id": agent_id, "trained": body.trained}

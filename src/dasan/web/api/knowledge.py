@@ -288,7 +288,7 @@ def get_answerability(
 
 @router.post("/answerability/assess")
 def assess_all(
-    db: Session = Depends(get_db), _user: User = Depends(require_roles("admin"))
+    db: Session = Depends(get_db), _user: User = Depends(require_roles(*access.ADMINS))
 ) -> dict[str, int]:
     """Re-run the rules and classifier over every entry (editors' decisions are kept)."""
     counts = quality.assess_entries(db)
@@ -379,7 +379,7 @@ class ProposalIn(BaseModel):
 @router.post("/proposals", status_code=201)
 def propose(
     body: ProposalIn, db: Session = Depends(get_db),
-    user: User = Depends(require_roles("agent", "supervisor", "kb_editor", "admin")),
+    user: User = Depends(require_roles(*access.DESK_AND_KB)),
 ) -> dict[str, Any]:
     """An agent proposes an entry or an edit after a consultation; the owner approves it from
     the gaps dashboard."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.db.models import Agent, User
 from dasan.protection import evidence, programme
 from dasan.web.deps import get_db, require_roles
@@ -58,7 +59,7 @@ class CounsellingIn(BaseModel):
 
 @router.post("/nominations", status_code=201)
 def nominate(body: NominateIn, db: Session = Depends(get_db),
-             user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+             user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     d = programme.nominate(db, user, body.incident_id, body.evidence_note)
     db.commit()
     return programme.designation_view(d)
@@ -66,13 +67,13 @@ def nominate(body: NominateIn, db: Session = Depends(get_db),
 
 @router.get("/designations")
 def designations(status: str | None = None, db: Session = Depends(get_db),
-                 _user: User = Depends(require_roles("supervisor"))) -> list[dict[str, Any]]:
+                 _user: User = Depends(require_roles(*access.SUPERVISORS))) -> list[dict[str, Any]]:
     return [programme.designation_view(d) for d in programme.designations(db, status)]
 
 
 @router.post("/designations/{did}/review")
 def review(did: int, body: ReviewIn, db: Session = Depends(get_db),
-           user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+           user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     d = programme.review(db, user, did, body.approve, body.note, body.period_days,
                          body.review_days)
     db.commit()
@@ -81,7 +82,7 @@ def review(did: int, body: ReviewIn, db: Session = Depends(get_db),
 
 @router.post("/designations/{did}/appeal")
 def appeal(did: int, body: NoteIn, db: Session = Depends(get_db),
-           user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+           user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     d = programme.appeal(db, user, did, body.note)
     db.commit()
     return programme.designation_view(d)
@@ -89,7 +90,7 @@ def appeal(did: int, body: NoteIn, db: Session = Depends(get_db),
 
 @router.post("/designations/{did}/revoke")
 def revoke(did: int, body: NoteIn, db: Session = Depends(get_db),
-           user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+           user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     d = programme.revoke(db, user, did, body.note)
     db.commit()
     return programme.designation_view(d)
@@ -97,7 +98,7 @@ def revoke(did: int, body: NoteIn, db: Session = Depends(get_db),
 
 @router.post("/legal-cases", status_code=201)
 def open_case(body: CaseIn, db: Session = Depends(get_db),
-              user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+              user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     c = programme.open_case(db, user, body.designation_id, body.agent_statement)
     db.commit()
     return programme.case_view(c)
@@ -105,7 +106,7 @@ def open_case(body: CaseIn, db: Session = Depends(get_db),
 
 @router.post("/legal-cases/{case_id}/stage")
 def advance(case_id: int, body: StageIn, db: Session = Depends(get_db),
-            user: User = Depends(require_roles("supervisor"))) -> dict[str, Any]:
+            user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     c = programme.advance_case(db, user, case_id, body.stage, body.note, body.outcome)
     db.commit()
     return programme.case_view(c)
@@ -114,8 +115,7 @@ def advance(case_id: int, body: StageIn, db: Session = Depends(get_db),
 @router.get("/citizens/{citizen_id}/evidence")
 def export_evidence(citizen_id: int, request: Request, raw: bool = Query(False),
                     db: Session = Depends(get_db),
-                    user: User = Depends(require_roles("agent", "supervisor", "analyst",
-                                                       "district_officer", "kb_editor"))
+                    user: User = Depends(require_roles(*access.EVIDENCE_REQUESTERS))
                     ) -> Response:
     """ZIP with manifest + SHA-256 per file (masked; raw transcripts for admins only)."""
     bundle = evidence.build_bundle(db, user, citizen_id, raw)
@@ -128,7 +128,7 @@ def export_evidence(citizen_id: int, request: Request, raw: bool = Query(False),
 
 @router.post("/care/{care_id}")
 def answer_care(care_id: int, body: CareIn, db: Session = Depends(get_db),
-                user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+                user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     row = programme.answer_care(db, user, care_id, body.taken)
     db.commit()
     return {"id": row.id, "kind": row.kind, "status": row.status}
@@ -136,7 +136,7 @@ def answer_care(care_id: int, body: CareIn, db: Session = Depends(get_db),
 
 @router.post("/counselling", status_code=201)
 def counselling(body: CounsellingIn, db: Session = Depends(get_db),
-                user: User = Depends(require_roles("agent", "supervisor"))) -> dict[str, Any]:
+                user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     row = programme.refer_counselling(db, user, body.agent_id, body.incident_id)
     db.commit()
     return {"id": row.id, "kind": row.kind, "message_ko": programme.COUNSELLING_KO}
@@ -144,7 +144,7 @@ def counselling(body: CounsellingIn, db: Session = Depends(get_db),
 
 @router.post("/consultations/{cid}/to-dedicated-team")
 async def to_dedicated_team(cid: int, request: Request, db: Session = Depends(get_db),
-                            user: User = Depends(require_roles("agent", "supervisor"))
+                            user: User = Depends(require_roles(*access.AGENTS))
                             ) -> dict[str, Any]:
     """One click: hand the contact to the 전담 team's queue."""
     from dasan.web.api.chat import hub_of
@@ -159,5 +159,6 @@ async def to_dedicated_team(cid: int, request: Request, db: Session = Depends(ge
 @router.get("/statistics")
 def statistics(year: int = Query(default_factory=lambda: date.today().year, ge=2000, le=2100),
                db: Session = Depends(get_db),
-               _user: User = Depends(require_roles("supervisor", "analyst"))) -> dict[str, Any]:
+               _user: User = Depends(require_roles(*access.FLOOR_REPORT_READERS))
+               ) -> dict[str, Any]:
     return programme.statistics(db, year)

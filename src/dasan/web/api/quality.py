@@ -10,14 +10,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.models import User
 from dasan.quality import evaluation, forms, sampling, scorecards, surveys
 from dasan.quality.access import REPORT_ROLES, SURVEY_ROLES
 from dasan.web.deps import get_db, require_roles
 
 router = APIRouter(prefix="/api/quality", tags=["quality"])
-QA = require_roles("supervisor")
+QA = require_roles(*access.SUPERVISORS)
 MONTH = Query(..., pattern=r"^\d{4}-\d{2}$")
 
 
@@ -83,7 +83,7 @@ class ChatSurveyIn(BaseModel):
 
 @router.get("/forms")
 def list_forms(db: Session = Depends(get_db),
-               _user: User = Depends(require_roles("supervisor", "agent", "analyst"))
+               _user: User = Depends(require_roles(*access.CASE_READERS))
                ) -> list[dict[str, Any]]:
     forms.ensure_default_form(db)
     db.commit()
@@ -133,14 +133,15 @@ def evaluate(body: EvaluationIn, db: Session = Depends(get_db), user: User = Dep
 
 
 @router.get("/evaluations/mine")
-def my_evaluations(db: Session = Depends(get_db), user: User = Depends(require_roles("agent"))
+def my_evaluations(db: Session = Depends(get_db),
+                   user: User = Depends(require_roles(*access.FRONTLINE_AGENTS))
                    ) -> list[dict[str, Any]]:
     return [evaluation.evaluation_view(e) for e in evaluation.my_evaluations(db, user)]
 
 
 @router.post("/evaluations/{eid}/acknowledge")
 def acknowledge(eid: int, db: Session = Depends(get_db),
-                user: User = Depends(require_roles("agent"))) -> dict[str, Any]:
+                user: User = Depends(require_roles(*access.FRONTLINE_AGENTS))) -> dict[str, Any]:
     ev = evaluation.acknowledge(db, user, eid)
     db.commit()
     return evaluation.evaluation_view(ev)
@@ -148,7 +149,7 @@ def acknowledge(eid: int, db: Session = Depends(get_db),
 
 @router.post("/evaluations/{eid}/dispute")
 def dispute(eid: int, body: NoteIn, db: Session = Depends(get_db),
-            user: User = Depends(require_roles("agent"))) -> dict[str, Any]:
+            user: User = Depends(require_roles(*access.FRONTLINE_AGENTS))) -> dict[str, Any]:
     ev = evaluation.dispute(db, user, eid, body.note)
     db.commit()
     return evaluation.evaluation_view(ev)

@@ -46,7 +46,7 @@ def _month(value: str | None) -> str:
 
 @router.get("/crisis/playbooks", response_class=HTMLResponse)
 def playbooks_page(request: Request, db: Session = Depends(get_db),
-                   user: User = Depends(require_page_roles("supervisor"))) -> Response:
+                   user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     books = [crisis_playbook.playbook_view(p) for p in crisis_playbook.playbooks(db)]
     db.commit()
     return _page(request, "care/playbooks.html", user, books=books,
@@ -56,7 +56,7 @@ def playbooks_page(request: Request, db: Session = Depends(get_db),
 
 @router.post("/crisis/playbooks/{kind}")
 def playbook_save(kind: str, db: Session = Depends(get_db),
-                  user: User = Depends(require_page_roles("supervisor")),
+                  user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                   guidance_ko: str = Form(""), guidance_en: str = Form(""),
                   handover: str = Form(""), welfare_case: str = Form("consent"),
                   priority: int = Form(10)) -> Response:
@@ -84,7 +84,7 @@ def playbook_save(kind: str, db: Session = Depends(get_db),
 
 @router.get("/protection", response_class=HTMLResponse)
 def protection_page(request: Request, db: Session = Depends(get_db),
-                    user: User = Depends(require_page_roles("supervisor"))) -> Response:
+                    user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     year = date.today().year
     return _page(request, "care/protection.html", user,
                  designations=[programme.designation_view(d)
@@ -96,7 +96,7 @@ def protection_page(request: Request, db: Session = Depends(get_db),
 
 @router.post("/protection/designations/{did}/review")
 def protection_review(did: int, db: Session = Depends(get_db),
-                      user: User = Depends(require_page_roles("supervisor")),
+                      user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                       decision: str = Form(...), note: str = Form(""),
                       period_days: int = Form(programme.DEFAULT_PERIOD_DAYS)) -> Response:
     try:
@@ -114,7 +114,7 @@ def protection_review(did: int, db: Session = Depends(get_db),
 
 @router.get("/qa", response_class=HTMLResponse)
 def qa_page(request: Request, db: Session = Depends(get_db),
-            user: User = Depends(require_page_roles("supervisor", "analyst"))) -> Response:
+            user: User = Depends(require_page_roles(*access.FLOOR_REPORT_READERS))) -> Response:
     month = _month(request.query_params.get("month"))
     form = forms.ensure_default_form(db)
     db.commit()
@@ -122,13 +122,14 @@ def qa_page(request: Request, db: Session = Depends(get_db),
                  samples=sampling.samples(db, month)[:300],
                  cards=(cards := scorecards.agent_scorecards(db, month)),
                  teams=scorecards.team_scorecards(db, month, cards),
-                 can_manage=user.role in ("supervisor", "admin"),
+                 can_manage=access.has_role(user, access.SUPERVISORS),
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
 
 
 @router.post("/qa/samples")
-def qa_draw(db: Session = Depends(get_db), user: User = Depends(require_page_roles("supervisor")),
+def qa_draw(db: Session = Depends(get_db),
+            user: User = Depends(require_page_roles(*access.SUPERVISORS)),
             month: str = Form(...), random_per_agent: int = Form(4)) -> Response:
     try:
         counts = sampling.draw_month(db, user, month,
@@ -142,7 +143,7 @@ def qa_draw(db: Session = Depends(get_db), user: User = Depends(require_page_rol
 
 @router.get("/qa/evaluate/{cid}", response_class=HTMLResponse)
 def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
-                     user: User = Depends(require_page_roles("supervisor"))) -> Response:
+                     user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     form = forms.ensure_default_form(db)
     db.commit()
     raw_cal = request.query_params.get("calibration", "")
@@ -154,7 +155,7 @@ def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
 
 @router.post("/qa/evaluate/{cid}")
 async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
-                      user: User = Depends(require_page_roles("supervisor"))) -> Response:
+                      user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     data = await request.form()
     form = forms.ensure_default_form(db)
     scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
@@ -177,7 +178,7 @@ async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
 
 @router.get("/qa/mine", response_class=HTMLResponse)
 def qa_mine(request: Request, db: Session = Depends(get_db),
-            user: User = Depends(require_page_roles("agent"))) -> Response:
+            user: User = Depends(require_page_roles(*access.FRONTLINE_AGENTS))) -> Response:
     return _page(request, "care/mine.html", user,
                  evaluations=[evaluation.evaluation_view(e)
                               for e in evaluation.my_evaluations(db, user)],
@@ -187,7 +188,7 @@ def qa_mine(request: Request, db: Session = Depends(get_db),
 
 @router.post("/qa/mine/{eid}")
 def qa_mine_answer(eid: int, db: Session = Depends(get_db),
-                   user: User = Depends(require_page_roles("agent")),
+                   user: User = Depends(require_page_roles(*access.FRONTLINE_AGENTS)),
                    action: str = Form(...), note: str = Form("")) -> Response:
     try:
         if action == "dispute":

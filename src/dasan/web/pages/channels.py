@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.channels import desk
 from dasan.channels.board import service as board
 from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
@@ -82,7 +83,7 @@ def public_answer(request: Request, entry_id: int, db: Session = Depends(get_db)
 
 @router.get("/written", response_class=HTMLResponse)
 def written_desk(request: Request, db: Session = Depends(get_db),
-                 user: User = Depends(require_page_roles("agent", "supervisor", "kb_editor"))
+                 user: User = Depends(require_page_roles(*access.DESK_AND_KB))
                  ) -> Response:
     items = desk.queue(db, user)
     return templates.TemplateResponse(request, "channels/written.html", {

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status
 from dasan.complaints.notify import STATUS_EN, STATUS_KO
 from dasan.complaints.storage import photo_store
@@ -83,7 +83,7 @@ def district_desk(
     code: str | None = Query(default=None, pattern=r"^\d{5}$"),
     status_filter: str | None = Query(default="open", alias="status"),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("district_officer", "supervisor", "analyst")),
+    user: User = Depends(require_page_roles(*access.DISTRICT_DESK)),
 ) -> Response:
     scope = policy.district_scope(user)
     if scope is not None and code is not None and code != scope:
@@ -108,7 +108,7 @@ def district_update(
     action: str = Form(...), note: str = Form(""), agency_code: str = Form(""),
     photo: UploadFile | None = File(default=None),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("district_officer", "supervisor")),
+    user: User = Depends(require_page_roles(*access.COMPLAINT_HANDLERS)),
 ) -> Response:
     row = status.get_request(db, request_id)
     if not policy.can_handle_complaint(user, row):
@@ -132,7 +132,7 @@ def district_update(
 def overview(
     request: Request, days: int = Query(default=28, ge=1, le=366),
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("supervisor", "analyst")),
+    user: User = Depends(require_page_roles(*access.FLOOR_REPORT_READERS)),
 ) -> Response:
     return templates.TemplateResponse(request, "complaints/overview.html", {
         "user": user, "days": days,
@@ -145,7 +145,7 @@ def overview(
 @router.post("/complaints/dead-letters/{outbox_id}/resend")
 def overview_resend(
     outbox_id: int, db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("supervisor")),
+    user: User = Depends(require_page_roles(*access.SUPERVISORS)),
 ) -> Response:
     dispatch.resend(db, outbox_id)
     audit.record(db, user, "complaints.resend", object_type="dispatch", object_id=outbox_id)

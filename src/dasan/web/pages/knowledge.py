@@ -68,7 +68,7 @@ def kb_list(
         "user": user, "rows": rows, "q": q, "category": category, "status": status,
         "needs_answer": needs_answer, "categories": CATEGORIES, "total": total,
         "offset": offset, "page_query": page_query, "today": date.today(),
-        "can_create": user.role in ("kb_editor", "admin"),
+        "can_create": access.has_role(user, access.KB_EDITORS),
     })
 
 
@@ -94,7 +94,7 @@ def _render_entry(request: Request, user: User, entry: KbEntry | None, db: Sessi
                   error: str | None = None, saved: bool = False, status: int = 200) -> Response:
     history = service.history(db, entry.id) if entry else []
     can_edit = can_edit_agency(user, entry.owner_agency_id) if entry else (
-        user.role in ("kb_editor", "admin"))
+        access.has_role(user, access.KB_EDITORS))
     return templates.TemplateResponse(request, "kb/entry.html", {
         "user": user, "entry": entry, "history": history, "categories": CATEGORIES,
         "can_edit": can_edit, "error": error, "saved": saved,
@@ -199,12 +199,12 @@ def kb_gaps(request: Request, days: int = 7, status: str = "open", done: str = "
     rows = gaps.dashboard(db, _scope(user), days, status)
     return templates.TemplateResponse(request, "kb/gaps.html", {
         "user": user, "rows": rows, "days": days, "status": status, "done": done,
-        "may_edit": user.role in ("kb_editor", "admin")})
+        "may_edit": access.has_role(user, access.KB_EDITORS)})
 
 
 @router.post("/kb/gaps/{cluster_id}")
 async def kb_gap_action(cluster_id: int, request: Request, db: Session = Depends(get_db),
-                        user: User = Depends(require_page_roles("kb_editor", "admin"))
+                        user: User = Depends(require_page_roles(*access.KB_EDITORS))
                         ) -> Response:
     form = await request.form()
     action = str(form.get("action") or "")
@@ -232,12 +232,12 @@ def kb_review(request: Request, done: str = "", db: Session = Depends(get_db),
     return templates.TemplateResponse(request, "kb/review.html", {
         "user": user, "queue": quality.review_queue(db, _scope(user)),
         "summary": quality.summary(db), "done": done,
-        "may_edit": user.role in ("kb_editor", "admin")})
+        "may_edit": access.has_role(user, access.KB_EDITORS)})
 
 
 @router.post("/kb/review/{entry_id}")
 async def kb_review_decide(entry_id: int, request: Request, db: Session = Depends(get_db),
-                           user: User = Depends(require_page_roles("kb_editor", "admin"))
+                           user: User = Depends(require_page_roles(*access.KB_EDITORS))
                            ) -> Response:
     form = await request.form()
     quality.decide(db, user, entry_id, str(form.get("verdict") or ""),

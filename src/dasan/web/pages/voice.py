@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.consultations import outcomes
 from dasan.db.models import User
 from dasan.errors import DomainError
@@ -28,7 +29,7 @@ async def voice_desk(
     malicious: bool = False,
     welfare: bool = False,
     db: Session = Depends(get_db),
-    user: User = Depends(require_page_roles("supervisor")),
+    user: User = Depends(require_page_roles(*access.SUPERVISORS)),
 ) -> Response:
     flow, version = store.live(db)
     simulation, error = None, None
