@@ -115,8 +115,10 @@ def frames(path: str | None) -> int:
         return w.getnframes()
 
 
-async def collect(queue: asyncio.Queue[dict[str, Any]], kind: str, timeout: float = 20.0
+async def collect(queue: asyncio.Queue[dict[str, Any]], kind: str, timeout: float = 60.0
                   ) -> dict[str, Any]:
+    """The next CTI event of `kind`; `timeout` only guards against a hang (two test workers
+    and a sipp pair share two cores, so a call can take a while to ring through)."""
     while True:
         event = await asyncio.wait_for(queue.get(), timeout)
         if event["type"] == f"call.{kind}":
