@@ -266,6 +266,22 @@ def run_pool(
         draws = rng.random(n).tolist()
         reached = rng.random(n).tolist()
         cb_times = cb_service.sample(rng, n).tolist()
+
+    def serve_callback() -> None:
+        """Dial the earliest due callback: the next free agent takes it (or nobody can)."""
+        t_cb, j = hpop(cbq)
+        hit = reached[j] < reach
+        s_cb = cb_times[j] if hit else attempt
+        cb_hit.append(hit)
+        cb_entry.append(t_cb)
+        cb_svc.append(s_cb)
+        if heap:
+            f = heap[0]
+            st = f if f > t_cb else t_cb
+            cb_start.append(st)
+            hreplace(heap, st + s_cb)
+        else:
+            cb_start.append(math.nan)
     for k in range(k_count):
         target = eff[k]
         if cur > target:
@@ -301,19 +317,7 @@ def run_pool(
         for i in range(lo, hi):
             a = arr[i]
             while cbq and cbq[0][0] <= a:
-                t_cb, j = hpop(cbq)
-                hit = reached[j] < reach
-                s_cb = cb_times[j] if hit else attempt
-                cb_hit.append(hit)
-                cb_entry.append(t_cb)
-                cb_svc.append(s_cb)
-                if heap:
-                    f = heap[0]
-                    st = f if f > t_cb else t_cb
-                    cb_start.append(st)
-                    hreplace(heap, st + s_cb)
-                else:
-                    cb_start.append(math.nan)
+                serve_callback()
             if not heap:
                 if draws[i] < share:
                     hpush(cbq, (a + pat[i] + delay, i))
@@ -330,19 +334,7 @@ def run_pool(
     horizon = k_count * L
     if cb_on:
         while cbq and cbq[0][0] < horizon:
-            t_cb, j = hpop(cbq)
-            hit = reached[j] < reach
-            s_cb = cb_times[j] if hit else attempt
-            cb_hit.append(hit)
-            cb_entry.append(t_cb)
-            cb_svc.append(s_cb)
-            if heap:
-                f = heap[0]
-                st = f if f > t_cb else t_cb
-                cb_start.append(st)
-                hreplace(heap, st + s_cb)
-            else:
-                cb_start.append(math.nan)
+            serve_callback()
     return PoolOutcome(
         entry,
         np.asarray(start, dtype=float),

@@ -55,6 +55,22 @@ def _ko(request: Request, ko: str, en: str) -> str:
     return en if request_language(request) == "en" else ko
 
 
+def _observed_vs_simulated(
+    hours: list[dict[str, Any]], labels: list[str], key: str, titles: tuple[str, str, str]
+) -> str:
+    """One validation chart: the observed series solid, the simulated one dashed."""
+    observed, simulated, title = titles
+    return chart(
+        [
+            Line(observed, [h[f"observed_{key}"] for h in hours]),
+            Line(simulated, [h[f"simulated_{key}"] for h in hours], dashed=True),
+        ],
+        labels,
+        title,
+        label_every=1,
+    )
+
+
 def _float(params: dict[str, str], key: str, default: float | None) -> float | None:
     raw = params.get(key, "")
     if raw.strip() == "":
@@ -327,37 +343,17 @@ def validate_page(
         return _error(request, user, "validate.html", _message(exc), patience=patience)
     hours = [h for h in v["hours"] if h["observed_calls"] >= 1]
     labels = [f"{h['hour']:02d}" for h in hours]
-    wait_svg = chart(
-        [
-            Line(
-                _ko(request, "관측 평균 대기(초)", "Observed mean wait (s)"),
-                [h["observed_wait"] for h in hours],
-            ),
-            Line(
-                _ko(request, "시뮬레이션 평균 대기(초)", "Simulated mean wait (s)"),
-                [h["simulated_wait"] for h in hours],
-                dashed=True,
-            ),
-        ],
-        labels,
-        _ko(request, "시간대별 평균 대기", "Mean wait by hour"),
-        label_every=1,
+    wait_svg = _observed_vs_simulated(
+        hours, labels, "wait",
+        (_ko(request, "관측 평균 대기(초)", "Observed mean wait (s)"),
+         _ko(request, "시뮬레이션 평균 대기(초)", "Simulated mean wait (s)"),
+         _ko(request, "시간대별 평균 대기", "Mean wait by hour")),
     )
-    ab_svg = chart(
-        [
-            Line(
-                _ko(request, "관측 포기율", "Observed abandonment"),
-                [h["observed_abandon"] for h in hours],
-            ),
-            Line(
-                _ko(request, "시뮬레이션 포기율", "Simulated abandonment"),
-                [h["simulated_abandon"] for h in hours],
-                dashed=True,
-            ),
-        ],
-        labels,
-        _ko(request, "시간대별 포기율", "Abandonment by hour"),
-        label_every=1,
+    ab_svg = _observed_vs_simulated(
+        hours, labels, "abandon",
+        (_ko(request, "관측 포기율", "Observed abandonment"),
+         _ko(request, "시뮬레이션 포기율", "Simulated abandonment"),
+         _ko(request, "시간대별 포기율", "Abandonment by hour")),
     )
     return _render(
         request,
