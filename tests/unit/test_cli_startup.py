@@ -20,3 +20,18 @@ def test_help_imports_no_heavy_library() -> None:
                          check=True, timeout=120)
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+# Loaded on first use (an export, a scan, a forecast, a solve, the first search index), never
+# when the web app is imported: every server start and every test that spawns one pays for them.
+WEB_LAZY = ("sklearn", "pandas", "duckdb", "ortools", "scipy", "holidays", "xlsxwriter",
+            "bm25s", "matplotlib", "joblib")
+
+
+def test_web_app_import_leaves_analytics_and_ml_libraries_for_later() -> None:
+    code = ("import sys, json\nimport dasan.web.app\n"
+            "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert loaded.isdisjoint(WEB_LAZY), sorted(loaded & set(WEB_LAZY))

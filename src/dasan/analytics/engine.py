@@ -28,13 +28,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 from sqlalchemy.engine import make_url
 
 from dasan.config import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:  # DuckDB loads when the first engine is made, not with the web app
+    import duckdb
 
 BATCH_ROWS = 200_000
 VERIFY_EVERY = 600.0  # seconds between full row-count checks
@@ -225,6 +227,8 @@ class AnalyticsEngine:
         self.mirror_path = str(mirror_path)
         if self.mirror_path != ":memory:":
             Path(self.mirror_path).parent.mkdir(parents=True, exist_ok=True)
+        import duckdb
+
         try:
             self._con = duckdb.connect(self.mirror_path)
         except duckdb.IOException:

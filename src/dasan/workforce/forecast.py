@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import holidays
 import numpy as np
 
 from dasan.errors import BadRequest
@@ -34,6 +33,8 @@ DAY_TYPE_NAMES = ["월", "화", "수", "목", "금", "토", "일", "공휴일"]
 
 @lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> frozenset[date]:
+    import holidays  # on the first forecast, not with the web app
+
     return frozenset(holidays.country_holidays("KR", years=year).keys())
 
 
