@@ -28,6 +28,8 @@ os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
 # Webhook secrets have no default outside demo mode (the channel answers 503 without one).
 for _name in ("SMS_WEBHOOK_SECRET", "MESSENGER_SECRET", "LINE_CHANNEL_SECRET"):
     os.environ.setdefault(f"DASAN_{_name}", secrets.token_urlsafe(24))
+# Nor the SMPP bind password (at most 8 characters).
+os.environ.setdefault("DASAN_SMPP_PASSWORD", secrets.token_hex(4))
 get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",

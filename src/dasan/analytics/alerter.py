@@ -22,21 +22,22 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import holidays
-import httpx
 import numpy as np
-from scipy.stats import poisson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.analytics.engine import AnalyticsEngine
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
 from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record
 from dasan.timeutil import as_utc
+
+if TYPE_CHECKING:  # holidays, scipy, httpx and DuckDB load on first use, not with the web app
+    import holidays
+
+    from dasan.analytics.engine import AnalyticsEngine
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def surprise(observed: np.ndarray, expected: np.ndarray, weeks: np.ndarray,
     """-log10 P(X >= observed) for X ~ Poisson(padded expected); 0 where no baseline."""
     lam = np.maximum(np.nan_to_num(expected, nan=0.0), cfg.baseline_floor)
     lam = lam + cfg.padding_z * np.sqrt(lam / np.maximum(weeks, 1))
+    from scipy.stats import poisson
+
     logsf = poisson.logsf(observed - 1, lam)
     score = -logsf / np.log(10.0)
     return np.where(np.isnan(expected), 0.0, np.maximum(score, 0.0))
@@ -131,6 +134,8 @@ def day_type(day: date, kr_holidays: holidays.HolidayBase) -> int:
 def reference_days(day: date, weeks: int) -> list[date]:
     """The previous `weeks` days of the same type as `day` (same weekday; a public holiday is
     compared with Sundays and holidays, and a regular weekday skips past holidays)."""
+    import holidays
+
     kr = holidays.country_holidays("KR", years=list(range(day.year - 1, day.year + 1)))
     want = day_type(day, kr)
     out: list[date] = []
@@ -148,6 +153,8 @@ def reference_shifts(start: date, days: int, weeks: int) -> np.ndarray:
     """shifts[d, k]: how many days back the k-th reference day of day `start + d` lies
     (0 where it falls before `start`)."""
     years = list(range(start.year, start.year + days // 365 + 2))
+    import holidays
+
     kr = holidays.country_holidays("KR", years=years)
     types = [day_type(start + timedelta(days=i), kr) for i in range(days)]
     shifts = np.zeros((days, weeks), dtype=np.int64)
@@ -472,6 +479,8 @@ def send_webhook(url: str, alerts: Sequence[Alert], timeout: float = 5.0) -> int
     """POST the alerts as JSON to `url`; returns the HTTP status."""
     if not url.startswith(("http://", "https://")):
         raise BadRequest(f"webhook URL must start with http:// or https://, got {url!r}")
+    import httpx
+
     body = {"source": "dasan.alerter", "alerts": [alert_payload(a) for a in alerts]}
     try:
         resp = httpx.post(url, json=body, timeout=timeout)

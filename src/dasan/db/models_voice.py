@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class VoiceFlow(Base):
@@ -25,8 +25,8 @@ class VoiceFlow(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|published|retired
     note: Mapped[str | None] = mapped_column(String(256))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class VoiceCall(Base):
@@ -47,12 +47,12 @@ class VoiceCall(Base):
     queue_code: Mapped[str | None] = mapped_column(String(32))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     codec: Mapped[str | None] = mapped_column(String(8))
-    arrived_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    ars_exit_at: Mapped[datetime | None] = mapped_column(DateTime)
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
-    offered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    arrived_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    ars_exit_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # answered | abandoned_in_ars | abandoned_in_queue | callback | transferred |
     # forced_terminated | open
     outcome: Mapped[str] = mapped_column(String(24), default="open")
@@ -72,7 +72,7 @@ class VoiceEndpoint(Base):
     sip_uri: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A softphone's REGISTER binding lasts until then; None: a configured (static) endpoint.
-    registered_until: Mapped[datetime | None] = mapped_column(DateTime)
+    registered_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class WelfareLine(Base):
@@ -83,7 +83,7 @@ class WelfareLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(128))
-    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CallbackRequest(Base):
@@ -95,5 +95,5 @@ class CallbackRequest(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("voice_calls.id"), index=True)
     queue_code: Mapped[str] = mapped_column(String(32))
     contact_uri: Mapped[str] = mapped_column(String(256))  # personal data: purged when done
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting|placed|done

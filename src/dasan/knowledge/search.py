@@ -29,15 +29,17 @@ import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import bm25s
 import numpy as np
 
 from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
+
+if TYPE_CHECKING:  # bm25s (and scipy) load when the first index is built
+    import bm25s
 
 DocId = int | str
 MAX_QUERY_CHARS = 2000
@@ -192,6 +194,8 @@ class _Built:
 def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
     if not any(corpus):
         return None
+    import bm25s
+
     model = bm25s.BM25(k1=k1, b=b)
     model.index(corpus, show_progress=False)
     return model
