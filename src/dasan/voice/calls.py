@@ -162,8 +162,8 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
     return events
 
 
-def released(session: Session, call_id: int, agent_id: int, wrap_up: bool
-             ) -> list[PresenceEvent]:
+def released(session: Session, call_id: int, agent_id: int, wrap_up: bool,
+             wrap_up_seconds: float | None = None) -> list[PresenceEvent]:
     """The agent's leg is gone while the call goes on or has ended (the phone was not
     answered, or the agent transferred the call): the call no longer holds them. An agent who
     talked (`wrap_up`) goes to after-call work, one who was only rung is free again."""
@@ -172,7 +172,7 @@ def released(session: Session, call_id: int, agent_id: int, wrap_up: bool
     if c is not None and c.agent_id == agent_id and c.status == "open":
         c.agent_id = None
     session.flush()
-    events = (presence.start_wrap_up(session, agent_id) if wrap_up
+    events = (presence.start_wrap_up(session, agent_id, seconds=wrap_up_seconds) if wrap_up
               else presence.refresh_load(session, agent_id))
     session.commit()
     return events
@@ -200,8 +200,8 @@ class UnknownOutcome(Exception):
 
 def ended(session: Session, call_id: int, outcome: str, reason: str,
           transferred_to: str | None = None, at: datetime | None = None,
-          talked_agent: int | None = None, callback_id: int | None = None
-          ) -> list[PresenceEvent] | None:
+          talked_agent: int | None = None, callback_id: int | None = None,
+          wrap_up_seconds: float | None = None) -> list[PresenceEvent] | None:
     """Close the call once (later calls change nothing; None if it was already closed). The
     agent who was talking (`talked_agent`) goes to after-call work; an agent whose phone was
     still ringing is free again. A placed callback (`callback_id`) leaves its consultation's
@@ -231,7 +231,7 @@ def ended(session: Session, call_id: int, outcome: str, reason: str,
     session.flush()
     events: list[PresenceEvent] = []
     if talked_agent is not None:
-        events += presence.start_wrap_up(session, talked_agent, now)
+        events += presence.start_wrap_up(session, talked_agent, now, wrap_up_seconds)
     if held is not None and held != talked_agent:
         events += presence.refresh_load(session, held, now)
     session.commit()

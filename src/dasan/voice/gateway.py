@@ -570,12 +570,13 @@ class Gateway:
     async def _release(self, call: Call, agent_id: int, *, wrap_up: bool) -> None:
         if call.record_id is not None:
             await self._presence(await self._db(calls.released, call.record_id, agent_id,
-                                                wrap_up))
+                                                wrap_up, self.settings.wrap_up_seconds))
 
     async def _presence(self, events: list[PresenceEvent] | None) -> None:
         """Publish presence changes (one model for calls and chats) to the agent's desktop
         and the floor; an after-call work that a call's end began is ended after the
-        configured wrap-up time."""
+        configured wrap-up time (here, on time; should this process die first, the presence
+        sweep of `dasan serve` ends it at the deadline stored on the presence record)."""
         for ev in events or []:
             if not isinstance(ev, StateChanged):
                 continue
@@ -801,7 +802,8 @@ class Gateway:
                     await self._presence(await self._db(
                         calls.ended, call.record_id, outcome, call.reason or "normal",
                         call.transferred_to, talked_agent=talked,
-                        callback_id=call.callback_id))
+                        callback_id=call.callback_id,
+                        wrap_up_seconds=self.settings.wrap_up_seconds))
                     break
                 except Exception:
                     log.exception("writing the CDR of %s failed (attempt %d)",

@@ -5,6 +5,7 @@ bridged by the gateway). Every phone is a real sipp UAS on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +21,12 @@ from voice_helpers import (
 
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
+from dasan.db.models_presence import AgentPresence
 from dasan.db.models_voice import CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
+from dasan.presence import service as presence
+from dasan.presence import states as st
+from dasan.presence.events import StateChanged
 from dasan.voice import cti
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -138,3 +143,18 @@ async def test_attended_transfer_to_another_agent(gateway_factory, database_url:
         assert call.transferred_to == f"agent:{second}"
         c = s.get(Consultation, cid)
         assert c is not None and c.agent_id == second and c.outcome == "answered"
+        # The wrap-up is durable: its deadline is on the presence record, so when the
+        # gateway dies before its own timer fires, the presence sweep (web process) ends it.
+        row = s.get(AgentPresence, second)
+        assert call.ended_at is not None and row is not None and row.wrap_up_until is not None
+        assert abs((row.wrap_up_until - call.ended_at).total_seconds() - 30.0) < 0.01
+        ended_at = call.ended_at
+    await gw.stop()  # its wrap-up timers die with it
+    long = timedelta(hours=1)
+    with session_scope(database_url) as s:
+        assert presence.sweep(s, ended_at + timedelta(seconds=29), st.Timers(long, long, long)
+                              ) == []
+        events = presence.sweep(s, ended_at + timedelta(seconds=31), st.Timers(long, long, long))
+        assert sorted((e.agent_id, e.state, e.why) for e in events
+                      if isinstance(e, StateChanged)) == sorted(
+            [(first, "available", "wrap_up_over"), (second, "available", "wrap_up_over")])
