@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import csv
 import os
 import random
 import shutil
 import socket
 import statistics
+import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -111,6 +115,54 @@ async def agents_uas(port: int, workdir: Path, max_calls: int) -> asyncio.subpro
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
+class StallWatch:
+    """A thread that samples every thread's stack while the event loop has not ticked for
+    `threshold` seconds: what the loop was doing (or waiting for) during a stall."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, threshold: float = 0.1) -> None:
+        self.loop, self.threshold = loop, threshold
+        self.beat = time.monotonic()
+        self.stalls: list[float] = []
+        self.where: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, name="stall-watch", daemon=True)
+
+    def start(self) -> None:
+        self._tick()
+        self._thread.start()
+
+    def _tick(self) -> None:
+        self.beat = time.monotonic()
+        if not self._stop.is_set():
+            self.loop.call_later(0.005, self._tick)
+
+    def _run(self) -> None:
+        in_stall = 0.0
+        while not self._stop.wait(0.02):
+            late = time.monotonic() - self.beat
+            if late < self.threshold:
+                if in_stall:
+                    self.stalls.append(in_stall)
+                in_stall = 0.0
+                continue
+            in_stall = late
+            frames = sys._current_frames()
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                stack = [f for f in traceback.extract_stack(frame)
+                         if not f.filename.startswith("<frozen")][-4:]
+                who = "loop" if ident == self._main else "thread"
+                key = who + ": " + " <- ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+                self.where[key] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 async def loop_lag(samples: list[float], stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
@@ -158,7 +210,7 @@ async def main(args: argparse.Namespace) -> None:
         "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
         media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
         invite_rate=10_000.0, wrap_up_seconds=0.0,  # agents free again at once (as before)
-        db_processes=args.db_processes)
+        db_processes=args.db_processes, live_stt=args.live_stt)
     gw = Gateway(settings, InMemoryPubSub(), url)
     await gw.start()
     settle_heap()  # as `dasan voice` does
@@ -166,6 +218,8 @@ async def main(args: argparse.Namespace) -> None:
     lag: list[float] = []
     stop = asyncio.Event()
     lag_task = asyncio.create_task(loop_lag(lag, stop))
+    watch_stalls = StallWatch(asyncio.get_running_loop())
+    watch_stalls.start()
     peak_calls = 0
 
     async def watch() -> None:
@@ -183,6 +237,7 @@ async def main(args: argparse.Namespace) -> None:
             break
         await asyncio.sleep(0.1)
     stop.set()
+    watch_stalls.stop()
     await asyncio.gather(lag_task, watcher)
     gaps_ms = [g * 1000 for g in gw.relay_gaps]
     relayed = len(gw.relay_gaps)
@@ -206,7 +261,8 @@ async def main(args: argparse.Namespace) -> None:
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
-    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes, live STT "
+          f"{'on' if args.live_stt else 'off'}): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
     print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
@@ -224,6 +280,11 @@ async def main(args: argparse.Namespace) -> None:
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
     print(f"gateway counters: {stats}")
+    stalls = sorted(watch_stalls.stalls, reverse=True)
+    print(f"event-loop stalls >= {watch_stalls.threshold * 1000:.0f} ms: {len(stalls)} "
+          f"(longest {', '.join(f'{x * 1000:.0f}' for x in stalls[:5])} ms)")
+    for where, n in watch_stalls.where.most_common(args.stall_stacks):
+        print(f"  {n:5d} samples  {where}")
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           f"(other work on the machine shifts these figures)")
@@ -237,6 +298,10 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
     parser.add_argument("--db-processes", type=int, default=VoiceSettings().db_processes,
                         help="record workers (0: threads in the gateway's process)")
+    parser.add_argument("--live-stt", action="store_true",
+                        help="transcribe both legs live (DASAN_STT adapter) as a site may")
+    parser.add_argument("--stall-stacks", type=int, default=8,
+                        help="stack samples shown for the event-loop stalls")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()

@@ -206,8 +206,14 @@ class Gateway:
         self.flow, self.flow_version = await self._db(store.live)
 
     def warm_prompts(self) -> None:
-        """Render every prompt of the live flow and the gateway's own (cached under var/)."""
+        """Render every prompt of the live flow and the gateway's own (cached under var/);
+        load this year's and next year's Korean holidays (the `holidays` package imports its
+        country modules on first use: 0.4-1.4 s, which stalled every call on the event loop
+        when the first call's ARS asked for business hours)."""
         assert self.flow is not None
+        today = date.today()
+        for year in (today.year, today.year + 1):
+            engine.is_holiday(today.replace(year=year, day=1))
         for key in self.flow.prompts:
             p = self.flow.prompt(key)
             self.prompts.get(key, p.text, p.language)
@@ -1242,7 +1248,8 @@ class Gateway:
                     agent.rtp.close()
                 await self._presence(await self._db(
                     calls.callback_failed, opened.call_id, request_id, phone.agent_id,
-                    "agent_no_answer" if agent is None else "citizen_no_answer"))
+                    "agent_no_answer" if agent is None else "citizen_no_answer",
+                    s.callback_attempts, s.callback_retry_seconds))
                 await cti.notify(self.pubsub, phone.agent_id, "ended",
                                  consultation_id=opened.consultation_id, outcome="callback")
                 return

@@ -22,7 +22,7 @@ from voice_helpers import (
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_presence import AgentPresence
-from dasan.db.models_voice import CallbackRequest, VoiceCall
+from dasan.db.models_voice import CallbackAttempt, CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
 from dasan.presence import service as presence
 from dasan.presence import states as st
@@ -68,6 +68,46 @@ async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
         assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
         request = s.scalars(select(CallbackRequest)).one()
         assert request.status == "done" and request.contact_uri == ""  # purged
+
+
+async def test_a_failed_callback_is_tried_again_and_each_try_is_recorded(
+        gateway_factory, database_url: str) -> None:
+    """The citizen's phone is busy (486) on the first try; the second, after the retry
+    spacing, connects. Both tries are on record; the consultation counts as answered."""
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="offline"))
+    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.0, callback_attempts=2,
+                               callback_retry_seconds=1.0)
+    citizen_port = free_udp_port()
+    asked = await run_sipp("caller_callback.xml", gw.port, local_port=citizen_port)
+    assert asked.returncode == 0, asked.output
+    await settled(gw)
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    busy = asyncio.create_task(run_sipp("citizen_busy.xml", gw.port, uas_port=citizen_port))
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port, calls=2))
+    await asyncio.sleep(0.3)
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
+    assert (await busy).returncode == 0
+    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
+    assert (await phone).returncode == 0
+    assert (await citizen).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        request = s.scalars(select(CallbackRequest)).one()
+        assert request.status == "done" and request.attempts == 2
+        tries = s.scalars(select(CallbackAttempt).order_by(CallbackAttempt.id)).all()
+        assert [(t.attempt, t.result, t.agent_id) for t in tries] == [
+            (1, "citizen_no_answer", agent_id), (2, "connected", agent_id)]
+        first_try = s.get(VoiceCall, tries[0].call_id)
+        assert first_try is not None and first_try.end_reason == "citizen_no_answer"
+        c = s.get(Consultation, cid)
+        assert c is not None and c.outcome == "callback" and c.answered_at is not None
 
 
 @pytest.mark.parametrize("how", ["blind", "attended"])
