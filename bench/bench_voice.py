@@ -106,10 +106,52 @@ async def run_callers(target: str, calls: int, rate: float, workdir: Path
             "setup_p99": pct(rtts, 99), "setup_n": len(rtts)}
 
 
-async def agents_uas(port: int, workdir: Path, max_calls: int) -> asyncio.subprocess.Process:
+class Sink(asyncio.DatagramProtocol):
+    """The jitter peer's receiver: one plain UDP socket per call, timing audio packets the
+    way `RtpLeg` times a relayed leg (in the same event loop, with no gateway work)."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._prev = 0.0
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
+        if len(data) < 12 or data[1] & 0x7F != 8:
+            return
+        now = time.monotonic()
+        if self._prev:
+            self.gaps.append(now - self._prev)
+        self._prev = now
+
+
+async def open_sinks(n: int) -> tuple[list[asyncio.DatagramTransport], list[Sink], list[int]]:
+    loop = asyncio.get_running_loop()
+    transports, sinks, ports = [], [], []
+    for _ in range(n):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        transport, sink = await loop.create_datagram_endpoint(Sink, sock=sock)
+        transports.append(transport)
+        sinks.append(sink)
+        ports.append(int(sock.getsockname()[1]))
+    return transports, sinks, ports
+
+
+def leg_jitter_ms(legs: list[list[float]]) -> list[float]:
+    """|gap - the leg's median interval| per packet, in ms (as the gateway computes it)."""
+    out: list[float] = []
+    for gaps in legs:
+        if len(gaps) > 2:
+            interval = statistics.median(gaps)
+            out.extend(abs(g - interval) * 1000 for g in gaps)
+    return out
+
+
+async def agents_uas(port: int, workdir: Path, max_calls: int, scenario: str = "bench_agent.xml",
+                     extra: tuple[str, ...] = ()) -> asyncio.subprocess.Process:
     workdir.mkdir(parents=True, exist_ok=True)
     return await asyncio.create_subprocess_exec(
-        "sipp", "-sf", str(SCEN / "bench_agent.xml"), "-p", str(port), "-nostdin",
+        "sipp", "-sf", str(SCEN / scenario), *extra, "-p", str(port), "-nostdin",
         "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_port() & ~1),
         "-l", str(max_calls * 2), "-trace_stat", "-fd", "1", cwd=workdir,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
@@ -251,13 +293,21 @@ async def main(args: argparse.Namespace) -> None:
     phones.terminate()
     await phones.wait()
 
-    # Peer: the same callers against sipp UAS directly (no gateway).
+    # Peer: the same callers against sipp UAS directly (no gateway); the UAS answers with
+    # SDP that sends each caller's RTP to a plain socket of this process (jitter peer).
     peer_port = free_port()
-    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent)
+    transports, sinks, sink_ports = await open_sinks(args.calls)
+    inf = tmp / "sink-ports.csv"
+    inf.write_text("SEQUENTIAL\n" + "".join(f"{p};\n" for p in sink_ports))
+    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent, "bench_peer_sink.xml",
+                                ("-inf", str(inf)))
     await asyncio.sleep(0.5)
     peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
     peer_uas.terminate()
     await peer_uas.wait()
+    for transport in transports:
+        transport.close()
+    peer_gaps = leg_jitter_ms([s.gaps for s in sinks])
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
@@ -272,6 +322,10 @@ async def main(args: argparse.Namespace) -> None:
           f"{peer['setup_p50']:>16.1f}")
     print(f"{'setup INVITE->200 p99 ms':28} {gateway['setup_p99']:>12.1f} "
           f"{peer['setup_p99']:>16.1f}")
+    print(f"{'RTP jitter p50 ms':28} {pct(gaps_ms, 50):>12.2f} {pct(peer_gaps, 50):>16.2f}")
+    print(f"{'RTP jitter p99 ms':28} {pct(gaps_ms, 99):>12.2f} {pct(peer_gaps, 99):>16.2f}")
+    print("  (|inter-arrival gap - the leg's median interval| per packet: gateway at its relay "
+          "input, peer at a plain socket; both include sipp's own pcap pacing)")
     print(f"peak calls held {peak_calls}, peak bridged {gw.bridged_peak}; relayed packets "
           f"{relayed:,}; relayed-leg jitter |gap - leg interval| p50 {pct(gaps_ms, 50):.2f} ms, "
           f"p99 {pct(gaps_ms, 99):.2f} ms; event-loop lag p99 "
