@@ -137,6 +137,16 @@ async def open_sinks(n: int) -> tuple[list[asyncio.DatagramTransport], list[Sink
     return transports, sinks, ports
 
 
+def loop_thread_sched() -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for one) of this process's main thread,
+    the event loop's (Linux /proc schedstat; zeros elsewhere)."""
+    try:
+        ran, waited, _ = Path(f"/proc/self/task/{os.getpid()}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(ran) / 1e9, int(waited) / 1e9
+
+
 def leg_jitter_ms(legs: list[list[float]]) -> list[float]:
     """|gap - the leg's median interval| per packet, in ms (as the gateway computes it)."""
     out: list[float] = []
@@ -272,8 +282,11 @@ async def main(args: argparse.Namespace) -> None:
 
     watcher = asyncio.create_task(watch())
     t0 = time.perf_counter()
+    sched0, cpu0 = loop_thread_sched(), time.process_time()
     gateway = await run_callers(f"127.0.0.1:{gw.port}", args.calls, args.rate, tmp / "callers")
     elapsed = time.perf_counter() - t0
+    sched1, cpu1 = loop_thread_sched(), time.process_time()
+    loop_ran, loop_waited = sched1[0] - sched0[0], sched1[1] - sched0[1]
     for _ in range(100):
         if not gw.calls:
             break
@@ -333,6 +346,10 @@ async def main(args: argparse.Namespace) -> None:
           f"{statistics.fmean(lag) * 1000 if lag else 0:.2f} ms)")
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
+    print(f"gateway process CPU {cpu1 - cpu0:.1f} s in {elapsed:.0f} s "
+          f"({(cpu1 - cpu0) / elapsed:.0%} of one core); its event-loop thread ran "
+          f"{loop_ran:.1f} s and waited {loop_waited:.1f} s runnable for a CPU (descheduled "
+          "by other work on the machine)")
     print(f"gateway counters: {stats}")
     stalls = sorted(watch_stalls.stalls, reverse=True)
     print(f"event-loop stalls >= {watch_stalls.threshold * 1000:.0f} ms: {len(stalls)} "
