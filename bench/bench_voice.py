@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import csv
 import os
 import random
 import shutil
 import socket
 import statistics
+import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -102,13 +106,113 @@ async def run_callers(target: str, calls: int, rate: float, workdir: Path
             "setup_p99": pct(rtts, 99), "setup_n": len(rtts)}
 
 
-async def agents_uas(port: int, workdir: Path, max_calls: int) -> asyncio.subprocess.Process:
+class Sink(asyncio.DatagramProtocol):
+    """The jitter peer's receiver: one plain UDP socket per call, timing audio packets the
+    way `RtpLeg` times a relayed leg (in the same event loop, with no gateway work)."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._prev = 0.0
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
+        if len(data) < 12 or data[1] & 0x7F != 8:
+            return
+        now = time.monotonic()
+        if self._prev:
+            self.gaps.append(now - self._prev)
+        self._prev = now
+
+
+async def open_sinks(n: int) -> tuple[list[asyncio.DatagramTransport], list[Sink], list[int]]:
+    loop = asyncio.get_running_loop()
+    transports, sinks, ports = [], [], []
+    for _ in range(n):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        transport, sink = await loop.create_datagram_endpoint(Sink, sock=sock)
+        transports.append(transport)
+        sinks.append(sink)
+        ports.append(int(sock.getsockname()[1]))
+    return transports, sinks, ports
+
+
+def loop_thread_sched() -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for one) of this process's main thread,
+    the event loop's (Linux /proc schedstat; zeros elsewhere)."""
+    try:
+        ran, waited, _ = Path(f"/proc/self/task/{os.getpid()}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(ran) / 1e9, int(waited) / 1e9
+
+
+def leg_jitter_ms(legs: list[list[float]]) -> list[float]:
+    """|gap - the leg's median interval| per packet, in ms (as the gateway computes it)."""
+    out: list[float] = []
+    for gaps in legs:
+        if len(gaps) > 2:
+            interval = statistics.median(gaps)
+            out.extend(abs(g - interval) * 1000 for g in gaps)
+    return out
+
+
+async def agents_uas(port: int, workdir: Path, max_calls: int, scenario: str = "bench_agent.xml",
+                     extra: tuple[str, ...] = ()) -> asyncio.subprocess.Process:
     workdir.mkdir(parents=True, exist_ok=True)
     return await asyncio.create_subprocess_exec(
-        "sipp", "-sf", str(SCEN / "bench_agent.xml"), "-p", str(port), "-nostdin",
+        "sipp", "-sf", str(SCEN / scenario), *extra, "-p", str(port), "-nostdin",
         "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_port() & ~1),
         "-l", str(max_calls * 2), "-trace_stat", "-fd", "1", cwd=workdir,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+class StallWatch:
+    """A thread that samples every thread's stack while the event loop has not ticked for
+    `threshold` seconds: what the loop was doing (or waiting for) during a stall."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, threshold: float = 0.1) -> None:
+        self.loop, self.threshold = loop, threshold
+        self.beat = time.monotonic()
+        self.stalls: list[float] = []
+        self.where: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, name="stall-watch", daemon=True)
+
+    def start(self) -> None:
+        self._tick()
+        self._thread.start()
+
+    def _tick(self) -> None:
+        self.beat = time.monotonic()
+        if not self._stop.is_set():
+            self.loop.call_later(0.005, self._tick)
+
+    def _run(self) -> None:
+        in_stall = 0.0
+        while not self._stop.wait(0.02):
+            late = time.monotonic() - self.beat
+            if late < self.threshold:
+                if in_stall:
+                    self.stalls.append(in_stall)
+                in_stall = 0.0
+                continue
+            in_stall = late
+            frames = sys._current_frames()
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                stack = [f for f in traceback.extract_stack(frame)
+                         if not f.filename.startswith("<frozen")][-4:]
+                who = "loop" if ident == self._main else "thread"
+                key = who + ": " + " <- ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+                self.where[key] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 async def loop_lag(samples: list[float], stop: asyncio.Event) -> None:
@@ -158,7 +262,7 @@ async def main(args: argparse.Namespace) -> None:
         "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
         media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
         invite_rate=10_000.0, wrap_up_seconds=0.0,  # agents free again at once (as before)
-        db_processes=args.db_processes)
+        db_processes=args.db_processes, live_stt=args.live_stt)
     gw = Gateway(settings, InMemoryPubSub(), url)
     await gw.start()
     settle_heap()  # as `dasan voice` does
@@ -166,6 +270,8 @@ async def main(args: argparse.Namespace) -> None:
     lag: list[float] = []
     stop = asyncio.Event()
     lag_task = asyncio.create_task(loop_lag(lag, stop))
+    watch_stalls = StallWatch(asyncio.get_running_loop())
+    watch_stalls.start()
     peak_calls = 0
 
     async def watch() -> None:
@@ -176,13 +282,17 @@ async def main(args: argparse.Namespace) -> None:
 
     watcher = asyncio.create_task(watch())
     t0 = time.perf_counter()
+    sched0, cpu0 = loop_thread_sched(), time.process_time()
     gateway = await run_callers(f"127.0.0.1:{gw.port}", args.calls, args.rate, tmp / "callers")
     elapsed = time.perf_counter() - t0
+    sched1, cpu1 = loop_thread_sched(), time.process_time()
+    loop_ran, loop_waited = sched1[0] - sched0[0], sched1[1] - sched0[1]
     for _ in range(100):
         if not gw.calls:
             break
         await asyncio.sleep(0.1)
     stop.set()
+    watch_stalls.stop()
     await asyncio.gather(lag_task, watcher)
     gaps_ms = [g * 1000 for g in gw.relay_gaps]
     relayed = len(gw.relay_gaps)
@@ -196,17 +306,26 @@ async def main(args: argparse.Namespace) -> None:
     phones.terminate()
     await phones.wait()
 
-    # Peer: the same callers against sipp UAS directly (no gateway).
+    # Peer: the same callers against sipp UAS directly (no gateway); the UAS answers with
+    # SDP that sends each caller's RTP to a plain socket of this process (jitter peer).
     peer_port = free_port()
-    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent)
+    transports, sinks, sink_ports = await open_sinks(args.calls)
+    inf = tmp / "sink-ports.csv"
+    inf.write_text("SEQUENTIAL\n" + "".join(f"{p};\n" for p in sink_ports))
+    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent, "bench_peer_sink.xml",
+                                ("-inf", str(inf)))
     await asyncio.sleep(0.5)
     peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
     peer_uas.terminate()
     await peer_uas.wait()
+    for transport in transports:
+        transport.close()
+    peer_gaps = leg_jitter_ms([s.gaps for s in sinks])
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
-    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
+    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes, live STT "
+          f"{'on' if args.live_stt else 'off'}): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
     print(f"{'':28} {'gateway':>12} {'sipp->sipp peer':>16}")
@@ -216,6 +335,10 @@ async def main(args: argparse.Namespace) -> None:
           f"{peer['setup_p50']:>16.1f}")
     print(f"{'setup INVITE->200 p99 ms':28} {gateway['setup_p99']:>12.1f} "
           f"{peer['setup_p99']:>16.1f}")
+    print(f"{'RTP jitter p50 ms':28} {pct(gaps_ms, 50):>12.2f} {pct(peer_gaps, 50):>16.2f}")
+    print(f"{'RTP jitter p99 ms':28} {pct(gaps_ms, 99):>12.2f} {pct(peer_gaps, 99):>16.2f}")
+    print("  (|inter-arrival gap - the leg's median interval| per packet: gateway at its relay "
+          "input, peer at a plain socket; both include sipp's own pcap pacing)")
     print(f"peak calls held {peak_calls}, peak bridged {gw.bridged_peak}; relayed packets "
           f"{relayed:,}; relayed-leg jitter |gap - leg interval| p50 {pct(gaps_ms, 50):.2f} ms, "
           f"p99 {pct(gaps_ms, 99):.2f} ms; event-loop lag p99 "
@@ -223,7 +346,16 @@ async def main(args: argparse.Namespace) -> None:
           f"{statistics.fmean(lag) * 1000 if lag else 0:.2f} ms)")
     print(f"inside the gateway, INVITE received -> 200 sent: p50 {pct(answer_ms, 50):.2f} ms, "
           f"p99 {pct(answer_ms, 99):.2f} ms")
+    print(f"gateway process CPU {cpu1 - cpu0:.1f} s in {elapsed:.0f} s "
+          f"({(cpu1 - cpu0) / elapsed:.0%} of one core); its event-loop thread ran "
+          f"{loop_ran:.1f} s and waited {loop_waited:.1f} s runnable for a CPU (descheduled "
+          "by other work on the machine)")
     print(f"gateway counters: {stats}")
+    stalls = sorted(watch_stalls.stalls, reverse=True)
+    print(f"event-loop stalls >= {watch_stalls.threshold * 1000:.0f} ms: {len(stalls)} "
+          f"(longest {', '.join(f'{x * 1000:.0f}' for x in stalls[:5])} ms)")
+    for where, n in watch_stalls.where.most_common(args.stall_stacks):
+        print(f"  {n:5d} samples  {where}")
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           f"(other work on the machine shifts these figures)")
@@ -237,6 +369,10 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
     parser.add_argument("--db-processes", type=int, default=VoiceSettings().db_processes,
                         help="record workers (0: threads in the gateway's process)")
+    parser.add_argument("--live-stt", action="store_true",
+                        help="transcribe both legs live (DASAN_STT adapter) as a site may")
+    parser.add_argument("--stall-stacks", type=int, default=8,
+                        help="stack samples shown for the event-loop stalls")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()

@@ -27,6 +27,9 @@ class AgentPresence(Base):
     break_reason: Mapped[str | None] = mapped_column(String(32))
     resume_state: Mapped[str | None] = mapped_column(String(16))
     away_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # After-call work a call's end began ends here (enforced by the presence sweep, so an
+    # agent never stays in wrap-up because the voice gateway that began it died).
+    wrap_up_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ContactOffer(Base):

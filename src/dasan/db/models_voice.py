@@ -96,4 +96,24 @@ class CallbackRequest(Base):
     queue_code: Mapped[str] = mapped_column(String(32))
     contact_uri: Mapped[str] = mapped_column(String(256))  # personal data: purged when done
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting|placed|done
+    # waiting | placed | done | failed (every attempt allowed by DASAN_VOICE_CALLBACK_ATTEMPTS
+    # failed); a failed attempt puts it back to waiting until `next_attempt_at`.
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CallbackAttempt(Base):
+    """One try at a callback and how it went: `connected`, `agent_no_answer` (the agent's
+    phone was rung first and did not answer) or `citizen_no_answer` (busy, refused, or no
+    answer within the ring time). `call_id` is that try's CDR."""
+
+    __tablename__ = "voice_callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("voice_callbacks.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("voice_calls.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    result: Mapped[str] = mapped_column(String(24))
