@@ -121,6 +121,8 @@ def _empty_volatile_tables(url: str) -> None:
     from dasan.db.models import Base
 
     volatile = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in STABLE_TABLES]
+    # The floor counters last: SQLite's delete triggers on consultations append to them.
+    volatile.sort(key=lambda t: t.name.startswith("floor_counter"))
     with engine.begin() as conn:
         if url.startswith("postgresql"):
             names = ", ".join(t.name for t in volatile)

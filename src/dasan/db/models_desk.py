@@ -52,3 +52,26 @@ class CannedAnswer(Base):
     text: Mapped[str] = mapped_column(Text)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FloorCounter(Base):
+    """The live floor's counters (`dasan.db.floor_counters`): per queue waiting and live chats,
+    per agent open chats, and chatbot sessions; `ref_id` is the queue or agent (0: none)."""
+
+    __tablename__ = "floor_counters"
+
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FloorCounterDelta(Base):
+    """A change of a floor counter, appended by the triggers on `consultations` and folded
+    into `floor_counters` now and then."""
+
+    __tablename__ = "floor_counter_deltas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(16))
+    d: Mapped[int] = mapped_column(Integer)

@@ -291,7 +291,7 @@ def test_transfer_and_supervisor_overview(client: Any, kb: dict[str, int], login
 
 def test_pages_render(client: Any, login: Any) -> None:
     r = client.get("/chat")
-    assert r.status_code == 200 and 'role="log"' in r.text and "상담사 연결" in r.text
+    assert r.status_code == 200 and 'class="chat-log" aria-live="polite"' in r.text and "상담사 연결" in r.text
     assert "Talk to an agent" in client.get("/chat?lang=en").text
     r = client.get("/agent", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")

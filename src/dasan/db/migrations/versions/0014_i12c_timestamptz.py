@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_i12c"
-down_revision = "0013"
+down_revision = "0014_i11c"
 branch_labels = None
 depends_on = None
 
