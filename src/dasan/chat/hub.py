@@ -504,8 +504,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         withdraw_offers(s, out, cid)
         end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.answered_at is not None:  # only a chat an agent answered is surveyed
-            system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN,
-                                                    "scale": [1, 2, 3, 4, 5]},
+            system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN},
                            allow_closed=True)
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})

@@ -813,6 +813,8 @@ class Gateway:
         async def record(score: int) -> None:
             await self._db(surveys.answer, cid, "call", str(score))
 
+        while call.rtp.take_digit() is not None:
+            pass  # a key pressed while talking to the agent is no answer to the survey
         try:
             await surveys.ars_survey(_SurveyIO(self, call), record, self.settings.digit_timeout)
         except Exception:  # the survey is a courtesy: the call still ends cleanly
