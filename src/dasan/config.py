@@ -131,10 +131,6 @@ class Settings(BaseSettings):
         description="per channel, how many written threads one agent may hold in work at once "
                     "(JSON, e.g. {\"sms\": 8, \"portal\": 5, \"web\": 8})",
     )
-    complaints_group_commit: int = Field(
-        default=64, ge=1, le=1000,
-        description="Open311 POST requests arriving together are stored in one transaction of "
-                    "up to this many reports, each in its own savepoint (1: a commit each)")
     complaints_dispatch_max_attempts: int = Field(default=8, ge=1)
     complaints_dispatch_backoff_seconds: float = Field(default=2.0, ge=0)
     complaints_dispatch_lease_seconds: float = Field(

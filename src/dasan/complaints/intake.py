@@ -4,11 +4,8 @@ transaction. A refused report stores nothing."""
 
 from __future__ import annotations
 
-import queue
 import re
 import secrets
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -213,121 +210,28 @@ class Accepted:
     service_notice: str | None
 
 
-def _take(session: Session, fields: dict[str, str], attributes: dict[str, Any],
-          photos: list[bytes]) -> Accepted:
-    from dasan.complaints import clients
-
-    client = clients.client_for_key(session, fields.get("api_key"), "create_request")
-    report = ReportIn(
-        service_code=fields.get("service_code"), lat=fields.get("lat"),
-        lon=fields.get("long"), address=fields.get("address_string"),
-        description=fields.get("description", ""), email=fields.get("email"),
-        phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
-        language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
-        photos=photos,
-    )
-    row = create_report(session, report)
-    notice = service_of(session, row).service_notice
-    session.flush()
-    return Accepted(row.id, notice)
-
-
-Job = tuple[dict[str, str], dict[str, Any], list[bytes]]
-
-
-class GroupCommit:
-    """Group commit for report intake: the reports that arrive while a transaction is being
-    written wait for the next one and are stored together, each in its own savepoint (a refused
-    report rolls back alone and its caller gets its error; the others are committed). One
-    commit, and on SQLite one write lock, for up to `max_batch` reports, instead of one each.
-    A caller returns only after its report is committed. One writer thread per database URL."""
-
-    def __init__(self, url: str | None, max_batch: int) -> None:
-        self.url = url
-        self.max_batch = max_batch
-        self.jobs: queue.SimpleQueue[tuple[Job, Future[Accepted]]] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name="complaints-intake",
-                                       daemon=True)
-        self.thread.start()
-
-    def submit(self, job: Job) -> Accepted:
-        done: Future[Accepted] = Future()
-        self.jobs.put((job, done))
-        return done.result()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self.jobs.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self.jobs.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                self._write(batch)
-            except Exception:  # the batch failed as a whole: every report in its own transaction
-                for job, done in batch:
-                    if done.done():
-                        continue
-                    try:
-                        self._write([(job, done)])
-                    except Exception as exc:  # the writer thread itself never dies
-                        if not done.done():
-                            done.set_exception(exc)
-
-    def _write(self, batch: list[tuple[Job, Future[Accepted]]]) -> None:
-        from dasan.db.session import new_session
-
-        outcomes: list[tuple[Future[Accepted], Accepted | None, BaseException | None]] = []
-        with new_session(self.url) as session:
-            try:
-                if session.get_bind().dialect.name == "sqlite":
-                    # pysqlite begins a transaction only at the first write: begin it now, so
-                    # that releasing the first savepoint does not commit on its own.
-                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                for job, done in batch:
-                    try:
-                        with session.begin_nested():
-                            outcomes.append((done, _take(session, *job), None))
-                    except Exception as exc:  # this report only (its savepoint is rolled back)
-                        outcomes.append((done, None, exc))
-                session.commit()
-            except Exception as exc:
-                session.rollback()
-                if len(batch) == 1:
-                    batch[0][1].set_exception(exc)
-                    return
-                raise
-        for done, accepted, error in outcomes:
-            if error is not None:
-                done.set_exception(error)
-            else:
-                assert accepted is not None
-                done.set_result(accepted)
-
-
-_GROUPS: dict[str | None, GroupCommit] = {}
-_GROUPS_LOCK = threading.Lock()
-
-
 def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list[bytes],
                 *, url: str | None = None) -> Accepted:
-    """One Open311 `POST requests`: the client's key, then the report; committed, or nothing
-    (a `DomainError` leaves nothing stored). Runs in a worker thread; concurrent requests are
-    committed together through the URL's `GroupCommit` (`complaints_group_commit` reports at
-    most per transaction)."""
+    """One Open311 `POST requests` in its own transaction: the client's key, then the report;
+    committed once, or nothing (a `DomainError` rolls everything back). Runs in a worker
+    thread, so concurrent requests write concurrently where the database allows it."""
+    from dasan.complaints import clients
     from dasan.db.session import session_scope
 
-    size = get_settings().complaints_group_commit
-    if size <= 1:
-        with session_scope(url) as session:
-            return _take(session, fields, attributes, photos)
-    key = url or get_settings().database_url
-    with _GROUPS_LOCK:
-        group = _GROUPS.get(key)
-        if group is None or group.max_batch != size:
-            group = _GROUPS[key] = GroupCommit(key, size)
-    return group.submit((fields, attributes, photos))
+    with session_scope(url) as session:
+        client = clients.client_for_key(session, fields.get("api_key"), "create_request")
+        report = ReportIn(
+            service_code=fields.get("service_code"), lat=fields.get("lat"),
+            lon=fields.get("long"), address=fields.get("address_string"),
+            description=fields.get("description", ""), email=fields.get("email"),
+            phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
+            language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
+            photos=photos,
+        )
+        row = create_report(session, report)
+        notice = service_of(session, row).service_notice
+        session.flush()
+        return Accepted(row.id, notice)
 
 
 def _link_duplicate(session: Session, request: ServiceRequest, original: ServiceRequest,

@@ -258,33 +258,3 @@ def test_address_only_report_is_placed_on_its_dong(client, api_key, db) -> None:
     nowhere = post(client, api_key, service_code="OTHER", address_string="어딘가 큰길 앞")
     assert nowhere.status_code == 400 and "gu and dong" in nowhere.json()[0]["description"]
     assert db.scalar(select(func.count()).select_from(ServiceRequest)) == 1
-
-
-def test_concurrent_reports_are_committed_together_and_a_bad_one_alone_is_refused(  # type: ignore[no-untyped-def]
-        database_url, api_key, db) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from dasan.complaints.intake import GroupCommit
-    from dasan.errors import DomainError
-
-    group = GroupCommit(database_url, 64)
-    good = [{"api_key": api_key, "service_code": "OTHER", "lat": f"{37.50 + i / 1000:.4f}",
-             "long": "127.0300", "description": f"동시 신고 {i}"} for i in range(12)]
-    bad = {"api_key": api_key, "service_code": "NOPE", **CITY_HALL}
-    jobs = [(f, {}, []) for f in good[:6]] + [(bad, {}, [])] + [(f, {}, []) for f in good[6:]]
-    with ThreadPoolExecutor(8) as pool:
-        futures = [pool.submit(group.submit, job) for job in jobs]
-    outcomes = []
-    for f in futures:
-        try:
-            outcomes.append(f.result().request_id)
-        except DomainError as exc:
-            outcomes.append(exc)
-    assert isinstance(outcomes[6], DomainError)  # the unknown service, refused alone
-    ids = [o for o in outcomes if isinstance(o, int)]
-    assert len(ids) == len(set(ids)) == 12
-    db.expire_all()
-    stored = db.scalars(select(ServiceRequest.description).order_by(ServiceRequest.id)).all()
-    assert sorted(stored) == sorted(f["description"] for f in good)
-    assert db.scalar(select(func.count(Consultation.id))) == 12
-    assert db.scalar(select(func.count(DispatchOutbox.id))) == 12
