@@ -125,7 +125,7 @@ class ServiceRequest(Base):
     duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     # contact for status-back notices; shown masked everywhere, never sent to districts raw
-    notify_phone: Mapped[str | None] = mapped_column(String(16))
+    notify_phone: Mapped[str | None] = mapped_column(String(16))  # masked; raw in the PII vault
     notify_email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="ko")
     media_url: Mapped[str | None] = mapped_column(String(512))

@@ -96,6 +96,14 @@ def written_queue(channel: str | None = None, db: Session = Depends(get_db),
     return [item.to_dict() for item in desk.queue(db, user, channel=channel)]
 
 
+@router.get("/desk", responses=errors_doc(403))
+def written_desk(db: Session = Depends(get_db),
+                 user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
+    """The agent desktop's written threads: the agent's own first, then the waiting ones by
+    SLA, with the agent's per-channel load and limits."""
+    return desk.desk_view(db, user)
+
+
 @router.get("/threads/{thread_id}")
 def written_thread(thread_id: int, db: Session = Depends(get_db),
                    user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:

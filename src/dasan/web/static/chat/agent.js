@@ -154,6 +154,7 @@
 
   function select(id) {
     current = id;
+    document.dispatchEvent(new CustomEvent("dasan:desk-select", { detail: { id } }));
     const c = chats.get(id);
     c.unread = 0;
     renderList();
@@ -194,7 +195,7 @@
 
   async function loadCanned(id) {
     try {
-      cannedItems = await api("GET", "/api/chat/canned?consultation_id=" + id);
+      cannedItems = await api("GET", "/api/chat/canned" + (id !== null ? "?consultation_id=" + id : ""));
       const sel = $("canned");
       while (sel.options.length > 1) sel.remove(1);
       for (const c of cannedItems) sel.append(el("option", { value: c.text }, `/${c.code} · ${c.label}`));
@@ -279,7 +280,7 @@
           el("span", { class: "badge" }, Math.round(r.confidence * 100) + "%")),
         el("p", { class: "rec-answer" }, r.answer.slice(0, 300) + (r.answer.length > 300 ? "…" : "")),
         el("button", { type: "button", class: "insert", onclick: () => insert(r),
-                       disabled: current === null || chat(current).view.phase === "closed" }, t("insert"))));
+                       disabled: input.disabled }, t("insert"))));
     }
   }
 
@@ -327,7 +328,7 @@
         for (const o of ev.offers || []) addOffer(o, true);
         renderOffers();
         renderList();
-        if (current === null && ev.chats.length) {
+        if (current === null && ev.chats.length && !Dasan.desk.busy()) {
           select(ev.chats.some((v) => v.id === wanted) ? wanted : ev.chats[0].id);
         }
         clearInterval(heartbeat);
@@ -403,7 +404,7 @@
         if (current === ev.consultation_id) { current = null; renderConversation(); }
         renderList();
         showAlert((ev.why === "taken_over" ? t("taken_over") : ev.why ? t("requeued") : t("transfer_done")) + ` #${ev.consultation_id}`);
-        if (current === null && chats.size) select([...chats.keys()][0]);
+        if (current === null && chats.size && !Dasan.desk.busy()) select([...chats.keys()][0]);
         break;
       case "closed":
         if (ev.by === "citizen") showAlert(`#${ev.consultation_id} ${t("ended_by_citizen")}`);
@@ -468,7 +469,11 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = input.value.trim();
-    if (!body || current === null) return;
+    if (!body) return;
+    if (current === null) {  // another kind of conversation may own the pane (Dasan.desk)
+      if (Dasan.desk.composer && Dasan.desk.composer(body)) { input.value = ""; entryForDraft = null; }
+      return;
+    }
     const frame = { type: "message", consultation_id: current, body, client_msg_id: uid() };
     if (entryForDraft !== null) frame.entry_id = entryForDraft;
     chat(current).pending.push(frame);
@@ -704,6 +709,15 @@
     $("state").focus();
   });
   $("skip-break").addEventListener("click", () => { $("break-dialog").hidden = true; });
+
+  // Other conversation kinds on this desk (written threads: static/channels/desk-written.js)
+  // take the main pane through this small interface; picking a chat takes it back.
+  Dasan.desk = {
+    release() { current = null; entryForDraft = null; renderList(); renderConversation(); loadCanned(null); },
+    renderRecs, showAlert,
+    busy: () => false,   // set by the module that holds the pane
+    composer: null,      // (body) => true when it took the reply
+  };
 
   (async () => {
     try {
