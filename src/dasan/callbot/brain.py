@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dasan.assist import recommend
+from dasan.assist.recommend import ANSWER_PREVIEW_CHARS
 from dasan.callbot.spoken import normalise
-from dasan.chat.bot import respond, wants_agent
+from dasan.chat.bot import MAX_ANSWER_CHARS, respond, wants_agent
+from dasan.db.models import KbEntry
+from dasan.db.models_kbquality import KbAnswerability
 
 SPOKEN_CHARS = 260
 # KB category -> the ARS queue that serves it (ARS_MENU); others go to the node's handoff.
@@ -37,6 +41,25 @@ def spoken_answer(title: str, body: str) -> str:
     if len(text) > SPOKEN_CHARS:
         text = text[:SPOKEN_CHARS].rsplit(" ", 1)[0]
     return f"{title}. {text}"
+
+
+def speech_for(title: str, answer: str) -> str:
+    """What the bot reads for an entry: exactly the text `decide` builds from the chatbot's
+    answer (so that `prerender` fills the TTS cache with what a call will ask for)."""
+    body = f"{title}\n\n{answer[:ANSWER_PREVIEW_CHARS][:MAX_ANSWER_CHARS]}".strip()
+    head, _, rest = body.partition("\n\n")
+    return spoken_answer(head, rest.split("\n\n(")[0])
+
+
+def answerable_speeches(session: Session) -> list[tuple[int, str]]:
+    """(entry id, spoken answer) of every published entry the bot may answer with."""
+    rows = session.execute(
+        select(KbEntry.id, KbEntry.title, KbEntry.answer)
+        .outerjoin(KbAnswerability, KbAnswerability.entry_id == KbEntry.id)
+        .where(KbEntry.status == "published",
+               or_(KbAnswerability.verdict.is_(None), KbAnswerability.verdict != "reference"))
+        .order_by(KbEntry.id))
+    return [(eid, speech_for(title, answer or "")) for eid, title, answer in rows]
 
 
 def decide(session: Session, heard: str, consultation_id: int | None = None) -> BotTurn:
