@@ -95,6 +95,12 @@ class AnswerPolicy:
 
 
 DEFAULT_POLICY = AnswerPolicy()
+# Without dense vectors (DASAN_EMBEDDER=none) the same logistic runs on the lexical index's
+# fused score of the top answerable entry (bm25 on morphemes + char bigrams, each min-max
+# normalised per query: 2.0 = both put it first), its margin over the next, and the coverage;
+# fitted with its own threshold by `bench/bench_answer.py --lexical` on the tune split.
+LEXICAL_POLICY = AnswerPolicy(AnswerCalibration(a=0.0, b=0.0, c=0.0, d=0.0), threshold=0.5,
+                              min_coverage=0.3)
 
 
 @dataclass(frozen=True, slots=True)
