@@ -161,6 +161,8 @@ async def converse(gw: Gateway, call: Call, node: BotNode, flow: Flow) -> BotVer
     except (SttUnavailable, ValueError):
         log.warning("callbot without STT: handing off")
         return BotVerdict("handoff")
+    if not getattr(stt, "warmed", True):  # load the model while the intro prompt plays
+        gw._spawn(asyncio.to_thread(warm_stt))
     listener = Listener(gw, call, stt)
     heard: list[str] = []
     last: brain.BotTurn | None = None

@@ -119,6 +119,7 @@ class WhisperStt:
         self.settings = settings
         self._model: Any = None
         self._lock = threading.Lock()
+        self._warmed = False
 
     @classmethod
     def shared(cls, settings: SttSettings) -> WhisperStt:
@@ -206,8 +207,13 @@ class WhisperStt:
             return []
         return [Segment(start * 1000 // SAMPLE_RATE, end * 1000 // SAMPLE_RATE, text, lang)]
 
+    @property
+    def warmed(self) -> bool:
+        return self._warmed
+
     def warm(self) -> None:
         """Load the model and run it once (the first encode allocates its buffers)."""
+        self._warmed = True
         rng = np.random.default_rng(0)
         tone = (np.sin(np.arange(8000) * 0.3) * 6000 + rng.normal(0, 300, 8000))
         self.transcribe(tone.astype("<i2").tobytes())

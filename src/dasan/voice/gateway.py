@@ -166,8 +166,6 @@ class Gateway:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
         await self.reload_flow()
         await asyncio.to_thread(self.warm_prompts)
-        if s.live_stt or self._has_bot():
-            self._spawn(asyncio.to_thread(callbot_call.warm_stt))
         if s.prerender_answers and self._has_bot():
             self._spawn(self._prerender_answers())
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
