@@ -35,6 +35,7 @@ from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
     COVERAGE_ANSWER_CHARS,
     DEFAULT_POLICY,
+    LEXICAL_POLICY,
     AnswerCalibration,
     AnswerPolicy,
     coverage,
@@ -42,7 +43,14 @@ from dasan.knowledge.answering import (
 )
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.faq_source import SEED_FILES, load_civilappeal, title_key
-from dasan.knowledge.search import Calibration, Components, SearchDoc, SearchIndex, fuse
+from dasan.knowledge.search import (
+    LEXICAL_ONLY,
+    Calibration,
+    Components,
+    SearchDoc,
+    SearchIndex,
+    fuse,
+)
 from dasan.text.korean import tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
@@ -121,6 +129,55 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
     return out
 
 
+def score_lexical(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
+                  cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+                  ) -> list[Scored]:
+    """Features of the lexical policy (DASAN_EMBEDDER=none): the fused bm25 + char-bigram
+    score of the top answerable entry (min-max normalised per query, so 2.0 = both scorers
+    put it first), its margin over the next one, and the coverage. The peer: plain BM25 (the
+    same index) answering with its top entry whenever it shares a word with the question."""
+    ids = index.ids
+    keys = {i: title_key(docs[i].title) for i in ids}
+    answerable = np.array([docs[i].answerable for i in ids])
+    out = []
+    for q, rq_tokens in zip(queries, rq_tokens_all, strict=True):
+        comp = index.components(q.text)
+        s2 = fuse(comp, LEXICAL_ONLY, answerable)
+        order = [int(i) for i in np.argsort(-s2)[:3] if np.isfinite(s2[i])]
+        cover = coverage(rq_tokens, cover_tokens[ids[order[0]]])
+        scores = [(float(s2[i]), cover) for i in order]
+        right = _rel(ids, keys, q.target, order[0])
+        peer_top = int(np.argmax(comp.bm25))
+        peer_cover = coverage(rq_tokens, cover_tokens[ids[peer_top]])
+        out.append(Scored(1.0 if peer_cover > 0 else 0.0,
+                          _rel(ids, keys, q.target, peer_top) and docs[ids[peer_top]].answerable,
+                          (scores[0][0], scores[0][0] - scores[1][0], cover), scores, right,
+                          q.target is not None and bool(docs[q.target].answerable)))
+    return out
+
+
+def lexical_report(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
+                   cover_tokens: dict[str, set[str]], rq_tokens: list[set[str]]) -> None:
+    scored = score_lexical(index, docs, queries, cover_tokens, rq_tokens)
+    rows = list(zip(queries, scored, strict=True))
+    tune = [(q, s) for q, s in rows if q.split == "tune"]
+    hold = [(q, s) for q, s in rows if q.split == "holdout"]
+    cal = fit([s for _, s in tune], with_coverage=True)
+    chosen = choose_threshold(cal, tune)
+    print(f"lexical calibration fitted on tune: a={cal.a} b={cal.b} d={cal.d} c={cal.c}; "
+          f"threshold {chosen}; shipped: {LEXICAL_POLICY.calibration} threshold "
+          f"{LEXICAL_POLICY.threshold}")
+    print("\nhold-out at the operating point, lexical index (DASAN_EMBEDDER=none):")
+    table(hold, {
+        "peer: plain BM25 top hit sharing a word": [
+            (s.peer_conf >= PEER_THRESHOLD, s.peer_conf >= PEER_THRESHOLD and s.peer_right)
+            for _, s in hold],
+        "Dasan lexical, shipped policy": [outcome(LEXICAL_POLICY, q, s) for q, s in hold],
+        "Dasan lexical, fitted this run": [outcome(AnswerPolicy(cal, chosen), q, s)
+                                           for q, s in hold],
+    })
+
+
 def fit(sc: Sequence[Scored], with_coverage: bool = False) -> AnswerCalibration:
     """Logistic calibration on the tune split: dense and margin (and, with ``with_coverage``,
     the share of the question's words the entry uses)."""
@@ -178,15 +235,18 @@ def table(rows: list[tuple[Q, Scored]], answer: dict[str, list[tuple[bool, bool]
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=default_shared_data())
+    ap.add_argument("--lexical", action="store_true",
+                    help="only the lexical policy (no embedder): fit and report it")
     args = ap.parse_args(argv)
     data: Path = args.data
     if not (data / SEED_FILES[0][0]).is_file():
         print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
         return 2
 
-    print("== 1. answerability of entries ==")
-    for line in answerability_report(load_labelled(data)):
-        print(line)
+    if not args.lexical:
+        print("== 1. answerability of entries ==")
+        for line in answerability_report(load_labelled(data)):
+            print(line)
 
     print("\n== 2. answering ==")
     docs: dict[str, SearchDoc] = {}
@@ -204,10 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_ref = sum(not d.answerable for d in docs.values())
     print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
           f"(never answered by the bot), {len(docs) - n_ref} standard answers")
-    cache = EmbeddingCache(default_embedder(), CACHE)
-    index = SearchIndex(list(docs.values()), cache=cache)
-    index.build()
-    cache.save_if_changed()
+    if args.lexical:
+        index = SearchIndex(list(docs.values()), use_dense=False)
+    else:
+        cache = EmbeddingCache(default_embedder(), CACHE)
+        index = SearchIndex(list(docs.values()), cache=cache)
+        index.build()
+        cache.save_if_changed()
     queries = [q for q in build_queries(data) if q.target is None or q.target in docs]
     ids = list(docs)
     toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
@@ -217,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
     cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
     rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    if args.lexical:
+        lexical_report(index, docs, queries, cover_tokens, rq_tokens)
+        return 0
     scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens)
     rows = list(zip(queries, scored, strict=True))
     tune = [(q, s) for q, s in rows if q.split == "tune"]

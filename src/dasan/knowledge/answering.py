@@ -95,6 +95,14 @@ class AnswerPolicy:
 
 
 DEFAULT_POLICY = AnswerPolicy()
+# Without dense vectors (DASAN_EMBEDDER=none) the same logistic runs on the lexical index's
+# fused score of the top answerable entry (bm25 on morphemes + char bigrams, each min-max
+# normalised per query: 2.0 = both put it first), its margin over the next, and the coverage;
+# fitted with its own threshold by `bench/bench_answer.py --lexical` on the tune split
+# (hold-out: precision 0.943 at coverage 0.658, chit-chat answered 4%, other cities and
+# unanswerable questions 0%; plain BM25 answering its top hit: precision 0.694).
+LEXICAL_POLICY = AnswerPolicy(AnswerCalibration(a=6.11, b=3.57, c=-10.39, d=5.22),
+                              threshold=0.55)
 
 
 @dataclass(frozen=True, slots=True)

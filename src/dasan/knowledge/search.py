@@ -397,6 +397,11 @@ class SearchIndex:
 
     # -- scoring ---------------------------------------------------------------------------
 
+    @property
+    def has_dense(self) -> bool:
+        """Dense vectors are built (False with DASAN_EMBEDDER=none: a lexical index)."""
+        return self._ensure_built().passage_vecs is not None
+
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:

@@ -167,6 +167,8 @@ class Gateway:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
         await self.reload_flow()
         await asyncio.to_thread(self.warm_prompts)
+        if s.prerender_answers and self._has_bot():
+            self._spawn(self._prerender_answers())
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
         await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
         for coro in (self._dispatch(), self._watchdog(), self._command_loop()):
@@ -205,6 +207,20 @@ class Gateway:
 
     async def reload_flow(self) -> None:
         self.flow, self.flow_version = await self._db(store.live)
+
+    def _has_bot(self) -> bool:
+        return self.flow is not None and any(
+            isinstance(n, BotNode) for n in self.flow.nodes.values())
+
+    async def _prerender_answers(self) -> int:
+        """The callbot's spoken answers into the TTS cache, one at a time in the background
+        (a KB edit changes the text, so the next start renders that entry again)."""
+        rendered = 0
+        for _eid, text in await self._db(callbot_call.answer_speeches):
+            rendered += await asyncio.to_thread(self.prompts.render_cached, text, "ko")
+        if rendered:
+            log.info("callbot: %d spoken answers rendered into the TTS cache", rendered)
+        return rendered
 
     def warm_prompts(self) -> None:
         """Render every prompt of the live flow and the gateway's own (cached under var/);

@@ -52,6 +52,9 @@ class VoiceSettings(BaseSettings):
     max_call_seconds: float = Field(default=4 * 3600.0, gt=0)
     live_stt: bool = Field(default=True,
         description="transcribe both legs while a call is bridged (DASAN_STT_* adapter)")
+    prerender_answers: bool = Field(default=True,
+        description="when the gateway starts, render the callbot's spoken KB answers into the "
+                    "TTS cache in the background (an answer then starts without TTS time)")
     visible_ars_ttl: float = Field(default=1800.0, gt=0,
         description="seconds a visible-ARS link and page stay valid")
     survey: bool = Field(default=False,

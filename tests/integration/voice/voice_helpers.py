@@ -70,6 +70,7 @@ def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
         host="127.0.0.1", port=0, rtp_host="127.0.0.1", rtp_port_min=base,
         rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
         recording_dir=tmp_path / "recordings", tts="espeak", tts_speed=400, live_stt=False,
+        prerender_answers=False,
         digit_timeout=1.0, media_timeout=8.0, ring_timeout=4.0, queue_timeout=30.0,
         queue_announce_every=30.0, db_processes=0)
     values.update(overrides)

@@ -417,7 +417,10 @@
         }
         break;
       case "assist":
-        if (!mine(ev.consultation_id)) break;
+        if (!mine(ev.consultation_id)) {  // a call's turn (live STT): the call panel shows it
+          document.dispatchEvent(new CustomEvent("dasan:call-assist", { detail: ev }));
+          break;
+        }
         chat(ev.consultation_id).recs = ev.items;
         if (current === ev.consultation_id) renderRecs();
         break;
