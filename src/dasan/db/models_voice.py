@@ -60,7 +60,7 @@ class VoiceCall(Base):
     recording_caller: Mapped[str | None] = mapped_column(String(256))
     recording_agent: Mapped[str | None] = mapped_column(String(256))
     # When the post-call transcription ran (even if it heard nothing): the scheduler's mark.
-    transcribed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    transcribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     transferred_to: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -5,7 +5,7 @@ SQLite has no timestamp type: its text values stay naive UTC and `UtcDateTime` a
 offset when it reads them (ADR 0009). Nothing to do there.
 
 Revision ID: 0014_i12c
-Revises: 0013
+Revises: 0014_i11c
 """
 
 from __future__ import annotations

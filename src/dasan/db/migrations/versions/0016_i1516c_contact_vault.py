@@ -2,7 +2,7 @@
 outbox and notice recipients stored in clear before are sealed (ADR 0005) and masked in place
 
 Revision ID: 0014_i1516c
-Revises: 0013
+Revises: 0014_i14c
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_i1516c"
-down_revision = "0013"
+down_revision = "0014_i14c"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 (attempt count and next try on voice_callbacks, one voice_callback_attempts row per try)
 
 Revision ID: 0014_i13c
-Revises: 0014_i12c
+Revises: 0014_i1516c
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_i13c"
-down_revision = "0014_i12c"
+down_revision = "0014_i1516c"
 branch_labels = None
 depends_on = None
 
