@@ -132,7 +132,9 @@ def live_lines_reach_the_call_panel(page: Any, db: str, redis_url: str) -> None:
             await pubsub.publish(channel, event)
         await pubsub.close()
 
-    asyncio.run(publish())
+    sender = threading.Thread(target=lambda: asyncio.run(publish()))  # Playwright owns this loop
+    sender.start()
+    sender.join(30)
     page.wait_for_selector("#call-transcript li.leg-agent", timeout=10_000)
     lines = page.inner_text("#call-transcript")
     assert "민원인" in lines and "상담사" in lines and "1234" not in lines  # masked
