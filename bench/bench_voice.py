@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import csv
 import os
 import random
@@ -84,7 +85,7 @@ async def run_callers(target: str, calls: int, rate: float, workdir: Path
                       ) -> dict[str, float]:
     """One sipp UAC load; returns completed/failed and setup-time percentiles (ms)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    rc, out = await sipp(["-sf", str(SCEN / "bench_caller.xml"), "-m", str(calls),
+    rc, out = await sipp(["-sf", str(SCEN / "bench_caller.xml"), "-trace_err", "-m", str(calls),
                           "-r", str(rate), "-l", str(calls), "-p", str(free_port()),
                           "-mp", str(free_port() & ~1), "-key", "caller", "01055550000",
                           "-s", "120", "-trace_rtt", "-rtt_freq", "1", "-trace_stat",
@@ -376,14 +377,16 @@ async def main(args: argparse.Namespace) -> None:
         child.stdin.close()
         await child.wait()
     if front is not None:
-        front.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            front.terminate()
         await front.wait()
     held_all = await asyncio.to_thread(peak_from_records, url)
     with session_scope(url) as s:  # the records, not only sipp's view of the calls
         cdrs = dict(s.execute(select(VoiceCall.outcome, func.count()).group_by(
             VoiceCall.outcome)).all())
         errors = s.scalar(select(func.count()).where(VoiceCall.end_reason == "gateway_error"))
-    phones.terminate()
+    with contextlib.suppress(ProcessLookupError):
+        phones.terminate()
     await phones.wait()
 
     # Peer: the same callers against sipp UAS directly (no gateway); the UAS answers with
@@ -396,7 +399,8 @@ async def main(args: argparse.Namespace) -> None:
                                 ("-inf", str(inf)))
     await asyncio.sleep(0.5)
     peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
-    peer_uas.terminate()
+    with contextlib.suppress(ProcessLookupError):  # it may have exited (e.g. a port taken)
+        peer_uas.terminate()
     await peer_uas.wait()
     for transport in transports:
         transport.close()
@@ -442,7 +446,10 @@ async def main(args: argparse.Namespace) -> None:
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           f"(other work on the machine shifts these figures)")
-    shutil.rmtree(tmp, ignore_errors=True)
+    if args.keep:
+        print(f"kept the run's files (sipp logs, recordings) under {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
@@ -460,6 +467,7 @@ if __name__ == "__main__":
                         help="gateway processes behind scripts/kamailio.sh (needs kamailio; "
                              "use PostgreSQL: DASAN_TEST_POSTGRES_URL)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help="keep sipp's logs and recordings")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
     ns = parser.parse_args()
