@@ -360,7 +360,7 @@ async def main(args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - t0
     sched1, cpu1 = loop_thread_sched(), time.process_time()
     loop_ran, loop_waited = sched1[0] - sched0[0], sched1[1] - sched0[1]
-    for _ in range(100):
+    for _ in range(600):  # calls that sipp ended may still be writing their records
         if not gw.calls:
             break
         await asyncio.sleep(0.1)

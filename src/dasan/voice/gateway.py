@@ -175,6 +175,8 @@ class Gateway:
 
     async def stop(self) -> None:
         for call in list(self.calls.values()):
+            if call.finished or call.caller_gone:
+                continue  # already ending (its record is being written): keep its outcome
             call.outcome, call.reason = call.outcome or "forced_terminated", "gateway_stop"
             self._end(call)
         for _ in range(50):
