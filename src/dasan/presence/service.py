@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
@@ -80,9 +81,14 @@ def capacity_for(s: Session, agent: Agent, channel: str) -> int:
 def _row(s: Session, agent_id: int, now: datetime) -> AgentPresence:
     row = s.get(AgentPresence, agent_id)
     if row is None:
-        row = AgentPresence(agent_id=agent_id, sockets=0, last_seen_at=now)
-        s.add(row)
-        s.flush()
+        try:
+            with s.begin_nested():
+                row = AgentPresence(agent_id=agent_id, sockets=0, last_seen_at=now)
+                s.add(row)
+                s.flush()
+        except IntegrityError:  # another process (a second voice gateway) created it just now
+            row = s.get(AgentPresence, agent_id)
+            assert row is not None
     return row
 
 

@@ -177,6 +177,8 @@ class Gateway:
 
     async def stop(self) -> None:
         for call in list(self.calls.values()):
+            if call.finished or call.caller_gone:
+                continue  # already ending (its record is being written): keep its outcome
             call.outcome, call.reason = call.outcome or "forced_terminated", "gateway_stop"
             self._end(call)
         for _ in range(50):
@@ -339,10 +341,11 @@ class Gateway:
     async def _refer(self, tx: ServerTx) -> None:
         """Blind transfer asked for by the agent's phone (RFC 3515 REFER in the agent's
         dialog): `Refer-To: <sip:queue-<code>@...>`, `<sip:<employee no>@...>` or
-        `<sip:<digits>@...>` (an outside number). Accepted (202), the phone is told the
-        outcome in one NOTIFY (message/sipfrag, subscription terminated), and the call moves
-        on exactly as with the desktop's transfer button; the gateway stays in the media path
-        (it does not ask the caller's side to REFER)."""
+        `<sip:<digits>@...>` (an outside number). Accepted (202), one NOTIFY (message/
+        sipfrag `200 OK`, subscription terminated) tells the phone the gateway took the call
+        over, and the call moves on exactly as with the desktop's transfer button (an outside
+        line that does not answer brings the caller back to this agent, as there); the
+        gateway stays in the media path (it does not ask the caller's side to REFER)."""
         ep, req = self.endpoint, tx.request
         assert ep is not None
         call = self.agent_dialogs.get(req.get_header("Call-ID") or "")

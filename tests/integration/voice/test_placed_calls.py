@@ -32,48 +32,11 @@ from dasan.voice import cti
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
-                                                              database_url: str) -> None:
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
-    with session_scope(database_url) as s:  # nobody free while the citizen waits
-        s.execute(update(Agent).where(Agent.id == agent_id).values(state="offline"))
-    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.2)
-    citizen_port = free_udp_port()
-    asked = await run_sipp("caller_callback.xml", gw.port, local_port=citizen_port)
-    assert asked.returncode == 0, asked.output
-    await settled(gw)
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    # The citizen's phone answers on the address their call came from (its Contact).
-    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    await asyncio.sleep(0.3)
-    with session_scope(database_url) as s:
-        s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
-    ringing = await collect(events, "ringing")
-    assert ringing["callback"] is True and ringing["caller"] == "010-****-5678"
-    cid = (await collect(events, "answered"))["consultation_id"]
-    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
-    assert (await phone).returncode == 0
-    assert (await citizen).returncode == 0
-    await settled(gw)
-    with session_scope(database_url) as s:
-        first, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
-        assert first.outcome == "callback" and placed.dialed == "callback"
-        assert placed.outcome == "answered" and placed.agent_id == agent_id
-        assert placed.consultation_id == first.consultation_id == cid
-        c = s.get(Consultation, cid)
-        assert c is not None and c.outcome == "callback" and c.status == "closed"
-        assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
-        request = s.scalars(select(CallbackRequest)).one()
-        assert request.status == "done" and request.contact_uri == ""  # purged
-
-
-async def test_a_failed_callback_is_tried_again_and_each_try_is_recorded(
+async def test_callback_rings_the_agent_then_dials_the_citizen_and_retries(
         gateway_factory, database_url: str) -> None:
-    """The citizen's phone is busy (486) on the first try; the second, after the retry
-    spacing, connects. Both tries are on record; the consultation counts as answered."""
+    """The agent's phone first, then the citizen's (at the Contact their call came from). The
+    citizen's phone is busy (486) on the first try; the second, after the retry spacing,
+    connects. Both tries are on record; the consultation counts as answered."""
     publish_short_flow(database_url)
     agent_id, port = agent_phone(database_url, "A0001")
     with session_scope(database_url) as s:
@@ -93,21 +56,29 @@ async def test_a_failed_callback_is_tried_again_and_each_try_is_recorded(
         s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
     assert (await busy).returncode == 0
     citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
+    ringing = await collect(events, "ringing")
+    assert ringing["callback"] is True and ringing["caller"] == "010-****-5678"
     cid = (await collect(events, "answered"))["consultation_id"]
     await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
     assert (await phone).returncode == 0
     assert (await citizen).returncode == 0
     await settled(gw)
     with session_scope(database_url) as s:
+        first, _, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
+        assert first.outcome == "callback" and placed.dialed == "callback"
+        assert placed.outcome == "answered" and placed.agent_id == agent_id
+        assert placed.consultation_id == first.consultation_id == cid
         request = s.scalars(select(CallbackRequest)).one()
         assert request.status == "done" and request.attempts == 2
+        assert request.contact_uri == ""  # purged
         tries = s.scalars(select(CallbackAttempt).order_by(CallbackAttempt.id)).all()
         assert [(t.attempt, t.result, t.agent_id) for t in tries] == [
             (1, "citizen_no_answer", agent_id), (2, "connected", agent_id)]
         first_try = s.get(VoiceCall, tries[0].call_id)
         assert first_try is not None and first_try.end_reason == "citizen_no_answer"
         c = s.get(Consultation, cid)
-        assert c is not None and c.outcome == "callback" and c.answered_at is not None
+        assert c is not None and c.outcome == "callback" and c.status == "closed"
+        assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
 
 
 @pytest.mark.parametrize("how", ["blind", "attended"])
