@@ -94,7 +94,7 @@ def respond(session: Session, text: str, previous_misses: int = 0,
         fixed = live.sync(session).repaired(query)
         cover = coverage(tokens(fixed), tokens("\n".join(
             [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
-    decision = decide([(h.dense, cover) for _, h in found], query)
+    decision = decide([(h.dense, cover, h.score) for _, h in found], query)
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

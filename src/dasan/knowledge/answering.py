@@ -3,10 +3,11 @@
 The bot answers only with a *standard* entry (see :mod:`dasan.knowledge.answerability`) whose
 calibrated confidence clears :attr:`AnswerPolicy.threshold` and that uses enough of the
 question's words (:func:`coverage`). The confidence is a logistic on the top hit's raw dense
-cosine and its cosine margin over the next answerable hit; it and the threshold are fitted by
-``bench/bench_answer.py`` on tune sets of in-domain paraphrases and out-of-domain questions
-(chit-chat, questions the KB cannot answer, other cities' services), never on the hold-out
-sets it reports.
+cosine and its margin over the next answerable hit in the fused (dense + char-bigram) score,
+i.e. how far the lexical and the dense retriever agree (:class:`AnswerCalibration`); the
+features, the weights and the threshold are chosen by ``bench/bench_answer.py`` on tune sets
+of in-domain paraphrases and out-of-domain questions (chit-chat, questions the KB cannot
+answer, other cities' services), never on the hold-out sets it reports.
 
 A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
 answered from Seoul's KB, however close the words are: the bot offers related entries and a
@@ -63,19 +64,27 @@ def coverage(query_tokens: Collection[str], doc_tokens: Collection[str]) -> floa
 
 @dataclass(frozen=True, slots=True)
 class AnswerCalibration:
-    """``p(right) = sigmoid(a*dense + b*margin + d*coverage + c)`` for the top answerable hit:
-    its raw dense cosine, its cosine margin over the next answerable hit (raw cosines, not the
-    fused scores, which are min-max normalised per query and so move with the size of the KB)
-    and the share of the question's content words the entry uses (:func:`coverage`).
-    Fitted by ``bench/bench_answer.py`` on the tune split."""
+    """``p(right) = sigmoid(a*dense + b*margin + d*coverage + e*fused_margin + c)`` for the top
+    answerable hit: its raw dense cosine, its cosine margin over the next answerable hit, the
+    share of the question's content words the entry uses (:func:`coverage`) and its margin
+    over the next answerable hit in the *fused* score (dense plus character-bigram bm25).
 
-    a: float = 18.98
-    b: float = 8.74
-    c: float = -17.72
+    The fused margin is where the lexical and the dense retriever agree: it is wide only when
+    the entry the encoder likes best is also the one whose words the question shares, and
+    narrow when the char-bigram score prefers another entry. Which features enter is chosen
+    by ``bench/bench_answer.py`` on the tune split alone (cross-validated coverage at
+    precision >= 0.97); dense + fused margin won there, the raw cosine margin and coverage
+    added nothing, so their weights are 0. The weights are fitted on the tune split."""
+
+    a: float = 12.96
+    b: float = 0.0
+    c: float = -13.58
     d: float = 0.0
+    e: float = 12.37
 
-    def __call__(self, dense: float, margin: float, cover: float = 0.0) -> float:
-        z = self.a * dense + self.b * margin + self.d * cover + self.c
+    def __call__(self, dense: float, margin: float, cover: float = 0.0,
+                 fused_margin: float = 0.0) -> float:
+        z = self.a * dense + self.b * margin + self.d * cover + self.e * fused_margin + self.c
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -84,14 +93,15 @@ class AnswerPolicy:
     calibration: AnswerCalibration = AnswerCalibration()
     # The lowest threshold where the tune split has precision >= 0.97 and out-of-domain
     # answers <= 5% (bench/bench_answer.py).
-    threshold: float = 0.5
+    threshold: float = 0.3
     # ... and the entry must use at least this share of the question's content words: a guard
     # that does not depend on the size of the knowledge base.
     min_coverage: float = 0.2
     related_threshold: float = 0.15  # below this: no related entries either
 
-    def confidence(self, dense: float, margin: float, cover: float = 0.0) -> float:
-        return self.calibration(dense, margin, cover)
+    def confidence(self, dense: float, margin: float, cover: float = 0.0,
+                   fused_margin: float = 0.0) -> float:
+        return self.calibration(dense, margin, cover, fused_margin)
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -104,15 +114,20 @@ class Decision:
     reason: str = ""
 
 
-def decide(hits: Sequence[tuple[float, float]], query: str,
+def decide(hits: Sequence[tuple[float, ...]], query: str,
            policy: AnswerPolicy = DEFAULT_POLICY) -> Decision:
-    """``hits``: (raw dense cosine, :func:`coverage`) of the best answerable hits, best first
-    (only the first hit's coverage is used)."""
+    """``hits``: (raw dense cosine, :func:`coverage`, fused score) of the best answerable hits,
+    best first by fused score (only the first hit's coverage is used; without a fused score
+    its margin counts as 0)."""
     if not hits:
         return Decision("miss", 0.0, "no_hit")
-    dense, cover = hits[0]
-    margin = dense - (hits[1][0] if len(hits) > 1 else 0.0)
-    conf = policy.confidence(dense, margin, cover)
+    dense, cover = hits[0][0], hits[0][1]
+    nxt = hits[1] if len(hits) > 1 else None
+    margin = dense - (nxt[0] if nxt is not None else 0.0)
+    fused_margin = 0.0
+    if len(hits[0]) > 2:
+        fused_margin = hits[0][2] - (nxt[2] if nxt is not None and len(nxt) > 2 else 0.0)
+    conf = policy.confidence(dense, margin, cover, fused_margin)
     region = other_region(query)
     if region is not None:
         related = conf >= policy.related_threshold and cover > 0.0
