@@ -1,7 +1,13 @@
 from datetime import date
 
 from dasan.knowledge.answerability import EntryText, assess, contact_residue, rule_reasons
-from dasan.knowledge.answering import AnswerPolicy, decide, other_region
+from dasan.knowledge.answering import (
+    AGREEMENT_CALIBRATION,
+    AGREEMENT_THRESHOLD,
+    AnswerPolicy,
+    decide,
+    other_region,
+)
 
 TODAY = date(2026, 12, 1)
 
@@ -68,8 +74,12 @@ def test_decision_follows_the_policy_threshold() -> None:
     assert decide([], "아무거나").kind == "miss"
     # a confident cosine with none of the question's words used is not an answer
     assert decide([(0.95, 0.0, 0.9), (0.85, 0.0, 0.5)], "기후동행카드 충전").kind != "answer"
-    # the dense encoder is sure, but the lexical scorer likes another entry as much: unsure
-    assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전").kind != "answer"
+    # with the agreement calibration: the dense encoder is sure, but the lexical scorer likes
+    # another entry as much, so the fused margin is narrow: unsure
+    agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+    assert decide(strong, "기후동행카드 충전", agree).kind == "answer"
+    assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전",
+                  agree).kind != "answer"
     never = AnswerPolicy(threshold=1.01)
     assert decide(strong, "기후동행카드 충전", never).kind == "related"
 
