@@ -75,10 +75,12 @@ class AnswerCalibration:
     the features on the tune split alone (cross-validated coverage at precision >= 0.97):
     dense + fused margin (:data:`AGREEMENT_CALIBRATION`) wins there, and on the 2,632-entry
     hold-out it answers 82% of the questions about a standard entry against 65% at the same
-    precision. It is not the default: fused scores are min-max normalised over the entries of
-    one query, so on a small knowledge base (a handful of entries) the margin is wide for
-    any question and the bot answered a question no entry covers. The default stays the raw
-    cosine and cosine margin, which do not move with the size of the KB."""
+    precision. It is not the default for every KB: fused scores are min-max normalised over
+    the entries of one query, so on a small knowledge base (a handful of entries) the margin
+    is wide for any question and the bot answered a question no entry covers. So
+    :func:`policy_for` uses it only for a KB of the size it was fitted on (at least
+    :data:`AGREEMENT_MIN_ENTRIES` answerable entries); smaller ones keep the raw cosine and
+    cosine margin, which do not move with the size of the KB."""
 
     a: float = 18.98
     b: float = 8.74
@@ -96,6 +98,9 @@ class AnswerCalibration:
 # see AnswerCalibration for why it is not the default.
 AGREEMENT_CALIBRATION = AnswerCalibration(a=12.96, b=0.0, c=-13.58, d=0.0, e=12.37)
 AGREEMENT_THRESHOLD = 0.3
+# It was fitted on 1,943 answerable entries; below this the min-max normalised fused margin
+# is wider than on the tune KB for the same question.
+AGREEMENT_MIN_ENTRIES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,12 @@ class AnswerPolicy:
 
 
 DEFAULT_POLICY = AnswerPolicy()
+AGREEMENT_POLICY = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+
+
+def policy_for(answerable_entries: int) -> AnswerPolicy:
+    """The answer policy for a knowledge base with this many answerable entries."""
+    return AGREEMENT_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)

@@ -315,6 +315,10 @@ class SearchIndex:
     def get(self, doc_id: DocId) -> SearchDoc | None:
         return self._docs.get(doc_id)
 
+    def answerable_count(self) -> int:
+        """How many documents the chatbot may answer with."""
+        return int(self._ensure_built().answerable.sum())
+
     @property
     def ids(self) -> list[DocId]:
         return list(self._ensure_built().ids)

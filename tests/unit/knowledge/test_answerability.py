@@ -3,10 +3,12 @@ from datetime import date
 from dasan.knowledge.answerability import EntryText, assess, contact_residue, rule_reasons
 from dasan.knowledge.answering import (
     AGREEMENT_CALIBRATION,
+    AGREEMENT_MIN_ENTRIES,
     AGREEMENT_THRESHOLD,
     AnswerPolicy,
     decide,
     other_region,
+    policy_for,
 )
 
 TODAY = date(2026, 12, 1)
@@ -77,6 +79,8 @@ def test_decision_follows_the_policy_threshold() -> None:
     # with the agreement calibration: the dense encoder is sure, but the lexical scorer likes
     # another entry as much, so the fused margin is narrow: unsure
     agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+    assert policy_for(AGREEMENT_MIN_ENTRIES) == agree  # a city-sized KB
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()  # a small one
     assert decide(strong, "기후동행카드 충전", agree).kind == "answer"
     assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전",
                   agree).kind != "answer"
