@@ -312,8 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     table(hold, answer)
 
-    print("\ncoverage/precision curve on the hold-out: the agreement calibration (Dasan), the "
-          "shipped default (prev) and the peer's, each at the same thresholds")
+    print("\ncoverage/precision curve on the hold-out: the agreement calibration (Dasan, shipped "
+          "for a city-sized KB), the cosine policy kept for small KBs (prev) and the peer's, "
+          "each at the same thresholds")
     print(f"  {'threshold':>9} | {'Dasan cov':>9} {'prec':>6} {'OOD ans':>7} | "
           f"{'prev cov':>8} {'prec':>6} {'OOD ans':>7} | "
           f"{'peer cov':>8} {'prec':>6} {'OOD ans':>7}")
