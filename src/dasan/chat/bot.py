@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
 from dasan.knowledge import gaps
-from dasan.knowledge.answering import COVERAGE_ANSWER_CHARS, AnswerPolicy, coverage, decide
+from dasan.knowledge.answering import (
+    COVERAGE_ANSWER_CHARS,
+    AnswerPolicy,
+    coverage,
+    decide,
+    policy_for,
+)
 from dasan.knowledge.live import get_live_index
 from dasan.text.korean import tokens
 
@@ -89,8 +95,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     today = date.today()
     live = get_live_index()
     found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
-    cover = 0.0
     index = live.sync(session)
+    cover = 0.0
     if found:
         e = found[0][0]
         fixed = index.repaired(query)
@@ -100,7 +106,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
         # No dense vectors: the lexical index's fused score, with its own calibration.
         decision = decide([(h.score, cover) for _, h in found], query, lexical_policy)
     else:
-        decision = decide([(h.dense, cover) for _, h in found], query)
+        decision = decide([(h.dense, cover, h.score) for _, h in found], query,
+                          policy_for(index.answerable_count()))
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]
