@@ -131,6 +131,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "{author} called a supervisor (#{id})"),
     "ack": ("확인", "Acknowledge"),
     "needs_answer": ("답변 필요", "needs an answer"),
+    "kind_program": ("사업", "Program"), "kind_category": ("분야", "Category"),
+    "kind_keyword": ("키워드", "Keyword"),
+    "lang_en": ("영어", "English"), "lang_ja": ("일본어", "Japanese"),
+    "lang_zh": ("중국어", "Chinese"), "lang_vi": ("베트남어", "Vietnamese"),
+    "lang_mn": ("몽골어", "Mongolian"),
 }
 
 
