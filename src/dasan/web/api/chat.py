@@ -480,6 +480,9 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
             await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                 "type": "typing", "consultation_id": cid, "who": "citizen",
                 "active": bool(frame.get("active", True))})
+            draft = frame.get("draft")
+            if isinstance(draft, str) and draft.strip():
+                await hub.assist_draft(cid, draft)
         elif kind == "handoff":
             await hub.run(chat_hub.request_handoff, cid)
         elif kind == "feedback":
