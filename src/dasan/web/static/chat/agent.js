@@ -253,7 +253,7 @@
       if (d.identity && !d.identity.verified) {
         hl.append(el("li", { class: "unverified" }, t("unverified", { phone: d.identity.phone_masked || "" })));
       } else if (!d.history.length) hl.append(el("li", {}, t("no_history")));
-      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${h.channel} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
+      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${Dasan.lang === "en" ? h.channel_en : h.channel_ko} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
       for (const m of d.messages) addMessage(m, true);
       if (current === id) renderConversation();
     } catch (e) { showAlert(e.message); }
