@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note_saved": ("메모를 남겼습니다", "Note saved"),
     "tags": ("태그", "Tags"),
     "delete": ("삭제", "Delete"),
+    "edit": ("수정", "Edit"),
     "remove_tag": ("{tag} 태그 삭제", "Remove tag {tag}"),
     "broadcast": ("전체 공지", "Floor notice"),
     "no_canned": ("일치하는 상용구가 없습니다", "No matching canned answer"),

@@ -597,11 +597,18 @@
     (input.disabled ? list : input).focus();
   });
 
+  let editingCanned = null;  // the personal answer being edited (null: a new one)
   function renderMine() {
     const out = $("canned-mine");
     out.textContent = "";
     for (const c of cannedItems.filter((i) => i.scope === "personal")) {
       out.append(el("li", {}, el("strong", {}, "/" + c.code), " " + c.label + " ",
+        el("button", { type: "button", onclick: () => {  // load it into the form to edit
+          editingCanned = c.id;
+          $("canned-code").value = c.code; $("canned-label").value = c.label;
+          $("canned-text").value = c.template || c.text;
+          $("canned-code").focus();
+        } }, t("edit")), " ",
         el("button", { type: "button", onclick: async () => {
           try { await api("DELETE", "/api/chat/canned/" + c.id); await reloadCanned(); }
           catch (err) { showAlert(err.message); }
@@ -618,8 +625,11 @@
   $("canned-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await api("POST", "/api/chat/canned", { scope: "personal", code: $("canned-code").value,
-        label: $("canned-label").value, text: $("canned-text").value });
+      const body = { scope: "personal", code: $("canned-code").value,
+        label: $("canned-label").value, text: $("canned-text").value };
+      if (editingCanned !== null) await api("PUT", "/api/chat/canned/" + editingCanned, body);
+      else await api("POST", "/api/chat/canned", body);
+      editingCanned = null;
       for (const id of ["canned-code", "canned-label", "canned-text"]) $(id).value = "";
       showAlert(t("saved"));
       await reloadCanned();
