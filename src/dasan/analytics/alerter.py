@@ -455,11 +455,18 @@ def recent_alerts(session: Session, limit: int = 20) -> list[Alert]:
     ))
 
 
+TOPIC_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "program": ("사업", "Program"), "category": ("분야", "Category"),
+    "keyword": ("키워드", "Keyword"),
+}
+
+
 def alert_payload(alert: Alert) -> dict[str, Any]:
     return {
         "id": alert.id,
         "topic": alert.topic,
         "topic_kind": alert.topic_kind,
+        "topic_kind_ko": TOPIC_KIND_LABELS.get(alert.topic_kind, (alert.topic_kind, ""))[0],
         "window_start": as_utc(alert.window_start).isoformat(),
         "window_end": as_utc(alert.window_end).isoformat(),
         "count": alert.count,

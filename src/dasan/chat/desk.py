@@ -19,7 +19,8 @@ from dasan.chat.service import (
     messages_after,
 )
 from dasan.config import get_settings
-from dasan.consultations.channels import CATEGORIES
+from dasan.consultations import outcomes
+from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE
 from dasan.db import floor_counters
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Citizen, Consultation, KbEntry, Message, Queue, Team, User
@@ -120,7 +121,12 @@ def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
         for h in s.scalars(select(Consultation).where(
                 Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
                 .order_by(Consultation.started_at.desc()).limit(10)):
-            history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
+            ch = CHANNEL_BY_CODE.get(h.channel)
+            history.append({"id": h.id, "channel": h.channel,
+                            "channel_ko": ch.name_ko if ch else h.channel,
+                            "channel_en": ch.name_en if ch else h.channel,
+                            "outcome_ko": outcomes.LABELS_KO.get(h.outcome, h.outcome),
+                            "started_at": h.started_at
                             .isoformat(timespec="minutes"), "category": h.category,
                             "subject": h.subject, "summary": h.summary, "outcome": h.outcome,
                             "verified": h.identity_verified})

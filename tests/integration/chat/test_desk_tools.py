@@ -213,3 +213,10 @@ def test_a_taken_over_chat_waits_for_the_leads_desk_then_goes_back(db: Session) 
     db.expire_all()
     c = db.get(Consultation, cid)
     assert c is not None and c.agent_id is None and c.status == "open"
+
+
+def test_notes_autocomplete_offers_the_floor_leads_only(client: Any, login: Any) -> None:
+    assert client.get("/api/chat/mentionable").status_code == 401
+    login("agent1")
+    names = {u["username"] for u in client.get("/api/chat/mentionable").json()}
+    assert {"supervisor", "admin"} <= names and "agent2" not in names

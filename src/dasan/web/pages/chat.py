@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note_saved": ("메모를 남겼습니다", "Note saved"),
     "tags": ("태그", "Tags"),
     "delete": ("삭제", "Delete"),
+    "edit": ("수정", "Edit"),
     "remove_tag": ("{tag} 태그 삭제", "Remove tag {tag}"),
     "broadcast": ("전체 공지", "Floor notice"),
     "no_canned": ("일치하는 상용구가 없습니다", "No matching canned answer"),
@@ -131,6 +132,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "{author} called a supervisor (#{id})"),
     "ack": ("확인", "Acknowledge"),
     "needs_answer": ("답변 필요", "needs an answer"),
+    "kind_program": ("사업", "Program"), "kind_category": ("분야", "Category"),
+    "kind_keyword": ("키워드", "Keyword"),
+    "lang_en": ("영어", "English"), "lang_ja": ("일본어", "Japanese"),
+    "lang_zh": ("중국어", "Chinese"), "lang_vi": ("베트남어", "Vietnamese"),
+    "lang_mn": ("몽골어", "Mongolian"),
 }
 
 

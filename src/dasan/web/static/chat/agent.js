@@ -254,7 +254,7 @@
       if (d.identity && !d.identity.verified) {
         hl.append(el("li", { class: "unverified" }, t("unverified", { phone: d.identity.phone_masked || "" })));
       } else if (!d.history.length) hl.append(el("li", {}, t("no_history")));
-      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${h.channel} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
+      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${Dasan.lang === "en" ? h.channel_en : h.channel_ko} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
       for (const m of d.messages) addMessage(m, true);
       if (current === id) renderConversation();
     } catch (e) { showAlert(e.message); }
@@ -605,11 +605,18 @@
     (input.disabled ? list : input).focus();
   });
 
+  let editingCanned = null;  // the personal answer being edited (null: a new one)
   function renderMine() {
     const out = $("canned-mine");
     out.textContent = "";
     for (const c of cannedItems.filter((i) => i.scope === "personal")) {
       out.append(el("li", {}, el("strong", {}, "/" + c.code), " " + c.label + " ",
+        el("button", { type: "button", onclick: () => {  // load it into the form to edit
+          editingCanned = c.id;
+          $("canned-code").value = c.code; $("canned-label").value = c.label;
+          $("canned-text").value = c.template || c.text;
+          $("canned-code").focus();
+        } }, t("edit")), " ",
         el("button", { type: "button", onclick: async () => {
           try { await api("DELETE", "/api/chat/canned/" + c.id); await reloadCanned(); }
           catch (err) { showAlert(err.message); }
@@ -626,8 +633,11 @@
   $("canned-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await api("POST", "/api/chat/canned", { scope: "personal", code: $("canned-code").value,
-        label: $("canned-label").value, text: $("canned-text").value });
+      const body = { scope: "personal", code: $("canned-code").value,
+        label: $("canned-label").value, text: $("canned-text").value };
+      if (editingCanned !== null) await api("PUT", "/api/chat/canned/" + editingCanned, body);
+      else await api("POST", "/api/chat/canned", body);
+      editingCanned = null;
       for (const id of ["canned-code", "canned-label", "canned-text"]) $(id).value = "";
       showAlert(t("saved"));
       await reloadCanned();
@@ -640,6 +650,62 @@
     const tag = $("tag-input").value.trim();
     if (tag) { $("tag-input").value = ""; setTag(tag, true); }
   });
+  // "@" in a note: the floor leads who can be called, by username or name (autocomplete).
+  const noteInput = $("note-body");
+  let leads = null, mentionIndex = 0, mentionItems = [];
+  function mentionQuery() {
+    const m = /(^|\s)@([\w.-]*)$/.exec(noteInput.value.slice(0, noteInput.selectionStart));
+    return m ? m[2].toLowerCase() : null;
+  }
+  function hideMention() {
+    $("mention-menu").hidden = true;
+    noteInput.removeAttribute("aria-activedescendant");
+    mentionItems = [];
+  }
+  async function renderMention() {
+    const q = mentionQuery();
+    if (q === null || noteInput.disabled) { hideMention(); return; }
+    if (leads === null) { try { leads = await api("GET", "/api/chat/mentionable"); } catch (e) { leads = []; } }
+    const menu = $("mention-menu");
+    menu.textContent = "";
+    mentionItems = leads.filter((u) => u.username.toLowerCase().startsWith(q)
+      || (u.name || "").toLowerCase().includes(q)).slice(0, 8);
+    if (!mentionItems.length) { hideMention(); return; }
+    mentionIndex = Math.min(mentionIndex, mentionItems.length - 1);
+    mentionItems.forEach((u, i) => menu.append(el("li", {
+      role: "option", id: "mention-" + i, "aria-selected": i === mentionIndex ? "true" : "false",
+      class: "slash-item" + (i === mentionIndex ? " active" : ""),
+      onmousedown: (e) => { e.preventDefault(); insertMention(u); } },
+      el("strong", {}, "@" + u.username), " ", el("span", {}, u.name || ""))));
+    menu.hidden = false;
+    noteInput.setAttribute("aria-activedescendant", "mention-" + mentionIndex);
+  }
+  function insertMention(u) {
+    const caret = noteInput.selectionStart;
+    const before = noteInput.value.slice(0, caret).replace(/@[\w.-]*$/, "@" + u.username + " ");
+    noteInput.value = before + noteInput.value.slice(caret);
+    noteInput.setSelectionRange(before.length, before.length);
+    hideMention();
+    mentionIndex = 0;
+    noteInput.focus();
+  }
+  noteInput.addEventListener("input", () => { mentionIndex = 0; renderMention(); });
+  noteInput.addEventListener("keydown", (e) => {
+    if ($("mention-menu").hidden || !mentionItems.length) return;
+    const n = mentionItems.length;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      mentionIndex = (mentionIndex + (e.key === "ArrowDown" ? 1 : n - 1)) % n;
+      renderMention();
+    } else if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      insertMention(mentionItems[mentionIndex]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      hideMention();
+    }
+  });
+  noteInput.addEventListener("blur", hideMention);
   $("note-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = $("note-body").value.trim();
