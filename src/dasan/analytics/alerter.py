@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,7 +32,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
 from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record
-from dasan.timeutil import as_utc
+from dasan.timeutil import as_utc, to_naive_utc
 
 if TYPE_CHECKING:  # holidays, scipy, httpx and DuckDB load on first use, not with the web app
     import holidays
@@ -348,7 +348,7 @@ def scan(engine: AnalyticsEngine, now: datetime | None = None,
          cfg: AlerterConfig | None = None) -> list[LiveAlert]:
     """Score every topic for the windows ending at `now` (floored to a bin)."""
     cfg = cfg or AlerterConfig()
-    end = _floor(now or datetime.now(), cfg.bin_minutes)
+    end = _floor(to_naive_utc(now) or datetime.now(UTC).replace(tzinfo=None), cfg.bin_minutes)
     found: dict[Topic, LiveAlert] = {}
     for w_min in cfg.windows_minutes:
         start = end - timedelta(minutes=w_min)
@@ -430,7 +430,8 @@ def persist(session: Session, alerts: Sequence[LiveAlert],
             ).order_by(Alert.window_end.desc()).limit(1)
         )
         if recent is not None:
-            recent.window_end = max(recent.window_end, a.window_end)
+            # The scan's windows are naive UTC (the mirror's form); stored rows are aware.
+            recent.window_end = max(recent.window_end, as_utc(a.window_end))
             if a.score > recent.score:
                 recent.score, recent.count, recent.baseline = a.score, a.count, a.baseline
                 recent.examples = a.examples
