@@ -274,14 +274,17 @@ def close_thread(session: Session, thread: WrittenThread, now: datetime,
                  how: str = "agent_closed") -> str:
     """End the thread and its consultation with the ADR outcome (no access check: callers
     are the rooms' own rules, e.g. an opt-out or idle closing)."""
+    from dasan.channels.sms import survey  # sms.service imports this module
+
     outcome = outcome_of(thread, how)
     thread.status = "closed"
-    thread.updated_at = now
     consultation = session.get(Consultation, thread.consultation_id)
     if consultation is not None and consultation.status != "closed":
         consultation.status, consultation.outcome, consultation.ended_at = "closed", outcome, now
         if consultation.answered_at is not None:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
+        survey.ask(session, thread)
+    thread.updated_at = now
     return outcome
 
 

@@ -32,6 +32,7 @@ async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[s
     intake = result.intake
     return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
             "opted_out": result.opted_out, "opted_in": result.opted_in,
+            "survey_answered": result.survey_answered,
             "thread_id": intake.thread_id if intake else None,
             "language": intake.language if intake else None,
             "bot_answered": bool(intake and intake.bot_answered)}
