@@ -8,7 +8,7 @@ supervisor overview.
    (`DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS`), the floor any design with a reload grace has.
 5. Supervisor overview at 1 M consultations (SQLite, and PostgreSQL when a URL is given):
    p50/p95 of `chat.desk.overview` over a history of 1 M closed consultations plus a live floor
-   (waiting and live chats): counts from the floor counters (ADR 0009), lists from the
+   (waiting and live chats): counts from the floor counters (ADR 0010), lists from the
    open-contacts index. Peer: the overview as it was before the counters
    (`bench/peers/floor_overview_scan_v1.py`: counts by scanning, every waiting chat loaded) on
    the same database without the open-contacts index — the full scan. Target p95 < 300 ms.

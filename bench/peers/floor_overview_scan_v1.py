@@ -1,5 +1,5 @@
 """Peer for bench_chat's supervisor-overview section: the overview as it was before the floor
-counters (ADR 0009): every count from a scan of `consultations`, the whole waiting list loaded.
+counters (ADR 0010): every count from a scan of `consultations`, the whole waiting list loaded.
 Kept verbatim (only imports added) so the benchmark can measure both in the same run."""
 
 from __future__ import annotations

@@ -233,7 +233,7 @@ def staff_messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]
 
 def overview(s: Session) -> dict[str, Any]:
     """Live queues, waiting contacts and agents' states. Counts come from the floor counters
-    (kept by the database on every change, ADR 0009), the lists from the open-contacts index
+    (kept by the database on every change, ADR 0010), the lists from the open-contacts index
     (bounded): nothing here grows with the history."""
     now = utcnow()
     queues = list(s.scalars(select(Queue).order_by(Queue.id)))

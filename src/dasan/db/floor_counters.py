@@ -1,4 +1,4 @@
-"""Incremental counters of the live chat floor, kept by the database itself (ADR 0009).
+"""Incremental counters of the live chat floor, kept by the database itself (ADR 0010).
 
 The supervisor overview needs, per queue, how many chats wait and how many are live, and how
 many citizens are with the chatbot. Counting them from `consultations` is a scan that grows with

@@ -1,4 +1,4 @@
-"""The live floor's counters (ADR 0009). That they equal the full scan after every commit of
+"""The live floor's counters (ADR 0010). That they equal the full scan after every commit of
 every chat path is checked inside `test_outcome_paths` (it drives every path already)."""
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ def _reset_agents(s: Session) -> None:
 
 def test_no_contact_without_an_agent_reply_is_answered(
         db: Session, kb: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    # On the way, the live floor's counters (ADR 0009) must equal the full scan after every
+    # On the way, the live floor's counters (ADR 0010) must equal the full scan after every
     # commit of every path, folded or not.
     checked = check_floor_counters_on_commit(db, monkeypatch)
     ended: dict[int, tuple[str, bool, str]] = {}
