@@ -50,10 +50,11 @@
 
   function renderList() {
     list.textContent = "";
-    if (!threads.length) {
-      list.append(el("li", { class: "hint", role: "presentation" }, L.lNone));
-      return;
-    }
+    // The "nothing waiting" hint sits beside the tab list: a tablist may hold only tabs.
+    const none = $("written-none");
+    none.textContent = threads.length ? "" : L.lNone;
+    none.hidden = threads.length > 0;
+    if (!threads.length) return;
     for (const it of threads) {
       const secs = left(it);
       const overdue = secs !== null && secs < 0;
