@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
@@ -150,10 +151,10 @@ def _page(request: Request, name: str, user: User | None, **ctx: object) -> Resp
         request, name, {"user": user, "strings": strings_for(request), **ctx})
 
 
-def _guard(request: Request, user: User | None, roles: tuple[str, ...]) -> Response | None:
+def _guard(request: Request, user: User | None, group: frozenset[str]) -> Response | None:
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    if user.role not in roles and user.role != "admin":
+    if not access.has_role(user, group):
         return templates.TemplateResponse(
             request, "chat/forbidden.html", {"user": user}, status_code=403)
     return None
@@ -166,7 +167,7 @@ def citizen_chat_page(request: Request, user: User | None = Depends(current_user
 
 @router.get("/agent", response_class=HTMLResponse)
 def agent_desktop_page(request: Request, user: User | None = Depends(current_user)) -> Response:
-    denied = _guard(request, user, ("agent", "supervisor"))
+    denied = _guard(request, user, access.AGENTS)
     if denied is not None:
         return denied
     return _page(request, "chat/agent.html", user, categories=CATEGORIES,
@@ -177,7 +178,7 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
 def supervisor_page(
     request: Request, user: User | None = Depends(current_user), db: Session = Depends(get_db)
 ) -> Response:
-    denied = _guard(request, user, ("supervisor",))
+    denied = _guard(request, user, access.SUPERVISORS)
     if denied is not None:
         return denied
     return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10))
