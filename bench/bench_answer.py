@@ -10,8 +10,9 @@ cached under ``var/cache/`` (shared with bench_search).
    records found by section 1); in-domain questions are the hand-written citizen paraphrases,
    spoken and keyword queries of ``bench/data/paraphrase_queries.jsonl``; out-of-domain ones are
    songys chit-chat and the hand-written ``bench/data/ood_queries.jsonl`` (other cities'
-   services, questions the KB cannot answer). The answer calibration and threshold are fitted
-   on the tune splits only; the coverage/precision curve is printed for the hold-out, beside
+   services, questions the KB cannot answer). The calibration's features are chosen by
+   cross-validation on the tune split, its weights and the threshold fitted on the tune split;
+   nothing is tuned on the hold-out; the coverage/precision curve is printed for the hold-out, beside
    the peer: today's bot policy (shipped confidence >= 0.45 with a shared content word, every
    entry answerable) on the same queries.
 """
@@ -33,16 +34,26 @@ from bench.bench_search import CACHE, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
+    AGREEMENT_CALIBRATION,
+    AGREEMENT_THRESHOLD,
     COVERAGE_ANSWER_CHARS,
-    DEFAULT_POLICY,
+    LEXICAL_POLICY,
     AnswerCalibration,
     AnswerPolicy,
     coverage,
     decide,
+    policy_for,
 )
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.faq_source import SEED_FILES, load_civilappeal, title_key
-from dasan.knowledge.search import Calibration, Components, SearchDoc, SearchIndex, fuse
+from dasan.knowledge.search import (
+    LEXICAL_ONLY,
+    Calibration,
+    Components,
+    SearchDoc,
+    SearchIndex,
+    fuse,
+)
 from dasan.text.korean import tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
@@ -61,8 +72,8 @@ class Q:
 class Scored:
     peer_conf: float  # today's policy: confidence of the answered hit (0 = no answer)
     peer_right: bool
-    feats: tuple[float, float, float]  # new policy: dense, dense margin, coverage
-    scores: list[tuple[float, float]]
+    feats: tuple[float, float, float, float]  # dense, dense margin, coverage, fused margin
+    scores: list[tuple[float, float, float]]  # (dense, coverage, fused) of the top 3
     new_right: bool
     target_answerable: bool
 
@@ -113,31 +124,134 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
         s2 = fuse(comp, index.weights, answerable)
         order2 = [int(i) for i in np.argsort(-s2)[:3] if np.isfinite(s2[i])]
         cover = coverage(rq_tokens, cover_tokens[ids[order2[0]]])
-        scores = [(float(comp.dense[i]), cover) for i in order2]
+        scores = [(float(comp.dense[i]), cover, float(s2[i])) for i in order2]
         margin = scores[0][0] - scores[1][0]
-        out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover), scores,
+        fused_margin = scores[0][2] - scores[1][2]
+        out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover, fused_margin),
+                          scores,
                           _rel(ids, keys, target, int(order2[0])),
                           q.target is not None and bool(docs[q.target].answerable)))
     return out
 
 
-def fit(sc: Sequence[Scored], with_coverage: bool = False) -> AnswerCalibration:
-    """Logistic calibration on the tune split: dense and margin (and, with ``with_coverage``,
-    the share of the question's words the entry uses)."""
+def score_lexical(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
+                  cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+                  ) -> list[Scored]:
+    """Features of the lexical policy (DASAN_EMBEDDER=none): the fused bm25 + char-bigram
+    score of the top answerable entry (min-max normalised per query, so 2.0 = both scorers
+    put it first), its margin over the next one, and the coverage. The peer: plain BM25 (the
+    same index) answering with its top entry whenever it shares a word with the question."""
+    ids = index.ids
+    keys = {i: title_key(docs[i].title) for i in ids}
+    answerable = np.array([docs[i].answerable for i in ids])
+    out = []
+    for q, rq_tokens in zip(queries, rq_tokens_all, strict=True):
+        comp = index.components(q.text)
+        s2 = fuse(comp, LEXICAL_ONLY, answerable)
+        order = [int(i) for i in np.argsort(-s2)[:3] if np.isfinite(s2[i])]
+        cover = coverage(rq_tokens, cover_tokens[ids[order[0]]])
+        scores = [(float(s2[i]), cover, float(s2[i])) for i in order]
+        right = _rel(ids, keys, q.target, order[0])
+        peer_top = int(np.argmax(comp.bm25))
+        peer_cover = coverage(rq_tokens, cover_tokens[ids[peer_top]])
+        out.append(Scored(1.0 if peer_cover > 0 else 0.0,
+                          _rel(ids, keys, q.target, peer_top) and docs[ids[peer_top]].answerable,
+                          (scores[0][0], scores[0][0] - scores[1][0], cover, 0.0), scores, right,
+                          q.target is not None and bool(docs[q.target].answerable)))
+    return out
+
+
+def lexical_report(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
+                   cover_tokens: dict[str, set[str]], rq_tokens: list[set[str]]) -> None:
+    scored = score_lexical(index, docs, queries, cover_tokens, rq_tokens)
+    rows = list(zip(queries, scored, strict=True))
+    tune = [(q, s) for q, s in rows if q.split == "tune"]
+    hold = [(q, s) for q, s in rows if q.split == "holdout"]
+    cal = fit([s for _, s in tune], ("dense", "margin", "cover"))
+    chosen = choose_threshold(cal, tune)
+    print(f"lexical calibration fitted on tune: a={cal.a} b={cal.b} d={cal.d} c={cal.c}; "
+          f"threshold {chosen}; shipped: {LEXICAL_POLICY.calibration} threshold "
+          f"{LEXICAL_POLICY.threshold}")
+    print("\nhold-out at the operating point, lexical index (DASAN_EMBEDDER=none):")
+    table(hold, {
+        "peer: plain BM25 top hit sharing a word": [
+            (s.peer_conf >= PEER_THRESHOLD, s.peer_conf >= PEER_THRESHOLD and s.peer_right)
+            for _, s in hold],
+        "Dasan lexical, shipped policy": [outcome(LEXICAL_POLICY, q, s) for q, s in hold],
+        "Dasan lexical, fitted this run": [outcome(AnswerPolicy(cal, chosen), q, s)
+                                           for q, s in hold],
+    })
+
+
+FEATURES = ("dense", "margin", "cover", "fused_margin")  # the order of Scored.feats
+# Candidate feature sets for the answer calibration; the one shipped is chosen on the tune
+# split alone (select_features), never on the hold-out.
+FEATURE_SETS: tuple[tuple[str, ...], ...] = (
+    ("dense", "margin"), ("dense", "margin", "cover"), ("dense", "fused_margin"),
+    ("dense", "margin", "fused_margin"), ("dense", "fused_margin", "cover"),
+    ("dense", "margin", "cover", "fused_margin"))
+PREVIOUS_POLICY = AnswerPolicy(AnswerCalibration(a=18.98, b=8.74, c=-17.72, d=0.0, e=0.0), 0.5)
+# (still the policy for a small KB: see AnswerCalibration and policy_for)
+
+
+def fit(sc: Sequence[Scored], names: Sequence[str] = ("dense", "margin")) -> AnswerCalibration:
+    """Logistic calibration on tune-split rows over the named features (the others get 0)."""
     from sklearn.linear_model import LogisticRegression
 
-    x = np.array([s.feats if with_coverage else s.feats[:2] for s in sc])
+    cols = [FEATURES.index(n) for n in names]
+    x = np.array([[s.feats[c] for c in cols] for s in sc])
     y = np.array([s.new_right for s in sc])
     lr = LogisticRegression(C=10.0, max_iter=3000).fit(x, y)
-    w = [round(float(v), 2) for v in lr.coef_[0]]
-    return AnswerCalibration(a=w[0], b=w[1], c=round(float(lr.intercept_[0]), 2),
-                             d=w[2] if with_coverage else 0.0)
+    w = dict(zip(names, (round(float(v), 2) for v in lr.coef_[0]), strict=True))
+    return AnswerCalibration(a=w.get("dense", 0.0), b=w.get("margin", 0.0),
+                             c=round(float(lr.intercept_[0]), 2), d=w.get("cover", 0.0),
+                             e=w.get("fused_margin", 0.0))
+
+
+def cross_validate(tune: Sequence[tuple[Q, Scored]], names: Sequence[str], repeats: int = 10,
+                   folds: int = 5) -> tuple[float, float, float]:
+    """Coverage, precision and out-of-domain answer rate pooled over the held-out folds of the
+    tune split, the calibration and threshold fitted on the other folds each time."""
+    right = answered = ok = ood_ans = ood_n = 0
+    for seed in range(repeats):
+        order = np.random.default_rng(seed).permutation(len(tune))
+        for part in np.array_split(order, folds):
+            held = set(int(i) for i in part)
+            train = [r for i, r in enumerate(tune) if i not in held]
+            test = [r for i, r in enumerate(tune) if i in held]
+            cal = fit([s for _, s in train], names)
+            pol = AnswerPolicy(cal, choose_threshold(cal, train))
+            for q, sc in test:
+                a, r = outcome(pol, q, sc)
+                if q.target is None:
+                    ood_n += 1
+                    ood_ans += a
+                else:
+                    answered += a
+                    right += r
+                    ok += sc.target_answerable
+    return (right / max(ok, 1), right / answered if answered else float("nan"),
+            ood_ans / max(ood_n, 1))
+
+
+def select_features(tune: Sequence[tuple[Q, Scored]]) -> tuple[tuple[str, ...], list[str]]:
+    """The feature set with the highest cross-validated coverage among those whose
+    cross-validated precision is >= 0.97 and out-of-domain answer rate <= 5% (tune only)."""
+    lines = [f"  {'features (5-fold CV on tune, 10 repeats)':<44} {'coverage':>8} "
+             f"{'precision':>9} {'OOD ans':>7}"]
+    best: tuple[float, tuple[str, ...]] = (-1.0, FEATURE_SETS[0])
+    for names in FEATURE_SETS:
+        cov, prec, ood = cross_validate(tune, names)
+        lines.append(f"  {' + '.join(names):<44} {cov:8.3f} {prec:9.3f} {ood:7.3f}")
+        if prec >= 0.97 and ood <= 0.05 and cov > best[0]:
+            best = (cov, names)
+    return best[1], lines
 
 
 def choose_threshold(cal: AnswerCalibration, tune: Sequence[tuple[Q, Scored]]) -> float:
     """The lowest threshold where the tune split has precision >= 0.97 and out-of-domain
     answers <= 5%."""
-    grid = [round(x, 2) for x in np.arange(0.3, 0.99, 0.05)]
+    grid = [round(x, 2) for x in np.arange(0.05, 0.99, 0.05)]
     for th in grid:
         pol = AnswerPolicy(cal, th)
         res = [outcome(pol, q, s) for q, s in tune]
@@ -178,15 +292,18 @@ def table(rows: list[tuple[Q, Scored]], answer: dict[str, list[tuple[bool, bool]
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=default_shared_data())
+    ap.add_argument("--lexical", action="store_true",
+                    help="only the lexical policy (no embedder): fit and report it")
     args = ap.parse_args(argv)
     data: Path = args.data
     if not (data / SEED_FILES[0][0]).is_file():
         print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
         return 2
 
-    print("== 1. answerability of entries ==")
-    for line in answerability_report(load_labelled(data)):
-        print(line)
+    if not args.lexical:
+        print("== 1. answerability of entries ==")
+        for line in answerability_report(load_labelled(data)):
+            print(line)
 
     print("\n== 2. answering ==")
     docs: dict[str, SearchDoc] = {}
@@ -204,10 +321,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_ref = sum(not d.answerable for d in docs.values())
     print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
           f"(never answered by the bot), {len(docs) - n_ref} standard answers")
-    cache = EmbeddingCache(default_embedder(), CACHE)
-    index = SearchIndex(list(docs.values()), cache=cache)
-    index.build()
-    cache.save_if_changed()
+    if args.lexical:
+        index = SearchIndex(list(docs.values()), use_dense=False)
+    else:
+        cache = EmbeddingCache(default_embedder(), CACHE)
+        index = SearchIndex(list(docs.values()), cache=cache)
+        index.build()
+        cache.save_if_changed()
     queries = [q for q in build_queries(data) if q.target is None or q.target in docs]
     ids = list(docs)
     toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
@@ -217,6 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
     cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
     rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    if args.lexical:
+        lexical_report(index, docs, queries, cover_tokens, rq_tokens)
+        return 0
     scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens)
     rows = list(zip(queries, scored, strict=True))
     tune = [(q, s) for q, s in rows if q.split == "tune"]
@@ -226,14 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{sum(s.target_answerable for q, s in hold if q.target)} about a standard entry; "
           f"{len(hold) - n_in} out-of-domain)")
 
-    cal = fit([s for _, s in tune])
+    shipped = policy_for(len(docs) - n_ref)
+    chosen_names, cv_lines = select_features(tune)
+    print("answer calibration: candidate feature sets, judged on the tune split only")
+    for line in cv_lines:
+        print(line)
+    cal = fit([s for _, s in tune], chosen_names)
     chosen = choose_threshold(cal, tune)
-    cal3 = fit([s for _, s in tune], with_coverage=True)
-    chosen3 = choose_threshold(cal3, tune)
-    print(f"answer calibration fitted on tune: a={cal.a} b={cal.b} c={cal.c}; "
-          f"threshold chosen on tune: {chosen}; with coverage as a feature: a={cal3.a} "
-          f"b={cal3.b} d={cal3.d} c={cal3.c}, threshold {chosen3}; shipped: "
-          f"{DEFAULT_POLICY.calibration} threshold {DEFAULT_POLICY.threshold}")
+    print(f"chosen: {' + '.join(chosen_names)}; fitted on all of tune: a={cal.a} b={cal.b} "
+          f"d={cal.d} e={cal.e} c={cal.c}, threshold chosen on tune: {chosen}; shipped: "
+          f"{shipped.calibration} threshold {shipped.threshold} (policy_for "
+          f"{len(docs) - n_ref} answerable entries)")
 
     print("\nhold-out at the operating point (coverage = right answers / in-domain questions "
           "about a standard entry):")
@@ -241,42 +367,58 @@ def main(argv: Sequence[str] | None = None) -> int:
             for _, s in hold]
     answer = {
         f"peer: today's bot (conf >= {PEER_THRESHOLD})": peer,
-        "Dasan, shipped policy": [outcome(DEFAULT_POLICY, q, s) for q, s in hold],
+        "peer: previous Dasan (dense+margin, 0.5)": [outcome(PREVIOUS_POLICY, q, s)
+                                                     for q, s in hold],
+        "Dasan, shipped policy (this KB's size)": [outcome(shipped, q, s) for q, s in hold],
+        "Dasan, agreement calibration": [
+            outcome(AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD), q, s)
+            for q, s in hold],
         "Dasan, policy fitted this run": [outcome(AnswerPolicy(cal, chosen), q, s)
                                           for q, s in hold],
-        "Dasan, fitted with coverage feature": [outcome(AnswerPolicy(cal3, chosen3), q, s)
-                                                for q, s in hold],
     }
     table(hold, answer)
 
-    print("\ncoverage/precision curve on the hold-out, shipped calibration vs the peer's:")
+    print("\ncoverage/precision curve on the hold-out: the agreement calibration (Dasan, shipped "
+          "for a city-sized KB), the cosine policy kept for small KBs (prev) and the peer's, "
+          "each at the same thresholds")
     print(f"  {'threshold':>9} | {'Dasan cov':>9} {'prec':>6} {'OOD ans':>7} | "
+          f"{'prev cov':>8} {'prec':>6} {'OOD ans':>7} | "
           f"{'peer cov':>8} {'prec':>6} {'OOD ans':>7}")
     ind = [(q, s) for q, s in hold if q.target is not None]
     ood = [(q, s) for q, s in hold if q.target is None]
     n_ok = sum(s.target_answerable for _, s in ind)
-    for th in [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
-        pol = AnswerPolicy(DEFAULT_POLICY.calibration, th)
+
+    def point(cal_: AnswerCalibration, th: float) -> str:
+        pol = AnswerPolicy(cal_, th)
         r_in = [outcome(pol, q, s) for q, s in ind]
-        r_ood = [outcome(pol, q, s) for q, s in ood]
         na = sum(a for a, _ in r_in)
+        nr = sum(r for _, r in r_in)
+        r_ood = sum(outcome(pol, q, s)[0] for q, s in ood)
+        return (f"{nr / n_ok:9.3f} {(nr / na if na else float('nan')):6.3f} "
+                f"{r_ood / len(ood):7.3f}")
+
+    for th in [0.1, 0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
         p_in = [(s.peer_conf >= th, s.peer_conf >= th and s.peer_right) for _, s in ind]
         pna = sum(a for a, _ in p_in)
         p_ood = sum(s.peer_conf >= th for _, s in ood)
-        print(f"  {th:9.2f} | {sum(r for _, r in r_in) / n_ok:9.3f} "
-              f"{(sum(r for _, r in r_in) / na if na else float('nan')):6.3f} "
-              f"{sum(a for a, _ in r_ood) / len(ood):7.3f} | "
+        print(f"  {th:9.2f} | {point(AGREEMENT_CALIBRATION, th)} | "
+              f"{point(PREVIOUS_POLICY.calibration, th)[1:]} | "
               f"{sum(r for _, r in p_in) / n_ok:8.3f} "
               f"{(sum(r for _, r in p_in) / pna if pna else float('nan')):6.3f} "
               f"{p_ood / len(ood):7.3f}")
+    wrong = [(q, s) for (q, s), (a, r) in zip(hold, answer[
+        "Dasan, agreement calibration"],
+                                              strict=True) if a and not r and q.target]
+    print(f"agreement calibration, wrong answers to in-domain hold-out questions: {len(wrong)}, "
+          "of which "
+          f"{sum(not s.target_answerable for _, s in wrong)} ask about an entry that is a "
+          "reference record (the bot answered with another, standard entry)")
     print("\n== 3. miss clusters ==")
     from bench.bench_gaps import report as gap_report
 
     for line in gap_report():
         print(line)
-    wrong = [(q, s) for (q, s), (a, r) in zip(hold, answer["Dasan, shipped policy"],
-                                              strict=True) if a and not r][:8]
-    for q, _ in wrong:
+    for q, _ in wrong[:8]:
         print(f"    answered wrongly: [{q.kind}] {q.text[:60]}")
     return 0
 

@@ -7,8 +7,9 @@ Run: ``uv run python -m bench.bench_channels`` (``--quick`` for smaller runs;
    at natural breaks) over a mix of Korean, English and mixed texts from 20 to 9,000 bytes.
    Peer, same texts: the naive way — encode each character with cp949 to count its bytes and
    grow each part character by character with a running total (hard cuts, no break search). Both must agree on every byte count.
-2. Outbox delivery. N SMS replies are recorded and enqueued (one transaction per 100), then
-   delivered by `outbox.drain` to a real HTTP gateway process on 127.0.0.1 that answers 503 to
+2. Outbox delivery. N SMS replies are recorded and enqueued (one transaction per 100; ours with
+   `outbound.send_many`, the peer's with `outbound.send` per message), then
+   delivered by `outbox.deliver_due` passes to a real HTTP gateway process on 127.0.0.1 that answers 503 to
    the first try of every message (so every message is retried once), each answer after
    20 ms (a provider across the network; on loopback a Python receiver's own CPU would be all
    that is measured). Reported: enqueue rate,
@@ -148,21 +149,29 @@ def _use(url: str, gateway: str) -> None:
     db_session.reset_caches()
 
 
-def _enqueue(n: int, tag: str) -> float:
+def _enqueue(n: int, tag: str, batched: bool) -> float:
+    """Record and enqueue n SMS replies, 100 per transaction: `batched` through
+    `outbound.send_many` (one INSERT round per table per 100), else `outbound.send` per message
+    (the peer: a query and two flushes per message)."""
     from dasan.channels import outbound
     from dasan.channels.threads import open_thread
     from dasan.db.session import new_session
 
+    text = "[{tag}] 답변 {i}: 기후동행카드는 편의점에서 구매합니다."
     t0 = time.perf_counter()
     with new_session() as s:
         thread = open_thread(s, channel="sms", contact_key=f"bench-{tag}", language="ko",
                              subject="bench", reply_address="01012345678")
-        for i in range(n):
-            outbound.send(s, thread, f"[{tag}] 답변 {i}: 기후동행카드는 편의점에서 구매합니다.",
-                          sender="agent", language="ko")
-            if i % 100 == 99:
-                s.commit()
-        s.commit()
+        for start in range(0, n, 100):
+            rows = range(start, min(start + 100, n))
+            if batched:
+                outbound.send_many(s, [outbound.Outgoing(thread, text.format(tag=tag, i=i))
+                                       for i in rows])
+            else:
+                for i in rows:
+                    outbound.send(s, thread, text.format(tag=tag, i=i), sender="agent",
+                                  language="ko")
+            s.commit()
     return time.perf_counter() - t0
 
 
@@ -216,15 +225,15 @@ def bench_outbox(n: int, db_url: str | None) -> None:
     print(f"\noutbox delivery: {n} SMS on {backend}, gateway fails every first try and "
           f"answers after {GATEWAY_LATENCY_MS} ms")
     _warm_up()
-    for label, concurrency in (("dasan outbox (16 concurrent)", 16),
-                               ("peer sequential sender     ", 1)):
+    for label, concurrency in (("dasan send_many + outbox (16 concurrent)", 16),
+                               ("peer send per message + sequential sender", 1)):
         url = db_url or f"sqlite:///{tmp}/channels-{concurrency}.db"
         wipe_postgres(url)
         upgrade(url)
         proc, gateway = _start_receiver(1, GATEWAY_LATENCY_MS)
         try:
             _use(url, gateway)
-            enq = _enqueue(n, label.split()[0] + str(concurrency))
+            enq = _enqueue(n, label.split()[0] + str(concurrency), batched=concurrency > 1)
             elapsed, report = _deliver(concurrency)
             log = httpx.get(f"{gateway}/log", timeout=30).json()
             keys = [e["key"] for e in log]

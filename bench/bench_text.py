@@ -29,11 +29,11 @@ import json
 import random
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.pii_scoring import load_items, score_spans
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.text import abuse, abuse_model, pii
 
@@ -202,41 +202,8 @@ def dasan_find(text: str) -> list[tuple[str, int, int]]:
 def score_pii(
     items: list[dict[str, Any]], finder: Callable[[str], list[tuple[str, int, int]]]
 ) -> dict[str, dict[str, float]]:
-    tp: dict[str, int] = defaultdict(int)
-    gold_n: dict[str, int] = defaultdict(int)
-    pred_n: dict[str, int] = defaultdict(int)
-    pred_ok: dict[str, int] = defaultdict(int)
-    for item in items:
-        text = item["text"]
-        gold = []
-        for g in item["pii"]:
-            start = text.index(g["value"])
-            gold.append((g["type"], start, start + len(g["value"])))
-        pred = finder(text)
-        for kind, s, e in gold:
-            gold_n[kind] += 1
-            if any(k == kind and ps < e and s < pe for k, ps, pe in pred):
-                tp[kind] += 1
-        for kind, s, e in pred:
-            pred_n[kind] += 1
-            if any(k == kind and gs < e and s < ge for k, gs, ge in gold):
-                pred_ok[kind] += 1
-    out: dict[str, dict[str, float]] = {}
-    for kind in (*NUMBER_TYPES, *TEXT_TYPES):
-        out[kind] = {
-            "n": gold_n[kind],
-            "recall": tp[kind] / gold_n[kind] if gold_n[kind] else 0.0,
-            "precision": pred_ok[kind] / pred_n[kind] if pred_n[kind] else 0.0,
-        }
-    for group, kinds in (("numbers", NUMBER_TYPES), ("names+addresses", TEXT_TYPES)):
-        g = sum(gold_n[k] for k in kinds)
-        p = sum(pred_n[k] for k in kinds)
-        out[group] = {
-            "n": g,
-            "recall": sum(tp[k] for k in kinds) / g if g else 0.0,
-            "precision": sum(pred_ok[k] for k in kinds) / p if p else 0.0,
-        }
-    return out
+    groups = (("numbers", NUMBER_TYPES), ("names+addresses", TEXT_TYPES))
+    return score_spans(items, finder, groups)[0]
 
 
 def bench_pii(quick: bool) -> dict[str, Any]:
@@ -247,8 +214,7 @@ def bench_pii(quick: bool) -> dict[str, Any]:
 
 
 def bench_pii_set(path: Path, quick: bool) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        items = [json.loads(line) for line in fh if line.strip()]
+    items = load_items(path)
     ours = score_pii(items, dasan_find)
     peer = score_pii(items, baseline_find)
     print(f"\n## PII masking on {path.name} ({len(items)} items)")

@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -161,10 +162,11 @@ def stt_figures(quick: bool) -> list[tuple[str, bytes]]:
         clips = speech_clips(Path(tmp), 3 if quick else len(CLIPS))
     seconds = sum(len(p) / 16000 for _t, p in clips)
     print(f"\nSTT on {len(clips)} espeak-ng Korean clips ({seconds:.1f} s of audio)")
-    print(f"  {'decoder':<34} {'RTF':>6} {'CER':>6}")
-    for label, compute in (("Whisper base int8 (shipped)", "int8"),
-                           ("Whisper base float32 (peer)", "float32")):
-        stt = whisper.WhisperStt(SttSettings(adapter="whisper"))
+    print(f"  {'decoder':<42} {'RTF':>6} {'CER':>6}")
+    for label, compute, window in (("Whisper base int8, 10 s window (shipped)", "int8", 10),
+                                   ("Whisper base int8, 30 s window (before)", "int8", 0),
+                                   ("Whisper base float32, 30 s (peer)", "float32", 0)):
+        stt = whisper.WhisperStt(SttSettings(adapter="whisper", window_seconds=window))
         from faster_whisper import WhisperModel
 
         stt._model = WhisperModel(str(stt.model_path()), device="cpu", compute_type=compute,
@@ -174,8 +176,8 @@ def stt_figures(quick: bool) -> list[tuple[str, bytes]]:
         hyps = [" ".join(s.text for s in stt.transcribe(p)) for _t, p in clips]
         rtf = (time.perf_counter() - t) / seconds
         errs = statistics.mean(cer(ref, hyp) for (ref, _p), hyp in zip(clips, hyps, strict=True))
-        print(f"  {label:<34} {rtf:6.2f} {errs:6.2f}")
-        if compute == "int8":
+        print(f"  {label:<42} {rtf:6.2f} {errs:6.2f}")
+        if window:
             print(f"    e.g. {clips[0][0]!r} -> {hyps[0]!r}")
             from concurrent.futures import ThreadPoolExecutor
 
@@ -188,31 +190,112 @@ def stt_figures(quick: bool) -> list[tuple[str, bytes]]:
     return clips
 
 
+def _answer_text(index: SearchIndex, docs: dict[str, SearchDoc], heard: str) -> str:
+    from dasan.callbot.brain import speech_for
+
+    hits = index.search(normalise(heard) or heard, k=5)
+    top = docs.get(str(hits[0].id)) if hits else None
+    return speech_for(top.title, top.answer) if top else "상담사에게 연결해 드리겠습니다."
+
+
+async def _streamed_turn(pcm: bytes, stt: Any, index: SearchIndex,
+                         docs: dict[str, SearchDoc], library: Any) -> tuple[float, bool]:
+    """One caller turn streamed in real time (20 ms frames) through the callbot's listening
+    path: the live segmenter (end after 0.6 s of silence) with early recognition at the
+    caller's pause, then the decision's search and the answer's audio from the prompt library.
+    Returns (end of the caller's speech -> answer audio in hand, early result used)."""
+    import asyncio
+
+    from dasan.stt.incremental import Early
+    from dasan.stt.segmenter import FRAME_BYTES, Gate, Segmenter
+
+    loop = asyncio.get_running_loop()
+    utterances: asyncio.Queue[tuple[bytes, int]] = asyncio.Queue()
+    early = Early(stt)
+    seg: Segmenter
+
+    def sink(utterance: bytes, _a: int, _b: int) -> None:
+        utterances.put_nowait((utterance, seg.emitted_speech))
+
+    seg = Segmenter(sink, Gate(max_seconds=15.0), None, early.pause)
+    stream = pcm + b"\0" * (FRAME_BYTES * 60)  # the caller then stays silent for 1.2 s
+    t0 = loop.time()
+    speech_end = t0 + len(pcm) / 16000
+    for i in range(0, len(stream), FRAME_BYTES):
+        seg.feed(stream[i:i + FRAME_BYTES])
+        if not utterances.empty():
+            break
+        await asyncio.sleep(max(0.0, t0 + (i + FRAME_BYTES) / 16000 - loop.time()))
+    said = await utterances.get()
+    segments = await early.result(*said)
+    heard = " ".join(x.text for x in segments)
+    text = await asyncio.to_thread(_answer_text, index, docs, heard)
+    await asyncio.to_thread(library.get, "bot_answer", text, "ko")
+    return loop.time() - speech_end, early.used == 1
+
+
 def turn_latency(clips: list[tuple[str, bytes]],
                  built: tuple[SearchIndex, dict[str, SearchDoc]] | None) -> None:
-    """STT of the utterance + the KB search the decision rests on (over the FAQ index) + TTS
-    of the answer; the peer is the same search on the typed text (the text chatbot's floor)."""
+    """End of the caller's speech -> first audio of the answer.
+
+    * shipped pipeline: audio streamed in real time through the segmenter with early
+      recognition (Silero-VAD-trimmed utterance in a 10 s Whisper window, greedy, text only),
+      the KB search, and the answer's audio from the TTS cache the gateway fills at start
+      (`prerender_answers`; here: the answers of a first, untimed pass);
+    * before (the pipeline until this change): the whole utterance decoded after the end was
+      confirmed (0.6 s of silence) in Whisper's 30 s window, then TTS rendered on demand;
+    * peer: the same search on the typed text (the text chatbot's floor)."""
     if not clips or built is None:
         return
-    index, docs = built
-    from dasan.stt.port import make_stt
+    import asyncio
+
+    from dasan.stt.port import SttSettings, make_stt
+    from dasan.stt.whisper import WhisperStt
+    from dasan.voice.tts.library import PromptLibrary
     from dasan.voice.tts.port import EspeakTts
 
-    stt, tts = make_stt(), EspeakTts(175)
-    turns, text_only = [], []
-    for text, pcm in clips * 2:
-        t = time.perf_counter()
-        heard = " ".join(x.text for x in stt.transcribe(pcm))
-        hits = index.search(normalise(heard) or heard, k=5)
-        top = docs.get(hits[0].id) if hits else None
-        tts.render(f"{top.title}. {top.answer[:200]}" if top else "상담사에게 연결합니다.", "ko")
-        turns.append(time.perf_counter() - t)
+    index, docs = built
+    stt = make_stt()
+    warm = getattr(stt, "warm", None)
+    if warm is not None:
+        warm()
+    with tempfile.TemporaryDirectory() as tmp:
+        library = PromptLibrary(EspeakTts(175), Path(tmp))
+        # What `prerender_answers` does at gateway start, for the answers these clips reach.
+        for _text, pcm in clips:
+            heard = " ".join(x.text for x in stt.transcribe(pcm))
+            library.render_cached(_answer_text(index, docs, heard), "ko")
+        turns, used = [], 0
+        for _text, pcm in clips * 2:
+            took, early = asyncio.run(_streamed_turn(pcm, stt, index, docs, library))
+            turns.append(took)
+            used += early
+        old_stt = WhisperStt(SttSettings(window_seconds=0))
+        old_stt.warm()
+        tts = EspeakTts(175)
+        before, renders = [], []
+        for _text, pcm in clips:
+            t = time.perf_counter()
+            heard = " ".join(x.text for x in old_stt.transcribe(pcm))
+            answer = _answer_text(index, docs, heard)
+            r = time.perf_counter()
+            tts.render(answer, "ko")
+            renders.append(time.perf_counter() - r)
+            before.append(0.6 + time.perf_counter() - t)  # + the endpointing wait
+    text_only = []
+    for text, _pcm in clips * 2:
         t = time.perf_counter()
         index.search(text, k=5)
         text_only.append(time.perf_counter() - t)
-    print(f"\ncallbot turn latency, end of utterance -> first answer audio (n={len(turns)}); "
-          f"target p95 < 1.5 s\n  callbot (STT + search + TTS)     p50 {pct(turns, 50):.2f} s "
-          f"p95 {pct(turns, 95):.2f} s\n  typed-text search alone (peer)   p50 "
+    print(f"\ncallbot turn latency, end of caller's speech -> first answer audio; "
+          f"target p95 < 1.5 s (load average {Path('/proc/loadavg').read_text().split()[:3]})"
+          f"\n  shipped: streamed, early 10 s-window STT, search, cached TTS (n={len(turns)}) "
+          f"p50 {pct(turns, 50):.2f} s p95 {pct(turns, 95):.2f} s "
+          f"(early result used {used}/{len(turns)})"
+          f"\n  before: endpoint 0.6 s + 30 s-window STT + search + TTS render (n={len(before)}) "
+          f"p50 {pct(before, 50):.2f} s p95 {pct(before, 95):.2f} s "
+          f"(of which TTS render p50 {pct(renders, 50):.2f} s)"
+          f"\n  typed-text search alone (peer, n={len(text_only)})          p50 "
           f"{pct(text_only, 50):.3f} s p95 {pct(text_only, 95):.3f} s")
 
 

@@ -23,6 +23,14 @@ mkdir -p "$work"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | grep -zv '^var/' \
   | xargs -0 cp --parents -t "$work")
 toml_list() { local out="" x; for x in "$@"; do out+="\"$x\", "; done; echo "[${out%, }]"; }
+# Replace the project's own [tool.mutmut] (the `make mutation` target's) with this run's.
+"$root/.venv/bin/python" - "$work/pyproject.toml" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+open(path, "w", encoding="utf-8").write(
+    re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text))
+PY
 cat >> "$work/pyproject.toml" <<TOML
 
 [tool.mutmut]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite and reports need: PostgreSQL server, Redis, Chromium (browser
 # tests), Korean fonts (PDF reports), sipp (Debian sip-tester: SIP calls in the voice tests and
-# bench) and espeak-ng (the voice gateway's Korean prompts). Installs only what is missing.
+# bench), espeak-ng (the voice gateway's Korean prompts) and kamailio (the SIP front that spreads
+# calls over several gateways: scripts/kamailio.sh). Installs only what is missing.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
@@ -10,10 +11,16 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+[ -x /usr/sbin/kamailio ] || need+=(kamailio)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   # Wait for another apt run (a second checkout setting up at the same time) instead of failing.
   apt-get -o DPkg::Lock::Timeout=600 update -q >&2
   apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}" >&2
+fi
+# Debian starts its own kamailio service (stock config, port 5060) on hosts with systemd: Dasan
+# runs its front through scripts/kamailio.sh instead, so that service stays off.
+if [[ " ${need[*]-} " == *" kamailio "* ]] && [ -d /run/systemd/system ]; then
+  systemctl disable --now kamailio >&2 || true
 fi

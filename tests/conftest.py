@@ -28,6 +28,8 @@ os.environ.setdefault("DASAN_SECRET_KEY", secrets.token_urlsafe(32))
 # Webhook secrets have no default outside demo mode (the channel answers 503 without one).
 for _name in ("SMS_WEBHOOK_SECRET", "MESSENGER_SECRET", "LINE_CHANNEL_SECRET"):
     os.environ.setdefault(f"DASAN_{_name}", secrets.token_urlsafe(24))
+# Nor the SMPP bind password (at most 8 characters).
+os.environ.setdefault("DASAN_SMPP_PASSWORD", secrets.token_hex(4))
 get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",
@@ -119,6 +121,8 @@ def _empty_volatile_tables(url: str) -> None:
     from dasan.db.models import Base
 
     volatile = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in STABLE_TABLES]
+    # The floor counters last: SQLite's delete triggers on consultations append to them.
+    volatile.sort(key=lambda t: t.name.startswith("floor_counter"))
     with engine.begin() as conn:
         if url.startswith("postgresql"):
             names = ", ".join(t.name for t in volatile)

@@ -22,8 +22,11 @@ from dasan.workforce.cli import app as staff_app
 
 config = lazy_module("dasan.config")  # pydantic-settings: loaded on first use
 
+# Plain (click) help: Rich's help renderer alone imports ~0.3 s of modules (markdown, syntax,
+# tracebacks) for every `--help`. The mode is passed down to every command group.
 app = typer.Typer(
-    help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True
+    help="다산 120 스마트 상담 플랫폼 (Dasan smart contact center)", no_args_is_help=True,
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 users_app = typer.Typer(help="People and API tokens.", no_args_is_help=True)

@@ -83,7 +83,11 @@ class Settings(BaseSettings):
     smpp_host: str = "127.0.0.1"
     smpp_port: int = 2775
     smpp_system_id: str = "dasan"
-    smpp_password: str = "dasan"
+    smpp_password: str | None = Field(
+        default=None, max_length=8,
+        description="SMPP bind password (at most 8 characters, SMPP 3.4); required for "
+                    "DASAN_SMS_ADAPTER=smpp outside demo mode (demo derives one per install)",
+    )
     messenger_secret: str | None = Field(
         default=None, min_length=16, description="signs the generic messenger's webhooks"
     )
@@ -270,9 +274,13 @@ KNOWN_DEFAULT_SECRETS = frozenset({
 })
 
 
+# The SMPP bind password's former default in the source.
+KNOWN_DEFAULT_SMPP_PASSWORDS = frozenset({"dasan"})
+
+
 def refuse_insecure_secrets(settings: Settings | None = None) -> None:
-    """At start-up: the secret key and every configured webhook secret must not come from the
-    source code, unless in demo mode."""
+    """At start-up: the secret key, every configured webhook secret and the SMPP password must
+    not come from the source code, unless in demo mode; the SMPP adapter needs a password."""
     settings = settings or get_settings()
     signing_key(settings)
     if settings.demo:
@@ -283,6 +291,30 @@ def refuse_insecure_secrets(settings: Settings | None = None) -> None:
                 f"DASAN_{name.upper()} is a default from the source code; set a long random "
                 "value shared with the provider, or leave it unset to keep the channel off."
             )
+    smpp_password(settings)
+
+
+def smpp_password(settings: Settings | None = None) -> str | None:
+    """The SMPP bind password. In demo mode, when unset (or the old source default), one derived
+    from the install's random key. Outside demo: refused when it is the old default, or unset
+    while the SMPP adapter is chosen; None when SMPP is not used and none is set."""
+    import hashlib
+    import hmac
+
+    settings = settings or get_settings()
+    value = settings.smpp_password
+    if value is not None and value not in KNOWN_DEFAULT_SMPP_PASSWORDS:
+        return value
+    if settings.demo:
+        key = signing_key(settings).encode()
+        return hmac.new(key, b"smpp-password", hashlib.sha256).hexdigest()[:8]
+    if value is not None:
+        raise InsecureSecret("DASAN_SMPP_PASSWORD is a default from the source code; set the "
+                             "password the SMSC gave this system_id.")
+    if settings.sms_adapter == "smpp":
+        raise InsecureSecret("DASAN_SMS_ADAPTER=smpp needs DASAN_SMPP_PASSWORD (the password "
+                             "the SMSC gave this system_id); there is no default.")
+    return None
 
 
 def channel_secret(name: str, settings: Settings | None = None) -> str:

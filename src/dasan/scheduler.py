@@ -1,5 +1,6 @@
 """Periodic jobs: the issue alerter scan (every 5 minutes), KB review reminders (daily),
-complaint dispatch and SLA, malicious-caller expiry and crisis escalation (every 10 s).
+complaint dispatch and SLA, malicious-caller expiry and crisis escalation (every 10 s), and the
+post-call transcription of ended calls (every minute, a few calls at a time).
 
 `dasan worker` runs them in the foreground for a multi-worker deployment; `dasan demo` runs them
 in a background thread of the single embedded process.
@@ -71,6 +72,27 @@ def escalate_crises() -> int:
     return run_escalation()
 
 
+def transcribe_ended_calls() -> int:
+    """Post-call transcription of ended calls not transcribed yet (a few per run: one
+    transcription at a time on the worker's CPU); nothing when the STT adapter is `none`."""
+    from dasan.stt import transcripts
+    from dasan.stt.port import SttUnavailable, make_stt
+
+    try:
+        stt = make_stt()
+    except (SttUnavailable, ValueError) as exc:
+        log.warning("post-call transcription unavailable: %s", exc)
+        return 0
+    if stt.name == "none":
+        return 0
+    with session_scope() as session:
+        try:
+            return transcripts.transcribe_pending(session, stt, limit=5)
+        except SttUnavailable as exc:
+            log.warning("post-call transcription unavailable: %s", exc)
+            return 0
+
+
 @dataclass
 class Job:
     name: str
@@ -87,6 +109,7 @@ class Scheduler:
         *complaint_jobs(),
         Job("malicious-expiry", 6 * 3600, expire_designations),
         Job("crisis-escalation", 10, escalate_crises),
+        Job("stt-post-call", 60, transcribe_ended_calls),
     ])
     _stop: threading.Event = field(default_factory=threading.Event)
 

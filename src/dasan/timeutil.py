@@ -1,4 +1,5 @@
-"""Time at the edges: the database keeps naive UTC; the API speaks RFC 3339 with an offset.
+"""Time at the edges: the database keeps aware UTC (`UtcDateTime`, ADR 0009); the API speaks
+RFC 3339 with an offset; the analytics mirror (DuckDB) keeps naive UTC.
 
 - Input: an aware datetime (`2026-12-01T09:00:00+09:00`) is converted to UTC; a naive one is
   taken as UTC already (documented in the OpenAPI descriptions).
@@ -15,14 +16,15 @@ from pydantic import AfterValidator
 
 
 def to_naive_utc(value: datetime | None) -> datetime | None:
-    """The stored form: naive UTC (aware values converted, naive ones taken as UTC)."""
+    """The analytics mirror's form: naive UTC (aware values converted, naive ones taken as
+    UTC)."""
     if value is None or value.tzinfo is None:
         return value
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def as_utc(value: datetime) -> datetime:
-    """A stored (naive UTC) timestamp made aware, for output."""
+    """`value` as aware UTC (a naive value is taken as UTC)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -33,5 +35,5 @@ def _as_utc_optional(value: datetime | None) -> datetime | None:
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 """A response field: serialised as RFC 3339 with the UTC offset."""
 
-StoredDateTime = Annotated[datetime, AfterValidator(lambda v: to_naive_utc(v))]
-"""A request field: any offset accepted, stored as naive UTC."""
+StoredDateTime = Annotated[datetime, AfterValidator(as_utc)]
+"""A request field: any offset accepted (naive taken as UTC), stored as aware UTC."""

@@ -70,7 +70,7 @@ def phone_center(tmp_path: Path) -> Iterator[dict[str, Any]]:
         digit_timeout=1.0), redis_url, db_url)
     try:
         yield {"db": db_url, "gateway_port": gateway.start(),
-               "base": f"http://127.0.0.1:{web_port}"}
+               "base": f"http://127.0.0.1:{web_port}", "redis": redis_url}
     finally:
         gateway.stop()
         stop_server(server)
@@ -113,6 +113,38 @@ class GatewayThread:
         self.thread.join(20)
 
 
+def live_lines_reach_the_call_panel(page: Any, db: str, redis_url: str) -> None:
+    """Live STT turns of the call (what `dasan.stt.live` publishes for each utterance the
+    gateway transcribes) show in the call panel, masked, with the assistant's KB answers."""
+    from dasan.stt.live import live_turn
+    from dasan.stt.port import Segment
+
+    with db_session(db) as s:
+        call_id = s.scalars(select(VoiceCall.id)).one()
+        events = live_turn(s, call_id, "caller", [Segment(
+            0, 2500, "제 번호는 공일공 일이삼사 오육칠팔 입니다 따릉이 요금 문의요")], 0, "test")
+        events += live_turn(s, call_id, "agent", [Segment(0, 1500, "네 안내해 드릴게요")],
+                            2500, "test")
+
+    async def publish() -> None:
+        pubsub = RedisPubSub(redis_url)
+        for channel, event in events:
+            await pubsub.publish(channel, event)
+        await pubsub.close()
+
+    sender = threading.Thread(target=lambda: asyncio.run(publish()))  # Playwright owns this loop
+    sender.start()
+    sender.join(30)
+    page.wait_for_selector("#call-transcript li.leg-agent", timeout=10_000)
+    lines = page.inner_text("#call-transcript")
+    assert "민원인" in lines and "상담사" in lines and "1234" not in lines  # masked
+    items = next(ev["items"] for _ch, ev in events if ev["type"] == "assist")
+    if items:
+        page.wait_for_selector("#call-assist li", timeout=10_000)
+        assert items[0]["title"] in page.inner_text("#call-assist")
+    assert page.is_visible("#call-hangup")  # a transcript line is not a state change
+
+
 def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[str, Any],
                                                             browser: Any) -> None:
     db = phone_center["db"]
@@ -140,6 +172,7 @@ def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[
         page.click("#call-answer")
         page.wait_for_selector("#call-state:has-text('통화 중')", timeout=20_000)
         page.wait_for_selector("#presence:has-text('상담 중')")  # busy: no chat offered now
+        live_lines_reach_the_call_panel(page, db, phone_center["redis"])
         page.click("#call-hangup")
         page.wait_for_selector("#call-state:has-text('통화 종료 · 응대 완료')", timeout=20_000)
         page.wait_for_selector("#presence:has-text('후처리')")  # after-call work

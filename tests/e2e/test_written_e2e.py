@@ -1,6 +1,7 @@
 """End to end in Chromium: a citizen's SMS arrives through the signed gateway webhook, an agent
-opens it on the /written desk, claims it, answers, and the answer is queued for the gateway;
-a citizen asks on the Q&A board and reads the answer on the tracking page."""
+opens it in the agent desktop's conversation list (beside chats, with its SLA), claims it,
+answers with a canned answer through the desktop's own composer, and the answer is queued for
+the gateway; a citizen asks on the Q&A board and reads the answer on the tracking page."""
 
 from __future__ import annotations
 
@@ -34,29 +35,36 @@ def _agent(browser: Any, base: str) -> Any:
     ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{base}/login?next=/written")
+    page.goto(f"{base}/login?next=/written")  # /written sends agents to the desktop
     page.fill("input[name=username]", "agent1")
     page.fill("input[name=password]", "dasan1234!")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/written")
+    page.wait_for_url(f"{base}/agent")
     return page
 
 
-def test_sms_thread_answered_on_the_written_desk(live_server: Any, browser: Any,
-                                                 screenshots: Path) -> None:
+def test_sms_thread_answered_on_the_agent_desktop(live_server: Any, browser: Any,
+                                                  screenshots: Path) -> None:
     base = live_server.base_url
     taken = _sms(base, "e2e-sms-1", "우리 동네 도로 공사 소음이 언제 끝나나요?")
     assert taken["bot_answered"] is False
     page = _agent(browser, base)
-    page.click(f"button.open-thread[data-thread='{taken['thread_id']}']")
-    page.wait_for_selector("#thread-log li")
-    assert "공사 소음" in page.inner_text("#thread-log")
-    page.click("#claim")
-    page.fill("#reply", "구청 도로과에 확인한 결과 이번 주 금요일에 끝납니다.")
-    page.click("#reply-form button[type=submit]")
+    tab = f"#written-list button[data-thread='{taken['thread_id']}']"
+    page.wait_for_selector(tab)
+    assert "남음" in page.inner_text(tab)  # the SLA countdown of an asynchronous channel
+    page.click(tab)
+    page.wait_for_selector("#log li.written-msg")
+    assert "공사 소음" in page.inner_text("#log")
+    page.click("#written-claim")
+    page.wait_for_function("document.querySelector('#written-load').textContent.includes('1/')")
+    page.fill("#msg", "구청 도로과에 확인한 결과 ")
+    page.select_option("#canned", index=1)  # the desktop's canned answers work for the thread
+    assert page.input_value("#msg") != ""
+    page.fill("#msg", "구청 도로과에 확인한 결과 이번 주 금요일에 끝납니다.")
+    page.click("#send")
     page.wait_for_function(
-        "document.querySelectorAll('#thread-log li.out').length >= 2")  # notice + answer
-    log = page.inner_text("#thread-log")
+        "document.querySelectorAll('#log li.written-msg.out').length >= 2")  # notice + answer
+    log = page.inner_text("#log")
     assert "금요일에 끝납니다" in log and "발송 대기" in log
     page.screenshot(path=str(screenshots / "written-desk.png"), full_page=True)
     page.context.close()
@@ -75,12 +83,11 @@ def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> 
     tracking = citizen.url
     assert "Received" in citizen.inner_text("#status")
     page = _agent(browser, base)
-    page.reload()
-    page.click("text=Noise at night")
-    page.wait_for_selector("#thread-log li")
-    page.fill("#reply", "구청에 야간 공사 중지를 요청했습니다.")
-    page.click("#reply-form button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#thread-log li.out').length >= 1")
+    page.click("#written-list >> text=Noise at night")
+    page.wait_for_selector("#log li.written-msg")
+    page.fill("#msg", "구청에 야간 공사 중지를 요청했습니다.")
+    page.click("#send")
+    page.wait_for_function("document.querySelectorAll('#log li.written-msg.out').length >= 1")
     citizen.goto(tracking)
     assert "Answered" in citizen.inner_text("#status")
     assert "야간 공사" in citizen.inner_text("ol.thread")

@@ -82,7 +82,7 @@ def test_no_module_keeps_its_own_role_list() -> None:
     offenders = [str(p) for p in root.rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
     # nor names roles inline: role checks go through the policy's named groups
-    inline = re.compile(r'require_(page_)?roles\(\s*"|\.role in \(|^[A-Z_]+ = \("(agent|supervisor)"',
-                        re.M)
+    inline = re.compile(r'require_(page_)?roles\(\s*"|\.role (not )?in \(|^[A-Z_]+ = \("(agent|supervisor)"'
+                        r'|_guard\([^)]*\("', re.M)
     offenders = [str(p) for p in root.rglob("*.py") if inline.search(p.read_text())]
     assert offenders == []

@@ -35,6 +35,18 @@ def test_password_policy_refuses_short_common_and_username_passwords() -> None:
     check_password("tangerine-bus-7", "minsu")
 
 
+def test_password_policy_boundaries() -> None:
+    from dasan.passwords import MAX_LENGTH, MIN_LENGTH, WeakPassword, check_password
+
+    check_password("tangerine-" + "x" * (MAX_LENGTH - 10))  # exactly the longest allowed
+    with pytest.raises(WeakPassword, match=f"at most {MAX_LENGTH}"):
+        check_password("tangerine-" + "x" * (MAX_LENGTH - 9))
+    check_password("tangerine-bus-7"[:MIN_LENGTH])  # exactly the shortest allowed
+    with pytest.raises(WeakPassword, match="must not contain the username"):
+        check_password("tangerine-kim-7", "Kim")  # a three-letter username counts, any case
+    check_password("tangerine-jo-77", "jo")  # shorter usernames are too common to refuse
+
+
 def test_phone_hash_is_keyed_and_mask_keeps_last_four() -> None:
     assert phone_hash("01012345678", "k1" * 8) != phone_hash("01012345678", "k2" * 8)
     assert phone_hash("01012345678", "k1" * 8) == phone_hash("01012345678", "k1" * 8)

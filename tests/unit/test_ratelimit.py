@@ -65,3 +65,37 @@ def test_enforce_raises_429_with_retry_after() -> None:
         ratelimit.enforce("e", 1, 30, "things")
     assert exc.value.status == 429 and 1 <= exc.value.retry_after <= 30
     ratelimit.reset()
+
+
+def test_enforce_counts_each_key_apart_and_names_what_was_limited() -> None:
+    ratelimit.reset()
+    ratelimit.enforce("e:a", 1, 30, "chats")
+    ratelimit.enforce("e:b", 1, 30, "chats")  # another key has its own count
+    with pytest.raises(ratelimit.RateLimited) as exc:
+        ratelimit.enforce("e:a", 1, 30, "chats")
+    assert exc.value.code == "rate_limited" and "too many chats" in str(exc.value)
+    assert exc.value.retry_after >= 29  # the key's own window, not a floor of 1
+    ratelimit.reset()
+
+
+def test_memory_ttl_is_fractional_and_retry_after_rounds_up_to_one() -> None:
+    store = ratelimit.MemoryStore()
+    store.put("k", 1, 0.5)
+    assert 0 < store.ttl("k") < 1
+    assert ratelimit.retry_after("k", backend=store) == 1
+    assert store.ttl("absent") == 0.0
+    store.delete("absent", "k")  # deleting a missing key is fine
+    assert store.ttl("k") == 0.0
+
+
+def test_lockouts_are_named_kept_on_their_backend_and_default_to_an_hour() -> None:
+    ratelimit.reset()
+    mine = ratelimit.MemoryStore()
+    a = ratelimit.Lockout("a", max_failures=1, base_seconds=10, backend=mine)
+    b = ratelimit.Lockout("b", max_failures=1, base_seconds=10, backend=mine)
+    assert a.failure("k") == 10
+    assert a.locked_for("k") > 0 and b.locked_for("k") == 0  # names keep lockouts apart
+    assert mine.ttl("a:lock:k") > 0 and ratelimit.store().ttl("a:lock:k") == 0
+    assert (a.max_seconds, a.memory_seconds) == (3600.0, 86400.0)
+    big = ratelimit.Lockout("c", max_failures=1, base_seconds=10_000, backend=mine)
+    assert big.failure("k") == 3600.0

@@ -79,3 +79,19 @@ def test_demo_derives_its_own_webhook_secrets() -> None:
     assert sms_a != channel_secret("messenger_secret", a)  # one per channel
     assert channel_secret("messenger_secret", a) not in KNOWN_DEFAULT_SECRETS
     assert len(sms_a) >= 32
+
+
+def test_smpp_password_has_no_default_outside_demo() -> None:
+    from dasan.config import InsecureSecret, refuse_insecure_secrets, smpp_password
+
+    base = {"secret_key": "x" * 40, "demo": False}
+    assert smpp_password(Settings(**base, smpp_password=None, sms_adapter="none")) is None
+    with pytest.raises(InsecureSecret, match="DASAN_SMPP_PASSWORD"):  # SMPP chosen, none set
+        refuse_insecure_secrets(Settings(**base, smpp_password=None, sms_adapter="smpp"))
+    with pytest.raises(InsecureSecret, match="default"):  # the old default from the source
+        refuse_insecure_secrets(Settings(**base, smpp_password="dasan", sms_adapter="none"))
+    assert smpp_password(Settings(**base, smpp_password="s3cr3t!", sms_adapter="smpp")) == "s3cr3t!"
+    demo_a = smpp_password(Settings(secret_key="a" * 40, demo=True, smpp_password=None))
+    demo_b = smpp_password(Settings(secret_key="b" * 40, demo=True, smpp_password="dasan"))
+    assert demo_a and demo_b and demo_a != demo_b and len(demo_a) == 8  # per install, SMPP-sized
+    assert "dasan" not in (demo_a, demo_b)

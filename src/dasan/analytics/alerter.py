@@ -21,22 +21,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-import holidays
-import httpx
 import numpy as np
-from scipy.stats import poisson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.analytics.engine import AnalyticsEngine
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
 from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record
-from dasan.timeutil import as_utc
+from dasan.timeutil import as_utc, to_naive_utc
+
+if TYPE_CHECKING:  # holidays, scipy, httpx and DuckDB load on first use, not with the web app
+    import holidays
+
+    from dasan.analytics.engine import AnalyticsEngine
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def surprise(observed: np.ndarray, expected: np.ndarray, weeks: np.ndarray,
     """-log10 P(X >= observed) for X ~ Poisson(padded expected); 0 where no baseline."""
     lam = np.maximum(np.nan_to_num(expected, nan=0.0), cfg.baseline_floor)
     lam = lam + cfg.padding_z * np.sqrt(lam / np.maximum(weeks, 1))
+    from scipy.stats import poisson
+
     logsf = poisson.logsf(observed - 1, lam)
     score = -logsf / np.log(10.0)
     return np.where(np.isnan(expected), 0.0, np.maximum(score, 0.0))
@@ -131,6 +134,8 @@ def day_type(day: date, kr_holidays: holidays.HolidayBase) -> int:
 def reference_days(day: date, weeks: int) -> list[date]:
     """The previous `weeks` days of the same type as `day` (same weekday; a public holiday is
     compared with Sundays and holidays, and a regular weekday skips past holidays)."""
+    import holidays
+
     kr = holidays.country_holidays("KR", years=list(range(day.year - 1, day.year + 1)))
     want = day_type(day, kr)
     out: list[date] = []
@@ -148,6 +153,8 @@ def reference_shifts(start: date, days: int, weeks: int) -> np.ndarray:
     """shifts[d, k]: how many days back the k-th reference day of day `start + d` lies
     (0 where it falls before `start`)."""
     years = list(range(start.year, start.year + days // 365 + 2))
+    import holidays
+
     kr = holidays.country_holidays("KR", years=years)
     types = [day_type(start + timedelta(days=i), kr) for i in range(days)]
     shifts = np.zeros((days, weeks), dtype=np.int64)
@@ -341,7 +348,7 @@ def scan(engine: AnalyticsEngine, now: datetime | None = None,
          cfg: AlerterConfig | None = None) -> list[LiveAlert]:
     """Score every topic for the windows ending at `now` (floored to a bin)."""
     cfg = cfg or AlerterConfig()
-    end = _floor(now or datetime.now(), cfg.bin_minutes)
+    end = _floor(to_naive_utc(now) or datetime.now(UTC).replace(tzinfo=None), cfg.bin_minutes)
     found: dict[Topic, LiveAlert] = {}
     for w_min in cfg.windows_minutes:
         start = end - timedelta(minutes=w_min)
@@ -423,7 +430,8 @@ def persist(session: Session, alerts: Sequence[LiveAlert],
             ).order_by(Alert.window_end.desc()).limit(1)
         )
         if recent is not None:
-            recent.window_end = max(recent.window_end, a.window_end)
+            # The scan's windows are naive UTC (the mirror's form); stored rows are aware.
+            recent.window_end = max(recent.window_end, as_utc(a.window_end))
             if a.score > recent.score:
                 recent.score, recent.count, recent.baseline = a.score, a.count, a.baseline
                 recent.examples = a.examples
@@ -448,11 +456,18 @@ def recent_alerts(session: Session, limit: int = 20) -> list[Alert]:
     ))
 
 
+TOPIC_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "program": ("사업", "Program"), "category": ("분야", "Category"),
+    "keyword": ("키워드", "Keyword"),
+}
+
+
 def alert_payload(alert: Alert) -> dict[str, Any]:
     return {
         "id": alert.id,
         "topic": alert.topic,
         "topic_kind": alert.topic_kind,
+        "topic_kind_ko": TOPIC_KIND_LABELS.get(alert.topic_kind, (alert.topic_kind, ""))[0],
         "window_start": as_utc(alert.window_start).isoformat(),
         "window_end": as_utc(alert.window_end).isoformat(),
         "count": alert.count,
@@ -472,6 +487,8 @@ def send_webhook(url: str, alerts: Sequence[Alert], timeout: float = 5.0) -> int
     """POST the alerts as JSON to `url`; returns the HTTP status."""
     if not url.startswith(("http://", "https://")):
         raise BadRequest(f"webhook URL must start with http:// or https://, got {url!r}")
+    import httpx
+
     body = {"source": "dasan.alerter", "alerts": [alert_payload(a) for a in alerts]}
     try:
         resp = httpx.post(url, json=body, timeout=timeout)

@@ -28,13 +28,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 from sqlalchemy.engine import make_url
 
 from dasan.config import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:  # DuckDB loads when the first engine is made, not with the web app
+    import duckdb
 
 BATCH_ROWS = 200_000
 VERIFY_EVERY = 600.0  # seconds between full row-count checks
@@ -104,6 +106,10 @@ class _Source:
 
     kind = "?"
 
+    def naive_utc(self, column: str) -> str:
+        """The SQL for a timestamp column as naive UTC (the mirror's form)."""
+        return column
+
     def batches(self, sql: str, params: Sequence[Any] = ()) -> Iterator[list[tuple[Any, ...]]]:
         raise NotImplementedError
 
@@ -146,6 +152,10 @@ class _SqliteSource(_Source):
 
 class _PostgresSource(_Source):
     kind = "postgres"
+
+    def naive_utc(self, column: str) -> str:
+        # timestamptz (ADR 0009) -> naive UTC, whatever the session's TimeZone.
+        return f"({column} AT TIME ZONE 'UTC')"
 
     def __init__(self, url: str) -> None:
         import psycopg
@@ -217,6 +227,8 @@ class AnalyticsEngine:
         self.mirror_path = str(mirror_path)
         if self.mirror_path != ":memory:":
             Path(self.mirror_path).parent.mkdir(parents=True, exist_ok=True)
+        import duckdb
+
         try:
             self._con = duckdb.connect(self.mirror_path)
         except duckdb.IOException:
@@ -266,7 +278,7 @@ class AnalyticsEngine:
 
     def _bulk_load(self, source: _Source, after_id: int, upto_id: int) -> int:
         """Copy rows with after_id < id <= upto_id: small gaps as tuples, large ones as CSV."""
-        sql = f"{self._consultation_select()} WHERE id > %s AND id <= %s ORDER BY id"
+        sql = f"{self._consultation_select(source)} WHERE id > %s AND id <= %s ORDER BY id"
         if upto_id - after_id <= BATCH_ROWS:
             n = 0
             for batch in source.batches(sql, (after_id, upto_id)):
@@ -302,7 +314,8 @@ class AnalyticsEngine:
                 "SELECT count(*) FROM consultations WHERE id <= ?", [last_id]).fetchone()
             if mine is None or int(src_n or 0) != int(mine[0]):
                 return False
-        src_row = source.scalar(f"SELECT started_at FROM consultations WHERE id = {last_id}")
+        src_row = source.scalar(
+            f"SELECT {source.naive_utc('started_at')} FROM consultations WHERE id = {last_id}")
         row = self._con.execute(
             "SELECT started_at FROM consultations WHERE id = ?", [last_id]).fetchone()
         if row is None or src_row is None:
@@ -311,8 +324,10 @@ class AnalyticsEngine:
             str(src_row))
         return bool(src_ts.replace(microsecond=0) == row[0].replace(microsecond=0))
 
-    def _consultation_select(self) -> str:
-        return "SELECT " + ", ".join(n for n, _ in CONSULTATION_COLUMNS) + " FROM consultations"
+    def _consultation_select(self, source: _Source) -> str:
+        return "SELECT " + ", ".join(
+            f"{source.naive_utc(n)} AS {n}" if t == "TIMESTAMP" else n
+            for n, t in CONSULTATION_COLUMNS) + " FROM consultations"
 
     def refresh(self, *, full: bool = False, max_age: float = 0.0,
                 verify: bool | None = None) -> SyncStats:
@@ -380,7 +395,7 @@ class AnalyticsEngine:
                         chunk,
                     )
                     for batch in source.batches(
-                        f"{self._consultation_select()} WHERE id IN ({marks})", chunk
+                        f"{self._consultation_select(source)} WHERE id IN ({marks})", chunk
                     ):
                         self._insert("consultations", CONSULTATION_COLUMNS, batch)
                         reread += len(batch)

@@ -7,8 +7,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import xlsxwriter
-
 from dasan.analytics.filters import Table
 from dasan.analytics.voc import Series
 
@@ -29,6 +27,8 @@ def build_xlsx(title: str, headline: Sequence[tuple[str, Any]], tables: Sequence
                charts: Sequence[Series] = ()) -> bytes:
     """The workbook as bytes."""
     out = io.BytesIO()
+    import xlsxwriter  # loaded by the first XLSX export, not with the web app
+
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     title_fmt = wb.add_format({"bold": True, "font_size": 14})

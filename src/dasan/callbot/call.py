@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
 from dasan.db.models_voice import VoiceCall
+from dasan.stt.incremental import Early
 from dasan.stt.live import LiveRecorder
 from dasan.stt.port import Segment, SttPort, SttUnavailable, make_stt
 from dasan.stt.segmenter import Gate, Segmenter
@@ -46,19 +47,21 @@ BARGE_IN = "voice"  # put on the digit queue when the caller starts talking over
 class Listener:
     """The caller's leg while the bot runs: utterances out, speech barge-in."""
 
-    def __init__(self, gw: Gateway, call: Call) -> None:
+    def __init__(self, gw: Gateway, call: Call, stt: SttPort) -> None:
         self.call = call
-        self.utterances: asyncio.Queue[bytes] = asyncio.Queue(8)
+        self.utterances: asyncio.Queue[tuple[bytes, int]] = asyncio.Queue(8)
         self.speaking = False
+        self.early = Early(stt)
         folder = gw.settings.recording_dir / date.today().isoformat()
         path = folder / f"call-{call.record_id}-{int(time.time())}-bot.wav"
-        self.segmenter = Segmenter(self._utterance, Gate(max_seconds=15.0), self._started)
+        self.segmenter = Segmenter(self._utterance, Gate(max_seconds=15.0), self._started,
+                                   self.early.pause)
         self.previous = call.rtp.recorder
         call.rtp.recorder = LiveRecorder(path, self.segmenter)
 
     def _utterance(self, pcm: bytes, start_ms: int, end_ms: int) -> None:
         with contextlib.suppress(asyncio.QueueFull):
-            self.utterances.put_nowait(pcm)
+            self.utterances.put_nowait((pcm, self.segmenter.emitted_speech))
 
     def _started(self) -> None:
         if self.speaking:
@@ -66,8 +69,9 @@ class Listener:
                 self.call.rtp.digits.put_nowait(BARGE_IN)
             self.call.rtp.digit_arrived.set()
 
-    async def next_input(self, timeout: float) -> tuple[str | None, bytes | None]:
-        """(digit, None), (None, utterance) or (None, None) after `timeout` of silence."""
+    async def next_input(self, timeout: float) -> tuple[str | None, tuple[bytes, int] | None]:
+        """(digit, None), (None, (utterance, its speech frames)) or (None, None) after
+        `timeout` of silence."""
         deadline = time.monotonic() + timeout
         while True:
             digit = self.call.rtp.take_digit()
@@ -98,6 +102,21 @@ class Listener:
         self.call.rtp.recorder = self.previous
         if recorder is not None:
             recorder.close()
+
+
+def warm_stt() -> None:
+    """Load the STT model and run it once, so that the first caller does not wait for it."""
+    try:
+        stt = make_stt()
+        warm = getattr(stt, "warm", None)
+        if warm is not None:
+            warm()
+    except SttUnavailable as exc:
+        log.warning("STT unavailable: %s", exc)
+
+
+def answer_speeches(session: Session) -> list[tuple[int, str]]:
+    return brain.answerable_speeches(session)
 
 
 async def _say(gw: Gateway, call: Call, listener: Listener, key: str, text: str) -> None:
@@ -142,22 +161,24 @@ async def converse(gw: Gateway, call: Call, node: BotNode, flow: Flow) -> BotVer
     except (SttUnavailable, ValueError):
         log.warning("callbot without STT: handing off")
         return BotVerdict("handoff")
-    listener = Listener(gw, call)
+    if not getattr(stt, "warmed", True):  # load the model while the intro prompt plays
+        gw._spawn(asyncio.to_thread(warm_stt))
+    listener = Listener(gw, call, stt)
     heard: list[str] = []
     last: brain.BotTurn | None = None
     try:
         prompt = flow.prompt(node.prompt)
         await _say(gw, call, listener, node.prompt, prompt.text)
         for turn in range(node.max_turns):
-            digit, pcm = await listener.next_input(node.listen_seconds)
+            digit, said = await listener.next_input(node.listen_seconds)
             if digit == "0":
                 break
-            if pcm is None:
+            if said is None:
                 if turn + 1 < node.max_turns:
                     await _say(gw, call, listener, "bot_unclear", PROMPTS["bot_unclear"])
                 continue
             try:
-                segments = await asyncio.to_thread(stt.transcribe, pcm)
+                segments = await listener.early.result(*said)
             except SttUnavailable:
                 break
             if call.record_id is not None and segments:

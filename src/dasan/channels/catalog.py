@@ -33,6 +33,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đây là câu trả lời (bằng tiếng Hàn; nhân viên có thể giải thích bằng tiếng Việt):",
         "mn": "Бидний хариулт (солонгос хэлээр; ажилтан монголоор тайлбарлаж болно):",
     },
+    "survey": {
+        "ko": "[120다산콜] 상담에 만족하셨나요? 1(매우 불만족)~5(매우 만족) 숫자 하나로 답장해 "
+              "주세요.",
+        "en": "[Seoul 120] How satisfied were you with our answer? Reply with one number from "
+              "1 (very unsatisfied) to 5 (very satisfied).",
+        "zh": "[首尔120] 您对本次咨询满意吗？请回复一个数字：1（非常不满意）至5（非常满意）。",
+        "ja": "[ソウル120] 今回の相談にご満足いただけましたか。1（とても不満）～5（とても満足）の"
+              "数字を一つ返信してください。",
+        "vi": "[Seoul 120] Bạn có hài lòng với câu trả lời không? Hãy trả lời một số từ 1 "
+              "(rất không hài lòng) đến 5 (rất hài lòng).",
+        "mn": "[Сөүл 120] Зөвлөгөөнд сэтгэл ханамжтай байсан уу? 1 (огт сэтгэл ханамжгүй)-ээс "
+              "5 (маш сэтгэл ханамжтай) хүртэлх нэг тоогоор хариулна уу.",
+    },
+    "survey_thanks": {
+        "ko": "[120다산콜] 소중한 의견 감사합니다.",
+        "en": "[Seoul 120] Thank you for your feedback.",
+        "zh": "[首尔120] 感谢您的宝贵意见。",
+        "ja": "[ソウル120] 貴重なご意見ありがとうございます。",
+        "vi": "[Seoul 120] Cảm ơn ý kiến của bạn.",
+        "mn": "[Сөүл 120] Санал хүсэлтэд баярлалаа.",
+    },
     "keywords": {"ko": "주요어", "en": "Keywords", "zh": "关键词", "ja": "キーワード",
                  "vi": "Từ khóa", "mn": "Түлхүүр үг"},
     "more": {"ko": "자세히", "en": "More", "zh": "详情", "ja": "詳細", "vi": "Chi tiết",

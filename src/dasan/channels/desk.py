@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
@@ -132,6 +132,46 @@ def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dic
     return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
 
 
+def desk_view(session: Session, user: User, now: datetime | None = None,
+              limit: int = 200) -> dict[str, Any]:
+    """The written threads for the agent desktop's conversation list: the threads the user's
+    agent holds (still owed an answer, or answered and waiting on the citizen) first, then the
+    unclaimed ones by SLA; with the agent's per-channel load against its concurrency limit.
+    Threads another agent holds are left out for an agent (a supervisor sees them)."""
+    access_written_queue(user)
+    now = now or utcnow()
+    agent = agent_of(session, user)
+    agent_id = agent.id if agent is not None else None
+    mine_filter = WrittenThread.claimed_by_agent_id == agent_id if agent_id is not None \
+        else WrittenThread.id.is_(None)
+    waiting: ColumnElement[bool] = WrittenThread.status.in_(WAITING)
+    if user.role == "agent":
+        waiting = waiting & (WrittenThread.claimed_by_agent_id.is_(None) | mine_filter)
+    query = (select(WrittenThread, Agency.name)
+             .outerjoin(Agency, Agency.id == WrittenThread.owner_agency_id)
+             .where(waiting | (mine_filter & (WrittenThread.status == "replied")))
+             .order_by(WrittenThread.sla_due_at.is_(None), WrittenThread.sla_due_at,
+                       WrittenThread.id).limit(limit))
+    items = []
+    for t, agency in session.execute(query):
+        item = QueueItem(t.id, t.consultation_id, t.channel, t.language, t.status, t.subject,
+                         t.sla_due_at, remaining_seconds(t.sla_due_at, now),
+                         t.claimed_by_agent_id, agency).to_dict()
+        item["mine"] = agent_id is not None and t.claimed_by_agent_id == agent_id
+        items.append(item)
+    items.sort(key=lambda i: (not i["mine"], i["status"] == "replied"))  # stable: SLA order kept
+    load = {}
+    if agent_id is not None:
+        held = {ch: n for ch, n in session.execute(
+            select(WrittenThread.channel, func.count(WrittenThread.id))
+            .where(WrittenThread.claimed_by_agent_id == agent_id,
+                   WrittenThread.status == "claimed")
+            .group_by(WrittenThread.channel))}
+        load = {ch: {"held": int(held.get(ch, 0)), "limit": n}
+                for ch, n in get_settings().written_max_claimed.items()}
+    return {"agent_id": agent_id, "now": now.isoformat(), "load": load, "threads": items}
+
+
 def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
           ) -> WrittenThread:
     """Take a thread into one's work, within the channel's per-agent concurrency."""
@@ -234,14 +274,17 @@ def close_thread(session: Session, thread: WrittenThread, now: datetime,
                  how: str = "agent_closed") -> str:
     """End the thread and its consultation with the ADR outcome (no access check: callers
     are the rooms' own rules, e.g. an opt-out or idle closing)."""
+    from dasan.channels.sms import survey  # sms.service imports this module
+
     outcome = outcome_of(thread, how)
     thread.status = "closed"
-    thread.updated_at = now
     consultation = session.get(Consultation, thread.consultation_id)
     if consultation is not None and consultation.status != "closed":
         consultation.status, consultation.outcome, consultation.ended_at = "closed", outcome, now
         if consultation.answered_at is not None:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
+        survey.ask(session, thread)
+    thread.updated_at = now
     return outcome
 
 

@@ -7,6 +7,8 @@ answers are read on the tracking page, so they need no send.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dasan.channels import addresses, outbox
 from dasan.channels.sms.encoding import Part, segment
-from dasan.channels.threads import Added, add_message
+from dasan.channels.threads import Added, NewMessage, add_message, add_messages
 from dasan.config import get_settings
 from dasan.db.models_channels import SmsOptOut, WrittenThread
 from dasan.errors import DomainError, Invalid
@@ -26,15 +28,16 @@ def opted_out(session: Session, phone_hash: str) -> bool:
 
 
 def enqueue_sms(session: Session, to: str | dict[str, Any] | None, parts: list[Part], key: str,
-                channel_message_id: int | None = None) -> None:
+                channel_message_id: int | None = None, fresh: bool = False) -> None:
     """One `sms.send` outbox item per SMS/LMS part, keyed `key:i` (a repeat is a no-op). `to`
-    is a number, or a sealed reference (`addresses.reference`) opened only at send time."""
+    is a number, or a sealed reference (`addresses.reference`) opened only at send time.
+    `fresh`: the key derives from a message inserted in this transaction (no look-up)."""
     target = to if isinstance(to, dict) else {"to": to}
+    sender_number = get_settings().sms_sender_number
     for i, part in enumerate(parts):
         outbox.enqueue(session, "sms.send", f"{key}:{i}", {
-            **target, "text": part.text, "kind": part.kind,
-            "sender": get_settings().sms_sender_number},
-            channel_message_id=channel_message_id)
+            **target, "text": part.text, "kind": part.kind, "sender": sender_number},
+            channel_message_id=channel_message_id, fresh=fresh)
 
 
 def send(
@@ -67,7 +70,7 @@ def send(
         if not blocked:
             enqueue_sms(session, addresses.reference(thread), parts,
                         f"sms:{added.channel_message.id}",
-                        channel_message_id=added.channel_message.id)
+                        channel_message_id=added.channel_message.id, fresh=True)
         return added
     if thread.channel == "portal":
         added = add_message(
@@ -77,10 +80,73 @@ def send(
         kind = "messenger.line" if thread.provider == "line" else "messenger.generic"
         outbox.enqueue(session, kind, f"{kind}:{added.channel_message.id}", {
             **addresses.reference(thread), "text": body, "provider": thread.provider},
-            channel_message_id=added.channel_message.id)
+            channel_message_id=added.channel_message.id, fresh=True)
         return added
     # web board: shown on the tracking page
     return add_message(
         session, thread, sender=sender, body=body, direction="out", language=language,
         agent_id=agent_id, translation=translation, translation_language=translation_language,
         flags=flags, delivery_status="delivered")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a `send_many` batch."""
+    thread: WrittenThread
+    body: str
+    sender: str = "agent"
+    language: str = "ko"
+    agent_id: int | None = None
+    flags: dict[str, Any] | None = None
+
+
+def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
+    """`send` for many messages in one transaction (group commit: status notices, bulk
+    answers, the SMS bench): the same messages, opt-out rule, LMS parts and outbox items as
+    `send` one by one, with one opt-out query for the whole batch and one INSERT round per
+    table. Bad input in any message refuses the whole batch before anything is written."""
+    plan: list[tuple[Outgoing, list[Part]]] = []
+    for out in batch:
+        body = out.body.strip()
+        if not body:
+            raise Invalid("the message is empty")
+        parts: list[Part] = []
+        if out.thread.channel == "sms":
+            try:
+                parts = segment(body)
+            except (ValueError, DomainError) as exc:
+                raise Invalid(str(exc)) from None
+        plan.append((Outgoing(out.thread, body, out.sender, out.language, out.agent_id,
+                              out.flags), parts))
+    hashes = {o.thread.contact_key for o, _ in plan if o.thread.channel == "sms"}
+    blocked_hashes = set(session.scalars(select(SmsOptOut.phone_hash).where(
+        SmsOptOut.phone_hash.in_(hashes)))) if hashes else set()
+
+    def status(o: Outgoing) -> str:
+        if o.thread.channel == "sms":
+            return "blocked" if o.thread.contact_key in blocked_hashes else "queued"
+        return "queued" if o.thread.channel == "portal" else "delivered"
+
+    added = add_messages(session, [NewMessage(
+        thread=o.thread, sender=o.sender, body=o.body, direction="out", language=o.language,
+        agent_id=o.agent_id, delivery_status=status(o), segments=max(len(parts), 1),
+        flags=o.flags) for o, parts in plan])
+    sender_number = get_settings().sms_sender_number
+    for (o, parts), a in zip(plan, added, strict=True):
+        cm = a.channel_message
+        if cm.delivery_status != "queued":
+            continue
+        if o.thread.channel == "sms":
+            target = addresses.reference(o.thread)
+            for i, part in enumerate(parts):
+                outbox.enqueue(session, "sms.send", f"sms:{cm.id}:{i}", {
+                    **target, "text": part.text, "kind": part.kind, "sender": sender_number},
+                    channel_message_id=cm.id, fresh=True)
+        else:
+            kind = "messenger.line" if o.thread.provider == "line" else "messenger.generic"
+            outbox.enqueue(session, kind, f"{kind}:{cm.id}", {
+                **addresses.reference(o.thread), "text": o.body, "provider": o.thread.provider},
+                channel_message_id=cm.id, fresh=True)
+    session.flush()
+    return added
+

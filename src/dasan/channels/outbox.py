@@ -51,11 +51,15 @@ def enqueue(
     channel_message_id: int | None = None,
     max_attempts: int | None = None,
     now: datetime | None = None,
+    fresh: bool = False,
 ) -> OutboxItem:
-    """Add an outbound item; enqueueing the same key again returns the existing item."""
-    existing = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
-    if existing is not None:
-        return existing
+    """Add an outbound item; enqueueing the same key again returns the existing item.
+    `fresh=True` skips that look-up for a key derived from a row this transaction has just
+    inserted (it cannot exist yet; the unique constraint would still refuse a repeat)."""
+    if not fresh:
+        existing = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
+        if existing is not None:
+            return existing
     item = OutboxItem(
         kind=kind, idempotency_key=key, payload=payload, channel_message_id=channel_message_id,
         max_attempts=max_attempts or get_settings().outbox_max_attempts, status="pending",

@@ -15,7 +15,7 @@ from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.channels.sms.http_gateway import HttpSmsGateway
 from dasan.channels.sms.port import OutboundSms, SmsGateway
 from dasan.channels.sms.smpp_gateway import SmppGateway
-from dasan.config import channel_secret, get_settings
+from dasan.config import channel_secret, get_settings, smpp_password
 
 LINE_TEXT_MAX = 5000
 
@@ -27,7 +27,7 @@ def sms_gateway_from_settings() -> SmsGateway | None:
             raise NotConfigured("DASAN_SMS_ADAPTER=http needs DASAN_SMS_GATEWAY_URL")
         return HttpSmsGateway(s.sms_gateway_url, s.sms_gateway_key)
     if s.sms_adapter == "smpp":
-        return SmppGateway(s.smpp_host, s.smpp_port, s.smpp_system_id, s.smpp_password)
+        return SmppGateway(s.smpp_host, s.smpp_port, s.smpp_system_id, smpp_password(s) or "")
     return None
 
 

@@ -131,3 +131,56 @@ def transcript(session: Session, thread: WrittenThread) -> list[tuple[Message, C
         .join(ChannelMessage, ChannelMessage.message_id == Message.id)
         .where(ChannelMessage.thread_id == thread.id).order_by(Message.seq))
     return [(m, c) for m, c in rows]
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """One message of a batch written by `add_messages` (the arguments of `add_message`)."""
+    thread: WrittenThread
+    sender: str
+    body: str
+    direction: str
+    language: str
+    agent_id: int | None = None
+    delivery_status: str = "received"
+    translation: str | None = None
+    translation_language: str | None = None
+    segments: int = 1
+    flags: dict[str, Any] | None = None
+
+
+def add_messages(session: Session, batch: Sequence[NewMessage],
+                 now: datetime | None = None) -> list[Added]:
+    """`add_message` for many messages at once (group commit): one query for the next
+    sequence numbers of all the consultations involved, then one INSERT round per table, instead
+    of a query and two flushes per message. Same rows as `add_message`, in the batch's order."""
+    if not batch:
+        return []
+    now = now or utcnow()
+    cids = {m.thread.consultation_id for m in batch}
+    seqs = {cid: int(top or 0) for cid, top in session.execute(
+        select(Message.consultation_id, func.max(Message.seq))
+        .where(Message.consultation_id.in_(cids)).group_by(Message.consultation_id))}
+    messages = []
+    for m in batch:
+        seq = seqs.get(m.thread.consultation_id, 0) + 1
+        seqs[m.thread.consultation_id] = seq
+        messages.append(Message(
+            consultation_id=m.thread.consultation_id, seq=seq, sender=m.sender,
+            sender_agent_id=m.agent_id, body=m.body, body_masked=masked(m.body),
+            flags={"channel": m.thread.channel, "direction": m.direction, **(m.flags or {})},
+            created_at=now))
+    session.add_all(messages)
+    session.flush()
+    rows = [ChannelMessage(
+        thread_id=m.thread.id, message_id=msg.id, direction=m.direction,
+        channel=m.thread.channel, delivery_status=m.delivery_status, language=m.language,
+        translation=masked(m.translation) if m.translation else None,
+        translation_language=m.translation_language, attachments=[], segments=m.segments,
+        created_at=now) for m, msg in zip(batch, messages, strict=True)]
+    session.add_all(rows)
+    for m in batch:
+        m.thread.updated_at = now
+    session.flush()
+    return [Added(msg, row) for msg, row in zip(messages, rows, strict=True)]
+

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
 from dasan.knowledge import gaps
-from dasan.knowledge.answering import COVERAGE_ANSWER_CHARS, coverage, decide
+from dasan.knowledge.answering import (
+    COVERAGE_ANSWER_CHARS,
+    AnswerPolicy,
+    coverage,
+    decide,
+    policy_for,
+)
 from dasan.knowledge.live import get_live_index
 from dasan.text.korean import tokens
 
@@ -72,7 +78,8 @@ def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
 
 
 def respond(session: Session, text: str, previous_misses: int = 0,
-            consultation_id: int | None = None) -> BotReply:
+            consultation_id: int | None = None,
+            lexical_policy: AnswerPolicy | None = None) -> BotReply:
     """The bot's reply to one citizen message.
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
@@ -88,13 +95,19 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     today = date.today()
     live = get_live_index()
     found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
+    index = live.sync(session)
     cover = 0.0
     if found:
         e = found[0][0]
-        fixed = live.sync(session).repaired(query)
+        fixed = index.repaired(query)
         cover = coverage(tokens(fixed), tokens("\n".join(
             [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
-    decision = decide([(h.dense, cover) for _, h in found], query)
+    if lexical_policy is not None and not index.has_dense:
+        # No dense vectors: the lexical index's fused score, with its own calibration.
+        decision = decide([(h.score, cover) for _, h in found], query, lexical_policy)
+    else:
+        decision = decide([(h.dense, cover, h.score) for _, h in found], query,
+                          policy_for(index.answerable_count()))
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

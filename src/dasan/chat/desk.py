@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from dasan.assist import recommend
 from dasan.assist import summary as summariser
@@ -19,7 +19,9 @@ from dasan.chat.service import (
     messages_after,
 )
 from dasan.config import get_settings
-from dasan.consultations.channels import CATEGORIES
+from dasan.consultations import outcomes
+from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE
+from dasan.db import floor_counters
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Citizen, Consultation, KbEntry, Message, Queue, Team, User
 from dasan.db.models_presence import AgentPresence, ContactOffer
@@ -119,7 +121,12 @@ def detail(s: Session, cid: int, user: User) -> dict[str, Any]:
         for h in s.scalars(select(Consultation).where(
                 Consultation.citizen_id == c.citizen_id, Consultation.id != c.id)
                 .order_by(Consultation.started_at.desc()).limit(10)):
-            history.append({"id": h.id, "channel": h.channel, "started_at": h.started_at
+            ch = CHANNEL_BY_CODE.get(h.channel)
+            history.append({"id": h.id, "channel": h.channel,
+                            "channel_ko": ch.name_ko if ch else h.channel,
+                            "channel_en": ch.name_en if ch else h.channel,
+                            "outcome_ko": outcomes.LABELS_KO.get(h.outcome, h.outcome),
+                            "started_at": h.started_at
                             .isoformat(timespec="minutes"), "category": h.category,
                             "subject": h.subject, "summary": h.summary, "outcome": h.outcome,
                             "verified": h.identity_verified})
@@ -225,31 +232,36 @@ def staff_messages(s: Session, cid: int, after_seq: int) -> list[dict[str, Any]]
 
 
 def overview(s: Session) -> dict[str, Any]:
-    """Live queues, waiting contacts and agents' states."""
+    """Live queues, waiting contacts and agents' states. Counts come from the floor counters
+    (kept by the database on every change, ADR 0010), the lists from the open-contacts index
+    (bounded): nothing here grows with the history."""
     now = utcnow()
     queues = list(s.scalars(select(Queue).order_by(Queue.id)))
-    waiting = list(s.scalars(select(Consultation).where(
-        Consultation.status == "open", Consultation.agent_id.is_(None),
-        Consultation.queue_id.is_not(None), Consultation.channel.in_(routing.CHAT_CHANNELS))
-        .order_by(Consultation.priority.desc(), Consultation.queued_at)))
-    live = dict(s.execute(select(Consultation.queue_id, func.count(Consultation.id)).where(
-        Consultation.status == "open", Consultation.agent_id.is_not(None),
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).group_by(Consultation.queue_id)).all())
-    bot = s.scalar(select(func.count(Consultation.id)).where(
-        Consultation.status == "open", Consultation.queue_id.is_(None),
-        Consultation.channel == "chatbot")) or 0
-    by_queue: dict[int, list[Consultation]] = {}
-    for c in waiting:
-        by_queue.setdefault(int(c.queue_id or 0), []).append(c)
+    counts = floor_counters.read(s)
+    waiting_open = (Consultation.status == "open", Consultation.agent_id.is_(None),
+                    Consultation.queue_id.is_not(None),
+                    Consultation.channel.in_(routing.CHAT_CHANNELS))
+    cols = load_only(Consultation.id, Consultation.queue_id, Consultation.agent_id,
+                     Consultation.priority, Consultation.crisis, Consultation.subject,
+                     Consultation.language, Consultation.queued_at, Consultation.answered_at,
+                     Consultation.started_at)
+    waiting = list(s.scalars(select(Consultation).options(cols).where(*waiting_open)
+                             .order_by(Consultation.priority.desc(), Consultation.queued_at)
+                             .limit(200)))
+    oldest = dict(s.execute(select(Consultation.queue_id, func.min(Consultation.queued_at))
+                            .where(*waiting_open).group_by(Consultation.queue_id)).all())
+    bot = counts.get((0, "bot"), 0)
 
     def age(d: datetime | None) -> int:
         return int((now - d).total_seconds()) if d else 0
 
-    live_chats = list(s.scalars(select(Consultation).where(
+    # Ordered like the open-contacts index (an ORDER BY id would walk the whole history).
+    live_chats = list(s.scalars(select(Consultation).options(cols).where(
         Consultation.status == "open", Consultation.agent_id.is_not(None),
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id).limit(200)))
+        Consultation.channel.in_(routing.CHAT_CHANNELS))
+        .order_by(Consultation.queue_id, Consultation.agent_id).limit(200)))
     agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
-    loads = routing.open_chat_counts(s, [a.id for a in agents])
+    loads = {ref: n for (ref, metric), n in counts.items() if metric == "agent"}
     teams = {t.id: t.name for t in s.scalars(select(Team))}
     names = {a.id: a.name for a in agents}
     for aid in {int(c.agent_id or 0) for c in live_chats} - set(names):
@@ -265,7 +277,7 @@ def overview(s: Session) -> dict[str, Any]:
         return "warn" if seconds >= settings.sla_wait_warn_seconds else "ok"
 
     def longest(qid: int) -> int:
-        return max((age(c.queued_at) for c in by_queue.get(qid, [])), default=0)
+        return age(oldest.get(qid))
 
     return {
         "sla": {"warn_seconds": settings.sla_wait_warn_seconds,
@@ -274,7 +286,8 @@ def overview(s: Session) -> dict[str, Any]:
         "mode": routing.routing_mode(),
         "mode_ko": "전방위" if routing.routing_mode() == "omni" else "스킬 기반",
         "queues": [{"code": q.code, "name": q.name, "priority": q.priority,
-                    "waiting": len(by_queue.get(q.id, [])), "live": int(live.get(q.id, 0)),
+                    "waiting": counts.get((q.id, "waiting"), 0),
+                    "live": counts.get((q.id, "live"), 0),
                     "longest_wait_seconds": longest(q.id), "sla": level(longest(q.id))}
                    for q in queues],
         "waiting": [{"id": c.id, "queue": qnames.get(int(c.queue_id or 0)),
@@ -282,7 +295,7 @@ def overview(s: Session) -> dict[str, Any]:
                      "priority": c.priority, "crisis": c.crisis, "subject": c.subject,
                      "wait_seconds": age(c.queued_at), "sla": level(age(c.queued_at)),
                      "language": c.language}
-                    for c in waiting[:200]],
+                    for c in waiting],
         "live": [{"id": c.id, "queue_name": next((q.name for q in queues if q.id == c.queue_id),
                                                  None),
                   "agent_id": c.agent_id, "agent_name": names.get(int(c.agent_id or 0)),

@@ -135,6 +135,7 @@ class AssistEvent(ChatEvent):
     type: Literal["assist"]
     consultation_id: int
     items: list[dict[str, Any]]
+    draft: bool = False  # from what the citizen is still typing
 
 
 class CallTranscriptEvent(ChatEvent):

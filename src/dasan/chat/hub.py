@@ -504,8 +504,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         withdraw_offers(s, out, cid)
         end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.answered_at is not None:  # only a chat an agent answered is surveyed
-            system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN,
-                                                    "scale": [1, 2, 3, 4, 5]},
+            system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN},
                            allow_closed=True)
         if c.agent_id is not None:
             out.to_agent(c.agent_id, {"type": "closed", "consultation_id": cid, "by": "agent"})
@@ -708,6 +707,7 @@ class ChatHub:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._slow: anyio.CapacityLimiter | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._draft_at: dict[int, float] = {}  # chat -> when its draft was last searched
         processes = get_settings().chat_screen_processes
         self.screening = screening_processes(processes) if processes else None
         self._screener = BatchScreener(self.screening.run if self.screening else self._slow_call)
@@ -796,6 +796,44 @@ class ChatHub:
             return
         await self.pubsub.publish(agent_channel(agent_id), {
             "type": "assist", "consultation_id": cid, "items": recs})
+
+
+    async def assist_draft(self, cid: int, draft: str) -> None:
+        """The citizen is typing (debounced by the page): refresh the agent's recommendations
+        from the draft, masked, at most once per `DRAFT_ASSIST_SECONDS` per chat. The draft
+        is never stored; a live chat with an agent only."""
+        text = mask_pii(draft.strip()[:DRAFT_MAX_CHARS])
+        loop = asyncio.get_running_loop()
+        if len(text) < DRAFT_MIN_CHARS or \
+                loop.time() - self._draft_at.get(cid, -1e9) < DRAFT_ASSIST_SECONDS:
+            return
+        self._draft_at[cid] = loop.time()
+        if len(self._draft_at) > 10_000:
+            self._draft_at.clear()
+        if self._slow is None:
+            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
+        try:
+            found = await anyio.to_thread.run_sync(
+                functools.partial(_session_call, _recommend_draft, cid, text), limiter=self._slow)
+        except Exception:  # advisory: never break the chat over it
+            log.exception("draft recommendation failed for chat %s", cid)
+            return
+        if found is not None:
+            agent_id, items = found
+            await self.pubsub.publish(agent_channel(agent_id), {
+                "type": "assist", "consultation_id": cid, "items": items, "draft": True})
+
+
+DRAFT_ASSIST_SECONDS = 1.0
+DRAFT_MIN_CHARS = 4
+DRAFT_MAX_CHARS = 300
+
+
+def _recommend_draft(s: Session, cid: int, text: str) -> tuple[int, list[dict[str, Any]]] | None:
+    c = s.get(Consultation, cid)
+    if c is None or c.status != "open" or c.agent_id is None:
+        return None
+    return c.agent_id, [r.to_dict() for r in recommend.search(s, text, 3)]
 
 
 def _recommend_for(s: Session, cid: int) -> list[dict[str, Any]]:

@@ -45,6 +45,12 @@ def _mentions(s: Session, body: str) -> list[str]:
             if access.is_floor_lead(u)]
 
 
+def mentionable(s: Session) -> list[dict[str, str]]:
+    """Who a note may @mention (the floor leads), for the desktop's autocomplete."""
+    return [{"username": u.username, "name": u.display_name}
+            for u in s.scalars(select(User).order_by(User.username)) if access.is_floor_lead(u)]
+
+
 def add_note(s: Session, user: User, agent: Agent | None, cid: int, body: str,
              kind: str = "note") -> Outcome:
     """Write a note (the chat's agent or a floor lead) or a whisper (floor leads, live chats)."""

@@ -26,7 +26,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
-from dasan.db.base import utcnow
+from dasan.db.base import as_aware_utc, utcnow
 from dasan.db.models import Agency
 from dasan.db.models_complaints import (
     ComplaintService,
@@ -46,6 +46,11 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+def _z(value: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`, e.g. 2026-01-01T00:00:00Z."""
+    return as_aware_utc(value).replace(tzinfo=None).isoformat() + "Z"
+
+
 def payload_for(request: ServiceRequest, service: ComplaintService) -> dict[str, Any]:
     """What a district receives: no contact details, the description masked."""
     return {
@@ -61,8 +66,8 @@ def payload_for(request: ServiceRequest, service: ComplaintService) -> dict[str,
         "dong_code": request.dong_code,
         "dong_name": request.dong_name,
         "agency_responsible": request.agency_code,
-        "requested_datetime": request.requested_at.isoformat() + "Z",
-        "expected_datetime": request.expected_at.isoformat() + "Z" if request.expected_at else None,
+        "requested_datetime": _z(request.requested_at),
+        "expected_datetime": _z(request.expected_at) if request.expected_at else None,
         "duplicate_count": request.duplicate_count,
     }
 

@@ -85,6 +85,27 @@ def tracking_url(request: ServiceRequest) -> str:
     return f"{get_settings().complaints_public_url.rstrip('/')}/report/track/{request.token}"
 
 
+# The citizen's number for notices is sealed in the PII vault under the report's id (ADR 0005);
+# `service_requests.notify_phone` keeps only its masked form (010-****-5678).
+PHONE_KIND = "service_requests.notify_phone"
+
+
+def keep_phone(session: Session, request: ServiceRequest, digits: str) -> None:
+    """Seal the notice number of a (flushed) report and keep its masked form on the row."""
+    from dasan.auth import mask_phone
+    from dasan.privacy import vault
+
+    vault.seal(session, PHONE_KIND, request.id, digits)
+    request.notify_phone = mask_phone(digits)
+
+
+def _phones(session: Session, request_ids: list[int]) -> dict[int, str]:
+    """The raw notice numbers of these reports, opened in memory for a send."""
+    from dasan.privacy import vault
+
+    return vault.open_many(session, PHONE_KIND, request_ids)
+
+
 def queue_notice(session: Session, request: ServiceRequest, status: str,
                  note: str | None = None) -> int:
     """Queue a notice about `status` to every contact the citizen gave; returns how many."""
@@ -98,8 +119,8 @@ def queue_notice(session: Session, request: ServiceRequest, status: str,
     count = 0
     for channel, to in (("sms", request.notify_phone), ("email", request.notify_email)):
         if to and channel == "sms" and _sms_port_configured():
-            count += _queue_sms(session, request, status, to, body)
-        elif to:
+            count += _queue_sms(session, request, status, body)
+        elif to:  # an SMS notice keeps the masked number; the send opens the sealed one
             session.add(NotificationOutbox(request_id=request.id, channel=channel, recipient=to,
                                            subject=f"{head} #{request.id}: {label}", body=body))
             count += 1
@@ -116,10 +137,13 @@ def drain_notifications(session: Session, port: Notifier | None = None, limit: i
         .order_by(NotificationOutbox.id).limit(limit)
     ).all()
     sent = 0
+    phones = _phones(session, [r.request_id for r in rows if r.channel == "sms"])
     for row in rows:
         row.attempts += 1
+        recipient = phones.get(row.request_id, row.recipient) if row.channel == "sms" \
+            else row.recipient
         try:
-            port.send(row.channel, row.recipient, row.subject, row.body)
+            port.send(row.channel, recipient, row.subject, row.body)
         except (OSError, smtplib.SMTPException) as exc:
             row.last_error = str(exc)[:500]
             if row.attempts >= MAX_ATTEMPTS:
@@ -137,17 +161,22 @@ def _sms_port_configured() -> bool:
     return get_settings().sms_adapter != "none"
 
 
-def _queue_sms(session: Session, request: ServiceRequest, status: str, to: str,
-               body: str) -> int:
+def _queue_sms(session: Session, request: ServiceRequest, status: str, body: str) -> int:
     """Hand a notice to the channels room's SMS outbox (one item per SMS/LMS part), unless the
-    citizen opted out of SMS; the outbox key makes a repeated notice a no-op."""
+    citizen opted out of SMS; the outbox key makes a repeated notice a no-op. The outbox item
+    carries a reference to the sealed number, opened only at send time."""
     from dasan.auth import phone_hash
+    from dasan.channels.addresses import SEALED
     from dasan.channels.outbound import enqueue_sms, opted_out
     from dasan.channels.sms.encoding import segment
     from dasan.config import signing_key
 
-    digits = "".join(ch for ch in to if ch.isdigit())
+    raw = _phones(session, [request.id]).get(request.id)
+    if raw is None:
+        return 0
+    digits = "".join(ch for ch in raw if ch.isdigit())
     if opted_out(session, phone_hash(digits, signing_key())):
         return 0
-    enqueue_sms(session, to, segment(body), f"complaint:{request.id}:{status}")
+    enqueue_sms(session, {SEALED: [PHONE_KIND, request.id]}, segment(body),
+                f"complaint:{request.id}:{status}")
     return 1

@@ -3,7 +3,7 @@ spec's field order (the web layer renders them as JSON or XML), and the GET requ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from dasan.errors import DomainError, NotFound
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 KST = timedelta(hours=9)
+KST_ZONE = timezone(KST)
 
 
 class Open311Error(DomainError):
@@ -35,10 +36,11 @@ def check_jurisdiction(jurisdiction_id: str | None) -> None:
 
 
 def w3c(value: datetime | None) -> str | None:
-    """Naive UTC -> W3C datetime in Korea time with its offset, e.g. 2026-01-01T09:00:00+09:00."""
+    """A stored (UTC) timestamp -> W3C datetime in Korea time with its offset, e.g.
+    2026-01-01T09:00:00+09:00."""
     if value is None:
         return None
-    return (value + KST).replace(microsecond=0).isoformat() + "+09:00"
+    return value.astimezone(KST_ZONE).replace(microsecond=0).isoformat()
 
 
 def parse_w3c(value: str, name: str) -> datetime:
@@ -48,7 +50,7 @@ def parse_w3c(value: str, name: str) -> datetime:
         raise Open311Error(f"{name} must be a W3C datetime such as 2026-01-01T00:00:00Z") from None
     if parsed.tzinfo is None:
         raise Open311Error(f"{name} must include a timezone (Z or +09:00)")
-    return parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.astimezone(UTC)
 
 
 def _name(service: ComplaintService, lang: str) -> str:

@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 # --- organisation -------------------------------------------------------------------------
 
@@ -55,7 +54,7 @@ class User(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     district_code: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -68,8 +67,8 @@ class LoginSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ApiToken(Base):
@@ -82,10 +81,10 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(128))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: issued before 0003
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: issued before 0003
 
 
 class Team(Base):
@@ -118,7 +117,7 @@ class Agent(Base):
     max_chats: Mapped[int] = mapped_column(Integer, default=3)
     # offline | available | busy | wrap_up | break
     state: Mapped[str] = mapped_column(String(16), default="offline")
-    state_since: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state_since: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["ko"])
 
 
@@ -156,7 +155,7 @@ class Citizen(Base):
     display_name: Mapped[str | None] = mapped_column(String(64))
     preferred_language: Mapped[str] = mapped_column(String(8), default="ko")
     district_code: Mapped[str | None] = mapped_column(String(5))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Consultation(Base):
@@ -178,10 +177,10 @@ class Consultation(Base):
                                                     server_default=true())
     channel: Mapped[str] = mapped_column(String(24))
     ars_option: Mapped[str | None] = mapped_column(String(8))
-    started_at: Mapped[datetime] = mapped_column(DateTime)
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     category: Mapped[str | None] = mapped_column(String(64))
@@ -198,7 +197,7 @@ class Consultation(Base):
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     wait_seconds: Mapped[float | None] = mapped_column(Float)
     handle_seconds: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Message(Base):
@@ -221,7 +220,7 @@ class Message(Base):
     body_masked: Mapped[str] = mapped_column(Text)
     client_msg_id: Mapped[str | None] = mapped_column(String(64))
     flags: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 # --- knowledge base (표준상담DB) -------------------------------------------------------------
@@ -246,8 +245,8 @@ class KbEntry(Base):
     review_due: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     owner: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -262,7 +261,7 @@ class KbEntryVersion(Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     change_note: Mapped[str | None] = mapped_column(String(512))
-    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ReviewReminder(Base):
@@ -273,7 +272,7 @@ class ReviewReminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     due: Mapped[date | None] = mapped_column(Date)
 
 
@@ -284,7 +283,7 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64), index=True)
@@ -306,7 +305,7 @@ class AbuseIncident(Base):
     category: Mapped[str] = mapped_column(String(16))
     severity: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(24))  # warn_1 | warn_2 | terminated
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class MaliciousCaller(Base):
@@ -318,7 +317,7 @@ class MaliciousCaller(Base):
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(256))
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -330,15 +329,15 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(128))
     topic_kind: Mapped[str] = mapped_column(String(16))  # program | category | keyword
-    window_start: Mapped[datetime] = mapped_column(DateTime)
-    window_end: Mapped[datetime] = mapped_column(DateTime)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    window_end: Mapped[datetime] = mapped_column(UtcDateTime)
     count: Mapped[int] = mapped_column(Integer)
     baseline: Mapped[float] = mapped_column(Float)
     score: Mapped[float] = mapped_column(Float)
     needs_answer: Mapped[bool] = mapped_column(Boolean, default=False)
     examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 from dasan.db import models_channels as _models_channels  # noqa: E402,F401
 from dasan.db import models_complaints as _models_complaints  # noqa: E402,F401
 from dasan.db import models_desk as _models_desk  # noqa: E402,F401

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class WrittenThread(Base):
@@ -52,17 +51,17 @@ class WrittenThread(Base):
     language: Mapped[str] = mapped_column(String(8), default="ko")
     # open (waiting for an agent) | claimed | replied (waiting for the citizen) | closed
     status: Mapped[str] = mapped_column(String(16), default="open")
-    sla_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     claimed_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    first_agent_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_agent_reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     bot_answered: Mapped[bool] = mapped_column(Boolean, default=False)
     subject: Mapped[str | None] = mapped_column(String(256))  # masked
     tracking_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     tracking_secret_hash: Mapped[str | None] = mapped_column(String(64))
     kb_candidate_id: Mapped[int | None] = mapped_column(ForeignKey("kb_entries.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ChannelMessage(Base):
@@ -88,7 +87,7 @@ class ChannelMessage(Base):
     translation_language: Mapped[str | None] = mapped_column(String(8))
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     segments: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class OutboxItem(Base):
@@ -103,11 +102,11 @@ class OutboxItem(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=8)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(512))
     provider_ref: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class SmsOptOut(Base):
@@ -118,7 +117,7 @@ class SmsOptOut(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     word: Mapped[str] = mapped_column(String(32))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WebhookReceipt(Base):
@@ -130,7 +129,7 @@ class WebhookReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class BoardAttachment(Base):
@@ -144,4 +143,4 @@ class BoardAttachment(Base):
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

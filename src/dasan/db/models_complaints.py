@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class ComplaintService(Base):
@@ -91,7 +90,7 @@ class Open311Client(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ServiceRequest(Base):
@@ -126,17 +125,17 @@ class ServiceRequest(Base):
     duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     # contact for status-back notices; shown masked everywhere, never sent to districts raw
-    notify_phone: Mapped[str | None] = mapped_column(String(16))
+    notify_phone: Mapped[str | None] = mapped_column(String(16))  # masked; raw in the PII vault
     notify_email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="ko")
     media_url: Mapped[str | None] = mapped_column(String(512))
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    ack_due_at: Mapped[datetime | None] = mapped_column(DateTime)
-    expected_at: Mapped[datetime | None] = mapped_column(DateTime)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ack_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ComplaintPhoto(Base):
@@ -156,8 +155,8 @@ class ComplaintPhoto(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     exif_lat: Mapped[float | None] = mapped_column(Float)
     exif_lon: Mapped[float | None] = mapped_column(Float)
-    exif_taken_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    exif_taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ComplaintStatusEvent(Base):
@@ -172,7 +171,7 @@ class ComplaintStatusEvent(Base):
     agency_code: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16))  # citizen | system | district_api | officer
     actor: Mapped[str | None] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class DispatchEndpoint(Base):
@@ -202,11 +201,11 @@ class DispatchOutbox(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending|delivered|dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(512))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class NotificationOutbox(Base):
@@ -223,10 +222,10 @@ class NotificationOutbox(Base):
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(512))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DistrictUpdateReceipt(Base):
@@ -237,4 +236,4 @@ class DistrictUpdateReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"))
-    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class ChatNote(Base):
@@ -23,7 +23,7 @@ class ChatNote(Base):
     kind: Mapped[str] = mapped_column(String(16), default="note")  # note | whisper
     body: Mapped[str] = mapped_column(Text)
     mentions: Mapped[list[str]] = mapped_column(JSON, default=list)  # usernames
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ChatTag(Base):
@@ -35,7 +35,7 @@ class ChatTag(Base):
                                                  primary_key=True)
     tag: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CannedAnswer(Base):
@@ -51,4 +51,27 @@ class CannedAnswer(Base):
     label: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     uses: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FloorCounter(Base):
+    """The live floor's counters (`dasan.db.floor_counters`): per queue waiting and live chats,
+    per agent open chats, and chatbot sessions; `ref_id` is the queue or agent (0: none)."""
+
+    __tablename__ = "floor_counters"
+
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FloorCounterDelta(Base):
+    """A change of a floor counter, appended by the triggers on `consultations` and folded
+    into `floor_counters` now and then."""
+
+    __tablename__ = "floor_counter_deltas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(16))
+    d: Mapped[int] = mapped_column(Integer)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
     from dasan.db.models import Agency
@@ -27,7 +27,7 @@ class KbAnswerability(Base):
     source: Mapped[str] = mapped_column(String(16), default="auto")  # auto | editor
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(String(512))
-    assessed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    assessed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class KbGapCluster(Base):
@@ -46,8 +46,8 @@ class KbGapCluster(Base):
     centroid: Mapped[list[float]] = mapped_column(JSON, default=list)
     draft_entry_id: Mapped[int | None] = mapped_column(ForeignKey("kb_entries.id"))
     resolution_note: Mapped[str | None] = mapped_column(String(512))
-    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     owner: Mapped[Agency | None] = relationship("Agency", lazy="joined")
 
@@ -67,4 +67,4 @@ class KbGapEvent(Base):
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("kb_gap_clusters.id"), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

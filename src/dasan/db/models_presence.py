@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class AgentPresence(Base):
@@ -22,11 +22,14 @@ class AgentPresence(Base):
 
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
     sockets: Mapped[int] = mapped_column(Integer, default=0)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    disconnected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    disconnected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     break_reason: Mapped[str | None] = mapped_column(String(32))
     resume_state: Mapped[str | None] = mapped_column(String(16))
-    away_since: Mapped[datetime | None] = mapped_column(DateTime)
+    away_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # After-call work a call's end began ends here (enforced by the presence sweep, so an
+    # agent never stays in wrap-up because the voice gateway that began it died).
+    wrap_up_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ContactOffer(Base):
@@ -38,11 +41,11 @@ class ContactOffer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
-    offered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # pending | accepted | missed | declined | withdrawn
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TeamSetting(Base):
@@ -63,5 +66,5 @@ class CitizenPresence(Base):
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"),
                                                  primary_key=True)
     sockets: Mapped[int] = mapped_column(Integer, default=0)
-    disconnected_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    disconnected_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

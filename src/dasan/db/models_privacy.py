@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class SealedText(Base):
@@ -25,5 +25,5 @@ class SealedText(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     key_id: Mapped[str] = mapped_column(String(32), index=True)
     token: Mapped[str] = mapped_column(Text)  # Fernet token (AES-128-CBC + HMAC-SHA256)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    rotated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 # --- crisis response ------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ class CrisisPlaybook(Base):
     escalate_after_seconds: Mapped[int] = mapped_column(Integer, default=60)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CrisisAlert(Base):
@@ -50,10 +50,10 @@ class CrisisAlert(Base):
     imminent: Mapped[bool] = mapped_column(Boolean, default=False)
     excerpt_masked: Mapped[str] = mapped_column(String(512), default="")
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | acknowledged
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     escalations: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -73,7 +73,7 @@ class WelfareCase(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | referred | closed
     note_masked: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 # --- malicious-caller programme -------------------------------------------------------------
@@ -92,16 +92,16 @@ class MaliciousDesignation(Base):
     status: Mapped[str] = mapped_column(String(12), default="nominated", index=True)
     evidence_note: Mapped[str] = mapped_column(Text, default="")
     nominated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    nominated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    nominated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     review_note: Mapped[str | None] = mapped_column(Text)
     designated_from: Mapped[date | None] = mapped_column(Date)
     review_date: Mapped[date | None] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
     appeal_note: Mapped[str | None] = mapped_column(Text)
-    appealed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    appealed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LegalCase(Base):
@@ -118,8 +118,8 @@ class LegalCase(Base):
     agent_statement: Mapped[str] = mapped_column(Text, default="")
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class EvidenceExport(Base):
@@ -130,7 +130,7 @@ class EvidenceExport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
     exported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    exported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    exported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     raw_included: Mapped[bool] = mapped_column(Boolean, default=False)
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     prev_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -148,4 +148,4 @@ class AgentCare(Base):
     kind: Mapped[str] = mapped_column(String(16))  # break | counselling
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default="offered")  # offered|taken|declined
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

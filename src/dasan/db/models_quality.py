@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class QaForm(Base):
@@ -35,7 +34,7 @@ class QaForm(Base):
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class QaSample(Base):
@@ -50,7 +49,7 @@ class QaSample(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
     # random | abuse | crisis | long_handle | low_satisfaction | transferred_twice
     reason: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class QaCalibration(Base):
@@ -63,7 +62,7 @@ class QaCalibration(Base):
     form_id: Mapped[int] = mapped_column(ForeignKey("qa_forms.id"))
     title: Mapped[str] = mapped_column(String(128), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class QaEvaluation(Base):
@@ -91,7 +90,7 @@ class QaEvaluation(Base):
     status: Mapped[str] = mapped_column(String(12), default="submitted")
     dispute_note: Mapped[str | None] = mapped_column(Text)
     resolution_note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SurveyAnswer(Base):
@@ -104,4 +103,4 @@ class SurveyAnswer(Base):
     channel: Mapped[str] = mapped_column(String(24))
     score: Mapped[int] = mapped_column(Integer)
     comment_masked: Mapped[str | None] = mapped_column(String(512))
-    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

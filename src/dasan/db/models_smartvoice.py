@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class VisibleArsSession(Base):
@@ -29,10 +29,10 @@ class VisibleArsSession(Base):
     page_nonce: Mapped[str | None] = mapped_column(String(32))
     # sent | opened | ended (the call ended) ; expired links are told by expires_at
     state: Mapped[str] = mapped_column(String(16), default="sent")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
-    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     choices: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
@@ -55,7 +55,7 @@ class CallTranscriptSegment(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(String(16), default="post")  # live | post
     engine: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CallConferenceLeg(Base):
@@ -70,7 +70,7 @@ class CallConferenceLeg(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     target_masked: Mapped[str | None] = mapped_column(String(32))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
-    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recording: Mapped[str | None] = mapped_column(String(256))

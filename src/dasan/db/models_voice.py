@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dasan.db.base import Base, utcnow
+from dasan.db.base import Base, UtcDateTime, utcnow
 
 
 class VoiceFlow(Base):
@@ -25,8 +25,8 @@ class VoiceFlow(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|published|retired
     note: Mapped[str | None] = mapped_column(String(256))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class VoiceCall(Base):
@@ -47,18 +47,20 @@ class VoiceCall(Base):
     queue_code: Mapped[str | None] = mapped_column(String(32))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     codec: Mapped[str | None] = mapped_column(String(8))
-    arrived_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    ars_exit_at: Mapped[datetime | None] = mapped_column(DateTime)
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
-    offered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    arrived_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    ars_exit_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # answered | abandoned_in_ars | abandoned_in_queue | callback | transferred |
     # forced_terminated | open
     outcome: Mapped[str] = mapped_column(String(24), default="open")
     end_reason: Mapped[str | None] = mapped_column(String(48))
     recording_caller: Mapped[str | None] = mapped_column(String(256))
     recording_agent: Mapped[str | None] = mapped_column(String(256))
+    # When the post-call transcription ran (even if it heard nothing): the scheduler's mark.
+    transcribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     transferred_to: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -72,7 +74,7 @@ class VoiceEndpoint(Base):
     sip_uri: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A softphone's REGISTER binding lasts until then; None: a configured (static) endpoint.
-    registered_until: Mapped[datetime | None] = mapped_column(DateTime)
+    registered_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class WelfareLine(Base):
@@ -83,7 +85,7 @@ class WelfareLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(128))
-    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CallbackRequest(Base):
@@ -95,5 +97,25 @@ class CallbackRequest(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("voice_calls.id"), index=True)
     queue_code: Mapped[str] = mapped_column(String(32))
     contact_uri: Mapped[str] = mapped_column(String(256))  # personal data: purged when done
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting|placed|done
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # waiting | placed | done | failed (every attempt allowed by DASAN_VOICE_CALLBACK_ATTEMPTS
+    # failed); a failed attempt puts it back to waiting until `next_attempt_at`.
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CallbackAttempt(Base):
+    """One try at a callback and how it went: `connected`, `agent_no_answer` (the agent's
+    phone was rung first and did not answer) or `citizen_no_answer` (busy, refused, or no
+    answer within the ring time). `call_id` is that try's CDR."""
+
+    __tablename__ = "voice_callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("voice_callbacks.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("voice_calls.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    result: Mapped[str] = mapped_column(String(24))

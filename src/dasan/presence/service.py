@@ -5,6 +5,7 @@
 * `socket_opened`, `heartbeat`, `socket_closed`, `logout`   what the desktop does;
 * `sweep`               the timing rules (`states.swept_state`), run every few seconds by the
                         chat runtime: away after a short grace, offline after a long one;
+                        after-call work ends at its stored deadline (`wrap_up_until`);
 * `capacity_for`        how many more contacts of a channel an agent may be offered now: one
                         call, or up to `max_chats` written contacts (chat, SMS, ...), never both.
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
@@ -79,9 +81,14 @@ def capacity_for(s: Session, agent: Agent, channel: str) -> int:
 def _row(s: Session, agent_id: int, now: datetime) -> AgentPresence:
     row = s.get(AgentPresence, agent_id)
     if row is None:
-        row = AgentPresence(agent_id=agent_id, sockets=0, last_seen_at=now)
-        s.add(row)
-        s.flush()
+        try:
+            with s.begin_nested():
+                row = AgentPresence(agent_id=agent_id, sockets=0, last_seen_at=now)
+                s.add(row)
+                s.flush()
+        except IntegrityError:  # another process (a second voice gateway) created it just now
+            row = s.get(AgentPresence, agent_id)
+            assert row is not None
     return row
 
 
@@ -116,6 +123,8 @@ def _change(s: Session, agent: Agent, row: AgentPresence, state: str, reason: st
         row.break_reason = reason
     elif state != st.AWAY:  # an away agent on a break resumes the same break
         row.break_reason = None
+    if state not in (st.AFTER_CALL_WORK, st.AWAY):
+        row.wrap_up_until = None  # an away agent keeps the deadline for their return
     if state == st.AWAY:
         row.away_since = now
         row.resume_state = previous
@@ -162,16 +171,21 @@ def refresh_load(s: Session, agent_id: int, now: datetime | None = None
     return events
 
 
-def start_wrap_up(s: Session, agent_id: int, now: datetime | None = None
-                  ) -> list[PresenceEvent]:
+def start_wrap_up(s: Session, agent_id: int, now: datetime | None = None,
+                  seconds: float | None = None) -> list[PresenceEvent]:
     """A call the agent answered ended: after-call work (후처리, no offers) for an agent who
-    was taking contacts; anyone on a break or away keeps that state (caller commits)."""
+    was taking contacts; anyone on a break or away keeps that state (caller commits).
+
+    With `seconds`, the wrap-up ends then: the deadline is stored on the presence record and
+    `sweep` enforces it, so it holds even if the process that began it (the voice gateway)
+    is gone. Without, it lasts until the agent picks a state."""
     agent = s.get(Agent, agent_id)
     events: list[PresenceEvent] = []
     if agent is not None and agent.state in st.OFFERABLE:
         now = now or utcnow()
-        _change(s, agent, _row(s, agent_id, now), st.AFTER_CALL_WORK, None, now, "call_ended",
-                events)
+        row = _row(s, agent_id, now)
+        _change(s, agent, row, st.AFTER_CALL_WORK, None, now, "call_ended", events)
+        row.wrap_up_until = now + timedelta(seconds=seconds) if seconds is not None else None
     return events
 
 
@@ -268,6 +282,10 @@ def sweep(s: Session, now: datetime | None = None, timers: st.Timers | None = No
         q = q.with_for_update(of=Agent, skip_locked=True)
     events: list[PresenceEvent] = []
     for agent, row in s.execute(q).all():
+        if (agent.state == st.AFTER_CALL_WORK and row is not None
+                and row.wrap_up_until is not None and row.wrap_up_until <= now):
+            _change(s, agent, row, _fit(s, agent, st.AVAILABLE), None, now, "wrap_up_over",
+                    events)
         seen = st.Seen(agent.state, row.sockets if row else 0,
                        row.last_seen_at if row else agent.state_since,
                        row.disconnected_at if row else None,

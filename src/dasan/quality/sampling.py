@@ -7,10 +7,19 @@ The rules are exact, so that an agent (or an auditor) can check why a consultati
    ``low_satisfaction`` (survey score <= `low_satisfaction_max`), ``transferred_twice`` (two or
    more transfers), ``long_handle`` (handle time > `long_handle_seconds`). Per agent and reason
    at most `targeted_cap` are taken: the earliest by consultation id.
-3. Random: `random_per_agent` more of each agent's remaining consultations, drawn with a
-   generator seeded by (`seed`, month): every consultation gets one uniform key and the agent's
-   lowest keys win. An agent with fewer gets all of them.
-The selection runs on numpy arrays (a Seoul month, ~550k consultations, in well under 3 s).
+3. Random: `random_per_agent` more of each agent's remaining consultations. Every
+   consultation gets a pseudo-random key, a fixed integer hash of (`seed`, month, id)
+   (:func:`random_keys`), and the agent's lowest keys win (ties: lowest id). An agent with
+   fewer gets all of them.
+
+`draw_month` reads the month in two queries whatever its size: the consultations some targeted
+rule applies to, with their flags (one query with the abuse, survey and transfer rules as
+sub-selects: a few percent of a month's rows), and the (id, agent) pairs of the month for the
+random part (two integer columns, converted by numpy in one C loop); the rules run in numpy
+and the sample is stored in one multi-row INSERT. (Drawing the random part inside the database
+with a window function over the same key was measured too: slower on both SQLite and
+PostgreSQL than these two integer columns.) :func:`load_month` + :func:`select_samples` compute
+the same sample from every row of the month; a test checks the two against each other.
 """
 
 from __future__ import annotations
@@ -82,9 +91,40 @@ def _first_per_agent(agents: NDArray[np.int64], order_key: NDArray[Any], idx: ND
     return order[rank < cap]
 
 
+_M32 = 1 << 32
+_MUL1, _MUL2 = 2654435761, 1103515245  # odd multipliers; every product stays < 2^63
+
+
+def _salt(seed: int, month: str) -> int:
+    return (seed * 1_000_003 + int(month.replace("-", ""))) % _M32
+
+
+def random_keys(ids: NDArray[np.int64], seed: int, month: str) -> NDArray[np.int64]:
+    """The random draw's key of each consultation id: multiply-xorshift-multiply-xorshift in
+    32 bits. A consultation's key depends on nothing but (seed, month, id), so the draw does
+    not need the rows in any order, and an auditor can recompute any key."""
+    k = (ids.astype(np.int64) * _MUL1 + _salt(seed, month)) % _M32
+    k = k ^ (k >> 15)
+    k = (k * _MUL2) % _M32
+    return k ^ (k >> 13)
+
+
 def select_samples(d: MonthData, rules: SamplingRules, month: str
                    ) -> list[tuple[int, int, str]]:
     """(consultation id, agent id, reason) of the month's sample, by the rules above."""
+    taken, out = _targeted(d, rules)
+    return out + _random_part(d.ids, d.agents, taken, rules, month)
+
+
+def _random_part(ids: NDArray[np.int64], agents: NDArray[np.int64], taken: NDArray[np.bool_],
+                 rules: SamplingRules, month: str) -> list[tuple[int, int, str]]:
+    keys = random_keys(ids, rules.seed, month)
+    chosen = _first_per_agent(agents, keys, np.flatnonzero(~taken), rules.random_per_agent)
+    return [(int(ids[i]), int(agents[i]), "random") for i in chosen]
+
+
+def _targeted(d: MonthData, rules: SamplingRules
+              ) -> tuple[NDArray[np.bool_], list[tuple[int, int, str]]]:
     n = d.ids.size
     taken = np.zeros(n, dtype=bool)
     out: list[tuple[int, int, str]] = []
@@ -100,12 +140,7 @@ def select_samples(d: MonthData, rules: SamplingRules, month: str
         chosen = _first_per_agent(d.agents, d.ids, idx, rules.targeted_cap)
         taken[chosen] = True
         out.extend((int(d.ids[i]), int(d.agents[i]), reason) for i in chosen)
-    seed = rules.seed * 1_000_000 + int(month.replace("-", ""))
-    keys = np.random.default_rng(seed).random(n)
-    idx = np.flatnonzero(~taken)
-    chosen = _first_per_agent(d.agents, keys, idx, rules.random_per_agent)
-    out.extend((int(d.ids[i]), int(d.agents[i]), "random") for i in chosen)
-    return out
+    return taken, out
 
 
 # The chat hub's system message for a transfer (`dasan.chat.hub.TRANSFERRED_KO`; a test keeps
@@ -137,13 +172,30 @@ _IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL 
              "AND c.answered_at IS NOT NULL")
 
 
-def load_month(s: Session, month: str, low_satisfaction_max: int = 2) -> MonthData:
+_ABUSE_IDS = "SELECT a.consultation_id FROM abuse_incidents a"
+_LOW_IDS = "SELECT v.consultation_id FROM survey_answers v WHERE v.score <= ?"
+_TWICE_IDS = ("SELECT m.consultation_id FROM messages m WHERE m.sender = 'system' AND m.body = ? "
+              "GROUP BY m.consultation_id HAVING COUNT(*) >= 2")
+
+
+def load_month(s: Session, month: str, low_satisfaction_max: int = 2,
+               long_handle_seconds: float | None = None) -> MonthData:
+    """Every answered consultation of the month, or - with `long_handle_seconds` - only those
+    a targeted rule applies to (all the targeted rules need: one query, a few percent of the
+    rows)."""
     start, end = month_bounds(month)
+    extra: tuple[Any, ...] = ()
+    only = ""
+    if long_handle_seconds is not None:
+        only = (" AND (c.crisis OR c.outcome = 'forced_terminated' OR c.handle_seconds > ? "
+                f"OR c.id IN ({_ABUSE_IDS}) OR c.id IN ({_LOW_IDS}) OR c.id IN ({_TWICE_IDS}))")
+        extra = (long_handle_seconds, low_satisfaction_max, TRANSFER_NOTICE)
     # Numbers only (no NULLs), so that numpy converts the 550k rows in one C loop.
     rows = _rows(s, "SELECT c.id, c.agent_id, CASE WHEN c.crisis THEN 1 ELSE 0 END, "
                     "CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END, "
                     "COALESCE(c.handle_seconds, -1) "
-                    f"FROM consultations c WHERE {_IN_MONTH} ORDER BY c.id", start, end)
+                    f"FROM consultations c WHERE {_IN_MONTH}{only} ORDER BY c.id", start, end,
+                 *extra)
     n = len(rows)
     table = np.array(rows, dtype=np.float64).reshape(n, 5)
     del rows
@@ -189,7 +241,17 @@ def draw_month(s: Session, user: User | None, month: str, rules: SamplingRules |
                        code="already_sampled")
     if existing:
         s.execute(delete(QaSample).where(QaSample.month == month))
-    picked = select_samples(load_month(s, month, rules.low_satisfaction_max), rules, month)
+    candidates = load_month(s, month, rules.low_satisfaction_max, rules.long_handle_seconds)
+    _, picked = _targeted(candidates, rules)
+    start, end = month_bounds(month)
+    rows = _rows(s, f"SELECT c.id, c.agent_id FROM consultations c WHERE {_IN_MONTH}", start, end)
+    both = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+    del rows
+    order = np.argsort(both[:, 0], kind="stable")  # by id: ties between keys go to the lowest
+    ids, agents = both[order, 0], both[order, 1]
+    taken = np.isin(ids, np.fromiter((c for c, _, _ in picked), dtype=np.int64,
+                                     count=len(picked)))
+    picked += _random_part(ids, agents, taken, rules, month)
     if picked:
         s.execute(insert(QaSample), [{"month": month, "consultation_id": c, "agent_id": a,
                                       "reason": r} for c, a, r in picked])

@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -43,6 +43,7 @@ CRISIS_PRIORITY = 10
 WELFARE_PRIORITY = 1
 DEFAULT_AHT_SECONDS = 240.0
 CHAT_CHANNELS = ("chatbot", "web")
+NEVER = datetime.min.replace(tzinfo=UTC)  # "never answered a chat" sorts first
 
 _WELFARE_RE = re.compile(r"긴급\s*복지|긴급\s*지원|생계\s*(?:곤란|지원|급여)|기초\s*생활|끼니|굶|"
                          r"단전|단수|노숙|쪽방|주거\s*위기|위기\s*가구")
@@ -151,7 +152,7 @@ def _candidates(session: Session, states: Sequence[str] = ACCEPTING) -> list[_Ca
         .where(Consultation.agent_id.in_(ids), Consultation.channel.in_(CHAT_CHANNELS))
         .group_by(Consultation.agent_id)).all())
     return [_Candidate(a, skills[a.id], a.team_id in dedicated_teams, loads.get(a.id, 0),
-                       last.get(a.id) or datetime.min) for a in agents]
+                       last.get(a.id) or NEVER) for a in agents]
 
 
 def eligible(cand: _Candidate, queue: Queue, language: str, mode: str) -> bool:

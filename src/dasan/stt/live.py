@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _ONE_AT_A_TIME: asyncio.Semaphore | None = None
+# Utterances waiting for the one transcriber. Past this many, new ones are dropped (counted
+# as `stt_dropped`): under a full load of calls the transcriber cannot keep up anyway, and an
+# unbounded backlog held audio in memory and kept the machine busy long after the calls.
+MAX_BACKLOG = 8
+_backlog = 0
 
 
 class LiveRecorder(WavRecorder):
@@ -70,6 +75,11 @@ def recorder(path: Path, gw: Gateway, call: Call, leg: str) -> WavRecorder:
         return WavRecorder(path)
 
     def sink(pcm: bytes, start_ms: int, end_ms: int) -> None:
+        global _backlog
+        if _backlog >= MAX_BACKLOG:
+            gw.stats["stt_dropped"] = gw.stats.get("stt_dropped", 0) + 1
+            return
+        _backlog += 1
         gw._spawn(_transcribe(gw, call, leg, stt, pcm, start_ms))
 
     return LiveRecorder(path, Segmenter(sink))
@@ -77,12 +87,15 @@ def recorder(path: Path, gw: Gateway, call: Call, leg: str) -> WavRecorder:
 
 async def _transcribe(gw: Gateway, call: Call, leg: str, stt: SttPort, pcm: bytes,
                       start_ms: int) -> None:
-    global _ONE_AT_A_TIME
+    global _ONE_AT_A_TIME, _backlog
     if _ONE_AT_A_TIME is None:
         _ONE_AT_A_TIME = asyncio.Semaphore(1)
     try:
-        async with _ONE_AT_A_TIME:
-            segments = await asyncio.to_thread(stt.transcribe, pcm)
+        try:
+            async with _ONE_AT_A_TIME:
+                segments = await asyncio.to_thread(stt.transcribe, pcm)
+        finally:
+            _backlog -= 1
         if not segments or call.record_id is None:
             return
         events = await gw._db(live_turn, call.record_id, leg, segments, start_ms, stt.name)

@@ -8,6 +8,7 @@ with the platform's summariser when it has none.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +26,10 @@ from dasan.db.models_voice import VoiceCall
 from dasan.errors import NotFound
 from dasan.privacy.reveal import check_reason
 from dasan.privacy.vault import mask_and_seal_later, open_many, seal
-from dasan.stt.port import Segment, SttPort
+from dasan.stt.port import Segment, SttPort, SttUnavailable
 from dasan.voice.media import audio
+
+log = logging.getLogger(__name__)
 
 SEALED_KIND = "call_transcripts.text"
 LEGS = ("caller", "agent")
@@ -71,6 +74,7 @@ def transcribe_call(session: Session, call_id: int, stt: SttPort) -> int:
         pcm = audio.read_wav_8k(Path(path))
         count += len(store_segments(session, call, leg, stt.transcribe(pcm), source="post",
                                     engine=stt.name))
+    call.transcribed_at = utcnow()
     session.flush()
     summarise(session, call)
     session.commit()
@@ -170,8 +174,30 @@ def reveal(session: Session, user: User, consultation_id: int, reason: str | Non
 
 
 def pending_calls(session: Session, limit: int = 20) -> list[int]:
-    """Ended calls with a recording and no post-call transcript yet, oldest first."""
+    """Ended calls with a recording not transcribed after the call yet, oldest first (a call
+    whose recordings held no speech is marked all the same, so it is not tried again)."""
     done = select(CallTranscriptSegment.call_id).where(CallTranscriptSegment.source == "post")
     return list(session.scalars(select(VoiceCall.id).where(
         VoiceCall.ended_at.is_not(None), VoiceCall.recording_caller.is_not(None),
-        VoiceCall.id.not_in(done)).order_by(VoiceCall.id).limit(limit)))
+        VoiceCall.transcribed_at.is_(None), VoiceCall.id.not_in(done))
+        .order_by(VoiceCall.id).limit(limit)))
+
+
+def transcribe_pending(session: Session, stt: SttPort, limit: int = 5) -> int:
+    """Post-call transcription of up to `limit` ended calls (the scheduler's job); a call that
+    fails is marked and logged, so one bad recording does not block the others."""
+    done = 0
+    for call_id in pending_calls(session, limit):
+        try:
+            transcribe_call(session, call_id, stt)
+        except SttUnavailable:
+            raise
+        except Exception:
+            session.rollback()
+            log.exception("post-call transcription of call %s failed", call_id)
+            call = session.get(VoiceCall, call_id)
+            if call is not None:
+                call.transcribed_at = utcnow()
+                session.commit()
+        done += 1
+    return done

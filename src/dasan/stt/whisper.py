@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -91,6 +92,24 @@ def upsample_8k_to_16k(pcm8k: bytes) -> np.ndarray:
     return out
 
 
+# A syllable or short run repeated over and over: the decoder looping (short windows on noise).
+_LOOP = re.compile(r"(.{1,4}?)\1{3,}")
+SAMPLE_RATE = 16000
+PAD_SECONDS = 0.15  # kept around the speech the VAD found
+
+
+def speech_span(audio16k: np.ndarray) -> tuple[int, int] | None:
+    """(first, last) sample of speech by Silero VAD (shipped in faster-whisper), or None."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    found = get_speech_timestamps(audio16k, VadOptions(min_silence_duration_ms=300,
+                                                       speech_pad_ms=100))
+    if not found:
+        return None
+    pad = int(PAD_SECONDS * SAMPLE_RATE)
+    return max(0, found[0]["start"] - pad), min(audio16k.size, found[-1]["end"] + pad)
+
+
 class WhisperStt:
     name = "whisper"
     _shared: ClassVar[dict[tuple[str, int], WhisperStt]] = {}
@@ -100,6 +119,7 @@ class WhisperStt:
         self.settings = settings
         self._model: Any = None
         self._lock = threading.Lock()
+        self._warmed = False
 
     @classmethod
     def shared(cls, settings: SttSettings) -> WhisperStt:
@@ -136,6 +156,9 @@ class WhisperStt:
             return []
         model = self.model()
         lang = language or self.settings.language
+        window = self.settings.window_seconds
+        if window and audio.size <= (window - 0.5) * SAMPLE_RATE:
+            return self._utterance(model, audio, lang, window)
         segments, info = model.transcribe(
             audio, language=lang, beam_size=self.settings.beam_size, vad_filter=True,
             temperature=0.0,  # no fallback re-decoding: it multiplies the time on noise
@@ -147,3 +170,50 @@ class WhisperStt:
                 out.append(Segment(int(seg.start * 1000), int(seg.end * 1000), text,
                                    lang or info.language))
         return out
+
+    def _utterance(self, model: Any, audio: np.ndarray, lang: str | None,
+                   window: int) -> list[Segment]:
+        """One short utterance (what the live segmenter cuts): the speech the VAD finds,
+        encoded in a `window`-second window instead of 30 s, greedy text-only decoding with a
+        length cap proportional to the audio."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        span = speech_span(audio)
+        if span is None:
+            return []
+        start, end = span
+        clip = audio[start:end]
+        frames = window * 100
+        features = model.feature_extractor(clip)[:, :frames]
+        padded = np.zeros((1, features.shape[0], frames), dtype=np.float32)
+        padded[0, :, :features.shape[1]] = features
+        encoded = model.model.encode(ctranslate2.StorageView.from_array(padded))
+        if lang is None:
+            lang = model.model.detect_language(encoded)[0][0][0][2:-2]
+        tok = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=lang)
+        prompt = [tok.sot, tok.language, tok.transcribe, tok.no_timestamps]
+        seconds = clip.size / SAMPLE_RATE
+        result = model.model.generate(
+            encoded, [prompt], beam_size=self.settings.beam_size,
+            max_length=len(prompt) + int(8 + 14 * seconds), suppress_blank=True,
+            suppress_tokens=[-1], return_scores=True, return_no_speech_prob=True)[0]
+        ids = [t for t in result.sequences_ids[0] if t < tok.eot]
+        logprob = result.scores[0] / max(1, len(ids) + 1)
+        if result.no_speech_prob > 0.6 and logprob < -1.0:  # Whisper's own silence rule
+            return []
+        text = _LOOP.sub(r"\1", tok.decode(ids)).strip()
+        if not text:
+            return []
+        return [Segment(start * 1000 // SAMPLE_RATE, end * 1000 // SAMPLE_RATE, text, lang)]
+
+    @property
+    def warmed(self) -> bool:
+        return self._warmed
+
+    def warm(self) -> None:
+        """Load the model and run it once (the first encode allocates its buffers)."""
+        self._warmed = True
+        rng = np.random.default_rng(0)
+        tone = (np.sin(np.arange(8000) * 0.3) * 6000 + rng.normal(0, 300, 8000))
+        self.transcribe(tone.astype("<i2").tobytes())

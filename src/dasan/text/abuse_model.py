@@ -23,16 +23,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.text import abuse_rules
+
+if TYPE_CHECKING:  # sklearn and scipy load on first use (training, or a model's first score)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,8 @@ def _stack_matrix(p: np.ndarray, rules: np.ndarray) -> np.ndarray:
 
 
 def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True)
     jamo = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=200_000
@@ -123,7 +125,10 @@ def _vectorisers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     return chars, jamo
 
 
-FOLDS = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+def _folds() -> Any:
+    from sklearn.model_selection import StratifiedKFold
+
+    return StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
 
 @dataclass
@@ -135,6 +140,8 @@ class NgramModel:
     model: LogisticRegression
 
     def features(self, texts: Sequence[str]) -> Any:
+        from scipy.sparse import hstack
+
         return hstack(
             [self.chars.transform([_light(t) for t in texts]),
              self.jamo.transform([_jamo(t) for t in texts])]
@@ -150,6 +157,10 @@ def fit_ngram(
     texts: Sequence[str], labels: np.ndarray, c: float, oof: bool
 ) -> tuple[NgramModel, np.ndarray | None]:
     """Fit one view; with ``oof`` also return 5-fold out-of-fold probabilities for stacking."""
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
     chars, jamo = _vectorisers()
     x = hstack(
         [chars.fit_transform([_light(t) for t in texts]),
@@ -158,7 +169,7 @@ def fit_ngram(
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     out = None
     if oof:
-        out = cross_val_predict(model, x, labels, cv=FOLDS, method="predict_proba")[:, 1]
+        out = cross_val_predict(model, x, labels, cv=_folds(), method="predict_proba")[:, 1]
     model.fit(x, labels)
     return NgramModel(chars, jamo, model), out
 
@@ -223,6 +234,9 @@ def train(
     """Fit both levels; the threshold maximises F1 in cross-validation on ``texts`` only.
 
     ``hate`` (texts, labels) trains the optional second view (kocohub offensive/hate)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
     if len(set(labels)) < 2:
@@ -243,7 +257,7 @@ def train(
     rules = np.array([rule_features(s[0], t) for s, t in zip(scans, texts, strict=True)])
     z = _stack_matrix(np.column_stack(cols), rules)
     stacker = LogisticRegression(C=1.0, max_iter=2000)
-    oof2 = cross_val_predict(stacker, z, y, cv=FOLDS, method="predict_proba")[:, 1]
+    oof2 = cross_val_predict(stacker, z, y, cv=_folds(), method="predict_proba")[:, 1]
     stacker.fit(z, y)
     return AbuseClassifier(curse, hate_model, stacker, _best_threshold(y, oof2), len(texts))
 

@@ -165,6 +165,29 @@ def _rrn(text: str) -> Iterator[Candidate]:
         yield kind, m.start(), m.end(), f"{birth}-{gender}******"
 
 
+# A 주민번호 read aloud after its name: 주민번호 구공공일일이에 일이삼사오육칠
+_SPOKEN_RRN_RE = re.compile(
+    r"(?:주민[ \t]?(?:등록)?[ \t]?번호|주민번호)(?:는|가|은|요)?[ \t]*"
+    r"(?P<n>[공영빵일이삼사오육륙칠팔구\d](?:[공영빵일이삼사오육륙칠팔구\d]|[ \t\-]"
+    r"|(?:에|다시|하고)(?=[ \t]?[공영빵일이삼사오육륙칠팔구\d])){12,30})"
+)
+
+
+def _spoken_rrn(text: str) -> Iterator[Candidate]:
+    for m in _SPOKEN_RRN_RE.finditer(text):
+        chunk = m.group("n")
+        positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch)) for i, ch in enumerate(chunk)
+                     if ch in _DIGIT_VALUE or ch.isdigit()]
+        if len(positions) < 13:
+            continue
+        digits = "".join(d for _, d in positions[:13])
+        if not _valid_birth(digits[:6], digits[6]):
+            continue
+        kind = "foreigner_rrn" if digits[6] in "5678" else "rrn"
+        end = m.start("n") + positions[12][0] + 1
+        yield kind, m.start("n"), end, f"{digits[:6]}-{digits[6]}******"
+
+
 _INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
 _PHONE_RE = re.compile(
     r"(?<![\d\w+])"
@@ -176,6 +199,10 @@ _PHONE_RE = re.compile(
 _LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
 _PHONE_CONTEXT = re.compile(r"전화|연락처|연락|번호|핸드폰|휴대폰|휴대전화|폰|tel|TEL|Tel|☎|📞")
 _BUSINESS_PREFIX = ("15", "16", "18")
+# A mobile number read digit by digit after its prefix: 010 8 8 2 7 4 4 1 9
+_DIGITWISE_PHONE_RE = re.compile(
+    r"(?<![\d\w+])0(?P<a>1[016789])(?P<rest>(?:[ \t]?[-.]?[ \t]\d|[ \t]?[-.][ \t]?\d){8})(?![\d\w])"
+)
 
 
 def _phone_replacement(area: str, last: str) -> str:
@@ -186,6 +213,9 @@ def _phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE_RE.finditer(text):
         area = _ascii_digits(m.group("ap") or m.group("a"))
         yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
+    for m in _DIGITWISE_PHONE_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group("rest"))
+        yield "phone", m.start(), m.end(), _phone_replacement(m.group("a"), digits[-4:])
     for m in _LOCAL_PHONE_RE.finditer(text):
         first = _ascii_digits(m.group(1))
         if first.startswith(_BUSINESS_PREFIX) or first.startswith("0"):
@@ -367,7 +397,7 @@ _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-�
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
 _UNIT_AFTER = (
     r"(?!\d|[ \t]?(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건|km|킬로|미터|m\b|%|퍼"
-    r"|호선|층(?!\w)|세|살|대|배|주))"
+    r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주))"
     # a particle or the end of the word may follow the number, nothing else
     r"(?=$|[^\w]|(?:에서|에|은|는|이|가|을|를|으로|로|의|쪽|근처|앞|뒤|번지|번길|입니다|이에요"
     r"|예요|이요|요|이고|인데|동|호)(?![가-힣]{2}))"
@@ -442,19 +472,32 @@ _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
 _NAME_END = (
     r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
-    r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|,|\.|\)|$|[ \t]|[^가-힣]))"
+    r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
+    r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
 _NAME_CUE_RE = re.compile(
     r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
-    r"민원인|대상자|본인)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
+    r"민원인|대상자|본인|(?:예약|가입|계약|신고|접수|작성|명의|소유|등록)자(?:명|[ \t]이름)?|"
+    r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
 )
 _SELF_INTRO_RE = re.compile(
-    rf"(?:저는|저|전|나는|난|여기는)[ \t]+(?P<name>{_NAME})[ \t]?(?:입니다|이에요|이예요|예요|"
-    rf"이라고[ \t]?합니다|라고[ \t]?합니다|이라고[ \t]?해요|라고[ \t]?해요|인데요)"
+    rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
+    rf"이예요|예요|이라고[ \t]?(?:합니다|해요|하는데요)|라고[ \t]?(?:합니다|해요|하는데요)|인데요|"
+    rf"이고요|고요)"
+)
+# "제 동생 유하은이 ...": a relative, then the name
+_KIN_RE = re.compile(
+    r"(?:제|내|우리|저희)[ \t]?(?:동생|아들|딸|남편|아내|어머니|아버지|엄마|아빠|형|누나|언니|오빠|"
+    r"할머니|할아버지|손자|손녀|조카)[ \t]+"
+    rf"(?P<name>{_NAME})(?=이[ \t]|가[ \t]|는[ \t]|은[ \t]|도[ \t]|를[ \t]|을[ \t]|[ \t]|,|$)"
+)
+# "김 영희 님": surname, a space, then the given name, before an honorific
+_SPACED_CALL_RE = re.compile(
+    rf"(?<![가-힣])(?P<sur>{_SURNAMES})[ \t](?P<given>[가-힣]{{2}})[ \t]?(?:씨|님|고객님)"
 )
 # "남궁민수라고 합니다" at the start of an utterance
 _INTRO_START_RE = re.compile(
@@ -476,7 +519,7 @@ _NOT_NAMES: frozenset[str] = frozenset(
     문의 민원 신청 접수 확인 변경 해지 예약 상담 전화 연락 우리 저희 여기 거기 정말 진짜 그냥
     이번 다음 지난 제가 내가 그게 이게 저게 무슨 어떤 모든 각각 서울 시청 구청 주민센터 경찰
     이름 성함 성명 어떻게 어떻 누구 무엇 이상 이하 이내 이후 이전 정도 부분 대상 조건 방법
-    절차 서류 기간 금액 비용 요금 시간 장소
+    절차 서류 기간 금액 비용 요금 시간 장소 연락처 연락 전화번호 주소 번호
     지원 지원금 수당 보험 연금 세금 주차 교통 버스 지하철 택시 도로 건물 아파트 주택 고양이
     강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미"""
     )
@@ -497,8 +540,11 @@ def _mask_name(name: str) -> str:
 
 
 def _names(text: str) -> Iterator[Candidate]:
+    for m in _SPACED_CALL_RE.finditer(text):
+        if m.group("sur") + m.group("given") not in _NOT_NAMES and _name_ok(m.group("given")):
+            yield "name", m.start(), m.end("given"), f"{m.group('sur')} {m.group('given')[0]}*"
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
-                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,))):
+                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -510,7 +556,7 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
-            if pattern in (_SELF_INTRO_RE, _CALLS_RE) and len(name) != 3 and not (
+            if pattern in (_SELF_INTRO_RE, _CALLS_RE, _KIN_RE) and len(name) != 3 and not (
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
             start = m.start("name")
@@ -520,8 +566,9 @@ def _names(text: str) -> Iterator[Candidate]:
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    _email, _rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address, _names,
-    pii_documents.passport, pii_documents.driver_licence, pii_documents.business_no,
+    _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
+    _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
+    pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
 )
 

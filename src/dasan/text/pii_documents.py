@@ -66,6 +66,27 @@ def passport(text: str) -> Iterator[Candidate]:
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
+# A passport number read aloud after 여권: 엠 일이삼사오육칠팔 (the letter spelled in Hangul)
+_SPELLED_LETTER = {"엠": "M", "에스": "S", "알": "R", "디": "D", "지": "G", "티": "T"}
+_SPOKEN_DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
+                 "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+_SPOKEN_PASSPORT_RE = re.compile(
+    r"여권[ \t]?(?:번호)?(?:는|가|은|이)?[ \t]*"
+    r"(?P<p>(?P<letter>엠|에스|알|디|지|티|[MSRODGTmsrodgt])[ \t]?"
+    r"(?P<n>[공영빵일이삼사오육륙칠팔구\d](?:[ \t]?[공영빵일이삼사오육륙칠팔구\d]){7}))"
+    r"(?![공영빵일이삼사오육륙칠팔구\d])"
+)
+
+
+def spoken_passport(text: str) -> Iterator[Candidate]:
+    for m in _SPOKEN_PASSPORT_RE.finditer(text):
+        digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in m.group("n") if not ch.isspace())
+        if not any(ch in _SPOKEN_DIGIT for ch in m.group("n")):
+            continue  # written digits are the passport recogniser's job
+        letter = _SPELLED_LETTER.get(m.group("letter"), m.group("letter").upper())
+        yield "passport", m.start("p"), m.end("p"), letter + "****" + digits[-4:]
+
+
 # --- driver's licence: 11-19-123456-78 (region code) or 서울 13-045821-62 -----------------------
 
 _LICENCE_REGIONS = (

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
-from dasan.db.models import Agent
+from dasan.db.models import Agent, Queue
 from dasan.db.models_voice import VoiceEndpoint, WelfareLine
 from dasan.errors import Invalid, NotFound
 
@@ -42,3 +42,22 @@ def register_welfare_line(session: Session, phone_digits: str, label: str) -> We
         session.add(row)
         session.flush()
     return row
+
+
+DIALLABLE = re.compile(r"^\+?[0-9*#-]{2,24}$")
+
+
+def refer_target(session: Session, user: str) -> str | None:
+    """Where a REFER from an agent's phone sends the call, by the Refer-To user part:
+    `queue-<code>` a queue, an employee number another agent, digits an outside number
+    (through the site's trunk); None if it names nothing."""
+    if user.startswith("queue-"):
+        code = user[6:]
+        known = session.scalar(select(Queue.id).where(Queue.code == code))
+        return f"queue:{code}" if known is not None else None
+    agent_id = session.scalar(select(Agent.id).where(Agent.employee_no == user))
+    if agent_id is not None:
+        return f"agent:{agent_id}"
+    if DIALLABLE.match(user):
+        return "external:" + re.sub(r"[^0-9*#+]", "", user)
+    return None

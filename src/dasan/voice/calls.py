@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,7 @@ from dasan.consultations import outcomes
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Agent, Citizen, Consultation, Queue
-from dasan.db.models_voice import CallbackRequest, VoiceCall, WelfareLine
+from dasan.db.models_voice import CallbackAttempt, CallbackRequest, VoiceCall, WelfareLine
 from dasan.presence import service as presence
 from dasan.presence.events import PresenceEvent
 from dasan.protection.policy import (
@@ -162,8 +162,8 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
     return events
 
 
-def released(session: Session, call_id: int, agent_id: int, wrap_up: bool
-             ) -> list[PresenceEvent]:
+def released(session: Session, call_id: int, agent_id: int, wrap_up: bool,
+             wrap_up_seconds: float | None = None) -> list[PresenceEvent]:
     """The agent's leg is gone while the call goes on or has ended (the phone was not
     answered, or the agent transferred the call): the call no longer holds them. An agent who
     talked (`wrap_up`) goes to after-call work, one who was only rung is free again."""
@@ -172,7 +172,7 @@ def released(session: Session, call_id: int, agent_id: int, wrap_up: bool
     if c is not None and c.agent_id == agent_id and c.status == "open":
         c.agent_id = None
     session.flush()
-    events = (presence.start_wrap_up(session, agent_id) if wrap_up
+    events = (presence.start_wrap_up(session, agent_id, seconds=wrap_up_seconds) if wrap_up
               else presence.refresh_load(session, agent_id))
     session.commit()
     return events
@@ -200,8 +200,8 @@ class UnknownOutcome(Exception):
 
 def ended(session: Session, call_id: int, outcome: str, reason: str,
           transferred_to: str | None = None, at: datetime | None = None,
-          talked_agent: int | None = None, callback_id: int | None = None
-          ) -> list[PresenceEvent] | None:
+          talked_agent: int | None = None, callback_id: int | None = None,
+          wrap_up_seconds: float | None = None) -> list[PresenceEvent] | None:
     """Close the call once (later calls change nothing; None if it was already closed). The
     agent who was talking (`talked_agent`) goes to after-call work; an agent whose phone was
     still ringing is free again. A placed callback (`callback_id`) leaves its consultation's
@@ -224,6 +224,7 @@ def ended(session: Session, call_id: int, outcome: str, reason: str,
         else:
             session.execute(update(CallbackRequest).where(CallbackRequest.id == callback_id)
                             .values(status="done", contact_uri=""))
+            _attempt(session, callback_id, call.id, call.agent_id, "connected", now)
         if c.answered_at is not None:
             c.handle_seconds = (now - c.answered_at).total_seconds()
         elif c.queued_at is not None:
@@ -231,7 +232,7 @@ def ended(session: Session, call_id: int, outcome: str, reason: str,
     session.flush()
     events: list[PresenceEvent] = []
     if talked_agent is not None:
-        events += presence.start_wrap_up(session, talked_agent, now)
+        events += presence.start_wrap_up(session, talked_agent, now, wrap_up_seconds)
     if held is not None and held != talked_agent:
         events += presence.refresh_load(session, held, now)
     session.commit()
@@ -241,11 +242,25 @@ def ended(session: Session, call_id: int, outcome: str, reason: str,
 CALLBACK_DIALED = "callback"
 
 
-def waiting_callbacks(session: Session, limit: int = 20) -> list[tuple[int, str]]:
-    """(request id, queue) of callbacks not yet placed, oldest first."""
+def _due(now: datetime) -> Any:
+    return (CallbackRequest.status == "waiting") & or_(
+        CallbackRequest.next_attempt_at.is_(None), CallbackRequest.next_attempt_at <= now)
+
+
+def waiting_callbacks(session: Session, limit: int = 20, now: datetime | None = None
+                      ) -> list[tuple[int, str]]:
+    """(request id, queue) of callbacks due to be placed (never tried, or their retry time
+    has come), oldest first."""
     return [(int(i), str(q)) for i, q in session.execute(
         select(CallbackRequest.id, CallbackRequest.queue_code)
-        .where(CallbackRequest.status == "waiting").order_by(CallbackRequest.id).limit(limit))]
+        .where(_due(now or utcnow())).order_by(CallbackRequest.id).limit(limit))]
+
+
+def _attempt(session: Session, request_id: int, call_id: int | None, agent_id: int | None,
+             result: str, now: datetime) -> None:
+    req = session.get(CallbackRequest, request_id)
+    session.add(CallbackAttempt(callback_id=request_id, attempt=req.attempts if req else 0,
+                                call_id=call_id, agent_id=agent_id, at=now, result=result))
 
 
 def open_callback(session: Session, request_id: int, agent_id: int
@@ -257,9 +272,11 @@ def open_callback(session: Session, request_id: int, agent_id: int
     if agent is None or presence.capacity_for(session, agent, "phone") < 1:
         session.rollback()
         return None
+    now = utcnow()
     won = session.execute(update(CallbackRequest).where(
-        CallbackRequest.id == request_id, CallbackRequest.status == "waiting")
-        .values(status="placed").execution_options(synchronize_session=False)
+        CallbackRequest.id == request_id, _due(now))
+        .values(status="placed", attempts=CallbackRequest.attempts + 1)
+        .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     req = session.get(CallbackRequest, request_id)
     origin = session.get(VoiceCall, req.call_id) if req is not None else None
@@ -268,7 +285,6 @@ def open_callback(session: Session, request_id: int, agent_id: int
         return None
     c = session.get(Consultation, origin.consultation_id)
     assert c is not None
-    now = utcnow()
     c.status, c.agent_id, c.ended_at = "open", agent_id, None
     call = VoiceCall(sip_call_id=f"callback-{request_id}-{secrets.token_hex(6)}",
                      consultation_id=c.id, citizen_id=origin.citizen_id,
@@ -285,9 +301,13 @@ def open_callback(session: Session, request_id: int, agent_id: int
 
 
 def callback_failed(session: Session, call_id: int, request_id: int, agent_id: int,
-                    reason: str) -> list[PresenceEvent]:
-    """The agent or the citizen did not answer: the consultation stays an unanswered
-    callback, the request is marked failed (supervisors see it in the call log)."""
+                    reason: str, attempts: int = 1, retry_seconds: float = 0.0
+                    ) -> list[PresenceEvent]:
+    """The agent or the citizen did not answer (`reason`, recorded as this attempt's
+    result). Fewer than `attempts` tries so far: the request waits again, due in
+    `retry_seconds`. Otherwise it is `failed` (supervisors see it in the call log) and the
+    citizen's address is purged. Either way the consultation stays a `callback` with no
+    agent answer, which ADR 0004 counts as unanswered."""
     now = utcnow()
     call = session.get(VoiceCall, call_id)
     assert call is not None
@@ -297,8 +317,13 @@ def callback_failed(session: Session, call_id: int, request_id: int, agent_id: i
         c.status, c.ended_at = "closed", now
         if c.answered_at is None:
             c.agent_id = None
-    session.execute(update(CallbackRequest).where(CallbackRequest.id == request_id)
-                    .values(status="failed"))
+    _attempt(session, request_id, call_id, agent_id, reason[:24], now)
+    req = session.get(CallbackRequest, request_id)
+    if req is not None:
+        if req.attempts < attempts:
+            req.status, req.next_attempt_at = "waiting", now + timedelta(seconds=retry_seconds)
+        else:
+            req.status, req.next_attempt_at, req.contact_uri = "failed", None, ""
     session.flush()
     events = presence.refresh_load(session, agent_id, now)
     session.commit()

@@ -118,6 +118,7 @@ class Call:
     external: AgentLeg | None = None  # the caller's leg now bridged outside the center
     callback_id: int | None = None  # a callback the gateway placed (agent first, then citizen)
     consult_target: str = ""
+    direct_agent: int | None = None  # transferred to this agent: rung whatever their skills
     desk_answer: asyncio.Event = field(default_factory=asyncio.Event)
     caller_digits: str = ""  # personal data: kept in memory for the visible-ARS SMS only
     web_answers: dict[str, str] = field(default_factory=dict)  # visible-ARS answers to speak
@@ -166,6 +167,8 @@ class Gateway:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
         await self.reload_flow()
         await asyncio.to_thread(self.warm_prompts)
+        if s.prerender_answers and self._has_bot():
+            self._spawn(self._prerender_answers())
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
         await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
         for coro in (self._dispatch(), self._watchdog(), self._command_loop()):
@@ -174,6 +177,8 @@ class Gateway:
 
     async def stop(self) -> None:
         for call in list(self.calls.values()):
+            if call.finished or call.caller_gone:
+                continue  # already ending (its record is being written): keep its outcome
             call.outcome, call.reason = call.outcome or "forced_terminated", "gateway_stop"
             self._end(call)
         for _ in range(50):
@@ -205,9 +210,29 @@ class Gateway:
     async def reload_flow(self) -> None:
         self.flow, self.flow_version = await self._db(store.live)
 
+    def _has_bot(self) -> bool:
+        return self.flow is not None and any(
+            isinstance(n, BotNode) for n in self.flow.nodes.values())
+
+    async def _prerender_answers(self) -> int:
+        """The callbot's spoken answers into the TTS cache, one at a time in the background
+        (a KB edit changes the text, so the next start renders that entry again)."""
+        rendered = 0
+        for _eid, text in await self._db(callbot_call.answer_speeches):
+            rendered += await asyncio.to_thread(self.prompts.render_cached, text, "ko")
+        if rendered:
+            log.info("callbot: %d spoken answers rendered into the TTS cache", rendered)
+        return rendered
+
     def warm_prompts(self) -> None:
-        """Render every prompt of the live flow and the gateway's own (cached under var/)."""
+        """Render every prompt of the live flow and the gateway's own (cached under var/);
+        load this year's and next year's Korean holidays (the `holidays` package imports its
+        country modules on first use: 0.4-1.4 s, which stalled every call on the event loop
+        when the first call's ARS asked for business hours)."""
         assert self.flow is not None
+        today = date.today()
+        for year in (today.year, today.year + 1):
+            engine.is_holiday(today.replace(year=year, day=1))
         for key in self.flow.prompts:
             p = self.flow.prompt(key)
             self.prompts.get(key, p.text, p.language)
@@ -266,6 +291,10 @@ class Gateway:
                 cancelled.caller_gone = True
                 cancelled.reason = "caller_cancel"
                 self._end(cancelled)
+        elif method == "REFER":
+            self._spawn(self._refer(tx))
+        elif method == "NOTIFY":  # none subscribed to: only our own REFER would, and we send none
+            ep.respond(tx, 481, "Subscription Does Not Exist")
         elif method == "OPTIONS":
             ep.respond(tx, 200, "OK", contact=self._contact())
         elif method == "REGISTER":
@@ -308,6 +337,53 @@ class Gateway:
         if verdict.expires:
             extra["Contact"] = f"<{contact}>;expires={verdict.expires}"
         ep.respond(tx, 200, "OK", to_tag=tag, extra=extra)
+
+    async def _refer(self, tx: ServerTx) -> None:
+        """Blind transfer asked for by the agent's phone (RFC 3515 REFER in the agent's
+        dialog): `Refer-To: <sip:queue-<code>@...>`, `<sip:<employee no>@...>` or
+        `<sip:<digits>@...>` (an outside number). Accepted (202), one NOTIFY (message/
+        sipfrag `200 OK`, subscription terminated) tells the phone the gateway took the call
+        over, and the call moves on exactly as with the desktop's transfer button (an outside
+        line that does not answer brings the caller back to this agent, as there); the
+        gateway stays in the media path (it does not ask the caller's side to REFER)."""
+        ep, req = self.endpoint, tx.request
+        assert ep is not None
+        call = self.agent_dialogs.get(req.get_header("Call-ID") or "")
+        if call is None or call.agent is None or call.agent.call_id != req.get_header("Call-ID"):
+            ep.respond(tx, 481, "Call/Transaction Does Not Exist")
+            return
+        refer_to = req.get_header("Refer-To") or req.get_header("r") or ""
+        if not refer_to:
+            ep.respond(tx, 400, "Bad Request", extra={"Warning": '399 dasan "no Refer-To"'})
+            return
+        if call.stage != "talk" or call.consult is not None:
+            ep.respond(tx, 491, "Request Pending")
+            return
+        target = await self._db(agents.refer_target, m.uri_user(refer_to))
+        if target is None:
+            ep.respond(tx, 404, "Not Found")
+            return
+        ep.respond(tx, 202, "Accepted")
+        agent = call.agent
+        self._notify_refer(agent, "200 OK")
+        if target.startswith("external:"):
+            await self._transfer_out(call, target)
+        else:
+            await self._blind_transfer(call, target)
+        del agent
+
+    def _notify_refer(self, agent: AgentLeg, status: str) -> None:
+        ep, s = self.endpoint, self.settings
+        assert ep is not None
+        agent.cseq += 1
+        branch = m.new_branch()
+        data = m.request("NOTIFY", agent.uri, via_host=s.host, via_port=self.port,
+                         branch=branch, from_=agent.from_hdr, to=agent.to_hdr,
+                         call_id=agent.call_id, cseq_no=agent.cseq, contact=self._contact(),
+                         body=f"SIP/2.0 {status}\r\n".encode(),
+                         extra={"Event": "refer", "Content-Type": "message/sipfrag;version=2.0",
+                                "Subscription-State": "terminated;reason=noresource"})
+        ep.request(data, agent.peer, branch, "NOTIFY")
 
     def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
         return None  # the endpoint stopped retransmitting the 200; nothing else to do
@@ -533,8 +609,14 @@ class Gateway:
             for call in waiting:
                 if call.finished or call.offering or call.stage != "queue":
                     continue
-                phone = acd.pick(roster, call.queue or "", call.language, _mode(),
-                                 self.busy_agents | call.declined)
+                if call.direct_agent in call.declined:
+                    call.direct_agent = None  # they did not answer: the queue takes over
+                if call.direct_agent is not None:
+                    phone = next((a for a in roster.agents if a.agent_id == call.direct_agent
+                                  and a.agent_id not in self.busy_agents), None)
+                else:
+                    phone = acd.pick(roster, call.queue or "", call.language, _mode(),
+                                     self.busy_agents | call.declined)
                 if phone is None:
                     continue
                 self.busy_agents.add(phone.agent_id)
@@ -570,12 +652,13 @@ class Gateway:
     async def _release(self, call: Call, agent_id: int, *, wrap_up: bool) -> None:
         if call.record_id is not None:
             await self._presence(await self._db(calls.released, call.record_id, agent_id,
-                                                wrap_up))
+                                                wrap_up, self.settings.wrap_up_seconds))
 
     async def _presence(self, events: list[PresenceEvent] | None) -> None:
         """Publish presence changes (one model for calls and chats) to the agent's desktop
         and the floor; an after-call work that a call's end began is ended after the
-        configured wrap-up time."""
+        configured wrap-up time (here, on time; should this process die first, the presence
+        sweep of `dasan serve` ends it at the deadline stored on the presence record)."""
         for ev in events or []:
             if not isinstance(ev, StateChanged):
                 continue
@@ -749,6 +832,8 @@ class Gateway:
         async def record(score: int) -> None:
             await self._db(surveys.answer, cid, "call", str(score))
 
+        while call.rtp.take_digit() is not None:
+            pass  # a key pressed while talking to the agent is no answer to the survey
         try:
             await surveys.ars_survey(_SurveyIO(self, call), record, self.settings.digit_timeout)
         except Exception:  # the survey is a courtesy: the call still ends cleanly
@@ -801,7 +886,8 @@ class Gateway:
                     await self._presence(await self._db(
                         calls.ended, call.record_id, outcome, call.reason or "normal",
                         call.transferred_to, talked_agent=talked,
-                        callback_id=call.callback_id))
+                        callback_id=call.callback_id,
+                        wrap_up_seconds=self.settings.wrap_up_seconds))
                     break
                 except Exception:
                     log.exception("writing the CDR of %s failed (attempt %d)",
@@ -937,9 +1023,10 @@ class Gateway:
         call.transferred_to = target[:64]
         if target.startswith("queue:"):
             call.queue = target[6:]
-        elif target.startswith("agent:"):
-            call.declined = {a.agent_id for a in (await self._db(acd.candidates)).agents
-                             if str(a.agent_id) != target[6:]}
+        elif target.startswith("agent:") and target[6:].isdigit():
+            # That agent, whether or not their skills cover the caller's queue.
+            call.direct_agent = int(target[6:])
+            call.declined.discard(call.direct_agent)
         call.stage = "queue"
         await self._play(call, "transfer", GATEWAY_PROMPTS["transfer"], barge_in=False)
         if call.talk_over is not None and not call.talk_over.done():
@@ -1240,7 +1327,8 @@ class Gateway:
                     agent.rtp.close()
                 await self._presence(await self._db(
                     calls.callback_failed, opened.call_id, request_id, phone.agent_id,
-                    "agent_no_answer" if agent is None else "citizen_no_answer"))
+                    "agent_no_answer" if agent is None else "citizen_no_answer",
+                    s.callback_attempts, s.callback_retry_seconds))
                 await cti.notify(self.pubsub, phone.agent_id, "ended",
                                  consultation_id=opened.consultation_id, outcome="callback")
                 return

@@ -39,6 +39,10 @@ class VoiceSettings(BaseSettings):
     db_processes: int = Field(default=0, ge=0, le=16,
         description="worker processes for the call records (0: threads of the gateway; "
                     "not yet shown to help on a loaded 2-core machine, see ADR 0006)")
+    callback_attempts: int = Field(default=3, ge=1, le=10,
+        description="tries at a callback before it is recorded failed")
+    callback_retry_seconds: float = Field(default=300.0, ge=0,
+        description="wait after a failed callback try before the next one")
     ring_timeout: float = Field(default=15.0, gt=0, description="seconds an agent phone rings")
     queue_timeout: float = Field(default=120.0, gt=0, description="wait before the callback offer")
     queue_announce_every: float = Field(default=30.0, gt=0)
@@ -48,6 +52,9 @@ class VoiceSettings(BaseSettings):
     max_call_seconds: float = Field(default=4 * 3600.0, gt=0)
     live_stt: bool = Field(default=True,
         description="transcribe both legs while a call is bridged (DASAN_STT_* adapter)")
+    prerender_answers: bool = Field(default=True,
+        description="when the gateway starts, render the callbot's spoken KB answers into the "
+                    "TTS cache in the background (an answer then starts without TTS time)")
     visible_ars_ttl: float = Field(default=1800.0, gt=0,
         description="seconds a visible-ARS link and page stay valid")
     survey: bool = Field(default=False,

@@ -77,7 +77,27 @@ def csrf_input(request: Request) -> Markup:
         csrf_token(request))
 
 
+@pass_context
+def role_label(context: Any, role: str) -> str:
+    """A role as the screen's language names it (never the raw code on a Korean screen)."""
+    from dasan.useradmin import ROLE_LABELS
+
+    ko, en = ROLE_LABELS.get(role, (role, role))
+    return str(_t(context, ko, en))
+
+
+@pass_context
+def topic_kind_label(context: Any, kind: str) -> str:
+    """An issue alert's topic kind (program, category, keyword) in the screen's language."""
+    from dasan.analytics.alerter import TOPIC_KIND_LABELS
+
+    ko, en = TOPIC_KIND_LABELS.get(kind, (kind, kind))
+    return str(_t(context, ko, en))
+
+
 templates.env.globals["t"] = _t
+templates.env.globals["topic_kind_label"] = topic_kind_label
+templates.env.globals["role_label"] = role_label
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_input"] = csrf_input
 templates.env.globals["lang_of"] = request_language

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from dasan.errors import BadRequest
 
@@ -191,6 +190,8 @@ def _answered_within(n: int, mu: float, theta: float, weights: np.ndarray, t: fl
     lt = big * t
     # Poisson weights of uniformised jumps.
     k_max = int(lt + 10 * math.sqrt(lt + 1) + 20)
+    from scipy import stats  # on the first call, not with the web app
+
     pois = stats.poisson.pmf(np.arange(k_max + 1), lt)
     cum_served = 0.0
     stay = 1.0 - total / big

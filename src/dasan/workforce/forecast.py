@@ -17,11 +17,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import holidays
 import numpy as np
 
 from dasan.errors import BadRequest
@@ -34,6 +33,8 @@ DAY_TYPE_NAMES = ["월", "화", "수", "목", "금", "토", "일", "공휴일"]
 
 @lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> frozenset[date]:
+    import holidays  # on the first forecast, not with the web app
+
     return frozenset(holidays.country_holidays("KR", years=year).keys())
 
 
@@ -149,7 +150,7 @@ def load_counts(
     channels: Sequence[str] | None = None,
     utc_offset_hours: float = 9.0,
 ) -> IntervalCounts:
-    """Counts per half-hour from ``consultations`` (stored as naive UTC) in local time (KST)."""
+    """Counts per half-hour from ``consultations`` (stored as UTC) in local time (KST)."""
     from sqlalchemy import select
 
     from dasan.db.models import Consultation
@@ -165,7 +166,9 @@ def load_counts(
     if channels is not None:
         stmt = stmt.where(Consultation.channel.in_(list(channels)))
     rows = session.execute(stmt).all()
-    events = [(ts + offset, ch) for ts, ch in rows]
+    # Local wall-clock times (naive), the form the interval grid counts in.
+    events = [((ts if ts.tzinfo is None else ts.astimezone(UTC).replace(tzinfo=None)) + offset,
+               ch) for ts, ch in rows]
     if channels is None and not events:
         raise BadRequest(f"no consultations between {start} and {end}")
     return counts_from_events(events, channels=channels, start=start, end=end)

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from dasan.errors import BadRequest
 
@@ -276,6 +275,8 @@ def plan_shifts(
             "no shift covers half-hour(s) "
             + ", ".join(f"day {s // SLOTS_PER_DAY + 1} {slot_label(s)}" for s in uncovered[:5])
         )
+    from ortools.sat.python import cp_model  # (and pandas) on the first solve, not at start-up
+
     model = cp_model.CpModel()
     ub = int(req.max()) if req.size else 0
     xs = [model.new_int_var(0, ub, f"x_{d}_{t}") for d, t in variables]

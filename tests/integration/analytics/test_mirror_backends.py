@@ -13,6 +13,7 @@ from dasan.analytics import engine as engine_mod
 from dasan.analytics.engine import AnalyticsEngine
 from dasan.db.models import Consultation
 from dasan.demo import write_history
+from dasan.timeutil import to_naive_utc
 
 
 @pytest.mark.parametrize("batch", [50, 200_000], ids=["csv-bulk", "tuples"])
@@ -34,7 +35,8 @@ def test_mirror_matches_the_database(database_url: str, db: Session, tmp_path: P
         "min(started_at), max(ended_at) FROM consultations")[0]
     assert got[:3] == tuple(expected[:3])
     assert got[3] == pytest.approx(expected[3])
-    assert got[4] == expected[4] and got[5] == expected[5]
+    # The mirror keeps naive UTC; the database returns aware UTC (ADR 0009).
+    assert got[4] == to_naive_utc(expected[4]) and got[5] == to_naive_utc(expected[5])
     crisis = db.scalar(select(func.count()).where(Consultation.crisis.is_(True)))
     assert engine.rows("SELECT count(*) FROM consultations WHERE crisis")[0][0] == crisis
     subjects = engine.rows("SELECT count(DISTINCT subject) FROM consultations")[0][0]

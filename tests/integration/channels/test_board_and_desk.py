@@ -121,7 +121,40 @@ def test_written_desk_has_the_assistant_panel(client: Any, db: Session, login: A
     recs = client.get(f"/api/channels/threads/{taken.thread_id}/assist").json()
     assert recs and recs[0]["title"] == "기후동행카드 구매 방법" and recs[0]["answer"]
     assert client.get("/api/channels/threads/999999/assist").status_code == 404
-    page = client.get("/written").text
-    assert 'id="thread-assist"' in page and 'id="w-canned"' in page
+    page = client.get("/agent").text  # the desktop's own assistant panel and canned answers
+    assert 'id="recs"' in page and 'id="canned"' in page and 'id="written-desk"' in page
     login("citizen")
     assert client.get(f"/api/channels/threads/{taken.thread_id}/assist").status_code == 403
+
+
+def test_desk_view_lists_own_and_waiting_threads_within_channel_limits(
+        client: Any, db: Session, login: Any, monkeypatch: Any) -> None:
+    from dasan.channels.intake import take_inbound
+    from dasan.config import get_settings
+
+    monkeypatch.setitem(get_settings().written_max_claimed, "sms", 1)
+    ids = [take_inbound(db, channel="sms", provider="http_sms", contact_key=f"desk-{i}",
+                        external_id=f"desk-{i}", text=f"문의 {i}번 드립니다",
+                        reply_address="01012340000", use_bot=False).thread_id
+           for i in range(3)]
+    db.commit()
+    login("agent1")
+    view = client.get("/api/channels/desk").json()
+    assert [t["id"] for t in view["threads"]] == ids  # by SLA (oldest deadline first)
+    assert view["load"]["sms"] == {"held": 0, "limit": 1}
+    assert all(t["sla_seconds_left"] > 0 and not t["mine"] for t in view["threads"])
+    assert client.post(f"/api/channels/threads/{ids[2]}/claim").status_code == 200
+    over = client.post(f"/api/channels/threads/{ids[0]}/claim")
+    assert over.status_code == 409 and over.json()["code"] == "concurrency_limit"
+    view = client.get("/api/channels/desk").json()
+    assert view["threads"][0]["id"] == ids[2] and view["threads"][0]["mine"]
+    assert view["load"]["sms"]["held"] == 1
+    assert client.post(f"/api/channels/threads/{ids[2]}/reply",
+                       json={"text": "확인해 드리겠습니다."}).status_code == 201
+    view = client.get("/api/channels/desk").json()  # answered: still listed, no longer in work
+    assert view["load"]["sms"]["held"] == 0
+    assert [(t["id"], t["status"]) for t in view["threads"]][0] == (ids[2], "replied")
+    login("agent2")  # another agent's thread is not offered to agent2
+    assert ids[2] not in [t["id"] for t in client.get("/api/channels/desk").json()["threads"]]
+    login("kbeditor")
+    assert client.get("/api/channels/desk").status_code == 403

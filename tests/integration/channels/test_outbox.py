@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import Consultation
 from dasan.db.models_channels import OutboxItem
 from dasan.db.session import new_session
+from dasan.errors import Invalid
 
 
 def _thread(db: Session) -> Any:
@@ -118,3 +120,36 @@ def test_reply_address_is_sealed_and_opened_only_for_the_send(database_url: str,
     assert report.sent == 1 and seen == ["01012345678"]
     db.expire_all()
     assert "01012345678" not in str(db.get(OutboxItem, item.id).payload)  # type: ignore[union-attr]
+
+
+def test_send_many_writes_what_send_writes_in_one_round(db: Session) -> None:
+    from dasan.channels import outbound
+    from dasan.db.models_channels import SmsOptOut
+
+    one, two = _thread(db), _thread(db)
+    web = open_thread(db, channel="web", contact_key="ticket-1", language="ko", subject="문의")
+    single = outbound.send(db, one, "하나씩 보낸 답변", sender="agent", language="ko")
+    db.add(SmsOptOut(phone_hash="opted-out", word="수신거부", at=utcnow()))
+    blocked = open_thread(db, channel="sms", contact_key="opted-out", language="ko",
+                          subject="s", reply_address="01099998888")
+    long = "기후동행카드 안내입니다. " * 200  # LMS parts
+    added = outbound.send_many(db, [
+        outbound.Outgoing(one, "묶어 보낸 답변 010-1234-5678"),
+        outbound.Outgoing(two, long, sender="system"),
+        outbound.Outgoing(blocked, "수신거부 번호"), outbound.Outgoing(web, "게시판 답변")])
+    db.commit()
+    assert [m.seq for m, _ in transcript(db, one)] == [1, 2]  # after the single send
+    assert [a.channel_message.delivery_status for a in added] == [
+        "queued", "queued", "blocked", "delivered"]
+    assert "1234-5678" not in added[0].message.body_masked
+    keys = sorted(db.scalars(select(OutboxItem.idempotency_key)))
+    parts = added[1].channel_message.segments
+    assert parts > 1 and len(keys) == 1 + 1 + parts
+    assert f"sms:{single.channel_message.id}:0" in keys
+    assert f"sms:{added[1].channel_message.id}:{parts - 1}" in keys
+    payload = db.scalar(select(OutboxItem.payload).where(
+        OutboxItem.channel_message_id == added[0].channel_message.id))
+    assert payload is not None and "to" not in payload  # a sealed reference, never the number
+    with pytest.raises(Invalid):
+        outbound.send_many(db, [outbound.Outgoing(one, "괜찮은 답변"), outbound.Outgoing(one, " ")])
+    assert len(transcript(db, one)) == 2

@@ -47,9 +47,15 @@ def test_public_answer_page_and_written_desk(client: Any, db: Session, kb: dict[
     assert client.get("/answers/999999").status_code == 404
     assert client.get("/written", follow_redirects=False).status_code == 303
     client.post("/qna", data={"title": "소음 문의", "body": "밤늦게 공사 소음이 심합니다"})
-    login("agent1")
+    login("agent1")  # agents answer written threads on the agent desktop, beside chats
+    moved = client.get("/written?thread=7", follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == "/agent?thread=7"
+    page = client.get("/agent").text
+    assert 'id="written-list"' in page and "/static/channels/desk-written.js" in page
+    assert 'id="written-bar"' in page and "문자·게시판 상담" in page
+    login("kbeditor")  # the owning department keeps its filtered view
     desk = client.get("/written")
-    assert desk.status_code == 200 and "소음 문의" in desk.text and "홈페이지" in desk.text
+    assert desk.status_code == 200 and "문자·게시판 상담" in desk.text
     _clean(desk.text)
     assert "/static/channels/written.js" in desk.text
     login("citizen")

@@ -140,3 +140,44 @@ def test_bad_sms_input(client: Any, db: Session, channel_env: Any) -> None:
     r = _post(client, "inbound", {**ok, "message_id": "b-2"}, charset="euc-kr")
     assert r.status_code == 200 and r.json()["language"] == "ko"
     assert get_settings().sms_webhook_secret == SECRET
+
+
+def test_sms_survey_after_an_agent_answered_thread(client: Any, db: Session, kb: dict[str, int],
+                                                   channel_env: Any, login: Any) -> None:
+    """Issue 17: a thread an agent answered is closed -> the citizen is asked for 1-5 by SMS; a
+    lone digit answers it once and joins the consultation; a second digit is an ordinary
+    message again. A thread no agent answered is not surveyed."""
+    from dasan.db.models_quality import SurveyAnswer
+
+    channel_env(sms_webhook_secret=SECRET)
+    citizen = "01055556666"
+    tid = _post(client, "inbound", {"message_id": "s-1", "from": citizen, "to": "120",
+                                    "text": "우리 동네 공사 소음 언제 끝나나요"}).json()["thread_id"]
+    bot_only = _post(client, "inbound", {"message_id": "s-0", "from": "01077778888", "to": "120",
+                                         "text": "공사 소음 신고"}).json()["thread_id"]
+    login("agent1")
+    assert client.post(f"/api/channels/threads/{tid}/claim").status_code == 200
+    assert client.post(f"/api/channels/threads/{tid}/reply",
+                       json={"text": "구청 건축과에서 확인해 드립니다"}).status_code == 201
+    assert client.post(f"/api/channels/threads/{tid}/close").status_code == 200
+    login("supervisor")
+    assert client.post(f"/api/channels/threads/{bot_only}/close").status_code == 200
+    db.expire_all()
+    asked = list(db.scalars(select(Message.consultation_id).where(Message.sender == "system")
+                            .where(Message.body.contains("만족"))))
+    thread = db.get(WrittenThread, tid)
+    assert thread is not None and asked == [thread.consultation_id]  # only the answered one
+
+    r = _post(client, "inbound", {"message_id": "s-2", "from": citizen, "to": "120",
+                                  "text": " 4 "})
+    assert r.status_code == 200 and r.json()["survey_answered"] is True
+    db.expire_all()
+    answers = list(db.scalars(select(SurveyAnswer)))
+    assert [(a.consultation_id, a.channel, a.score) for a in answers] == [
+        (thread.consultation_id, "sms", 4)]
+    assert db.scalar(select(func.count(WrittenThread.id))) == 2  # no new thread for the answer
+    # Answered once: the next digit is an ordinary message on a new thread.
+    r = _post(client, "inbound", {"message_id": "s-3", "from": citizen, "to": "120", "text": "5"})
+    assert r.json()["survey_answered"] is False and r.json()["thread_id"] != tid
+    db.expire_all()
+    assert db.scalar(select(func.count(SurveyAnswer.id))) == 1

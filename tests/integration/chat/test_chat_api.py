@@ -132,6 +132,13 @@ def test_live_chat_over_websockets(client: Any, kb: dict[str, int], login: Any,
         cit.send_json({"type": "typing", "active": True})
         typing = until(agent_ws, lambda e: e["type"] == "typing")
         assert typing["who"] == "citizen"
+        # A pause in typing sends the draft: the assistant follows it before it is sent.
+        cit.send_json({"type": "typing", "active": True,
+                       "draft": "실물 카드 환불은 어디서 하나요 010-1234-5678"})
+        typing = until(agent_ws, lambda e: e["type"] == "typing")
+        assert "draft" not in typing  # the draft itself goes nowhere
+        early = until(agent_ws, lambda e: e["type"] == "assist")
+        assert early["draft"] is True and early["items"][0]["title"] == "기후동행카드 환불 방법"
         cit.send_json({"type": "message", "body": "실물 카드는 어디서 환불하나요?",
                        "client_msg_id": "c-2"})
         until(agent_ws, is_msg("citizen", "실물 카드"))
@@ -291,7 +298,7 @@ def test_transfer_and_supervisor_overview(client: Any, kb: dict[str, int], login
 
 def test_pages_render(client: Any, login: Any) -> None:
     r = client.get("/chat")
-    assert r.status_code == 200 and 'role="log"' in r.text and "상담사 연결" in r.text
+    assert r.status_code == 200 and 'class="chat-log" aria-live="polite"' in r.text and "상담사 연결" in r.text
     assert "Talk to an agent" in client.get("/chat?lang=en").text
     r = client.get("/agent", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")

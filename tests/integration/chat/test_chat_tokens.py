@@ -76,4 +76,5 @@ def test_a_typed_phone_number_never_opens_history(client: Any, login: Any, db: S
     db.commit()
     d = client.get(f"/api/chat/consultations/{cid}").json()
     assert [h["subject"] for h in d["history"]] == ["예전 상담"]
+    assert d["history"][0]["channel_ko"] == "전화"  # named in Korean on the desktop, not "phone"
     assert d["identity"]["verified"] is True

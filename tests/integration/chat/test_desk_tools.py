@@ -188,7 +188,7 @@ def test_the_survey_is_offered_at_close_only_after_an_agent_answered(db: Session
                 if m.flags.get("kind") == "survey"]
 
     assert len(surveys(answered)) == 1 and surveys(silent) == []
-    assert surveys(answered)[0].flags["scale"] == [1, 2, 3, 4, 5]
+    assert set(surveys(answered)[0].flags) == {"kind", "en"}  # the page draws the 1-5 form
 
 
 def test_a_taken_over_chat_waits_for_the_leads_desk_then_goes_back(db: Session) -> None:
@@ -213,3 +213,10 @@ def test_a_taken_over_chat_waits_for_the_leads_desk_then_goes_back(db: Session) 
     db.expire_all()
     c = db.get(Consultation, cid)
     assert c is not None and c.agent_id is None and c.status == "open"
+
+
+def test_notes_autocomplete_offers_the_floor_leads_only(client: Any, login: Any) -> None:
+    assert client.get("/api/chat/mentionable").status_code == 401
+    login("agent1")
+    names = {u["username"] for u in client.get("/api/chat/mentionable").json()}
+    assert {"supervisor", "admin"} <= names and "agent2" not in names

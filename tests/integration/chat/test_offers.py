@@ -114,6 +114,34 @@ def test_exactly_one_accept_wins(db: Session, kb: dict[str, int]) -> None:
     assert c is not None and c.agent_id == a1.id
 
 
+def test_two_agents_accepting_offers_of_one_chat_one_wins(db: Session, kb: dict[str, int]
+                                                         ) -> None:
+    """Two agents each hold an offer of the same chat (a re-offer racing a late accept) and
+    accept at once: exactly one gets the chat, the other is told it is gone."""
+    offers_only(db)
+    a1, a2 = agent(db, "A0001"), agent(db, "A0002")
+    cid = int(chat_hub.open_chat(db).result["consultation_id"])
+    chat_hub.request_handoff(db, cid)
+    now = utcnow()
+    ids = {a.id: offers.make(db, cid, a.id, now, accepted=False).id for a in (a1, a2)}
+    db.commit()
+
+    def accept(agent_id: int) -> str:
+        try:
+            chat_hub._session_call(chat_hub.accept_offer, agent_id, ids[agent_id])
+        except offers.OfferGone:
+            return "gone"
+        return "won"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(ids, pool.map(accept, list(ids)), strict=True))
+    assert sorted(results.values()) == ["gone", "won"]
+    winner = next(a for a, r in results.items() if r == "won")
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.agent_id == winner
+
+
 def test_auto_accept_teams_get_chats_at_once(db: Session, kb: dict[str, int]) -> None:
     offers_only(db)
     a1 = agent(db, "A0001")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from dasan.chat import hub, idle
 from dasan.consultations import outcomes as oc
+from dasan.db import floor_counters
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, KbEntry, Message
 from dasan.presence import service as presence
@@ -162,19 +164,40 @@ PATHS: dict[str, tuple[Callable[[Session], tuple[int, bool]], str]] = {
 }
 
 
+def check_floor_counters_on_commit(db: Session, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    commit = db.commit
+    checked = [0]
+
+    def commit_and_check() -> None:
+        commit()
+        assert floor_counters.read(db) == floor_counters.scan_counts(db)
+        checked[0] += 1
+
+    monkeypatch.setattr(db, "commit", commit_and_check)
+    return checked
+
+
 def _reset_agents(s: Session) -> None:
     for a in s.scalars(select(Agent)):
         a.state = "offline"
     s.commit()
 
 
-def test_no_contact_without_an_agent_reply_is_answered(db: Session, kb: dict[str, int]
-                                                       ) -> None:
+def test_no_contact_without_an_agent_reply_is_answered(
+        db: Session, kb: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # On the way, the live floor's counters (ADR 0010) must equal the full scan after every
+    # commit of every path, folded or not.
+    checked = check_floor_counters_on_commit(db, monkeypatch)
     ended: dict[int, tuple[str, bool, str]] = {}
-    for name, (path, expected) in PATHS.items():
+    for i, (name, (path, expected)) in enumerate(PATHS.items()):
         _reset_agents(db)
         cid, replied = path(db)
         ended[cid] = (name, replied, expected)
+        if i % 3 == 1:
+            floor_counters.fold(db)
+            db.commit()
+    assert checked[0] > 40
+    assert floor_counters.read(db) == {}
     db.expire_all()
     for cid, (name, replied, expected) in ended.items():
         c = db.get(Consultation, cid)

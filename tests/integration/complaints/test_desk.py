@@ -43,6 +43,9 @@ def test_officer_handles_own_district_and_citizen_sees_it(client, login, db, sha
     other = submit(client, JUNG)
     track = client.get(mine["tracking_url"])
     assert track.status_code == 200 and "접수" in track.text
+    assert 'id="survey-form"' not in track.text  # the survey opens once the report is handled
+    early = client.post(f"/report/track/{mine['token']}/survey", data={"score": "5"})
+    assert early.status_code == 409 and 'id="survey-error"' in early.text
     photo_url = client.get(f"/api/complaints/track/{mine['token']}").json()["photos"][0]["thumb_url"]
     assert client.get(photo_url).headers["content-type"] == "image/jpeg"
 
@@ -84,6 +87,26 @@ def test_officer_handles_own_district_and_citizen_sees_it(client, login, db, sha
     sms = db.scalars(select(NotificationOutbox).where(
         NotificationOutbox.request_id == row.id, NotificationOutbox.channel == "sms")).all()
     assert len(sms) == 3 and "처리 완료" in sms[-1].body  # received, accepted, resolved
+
+    # The satisfaction survey on the tracking page (issue 17): a bad score changes nothing; one
+    # answer (comment masked) joins the report's consultation; a second answer is refused.
+    from dasan.db.models_quality import SurveyAnswer
+
+    survey_url = f"/report/track/{mine['token']}/survey"
+    assert 'id="survey-form"' in client.get(mine["tracking_url"]).text
+    bad = client.post(survey_url, data={"score": "9"})
+    assert bad.status_code == 422 and "1부터 5까지" in bad.text
+    assert db.scalar(select(SurveyAnswer.id)) is None
+    r = client.post(survey_url, data={"score": "2", "comment": "늦었어요 010-2222-3333"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    answers = db.scalars(select(SurveyAnswer)).all()
+    assert [(a.consultation_id, a.channel, a.score) for a in answers] == [
+        (row.consultation_id, "field_report", 2)]
+    assert "2222-3333" not in (answers[0].comment_masked or "")
+    assert client.post(survey_url, data={"score": "5"}).status_code == 409
+    assert 'id="survey-done"' in client.get(mine["tracking_url"]).text
+    assert db.scalar(select(SurveyAnswer.score)) == 2
 
 
 def test_district_system_posts_with_its_token_and_replays_are_refused(client, db, shared_data) -> None:  # type: ignore[no-untyped-def]

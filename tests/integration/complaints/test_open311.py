@@ -93,6 +93,21 @@ def test_post_then_get_request_and_token(client, api_key, db) -> None:  # type: 
     assert (c.channel, c.district_code, c.category) == ("smart_report", "11140", "교통")
     assert db.scalar(select(func.count()).select_from(DispatchOutbox)) == 1
     assert {n.channel for n in db.scalars(select(NotificationOutbox))} == {"sms", "email"}
+    # The number is sealed in the PII vault; the row and the notice keep the masked form, and
+    # the notifier gets the real number only when it sends.
+    assert row.notify_phone == "010-****-5678"
+    sms = db.scalar(select(NotificationOutbox).where(NotificationOutbox.channel == "sms"))
+    assert sms.recipient == "010-****-5678"
+    from dasan.complaints.notify import drain_notifications
+
+    sent: list[str] = []
+
+    class Port:
+        def send(self, channel: str, recipient: str, subject: str, body: str) -> None:
+            sent.append(recipient)
+
+    assert drain_notifications(db, Port()) == 2
+    assert sorted(sent) == ["01012345678", "citizen@example.com"]
 
 
 def test_xml_post_and_multivalue_attribute(client, api_key) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +228,14 @@ def test_sms_notices_go_through_the_channels_sms_outbox(  # type: ignore[no-unty
     r = parking(api_key, client, email="citizen@example.com", phone="010-1234-5678")
     assert r.status_code == 200, r.text
     items = db.scalars(select(OutboxItem).where(OutboxItem.kind == "sms.send")).all()
-    assert len(items) == 1 and items[0].payload["to"] == "01012345678"
+    assert len(items) == 1 and "to" not in items[0].payload  # a sealed reference only
+    from dasan.channels.addresses import resolve
+
+    opened = dict(items[0].payload)
+    resolve(db, [opened])
+    assert opened["to"] == "01012345678"  # opened in memory, at send time
+    row = db.get(ServiceRequest, int(r.json()[0]["service_request_id"]))
+    assert row.notify_phone == "010-****-5678"  # never in clear on the row
     assert "불편신고" in items[0].payload["text"]
     assert {n.channel for n in db.scalars(select(NotificationOutbox))} == {"email"}
 

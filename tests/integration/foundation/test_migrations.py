@@ -24,3 +24,55 @@ def test_schema_at_head_on_every_backend(database_url: str) -> None:
     columns = {c["name"] for c in inspect(engine).get_columns("consultations")}
     engine.dispose()
     assert {"channel", "outcome", "language", "district_code", "queue_id", "agent_id"} <= columns
+
+
+def test_contact_numbers_stored_in_clear_are_sealed_by_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """0014: report notice numbers, thread reply addresses and outbox/notice recipients written
+    in clear by earlier versions are sealed in the PII vault and masked in place."""
+    import json
+    import sqlite3
+
+    from sqlalchemy import select, text
+
+    from dasan.db.models_privacy import SealedText
+    from dasan.db.session import new_session
+    from dasan.privacy import vault
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    upgrade(url, "0013")
+    engine = make_engine(url)
+    cols = {t: inspect(engine).get_columns(t) for t in (
+        "service_requests", "complaint_notifications", "written_threads", "outbox")}
+    engine.dispose()
+
+    def row(table: str, **values: object) -> None:  # fill the other NOT NULL columns
+        for c in cols[table]:
+            if c["name"] in values or c["nullable"] or c["name"] == "id":
+                continue
+            kind = str(c["type"]).upper()
+            values[c["name"]] = 1 if "INT" in kind or "BOOL" in kind or "FLOAT" in kind \
+                else "2026-01-01 00:00:00" if "DATE" in kind else "{}" if "JSON" in kind else "x"
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        raw.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values.values()))
+
+    raw = sqlite3.connect(tmp_path / "v.db")  # foreign keys off: lone rows are enough here
+    row("service_requests", id=1, notify_phone="01012345678")
+    row("complaint_notifications", id=1, request_id=1, channel="sms", recipient="01012345678")
+    row("written_threads", id=1, reply_address="01098765432")
+    row("outbox", id=1, idempotency_key="complaint:1:received:0",
+        payload=json.dumps({"to": "01012345678", "text": "안내"}))
+    raw.commit()
+    raw.close()
+    upgrade(url)
+    with new_session(url) as s:
+        assert vault.open_one(s, "service_requests.notify_phone", 1) == "01012345678"
+        assert vault.open_one(s, "written_threads.reply_address", 1) == "01098765432"
+        assert vault.open_one(s, "outbox.payload_to", 1) == "01012345678"
+        assert len(s.scalars(select(SealedText)).all()) == 3
+        stored = [s.execute(text(q)).scalar() for q in (
+            "SELECT notify_phone FROM service_requests", "SELECT recipient FROM "
+            "complaint_notifications", "SELECT reply_address FROM written_threads",
+            "SELECT payload FROM outbox")]
+    assert stored[:3] == ["010-****-5678", "010-****-5678", "010-****-5432"]
+    assert json.loads(stored[3]) == {"text": "안내", "to_sealed": ["outbox.payload_to", 1]}

@@ -143,3 +143,29 @@ def test_capacity_is_one_call_or_chats_up_to_the_limit(db: Session) -> None:
     assert presence.capacity_for(db, a, "phone") == 0
     a.max_chats = limit
     db.commit()
+
+
+def test_after_call_work_ends_at_its_stored_deadline_without_the_process_that_began_it(
+        db: Session) -> None:
+    """The voice gateway begins wrap-up with a deadline; if it dies, the sweep (web process)
+    still ends it. An agent who picked another state meanwhile is left alone, and a wrap-up
+    the agent chose (no deadline) lasts until they pick again."""
+    a, b, c = agent(db, "A0001"), agent(db, "A0002"), agent(db, "A0003")
+    t0 = utcnow()
+    for x in (a, b, c):
+        presence.socket_opened(db, x.id, t0)
+        presence.set_state(db, x, "available", now=t0)
+    presence.start_wrap_up(db, a.id, t0, seconds=30)
+    presence.start_wrap_up(db, b.id, t0, seconds=30)
+    presence.set_state(db, c, "after_call_work", now=t0)
+    db.commit()
+    presence.set_state(db, b, "break", "meal", now=t0 + timedelta(seconds=5))
+    for x in (a, b, c):
+        presence.heartbeat(db, x.id, t0 + timedelta(seconds=29))
+    assert presence.sweep(db, t0 + timedelta(seconds=29), TIMERS) == []  # not yet
+    events = presence.sweep(db, t0 + timedelta(seconds=31), TIMERS)
+    assert [(e.agent_id, e.state, e.why) for e in events if isinstance(e, StateChanged)] == [
+        (a.id, "available", "wrap_up_over")]
+    for x in (a, b, c):
+        db.refresh(x)
+    assert (a.state, b.state, c.state) == ("available", "break", "after_call_work")

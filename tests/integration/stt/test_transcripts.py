@@ -88,3 +88,51 @@ def test_a_live_caller_turn_feeds_the_desktop_and_the_crisis_playbook(db: Sessio
     assert c is not None and c.crisis is True
     agent_turn = live_turn(db, call.id, "agent", [Segment(0, 900, "괜찮으세요")], 7000, "test")
     assert [e["type"] for _ch, e in agent_turn] == ["call.transcript"]  # no assist for agents
+
+
+class HearsLoudAudio:
+    """A deterministic STT adapter for the scheduler path: one segment per loud recording."""
+
+    name = "scripted"
+
+    def transcribe(self, pcm8k: bytes, language: str | None = None) -> list[Segment]:
+        import numpy as np
+
+        samples = np.frombuffer(pcm8k, dtype="<i2")
+        if samples.size == 0 or int(np.abs(samples).max()) < 1000:
+            return []
+        return [Segment(0, samples.size // 8, "수도 요금 문의 공일공 일이삼사 오육칠팔", "ko")]
+
+
+def test_the_scheduler_transcribes_ended_calls_once(db: Session, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dasan import scheduler
+    from dasan.stt.transcripts import pending_calls, transcribe_pending
+    from dasan.voice.media import audio
+
+    loud, quiet = tmp_path / "loud.wav", tmp_path / "quiet.wav"
+    audio.write_wav_8k(loud, audio.tone([440.0], 0.5))
+    audio.write_wav_8k(quiet, audio.silence(0.5))
+    ids = []
+    for wav in (loud, quiet, tmp_path / "missing.wav"):
+        call = answered_call(db)
+        call.recording_caller, call.ended_at = str(wav), utcnow()
+        ids.append(call.id)
+    open_call = answered_call(db)
+    open_call.recording_caller = str(loud)  # still running: not transcribed
+    db.commit()
+    assert pending_calls(db) == ids
+    assert transcribe_pending(db, HearsLoudAudio()) == 3
+    assert pending_calls(db) == []  # the silent and the missing recording are marked too
+    rows = list(db.scalars(select(CallTranscriptSegment).where(
+        CallTranscriptSegment.source == "post")))
+    assert [r.call_id for r in rows] == [ids[0]] and "1234" not in rows[0].text
+    assert transcribe_pending(db, HearsLoudAudio()) == 0
+    assert any(j.name == "stt-post-call" for j in scheduler.Scheduler().jobs)
+    monkeypatch.setenv("DASAN_STT_ADAPTER", "none")
+    from dasan.stt.port import get_stt_settings
+
+    get_stt_settings.cache_clear()
+    try:
+        assert scheduler.transcribe_ended_calls() == 0  # no STT on this site: nothing runs
+    finally:
+        get_stt_settings.cache_clear()

@@ -5,6 +5,7 @@ bridged by the gateway). Every phone is a real sipp UAS on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,32 +21,41 @@ from voice_helpers import (
 
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
-from dasan.db.models_voice import CallbackRequest, VoiceCall
+from dasan.db.models_presence import AgentPresence
+from dasan.db.models_voice import CallbackAttempt, CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
+from dasan.presence import service as presence
+from dasan.presence import states as st
+from dasan.presence.events import StateChanged
 from dasan.voice import cti
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
-                                                              database_url: str) -> None:
+async def test_callback_rings_the_agent_then_dials_the_citizen_and_retries(
+        gateway_factory, database_url: str) -> None:
+    """The agent's phone first, then the citizen's (at the Contact their call came from). The
+    citizen's phone is busy (486) on the first try; the second, after the retry spacing,
+    connects. Both tries are on record; the consultation counts as answered."""
     publish_short_flow(database_url)
     agent_id, port = agent_phone(database_url, "A0001")
-    with session_scope(database_url) as s:  # nobody free while the citizen waits
+    with session_scope(database_url) as s:
         s.execute(update(Agent).where(Agent.id == agent_id).values(state="offline"))
-    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.2)
+    gw = await gateway_factory(queue_timeout=1.0, wrap_up_seconds=0.0, callback_attempts=2,
+                               callback_retry_seconds=1.0)
     citizen_port = free_udp_port()
     asked = await run_sipp("caller_callback.xml", gw.port, local_port=citizen_port)
     assert asked.returncode == 0, asked.output
     await settled(gw)
     events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    # The citizen's phone answers on the address their call came from (its Contact).
-    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
+    busy = asyncio.create_task(run_sipp("citizen_busy.xml", gw.port, uas_port=citizen_port))
+    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port, calls=2))
     await asyncio.sleep(0.3)
     with session_scope(database_url) as s:
         s.execute(update(Agent).where(Agent.id == agent_id).values(state="available"))
+    assert (await busy).returncode == 0
+    citizen = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=citizen_port))
     ringing = await collect(events, "ringing")
     assert ringing["callback"] is True and ringing["caller"] == "010-****-5678"
     cid = (await collect(events, "answered"))["consultation_id"]
@@ -54,15 +64,21 @@ async def test_callback_rings_the_agent_then_dials_the_citizen(gateway_factory,
     assert (await citizen).returncode == 0
     await settled(gw)
     with session_scope(database_url) as s:
-        first, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
+        first, _, placed = s.scalars(select(VoiceCall).order_by(VoiceCall.id)).all()
         assert first.outcome == "callback" and placed.dialed == "callback"
         assert placed.outcome == "answered" and placed.agent_id == agent_id
         assert placed.consultation_id == first.consultation_id == cid
+        request = s.scalars(select(CallbackRequest)).one()
+        assert request.status == "done" and request.attempts == 2
+        assert request.contact_uri == ""  # purged
+        tries = s.scalars(select(CallbackAttempt).order_by(CallbackAttempt.id)).all()
+        assert [(t.attempt, t.result, t.agent_id) for t in tries] == [
+            (1, "citizen_no_answer", agent_id), (2, "connected", agent_id)]
+        first_try = s.get(VoiceCall, tries[0].call_id)
+        assert first_try is not None and first_try.end_reason == "citizen_no_answer"
         c = s.get(Consultation, cid)
         assert c is not None and c.outcome == "callback" and c.status == "closed"
         assert c.answered_at is not None and c.agent_id == agent_id  # counts as answered
-        request = s.scalars(select(CallbackRequest)).one()
-        assert request.status == "done" and request.contact_uri == ""  # purged
 
 
 @pytest.mark.parametrize("how", ["blind", "attended"])
@@ -138,3 +154,18 @@ async def test_attended_transfer_to_another_agent(gateway_factory, database_url:
         assert call.transferred_to == f"agent:{second}"
         c = s.get(Consultation, cid)
         assert c is not None and c.agent_id == second and c.outcome == "answered"
+        # The wrap-up is durable: its deadline is on the presence record, so when the
+        # gateway dies before its own timer fires, the presence sweep (web process) ends it.
+        row = s.get(AgentPresence, second)
+        assert call.ended_at is not None and row is not None and row.wrap_up_until is not None
+        assert abs((row.wrap_up_until - call.ended_at).total_seconds() - 30.0) < 0.01
+        ended_at = call.ended_at
+    await gw.stop()  # its wrap-up timers die with it
+    long = timedelta(hours=1)
+    with session_scope(database_url) as s:
+        assert presence.sweep(s, ended_at + timedelta(seconds=29), st.Timers(long, long, long)
+                              ) == []
+        events = presence.sweep(s, ended_at + timedelta(seconds=31), st.Timers(long, long, long))
+        assert sorted((e.agent_id, e.state, e.why) for e in events
+                      if isinstance(e, StateChanged)) == sorted(
+            [(first, "available", "wrap_up_over"), (second, "available", "wrap_up_over")])

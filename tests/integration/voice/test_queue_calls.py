@@ -101,6 +101,42 @@ async def test_blind_transfer_to_a_queue_rings_another_agent(gateway_factory,
         assert call.agent_id == second
 
 
+async def test_the_agent_phone_transfers_with_refer(gateway_factory, database_url: str
+                                                   ) -> None:
+    """SIP REFER from the agent's own phone (Refer-To another agent's employee number):
+    202, a NOTIFY with the outcome, BYE to the first phone, the second agent is rung."""
+    publish_short_flow(database_url)
+    first, port1 = agent_phone(database_url, "A0001")
+    second, port2 = agent_phone(database_url, "A0002")
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
+    gw = await gateway_factory()
+    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(first), events1)
+    await gw.pubsub.subscribe(agent_channel(second), events2)
+    phone1 = asyncio.create_task(run_sipp("agent_refer.xml", gw.port, uas_port=port1,
+                                          service="A0002"))
+    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
+    await asyncio.sleep(0.3)
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events1, "answered"))["consultation_id"]
+    with session_scope(database_url) as s:
+        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    result1 = await phone1
+    assert result1.returncode == 0, result1.output  # 202, NOTIFY, BYE
+    assert (await collect(events2, "ringing"))["consultation_id"] == cid
+    await collect(events2, "answered")
+    await cti.send(gw.pubsub, cti.command("hangup", cid, second))
+    assert (await caller).returncode == 0
+    assert (await phone2).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.transferred_to == f"agent:{second}"
+        assert call.agent_id == second
+
+
 async def test_callback_offer_keeps_the_place(gateway_factory, database_url: str) -> None:
     publish_short_flow(database_url)
     gw = await gateway_factory(queue_timeout=1.5)

@@ -46,10 +46,11 @@ class SippResult:
 
 async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
                    service: str = "120", uas_port: int | None = None,
-                   local_port: int | None = None, timeout: float = 40.0) -> SippResult:
+                   local_port: int | None = None, timeout: float = 40.0, calls: int = 1
+                   ) -> SippResult:
     """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone)."""
     assert SIPP is not None
-    args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
+    args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", str(calls), "-nostdin", "-nr",
             "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1),
             "-key", "caller", caller, "-s", service, "-timeout", f"{int(timeout)}s",
             "-timeout_error"]
@@ -69,6 +70,7 @@ def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
         host="127.0.0.1", port=0, rtp_host="127.0.0.1", rtp_port_min=base,
         rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
         recording_dir=tmp_path / "recordings", tts="espeak", tts_speed=400, live_stt=False,
+        prerender_answers=False,
         digit_timeout=1.0, media_timeout=8.0, ring_timeout=4.0, queue_timeout=30.0,
         queue_announce_every=30.0, db_processes=0)
     values.update(overrides)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,7 @@ def test_kb_entry_clears_needs_answer_and_alerts_are_stored_once(
     session.commit()
     rows = [a for a in alerter.recent_alerts(session, 50) if a.topic == "싱크"]
     assert len(rows) == 1 and rows[0].id == stored[0].id
-    assert rows[0].window_end >= NOW
+    assert rows[0].window_end >= NOW.replace(tzinfo=UTC)  # stored aware (ADR 0009)
     assert any(a.id == stored[0].id for a in again)
     with pytest.raises(DomainError):
         alerter.recent_alerts(session, 0)

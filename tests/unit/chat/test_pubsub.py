@@ -85,3 +85,56 @@ async def test_redis_unreachable_fails_every_waiting_publisher() -> None:
         assert len(results) == 3 and all(isinstance(r, redis.exceptions.ConnectionError) for r in results)
     finally:
         await ps.close()
+
+
+@pytest.mark.redis
+async def test_a_job_thread_publishes_through_redis(redis_url: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dasan worker`'s jobs (crisis escalation) have no web process to publish through: their
+    events go to Redis, and a web process's subscriber gets them whole and in order."""
+    import uuid
+
+    from dasan.chat import pubsub
+
+    monkeypatch.setattr(pubsub, "_PROCESS_BUS", None)  # a worker process: no chat runtime
+    channel = f"crisis-test-{uuid.uuid4().hex}"  # the test Redis is shared: no crosstalk
+    web = RedisPubSub(redis_url)
+    try:
+        q: asyncio.Queue[dict] = asyncio.Queue()
+        await web.subscribe(channel, q)  # returns once Redis confirmed the subscription
+        events = [(channel, {"type": "crisis_escalation", "alert_id": i, "kind": "suicide"})
+                  for i in range(3)]
+        sent = await asyncio.to_thread(pubsub.publish_from_thread, events, redis_url)
+        assert sent == 3
+        got = [await asyncio.wait_for(q.get(), timeout=5) for _ in range(3)]
+        assert got == [e for _, e in events]
+    finally:
+        await web.close()
+
+
+async def test_a_job_thread_without_redis_publishes_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.chat import pubsub
+
+    monkeypatch.setattr(pubsub, "_PROCESS_BUS", None)
+    events = [("crisis", {"type": "crisis_escalation", "alert_id": 1})]
+    assert await asyncio.to_thread(pubsub.publish_from_thread, events, "memory://") == 0
+    assert await asyncio.to_thread(pubsub.publish_from_thread, [], "memory://") == 0
+
+
+async def test_a_job_thread_in_the_web_process_publishes_through_its_bus(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.chat import pubsub
+
+    bus = InMemoryPubSub()
+    q: asyncio.Queue[dict] = asyncio.Queue()
+    await bus.subscribe("crisis", q)
+    monkeypatch.setattr(pubsub, "_PROCESS_BUS", None)
+    pubsub.register_process_bus(asyncio.get_running_loop(), bus)
+    try:
+        event = {"type": "crisis_escalation", "alert_id": 9}
+        assert await asyncio.to_thread(pubsub.publish_from_thread, [("crisis", event)],
+                                       "redis://127.0.0.1:1/0") == 1  # the bus, not the URL
+        assert await asyncio.wait_for(q.get(), timeout=5) == event
+    finally:
+        pubsub.unregister_process_bus(bus)

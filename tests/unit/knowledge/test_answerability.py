@@ -1,7 +1,15 @@
 from datetime import date
 
 from dasan.knowledge.answerability import EntryText, assess, contact_residue, rule_reasons
-from dasan.knowledge.answering import AnswerPolicy, decide, other_region
+from dasan.knowledge.answering import (
+    AGREEMENT_CALIBRATION,
+    AGREEMENT_MIN_ENTRIES,
+    AGREEMENT_THRESHOLD,
+    AnswerPolicy,
+    decide,
+    other_region,
+    policy_for,
+)
 
 TODAY = date(2026, 12, 1)
 
@@ -59,14 +67,23 @@ def test_other_cities_are_recognised_unless_seoul_is_named() -> None:
 
 
 def test_decision_follows_the_policy_threshold() -> None:
-    strong = [(0.95, 1.0), (0.85, 0.5)]  # (dense cosine, word coverage), best first
-    weak = [(0.86, 1.0), (0.85, 1.0)]
+    # (dense cosine, word coverage, fused score), best first
+    strong = [(0.95, 1.0, 0.9), (0.85, 0.5, 0.5)]
+    weak = [(0.86, 1.0, 0.62), (0.85, 1.0, 0.61)]
     assert decide(strong, "기후동행카드 충전").kind == "answer"
     assert decide(weak, "기후동행카드 충전").kind in ("related", "miss")
     assert decide(strong, "부산 동백전 충전").kind == "related"  # other city: never answered
     assert decide([], "아무거나").kind == "miss"
     # a confident cosine with none of the question's words used is not an answer
-    assert decide([(0.95, 0.0), (0.85, 0.0)], "기후동행카드 충전").kind != "answer"
+    assert decide([(0.95, 0.0, 0.9), (0.85, 0.0, 0.5)], "기후동행카드 충전").kind != "answer"
+    # with the agreement calibration: the dense encoder is sure, but the lexical scorer likes
+    # another entry as much, so the fused margin is narrow: unsure
+    agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+    assert policy_for(AGREEMENT_MIN_ENTRIES) == agree  # a city-sized KB
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()  # a small one
+    assert decide(strong, "기후동행카드 충전", agree).kind == "answer"
+    assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전",
+                  agree).kind != "answer"
     never = AnswerPolicy(threshold=1.01)
     assert decide(strong, "기후동행카드 충전", never).kind == "related"
 

@@ -160,6 +160,17 @@ def test_rrf_fusion_also_ranks(index: SearchIndex) -> None:
     assert top_id(index.search("따릉이 대여", weights=NAIVE_RRF)) == "bike-rent"
 
 
+def test_a_long_message_reaches_the_dense_encoder_clipped_to_its_end() -> None:
+    from dasan.knowledge.search import MAX_DENSE_QUERY_CHARS, dense_clip
+
+    question = "기후동행카드 충전은 어디서 하나요?"
+    long = "안녕하세요 지난주에 서울로 이사를 왔는데요 " * 10 + question
+    clipped = dense_clip(long)
+    assert len(clipped) <= MAX_DENSE_QUERY_CHARS and clipped.endswith(question)
+    assert not clipped.startswith(" ") and long.endswith(clipped)
+    assert dense_clip(question) == question  # short questions are untouched
+
+
 def test_calibration_is_monotone() -> None:
     cal = Calibration(a=5.0, b=10.0, c=-5.0)
     assert cal(0.9, 0.3) > cal(0.9, 0.01) > cal(0.2, 0.01)

@@ -42,3 +42,17 @@ def test_silence_and_noise_under_the_gate_give_nothing() -> None:
     seg.feed((rng.normal(0, 100, 16000)).astype("<i2").tobytes())
     seg.flush()
     assert got == []
+
+
+def test_a_pause_hands_over_the_utterance_so_far_before_the_end_is_confirmed() -> None:
+    got: list[tuple[int, int]] = []
+    paused: list[tuple[int, int]] = []
+    seg = Segmenter(lambda pcm, a, b: got.append((len(pcm), seg.emitted_speech)),
+                    on_pause=lambda pcm, n: paused.append((len(pcm), n)))
+    seg.feed(audio.silence(0.3) + speech(1.0) + audio.silence(0.3))
+    assert len(paused) == 1 and got == []  # paused for 0.2 s: not the end yet
+    seg.feed(audio.silence(0.4))
+    assert len(got) == 1 and got[0][1] == paused[0][1]  # no speech after the pause
+    seg.feed(speech(0.6) + audio.silence(0.25) + speech(0.5) + audio.silence(0.7))
+    assert len(paused) == 3 and len(got) == 2
+    assert got[1][1] == paused[2][1] > paused[1][1]  # spoke on after the first pause

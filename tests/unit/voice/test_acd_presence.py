@@ -3,13 +3,15 @@ that rings an agent holds them (no chat is offered while the phone rings)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation
+from dasan.db.models_voice import CallbackAttempt, CallbackRequest
 from dasan.presence import service as presence
 from dasan.voice import acd, calls
 from dasan.voice.agents import set_endpoint
@@ -44,3 +46,35 @@ def test_an_agent_in_a_chat_is_not_rung_and_a_ringing_call_holds_its_agent(db: S
     calls.released(db, opened.call_id, free.id, wrap_up=False)  # not answered
     db.refresh(free)
     assert free.state == "available" and presence.capacity_for(db, free, "web") > 0
+
+
+def test_callback_tries_are_spaced_recorded_and_the_last_failure_is_final(db: Session
+                                                                         ) -> None:
+    agent = _phone_agent(db, "A0001")
+    opened = calls.open_call(db, "cid-cb@test", "01012345678", "120")
+    calls.ended(db, opened.call_id, "callback", "callback_requested")
+    db.add(CallbackRequest(call_id=opened.call_id, queue_code="general",
+                           contact_uri="sip:citizen@127.0.0.1:5098"))
+    db.commit()
+    request_id = db.scalars(select(CallbackRequest.id)).one()
+    for attempt in (1, 2):
+        assert calls.waiting_callbacks(db) == [(request_id, "general")]
+        placed = calls.open_callback(db, request_id, agent.id)
+        assert placed is not None
+        calls.callback_failed(db, placed[0].call_id, request_id, agent.id,
+                              "citizen_no_answer", attempts=2, retry_seconds=60)
+        if attempt == 1:  # due again only after the spacing
+            assert calls.waiting_callbacks(db) == []
+            assert calls.open_callback(db, request_id, agent.id) is None
+            later = utcnow() + timedelta(seconds=61)
+            assert calls.waiting_callbacks(db, now=later) == [(request_id, "general")]
+            db.execute(update(CallbackRequest).values(next_attempt_at=utcnow()))
+            db.commit()
+    request = db.get(CallbackRequest, request_id)
+    assert request is not None and (request.status, request.attempts) == ("failed", 2)
+    assert request.contact_uri == ""  # personal data purged with the final failure
+    assert [(t.attempt, t.result) for t in db.scalars(select(CallbackAttempt).order_by(
+        CallbackAttempt.id))] == [(1, "citizen_no_answer"), (2, "citizen_no_answer")]
+    c = db.get(Consultation, opened.consultation_id)
+    assert c is not None and c.outcome == "callback" and c.answered_at is None  # ADR 0004
+    assert calls.waiting_callbacks(db, now=utcnow() + timedelta(days=1)) == []

@@ -108,3 +108,21 @@ def test_recorder_decodes_g711_packets_in_bulk_and_in_order(tmp_path) -> None:  
             + b"".join(audio.decode(0, audio.encode(0, audio.decode(8, p)))
                        for p in packets[40:]))
     assert got == want and rec.frames == len(want) // 2
+
+
+def test_a_kb_answer_rendered_ahead_is_read_from_the_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dasan.voice.tts.library import PromptLibrary
+    from dasan.voice.tts.port import ToneTts
+
+    class Counting(ToneTts):
+        renders = 0
+
+        def render(self, text: str, language: str) -> bytes:
+            Counting.renders += 1
+            return super().render(text, language)
+
+    library = PromptLibrary(Counting(), tmp_path)
+    assert library.render_cached("따릉이 대여 요금. 1시간 1,000원", "ko")
+    assert not library.render_cached("따릉이 대여 요금. 1시간 1,000원", "ko")  # there already
+    pcm = library.get("bot_answer:7", "따릉이 대여 요금. 1시간 1,000원", "ko")
+    assert pcm and Counting.renders == 1  # the call reads what was rendered at start

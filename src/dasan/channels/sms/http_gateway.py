@@ -21,6 +21,7 @@ import httpx
 from dasan.channels.errors import TooLong, UnsupportedEncoding
 from dasan.channels.outbox import DeliveryError
 from dasan.channels.sms.port import DeliveryReceipt, InboundSms, OutboundSms
+from dasan.db.base import as_aware_utc
 from dasan.errors import Invalid
 
 ACCEPTED_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "euc-kr": "cp949", "euckr": "cp949",
@@ -79,7 +80,7 @@ def parse_inbound(data: dict[str, Any], provider: str = "http_sms") -> InboundSm
     at = None
     if isinstance(received, str):
         try:
-            at = datetime.fromisoformat(received).replace(tzinfo=None)
+            at = as_aware_utc(datetime.fromisoformat(received))
         except ValueError:
             raise Invalid("received_at is not an ISO date-time") from None
     sender = "".join(ch for ch in _field(data, "from", "sender") if ch.isdigit())

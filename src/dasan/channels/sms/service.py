@@ -12,6 +12,7 @@ from dasan.channels import outbound
 from dasan.channels.catalog import message
 from dasan.channels.desk import close_thread
 from dasan.channels.intake import IntakeResult, take_inbound
+from dasan.channels.sms import survey
 from dasan.channels.sms.optout import opt_in_word, opt_out_word
 from dasan.channels.sms.port import DeliveryReceipt, InboundSms
 from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
@@ -31,6 +32,7 @@ class SmsResult:
     opted_out: bool = False
     opted_in: bool = False
     duplicate: bool = False
+    survey_answered: bool = False
 
 
 def receive(session: Session, sms: InboundSms, *, translator: Translator | None = None,
@@ -44,6 +46,9 @@ def receive(session: Session, sms: InboundSms, *, translator: Translator | None 
     word = opt_out_word(sms.text)
     if word is not None:
         return _opt_out(session, sms, key, citizen.id, word, now)
+    if survey.take_answer(session, contact_key=key, text=sms.text, external_id=sms.external_id,
+                          now=now) is not None:
+        return SmsResult(None, survey_answered=True)
     if opt_in_word(sms.text) is not None:
         session.execute(delete(SmsOptOut).where(SmsOptOut.phone_hash == key))
         opted_in = True

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from dasan.voice.flows.schema import (
     AttributeNode,
@@ -26,6 +24,9 @@ from dasan.voice.flows.schema import (
     QueueNode,
     SetNode,
 )
+
+if TYPE_CHECKING:
+    import holidays
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_STEPS = 200
@@ -87,6 +88,8 @@ class FlowResult:
 
 @lru_cache(maxsize=8)
 def _kr_holidays(year: int) -> holidays.HolidayBase:
+    import holidays  # on the first holiday check, not with the web app
+
     return holidays.country_holidays("KR", years=[year])
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aiosipua import SipMessage, SipRequest, SipResponse
 
 REQUIRED = ("Via", "From", "To", "Call-ID", "CSeq")
-ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"
+ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, REFER, NOTIFY"
 USER_AGENT = "Dasan-Voice/1.0"
 _URI_USER = re.compile(r"sips?:([^@;>]+)@")
 _URI = re.compile(r"<([^>]+)>")
@@ -175,7 +175,7 @@ def request(
         lines.append(f"Contact: <{contact}>")
     for k, v in (extra or {}).items():
         lines.append(f"{k}: {v}")
-    if body:
+    if body and "Content-Type" not in (extra or {}):
         lines.append("Content-Type: application/sdp")
     lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body

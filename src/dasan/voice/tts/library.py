@@ -58,6 +58,15 @@ class PromptLibrary:
         audio.write_wav_8k(cached, pcm)
         return pcm
 
+    def render_cached(self, text: str, language: str = "ko") -> bool:
+        """Render `text` into the disk cache (not kept in memory: for the many KB answers the
+        callbot may read); False when it was there already."""
+        cached = self.cache_path(text, language)
+        if cached.is_file():
+            return False
+        audio.write_wav_8k(cached, self.tts.render(text, language))
+        return True
+
     def forget(self) -> None:
         with self._lock:
             self._memory.clear()

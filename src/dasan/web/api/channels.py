@@ -32,6 +32,7 @@ async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[s
     intake = result.intake
     return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
             "opted_out": result.opted_out, "opted_in": result.opted_in,
+            "survey_answered": result.survey_answered,
             "thread_id": intake.thread_id if intake else None,
             "language": intake.language if intake else None,
             "bot_answered": bool(intake and intake.bot_answered)}
@@ -94,6 +95,14 @@ def written_queue(channel: str | None = None, db: Session = Depends(get_db),
                   user: User = Depends(require_roles(*DESK))) -> list[dict[str, Any]]:
     """Written threads waiting for a person, most urgent SLA first."""
     return [item.to_dict() for item in desk.queue(db, user, channel=channel)]
+
+
+@router.get("/desk", responses=errors_doc(403))
+def written_desk(db: Session = Depends(get_db),
+                 user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
+    """The agent desktop's written threads: the agent's own first, then the waiting ones by
+    SLA, with the agent's per-channel load and limits."""
+    return desk.desk_view(db, user)
 
 
 @router.get("/threads/{thread_id}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -480,6 +480,9 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
             await hub.pubsub.publish(chat_hub.consult_channel(cid), {
                 "type": "typing", "consultation_id": cid, "who": "citizen",
                 "active": bool(frame.get("active", True))})
+            draft = frame.get("draft")
+            if isinstance(draft, str) and draft.strip():
+                await hub.assist_draft(cid, draft)
         elif kind == "handoff":
             await hub.run(chat_hub.request_handoff, cid)
         elif kind == "feedback":
@@ -530,6 +533,14 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
                 continue
             else:
                 await sock.send(event)
+
+    await _serve(sock, writer, on_frame)
+
+
+async def _serve(sock: _Socket, writer: Callable[[], Coroutine[Any, Any, None]],
+                 on_frame: Callable[[Event], Awaitable[None]]) -> None:
+    """Run a socket's writer (room events out) and reader (frames in) until either ends;
+    a socket gone is a normal end, anything else is raised. Both tasks are cancelled."""
 
     async def reader() -> None:
         while True:
@@ -777,30 +788,9 @@ async def supervisor_socket(ws: WebSocket) -> None:
         except (DomainError, ValueError, KeyError, TypeError) as exc:
             await _ws_error(sock, exc, frame.get("consultation_id"))
 
-    async def reader() -> None:
-        while True:
-            frame = await receive_frame(ws)
-            if not isinstance(frame, dict):
-                await sock.send({"type": "error", "status": 400,
-                                 "detail": "frames are JSON objects in text frames"})
-                continue
-            await on_frame(frame)
-
-    tasks = [asyncio.create_task(writer()), asyncio.create_task(reader())]
     try:
-        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for t in done:
-            exc = t.exception()
-            if exc is not None and not isinstance(exc, _GONE):
-                raise exc
-    except _GONE:
-        pass
+        await _serve(sock, writer, on_frame)
     finally:
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
-                await t
         await stop_watching()
         await hub.pubsub.unsubscribe(chat_hub.SUPERVISOR_CHANNEL, queue)
 

@@ -99,6 +99,12 @@ class TagIn(BaseModel):
     tag: str = Field(min_length=1, max_length=33)
 
 
+@router.get("/mentionable")
+async def mentionable(_user: User = DESK) -> list[dict[str, str]]:
+    """The floor leads a note may @mention (username and name), for autocomplete."""
+    return list(await _sync(notes.mentionable))
+
+
 @router.get("/consultations/{cid}/notes", responses=errors_doc(403, 404))
 async def notes_list(cid: int, user: User = DESK) -> list[dict[str, Any]]:
     return list(await _sync(with_agent(notes.notes_of), user, cid))

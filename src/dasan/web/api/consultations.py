@@ -19,7 +19,7 @@ from dasan.consultations.service import (
     scoped_query,
 )
 from dasan.db.models import Consultation, User
-from dasan.timeutil import to_naive_utc
+from dasan.timeutil import as_utc
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.errors import http_error
 
@@ -87,9 +87,9 @@ def list_consultations(
     if outcome:
         query = query.where(Consultation.outcome == outcome)
     if since:  # an offset counts: stored times are naive UTC
-        query = query.where(Consultation.started_at >= to_naive_utc(since))
+        query = query.where(Consultation.started_at >= as_utc(since))
     if until:
-        query = query.where(Consultation.started_at < to_naive_utc(until))
+        query = query.where(Consultation.started_at < as_utc(until))
     query = query.order_by(Consultation.started_at.desc(), Consultation.id.desc())
     return list(db.scalars(query.limit(limit).offset(offset)))
 

@@ -1,5 +1,7 @@
 """Written-channel pages: the Q&A board (`/qna`, tracking `/qna/t/{code}`), public answer pages
-linked from SMS (`/answers/{id}`), and the agents' written queue (`/written`)."""
+linked from SMS (`/answers/{id}`), and the written queue (`/written`): agents and supervisors are
+sent to the agent desktop (`/agent`), where written threads sit beside chats; the department
+that owns a topic (KB editors of its agency) keeps `/written` as its filtered view."""
 
 from __future__ import annotations
 
@@ -85,6 +87,11 @@ def public_answer(request: Request, entry_id: int, db: Session = Depends(get_db)
 def written_desk(request: Request, db: Session = Depends(get_db),
                  user: User = Depends(require_page_roles(*access.DESK_AND_KB))
                  ) -> Response:
-    items = desk.queue(db, user)
+    if access.has_role(user, access.AGENTS):
+        # Agents answer written threads on the one desktop, beside their chats.
+        thread = request.query_params.get("thread", "")
+        return RedirectResponse("/agent" + (f"?thread={int(thread)}" if thread.isdigit() else ""),
+                                status_code=303)
+    items = desk.queue(db, user)  # the owning department's own view (no agent desktop)
     return templates.TemplateResponse(request, "channels/written.html", {
         "user": user, "items": items, "channel_labels": CHANNEL_LABELS})

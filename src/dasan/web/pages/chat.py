@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.analytics.alerter import recent_alerts
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
@@ -111,6 +112,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note_saved": ("메모를 남겼습니다", "Note saved"),
     "tags": ("태그", "Tags"),
     "delete": ("삭제", "Delete"),
+    "edit": ("수정", "Edit"),
     "remove_tag": ("{tag} 태그 삭제", "Remove tag {tag}"),
     "broadcast": ("전체 공지", "Floor notice"),
     "no_canned": ("일치하는 상용구가 없습니다", "No matching canned answer"),
@@ -131,6 +133,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "{author} called a supervisor (#{id})"),
     "ack": ("확인", "Acknowledge"),
     "needs_answer": ("답변 필요", "needs an answer"),
+    "kind_program": ("사업", "Program"), "kind_category": ("분야", "Category"),
+    "kind_keyword": ("키워드", "Keyword"),
+    "lang_en": ("영어", "English"), "lang_ja": ("일본어", "Japanese"),
+    "lang_zh": ("중국어", "Chinese"), "lang_vi": ("베트남어", "Vietnamese"),
+    "lang_mn": ("몽골어", "Mongolian"),
 }
 
 
@@ -144,10 +151,10 @@ def _page(request: Request, name: str, user: User | None, **ctx: object) -> Resp
         request, name, {"user": user, "strings": strings_for(request), **ctx})
 
 
-def _guard(request: Request, user: User | None, roles: tuple[str, ...]) -> Response | None:
+def _guard(request: Request, user: User | None, group: frozenset[str]) -> Response | None:
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    if user.role not in roles and user.role != "admin":
+    if not access.has_role(user, group):
         return templates.TemplateResponse(
             request, "chat/forbidden.html", {"user": user}, status_code=403)
     return None
@@ -160,7 +167,7 @@ def citizen_chat_page(request: Request, user: User | None = Depends(current_user
 
 @router.get("/agent", response_class=HTMLResponse)
 def agent_desktop_page(request: Request, user: User | None = Depends(current_user)) -> Response:
-    denied = _guard(request, user, ("agent", "supervisor"))
+    denied = _guard(request, user, access.AGENTS)
     if denied is not None:
         return denied
     return _page(request, "chat/agent.html", user, categories=CATEGORIES,
@@ -171,7 +178,7 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
 def supervisor_page(
     request: Request, user: User | None = Depends(current_user), db: Session = Depends(get_db)
 ) -> Response:
-    denied = _guard(request, user, ("supervisor",))
+    denied = _guard(request, user, access.SUPERVISORS)
     if denied is not None:
         return denied
     return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10))

@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
-from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status
+from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status, survey
 from dasan.complaints.notify import STATUS_EN, STATUS_KO
 from dasan.complaints.storage import photo_store
 from dasan.config import get_settings
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
 from dasan.db.base import utcnow
 from dasan.db.models import User
+from dasan.db.models_complaints import ServiceRequest
 from dasan.errors import DomainError, NotFound
 from dasan.web.deps import deny, get_db, require_page_roles
 from dasan.web.templating import request_language, templates
@@ -57,12 +58,33 @@ def report_page(request: Request, db: Session = Depends(get_db)) -> Response:
 def track_page(token: str, request: Request, db: Session = Depends(get_db)) -> Response:
     row = open311.by_token(db, token)
     lang = request_language(request)
+    return _track(request, db, row, lang)
+
+
+def _track(request: Request, db: Session, row: ServiceRequest, lang: str,
+           error: str | None = None, status_code: int = 200) -> Response:
     service = open311.services_by_code(db)[row.service_code]
     return templates.TemplateResponse(request, "complaints/track.html", {
         "user": None, "r": row, "tr": desk.tracking(db, row), "service": service,
         "labels": STATUS_EN if lang == "en" else STATUS_KO,
         "agencies": open311.agency_names(db), "w3c": open311.w3c,
-    })
+        "survey": survey.state(db, row), "survey_error": error,
+    }, status_code=status_code)
+
+
+@router.post("/report/track/{token}/survey", response_class=HTMLResponse)
+def track_survey(token: str, request: Request, score: str = Form(""), comment: str = Form(""),
+                 db: Session = Depends(get_db)) -> Response:
+    """The citizen's 1-5 rating of a handled report (the tracking token authorises it)."""
+    row = open311.by_token(db, token)
+    lang = request_language(request)
+    try:
+        survey.answer(db, row, score, comment[:500])
+    except DomainError as exc:
+        db.rollback()
+        return _track(request, db, row, lang, exc.code, exc.status)
+    db.commit()
+    return RedirectResponse(f"/report/track/{token}#survey", status_code=303)
 
 
 @router.get("/report/photo/{token}/{photo_id}")

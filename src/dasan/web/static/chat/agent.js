@@ -154,6 +154,7 @@
 
   function select(id) {
     current = id;
+    document.dispatchEvent(new CustomEvent("dasan:desk-select", { detail: { id } }));
     const c = chats.get(id);
     c.unread = 0;
     renderList();
@@ -194,7 +195,7 @@
 
   async function loadCanned(id) {
     try {
-      cannedItems = await api("GET", "/api/chat/canned?consultation_id=" + id);
+      cannedItems = await api("GET", "/api/chat/canned" + (id !== null ? "?consultation_id=" + id : ""));
       const sel = $("canned");
       while (sel.options.length > 1) sel.remove(1);
       for (const c of cannedItems) sel.append(el("option", { value: c.text }, `/${c.code} · ${c.label}`));
@@ -253,7 +254,7 @@
       if (d.identity && !d.identity.verified) {
         hl.append(el("li", { class: "unverified" }, t("unverified", { phone: d.identity.phone_masked || "" })));
       } else if (!d.history.length) hl.append(el("li", {}, t("no_history")));
-      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${h.channel} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
+      for (const h of d.history) hl.append(el("li", {}, `${h.started_at} · ${Dasan.lang === "en" ? h.channel_en : h.channel_ko} · ${h.category || "-"} · ${h.summary || h.subject || ""}`));
       for (const m of d.messages) addMessage(m, true);
       if (current === id) renderConversation();
     } catch (e) { showAlert(e.message); }
@@ -279,7 +280,7 @@
           el("span", { class: "badge" }, Math.round(r.confidence * 100) + "%")),
         el("p", { class: "rec-answer" }, r.answer.slice(0, 300) + (r.answer.length > 300 ? "…" : "")),
         el("button", { type: "button", class: "insert", onclick: () => insert(r),
-                       disabled: current === null || chat(current).view.phase === "closed" }, t("insert"))));
+                       disabled: input.disabled }, t("insert"))));
     }
   }
 
@@ -327,7 +328,7 @@
         for (const o of ev.offers || []) addOffer(o, true);
         renderOffers();
         renderList();
-        if (current === null && ev.chats.length) {
+        if (current === null && ev.chats.length && !Dasan.desk.busy()) {
           select(ev.chats.some((v) => v.id === wanted) ? wanted : ev.chats[0].id);
         }
         clearInterval(heartbeat);
@@ -403,7 +404,7 @@
         if (current === ev.consultation_id) { current = null; renderConversation(); }
         renderList();
         showAlert((ev.why === "taken_over" ? t("taken_over") : ev.why ? t("requeued") : t("transfer_done")) + ` #${ev.consultation_id}`);
-        if (current === null && chats.size) select([...chats.keys()][0]);
+        if (current === null && chats.size && !Dasan.desk.busy()) select([...chats.keys()][0]);
         break;
       case "closed":
         if (ev.by === "citizen") showAlert(`#${ev.consultation_id} ${t("ended_by_citizen")}`);
@@ -416,7 +417,10 @@
         }
         break;
       case "assist":
-        if (!mine(ev.consultation_id)) break;
+        if (!mine(ev.consultation_id)) {  // a call's turn (live STT): the call panel shows it
+          document.dispatchEvent(new CustomEvent("dasan:call-assist", { detail: ev }));
+          break;
+        }
         chat(ev.consultation_id).recs = ev.items;
         if (current === ev.consultation_id) renderRecs();
         break;
@@ -468,7 +472,11 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = input.value.trim();
-    if (!body || current === null) return;
+    if (!body) return;
+    if (current === null) {  // another kind of conversation may own the pane (Dasan.desk)
+      if (Dasan.desk.composer && Dasan.desk.composer(body)) { input.value = ""; entryForDraft = null; }
+      return;
+    }
     const frame = { type: "message", consultation_id: current, body, client_msg_id: uid() };
     if (entryForDraft !== null) frame.entry_id = entryForDraft;
     chat(current).pending.push(frame);
@@ -597,11 +605,18 @@
     (input.disabled ? list : input).focus();
   });
 
+  let editingCanned = null;  // the personal answer being edited (null: a new one)
   function renderMine() {
     const out = $("canned-mine");
     out.textContent = "";
     for (const c of cannedItems.filter((i) => i.scope === "personal")) {
       out.append(el("li", {}, el("strong", {}, "/" + c.code), " " + c.label + " ",
+        el("button", { type: "button", onclick: () => {  // load it into the form to edit
+          editingCanned = c.id;
+          $("canned-code").value = c.code; $("canned-label").value = c.label;
+          $("canned-text").value = c.template || c.text;
+          $("canned-code").focus();
+        } }, t("edit")), " ",
         el("button", { type: "button", onclick: async () => {
           try { await api("DELETE", "/api/chat/canned/" + c.id); await reloadCanned(); }
           catch (err) { showAlert(err.message); }
@@ -618,8 +633,11 @@
   $("canned-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await api("POST", "/api/chat/canned", { scope: "personal", code: $("canned-code").value,
-        label: $("canned-label").value, text: $("canned-text").value });
+      const body = { scope: "personal", code: $("canned-code").value,
+        label: $("canned-label").value, text: $("canned-text").value };
+      if (editingCanned !== null) await api("PUT", "/api/chat/canned/" + editingCanned, body);
+      else await api("POST", "/api/chat/canned", body);
+      editingCanned = null;
       for (const id of ["canned-code", "canned-label", "canned-text"]) $(id).value = "";
       showAlert(t("saved"));
       await reloadCanned();
@@ -632,6 +650,62 @@
     const tag = $("tag-input").value.trim();
     if (tag) { $("tag-input").value = ""; setTag(tag, true); }
   });
+  // "@" in a note: the floor leads who can be called, by username or name (autocomplete).
+  const noteInput = $("note-body");
+  let leads = null, mentionIndex = 0, mentionItems = [];
+  function mentionQuery() {
+    const m = /(^|\s)@([\w.-]*)$/.exec(noteInput.value.slice(0, noteInput.selectionStart));
+    return m ? m[2].toLowerCase() : null;
+  }
+  function hideMention() {
+    $("mention-menu").hidden = true;
+    noteInput.removeAttribute("aria-activedescendant");
+    mentionItems = [];
+  }
+  async function renderMention() {
+    const q = mentionQuery();
+    if (q === null || noteInput.disabled) { hideMention(); return; }
+    if (leads === null) { try { leads = await api("GET", "/api/chat/mentionable"); } catch (e) { leads = []; } }
+    const menu = $("mention-menu");
+    menu.textContent = "";
+    mentionItems = leads.filter((u) => u.username.toLowerCase().startsWith(q)
+      || (u.name || "").toLowerCase().includes(q)).slice(0, 8);
+    if (!mentionItems.length) { hideMention(); return; }
+    mentionIndex = Math.min(mentionIndex, mentionItems.length - 1);
+    mentionItems.forEach((u, i) => menu.append(el("li", {
+      role: "option", id: "mention-" + i, "aria-selected": i === mentionIndex ? "true" : "false",
+      class: "slash-item" + (i === mentionIndex ? " active" : ""),
+      onmousedown: (e) => { e.preventDefault(); insertMention(u); } },
+      el("strong", {}, "@" + u.username), " ", el("span", {}, u.name || ""))));
+    menu.hidden = false;
+    noteInput.setAttribute("aria-activedescendant", "mention-" + mentionIndex);
+  }
+  function insertMention(u) {
+    const caret = noteInput.selectionStart;
+    const before = noteInput.value.slice(0, caret).replace(/@[\w.-]*$/, "@" + u.username + " ");
+    noteInput.value = before + noteInput.value.slice(caret);
+    noteInput.setSelectionRange(before.length, before.length);
+    hideMention();
+    mentionIndex = 0;
+    noteInput.focus();
+  }
+  noteInput.addEventListener("input", () => { mentionIndex = 0; renderMention(); });
+  noteInput.addEventListener("keydown", (e) => {
+    if ($("mention-menu").hidden || !mentionItems.length) return;
+    const n = mentionItems.length;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      mentionIndex = (mentionIndex + (e.key === "ArrowDown" ? 1 : n - 1)) % n;
+      renderMention();
+    } else if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      insertMention(mentionItems[mentionIndex]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      hideMention();
+    }
+  });
+  noteInput.addEventListener("blur", hideMention);
   $("note-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = $("note-body").value.trim();
@@ -704,6 +778,15 @@
     $("state").focus();
   });
   $("skip-break").addEventListener("click", () => { $("break-dialog").hidden = true; });
+
+  // Other conversation kinds on this desk (written threads: static/channels/desk-written.js)
+  // take the main pane through this small interface; picking a chat takes it back.
+  Dasan.desk = {
+    release() { current = null; entryForDraft = null; renderList(); renderConversation(); loadCanned(null); },
+    renderRecs, showAlert,
+    busy: () => false,   // set by the module that holds the pane
+    composer: null,      // (body) => true when it took the reply
+  };
 
   (async () => {
     try {

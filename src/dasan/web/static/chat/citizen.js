@@ -273,12 +273,22 @@
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
   });
+  let draftTimer = null;
   input.addEventListener("input", () => {
     const now = Date.now();
     if (sock && phase === "live" && now - lastTypingSent > 2000) {
       lastTypingSent = now;
       sock.send({ type: "typing", active: true });
     }
+    // After a pause in typing, the draft goes along so that the agent's assistant can
+    // follow the question before it is sent (debounced; never stored).
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => {
+      const draft = input.value.trim();
+      if (sock && phase === "live" && draft.length >= 4) {
+        sock.send({ type: "typing", active: true, draft: draft.slice(0, 300) });
+      }
+    }, 600);
   });
   handoffBtn.addEventListener("click", handoff);
   leaveBtn.addEventListener("click", async () => {

@@ -45,7 +45,7 @@
     $("sv-meta").textContent = `${t("mode")}: ${Dasan.lang === "en" ? d.mode : d.mode_ko} · ${t("bot_sessions")}: ${d.bot_sessions} · ${new Date().toLocaleTimeString()}`;
     rows($("sv-queues"), d.queues, (q) => [q.name, q.waiting, q.live, slaText(q.sla, q.longest_wait_seconds), q.priority], (q) => sla(q.sla));
     rows($("sv-waiting"), d.waiting, (w) => ["#" + w.id, w.queue_name || w.queue, w.subject || "", slaText(w.sla, w.wait_seconds),
-      [w.crisis ? t("crisis") : "", w.priority ? "P" + w.priority : "", w.language !== "ko" ? w.language : ""].filter(Boolean).join(" "),
+      [w.crisis ? t("crisis") : "", w.priority ? "P" + w.priority : "", w.language !== "ko" ? t("lang_" + w.language) : ""].filter(Boolean).join(" "),
       el("button", { type: "button", onclick: (e) => forceClose(w.id, e.currentTarget) }, t("force_close"))], (w) => sla(w.sla));
     rows($("sv-live"), d.live || [], (c) => ["#" + c.id, c.agent_name || "", c.queue_name || "", c.subject || "",
       c.answered ? t("answered") : t("not_answered"), c.seconds,
@@ -78,7 +78,8 @@
     const w0 = new Date(a.window_start), w1 = new Date(a.window_end);
     const hm = (d) => d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     return el("tr", { "data-alert": a.id, class: "sla-warn" },
-      el("td", {}, a.topic, a.needs_answer ? el("span", { class: "badge warn" }, t("needs_answer")) : null),
+      el("td", {}, a.topic, " ", el("span", { class: "badge" }, t("kind_" + a.topic_kind)),
+        a.needs_answer ? " " : null, a.needs_answer ? el("span", { class: "badge warn" }, t("needs_answer")) : null),
       el("td", {}, `${hm(w0)}–${hm(w1)}`), el("td", { class: "num" }, a.count),
       el("td", { class: "num" }, a.baseline.toFixed(1)), el("td", { class: "num" }, a.score.toFixed(1)),
       el("td", {}, ...(a.examples || []).slice(0, 2).map((ex) => el("div", {}, ex.subject || ""))),

@@ -29,8 +29,52 @@
     show(buttons);
   }
 
+  function line(leg, text, flags) {
+    const li = document.createElement("li");
+    li.className = `leg-${leg}`;
+    const who = document.createElement("strong");
+    who.textContent = L[`leg_${leg}`] || "";
+    li.append(who, document.createTextNode(" " + text));
+    for (const f of ["abuse", "crisis"]) {
+      if (flags && flags[f]) {
+        const b = document.createElement("span");
+        b.className = `badge flag-${f}`;
+        b.textContent = L[`flag_${f}`];
+        li.append(" ", b);
+      }
+    }
+    $("call-transcript").append(li);
+    $("call-live").hidden = false;
+  }
+
+  function suggestions(items, label) {
+    const list = $("call-assist");
+    list.textContent = "";
+    for (const r of items || []) {
+      const li = document.createElement("li");
+      const title = document.createElement("strong");
+      title.textContent = (label ? label + ": " : "") + r.title;
+      const meta = document.createElement("small");
+      meta.textContent = [r.owner ? `${L.owner} ${r.owner}` : "", r.review_due ? `${L.review_due} ${r.review_due}` : ""].filter(Boolean).join(" · ");
+      li.append(title, document.createElement("br"), meta);
+      if (r.answer) {
+        const p = document.createElement("p");
+        p.textContent = r.answer.slice(0, 200);
+        li.append(p);
+      }
+      list.append(li);
+    }
+    $("call-live").hidden = !(items || []).length && !$("call-transcript").children.length;
+  }
+
   function pop(ev) {
     cid = ev.consultation_id;
+    $("call-transcript").textContent = "";
+    suggestions([]);
+    if (ev.bot) {  // the callbot handed the caller over: what it heard and its guesses
+      for (const heard of ev.bot.heard || []) line("bot", heard, {});
+      suggestions(ev.bot.guesses, L.bot_guess);
+    }
     $("call-caller").textContent = ev.caller || "";
     $("call-queue").textContent = ev.queue || "";
     $("call-path").textContent = (ev.ars_path || []).filter((p) => p.startsWith("key:")).map((p) => p.slice(4)).join("-");
@@ -49,6 +93,10 @@
   document.addEventListener("dasan:call", (e) => {
     const ev = e.detail;
     const kind = ev.type.slice(5);
+    if (kind === "transcript") {  // a masked line of the call (live STT), not a state change
+      if (ev.consultation_id === cid) line(ev.leg, ev.text, ev.flags);
+      return;
+    }
     if (kind === "ringing") { pop(ev); stage = ev.callback ? "callback" : "ringing"; }
     else if (ev.consultation_id !== cid) return;
     else if (kind === "answered" || kind === "resumed" || kind === "retrieved") stage = "talking";
@@ -59,6 +107,12 @@
       return;
     } else stage = kind;
     render();
+  });
+
+  // The assistant's KB answers for the caller's last turn (the desktop socket relays the
+  // "assist" events of a call, which is not one of the agent's chats).
+  document.addEventListener("dasan:call-assist", (e) => {
+    if (e.detail.consultation_id === cid) suggestions(e.detail.items);
   });
 
   panel.addEventListener("click", async (e) => {

@@ -1,0 +1,190 @@
+/* Written threads (SMS, portals/messengers, the Q&A board) on the agent desktop.
+
+   The threads sit in their own group of the desktop's conversation list, most urgent SLA first,
+   with a live countdown (asynchronous channels have deadlines, not presence). Opening one takes
+   the main pane through the desktop's small interface (`Dasan.desk`, chat/agent.js): the chat
+   selection is released, the shared composer, canned answers ("/" and the list) and the
+   assistant panel then work for the thread; picking a chat again hands the pane back. */
+"use strict";
+(() => {
+  const root = document.getElementById("written-desk");
+  if (!root || typeof Dasan === "undefined" || !Dasan.desk) return;
+  const { t, el, api, time } = Dasan;
+  const L = root.dataset;
+  const $ = (id) => document.getElementById(id);
+  const list = $("written-list"), log = $("log"), input = $("msg"), bar = $("written-bar");
+  const POLL_MS = 15000;
+
+  let threads = [];          // the desk view's threads (agent's own first, then by SLA)
+  let fetchedAt = 0;         // when `threads` was fetched (the countdowns run from it)
+  let active = null;         // the open thread's detail, or null when a chat has the pane
+  let agentId = null;
+
+  const fill = (s, vars) => Object.entries(vars).reduce((a, [k, v]) => a.replace("{" + k + "}", v), s);
+  const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  const channelLabel = (ch) => L["l" + cap(ch)] || ch;
+  const langLabel = (lang) => L["lLang" + cap(lang || "")] || lang || "";
+
+  function left(item) {
+    if (item.sla_seconds_left === null || item.sla_seconds_left === undefined) return null;
+    return item.sla_seconds_left - (Date.now() - fetchedAt) / 1000;
+  }
+
+  function slaText(secs) {
+    if (secs === null) return "";
+    if (secs < 0) return L.lOverdue;
+    const mins = Math.floor(secs / 60);
+    return mins >= 60 ? fill(L.lHoursLeft, { h: Math.floor(mins / 60), m: mins % 60 }) : fill(L.lLeft, { m: mins });
+  }
+
+  function stateText(item) {
+    if (item.status === "replied") return L.lReplied;
+    if (item.status === "closed") return L.lClosed;
+    return item.mine ? L.lMine : item.claimed_by_agent_id ? L.lClaimed : L.lOpen;
+  }
+
+  function renderLoad(load) {
+    const parts = Object.entries(load || {}).map(([ch, v]) => `${channelLabel(ch)} ${v.held}/${v.limit}`);
+    $("written-load").textContent = parts.join(" · ");
+  }
+
+  function renderList() {
+    list.textContent = "";
+    // The "nothing waiting" hint sits beside the tab list: a tablist may hold only tabs.
+    const none = $("written-none");
+    none.textContent = threads.length ? "" : L.lNone;
+    none.hidden = threads.length > 0;
+    if (!threads.length) return;
+    for (const it of threads) {
+      const secs = left(it);
+      const overdue = secs !== null && secs < 0;
+      list.append(el("li", { role: "presentation" },
+        el("button", { type: "button", role: "tab", id: "wtab-" + it.id, "data-thread": it.id,
+                       "aria-selected": active && active.id === it.id ? "true" : "false",
+                       class: "chat-tab written-tab" + (overdue ? " overdue" : "") + (it.mine ? " mine" : ""),
+                       onclick: () => open(it.id) },
+          el("span", { class: "badge" }, channelLabel(it.channel)),
+          el("span", {}, `#${it.id} ${it.subject || ""}`.slice(0, 40)),
+          it.language && it.language !== "ko" ? el("span", { class: "badge" }, langLabel(it.language)) : null,
+          secs !== null && it.status !== "replied"
+            ? el("span", { class: "badge sla" + (overdue ? " warn" : ""), "data-sla": it.id }, slaText(secs)) : null,
+          el("span", { class: "hint" }, stateText(it)))));
+    }
+  }
+
+  // The countdowns move every 30 s between polls (the list is re-fetched every 15 s anyway).
+  setInterval(() => {
+    for (const it of threads) {
+      const badge = list.querySelector(`[data-sla="${it.id}"]`);
+      if (!badge) continue;
+      const secs = left(it);
+      badge.textContent = slaText(secs);
+      badge.classList.toggle("warn", secs !== null && secs < 0);
+    }
+  }, 30000);
+
+  async function refresh() {
+    try {
+      const d = await api("GET", "/api/channels/desk");
+      threads = d.threads;
+      agentId = d.agent_id;
+      fetchedAt = Date.now();
+      renderLoad(d.load);
+      renderList();
+    } catch (e) { /* the list is advisory; the next poll retries */ }
+  }
+
+  function statusLabel(s) { return L["lStatus" + cap(s || "")] || ""; }
+
+  function renderThread() {
+    const d = active;
+    log.textContent = "";
+    $("conv-title").textContent = `#${d.id} [${channelLabel(d.channel)}] ${d.subject || ""}`;
+    const item = threads.find((i) => i.id === d.id);
+    $("conv-meta").textContent = [channelLabel(d.channel), langLabel(d.language),
+      item ? slaText(left(item)) : "", item ? stateText(item) : (d.status === "closed" ? L.lClosed : "")]
+      .filter(Boolean).join(" · ");
+    for (const m of d.messages) {
+      const li = el("li", { class: `msg from-${m.sender} written-msg ${m.direction}`, "data-message": m.id },
+        el("span", { class: "who" }, t(m.sender) + " · " + langLabel(m.language)),
+        el("div", { class: "body" }, el("p", {}, m.body)),
+        m.translation ? el("p", { class: "translation" },
+          el("strong", {}, `${m.direction === "in" ? L.lTranslation : L.lOriginal} (${langLabel(m.translation_language)}): `),
+          m.translation) : null,
+        el("time", { class: "at" }, time(m.at) + (statusLabel(m.delivery_status) ? " · " + statusLabel(m.delivery_status) : "")));
+      log.append(li);
+    }
+    log.scrollTop = log.scrollHeight;
+    const heldByOther = d.claimed_by_agent_id && d.claimed_by_agent_id !== agentId;
+    const writable = d.status !== "closed" && !heldByOther;
+    input.disabled = !writable;
+    $("send").disabled = !writable;
+    bar.hidden = false;
+    $("written-claim").disabled = d.status === "closed" || d.claimed_by_agent_id === agentId;
+    $("written-close").disabled = d.status === "closed" || heldByOther;
+    $("written-candidate").hidden = d.channel !== "web";
+    $("written-translate").closest("label").hidden = d.language === "ko";
+  }
+
+  async function load(id) {
+    const d = await api("GET", "/api/channels/threads/" + id);
+    if (!active || active.id !== d.id) return;
+    active = d;
+    renderThread();
+  }
+
+  async function open(id) {
+    Dasan.desk.release();           // the chat selection lets go of the pane
+    active = { id, messages: [] };
+    renderList();
+    Dasan.desk.renderRecs([]);
+    try { await load(id); } catch (e) { Dasan.desk.showAlert(L.lError + ": " + e.message); return; }
+    try {
+      const recs = await api("GET", `/api/channels/threads/${id}/assist`);
+      if (active && active.id === id) Dasan.desk.renderRecs(recs);
+    } catch (e) { /* the assistant is advisory */ }
+    input.focus();
+  }
+
+  function leave() {
+    if (!active) return;
+    active = null;
+    bar.hidden = true;
+    renderList();
+  }
+  // A chat picked on the desk (by the agent or by an offer accepted) takes the pane back.
+  document.addEventListener("dasan:desk-select", leave);
+
+  Dasan.desk.busy = () => active !== null;
+
+  // The shared composer: while a thread is open, its text is the thread's answer.
+  Dasan.desk.composer = (body) => {
+    if (!active) return false;
+    const id = active.id;
+    api("POST", `/api/channels/threads/${id}/reply`, { text: body, translate: $("written-translate").checked })
+      .then(() => { Dasan.desk.showAlert(L.lSent + ` #${id}`); return Promise.all([refresh(), load(id)]); })
+      .catch((e) => {
+        if (!input.value) input.value = body;   // nothing lost: the text comes back to the box
+        Dasan.desk.showAlert(L.lError + ": " + e.message);
+      });
+    return true;
+  };
+
+  async function act(path, okText) {
+    if (!active) return;
+    const id = active.id;
+    try {
+      await api("POST", `/api/channels/threads/${id}/${path}`);
+      Dasan.desk.showAlert(okText + ` #${id}`);
+      await refresh();
+      await load(id);
+    } catch (e) { Dasan.desk.showAlert(L.lError + ": " + e.message); }
+  }
+  $("written-claim").addEventListener("click", () => act("claim", L.lClaimedOk).then(() => input.focus()));
+  $("written-close").addEventListener("click", () => act("close", L.lClosedOk).then(() => $("written-close").focus()));
+  $("written-candidate").addEventListener("click", () => act("kb-candidate", L.lCandidateOk));
+
+  const wanted = Number(new URLSearchParams(location.search).get("thread")) || null;
+  refresh().then(() => { if (wanted) open(wanted); });
+  setInterval(refresh, POLL_MS);
+})();
