@@ -349,12 +349,14 @@ SPOKEN_WARNINGS = {"warn_1": WARNING_1_KO, "warn_2": WARNING_2_KO, "terminated":
 
 def warn(session: Session, call_id: int) -> str:
     """The agent pressed "warn": the next step of warn, warn, terminate, recorded as an
-    incident like chat's (category `agent_report`). Returns warn_1 | warn_2 | terminated."""
+    incident like chat's (category `agent_report`). Returns warn_1 | warn_2 | terminated.
+    A crisis call is never cut off by the abuse policy: it stays at the second warning (the
+    agent hands it over instead), as on chat."""
     call = session.get(VoiceCall, call_id)
     assert call is not None and call.consultation_id is not None
     c = session.get(Consultation, call.consultation_id)
     assert c is not None
-    action = ACTIONS[min(prior_incidents(session, c.id), 2)]
+    action = ACTIONS[min(prior_incidents(session, c.id), 1 if c.crisis else 2)]
     session.add(AbuseIncident(consultation_id=c.id, citizen_id=c.citizen_id,
                               agent_id=call.agent_id, category="agent_report", severity=2,
                               action=action, at=utcnow()))

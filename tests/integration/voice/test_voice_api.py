@@ -176,3 +176,18 @@ def wave_open(path: Path):  # type: ignore[no-untyped-def]
     import wave
 
     return wave.open(str(path), "rb")
+
+
+def test_a_crisis_call_is_never_cut_off_by_warnings(db) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: warn, warn, terminate on an ordinary call; a crisis call stays at the second
+    warning however often the agent presses "warn" (as on chat)."""
+    from dasan.voice import calls
+
+    ordinary = _call(db, "agent1")
+    assert [calls.warn(db, ordinary.id) for _ in range(3)] == ["warn_1", "warn_2", "terminated"]
+    crisis = _call(db, "agent1")
+    c = db.get(Consultation, crisis.consultation_id)
+    c.crisis = True
+    db.commit()
+    assert [calls.warn(db, crisis.id) for _ in range(4)] == ["warn_1", "warn_2", "warn_2",
+                                                             "warn_2"]
