@@ -26,6 +26,8 @@ from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import DomainError
+from dasan.protection import crisis_playbook
+from dasan.text.crisis import detect_crisis
 from dasan.text.langid import detect_language
 
 FOREIGN_QUEUE = "foreign"
@@ -41,6 +43,10 @@ class IntakeResult:
     duplicate: bool = False
     bot_answered: bool = False
     new_thread: bool = False
+    crisis_kind: str | None = None
+    # Live events of the crisis playbook (supervisor alert, ...): the caller publishes them after
+    # its commit; they are in the database either way (the supervisor page loads open alerts).
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
@@ -107,9 +113,10 @@ def take_inbound(
                         language=language, external_id=external_id,
                         translation=translation, translation_language="ko" if translation
                         else None, attachments=attachments, now=now)
+    crisis = _crisis(session, thread, translation or text, text, now)
     bot_answered = False
-    if use_bot and thread.claimed_by_agent_id is None and thread.first_agent_reply_at is None \
-            and text.strip():
+    if use_bot and crisis is None and thread.claimed_by_agent_id is None \
+            and thread.first_agent_reply_at is None and text.strip():
         ans = written_bot.answer(session, text, language, translator, short_budget=short_budget)
         if ans is not None:
             outbound.send(session, thread, ans.body, sender="bot", language=language,
@@ -129,4 +136,27 @@ def take_inbound(
         outbound.send(session, thread, notice, sender="system", language=language,
                       flags={"notice": "received"})
     return IntakeResult(thread.id, thread.consultation_id, added.message.id, language,
-                        bot_answered=bot_answered, new_thread=new)
+                        bot_answered=bot_answered, new_thread=new,
+                        crisis_kind=crisis[0] if crisis else None,
+                        events=crisis[1] if crisis else ())
+
+
+def _crisis(session: Session, thread: WrittenThread, korean: str, original: str,
+            now: datetime) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
+    """Crisis screening on every written message (issue 17), on the Korean text (the
+    translation of a foreign message): the kind's playbook runs on the thread's consultation
+    (priority, supervisor alert, welfare case by law, audit), the bot stays out of it, and the
+    thread is due now so it tops the written queue. None when it is no crisis."""
+    if not korean.strip():
+        return None
+    found = detect_crisis(korean)
+    if not found.crisis or found.kind is None:
+        return None
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is None:
+        return None
+    resp = crisis_playbook.respond(session, consultation, found.kind, found.severity,
+                                   found.imminent, original)
+    if thread.status != "closed" and thread.first_agent_reply_at is None:
+        thread.sla_due_at = now
+    return found.kind, tuple(resp.events)

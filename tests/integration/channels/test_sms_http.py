@@ -181,3 +181,35 @@ def test_sms_survey_after_an_agent_answered_thread(client: Any, db: Session, kb:
     assert r.json()["survey_answered"] is False and r.json()["thread_id"] != tid
     db.expire_all()
     assert db.scalar(select(func.count(SurveyAnswer.id))) == 1
+
+
+def test_a_crisis_sms_runs_the_playbook_and_the_bot_stays_out(
+        client: Any, db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    """Issue 17: crisis screening on every written channel. A crisis SMS raises the
+    consultation, alerts the floor (stored alert + audit), keeps the bot out and tops the
+    written queue; a look-alike is an ordinary message."""
+    from dasan.db.models import AuditLog
+    from dasan.db.models_protection import CrisisAlert
+
+    channel_env(sms_webhook_secret=SECRET)
+    calm = _post(client, "inbound", {"message_id": "c-0", "from": "01012121212", "to": "120",
+                                     "text": "배고파 죽겠어요 기후동행카드 어디서 사요?"}).json()
+    assert calm["crisis"] is False and calm["bot_answered"] is True
+    r = _post(client, "inbound", {"message_id": "c-1", "from": "01034343434", "to": "120",
+                                  "text": "한강 다리 위에 와 있어요. 이제 다 끝내고 싶어요"})
+    assert r.status_code == 200 and r.json()["crisis"] is True
+    assert r.json()["bot_answered"] is False
+    db.expire_all()
+    thread = db.get(WrittenThread, r.json()["thread_id"])
+    assert thread is not None and thread.status == "open"
+    consultation = db.get(Consultation, thread.consultation_id)
+    assert consultation is not None and consultation.crisis is True
+    alerts = list(db.scalars(select(CrisisAlert)))
+    assert [(a.consultation_id, a.channel, a.kind) for a in alerts] == [
+        (thread.consultation_id, "sms", "suicide")]
+    assert "010-3434" not in (alerts[0].excerpt_masked or "")
+    assert db.scalar(select(AuditLog.id).where(AuditLog.action == "crisis.detected",
+                                               AuditLog.object_id == str(consultation.id)))
+    other = db.scalar(select(WrittenThread).where(WrittenThread.id == calm["thread_id"]))
+    assert other is not None and thread.sla_due_at is not None
+    assert other.sla_due_at is None or thread.sla_due_at <= other.sla_due_at

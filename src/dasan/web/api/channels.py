@@ -30,7 +30,13 @@ async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[s
                                  request.headers.get("x-sms-timestamp"),
                                  request.headers.get("x-sms-signature"))
     intake = result.intake
+    if intake is not None and intake.events:
+        from dasan.web.api.chat import hub_of  # the app's pub/sub
+
+        for channel, event in intake.events:
+            await hub_of(request.app).pubsub.publish(channel, event)
     return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
+            "crisis": bool(intake and intake.crisis_kind),
             "opted_out": result.opted_out, "opted_in": result.opted_in,
             "survey_answered": result.survey_answered,
             "thread_id": intake.thread_id if intake else None,
