@@ -30,6 +30,8 @@ from dasan.db.models_complaints import (
     ServiceRequest,
 )
 from dasan.errors import DomainError
+from dasan.protection import crisis_playbook
+from dasan.text.crisis import detect_crisis
 from dasan.text.pii import mask
 
 _DIGITS = re.compile(r"\D+")
@@ -192,6 +194,8 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     if phone:
         keep_phone(session, request, phone)  # sealed; the row keeps 010-****-5678
     consultation.external_ref = f"sr-{request.id}"
+    if report.description and _crisis(session, consultation, report.description):
+        request.priority = consultation.priority
     _store_photos(session, request, photos, store or photo_store())
     session.add(ComplaintStatusEvent(request_id=request.id, status="received", source="citizen",
                                      agency_code=agency, at=now))
@@ -202,6 +206,19 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     queue_notice(session, request, "received" if original is None else "duplicate",
                  request.status_notes)
     return request
+
+
+def _crisis(session: Session, consultation: Consultation, description: str) -> bool:
+    """Crisis screening of the report's text (issue 17: e.g. a neighbour not seen for days with
+    mail piling up). A crisis runs the kind's playbook on the report's consultation: priority,
+    a stored supervisor alert (the floor's crisis page lists it), a welfare case where the law
+    requires one, audit. The report still goes to its district as usual."""
+    found = detect_crisis(description)
+    if not found.crisis or found.kind is None:
+        return False
+    crisis_playbook.respond(session, consultation, found.kind, found.severity, found.imminent,
+                            description)
+    return True
 
 
 @dataclass(frozen=True)

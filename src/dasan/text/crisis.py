@@ -174,6 +174,13 @@ _JOKE = re.compile(r"농담|장난이고|ㅋㅋㅋ")
 _IMMINENT = re.compile(
     r"지금|당장|방금|빨리|살려|도와\s?주세요|와\s?있|서\s?있|올라와|먹었|삼켰|마셨|피웠|들고\s?있|문\s?앞|현관\s?앞"
     r"|오늘\s?밤|준비했|다\s?준비|숨어\s?있|목\s?졸랐|졸라요|소리가\s?나요|울어요|지금도")
+# A thing that fell over or broke (a street tree, a lamp post: field reports, SMS about the
+# street) is not a person who collapsed: such a span never makes a medical emergency, and is
+# not a cue for the model.
+_OBJECT_FALL = re.compile(
+    r"(?:가로수|나무|나뭇가지|가지|가로등|전봇대|전신주|신호등|간판|입간판|표지판|안내판|현수막|담장|담벼락|벽|기둥"
+    r"|펜스|울타리|화분|자전거|킥보드|오토바이|가림막|비계|천막|파라솔|볼라드|철제|구조물|시설물|공사장)"
+    r"(?:이|가|도|은|는|들이)?\s?(?:\S{1,6}\s)?(?:쓰러|넘어|무너|부러)")
 # A broad distress vocabulary: the model is consulted only when one of these appears.
 _CUE = re.compile(
     r"죽|살|약|때리|때려|맞|굶|끊|며칠|째|냄새|아프|숨|피|불|쓰러|무서|도와|힘들|괴로|끝|사라|없어|떠나|마지막|버티"
@@ -222,9 +229,11 @@ def _guarded(view: str, start: int, end: int) -> bool:
 
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     hits: list[tuple[str, str, tuple[int, int], bool]] = []
+    fallen = [(m.start(), m.end()) for m in _OBJECT_FALL.finditer(view)]
     for kind, sub, pattern, imminent in _RULES:
         for m in pattern.finditer(view):
-            if m.end() > m.start() and not _guarded(view, m.start(), m.end()):
+            if m.end() > m.start() and not _guarded(view, m.start(), m.end()) and not (
+                    sub == "medical" and any(a <= m.start() < b for a, b in fallen)):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
     if _NEIGHBOUR_WHO.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
@@ -335,7 +344,8 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True) -> list[
             out.append(_from_hits(checked[i], view.text, view.index, hits))
             continue
         out.append(None)
-        if use_model and _CUE.search(view.text) and not _JOKE.search(view.text):
+        if use_model and _CUE.search(_OBJECT_FALL.sub(" ", view.text)) \
+                and not _JOKE.search(view.text):
             ask.append(i)
     model = get_model() if use_model and ask else None
     if model is not None:

@@ -160,3 +160,21 @@ def test_supervisor_overview_sla_and_duplicates_follow(client, login, db, shared
     login("district")
     assert client.get("/complaints/overview").status_code == 403
     assert {s["district_code"] for s in client.get("/api/complaints/stats").json()} == {"11545"}
+
+
+def test_a_report_that_signals_a_crisis_alerts_the_floor(client, db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: field reports are screened too. A neighbour not seen for days raises the
+    report and stores a supervisor alert; an ordinary report does not; both go to the district."""
+    from dasan.db.models_protection import CrisisAlert
+
+    plain = submit(client, GEUMCHEON, description="가로수가 쓰러져 길을 막고 있어요")
+    worry = submit(client, GEUMCHEON,
+                   description="옆집 할머니가 며칠째 안 보이시는데 우편물이 쌓여 있어요")
+    alerts = db.scalars(select(CrisisAlert)).all()
+    row = db.get(ServiceRequest, int(worry["service_request_id"]))
+    assert [(a.consultation_id, a.channel) for a in alerts] == [
+        (row.consultation_id, "smart_report")]
+    assert db.get(Consultation, row.consultation_id).crisis is True
+    assert row.priority >= 1 and row.agency_code  # still routed to its district
+    calm = db.get(ServiceRequest, int(plain["service_request_id"]))
+    assert db.get(Consultation, calm.consultation_id).crisis is not True

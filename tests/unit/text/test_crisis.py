@@ -40,10 +40,17 @@ def test_crisis_detected_with_its_kind(text: str, kind: str) -> None:
         "더워 죽겠다", "자살예방센터 전화번호 알려주세요", "극단적 선택 기사 봤어요",
         "아동학대 신고 전화번호가 뭐예요", "단전 유예 제도가 있나요", "가스 요금 문의드립니다",
         "시험 망쳐서 죽고 싶다 ㅋㅋ 농담이고 성적 조회 어디서 해요", "쓰러진 나무 신고",
+        # field reports about things that fell over (a person who collapsed still is one)
+        "가로수가 쓰러져 길을 막고 있어요", "가로등이 쓰러졌어요", "공사장 가림막이 바람에 넘어졌어요",
     ],
 )
 def test_look_alikes_are_not_a_crisis(text: str) -> None:
     assert not detect_crisis(text).crisis
+
+
+def test_a_person_who_collapsed_beside_a_fallen_thing_is_still_an_emergency() -> None:
+    assert detect_crisis("가로수 옆에 사람이 쓰러져 있어요").kind == "emergency"
+    assert detect_crisis("할아버지가 쓰러지셨어요").kind == "emergency"
 
 
 def test_imminent_and_severity() -> None:
