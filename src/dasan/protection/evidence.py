@@ -1,9 +1,11 @@
 """Evidence bundles for legal action against a malicious caller (chain of custody).
 
 A bundle is a ZIP: every abuse incident of the citizen, the consultations they happened in as
-masked transcripts and - for roles allowed to see raw personal data - raw transcripts, the
-recordings (none are stored yet: the voice gateway will add them under ``recordings/``), and
-``manifest.json`` listing every file with its SHA-256. The manifest also names the previous
+masked transcripts (chat and written messages, and the calls' masked speech-to-text segments)
+and - for roles allowed to see raw personal data - raw transcripts and the calls' recordings
+(each leg's WAV under ``recordings/``; a recording is the caller's own voice, so a masked bundle
+lists each one with its SHA-256 but does not carry it), and ``manifest.json`` listing every
+file with its SHA-256. The manifest also names the previous
 export's manifest hash, so the exports form a hash chain; its own hash is stored in
 `evidence_exports` and written to the audit log, as is every refused attempt.
 
@@ -18,6 +20,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +30,8 @@ from dasan import access, audit
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Citizen, Message, User
 from dasan.db.models_protection import EvidenceExport
+from dasan.db.models_smartvoice import CallTranscriptSegment
+from dasan.db.models_voice import VoiceCall
 from dasan.errors import Forbidden, NotFound
 
 
@@ -67,6 +72,15 @@ def _transcript(rows: list[Message], raw: bool) -> str:
                      f"{m.body if raw else m.body_masked}" for m in rows) + "\n"
 
 
+def _read(path: str | None) -> bytes | None:
+    if not path:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None  # a recording removed by retention: the call's record still lists it
+
+
 def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = False
                  ) -> Bundle:
     """Build and record an export (caller commits); refusals are audited and change nothing
@@ -87,18 +101,38 @@ def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = Fa
          "message_id": i.message_id, "category": i.category, "severity": i.severity,
          "action": i.action, "at": i.at.isoformat()} for i in incidents],
         ensure_ascii=False, indent=1).encode()
+    recordings: list[dict[str, Any]] = []
     for cid in sorted({i.consultation_id for i in incidents if i.consultation_id is not None}):
         rows = list(s.scalars(select(Message).where(Message.consultation_id == cid)
                               .order_by(Message.seq)))
-        files[f"transcripts/masked/{cid}.txt"] = _transcript(rows, raw=False).encode()
-        if include_raw:
-            files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, raw=True).encode()
+        if rows:
+            files[f"transcripts/masked/{cid}.txt"] = _transcript(rows, raw=False).encode()
+            if include_raw:
+                files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, raw=True).encode()
+        for call in s.scalars(select(VoiceCall).where(VoiceCall.consultation_id == cid)
+                              .order_by(VoiceCall.id)):
+            segments = list(s.scalars(select(CallTranscriptSegment)
+                                      .where(CallTranscriptSegment.call_id == call.id)
+                                      .order_by(CallTranscriptSegment.start_ms,
+                                                CallTranscriptSegment.seq)))
+            if segments:
+                files[f"transcripts/masked/{cid}-call-{call.id}.txt"] = "".join(
+                    f"[{g.start_ms / 1000:8.1f}s] {g.leg}: {g.text}\n" for g in segments).encode()
+            for leg, path in (("caller", call.recording_caller), ("agent", call.recording_agent)):
+                audio = _read(path)
+                if audio is None:
+                    continue
+                name = f"recordings/{cid}-call-{call.id}-{leg}.wav"
+                recordings.append({"path": name, "sha256": sha256(audio), "bytes": len(audio),
+                                   "included": include_raw})
+                if include_raw:
+                    files[name] = audio
     prev = s.scalar(select(EvidenceExport.manifest_sha256).order_by(EvidenceExport.id.desc())
                     .limit(1))
     now = utcnow()
     manifest = {"citizen_id": citizen_id, "exported_by": user.username,
                 "exported_at": now.isoformat(), "raw_included": include_raw,
-                "previous_manifest_sha256": prev, "recordings": [],
+                "previous_manifest_sha256": prev, "recordings": recordings,
                 "files": [{"path": p, "sha256": sha256(b), "bytes": len(b)}
                           for p, b in sorted(files.items())]}
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode()

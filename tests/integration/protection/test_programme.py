@@ -197,3 +197,48 @@ def test_hand_to_dedicated_team_and_care(client: Any, login: Any, db: Session) -
     assert client.post(f"/api/protection/care/{care_id}", json={"taken": True}).json()[
         "status"] == "taken"
     assert client.post(f"/api/protection/care/{care_id}", json={"taken": True}).status_code == 409
+
+
+def test_evidence_bundle_carries_the_calls_transcripts_and_recordings(
+        db: Session, tmp_path: Any) -> None:
+    """Issue 17: an abusive call's masked speech-to-text goes in every bundle; its recordings
+    (the caller's own voice) are hashed in every manifest but carried only in an admin's raw
+    bundle."""
+    from dasan.db.models import User
+    from dasan.db.models_smartvoice import CallTranscriptSegment
+    from dasan.db.models_voice import VoiceCall
+
+    citizen = Citizen(phone_hash="h-" + "2" * 20, phone_masked="010-****-2222")
+    db.add(citizen)
+    db.flush()
+    c = Consultation(channel="phone", started_at=datetime(2026, 3, 3, 9), citizen_id=citizen.id,
+                     outcome="forced_terminated", status="closed")
+    db.add(c)
+    db.flush()
+    wav = tmp_path / "caller.wav"
+    wav.write_bytes(b"RIFF....WAVEfmt caller-voice")
+    call = VoiceCall(sip_call_id=f"ev-{c.id}", consultation_id=c.id, dialed="120",
+                     recording_caller=str(wav), recording_agent=str(tmp_path / "gone.wav"))
+    db.add(call)
+    db.flush()
+    db.add(CallTranscriptSegment(call_id=call.id, consultation_id=c.id, leg="caller", seq=1,
+                                 start_ms=1200, end_ms=3400, text="내 번호 010-****-2222 로 와",
+                                 engine="test"))
+    db.add(AbuseIncident(consultation_id=c.id, citizen_id=citizen.id, category="agent_report",
+                         severity=2, action="terminated", at=datetime(2026, 3, 3, 9, 2)))
+    db.commit()
+    supervisor = db.scalar(select(User).where(User.username == "supervisor"))
+    admin = db.scalar(select(User).where(User.username == "admin"))
+    masked = evidence.build_bundle(db, supervisor, citizen.id)
+    z = zipfile.ZipFile(io.BytesIO(masked.data))
+    speech = f"transcripts/masked/{c.id}-call-{call.id}.txt"
+    assert "010-****-2222" in z.read(speech).decode()
+    digest = hashlib.sha256(wav.read_bytes()).hexdigest()
+    assert masked.manifest["recordings"] == [{
+        "path": f"recordings/{c.id}-call-{call.id}-caller.wav", "sha256": digest,
+        "bytes": wav.stat().st_size, "included": False}]  # the missing agent leg is skipped
+    assert not any(n.startswith("recordings/") for n in z.namelist())
+    raw = evidence.build_bundle(db, admin, citizen.id, include_raw=True)
+    z2 = zipfile.ZipFile(io.BytesIO(raw.data))
+    assert z2.read(f"recordings/{c.id}-call-{call.id}-caller.wav") == wav.read_bytes()
+    assert evidence.verify_bundle(raw.data) and evidence.verify_bundle(masked.data)
