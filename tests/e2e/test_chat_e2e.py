@@ -4,6 +4,7 @@ and an abusive citizen warned twice and then cut off."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import AbuseIncident, Agent, Consultation, Message
+from dasan.db.models_protection import AgentCare
 from dasan.db.models_quality import SurveyAnswer
 
 pytestmark = pytest.mark.e2e
@@ -204,5 +206,14 @@ def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: A
         assert actions == ["warn_1", "warn_2", "terminated"]
         a = s.scalar(select(Agent).where(Agent.employee_no == "A0001"))
         assert a is not None and a.state == "break"
+    # The recovery-break offer itself is recorded as taken (the programme's care figures).
+    deadline = time.monotonic() + 10
+    while True:
+        with db_session(live_server.db_url) as s:
+            care = s.scalar(select(AgentCare.status).where(AgentCare.agent_id == a.id))
+        if care == "taken" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert care == "taken"
     agent_ctx.close()
     citizen.context.close()

@@ -128,6 +128,7 @@ class BreakOfferedEvent(ChatEvent):
     type: Literal["break_offered"]
     consultation_id: int
     minutes: int
+    care_id: int | None = None  # answer it at POST /api/protection/care/{care_id}
 
 
 class AssistEvent(ChatEvent):

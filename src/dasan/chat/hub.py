@@ -321,7 +321,8 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
                 router.refresh_busy(s, c.agent_id)
                 s.commit()
                 out.to_agent(c.agent_id, {"type": "break_offered", "consultation_id": cid,
-                                          "minutes": step.offer_break_minutes})
+                                          "minutes": step.offer_break_minutes,
+                                          "care_id": step.care_id})
             out.assign = True
         return out
     if ph == "bot":

@@ -45,6 +45,7 @@ class PolicyStep:
     incident_id: int
     terminate: bool
     offer_break_minutes: int
+    care_id: int | None = None  # the recovery-break offer (`agent_care`) the agent answers
 
 
 def prior_incidents(session: Session, consultation_id: int) -> int:
@@ -85,12 +86,15 @@ def apply(
         if consultation.answered_at:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
     session.flush()
+    care_id = None
     if terminate and consultation.agent_id is not None:  # recorded so that care is traceable
-        offer_break(session, consultation.agent_id, incident.id, RECOVERY_BREAK_MINUTES)
+        care_id = offer_break(session, consultation.agent_id, incident.id,
+                              RECOVERY_BREAK_MINUTES).id
     texts = {"warn_1": (WARNING_1_KO, WARNING_1_EN), "warn_2": (WARNING_2_KO, WARNING_2_EN),
              "terminated": (TERMINATION_KO, TERMINATION_EN)}[action]
     return PolicyStep(action, texts[0], texts[1], incident.id, terminate,
-                      RECOVERY_BREAK_MINUTES if consultation.agent_id is not None else 0)
+                      RECOVERY_BREAK_MINUTES if consultation.agent_id is not None else 0,
+                      care_id)
 
 
 # --- malicious-caller registry ------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Agent, Consultation, MaliciousCaller, Queue, User
 from dasan.db.models_protection import AgentCare, LegalCase, MaliciousDesignation
@@ -266,6 +266,9 @@ def answer_care(s: Session, user: User, care_id: int, taken: bool) -> AgentCare:
     row = s.get(AgentCare, care_id)
     if row is None:
         raise NotFound(f"care offer {care_id} not found")
+    own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    if row.agent_id != own and not access.has_role(user, access.FLOOR_LEADS):
+        raise Forbidden("this care offer is another agent's")
     if row.status != "offered":
         raise Conflict("this offer was already answered")
     row.status = "taken" if taken else "declined"

@@ -222,7 +222,7 @@ def test_abusive_citizen_is_warned_then_cut_off(client: Any, kb: dict[str, int],
         assert "1차 경고" in notices[0]["body"] and "2차 경고" in notices[1]["body"]
         until(cit, lambda e: e["type"] == "state" and e["consultation"]["phase"] == "closed")
         offer = until(agent_ws, lambda e: e["type"] == "break_offered")
-        assert offer["minutes"] == 10
+        assert offer["minutes"] == 10 and offer["care_id"]
         cit.send_json({"type": "message", "body": "여보세요", "client_msg_id": "b-9"})
         err = until(cit, lambda e: e["type"] == "error")
         assert err["status"] == 409
@@ -238,6 +238,15 @@ def test_abusive_citizen_is_warned_then_cut_off(client: Any, kb: dict[str, int],
     assert r.json()["state"] == "break"
     r = client.post("/api/chat/agent/state", json={"state": "lunch"})
     assert r.status_code == 400
+    # The recovery-break offer is the agent's own to answer, once (issue 17).
+    login("agent2")
+    assert client.post(f"/api/protection/care/{offer['care_id']}",
+                       json={"taken": True}).status_code == 403
+    login("agent1")
+    r = client.post(f"/api/protection/care/{offer['care_id']}", json={"taken": True})
+    assert r.status_code == 200 and r.json()["status"] == "taken"
+    assert client.post(f"/api/protection/care/{offer['care_id']}",
+                       json={"taken": False}).status_code == 409
 
 
 def test_crisis_jumps_the_queue(client: Any, kb: dict[str, int], db: Session) -> None:

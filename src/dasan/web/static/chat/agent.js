@@ -429,6 +429,7 @@
         break;
       case "break_offered":
         $("break-text").textContent = t("break_offer", { m: ev.minutes });
+        $("break-dialog").dataset.care = ev.care_id || "";
         $("break-dialog").hidden = false;
         $("take-break").focus();
         break;
@@ -771,13 +772,21 @@
     }
   });
 
+  // The recovery-break offer is answered on its care record (taken or declined), for the
+  // programme's figures; the state change is the desk's own.
+  const answerCare = (taken) => {
+    const care = $("break-dialog").dataset.care;
+    $("break-dialog").dataset.care = "";
+    if (care) api("POST", `/api/protection/care/${care}`, { taken }).catch(() => {});
+  };
   $("take-break").addEventListener("click", async () => {
     $("break-dialog").hidden = true;
+    answerCare(true);
     const info = await api("POST", "/api/chat/agent/state", { state: "break", reason: "recovery" });
     renderPresence(info.state, info.break_reason);
     $("state").focus();
   });
-  $("skip-break").addEventListener("click", () => { $("break-dialog").hidden = true; });
+  $("skip-break").addEventListener("click", () => { $("break-dialog").hidden = true; answerCare(false); });
 
   // Other conversation kinds on this desk (written threads: static/channels/desk-written.js)
   // take the main pane through this small interface; picking a chat takes it back.
