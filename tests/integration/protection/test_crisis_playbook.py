@@ -116,6 +116,19 @@ def test_playbook_edit_refuses_a_bad_number_and_changes_nothing(client: Any, log
     login("supervisor")
     page = client.get("/crisis/playbooks?lang=en")
     assert page.status_code == 200 and "Crisis playbooks" in page.text and "<script>" not in page.text
+    # The page form keeps both labels of each number (it used to drop the English one).
+    form = {"guidance_ko": "경찰 신고를 먼저 안내", "guidance_en": "Offer the police first",
+            "handover": "경찰 | Police | 112\n여성긴급전화 | Women's hotline | 1366\n해바라기센터 | 02-3672-0365",
+            "welfare_case": "consent", "priority": "10"}
+    r = client.post("/crisis/playbooks/violence", data=form, follow_redirects=False)
+    assert r.status_code == 303 and "error" not in r.headers["location"]
+    db.expire_all()
+    row = db.scalar(select(CrisisPlaybook).where(CrisisPlaybook.kind == "violence"))
+    assert row is not None and row.handover == [
+        {"label_ko": "경찰", "label_en": "Police", "number": "112"},
+        {"label_ko": "여성긴급전화", "label_en": "Women's hotline", "number": "1366"},
+        {"label_ko": "해바라기센터", "label_en": "", "number": "02-3672-0365"}]
+    assert "경찰 | Police | 112" in client.get("/crisis/playbooks").text
 
 
 def test_crisis_contact_is_never_cut_off_by_the_abuse_policy(client: Any, db: Session) -> None:

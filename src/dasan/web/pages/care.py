@@ -60,14 +60,17 @@ def playbook_save(kind: str, db: Session = Depends(get_db),
                   guidance_ko: str = Form(""), guidance_en: str = Form(""),
                   handover: str = Form(""), welfare_case: str = Form("consent"),
                   priority: int = Form(10)) -> Response:
-    """`handover`: one line per number, 'label | number'."""
+    """`handover`: one line per number, '한국어 이름 | English label | number' (the English
+    label may be left out: 'label | number')."""
     if kind not in KINDS:
         return _back("/crisis/playbooks", error=f"unknown kind {kind}")
     items = []
     for line in handover.splitlines():
         if line.strip():
-            label, _, number = line.rpartition("|")
-            items.append({"label_ko": label.strip(), "number": number.strip()})
+            parts = [p.strip() for p in line.split("|")]
+            items.append({"label_ko": parts[0] if len(parts) > 1 else "",
+                          "label_en": parts[1] if len(parts) > 2 else "",
+                          "number": parts[-1]})
     try:
         crisis_playbook.update_playbook(db, user, kind, {
             "guidance_ko": guidance_ko, "guidance_en": guidance_en, "handover": items,
