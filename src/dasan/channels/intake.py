@@ -27,7 +27,6 @@ from dasan.db.models import Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
-from dasan.text.crisis import detect_crisis
 from dasan.text.langid import detect_language
 
 FOREIGN_QUEUE = "foreign"
@@ -147,16 +146,14 @@ def _crisis(session: Session, thread: WrittenThread, korean: str, original: str,
     translation of a foreign message): the kind's playbook runs on the thread's consultation
     (priority, supervisor alert, welfare case by law, audit), the bot stays out of it, and the
     thread is due now so it tops the written queue. None when it is no crisis."""
-    if not korean.strip():
-        return None
-    found = detect_crisis(korean)
-    if not found.crisis or found.kind is None:
-        return None
     consultation = session.get(Consultation, thread.consultation_id)
-    if consultation is None:
+    if not korean.strip() or consultation is None:
         return None
-    resp = crisis_playbook.respond(session, consultation, found.kind, found.severity,
-                                   found.imminent, original)
+    screened = crisis_playbook.screen(session, consultation, original, screened=korean)
+    if screened is None:
+        return None
+    found, resp = screened
     if thread.status != "closed" and thread.first_agent_reply_at is None:
         thread.sla_due_at = now
+    assert found.kind is not None
     return found.kind, tuple(resp.events)

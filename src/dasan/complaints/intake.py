@@ -31,7 +31,6 @@ from dasan.db.models_complaints import (
 )
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
-from dasan.text.crisis import detect_crisis
 from dasan.text.pii import mask
 
 _DIGITS = re.compile(r"\D+")
@@ -213,12 +212,7 @@ def _crisis(session: Session, consultation: Consultation, description: str) -> b
     mail piling up). A crisis runs the kind's playbook on the report's consultation: priority,
     a stored supervisor alert (the floor's crisis page lists it), a welfare case where the law
     requires one, audit. The report still goes to its district as usual."""
-    found = detect_crisis(description)
-    if not found.crisis or found.kind is None:
-        return False
-    crisis_playbook.respond(session, consultation, found.kind, found.severity, found.imminent,
-                            description)
-    return True
+    return crisis_playbook.screen(session, consultation, description) is not None
 
 
 @dataclass(frozen=True)

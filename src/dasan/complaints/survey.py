@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.complaints.status import CLOSED
@@ -22,9 +21,7 @@ def state(session: Session, row: ServiceRequest) -> str:
     """`not_yet` (still being handled), `open` (may be answered) or `answered`."""
     if row.status not in CLOSED or row.consultation_id is None:
         return "not_yet"
-    done = session.scalar(select(SurveyAnswer.id).where(
-        SurveyAnswer.consultation_id == row.consultation_id))
-    return "answered" if done is not None else "open"
+    return "answered" if surveys.answered(session, row.consultation_id) else "open"
 
 
 def answer(session: Session, row: ServiceRequest, raw_score: Any,

@@ -31,7 +31,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Skill, User
 from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
 from dasan.errors import Conflict, Invalid, NotFound
-from dasan.text.crisis import KIND_LABELS, KINDS
+from dasan.text.crisis import KIND_LABELS, KINDS, CrisisResult, detect_crisis
 from dasan.text.pii import mask
 
 CRISIS_CHANNEL = "crisis"
@@ -284,6 +284,17 @@ def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: boo
     if c.agent_id is not None:
         out.events.append((f"agent:{c.agent_id}", guidance_event(p, c.id, alert)))
     return out
+
+
+def screen(s: Session, c: Consultation, text: str, *, screened: str | None = None,
+           actor: User | None = None) -> tuple[CrisisResult, Response] | None:
+    """Detect a crisis in a contact's text (any channel; `screened` is the text to judge when it
+    differs, e.g. the Korean translation of a foreign message) and, when there is one, run the
+    kind's playbook on `c` (caller commits and publishes). None when it is no crisis."""
+    found = detect_crisis(screened if screened is not None else text)
+    if not found.crisis or found.kind is None:
+        return None
+    return found, respond(s, c, found.kind, found.severity, found.imminent, text, actor)
 
 
 def guidance_event(p: CrisisPlaybook, consultation_id: int, alert: CrisisAlert

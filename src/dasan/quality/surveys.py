@@ -29,6 +29,12 @@ def parse_score(raw: Any) -> int:
     return int(text)
 
 
+def answered(s: Session, consultation_id: int) -> bool:
+    """Whether the consultation's survey has its (one) answer."""
+    return s.scalar(select(SurveyAnswer.id).where(
+        SurveyAnswer.consultation_id == consultation_id)) is not None
+
+
 def answer(s: Session, consultation_id: int, channel: str, raw_score: Any,
            comment: str | None = None) -> SurveyAnswer:
     """Record the answer (caller commits)."""
@@ -37,8 +43,7 @@ def answer(s: Session, consultation_id: int, channel: str, raw_score: Any,
     value = parse_score(raw_score)
     if s.get(Consultation, consultation_id) is None:
         raise NotFound(f"consultation {consultation_id} not found")
-    if s.scalar(select(SurveyAnswer.id).where(
-            SurveyAnswer.consultation_id == consultation_id)) is not None:
+    if answered(s, consultation_id):
         raise Conflict("this survey was answered already", code="survey_answered")
     row = SurveyAnswer(consultation_id=consultation_id, channel=channel, score=value,
                        comment_masked=mask(comment).masked[:500] if comment else None)

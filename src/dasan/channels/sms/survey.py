@@ -19,7 +19,6 @@ from dasan.channels.catalog import message
 from dasan.channels.threads import add_message
 from dasan.db.models import Message
 from dasan.db.models_channels import WrittenThread
-from dasan.db.models_quality import SurveyAnswer
 from dasan.quality import surveys
 
 SURVEY_WINDOW = timedelta(hours=24)
@@ -54,11 +53,10 @@ def pending(session: Session, contact_key: str, now: datetime) -> WrittenThread 
                WrittenThread.status == "closed", WrittenThread.first_agent_reply_at.is_not(None),
                WrittenThread.updated_at >= now - SURVEY_WINDOW)
         .order_by(WrittenThread.id.desc()).limit(1))
-    if thread is None or not _asked(session, thread):
+    if thread is None or not _asked(session, thread) \
+            or surveys.answered(session, thread.consultation_id):
         return None
-    answered = session.scalar(select(SurveyAnswer.id).where(
-        SurveyAnswer.consultation_id == thread.consultation_id))
-    return None if answered is not None else thread
+    return thread
 
 
 def take_answer(session: Session, *, contact_key: str, text: str, external_id: str,

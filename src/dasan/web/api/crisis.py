@@ -75,14 +75,13 @@ async def respond(body: RespondIn, request: Request,
     playbook on its consultation; live chat does this by itself."""
     from dasan.web.api.chat import hub_of  # the app's pub/sub
 
-    result = detect_crisis(body.text)
-    if not result.crisis or result.kind is None:
-        return {"crisis": False}
     c = db.get(Consultation, body.consultation_id)
     if c is None:
         raise NotFound(f"consultation {body.consultation_id} not found")
-    resp = playbook.respond(db, c, result.kind, result.severity, result.imminent, body.text,
-                            request_user)
+    screened = playbook.screen(db, c, body.text, actor=request_user)
+    if screened is None:
+        return {"crisis": False}
+    result, resp = screened
     db.commit()
     hub = hub_of(request.app)
     for channel, event in resp.events:
