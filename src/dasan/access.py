@@ -21,6 +21,7 @@ from dasan.errors import DomainError, Forbidden
 if TYPE_CHECKING:
     from dasan.analytics.filters import Filters
     from dasan.db.models import Agent, Consultation
+    from dasan.db.models_channels import WrittenThread
 
 # --- role groups -------------------------------------------------------------------------------
 
@@ -47,6 +48,7 @@ FRONTLINE_AGENTS = frozenset({"agent"})  # an agent's own desk views (crisis gui
 FLOOR_REPORT_READERS = frozenset({"supervisor", "analyst"})  # floor reports and call logs
 COMPLAINT_HANDLERS = frozenset({"district_officer", "supervisor"})  # act on field reports
 CASE_READERS = frozenset({"agent", "supervisor", "analyst"})  # read a contact's case file
+WRITTEN_DESK = AGENTS  # the written queue (SMS, portal, Q&A threads): claim, reply, hand over
 DESK_AND_KB = frozenset({"agent", "supervisor", "kb_editor"})  # written desk, KB assistance
 # a malicious caller's evidence file (masked; raw transcripts for admins only)
 EVIDENCE_REQUESTERS = frozenset({"agent", "supervisor", "analyst", "district_officer",
@@ -74,13 +76,13 @@ class Unauthenticated(DomainError):
 
 
 def deny(session: Session, user: User | None, action: str, *, ip: str | None = None,
-         path: str | None = None, **detail: Any) -> NoReturn:
-    """Refuse with `Forbidden` and leave a trace in the audit log (committed at once, so the
-    row survives the caller's rollback)."""
+         path: str | None = None, code: str | None = None, **detail: Any) -> NoReturn:
+    """Refuse with `Forbidden` (with `code` when the refusal has a more precise one) and leave
+    a trace in the audit log (committed at once, so the row survives the caller's rollback)."""
     audit.record(session, user, action, outcome="denied",
                  detail={**({"path": path} if path else {}), **detail}, ip=ip)
     session.commit()
-    raise Forbidden(f"not allowed: {action}")
+    raise Forbidden(f"not allowed: {action}", code=code)
 
 
 def has_role(user: User | None, group: Iterable[str]) -> bool:
@@ -177,6 +179,40 @@ def access_canned_edit(session: Session, user: User, owner_user_id: int | None,
         team_id is not None and is_floor_lead(user))
     if not allowed:
         deny(session, user, "chat.canned_edit", owner=owner_user_id, team=team_id)
+# --- written threads (SMS, portals/messengers, the Q&A board) -----------------------------------
+
+
+def access_written_queue(session: Session, user: User) -> None:
+    """The written queue: agents and floor leads."""
+    if not has_role(user, WRITTEN_DESK):
+        deny(session, user, "written.queue", role=user.role)
+
+
+def access_answer_thread(session: Session, user: User, thread: WrittenThread,
+                         agent_id: int | None) -> None:
+    """Agents answer threads they hold (or nobody holds); floor leads any; the department that
+    owns the topic (a kb_editor of the thread's owner agency) answers threads handed to it."""
+    if has_role(user, SUPERVISORS):
+        return
+    if user.role == "agent":
+        if thread.claimed_by_agent_id not in (None, agent_id):
+            deny(session, user, "written.answer", code="thread_not_yours", thread=thread.id)
+        return
+    if user.role == "kb_editor" and thread.owner_agency_id is not None \
+            and thread.owner_agency_id == user.agency_id:
+        return
+    deny(session, user, "written.answer", role=user.role, thread=thread.id)
+
+
+def access_view_thread(session: Session, user: User, thread: WrittenThread) -> None:
+    """A thread's transcript: the written desk, or the department it was handed to."""
+    if has_role(user, WRITTEN_DESK):
+        return
+    if user.role == "kb_editor" and thread.owner_agency_id == user.agency_id:
+        return
+    deny(session, user, "written.view", role=user.role, thread=thread.id)
+
+
 # --- the phone channel -------------------------------------------------------------------------
 
 

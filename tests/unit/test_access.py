@@ -86,3 +86,31 @@ def test_no_module_keeps_its_own_role_list() -> None:
                         r'|_guard\([^)]*\("', re.M)
     offenders = [str(p) for p in root.rglob("*.py") if inline.search(p.read_text())]
     assert offenders == []
+
+
+def test_the_policy_is_the_only_access_module() -> None:
+    """Who may do what lives in `dasan.access` alone: no room keeps an `access.py` of its own."""
+    import pathlib
+
+    root = pathlib.Path(access.__file__).parent
+    others = [str(p.relative_to(root)) for p in root.rglob("access.py") if p.parent != root]
+    assert others == []
+
+
+def test_written_thread_refusals_are_audited(db: Session) -> None:
+    from dasan.db.models_channels import WrittenThread
+
+    thread = WrittenThread(id=1, consultation_id=1, channel="sms", status="claimed",
+                           claimed_by_agent_id=99, owner_agency_id=None)
+    agent, analyst = _user(db, "agent1"), _user(db, "analyst")
+    access.access_written_queue(db, agent)
+    with pytest.raises(Forbidden):
+        access.access_written_queue(db, analyst)
+    with pytest.raises(Forbidden) as exc:
+        access.access_answer_thread(db, agent, thread, agent_id=1)
+    assert exc.value.code == "thread_not_yours"
+    access.access_answer_thread(db, agent, thread, agent_id=99)
+    access.access_answer_thread(db, _user(db, "supervisor"), thread, agent_id=None)
+    with pytest.raises(Forbidden):
+        access.access_view_thread(db, analyst, thread)
+    assert [r.action for r in _denials(db)] == ["written.queue", "written.answer", "written.view"]

@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.channels import outbound
-from dasan.channels.access import access_answer_thread, access_view_thread, access_written_queue
 from dasan.channels.errors import ThreadClosed, ThreadNotFound
 from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
@@ -78,7 +77,7 @@ def queue(session: Session, user: User, *, channel: str | None = None,
     if user.role == "kb_editor":
         query = query.where(WrittenThread.owner_agency_id == user.agency_id)
     else:
-        access_written_queue(user)
+        access.access_written_queue(session, user)
     if channel:
         query = query.where(WrittenThread.channel == channel)
     query = query.order_by(WrittenThread.sla_due_at.is_(None), WrittenThread.sla_due_at,
@@ -91,7 +90,7 @@ def queue(session: Session, user: User, *, channel: str | None = None,
 def detail(session: Session, user: User, thread_id: int) -> dict[str, Any]:
     """The thread with its masked transcript: each message's original and its translation."""
     thread = get_thread(session, thread_id)
-    access_view_thread(user, thread)
+    access.access_view_thread(session, user, thread)
     return {
         "id": thread.id, "consultation_id": thread.consultation_id, "channel": thread.channel,
         "language": thread.language, "status": thread.status, "subject": thread.subject,
@@ -128,7 +127,7 @@ def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dic
     from dasan.assist import recommend
 
     thread = get_thread(session, thread_id)
-    access_view_thread(user, thread)
+    access.access_view_thread(session, user, thread)
     return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
 
 
@@ -138,7 +137,7 @@ def desk_view(session: Session, user: User, now: datetime | None = None,
     agent holds (still owed an answer, or answered and waiting on the citizen) first, then the
     unclaimed ones by SLA; with the agent's per-channel load against its concurrency limit.
     Threads another agent holds are left out for an agent (a supervisor sees them)."""
-    access_written_queue(user)
+    access.access_written_queue(session, user)
     now = now or utcnow()
     agent = agent_of(session, user)
     agent_id = agent.id if agent is not None else None
@@ -175,14 +174,14 @@ def desk_view(session: Session, user: User, now: datetime | None = None,
 def claim(session: Session, user: User, thread_id: int, now: datetime | None = None
           ) -> WrittenThread:
     """Take a thread into one's work, within the channel's per-agent concurrency."""
-    access_written_queue(user)
+    access.access_written_queue(session, user)
     thread = get_thread(session, thread_id)
     if thread.status == "closed":
         raise ThreadClosed("the thread is closed")
     agent = agent_of(session, user)
     if agent is None:
         raise Invalid("only a user with an agent profile can claim a thread")
-    access_answer_thread(user, thread, agent.id)
+    access.access_answer_thread(session, user, thread, agent.id)
     if thread.claimed_by_agent_id != agent.id:
         limit = claim_limit(thread.channel)
         if in_work(session, agent.id, thread.channel) >= limit:
@@ -214,7 +213,7 @@ def reply(session: Session, user: User, thread_id: int, text: str, *, translate:
     if thread.status == "closed":
         raise ThreadClosed("the thread is closed")
     agent = agent_of(session, user)
-    access_answer_thread(user, thread, agent.id if agent else None)
+    access.access_answer_thread(session, user, thread, agent.id if agent else None)
     if agent is not None and thread.claimed_by_agent_id is None and user.role == "agent":
         thread.claimed_by_agent_id = agent.id
     body, original, lang = text, None, "ko"
@@ -243,7 +242,7 @@ def reply(session: Session, user: User, thread_id: int, text: str, *, translate:
 def hand_to_department(session: Session, user: User, thread_id: int, agency_id: int
                        ) -> WrittenThread:
     """Give the thread to the department that owns the topic (it answers from its queue)."""
-    access_written_queue(user)
+    access.access_written_queue(session, user)
     thread = get_thread(session, thread_id)
     if session.get(Agency, agency_id) is None:
         raise Invalid(f"unknown agency {agency_id}")
@@ -291,7 +290,7 @@ def close_thread(session: Session, thread: WrittenThread, now: datetime,
 def close(session: Session, user: User, thread_id: int, now: datetime | None = None) -> str:
     thread = get_thread(session, thread_id)
     agent = agent_of(session, user)
-    access_answer_thread(user, thread, agent.id if agent else None)
+    access.access_answer_thread(session, user, thread, agent.id if agent else None)
     if thread.status == "closed":
         raise ThreadClosed("the thread is already closed")
     return close_thread(session, thread, now or utcnow())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dasan.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from dasan.errors import Conflict, DomainError, Invalid, NotFound
 
 
 class BadSignature(DomainError):
@@ -30,10 +30,6 @@ class BadAttachment(Invalid):
 
 class ThreadNotFound(NotFound):
     code = "thread_not_found"
-
-
-class NotYours(Forbidden):
-    code = "thread_not_yours"
 
 
 class ThreadClosed(Conflict):

@@ -1,5 +1,5 @@
 """Quality management API: forms, sampling, evaluations, disputes, calibration, surveys,
-scorecards and the satisfaction KPI. Access rules: `dasan.quality.access`."""
+scorecards and the satisfaction KPI. Access rules: `dasan.access`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from dasan import access, audit
 from dasan.db.models import User
 from dasan.quality import evaluation, forms, sampling, scorecards, surveys
-from dasan.quality.access import REPORT_ROLES, SURVEY_ROLES
 from dasan.web.deps import get_db, require_roles
 
 router = APIRouter(prefix="/api/quality", tags=["quality"])
@@ -179,7 +178,7 @@ def calibration(cal_id: int, db: Session = Depends(get_db), _user: User = Depend
 
 @router.post("/surveys", status_code=201)
 def survey(body: SurveyIn, db: Session = Depends(get_db),
-           _user: User = Depends(require_roles(*SURVEY_ROLES))) -> dict[str, Any]:
+           _user: User = Depends(require_roles(*access.SURVEY_RECORDERS))) -> dict[str, Any]:
     """A survey answer from the ARS (key 1-5), SMS reply or field-report app."""
     row = surveys.answer(db, body.consultation_id, body.channel, body.score, body.comment)
     db.commit()
@@ -202,7 +201,8 @@ def chat_survey(cid: int, body: ChatSurveyIn,
 @router.get("/scorecards")
 def scorecards_json(month: str = MONTH, group: str = Query("agent", pattern="^(agent|team)$"),
                     db: Session = Depends(get_db),
-                    _user: User = Depends(require_roles(*REPORT_ROLES))) -> list[dict[str, Any]]:
+                    _user: User = Depends(require_roles(*access.QA_REPORT_READERS)),
+                    ) -> list[dict[str, Any]]:
     if group == "team":
         return scorecards.team_scorecards(db, month)
     return scorecards.agent_scorecards(db, month)
@@ -211,7 +211,7 @@ def scorecards_json(month: str = MONTH, group: str = Query("agent", pattern="^(a
 @router.get("/scorecards.xlsx")
 def scorecards_export(request: Request, month: str = MONTH, lang: str = "ko",
                       db: Session = Depends(get_db),
-                      user: User = Depends(require_roles(*REPORT_ROLES))) -> Response:
+                      user: User = Depends(require_roles(*access.QA_REPORT_READERS))) -> Response:
     data = scorecards.scorecards_xlsx(db, month, "en" if lang == "en" else "ko")
     audit.record(db, user, "export.qa_scorecards", object_type="month", object_id=month,
                  ip=request.client.host if request.client else None)
@@ -223,6 +223,6 @@ def scorecards_export(request: Request, month: str = MONTH, lang: str = "ko",
 
 @router.get("/kpi")
 def kpi(month: str = MONTH, db: Session = Depends(get_db),
-        _user: User = Depends(require_roles(*REPORT_ROLES))) -> dict[str, Any]:
+        _user: User = Depends(require_roles(*access.QA_REPORT_READERS))) -> dict[str, Any]:
     start, end = sampling.month_bounds(month)
     return {"month": month, **surveys.kpi(db, start, end)}
