@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.config import get_settings
 from dasan.db.models import Agency, KbEntry
 
@@ -92,12 +91,6 @@ def channel_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]
 
     yield apply
     get_settings.cache_clear()
-
-
-def signed(body: bytes, secret: str, ts: int | None = None) -> dict[str, str]:
-    stamp = str(int(time.time()) if ts is None else ts)
-    return {"X-Sms-Timestamp": stamp,
-            "X-Sms-Signature": hex_signature(secret, timestamped_message(stamp, body))}
 
 
 def env_flag(name: str) -> bool:

@@ -8,10 +8,10 @@ import json
 import time
 from typing import Any
 
+from sms_signing import signed
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import signed
 from dasan.channels import outbox
 from dasan.channels.senders import build_senders
 from dasan.config import get_settings
