@@ -132,7 +132,7 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
           f"(trained on {model.trained_on if model else 0} tune rows)")
     tune = crisis.load_labelled(crisis.TRAIN_SET)
     hold = crisis.load_labelled(HOLDOUT)
-    results = {"tune": report("tune split (tuned on)", tune),
+    results: dict[str, Any] = {"tune": report("tune split (tuned on)", tune),
                "holdout": report("HOLD-OUT split (never tuned on)", hold)}
     civil = civil_questions(shared)
     if civil:

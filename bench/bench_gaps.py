@@ -67,7 +67,7 @@ def report() -> list[str]:
                 rows.append((round(float(th), 2), n, p, r))
                 if split == "tune" and (best is None or p + r > best[2] + best[3]):
                     best = rows[-1]
-            if split == "tune":
+            if split == "tune" and best is not None:
                 lines.append(f"  {name}: best join threshold on tune {best[0]} "
                              f"(precision {best[2]:.3f}, recall {best[3]:.3f}); shipped {shipped}")
             else:

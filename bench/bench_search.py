@@ -480,9 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pos = {d: n for n, d in enumerate(pids)}
         prels = []
         for target, _ in pq:
-            r = np.zeros(len(pids), dtype=bool)
-            r[pos[target]] = True
-            prels.append(r)
+            rel = np.zeros(len(pids), dtype=bool)
+            rel[pos[target]] = True
+            prels.append(rel)
         ppeer = WhitespaceBM25([d.title for d in pdocs])
         print(f"\nparaKQC general paraphrase recall: {len(pdocs)} sets, one sentence indexed, "
               f"{len(pq)} queries ({time.perf_counter() - t:.0f} s)\n{HEADER}")
@@ -520,10 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(lat_row(small, "rank-bm25 whitespace (peer)", latency(lambda q: peer.scores(q), lat_q)))
 
     big_docs = list(docs)
-    for rel, src in (("seoul120-faq-opengov/complaint_data.csv", "complaint"),
-                     ("seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "geumcheon")):
-        if (data / rel).is_file():
-            big_docs += faq_docs(load_civilappeal(data / rel, source=src), prefix=f"{src}:")
+    for rel_path, src in (("seoul120-faq-opengov/complaint_data.csv", "complaint"),
+                          ("seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "geumcheon")):
+        if (data / rel_path).is_file():
+            big_docs += faq_docs(load_civilappeal(data / rel_path, source=src),
+                                 prefix=f"{src}:")
     pt_path = data / "seoul120-text-pytextbook" / "seoul-120-text.csv"
     if pt_path.is_file():
         big_docs += [SearchDoc(id=f"pt:{i}", title=t, category=c)

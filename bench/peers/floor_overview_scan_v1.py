@@ -25,7 +25,7 @@ def overview(s: Session) -> dict[str, Any]:
         Consultation.status == "open", Consultation.agent_id.is_(None),
         Consultation.queue_id.is_not(None), Consultation.channel.in_(routing.CHAT_CHANNELS))
         .order_by(Consultation.priority.desc(), Consultation.queued_at)))
-    live = dict(s.execute(select(Consultation.queue_id, func.count(Consultation.id)).where(
+    live: dict[int | None, int] = dict(s.execute(select(Consultation.queue_id, func.count(Consultation.id)).where(
         Consultation.status == "open", Consultation.agent_id.is_not(None),
         Consultation.channel.in_(routing.CHAT_CHANNELS)).group_by(Consultation.queue_id)).all())
     bot = s.scalar(select(func.count(Consultation.id)).where(
