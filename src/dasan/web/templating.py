@@ -87,6 +87,16 @@ def role_label(context: Any, role: str) -> str:
 
 
 @pass_context
+def code_label(context: Any, table: str, code: str | None) -> str:
+    """A stored code (entry status, shift kind, ...) as the screen's language names it."""
+    from dasan.labels import label
+
+    request = context.get("request")
+    lang = request_language(request) if request is not None else "ko"
+    return label(table, code, lang)
+
+
+@pass_context
 def topic_kind_label(context: Any, kind: str) -> str:
     """An issue alert's topic kind (program, category, keyword) in the screen's language."""
     from dasan.analytics.alerter import TOPIC_KIND_LABELS
@@ -98,6 +108,7 @@ def topic_kind_label(context: Any, kind: str) -> str:
 templates.env.globals["t"] = _t
 templates.env.globals["topic_kind_label"] = topic_kind_label
 templates.env.globals["role_label"] = role_label
+templates.env.globals["label"] = code_label
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_input"] = csrf_input
 templates.env.globals["lang_of"] = request_language

@@ -53,3 +53,5 @@ def test_validity_dates_retire_entries_and_the_filter_counts_are_real(client, lo
     assert db.get(KbEntry, old["id"]).status == "retired"
     page = client.get("/kb", params={"needs_answer": "1"})
     assert page.status_code == 200 and "총 1건" in page.text
+    # statuses are named in Korean on the Korean page, never shown as the stored code
+    assert ">초안<" in page.text and ">draft<" not in page.text

@@ -151,3 +151,26 @@ def test_pages_show_errors_and_guard_roles(client, login) -> None:  # type: igno
     assert r.status_code == 400
     r = c.get("/workforce/erlang?calls=100&lang=en")
     assert "Agents needed" in r.text
+
+
+RAW_CODES = {"OPTIMAL", "FEASIBLE", "afternoon", "night", "part", "short", "remote", "omni",
+             "skills", "phone", "chat"}
+
+
+def _visible_words(html: str) -> set[str]:
+    import re
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)  # attribute values (option values, ids) are not shown
+    return set(re.findall(r"[A-Za-z_]+", body))
+
+
+@pytest.mark.parametrize("path", ["/workforce/plan?days=1",
+                                  "/workforce/simulate?days=1&calls_per_year=1000000",
+                                  "/workforce/forecast?source=demo&days=2&holdout=7"])
+def test_korean_pages_name_codes_in_korean(login, path: str) -> None:  # type: ignore[no-untyped-def]
+    r = login("supervisor").get(path)
+    assert r.status_code == 200
+    assert _visible_words(r.text) & RAW_CODES == set()
+    english = login("supervisor").get(path + "&lang=en")
+    assert english.status_code == 200

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dasan import access
 from dasan.db.models import User
 from dasan.errors import DomainError
+from dasan.labels import label
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.templating import request_language, templates
 from dasan.workforce import erlang as erl
@@ -38,7 +39,8 @@ SLOTS = [slot_label(s) for s in range(48)]
 
 
 def _render(request: Request, name: str, user: User, **ctx: Any) -> Response:
-    return templates.TemplateResponse(request, f"workforce/{name}", {"user": user, **ctx})
+    return templates.TemplateResponse(request, f"workforce/{name}", {
+        "user": user, "scenario_name": lambda n: _scenario(request, n), **ctx})
 
 
 def _error(request: Request, user: User, page: str, message: str, **ctx: Any) -> Response:
@@ -53,6 +55,17 @@ def _svg(markup: str) -> Markup:
 
 def _ko(request: Request, ko: str, en: str) -> str:
     return en if request_language(request) == "en" else ko
+
+
+def _code(request: Request, table: str, code: str) -> str:
+    """A code (channel, routing mode) named in the page's language, for chart legends."""
+    return label(table, code, request_language(request))
+
+
+def _scenario(request: Request, name: str) -> str:
+    """A simulation scenario ("omni", "omni +10") with its routing mode named."""
+    head, _, rest = name.partition(" ")
+    return _code(request, "routing", head) + (f" {rest}" if rest else "")
 
 
 def _observed_vs_simulated(
@@ -209,7 +222,8 @@ def forecast_page(
     labels = []
     for i in range(n):
         labels.append(SLOTS[i % 48] if i % 48 else f"{f['daily'][i // 48]['date'][5:]}")
-    lines = [Line(ch, [row[c] for row in counts]) for c, ch in enumerate(f["channels"])]
+    lines = [Line(_code(request, "forecast_channel", ch), [row[c] for row in counts])
+             for c, ch in enumerate(f["channels"])]
     svg = chart(
         lines,
         labels,
@@ -300,7 +314,8 @@ def simulate_page(
         return _error(request, user, "simulate.html", _message(exc), form=form)
     scen = data["scenarios"]
     sl_svg = chart(
-        [Line(name, [r["service_level"] for r in s["by_half_hour"]]) for name, s in scen.items()],
+        [Line(_scenario(request, name), [r["service_level"] for r in s["by_half_hour"]])
+         for name, s in scen.items()],
         SLOTS,
         _ko(request, "시간대별 서비스레벨 (20초 내 응답)", "Service level by half-hour (20 s)"),
         y_max=1.0,
@@ -311,7 +326,7 @@ def simulate_page(
         [Line(_ko(request, "평균 인입", "Mean offered"), [r["offered"] for r in first], kind="bar")]
         + [
             Line(
-                f"{name} " + _ko(request, "상담사", "agents"),
+                f"{_scenario(request, name)} " + _ko(request, "상담사", "agents"),
                 [r["agents"] for r in s["by_half_hour"]],
                 kind="step",
             )
