@@ -346,6 +346,6 @@ def test_a_refused_page_is_the_korean_forbidden_page(client: TestClient, login) 
     page = client.get("/admin/users", headers={"Accept": "text/html,application/xhtml+xml"})
     assert page.status_code == 403 and "접근 권한이 없습니다" in page.text
     assert '<html lang="ko">' in page.text
-    assert "(상담사)" in client.get("/").text  # the header names the role in Korean
+    assert "· 상담사</span>" in client.get("/").text  # the header names the role in Korean
     api = client.get("/admin/users")  # a script's call keeps the API's error shape
     assert api.status_code == 403 and api.json()["code"]
