@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from dasan import access
 from dasan.analytics.alerter import recent_alerts
+from dasan.chat import suggestions
+from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
 from dasan.presence.states import BREAK_REASONS
@@ -162,7 +164,8 @@ def _guard(request: Request, user: User | None, group: frozenset[str]) -> Respon
 
 @router.get("/chat", response_class=HTMLResponse)
 def citizen_chat_page(request: Request, user: User | None = Depends(current_user)) -> Response:
-    return _page(request, "chat/citizen.html", user)
+    return _page(request, "chat/citizen.html", user,
+                 suggestions=suggestions.cached_popular_questions(get_settings().database_url))
 
 
 @router.get("/agent", response_class=HTMLResponse)

@@ -256,20 +256,32 @@
   }
   function select(entryId) { send({ type: "select", entry_id: entryId, client_msg_id: uid() }); }
   async function handoff() {
+    hideWelcome();
     await ensureChat();
     if (!sock || !sock.send({ type: "handoff" })) {
       await api("POST", `/api/chat/sessions/${st.cid}/handoff`, undefined, headers());
     }
   }
 
+  // The greeting and suggested questions show until the first message starts the chat.
+  const welcome = document.getElementById("welcome");
+  function hideWelcome() { if (welcome) welcome.hidden = true; }
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = input.value.trim();
     if (!body) return;
     input.value = "";
+    hideWelcome();
     send({ type: "message", body, client_msg_id: uid() });
     input.focus();
   });
+  for (const b of document.querySelectorAll("#welcome .suggestion")) {
+    b.addEventListener("click", () => {
+      hideWelcome();
+      send({ type: "message", body: b.dataset.question, client_msg_id: uid() });
+      input.focus();
+    });
+  }
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
   });
@@ -335,6 +347,7 @@
   });
 
   if (st && st.cid) {
+    hideWelcome();
     st.lastSeq = 0;  // a fresh page shows the whole conversation again
     for (const item of st.outbox || []) if (item.type === "message") showPending(item);
     connect();
