@@ -258,6 +258,13 @@ def demo(
             typer.echo(f"generated {n:,} consultations over {days} days from {start}")
         else:
             typer.echo(f"history already present: {existing:,} consultations")
+    with session_scope() as session:
+        from dasan.complaints.demo_reports import seed_demo_reports, use_district_desk
+
+        desks = use_district_desk(session)
+        reports = seed_demo_reports(session)
+        typer.echo(f"field reports: {reports} sample reports; {desks} agencies work on the "
+                   "district desk (`dasan complaints endpoint AGENCY URL` sets a webhook)")
     typer.echo("demo accounts: admin, supervisor, agent1, kbeditor, district, analyst "
                "(password dasan1234!)")
     if serve_after:

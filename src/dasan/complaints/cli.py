@@ -36,17 +36,22 @@ def key(name: str) -> None:
 @app.command("endpoint")
 def endpoint(
     agency: Annotated[str, typer.Argument(help="agency code, e.g. gu-11545 or city-roads")],
-    url: str,
-    secret: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    url: Annotated[str, typer.Argument(help="the agency's webhook (http/https), or 'desk:' "
+                                            "when it works on Dasan's district desk")],
+    secret: Annotated[str | None, typer.Option(hide_input=True, help="HMAC secret (asked "
+                                               "for when a webhook is given without one)")] = None,
     timeout: float = 5.0,
 ) -> None:
-    """Set the webhook where an agency receives its reports (HMAC-signed with `secret`)."""
-    from dasan.complaints.dispatch import set_endpoint
+    """Set where an agency receives its reports: its webhook (HMAC-signed with `secret`), or
+    `desk:` for an agency that works on Dasan's own district desk."""
+    from dasan.complaints.dispatch import DESK, set_endpoint
     from dasan.db.session import session_scope
 
+    if url != DESK and secret is None:
+        secret = typer.prompt("secret", hide_input=True)
     try:
         with session_scope() as session:
-            set_endpoint(session, agency, url, secret, timeout)
+            set_endpoint(session, agency, url, secret or "", timeout)
     except DomainError as exc:
         raise fail(exc.message) from None
     typer.echo(f"{agency} -> {url}")
