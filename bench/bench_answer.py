@@ -76,6 +76,9 @@ class Scored:
     scores: list[tuple[float, float, float]]  # (dense, coverage, fused) of the top 3
     new_right: bool
     target_answerable: bool
+    # the best reference record against the top standard entry: (its raw dense cosine minus
+    # the standard entry's, its fused score minus the standard entry's; both over all entries)
+    ref_lead: tuple[float, float] = (-1.0, -1.0)
 
 
 def build_queries(data: Path) -> list[Q]:
@@ -127,10 +130,15 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
         scores = [(float(comp.dense[i]), cover, float(s2[i])) for i in order2]
         margin = scores[0][0] - scores[1][0]
         fused_margin = scores[0][2] - scores[1][2]
+        top = int(order2[0])
+        ref_s = np.where(answerable, -np.inf, s)
+        r = int(np.argmax(ref_s))
+        lead = ((float(comp.dense[r] - comp.dense[top]), float(s[r] - s[top]))
+                if np.isfinite(ref_s[r]) else (-1.0, -1.0))
         out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover, fused_margin),
                           scores,
-                          _rel(ids, keys, target, int(order2[0])),
-                          q.target is not None and bool(docs[q.target].answerable)))
+                          _rel(ids, keys, target, top),
+                          q.target is not None and bool(docs[q.target].answerable), lead))
     return out
 
 
@@ -190,8 +198,13 @@ FEATURE_SETS: tuple[tuple[str, ...], ...] = (
     ("dense", "margin"), ("dense", "margin", "cover"), ("dense", "fused_margin"),
     ("dense", "margin", "fused_margin"), ("dense", "fused_margin", "cover"),
     ("dense", "margin", "cover", "fused_margin"))
-PREVIOUS_POLICY = AnswerPolicy(AnswerCalibration(a=18.98, b=8.74, c=-17.72, d=0.0, e=0.0), 0.5)
-# (still the policy for a small KB: see AnswerCalibration and policy_for)
+PREVIOUS_POLICY = AnswerPolicy(AnswerCalibration(a=18.98, b=8.74, c=-17.72, d=0.0, e=0.0), 0.5,
+                               reference_guard=None)
+# (still the policy for a small KB, with the reference guard: see AnswerCalibration and
+# policy_for)
+# The policy shipped before the reference guard (the agreement calibration at 0.3 answering
+# even when a reference record outranks its entry): the peer at today's threshold.
+UNGUARDED_POLICY = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD, reference_guard=None)
 
 
 def fit(sc: Sequence[Scored], names: Sequence[str] = ("dense", "margin")) -> AnswerCalibration:
@@ -266,7 +279,7 @@ def choose_threshold(cal: AnswerCalibration, tune: Sequence[tuple[Q, Scored]]) -
 
 def outcome(policy: AnswerPolicy, q: Q, s: Scored) -> tuple[bool, bool]:
     """(answered, right) under ``policy``."""
-    d = decide(s.scores, q.text, policy)
+    d = decide(s.scores, q.text, policy, s.ref_lead[1])
     return d.kind == "answer", d.kind == "answer" and s.new_right
 
 
@@ -370,6 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "peer: previous Dasan (dense+margin, 0.5)": [outcome(PREVIOUS_POLICY, q, s)
                                                      for q, s in hold],
         "Dasan, shipped policy (this KB's size)": [outcome(shipped, q, s) for q, s in hold],
+        "peer: same threshold, no reference guard": [outcome(UNGUARDED_POLICY, q, s)
+                                                     for q, s in hold],
         "Dasan, agreement calibration": [
             outcome(AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD), q, s)
             for q, s in hold],
@@ -378,31 +393,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     table(hold, answer)
 
-    print("\ncoverage/precision curve on the hold-out: the agreement calibration (Dasan, shipped "
-          "for a city-sized KB), the cosine policy kept for small KBs (prev) and the peer's, "
-          "each at the same thresholds")
+    print("\ncoverage/precision curve on the hold-out, each column at the same thresholds: the "
+          "agreement calibration with the reference guard (Dasan, shipped for a city-sized KB), "
+          "the same without the guard (the policy shipped before it), the cosine policy kept "
+          "for small KBs (prev, no guard) and today's bot's confidence (peer)")
     print(f"  {'threshold':>9} | {'Dasan cov':>9} {'prec':>6} {'OOD ans':>7} | "
+          f"{'no-guard cov':>12} {'prec':>6} {'OOD ans':>7} | "
           f"{'prev cov':>8} {'prec':>6} {'OOD ans':>7} | "
           f"{'peer cov':>8} {'prec':>6} {'OOD ans':>7}")
     ind = [(q, s) for q, s in hold if q.target is not None]
     ood = [(q, s) for q, s in hold if q.target is None]
     n_ok = sum(s.target_answerable for _, s in ind)
 
-    def point(cal_: AnswerCalibration, th: float) -> str:
-        pol = AnswerPolicy(cal_, th)
+    def point(cal_: AnswerCalibration, th: float, guard: float | None, width: int = 9) -> str:
+        pol = AnswerPolicy(cal_, th, reference_guard=guard)
         r_in = [outcome(pol, q, s) for q, s in ind]
         na = sum(a for a, _ in r_in)
         nr = sum(r for _, r in r_in)
         r_ood = sum(outcome(pol, q, s)[0] for q, s in ood)
-        return (f"{nr / n_ok:9.3f} {(nr / na if na else float('nan')):6.3f} "
+        return (f"{nr / n_ok:{width}.3f} {(nr / na if na else float('nan')):6.3f} "
                 f"{r_ood / len(ood):7.3f}")
 
-    for th in [0.1, 0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
+    for th in [0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9]:
         p_in = [(s.peer_conf >= th, s.peer_conf >= th and s.peer_right) for _, s in ind]
         pna = sum(a for a, _ in p_in)
         p_ood = sum(s.peer_conf >= th for _, s in ood)
-        print(f"  {th:9.2f} | {point(AGREEMENT_CALIBRATION, th)} | "
-              f"{point(PREVIOUS_POLICY.calibration, th)[1:]} | "
+        print(f"  {th:9.2f} | {point(AGREEMENT_CALIBRATION, th, 0.0)} | "
+              f"{point(AGREEMENT_CALIBRATION, th, None, 12)} | "
+              f"{point(PREVIOUS_POLICY.calibration, th, None, 8)} | "
               f"{sum(r for _, r in p_in) / n_ok:8.3f} "
               f"{(sum(r for _, r in p_in) / pna if pna else float('nan')):6.3f} "
               f"{p_ood / len(ood):7.3f}")

@@ -104,10 +104,12 @@ def respond(session: Session, text: str, previous_misses: int = 0,
             [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
     if lexical_policy is not None and not index.has_dense:
         # No dense vectors: the lexical index's fused score, with its own calibration.
-        decision = decide([(h.score, cover) for _, h in found], query, lexical_policy)
+        decision = decide([(h.score, cover) for _, h in found], query, lexical_policy,
+                          found[0][1].reference_lead if found else None)
     else:
         decision = decide([(h.dense, cover, h.score) for _, h in found], query,
-                          policy_for(index.answerable_count()))
+                          policy_for(index.answerable_count()),
+                          found[0][1].reference_lead if found else None)
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

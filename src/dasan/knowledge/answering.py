@@ -113,6 +113,11 @@ class AnswerPolicy:
     # that does not depend on the size of the knowledge base.
     min_coverage: float = 0.2
     related_threshold: float = 0.15  # below this: no related entries either
+    # Never answer when a reference record (a case letter, a stale entry, ...) scores at least
+    # this far above the best standard entry in the fused ranking over all entries (0.0: when
+    # it outranks it). The citizen asked about that record, and the standard entry the bot
+    # would give is another one. None: no guard (the peers in bench/bench_answer.py).
+    reference_guard: float | None = 0.0
 
     def confidence(self, dense: float, margin: float, cover: float = 0.0,
                    fused_margin: float = 0.0) -> float:
@@ -144,10 +149,13 @@ class Decision:
 
 
 def decide(hits: Sequence[tuple[float, ...]], query: str,
-           policy: AnswerPolicy = DEFAULT_POLICY) -> Decision:
+           policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None
+           ) -> Decision:
     """``hits``: (raw dense cosine, :func:`coverage`, fused score) of the best answerable hits,
     best first by fused score (only the first hit's coverage is used; without a fused score
-    its margin counts as 0)."""
+    its margin counts as 0). ``reference_lead``: the best reference record's fused score minus
+    the first hit's, both fused over every entry (:attr:`dasan.knowledge.search.Hit.reference_lead`;
+    None when the KB has no reference record)."""
     if not hits:
         return Decision("miss", 0.0, "no_hit")
     dense, cover = hits[0][0], hits[0][1]
@@ -161,8 +169,12 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
     if region is not None:
         related = conf >= policy.related_threshold and cover > 0.0
         return Decision("related" if related else "miss", conf, f"other_region:{region}")
-    if conf >= policy.threshold and cover >= policy.min_coverage:
+    guarded = (policy.reference_guard is not None and reference_lead is not None
+               and reference_lead >= policy.reference_guard)
+    if conf >= policy.threshold and cover >= policy.min_coverage and not guarded:
         return Decision("answer", conf)
+    if guarded and cover > 0.0 and conf >= policy.related_threshold:
+        return Decision("related", conf, "reference_ahead")
     if cover <= 0.0:  # the entry shares no word with the question: not even related
         return Decision("miss", conf, "no_shared_word")
     if conf >= policy.related_threshold:

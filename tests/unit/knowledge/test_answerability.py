@@ -88,6 +88,23 @@ def test_decision_follows_the_policy_threshold() -> None:
     assert decide(strong, "기후동행카드 충전", never).kind == "related"
 
 
+def test_no_answer_when_a_reference_record_outranks_the_entry() -> None:
+    strong = [(0.95, 1.0, 0.9), (0.85, 0.5, 0.5)]
+    agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+    # the standard entry is ahead of every reference record: answered
+    assert decide(strong, "수도요금 이사 정산", agree, reference_lead=-0.3).kind == "answer"
+    # a case letter scores above it (or ties): the citizen asked about that record
+    for lead in (0.0, 0.2):
+        d = decide(strong, "수도요금 이사 정산", agree, reference_lead=lead)
+        assert (d.kind, d.reason) == ("related", "reference_ahead")
+    # the same for a small KB's policy; the unguarded peer answers
+    assert decide(strong, "수도요금 이사 정산", reference_lead=0.1).kind == "related"
+    peer = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD, reference_guard=None)
+    assert decide(strong, "수도요금 이사 정산", peer, reference_lead=0.1).kind == "answer"
+    # no word shared: not even related
+    assert decide([(0.95, 0.0, 0.9)], "수도요금", agree, reference_lead=0.1).kind == "miss"
+
+
 def test_answer_display_steps_links_phones_and_review_month() -> None:
     from dasan.chat.bot import display_flags
 

