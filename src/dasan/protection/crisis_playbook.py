@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dasan import audit
 from dasan.db.base import utcnow
@@ -238,7 +239,8 @@ def alert_view(a: CrisisAlert, c: Consultation | None = None) -> dict[str, Any]:
             "kind": a.kind, "label_ko": KIND_LABELS[a.kind][0], "label_en": KIND_LABELS[a.kind][1],
             "severity": a.severity, "imminent": a.imminent, "excerpt": a.excerpt_masked,
             "status": a.status, "created_at": a.created_at.isoformat() if a.created_at else None,
-            "escalations": a.escalations,
+            "escalations": a.escalations, "reescalations": a.reescalations or 0,
+            "level": escalation_level(a),
             "waiting": bool(c is not None and c.status == "open" and c.agent_id is None)}
 
 
@@ -334,7 +336,10 @@ def acknowledge(s: Session, user: User, alert_id: int) -> CrisisAlert:
     alert = s.get(CrisisAlert, alert_id)
     if alert is None:
         raise NotFound(f"crisis alert {alert_id} not found")
-    if alert.status == "acknowledged":
+    if alert.status == "acknowledged" and not (
+            alert.reescalations and alert.escalated_at is not None
+            and alert.acknowledged_at is not None and alert.escalated_at > alert.acknowledged_at):
+        # (an alert escalated again after its acknowledgement is acknowledged once more)
         raise Conflict("this alert is already acknowledged", code="already_acknowledged")
     alert.status = "acknowledged"
     alert.acknowledged_at = utcnow()
@@ -359,7 +364,9 @@ def open_alerts(s: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = s.execute(select(CrisisAlert, Consultation)
                      .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
                            isouter=True)
-                     .where(CrisisAlert.status == "open")
+                     .where(or_(CrisisAlert.status == "open", and_(
+                         CrisisAlert.status == "acknowledged", CrisisAlert.reescalations > 0,
+                         CrisisAlert.escalated_at > CrisisAlert.acknowledged_at)))
                      .order_by(CrisisAlert.severity.desc(), CrisisAlert.id).limit(limit)).all()
     return [alert_view(a, c) for a, c in rows]
 
@@ -398,29 +405,84 @@ def open_welfare_case(s: Session, user: User, consultation_id: int, consent: boo
     return case
 
 
+LEVELS = ("supervisor", "floor_lead", "department_head")
+
+
+def escalation_level(alert: CrisisAlert) -> str:
+    """Who an alert is escalated to: the supervisors first; after an acknowledgement whose
+    contact still did not reach a crisis-trained agent, the floor lead, then the department
+    head."""
+    return LEVELS[min(alert.reescalations or 0, 2)]
+
+
+def _crisis_trained(s: Session, agent_id: int | None) -> bool:
+    if agent_id is None:
+        return False
+    skill = s.scalar(select(Skill.id).where(Skill.code == CRISIS_SKILL))
+    return skill is not None and s.get(AgentSkill, (agent_id, skill)) is not None
+
+
+def _bump(s: Session, alert: CrisisAlert, now: datetime, *, after_ack: bool) -> bool:
+    """Count one escalation, compare-and-set on the counter so two workers running at once
+    escalate an alert once (False: another worker already did)."""
+    if after_ack:
+        guard = CrisisAlert.reescalations == (alert.reescalations or 0)
+        values = {"reescalations": (alert.reescalations or 0) + 1,
+                  "escalations": (alert.escalations or 0) + 1, "escalated_at": now}
+    else:
+        guard = CrisisAlert.escalations == (alert.escalations or 0)
+        values = {"escalations": (alert.escalations or 0) + 1, "escalated_at": now}
+    done = s.execute(update(CrisisAlert).where(CrisisAlert.id == alert.id, guard)
+                     .values(**values).execution_options(synchronize_session=False))
+    if getattr(done, "rowcount", 0) != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(alert, key, value)
+    return True
+
+
 def escalate_overdue(s: Session, now: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """Re-alert what nobody took in time: open alerts past the playbook's limit, and crisis
-    contacts still waiting or closed without an answer (caller commits and publishes)."""
+    """Re-alert what nobody took in time (caller commits and publishes):
+    - open alerts past the playbook's limit, and crisis contacts still waiting or closed
+      without an answer (to the supervisors);
+    - acknowledged alerts whose contact, one limit after the acknowledgement (or the last
+      re-escalation), is still open and not answered by a crisis-trained agent (to the floor
+      lead, then the department head). Each limit escalates once, however often this runs."""
     now = now or utcnow()
     limits = {p.kind: p.escalate_after_seconds for p in playbooks(s)}
     events: list[tuple[str, dict[str, Any]]] = []
     rows = s.execute(select(CrisisAlert, Consultation)
                      .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
                            isouter=True)
-                     .where(CrisisAlert.status == "open")).all()
+                     .where(CrisisAlert.status.in_(("open", "acknowledged")))).all()
     for alert, c in rows:
         limit = timedelta(seconds=limits.get(alert.kind, 60))
-        since = alert.escalated_at or alert.created_at
         unanswered = c is not None and c.answered_at is None and (
             c.status == "open" or c.outcome != "answered")
-        if now - since < limit:
+        if alert.status == "open":
+            since = alert.escalated_at or alert.created_at
+            if now - since < limit:
+                continue
+            reason = ("left_unanswered" if c is not None and c.status == "closed" and unanswered
+                      else "still_waiting" if unanswered else "not_acknowledged")
+            after_ack = False
+        else:
+            if c is None or c.status != "open":
+                continue  # closed since: nothing left to take
+            if c.answered_at is not None and _crisis_trained(s, c.agent_id):
+                continue  # with a crisis-trained agent: done
+            marks = [t for t in (alert.acknowledged_at, alert.escalated_at) if t is not None]
+            since = max(marks) if marks else alert.created_at
+            if now - since < limit:
+                continue
+            reason = "still_waiting" if c.agent_id is None else "not_crisis_trained"
+            after_ack = True
+        if not _bump(s, alert, now, after_ack=after_ack):
             continue
-        reason = ("left_unanswered" if c is not None and c.status == "closed" and unanswered
-                  else "still_waiting" if unanswered else "not_acknowledged")
-        alert.escalations = (alert.escalations or 0) + 1
-        alert.escalated_at = now
+        level = escalation_level(alert)
         audit.record(s, None, "crisis.escalated", object_type="crisis_alert", object_id=alert.id,
-                     detail={"reason": reason, "escalations": alert.escalations})
+                     detail={"reason": reason, "escalations": alert.escalations,
+                             "level": level})
         view = alert_view(alert, c)
         view["reason"] = reason
         events.append((CRISIS_CHANNEL, {"type": "crisis_escalation", "alert": view}))

