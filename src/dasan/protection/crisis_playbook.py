@@ -151,7 +151,7 @@ def playbooks(s: Session) -> list[CrisisPlaybook]:
 
 def playbook(s: Session, kind: str) -> CrisisPlaybook:
     if kind not in KINDS:
-        raise NotFound(f"no crisis kind {kind!r}")
+        raise NotFound(f"no crisis kind {kind!r}", code="unknown_kind")
     return next(p for p in playbooks(s) if p.kind == kind)
 
 
@@ -165,16 +165,54 @@ def playbook_view(p: CrisisPlaybook) -> dict[str, Any]:
             "updated_at": p.updated_at.isoformat() if p.updated_at else None}
 
 
+# Korean and English text for each refusal of a playbook edit (the page shows these; the API
+# answers the code with the English message).
+ERRORS: dict[str, tuple[str, str]] = {
+    "bad_phone_number": ("연계 번호가 전화번호 형식이 아닙니다 (예: 109, 1366, 02-123-4567).",
+                         "A hand-over number is not a phone number (e.g. 109, 1366, 02-123-4567)."),
+    "missing_label": ("연계 번호마다 한국어 이름이 필요합니다.",
+                      "Each hand-over number needs a Korean label."),
+    "bad_welfare_basis": ("복지 사례 개설 기준이 올바르지 않습니다.",
+                          "The welfare-case basis must be none, consent or law."),
+    "unknown_queue": ("없는 대기열입니다.", "No such queue."),
+    "bad_priority": ("우선순위는 0에서 100 사이의 정수여야 합니다.",
+                     "The priority must be a whole number from 0 to 100."),
+    "bad_escalation_time": ("재알림 시간은 10초에서 3600초 사이의 정수여야 합니다.",
+                            "The escalation time must be a whole number of seconds, 10-3600."),
+    "unknown_agent": ("없는 상담사가 선택되었습니다.", "An unknown agent was chosen."),
+    "no_trained_agent": ("위기상담 상담사를 한 명 이상 선택해야 합니다.",
+                         "Choose at least one crisis-trained agent."),
+    "unknown_kind": ("없는 위기 유형입니다.", "No such crisis kind."),
+}
+
+
+def refusal(code: str, detail: str = "") -> Invalid:
+    """An `Invalid` with the code's English message (and `detail`, e.g. the bad value)."""
+    en = ERRORS[code][1]
+    return Invalid(f"{en} {detail}".strip(), code=code)
+
+
+def _whole(value: Any, low: int, high: int, code: str) -> int:
+    if isinstance(value, bool):
+        raise refusal(code, repr(value))
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise refusal(code, repr(value)) from None
+    if not low <= n <= high:
+        raise refusal(code, repr(value))
+    return n
+
+
 def validate_handover(items: list[dict[str, Any]]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for i, it in enumerate(items):
         number = str(it.get("number", "")).strip()
         label = str(it.get("label_ko", "")).strip()
         if not _PHONE.match(number):
-            raise Invalid(f"hand-over {i + 1}: {number!r} is not a phone number",
-                          code="bad_phone_number")
+            raise refusal("bad_phone_number", f"(#{i + 1}: {number!r})")
         if not label:
-            raise Invalid(f"hand-over {i + 1}: a Korean label is required")
+            raise refusal("missing_label", f"(#{i + 1})")
         out.append({"label_ko": label[:64], "label_en": str(it.get("label_en", ""))[:64],
                     "number": number})
     return out
@@ -189,20 +227,19 @@ def update_playbook(s: Session, user: User, kind: str, changes: dict[str, Any]
         new["handover"] = validate_handover(list(changes["handover"]))
     if changes.get("welfare_case") is not None:
         if changes["welfare_case"] not in WELFARE_BASES:
-            raise Invalid(f"welfare_case must be one of {WELFARE_BASES}")
+            raise refusal("bad_welfare_basis", repr(changes["welfare_case"]))
         new["welfare_case"] = changes["welfare_case"]
     if changes.get("queue_code") is not None:
-        if s.scalar(select(Queue.id).where(Queue.code == changes["queue_code"])) is None:
-            raise Invalid(f"unknown queue {changes['queue_code']!r}")
+        if changes["queue_code"] == CRISIS_QUEUE:
+            ensure_crisis_queue(s)
+        elif s.scalar(select(Queue.id).where(Queue.code == changes["queue_code"])) is None:
+            raise refusal("unknown_queue", repr(changes["queue_code"]))
         new["queue_code"] = changes["queue_code"]
     if changes.get("priority") is not None:
-        if not 0 <= int(changes["priority"]) <= 100:
-            raise Invalid("priority must be 0-100")
-        new["priority"] = int(changes["priority"])
+        new["priority"] = _whole(changes["priority"], 0, 100, "bad_priority")
     if changes.get("escalate_after_seconds") is not None:
-        if not 10 <= int(changes["escalate_after_seconds"]) <= 3600:
-            raise Invalid("escalate_after_seconds must be 10-3600")
-        new["escalate_after_seconds"] = int(changes["escalate_after_seconds"])
+        new["escalate_after_seconds"] = _whole(changes["escalate_after_seconds"], 10, 3600,
+                                               "bad_escalation_time")
     for key in ("guidance_ko", "guidance_en"):
         if changes.get(key) is not None:
             new[key] = str(changes[key])[:4000]
@@ -219,6 +256,53 @@ def update_playbook(s: Session, user: User, kind: str, changes: dict[str, Any]
                                          before["version"]})
     s.flush()
     return p
+
+
+def queue_choices(s: Session) -> list[dict[str, str]]:
+    """The queues a playbook may send a crisis to (the crisis queue first)."""
+    ensure_crisis_queue(s)
+    rows = s.execute(select(Queue.code, Queue.name, Queue.name_en).order_by(Queue.id)).all()
+    out = [{"code": c, "name": n, "name_en": e or n} for c, n, e in rows]
+    return sorted(out, key=lambda q: q["code"] != CRISIS_QUEUE)
+
+
+def trained_agents(s: Session) -> list[dict[str, Any]]:
+    """Every agent, with whether they are crisis-trained (the playbook page's list)."""
+    queue = ensure_crisis_queue(s)
+    trained = set(s.scalars(select(AgentSkill.agent_id)
+                            .where(AgentSkill.skill_id == queue.skill_id)))
+    return [{"id": a.id, "name": a.name, "employee_no": a.employee_no,
+             "trained": a.id in trained}
+            for a in s.scalars(select(Agent).order_by(Agent.employee_no))]
+
+
+def set_trained_agents(s: Session, user: User, agent_ids: list[Any]) -> list[int]:
+    """Make exactly these agents crisis-trained (the page's checkboxes); an unknown id refuses
+    the whole change. Audited once with who was added and removed (caller commits)."""
+    wanted: set[int] = set()
+    for value in agent_ids:
+        try:
+            wanted.add(int(str(value)))
+        except ValueError:
+            raise refusal("unknown_agent", repr(value)) from None
+    if not wanted:
+        raise refusal("no_trained_agent")
+    known = set(s.scalars(select(Agent.id).where(Agent.id.in_(wanted))))
+    if wanted - known:
+        raise refusal("unknown_agent", repr(sorted(wanted - known)))
+    queue = ensure_crisis_queue(s)
+    have = {r.agent_id: r for r in s.scalars(select(AgentSkill)
+                                              .where(AgentSkill.skill_id == queue.skill_id))}
+    added = sorted(wanted - set(have))
+    removed = sorted(set(have) - wanted)
+    for aid in added:
+        s.add(AgentSkill(agent_id=aid, skill_id=queue.skill_id))
+    for aid in removed:
+        s.delete(have[aid])
+    audit.record(s, user, "crisis.trained", object_type="skill", object_id=CRISIS_SKILL,
+                 detail={"added": added, "removed": removed})
+    s.flush()
+    return sorted(wanted)
 
 
 # --- the response ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ and the crisis panel's warm transfer and hand-over."""
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import timedelta
 from typing import Any
@@ -130,3 +131,72 @@ def test_two_workers_at_once_escalate_an_acknowledged_alert_once(
         stale.close()
     assert len(first) == 1 and second == []
     assert len(audits(db, "crisis.escalated")) == 1
+
+
+# --- the playbook page: queue, escalation time, crisis-trained agents ------------------------
+
+
+def test_playbook_page_sets_queue_escalation_time_and_trained_agents(
+        client: Any, login: Any, db: Session) -> None:
+    from dasan.db.models import Queue
+    from dasan.db.models_protection import CrisisPlaybook
+
+    login("supervisor")
+    page = client.get("/crisis/playbooks")
+    assert page.status_code == 200 and 'name="escalate_after_seconds"' in page.text
+    assert 'name="queue_code"' in page.text and 'name="agent"' in page.text
+    other = db.scalar(select(Queue.code).where(Queue.code != "crisis").order_by(Queue.id))
+    assert other is not None
+
+    def row() -> CrisisPlaybook:
+        db.expire_all()
+        r = db.scalar(select(CrisisPlaybook).where(CrisisPlaybook.kind == "destitution"))
+        assert r is not None
+        return r
+
+    base = {"guidance_ko": "안내", "guidance_en": "Guide", "handover": "보건복지 | Welfare | 129",
+            "welfare_case": "consent", "priority": "12"}
+    r = client.post("/crisis/playbooks/destitution", follow_redirects=False,
+                    data={**base, "queue_code": other, "escalate_after_seconds": "90"})
+    assert r.status_code == 303 and "code=" not in r.headers["location"]
+    saved = row()
+    assert (saved.queue_code, saved.escalate_after_seconds) == (other, 90)
+    version = saved.version
+    # bad values: a Korean refusal on the page, and nothing changes
+    for bad, code, korean in (
+            ({"escalate_after_seconds": "5"}, "bad_escalation_time", "재알림 시간은"),
+            ({"escalate_after_seconds": "열"}, "bad_escalation_time", "재알림 시간은"),
+            ({"queue_code": "no_such_queue"}, "unknown_queue", "없는 대기열"),
+            ({"priority": "high"}, "bad_priority", "우선순위는"),
+            ({"handover": "경찰 | call me"}, "bad_phone_number", "전화번호 형식")):
+        r = client.post("/crisis/playbooks/destitution", follow_redirects=False,
+                        data={**base, "guidance_ko": "바뀌면 안 됨", "queue_code": "crisis",
+                              "escalate_after_seconds": "300", **bad})
+        assert r.status_code == 303 and f"code={code}" in r.headers["location"], bad
+        shown = client.get(r.headers["location"]).text
+        alert_box = re.search(r'id="playbook-error">(.*?)</p>', shown, re.S)
+        assert alert_box is not None
+        assert korean in alert_box.group(1) and "아무것도 바뀌지 않았습니다" in alert_box.group(1)
+        assert not re.search(r"[A-Za-z]{3,}", alert_box.group(1))  # no English on the Korean page
+        after = row()
+        assert (after.version, after.queue_code, after.escalate_after_seconds,
+                after.guidance_ko) == (version, other, 90, "안내")
+    # the crisis-trained agents: exactly the checked ones
+    a1, a2 = agent_named(db, "agent1"), agent_named(db, "agent2")
+    r = client.post("/crisis/playbooks/trained", data={"agent": [str(a1.id), str(a2.id)]},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "code=" not in r.headers["location"]
+    trained = {a["id"] for a in crisis_playbook.trained_agents(db) if a["trained"]}
+    assert trained == {a1.id, a2.id}
+    for bad_agents, code in (([str(a1.id), "999999"], "unknown_agent"), ([], "no_trained_agent")):
+        r = client.post("/crisis/playbooks/trained", data={"agent": bad_agents},
+                        follow_redirects=False)
+        assert f"code={code}" in r.headers["location"]
+        db.expire_all()
+        assert {a["id"] for a in crisis_playbook.trained_agents(db) if a["trained"]} == trained
+    assert len(audits(db, "crisis.trained")) == 1
+    assert len(audits(db, "crisis.playbook.update")) == 1
+    login("agent1")
+    r = client.post("/crisis/playbooks/trained", data={"agent": [str(a1.id)]},
+                    follow_redirects=False)
+    assert r.status_code in (303, 403) and "/crisis/playbooks" not in r.headers.get("location", "")
