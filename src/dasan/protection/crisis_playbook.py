@@ -383,6 +383,20 @@ def screen(s: Session, c: Consultation, text: str, *, screened: str | None = Non
     return found, respond(s, c, found.kind, found.severity, found.imminent, text, actor)
 
 
+_DEFERRED = "dasan.crisis.live_events"
+
+
+def defer_events(s: Session, events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Keep live events on the session for a caller that returns a row rather than a result
+    (field reports): it takes them with `take_deferred` once it has committed."""
+    s.info.setdefault(_DEFERRED, []).extend(events)
+
+
+def take_deferred(s: Session) -> list[tuple[str, dict[str, Any]]]:
+    """The deferred live events, once (empty when there are none)."""
+    return list(s.info.pop(_DEFERRED, []))
+
+
 def guidance_event(p: CrisisPlaybook, consultation_id: int, alert: CrisisAlert
                    ) -> dict[str, Any]:
     return {"type": "crisis_guidance", "consultation_id": consultation_id,

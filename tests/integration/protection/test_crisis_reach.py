@@ -4,11 +4,14 @@ and the crisis panel's warm transfer and hand-over."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -200,3 +203,50 @@ def test_playbook_page_sets_queue_escalation_time_and_trained_agents(
     r = client.post("/crisis/playbooks/trained", data={"agent": [str(a1.id)]},
                     follow_redirects=False)
     assert r.status_code in (303, 403) and "/crisis/playbooks" not in r.headers.get("location", "")
+
+
+# --- the live alert on every written channel -------------------------------------------------
+
+
+def test_every_written_channel_pushes_the_supervisor_alert_live(
+        client: Any, login: Any, db: Session, shared_data: Any,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Messenger/portal, the Q&A board and field reports (SMS has its own test) push the typed
+    `crisis_alert` event to the supervisors' socket as they arrive, not only store it."""
+    from dasan.channels.signing import hex_signature, timestamped_message
+    from dasan.config import get_settings
+
+    monkeypatch.setenv("DASAN_MESSENGER_SECRET", "portal-secret-for-the-tests")
+    monkeypatch.setenv("DASAN_ATTACHMENTS_DIR", str(tmp_path / "att"))
+    monkeypatch.setenv("DASAN_COMPLAINTS_PHOTO_DIR", str(tmp_path / "photos"))
+    get_settings.cache_clear()
+    login("supervisor")
+    seen: dict[str, dict[str, Any]] = {}
+    with client.websocket_connect("/api/crisis/ws/alerts") as ws:
+        assert recv(ws)["alerts"] == []
+        body = json.dumps({"event_id": "cr-1", "message_id": "cr-1", "user_id": "naver-9",
+                           "text": "남편이 술 먹고 때려요 살려주세요"}, ensure_ascii=False).encode()
+        stamp = str(int(time.time()))
+        r = client.post("/api/channels/messenger/naver/webhook", content=body, headers={
+            "X-Dasan-Timestamp": stamp,
+            "X-Dasan-Signature": hex_signature("portal-secret-for-the-tests",
+                                               timestamped_message(stamp, body))})
+        assert r.status_code == 200, r.text
+        seen["portal"] = until(ws, lambda e: e["type"] == "crisis_alert")
+        r = client.post("/api/channels/board/questions",
+                        data={"title": "도와주세요", "body": "며칠째 아무것도 못 먹었어요 전기도 끊겼어요"})
+        assert r.status_code == 201, r.text
+        seen["web"] = until(ws, lambda e: e["type"] == "crisis_alert")
+        r = client.post("/api/complaints/reports", data={
+            "service_code": "OTHER", "lat": "37.4569", "long": "126.8955",
+            "description": "옆집 할머니가 며칠째 안 보이시는데 우편물이 쌓여 있어요"})
+        assert r.status_code == 201, r.text
+        seen["smart_report"] = until(ws, lambda e: e["type"] == "crisis_alert")
+    for channel, event in seen.items():
+        validate(event)
+        assert event["alert"]["channel"] == channel
+    assert [seen[c]["alert"]["kind"] for c in ("portal", "web", "smart_report")] == [
+        "violence", "destitution", "neighbour"]
+    db.expire_all()
+    assert len(db.scalars(select(CrisisAlert)).all()) == 3
+    get_settings.cache_clear()
