@@ -90,7 +90,8 @@ class WelfareCase(Base):
 class DongCentre(Base):
     """The 동 주민센터 directory: one row per dong (seeded from the dong GeoJSON's names; the
     contact fields are blank until a supervisor fills them in). A welfare case is notified to
-    its centre through the outbox: a signed webhook, an SMS, or both."""
+    its centre through the outbox: a webhook signed with DASAN_WELFARE_WEBHOOK_SECRET, an SMS,
+    or both."""
 
     __tablename__ = "dong_centres"
 
@@ -101,7 +102,6 @@ class DongCentre(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     sms_number: Mapped[str] = mapped_column(String(20), default="")
     webhook_url: Mapped[str] = mapped_column(String(512), default="")
-    webhook_secret: Mapped[str] = mapped_column(String(128), default="")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

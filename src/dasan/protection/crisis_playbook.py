@@ -30,8 +30,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dasan import audit
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Skill, User
-from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
+from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, DongCentre, WelfareCase
 from dasan.errors import Conflict, Invalid, NotFound
+from dasan.protection import welfare
 from dasan.text.crisis import KIND_LABELS, KINDS, CrisisResult, detect_crisis
 from dasan.text.pii import mask
 
@@ -362,7 +363,7 @@ def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: boo
     out.alert_id = alert.id
     if p.welfare_case == "law" and s.scalar(select(WelfareCase.id).where(
             WelfareCase.consultation_id == c.id)) is None:
-        case = _new_case(s, c, kind, "law", actor, "")
+        case = _open_and_refer(s, c, kind, "law", actor, "", welfare.known_dong(s, c))
         out.welfare_case_id = case.id
     if p.alert_supervisor:
         out.events.append((CRISIS_CHANNEL, {"type": "crisis_alert", "alert": alert_view(alert, c)}))
@@ -426,7 +427,11 @@ def guidance_for_agent(s: Session, user: User) -> list[dict[str, Any]]:
         g = guidance_for(s, cid)
         if g is not None:
             k = g["kind"]
-            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1]})
+            c = s.get(Consultation, cid)
+            case = s.scalar(select(WelfareCase).where(WelfareCase.consultation_id == cid))
+            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1],
+                        "channel": c.channel if c is not None else None,
+                        "case": welfare.case_view(case) if case is not None else None})
     return out
 
 
@@ -482,9 +487,19 @@ def _new_case(s: Session, c: Consultation, kind: str, basis: str, actor: User | 
     return case
 
 
+def _open_and_refer(s: Session, c: Consultation, kind: str, basis: str, actor: User | None,
+                    note: str, centre: DongCentre | None) -> WelfareCase:
+    case = _new_case(s, c, kind, basis, actor, note)
+    if centre is not None:  # the dong is known: the 동 주민센터 is notified now
+        welfare.refer(s, actor, case, centre)
+    return case
+
+
 def open_welfare_case(s: Session, user: User, consultation_id: int, consent: bool,
-                      note: str = "", dong: str | None = None) -> WelfareCase:
-    """Open a case for the 동 주민센터: with the citizen's consent, or because the law requires."""
+                      note: str = "", dong_code: str | None = None) -> WelfareCase:
+    """Open a case for the 동 주민센터: with the citizen's consent, or because the law requires.
+    The dong is the one chosen (it must be in the contact's district) or the one known (a field
+    report's location); with a dong, its centre is notified through the outbox at once."""
     c = s.get(Consultation, consultation_id)
     if c is None:
         raise NotFound(f"consultation {consultation_id} not found")
@@ -498,9 +513,9 @@ def open_welfare_case(s: Session, user: User, consultation_id: int, consent: boo
     basis = playbook(s, alert.kind).welfare_case
     if basis != "law" and not consent:
         raise Invalid("the citizen's consent is required for this kind", code="consent_required")
-    case = _new_case(s, c, alert.kind, "law" if basis == "law" else "consent", user, note)
-    case.dong = (dong or "")[:64] or None
-    return case
+    centre = welfare.pick_centre(s, c, dong_code)  # checked before anything is written
+    return _open_and_refer(s, c, alert.kind, "law" if basis == "law" else "consent", user,
+                           note, centre)
 
 
 LEVELS = ("supervisor", "floor_lead", "department_head")

@@ -82,7 +82,7 @@ def test_abuse_kind_opens_a_welfare_case_by_law_and_others_need_consent(
     assert r.status_code == 422 and r.json()["code"] == "consent_required"
     assert db.scalar(select(WelfareCase).where(WelfareCase.consultation_id == other)) is None
     r = client.post("/api/crisis/welfare-cases",
-                    json={"consultation_id": other, "consent": True, "dong": "독산1동"})
+                    json={"consultation_id": other, "consent": True})
     assert r.status_code == 201 and r.json()["basis"] == "consent"
     r = client.post("/api/crisis/welfare-cases", json={"consultation_id": other, "consent": True})
     assert r.status_code == 409

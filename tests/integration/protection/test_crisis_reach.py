@@ -4,8 +4,10 @@ and the crisis panel's warm transfer and hand-over."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -250,3 +252,181 @@ def test_every_written_channel_pushes_the_supervisor_alert_live(
     db.expire_all()
     assert len(db.scalars(select(CrisisAlert)).all()) == 3
     get_settings.cache_clear()
+
+
+# --- welfare cases reach the 동 주민센터 --------------------------------------------------------
+
+GEUMCHEON = {"lat": "37.4569", "long": "126.8955"}  # 금천구 (the demo officer's district)
+RECEIVER = PROJECT_ROOT / "tests" / "integration" / "channels" / "receiver.py"
+
+
+def start_receiver(fails: int) -> tuple[subprocess.Popen[str], str]:
+    """The channels' real HTTP receiver: answers 503 to each key's first `fails` tries."""
+    proc = subprocess.Popen([sys.executable, str(RECEIVER), str(fails)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, f"http://127.0.0.1:{int(proc.stdout.readline().strip())}"
+
+
+def test_a_field_report_case_is_referred_to_its_dong_centre_through_the_outbox(
+        client: Any, login: Any, db: Session, database_url: str, shared_data: Any,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Neighbour at risk (a case by law) in a field report: the dong comes from the report's
+    location, the centre's webhook (signed, retried after a 503) and SMS are enqueued in the
+    same transaction, the district officer acknowledges and closes it; all audited."""
+    from dasan.channels import outbox
+    from dasan.channels.senders import welfare_sender
+    from dasan.channels.signing import hex_signature, timestamped_message
+    from dasan.config import get_settings
+    from dasan.db.models_channels import OutboxItem
+    from dasan.db.models_complaints import ServiceRequest
+    from dasan.db.models_protection import DongCentre, WelfareCase
+    from dasan.protection import welfare
+
+    secret = "welfare-secret-for-the-tests"
+    monkeypatch.setenv("DASAN_WELFARE_WEBHOOK_SECRET", secret)
+    monkeypatch.setenv("DASAN_COMPLAINTS_PHOTO_DIR", str(tmp_path / "photos"))
+    get_settings.cache_clear()
+    proc, url = start_receiver(1)
+    try:
+        # the supervisor fills in the centre's contacts (bad values first: nothing changes)
+        login("supervisor")
+        centres = client.get("/api/crisis/dong-centres?district=11545").json()
+        assert centres and all(c["district_code"] == "11545" for c in centres)
+        assert all(not c["reachable"] for c in centres)  # seeded blank
+        report = client.post("/api/complaints/reports", data={
+            "service_code": "OTHER", **GEUMCHEON,
+            "description": "옆집 할머니가 며칠째 안 보이시는데 우편물이 쌓여 있어요"})
+        # (the report is filed before the contacts: its case waits on the officer's list)
+        assert report.status_code == 201
+        sr = db.get(ServiceRequest, int(report.json()["service_request_id"]))
+        assert sr is not None and sr.dong_code
+        db.expire_all()
+        case = db.scalar(select(WelfareCase).where(
+            WelfareCase.consultation_id == sr.consultation_id))
+        assert case is not None and case.basis == "law" and case.dong_code == sr.dong_code
+        assert case.status == "referred"  # referred, though nobody is reachable yet
+        assert db.scalars(select(OutboxItem).where(OutboxItem.kind == "welfare.webhook")).all() \
+            == []
+        for bad in ({"webhook_url": "ftp://x"}, {"sms_number": "12"}, {"phone": "전화"}):
+            r = client.put(f"/api/crisis/dong-centres/{sr.dong_code}",
+                           json={"centre_name": "바뀌면 안 됨", **bad})
+            assert r.status_code == 422, r.text
+        db.expire_all()
+        row = db.get(DongCentre, sr.dong_code)
+        assert row is not None and row.centre_name != "바뀌면 안 됨" and not row.webhook_url
+        r = client.put(f"/api/crisis/dong-centres/{sr.dong_code}",
+                       json={"webhook_url": f"{url}/welfare", "sms_number": "02-2627-1234",
+                             "phone": "02-2627-1000"})
+        assert r.status_code == 200 and r.json()["reachable"]
+        # a second report from the same place: referred at once, with notices
+        report = client.post("/api/complaints/reports", data={
+            "service_code": "OTHER", **GEUMCHEON,
+            "description": "혼자 사는 옆집 아저씨가 며칠째 안 보이고 문 앞에 우편물이 쌓였어요"})
+        sr2 = db.get(ServiceRequest, int(report.json()["service_request_id"]))
+        assert sr2 is not None
+        db.expire_all()
+        case2 = db.scalar(select(WelfareCase).where(
+            WelfareCase.consultation_id == sr2.consultation_id))
+        assert case2 is not None and case2.status == "referred"
+        items = db.scalars(select(OutboxItem).where(
+            OutboxItem.idempotency_key.like(f"welfare:{case2.id}:%"))).all()
+        assert sorted(i.kind for i in items) == ["sms.send", "welfare.webhook"]
+        assert next(i.payload["to"] for i in items if i.kind == "sms.send") == "02-2627-1234"
+        # the outbox delivers the webhook: a 503 first, then accepted, signed
+        import httpx
+
+        async def deliver() -> outbox.DeliveryReport:
+            async with httpx.AsyncClient(timeout=5) as http:
+                return await outbox.drain(lambda: new_session(database_url),
+                                          {"welfare.webhook": welfare_sender(http)})
+
+        monkeypatch.setenv("DASAN_OUTBOX_BACKOFF_SECONDS", "0.01")
+        get_settings.cache_clear()
+        report_ = asyncio.run(deliver())
+        assert report_.sent == 1 and report_.retried == 1
+        log = httpx.get(f"{url}/log", timeout=5).json()
+        assert len(log) == 1 and log[0]["path"] == "/welfare"
+        body = log[0]["body"]
+        assert body["welfare_case_id"] == case2.id and body["dong_code"] == sr2.dong_code
+        assert "010" not in json.dumps(body, ensure_ascii=False)
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = log[0]["headers"]
+        assert headers["x-dasan-signature"] == hex_signature(
+            secret, timestamped_message(headers["x-dasan-timestamp"], raw))
+    finally:
+        proc.kill()
+        proc.wait()
+        get_settings.cache_clear()
+    # the district officer (금천구) sees both cases, acknowledges and closes them
+    login("district")
+    page = client.get("/district/complaints")
+    assert page.status_code == 200 and f'id="wc-{case.id}"' in page.text
+    assert f'id="wc-{case2.id}"' in page.text
+    listed = client.get("/api/crisis/welfare-cases").json()
+    assert {c["id"] for c in listed} == {case.id, case2.id}
+    r = client.post(f"/district/welfare-cases/{case.id}", data={"action": "acknowledge"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "welfare_error" not in r.headers["location"]
+    r = client.post(f"/district/welfare-cases/{case.id}", data={"action": "acknowledge"},
+                    follow_redirects=False)
+    assert "welfare_error=already_acknowledged" in r.headers["location"]
+    r = client.post(f"/api/crisis/welfare-cases/{case2.id}/close",
+                    json={"note": "방문 확인, 010-1234-5678 보호자 연락"})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert client.post(f"/api/crisis/welfare-cases/{case2.id}/ack").status_code == 409
+    db.expire_all()
+    closed = db.get(WelfareCase, case2.id)
+    assert closed is not None and "1234-5678" not in closed.close_note_masked
+    assert [c["id"] for c in client.get("/api/crisis/welfare-cases").json()] == [case.id]
+    for action in ("welfare_case.referred", "welfare_case.acknowledged", "welfare_case.closed",
+                   "welfare.centre.update"):
+        assert audits(db, action), action
+    assert len(welfare.centres(db)) == 467  # every dong of the map, seeded once
+
+
+def test_consent_case_takes_the_chosen_dong_and_other_districts_are_refused(
+        client: Any, login: Any, db: Session, shared_data: Any) -> None:
+    from dasan.db.models_protection import WelfareCase
+
+    cid, h = start(client)
+    say(client, cid, h, "며칠째 아무것도 못 먹었어요 전기도 끊겼어요", "w1")
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None
+    c.district_code = "11545"  # the agent recorded the caller's district (금천구)
+    db.commit()
+    login("agent1")
+    choices = client.get(f"/api/crisis/consultations/{cid}/dongs").json()
+    assert choices["known"] is None and choices["dongs"]
+    assert {d["district_code"] for d in choices["dongs"]} == {"11545"}
+    dong = choices["dongs"][0]
+    refused = [({"dong_code": "99999999"}, "unknown_dong"),
+               ({"dong_code": "11110118"}, "dong_outside_district")]  # 종로구 내수동
+    for extra, code in refused:
+        r = client.post("/api/crisis/welfare-cases",
+                        json={"consultation_id": cid, "consent": True, **extra})
+        assert r.status_code == 422 and r.json()["code"] == code, r.text
+    assert db.scalar(select(WelfareCase).where(WelfareCase.consultation_id == cid)) is None
+    r = client.post("/api/crisis/welfare-cases",
+                    json={"consultation_id": cid, "consent": True,
+                          "dong_code": dong["dong_code"]})
+    assert r.status_code == 201, r.text
+    assert r.json()["dong"] == dong["dong_name"] and r.json()["status"] == "referred"
+    # an officer of another district neither lists nor touches it (denial audited)
+    other = db.scalar(select(User).where(User.role == "district_officer"))
+    assert other is not None
+    login("district")
+    case_id = r.json()["id"]
+    assert [x["id"] for x in client.get("/api/crisis/welfare-cases").json()] == [case_id]
+    db.expire_all()
+    case = db.get(WelfareCase, case_id)
+    assert case is not None
+    case.district_code = "11110"  # pretend it is 종로구's
+    db.commit()
+    assert client.get("/api/crisis/welfare-cases").json() == []
+    r = client.post(f"/api/crisis/welfare-cases/{case_id}/close", json={})
+    assert r.status_code == 403
+    db.expire_all()
+    assert db.get(WelfareCase, case_id).status == "referred"  # type: ignore[union-attr]
+    assert any(a.outcome == "denied" for a in audits(db, "welfare_case.other_district"))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dasan import access
 from dasan.db.models import User
 from dasan.errors import DomainError
-from dasan.protection import crisis_playbook, evidence, programme
+from dasan.protection import crisis_playbook, evidence, programme, welfare
 from dasan.quality import evaluation, forms, sampling, scorecards
 from dasan.text.crisis import KINDS
 from dasan.web.deps import get_db, require_page_roles
@@ -113,6 +113,41 @@ def playbook_save(kind: str, db: Session = Depends(get_db),
         return _playbook_back(code=exc.code, error=exc.message)
     db.commit()
     return _playbook_back(notice=kind)
+
+
+@router.get("/crisis/dong-centres", response_class=HTMLResponse)
+def dong_centres_page(request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles(*access.DONG_DIRECTORY_EDITORS))
+                      ) -> Response:
+    """The 동 주민센터 directory, one district at a time (welfare cases are notified to it)."""
+    from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
+
+    district = request.query_params.get("district") or DISTRICTS[0].code
+    if district not in DISTRICT_BY_CODE:
+        district = DISTRICTS[0].code
+    rows = [welfare.centre_view(c) for c in welfare.centres(db, district)]
+    db.commit()  # seeded on first use
+    return _page(request, "care/dong_centres.html", user, rows=rows, districts=DISTRICTS,
+                 district=DISTRICT_BY_CODE[district], notice=request.query_params.get("notice"),
+                 error=None,
+                 error_text=welfare.ERRORS.get(request.query_params.get("code") or ""))
+
+
+@router.post("/crisis/dong-centres/{dong_code}")
+def dong_centre_save(dong_code: str, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.DONG_DIRECTORY_EDITORS)),
+                     centre_name: str = Form(""), phone: str = Form(""),
+                     sms_number: str = Form(""), webhook_url: str = Form("")) -> Response:
+    back = f"/crisis/dong-centres?district={quote(dong_code[:5])}"
+    try:
+        row = welfare.update_centre(db, user, dong_code, {
+            "centre_name": centre_name, "phone": phone, "sms_number": sms_number,
+            "webhook_url": webhook_url})
+    except DomainError as exc:
+        db.rollback()
+        return RedirectResponse(f"{back}&code={quote(exc.code)}", status_code=303)
+    db.commit()
+    return RedirectResponse(f"{back}&notice={quote(row.dong_name)}", status_code=303)
 
 
 # --- malicious-caller programme -------------------------------------------------------------

@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=20), nullable=False),
         sa.Column("sms_number", sa.String(length=20), nullable=False),
         sa.Column("webhook_url", sa.String(length=512), nullable=False),
-        sa.Column("webhook_secret", sa.String(length=128), nullable=False),
         sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["updated_by"], ["users.id"]),
