@@ -518,6 +518,59 @@ def open_welfare_case(s: Session, user: User, consultation_id: int, consent: boo
                            note, centre)
 
 
+# --- the crisis panel's one-click hand-over ---------------------------------------------------
+
+
+def _crisis_contact(s: Session, consultation_id: int) -> tuple[Consultation, CrisisPlaybook]:
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    alert = s.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == c.id)
+                     .order_by(CrisisAlert.severity.desc(), CrisisAlert.id.desc()).limit(1))
+    if alert is None:
+        raise Invalid("no crisis was detected on this consultation", code="not_a_crisis")
+    if c.status == "closed":
+        raise Conflict("the contact has ended", code="contact_ended")
+    return c, playbook(s, alert.kind)
+
+
+def warm_transfer_target(s: Session, user: User, consultation_id: int, number: str
+                         ) -> tuple[Consultation, str]:
+    """A call's warm (attended) transfer to one of its kind's hand-over numbers: the CTI
+    target `external:<digits>` for a `consult` (the agent talks to 109/112/... first, then
+    completes the transfer). Only a number of the playbook, only on a call. The caller checks
+    that the user may steer the call, then audits with `record_warm_transfer`."""
+    c, p = _crisis_contact(s, consultation_id)
+    if c.channel != "phone":
+        raise Invalid("a warm transfer is for calls; hand a chat to a crisis-trained agent",
+                      code="not_a_call")
+    numbers = [h["number"] for h in (p.handover or [])]
+    if number not in numbers:
+        raise Invalid(f"{number!r} is not a hand-over number of the {p.kind} playbook",
+                      code="not_a_handover_number")
+    return c, "external:" + number.replace("-", "")
+
+
+def record_warm_transfer(s: Session, user: User, c: Consultation, number: str) -> None:
+    alert_kind = s.scalar(select(CrisisAlert.kind).where(CrisisAlert.consultation_id == c.id)
+                          .order_by(CrisisAlert.severity.desc(), CrisisAlert.id.desc()).limit(1))
+    audit.record(s, user, "crisis.warm_transfer", object_type="consultation", object_id=c.id,
+                 detail={"kind": alert_kind, "number": number})
+
+
+def crisis_queue_for_handover(s: Session, user: User, consultation_id: int) -> str:
+    """A chat handed to a crisis-trained agent: the playbook's queue (its guidance stays with
+    the contact, so the next agent's panel shows it). Audited; the chat room transfers."""
+    c, p = _crisis_contact(s, consultation_id)
+    if c.channel == "phone":
+        raise Invalid("a call is handed over by a warm transfer", code="not_a_chat")
+    if p.queue_code == CRISIS_QUEUE:
+        ensure_crisis_queue(s)
+    audit.record(s, user, "crisis.handover", object_type="consultation", object_id=c.id,
+                 detail={"kind": p.kind, "queue": p.queue_code})
+    return p.queue_code
+
+
 LEVELS = ("supervisor", "floor_lead", "department_head")
 
 

@@ -430,3 +430,82 @@ def test_consent_case_takes_the_chosen_dong_and_other_districts_are_refused(
     db.expire_all()
     assert db.get(WelfareCase, case_id).status == "referred"  # type: ignore[union-attr]
     assert any(a.outcome == "denied" for a in audits(db, "welfare_case.other_district"))
+
+
+# --- the crisis panel's one-click warm transfer and hand-over --------------------------------
+
+
+def test_warm_transfer_of_a_crisis_call_goes_through_the_cti_path(
+        client: Any, login: Any, db: Session, app: Any) -> None:
+    """The panel's button on a call: a CTI `consult` (attended transfer) to a hand-over number
+    of the kind's playbook, published to the gateways; other numbers and chats are refused."""
+    from dasan.db.base import utcnow
+    from dasan.db.models_voice import VoiceCall
+    from dasan.voice.cti import COMMANDS_CHANNEL
+    from dasan.web.live import hub_of
+
+    agent = agent_named(db, "agent1")
+    c = Consultation(channel="phone", started_at=utcnow(), status="open", outcome="open",
+                     agent_id=agent.id, answered_at=utcnow())
+    db.add(c)
+    db.flush()
+    db.add(VoiceCall(sip_call_id="crisis-call-1@test", consultation_id=c.id, dialed="120",
+                     agent_id=agent.id, answered_at=utcnow()))
+    db.commit()
+    crisis_playbook.respond(db, c, "suicide", 3, True, "한강 다리 위에 와 있어요")
+    db.commit()
+    login("agent1")
+    mine = client.get("/api/crisis/mine").json()
+    assert [(g["consultation_id"], g["channel"]) for g in mine] == [(c.id, "phone")]
+    commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    hub = hub_of(app)
+    client.portal.call(hub.pubsub.subscribe, COMMANDS_CHANNEL, commands)  # a gateway listens
+    r = client.post(f"/api/crisis/consultations/{c.id}/warm-transfer", json={"number": "1366"})
+    assert r.status_code == 422 and r.json()["code"] == "not_a_handover_number"
+    r = client.post(f"/api/crisis/consultations/{c.id}/warm-transfer", json={"number": "109"})
+    assert r.status_code == 202, r.text
+    sent = client.portal.call(commands.get)
+    assert sent == {"action": "consult", "consultation_id": c.id, "agent_id": agent.id,
+                    "target": "external:109"}
+    assert [a.detail["number"] for a in audits(db, "crisis.warm_transfer")] == ["109"]
+    login("agent2")  # not the agent on the call
+    r = client.post(f"/api/crisis/consultations/{c.id}/warm-transfer", json={"number": "109"})
+    assert r.status_code == 403
+    assert len(audits(db, "crisis.warm_transfer")) == 1
+    # a chat is handed to a crisis-trained agent instead
+    cid, h = start(client)
+    say(client, cid, h, "너무 힘들어서 죽고 싶어요", "wt")
+    login("agent1")
+    r = client.post(f"/api/crisis/consultations/{cid}/warm-transfer", json={"number": "109"})
+    assert r.status_code == 422 and r.json()["code"] == "not_a_call"
+
+
+def test_a_crisis_chat_is_handed_to_the_crisis_queue_with_its_guidance(
+        client: Any, login: Any, db: Session) -> None:
+    cid, h = start(client)
+    say(client, cid, h, "전 남친이 집 앞에 와서 안 가고 있어요 무서워요", "h1")
+    agent = agent_named(db, "agent1")
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.crisis
+    c.agent_id = agent.id  # the agent took the chat
+    c.queue_id = None
+    db.commit()
+    login("agent2")
+    r = client.post(f"/api/crisis/consultations/{cid}/crisis-agent")
+    assert r.status_code == 403  # not their chat
+    login("agent1")
+    r = client.post(f"/api/crisis/consultations/{cid}/crisis-agent")
+    assert r.status_code == 200, r.text
+    db.expire_all()
+    c = db.get(Consultation, cid)
+    assert c is not None and c.agent_id is None
+    status = client.get(f"/api/chat/sessions/{cid}", headers=h).json()
+    assert status["queue"] == "crisis"
+    assert client.get("/api/crisis/mine").json() == []  # off this desk
+    g = client.get(f"/api/crisis/consultations/{cid}/guidance").json()
+    assert g["kind"] == "violence" and "1366" in [n["number"] for n in g["handover"]]
+    assert [a.detail["queue"] for a in audits(db, "crisis.handover")] == ["crisis"]
+    r = client.post(f"/api/crisis/consultations/{cid}/crisis-agent")
+    assert r.status_code == 403  # a stale click: no longer theirs, nothing changes
+    assert len(audits(db, "crisis.handover")) == 1

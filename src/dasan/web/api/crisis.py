@@ -19,6 +19,7 @@ from dasan.protection import crisis_playbook as playbook
 from dasan.protection import welfare
 from dasan.text.crisis import detect_crisis
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.live import hub_of
 from dasan.web.security import refuse_cross_site
 
 router = APIRouter(prefix="/api/crisis", tags=["crisis"])
@@ -76,6 +77,11 @@ class CentreIn(BaseModel):
     webhook_url: str | None = Field(default=None, max_length=512)
 
 
+class WarmTransferIn(BaseModel):
+    number: str = Field(min_length=3, max_length=20, description="a hand-over number of the "
+                        "contact's crisis playbook (109, 112, 119, 1366, 129 ...)")
+
+
 class TrainedIn(BaseModel):
     trained: bool = True
 
@@ -92,7 +98,6 @@ async def respond(body: RespondIn, request: Request,
                   db: Session = Depends(get_db)) -> dict[str, Any]:
     """Detect on a non-chat channel's text (SMS, call transcript, Q&A, field report) and run the
     playbook on its consultation; live chat does this by itself."""
-    from dasan.web.api.chat import hub_of  # the app's pub/sub
 
     c = db.get(Consultation, body.consultation_id)
     if c is None:
@@ -137,7 +142,6 @@ def alerts(db: Session = Depends(get_db),
 @router.post("/alerts/{alert_id}/ack")
 async def acknowledge(alert_id: int, request: Request, db: Session = Depends(get_db),
                       user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
-    from dasan.web.api.chat import hub_of
 
     a = await run_in_threadpool(playbook.acknowledge, db, user, alert_id)
     await run_in_threadpool(db.commit)
@@ -154,6 +158,40 @@ def guidance(cid: int, db: Session = Depends(get_db),
     if g is None:
         raise NotFound("no crisis on this consultation")
     return g
+
+
+@router.post("/consultations/{cid}/warm-transfer", status_code=202)
+async def warm_transfer(cid: int, body: WarmTransferIn, request: Request,
+                        db: Session = Depends(get_db),
+                        user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
+    """One click on the crisis panel, for a call: an attended transfer (CTI `consult`) to a
+    hand-over number of the kind's playbook; the agent completes it from the call panel."""
+    from dasan.voice import cti
+    from dasan.voice import desk as voice_desk
+
+    c, target = await run_in_threadpool(playbook.warm_transfer_target, db, user, cid,
+                                        body.number)
+    cmd = await run_in_threadpool(voice_desk.desk_command, db, user, cid, "consult", target)
+    await run_in_threadpool(playbook.record_warm_transfer, db, user, c, body.number)
+    await run_in_threadpool(db.commit)
+    await cti.send(hub_of(request.app).pubsub, cmd)
+    return {"accepted": True, **cmd}
+
+
+@router.post("/consultations/{cid}/crisis-agent")
+async def hand_to_crisis_agent(cid: int, request: Request, db: Session = Depends(get_db),
+                               user: User = Depends(require_roles(*access.AGENTS))
+                               ) -> dict[str, Any]:
+    """One click on the crisis panel, for a chat: to a crisis-trained agent (the playbook's
+    queue), with the guidance kept on the contact."""
+    from dasan.chat import desk as chat_desk
+    from dasan.chat import hub as chat_hub
+    from dasan.web.api.chat import run
+
+    agent = await run_in_threadpool(chat_desk.agent_for, db, user)
+    out = await run(request, chat_hub.crisis_handover, agent, user, cid,
+                    chat_desk.is_supervisor(user))
+    return out.result
 
 
 @router.get("/mine")
@@ -279,7 +317,6 @@ def _open_snapshot() -> dict[str, Any]:
 async def alerts_socket(ws: WebSocket) -> None:
     """Crisis alerts for the supervisor page: the open list on connect, then every event the
     crisis room publishes (new alert, escalation by `dasan worker`, acknowledgement)."""
-    from dasan.web.api.chat import hub_of
 
     if await refuse_cross_site(ws):
         return
