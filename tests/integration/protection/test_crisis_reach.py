@@ -509,3 +509,40 @@ def test_a_crisis_chat_is_handed_to_the_crisis_queue_with_its_guidance(
     r = client.post(f"/api/crisis/consultations/{cid}/crisis-agent")
     assert r.status_code == 403  # a stale click: no longer theirs, nothing changes
     assert len(audits(db, "crisis.handover")) == 1
+
+
+# --- the callbot's speech is screened --------------------------------------------------------
+
+
+def test_callbot_speech_with_a_crisis_hands_over_to_the_crisis_queue_ahead(db: Session) -> None:
+    """What the caller says to the callbot is screened: a crisis runs the playbook on the
+    call's consultation (alert event to publish, audit) and the callbot's hand-over goes to the
+    crisis queue; the ARS exit keeps the crisis priority, ahead of an ordinary call."""
+    from dasan.callbot.call import screen_crisis
+    from dasan.db.models import Queue
+    from dasan.voice.calls import ars_done, open_call
+    from dasan.voice.flows.engine import FlowResult
+
+    calm = open_call(db, "calm@test", "01012345678", "120")
+    worry = open_call(db, "worry@test", "01087654321", "120")
+    assert screen_crisis(db, "버스 노선 문의하려고요", calm.consultation_id) is None
+    found = screen_crisis(db, "약을 한 통 다 먹었어요", worry.consultation_id)
+    assert found is not None
+    queue, events = found
+    assert queue == "crisis"
+    assert [e["type"] for _, e in events] == ["crisis_alert"]
+    validate(events[0][1])
+    queue_code = db.scalar(select(Queue.code).where(Queue.code != "crisis").order_by(Queue.id))
+    assert queue_code is not None
+    ars_done(db, calm.call_id, FlowResult("queue", queue=queue_code, priority=1), "main", 1,
+             "PCMU")
+    ars_done(db, worry.call_id, FlowResult("queue", queue=queue, priority=0), "main", 1, "PCMU")
+    db.expire_all()
+    c_calm, c_worry = db.get(Consultation, calm.consultation_id), db.get(Consultation,
+                                                                       worry.consultation_id)
+    assert c_calm is not None and c_worry is not None
+    assert c_worry.crisis and c_worry.priority > c_calm.priority
+    assert c_worry.priority == crisis_playbook.playbook(db, "suicide").priority
+    assert db.scalar(select(CrisisAlert.channel).where(
+        CrisisAlert.consultation_id == worry.consultation_id)) == "phone"
+    assert audits(db, "crisis.routed")
