@@ -276,6 +276,8 @@ def open_cases(s: Session, user: User, district_code: str | None = None,
                limit: int = 200) -> list[WelfareCase]:
     """Open (not closed) cases of the officer's district (center roles: any, or one)."""
     scope = user.district_code if user.role == "district_officer" else district_code
+    if user.role == "district_officer" and not scope:
+        return []  # an officer without a district sees no one's cases
     q = select(WelfareCase).where(WelfareCase.status != "closed")
     if user.role == "district_officer" or scope:
         q = q.where(WelfareCase.district_code == scope)
