@@ -62,6 +62,9 @@ VOICE_RECORDING_LISTENERS = SUPERVISORS  # every playback audited
 TRANSCRIPT_SEARCHERS = frozenset({"supervisor", "analyst", "admin"})
 TRANSCRIPT_READERS = frozenset({"agent", "supervisor", "analyst", "admin"})
 CRISIS_WATCHERS = SUPERVISORS  # the live crisis alerts on the supervisor page
+# welfare cases of the 동 주민센터: officers (own district) and supervisors list, acknowledge, close
+WELFARE_CASE_HANDLERS = frozenset({"district_officer", "supervisor"})
+DONG_DIRECTORY_EDITORS = frozenset({"supervisor", "admin"})  # the 동 주민센터 directory
 QA_STAFF = SUPERVISORS  # forms, sampling, evaluation, calibration, disputes
 QA_REPORT_READERS = frozenset({"supervisor", "analyst"})  # scorecards, KPI, XLSX
 SURVEY_RECORDERS = AGENTS  # survey answers from integrations (ARS, SMS, field app)

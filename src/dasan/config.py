@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         default=None, min_length=16, description="LINE channel secret (webhook signatures)"
     )
     line_access_token: str | None = None
+    welfare_webhook_secret: str | None = Field(
+        default=None, min_length=16,
+        description="signs the welfare-case notices POSTed to the 동 주민센터 webhooks "
+                    "(X-Dasan-Timestamp, X-Dasan-Signature; derived per install in demo mode)",
+    )
     line_api_base: str = "https://api.line.me"
     translation: Literal["none", "glossary", "openai"] = Field(
         default="glossary",
@@ -267,7 +272,8 @@ def signing_key(settings: Settings | None = None) -> str:
 
 # Webhook secrets: no default in the source. The strings below once were defaults (anyone can
 # read them), so they are refused like the development key.
-CHANNEL_SECRETS = ("sms_webhook_secret", "messenger_secret", "line_channel_secret")
+CHANNEL_SECRETS = ("sms_webhook_secret", "messenger_secret", "line_channel_secret",
+                   "welfare_webhook_secret")
 KNOWN_DEFAULT_SECRETS = frozenset({
     "dasan-sms-webhook-secret", "dasan-messenger-secret", "dasan-line-channel-secret",
     DEV_SECRET_KEY,

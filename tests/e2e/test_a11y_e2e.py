@@ -32,7 +32,7 @@ ROLES: dict[str, list[str]] = {
     "agent1": ["/agent", "/qa/mine"],
     "supervisor": ["/supervisor", "/kb", "/kb/dashboard", "/kb/gaps", "/kb/review",
                    "/kb/entries/{entry}", "/reports", "/reports/voc", "/reports/policy",
-                   "/reports/drill", "/crisis/playbooks", "/protection",
+                   "/reports/drill", "/crisis/playbooks", "/crisis/dong-centres", "/protection",
                    "/protection/legal-cases", "/qa", "/qa/calibrations", "/workforce",
                    "/workforce/erlang", "/workforce/forecast", "/workforce/plan",
                    "/workforce/simulate", "/workforce/validate", "/voice",

@@ -66,3 +66,74 @@ def test_crisis_chat_jumps_the_queue_and_the_supervisor_acknowledges(
         assert alert is not None and alert.status == "acknowledged"
         assert s.scalar(select(AuditLog.id).where(AuditLog.action == "crisis.acknowledged"))
     ctx.close()
+
+
+def test_crisis_panel_shows_guidance_hands_over_and_disables_stale_buttons(
+        live_server: Any, browser: Any, screenshots: Path) -> None:
+    """The agent desktop's crisis panel: the kind's guidance and hand-over numbers; the welfare
+    case sent to a chosen dong's community centre; one click hands the chat to the crisis
+    queue; a contact that leaves the desk keeps its card with every button disabled."""
+    from dasan.db.models import Agent, AgentSkill, Skill, User
+    from dasan.db.models_protection import WelfareCase
+
+    base = live_server.base_url
+    engine = create_engine(live_server.db_url)
+    with Session(engine) as s:
+        agent = s.scalar(select(Agent).join(User, User.id == Agent.user_id)
+                         .where(User.username == "agent1"))
+        assert agent is not None
+        agent_id = agent.id
+    ctx = browser.new_context(locale="ko-KR")  # the real CSP: no inline script
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{base}/login?next=/agent")
+    page.fill("input[name=username]", "agent1")
+    page.fill("input[name=password]", "dasan1234!")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/agent")
+    cid, _h = chat(base, "너무 힘들어서 죽고 싶어요")
+    gone, _h2 = chat(base, "며칠째 아무것도 못 먹었어요 전기도 끊겼어요")
+    with Session(engine) as s:
+        skill = s.scalar(select(Skill.id).where(Skill.code == "crisis"))
+        row = s.get(AgentSkill, (agent_id, skill)) if skill else None
+        if row is not None:
+            s.delete(row)  # nobody crisis-trained is on the floor: the hand-over stays queued
+        for c in (s.get(Consultation, cid), s.get(Consultation, gone)):
+            assert c is not None and c.crisis
+            c.agent_id = agent_id  # the agent has taken both chats
+        s.commit()
+    card = f"#crisis-guidance article[data-consultation-id='{cid}']"
+    page.wait_for_selector(card)
+    text = page.inner_text(card)
+    assert "끊지 말고" in text and "109" in text  # the suicide playbook's guidance and number
+    other = f"#crisis-guidance article[data-consultation-id='{gone}']"
+    page.wait_for_selector(other)
+    # the welfare case with the citizen's consent, to the chosen dong's community centre
+    page.wait_for_selector(f"{card} select[data-role=dong] option[value='11545101']",
+                           state="attached")
+    page.select_option(f"{card} select[data-role=dong]", "11545101")  # 가산동 (금천구)
+    page.click(f"{card} .cg-welfare button")
+    page.wait_for_function(
+        "s => document.querySelector(s).textContent.includes('가산동')", arg=f"{card} .cg-status")
+    page.screenshot(path=str(screenshots / "crisis-panel.png"), full_page=True)
+    # one click: to a crisis-trained agent; the card's buttons disable
+    page.click(f"{card} button[data-action=crisis-agent]")
+    page.wait_for_selector(f"{card}.stale")
+    assert page.eval_on_selector_all(f"{card} button", "bs => bs.every(b => b.disabled)")
+    # the other contact ends elsewhere: its card goes stale and its buttons disable
+    assert not page.eval_on_selector_all(f"{other} button", "bs => bs.some(b => b.disabled)")
+    with Session(engine) as s:
+        c = s.get(Consultation, gone)
+        assert c is not None
+        c.status, c.outcome = "closed", "answered"
+        s.commit()
+    page.wait_for_selector(f"{other}.stale")
+    assert page.eval_on_selector_all(f"{other} button", "bs => bs.every(b => b.disabled)")
+    with Session(engine) as s:
+        moved = s.get(Consultation, cid)
+        assert moved is not None and moved.agent_id is None
+        case = s.scalar(select(WelfareCase).where(WelfareCase.consultation_id == cid))
+        assert case is not None and case.dong == "가산동" and case.status == "referred"
+        actions = set(s.scalars(select(AuditLog.action)))
+        assert {"crisis.handover", "welfare_case.opened", "welfare_case.referred"} <= actions
+    ctx.close()

@@ -15,12 +15,14 @@ import contextlib
 import logging
 import time
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
+from dasan.db.models import Consultation
 from dasan.db.models_voice import VoiceCall
+from dasan.protection import crisis_playbook
 from dasan.stt.incremental import Early
 from dasan.stt.live import LiveRecorder
 from dasan.stt.port import Segment, SttPort, SttUnavailable, make_stt
@@ -149,6 +151,25 @@ def record_question(session: Session, call_id: int, segments: list[Segment], eng
     return " ".join(r.text for r in rows)
 
 
+def screen_crisis(session: Session, heard: str, consultation_id: int | None
+                  ) -> tuple[str | None, list[tuple[str, dict[str, Any]]]] | None:
+    """The caller's words to the callbot screened for a crisis (issue 17): when there is one,
+    the kind's playbook runs on the call's consultation (crisis queue and priority, supervisor
+    alert, welfare case by law, audit; committed) and the callbot hands over at once. Returns
+    (queue, live events) or None."""
+    c = session.get(Consultation, consultation_id) if consultation_id is not None else None
+    if c is None or not heard.strip():
+        return None
+    screened = crisis_playbook.screen(session, c, heard)
+    if screened is None:
+        return None
+    found, resp = screened
+    assert found.kind is not None
+    queue = resp.queue_code or crisis_playbook.playbook(session, found.kind).queue_code
+    session.commit()
+    return queue, list(resp.events)
+
+
 def decide(session: Session, heard: str, consultation_id: int | None) -> brain.BotTurn:
     turn = brain.decide(session, heard, consultation_id)
     session.commit()  # the chatbot records a missed question as a KB gap
@@ -184,6 +205,15 @@ async def converse(gw: Gateway, call: Call, node: BotNode, flow: Flow) -> BotVer
             if call.record_id is not None and segments:
                 heard.append(await gw._db(record_question, call.record_id, segments, stt.name))
             text = " ".join(s.text for s in segments)
+            crisis = await gw._db(screen_crisis, text, call.consultation_id)
+            if crisis is not None:  # a crisis: to a crisis-trained agent now, ahead of the queue
+                queue, events = crisis
+                for channel, event in events:
+                    await gw.pubsub.publish(channel, event)
+                call.context["bot"] = {"heard": heard, "guesses": [], "question": "",
+                                       "crisis": True}
+                await _say_plain(gw, call, "bot_handoff", PROMPTS["bot_handoff"])
+                return BotVerdict("handoff", queue)
             last = await gw._db(decide, text, call.consultation_id)
             if last.kind == "unclear":
                 await _say(gw, call, listener, "bot_unclear", PROMPTS["bot_unclear"])

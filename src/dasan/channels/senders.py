@@ -16,6 +16,7 @@ from dasan.channels.sms.http_gateway import HttpSmsGateway
 from dasan.channels.sms.port import OutboundSms, SmsGateway
 from dasan.channels.sms.smpp_gateway import SmppGateway
 from dasan.config import channel_secret, get_settings, smpp_password
+from dasan.errors import DomainError
 
 LINE_TEXT_MAX = 5000
 
@@ -97,12 +98,35 @@ def generic_sender(client: httpx.AsyncClient) -> Sender:
     return send
 
 
+def welfare_sender(client: httpx.AsyncClient) -> Sender:
+    """A welfare case's notice to its 동 주민센터 webhook (`protection.welfare`): the URL comes
+    from the directory row at referral time; signed like the messenger webhooks with
+    DASAN_WELFARE_WEBHOOK_SECRET, with the item's key as `Idempotency-Key`."""
+    s = get_settings()
+
+    async def send(payload: dict[str, Any], key: str) -> str | None:
+        body = payload["body"]
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        ts = str(int(time.time()))
+        try:
+            secret = channel_secret("welfare_webhook_secret", s)
+        except DomainError as exc:
+            raise DeliveryError("DASAN_WELFARE_WEBHOOK_SECRET is not set",
+                                retryable=False) from exc
+        headers = {"X-Dasan-Timestamp": ts, "Idempotency-Key": key,
+                   "X-Dasan-Signature": hex_signature(secret, timestamped_message(ts, raw))}
+        await post_json(client, str(payload["url"]), body, headers)
+        return None
+    return send
+
+
 def build_senders(gateway: SmsGateway | None = None,
                   client: httpx.AsyncClient | None = None) -> dict[str, Sender]:
     """Every sender the configuration allows (`gateway` overrides the configured SMS one)."""
     client = client or httpx.AsyncClient(timeout=10.0)
     senders: dict[str, Sender] = {"messenger.line": line_sender(client),
-                                  "messenger.generic": generic_sender(client)}
+                                  "messenger.generic": generic_sender(client),
+                                  "welfare.webhook": welfare_sender(client)}
     gateway = gateway or sms_gateway_from_settings()
     if gateway is not None:
         senders["sms.send"] = sms_sender(gateway)

@@ -219,8 +219,11 @@ class CrisisAlertView(BaseModel):
     status: str
     created_at: str | None
     escalations: int
+    reescalations: int = 0  # escalations after an acknowledgement
+    level: Literal["supervisor", "floor_lead", "department_head"] = "supervisor"
     waiting: bool
-    reason: str | None = None  # escalations: still_waiting | left_unanswered | not_acknowledged
+    # escalations: still_waiting | left_unanswered | not_acknowledged | not_crisis_trained
+    reason: str | None = None
 
 
 class CrisisOpenEvent(ChatEvent):

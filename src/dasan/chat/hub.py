@@ -43,7 +43,7 @@ from dasan.chat.service import (
 from dasan.config import get_settings
 from dasan.consultations import outcomes
 from dasan.db.base import utcnow
-from dasan.db.models import Agent, Consultation, Message
+from dasan.db.models import Agent, Consultation, Message, User
 from dasan.db.session import new_session
 from dasan.errors import DomainError
 from dasan.presence import offers
@@ -556,6 +556,15 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
     out.assign = True
     out.result = {"consultation": consultation_view(s, c)}
     return out
+
+
+def crisis_handover(s: Session, agent: Agent | None, user: User, cid: int,
+                    supervisor: bool = False) -> Outcome:
+    """The crisis panel's one click on a chat: to the playbook's crisis-trained queue (audited
+    by the playbook), then the ordinary transfer; the guidance stays with the contact."""
+    _own_chat(s, agent, cid, supervisor)  # only the chat's agent (or a floor lead)
+    queue = crisis_playbook.crisis_queue_for_handover(s, user, cid)
+    return transfer(s, agent, cid, None, queue, supervisor)
 
 
 def run_assignment(s: Session) -> Outcome:

@@ -212,13 +212,19 @@ def _crisis(session: Session, consultation: Consultation, description: str) -> b
     mail piling up). A crisis runs the kind's playbook on the report's consultation: priority,
     a stored supervisor alert (the floor's crisis page lists it), a welfare case where the law
     requires one, audit. The report still goes to its district as usual."""
-    return crisis_playbook.screen(session, consultation, description) is not None
+    screened = crisis_playbook.screen(session, consultation, description)
+    if screened is None:
+        return False
+    crisis_playbook.defer_events(session, screened[1].events)  # live once committed
+    return True
 
 
 @dataclass(frozen=True)
 class Accepted:
     request_id: int
     service_notice: str | None
+    # the crisis playbook's live events (supervisor alert ...), to publish: already committed
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list[bytes],
@@ -242,7 +248,8 @@ def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list
         row = create_report(session, report)
         notice = service_of(session, row).service_notice
         session.flush()
-        return Accepted(row.id, notice)
+        accepted = Accepted(row.id, notice, tuple(crisis_playbook.take_deferred(session)))
+    return accepted
 
 
 def _link_duplicate(session: Session, request: ServiceRequest, original: ServiceRequest,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dasan.db.base import Base, UtcDateTime, utcnow
@@ -55,12 +55,16 @@ class CrisisAlert(Base):
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     escalations: Mapped[int] = mapped_column(Integer, default=0)
+    # Escalations after an acknowledgement (the contact still not with a crisis-trained agent):
+    # 1 = the floor lead, 2 and more = the department head.
+    reescalations: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class WelfareCase(Base):
     """A case for the district's 동 주민센터 (community centre) after a crisis contact."""
 
     __tablename__ = "welfare_cases"
+    __table_args__ = (Index("ix_welfare_cases_district_status", "district_code", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"),
@@ -70,10 +74,36 @@ class WelfareCase(Base):
     basis: Mapped[str] = mapped_column(String(8))  # consent | law
     district_code: Mapped[str | None] = mapped_column(String(5))
     dong: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | referred | closed
+    dong_code: Mapped[str | None] = mapped_column(String(10))
+    # open | referred (the 동 주민센터 was notified) | acknowledged (by the district) | closed
+    status: Mapped[str] = mapped_column(String(16), default="open")
     note_masked: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    close_note_masked: Mapped[str] = mapped_column(Text, default="")
+
+
+class DongCentre(Base):
+    """The 동 주민센터 directory: one row per dong (seeded from the dong GeoJSON's names; the
+    contact fields are blank until a supervisor fills them in). A welfare case is notified to
+    its centre through the outbox: a webhook signed with DASAN_WELFARE_WEBHOOK_SECRET, an SMS,
+    or both."""
+
+    __tablename__ = "dong_centres"
+
+    dong_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(5), index=True)
+    dong_name: Mapped[str] = mapped_column(String(64))
+    centre_name: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    sms_number: Mapped[str] = mapped_column(String(20), default="")
+    webhook_url: Mapped[str] = mapped_column(String(512), default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 # --- malicious-caller programme -------------------------------------------------------------

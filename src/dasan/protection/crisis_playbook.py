@@ -23,14 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dasan import audit
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Skill, User
-from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, WelfareCase
+from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, DongCentre, WelfareCase
 from dasan.errors import Conflict, Invalid, NotFound
+from dasan.protection import welfare
 from dasan.text.crisis import KIND_LABELS, KINDS, CrisisResult, detect_crisis
 from dasan.text.pii import mask
 
@@ -150,7 +152,7 @@ def playbooks(s: Session) -> list[CrisisPlaybook]:
 
 def playbook(s: Session, kind: str) -> CrisisPlaybook:
     if kind not in KINDS:
-        raise NotFound(f"no crisis kind {kind!r}")
+        raise NotFound(f"no crisis kind {kind!r}", code="unknown_kind")
     return next(p for p in playbooks(s) if p.kind == kind)
 
 
@@ -164,16 +166,54 @@ def playbook_view(p: CrisisPlaybook) -> dict[str, Any]:
             "updated_at": p.updated_at.isoformat() if p.updated_at else None}
 
 
+# Korean and English text for each refusal of a playbook edit (the page shows these; the API
+# answers the code with the English message).
+ERRORS: dict[str, tuple[str, str]] = {
+    "bad_phone_number": ("연계 번호가 전화번호 형식이 아닙니다 (예: 109, 1366, 02-123-4567).",
+                         "A hand-over number is not a phone number (e.g. 109, 1366, 02-123-4567)."),
+    "missing_label": ("연계 번호마다 한국어 이름이 필요합니다.",
+                      "Each hand-over number needs a Korean label."),
+    "bad_welfare_basis": ("복지 사례 개설 기준이 올바르지 않습니다.",
+                          "The welfare-case basis must be none, consent or law."),
+    "unknown_queue": ("없는 대기열입니다.", "No such queue."),
+    "bad_priority": ("우선순위는 0에서 100 사이의 정수여야 합니다.",
+                     "The priority must be a whole number from 0 to 100."),
+    "bad_escalation_time": ("재알림 시간은 10초에서 3600초 사이의 정수여야 합니다.",
+                            "The escalation time must be a whole number of seconds, 10-3600."),
+    "unknown_agent": ("없는 상담사가 선택되었습니다.", "An unknown agent was chosen."),
+    "no_trained_agent": ("위기상담 상담사를 한 명 이상 선택해야 합니다.",
+                         "Choose at least one crisis-trained agent."),
+    "unknown_kind": ("없는 위기 유형입니다.", "No such crisis kind."),
+}
+
+
+def refusal(code: str, detail: str = "") -> Invalid:
+    """An `Invalid` with the code's English message (and `detail`, e.g. the bad value)."""
+    en = ERRORS[code][1]
+    return Invalid(f"{en} {detail}".strip(), code=code)
+
+
+def _whole(value: Any, low: int, high: int, code: str) -> int:
+    if isinstance(value, bool):
+        raise refusal(code, repr(value))
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise refusal(code, repr(value)) from None
+    if not low <= n <= high:
+        raise refusal(code, repr(value))
+    return n
+
+
 def validate_handover(items: list[dict[str, Any]]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for i, it in enumerate(items):
         number = str(it.get("number", "")).strip()
         label = str(it.get("label_ko", "")).strip()
         if not _PHONE.match(number):
-            raise Invalid(f"hand-over {i + 1}: {number!r} is not a phone number",
-                          code="bad_phone_number")
+            raise refusal("bad_phone_number", f"(#{i + 1}: {number!r})")
         if not label:
-            raise Invalid(f"hand-over {i + 1}: a Korean label is required")
+            raise refusal("missing_label", f"(#{i + 1})")
         out.append({"label_ko": label[:64], "label_en": str(it.get("label_en", ""))[:64],
                     "number": number})
     return out
@@ -188,20 +228,19 @@ def update_playbook(s: Session, user: User, kind: str, changes: dict[str, Any]
         new["handover"] = validate_handover(list(changes["handover"]))
     if changes.get("welfare_case") is not None:
         if changes["welfare_case"] not in WELFARE_BASES:
-            raise Invalid(f"welfare_case must be one of {WELFARE_BASES}")
+            raise refusal("bad_welfare_basis", repr(changes["welfare_case"]))
         new["welfare_case"] = changes["welfare_case"]
     if changes.get("queue_code") is not None:
-        if s.scalar(select(Queue.id).where(Queue.code == changes["queue_code"])) is None:
-            raise Invalid(f"unknown queue {changes['queue_code']!r}")
+        if changes["queue_code"] == CRISIS_QUEUE:
+            ensure_crisis_queue(s)
+        elif s.scalar(select(Queue.id).where(Queue.code == changes["queue_code"])) is None:
+            raise refusal("unknown_queue", repr(changes["queue_code"]))
         new["queue_code"] = changes["queue_code"]
     if changes.get("priority") is not None:
-        if not 0 <= int(changes["priority"]) <= 100:
-            raise Invalid("priority must be 0-100")
-        new["priority"] = int(changes["priority"])
+        new["priority"] = _whole(changes["priority"], 0, 100, "bad_priority")
     if changes.get("escalate_after_seconds") is not None:
-        if not 10 <= int(changes["escalate_after_seconds"]) <= 3600:
-            raise Invalid("escalate_after_seconds must be 10-3600")
-        new["escalate_after_seconds"] = int(changes["escalate_after_seconds"])
+        new["escalate_after_seconds"] = _whole(changes["escalate_after_seconds"], 10, 3600,
+                                               "bad_escalation_time")
     for key in ("guidance_ko", "guidance_en"):
         if changes.get(key) is not None:
             new[key] = str(changes[key])[:4000]
@@ -218,6 +257,53 @@ def update_playbook(s: Session, user: User, kind: str, changes: dict[str, Any]
                                          before["version"]})
     s.flush()
     return p
+
+
+def queue_choices(s: Session) -> list[dict[str, str]]:
+    """The queues a playbook may send a crisis to (the crisis queue first)."""
+    ensure_crisis_queue(s)
+    rows = s.execute(select(Queue.code, Queue.name, Queue.name_en).order_by(Queue.id)).all()
+    out = [{"code": c, "name": n, "name_en": e or n} for c, n, e in rows]
+    return sorted(out, key=lambda q: q["code"] != CRISIS_QUEUE)
+
+
+def trained_agents(s: Session) -> list[dict[str, Any]]:
+    """Every agent, with whether they are crisis-trained (the playbook page's list)."""
+    queue = ensure_crisis_queue(s)
+    trained = set(s.scalars(select(AgentSkill.agent_id)
+                            .where(AgentSkill.skill_id == queue.skill_id)))
+    return [{"id": a.id, "name": a.name, "employee_no": a.employee_no,
+             "trained": a.id in trained}
+            for a in s.scalars(select(Agent).order_by(Agent.employee_no))]
+
+
+def set_trained_agents(s: Session, user: User, agent_ids: list[Any]) -> list[int]:
+    """Make exactly these agents crisis-trained (the page's checkboxes); an unknown id refuses
+    the whole change. Audited once with who was added and removed (caller commits)."""
+    wanted: set[int] = set()
+    for value in agent_ids:
+        try:
+            wanted.add(int(str(value)))
+        except ValueError:
+            raise refusal("unknown_agent", repr(value)) from None
+    if not wanted:
+        raise refusal("no_trained_agent")
+    known = set(s.scalars(select(Agent.id).where(Agent.id.in_(wanted))))
+    if wanted - known:
+        raise refusal("unknown_agent", repr(sorted(wanted - known)))
+    queue = ensure_crisis_queue(s)
+    have = {r.agent_id: r for r in s.scalars(select(AgentSkill)
+                                              .where(AgentSkill.skill_id == queue.skill_id))}
+    added = sorted(wanted - set(have))
+    removed = sorted(set(have) - wanted)
+    for aid in added:
+        s.add(AgentSkill(agent_id=aid, skill_id=queue.skill_id))
+    for aid in removed:
+        s.delete(have[aid])
+    audit.record(s, user, "crisis.trained", object_type="skill", object_id=CRISIS_SKILL,
+                 detail={"added": added, "removed": removed})
+    s.flush()
+    return sorted(wanted)
 
 
 # --- the response ---------------------------------------------------------------------------
@@ -238,7 +324,8 @@ def alert_view(a: CrisisAlert, c: Consultation | None = None) -> dict[str, Any]:
             "kind": a.kind, "label_ko": KIND_LABELS[a.kind][0], "label_en": KIND_LABELS[a.kind][1],
             "severity": a.severity, "imminent": a.imminent, "excerpt": a.excerpt_masked,
             "status": a.status, "created_at": a.created_at.isoformat() if a.created_at else None,
-            "escalations": a.escalations,
+            "escalations": a.escalations, "reescalations": a.reescalations or 0,
+            "level": escalation_level(a),
             "waiting": bool(c is not None and c.status == "open" and c.agent_id is None)}
 
 
@@ -276,7 +363,7 @@ def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: boo
     out.alert_id = alert.id
     if p.welfare_case == "law" and s.scalar(select(WelfareCase.id).where(
             WelfareCase.consultation_id == c.id)) is None:
-        case = _new_case(s, c, kind, "law", actor, "")
+        case = _open_and_refer(s, c, kind, "law", actor, "", welfare.known_dong(s, c))
         out.welfare_case_id = case.id
     if p.alert_supervisor:
         out.events.append((CRISIS_CHANNEL, {"type": "crisis_alert", "alert": alert_view(alert, c)}))
@@ -295,6 +382,20 @@ def screen(s: Session, c: Consultation, text: str, *, screened: str | None = Non
     if not found.crisis or found.kind is None:
         return None
     return found, respond(s, c, found.kind, found.severity, found.imminent, text, actor)
+
+
+_DEFERRED = "dasan.crisis.live_events"
+
+
+def defer_events(s: Session, events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Keep live events on the session for a caller that returns a row rather than a result
+    (field reports): it takes them with `take_deferred` once it has committed."""
+    s.info.setdefault(_DEFERRED, []).extend(events)
+
+
+def take_deferred(s: Session) -> list[tuple[str, dict[str, Any]]]:
+    """The deferred live events, once (empty when there are none)."""
+    return list(s.info.pop(_DEFERRED, []))
 
 
 def guidance_event(p: CrisisPlaybook, consultation_id: int, alert: CrisisAlert
@@ -326,7 +427,11 @@ def guidance_for_agent(s: Session, user: User) -> list[dict[str, Any]]:
         g = guidance_for(s, cid)
         if g is not None:
             k = g["kind"]
-            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1]})
+            c = s.get(Consultation, cid)
+            case = s.scalar(select(WelfareCase).where(WelfareCase.consultation_id == cid))
+            out.append({**g, "label_ko": KIND_LABELS[k][0], "label_en": KIND_LABELS[k][1],
+                        "channel": c.channel if c is not None else None,
+                        "case": welfare.case_view(case) if case is not None else None})
     return out
 
 
@@ -334,7 +439,10 @@ def acknowledge(s: Session, user: User, alert_id: int) -> CrisisAlert:
     alert = s.get(CrisisAlert, alert_id)
     if alert is None:
         raise NotFound(f"crisis alert {alert_id} not found")
-    if alert.status == "acknowledged":
+    if alert.status == "acknowledged" and not (
+            alert.reescalations and alert.escalated_at is not None
+            and alert.acknowledged_at is not None and alert.escalated_at > alert.acknowledged_at):
+        # (an alert escalated again after its acknowledgement is acknowledged once more)
         raise Conflict("this alert is already acknowledged", code="already_acknowledged")
     alert.status = "acknowledged"
     alert.acknowledged_at = utcnow()
@@ -359,7 +467,9 @@ def open_alerts(s: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = s.execute(select(CrisisAlert, Consultation)
                      .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
                            isouter=True)
-                     .where(CrisisAlert.status == "open")
+                     .where(or_(CrisisAlert.status == "open", and_(
+                         CrisisAlert.status == "acknowledged", CrisisAlert.reescalations > 0,
+                         CrisisAlert.escalated_at > CrisisAlert.acknowledged_at)))
                      .order_by(CrisisAlert.severity.desc(), CrisisAlert.id).limit(limit)).all()
     return [alert_view(a, c) for a, c in rows]
 
@@ -377,9 +487,19 @@ def _new_case(s: Session, c: Consultation, kind: str, basis: str, actor: User | 
     return case
 
 
+def _open_and_refer(s: Session, c: Consultation, kind: str, basis: str, actor: User | None,
+                    note: str, centre: DongCentre | None) -> WelfareCase:
+    case = _new_case(s, c, kind, basis, actor, note)
+    if centre is not None:  # the dong is known: the 동 주민센터 is notified now
+        welfare.refer(s, actor, case, centre)
+    return case
+
+
 def open_welfare_case(s: Session, user: User, consultation_id: int, consent: bool,
-                      note: str = "", dong: str | None = None) -> WelfareCase:
-    """Open a case for the 동 주민센터: with the citizen's consent, or because the law requires."""
+                      note: str = "", dong_code: str | None = None) -> WelfareCase:
+    """Open a case for the 동 주민센터: with the citizen's consent, or because the law requires.
+    The dong is the one chosen (it must be in the contact's district) or the one known (a field
+    report's location); with a dong, its centre is notified through the outbox at once."""
     c = s.get(Consultation, consultation_id)
     if c is None:
         raise NotFound(f"consultation {consultation_id} not found")
@@ -393,34 +513,142 @@ def open_welfare_case(s: Session, user: User, consultation_id: int, consent: boo
     basis = playbook(s, alert.kind).welfare_case
     if basis != "law" and not consent:
         raise Invalid("the citizen's consent is required for this kind", code="consent_required")
-    case = _new_case(s, c, alert.kind, "law" if basis == "law" else "consent", user, note)
-    case.dong = (dong or "")[:64] or None
-    return case
+    centre = welfare.pick_centre(s, c, dong_code)  # checked before anything is written
+    return _open_and_refer(s, c, alert.kind, "law" if basis == "law" else "consent", user,
+                           note, centre)
+
+
+# --- the crisis panel's one-click hand-over ---------------------------------------------------
+
+
+def _crisis_contact(s: Session, consultation_id: int) -> tuple[Consultation, CrisisPlaybook]:
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFound(f"consultation {consultation_id} not found")
+    alert = s.scalar(select(CrisisAlert).where(CrisisAlert.consultation_id == c.id)
+                     .order_by(CrisisAlert.severity.desc(), CrisisAlert.id.desc()).limit(1))
+    if alert is None:
+        raise Invalid("no crisis was detected on this consultation", code="not_a_crisis")
+    if c.status == "closed":
+        raise Conflict("the contact has ended", code="contact_ended")
+    return c, playbook(s, alert.kind)
+
+
+def warm_transfer_target(s: Session, user: User, consultation_id: int, number: str
+                         ) -> tuple[Consultation, str]:
+    """A call's warm (attended) transfer to one of its kind's hand-over numbers: the CTI
+    target `external:<digits>` for a `consult` (the agent talks to 109/112/... first, then
+    completes the transfer). Only a number of the playbook, only on a call. The caller checks
+    that the user may steer the call, then audits with `record_warm_transfer`."""
+    c, p = _crisis_contact(s, consultation_id)
+    if c.channel != "phone":
+        raise Invalid("a warm transfer is for calls; hand a chat to a crisis-trained agent",
+                      code="not_a_call")
+    numbers = [h["number"] for h in (p.handover or [])]
+    if number not in numbers:
+        raise Invalid(f"{number!r} is not a hand-over number of the {p.kind} playbook",
+                      code="not_a_handover_number")
+    return c, "external:" + number.replace("-", "")
+
+
+def record_warm_transfer(s: Session, user: User, c: Consultation, number: str) -> None:
+    alert_kind = s.scalar(select(CrisisAlert.kind).where(CrisisAlert.consultation_id == c.id)
+                          .order_by(CrisisAlert.severity.desc(), CrisisAlert.id.desc()).limit(1))
+    audit.record(s, user, "crisis.warm_transfer", object_type="consultation", object_id=c.id,
+                 detail={"kind": alert_kind, "number": number})
+
+
+def crisis_queue_for_handover(s: Session, user: User, consultation_id: int) -> str:
+    """A chat handed to a crisis-trained agent: the playbook's queue (its guidance stays with
+    the contact, so the next agent's panel shows it). Audited; the chat room transfers."""
+    c, p = _crisis_contact(s, consultation_id)
+    if c.channel == "phone":
+        raise Invalid("a call is handed over by a warm transfer", code="not_a_chat")
+    if p.queue_code == CRISIS_QUEUE:
+        ensure_crisis_queue(s)
+    audit.record(s, user, "crisis.handover", object_type="consultation", object_id=c.id,
+                 detail={"kind": p.kind, "queue": p.queue_code})
+    return p.queue_code
+
+
+LEVELS = ("supervisor", "floor_lead", "department_head")
+
+
+def escalation_level(alert: CrisisAlert) -> str:
+    """Who an alert is escalated to: the supervisors first; after an acknowledgement whose
+    contact still did not reach a crisis-trained agent, the floor lead, then the department
+    head."""
+    return LEVELS[min(alert.reescalations or 0, 2)]
+
+
+def _crisis_trained(s: Session, agent_id: int | None) -> bool:
+    if agent_id is None:
+        return False
+    skill = s.scalar(select(Skill.id).where(Skill.code == CRISIS_SKILL))
+    return skill is not None and s.get(AgentSkill, (agent_id, skill)) is not None
+
+
+def _bump(s: Session, alert: CrisisAlert, now: datetime, *, after_ack: bool) -> bool:
+    """Count one escalation, compare-and-set on the counter so two workers running at once
+    escalate an alert once (False: another worker already did)."""
+    if after_ack:
+        guard = CrisisAlert.reescalations == (alert.reescalations or 0)
+        values = {"reescalations": (alert.reescalations or 0) + 1,
+                  "escalations": (alert.escalations or 0) + 1, "escalated_at": now}
+    else:
+        guard = CrisisAlert.escalations == (alert.escalations or 0)
+        values = {"escalations": (alert.escalations or 0) + 1, "escalated_at": now}
+    done = s.execute(update(CrisisAlert).where(CrisisAlert.id == alert.id, guard)
+                     .values(**values).execution_options(synchronize_session=False))
+    if getattr(done, "rowcount", 0) != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(alert, key, value)
+    return True
 
 
 def escalate_overdue(s: Session, now: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """Re-alert what nobody took in time: open alerts past the playbook's limit, and crisis
-    contacts still waiting or closed without an answer (caller commits and publishes)."""
+    """Re-alert what nobody took in time (caller commits and publishes):
+    - open alerts past the playbook's limit, and crisis contacts still waiting or closed
+      without an answer (to the supervisors);
+    - acknowledged alerts whose contact, one limit after the acknowledgement (or the last
+      re-escalation), is still open and not answered by a crisis-trained agent (to the floor
+      lead, then the department head). Each limit escalates once, however often this runs."""
     now = now or utcnow()
     limits = {p.kind: p.escalate_after_seconds for p in playbooks(s)}
     events: list[tuple[str, dict[str, Any]]] = []
     rows = s.execute(select(CrisisAlert, Consultation)
                      .join(Consultation, Consultation.id == CrisisAlert.consultation_id,
                            isouter=True)
-                     .where(CrisisAlert.status == "open")).all()
+                     .where(CrisisAlert.status.in_(("open", "acknowledged")))).all()
     for alert, c in rows:
         limit = timedelta(seconds=limits.get(alert.kind, 60))
-        since = alert.escalated_at or alert.created_at
         unanswered = c is not None and c.answered_at is None and (
             c.status == "open" or c.outcome != "answered")
-        if now - since < limit:
+        if alert.status == "open":
+            since = alert.escalated_at or alert.created_at
+            if now - since < limit:
+                continue
+            reason = ("left_unanswered" if c is not None and c.status == "closed" and unanswered
+                      else "still_waiting" if unanswered else "not_acknowledged")
+            after_ack = False
+        else:
+            if c is None or c.status != "open":
+                continue  # closed since: nothing left to take
+            if c.answered_at is not None and _crisis_trained(s, c.agent_id):
+                continue  # with a crisis-trained agent: done
+            marks = [t for t in (alert.acknowledged_at, alert.escalated_at) if t is not None]
+            since = max(marks) if marks else alert.created_at
+            if now - since < limit:
+                continue
+            reason = "still_waiting" if c.agent_id is None else "not_crisis_trained"
+            after_ack = True
+        if not _bump(s, alert, now, after_ack=after_ack):
             continue
-        reason = ("left_unanswered" if c is not None and c.status == "closed" and unanswered
-                  else "still_waiting" if unanswered else "not_acknowledged")
-        alert.escalations = (alert.escalations or 0) + 1
-        alert.escalated_at = now
+        level = escalation_level(alert)
         audit.record(s, None, "crisis.escalated", object_type="crisis_alert", object_id=alert.id,
-                     detail={"reason": reason, "escalations": alert.escalations})
+                     detail={"reason": reason, "escalations": alert.escalations,
+                             "level": level})
         view = alert_view(alert, c)
         view["reason"] = reason
         events.append((CRISIS_CHANNEL, {"type": "crisis_escalation", "alert": view}))

@@ -138,7 +138,8 @@ def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
         call.queue_code, call.queued_at = result.queue, now
         c.queued_at = now
         c.queue_id = queue.id if queue else None
-        c.priority = max(result.priority, queue.priority if queue else 0)
+        # (a crisis the callbot heard has raised the priority already: keep it)
+        c.priority = max(c.priority or 0, result.priority, queue.priority if queue else 0)
     session.commit()
 
 

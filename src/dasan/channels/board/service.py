@@ -36,6 +36,8 @@ class Submitted:
     thread_id: int
     tracking_code: str
     secret: str
+    # the crisis playbook's live events (supervisor alert ...): published after the commit
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 def _hash(secret: str) -> str:
@@ -79,7 +81,7 @@ def submit(session: Session, title: str, body: str, uploads: list[Upload]) -> Su
                                     content_type=f.content_type, size=f.size, sha256=f.sha256))
     store(get_settings().attachments_dir, files)
     session.commit()
-    return Submitted(thread.id, code, secret)
+    return Submitted(thread.id, code, secret, taken.events)
 
 
 def tracked(session: Session, code: str, secret: str) -> WrittenThread:

@@ -52,6 +52,11 @@ class WebhookResult:
     duplicates: int = 0
     ignored: int = 0
 
+    @property
+    def events(self) -> list[tuple[str, dict[str, Any]]]:
+        """The crisis playbook's live events of the messages taken (published after commit)."""
+        return [e for t in self.taken for e in t.events]
+
 
 def _json(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:

@@ -17,6 +17,7 @@ from dasan.channels.messenger import service as messenger
 from dasan.channels.sms import webhook as sms_webhook
 from dasan.db.models import User
 from dasan.web.deps import get_db, require_roles
+from dasan.web.live import publish_all
 from dasan.web.responses import errors_doc
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
@@ -31,10 +32,7 @@ async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[s
                                  request.headers.get("x-sms-signature"))
     intake = result.intake
     if intake is not None and intake.events:
-        from dasan.web.api.chat import hub_of  # the app's pub/sub
-
-        for channel, event in intake.events:
-            await hub_of(request.app).pubsub.publish(channel, event)
+        await publish_all(request.app, intake.events)
     return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
             "crisis": bool(intake and intake.crisis_kind),
             "opted_out": result.opted_out, "opted_in": result.opted_in,
@@ -65,8 +63,9 @@ def _webhook_answer(result: messenger.WebhookResult) -> dict[str, Any]:
 async def line_webhook(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
     """LINE Messaging API webhook (X-Line-Signature)."""
     body = await request.body()
-    return _webhook_answer(messenger.line_webhook(db, body,
-                                                  request.headers.get("x-line-signature")))
+    result = messenger.line_webhook(db, body, request.headers.get("x-line-signature"))
+    await publish_all(request.app, result.events)  # a crisis: the supervisors' live alert
+    return _webhook_answer(result)
 
 
 @router.post("/messenger/{source}/webhook")
@@ -74,9 +73,10 @@ async def generic_webhook(source: str, request: Request,
                           db: Session = Depends(get_db)) -> dict[str, Any]:
     """A portal's signed webhook (X-Dasan-Timestamp, X-Dasan-Signature)."""
     body = await request.body()
-    return _webhook_answer(messenger.generic_webhook(
-        db, source, body, request.headers.get("x-dasan-timestamp"),
-        request.headers.get("x-dasan-signature")))
+    result = messenger.generic_webhook(db, source, body, request.headers.get("x-dasan-timestamp"),
+                                       request.headers.get("x-dasan-signature"))
+    await publish_all(request.app, result.events)  # a crisis: the supervisors' live alert
+    return _webhook_answer(result)
 
 
 # --- the written queue (agents, supervisors, the owning department) ------------------------
@@ -181,11 +181,12 @@ async def _uploads(files: list[UploadFile]) -> list[Upload]:
 
 
 @router.post("/board/questions", status_code=201)
-async def board_question(title: str = Form(...), body: str = Form(...),
+async def board_question(request: Request, title: str = Form(...), body: str = Form(...),
                          files: list[UploadFile] = File(default=[]),
                          db: Session = Depends(get_db)) -> dict[str, Any]:
     """A citizen's question (multipart: title, body, up to 3 PNG/JPEG/GIF/PDF files)."""
     submitted = board.submit(db, title, body, await _uploads(files))
+    await publish_all(request.app, submitted.events)  # a crisis: the supervisors' live alert
     return {"tracking_code": submitted.tracking_code, "key": submitted.secret,
             "url": f"/qna/t/{submitted.tracking_code}?key={submitted.secret}"}
 

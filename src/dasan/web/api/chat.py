@@ -21,7 +21,6 @@ from typing import Any
 from fastapi import (
     APIRouter,
     Depends,
-    FastAPI,
     Header,
     HTTPException,
     Query,
@@ -39,7 +38,7 @@ from dasan.auth import user_for_session
 from dasan.chat import desk, floor, idle, overflow
 from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
-from dasan.chat.pubsub import Event, make_pubsub
+from dasan.chat.pubsub import Event
 from dasan.chat.runtime import Runtime
 from dasan.chat.service import ChatError, authorize_citizen, issue_token, phase
 from dasan.config import get_settings
@@ -50,6 +49,7 @@ from dasan.errors import DomainError
 from dasan.privacy import views as privacy_views
 from dasan.protection import policy
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.live import hub_of  # (other routes import it from here)
 from dasan.web.security import limit_chat_starts, receive_frame, refuse_cross_site
 
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
@@ -71,14 +71,6 @@ async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
 
 
 router = APIRouter(prefix="/api/chat", tags=["chat"], lifespan=lifespan)
-
-
-def hub_of(app: FastAPI) -> chat_hub.ChatHub:
-    hub = getattr(app.state, "chat_hub", None)
-    if hub is None:  # app used without its lifespan: one in-process hub
-        hub = chat_hub.ChatHub(make_pubsub(get_settings().pubsub_url))
-        app.state.chat_hub = hub
-    return hub
 
 
 async def run(request_or_ws: Request | WebSocket, fn: Any, *args: Any) -> chat_hub.Outcome:

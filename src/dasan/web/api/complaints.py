@@ -16,8 +16,10 @@ from dasan.complaints.intake import ReportIn
 from dasan.db.base import utcnow
 from dasan.db.models import User
 from dasan.db.models_complaints import ServiceRequest
+from dasan.protection import crisis_playbook
 from dasan.web.api.open311 import read_report_form
 from dasan.web.deps import deny, get_db, require_roles
+from dasan.web.live import publish_all
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 
@@ -69,6 +71,8 @@ async def submit_report(request: Request, db: Session = Depends(get_db)) -> dict
     except Exception:
         db.rollback()
         raise
+    # a crisis in the report (a neighbour not seen for days ...): the supervisors' live alert
+    await publish_all(request.app, crisis_playbook.take_deferred(db))
     return {"service_request_id": str(row.id), "token": row.token,
             "tracking_url": f"/report/track/{row.token}"}
 

@@ -16,8 +16,10 @@ from dasan.db.models import Consultation, User
 from dasan.db.session import new_session
 from dasan.errors import NotFound
 from dasan.protection import crisis_playbook as playbook
+from dasan.protection import welfare
 from dasan.text.crisis import detect_crisis
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.web.live import hub_of
 from dasan.web.security import refuse_cross_site
 
 router = APIRouter(prefix="/api/crisis", tags=["crisis"])
@@ -54,7 +56,30 @@ class WelfareIn(BaseModel):
     consultation_id: int
     consent: bool = False
     note: str = Field(default="", max_length=2000)
-    dong: str | None = Field(default=None, max_length=64)
+    dong_code: str | None = Field(
+        default=None, max_length=10,
+        description="the dong (EMD code) from /consultations/{id}/dongs; left out: the dong "
+                    "already known (a field report's location), else the case waits for one")
+
+
+class ReferIn(BaseModel):
+    dong_code: str = Field(min_length=1, max_length=10)
+
+
+class CloseIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class CentreIn(BaseModel):
+    centre_name: str | None = Field(default=None, max_length=128)
+    phone: str | None = Field(default=None, max_length=20)
+    sms_number: str | None = Field(default=None, max_length=20)
+    webhook_url: str | None = Field(default=None, max_length=512)
+
+
+class WarmTransferIn(BaseModel):
+    number: str = Field(min_length=3, max_length=20, description="a hand-over number of the "
+                        "contact's crisis playbook (109, 112, 119, 1366, 129 ...)")
 
 
 class TrainedIn(BaseModel):
@@ -73,7 +98,6 @@ async def respond(body: RespondIn, request: Request,
                   db: Session = Depends(get_db)) -> dict[str, Any]:
     """Detect on a non-chat channel's text (SMS, call transcript, Q&A, field report) and run the
     playbook on its consultation; live chat does this by itself."""
-    from dasan.web.api.chat import hub_of  # the app's pub/sub
 
     c = db.get(Consultation, body.consultation_id)
     if c is None:
@@ -118,7 +142,6 @@ def alerts(db: Session = Depends(get_db),
 @router.post("/alerts/{alert_id}/ack")
 async def acknowledge(alert_id: int, request: Request, db: Session = Depends(get_db),
                       user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
-    from dasan.web.api.chat import hub_of
 
     a = await run_in_threadpool(playbook.acknowledge, db, user, alert_id)
     await run_in_threadpool(db.commit)
@@ -137,6 +160,40 @@ def guidance(cid: int, db: Session = Depends(get_db),
     return g
 
 
+@router.post("/consultations/{cid}/warm-transfer", status_code=202)
+async def warm_transfer(cid: int, body: WarmTransferIn, request: Request,
+                        db: Session = Depends(get_db),
+                        user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
+    """One click on the crisis panel, for a call: an attended transfer (CTI `consult`) to a
+    hand-over number of the kind's playbook; the agent completes it from the call panel."""
+    from dasan.voice import cti
+    from dasan.voice import desk as voice_desk
+
+    c, target = await run_in_threadpool(playbook.warm_transfer_target, db, user, cid,
+                                        body.number)
+    cmd = await run_in_threadpool(voice_desk.desk_command, db, user, cid, "consult", target)
+    await run_in_threadpool(playbook.record_warm_transfer, db, user, c, body.number)
+    await run_in_threadpool(db.commit)
+    await cti.send(hub_of(request.app).pubsub, cmd)
+    return {"accepted": True, **cmd}
+
+
+@router.post("/consultations/{cid}/crisis-agent")
+async def hand_to_crisis_agent(cid: int, request: Request, db: Session = Depends(get_db),
+                               user: User = Depends(require_roles(*access.AGENTS))
+                               ) -> dict[str, Any]:
+    """One click on the crisis panel, for a chat: to a crisis-trained agent (the playbook's
+    queue), with the guidance kept on the contact."""
+    from dasan.chat import desk as chat_desk
+    from dasan.chat import hub as chat_hub
+    from dasan.web.api.chat import run
+
+    agent = await run_in_threadpool(chat_desk.agent_for, db, user)
+    out = await run(request, chat_hub.crisis_handover, agent, user, cid,
+                    chat_desk.is_supervisor(user))
+    return out.result
+
+
 @router.get("/mine")
 def my_crisis_contacts(db: Session = Depends(get_db),
                        user: User = Depends(require_roles(*access.FRONTLINE_AGENTS))
@@ -149,10 +206,74 @@ def my_crisis_contacts(db: Session = Depends(get_db),
 def open_welfare_case(body: WelfareIn, db: Session = Depends(get_db),
                       user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
     case = playbook.open_welfare_case(db, user, body.consultation_id, body.consent, body.note,
-                                      body.dong)
+                                      body.dong_code)
     db.commit()
-    return {"id": case.id, "consultation_id": case.consultation_id, "kind": case.kind,
-            "basis": case.basis, "district_code": case.district_code, "status": case.status}
+    return welfare.case_view(case)
+
+
+@router.get("/consultations/{cid}/dongs")
+def dong_choices(cid: int, db: Session = Depends(get_db),
+                 _user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
+    """The dong a welfare case goes to: the known one (a field report's location), else the
+    contact's district's dongs (all of Seoul's when the district is unknown)."""
+    out = welfare.dong_choices(db, cid)
+    db.commit()  # the directory may be seeded on first use
+    return out
+
+
+@router.post("/welfare-cases/{case_id}/refer")
+def refer_welfare_case(case_id: int, body: ReferIn, db: Session = Depends(get_db),
+                       user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
+    """Name the dong of a case opened without one (e.g. by law, on a chat): its 동 주민센터 is
+    notified through the outbox."""
+    case = welfare.refer_to_dong(db, user, case_id, body.dong_code)
+    db.commit()
+    return welfare.case_view(case)
+
+
+@router.get("/welfare-cases")
+def welfare_cases(district: str | None = None, db: Session = Depends(get_db),
+                  user: User = Depends(require_roles(*access.WELFARE_CASE_HANDLERS))
+                  ) -> list[dict[str, Any]]:
+    """Open welfare cases: a district officer's own district only."""
+    return [welfare.case_view(c) for c in welfare.open_cases(db, user, district)]
+
+
+@router.post("/welfare-cases/{case_id}/ack")
+def acknowledge_welfare_case(case_id: int, db: Session = Depends(get_db),
+                             user: User = Depends(require_roles(*access.WELFARE_CASE_HANDLERS))
+                             ) -> dict[str, Any]:
+    case = welfare.acknowledge_case(db, user, case_id)
+    db.commit()
+    return welfare.case_view(case)
+
+
+@router.post("/welfare-cases/{case_id}/close")
+def close_welfare_case(case_id: int, body: CloseIn, db: Session = Depends(get_db),
+                       user: User = Depends(require_roles(*access.WELFARE_CASE_HANDLERS))
+                       ) -> dict[str, Any]:
+    case = welfare.close_case(db, user, case_id, body.note)
+    db.commit()
+    return welfare.case_view(case)
+
+
+@router.get("/dong-centres")
+def dong_centres(district: str | None = None, db: Session = Depends(get_db),
+                 _user: User = Depends(require_roles(*access.DONG_DIRECTORY_EDITORS))
+                 ) -> list[dict[str, Any]]:
+    """The 동 주민센터 directory (seeded from the dong map's names; contacts blank until set)."""
+    rows = [welfare.centre_view(c) for c in welfare.centres(db, district)]
+    db.commit()
+    return rows
+
+
+@router.put("/dong-centres/{dong_code}")
+def update_dong_centre(dong_code: str, body: CentreIn, db: Session = Depends(get_db),
+                       user: User = Depends(require_roles(*access.DONG_DIRECTORY_EDITORS))
+                       ) -> dict[str, Any]:
+    row = welfare.update_centre(db, user, dong_code, body.model_dump(exclude_none=True))
+    db.commit()
+    return welfare.centre_view(row)
 
 
 @router.put("/trained/{agent_id}")
@@ -196,7 +317,6 @@ def _open_snapshot() -> dict[str, Any]:
 async def alerts_socket(ws: WebSocket) -> None:
     """Crisis alerts for the supervisor page: the open list on connect, then every event the
     crisis room publishes (new alert, escalation by `dasan worker`, acknowledgement)."""
-    from dasan.web.api.chat import hub_of
 
     if await refuse_cross_site(ws):
         return

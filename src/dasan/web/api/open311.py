@@ -22,6 +22,7 @@ from dasan.db.base import utcnow
 from dasan.db.models_complaints import ComplaintPhoto, ServiceRequest
 from dasan.errors import DomainError
 from dasan.web.deps import get_db
+from dasan.web.live import publish_all
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
@@ -211,6 +212,7 @@ async def create(name: str, request: Request) -> Response:
         accepted = await run_in_threadpool(intake.take_report, fields, attrs, photos)
     except DomainError as exc:
         return error(fmt, exc.status, exc.message)
+    await publish_all(request.app, accepted.events)  # a crisis: the supervisors' live alert
     body = [{"service_request_id": str(accepted.request_id),
              "service_notice": accepted.service_notice,
              "account_id": fields.get("account_id") or None}]

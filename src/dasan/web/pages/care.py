@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dasan import access
 from dasan.db.models import User
 from dasan.errors import DomainError
-from dasan.protection import crisis_playbook, evidence, programme
+from dasan.protection import crisis_playbook, evidence, programme, welfare
 from dasan.quality import evaluation, forms, sampling, scorecards
 from dasan.text.crisis import KINDS
 from dasan.web.deps import get_db, require_page_roles
@@ -48,10 +48,36 @@ def _month(value: str | None) -> str:
 def playbooks_page(request: Request, db: Session = Depends(get_db),
                    user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     books = [crisis_playbook.playbook_view(p) for p in crisis_playbook.playbooks(db)]
+    queues = crisis_playbook.queue_choices(db)
+    agents = crisis_playbook.trained_agents(db)
     db.commit()
-    return _page(request, "care/playbooks.html", user, books=books,
-                 notice=request.query_params.get("notice"),
-                 error=request.query_params.get("error"))
+    code = request.query_params.get("code") or ""
+    error = request.query_params.get("error")
+    known = crisis_playbook.ERRORS.get(code)
+    return _page(request, "care/playbooks.html", user, books=books, queues=queues,
+                 agents=agents, notice=request.query_params.get("notice"),
+                 error=None if known else error, error_text=known)
+
+
+def _playbook_back(notice: str = "", code: str = "", error: str = "") -> RedirectResponse:
+    if code:
+        return RedirectResponse(f"/crisis/playbooks?code={quote(code)}&error={quote(error)}",
+                                status_code=303)
+    return _back("/crisis/playbooks", notice=notice)
+
+
+@router.post("/crisis/playbooks/trained")
+def playbook_trained(agent: list[str] = Form(default=[]),
+                     db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
+    """The crisis-trained agents: exactly the checked ones."""
+    try:
+        chosen = crisis_playbook.set_trained_agents(db, user, agent)
+    except DomainError as exc:
+        db.rollback()
+        return _playbook_back(code=exc.code, error=exc.message)
+    db.commit()
+    return _playbook_back(notice=f"{len(chosen)}")
 
 
 @router.post("/crisis/playbooks/{kind}")
@@ -59,11 +85,13 @@ def playbook_save(kind: str, db: Session = Depends(get_db),
                   user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                   guidance_ko: str = Form(""), guidance_en: str = Form(""),
                   handover: str = Form(""), welfare_case: str = Form("consent"),
-                  priority: int = Form(10)) -> Response:
+                  priority: str = Form("10"), queue_code: str = Form(""),
+                  escalate_after_seconds: str = Form("")) -> Response:
     """`handover`: one line per number, '한국어 이름 | English label | number' (the English
-    label may be left out: 'label | number')."""
+    label may be left out: 'label | number'). Numbers arrive as text so that a bad one gets the
+    page's Korean refusal, not a JSON 422."""
     if kind not in KINDS:
-        return _back("/crisis/playbooks", error=f"unknown kind {kind}")
+        return _playbook_back(code="unknown_kind", error=kind)
     items = []
     for line in handover.splitlines():
         if line.strip():
@@ -71,15 +99,55 @@ def playbook_save(kind: str, db: Session = Depends(get_db),
             items.append({"label_ko": parts[0] if len(parts) > 1 else "",
                           "label_en": parts[1] if len(parts) > 2 else "",
                           "number": parts[-1]})
+    changes: dict[str, Any] = {"guidance_ko": guidance_ko, "guidance_en": guidance_en,
+                               "handover": items, "welfare_case": welfare_case,
+                               "priority": priority}
+    if queue_code:
+        changes["queue_code"] = queue_code
+    if escalate_after_seconds:
+        changes["escalate_after_seconds"] = escalate_after_seconds
     try:
-        crisis_playbook.update_playbook(db, user, kind, {
-            "guidance_ko": guidance_ko, "guidance_en": guidance_en, "handover": items,
-            "welfare_case": welfare_case, "priority": priority})
+        crisis_playbook.update_playbook(db, user, kind, changes)
     except DomainError as exc:
         db.rollback()
-        return _back("/crisis/playbooks", error=exc.message)
+        return _playbook_back(code=exc.code, error=exc.message)
     db.commit()
-    return _back("/crisis/playbooks", notice=kind)
+    return _playbook_back(notice=kind)
+
+
+@router.get("/crisis/dong-centres", response_class=HTMLResponse)
+def dong_centres_page(request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles(*access.DONG_DIRECTORY_EDITORS))
+                      ) -> Response:
+    """The 동 주민센터 directory, one district at a time (welfare cases are notified to it)."""
+    from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
+
+    district = request.query_params.get("district") or DISTRICTS[0].code
+    if district not in DISTRICT_BY_CODE:
+        district = DISTRICTS[0].code
+    rows = [welfare.centre_view(c) for c in welfare.centres(db, district)]
+    db.commit()  # seeded on first use
+    return _page(request, "care/dong_centres.html", user, rows=rows, districts=DISTRICTS,
+                 district=DISTRICT_BY_CODE[district], notice=request.query_params.get("notice"),
+                 error=None,
+                 error_text=welfare.ERRORS.get(request.query_params.get("code") or ""))
+
+
+@router.post("/crisis/dong-centres/{dong_code}")
+def dong_centre_save(dong_code: str, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.DONG_DIRECTORY_EDITORS)),
+                     centre_name: str = Form(""), phone: str = Form(""),
+                     sms_number: str = Form(""), webhook_url: str = Form("")) -> Response:
+    back = f"/crisis/dong-centres?district={quote(dong_code[:5])}"
+    try:
+        row = welfare.update_centre(db, user, dong_code, {
+            "centre_name": centre_name, "phone": phone, "sms_number": sms_number,
+            "webhook_url": webhook_url})
+    except DomainError as exc:
+        db.rollback()
+        return RedirectResponse(f"{back}&code={quote(exc.code)}", status_code=303)
+    db.commit()
+    return RedirectResponse(f"{back}&notice={quote(row.dong_name)}", status_code=303)
 
 
 # --- malicious-caller programme -------------------------------------------------------------

@@ -18,6 +18,7 @@ from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
 from dasan.db.models import KbEntry, User
 from dasan.errors import DomainError
 from dasan.web.deps import current_user, get_db, require_page_roles
+from dasan.web.live import publish_all
 from dasan.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +54,7 @@ async def qna_submit(request: Request, title: str = Form(""), body: str = Form("
             "user": user, "error": exc.message, "title": title, "body": body,
             "max_files": MAX_FILES, "max_mb": MAX_FILE_BYTES // (1024 * 1024)},
             status_code=exc.status)
+    await publish_all(request.app, submitted.events)  # a crisis: the supervisors' live alert
     return RedirectResponse(f"/qna/t/{submitted.tracking_code}?key={submitted.secret}&new=1",
                             status_code=303)
 

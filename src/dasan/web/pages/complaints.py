@@ -21,6 +21,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import User
 from dasan.db.models_complaints import ServiceRequest
 from dasan.errors import DomainError, NotFound
+from dasan.protection import welfare
 from dasan.web.deps import deny, get_db, require_page_roles
 from dasan.web.templating import request_language, templates
 
@@ -121,7 +122,30 @@ def district_desk(
         "can_handle": {r.id: policy.can_handle_complaint(user, r) for r in rows},
         "figures": sla.district_figures(db, utcnow() - timedelta(days=28), district),
         "error": request.query_params.get("error"),
+        "welfare_cases": ([welfare.case_view(c) for c in welfare.open_cases(db, user, district)]
+                          if access.has_role(user, access.WELFARE_CASE_HANDLERS) else None),
+        "welfare_error": welfare.ERRORS.get(request.query_params.get("welfare_error") or ""),
     })
+
+
+@router.post("/district/welfare-cases/{case_id}")
+def district_welfare_case(
+    case_id: int, action: str = Form(...), note: str = Form(""),
+    db: Session = Depends(get_db),
+    user: User = Depends(require_page_roles(*access.WELFARE_CASE_HANDLERS)),
+) -> Response:
+    """Acknowledge or close a welfare case of the officer's district (audited)."""
+    try:
+        if action == "close":
+            welfare.close_case(db, user, case_id, note)
+        else:
+            welfare.acknowledge_case(db, user, case_id)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return RedirectResponse(f"/district/complaints?welfare_error={exc.code}#welfare",
+                                status_code=303)
+    return RedirectResponse("/district/complaints#welfare", status_code=303)
 
 
 @router.post("/district/complaints/{request_id}")

@@ -46,6 +46,8 @@
       if (a.imminent) li.append(text("span", list.dataset.imminent, "badge warn"), " ");
       if (a.waiting) li.append(text("span", list.dataset.waiting, "badge"), " ");
       if (a.escalations) li.append(text("span", `${list.dataset.escalated} ×${a.escalations}`, "badge warn"), " ");
+      if (a.level === "floor_lead") li.append(text("span", list.dataset.floorLead, "badge warn"), " ");
+      if (a.level === "department_head") li.append(text("span", list.dataset.departmentHead, "badge warn"), " ");
       li.append(text("span", `#${a.consultation_id} · ${a.excerpt || ""}`), " ");
       const b = text("button", list.dataset.ack, "primary");
       b.type = "button";
