@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dasan.config import PROJECT_ROOT, get_settings
 
@@ -145,7 +145,11 @@ async def choice_trials(url: str, tmp: Path, trials: int, base: str) -> dict[str
         return out
     gw: Gateway | None = app_gateway.get("gw")
     assert gw is not None
-    last = 0
+    from dasan.db.models_channels import OutboxItem
+    from dasan.db.session import session_scope
+
+    with session_scope(url) as s:  # links sent before (the load trials' call) are not ours
+        last = int(s.scalar(select(func.max(OutboxItem.id))) or 0)
     async with httpx.AsyncClient(base_url=base, timeout=10) as page:
         for i in range(trials * 2 + 1):
             mode = "dtmf" if i % 2 else "page"

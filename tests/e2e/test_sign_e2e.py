@@ -49,12 +49,15 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
             c.status = "closed"
         signer = s.scalar(select(Agent).where(Agent.employee_no == "A0001"))
         assert signer is not None
+        signer_id = signer.id
         s.add(TeamSetting(team_id=signer.team_id, auto_accept=False))
         s.commit()
     release_agent(url, "A0001")
     try:
         agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
         agent = login(agent_ctx, base, "agent1", "/agent")
+        console: list[str] = []
+        agent.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         agent.wait_for_selector("#conn.ok")
 
         citizen_ctx = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
@@ -81,13 +84,17 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
         with db_session(url) as s:
             c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
             assert c is not None
-            assert (c.channel, c.status, c.agent_id) == ("sign_language", "open", signer.id)
+            assert (c.channel, c.status, c.agent_id) == ("sign_language", "open", signer_id)
             assert c.answered_at is not None  # answered when the media connected
             cid = c.id
 
         # The agent ends it and confirms the wrap-up, as on a chat.
         agent.click("#end")
-        agent.wait_for_selector("#wrapup:not([hidden])")
+        try:
+            agent.wait_for_selector("#wrapup:not([hidden])")
+        except Exception as exc:
+            raise AssertionError(f"no wrap-up form: alert {agent.inner_text('#alert')!r}, "
+                                 f"console {console}") from exc
         agent.fill("#wrapup-summary", "수어로 여권 재발급 절차 안내")
         agent.select_option("#wrapup-category", "행정")
         agent.click("#wrapup-save")

@@ -298,6 +298,8 @@ def test_the_call_over_the_sockets(client: Any, login: Any, db: Session,
         assert c is not None
         db.refresh(c)
         assert c.answered_at is not None and c.agent_id == agent(db, "A0001").id
+        wrap = client.get(f"/api/chat/consultations/{cid}/wrapup")
+        assert wrap.status_code == 200, wrap.text  # the desk's wrap-up, as on a chat
         cit.send_json({"type": "leave"})
         until(cit, lambda e: e["type"] == "state" and e["consultation"]["phase"] == "closed")
     db.refresh(c)
