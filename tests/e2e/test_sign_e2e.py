@@ -91,7 +91,9 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
         # The agent ends it and confirms the wrap-up, as on a chat.
         agent.click("#end")
         try:
-            agent.wait_for_selector("#wrapup:not([hidden])")
+            # The first wrap-up proposal of a fresh server loads the Korean tokenizer (no
+            # citizen text warmed it): at load ~25 that once took longer than 30 s.
+            agent.wait_for_selector("#wrapup:not([hidden])", timeout=3 * TIMEOUT)
         except Exception as exc:
             raise AssertionError(f"no wrap-up form: alert {agent.inner_text('#alert')!r}, "
                                  f"console {console}") from exc
