@@ -191,6 +191,25 @@ class Settings(BaseSettings):
     chat_idle_close_seconds: float = Field(
         default=120.0, gt=0, description="close the chat this long after the unanswered prompt"
     )
+    # --- sign-language video (WebRTC, ADR 0016) ---
+    rtc_stun_urls: str = Field(
+        default="",
+        description="STUN servers for the video consultation, comma-separated "
+                    "(e.g. stun:turn.example.go.kr:3478); empty: host candidates only (LAN)",
+    )
+    rtc_turn_urls: str = Field(
+        default="",
+        description="TURN servers (coturn), comma-separated, e.g. "
+                    "turn:turn.example.go.kr:3478?transport=udp,turns:turn.example.go.kr:5349",
+    )
+    rtc_turn_secret: str | None = Field(
+        default=None,
+        description="coturn's static-auth-secret (use-auth-secret): each browser gets a "
+                    "time-limited TURN username and HMAC password; required with TURN URLs",
+    )
+    rtc_turn_ttl_seconds: int = Field(
+        default=3600, ge=60, le=86400, description="lifetime of a TURN credential"
+    )
     pii_keys: str | None = Field(
         default=None,
         description="PII key ring for text at rest: id:fernetkey[,id:oldkey...] (first active)",

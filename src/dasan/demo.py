@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dasan.auth import create_user
-from dasan.consultations.channels import ARS_MENU
+from dasan.consultations.channels import ARS_MENU, SIGN_LANGUAGE
 from dasan.consultations.districts import DISTRICTS
 from dasan.consultations.generator import GeneratorConfig, Topic, batch_rows, generate
 from dasan.db.models import (
@@ -68,6 +68,11 @@ def seed_org(session: Session) -> None:
         priority = 1 if code == "welfare_admin" else 0
         session.add(Queue(code=code, name=ko, name_en=en, skill_id=skill.id, ars_digit=digit,
                           priority=priority))
+    sign = Skill(code=SIGN_LANGUAGE, name="수어 상담", name_en="Sign language")
+    session.add(sign)
+    session.flush()
+    session.add(Queue(code=SIGN_LANGUAGE, name="수어 상담", name_en="Sign language",
+                      skill_id=sign.id, priority=0))
     session.add(Queue(code="malicious", name="악성민원 전담", name_en="Malicious-caller team",
                       priority=0))
     session.add(Team(code="team-a", name="상담1팀"))
@@ -139,7 +144,9 @@ def seed_people(session: Session, agents: int = 60, password: str = DEMO_PASSWOR
         session.add(agent)
         session.flush()
         for j, skill in enumerate(skills):
-            if skill.code == "general" or (i + j) % 3 == 0:
+            # The first agent signs (the demo's sign-language video consultations, ADR 0016).
+            signer = skill.code == SIGN_LANGUAGE and i == 0
+            if skill.code == "general" or (i + j) % 3 == 0 or signer:
                 session.add(AgentSkill(agent_id=agent.id, skill_id=skill.id))
     session.flush()
 

@@ -19,7 +19,10 @@ from chat_helpers import free_port, prepare_database, start_server, stop_server 
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # Fake camera and microphone, granted without a prompt: the sign-language
+                 # video test (test_sign_e2e) calls between two pages of this browser.
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 SCREENSHOTS = PROJECT_ROOT / "var" / "e2e"
 
 

@@ -13,13 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from dasan.config import PROJECT_ROOT
-from dasan.db.models import KbEntry
+from dasan.db.base import utcnow
+from dasan.db.models import Consultation, KbEntry
+from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
+from dasan.voice.visible_ars import service
 
 pytestmark = pytest.mark.e2e
 AXE = PROJECT_ROOT / "var" / "test-assets" / "axe-core" / "axe.min.js"
 TIMEOUT = 15_000
 NAV_TIMEOUT = 60_000  # the first analytics page warms its engine
+LIVE_INDEX_TIMEOUT = 240_000  # the live visible-ARS page waits for the knowledge index
 RUN_AXE = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -27,7 +31,7 @@ RUN_AXE = """async () => {
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
 }"""
 
-ANONYMOUS = ["/", "/login", "/chat", "/report", "/qna", "/written"]
+ANONYMOUS = ["/", "/login", "/chat", "/sign", "/report", "/qna", "/written"]
 ROLES: dict[str, list[str]] = {
     "agent1": ["/agent", "/qa/mine"],
     "supervisor": ["/supervisor", "/kb", "/kb/dashboard", "/kb/gaps", "/kb/review",
@@ -54,11 +58,13 @@ READY = {"/chat": "#log li", "/agent": "#presence:not(:empty)",
          "/supervisor": "#sv-meta:not(:empty)"}
 
 
-def _check(page: Any, base: str, path: str, status: int | None = 200) -> list[str]:
+def _check(page: Any, base: str, path: str, status: int | None = 200,
+           ready: str | None = None) -> list[str]:
     r = page.goto(base + path, wait_until="domcontentloaded")
     if r is None or r.status != (status or r.status):
         return [f"{path}: HTTP {r and r.status}"]
-    ready = next((sel for prefix, sel in READY.items() if path.startswith(prefix)), None)
+    ready = ready or next((sel for prefix, sel in READY.items() if path.startswith(prefix)),
+                          None)
     if path == "/chat":  # the log fills with the citizen's question and the bot's answer
         page.fill("#msg", "여권 재발급은 어떻게 하나요?")
         page.keyboard.press("Enter")
@@ -66,6 +72,21 @@ def _check(page: Any, base: str, path: str, status: int | None = 200) -> list[st
         page.wait_for_selector(ready)
     page.add_script_tag(content=_axe())
     return [f"{path}: {v['impact']} {v['id']} at {v['nodes']}" for v in page.evaluate(RUN_AXE)]
+
+
+def _live_visible_ars_path(db_url: str) -> str:
+    """A one-time visible-ARS link of a call waiting in the queue (as test_visible_ars_e2e)."""
+    with session_scope(db_url) as s:
+        c = Consultation(channel="phone", started_at=utcnow())
+        s.add(c)
+        s.flush()
+        call = VoiceCall(sip_call_id=f"a11y-vars-{c.id}", consultation_id=c.id, dialed="120",
+                         queued_at=utcnow(), queue_code="general")
+        s.add(call)
+        s.commit()
+        link = service.start(s, call.id, "01098765432")
+    assert link is not None
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
 def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any) -> None:
@@ -81,9 +102,20 @@ def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any)
     page.set_default_navigation_timeout(NAV_TIMEOUT)
     for path in ANONYMOUS:
         found += _check(page, base, path)
-    # The visible-ARS page for a link that is no longer valid (the live page is checked by
-    # test_visible_ars_e2e under its CSP; its one-time link belongs to that test's call).
+    # The visible-ARS page for a link that is no longer valid, and the live page of a call
+    # waiting in the queue (its menu drawn by the page's script).
     found += _check(page, base, "/ars/v/not-a-valid-link", status=None)
+    ctx.close()
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    # The live page draws each leaf's KB answer on the server, so its first request waits for
+    # the knowledge index (the server's warm-up loads the embedder and embeds the KB): on a
+    # cold, loaded machine that took longer than NAV_TIMEOUT, which is why this page once
+    # "timed out" here. Wait for it as long as the warm-up may take.
+    page.set_default_navigation_timeout(LIVE_INDEX_TIMEOUT)
+    found += _check(page, base, _live_visible_ars_path(live_server.db_url), ready=".vars-item")
     ctx.close()
     for user, paths in ROLES.items():
         ctx = browser.new_context(bypass_csp=True, locale="ko-KR")

@@ -3,7 +3,8 @@
 The decision is the chatbot's (`dasan.chat.bot.respond`: answerable entries only, the
 calibrated confidence threshold and coverage guard of `dasan.knowledge.answering`), on the
 question normalised from spoken style. Without dense vectors (DASAN_EMBEDDER=none) the bot
-still answers: on the lexical index's score with its own calibration (`LEXICAL_POLICY`).
+still answers: on the lexical index's score with its own calibration (`LEXICAL_POLICY`),
+which `respond` picks for the text chatbot and the callbot alike.
 A hand-off carries the bot's guesses (top entries with their confidence) and the queue they
 point at, for the agent's screen.
 """
@@ -22,7 +23,6 @@ from dasan.callbot.spoken import normalise
 from dasan.chat.bot import MAX_ANSWER_CHARS, respond, wants_agent
 from dasan.db.models import KbEntry
 from dasan.db.models_kbquality import KbAnswerability
-from dasan.knowledge.answering import LEXICAL_POLICY
 
 SPOKEN_CHARS = 260
 # KB category -> the ARS queue that serves it (ARS_MENU); others go to the node's handoff.
@@ -71,8 +71,7 @@ def decide(session: Session, heard: str, consultation_id: int | None = None) -> 
         return BotTurn("unclear", question)
     if wants_agent(question):
         return BotTurn("handoff", question, guesses=guesses(session, question))
-    reply = respond(session, question, previous_misses=0, consultation_id=consultation_id,
-                    lexical_policy=LEXICAL_POLICY)
+    reply = respond(session, question, previous_misses=0, consultation_id=consultation_id)
     if reply.kind == "answer":
         entry = reply.flags.get("entry", {})
         title, _, body = reply.body.partition("\n\n")

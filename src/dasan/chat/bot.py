@@ -14,7 +14,7 @@ from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recomm
 from dasan.knowledge import gaps
 from dasan.knowledge.answering import (
     COVERAGE_ANSWER_CHARS,
-    AnswerPolicy,
+    LEXICAL_POLICY,
     coverage,
     decide,
     policy_for,
@@ -78,14 +78,15 @@ def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
 
 
 def respond(session: Session, text: str, previous_misses: int = 0,
-            consultation_id: int | None = None,
-            lexical_policy: AnswerPolicy | None = None) -> BotReply:
-    """The bot's reply to one citizen message.
+            consultation_id: int | None = None) -> BotReply:
+    """The bot's reply to one citizen message (the text chatbot's and the callbot's).
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
     entry, a "call the department" answer) whose calibrated confidence clears the policy's
     threshold (:mod:`dasan.knowledge.answering`); otherwise it offers related entries and a
-    human, and the question becomes a gap record for the owning department.
+    human, and the question becomes a gap record for the owning department. Without dense
+    vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
+    ADR 0012): the same for every bot, decided here.
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -102,9 +103,9 @@ def respond(session: Session, text: str, previous_misses: int = 0,
         fixed = index.repaired(query)
         cover = coverage(tokens(fixed), tokens("\n".join(
             [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
-    if lexical_policy is not None and not index.has_dense:
+    if not index.has_dense:
         # No dense vectors: the lexical index's fused score, with its own calibration.
-        decision = decide([(h.score, cover) for _, h in found], query, lexical_policy,
+        decision = decide([(h.score, cover) for _, h in found], query, LEXICAL_POLICY,
                           found[0][1].reference_lead if found else None)
     else:
         decision = decide([(h.dense, cover, h.score) for _, h in found], query,

@@ -189,6 +189,20 @@ class StatusEvent(ChatEvent):
     consultation: dict[str, Any]
 
 
+class RtcEvent(ChatEvent):
+    """WebRTC signalling of a sign-language video consultation (`dasan.chat.sign`): an SDP
+    offer or answer, an ICE candidate, a request to (re)start the call, or hang-up, relayed
+    between the citizen and the chat's agent through the chat's room. Never stored."""
+
+    citizen_visible: ClassVar[bool] = True
+    type: Literal["rtc"]
+    consultation_id: int
+    sender: Literal["citizen", "agent"]
+    kind: Literal["offer", "answer", "ice", "restart", "hangup"]
+    sdp: str | None = None
+    candidate: dict[str, Any] | None = None
+
+
 class HelloEvent(ChatEvent):
     audience: ClassVar[Audience] = "socket"
     type: Literal["hello"]
@@ -354,14 +368,14 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
                 BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent,
-                CrisisOpenEvent, CrisisAcknowledgedEvent)
+                CrisisOpenEvent, CrisisAcknowledgedEvent, RtcEvent)
 } | {kind: CallEvent for kind in CALL_EVENT_TYPES}
 
 # Fields of a chat's state a citizen may see (the rest is internal).
 CITIZEN_STATE_FIELDS = ("id", "phase", "status", "outcome", "language", "queue", "queue_name",
                         "agent_name", "crisis", "subject", "category", "started_at",
                         "queued_at", "answered_at", "position", "waiting",
-                        "expected_wait_seconds", "no_agents", "options")
+                        "expected_wait_seconds", "no_agents", "options", "channel")
 
 
 def validate(event: dict[str, Any]) -> ChatEvent:

@@ -3,6 +3,7 @@
 * A live chat whose citizen has been silent since the agent's last message gets
   "아직 계신가요?" after `DASAN_CHAT_IDLE_PROMPT_SECONDS`; still nothing after
   `DASAN_CHAT_IDLE_CLOSE_SECONDS` more and it closes with outcome `idle_closed`.
+  (Not a sign-language video consultation: its citizen signs on camera, not in text.)
 * A waiting citizen whose chat window has been closed for `DASAN_CHAT_CITIZEN_GONE_SECONDS`
   (every socket, on every worker) left: the chat leaves the queue with `abandoned_in_queue`
   and is never offered to an agent.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
 from dasan.config import get_settings
+from dasan.consultations.channels import SIGN_LANGUAGE
 from dasan.db.base import utcnow
 from dasan.db.models import Consultation, Message
 from dasan.db.models_presence import CitizenPresence
@@ -85,7 +87,9 @@ def sweep_citizens(s: Session, now: datetime | None = None) -> Outcome:
             .join(Consultation, Consultation.id == Message.consultation_id)
             .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
                    Consultation.answered_at.is_not(None),
-                   Consultation.channel.in_(router.CHAT_CHANNELS))
+                   # A video consultation is silent in text while the citizen signs.
+                   Consultation.channel.in_(router.CHAT_CHANNELS),
+                   Consultation.channel != SIGN_LANGUAGE)
             .group_by(Message.consultation_id).subquery())
     rows = s.execute(select(Message.consultation_id, Message.sender, Message.flags,
                             Message.created_at)

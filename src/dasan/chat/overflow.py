@@ -3,7 +3,8 @@
 A waiting chat whose queue has no present agent who could take it (every skilled agent is
 away or offline) is, after `DASAN_CHAT_OVERFLOW_SECONDS`:
 1. moved to the general queue (전방위 overflow) when someone staffed serves that one — except
-   for the malicious-caller and foreign-language queues, which need their own agents;
+   for the malicious-caller, foreign-language and sign-language queues, which need their own
+   agents;
 2. otherwise told so once, in Korean, and offered a callback instead of an empty promise.
 """
 
@@ -25,7 +26,7 @@ NOBODY_KO = ("지금은 이 문의를 받을 수 있는 상담사가 없습니�
              "콜백을 요청하시면 상담 가능 시간에 연락드리겠습니다.")
 OVERFLOW_KO = "더 빨리 도와드릴 수 있도록 일반 상담 대기열로 옮겨 연결해 드립니다."
 CALLBACK_KO = "콜백 요청이 접수되었습니다. 상담 가능 시간에 남겨 주신 번호로 연락드리겠습니다."
-KEEP_OWN_QUEUE = ("malicious", "foreign", "general")
+KEEP_OWN_QUEUE = ("malicious", "foreign", "general", "sign_language")
 
 
 def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dasan.config import signing_key
+from dasan.consultations.channels import CHAT_ROOM_CHANNELS
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Message, Queue
 from dasan.errors import DomainError
@@ -126,7 +127,7 @@ def start_chat(
 
 def get_consultation(session: Session, consultation_id: int) -> Consultation:
     c = session.get(Consultation, consultation_id)
-    if c is None or c.channel not in ("chatbot", "web"):
+    if c is None or c.channel not in CHAT_ROOM_CHANNELS:
         raise ChatError(f"chat {consultation_id} not found", 404)
     return c
 
@@ -250,6 +251,7 @@ def consultation_view(session: Session, c: Consultation) -> dict[str, Any]:
     return {
         "id": c.id,
         "phase": phase(c),
+        "channel": c.channel,
         "status": c.status,
         "outcome": c.outcome,
         "language": c.language,

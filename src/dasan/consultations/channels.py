@@ -31,6 +31,11 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("sign_language", "수어", "Sign language", 21_439, True),
 )
 CHANNEL_BY_CODE = {c.code: c for c in CHANNELS}
+# Contacts that run through the live chat room (`dasan.chat.hub`): the chatbot, the live web
+# chat, and the sign-language video consultation (its signalling and text ride the chat's
+# socket; ADR 0016). The floor counters' SQL mirrors this tuple.
+CHAT_ROOM_CHANNELS: tuple[str, ...] = ("chatbot", "web", "sign_language")
+SIGN_LANGUAGE = "sign_language"
 _BY_NAME = {c.name_ko: c for c in CHANNELS} | {c.name_en.lower(): c for c in CHANNELS}
 
 # Outcomes are defined once, in `dasan.consultations.outcomes` (ADR 0004).

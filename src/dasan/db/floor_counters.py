@@ -26,16 +26,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-CHAT_CHANNELS_SQL = "('chatbot', 'web')"
+CHAT_CHANNELS_SQL = "('chatbot', 'web', 'sign_language')"
 METRICS = ("waiting", "live", "bot")
 # Columns whose change can move a row between buckets.
 WATCHED = ("status", "channel", "queue_id", "agent_id")
 FOLD_AFTER = 2000
 
 
-def _contributions(row: str, sign: int) -> str:
+def _contributions_for(row: str, sign: int, channels: str = CHAT_CHANNELS_SQL) -> str:
     """INSERT ... SELECT of the buckets a consultation row (`NEW` or `OLD`) is in."""
-    open_chat = f"{row}.status = 'open' AND {row}.channel IN {CHAT_CHANNELS_SQL}"
+    open_chat = f"{row}.status = 'open' AND {row}.channel IN {channels}"
     return (
         "INSERT INTO floor_counter_deltas (ref_id, metric, d) "
         f"SELECT {row}.queue_id, 'waiting', {sign} WHERE {open_chat} "
@@ -54,8 +54,12 @@ def _changed(dialect: str) -> str:
     return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in WATCHED)
 
 
-def create_sql(dialect: str) -> list[str]:
-    """DDL of the triggers (run by migration 0014 and nowhere else)."""
+def create_sql(dialect: str, channels: str = CHAT_CHANNELS_SQL) -> list[str]:
+    """DDL of the triggers (run by migrations 0014 and 0018 and nowhere else); `channels`: the
+    SQL list of chat-room channels (a migration's downgrade passes the older list)."""
+    def _contributions(row: str, sign: int) -> str:
+        return _contributions_for(row, sign, channels)
+
     if dialect == "sqlite":
         return [
             "CREATE TRIGGER floor_counters_ins AFTER INSERT ON consultations "
@@ -88,17 +92,18 @@ def drop_sql(dialect: str) -> list[str]:
     return out
 
 
-SCAN_SQL = f"""
+def scan_sql(channels: str = CHAT_CHANNELS_SQL) -> str:
+    return f"""
 SELECT queue_id, 'waiting', COUNT(*) FROM consultations
- WHERE status = 'open' AND channel IN {CHAT_CHANNELS_SQL} AND queue_id IS NOT NULL
+ WHERE status = 'open' AND channel IN {channels} AND queue_id IS NOT NULL
    AND agent_id IS NULL GROUP BY queue_id
 UNION ALL
 SELECT COALESCE(queue_id, 0), 'live', COUNT(*) FROM consultations
- WHERE status = 'open' AND channel IN {CHAT_CHANNELS_SQL} AND agent_id IS NOT NULL
+ WHERE status = 'open' AND channel IN {channels} AND agent_id IS NOT NULL
  GROUP BY COALESCE(queue_id, 0)
 UNION ALL
 SELECT agent_id, 'agent', COUNT(*) FROM consultations
- WHERE status = 'open' AND channel IN {CHAT_CHANNELS_SQL} AND agent_id IS NOT NULL
+ WHERE status = 'open' AND channel IN {channels} AND agent_id IS NOT NULL
  GROUP BY agent_id
 UNION ALL
 SELECT 0, 'bot', COUNT(*) FROM consultations
@@ -106,12 +111,15 @@ SELECT 0, 'bot', COUNT(*) FROM consultations
 """
 
 
-def rebuild(conn: Connection) -> None:
+SCAN_SQL = scan_sql()
+
+
+def rebuild(conn: Connection, channels: str = CHAT_CHANNELS_SQL) -> None:
     """Counters from a scan (the migration's backfill; a repair tool). Commit is the caller's."""
     conn.execute(text("DELETE FROM floor_counter_deltas"))
     conn.execute(text("DELETE FROM floor_counters"))
     conn.execute(text(f"INSERT INTO floor_counters (ref_id, metric, n) "
-                      f"SELECT * FROM ({SCAN_SQL}) AS s"))
+                      f"SELECT * FROM ({scan_sql(channels)}) AS s"))
 
 
 def scan_counts(s: Session) -> dict[tuple[int, str], int]:

@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
+from dasan.consultations.channels import CHAT_ROOM_CHANNELS, SIGN_LANGUAGE
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
 from dasan.errors import BadRequest, NotFound
@@ -39,10 +40,11 @@ MODES = ("skill", "omni")
 # the presence room moves agents whose desktop is gone to away/offline.
 ACCEPTING = tuple(sorted(presence_states.OFFERABLE))
 AGENT_STATES = presence_states.STATES
+SIGN_QUEUE = SIGN_LANGUAGE  # the sign-language queue and skill share the channel's code
 CRISIS_PRIORITY = 10
 WELFARE_PRIORITY = 1
 DEFAULT_AHT_SECONDS = 240.0
-CHAT_CHANNELS = ("chatbot", "web")
+CHAT_CHANNELS = CHAT_ROOM_CHANNELS
 NEVER = datetime.min.replace(tzinfo=UTC)  # "never answered a chat" sorts first
 
 _WELFARE_RE = re.compile(r"긴급\s*복지|긴급\s*지원|생계\s*(?:곤란|지원|급여)|기초\s*생활|끼니|굶|"
@@ -159,6 +161,10 @@ def eligible(cand: _Candidate, queue: Queue, language: str, mode: str) -> bool:
     a = cand.agent
     if cand.load >= a.max_chats:
         return False
+    if queue.code == SIGN_QUEUE:
+        # A video consultation needs a signer (in omni mode too) with nothing else open: it
+        # takes the agent whole, like a call (presence: one call, or chats, never both).
+        return queue.skill_id in cand.skills and cand.load == 0
     if queue.code == "malicious":
         return cand.dedicated
     if language != "ko" and language not in (a.languages or ["ko"]):

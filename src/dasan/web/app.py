@@ -22,6 +22,7 @@ from dasan.web.api import open311 as open311_api
 from dasan.web.api import privacy as privacy_api
 from dasan.web.api import protection as protection_api
 from dasan.web.api import quality as quality_api
+from dasan.web.api import sign as sign_api
 from dasan.web.api import text as text_api
 from dasan.web.api import transcripts as transcripts_api
 from dasan.web.api import visible_ars as visible_ars_api
@@ -58,6 +59,7 @@ ROUTERS = (
     text_api.router,
     chat_api.router,
     chat_desk_api.router,
+    sign_api.router,
     chat_pages.router,
     analytics_api.router,
     analytics_pages.router,

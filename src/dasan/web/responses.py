@@ -16,6 +16,7 @@ DESCRIPTIONS = {
     413: "Request body too large",
     422: "Invalid input (nothing was changed)",
     429: "Too many requests: try again after Retry-After seconds",
+    503: "Not available: a service this needs is not set up or not running",
 }
 
 

@@ -35,7 +35,7 @@ from starlette.types import ASGIApp
 
 from dasan import access
 from dasan.auth import user_for_session
-from dasan.chat import desk, floor, idle, overflow
+from dasan.chat import desk, floor, idle, overflow, sign
 from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
 from dasan.chat.pubsub import Event
@@ -487,6 +487,8 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
             await sock.send({"type": "ack", **out.result, "client_msg_id": ref})
         elif kind == "leave":
             await hub.run(chat_hub.citizen_leave, cid)
+        elif kind == "rtc":  # video consultation signalling (chat.sign), relayed by the room
+            await hub.run(sign.signal, cid, "citizen", None, frame)
         elif kind == "status":
             # An answer to the client's poll, not a change: typed apart from "state" so that
             # a late answer never overrides a newer pushed state ("대기 순서" after connect).
@@ -523,6 +525,8 @@ async def _pump(sock: _Socket, queue: asyncio.Queue[Event], on_frame: Any, me: s
                 await sock.send_message(event)
             elif kind == "typing" and event.get("who") == me:
                 continue
+            elif kind == "rtc" and event.get("sender") == me:
+                continue  # a side's own signalling never echoes back to it
             else:
                 await sock.send(event)
 
@@ -692,6 +696,10 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
         elif kind in ("accept", "decline"):
             step = chat_hub.accept_offer if kind == "accept" else chat_hub.decline_offer
             await hub.run(step, agent_id, int(frame["offer_id"]))
+        elif kind == "rtc":  # video consultation signalling (chat.sign)
+            await hub.run(sign.signal, int(frame["consultation_id"]), "agent", agent_id, frame)
+        elif kind == "rtc_connected":  # the call's media connected: answered (ADR 0016)
+            await hub.run(sign.media_connected, agent_id, int(frame["consultation_id"]))
         elif kind == "ping":
             await sock.send({"type": "pong"})
         else:
@@ -723,6 +731,8 @@ async def supervisor_socket(ws: WebSocket) -> None:
 
     async def forward(event: Event) -> None:
         kind = event.get("type")
+        if kind == "rtc":
+            return  # video signalling is for the call's two ends only
         if kind == "message":
             if int(event["consultation_id"]) in watching:
                 await sock.send_message(event)

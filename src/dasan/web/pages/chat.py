@@ -140,6 +140,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang_en": ("영어", "English"), "lang_ja": ("일본어", "Japanese"),
     "lang_zh": ("중국어", "Chinese"), "lang_vi": ("베트남어", "Vietnamese"),
     "lang_mn": ("몽골어", "Mongolian"),
+    # sign-language video consultation (수어 상담)
+    "sign": ("수어", "Sign language"),
+    "sign_ready": ("카메라를 켜고 [영상 상담 시작]을 누르세요.",
+                   "Turn on your camera and press Start video consultation."),
+    "sign_camera": ("카메라를 켜는 중…", "Turning on the camera…"),
+    "sign_no_camera": ("카메라를 사용할 수 없습니다. 브라우저의 카메라 권한을 허용해 주세요.",
+                       "The camera is not available. Please allow camera access in your browser."),
+    "sign_waiting": ("수어 상담사 연결 대기 중", "Waiting for a sign-language agent"),
+    "sign_connecting": ("{name} 상담사와 영상 연결 중…", "Connecting video with agent {name}…"),
+    "sign_live": ("{name} 상담사와 영상 상담 중", "In a video consultation with agent {name}"),
+    "sign_media_lost": ("영상 연결이 끊겼습니다. 다시 연결하는 중…",
+                        "The video connection dropped. Reconnecting…"),
+    "sign_closed": ("영상 상담이 종료되었습니다", "The video consultation has ended"),
+    "sign_call": ("수어 영상 상담", "Sign-language video"),
+    "sign_call_connecting": ("영상 연결 중", "Connecting video"),
+    "sign_call_live": ("영상 연결됨", "Video connected"),
+    "sign_call_failed": ("영상 연결 실패: 네트워크(TURN 서버) 설정을 확인하세요",
+                         "Video failed: check the network (TURN server) settings"),
 }
 
 
@@ -166,6 +184,12 @@ def _guard(request: Request, user: User | None, group: frozenset[str]) -> Respon
 def citizen_chat_page(request: Request, user: User | None = Depends(current_user)) -> Response:
     return _page(request, "chat/citizen.html", user,
                  suggestions=suggestions.cached_popular_questions(get_settings().database_url))
+
+
+@router.get("/sign", response_class=HTMLResponse)
+def sign_language_page(request: Request, user: User | None = Depends(current_user)) -> Response:
+    """The citizen's sign-language video consultation (수어 상담, ADR 0016)."""
+    return _page(request, "chat/sign.html", user)
 
 
 @router.get("/agent", response_class=HTMLResponse)

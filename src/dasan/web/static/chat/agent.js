@@ -100,6 +100,7 @@
                        class: "chat-tab" + (v.phase === "closed" ? " closed" : "") + (c.abuse ? " abusive" : ""),
                        onclick: () => select(id) },
           el("span", {}, label),
+          v.channel === "sign_language" ? el("span", { class: "badge" }, t("sign")) : null,
           v.crisis ? el("span", { class: "badge warn" }, t("crisis")) : null,
           c.abuse ? el("span", { class: "badge warn" }, "⚠ " + t("abuse")) : null,
           c.unread ? el("span", { class: "badge", "aria-label": c.unread + " " + t("unread") }, c.unread) : null,
@@ -323,7 +324,7 @@
         me = ev.agent;
         $("me-name").textContent = `${ev.agent.name} (${ev.agent.employee_no})`;
         renderPresence(ev.agent.state, ev.agent.break_reason);
-        for (const v of ev.chats) chat(v.id).view = v;
+        for (const v of ev.chats) { chat(v.id).view = v; viewChanged(v, true); }
         offers.clear();
         for (const o of ev.offers || []) addOffer(o, true);
         renderOffers();
@@ -348,12 +349,16 @@
       case "assigned": {
         const c = chat(ev.consultation.id);
         c.view = ev.consultation;
+        viewChanged(c.view, true);
         renderList();
         showAlert(t("new_chat") + ` #${ev.consultation.id}`);
         if (current === null) select(ev.consultation.id);
         break;
       }
       case "message": addMessage(ev); break;
+      case "rtc":  // a video consultation's signalling: the sign panel (sign/desk-video.js)
+        if (mine(ev.consultation_id)) document.dispatchEvent(new CustomEvent("dasan:rtc", { detail: ev }));
+        break;
       case "note": {
         if (!mine(ev.consultation_id)) break;
         const c = chat(ev.consultation_id);
@@ -393,12 +398,14 @@
         const c = chat(ev.consultation.id);
         const wasOpen = c.view.phase !== "closed";
         c.view = Object.assign(c.view, ev.consultation);
+        viewChanged(c.view, false);
         renderList();
         if (current === ev.consultation.id) renderConversation();
         if (wasOpen && c.view.phase === "closed" && current === ev.consultation.id) openWrapup();
         break;
       }
       case "unassigned":
+        viewChanged({ id: ev.consultation_id, phase: "gone" }, false);
         chats.delete(ev.consultation_id);
         delete lastSeq[ev.consultation_id];
         if (current === ev.consultation_id) { current = null; renderConversation(); }
@@ -443,6 +450,11 @@
       default:  // CTI from the voice gateway: the call panel (voice/cti.js) handles it
         if (String(ev.type).startsWith("call.")) document.dispatchEvent(new CustomEvent("dasan:call", { detail: ev }));
     }
+  }
+
+  // Other panels (the sign-language video, sign/desk-video.js) follow the desk's contacts.
+  function viewChanged(view, fresh) {
+    document.dispatchEvent(new CustomEvent("dasan:chat-view", { detail: { view, fresh } }));
   }
 
   function addOffer(o, quiet) {
@@ -578,6 +590,7 @@
       chat(id).view = r.consultation;
       $("wrapup").hidden = true;
       showAlert(t("saved") + ` #${id}`);
+      viewChanged({ id, phase: "gone" }, false);
       chats.delete(id);
       current = null;
       renderList();
@@ -794,6 +807,8 @@
     release() { current = null; entryForDraft = null; renderList(); renderConversation(); loadCanned(null); },
     renderRecs, showAlert,
     busy: () => false,   // set by the module that holds the pane
+    send: (frame) => !!sock && sock.send(frame),
+    current: () => current,
     composer: null,      // (body) => true when it took the reply
   };
 
