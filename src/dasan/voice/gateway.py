@@ -59,6 +59,12 @@ GATEWAY_PROMPTS = {
 }
 
 
+SIP_REASONS = {100: "Trying", 200: "OK", 404: "Not Found", 408: "Request Timeout",
+               480: "Temporarily Unavailable", 486: "Busy Here",
+               487: "Request Terminated", 488: "Not Acceptable Here", 600: "Busy Everywhere",
+               603: "Decline"}
+
+
 class CallOver(Exception):
     """The caller's side is gone: stop the call's life."""
 
@@ -130,6 +136,10 @@ class Call:
     interpreter_task: asyncio.Task[None] | None = None
     interpreter_leg_id: int | None = None
     conference: Conference | None = None
+    # A blind transfer the agent's phone asked for (REFER): its leg, where the final NOTIFY
+    # goes once the target answered or failed; and the last ring's failure status.
+    refer_from: AgentLeg | None = None
+    ring_status: int = 0
 
 
 class Gateway:
@@ -348,11 +358,17 @@ class Gateway:
     async def _refer(self, tx: ServerTx) -> None:
         """Blind transfer asked for by the agent's phone (RFC 3515 REFER in the agent's
         dialog): `Refer-To: <sip:queue-<code>@...>`, `<sip:<employee no>@...>` or
-        `<sip:<digits>@...>` (an outside number). Accepted (202), one NOTIFY (message/
-        sipfrag `200 OK`, subscription terminated) tells the phone the gateway took the call
-        over, and the call moves on exactly as with the desktop's transfer button (an outside
-        line that does not answer brings the caller back to this agent, as there); the
-        gateway stays in the media path (it does not ask the caller's side to REFER)."""
+        `<sip:<digits>@...>` (an outside number). Accepted (202), then NOTIFYs of the
+        implicit subscription report the transfer as RFC 3515 asks (message/sipfrag):
+        `100 Trying` at once, then the real outcome, subscription terminated: `200 OK` when
+        the target answered, or the target's failure (`486 Busy Here`, `408 Request
+        Timeout`, ...; `487 Request Terminated` if the caller left first). The call moves on
+        exactly as with the desktop's transfer button (an outside line that does not answer
+        brings the caller back to this agent, as there; an agent who does not answer leaves
+        the caller in the queue); the gateway stays in the media path (it does not ask the
+        caller's side to REFER). For a transfer inside the center the transferor's phone
+        gets BYE before the final NOTIFY (the subscription outlives the INVITE dialog usage,
+        RFC 5057)."""
         ep, req = self.endpoint, tx.request
         assert ep is not None
         call = self.agent_dialogs.get(req.get_header("Call-ID") or "")
@@ -373,16 +389,23 @@ class Gateway:
             return
         ep.respond(tx, 202, "Accepted")
         agent = call.agent
-        self._notify_refer(agent, "200 OK")
+        self._notify_refer(agent, 100, final=False)
         if target.startswith("external:"):
-            await self._transfer_out(call, target)
+            self._notify_refer(agent, await self._transfer_out(call, target), final=True)
         else:
+            call.refer_from = agent  # the final NOTIFY waits for the target's answer
             await self._blind_transfer(call, target)
-        del agent
 
-    def _notify_refer(self, agent: AgentLeg, status: str) -> None:
+    def _refer_done(self, call: Call, status: int) -> None:
+        """The outcome of a REFER-asked transfer inside the center is known."""
+        leg, call.refer_from = call.refer_from, None
+        if leg is not None:
+            self._notify_refer(leg, status, final=True)
+
+    def _notify_refer(self, agent: AgentLeg, code: int, *, final: bool) -> None:
         ep, s = self.endpoint, self.settings
         assert ep is not None
+        status = f"{code} {SIP_REASONS.get(code, 'Failed')}"
         agent.cseq += 1
         branch = m.new_branch()
         data = m.request("NOTIFY", agent.uri, via_host=s.host, via_port=self.port,
@@ -390,7 +413,8 @@ class Gateway:
                          call_id=agent.call_id, cseq_no=agent.cseq, contact=self._contact(),
                          body=f"SIP/2.0 {status}\r\n".encode(),
                          extra={"Event": "refer", "Content-Type": "message/sipfrag;version=2.0",
-                                "Subscription-State": "terminated;reason=noresource"})
+                                "Subscription-State": "terminated;reason=noresource" if final
+                                else "active;expires=60"})
         ep.request(data, agent.peer, branch, "NOTIFY")
 
     def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
@@ -654,6 +678,8 @@ class Gateway:
                 if claimed:
                     call.declined.add(phone.agent_id)
                     self._spawn(self._release(call, phone.agent_id, wrap_up=False))
+                    if call.refer_from is not None and call.direct_agent == phone.agent_id:
+                        self._refer_done(call, call.ring_status or 480)
                 self._wake.set()
         del ep, s
 
@@ -710,11 +736,13 @@ class Gateway:
             if res is None:
                 self._cancel_agent(agent)
                 call.stage = "queue" if not call.finished else call.stage
+                call.ring_status = 408
                 return False
             if res.status_code < 200:
                 continue
             if res.status_code >= 300:
                 call.stage = "queue" if not call.finished else call.stage
+                call.ring_status = res.status_code
                 return False
             return await self._connect(call, agent, res)
 
@@ -763,6 +791,7 @@ class Gateway:
         await self._db(calls.answered, call.record_id, agent.phone.agent_id,
                        (str(caller_wav), str(agent_wav)))
         call.connected.set()
+        self._refer_done(call, 200)
         await cti.notify(self.pubsub, agent.phone.agent_id, "answered",
                          consultation_id=call.consultation_id)
         return True
@@ -863,6 +892,7 @@ class Gateway:
         if call.finished:
             return
         call.finished = True
+        self._refer_done(call, 487)  # a transfer still pending: the caller left first
         prior_stage, call.stage = call.stage, "ended"
         self._stop_hold(call)
         agent = call.agent
@@ -1276,10 +1306,10 @@ class Gateway:
         call.outcome = "transferred"  # passed out of the center (ADR 0004)
         call.stage = "external"
 
-    async def _transfer_out(self, call: Call, target: str) -> None:
+    async def _transfer_out(self, call: Call, target: str) -> int:
         """Blind transfer to an outside number (a district office): a second INVITE leg that
         the gateway bridges (it stays in the media path); if nobody answers, the caller goes
-        back to the agent."""
+        back to the agent. The outside line's final SIP status (200 when bridged)."""
         agent = call.agent
         assert agent is not None
         call.rtp.partner = None
@@ -1290,13 +1320,15 @@ class Gateway:
                          barge_in=False)
         self._start_hold(call)
         uri, _ = await self._target_uri(call, target)
-        leg = await self._dial(uri, None, extra={}, registry=self.placed_dialogs, call=call)
+        status: dict[str, int] = {}
+        leg = await self._dial(uri, None, extra={}, registry=self.placed_dialogs, call=call,
+                               result=status)
         if leg is None or call.finished or call.agent is not agent:
             if leg is not None:
                 call.external = leg
                 self._drop_placed(call, leg)
             await self._retrieve(call, "transfer_failed")
-            return
+            return 487 if leg is not None else status.get("status", 480)
         self._stop_hold(call)
         call.rtp.muted = False
         call.declined.add(agent.phone.agent_id)
@@ -1306,6 +1338,7 @@ class Gateway:
                          consultation_id=call.consultation_id, outcome="transferred")
         call.transferred_to = target[:64]
         self._bridge_out(call, leg)
+        return 200
 
     # --- the interpreter conference (issue 14) -----------------------------------------
 

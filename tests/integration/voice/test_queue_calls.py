@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from voice_helpers import agent_phone, collect, publish_short_flow, run_sipp, settled
+from voice_helpers import agent_phone, collect, free_udp_port, publish_short_flow, run_sipp, settled
 
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
@@ -190,3 +190,32 @@ async def test_waiting_caller_hears_position_and_expected_wait(gateway_factory,
     await settled(gw)
     spoken = [text for key, _lang, text in gw.prompts._memory if key.startswith("position_")]
     assert spoken and spoken[0].startswith("현재 대기 순서는 1번째입니다.")
+
+
+async def test_a_refer_to_a_busy_outside_line_reports_the_failure(
+        gateway_factory, database_url: str) -> None:
+    """REFER to an outside number whose line answers 486: NOTIFY 100 Trying, then the final
+    NOTIFY carries 486 Busy Here (subscription terminated); the caller is back with the agent,
+    who hangs up later."""
+    publish_short_flow(database_url)
+    agent_id, port = agent_phone(database_url, "A0001")
+    line = free_udp_port()
+    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{line}")
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await gw.pubsub.subscribe(agent_channel(agent_id), events)
+    phone = asyncio.create_task(run_sipp("agent_refer_fails.xml", gw.port, uas_port=port,
+                                         service="0215551234"))
+    busy = asyncio.create_task(run_sipp("citizen_busy.xml", gw.port, uas_port=line))
+    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
+    cid = (await collect(events, "answered"))["consultation_id"]
+    assert (await collect(events, "retrieved"))["why"] == "transfer_failed"
+    assert (await busy).returncode == 0
+    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
+    result = await phone
+    assert result.returncode == 0, result.output  # 202, NOTIFY 100, NOTIFY 486, BYE
+    assert (await caller).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.transferred_to is None
+        assert call.agent_id == agent_id and call.end_reason == "agent_hangup"
