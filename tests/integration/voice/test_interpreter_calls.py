@@ -14,21 +14,16 @@ from typing import Any
 import pytest
 from lo_capture import LoopbackCapture, tone_share
 from rtp_pcap import scenario_with_audio, write_pcap
-from sqlalchemy import select, update
+from sqlalchemy import select
 from voice_helpers import (
     SCENARIOS,
-    agent_phone,
-    collect,
     frames,
     free_udp_port,
-    publish_short_flow,
     run_sipp,
     settled,
 )
 
 from dasan.chat import events as chat_events
-from dasan.chat.hub import agent_channel
-from dasan.db.models import Agent
 from dasan.db.models_smartvoice import CallConferenceLeg
 from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
@@ -65,37 +60,24 @@ def hears(cap: LoopbackCapture, port: int, start: float, end: float) -> dict[flo
 
 
 async def test_three_way_conference_each_party_hears_the_other_two(
-        gateway_factory, database_url: str, tmp_path: Path) -> None:
+        call_center, database_url: str, tmp_path: Path) -> None:
     """The caller (450 Hz), the agent (1050 Hz) and an interpreter agent (1850 Hz): while all
     three are in, each phone receives the two other tones and not its own; the interpreter
     hangs up, the call goes on two-way (the agent hears the caller only) until the agent
     hangs up. The conference is on record, and the interpreter's leg is recorded."""
-    publish_short_flow(database_url)
-    first, port1 = agent_phone(database_url, "A0001")
-    second, port2 = agent_phone(database_url, "A0002")
-    with session_scope(database_url) as s:  # A0001 takes the call; A0002 interprets
-        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
-    gw = await gateway_factory(wrap_up_seconds=0.2)
-    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(first), events1)
-    await gw.pubsub.subscribe(agent_channel(second), events2)
     mp_caller, mp_agent, mp_interp = media_port(), media_port(), media_port()
     cap = LoopbackCapture.start({mp_caller, mp_agent, mp_interp})
-    try:
-        phone1 = asyncio.create_task(run_sipp(
-            tone_scenario(tmp_path, "phone_tone.xml", AGENT_HZ, 30), gw.port, uas_port=port1,
-            media_port=mp_agent))
-        phone2 = asyncio.create_task(run_sipp(
-            tone_scenario(tmp_path, "interpreter_leaves.xml", INTERPRETER_HZ, 30), gw.port,
-            uas_port=port2, media_port=mp_interp))
-        await asyncio.sleep(0.3)
-        caller = asyncio.create_task(run_sipp(
-            tone_scenario(tmp_path, "caller_tone_until_bye.xml", CALLER_HZ, 30), gw.port,
-            media_port=mp_caller))
-        cid = (await collect(events1, "answered"))["consultation_id"]
-        with session_scope(database_url) as s:
-            s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    try:  # A0001 takes the call; A0002 interprets
+        cc = await call_center(
+            {"scenario": tone_scenario(tmp_path, "phone_tone.xml", AGENT_HZ, 30),
+             "media_port": mp_agent},
+            {"scenario": tone_scenario(tmp_path, "interpreter_leaves.xml", INTERPRETER_HZ, 30),
+             "media_port": mp_interp},
+            caller={"scenario": tone_scenario(tmp_path, "caller_tone_until_bye.xml", CALLER_HZ,
+                                              30), "media_port": mp_caller},
+            wrap_up_seconds=0.2)
+        gw, (first, second), (events1, events2), (phone1, phone2), caller, cid = (
+            cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
         await cti.send(gw.pubsub, cti.command("interpreter", cid, first, f"agent:{second}"))
         ringing = await next_call_event(events1, "interpreter_ringing")
         pop = await next_call_event(events2, "ringing")
@@ -150,23 +132,17 @@ async def test_three_way_conference_each_party_hears_the_other_two(
     assert after[CALLER_HZ] > 0.5 and after[INTERPRETER_HZ] < 0.02, after
 
 
-async def test_the_agent_drops_an_outside_interpreter(gateway_factory, database_url: str,
+async def test_the_agent_drops_an_outside_interpreter(call_center, database_url: str,
                                                       tmp_path: Path) -> None:
     """An outside interpreter line (through the trunk): joins, the agent drops it from the
     desktop (it gets BYE), the call goes on; the record keeps the masked number."""
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
     line = free_udp_port()
-    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{line}",
-                               wrap_up_seconds=0.2)
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
     interp = asyncio.create_task(run_sipp(
-        tone_scenario(tmp_path, "phone_tone.xml", INTERPRETER_HZ, 10), gw.port, uas_port=line))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events, "answered"))["consultation_id"]
+        tone_scenario(tmp_path, "phone_tone.xml", INTERPRETER_HZ, 10), 0, uas_port=line))
+    cc = await call_center("agent_phone.xml", wrap_up_seconds=0.2,
+                           external_uri=f"sip:{{number}}@127.0.0.1:{line}")
+    gw, (agent_id,), (events,), (phone,), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     await cti.send(gw.pubsub, cti.command("interpreter", cid, agent_id, "external:0215551234"))
     joined = await next_call_event(events, "interpreter_joined", "interpreter_failed")
     assert joined["type"] == "call.interpreter_joined" and joined["target"] == "02-****-1234"
@@ -193,22 +169,16 @@ async def test_the_agent_drops_an_outside_interpreter(gateway_factory, database_
         assert "0215551234" not in str(leg.recording)
 
 
-async def test_a_busy_interpreter_leaves_the_call_two_way(gateway_factory, database_url: str
+async def test_a_busy_interpreter_leaves_the_call_two_way(call_center, database_url: str
                                                           ) -> None:
     """The interpreter's line answers 486: the agent is told, the miss is on record, and the
     caller and the agent go on talking."""
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
     line = free_udp_port()
-    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{line}",
-                               wrap_up_seconds=0.2)
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    busy = asyncio.create_task(run_sipp("citizen_busy.xml", gw.port, uas_port=line))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events, "answered"))["consultation_id"]
+    busy = asyncio.create_task(run_sipp("citizen_busy.xml", 0, uas_port=line))
+    cc = await call_center("agent_phone.xml", wrap_up_seconds=0.2,
+                           external_uri=f"sip:{{number}}@127.0.0.1:{line}")
+    gw, (agent_id,), (events,), (phone,), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     live = gw.call_for(cid)
     assert live is not None and live.agent is not None
     await cti.send(gw.pubsub, cti.command("interpreter", cid, agent_id, "external:0215551234"))
