@@ -22,6 +22,7 @@ from test_chat_e2e import db_session, login
 
 from dasan.config import PROJECT_ROOT
 from dasan.db.models import Agent, User
+from dasan.db.models_smartvoice import CallConferenceLeg
 from dasan.db.models_voice import VoiceCall
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "integration" / "voice"))
@@ -46,7 +47,7 @@ def sipp(scenario: str, gateway_port: int, uas_port: int | None = None) -> subpr
     assert SIPP is not None
     args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
             "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1),
-            "-key", "caller", "01012345678", "-s", "120", "-timeout", "60s", "-timeout_error"]
+            "-key", "caller", "01012345678", "-s", "120", "-timeout", "120s", "-timeout_error"]
     args += ["-p", str(uas_port)] if uas_port else ["-p", str(free_udp_port()),
                                                     f"127.0.0.1:{gateway_port}"]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -65,11 +66,14 @@ def phone_center(tmp_path: Path) -> Iterator[dict[str, Any]]:
            "DASAN_CHAT_ASSIGN_INTERVAL": "1"}
     web_port = free_port()
     server = start_server(web_port, env, tmp_path / "server.log")
+    outside = free_udp_port()  # an outside interpreter line, through the "trunk"
     gateway = GatewayThread(voice_settings(
         tmp_path, desktop_answer=True, ring_timeout=30.0, wrap_up_seconds=60.0,
-        digit_timeout=1.0), redis_url, db_url)
+        digit_timeout=1.0, media_timeout=60.0,  # sipp sends 7 s of audio; the page is slower
+        external_uri=f"sip:{{number}}@127.0.0.1:{outside}"), redis_url,
+        db_url)
     try:
-        yield {"db": db_url, "gateway_port": gateway.start(),
+        yield {"db": db_url, "gateway_port": gateway.start(), "outside_port": outside,
                "base": f"http://127.0.0.1:{web_port}", "redis": redis_url}
     finally:
         gateway.stop()
@@ -142,7 +146,7 @@ def live_lines_reach_the_call_panel(page: Any, db: str, redis_url: str) -> None:
     if items:
         page.wait_for_selector("#call-assist li", timeout=10_000)
         assert items[0]["title"] in page.inner_text("#call-assist")
-    assert page.is_visible("#call-hangup")  # a transcript line is not a state change
+    assert page.is_visible("#call-hangup"), page.inner_text("#call-state")  # not a state change
 
 
 def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[str, Any],
@@ -164,6 +168,7 @@ def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[
     phone = sipp("agent_phone.xml", phone_center["gateway_port"], uas_port=phone_port)
     time.sleep(0.3)
     caller = sipp("caller_talk_until_bye.xml", phone_center["gateway_port"])
+    procs = [caller, phone]
     try:
         page.wait_for_selector("#call-panel:not([hidden])", timeout=30_000)  # the screen pop
         assert page.inner_text("#call-caller") == "010-****-5678"  # masked
@@ -173,13 +178,25 @@ def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[
         page.wait_for_selector("#call-state:has-text('통화 중')", timeout=20_000)
         page.wait_for_selector("#presence:has-text('상담 중')")  # busy: no chat offered now
         live_lines_reach_the_call_panel(page, db, phone_center["redis"])
+        # The interpreter button: an outside interpreter joins (three-way), then is dropped.
+        interpreter = sipp("agent_phone.xml", phone_center["gateway_port"],
+                           uas_port=phone_center["outside_port"])
+        procs.append(interpreter)
+        page.fill("#call-interp-target", "external:0215551234")
+        page.click("#call-interpreter")
+        page.wait_for_selector("#call-state:has-text('3자 통화 중')", timeout=20_000)
+        assert page.is_visible("#call-drop_interpreter") and not page.is_visible("#call-transfer")
+        page.click("#call-drop_interpreter")
+        page.wait_for_selector("#call-state:has-text('통역사 나감')",
+                               timeout=20_000)
+        assert interpreter.wait(timeout=30) == 0  # the interpreter's line got BYE
         page.click("#call-hangup")
         page.wait_for_selector("#call-state:has-text('통화 종료 · 응대 완료')", timeout=20_000)
         page.wait_for_selector("#presence:has-text('후처리')")  # after-call work
         assert caller.wait(timeout=30) == 0  # the caller got BYE
         assert phone.wait(timeout=30) == 0  # and so did the agent's phone
     finally:
-        for proc in (caller, phone):
+        for proc in procs:
             if proc.poll() is None:
                 proc.kill()
         ctx.close()
@@ -187,3 +204,5 @@ def test_agent_desktop_pops_answers_and_hangs_up_a_sipp_call(phone_center: dict[
         call = s.scalars(select(VoiceCall)).one()
         assert call.outcome == "answered" and call.end_reason == "agent_hangup"
         assert call.agent_id == agent_id and call.answered_at is not None
+        leg = s.scalars(select(CallConferenceLeg)).one()
+        assert (leg.result, leg.left_reason, leg.added_by) == ("joined", "dropped", agent_id)

@@ -336,12 +336,15 @@ class MonitorEvent(ChatEvent):
 class CallEvent(ChatEvent):
     """CTI from the voice gateway to the agent's desktops (`dasan.voice.cti`): the call rings
     (screen pop: masked number, ARS path, queue, wait), is answered, held, resumed, consulted,
-    warned, ended. Never sent to citizens."""
+    warned, ended; an interpreter rings, joins the conference, leaves it or could not be
+    reached. Never sent to citizens."""
 
     audience: ClassVar[Audience] = "agent"
     type: Literal["call.ringing", "call.answered", "call.held", "call.resumed", "call.ended",
                   "call.warned", "call.consulting", "call.consult_answered",
-                  "call.consult_failed", "call.retrieved"]
+                  "call.consult_failed", "call.retrieved", "call.interpreter_ringing",
+                  "call.interpreter_joined", "call.interpreter_left",
+                  "call.interpreter_failed"]
     agent_id: int
     consultation_id: int | None
     caller: str | None = None
@@ -356,6 +359,9 @@ class CallEvent(ChatEvent):
     target: str | None = None
     why: str | None = None
     history: list[dict[str, Any]] | None = None
+    interpreter: bool | None = None  # the ringing/answered agent is the call's interpreter
+    leg_id: int | None = None  # the conference leg on record (call_conference_legs)
+    sip_status: int | None = None  # why an interpreter did not join (486 busy, 408 ...)
 
 
 CALL_EVENT_TYPES: tuple[str, ...] = CallEvent.model_fields["type"].annotation.__args__  # type: ignore[union-attr]

@@ -74,3 +74,8 @@ class CallConferenceLeg(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recording: Mapped[str | None] = mapped_column(String(256))
+    # ringing | joined | busy | no_answer | failed (the leg never joined: `sip_status` says why)
+    result: Mapped[str] = mapped_column(String(24), default="ringing", server_default="ringing")
+    sip_status: Mapped[int | None] = mapped_column(Integer)
+    left_reason: Mapped[str | None] = mapped_column(String(24))  # interpreter_left | dropped |
+    # call_ended

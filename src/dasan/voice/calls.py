@@ -143,10 +143,21 @@ def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
     session.commit()
 
 
+def _lock_agent(session: Session, agent_id: int) -> Agent | None:
+    """The agent, with their row locked until commit on PostgreSQL (no-op on SQLite)."""
+    return session.scalar(select(Agent).where(Agent.id == agent_id).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
 def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent] | None:
     """The agent's phone is about to ring: claim them in the presence model (None, nothing
-    changed, if they took a chat or another call since the roster was read)."""
-    agent = session.get(Agent, agent_id)
+    changed, if they took a chat or another call since the roster was read).
+
+    The agent's row is locked first (PostgreSQL `SELECT ... FOR UPDATE`, as the chat router
+    does before it loads an agent): two gateways that picked the same agent at once are
+    serialised here, and the second reads the first's claim once it committed, so one agent
+    is never offered two calls. SQLite has one writer: the second claim fails instead."""
+    agent = _lock_agent(session, agent_id)
     if agent is None or presence.capacity_for(session, agent, "phone") < 1:
         session.rollback()
         return None
@@ -269,7 +280,7 @@ def open_callback(session: Session, request_id: int, agent_id: int
     """Claim a waiting callback for the agent about to be rung (None if another gateway took
     it or the agent is no longer free). The consultation of the call that asked for it is
     open again (it holds the agent in the presence model); a new CDR records the call."""
-    agent = session.get(Agent, agent_id)
+    agent = _lock_agent(session, agent_id)
     if agent is None or presence.capacity_for(session, agent, "phone") < 1:
         session.rollback()
         return None

@@ -5,6 +5,10 @@ Attended transfer: `consult` (the caller holds, the agent talks to the target), 
 `queue:<code>`, `agent:<id>`, or `external:<number>` (an outside line, dialled through
 `DASAN_VOICE_EXTERNAL_URI`; the call then counts as transferred out of the center).
 
+Interpreter conference (issue 14): `interpreter` with `agent:<id>` or `external:<number>`
+rings a third party and, when they answer, the call becomes a three-way conference (each
+party hears the other two); `drop_interpreter` ends it (the call goes on two-way).
+
 Events go to the agent's own channel (`agent:<id>`, the one the chat desktop already listens
 to) and carry only the masked caller number. Commands (hold, resume, transfer, hang-up,
 answer, warn) are published by the API on `voice:commands` and carried out by the gateway process
@@ -23,9 +27,9 @@ from dasan.errors import Invalid
 
 COMMANDS_CHANNEL = "voice:commands"
 ACTIONS = ("answer", "hold", "resume", "transfer", "consult", "complete", "retrieve", "hangup",
-           "warn")
+           "warn", "interpreter", "drop_interpreter")
 Action = Literal["answer", "hold", "resume", "transfer", "consult", "complete", "retrieve",
-                 "hangup", "warn"]
+                 "hangup", "warn", "interpreter", "drop_interpreter"]
 TARGET = re.compile(r"^(queue:[a-z_]{1,32}|agent:\d{1,9}|external:\d{3,15})$")
 
 
@@ -44,6 +48,9 @@ def command(action: str, consultation_id: int, agent_id: int, target: str | None
         raise Invalid(f"unknown call action {action!r}; use one of {', '.join(ACTIONS)}")
     if action in ("transfer", "consult") and not target:
         raise Invalid("a transfer needs a target: queue:<code>, agent:<id> or external:<number>")
+    if action == "interpreter" and (not target or target.startswith("queue:")):
+        raise Invalid("an interpreter is agent:<id> or external:<number>",
+                      code="interpreter_target")
     if target is not None and not TARGET.match(target):
         raise Invalid("transfer target must be queue:<code>, agent:<id> or external:<number>")
     return {"action": action, "consultation_id": consultation_id, "agent_id": agent_id,

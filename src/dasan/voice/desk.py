@@ -14,7 +14,7 @@ from dasan import access, audit
 from dasan.db.models import Agent, User
 from dasan.db.models_voice import VoiceCall
 from dasan.errors import Forbidden, Invalid, NotFound
-from dasan.voice import cti
+from dasan.voice import conference, cti
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import FlowInvalid, validate
 from dasan.voice.settings import get_voice_settings
@@ -47,6 +47,8 @@ def desk_command(session: Session, user: User, consultation_id: int, action: str
                      object_id=consultation_id, outcome="denied", detail={"action": action})
         session.commit()
         raise Forbidden("only the agent on this call may do that")
+    if action == "interpreter":  # checked here, before anything is sent: nothing changes
+        target = conference.check_target(session, target, call.agent_id)
     return cti.command(action, consultation_id, call.agent_id or 0, target)
 
 

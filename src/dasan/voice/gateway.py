@@ -32,11 +32,12 @@ from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
 from dasan.quality import surveys
 from dasan.stt import live
-from dasan.voice import acd, agents, calls, cti, register
+from dasan.voice import acd, agents, calls, conference, cti, register
 from dasan.voice.dbwork import DbWork
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import BotNode, Flow
 from dasan.voice.media import audio
+from dasan.voice.media.mixer import Conference
 from dasan.voice.media.rtp import PortPool, RtpLeg
 from dasan.voice.settings import VoiceSettings
 from dasan.voice.sip import messages as m
@@ -56,6 +57,12 @@ GATEWAY_PROMPTS = {
     "transfer": "다른 상담사에게 연결해 드리겠습니다.",
     "transfer_external": "담당 기관으로 연결해 드리겠습니다. 잠시만 기다려 주십시오.",
 }
+
+
+SIP_REASONS = {100: "Trying", 200: "OK", 404: "Not Found", 408: "Request Timeout",
+               480: "Temporarily Unavailable", 486: "Busy Here",
+               487: "Request Terminated", 488: "Not Acceptable Here", 600: "Busy Everywhere",
+               603: "Decline"}
 
 
 class CallOver(Exception):
@@ -123,6 +130,16 @@ class Call:
     caller_digits: str = ""  # personal data: kept in memory for the visible-ARS SMS only
     web_answers: dict[str, str] = field(default_factory=dict)  # visible-ARS answers to speak
     context: dict[str, Any] = field(default_factory=dict)  # screen-pop extras (callbot hand-off)
+    # Interpreter conference: the third party (in the conference), the task ringing them,
+    # the conference leg on record, and the mixer while all three talk.
+    interpreter: AgentLeg | None = None
+    interpreter_task: asyncio.Task[None] | None = None
+    interpreter_leg_id: int | None = None
+    conference: Conference | None = None
+    # A blind transfer the agent's phone asked for (REFER): its leg, where the final NOTIFY
+    # goes once the target answered or failed; and the last ring's failure status.
+    refer_from: AgentLeg | None = None
+    ring_status: int = 0
 
 
 class Gateway:
@@ -341,11 +358,17 @@ class Gateway:
     async def _refer(self, tx: ServerTx) -> None:
         """Blind transfer asked for by the agent's phone (RFC 3515 REFER in the agent's
         dialog): `Refer-To: <sip:queue-<code>@...>`, `<sip:<employee no>@...>` or
-        `<sip:<digits>@...>` (an outside number). Accepted (202), one NOTIFY (message/
-        sipfrag `200 OK`, subscription terminated) tells the phone the gateway took the call
-        over, and the call moves on exactly as with the desktop's transfer button (an outside
-        line that does not answer brings the caller back to this agent, as there); the
-        gateway stays in the media path (it does not ask the caller's side to REFER)."""
+        `<sip:<digits>@...>` (an outside number). Accepted (202), then NOTIFYs of the
+        implicit subscription report the transfer as RFC 3515 asks (message/sipfrag):
+        `100 Trying` at once, then the real outcome, subscription terminated: `200 OK` when
+        the target answered, or the target's failure (`486 Busy Here`, `408 Request
+        Timeout`, ...; `487 Request Terminated` if the caller left first). The call moves on
+        exactly as with the desktop's transfer button (an outside line that does not answer
+        brings the caller back to this agent, as there; an agent who does not answer leaves
+        the caller in the queue); the gateway stays in the media path (it does not ask the
+        caller's side to REFER). For a transfer inside the center the transferor's phone
+        gets BYE before the final NOTIFY (the subscription outlives the INVITE dialog usage,
+        RFC 5057)."""
         ep, req = self.endpoint, tx.request
         assert ep is not None
         call = self.agent_dialogs.get(req.get_header("Call-ID") or "")
@@ -356,7 +379,8 @@ class Gateway:
         if not refer_to:
             ep.respond(tx, 400, "Bad Request", extra={"Warning": '399 dasan "no Refer-To"'})
             return
-        if call.stage != "talk" or call.consult is not None:
+        if call.stage != "talk" or call.consult is not None or call.interpreter is not None \
+                or call.interpreter_task is not None:
             ep.respond(tx, 491, "Request Pending")
             return
         target = await self._db(agents.refer_target, m.uri_user(refer_to))
@@ -365,16 +389,23 @@ class Gateway:
             return
         ep.respond(tx, 202, "Accepted")
         agent = call.agent
-        self._notify_refer(agent, "200 OK")
+        self._notify_refer(agent, 100, final=False)
         if target.startswith("external:"):
-            await self._transfer_out(call, target)
+            self._notify_refer(agent, await self._transfer_out(call, target), final=True)
         else:
+            call.refer_from = agent  # the final NOTIFY waits for the target's answer
             await self._blind_transfer(call, target)
-        del agent
 
-    def _notify_refer(self, agent: AgentLeg, status: str) -> None:
+    def _refer_done(self, call: Call, status: int) -> None:
+        """The outcome of a REFER-asked transfer inside the center is known."""
+        leg, call.refer_from = call.refer_from, None
+        if leg is not None:
+            self._notify_refer(leg, status, final=True)
+
+    def _notify_refer(self, agent: AgentLeg, code: int, *, final: bool) -> None:
         ep, s = self.endpoint, self.settings
         assert ep is not None
+        status = f"{code} {SIP_REASONS.get(code, 'Failed')}"
         agent.cseq += 1
         branch = m.new_branch()
         data = m.request("NOTIFY", agent.uri, via_host=s.host, via_port=self.port,
@@ -382,7 +413,8 @@ class Gateway:
                          call_id=agent.call_id, cseq_no=agent.cseq, contact=self._contact(),
                          body=f"SIP/2.0 {status}\r\n".encode(),
                          extra={"Event": "refer", "Content-Type": "message/sipfrag;version=2.0",
-                                "Subscription-State": "terminated;reason=noresource"})
+                                "Subscription-State": "terminated;reason=noresource" if final
+                                else "active;expires=60"})
         ep.request(data, agent.peer, branch, "NOTIFY")
 
     def on_ack(self, req: SipRequest, peer: m.Peer) -> None:
@@ -646,6 +678,8 @@ class Gateway:
                 if claimed:
                     call.declined.add(phone.agent_id)
                     self._spawn(self._release(call, phone.agent_id, wrap_up=False))
+                    if call.refer_from is not None and call.direct_agent == phone.agent_id:
+                        self._refer_done(call, call.ring_status or 480)
                 self._wake.set()
         del ep, s
 
@@ -702,11 +736,13 @@ class Gateway:
             if res is None:
                 self._cancel_agent(agent)
                 call.stage = "queue" if not call.finished else call.stage
+                call.ring_status = 408
                 return False
             if res.status_code < 200:
                 continue
             if res.status_code >= 300:
                 call.stage = "queue" if not call.finished else call.stage
+                call.ring_status = res.status_code
                 return False
             return await self._connect(call, agent, res)
 
@@ -755,6 +791,7 @@ class Gateway:
         await self._db(calls.answered, call.record_id, agent.phone.agent_id,
                        (str(caller_wav), str(agent_wav)))
         call.connected.set()
+        self._refer_done(call, 200)
         await cti.notify(self.pubsub, agent.phone.agent_id, "answered",
                          consultation_id=call.consultation_id)
         return True
@@ -855,11 +892,16 @@ class Gateway:
         if call.finished:
             return
         call.finished = True
+        self._refer_done(call, 487)  # a transfer still pending: the caller left first
         prior_stage, call.stage = call.stage, "ended"
         self._stop_hold(call)
         agent = call.agent
         agent_id = agent.phone.agent_id if agent else None
         talked = agent_id if agent is not None and agent.answered else None
+        if call.interpreter_task is not None:
+            call.interpreter_task.cancel()  # still ringing: the miss is recorded by that task
+        if call.interpreter is not None:
+            await self._interpreter_gone(call, "call_ended")
         self._drop_agent(call)
         for leg in (call.consult, call.external):
             if leg is not None:
@@ -963,6 +1005,11 @@ class Gateway:
         if call is None or call.agent is None or call.agent.phone.agent_id != cmd.get("agent_id"):
             return False
         target = str(cmd.get("target") or "")
+        if cmd.get("action") in ("interpreter", "drop_interpreter"):
+            return await self._interpreter_command(call, str(cmd.get("action")), target)
+        if (call.interpreter is not None or call.interpreter_task is not None) and cmd.get(
+                "action") in ("hold", "resume", "transfer", "consult", "complete", "retrieve"):
+            return False  # not while an interpreter is in (or being added to) the call
         if cmd.get("action") in ("consult", "complete", "retrieve") or (
                 cmd.get("action") == "transfer" and target.startswith("external:")):
             return await self._placed_command(call, str(cmd.get("action")), target)
@@ -1036,9 +1083,11 @@ class Gateway:
     # --- legs the gateway places: callbacks, consultations, transfers out -----------------
 
     async def _dial(self, uri: str, phone: acd.AgentPhone | None, *, extra: dict[str, str],
-                    registry: dict[str, Call], call: Call | None) -> AgentLeg | None:
+                    registry: dict[str, Call], call: Call | None,
+                    result: dict[str, int] | None = None) -> AgentLeg | None:
         """INVITE `uri` (an agent's phone, a citizen, an outside number); the answered leg
-        (ACKed, media known), or None if it was not answered within the ring timeout."""
+        (ACKed, media known), or None if it was not answered within the ring timeout.
+        `result["status"]` gets the final SIP status (408 when nothing answered in time)."""
         ep, s = self.endpoint, self.settings
         assert ep is not None
         target = _peer_of(uri)
@@ -1070,6 +1119,8 @@ class Gateway:
             rtp.close()
             registry.pop(leg.call_id, None)
             raise
+        if result is not None:
+            result["status"] = res.status_code if res is not None else 408
         if res is None or res.status_code >= 300:
             if res is None:
                 self._cancel_agent(leg)
@@ -1124,7 +1175,11 @@ class Gateway:
             call.external = None
 
     def _placed_leg_gone(self, call: Call, call_id: str) -> None:
-        """The far end of a consult or outside leg hung up."""
+        """The far end of a consult, outside or interpreter leg hung up."""
+        if call.interpreter is not None and call.interpreter.call_id == call_id:
+            call.interpreter.state = "gone"  # the interpreter left: the call goes on two-way
+            self._spawn(self._interpreter_gone(call, "interpreter_left"))
+            return
         for leg in (call.consult, call.external):
             if leg is not None and leg.call_id == call_id:
                 leg.state = "gone"
@@ -1251,10 +1306,10 @@ class Gateway:
         call.outcome = "transferred"  # passed out of the center (ADR 0004)
         call.stage = "external"
 
-    async def _transfer_out(self, call: Call, target: str) -> None:
+    async def _transfer_out(self, call: Call, target: str) -> int:
         """Blind transfer to an outside number (a district office): a second INVITE leg that
         the gateway bridges (it stays in the media path); if nobody answers, the caller goes
-        back to the agent."""
+        back to the agent. The outside line's final SIP status (200 when bridged)."""
         agent = call.agent
         assert agent is not None
         call.rtp.partner = None
@@ -1265,13 +1320,15 @@ class Gateway:
                          barge_in=False)
         self._start_hold(call)
         uri, _ = await self._target_uri(call, target)
-        leg = await self._dial(uri, None, extra={}, registry=self.placed_dialogs, call=call)
+        status: dict[str, int] = {}
+        leg = await self._dial(uri, None, extra={}, registry=self.placed_dialogs, call=call,
+                               result=status)
         if leg is None or call.finished or call.agent is not agent:
             if leg is not None:
                 call.external = leg
                 self._drop_placed(call, leg)
             await self._retrieve(call, "transfer_failed")
-            return
+            return 487 if leg is not None else status.get("status", 480)
         self._stop_hold(call)
         call.rtp.muted = False
         call.declined.add(agent.phone.agent_id)
@@ -1281,6 +1338,111 @@ class Gateway:
                          consultation_id=call.consultation_id, outcome="transferred")
         call.transferred_to = target[:64]
         self._bridge_out(call, leg)
+        return 200
+
+    # --- the interpreter conference (issue 14) -----------------------------------------
+
+    async def _interpreter_command(self, call: Call, action: str, target: str) -> bool:
+        if action == "interpreter":
+            if (call.stage != "talk" or call.consult is not None or call.external is not None
+                    or call.interpreter is not None or call.interpreter_task is not None
+                    or call.agent is None or call.agent.rtp is None):
+                return False
+            call.interpreter_task = self._spawn(self._add_interpreter(call, target))
+            return True
+        if call.interpreter_task is not None:  # still ringing: stop ringing them
+            call.interpreter_task.cancel()
+            return True
+        if call.interpreter is None:
+            return False
+        await self._interpreter_gone(call, "dropped")
+        return True
+
+    async def _add_interpreter(self, call: Call, target: str) -> None:
+        """Ring the interpreter (an agent's phone, or an outside number through the trunk);
+        when they answer, the call becomes a three-way conference. If they do not (busy,
+        no answer), the call goes on two-way and the miss is on record."""
+        agent = call.agent
+        assert agent is not None and call.record_id is not None
+        agent_id = agent.phone.agent_id
+        pop = {"consultation_id": call.consultation_id}
+        leg_id = await self._db(conference.added, call.record_id, target, call.language,
+                                agent_id)
+        call.interpreter_leg_id = leg_id
+        shown = conference.masked_target(target)
+        status: dict[str, int] = {}
+        leg: AgentLeg | None = None
+        phone: acd.AgentPhone | None = None
+        try:
+            uri, phone = await self._target_uri(call, target)
+            await cti.notify(self.pubsub, agent_id, "interpreter_ringing", target=shown,
+                             leg_id=leg_id, **pop)
+            if uri:
+                if phone is not None:
+                    self.busy_agents.add(phone.agent_id)
+                    await cti.notify(self.pubsub, phone.agent_id, "ringing", interpreter=True,
+                                     **self._screen_pop(call))
+                leg = await self._dial(uri, phone, extra={
+                    "X-Dasan-Consultation": str(call.consultation_id),
+                    "X-Dasan-Role": "interpreter"}, registry=self.placed_dialogs, call=call,
+                    result=status)
+            else:
+                status["status"] = 480  # that agent is not available now
+        except asyncio.CancelledError:
+            status["status"] = 487  # dropped while ringing, or the call ended
+        finally:
+            call.interpreter_task = None
+        if leg is None or call.finished or call.agent is not agent:
+            if phone is not None:
+                self.busy_agents.discard(phone.agent_id)
+            if leg is not None:
+                self._drop_placed(call, leg)
+                status["status"] = 487
+            await self._db(conference.missed, leg_id, status.get("status"))
+            if not call.finished:
+                await cti.notify(self.pubsub, agent_id, "interpreter_failed", target=shown,
+                                 leg_id=leg_id, sip_status=status.get("status"), **pop)
+            if phone is not None:
+                await cti.notify(self.pubsub, phone.agent_id, "ended", outcome="abandoned",
+                                 interpreter=True, **pop)
+            return
+        assert leg.rtp is not None and agent.rtp is not None
+        folder = self.settings.recording_dir / date.today().isoformat()
+        wav = folder / f"call-{call.record_id}-{int(time.time() * 1000)}-interpreter.wav"
+        leg.rtp.recorder = audio.WavRecorder(wav)
+        call.interpreter = leg
+        self._stop_hold(call)
+        call.conference = Conference([call.rtp, agent.rtp, leg.rtp])
+        call.conference.start()
+        await self._db(conference.joined, leg_id, str(wav))
+        await cti.notify(self.pubsub, agent_id, "interpreter_joined", target=shown,
+                         leg_id=leg_id, **pop)
+        if phone is not None:
+            await cti.notify(self.pubsub, phone.agent_id, "answered", interpreter=True, **pop)
+
+    async def _interpreter_gone(self, call: Call, reason: str) -> None:
+        """The interpreter left, was dropped, or the call ended: back to the two-party
+        relay (if the call goes on), the leg hung up and its end on record."""
+        leg, leg_id = call.interpreter, call.interpreter_leg_id
+        if leg is None:
+            return
+        call.interpreter = None
+        if call.conference is not None:
+            call.conference.stop()
+            call.conference = None
+        agent = call.agent
+        if agent is not None and agent.rtp is not None:
+            call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
+        self._drop_placed(call, leg)
+        if leg_id is not None:
+            await self._db(conference.left, leg_id, reason)
+        pop = {"consultation_id": call.consultation_id}
+        if agent is not None:
+            await cti.notify(self.pubsub, agent.phone.agent_id, "interpreter_left", why=reason,
+                             leg_id=leg_id, **pop)
+        if leg.phone.agent_id:
+            await cti.notify(self.pubsub, leg.phone.agent_id, "interpreter_left", why=reason,
+                             leg_id=leg_id, **pop)
 
     async def _serve_callbacks(self) -> None:
         """Place waiting callbacks when an agent of their queue is free and no live caller of

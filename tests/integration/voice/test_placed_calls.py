@@ -82,20 +82,13 @@ async def test_callback_rings_the_agent_then_dials_the_citizen_and_retries(
 
 
 @pytest.mark.parametrize("how", ["blind", "attended"])
-async def test_transfer_to_an_outside_line(gateway_factory, database_url: str,
-                                           how: str) -> None:
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
+async def test_transfer_to_an_outside_line(call_center, database_url: str, how: str) -> None:
     outside = free_udp_port()
-    gw = await gateway_factory(external_uri=f"sip:{{number}}@127.0.0.1:{outside}",
-                               wrap_up_seconds=0.2)
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    line = asyncio.create_task(run_sipp("outside_line.xml", gw.port, uas_port=outside))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events, "answered"))["consultation_id"]
+    line = asyncio.create_task(run_sipp("outside_line.xml", 0, uas_port=outside))
+    cc = await call_center("agent_phone.xml", wrap_up_seconds=0.2,
+                           external_uri=f"sip:{{number}}@127.0.0.1:{outside}")
+    gw, (agent_id,), (events,), (phone,), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     target = "external:0221334567"
     if how == "blind":
         await cti.send(gw.pubsub, cti.command("transfer", cid, agent_id, target))
@@ -116,24 +109,10 @@ async def test_transfer_to_an_outside_line(gateway_factory, database_url: str,
         assert agent is not None and agent.state in ("after_call_work", "available")
 
 
-async def test_attended_transfer_to_another_agent(gateway_factory, database_url: str) -> None:
-    publish_short_flow(database_url)
-    first, port1 = agent_phone(database_url, "A0001")
-    second, port2 = agent_phone(database_url, "A0002")
-    with session_scope(database_url) as s:  # A0001 takes the call
-        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
-    gw = await gateway_factory(wrap_up_seconds=30.0)
-    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(first), events1)
-    await gw.pubsub.subscribe(agent_channel(second), events2)
-    phone1 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port1))
-    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events1, "answered"))["consultation_id"]
-    with session_scope(database_url) as s:
-        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+async def test_attended_transfer_to_another_agent(call_center, database_url: str) -> None:
+    cc = await call_center("agent_phone.xml", "agent_phone.xml", wrap_up_seconds=30.0)
+    gw, (first, second), (events1, events2), (phone1, phone2), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     await cti.send(gw.pubsub, cti.command("consult", cid, first, f"agent:{second}"))
     assert (await collect(events2, "ringing"))["consult"] is True
     await collect(events1, "consult_answered")  # the two agents talk; the caller holds

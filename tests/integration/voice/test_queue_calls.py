@@ -7,10 +7,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from voice_helpers import agent_phone, collect, publish_short_flow, run_sipp, settled
+from sqlalchemy import select
+from voice_helpers import collect, free_udp_port, publish_short_flow, run_sipp, settled
 
-from dasan.chat.hub import agent_channel
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_voice import CallbackRequest, VoiceCall
 from dasan.db.session import session_scope
@@ -35,24 +34,17 @@ async def next_state(events: asyncio.Queue[dict[str, Any]], timeout: float = 20.
             return str(event["state"])
 
 
-async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str) -> None:
+async def test_desktop_hang_up_ends_both_legs(call_center, database_url: str) -> None:
     """Also the one presence model: busy on the call (no chat offered), after-call work after
     it, available again when the configured wrap-up is over."""
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
-    gw = await gateway_factory(wrap_up_seconds=0.5)
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    answered = await collect(events, "answered")
+    cc = await call_center("agent_phone.xml", wrap_up_seconds=0.5)
+    gw, (agent_id,), (events,), (phone,), caller = cc.gw, cc.agents, cc.events, cc.phones, cc.caller
     assert presence_of(database_url, agent_id) == ("busy", 0)
-    await cti.send(gw.pubsub, cti.command("hold", answered["consultation_id"], agent_id))
+    await cti.send(gw.pubsub, cti.command("hold", cc.cid, agent_id))
     await collect(events, "held")
-    await cti.send(gw.pubsub, cti.command("resume", answered["consultation_id"], agent_id))
+    await cti.send(gw.pubsub, cti.command("resume", cc.cid, agent_id))
     await collect(events, "resumed")
-    await cti.send(gw.pubsub, cti.command("hangup", answered["consultation_id"], agent_id))
+    await cti.send(gw.pubsub, cti.command("hangup", cc.cid, agent_id))
     assert (await caller).returncode == 0
     assert (await phone).returncode == 0
     assert await next_state(events) == "after_call_work"
@@ -65,26 +57,11 @@ async def test_desktop_hang_up_ends_both_legs(gateway_factory, database_url: str
         assert call.outcome == "answered" and call.end_reason == "agent_hangup"
 
 
-async def test_blind_transfer_to_a_queue_rings_another_agent(gateway_factory,
+async def test_blind_transfer_to_a_queue_rings_another_agent(call_center,
                                                              database_url: str) -> None:
-    publish_short_flow(database_url)
-    first, port1 = agent_phone(database_url, "A0001")
-    second, port2 = agent_phone(database_url, "A0002")
-    with session_scope(database_url) as s:  # A0002 is idle longer, so make A0001 the pick
-        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
-    gw = await gateway_factory()
-    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(first), events1)
-    await gw.pubsub.subscribe(agent_channel(second), events2)
-    phone1 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port1))
-    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    answered = await collect(events1, "answered")
-    with session_scope(database_url) as s:
-        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
-    cid = answered["consultation_id"]
+    cc = await call_center("agent_phone.xml", "agent_phone.xml")
+    gw, (first, second), (_, events2), (phone1, phone2), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     await cti.send(gw.pubsub, cti.command("transfer", cid, first, "queue:general"))
     assert (await phone1).returncode == 0  # the first agent's phone got BYE
     ringing = await collect(events2, "ringing")
@@ -101,30 +78,16 @@ async def test_blind_transfer_to_a_queue_rings_another_agent(gateway_factory,
         assert call.agent_id == second
 
 
-async def test_the_agent_phone_transfers_with_refer(gateway_factory, database_url: str
-                                                   ) -> None:
+async def test_the_agent_phone_transfers_with_refer(call_center, database_url: str) -> None:
     """SIP REFER from the agent's own phone (Refer-To another agent's employee number):
-    202, a NOTIFY with the outcome, BYE to the first phone, the second agent is rung."""
-    publish_short_flow(database_url)
-    first, port1 = agent_phone(database_url, "A0001")
-    second, port2 = agent_phone(database_url, "A0002")
-    with session_scope(database_url) as s:
-        s.execute(update(Agent).where(Agent.id == second).values(state="offline"))
-    gw = await gateway_factory()
-    events1: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    events2: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(first), events1)
-    await gw.pubsub.subscribe(agent_channel(second), events2)
-    phone1 = asyncio.create_task(run_sipp("agent_refer.xml", gw.port, uas_port=port1,
-                                          service="A0002"))
-    phone2 = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port2))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events1, "answered"))["consultation_id"]
-    with session_scope(database_url) as s:
-        s.execute(update(Agent).where(Agent.id == second).values(state="available"))
+    202, NOTIFY 100 Trying, BYE to the first phone, the second agent is rung and answers,
+    then the final NOTIFY 200 OK."""
+    cc = await call_center({"scenario": "agent_refer.xml", "service": "A0002"},
+                           "agent_phone.xml")
+    gw, (_, second), (_, events2), (phone1, phone2), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     result1 = await phone1
-    assert result1.returncode == 0, result1.output  # 202, NOTIFY, BYE
+    assert result1.returncode == 0, result1.output  # 202, NOTIFY 100, BYE, NOTIFY 200
     assert (await collect(events2, "ringing"))["consultation_id"] == cid
     await collect(events2, "answered")
     await cti.send(gw.pubsub, cti.command("hangup", cid, second))
@@ -152,18 +115,12 @@ async def test_callback_offer_keeps_the_place(gateway_factory, database_url: str
         assert c is not None and c.outcome == "callback"
 
 
-async def test_warn_warn_terminate_on_a_call(gateway_factory, database_url: str) -> None:
+async def test_warn_warn_terminate_on_a_call(call_center, database_url: str) -> None:
     from dasan.db.models import AbuseIncident
 
-    publish_short_flow(database_url)
-    agent_id, port = agent_phone(database_url, "A0001")
-    gw = await gateway_factory()
-    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    await gw.pubsub.subscribe(agent_channel(agent_id), events)
-    phone = asyncio.create_task(run_sipp("agent_phone.xml", gw.port, uas_port=port))
-    await asyncio.sleep(0.3)
-    caller = asyncio.create_task(run_sipp("caller_talk_until_bye.xml", gw.port))
-    cid = (await collect(events, "answered"))["consultation_id"]
+    cc = await call_center("agent_phone.xml")
+    gw, (agent_id,), (events,), (phone,), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
     steps = []
     for _ in range(3):
         await cti.send(gw.pubsub, cti.command("warn", cid, agent_id))
@@ -190,3 +147,27 @@ async def test_waiting_caller_hears_position_and_expected_wait(gateway_factory,
     await settled(gw)
     spoken = [text for key, _lang, text in gw.prompts._memory if key.startswith("position_")]
     assert spoken and spoken[0].startswith("현재 대기 순서는 1번째입니다.")
+
+
+async def test_a_refer_to_a_busy_outside_line_reports_the_failure(
+        call_center, database_url: str) -> None:
+    """REFER to an outside number whose line answers 486: NOTIFY 100 Trying, then the final
+    NOTIFY carries 486 Busy Here (subscription terminated); the caller is back with the agent,
+    who hangs up later."""
+    line = free_udp_port()
+    busy = asyncio.create_task(run_sipp("citizen_busy.xml", 0, uas_port=line))
+    cc = await call_center({"scenario": "agent_refer_fails.xml", "service": "0215551234"},
+                           external_uri=f"sip:{{number}}@127.0.0.1:{line}")
+    gw, (agent_id,), (events,), (phone,), caller, cid = (
+        cc.gw, cc.agents, cc.events, cc.phones, cc.caller, cc.cid)
+    assert (await collect(events, "retrieved"))["why"] == "transfer_failed"
+    assert (await busy).returncode == 0
+    await cti.send(gw.pubsub, cti.command("hangup", cid, agent_id))
+    result = await phone
+    assert result.returncode == 0, result.output  # 202, NOTIFY 100, NOTIFY 486, BYE
+    assert (await caller).returncode == 0
+    await settled(gw)
+    with session_scope(database_url) as s:
+        call = s.scalars(select(VoiceCall)).one()
+        assert call.outcome == "answered" and call.transferred_to is None
+        assert call.agent_id == agent_id and call.end_reason == "agent_hangup"

@@ -85,6 +85,34 @@ def test_desktop_actions_are_checked(login, db) -> None:  # type: ignore[no-unty
     assert ok.status_code == 202 and ok.json()["action"] == "transfer"
 
 
+def test_adding_an_interpreter_checks_the_target_and_changes_nothing_when_wrong(
+        login, db) -> None:  # type: ignore[no-untyped-def]
+    """Bad interpreter targets get a clear 4xx in the API's error shape; nothing is stored.
+    A good one is accepted (202) for the gateway holding the call."""
+    from dasan.db.models_smartvoice import CallConferenceLeg
+
+    call = _call(db, "agent1")
+    url = f"/api/voice/calls/{call.consultation_id}/interpreter"
+    mine = login("agent1")
+    for target, status, code in [(None, 422, "interpreter_target"),
+                                 ("external:12", 422, "interpreter_target"),
+                                 ("queue:foreign", 422, "interpreter_target"),
+                                 ("external:02-123", 422, "interpreter_target"),
+                                 (f"agent:{call.agent_id}", 422, "interpreter_target"),
+                                 ("agent:999999", 404, "not_found")]:
+        r = mine.post(url, json={"target": target})
+        assert (r.status_code, r.json()["code"]) == (status, code), (target, r.json())
+        assert r.json()["detail"]
+    other = login("agent2")
+    assert other.post(url, json={"target": "external:0215551234"}).status_code == 403
+    assert db.scalars(select(CallConferenceLeg)).all() == []
+    mine = login("agent1")
+    ok = mine.post(url, json={"target": "external:0215551234"})
+    assert ok.status_code == 202 and ok.json()["action"] == "interpreter"
+    assert mine.post(f"/api/voice/calls/{call.consultation_id}/drop_interpreter",
+                     json={}).status_code == 202
+
+
 def test_recording_playback_is_for_supervisors_and_audited(login, db) -> None:  # type: ignore[no-untyped-def]
     call = _call(db, "agent1", recorded=True)
     agent = login("agent1")

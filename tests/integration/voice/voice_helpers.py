@@ -46,12 +46,14 @@ class SippResult:
 
 async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
                    service: str = "120", uas_port: int | None = None,
-                   local_port: int | None = None, timeout: float = 40.0, calls: int = 1
-                   ) -> SippResult:
-    """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone)."""
+                   local_port: int | None = None, timeout: float = 40.0, calls: int = 1,
+                   media_port: int | None = None) -> SippResult:
+    """Run one sipp call (UAC against the gateway, or UAS on `uas_port` as an agent phone).
+    `scenario` is a file in scenarios/ or a path (a scenario made at test time)."""
     assert SIPP is not None
-    args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", str(calls), "-nostdin", "-nr",
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1),
+    path = scenario if Path(scenario).is_absolute() else str(SCENARIOS / scenario)
+    args = [SIPP, "-sf", path, "-m", str(calls), "-nostdin", "-nr",
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(media_port or free_udp_port() & ~1),
             "-key", "caller", caller, "-s", service, "-timeout", f"{int(timeout)}s",
             "-timeout_error"]
     if uas_port is not None:

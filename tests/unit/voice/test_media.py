@@ -126,3 +126,55 @@ def test_a_kb_answer_rendered_ahead_is_read_from_the_cache(tmp_path) -> None:  #
     assert not library.render_cached("따릉이 대여 요금. 1시간 1,000원", "ko")  # there already
     pcm = library.get("bot_answer:7", "따릉이 대여 요금. 1시간 1,000원", "ko")
     assert pcm and Counting.renders == 1  # the call reads what was rendered at start
+
+
+def test_the_conference_mix_is_the_others_sum_clipped() -> None:
+    from dasan.voice.media.mixer import mix_frames
+
+    a = np.full(160, 1000, dtype="<i2")
+    b = np.full(160, -300, dtype="<i2")
+    c = np.full(160, 30000, dtype="<i2")
+    out = mix_frames([a, b, c])
+    assert [int(x[0]) for x in out] == [29700, 31000, 700]
+    loud = mix_frames([c, c, np.full(160, -32768, dtype="<i2")])
+    assert int(loud[2][0]) == 32767 and int(loud[0][0]) == -2768  # clipped, no wrap-around
+
+
+async def test_the_conference_sends_each_leg_the_others_in_its_own_law() -> None:
+    """Three real UDP legs (one in µ-law): a tick mixes one frame from each inbox."""
+    import asyncio
+    import socket
+
+    from dasan.voice.media.mixer import Conference
+    from dasan.voice.media.rtp import PortPool
+
+    pool = PortPool(41000, 41100)
+    sinks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
+    for s in sinks:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(2)
+    legs = [await pool.open("127.0.0.1", s.getsockname(), pt, 101)
+            for s, pt in zip(sinks, (8, 8, 0), strict=True)]
+    try:
+        conf = Conference(legs)
+        tones = [audio.tone([hz], 0.02, 0.2) for hz in (450.0, 1050.0, 1850.0)]
+        for leg, pcm in zip(legs, tones, strict=True):
+            conf.push(leg, audio.encode(leg.pt, pcm))
+        conf.tick()
+        got = []
+        for s, leg in zip(sinks, legs, strict=True):
+            packet = s.recv(2048)
+            assert packet[1] & 0x7F == leg.pt and len(packet) == 12 + 160
+            got.append(np.frombuffer(audio.decode(leg.pt, packet[12:]), dtype="<i2"))
+        mine = [np.frombuffer(t, dtype="<i2").astype(np.int32) for t in tones]
+        for i, heard in enumerate(got):
+            others = sum(m for j, m in enumerate(mine) if j != i)
+            assert np.abs(heard.astype(np.int32) - others).max() < 600  # G.711 step size
+        conf.push(legs[0], b"\xd5" * 2000)  # a burst: only the last 100 ms is kept
+        assert len(conf.inbox[id(legs[0])]) == 800
+        await asyncio.sleep(0)
+    finally:
+        for leg in legs:
+            leg.close()
+        for s in sinks:
+            s.close()

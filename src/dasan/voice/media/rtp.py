@@ -15,9 +15,13 @@ import socket
 import struct
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dasan.voice.media import audio
 from dasan.voice.media.dtmf import DtmfDetector
+
+if TYPE_CHECKING:
+    from dasan.voice.media.mixer import Conference
 
 MAX_DIGITS_QUEUED = 32
 
@@ -72,6 +76,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.recorder: audio.WavRecorder | None = None
         self.on_close: Callable[[], None] | None = None
         self.muted = False  # hold: drop what the caller sends to the partner
+        self.mixer: Conference | None = None  # in a conference: audio goes to the mixer
         self._dtmf = DtmfDetector()
         self._seq = random.randint(0, 0xFFFF)
         self._ts = random.randint(0, 0xFFFFFFFF)
@@ -124,6 +129,8 @@ class RtpLeg(asyncio.DatagramProtocol):
             return
         if pt != self.pt:
             return
+        if self.mixer is not None:
+            self.mixer.push(self, payload)
         partner = self.partner
         if partner is not None:
             if self._prev_rx:

@@ -9,24 +9,31 @@
   const en = document.documentElement.lang === "en";
   const outcome = (code) => (L.outcomes[code] || [code, code])[en ? 1 : 0];
   let cid = null;
-  let stage = "idle"; // ringing | talking | held | consulting | consult_answered | ended
+  let stage = "idle"; // ringing | talking | held | consulting | consult_answered | interpreter_* | ended
+  let interpreting = false; // this desktop's agent is the call's interpreter, not its agent
 
   function show(ids) {
     for (const b of panel.querySelectorAll("button[data-action]")) b.hidden = !ids.includes(b.id.slice(5));
   }
 
-  function render() {
-    $("call-state").textContent = L[stage] || "";
-    const buttons = {
+  function render(detail) {
+    $("call-state").textContent = (L[stage] || "") + (detail ? ` (${detail})` : "");
+    const talking = ["hold", "transfer", "consult", "interpreter", "warn", "hangup"];
+    const buttons = interpreting ? [] : {
       ringing: ["answer"],
-      talking: ["hold", "transfer", "consult", "warn", "hangup"],
+      talking,
       held: ["resume", "hangup"],
       consulting: ["retrieve", "hangup"],
       consult_answered: ["complete", "retrieve", "hangup"],
-      consult_failed: ["hold", "transfer", "consult", "warn", "hangup"],
-      warned: ["hold", "transfer", "consult", "warn", "hangup"],
+      consult_failed: talking,
+      warned: talking,
+      interpreter_ringing: ["drop_interpreter", "hangup"],
+      interpreter_joined: ["drop_interpreter", "warn", "hangup"],
+      interpreter_left: talking,
+      interpreter_failed: talking,
     }[stage] || [];
     show(buttons);
+    $("call-interp-target").parentElement.hidden = !buttons.includes("interpreter");
   }
 
   function line(leg, text, flags) {
@@ -97,9 +104,21 @@
       if (ev.consultation_id === cid) line(ev.leg, ev.text, ev.flags);
       return;
     }
-    if (kind === "ringing") { pop(ev); stage = ev.callback ? "callback" : "ringing"; }
+    if (kind === "ringing") {
+      pop(ev);
+      interpreting = ev.interpreter === true;
+      stage = ev.callback ? "callback" : "ringing";
+    }
     else if (ev.consultation_id !== cid) return;
+    else if (interpreting && (kind === "answered" || kind === "interpreter_left")) {
+      stage = kind === "answered" ? "interpreting" : "ended";
+    }
     else if (kind === "answered" || kind === "resumed" || kind === "retrieved") stage = "talking";
+    else if (kind === "interpreter_failed") {
+      stage = kind;
+      render(L[`sip_${ev.sip_status}`] || String(ev.sip_status || ""));
+      return;
+    }
     else if (kind === "ended") {
       stage = "ended";
       $("call-state").textContent = `${L.ended} · ${outcome(ev.outcome)}`;
@@ -121,6 +140,7 @@
     const action = b.dataset.action;
     const body = {};
     if (action === "transfer" || action === "consult") body.target = $("call-target").value.trim();
+    if (action === "interpreter") body.target = $("call-interp-target").value.trim();
     b.disabled = true;
     try {
       await Dasan.api("POST", `/api/voice/calls/${cid}/${action}`, body);
