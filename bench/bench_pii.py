@@ -25,18 +25,29 @@ in the same run. Presidio (Microsoft) was studied for its recogniser design (pat
 words + checksum validation per entity) but not run: it needs a spaCy model from a model hub
 and ships no Korean recognisers. Targets on the hold-out: number recall >= 0.98,
 name/address recall >= 0.92.
+
+Speed (``--speed``): microseconds per message of ``pii_names.romanised_names`` and
+``spaced_names`` and of the whole ``pii.mask``, on the tune and issue-3 labelled texts (short
+citizen messages) and on SMS-length bodies built from the channel-test KB answers and English
+lines (40-3,000 characters, as in bench_channels). Peer: the same functions as they were before
+the cue-word scan (``bench/peers/pii_names_v1.py``, same patterns, a scan at every character),
+timed in the same run, alternating; best of 5 rounds.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import json
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from bench import pii_peer_v1
+from bench.peers import pii_names_v1
 from bench.pii_scoring import Finder, load_items, score_spans
 from dasan.config import PROJECT_ROOT
-from dasan.text import pii
+from dasan.text import pii, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
@@ -86,12 +97,81 @@ def run(split: str, show_errors: bool) -> dict[str, Any]:
     return {"dasan": ours, "peer": peer}
 
 
+def _speed_corpus() -> dict[str, list[str]]:
+    short = [row["text"] for name in ("pii_v2_tune.jsonl", "pii_labelled.jsonl")
+             for row in load_items(DATA / name)]
+    kb = PROJECT_ROOT / "tests" / "integration" / "channels" / "kb_channels.json"
+    lines = [e["answer"] for e in json.loads(kb.read_text(encoding="utf-8"))]
+    lines += ["Your climate card refund was processed. Please check the T-money app.",
+              "기후동행카드 refund 관련 안내: T-money 앱에서 확인하세요 (2026-12-02).",
+              "[서울시 120다산콜] 문의하신 민원이 처리되었습니다. 만족도: 1~5로 답해 주세요."]
+    rng = random.Random(7)
+    sms = []
+    for _ in range(200):
+        target = rng.choice((40, 80, 300, 1500, 2500, 6000))
+        parts: list[str] = []
+        while sum(len(p) for p in parts) * 2 < target:
+            parts.append(rng.choice(lines))
+        sms.append(" ".join(parts)[: max(10, target // 2)])
+    return {"citizen messages": short, "SMS bodies": sms}
+
+
+def _per_message_us(fn: Callable[[str], object], texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    for text in texts:
+        fn(text)
+    return (time.perf_counter() - t0) / len(texts) * 1e6
+
+
+def _mask_with(roman: Callable[[str], Iterator[pii.Candidate]],
+               spaced: Callable[[str], Iterator[pii.Candidate]]) -> Callable[[str], object]:
+    recognisers = tuple(
+        roman if r is pii_names.romanised_names else spaced if r is pii_names.spaced_names else r
+        for r in pii.RECOGNISERS)
+
+    def run(text: str) -> object:
+        saved = pii.RECOGNISERS
+        pii.RECOGNISERS = recognisers
+        try:
+            return pii.mask(text)
+        finally:
+            pii.RECOGNISERS = saved
+    return run
+
+
+def speed() -> None:
+    rows = (
+        ("romanised_names", lambda t: list(pii_names.romanised_names(t)),
+         lambda t: list(pii_names_v1.romanised_names(t))),
+        ("spaced_names", lambda t: list(pii_names.spaced_names(t)),
+         lambda t: list(pii_names_v1.spaced_names(t))),
+        ("mask (all recognisers)", pii.mask,
+         _mask_with(pii_names_v1.romanised_names, pii_names_v1.spaced_names)),
+    )
+    print("\n## PII masking speed, us per message (best of 5 alternating rounds)")
+    for corpus, texts in _speed_corpus().items():
+        mean_len = sum(map(len, texts)) / len(texts)
+        print(f"{corpus}: {len(texts)} texts, {mean_len:.0f} characters on average")
+        for label, ours, peer in rows:
+            assert all(ours(t) == peer(t) for t in texts[:50]), label  # same results
+            best_o = best_p = float("inf")
+            for _ in range(5):
+                best_o = min(best_o, _per_message_us(ours, texts))
+                best_p = min(best_p, _per_message_us(peer, texts))
+            print(f"  {label:24} dasan {best_o:9.1f}   peer (scan everywhere) {best_p:9.1f}"
+                  f"   x{best_p / best_o:.1f}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="PII recall and false masks (issue 12)")
     parser.add_argument("--split", choices=sorted(SPLITS), default="holdout-b")
     parser.add_argument("--errors", action="store_true", help="print misses and false masks")
+    parser.add_argument("--speed", action="store_true",
+                        help="also time the name recognisers and mask() against the old scan")
     args = parser.parse_args(argv)
     run(args.split, args.errors)
+    if args.speed:
+        speed()
 
 
 if __name__ == "__main__":
