@@ -147,7 +147,8 @@ def business_no(text: str) -> Iterator[Candidate]:
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
 _HEALTH_CONTEXT = re.compile(r"건강\s?보험|보험증|증\s?번호|의료보험")
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])(\d)[ \t]?[-]?[ \t]?(\d{10})(?![\d\-])")
+# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
+_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
 
 
 def health_insurance(text: str) -> Iterator[Candidate]:

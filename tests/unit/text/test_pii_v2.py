@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from dasan.text import pii_spoken
 from dasan.text.pii import find, mask
 from dasan.text.pii_documents import business_check_ok
 
@@ -112,3 +113,27 @@ def test_compound_surname_and_bare_jeo_introductions() -> None:
     assert names("저 정다은인데요") == ["정다은"]
     assert names("저 서울역인데요") == [] and names("저 지금 가는 중이에요") == []
     assert names("김민수라고 합니다") == ["김민수"]
+
+
+def test_spoken_document_numbers_are_read_only_after_a_cue() -> None:
+    # The digit view keeps every offset, converts a cued spoken number and leaves words alone.
+    text = "카드 번호 오삼일공 칠칠공공 일이삼사 팔팔일이 이에요"
+    view = pii_spoken.digit_view(text)
+    assert len(view) == len(text)
+    assert view == "카드 번호 5310 7700 1234 8812 이에요"
+    assert mask(text).masked == "카드 번호 5310-****-****-8812 이에요"
+    # The same syllables with no word naming a number before them stay text.
+    for plain in ("일이삼사 오육칠팔 구공일이 삼사오 했어요", "이사 오일 구이 삼일 사이 오이 칠일"):
+        assert pii_spoken.digit_view(plain) == plain
+        assert not mask(plain).has_pii
+    # Full-width digits are read as digits.
+    assert mask("０１０－２２３４－５５６７ 로 주세요").masked.startswith("010-****-5567")
+
+
+def test_weak_name_cues_take_only_name_like_words() -> None:
+    assert [s.text for s in find("홍길순으로 예약했어요")] == ["홍길순"]
+    assert [s.text for s in find("집주인은 조은숙이에요")] == ["조은숙"]
+    assert [s.text for s in find("명의자가 이순자로 되어 있어요")] == ["이순자"]
+    for plain in ("인터넷으로 신청했어요", "우편으로 신청했어요", "보호자가 함께 탑승해요",
+                  "소유자가 설정한 대표자", "세입자는 기준일 1년 전부터"):
+        assert not find(plain), plain
