@@ -356,3 +356,26 @@ def test_bad_plan_inputs_are_refused() -> None:
                   (12, 10.0, 180.0, 60.0, -1.0)):
         with pytest.raises(DomainError):
             erlang_a_metrics(*bad_a)  # type: ignore[arg-type]
+
+
+def test_results_serialise_every_measure() -> None:
+    res = required_agents(200, 180, StaffingTarget(service_level=0.8, shrinkage=0.2))
+    d = res.to_dict()
+    assert d["raw_agents"] == res.raw_agents and d["scheduled_agents"] == res.scheduled_agents
+    assert d["traffic"] == res.traffic and d["calls"] == 200
+    assert d["metrics"] == res.metrics.to_dict()
+    assert d["metrics"]["service_level"] == res.metrics.service_level
+    assert set(d["metrics"]) == {"agents", "traffic", "p_wait", "service_level", "asa",
+                                 "mean_wait", "p_abandon", "response_rate", "occupancy"}
+
+
+def test_erlang_b_series_is_erlang_b_for_every_staff_size() -> None:
+    from dasan.workforce.erlang import erlang_b_series
+
+    series = erlang_b_series(30, 12.5)
+    assert series.shape == (31,)
+    assert series.tolist() == pytest.approx([erlang_b(n, 12.5) for n in range(31)], rel=1e-12)
+    with pytest.raises(DomainError):
+        erlang_b_series(-1, 2.0)
+    with pytest.raises(DomainError):
+        erlang_b_series(3, -2.0)
