@@ -10,19 +10,17 @@ from collections.abc import Iterator
 from dasan.text.pii_names import (
     _ROMAN_RE,
     _SPACED_RE,
-    ROMAN_SURNAMES,
     Candidate,
-    _mask_roman,
     _strip_particle,
+    roman_candidate,
 )
 
 
 def romanised_names(text: str) -> Iterator[Candidate]:
     for m in _ROMAN_RE.finditer(text):
-        words = m.group("name").split()
-        if not any(w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
-            continue
-        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+        found = roman_candidate(text, m)
+        if found is not None:
+            yield found
 
 
 def spaced_names(text: str) -> Iterator[Candidate]:

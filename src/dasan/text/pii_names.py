@@ -39,7 +39,7 @@ _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")
 _ROMAN_WORD = r"(?:[A-Z][a-z]{1,9}(?:-[A-Za-z][a-z]{1,9})?|[A-Z]{2,10}(?:-[A-Z]{2,10})?)"
 _ROMAN_RE = re.compile(
-    rf"{_CUE}[ \t]*(?P<name>{_ROMAN_WORD}(?:[ \t]+{_ROMAN_WORD}){{1,2}})(?![A-Za-z])"
+    rf"{_CUE}\??[ \t]*(?P<name>{_ROMAN_WORD}(?:[ \t]+{_ROMAN_WORD}){{1,2}})(?![A-Za-z])"
 )
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
@@ -83,14 +83,28 @@ def _cued_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
         core = _CUE_CORE.search(text, max(c + 1, pos))
 
 
+_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명")
+
+
+def roman_candidate(text: str, m: re.Match[str]) -> Candidate | None:
+    """The name span of one ``_ROMAN_RE`` match, or None when it is no name. After "my name
+    is", "name:" or 이름/성함 any name counts (Nguyen Thi Lan); after the weaker cues (저는,
+    I am ...) only a Korean surname says it is a name."""
+    words = m.group("name").split()
+    named = _NAMED_CUE.search(text, m.start(), m.start("name")) is not None
+    if not named and not any(
+            w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
+        return None
+    return "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
 def romanised_names(text: str) -> Iterator[Candidate]:
     if _ROMAN_START.search(text) is None:
         return  # most messages: Korean, no capital letter
     for m in _cued_matches(_ROMAN_RE, text):
-        words = m.group("name").split()
-        if not any(w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
-            continue
-        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+        found = roman_candidate(text, m)
+        if found is not None:
+            yield found
 
 
 def _strip_particle(syllables: list[str]) -> list[str]:

@@ -87,9 +87,7 @@ def test_cue_word_scan_finds_what_a_full_scan_finds() -> None:
             assert spans == _everywhere(pattern, text), (pattern.pattern[:20], text)
             found += bool(spans)
         roman = [(s, e) for _, s, e, _ in pii_names.romanised_names(text)]
-        full = [m.span("name") for m in pii_names._ROMAN_RE.finditer(text)
-                if {m.group("name").split()[0].split("-")[0].lower(),
-                    m.group("name").split()[-1].split("-")[0].lower()}
-                & pii_names.ROMAN_SURNAMES]
+        full = [(c[1], c[2]) for m in pii_names._ROMAN_RE.finditer(text)
+                if (c := pii_names.roman_candidate(text, m)) is not None]
         assert roman == full, text
     assert found > 300  # the texts do hold names behind cues (412 of them)

@@ -82,8 +82,13 @@ def test_names(text: str, name: str) -> None:
     assert name not in mask(text).masked
 
 
-def test_romanised_words_without_a_korean_surname_stay() -> None:
-    assert _types("My name is Happy Customer") == []
+def test_romanised_words_without_a_korean_surname_need_a_name_cue() -> None:
+    # After a weak cue (I am, 저는) only a Korean surname makes capitalised words a name; after
+    # "my name is" / "name:" / 이름 any name counts: foreign residents call 120 too.
+    assert _types("I am Happy Customer") == []
+    assert _types("저는 Seoul Station 근처예요") == []
+    assert _types("My name is Nguyen Thi Lan") == ["name"]
+    assert _types("이름: Maria Santos") == ["name"]
 
 
 def test_luhn_decides_an_unseparated_card_number() -> None:
