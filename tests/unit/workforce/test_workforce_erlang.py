@@ -379,3 +379,53 @@ def test_erlang_b_series_is_erlang_b_for_every_staff_size() -> None:
         erlang_b_series(-1, 2.0)
     with pytest.raises(DomainError):
         erlang_b_series(3, -2.0)
+
+
+def test_goals_combine_on_both_paths() -> None:
+    # A binding service level with a loose ASA or occupancy goal beside it: every goal counts,
+    # not just the last one checked. Strict goals need a bigger search grid than the first one.
+    for target in (StaffingTarget(service_level=0.9, answer_within=10, max_asa=100.0),
+                   StaffingTarget(service_level=0.9, answer_within=10, max_occupancy=0.99),
+                   StaffingTarget(service_level=None, max_asa=0.001)):
+        calls, aht = [3, 40, 400, 2500], [3600.0, 180.0, 240.0, 300.0]
+        plan = staffing_plan(calls, aht, target, 900)
+        one_by_one = [required_agents(c, h, target, 900) for c, h in zip(calls, aht, strict=True)]
+        assert [p.raw_agents for p in plan] == [r.raw_agents for r in one_by_one]
+        sl_only = StaffingTarget(service_level=target.service_level or 0.5,
+                                 answer_within=target.answer_within)
+        if target.service_level is not None:
+            assert [p.raw_agents for p in plan] == [
+                required_agents(c, h, sl_only, 900).raw_agents
+                for c, h in zip(calls, aht, strict=True)]
+
+
+def test_an_occupancy_cap_is_met_exactly_when_the_load_divides() -> None:
+    # 40 Erlangs at a cap of 0.8: 50 agents are exactly at the cap, which is allowed.
+    target = StaffingTarget(service_level=0.01, max_occupancy=0.8)
+    assert required_agents(400, 180, target).raw_agents == 50
+    assert staffing_plan([400], 180, target)[0].raw_agents == 50
+
+
+def test_erlang_a_goals_on_asa_and_occupancy_are_met_by_the_fewest_agents() -> None:
+    for target in (StaffingTarget(service_level=None, max_asa=10.0, patience_seconds=120),
+                   StaffingTarget(service_level=0.5, max_occupancy=0.7, patience_seconds=120)):
+        res = required_agents(300, 180, target)
+        n = res.raw_agents
+        at, below = (erlang_a_metrics(k, res.traffic, 180, 120, 20) for k in (n, n - 1))
+        if target.max_asa is not None:
+            assert at.asa <= 10.0 < below.asa
+        else:
+            assert at.occupancy <= 0.7 < below.occupancy
+
+
+def test_a_plan_uses_its_interval_length() -> None:
+    for target in (StaffingTarget(), StaffingTarget(patience_seconds=90)):
+        half_hours = staffing_plan([120, 300], 180, target)
+        assert [p.raw_agents for p in half_hours] == [
+            required_agents(c, 180, target, 1800).raw_agents for c in (120, 300)]
+        quarters = staffing_plan([120, 300], 180, target, 900)
+        assert [p.raw_agents for p in quarters] == [
+            required_agents(c, 180, target, 900).raw_agents for c in (120, 300)]
+        assert [q.traffic for q in quarters] == [2 * h.traffic for h in half_hours]
+    with pytest.raises(DomainError):
+        staffing_plan([1, 2], [180, float("inf")], StaffingTarget())
