@@ -142,3 +142,35 @@ def test_weak_name_cues_take_only_name_like_words() -> None:
     for plain in ("인터넷으로 신청했어요", "우편으로 신청했어요", "보호자가 함께 탑승해요",
                   "소유자가 설정한 대표자", "세입자는 기준일 1년 전부터"):
         assert not find(plain), plain
+
+
+def test_spelled_and_romanised_names_keep_their_shape_when_masked() -> None:
+    # What an agent sees: the first letter of each romanised word, the surname and the last
+    # syllable of a spelled name, and the ending (요, 이요) left as it was.
+    assert mask("My name is Lee Ji-eun").masked == "My name is L** J*****"
+    assert mask("저는 Minsu Kim 입니다").masked == "저는 M**** K** 입니다"
+    assert mask("이름은 김 민 준 이에요").masked == "이름은 김 * 준 이에요"
+    assert mask("이름은 최 민 호 요").masked == "이름은 최 * 호 요"
+    assert mask("이름은 남 궁 민 수 요").masked == "이름은 남 * * 수 요"
+    assert mask("이름은 김 준 이요").masked == "이름은 김 * 이요"
+    assert mask("이름: 서 지 우").masked == "이름: 서 * 우"
+    # Five spelled syllables are no name; a non-surname first syllable neither.
+    assert not find("이름은 가 나 다 라 마 요")
+    assert not find("이름은 뭐 라 고 요")
+
+
+def test_the_digit_view_reads_joiners_and_endings() -> None:
+    view = pii_spoken.digit_view
+    assert view("사업자 번호 일이삼 다시 사오 하고 육칠팔구공") == "사업자 번호 123  - 45  - 67890"
+    assert view("계좌 일일공에 이삼사에 오육칠팔구공") == "계좌 110- 234- 567890"
+    assert view("카드 일이삼사, 오육칠팔, 구공일이, 삼사오육") == "카드 1234  5678  9012  3456"
+    # A trailing 이 that begins the ending stays text; a 이 before a space is a digit.
+    assert view("계좌번호 일일공 이삼사 오육칠팔구공이에요") == "계좌번호 110 234 567890이에요"
+    assert view("계좌번호 일일공 이삼사 오육칠팔구이 요") == "계좌번호 110 234 567892 요"
+    # Full-width forms at both ends of the block are folded.
+    assert view("！０～") == "!0~"
+    # Too few spoken digits, or too few digits, or no cue: left alone.
+    assert view("번호 일이 3456789012") == "번호 일이 3456789012"
+    assert view("번호 일이삼사오육칠팔구") == "번호 일이삼사오육칠팔구"
+    assert view("일일공 이삼사 오육칠팔구공") == "일일공 이삼사 오육칠팔구공"
+    assert view("x계좌번호 일일공 이삼사 오육칠팔구공") == "x계좌번호 110 234 567890"
