@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup models system-deps services demo serve test test-fast lint bench clean mutation mutation-pii
+.PHONY: setup models system-deps services demo serve test test-fast lint bench clean mutation mutation-pii mutation-kpi mutation-erlang
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -50,13 +50,15 @@ test: models services lint
 test-fast: setup
 	uv run --frozen pytest -q -x -m "not e2e"
 
-# Mutation testing (mutmut) over the auth and access-policy modules; not part of `make test`.
-# Prints the kill rate; survivors: `uv run --frozen mutmut results`.
+# Mutation testing (mutmut), not part of `make test`: each group runs in a private copy of the tree
+# (scripts/mutation-modules.sh, which prints the kill rate and how to list the survivors).
+# MUTATION_JOBS=1 runs one mutant at a time (the default is 2); Redis cases need
+# DASAN_TEST_REDIS_URL, or their mutants count as "without tests".
+# `make mutation`: the auth and access-policy modules.
 mutation: setup
-	rm -rf mutants
-	uv run --frozen mutmut run --max-children 2
-	uv run --frozen mutmut export-cicd-stats >/dev/null 2>&1 || true
-	@uv run --frozen python scripts/mutation_score.py
+	scripts/mutation-modules.sh auth src/dasan/auth.py src/dasan/access.py src/dasan/passwords.py \
+	  src/dasan/ratelimit.py -- tests/unit/test_auth.py tests/unit/test_access.py \
+	  tests/unit/test_auth_flows.py tests/unit/test_ratelimit.py tests/unit/test_secret_key.py
 
 bench: setup services
 	@DASAN_PG_DB=dasan_bench scripts/postgres.sh > var/postgres-bench.url
@@ -66,11 +68,20 @@ bench: setup services
 	    uv run --frozen python -m bench.$$m $(BENCH_ARGS); \
 	done
 
-# Mutation testing of the PII masker (issue 12; not part of `make test`: it takes minutes).
+# The PII masker (issue 12).
 mutation-pii: setup
 	scripts/mutation-modules.sh pii 'src/dasan/text/pii.py' 'src/dasan/text/pii_documents.py' \
 	  'src/dasan/text/pii_names.py' -- tests/unit/text/test_pii.py tests/unit/text/test_pii_v2.py \
-	  tests/unit/text/test_pii_labelled.py
+	  tests/unit/text/test_pii_labelled.py tests/unit/text/test_pii_checks.py
+
+# The report KPIs and the Erlang staffing maths.
+mutation-kpi: setup
+	scripts/mutation-modules.sh kpi src/dasan/analytics/kpi.py -- tests/unit/analytics/test_kpi.py \
+	  tests/unit/analytics/test_exports_cli.py
+
+mutation-erlang: setup
+	scripts/mutation-modules.sh erlang src/dasan/workforce/erlang.py -- \
+	  tests/unit/workforce/test_workforce_erlang.py tests/unit/workforce/test_workforce_simulate.py
 
 clean:
 	scripts/postgres.sh stop || true

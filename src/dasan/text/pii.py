@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dasan.errors import Invalid
-from dasan.text import pii_documents, pii_names
+from dasan.text import pii_documents, pii_names, pii_spoken
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -104,7 +104,7 @@ class MaskResult:
 
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
-SEP = rf"(?:[ \t]*[{_DASH}.][ \t]*|[ \t]{{1,2}})?"
+SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
                 "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
 
@@ -151,8 +151,16 @@ _RRN_SPLIT_RE = re.compile(
 )
 
 
+# The two halves with a word between them: 850312 뒤에 1234567, 920817 뒷자리 2048311.
+_RRN_WORD_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*"
+    r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?자리(?:는|가|요)?|뒤에|뒤는|뒤|다시|하고)[ \t]*"
+    r"([0-9])(\d{6})(?!\d)"
+)
+
+
 def _rrn(text: str) -> Iterator[Candidate]:
-    for m in _RRN_SPLIT_RE.finditer(text):
+    for m in (*_RRN_SPLIT_RE.finditer(text), *_RRN_WORD_RE.finditer(text)):
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if _valid_birth(birth, gender):
             kind = "foreigner_rrn" if gender in "5678" else "rrn"
@@ -354,7 +362,8 @@ def _account(text: str) -> Iterator[Candidate]:
 
 
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)\s?@\s?([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
+    r"(?<![\w.+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)(?:\s?@\s?|[ \t]*(?:골뱅이|앳)[ \t]*)"
+    r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
     r"\.[A-Za-z]{2,})"
 )
 
@@ -396,7 +405,7 @@ _EMD = r"[가-힣]{1,5}\d{0,2}(?:읍|면|동|리|가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
 _UNIT_AFTER = (
-    r"(?!\d|[ \t]?(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건|km|킬로|미터|m\b|%|퍼"
+    r"(?!\d|[ \t]?(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건(?!너)|km|킬로|미터|m\b|%|퍼"
     r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주))"
     # a particle or the end of the word may follow the number, nothing else
     r"(?=$|[^\w]|(?:에서|에|은|는|이|가|을|를|으로|로|의|쪽|근처|앞|뒤|번지|번길|입니다|이에요"
@@ -472,6 +481,7 @@ _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
 _NAME_END = (
     r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
+    r"이세요|세요|이십니다|이신데|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
     r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
@@ -482,6 +492,10 @@ _NAME_CUE_RE = re.compile(
     r"민원인|대상자|본인|(?:예약|가입|계약|신고|접수|작성|명의|소유|등록)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
+    # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
+    r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
+    # 보호자는 아들 최동훈이에요: a relative's title before the name
+    r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠)[ \t]+)?"
     rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
 )
 _SELF_INTRO_RE = re.compile(
@@ -504,6 +518,39 @@ _INTRO_START_RE = re.compile(
     rf"(?:^|[.!?,]\s*|네[,.]?\s+)(?P<name>{_NAME}[가-힣]?)(?:이라고|라고)[ \t]?"
     r"(?:합니다|해요|하는데요)"
 )
+# "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
+_ANSWER_RE = re.compile(
+    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:네|예)[,.]?[ \t]+(?P<name>{_NAME})"
+    r"(?=[ \t]?(?:이요|입니다|이에요|예요|요|이고|이구요)(?![가-힣])|[ \t]*$)"
+)
+# "홍길순으로 예약했어요": a name, then what was booked or filed under it
+_BOOKED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:으로|로)[ \t]?(?:예약|접수|신청|등록|가입)"
+    r"(?:했|돼[ \t]?있|되어[ \t]?있)"
+)
+# "집주인은 조은숙이에요": a party to a lease or a business, then a name and a copula or title
+_ROLE_RE = re.compile(
+    r"(?:집주인|세입자|임대인|임차인|소유주|소유자|대표자|대표|사장님|(?:명의|신청|예약|가입|계약)자)"
+    r"[ \t]?(?:은|는|이|가|:)[ \t]*"
+    rf"(?P<name>{_NAME})(?=[ \t]?(?:(?:이에요|예요|입니다|이고|이요|이세요|세요|씨|님|이라는|라는)"
+    r"(?![가-힣])|(?:으로|로)[ \t]?(?:되어|돼|됐|되)))"
+)
+# Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
+# name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
+_GIVEN_SYLLABLES = frozenset(
+    "가각간갑강개건걸겸경계고곤공관광교구국군권귀규균근금기길나남내녀노누늘다단달담대덕도돈동두"
+    "라란람래량려련렬령례로록뢰룡류륜률리린림립마만말매명모목몽무문미민바박반방배백범병보복본봉"
+    "부분빈사산삼상새생서석선설섭성세소속손송수숙순술숭슬승시식신실심아안애야양어억언엄여연열염"
+    "영예오옥온완왕요용우욱운웅원월위유윤율은을음의이익인일임자작잠장재전정제조종주준중지직진찬"
+    "창채천철청초춘충치친탁태택파판평포표필하학한해향허헌혁현형혜호홍화환활황회효후훈휘희"
+    "엽결봄별솔"
+)
+
+
+def _name_like(name: str) -> bool:
+    given = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
+    return all(ch in _GIVEN_SYLLABLES for ch in given)
+
 _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장)(?!앗)"
@@ -521,7 +568,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     이름 성함 성명 어떻게 어떻 누구 무엇 이상 이하 이내 이후 이전 정도 부분 대상 조건 방법
     절차 서류 기간 금액 비용 요금 시간 장소 연락처 연락 전화번호 주소 번호
     지원 지원금 수당 보험 연금 세금 주차 교통 버스 지하철 택시 도로 건물 아파트 주택 고양이
-    강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미"""
+    강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미
+    나중 지금 아직 이따 비밀 말씀 모르"""
     )
 )
 
@@ -530,7 +578,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
-    return not re.search(r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다)$", name)
+    return not re.search(
+        r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에)$", name)
 
 
 def _mask_name(name: str) -> str:
@@ -544,7 +593,8 @@ def _names(text: str) -> Iterator[Candidate]:
         if m.group("sur") + m.group("given") not in _NOT_NAMES and _name_ok(m.group("given")):
             yield "name", m.start(), m.end("given"), f"{m.group('sur')} {m.group('given')[0]}*"
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
-                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,))):
+                           (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
+                           (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -556,6 +606,8 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
+            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE) and not _name_like(name):
+                continue
             if pattern in (_SELF_INTRO_RE, _CALLS_RE, _KIN_RE) and len(name) != 3 and not (
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
@@ -570,6 +622,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+)
+
+
+# Run again on ``pii_spoken.digit_view`` (full-width forms folded, cued spoken numbers as digits)
+# when it differs from the text.
+VIEW_RECOGNISERS: tuple[Recogniser, ...] = (
+    _email, _rrn, _card, _phone, _account, _car_plate, pii_documents.passport,
+    pii_documents.driver_licence, pii_documents.business_no, pii_documents.health_insurance,
 )
 
 
@@ -594,6 +654,10 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     candidates: list[Candidate] = []
     for recogniser in RECOGNISERS:
         candidates.extend(recogniser(text))
+    view = pii_spoken.digit_view(text)
+    if view != text:
+        for recogniser in VIEW_RECOGNISERS:
+            candidates.extend(recogniser(view))
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.

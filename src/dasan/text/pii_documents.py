@@ -78,7 +78,29 @@ _SPOKEN_PASSPORT_RE = re.compile(
 )
 
 
+# The 2021 format read aloud: 엠 사칠이 에이 일구팔삼 (M472A1983); a middle letter that also reads
+# as a digit (이, 오) is not taken.
+_SPELLED_MID = {"에이": "A", "비": "B", "씨": "C", "디": "D", "에프": "F", "제이": "J", "케이": "K",
+                "엘": "L", "엔": "N", "피": "P", "큐": "Q", "알": "R", "에스": "S", "티": "T",
+                "유": "U", "브이": "V", "엑스": "X", "와이": "Y", "제트": "Z"}
+_SPOKEN_DIGITS = "공영빵일이삼사오육륙칠팔구\\d"
+_SPOKEN_PASSPORT_2021_RE = re.compile(
+    r"여권[ \t]?(?:번호)?(?:는|가|은|이)?[ \t]*"
+    r"(?P<p>(?P<letter>엠|에스|알|디|지|티|[MSRODGTmsrodgt])[ \t]?"
+    rf"(?P<a>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{2}})[ \t]?"
+    rf"(?P<mid>{'|'.join(sorted(_SPELLED_MID, key=len, reverse=True))}|[A-Za-z])[ \t]?"
+    rf"(?P<b>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{3}}))"
+    rf"(?![{_SPOKEN_DIGITS}])"
+)
+
+
 def spoken_passport(text: str) -> Iterator[Candidate]:
+    for m in _SPOKEN_PASSPORT_2021_RE.finditer(text):
+        digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in m.group("b") if not ch.isspace())
+        if not any(ch in _SPOKEN_DIGIT for ch in m.group("a") + m.group("b")):
+            continue  # written digits are the passport recogniser's job
+        letter = _SPELLED_LETTER.get(m.group("letter"), m.group("letter").upper())
+        yield "passport", m.start("p"), m.end("p"), letter + "****" + digits[-4:]
     for m in _SPOKEN_PASSPORT_RE.finditer(text):
         digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in m.group("n") if not ch.isspace())
         if not any(ch in _SPOKEN_DIGIT for ch in m.group("n")):
@@ -147,7 +169,8 @@ def business_no(text: str) -> Iterator[Candidate]:
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
 _HEALTH_CONTEXT = re.compile(r"건강\s?보험|보험증|증\s?번호|의료보험")
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])(\d)[ \t]?[-]?[ \t]?(\d{10})(?![\d\-])")
+# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
+_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
 
 
 def health_insurance(text: str) -> Iterator[Candidate]:

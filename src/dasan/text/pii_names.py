@@ -24,15 +24,22 @@ ROMAN_SURNAMES: frozenset[str] = frozenset(
         eun ye kyung gyeong bong tae namgung hwangbo jegal seonwoo sunwoo dokgo sagong"""
     )
 )
-# Cues after which a name follows.
-_CUE = (
-    r"(?:(?:제|내|저의|본인|신청인|신청자|어머니|아버지|남편|아내|아들|딸)?[ \t]?(?:이름|성함|성명)"
-    r"(?:은|는|이|이요|:|[ \t]*:)?|저는|전|[Mm]y[ \t]+name[ \t]+is|[Nn]ame[ \t]*:|I[ \t]?am|I'm"
-    r"|신청인|신청자|예금주|수령인|보호자|민원인)"
+# Cues after which a name follows: a cue word, the first one after an optional owner (제 이름은,
+# 어머니 성함:). Every alternative starts with a literal (My|my, not [Mm]y): the fast scan below
+# relies on it.
+_CUE_OWNERS = ("제", "내", "저의", "본인", "신청인", "신청자", "어머니", "아버지", "남편", "아내",
+               "아들", "딸")
+_CUE_NAME_WORDS = ("이름", "성함", "성명")  # the words an owner may come before
+_CUE_WORDS = (
+    *_CUE_NAME_WORDS, "저는", "전", r"My[ \t]+name[ \t]+is", r"my[ \t]+name[ \t]+is",
+    r"Name[ \t]*:", r"name[ \t]*:", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
+    "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
 )
+_CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
+        rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")
 _ROMAN_WORD = r"(?:[A-Z][a-z]{1,9}(?:-[A-Za-z][a-z]{1,9})?|[A-Z]{2,10}(?:-[A-Z]{2,10})?)"
 _ROMAN_RE = re.compile(
-    rf"{_CUE}[ \t]*(?P<name>{_ROMAN_WORD}(?:[ \t]+{_ROMAN_WORD}){{1,2}})(?![A-Za-z])"
+    rf"{_CUE}\??[ \t]*(?P<name>{_ROMAN_WORD}(?:[ \t]+{_ROMAN_WORD}){{1,2}})(?![A-Za-z])"
 )
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
@@ -46,12 +53,58 @@ def _mask_roman(name: str) -> str:
     return " ".join(w[0] + "*" * (len(w) - 1) for w in words)
 
 
+# The full pattern is slow to scan (its cue starts with an optional word, so the regex engine
+# tries a match at every character: about 1.3 us a character on English text). Every match
+# holds one of ``_CUE_WORDS`` (at most an owner and a space after its start) and a romanised
+# word (a capital, then a letter); the cue words, a literal-first alternation, are found
+# quickly, and the pattern is tried only where a match that holds one could begin.
+_ROMAN_START = re.compile(r"[A-Z][A-Za-z]")
+_CUE_CORE = re.compile("|".join(_CUE_WORDS))
+_CUE_PREFIX_MAX = max(map(len, _CUE_OWNERS)) + 1  # the owner and a space before the cue word
+
+
+def _cued_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)`` for a pattern that starts with ``_CUE``, found
+    by trying it only at the few places before each cue word (in order, never before the end of
+    the last match)."""
+    pos = 0  # every start before it has been tried or lies inside a match
+    core = _CUE_CORE.search(text)
+    while core is not None:
+        c = core.start()
+        for start in range(max(pos, c - _CUE_PREFIX_MAX), c + 1):
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = max(pos, c + 1)
+        # Cue words may overlap, so look again from the next character.
+        core = _CUE_CORE.search(text, max(c + 1, pos))
+
+
+_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명")
+
+
+def roman_candidate(text: str, m: re.Match[str]) -> Candidate | None:
+    """The name span of one ``_ROMAN_RE`` match, or None when it is no name. After "my name
+    is", "name:" or 이름/성함 any name counts (Nguyen Thi Lan); after the weaker cues (저는,
+    I am ...) only a Korean surname says it is a name."""
+    words = m.group("name").split()
+    named = _NAMED_CUE.search(text, m.start(), m.start("name")) is not None
+    if not named and not any(
+            w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
+        return None
+    return "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
 def romanised_names(text: str) -> Iterator[Candidate]:
-    for m in _ROMAN_RE.finditer(text):
-        words = m.group("name").split()
-        if not any(w.split("-")[0].lower() in ROMAN_SURNAMES for w in (words[0], words[-1])):
-            continue
-        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+    if _ROMAN_START.search(text) is None:
+        return  # most messages: Korean, no capital letter
+    for m in _cued_matches(_ROMAN_RE, text):
+        found = roman_candidate(text, m)
+        if found is not None:
+            yield found
 
 
 def _strip_particle(syllables: list[str]) -> list[str]:
@@ -64,7 +117,7 @@ def _strip_particle(syllables: list[str]) -> list[str]:
 def spaced_names(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import SURNAME_SET  # the Hangul surname list lives beside the recogniser
 
-    for m in _SPACED_RE.finditer(text):
+    for m in _cued_matches(_SPACED_RE, text):
         syllables = _strip_particle(m.group("name").split())
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue

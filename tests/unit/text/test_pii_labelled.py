@@ -5,10 +5,13 @@ bench/data stays out of tests: it is only ever scored by bench/bench_pii.py.)"""
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
 
+from dasan.text import pii_names
 from dasan.text.pii import find, mask
 
 DATA = Path(__file__).resolve().parents[3] / "bench" / "data"
@@ -51,3 +54,40 @@ def test_labelled_item(text: str, gold: list[dict[str, str]]) -> None:
     for g in gold:
         if g["type"] not in ("address",):  # an address keeps its road name
             assert g["value"] not in masked
+
+
+# --- the cue-word scan of pii_names gives what a scan at every character gives ---------------
+
+_CUE_PIECES = (
+    "제", "내", "저의", "본인", "신청인", "어머니", "아들", "딸", " ", "\t", "이름", "성함", "성명",
+    "은", "는", "이요", ":", " :", "저는", "전", "My name is", "my  name is", "Name:", "name :",
+    "I am", "Iam", "I'm", "예금주", "수령인", "보호자", "민원인", "Kim", "KIM", "Lee Ji-eun",
+    "Park Jiwoo", "JUNG", "Minsu", "Smith", "A", "1", "전화", "요", "입니다", "김 민 준",
+    "이 지 은 이요", "성함이 어떻게 되세요?", "네,", ", ", ".", "남궁 민 수",
+)
+
+
+def _scan_texts() -> list[str]:
+    rng = random.Random(12)
+    texts = [text for text, _ in ITEMS] + [text for text in KNOWN]
+    texts += ["".join(rng.choice(_CUE_PIECES) + rng.choice(("", " ")) for _ in range(
+        rng.randint(1, 10))) for _ in range(3000)]
+    return texts
+
+
+def _everywhere(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def test_cue_word_scan_finds_what_a_full_scan_finds() -> None:
+    found = 0
+    for text in _scan_texts():
+        for pattern in (pii_names._ROMAN_RE, pii_names._SPACED_RE):
+            spans = [m.span() for m in pii_names._cued_matches(pattern, text)]
+            assert spans == _everywhere(pattern, text), (pattern.pattern[:20], text)
+            found += bool(spans)
+        roman = [(s, e) for _, s, e, _ in pii_names.romanised_names(text)]
+        full = [(c[1], c[2]) for m in pii_names._ROMAN_RE.finditer(text)
+                if (c := pii_names.roman_candidate(text, m)) is not None]
+        assert roman == full, text
+    assert found > 300  # the texts do hold names behind cues (412 of them)

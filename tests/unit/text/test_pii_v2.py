@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from dasan.text import pii_spoken
 from dasan.text.pii import find, mask
 from dasan.text.pii_documents import business_check_ok
 
@@ -81,8 +82,13 @@ def test_names(text: str, name: str) -> None:
     assert name not in mask(text).masked
 
 
-def test_romanised_words_without_a_korean_surname_stay() -> None:
-    assert _types("My name is Happy Customer") == []
+def test_romanised_words_without_a_korean_surname_need_a_name_cue() -> None:
+    # After a weak cue (I am, 저는) only a Korean surname makes capitalised words a name; after
+    # "my name is" / "name:" / 이름 any name counts: foreign residents call 120 too.
+    assert _types("I am Happy Customer") == []
+    assert _types("저는 Seoul Station 근처예요") == []
+    assert _types("My name is Nguyen Thi Lan") == ["name"]
+    assert _types("이름: Maria Santos") == ["name"]
 
 
 def test_luhn_decides_an_unseparated_card_number() -> None:
@@ -112,3 +118,59 @@ def test_compound_surname_and_bare_jeo_introductions() -> None:
     assert names("저 정다은인데요") == ["정다은"]
     assert names("저 서울역인데요") == [] and names("저 지금 가는 중이에요") == []
     assert names("김민수라고 합니다") == ["김민수"]
+
+
+def test_spoken_document_numbers_are_read_only_after_a_cue() -> None:
+    # The digit view keeps every offset, converts a cued spoken number and leaves words alone.
+    text = "카드 번호 오삼일공 칠칠공공 일이삼사 팔팔일이 이에요"
+    view = pii_spoken.digit_view(text)
+    assert len(view) == len(text)
+    assert view == "카드 번호 5310 7700 1234 8812 이에요"
+    assert mask(text).masked == "카드 번호 5310-****-****-8812 이에요"
+    # The same syllables with no word naming a number before them stay text.
+    for plain in ("일이삼사 오육칠팔 구공일이 삼사오 했어요", "이사 오일 구이 삼일 사이 오이 칠일"):
+        assert pii_spoken.digit_view(plain) == plain
+        assert not mask(plain).has_pii
+    # Full-width digits are read as digits.
+    assert mask("０１０－２２３４－５５６７ 로 주세요").masked.startswith("010-****-5567")
+
+
+def test_weak_name_cues_take_only_name_like_words() -> None:
+    assert [s.text for s in find("홍길순으로 예약했어요")] == ["홍길순"]
+    assert [s.text for s in find("집주인은 조은숙이에요")] == ["조은숙"]
+    assert [s.text for s in find("명의자가 이순자로 되어 있어요")] == ["이순자"]
+    for plain in ("인터넷으로 신청했어요", "우편으로 신청했어요", "보호자가 함께 탑승해요",
+                  "소유자가 설정한 대표자", "세입자는 기준일 1년 전부터"):
+        assert not find(plain), plain
+
+
+def test_spelled_and_romanised_names_keep_their_shape_when_masked() -> None:
+    # What an agent sees: the first letter of each romanised word, the surname and the last
+    # syllable of a spelled name, and the ending (요, 이요) left as it was.
+    assert mask("My name is Lee Ji-eun").masked == "My name is L** J*****"
+    assert mask("저는 Minsu Kim 입니다").masked == "저는 M**** K** 입니다"
+    assert mask("이름은 김 민 준 이에요").masked == "이름은 김 * 준 이에요"
+    assert mask("이름은 최 민 호 요").masked == "이름은 최 * 호 요"
+    assert mask("이름은 남 궁 민 수 요").masked == "이름은 남 * * 수 요"
+    assert mask("이름은 김 준 이요").masked == "이름은 김 * 이요"
+    assert mask("이름: 서 지 우").masked == "이름: 서 * 우"
+    # Five spelled syllables are no name; a non-surname first syllable neither.
+    assert not find("이름은 가 나 다 라 마 요")
+    assert not find("이름은 뭐 라 고 요")
+
+
+def test_the_digit_view_reads_joiners_and_endings() -> None:
+    view = pii_spoken.digit_view
+    assert view("사업자 번호 일이삼 다시 사오 하고 육칠팔구공") == "사업자 번호 123  - 45  - 67890"
+    assert view("계좌 일일공에 이삼사에 오육칠팔구공") == "계좌 110- 234- 567890"
+    assert view("카드 일이삼사, 오육칠팔, 구공일이, 삼사오육") == "카드 1234  5678  9012  3456"
+    # A trailing 이 that begins the ending stays text; a 이 before a space is a digit.
+    assert view("계좌번호 일일공 이삼사 오육칠팔구공이에요") == "계좌번호 110 234 567890이에요"
+    assert view("계좌번호 일일공 이삼사 오육칠팔구이 요") == "계좌번호 110 234 567892 요"
+    # Full-width forms at both ends of the block are folded.
+    assert view("！０～") == "!0~"
+    # Too few spoken digits, or too few digits, or no cue: left alone.
+    assert view("번호 일이 3456789012") == "번호 일이 3456789012"
+    assert view("번호 일이삼사오육칠팔구") == "번호 일이삼사오육칠팔구"
+    assert view("일일공 이삼사 오육칠팔구공") == "일일공 이삼사 오육칠팔구공"
+    assert view("x계좌번호 일일공 이삼사 오육칠팔구공") == "x계좌번호 110 234 567890"

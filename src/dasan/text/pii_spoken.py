@@ -1,0 +1,72 @@
+"""A second view of a message for the number recognisers of ``dasan.text.pii``: the same length
+as the text, character for character, with
+
+* full-width forms folded to ASCII (０１０－１２３４ -> 010-1234), and
+* document numbers read aloud in sino-Korean digits after a word that names them
+  (카드 번호 오삼일공 칠칠공공 ... -> 카드 번호 5310 7700 ...; 다시/하고/에 between the groups
+  become a dash, as a written number has one).
+
+Because every character keeps its offset, a span found in the view is a span of the original
+text. Phone numbers read aloud have their own recogniser (they are recognised without a cue);
+this view serves the longer numbers (주민/외국인등록번호, card, account, licence, business and
+health-insurance numbers), which are only converted after a cue, so that ordinary words made of
+digit syllables (이사, 오일) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
+          "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+_TOKEN = r"[공영빵일이삼사오육륙칠팔구0-9]+"
+_JOIN = r"(?:[ \t]*(?:다시|하고|에)[ \t]*|[ \t]*[,\-.][ \t]*|[ \t]+)"
+_RUN_RE = re.compile(rf"(?<![가-힣0-9]){_TOKEN}(?:{_JOIN}{_TOKEN})*")
+# A word that names a long number, shortly before it.
+_CUE_RE = re.compile(
+    r"번호|카드|계좌|통장|면허|사업자|보험|여권|주민|등록|생년월일|입금|은행|뒷자리|앞자리"
+)
+_MIN_DIGITS = 10
+_MIN_SPOKEN = 3
+
+
+def _convert(run: str) -> str:
+    out = run
+    for word, repl in (("다시", " -"), ("하고", " -")):
+        out = out.replace(word, repl)
+    out = re.sub(r"(?<=[공영빵일이삼사오육륙칠팔구0-9])에", "-", out)
+    out = out.replace(",", " ")
+    return "".join(_DIGIT.get(ch, ch) for ch in out)
+
+
+def digit_view(text: str) -> str:
+    """``text`` with full-width forms folded and cued spoken numbers as ASCII digits (same
+    length, same offsets); ``text`` itself when there is nothing to change."""
+    view = text.translate(_FULL_WIDTH) if any(
+        "\uff01" <= ch <= "\uff5e" for ch in text) else text
+    if not any(ch in _DIGIT for ch in view):
+        return view
+    parts: list[str] = []
+    pos = 0
+    for m in _RUN_RE.finditer(view):
+        start, end = m.start(), m.end()
+        run = view[start:end]
+        # 오육칠팔구공이에요: the last 이 begins the ending when a syllable follows at once.
+        if end < len(view) and "가" <= view[end] <= "힣" and run.endswith("이"):
+            run, end = run[:-1], end - 1
+        spoken = sum(ch in _DIGIT for ch in run)
+        digits = spoken + sum(ch.isdigit() for ch in run)
+        if (spoken < _MIN_SPOKEN or digits < _MIN_DIGITS
+                or not _CUE_RE.search(view[max(0, start - 20):start])):
+            continue
+        parts.append(view[pos:start])
+        parts.append(_convert(run))
+        pos = end
+    if not parts:
+        return view
+    parts.append(view[pos:])
+    out = "".join(parts)
+    assert len(out) == len(text)
+    return out
