@@ -110,6 +110,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rate_limited": ("메시지를 너무 빠르게 보내고 있습니다. 잠시 후 다시 보내 주세요.",
                      "You are sending messages too fast. Please wait a moment and resend."),
     "not_sent": ("전송되지 않음", "Not sent"),
+    "pending": ("상담이 잠시 보류되었습니다. 메시지를 남기시면 상담사에게 바로 전달됩니다.",
+                "The chat is on hold. Write a message and it goes straight to the agent."),
+    "snoozed": ("상담을 보류했습니다", "Chat put on hold"),
+    "snooze_back_at": ("{time}에 돌아옴", "back at {time}"),
+    "snooze_back_on_reply": ("시민이 답하면 돌아옴", "back when the citizen replies"),
+    "snooze_wake": ("보류 해제", "Take back"),
     # agent desk tools
     "notes": ("메모", "Notes"),
     "whisper": ("책임자 귓속말", "Supervisor whisper"),

@@ -165,6 +165,8 @@
       if (c.no_agents) text = t("waiting") + " · " + t("no_agents");
       statusTimer = setInterval(() => sock && sock.send({ type: "status" }), 5000);
       if (c.position === undefined && sock) sock.send({ type: "status" });
+    } else if (c.phase === "pending") {
+      text = t("pending");
     } else if (c.phase === "live") {
       text = t("live", { name: c.agent_name || "" });
     } else if (c.phase === "closed") {
