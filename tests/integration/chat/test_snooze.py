@@ -158,6 +158,9 @@ def test_hold_and_wake_over_the_api_and_the_desktop_socket(
         r = client.post(f"/api/chat/consultations/{cid}/wake")
         assert r.status_code == 200 and r.json()["consultation"]["phase"] == "live"
         until(ws, lambda e: e["type"] == "assigned" and e["consultation"]["id"] == cid)
+        # Back on the desktop with its whole history (the desktop dropped it when held).
+        first = until(ws, lambda e: e["type"] == "message" and e["consultation_id"] == cid)
+        assert first["seq"] == 1
         assert client.post(f"/api/chat/consultations/{cid}/wake").status_code == 409
     db.expire_all()
     kinds = [m.flags.get("kind") for m in db.scalars(

@@ -729,6 +729,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
             await sock.send(event)
             cid = int(event["consultation_id"] if kind == "unassigned"
                       else event["consultation"]["id"])
+            sock.last.pop(cid, None)  # if it comes back, the desktop gets its whole history
             ch = chat_hub.consult_channel(cid)
             if ch in channels:
                 channels.discard(ch)

@@ -1,7 +1,7 @@
 /* Agent desktop: several chats at once over one WebSocket, with the assistant panel. */
 "use strict";
 (() => {
-  const { t, el, uid, wsUrl, Socket, api, time } = Dasan;
+  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload } = Dasan;
   const $ = (id) => document.getElementById(id);
   const list = $("chat-list"), log = $("log"), input = $("msg"), form = $("composer");
   const recsEl = $("recs"), alertEl = $("alert"), typingEl = $("typing");
@@ -153,7 +153,9 @@
     const li = el("li", { class: cls.join(" "), "data-seq": m.seq },
       el("span", { class: "who" }, t(m.sender)),
       flags.abuse ? el("strong", { class: "abuse-label" }, abuseLabel(flags)) : null,
-      el("div", { class: "body" }, el("p", {}, m.body)),
+      el("div", { class: "body" }, flags.kind === "attachment" && flags.attachment
+        ? attachment(flags.attachment, `/api/chat/attachments/${flags.attachment.id}`)
+        : el("p", {}, m.body)),
       flags.entry ? el("p", { class: "meta" }, `${t("owner")}: ${flags.entry.owner || "-"} · ${t("review")}: ${flags.entry.review_due || "-"}`) : null,
       el("time", { class: "at" }, time(m.at)));
     return li;
@@ -167,6 +169,7 @@
     input.disabled = !open; $("send").disabled = !open; $("end").disabled = !c;
     $("transfer").disabled = !open;
     $("snooze").disabled = !open;
+    $("attach").disabled = !open;
     for (const id of ["tag-input", "tag-add", "note-body", "note-add"]) $(id).disabled = !c;
     $("transcript").hidden = !c;
     if (c) $("transcript").href = `/api/chat/consultations/${c.view.id}/transcript`;
@@ -636,6 +639,17 @@
       for (const q of d.queues) sel.append(el("option", { value: "queue:" + q.code }, `${t("queue")} ${q.name}`));
     } catch (e) { /* optional */ }
   }
+  $("attach").addEventListener("change", async () => {
+    const file = $("attach").files && $("attach").files[0];
+    $("attach").value = "";
+    if (!file || current === null) return;
+    try { await upload(`/api/chat/consultations/${current}/attachments`, file); }
+    catch (err) {
+      showAlert(err.code === "attachment_too_large" ? t("attach_too_large") : err.status === 429 ? t("rate_limited") : t("attach_bad"));
+    }
+    input.focus();
+  });
+
   $("snooze").addEventListener("click", async () => {
     if (current === null) return;
     const minutes = $("snooze-for").value;
