@@ -398,6 +398,8 @@ def print_storm(r: dict[str, Any]) -> None:
           f"{o.assigned_after} after")
     print(f"    all reconnected and every resend acked in {o.reconnect_seconds:.1f} s; ack "
           f"p50 {ms(pct(o.ack_latency, 50))}, p99 {ms(pct(o.ack_latency, 99))}")
+    print(f"    desktops had their hello again after p50 {pct(o.hello_latency, 50):.1f} s, "
+          f"max {max(o.hello_latency, default=0):.1f} s")
     print(f"    problems: {len(o.problems)}" + ("" if not o.problems else
           " — " + "; ".join(o.problems[:5])))
     print(f"  peer: bare websockets relay, same storm: {r['peer_seconds']:.1f} s "

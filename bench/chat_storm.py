@@ -45,6 +45,7 @@ class StormResult:
     assigned_after: int = 0
     reconnect_seconds: float = 0.0  # from the drop until every citizen's resend was acked
     ack_latency: list[float] = field(default_factory=list)
+    hello_latency: list[float] = field(default_factory=list)  # desktops, from the drop
     problems: list[str] = field(default_factory=list)
 
 
@@ -269,6 +270,8 @@ async def storm(base: str, db_url: str, chats: list[tuple[int, str]], cookies: l
     res.ack_latency = list(await asyncio.gather(
         *[say(cid, f"storm-{cid}", 2, deadline) for cid in citizens]))
     res.reconnect_seconds = time.perf_counter() - t0
+    res.hello_latency = await asyncio.gather(*[
+        _hello_after(conn, t0, deadline) for tabs_ in desks for conn in tabs_])
     res.assigned_after = await _settle(db_url, settle_seconds)
     await asyncio.sleep(settle_seconds)  # the last backlogs and events
     await asyncio.to_thread(_check, db_url, res, citizens, first_seqs, desks)
@@ -278,6 +281,15 @@ async def storm(base: str, db_url: str, chats: list[tuple[int, str]], cookies: l
         for conn in tabs_:
             await conn.close()
     return res
+
+
+async def _hello_after(conn: _Conn, t0: float, deadline: float) -> float:
+    """Seconds from the drop until this desktop had its hello again (inf when it never did)."""
+    try:
+        await conn.wait_for(lambda e: e.get("type") == "hello", deadline)
+    except TimeoutError:
+        return float("inf")
+    return time.perf_counter() - t0
 
 
 def _check(db_url: str, res: StormResult, citizens: dict[int, _Conn],

@@ -856,6 +856,19 @@ class ChatHub:
             functools.partial(_session_call, fn, *args), limiter=self._slow)
         return await self._after(out)
 
+    async def run_assign_later(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
+        """Like :meth:`run`, but the assignment pass the step asks for runs in the background:
+        a desktop's hello must not wait behind the floor's assignment lock (in a reconnect
+        storm every desktop asks for a pass at once)."""
+        out = await run_in_threadpool(_session_call, fn, *args)
+        assign, out.assign = out.assign, False
+        await self._after(out)
+        if assign:
+            task = asyncio.create_task(self.assign())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return out
+
     async def _after(self, out: Outcome) -> Outcome:
         await self.publish(out)
         if out.assign:

@@ -739,7 +739,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
 
     connected = False
     try:
-        out = await hub.run(chat_hub.agent_connected, agent_id)
+        out = await hub.run_assign_later(chat_hub.agent_connected, agent_id)
         connected = True
         hello = out.result
         await sock.send({"type": "hello", **hello})
