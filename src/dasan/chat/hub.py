@@ -864,10 +864,16 @@ class ChatHub:
         assign, out.assign = out.assign, False
         await self._after(out)
         if assign:
-            task = asyncio.create_task(self.assign())
+            task = asyncio.create_task(self._assign_quietly())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return out
+
+    async def _assign_quietly(self) -> None:
+        try:
+            await self.assign()
+        except Exception:  # the tick's pass is the safety net
+            log.exception("background assignment pass failed")
 
     async def _after(self, out: Outcome) -> Outcome:
         await self.publish(out)
