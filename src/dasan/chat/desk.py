@@ -84,6 +84,13 @@ def active_chats(s: Session, agent_id: int) -> list[Consultation]:
         Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
 
 
+def holds(s: Session, agent_id: int, cid: int) -> bool:
+    """Whether the chat is, now, an open chat of this agent (the database's word: events of
+    two steps can reach a desktop out of their commit order)."""
+    c = s.get(Consultation, cid)
+    return c is not None and c.agent_id == agent_id and c.status == "open"
+
+
 def offer_event(s: Session, c: Consultation, offer_id: int, expires_at: datetime
                 ) -> dict[str, Any]:
     """What the agent's desktop shows for an offer (no transcript until accepted)."""

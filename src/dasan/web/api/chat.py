@@ -718,7 +718,16 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
         await sock.backlog(cid)
 
     async def on_event(event: Event) -> bool:
+        # Assignment events of different steps (a presence sweep's release, an assignment
+        # pass) can arrive out of their commit order: the database decides whether the chat
+        # is this desktop's, so a stale "unassigned" never hides a chat the agent holds (a
+        # ghost assignment) and a stale "assigned" never shows one they do not.
         kind = event.get("type")
+        if kind in ("assigned", "unassigned", "snoozed"):
+            cid = int(event["consultation_id"] if kind == "unassigned"
+                      else event["consultation"]["id"])
+            if await _sync(desk.holds, agent_id, cid) != (kind == "assigned"):
+                return True
         if kind == "assigned":
             cid = int(event["consultation"]["id"])
             await sock.send(event)
