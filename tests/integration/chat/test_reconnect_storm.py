@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from chat_helpers import free_port, prepare_database, start_server, stop_server
 
 from dasan.config import PROJECT_ROOT
