@@ -26,6 +26,12 @@ small knowledge base).
    three sentences, same sentence splitting and filtering) as the peer.
 4./5. Presence change and the supervisor overview at 1 M consultations: see
    `bench/chat_floor.py` (``--only floor`` runs just those two).
+6. Reconnect storm (``--only storm``; ``--storm-sockets``, default 2,000): every citizen and
+   desktop socket of one server drops at once and reconnects at once; the checks of
+   `bench/chat_storm.py` (nothing lost, duplicated or assigned twice) must pass, and the time
+   until every citizen's resent message is acknowledged is printed. Peer, same run: a bare
+   websockets relay taking the same storm with the same number of sockets (reconnect and one
+   frame through each room).
 """
 
 from __future__ import annotations
@@ -315,6 +321,91 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
     return {"ours": ours, "peer": peer}
 
 
+# --- 6. reconnect storm -----------------------------------------------------------------------
+
+
+def bench_storm(sockets: int, agents: int = 8, tabs: int = 3) -> dict[str, Any]:
+    from bench import chat_storm
+
+    tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-storm-"))
+    db_url = f"sqlite:///{tmp / 'storm.db'}"
+    prepare_db(db_url, kb=False)
+    with_agents = _more_agents(db_url, agents)
+    users = chat_storm.add_agent_logins(db_url, with_agents)
+    citizens = sockets - len(users) * tabs
+    port = free_port()
+    env = {**os.environ, "DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
+           "DASAN_CHAT_ASSIGN_INTERVAL": "1", "DASAN_CHAT_WARM_INDEX": "0",
+           "DASAN_EMBEDDER": "none", "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000000",
+           "DASAN_CHAT_CITIZEN_GONE_SECONDS": "600"}
+    log = (tmp / "server.log").open("wb")
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--ws-max-queue", "1024", "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/healthz", procs[0])
+        chats = chat_storm.queue_chats(base, db_url, citizens)
+        cookies = chat_storm.login_cookies(base, users)
+        ours = asyncio.run(chat_storm.storm(base, db_url, chats, cookies, tabs=tabs))
+        relay_port = free_port()
+        procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_port(relay_port, procs[-1])
+        peer = asyncio.run(chat_storm.relay_storm(f"ws://127.0.0.1:{relay_port}", sockets))
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return {"ours": ours, "peer_seconds": peer}
+
+
+def _more_agents(db_url: str, n: int) -> int:
+    """`prepare_db` seeds 4 agents; the storm wants `n` (each with a login)."""
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    from dasan.db.models import Agent, AgentSkill
+
+    engine = create_engine(db_url)
+    with Session(engine) as s:
+        have = s.scalar(select(func.count(Agent.id))) or 0
+        template = s.scalar(select(Agent).order_by(Agent.id).limit(1))
+        assert template is not None
+        skills = list(s.scalars(select(AgentSkill).where(AgentSkill.agent_id == template.id)))
+        for i in range(have, n):
+            agent = Agent(employee_no=f"S{i:04d}", name=f"폭풍{i}", team_id=template.team_id,
+                          max_chats=template.max_chats, state="offline")
+            s.add(agent)
+            s.flush()
+            for sk in skills:
+                s.add(AgentSkill(agent_id=agent.id, skill_id=sk.skill_id, level=sk.level))
+        s.commit()
+    engine.dispose()
+    return n
+
+
+def print_storm(r: dict[str, Any]) -> None:
+    o = r["ours"]
+    total = o.citizens + o.agent_sockets
+    print(f"  dasan, 1 worker, SQLite: {total} sockets ({o.citizens} citizens, "
+          f"{o.agent_sockets} desktop tabs), {o.assigned_before} live chats before, "
+          f"{o.assigned_after} after")
+    print(f"    all reconnected and every resend acked in {o.reconnect_seconds:.1f} s; ack "
+          f"p50 {ms(pct(o.ack_latency, 50))}, p99 {ms(pct(o.ack_latency, 99))}")
+    print(f"    desktops had their hello again after p50 {pct(o.hello_latency, 50):.1f} s, "
+          f"max {max(o.hello_latency, default=0):.1f} s")
+    print(f"    problems: {len(o.problems)}" + ("" if not o.problems else
+          " — " + "; ".join(o.problems[:5])))
+    print(f"  peer: bare websockets relay, same storm: {r['peer_seconds']:.1f} s "
+          f"(ratio {o.reconnect_seconds / max(r['peer_seconds'], 1e-9):.1f}x)")
+
+
 # --- 2. assistant -----------------------------------------------------------------------------
 
 
@@ -448,8 +539,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"),
                     help="PostgreSQL database for the production-shaped run (it is wiped)")
     ap.add_argument("--redis-url", default=os.environ.get("DASAN_TEST_REDIS_URL"))
-    ap.add_argument("--only", choices=("all", "delivery", "floor"), default="all",
-                    help="floor: only the presence-change and supervisor-overview sections")
+    ap.add_argument("--only", choices=("all", "delivery", "floor", "storm"), default="all",
+                    help="floor: only the presence-change and supervisor-overview sections; "
+                         "storm: only the reconnect storm")
+    ap.add_argument("--storm-sockets", type=int, default=2000)
     ap.add_argument("--presence-trials", type=int, default=20)
     ap.add_argument("--overview-rows", type=int, default=1_000_000)
     ap.add_argument("--overview-runs", type=int, default=40)
@@ -458,6 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import chat_floor
 
         chat_floor.report(args)
+        return 0
+    if args.only == "storm":
+        print(f"== 6. reconnect storm: {args.storm_sockets} sockets drop and reconnect at once")
+        print_storm(bench_storm(args.storm_sockets))
         return 0
     sessions = args.sessions or (200 if args.quick else 1000)
     duration = args.duration or (15.0 if args.quick else 40.0)
@@ -498,6 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench import chat_floor
 
     chat_floor.report(args)
+    print(f"== 6. reconnect storm: {args.storm_sockets} sockets drop and reconnect at once")
+    print_storm(bench_storm(args.storm_sockets))
     return 0
 
 

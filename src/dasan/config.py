@@ -252,6 +252,12 @@ class Settings(BaseSettings):
     chat_citizen_messages_per_minute: int = Field(
         default=30, ge=1, description="messages a citizen may send in one chat per minute"
     )
+    chat_attachment_max_mb: float = Field(
+        default=10.0, gt=0, description="largest image or PDF sent in a chat (either way)"
+    )
+    chat_attachments_per_minute: int = Field(
+        default=6, ge=1, description="files one side may send in one chat per minute"
+    )
     chat_sessions_per_minute: int = Field(
         default=10, ge=1, description="new chats one client address may open per minute"
     )

@@ -37,3 +37,11 @@ UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 StoredDateTime = Annotated[datetime, AfterValidator(as_utc)]
 """A request field: any offset accepted (naive taken as UTC), stored as aware UTC."""
+
+
+def iso_z(value: datetime | None) -> str | None:
+    """`value` as RFC 3339 UTC with a `Z` and whole seconds (the chat's wire form); None stays
+    None. A naive value is taken as UTC."""
+    if value is None:
+        return None
+    return as_utc(value).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -34,7 +34,8 @@ RUN_AXE = """async () => {
 ANONYMOUS = ["/", "/login", "/chat", "/sign", "/report", "/qna", "/written"]
 ROLES: dict[str, list[str]] = {
     "agent1": ["/agent", "/qa/mine"],
-    "supervisor": ["/supervisor", "/kb", "/kb/dashboard", "/kb/gaps", "/kb/review",
+    "supervisor": ["/supervisor", "/supervisor/canned", "/kb", "/kb/dashboard", "/kb/gaps",
+                   "/kb/review",
                    "/kb/entries/{entry}", "/reports", "/reports/voc", "/reports/policy",
                    "/reports/drill", "/crisis/playbooks", "/crisis/dong-centres", "/protection",
                    "/protection/legal-cases", "/qa", "/qa/calibrations", "/workforce",

@@ -19,6 +19,7 @@ from dasan.db.models import Agent, Citizen, Consultation, Message, Queue, User
 from dasan.db.models_desk import ChatTag
 from dasan.errors import Invalid
 from dasan.routing.router import CHAT_CHANNELS
+from dasan.timeutil import iso_z
 
 SEOUL = ZoneInfo("Asia/Seoul")
 SENDER_KO = {"citizen": "시민", "agent": "상담사", "bot": "챗봇", "system": "안내"}
@@ -88,7 +89,7 @@ def _hit(s: Session, c: Consultation, text: str) -> dict[str, Any]:
 
 
 def _iso(d: datetime | None) -> str | None:
-    return d.isoformat(timespec="seconds") + "Z" if d else None
+    return iso_z(d)
 
 
 def _local(d: datetime | None) -> str:

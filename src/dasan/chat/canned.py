@@ -146,3 +146,25 @@ def delete(s: Session, user: User, row_id: int) -> None:
 def canned() -> list[dict[str, str]]:
     """The shared defaults, unfilled (kept for callers without a chat)."""
     return [{"code": c, "label": label, "text": text} for c, label, text in CANNED]
+
+
+def team_board(s: Session) -> list[dict[str, Any]]:
+    """Every team with its canned answers (the floor lead's page), teams by name."""
+    rows = s.scalars(select(CannedAnswer).where(CannedAnswer.team_id.is_not(None))
+                     .order_by(CannedAnswer.code)).all()
+    by_team: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        assert r.team_id is not None
+        by_team.setdefault(r.team_id, []).append(
+            {"id": r.id, "code": r.code, "label": r.label, "text": r.text, "uses": r.uses,
+             "updated_at": r.updated_at})
+    return [{"id": t.id, "code": t.code, "name": t.name, "answers": by_team.get(t.id, [])}
+            for t in s.scalars(select(Team).order_by(Team.name))]
+
+
+def team_of(s: Session, row_id: int) -> int | None:
+    """The team of a canned answer (None for a personal one); NotFound when there is none."""
+    row = s.get(CannedAnswer, row_id)
+    if row is None:
+        raise NotFound(f"canned answer {row_id} not found")
+    return row.team_id

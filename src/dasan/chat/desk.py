@@ -31,6 +31,7 @@ from dasan.presence import states as presence_states
 from dasan.privacy import views as privacy_views
 from dasan.protection import policy
 from dasan.routing import router as routing
+from dasan.timeutil import as_utc, iso_z
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 
@@ -83,6 +84,13 @@ def active_chats(s: Session, agent_id: int) -> list[Consultation]:
         Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
 
 
+def holds(s: Session, agent_id: int, cid: int) -> bool:
+    """Whether the chat is, now, an open chat of this agent (the database's word: events of
+    two steps can reach a desktop out of their commit order)."""
+    c = s.get(Consultation, cid)
+    return c is not None and c.agent_id == agent_id and c.status == "open"
+
+
 def offer_event(s: Session, c: Consultation, offer_id: int, expires_at: datetime
                 ) -> dict[str, Any]:
     """What the agent's desktop shows for an offer (no transcript until accepted)."""
@@ -90,8 +98,11 @@ def offer_event(s: Session, c: Consultation, offer_id: int, expires_at: datetime
     return {"type": "offer", "offer_id": offer_id, "consultation_id": c.id,
             "consultation": {k: view[k] for k in ("id", "queue", "queue_name", "language",
                                                   "priority", "crisis", "subject")},
-            "expires_at": expires_at.isoformat(timespec="seconds") + "Z",
-            "timeout_seconds": get_settings().offer_timeout_seconds}
+            "expires_at": iso_z(expires_at),
+            "timeout_seconds": get_settings().offer_timeout_seconds,
+            # by the server's clock: the desktop counts down from when it got the offer, so an
+            # agent whose own clock is wrong still sees (and keeps) the real time left
+            "remaining_seconds": max(0, round((as_utc(expires_at) - utcnow()).total_seconds()))}
 
 
 def pending_offers(s: Session, agent_id: int) -> list[dict[str, Any]]:
@@ -108,7 +119,16 @@ def pending_offers(s: Session, agent_id: int) -> list[dict[str, Any]]:
 def hello(s: Session, agent: Agent) -> dict[str, Any]:
     return {"agent": agent_info(s, agent),
             "chats": [consultation_view(s, c) for c in active_chats(s, agent.id)],
-            "offers": pending_offers(s, agent.id)}
+            "offers": pending_offers(s, agent.id),
+            "snoozed": snoozed_chats(s, agent.id)}
+
+
+def snoozed_chats(s: Session, agent_id: int) -> list[dict[str, Any]]:
+    """The agent's chats on hold (보류), soonest back first."""
+    from dasan.chat import snooze
+
+    return [{"consultation": consultation_view(s, c), "until": iso_z(z.until)}
+            for c, z in snooze.for_agent(s, agent_id)]
 
 
 def detail(s: Session, cid: int, user: User) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 Audience = Literal["chat", "agent", "supervisor", "socket"]
 
@@ -28,6 +28,16 @@ class ChatEvent(BaseModel):
     type: str
 
 
+class Attachment(BaseModel):
+    """A file in a chat (`flags.attachment` of its message, `flags.kind` "attachment")."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: int
+    name: str
+    content_type: Literal["image/jpeg", "image/png", "application/pdf"]
+    size: int
+
+
 class MessageEvent(ChatEvent):
     citizen_visible: ClassVar[bool] = True
     type: Literal["message"]
@@ -39,6 +49,14 @@ class MessageEvent(ChatEvent):
     client_msg_id: str | None
     flags: dict[str, Any]
     at: str | None
+
+    @model_validator(mode="after")
+    def _attachment(self) -> MessageEvent:
+        if self.flags.get("kind") == "attachment":
+            if self.sender not in ("citizen", "agent"):
+                raise ValueError("only a citizen or an agent sends files")
+            Attachment.model_validate(self.flags.get("attachment"))
+        return self
 
 
 class StateEvent(ChatEvent):
@@ -83,6 +101,7 @@ class OfferEvent(ChatEvent):
     consultation: dict[str, Any]
     expires_at: str
     timeout_seconds: float
+    remaining_seconds: int
 
 
 class OfferClosedEvent(ChatEvent):
@@ -209,6 +228,16 @@ class HelloEvent(ChatEvent):
     agent: dict[str, Any]
     chats: list[dict[str, Any]]
     offers: list[dict[str, Any]]
+    snoozed: list[dict[str, Any]] = []
+
+
+class SnoozedEvent(ChatEvent):
+    """The agent put a chat on hold (보류): the desktop moves it to its 보류 group."""
+
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["snoozed"]
+    consultation: dict[str, Any]
+    until: str | None
 
 
 class OverviewEvent(ChatEvent):
@@ -371,7 +400,8 @@ EVENTS: dict[str, type[ChatEvent]] = {
     for cls in (MessageEvent, StateEvent, TypingEvent, FlagsEvent, AssignedEvent,
                 UnassignedEvent, OfferEvent, OfferClosedEvent, PresenceEvent, ClosedEvent,
                 AbuseEvent, BreakOfferedEvent, AssistEvent, ChangedEvent, AckEvent, ErrorEvent,
-                PongEvent, StatusEvent, HelloEvent, OverviewEvent, CrisisAlertEvent,
+                PongEvent, StatusEvent, HelloEvent, SnoozedEvent, OverviewEvent,
+                CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
                 BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent,
                 CrisisOpenEvent, CrisisAcknowledgedEvent, RtcEvent)

@@ -28,6 +28,7 @@ from dasan.errors import Conflict, Invalid
 from dasan.presence import service as presence
 from dasan.protection.screening import mask_pii
 from dasan.routing import router
+from dasan.timeutil import iso_z
 
 BROADCAST_CHANNEL = "agents"
 TAKEN_OVER_KO = "{name} 책임자가 상담을 이어받았습니다."
@@ -87,7 +88,7 @@ def broadcast(s: Session, user: User, body: str) -> Outcome:
     audit.record(s, user, "chat.broadcast", detail={"body": text})
     s.commit()
     event = {"type": "broadcast", "body": text, "author": user.display_name,
-             "at": now.isoformat(timespec="seconds") + "Z"}
+             "at": iso_z(now)}
     out = Outcome(result=event)
     out.events.append((BROADCAST_CHANNEL, event))
     return out

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dasan import ratelimit
 from dasan.assist import recommend
-from dasan.chat import bot, desk
+from dasan.chat import attachments, bot, desk, snooze
 from dasan.chat.pubsub import Event, PubSub
 from dasan.chat.service import (
     ChatError,
@@ -62,6 +62,7 @@ from dasan.protection.screening import (
 )
 from dasan.routing import router
 from dasan.text.record_clean import for_record
+from dasan.timeutil import iso_z
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,6 +77,11 @@ REQUEUED_KO = ("상담사 연결이 끊어져 다른 상담사에게 먼저 연�
                "이전 대화 내용은 그대로 전달됩니다.")
 SURVEY_KO = "상담은 만족스러우셨나요? 1점(매우 불만)부터 5점(매우 만족)까지 골라 주세요."
 SURVEY_EN = "How satisfied were you with this chat? Pick 1 (very poor) to 5 (very good)."
+SNOOZED_KO = ("상담사가 확인을 위해 상담을 잠시 보류했습니다. 메시지를 남기시면 상담사에게 "
+              "바로 전달됩니다.")
+WOKE_KO = "보류했던 상담을 다시 이어갑니다."
+WOKE_REQUEUED_KO = ("보류했던 상담사가 지금 자리에 없어 다른 상담사에게 먼저 연결해 드립니다. "
+                    "이전 대화 내용은 그대로 전달됩니다.")
 FEEDBACK_YES = "네, 도움이 되었어요"
 FEEDBACK_NO = "아니요, 도움이 되지 않았어요"
 
@@ -223,12 +229,17 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
         c.subject = mask_pii(body)[:256]
     stored = append_message(s, cid, "citizen", body, client_msg_id=client_msg_id)
     m = stored.message
+    woken = snooze.wake(s, c, "citizen") if c.status == snooze.PENDING else None
+    if woken is not None:
+        s.commit()
     process = stored.created or (phase(c) == "bot" and not _has_later(s, cid, m.seq))
     out = Outcome(result={"seq": m.seq, "client_msg_id": client_msg_id,
                           "duplicate": not stored.created, "phase": phase(c)},
                   process=process, chat_agent=c.agent_id)
     if stored.created:
         out.message(m)
+    if woken is not None:
+        _woken(s, out, c, woken)
         notice = sensitive_notice(body)
         if notice is not None:
             system_message(s, out, cid, notice["ko"], {"kind": "pii_notice", "en": notice["en"]})
@@ -447,6 +458,7 @@ def citizen_leave(s: Session, cid: int) -> Outcome:
         return out
     system_message(s, out, cid, LEFT_KO, {"kind": "left"})
     withdraw_offers(s, out, cid)
+    snooze.wake(s, c, "closed")
     end_contact(c, "citizen_left")
     s.commit()
     out.state(s, c)
@@ -477,20 +489,73 @@ def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: 
     c = _own_chat(s, agent, cid)
     if c.status == "closed":
         raise ChatError("this chat has ended", 409)
+    if c.status == snooze.PENDING:
+        raise snooze.Snoozed()
     flags: dict[str, Any] = {}
     if entry_id is not None:
         flags["kb_entry_id"] = entry_id
         c.kb_entry_id = entry_id
-    if c.answered_at is None:  # the first agent message is what "answered" means (ADR 0004)
-        now = utcnow()
-        c.answered_at = now
-        c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
+    _answered(c)
     stored = append_message(s, cid, "agent", body, client_msg_id=client_msg_id,
                             agent_id=agent.id, flags=flags)
     out = Outcome(result={"seq": stored.message.seq, "client_msg_id": client_msg_id,
                           "duplicate": not stored.created})
     if stored.created:
         out.message(stored.message)
+    return out
+
+
+def _answered(c: Consultation) -> None:
+    """The first agent message (or file) is what "answered" means (ADR 0004)."""
+    if c.answered_at is None:
+        now = utcnow()
+        c.answered_at = now
+        c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
+
+
+# --- files in a chat (images and PDFs, both ways) ---------------------------------------------
+
+
+def citizen_attachment(s: Session, cid: int, data: bytes, content_type: str | None,
+                       name: str | None) -> Outcome:
+    """The citizen sends a file: checked (nothing stored when refused), stored, one message.
+    Like a message, it brings a held chat back."""
+    c = get_consultation(s, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    checked = attachments.check(data, content_type, name)
+    attachments.limit(c.id, "citizen", c.started_at)
+    row = attachments.store(s, c, checked, "citizen", None)
+    stored = append_message(s, cid, "citizen", attachments.BODY_KO.format(name=row.name),
+                            flags=attachments.flags(row))
+    row.seq = stored.message.seq
+    woken = snooze.wake(s, c, "citizen") if c.status == snooze.PENDING else None
+    s.commit()
+    out = Outcome(result={"seq": row.seq, **attachments.flags(row)})
+    out.message(stored.message)
+    if woken is not None:
+        _woken(s, out, c, woken)
+    return out
+
+
+def agent_attachment(s: Session, agent: Agent, cid: int, data: bytes,
+                     content_type: str | None, name: str | None) -> Outcome:
+    """The agent sends a file to the citizen of their chat (an agent reply: ADR 0004)."""
+    c = _own_chat(s, agent, cid)
+    if c.status == "closed":
+        raise ChatError("this chat has ended", 409)
+    if c.status == snooze.PENDING:
+        raise snooze.Snoozed()
+    checked = attachments.check(data, content_type, name)
+    attachments.limit(c.id, "agent", c.started_at)
+    row = attachments.store(s, c, checked, "agent", agent.id)
+    _answered(c)
+    stored = append_message(s, cid, "agent", attachments.BODY_KO.format(name=row.name),
+                            agent_id=agent.id, flags=attachments.flags(row))
+    row.seq = stored.message.seq
+    s.commit()
+    out = Outcome(result={"seq": row.seq, **attachments.flags(row)})
+    out.message(stored.message)
     return out
 
 
@@ -503,6 +568,7 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
         system_message(s, out, cid, CLOSED_KO, {"kind": "closed"})
         by_other = supervisor and (agent is None or c.agent_id != agent.id)
         withdraw_offers(s, out, cid)
+        snooze.wake(s, c, "closed")
         end_contact(c, "supervisor" if by_other else "agent_closed")
         if c.answered_at is not None:  # only a chat an agent answered is surveyed
             system_message(s, out, cid, SURVEY_KO, {"kind": "survey", "en": SURVEY_EN},
@@ -533,6 +599,8 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
     c = _own_chat(s, agent, cid, supervisor)
     if c.status == "closed":
         raise ChatError("this chat has ended", 409)
+    if c.status == snooze.PENDING:
+        raise snooze.Snoozed()
     out = Outcome()
     try:
         if to_agent_id is not None:
@@ -635,6 +703,68 @@ def withdraw_offers(s: Session, out: Outcome, cid: int) -> None:
                                 "offer_id": None, "status": "withdrawn"})
 
 
+# --- on hold (보류) -----------------------------------------------------------------------------
+
+
+def snooze_chat(s: Session, agent: Agent, cid: int, until: datetime | None,
+                minutes: int | None = None) -> Outcome:
+    """The agent puts a live chat on hold until `until` (None: until the citizen writes): it
+    leaves the agent's load and list (the desktop shows it under 보류). Not an answer."""
+    c = _own_chat(s, agent, cid)
+    row = snooze.start(s, agent, c, until, minutes=minutes)
+    s.commit()
+    out = Outcome(assign=True)  # a slot freed up
+    until_at = iso_z(row.until)
+    system_message(s, out, cid, SNOOZED_KO, {"kind": "snoozed", "until": until_at})
+    router.refresh_busy(s, agent.id)
+    s.commit()
+    out.state(s, c)
+    view = consultation_view(s, c)
+    out.to_agent(agent.id, {"type": "snoozed", "consultation": view, "until": until_at})
+    out.result = {"consultation": view, "until": until_at}
+    return out
+
+
+def _woken(s: Session, out: Outcome, c: Consultation, w: snooze.Woken) -> None:
+    """A hold ended: back to the agent, or (agent gone) to the front of the queue."""
+    if w.agent_id is not None:
+        system_message(s, out, c.id, WOKE_KO, {"kind": "woke", "by": w.by})
+        router.refresh_busy(s, w.agent_id)
+        s.commit()
+        out.to_agent(w.agent_id, {"type": "assigned", "consultation": consultation_view(s, c)})
+    else:
+        system_message(s, out, c.id, WOKE_REQUEUED_KO, {"kind": "requeued", "by": w.by})
+        out.to_agent(w.previous_agent_id, {"type": "unassigned", "consultation_id": c.id,
+                                           "why": "snooze_requeued"})
+        out.assign = True
+    out.state(s, c)
+
+
+def wake_chat(s: Session, agent: Agent, cid: int) -> Outcome:
+    """The agent takes a held chat back before its time."""
+    c = _own_chat(s, agent, cid)
+    if c.status != snooze.PENDING:
+        raise ChatError("this chat is not on hold", 409, "chat_not_snoozed")
+    woken = snooze.wake(s, c, "agent")
+    assert woken is not None
+    s.commit()
+    out = Outcome()
+    _woken(s, out, c, woken)
+    out.result = {"consultation": consultation_view(s, c)}
+    return out
+
+
+def sweep_snoozes(s: Session, now: datetime | None = None) -> Outcome:
+    """Holds whose time has come (the runtime's tick)."""
+    out = Outcome()
+    for c in snooze.due(s, now):
+        woken = snooze.wake(s, c, "time", now)
+        if woken is not None:
+            s.commit()
+            _woken(s, out, c, woken)
+    return out
+
+
 # --- presence: what the chat does when agents come and go -------------------------------------
 
 
@@ -734,6 +864,25 @@ class ChatHub:
         out = await anyio.to_thread.run_sync(
             functools.partial(_session_call, fn, *args), limiter=self._slow)
         return await self._after(out)
+
+    async def run_assign_later(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
+        """Like :meth:`run`, but the assignment pass the step asks for runs in the background:
+        a desktop's hello must not wait behind the floor's assignment lock (in a reconnect
+        storm every desktop asks for a pass at once)."""
+        out = await run_in_threadpool(_session_call, fn, *args)
+        assign, out.assign = out.assign, False
+        await self._after(out)
+        if assign:
+            task = asyncio.create_task(self._assign_quietly())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return out
+
+    async def _assign_quietly(self) -> None:
+        try:
+            await self.assign()
+        except Exception:  # the tick's pass is the safety net
+            log.exception("background assignment pass failed")
 
     async def _after(self, out: Outcome) -> Outcome:
         await self.publish(out)

@@ -22,6 +22,7 @@ from dasan.db.models import Agent, User
 from dasan.db.models_desk import ChatNote, ChatTag
 from dasan.errors import Conflict, Invalid
 from dasan.protection.screening import mask_pii
+from dasan.timeutil import iso_z
 
 MAX_NOTE_CHARS = 2000
 MAX_TAGS = 10
@@ -33,7 +34,7 @@ def note_view(s: Session, n: ChatNote) -> dict[str, Any]:
     author = s.get(User, n.author_user_id)
     return {"id": n.id, "kind": n.kind, "body": n.body, "mentions": list(n.mentions or []),
             "author": author.display_name if author else None,
-            "at": n.created_at.isoformat(timespec="seconds") + "Z"}
+            "at": iso_z(n.created_at)}
 
 
 def _mentions(s: Session, body: str) -> list[str]:

@@ -76,6 +76,7 @@ async def tick(hub: chat_hub.ChatHub) -> None:
     await hub.run(chat_hub.expire_offers)
     await hub.run(idle.sweep_citizens)
     await hub.run(overflow.sweep_overflow)
+    await hub.run(chat_hub.sweep_snoozes)
     await hub.assign()
 
 

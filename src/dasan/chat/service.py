@@ -26,6 +26,7 @@ from dasan.db.models import Agent, Consultation, Message, Queue
 from dasan.errors import DomainError
 from dasan.privacy import vault
 from dasan.protection.screening import mask_pii
+from dasan.timeutil import iso_z
 
 SENDERS = ("citizen", "agent", "bot", "system")
 MAX_BODY_CHARS = 2000
@@ -101,9 +102,11 @@ def authorize_citizen(session: Session, token: str | None, cid: int,
 
 
 def phase(c: Consultation) -> str:
-    """bot | waiting | live | closed."""
+    """bot | waiting | live | pending | closed."""
     if c.status == "closed":
         return "closed"
+    if c.status == "pending":  # on hold (보류): `chat.snooze`
+        return "pending"
     if c.agent_id is not None:
         return "live"
     if c.queue_id is not None:
@@ -240,7 +243,7 @@ def message_event(m: Message, masked: bool = False) -> dict[str, Any]:
         "body": m.body_masked if masked else m.body,
         "client_msg_id": m.client_msg_id,
         "flags": m.flags or {},
-        "at": m.created_at.isoformat(timespec="seconds") + "Z" if m.created_at else None,
+        "at": iso_z(m.created_at),
     }
 
 
@@ -272,4 +275,4 @@ def consultation_view(session: Session, c: Consultation) -> dict[str, Any]:
 
 
 def _iso(d: datetime | None) -> str | None:
-    return d.isoformat(timespec="seconds") + "Z" if d else None
+    return iso_z(d)

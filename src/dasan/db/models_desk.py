@@ -75,3 +75,38 @@ class FloorCounterDelta(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     metric: Mapped[str] = mapped_column(String(16))
     d: Mapped[int] = mapped_column(Integer)
+
+
+class ChatSnooze(Base):
+    """A chat an agent put on hold (보류): until `until`, or until the citizen writes (`until`
+    None). While it lasts the consultation's status is `pending`, so it counts in no load, queue
+    or floor counter; `woke_at`/`woke_by` (time | citizen | agent | closed) end it."""
+
+    __tablename__ = "chat_snoozes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    snoozed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    woke_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    woke_by: Mapped[str | None] = mapped_column(String(16))
+
+
+class ChatAttachment(Base):
+    """A file sent in a chat (image or PDF), checked and stored through the field-report photo
+    store (`complaints.storage`) under `storage_key`; `seq` is its message in the chat."""
+
+    __tablename__ = "chat_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    sender: Mapped[str] = mapped_column(String(16))  # citizen | agent
+    sender_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

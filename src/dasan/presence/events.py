@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from dasan.presence.states import BREAK_REASONS, LABELS_KO
+from dasan.timeutil import iso_z
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class StateChanged:
                 "state_ko": LABELS_KO[self.state], "previous": self.previous,
                 "reason": self.reason,
                 "reason_ko": BREAK_REASONS[self.reason][0] if self.reason else None,
-                "why": self.why, "at": self.at.isoformat(timespec="seconds") + "Z"}
+                "why": self.why, "at": iso_z(self.at)}
 
 
 @dataclass(frozen=True)

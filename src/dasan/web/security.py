@@ -61,11 +61,14 @@ def csrf_ok(session_token: str, presented: str | None) -> bool:
 
 def content_security_policy(host: str | None, path: str = "/") -> str:
     """Scripts and styles only from this server; no inline script; never framed. (Swagger UI on
-    /docs sets a few inline styles, so that one page allows inline style, never script.)"""
+    /docs sets a few inline styles, so that one page allows inline style, never script.)
+    Images may be `blob:` URLs: the chat pages fetch a chat's files with the chat token in a
+    header (never in a URL) and show them from memory."""
     sockets = f" ws://{host} wss://{host}" if host else ""
     style = "'self' 'unsafe-inline'" if path == "/docs" else "'self'"
-    return (f"default-src 'self'; script-src 'self'; style-src {style}; img-src 'self' data:; "
-            f"font-src 'self'; connect-src 'self'{sockets}; object-src 'none'; "
+    return (f"default-src 'self'; script-src 'self'; style-src {style}; "
+            f"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'{sockets}; "
+            "object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 

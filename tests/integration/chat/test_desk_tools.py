@@ -220,3 +220,39 @@ def test_notes_autocomplete_offers_the_floor_leads_only(client: Any, login: Any)
     login("agent1")
     names = {u["username"] for u in client.get("/api/chat/mentionable").json()}
     assert {"supervisor", "admin"} <= names and "agent2" not in names
+
+
+def test_a_citizen_sending_a_thousand_messages_a_minute_gets_the_notice(
+        client: Any, citizen_ws: Any, db: Session) -> None:
+    """Bad input of issue 11 over the real socket: 1,000 messages in a burst. The first
+    `DASAN_CHAT_CITIZEN_MESSAGES_PER_MINUTE` are stored and acknowledged; every other one
+    gets an error frame `chat_rate_limited` (429) for its own `client_msg_id` — the page
+    turns it into "메시지를 너무 빠르게 보내고 있습니다" — and is never stored nor delivered."""
+    from chat_helpers import start
+
+    from dasan.config import get_settings
+
+    ratelimit.reset()
+    limit = get_settings().chat_citizen_messages_per_minute
+    cid, h = start(client)
+    assert client.post(f"/api/chat/sessions/{cid}/handoff", headers=h).status_code == 200
+    acks: set[str] = set()
+    refused: set[str] = set()
+    with citizen_ws(cid, h["X-Chat-Token"]) as ws:
+        for i in range(1000):
+            ws.send_json({"type": "message", "body": f"빨리 답해 {i}", "client_msg_id": f"m{i}"})
+        while len(acks) + len(refused) < 1000:
+            e = recv(ws)
+            if e["type"] == "ack":
+                acks.add(e["client_msg_id"])
+            elif e["type"] == "error":
+                assert (e["status"], e["code"]) == (429, "chat_rate_limited"), e
+                refused.add(e["ref"])
+    assert acks == {f"m{i}" for i in range(limit)}
+    assert len(refused) == 1000 - limit and not acks & refused
+    db.expire_all()
+    stored = db.scalars(select(Message.body).where(Message.consultation_id == cid,
+                                                   Message.sender == "citizen")).all()
+    assert sorted(stored) == sorted(f"빨리 답해 {i}" for i in range(limit))
+    from dasan.web.pages.chat import STRINGS
+    assert STRINGS["rate_limited"][0].startswith("메시지를 너무 빠르게")

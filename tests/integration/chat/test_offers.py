@@ -153,3 +153,39 @@ def test_auto_accept_teams_get_chats_at_once(db: Session, kb: dict[str, int]) ->
     assert chat_hub.run_assignment(db).result == {"assigned": 1, "offered": 0}
     row = db.scalar(select(ContactOffer).where(ContactOffer.consultation_id == cid))
     assert row is not None and row.status == "accepted" and row.agent_id == a1.id
+
+
+def test_an_agent_with_a_wrong_clock_sees_the_real_time_left(client: Any, kb: dict[str, int],
+                                                             login: Any, db: Session) -> None:
+    """Bad input of issue 11: the desktop's clock is wrong. Nothing on the server reads the
+    agent's clock (frames carry no time it trusts); the offer says how long is left by the
+    server's clock, and its timestamps are RFC 3339 UTC the browser can parse. A desktop that
+    reconnects mid-offer gets what is left, not a fresh timeout."""
+    from datetime import datetime
+
+    offers_only(db)
+    login("agent1")
+    cid, h = start(client)
+    with client.websocket_connect("/api/chat/ws/agent") as ws:
+        recv(ws)
+        client.post(f"/api/chat/sessions/{cid}/handoff", headers=h)
+        offer = until(ws, lambda e: e["type"] == "offer")
+        at = datetime.fromisoformat(offer["expires_at"].replace("Z", "+00:00"))
+        assert offer["expires_at"].endswith("Z") and "+00:00Z" not in offer["expires_at"]
+        assert abs((at - utcnow()).total_seconds() - offer["timeout_seconds"]) < 5
+        assert 0 < offer["remaining_seconds"] <= offer["timeout_seconds"]
+        # A frame claiming another time is just a ping: it changes no deadline.
+        ws.send_json({"type": "ping", "at": "1999-01-01T00:00:00Z", "now": 0})
+    row = db.scalar(select(ContactOffer).where(ContactOffer.consultation_id == cid))
+    assert row is not None and row.status == "pending"
+    db.expire_all()
+    row = db.get(ContactOffer, row.id)
+    assert row is not None
+    assert abs((row.expires_at - utcnow()).total_seconds() - offer["timeout_seconds"]) < 5
+    row.expires_at = utcnow() + timedelta(seconds=7)  # most of the offer's time has gone
+    db.commit()
+    with client.websocket_connect("/api/chat/ws/agent") as ws:
+        hello = recv(ws)
+        again = [o for o in hello["offers"] if o["offer_id"] == row.id]
+        assert again and 5 <= again[0]["remaining_seconds"] <= 7
+        assert again[0]["timeout_seconds"] > 7

@@ -146,7 +146,51 @@ def answered_then_left(s: Session) -> tuple[int, bool]:
     return cid, True
 
 
+def snoozed_then_citizen_leaves(s: Session) -> tuple[int, bool]:
+    a1 = agent(s, "A0001")
+    cid = connected_chat(s, a1)
+    hub.snooze_chat(s, a1, cid, None)  # 보류 is not an answer
+    hub.citizen_leave(s, cid)
+    return cid, False
+
+
+def snoozed_woke_then_agent_closes_without_reply(s: Session) -> tuple[int, bool]:
+    a1 = agent(s, "A0001")
+    cid = connected_chat(s, a1)
+    hub.snooze_chat(s, a1, cid, None, minutes=10)
+    hub.sweep_snoozes(s, utcnow() + timedelta(minutes=11))
+    hub.close_chat(s, a1, cid, None, None)
+    return cid, False
+
+
+def snoozed_agent_gone_then_citizen_leaves(s: Session) -> tuple[int, bool]:
+    a1 = agent(s, "A0001")
+    cid = connected_chat(s, a1)
+    hub.snooze_chat(s, a1, cid, None)
+    presence.logout(s, a1.id)
+    hub.store_citizen_message(s, cid, "아직 답이 없네요", None)  # back to the queue
+    hub.citizen_leave(s, cid)
+    return cid, False
+
+
+def answered_snoozed_citizen_writes_then_left(s: Session) -> tuple[int, bool]:
+    a1 = agent(s, "A0001")
+    cid = connected_chat(s, a1)
+    reply(s, a1, cid)
+    hub.snooze_chat(s, a1, cid, None)
+    hub.store_citizen_message(s, cid, "서류 준비했습니다", None)
+    hub.citizen_leave(s, cid)
+    return cid, True
+
+
 PATHS: dict[str, tuple[Callable[[Session], tuple[int, bool]], str]] = {
+    "snoozed, citizen leaves on hold": (snoozed_then_citizen_leaves, oc.ABANDONED_AFTER_OFFER),
+    "snoozed, back by time, agent closes without a reply": (
+        snoozed_woke_then_agent_closes_without_reply, oc.FORCED_TERMINATED),
+    "snoozed, agent gone, back to the queue, citizen leaves": (
+        snoozed_agent_gone_then_citizen_leaves, oc.ABANDONED_IN_QUEUE),
+    "answered, snoozed, citizen writes, then left": (
+        answered_snoozed_citizen_writes_then_left, oc.ANSWERED),
     "ghost agent, citizen leaves": (ghost_then_citizen_leaves, oc.ABANDONED_IN_QUEUE),
     "ghost agent, next agent, citizen leaves 1.5 s later": (
         ghost_then_next_agent_then_citizen_leaves, oc.ABANDONED_AFTER_OFFER),

@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import (
     APIRouter,
@@ -25,6 +26,8 @@ from fastapi import (
     HTTPException,
     Query,
     Request,
+    Response,
+    UploadFile,
     WebSocket,
     WebSocketDisconnect,
 )
@@ -35,7 +38,7 @@ from starlette.types import ASGIApp
 
 from dasan import access
 from dasan.auth import user_for_session
-from dasan.chat import desk, floor, idle, overflow, sign
+from dasan.chat import attachments, desk, floor, idle, overflow, sign
 from dasan.chat import events as chat_events
 from dasan.chat import hub as chat_hub
 from dasan.chat.pubsub import Event
@@ -48,7 +51,8 @@ from dasan.db.session import new_session
 from dasan.errors import DomainError
 from dasan.privacy import views as privacy_views
 from dasan.protection import policy
-from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
+from dasan.timeutil import StoredDateTime
+from dasan.web.deps import SESSION_COOKIE, current_user, get_db, require_roles
 from dasan.web.live import hub_of  # (other routes import it from here)
 from dasan.web.security import limit_chat_starts, receive_frame, refuse_cross_site
 
@@ -150,6 +154,45 @@ async def session_send(cid: int, body: MessageIn, request: Request,
     await citizen_chat(cid, x_chat_token)
     out = await hub_of(request.app).citizen_says(cid, body.body, body.client_msg_id)
     return out.result
+
+
+async def _upload(file: UploadFile) -> bytes:
+    """The file's bytes, read no further than one byte past the limit (413 from the room)."""
+    cap = int(get_settings().chat_attachment_max_mb * 1_000_000) + 1
+    return await file.read(cap)
+
+
+@router.post("/sessions/{cid}/attachments", status_code=201)
+async def session_attachment(cid: int, request: Request, file: UploadFile,
+                             x_chat_token: str | None = Header(default=None)
+                             ) -> dict[str, Any]:
+    """Send a JPEG, PNG or PDF to the agent (multipart field `file`): 413 past the size
+    limit, 422 when the type or content is wrong, 429 past the per-minute limit; nothing is
+    stored when refused. Images are re-encoded (EXIF stripped)."""
+    await citizen_chat(cid, x_chat_token)
+    data = await _upload(file)
+    out = await run(request, chat_hub.citizen_attachment, cid, data, file.content_type,
+                    file.filename)
+    return out.result
+
+
+def _file_response(row: Any, data: bytes) -> Response:
+    inline = row.content_type.startswith("image/")
+    disposition = ("inline" if inline else "attachment") + \
+        f"; filename*=UTF-8''{quote(row.name)}"
+    # nosniff, no-store and the strict CSP come from the security middleware
+    return Response(data, media_type=row.content_type,
+                    headers={"Content-Disposition": disposition})
+
+
+@router.get("/sessions/{cid}/attachments/{attachment_id}")
+async def session_attachment_file(cid: int, attachment_id: int,
+                                  x_chat_token: str | None = Header(default=None)) -> Response:
+    """A file of the citizen's own chat (token in the `X-Chat-Token` header)."""
+    row = await _sync(attachments.open_for_citizen, x_chat_token, attachment_id)
+    if row.consultation_id != cid:
+        raise ChatError("no such attachment", 404)
+    return _file_response(row, await run_in_threadpool(attachments.read, row))
 
 
 @router.post("/sessions/{cid}/handoff")
@@ -303,6 +346,68 @@ async def consultation_close(cid: int, body: CloseIn, request: Request,
     agent, sup = await _sync(_agent_and_role, user)
     out = await run(request, chat_hub.close_chat, agent, cid, body.summary, body.category, sup)
     return out.result
+
+
+class SnoozeIn(BaseModel):
+    until: StoredDateTime | None = Field(
+        default=None, description="when the chat comes back (1 minute to 7 days ahead)")
+    minutes: int | None = Field(default=None, ge=1, le=10080,
+                                description="or: in this many minutes")
+
+
+def _snooze(s: Session, user: User, cid: int, until: Any, minutes: int | None
+            ) -> chat_hub.Outcome:
+    return chat_hub.snooze_chat(s, desk.require_agent(s, user), cid, until, minutes)
+
+
+def _wake(s: Session, user: User, cid: int) -> chat_hub.Outcome:
+    return chat_hub.wake_chat(s, desk.require_agent(s, user), cid)
+
+
+@router.post("/consultations/{cid}/snooze")
+async def consultation_snooze(cid: int, body: SnoozeIn, request: Request,
+                              user: User = Depends(require_roles(*AGENT_ROLES))
+                              ) -> dict[str, Any]:
+    """Put the chat on hold (보류) until `until`, for `minutes`, or — neither given — until
+    the citizen writes again. It leaves the agent's load; it is not an answer."""
+    out = await run(request, _snooze, user, cid, body.until, body.minutes)
+    return out.result
+
+
+@router.post("/consultations/{cid}/wake")
+async def consultation_wake(cid: int, request: Request,
+                            user: User = Depends(require_roles(*AGENT_ROLES))
+                            ) -> dict[str, Any]:
+    """Take a held chat back now."""
+    out = await run(request, _wake, user, cid)
+    return out.result
+
+
+def _agent_attachment(s: Session, user: User, cid: int, data: bytes, ctype: str | None,
+                      name: str | None) -> chat_hub.Outcome:
+    return chat_hub.agent_attachment(s, desk.require_agent(s, user), cid, data, ctype, name)
+
+
+@router.post("/consultations/{cid}/attachments", status_code=201)
+async def consultation_attachment(cid: int, request: Request, file: UploadFile,
+                                  user: User = Depends(require_roles(*AGENT_ROLES))
+                                  ) -> dict[str, Any]:
+    """Send a JPEG, PNG or PDF to the citizen (multipart field `file`); same checks as the
+    citizen's."""
+    data = await _upload(file)
+    out = await run(request, _agent_attachment, user, cid, data, file.content_type,
+                    file.filename)
+    return out.result
+
+
+@router.get("/attachments/{attachment_id}")
+def staff_attachment_file(attachment_id: int, db: Session = Depends(get_db),
+                          user: User | None = Depends(current_user)) -> Response:
+    """A chat's file for staff who may handle the chat (its agent, a floor lead)."""
+    if user is None:
+        raise ChatError("log in to see chat files", 401)
+    row = attachments.open_for_staff(db, user, attachment_id)
+    return _file_response(row, attachments.read(row))
 
 
 class TransferIn(BaseModel):
@@ -609,16 +714,28 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
         await sock.backlog(cid)
 
     async def on_event(event: Event) -> bool:
+        # Assignment events of different steps (a presence sweep's release, an assignment
+        # pass) can arrive out of their commit order: the database decides whether the chat
+        # is this desktop's, so a stale "unassigned" never hides a chat the agent holds (a
+        # ghost assignment) and a stale "assigned" never shows one they do not.
         kind = event.get("type")
+        if kind in ("assigned", "unassigned", "snoozed"):
+            cid = int(event["consultation_id"] if kind == "unassigned"
+                      else event["consultation"]["id"])
+            if await _sync(desk.holds, agent_id, cid) != (kind == "assigned"):
+                return True
         if kind == "assigned":
             cid = int(event["consultation"]["id"])
             await sock.send(event)
             await follow(cid)
             await hub.push_assist(cid, agent_id)
             return True
-        if kind == "unassigned":
+        if kind in ("unassigned", "snoozed"):
             await sock.send(event)
-            ch = chat_hub.consult_channel(int(event["consultation_id"]))
+            cid = int(event["consultation_id"] if kind == "unassigned"
+                      else event["consultation"]["id"])
+            sock.last.pop(cid, None)  # if it comes back, the desktop gets its whole history
+            ch = chat_hub.consult_channel(cid)
             if ch in channels:
                 channels.discard(ch)
                 await hub.pubsub.unsubscribe(ch, queue)
@@ -627,7 +744,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
 
     connected = False
     try:
-        out = await hub.run(chat_hub.agent_connected, agent_id)
+        out = await hub.run_assign_later(chat_hub.agent_connected, agent_id)
         connected = True
         hello = out.result
         await sock.send({"type": "hello", **hello})

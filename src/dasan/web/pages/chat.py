@@ -3,18 +3,21 @@ view (`/supervisor`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from dasan import access
 from dasan.analytics.alerter import recent_alerts
-from dasan.chat import suggestions
+from dasan.chat import canned, suggestions
 from dasan.config import get_settings
 from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
+from dasan.errors import DomainError
 from dasan.presence.states import BREAK_REASONS
-from dasan.web.deps import current_user, get_db
+from dasan.web.deps import current_user, get_db, require_page_roles
 from dasan.web.pages.voice import OUTCOME_LABELS as CALL_OUTCOME_LABELS
 from dasan.web.templating import request_language, templates
 
@@ -108,6 +111,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rate_limited": ("메시지를 너무 빠르게 보내고 있습니다. 잠시 후 다시 보내 주세요.",
                      "You are sending messages too fast. Please wait a moment and resend."),
     "not_sent": ("전송되지 않음", "Not sent"),
+    "pending": ("상담이 잠시 보류되었습니다. 메시지를 남기시면 상담사에게 바로 전달됩니다.",
+                "The chat is on hold. Write a message and it goes straight to the agent."),
+    "snoozed": ("상담을 보류했습니다", "Chat put on hold"),
+    "attach_too_large": ("파일이 너무 큽니다 (최대 10MB).",
+                         "The file is too large (10 MB at most)."),
+    "attach_bad": ("JPEG, PNG 사진이나 PDF 문서만 보낼 수 있습니다.",
+                   "Only JPEG or PNG pictures and PDF documents can be sent."),
+    "snooze_back_at": ("{time}에 돌아옴", "back at {time}"),
+    "snooze_back_on_reply": ("시민이 답하면 돌아옴", "back when the citizen replies"),
+    "snooze_wake": ("보류 해제", "Take back"),
     # agent desk tools
     "notes": ("메모", "Notes"),
     "whisper": ("책임자 귓속말", "Supervisor whisper"),
@@ -209,3 +222,92 @@ def supervisor_page(
     if denied is not None:
         return denied
     return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10))
+
+
+# --- team canned answers (floor leads) ------------------------------------------------------
+
+CANNED_PAGE = "/supervisor/canned"
+# The room's refusal codes, as the page says them (never the room's English message).
+CANNED_ERRORS: dict[str, tuple[str, str]] = {
+    "canned_bad_code": ("코드는 1~32자의 한글, 영문, 숫자, _ 또는 - 로 입력하세요.",
+                        "Code: 1-32 letters, digits, Hangul, _ or -."),
+    "canned_bad_label": ("제목은 1~64자로 입력하세요.", "Label: 1-64 characters."),
+    "canned_bad_text": ("내용은 1~2,000자로 입력하세요 (제어 문자 불가).",
+                        "Text: 1-2,000 characters, no control characters."),
+    "canned_bad_variable": ("알 수 없는 변수가 있습니다. 아래 변수만 쓸 수 있습니다.",
+                            "Unknown variable: use only the variables listed below."),
+    "canned_no_team": ("팀을 선택하세요.", "Pick a team."),
+    "canned_not_team": ("팀 상용구만 이 화면에서 고칠 수 있습니다.",
+                        "Only team answers are kept on this page."),
+    "not_found": ("상용구를 찾을 수 없습니다.", "No such canned answer."),
+    "forbidden": ("권한이 없습니다.", "Not allowed."),
+}
+CANNED_NOTICES: dict[str, tuple[str, str]] = {
+    "created": ("팀 상용구를 추가했습니다.", "Team answer added."),
+    "saved": ("팀 상용구를 저장했습니다.", "Team answer saved."),
+    "deleted": ("팀 상용구를 삭제했습니다.", "Team answer deleted."),
+}
+
+
+def _canned_back(notice: str = "", error: str = "", team: int | None = None) -> Response:
+    q = f"?notice={quote(notice)}" if notice else f"?error={quote(error)}"
+    return RedirectResponse(CANNED_PAGE + q + (f"#team-{team}" if team else ""),
+                            status_code=303)
+
+
+@router.get(CANNED_PAGE, response_class=HTMLResponse)
+def team_canned_page(request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.FLOOR_LEADS))
+                     ) -> Response:
+    notice = CANNED_NOTICES.get(request.query_params.get("notice", ""))
+    error = request.query_params.get("error", "")
+    return _page(request, "chat/canned.html", user, teams=canned.team_board(db),
+                 variables=canned.VARIABLES, notice=notice,
+                 error=CANNED_ERRORS.get(error, CANNED_ERRORS["forbidden"]) if error else None)
+
+
+def _save_team_answer(db: Session, user: User, team_id: int | None, code: str, label: str,
+                      text: str, row_id: int | None) -> Response:
+    try:
+        if row_id is not None and canned.team_of(db, row_id) is None:
+            return _canned_back(error="canned_not_team")
+        saved = canned.save(db, user, "team", code, label, text, team_id=team_id,
+                            row_id=row_id)
+    except DomainError as exc:
+        db.rollback()
+        return _canned_back(error=exc.code, team=team_id)
+    db.commit()
+    return _canned_back(notice="saved" if row_id else "created",
+                        team=team_id or canned.team_of(db, int(saved["id"])))
+
+
+@router.post(CANNED_PAGE)
+def team_canned_create(db: Session = Depends(get_db),
+                       user: User = Depends(require_page_roles(*access.FLOOR_LEADS)),
+                       team_id: int = Form(0), code: str = Form(""), label: str = Form(""),
+                       text: str = Form("")) -> Response:
+    return _save_team_answer(db, user, team_id or None, code, label, text, None)
+
+
+@router.post(CANNED_PAGE + "/{row_id}")
+def team_canned_edit(row_id: int, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.FLOOR_LEADS)),
+                     code: str = Form(""), label: str = Form(""), text: str = Form("")
+                     ) -> Response:
+    return _save_team_answer(db, user, None, code, label, text, row_id)
+
+
+@router.post(CANNED_PAGE + "/{row_id}/delete")
+def team_canned_delete(row_id: int, db: Session = Depends(get_db),
+                       user: User = Depends(require_page_roles(*access.FLOOR_LEADS))
+                       ) -> Response:
+    try:
+        team = canned.team_of(db, row_id)
+        if team is None:
+            return _canned_back(error="canned_not_team")
+        canned.delete(db, user, row_id)
+    except DomainError as exc:
+        db.rollback()
+        return _canned_back(error=exc.code)
+    db.commit()
+    return _canned_back(notice="deleted", team=team)

@@ -1,7 +1,7 @@
 /* Agent desktop: several chats at once over one WebSocket, with the assistant panel. */
 "use strict";
 (() => {
-  const { t, el, uid, wsUrl, Socket, api, time } = Dasan;
+  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload } = Dasan;
   const $ = (id) => document.getElementById(id);
   const list = $("chat-list"), log = $("log"), input = $("msg"), form = $("composer");
   const recsEl = $("recs"), alertEl = $("alert"), typingEl = $("typing");
@@ -9,6 +9,7 @@
   const chats = new Map();     // id -> {view, messages: Map(seq -> msg), unread, abuse, recs, pending: []}
   const lastSeq = {};          // id -> last seq seen (resume point)
   const offers = new Map();    // offer id -> offer event (with a countdown)
+  const held = new Map();      // id -> {view, until}: chats on hold (보류), out of the load
   const baseTitle = document.title;
   let me = null;               // the agent (hello / presence)
   let heartbeat = null;
@@ -111,6 +112,35 @@
     renderTitle();
   }
 
+  function renderHeld() {
+    const box = $("snoozed-list");
+    box.textContent = "";
+    $("snoozed-empty").hidden = held.size > 0;
+    for (const [id, h] of held) {
+      const back = h.until ? t("snooze_back_at", { time: time(h.until) }) : t("snooze_back_on_reply");
+      box.append(el("li", { class: "held" },
+        el("span", {}, `#${id} ${(h.view.subject || "").slice(0, 30)}`),
+        el("span", { class: "hint" }, back),
+        el("button", { type: "button", class: "link", "data-wake": id,
+                       "aria-label": t("snooze_wake") + ` #${id}`, onclick: () => wake(id) }, t("snooze_wake"))));
+    }
+  }
+
+  async function wake(id) {
+    try { await api("POST", `/api/chat/consultations/${id}/wake`); }
+    catch (err) { showAlert(err.message); }
+  }
+
+  function hold(id, until) {
+    const c = chats.get(id);
+    held.set(id, { view: c ? c.view : { id }, until });
+    chats.delete(id);
+    delete lastSeq[id];
+    if (current === id) { current = null; renderConversation(); }
+    renderList();
+    renderHeld();
+  }
+
   function abuseLabel(flags) {
     return "⚠ " + t("abuse") + " (" + (flags.abuse.category || "") + ")";
   }
@@ -124,7 +154,9 @@
     const li = el("li", { class: cls.join(" "), "data-seq": m.seq },
       el("span", { class: "who" }, t(m.sender)),
       flags.abuse ? el("strong", { class: "abuse-label" }, abuseLabel(flags)) : null,
-      el("div", { class: "body" }, el("p", {}, m.body)),
+      el("div", { class: "body" }, flags.kind === "attachment" && flags.attachment
+        ? attachment(flags.attachment, `/api/chat/attachments/${flags.attachment.id}`)
+        : el("p", {}, m.body)),
       flags.entry ? el("p", { class: "meta" }, `${t("owner")}: ${flags.entry.owner || "-"} · ${t("review")}: ${flags.entry.review_due || "-"}`) : null,
       el("time", { class: "at" }, time(m.at)));
     return li;
@@ -137,6 +169,8 @@
     const open = c && c.view.phase !== "closed" && (!me || c.view.agent_id === undefined || c.view.agent_id === null || c.view.agent_id === me.id);
     input.disabled = !open; $("send").disabled = !open; $("end").disabled = !c;
     $("transfer").disabled = !open;
+    $("snooze").disabled = !open;
+    $("attach").disabled = !open;
     for (const id of ["tag-input", "tag-add", "note-body", "note-add"]) $(id).disabled = !c;
     $("transcript").hidden = !c;
     if (c) $("transcript").href = `/api/chat/consultations/${c.view.id}/transcript`;
@@ -328,6 +362,9 @@
         offers.clear();
         for (const o of ev.offers || []) addOffer(o, true);
         renderOffers();
+        held.clear();
+        for (const z of ev.snoozed || []) held.set(z.consultation.id, { view: z.consultation, until: z.until });
+        renderHeld();
         renderList();
         if (current === null && ev.chats.length && !Dasan.desk.busy()) {
           select(ev.chats.some((v) => v.id === wanted) ? wanted : ev.chats[0].id);
@@ -346,7 +383,13 @@
         renderOffers();
         if (ev.status === "missed") showAlert(t("offer_missed") + ` #${ev.consultation_id}`);
         break;
+      case "snoozed":
+        hold(ev.consultation.id, ev.until);
+        showAlert(t("snoozed") + ` #${ev.consultation.id}`);
+        if (current === null && chats.size && !Dasan.desk.busy()) select([...chats.keys()][0]);
+        break;
       case "assigned": {
+        if (held.delete(ev.consultation.id)) renderHeld();
         const c = chat(ev.consultation.id);
         c.view = ev.consultation;
         viewChanged(c.view, true);
@@ -406,6 +449,7 @@
       }
       case "unassigned":
         viewChanged({ id: ev.consultation_id, phase: "gone" }, false);
+        if (held.delete(ev.consultation_id)) renderHeld();
         chats.delete(ev.consultation_id);
         delete lastSeq[ev.consultation_id];
         if (current === ev.consultation_id) { current = null; renderConversation(); }
@@ -458,7 +502,7 @@
   }
 
   function addOffer(o, quiet) {
-    offers.set(o.offer_id, Object.assign({}, o, { deadline: Date.now() + (o.timeout_seconds || 20) * 1000 }));
+    offers.set(o.offer_id, Object.assign({}, o, { deadline: Date.now() + (o.remaining_seconds ?? o.timeout_seconds ?? 20) * 1000 }));
     if (!quiet) {
       beep();
       notify(`${t("offer")} #${o.consultation_id} ${o.consultation.subject || ""}`);
@@ -608,6 +652,26 @@
       for (const q of d.queues) sel.append(el("option", { value: "queue:" + q.code }, `${t("queue")} ${q.name}`));
     } catch (e) { /* optional */ }
   }
+  $("attach").addEventListener("change", async () => {
+    const file = $("attach").files && $("attach").files[0];
+    $("attach").value = "";
+    if (!file || current === null) return;
+    try { await upload(`/api/chat/consultations/${current}/attachments`, file); }
+    catch (err) {
+      showAlert(err.code === "attachment_too_large" ? t("attach_too_large") : err.status === 429 ? t("rate_limited") : t("attach_bad"));
+    }
+    input.focus();
+  });
+
+  $("snooze").addEventListener("click", async () => {
+    if (current === null) return;
+    const minutes = $("snooze-for").value;
+    try {
+      await api("POST", `/api/chat/consultations/${current}/snooze`, minutes ? { minutes: Number(minutes) } : {});
+    } catch (err) { showAlert(err.message); }
+    list.focus();
+  });
+
   $("transfer").addEventListener("click", async () => {
     const v = $("transfer-target").value;
     if (!v || current === null) return;

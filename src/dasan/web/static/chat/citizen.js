@@ -1,7 +1,7 @@
 /* Citizen chat: chatbot first, live agent on request; resumes after reloads and drops. */
 "use strict";
 (() => {
-  const { t, el, uid, wsUrl, Socket, api, time } = Dasan;
+  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload } = Dasan;
   const KEY = "dasan.chat.v1";
   const log = document.getElementById("log");
   const statusEl = document.getElementById("status");
@@ -45,6 +45,8 @@
       const e = flags.entry;
       const asOf = flags.as_of ? ` · ${t("as_of", { m: flags.as_of })}` : "";
       body.append(el("p", { class: "meta" }, `${t("owner")}: ${e.owner || "-"}${asOf}`));
+    } else if (flags.kind === "attachment" && flags.attachment && st) {
+      body.append(attachment(flags.attachment, `/api/chat/sessions/${st.cid}/attachments/${flags.attachment.id}`, headers()));
     } else {
       body.append(el("p", {}, m.body));
     }
@@ -165,6 +167,8 @@
       if (c.no_agents) text = t("waiting") + " · " + t("no_agents");
       statusTimer = setInterval(() => sock && sock.send({ type: "status" }), 5000);
       if (c.position === undefined && sock) sock.send({ type: "status" });
+    } else if (c.phase === "pending") {
+      text = t("pending");
     } else if (c.phase === "live") {
       text = t("live", { name: c.agent_name || "" });
     } else if (c.phase === "closed") {
@@ -177,6 +181,7 @@
     const closed = c.phase === "closed";
     input.disabled = closed;
     form.querySelector("button").disabled = closed;
+    attachInput.disabled = closed;
     leaveBtn.hidden = closed;
     restartBtn.hidden = !closed;
     transcriptBtn.hidden = !closed;
@@ -266,6 +271,23 @@
   // The greeting and suggested questions show until the first message starts the chat.
   const welcome = document.getElementById("welcome");
   function hideWelcome() { if (welcome) welcome.hidden = true; }
+
+  const attachInput = document.getElementById("attach");
+  attachInput.addEventListener("change", async () => {
+    const file = attachInput.files && attachInput.files[0];
+    attachInput.value = "";
+    if (!file) return;
+    try {
+      hideWelcome();
+      await ensureChat();
+      await upload(`/api/chat/sessions/${st.cid}/attachments`, file, headers());
+    } catch (err) {
+      statusEl.textContent = err.code === "attachment_too_large" ? t("attach_too_large")
+        : err.status === 429 ? t("rate_limited") : t("attach_bad");
+    }
+    input.focus();
+  });
+
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = input.value.trim();

@@ -90,5 +90,36 @@ const Dasan = (() => {
     return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
-  return { t, el, uid, wsUrl, Socket, api, time, lang: document.documentElement.lang || "ko" };
+  // A chat's file (flags.attachment): fetched with `headers` (the citizen's chat token, or the
+  // staff cookie) and shown from memory; an image inline, a PDF as a download link.
+  function attachment(att, url, headers) {
+    const kb = Math.max(1, Math.round(att.size / 1024));
+    const label = `${att.name} (${kb} KB)`;
+    const box = el("div", { class: "attachment" });
+    const link = el("a", { href: "#", download: att.name, class: "attachment-link" }, label);
+    box.append(link);
+    fetch(url, { headers: headers || {}, credentials: "same-origin" })
+      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(r.statusText))))
+      .then((blob) => {
+        const src = URL.createObjectURL(blob);
+        link.href = src;
+        if (att.content_type.startsWith("image/")) box.prepend(el("img", { src, alt: att.name, class: "attachment-img" }));
+      })
+      .catch(() => { link.removeAttribute("href"); });
+    return box;
+  }
+
+  async function upload(url, file, headers) {
+    const body = new FormData();
+    body.append("file", file);
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    const h = Object.assign({}, headers || {});
+    if (csrf && csrf.content) h["X-CSRF-Token"] = csrf.content;
+    const r = await fetch(url, { method: "POST", body, headers: h, credentials: "same-origin" });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) { const e = new Error(data.detail || r.statusText); e.code = data.code; e.status = r.status; throw e; }
+    return data;
+  }
+
+  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, lang: document.documentElement.lang || "ko" };
 })();
