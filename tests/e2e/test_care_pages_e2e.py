@@ -22,7 +22,7 @@ from dasan.db.models_quality import QaForm
 from dasan.db.session import session_scope
 
 pytestmark = pytest.mark.e2e
-TIMEOUT = 30_000
+TIMEOUT = 90_000  # the first SMS warms the bot and the crisis model on a shared machine
 SMS_SECRET = "e2e-sms-webhook-secret-0d1f"  # the live server's (tests/e2e/conftest.py)
 
 
@@ -30,7 +30,7 @@ def _sms(base: str, message_id: str, sender: str, text: str) -> dict[str, Any]:
     body = json.dumps({"message_id": message_id, "from": sender, "to": "120", "text": text},
                       ensure_ascii=False).encode()
     ts = str(int(time.time()))
-    r = httpx.post(f"{base}/api/channels/sms/inbound", content=body, timeout=60, headers={
+    r = httpx.post(f"{base}/api/channels/sms/inbound", content=body, timeout=240, headers={
         "Content-Type": "application/json", "X-Sms-Timestamp": ts,
         "X-Sms-Signature": hex_signature(SMS_SECRET, timestamped_message(ts, body))})
     assert r.status_code == 200, r.text
@@ -52,7 +52,8 @@ def _login(browser: Any, base: str, user: str, landing: str) -> Any:
 def test_desk_protection_panel_on_a_written_thread(live_server: Any, browser: Any,
                                                    screenshots: Path) -> None:
     base = live_server.base_url
-    taken = _sms(base, "e2e-protect-1", "01077778888", "담당자 바꿔 이 멍청한 것들아")
+    taken = _sms(base, "e2e-protect-1", "01077778888", "우리 동네 도로 공사 소음이 언제 끝나나요? 대답 좀 해요")
+    assert taken["bot_answered"] is False
     cid = taken["consultation_id"]
     page = _login(browser, base, "agent1", "/agent")
     tab = f"#written-list button[data-thread='{taken['thread_id']}']"
@@ -99,7 +100,7 @@ def test_desk_protection_panel_on_a_written_thread(live_server: Any, browser: An
     sup.goto(f"{base}/protection")
     sup.click("button[name=decision][value=approve]")
     sup.wait_for_selector("p.badge.ok")
-    assert "분리 중" in sup.inner_text("main") or "분리 중" in sup.content()
+    assert "분리 중" in sup.content()
     sup.context.close()
 
 
@@ -108,36 +109,30 @@ def test_qa_form_authoring_in_the_browser(live_server: Any, browser: Any,
     base = live_server.base_url
     page = _login(browser, base, "supervisor", "/qa/forms")
     page.goto(f"{base}/qa/forms")
-    page.fill("input[name=code]", "e2e_form")
-    page.fill("input[name=title_ko]", "시험 평가표")
-    for n in range(20):  # clear the standard form's rows
-        if page.locator(f"input[name=key_{n}]").count() == 0:
-            break
-        page.fill(f"input[name=key_{n}]", "")
-        page.fill(f"input[name=label_ko_{n}]", "")
-        page.fill(f"input[name=weight_{n}]", "")
-        if page.is_checked(f"input[name=auto_fail_{n}]"):
-            page.uncheck(f"input[name=auto_fail_{n}]")
-    page.fill("input[name=key_0]", "greeting")
-    page.fill("input[name=label_ko_0]", "첫인사")
-    page.fill("input[name=weight_0]", "30")
-    page.fill("input[name=key_1]", "accuracy")
-    page.fill("input[name=label_ko_1]", "정확한 안내")
-    page.fill("input[name=weight_1]", "60")
-    page.click("#qa-form-editor button[type=submit]")
+
+    def fill(weights: tuple[str, str]) -> None:
+        page.fill("input[name=code]", "e2e_form")
+        page.fill("input[name=title_ko]", "시험 평가표")
+        for n in range(20):  # clear the standard form's rows
+            if page.locator(f"input[name=key_{n}]").count() == 0:
+                break
+            page.fill(f"input[name=key_{n}]", "")
+            page.fill(f"input[name=label_ko_{n}]", "")
+            page.fill(f"input[name=weight_{n}]", "")
+            if page.is_checked(f"input[name=auto_fail_{n}]"):
+                page.uncheck(f"input[name=auto_fail_{n}]")
+        for n, (key, label) in enumerate((("greeting", "첫인사"), ("accuracy", "정확한 안내"))):
+            page.fill(f"input[name=key_{n}]", key)
+            page.fill(f"input[name=label_ko_{n}]", label)
+            page.fill(f"input[name=weight_{n}]", weights[n])
+        page.click("#qa-form-editor button[type=submit]")
+
+    fill(("30", "60"))
     page.wait_for_selector("p.error[role=alert]")
     assert "100" in page.inner_text("p.error[role=alert]")
     with session_scope(live_server.db_url) as s:
         assert s.scalar(select(QaForm.id).where(QaForm.code == "e2e_form")) is None
-    page.fill("input[name=code]", "e2e_form")
-    page.fill("input[name=title_ko]", "시험 평가표")
-    page.fill("input[name=key_0]", "greeting")
-    page.fill("input[name=label_ko_0]", "첫인사")
-    page.fill("input[name=weight_0]", "40")
-    page.fill("input[name=key_1]", "accuracy")
-    page.fill("input[name=label_ko_1]", "정확한 안내")
-    page.fill("input[name=weight_1]", "60")
-    page.click("#qa-form-editor button[type=submit]")
+    fill(("40", "60"))
     page.wait_for_selector("p.badge.ok")
     assert "e2e_form v1" in page.inner_text("p.badge.ok")
     page.screenshot(path=str(screenshots / "qa-forms.png"), full_page=True)

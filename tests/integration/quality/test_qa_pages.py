@@ -4,9 +4,12 @@ that must sum to 100, and dispute resolution (agents dispute, a supervisor resol
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -46,9 +49,21 @@ def _call(db: Session, tmp_path: Any) -> tuple[Consultation, VoiceCall, bytes]:
     return c, call, data
 
 
-def test_call_evaluation_page_has_the_player_and_the_timed_masked_transcript(
-        client: Any, login: Any, db: Session, tmp_path: Any, monkeypatch: Any) -> None:
+@pytest.fixture
+def recordings_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The voice settings (read once per process) point at this test's recording folder."""
+    from dasan.voice.settings import get_voice_settings
+
     monkeypatch.setenv("DASAN_VOICE_RECORDING_DIR", str(tmp_path))
+    get_voice_settings.cache_clear()
+    yield tmp_path
+    monkeypatch.undo()
+    get_voice_settings.cache_clear()
+
+
+def test_call_evaluation_page_has_the_player_and_the_timed_masked_transcript(
+        client: Any, login: Any, db: Session, recordings_here: Path) -> None:
+    tmp_path = recordings_here
     c, call, data = _call(db, tmp_path)
     login("supervisor")
     page = client.get(f"/qa/evaluate/{c.id}")
