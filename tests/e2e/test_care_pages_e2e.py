@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.db.models import AbuseIncident, Agent, Consultation, Queue, User
+from dasan.db.models_channels import WrittenThread
 from dasan.db.models_protection import AgentCare, MaliciousDesignation
 from dasan.db.models_quality import QaForm
 from dasan.db.session import session_scope
@@ -54,7 +55,10 @@ def test_desk_protection_panel_on_a_written_thread(live_server: Any, browser: An
     base = live_server.base_url
     taken = _sms(base, "e2e-protect-1", "01077778888", "우리 동네 도로 공사 소음이 언제 끝나나요? 대답 좀 해요")
     assert taken["bot_answered"] is False
-    cid = taken["consultation_id"]
+    with session_scope(live_server.db_url) as s:
+        thread = s.get(WrittenThread, taken["thread_id"])
+        assert thread is not None
+        cid = thread.consultation_id
     page = _login(browser, base, "agent1", "/agent")
     tab = f"#written-list button[data-thread='{taken['thread_id']}']"
     page.wait_for_selector(tab)

@@ -111,7 +111,7 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-server-header",
          "--timeout-graceful-shutdown", "2"],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # a shared, loaded machine imports slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
