@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
