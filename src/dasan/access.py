@@ -258,3 +258,52 @@ def can_export_evidence(user: User | None) -> bool:
 
 def can_include_raw_evidence(user: User | None) -> bool:
     return _holds(user, EVIDENCE_RAW_READERS)
+
+
+# --- the malicious-caller programme -----------------------------------------------------------
+
+SEPARATED_QUEUE = "malicious"  # the 전담 (dedicated) team's queue
+
+
+def can_take_separated(user: User, dedicated: bool) -> bool:
+    """A separated caller's contact (the dedicated team's queue): the dedicated team's agents
+    and the floor leads, nobody else."""
+    return is_floor_lead(user) or dedicated
+
+
+def access_separated_contact(session: Session, user: User, dedicated: bool,
+                             consultation_id: int) -> None:
+    if not can_take_separated(user, dedicated):
+        deny(session, user, "malicious.separated_contact", consultation=consultation_id)
+
+
+def access_care_referral(session: Session, user: User, own_agent_id: int | None,
+                         agent_id: int) -> None:
+    """A counselling referral: an agent refers themself; a floor lead refers any agent."""
+    if is_floor_lead(user) or (own_agent_id is not None and own_agent_id == agent_id):
+        return
+    deny(session, user, "agent_care.counselling", agent=agent_id)
+
+
+def access_hand_to_team(session: Session, user: User, own_agent_id: int | None,
+                        contact_agent_id: int | None, consultation_id: int) -> None:
+    """Hand a contact to the dedicated team: the agent holding it (or an unheld one), or a
+    floor lead."""
+    if is_floor_lead(user):
+        return
+    if user.role in AGENTS and own_agent_id is not None and \
+            contact_agent_id in (None, own_agent_id):
+        return
+    deny(session, user, "malicious.hand_to_team", consultation=consultation_id)
+
+
+def access_nominate(session: Session, user: User, own_agent_id: int | None,
+                    incident_agent_id: int | None, incident_id: int) -> None:
+    """Nominate a caller from an incident: the agent the incident happened to (any agent for
+    an incident with no agent, e.g. in the chatbot phase), or a floor lead."""
+    if is_floor_lead(user):
+        return
+    if user.role in AGENTS and own_agent_id is not None and \
+            incident_agent_id in (None, own_agent_id):
+        return
+    deny(session, user, "malicious.nominate", incident=incident_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -198,6 +199,18 @@ def serve(
     )
 
 
+def demo_environment(env: Any, secret_key: Callable[[], str]) -> None:
+    """`dasan demo`'s settings, each unless already set: demo mode with this installation's own
+    random key (var/secret.key); and the phone satisfaction survey on (off by default
+    elsewhere: a center turns it on deliberately). The survey is asked only after the agent
+    hangs up with the caller still on the line, so the demo's sipp callers, who hang up first,
+    are never held by it; DASAN_VOICE_SURVEY=0 turns it off (docs/quality.md)."""
+    env["DASAN_DEMO"] = "1"
+    if "DASAN_SECRET_KEY" not in env:
+        env["DASAN_SECRET_KEY"] = secret_key()
+    env.setdefault("DASAN_VOICE_SURVEY", "1")
+
+
 @app.command()
 def demo(
     days: Annotated[int, typer.Option(min=1, max=3660, help="days of generated history")] = 28,
@@ -212,9 +225,7 @@ def demo(
 
     from dasan.config import demo_secret_key
 
-    # Demo mode: this installation's own random key (var/secret.key), unless one is configured.
-    os.environ["DASAN_DEMO"] = "1"
-    os.environ.setdefault("DASAN_SECRET_KEY", demo_secret_key())
+    demo_environment(os.environ, demo_secret_key)
     config.get_settings.cache_clear()
     from sqlalchemy import func, select
 

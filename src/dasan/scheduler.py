@@ -1,6 +1,7 @@
 """Periodic jobs: the issue alerter scan (every 5 minutes), KB review reminders (daily),
-complaint dispatch and SLA, malicious-caller expiry and crisis escalation (every 10 s), and the
-post-call transcription of ended calls (every minute, a few calls at a time).
+complaint dispatch and SLA, malicious-caller review dates and expiry (every 6 h), crisis
+escalation (every 10 s), and the post-call transcription of ended calls (every minute, a few
+calls at a time).
 
 `dasan worker` runs them in the foreground for a multi-worker deployment; `dasan demo` runs them
 in a background thread of the single embedded process.
@@ -64,6 +65,15 @@ def expire_designations() -> int:
         return expire_due(session, date.today())
 
 
+def review_designations() -> int:
+    """Malicious-caller designations whose review date has come go to the supervisors' review
+    queue on /protection (daily; audited per designation)."""
+    from dasan.protection.programme import review_due
+
+    with session_scope() as session:
+        return review_due(session, date.today())
+
+
 def escalate_crises() -> int:
     """Crisis alerts nobody acknowledged, and crisis contacts still waiting or left unanswered,
     are escalated to the supervisors (every 10 s)."""
@@ -108,6 +118,7 @@ class Scheduler:
         Job("kb-reminders", 24 * 3600, remind_owners),
         *complaint_jobs(),
         Job("malicious-expiry", 6 * 3600, expire_designations),
+        Job("malicious-review", 6 * 3600, review_designations),
         Job("crisis-escalation", 10, escalate_crises),
         Job("stt-post-call", 60, transcribe_ended_calls),
     ])

@@ -38,7 +38,8 @@ ROLES: dict[str, list[str]] = {
                    "/kb/review",
                    "/kb/entries/{entry}", "/reports", "/reports/voc", "/reports/policy",
                    "/reports/drill", "/crisis/playbooks", "/crisis/dong-centres", "/protection",
-                   "/protection/legal-cases", "/qa", "/qa/calibrations", "/workforce",
+                   "/protection/legal-cases", "/qa", "/qa/calibrations", "/qa/forms",
+                   "/qa/disputes", "/qa/evaluate/{call}", "/workforce",
                    "/workforce/erlang", "/workforce/forecast", "/workforce/plan",
                    "/workforce/simulate", "/workforce/validate", "/voice",
                    "/complaints/overview"],
@@ -47,6 +48,28 @@ ROLES: dict[str, list[str]] = {
     "admin": ["/admin/users"],
 }
 FORBIDDEN = ("agent1", "/admin/users")  # the Korean forbidden page
+
+
+def _recorded_call(s: Any) -> int:
+    """A recorded, transcribed call for the QA evaluation page (its player and timed lines)."""
+    from datetime import UTC, datetime
+
+    from dasan.db.models import Agent
+    from dasan.db.models_smartvoice import CallTranscriptSegment
+    from dasan.db.models_voice import VoiceCall
+
+    agent = s.scalar(select(Agent.id).order_by(Agent.id).limit(1))
+    c = Consultation(channel="phone", started_at=datetime.now(UTC), status="closed",
+                     outcome="answered", answered_at=datetime.now(UTC), agent_id=agent)
+    s.add(c)
+    s.flush()
+    call = VoiceCall(sip_call_id=f"a11y-{c.id}", consultation_id=c.id, dialed="120",
+                     agent_id=agent, recording_caller="var/voice/recordings/a11y.wav")
+    s.add(call)
+    s.flush()
+    s.add(CallTranscriptSegment(call_id=call.id, consultation_id=c.id, leg="caller", seq=1,
+                                start_ms=1500, end_ms=3000, text="버스 노선 문의", engine="test"))
+    return int(c.id)
 
 
 @functools.cache
@@ -96,6 +119,7 @@ def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any)
     base = live_server.base_url
     with session_scope(live_server.db_url) as s:
         entry = s.scalar(select(KbEntry.id).order_by(KbEntry.id).limit(1))
+        call = _recorded_call(s)
     found: list[str] = []
     ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
     page = ctx.new_page()
@@ -129,7 +153,7 @@ def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any)
         page.click("button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
         for path in paths:
-            found += _check(page, base, path.format(entry=entry))
+            found += _check(page, base, path.format(entry=entry, call=call))
         if user == FORBIDDEN[0]:
             found += _check(page, base, FORBIDDEN[1], status=403)
         ctx.close()

@@ -95,3 +95,16 @@ def test_smpp_password_has_no_default_outside_demo() -> None:
     demo_b = smpp_password(Settings(secret_key="b" * 40, demo=True, smpp_password="dasan"))
     assert demo_a and demo_b and demo_a != demo_b and len(demo_a) == 8  # per install, SMPP-sized
     assert "dasan" not in (demo_a, demo_b)
+
+
+def test_demo_turns_the_phone_survey_on_unless_told_otherwise() -> None:
+    from dasan.cli import demo_environment
+    from dasan.voice.settings import VoiceSettings
+
+    env: dict[str, str] = {}
+    demo_environment(env, lambda: "k" * 40)
+    assert env["DASAN_VOICE_SURVEY"] == "1" and env["DASAN_DEMO"] == "1"
+    assert VoiceSettings(_env_file=None, survey=env["DASAN_VOICE_SURVEY"]).survey is True
+    kept = {"DASAN_VOICE_SURVEY": "0", "DASAN_SECRET_KEY": "mine"}
+    demo_environment(kept, lambda: "k" * 40)
+    assert kept["DASAN_VOICE_SURVEY"] == "0" and kept["DASAN_SECRET_KEY"] == "mine"

@@ -26,7 +26,7 @@ from dasan.channels.translation.port import Translator
 from dasan.config import get_settings
 from dasan.consultations.outcomes import Ending, outcome_for
 from dasan.db.base import utcnow
-from dasan.db.models import Agency, Agent, Consultation, User
+from dasan.db.models import Agency, Agent, Consultation, Queue, Team, User
 from dasan.db.models_channels import WrittenThread
 from dasan.errors import Conflict, Invalid
 
@@ -37,6 +37,43 @@ IDLE_AFTER = timedelta(hours=24)
 
 def agent_of(session: Session, user: User) -> Agent | None:
     return session.scalar(select(Agent).where(Agent.user_id == user.id))
+
+
+def is_dedicated(session: Session, agent: Agent | None) -> bool:
+    """Whether the agent belongs to the malicious-caller (전담) team."""
+    if agent is None or agent.team_id is None:
+        return False
+    return bool(session.scalar(select(Team.dedicated_malicious).where(Team.id == agent.team_id)))
+
+
+def _separated(session: Session) -> ColumnElement[bool] | None:
+    """Threads of separated callers (their consultation waits in the dedicated team's queue)."""
+    qid = session.scalar(select(Queue.id).where(Queue.code == access.SEPARATED_QUEUE))
+    if qid is None:
+        return None
+    return WrittenThread.consultation_id.in_(select(Consultation.id).where(
+        Consultation.queue_id == qid, Consultation.status == "open"))
+
+
+def _hidden_separated(session: Session, user: User, agent: Agent | None
+                      ) -> ColumnElement[bool] | None:
+    """For a user who may not take separated callers: the condition that hides their threads."""
+    if access.can_take_separated(user, is_dedicated(session, agent)):
+        return None
+    cond = _separated(session)
+    return None if cond is None else ~cond
+
+
+def access_thread_separation(session: Session, user: User, thread: WrittenThread,
+                             agent: Agent | None) -> None:
+    """A separated caller's thread is the dedicated team's (and the floor leads')."""
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is None or consultation.queue_id is None:
+        return
+    code = session.scalar(select(Queue.code).where(Queue.id == consultation.queue_id))
+    if code == access.SEPARATED_QUEUE:
+        access.access_separated_contact(session, user, is_dedicated(session, agent),
+                                        consultation.id)
 
 
 def get_thread(session: Session, thread_id: int) -> WrittenThread:
@@ -78,6 +115,9 @@ def queue(session: Session, user: User, *, channel: str | None = None,
         query = query.where(WrittenThread.owner_agency_id == user.agency_id)
     else:
         access.access_written_queue(session, user)
+        hide = _hidden_separated(session, user, agent_of(session, user))
+        if hide is not None:
+            query = query.where(hide)
     if channel:
         query = query.where(WrittenThread.channel == channel)
     query = query.order_by(WrittenThread.sla_due_at.is_(None), WrittenThread.sla_due_at,
@@ -146,6 +186,9 @@ def desk_view(session: Session, user: User, now: datetime | None = None,
     waiting: ColumnElement[bool] = WrittenThread.status.in_(WAITING)
     if user.role == "agent":
         waiting = waiting & (WrittenThread.claimed_by_agent_id.is_(None) | mine_filter)
+        hide = _hidden_separated(session, user, agent)
+        if hide is not None:  # a separated caller's threads are the dedicated team's
+            waiting = waiting & (hide | mine_filter)
     query = (select(WrittenThread, Agency.name)
              .outerjoin(Agency, Agency.id == WrittenThread.owner_agency_id)
              .where(waiting | (mine_filter & (WrittenThread.status == "replied")))
@@ -182,6 +225,7 @@ def claim(session: Session, user: User, thread_id: int, now: datetime | None = N
     if agent is None:
         raise Invalid("only a user with an agent profile can claim a thread")
     access.access_answer_thread(session, user, thread, agent.id)
+    access_thread_separation(session, user, thread, agent)
     if thread.claimed_by_agent_id != agent.id:
         limit = claim_limit(thread.channel)
         if in_work(session, agent.id, thread.channel) >= limit:
@@ -214,6 +258,8 @@ def reply(session: Session, user: User, thread_id: int, text: str, *, translate:
         raise ThreadClosed("the thread is closed")
     agent = agent_of(session, user)
     access.access_answer_thread(session, user, thread, agent.id if agent else None)
+    if user.role == "agent":
+        access_thread_separation(session, user, thread, agent)
     if agent is not None and thread.claimed_by_agent_id is None and user.role == "agent":
         thread.claimed_by_agent_id = agent.id
     body, original, lang = text, None, "ko"

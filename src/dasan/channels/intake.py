@@ -16,19 +16,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan import access
 from dasan.channels import addresses, outbound, written_bot
 from dasan.channels.catalog import message
+from dasan.channels.desk import is_dedicated
 from dasan.channels.sla import due_at
 from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
 from dasan.db.base import utcnow
-from dasan.db.models import Consultation, Queue
+from dasan.db.models import Agent, Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
+from dasan.protection.policy import is_registered
 from dasan.text.langid import detect_language
 
+SEPARATED_QUEUE = access.SEPARATED_QUEUE
 FOREIGN_QUEUE = "foreign"
 GENERAL_QUEUE = "general"
 
@@ -56,12 +60,35 @@ def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
 
 
 def _route(session: Session, thread: WrittenThread, language: str) -> None:
-    code = GENERAL_QUEUE if language == "ko" else FOREIGN_QUEUE
-    queue_id = session.scalar(select(Queue.id).where(Queue.code == code))
+    """A new thread's queue: the dedicated team's for a separated caller (the registry is per
+    citizen: phone hash, messenger identity or account), else Korean or foreign-language."""
     consultation = session.get(Consultation, thread.consultation_id)
+    separated = consultation is not None and is_registered(session, consultation.citizen_id)
+    code = SEPARATED_QUEUE if separated else GENERAL_QUEUE if language == "ko" \
+        else FOREIGN_QUEUE
+    queue_id = session.scalar(select(Queue.id).where(Queue.code == code))
     if consultation is not None and queue_id is not None:
         consultation.queue_id = queue_id
         consultation.language = language
+
+
+def _separate(session: Session, thread: WrittenThread) -> None:
+    """A citizen designated while their thread was open: the thread moves to the dedicated
+    team's queue, and an agent outside the team who held it lets it go."""
+    consultation = session.get(Consultation, thread.consultation_id)
+    if consultation is None or not is_registered(session, consultation.citizen_id):
+        return
+    queue_id = session.scalar(select(Queue.id).where(Queue.code == SEPARATED_QUEUE))
+    if queue_id is None or consultation.queue_id == queue_id:
+        return
+    consultation.queue_id = queue_id
+    holder = session.get(Agent, thread.claimed_by_agent_id) if thread.claimed_by_agent_id \
+        else None
+    if holder is not None and not is_dedicated(session, holder):
+        thread.claimed_by_agent_id = None
+        consultation.agent_id = None
+        if thread.status == "claimed":
+            thread.status = "open"
 
 
 def take_inbound(
@@ -98,7 +125,9 @@ def take_inbound(
                              reply_address=reply_address, provider=provider,
                              citizen_id=citizen_id, now=now)
         _route(session, thread, language)
-    elif thread.status == "replied":
+    else:
+        _separate(session, thread)
+    if not new and thread.status == "replied":
         # The citizen wrote again: back into the queue with a fresh deadline.
         thread.status = "claimed" if thread.claimed_by_agent_id else "open"
         thread.sla_due_at = due_at(channel, now)

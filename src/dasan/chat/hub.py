@@ -331,9 +331,7 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
             if c.agent_id:
                 router.refresh_busy(s, c.agent_id)
                 s.commit()
-                out.to_agent(c.agent_id, {"type": "break_offered", "consultation_id": cid,
-                                          "minutes": step.offer_break_minutes,
-                                          "care_id": step.care_id})
+                out.to_agent(c.agent_id, policy.break_offered(cid, step.care_id))
             out.assign = True
         return out
     if ph == "bot":

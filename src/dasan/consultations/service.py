@@ -16,7 +16,7 @@ from dasan.config import signing_key
 from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
-from dasan.db.models import Agent, Citizen, Consultation, Queue, User
+from dasan.db.models import Agent, Citizen, CitizenIdentity, Consultation, Queue, User
 from dasan.errors import BadRequest, DomainError
 from dasan.text.pii import mask
 from dasan.timeutil import StoredDateTime, UtcDateTime
@@ -148,6 +148,24 @@ def citizen_for_phone(session: Session, digits: str) -> Citizen:
         citizen = Citizen(phone_hash=key, phone_masked=mask_phone(digits))
         session.add(citizen)
         session.flush()
+    return citizen
+
+
+def citizen_for_identity(session: Session, kind: str, key: str) -> Citizen:
+    """The citizen a messenger identity (`messenger`, its keyed contact key) or a citizen
+    account (`account`, `user:<id>`) names; created on first contact. The malicious-caller
+    registry is per citizen, so separation follows each of these identities."""
+    row = session.scalar(select(CitizenIdentity).where(CitizenIdentity.kind == kind,
+                                                       CitizenIdentity.key == key))
+    if row is not None:
+        citizen = session.get(Citizen, row.citizen_id)
+        assert citizen is not None
+        return citizen
+    citizen = Citizen()
+    session.add(citizen)
+    session.flush()
+    session.add(CitizenIdentity(kind=kind, key=key[:96], citizen_id=citizen.id))
+    session.flush()
     return citizen
 
 

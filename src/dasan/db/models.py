@@ -158,6 +158,21 @@ class Citizen(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class CitizenIdentity(Base):
+    """Another way a citizen is known besides the phone: a messenger identity (the keyed
+    contact key of `channels.addresses.contact_key_for`) or a citizen account (`user:<id>`).
+    The registry (`MaliciousCaller`) is per citizen, so separation follows every identity."""
+
+    __tablename__ = "citizen_identities"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_citizen_identities_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # messenger | account
+    key: Mapped[str] = mapped_column(String(96))
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Consultation(Base):
     __tablename__ = "consultations"
     __table_args__ = (

@@ -86,15 +86,27 @@ def apply(
         if consultation.answered_at:
             consultation.handle_seconds = (now - consultation.answered_at).total_seconds()
     session.flush()
-    care_id = None
-    if terminate and consultation.agent_id is not None:  # recorded so that care is traceable
-        care_id = offer_break(session, consultation.agent_id, incident.id,
-                              RECOVERY_BREAK_MINUTES).id
+    care_id = offer_recovery(session, consultation.agent_id, incident.id) if terminate else None
     texts = {"warn_1": (WARNING_1_KO, WARNING_1_EN), "warn_2": (WARNING_2_KO, WARNING_2_EN),
              "terminated": (TERMINATION_KO, TERMINATION_EN)}[action]
     return PolicyStep(action, texts[0], texts[1], incident.id, terminate,
                       RECOVERY_BREAK_MINUTES if consultation.agent_id is not None else 0,
                       care_id)
+
+
+def offer_recovery(session: Session, agent_id: int | None, incident_id: int) -> int | None:
+    """The recovery break offered to the agent after an abusive contact was ended, on chat or
+    on a call (an `agent_care` row the agent answers, so that care is traceable)."""
+    if agent_id is None:
+        return None
+    return offer_break(session, agent_id, incident_id, RECOVERY_BREAK_MINUTES).id
+
+
+def break_offered(consultation_id: int | None, care_id: int | None) -> dict[str, object]:
+    """The `break_offered` event for the agent's desktop (typed: `chat.events.BreakOffered
+    Event`), the same after a chat and after a call."""
+    return {"type": "break_offered", "consultation_id": consultation_id,
+            "minutes": RECOVERY_BREAK_MINUTES, "care_id": care_id}
 
 
 # --- malicious-caller registry ------------------------------------------------------------

@@ -30,6 +30,9 @@ from dasan.errors import Conflict, Forbidden, Invalid, NotFound
 from dasan.text.pii import mask
 
 STAGES = ("filed", "police_report", "prosecution", "closed")
+# A designation separates the caller while it is `designated` or, once its review date has
+# passed, `review_due` (in the supervisors' review queue until one of them decides).
+ACTIVE = ("designated", "review_due")
 DEFAULT_PERIOD_DAYS = 180
 DEFAULT_REVIEW_DAYS = 90
 COUNSELLING_KO = "감정노동 보호: 사내 심리상담(EAP)과 근로자건강센터 상담을 연결해 드립니다."
@@ -77,6 +80,8 @@ def nominate(s: Session, user: User, incident_id: int | None, evidence_note: str
     incident = s.get(AbuseIncident, incident_id)
     if incident is None:
         raise Invalid(f"abuse incident {incident_id} not found", code="incident_required")
+    own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    access.access_nominate(s, user, own, incident.agent_id, incident.id)
     if incident.citizen_id is None:
         raise Invalid("the incident has no identified citizen (phone, chat identity or account)",
                       code="citizen_unknown")
@@ -85,7 +90,7 @@ def nominate(s: Session, user: User, incident_id: int | None, evidence_note: str
         raise Invalid("evidence is required: say what happened", code="evidence_required")
     pending = s.scalar(select(MaliciousDesignation).where(
         MaliciousDesignation.citizen_id == incident.citizen_id,
-        MaliciousDesignation.status.in_(("nominated", "designated"))))
+        MaliciousDesignation.status.in_(("nominated", *ACTIVE))))
     if pending is not None:
         raise Conflict(f"citizen already {pending.status} (designation {pending.id})",
                        code="already_in_programme")
@@ -140,8 +145,10 @@ def appeal(s: Session, user: User, designation_id: int, note: str) -> MaliciousD
 def revoke(s: Session, user: User, designation_id: int, note: str) -> MaliciousDesignation:
     """End a designation early (e.g. an appeal upheld)."""
     d = _designation(s, designation_id)
-    if d.status != "designated":
+    if d.status not in ACTIVE:
         raise Conflict(f"designation is {d.status}, not designated", code="not_designated")
+    if not (note or "").strip():
+        raise Invalid("say why the separation ends", code="note_required")
     d.status, d.ended_at = "revoked", utcnow()
     d.review_note = ((d.review_note or "") + f"\n[revoked] {note}")[:2000]
     _deactivate(s, d.citizen_id)
@@ -150,11 +157,58 @@ def revoke(s: Session, user: User, designation_id: int, note: str) -> MaliciousD
     return d
 
 
+def review_due(s: Session, today: date | None = None) -> int:
+    """Designations whose review date has come go to the supervisors' review queue (a daily
+    scheduler job); the caller stays separated until a supervisor decides or it expires."""
+    today = today or date.today()
+    due = list(s.scalars(select(MaliciousDesignation).where(
+        MaliciousDesignation.status == "designated", MaliciousDesignation.review_date <= today,
+        MaliciousDesignation.expires_on > today)))
+    for d in due:
+        d.status = "review_due"
+        audit.record(s, None, "malicious.review_due", object_type="designation", object_id=d.id,
+                     detail={"review_date": d.review_date.isoformat() if d.review_date
+                             else None})
+    s.flush()
+    return len(due)
+
+
+def decide_review(s: Session, user: User, designation_id: int, keep: bool, note: str,
+                  review_days: int = DEFAULT_REVIEW_DAYS, today: date | None = None
+                  ) -> MaliciousDesignation:
+    """A supervisor's periodic review: keep the separation (with the next review date, never
+    past the expiry) or end it now."""
+    d = _designation(s, designation_id)
+    if d.status != "review_due":
+        raise Conflict(f"designation is {d.status}, not due for review", code="not_review_due")
+    text = (note or "").strip()
+    if not text:
+        raise Invalid("say why: the review note is required", code="note_required")
+    if not 1 <= review_days <= 730:
+        raise Invalid("the next review must be 1-730 days away")
+    today = today or date.today()
+    d.reviewed_by, d.reviewed_at = user.id, utcnow()
+    d.review_note = ((d.review_note or "") + f"\n[review {today.isoformat()}] {text}")[:2000]
+    if keep:
+        d.status = "designated"
+        assert d.expires_on is not None
+        d.review_date = min(today + timedelta(days=review_days), d.expires_on)
+    else:
+        d.status, d.ended_at = "revoked", utcnow()
+        _deactivate(s, d.citizen_id)
+    audit.record(s, user, "malicious.review_keep" if keep else "malicious.review_end",
+                 object_type="designation", object_id=d.id,
+                 detail={"review_date": d.review_date.isoformat() if keep and d.review_date
+                         else None})
+    s.flush()
+    return d
+
+
 def expire_due(s: Session, today: date | None = None) -> int:
     """Designations whose period ended leave the registry (a scheduler job)."""
     today = today or date.today()
     due = list(s.scalars(select(MaliciousDesignation).where(
-        MaliciousDesignation.status == "designated", MaliciousDesignation.expires_on <= today)))
+        MaliciousDesignation.status.in_(ACTIVE), MaliciousDesignation.expires_on <= today)))
     for d in due:
         d.status, d.ended_at = "expired", utcnow()
         _deactivate(s, d.citizen_id)
@@ -163,11 +217,29 @@ def expire_due(s: Session, today: date | None = None) -> int:
     return len(due)
 
 
-def designations(s: Session, status: str | None = None) -> list[MaliciousDesignation]:
+def designations(s: Session, status: str | tuple[str, ...] | None = None
+                 ) -> list[MaliciousDesignation]:
     q = select(MaliciousDesignation).order_by(MaliciousDesignation.id.desc()).limit(500)
-    if status:
+    if isinstance(status, tuple):
+        q = q.where(MaliciousDesignation.status.in_(status))
+    elif status:
         q = q.where(MaliciousDesignation.status == status)
     return list(s.scalars(q))
+
+
+def incidents_of(s: Session, user: User, cid: int) -> list[dict[str, Any]]:
+    """The desktop's protection panel: a contact's abuse incidents (to nominate from), and
+    whether its citizen is already in the programme. The contact's agent or a floor lead."""
+    c = s.get(Consultation, cid)
+    if c is None:
+        raise NotFound(f"consultation {cid} not found")
+    own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    access.access_hand_to_team(s, user, own, c.agent_id, c.id)
+    rows = s.scalars(select(AbuseIncident).where(AbuseIncident.consultation_id == cid)
+                     .order_by(AbuseIncident.id))
+    return [{"id": i.id, "action": i.action, "category": i.category, "severity": i.severity,
+             "at": i.at.isoformat() if i.at else None, "identified": i.citizen_id is not None}
+            for i in rows]
 
 
 # --- legal cases ----------------------------------------------------------------------------
@@ -212,7 +284,7 @@ def case_file(s: Session, case_id: int) -> dict[str, Any]:
 
 def open_case(s: Session, user: User, designation_id: int, agent_statement: str) -> LegalCase:
     d = _designation(s, designation_id)
-    if d.status != "designated":
+    if d.status not in ACTIVE:
         raise Conflict("legal action needs a designated caller", code="not_designated")
     statement = (agent_statement or "").strip()
     if not statement:
@@ -278,10 +350,19 @@ def answer_care(s: Session, user: User, care_id: int, taken: bool) -> AgentCare:
     return row
 
 
-def refer_counselling(s: Session, user: User, agent_id: int, incident_id: int | None
+def refer_counselling(s: Session, user: User, agent_id: int | None, incident_id: int | None
                       ) -> AgentCare:
+    """A counselling referral for an agent (their own, or by a floor lead for any agent);
+    `agent_id` None: the user's own agent profile."""
+    own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    agent_id = own if agent_id is None else agent_id
+    if agent_id is None:
+        raise Invalid("no agent profile to refer", code="agent_required")
     if s.get(Agent, agent_id) is None:
         raise NotFound(f"agent {agent_id} not found")
+    access.access_care_referral(s, user, own, agent_id)
+    if incident_id is not None and s.get(AbuseIncident, incident_id) is None:
+        raise Invalid(f"abuse incident {incident_id} not found")
     row = AgentCare(agent_id=agent_id, incident_id=incident_id, kind="counselling")
     s.add(row)
     s.flush()
@@ -289,21 +370,33 @@ def refer_counselling(s: Session, user: User, agent_id: int, incident_id: int | 
     return row
 
 
-def hand_to_dedicated_team(s: Session, user: User, agent: Agent | None, cid: int
-                           ) -> Consultation:
-    """One click: the contact leaves the agent for the dedicated team's queue."""
+def is_call(s: Session, cid: int) -> bool:
+    c = s.get(Consultation, cid)
+    return c is not None and c.channel == "phone"
+
+
+def hand_to_dedicated_team(s: Session, user: User, cid: int) -> Consultation:
+    """One click: the contact leaves the agent for the dedicated team's queue (a written
+    thread is let go as well, so the team claims it from its queue)."""
+    from dasan.db.models_channels import WrittenThread
+
     c = s.get(Consultation, cid)
     if c is None:
         raise NotFound(f"consultation {cid} not found")
+    own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    access.access_hand_to_team(s, user, own, c.agent_id, c.id)
     if c.status == "closed":
         raise Conflict("this consultation has ended")
-    if agent is not None and c.agent_id not in (None, agent.id):
-        raise Forbidden("this is not your consultation")
-    queue = s.scalar(select(Queue).where(Queue.code == "malicious"))
+    queue = s.scalar(select(Queue).where(Queue.code == access.SEPARATED_QUEUE))
     if queue is None:
         raise Invalid("no dedicated team queue configured")
     previous = c.agent_id
     c.queue_id, c.agent_id = queue.id, None
+    thread = s.scalar(select(WrittenThread).where(WrittenThread.consultation_id == c.id))
+    if thread is not None and thread.status != "closed":
+        thread.claimed_by_agent_id = None
+        if thread.status == "claimed":
+            thread.status = "open"
     audit.record(s, user, "malicious.hand_to_team", object_type="consultation", object_id=c.id,
                  detail={"from_agent": previous})
     s.flush()

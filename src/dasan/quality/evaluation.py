@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import access, audit
 from dasan.db.models import Agent, Consultation, Message, User
 from dasan.db.models_quality import QaCalibration, QaEvaluation, QaForm
 from dasan.errors import Conflict, Forbidden, Invalid, NotFound
@@ -102,6 +102,47 @@ def transcript_masked(s: Session, consultation_id: int) -> list[dict[str, Any]]:
         select(Message).where(Message.consultation_id == consultation_id).order_by(Message.seq))]
 
 
+def call_review(s: Session, user: User, consultation_id: int) -> dict[str, Any] | None:
+    """For a call, what the evaluator reviews beside the form: the recorded legs the user may
+    play (served, and each playback audited, by the voice room: `/api/voice/calls/{call_id}/
+    recording/{leg}`), and the masked speech-to-text with each line's time from the start of the
+    call. None when the consultation is not a call."""
+    from dasan.db.models_voice import VoiceCall
+    from dasan.stt import transcripts
+
+    call = s.scalar(select(VoiceCall).where(VoiceCall.consultation_id == consultation_id))
+    if call is None:
+        return None
+    legs = [leg for leg, path in (("caller", call.recording_caller),
+                                  ("agent", call.recording_agent)) if path]
+    lines = transcripts.transcript(s, user, consultation_id)["lines"]
+    return {"call_id": call.id,
+            "legs": legs if access.can_play_recording(user) else [],
+            "recorded": bool(legs),
+            "lines": [{**ln, "at": _clock(int(ln["start_ms"]))} for ln in lines]}
+
+
+def _clock(ms: int) -> str:
+    sec = max(0, ms) // 1000
+    return f"{sec // 60:02d}:{sec % 60:02d}"
+
+
+def disputed(s: Session, limit: int = 200) -> list[dict[str, Any]]:
+    """Disputed evaluations waiting for an evaluator or a supervisor, oldest first, with the
+    agent's name and the form."""
+    evs = list(s.scalars(select(QaEvaluation).where(QaEvaluation.status == "disputed")
+                         .order_by(QaEvaluation.id).limit(limit)))
+    names = dict(s.execute(select(Agent.id, Agent.name).where(
+        Agent.id.in_([e.agent_id for e in evs]))).all()) if evs else {}
+    out = []
+    for e in evs:
+        view = evaluation_view(e)
+        view["agent"] = names.get(e.agent_id)
+        view["form"] = get_form(s, e.form_id)
+        out.append(view)
+    return out
+
+
 def _own(s: Session, user: User, evaluation_id: int) -> QaEvaluation:
     ev = s.get(QaEvaluation, evaluation_id)
     if ev is None or ev.calibration_id is not None:
@@ -134,13 +175,22 @@ def dispute(s: Session, user: User, evaluation_id: int, note: str) -> QaEvaluati
     return ev
 
 
-def resolve(s: Session, user: User, evaluation_id: int, note: str,
-            scores: dict[str, Any] | None = None) -> QaEvaluation:
+def get_evaluation(s: Session, evaluation_id: int) -> QaEvaluation:
     ev = s.get(QaEvaluation, evaluation_id)
     if ev is None:
         raise NotFound(f"evaluation {evaluation_id} not found")
+    return ev
+
+
+def resolve(s: Session, user: User, evaluation_id: int, note: str,
+            scores: dict[str, Any] | None = None) -> QaEvaluation:
+    """An evaluator or supervisor resolves the agent's dispute, with a note the agent reads
+    (required), keeping the scores or re-scoring every item."""
+    ev = get_evaluation(s, evaluation_id)
     if ev.status != "disputed":
         raise Conflict("only a disputed evaluation can be resolved")
+    if not (note or "").strip():
+        raise Invalid("say how the dispute was resolved", code="resolution_note_required")
     if scores is not None:
         clean, total, failed = score(get_form(s, ev.form_id), scores)
         ev.scores, ev.total, ev.auto_failed = clean, total, failed

@@ -41,6 +41,7 @@ from dasan.protection.policy import (
     WARNING_1_KO,
     WARNING_2_KO,
     is_registered,
+    offer_recovery,
     prior_incidents,
 )
 from dasan.voice.flows.engine import CallerAttributes, FlowResult
@@ -359,9 +360,18 @@ def close_orphans(session: Session) -> int:
 SPOKEN_WARNINGS = {"warn_1": WARNING_1_KO, "warn_2": WARNING_2_KO, "terminated": TERMINATION_KO}
 
 
-def warn(session: Session, call_id: int) -> str:
+@dataclass(frozen=True)
+class CallWarning:
+    action: str  # warn_1 | warn_2 | terminated
+    incident_id: int
+    agent_id: int | None
+    care_id: int | None  # the recovery break offered after a terminated call
+
+
+def warn(session: Session, call_id: int) -> CallWarning:
     """The agent pressed "warn": the next step of warn, warn, terminate, recorded as an
-    incident like chat's (category `agent_report`). Returns warn_1 | warn_2 | terminated.
+    incident like chat's (category `agent_report`). On `terminated` the agent is offered the
+    same recovery break as after a chat (`policy.offer_recovery`).
     A crisis call is never cut off by the abuse policy: it stays at the second warning (the
     agent hands it over instead), as on chat."""
     call = session.get(VoiceCall, call_id)
@@ -369,8 +379,12 @@ def warn(session: Session, call_id: int) -> str:
     c = session.get(Consultation, call.consultation_id)
     assert c is not None
     action = ACTIONS[min(prior_incidents(session, c.id), 1 if c.crisis else 2)]
-    session.add(AbuseIncident(consultation_id=c.id, citizen_id=c.citizen_id,
-                              agent_id=call.agent_id, category="agent_report", severity=2,
-                              action=action, at=utcnow()))
+    incident = AbuseIncident(consultation_id=c.id, citizen_id=c.citizen_id,
+                             agent_id=call.agent_id, category="agent_report", severity=2,
+                             action=action, at=utcnow())
+    session.add(incident)
+    session.flush()
+    care_id = offer_recovery(session, call.agent_id, incident.id) \
+        if action == "terminated" else None
     session.commit()
-    return action
+    return CallWarning(action, incident.id, call.agent_id, care_id)

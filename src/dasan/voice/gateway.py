@@ -30,6 +30,7 @@ from dasan.db.models_voice import CallbackRequest
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
+from dasan.protection.policy import break_offered
 from dasan.quality import surveys
 from dasan.stt import live
 from dasan.voice import acd, agents, calls, conference, cti, register
@@ -1041,18 +1042,23 @@ class Gateway:
         """Abuse policy on a call: the warning is played to the caller (both sides muted
         meanwhile); the third time the call is ended as forced-terminated."""
         assert call.agent is not None
-        step = await self._db(calls.warn, call.record_id)
+        agent_id = call.agent.phone.agent_id
+        warning = await self._db(calls.warn, call.record_id)
+        step = warning.action
         call.rtp.muted = True
         try:
             await self._play(call, f"abuse_{step}", calls.SPOKEN_WARNINGS[step],
                              barge_in=False)
         finally:
             call.rtp.muted = False
-        await cti.notify(self.pubsub, call.agent.phone.agent_id, "warned",
+        await cti.notify(self.pubsub, agent_id, "warned",
                          consultation_id=call.consultation_id, step=step)
         if step == "terminated":
             call.outcome, call.reason = "forced_terminated", "abuse_policy"
             self._end(call)
+            # The same recovery break as after an abusive chat (issue 17).
+            await self.pubsub.publish(agent_channel(agent_id),
+                                      break_offered(call.consultation_id, warning.care_id))
 
     async def _blind_transfer(self, call: Call, target: str) -> None:
         old = call.agent

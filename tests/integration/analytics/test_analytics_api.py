@@ -123,3 +123,48 @@ def test_report_pages_send_visitors_to_login_and_refuse_other_roles(client: Any,
         assert r.status_code == 303 and r.headers["location"] == f"/login?next={path}", path
     login("agent1")
     assert client.get("/reports").status_code == 403
+
+
+def test_survey_figures_in_the_kpi_and_voc_reports_and_their_xlsx(
+        client: Any, login: Any, db: Session, history: int) -> None:
+    """Survey answers land in the report pages and exports: per month and channel, responses
+    out of the consultations an agent answered (ADR 0004), mean and the 1-5 distribution."""
+    from dasan.consultations.outcomes import ABANDONED_OUTCOMES
+    from dasan.db.models_quality import SurveyAnswer
+
+    answered = list(db.scalars(select(Consultation).where(
+        Consultation.channel == "phone", Consultation.answered_at.is_not(None),
+        Consultation.outcome.not_in(ABANDONED_OUTCOMES)).order_by(Consultation.id)))
+    scores = [5, 4, 4, 2, 1, 5, 3]
+    for c, score in zip(answered, scores, strict=False):
+        db.add(SurveyAnswer(consultation_id=c.id, channel="call", score=score))
+    db.commit()
+    login("supervisor")
+    r = client.get("/api/analytics/kpi/survey", params={"start": "2024-05-01",
+                                                       "end": "2024-05-31"})
+    assert r.status_code == 200, r.text
+    rows = {(x["month"], x["channel"]): x for x in r.json()["rows"]}
+    phone = rows[("2024-05", "전화")]
+    assert phone["answered"] == len(answered) and phone["responses"] == len(scores)
+    assert phone["response_rate"] == round(len(scores) / len(answered), 4)
+    assert phone["mean"] == round(sum(scores) / len(scores), 2)
+    assert [phone[f"s{n}"] for n in range(1, 6)] == [1, 1, 1, 2, 2]
+    assert rows[("합계", "전체")]["responses"] == len(scores)
+    # The KPI page and the VOC page show the table; the XLSX exports carry it (audited).
+    page = client.get("/reports", params={"start": "2024-05-01", "end": "2024-05-31"})
+    assert page.status_code == 200 and "시민 만족도 조사" in page.text
+    assert "/api/analytics/kpi/survey?format=xlsx" in page.text
+    voc = client.get("/reports/voc?period=2024-05")
+    assert voc.status_code == 200 and "시민 만족도 조사" in voc.text
+    for url in ("/api/analytics/voc?period=2024-05&format=xlsx",
+                "/api/analytics/kpi/survey?format=xlsx&start=2024-05-01&end=2024-05-31"):
+        x = client.get(url)
+        assert x.status_code == 200, url
+        wb = load_workbook(io.BytesIO(x.content))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                 for c in row if c is not None]
+        assert any("만족도" in str(c) for c in cells), url
+        assert len(scores) in cells and len(answered) in cells
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "analytics.export", AuditLog.object_id == "survey")) == 1

@@ -12,8 +12,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.db.models import AbuseIncident, AuditLog, Citizen, Consultation, MaliciousCaller, Message
-from dasan.db.models_protection import EvidenceExport, MaliciousDesignation
+from dasan.db.models import (
+    AbuseIncident,
+    Agent,
+    AuditLog,
+    Citizen,
+    Consultation,
+    MaliciousCaller,
+    Message,
+    User,
+)
+from dasan.db.models_protection import AgentCare, EvidenceExport, MaliciousDesignation
 from dasan.protection import evidence, programme
 from dasan.routing import router
 
@@ -242,3 +251,115 @@ def test_evidence_bundle_carries_the_calls_transcripts_and_recordings(
     z2 = zipfile.ZipFile(io.BytesIO(raw.data))
     assert z2.read(f"recordings/{c.id}-call-{call.id}-caller.wav") == wav.read_bytes()
     assert evidence.verify_bundle(raw.data) and evidence.verify_bundle(masked.data)
+
+
+def test_review_date_sends_the_designation_to_the_review_queue_and_expiry_ends_it(
+        client: Any, login: Any, db: Session) -> None:
+    """The review date acts (scheduler job): the designation waits in the supervisors' review
+    queue (still separated), a supervisor keeps or ends it on /protection; expiry ends it.
+    Every step audited; a decision without a note changes nothing."""
+    from dasan import scheduler
+
+    citizen, inc = abusive_history(db)
+    login("agent1")
+    did = client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "욕설 반복"}).json()["id"]
+    login("supervisor")
+    client.post(f"/api/protection/designations/{did}/review",
+                json={"approve": True, "note": "확인", "period_days": 60, "review_days": 30})
+    today = date.today()
+    assert programme.review_due(db, today + timedelta(days=29)) == 0
+    assert programme.review_due(db, today + timedelta(days=30)) == 1
+    db.commit()
+    db.expire_all()
+    d = db.get(MaliciousDesignation, did)
+    assert d is not None and d.status == "review_due"
+    assert router.decide(db, "버스", citizen_id=citizen.id).queue_code == "malicious"
+    # The review queue on the supervisors' page.
+    page = client.get("/protection")
+    assert page.status_code == 200 and "재검토 대기 (1)" in page.text
+    # No note: refused, nothing changes.
+    r = client.post(f"/protection/designations/{did}/periodic-review",
+                    data={"decision": "keep", "note": "", "review_days": "20"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "error=" in r.headers["location"]
+    db.expire_all()
+    assert db.get(MaliciousDesignation, did).status == "review_due"  # type: ignore[union-attr]
+    r = client.post(f"/protection/designations/{did}/periodic-review",
+                    data={"decision": "keep", "note": "폭언 계속", "review_days": "20"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "notice=" in r.headers["location"]
+    db.expire_all()
+    d = db.get(MaliciousDesignation, did)
+    assert d is not None and d.status == "designated"
+    assert d.review_date == min(today + timedelta(days=20), d.expires_on)  # type: ignore[type-var]
+    # The scheduler's own job runs the same step on today's date: nothing is due yet.
+    assert scheduler.review_designations() == 0
+    # An appeal recorded on the page, then expiry ends the separation.
+    r = client.post(f"/protection/designations/{did}/appeal", data={"note": "사과문 제출"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert programme.expire_due(db, today + timedelta(days=60)) == 1
+    db.commit()
+    db.expire_all()
+    assert db.get(MaliciousDesignation, did).status == "expired"  # type: ignore[union-attr]
+    assert router.decide(db, "버스", citizen_id=citizen.id).queue_code != "malicious"
+    acts = [a for a, o in audit_actions(db) if o == "ok"]
+    for step in ("malicious.review_due", "malicious.review_keep", "malicious.appeal",
+                 "malicious.expire"):
+        assert step in acts, step
+
+
+def test_appeal_upheld_on_the_page_ends_separation(client: Any, login: Any,
+                                                    db: Session) -> None:
+    citizen, inc = abusive_history(db)
+    login("supervisor")
+    d = client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "욕설"}).json()
+    client.post(f"/api/protection/designations/{d['id']}/review", json={"approve": True})
+    # A revocation needs its reason.
+    r = client.post(f"/protection/designations/{d['id']}/revoke", data={"note": " "},
+                    follow_redirects=False)
+    assert "error=" in r.headers["location"]
+    db.expire_all()
+    assert router.decide(db, "버스", citizen_id=citizen.id).queue_code == "malicious"
+    r = client.post(f"/protection/designations/{d['id']}/revoke",
+                    data={"note": "이의 인용: 오인 신고"}, follow_redirects=False)
+    assert "notice=" in r.headers["location"]
+    db.expire_all()
+    assert router.decide(db, "버스", citizen_id=citizen.id).queue_code != "malicious"
+    assert ("malicious.revoke", "ok") in audit_actions(db)
+
+
+def test_desk_protection_actions_go_through_the_access_policy(
+        client: Any, login: Any, db: Session) -> None:
+    """The desktop's buttons: nominate from the contact's incident (none -> a clear refusal),
+    counselling for oneself only (a lead for anyone), hand over only one's own contact."""
+    agents = {u: a for u, a in db.execute(
+        select(User.username, Agent.id).join(Agent, Agent.user_id == User.id))}
+    c = Consultation(channel="web", started_at=datetime(2026, 3, 2, 10), status="open",
+                     agent_id=agents["agent1"])
+    db.add(c)
+    db.commit()
+    login("agent1")
+    assert client.get(f"/api/protection/consultations/{c.id}/incidents").json() == []
+    r = client.post("/api/protection/nominations", json={"evidence_note": "욕설"})
+    assert r.status_code == 422 and r.json()["code"] == "incident_required"
+    # Another agent's contact: neither its incidents nor a hand-over.
+    login("agent2")
+    assert client.get(f"/api/protection/consultations/{c.id}/incidents").status_code == 403
+    assert client.post(f"/api/protection/consultations/{c.id}/to-dedicated-team"
+                       ).status_code == 403
+    # Counselling: agent2 may not refer agent1, but refers themself.
+    r = client.post("/api/protection/counselling", json={"agent_id": agents["agent1"]})
+    assert r.status_code == 403
+    r = client.post("/api/protection/counselling", json={})
+    assert r.status_code == 201
+    db.expire_all()
+    assert db.scalar(select(AgentCare.agent_id).where(AgentCare.id == r.json()["id"])) == \
+        agents["agent2"]
+    assert ("agent_care.counselling", "denied") in audit_actions(db)
+    assert ("malicious.hand_to_team", "denied") in audit_actions(db)
+    login("supervisor")
+    assert client.post("/api/protection/counselling",
+                       json={"agent_id": agents["agent1"]}).status_code == 201

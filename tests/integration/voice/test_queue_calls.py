@@ -116,7 +116,9 @@ async def test_callback_offer_keeps_the_place(gateway_factory, database_url: str
 
 
 async def test_warn_warn_terminate_on_a_call(call_center, database_url: str) -> None:
+    from dasan.chat.events import validate
     from dasan.db.models import AbuseIncident
+    from dasan.db.models_protection import AgentCare
 
     cc = await call_center("agent_phone.xml")
     gw, (agent_id,), (events,), (phone,), caller, cid = (
@@ -126,6 +128,11 @@ async def test_warn_warn_terminate_on_a_call(call_center, database_url: str) -> 
         await cti.send(gw.pubsub, cti.command("warn", cid, agent_id))
         steps.append((await collect(events, "warned", timeout=30))["step"])
     assert steps == ["warn_1", "warn_2", "terminated"]
+    # The same typed recovery-break offer as after an abusive chat.
+    while (offer := await asyncio.wait_for(events.get(), 30))["type"] != "break_offered":
+        pass
+    validate(offer)
+    assert offer["consultation_id"] == cid and offer["care_id"] and offer["minutes"] > 0
     assert (await caller).returncode == 0  # the caller got BYE
     assert (await phone).returncode == 0
     await settled(gw)
@@ -134,8 +141,11 @@ async def test_warn_warn_terminate_on_a_call(call_center, database_url: str) -> 
         assert call.outcome == "forced_terminated" and call.end_reason == "abuse_policy"
         c = s.get(Consultation, cid)
         assert c is not None and c.outcome == "forced_terminated"
-        actions = [i.action for i in s.scalars(select(AbuseIncident).order_by(AbuseIncident.id))]
-        assert actions == ["warn_1", "warn_2", "terminated"]
+        incidents = list(s.scalars(select(AbuseIncident).order_by(AbuseIncident.id)))
+        assert [i.action for i in incidents] == ["warn_1", "warn_2", "terminated"]
+        care = s.get(AgentCare, offer["care_id"])
+        assert care is not None and care.kind == "break" and care.status == "offered"
+        assert care.agent_id == agent_id and care.incident_id == incidents[-1].id
 
 
 async def test_waiting_caller_hears_position_and_expected_wait(gateway_factory,

@@ -212,10 +212,13 @@ def test_a_crisis_call_is_never_cut_off_by_warnings(db) -> None:  # type: ignore
     from dasan.voice import calls
 
     ordinary = _call(db, "agent1")
-    assert [calls.warn(db, ordinary.id) for _ in range(3)] == ["warn_1", "warn_2", "terminated"]
+    steps = [calls.warn(db, ordinary.id) for _ in range(3)]
+    assert [w.action for w in steps] == ["warn_1", "warn_2", "terminated"]
+    # Only the terminated call offers the agent a recovery break, as after a chat.
+    assert [w.care_id is not None for w in steps] == [False, False, True]
     crisis = _call(db, "agent1")
     c = db.get(Consultation, crisis.consultation_id)
     c.crisis = True
     db.commit()
-    assert [calls.warn(db, crisis.id) for _ in range(4)] == ["warn_1", "warn_2", "warn_2",
-                                                             "warn_2"]
+    assert [calls.warn(db, crisis.id).action for _ in range(4)] == ["warn_1", "warn_2",
+                                                                    "warn_2", "warn_2"]

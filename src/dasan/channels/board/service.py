@@ -21,6 +21,7 @@ from dasan.channels.intake import take_inbound
 from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import masked, transcript
 from dasan.config import get_settings
+from dasan.consultations.service import citizen_for_identity
 from dasan.db.base import utcnow
 from dasan.db.models import KbEntry, User
 from dasan.db.models_channels import BoardAttachment, WrittenThread
@@ -48,7 +49,10 @@ def _new_code() -> str:
     return "Q" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
 
 
-def submit(session: Session, title: str, body: str, uploads: list[Upload]) -> Submitted:
+def submit(session: Session, title: str, body: str, uploads: list[Upload],
+           account: User | None = None) -> Submitted:
+    """A question; from a logged-in citizen account the thread names that citizen (so a
+    separated caller's questions go to the dedicated team like their calls and chats)."""
     title, body = (title or "").strip(), (body or "").strip()
     if not TITLE_CHARS[0] <= len(title) <= TITLE_CHARS[1]:
         raise Invalid(f"the title needs {TITLE_CHARS[0]} to {TITLE_CHARS[1]} characters")
@@ -59,9 +63,13 @@ def submit(session: Session, title: str, body: str, uploads: list[Upload]) -> Su
     text = f"{title}\n\n{body}"
     attachments = [{"name": f.filename, "content_type": f.content_type, "size": f.size,
                     "sha256": f.sha256} for f in files]
+    citizen_id = None
+    if account is not None and account.role == "citizen":
+        citizen_id = citizen_for_identity(session, "account", f"user:{account.id}").id
     taken = take_inbound(session, channel="web", provider="board",
                          contact_key=f"board:{code}", external_id=f"board:{code}", text=text,
-                         attachments=attachments, acknowledge=False, use_bot=False)
+                         attachments=attachments, acknowledge=False, use_bot=False,
+                         citizen_id=citizen_id)
     thread = session.get(WrittenThread, taken.thread_id)
     assert thread is not None
     thread.tracking_code = code

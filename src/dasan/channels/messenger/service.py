@@ -36,6 +36,7 @@ from dasan.channels.signing import (
     first_delivery,
 )
 from dasan.config import channel_secret
+from dasan.consultations.service import citizen_for_identity
 from dasan.db.base import utcnow
 from dasan.errors import Invalid
 
@@ -102,10 +103,11 @@ def generic_webhook(session: Session, source: str, body: bytes, timestamp: str |
         result.duplicates += 1
         session.commit()
         return result
-    taken = take_inbound(session, channel="portal", provider=source,
-                         contact_key=contact_key_for(source, str(user)),
+    key = contact_key_for(source, str(user))
+    taken = take_inbound(session, channel="portal", provider=source, contact_key=key,
                          external_id=f"{source}:{message_id}",
-                         text=text, reply_address=user, attachments=attachments)
+                         text=text, reply_address=user, attachments=attachments,
+                         citizen_id=citizen_for_identity(session, "messenger", key).id)
     result.taken.append(taken)
     if taken.duplicate:
         result.duplicates += 1
@@ -146,10 +148,11 @@ def line_webhook(session: Session, body: bytes, signature: str | None) -> Webhoo
         else:
             result.ignored += 1  # stickers, locations
             continue
-        taken = take_inbound(session, channel="portal", provider="line",
-                             contact_key=contact_key_for("line", str(user)),
+        key = contact_key_for("line", str(user))
+        taken = take_inbound(session, channel="portal", provider="line", contact_key=key,
                              external_id=f"line:{msg['id']}",
-                             text=text, reply_address=str(user), attachments=attachments)
+                             text=text, reply_address=str(user), attachments=attachments,
+                             citizen_id=citizen_for_identity(session, "messenger", key).id)
         result.taken.append(taken)
         if taken.duplicate:
             result.duplicates += 1

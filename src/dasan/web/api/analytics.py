@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
-from dasan.analytics import alerter, drill, kpi
+from dasan.analytics import alerter, drill, kpi, surveys
 from dasan.analytics.engine import AnalyticsEngine, get_engine
 from dasan.analytics.export_pdf import FontMissing
 from dasan.analytics.exports import MEDIA_TYPES, export_policy, export_tables, export_voc
@@ -100,6 +100,22 @@ def kpi_service(
     return table.as_dict()
 
 
+@router.get("/kpi/survey")
+def kpi_survey(
+    request: Request,
+    fmt: str | None = Query(None, alias="format", pattern="^(xlsx|pdf)$"),
+    db: Session = Depends(get_db), user: User = Depends(require_roles(*READERS)),
+) -> Any:
+    """시민 만족도: 월·채널별 응답 수, 응답률(응답/상담사 응대), 평균 점수, 1-5점 분포."""
+    f = scoped_filters(request, db, user)
+    table = surveys.survey_table(db, f)
+    if fmt:
+        data = _render(export_tables, "시민 만족도 조사 (citizen satisfaction survey)", [table],
+                       fmt)
+        return _file(db, user, request, data, fmt, "survey", {"filters": f.to_params()})
+    return table.as_dict()
+
+
 @router.get("/voc")
 def voc(
     request: Request,
@@ -111,6 +127,7 @@ def voc(
     """월간·연간 VOC 보고서 (JSON, or `format=xlsx|pdf`)."""
     base = scoped_filters(request, db, user)
     report = voc_report(engine, period, base.with_(start=None, end=None))
+    surveys.add_to_voc(db, report)
     if fmt:
         data = _render(export_voc, report, fmt)
         return _file(db, user, request, data, fmt, f"voc-{period}",

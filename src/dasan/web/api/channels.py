@@ -16,7 +16,7 @@ from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
 from dasan.channels.messenger import service as messenger
 from dasan.channels.sms import webhook as sms_webhook
 from dasan.db.models import User
-from dasan.web.deps import get_db, require_roles
+from dasan.web.deps import current_user, get_db, require_roles
 from dasan.web.live import publish_all
 from dasan.web.responses import errors_doc
 
@@ -183,9 +183,11 @@ async def _uploads(files: list[UploadFile]) -> list[Upload]:
 @router.post("/board/questions", status_code=201)
 async def board_question(request: Request, title: str = Form(...), body: str = Form(...),
                          files: list[UploadFile] = File(default=[]),
-                         db: Session = Depends(get_db)) -> dict[str, Any]:
-    """A citizen's question (multipart: title, body, up to 3 PNG/JPEG/GIF/PDF files)."""
-    submitted = board.submit(db, title, body, await _uploads(files))
+                         db: Session = Depends(get_db),
+                         user: User | None = Depends(current_user)) -> dict[str, Any]:
+    """A citizen's question (multipart: title, body, up to 3 PNG/JPEG/GIF/PDF files); from a
+    logged-in citizen account, the question names that citizen."""
+    submitted = board.submit(db, title, body, await _uploads(files), account=user)
     await publish_all(request.app, submitted.events)  # a crisis: the supervisors' live alert
     return {"tracking_code": submitted.tracking_code, "key": submitted.secret,
             "url": f"/qna/t/{submitted.tracking_code}?key={submitted.secret}"}

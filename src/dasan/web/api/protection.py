@@ -10,11 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import access
-from dasan.db.models import Agent, User
+from dasan.db.models import User
 from dasan.protection import evidence, programme
 from dasan.web.deps import get_db, require_roles
 
@@ -53,8 +52,14 @@ class CareIn(BaseModel):
 
 
 class CounsellingIn(BaseModel):
-    agent_id: int
+    agent_id: int | None = Field(default=None, description="default: the caller's own agent")
     incident_id: int | None = None
+
+
+class ReviewDecisionIn(BaseModel):
+    keep: bool
+    note: str = Field(min_length=1, max_length=2000)
+    review_days: int = programme.DEFAULT_REVIEW_DAYS
 
 
 @router.post("/nominations", status_code=201)
@@ -78,6 +83,24 @@ def review(did: int, body: ReviewIn, db: Session = Depends(get_db),
                          body.review_days)
     db.commit()
     return programme.designation_view(d)
+
+
+@router.post("/designations/{did}/periodic-review")
+def periodic_review(did: int, body: ReviewDecisionIn, db: Session = Depends(get_db),
+                    user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
+    """A designation whose review date passed: keep it (next review date) or end it."""
+    d = programme.decide_review(db, user, did, body.keep, body.note, body.review_days)
+    db.commit()
+    return programme.designation_view(d)
+
+
+@router.get("/consultations/{cid}/incidents")
+def incidents(cid: int, db: Session = Depends(get_db),
+              user: User = Depends(require_roles(*access.AGENTS))) -> list[dict[str, Any]]:
+    """The contact's abuse incidents, for the desktop's nomination button."""
+    rows = programme.incidents_of(db, user, cid)
+    db.commit()
+    return rows
 
 
 @router.post("/designations/{did}/appeal")
@@ -146,14 +169,22 @@ def counselling(body: CounsellingIn, db: Session = Depends(get_db),
 async def to_dedicated_team(cid: int, request: Request, db: Session = Depends(get_db),
                             user: User = Depends(require_roles(*access.AGENTS))
                             ) -> dict[str, Any]:
-    """One click: hand the contact to the 전담 team's queue."""
+    """One click: hand the contact to the 전담 team's queue (a live call is transferred there
+    by the gateway holding it)."""
+    from dasan.voice import cti
+    from dasan.voice import desk as voice_desk
     from dasan.web.api.chat import hub_of
 
-    agent = db.scalar(select(Agent).where(Agent.user_id == user.id))
-    c = programme.hand_to_dedicated_team(db, user, agent if user.role == "agent" else None, cid)
+    cmd = None
+    if programme.is_call(db, cid):  # checked first: an ended call changes nothing
+        cmd = voice_desk.desk_command(db, user, cid, "transfer",
+                                      f"queue:{access.SEPARATED_QUEUE}")
+    c = programme.hand_to_dedicated_team(db, user, cid)
     db.commit()
+    if cmd is not None:
+        await cti.send(hub_of(request.app).pubsub, cmd)
     await hub_of(request.app).assign()
-    return {"consultation_id": c.id, "queue": "malicious"}
+    return {"consultation_id": c.id, "queue": access.SEPARATED_QUEUE}
 
 
 @router.get("/statistics")

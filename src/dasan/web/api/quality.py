@@ -116,10 +116,13 @@ def list_samples(month: str = MONTH, agent_id: int | None = None, db: Session = 
 
 
 @router.get("/consultations/{cid}/review")
-def review_material(cid: int, db: Session = Depends(get_db), _user: User = Depends(QA)
+def review_material(cid: int, db: Session = Depends(get_db), user: User = Depends(QA)
                     ) -> dict[str, Any]:
-    """The masked transcript the evaluator reads beside the form."""
-    return {"consultation_id": cid, "messages": evaluation.transcript_masked(db, cid)}
+    """The masked transcript the evaluator reads beside the form; for a call, the recorded
+    legs the user may play and the masked speech-to-text with times."""
+    messages = evaluation.transcript_masked(db, cid)
+    return {"consultation_id": cid, "messages": messages,
+            "call": evaluation.call_review(db, user, cid)}
 
 
 @router.post("/evaluations", status_code=201)

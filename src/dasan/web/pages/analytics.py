@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from dasan import access
-from dasan.analytics import alerter, drill, kpi
+from dasan.analytics import alerter, drill, kpi, surveys
 from dasan.analytics.charts import svg
 from dasan.analytics.engine import get_engine
 from dasan.analytics.filters import Filters, Table, fmt
@@ -77,7 +77,7 @@ def reports_home(
         engine = _engine()
         tables = [kpi.channel_year_table(engine, f), kpi.channel_daily_average_table(engine, f),
                   kpi.phone_response_table(engine, f, by="month"),
-                  kpi.service_table(engine, f, by=by)]
+                  kpi.service_table(engine, f, by=by), surveys.survey_table(db, f)]
         head = kpi.summary(engine, f)
     except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
@@ -107,6 +107,7 @@ def voc_page(
     try:
         base = scoped_filters(request, db, user)
         report = voc_report(_engine(), period, base.with_(start=None, end=None))
+        surveys.add_to_voc(db, report)
     except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
     qs = urlencode({"period": period, **({"district": base.district} if base.district else {})})

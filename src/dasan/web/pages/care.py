@@ -160,6 +160,8 @@ def protection_page(request: Request, db: Session = Depends(get_db),
     return _page(request, "care/protection.html", user,
                  designations=[programme.designation_view(d)
                                for d in programme.designations(db)],
+                 review_queue=[programme.designation_view(d)
+                               for d in programme.designations(db, "review_due")],
                  stats=programme.statistics(db, year),
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
@@ -173,6 +175,49 @@ def protection_review(did: int, db: Session = Depends(get_db),
     try:
         programme.review(db, user, did, decision == "approve", note, period_days,
                          min(programme.DEFAULT_REVIEW_DAYS, period_days))
+    except DomainError as exc:
+        db.rollback()
+        return _back("/protection", error=exc.message)
+    db.commit()
+    return _back("/protection", notice=f"#{did}")
+
+
+@router.post("/protection/designations/{did}/periodic-review")
+def protection_periodic_review(did: int, db: Session = Depends(get_db),
+                               user: User = Depends(require_page_roles(*access.SUPERVISORS)),
+                               decision: str = Form(...), note: str = Form(""),
+                               review_days: int = Form(programme.DEFAULT_REVIEW_DAYS)
+                               ) -> Response:
+    try:
+        programme.decide_review(db, user, did, decision == "keep", note, review_days)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/protection", error=exc.message)
+    db.commit()
+    return _back("/protection", notice=f"#{did}")
+
+
+@router.post("/protection/designations/{did}/appeal")
+def protection_appeal(did: int, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles(*access.SUPERVISORS)),
+                      note: str = Form("")) -> Response:
+    """The citizen's appeal, recorded by a supervisor (by letter, phone or in person)."""
+    try:
+        programme.appeal(db, user, did, note)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/protection", error=exc.message)
+    db.commit()
+    return _back("/protection", notice=f"#{did}")
+
+
+@router.post("/protection/designations/{did}/revoke")
+def protection_revoke(did: int, db: Session = Depends(get_db),
+                      user: User = Depends(require_page_roles(*access.SUPERVISORS)),
+                      note: str = Form("")) -> Response:
+    """The appeal upheld (or the separation ended early): the caller leaves the registry."""
+    try:
+        programme.revoke(db, user, did, note)
     except DomainError as exc:
         db.rollback()
         return _back("/protection", error=exc.message)
@@ -212,29 +257,45 @@ def qa_draw(db: Session = Depends(get_db),
     return RedirectResponse(f"/qa?month={month}&notice={sum(counts.values())}", status_code=303)
 
 
+def _eval_form(db: Session, raw: str | None) -> Any:
+    """The form to score on: an active form chosen on the page, else the standard one."""
+    if raw and raw.isdigit():
+        chosen = forms.get_form(db, int(raw))
+        if chosen.active:
+            return chosen
+    return forms.ensure_default_form(db)
+
+
 @router.get("/qa/evaluate/{cid}", response_class=HTMLResponse)
 def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
                      user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
-    form = forms.ensure_default_form(db)
+    """The evaluator's page: the masked transcript (a call's recording player and masked
+    speech-to-text with times) beside the form."""
+    form = _eval_form(db, request.query_params.get("form"))
     db.commit()
     raw_cal = request.query_params.get("calibration", "")
     calibration = int(raw_cal) if raw_cal.isdigit() else None
+    if calibration:
+        form = forms.get_form(db, evaluation.get_calibration(db, calibration).form_id)
+    call = evaluation.call_review(db, user, cid)
+    db.commit()
     return _page(request, "care/evaluate.html", user, cid=cid, form=forms.form_view(form),
-                 messages=evaluation.transcript_masked(db, cid), calibration=calibration,
-                 error=request.query_params.get("error"))
+                 forms_active=[forms.form_view(f) for f in forms.list_forms(db) if f.active],
+                 messages=evaluation.transcript_masked(db, cid), call=call,
+                 calibration=calibration, error=request.query_params.get("error"))
 
 
 @router.post("/qa/evaluate/{cid}")
 async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
                       user: User = Depends(require_page_roles(*access.SUPERVISORS))) -> Response:
     data = await request.form()
-    form = forms.ensure_default_form(db)
-    scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
     raw_cal = str(data.get("calibration_id", ""))
     cal_id = int(raw_cal) if raw_cal.isdigit() else None
-    form_id = evaluation.get_calibration(db, cal_id).form_id if cal_id else form.id
+    form = forms.get_form(db, evaluation.get_calibration(db, cal_id).form_id) if cal_id \
+        else _eval_form(db, str(data.get("form_id", "")))
+    scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
     try:
-        evaluation.evaluate(db, user, cid, form_id, scores,
+        evaluation.evaluate(db, user, cid, form.id, scores,
                             coaching_note=str(data.get("coaching_note", "")),
                             calibration_id=cal_id)
     except DomainError as exc:
@@ -245,6 +306,91 @@ async def qa_evaluate(cid: int, request: Request, db: Session = Depends(get_db),
     if cal_id:
         return _back(f"/qa/calibrations/{cal_id}", notice=f"#{cid}")
     return _back("/qa", notice=f"#{cid}")
+
+
+# --- QA form authoring and disputes -----------------------------------------------------------
+
+FORM_ROWS_SPARE = 3
+
+
+@router.get("/qa/forms", response_class=HTMLResponse)
+def qa_forms_page(request: Request, db: Session = Depends(get_db),
+                  user: User = Depends(require_page_roles(*access.QA_STAFF))) -> Response:
+    """Versioned evaluation forms: each save of a code is its next version."""
+    forms.ensure_default_form(db)
+    db.commit()
+    all_forms = [forms.form_view(f) for f in forms.list_forms(db)]
+    base_code = request.query_params.get("code", "standard")
+    base = next((f for f in all_forms if f["code"] == base_code and f["active"]),
+                next((f for f in all_forms if f["active"]), None))
+    rows = list(base["items"]) if base else []
+    rows += [{"key": "", "label_ko": "", "label_en": "", "weight": "", "auto_fail": False}
+             for _ in range(FORM_ROWS_SPARE)]
+    return _page(request, "care/qa_forms.html", user, forms=all_forms, base=base, rows=rows,
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/forms")
+async def qa_forms_save(request: Request, db: Session = Depends(get_db),
+                        user: User = Depends(require_page_roles(*access.QA_STAFF))
+                        ) -> Response:
+    """The rows of the page's table: `key_N`, `label_ko_N`, `label_en_N`, `weight_N`,
+    `auto_fail_N`; a row whose key and label are both empty is left out. The room refuses
+    weights that do not sum to 100 (and every other bad row), and nothing is saved."""
+    data = await request.form()
+    items: list[dict[str, Any]] = []
+    for n in range(200):
+        if f"key_{n}" not in data:
+            break
+        key = str(data.get(f"key_{n}", "")).strip()
+        label = str(data.get(f"label_ko_{n}", "")).strip()
+        if not key and not label:
+            continue
+        items.append({"key": key, "label_ko": label,
+                      "label_en": str(data.get(f"label_en_{n}", "")),
+                      "weight": str(data.get(f"weight_{n}", "")).strip() or "0",
+                      "auto_fail": data.get(f"auto_fail_{n}") == "1"})
+    code = str(data.get("code", ""))
+    try:
+        form = forms.create_form(db, user, code, str(data.get("title_ko", "")),
+                                 str(data.get("title_en", "")), items)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/qa/forms", error=exc.message)
+    db.commit()
+    return RedirectResponse(f"/qa/forms?code={quote(form.code)}&notice="
+                            + quote(f"{form.code} v{form.version}"), status_code=303)
+
+
+@router.get("/qa/disputes", response_class=HTMLResponse)
+def qa_disputes_page(request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(require_page_roles(*access.QA_STAFF))) -> Response:
+    return _page(request, "care/qa_disputes.html", user,
+                 disputes=[{**d, "form": forms.form_view(d["form"])}
+                           for d in evaluation.disputed(db)],
+                 notice=request.query_params.get("notice"),
+                 error=request.query_params.get("error"))
+
+
+@router.post("/qa/disputes/{eid}")
+async def qa_dispute_resolve(eid: int, request: Request, db: Session = Depends(get_db),
+                             user: User = Depends(require_page_roles(*access.QA_STAFF))
+                             ) -> Response:
+    """Resolve a dispute: keep the scores (`rescore` absent) or re-score every item."""
+    data = await request.form()
+    scores = None
+    if data.get("rescore") == "1":
+        ev = evaluation.get_evaluation(db, eid)
+        form = forms.get_form(db, ev.form_id)
+        scores = {it["key"]: str(data.get(f"score_{it['key']}", "")) for it in form.items}
+    try:
+        evaluation.resolve(db, user, eid, str(data.get("note", "")), scores)
+    except DomainError as exc:
+        db.rollback()
+        return _back("/qa/disputes", error=exc.message)
+    db.commit()
+    return _back("/qa/disputes", notice=f"#{eid}")
 
 
 @router.get("/qa/mine", response_class=HTMLResponse)
@@ -320,7 +466,7 @@ def legal_cases_page(request: Request, db: Session = Depends(get_db),
     return _page(request, "care/legal_cases.html", user,
                  cases=[programme.case_view(c) for c in programme.legal_cases(db)],
                  designated=[programme.designation_view(d)
-                             for d in programme.designations(db, "designated")],
+                             for d in programme.designations(db, programme.ACTIVE)],
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
 

@@ -48,7 +48,7 @@ async def qna_submit(request: Request, title: str = Form(""), body: str = Form("
         uploads.append(Upload(f.filename or "", f.content_type or "",
                               await f.read(MAX_FILE_BYTES + 1)))
     try:
-        submitted = board.submit(db, title, body, uploads)
+        submitted = board.submit(db, title, body, uploads, account=user)
     except DomainError as exc:
         return templates.TemplateResponse(request, "channels/qna_form.html", {
             "user": user, "error": exc.message, "title": title, "body": body,

@@ -131,6 +131,7 @@
     if (!active || active.id !== d.id) return;
     active = d;
     renderThread();
+    document.dispatchEvent(new CustomEvent("dasan:thread-select", { detail: { consultation_id: d.consultation_id } }));
   }
 
   async function open(id) {
