@@ -124,6 +124,11 @@ class Settings(BaseSettings):
     complaints_duplicate_hours: float = Field(default=72.0, ge=0)
     complaints_photo_dir: Path = Field(default=PROJECT_ROOT / "var" / "complaints" / "photos")
     complaints_photo_max_mb: float = Field(default=10.0, gt=0)
+    complaints_camera_timezone: str = Field(
+        default="Asia/Seoul", pattern=r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$",
+        description="IANA zone of a photo's EXIF time when it carries no offset "
+                    "(OffsetTimeOriginal); cameras write local time without a zone",
+    )
     complaints_storage: Literal["disk", "s3"] = Field(
         default="disk", description="photo storage adapter: disk, or any S3-compatible server"
     )

@@ -17,7 +17,7 @@ from dasan.auth import mask_phone, phone_hash
 from dasan.complaints import catalogue, dispatch
 from dasan.complaints.geo import Place, distance_m, geo_index
 from dasan.complaints.geocode import geocoder
-from dasan.complaints.notify import keep_phone, queue_notice
+from dasan.complaints.notify import keep_email, keep_phone, queue_notice
 from dasan.complaints.photos import ProcessedPhoto, process_photo
 from dasan.complaints.storage import PhotoStore, photo_store
 from dasan.config import get_settings, signing_key
@@ -182,7 +182,7 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
         description_masked=masked, attributes=answers, lat=lat, lon=lon,
         address=(report.address or "")[:256] or None, district_code=place.district_code,
         dong_code=place.dong_code, dong_name=place.dong_name, geo_rule=place.rule,
-        agency_code=agency, notify_email=email, language=report.language,
+        agency_code=agency, language=report.language,
         media_url=(report.media_url or "")[:512] or None, requested_at=now, updated_at=now,
         ack_due_at=now + timedelta(hours=service.sla_ack_hours),
         expected_at=now + timedelta(hours=service.sla_resolve_hours),
@@ -192,6 +192,8 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     session.flush()
     if phone:
         keep_phone(session, request, phone)  # sealed; the row keeps 010-****-5678
+    if email:
+        keep_email(session, request, email)  # sealed; the row keeps c***@example.com
     consultation.external_ref = f"sr-{request.id}"
     if report.description and _crisis(session, consultation, report.description):
         request.priority = consultation.priority

@@ -85,9 +85,27 @@ def tracking_url(request: ServiceRequest) -> str:
     return f"{get_settings().complaints_public_url.rstrip('/')}/report/track/{request.token}"
 
 
-# The citizen's number for notices is sealed in the PII vault under the report's id (ADR 0005);
-# `service_requests.notify_phone` keeps only its masked form (010-****-5678).
+# The citizen's number and e-mail address for notices are sealed in the PII vault under the
+# report's id (ADR 0005); `service_requests.notify_phone` / `notify_email` and the notice rows
+# keep only their masked forms (010-****-5678, c***@example.com).
 PHONE_KIND = "service_requests.notify_phone"
+EMAIL_KIND = "service_requests.notify_email"
+
+
+def mask_email(address: str) -> str:
+    """c***@example.com: the first character of the local part and the domain."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return (address[:1] + "***") if address else ""
+    return f"{local[:1]}***@{domain}"[:254]
+
+
+def keep_email(session: Session, request: ServiceRequest, address: str) -> None:
+    """Seal the notice e-mail address of a (flushed) report and keep its masked form."""
+    from dasan.privacy import vault
+
+    vault.seal(session, EMAIL_KIND, request.id, address)
+    request.notify_email = mask_email(address)
 
 
 def keep_phone(session: Session, request: ServiceRequest, digits: str) -> None:
@@ -106,6 +124,13 @@ def _phones(session: Session, request_ids: list[int]) -> dict[int, str]:
     return vault.open_many(session, PHONE_KIND, request_ids)
 
 
+def _emails(session: Session, request_ids: list[int]) -> dict[int, str]:
+    """The raw notice e-mail addresses of these reports, opened in memory for a send."""
+    from dasan.privacy import vault
+
+    return vault.open_many(session, EMAIL_KIND, request_ids)
+
+
 def queue_notice(session: Session, request: ServiceRequest, status: str,
                  note: str | None = None) -> int:
     """Queue a notice about `status` to every contact the citizen gave; returns how many."""
@@ -120,7 +145,7 @@ def queue_notice(session: Session, request: ServiceRequest, status: str,
     for channel, to in (("sms", request.notify_phone), ("email", request.notify_email)):
         if to and channel == "sms" and _sms_port_configured():
             count += _queue_sms(session, request, status, body)
-        elif to:  # an SMS notice keeps the masked number; the send opens the sealed one
+        elif to:  # a notice keeps the masked number or address; the send opens the sealed one
             session.add(NotificationOutbox(request_id=request.id, channel=channel, recipient=to,
                                            subject=f"{head} #{request.id}: {label}", body=body))
             count += 1
@@ -137,11 +162,11 @@ def drain_notifications(session: Session, port: Notifier | None = None, limit: i
         .order_by(NotificationOutbox.id).limit(limit)
     ).all()
     sent = 0
-    phones = _phones(session, [r.request_id for r in rows if r.channel == "sms"])
+    opened = {"sms": _phones(session, [r.request_id for r in rows if r.channel == "sms"]),
+              "email": _emails(session, [r.request_id for r in rows if r.channel == "email"])}
     for row in rows:
         row.attempts += 1
-        recipient = phones.get(row.request_id, row.recipient) if row.channel == "sms" \
-            else row.recipient
+        recipient = opened.get(row.channel, {}).get(row.request_id, row.recipient)
         try:
             port.send(row.channel, recipient, row.subject, row.body)
         except (OSError, smtplib.SMTPException) as exc:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dasan.config import get_settings
 from dasan.errors import DomainError
 
 ALLOWED = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -20,6 +23,9 @@ _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _DATETIME = 0x0132
+_OFFSET_TIME = 0x9010  # EXIF 2.31: offset of DateTime
+_OFFSET_TIME_ORIGINAL = 0x9011  # offset of DateTimeOriginal
+_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 
 
 class BadPhoto(DomainError):
@@ -74,17 +80,46 @@ def _gps(exif: Image.Exif) -> tuple[float | None, float | None]:
         return None, None
 
 
-def _taken_at(exif: Image.Exif) -> datetime | None:
+def _offset(raw: object) -> timezone | None:
+    """An EXIF 2.31 offset such as `+09:00` (`   :  ` or junk: none)."""
+    m = _OFFSET.match(str(raw or "").strip("\x00 "))
+    if not m:
+        return None
+    minutes = int(m.group(2)) * 60 + int(m.group(3))
+    if minutes > 14 * 60:
+        return None
+    return timezone(timedelta(minutes=-minutes if m.group(1) == "-" else minutes))
+
+
+def camera_zone() -> tzinfo:
+    """The zone of an EXIF time without offset (`DASAN_COMPLAINTS_CAMERA_TIMEZONE`)."""
+    name = get_settings().complaints_camera_timezone
     try:
-        raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"DASAN_COMPLAINTS_CAMERA_TIMEZONE {name!r} is not an IANA zone "
+                         "(e.g. Asia/Seoul)") from None
+
+
+def _taken_at(exif: Image.Exif, zone: tzinfo | None = None) -> datetime | None:
+    """When the photo was taken, in UTC. EXIF times are the camera's wall clock without a
+    zone: DateTimeOriginal with OffsetTimeOriginal when the camera wrote it (else DateTime with
+    OffsetTime), otherwise the configured camera zone (Seoul)."""
+    try:
+        sub = exif.get_ifd(_EXIF_IFD)
+        raw, offset = sub.get(_DATETIME_ORIGINAL), sub.get(_OFFSET_TIME_ORIGINAL)
+        if not raw:
+            raw, offset = exif.get(_DATETIME), sub.get(_OFFSET_TIME)
     except Exception:  # noqa: BLE001
         return None
     if not raw:
         return None
     try:
-        return datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+        local = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
+    aware = local.replace(tzinfo=_offset(offset) or zone or camera_zone())
+    return aware.astimezone(UTC)
 
 
 def process_photo(data: bytes, *, max_bytes: int) -> ProcessedPhoto:

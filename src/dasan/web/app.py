@@ -48,8 +48,11 @@ from dasan.web.templating import RememberLanguage
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Every room's routers: JSON API (in the OpenAPI schema) and pages.
+# Every room's routers: JSON API (in the OpenAPI schema) and pages. A request is matched
+# against the routers in this order (each route's pattern in turn), so the machine-to-machine
+# intake with the most traffic, Open311 (its own `/open311/v2` prefix, no overlap), goes first.
 ROUTERS = (
+    open311_api.router,
     home_pages.router,
     auth_api.router,
     consultations_api.router,
@@ -72,7 +75,6 @@ ROUTERS = (
     visible_ars_api.router,
     transcripts_api.router,
     visible_ars_pages.router,
-    open311_api.router,
     complaints_api.router,
     complaints_pages.router,
     crisis_api.router,

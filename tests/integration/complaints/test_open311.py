@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from photo_helpers import fake_jpeg, jpeg_with_gps
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from dasan.db.models import Consultation
 from dasan.db.models_complaints import (
@@ -98,6 +98,13 @@ def test_post_then_get_request_and_token(client, api_key, db) -> None:  # type: 
     assert row.notify_phone == "010-****-5678"
     sms = db.scalar(select(NotificationOutbox).where(NotificationOutbox.channel == "sms"))
     assert sms.recipient == "010-****-5678"
+    # So is the e-mail address (c***@example.com on the row and the notice).
+    assert row.notify_email == "c***@example.com"
+    mail = db.scalar(select(NotificationOutbox).where(NotificationOutbox.channel == "email"))
+    assert mail.recipient == "c***@example.com"
+    stored = db.execute(text("SELECT token FROM sealed_texts WHERE kind = "
+                             "'service_requests.notify_email'")).scalars().all()
+    assert len(stored) == 1 and "citizen@example.com" not in stored[0]
     from dasan.complaints.notify import drain_notifications
 
     sent: list[str] = []

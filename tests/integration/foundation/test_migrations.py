@@ -76,3 +76,57 @@ def test_contact_numbers_stored_in_clear_are_sealed_by_migration(tmp_path) -> No
             "SELECT payload FROM outbox")]
     assert stored[:3] == ["010-****-5678", "010-****-5678", "010-****-5432"]
     assert json.loads(stored[3]) == {"text": "안내", "to_sealed": ["outbox.payload_to", 1]}
+
+
+def test_notice_emails_stored_in_clear_are_sealed_by_migration(database_url: str) -> None:
+    """0018_15: notice e-mail addresses written in clear by earlier versions (on the report and
+    on its e-mail notice) are sealed in the PII vault and masked in place, on both backends;
+    rows already sealed are left alone, and a second run changes nothing."""
+    from sqlalchemy import text
+
+    from dasan.complaints.notify import drain_notifications
+    from dasan.db.session import get_engine, new_session
+    from dasan.privacy import vault
+
+    kind = "service_requests.notify_email"
+    engine = get_engine(database_url)
+    with engine.begin() as conn:
+        for rid, email in ((1, "citizen@example.com"), (2, "c***@example.org")):
+            conn.execute(text(
+                "INSERT INTO service_requests (id, token, service_code, status, description, "
+                "description_masked, attributes, lat, lon, district_code, geo_rule, "
+                "agency_code, notify_email, duplicate_count, priority, language, requested_at, "
+                "updated_at) VALUES (:id, :tok, 'OTHER', 'received', '', '', '{}', 37.5, 127.0, "
+                "'11140', 'inside', 'gu-11140', :email, 0, 0, 'ko', :at, :at)"),
+                {"id": rid, "tok": f"m{rid}", "email": email, "at": "2026-01-01 00:00:00"})
+        conn.execute(text(
+            "INSERT INTO complaint_notifications (request_id, channel, recipient, subject, body, "
+            "state, attempts, next_attempt_at, created_at) VALUES (1, 'email', 'citizen@example.com', "
+            "'s', 'b', 'pending', 0, :at, :at)"), {"at": "2026-01-01 00:00:00"})
+    with new_session(database_url) as s:  # report 2 was sealed by the current code already
+        vault.seal(s, kind, 2, "carol@example.org")
+        s.commit()
+    try:
+        downgrade(database_url, "0014_i13c")
+        upgrade(database_url)
+        upgrade(database_url)  # at head: nothing runs twice
+        with new_session(database_url) as s:
+            assert vault.open_many(s, kind, [1, 2]) == {1: "citizen@example.com",
+                                                         2: "carol@example.org"}
+            assert s.execute(text("SELECT COUNT(*) FROM sealed_texts WHERE kind = :k"),
+                             {"k": kind}).scalar() == 2
+            assert s.execute(text("SELECT notify_email FROM service_requests ORDER BY id")
+                             ).scalars().all() == ["c***@example.com", "c***@example.org"]
+            assert s.execute(text("SELECT recipient FROM complaint_notifications")
+                             ).scalar() == "c***@example.com"
+
+            sent: list[str] = []
+
+            class Port:
+                def send(self, channel: str, recipient: str, subject: str, body: str) -> None:
+                    sent.append(recipient)
+
+            assert drain_notifications(s, Port()) == 1
+            assert sent == ["citizen@example.com"]  # opened only for the send
+    finally:
+        upgrade(database_url)
