@@ -196,7 +196,7 @@ class Settings(BaseSettings):
     chat_idle_close_seconds: float = Field(
         default=120.0, gt=0, description="close the chat this long after the unanswered prompt"
     )
-    # --- sign-language video (WebRTC, ADR 0016) ---
+    # --- sign-language video (WebRTC, ADR 0015) ---
     rtc_stun_urls: str = Field(
         default="",
         description="STUN servers for the video consultation, comma-separated "

@@ -144,7 +144,7 @@ def seed_people(session: Session, agents: int = 60, password: str = DEMO_PASSWOR
         session.add(agent)
         session.flush()
         for j, skill in enumerate(skills):
-            # The first agent signs (the demo's sign-language video consultations, ADR 0016).
+            # The first agent signs (the demo's sign-language video consultations, ADR 0015).
             signer = skill.code == SIGN_LANGUAGE and i == 0
             if skill.code == "general" or (i + j) % 3 == 0 or signer:
                 session.add(AgentSkill(agent_id=agent.id, skill_id=skill.id))

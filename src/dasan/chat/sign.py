@@ -1,4 +1,4 @@
-"""Sign-language video consultations (수어 상담, ADR 0016).
+"""Sign-language video consultations (수어 상담, ADR 0015).
 
 A video consultation is a contact of channel `sign_language` in the live chat room: it queues
 in the sign-language queue (skill `sign_language`), is offered and accepted like a chat

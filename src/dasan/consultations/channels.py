@@ -33,7 +33,7 @@ CHANNELS: tuple[Channel, ...] = (
 CHANNEL_BY_CODE = {c.code: c for c in CHANNELS}
 # Contacts that run through the live chat room (`dasan.chat.hub`): the chatbot, the live web
 # chat, and the sign-language video consultation (its signalling and text ride the chat's
-# socket; ADR 0016). The floor counters' SQL mirrors this tuple.
+# socket; ADR 0015). The floor counters' SQL mirrors this tuple.
 CHAT_ROOM_CHANNELS: tuple[str, ...] = ("chatbot", "web", "sign_language")
 SIGN_LANGUAGE = "sign_language"
 _BY_NAME = {c.name_ko: c for c in CHANNELS} | {c.name_en.lower(): c for c in CHANNELS}

@@ -1,4 +1,4 @@
-"""Sign-language video consultations (수어 상담, ADR 0016): they queue in the 수어 queue for
+"""Sign-language video consultations (수어 상담, ADR 0015): they queue in the 수어 queue for
 signers only, are offered like chats, are answered only when the agent's media connects, and
 end with the outcomes of ADR 0004. Signalling is relayed as typed `rtc` events by the room
 (both databases; the socket path through the web layer too)."""

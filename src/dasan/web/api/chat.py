@@ -815,7 +815,7 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
             await hub.run(step, agent_id, int(frame["offer_id"]))
         elif kind == "rtc":  # video consultation signalling (chat.sign)
             await hub.run(sign.signal, int(frame["consultation_id"]), "agent", agent_id, frame)
-        elif kind == "rtc_connected":  # the call's media connected: answered (ADR 0016)
+        elif kind == "rtc_connected":  # the call's media connected: answered (ADR 0015)
             await hub.run(sign.media_connected, agent_id, int(frame["consultation_id"]))
         elif kind == "ping":
             await sock.send({"type": "pong"})

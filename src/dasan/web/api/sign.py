@@ -1,4 +1,4 @@
-"""Sign-language video consultation API (수어 상담, ADR 0016).
+"""Sign-language video consultation API (수어 상담, ADR 0015).
 
 `POST /api/sign/sessions` opens the consultation (no login, like a chat): it returns the
 citizen's chat token and the ICE servers. The citizen then uses the chat's socket

@@ -201,7 +201,7 @@ def citizen_chat_page(request: Request, user: User | None = Depends(current_user
 
 @router.get("/sign", response_class=HTMLResponse)
 def sign_language_page(request: Request, user: User | None = Depends(current_user)) -> Response:
-    """The citizen's sign-language video consultation (수어 상담, ADR 0016)."""
+    """The citizen's sign-language video consultation (수어 상담, ADR 0015)."""
     return _page(request, "chat/sign.html", user)
 
 

@@ -1,4 +1,4 @@
-/* The agent desk's sign-language video panel (ADR 0016): when a video consultation is live on
+/* The agent desk's sign-language video panel (ADR 0015): when a video consultation is live on
    this desk, the desk calls the citizen (WebRTC; signalling over the desk's socket), and
    reports once that the call's media connected — the moment the consultation is answered. */
 "use strict";

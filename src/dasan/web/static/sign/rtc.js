@@ -1,4 +1,4 @@
-/* One WebRTC call of a sign-language video consultation (ADR 0016), shared by the citizen's
+/* One WebRTC call of a sign-language video consultation (ADR 0015), shared by the citizen's
    page and the agent's desk. Signalling goes through `send` (the app's WebSocket, as
    {type: "rtc", kind, sdp | candidate}); `handle` takes the other side's rtc events. */
 "use strict";

@@ -14,7 +14,7 @@ from alembic import op
 from dasan.db import floor_counters
 
 revision = "0018_sign"
-down_revision = "0014_i13c"
+down_revision = "0018_17b"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_15"
-down_revision = "0014_i13c"
+down_revision = "0018_11"
 branch_labels = None
 depends_on = None
 

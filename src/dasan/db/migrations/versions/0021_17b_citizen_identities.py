@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_17b"
-down_revision = "0014_i13c"
+down_revision = "0018_17a"
 branch_labels = None
 depends_on = None
 
