@@ -252,25 +252,9 @@ def prepare_db(url: str, kb: bool) -> None:
 
 def open_sessions(base: str, n: int, db_url: str) -> list[tuple[int, str]]:
     """Open n chats over the API and put them in the queue (as after a handoff)."""
-    from sqlalchemy import create_engine, update
+    from bench import chat_storm
 
-    from dasan.db.base import utcnow
-    from dasan.db.models import Consultation, Queue
-
-    out: list[tuple[int, str]] = []
-    with httpx.Client(base_url=base, timeout=60) as client:
-        for _ in range(n):
-            r = client.post("/api/chat/sessions", json={"language": "ko"})
-            r.raise_for_status()
-            out.append((int(r.json()["consultation_id"]), str(r.json()["token"])))
-    engine = create_engine(db_url)
-    with engine.begin() as conn:
-        qid = conn.execute(Queue.__table__.select().where(Queue.code == "general")).first()
-        assert qid is not None
-        conn.execute(update(Consultation).where(Consultation.id.in_([c for c, _ in out]))
-                     .values(queue_id=qid.id, queued_at=utcnow(), channel="web"))
-    engine.dispose()
-    return out
+    return chat_storm.queue_chats(base, db_url, n)
 
 
 def bench_delivery(sessions: int, duration: float, period: float, db_url: str | None = None,

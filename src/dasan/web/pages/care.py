@@ -8,6 +8,7 @@ function as the JSON API and redirects back (303) with a notice or shows the ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -172,9 +173,15 @@ def protection_review(did: int, db: Session = Depends(get_db),
                       user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                       decision: str = Form(...), note: str = Form(""),
                       period_days: int = Form(programme.DEFAULT_PERIOD_DAYS)) -> Response:
+    return _designation_step(db, did, lambda: programme.review(
+        db, user, did, decision == "approve", note, period_days,
+        min(programme.DEFAULT_REVIEW_DAYS, period_days)))
+
+
+def _designation_step(db: Session, did: int, step: Callable[[], object]) -> Response:
+    """One supervisor step on a designation: commit it, or roll back and show the refusal."""
     try:
-        programme.review(db, user, did, decision == "approve", note, period_days,
-                         min(programme.DEFAULT_REVIEW_DAYS, period_days))
+        step()
     except DomainError as exc:
         db.rollback()
         return _back("/protection", error=exc.message)
@@ -188,13 +195,8 @@ def protection_periodic_review(did: int, db: Session = Depends(get_db),
                                decision: str = Form(...), note: str = Form(""),
                                review_days: int = Form(programme.DEFAULT_REVIEW_DAYS)
                                ) -> Response:
-    try:
-        programme.decide_review(db, user, did, decision == "keep", note, review_days)
-    except DomainError as exc:
-        db.rollback()
-        return _back("/protection", error=exc.message)
-    db.commit()
-    return _back("/protection", notice=f"#{did}")
+    return _designation_step(db, did, lambda: programme.decide_review(
+        db, user, did, decision == "keep", note, review_days))
 
 
 @router.post("/protection/designations/{did}/appeal")
@@ -202,13 +204,7 @@ def protection_appeal(did: int, db: Session = Depends(get_db),
                       user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                       note: str = Form("")) -> Response:
     """The citizen's appeal, recorded by a supervisor (by letter, phone or in person)."""
-    try:
-        programme.appeal(db, user, did, note)
-    except DomainError as exc:
-        db.rollback()
-        return _back("/protection", error=exc.message)
-    db.commit()
-    return _back("/protection", notice=f"#{did}")
+    return _designation_step(db, did, lambda: programme.appeal(db, user, did, note))
 
 
 @router.post("/protection/designations/{did}/revoke")
@@ -216,13 +212,7 @@ def protection_revoke(did: int, db: Session = Depends(get_db),
                       user: User = Depends(require_page_roles(*access.SUPERVISORS)),
                       note: str = Form("")) -> Response:
     """The appeal upheld (or the separation ended early): the caller leaves the registry."""
-    try:
-        programme.revoke(db, user, did, note)
-    except DomainError as exc:
-        db.rollback()
-        return _back("/protection", error=exc.message)
-    db.commit()
-    return _back("/protection", notice=f"#{did}")
+    return _designation_step(db, did, lambda: programme.revoke(db, user, did, note))
 
 
 # --- quality management ---------------------------------------------------------------------
