@@ -238,11 +238,11 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
                   process=process, chat_agent=c.agent_id)
     if stored.created:
         out.message(m)
-    if woken is not None:
-        _woken(s, out, c, woken)
         notice = sensitive_notice(body)
         if notice is not None:
             system_message(s, out, cid, notice["ko"], {"kind": "pii_notice", "en": notice["en"]})
+    if woken is not None:
+        _woken(s, out, c, woken)
     return out
 
 
