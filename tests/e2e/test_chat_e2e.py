@@ -210,7 +210,10 @@ def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: A
     deadline = time.monotonic() + 10
     while True:
         with db_session(live_server.db_url) as s:
-            care = s.scalar(select(AgentCare.status).where(AgentCare.agent_id == a.id))
+            # this break's offer (the shared browser server keeps other tests' care rows)
+            care = s.scalar(select(AgentCare.status).where(
+                AgentCare.agent_id == a.id, AgentCare.kind == "break")
+                .order_by(AgentCare.id.desc()).limit(1))
         if care == "taken" or time.monotonic() > deadline:
             break
         time.sleep(0.1)
