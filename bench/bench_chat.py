@@ -257,6 +257,24 @@ def open_sessions(base: str, n: int, db_url: str) -> list[tuple[int, str]]:
     return chat_storm.queue_chats(base, db_url, n)
 
 
+def start_relay(procs: list[subprocess.Popen[bytes]]) -> int:
+    """Start the bare websockets relay (the peer) on a free port; returns the port."""
+    port = free_port()
+    procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    wait_port(port, procs[-1])
+    return port
+
+
+def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.terminate()
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def bench_delivery(sessions: int, duration: float, period: float, db_url: str | None = None,
                    pubsub_url: str = "memory://", workers: int = 1, with_peer: bool = True
                    ) -> dict[str, Any]:
@@ -288,20 +306,12 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
         ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True,
                                     tokens=[tok for _, tok in chats]))
         if with_peer:
-            relay_port = free_port()
-            procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            wait_port(relay_port, procs[-1])
+            relay_port = start_relay(procs)
             peer_urls = [(f"ws://127.0.0.1:{relay_port}/room/{cid}",
                           f"ws://127.0.0.1:{relay_port}/room/{cid}") for cid, _ in chats]
             peer = asyncio.run(run_load(peer_urls, duration, period, with_ack=False))
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
     return {"ours": ours, "peer": peer}
 
 
@@ -334,18 +344,10 @@ def bench_storm(sockets: int, agents: int = 8, tabs: int = 3) -> dict[str, Any]:
         chats = chat_storm.queue_chats(base, db_url, citizens)
         cookies = chat_storm.login_cookies(base, users)
         ours = asyncio.run(chat_storm.storm(base, db_url, chats, cookies, tabs=tabs))
-        relay_port = free_port()
-        procs.append(subprocess.Popen([sys.executable, "-c", RELAY_CODE, str(relay_port)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_port(relay_port, procs[-1])
+        relay_port = start_relay(procs)
         peer = asyncio.run(chat_storm.relay_storm(f"ws://127.0.0.1:{relay_port}", sockets))
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
     return {"ours": ours, "peer_seconds": peer}
 
 
