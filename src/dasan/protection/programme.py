@@ -16,6 +16,7 @@ Every state change is audited. Evidence bundles live in `dasan.protection.eviden
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -370,19 +371,29 @@ def refer_counselling(s: Session, user: User, agent_id: int | None, incident_id:
     return row
 
 
-def is_call(s: Session, cid: int) -> bool:
-    c = s.get(Consultation, cid)
-    return c is not None and c.channel == "phone"
+@dataclass(frozen=True)
+class HandedToTeam:
+    """The contact handed to the dedicated team, and for a live call the checked command the
+    gateway holding it must carry out (the caller publishes it after the commit)."""
+
+    consultation: Consultation
+    call_command: dict[str, Any] | None
 
 
-def hand_to_dedicated_team(s: Session, user: User, cid: int) -> Consultation:
+def hand_to_dedicated_team(s: Session, user: User, cid: int) -> HandedToTeam:
     """One click: the contact leaves the agent for the dedicated team's queue (a written
-    thread is let go as well, so the team claims it from its queue)."""
+    thread is let go as well, so the team claims it from its queue; a live call is transferred
+    to the team's queue by the gateway holding it)."""
     from dasan.db.models_channels import WrittenThread
+    from dasan.voice import desk as voice_desk
 
     c = s.get(Consultation, cid)
     if c is None:
         raise NotFound(f"consultation {cid} not found")
+    command = None
+    if c.channel == "phone":  # checked first: an ended call changes nothing
+        command = voice_desk.desk_command(s, user, cid, "transfer",
+                                          f"queue:{access.SEPARATED_QUEUE}")
     own = s.scalar(select(Agent.id).where(Agent.user_id == user.id))
     access.access_hand_to_team(s, user, own, c.agent_id, c.id)
     if c.status == "closed":
@@ -400,7 +411,7 @@ def hand_to_dedicated_team(s: Session, user: User, cid: int) -> Consultation:
     audit.record(s, user, "malicious.hand_to_team", object_type="consultation", object_id=c.id,
                  detail={"from_agent": previous})
     s.flush()
-    return c
+    return HandedToTeam(c, command)
 
 
 # --- statistics -----------------------------------------------------------------------------

@@ -363,3 +363,48 @@ def test_desk_protection_actions_go_through_the_access_policy(
     login("supervisor")
     assert client.post("/api/protection/counselling",
                        json={"agent_id": agents["agent1"]}).status_code == 201
+
+
+def test_hand_a_live_call_to_the_team_gives_the_gateway_its_transfer(
+        db: Session, client: Any, login: Any) -> None:
+    """The room decides the gateway's command for a live call (the web layer only sends it);
+    an ended call is refused and stays where it was."""
+    from dasan.db.models import Agent, User
+    from dasan.db.models_voice import VoiceCall
+    from dasan.errors import DomainError
+
+    login("agent1")  # creates the demo users
+    user = db.scalar(select(User).where(User.username == "agent1"))
+    assert user is not None
+    agent_id = db.scalar(select(Agent.id).where(Agent.user_id == user.id))
+    live = Consultation(channel="phone", started_at=datetime(2026, 3, 2, 10), status="open",
+                        agent_id=agent_id)
+    ended = Consultation(channel="phone", started_at=datetime(2026, 3, 2, 10), status="open",
+                         agent_id=agent_id)
+    db.add_all([live, ended])
+    db.flush()
+    db.add_all([
+        VoiceCall(sip_call_id="hand-live", consultation_id=live.id, dialed="120",
+                  agent_id=agent_id, answered_at=datetime(2026, 3, 2, 10, 1)),
+        VoiceCall(sip_call_id="hand-ended", consultation_id=ended.id, dialed="120",
+                  agent_id=agent_id, answered_at=datetime(2026, 3, 2, 10, 1),
+                  ended_at=datetime(2026, 3, 2, 10, 5)),
+    ])
+    db.commit()
+
+    handed = programme.hand_to_dedicated_team(db, user, live.id)
+    assert handed.call_command is not None
+    assert handed.call_command["action"] == "transfer"
+    assert handed.call_command["target"] == "queue:malicious"
+    assert handed.consultation.agent_id is None
+    db.commit()
+
+    try:
+        programme.hand_to_dedicated_team(db, user, ended.id)
+    except DomainError as exc:
+        assert (exc.status, exc.code) == (409, "call_ended")
+    else:
+        raise AssertionError("an ended call was handed over")
+    db.rollback()
+    still = db.get(Consultation, ended.id)
+    assert still is not None and still.agent_id == agent_id

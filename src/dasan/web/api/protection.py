@@ -16,6 +16,7 @@ from dasan import access
 from dasan.db.models import User
 from dasan.protection import evidence, programme
 from dasan.web.deps import get_db, require_roles
+from dasan.web.live import hub_of
 
 router = APIRouter(prefix="/api/protection", tags=["protection"])
 
@@ -172,19 +173,14 @@ async def to_dedicated_team(cid: int, request: Request, db: Session = Depends(ge
     """One click: hand the contact to the 전담 team's queue (a live call is transferred there
     by the gateway holding it)."""
     from dasan.voice import cti
-    from dasan.voice import desk as voice_desk
-    from dasan.web.api.chat import hub_of
 
-    cmd = None
-    if programme.is_call(db, cid):  # checked first: an ended call changes nothing
-        cmd = voice_desk.desk_command(db, user, cid, "transfer",
-                                      f"queue:{access.SEPARATED_QUEUE}")
-    c = programme.hand_to_dedicated_team(db, user, cid)
+    handed = programme.hand_to_dedicated_team(db, user, cid)
     db.commit()
-    if cmd is not None:
-        await cti.send(hub_of(request.app).pubsub, cmd)
-    await hub_of(request.app).assign()
-    return {"consultation_id": c.id, "queue": access.SEPARATED_QUEUE}
+    hub = hub_of(request.app)
+    if handed.call_command is not None:
+        await cti.send(hub.pubsub, handed.call_command)
+    await hub.assign()
+    return {"consultation_id": handed.consultation.id, "queue": access.SEPARATED_QUEUE}
 
 
 @router.get("/statistics")
