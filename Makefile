@@ -37,15 +37,10 @@ lint: setup
 	uv run --frozen ruff check src tests bench
 	uv run --frozen mypy
 
-# The suite runs in two pytest-xdist workers (tests on the shared Redis in one group). The
-# schema fuzzer runs alone: its generated cases share one node id, which xdist cannot spread.
-# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
-# running in the main thread, which asyncio-based tests must not inherit.
-TEST_ENV = DASAN_TEST_POSTGRES_URL=$$(cat var/postgres.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url)
-test: models services lint
-	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -n 2 --dist loadgroup -m "not e2e" --ignore=tests/fuzz tests
-	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider tests/fuzz
-	$(TEST_ENV) uv run --frozen pytest -q -p no:cacheprovider -m e2e tests/e2e
+# The whole suite (scripts/test.sh says how its stages overlap): lint, the tests on SQLite and
+# PostgreSQL with Redis, the schema fuzzer and the browser tests in Debian Chromium.
+test: models services
+	scripts/test.sh
 
 test-fast: setup
 	uv run --frozen pytest -q -x -m "not e2e"

@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -46,11 +47,21 @@ def shared_data_dir() -> Path:
     return default_shared_data()
 
 
+# Browser-test files whose tests stand alone (each walk logs in afresh and reads only what it
+# made), so that xdist may spread them over the browser workers.
+E2E_SPREAD = {"test_a11y_e2e.py"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that talks to
+    """Under pytest-xdist (`scripts/test.sh` runs `--dist loadgroup`), every test that talks to
     the shared Redis server runs in one worker: pub/sub channels and rate-limit keys are global
-    to the server, so two workers' tests would read each other's messages."""
+    to the server, so two workers' tests would read each other's messages. A browser-test
+    file's tests run in one worker, in order, on that worker's live server (E2E_SPREAD
+    excepted)."""
     for item in items:
+        if item.get_closest_marker("e2e") and item.path.name not in E2E_SPREAD:
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{item.path.stem}"))
+            continue
         callspec = getattr(item, "callspec", None)
         params = callspec.params.values() if callspec else ()
         if (item.get_closest_marker("redis") or "redis_url" in getattr(item, "fixturenames", ())
@@ -125,13 +136,30 @@ def _empty_volatile_tables(url: str) -> None:
     volatile.sort(key=lambda t: t.name.startswith("floor_counter"))
     with engine.begin() as conn:
         if url.startswith("postgresql"):
-            names = ", ".join(t.name for t in volatile)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # TRUNCATE costs PostgreSQL a new file per table, so only the tables the last test
+            # wrote to are emptied: those with rows, or whose id sequence has moved.
+            names = _written_postgres_tables(conn, [t.name for t in volatile])
+            if names:
+                conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
             conn.execute(text("UPDATE agents SET state = 'offline'"))
         else:
             for table in volatile:
                 conn.execute(table.delete())
             conn.execute(text("UPDATE agents SET state = 'offline'"))
+
+
+def _written_postgres_tables(conn: Any, names: list[str]) -> list[str]:
+    """The tables among `names` that hold rows or whose identity/serial sequence was used."""
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM {n})" for n in names)
+    written = {row[0] for row in conn.execute(text(with_rows))}
+    moved = conn.execute(text(
+        "SELECT DISTINCT d.refobjid::regclass::text FROM pg_sequences s "
+        "JOIN pg_class c ON c.relname = s.sequencename AND c.relkind = 'S' "
+        "JOIN pg_depend d ON d.objid = c.oid AND d.deptype IN ('a', 'i') "
+        "WHERE s.schemaname = current_schema() AND s.last_value IS NOT NULL"))
+    written |= {row[0] for row in moved}
+    return [n for n in names if n in written]
 
 
 @pytest.fixture

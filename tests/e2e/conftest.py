@@ -54,6 +54,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stop_server(proc)
 
 
+@pytest.fixture(autouse=True)
+def _no_contacts_left_over(request: pytest.FixtureRequest) -> None:
+    """Every browser test shares one server: before each, the contacts an earlier test left
+    open (queued or held chats, claimed written threads) are closed in the database, so that
+    they never reach this test's agent or take its desktop's pane."""
+    if "live_server" not in request.fixturenames:
+        return
+    from sqlalchemy import create_engine, update
+
+    from dasan.db.base import utcnow
+    from dasan.db.models import Consultation
+    from dasan.db.models_channels import WrittenThread
+
+    server: Server = request.getfixturevalue("live_server")
+    engine = create_engine(server.db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Consultation).where(Consultation.status != "closed")
+                         .values(status="closed", ended_at=utcnow()))
+            conn.execute(update(WrittenThread).where(WrittenThread.status != "closed")
+                         .values(status="closed"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if not CHROMIUM.exists():

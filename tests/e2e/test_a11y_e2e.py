@@ -113,7 +113,21 @@ def _live_visible_ars_path(db_url: str) -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
-def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any) -> None:
+def _walks() -> list[tuple[str, str | None, list[str]]]:
+    """The pages in walks of a few pages each (one per test, so that the browser workers share
+    them): (name, user or None for anonymous, paths)."""
+    walks: list[tuple[str, str | None, list[str]]] = [("anonymous", None, ANONYMOUS),
+                                                      ("visible-ars", None, [])]
+    for user, paths in ROLES.items():
+        size = 8
+        for n in range(0, len(paths), size):
+            walks.append((f"{user}-{n // size + 1}", user, paths[n:n + size]))
+    return walks
+
+
+@pytest.mark.parametrize(("walk", "user", "paths"), _walks(), ids=[w[0] for w in _walks()])
+def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any, walk: str,
+                                                 user: str | None, paths: list[str]) -> None:
     if not AXE.exists():
         pytest.skip("axe-core is not installed (scripts/web-assets.sh)")
     base = live_server.base_url
@@ -121,40 +135,37 @@ def test_every_page_has_no_serious_axe_violation(live_server: Any, browser: Any)
         entry = s.scalar(select(KbEntry.id).order_by(KbEntry.id).limit(1))
         call = _recorded_call(s)
     found: list[str] = []
+    if walk == "visible-ars":
+        ctx = browser.new_context(bypass_csp=True, locale="ko-KR",
+                                  viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        # The visible-ARS page for a link that is no longer valid, and the live page of a call
+        # waiting in the queue (its menu drawn by the page's script). The live page draws each
+        # leaf's KB answer on the server, so its first request waits for the knowledge index
+        # (the server's warm-up loads the embedder and embeds the KB): on a cold, loaded
+        # machine that took longer than NAV_TIMEOUT. Wait for it as long as the warm-up may.
+        page.set_default_navigation_timeout(LIVE_INDEX_TIMEOUT)
+        found += _check(page, base, "/ars/v/not-a-valid-link", status=None)
+        found += _check(page, base, _live_visible_ars_path(live_server.db_url),
+                        ready=".vars-item")
+        ctx.close()
+        assert not found, "\n".join(found)
+        return
     ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
     page.set_default_navigation_timeout(NAV_TIMEOUT)
-    for path in ANONYMOUS:
-        found += _check(page, base, path)
-    # The visible-ARS page for a link that is no longer valid, and the live page of a call
-    # waiting in the queue (its menu drawn by the page's script).
-    found += _check(page, base, "/ars/v/not-a-valid-link", status=None)
-    ctx.close()
-    ctx = browser.new_context(bypass_csp=True, locale="ko-KR", viewport={"width": 390, "height": 844},
-                              is_mobile=True, has_touch=True)
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    # The live page draws each leaf's KB answer on the server, so its first request waits for
-    # the knowledge index (the server's warm-up loads the embedder and embeds the KB): on a
-    # cold, loaded machine that took longer than NAV_TIMEOUT, which is why this page once
-    # "timed out" here. Wait for it as long as the warm-up may take.
-    page.set_default_navigation_timeout(LIVE_INDEX_TIMEOUT)
-    found += _check(page, base, _live_visible_ars_path(live_server.db_url), ready=".vars-item")
-    ctx.close()
-    for user, paths in ROLES.items():
-        ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
-        page = ctx.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.set_default_navigation_timeout(NAV_TIMEOUT)
+    if user is not None:
         page.goto(f"{base}/login")
         page.fill("input[name=username]", user)
         page.fill("input[name=password]", "dasan1234!")
         page.click("button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
-        for path in paths:
-            found += _check(page, base, path.format(entry=entry, call=call))
-        if user == FORBIDDEN[0]:
-            found += _check(page, base, FORBIDDEN[1], status=403)
-        ctx.close()
+    for path in paths:
+        found += _check(page, base, path.format(entry=entry, call=call))
+    if user == FORBIDDEN[0]:
+        found += _check(page, base, FORBIDDEN[1], status=403)
+    ctx.close()
     assert not found, "\n".join(found)

@@ -3,6 +3,7 @@ sees the alert live (badge, list) and acknowledges it."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,14 @@ def chat(base: str, text: str | None, handoff: bool = False) -> tuple[int, dict[
         httpx.post(f"{base}/api/chat/sessions/{cid}/messages",
                    json={"body": text, "client_msg_id": "m1"}, headers=h, timeout=60)
     return cid, h
+
+
+def until(check: Any, timeout: float = TIMEOUT / 1000) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the page never reached the expected state")
+        time.sleep(0.2)
 
 
 def test_crisis_chat_jumps_the_queue_and_the_supervisor_acknowledges(
@@ -109,12 +118,13 @@ def test_crisis_panel_shows_guidance_hands_over_and_disables_stale_buttons(
     other = f"#crisis-guidance article[data-consultation-id='{gone}']"
     page.wait_for_selector(other)
     # the welfare case with the citizen's consent, to the chosen dong's community centre
-    page.wait_for_selector(f"{card} select[data-role=dong] option[value='11545101']",
-                           state="attached")
+    # (an <option> of a closed <select> is never visible, and this page's CSP forbids the eval
+    # that wait_for_function needs: poll from here)
+    until(lambda: page.locator(f"{card} select[data-role=dong] option[value='11545101']")
+          .count() == 1)
     page.select_option(f"{card} select[data-role=dong]", "11545101")  # 가산동 (금천구)
     page.click(f"{card} .cg-welfare button")
-    page.wait_for_function(
-        "s => document.querySelector(s).textContent.includes('가산동')", arg=f"{card} .cg-status")
+    until(lambda: "가산동" in page.inner_text(f"{card} .cg-status"))
     page.screenshot(path=str(screenshots / "crisis-panel.png"), full_page=True)
     # one click: to a crisis-trained agent; the card's buttons disable
     page.click(f"{card} button[data-action=crisis-agent]")

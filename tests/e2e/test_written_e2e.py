@@ -84,7 +84,12 @@ def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> 
     assert "Received" in citizen.inner_text("#status")
     page = _agent(browser, base)
     page.click("#written-list >> text=Noise at night")
-    page.wait_for_selector("#log li.written-msg")
+    try:
+        page.wait_for_selector("#log li.written-msg")
+    except Exception as exc:  # say what the desktop showed instead
+        raise AssertionError(f"alert: {page.inner_text('#alert')!r}; list: "
+                             f"{page.inner_text('#written-list')!r}; log: "
+                             f"{page.inner_html('#log')[:800]!r}") from exc
     page.fill("#msg", "구청에 야간 공사 중지를 요청했습니다.")
     page.click("#send")
     page.wait_for_function("document.querySelectorAll('#log li.written-msg.out').length >= 1")

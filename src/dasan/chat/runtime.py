@@ -52,10 +52,12 @@ async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     """
     global _HEAP_SETTLED
     try:
-        if hub.screening is not None:  # the models live in the screening workers
+        if hub.screening is not None:  # chat messages are screened in the screening workers
             await hub.screening.warm()
-        else:
-            await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
+        # This process screens too (wrap-up summaries leave abusive sentences out; written
+        # channels and records): its models load now, not on an agent's first 종료 click
+        # (about 12 s for the crisis classifier on one core).
+        await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
     except Exception:
         log.exception("loading the screening models failed (they load on first use)")
     if index:

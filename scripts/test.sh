@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test` after setup: lint, the suite, the schema fuzzer and the browser tests, overlapped
+# where they leave each other room (much of the suite waits on servers, sockets and phones).
+#  1. lint (ruff, mypy) in the background while the suite runs in TEST_WORKERS xdist workers
+#     (tests on the shared Redis in one group);
+#  2. the browser tests in two xdist workers (one live server and one Chromium each, a file per
+#     worker, the accessibility walks spread; their own pytest processes: Playwright's sync API keeps an event loop running in
+#     the main thread, which asyncio-based tests must not inherit), beside the schema fuzzer in
+#     one process (its generated cases share one node id, which xdist cannot spread).
+# Stops at the first stage that fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DASAN_TEST_POSTGRES_URL="$(cat var/postgres.url)" DASAN_TEST_REDIS_URL="$(cat var/redis.url)"
+RUN=(uv run --frozen)
+PYTEST=("${RUN[@]}" pytest -q -p no:cacheprovider)
+stage() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
+
+stage "lint (in the background) and the suite"
+( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
+lint=$!
+"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz tests
+suite=$?
+wait "$lint"; lint_rc=$?
+stage "lint"; cat var/lint.log
+[ "$lint_rc" -eq 0 ] && [ "$suite" -eq 0 ] || { echo "lint=$lint_rc suite=$suite"; exit 1; }
+
+stage "browser tests, and the schema fuzzer in the background"
+"${PYTEST[@]}" tests/fuzz > var/fuzz.log 2>&1 &
+fuzz=$!
+"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e tests/e2e
+e2e=$?
+wait "$fuzz"; fuzz_rc=$?
+stage "schema fuzzer"; tail -n 30 var/fuzz.log
+stage "done"
+[ "$e2e" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] || { echo "e2e=$e2e fuzz=$fuzz_rc"; exit 1; }
