@@ -8,9 +8,11 @@ RUN := $(UV) run --frozen
 
 .PHONY: setup models system-deps services demo serve test test-fast lint bench clean mutation mutation-pii mutation-kpi mutation-erlang
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines) every
+# process — each test worker and test server — would otherwise compile every module it imports.
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	uv sync --frozen
+	uv sync --frozen --compile-bytecode
 	@mkdir -p var
 	@scripts/web-assets.sh
 

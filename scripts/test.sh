@@ -18,7 +18,7 @@ stage() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
 stage "lint (in the background) and the suite"
 ( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
 lint=$!
-"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz tests
+"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 tests
 suite=$?
 wait "$lint"; lint_rc=$?
 stage "lint"; cat var/lint.log
