@@ -292,6 +292,16 @@ def test_security_headers(client: TestClient, login) -> None:  # type: ignore[no
     assert "no-store" not in c.get("/static/dasan.css").headers.get("cache-control", "")
 
 
+def test_favicon_is_served_from_the_package_and_linked(client: TestClient) -> None:
+    # Browsers ask for /favicon.ico on every page: a shipped icon, cached, never a 404.
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "no-store" not in r.headers["cache-control"]
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").text
+
+
 def test_hsts_and_secure_cookies_behind_tls(client: TestClient,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASAN_HSTS", "1")
