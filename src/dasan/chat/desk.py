@@ -50,7 +50,7 @@ def agent_for(s: Session, user: User) -> Agent | None:
 def require_agent(s: Session, user: User) -> Agent:
     agent = agent_for(s, user)
     if agent is None:
-        raise ChatError("your account is not linked to an agent", 403)
+        raise ChatError("your account is not linked to an agent", 403, "not_an_agent")
     return agent
 
 
@@ -59,7 +59,7 @@ def check_chat_access(s: Session, cid: int, user: User) -> Consultation:
     c = get_consultation(s, cid)
     agent = agent_for(s, user)
     if not is_supervisor(user) and (agent is None or c.agent_id != agent.id):
-        raise ChatError("this chat is not assigned to you", 403)
+        raise ChatError("this chat is not assigned to you", 403, "chat_not_yours")
     return c
 
 

@@ -186,7 +186,7 @@
       case "state":
         if (ev.consultation.id === watching && ev.consultation.phase === "closed") monitorLine("from-system", t("system"), t("closed"));
         break;
-      case "error": $("sv-meta").textContent = t("error") + ": " + ev.detail; break;
+      case "error": $("sv-meta").textContent = t("error") + ": " + Dasan.frameError(ev); break;
     }
   }
 
