@@ -103,6 +103,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sla_ok": ("정상", "OK"),
     "sla_warn": ("주의", "Warning"),
     "sla_alert": ("초과", "Over target"),
+    "sla_thresholds": ("기준: 대기 {w1}초 주의 · {w2}초 초과(경보), "
+                       "상담 경과 {h1}초 주의 · {h2}초 초과",
+                       "Targets: wait {w1} s warning · {w2} s over (alarm); "
+                       "chat {h1} s warning · {h2} s over"),
     "sla_alarm": ("{s}초 넘게 기다리는 상담이 {n}건 있습니다",
                   "{n} contacts have waited over {s} s"),
     "force_close": ("강제 종료", "Force close"),
