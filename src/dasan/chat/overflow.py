@@ -61,7 +61,7 @@ def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:
                                                  Message.body == NOBODY_KO).limit(1))
         if told is None:
             system_message(s, out, c.id, NOBODY_KO, {"kind": "no_agents",
-                                                     "options": ["callback"]})
+                                                     "options": ["callback", "qna"]})
     return out
 
 
