@@ -229,6 +229,25 @@ def test_scoped_roles_need_a_valid_scope(db: Session) -> None:
     assert user.district_code == "11545"
 
 
+def test_a_district_officer_lands_on_the_district_page(client: TestClient, db: Session) -> None:
+    from dasan.auth import create_user
+
+    create_user(db, "gu-officer-land", "tangerine-bus-7", "district_officer",
+                district_code="11545")
+    db.commit()
+    r = client.post("/login", data={"username": "gu-officer-land", "password": "tangerine-bus-7"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/district"
+    assert client.get("/district").status_code == 200
+    # A page asked for is kept; other roles still land on the front page.
+    r = client.post("/login", data={"username": "gu-officer-land", "password": "tangerine-bus-7",
+                                    "next": "/district/complaints"}, follow_redirects=False)
+    assert r.headers["location"] == "/district/complaints"
+    r = client.post("/login", data={"username": "analyst", "password": DEMO},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
 # --- API tokens -------------------------------------------------------------------------------
 
 
