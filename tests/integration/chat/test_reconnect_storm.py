@@ -1,6 +1,9 @@
-"""Issue 11, bad input: a reconnect storm against a real server process. A few hundred citizen
-and agent sockets drop at once (TCP aborted, no close frame) and reconnect at once; no chat is
-lost, none duplicated, none assigned twice (the checks: `bench/chat_storm.py`)."""
+"""Issue 11, bad input: a reconnect storm against a real server process. Every citizen and
+agent socket (72 citizens and 24 desktop tabs) drops at once (TCP aborted, no close frame) and
+reconnects at once; no chat is lost, none duplicated, none assigned twice (the checks:
+`bench/chat_storm.py`). The 2,000-socket scale is the benchmark's
+(`python -m bench.bench_chat --only storm`); this test keeps the same checks at a size the
+suite can afford, with three times as many citizens as the desktops can hold."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dasan.config import PROJECT_ROOT
 sys.path.insert(0, str(PROJECT_ROOT))  # the storm driver is shared with the benchmark
 from bench import chat_storm  # noqa: E402
 
-CITIZENS = int(os.environ.get("DASAN_STORM_CITIZENS", "240"))
+CITIZENS = int(os.environ.get("DASAN_STORM_CITIZENS", "72"))
 AGENTS, TABS = 8, 3  # 24 desktop sockets; 8 agents x 3 chats are live, the rest wait
 
 
