@@ -2,7 +2,7 @@
 recommendation latency, and wrap-up summary quality.
 
 Run: ``uv run python -m bench.bench_chat`` (``--quick`` for 200 sessions, a short run and the
-small knowledge base).
+small knowledge base; ``--only delivery``, ``--only floor`` or ``--only storm`` for one part).
 
 1. Delivery. A real uvicorn server (one worker, SQLite, in-process pub/sub) holds N chat
    sessions, queued for an agent; each has two citizen WebSockets (a sender and a second tab
@@ -318,7 +318,11 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
 # --- 6. reconnect storm -----------------------------------------------------------------------
 
 
-def bench_storm(sockets: int, agents: int = 8, tabs: int = 3) -> dict[str, Any]:
+STORM_AGENTS, STORM_TABS = 8, 3  # 24 desktop sockets; the rest of the storm are citizens
+
+
+def bench_storm(sockets: int, agents: int = STORM_AGENTS, tabs: int = STORM_TABS
+                ) -> dict[str, Any]:
     from bench import chat_storm
 
     tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-storm-"))
@@ -526,9 +530,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="PostgreSQL database for the production-shaped run (it is wiped)")
     ap.add_argument("--redis-url", default=os.environ.get("DASAN_TEST_REDIS_URL"))
     ap.add_argument("--only", choices=("all", "delivery", "floor", "storm"), default="all",
-                    help="floor: only the presence-change and supervisor-overview sections; "
-                         "storm: only the reconnect storm")
-    ap.add_argument("--storm-sockets", type=int, default=2000)
+                    help="delivery: only the delivery section; floor: only the presence-change "
+                         "and supervisor-overview sections; storm: only the reconnect storm")
+    ap.add_argument("--storm-sockets", type=int, default=2000,
+                    help="sockets in the reconnect storm (citizens + 8 agents x 3 desktop tabs)")
     ap.add_argument("--presence-trials", type=int, default=20)
     ap.add_argument("--overview-rows", type=int, default=1_000_000)
     ap.add_argument("--overview-runs", type=int, default=40)
@@ -538,6 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         chat_floor.report(args)
         return 0
+    if args.storm_sockets <= STORM_AGENTS * STORM_TABS:
+        print(f"--storm-sockets must be more than the {STORM_AGENTS * STORM_TABS} desktop tabs",
+              file=sys.stderr)
+        return 2
     if args.only == "storm":
         print(f"== 6. reconnect storm: {args.storm_sockets} sockets drop and reconnect at once")
         print_storm(bench_storm(args.storm_sockets))
@@ -560,6 +569,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_delivery("dasan, 2 workers, PostgreSQL, Redis pub/sub", prod["ours"], p)
     else:
         print("  (production shape skipped: pass --postgres-url and --redis-url)")
+    if args.only == "delivery":
+        return 0
 
     print("== 2. assistant recommendation latency")
     a = bench_assistant(args.quick)

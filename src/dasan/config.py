@@ -190,6 +190,12 @@ class Settings(BaseSettings):
     sla_wait_alert_seconds: float = Field(
         default=180.0, gt=0, description="supervisor floor: a wait this long turns red (alarm)"
     )
+    sla_handle_warn_seconds: float = Field(
+        default=600.0, gt=0, description="supervisor floor: a live chat this long turns amber"
+    )
+    sla_handle_alert_seconds: float = Field(
+        default=900.0, gt=0, description="supervisor floor: a live chat this long turns red"
+    )
     chat_idle_prompt_seconds: float = Field(
         default=180.0, gt=0, description="ask a silent citizen '아직 계신가요?' after this long"
     )

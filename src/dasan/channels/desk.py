@@ -250,9 +250,9 @@ def reply(session: Session, user: User, thread_id: int, text: str, *, translate:
     now = now or utcnow()
     text = (text or "").strip()
     if not text:
-        raise Invalid("the reply is empty")
+        raise Invalid("the reply is empty", code="reply_invalid")
     if len(text) > MAX_REPLY_CHARS:
-        raise Invalid(f"the reply is over {MAX_REPLY_CHARS} characters")
+        raise Invalid(f"the reply is over {MAX_REPLY_CHARS} characters", code="reply_invalid")
     thread = get_thread(session, thread_id)
     if thread.status == "closed":
         raise ThreadClosed("the thread is closed")

@@ -50,7 +50,7 @@ def agent_for(s: Session, user: User) -> Agent | None:
 def require_agent(s: Session, user: User) -> Agent:
     agent = agent_for(s, user)
     if agent is None:
-        raise ChatError("your account is not linked to an agent", 403)
+        raise ChatError("your account is not linked to an agent", 403, "not_an_agent")
     return agent
 
 
@@ -59,7 +59,7 @@ def check_chat_access(s: Session, cid: int, user: User) -> Consultation:
     c = get_consultation(s, cid)
     agent = agent_for(s, user)
     if not is_supervisor(user) and (agent is None or c.agent_id != agent.id):
-        raise ChatError("this chat is not assigned to you", 403)
+        raise ChatError("this chat is not assigned to you", 403, "chat_not_yours")
     return c
 
 
@@ -229,7 +229,8 @@ def citizen_status(s: Session, cid: int) -> dict[str, Any]:
     view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
     # Nobody present can serve this queue: say so, and offer a callback instead of a wait.
     view["no_agents"] = bool(pos and pos.expected_wait_seconds is None)
-    view["options"] = ["callback"] if view["no_agents"] else []
+    # Nobody staffed can serve the queue: a callback, or the question on the web Q&A board.
+    view["options"] = ["callback", "qna"] if view["no_agents"] else []
     # Citizens do not need internal fields.
     for key in ("citizen_id", "summary", "priority", "agent_id"):
         view.pop(key, None)
@@ -290,18 +291,25 @@ def overview(s: Session) -> dict[str, Any]:
     qnames = {q.id: q.code for q in queues}
     settings = get_settings()
 
-    def level(seconds: int) -> str:
-        """SLA colour of a wait: ok, warn (amber) or alert (red, with an alarm)."""
-        if seconds >= settings.sla_wait_alert_seconds:
+    def level(seconds: int, warn: float = settings.sla_wait_warn_seconds,
+              alert: float = settings.sla_wait_alert_seconds) -> str:
+        """SLA colour of a wait (or, given the handle thresholds, of a live chat's handle
+        time): ok, warn (amber) or alert (red; a red wait sounds the alarm)."""
+        if seconds >= alert:
             return "alert"
-        return "warn" if seconds >= settings.sla_wait_warn_seconds else "ok"
+        return "warn" if seconds >= warn else "ok"
+
+    def handled(c: Consultation) -> int:
+        return age(c.answered_at or c.queued_at or c.started_at)
 
     def longest(qid: int) -> int:
         return age(oldest.get(qid))
 
     return {
         "sla": {"warn_seconds": settings.sla_wait_warn_seconds,
-                "alert_seconds": settings.sla_wait_alert_seconds},
+                "alert_seconds": settings.sla_wait_alert_seconds,
+                "handle_warn_seconds": settings.sla_handle_warn_seconds,
+                "handle_alert_seconds": settings.sla_handle_alert_seconds},
         "bot_sessions": int(bot),
         "mode": routing.routing_mode(),
         "mode_ko": "전방위" if routing.routing_mode() == "omni" else "스킬 기반",
@@ -320,7 +328,9 @@ def overview(s: Session) -> dict[str, Any]:
                                                  None),
                   "agent_id": c.agent_id, "agent_name": names.get(int(c.agent_id or 0)),
                   "subject": c.subject, "answered": c.answered_at is not None,
-                  "seconds": age(c.answered_at or c.queued_at or c.started_at)}
+                  "seconds": handled(c),
+                  "sla": level(handled(c), settings.sla_handle_warn_seconds,
+                               settings.sla_handle_alert_seconds)}
                  for c in live_chats],
         "agents": [{"id": a.id, "name": a.name, "state": a.state,
                     "state_ko": presence_states.LABELS_KO.get(a.state),

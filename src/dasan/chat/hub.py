@@ -223,7 +223,7 @@ def store_citizen_message(s: Session, cid: int, body: str, client_msg_id: str | 
     """
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     limit_citizen_messages(c)
     if c.subject is None:
         c.subject = mask_pii(body)[:256]
@@ -360,7 +360,7 @@ def _crisis_playbook(s: Session, c: Consultation, out: Outcome, scr: Screening, 
 def request_handoff(s: Session, cid: int) -> Outcome:
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     out = Outcome()
     if phase(c) == "bot":
         system_message(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
@@ -373,7 +373,7 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
              client_msg_id: str | None) -> Outcome:
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     stored = append_message(s, cid, "citizen", FEEDBACK_YES if helpful else FEEDBACK_NO,
                             client_msg_id=client_msg_id,
                             flags={"feedback": "yes" if helpful else "no", "entry_id": entry_id})
@@ -414,7 +414,7 @@ def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None)
 
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     entry = s.get(KbEntry, entry_id)
     if entry is None or entry.status != "published":
         raise ChatError(f"knowledge entry {entry_id} not found", 404)
@@ -478,7 +478,7 @@ def _own_chat(s: Session, agent: Agent | None, cid: int, supervisor: bool = Fals
     if supervisor:
         return c
     if agent is None or c.agent_id != agent.id:
-        raise ChatError("this chat is not assigned to you", 403)
+        raise ChatError("this chat is not assigned to you", 403, "chat_not_yours")
     return c
 
 
@@ -486,7 +486,7 @@ def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: 
                   entry_id: int | None = None) -> Outcome:
     c = _own_chat(s, agent, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     if c.status == snooze.PENDING:
         raise snooze.Snoozed()
     flags: dict[str, Any] = {}
@@ -520,7 +520,7 @@ def citizen_attachment(s: Session, cid: int, data: bytes, content_type: str | No
     Like a message, it brings a held chat back."""
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     checked = attachments.check(data, content_type, name)
     attachments.limit(c.id, "citizen", c.started_at)
     row = attachments.store(s, c, checked, "citizen", None)
@@ -541,7 +541,7 @@ def agent_attachment(s: Session, agent: Agent, cid: int, data: bytes,
     """The agent sends a file to the citizen of their chat (an agent reply: ADR 0004)."""
     c = _own_chat(s, agent, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     if c.status == snooze.PENDING:
         raise snooze.Snoozed()
     checked = attachments.check(data, content_type, name)
@@ -593,10 +593,10 @@ def close_chat(s: Session, agent: Agent | None, cid: int, summary: str | None,
 def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
              to_queue: str | None, supervisor: bool = False) -> Outcome:
     if (to_agent_id is None) == (to_queue is None):
-        raise ChatError("give exactly one of agent_id or queue")
+        raise ChatError("give exactly one of agent_id or queue", 400, "transfer_target")
     c = _own_chat(s, agent, cid, supervisor)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     if c.status == snooze.PENDING:
         raise snooze.Snoozed()
     out = Outcome()
@@ -606,7 +606,9 @@ def transfer(s: Session, agent: Agent | None, cid: int, to_agent_id: int | None,
         else:
             assert to_queue is not None
             previous = router.transfer_to_queue(s, c, to_queue)
-    except (ValueError, DomainError) as exc:
+    except DomainError as exc:
+        raise ChatError(exc.message, 409, exc.code) from exc
+    except ValueError as exc:
         raise ChatError(str(exc), 409) from exc
     s.commit()
     system_message(s, out, cid, TRANSFERRED_KO, {"kind": "transferred", "to_agent": to_agent_id,

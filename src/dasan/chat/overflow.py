@@ -61,7 +61,7 @@ def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:
                                                  Message.body == NOBODY_KO).limit(1))
         if told is None:
             system_message(s, out, c.id, NOBODY_KO, {"kind": "no_agents",
-                                                     "options": ["callback"]})
+                                                     "options": ["callback", "qna"]})
     return out
 
 
@@ -72,7 +72,7 @@ def request_callback(s: Session, cid: int, phone: str) -> Outcome:
 
     c = get_consultation(s, cid)
     if c.status == "closed":
-        raise ChatError("this chat has ended", 409)
+        raise ChatError("this chat has ended", 409, "chat_ended")
     if c.queue_id is None or c.agent_id is not None:
         raise ChatError("a callback is offered only while waiting for an agent", 409)
     digits = "".join(ch for ch in phone if ch.isdigit())

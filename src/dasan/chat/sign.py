@@ -105,7 +105,7 @@ def signal(s: Session, cid: int, sender: str, agent_id: int | None,
     kind, sdp, candidate = _payload(frame)
     c = _sign(s, cid)
     if sender == "agent" and (agent_id is None or c.agent_id != agent_id):
-        raise ChatError("this consultation is not assigned to you", 403)
+        raise ChatError("this consultation is not assigned to you", 403, "chat_not_yours")
     if phase(c) != "live":
         raise ChatError("the video call is not live (waiting for an agent, or ended)", 409,
                         "rtc_not_live")
@@ -123,9 +123,9 @@ def media_connected(s: Session, agent_id: int, cid: int) -> Outcome:
     (once; a reconnect later changes nothing)."""
     c = _sign(s, cid)
     if c.agent_id is None or c.agent_id != agent_id:
-        raise ChatError("this consultation is not assigned to you", 403)
+        raise ChatError("this consultation is not assigned to you", 403, "chat_not_yours")
     if c.status == "closed":
-        raise ChatError("this consultation has ended", 409)
+        raise ChatError("this consultation has ended", 409, "chat_ended")
     out = Outcome(result={"answered": False})
     if c.answered_at is None:
         now = utcnow()

@@ -74,7 +74,7 @@ def start(s: Session, agent: Agent, c: Consultation, until: datetime | None,
     anything."""
     now = now or utcnow()
     if c.agent_id != agent.id:
-        raise ChatError("this chat is not assigned to you", 403)
+        raise ChatError("this chat is not assigned to you", 403, "chat_not_yours")
     if c.status == PENDING:
         raise ChatError("this chat is already on hold", 409, "chat_snoozed")
     if c.status != "open" or c.channel not in CHAT_CHANNELS:

@@ -378,7 +378,7 @@ def transfer_to_queue(session: Session, c: Consultation, queue_code: str) -> int
     """Back to a queue (keeps the original queued time, so the chat is not penalised)."""
     queue = session.scalar(select(Queue).where(Queue.code == queue_code))
     if queue is None:
-        raise BadRequest(f"unknown queue {queue_code!r}")
+        raise BadRequest(f"unknown queue {queue_code!r}", code="unknown_queue")
     previous = c.agent_id
     c.queue_id = queue.id
     c.agent_id = None
@@ -392,14 +392,16 @@ def transfer_to_agent(session: Session, c: Consultation, agent_id: int) -> int |
     """Hand a chat to a named agent, who must be accepting chats and below the limit."""
     agent = session.get(Agent, agent_id)
     if agent is None:
-        raise NotFound(f"agent {agent_id} not found")
+        raise NotFound(f"agent {agent_id} not found", code="agent_not_found")
     if agent_id == c.agent_id:
-        raise BadRequest("the chat is already with this agent")
+        raise BadRequest("the chat is already with this agent", code="transfer_same_agent")
     if agent.state not in ACCEPTING:
-        raise BadRequest(f"agent {agent.name} is not accepting chats (state {agent.state})")
+        raise BadRequest(f"agent {agent.name} is not accepting chats (state {agent.state})",
+                         code="agent_not_accepting")
     load = open_chat_counts(session, [agent_id]).get(agent_id, 0)
     if load >= agent.max_chats:
-        raise BadRequest(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})")
+        raise BadRequest(f"agent {agent.name} already has {load} chats (limit {agent.max_chats})",
+                         code="agent_at_limit")
     previous = c.agent_id
     c.agent_id = agent_id
     if load + 1 >= agent.max_chats and agent.state == "available":

@@ -45,14 +45,17 @@ def command(action: str, consultation_id: int, agent_id: int, target: str | None
             ) -> dict[str, Any]:
     """A checked desktop command (Invalid, 422, when it cannot be carried out as given)."""
     if action not in ACTIONS:
-        raise Invalid(f"unknown call action {action!r}; use one of {', '.join(ACTIONS)}")
+        raise Invalid(f"unknown call action {action!r}; use one of {', '.join(ACTIONS)}",
+                      code="call_action")
     if action in ("transfer", "consult") and not target:
-        raise Invalid("a transfer needs a target: queue:<code>, agent:<id> or external:<number>")
+        raise Invalid("a transfer needs a target: queue:<code>, agent:<id> or external:<number>",
+                      code="transfer_target_invalid")
     if action == "interpreter" and (not target or target.startswith("queue:")):
         raise Invalid("an interpreter is agent:<id> or external:<number>",
                       code="interpreter_target")
     if target is not None and not TARGET.match(target):
-        raise Invalid("transfer target must be queue:<code>, agent:<id> or external:<number>")
+        raise Invalid("transfer target must be queue:<code>, agent:<id> or external:<number>",
+                      code="transfer_target_invalid")
     return {"action": action, "consultation_id": consultation_id, "agent_id": agent_id,
             "target": target}
 

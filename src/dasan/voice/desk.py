@@ -46,7 +46,7 @@ def desk_command(session: Session, user: User, consultation_id: int, action: str
         audit.record(session, user, "voice.call.denied", object_type="consultation",
                      object_id=consultation_id, outcome="denied", detail={"action": action})
         session.commit()
-        raise Forbidden("only the agent on this call may do that")
+        raise Forbidden("only the agent on this call may do that", code="call_not_yours")
     if action == "interpreter":  # checked here, before anything is sent: nothing changes
         target = conference.check_target(session, target, call.agent_id)
     return cti.command(action, consultation_id, call.agent_id or 0, target)
@@ -101,16 +101,17 @@ def recording_path(session: Session, user: User, call_id: int, leg: str) -> Path
         audit.record(session, user, "voice.recording.denied", object_type="voice_call",
                      object_id=call_id, outcome="denied", detail={"leg": leg})
         session.commit()
-        raise Forbidden("recordings are played only by supervisors")
+        raise Forbidden("recordings are played only by supervisors", code="recording_unavailable")
     raw = call.recording_caller if leg == "caller" else call.recording_agent
     if not raw:
-        raise NotFound("this call has no recording")
+        raise NotFound("this call has no recording", code="recording_unavailable")
     path = Path(raw)
     root = get_voice_settings().recording_dir.resolve()
     if not path.resolve().is_relative_to(root) or not path.is_file():
-        raise NotFound("the recording is no longer kept")
+        raise NotFound("the recording is no longer kept", code="recording_unavailable")
     if (date.today() - call.arrived_at.date()).days > get_voice_settings().recording_retention_days:
-        raise NotFound("the recording is past its retention period")
+        raise NotFound("the recording is past its retention period",
+                       code="recording_unavailable")
     audit.record(session, user, "voice.recording.play", object_type="voice_call",
                  object_id=call_id, detail={"leg": leg})
     session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
@@ -114,6 +115,12 @@ def create_app() -> FastAPI:
 
     app.add_middleware(RememberLanguage)  # ?lang=ko|en is kept in a cookie
     app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        # Browsers ask for it on every page whatever the page links; shipped, no CDN.
+        return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

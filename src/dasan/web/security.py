@@ -183,7 +183,7 @@ class SecurityMiddleware:
     def _with_headers(scope: Scope, headers: dict[str, str], send: Send) -> Send:
         settings = get_settings()
         path: str = scope["path"]
-        static = path.startswith("/static/")
+        static = path.startswith("/static/") or path == "/favicon.ico"
         extra = [
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),

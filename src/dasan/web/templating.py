@@ -11,6 +11,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from dasan.web.error_text import error_text
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE = "dasan_lang"
 
@@ -112,3 +114,4 @@ templates.env.globals["label"] = code_label
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_input"] = csrf_input
 templates.env.globals["lang_of"] = request_language
+templates.env.globals["error_text"] = lambda request: error_text(request_language(request))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -289,6 +290,11 @@ def test_transfer_and_supervisor_overview(client: Any, kb: dict[str, int], login
     assert r.status_code in (400, 403)
 
     login("supervisor")
+    # Refusals carry a code the desktop says in Korean (never the English detail).
+    r = client.post(f"/api/chat/consultations/{cid}/transfer", json={"queue": "no-such"})
+    assert r.status_code == 409 and r.json()["code"] == "unknown_queue"
+    r = client.post(f"/api/chat/consultations/{cid}/transfer", json={"agent_id": a2.id})
+    assert r.status_code == 409 and r.json()["code"] == "transfer_same_agent"
     r = client.post(f"/api/chat/consultations/{cid}/transfer", json={"queue": "water"})
     assert r.status_code == 200
     view = client.get("/api/chat/supervisor/overview").json()
@@ -316,6 +322,13 @@ def test_pages_render(client: Any, login: Any) -> None:
     login("agent1")
     r = client.get("/agent")
     assert r.status_code == 200 and "상담도우미" in r.text
+    # The page carries the error texts in its language (dasan.js says them for a code).
+    texts = json.loads(r.text.split('<script id="error-text" type="application/json">')[1]
+                       .split("</script>")[0])
+    assert texts["code:transfer_same_agent"] == "이미 그 상담사에게 있는 상담입니다."
+    assert texts["status:409"].startswith("이미 처리되었거나")
+    en = client.get("/agent?lang=en").text
+    assert '"code:chat_ended": "This chat has ended."' in en
     login("supervisor")
     assert "대기열" in client.get("/supervisor").text
 

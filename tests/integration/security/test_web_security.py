@@ -229,6 +229,25 @@ def test_scoped_roles_need_a_valid_scope(db: Session) -> None:
     assert user.district_code == "11545"
 
 
+def test_a_district_officer_lands_on_the_district_page(client: TestClient, db: Session) -> None:
+    from dasan.auth import create_user
+
+    create_user(db, "gu-officer-land", "tangerine-bus-7", "district_officer",
+                district_code="11545")
+    db.commit()
+    r = client.post("/login", data={"username": "gu-officer-land", "password": "tangerine-bus-7"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/district"
+    assert client.get("/district").status_code == 200
+    # A page asked for is kept; other roles still land on the front page.
+    r = client.post("/login", data={"username": "gu-officer-land", "password": "tangerine-bus-7",
+                                    "next": "/district/complaints"}, follow_redirects=False)
+    assert r.headers["location"] == "/district/complaints"
+    r = client.post("/login", data={"username": "analyst", "password": DEMO},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
 # --- API tokens -------------------------------------------------------------------------------
 
 
@@ -290,6 +309,16 @@ def test_security_headers(client: TestClient, login) -> None:  # type: ignore[no
         assert "strict-transport-security" not in h
         assert "server" not in h
     assert "no-store" not in c.get("/static/dasan.css").headers.get("cache-control", "")
+
+
+def test_favicon_is_served_from_the_package_and_linked(client: TestClient) -> None:
+    # Browsers ask for /favicon.ico on every page: a shipped icon, cached, never a 404.
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "no-store" not in r.headers["cache-control"]
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").text
 
 
 def test_hsts_and_secure_cookies_behind_tls(client: TestClient,

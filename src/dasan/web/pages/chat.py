@@ -18,6 +18,7 @@ from dasan.db.models import User
 from dasan.errors import DomainError
 from dasan.presence.states import BREAK_REASONS
 from dasan.web.deps import current_user, get_db, require_page_roles
+from dasan.web.error_text import ERROR_TEXT
 from dasan.web.pages.voice import OUTCOME_LABELS as CALL_OUTCOME_LABELS
 from dasan.web.templating import request_language, templates
 
@@ -102,6 +103,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sla_ok": ("정상", "OK"),
     "sla_warn": ("주의", "Warning"),
     "sla_alert": ("초과", "Over target"),
+    "sla_thresholds": ("기준: 대기 {w1}초 주의 · {w2}초 초과(경보), "
+                       "상담 경과 {h1}초 주의 · {h2}초 초과",
+                       "Targets: wait {w1} s warning · {w2} s over (alarm); "
+                       "chat {h1} s warning · {h2} s over"),
     "sla_alarm": ("{s}초 넘게 기다리는 상담이 {n}건 있습니다",
                   "{n} contacts have waited over {s} s"),
     "force_close": ("강제 종료", "Force close"),
@@ -229,18 +234,9 @@ def supervisor_page(
 CANNED_PAGE = "/supervisor/canned"
 # The room's refusal codes, as the page says them (never the room's English message).
 CANNED_ERRORS: dict[str, tuple[str, str]] = {
-    "canned_bad_code": ("코드는 1~32자의 한글, 영문, 숫자, _ 또는 - 로 입력하세요.",
-                        "Code: 1-32 letters, digits, Hangul, _ or -."),
-    "canned_bad_label": ("제목은 1~64자로 입력하세요.", "Label: 1-64 characters."),
-    "canned_bad_text": ("내용은 1~2,000자로 입력하세요 (제어 문자 불가).",
-                        "Text: 1-2,000 characters, no control characters."),
-    "canned_bad_variable": ("알 수 없는 변수가 있습니다. 아래 변수만 쓸 수 있습니다.",
-                            "Unknown variable: use only the variables listed below."),
-    "canned_no_team": ("팀을 선택하세요.", "Pick a team."),
-    "canned_not_team": ("팀 상용구만 이 화면에서 고칠 수 있습니다.",
-                        "Only team answers are kept on this page."),
-    "not_found": ("상용구를 찾을 수 없습니다.", "No such canned answer."),
-    "forbidden": ("권한이 없습니다.", "Not allowed."),
+    code: ERROR_TEXT[code] for code in (
+        "canned_bad_code", "canned_bad_label", "canned_bad_text", "canned_bad_variable",
+        "canned_no_team", "canned_not_team", "not_found", "forbidden")
 }
 CANNED_NOTICES: dict[str, tuple[str, str]] = {
     "created": ("팀 상용구를 추가했습니다.", "Team answer added."),

@@ -62,6 +62,10 @@ ROLE_LINKS = (
 )
 
 
+# Where a role lands after logging in when no page was asked for (the front page otherwise).
+ROLE_LANDING: dict[str, str] = {"district_officer": "/district"}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request, db: Session = Depends(get_db), user: User | None = Depends(current_user)
@@ -103,6 +107,8 @@ def login_form(
         return RedirectResponse(f"/login?error=2&next={quote(target)}", status_code=303)
     except AuthError:
         return RedirectResponse(f"/login?error=1&next={quote(target)}", status_code=303)
+    if target == "/":
+        target = ROLE_LANDING.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
     login_response(db, user, response)
     return response

@@ -24,6 +24,25 @@
     return nativeFetch(input, init);
   };
 
+  // What to tell the user about a refused request (the API's {detail, code} and the HTTP
+  // status; status 0 when the server could not be reached). A Korean page never shows the
+  // API's English `detail`: it says the code's text from the page's #error-text catalog (else
+  // the status's, else a generic one). An English page shows the API's own detail.
+  var errorTexts = null;
+  window.dasanErrorMessage = function (data, status) {
+    if (errorTexts === null) {
+      var node = document.getElementById("error-text");
+      try { errorTexts = JSON.parse((node && node.textContent) || "{}"); } catch (e) { errorTexts = {}; }
+    }
+    data = data || {};
+    if (document.documentElement.lang === "en" && typeof data.detail === "string" && data.detail) {
+      return data.detail;
+    }
+    status = Number(status || data.status || 0);
+    return errorTexts["code:" + data.code] || errorTexts["status:" + status] ||
+      (status >= 500 ? errorTexts["status:5xx"] : "") || errorTexts.generic || "Error";
+  };
+
   // <select data-autosubmit>: submit its form when the choice changes.
   document.addEventListener("change", function (ev) {
     var el = ev.target;

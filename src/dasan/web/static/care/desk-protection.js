@@ -27,7 +27,7 @@
     if (!r.ok) {
       const code = r.status === 403 ? "forbidden" : (data && data.code) || "";
       const known = code && msg(code) !== code ? msg(code) : "";
-      throw new Error(known || `${msg("failed")}: ${(data && data.detail) || r.statusText}`);
+      throw new Error(known || `${msg("failed")}: ${window.dasanErrorMessage(data, r.status)}`);
     }
     return data;
   }

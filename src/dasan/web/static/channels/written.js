@@ -15,7 +15,7 @@
     if (body) opts.body = JSON.stringify(body);
     return fetch("/api/channels" + path, opts).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) throw new Error(data.detail || r.status);
+        if (!r.ok) throw new Error(window.dasanErrorMessage(data, r.status));
         return data;
       });
     });
@@ -55,7 +55,7 @@
   var replyBox = document.getElementById("reply");
   function getJson(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      return r.json().then(function (d) { if (!r.ok) throw new Error(d.detail || r.status); return d; });
+      return r.json().then(function (d) { if (!r.ok) throw new Error(window.dasanErrorMessage(d, r.status)); return d; });
     });
   }
   function renderRecs(recs) {

@@ -490,7 +490,7 @@
         c.pending = c.pending.filter((p) => p.client_msg_id !== ev.client_msg_id);
         break;
       }
-      case "error": showAlert(t("error") + ": " + ev.detail); break;
+      case "error": showAlert(t("error") + ": " + Dasan.frameError(ev)); break;
       default:  // CTI from the voice gateway: the call panel (voice/cti.js) handles it
         if (String(ev.type).startsWith("call.")) document.dispatchEvent(new CustomEvent("dasan:call", { detail: ev }));
     }

@@ -211,7 +211,7 @@
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typingEl.textContent = ""; }, 4000);
     } else if (ev.type === "error") {
-      statusEl.textContent = ev.code === "chat_rate_limited" ? t("rate_limited") : t("error") + ": " + ev.detail;
+      statusEl.textContent = ev.code === "chat_rate_limited" ? t("rate_limited") : t("error") + ": " + Dasan.frameError(ev);
       if (ev.ref) {
         const pending = log.querySelector(`li.pending[data-client-id="${CSS.escape(ev.ref)}"]`);
         if (pending) { pending.classList.add("failed"); pending.querySelector(".at").textContent = t("not_sent"); }
@@ -359,7 +359,7 @@
       surveyStatus.textContent = r.ok ? t("survey_thanks") : t("survey_done");
     } else {
       const err = await r.json().catch(() => ({}));
-      surveyStatus.textContent = t("error") + ": " + (err.detail || r.statusText);
+      surveyStatus.textContent = t("error") + ": " + window.dasanErrorMessage(err, r.status);
     }
   });
 

@@ -72,15 +72,29 @@ const Dasan = (() => {
     stop() { this.closed = true; if (this.ws) this.ws.close(); }
   }
 
+  /* A refused request as an Error whose message is the page language's text for the API's
+     code (dasan.js, dasanErrorMessage: never the English detail on a Korean page); the code
+     and status ride along for callers that choose by them. */
+  function failure(data, status) {
+    const e = new Error(window.dasanErrorMessage(data, status));
+    e.code = data && data.code;
+    e.status = status;
+    return e;
+  }
+
+  async function send(url, opts) {
+    try { return await fetch(url, opts); } catch (e) { throw failure({ code: "network" }, 0); }
+  }
+
   async function api(method, path, body, headers) {
     const opts = { method, headers: Object.assign({ "Accept": "application/json" }, headers || {}) };
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
-    const r = await fetch(path, opts);
+    const r = await send(path, opts);
     const data = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error((data && (data.detail || data.error)) || r.statusText);
+    if (!r.ok) throw failure(data, r.status);
     return data;
   }
 
@@ -115,11 +129,14 @@ const Dasan = (() => {
     const csrf = document.querySelector('meta[name="csrf-token"]');
     const h = Object.assign({}, headers || {});
     if (csrf && csrf.content) h["X-CSRF-Token"] = csrf.content;
-    const r = await fetch(url, { method: "POST", body, headers: h, credentials: "same-origin" });
+    const r = await send(url, { method: "POST", body, headers: h, credentials: "same-origin" });
     const data = await r.json().catch(() => ({}));
-    if (!r.ok) { const e = new Error(data.detail || r.statusText); e.code = data.code; e.status = r.status; throw e; }
+    if (!r.ok) throw failure(data, r.status);
     return data;
   }
 
-  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, lang: document.documentElement.lang || "ko" };
+  // An error frame from a socket ({type: "error", status, code, detail}), said as api() says it.
+  const frameError = (ev) => window.dasanErrorMessage(ev, ev.status);
+
+  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, frameError, lang: document.documentElement.lang || "ko" };
 })();

@@ -48,10 +48,12 @@
       [w.crisis ? t("crisis") : "", w.priority ? "P" + w.priority : "", w.language !== "ko" ? t("lang_" + w.language) : ""].filter(Boolean).join(" "),
       el("button", { type: "button", onclick: (e) => forceClose(w.id, e.currentTarget) }, t("force_close"))], (w) => sla(w.sla));
     rows($("sv-live"), d.live || [], (c) => ["#" + c.id, c.agent_name || "", c.queue_name || "", c.subject || "",
-      c.answered ? t("answered") : t("not_answered"), c.seconds,
+      c.answered ? t("answered") : t("not_answered"), slaText(c.sla, c.seconds),
       el("span", {},
         el("button", { type: "button", onclick: () => monitor(c.id) }, t("monitor")), " ",
-        el("button", { type: "button", onclick: (e) => takeOver(c.id, e.currentTarget) }, t("take_over")))]);
+        el("button", { type: "button", onclick: (e) => takeOver(c.id, e.currentTarget) }, t("take_over")))], (c) => sla(c.sla));
+    $("sv-thresholds").textContent = t("sla_thresholds", { w1: d.sla.warn_seconds, w2: d.sla.alert_seconds,
+      h1: d.sla.handle_warn_seconds, h2: d.sla.handle_alert_seconds });
     rows($("sv-agents"), d.agents, (a) => [a.name, a.team || "", (Dasan.lang === "en" ? a.state : a.state_ko || a.state),
       a.state_seconds, `${a.open_chats}/${a.max_chats}`], (a) => ({ class: "state-" + a.state }));
     const nowRed = new Set(d.waiting.filter((w) => w.sla === "alert").map((w) => w.id));
@@ -186,7 +188,7 @@
       case "state":
         if (ev.consultation.id === watching && ev.consultation.phase === "closed") monitorLine("from-system", t("system"), t("closed"));
         break;
-      case "error": $("sv-meta").textContent = t("error") + ": " + ev.detail; break;
+      case "error": $("sv-meta").textContent = t("error") + ": " + Dasan.frameError(ev); break;
     }
   }
 

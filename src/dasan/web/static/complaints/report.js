@@ -132,7 +132,7 @@
       const r = await fetch("/api/complaints/reports", { method: "POST", body: data });
       const body = await r.json().catch(() => ({}));
       if (!r.ok) {
-        errorBox.textContent = body.detail || ("HTTP " + r.status);
+        errorBox.textContent = window.dasanErrorMessage(body, r.status);
         return;
       }
       window.location.assign(body.tracking_url + (lang === "en" ? "?lang=en" : ""));

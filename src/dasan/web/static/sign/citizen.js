@@ -72,7 +72,7 @@
         break;
       case "error":
         if (ev.status === 401) { sessionStorage.removeItem(KEY); statusEl.textContent = t("sign_closed"); }
-        else statusEl.textContent = t("error") + ": " + ev.detail;
+        else statusEl.textContent = t("error") + ": " + Dasan.frameError(ev);
         break;
     }
   }

@@ -38,7 +38,8 @@
       await call.offer();
     } catch (e) {
       show(t("sign_call_failed"), "warn");
-      Dasan.desk.showAlert(t("sign_call_failed") + ": " + e.message);
+      // A refused request says its code's text; a camera's own (English) error is not shown.
+      Dasan.desk.showAlert(t("sign_call_failed") + (e.status !== undefined ? ": " + e.message : ""));
     }
   }
 

@@ -71,7 +71,7 @@
     }).then(function (r) {
       return r.json().then(function (j) {
         if (!r.ok) {
-          statusEl.textContent = r.status === 410 ? S.expired : (j.detail || S.failed);
+          statusEl.textContent = r.status === 410 ? S.expired : (j.code ? window.dasanErrorMessage(j, r.status) : S.failed);
           return null;
         }
         showState(j.call_state, en ? j.message_en : j.message_ko);
