@@ -67,6 +67,7 @@ from dasan.text import pii, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
+    "holdout-e": DATA / "pii_v2_holdout_e.jsonl",
     "holdout-d": DATA / "pii_v2_holdout_d.jsonl",
     "holdout-c": DATA / "pii_v2_holdout_c.jsonl",
     "holdout-b": DATA / "pii_v2_holdout_b.jsonl",
