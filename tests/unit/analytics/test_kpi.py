@@ -107,6 +107,16 @@ def test_service_kpis_per_team_and_agent_add_up(engine: AnalyticsEngine,
                                     and r["team_id"] == 1 and _answered(r))
 
 
+def test_service_kpis_per_channel_name_each_channel_in_korean(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.service_table(engine, by="channel")
+    assert table.rows
+    for row in table.rows:
+        assert row["label"] == CHANNEL_BY_CODE[row["key"]].name_ko
+        assert row["offered"] == sum(1 for r in raw_rows if r["channel"] == row["key"]
+                                     and r["queued_at"] is not None)
+
+
 def test_intervals_and_filters(engine: AnalyticsEngine,
                                raw_rows: list[dict[str, object]]) -> None:
     table = kpi.service_table(engine, by="interval", interval_minutes=30)
