@@ -50,6 +50,7 @@ from dasan.knowledge.search import (
     LEXICAL_ONLY,
     Calibration,
     Components,
+    DocId,
     SearchDoc,
     SearchIndex,
     fuse,
@@ -94,14 +95,14 @@ def build_queries(data: Path) -> list[Q]:
     return out
 
 
-def _rel(ids: Sequence[str], keys: dict[str, str], target: str | None, i: int) -> bool:
+def _rel(ids: Sequence[DocId], keys: dict[DocId, str], target: str | None, i: int) -> bool:
     """Is document ``i`` the target (or an exact duplicate title of it)?"""
     return target is not None and (ids[i] == target or keys[ids[i]] == keys.get(target, "\0"))
 
 
-def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
-              doc_tokens: dict[str, set[str]], q_tokens: list[set[str]],
-              cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q],
+              doc_tokens: dict[DocId, set[str]], q_tokens: list[set[str]],
+              cover_tokens: dict[DocId, set[str]], rq_tokens_all: list[set[str]]
               ) -> list[Scored]:
     ids = index.ids
     keys = {i: title_key(docs[i].title) for i in ids}
@@ -142,8 +143,8 @@ def score_all(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[
     return out
 
 
-def score_lexical(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
-                  cover_tokens: dict[str, set[str]], rq_tokens_all: list[set[str]]
+def score_lexical(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q],
+                  cover_tokens: dict[DocId, set[str]], rq_tokens_all: list[set[str]]
                   ) -> list[Scored]:
     """Features of the lexical policy (DASAN_EMBEDDER=none): the fused bm25 + char-bigram
     score of the top answerable entry (min-max normalised per query, so 2.0 = both scorers
@@ -169,8 +170,8 @@ def score_lexical(index: SearchIndex, docs: dict[str, SearchDoc], queries: Seque
     return out
 
 
-def lexical_report(index: SearchIndex, docs: dict[str, SearchDoc], queries: Sequence[Q],
-                   cover_tokens: dict[str, set[str]], rq_tokens: list[set[str]]) -> None:
+def lexical_report(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q],
+                   cover_tokens: dict[DocId, set[str]], rq_tokens: list[set[str]]) -> None:
     scored = score_lexical(index, docs, queries, cover_tokens, rq_tokens)
     rows = list(zip(queries, scored, strict=True))
     tune = [(q, s) for q, s in rows if q.split == "tune"]
@@ -319,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line)
 
     print("\n== 2. answering ==")
-    docs: dict[str, SearchDoc] = {}
+    docs: dict[DocId, SearchDoc] = {}
     for rel, source in SEED_FILES:
         if not (data / rel).is_file():
             continue

@@ -341,7 +341,7 @@ def bench_year(tmp: Path, n: int, index: GeoIndex) -> None:
     with session_scope(url) as s:
         conn = s.connection()
         for i in range(0, n, 20_000):
-            rows = []
+            rows: list[dict[str, object]] = []
             for j in range(i, min(n, i + 20_000)):
                 at = start + timedelta(seconds=float(offs[j]))
                 closed = at + timedelta(hours=float(hours[j])) if resolved[j] else None

@@ -34,6 +34,10 @@ from dasan.demo import seed_org, seed_people
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -48,10 +52,10 @@ def api_items(n: int, seed: int = 1) -> list[dict[str, object]]:
         for r in batch_rows(batch):
             out.append({
                 "channel": r["channel"],
-                "started_at": r["started_at"].isoformat(),  # type: ignore[union-attr]
-                "queued_at": r["queued_at"].isoformat() if r["queued_at"] else None,  # type: ignore[union-attr]
-                "answered_at": r["answered_at"].isoformat() if r["answered_at"] else None,  # type: ignore[union-attr]
-                "ended_at": r["ended_at"].isoformat(),  # type: ignore[union-attr]
+                "started_at": _iso(r["started_at"]),
+                "queued_at": _iso(r["queued_at"]),
+                "answered_at": _iso(r["answered_at"]),
+                "ended_at": _iso(r["ended_at"]),
                 "queue": r["queue"],
                 "agent_id": r["agent"],
                 "category": r["category"],

@@ -73,20 +73,20 @@ def peer(url: str) -> tuple[int, int]:
                          ("abuse", lambda r: r[0] in abuse or r[3] == "forced_terminated"),
                          ("low_satisfaction", lambda r: scores.get(r[0], 9) <= 2),
                          ("long_handle", lambda r: (r[4] or 0) > 900)):
-        per: dict[int, int] = defaultdict(int)
+        per: dict[int | None, int] = defaultdict(int)
         for r in rows:
             if r[0] not in picked and test(r) and per[r[1]] < 5:
                 per[r[1]] += 1
                 picked[r[0]] = reason
     rng = random.Random(120)
-    left: dict[int, list[int]] = defaultdict(list)
+    left: dict[int | None, list[int]] = defaultdict(list)
     for r in rows:
         if r[0] not in picked:
             left[r[1]].append(r[0])
     for ids in left.values():
         for cid in rng.sample(ids, min(4, len(ids))):
             picked[cid] = "random"
-    cards: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
+    cards: dict[int | None, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
     for r in rows:
         card = cards[r[1]]
         card[0] += 1

@@ -46,6 +46,7 @@ from dasan.knowledge.search import (
     NAIVE_RRF,
     Calibration,
     Components,
+    DocId,
     FusionWeights,
     SearchDoc,
     SearchIndex,
@@ -195,7 +196,7 @@ def faq_docs(records: Sequence[FaqRecord], prefix: str = "") -> list[SearchDoc]:
     ]
 
 
-def relevance(ids: Sequence[str], docs: dict[str, SearchDoc], target: str) -> np.ndarray:
+def relevance(ids: Sequence[DocId], docs: dict[DocId, SearchDoc], target: str) -> np.ndarray:
     """Target plus exact-duplicate titles (the FAQ repeats a few questions verbatim)."""
     key = title_key(docs[target].title)
     return np.array([i == target or title_key(docs[i].title) == key for i in ids])

@@ -52,7 +52,7 @@ from dasan.callbot.spoken import normalise
 from dasan.config import default_shared_data
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.faq_source import load_civilappeal
-from dasan.knowledge.search import SearchDoc, SearchIndex, fuse
+from dasan.knowledge.search import DocId, SearchDoc, SearchIndex, fuse
 
 _READ = {"0": "공", "1": "일", "2": "이", "3": "삼", "4": "사", "5": "오", "6": "육", "7": "칠",
          "8": "팔", "9": "구"}
@@ -93,7 +93,7 @@ def pct(xs: Sequence[float], p: float) -> float:
     return float(np.percentile(np.asarray(xs), p)) if xs else float("nan")
 
 
-def quality(data: Path, quick: bool) -> tuple[SearchIndex, dict[str, SearchDoc]] | None:
+def quality(data: Path, quick: bool) -> tuple[SearchIndex, dict[DocId, SearchDoc]] | None:
     faq_path = data / "seoul120-faq-opengov" / "civilappeal_data.csv"
     if not faq_path.is_file():
         print(f"callbot quality: seed data not found at {faq_path}; skipped")
@@ -190,7 +190,7 @@ def stt_figures(quick: bool) -> list[tuple[str, bytes]]:
     return clips
 
 
-def _answer_text(index: SearchIndex, docs: dict[str, SearchDoc], heard: str) -> str:
+def _answer_text(index: SearchIndex, docs: dict[DocId, SearchDoc], heard: str) -> str:
     from dasan.callbot.brain import speech_for
 
     hits = index.search(normalise(heard) or heard, k=5)
@@ -199,7 +199,7 @@ def _answer_text(index: SearchIndex, docs: dict[str, SearchDoc], heard: str) -> 
 
 
 async def _streamed_turn(pcm: bytes, stt: Any, index: SearchIndex,
-                         docs: dict[str, SearchDoc], library: Any) -> tuple[float, bool]:
+                         docs: dict[DocId, SearchDoc], library: Any) -> tuple[float, bool]:
     """One caller turn streamed in real time (20 ms frames) through the callbot's listening
     path: the live segmenter (end after 0.6 s of silence) with early recognition at the
     caller's pause, then the decision's search and the answer's audio from the prompt library.
@@ -235,7 +235,7 @@ async def _streamed_turn(pcm: bytes, stt: Any, index: SearchIndex,
 
 
 def turn_latency(clips: list[tuple[str, bytes]],
-                 built: tuple[SearchIndex, dict[str, SearchDoc]] | None) -> None:
+                 built: tuple[SearchIndex, dict[DocId, SearchDoc]] | None) -> None:
     """End of the caller's speech -> first audio of the answer.
 
     * shipped pipeline: audio streamed in real time through the segmenter with early

@@ -121,7 +121,7 @@ def bench_presence(trials: int) -> dict[str, Any]:
 
 def _history(url: str, n: int) -> None:
     """n closed consultations (batched inserts) and a live floor of waiting and live chats."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, update
 
     from dasan.db.base import utcnow
     from dasan.db.models import Agent, Consultation, Queue
@@ -132,7 +132,7 @@ def _history(url: str, n: int) -> None:
     with eng.begin() as c:
         queues = [q for q, in c.execute(select(Queue.id))]
         agents = [a for a, in c.execute(select(Agent.id))]
-        c.execute(Agent.__table__.update().values(state="available"))
+        c.execute(update(Agent).values(state="available"))
     rng = np.random.default_rng(120)
     batch = 50_000
     for start in range(0, n, batch):

@@ -71,9 +71,9 @@ def add_agent_logins(db_url: str, n: int) -> list[str]:
                 agent.user_id = user.id
                 names.append(user.username)
             else:
-                user = s.get(User, agent.user_id)
-                assert user is not None
-                names.append(user.username)
+                existing = s.get(User, agent.user_id)
+                assert existing is not None
+                names.append(existing.username)
         s.commit()
     engine.dispose()
     return names

@@ -238,10 +238,12 @@ def _phone(text: str) -> Iterator[Candidate]:
 # Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678, 010 하고 1234 하고
 # 5678, 공 일 공 (one syllable at a time).
 _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
-_SPOKEN_JOINER = re.compile(r"하고|다시|에")
+# 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
-    rf"|(?:에|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}]))+"
+    rf"|(?:에|의|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}])"
+    rf"|(?<=[ \t])(?:음|어)(?=[ \t][{_SPOKEN_CHARS}]))+"
 )
 
 
@@ -289,6 +291,8 @@ _CARD_RE = re.compile(
     rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}}))(?![\d])"
 )
 _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
+# A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
+_DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-.]?[ \t]*\d){15}(?!\d)")
 
 
 def _card(text: str) -> Iterator[Candidate]:
@@ -303,10 +307,14 @@ def _card(text: str) -> Iterator[Candidate]:
         else:
             repl = f"{digits[:4]}-******-*{digits[-4:]}"
         yield "card", m.start(), m.end(), repl
+    for m in _DIGITWISE_CARD_RE.finditer(text):
+        digits = _ascii_digits(m.group(0))
+        if " " in m.group(0) and _context_before(text, m.start(), _CARD_CONTEXT):
+            yield "card", m.start(), m.end(), f"{digits[:4]}-****-****-{digits[-4:]}"
 
 
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]?[{_DASH}][ \t]?\d{{2,7}}){{1,4}}(?![\d\-])"
+    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{2,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
 # Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
@@ -314,6 +322,13 @@ _SPACED_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{2,6}(?:[ \t]\d{2,7}){1,4}(?![\
 _BANK_CONTEXT = re.compile(
     r"계좌|통장|은행|뱅크|입금|송금|이체|환불|예금주|농협|국민|신한|우리|하나|기업|우체국|새마을"
     r"|수협|신협|카카오|토스|케이뱅크|SC|씨티|부산|대구|경남|광주|전북|제주|산업|저축"
+)
+
+
+# The bank named right after the number: 110123456789 신한이요, ... 농협 계좌예요.
+_BANK_AFTER = re.compile(
+    r"[ \t]*(?:[가-힣]{1,4}은행|계좌|통장|농협|신한|국민|우리|하나|기업|우체국|새마을|수협|신협"
+    r"|카카오뱅크|토스뱅크|케이뱅크)"
 )
 
 
@@ -352,12 +367,13 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _SPACED_ACCOUNT_RE.finditer(text):
-        if 10 <= len(_ascii_digits(m.group(0))) <= 14 and _context_before(
+        if 10 <= len(_ascii_digits(m.group(0))) <= 14 and (_context_before(
             text, m.start(), _BANK_CONTEXT, 25
-        ):
+        ) or _BANK_AFTER.match(text, m.end())):
             yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _BARE_ACCOUNT_RE.finditer(text):
-        if _context_before(text, m.start(), _BANK_CONTEXT, 25):
+        if _context_before(text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(
+                text, m.end()):
             yield "account", m.start(), m.end(), _mask_account(m.group(0))
 
 
@@ -368,10 +384,29 @@ _EMAIL_RE = re.compile(
 )
 
 
+# An address read aloud: hong123 골뱅이 네이버 닷컴, minji.kim at gmail dot com.
+_SPOKEN_DOMAIN = {"네이버": "naver", "다음": "daum", "한메일": "hanmail", "지메일": "gmail",
+                  "구글": "google", "카카오": "kakao", "네이트": "nate", "야후": "yahoo",
+                  "핫메일": "hotmail", "닷컴": ".com", "닷넷": ".net", "닷": ".", "점": ".",
+                  "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "dot": "."}
+_SPOKEN_EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*(?:@|골뱅이|앳|\bat\b)[ \t]*"
+    r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일)"
+    r"(?:[ \t]*(?:닷컴|닷넷)"
+    r"|(?:[ \t]*(?:\.|닷|점|\bdot\b)[ \t]*(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오))+))"
+)
+
+
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), m.group(2)
         head = local[:2] if len(local) > 2 else local[:1]
+        yield "email", m.start(), m.end(), f"{head}***@{domain}"
+    for m in _SPOKEN_EMAIL_RE.finditer(text):
+        local = m.group("local")
+        head = local[:2] if len(local) > 2 else local[:1]
+        domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
+            r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
 
 
@@ -401,7 +436,7 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
 _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
-_EMD = r"[가-힣]{1,5}\d{0,2}(?:읍|면|동|리|가)"
+_EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
 _UNIT_AFTER = (
@@ -431,6 +466,9 @@ _LOT_ADDR_RE = re.compile(
 _APT_DETAIL_RE = re.compile(
     r"(?<![\d\w])(?:[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?)?"
     r"\d{1,4}[ \t]?동[ \t]?\d{1,5}[ \t]?호(?!선)"
+    # after a building name: 래미안아파트 101-1203호, 행복빌라 B01호
+    r"|(?<![\d\w])[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?"
+    r"(?:\d{1,4}[ \t]?-[ \t]?|[Bb비][ \t]?|지하[ \t]?)?\d{1,5}[ \t]?호(?!선)"
 )
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
@@ -489,7 +527,8 @@ _NAME_CUE_RE = re.compile(
     r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
-    r"민원인|대상자|본인|(?:예약|가입|계약|신고|접수|작성|명의|소유|등록)자(?:명|[ \t]이름)?|"
+    r"민원인|대상자|본인|고객명|"
+    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
@@ -599,7 +638,11 @@ def _names(text: str) -> Iterator[Candidate]:
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
-                if len(cut) in sizes and _name_ok(cut, strict=pattern is not _NAME_CUE_RE):
+                # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
+                # 이하 are also common nouns.
+                strict = pattern is not _NAME_CUE_RE and not (
+                    pattern in (_CALLS_RE, _SELF_INTRO_RE) and len(cut) == 3 and _name_like(cut))
+                if len(cut) in sizes and _name_ok(cut, strict=strict):
                     name = cut
                     break
             else:

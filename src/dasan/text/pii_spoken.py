@@ -22,7 +22,8 @@ _DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3"
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _TOKEN = r"[공영빵일이삼사오육륙칠팔구0-9]+"
-_JOIN = r"(?:[ \t]*(?:다시|하고|에)[ \t]*|[ \t]*[,\-.][ \t]*|[ \t]+)"
+_JOIN = (r"(?:[ \t]*(?:다시|하고|에|뒷[ \t]?자리(?:는|가)?|뒤에)[ \t]*|[ \t]*[,\-.][ \t]*"
+         r"|[ \t]+)")
 _RUN_RE = re.compile(rf"(?<![가-힣0-9]){_TOKEN}(?:{_JOIN}{_TOKEN})*")
 # A word that names a long number, shortly before it.
 _CUE_RE = re.compile(

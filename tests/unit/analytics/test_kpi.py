@@ -41,6 +41,25 @@ def test_daily_average_divides_by_days_with_data(engine: AnalyticsEngine,
     assert row["2024"] == pytest.approx(phone / len(days))
 
 
+def test_daily_average_counts_only_the_filtered_days_and_fills_every_column(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    f = Filters.from_params({"start": "2024-03-11", "end": "2024-03-17"})
+    week = [r for r in raw_rows if "2024-03-11" <= str(r["started_at"])[:10] <= "2024-03-17"]
+    days = len({str(r["started_at"])[:10] for r in week})
+    assert 0 < days < len({str(r["started_at"])[:10] for r in raw_rows})
+    table = kpi.channel_daily_average_table(engine, f)
+    counts = Counter(str(r["channel"]) for r in week)
+    for row in table.rows:
+        expected = counts[row["channel_code"]] if row["channel_code"] else len(week)
+        assert row["2024"] == pytest.approx(expected / days), row
+    # what a page or an export shows: Korean headings, and a value under every column
+    assert table.ko == "채널별 일평균 상담 건수"
+    assert [(c.key, c.ko, c.kind) for c in table.columns] == [
+        ("channel", "채널", "text"), ("2024", "2024년", "float")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
+    assert table.note and "일평균" in table.note
+
+
 def test_response_rate_is_reported_both_ways(engine: AnalyticsEngine,
                                              raw_rows: list[dict[str, object]]) -> None:
     table = kpi.phone_response_table(engine, by="year")
@@ -86,6 +105,16 @@ def test_service_kpis_per_team_and_agent_add_up(engine: AnalyticsEngine,
     team1 = next(r for r in by_team.rows if r["key"] == 1)
     assert team1["answered"] == sum(1 for r in raw_rows if r["channel"] == "phone"
                                     and r["team_id"] == 1 and _answered(r))
+
+
+def test_service_kpis_per_channel_name_each_channel_in_korean(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.service_table(engine, by="channel")
+    assert table.rows
+    for row in table.rows:
+        assert row["label"] == CHANNEL_BY_CODE[row["key"]].name_ko
+        assert row["offered"] == sum(1 for r in raw_rows if r["channel"] == row["key"]
+                                     and r["queued_at"] is not None)
 
 
 def test_intervals_and_filters(engine: AnalyticsEngine,
