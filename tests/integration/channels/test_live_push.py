@@ -89,9 +89,9 @@ def test_sms_batch_is_taken_whole_or_not_at_all(client: Any, db: Session,
               "text": f"공사 소음 문의 {i}번입니다"} for i in range(5)]
     bad = [*batch[:4], {"message_id": "bat-x", "from": "12", "to": "120", "text": "x"}]
     r = _post(client, "inbound", {"messages": bad})
-    assert r.status_code == 400, r.text  # one bad message refuses the batch
+    assert r.status_code == 422, r.text  # one bad message refuses the batch
     assert db.scalar(select(func.count(WrittenThread.id))) == 0
-    assert _post(client, "inbound", {"messages": []}).status_code == 400
+    assert _post(client, "inbound", {"messages": []}).status_code == 422
     r = _post(client, "inbound", {"messages": [*batch, batch[0]]})  # a repeat inside the batch
     assert r.status_code == 200, r.text
     results = r.json()["results"]
