@@ -252,8 +252,8 @@ LANGS = ("en", "zh", "ja", "vi", "mn")
 
 
 def bench_crosslingual() -> None:
-    """Foreign-language questions (en/zh/ja/vi/mn, written for 20 real FAQ entries; 8 entries
-    tune, 12 hold-out, split by entry) against the whole real FAQ (2,842 entries). Methods:
+    """Foreign-language questions (en/zh/ja/vi/mn, written for 20 real FAQ entries; 10 entries
+    tune, 10 hold-out, split by entry) against the whole real FAQ (2,842 entries). Methods:
     direct hybrid / dense-only / BM25-only on the raw question (peers), translate-then-search
     (the glossary's Korean terms, then the hybrid search: what the written bot does today),
     and a language-aware fusion (dense on the raw question + char-bigram and BM25 scores on the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,21 +51,31 @@ def smpp_receive() -> None:
     from dasan.channels.sms import service
     from dasan.channels.sms.port import DeliveryReceipt, InboundSms
     from dasan.channels.sms.smpp_gateway import SmppGateway
+    from dasan.chat.pubsub import make_pubsub
+    from dasan.config import get_settings
     from dasan.db.session import session_scope
 
     gateway = sms_gateway_from_settings()
     if not isinstance(gateway, SmppGateway):
         raise fail("set DASAN_SMS_ADAPTER=smpp to receive over SMPP")
 
+    # The room's live events (the desktops' `written` push, a crisis alert) reach the web
+    # processes through Redis (DASAN_PUBSUB_URL=redis://...; memory:// reaches no socket).
+    pubsub = make_pubsub(get_settings().pubsub_url)
+
     async def handle(event: InboundSms | DeliveryReceipt | str) -> None:
         if isinstance(event, str):
             typer.echo(f"dropped: {event}", err=True)
             return
+        events: list[tuple[str, dict[str, Any]]] = []
         with session_scope() as s:
             if isinstance(event, DeliveryReceipt):
                 service.apply_receipt(s, event)
             else:
-                service.receive(s, event)
+                result = service.receive(s, event)
+                events = list(result.intake.events) if result.intake else []
+        for channel, live_event in events:  # after the commit
+            await pubsub.publish(channel, live_event)
 
     import asyncio
 

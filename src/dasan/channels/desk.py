@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
-from dasan.channels import outbound
+from dasan.channels import live, outbound
 from dasan.channels.errors import ThreadClosed, ThreadNotFound
 from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
@@ -239,6 +239,7 @@ def claim(session: Session, user: User, thread_id: int, now: datetime | None = N
     consultation = session.get(Consultation, thread.consultation_id)
     if consultation is not None:
         consultation.agent_id = agent.id
+    live.note(session, thread, "claimed", now=thread.updated_at)
     return thread
 
 
@@ -282,6 +283,8 @@ def reply(session: Session, user: User, thread_id: int, text: str, *, translate:
             consultation.wait_seconds = (now - start).total_seconds()
     thread.status = "replied"
     thread.updated_at = now
+    live.note(session, thread, "replied", message_id=added.channel_message.id, direction="out",
+              now=now)
     return added
 
 
@@ -296,6 +299,7 @@ def hand_to_department(session: Session, user: User, thread_id: int, agency_id: 
     thread.claimed_by_agent_id = None
     if thread.status != "closed":
         thread.status = "open"
+    live.note(session, thread, "released")
     audit.record(session, user, "written.hand_to_department", object_type="written_thread",
                  object_id=thread.id, detail={"agency_id": agency_id})
     return thread
@@ -339,7 +343,9 @@ def close(session: Session, user: User, thread_id: int, now: datetime | None = N
     access.access_answer_thread(session, user, thread, agent.id if agent else None)
     if thread.status == "closed":
         raise ThreadClosed("the thread is already closed")
-    return close_thread(session, thread, now or utcnow())
+    outcome = close_thread(session, thread, now or utcnow())
+    live.note(session, thread, "closed", now=thread.updated_at)
+    return outcome
 
 
 def close_idle(session: Session, now: datetime | None = None,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import access
-from dasan.channels import addresses, outbound, written_bot
+from dasan.channels import addresses, live, outbound, written_bot
 from dasan.channels.catalog import message
 from dasan.channels.desk import is_dedicated
 from dasan.channels.sla import due_at
@@ -163,10 +163,13 @@ def take_inbound(
             notice += " " + message("foreign_queue", language)
         outbound.send(session, thread, notice, sender="system", language=language,
                       flags={"notice": "received"})
+    # Every agent desktop hears of the message at once (its socket), the crisis alert after it.
+    pushed = live.written_event(thread, "message", message_id=added.channel_message.id,
+                                direction="in", now=now)
     return IntakeResult(thread.id, thread.consultation_id, added.message.id, language,
                         bot_answered=bot_answered, new_thread=new,
                         crisis_kind=crisis[0] if crisis else None,
-                        events=crisis[1] if crisis else ())
+                        events=(pushed, *(crisis[1] if crisis else ())))
 
 
 def _crisis(session: Session, thread: WrittenThread, korean: str, original: str,

@@ -132,21 +132,20 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
         agent_id=o.agent_id, delivery_status=status(o), segments=max(len(parts), 1),
         flags=o.flags) for o, parts in plan])
     sender_number = get_settings().sms_sender_number
+    items: list[tuple[str, str, dict[str, Any], int | None]] = []
     for (o, parts), a in zip(plan, added, strict=True):
         cm = a.channel_message
         if cm.delivery_status != "queued":
             continue
         if o.thread.channel == "sms":
             target = addresses.reference(o.thread)
-            for i, part in enumerate(parts):
-                outbox.enqueue(session, "sms.send", f"sms:{cm.id}:{i}", {
-                    **target, "text": part.text, "kind": part.kind, "sender": sender_number},
-                    channel_message_id=cm.id, fresh=True)
+            items += [("sms.send", f"sms:{cm.id}:{i}", {
+                **target, "text": part.text, "kind": part.kind, "sender": sender_number}, cm.id)
+                for i, part in enumerate(parts)]
         else:
             kind = "messenger.line" if o.thread.provider == "line" else "messenger.generic"
-            outbox.enqueue(session, kind, f"{kind}:{cm.id}", {
+            items.append((kind, f"{kind}:{cm.id}", {
                 **addresses.reference(o.thread), "text": o.body, "provider": o.thread.provider},
-                channel_message_id=cm.id, fresh=True)
-    session.flush()
+                cm.id))
+    outbox.enqueue_many(session, items)
     return added
-

@@ -11,12 +11,12 @@ carries the item's idempotency key so a receiver can drop a repeat after a crash
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.channels import addresses
@@ -69,6 +69,22 @@ def enqueue(
     # unique constraint still refuses a duplicate (the caller's transaction then fails whole).
     session.add(item)
     return item
+
+
+def enqueue_many(session: Session, items: Sequence[tuple[str, str, dict[str, Any], int | None]],
+                 *, now: datetime | None = None) -> None:
+    """`enqueue(..., fresh=True)` for many items in one bulk INSERT: (kind, key, payload,
+    channel_message_id) each, keys derived from rows this transaction has just inserted (a
+    repeat is refused by the unique constraint and the caller's transaction fails whole)."""
+    if not items:
+        return
+    at = now or utcnow()
+    attempts = get_settings().outbox_max_attempts
+    session.execute(insert(OutboxItem), [{
+        "kind": kind, "idempotency_key": key, "payload": payload,
+        "channel_message_id": message_id, "max_attempts": attempts, "status": "pending",
+        "attempts": 0, "next_attempt_at": at, "created_at": at}
+        for kind, key, payload, message_id in items])
 
 
 def backoff(attempts: int, base_seconds: float | None = None) -> timedelta:

@@ -346,6 +346,24 @@ class BroadcastEvent(ChatEvent):
     at: str
 
 
+class WrittenEvent(ChatEvent):
+    """A written thread changed (a citizen's message, a claim, an answer, a hand-back, the
+    close): every agent desktop refreshes its written list, and the open thread, through the
+    API (`dasan.channels.live`). Names the thread, never its text."""
+
+    audience: ClassVar[Audience] = "agent"
+    type: Literal["written"]
+    thread_id: int
+    consultation_id: int
+    channel: Literal["sms", "portal", "web"]
+    change: Literal["message", "claimed", "replied", "closed", "released"]
+    status: Literal["open", "claimed", "replied", "closed"]
+    claimed_by_agent_id: int | None
+    message_id: int | None
+    direction: Literal["in", "out"] | None
+    at: str
+
+
 class IssueAlertEvent(ChatEvent):
     """A new issue alert (topic burst), pushed to the floor as it is stored."""
 
@@ -403,7 +421,7 @@ EVENTS: dict[str, type[ChatEvent]] = {
                 PongEvent, StatusEvent, HelloEvent, SnoozedEvent, OverviewEvent,
                 CrisisAlertEvent,
                 CrisisEscalationEvent, CrisisGuidanceEvent, NoteEvent, TagsEvent,
-                BroadcastEvent, IssueAlertEvent, MonitorEvent, CallTranscriptEvent,
+                BroadcastEvent, IssueAlertEvent, WrittenEvent, MonitorEvent, CallTranscriptEvent,
                 CrisisOpenEvent, CrisisAcknowledgedEvent, RtcEvent)
 } | {kind: CallEvent for kind in CALL_EVENT_TYPES}
 

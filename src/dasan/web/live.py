@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import anyio.from_thread
 from fastapi import FastAPI
 
 from dasan.chat import hub as chat_hub
@@ -28,3 +29,10 @@ async def publish_all(app: FastAPI, events: Iterable[tuple[str, dict[str, Any]]]
     pubsub = hub_of(app).pubsub
     for channel, event in events:
         await pubsub.publish(channel, event)
+
+
+def forward(app: FastAPI, events: list[tuple[str, dict[str, Any]]]) -> None:
+    """`publish_all` from a synchronous route (it runs in a worker thread of the server's event
+    loop): the room's events, already committed, go out before the route answers."""
+    if events:
+        anyio.from_thread.run(publish_all, app, events)

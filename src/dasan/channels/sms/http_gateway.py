@@ -27,6 +27,9 @@ from dasan.errors import Invalid
 ACCEPTED_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "euc-kr": "cp949", "euckr": "cp949",
                      "cp949": "cp949", "ks_c_5601-1987": "cp949", "x-windows-949": "cp949"}
 MAX_INBOUND_BYTES = 64_000
+# Providers post messages and receipts in batches (`{"messages": [...]}`, `{"receipts": [...]}`)
+MAX_BATCH = 200
+MAX_BATCH_BYTES = 1_000_000
 MAX_INBOUND_CHARS = 4_000  # an MO SMS/LMS is at most 2,000 bytes; 4,000 chars is clearly wrong
 DELIVERED = {"delivered", "success", "0", "ok", "deliv", "delivrd"}
 
@@ -46,8 +49,8 @@ def charset_of(content_type: str | None) -> str:
 
 
 def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
-    if len(body) > MAX_INBOUND_BYTES:
-        raise TooLong(f"webhook body over {MAX_INBOUND_BYTES} bytes")
+    if len(body) > MAX_BATCH_BYTES:
+        raise TooLong(f"webhook body over {MAX_BATCH_BYTES} bytes")
     charset = charset_of(content_type)
     try:
         text = body.decode(charset)
@@ -59,7 +62,24 @@ def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise Invalid("the body is not JSON") from None
     if not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
+    if len(body) > MAX_INBOUND_BYTES and not any(k in data for k in ("messages", "receipts")):
+        raise TooLong(f"webhook body over {MAX_INBOUND_BYTES} bytes")
     return data
+
+
+def batch_of(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The items of a webhook body: `data[key]` for a batch, else the body itself as one.
+    A batch must be a non-empty list of objects, at most `MAX_BATCH`."""
+    if key not in data:
+        return [data]
+    items = data[key]
+    if not isinstance(items, list) or not items:
+        raise Invalid(f"{key!r} must be a non-empty list")
+    if len(items) > MAX_BATCH:
+        raise TooLong(f"a batch holds at most {MAX_BATCH} {key}, not {len(items)}")
+    if not all(isinstance(i, dict) for i in items):
+        raise Invalid(f"every item of {key!r} must be a JSON object")
+    return items
 
 
 def _field(data: dict[str, Any], *names: str) -> str:

@@ -8,31 +8,25 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from dasan import access
-from dasan.channels import desk
+from dasan.channels import desk, live
 from dasan.channels.board import service as board
 from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
 from dasan.channels.messenger import service as messenger
+from dasan.channels.sms import service as sms_service
 from dasan.channels.sms import webhook as sms_webhook
 from dasan.db.models import User
 from dasan.web.deps import current_user, get_db, require_roles
-from dasan.web.live import publish_all
+from dasan.web.live import forward, publish_all
 from dasan.web.responses import errors_doc
 
 router = APIRouter(prefix="/api/channels", tags=["channels"])
 
 
-@router.post("/sms/inbound")
-async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
-    """A citizen's SMS from the HTTP gateway (signed: X-Sms-Timestamp, X-Sms-Signature)."""
-    body = await request.body()
-    result = sms_webhook.inbound(db, body, request.headers.get("content-type"),
-                                 request.headers.get("x-sms-timestamp"),
-                                 request.headers.get("x-sms-signature"))
+def _sms_answer(result: sms_service.SmsResult) -> dict[str, Any]:
     intake = result.intake
-    if intake is not None and intake.events:
-        await publish_all(request.app, intake.events)
     return {"duplicate": result.duplicate or bool(intake and intake.duplicate),
             "crisis": bool(intake and intake.crisis_kind),
             "opted_out": result.opted_out, "opted_in": result.opted_in,
@@ -42,14 +36,29 @@ async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[s
             "bot_answered": bool(intake and intake.bot_answered)}
 
 
+@router.post("/sms/inbound")
+async def sms_inbound(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
+    """A citizen's SMS from the HTTP gateway (signed: X-Sms-Timestamp, X-Sms-Signature), or a
+    batch of them (`{"messages": [...]}`: the answer is `{"results": [...]}`, in order)."""
+    body = await request.body()
+    taken = await run_in_threadpool(
+        sms_webhook.inbound, db, body, request.headers.get("content-type"),
+        request.headers.get("x-sms-timestamp"), request.headers.get("x-sms-signature"))
+    results: list[sms_service.SmsResult] = taken.results
+    await publish_all(request.app, [e for r in results if r.intake for e in r.intake.events])
+    answers = [_sms_answer(r) for r in results]
+    return {"results": answers} if taken.batch else answers[0]
+
+
 @router.post("/sms/receipts")
 async def sms_receipt(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
-    """A delivery receipt from the HTTP gateway (signed like inbound messages)."""
+    """A delivery receipt from the HTTP gateway (signed like inbound messages), or a batch
+    (`{"receipts": [...]}`: the answer is `{"matched": [...]}`, in order)."""
     body = await request.body()
-    matched = sms_webhook.receipt(db, body, request.headers.get("content-type"),
-                                  request.headers.get("x-sms-timestamp"),
-                                  request.headers.get("x-sms-signature"))
-    return {"matched": matched}
+    taken = await run_in_threadpool(
+        sms_webhook.receipt, db, body, request.headers.get("content-type"),
+        request.headers.get("x-sms-timestamp"), request.headers.get("x-sms-signature"))
+    return {"matched": taken.results if taken.batch else taken.results[0]}
 
 
 def _webhook_answer(result: messenger.WebhookResult) -> dict[str, Any]:
@@ -125,19 +134,22 @@ def thread_assist(thread_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/threads/{thread_id}/claim", responses=errors_doc(400, 403, 404, 409))
-def claim_thread(thread_id: int, db: Session = Depends(get_db),
+def claim_thread(thread_id: int, request: Request, db: Session = Depends(get_db),
                  user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     thread = desk.claim(db, user, thread_id)
     db.commit()
+    forward(request.app, live.take(db))  # the room's `written` event to every agent desktop
     return {"id": thread.id, "status": thread.status,
             "claimed_by_agent_id": thread.claimed_by_agent_id}
 
 
 @router.post("/threads/{thread_id}/reply", status_code=201)
-def reply_thread(thread_id: int, payload: ReplyIn, db: Session = Depends(get_db),
+def reply_thread(thread_id: int, payload: ReplyIn, request: Request,
+                 db: Session = Depends(get_db),
                  user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
     added = desk.reply(db, user, thread_id, payload.text, translate=payload.translate)
     db.commit()
+    forward(request.app, live.take(db))
     c = added.channel_message
     return {"message_id": added.message.id, "body": added.message.body_masked,
             "language": c.language, "translation": c.translation,
@@ -145,19 +157,21 @@ def reply_thread(thread_id: int, payload: ReplyIn, db: Session = Depends(get_db)
 
 
 @router.post("/threads/{thread_id}/close")
-def close_thread(thread_id: int, db: Session = Depends(get_db),
+def close_thread(thread_id: int, request: Request, db: Session = Depends(get_db),
                  user: User = Depends(require_roles(*DESK))) -> dict[str, Any]:
     outcome = desk.close(db, user, thread_id)
     db.commit()
+    forward(request.app, live.take(db))
     return {"id": thread_id, "status": "closed", "outcome": outcome}
 
 
 @router.post("/threads/{thread_id}/department")
-def hand_to_department(thread_id: int, payload: DepartmentIn, db: Session = Depends(get_db),
-                       user: User = Depends(require_roles(*access.AGENTS))
-                       ) -> dict[str, Any]:
+def hand_to_department(thread_id: int, payload: DepartmentIn, request: Request,
+                       db: Session = Depends(get_db),
+                       user: User = Depends(require_roles(*access.AGENTS))) -> dict[str, Any]:
     thread = desk.hand_to_department(db, user, thread_id, payload.agency_id)
     db.commit()
+    forward(request.app, live.take(db))
     return {"id": thread.id, "owner_agency_id": thread.owner_agency_id, "status": thread.status}
 
 

@@ -4,7 +4,11 @@
    with a live countdown (asynchronous channels have deadlines, not presence). Opening one takes
    the main pane through the desktop's small interface (`Dasan.desk`, chat/agent.js): the chat
    selection is released, the shared composer, canned answers ("/" and the list) and the
-   assistant panel then work for the thread; picking a chat again hands the pane back. */
+   assistant panel then work for the thread; picking a chat again hands the pane back.
+   Changes are pushed: the desktop's socket (chat/agent.js) turns each `written` event (a
+   citizen's message, a claim, an answer, a close; ids only, never text) into a
+   `dasan:written` DOM event, and the list and the open thread are read again through the API,
+   where the access policy decides what this agent sees. */
 "use strict";
 (() => {
   const root = document.getElementById("written-desk");
@@ -13,7 +17,7 @@
   const L = root.dataset;
   const $ = (id) => document.getElementById(id);
   const list = $("written-list"), log = $("log"), input = $("msg"), bar = $("written-bar");
-  const POLL_MS = 15000;
+  const PUSH_GAP_MS = 250;    // events that come together cause one re-read
 
   let threads = [];          // the desk view's threads (agent's own first, then by SLA)
   let fetchedAt = 0;         // when `threads` was fetched (the countdowns run from it)
@@ -72,7 +76,7 @@
     }
   }
 
-  // The countdowns move every 30 s between polls (the list is re-fetched every 15 s anyway).
+  // The countdowns move every 30 s (the list itself is re-read when a change is pushed).
   setInterval(() => {
     for (const it of threads) {
       const badge = list.querySelector(`[data-sla="${it.id}"]`);
@@ -185,7 +189,21 @@
   $("written-close").addEventListener("click", () => act("close", L.lClosedOk).then(() => $("written-close").focus()));
   $("written-candidate").addEventListener("click", () => act("kb-candidate", L.lCandidateOk));
 
+  // Pushed changes: one re-read of the list for a burst of events, and of the open thread
+  // when the event is about it.
+  let pushTimer = null, reloadOpen = false;
+  document.addEventListener("dasan:written", (e) => {
+    const ev = e.detail || {};
+    if (active && (ev.type === "hello" || ev.thread_id === active.id)) reloadOpen = true;
+    clearTimeout(pushTimer);
+    pushTimer = setTimeout(() => {
+      const again = reloadOpen && active ? active.id : null;
+      reloadOpen = false;
+      refresh().then(() => again !== null && active && active.id === again ? load(again) : null)
+        .catch(() => { /* the next event retries */ });
+    }, PUSH_GAP_MS);
+  });
+
   const wanted = Number(new URLSearchParams(location.search).get("thread")) || null;
   refresh().then(() => { if (wanted) open(wanted); });
-  setInterval(refresh, POLL_MS);
 })();

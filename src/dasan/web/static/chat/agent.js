@@ -371,6 +371,11 @@
         }
         clearInterval(heartbeat);
         heartbeat = setInterval(() => sock && sock.send({ type: "ping" }), (ev.agent.heartbeat_seconds || 10) * 1000);
+        // A (re)connected socket: the written threads may have changed while it was away.
+        document.dispatchEvent(new CustomEvent("dasan:written", { detail: { type: "hello" } }));
+        break;
+      case "written":  // a written thread changed (channels/desk-written.js re-reads it)
+        document.dispatchEvent(new CustomEvent("dasan:written", { detail: ev }));
         break;
       case "presence":
         if (me) me.state = ev.state;
