@@ -2,7 +2,8 @@
 
 Shared by every written channel (SMS, messengers, the web board). A redelivered message (same
 channel and external id) changes nothing. The chatbot answers only while no agent holds or has
-answered the thread; otherwise (or when it is not confident) the thread waits in the written
+answered the thread and the citizen is not separated (malicious-caller programme); otherwise
+(or when it is not confident) the thread waits in the written
 queue with its SLA — in the foreign-language queue when the citizen does not write Korean.
 """
 
@@ -59,9 +60,10 @@ def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
                         duplicate=True)
 
 
-def _route(session: Session, thread: WrittenThread, language: str) -> None:
+def _route(session: Session, thread: WrittenThread, language: str) -> bool:
     """A new thread's queue: the dedicated team's for a separated caller (the registry is per
-    citizen: phone hash, messenger identity or account), else Korean or foreign-language."""
+    citizen: phone hash, messenger identity or account), else Korean or foreign-language.
+    True when the citizen is separated."""
     consultation = session.get(Consultation, thread.consultation_id)
     separated = consultation is not None and is_registered(session, consultation.citizen_id)
     code = SEPARATED_QUEUE if separated else GENERAL_QUEUE if language == "ko" \
@@ -70,17 +72,19 @@ def _route(session: Session, thread: WrittenThread, language: str) -> None:
     if consultation is not None and queue_id is not None:
         consultation.queue_id = queue_id
         consultation.language = language
+    return separated
 
 
-def _separate(session: Session, thread: WrittenThread) -> None:
+def _separate(session: Session, thread: WrittenThread) -> bool:
     """A citizen designated while their thread was open: the thread moves to the dedicated
-    team's queue, and an agent outside the team who held it lets it go."""
+    team's queue, and an agent outside the team who held it lets it go. True when the
+    thread's citizen is separated (moved now or before)."""
     consultation = session.get(Consultation, thread.consultation_id)
     if consultation is None or not is_registered(session, consultation.citizen_id):
-        return
+        return False
     queue_id = session.scalar(select(Queue.id).where(Queue.code == SEPARATED_QUEUE))
     if queue_id is None or consultation.queue_id == queue_id:
-        return
+        return True
     consultation.queue_id = queue_id
     holder = session.get(Agent, thread.claimed_by_agent_id) if thread.claimed_by_agent_id \
         else None
@@ -89,6 +93,7 @@ def _separate(session: Session, thread: WrittenThread) -> None:
         consultation.agent_id = None
         if thread.status == "claimed":
             thread.status = "open"
+    return True
 
 
 def take_inbound(
@@ -124,9 +129,9 @@ def take_inbound(
                              language=language, subject=text or "(attachment)",
                              reply_address=reply_address, provider=provider,
                              citizen_id=citizen_id, now=now)
-        _route(session, thread, language)
+        separated = _route(session, thread, language)
     else:
-        _separate(session, thread)
+        separated = _separate(session, thread)
     if not new and thread.status == "replied":
         # The citizen wrote again: back into the queue with a fresh deadline.
         thread.status = "claimed" if thread.claimed_by_agent_id else "open"
@@ -143,7 +148,9 @@ def take_inbound(
                         else None, attachments=attachments, now=now)
     crisis = _crisis(session, thread, translation or text, text, now)
     bot_answered = False
-    if use_bot and crisis is None and thread.claimed_by_agent_id is None \
+    # A separated citizen never gets the chatbot (the programme: every contact of theirs goes to
+    # the dedicated team, as a designated caller's call skips the ARS menu and the callbot).
+    if use_bot and crisis is None and not separated and thread.claimed_by_agent_id is None \
             and thread.first_agent_reply_at is None and text.strip():
         ans = written_bot.answer(session, text, language, translator, short_budget=short_budget)
         if ans is not None:

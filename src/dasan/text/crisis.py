@@ -181,6 +181,14 @@ _OBJECT_FALL = re.compile(
     r"(?:가로수|나무|나뭇가지|가지|가로등|전봇대|전신주|신호등|간판|입간판|표지판|안내판|현수막|담장|담벼락|벽|기둥"
     r"|펜스|울타리|화분|자전거|킥보드|오토바이|가림막|비계|천막|파라솔|볼라드|철제|구조물|시설물|공사장)"
     r"(?:이|가|도|은|는|들이)?\s?(?:\S{1,6}\s)?(?:쓰러|넘어|무너|부러)")
+# A citizen chasing the service for a reply on a written thread ("왜 답이 없어요", "회신이 없네요",
+# "연락이 안 와요"): its "없어" is no distress cue. The model knew "…이 없어요" only from crisis rows
+# (살 이유가 없어요, 자신이 없어요), so a short chaser alone read as suicide at p 0.85-0.97. Such a
+# span is taken out before the cue check, like a fallen object; any other cue in the message
+# (며칠째, a person, 죽고) still sends it to the model, and the rules never see this guard.
+_REPLY_WAIT = re.compile(
+    r"(?:답|답장|답변|대답|회신|응답|소식|연락|반응|말|결과|처리)\s?(?:이|은|도|가|는)?\s?"
+    r"(?:아직(?:도)?\s?|계속\s?|왜\s?|전혀\s?|하나도\s?)?(?:없|안\s?(?:와|오|옵|왔|나와|나오))")
 # A broad distress vocabulary: the model is consulted only when one of these appears.
 _CUE = re.compile(
     r"죽|살|약|때리|때려|맞|굶|끊|며칠|째|냄새|아프|숨|피|불|쓰러|무서|도와|힘들|괴로|끝|사라|없어|떠나|마지막|버티"
@@ -344,7 +352,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True) -> list[
             out.append(_from_hits(checked[i], view.text, view.index, hits))
             continue
         out.append(None)
-        if use_model and _CUE.search(_OBJECT_FALL.sub(" ", view.text)) \
+        if use_model and _CUE.search(_REPLY_WAIT.sub(" ", _OBJECT_FALL.sub(" ", view.text))) \
                 and not _JOKE.search(view.text):
             ask.append(i)
     model = get_model() if use_model and ask else None

@@ -120,3 +120,36 @@ def test_generic_webhook_reply_signed_and_bad_input(
     raw = json.dumps(reply["body"], ensure_ascii=False).encode()
     assert reply["headers"]["x-dasan-signature"] == hex_signature(
         PORTAL_SECRET, timestamped_message(ts, raw))
+
+
+def test_a_citizen_chasing_a_reply_on_line_is_not_a_crisis(
+        client: Any, db: Session, channel_env: Any) -> None:
+    """Regression (issue 17): "왜 답이 없어요" on a LINE thread went to the crisis queue (the
+    classifier read the chaser's "…이 없어요" as suicide). It is an ordinary follow-up now; a
+    real crisis on the same kind of thread still raises the alert."""
+    from dasan.db.models import Consultation
+    from dasan.db.models_protection import CrisisAlert
+
+    channel_env(line_channel_secret=LINE_SECRET)
+    r = _post_line(client, [_line_event("ev-w1", "m-w1", "불법 주차 신고했는데 처리됐나요",
+                                        user="Uwait0001")])
+    assert r.status_code == 200, r.text
+    thread_id = r.json()["taken"][0]["thread_id"]
+    first = db.get(WrittenThread, thread_id)
+    assert first is not None
+    queue_before = db.get(Consultation, first.consultation_id).queue_id  # type: ignore[union-attr]
+    for i, text in enumerate(["왜 답이 없어요", "아직도 답이 없네요", "회신이 없어요"]):
+        r = _post_line(client, [_line_event(f"ev-w{i + 2}", f"m-w{i + 2}", text,
+                                            user="Uwait0001")])
+        assert r.status_code == 200, r.text
+    db.expire_all()
+    assert db.scalar(select(func.count(CrisisAlert.id))) == 0
+    thread = db.get(WrittenThread, thread_id)
+    assert thread is not None
+    consultation = db.get(Consultation, thread.consultation_id)
+    assert consultation is not None and consultation.queue_id == queue_before
+    r = _post_line(client, [_line_event("ev-w9", "m-w9", "답이 없어서 그냥 다 끝내고 싶어요",
+                                        user="Uwait0002")])
+    assert r.status_code == 200, r.text
+    db.expire_all()
+    assert db.scalar(select(func.count(CrisisAlert.id))) == 1

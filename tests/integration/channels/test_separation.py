@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan.channels import desk
@@ -23,11 +23,12 @@ from dasan.db.models import (
     AuditLog,
     CitizenIdentity,
     Consultation,
+    Message,
     Queue,
     Team,
     User,
 )
-from dasan.db.models_channels import WrittenThread
+from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import Forbidden
 from dasan.protection import programme
 
@@ -186,3 +187,59 @@ def test_separation_check_refuses_in_the_room(db: Session) -> None:
     db.rollback()
     t = db.get(WrittenThread, sms.intake.thread_id)
     assert t is not None and t.claimed_by_agent_id is None
+
+
+def test_separated_citizen_gets_no_chatbot_on_sms_or_messenger(
+        client: Any, db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    """The chatbot would answer this question (the control citizen gets its answer); for a
+    separated citizen it stays out, on SMS and on a messenger thread, and the thread waits in
+    the dedicated team's queue."""
+    def bot_messages(thread_id: int) -> int:
+        db.expire_all()
+        return int(db.scalar(select(func.count(ChannelMessage.id))
+                             .join(Message, Message.id == ChannelMessage.message_id)
+                             .where(ChannelMessage.thread_id == thread_id,
+                                    Message.sender == "bot")) or 0)
+
+    channel_env(line_channel_secret=LINE_SECRET)
+    question = "기후동행카드 어디서 사요?"
+    control = receive(db, InboundSms("http", "nb-0", "01070700000", "120", question))
+    db.commit()
+    assert control.intake is not None and control.intake.bot_answered
+    citizen = citizen_for_phone(db, "01070701111")
+    db.commit()
+    _designate(db, citizen.id)
+    sms = receive(db, InboundSms("http", "nb-1", "01070701111", "120", question))
+    db.commit()
+    assert sms.intake is not None and not sms.intake.bot_answered
+    assert _queue_code(db, sms.intake.thread_id) == "malicious"
+    assert bot_messages(sms.intake.thread_id) == 0
+    assert bot_messages(control.intake.thread_id) == 1
+
+    def line(msg_id: str, text: str) -> Any:
+        ev = {"type": "message", "timestamp": int(time.time() * 1000),
+              "webhookEventId": f"ev-{msg_id}", "deliveryContext": {"isRedelivery": False},
+              "source": {"type": "user", "userId": "Unobot01"}, "replyToken": "r",
+              "message": {"type": "text", "id": msg_id, "text": text}}
+        body = json.dumps({"destination": "U0", "events": [ev]}).encode()
+        return client.post("/api/channels/messenger/line/webhook", content=body,
+                           headers={"X-Line-Signature": b64_signature(LINE_SECRET, body),
+                                    "Content-Type": "application/json"})
+
+    # Not yet separated: the bot answers the messenger thread.
+    r = line("nb-m1", question)
+    assert r.status_code == 200, r.text
+    thread_id = r.json()["taken"][0]["thread_id"]
+    db.expire_all()
+    assert db.get(WrittenThread, thread_id).bot_answered  # type: ignore[union-attr]
+    ident = db.scalar(select(CitizenIdentity).where(CitizenIdentity.kind == "messenger")
+                      .order_by(CitizenIdentity.id.desc()))
+    assert ident is not None
+    _designate(db, ident.citizen_id)
+    bot_before = bot_messages(thread_id)
+    assert bot_before == 1
+    r = line("nb-m2", "기후동행카드 구매처 알려 주세요")
+    assert r.status_code == 200, r.text
+    assert r.json()["taken"][0]["bot_answered"] is False
+    assert _queue_code(db, thread_id) == "malicious"
+    assert bot_messages(thread_id) == bot_before

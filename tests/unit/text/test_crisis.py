@@ -42,6 +42,11 @@ def test_crisis_detected_with_its_kind(text: str, kind: str) -> None:
         "시험 망쳐서 죽고 싶다 ㅋㅋ 농담이고 성적 조회 어디서 해요", "쓰러진 나무 신고",
         # field reports about things that fell over (a person who collapsed still is one)
         "가로수가 쓰러져 길을 막고 있어요", "가로등이 쓰러졌어요", "공사장 가림막이 바람에 넘어졌어요",
+        # a citizen chasing a reply on a written thread (regression: "왜 답이 없어요" on LINE
+        # went to the crisis queue; the classifier read "…이 없어요" as suicide)
+        "왜 답이 없어요", "왜 답이 없어요?", "아직도 답이 없어요", "왜 답장이 없어요", "연락이 없어요",
+        "왜 대답이 없어요", "왜 말이 없어요", "답변이 없어요", "답답해요 왜 답이 없어요",
+        "아직 소식이 없어요", "회신이 없어요", "메시지 읽고 답이 없어요",
     ],
 )
 def test_look_alikes_are_not_a_crisis(text: str) -> None:
@@ -51,6 +56,16 @@ def test_look_alikes_are_not_a_crisis(text: str) -> None:
 def test_a_person_who_collapsed_beside_a_fallen_thing_is_still_an_emergency() -> None:
     assert detect_crisis("가로수 옆에 사람이 쓰러져 있어요").kind == "emergency"
     assert detect_crisis("할아버지가 쓰러지셨어요").kind == "emergency"
+
+
+def test_a_reply_chaser_does_not_hide_a_crisis_beside_it() -> None:
+    """Only the chaser's own words are taken out of the model's cue check: a worry about a
+    person, or crisis words in the same message, are still judged."""
+    assert detect_crisis("연락도 없고 살 이유가 없어요").kind == "suicide"
+    assert detect_crisis("남편이 때리고 나서 연락이 없어요").kind == "violence"
+    assert detect_crisis("혼자 사시는 어머니가 사흘째 전화를 안 받아요").kind == "neighbour"
+    assert detect_crisis("딸이 며칠째 연락이 없어요").crisis
+    assert detect_crisis("답이 없어서 그냥 다 끝내고 싶어요").kind == "suicide"
 
 
 def test_imminent_and_severity() -> None:
