@@ -2,7 +2,8 @@
 (ARS -> queue -> bridged talk), against sipp talking to sipp directly.
 
 Run: ``uv run python -m bench.bench_voice`` (``--calls 300 --rate 10`` for more load; ``--quick``
-for 30 calls). Needs sipp and espeak-ng (scripts/system-deps.sh).
+for 30 calls; ``--no-peer`` skips the sipp->sipp peer, for quick comparisons only). Needs sipp
+and espeak-ng (scripts/system-deps.sh).
 
 * Gateway: the real `Gateway` in this process's event loop, on SQLite (or PostgreSQL with
   DASAN_TEST_POSTGRES_URL) with in-process pub/sub, omni routing and one agent per expected
@@ -295,6 +296,26 @@ def peak_from_records(url: str) -> int:
     return peak
 
 
+async def run_peer(args: argparse.Namespace, tmp: Path, concurrent: int
+                   ) -> tuple[dict[str, float], list[float]]:
+    """The same callers against a sipp UAS directly: setup figures and per-packet jitter."""
+    peer_port = free_port()
+    transports, sinks, sink_ports = await open_sinks(args.calls)
+    inf = tmp / "sink-ports.csv"
+    inf.write_text("SEQUENTIAL\n" + "".join(f"{p};\n" for p in sink_ports))
+    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent, "bench_peer_sink.xml",
+                                ("-inf", str(inf)))
+    await asyncio.sleep(0.5)
+    peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
+    with contextlib.suppress(ProcessLookupError):  # it may have exited (e.g. a port taken)
+        peer_uas.terminate()
+    await peer_uas.wait()
+    for transport in transports:
+        transport.close()
+    peer_gaps = leg_jitter_ms([sink.gaps for sink in sinks])
+    return peer, peer_gaps
+
+
 async def main(args: argparse.Namespace) -> None:
     if shutil.which("sipp") is None or shutil.which("espeak-ng") is None:
         raise SystemExit("needs sipp and espeak-ng: run scripts/system-deps.sh")
@@ -391,20 +412,9 @@ async def main(args: argparse.Namespace) -> None:
 
     # Peer: the same callers against sipp UAS directly (no gateway); the UAS answers with
     # SDP that sends each caller's RTP to a plain socket of this process (jitter peer).
-    peer_port = free_port()
-    transports, sinks, sink_ports = await open_sinks(args.calls)
-    inf = tmp / "sink-ports.csv"
-    inf.write_text("SEQUENTIAL\n" + "".join(f"{p};\n" for p in sink_ports))
-    peer_uas = await agents_uas(peer_port, tmp / "peer-uas", concurrent, "bench_peer_sink.xml",
-                                ("-inf", str(inf)))
-    await asyncio.sleep(0.5)
-    peer = await run_callers(f"127.0.0.1:{peer_port}", args.calls, args.rate, tmp / "peer")
-    with contextlib.suppress(ProcessLookupError):  # it may have exited (e.g. a port taken)
-        peer_uas.terminate()
-    await peer_uas.wait()
-    for transport in transports:
-        transport.close()
-    peer_gaps = leg_jitter_ms([s.gaps for s in sinks])
+    peer, peer_gaps = await run_peer(args, tmp, concurrent) if args.peer else (
+        {"completed": float("nan"), "failed": float("nan"), "setup_p50": float("nan"),
+         "setup_p99": float("nan")}, [])
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
@@ -467,6 +477,8 @@ if __name__ == "__main__":
                         help="gateway processes behind scripts/kamailio.sh (needs kamailio; "
                              "use PostgreSQL: DASAN_TEST_POSTGRES_URL)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--no-peer", dest="peer", action="store_false",
+                        help="skip the sipp->sipp peer run (quick comparisons only)")
     parser.add_argument("--keep", action="store_true", help="keep sipp's logs and recordings")
     parser.add_argument("--default-loop", action="store_true",
                         help="asyncio's own loop instead of uvloop (as `dasan voice` uses)")
