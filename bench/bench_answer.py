@@ -40,8 +40,10 @@ from dasan.knowledge.answering import (
     LEXICAL_POLICY,
     AnswerCalibration,
     AnswerPolicy,
+    QuerySignals,
     coverage,
     decide,
+    informal_register,
     policy_for,
 )
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
@@ -73,18 +75,25 @@ class Q:
 class Scored:
     peer_conf: float  # today's policy: confidence of the answered hit (0 = no answer)
     peer_right: bool
-    feats: tuple[float, float, float, float]  # dense, dense margin, coverage, fused margin
+    # dense, dense margin, coverage, fused margin, then the question's own signals
+    # (QuerySignals): vocabulary share, title coverage, informal ending
+    feats: tuple[float, ...]
     scores: list[tuple[float, float, float]]  # (dense, coverage, fused) of the top 3
     new_right: bool
     target_answerable: bool
     # the best reference record against the top standard entry: (its raw dense cosine minus
     # the standard entry's, its fused score minus the standard entry's; both over all entries)
     ref_lead: tuple[float, float] = (-1.0, -1.0)
+    signals: QuerySignals | None = None
 
 
 def build_queries(data: Path) -> list[Q]:
     out = []
-    for q in load_queries(DATA / "paraphrase_queries.jsonl"):
+    # reference_queries.jsonl: more tune questions whose entry is a reference record (a stale
+    # programme year, a "call the department" answer, a case letter), the evidence for the
+    # reference guard (ADR 0017); tune only.
+    for q in [*load_queries(DATA / "paraphrase_queries.jsonl"),
+              *load_queries(DATA / "reference_queries.jsonl")]:
         out.append(Q(q.text, "tune" if q.split == "tune" else "holdout", q.kind,
                       f"civilappeal:{q.target}"))
     chat = load_ood(data, 300)
@@ -102,8 +111,8 @@ def _rel(ids: Sequence[DocId], keys: dict[DocId, str], target: str | None, i: in
 
 def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q],
               doc_tokens: dict[DocId, set[str]], q_tokens: list[set[str]],
-              cover_tokens: dict[DocId, set[str]], rq_tokens_all: list[set[str]]
-              ) -> list[Scored]:
+              cover_tokens: dict[DocId, set[str]], rq_tokens_all: list[set[str]],
+              title_tokens: dict[DocId, set[str]]) -> list[Scored]:
     ids = index.ids
     keys = {i: title_key(docs[i].title) for i in ids}
     answerable = np.array([docs[i].answerable for i in ids])
@@ -136,10 +145,15 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
         r = int(np.argmax(ref_s))
         lead = ((float(comp.dense[r] - comp.dense[top]), float(s[r] - s[top]))
                 if np.isfinite(ref_s[r]) else (-1.0, -1.0))
-        out.append(Scored(peer_conf, peer_right, (scores[0][0], margin, cover, fused_margin),
+        sig = QuerySignals(vocab_share=index.vocabulary_share(rq_tokens),
+                           title_cover=coverage(rq_tokens, title_tokens[ids[top]]),
+                           informal=float(informal_register(q.text)))
+        out.append(Scored(peer_conf, peer_right,
+                          (scores[0][0], margin, cover, fused_margin, sig.vocab_share,
+                           sig.title_cover, sig.informal),
                           scores,
                           _rel(ids, keys, target, top),
-                          q.target is not None and bool(docs[q.target].answerable), lead))
+                          q.target is not None and bool(docs[q.target].answerable), lead, sig))
     return out
 
 
@@ -192,13 +206,19 @@ def lexical_report(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Se
     })
 
 
-FEATURES = ("dense", "margin", "cover", "fused_margin")  # the order of Scored.feats
+FEATURES = ("dense", "margin", "cover", "fused_margin", "vocab", "title_cover",
+            "informal")  # the order of Scored.feats
 # Candidate feature sets for the answer calibration; the one shipped is chosen on the tune
 # split alone (select_features), never on the hold-out.
 FEATURE_SETS: tuple[tuple[str, ...], ...] = (
     ("dense", "margin"), ("dense", "margin", "cover"), ("dense", "fused_margin"),
     ("dense", "margin", "fused_margin"), ("dense", "fused_margin", "cover"),
-    ("dense", "margin", "cover", "fused_margin"))
+    ("dense", "margin", "cover", "fused_margin"),
+    # ... and the question's own signals (QuerySignals): is it in the KB's domain at all?
+    ("dense", "fused_margin", "vocab"), ("dense", "fused_margin", "title_cover"),
+    ("dense", "fused_margin", "informal"), ("dense", "fused_margin", "vocab", "informal"),
+    ("dense", "fused_margin", "vocab", "title_cover", "informal"),
+    ("dense", "margin", "fused_margin", "vocab", "title_cover", "informal"))
 PREVIOUS_POLICY = AnswerPolicy(AnswerCalibration(a=18.98, b=8.74, c=-17.72, d=0.0, e=0.0), 0.5,
                                reference_guard=None)
 # (still the policy for a small KB, with the reference guard: see AnswerCalibration and
@@ -219,7 +239,8 @@ def fit(sc: Sequence[Scored], names: Sequence[str] = ("dense", "margin")) -> Ans
     w = dict(zip(names, (round(float(v), 2) for v in lr.coef_[0]), strict=True))
     return AnswerCalibration(a=w.get("dense", 0.0), b=w.get("margin", 0.0),
                              c=round(float(lr.intercept_[0]), 2), d=w.get("cover", 0.0),
-                             e=w.get("fused_margin", 0.0))
+                             e=w.get("fused_margin", 0.0), f=w.get("vocab", 0.0),
+                             g=w.get("title_cover", 0.0), h=w.get("informal", 0.0))
 
 
 def cross_validate(tune: Sequence[tuple[Q, Scored]], names: Sequence[str], repeats: int = 10,
@@ -280,7 +301,7 @@ def choose_threshold(cal: AnswerCalibration, tune: Sequence[tuple[Q, Scored]]) -
 
 def outcome(policy: AnswerPolicy, q: Q, s: Scored) -> tuple[bool, bool]:
     """(answered, right) under ``policy``."""
-    d = decide(s.scores, q.text, policy, s.ref_lead[1])
+    d = decide(s.scores, q.text, policy, s.ref_lead[1], s.signals)
     return d.kind == "answer", d.kind == "answer" and s.new_right
 
 
@@ -351,10 +372,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
     cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
     rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    ttoks = tokens_batch(["\n".join([docs[i].title, *docs[i].question_variants]) for i in ids])
+    title_tokens = {i: set(t) for i, t in zip(ids, ttoks, strict=True)}
     if args.lexical:
         lexical_report(index, docs, queries, cover_tokens, rq_tokens)
         return 0
-    scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens)
+    scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens,
+                       title_tokens)
     rows = list(zip(queries, scored, strict=True))
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     hold = [(q, s) for q, s in rows if q.split == "holdout"]

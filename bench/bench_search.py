@@ -302,6 +302,136 @@ def lat_row(corpus: str, method: str, wall: tuple[float, float]) -> str:
     return f"  {corpus:<22} {method:<30} {wall[0]:8.1f} {wall[1]:8.1f} {c50:9.1f} {c95:9.1f}"
 
 
+def parakqc_sets(data: Path) -> list[list[str]]:
+    """paraKQC's 10-sentence paraphrase sets (empty without the file)."""
+    para_path = data / "parakqc" / "paraKQC_v1.txt"
+    if not para_path.is_file():
+        return []
+    lines = [ln.split("\t")[-1].strip() for ln in
+             para_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return [lines[i : i + 10] for i in range(0, len(lines) - 9, 10)]
+
+
+def large_docs(data: Path, faq: Sequence[SearchDoc], sets_: Sequence[Sequence[str]],
+               n: int = 10_000) -> list[SearchDoc]:
+    """The latency corpus: the FAQ, then the other seed FAQ files, pytextbook titles and
+    paraKQC sentences, cut at ``n`` entries."""
+    out = list(faq)
+    for rel_path, src in (("seoul120-faq-opengov/complaint_data.csv", "complaint"),
+                          ("seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "geumcheon")):
+        if (data / rel_path).is_file():
+            out += faq_docs(load_civilappeal(data / rel_path, source=src), prefix=f"{src}:")
+    pt_path = data / "seoul120-text-pytextbook" / "seoul-120-text.csv"
+    if pt_path.is_file():
+        out += [SearchDoc(id=f"pt:{i}", title=t, category=c)
+                for i, (t, c) in enumerate(load_pytextbook(pt_path))]
+    out += [SearchDoc(id=f"pk:{i}", title=s) for i, s in enumerate(x for st in sets_ for x in st)]
+    return out[:n]
+
+
+def embed_checkpointed(cache: EmbeddingCache, docs: Sequence[SearchDoc],
+                       dense_answer_chars: int = 0, chunk: int = 256) -> int:
+    """Embed the passages of ``docs`` that the on-disk cache (keyed by model + text hash)
+    lacks, saving the cache after every ``chunk`` passages: a run stopped half-way keeps what
+    it embedded, and the next run (or the next benchmark) embeds only the rest. Returns how
+    many passages were embedded."""
+    texts = list(dict.fromkeys(p for d in docs for p in d.passages(dense_answer_chars)))
+    missing = [t for t in texts if not cache.has(t)]
+    if not missing:
+        return 0
+    t0 = time.perf_counter()
+    for i in range(0, len(missing), chunk):
+        cache.passages(missing[i : i + chunk])
+        cache.save_if_changed()
+        done = min(i + chunk, len(missing))
+        rate = (time.perf_counter() - t0) / done
+        print(f"  embedded {done}/{len(missing)} new passages ({rate * 1000:.0f} ms each; "
+              f"~{rate * (len(missing) - done) / 60:.0f} min left)", flush=True)
+    return len(missing)
+
+
+def latency_report(index: SearchIndex, peer: WhitespaceBM25, lat_q: Sequence[str],
+                   big_docs: Sequence[SearchDoc], cache: EmbeddingCache
+                   ) -> tuple[float, float, float]:
+    """Latency of ``SearchIndex.search`` over the FAQ index and the 10,000-entry set, with the
+    peer (rank-bm25) on the same queries. Returns (p95 on the FAQ, p95 on the large set, CPU
+    p95 on the large set)."""
+    # Every timed query must pay for its embedding: switch off the repeated-query cache.
+    default_embedder().query_cache_size = 0
+    load = os.getloadavg()
+    print(f"\nlatency per query, {len(lat_q)} test queries, one thread (search() including "
+          f"query embedding); machine load average now {load[0]:.1f} / {load[1]:.1f} "
+          f"(1 / 5 min) on {os.cpu_count()} cores:")
+    print(f"  {'corpus':<22} {'method':<30} {'p50 ms':>8} {'p95 ms':>8} {'p50 CPU':>9} "
+          f"{'p95 CPU':>9}")
+    small = f"FAQ, {len(index.ids):,} entries"
+    p50, p95 = latency(lambda q: index.search(q, k=5), lat_q)
+    print(lat_row(small, "Dasan hybrid search", (p50, p95)))
+    assert index.embedder is not None
+    emb = index.embedder
+    print(lat_row(small, "  of which query embedding", latency(lambda q: emb.query(q), lat_q)))
+    print(lat_row(small, "rank-bm25 whitespace (peer)", latency(lambda q: peer.scores(q), lat_q)))
+
+    embed_checkpointed(cache, big_docs)
+    t = time.perf_counter()
+    big = SearchIndex(list(big_docs), cache=cache, weights=index.weights)
+    big.build()
+    cache.save_if_changed()
+    print(f"  ({len(big_docs):,}-entry index built in {time.perf_counter() - t:.1f} s)")
+    large = f"{len(big_docs):,} entries"
+    p50b, p95b = latency(lambda q: big.search(q, k=5), lat_q)
+    print(lat_row(large, "Dasan hybrid search", (p50b, p95b)))
+    big_cpu95 = CPU_TIMES[-1][1]
+    # The same search with the query vector computed beforehand: all but the encoder.
+    vecs = dict(zip(lat_q, big.embed_queries(lat_q), strict=True))
+    print(lat_row(large, "  without query embedding",
+                  latency(lambda q: big.search(q, k=5, query_vector=vecs.get(q)), lat_q)))
+    print(lat_row(large, "  bot search (answerable only)",
+                  latency(lambda q: big.search(q, k=5, answerable_only=True), lat_q)))
+    lex = SearchIndex(list(big_docs), use_dense=False, weights=index.weights)
+    lex.build()
+    print(lat_row(large, "Dasan lexical only (no encoder)",
+                  latency(lambda q: lex.search(q, k=5), lat_q)))
+    # Repeated questions (the normalised-text LRU on): a stream where popular questions come
+    # back, some with other spacing; every first sight still pays for its embedding.
+    rng = random.Random(5)
+    weights = [1.0 / (r + 1) for r in range(len(lat_q))]
+    stream = [rng.choices(lat_q, weights)[0] for _ in range(len(lat_q))]
+    stream = [f" {q}  " if rng.random() < 0.3 else q for q in stream]
+    emb_ = default_embedder()
+    emb_.query_cache_size = 2048
+    emb_._recent.clear()
+    p50r, p95r = latency(lambda q: big.search(q, k=5), stream)
+    n_new = len({" ".join(q.split()) for q in stream})
+    print(lat_row(large, f"  repeated stream ({n_new} new)", (p50r, p95r)))
+    emb_.query_cache_size = 0
+    emb_._recent.clear()
+    # Four callers at once, unique queries: those arriving while the encoder is busy are
+    # embedded in one batch with the next caller's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def timed(q: str) -> float:
+        t0 = time.perf_counter()
+        big.search(q, k=5)
+        return (time.perf_counter() - t0) * 1000
+
+    b0 = emb_.batches
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        conc = list(pool.map(timed, lat_q))
+    wall = time.perf_counter() - t
+    pc = np.percentile(conc, [50, 95])
+    print(f"  {large:<22} {'  4 concurrent callers':<30} {pc[0]:8.1f} {pc[1]:8.1f} "
+          f"  ({len(lat_q) / wall:.0f} queries/s; {emb_.batches - b0} encoder calls for "
+          f"{len(lat_q)} queries)")
+    bpeer = WhitespaceBM25([d.lexical_text() for d in big_docs])
+    print(lat_row(large, "rank-bm25 whitespace (peer)", latency(lambda q: bpeer.scores(q), lat_q)))
+    print(lat_row(large, "Dasan, category filter",
+                  latency(lambda q: big.search(q, k=5, category="복지"), lat_q)))
+
+    return p95, p95b, big_cpu95
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -309,6 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer paraKQC queries, smaller runs")
     ap.add_argument("--data", type=Path, default=default_shared_data())
+    ap.add_argument("--latency-only", action="store_true",
+                    help="only the latency section (FAQ and 10,000 entries); passage vectors "
+                         "come from the on-disk cache, which is saved as they are embedded")
     args = ap.parse_args(argv)
     data: Path = args.data
     faq_path = data / "seoul120-faq-opengov" / "civilappeal_data.csv"
@@ -354,6 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for q in all_q:
         if q.target not in by_id:
             raise SystemExit(f"query {q.qid}: unknown target id {q.target}")
+    if args.latency_only:
+        lat_q = [q.text for q in all_q if q.split == "test"][: 150 if args.quick else None]
+        peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
+        latency_report(index, peer, lat_q, large_docs(data, docs, parakqc_sets(data)), cache)
+        print(f"total benchmark time {time.perf_counter() - t_all:.0f} s")
+        return 0
     t = time.perf_counter()
     qvecs = index.embed_queries([q.text for q in all_q])
     comps = components_for(index, [q.text for q in all_q], qvecs)
@@ -464,11 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
 
     # ---- paraKQC ----
-    para_path = data / "parakqc" / "paraKQC_v1.txt"
-    if para_path.is_file():
-        lines = [ln.split("\t")[-1].strip() for ln in
-                 para_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        sets_ = [lines[i : i + 10] for i in range(0, len(lines) - 9, 10)]
+    sets_ = parakqc_sets(data)
+    if sets_:
         per_set = 2 if args.quick else 4
         pdocs = [SearchDoc(id=f"p{i}", title=s[0]) for i, s in enumerate(sets_)]
         pindex = SearchIndex(pdocs, cache=cache, weights=tuned)
@@ -497,89 +633,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         for name, fn in pm.items():
             print(fmt_row(name, [rank_of(fn(i), prels[i]) for i in range(len(pq))]))
-    else:
-        sets_ = []
 
     # ---- latency ----
     lat_q = [q.text for q in all_q if q.split == "test"]
     if args.quick:
         lat_q = lat_q[:150]
-    # Every timed query must pay for its embedding: switch off the repeated-query cache.
-    default_embedder().query_cache_size = 0
-    load = os.getloadavg()
-    print(f"\nlatency per query, {len(lat_q)} test queries, one thread (search() including "
-          f"query embedding); machine load average now {load[0]:.1f} / {load[1]:.1f} "
-          f"(1 / 5 min) on {os.cpu_count()} cores:")
-    print(f"  {'corpus':<22} {'method':<30} {'p50 ms':>8} {'p95 ms':>8} {'p50 CPU':>9} "
-          f"{'p95 CPU':>9}")
-    small = "FAQ, 2,842 entries"
-    p50, p95 = latency(lambda q: index.search(q, k=5), lat_q)
-    print(lat_row(small, "Dasan hybrid search", (p50, p95)))
-    assert index.embedder is not None
-    emb = index.embedder
-    print(lat_row(small, "  of which query embedding", latency(lambda q: emb.query(q), lat_q)))
-    print(lat_row(small, "rank-bm25 whitespace (peer)", latency(lambda q: peer.scores(q), lat_q)))
-
-    big_docs = list(docs)
-    for rel_path, src in (("seoul120-faq-opengov/complaint_data.csv", "complaint"),
-                          ("seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "geumcheon")):
-        if (data / rel_path).is_file():
-            big_docs += faq_docs(load_civilappeal(data / rel_path, source=src),
-                                 prefix=f"{src}:")
-    pt_path = data / "seoul120-text-pytextbook" / "seoul-120-text.csv"
-    if pt_path.is_file():
-        big_docs += [SearchDoc(id=f"pt:{i}", title=t, category=c)
-                     for i, (t, c) in enumerate(load_pytextbook(pt_path))]
-    fill = [s for st in sets_ for s in st]
-    big_docs += [SearchDoc(id=f"pk:{i}", title=s) for i, s in enumerate(fill)]
-    big_docs = big_docs[:10_000]
-    t = time.perf_counter()
-    big = SearchIndex(big_docs, cache=cache, weights=index.weights)
-    big.build()
-    cache.save_if_changed()
-    print(f"  (10,000-entry index built in {time.perf_counter() - t:.1f} s)")
-    large = f"{len(big_docs):,} entries"
-    p50b, p95b = latency(lambda q: big.search(q, k=5), lat_q)
-    print(lat_row(large, "Dasan hybrid search", (p50b, p95b)))
-    big_cpu95 = CPU_TIMES[-1][1]
-    # Repeated questions (the normalised-text LRU on): a stream where popular questions come
-    # back, some with other spacing; every first sight still pays for its embedding.
-    rng = random.Random(5)
-    weights = [1.0 / (r + 1) for r in range(len(lat_q))]
-    stream = [rng.choices(lat_q, weights)[0] for _ in range(len(lat_q))]
-    stream = [f" {q}  " if rng.random() < 0.3 else q for q in stream]
-    emb_ = default_embedder()
-    emb_.query_cache_size = 2048
-    emb_._recent.clear()
-    p50r, p95r = latency(lambda q: big.search(q, k=5), stream)
-    n_new = len({" ".join(q.split()) for q in stream})
-    print(lat_row(large, f"  repeated stream ({n_new} new)", (p50r, p95r)))
-    emb_.query_cache_size = 0
-    emb_._recent.clear()
-    # Four callers at once, unique queries: those arriving while the encoder is busy are
-    # embedded in one batch with the next caller's.
-    from concurrent.futures import ThreadPoolExecutor
-
-    def timed(q: str) -> float:
-        t0 = time.perf_counter()
-        big.search(q, k=5)
-        return (time.perf_counter() - t0) * 1000
-
-    b0 = emb_.batches
-    t = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        conc = list(pool.map(timed, lat_q))
-    wall = time.perf_counter() - t
-    pc = np.percentile(conc, [50, 95])
-    print(f"  {large:<22} {'  4 concurrent callers':<30} {pc[0]:8.1f} {pc[1]:8.1f} "
-          f"  ({len(lat_q) / wall:.0f} queries/s; {emb_.batches - b0} encoder calls for "
-          f"{len(lat_q)} queries)")
-    bpeer = WhitespaceBM25([d.lexical_text() for d in big_docs])
-    print(lat_row(large, "rank-bm25 whitespace (peer)", latency(lambda q: bpeer.scores(q), lat_q)))
-    print(lat_row(large, "Dasan, category filter",
-                  latency(lambda q: big.search(q, k=5, category="복지"), lat_q)))
+    p95, p95b, big_cpu95 = latency_report(index, peer, lat_q, large_docs(data, docs, sets_),
+                                          cache)
 
     # ---- title -> category classifier ----
+    pt_path = data / "seoul120-text-pytextbook" / "seoul-120-text.csv"
     if pt_path.is_file():
         from collections import Counter
 

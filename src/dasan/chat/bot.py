@@ -15,8 +15,10 @@ from dasan.knowledge import gaps
 from dasan.knowledge.answering import (
     COVERAGE_ANSWER_CHARS,
     LEXICAL_POLICY,
+    QuerySignals,
     coverage,
     decide,
+    informal_register,
     policy_for,
 )
 from dasan.knowledge.live import get_live_index
@@ -98,11 +100,17 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
     index = live.sync(session)
     cover = 0.0
+    signals: QuerySignals | None = None
     if found:
         e = found[0][0]
-        fixed = index.repaired(query)
-        cover = coverage(tokens(fixed), tokens("\n".join(
+        q_tokens = tokens(index.repaired(query))
+        cover = coverage(q_tokens, tokens("\n".join(
             [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
+        signals = QuerySignals(
+            vocab_share=index.vocabulary_share(q_tokens),
+            title_cover=coverage(q_tokens, tokens("\n".join(
+                [e.title, *(e.question_variants or [])]))),
+            informal=float(informal_register(query)))
     if not index.has_dense:
         # No dense vectors: the lexical index's fused score, with its own calibration.
         decision = decide([(h.score, cover) for _, h in found], query, LEXICAL_POLICY,
@@ -110,7 +118,7 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     else:
         decision = decide([(h.dense, cover, h.score) for _, h in found], query,
                           policy_for(index.answerable_count()),
-                          found[0][1].reference_lead if found else None)
+                          found[0][1].reference_lead if found else None, signals)
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

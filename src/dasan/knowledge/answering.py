@@ -62,6 +62,41 @@ def coverage(query_tokens: Collection[str], doc_tokens: Collection[str]) -> floa
     return len(q & set(doc_tokens)) / len(q)
 
 
+# A question that ends in a casual (반말) ending - "심심해", "너도 썸 타?", "자존감 어떻게
+# 올려?" - is chit-chat far more often than a citizen's question about a service, which is
+# polite ("...나요?", "...주세요") or a bare keyword string ("수도요금 이사 정산").
+_POLITE_END = re.compile(r"(?:요|니까|니다|죠|세요|시오|소서)[\s?.!~…]*$")
+
+
+def informal_register(text: str) -> bool:
+    """Does ``text`` end in a verb ending that is not polite (kiwi: the last morpheme is an
+    ending, ``E*``, and the text does not end in 요/니다/니까/...)?"""
+    from dasan.text.korean import get_kiwi, normalize
+
+    text = text.strip()
+    if not text or _POLITE_END.search(text):
+        return False
+    toks = [t for t in get_kiwi().tokenize(normalize(text)) if not t.tag.startswith("S")]
+    return bool(toks) and toks[-1].tag.startswith("E")
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySignals:
+    """What the question itself says about being in the knowledge base's domain, whatever
+    the scores of its hits (:class:`AnswerCalibration` weighs them):
+
+    * ``vocab_share``: the share of its content words that some entry's title or question
+      variants use (:meth:`dasan.knowledge.search.SearchIndex.vocabulary_share`); chit-chat and
+      questions about private services use words no entry is about;
+    * ``title_cover``: the share of its content words that the top entry's own title and
+      question variants use (:func:`coverage` looks at the answer too);
+    * ``informal``: 1.0 when it ends in a casual ending (:func:`informal_register`)."""
+
+    vocab_share: float = 0.0
+    title_cover: float = 0.0
+    informal: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerCalibration:
     """``p(right) = sigmoid(a*dense + b*margin + d*coverage + e*fused_margin + c)`` for the top
@@ -87,11 +122,23 @@ class AnswerCalibration:
     c: float = -17.72
     d: float = 0.0
     e: float = 0.0
+    # weights of the question's own signals (QuerySignals): vocabulary share, title
+    # coverage, informal ending
+    f: float = 0.0
+    g: float = 0.0
+    h: float = 0.0
 
     def __call__(self, dense: float, margin: float, cover: float = 0.0,
-                 fused_margin: float = 0.0) -> float:
+                 fused_margin: float = 0.0, signals: QuerySignals | None = None) -> float:
         z = self.a * dense + self.b * margin + self.d * cover + self.e * fused_margin + self.c
+        if signals is not None:
+            z += (self.f * signals.vocab_share + self.g * signals.title_cover
+                  + self.h * signals.informal)
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    @property
+    def uses_signals(self) -> bool:
+        return bool(self.f or self.g or self.h)
 
 
 # Fitted by bench/bench_answer.py on the tune split (dense + fused margin, threshold 0.3);
@@ -120,8 +167,8 @@ class AnswerPolicy:
     reference_guard: float | None = 0.0
 
     def confidence(self, dense: float, margin: float, cover: float = 0.0,
-                   fused_margin: float = 0.0) -> float:
-        return self.calibration(dense, margin, cover, fused_margin)
+                   fused_margin: float = 0.0, signals: QuerySignals | None = None) -> float:
+        return self.calibration(dense, margin, cover, fused_margin, signals)
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -149,13 +196,15 @@ class Decision:
 
 
 def decide(hits: Sequence[tuple[float, ...]], query: str,
-           policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None
-           ) -> Decision:
+           policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None,
+           signals: QuerySignals | None = None) -> Decision:
     """``hits``: (raw dense cosine, :func:`coverage`, fused score) of the best answerable hits,
     best first by fused score (only the first hit's coverage is used; without a fused score
     its margin counts as 0). ``reference_lead``: the best reference record's fused score minus
     the first hit's, both fused over every entry (:attr:`dasan.knowledge.search.Hit.reference_lead`;
-    None when the KB has no reference record)."""
+    None when the KB has no reference record). ``signals``: the question's own signals
+    (:class:`QuerySignals`), which a calibration that weighs them needs: without them such a
+    policy does not answer."""
     if not hits:
         return Decision("miss", 0.0, "no_hit")
     dense, cover = hits[0][0], hits[0][1]
@@ -164,14 +213,16 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
     fused_margin = 0.0
     if len(hits[0]) > 2:
         fused_margin = hits[0][2] - (nxt[2] if nxt is not None and len(nxt) > 2 else 0.0)
-    conf = policy.confidence(dense, margin, cover, fused_margin)
+    conf = policy.confidence(dense, margin, cover, fused_margin, signals)
+    unsigned = signals is None and policy.calibration.uses_signals
     region = other_region(query)
     if region is not None:
         related = conf >= policy.related_threshold and cover > 0.0
         return Decision("related" if related else "miss", conf, f"other_region:{region}")
     guarded = (policy.reference_guard is not None and reference_lead is not None
                and reference_lead >= policy.reference_guard)
-    if conf >= policy.threshold and cover >= policy.min_coverage and not guarded:
+    if conf >= policy.threshold and cover >= policy.min_coverage and not guarded \
+            and not unsigned:
         return Decision("answer", conf)
     if guarded and cover > 0.0 and conf >= policy.related_threshold:
         return Decision("related", conf, "reference_ahead")

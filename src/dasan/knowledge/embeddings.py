@@ -182,6 +182,11 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self._vecs)
 
+    def has(self, text: str) -> bool:
+        """Is the vector of ``text`` (for this embedder's model) cached?"""
+        with self._lock:
+            return text_key(self.embedder.name, text) in self._vecs
+
     def load(self, path: Path | str) -> int:
         """Merge vectors saved at ``path``; returns how many were read. A file of another
         dimension or a corrupt file raises ValueError."""

@@ -205,6 +205,7 @@ class _Built:
     status: np.ndarray
     answerable: np.ndarray
     speller: Speller | None
+    vocabulary: frozenset[str]  # content words of the titles and question variants
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
@@ -398,6 +399,7 @@ class SearchIndex:
                 status=np.array([d.status for d in docs], dtype=object),
                 answerable=np.array([d.answerable for d in docs], dtype=bool),
                 speller=self._speller(ids) if cfg.repair_query else None,
+                vocabulary=frozenset(w for i in ids for w in self._lex[i]),
                 valid_from=dates([d.valid_from for d in docs]),
                 valid_to=dates([d.valid_to for d in docs]),
                 pos={i: n for n, i in enumerate(ids)},
@@ -417,6 +419,15 @@ class SearchIndex:
         if not self.config.repair_query:
             return query
         return repair(query, self._ensure_built().speller)
+
+    def vocabulary_share(self, query_tokens: Collection[str]) -> float:
+        """Share of ``query_tokens`` (content words, :func:`dasan.text.korean.tokens` of the
+        repaired query) that some entry's title or question variants use; 0.0 for none."""
+        q = set(query_tokens)
+        if not q:
+            return 0.0
+        vocab = self._ensure_built().vocabulary
+        return sum(w in vocab for w in q) / len(q)
 
     # -- scoring ---------------------------------------------------------------------------
 

@@ -117,3 +117,29 @@ def test_answer_display_steps_links_phones_and_review_month() -> None:
     assert "02-2133-7034" in f["phones"]
     short = display_flags("앱에서 구매합니다.", "2026-01")
     assert short["steps"] == ["앱에서 구매합니다."] and not short["more"]
+
+
+def test_the_questions_own_signals_weigh_in_and_are_needed_when_weighed() -> None:
+    from dasan.knowledge.answering import AnswerCalibration, QuerySignals, informal_register
+
+    # casual endings are chit-chat's; polite questions and bare keywords are not
+    for casual in ("심심해", "너도 썸 타?", "자존감 어떻게 올려?", "놀아 줄 사람이 없어"):
+        assert informal_register(casual), casual
+    for polite in ("기후동행카드 충전은 어떻게 하나요?", "수도요금 이사 정산", "여권 발급 알려주세요",
+                   "주차 과태료 이의신청 방법입니다.", ""):
+        assert not informal_register(polite), polite
+    strong = [(0.95, 1.0, 0.9), (0.85, 0.5, 0.5)]
+    cal = AnswerCalibration(a=12.0, b=0.0, c=-14.0, e=10.0, f=3.0, g=1.0, h=-4.0)
+    pol = AnswerPolicy(cal, 0.5)
+    in_domain = QuerySignals(vocab_share=1.0, title_cover=0.8, informal=0.0)
+    chat = QuerySignals(vocab_share=0.3, title_cover=0.0, informal=1.0)
+    assert decide(strong, "기후동행카드 충전", pol, signals=in_domain).kind == "answer"
+    assert decide(strong, "카드 충전해 줘", pol, signals=chat).kind != "answer"
+    assert cal(0.95, 0.1, 1.0, 0.4, in_domain) > cal(0.95, 0.1, 1.0, 0.4, chat)
+    # a calibration that weighs the signals does not answer without them
+    assert decide(strong, "기후동행카드 충전", pol).kind == "related"
+    # one that does not weigh them ignores them
+    plain = AnswerPolicy(AGREEMENT_CALIBRATION if not AGREEMENT_CALIBRATION.uses_signals
+                         else AnswerCalibration(a=12.96, c=-13.58, e=12.37),
+                         AGREEMENT_THRESHOLD)
+    assert decide(strong, "기후동행카드 충전", plain).kind == "answer"

@@ -154,6 +154,11 @@ def test_empty_index_and_lexical_only_mode() -> None:
     assert top_id(hits) == "bike-rent" and hits[0].dense == 0.0
     # a query sharing nothing with the corpus still returns a ranked list without error
     assert isinstance(lex.search("zzzz"), list)
+    # the share of a question's words that some title or variant uses
+    assert lex.vocabulary_share(["따릉이", "대여"]) == 1.0
+    assert lex.vocabulary_share(["따릉이", "썸", "연애"]) == 1 / 3
+    assert lex.vocabulary_share([]) == 0.0
+    assert SearchIndex(use_dense=False).vocabulary_share(["따릉이"]) == 0.0
 
 
 def test_rrf_fusion_also_ranks(index: SearchIndex) -> None:
@@ -214,6 +219,7 @@ def test_embedding_cache_avoids_re_embedding_and_persists(tmp_path: Path) -> Non
     idx2 = SearchIndex([*CORPUS[:3], SearchDoc("new", "서울런 가입 방법", (), "")], cache=cache2)
     idx2.build()
     assert emb2.embedded == 0
+    assert cache2.has("서울런 가입 방법") and not cache2.has("서울런 탈퇴 방법")
     assert top_id(idx2.search("서울런 어떻게 가입해요")) == "new"
     path.write_bytes(b"not a numpy file")
     with pytest.raises(ValueError, match="cannot read"):
