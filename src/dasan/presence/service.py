@@ -45,7 +45,7 @@ class Load:
 
 def loads(s: Session, agent_ids: Sequence[int]) -> dict[int, Load]:
     """Open contacts (and pending offers, which hold a slot) per agent; an interpreter leg
-    that rings or is joined counts as a call."""
+    that is joined counts as a call."""
     ids = list(agent_ids)
     if not ids:
         return {}
@@ -59,10 +59,11 @@ def loads(s: Session, agent_ids: Sequence[int]) -> dict[int, Load]:
             continue
         target = calls if channel in VOICE_CHANNELS else written
         target[int(aid)] = target.get(int(aid), 0) + int(n)
-    # An agent interpreting on someone else's call (ringing or joined) is on a call too.
+    # An agent interpreting on someone else's call is on a call too (while the leg rings, the
+    # gateway that rings it holds the phone itself).
     for aid, n in s.execute(select(CallConferenceLeg.agent_id, func.count(CallConferenceLeg.id))
                             .where(CallConferenceLeg.agent_id.in_(ids),
-                                   CallConferenceLeg.result.in_(("ringing", "joined")),
+                                   CallConferenceLeg.result == "joined",
                                    CallConferenceLeg.left_at.is_(None))
                             .group_by(CallConferenceLeg.agent_id)):
         if aid is not None:

@@ -77,8 +77,6 @@ def added(session: Session, call_id: int, target: str, language: str | None,
                             target_masked=None if agent_id else masked_target(target),
                             added_by=added_by, added_at=utcnow(), result="ringing")
     session.add(row)
-    session.flush()
-    _presence(session, row)
     session.commit()
     return row.id
 
@@ -112,8 +110,8 @@ def left(session: Session, leg_id: int, reason: str) -> None:
 
 
 def _presence(session: Session, row: CallConferenceLeg) -> None:
-    """An agent interpreter is busy while their leg rings or is joined, and available again
-    after it (through the presence room's load rule)."""
+    """An agent interpreter is busy while their leg is joined, and available again after it
+    (through the presence room's load rule). While it rings, the gateway holds the phone."""
     if row.agent_id is not None:
         session.flush()
         presence.refresh_load(session, row.agent_id)

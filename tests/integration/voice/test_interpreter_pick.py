@@ -51,11 +51,11 @@ def test_pick_by_language_and_busy_while_interpreting(
     assert conference.check_target(db, "language:vi", a.id) == f"agent:{c.id}"
     leg = conference.added(db, call.id, target, "en", a.id)
     db.refresh(b)
-    assert b.state == "busy"  # ringing holds the interpreter like a call
-    assert presence.capacity_for(db, b, "phone") == 0 and presence.capacity_for(db, b, "web") == 0
+    assert b.state == "available"  # ringing: the gateway that rings the phone holds it
     conference.joined(db, leg, "interp.wav")
     db.refresh(b)
     assert b.state == "busy"
+    assert presence.capacity_for(db, b, "phone") == 0 and presence.capacity_for(db, b, "web") == 0
     # a second call asking for English gets the other English speaker, then nobody
     assert conference.check_target(db, "language:en", a.id) == f"agent:{c.id}"
     with pytest.raises(Conflict):
@@ -66,16 +66,21 @@ def test_pick_by_language_and_busy_while_interpreting(
     assert presence.capacity_for(db, b, "phone") == 1
 
 
-def test_a_missed_interpreter_is_available_again_and_nobody_left_is_a_conflict(
+def test_an_interpreter_is_free_again_after_the_call_and_nobody_free_is_a_conflict(
         db: Session, agents: tuple[Agent, Agent, Agent]) -> None:
     a, b, c = agents
     call = _call(db, a)
+    missed = conference.added(db, call.id, f"agent:{b.id}", "en", a.id)
+    conference.missed(db, missed, 486)
+    db.refresh(b)
+    assert b.state == "available"
     leg = conference.added(db, call.id, f"agent:{c.id}", "vi", a.id)
+    conference.joined(db, leg, "interp.wav")
     db.refresh(c)
     assert c.state == "busy"
-    with pytest.raises(Conflict):  # the only Vietnamese speaker is ringing already
+    with pytest.raises(Conflict):  # the only Vietnamese speaker is interpreting already
         conference.check_target(db, "language:vi", a.id)
-    conference.missed(db, leg, 486)
+    conference.left(db, leg, "call_ended")
     db.refresh(c)
     assert c.state == "available"
     assert conference.check_target(db, "language:vi", a.id) == f"agent:{c.id}"
