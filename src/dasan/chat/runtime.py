@@ -100,13 +100,22 @@ class Runtime:
         self._interval = settings.chat_assign_interval
         self._warm_index = settings.chat_warm_index
         self._tasks: list[asyncio.Task[None]] = []
+        self._warm: asyncio.Task[None] | None = None
+
+    @property
+    def ready(self) -> bool:
+        """True once the start-up warm-up (screening models, the knowledge index when asked,
+        the heap settling) is over, whether it succeeded or not: before that the process
+        answers, but its first requests pay for the warm-up (`/readyz`)."""
+        return self._warm is not None and self._warm.done()
 
     def start(self) -> None:
         # The scheduler's jobs in this process (crisis escalation) publish through our pub/sub.
         register_process_bus(asyncio.get_running_loop(), self.hub.pubsub)
         if self._interval > 0:
             self._tasks.append(asyncio.create_task(tick_loop(self.hub, self._interval)))
-        self._tasks.append(asyncio.create_task(warm_up(self.hub, self._warm_index)))
+        self._warm = asyncio.create_task(warm_up(self.hub, self._warm_index))
+        self._tasks.append(self._warm)
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -33,6 +33,21 @@ def key(name: str) -> None:
         typer.echo(issue_key(session, name))
 
 
+@app.command("revoke")
+def revoke(prefix: Annotated[str, typer.Argument(help="the key's first 9 characters, o311_xxxx")]
+           ) -> None:
+    """Revoke an Open311 api_key: refused at once here, by running servers within 30 s."""
+    from dasan.complaints.clients import revoke_key
+    from dasan.db.session import session_scope
+
+    try:
+        with session_scope() as session:
+            name = revoke_key(session, prefix).name
+    except DomainError as exc:
+        raise fail(exc.message) from None
+    typer.echo(f"revoked: {name}")
+
+
 @app.command("endpoint")
 def endpoint(
     agency: Annotated[str, typer.Argument(help="agency code, e.g. gu-11545 or city-roads")],

@@ -8,10 +8,12 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from dasan.auth import mask_phone, phone_hash
 from dasan.complaints import catalogue, dispatch
@@ -37,6 +39,7 @@ _DIGITS = re.compile(r"\D+")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 OPEN_STATUSES = ("received", "accepted", "in_progress")
 MAX_PHOTOS = 5
+_Row = TypeVar("_Row")
 
 
 class BadReport(DomainError):
@@ -122,6 +125,16 @@ def _citizen(session: Session, phone: str | None, language: str) -> int | None:
     return citizen.id
 
 
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table, for Core statements (no ORM bulk or unit-of-work path)."""
+    return cast(Table, model.__table__)
+
+
+_consultations = table_of(Consultation)
+_SET_EXTERNAL_REF = (update(_consultations).where(_consultations.c.id == bindparam("row_id"))
+                     .values(external_ref=bindparam("ref")))
+
+
 def create_report(session: Session, report: ReportIn, *, store: PhotoStore | None = None,
                   now: datetime | None = None) -> ServiceRequest:
     """Validate and store one report (caller commits)."""
@@ -167,39 +180,43 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
                 else find_duplicate(session, service.code, lat, lon, now))
 
     masked = mask(report.description).masked if report.description else ""
-    consultation = Consultation(
-        channel="smart_report", started_at=now, queued_at=now, category=service.category,
-        program=service.name_ko, outcome="transferred", status="open",
-        language=report.language, district_code=place.district_code,
-        subject=(masked or service.name_ko)[:256], priority=1 if service.sla_ack_hours <= 2 else 0,
-        citizen_id=_citizen(session, phone, report.language),
-    )
-    session.add(consultation)
-    session.flush()
-    request = ServiceRequest(
-        token=secrets.token_urlsafe(12), consultation_id=consultation.id,
-        client_id=report.client_id, service_code=service.code, description=report.description,
-        description_masked=masked, attributes=answers, lat=lat, lon=lon,
-        address=(report.address or "")[:256] or None, district_code=place.district_code,
-        dong_code=place.dong_code, dong_name=place.dong_name, geo_rule=place.rule,
-        agency_code=agency, language=report.language,
-        media_url=(report.media_url or "")[:512] or None, requested_at=now, updated_at=now,
-        ack_due_at=now + timedelta(hours=service.sla_ack_hours),
-        expected_at=now + timedelta(hours=service.sla_resolve_hours),
-        priority=consultation.priority,
-    )
-    session.add(request)
-    session.flush()
+    # The two main rows are written with Core INSERT ... RETURNING (no unit-of-work flush) and
+    # join the session as loaded objects, so the rare later changes (a sealed contact, a
+    # crisis, a duplicate link, photos) still go through the ORM.
+    consultation = insert_loaded(session, Consultation, {
+        "channel": "smart_report", "started_at": now, "queued_at": now,
+        "category": service.category, "program": service.name_ko, "outcome": "transferred",
+        "status": "open", "language": report.language, "district_code": place.district_code,
+        "subject": (masked or service.name_ko)[:256],
+        "priority": 1 if service.sla_ack_hours <= 2 else 0,
+        "citizen_id": _citizen(session, phone, report.language),
+    })
+    request = insert_loaded(session, ServiceRequest, {
+        "token": secrets.token_urlsafe(12), "consultation_id": consultation.id,
+        "client_id": report.client_id, "service_code": service.code,
+        "description": report.description, "description_masked": masked,
+        "attributes": answers, "lat": lat, "lon": lon,
+        "address": (report.address or "")[:256] or None, "district_code": place.district_code,
+        "dong_code": place.dong_code, "dong_name": place.dong_name, "geo_rule": place.rule,
+        "agency_code": agency, "language": report.language,
+        "media_url": (report.media_url or "")[:512] or None, "requested_at": now,
+        "updated_at": now, "ack_due_at": now + timedelta(hours=service.sla_ack_hours),
+        "expected_at": now + timedelta(hours=service.sla_resolve_hours),
+        "priority": consultation.priority,
+    })
+    external_ref = f"sr-{request.id}"
+    session.execute(_SET_EXTERNAL_REF, {"row_id": consultation.id, "ref": external_ref})
+    set_committed_value(consultation, "external_ref", external_ref)
     if phone:
         keep_phone(session, request, phone)  # sealed; the row keeps 010-****-5678
     if email:
         keep_email(session, request, email)  # sealed; the row keeps c***@example.com
-    consultation.external_ref = f"sr-{request.id}"
     if report.description and _crisis(session, consultation, report.description):
         request.priority = consultation.priority
     _store_photos(session, request, photos, store or photo_store())
-    session.add(ComplaintStatusEvent(request_id=request.id, status="received", source="citizen",
-                                     agency_code=agency, at=now))
+    session.execute(insert(table_of(ComplaintStatusEvent)), {
+        "request_id": request.id, "status": "received", "source": "citizen",
+        "agency_code": agency, "at": now})
     if original is not None:
         _link_duplicate(session, request, original, now)
     else:
@@ -207,6 +224,28 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     queue_notice(session, request, "received" if original is None else "duplicate",
                  request.status_notes)
     return request
+
+
+_INSERTS: dict[str, ReturningInsert[Any]] = {}
+
+
+def _insert_returning(model: type[Any]) -> ReturningInsert[Any]:
+    stmt = _INSERTS.get(model.__name__)
+    if stmt is None:
+        table = table_of(model)
+        stmt = _INSERTS[model.__name__] = insert(table).returning(*table.c)
+    return stmt
+
+
+def insert_loaded(session: Session, model: type[_Row], values: dict[str, Any]) -> _Row:
+    """One Core `INSERT ... RETURNING` of every column; the row joins `session` as if it had
+    been loaded (no flush, no further SELECT), so later attribute changes are ORM updates.
+    The values go as parameters of one prebuilt statement (its compiled form is cached)."""
+    row = session.execute(_insert_returning(model), values).one()
+    obj = model(**row._mapping)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def _crisis(session: Session, consultation: Consultation, description: str) -> bool:
@@ -238,13 +277,13 @@ def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list
     from dasan.db.session import session_scope
 
     with session_scope(url) as session:
-        client = clients.client_for_key(session, fields.get("api_key"), "create_request")
+        client_id = clients.client_id_for_key(session, fields.get("api_key"), "create_request")
         report = ReportIn(
             service_code=fields.get("service_code"), lat=fields.get("lat"),
             lon=fields.get("long"), address=fields.get("address_string"),
             description=fields.get("description", ""), email=fields.get("email"),
             phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
-            language="en" if fields.get("lang") == "en" else "ko", client_id=client.id,
+            language="en" if fields.get("lang") == "en" else "ko", client_id=client_id,
             photos=photos,
         )
         row = create_report(session, report)

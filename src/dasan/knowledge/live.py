@@ -8,6 +8,7 @@ restart does not re-embed the whole knowledge base.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,8 @@ from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
+
+log = logging.getLogger(__name__)
 
 # Shared with bench/bench_search.py, so that the demo and the benchmark embed each text once.
 EMBEDDING_CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
@@ -56,6 +59,8 @@ class LiveIndex:
         self._lock = threading.RLock()
         self._state: _State | None = None
         self._cache_path = cache_path
+        self._warming: threading.Thread | None = None
+        self._warming_lock = threading.Lock()
 
     def _stamp(self, session: Session) -> tuple[datetime | None, int]:
         newest, count = session.execute(
@@ -98,6 +103,34 @@ class LiveIndex:
                 state.stamp = stamp
             assert self._state is not None
             return self._state.index
+
+    def is_warm(self) -> bool:
+        """True when the index is built for this process's database (it may still lag a few
+        edits behind: `sync` catches up cheaply). Never waits."""
+        state = self._state
+        return (state is not None and state.db_url == get_settings().database_url
+                and state.dense == (get_settings().embedder != "none"))
+
+    def warm_in_background(self) -> None:
+        """Build the index in a daemon thread (its own session) unless it is warm or being
+        built; a caller that must not wait (a page) shows what it can and asks again."""
+        with self._warming_lock:
+            if self.is_warm() or (self._warming is not None and self._warming.is_alive()):
+                return
+            self._warming = threading.Thread(target=self._warm, name="kb-index-warm",
+                                             daemon=True)
+            self._warming.start()
+
+    def _warm(self) -> None:
+        from dasan.db.session import new_session
+
+        session = new_session()
+        try:
+            self.sync(session)
+        except Exception:
+            log.exception("building the knowledge index in the background failed")
+        finally:
+            session.close()
 
     def search(
         self,

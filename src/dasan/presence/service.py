@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_presence import AgentPresence, ContactOffer
+from dasan.db.models_smartvoice import CallConferenceLeg
 from dasan.presence import states as st
 from dasan.presence.events import ContactsReleased, PresenceEvent, StateChanged
 
@@ -43,7 +44,8 @@ class Load:
 
 
 def loads(s: Session, agent_ids: Sequence[int]) -> dict[int, Load]:
-    """Open contacts (and pending offers, which hold a slot) per agent."""
+    """Open contacts (and pending offers, which hold a slot) per agent; an interpreter leg
+    that is joined counts as a call."""
     ids = list(agent_ids)
     if not ids:
         return {}
@@ -57,6 +59,15 @@ def loads(s: Session, agent_ids: Sequence[int]) -> dict[int, Load]:
             continue
         target = calls if channel in VOICE_CHANNELS else written
         target[int(aid)] = target.get(int(aid), 0) + int(n)
+    # An agent interpreting on someone else's call is on a call too (while the leg rings, the
+    # gateway that rings it holds the phone itself).
+    for aid, n in s.execute(select(CallConferenceLeg.agent_id, func.count(CallConferenceLeg.id))
+                            .where(CallConferenceLeg.agent_id.in_(ids),
+                                   CallConferenceLeg.result == "joined",
+                                   CallConferenceLeg.left_at.is_(None))
+                            .group_by(CallConferenceLeg.agent_id)):
+        if aid is not None:
+            calls[int(aid)] = calls.get(int(aid), 0) + int(n)
     for aid, n in s.execute(select(ContactOffer.agent_id, func.count(ContactOffer.id))
                             .where(ContactOffer.status == "pending",
                                    ContactOffer.agent_id.in_(ids))

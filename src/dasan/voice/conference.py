@@ -20,20 +20,25 @@ from dasan.auth import mask_phone
 from dasan.db.base import utcnow
 from dasan.db.models import Agent
 from dasan.db.models_smartvoice import CallConferenceLeg
-from dasan.errors import Invalid, NotFound
+from dasan.errors import Conflict, Invalid, NotFound
+from dasan.presence import service as presence
+from dasan.presence.states import OFFERABLE
 
-TARGET = re.compile(r"^(agent:\d{1,9}|external:\d{3,15})$")
+TARGET = re.compile(r"^(agent:\d{1,9}|external:\d{3,15}|language:[a-z]{2,3})$")
 # The SIP answer of a leg that did not join, as a result code on the record.
 RESULTS = {486: "busy", 600: "busy", 603: "declined", 408: "no_answer", 480: "no_answer",
            487: "no_answer"}
 
 
 def check_target(session: Session, target: str | None, call_agent_id: int | None) -> str:
-    """The interpreter to add: `agent:<id>` (an agent with a phone; not the agent on the call)
+    """The interpreter to add: `agent:<id>` (an agent with a phone; not the agent on the call),
+    `language:<code>` (the longest-waiting available agent who speaks it: `pick_interpreter`)
     or `external:<digits>` (an outside interpreter line). Invalid (422) otherwise."""
     if not target or not TARGET.match(target):
-        raise Invalid("interpreter must be agent:<id> or external:<3-15 digits>",
-                      code="interpreter_target")
+        raise Invalid("interpreter must be agent:<id>, language:<code> or external:<3-15 "
+                      "digits>", code="interpreter_target")
+    if target.startswith("language:"):
+        return f"agent:{pick_interpreter(session, target[9:], call_agent_id)}"
     if target.startswith("agent:"):
         agent_id = int(target[6:])
         if agent_id == call_agent_id:
@@ -42,6 +47,22 @@ def check_target(session: Session, target: str | None, call_agent_id: int | None
         if session.get(Agent, agent_id) is None:
             raise NotFound(f"no agent {agent_id}")
     return target
+
+
+def pick_interpreter(session: Session, language: str, call_agent_id: int | None) -> int:
+    """An agent who speaks `language` (their language skills, `Agent.languages`) and could take
+    a call now (presence: available, no other contact); the one waiting longest first.
+    Conflict (409) when there is none: the agent may call an outside interpreter instead."""
+    candidates = [a for a in session.scalars(
+        select(Agent).where(Agent.state.in_(tuple(OFFERABLE)))
+        .order_by(Agent.state_since, Agent.id)) if a.id != call_agent_id
+        and language in (a.languages or [])]
+    load = presence.loads(session, [a.id for a in candidates])
+    for a in candidates:
+        if presence.capacity_of(a, load[a.id], "phone") > 0:
+            return a.id
+    raise Conflict(f"no available agent speaks {language!r}: try an outside interpreter",
+                   code="no_interpreter")
 
 
 def masked_target(target: str) -> str:
@@ -64,6 +85,7 @@ def joined(session: Session, leg_id: int, recording: str) -> None:
     row = session.get(CallConferenceLeg, leg_id)
     assert row is not None
     row.answered_at, row.result, row.recording, row.sip_status = utcnow(), "joined", recording, 200
+    _presence(session, row)
     session.commit()
 
 
@@ -74,6 +96,7 @@ def missed(session: Session, leg_id: int, sip_status: int | None) -> None:
     row.result = RESULTS.get(sip_status or 408, "failed")
     row.sip_status = sip_status
     row.left_at = utcnow()
+    _presence(session, row)
     session.commit()
 
 
@@ -82,7 +105,16 @@ def left(session: Session, leg_id: int, reason: str) -> None:
     assert row is not None
     if row.left_at is None:
         row.left_at, row.left_reason = utcnow(), reason[:24]
+    _presence(session, row)
     session.commit()
+
+
+def _presence(session: Session, row: CallConferenceLeg) -> None:
+    """An agent interpreter is busy while their leg is joined, and available again after it
+    (through the presence room's load rule). While it rings, the gateway holds the phone."""
+    if row.agent_id is not None:
+        session.flush()
+        presence.refresh_load(session, row.agent_id)
 
 
 def legs_of(session: Session, call_id: int) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ def command(action: str, consultation_id: int, agent_id: int, target: str | None
         raise Invalid("a transfer needs a target: queue:<code>, agent:<id> or external:<number>",
                       code="transfer_target_invalid")
     if action == "interpreter" and (not target or target.startswith("queue:")):
-        raise Invalid("an interpreter is agent:<id> or external:<number>",
+        raise Invalid("an interpreter is agent:<id>, language:<code> or external:<number>",
                       code="interpreter_target")
     if target is not None and not TARGET.match(target):
         raise Invalid("transfer target must be queue:<code>, agent:<id> or external:<number>",

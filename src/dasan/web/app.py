@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from dasan import __version__
@@ -124,6 +124,16 @@ def create_app() -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers (it may still be warming up; see /readyz)."""
         return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", tags=["ops"])
+    def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 once this process's start-up warm-up is over, 503 until then (a load
+        balancer or a benchmark sends traffic only after it)."""
+        runtime = getattr(request.app.state, "chat_runtime", None)
+        ready = runtime is None or runtime.ready  # no lifespan: nothing is warming up
+        return JSONResponse({"status": "ready" if ready else "warming_up",
+                             "version": __version__}, status_code=200 if ready else 503)
 
     return app

@@ -184,6 +184,22 @@ def test_errors_in_the_spec_format(client, api_key, db) -> None:  # type: ignore
         assert db.scalar(select(func.count()).select_from(model)) == 0
 
 
+def test_a_revoked_key_is_refused_at_once(client, api_key, db) -> None:  # type: ignore[no-untyped-def]
+    from dasan.complaints.clients import revoke_key
+
+    first = parking(api_key, client)  # the key is now remembered by the intake
+    assert first.status_code == 200, first.text
+    row = db.get(ServiceRequest, int(first.json()[0]["service_request_id"]))
+    assert row is not None and row.client_id is not None
+    consultation = db.get(Consultation, row.consultation_id)
+    assert consultation is not None and consultation.external_ref == f"sr-{row.id}"
+    assert revoke_key(db, api_key[:9]).id == row.client_id
+    db.commit()
+    refused = parking(api_key, client)
+    assert refused.status_code == 403 and "api_key" in refused.json()[0]["description"]
+    assert db.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+
+
 def test_photo_location_and_duplicate(client, api_key, db) -> None:  # type: ignore[no-untyped-def]
     photo = jpeg_with_gps(37.5665, 126.9780)
     first = post(client, api_key, service_code="OTHER", description="쓰러진 화분",

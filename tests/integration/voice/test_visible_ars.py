@@ -148,3 +148,47 @@ async def test_expired_and_forged_links(database_url: str, app) -> None:
         assert forged.status_code == 404
         other = links.link_token(999, "nonce")
         assert (await page.get(f"/ars/v/{other}")).status_code == 404
+
+
+async def test_page_draws_the_menu_at_once_on_a_cold_index(  # type: ignore[no-untyped-def]
+        database_url: str, app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a restart the knowledge index is cold: the page shows the menu without waiting,
+    and its answers arrive from /answers once the index is built in the background."""
+    from dasan.knowledge import live
+    from dasan.voice.visible_ars import service
+
+    publish_visible_flow(database_url)
+    cold = live.LiveIndex(cache_path=None)
+    monkeypatch.setattr(live, "_LIVE", cold)
+    with session_scope(database_url) as s:
+        c = Consultation(channel="phone", started_at=utcnow())
+        s.add(c)
+        s.flush()
+        call = VoiceCall(sip_call_id="vars-cold", consultation_id=c.id, dialed="120")
+        s.add(call)
+        s.commit()
+        link = service.start(s, call.id, CALLER)
+        assert link is not None
+    path = link.split("http://127.0.0.1:8000", 1)[1]
+    token = path.rsplit("/", 1)[1]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://test") as page:
+        opened = await page.get(path)
+        assert opened.status_code == 200, opened.text
+        data = json.loads(opened.text.split('type="application/json">', 1)[1].split("</script>")[0])
+        assert data["answers_pending"] is True
+        water = next(c for c in data["menu"]["children"] if c["node"] == "q_water")
+        assert water["answer"] is None  # not waited for
+        answers: dict = {}
+        for _ in range(400):
+            got = (await page.get(f"/api/voice/visible-ars/{token}/answers")).json()
+            if got["ready"]:
+                answers = got["answers"]
+                break
+            await asyncio.sleep(0.05)
+        assert answers["q_water"]["title"] == "수도 요금 납부 방법"
+        assert cold.is_warm()
+        stranger = await httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                           base_url="http://test").get(
+            f"/api/voice/visible-ars/{token}/answers")
+        assert stranger.status_code == 410  # only the page that opened the link

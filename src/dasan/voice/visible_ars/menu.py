@@ -100,7 +100,8 @@ def _labels(flow: Flow, nid: str, key: str, parent_key: str) -> tuple[str, str]:
 
 
 def build(flow: Flow, session: Session | None = None, today: date | None = None) -> Item | None:
-    """The page's tree (None when the flow has no menu); answers need a `session`."""
+    """The page's tree (None when the flow has no menu); answers need a `session` (and wait
+    for a cold knowledge index: see `answers_ready`)."""
     start = root_menu(flow)
     if start is None:
         return None
@@ -128,6 +129,16 @@ def build(flow: Flow, session: Session | None = None, today: date | None = None)
     if session is not None:
         add_answers(root, flow, session, today or date.today())
     return root
+
+
+def answers_ready() -> bool:
+    """Whether the KB answers can be added without waiting; if not, the index starts building
+    in the background."""
+    live = get_live_index()
+    if live.is_warm():
+        return True
+    live.warm_in_background()
+    return False
 
 
 def add_answers(root: Item, flow: Flow, session: Session, today: date) -> None:
@@ -164,4 +175,4 @@ def spoken(answer: Answer) -> str:
     return f"{answer.title}. {answer.text}"[:SPOKEN_ANSWER_CHARS]
 
 
-__all__ = ["Answer", "Item", "agent_node", "build", "find", "root_menu"]
+__all__ = ["Answer", "Item", "agent_node", "answers_ready", "build", "find", "root_menu"]

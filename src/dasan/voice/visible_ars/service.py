@@ -83,10 +83,12 @@ class Page:
     tree: menu.Item | None
     choices: list[dict[str, Any]]
     new_cookie: str | None = None
+    answers_pending: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"call_state": self.call_state, "choices": self.choices,
-                "menu": self.tree.to_dict() if self.tree else None}
+                "menu": self.tree.to_dict() if self.tree else None,
+                "answers_pending": self.answers_pending}
 
 
 def call_state(call: VoiceCall) -> CallState:
@@ -118,7 +120,8 @@ def _session_for(session: Session, token: str, cookie: str | None, *, opening: b
 
 
 def open_page(session: Session, token: str, cookie: str | None) -> Page:
-    """The page for a link: the first open claims it (and gets the page cookie)."""
+    """The page for a link: the first open claims it (and gets the page cookie). The menu
+    never waits for a cold knowledge index: the answers then come from `page_answers`."""
     row, new_cookie = _session_for(session, token, cookie, opening=True)
     call = session.get(VoiceCall, row.call_id)
     assert call is not None
@@ -127,7 +130,10 @@ def open_page(session: Session, token: str, cookie: str | None) -> Page:
     if state == "ended" and row.state != "ended":
         row.state, row.ended_at = "ended", call.ended_at
     session.commit()
-    return Page(row.id, state, menu.build(flow, session), list(row.choices), new_cookie)
+    ready = menu.answers_ready()
+    tree = menu.build(flow, session if ready else None)
+    return Page(row.id, state, tree, list(row.choices), new_cookie,
+                answers_pending=not ready and tree is not None)
 
 
 @dataclass
@@ -242,6 +248,18 @@ def _book_callback(session: Session, row: VisibleArsSession, call: VoiceCall, qu
     if exists is None:
         session.add(CallbackRequest(call_id=call.id, queue_code=queue[:32],
                                     contact_uri=f"tel:{_phone(session, row)}"))
+
+
+def page_answers(session: Session, token: str, cookie: str | None) -> dict[str, Any]:
+    """The KB answers of an open page's leaves, by node, once the knowledge index is warm
+    (`ready` false until then: the page asks again)."""
+    _session_for(session, token, cookie, opening=False)
+    if not menu.answers_ready():
+        return {"ready": False, "answers": {}}
+    flow, _version = store.live(session)
+    tree = menu.build(flow, session)
+    answers = {i.node: i.answer.__dict__ for i in tree.walk() if i.answer} if tree else {}
+    return {"ready": True, "answers": answers}
 
 
 def page_state(session: Session, token: str, cookie: str | None) -> dict[str, Any]:

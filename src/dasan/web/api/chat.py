@@ -67,6 +67,7 @@ async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
     state = getattr(app, "state", None)
     if state is not None:
         state.chat_hub = runtime.hub
+        state.chat_runtime = runtime
     runtime.start()
     try:
         yield

@@ -36,6 +36,13 @@ def state(token: str, request: Request, db: Session = Depends(get_db)) -> dict[s
     return page
 
 
+@router.get("/{token}/answers", responses=errors_doc(404, 410))
+def answers(token: str, request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
+    """The leaves' KB answers, once the knowledge index is warm (the page asks while
+    `ready` is false)."""
+    return service.page_answers(db, token, request.cookies.get(links.PAGE_COOKIE))
+
+
 @router.post("/{token}/choose", responses=errors_doc(403, 404, 409, 410, 422, 429))
 async def choose(token: str, body: ChoiceIn, request: Request,
                  x_visible_ars: str | None = Header(default=None),

@@ -53,7 +53,8 @@
   function showAnswer(item) {
     answerEl.hidden = false;
     document.getElementById("vars-answer-title").textContent = item.answer ? item.answer.title : label(item);
-    document.getElementById("vars-answer-text").textContent = item.answer ? item.answer.text : S.no_answer;
+    document.getElementById("vars-answer-text").textContent = item.answer ? item.answer.text :
+      (data.answers_pending ? S.loading : S.no_answer);
     var meta = "";
     if (item.answer) {
       meta = [item.answer.owner ? S.owner + ": " + item.answer.owner : "",
@@ -117,7 +118,24 @@
     }).catch(function () { return null; });
   }
 
+  // A cold knowledge index after a restart: the menu is drawn at once and the answers are
+  // filled in when the server has them.
+  function walk(item, fn) { fn(item); (item.children || []).forEach(function (c) { walk(c, fn); }); }
+
+  function loadAnswers() {
+    fetch(api + "/answers", { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (j) {
+      if (!j || !j.ready) { window.setTimeout(loadAnswers, 1500); return; }
+      walk(data.menu, function (item) { if (j.answers[item.node]) { item.answer = j.answers[item.node]; } });
+      data.answers_pending = false;
+      root.setAttribute("data-answers", "ready");
+      if (leaf && !answerEl.hidden) { showAnswer(leaf); }
+    }).catch(function () { window.setTimeout(loadAnswers, 3000); });
+  }
+
   showState(state);
   renderMenu();
+  if (data.answers_pending && data.menu) { loadAnswers(); } else { root.setAttribute("data-answers", "ready"); }
   window.setInterval(poll, 4000);
 })();
