@@ -199,7 +199,7 @@ def load_pytextbook_categories(path: Path | str) -> dict[str, str]:
 def assign_categories(
     records: Sequence[FaqRecord],
     title_categories: Mapping[str, str],
-    classifier: CategoryClassifier | None = None,
+    classifier: CategoryClassifier | CachedCategories | None = None,
 ) -> list[FaqRecord]:
     """Records with ``category`` set: from an exact title match first, else from
     ``classifier`` (when given), else left as it was."""
@@ -329,8 +329,60 @@ def load_seed_records(data_dir: Path | str, classify: bool = True) -> list[FaqRe
     pt_path = data_dir / PYTEXTBOOK_FILE
     if pt_path.is_file():
         rows = load_pytextbook(pt_path)
-        classifier = None
+        classifier: CategoryClassifier | CachedCategories | None = None
         if classify:
-            classifier = CategoryClassifier().fit([t for t, _ in rows], [c for _, c in rows])
+            classifier = CachedCategories(rows, pt_path.read_bytes())
         records = assign_categories(records, load_pytextbook_categories(pt_path), classifier)
     return records
+
+
+class CachedCategories:
+    """The trained :class:`CategoryClassifier`'s predictions, kept in ``var/cache`` under a
+    digest of its training file: the seed import (demo start, tests) trains once per install.
+    The classifier is trained only when a title is not in the cache."""
+
+    VERSION = "1"  # bump when the classifier or its features change
+
+    def __init__(self, rows: Sequence[tuple[str, str]], training_bytes: bytes,
+                 cache_dir: Path | None = None) -> None:
+        import hashlib
+
+        from dasan.config import VAR_DIR
+
+        self._rows = rows
+        digest = hashlib.sha256(self.VERSION.encode() + training_bytes).hexdigest()[:16]
+        self._path = (cache_dir or VAR_DIR / "cache") / f"seed-categories-{digest}.json"
+
+    def _load(self) -> dict[str, str]:
+        import json
+
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items() if v in CATEGORIES} \
+            if isinstance(data, dict) else {}
+
+    def _save(self, known: Mapping[str, str]) -> None:
+        import json
+        import os
+        import tempfile
+
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(dict(known), f, ensure_ascii=False)
+            os.replace(tmp, self._path)  # atomic: parallel importers never read half a file
+        except OSError:
+            pass  # a read-only install predicts again next time
+
+    def predict(self, titles: Sequence[str]) -> list[str]:
+        known = self._load()
+        todo = sorted({t for t in titles if t not in known})
+        if todo:
+            clf = CategoryClassifier().fit([t for t, _ in self._rows],
+                                           [c for _, c in self._rows])
+            known.update(zip(todo, clf.predict(todo), strict=True))
+            self._save(known)
+        return [known[t] for t in titles]

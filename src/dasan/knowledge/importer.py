@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -80,18 +80,21 @@ def owner_code(record: FaqRecord) -> str:
 
 
 def upsert_entry(session: Session, entry: KbEntry | None, external_id: str,
-                 values: Mapping[str, object], *, source: str, review_due: date, origin: str
-                 ) -> tuple[KbEntry, str]:
+                 values: Mapping[str, object], *, source: str, review_due: date, origin: str,
+                 pending: list[tuple[KbEntry, str]] | None = None) -> tuple[KbEntry, str]:
     """Create the entry, or update it with a new version when a value changed; returns the
     entry and what happened ("created", "updated" or "unchanged"). `origin` names where the
-    values came from, in the version's change note."""
+    values came from, in the version's change note. With `pending`, a new entry's first version
+    waits there for :func:`add_first_versions` (one flush for a whole import)."""
     if entry is None:
         entry = KbEntry(external_id=external_id, kind="standard", source=source, version=1,
                         review_due=review_due, **values)
         session.add(entry)
-        session.flush()
-        session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
-                                   change_note=f"imported from {origin}"))
+        note = f"imported from {origin}"
+        if pending is not None:
+            pending.append((entry, note))
+        else:
+            add_first_versions(session, [(entry, note)])
         return entry, "created"
     if any(getattr(entry, k) != v for k, v in values.items()):
         for k, v in values.items():
@@ -104,6 +107,15 @@ def upsert_entry(session: Session, entry: KbEntry | None, external_id: str,
                                    change_note=f"re-imported from {origin}"))
         return entry, "updated"
     return entry, "unchanged"
+
+
+def add_first_versions(session: Session, created: Sequence[tuple[KbEntry, str]]) -> None:
+    """Flush new entries (one batched insert) and record each one's version 1."""
+    if not created:
+        return
+    session.flush()
+    session.add_all([KbEntryVersion(entry_id=e.id, version=1, snapshot=snapshot(e),
+                                    change_note=note) for e, note in created])
 
 
 def staggered_review_due(external_id: str, today: date) -> date:
@@ -121,6 +133,7 @@ def import_records(
         raise ValueError("no agencies: seed the organisation first (dasan demo or dasan db seed)")
     existing = {e.external_id: e for e in session.scalars(select(KbEntry))}
     report = ImportReport()
+    created: list[tuple[KbEntry, str]] = []
     for rec in records:
         ext = f"{rec.source}:{rec.external_id}"
         answer = rec.answer.strip()
@@ -137,12 +150,13 @@ def import_records(
         }
         entry, what = upsert_entry(session, existing.get(ext), ext, values, source=rec.source,
                                    review_due=staggered_review_due(ext, today),
-                                   origin=rec.source)
+                                   origin=rec.source, pending=created)
         existing[ext] = entry
         setattr(report, what, getattr(report, what) + 1)
         report.needs_answer += int(not answer)
     from dasan.knowledge.quality import assess_entries
 
+    add_first_versions(session, created)
     session.flush()
     verdicts = assess_entries(session, list(existing.values()), today)
     report.reference = verdicts["reference"]
@@ -176,7 +190,7 @@ def import_title_only_drafts(session: Session, path: Path) -> int:
         known.update(title_key(v) for v in (variants or []))
         if ext:
             existing_ext.add(ext)
-    created = 0
+    drafts: list[tuple[KbEntry, str]] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
             title = " ".join((row.get("제목") or "").split())
@@ -194,11 +208,10 @@ def import_title_only_drafts(session: Session, path: Path) -> int:
                             owner_agency_id=agencies.get(owner_code(rec)), needs_answer=True,
                             status="draft", review_due=staggered_review_due(ext, date.today()))
             session.add(entry)
-            session.flush()
-            session.add(KbEntryVersion(entry_id=entry.id, version=1, snapshot=snapshot(entry),
-                                       change_note="title imported from seoul-120-text.csv; "
-                                                   "answer to be written"))
-            created += 1
+            drafts.append((entry, "title imported from seoul-120-text.csv; "
+                                  "answer to be written"))
+    add_first_versions(session, drafts)
+    created = len(drafts)
     if created:
         audit.record(session, None, "kb.import_titles", detail={"drafts": created})
     return created

@@ -127,7 +127,8 @@ def create_app() -> FastAPI:
         """Liveness: the process answers (it may still be warming up; see /readyz)."""
         return {"status": "ok", "version": __version__}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"],
+             responses={503: {"description": "Still warming up: send no traffic yet"}})
     def readyz(request: Request) -> JSONResponse:
         """Readiness: 200 once this process's start-up warm-up is over, 503 until then (a load
         balancer or a benchmark sends traffic only after it)."""

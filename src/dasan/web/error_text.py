@@ -138,6 +138,8 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
                                 "Transfer to a queue, an agent or an outside number."),
     "interpreter_target": ("통역사는 상담사나 외부 번호로 부를 수 있습니다.",
                            "An interpreter is an agent or an outside number."),
+    "no_interpreter": ("이 언어를 하는 상담사가 지금 없습니다. 외부 통역사를 불러 주세요.",
+                       "No available agent speaks this language: call an outside interpreter."),
     "recording_unavailable": ("녹음을 들을 수 없습니다.", "The recording is not available."),
     "flow_invalid": ("ARS 흐름 정의가 올바르지 않습니다.", "The ARS flow is not valid."),
     "prompt_invalid": ("안내 음성 파일이 올바르지 않습니다.", "The prompt file is not valid."),

@@ -114,4 +114,4 @@ templates.env.globals["label"] = code_label
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_input"] = csrf_input
 templates.env.globals["lang_of"] = request_language
-templates.env.globals["error_text"] = lambda request: error_text(request_language(request))
+templates.env.globals["client_error_texts"] = lambda request: error_text(request_language(request))

@@ -81,7 +81,7 @@ async def test_page_steers_the_live_call(gateway_factory, database_url: str, app
         assert opened.status_code == 200, opened.text
         assert "상담사 연결" in opened.text and "전화 끊고 답변 받기" in opened.text
         assert "콜백 예약" in opened.text
-        data = json.loads(opened.text.split('type="application/json">', 1)[1].split("</script>")[0])
+        data = json.loads(opened.text.split('<script id="vars-data" type="application/json">', 1)[1].split("</script>")[0])
         water = next(c for c in data["menu"]["children"] if c["node"] == "q_water")
         assert water["key"] == "2" and water["answer"]["title"] == "수도 요금 납부 방법"
         assert {c["label_ko"] for c in data["menu"]["children"]} >= {"교통", "외국어"}
@@ -175,7 +175,7 @@ async def test_page_draws_the_menu_at_once_on_a_cold_index(  # type: ignore[no-u
                                  base_url="http://test") as page:
         opened = await page.get(path)
         assert opened.status_code == 200, opened.text
-        data = json.loads(opened.text.split('type="application/json">', 1)[1].split("</script>")[0])
+        data = json.loads(opened.text.split('<script id="vars-data" type="application/json">', 1)[1].split("</script>")[0])
         assert data["answers_pending"] is True
         water = next(c for c in data["menu"]["children"] if c["node"] == "q_water")
         assert water["answer"] is None  # not waited for
