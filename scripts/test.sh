@@ -18,7 +18,8 @@ stage() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
 stage "lint (in the background) and the suite"
 ( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
 lint=$!
-"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 tests
+"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
+  --junitxml=var/junit-suite.xml tests
 suite=$?
 wait "$lint"; lint_rc=$?
 stage "lint"; cat var/lint.log
@@ -27,7 +28,7 @@ stage "lint"; cat var/lint.log
 stage "browser tests, and the schema fuzzer in the background"
 "${PYTEST[@]}" tests/fuzz > var/fuzz.log 2>&1 &
 fuzz=$!
-"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e tests/e2e
+"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e --junitxml=var/junit-e2e.xml tests/e2e
 e2e=$?
 wait "$fuzz"; fuzz_rc=$?
 stage "schema fuzzer"; tail -n 30 var/fuzz.log
