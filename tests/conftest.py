@@ -31,6 +31,10 @@ for _name in ("SMS_WEBHOOK_SECRET", "MESSENGER_SECRET", "LINE_CHANNEL_SECRET"):
     os.environ.setdefault(f"DASAN_{_name}", secrets.token_urlsafe(24))
 # Nor the SMPP bind password (at most 8 characters).
 os.environ.setdefault("DASAN_SMPP_PASSWORD", secrets.token_hex(4))
+# argon2 at a test cost (1 pass, 1 MiB, 1 lane): the suite logs in hundreds of times, and at the
+# production cost (3 passes, 64 MiB, 4 lanes) each login is ~0.3 s of CPU. Same algorithm and code.
+for _name, _value in (("TIME_COST", "1"), ("MEMORY_KIB", "1024"), ("PARALLELISM", "1")):
+    os.environ.setdefault(f"DASAN_ARGON2_{_name}", _value)
 get_settings.cache_clear()
 
 STABLE_TABLES = {"agencies", "users", "teams", "skills", "queues", "agents", "agent_skills",

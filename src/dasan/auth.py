@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import audit, ratelimit
+from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, ApiToken, LoginSession, User
 from dasan.errors import DomainError, Invalid, NotFound
@@ -29,7 +30,17 @@ ROLES: tuple[str, ...] = (
     "admin",
 )
 
-_hasher = PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return _hasher_for(settings.argon2_time_cost, settings.argon2_memory_kib,
+                       settings.argon2_parallelism)
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
 class AuthError(DomainError):
@@ -48,18 +59,22 @@ class LockedOut(ratelimit.RateLimited):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A hash to verify against for unknown users, so they cost the same argon2 work."""
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hash_for(_hasher())
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

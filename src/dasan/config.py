@@ -229,6 +229,14 @@ class Settings(BaseSettings):
         default=True,
         description="create var/pii.keys when no ring is configured (demo); false in production",
     )
+    # --- password hashing (argon2id; argon2-cffi's defaults, RFC 9106's low-memory profile) ---
+    argon2_time_cost: int = Field(default=3, ge=1, description="argon2 passes")
+    argon2_memory_kib: int = Field(
+        default=65536, ge=64,
+        description="argon2 memory per hash in KiB (OWASP's floor is 19456; the test suite "
+                    "lowers it so that its hundreds of logins do not dominate its time)",
+    )
+    argon2_parallelism: int = Field(default=4, ge=1, le=64, description="argon2 lanes")
     # --- hardening (web layer) ---
     cookie_secure: bool = Field(
         default=False, description="mark cookies Secure (set behind HTTPS)"

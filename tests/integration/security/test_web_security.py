@@ -187,14 +187,30 @@ def test_unknown_users_cost_the_same_argon2_work(monkeypatch: pytest.MonkeyPatch
     real = auth.verify_password
 
     def counting(h: str, p: str) -> bool:
-        calls.append(h[:9])
+        calls.append(h.rsplit("$", 2)[0])  # algorithm, version and cost parameters
         return real(h, p)
 
     monkeypatch.setattr(auth, "verify_password", counting)
     for name in ("agent1", "no-such-user"):
         with pytest.raises(auth.AuthError):
             auth.authenticate(db, name, "wrong-password-1")
-    assert calls == ["$argon2id", "$argon2id"]
+    assert len(calls) == 2 and calls[0] == calls[1] and calls[0].startswith("$argon2id$")
+
+
+def test_argon2_cost_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan import auth
+    from dasan.config import get_settings
+
+    monkeypatch.setenv("DASAN_ARGON2_TIME_COST", "2")
+    monkeypatch.setenv("DASAN_ARGON2_MEMORY_KIB", "2048")
+    monkeypatch.setenv("DASAN_ARGON2_PARALLELISM", "2")
+    get_settings.cache_clear()
+    try:
+        h = auth.hash_password("a-long-enough-pass")
+        assert "$m=2048,t=2,p=2$" in h and auth.verify_password(h, "a-long-enough-pass")
+        assert "$m=2048,t=2,p=2$" in auth._dummy_hash()
+    finally:
+        get_settings.cache_clear()
 
 
 def test_deactivated_user_cannot_log_in_and_loses_sessions(
