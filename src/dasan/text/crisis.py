@@ -24,6 +24,8 @@ an agent clears in a second.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -48,6 +50,7 @@ BASE_SEVERITY = {"suicide": 2, "violence": 2, "abuse": 2, "emergency": 3, "desti
                  "neighbour": 2}
 MAX_TEXT_CHARS = 20_000
 TRAIN_SET = Path(__file__).parent / "crisis_data" / "crisis_train.tsv"
+log = logging.getLogger(__name__)
 
 _ACTOR_FAMILY = (r"(?:남편|아내|와이프|아빠|아버지|엄마|어머니|애\s?아빠|오빠|형|누나|언니|동생|아들|딸"
                  r"|시어머니|시아버지|동거인|배우자|그\s?사람|그놈|그\s?남자|그\s?여자)")
@@ -324,13 +327,52 @@ _MODEL: CrisisModel | None = None
 _MODEL_LOCK = threading.Lock()
 
 
+def _model_cache_path() -> Path:
+    """Keyed by the training set and this module (its features and threshold): a changed set
+    or model code trains again."""
+    import hashlib
+
+    from dasan.config import VAR_DIR
+
+    h = hashlib.sha1(TRAIN_SET.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return VAR_DIR / "models" / f"crisis-{h.hexdigest()[:12]}.pkl"
+
+
+def _load_or_train() -> CrisisModel:
+    """The trained model from `var/models` (each server, screening worker and test process
+    would otherwise spend seconds of CPU training the same model), else trained and kept."""
+    import pickle
+
+    path = _model_cache_path()
+    try:
+        with path.open("rb") as fh:
+            model = pickle.load(fh)  # noqa: S301 - our own cache file under var/
+        if isinstance(model, CrisisModel):
+            return model
+    except FileNotFoundError:
+        pass
+    except Exception:  # a stale or broken cache is rebuilt
+        log.warning("crisis model cache %s unreadable; training again", path)
+    model = CrisisModel([(t, k) for t, k, _, _ in load_labelled(TRAIN_SET)])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(model, fh)
+        tmp.replace(path)  # atomic: processes starting together never read half a file
+    except OSError:
+        log.warning("could not keep the crisis model in %s", path)
+    return model
+
+
 def get_model() -> CrisisModel | None:
-    """The classifier trained on the packaged tune set (once per process; None without it)."""
+    """The classifier trained on the packaged tune set (once per install; None without it)."""
     global _MODEL
     if _MODEL is None:
         with _MODEL_LOCK:
             if _MODEL is None and TRAIN_SET.is_file():
-                _MODEL = CrisisModel([(t, k) for t, k, _, _ in load_labelled(TRAIN_SET)])
+                _MODEL = _load_or_train()
     return _MODEL
 
 
