@@ -18,6 +18,9 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     # generic codes of dasan.errors
     "bad_request": ("요청 내용이 올바르지 않습니다.", "The request is not valid."),
     "invalid": ("입력한 값이 올바르지 않습니다.", "A value is not valid."),
+    # FastAPI's request validation (web/errors.py: `fields` lists the fields at fault)
+    "invalid_input": ("입력한 값의 형식이 올바르지 않습니다. 입력 내용을 확인해 주세요.",
+                      "Some input is missing or not in the right form."),
     "not_found": ("찾을 수 없습니다. 이미 삭제되었거나 없는 항목입니다.", "Not found."),
     "forbidden": ("이 작업을 할 권한이 없습니다.", "You may not do that."),
     "conflict": ("이미 처리되었거나 지금은 할 수 없는 요청입니다.",
