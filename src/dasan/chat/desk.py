@@ -81,7 +81,7 @@ def agent_info(s: Session, agent: Agent) -> dict[str, Any]:
 def active_chats(s: Session, agent_id: int) -> list[Consultation]:
     return list(s.scalars(select(Consultation).where(
         Consultation.agent_id == agent_id, Consultation.status == "open",
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
+        routing.live_chat()).order_by(Consultation.id)))
 
 
 def holds(s: Session, agent_id: int, cid: int) -> bool:
@@ -261,7 +261,7 @@ def overview(s: Session) -> dict[str, Any]:
     counts = floor_counters.read(s)
     waiting_open = (Consultation.status == "open", Consultation.agent_id.is_(None),
                     Consultation.queue_id.is_not(None),
-                    Consultation.channel.in_(routing.CHAT_CHANNELS))
+                    routing.live_chat())
     cols = load_only(Consultation.id, Consultation.queue_id, Consultation.agent_id,
                      Consultation.priority, Consultation.crisis, Consultation.subject,
                      Consultation.language, Consultation.queued_at, Consultation.answered_at,
@@ -279,7 +279,7 @@ def overview(s: Session) -> dict[str, Any]:
     # Ordered like the open-contacts index (an ORDER BY id would walk the whole history).
     live_chats = list(s.scalars(select(Consultation).options(cols).where(
         Consultation.status == "open", Consultation.agent_id.is_not(None),
-        Consultation.channel.in_(routing.CHAT_CHANNELS))
+        routing.live_chat())
         .order_by(Consultation.queue_id, Consultation.agent_id).limit(200)))
     agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
     loads = {ref: n for (ref, metric), n in counts.items() if metric == "agent"}

@@ -45,7 +45,7 @@ def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:
 
     for c in list(s.scalars(select(Consultation).where(
             Consultation.status == "open", Consultation.agent_id.is_(None),
-            Consultation.queue_id.is_not(None), Consultation.channel.in_(router.CHAT_CHANNELS),
+            Consultation.queue_id.is_not(None), router.live_chat(),
             Consultation.queued_at <= since).order_by(Consultation.id).limit(500))):
         q = queues.get(int(c.queue_id or 0))
         if q is None or staff(q, c.language) > 0:
