@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -28,7 +29,7 @@ _REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
 INVALID_INPUT = "invalid_input"
 
 
-def validation_answer(errors: list[Any] | tuple[Any, ...]) -> dict[str, Any]:
+def validation_answer(errors: Sequence[Any]) -> dict[str, Any]:
     """FastAPI's request validation errors in the API's error shape: a stable code, the
     fields at fault, and each error's place, message and type. The submitted value (`input`)
     is left out: it may be personal data (a phone number, a consultation text) and the
