@@ -229,8 +229,9 @@ def citizen_status(s: Session, cid: int) -> dict[str, Any]:
     view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
     # Nobody present can serve this queue: say so, and offer a callback instead of a wait.
     view["no_agents"] = bool(pos and pos.expected_wait_seconds is None)
-    # Nobody staffed can serve the queue: a callback, or the question on the web Q&A board.
-    view["options"] = ["callback", "qna"] if view["no_agents"] else []
+    # Nobody staffed can serve the queue: a callback, an answer by SMS, or the question on the
+    # web Q&A board.
+    view["options"] = ["callback", "sms", "qna"] if view["no_agents"] else []
     # Citizens do not need internal fields.
     for key in ("citizen_id", "summary", "priority", "agent_id"):
         view.pop(key, None)
