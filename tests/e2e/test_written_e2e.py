@@ -70,6 +70,16 @@ def test_sms_thread_answered_on_the_agent_desktop(live_server: Any, browser: Any
     page.context.close()
 
 
+# Make the desktop re-read its written list (as a pushed event does) and resolve once it has
+# been drawn again (the load counter is rewritten by the same re-read, just before the list).
+RE_READ = """() => new Promise((done) => {
+  const load = document.getElementById("written-load");
+  const seen = new MutationObserver(() => { seen.disconnect(); setTimeout(done, 0); });
+  seen.observe(load, { childList: true, characterData: true, subtree: true });
+  document.dispatchEvent(new CustomEvent("dasan:written", { detail: { type: "hello" } }));
+})"""
+
+
 def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> None:
     base = live_server.base_url
     ctx = browser.new_context(bypass_csp=True, locale="en-US")
@@ -83,7 +93,20 @@ def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> 
     tracking = citizen.url
     assert "Received" in citizen.inner_text("#status")
     page = _agent(browser, base)
-    page.click("#written-list >> text=Noise at night")
+    tab = "#written-list button:has-text('Noise at night')"
+    page.wait_for_selector(tab)
+    # A pushed change that re-reads the list between the press and the release of the click
+    # (the socket's hello just after the page loads, under load) must not swallow the click:
+    # the tabs are updated in place. They were redrawn, the press and the release fell on two
+    # different nodes, the browser dropped the click and the thread never opened.
+    page.eval_on_selector(tab, "b => { b.kept = true; }")
+    box = page.locator(tab).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.evaluate(RE_READ)
+    page.mouse.up()
+    assert page.eval_on_selector(tab, "b => b.kept === true"), "the re-read replaced the tab"
     try:
         page.wait_for_selector("#log li.written-msg")
     except Exception as exc:  # say what the desktop showed instead

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
 import dasan
 from dasan.web.error_text import ERROR_TEXT, STATUS_TEXT, catalog, error_text
 
@@ -83,3 +85,43 @@ def test_no_page_script_prints_the_api_detail() -> None:
             if _API_DETAIL.search(line) and "dasanErrorMessage" not in line:
                 offenders.append(f"{path.relative_to(STATIC)}:{n}: {line.strip()}")
     assert not offenders, offenders
+
+
+class PhoneIn(BaseModel):
+    phone: str = Field(min_length=9, max_length=20)
+    count: int
+
+
+def test_request_validation_errors_carry_a_code_the_fields_and_no_input() -> None:
+    """FastAPI's own 422 answers in the API's error shape: the stable code `invalid_input`
+    (a Korean page shows its text, not a bare status), the fields at fault, and never the
+    submitted value (it may be a phone number)."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from dasan.web.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/x")
+    def _x(body: PhoneIn, limit: int = 10) -> dict[str, str]:
+        return {"ok": "yes"}
+
+    with TestClient(app) as client:
+        r = client.post("/x?limit=many", json={"phone": "0105", "count": "x"})
+        assert r.status_code == 422
+        data = r.json()
+        assert data["code"] == "invalid_input"
+        assert sorted(data["fields"]) == ["count", "limit", "phone"]
+        assert {tuple(e["loc"]) for e in data["errors"]} == {
+            ("body", "phone"), ("body", "count"), ("query", "limit")}
+        assert isinstance(data["detail"], str) and "phone" in data["detail"]
+        assert "0105" not in r.text and "many" not in r.text  # the typed values are not echoed
+        broken = client.post("/x", content=b"{not json", headers={"Content-Type":
+                                                                   "application/json"})
+        assert broken.status_code == 422 and broken.json()["code"] == "invalid_input"
+        assert client.post("/x", json={"phone": "010-1234-5678", "count": 1}).status_code == 200
+    ko, en = error_text("ko"), error_text("en")
+    assert re.search("[가-힣]", ko["code:invalid_input"]) and ko["code:invalid_input"] != ko["status:422"]
+    assert not re.search("[가-힣]", en["code:invalid_input"])

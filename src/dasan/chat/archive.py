@@ -18,7 +18,7 @@ from dasan.config import signing_key
 from dasan.db.models import Agent, Citizen, Consultation, Message, Queue, User
 from dasan.db.models_desk import ChatTag
 from dasan.errors import Invalid
-from dasan.routing.router import CHAT_CHANNELS
+from dasan.routing.router import live_chat
 from dasan.timeutil import iso_z
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -41,7 +41,7 @@ def search(s: Session, user: User, agent: Agent | None, q: str | None = None,
     if not 1 <= limit <= MAX_RESULTS:
         raise Invalid(f"limit must be 1-{MAX_RESULTS}", code="search_bad_limit")
     stmt = select(Consultation).where(Consultation.status == "closed",
-                                      Consultation.channel.in_(CHAT_CHANNELS))
+                                      live_chat())
     if scope is not None:
         handled = exists().where(Message.consultation_id == Consultation.id,
                                  Message.sender_agent_id == scope)

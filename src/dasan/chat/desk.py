@@ -81,7 +81,7 @@ def agent_info(s: Session, agent: Agent) -> dict[str, Any]:
 def active_chats(s: Session, agent_id: int) -> list[Consultation]:
     return list(s.scalars(select(Consultation).where(
         Consultation.agent_id == agent_id, Consultation.status == "open",
-        Consultation.channel.in_(routing.CHAT_CHANNELS)).order_by(Consultation.id)))
+        routing.live_chat()).order_by(Consultation.id)))
 
 
 def holds(s: Session, agent_id: int, cid: int) -> bool:
@@ -229,8 +229,9 @@ def citizen_status(s: Session, cid: int) -> dict[str, Any]:
     view["expected_wait_seconds"] = pos.expected_wait_seconds if pos else None
     # Nobody present can serve this queue: say so, and offer a callback instead of a wait.
     view["no_agents"] = bool(pos and pos.expected_wait_seconds is None)
-    # Nobody staffed can serve the queue: a callback, or the question on the web Q&A board.
-    view["options"] = ["callback", "qna"] if view["no_agents"] else []
+    # Nobody staffed can serve the queue: a callback, an answer by SMS, or the question on the
+    # web Q&A board.
+    view["options"] = ["callback", "sms", "qna"] if view["no_agents"] else []
     # Citizens do not need internal fields.
     for key in ("citizen_id", "summary", "priority", "agent_id"):
         view.pop(key, None)
@@ -261,7 +262,7 @@ def overview(s: Session) -> dict[str, Any]:
     counts = floor_counters.read(s)
     waiting_open = (Consultation.status == "open", Consultation.agent_id.is_(None),
                     Consultation.queue_id.is_not(None),
-                    Consultation.channel.in_(routing.CHAT_CHANNELS))
+                    routing.live_chat())
     cols = load_only(Consultation.id, Consultation.queue_id, Consultation.agent_id,
                      Consultation.priority, Consultation.crisis, Consultation.subject,
                      Consultation.language, Consultation.queued_at, Consultation.answered_at,
@@ -279,7 +280,7 @@ def overview(s: Session) -> dict[str, Any]:
     # Ordered like the open-contacts index (an ORDER BY id would walk the whole history).
     live_chats = list(s.scalars(select(Consultation).options(cols).where(
         Consultation.status == "open", Consultation.agent_id.is_not(None),
-        Consultation.channel.in_(routing.CHAT_CHANNELS))
+        routing.live_chat())
         .order_by(Consultation.queue_id, Consultation.agent_id).limit(200)))
     agents = list(s.scalars(select(Agent).where(Agent.state != "offline").order_by(Agent.id)))
     loads = {ref: n for (ref, metric), n in counts.items() if metric == "agent"}

@@ -80,7 +80,7 @@ def sweep_citizens(s: Session, now: datetime | None = None) -> Outcome:
             CitizenPresence, CitizenPresence.consultation_id == Consultation.id).where(
             CitizenPresence.sockets <= 0, CitizenPresence.disconnected_at <= gone_before,
             Consultation.status == "open", Consultation.agent_id.is_(None),
-            Consultation.queue_id.is_not(None), Consultation.channel.in_(router.CHAT_CHANNELS))
+            Consultation.queue_id.is_not(None), router.live_chat())
             .order_by(Consultation.id).limit(500)):
         _close(s, out, c, "citizen_left", GONE_KO, "left")
     last = (select(Message.consultation_id, func.max(Message.seq).label("seq"))
@@ -88,7 +88,7 @@ def sweep_citizens(s: Session, now: datetime | None = None) -> Outcome:
             .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
                    Consultation.answered_at.is_not(None),
                    # A video consultation is silent in text while the citizen signs.
-                   Consultation.channel.in_(router.CHAT_CHANNELS),
+                   router.live_chat(),
                    Consultation.channel != SIGN_LANGUAGE)
             .group_by(Message.consultation_id).subquery())
     rows = s.execute(select(Message.consultation_id, Message.sender, Message.flags,

@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
 from dasan.consultations.channels import CHAT_ROOM_CHANNELS, SIGN_LANGUAGE
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
+from dasan.db.models_channels import WrittenThread
 from dasan.errors import BadRequest, NotFound
 from dasan.presence import offers
 from dasan.presence import service as presence
@@ -45,6 +46,15 @@ CRISIS_PRIORITY = 10
 WELFARE_PRIORITY = 1
 DEFAULT_AHT_SECONDS = 240.0
 CHAT_CHANNELS = CHAT_ROOM_CHANNELS
+
+
+def live_chat() -> ColumnElement[bool]:
+    """A contact of the live chat room: a chat channel, and not a written thread. The web Q&A
+    board's questions share the homepage channel (`web`) with the live web chat; without the
+    second test the router "connected" an agent to a board question as if it were a chat, and
+    the idle and overflow sweeps wrote chat notices into it (issue 11's flaky desktop test)."""
+    return Consultation.channel.in_(CHAT_CHANNELS) & ~exists().where(
+        WrittenThread.consultation_id == Consultation.id)
 NEVER = datetime.min.replace(tzinfo=UTC)  # "never answered a chat" sorts first
 
 _WELFARE_RE = re.compile(r"긴급\s*복지|긴급\s*지원|생계\s*(?:곤란|지원|급여)|기초\s*생활|끼니|굶|"
@@ -122,7 +132,7 @@ def _chat_loads(session: Session, ids: Sequence[int]) -> dict[int, int]:
 def open_chat_counts(session: Session, agent_ids: Sequence[int] | None = None) -> dict[int, int]:
     q = (select(Consultation.agent_id, func.count(Consultation.id))
          .where(Consultation.status == "open", Consultation.agent_id.is_not(None),
-                Consultation.channel.in_(CHAT_CHANNELS))
+                live_chat())
          .group_by(Consultation.agent_id))
     if agent_ids is not None:
         q = q.where(Consultation.agent_id.in_(list(agent_ids)))
@@ -151,7 +161,7 @@ def _candidates(session: Session, states: Sequence[str] = ACCEPTING) -> list[_Ca
     loads = _chat_loads(session, ids)
     last = dict(session.execute(
         select(Consultation.agent_id, func.max(Consultation.answered_at))
-        .where(Consultation.agent_id.in_(ids), Consultation.channel.in_(CHAT_CHANNELS))
+        .where(Consultation.agent_id.in_(ids), live_chat())
         .group_by(Consultation.agent_id)).all())
     return [_Candidate(a, skills[a.id], a.team_id in dedicated_teams, loads.get(a.id, 0),
                        last.get(a.id) or NEVER) for a in agents]
@@ -200,7 +210,7 @@ def assign_waiting(session: Session, mode: str | None = None, limit: int = 200
         session.execute(update(Queue).values(priority=Queue.priority))
     q = (select(Consultation)
          .where(Consultation.status == "open", Consultation.agent_id.is_(None),
-                Consultation.queue_id.is_not(None), Consultation.channel.in_(CHAT_CHANNELS))
+                Consultation.queue_id.is_not(None), live_chat())
          .order_by(Consultation.priority.desc(), Consultation.queued_at, Consultation.id)
          .limit(limit))
     if postgres:
@@ -273,7 +283,7 @@ MIN_SERVED_FOR_RATE = 3
 def average_handle_seconds(session: Session, sample: int = 200) -> float:
     rows = list(session.scalars(
         select(Consultation.handle_seconds)
-        .where(Consultation.channel.in_(CHAT_CHANNELS), Consultation.handle_seconds.is_not(None))
+        .where(live_chat(), Consultation.handle_seconds.is_not(None))
         .order_by(Consultation.id.desc()).limit(sample)))
     vals = [float(x) for x in rows if x and x > 0]
     return sum(vals) / len(vals) if vals else DEFAULT_AHT_SECONDS
@@ -314,7 +324,7 @@ def position(session: Session, c: Consultation, mode: str | None = None) -> Posi
         return None
     mode = mode or routing_mode()
     base = (Consultation.status == "open", Consultation.agent_id.is_(None),
-            Consultation.queue_id == c.queue_id, Consultation.channel.in_(CHAT_CHANNELS))
+            Consultation.queue_id == c.queue_id, live_chat())
     queued = c.queued_at or c.started_at
     ahead = session.scalar(select(func.count(Consultation.id)).where(
         *base,

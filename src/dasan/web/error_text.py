@@ -18,6 +18,9 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     # generic codes of dasan.errors
     "bad_request": ("요청 내용이 올바르지 않습니다.", "The request is not valid."),
     "invalid": ("입력한 값이 올바르지 않습니다.", "A value is not valid."),
+    # FastAPI's request validation (web/errors.py: `fields` lists the fields at fault)
+    "invalid_input": ("입력한 값의 형식이 올바르지 않습니다. 입력 내용을 확인해 주세요.",
+                      "Some input is missing or not in the right form."),
     "not_found": ("찾을 수 없습니다. 이미 삭제되었거나 없는 항목입니다.", "Not found."),
     "forbidden": ("이 작업을 할 권한이 없습니다.", "You may not do that."),
     "conflict": ("이미 처리되었거나 지금은 할 수 없는 요청입니다.",
@@ -54,6 +57,10 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "chat_unavailable": ("일시적으로 처리하지 못했습니다. 다시 시도해 주세요.",
                          "Temporarily unavailable. Please try again."),
     "chat_ended": ("이미 종료된 상담입니다.", "This chat has ended."),
+    "bad_mobile_number": ("휴대전화 번호(010으로 시작하는 10~11자리)를 입력해 주세요.",
+                          "Please enter a mobile number (01X, 10 or 11 digits)."),
+    "sms_opted_out": ("이 번호는 문자 수신을 거부했습니다. 콜백이나 게시판을 이용해 주세요.",
+                      "This number refused our SMS. Please use a callback or the Q&A board."),
     "chat_not_yours": ("내게 배정된 상담이 아닙니다.", "This chat is not assigned to you."),
     "not_an_agent": ("상담사 계정이 아닙니다.", "Your account is not linked to an agent."),
     "chat_rate_limited": ("메시지를 너무 빠르게 보내고 있습니다. 잠시 후 다시 보내 주세요.",

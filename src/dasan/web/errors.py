@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -19,7 +23,38 @@ def wants_page(request: Request) -> bool:
             and "text/html" in request.headers.get("accept", ""))
 
 
+# Where FastAPI found a bad value: the first element of an error's `loc` names the part of the
+# request, the rest the field (body.phone, query.limit, body.items.3.name).
+_REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
+INVALID_INPUT = "invalid_input"
+
+
+def validation_answer(errors: Sequence[Any]) -> dict[str, Any]:
+    """FastAPI's request validation errors in the API's error shape: a stable code, the
+    fields at fault, and each error's place, message and type. The submitted value (`input`)
+    is left out: it may be personal data (a phone number, a consultation text) and the
+    citizen typed it anyway."""
+    fields: list[str] = []
+    items: list[dict[str, Any]] = []
+    said: list[str] = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ())]
+        field = ".".join(loc[1:] if len(loc) > 1 and loc[0] in _REQUEST_PARTS else loc)
+        field = field or "request"
+        if field not in fields:
+            fields.append(field)
+        msg = str(e.get("msg", ""))
+        items.append({"loc": loc, "msg": msg, "type": str(e.get("type", ""))})
+        said.append(f"{field}: {msg}")
+    detail = "invalid input: " + "; ".join(said)
+    return {"detail": detail, "code": INVALID_INPUT, "fields": fields, "errors": items}
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=validation_answer(exc.errors()))
+
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> Response:
         if exc.status == 403 and wants_page(request):

@@ -25,6 +25,9 @@ class ErrorOut(BaseModel):
 
     detail: Any
     code: str | None = None
+    # Request validation (422, code `invalid_input`): the fields at fault and each error.
+    fields: list[str] | None = None
+    errors: list[dict[str, Any]] | None = None
 
 
 def errors_doc(*statuses: int) -> dict[int | str, dict[str, Any]]:

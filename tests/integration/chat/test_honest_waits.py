@@ -50,9 +50,10 @@ def test_nobody_staffed_means_no_promise_then_a_callback(client: Any, kb: dict[s
     cid, h = water_chat(client, db)
     status = client.get(f"/api/chat/sessions/{cid}", headers=h).json()
     assert status["phase"] == "waiting" and status["expected_wait_seconds"] is None
-    assert status["no_agents"] is True and status["options"] == ["callback", "qna"]
+    assert status["no_agents"] is True and status["options"] == ["callback", "sms", "qna"]
     page = client.get("/chat").text  # the page's offer: a callback form and the Q&A board
     assert 'id="callback"' in page and 'id="qna-link" href="/qna"' in page
+    assert 'id="sms-answer" value="sms"' in page  # the answer-by-SMS button
     later(client, overflow.sweep_overflow, 120)
     later(client, overflow.sweep_overflow, 240)  # told once, not every pass
     told = [m for m in client.get(f"/api/chat/sessions/{cid}/messages", headers=h).json()

@@ -54,6 +54,7 @@ from dasan.protection import policy
 from dasan.timeutil import StoredDateTime
 from dasan.web.deps import SESSION_COOKIE, current_user, get_db, require_roles
 from dasan.web.live import hub_of  # (other routes import it from here)
+from dasan.web.responses import errors_doc
 from dasan.web.security import limit_chat_starts, receive_frame, refuse_cross_site
 
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
@@ -231,6 +232,20 @@ async def session_callback(cid: int, body: CallbackIn, request: Request,
     """Leave a number instead of waiting (ends the chat with outcome `callback`)."""
     await citizen_chat(cid, x_chat_token)
     out = await run(request, overflow.request_callback, cid, body.phone)
+    return out.result
+
+
+class SmsAnswerIn(BaseModel):
+    phone: str = Field(min_length=10, max_length=20, description="the citizen's mobile number")
+
+
+@router.post("/sessions/{cid}/sms-answer", responses=errors_doc(401, 403, 404, 409, 422))
+async def session_sms_answer(cid: int, body: SmsAnswerIn, request: Request,
+                             x_chat_token: str | None = Header(default=None)) -> dict[str, Any]:
+    """Leave a mobile number instead of waiting: the question is answered by SMS (an SMS
+    thread in the same queue; the chat ends as `transferred`)."""
+    await citizen_chat(cid, x_chat_token)
+    out = await run(request, overflow.request_sms_answer, cid, body.phone)
     return out.result
 
 

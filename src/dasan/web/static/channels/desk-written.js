@@ -13,7 +13,7 @@
 (() => {
   const root = document.getElementById("written-desk");
   if (!root || typeof Dasan === "undefined" || !Dasan.desk) return;
-  const { t, el, api, time } = Dasan;
+  const { t, el, api, time, keyedList } = Dasan;
   const L = root.dataset;
   const $ = (id) => document.getElementById(id);
   const list = $("written-list"), log = $("log"), input = $("msg"), bar = $("written-bar");
@@ -53,16 +53,15 @@
   }
 
   function renderList() {
-    list.textContent = "";
     // The "nothing waiting" hint sits beside the tab list: a tablist may hold only tabs.
     const none = $("written-none");
     none.textContent = threads.length ? "" : L.lNone;
     none.hidden = threads.length > 0;
-    if (!threads.length) return;
-    for (const it of threads) {
+    // In place (Dasan.keyedList): a pushed re-read must not swap the tab the agent is clicking.
+    keyedList(list, threads.map((it) => {
       const secs = left(it);
       const overdue = secs !== null && secs < 0;
-      list.append(el("li", { role: "presentation" },
+      return [it.id, el("li", { role: "presentation" },
         el("button", { type: "button", role: "tab", id: "wtab-" + it.id, "data-thread": it.id,
                        "aria-selected": active && active.id === it.id ? "true" : "false",
                        class: "chat-tab written-tab" + (overdue ? " overdue" : "") + (it.mine ? " mine" : ""),
@@ -72,8 +71,8 @@
           it.language && it.language !== "ko" ? el("span", { class: "badge" }, langLabel(it.language)) : null,
           secs !== null && it.status !== "replied"
             ? el("span", { class: "badge sla" + (overdue ? " warn" : ""), "data-sla": it.id }, slaText(secs)) : null,
-          el("span", { class: "hint" }, stateText(it)))));
-    }
+          el("span", { class: "hint" }, stateText(it))))];
+    }));
   }
 
   // The countdowns move every 30 s (the list itself is re-read when a change is pushed).

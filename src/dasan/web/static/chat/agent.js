@@ -1,7 +1,7 @@
 /* Agent desktop: several chats at once over one WebSocket, with the assistant panel. */
 "use strict";
 (() => {
-  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload } = Dasan;
+  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload, keyedList } = Dasan;
   const $ = (id) => document.getElementById(id);
   const list = $("chat-list"), log = $("log"), input = $("msg"), form = $("composer");
   const recsEl = $("recs"), alertEl = $("alert"), typingEl = $("typing");
@@ -92,11 +92,12 @@
   }
 
   function renderList() {
-    list.textContent = "";
-    for (const [id, c] of chats) {
+    // In place (Dasan.keyedList): a message or state pushed while the agent clicks a tab
+    // must not swap the tab under the pointer (the click would be lost).
+    keyedList(list, [...chats].map(([id, c]) => {
       const v = c.view;
       const label = `#${id} ${v.subject || ""}`.slice(0, 40);
-      const li = el("li", { role: "presentation" },
+      return [id, el("li", { role: "presentation" },
         el("button", { type: "button", role: "tab", id: "tab-" + id, "aria-selected": current === id ? "true" : "false",
                        class: "chat-tab" + (v.phase === "closed" ? " closed" : "") + (c.abuse ? " abusive" : ""),
                        onclick: () => select(id) },
@@ -105,9 +106,8 @@
           v.crisis ? el("span", { class: "badge warn" }, t("crisis")) : null,
           c.abuse ? el("span", { class: "badge warn" }, "⚠ " + t("abuse")) : null,
           c.unread ? el("span", { class: "badge", "aria-label": c.unread + " " + t("unread") }, c.unread) : null,
-          v.phase === "closed" ? el("span", { class: "badge" }, t("closed")) : null));
-      list.append(li);
-    }
+          v.phase === "closed" ? el("span", { class: "badge" }, t("closed")) : null))];
+    }));
     renderLoad();
     renderTitle();
   }
@@ -400,7 +400,7 @@
         viewChanged(c.view, true);
         renderList();
         showAlert(t("new_chat") + ` #${ev.consultation.id}`);
-        if (current === null) select(ev.consultation.id);
+        if (current === null && !Dasan.desk.busy()) select(ev.consultation.id);
         break;
       }
       case "message": addMessage(ev); break;

@@ -336,7 +336,9 @@
     e.preventDefault();
     if (!st) return;
     try {
-      await api("POST", `/api/chat/sessions/${st.cid}/callback`, { phone: document.getElementById("callback-phone").value }, headers());
+      // Two buttons share the number: a callback, or the question answered by SMS.
+      const how = e.submitter && e.submitter.value === "sms" ? "sms-answer" : "callback";
+      await api("POST", `/api/chat/sessions/${st.cid}/${how}`, { phone: document.getElementById("callback-phone").value }, headers());
       callbackForm.hidden = true;
     } catch (err) { statusEl.textContent = t("error") + ": " + err.message; }
     restartBtn.focus();

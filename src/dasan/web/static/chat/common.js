@@ -138,5 +138,44 @@ const Dasan = (() => {
   // An error frame from a socket ({type: "error", status, code, detail}), said as api() says it.
   const frameError = (ev) => window.dasanErrorMessage(ev, ev.status);
 
-  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, frameError, lang: document.documentElement.lang || "ko" };
+  /* Make `from` look like `to`, keeping `from`'s nodes wherever the tags line up (attributes
+     and text are copied over; event listeners stay those of `from`). */
+  function morph(from, to) {
+    if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName) { from.replaceWith(to); return to; }
+    if (from.nodeType !== Node.ELEMENT_NODE) {
+      if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+      return from;
+    }
+    for (const a of [...from.attributes]) if (!to.hasAttribute(a.name)) from.removeAttribute(a.name);
+    for (const a of [...to.attributes]) if (from.getAttribute(a.name) !== a.value) from.setAttribute(a.name, a.value);
+    const had = [...from.childNodes], want = [...to.childNodes];
+    want.forEach((c, i) => { if (i < had.length) morph(had[i], c); else from.append(c); });
+    for (const c of had.slice(want.length)) c.remove();
+    return from;
+  }
+
+  /* Render a list in place. `items` is [[key, li], ...] in order; a key's node is kept and
+     updated (`morph`: its listeners stay, so they must depend on the key only), and nodes move
+     only when out of order. A re-render that lands between the press and the release of a
+     click (a pushed update, under load) must not swap the node under the pointer, or the
+     browser drops the click and the agent's choice is lost (a written thread that never opened:
+     issue 11's flaky desktop test). */
+  function keyedList(ul, items) {
+    const old = new Map();
+    for (const li of [...ul.children]) {
+      if (li.dataset.key !== undefined) old.set(li.dataset.key, li);
+      else li.remove();
+    }
+    const nodes = [];
+    for (const [key, li] of items) {
+      li.dataset.key = String(key);
+      const prev = old.get(li.dataset.key);
+      old.delete(li.dataset.key);
+      nodes.push(prev ? morph(prev, li) : li);
+    }
+    for (const stale of old.values()) stale.remove();
+    nodes.forEach((li, i) => { if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null); });
+  }
+
+  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, frameError, keyedList, lang: document.documentElement.lang || "ko" };
 })();
