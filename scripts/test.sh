@@ -13,22 +13,26 @@ cd "$(dirname "$0")/.."
 export DASAN_TEST_POSTGRES_URL="$(cat var/postgres.url)" DASAN_TEST_REDIS_URL="$(cat var/redis.url)"
 RUN=(uv run --frozen)
 PYTEST=("${RUN[@]}" pytest -q -p no:cacheprovider)
+# Each stage has its own temporary folder under var/: pytest's default /tmp/pytest-of-<user> is
+# shared by every run of that user, and a starting run deletes all but the newest three folders
+# in it, including a running one's (its live servers' databases).
+mkdir -p var
 stage() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
 
 stage "lint (in the background) and the suite"
 ( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
 lint=$!
 "${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
-  --junitxml=var/junit-suite.xml tests
+  --basetemp=var/pytest-suite --junitxml=var/junit-suite.xml tests
 suite=$?
 wait "$lint"; lint_rc=$?
 stage "lint"; cat var/lint.log
 [ "$lint_rc" -eq 0 ] && [ "$suite" -eq 0 ] || { echo "lint=$lint_rc suite=$suite"; exit 1; }
 
 stage "browser tests, and the schema fuzzer in the background"
-"${PYTEST[@]}" tests/fuzz > var/fuzz.log 2>&1 &
+"${PYTEST[@]}" --basetemp=var/pytest-fuzz tests/fuzz > var/fuzz.log 2>&1 &
 fuzz=$!
-"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e --junitxml=var/junit-e2e.xml tests/e2e
+"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e --basetemp=var/pytest-e2e --junitxml=var/junit-e2e.xml tests/e2e
 e2e=$?
 wait "$fuzz"; fuzz_rc=$?
 stage "schema fuzzer"; tail -n 30 var/fuzz.log
