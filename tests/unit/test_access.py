@@ -219,4 +219,15 @@ def test_chat_desk_and_programme_refusals_are_audited(db: Session) -> None:
         "malicious.separated_contact", *["agent_care.counselling"] * 2,
         *["malicious.hand_to_team"] * 3, *["malicious.nominate"] * 3,
     ]
-    assert _denials(db)[0].detail == {"consultation": 31}
+    rows = _denials(db)
+    # Each row names who was refused and what about.
+    assert {r.actor for r in rows} == {"agent1", "analyst", "supervisor", "kbeditor"}
+    assert rows[0].detail == {"consultation": 31}
+    assert rows[1].detail == {"role": "agent", "consultation": 3}
+    assert [r.detail for r in rows[4:7]] == [{"owner": agent.id + 1, "team": None},
+                                             {"owner": None, "team": 2},
+                                             {"owner": None, "team": None}]
+    assert rows[7].detail == {"path": "/t", "role": "agent"}
+    assert [r.detail for r in rows[10:13]] == [{"consultation": 9}, {"agent": 5}, {"agent": 4}]
+    assert {r.detail["consultation"] for r in rows[13:16]} == {9}
+    assert {r.detail["incident"] for r in rows[16:19]} == {9}
