@@ -116,7 +116,10 @@ def test_written_thread_refusals_are_audited(db: Session) -> None:
     access.access_answer_thread(db, _user(db, "supervisor"), thread, agent_id=None)
     with pytest.raises(Forbidden):
         access.access_view_thread(db, analyst, thread)
-    assert [r.action for r in _denials(db)] == ["written.queue", "written.answer", "written.view"]
+    rows = _denials(db)
+    assert [r.action for r in rows] == ["written.queue", "written.answer", "written.view"]
+    assert [r.actor for r in rows] == ["analyst", "agent1", "analyst"]
+    assert rows[0].detail == {"role": "analyst"}
 
 
 # --- the chat desk, calls and the malicious-caller programme: who may, who is refused -------
