@@ -191,3 +191,16 @@ def test_the_digit_view_reads_joiners_and_endings() -> None:
     assert view("번호 일이삼사오육칠팔구") == "번호 일이삼사오육칠팔구"
     assert view("일일공 이삼사 오육칠팔구공") == "일일공 이삼사 오육칠팔구공"
     assert view("x계좌번호 일일공 이삼사 오육칠팔구공") == "x계좌번호 110 234 567890"
+
+
+def test_weak_cues_read_a_compound_surname_and_two_syllable_names_keep_one_syllable() -> None:
+    # 제갈윤: the given name is 윤 (갈 is part of the surname, and no given-name syllable).
+    assert [s.text for s in find("제갈윤으로 예약했어요")] == ["제갈윤"]
+    # A two-syllable name shows its surname only.
+    assert mask("딸 이름은 하은이고 성은 조씨예요").masked == "딸 이름은 하*이고 성은 조씨예요"
+
+
+def test_a_birth_date_is_checked_with_its_century() -> None:
+    # 29 February 2000 (a leap year; 3 says born in the 2000s) is a date; 2001's is not.
+    assert _types("주민번호 000229-3123456 이에요") == ["rrn"]
+    assert "rrn" not in _types("주민번호 010229-3123456 이에요")
