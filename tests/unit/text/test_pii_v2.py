@@ -201,6 +201,8 @@ def test_weak_cues_read_a_compound_surname_and_two_syllable_names_keep_one_sylla
 
 
 def test_a_birth_date_is_checked_with_its_century() -> None:
-    # 29 February 2000 (a leap year; 3 says born in the 2000s) is a date; 2001's is not.
+    # 29 February 1920 and 2000 (leap years; 1 and 3 say born in the 1900s and 2000s) are
+    # dates; 1921's is not.
+    assert _types("주민번호 200229-1123456 이에요") == ["rrn"]
     assert _types("주민번호 000229-3123456 이에요") == ["rrn"]
-    assert "rrn" not in _types("주민번호 010229-3123456 이에요")
+    assert "rrn" not in _types("주민번호 210229-1123456 이에요")
