@@ -197,7 +197,7 @@ def test_chat_desk_and_programme_refusals_are_audited(db: Session) -> None:
     for user, answered_by in ((agent, agent.id + 1), (agent, None),
                               (_user(db, "kbeditor"), None)):
         with pytest.raises(Forbidden):
-            access.access_call_transcript(db, user, answered_by, path="/t")
+            access.access_call_transcript(db, user, answered_by, ip="10.0.0.2", path="/t")
     # The dedicated team's contacts, referrals, hand-overs and nominations.
     access.access_separated_contact(db, agent, True, 9)
     with pytest.raises(Forbidden):
@@ -230,7 +230,8 @@ def test_chat_desk_and_programme_refusals_are_audited(db: Session) -> None:
     assert [r.detail for r in rows[4:7]] == [{"owner": agent.id + 1, "team": None},
                                              {"owner": None, "team": 2},
                                              {"owner": None, "team": None}]
-    assert rows[7].detail == {"path": "/t", "role": "agent"}
+    assert [r.detail for r in rows[2:4]] == [{"role": "agent"}, {"role": "analyst"}]
+    assert rows[7].detail == {"path": "/t", "role": "agent"} and rows[7].ip == "10.0.0.2"
     assert [r.detail for r in rows[10:13]] == [{"consultation": 9}, {"agent": 5}, {"agent": 4}]
     assert {r.detail["consultation"] for r in rows[13:16]} == {9}
     assert {r.detail["incident"] for r in rows[16:19]} == {9}
