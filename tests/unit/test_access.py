@@ -119,7 +119,20 @@ def test_written_thread_refusals_are_audited(db: Session) -> None:
     rows = _denials(db)
     assert [r.action for r in rows] == ["written.queue", "written.answer", "written.view"]
     assert [r.actor for r in rows] == ["analyst", "agent1", "analyst"]
-    assert rows[0].detail == {"role": "analyst"}
+    assert rows[0].detail == {"role": "analyst"} and rows[1].detail == {"thread": 1}
+    # A thread handed to a department: that agency's KB editor answers it, no other.
+    editor = _user(db, "kbeditor")
+    handed = WrittenThread(id=2, consultation_id=2, channel="portal", status="handed",
+                           claimed_by_agent_id=None, owner_agency_id=editor.agency_id)
+    access.access_answer_thread(db, editor, handed, agent_id=None)
+    elsewhere = WrittenThread(id=3, consultation_id=3, channel="portal", status="handed",
+                              claimed_by_agent_id=None,
+                              owner_agency_id=(editor.agency_id or 0) + 1)
+    unowned = WrittenThread(id=4, consultation_id=4, channel="sms", status="open",
+                            claimed_by_agent_id=None, owner_agency_id=None)
+    for user, t in ((editor, elsewhere), (analyst, unowned), (analyst, handed)):
+        with pytest.raises(Forbidden):
+            access.access_answer_thread(db, user, t, agent_id=None)
 
 
 # --- the chat desk, calls and the malicious-caller programme: who may, who is refused -------
