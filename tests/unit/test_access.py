@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -113,4 +116,135 @@ def test_written_thread_refusals_are_audited(db: Session) -> None:
     access.access_answer_thread(db, _user(db, "supervisor"), thread, agent_id=None)
     with pytest.raises(Forbidden):
         access.access_view_thread(db, analyst, thread)
-    assert [r.action for r in _denials(db)] == ["written.queue", "written.answer", "written.view"]
+    rows = _denials(db)
+    assert [r.action for r in rows] == ["written.queue", "written.answer", "written.view"]
+    assert [r.actor for r in rows] == ["analyst", "agent1", "analyst"]
+    assert rows[0].detail == {"role": "analyst"} and rows[1].detail == {"thread": 1}
+    # A thread handed to a department: that agency's KB editor answers it, no other.
+    editor = _user(db, "kbeditor")
+    handed = WrittenThread(id=2, consultation_id=2, channel="portal", status="handed",
+                           claimed_by_agent_id=None, owner_agency_id=editor.agency_id)
+    access.access_answer_thread(db, editor, handed, agent_id=None)
+    elsewhere = WrittenThread(id=3, consultation_id=3, channel="portal", status="handed",
+                              claimed_by_agent_id=None,
+                              owner_agency_id=(editor.agency_id or 0) + 1)
+    unowned = WrittenThread(id=4, consultation_id=4, channel="sms", status="open",
+                            claimed_by_agent_id=None, owner_agency_id=None)
+    for user, t in ((editor, elsewhere), (analyst, unowned), (analyst, handed)):
+        with pytest.raises(Forbidden):
+            access.access_answer_thread(db, user, t, agent_id=None)
+
+
+# --- the chat desk, calls and the malicious-caller programme: who may, who is refused -------
+
+
+def _as(role: str, uid: int = 7) -> User:
+    return User(id=uid, username=f"{role}{uid}", role=role)
+
+
+def _chat(agent_id: int | None, cid: int = 3) -> Any:
+    return SimpleNamespace(id=cid, agent_id=agent_id)
+
+
+def test_predicates_name_exactly_their_roles() -> None:
+    roles = ("agent", "supervisor", "kb_editor", "district_officer", "analyst", "admin")
+    expected = {
+        access.is_floor_lead: {"supervisor", "admin"},
+        access.can_play_recording: {"supervisor", "admin"},
+        access.can_watch_crisis: {"supervisor", "admin"},
+        access.can_manage_qa: {"supervisor", "admin"},
+        access.can_export_evidence: {"supervisor", "admin"},
+        access.can_include_raw_evidence: {"admin"},
+    }
+    for predicate, allowed in expected.items():
+        assert {r for r in roles if predicate(_as(r))} == allowed, predicate.__name__
+    for anonymous_ok in (access.can_watch_crisis, access.can_manage_qa,
+                         access.can_export_evidence, access.can_include_raw_evidence):
+        assert anonymous_ok(None) is False
+    assert access.has_role(None, access.STAFF) is False
+    assert access.has_role(_as("analyst"), access.AGENTS) is False
+    assert access.has_role(_as("agent"), access.AGENTS) and access.has_role(_as("admin"), ())
+    # A chat is its assigned agent's and every floor lead's; an agent without a desk has none.
+    me = SimpleNamespace(id=4)
+    assert access.can_handle_chat(_as("agent"), me, _chat(4))
+    assert not access.can_handle_chat(_as("agent"), me, _chat(5))
+    assert not access.can_handle_chat(_as("agent"), None, _chat(None))
+    assert access.can_handle_chat(_as("supervisor"), None, _chat(5))
+    # Call actions: the agent on the call or a supervisor/admin.
+    assert access.can_steer_call(_as("agent"), 4, 4)
+    assert not access.can_steer_call(_as("agent"), 4, 5)
+    assert not access.can_steer_call(_as("agent"), None, None)
+    assert access.can_steer_call(_as("supervisor"), 4, None)
+    assert access.can_steer_call(_as("admin"), 4, None)
+    assert not access.can_steer_call(_as("analyst"), 4, None)
+    assert access.can_take_separated(_as("agent"), True)
+    assert not access.can_take_separated(_as("agent"), False)
+    assert access.can_take_separated(_as("supervisor"), False)
+
+
+def test_chat_desk_and_programme_refusals_are_audited(db: Session) -> None:
+    agent, lead, analyst = _user(db, "agent1"), _user(db, "supervisor"), _user(db, "analyst")
+    me, other = SimpleNamespace(id=4), SimpleNamespace(id=5)
+    access.access_chat(db, agent, me, _chat(4), "chat.note")
+    access.access_chat(db, lead, None, _chat(4), "chat.note")
+    with pytest.raises(Forbidden):
+        access.access_chat(db, agent, other, _chat(4, cid=31), "chat.note")
+    access.access_floor(db, lead, "chat.monitor")
+    with pytest.raises(Forbidden):
+        access.access_floor(db, agent, "chat.monitor", consultation=3)
+    assert access.chat_archive_scope(db, lead, None) is None
+    assert access.chat_archive_scope(db, agent, me) == 4
+    with pytest.raises(Forbidden):
+        access.chat_archive_scope(db, agent, None)
+    with pytest.raises(Forbidden):
+        access.chat_archive_scope(db, analyst, me)
+    # Canned answers: a personal one is its owner's; team ones belong to floor leads.
+    access.access_canned_edit(db, agent, agent.id, None)
+    access.access_canned_edit(db, lead, None, 2)
+    for user, owner, team in ((agent, agent.id + 1, None), (agent, None, 2), (lead, None, None)):
+        with pytest.raises(Forbidden):
+            access.access_canned_edit(db, user, owner, team)
+    # Call transcripts: the searchers, or the agent who answered.
+    access.access_call_transcript(db, analyst, None)
+    access.access_call_transcript(db, agent, agent.id)
+    for user, answered_by in ((agent, agent.id + 1), (agent, None),
+                              (_user(db, "kbeditor"), None)):
+        with pytest.raises(Forbidden):
+            access.access_call_transcript(db, user, answered_by, ip="10.0.0.2", path="/t")
+    # The dedicated team's contacts, referrals, hand-overs and nominations.
+    access.access_separated_contact(db, agent, True, 9)
+    with pytest.raises(Forbidden):
+        access.access_separated_contact(db, agent, False, 9)
+    access.access_care_referral(db, agent, 4, 4)
+    access.access_care_referral(db, lead, None, 4)
+    with pytest.raises(Forbidden):
+        access.access_care_referral(db, agent, 4, 5)
+    with pytest.raises(Forbidden):
+        access.access_care_referral(db, agent, None, 4)
+    for check in (access.access_hand_to_team, access.access_nominate):
+        check(db, lead, None, 5, 9)
+        check(db, agent, 4, 4, 9)
+        check(db, agent, 4, None, 9)
+        for user, own, held in ((agent, 4, 5), (agent, None, None), (analyst, 4, 4)):
+            with pytest.raises(Forbidden):
+                check(db, user, own, held, 9)
+    denied = [r.action for r in _denials(db)]
+    assert denied == [
+        "chat.note", "chat.monitor", "chat.archive", "chat.archive",
+        *["chat.canned_edit"] * 3, *["transcript.read"] * 3,
+        "malicious.separated_contact", *["agent_care.counselling"] * 2,
+        *["malicious.hand_to_team"] * 3, *["malicious.nominate"] * 3,
+    ]
+    rows = _denials(db)
+    # Each row names who was refused and what about.
+    assert {r.actor for r in rows} == {"agent1", "analyst", "supervisor", "kbeditor"}
+    assert rows[0].detail == {"consultation": 31}
+    assert rows[1].detail == {"role": "agent", "consultation": 3}
+    assert [r.detail for r in rows[4:7]] == [{"owner": agent.id + 1, "team": None},
+                                             {"owner": None, "team": 2},
+                                             {"owner": None, "team": None}]
+    assert [r.detail for r in rows[2:4]] == [{"role": "agent"}, {"role": "analyst"}]
+    assert rows[7].detail == {"path": "/t", "role": "agent"} and rows[7].ip == "10.0.0.2"
+    assert [r.detail for r in rows[10:13]] == [{"consultation": 9}, {"agent": 5}, {"agent": 4}]
+    assert {r.detail["consultation"] for r in rows[13:16]} == {9}
+    assert {r.detail["incident"] for r in rows[16:19]} == {9}

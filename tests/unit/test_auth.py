@@ -50,6 +50,8 @@ def test_password_policy_boundaries() -> None:
 def test_phone_hash_is_keyed_and_mask_keeps_last_four() -> None:
     assert phone_hash("01012345678", "k1" * 8) != phone_hash("01012345678", "k2" * 8)
     assert phone_hash("01012345678", "k1" * 8) == phone_hash("01012345678", "k1" * 8)
+    # the number itself is hashed: two callers never share a hash under one key
+    assert phone_hash("01012345678", "k1" * 8) != phone_hash("01012345679", "k1" * 8)
     assert mask_phone("01012345678") == "010-****-5678"
     assert mask_phone("021234567") == "02-****-4567"
 

@@ -99,3 +99,11 @@ def test_lockouts_are_named_kept_on_their_backend_and_default_to_an_hour() -> No
     assert (a.max_seconds, a.memory_seconds) == (3600.0, 86400.0)
     big = ratelimit.Lockout("c", max_failures=1, base_seconds=10_000, backend=mine)
     assert big.failure("k") == 3600.0
+
+
+def test_a_stored_ttl_reads_back_in_seconds(backend: ratelimit.Store) -> None:
+    # A lockout of 1,000 s reads back as 1,000 s (less the moments that passed), on both stores.
+    backend.put("t:lock:k", 1, 1000)
+    assert 999.5 < backend.ttl("t:lock:k") <= 1000.0
+    backend.delete("t:lock:k")
+    assert backend.ttl("t:lock:k") == 0.0

@@ -519,7 +519,7 @@ _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
 _NAME_END = (
     r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
-    r"이세요|세요|이십니다|이신데|"
+    r"이세요|세요|이십니다|이신데|였|이었|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
     r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
@@ -529,7 +529,7 @@ _NAME_CUE_RE = re.compile(
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
     r"민원인|대상자|본인|고객명|"
     r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신)자(?:명|[ \t]이름)?|"
-    r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-)?"
+    r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
@@ -540,13 +540,32 @@ _NAME_CUE_RE = re.compile(
 _SELF_INTRO_RE = re.compile(
     rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
     rf"이예요|예요|이라고[ \t]?(?:합니다|해요|하는데요)|라고[ \t]?(?:합니다|해요|하는데요)|인데요|"
-    rf"이고요|고요)"
+    rf"이고요|고요|이라고요|라고요|(?:이라는|라는)[ \t]?(?:사람|사람인데요|사람입니다))"
 )
 # "제 동생 유하은이 ...": a relative, then the name
 _KIN_RE = re.compile(
     r"(?:제|내|우리|저희)[ \t]?(?:동생|아들|딸|남편|아내|어머니|아버지|엄마|아빠|형|누나|언니|오빠|"
     r"할머니|할아버지|손자|손녀|조카)[ \t]+"
     rf"(?P<name>{_NAME})(?=이[ \t]|가[ \t]|는[ \t]|은[ \t]|도[ \t]|를[ \t]|을[ \t]|[ \t]|,|$)"
+)
+# "남편이 배성우고": a relative as the subject, then the name and a copula
+_KIN_IS_RE = re.compile(
+    r"(?<![가-힣])(?:남편|아내|아들|딸|어머니|아버지|엄마|아빠|동생|조카|손자|손녀)"
+    r"(?:이|은|는|가)[ \t]+"
+    rf"(?P<name>{_NAME})(?=(?:이고|고|이에요|예요|입니다|이요|요|이거든요|거든요)(?![가-힣]))"
+)
+# "윤서준 학생 보호자", "김도윤 엄마인데요", "송하윤 앞으로 와요": a name, then a word that
+# says whose it is
+_NAME_OF_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?(?:"
+    r"(?:엄마|아빠|어머니|아버지|어머님|아버님|보호자|학생|어린이|환자|본인)"
+    r"(?=인데|입니다|이에요|예요|이고|이요|요|되|맞|[ \t]|$)"
+    r"|[ \t](?:앞으로|이름으로|명의로|명의의)(?![가-힣]))"
+)
+# "서 민 지 상담사님": a name spelled out syllable by syllable, before an honorific
+_SPACED3_CALL_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>(?:{_SURNAMES})[ \t][가-힣][ \t][가-힣])[ \t]?"
+    r"(?:씨|님|고객님|상담사님|주무관님|선생님|기사님)"
 )
 # "김 영희 님": surname, a space, then the given name, before an honorific
 _SPACED_CALL_RE = re.compile(
@@ -570,9 +589,9 @@ _BOOKED_RE = re.compile(
 # "집주인은 조은숙이에요": a party to a lease or a business, then a name and a copula or title
 _ROLE_RE = re.compile(
     r"(?:집주인|세입자|임대인|임차인|소유주|소유자|대표자|대표|사장님|(?:명의|신청|예약|가입|계약)자)"
-    r"[ \t]?(?:은|는|이|가|:)[ \t]*"
+    r"[ \t]?(?:(?:은|는|이|가|:)[ \t]*|[ \t])"
     rf"(?P<name>{_NAME})(?=[ \t]?(?:(?:이에요|예요|입니다|이고|이요|이세요|세요|씨|님|이라는|라는)"
-    r"(?![가-힣])|(?:으로|로)[ \t]?(?:되어|돼|됐|되)))"
+    r"(?![가-힣])|(?:으로|로)[ \t]?(?:되어|돼|됐|되))|(?:하고|이랑|랑)[ \t])"
 )
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
@@ -608,7 +627,10 @@ _NOT_NAMES: frozenset[str] = frozenset(
     절차 서류 기간 금액 비용 요금 시간 장소 연락처 연락 전화번호 주소 번호
     지원 지원금 수당 보험 연금 세금 주차 교통 버스 지하철 택시 도로 건물 아파트 주택 고양이
     강아지 기자 작가 감독 대표 위원 의원 국회 정부 이사 이사장 회장 총장 박사 석사 학사 도우미
-    나중 지금 아직 이따 비밀 말씀 모르"""
+    나중 지금 아직 이따 비밀 말씀 모르
+    예금주 수령인 수취인 신청인 세대주 명의자 대리인 계약자 가입자 예약자 소유주 소유자
+    인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
+    후원자 양육자 담임 배우"""
     )
 )
 
@@ -628,12 +650,17 @@ def _mask_name(name: str) -> str:
 
 
 def _names(text: str) -> Iterator[Candidate]:
+    for m in _SPACED3_CALL_RE.finditer(text):
+        syllables = m.group("name").split()
+        if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
+            yield "name", m.start(), m.end("name"), f"{syllables[0]} * {syllables[-1]}"
     for m in _SPACED_CALL_RE.finditer(text):
         if m.group("sur") + m.group("given") not in _NOT_NAMES and _name_ok(m.group("given")):
             yield "name", m.start(), m.end("given"), f"{m.group('sur')} {m.group('given')[0]}*"
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
-                           (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,))):
+                           (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
+                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -649,7 +676,11 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
-            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE) and not _name_like(name):
+            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
+                           _NAME_OF_RE) and not _name_like(name):
+                continue
+            # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
+            if pattern is _NAME_OF_RE and name[-1] in "구시군가":
                 continue
             if pattern in (_SELF_INTRO_RE, _CALLS_RE, _KIN_RE) and len(name) != 3 and not (
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):

@@ -22,6 +22,10 @@ KNOWN = {
     "제 이름은 김지훈이 아니고 김지운이에요": "the corrected name is masked too",
     "제 이름은 오세훈이 아니라 오세윤이고 번호는 010-8812-3490이에요": "both names masked",
     "안녕하세요 송민호라고 합니다": "greeting then X라고 합니다",
+    "예금주는 주식회사 아니고 한지민 개인이에요": "a name after 아니고, far from the cue",
+    "이름이 외자예요 황진": "a two-syllable name with no ending after it",
+    "SEO JIHO 로 여권 영문 이름이 되어 있어요": "a romanised name before its cue",
+    "주소요? 강북구 삼양로 오십구 길 이십이요": "an address number read aloud",
 }
 
 

@@ -74,6 +74,16 @@ def test_plain_numbers_with_joiners_are_not_phones() -> None:
         ("제 이름은 JUNG HOSEOK 입니다", "JUNG HOSEOK"),
         ("신청인 이름은 최영자 예요", "최영자"),
         ("임재현 주무관님이 도와주셨어요", "임재현"),
+        # fifth tune round: a name, then whose it is; a relative as the subject; 였 after a cue
+        ("김도윤 엄마인데요 급식 문의요", "김도윤"),
+        ("등기가 이수빈 앞으로 와요", "이수빈"),
+        ("아내가 표은정이고 저는 대신 전화했어요", "표은정"),
+        ("담당자 이름이 차동수였나 그랬어요", "차동수"),
+        ("저 노승현이라는 사람인데요", "노승현"),
+        ("임차인 곽미란하고 계약했어요", "곽미란"),
+        ("신청인란에 유재민 쓰면 되나요", "유재민"),
+        ("접수한 분이 서 민 지 상담사님이에요", "서 민 지"),
+        ("고지서에 이름이 문 재 혁으로 나와요", "문 재 혁"),
     ],
 )
 def test_names(text: str, name: str) -> None:
@@ -135,6 +145,13 @@ def test_spoken_document_numbers_are_read_only_after_a_cue() -> None:
     assert mask("０１０－２２３４－５５６７ 로 주세요").masked.startswith("010-****-5567")
 
 
+def test_whose_words_after_a_name_skip_districts_and_role_nouns() -> None:
+    for plain in ("서초구 아빠 육아휴직장려금", "노원구 어린이 사이버교실", "인솔자 보호자 포함",
+                  "여자가 본인 좋아하는 거", "예금주 본인이요", "신청서 앞으로 보내요",
+                  "충전시 바로 사용", "전용 도로 및 부속물", "대상자의 배우자 및 직계혈족"):
+        assert not [s for s in find(plain) if s.type == "name"], plain
+
+
 def test_weak_name_cues_take_only_name_like_words() -> None:
     assert [s.text for s in find("홍길순으로 예약했어요")] == ["홍길순"]
     assert [s.text for s in find("집주인은 조은숙이에요")] == ["조은숙"]
@@ -174,3 +191,18 @@ def test_the_digit_view_reads_joiners_and_endings() -> None:
     assert view("번호 일이삼사오육칠팔구") == "번호 일이삼사오육칠팔구"
     assert view("일일공 이삼사 오육칠팔구공") == "일일공 이삼사 오육칠팔구공"
     assert view("x계좌번호 일일공 이삼사 오육칠팔구공") == "x계좌번호 110 234 567890"
+
+
+def test_weak_cues_read_a_compound_surname_and_two_syllable_names_keep_one_syllable() -> None:
+    # 제갈윤: the given name is 윤 (갈 is part of the surname, and no given-name syllable).
+    assert [s.text for s in find("제갈윤으로 예약했어요")] == ["제갈윤"]
+    # A two-syllable name shows its surname only.
+    assert mask("딸 이름은 하은이고 성은 조씨예요").masked == "딸 이름은 하*이고 성은 조씨예요"
+
+
+def test_a_birth_date_is_checked_with_its_century() -> None:
+    # 29 February 1920 and 2000 (leap years; 1 and 3 say born in the 1900s and 2000s) are
+    # dates; 1921's is not.
+    assert _types("주민번호 200229-1123456 이에요") == ["rrn"]
+    assert _types("주민번호 000229-3123456 이에요") == ["rrn"]
+    assert "rrn" not in _types("주민번호 210229-1123456 이에요")
