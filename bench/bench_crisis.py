@@ -6,6 +6,9 @@ Sets (hand-written citizen utterances over chat, SMS, transcribed calls, web Q&A
 reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다리 야경 투어):
 - tune: ``src/dasan/text/crisis_data/crisis_train.tsv`` (rules tuned on it, classifier trained on it);
 - hold-out: ``bench/data/crisis_holdout.tsv`` (written first, never tuned on: the honest figure);
+- real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
+  by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
+  its own tune and hold-out splits; skipped without the data);
 - civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
   crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
 Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -28,6 +32,7 @@ from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.text import abuse, abuse_fast, crisis
 
 HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_holdout.tsv"
+REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
 
 Detector = Callable[[list[str]], list[tuple[bool, str | None]]]
 
@@ -75,6 +80,29 @@ def civil_questions(shared: Path) -> list[str]:
         return [r["질문"].strip() for r in csv.DictReader(f) if r.get("질문", "").strip()]
 
 
+def real_rows(shared: Path) -> dict[str, list[tuple[str, str, bool, str]]]:
+    """The hand-labelled rows of real public text, per split (empty without the shared data).
+
+    Rows labelled ``skip`` (an idiom too ambiguous to call either way) are left out. A row whose
+    text no longer matches its SHA-1 prefix raises: the labels belong to that text only."""
+    path = shared / "chatbot-data-songys" / "ChatbotData.csv"
+    out: dict[str, list[tuple[str, str, bool, str]]] = {"tune": [], "holdout": []}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as f:
+        questions = [r["Q"] for r in csv.DictReader(f)]
+    for line in REAL_LABELS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        row, digest, kind, imminent, split = line.split("\t")
+        text = questions[int(row)]
+        if hashlib.sha1(text.encode()).hexdigest()[:8] != digest:
+            raise ValueError(f"ChatbotData.csv row {row} changed; its label no longer applies")
+        if kind != "skip":
+            out[split].append((text, kind, imminent == "1", "chat"))
+    return out
+
+
 def report(name: str, rows: Sequence[tuple[str, str, bool, str]]) -> dict[str, Any]:
     print(f"\n## {name}: {sum(1 for r in rows if r[1] != 'none')} crises, "
           f"{sum(1 for r in rows if r[1] == 'none')} non-crises")
@@ -85,7 +113,8 @@ def report(name: str, rows: Sequence[tuple[str, str, bool, str]]) -> dict[str, A
     for sys_name, fn in detectors().items():
         m = evaluate(rows, fn)
         out[sys_name] = m
-        cells = " ".join(f"{m['per_kind'].get(k, 0.0):11.2f}" for k in kinds)
+        cells = " ".join(f"{m['per_kind'][k]:11.2f}" if k in m["per_kind"] else f"{'-':>11}"
+                         for k in kinds)  # "-": the split has no example of the kind
         print(f"{sys_name:22} {m['recall']:7.3f} {m['false_alarm']:7.1%} "
               f"{m['kind_accuracy']:8.2f} {cells}  (FA {m['fa']}/{m['neg']})")
     chans = out["dasan (rules+model)"]["per_channel"]
@@ -134,6 +163,12 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     hold = crisis.load_labelled(HOLDOUT)
     results: dict[str, Any] = {"tune": report("tune split (tuned on)", tune),
                "holdout": report("HOLD-OUT split (never tuned on)", hold)}
+    real_text = real_rows(shared)
+    if real_text["holdout"]:
+        results["real_tune"] = report("real text (chatbot questions), tune split",
+                                      real_text["tune"])
+        results["real_holdout"] = report("real text (chatbot questions), HOLD-OUT split "
+                                         "(never tuned on)", real_text["holdout"])
     civil = civil_questions(shared)
     if civil:
         print(f"\n## civil questions (Seoul 120 FAQ, {len(civil)} non-crises): false-alarm rate")
@@ -176,6 +211,13 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
           f"{'met' if h['recall'] >= 0.93 else 'NOT met'}), false alarms {h['false_alarm']:.1%} "
           f"(<= 3%: {'met' if h['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 recall "
           f"{results['holdout']['peer: rules v1']['recall']:.3f}")
+    if "real_holdout" in results:
+        r, rp = results["real_holdout"]["dasan (rules+model)"], results["real_holdout"]["peer: rules v1"]
+        print(f"real-text hold-out: recall {r['recall']:.3f} ({r['found']}/{r['pos']}; >= 0.93: "
+              f"{'met' if r['recall'] >= 0.93 else 'NOT met'}), false alarms "
+              f"{r['false_alarm']:.1%} ({r['fa']}/{r['neg']}; <= 3%: "
+              f"{'met' if r['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 recall "
+              f"{rp['recall']:.3f}, false alarms {rp['false_alarm']:.1%}")
     return results
 
 

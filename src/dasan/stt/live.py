@@ -5,6 +5,11 @@ utterance the segmenter cuts is transcribed in a worker thread (one at a time pe
 transcription never starves the calls), stored masked (`transcripts.store_segments`, source
 `live`) and published: the line to the agent's desktop, and for the caller's turns the
 assistant's KB answers (like a chat message) and the abuse/crisis screening.
+
+A caller waiting in the queue is listened to as well (`queue_tap`, issue 17): nothing is
+recorded, but each utterance is transcribed when the transcriber is idle (the bridged calls'
+turns come first) and screened for a crisis; a crisis runs the kind's playbook and moves the
+waiting call to the crisis-trained queue ahead of the others (`queue_turn`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ _ONE_AT_A_TIME: asyncio.Semaphore | None = None
 # unbounded backlog held audio in memory and kept the machine busy long after the calls.
 MAX_BACKLOG = 8
 _backlog = 0
+# Queued callers listened to at once per gateway process (each costs a G.711 decode and the
+# segmenter's energy check per packet); callers beyond it wait unscreened, counted as
+# `queue_screen_full`.
+MAX_QUEUE_TAPS = 64
+_taps = 0
 
 
 class LiveRecorder(WavRecorder):
@@ -61,6 +71,102 @@ class LiveRecorder(WavRecorder):
         if self._w is not None:
             self.segmenter.flush()
         super().close()
+
+
+class QueueTap:
+    """Listens to a caller waiting in the queue: utterances cut for screening, no recording.
+    Closing it drops an utterance not yet finished (the caller is being put through)."""
+
+    def __init__(self, segmenter: Segmenter) -> None:
+        self.segmenter = segmenter
+        self.closed = False
+
+    def write_g711(self, payload_type: int, payload: bytes) -> None:
+        if not self.closed:
+            self.segmenter.feed(audio.decode(payload_type, payload))
+
+    def close(self) -> None:
+        global _taps
+        if not self.closed:
+            self.closed = True
+            _taps -= 1
+
+
+def queue_tap(gw: Gateway, call: Call) -> QueueTap | None:
+    """A listener for a caller waiting in the queue (None when live STT is off or unavailable,
+    or `MAX_QUEUE_TAPS` callers are listened to already)."""
+    global _taps
+    if not gw.settings.live_stt:
+        return None
+    if _taps >= MAX_QUEUE_TAPS:
+        gw.stats["queue_screen_full"] = gw.stats.get("queue_screen_full", 0) + 1
+        return None
+    try:
+        stt = make_stt()
+    except (SttUnavailable, ValueError):
+        return None
+    if stt.name == "none":
+        return None
+
+    def sink(pcm: bytes, start_ms: int, end_ms: int) -> None:
+        global _backlog
+        if _backlog > 0:  # the transcriber is busy: bridged calls' turns come first
+            gw.stats["queue_screen_skipped"] = gw.stats.get("queue_screen_skipped", 0) + 1
+            return
+        _backlog += 1
+        gw._spawn(_screen_queued(gw, call, stt, pcm))
+
+    _taps += 1
+    return QueueTap(Segmenter(sink))
+
+
+async def _screen_queued(gw: Gateway, call: Call, stt: SttPort, pcm: bytes) -> None:
+    global _ONE_AT_A_TIME, _backlog
+    if _ONE_AT_A_TIME is None:
+        _ONE_AT_A_TIME = asyncio.Semaphore(1)
+    try:
+        try:
+            async with _ONE_AT_A_TIME:
+                segments = await asyncio.to_thread(stt.transcribe, pcm)
+        finally:
+            _backlog -= 1
+        text = " ".join(s.text for s in segments).strip()
+        if not text or call.consultation_id is None or call.finished:
+            return
+        found = await gw._db(queue_turn, call.consultation_id, text)
+        if found is None:
+            return
+        queue, priority, events = found
+        if call.stage in ("queue", "offer") and not call.finished:
+            if queue is not None:
+                call.queue = queue
+            call.priority = max(call.priority, priority)
+            call.context["crisis"] = True
+            gw._wake.set()
+        gw.stats["queue_crises"] = gw.stats.get("queue_crises", 0) + 1
+        for channel, event in events:
+            await gw.pubsub.publish(channel, event)
+    except SttUnavailable as exc:
+        log.warning("queue screening unavailable: %s", exc)
+    except Exception:
+        log.exception("queue screening of call %s failed", call.sip_call_id)
+
+
+def queue_turn(session: Session, consultation_id: int, text: str
+               ) -> tuple[str | None, int, list[tuple[str, dict[str, Any]]]] | None:
+    """Screen what a waiting caller said; on a crisis run the kind's playbook on the call's
+    consultation (crisis queue and priority, supervisor alert, welfare case by law, audit;
+    committed) and return (queue, priority, live events). None when it is no crisis."""
+    c = session.get(Consultation, consultation_id)
+    if c is None:
+        return None
+    screened = crisis_playbook.screen(session, c, text)
+    if screened is None:
+        return None
+    _found, resp = screened
+    priority = c.priority or 0
+    session.commit()
+    return resp.queue_code, priority, list(resp.events)
 
 
 def recorder(path: Path, gw: Gateway, call: Call, leg: str) -> WavRecorder:

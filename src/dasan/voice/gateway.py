@@ -554,6 +554,8 @@ class Gateway:
         call.stage, call.queued_mono = "queue", time.monotonic()
         call.connected.clear()
         await self._play(call, "queue_enter", GATEWAY_PROMPTS["queue_enter"], barge_in=False)
+        if call.rtp.recorder is None:  # what the caller says while waiting is screened
+            call.rtp.recorder = live.queue_tap(self, call)
         self._wake.set()
         deadline = time.monotonic() + self.settings.queue_timeout
         while not call.connected.is_set():
@@ -783,6 +785,8 @@ class Gateway:
         folder = s.recording_dir / date.today().isoformat()
         stem = f"call-{call.record_id}-{int(time.time())}"
         caller_wav, agent_wav = folder / f"{stem}-caller.wav", folder / f"{stem}-agent.wav"
+        if call.rtp.recorder is not None:  # the queue's listener
+            call.rtp.recorder.close()
         call.rtp.recorder = live.recorder(caller_wav, self, call, "caller")
         agent.rtp.recorder = live.recorder(agent_wav, self, call, "agent")
         call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp

@@ -546,3 +546,34 @@ def test_callbot_speech_with_a_crisis_hands_over_to_the_crisis_queue_ahead(db: S
     assert db.scalar(select(CrisisAlert.channel).where(
         CrisisAlert.consultation_id == worry.consultation_id)) == "phone"
     assert audits(db, "crisis.routed")
+
+
+def test_what_a_caller_says_in_the_queue_is_screened(db: Session) -> None:
+    """A waiting caller's transcribed words (`stt.live.queue_turn`): no crisis changes nothing;
+    a crisis runs the playbook on the call's consultation and gives the gateway the crisis
+    queue and priority to move the waiting call ahead (the live sipp call is in
+    tests/integration/voice/test_queue_screening.py)."""
+    from dasan.stt.live import queue_turn
+    from dasan.voice.calls import open_call
+
+    calm = open_call(db, "calm-q@test", "01012345670", "120")
+    worry = open_call(db, "worry-q@test", "01087654320", "120")
+    before = len(audits(db, "crisis.detected"))
+    assert queue_turn(db, calm.consultation_id, "수도 요금 문의하려고요 언제 연결돼요") is None
+    db.expire_all()
+    c_calm = db.get(Consultation, calm.consultation_id)
+    assert c_calm is not None and not c_calm.crisis and len(audits(db, "crisis.detected")) == before
+    assert queue_turn(db, 10**9, "약을 한 통 다 먹었어요") is None  # no such consultation
+    found = queue_turn(db, worry.consultation_id, "약을 한 통 다 먹었어요")
+    assert found is not None
+    queue, priority, events = found
+    assert queue == "crisis" and priority == crisis_playbook.playbook(db, "suicide").priority
+    assert [e["type"] for _, e in events] == ["crisis_alert"]
+    validate(events[0][1])
+    db.expire_all()
+    c_worry = db.get(Consultation, worry.consultation_id)
+    assert c_worry is not None and c_worry.crisis and c_worry.priority == priority
+    alert = db.scalars(select(CrisisAlert).where(
+        CrisisAlert.consultation_id == worry.consultation_id)).one()
+    assert alert.imminent and alert.channel == "phone"
+    assert len(audits(db, "crisis.detected")) == before + 1

@@ -47,3 +47,33 @@ async def test_the_live_transcription_backlog_is_bounded(monkeypatch: pytest.Mon
     await spawned[-1]
     rec.close()
     audio.recordings_written()
+
+
+def test_waiting_callers_are_heard_only_when_the_transcriber_is_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue's listeners never compete with bridged calls: an utterance of a waiting
+    caller is skipped while any utterance waits for the transcriber, and at most
+    `MAX_QUEUE_TAPS` callers are listened to; closing a listener frees its place."""
+    stt = SlowStt()
+    monkeypatch.setattr(live, "make_stt", lambda: stt)
+    monkeypatch.setattr(live, "_backlog", 1)  # a bridged call's utterance is waiting
+    monkeypatch.setattr(live, "_taps", 0)
+    monkeypatch.setattr(live, "MAX_QUEUE_TAPS", 2)
+    spawned: list[Any] = []
+    gw = SimpleNamespace(settings=SimpleNamespace(live_stt=True), stats={},
+                         _spawn=lambda coro: (spawned.append(coro), coro.close()))
+    call = SimpleNamespace(record_id=None, consultation_id=None, sip_call_id="q1")
+    first = live.queue_tap(gw, call)  # type: ignore[arg-type]
+    second = live.queue_tap(gw, call)  # type: ignore[arg-type]
+    assert first is not None and second is not None
+    assert live.queue_tap(gw, call) is None and gw.stats["queue_screen_full"] == 1  # type: ignore[arg-type]
+    first.segmenter.sink(b"\x00\x00" * 800, 0, 100)
+    assert not spawned and gw.stats["queue_screen_skipped"] == 1
+    live._backlog = 0  # the transcriber is idle: the next utterance is screened
+    first.segmenter.sink(b"\x00\x00" * 800, 0, 100)
+    assert len(spawned) == 1 and live._backlog == 1
+    first.close()
+    first.close()  # twice is once
+    assert live._taps == 1 and live.queue_tap(gw, call) is not None  # type: ignore[arg-type]
+    assert live.queue_tap(SimpleNamespace(settings=SimpleNamespace(live_stt=False)),  # type: ignore[arg-type]
+                          call) is None  # type: ignore[arg-type]

@@ -99,3 +99,30 @@ def test_bad_input() -> None:
         detect_crisis(None)  # type: ignore[arg-type]
     with pytest.raises(CrisisInputError):
         detect_crisis("가" * 20_001)
+
+
+# Look-alikes and phrasings found on the tune split of real public text (the songys chatbot
+# questions, bench/data/crisis_real_chatbot.tsv); each guard keeps the crisis beside it.
+@pytest.mark.parametrize(
+    "text",
+    ["아침밥 먹을 시간 없어서 굶었더니 배고파", "전기 나갔다", "여자해보고 싶어", "커피콩 볶고 있어",
+     "가슴에 구멍이 너무 커.", "너무 보고 싶어 살려줘.", "어젯밤 집 앞에서 잠깐 만났어.",
+     "멍 때리는 중", "내가 좋아하는 사람이 나를 창피해하는 것 같아."],
+)
+def test_real_text_look_alikes_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("너무 힘들어서 지금 옥상에 올라왔어.", "suicide"), ("죽는게 더 편할려나", "suicide"),
+     ("학교에서 맞았어", "violence"), ("학교폭력 당하고 있어요", "violence"),
+     # the guards do not hide the crisis they sit beside
+     ("며칠째 아침 점심 다 굶었어요 돈이 없어요", "destitution"), ("자해를 했어요", "suicide"),
+     ("아이 팔에 멍이 들어 있어요", "abuse"), ("남편이 때려요 살려주세요", "violence"),
+     ("헤어진 남자친구가 집 앞에 서 있어요", "violence"), ("전기가 끊겼어요", "destitution")],
+)
+def test_real_text_phrasings_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+    assert detect_crisis("너무 힘들어서 지금 옥상에 올라왔어.").imminent

@@ -9,6 +9,7 @@ import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from aiortp.codecs.g711 import PcmaCodec, PcmuCodec, _LutCodec
@@ -118,6 +119,15 @@ _WRITER = _DiskWriter()
 def recordings_written(timeout: float = 10.0) -> bool:
     """Wait until every recording handed to the writer is on disk (tests, shutdown)."""
     return _WRITER.drain(timeout)
+
+
+class LegRecorder(Protocol):
+    """What a leg's RTP hands its inbound audio to: a WAV recorder, or a listener that only
+    screens what a waiting caller says (`dasan.stt.live.QueueTap`)."""
+
+    def write_g711(self, payload_type: int, payload: bytes) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class WavRecorder:

@@ -73,7 +73,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.rx_packets = 0
         self.dropped_digits = 0
         self.partner: RtpLeg | None = None
-        self.recorder: audio.WavRecorder | None = None
+        self.recorder: audio.LegRecorder | None = None
         self.on_close: Callable[[], None] | None = None
         self.muted = False  # hold: drop what the caller sends to the partner
         self.mixer: Conference | None = None  # in a conference: audio goes to the mixer
