@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
@@ -113,41 +114,58 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
                                  ) is not None
     attrs = CallerAttributes(malicious=is_registered(session, citizen.id if citizen else None),
                              welfare_line=welfare)
-    consultation = Consultation(channel="phone", started_at=now, outcome="open", status="open",
-                                citizen_id=citizen.id if citizen else None,
-                                external_ref=f"sip:{sip_call_id}"[:64])
-    session.add(consultation)
-    session.flush()
+    # Core INSERT ... RETURNING: two rows per call, no objects for the session to track.
+    citizen_id = citizen.id if citizen else None
+    consultation_id = int(session.execute(
+        insert(Consultation).values(channel="phone", started_at=now, outcome="open",
+                                    status="open", citizen_id=citizen_id,
+                                    external_ref=f"sip:{sip_call_id}"[:64])
+        .returning(Consultation.id)).scalar_one())
     masked = (citizen.phone_masked if citizen else None) or "발신번호 없음"
-    call = VoiceCall(sip_call_id=sip_call_id[:128], consultation_id=consultation.id,
-                     citizen_id=citizen.id if citizen else None, caller_masked=masked,
-                     dialed=dialed[:32], arrived_at=now, outcome="open")
-    session.add(call)
-    session.flush()
-    history = earlier_contacts(session, call.citizen_id, consultation.id)
-    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs, history)
+    call_id = int(session.execute(
+        insert(VoiceCall).values(sip_call_id=sip_call_id[:128], consultation_id=consultation_id,
+                                 citizen_id=citizen_id, caller_masked=masked,
+                                 dialed=dialed[:32], arrived_at=now, outcome="open")
+        .returning(VoiceCall.id)).scalar_one())
+    history = earlier_contacts(session, citizen_id, consultation_id)
+    return OpenedCall(call_id, consultation_id, citizen_id, masked, attrs, history)
 
 
 @batchable
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
              flow_version: int, codec: str) -> None:
+    """The caller left the menu: the path on the CDR, the menu keys and (for a queue) the
+    queue times and priority on the consultation. Two Core UPDATEs (written behind)."""
     now = utcnow()
-    call = session.get(VoiceCall, call_id)
-    assert call is not None
-    call.ars_path, call.ars_exit_at = list(result.path), now
-    call.flow_name, call.flow_version, call.codec = flow_name, flow_version, codec
-    c = session.get(Consultation, call.consultation_id)
-    assert c is not None
-    c.ars_option = result.ars_option
-    c.language = result.language
+    call: dict[str, Any] = {"ars_path": list(result.path), "ars_exit_at": now,
+                            "flow_name": flow_name, "flow_version": flow_version,
+                            "codec": codec}
+    c: dict[str, Any] = {"ars_option": result.ars_option, "language": result.language}
     if result.kind == "queue" and result.queue:
-        queue = session.scalar(select(Queue).where(Queue.code == result.queue))
-        call.queue_code, call.queued_at = result.queue, now
-        c.queued_at = now
-        c.queue_id = queue.id if queue else None
+        queue = session.execute(select(Queue.id, Queue.priority)
+                                .where(Queue.code == result.queue)).first()
+        call |= {"queue_code": result.queue, "queued_at": now}
+        floor = max(result.priority, (queue.priority or 0) if queue else 0)
         # (a crisis the callbot heard has raised the priority already: keep it)
-        c.priority = max(c.priority or 0, result.priority, queue.priority if queue else 0)
-    session.flush()
+        c |= {"queued_at": now, "queue_id": queue.id if queue else None,
+              "priority": case((func.coalesce(Consultation.priority, 0) > floor,
+                                Consultation.priority), else_=floor)}
+    consultation_id = session.scalar(select(VoiceCall.consultation_id)
+                                     .where(VoiceCall.id == call_id))
+    session.execute(update(VoiceCall).where(VoiceCall.id == call_id).values(**call)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Consultation).where(Consultation.id == consultation_id)
+                    .values(**c).execution_options(synchronize_session=False))
+    _expire(session, (VoiceCall, call_id), (Consultation, consultation_id))
+
+
+def _expire(session: Session, *rows: tuple[type[Any], Any]) -> None:
+    """Rows changed by Core statements: a copy the session already holds (a step earlier in
+    the same batch loaded it) is reloaded on next use, not read stale."""
+    for model, key in rows:
+        held = session.identity_map.get(identity_key(model, key))
+        if held is not None:
+            session.expire(held)
 
 
 def _lock_agent(session: Session, agent_id: int) -> Agent | None:

@@ -32,6 +32,7 @@ async def test_calls_up_when_the_gateway_stops_are_closed_on_record(
         await asyncio.sleep(0.05)
     else:
         raise AssertionError(f"calls not queued: {[c.stage for c in gw.calls.values()]}")
+    await asyncio.sleep(1.0)  # the callers' scenario waits for BYE only after 0.7 s of pauses
     await gw.stop()
     for result in await asyncio.gather(*callers):
         assert result.returncode == 0, result.output  # the gateway's BYE ended each call

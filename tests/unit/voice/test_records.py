@@ -166,3 +166,15 @@ def test_a_call_cut_short_at_stop_is_closed_by_its_sip_call_id(db: Session) -> N
     call = db.get(VoiceCall, opened.call_id)
     assert call is not None and (call.outcome, call.end_reason) == ("abandoned_in_queue",
                                                                      "gateway_stop")
+
+
+def test_later_steps_of_a_batch_see_the_ars_exit(db: Session) -> None:
+    """The ARS exit is two Core UPDATEs: a copy of the rows the batch's session already holds
+    (an earlier step loaded it, as the screen pop's history does) is not read stale."""
+    opened = calls.open_call(db, "same-batch@test", "01012345678", "120")
+    c = db.get(Consultation, opened.consultation_id)
+    call = db.get(VoiceCall, opened.call_id)
+    assert c is not None and call is not None and c.queued_at is None
+    calls.ars_done(db, opened.call_id, TRANSPORT, "default", 1, "PCMA")
+    assert c.queued_at is not None and (c.ars_option, c.priority) == ("1", 0)
+    assert call.queue_code == "transport" and call.ars_path == ["menu", "key:1"]
