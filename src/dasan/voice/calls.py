@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
@@ -135,37 +134,25 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
              flow_version: int, codec: str) -> None:
     """The caller left the menu: the path on the CDR, the menu keys and (for a queue) the
-    queue times and priority on the consultation. Two Core UPDATEs (written behind)."""
+    queue times and priority on the consultation (written behind)."""
     now = utcnow()
-    call: dict[str, Any] = {"ars_path": list(result.path), "ars_exit_at": now,
-                            "flow_name": flow_name, "flow_version": flow_version,
-                            "codec": codec}
-    c: dict[str, Any] = {"ars_option": result.ars_option, "language": result.language}
+    call = session.get(VoiceCall, call_id)
+    assert call is not None
+    call.ars_path, call.ars_exit_at = list(result.path), now
+    call.flow_name, call.flow_version, call.codec = flow_name, flow_version, codec
+    c = session.get(Consultation, call.consultation_id)
+    assert c is not None
+    c.ars_option = result.ars_option
+    c.language = result.language
     if result.kind == "queue" and result.queue:
         queue = session.execute(select(Queue.id, Queue.priority)
                                 .where(Queue.code == result.queue)).first()
-        call |= {"queue_code": result.queue, "queued_at": now}
-        floor = max(result.priority, (queue.priority or 0) if queue else 0)
+        call.queue_code, call.queued_at = result.queue, now
+        c.queued_at = now
+        c.queue_id = queue.id if queue else None
         # (a crisis the callbot heard has raised the priority already: keep it)
-        c |= {"queued_at": now, "queue_id": queue.id if queue else None,
-              "priority": case((func.coalesce(Consultation.priority, 0) > floor,
-                                Consultation.priority), else_=floor)}
-    consultation_id = session.scalar(select(VoiceCall.consultation_id)
-                                     .where(VoiceCall.id == call_id))
-    session.execute(update(VoiceCall).where(VoiceCall.id == call_id).values(**call)
-                    .execution_options(synchronize_session=False))
-    session.execute(update(Consultation).where(Consultation.id == consultation_id)
-                    .values(**c).execution_options(synchronize_session=False))
-    _expire(session, (VoiceCall, call_id), (Consultation, consultation_id))
-
-
-def _expire(session: Session, *rows: tuple[type[Any], Any]) -> None:
-    """Rows changed by Core statements: a copy the session already holds (a step earlier in
-    the same batch loaded it) is reloaded on next use, not read stale."""
-    for model, key in rows:
-        held = session.identity_map.get(identity_key(model, key))
-        if held is not None:
-            session.expire(held)
+        c.priority = max(c.priority or 0, result.priority, queue.priority if queue else 0)
+    session.flush()
 
 
 def _lock_agent(session: Session, agent_id: int) -> Agent | None:

@@ -555,8 +555,11 @@ class Gateway:
         result = await engine.run(flow, io, attrs, datetime.now(engine.SEOUL),
                                   digit_timeout=self.settings.digit_timeout)
         call.ars_path = result.path
-        self._write_behind(calls.ars_done, call.record_id, result, flow.name,
-                           self.flow_version, call.codec)
+        # Awaited, not written behind: the visible-ARS page and the desktop read the ARS exit
+        # from the record as soon as the call moves on (written behind, a page choice made
+        # right after could miss it: test_visible_ars failed so).
+        await self._write(calls.ars_done, call.record_id, result, flow.name,
+                          self.flow_version, call.codec)
         if result.kind != "queue" or result.queue is None:
             call.outcome, call.reason = steer.ars_ending(result) or (
                 "abandoned_in_ars", f"ars_end:{result.reason}")
