@@ -393,6 +393,7 @@ async def main(args: argparse.Namespace) -> None:
     answer_ms = [x * 1000 for x in gw.answer_times]
     stats = dict(gw.stats) | dict(gw.endpoint.stats if gw.endpoint else {})
     await gw.stop()
+    ws = gw.records.stats
     for child in children:
         assert child.stdin is not None
         child.stdin.close()
@@ -418,7 +419,8 @@ async def main(args: argparse.Namespace) -> None:
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
-    print(f"voice bench ({loop_name} loop, {args.db_processes} record processes, live STT "
+    print(f"voice bench ({loop_name} loop, record writer in "
+          f"{'a record process' if args.db_processes else 'a thread'}, live STT "
           f"{'on' if args.live_stt else 'off'}): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
@@ -454,6 +456,11 @@ async def main(args: argparse.Namespace) -> None:
     for where, n in watch_stalls.where.most_common(args.stall_stacks):
         print(f"  {n:5d} samples  {where}")
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
+    print(f"record writer ({'a record process' if args.db_processes else 'a thread'}): "
+          f"{ws.steps} steps in {ws.batches} batches (mean {ws.steps / max(1, ws.batches):.1f}"
+          f", largest {ws.largest}), busy {ws.busy_seconds:.1f} s, queue wait p50 "
+          f"{pct(ws.waits, 50) * 1000:.1f} ms p99 {pct(ws.waits, 99) * 1000:.1f} ms; "
+          f"failed steps {ws.errors}, written-behind steps lost {ws.behind_lost}")
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           f"(other work on the machine shifts these figures)")
     if args.keep:
@@ -467,8 +474,10 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rate", type=float, default=8.0, help="new calls per second")
     parser.add_argument("--quick", action="store_true", help="30 calls at 3/s")
-    parser.add_argument("--db-processes", type=int, default=VoiceSettings().db_processes,
-                        help="record workers (0: threads in the gateway's process)")
+    parser.add_argument("--db-processes", type=int, choices=(0, 1),
+                        default=VoiceSettings().db_processes,
+                        help="1: the record writer runs its batches in a record process; "
+                             "0: in its thread in the gateway process")
     parser.add_argument("--live-stt", action="store_true",
                         help="transcribe both legs live (DASAN_STT adapter) as a site may")
     parser.add_argument("--stall-stacks", type=int, default=8,

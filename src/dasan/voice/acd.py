@@ -23,6 +23,7 @@ from dasan.db.models_voice import VoiceEndpoint
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.routing.router import DEFAULT_AHT_SECONDS
+from dasan.voice.records import batchable
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Roster:
     queues: dict[str, QueueInfo] = field(default_factory=dict)
 
 
+@batchable
 def candidates(session: Session) -> Roster:
     """Agents with room for a call (presence) and an active SIP endpoint, and the queues."""
     rows = session.execute(

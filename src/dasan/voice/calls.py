@@ -12,7 +12,10 @@ Presence (one model for calls and chats): a call holds its agent from the moment
 rings (the consultation's `agent_id`, which `presence.loads` counts as a call, so no chat is
 offered meanwhile); the agent is busy while it lasts and goes to after-call work when it ends.
 
-These functions are synchronous (the gateway runs them in a worker thread) and each commits.
+These functions are synchronous. The gateway runs them through its record writer
+(`dasan.voice.records`): those marked `@batchable` only flush, and the writer commits them
+together with whatever else was queued (one transaction per batch); the others commit
+themselves and run alone.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +48,7 @@ from dasan.protection.policy import (
     prior_incidents,
 )
 from dasan.voice.flows.engine import CallerAttributes, FlowResult
+from dasan.voice.records import batchable
 
 CALL_OUTCOMES = (outcomes.ANSWERED, outcomes.ABANDONED_IN_ARS, outcomes.ABANDONED_IN_QUEUE,
                  outcomes.ABANDONED_AFTER_OFFER, outcomes.CALLBACK, outcomes.TRANSFERRED,
@@ -97,6 +101,7 @@ def _citizen(session: Session, caller_digits: str) -> Citizen | None:
         return citizen_for_phone(session, caller_digits)
 
 
+@batchable
 def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: str
               ) -> OpenedCall:
     now = utcnow()
@@ -108,23 +113,28 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
                                  ) is not None
     attrs = CallerAttributes(malicious=is_registered(session, citizen.id if citizen else None),
                              welfare_line=welfare)
-    consultation = Consultation(channel="phone", started_at=now, outcome="open", status="open",
-                                citizen_id=citizen.id if citizen else None,
-                                external_ref=f"sip:{sip_call_id}"[:64])
-    session.add(consultation)
-    session.flush()
+    # Core INSERT ... RETURNING: two rows per call, no objects for the session to track.
+    citizen_id = citizen.id if citizen else None
+    consultation_id = int(session.execute(
+        insert(Consultation).values(channel="phone", started_at=now, outcome="open",
+                                    status="open", citizen_id=citizen_id,
+                                    external_ref=f"sip:{sip_call_id}"[:64])
+        .returning(Consultation.id)).scalar_one())
     masked = (citizen.phone_masked if citizen else None) or "발신번호 없음"
-    call = VoiceCall(sip_call_id=sip_call_id[:128], consultation_id=consultation.id,
-                     citizen_id=citizen.id if citizen else None, caller_masked=masked,
-                     dialed=dialed[:32], arrived_at=now, outcome="open")
-    session.add(call)
-    session.commit()
-    history = earlier_contacts(session, call.citizen_id, consultation.id)
-    return OpenedCall(call.id, consultation.id, call.citizen_id, masked, attrs, history)
+    call_id = int(session.execute(
+        insert(VoiceCall).values(sip_call_id=sip_call_id[:128], consultation_id=consultation_id,
+                                 citizen_id=citizen_id, caller_masked=masked,
+                                 dialed=dialed[:32], arrived_at=now, outcome="open")
+        .returning(VoiceCall.id)).scalar_one())
+    history = earlier_contacts(session, citizen_id, consultation_id)
+    return OpenedCall(call_id, consultation_id, citizen_id, masked, attrs, history)
 
 
+@batchable
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
              flow_version: int, codec: str) -> None:
+    """The caller left the menu: the path on the CDR, the menu keys and (for a queue) the
+    queue times and priority on the consultation (written behind)."""
     now = utcnow()
     call = session.get(VoiceCall, call_id)
     assert call is not None
@@ -135,13 +145,14 @@ def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
     c.ars_option = result.ars_option
     c.language = result.language
     if result.kind == "queue" and result.queue:
-        queue = session.scalar(select(Queue).where(Queue.code == result.queue))
+        queue = session.execute(select(Queue.id, Queue.priority)
+                                .where(Queue.code == result.queue)).first()
         call.queue_code, call.queued_at = result.queue, now
         c.queued_at = now
         c.queue_id = queue.id if queue else None
         # (a crisis the callbot heard has raised the priority already: keep it)
         c.priority = max(c.priority or 0, result.priority, queue.priority if queue else 0)
-    session.commit()
+    session.flush()
 
 
 def _lock_agent(session: Session, agent_id: int) -> Agent | None:
@@ -150,6 +161,7 @@ def _lock_agent(session: Session, agent_id: int) -> Agent | None:
                           .execution_options(populate_existing=True))
 
 
+@batchable
 def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent] | None:
     """The agent's phone is about to ring: claim them in the presence model (None, nothing
     changed, if they took a chat or another call since the roster was read).
@@ -160,7 +172,6 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
     is never offered two calls. SQLite has one writer: the second claim fails instead."""
     agent = _lock_agent(session, agent_id)
     if agent is None or presence.capacity_for(session, agent, "phone") < 1:
-        session.rollback()
         return None
     call = session.get(VoiceCall, call_id)
     assert call is not None
@@ -171,10 +182,11 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
         c.agent_id = agent_id
     session.flush()
     events = presence.refresh_load(session, agent_id)
-    session.commit()
+    session.flush()
     return events
 
 
+@batchable
 def released(session: Session, call_id: int, agent_id: int, wrap_up: bool,
              wrap_up_seconds: float | None = None) -> list[PresenceEvent]:
     """The agent's leg is gone while the call goes on or has ended (the phone was not
@@ -187,10 +199,11 @@ def released(session: Session, call_id: int, agent_id: int, wrap_up: bool,
     session.flush()
     events = (presence.start_wrap_up(session, agent_id, seconds=wrap_up_seconds) if wrap_up
               else presence.refresh_load(session, agent_id))
-    session.commit()
+    session.flush()
     return events
 
 
+@batchable
 def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[str, str]
              ) -> None:
     now = utcnow()
@@ -204,13 +217,14 @@ def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[st
         c.answered_at = now
         c.wait_seconds = (now - (c.queued_at or c.started_at)).total_seconds()
     c.agent_id = agent_id
-    session.commit()
+    session.flush()
 
 
 class UnknownOutcome(Exception):
     """A programming error: the gateway asked for an outcome ADR 0004 does not define."""
 
 
+@batchable
 def ended(session: Session, call_id: int, outcome: str, reason: str,
           transferred_to: str | None = None, at: datetime | None = None,
           talked_agent: int | None = None, callback_id: int | None = None,
@@ -248,7 +262,7 @@ def ended(session: Session, call_id: int, outcome: str, reason: str,
         events += presence.start_wrap_up(session, talked_agent, now, wrap_up_seconds)
     if held is not None and held != talked_agent:
         events += presence.refresh_load(session, held, now)
-    session.commit()
+    session.flush()
     return events
 
 
@@ -260,6 +274,7 @@ def _due(now: datetime) -> Any:
         CallbackRequest.next_attempt_at.is_(None), CallbackRequest.next_attempt_at <= now)
 
 
+@batchable
 def waiting_callbacks(session: Session, limit: int = 20, now: datetime | None = None
                       ) -> list[tuple[int, str]]:
     """(request id, queue) of callbacks due to be placed (never tried, or their retry time
@@ -276,6 +291,7 @@ def _attempt(session: Session, request_id: int, call_id: int | None, agent_id: i
                                 call_id=call_id, agent_id=agent_id, at=now, result=result))
 
 
+@batchable
 def open_callback(session: Session, request_id: int, agent_id: int
                   ) -> tuple[OpenedCall, str, list[PresenceEvent]] | None:
     """Claim a waiting callback for the agent about to be rung (None if another gateway took
@@ -283,19 +299,20 @@ def open_callback(session: Session, request_id: int, agent_id: int
     open again (it holds the agent in the presence model); a new CDR records the call."""
     agent = _lock_agent(session, agent_id)
     if agent is None or presence.capacity_for(session, agent, "phone") < 1:
-        session.rollback()
-        return None
+        return None  # nothing written
     now = utcnow()
     won = session.execute(update(CallbackRequest).where(
         CallbackRequest.id == request_id, _due(now))
         .values(status="placed", attempts=CallbackRequest.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
-    req = session.get(CallbackRequest, request_id)
+    if won != 1:
+        return None  # another gateway took it, or it is not due: nothing written
+    req = session.scalar(select(CallbackRequest).where(CallbackRequest.id == request_id)
+                         .execution_options(populate_existing=True))
     origin = session.get(VoiceCall, req.call_id) if req is not None else None
-    if won != 1 or req is None or origin is None or origin.consultation_id is None:
-        session.rollback()
-        return None
+    if req is None or origin is None or origin.consultation_id is None:
+        raise LookupError(f"callback {request_id} has no call to continue")  # undone
     c = session.get(Consultation, origin.consultation_id)
     assert c is not None
     c.status, c.agent_id, c.ended_at = "open", agent_id, None
@@ -307,12 +324,13 @@ def open_callback(session: Session, request_id: int, agent_id: int
     session.add(call)
     session.flush()
     events = presence.refresh_load(session, agent_id)
-    session.commit()
+    session.flush()
     opened = OpenedCall(call.id, c.id, c.citizen_id, origin.caller_masked or "발신번호 없음",
                         CallerAttributes(malicious=False, welfare_line=False))
     return opened, req.contact_uri, events
 
 
+@batchable
 def callback_failed(session: Session, call_id: int, request_id: int, agent_id: int,
                     reason: str, attempts: int = 1, retry_seconds: float = 0.0
                     ) -> list[PresenceEvent]:
@@ -339,7 +357,7 @@ def callback_failed(session: Session, call_id: int, request_id: int, agent_id: i
             req.status, req.next_attempt_at, req.contact_uri = "failed", None, ""
     session.flush()
     events = presence.refresh_load(session, agent_id, now)
-    session.commit()
+    session.flush()
     return events
 
 
@@ -349,6 +367,22 @@ def stage_outcome(call: VoiceCall) -> str:
                         offered=call.offered_at is not None, how="citizen_left")
 
 
+@batchable
+def stopped(session: Session, record_id: int | None, sip_call_id: str, outcome: str | None,
+            reason: str) -> list[PresenceEvent] | None:
+    """The gateway is stopping and this call's end was not queued (its ending was cut
+    short): close its record, found by id or, if the open step's answer never came back, by
+    SIP Call-ID (the writer runs this after that open step). The outcome is by where the
+    call was unless given."""
+    call = (session.get(VoiceCall, record_id) if record_id is not None else session.scalar(
+        select(VoiceCall).where(VoiceCall.sip_call_id == sip_call_id[:128],
+                                VoiceCall.ended_at.is_(None)).limit(1)))
+    if call is None or call.ended_at is not None:
+        return None
+    return ended(session, call.id, outcome or stage_outcome(call), reason)
+
+
+@batchable
 def close_orphans(session: Session) -> int:
     """Calls a previous gateway process left open (it was killed): closed, never lost."""
     rows = list(session.scalars(select(VoiceCall).where(VoiceCall.ended_at.is_(None))))

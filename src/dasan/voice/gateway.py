@@ -27,6 +27,7 @@ from dasan.chat.hub import SUPERVISOR_CHANNEL, agent_channel
 from dasan.chat.pubsub import PubSub
 from dasan.config import get_settings, signing_key
 from dasan.db.models_voice import CallbackRequest
+from dasan.db.session import session_scope
 from dasan.presence import service as presence
 from dasan.presence import states as presence_states
 from dasan.presence.events import PresenceEvent, StateChanged
@@ -34,12 +35,12 @@ from dasan.protection.policy import break_offered
 from dasan.quality import surveys
 from dasan.stt import live
 from dasan.voice import acd, agents, calls, conference, cti, register
-from dasan.voice.dbwork import DbWork
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import BotNode, Flow
 from dasan.voice.media import audio
 from dasan.voice.media.mixer import Conference
 from dasan.voice.media.rtp import PortPool, RtpLeg
+from dasan.voice.records import RecordWriter, batchable
 from dasan.voice.settings import VoiceSettings
 from dasan.voice.sip import messages as m
 from dasan.voice.sip import sdp
@@ -141,6 +142,7 @@ class Call:
     # goes once the target answered or failed; and the last ring's failure status.
     refer_from: AgentLeg | None = None
     ring_status: int = 0
+    end_queued: bool = False  # the record's end step is in the writer's queue
 
 
 class Gateway:
@@ -149,7 +151,8 @@ class Gateway:
         self.settings = settings
         self.pubsub = pubsub
         self.database_url = database_url
-        self.dbwork = DbWork(settings.db_processes, database_url)
+        # Every call-record step goes through one writer, in order, batched (ADR 0006).
+        self.records = RecordWriter(database_url, process=settings.db_processes > 0)
         self.endpoint: SipEndpoint | None = None
         self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max)
         self.prompts = PromptLibrary(make_tts(settings.tts, settings.tts_speed),
@@ -174,13 +177,14 @@ class Gateway:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._wake = asyncio.Event()
+        self._stopped = False
 
     # --- start and stop -----------------------------------------------------------------
 
     async def start(self) -> None:
         s = self.settings
-        await self.dbwork.start()
-        orphans = await self._db(calls.close_orphans)
+        await self.records.start()
+        orphans = await self._write(calls.close_orphans)
         if orphans:
             log.warning("closed %d calls left open by an earlier gateway process", orphans)
         await self.reload_flow()
@@ -194,6 +198,9 @@ class Gateway:
         log.info("voice gateway on udp %s:%d (number %s)", s.host, self.endpoint.port, s.number)
 
     async def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         for call in list(self.calls.values()):
             if call.finished or call.caller_gone:
                 continue  # already ending (its record is being written): keep its outcome
@@ -205,11 +212,17 @@ class Gateway:
             await asyncio.sleep(0.05)
         for task in list(self._tasks):
             task.cancel()
+        # A call whose end was not queued yet (its ending was cut short) is closed now, by
+        # its SIP Call-ID: the writer runs this after the call's own open step.
+        for call in list(self.calls.values()):
+            if not call.end_queued:
+                self.records.post(calls.stopped, call.record_id, call.sip_call_id, call.outcome,
+                                  call.reason or "gateway_stop")
         with contextlib.suppress(Exception):
             await self.pubsub.unsubscribe(cti.COMMANDS_CHANNEL, self._commands)
         if self.endpoint:
             self.endpoint.close()
-        await asyncio.to_thread(self.dbwork.close)
+        await self.records.close()  # flush: every queued record step is written
         await asyncio.to_thread(audio.recordings_written)
 
     @property
@@ -223,7 +236,17 @@ class Gateway:
         return task
 
     async def _db(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return await self.dbwork.run(fn, *args, **kwargs)
+        """Other database work (callbot, transcripts, flows, registrations): a transaction
+        in a worker thread."""
+        return await asyncio.to_thread(_in_session, self.database_url, fn, args, kwargs)
+
+    async def _write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A call-record step, after every step queued before it (awaited)."""
+        return await self.records.run(fn, *args, **kwargs)
+
+    def _write_behind(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """A call-record step the call need not wait for (written in order, retried)."""
+        self.records.post(fn, *args, **kwargs)
 
     async def reload_flow(self) -> None:
         self.flow, self.flow_version = await self._db(store.live)
@@ -509,8 +532,8 @@ class Gateway:
         call.caller_digits = caller_digits
         try:
             # The record is written even if the caller hangs up meanwhile (_finish awaits it).
-            call.opening = asyncio.ensure_future(
-                self._db(calls.open_call, call.sip_call_id, caller_digits, dialed))
+            call.opening = self.records.submit(calls.open_call, call.sip_call_id,
+                                               caller_digits, dialed)
             opened = await asyncio.shield(call.opening)
             call.record_id, call.consultation_id = opened.call_id, opened.consultation_id
             call.caller_masked, call.history = opened.caller_masked, opened.history
@@ -532,8 +555,11 @@ class Gateway:
         result = await engine.run(flow, io, attrs, datetime.now(engine.SEOUL),
                                   digit_timeout=self.settings.digit_timeout)
         call.ars_path = result.path
-        await self._db(calls.ars_done, call.record_id, result, flow.name, self.flow_version,
-                       call.codec)
+        # Awaited, not written behind: the visible-ARS page and the desktop read the ARS exit
+        # from the record as soon as the call moves on (written behind, a page choice made
+        # right after could miss it: test_visible_ars failed so).
+        await self._write(calls.ars_done, call.record_id, result, flow.name,
+                          self.flow_version, call.codec)
         if result.kind != "queue" or result.queue is None:
             call.outcome, call.reason = steer.ars_ending(result) or (
                 "abandoned_in_ars", f"ars_end:{result.reason}")
@@ -581,7 +607,7 @@ class Gateway:
         digit = await call.rtp.wait_digit(self.settings.digit_timeout)
         if digit != "1" or call.connected.is_set():
             return False
-        await self._db(_save_callback, call.record_id, call.queue or "general", call.remote_uri)
+        await self._write(_save_callback, call.record_id, call.queue or "general", call.remote_uri)
         await self._play(call, "callback_ok", GATEWAY_PROMPTS["callback_ok"], barge_in=False)
         call.reason = "callback_requested"
         return True
@@ -589,7 +615,7 @@ class Gateway:
     async def _announce_position(self, call: Call) -> None:
         waiting = self._waiting(call.queue)
         position = next((i + 1 for i, c in enumerate(waiting) if c is call), len(waiting))
-        roster = await self._db(acd.candidates)
+        roster = await self._write(acd.candidates)
         serving = acd.serving(roster, call.queue or "", call.language, _mode())
         seconds = acd.expected_wait(position, serving)
         minutes = max(1, round(seconds / 60)) if seconds else 0
@@ -636,7 +662,7 @@ class Gateway:
             # thread competes with the event loop for the GIL under load).
             if time.monotonic() - roster_at > 0.2 or roster is None:
                 try:
-                    roster = await self._db(acd.candidates)
+                    roster = await self._write(acd.candidates)
                 except Exception:
                     log.exception("agent roster unavailable")
                     continue
@@ -664,7 +690,7 @@ class Gateway:
         answered = claimed = False
         try:
             # The presence model is asked first: the agent may have taken a chat meanwhile.
-            events = await self._db(calls.offered, call.record_id, phone.agent_id)
+            events = await self._write(calls.offered, call.record_id, phone.agent_id)
             if events is not None:
                 claimed = True
                 await self._presence(events)
@@ -688,7 +714,7 @@ class Gateway:
 
     async def _release(self, call: Call, agent_id: int, *, wrap_up: bool) -> None:
         if call.record_id is not None:
-            await self._presence(await self._db(calls.released, call.record_id, agent_id,
+            await self._presence(await self._write(calls.released, call.record_id, agent_id,
                                                 wrap_up, self.settings.wrap_up_seconds))
 
     async def _presence(self, events: list[PresenceEvent] | None) -> None:
@@ -706,7 +732,7 @@ class Gateway:
 
     async def _wrap_up_over(self, agent_id: int, since: datetime) -> None:
         await asyncio.sleep(self.settings.wrap_up_seconds)
-        await self._presence(await self._db(_end_wrap_up, agent_id, since))
+        await self._presence(await self._write(_end_wrap_up, agent_id, since))
 
     async def _ring(self, call: Call, phone: acd.AgentPhone) -> bool:
         ep, s = self.endpoint, self.settings
@@ -793,8 +819,8 @@ class Gateway:
         self.bridged_now += 1
         self.bridged_peak = max(self.bridged_peak, self.bridged_now)
         call.stage = "talk"
-        await self._db(calls.answered, call.record_id, agent.phone.agent_id,
-                       (str(caller_wav), str(agent_wav)))
+        self._write_behind(calls.answered, call.record_id, agent.phone.agent_id,
+                           (str(caller_wav), str(agent_wav)))
         call.connected.set()
         self._refer_done(call, 200)
         await cti.notify(self.pubsub, agent.phone.agent_id, "answered",
@@ -930,11 +956,13 @@ class Gateway:
         if call.record_id is not None:
             for attempt in range(5):  # the CDR must not be lost to a passing database error
                 try:
-                    await self._presence(await self._db(
+                    ending = self.records.submit(
                         calls.ended, call.record_id, outcome, call.reason or "normal",
                         call.transferred_to, talked_agent=talked,
                         callback_id=call.callback_id,
-                        wrap_up_seconds=self.settings.wrap_up_seconds))
+                        wrap_up_seconds=self.settings.wrap_up_seconds)
+                    call.end_queued = True  # queued: written even if the gateway stops now
+                    await self._presence(await ending)
                     break
                 except Exception:
                     log.exception("writing the CDR of %s failed (attempt %d)",
@@ -1047,7 +1075,7 @@ class Gateway:
         meanwhile); the third time the call is ended as forced-terminated."""
         assert call.agent is not None
         agent_id = call.agent.phone.agent_id
-        warning = await self._db(calls.warn, call.record_id)
+        warning = await self._write(calls.warn, call.record_id)
         step = warning.action
         call.rtp.muted = True
         try:
@@ -1220,7 +1248,7 @@ class Gateway:
         number (through `DASAN_VOICE_EXTERNAL_URI`); ("", None) if nobody can take it."""
         if target.startswith("external:"):
             return self.settings.external_uri.format(number=target[9:]), None
-        roster = await self._db(acd.candidates)
+        roster = await self._write(acd.candidates)
         exclude = self.busy_agents | {call.agent.phone.agent_id if call.agent else 0}
         phone: acd.AgentPhone | None
         if target.startswith("agent:"):
@@ -1298,11 +1326,11 @@ class Gateway:
         if leg.phone.agent_id:  # another agent takes the call
             call.agent = leg
             self.agent_dialogs[leg.call_id] = call
-            await self._presence(await self._db(calls.offered, call.record_id,
+            await self._presence(await self._write(calls.offered, call.record_id,
                                                 leg.phone.agent_id))
             recordings = self._record(call, leg)
             call.rtp.partner, leg.rtp.partner = leg.rtp, call.rtp
-            await self._db(calls.answered, call.record_id, leg.phone.agent_id, recordings)
+            self._write_behind(calls.answered, call.record_id, leg.phone.agent_id, recordings)
             await cti.notify(self.pubsub, leg.phone.agent_id, "answered",
                              consultation_id=call.consultation_id)
         else:  # an outside number: the call has left the center
@@ -1376,7 +1404,7 @@ class Gateway:
         assert agent is not None and call.record_id is not None
         agent_id = agent.phone.agent_id
         pop = {"consultation_id": call.consultation_id}
-        leg_id = await self._db(conference.added, call.record_id, target, call.language,
+        leg_id = await self._write(conference.added, call.record_id, target, call.language,
                                 agent_id)
         call.interpreter_leg_id = leg_id
         shown = conference.masked_target(target)
@@ -1408,7 +1436,7 @@ class Gateway:
             if leg is not None:
                 self._drop_placed(call, leg)
                 status["status"] = 487
-            await self._db(conference.missed, leg_id, status.get("status"))
+            await self._write(conference.missed, leg_id, status.get("status"))
             if not call.finished:
                 await cti.notify(self.pubsub, agent_id, "interpreter_failed", target=shown,
                                  leg_id=leg_id, sip_status=status.get("status"), **pop)
@@ -1424,7 +1452,7 @@ class Gateway:
         self._stop_hold(call)
         call.conference = Conference([call.rtp, agent.rtp, leg.rtp])
         call.conference.start()
-        await self._db(conference.joined, leg_id, str(wav))
+        await self._write(conference.joined, leg_id, str(wav))
         await cti.notify(self.pubsub, agent_id, "interpreter_joined", target=shown,
                          leg_id=leg_id, **pop)
         if phone is not None:
@@ -1445,7 +1473,7 @@ class Gateway:
             call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
         self._drop_placed(call, leg)
         if leg_id is not None:
-            await self._db(conference.left, leg_id, reason)
+            await self._write(conference.left, leg_id, reason)
         pop = {"consultation_id": call.consultation_id}
         if agent is not None:
             await cti.notify(self.pubsub, agent.phone.agent_id, "interpreter_left", why=reason,
@@ -1460,10 +1488,10 @@ class Gateway:
         if time.monotonic() - self._callbacks_checked < 1.0:
             return
         self._callbacks_checked = time.monotonic()
-        waiting = await self._db(calls.waiting_callbacks)
+        waiting = await self._write(calls.waiting_callbacks)
         if not waiting:
             return
-        roster = await self._db(acd.candidates)
+        roster = await self._write(acd.candidates)
         for request_id, queue in waiting:
             if any(c.queue == queue for c in self._waiting()):
                 continue
@@ -1477,7 +1505,7 @@ class Gateway:
         """The agent's phone first; once they answer, the citizen is dialled and bridged."""
         s = self.settings
         try:
-            placed = await self._db(calls.open_callback, request_id, phone.agent_id)
+            placed = await self._write(calls.open_callback, request_id, phone.agent_id)
             if placed is None:
                 return
             opened, contact, events = placed
@@ -1497,7 +1525,7 @@ class Gateway:
                     self._bye_agent(agent)
                     assert agent.rtp is not None
                     agent.rtp.close()
-                await self._presence(await self._db(
+                await self._presence(await self._write(
                     calls.callback_failed, opened.call_id, request_id, phone.agent_id,
                     "agent_no_answer" if agent is None else "citizen_no_answer",
                     s.callback_attempts, s.callback_retry_seconds))
@@ -1518,7 +1546,7 @@ class Gateway:
             call.rtp.partner, agent.rtp.partner = agent.rtp, call.rtp
             self.bridged_now += 1
             self.bridged_peak = max(self.bridged_peak, self.bridged_now)
-            await self._db(calls.answered, call.record_id, phone.agent_id, recordings)
+            self._write_behind(calls.answered, call.record_id, phone.agent_id, recordings)
             await cti.notify(self.pubsub, phone.agent_id, "answered",
                              consultation_id=call.consultation_id)
             call.talk_over = asyncio.get_running_loop().create_future()
@@ -1570,10 +1598,15 @@ class _CallerIO:
         return await callbot_call.converse(self.gw, self.call, node, self.flow)
 
 
+@batchable
 def _end_wrap_up(session: Any, agent_id: int, since: datetime) -> list[PresenceEvent]:
-    events = presence.end_wrap_up(session, agent_id, since)
-    session.commit()
-    return events
+    return presence.end_wrap_up(session, agent_id, since)
+
+
+def _in_session(url: str | None, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+                ) -> Any:
+    with session_scope(url) as session:
+        return fn(session, *args, **kwargs)
 
 
 class _SurveyIO:
@@ -1589,6 +1622,7 @@ class _SurveyIO:
         return await self.call.rtp.wait_digit(timeout)
 
 
+@batchable
 def _save_callback(session: Any, call_id: int, queue: str, contact: str) -> None:
     session.add(CallbackRequest(call_id=call_id, queue_code=queue, contact_uri=contact[:256]))
 

@@ -36,9 +36,10 @@ class VoiceSettings(BaseSettings):
     desktop_answer: bool = Field(default=False,
         description="the caller is put through when the agent presses answer on the desktop "
                     "(phones in auto-answer); off: when the phone answers")
-    db_processes: int = Field(default=0, ge=0, le=16,
-        description="worker processes for the call records (0: threads of the gateway; "
-                    "not yet shown to help on a loaded 2-core machine, see ADR 0006)")
+    db_processes: int = Field(default=0, ge=0, le=1,
+        description="1: the call records' single writer hands its batches to a record "
+                    "process of its own (the ORM work leaves the gateway's interpreter lock); "
+                    "0: the writer thread runs them in the gateway process (ADR 0006)")
     callback_attempts: int = Field(default=3, ge=1, le=10,
         description="tries at a callback before it is recorded failed")
     callback_retry_seconds: float = Field(default=300.0, ge=0,
