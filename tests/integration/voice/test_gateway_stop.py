@@ -30,8 +30,10 @@ async def test_calls_up_when_the_gateway_stops_are_closed_on_record(
         if sum(1 for c in gw.calls.values() if c.stage == "queue") == 2:
             break
         await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"calls not queued: {[c.stage for c in gw.calls.values()]}")
+    else:  # say what the callers saw (the queue's calls may have ended another way)
+        done = [c.result().output[-800:] for c in callers if c.done() and not c.exception()]
+        raise AssertionError(f"calls not queued: {[c.stage for c in gw.calls.values()]}; "
+                             f"finished callers said: {done}")
     await asyncio.sleep(1.0)  # the callers' scenario waits for BYE only after 0.7 s of pauses
     await gw.stop()
     for result in await asyncio.gather(*callers):
