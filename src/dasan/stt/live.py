@@ -120,16 +120,21 @@ def queue_tap(gw: Gateway, call: Call) -> QueueTap | None:
     return QueueTap(Segmenter(sink))
 
 
-async def _screen_queued(gw: Gateway, call: Call, stt: SttPort, pcm: bytes) -> None:
+async def _transcribe_queued(stt: SttPort, pcm: bytes) -> list[Any]:
+    """One utterance through the transcriber, one at a time; frees its backlog place."""
     global _ONE_AT_A_TIME, _backlog
     if _ONE_AT_A_TIME is None:
         _ONE_AT_A_TIME = asyncio.Semaphore(1)
     try:
-        try:
-            async with _ONE_AT_A_TIME:
-                segments = await asyncio.to_thread(stt.transcribe, pcm)
-        finally:
-            _backlog -= 1
+        async with _ONE_AT_A_TIME:
+            return list(await asyncio.to_thread(stt.transcribe, pcm))
+    finally:
+        _backlog -= 1
+
+
+async def _screen_queued(gw: Gateway, call: Call, stt: SttPort, pcm: bytes) -> None:
+    try:
+        segments = await _transcribe_queued(stt, pcm)
         text = " ".join(s.text for s in segments).strip()
         if not text or call.consultation_id is None or call.finished:
             return
@@ -193,15 +198,8 @@ def recorder(path: Path, gw: Gateway, call: Call, leg: str) -> WavRecorder:
 
 async def _transcribe(gw: Gateway, call: Call, leg: str, stt: SttPort, pcm: bytes,
                       start_ms: int) -> None:
-    global _ONE_AT_A_TIME, _backlog
-    if _ONE_AT_A_TIME is None:
-        _ONE_AT_A_TIME = asyncio.Semaphore(1)
     try:
-        try:
-            async with _ONE_AT_A_TIME:
-                segments = await asyncio.to_thread(stt.transcribe, pcm)
-        finally:
-            _backlog -= 1
+        segments = await _transcribe_queued(stt, pcm)
         if not segments or call.record_id is None:
             return
         events = await gw._db(live_turn, call.record_id, leg, segments, start_ms, stt.name)
