@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
@@ -79,11 +81,14 @@ def ensure_directory(s: Session) -> int:
         index = geo_index()
     except GeoDataMissing:
         return 0
-    for code, name in sorted(zip(index.dong_codes, index.dong_names, strict=True)):
-        s.add(DongCentre(dong_code=code, district_code=code[:5], dong_name=name,
-                         centre_name=f"{name} 주민센터", phone="", sms_number="",
-                         webhook_url=""))
-    s.flush()
+    rows = [{"dong_code": code, "district_code": code[:5], "dong_name": name,
+             "centre_name": f"{name} 주민센터", "phone": "", "sms_number": "", "webhook_url": ""}
+            for code, name in sorted(zip(index.dong_codes, index.dong_names, strict=True))]
+    # Two first uses at once (the crisis panel asks for two contacts' dongs together) both see
+    # an empty directory: the second one's rows are skipped, not a unique-key error.
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    s.execute(insert(DongCentre).values(rows).on_conflict_do_nothing(
+        index_elements=[DongCentre.dong_code]))
     return len(index.dong_codes)
 
 
