@@ -153,12 +153,39 @@ class LoadResult:
     delivery: list[float] = field(default_factory=list)
     ack: list[float] = field(default_factory=list)
     connect_seconds: float = 0.0
+    server_cpu_seconds: float | None = None  # the server's processes, during the load only
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its living descendants (Linux
+    /proc; the screening processes are children of the server)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        todo += children.get(p, [])
+    return total
 
 
 async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
-                   with_ack: bool, tokens: list[str] | None = None) -> LoadResult:
+                   with_ack: bool, tokens: list[str] | None = None,
+                   server_pid: int | None = None) -> LoadResult:
     """`urls`: (sender URL, receiver URL) per session; `tokens`: the chat token each socket
-    sends as its first frame (Dasan's citizen socket), None for the peer relay."""
+    sends as its first frame (Dasan's citizen socket), None for the peer relay; `server_pid`:
+    whose CPU (with its children) the load costs."""
     import websockets
 
     res = LoadResult(sessions=len(urls))
@@ -174,6 +201,11 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
                                           ping_interval=None)
             if token is not None:
                 await ws.send(json.dumps({"type": "auth", "token": token}))
+                # connected when the server has answered (its first frame, the chat's state):
+                # the load starts on a server that finished opening every socket
+                first = json.loads(await ws.recv())
+                if first.get("type") != "state":
+                    raise RuntimeError(f"the citizen socket answered {first!r}")
             return ws
 
     pairs = []
@@ -220,6 +252,7 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
         except websockets.ConnectionClosed:
             pass
 
+    cpu0 = process_tree_cpu(server_pid) if server_pid else 0.0
     tasks = [asyncio.create_task(receiver(b)) for _a, b in pairs]
     tasks += [asyncio.create_task(sender(i, a)) for i, (a, _b) in enumerate(pairs)]
     if with_ack:
@@ -227,6 +260,8 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
     await asyncio.sleep(duration)
     stop.set()
     await asyncio.sleep(min(5.0, period))  # let the last messages arrive
+    if server_pid:
+        res.server_cpu_seconds = process_tree_cpu(server_pid) - cpu0
     res.open_at_end = sum(1 for a, b in pairs if a.state.name == "OPEN" and b.state.name == "OPEN")
     for t in tasks:
         t.cancel()
@@ -304,7 +339,7 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
         ours_urls = [(f"{ws}/api/chat/ws/citizen/{cid}",
                       f"{ws}/api/chat/ws/citizen/{cid}") for cid, _ in chats]
         ours = asyncio.run(run_load(ours_urls, duration, period, with_ack=True,
-                                    tokens=[tok for _, tok in chats]))
+                                    tokens=[tok for _, tok in chats], server_pid=procs[0].pid))
         if with_peer:
             relay_port = start_relay(procs)
             peer_urls = [(f"ws://127.0.0.1:{relay_port}/room/{cid}",
@@ -517,6 +552,9 @@ def print_delivery(name: str, o: LoadResult, peer: LoadResult) -> None:
           f"lost messages: {lost}; p99 target < 100 ms: "
           f"{'met' if pct(o.delivery, 99) < 0.1 else 'NOT met'}; "
           f"p99 ratio dasan/peer = {pct(o.delivery, 99) / max(pct(peer.delivery, 99), 1e-9):.1f}x")
+    if o.server_cpu_seconds is not None and o.sent:
+        print(f"    server CPU during the load: {o.server_cpu_seconds:.1f} s, "
+              f"{o.server_cpu_seconds / o.sent * 1000:.1f} ms per message sent")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

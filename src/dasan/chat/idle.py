@@ -43,6 +43,19 @@ def citizen_connected(s: Session, cid: int, now: datetime | None = None) -> Outc
     return Outcome()
 
 
+def citizen_socket_opened(s: Session, cid: int, after_seq: int) -> Outcome:
+    """A citizen's socket after its auth frame: recorded as connected, and what it needs first
+    (the status bar's view and the messages after `after_seq`) in the same session, so a
+    reconnect storm costs one database turn per socket, not three."""
+    from dasan.chat import desk
+
+    citizen_connected(s, cid)
+    out = Outcome()
+    out.result = {"consultation": desk.citizen_status(s, cid),
+                  "backlog": desk.citizen_messages(s, cid, after_seq)}
+    return out
+
+
 def citizen_disconnected(s: Session, cid: int, now: datetime | None = None) -> Outcome:
     now = now or utcnow()
     s.execute(update(CitizenPresence).where(CitizenPresence.consultation_id == cid,

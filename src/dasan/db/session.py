@@ -21,9 +21,13 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            # As many pooled connections as the server has threads (anyio's 40 and the slow
+            # pool): with SQLAlchemy's default 5 + 10 overflow, a burst (a reconnect storm)
+            # opened and closed a connection - and re-ran the WAL pragmas - for most requests.
+            kwargs.update(pool_size=48, max_overflow=16)
     else:
         kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         if url.startswith("postgresql"):

@@ -501,9 +501,12 @@ class _Socket:
         self.last[cid] = seq
         await self.send(event)
 
-    async def backlog(self, cid: int) -> None:
-        history = desk.citizen_messages if self.citizen else desk.staff_messages
-        for event in await run_in_threadpool(_call, history, cid, self.last.get(cid, 0)):
+    async def backlog(self, cid: int, events: list[Event] | None = None) -> None:
+        """The chat's messages after the last one this socket has (`events`: already read)."""
+        if events is None:
+            history = desk.citizen_messages if self.citizen else desk.staff_messages
+            events = list(await run_in_threadpool(_call, history, cid, self.last.get(cid, 0)))
+        for event in events:
             await self.send_message(event)
 
 
@@ -560,10 +563,10 @@ async def citizen_socket(ws: WebSocket, cid: int) -> None:
     await hub.pubsub.subscribe(channel, queue)
     connected = False
     try:
-        await hub.run(idle.citizen_connected, cid)
+        opened = await hub.run(idle.citizen_socket_opened, cid, sock.last[cid])
         connected = True
-        await sock.send({"type": "state", "consultation": await _sync(desk.citizen_status, cid)})
-        await sock.backlog(cid)
+        await sock.send({"type": "state", "consultation": opened.result["consultation"]})
+        await sock.backlog(cid, opened.result["backlog"])
         await _pump(sock, queue, lambda frame: _citizen_frame(hub, sock, cid, frame), "citizen")
     except (WebSocketDisconnect, RuntimeError, HTTPException):
         pass
