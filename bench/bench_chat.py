@@ -332,7 +332,7 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
     peer = None
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/healthz", procs[0])
+        wait_http(base + "/readyz", procs[0])
         time.sleep(3.0 * (workers - 1))  # let every worker finish its start-up
         chats = open_sessions(base, sessions, db_url)
         ws = base.replace("http://", "ws://")
@@ -379,7 +379,7 @@ def bench_storm(sockets: int, agents: int = STORM_AGENTS, tabs: int = STORM_TABS
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/healthz", procs[0])
+        wait_http(base + "/readyz", procs[0])
         chats = chat_storm.queue_chats(base, db_url, citizens)
         cookies = chat_storm.login_cookies(base, users)
         ours = asyncio.run(chat_storm.storm(base, db_url, chats, cookies, tabs=tabs))

@@ -102,7 +102,7 @@ def bench_presence(trials: int) -> dict[str, Any]:
                             stderr=subprocess.DEVNULL)
     base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc)
+        wait_http(base + "/readyz", proc)
         r = httpx.post(base + "/api/auth/login",
                        json={"username": "agent1", "password": "dasan1234!"})
         r.raise_for_status()
