@@ -59,6 +59,7 @@ import numpy as np
 
 from bench import wipe_postgres
 from dasan.config import PROJECT_ROOT, default_shared_data, get_settings
+from dasan.web.server_options import uvicorn_flags
 
 TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
 SMALL_KB = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
@@ -98,7 +99,9 @@ async def handler(ws):
         rooms[room].discard(ws)
 
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None):
+    # no per-message compression, as Dasan's server (dasan.web.server_options)
+    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None,
+                                compression=None):
         await asyncio.Future()
 
 asyncio.run(main())
@@ -326,7 +329,7 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
     procs = [subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--workers", str(workers), "--ws-max-queue", "1024", "--backlog", "4096",
+         "--workers", str(workers), *uvicorn_flags(),
          "--timeout-graceful-shutdown", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
     peer = None
@@ -375,7 +378,7 @@ def bench_storm(sockets: int, agents: int = STORM_AGENTS, tabs: int = STORM_TABS
     procs = [subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--ws-max-queue", "1024", "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
+         *uvicorn_flags(), "--timeout-graceful-shutdown", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
     try:
         base = f"http://127.0.0.1:{port}"

@@ -188,6 +188,8 @@ def serve(
     """Serve the web app and API (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
+    from dasan.web.server_options import UVICORN_OPTIONS
+
     settings = config.get_settings()
     uvicorn.run(
         "dasan.web.app:create_app",
@@ -195,7 +197,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        server_header=False,  # no `server: uvicorn` banner
+        **UVICORN_OPTIONS,
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
@@ -41,6 +41,7 @@ SMS_ANSWER_KO = ("문자 답변 요청이 접수되었습니다. 상담사가 �
 _MOBILE = re.compile(r"01[016789]\d{7,8}")
 MAX_QUESTION_CHARS = 2000
 KEEP_OWN_QUEUE = ("malicious", "foreign", "general", "sign_language")
+SWEEP_BATCH = 50  # waiting chats one pass looks at
 
 
 def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:
@@ -57,25 +58,38 @@ def sweep_overflow(s: Session, now: datetime | None = None) -> Outcome:
             staffed[key] = router.staffed_for(s, q, language)
         return staffed[key]
 
-    for c in list(s.scalars(select(Consultation).where(
-            Consultation.status == "open", Consultation.agent_id.is_(None),
-            Consultation.queue_id.is_not(None), router.live_chat(),
-            Consultation.queued_at <= since).order_by(Consultation.id).limit(500))):
-        q = queues.get(int(c.queue_id or 0))
-        if q is None or staff(q, c.language) > 0:
-            continue
-        if general is not None and q.code not in KEEP_OWN_QUEUE and staff(general, c.language):
+    told = exists().where(Message.consultation_id == Consultation.id, Message.body == NOBODY_KO)
+    waiting = (Consultation.status == "open", Consultation.agent_id.is_(None),
+               Consultation.queue_id.is_not(None), router.live_chat(),
+               Consultation.queued_at <= since)
+
+    def movable(q: Queue, language: str) -> bool:
+        return general is not None and q.code not in KEEP_OWN_QUEUE \
+            and staff(general, language) > 0
+
+    # Which (queue, language) pairs nobody present can serve; then only their chats that can
+    # move to the general queue or were not told yet, at most a batch a pass: a pass runs in
+    # the chat's one database turn, so telling a thousand waiting chats at once would hold
+    # every other chat's messages for seconds.
+    unserved = [and_(Consultation.queue_id == qid, Consultation.language == lang,
+                     true() if movable(queues[qid], lang) else ~told)
+                for qid, lang in s.execute(select(Consultation.queue_id, Consultation.language)
+                                           .where(*waiting).distinct())
+                if qid in queues and staff(queues[qid], lang) == 0]
+    if not unserved:
+        return out
+    for c in list(s.scalars(select(Consultation).where(*waiting, or_(*unserved))
+                            .order_by(Consultation.id).limit(SWEEP_BATCH))):
+        q = queues[int(c.queue_id or 0)]
+        if general is not None and movable(q, c.language):
             c.queue_id = general.id
             s.commit()
             system_message(s, out, c.id, OVERFLOW_KO, {"kind": "overflow", "queue": "general"})
             out.state(s, c)
             out.assign = True
             continue
-        told = s.scalar(select(Message.id).where(Message.consultation_id == c.id,
-                                                 Message.body == NOBODY_KO).limit(1))
-        if told is None:
-            system_message(s, out, c.id, NOBODY_KO, {"kind": "no_agents",
-                                                     "options": ["callback", "sms", "qna"]})
+        system_message(s, out, c.id, NOBODY_KO, {"kind": "no_agents",
+                                                 "options": ["callback", "sms", "qna"]})
     return out
 
 

@@ -119,3 +119,31 @@ def test_a_citizen_who_closed_the_window_leaves_the_queue(client: Any, kb: dict[
     assert db.scalar(select(ContactOffer.id).where(ContactOffer.consultation_id == cid)) is None
     assert db.scalar(select(Message.id).where(Message.consultation_id == cid,
                                               Message.sender == "agent")) is None
+
+
+def test_a_pass_tells_a_batch_and_a_told_chat_still_overflows_later(
+        client: Any, kb: dict[str, int], db: Session, monkeypatch: Any) -> None:
+    """One pass tells at most `SWEEP_BATCH` chats (a pass holds the chat's database turn);
+    the next pass tells the rest; a chat told "nobody" moves to the general queue once
+    someone there is present."""
+    monkeypatch.setattr(overflow, "SWEEP_BATCH", 2)
+    chats = [water_chat(client, db)[0] for _ in range(3)]
+
+    def told() -> set[int]:
+        return set(db.scalars(select(Message.consultation_id).where(
+            Message.consultation_id.in_(chats), Message.body == overflow.NOBODY_KO)))
+
+    later(client, overflow.sweep_overflow, 120)
+    db.expire_all()
+    assert told() == set(chats[:2])
+    later(client, overflow.sweep_overflow, 130)
+    db.expire_all()
+    assert told() == set(chats)
+    generalist = agent_without(db, "water")
+    presence.set_state(db, generalist, "break")
+    presence.socket_opened(db, generalist.id)
+    later(client, overflow.sweep_overflow, 140)
+    later(client, overflow.sweep_overflow, 150)
+    db.expire_all()
+    general = db.scalar(select(Queue.id).where(Queue.code == "general"))
+    assert [db.get(Consultation, cid).queue_id for cid in chats] == [general] * 3  # type: ignore[union-attr]

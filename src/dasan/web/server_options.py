@@ -1,0 +1,30 @@
+"""How `dasan serve` runs uvicorn; the benchmarks start their servers with the same options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+UVICORN_OPTIONS: dict[str, Any] = {
+    "server_header": False,  # no `server: uvicorn` banner
+    # Chat frames are small JSON (well under 1 KB). Compressing every frame for every socket
+    # cost the chat's one process more CPU than it saved bytes.
+    "ws_per_message_deflate": False,
+    # Frames a socket may have waiting before the server stops reading it (the default 32 is
+    # reached by a desktop during a burst of pushes).
+    "ws_max_queue": 1024,
+    # Connections the kernel holds for accept: a reconnect storm of thousands of sockets
+    # waits there instead of being refused.
+    "backlog": 4096,
+}
+
+
+def uvicorn_flags() -> list[str]:
+    """`UVICORN_OPTIONS` as `uvicorn` command-line flags."""
+    flags: list[str] = []
+    for key, value in UVICORN_OPTIONS.items():
+        name = "--" + key.replace("_", "-")
+        if key == "server_header":
+            flags.append(name if value else "--no-server-header")
+        else:
+            flags += [name, str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
