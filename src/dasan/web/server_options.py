@@ -15,6 +15,13 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # Connections the kernel holds for accept: a reconnect storm of thousands of sockets
     # waits there instead of being refused.
     "backlog": 4096,
+    # A protocol ping to every socket each 60 s (uvicorn's default is 20 s): with 2,000 chat
+    # sockets the 20 s pings were 100 pings a second, as many as the chat's own messages at
+    # 1,000 chats, and their bursts were the delivery tail. Desktops send their own presence
+    # heartbeat (the presence model), so a dead agent socket is found by that, not the ping;
+    # a dead citizen socket is closed within two minutes.
+    "ws_ping_interval": 60.0,
+    "ws_ping_timeout": 60.0,
 }
 
 
