@@ -46,7 +46,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            "DASAN_CHAT_ASSIGN_INTERVAL": "1", "DASAN_ROUTING_MODE": "skill",
            # Short presence and offer timers so that the ghost-agent and offer tests are quick.
            "DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS": "2", "DASAN_OFFER_TIMEOUT_SECONDS": "4",
-           "DASAN_SMS_WEBHOOK_SECRET": E2E_SMS_SECRET}
+           "DASAN_SMS_WEBHOOK_SECRET": E2E_SMS_SECRET,
+           # as the demo: the bot's index is built at start-up, not in a test's first answer
+           "DASAN_CHAT_WARM_INDEX": "true"}
     proc = start_server(port, env, tmp / "server.log")
     try:
         yield Server(f"http://127.0.0.1:{port}", db_url, proc)

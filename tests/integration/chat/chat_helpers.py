@@ -104,13 +104,23 @@ def prepare_database(url: str) -> None:
     db_session.get_engine(url).dispose()
 
 
+# A test server screens chat messages in its own process and builds the knowledge index on
+# first use: a screening worker and the start-up index each cost seconds of CPU per server,
+# and the suite starts a dozen servers on two cores. `env` overrides these (the tests of the
+# screening workers and of the warm-up run them).
+TEST_SERVER_DEFAULTS = {"DASAN_CHAT_SCREEN_PROCESSES": "0", "DASAN_CHAT_WARM_INDEX": "false"}
+
+
 def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    from dasan.web.server_options import uvicorn_flags
+
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-server-header",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *uvicorn_flags(),
          "--timeout-graceful-shutdown", "2"],
-        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+        env={**os.environ, **TEST_SERVER_DEFAULTS, **env}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT)
     # a loaded shared machine can take minutes
     deadline = time.monotonic() + float(os.environ.get("DASAN_TEST_SERVER_START_SECONDS", "240"))
     while time.monotonic() < deadline:
