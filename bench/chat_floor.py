@@ -62,6 +62,7 @@ async def _one_drop(base: str, ws_base: str, cookie: str) -> float:
 
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         r = await client.post("/api/chat/sessions", json={"language": "ko"})
+        r.raise_for_status()
         cid, token = int(r.json()["consultation_id"]), str(r.json()["token"])
         agent = await websockets.connect(f"{ws_base}/api/chat/ws/agent",
                                          additional_headers={"Cookie": cookie})
@@ -89,15 +90,18 @@ async def _one_drop(base: str, ws_base: str, cookie: str) -> float:
 def bench_presence(trials: int) -> dict[str, Any]:
     from bench.bench_chat import free_port, wait_http
     from dasan.config import get_settings
+    from dasan.web.server_options import uvicorn_flags
 
     tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-presence-"))
     url = f"sqlite:///{tmp / 'presence.db'}"
     _prepare(url)
     port = free_port()
     env = {**os.environ, "DASAN_DATABASE_URL": url, "DASAN_PUBSUB_URL": "memory://",
-           "DASAN_CHAT_WARM_INDEX": "false", "DASAN_EMBEDDER": "none"}
+           "DASAN_CHAT_WARM_INDEX": "false", "DASAN_EMBEDDER": "none",
+           "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000000"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "dasan.web.app:create_app",
-                             "--factory", "--port", str(port), "--log-level", "warning"],
+                             "--factory", "--port", str(port), "--log-level", "warning",
+                             *uvicorn_flags()],
                             env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"

@@ -17,7 +17,18 @@ PYTEST=("${RUN[@]}" pytest -q -p no:cacheprovider)
 # shared by every run of that user, and a starting run deletes all but the newest three folders
 # in it, including a running one's (its live servers' databases).
 mkdir -p var
-stage() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
+# Each stage's start prints the time and how busy the CPUs were since the previous mark
+# (from /proc/stat): a stage near 100% is bound by CPU, one well below waits on something.
+cpu_mark() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
+last_cpu=$(cpu_mark)
+stage() {
+  local now busy total
+  now=$(cpu_mark)
+  read -r busy total <<<"$(echo "$last_cpu $now" | awk '{print $3-$1, $4-$2}')"
+  last_cpu=$now
+  printf '\n==== %s (%s; CPUs busy %s%% since the last mark)\n' "$1" "$(date +%T)" \
+    "$(awk -v b="$busy" -v t="$total" 'BEGIN{printf "%.0f", (t > 0 ? 100*b/t : 0)}')"
+}
 
 stage "lint (in the background) and the suite"
 ( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
