@@ -12,14 +12,14 @@ The rules are exact, so that an agent (or an auditor) can check why a consultati
    (:func:`random_keys`), and the agent's lowest keys win (ties: lowest id). An agent with
    fewer gets all of them.
 
-`draw_month` reads the month in two queries whatever its size: the consultations some targeted
-rule applies to, with their flags (one query with the abuse, survey and transfer rules as
-sub-selects: a few percent of a month's rows), and the (id, agent) pairs of the month for the
-random part (two integer columns, converted by numpy in one C loop); the rules run in numpy
-and the sample is stored in one multi-row INSERT. (Drawing the random part inside the database
-with a window function over the same key was measured too: slower on both SQLite and
-PostgreSQL than these two integer columns.) :func:`load_month` + :func:`select_samples` compute
-the same sample from every row of the month; a test checks the two against each other.
+`draw_month` stores what :func:`draw` returns; :func:`draw` does not read every row of the
+month: one pass over the month in the covering index `ix_consultations_agent_month` (agent by
+agent) returns only the rows a row-level rule applies to or whose random key is below a
+threshold (the key computed in SQL), the abuse, survey and transfer rules are driven from their
+own tables, and an agent the threshold leaves short of random rows is read whole. The sample is
+the same as the plain reading (:func:`load_month` + :func:`select_samples`, every row of the
+month); tests compare the two at several thresholds. docs/quality.md explains why the draw is
+honest and how fast it is.
 """
 
 from __future__ import annotations
