@@ -180,12 +180,34 @@ def _rows(s: Session, sql: str, start: datetime, end: datetime, *extra: Any) -> 
 
 _IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL "
              "AND c.answered_at IS NOT NULL")
-# An agent's month from `ix_consultations_agent_month` alone: the agents drive the join (on
-# SQLite, CROSS JOIN fixes that order; PostgreSQL plans it freely), each one a range of the
-# index, so the month is read in agent order without touching the rows or sorting them.
-BY_AGENT = "agents a CROSS JOIN consultations c"
-AGENT_MONTH = "c.agent_id = a.id AND c.started_at >= ? AND c.started_at < ?"
-_AGENT_ANSWERED = f"{AGENT_MONTH} AND c.answered_at IS NOT NULL"
+@dataclass(frozen=True)
+class AgentMonth:
+    """SQL fragments for the month's consultations with an agent, read agent by agent: `FROM`,
+    `WHERE` (two ``?``: start, end) and the agent column. On SQLite the agents drive the join
+    (CROSS JOIN fixes that order), each one a range of `ix_consultations_agent_month`, so the
+    month is read from the index alone, in agent order, without a sort. PostgreSQL plans the
+    plain query freely (an index range, or a parallel scan when the month is most of the
+    table); a join with `agents` there only cost it time."""
+
+    frm: str
+    where: str
+    agent: str
+
+    @property
+    def answered(self) -> str:
+        return f"{self.where} AND c.answered_at IS NOT NULL"
+
+
+_MONTH = "c.started_at >= ? AND c.started_at < ?"
+
+
+def agent_month(s: Session) -> AgentMonth:
+    if s.get_bind().dialect.name == "sqlite":
+        return AgentMonth("agents a CROSS JOIN consultations c", f"c.agent_id = a.id AND {_MONTH}",
+                          "a.id")
+    return AgentMonth("consultations c", f"c.agent_id IS NOT NULL AND {_MONTH}", "c.agent_id")
+
+
 # Numbers only (no NULLs), so that numpy converts the rows in one C loop.
 _COLS = ("c.id, c.agent_id, CASE WHEN c.crisis THEN 1 ELSE 0 END, "
          "CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END, "
@@ -285,7 +307,8 @@ def draw(s: Session, month: str, rules: SamplingRules,
     k = rules.random_per_agent
     threshold = key_threshold(k) if threshold is None else threshold
     below = _key_below_sql(rules.seed, month, threshold) if k else "0 = 1"
-    rows = query(s, f"SELECT {_COLS} FROM {BY_AGENT} WHERE {_AGENT_ANSWERED} AND (c.crisis "
+    am = agent_month(s)
+    rows = query(s, f"SELECT {_COLS} FROM {am.frm} WHERE {am.answered} AND (c.crisis "
                     f"OR c.outcome = 'forced_terminated' OR c.handle_seconds > ? OR {below})",
                  start, end, rules.long_handle_seconds)
     one = f"SELECT {_COLS}, x.consultation_id FROM"
@@ -313,8 +336,8 @@ def draw(s: Session, month: str, rules: SamplingRules,
     targeted_ids = np.fromiter((c for c, _, _ in picked), dtype=np.int64, count=len(picked))
     for i in range(0, len(short), 500):
         part = short[i:i + 500]
-        pairs = query(s, f"SELECT c.id, c.agent_id FROM {BY_AGENT} WHERE {_AGENT_ANSWERED} "
-                         f"AND a.id IN ({', '.join('?' * len(part))})", start, end, *part)
+        pairs = query(s, f"SELECT c.id, c.agent_id FROM {am.frm} WHERE {am.answered} "
+                         f"AND {am.agent} IN ({', '.join('?' * len(part))})", start, end, *part)
         if not pairs:
             continue
         both = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)

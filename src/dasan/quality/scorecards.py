@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dasan.db.models import Agent, Team
 from dasan.db.models_quality import QaEvaluation
-from dasan.quality.sampling import AGENT_MONTH, BY_AGENT, month_bounds, query
+from dasan.quality.sampling import agent_month, month_bounds, query
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("name", "상담사", "Agent"), ("team", "팀", "Team"), ("answered", "응대 건수", "Answered"),
@@ -32,14 +32,15 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 def agent_scorecards(s: Session, month: str) -> list[dict[str, Any]]:
     start, end = month_bounds(month)
-    # Both read the month from `ix_consultations_agent_month` (agent by agent, no row, no
-    # sort) and the survey answers drive their join (a few percent of the month).
+    # The month agent by agent (`sampling.agent_month`); on SQLite the survey answers drive
+    # their join (a few percent of the month).
+    am = agent_month(s)
     base = {int(a): {"answered": int(n), "aht_seconds": round(float(h), 1) if h else None,
                      "forced_terminated": int(f or 0)}
             for a, n, h, f in query(
-                s, "SELECT a.id, COUNT(c.answered_at), AVG(c.handle_seconds), "
+                s, f"SELECT {am.agent}, COUNT(c.answered_at), AVG(c.handle_seconds), "
                    "SUM(CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END) "
-                   f"FROM {BY_AGENT} WHERE {AGENT_MONTH} GROUP BY a.id", start, end)}
+                   f"FROM {am.frm} WHERE {am.where} GROUP BY {am.agent}", start, end)}
     qa = {int(a): (int(n), float(m) if m is not None else None, int(af or 0), int(d or 0))
           for a, n, m, af, d in s.execute(
               select(QaEvaluation.agent_id, func.count(), func.avg(QaEvaluation.total),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dasan.db.models import Consultation
 from dasan.db.models_quality import SurveyAnswer
 from dasan.errors import Conflict, Invalid, NotFound
-from dasan.quality.sampling import AGENT_MONTH, BY_AGENT, query
+from dasan.quality.sampling import agent_month, query
 from dasan.text.pii import mask
 
 SURVEY_CHANNELS = ("chat", "call", "sms", "field_report")
@@ -103,9 +103,9 @@ def kpi(s: Session, start: datetime, end: datetime) -> dict[str, Any]:
     mean score, CSAT (share of 4-5) per channel and overall."""
     # Answered consultations from `ix_consultations_agent_month`: agent by agent, plus those
     # without an agent (the same index, its NULL range). The answers drive their own join.
+    am = agent_month(s)
     consults = sum(int(n or 0) for n, in (
-        *query(s, f"SELECT COUNT(*) FROM {BY_AGENT} WHERE {AGENT_MONTH} "
-                  "AND c.answered_at IS NOT NULL", start, end),
+        *query(s, f"SELECT COUNT(*) FROM {am.frm} WHERE {am.answered}", start, end),
         *query(s, "SELECT COUNT(*) FROM consultations c WHERE c.agent_id IS NULL "
                   "AND c.started_at >= ? AND c.started_at < ? AND c.answered_at IS NOT NULL",
                start, end)))
