@@ -181,6 +181,10 @@ class Consultation(Base):
         # The live floor (queues, assignment, the supervisor overview) reads open contacts
         # only: this keeps those reads proportional to what is open, not to the history.
         Index("ix_consultations_status_queue_agent", "status", "queue_id", "agent_id"),
+        # Monthly QA sampling and scorecards (dasan.quality): an agent's month read from the
+        # index alone, in agent order (migration 0024_17a).
+        Index("ix_consultations_agent_month", "agent_id", "started_at", "answered_at",
+              "handle_seconds", "outcome", "crisis"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,20 +12,20 @@ The rules are exact, so that an agent (or an auditor) can check why a consultati
    (:func:`random_keys`), and the agent's lowest keys win (ties: lowest id). An agent with
    fewer gets all of them.
 
-`draw_month` reads the month in two queries whatever its size: the consultations some targeted
-rule applies to, with their flags (one query with the abuse, survey and transfer rules as
-sub-selects: a few percent of a month's rows), and the (id, agent) pairs of the month for the
-random part (two integer columns, converted by numpy in one C loop); the rules run in numpy
-and the sample is stored in one multi-row INSERT. (Drawing the random part inside the database
-with a window function over the same key was measured too: slower on both SQLite and
-PostgreSQL than these two integer columns.) :func:`load_month` + :func:`select_samples` compute
-the same sample from every row of the month; a test checks the two against each other.
+`draw_month` stores what :func:`draw` returns; :func:`draw` does not read every row of the
+month: one pass over the month in the covering index `ix_consultations_agent_month` (agent by
+agent) returns only the rows a row-level rule applies to or whose random key is below a
+threshold (the key computed in SQL), the abuse, survey and transfer rules are driven from their
+own tables, and an agent the threshold leaves short of random rows is read whole. The sample is
+the same as the plain reading (:func:`load_month` + :func:`select_samples`, every row of the
+month); tests compare the two at several thresholds. docs/quality.md explains why the draw is
+honest and how fast it is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -148,57 +148,86 @@ def _targeted(d: MonthData, rules: SamplingRules
 TRANSFER_NOTICE = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
 
 
-def _rows(s: Session, sql: str, start: datetime, end: datetime, *extra: Any) -> list[Any]:
-    """Plain driver tuples (no SQLAlchemy rows: 550k of those cost seconds)."""
+def _naive_utc(t: datetime) -> datetime:
+    """SQLite stores UtcDateTime as naive-UTC text (ADR 0009)."""
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+def query(s: Session, sql: str, *params: Any) -> list[Any]:
+    """Plain driver tuples for `sql` (``?`` placeholders; datetimes as naive UTC) in the
+    session's transaction: no SQLAlchemy rows (550k of those cost seconds), and numpy converts
+    the tuples in one C loop."""
     if s.get_bind().dialect.name == "postgresql":
         q = sql.replace("?", "%s")
-        params: tuple[Any, ...] = (start, end, *extra)
+        args = params
     else:
         q = sql
-        params = (start.isoformat(" "), end.isoformat(" "), *extra)
-    # The DBAPI cursor of the session's connection (same transaction): plain tuples, which
-    # numpy converts in one C loop (SQLAlchemy Row objects took it 30x longer).
+        args = tuple(_naive_utc(p).isoformat(" ") if isinstance(p, datetime) else p
+                     for p in params)
     dbapi = s.connection().connection.dbapi_connection
     assert dbapi is not None
     cur = dbapi.cursor()
     try:
-        cur.execute(q, params)
+        cur.execute(q, args)
         return list(cur.fetchall())
     finally:
         cur.close()
 
 
+def _rows(s: Session, sql: str, start: datetime, end: datetime, *extra: Any) -> list[Any]:
+    return query(s, sql, start, end, *extra)
+
+
 _IN_MONTH = ("c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL "
              "AND c.answered_at IS NOT NULL")
+@dataclass(frozen=True)
+class AgentMonth:
+    """SQL fragments for the month's consultations with an agent, read agent by agent: `FROM`,
+    `WHERE` (two ``?``: start, end) and the agent column. On SQLite the agents drive the join
+    (CROSS JOIN fixes that order), each one a range of `ix_consultations_agent_month`, so the
+    month is read from the index alone, in agent order, without a sort. PostgreSQL plans the
+    plain query freely (an index range, or a parallel scan when the month is most of the
+    table); a join with `agents` there only cost it time."""
+
+    frm: str
+    where: str
+    agent: str
+
+    @property
+    def answered(self) -> str:
+        return f"{self.where} AND c.answered_at IS NOT NULL"
 
 
-_ABUSE_IDS = "SELECT a.consultation_id FROM abuse_incidents a"
-_LOW_IDS = "SELECT v.consultation_id FROM survey_answers v WHERE v.score <= ?"
-_TWICE_IDS = ("SELECT m.consultation_id FROM messages m WHERE m.sender = 'system' AND m.body = ? "
+_MONTH = "c.started_at >= ? AND c.started_at < ?"
+
+
+def agent_month(s: Session) -> AgentMonth:
+    if s.get_bind().dialect.name == "sqlite":
+        return AgentMonth("agents a CROSS JOIN consultations c", f"c.agent_id = a.id AND {_MONTH}",
+                          "a.id")
+    return AgentMonth("consultations c", f"c.agent_id IS NOT NULL AND {_MONTH}", "c.agent_id")
+
+
+# Numbers only (no NULLs), so that numpy converts the rows in one C loop.
+_COLS = ("c.id, c.agent_id, CASE WHEN c.crisis THEN 1 ELSE 0 END, "
+         "CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END, "
+         "COALESCE(c.handle_seconds, -1)")
+
+
+_TWICE_IDS = ("SELECT m.consultation_id AS consultation_id FROM messages m "
+              "WHERE m.sender = 'system' AND m.body = ? "
               "GROUP BY m.consultation_id HAVING COUNT(*) >= 2")
 
 
-def load_month(s: Session, month: str, low_satisfaction_max: int = 2,
-               long_handle_seconds: float | None = None) -> MonthData:
-    """Every answered consultation of the month, or - with `long_handle_seconds` - only those
-    a targeted rule applies to (all the targeted rules need: one query, a few percent of the
-    rows)."""
-    start, end = month_bounds(month)
-    extra: tuple[Any, ...] = ()
-    only = ""
-    if long_handle_seconds is not None:
-        only = (" AND (c.crisis OR c.outcome = 'forced_terminated' OR c.handle_seconds > ? "
-                f"OR c.id IN ({_ABUSE_IDS}) OR c.id IN ({_LOW_IDS}) OR c.id IN ({_TWICE_IDS}))")
-        extra = (long_handle_seconds, low_satisfaction_max, TRANSFER_NOTICE)
-    # Numbers only (no NULLs), so that numpy converts the 550k rows in one C loop.
-    rows = _rows(s, "SELECT c.id, c.agent_id, CASE WHEN c.crisis THEN 1 ELSE 0 END, "
-                    "CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END, "
-                    "COALESCE(c.handle_seconds, -1) "
-                    f"FROM consultations c WHERE {_IN_MONTH}{only} ORDER BY c.id", start, end,
-                 *extra)
-    n = len(rows)
-    table = np.array(rows, dtype=np.float64).reshape(n, 5)
+def _month_data(rows: list[Any], abuse_ids: list[Any], low_ids: list[Any],
+                twice_ids: list[Any]) -> MonthData:
+    """MonthData from (id, agent, crisis, forced, handle) rows (any order, duplicates allowed)
+    and the ids the abuse, low-survey and transferred-twice rules apply to."""
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
     del rows
+    _, first = np.unique(table[:, 0], return_index=True)  # sorted by id, each id once
+    table = table[first]
+    n = table.shape[0]
     ids = table[:, 0].astype(np.int64)
     agents = table[:, 1].astype(np.int64)
     crisis = table[:, 2] > 0
@@ -216,16 +245,106 @@ def load_month(s: Session, month: str, low_satisfaction_max: int = 2,
         out[pos[ok]] = True
         return out
 
-    abuse |= mark(_rows(s, "SELECT a.consultation_id FROM abuse_incidents a JOIN consultations c "
-                           f"ON c.id = a.consultation_id WHERE {_IN_MONTH}", start, end))
-    low = mark(_rows(s, "SELECT v.consultation_id FROM survey_answers v JOIN consultations c "
-                        f"ON c.id = v.consultation_id WHERE {_IN_MONTH} AND v.score <= ?",
-                     start, end, low_satisfaction_max))
-    twice = mark(_rows(s, "SELECT m.consultation_id FROM messages m JOIN consultations c "
-                          f"ON c.id = m.consultation_id WHERE {_IN_MONTH} AND m.sender = 'system' "
-                          "AND m.body = ? GROUP BY m.consultation_id HAVING COUNT(*) >= 2",
-                       start, end, TRANSFER_NOTICE))
-    return MonthData(ids, agents, crisis, abuse, low, twice.astype(np.int64) * 2, handle)
+    abuse |= mark(abuse_ids)
+    twice = mark(twice_ids).astype(np.int64) * 2
+    return MonthData(ids, agents, crisis, abuse, mark(low_ids), twice, handle)
+
+
+def load_month(s: Session, month: str, low_satisfaction_max: int = 2) -> MonthData:
+    """Every answered consultation of the month with an agent: the plain reading of the rules,
+    which :func:`draw_month` must agree with (tests compare them)."""
+    start, end = month_bounds(month)
+    rows = _rows(s, f"SELECT {_COLS} FROM consultations c WHERE {_IN_MONTH}", start, end)
+    return _month_data(
+        rows,
+        _rows(s, "SELECT a.consultation_id FROM abuse_incidents a JOIN consultations c "
+                 f"ON c.id = a.consultation_id WHERE {_IN_MONTH}", start, end),
+        _rows(s, "SELECT v.consultation_id FROM survey_answers v JOIN consultations c "
+                 f"ON c.id = v.consultation_id WHERE {_IN_MONTH} AND v.score <= ?",
+              start, end, low_satisfaction_max),
+        _rows(s, "SELECT m.consultation_id FROM messages m JOIN consultations c "
+                 f"ON c.id = m.consultation_id WHERE {_IN_MONTH} AND m.sender = 'system' "
+                 "AND m.body = ? GROUP BY m.consultation_id HAVING COUNT(*) >= 2",
+              start, end, TRANSFER_NOTICE))
+
+
+_KEY_STEP = 1 << 19  # thresholds are multiples of this (see _key_below_sql)
+
+
+def key_threshold(random_per_agent: int) -> int:
+    """The pre-filter of the random part: rows whose key is below this (1/32 of the key
+    space for 4 a month; a multiple of 2^19). An agent with at least `random_per_agent`
+    untaken rows below it has all of its lowest keys there; the others are read whole."""
+    return min(_M32, random_per_agent * (1 << 25))
+
+
+def _key_below_sql(seed: int, month: str, threshold: int) -> str:
+    """SQL for ``random_keys(id) < threshold`` (threshold a multiple of 2^19), in operators
+    SQLite and PostgreSQL share (no XOR: a ^ b = (a | b) - (a & b) for a, b >= 0). The last
+    step of the key, x ^ (x >> 13), keeps the top 13 bits of x, so below a multiple of 2^19 it
+    is the same test as x itself, and the SQL stops before it."""
+    if threshold % _KEY_STEP or not 0 < threshold <= _M32:
+        raise ValueError(f"threshold {threshold} is not a positive multiple of 2^19")
+    mask = _M32 - 1
+    k0 = f"((c.id * {_MUL1} + {_salt(seed, month)}) & {mask})"
+    k1 = f"(({k0} | ({k0} >> 15)) - ({k0} & ({k0} >> 15)))"
+    return f"((({k1} * {_MUL2}) & {mask}) < {threshold})"
+
+
+def draw(s: Session, month: str, rules: SamplingRules,
+         threshold: int | None = None) -> list[tuple[int, int, str]]:
+    """The month's sample (the rules above), without reading every row of the month:
+    1. one pass over the month in `ix_consultations_agent_month` returns only the rows a
+       row-level rule applies to (crisis, forced termination, long handle) or whose random
+       key is below `threshold` (:func:`key_threshold`; the key computed in SQL);
+    2. the abuse, low-survey and transfer rules are driven from their own (small) tables;
+    3. the targeted rules run over these rows (every row they apply to is among them);
+    4. the random part: an agent with at least `random_per_agent` untaken rows below the
+       threshold takes its lowest keys from them (every other row's key is higher); every
+       other agent's month is read whole (few rows, or an agent the filter left short).
+    Equal to ``select_samples(load_month(...))`` by construction; tests compare the two."""
+    start, end = month_bounds(month)
+    k = rules.random_per_agent
+    threshold = key_threshold(k) if threshold is None else threshold
+    below = _key_below_sql(rules.seed, month, threshold) if k else "0 = 1"
+    am = agent_month(s)
+    rows = query(s, f"SELECT {_COLS} FROM {am.frm} WHERE {am.answered} AND (c.crisis "
+                    f"OR c.outcome = 'forced_terminated' OR c.handle_seconds > ? OR {below})",
+                 start, end, rules.long_handle_seconds)
+    one = f"SELECT {_COLS}, x.consultation_id FROM"
+    abuse = query(s, f"{one} abuse_incidents x CROSS JOIN consultations c "
+                     f"WHERE c.id = x.consultation_id AND {_IN_MONTH}", start, end)
+    low = query(s, f"{one} survey_answers x CROSS JOIN consultations c "
+                   f"WHERE c.id = x.consultation_id AND {_IN_MONTH} AND x.score <= ?",
+                start, end, rules.low_satisfaction_max)
+    twice = query(s, f"{one} ({_TWICE_IDS}) x CROSS JOIN consultations c "
+                     f"WHERE c.id = x.consultation_id AND {_IN_MONTH}",
+                  TRANSFER_NOTICE, start, end)
+    extra = [r[:5] for r in (*abuse, *low, *twice)]
+    d = _month_data(rows + extra, [r[5:] for r in abuse], [r[5:] for r in low],
+                    [r[5:] for r in twice])
+    taken, picked = _targeted(d, rules)
+    if k == 0:
+        return picked
+    keys = random_keys(d.ids, rules.seed, month)
+    pool = (keys < threshold) & ~taken
+    ready, counts = np.unique(d.agents[pool], return_counts=True)
+    ready = ready[counts >= k]
+    chosen = _first_per_agent(d.agents, keys, np.flatnonzero(pool & np.isin(d.agents, ready)), k)
+    picked += [(int(d.ids[i]), int(d.agents[i]), "random") for i in chosen]
+    short = sorted(set(int(a) for a, in query(s, "SELECT id FROM agents")) - set(ready.tolist()))
+    targeted_ids = np.fromiter((c for c, _, _ in picked), dtype=np.int64, count=len(picked))
+    for i in range(0, len(short), 500):
+        part = short[i:i + 500]
+        pairs = query(s, f"SELECT c.id, c.agent_id FROM {am.frm} WHERE {am.answered} "
+                         f"AND {am.agent} IN ({', '.join('?' * len(part))})", start, end, *part)
+        if not pairs:
+            continue
+        both = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
+        order = np.argsort(both[:, 0], kind="stable")  # by id: ties between keys go lowest
+        ids, agents = both[order, 0], both[order, 1]
+        picked += _random_part(ids, agents, np.isin(ids, targeted_ids), rules, month)
+    return picked
 
 
 def draw_month(s: Session, user: User | None, month: str, rules: SamplingRules | None = None,
@@ -241,17 +360,7 @@ def draw_month(s: Session, user: User | None, month: str, rules: SamplingRules |
                        code="already_sampled")
     if existing:
         s.execute(delete(QaSample).where(QaSample.month == month))
-    candidates = load_month(s, month, rules.low_satisfaction_max, rules.long_handle_seconds)
-    _, picked = _targeted(candidates, rules)
-    start, end = month_bounds(month)
-    rows = _rows(s, f"SELECT c.id, c.agent_id FROM consultations c WHERE {_IN_MONTH}", start, end)
-    both = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
-    del rows
-    order = np.argsort(both[:, 0], kind="stable")  # by id: ties between keys go to the lowest
-    ids, agents = both[order, 0], both[order, 1]
-    taken = np.isin(ids, np.fromiter((c for c, _, _ in picked), dtype=np.int64,
-                                     count=len(picked)))
-    picked += _random_part(ids, agents, taken, rules, month)
+    picked = draw(s, month, rules)
     if picked:
         s.execute(insert(QaSample), [{"month": month, "consultation_id": c, "agent_id": a,
                                       "reason": r} for c, a, r in picked])

@@ -3,7 +3,8 @@
 Per agent: consultations answered, average handle time, forced terminations, QA evaluations
 (count, mean total, auto-fails, disputes), survey answers (count, mean, CSAT = share of 4-5).
 A team's card aggregates its agents' rows (means weighted by their counts). Each figure is one
-GROUP BY in the database, so a Seoul month (~550k consultations) takes well under 3 s.
+GROUP BY in the database; the consultation figures read the month from the covering index
+`ix_consultations_agent_month`, agent by agent (see docs/quality.md, "How fast").
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dasan.db.models import Agent, Consultation, Team
-from dasan.db.models_quality import QaEvaluation, SurveyAnswer
-from dasan.quality.sampling import month_bounds
+from dasan.db.models import Agent, Team
+from dasan.db.models_quality import QaEvaluation
+from dasan.quality.sampling import agent_month, month_bounds, query
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("name", "상담사", "Agent"), ("team", "팀", "Team"), ("answered", "응대 건수", "Answered"),
@@ -31,15 +32,15 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 def agent_scorecards(s: Session, month: str) -> list[dict[str, Any]]:
     start, end = month_bounds(month)
-    in_month = (Consultation.started_at >= start, Consultation.started_at < end,
-                Consultation.agent_id.is_not(None))
+    # The month agent by agent (`sampling.agent_month`); on SQLite the survey answers drive
+    # their join (a few percent of the month).
+    am = agent_month(s)
     base = {int(a): {"answered": int(n), "aht_seconds": round(float(h), 1) if h else None,
                      "forced_terminated": int(f or 0)}
-            for a, n, h, f in s.execute(
-                select(Consultation.agent_id, func.count(Consultation.answered_at),
-                       func.avg(Consultation.handle_seconds),
-                       func.sum(case((Consultation.outcome == "forced_terminated", 1), else_=0)))
-                .where(*in_month).group_by(Consultation.agent_id))}
+            for a, n, h, f in query(
+                s, f"SELECT {am.agent}, COUNT(c.answered_at), AVG(c.handle_seconds), "
+                   "SUM(CASE WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 0 END) "
+                   f"FROM {am.frm} WHERE {am.where} GROUP BY {am.agent}", start, end)}
     qa = {int(a): (int(n), float(m) if m is not None else None, int(af or 0), int(d or 0))
           for a, n, m, af, d in s.execute(
               select(QaEvaluation.agent_id, func.count(), func.avg(QaEvaluation.total),
@@ -48,11 +49,12 @@ def agent_scorecards(s: Session, month: str) -> list[dict[str, Any]]:
                                    else_=0)))
               .where(QaEvaluation.month == month, QaEvaluation.calibration_id.is_(None))
               .group_by(QaEvaluation.agent_id))}
-    sv = {int(a): (int(n), float(m), int(g or 0)) for a, n, m, g in s.execute(
-        select(Consultation.agent_id, func.count(), func.avg(SurveyAnswer.score),
-               func.sum(case((SurveyAnswer.score >= 4, 1), else_=0)))
-        .join(Consultation, Consultation.id == SurveyAnswer.consultation_id)
-        .where(*in_month).group_by(Consultation.agent_id))}
+    sv = {int(a): (int(n), float(m), int(g or 0)) for a, n, m, g in query(
+        s, "SELECT c.agent_id, COUNT(*), AVG(v.score), "
+           "SUM(CASE WHEN v.score >= 4 THEN 1 ELSE 0 END) "
+           "FROM survey_answers v CROSS JOIN consultations c WHERE c.id = v.consultation_id "
+           "AND c.started_at >= ? AND c.started_at < ? AND c.agent_id IS NOT NULL "
+           "GROUP BY c.agent_id", start, end)}
     ids = sorted(set(base) | set(qa) | set(sv))
     names = {a.id: (a.name, a.team_id) for a in s.scalars(select(Agent).where(Agent.id.in_(ids)))}
     teams = {t.id: t.name for t in s.scalars(select(Team))}

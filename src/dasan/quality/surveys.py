@@ -10,12 +10,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import Consultation
 from dasan.db.models_quality import SurveyAnswer
 from dasan.errors import Conflict, Invalid, NotFound
+from dasan.quality.sampling import agent_month, query
 from dasan.text.pii import mask
 
 SURVEY_CHANNELS = ("chat", "call", "sms", "field_report")
@@ -100,14 +101,19 @@ async def ars_survey(io: KeypadIO, record: Callable[[int], Awaitable[object]],
 def kpi(s: Session, start: datetime, end: datetime) -> dict[str, Any]:
     """Satisfaction KPI over consultations started in [start, end): answers, response rate,
     mean score, CSAT (share of 4-5) per channel and overall."""
-    consults = int(s.scalar(select(func.count()).select_from(Consultation).where(
-        Consultation.started_at >= start, Consultation.started_at < end,
-        Consultation.answered_at.is_not(None))) or 0)
-    rows = s.execute(select(SurveyAnswer.channel, func.count(), func.avg(SurveyAnswer.score),
-                            func.sum(case((SurveyAnswer.score >= 4, 1), else_=0)))
-                     .join(Consultation, Consultation.id == SurveyAnswer.consultation_id)
-                     .where(Consultation.started_at >= start, Consultation.started_at < end)
-                     .group_by(SurveyAnswer.channel)).all()
+    # Answered consultations from `ix_consultations_agent_month`: agent by agent, plus those
+    # without an agent (the same index, its NULL range). The answers drive their own join.
+    am = agent_month(s)
+    consults = sum(int(n or 0) for n, in (
+        *query(s, f"SELECT COUNT(*) FROM {am.frm} WHERE {am.answered}", start, end),
+        *query(s, "SELECT COUNT(*) FROM consultations c WHERE c.agent_id IS NULL "
+                  "AND c.started_at >= ? AND c.started_at < ? AND c.answered_at IS NOT NULL",
+               start, end)))
+    rows = query(s, "SELECT v.channel, COUNT(*), AVG(v.score), "
+                    "SUM(CASE WHEN v.score >= 4 THEN 1 ELSE 0 END) "
+                    "FROM survey_answers v CROSS JOIN consultations c "
+                    "WHERE c.id = v.consultation_id AND c.started_at >= ? AND c.started_at < ? "
+                    "GROUP BY v.channel", start, end)
     per = {ch: {"answers": int(n), "mean": round(float(avg), 3), "csat": round(int(good) / n, 4)}
            for ch, n, avg, good in rows if n}
     n_all = sum(v["answers"] for v in per.values())

@@ -9,7 +9,9 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import openpyxl
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -109,6 +111,33 @@ def test_sampling_rules_are_exact_over_a_generated_month(client: Any, login: Any
     other = sampling.select_samples(data, sampling.SamplingRules(
         random_per_agent=4, targeted_cap=3, long_handle_seconds=600, seed=5), "2026-03")
     assert {c for c, _, r in other if r == "random"} != {c for c, r in got.items() if r == "random"}
+    # the draw that does not read every row equals the plain reading at every pre-filter
+    # threshold: agents that take their random part from the filtered rows, and agents that
+    # fall back to their whole month (both kinds occur at 2^26)
+    keys = sampling.random_keys(data.ids, rules.seed, "2026-03")
+    untaken = ~np.isin(data.ids, np.array(list(targeted), dtype=np.int64))
+    for threshold in (1 << 19, 1 << 26, sampling.key_threshold(4), 1 << 32):
+        assert {c: r for c, _, r in sampling.draw(db, "2026-03", rules, threshold)} == got
+    below = np.bincount(data.agents[untaken & (keys < 1 << 26)])
+    assert (below[data.agents] >= 4).any() and (below[data.agents] < 4).any()
+    other_seed = sampling.SamplingRules(4, 3, 600, seed=5)
+    assert sorted(sampling.draw(db, "2026-03", other_seed)) == sorted(other)
+
+
+def test_the_random_key_filter_in_sql_equals_the_keys(db: Session) -> None:
+    """The random part's pre-filter computes the key in SQL (no XOR operator on SQLite): the
+    rows it keeps are exactly those whose key (numpy) is below the threshold."""
+    db.add_all([Consultation(channel="web", started_at=datetime(2026, 3, 2)) for _ in range(300)])
+    db.commit()
+    ids = np.array(sorted(db.scalars(select(Consultation.id))), dtype=np.int64)
+    for seed, threshold in ((120, 1 << 27), (5, 1 << 31), (7, 3 << 29)):
+        keys = sampling.random_keys(ids, seed, "2026-03")
+        kept = sampling.query(db, "SELECT c.id FROM consultations c WHERE "
+                              + sampling._key_below_sql(seed, "2026-03", threshold))
+        assert sorted(int(i) for i, in kept) == ids[keys < threshold].tolist()
+        assert 0 < len(kept) < len(ids)
+    with pytest.raises(ValueError):
+        sampling._key_below_sql(120, "2026-03", 12345)
 
 
 def test_the_transfer_notice_matches_the_chat_hub() -> None:

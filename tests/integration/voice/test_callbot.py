@@ -6,15 +6,13 @@ expected to be understood: the pipeline is what is asserted)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rtp_pcap import espeak_pcm, scenario_with_audio, write_pcap
 from sqlalchemy import select
-from voice_helpers import CALLER, SCENARIOS, SHORT_PROMPTS, SIPP, free_udp_port, run_sipp, settled
+from voice_helpers import SHORT_PROMPTS, run_sipp, settled, sipp_caller, speech_scenario
 
 from dasan.db.models_smartvoice import CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
@@ -87,16 +85,8 @@ async def test_a_spoken_question_is_transcribed_and_handed_off_with_context(
 
     await asyncio.to_thread(make_stt().model)  # type: ignore[attr-defined]  # warm, as a site is
     gw = await gateway_factory(digit_timeout=2.0, media_timeout=60.0)
-    pcap = write_pcap(espeak_pcm("수도 요금은 어디서 내나요", tmp_path), tmp_path / "q.pcap")
-    scenario = scenario_with_audio(SCENARIOS / "caller_bot_speaks.xml", pcap,
-                                   tmp_path / "caller_bot_speaks.xml")
-    assert SIPP is not None
-    proc = await asyncio.create_subprocess_exec(
-        SIPP, "-sf", str(scenario), "-m", "1", "-nostdin", "-nr", "-i", "127.0.0.1",
-        "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1), "-key", "caller", CALLER,
-        "-s", "120", "-p", str(free_udp_port()), f"127.0.0.1:{gw.port}",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    try:
+    scenario = speech_scenario("caller_bot_speaks.xml", "수도 요금은 어디서 내나요", tmp_path)
+    async with sipp_caller(scenario, gw.port):
         for _ in range(1200):  # until the ARS is over (STT on a loaded machine takes a while)
             call = maybe_call(database_url) if gw.calls else None
             if call is not None and call.ars_exit_at is not None:
@@ -107,10 +97,6 @@ async def test_a_spoken_question_is_transcribed_and_handed_off_with_context(
         assert live.context["bot"]["heard"], live.context  # on the agent's screen pop
         assert "bot" in call.ars_path and call.queue_code is not None
         assert call.ars_path[-1] in ("bot:handoff", "bot:resolved")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        await proc.wait()
     await gw.stop()
     await settled(gw)
     with session_scope(database_url) as s:

@@ -5,14 +5,17 @@ scripts/system-deps.sh)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import shutil
 import socket
 import wave
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rtp_pcap import espeak_pcm, scenario_with_audio, write_pcap
 from sqlalchemy import select, update
 
 from dasan.db.models import Agent
@@ -64,6 +67,31 @@ async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
                                                 stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout + 10)
     return SippResult(proc.returncode or 0, out.decode(errors="replace")[-3000:])
+
+
+def speech_scenario(template: str, text: str, folder: Path) -> Path:
+    """A copy of scenarios/`template` that says `text` (espeak-ng speech, then a second of
+    silence: a phone sends RTP all the time, and the silence ends the utterance)."""
+    pcap = write_pcap(espeak_pcm(text, folder) + b"\x00\x00" * 8000, folder / "speech.pcap")
+    return scenario_with_audio(SCENARIOS / template, pcap, folder / template)
+
+
+@contextlib.asynccontextmanager
+async def sipp_caller(scenario: Path, target_port: int) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A sipp caller left running while the test watches the call; killed on the way out (a
+    caller that stays on the line until the test has seen what it waits for)."""
+    assert SIPP is not None
+    proc = await asyncio.create_subprocess_exec(
+        SIPP, "-sf", str(scenario), "-m", "1", "-nostdin", "-nr", "-i", "127.0.0.1",
+        "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1), "-key", "caller", CALLER,
+        "-s", "120", "-p", str(free_udp_port()), f"127.0.0.1:{target_port}",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
 
 
 def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
