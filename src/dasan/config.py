@@ -181,6 +181,11 @@ class Settings(BaseSettings):
     chat_citizen_gone_seconds: float = Field(
         default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
     )
+    chat_citizen_reload_seconds: float = Field(
+        default=3.0, ge=0,
+        description="a waiting citizen whose chat page said it closed (not reopened by a reload "
+                    "this long after) left; 0 removes at once"
+    )
     chat_overflow_seconds: float = Field(
         default=30.0, ge=0, description="wait before a queue nobody can serve overflows"
     )

@@ -34,6 +34,8 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "weak_password": ("비밀번호가 너무 약합니다.", "The password is too weak."),
     "csrf": ("화면이 오래되었습니다. 새로 고침한 뒤 다시 시도해 주세요.",
              "The page is out of date. Reload it and try again."),
+    "cross_site": ("다른 사이트에서 보낸 요청은 처리하지 않습니다.",
+                   "A request sent from another site is refused."),
     "channel_not_configured": ("이 채널은 아직 설정되지 않았습니다.",
                                "This channel is not set up."),
     "reveal_denied": ("개인정보 원문을 볼 권한이 없습니다.",
