@@ -111,6 +111,59 @@ def test_a_citizen_who_closes_the_window_while_waiting_leaves_the_queue(
     citizen.context.close()
 
 
+def test_nobody_staffed_the_citizen_gets_the_answer_by_sms(
+        quick_server: QuickServer, browser: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"문자로 답변 받기" pressed on the chat page (nobody is at a desk on this server): the chat
+    ends as transferred, and the SMS receipt reaches a real HTTP SMS gateway."""
+    import asyncio
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from dasan.channels import outbox
+    from dasan.channels.senders import build_senders
+    from dasan.config import get_settings
+    from dasan.db.session import new_session
+
+    base, url = quick_server.base_url, quick_server.db_url
+    receiver = Path(__file__).parents[1] / "integration" / "channels" / "receiver.py"
+    gateway = subprocess.Popen([sys.executable, str(receiver), "0"], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert gateway.stdout is not None
+        gw = f"http://127.0.0.1:{int(gateway.stdout.readline().strip())}"
+        citizen = citizen_page(browser, base)
+        send(citizen, "수돗물에서 냄새가 나요")
+        citizen.locator("li.msg.from-citizen").first.wait_for()
+        citizen.click("#handoff")
+        citizen.wait_for_selector("#callback:not([hidden])")  # nobody can serve: the choices
+        cid = _cid(citizen)
+        citizen.fill("#callback-phone", "010-2345-6789")
+        citizen.click("#sms-answer")
+        citizen.locator("li.msg", has_text="010-****-6789").wait_for()
+        citizen.wait_for_selector("#status[data-phase=closed]")
+        c = _closed(url, cid, seconds=0)
+        assert (c.status, c.outcome, c.answered_at) == ("closed", "transferred", None)
+        citizen.context.close()
+        # The outbox worker's drain, here, to the real gateway.
+        for key, value in {"SMS_ADAPTER": "http", "SMS_GATEWAY_URL": gw,
+                           "SMS_SENDER_NUMBER": "1588-0120"}.items():
+            monkeypatch.setenv(f"DASAN_{key}", value)
+        get_settings.cache_clear()
+        with ThreadPoolExecutor(1) as pool:  # (Playwright's loop runs in this thread)
+            report = pool.submit(asyncio.run, outbox.drain(
+                lambda: new_session(url), build_senders())).result(timeout=60)
+        assert report.sent == 1 and report.dead == 0
+        sent = [entry["body"] for entry in httpx.get(f"{gw}/log", timeout=5).json()]
+        assert [m["to"] for m in sent] == ["01023456789"] and "접수" in sent[0]["text"]
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=10)
+        get_settings.cache_clear()
+
+
 def test_a_silent_citizen_is_asked_then_the_chat_closes_as_idle(
         quick_server: QuickServer, browser: Any) -> None:
     base, url = quick_server.base_url, quick_server.db_url
