@@ -181,6 +181,18 @@ class Settings(BaseSettings):
     chat_citizen_gone_seconds: float = Field(
         default=30.0, ge=0, description="a waiting citizen whose window closed this long ago left"
     )
+    chat_sms_answers_per_number: int = Field(
+        default=3, ge=1,
+        description="answers by SMS one mobile number may be asked for from chats per window"
+    )
+    chat_sms_answer_window_seconds: float = Field(
+        default=3600.0, gt=0, description="the window of `chat_sms_answers_per_number`"
+    )
+    chat_citizen_reload_seconds: float = Field(
+        default=3.0, ge=0,
+        description="a waiting citizen whose chat page said it closed (not reopened by a reload "
+                    "this long after) left; 0 removes at once"
+    )
     chat_overflow_seconds: float = Field(
         default=30.0, ge=0, description="wait before a queue nobody can serve overflows"
     )

@@ -1,6 +1,6 @@
 """A citizen who leaves or goes quiet, in a real browser (issue 11): a citizen who closes the
-chat window while waiting leaves the queue and is recorded as abandoned in the queue (never
-answered); a citizen who stops writing after the agent answered is asked "아직 계신가요?", then
+chat window while waiting (its pagehide beacon; a reload is not leaving) or presses "대기 취소"
+leaves the queue and is recorded as abandoned in the queue (never answered); a citizen who stops writing after the agent answered is asked "아직 계신가요?", then
 the chat closes itself with outcome idle-closed.
 
 These tests run on a server of their own: its idle and leaving timers are seconds (minutes in
@@ -40,7 +40,9 @@ def quick_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuickServ
            "DASAN_CHAT_ASSIGN_INTERVAL": "0.5", "DASAN_ROUTING_MODE": "skill",
            # seconds instead of minutes: prompt, close after the prompt, a closed window
            "DASAN_CHAT_IDLE_PROMPT_SECONDS": "2", "DASAN_CHAT_IDLE_CLOSE_SECONDS": "2",
-           "DASAN_CHAT_CITIZEN_GONE_SECONDS": "1"}
+           # a dropped socket's grace is long here: only the page's own beacon ends a wait
+           # quickly (after the reload window)
+           "DASAN_CHAT_CITIZEN_GONE_SECONDS": "120", "DASAN_CHAT_CITIZEN_RELOAD_SECONDS": "1"}
     proc = start_server(port, env, tmp / "server.log")
     try:
         yield QuickServer(f"http://127.0.0.1:{port}", db_url)
@@ -79,15 +81,87 @@ def test_a_citizen_who_closes_the_window_while_waiting_leaves_the_queue(
     with db_session(url) as s:
         row = s.get(CitizenPresence, cid)
         assert row is not None and row.sockets >= 1
-    citizen.context.close()  # the citizen closes the tab: the socket goes with it
+    assert citizen.inner_text("#leave") == "대기 취소"
+    # A reload sends the page's beacon too, but the reloaded page is back within the window.
+    citizen.reload()
+    citizen.wait_for_selector("#status[data-phase=waiting]")
+    time.sleep(2)  # past the 1 s reload window, with the server's 0.5 s sweeps
+    assert _closed(url, cid, seconds=0).status == "open", "a reload ended the wait"
+    citizen.context.close()  # the citizen closes the tab: its pagehide beacon says so
 
-    c = _closed(url, cid)
+    c = _closed(url, cid, seconds=15)  # far less than the 120 s grace of a dropped socket
     assert c.status == "closed", "the chat stayed in the queue after the citizen left"
     assert c.outcome == "abandoned_in_queue"
     assert c.answered_at is None and c.agent_id is None
     with db_session(url) as s:
         row = s.get(CitizenPresence, cid)
-        assert row is not None and row.sockets == 0 and row.disconnected_at is not None
+        assert row is not None and row.sockets == 0 and row.page_closed_at is not None
+
+    # "대기 취소": the wait ends at the press.
+    citizen = citizen_page(browser, base)
+    send(citizen, "주민등록등본 발급 문의드립니다")
+    citizen.locator("li.msg.from-citizen").first.wait_for()
+    citizen.click("#handoff")
+    citizen.wait_for_selector("#status[data-phase=waiting]")
+    cid = _cid(citizen)
+    citizen.click("#leave")
+    citizen.wait_for_selector("#status[data-phase=closed]")
+    c = _closed(url, cid, seconds=0)
+    assert (c.status, c.outcome) == ("closed", "abandoned_in_queue")
+    citizen.context.close()
+
+
+def test_nobody_staffed_the_citizen_gets_the_answer_by_sms(
+        quick_server: QuickServer, browser: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"문자로 답변 받기" pressed on the chat page (nobody is at a desk on this server): the chat
+    ends as transferred, and the SMS receipt reaches a real HTTP SMS gateway."""
+    import asyncio
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from dasan.channels import outbox
+    from dasan.channels.senders import build_senders
+    from dasan.config import get_settings
+    from dasan.db.session import new_session
+
+    base, url = quick_server.base_url, quick_server.db_url
+    receiver = Path(__file__).parents[1] / "integration" / "channels" / "receiver.py"
+    gateway = subprocess.Popen([sys.executable, str(receiver), "0"], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert gateway.stdout is not None
+        gw = f"http://127.0.0.1:{int(gateway.stdout.readline().strip())}"
+        citizen = citizen_page(browser, base)
+        send(citizen, "수돗물에서 냄새가 나요")
+        citizen.locator("li.msg.from-citizen").first.wait_for()
+        citizen.click("#handoff")
+        citizen.wait_for_selector("#callback:not([hidden])")  # nobody can serve: the choices
+        cid = _cid(citizen)
+        citizen.fill("#callback-phone", "010-2345-6789")
+        citizen.click("#sms-answer")
+        citizen.locator("li.msg", has_text="010-****-6789").wait_for()
+        citizen.wait_for_selector("#status[data-phase=closed]")
+        c = _closed(url, cid, seconds=0)
+        assert (c.status, c.outcome, c.answered_at) == ("closed", "transferred", None)
+        citizen.context.close()
+        # The outbox worker's drain, here, to the real gateway.
+        for key, value in {"SMS_ADAPTER": "http", "SMS_GATEWAY_URL": gw,
+                           "SMS_SENDER_NUMBER": "1588-0120"}.items():
+            monkeypatch.setenv(f"DASAN_{key}", value)
+        get_settings.cache_clear()
+        with ThreadPoolExecutor(1) as pool:  # (Playwright's loop runs in this thread)
+            report = pool.submit(asyncio.run, outbox.drain(
+                lambda: new_session(url), build_senders())).result(timeout=60)
+        assert report.sent == 1 and report.dead == 0
+        sent = [entry["body"] for entry in httpx.get(f"{gw}/log", timeout=5).json()]
+        assert [m["to"] for m in sent] == ["01023456789"] and "접수" in sent[0]["text"]
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=10)
+        get_settings.cache_clear()
 
 
 def test_a_silent_citizen_is_asked_then_the_chat_closes_as_idle(

@@ -6,7 +6,11 @@
   (Not a sign-language video consultation: its citizen signs on camera, not in text.)
 * A waiting citizen whose chat window has been closed for `DASAN_CHAT_CITIZEN_GONE_SECONDS`
   (every socket, on every worker) left: the chat leaves the queue with `abandoned_in_queue`
-  and is never offered to an agent.
+  and is never offered to an agent. That grace is for a plain drop (network, reload).
+* A waiting citizen whose chat page said it is closing (the page's `pagehide` beacon,
+  `citizen_page_closed`) leaves after `DASAN_CHAT_CITIZEN_RELOAD_SECONDS` (3 s) unless a socket
+  opens again meanwhile: a browser sends the same beacon on a reload, and a reloaded page is
+  back within that window. 0 removes the citizen at the beacon.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ def citizen_connected(s: Session, cid: int, now: datetime | None = None) -> Outc
     else:
         s.execute(update(CitizenPresence).where(CitizenPresence.consultation_id == cid)
                   .values(sockets=CitizenPresence.sockets + 1, last_seen_at=now,
-                          disconnected_at=None).execution_options(synchronize_session=False))
+                          disconnected_at=None, page_closed_at=None)
+                  .execution_options(synchronize_session=False))
     s.commit()
     return Outcome()
 
@@ -54,6 +59,41 @@ def citizen_socket_opened(s: Session, cid: int, after_seq: int) -> Outcome:
     out.result = {"consultation": desk.citizen_status(s, cid),
                   "backlog": desk.citizen_messages(s, cid, after_seq)}
     return out
+
+
+def citizen_page_closed(s: Session, cid: int, now: datetime | None = None) -> Outcome:
+    """The citizen's chat page is going away (its `pagehide` beacon; the caller checked the
+    chat token). A waiting chat leaves the queue once the reload window has passed with no
+    socket open again (`sweep_citizens`), or here at once when the window is 0. Anything
+    else (a bot-phase chat, a live chat with its agent, an ended chat) is left alone: the
+    idle rules handle those."""
+    now = now or utcnow()
+    out = Outcome()
+    c = _waiting(s, cid)
+    if c is None:
+        out.result = {"removed": False}
+        return out
+    if get_settings().chat_citizen_reload_seconds <= 0:
+        _close(s, out, c, "citizen_left", GONE_KO, "left")
+        out.result = {"removed": True}
+        return out
+    row = s.get(CitizenPresence, cid)
+    if row is None:
+        s.add(CitizenPresence(consultation_id=cid, sockets=0, last_seen_at=now,
+                              disconnected_at=now, page_closed_at=now))
+    else:
+        row.page_closed_at = now
+    s.commit()
+    out.result = {"removed": False}
+    return out
+
+
+def _waiting(s: Session, cid: int) -> Consultation | None:
+    """The chat when it waits in a queue with no agent yet (a live chat, not a thread)."""
+    return s.scalar(select(Consultation).where(
+        Consultation.id == cid, Consultation.status == "open",
+        Consultation.agent_id.is_(None), Consultation.queue_id.is_not(None),
+        router.live_chat()))
 
 
 def citizen_disconnected(s: Session, cid: int, now: datetime | None = None) -> Outcome:
@@ -89,9 +129,12 @@ def sweep_citizens(s: Session, now: datetime | None = None) -> Outcome:
     st = get_settings()
     out = Outcome()
     gone_before = now - timedelta(seconds=st.chat_citizen_gone_seconds)
+    closed_before = now - timedelta(seconds=st.chat_citizen_reload_seconds)
     for c in s.scalars(select(Consultation).join(
             CitizenPresence, CitizenPresence.consultation_id == Consultation.id).where(
-            CitizenPresence.sockets <= 0, CitizenPresence.disconnected_at <= gone_before,
+            CitizenPresence.sockets <= 0,
+            (CitizenPresence.disconnected_at <= gone_before)
+            | (CitizenPresence.page_closed_at <= closed_before),
             Consultation.status == "open", Consultation.agent_id.is_(None),
             Consultation.queue_id.is_not(None), router.live_chat())
             .order_by(Consultation.id).limit(500)):

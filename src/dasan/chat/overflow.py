@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
+from dasan import ratelimit
 from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
 from dasan.chat.service import ChatError, get_consultation
 from dasan.config import get_settings, signing_key
@@ -157,6 +158,15 @@ def request_sms_answer(s: Session, cid: int, phone: str) -> Outcome:
     question = "\n".join(asked).strip()[:MAX_QUESTION_CHARS] or (c.subject or "")
     if not question:
         raise ChatError("the chat has no question to answer yet", 409, "chat_conflict")
+    # One number must not be sent SMS without end from chat after chat (anyone may type any
+    # number): a few answers per number per window, counted over every worker (Redis).
+    st = get_settings()
+    limit_key = f"chat:sms_answer:{key}"
+    if not ratelimit.allow(limit_key, st.chat_sms_answers_per_number,
+                           st.chat_sms_answer_window_seconds):
+        raise ratelimit.RateLimited(
+            "too many SMS answers asked for this number; try again later or ask for a callback",
+            ratelimit.retry_after(limit_key), code="sms_answer_rate_limited")
     citizen = citizen_for_phone(s, digits)
     if c.citizen_id is None:  # a typed number: linked for the answer, not verified
         c.citizen_id = citizen.id

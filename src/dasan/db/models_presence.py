@@ -68,3 +68,7 @@ class CitizenPresence(Base):
     sockets: Mapped[int] = mapped_column(Integer, default=0)
     disconnected_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The chat page said it is going away (`pagehide` beacon); cleared when a socket opens
+    # again (a reload). A waiting citizen whose page closed leaves after the short reload
+    # window instead of the long grace of a plain drop.
+    page_closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -34,6 +34,8 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "weak_password": ("비밀번호가 너무 약합니다.", "The password is too weak."),
     "csrf": ("화면이 오래되었습니다. 새로 고침한 뒤 다시 시도해 주세요.",
              "The page is out of date. Reload it and try again."),
+    "cross_site": ("다른 사이트에서 보낸 요청은 처리하지 않습니다.",
+                   "A request sent from another site is refused."),
     "channel_not_configured": ("이 채널은 아직 설정되지 않았습니다.",
                                "This channel is not set up."),
     "reveal_denied": ("개인정보 원문을 볼 권한이 없습니다.",
@@ -59,6 +61,10 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "chat_ended": ("이미 종료된 상담입니다.", "This chat has ended."),
     "bad_mobile_number": ("휴대전화 번호(010으로 시작하는 10~11자리)를 입력해 주세요.",
                           "Please enter a mobile number (01X, 10 or 11 digits)."),
+    "sms_answer_rate_limited": ("이 번호로 문자 답변 요청이 너무 많습니다. "
+                                "잠시 후 다시 시도하시거나 콜백을 요청해 주세요.",
+                                "Too many SMS answers were asked for this number. Please try "
+                                "again later or ask for a callback."),
     "sms_opted_out": ("이 번호는 문자 수신을 거부했습니다. 콜백이나 게시판을 이용해 주세요.",
                       "This number refused our SMS. Please use a callback or the Q&A board."),
     "chat_not_yours": ("내게 배정된 상담이 아닙니다.", "This chat is not assigned to you."),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -223,15 +223,21 @@ def limit_chat_starts(client_host: str | None) -> None:
 # --- WebSockets --------------------------------------------------------------------------------
 
 
+def origin_allowed(headers: Mapping[str, str]) -> bool:
+    """The request's Origin, when it has one, is this server's own (or one of
+    `DASAN_ALLOWED_ORIGINS`). Clients that are not browsers send none and pass."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    host = headers.get("host", "")
+    allowed = {f"http://{host}", f"https://{host}", *get_settings().allowed_origins}
+    return origin.rstrip("/") in allowed
+
+
 def ws_origin_allowed(ws: WebSocket) -> bool:
     """A browser always sends Origin on a WebSocket handshake: it must be this server's own (or
     one of `DASAN_ALLOWED_ORIGINS`). Clients that are not browsers send none and pass."""
-    origin = ws.headers.get("origin")
-    if origin is None:
-        return True
-    host = ws.headers.get("host", "")
-    allowed = {f"http://{host}", f"https://{host}", *get_settings().allowed_origins}
-    return origin.rstrip("/") in allowed
+    return origin_allowed(ws.headers)
 
 
 async def refuse_cross_site(ws: WebSocket) -> bool:

@@ -157,3 +157,35 @@ def test_an_opted_out_number_is_refused_and_nothing_changes(
     assert _counts(db) == before
     db.expire_all()
     assert db.get(Consultation, cid).status == "open"  # type: ignore[union-attr]
+
+
+def test_one_number_gets_a_few_sms_answers_then_429_and_nothing_changes(
+        client: Any, db: Session, kb: dict[str, int], gateway: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anyone may type any number: chat after chat asking answers for one mobile number is
+    refused past `DASAN_CHAT_SMS_ANSWERS_PER_NUMBER` per window (429, Korean text by its code),
+    however the number is written; another number is not held back."""
+    from dasan.web.error_text import ERROR_TEXT
+
+    monkeypatch.setenv("DASAN_CHAT_SMS_ANSWERS_PER_NUMBER", "2")
+    get_settings.cache_clear()
+    for phone in (RAW, "010 2345 6789"):  # the same number, typed two ways
+        cid, h = water_chat(client, db)
+        r = client.post(f"/api/chat/sessions/{cid}/sms-answer", json={"phone": phone}, headers=h)
+        assert r.status_code == 200, r.text
+    cid, h = water_chat(client, db)
+    before = _counts(db)
+    r = client.post(f"/api/chat/sessions/{cid}/sms-answer", json={"phone": DIGITS}, headers=h)
+    assert r.status_code == 429, r.text
+    assert r.json()["code"] == "sms_answer_rate_limited" and int(r.headers["Retry-After"]) > 0
+    assert "문자 답변" in ERROR_TEXT["sms_answer_rate_limited"][0]
+    assert _counts(db) == before  # no thread, no outbox item, no consultation
+    db.expire_all()
+    chat = db.get(Consultation, cid)
+    assert chat is not None and chat.status == "open" and chat.citizen_id is None
+    assert db.scalar(select(func.count(Message.id)).where(
+        Message.consultation_id == cid, Message.sender == "system",
+        Message.flags["kind"].as_string() == "sms_answer")) == 0
+    other = client.post(f"/api/chat/sessions/{cid}/sms-answer", json={"phone": "010-9876-5432"},
+                        headers=h)
+    assert other.status_code == 200, other.text

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from fastapi import (
     APIRouter,
     Depends,
+    Form,
     Header,
     HTTPException,
     Query,
@@ -55,7 +56,12 @@ from dasan.timeutil import StoredDateTime
 from dasan.web.deps import SESSION_COOKIE, current_user, get_db, require_roles
 from dasan.web.live import hub_of  # (other routes import it from here)
 from dasan.web.responses import errors_doc
-from dasan.web.security import limit_chat_starts, receive_frame, refuse_cross_site
+from dasan.web.security import (
+    limit_chat_starts,
+    origin_allowed,
+    receive_frame,
+    refuse_cross_site,
+)
 
 # The peer went away: a receive after the close, or a send after it (Starlette raises a
 # RuntimeError subclass, `WebSocketDisconnected`, for the latter).
@@ -255,6 +261,23 @@ async def session_leave(cid: int, request: Request,
     await citizen_chat(cid, x_chat_token)
     out = await run(request, chat_hub.citizen_leave, cid)
     return out.result
+
+
+@router.post("/sessions/{cid}/page-closed", status_code=204,
+             responses=errors_doc(401, 403, 404, 422))
+async def session_page_closed(cid: int, request: Request,
+                              token: str = Form(description="the chat's citizen token")
+                              ) -> Response:
+    """The chat page is closing: `navigator.sendBeacon` from the page's `pagehide`. A beacon
+    cannot set headers, so the chat token comes in the form body (with `csrf_token` when the
+    citizen is logged in, as for any form); another site's Origin is refused. A waiting
+    citizen leaves the queue (`abandoned_in_queue`) unless the page is back within the
+    reload window (`DASAN_CHAT_CITIZEN_RELOAD_SECONDS`)."""
+    if not origin_allowed(request.headers):
+        raise ChatError("a request from another site may not end this chat", 403, "cross_site")
+    await citizen_chat(cid, token)
+    await run(request, idle.citizen_page_closed, cid)
+    return Response(status_code=204)
 
 
 # --- agents -----------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "yes": ("예", "Yes"),
     "no": ("아니요", "No"),
     "handoff": ("상담사 연결", "Talk to an agent"),
+    "cancel_wait": ("대기 취소", "Cancel waiting"),
+    "end_chat": ("상담 종료", "End chat"),
     "related": ("관련 안내", "Related answers"),
     "owner": ("담당", "Owner"),
     "review": ("검토일", "Reviewed by"),

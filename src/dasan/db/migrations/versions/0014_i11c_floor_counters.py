@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_floor_counter_deltas")),
     )
     conn = op.get_bind()
-    for ddl in floor_counters.create_sql(conn.dialect.name):
+    for ddl in floor_counters.create_sql(conn.dialect.name, threads=False):
         conn.exec_driver_sql(ddl)
-    floor_counters.rebuild(conn)
+    floor_counters.rebuild(conn, threads=False)
 
 
 def downgrade() -> None:

@@ -30,9 +30,9 @@ def _triggers(channels: str) -> None:
     dialect = conn.dialect.name
     for ddl in floor_counters.drop_sql(dialect):
         conn.exec_driver_sql(ddl)
-    for ddl in floor_counters.create_sql(dialect, channels):
+    for ddl in floor_counters.create_sql(dialect, channels, threads=False):
         conn.exec_driver_sql(ddl)
-    floor_counters.rebuild(conn, channels)
+    floor_counters.rebuild(conn, channels, threads=False)
 
 
 def upgrade() -> None:

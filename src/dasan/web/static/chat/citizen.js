@@ -183,6 +183,8 @@
     form.querySelector("button").disabled = closed;
     attachInput.disabled = closed;
     leaveBtn.hidden = closed;
+    // Waiting: the same button cancels the wait (the chat leaves the queue at once).
+    leaveBtn.textContent = c.phase === "waiting" ? t("cancel_wait") : t("end_chat");
     restartBtn.hidden = !closed;
     transcriptBtn.hidden = !closed;
     if (closed && sock) { sock.stop(); sock = null; }
@@ -368,6 +370,19 @@
   restartBtn.addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
     location.reload();
+  });
+
+  // The page is going away while the citizen waits: say so, so that the chat leaves the queue
+  // now instead of after the long grace of a dropped connection. A reload sends the same
+  // beacon; the server waits a few seconds for the reloaded page's socket before removing.
+  // A beacon has no headers: the chat token (and the CSRF token of a logged-in citizen) go in
+  // the form body.
+  window.addEventListener("pagehide", () => {
+    if (!st || !st.cid || phase !== "waiting" || !navigator.sendBeacon) return;
+    const body = new URLSearchParams({ token: st.token });
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf && csrf.content) body.set("csrf_token", csrf.content);
+    navigator.sendBeacon(`/api/chat/sessions/${st.cid}/page-closed`, body);
   });
 
   if (st && st.cid) {
