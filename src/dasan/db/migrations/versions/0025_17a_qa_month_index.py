@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0024_17a"
-down_revision = "0018_voice"
+down_revision = "0024_11"
 branch_labels = None
 depends_on = None
 
