@@ -306,7 +306,8 @@ def tune_cascade(lex: Sequence[np.ndarray], full: Sequence[np.ndarray],
                  ) -> tuple[Cascade, float] | None:
     """The rule that skips the encoder most often on these (tune) queries such that every
     skipped query gets the full search's top entry (``full``: its fused scores) and hit@1 and
-    hit@5 do not fall; ties go to the larger margin. None when no rule qualifies.
+    hit@5 do not fall; ties go to the larger margin, then to the smaller ``min_top`` (the
+    simpler rule). None when no rule qualifies.
 
     Agreement with the full search, not just correctness, is asked because the tune split is
     nearly saturated at hit@5 (0.998): "no loss on tune" alone accepted a margin of 0.05 that
@@ -321,7 +322,7 @@ def tune_cascade(lex: Sequence[np.ndarray], full: Sequence[np.ndarray],
             h1, h5, _ = metrics(ranks)
             agree = all(t for x, t in zip(lex, tops, strict=True) if rule.decisive(x))
             if agree and h1 >= f1 and h5 >= f5:
-                key = (skip, margin, top)
+                key = (skip, margin, -top)
                 if best is None or key > best[:3]:
                     best = (skip, margin, top, rule)
     return (best[3], best[0]) if best is not None else None
