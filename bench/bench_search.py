@@ -54,6 +54,7 @@ from dasan.knowledge.search import (
     Hit,
     SearchDoc,
     SearchIndex,
+    duplicate_key,
     fuse,
 )
 
@@ -293,17 +294,19 @@ CASCADE_MIN_TOPS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 def cascade_ranks(rule: Cascade, lex: Sequence[np.ndarray], lex_ranks: Sequence[int],
-                  full_ranks: Sequence[int]) -> tuple[list[int], float]:
+                  full_ranks: Sequence[int], keys: np.ndarray | None = None
+                  ) -> tuple[list[int], float]:
     """Ranks under the cascade (the lexical rank where ``rule`` skips the encoder, the full
-    search's rank elsewhere) and the share of queries skipped."""
-    skip = [rule.decisive(x) for x in lex]
+    search's rank elsewhere) and the share of queries skipped (``keys``: the index's
+    duplicate keys, as ``SearchIndex.search`` passes them)."""
+    skip = [rule.decisive(x, keys) for x in lex]
     ranks = [lr if s else fr for s, lr, fr in zip(skip, lex_ranks, full_ranks, strict=True)]
     return ranks, float(np.mean(skip)) if skip else 0.0
 
 
 def tune_cascade(lex: Sequence[np.ndarray], full: Sequence[np.ndarray],
-                 lex_ranks: Sequence[int], full_ranks: Sequence[int]
-                 ) -> tuple[Cascade, float] | None:
+                 lex_ranks: Sequence[int], full_ranks: Sequence[int],
+                 keys: np.ndarray | None = None) -> tuple[Cascade, float] | None:
     """The rule that skips the encoder most often on these (tune) queries such that every
     skipped query gets the full search's top entry (``full``: its fused scores) and hit@1 and
     hit@5 do not fall; ties go to the larger margin, then to the smaller ``min_top`` (the
@@ -313,14 +316,17 @@ def tune_cascade(lex: Sequence[np.ndarray], full: Sequence[np.ndarray],
     nearly saturated at hit@5 (0.998): "no loss on tune" alone accepted a margin of 0.05 that
     swapped the top entry of 4% of the skipped tune queries."""
     f1, f5, _ = metrics(full_ranks)
-    tops = [int(np.argmax(x)) == int(np.argmax(y)) for x, y in zip(lex, full, strict=True)]
+    def same(i: int, j: int) -> bool:
+        return i == j or (keys is not None and keys[i] == keys[j])
+
+    tops = [same(int(np.argmax(x)), int(np.argmax(y))) for x, y in zip(lex, full, strict=True)]
     best: tuple[float, float, float, Cascade] | None = None
     for top in CASCADE_MIN_TOPS:
         for margin in CASCADE_MARGINS:
             rule = Cascade(margin=margin, min_top=top)
-            ranks, skip = cascade_ranks(rule, lex, lex_ranks, full_ranks)
+            ranks, skip = cascade_ranks(rule, lex, lex_ranks, full_ranks, keys)
             h1, h5, _ = metrics(ranks)
-            agree = all(t for x, t in zip(lex, tops, strict=True) if rule.decisive(x))
+            agree = all(t for x, t in zip(lex, tops, strict=True) if rule.decisive(x, keys))
             if agree and h1 >= f1 and h5 >= f5:
                 key = (skip, margin, -top)
                 if best is None or key > best[:3]:
@@ -341,7 +347,8 @@ def lexical_confidence_features(lex: Sequence[np.ndarray],
 
 def cascade_report(comps: Sequence[Components], rels: Sequence[np.ndarray],
                    queries: Sequence[Query], weights: FusionWeights,
-                   ood_comps: Sequence[Components], n_ood_tune: int) -> None:
+                   ood_comps: Sequence[Components], n_ood_tune: int,
+                   keys: np.ndarray | None = None) -> None:
     """Choose the cascade rule on the tune split, report the hold-out beside the full search,
     and fit the lexical-stage confidence on tune (+ tune chit-chat)."""
     lex = [lexical_fused(c) for c in comps]
@@ -350,7 +357,7 @@ def cascade_report(comps: Sequence[Components], rels: Sequence[np.ndarray],
     full_r = [rank_of(x, r) for x, r in zip(full, rels, strict=True)]
     tune = [i for i, q in enumerate(queries) if q.split == "tune"]
     chosen = tune_cascade([lex[i] for i in tune], [full[i] for i in tune],
-                          [lex_r[i] for i in tune], [full_r[i] for i in tune])
+                          [lex_r[i] for i in tune], [full_r[i] for i in tune], keys)
     print(f"\ncascade: skip the encoder when the lexical stage is decisive; rule chosen on the "
           f"tune split ({len(tune)} queries): ", end="")
     if chosen is None:
@@ -367,14 +374,14 @@ def cascade_report(comps: Sequence[Components], rels: Sequence[np.ndarray],
             sel = [i for i, q in enumerate(queries) if q.split == "test"
                    and (kind == "all" or q.kind == kind)]
             ranks, sk = cascade_ranks(rl, [lex[i] for i in sel], [lex_r[i] for i in sel],
-                                      [full_r[i] for i in sel])
+                                      [full_r[i] for i in sel], keys)
             c1, c5, _ = metrics(ranks)
             f1, f5, _ = metrics([full_r[i] for i in sel])
             print(f"  {name + ', ' + kind:<24} {len(sel):4d} {sk:8.1%} {c1:14.3f} {f1:11.3f} "
                   f"{c5:14.3f} {f5:11.3f}")
     ood_lex = [lexical_fused(c) for c in ood_comps]
     print(f"  chit-chat (test) skipped: "
-          f"{np.mean([rule.decisive(x) for x in ood_lex[n_ood_tune:]]):.1%}")
+          f"{np.mean([rule.decisive(x, keys) for x in ood_lex[n_ood_tune:]]):.1%}")
     x, y = lexical_confidence_features([lex[i] for i in tune] + ood_lex[:n_ood_tune],
                                        [rels[i] for i in tune] + [None] * n_ood_tune)
     cal = fit_calibration(x, y)
@@ -737,7 +744,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in confidence_report(index.calibration, x_test, y_test, is_ood):
         print(line)
 
-    cascade_report(comps, rels, all_q, index.weights, ood_comps, n_ood_tune)
+    cascade_report(comps, rels, all_q, index.weights, ood_comps, n_ood_tune,
+                   np.array([duplicate_key(by_id[i].title) for i in ids], dtype=object))
 
     # ---- paraKQC ----
     sets_ = parakqc_sets(data)

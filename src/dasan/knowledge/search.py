@@ -25,6 +25,7 @@ texts are embedded again.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -203,15 +204,30 @@ class Cascade:
         if not (math.isfinite(self.min_top) and 0.0 <= self.min_top <= 1.0):
             raise ValueError(f"cascade min_top must be within 0..1, got {self.min_top}")
 
-    def decisive(self, lexical: np.ndarray) -> bool:
+    def decisive(self, lexical: np.ndarray, keys: np.ndarray | None = None) -> bool:
         """Is the lexical ranking (:func:`fuse` with :data:`LEXICAL_ONLY`; ``-inf`` outside the
-        filters) decisive enough to skip the encoder?"""
-        ok = lexical[np.isfinite(lexical)]
-        if ok.size < 2:
-            return ok.size == 1 and float(ok[0]) > 0.0
-        top2 = np.partition(ok, ok.size - 2)[-2:]
-        best, second = float(top2[1]), float(top2[0])
-        return best > 0.0 and best >= self.min_top and best - second >= self.margin
+        filters) decisive enough to skip the encoder? ``keys``: each entry's
+        :func:`duplicate_key`; the runner-up is the best entry whose key differs from the top
+        entry's (a verbatim copy of the top entry's title is not a rival)."""
+        finite = np.isfinite(lexical)
+        if not finite.any():
+            return False
+        top = int(np.argmax(np.where(finite, lexical, -np.inf)))
+        best = float(lexical[top])
+        if best <= 0.0 or best < self.min_top:
+            return False
+        rivals = finite.copy()
+        rivals[top] = False
+        if keys is not None:
+            rivals &= keys != keys[top]
+        if not rivals.any():
+            return True
+        return best - float(lexical[rivals].max()) >= self.margin
+
+
+def duplicate_key(title: str) -> str:
+    """Letters and digits of ``title``, lowercased: entries with equal keys are copies."""
+    return re.sub(r"[^0-9A-Za-z가-힣]+", "", title).lower()
 
 
 # Chosen by bench/bench_search.py on its tune split (480 paraphrase, noisy and keyword queries;
@@ -270,6 +286,7 @@ class _Built:
     owner: np.ndarray
     status: np.ndarray
     answerable: np.ndarray
+    dup_keys: np.ndarray  # duplicate_key of each title (object)
     speller: Speller | None
     vocabulary: frozenset[str]  # content words of the titles and question variants
     valid_from: np.ndarray  # datetime64[D], NaT = open
@@ -472,6 +489,7 @@ class SearchIndex:
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
                 answerable=np.array([d.answerable for d in docs], dtype=bool),
+                dup_keys=np.array([duplicate_key(d.title) for d in docs], dtype=object),
                 speller=self._speller(ids) if cfg.repair_query else None,
                 vocabulary=frozenset(w for i in ids for w in self._lex[i]),
                 valid_from=dates([d.valid_from for d in docs]),
@@ -637,7 +655,7 @@ class SearchIndex:
             comp0 = Components(bm25=lex.bm25, chars=lex.chars,
                                dense=np.zeros(len(built.ids), dtype=np.float32))
             lexical = fuse(comp0, LEXICAL_ONLY, m)
-            if rule.decisive(lexical):
+            if rule.decisive(lexical, built.dup_keys):
                 return [replace(h, stage="lexical") for h in
                         self._top(built, comp0, lexical, k, rule.calibration, dense_free=True)]
         comp = self._with_dense(lex, query_vector)

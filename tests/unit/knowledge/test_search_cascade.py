@@ -14,6 +14,7 @@ from dasan.knowledge.search import (
     IndexConfig,
     SearchDoc,
     SearchIndex,
+    duplicate_key,
 )
 
 INF = float("inf")
@@ -46,6 +47,14 @@ RULE = Cascade(margin=0.3, min_top=0.5, calibration=Calibration(a=4.0, b=6.0, c=
 )
 def test_decisive_rule(scores: list[float], decisive: bool) -> None:
     assert RULE.decisive(np.asarray(scores)) is decisive
+
+
+def test_a_verbatim_copy_of_the_top_entry_is_not_a_rival() -> None:
+    scores = np.asarray([1.0, 1.0, 0.5])
+    assert not RULE.decisive(scores)
+    keys = np.array([duplicate_key("민원사무란 ?"), duplicate_key("민원사무란?"), "x"], dtype=object)
+    assert RULE.decisive(scores, keys)
+    assert not RULE.decisive(np.asarray([1.0, 1.0, 0.9]), keys)  # the real rival is close
 
 
 def test_rule_values_are_checked() -> None:
@@ -100,6 +109,13 @@ def test_the_cascade_is_off_for_the_bot_and_when_asked(index: SearchIndex) -> No
     assert calls == 1 and hits[0].stage == "hybrid"
     calls, hits = encoder_calls(plain, "따릉이 대여 방법", cascade=RULE)
     assert calls == 0 and hits[0].stage == "lexical"
+
+
+def test_a_copied_entry_does_not_force_the_encoder() -> None:
+    idx = SearchIndex([*DOCS, SearchDoc("bike-rent-copy", "따릉이 대여는 어떻게 하나요 ?")],
+                      config=IndexConfig(cascade=RULE))
+    calls, hits = encoder_calls(idx, "따릉이 대여 방법")
+    assert calls == 0 and {hits[0].id, hits[1].id} == {"bike-rent", "bike-rent-copy"}
 
 
 def test_filters_apply_before_the_lexical_decision(index: SearchIndex) -> None:
