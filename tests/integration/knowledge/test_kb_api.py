@@ -109,6 +109,11 @@ def test_search_finds_a_paraphrase_and_follows_edits(client, login) -> None:  # 
     assert hits[0]["entry"]["owner_name"] == "도시교통실"
     hits = client.get("/api/knowledge/search", params={"q": "자전거 대여권 환불"}).json()
     assert hits[0]["entry"]["program"] == "따릉이"
+    # each hit says whether the query was embedded (the cascade skips the encoder when the
+    # words decide); a lexical-stage hit has no dense score
+    assert all(h["stage"] in ("lexical", "hybrid") for h in hits)
+    assert all(h["dense"] == 0.0 for h in hits if h["stage"] == "lexical")
+    assert all(h["dense"] > 0.0 for h in hits if h["stage"] == "hybrid")
     # retiring an entry removes it from search
     login("kbeditor")
     rid = hits[0]["entry"]["id"]

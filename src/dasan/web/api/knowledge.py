@@ -54,6 +54,8 @@ class SearchHitOut(BaseModel):
     confidence: float
     bm25: float
     dense: float
+    # "lexical": the lexical match was decisive and the query was not embedded (dense is 0)
+    stage: str = "hybrid"
 
 
 class VersionOut(BaseModel):
@@ -85,7 +87,7 @@ def search(
     results = get_live_index().search(db, q, k, category=category, owner=owner,
                                       valid_on=valid_on)
     return [SearchHitOut(entry=entry_out(e), score=h.score, confidence=h.confidence,
-                         bm25=h.bm25, dense=h.dense) for e, h in results]
+                         bm25=h.bm25, dense=h.dense, stage=h.stage) for e, h in results]
 
 
 @router.get("/entries", response_model=list[EntryOut])
