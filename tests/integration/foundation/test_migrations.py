@@ -78,6 +78,36 @@ def test_contact_numbers_stored_in_clear_are_sealed_by_migration(tmp_path) -> No
     assert json.loads(stored[3]) == {"text": "안내", "to_sealed": ["outbox.payload_to", 1]}
 
 
+def _agent_skills(url: str) -> set[tuple[int, str, int]]:
+    """(agent, skill code, level) of the shared database's seeded agents."""
+    from sqlalchemy import text
+
+    from dasan.db.session import get_engine
+
+    with get_engine(url).connect() as conn:
+        return {(a, code, level) for a, code, level in conn.execute(text(
+            "SELECT a.agent_id, s.code, a.level FROM agent_skills a "
+            "JOIN skills s ON s.id = a.skill_id"))}
+
+
+def _restore_agent_skills(url: str, before: set[tuple[int, str, int]]) -> None:
+    """A downgrade past 0018_sign drops the sign-language skill, and with it the seeded
+    agents' rows for it; the upgrade re-creates the skill but not those rows. Put them back,
+    so the tests that run after this one on the shared database find the seed intact."""
+    from sqlalchemy import text
+
+    from dasan.db.session import get_engine
+
+    missing = before - _agent_skills(url)
+    with get_engine(url).begin() as conn:
+        for agent_id, code, level in sorted(missing):
+            conn.execute(text(
+                "INSERT INTO agent_skills (agent_id, skill_id, level) "
+                "SELECT :a, id, :l FROM skills WHERE code = :c"),
+                {"a": agent_id, "l": level, "c": code})
+    assert _agent_skills(url) == before
+
+
 def test_notice_emails_stored_in_clear_are_sealed_by_migration(database_url: str) -> None:
     """0018_15: notice e-mail addresses written in clear by earlier versions (on the report and
     on its e-mail notice) are sealed in the PII vault and masked in place, on both backends;
@@ -106,6 +136,7 @@ def test_notice_emails_stored_in_clear_are_sealed_by_migration(database_url: str
     with new_session(database_url) as s:  # report 2 was sealed by the current code already
         vault.seal(s, kind, 2, "carol@example.org")
         s.commit()
+    skills_before = _agent_skills(database_url)
     try:
         downgrade(database_url, "0018_11")  # the migration before 0018_15
         upgrade(database_url)
@@ -130,3 +161,4 @@ def test_notice_emails_stored_in_clear_are_sealed_by_migration(database_url: str
             assert sent == ["citizen@example.com"]  # opened only for the send
     finally:
         upgrade(database_url)
+        _restore_agent_skills(database_url, skills_before)
