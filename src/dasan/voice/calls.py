@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
@@ -133,13 +134,13 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
             malicious = is_registered(session, citizen_id)
     attrs = CallerAttributes(malicious=malicious, welfare_line=welfare)
     # Core INSERT ... RETURNING: two rows per call, no objects for the session to track.
-    consultation_id = int(session.execute(
+    consultation_id = int(_core(session,
         insert(Consultation).values(channel="phone", started_at=now, outcome="open",
                                     status="open", citizen_id=citizen_id,
                                     external_ref=f"sip:{sip_call_id}"[:64])
         .returning(Consultation.id)).scalar_one())
     masked = masked or "발신번호 없음"
-    call_id = int(session.execute(
+    call_id = int(_core(session,
         insert(VoiceCall).values(sip_call_id=sip_call_id[:128], consultation_id=consultation_id,
                                  citizen_id=citizen_id, caller_masked=masked,
                                  dialed=dialed[:32], arrived_at=now, outcome="open")
@@ -148,8 +149,33 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
     return OpenedCall(call_id, consultation_id, citizen_id, masked, attrs, history)
 
 
-def _consultation_of(call_id: int) -> Any:
-    return select(VoiceCall.consultation_id).where(VoiceCall.id == call_id).scalar_subquery()
+def _core(session: Session, stmt: Any) -> Any:
+    """A Core statement on the step's connection, without the ORM's compile step (its bulk
+    UPDATE path cost more Python than the rest of the step). Pending changes are flushed
+    first; the caller expires (`_expire`) any object of the session the statement changed."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
+def _expire(session: Session, cls: type[Any], pk: int) -> None:
+    """An object a Core UPDATE changed is read again if a later step of the batch uses it."""
+    obj = session.identity_map.get(identity_key(cls, pk))
+    if obj is not None:
+        session.expire(obj)
+
+
+def _update_call(session: Session, call_id: int, **values: Any) -> int:
+    """UPDATE the CDR (Core); returns its consultation's id."""
+    cid = _core(session, update(VoiceCall).where(VoiceCall.id == call_id).values(**values)
+                .returning(VoiceCall.consultation_id)).scalar_one()
+    _expire(session, VoiceCall, call_id)
+    return int(cid)
+
+
+def _update_consultation(session: Session, consultation_id: int, **values: Any) -> None:
+    _core(session, update(Consultation).where(Consultation.id == consultation_id)
+          .values(**values))
+    _expire(session, Consultation, consultation_id)
 
 
 @batchable
@@ -174,9 +200,7 @@ def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
                      .scalar_subquery(),
                      "priority": greatest(func.coalesce(Consultation.priority, 0),
                                           result.priority, queue_priority)}
-    session.execute(update(VoiceCall).where(VoiceCall.id == call_id).values(**call_values))
-    session.execute(update(Consultation).where(Consultation.id == _consultation_of(call_id))
-                    .values(**c_values).execution_options(synchronize_session="fetch"))
+    _update_consultation(session, _update_call(session, call_id, **call_values), **c_values)
 
 
 def _lock_agent(session: Session, agent_id: int) -> Agent | None:
@@ -200,10 +224,9 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
     load = presence.loads(session, [agent_id])[agent_id]
     if presence.capacity_of(agent, load, "phone") < 1:
         return None
-    session.execute(update(VoiceCall).where(VoiceCall.id == call_id).values(
-        offered_at=func.coalesce(VoiceCall.offered_at, utcnow()), agent_id=agent_id))
-    session.execute(update(Consultation).where(Consultation.id == _consultation_of(call_id))
-                    .values(agent_id=agent_id).execution_options(synchronize_session="fetch"))
+    cid = _update_call(session, call_id, agent_id=agent_id,
+                       offered_at=func.coalesce(VoiceCall.offered_at, utcnow()))
+    _update_consultation(session, cid, agent_id=agent_id)
     # The agent now holds this call: busy (the load just read, plus this call).
     events = presence.refresh_load(session, agent_id,
                                    load=presence.Load(load.calls + 1, load.written))
@@ -233,10 +256,9 @@ def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[st
              ) -> None:
     now = utcnow()
     caller_wav, agent_wav = recordings
-    session.execute(update(VoiceCall).where(VoiceCall.id == call_id).values(
-        answered_at=now, agent_id=agent_id, recording_caller=caller_wav,
-        recording_agent=agent_wav))
-    c = session.scalar(select(Consultation).where(Consultation.id == _consultation_of(call_id)))
+    cid = _update_call(session, call_id, answered_at=now, agent_id=agent_id,
+                       recording_caller=caller_wav, recording_agent=agent_wav)
+    c = session.get(Consultation, cid)
     assert c is not None
     if c.answered_at is None:  # a transferred call was answered once, by the first agent
         c.answered_at = now
