@@ -39,7 +39,7 @@ import time
 import traceback
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, event, func, select, update
 
 from dasan.chat.pubsub import InMemoryPubSub
 from dasan.config import PROJECT_ROOT, get_settings
@@ -50,7 +50,7 @@ from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
 from dasan.demo import seed_org, seed_people
 from dasan.voice.agents import set_endpoint
-from dasan.voice.cli import install_fast_loop, settle_heap
+from dasan.voice.cli import favour_the_loop, install_fast_loop, settle_heap
 from dasan.voice.flows import store
 from dasan.voice.flows.default import default_flow
 from dasan.voice.gateway import Gateway
@@ -261,6 +261,7 @@ async def child_gateway(args: argparse.Namespace) -> None:
                  os.environ["DASAN_DATABASE_URL"])
     await gw.start()
     settle_heap()
+    favour_the_loop()
     print(gw.port, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await gw.stop()
@@ -337,6 +338,7 @@ async def main(args: argparse.Namespace) -> None:
     gw = Gateway(gateway_settings(args, tmp, concurrent, base), InMemoryPubSub(), url)
     await gw.start()
     settle_heap()  # as `dasan voice` does
+    favour_the_loop()
     target = f"127.0.0.1:{gw.port}"
     children: list[asyncio.subprocess.Process] = []
     front: asyncio.subprocess.Process | None = None
@@ -375,6 +377,12 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.sleep(0.2)
 
     watcher = asyncio.create_task(watch())
+    sql = [0]
+
+    def count_sql(*_: object) -> None:
+        sql[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count_sql)  # this process's statements
     t0 = time.perf_counter()
     sched0, cpu0 = loop_thread_sched(), time.process_time()
     gateway = await run_callers(target, args.calls, args.rate, tmp / "callers")
@@ -386,6 +394,7 @@ async def main(args: argparse.Namespace) -> None:
             break
         await asyncio.sleep(0.1)
     stop.set()
+    event.remove(Engine, "before_cursor_execute", count_sql)
     watch_stalls.stop()
     await asyncio.gather(lag_task, watcher)
     gaps_ms = [g * 1000 for g in gw.relay_gaps]
@@ -456,6 +465,8 @@ async def main(args: argparse.Namespace) -> None:
     for where, n in watch_stalls.where.most_common(args.stall_stacks):
         print(f"  {n:5d} samples  {where}")
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
+    print(f"SQL statements while the calls ran: {sql[0]:,} ({sql[0] / max(1, args.calls):.1f} "
+          f"per call{', this gateway process only' if args.gateways > 1 else ''})")
     print(f"record writer ({'a record process' if args.db_processes else 'a thread'}): "
           f"{ws.steps} steps in {ws.batches} batches (mean {ws.steps / max(1, ws.batches):.1f}"
           f", largest {ws.largest}), busy {ws.busy_seconds:.1f} s, queue wait p50 "

@@ -25,16 +25,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from dasan.auth import phone_hash
 from dasan.config import signing_key
 from dasan.consultations import outcomes
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
-from dasan.db.models import AbuseIncident, Agent, Citizen, Consultation, Queue
+from dasan.db.models import AbuseIncident, Agent, Citizen, Consultation, MaliciousCaller, Queue
 from dasan.db.models_voice import CallbackAttempt, CallbackRequest, VoiceCall, WelfareLine
 from dasan.presence import service as presence
 from dasan.presence.events import PresenceEvent
@@ -101,27 +102,45 @@ def _citizen(session: Session, caller_digits: str) -> Citizen | None:
         return citizen_for_phone(session, caller_digits)
 
 
+def _known_caller(session: Session, key: str) -> tuple[int, str | None, bool, bool] | None:
+    """A returning caller in one statement: (citizen id, masked number, registered welfare
+    line, active malicious-caller registration), or None for a first call."""
+    welfare = select(WelfareLine.id).where(WelfareLine.phone_hash == key).exists()
+    malicious = select(MaliciousCaller.id).where(MaliciousCaller.citizen_id == Citizen.id,
+                                                 MaliciousCaller.active.is_(True)).exists()
+    row = session.execute(select(Citizen.id, Citizen.phone_masked, welfare, malicious)
+                          .where(Citizen.phone_hash == key)).first()
+    return None if row is None else (int(row[0]), row[1], bool(row[2]), bool(row[3]))
+
+
 @batchable
 def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: str
               ) -> OpenedCall:
     now = utcnow()
-    citizen = _citizen(session, caller_digits)
-    welfare = False
+    citizen_id: int | None = None
+    masked: str | None = None
+    welfare = malicious = False
     if caller_digits:
         key = phone_hash(caller_digits, signing_key())
-        welfare = session.scalar(select(WelfareLine.id).where(WelfareLine.phone_hash == key)
-                                 ) is not None
-    attrs = CallerAttributes(malicious=is_registered(session, citizen.id if citizen else None),
-                             welfare_line=welfare)
+        known = _known_caller(session, key)
+        if known is not None:  # a returning caller: one statement
+            citizen_id, masked, welfare, malicious = known
+        else:  # a first call: the citizen row is created (or read, if another worker won)
+            citizen = _citizen(session, caller_digits)
+            assert citizen is not None
+            citizen_id, masked = citizen.id, citizen.phone_masked
+            welfare = session.scalar(select(WelfareLine.id)
+                                     .where(WelfareLine.phone_hash == key)) is not None
+            malicious = is_registered(session, citizen_id)
+    attrs = CallerAttributes(malicious=malicious, welfare_line=welfare)
     # Core INSERT ... RETURNING: two rows per call, no objects for the session to track.
-    citizen_id = citizen.id if citizen else None
-    consultation_id = int(session.execute(
+    consultation_id = int(_core(session,
         insert(Consultation).values(channel="phone", started_at=now, outcome="open",
                                     status="open", citizen_id=citizen_id,
                                     external_ref=f"sip:{sip_call_id}"[:64])
         .returning(Consultation.id)).scalar_one())
-    masked = (citizen.phone_masked if citizen else None) or "발신번호 없음"
-    call_id = int(session.execute(
+    masked = masked or "발신번호 없음"
+    call_id = int(_core(session,
         insert(VoiceCall).values(sip_call_id=sip_call_id[:128], consultation_id=consultation_id,
                                  citizen_id=citizen_id, caller_masked=masked,
                                  dialed=dialed[:32], arrived_at=now, outcome="open")
@@ -130,29 +149,58 @@ def open_call(session: Session, sip_call_id: str, caller_digits: str, dialed: st
     return OpenedCall(call_id, consultation_id, citizen_id, masked, attrs, history)
 
 
+def _core(session: Session, stmt: Any) -> Any:
+    """A Core statement on the step's connection, without the ORM's compile step (its bulk
+    UPDATE path cost more Python than the rest of the step). Pending changes are flushed
+    first; the caller expires (`_expire`) any object of the session the statement changed."""
+    session.flush()
+    return session.connection().execute(stmt)
+
+
+def _expire(session: Session, cls: type[Any], pk: int) -> None:
+    """An object a Core UPDATE changed is read again if a later step of the batch uses it."""
+    obj = session.identity_map.get(identity_key(cls, pk))
+    if obj is not None:
+        session.expire(obj)
+
+
+def _update_call(session: Session, call_id: int, **values: Any) -> int:
+    """UPDATE the CDR (Core); returns its consultation's id."""
+    cid = _core(session, update(VoiceCall).where(VoiceCall.id == call_id).values(**values)
+                .returning(VoiceCall.consultation_id)).scalar_one()
+    _expire(session, VoiceCall, call_id)
+    return int(cid)
+
+
+def _update_consultation(session: Session, consultation_id: int, **values: Any) -> None:
+    _core(session, update(Consultation).where(Consultation.id == consultation_id)
+          .values(**values))
+    _expire(session, Consultation, consultation_id)
+
+
 @batchable
 def ars_done(session: Session, call_id: int, result: FlowResult, flow_name: str,
              flow_version: int, codec: str) -> None:
     """The caller left the menu: the path on the CDR, the menu keys and (for a queue) the
-    queue times and priority on the consultation (written behind)."""
+    queue times and priority on the consultation. Two UPDATEs (the queue's id and priority
+    are read inside them), no objects loaded."""
     now = utcnow()
-    call = session.get(VoiceCall, call_id)
-    assert call is not None
-    call.ars_path, call.ars_exit_at = list(result.path), now
-    call.flow_name, call.flow_version, call.codec = flow_name, flow_version, codec
-    c = session.get(Consultation, call.consultation_id)
-    assert c is not None
-    c.ars_option = result.ars_option
-    c.language = result.language
+    call_values: dict[str, Any] = {"ars_path": list(result.path), "ars_exit_at": now,
+                                   "flow_name": flow_name, "flow_version": flow_version,
+                                   "codec": codec}
+    c_values: dict[str, Any] = {"ars_option": result.ars_option, "language": result.language}
     if result.kind == "queue" and result.queue:
-        queue = session.execute(select(Queue.id, Queue.priority)
-                                .where(Queue.code == result.queue)).first()
-        call.queue_code, call.queued_at = result.queue, now
-        c.queued_at = now
-        c.queue_id = queue.id if queue else None
+        call_values |= {"queue_code": result.queue, "queued_at": now}
+        queue_priority = func.coalesce(select(Queue.priority).where(
+            Queue.code == result.queue).scalar_subquery(), 0)
         # (a crisis the callbot heard has raised the priority already: keep it)
-        c.priority = max(c.priority or 0, result.priority, queue.priority if queue else 0)
-    session.flush()
+        greatest = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+        c_values |= {"queued_at": now,
+                     "queue_id": select(Queue.id).where(Queue.code == result.queue)
+                     .scalar_subquery(),
+                     "priority": greatest(func.coalesce(Consultation.priority, 0),
+                                          result.priority, queue_priority)}
+    _update_consultation(session, _update_call(session, call_id, **call_values), **c_values)
 
 
 def _lock_agent(session: Session, agent_id: int) -> Agent | None:
@@ -171,17 +219,17 @@ def offered(session: Session, call_id: int, agent_id: int) -> list[PresenceEvent
     serialised here, and the second reads the first's claim once it committed, so one agent
     is never offered two calls. SQLite has one writer: the second claim fails instead."""
     agent = _lock_agent(session, agent_id)
-    if agent is None or presence.capacity_for(session, agent, "phone") < 1:
+    if agent is None:
         return None
-    call = session.get(VoiceCall, call_id)
-    assert call is not None
-    call.offered_at = call.offered_at or utcnow()
-    call.agent_id = agent_id
-    c = session.get(Consultation, call.consultation_id)
-    if c is not None:
-        c.agent_id = agent_id
-    session.flush()
-    events = presence.refresh_load(session, agent_id)
+    load = presence.loads(session, [agent_id])[agent_id]
+    if presence.capacity_of(agent, load, "phone") < 1:
+        return None
+    cid = _update_call(session, call_id, agent_id=agent_id,
+                       offered_at=func.coalesce(VoiceCall.offered_at, utcnow()))
+    _update_consultation(session, cid, agent_id=agent_id)
+    # The agent now holds this call: busy (the load just read, plus this call).
+    events = presence.refresh_load(session, agent_id,
+                                   load=presence.Load(load.calls + 1, load.written))
     session.flush()
     return events
 
@@ -207,11 +255,10 @@ def released(session: Session, call_id: int, agent_id: int, wrap_up: bool,
 def answered(session: Session, call_id: int, agent_id: int, recordings: tuple[str, str]
              ) -> None:
     now = utcnow()
-    call = session.get(VoiceCall, call_id)
-    assert call is not None
-    call.answered_at, call.agent_id = now, agent_id
-    call.recording_caller, call.recording_agent = recordings
-    c = session.get(Consultation, call.consultation_id)
+    caller_wav, agent_wav = recordings
+    cid = _update_call(session, call_id, answered_at=now, agent_id=agent_id,
+                       recording_caller=caller_wav, recording_agent=agent_wav)
+    c = session.get(Consultation, cid)
     assert c is not None
     if c.answered_at is None:  # a transferred call was answered once, by the first agent
         c.answered_at = now

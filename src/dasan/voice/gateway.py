@@ -61,6 +61,9 @@ GATEWAY_PROMPTS = {
 }
 
 
+ROSTER_TTL = 2.0  # seconds: changes made elsewhere (chats, desktops) are seen within this
+ROSTER_MIN_AGE = 0.2  # seconds between two reads when the gateway's own changes freed agents
+
 SIP_REASONS = {100: "Trying", 200: "OK", 404: "Not Found", 408: "Request Timeout",
                480: "Temporarily Unavailable", 486: "Busy Here",
                487: "Request Terminated", 488: "Not Acceptable Here", 600: "Busy Everywhere",
@@ -162,6 +165,14 @@ class Gateway:
         self.placed_dialogs: dict[str, Call] = {}  # consult and external legs, by Call-ID
         self._callbacks_checked = 0.0
         self.busy_agents: set[int] = set()
+        # The roster (who may take a call now) kept in memory between reads: read again when
+        # the gateway's own presence changes freed an agent (at most every ROSTER_MIN_AGE),
+        # when a claim was refused (someone else took the agent), or after ROSTER_TTL for
+        # changes made elsewhere (chats, desktops). The claim itself (`calls.offered`) stays
+        # the authority: a stale roster costs a refused claim, never a double booking.
+        self._roster: acd.Roster | None = None
+        self._roster_at = 0.0
+        self._roster_stale = True
         self.flow: Flow | None = None
         self.flow_version = 0
         self.hold_pcm = audio.hold_music()
@@ -615,7 +626,7 @@ class Gateway:
     async def _announce_position(self, call: Call) -> None:
         waiting = self._waiting(call.queue)
         position = next((i + 1 for i, c in enumerate(waiting) if c is call), len(waiting))
-        roster = await self._write(acd.candidates)
+        roster = await self._cached_roster()
         serving = acd.serving(roster, call.queue or "", call.language, _mode())
         seconds = acd.expected_wait(position, serving)
         minutes = max(1, round(seconds / 60)) if seconds else 0
@@ -644,9 +655,29 @@ class Gateway:
                if c.stage == "queue" and not c.finished and (queue is None or c.queue == queue)]
         return sorted(out, key=lambda c: (-c.priority, c.queued_mono))
 
+    async def _cached_roster(self, fresh: bool = False) -> acd.Roster:
+        """The roster from memory, read again (one batched record step) when stale: see
+        `__init__`. `fresh` reads it now (transfers, consultations: a person picks a target)."""
+        age = time.monotonic() - self._roster_at
+        if (fresh or self._roster is None or age > ROSTER_TTL
+                or (self._roster_stale and age > ROSTER_MIN_AGE)):
+            self._roster_stale = False
+            self._roster = await self._write(acd.candidates)
+            self._roster_at = time.monotonic()
+            self.stats["roster_reads"] = self.stats.get("roster_reads", 0) + 1
+        return self._roster
+
+    def _roster_changed(self, ev: StateChanged) -> None:
+        """One of the gateway's own presence changes: an agent who can no longer be offered a
+        call leaves the roster at once; one who can again is picked up at the next read."""
+        if self._roster is None:
+            return
+        if ev.state in presence_states.OFFERABLE:
+            self._roster_stale = True
+        else:
+            self._roster.agents = [a for a in self._roster.agents if a.agent_id != ev.agent_id]
+
     async def _dispatch(self) -> None:
-        roster: acd.Roster | None = None
-        roster_at = 0.0
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 0.5)
@@ -658,15 +689,11 @@ class Gateway:
                 except Exception:
                     log.exception("placing callbacks failed")
                 continue
-            # One roster read serves every wake-up within 0.2 s (each read is a query whose
-            # thread competes with the event loop for the GIL under load).
-            if time.monotonic() - roster_at > 0.2 or roster is None:
-                try:
-                    roster = await self._write(acd.candidates)
-                except Exception:
-                    log.exception("agent roster unavailable")
-                    continue
-                roster_at = time.monotonic()
+            try:
+                roster = await self._cached_roster()
+            except Exception:
+                log.exception("agent roster unavailable")
+                continue
             for call in waiting:
                 if call.finished or call.offering or call.stage != "queue":
                     continue
@@ -691,7 +718,12 @@ class Gateway:
         try:
             # The presence model is asked first: the agent may have taken a chat meanwhile.
             events = await self._write(calls.offered, call.record_id, phone.agent_id)
-            if events is not None:
+            if events is None:  # the agent took a chat or another gateway's call meanwhile
+                self._roster_stale = True
+                if self._roster is not None:
+                    self._roster.agents = [a for a in self._roster.agents
+                                           if a.agent_id != phone.agent_id]
+            else:
                 claimed = True
                 await self._presence(events)
                 answered = await self._ring(call, phone)
@@ -725,6 +757,7 @@ class Gateway:
         for ev in events or []:
             if not isinstance(ev, StateChanged):
                 continue
+            self._roster_changed(ev)
             await self.pubsub.publish(agent_channel(ev.agent_id), ev.wire())
             await self.pubsub.publish(SUPERVISOR_CHANNEL, {"type": "changed"})
             if ev.state == presence_states.AFTER_CALL_WORK and ev.why == "call_ended":
@@ -1112,6 +1145,7 @@ class Gateway:
             # That agent, whether or not their skills cover the caller's queue.
             call.direct_agent = int(target[6:])
             call.declined.discard(call.direct_agent)
+        self._roster_stale = True  # a person picked the target: read who is free now
         call.stage = "queue"
         await self._play(call, "transfer", GATEWAY_PROMPTS["transfer"], barge_in=False)
         if call.talk_over is not None and not call.talk_over.done():
@@ -1248,7 +1282,7 @@ class Gateway:
         number (through `DASAN_VOICE_EXTERNAL_URI`); ("", None) if nobody can take it."""
         if target.startswith("external:"):
             return self.settings.external_uri.format(number=target[9:]), None
-        roster = await self._write(acd.candidates)
+        roster = await self._cached_roster(fresh=True)
         exclude = self.busy_agents | {call.agent.phone.agent_id if call.agent else 0}
         phone: acd.AgentPhone | None
         if target.startswith("agent:"):
@@ -1491,7 +1525,7 @@ class Gateway:
         waiting = await self._write(calls.waiting_callbacks)
         if not waiting:
             return
-        roster = await self._write(acd.candidates)
+        roster = await self._cached_roster()
         for request_id, queue in waiting:
             if any(c.queue == queue for c in self._waiting()):
                 continue
