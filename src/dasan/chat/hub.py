@@ -24,7 +24,6 @@ import anyio
 import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from dasan import ratelimit
 from dasan.assist import recommend
@@ -124,6 +123,7 @@ class Outcome:
 # sleep became the chat's tail latency. On SQLite the steps below therefore take turns in this
 # process; PostgreSQL keeps them concurrent (row locks do the work there).
 _SQLITE_TURNS = threading.RLock()
+SQLITE_TURN_THREADS = 2  # one in its turn, one ready for the next
 
 
 def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -846,14 +846,25 @@ class ChatHub:
         self._assign_lock = asyncio.Lock()
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._slow: anyio.CapacityLimiter | None = None
+        self._turns: anyio.CapacityLimiter | None = None  # SQLite only (`_in_turn`)
         self._tasks: set[asyncio.Task[None]] = set()
         self._draft_at: dict[int, float] = {}  # chat -> when its draft was last searched
         processes = get_settings().chat_screen_processes
         self.screening = screening_processes(processes) if processes else None
         self._screener = BatchScreener(self.screening.run if self.screening else self._slow_call)
 
+    async def _in_turn(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(session, ...)` on a worker thread. On SQLite the steps take turns anyway
+        (`_SQLITE_TURNS`), so they get a pool of their own of two threads: forty threads
+        blocked on the turn lock only fought the event loop for the GIL, and under a burst
+        that contention slowed every turn until the backlog never cleared."""
+        if self._turns is None and get_settings().database_url.startswith("sqlite"):
+            self._turns = anyio.CapacityLimiter(SQLITE_TURN_THREADS)
+        return await anyio.to_thread.run_sync(
+            functools.partial(_session_call, fn, *args, **kwargs), limiter=self._turns)
+
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
-        out = await run_in_threadpool(_session_call, fn, *args, **kwargs)
+        out = await self._in_turn(fn, *args, **kwargs)
         return await self._after(out)
 
     async def run_slow(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
@@ -869,7 +880,7 @@ class ChatHub:
         """Like :meth:`run`, but the assignment pass the step asks for runs in the background:
         a desktop's hello must not wait behind the floor's assignment lock (in a reconnect
         storm every desktop asks for a pass at once)."""
-        out = await run_in_threadpool(_session_call, fn, *args)
+        out = await self._in_turn(fn, *args)
         assign, out.assign = out.assign, False
         await self._after(out)
         if assign:
@@ -940,7 +951,7 @@ class ChatHub:
 
     async def assign(self) -> int:
         async with self._assign_lock:
-            out = await run_in_threadpool(_session_call, run_assignment)
+            out = await self._in_turn(run_assignment)
         await self.publish(out)
         return int(out.result.get("assigned", 0))
 
