@@ -54,6 +54,17 @@ def _cid(citizen: Any) -> int:
     return int(citizen.evaluate("JSON.parse(sessionStorage.getItem('dasan.chat.v1')).cid"))
 
 
+def _handed_off(browser: Any, base: str, question: str, ready: str) -> tuple[Any, int]:
+    """A citizen's chat page that asked `question` and pressed 상담사 연결, once `ready` shows;
+    the page and its chat id."""
+    citizen = citizen_page(browser, base)
+    send(citizen, question)
+    citizen.locator("li.msg.from-citizen").first.wait_for()
+    citizen.click("#handoff")
+    citizen.wait_for_selector(ready)
+    return citizen, _cid(citizen)
+
+
 def _closed(url: str, cid: int, seconds: float = 30.0) -> Consultation:
     """Bounded wait for the server's own sweep to close the chat."""
     deadline = time.monotonic() + seconds
@@ -72,12 +83,8 @@ def test_a_citizen_who_closes_the_window_while_waiting_leaves_the_queue(
     base, url = quick_server.base_url, quick_server.db_url
     with db_session(url) as s:  # nobody is at a desk on this server: the citizen waits
         assert s.scalar(select(Agent.id).where(Agent.state == "available")) is None
-    citizen = citizen_page(browser, base)
-    send(citizen, "주민등록등본 발급 문의드립니다")
-    citizen.locator("li.msg.from-citizen").first.wait_for()
-    citizen.click("#handoff")
-    citizen.wait_for_selector("#status[data-phase=waiting]")
-    cid = _cid(citizen)
+    citizen, cid = _handed_off(browser, base, "주민등록등본 발급 문의드립니다",
+                               "#status[data-phase=waiting]")
     with db_session(url) as s:
         row = s.get(CitizenPresence, cid)
         assert row is not None and row.sockets >= 1
@@ -98,12 +105,8 @@ def test_a_citizen_who_closes_the_window_while_waiting_leaves_the_queue(
         assert row is not None and row.sockets == 0 and row.page_closed_at is not None
 
     # "대기 취소": the wait ends at the press.
-    citizen = citizen_page(browser, base)
-    send(citizen, "주민등록등본 발급 문의드립니다")
-    citizen.locator("li.msg.from-citizen").first.wait_for()
-    citizen.click("#handoff")
-    citizen.wait_for_selector("#status[data-phase=waiting]")
-    cid = _cid(citizen)
+    citizen, cid = _handed_off(browser, base, "주민등록등본 발급 문의드립니다",
+                               "#status[data-phase=waiting]")
     citizen.click("#leave")
     citizen.wait_for_selector("#status[data-phase=closed]")
     c = _closed(url, cid, seconds=0)
@@ -134,12 +137,9 @@ def test_nobody_staffed_the_citizen_gets_the_answer_by_sms(
     try:
         assert gateway.stdout is not None
         gw = f"http://127.0.0.1:{int(gateway.stdout.readline().strip())}"
-        citizen = citizen_page(browser, base)
-        send(citizen, "수돗물에서 냄새가 나요")
-        citizen.locator("li.msg.from-citizen").first.wait_for()
-        citizen.click("#handoff")
-        citizen.wait_for_selector("#callback:not([hidden])")  # nobody can serve: the choices
-        cid = _cid(citizen)
+        # nobody can serve: the page offers the choices
+        citizen, cid = _handed_off(browser, base, "수돗물에서 냄새가 나요",
+                                   "#callback:not([hidden])")
         citizen.fill("#callback-phone", "010-2345-6789")
         citizen.click("#sms-answer")
         citizen.locator("li.msg", has_text="010-****-6789").wait_for()
@@ -176,12 +176,8 @@ def test_a_silent_citizen_is_asked_then_the_chat_closes_as_idle(
     agent.wait_for_selector("#conn.ok")
     agent.select_option("#state", "available")
     agent.wait_for_selector("#presence:has-text('상담 가능')")
-    citizen = citizen_page(browser, base)
-    send(citizen, "여권 재발급 문의드립니다")
-    citizen.locator("li.msg.from-citizen").first.wait_for()
-    citizen.click("#handoff")
-    citizen.wait_for_selector("#status[data-phase=live]")
-    cid = _cid(citizen)
+    citizen, cid = _handed_off(browser, base, "여권 재발급 문의드립니다",
+                               "#status[data-phase=live]")
     agent.click(f"#tab-{cid}")
     agent.fill("#msg", "안녕하세요, 무엇을 도와드릴까요?")
     agent.click("#send")
