@@ -16,10 +16,14 @@ setup:
 	@mkdir -p var
 	@scripts/web-assets.sh
 
-# Train and cache the abuse classifier from ../shared/data (skipped when the data is absent;
-# the screener then runs on its rules alone). A cached model is reused.
+# Train and cache the models once, before any server or test worker would each train its own:
+# the crisis classifier (packaged set), and from ../shared/data the abuse classifier and the seed
+# FAQ's categories (skipped when the data is absent: the screener then runs on its rules alone).
+# Cached models are reused.
 models: setup
-	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then uv run --frozen dasan text train-abuse; \
+	@$(RUN) dasan text train-crisis
+	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then \
+	  $(RUN) dasan text train-abuse && $(RUN) dasan kb prepare; \
 	  else echo "no ../shared/data: abuse screening will run on rules only"; fi
 
 system-deps:

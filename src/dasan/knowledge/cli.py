@@ -51,6 +51,23 @@ def import_(
     typer.echo(f"knowledge base: {report}")
 
 
+@app.command("prepare")
+def prepare(
+    data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
+) -> None:
+    """Classify the seed FAQ's categories once and keep them in var/cache (no database)."""
+    from dasan.knowledge.faq_source import load_seed_records
+
+    folder = data or config.get_settings().shared_data
+    if not folder.is_dir():
+        raise _fail(f"no such folder: {folder}")
+    try:
+        records = load_seed_records(folder)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"seed FAQ: {len(records)} records classified and cached")
+
+
 @app.command()
 def search(
     query: str,

@@ -101,6 +101,18 @@ def lang_cmd(
         _emit({"language": code, "scores": scores}, as_json, code)
 
 
+@app.command("train-crisis")
+def train_crisis_cmd() -> None:
+    """위기 분류기 학습·캐시 (train the crisis classifier once; kept in var/models)."""
+    from dasan.text import crisis
+
+    model = crisis.get_model()
+    if model is None:
+        raise _fail("the packaged crisis training set is missing")
+    typer.echo(f"crisis model: trained on {model.trained_on} texts; "
+               f"threshold {model.threshold:.2f}")
+
+
 @app.command("train-abuse")
 def train_abuse_cmd(
     force: bool = typer.Option(False, "--force", help="retrain even when a cached model exists"),

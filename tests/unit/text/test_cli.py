@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -34,3 +35,22 @@ def test_empty_input_fails_with_a_message() -> None:
     r = runner.invoke(app, ["screen", "   "])
     assert r.exit_code == 2
     assert "empty" in r.output
+
+
+def test_train_crisis_reports_the_model_it_keeps() -> None:
+    r = runner.invoke(app, ["train-crisis"])
+    assert r.exit_code == 0, r.output
+    assert "crisis model: trained on" in r.stdout
+
+
+def test_kb_prepare_refuses_a_missing_folder(tmp_path: Path) -> None:
+    from dasan.knowledge.cli import app as kb_app
+
+    r = runner.invoke(kb_app, ["prepare", "--data", str(tmp_path / "absent")])
+    assert r.exit_code != 0
+    assert "no such folder" in r.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = runner.invoke(kb_app, ["prepare", "--data", str(empty)])
+    assert r.exit_code != 0
+    assert "no seed FAQ file" in r.output
