@@ -101,7 +101,7 @@ def authorize_citizen(session: Session, token: str | None, cid: int,
 # --- consultations ----------------------------------------------------------------------------
 
 
-def phase(c: Consultation) -> str:
+def phase(c: Consultation | ChatRow) -> str:
     """bot | waiting | live | pending | closed."""
     if c.status == "closed":
         return "closed"
@@ -144,6 +144,11 @@ class Stored:
     created: bool  # False when the client_msg_id had been seen before
 
 
+def validate_message(sender: str, body: str, client_msg_id: str | None) -> str:
+    """The body as it will be stored (stripped), or ChatError (400) for a message refused."""
+    return _validate(sender, body, client_msg_id)
+
+
 def _validate(sender: str, body: str, client_msg_id: str | None) -> str:
     if sender not in SENDERS:
         raise ChatError(f"unknown sender {sender!r}")
@@ -173,8 +178,45 @@ _CONSULTATIONS = cast(Table, Consultation.__table__)
 _LOCK_FOR_MESSAGE = (
     update(_CONSULTATIONS).where(_CONSULTATIONS.c.id == bindparam("cid"))
     .values(status=_CONSULTATIONS.c.status).returning(_CONSULTATIONS.c.status))
+_LOCK_AND_READ = (
+    update(_CONSULTATIONS).where(_CONSULTATIONS.c.id == bindparam("cid"))
+    .values(status=_CONSULTATIONS.c.status)
+    .returning(_CONSULTATIONS.c.status, _CONSULTATIONS.c.channel, _CONSULTATIONS.c.subject,
+               _CONSULTATIONS.c.started_at, _CONSULTATIONS.c.agent_id,
+               _CONSULTATIONS.c.queue_id))
+_SET_SUBJECT = (update(_CONSULTATIONS).where(_CONSULTATIONS.c.id == bindparam("cid"))
+                .values(subject=bindparam("subject")))
 _LAST_SEQ = select(func.max(_MESSAGES.c.seq)).where(_MESSAGES.c.consultation_id == bindparam("cid"))
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    """What a message's path needs of its chat, read under the chat's row lock."""
+
+    id: int
+    status: str
+    channel: str
+    subject: str | None
+    started_at: datetime
+    agent_id: int | None
+    queue_id: int | None
+
+
+def lock_chat(session: Session, consultation_id: int) -> ChatRow:
+    """Take the chat's row lock (it serialises seq allocation; the caller's commit or rollback
+    releases it) and read the chat in the same statement: 404 for no such chat."""
+    row = session.connection().execute(_LOCK_AND_READ, {"cid": consultation_id}).first()
+    if row is None or row.channel not in CHAT_ROOM_CHANNELS:
+        session.rollback()
+        raise ChatError(f"chat {consultation_id} not found", 404)
+    return ChatRow(consultation_id, row.status, row.channel, row.subject, row.started_at,
+                   row.agent_id, row.queue_id)
+
+
+def set_subject(session: Session, consultation_id: int, subject: str) -> None:
+    """The chat's subject (masked text), in the caller's transaction."""
+    session.connection().execute(_SET_SUBJECT, {"cid": consultation_id, "subject": subject[:256]})
 
 
 def append_message(
@@ -187,14 +229,19 @@ def append_message(
     agent_id: int | None = None,
     flags: dict[str, Any] | None = None,
     allow_closed: bool = False,
+    locked: ChatRow | None = None,
+    masked: str | None = None,
 ) -> Stored:
     """Persist one message with the next seq and COMMIT; idempotent by `client_msg_id`.
 
     The stored body is the masked text; when masking changed it, the raw text is sealed in the
-    vault (ADR 0005). Anything else pending in `session` is committed with it.
+    vault (ADR 0005). Anything else pending in `session` is committed with it. `locked`: the
+    caller holds the chat's row lock already (:func:`lock_chat`, same transaction); `masked`:
+    the caller masked the (validated) body already.
     """
     body = _validate(sender, body, client_msg_id)
-    masked = mask_pii(body)
+    if masked is None:
+        masked = mask_pii(body)
     # A resend is rare: the first try lets the unique key (consultation, client_msg_id) find
     # it, and only a try after a refusal looks the id up. A message is stored with statements
     # built once (Core, parameters apart: no per-call statement building, no unit
@@ -205,27 +252,35 @@ def append_message(
             existing = _by_client_id(session, consultation_id, client_msg_id)
             if existing is not None:
                 return Stored(existing, False)
+        # The statements go to the session's connection (no ORM layer per statement); what
+        # the session holds unsaved is written first, in the same transaction.
+        session.flush()
+        conn = session.connection()
         # Take the write lock on the consultation row first: it serialises seq allocation.
-        locked = session.execute(_LOCK_FOR_MESSAGE, {"cid": consultation_id}).first()
-        if locked is None:
-            session.rollback()
-            raise ChatError(f"chat {consultation_id} not found", 404)
-        if locked[0] == "closed" and not allow_closed:
+        # A caller's lock holds until a refusal's rollback; a retry takes it again.
+        status = locked.status if locked is not None else None
+        if status is None:
+            row = conn.execute(_LOCK_FOR_MESSAGE, {"cid": consultation_id}).first()
+            if row is None:
+                session.rollback()
+                raise ChatError(f"chat {consultation_id} not found", 404)
+            status = row[0]
+        if status == "closed" and not allow_closed:
             session.rollback()
             raise ChatError("this chat has ended", 409)
         values: dict[str, Any] = {
             "consultation_id": consultation_id,
-            "seq": (session.scalar(_LAST_SEQ, {"cid": consultation_id}) or 0) + 1, "sender": sender,
+            "seq": (conn.scalar(_LAST_SEQ, {"cid": consultation_id}) or 0) + 1, "sender": sender,
             "sender_agent_id": agent_id, "body": masked, "body_masked": masked,
             "client_msg_id": client_msg_id, "flags": flags or {}, "created_at": utcnow()}
         try:
-            msg_id = session.execute(_INSERT_MESSAGE, values).scalar_one()
+            msg_id = conn.execute(_INSERT_MESSAGE, values).scalar_one()
             if masked != body:
                 vault.seal(session, vault.MESSAGE_BODY, msg_id, body)
             session.commit()
         except IntegrityError:
             session.rollback()
-            look_up = True
+            look_up, locked = True, None
             continue
         msg = Message(id=msg_id, **values)
         make_transient_to_detached(msg)

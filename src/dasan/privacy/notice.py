@@ -6,7 +6,9 @@ share it (Korean first, English in the message flags for the English chat screen
 
 from __future__ import annotations
 
-from dasan.text.pii import find
+from collections.abc import Iterable
+
+from dasan.text.pii import PiiSpan, find
 
 SENSITIVE_TYPES = frozenset({"rrn", "foreigner_rrn", "card", "passport", "driver_licence",
                              "health_insurance"})
@@ -20,9 +22,12 @@ NOTICE_EN = (
 )
 
 
-def sensitive_notice(body: str) -> dict[str, str] | None:
-    """The notice (``{"ko", "en", "types"}``) when ``body`` holds a sensitive number, else None."""
-    types = sorted({s.type for s in find(body, SENSITIVE_TYPES)})
+def sensitive_notice(body: str, spans: Iterable[PiiSpan] | None = None) -> dict[str, str] | None:
+    """The notice (``{"ko", "en", "types"}``) when ``body`` holds a sensitive number, else None.
+    `spans`: what masking ``body`` found already (all types), so the text is not read twice."""
+    if spans is None:
+        spans = find(body, SENSITIVE_TYPES)
+    types = sorted({s.type for s in spans if s.type in SENSITIVE_TYPES})
     if not types:
         return None
     return {"ko": NOTICE_KO, "en": NOTICE_EN, "types": ",".join(types)}
