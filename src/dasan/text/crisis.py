@@ -31,9 +31,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dasan.errors import Invalid
+
+if TYPE_CHECKING:
+    import numpy as np
 from dasan.text.normalize import light_view
 
 KINDS: tuple[str, ...] = ("suicide", "violence", "abuse", "emergency", "destitution", "neighbour")
@@ -320,15 +323,46 @@ class CrisisModel:
         self.classes: list[str] = [str(c) for c in self.model.classes_]
         self.threshold = threshold
         self.trained_on = len(rows)
+        # The same arithmetic as `predict_proba`, without scikit-learn's per-call checks (most
+        # of a single message's cost): the analyzer, the vocabulary, idf, the class weights.
+        import numpy as np
+
+        self._analyze = self.vectorizer.build_analyzer()
+        self._vocab: dict[str, int] = {str(k): int(v) for k, v in
+                                       self.vectorizer.vocabulary_.items()}
+        self._idf = np.asarray(self.vectorizer.idf_, dtype=np.float64)
+        self._coef = np.asarray(self.model.coef_, dtype=np.float64)
+        self._intercept = np.asarray(self.model.intercept_, dtype=np.float64)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """P(class) for one light-view text, as `predict_proba` computes it (sublinear tf-idf,
+        l2 norm, multinomial logistic regression)."""
+        import numpy as np
+
+        counts: dict[int, int] = {}
+        for gram in self._analyze(text):
+            j = self._vocab.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        logits = self._intercept.copy()
+        if counts:
+            idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            w = (np.log(tf) + 1.0) * self._idf[idx]
+            w /= np.sqrt(float(w @ w))
+            logits += self._coef[:, idx] @ w
+        if len(self.classes) == 2:  # binary: one weight row, the logistic of its score
+            p1 = 1.0 / (1.0 + np.exp(-logits[0]))
+            return np.array([1.0 - p1, p1])
+        e = np.exp(logits - logits.max())
+        return e / e.sum()
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """(most likely crisis kind, P(any crisis)) for each light-view text."""
-        if not texts:
-            return []
-        proba = self.model.predict_proba(self.vectorizer.transform(list(texts)))
         none = self.classes.index("none")
         out: list[tuple[str, float]] = []
-        for row in proba:
+        for text in texts:
+            row = self.probabilities(text)
             crisis_p = float(1.0 - row[none])
             best = max((i for i in range(len(self.classes)) if i != none), key=lambda i: row[i])
             out.append((self.classes[best], crisis_p))
