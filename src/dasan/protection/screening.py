@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from dasan.protection.screening_workers import ScreeningProcesses
 from dasan.text import abuse, langid
 from dasan.text.pii import mask
 
@@ -94,75 +89,6 @@ class BatchScreener:
             for (_, fut), res in zip(batch, results, strict=True):
                 if not fut.done():
                     fut.set_result(res)
-
-
-def _exit_with_parent(parent: int, every: float = 1.0) -> None:
-    while True:
-        time.sleep(every)
-        if os.getppid() != parent:  # the server is gone (even killed): do not linger
-            os._exit(0)
-
-
-def _start_worker(parent: int) -> None:
-    """Initializer of a screening process: follow the parent's death, load the models.
-
-    `parent` comes from the server, not from `os.getppid()` here: a server killed while this
-    process was still starting up has already been replaced by init as our parent."""
-    if os.getppid() != parent:
-        os._exit(0)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                     name="exit-with-parent").start()
-    screen_many(["안녕하세요 문의드립니다"])
-
-
-class ScreeningProcesses:
-    """Screening in worker processes, for the live chat server.
-
-    The n-gram classifier spends most of its time in Python (feature extraction), so inside
-    the server's process it held the GIL in 5 ms slices against the event loop and the threads
-    that store messages; at 100 messages a second that contention, not the database, was the
-    tail of delivery. In its own process it competes only for a CPU core. A worker loads the
-    models once (spawned, not forked: the server has threads); a broken pool is replaced on the
-    next call. Workers exit by themselves when the server process dies, however it died.
-    """
-
-    def __init__(self, processes: int) -> None:
-        if processes < 1:
-            raise ValueError("processes must be >= 1")
-        self.processes = processes
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker, initargs=(os.getpid(),))
-            return self._pool
-
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run the picklable `fn(*args)` in a worker process (`BatchScreener`'s runner)."""
-        pool = self._executor()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
-        except BrokenProcessPool:
-            log.error("a screening process died; starting a new pool")
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-    async def warm(self) -> None:
-        """Start the workers and load their models now rather than on the first message."""
-        await self.run(screen_many, ["warm up"])
-
-    def shutdown(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 _PROCESSES: dict[int, ScreeningProcesses] = {}

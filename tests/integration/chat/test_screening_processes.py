@@ -9,18 +9,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from dasan.protection.screening import ScreeningProcesses, screen_many
+from dasan.protection.screening_workers import ScreeningWorkerDied
 
 TEXTS = ["기후동행카드 환불은 어디서 하나요?", "야 씨발 대답 똑바로 해", "요즘 너무 힘들어서 죽고 싶어요",
          "병신 새끼야", "수도 요금 납부 방법 알려 주세요"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pool() -> Iterator[ScreeningProcesses]:
+    """One pool for the module: a worker takes seconds to load its models."""
     p = ScreeningProcesses(1)
     yield p
     p.shutdown()
@@ -38,15 +39,15 @@ def test_a_dead_worker_fails_one_batch_then_a_new_pool_takes_over(pool: Screenin
                                                                   ) -> None:
     async def scenario() -> None:
         await pool.warm()
-        assert pool._pool is not None
-        for pid in list(pool._pool._processes):  # the pool's own bookkeeping: its worker pids
-            os.kill(pid, signal.SIGKILL)
-        with pytest.raises(BrokenProcessPool):
-            for _ in range(50):  # the pool notices the death on its next use
+        (pid,) = pool.start()
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(ScreeningWorkerDied):
+            for _ in range(50):  # the death is noticed by the call it breaks, or the next
                 await pool.run(screen_many, TEXTS[:1])
                 await asyncio.sleep(0.1)
         again = await pool.run(screen_many, TEXTS)
         assert [r.is_abusive for r in again] == [False, True, False, True, False]
+        assert pool.start() != [pid]
 
     asyncio.run(scenario())
 
@@ -65,8 +66,8 @@ async def main():
     if sys.argv[1] == "warm":
         await pool.warm()
     else:  # workers still starting up when the server dies
-        pool._executor().submit(int)
-    print(*pool._pool._processes, flush=True)
+        pool.submit(int)
+    print(*pool.start(), flush=True)
     await asyncio.sleep(600)
 
 asyncio.run(main())
@@ -98,3 +99,21 @@ def test_workers_exit_when_the_server_is_killed(when: str) -> None:
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_a_failing_call_raises_in_the_caller_and_the_worker_goes_on(pool: ScreeningProcesses
+                                                                   ) -> None:
+    async def scenario() -> None:
+        with pytest.raises(ValueError):
+            await pool.run(int, "not a number")
+        assert (await pool.run(screen_many, TEXTS[:1]))[0].is_abusive is False
+        assert len(pool.start()) == 1
+
+    asyncio.run(scenario())
+
+
+def test_calls_from_two_event_loops_share_the_workers(pool: ScreeningProcesses) -> None:
+    first = asyncio.run(pool.run(screen_many, TEXTS[:2]))
+    pids = pool.start()
+    second = asyncio.run(pool.run(screen_many, TEXTS[:2]))
+    assert first == second and pool.start() == pids

@@ -1,0 +1,221 @@
+"""Screening in worker processes, for the live chat server.
+
+The n-gram classifier spends most of its time in Python (feature extraction), so inside the
+server's process it held the GIL in 5 ms slices against the event loop and the threads that
+store messages; at 100 messages a second that contention, not the database, was the tail of
+delivery. In its own process it competes only for a CPU core.
+
+A worker is a plain child process (`python -m dasan.protection.screening_workers`) spoken to
+over its standard input and output: a length-prefixed pickle of `(fn, args)` in, of
+`(ok, result)` out, in order. `concurrent.futures.ProcessPoolExecutor` did the same with a
+manager thread, a feeder thread and locked queues on each side; at one message per batch those
+hand-offs cost the server about as much CPU as the screening itself. Here the caller writes the
+request from its own thread and one reader thread per worker hands each reply to its future.
+
+- A worker loads the models once, at start.
+- It exits by itself when the server dies, however it died: its input reaches end-of-file.
+- A dead worker fails the calls it held (:class:`ScreeningWorkerDied`); the next call starts a
+  new one.
+- Futures are `concurrent.futures.Future`: any event loop (or thread) may call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import IO, Any
+
+log = logging.getLogger(__name__)
+
+_HEADER = 4  # bytes of big-endian length before each pickle
+
+
+class ScreeningWorkerDied(RuntimeError):
+    """The screening process ended (killed, crashed) before it answered."""
+
+
+def _frame(obj: Any) -> bytes:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_HEADER, "big") + data
+
+
+def _read_frame(stream: IO[bytes]) -> Any | None:
+    """The next object on `stream`, or None at end-of-file."""
+    head = stream.read(_HEADER)
+    if len(head) < _HEADER:
+        return None
+    size = int.from_bytes(head, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)  # noqa: S301 - our own child process, over a private pipe
+
+
+class _Worker:
+    """One screening process, its request pipe and the reader of its replies."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "dasan.protection.screening_workers"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        self._pending: deque[Future[Any]] = deque()
+        self._lock = threading.Lock()
+        self.dead = False
+        threading.Thread(target=self._read_replies, daemon=True,
+                         name=f"screening-{self.proc.pid}").start()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def load(self) -> int:
+        return len(self._pending)
+
+    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]:
+        fut: Future[Any] = Future()
+        frame = _frame((fn, args))
+        with self._lock:  # a request and its place in the reply order go together
+            if self.dead:
+                raise ScreeningWorkerDied(f"screening process {self.pid} has ended")
+            stdin = self.proc.stdin
+            assert stdin is not None
+            self._pending.append(fut)
+            try:
+                stdin.write(frame)
+                stdin.flush()
+            except (BrokenPipeError, OSError, ValueError) as exc:
+                self._pending.pop()
+                self._fail_all()
+                raise ScreeningWorkerDied(f"screening process {self.pid} has ended") from exc
+        return fut
+
+    def _read_replies(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        try:
+            while (reply := _read_frame(stdout)) is not None:
+                ok, value = reply
+                with self._lock:
+                    fut = self._pending.popleft()
+                if ok:
+                    fut.set_result(value)
+                else:
+                    fut.set_exception(value)
+        except Exception:  # a broken stream: the worker is of no further use
+            log.exception("screening process %s: unreadable reply", self.pid)
+        finally:
+            with self._lock:
+                self._fail_all()
+            self.stop()
+            self.proc.wait()
+
+    def _fail_all(self) -> None:
+        """Mark dead and fail what it held (the caller holds the lock)."""
+        if not self.dead:
+            log.error("screening process %s ended; a new one starts on the next call",
+                      self.pid)
+        self.dead = True
+        while self._pending:
+            fut = self._pending.popleft()
+            if not fut.done():
+                fut.set_exception(ScreeningWorkerDied(
+                    f"screening process {self.pid} ended before it answered"))
+
+    def stop(self) -> None:
+        """Close its input: the worker finishes what it holds and exits."""
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        except OSError:
+            pass
+
+
+class ScreeningProcesses:
+    """`processes` screening workers, started on first use; a call goes to the least busy."""
+
+    def __init__(self, processes: int) -> None:
+        if processes < 1:
+            raise ValueError("processes must be >= 1")
+        self.processes = processes
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> list[int]:
+        """Start the missing workers now (they load their models meanwhile); their pids."""
+        with self._lock:
+            self._workers = [w for w in self._workers if not w.dead]
+            while len(self._workers) < self.processes:
+                self._workers.append(_Worker())
+            return [w.pid for w in self._workers]
+
+    def _pick(self) -> _Worker:
+        with self._lock:
+            live = [w for w in self._workers if not w.dead]
+            if len(live) < self.processes:
+                live.append(_Worker())
+            self._workers = live
+            return min(live, key=lambda w: w.load)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run the picklable `fn(*args)` in a worker process."""
+        return self._pick().submit(fn, args)
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """:meth:`submit`, awaited (`BatchScreener`'s runner)."""
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    async def warm(self) -> None:
+        """Start the workers and load their models now rather than on the first message."""
+        from dasan.protection.screening import screen_many
+
+        self.start()
+        with self._lock:
+            workers = list(self._workers)
+        await asyncio.gather(*[asyncio.wrap_future(w.submit(screen_many, (["warm up"],)))
+                               for w in workers])
+
+    def shutdown(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for w in workers:
+            w.stop()
+        for w in workers:
+            try:
+                w.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                w.proc.kill()
+
+
+def main() -> None:
+    """The worker: load the models, then answer requests until the server goes away."""
+    requests = sys.stdin.buffer
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print() goes to the log, never into the replies
+    from dasan.protection.screening import screen_many
+
+    screen_many(["안녕하세요 문의드립니다"])  # load the models before the first message
+    while (request := _read_frame(requests)) is not None:
+        fn, args = request
+        try:
+            reply: tuple[bool, Any] = (True, fn(*args))
+        except Exception as exc:  # handed to the caller, as a pool would
+            reply = (False, exc)
+        try:
+            data = _frame(reply)
+        except Exception as exc:  # an unpicklable result or exception
+            data = _frame((False, RuntimeError(f"screening failed: {exc!r}")))
+        replies.write(data)
+        replies.flush()
+
+
+if __name__ == "__main__":
+    main()
