@@ -21,10 +21,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dasan.chat.hub import Outcome, end_contact, system_message, withdraw_offers
+from dasan.chat.service import get_consultation
 from dasan.config import get_settings
 from dasan.consultations.channels import SIGN_LANGUAGE
 from dasan.db.base import utcnow
-from dasan.db.models import Consultation, Message
+from dasan.db.models import Consultation, Message, Queue
 from dasan.db.models_presence import CitizenPresence
 from dasan.routing import router
 
@@ -54,10 +55,18 @@ def citizen_socket_opened(s: Session, cid: int, after_seq: int) -> Outcome:
     reconnect storm costs one database turn per socket, not three."""
     from dasan.chat import desk
 
-    citizen_connected(s, cid)
+    # Read first, then record the socket and commit: the reads share one snapshot and one
+    # identity map (a commit in between would expire and reload every row), and SQLite's
+    # write lock is held only for the short write.
+    # The chat and its queue stay referenced here: the session's identity map holds rows
+    # only while something does, and the status and the backlog read them several times.
+    chat = get_consultation(s, cid)
+    queue = s.get(Queue, chat.queue_id) if chat.queue_id is not None else None
     out = Outcome()
     out.result = {"consultation": desk.citizen_status(s, cid),
                   "backlog": desk.citizen_messages(s, cid, after_seq)}
+    del chat, queue
+    citizen_connected(s, cid)
     return out
 
 

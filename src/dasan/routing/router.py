@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy import ColumnElement, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
 from dasan.consultations.channels import CHAT_ROOM_CHANNELS, SIGN_LANGUAGE
-from dasan.db.base import utcnow
+from dasan.db.base import UtcDateTime, utcnow
 from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Team
 from dasan.db.models_channels import WrittenThread
 from dasan.errors import BadRequest, NotFound
@@ -317,23 +317,32 @@ def expected_wait(pos: int, free: int, slots: int, served: int, aht: float) -> t
     return int(math.ceil(behind / max(1, slots)) * aht), "capacity"
 
 
+# A waiting chat's place in its queue and the queue's length, in one statement built once (a
+# citizen's socket asks on every connect: a reconnect storm asks thousands of times).
+_POSITION_COUNTS = select(
+    func.count(Consultation.id).label("waiting"),
+    func.sum(case(
+        ((Consultation.priority > bindparam("priority"))
+         | ((Consultation.priority == bindparam("priority"))
+            & (Consultation.queued_at < bindparam("queued", type_=UtcDateTime())))
+         | ((Consultation.priority == bindparam("priority"))
+            & (Consultation.queued_at == bindparam("queued", type_=UtcDateTime()))
+            & (Consultation.id < bindparam("id"))), 1),
+        else_=0)).label("ahead"),
+).where(Consultation.status == "open", Consultation.agent_id.is_(None),
+        Consultation.queue_id == bindparam("queue_id"), live_chat())
+
+
 def position(session: Session, c: Consultation, mode: str | None = None) -> Position | None:
     """Where a waiting chat stands in its queue, and an honest expected wait: None when no
     present agent can serve the queue at all (then nobody should promise a wait)."""
     if c.status != "open" or c.agent_id is not None or c.queue_id is None:
         return None
     mode = mode or routing_mode()
-    base = (Consultation.status == "open", Consultation.agent_id.is_(None),
-            Consultation.queue_id == c.queue_id, live_chat())
     queued = c.queued_at or c.started_at
-    ahead = session.scalar(select(func.count(Consultation.id)).where(
-        *base,
-        (Consultation.priority > c.priority)
-        | ((Consultation.priority == c.priority) & (Consultation.queued_at < queued))
-        | ((Consultation.priority == c.priority) & (Consultation.queued_at == queued)
-           & (Consultation.id < c.id)),
-    )) or 0
-    waiting = session.scalar(select(func.count(Consultation.id)).where(*base)) or 0
+    counted = session.execute(_POSITION_COUNTS, {
+        "queue_id": c.queue_id, "priority": c.priority, "queued": queued, "id": c.id}).one()
+    ahead, waiting = int(counted.ahead or 0), int(counted.waiting or 0)
     queue = session.get(Queue, c.queue_id)
     assert queue is not None
     pos = int(ahead) + 1
