@@ -59,7 +59,7 @@ import numpy as np
 
 from bench import wipe_postgres
 from dasan.config import PROJECT_ROOT, default_shared_data, get_settings
-from dasan.web.server_options import uvicorn_flags
+from dasan.web.server_options import server_command
 
 TRANSCRIPTS = PROJECT_ROOT / "bench" / "data" / "transcripts.jsonl"
 SMALL_KB = PROJECT_ROOT / "tests" / "integration" / "chat" / "kb_small.json"
@@ -327,10 +327,7 @@ def bench_delivery(sessions: int, duration: float, period: float, db_url: str | 
            "DASAN_EMBEDDER": "none", "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000000"}
     log = (tmp / "server.log").open("wb")
     procs = [subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--workers", str(workers), *uvicorn_flags(),
-         "--timeout-graceful-shutdown", "2"],
+        server_command(port, workers=workers),
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
     peer = None
     try:
@@ -376,9 +373,7 @@ def bench_storm(sockets: int, agents: int = STORM_AGENTS, tabs: int = STORM_TABS
            "DASAN_CHAT_CITIZEN_GONE_SECONDS": "600"}
     log = (tmp / "server.log").open("wb")
     procs = [subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         *uvicorn_flags(), "--timeout-graceful-shutdown", "2"],
+        server_command(port),
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)]
     try:
         base = f"http://127.0.0.1:{port}"

@@ -90,7 +90,7 @@ async def _one_drop(base: str, ws_base: str, cookie: str) -> float:
 def bench_presence(trials: int) -> dict[str, Any]:
     from bench.bench_chat import free_port, wait_http
     from dasan.config import get_settings
-    from dasan.web.server_options import uvicorn_flags
+    from dasan.web.server_options import server_command
 
     tmp = Path(tempfile.mkdtemp(prefix="dasan-bench-presence-"))
     url = f"sqlite:///{tmp / 'presence.db'}"
@@ -99,9 +99,7 @@ def bench_presence(trials: int) -> dict[str, Any]:
     env = {**os.environ, "DASAN_DATABASE_URL": url, "DASAN_PUBSUB_URL": "memory://",
            "DASAN_CHAT_WARM_INDEX": "false", "DASAN_EMBEDDER": "none",
            "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000000"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "dasan.web.app:create_app",
-                             "--factory", "--port", str(port), "--log-level", "warning",
-                             *uvicorn_flags()],
+    proc = subprocess.Popen(server_command(port),
                             env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"

@@ -144,6 +144,13 @@ def _session_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             s.close()
 
 
+async def _on_thread(limiter: anyio.CapacityLimiter | None, fn: Callable[..., T], *args: Any,
+                     **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` on a worker thread of `limiter`'s pool (None: anyio's default)."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs),
+                                          limiter=limiter)
+
+
 def system_message(s: Session, out: Outcome, cid: int, body: str,
                    flags: dict[str, Any] | None = None, sender: str = "system",
                    allow_closed: bool = False) -> Stored:
@@ -878,8 +885,13 @@ class ChatHub:
         that contention slowed every turn until the backlog never cleared."""
         if self._turns is None and get_settings().database_url.startswith("sqlite"):
             self._turns = anyio.CapacityLimiter(SQLITE_TURN_THREADS)
-        return await anyio.to_thread.run_sync(
-            functools.partial(_session_call, fn, *args, **kwargs), limiter=self._turns)
+        return await _on_thread(self._turns, _session_call, fn, *args, **kwargs)
+
+    def _slow_limiter(self) -> anyio.CapacityLimiter:
+        """The small pool of the slow steps (created in the event loop, on first use)."""
+        if self._slow is None:
+            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
+        return self._slow
 
     async def run(self, fn: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
         out = await self._in_turn(fn, *args, **kwargs)
@@ -888,10 +900,7 @@ class ChatHub:
     async def run_slow(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
         """Like :meth:`run`, on a small thread pool of its own: screening models, the bot's
         search and the assistant never hold up the threads that store and deliver."""
-        if self._slow is None:
-            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
-        out = await anyio.to_thread.run_sync(
-            functools.partial(_session_call, fn, *args), limiter=self._slow)
+        out = await _on_thread(self._slow_limiter(), _session_call, fn, *args)
         return await self._after(out)
 
     async def run_assign_later(self, fn: Callable[..., Outcome], *args: Any) -> Outcome:
@@ -942,9 +951,7 @@ class ChatHub:
         return stored
 
     async def _slow_call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        if self._slow is None:
-            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=self._slow)
+        return await _on_thread(self._slow_limiter(), fn, *args)
 
     async def _process(self, lock: asyncio.Lock, cid: int, seq: int, body: str,
                        chat_phase: str, agent_id: int | None) -> None:
@@ -974,11 +981,8 @@ class ChatHub:
         return int(out.result.get("assigned", 0))
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
-        if self._slow is None:
-            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
         try:
-            recs = await anyio.to_thread.run_sync(
-                functools.partial(_session_call, _recommend_for, cid), limiter=self._slow)
+            recs = await _on_thread(self._slow_limiter(), _session_call, _recommend_for, cid)
         except Exception:  # the assistant is advisory: never break the chat over it
             log.exception("assistant recommendation failed for chat %s", cid)
             return
@@ -998,11 +1002,9 @@ class ChatHub:
         self._draft_at[cid] = loop.time()
         if len(self._draft_at) > 10_000:
             self._draft_at.clear()
-        if self._slow is None:
-            self._slow = anyio.CapacityLimiter(SLOW_THREADS)
         try:
-            found = await anyio.to_thread.run_sync(
-                functools.partial(_session_call, _recommend_draft, cid, text), limiter=self._slow)
+            found = await _on_thread(self._slow_limiter(), _session_call, _recommend_draft, cid,
+                                     text)
         except Exception:  # advisory: never break the chat over it
             log.exception("draft recommendation failed for chat %s", cid)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 UVICORN_OPTIONS: dict[str, Any] = {
@@ -35,3 +36,13 @@ def uvicorn_flags() -> list[str]:
         else:
             flags += [name, str(value).lower() if isinstance(value, bool) else str(value)]
     return flags
+
+
+def server_command(port: int, *, workers: int = 1, log_level: str = "warning",
+                   graceful_seconds: float = 2.0) -> list[str]:
+    """The command line of a `dasan` web server on 127.0.0.1:`port` with `dasan serve`'s
+    options (the benchmarks' and live-server tests' servers)."""
+    return [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level,
+            "--workers", str(workers), *uvicorn_flags(),
+            "--timeout-graceful-shutdown", f"{graceful_seconds:g}"]

@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -112,13 +111,11 @@ TEST_SERVER_DEFAULTS = {"DASAN_CHAT_SCREEN_PROCESSES": "0", "DASAN_CHAT_WARM_IND
 
 
 def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    from dasan.web.server_options import uvicorn_flags
+    from dasan.web.server_options import server_command
 
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "dasan.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *uvicorn_flags(),
-         "--timeout-graceful-shutdown", "2"],
+        server_command(port),
         env={**os.environ, **TEST_SERVER_DEFAULTS, **env}, stdout=log, stderr=subprocess.STDOUT,
         cwd=PROJECT_ROOT)
     # a loaded shared machine can take minutes
