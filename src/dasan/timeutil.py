@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator
@@ -145,3 +145,13 @@ def sqlite_local(column: str, at: datetime | None = None) -> str:
     """SQLite SQL: a naive-UTC text column as naive local wall-clock text. SQLite has no zones,
     so the offset is the zone's at `at` (the period asked about; see `utc_offset_minutes`)."""
     return f"datetime({column}, '{utc_offset_minutes(at):+d} minutes')"
+
+
+def sql_local_month(column: Any, dialect: str, at: datetime | None = None) -> Any:
+    """SQLAlchemy: `YYYY-MM` of a stored UTC column in the city's zone, on the operational
+    database (`dialect` "postgresql" or "sqlite"; SQLite takes the zone's offset at `at`)."""
+    from sqlalchemy import func
+
+    if dialect == "postgresql":
+        return func.to_char(func.timezone(local_zone_name(), column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, f"{utc_offset_minutes(at):+d} minutes")

@@ -24,7 +24,7 @@ from dasan.consultations.channels import CHANNEL_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 from dasan.db.models import Consultation
 from dasan.db.models_quality import SurveyAnswer
-from dasan.timeutil import local_midnight, local_zone_name, utc_offset_minutes
+from dasan.timeutil import local_midnight, sql_local_month
 
 SCORES = (1, 2, 3, 4, 5)
 COLUMNS = [
@@ -40,10 +40,8 @@ COLUMNS = [
 
 def _month(session: Session, f: Filters) -> Any:
     """The consultation's month in the city's zone (ADR 0018)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone(local_zone_name(), Consultation.started_at), "YYYY-MM")
     at = local_midnight(f.start) if f.start else None  # SQLite: the zone's offset then
-    return func.strftime("%Y-%m", Consultation.started_at, f"{utc_offset_minutes(at):+d} minutes")
+    return sql_local_month(Consultation.started_at, session.get_bind().dialect.name, at)
 
 
 def _where(f: Filters) -> list[ColumnElement[bool]]:
