@@ -35,7 +35,7 @@ import numpy as np
 
 from dasan.analytics import alerter
 from dasan.consultations.generator import DEFAULT_TOPICS, GeneratorConfig, Topic, generate
-from dasan.timeutil import local_midnight, postgres_local, sqlite_local, to_naive_utc
+from dasan.timeutil import local_midnight, postgres_local, sqlite_local
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_SUBJECT = Topic(None, "싱크홀 발생 위치 신고는 어디에 하나요", "안전")
@@ -62,7 +62,7 @@ def subject_counts(start: date, days: int, seed: int, daily_average: float,
     cfg = GeneratorConfig(start=start, days=days, seed=seed, daily_average=daily_average,
                           topics=topics)
     # bins of Seoul's clock from the local midnight of `start` (the generator stores UTC)
-    origin = np.datetime64(to_naive_utc(local_midnight(start)).isoformat(), "s")
+    origin = np.datetime64(local_midnight(start).replace(tzinfo=None).isoformat(), "s")
     for offset, batch in enumerate(generate(cfg)):
         secs = (batch["started_at"] - origin).astype(np.int64)
         b = secs // (bin_minutes * 60)
@@ -459,7 +459,7 @@ def _reset_sqlite(path: Path, last_day: date) -> None:
     con = sqlite3.connect(path)
     # the appended day is a Seoul day: it starts at 15:00 UTC the day before (ADR 0018)
     con.execute("DELETE FROM consultations WHERE started_at >= ?",
-                [to_naive_utc(local_midnight(last_day + timedelta(days=1))).isoformat(sep=" ")])
+                [local_midnight(last_day + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ")])
     con.commit()
     con.close()
 
