@@ -19,6 +19,7 @@ from dasan.analytics.voc import voc_report
 from dasan.config import get_settings
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_quality import SurveyAnswer
+from dasan.demo import write_history
 from dasan.quality.sampling import SamplingRules, draw, load_month
 from dasan.workforce.forecast import load_counts
 
@@ -89,6 +90,19 @@ def test_workforce_history_counts_local_half_hours(db: Session, calls: tuple[int
     assert counts.counts[:, 0].tolist() == [0.0, 1.0] + [0.0] * 46  # 00:30-01:00 KST
     march = load_counts(db, date(2024, 3, 31), date(2024, 4, 1), channels=["phone"])
     assert march.counts[47, 0] == 1.0 and march.counts.sum() == 1.0  # 23:30-24:00 KST
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_generated_history_peaks_at_seoul_s_morning_on_the_workforce_grid(db: Session) -> None:
+    # The demo's history through the workforce history: the morning peak the generator means
+    # (09:00-11:00) is where the workforce page shows it, not nine hours later.
+    write_history(db, date(2024, 3, 5), 1, seed=4, daily_average=1500.0)
+    db.commit()
+    grid = load_counts(db, date(2024, 3, 5), date(2024, 3, 6)).counts.sum(axis=1)
+    assert 16 <= int(grid.argmax()) < 36  # the busiest half-hour is in office hours
+    assert grid[18:36].sum() > 0.7 * grid.sum()  # 09:00-18:00 KST carries most of the day
+    assert grid[18:22].sum() > 10 * grid[6:10].sum()  # 09-11 vs 03-05 KST
+    assert grid[36:40].sum() < 0.6 * grid[18:22].sum()  # 18-20 KST is not the peak
 
 
 def test_the_zone_is_a_setting(db: Session, database_url: str, tmp_path: Path,
