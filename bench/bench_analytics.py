@@ -28,13 +28,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from dasan.analytics import alerter
 from dasan.consultations.generator import DEFAULT_TOPICS, GeneratorConfig, Topic, generate
+from dasan.timeutil import local_midnight, postgres_local, sqlite_local
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_SUBJECT = Topic(None, "싱크홀 발생 위치 신고는 어디에 하나요", "안전")
@@ -60,8 +61,10 @@ def subject_counts(start: date, days: int, seed: int, daily_average: float,
     counts = np.zeros((len(subjects), days * bins_per_day), dtype=np.int64)
     cfg = GeneratorConfig(start=start, days=days, seed=seed, daily_average=daily_average,
                           topics=topics)
+    # bins of Seoul's clock from the local midnight of `start` (the generator stores UTC)
+    origin = np.datetime64(local_midnight(start).replace(tzinfo=None).isoformat(), "s")
     for offset, batch in enumerate(generate(cfg)):
-        secs = (batch["started_at"] - np.datetime64(start.isoformat(), "s")).astype(np.int64)
+        secs = (batch["started_at"] - origin).astype(np.int64)
         b = secs // (bin_minutes * 60)
         s = np.array([index[x] for x in batch["subject"]], dtype=np.int64) \
             if len(b) else np.zeros(0, dtype=np.int64)
@@ -389,9 +392,12 @@ def bench_backend(name: str, url: str, mirror: Path, last_day: date,
     rep = policy_report(engine, start, end, program="기후동행카드")
     types = ", ".join(f"{r['type']} {100 * r['share']:.1f}%" for r in rep.types.rows[:3])
     ops = make_engine(url)
-    peer_sql = text("SELECT CAST(strftime('%Y', started_at) AS INTEGER) AS y, channel, count(*) "
+    # The same question as the mirror's: years of Seoul's calendar (ADR 0018).
+    local = (sqlite_local("started_at", datetime.combine(last_day, datetime.min.time()))
+             if url.startswith("sqlite") else postgres_local("started_at"))
+    peer_sql = text(f"SELECT CAST(strftime('%Y', {local}) AS INTEGER) AS y, channel, count(*) "
                     "FROM consultations GROUP BY 1, 2" if url.startswith("sqlite") else
-                    "SELECT extract(year FROM started_at) AS y, channel, count(*) "
+                    f"SELECT extract(year FROM {local}) AS y, channel, count(*) "
                     "FROM consultations GROUP BY 1, 2")
 
     def peer() -> None:
@@ -417,7 +423,9 @@ def bench_reports(quick: bool, rows: int, postgres_url: str | None) -> None:
     last_day = start + timedelta(days=days - 1)
     work = ROOT / "var" / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    tag = f"{days}d-{int(daily)}"
+    # "local": generated with the Seoul-hour profile stored as true UTC (ADR 0018); a database
+    # kept from before that has another tag and is not reused.
+    tag = f"{days}d-{int(daily)}-local"
     print(f"\n== reports: {days} days from {start}, ~{n_target:,} consultations "
           f"({daily:,.0f}/day)")
     db_path = work / f"analytics-{tag}.db"
@@ -449,8 +457,9 @@ def bench_reports(quick: bool, rows: int, postgres_url: str | None) -> None:
 def _reset_sqlite(path: Path, last_day: date) -> None:
     """Drop the day a previous run appended (the incremental-refresh step)."""
     con = sqlite3.connect(path)
+    # the appended day is a Seoul day: it starts at 15:00 UTC the day before (ADR 0018)
     con.execute("DELETE FROM consultations WHERE started_at >= ?",
-                [(last_day + timedelta(days=1)).isoformat()])
+                [local_midnight(last_day + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ")])
     con.commit()
     con.close()
 
@@ -479,7 +488,7 @@ def _pg_ready(url: str, last_day: date) -> bool:
         if not has or has[0] is None:
             return False
         con.execute("DELETE FROM consultations WHERE started_at >= %s",
-                    [last_day + timedelta(days=1)])
+                    [local_midnight(last_day + timedelta(days=1))])
         n = con.execute("SELECT count(*) FROM consultations").fetchone()
         con.commit()
         return bool(n and n[0] > 0)

@@ -266,7 +266,9 @@ def demo(
     with session_scope() as session:
         existing = session.scalar(select(func.count(Consultation.id))) or 0
         if existing == 0:
-            start = date.today() - timedelta(days=days)
+            from dasan.timeutil import local_today
+
+            start = local_today() - timedelta(days=days)  # Seoul's days (ADR 0018)
             n = write_history(session, start, days, seed=seed)
             typer.echo(f"generated {n:,} consultations over {days} days from {start}")
         else:

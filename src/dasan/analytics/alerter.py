@@ -32,7 +32,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import Alert
 from dasan.errors import BadRequest
 from dasan.text.record_clean import for_record
-from dasan.timeutil import as_utc, to_naive_utc
+from dasan.timeutil import as_utc, local_to_utc, to_local
 
 if TYPE_CHECKING:  # holidays, scipy, httpx and DuckDB load on first use, not with the web app
     import holidays
@@ -305,7 +305,7 @@ def _window_counts(engine: AnalyticsEngine, start: datetime, end: datetime
     out: dict[Topic, int] = {}
     rows = engine.rows(
         "SELECT c.program, c.category, c.subject, count(*) FROM consultations c "
-        "WHERE c.started_at >= ? AND c.started_at < ? GROUP BY ALL", [start, end],
+        "WHERE c.started_local >= ? AND c.started_local < ? GROUP BY ALL", [start, end],
     )
     for program, category, subject, n in rows:
         for key in topics_of(program, category, subject):
@@ -336,9 +336,9 @@ def _examples(engine: AnalyticsEngine, topic: Topic, start: datetime, end: datet
         cond, arg = "(c.program IS NULL OR c.program = '') AND c.subject LIKE ?", \
             f"%{topic.name}%"
     rows = engine.rows(
-        f"SELECT c.id, c.started_at, c.channel, c.subject FROM consultations c "
-        f"WHERE c.started_at >= ? AND c.started_at < ? AND {cond} "
-        f"ORDER BY c.started_at DESC LIMIT ?", [start, end, arg, limit],
+        f"SELECT c.id, c.started_local, c.channel, c.subject FROM consultations c "
+        f"WHERE c.started_local >= ? AND c.started_local < ? AND {cond} "
+        f"ORDER BY c.started_local DESC LIMIT ?", [start, end, arg, limit],
     )
     return [{"id": int(i), "started_at": s.isoformat(sep=" ", timespec="minutes"),
              "channel": ch, "subject": for_record(subj)} for i, s, ch, subj in rows]
@@ -346,9 +346,11 @@ def _examples(engine: AnalyticsEngine, topic: Topic, start: datetime, end: datet
 
 def scan(engine: AnalyticsEngine, now: datetime | None = None,
          cfg: AlerterConfig | None = None) -> list[LiveAlert]:
-    """Score every topic for the windows ending at `now` (floored to a bin)."""
+    """Score every topic for the windows ending at `now` (aware, or naive UTC; floored to a
+    bin). Windows, reference days and weekdays are the city's wall-clock time (ADR 0018); the
+    alerts carry their windows as aware UTC."""
     cfg = cfg or AlerterConfig()
-    end = _floor(to_naive_utc(now) or datetime.now(UTC).replace(tzinfo=None), cfg.bin_minutes)
+    end = _floor(to_local(now or datetime.now(UTC)), cfg.bin_minutes)
     found: dict[Topic, LiveAlert] = {}
     for w_min in cfg.windows_minutes:
         start = end - timedelta(minutes=w_min)
@@ -367,12 +369,12 @@ def scan(engine: AnalyticsEngine, now: datetime | None = None,
             t = topics[i]
             prev = found.get(t)
             if prev is None or score[i] > prev.score:
-                found[t] = LiveAlert(t, start, end, int(obs[i]), float(expected[i]),
-                                     float(score[i]))
+                found[t] = LiveAlert(t, local_to_utc(start), local_to_utc(end), int(obs[i]),
+                                     float(expected[i]), float(score[i]))
     alerts = sorted(found.values(), key=lambda a: -a.score)
     for a in alerts:
         a.needs_answer = not kb_covers(engine, a.topic)
-        a.examples = _examples(engine, a.topic, a.window_start, a.window_end)
+        a.examples = _examples(engine, a.topic, to_local(a.window_start), to_local(a.window_end))
     return alerts
 
 
@@ -410,7 +412,7 @@ def _reference_counts(engine: AnalyticsEngine, start: datetime, end: datetime, w
 def _has_data(engine: AnalyticsEngine, start: datetime, end: datetime) -> bool:
     """A week counts in the baseline only if the mirror holds consultations around it."""
     row = engine.rows(
-        "SELECT count(*) FROM consultations WHERE started_at >= ? AND started_at < ?",
+        "SELECT count(*) FROM consultations WHERE started_local >= ? AND started_local < ?",
         [start - timedelta(hours=12), end + timedelta(hours=12)],
     )
     return bool(row and row[0][0])

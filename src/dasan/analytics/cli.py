@@ -186,7 +186,8 @@ def policy_cmd(
 
 @app.command("alerts")
 def alerts_cmd(
-    at: Annotated[str | None, typer.Option(help="scan as of YYYY-MM-DDTHH:MM (default now)")]
+    at: Annotated[str | None, typer.Option(
+        help="scan as of YYYY-MM-DDTHH:MM, local time (default now)")]
     = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="store in the alerts table")]
     = True,
@@ -199,9 +200,11 @@ def alerts_cmd(
     from dasan.analytics import alerter
     from dasan.config import get_settings
     from dasan.db.session import session_scope
+    from dasan.timeutil import local_to_utc, to_local
 
     try:
-        now = datetime.fromisoformat(at) if at else None
+        # A time without an offset is the city's wall clock (ADR 0018).
+        now = local_to_utc(datetime.fromisoformat(at)) if at else None
     except (ValueError, DomainError) as exc:
         raise _fail(f"--at must be YYYY-MM-DDTHH:MM, got {at!r}") from exc
     engine = _engine(db, mirror)
@@ -210,8 +213,8 @@ def alerts_cmd(
         typer.echo("급증 없음 (no bursts)")
     for a in found:
         flag = " [답변 필요 needs an answer]" if a.needs_answer else ""
-        typer.echo(f"{a.topic.kind}:{a.topic.name} {a.window_start:%m-%d %H:%M}-"
-                   f"{a.window_end:%H:%M} count {a.count} vs baseline {a.baseline:.1f} "
+        typer.echo(f"{a.topic.kind}:{a.topic.name} {to_local(a.window_start):%m-%d %H:%M}-"
+                   f"{to_local(a.window_end):%H:%M} count {a.count} vs baseline {a.baseline:.1f} "
                    f"score {a.score:.1f}{flag}")
         for ex in a.examples:
             typer.echo(f"    #{ex['id']} {ex['started_at']} {ex['subject']}")

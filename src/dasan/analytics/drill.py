@@ -19,7 +19,7 @@ CSV_BATCH = 20_000
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "상담번호"),
-    ("started_at", "시작시각"),
+    ("started_at", "시작시각(현지)"),
     ("channel", "채널"),
     ("queue", "큐"),
     ("agent", "상담사"),
@@ -35,7 +35,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 _SELECT = (
-    "SELECT c.id, c.started_at, c.channel, q.name AS queue, a.name AS agent, c.outcome, "
+    "SELECT c.id, c.started_local, c.channel, q.name AS queue, a.name AS agent, c.outcome, "
     "c.district_code, c.category, c.program, c.subject, c.summary, c.language, "
     "c.wait_seconds, c.handle_seconds FROM consultations c "
     "LEFT JOIN queues q ON q.id = c.queue_id LEFT JOIN agents a ON a.id = c.agent_id"

@@ -34,6 +34,7 @@ import numpy as np
 from sqlalchemy.engine import make_url
 
 from dasan.config import PROJECT_ROOT, get_settings
+from dasan.timeutil import duckdb_local, local_zone_name
 
 if TYPE_CHECKING:  # DuckDB loads when the first engine is made, not with the web app
     import duckdb
@@ -67,6 +68,12 @@ CONSULTATION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("wait_seconds", "DOUBLE"),
     ("handle_seconds", "DOUBLE"),
 )
+
+# Derived when a row enters the mirror: `started_at` as the city's wall-clock time (ADR 0018).
+# Every report groups and filters by day, hour and month on it, so no query converts zones
+# (ICU conversion of 7 M rows costs seconds; done once at load, it is a plain column).
+LOCAL_COLUMN = "started_local"
+_ALL_COLUMNS = ", ".join([n for n, _ in CONSULTATION_COLUMNS] + [LOCAL_COLUMN])
 
 DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "agents": (("id", "INTEGER"), ("team_id", "INTEGER"), ("employee_no", "VARCHAR"),
@@ -244,13 +251,29 @@ class AnalyticsEngine:
 
     def _create_tables(self) -> None:
         cols = ", ".join(f"{n} {t}" for n, t in CONSULTATION_COLUMNS)
-        self._con.execute(f"CREATE TABLE IF NOT EXISTS consultations ({cols})")
+        self._con.execute(
+            f"CREATE TABLE IF NOT EXISTS consultations ({cols}, {LOCAL_COLUMN} TIMESTAMP)")
         for table, spec in DIMENSIONS.items():
             dcols = ", ".join(f"{n} {t}" for n, t in spec)
             self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({dcols})")
         self._con.execute(
             "CREATE TABLE IF NOT EXISTS _sync (key VARCHAR PRIMARY KEY, value VARCHAR)"
         )
+        self._localise()
+
+    def _localise(self) -> None:
+        """Keep `started_local` in the configured zone: a mirror made before the column, or
+        under another zone, is brought up to date in place (one UPDATE, no rebuild)."""
+        names = {r[0] for r in self._con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'consultations'"
+        ).fetchall()}
+        if LOCAL_COLUMN not in names:
+            self._con.execute(f"ALTER TABLE consultations ADD COLUMN {LOCAL_COLUMN} TIMESTAMP")
+        zone_name = local_zone_name()
+        if self._state("local_zone") != zone_name:
+            self._con.execute(
+                f"UPDATE consultations SET {LOCAL_COLUMN} = {duckdb_local('started_at')}")
+            self._set_state("local_zone", zone_name)
 
     def _state(self, key: str) -> str | None:
         row = self._con.execute("SELECT value FROM _sync WHERE key = ?", [key]).fetchone()
@@ -272,6 +295,8 @@ class AnalyticsEngine:
         self._con.register("_batch", data)
         try:
             select = ", ".join(f"CAST({n} AS {t}) AS {n}" for n, t in spec)
+            if table == "consultations":
+                select += f", {duckdb_local('CAST(started_at AS TIMESTAMP)')}"
             self._con.execute(f"INSERT INTO {table} SELECT {select} FROM _batch")
         finally:
             self._con.unregister("_batch")
@@ -294,10 +319,11 @@ class AnalyticsEngine:
                 f"CAST(CASE WHEN {n} IN ('1', 't', 'true', 'True') THEN true "
                 f"WHEN {n} IS NULL THEN NULL ELSE false END AS BOOLEAN) AS {n}"
                 for n, t in CONSULTATION_COLUMNS
-            )
+            ) + f", {duckdb_local('CAST(started_at AS TIMESTAMP)')}"
             before = self._count()
             self._con.execute(
-                f"INSERT INTO consultations SELECT {select} FROM read_csv(?, header = false, "
+                f"INSERT INTO consultations ({_ALL_COLUMNS}) SELECT {select} "
+                f"FROM read_csv(?, header = false, "
                 f"columns = {{{types}}}, nullstr = '', quote = '\"', escape = '\"', "
                 f"max_line_size = 10000000)", [path],
             )

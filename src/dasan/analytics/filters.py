@@ -162,11 +162,12 @@ class Filters:
         a = f"{alias}." if alias else ""
         parts: list[str] = []
         params: list[Any] = []
+        # Days and hours are the city's (ADR 0018): the mirror's `started_local` column.
         if self.start:
-            parts.append(f"{a}started_at >= ?")
+            parts.append(f"{a}started_local >= ?")
             params.append(datetime.combine(self.start, time()))
         if self.end:
-            parts.append(f"{a}started_at < ?")
+            parts.append(f"{a}started_local < ?")
             params.append(datetime.combine(self.end + timedelta(days=1), time()))
         if self.channels:
             parts.append(f"{a}channel IN ({', '.join('?' * len(self.channels))})")
@@ -181,7 +182,7 @@ class Filters:
             parts.append(f"{a}agent_id IN (SELECT id FROM agents WHERE team_id = ?)")
             params.append(self.team_id)
         if self.hour is not None:
-            parts.append(f"hour({a}started_at) = ?")
+            parts.append(f"hour({a}started_local) = ?")
             params.append(self.hour)
         if self.qtype is not None:
             parts.append(f"{type_case_sql(a + 'subject')} = ?")

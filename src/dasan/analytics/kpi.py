@@ -42,7 +42,7 @@ def channel_year_table(engine: AnalyticsEngine, filters: Filters | None = None) 
     filters = filters or Filters()
     where, params = filters.where()
     rows = engine.rows(
-        f"SELECT year(c.started_at) AS y, c.channel, count(*) FROM consultations c "
+        f"SELECT year(c.started_local) AS y, c.channel, count(*) FROM consultations c "
         f"WHERE {where} GROUP BY ALL ORDER BY 1", params,
     )
     years = sorted({int(r[0]) for r in rows})
@@ -78,7 +78,7 @@ def channel_daily_average_table(engine: AnalyticsEngine, filters: Filters | None
     filters = filters or Filters()
     where, params = filters.where()
     days = {int(y): int(n) for y, n in engine.rows(
-        f"SELECT year(c.started_at), count(DISTINCT CAST(c.started_at AS DATE)) "
+        f"SELECT year(c.started_local), count(DISTINCT CAST(c.started_local AS DATE)) "
         f"FROM consultations c WHERE {where} GROUP BY 1", params,
     )}
     year_table = channel_year_table(engine, filters)
@@ -106,12 +106,13 @@ def phone_response_table(
         raise BadRequest("by must be year, month or day")
     filters = (filters or Filters()).with_(channels=("phone",))
     where, params = filters.where()
-    period = {"year": "strftime(c.started_at, '%Y')", "month": "strftime(c.started_at, '%Y-%m')",
-              "day": "strftime(c.started_at, '%Y-%m-%d')"}[by]
+    period = {"year": "strftime(c.started_local, '%Y')",
+              "month": "strftime(c.started_local, '%Y-%m')",
+              "day": "strftime(c.started_local, '%Y-%m-%d')"}[by]
     rows = engine.rows(
         f"SELECT {period} AS p, count(*) AS total_inflow, count(*) FILTER ({INFLOW}) AS inflow, "
-        f"count(*) FILTER ({ANSWERED}) AS answered, min(CAST(c.started_at AS DATE)), "
-        f"max(CAST(c.started_at AS DATE)) "
+        f"count(*) FILTER ({ANSWERED}) AS answered, min(CAST(c.started_local AS DATE)), "
+        f"max(CAST(c.started_local AS DATE)) "
         f"FROM consultations c WHERE {where} GROUP BY 1 ORDER BY 1", params,
     )
     table = Table(
@@ -171,15 +172,15 @@ def service_table(
     where, params = filters.where()
     joins = ""
     if by == "interval":
-        key = (f"strftime(time_bucket(INTERVAL '{interval_minutes} minutes', c.started_at), "
+        key = (f"strftime(time_bucket(INTERVAL '{interval_minutes} minutes', c.started_local), "
                f"'%H:%M')")
         label = key
     elif by == "hour":
-        key = label = "hour(c.started_at)"
+        key = label = "hour(c.started_local)"
     elif by == "day":
-        key = label = "strftime(c.started_at, '%Y-%m-%d')"
+        key = label = "strftime(c.started_local, '%Y-%m-%d')"
     elif by == "month":
-        key = label = "strftime(c.started_at, '%Y-%m')"
+        key = label = "strftime(c.started_local, '%Y-%m')"
     elif by == "queue":
         joins = "LEFT JOIN queues q ON q.id = c.queue_id"
         key, label = "c.queue_id", "coalesce(q.name, '(없음)')"
@@ -267,7 +268,8 @@ def summary(engine: AnalyticsEngine, filters: Filters | None = None) -> dict[str
         f"SELECT count(*), count(*) FILTER (c.channel = 'phone'), "
         f"count(*) FILTER (c.channel = 'phone' AND {INFLOW}), "
         f"count(*) FILTER (c.channel = 'phone' AND {ANSWERED}), "
-        f"min(c.started_at), max(c.started_at), count(DISTINCT CAST(c.started_at AS DATE)) "
+        f"min(c.started_local), max(c.started_local), "
+        f"count(DISTINCT CAST(c.started_local AS DATE)) "
         f"FROM consultations c WHERE {where}", params,
     )[0]
     total, phone_total, phone_inflow, phone_answered, first, last, days = row

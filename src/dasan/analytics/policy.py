@@ -65,8 +65,8 @@ def policy_report(
     f = policy_filters((base or Filters()).with_(start=start, end=end), program, keyword)
     where, params = f.where()
     head = engine.rows(
-        f"SELECT count(*), count(DISTINCT CAST(c.started_at AS DATE)), "
-        f"min(CAST(c.started_at AS DATE)), max(CAST(c.started_at AS DATE)) "
+        f"SELECT count(*), count(DISTINCT CAST(c.started_local AS DATE)), "
+        f"min(CAST(c.started_local AS DATE)), max(CAST(c.started_local AS DATE)) "
         f"FROM consultations c WHERE {where}", params,
     )[0]
     count = int(head[0])
@@ -90,7 +90,7 @@ def policy_report(
                                 [r["type"] for r in types.rows],
                                 {"건수": [float(r["count"]) for r in types.rows]}, "hbar"))
     trend = engine.rows(
-        f"SELECT CAST(c.started_at AS DATE) AS d, count(*) FROM consultations c WHERE {where} "
+        f"SELECT CAST(c.started_local AS DATE) AS d, count(*) FROM consultations c WHERE {where} "
         f"GROUP BY 1 ORDER BY 1", params,
     )
     report.charts.append(Series("trend", "일별 추이", "Daily trend",

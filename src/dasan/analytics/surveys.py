@@ -24,6 +24,7 @@ from dasan.consultations.channels import CHANNEL_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
 from dasan.db.models import Consultation
 from dasan.db.models_quality import SurveyAnswer
+from dasan.timeutil import local_midnight, sql_local_month
 
 SCORES = (1, 2, 3, 4, 5)
 COLUMNS = [
@@ -37,18 +38,18 @@ COLUMNS = [
 ]
 
 
-def _month(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", Consultation.started_at), "YYYY-MM")
-    return func.strftime("%Y-%m", Consultation.started_at)
+def _month(session: Session, f: Filters) -> Any:
+    """The consultation's month in the city's zone (ADR 0018)."""
+    at = local_midnight(f.start) if f.start else None  # SQLite: the zone's offset then
+    return sql_local_month(Consultation.started_at, session.get_bind().dialect.name, at)
 
 
 def _where(f: Filters) -> list[ColumnElement[bool]]:
     cond: list[ColumnElement[bool]] = []
     if f.start:
-        cond.append(Consultation.started_at >= f.start)
+        cond.append(Consultation.started_at >= local_midnight(f.start))
     if f.end:
-        cond.append(Consultation.started_at < f.end + timedelta(days=1))
+        cond.append(Consultation.started_at < local_midnight(f.end + timedelta(days=1)))
     if f.channels:
         cond.append(Consultation.channel.in_(list(f.channels)))
     if f.district:
@@ -63,7 +64,7 @@ def add_to_voc(session: Session, report: Any) -> None:
 
 def survey_table(session: Session, f: Filters) -> Table:
     """The survey figures per month and channel, with a total row."""
-    month = _month(session)
+    month = _month(session, f)
     answered_cond = and_(Consultation.answered_at.is_not(None),
                          Consultation.outcome.not_in(ABANDONED_OUTCOMES))
     where = _where(f)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dasan.analytics.engine import AnalyticsEngine
@@ -18,6 +18,7 @@ from dasan.analytics.kpi import phone_response_table, summary
 from dasan.consultations.channels import CATEGORIES, CHANNEL_BY_CODE, CHANNELS
 from dasan.consultations.districts import DISTRICT_BY_CODE, DISTRICTS
 from dasan.text.record_clean import for_record, with_termination
+from dasan.timeutil import local_midnight
 
 TOP_N = 15
 
@@ -147,8 +148,8 @@ def voc_report(engine: AnalyticsEngine, spec: str, base: Filters | None = None) 
 
     # trend: per day (month report) or per month (year report), split by channel
     where, params = f.where()
-    bucket = "strftime(c.started_at, '%Y-%m')" if kind == "year" else \
-        "strftime(c.started_at, '%m-%d')"
+    bucket = "strftime(c.started_local, '%Y-%m')" if kind == "year" else \
+        "strftime(c.started_local, '%m-%d')"
     trend_rows = engine.rows(
         f"SELECT {bucket} AS b, c.channel, count(*) FROM consultations c WHERE {where} "
         f"GROUP BY ALL ORDER BY 1", params,
@@ -260,8 +261,8 @@ def field_complaints_table(engine: AnalyticsEngine, f: Filters) -> Table:
                   ])
     if f.channels and "smart_report" not in f.channels:
         return table
-    start = datetime.combine(f.start, time()) if f.start else datetime(1970, 1, 1)
-    end = datetime.combine(f.end + timedelta(days=1), time()) if f.end else None
+    start = local_midnight(f.start) if f.start else datetime(1970, 1, 1, tzinfo=UTC)
+    end = local_midnight(f.end + timedelta(days=1)) if f.end else None
     with session_scope(engine.database_url) as session:
         figures = district_figures(session, start, f.district, until=end)
     for fig in figures:
@@ -322,8 +323,8 @@ def notable_cases(engine: AnalyticsEngine, f: Filters, limit: int = 12) -> list[
     """Crisis-flagged and forcibly terminated consultations, then the longest ones."""
     where, params = f.where()
     rows = engine.dicts(
-        f"SELECT c.id, c.started_at, c.channel, c.district_code, c.category, c.program, "
-        f"c.subject, c.summary, c.outcome, c.crisis, c.handle_seconds, "
+        f"SELECT c.id, c.started_local AS started_at, c.channel, c.district_code, c.category, "
+        f"c.program, c.subject, c.summary, c.outcome, c.crisis, c.handle_seconds, "
         f"CASE WHEN c.crisis THEN 0 WHEN c.outcome = 'forced_terminated' THEN 1 ELSE 2 END AS r "
         f"FROM consultations c WHERE {where} AND (c.crisis OR c.outcome = 'forced_terminated' "
         f"OR c.handle_seconds IS NOT NULL) "

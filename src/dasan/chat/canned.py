@@ -20,6 +20,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, Citizen, Queue, Team, User
 from dasan.db.models_desk import CannedAnswer
 from dasan.errors import Invalid, NotFound
+from dasan.timeutil import local_today
 
 CANNED: tuple[tuple[str, str, str], ...] = (
     ("greet", "인사", "안녕하세요, {citizen_name}님. 120다산콜 {agent_name} 상담사입니다. "
@@ -50,7 +51,7 @@ def render(text: str, values: dict[str, str]) -> str:
 def values_for(s: Session, agent: Agent | None, cid: int | None, today: date | None = None
                ) -> dict[str, str]:
     """The variables' values for one chat (and the agent answering it)."""
-    today = today or utcnow().date()
+    today = today or local_today()  # the city's day (ADR 0018)
     values = {"agent_name": agent.name if agent else "", "citizen_name": "고객",
               "queue": "", "today": f"{today.year}년 {today.month}월 {today.day}일"}
     if cid is not None:

@@ -66,7 +66,7 @@ from dasan.protection.screening import (
 from dasan.routing import router
 from dasan.text.pii import mask
 from dasan.text.record_clean import for_record
-from dasan.timeutil import iso_z
+from dasan.timeutil import iso_z, local_today
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -450,7 +450,7 @@ def select_entry(s: Session, cid: int, entry_id: int, client_msg_id: str | None)
         return out
     out.message(stored.message)
     if phase(c) == "bot":
-        today = utcnow().date()
+        today = local_today()
         rec = recommend.Recommendation(
             entry.id, entry.title, entry.answer or "", entry.category, entry.program,
             entry.owner.name if entry.owner else None,

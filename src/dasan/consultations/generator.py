@@ -5,6 +5,10 @@ channel mix. Shape: a weekday profile (Mondays and Fridays heavy, weekends and p
 light) and an hour-of-day profile with the commute and lunch peaks the city calls weak hours.
 Everything is vectorised with NumPy so a Seoul year (~6.6 M rows) takes seconds, and a seed makes
 every run identical.
+
+The profiles are the city's: days are local days and the hour profile is local hours (ADR 0018).
+The timestamps written are true UTC (naive `datetime64`, the form the writers store), so the
+09:00-11:00 KST morning peak is stored at 00:00-02:00 UTC.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import numpy as np
 
 from dasan.consultations.channels import ARS_MENU, CATEGORIES, CHANNELS
 from dasan.consultations.districts import DISTRICTS
+from dasan.timeutil import local_midnight, local_zone, zone
 
 DAILY_AVERAGE_2023 = 18_056
 
@@ -68,6 +73,7 @@ class GeneratorConfig:
     daily_average: float = DAILY_AVERAGE_2023
     topics: Sequence[Topic] = field(default_factory=lambda: DEFAULT_TOPICS)
     agents: int = 400  # agent ids 1..agents are assigned to answered live contacts
+    timezone: str | None = None  # the profiles' zone (default: DASAN_LOCAL_TIMEZONE)
 
     def __post_init__(self) -> None:
         if self.days <= 0:
@@ -102,6 +108,7 @@ def day_weight(day: date, kr_holidays: holidays.HolidayBase) -> float:
 def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
     """Yield one columnar batch (dict of equal-length arrays) per generated day."""
     rng = np.random.default_rng(config.seed)
+    tz = zone(config.timezone) if config.timezone else local_zone()
     codes, mix, live_mask = _channel_mix()
     years = range(config.start.year, (config.start + timedelta(days=config.days)).year + 1)
     kr = holidays.country_holidays("KR", years=list(years))
@@ -129,7 +136,8 @@ def generate(config: GeneratorConfig) -> Iterator[dict[str, np.ndarray]]:
             year_mean[day.year] = day_weight(day, kr) / _raw_weight(day, kr)
         weight = _raw_weight(day, kr) * year_mean[day.year]
         n = int(rng.poisson(config.daily_average * weight))
-        day0 = np.datetime64(day.isoformat(), "s")
+        # the local day starts at this UTC instant (15:00 UTC the day before, in Seoul)
+        day0 = np.datetime64(local_midnight(day, tz).replace(tzinfo=None).isoformat(), "s")
         hours = rng.choice(24, size=n, p=hour_p)
         secs = hours * 3600 + rng.integers(0, 3600, size=n)
         order = np.argsort(secs, kind="stable")

@@ -29,6 +29,7 @@ from dasan.db.models import AbuseIncident, Agent, Consultation, MaliciousCaller,
 from dasan.db.models_protection import AgentCare, LegalCase, MaliciousDesignation
 from dasan.errors import Conflict, Forbidden, Invalid, NotFound
 from dasan.text.pii import mask
+from dasan.timeutil import local_midnight, sql_local_month
 
 STAGES = ("filed", "police_report", "prosecution", "closed")
 # A designation separates the caller while it is `designated` or, once its review date has
@@ -417,26 +418,27 @@ def hand_to_dedicated_team(s: Session, user: User, cid: int) -> HandedToTeam:
 # --- statistics -----------------------------------------------------------------------------
 
 
-def _month(col: Any, postgres: bool) -> Any:
-    return func.to_char(col, "YYYY-MM") if postgres else func.strftime("%Y-%m", col)
-
-
 def statistics(s: Session, year: int) -> dict[str, Any]:
-    """The figures the city publishes for `year`."""
-    pg = s.get_bind().dialect.name == "postgresql"
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    m_inc = _month(AbuseIncident.at, pg)
+    """The figures the city publishes for `year`: a year and months of Seoul's calendar
+    (ADR 0018)."""
+    dialect = s.get_bind().dialect.name
+    start, end = local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
+
+    def _month(col: Any) -> Any:
+        return sql_local_month(col, dialect, start)
+
+    m_inc = _month(AbuseIncident.at)
     incidents: dict[str, int] = {str(k): int(v) for k, v in s.execute(
         select(m_inc, func.count()).where(AbuseIncident.at >= start, AbuseIncident.at < end)
         .group_by(m_inc)).all()}
-    m_c = _month(Consultation.started_at, pg)
+    m_c = _month(Consultation.started_at)
     forced: dict[str, int] = {str(k): int(v) for k, v in s.execute(select(m_c, func.count()).where(
         Consultation.started_at >= start, Consultation.started_at < end,
         Consultation.outcome == "forced_terminated").group_by(m_c)).all()}
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     designated = int(s.scalar(select(func.count()).select_from(MaliciousDesignation).where(
-        MaliciousDesignation.designated_from >= start,
-        MaliciousDesignation.designated_from < end)) or 0)
+        MaliciousDesignation.designated_from >= date(year, 1, 1),
+        MaliciousDesignation.designated_from < date(year + 1, 1, 1))) or 0)
     active = int(s.scalar(select(func.count()).select_from(MaliciousCaller).where(
         MaliciousCaller.active.is_(True))) or 0)
     stages = dict(s.execute(select(LegalCase.stage, func.count()).where(

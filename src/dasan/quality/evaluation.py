@@ -21,6 +21,7 @@ from dasan.db.models import Agent, Consultation, Message, User
 from dasan.db.models_quality import QaCalibration, QaEvaluation, QaForm
 from dasan.errors import Conflict, Forbidden, Invalid, NotFound
 from dasan.quality.forms import get_form
+from dasan.timeutil import to_local
 
 
 def score(form: QaForm, scores: dict[str, Any]) -> tuple[dict[str, float], float, bool]:
@@ -74,7 +75,7 @@ def evaluate(s: Session, evaluator: User, consultation_id: int, form_id: int,
                        code="already_evaluated")
     ev = QaEvaluation(consultation_id=c.id, agent_id=c.agent_id, form_id=form.id,
                       evaluator_id=evaluator.id, calibration_id=calibration_id,
-                      month=c.started_at.strftime("%Y-%m"), scores=clean,
+                      month=to_local(c.started_at).strftime("%Y-%m"), scores=clean,
                       comments={k: str(v)[:1000] for k, v in (comments or {}).items()},
                       total=total, auto_failed=failed, coaching_note=(coaching_note or "")[:4000])
     s.add(ev)

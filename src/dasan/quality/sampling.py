@@ -37,6 +37,7 @@ from dasan import audit
 from dasan.db.models import User
 from dasan.db.models_quality import QaSample
 from dasan.errors import Conflict, Invalid
+from dasan.timeutil import local_month
 
 REASONS = ("crisis", "abuse", "low_satisfaction", "transferred_twice", "long_handle", "random")
 
@@ -70,12 +71,13 @@ class MonthData:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The instants (aware UTC) of the QA month: a month of the city's calendar (ADR 0018), so
+    00:30 on 1 April in Seoul (15:30 UTC on 31 March) belongs to April."""
     try:
-        start = datetime.strptime(month, "%Y-%m")
+        datetime.strptime(month, "%Y-%m")
     except ValueError:
         raise Invalid(f"month must be YYYY-MM, not {month!r}") from None
-    end = datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end
+    return local_month(month)
 
 
 def _first_per_agent(agents: NDArray[np.int64], order_key: NDArray[Any], idx: NDArray[np.int64],

@@ -17,13 +17,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from dasan.errors import BadRequest
+from dasan.timeutil import local_midnight, local_zone, to_local
 
 SLOTS_PER_DAY = 48
 SLOT_MINUTES = 30
@@ -148,18 +149,17 @@ def load_counts(
     start: date,
     end: date,
     channels: Sequence[str] | None = None,
-    utc_offset_hours: float = 9.0,
 ) -> IntervalCounts:
-    """Counts per half-hour from ``consultations`` (stored as UTC) in local time (KST)."""
+    """Counts per half-hour from ``consultations`` (stored as UTC) on the city's wall clock:
+    local days ``start`` .. ``end`` (exclusive) in the configured zone (ADR 0018)."""
     from sqlalchemy import select
 
     from dasan.db.models import Consultation
 
     if end <= start:
         raise BadRequest(f"end {end} must be after start {start}")
-    offset = timedelta(hours=utc_offset_hours)
-    lo = datetime.combine(start, datetime.min.time()) - offset
-    hi = datetime.combine(end, datetime.min.time()) - offset
+    tz = local_zone()
+    lo, hi = local_midnight(start, tz), local_midnight(end, tz)
     stmt = select(Consultation.started_at, Consultation.channel).where(
         Consultation.started_at >= lo, Consultation.started_at < hi
     )
@@ -167,8 +167,7 @@ def load_counts(
         stmt = stmt.where(Consultation.channel.in_(list(channels)))
     rows = session.execute(stmt).all()
     # Local wall-clock times (naive), the form the interval grid counts in.
-    events = [((ts if ts.tzinfo is None else ts.astimezone(UTC).replace(tzinfo=None)) + offset,
-               ch) for ts, ch in rows]
+    events = [(to_local(ts, tz), ch) for ts, ch in rows]
     if channels is None and not events:
         raise BadRequest(f"no consultations between {start} and {end}")
     return counts_from_events(events, channels=channels, start=start, end=end)

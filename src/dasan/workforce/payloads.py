@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dasan.config import get_settings
 from dasan.errors import BadRequest, NotFound
+from dasan.timeutil import local_today
 from dasan.workforce import erlang as erl
 from dasan.workforce import forecast as fc
 from dasan.workforce import shifts as sh
@@ -92,7 +93,8 @@ def erlang_payload(body: ErlangIn) -> dict[str, Any]:
 class ForecastIn(BaseModel):
     source: Literal["db", "demo"] = "db"
     start: date | None = Field(None, description="history start (db); default: 120 days back")
-    end: date | None = Field(None, description="history end, exclusive (db); default: today")
+    end: date | None = Field(None, description="history end, exclusive (db; a local day); "
+                                               "default: today in the city")
     days: int = Field(7, ge=1, le=62)
     holdout_days: int = Field(7, ge=0, le=60)
     channels: list[str] | None = None
@@ -104,7 +106,7 @@ def forecast_payload(body: ForecastIn, db: Session) -> dict[str, Any]:
             date(2024, 1, 1), 180, 10000, ("phone", "chat"), (0.85, 0.15), 0.1, seed=7
         )
     else:
-        end = body.end or date.today()
+        end = body.end or local_today()
         start = body.start or end - timedelta(days=120)
         if (end - start).days > 3 * 366:
             raise BadRequest("history is limited to three years per request")

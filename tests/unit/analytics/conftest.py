@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from dasan.db.migrate import upgrade
 from dasan.db.session import reset_caches, session_scope
 from dasan.demo import seed_org, seed_people, write_history
 
+SEOUL = ZoneInfo("Asia/Seoul")
 START = date(2024, 3, 4)  # a Monday
 DAYS = 21
 
@@ -100,4 +102,7 @@ def raw_rows(history_db: tuple[str, Path]) -> list[dict[str, object]]:
     rows = [dict(r) for r in con.execute(
         "SELECT c.*, a.team_id FROM consultations c LEFT JOIN agents a ON a.id = c.agent_id")]
     con.close()
+    for r in rows:  # reports count Seoul's days and hours (ADR 0018); stored times are UTC
+        r["started_local"] = datetime.fromisoformat(str(r["started_at"])).replace(
+            tzinfo=UTC).astimezone(SEOUL).replace(tzinfo=None).isoformat(sep=" ")
     return rows

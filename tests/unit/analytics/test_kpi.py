@@ -35,7 +35,7 @@ def test_channel_year_table_counts_every_channel(engine: AnalyticsEngine,
 def test_daily_average_divides_by_days_with_data(engine: AnalyticsEngine,
                                                  raw_rows: list[dict[str, object]]) -> None:
     table = kpi.channel_daily_average_table(engine)
-    days = {str(r["started_at"])[:10] for r in raw_rows}
+    days = {str(r["started_local"])[:10] for r in raw_rows}
     phone = sum(1 for r in raw_rows if r["channel"] == "phone")
     row = next(r for r in table.rows if r["channel_code"] == "phone")
     assert row["2024"] == pytest.approx(phone / len(days))
@@ -44,9 +44,9 @@ def test_daily_average_divides_by_days_with_data(engine: AnalyticsEngine,
 def test_daily_average_counts_only_the_filtered_days_and_fills_every_column(
         engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
     f = Filters.from_params({"start": "2024-03-11", "end": "2024-03-17"})
-    week = [r for r in raw_rows if "2024-03-11" <= str(r["started_at"])[:10] <= "2024-03-17"]
-    days = len({str(r["started_at"])[:10] for r in week})
-    assert 0 < days < len({str(r["started_at"])[:10] for r in raw_rows})
+    week = [r for r in raw_rows if "2024-03-11" <= str(r["started_local"])[:10] <= "2024-03-17"]
+    days = len({str(r["started_local"])[:10] for r in week})
+    assert 0 < days < len({str(r["started_local"])[:10] for r in raw_rows})
     table = kpi.channel_daily_average_table(engine, f)
     counts = Counter(str(r["channel"]) for r in week)
     for row in table.rows:
@@ -125,7 +125,7 @@ def test_intervals_and_filters(engine: AnalyticsEngine,
     f = Filters.from_params({"district": "금천구", "start": "2024-03-11", "end": "2024-03-17"})
     s = kpi.summary(engine, f)
     expected = sum(1 for r in raw_rows if r["district_code"] == "11545"
-                   and "2024-03-11" <= str(r["started_at"])[:10] <= "2024-03-17")
+                   and "2024-03-11" <= str(r["started_local"])[:10] <= "2024-03-17")
     assert s["total"] == expected
 
 

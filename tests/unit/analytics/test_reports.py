@@ -19,7 +19,7 @@ from dasan.errors import DomainError
 def test_voc_month_report_adds_up(engine: AnalyticsEngine,
                                   raw_rows: list[dict[str, object]]) -> None:
     r = voc_report(engine, "2024-03")
-    march = [x for x in raw_rows if str(x["started_at"]).startswith("2024-03")]
+    march = [x for x in raw_rows if str(x["started_local"]).startswith("2024-03")]
     assert r.headline["total"] == len(march)
     assert r.headline["previous_total"] == 0 and r.headline["change"] is None
     assert sum(row["count"] for row in r.table("trend").rows) == len(march)
@@ -56,7 +56,7 @@ def test_voc_for_one_district_and_a_year(engine: AnalyticsEngine,
 def test_policy_report_type_breakdown(engine: AnalyticsEngine,
                                       raw_rows: list[dict[str, object]]) -> None:
     r = policy_report(engine, date(2024, 3, 12), date(2024, 3, 12), keyword="기후 동행카드")
-    rows = [x for x in raw_rows if str(x["started_at"]).startswith("2024-03-12")
+    rows = [x for x in raw_rows if str(x["started_local"]).startswith("2024-03-12")
             and "기후동행카드" in str(x["subject"] or "").replace(" ", "")]
     assert r.count == len(rows)
     types = {t["type_code"]: t["count"] for t in r.types.rows}

@@ -41,7 +41,9 @@ def test_year_volume_and_channel_mix_follow_2023() -> None:
 
 def test_weak_hours_shape_monday_lunch_and_commute() -> None:
     cols = _concat(GeneratorConfig(date(2024, 3, 4), 14, seed=3))  # two plain weeks
-    started = cols["started_at"].astype("datetime64[s]")
+    # The profiles are Seoul's wall clock (ADR 0018); stored times are UTC, so read them back
+    # on the local clock (+9 h, no daylight saving) before counting weekdays and hours.
+    started = cols["started_at"].astype("datetime64[s]") + np.timedelta64(9, "h")
     days = (started.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-05 was a Monday
     hours = (started - started.astype("datetime64[D]")).astype("timedelta64[h]").astype(int)
     per_weekday = np.bincount(days, minlength=7)
@@ -90,3 +92,22 @@ def test_some_callers_leave_in_the_ars_and_never_reach_an_agent() -> None:
     answered = phone & (cols["outcome"] == "answered")
     inflow = phone & (cols["queue"] != "")
     assert answered.sum() / phone.sum() < answered.sum() / inflow.sum()
+
+
+def test_hour_profile_is_local_and_stored_as_utc() -> None:
+    # The morning peak (09:00-11:00 in Seoul) is stored at 00:00-02:00 UTC, and the quiet
+    # small hours (03:00-04:00 in Seoul) at 18:00-19:00 UTC: the stored UTC hours themselves.
+    cols = _concat(GeneratorConfig(date(2024, 3, 5), 1, seed=3, daily_average=6000,
+                                   timezone="Asia/Seoul"))
+    started = cols["started_at"].astype("datetime64[s]")
+    utc_hours = (started - started.astype("datetime64[D]")).astype("timedelta64[h]").astype(int)
+    per_utc_hour = np.bincount(utc_hours, minlength=24)
+    assert per_utc_hour.argmax() in (0, 1)  # 09-10 KST
+    assert per_utc_hour[1] > 10 * per_utc_hour[18]  # 10 KST vs 03 KST
+    # the local day 2024-03-05 runs from 15:00 UTC on the 4th to 15:00 UTC on the 5th
+    assert started.min() >= np.datetime64("2024-03-04T15:00:00")
+    assert started.max() < np.datetime64("2024-03-05T15:00:00")
+    # another zone moves the same local profile to other UTC hours (no +9 hard-coded)
+    paris = _concat(GeneratorConfig(date(2024, 3, 5), 1, seed=3, daily_average=6000,
+                                    timezone="Europe/Paris"))["started_at"]
+    assert (paris - started).min() == np.timedelta64(8, "h")  # UTC+1 in March, not +9

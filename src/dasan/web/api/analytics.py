@@ -7,7 +7,7 @@ PDF) leaves an `analytics.export` row in the audit log.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -24,7 +24,7 @@ from dasan.analytics.voc import voc_report
 from dasan.config import get_settings
 from dasan.db.models import Alert, User
 from dasan.errors import DomainError
-from dasan.timeutil import to_naive_utc
+from dasan.timeutil import to_local, to_naive_utc
 from dasan.web.deps import get_db, require_roles
 from dasan.web.errors import http_error
 from dasan.web.filters import scoped_filters
@@ -184,7 +184,7 @@ def export_csv(
                  detail={"format": "csv", "rows": n, "filters": f.to_params()},
                  ip=request.client.host if request.client else None)
     db.commit()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = to_local(datetime.now(UTC)).strftime("%Y%m%d-%H%M")
     return StreamingResponse(
         drill.csv_chunks(engine, f), media_type=MEDIA_TYPES["csv"],
         headers={"Content-Disposition": f'attachment; filename="consultations-{stamp}.csv"'},

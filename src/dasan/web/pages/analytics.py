@@ -21,6 +21,7 @@ from dasan.analytics.voc import Series, voc_report
 from dasan.config import get_settings
 from dasan.db.models import User
 from dasan.errors import DomainError
+from dasan.timeutil import local_today
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.filters import scoped_filters
 from dasan.web.templating import templates
@@ -81,7 +82,7 @@ def reports_home(
         head = kpi.summary(engine, f)
     except (ValueError, DomainError) as exc:
         return _error(request, user, str(exc))
-    latest = head["last"].date() if head["last"] else date.today()
+    latest = head["last"].date() if head["last"] else local_today()
     month = latest.strftime("%Y-%m")
     alerts = alerter.recent_alerts(db, 10)
     channel_series = Series("ch", "채널별 상담 건수", "Per channel",
@@ -103,7 +104,7 @@ def voc_page(
     db: Session = Depends(get_db),
     user: User = Depends(require_page_roles(*access.ANALYTICS_READERS)),
 ) -> Response:
-    period = period or date.today().strftime("%Y-%m")
+    period = period or local_today().strftime("%Y-%m")
     try:
         base = scoped_filters(request, db, user)
         report = voc_report(_engine(), period, base.with_(start=None, end=None))

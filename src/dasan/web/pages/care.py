@@ -23,6 +23,7 @@ from dasan.errors import DomainError
 from dasan.protection import crisis_playbook, evidence, programme, welfare
 from dasan.quality import evaluation, forms, sampling, scorecards
 from dasan.text.crisis import KINDS
+from dasan.timeutil import local_today
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.templating import templates
 
@@ -39,7 +40,7 @@ def _back(path: str, notice: str = "", error: str = "") -> RedirectResponse:
 
 
 def _month(value: str | None) -> str:
-    return value if value and len(value) == 7 else date.today().strftime("%Y-%m")
+    return value if value and len(value) == 7 else local_today().strftime("%Y-%m")
 
 
 # --- crisis playbooks -----------------------------------------------------------------------
