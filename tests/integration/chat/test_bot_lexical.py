@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
-from dasan.chat import bot, hub
+from dasan.chat import hub
 from dasan.db.models import Message
 from dasan.knowledge import answering, bot_answer
 from dasan.knowledge.live import get_live_index
