@@ -12,17 +12,7 @@ from sqlalchemy.orm import Session
 
 from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
 from dasan.knowledge import gaps
-from dasan.knowledge.answering import (
-    COVERAGE_ANSWER_CHARS,
-    LEXICAL_POLICY,
-    QuerySignals,
-    coverage,
-    decide,
-    informal_register,
-    policy_for,
-)
-from dasan.knowledge.live import get_live_index
-from dasan.text.korean import tokens
+from dasan.knowledge.bot_answer import find_answer
 
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
@@ -85,10 +75,11 @@ def respond(session: Session, text: str, previous_misses: int = 0,
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
     entry, a "call the department" answer) whose calibrated confidence clears the policy's
-    threshold (:mod:`dasan.knowledge.answering`); otherwise it offers related entries and a
+    threshold (:func:`dasan.knowledge.bot_answer.find_answer`, the decision
+    ``bench/bench_answer.py`` measures); otherwise it offers related entries and a
     human, and the question becomes a gap record for the owning department. Without dense
     vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
-    ADR 0012): the same for every bot, decided here.
+    ADR 0012): the same for every bot, decided there.
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -96,29 +87,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     if not query:
         return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
     today = date.today()
-    live = get_live_index()
-    found = live.search(session, query, k=4, valid_on=today, answerable_only=True)
-    index = live.sync(session)
-    cover = 0.0
-    signals: QuerySignals | None = None
-    if found:
-        e = found[0][0]
-        q_tokens = tokens(index.repaired(query))
-        cover = coverage(q_tokens, tokens("\n".join(
-            [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
-        signals = QuerySignals(
-            vocab_share=index.vocabulary_share(q_tokens),
-            title_cover=coverage(q_tokens, tokens("\n".join(
-                [e.title, *(e.question_variants or [])]))),
-            informal=float(informal_register(query)))
-    if not index.has_dense:
-        # No dense vectors: the lexical index's fused score, with its own calibration.
-        decision = decide([(h.score, cover) for _, h in found], query, LEXICAL_POLICY,
-                          found[0][1].reference_lead if found else None)
-    else:
-        decision = decide([(h.dense, cover, h.score) for _, h in found], query,
-                          policy_for(index.answerable_count()),
-                          found[0][1].reference_lead if found else None, signals)
+    result = find_answer(session, query, today)
+    decision, found = result.decision, result.found[:4]
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

@@ -20,6 +20,9 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 # Other metropolitan cities, provinces and large cities outside Seoul, as citizens write them.
 _OTHER_REGIONS = (
@@ -129,7 +132,8 @@ class AnswerCalibration:
     h: float = 0.0
 
     def __call__(self, dense: float, margin: float, cover: float = 0.0,
-                 fused_margin: float = 0.0, signals: QuerySignals | None = None) -> float:
+                 fused_margin: float = 0.0, signals: QuerySignals | None = None,
+                 lexical: float = 0.0) -> float:
         z = self.a * dense + self.b * margin + self.d * cover + self.e * fused_margin + self.c
         if signals is not None:
             z += (self.f * signals.vocab_share + self.g * signals.title_cover
@@ -139,6 +143,76 @@ class AnswerCalibration:
     @property
     def uses_signals(self) -> bool:
         return bool(self.f or self.g or self.h)
+
+
+ANSWER_FEATURES = ("dense", "margin", "cover", "fused_margin", "lexical", "vocab", "title_cover",
+                   "informal")
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class TwoStageCalibration:
+    """``p(right) = p(in domain) * p(right | in domain)``: two logistics over named features
+    of the question and its top answerable hit (:data:`ANSWER_FEATURES`).
+
+    * ``p(in domain)`` - is the question one the knowledge base is about at all (a citizen's
+      question about an entry, against chit-chat, other services and questions no entry
+      answers)? It weighs the question's own signals (:class:`QuerySignals`: vocabulary share,
+      informal ending) with the top hit's dense cosine, fused margin, lexical score and word
+      coverage. Fitted on every tune question.
+    * ``p(right | in domain)`` - is the top hit the entry asked about? The dense cosine and the
+      fused margin over the next *distinct* entry (:func:`distinct_after_first`). Fitted on the
+      in-domain tune questions only.
+
+    One logistic over all of these mixes the two questions and, on the tune split, covers less
+    at the same precision (``bench/bench_answer.py`` chooses among both kinds by
+    cross-validation on the tune split alone)."""
+
+    domain_features: tuple[str, ...]
+    domain_weights: tuple[float, ...]
+    domain_bias: float
+    right_features: tuple[str, ...]
+    right_weights: tuple[float, ...]
+    right_bias: float
+
+    def __post_init__(self) -> None:
+        for names, weights in ((self.domain_features, self.domain_weights),
+                               (self.right_features, self.right_weights)):
+            unknown = set(names) - set(ANSWER_FEATURES)
+            if unknown or len(names) != len(weights):
+                raise ValueError(f"bad calibration features {names} / weights {weights}")
+
+    def __call__(self, dense: float, margin: float, cover: float = 0.0,
+                 fused_margin: float = 0.0, signals: QuerySignals | None = None,
+                 lexical: float = 0.0) -> float:
+        sig = signals or QuerySignals()
+        x = {"dense": dense, "margin": margin, "cover": cover, "fused_margin": fused_margin,
+             "lexical": lexical, "vocab": sig.vocab_share, "title_cover": sig.title_cover,
+             "informal": sig.informal}
+
+        def p(names: tuple[str, ...], weights: tuple[float, ...], bias: float) -> float:
+            return _sigmoid(bias + sum(w * x[n] for n, w in zip(names, weights, strict=True)))
+
+        return (p(self.domain_features, self.domain_weights, self.domain_bias)
+                * p(self.right_features, self.right_weights, self.right_bias))
+
+    @property
+    def uses_signals(self) -> bool:
+        return bool({"vocab", "title_cover", "informal"}
+                    & {*self.domain_features, *self.right_features})
+
+
+def distinct_after_first(items: Sequence[_T], keys: Sequence[str]) -> list[_T]:
+    """``items`` (hits, best first) without the later ones whose key (the entry title's
+    :func:`dasan.knowledge.search.duplicate_key`) equals the first's: a verbatim copy of the top
+    entry is not its rival, and the margin over it says nothing about doubt."""
+    if not items:
+        return []
+    return [items[0], *(it for it, k in zip(items[1:], keys[1:], strict=False)
+                        if k != keys[0])]
 
 
 # Fitted by bench/bench_answer.py on the tune split (dense + fused margin, threshold 0.3);
@@ -152,7 +226,7 @@ AGREEMENT_MIN_ENTRIES = 1000
 
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
-    calibration: AnswerCalibration = AnswerCalibration()
+    calibration: AnswerCalibration | TwoStageCalibration = AnswerCalibration()
     # The lowest threshold where the tune split has precision >= 0.97 and out-of-domain
     # answers <= 5% (bench/bench_answer.py).
     threshold: float = 0.5
@@ -167,8 +241,9 @@ class AnswerPolicy:
     reference_guard: float | None = 0.0
 
     def confidence(self, dense: float, margin: float, cover: float = 0.0,
-                   fused_margin: float = 0.0, signals: QuerySignals | None = None) -> float:
-        return self.calibration(dense, margin, cover, fused_margin, signals)
+                   fused_margin: float = 0.0, signals: QuerySignals | None = None,
+                   lexical: float = 0.0) -> float:
+        return self.calibration(dense, margin, cover, fused_margin, signals, lexical)
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -181,11 +256,26 @@ DEFAULT_POLICY = AnswerPolicy()
 LEXICAL_POLICY = AnswerPolicy(AnswerCalibration(a=6.11, b=3.57, c=-10.39, d=5.22),
                               threshold=0.55)
 AGREEMENT_POLICY = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
+# The policy for a city-sized KB (ADR 0018): chosen among one- and two-stage calibrations by
+# cross-validation on the tune split of bench/bench_answer.py (425 questions: 235 in-domain,
+# 190 out-of-domain), fitted on all of it, threshold = the lowest where the tune split has
+# precision >= 0.97 and <= 5% of out-of-domain questions answered. Hold-outs, same run:
+# A 0.822 coverage at 0.977 precision (peer, the agreement policy at 0.3: 0.809 / 0.992),
+# B 0.815 / 0.991 (peer 0.785 / 1.000), with far fewer out-of-domain questions answered.
+TWO_STAGE_CALIBRATION = TwoStageCalibration(
+    domain_features=("vocab", "dense", "fused_margin", "lexical", "cover", "informal"),
+    domain_weights=(4.968, 4.462, 4.288, -0.503, 4.498, -4.111), domain_bias=-9.18,
+    right_features=("dense", "fused_margin"), right_weights=(6.522, 12.124),
+    right_bias=-6.561)
+TWO_STAGE_THRESHOLD = 0.45
+TWO_STAGE_POLICY = AnswerPolicy(TWO_STAGE_CALIBRATION, TWO_STAGE_THRESHOLD)
 
 
 def policy_for(answerable_entries: int) -> AnswerPolicy:
-    """The answer policy for a knowledge base with this many answerable entries."""
-    return AGREEMENT_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
+    """The answer policy for a knowledge base with this many answerable entries: the
+    two-stage calibration for a city-sized KB (it weighs min-max normalised margins, which
+    are only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
+    return TWO_STAGE_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +288,11 @@ class Decision:
 def decide(hits: Sequence[tuple[float, ...]], query: str,
            policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None,
            signals: QuerySignals | None = None) -> Decision:
-    """``hits``: (raw dense cosine, :func:`coverage`, fused score) of the best answerable hits,
-    best first by fused score (only the first hit's coverage is used; without a fused score
-    its margin counts as 0). ``reference_lead``: the best reference record's fused score minus
+    """``hits``: (raw dense cosine, :func:`coverage`, fused score, lexical score) of the best
+    answerable hits, best first by fused score, copies of the first left out
+    (:func:`distinct_after_first`); only the first hit's coverage and lexical score
+    (:attr:`dasan.knowledge.search.Hit.lexical`) are used; without a fused score its margin
+    counts as 0. ``reference_lead``: the best reference record's fused score minus
     the first hit's, both fused over every entry (:attr:`dasan.knowledge.search.Hit.reference_lead`;
     None when the KB has no reference record). ``signals``: the question's own signals
     (:class:`QuerySignals`), which a calibration that weighs them needs: without them such a
@@ -213,7 +305,8 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
     fused_margin = 0.0
     if len(hits[0]) > 2:
         fused_margin = hits[0][2] - (nxt[2] if nxt is not None and len(nxt) > 2 else 0.0)
-    conf = policy.confidence(dense, margin, cover, fused_margin, signals)
+    lexical = float(hits[0][3]) if len(hits[0]) > 3 else 0.0
+    conf = policy.confidence(dense, margin, cover, fused_margin, signals, lexical)
     unsigned = signals is None and policy.calibration.uses_signals
     region = other_region(query)
     if region is not None:

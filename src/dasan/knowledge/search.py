@@ -120,6 +120,10 @@ class Hit:
     # both fused over every entry that passes the other filters (> 0: a record the chatbot
     # may not answer with outranks this hit); None when no reference record passes them.
     reference_lead: float | None = None
+    # Only with ``answerable_only``: the hit's lexical score (bm25 on morphemes and on char
+    # bigrams, each min-max normalised over the entries searched, averaged: 1.0 = first on
+    # both), which the chatbot's answer calibration weighs (dasan.knowledge.answering).
+    lexical: float | None = None
     # "lexical": the cascade (:class:`Cascade`) found the lexical stage decisive and the query
     # was not embedded (``dense`` is 0.0; ``score`` and ``confidence`` are the lexical ones).
     stage: Literal["hybrid", "lexical"] = "hybrid"
@@ -662,6 +666,8 @@ class SearchIndex:
         fused = fuse(comp, w, m)
         hits = self._top(built, comp, fused, k)
         if answerable_only and hits:
+            lexical = fuse(comp, LEXICAL_ONLY, m)
+            hits = [replace(h, lexical=float(lexical[built.pos[h.id]])) for h in hits]
             hits = self._with_reference_lead(built, comp, w, hits, self.mask(
                 category, owner, valid_on, status))
         return hits

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
-from dasan.chat import bot, hub
+from dasan.chat import hub
 from dasan.db.models import Message
-from dasan.knowledge import answering
+from dasan.knowledge import answering, bot_answer
 from dasan.knowledge.live import get_live_index
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -46,13 +46,13 @@ def test_the_chatbot_answers_on_the_lexical_index(db: Session, kb: dict[str, int
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     assert not get_live_index().sync(db).has_dense  # really without dense vectors
     used: list[answering.AnswerPolicy] = []
-    real_decide = bot.decide
+    real_decide = bot_answer.decide
 
     def spy(hits, query, policy=answering.DEFAULT_POLICY, *rest):  # type: ignore[no-untyped-def]
         used.append(policy)
         return real_decide(hits, query, policy, *rest)
 
-    monkeypatch.setattr(bot, "decide", spy)
+    monkeypatch.setattr(bot_answer, "decide", spy)
     answer = ask(db, "따릉이 빌리는 데 얼마예요?")
     assert answer.flags["kind"] == "answer", answer.body
     assert answer.flags["entry"]["id"] == kb["따릉이 대여 요금"]

@@ -50,6 +50,13 @@ def publish_visible_flow(url: str) -> None:
                       answer="수도 요금은 인터넷 지로나 가상계좌로 납부할 수 있습니다.",
                       question_variants=["수도 요금 어떻게 내요"], status="published",
                       review_due=date(2031, 1, 31)))
+        # A menu item shows the answer the chatbot would give (find_answer), and lexical
+        # scores are normalised over the entries: a KB of one entry gives no answer at all.
+        for title, answer in (("따릉이 대여 요금", "따릉이 1시간 이용권은 1,000원입니다."),
+                              ("대형폐기물 배출 신고", "구청 누리집에서 신고하고 스티커를 붙입니다."),
+                              ("주정차 위반 과태료 이의신청", "고지서를 받은 날부터 신청합니다.")):
+            s.add(KbEntry(title=title, category="생활", owner_agency_id=agency, answer=answer,
+                          status="published", review_due=date(2031, 1, 31)))
         row = store.save_draft(s, doc, None, "visible ars")
         store.publish(s, row.name, row.version, None)
         get_live_index().sync(s)  # warm, as a running server is

@@ -79,8 +79,7 @@ def test_decision_follows_the_policy_threshold() -> None:
     # with the agreement calibration: the dense encoder is sure, but the lexical scorer likes
     # another entry as much, so the fused margin is narrow: unsure
     agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
-    assert policy_for(AGREEMENT_MIN_ENTRIES) == agree  # a city-sized KB
-    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()  # a small one
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()  # a small KB
     assert decide(strong, "기후동행카드 충전", agree).kind == "answer"
     assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전",
                   agree).kind != "answer"
@@ -143,3 +142,55 @@ def test_the_questions_own_signals_weigh_in_and_are_needed_when_weighed() -> Non
                          else AnswerCalibration(a=12.96, c=-13.58, e=12.37),
                          AGREEMENT_THRESHOLD)
     assert decide(strong, "기후동행카드 충전", plain).kind == "answer"
+
+
+def test_two_stage_calibration_needs_both_an_in_domain_question_and_a_clear_top_hit() -> None:
+    import pytest
+
+    from dasan.knowledge.answering import (
+        QuerySignals,
+        TwoStageCalibration,
+        distinct_after_first,
+    )
+
+    cal = TwoStageCalibration(("vocab", "lexical", "informal"), (4.0, 3.0, -3.0), -4.0,
+                              ("dense", "fused_margin"), (10.0, 12.0), -10.0)
+    pol = AnswerPolicy(cal, 0.5)
+    assert cal.uses_signals
+    in_domain = QuerySignals(vocab_share=1.0, informal=0.0)
+    chat = QuerySignals(vocab_share=0.2, informal=1.0)
+    # (dense, coverage, fused, lexical), best first
+    clear = [(0.95, 1.0, 0.9, 1.0), (0.85, 0.0, 0.5, 0.3)]
+    close = [(0.95, 1.0, 0.9, 1.0), (0.94, 0.0, 0.88, 0.9)]
+    assert decide(clear, "기후동행카드 충전 방법", pol, signals=in_domain).kind == "answer"
+    # the same hits for a casual question in words no entry uses: not in the domain
+    assert decide(clear, "카드 충전해 줘", pol, signals=chat).kind != "answer"
+    # in the domain, but two different entries score alike: unsure
+    assert decide(close, "기후동행카드 충전 방법", pol, signals=in_domain).kind == "related"
+    # the lexical score counts: the same hits with no lexical agreement are not answered
+    no_lex = [(0.95, 1.0, 0.9, 0.0), (0.85, 0.0, 0.5, 0.3)]
+    assert cal(0.95, 0.1, 1.0, 0.4, in_domain, 0.0) < cal(0.95, 0.1, 1.0, 0.4, in_domain, 1.0)
+    assert decide(no_lex, "기후동행카드 충전 방법", pol, signals=in_domain).kind != "answer"
+    # it weighs the question's signals: without them it does not answer
+    assert decide(clear, "기후동행카드 충전 방법", pol).kind == "related"
+    with pytest.raises(ValueError):
+        TwoStageCalibration(("nope",), (1.0,), 0.0, ("dense",), (1.0,), 0.0)
+    with pytest.raises(ValueError):
+        TwoStageCalibration(("dense",), (1.0, 2.0), 0.0, ("dense",), (1.0,), 0.0)
+    # a verbatim copy of the top entry is not its rival; an entry after it still is
+    assert distinct_after_first(["a", "b", "c", "d"], ["k", "k", "j", "k"]) == ["a", "c"]
+    assert distinct_after_first([], []) == []
+    # copies set aside, the margin is over the next distinct entry: answered
+    copy = [(0.95, 1.0, 0.9, 1.0), (0.95, 0.0, 0.9, 1.0), (0.85, 0.0, 0.5, 0.3)]
+    rivals = distinct_after_first(copy, ["기후동행카드충전", "기후동행카드충전", "따릉이"])
+    assert decide(copy, "기후동행카드 충전 방법", pol, signals=in_domain).kind != "answer"
+    assert decide(rivals, "기후동행카드 충전 방법", pol, signals=in_domain).kind == "answer"
+
+
+def test_a_city_sized_kb_uses_the_two_stage_policy() -> None:
+    from dasan.knowledge.answering import TwoStageCalibration
+
+    city = policy_for(AGREEMENT_MIN_ENTRIES)
+    assert isinstance(city.calibration, TwoStageCalibration)
+    assert city.reference_guard == 0.0 and 0.0 < city.threshold < 1.0
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()

@@ -335,3 +335,8 @@ def test_reference_lead_says_when_a_record_the_bot_may_not_use_outranks_its_entr
     assert idx.search("공동 수도계량기", k=2)[0].reference_lead is None
     plain = SearchIndex(docs[:2] + docs[3:])
     assert plain.search("수도요금 정산", k=2, answerable_only=True)[0].reference_lead is None
+    # the bot's searches also carry each hit's lexical score (1.0: first on both lexical
+    # scorers among the answerable entries); agents' searches do not
+    assert about_entry[0].lexical == 1.0
+    assert all(h.lexical is not None and 0.0 <= h.lexical <= 1.0 for h in about_entry)
+    assert idx.search("공동 수도계량기", k=2)[0].lexical is None

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dasan.consultations.channels import ARS_MENU
+from dasan.knowledge.bot_answer import find_answer
 from dasan.knowledge.live import get_live_index
 from dasan.voice.flows.schema import (
     AttributeNode,
@@ -143,15 +144,16 @@ def answers_ready() -> bool:
 
 def add_answers(root: Item, flow: Flow, session: Session, today: date) -> None:
     overrides = flow.visible_ars.answers if flow.visible_ars else {}
-    live = get_live_index()
     for item in root.walk():
         if item.kind != "queue":
             continue
         query = overrides.get(item.node) or item.label_ko
-        found = live.search(session, query, k=1, valid_on=today, answerable_only=True)
-        if not found:
+        # the chatbot's decision (find_answer): a menu item shows an answer only when the bot
+        # would give it; otherwise the caller goes on to the queue
+        result = find_answer(session, query, today)
+        if result.decision.kind != "answer":
             continue
-        entry, _hit = found[0]
+        entry, _hit = result.found[0]
         text = " ".join((entry.answer or "").split())
         if len(text) > SHORT_ANSWER_CHARS:
             text = text[:SHORT_ANSWER_CHARS].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,74 @@
+"""The one answer decision of every bot that answers citizens from the knowledge base.
+
+The text chatbot, the callbot (both through :func:`dasan.chat.bot.respond`) and the visible
+ARS page (:mod:`dasan.voice.visible_ars.menu`) call :func:`find_answer`: it searches the
+answerable entries of the live index and applies the policy of
+:mod:`dasan.knowledge.answering`, with the same features ``bench/bench_answer.py`` measures
+(dense cosine, fused margin over the next distinct entry, lexical score, word coverage, the
+question's own signals, the reference guard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from dasan.db.models import KbEntry
+from dasan.knowledge.answering import (
+    COVERAGE_ANSWER_CHARS,
+    LEXICAL_POLICY,
+    Decision,
+    QuerySignals,
+    coverage,
+    decide,
+    distinct_after_first,
+    informal_register,
+    policy_for,
+)
+from dasan.knowledge.live import get_live_index
+from dasan.knowledge.search import Hit, duplicate_key
+from dasan.text.korean import tokens
+
+# Hits fetched: enough that a rival remains after the top entry's verbatim copies are set
+# aside (distinct_after_first).
+SEARCH_K = 6
+
+
+@dataclass(frozen=True)
+class FoundAnswer:
+    decision: Decision
+    # the answerable hits, best first (the first is the answer when decision.kind == "answer")
+    found: list[tuple[KbEntry, Hit]]
+
+
+def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K) -> FoundAnswer:
+    """Search the answerable entries valid ``today`` for ``query`` and decide whether the bot
+    may answer with the first (``answer``), should offer related entries and a human
+    (``related``), or has nothing (``miss``)."""
+    live = get_live_index()
+    found = live.search(session, query, k=k, valid_on=today, answerable_only=True)
+    index = live.sync(session)
+    if not found:
+        return FoundAnswer(decide([], query), [])
+    e = found[0][0]
+    q_tokens = tokens(index.repaired(query))
+    cover = coverage(q_tokens, tokens("\n".join(
+        [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
+    lead = found[0][1].reference_lead
+    if not index.has_dense:
+        # No dense vectors (DASAN_EMBEDDER=none): the lexical index's fused score, with its
+        # own calibration (ADR 0012).
+        decision = decide([(h.score, cover) for _, h in found], query, LEXICAL_POLICY, lead)
+        return FoundAnswer(decision, found)
+    signals = QuerySignals(
+        vocab_share=index.vocabulary_share(q_tokens),
+        title_cover=coverage(q_tokens, tokens("\n".join(
+            [e.title, *(e.question_variants or [])]))),
+        informal=float(informal_register(query)))
+    rivals = distinct_after_first(found, [duplicate_key(x.title) for x, _ in found])
+    hits = [(h.dense, cover if n == 0 else 0.0, h.score, h.lexical or 0.0)
+            for n, (_, h) in enumerate(rivals)]
+    decision = decide(hits, query, policy_for(index.answerable_count()), lead, signals)
+    return FoundAnswer(decision, found)
