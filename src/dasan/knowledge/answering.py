@@ -256,7 +256,7 @@ DEFAULT_POLICY = AnswerPolicy()
 LEXICAL_POLICY = AnswerPolicy(AnswerCalibration(a=6.11, b=3.57, c=-10.39, d=5.22),
                               threshold=0.55)
 AGREEMENT_POLICY = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
-# The policy for a city-sized KB (ADR 0018): chosen among one- and two-stage calibrations by
+# The policy for a city-sized KB (ADR 0019): chosen among one- and two-stage calibrations by
 # cross-validation on the tune split of bench/bench_answer.py (425 questions: 235 in-domain,
 # 190 out-of-domain), fitted on all of it, threshold = the lowest where the tune split has
 # precision >= 0.97 and <= 5% of out-of-domain questions answered. Hold-outs, same run:
