@@ -37,6 +37,14 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   numbers 1.000 (27 spans, precision 1.000), names/addresses 0.830 (47 spans, precision
   0.976: names 0.750 with 1 false mask, addresses 0.947); peer 0.704 / 0.596. E in the same
   run was unchanged by the fifth round: 1.000 / 0.870. Names/addresses miss 0.92 on both.
+* ``bench/data/pii_v2_holdout_g.jsonl`` (hold-out G) - 171 items (57 numbers of every kind,
+  56 names, 36 addresses; 35 sentences with look-alikes and no personal data: programme names
+  such as 서울Pay, bus numbers, officials' titles, statues and street names, dates, receipt
+  numbers) written in one go in the sixth session, before the recogniser was changed for the
+  sixth tune round (which tunes on E and F, both looked at by then), and committed on its own.
+  Names with and without 씨/님, 2-syllable names, foreign names in Hangul and Latin letters,
+  spelled-out names; road and jibun addresses, 산 lots, apartment dong/ho; spoken phones,
+  resident and foreigner numbers read aloud. Never tuned on, never printed with ``--errors``.
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
   then 58 more written in a second round without looking at hold-out B's misses: digit-by-digit
   and spoken phones, 주민번호/passport read aloud, 예약자명/가입자명/세대주 cues, relatives' names,
@@ -87,6 +95,7 @@ from dasan.text import pii, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
+    "holdout-g": DATA / "pii_v2_holdout_g.jsonl",
     "holdout-f": DATA / "pii_v2_holdout_f.jsonl",
     "holdout-e": DATA / "pii_v2_holdout_e.jsonl",
     "holdout-d": DATA / "pii_v2_holdout_d.jsonl",
