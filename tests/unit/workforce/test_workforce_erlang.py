@@ -429,3 +429,15 @@ def test_a_plan_uses_its_interval_length() -> None:
         assert [q.traffic for q in quarters] == [2 * h.traffic for h in half_hours]
     with pytest.raises(DomainError):
         staffing_plan([1, 2], [180, float("inf")], StaffingTarget())
+
+
+def test_the_plan_searches_past_its_first_grid_for_every_interval() -> None:
+    # A 30% occupancy cap on 400 erlangs (4,000 calls x 180 s / 1800 s) needs 1,334 agents, past
+    # the first search grid (about 540 agents), while the quiet interval beside it is solved
+    # inside that grid: each interval gets its own answer, not only the first one found.
+    capped = StaffingTarget(service_level=0.8, max_occupancy=0.3)
+    plan = staffing_plan([4000, 30], 180, capped)
+    assert [r.raw_agents for r in plan] == [1334, 10]
+    assert [r.raw_agents for r in plan] == [
+        required_agents(c, 180, capped).raw_agents for c in (4000, 30)]
+    assert all(r.metrics.occupancy <= 0.3 for r in plan)
