@@ -297,10 +297,20 @@ def test_erlang_a_asa_matches_the_served_callers_wait() -> None:
 
 
 def test_erlang_c_measures_when_unstable_or_idle() -> None:
+    # Unstable (as many erlangs as agents): everyone waits, no one is answered in time, the
+    # wait grows without end, the agents are always busy; Erlang C callers never hang up.
     m = erlang_c_metrics(10, 10.0, 180.0, 20.0)
-    assert (m.p_wait, m.service_level, m.asa, m.occupancy) == (1.0, 0.0, math.inf, 1.0)
+    assert m == QueueMetrics(agents=10, traffic=10.0, p_wait=1.0, service_level=0.0,
+                             asa=math.inf, mean_wait=math.inf, p_abandon=0.0,
+                             response_rate=1.0, occupancy=1.0)
+    # Idle: no one waits and every caller is answered at once.
     idle = erlang_c_metrics(3, 0.0, 180.0, 20.0)
-    assert (idle.p_wait, idle.service_level, idle.asa, idle.occupancy) == (0.0, 1.0, 0.0, 0.0)
+    assert idle == QueueMetrics(agents=3, traffic=0.0, p_wait=0.0, service_level=1.0, asa=0.0,
+                                mean_wait=0.0, p_abandon=0.0, response_rate=1.0, occupancy=0.0)
+    # One erlang on three agents is neither: some callers wait.
+    one = erlang_c_metrics(3, 1.0, 180.0, 20.0)
+    assert 0 < one.p_wait < 1 and 0 < one.asa == one.mean_wait
+    assert one.occupancy == pytest.approx(1 / 3)
     assert erlang_c(3, 0.0) == 0.0
     assert erlang_b(0, 5.0) == 1.0 and erlang_b(1, 1.0) == pytest.approx(0.5)
     assert erlang_c(1, 0.5) == pytest.approx(0.5)  # M/M/1: P(wait) = rho
@@ -349,9 +359,13 @@ def test_bad_plan_inputs_are_refused() -> None:
         erlang_b(2, float("nan"))
     with pytest.raises(DomainError):
         erlang_c(2.5, 1.0)  # type: ignore[arg-type]
-    for bad in ((12, 10.0, 0.0, 20.0), (12, 10.0, 180.0, -1.0)):
-        with pytest.raises(DomainError):
+    # The error says which input is wrong.
+    for bad, says in (((12, 10.0, 0.0, 20.0), "handling time"),
+                      ((12, 10.0, 180.0, -1.0), "answer-within")):
+        with pytest.raises(DomainError, match=says):
             erlang_c_metrics(*bad)  # type: ignore[arg-type]
+    # Any handling time above zero is one, even under a second.
+    assert erlang_c_metrics(2, 1.0, 0.5, 20.0).service_level == pytest.approx(1.0)
     for bad_a in ((12, 10.0, 0.0, 60.0, 20.0), (12, 10.0, 180.0, 0.0, 20.0),
                   (12, 10.0, 180.0, 60.0, -1.0)):
         with pytest.raises(DomainError):
@@ -441,3 +455,13 @@ def test_the_plan_searches_past_its_first_grid_for_every_interval() -> None:
     assert [r.raw_agents for r in plan] == [
         required_agents(c, 180, capped).raw_agents for c in (4000, 30)]
     assert all(r.metrics.occupancy <= 0.3 for r in plan)
+
+
+def test_a_goal_met_exactly_is_met() -> None:
+    # Half an erlang on one agent (M/M/1, P(wait) = 0.5): the mean wait is exactly one handling
+    # time (180 s), and with a zero-second threshold half the callers are answered at once.
+    # "At most 180 s" and "at least 50%" are both met by that one agent, on both paths.
+    for target in (StaffingTarget(service_level=None, max_asa=180.0),
+                   StaffingTarget(service_level=0.5, answer_within=0)):
+        assert required_agents(5, 180, target).raw_agents == 1
+        assert staffing_plan([5], 180, target)[0].raw_agents == 1
