@@ -465,3 +465,25 @@ def test_a_goal_met_exactly_is_met() -> None:
                    StaffingTarget(service_level=0.5, answer_within=0)):
         assert required_agents(5, 180, target).raw_agents == 1
         assert staffing_plan([5], 180, target)[0].raw_agents == 1
+
+
+def test_erlang_a_low_goals_take_fewer_agents_than_the_load() -> None:
+    # Callers who hang up after 30 s: answering 60% of 40 erlangs, or 30% within 20 s, takes
+    # fewer agents than the load itself. The search finds the fewest, and the result reports
+    # every measure of that staff (the service level too when it is no goal).
+    for target, goal in (
+            (StaffingTarget(service_level=None, response_rate=0.6, patience_seconds=30),
+             "response_rate"),
+            (StaffingTarget(service_level=0.3, patience_seconds=30), "service_level")):
+        res = required_agents(400, 180, target)
+        n = res.raw_agents
+        at, below = (erlang_a_metrics(k, res.traffic, 180, 30, 20) for k in (n, n - 1))
+        assert n < res.traffic
+        assert res.metrics == at
+        wanted = getattr(target, goal)
+        assert getattr(at, goal) >= wanted > getattr(below, goal), (goal, n)
+
+
+def test_erlang_c_of_two_agents_for_one_erlang() -> None:
+    # M/M/2 at one erlang: P(wait) = 1/3 (published tables; the M/M/1 case is above).
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
