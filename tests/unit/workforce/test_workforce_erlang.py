@@ -366,10 +366,15 @@ def test_bad_plan_inputs_are_refused() -> None:
             erlang_c_metrics(*bad)  # type: ignore[arg-type]
     # Any handling time above zero is one, even under a second.
     assert erlang_c_metrics(2, 1.0, 0.5, 20.0).service_level == pytest.approx(1.0)
-    for bad_a in ((12, 10.0, 0.0, 60.0, 20.0), (12, 10.0, 180.0, 0.0, 20.0),
-                  (12, 10.0, 180.0, 60.0, -1.0)):
-        with pytest.raises(DomainError):
+    for bad_a, says in (((12, 10.0, 0.0, 60.0, 20.0), "handling time"),
+                        ((12, 10.0, 180.0, 0.0, 20.0), "patience"),
+                        ((12, 10.0, 180.0, 60.0, -1.0), "answer-within")):
+        with pytest.raises(DomainError, match=says):
             erlang_a_metrics(*bad_a)  # type: ignore[arg-type]
+    # Handling times and patience under a second are still above zero (every caller who is
+    # answered at all is answered well within 20 s).
+    quick = erlang_a_metrics(2, 1.0, 0.5, 0.5, 20.0)
+    assert 0 < quick.service_level == pytest.approx(quick.response_rate, rel=1e-9)
 
 
 def test_results_serialise_every_measure() -> None:
@@ -487,3 +492,15 @@ def test_erlang_a_low_goals_take_fewer_agents_than_the_load() -> None:
 def test_erlang_c_of_two_agents_for_one_erlang() -> None:
     # M/M/2 at one erlang: P(wait) = 1/3 (published tables; the M/M/1 case is above).
     assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+
+
+def test_erlang_a_measures_when_idle_or_unstaffed() -> None:
+    # No calls: no one waits, everyone is answered at once.
+    idle = erlang_a_metrics(4, 0.0, 180.0, 60.0, 20.0)
+    assert idle == QueueMetrics(agents=4, traffic=0.0, p_wait=0.0, service_level=1.0, asa=0.0,
+                                mean_wait=0.0, p_abandon=0.0, response_rate=1.0, occupancy=0.0)
+    # No agents: every caller waits and hangs up after their mean patience; no one is answered.
+    none = erlang_a_metrics(0, 5.0, 180.0, 60.0, 20.0)
+    assert none == QueueMetrics(agents=0, traffic=5.0, p_wait=1.0, service_level=0.0,
+                                asa=math.inf, mean_wait=60.0, p_abandon=1.0, response_rate=0.0,
+                                occupancy=0.0)
