@@ -317,18 +317,23 @@ def test_erlang_c_measures_when_unstable_or_idle() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "says"),
     [
-        {"service_level": 0.0}, {"service_level": 1.0}, {"response_rate": 0.0,
-                                                         "patience_seconds": 60},
-        {"response_rate": 1.0, "patience_seconds": 60}, {"answer_within": -1.0},
-        {"max_asa": 0.0}, {"max_occupancy": 0.0}, {"max_occupancy": 1.01},
-        {"patience_seconds": 0.0}, {"shrinkage": -0.1},
-        {"service_level": None, "max_asa": None},
+        ({"service_level": 0.0}, "service level"), ({"service_level": 1.0}, "service level"),
+        ({"response_rate": 0.0, "patience_seconds": 60}, "response rate"),
+        ({"response_rate": 1.0, "patience_seconds": 60}, "response rate"),
+        ({"answer_within": -1.0}, "answer-within"), ({"max_asa": 0.0}, "ASA"),
+        ({"max_occupancy": 0.0}, "occupancy"), ({"max_occupancy": 1.01}, "occupancy"),
+        ({"patience_seconds": 0.0}, "patience"), ({"shrinkage": -0.1}, "shrinkage"),
+        ({"shrinkage": 1.0}, "shrinkage"),
+        ({"service_level": None, "max_asa": None}, "at least one goal"),
+        ({"service_level": None, "response_rate": 0.9}, "needs a mean patience"),
     ],
 )
-def test_targets_outside_their_range_are_refused(kwargs: dict[str, float | None]) -> None:
-    with pytest.raises(DomainError):
+def test_targets_outside_their_range_are_refused(kwargs: dict[str, float | None],
+                                                 says: str) -> None:
+    # The refusal names the goal that is wrong (the API and the CLI show it as is).
+    with pytest.raises(DomainError, match=says):
         StaffingTarget(**kwargs)  # type: ignore[arg-type]
 
 
