@@ -439,9 +439,15 @@ _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
 _EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
+_UNITS = (
+    r"(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건(?!너)|km|킬로|미터|m\b|%|퍼"
+    r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주)"
+)
 _UNIT_AFTER = (
-    r"(?!\d|[ \t]?(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건(?!너)|km|킬로|미터|m\b|%|퍼"
-    r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주))"
+    # a count or a measure right after the number (12세, 3주), or as a word of its own after a
+    # space (3 분이면); a word that only starts like one (209 세종대, 27 주택) may follow
+    rf"(?!\d|{_UNITS}|[ \t]{_UNITS}(?:$|[^가-힣]|(?:이|가|은|는|을|를|에|의|도|만|째|쯤|씩|이면"
+    r"|이나|만에|정도|동안|이에요|예요|입니다|이요|요|이고|짜리|까지|부터|전|후)(?![가-힣])))"
     # a particle or the end of the word may follow the number, nothing else
     r"(?=$|[^\w]|(?:에서|에|은|는|이|가|을|를|으로|로|의|쪽|근처|앞|뒤|번지|번길|입니다|이에요"
     r"|예요|이요|요|이고|인데|동|호)(?![가-힣]{2}))"
@@ -528,7 +534,7 @@ _NAME_CUE_RE = re.compile(
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
     r"민원인|대상자|본인|고객명|"
-    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신)자(?:명|[ \t]이름)?|"
+    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
@@ -544,9 +550,11 @@ _SELF_INTRO_RE = re.compile(
 )
 # "제 동생 유하은이 ...": a relative, then the name
 _KIN_RE = re.compile(
-    r"(?:제|내|우리|저희)[ \t]?(?:동생|아들|딸|남편|아내|어머니|아버지|엄마|아빠|형|누나|언니|오빠|"
-    r"할머니|할아버지|손자|손녀|조카)[ \t]+"
-    rf"(?P<name>{_NAME})(?=이[ \t]|가[ \t]|는[ \t]|은[ \t]|도[ \t]|를[ \t]|을[ \t]|[ \t]|,|$)"
+    r"(?:제|내|우리|저희)[ \t]?(?:동생|남동생|여동생|아들|딸|큰아들|작은아들|큰딸|작은딸|남편|아내|"
+    r"와이프|집사람|어머니|아버지|엄마|아빠|형|누나|언니|오빠|할머니|할아버지|손자|손녀|조카|"
+    r"시어머니|시아버지|장모님|장인어른|며느리|사위|이모|고모|삼촌)[ \t]+"
+    rf"(?P<name>{_NAME})(?=이[ \t]|가[ \t]|는[ \t]|은[ \t]|도[ \t]|를[ \t]|을[ \t]|[ \t]|,|$"
+    r"|(?:이에요|예요|입니다|이고요|이고|고요|이요|으로|로|이라고|라고|인데요|인데|씨|님)(?![가-힣]))"
 )
 # "남편이 배성우고": a relative as the subject, then the name and a copula
 _KIN_IS_RE = re.compile(
@@ -578,8 +586,19 @@ _INTRO_START_RE = re.compile(
 )
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
-    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:네|예)[,.]?[ \t]+(?P<name>{_NAME})"
+    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+)"
+    rf"(?P<name>{_NAME})"
     r"(?=[ \t]?(?:이요|입니다|이에요|예요|요|이고|이구요)(?![가-힣])|[ \t]*$)"
+)
+# "용산구 사는 정미숙인데요": where one lives or works, then a name and a copula
+_LIVES_RE = re.compile(
+    r"(?:사는|살고[ \t]?있는|다니는|일하는|근무하는)[ \t]+"
+    rf"(?P<name>{_NAME})(?=(?:인데요|인데|입니다|이에요|예요|이고요|이고|이요|이라고|라고)(?![가-힣]))"
+)
+# "봉 자 현 자 우 자, 봉현우입니다": a name spelled with 자 after each syllable
+_SPELLED_JA_RE = re.compile(
+    rf"(?<![가-힣])(?P<sur>{_SURNAMES})[ \t]?자[ \t,]+(?P<g1>[가-힣])[ \t]?자"
+    r"(?:[ \t,]+(?P<g2>[가-힣])[ \t]?자)?(?![가-힣])"
 )
 # "홍길순으로 예약했어요": a name, then what was booked or filed under it
 _BOOKED_RE = re.compile(
@@ -611,7 +630,8 @@ def _name_like(name: str) -> bool:
 
 _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
-    r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장)(?!앗)"
+    r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
+    r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨)(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -639,6 +659,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
+    if name[-1] in "은는이가을를도의" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
+        return False
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에)$", name)
 
@@ -650,6 +672,16 @@ def _mask_name(name: str) -> str:
 
 
 def _names(text: str) -> Iterator[Candidate]:
+    # (the spelled form is rare: look for it only where 자 stands alone)
+    spelled = _SPELLED_JA_RE.finditer(text) if ("자 " in text or "자," in text) else ()
+    for m in spelled:
+        name = m.group("sur") + m.group("g1") + (m.group("g2") or "")
+        if name in _NOT_NAMES:
+            continue
+        yield "name", m.start(), m.end(), _mask_name(name)
+        for j in re.finditer(re.escape(name), text):  # the name said whole as well
+            if not (m.start() <= j.start() < m.end()):
+                yield "name", j.start(), j.end(), _mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -660,7 +692,7 @@ def _names(text: str) -> Iterator[Candidate]:
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
-                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,))):
+                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -677,7 +709,7 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE) and not _name_like(name):
                 continue
             # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
             if pattern is _NAME_OF_RE and name[-1] in "구시군가":

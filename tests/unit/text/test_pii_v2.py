@@ -206,3 +206,36 @@ def test_a_birth_date_is_checked_with_its_century() -> None:
     assert _types("주민번호 200229-1123456 이에요") == ["rrn"]
     assert _types("주민번호 000229-3123456 이에요") == ["rrn"]
     assert "rrn" not in _types("주민번호 210229-1123456 이에요")
+
+
+def _names_in(text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == "name"]
+
+
+def test_sixth_round_name_cues() -> None:
+    # A relative, then the name with its copula or 로; where one lives, then the name.
+    assert _names_in("신청인은 저희 어머니 곽영선이에요") == ["곽영선"]
+    assert _names_in("명의가 제 와이프 하수진으로 되어 있어요") == ["하수진"]
+    assert _names_in("저 노원구 사는 배경민인데요 문의드려요") == ["배경민"]
+    # An elder's title after a name; an answer after the question mark or a dash.
+    assert _names_in("앞집 사는 맹순례 할머니가 편찮으세요") == ["맹순례"]
+    assert _names_in("이름 말씀해 주세요? - 남기훈이요") == ["남기훈"]
+    assert _names_in("대표자명 태정민, 상호는 정민상회") == ["태정민"]
+    # A name spelled with 자 is masked where it is spelled and where it is said whole.
+    assert mask("변 자 수 자 아 자, 변수아예요").masked == "변*아, 변*아예요"
+
+
+def test_sixth_round_cues_leave_common_nouns_alone() -> None:
+    for plain in ("신고자 이름은 공개되지 않아요", "신청자 성함이 어떻게 되세요?",
+                  "우리 동네 사는 사람인데요", "옆집 할머니가 편찮으세요",
+                  "제 아들 학교에 문의했어요", "주민 자 치 회"):
+        assert not _names_in(plain), plain
+
+
+def test_a_word_that_starts_like_a_unit_may_follow_a_building_number() -> None:
+    # 209 세종대, 27 주택: not an age or a number of weeks
+    assert [s.text for s in find("광진구 능동로 209 세종대 정문")] == ["광진구 능동로 209"]
+    assert [s.text for s in find("서대문구 연희로11길 27 주택이에요")] == ["서대문구 연희로11길 27"]
+    # a count after the number still ends the address reading
+    for plain in ("세종대로 12 세 아이가 다쳤어요", "강남대로 5 주 동안 공사해요", "종로 3 분이면 가요"):
+        assert not [s for s in find(plain) if s.type == "address"], plain

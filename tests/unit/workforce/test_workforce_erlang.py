@@ -297,28 +297,43 @@ def test_erlang_a_asa_matches_the_served_callers_wait() -> None:
 
 
 def test_erlang_c_measures_when_unstable_or_idle() -> None:
+    # Unstable (as many erlangs as agents): everyone waits, no one is answered in time, the
+    # wait grows without end, the agents are always busy; Erlang C callers never hang up.
     m = erlang_c_metrics(10, 10.0, 180.0, 20.0)
-    assert (m.p_wait, m.service_level, m.asa, m.occupancy) == (1.0, 0.0, math.inf, 1.0)
+    assert m == QueueMetrics(agents=10, traffic=10.0, p_wait=1.0, service_level=0.0,
+                             asa=math.inf, mean_wait=math.inf, p_abandon=0.0,
+                             response_rate=1.0, occupancy=1.0)
+    # Idle: no one waits and every caller is answered at once.
     idle = erlang_c_metrics(3, 0.0, 180.0, 20.0)
-    assert (idle.p_wait, idle.service_level, idle.asa, idle.occupancy) == (0.0, 1.0, 0.0, 0.0)
+    assert idle == QueueMetrics(agents=3, traffic=0.0, p_wait=0.0, service_level=1.0, asa=0.0,
+                                mean_wait=0.0, p_abandon=0.0, response_rate=1.0, occupancy=0.0)
+    # One erlang on three agents is neither: some callers wait.
+    one = erlang_c_metrics(3, 1.0, 180.0, 20.0)
+    assert 0 < one.p_wait < 1 and 0 < one.asa == one.mean_wait
+    assert one.occupancy == pytest.approx(1 / 3)
     assert erlang_c(3, 0.0) == 0.0
     assert erlang_b(0, 5.0) == 1.0 and erlang_b(1, 1.0) == pytest.approx(0.5)
     assert erlang_c(1, 0.5) == pytest.approx(0.5)  # M/M/1: P(wait) = rho
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "says"),
     [
-        {"service_level": 0.0}, {"service_level": 1.0}, {"response_rate": 0.0,
-                                                         "patience_seconds": 60},
-        {"response_rate": 1.0, "patience_seconds": 60}, {"answer_within": -1.0},
-        {"max_asa": 0.0}, {"max_occupancy": 0.0}, {"max_occupancy": 1.01},
-        {"patience_seconds": 0.0}, {"shrinkage": -0.1},
-        {"service_level": None, "max_asa": None},
+        ({"service_level": 0.0}, "service level"), ({"service_level": 1.0}, "service level"),
+        ({"response_rate": 0.0, "patience_seconds": 60}, "response rate"),
+        ({"response_rate": 1.0, "patience_seconds": 60}, "response rate"),
+        ({"answer_within": -1.0}, "answer-within"), ({"max_asa": 0.0}, "ASA"),
+        ({"max_occupancy": 0.0}, "occupancy"), ({"max_occupancy": 1.01}, "occupancy"),
+        ({"patience_seconds": 0.0}, "patience"), ({"shrinkage": -0.1}, "shrinkage"),
+        ({"shrinkage": 1.0}, "shrinkage"),
+        ({"service_level": None, "max_asa": None}, "at least one goal"),
+        ({"service_level": None, "response_rate": 0.9}, "needs a mean patience"),
     ],
 )
-def test_targets_outside_their_range_are_refused(kwargs: dict[str, float | None]) -> None:
-    with pytest.raises(DomainError):
+def test_targets_outside_their_range_are_refused(kwargs: dict[str, float | None],
+                                                 says: str) -> None:
+    # The refusal names the goal that is wrong (the API and the CLI show it as is).
+    with pytest.raises(DomainError, match=says):
         StaffingTarget(**kwargs)  # type: ignore[arg-type]
 
 
@@ -349,13 +364,22 @@ def test_bad_plan_inputs_are_refused() -> None:
         erlang_b(2, float("nan"))
     with pytest.raises(DomainError):
         erlang_c(2.5, 1.0)  # type: ignore[arg-type]
-    for bad in ((12, 10.0, 0.0, 20.0), (12, 10.0, 180.0, -1.0)):
-        with pytest.raises(DomainError):
+    # The error says which input is wrong.
+    for bad, says in (((12, 10.0, 0.0, 20.0), "handling time"),
+                      ((12, 10.0, 180.0, -1.0), "answer-within")):
+        with pytest.raises(DomainError, match=says):
             erlang_c_metrics(*bad)  # type: ignore[arg-type]
-    for bad_a in ((12, 10.0, 0.0, 60.0, 20.0), (12, 10.0, 180.0, 0.0, 20.0),
-                  (12, 10.0, 180.0, 60.0, -1.0)):
-        with pytest.raises(DomainError):
+    # Any handling time above zero is one, even under a second.
+    assert erlang_c_metrics(2, 1.0, 0.5, 20.0).service_level == pytest.approx(1.0)
+    for bad_a, says in (((12, 10.0, 0.0, 60.0, 20.0), "handling time"),
+                        ((12, 10.0, 180.0, 0.0, 20.0), "patience"),
+                        ((12, 10.0, 180.0, 60.0, -1.0), "answer-within")):
+        with pytest.raises(DomainError, match=says):
             erlang_a_metrics(*bad_a)  # type: ignore[arg-type]
+    # Handling times and patience under a second are still above zero (every caller who is
+    # answered at all is answered well within 20 s).
+    quick = erlang_a_metrics(2, 1.0, 0.5, 0.5, 20.0)
+    assert 0 < quick.service_level == pytest.approx(quick.response_rate, rel=1e-9)
 
 
 def test_results_serialise_every_measure() -> None:
@@ -429,3 +453,59 @@ def test_a_plan_uses_its_interval_length() -> None:
         assert [q.traffic for q in quarters] == [2 * h.traffic for h in half_hours]
     with pytest.raises(DomainError):
         staffing_plan([1, 2], [180, float("inf")], StaffingTarget())
+
+
+def test_the_plan_searches_past_its_first_grid_for_every_interval() -> None:
+    # A 30% occupancy cap on 400 erlangs (4,000 calls x 180 s / 1800 s) needs 1,334 agents, past
+    # the first search grid (about 540 agents), while the quiet interval beside it is solved
+    # inside that grid: each interval gets its own answer, not only the first one found.
+    capped = StaffingTarget(service_level=0.8, max_occupancy=0.3)
+    plan = staffing_plan([4000, 30], 180, capped)
+    assert [r.raw_agents for r in plan] == [1334, 10]
+    assert [r.raw_agents for r in plan] == [
+        required_agents(c, 180, capped).raw_agents for c in (4000, 30)]
+    assert all(r.metrics.occupancy <= 0.3 for r in plan)
+
+
+def test_a_goal_met_exactly_is_met() -> None:
+    # Half an erlang on one agent (M/M/1, P(wait) = 0.5): the mean wait is exactly one handling
+    # time (180 s), and with a zero-second threshold half the callers are answered at once.
+    # "At most 180 s" and "at least 50%" are both met by that one agent, on both paths.
+    for target in (StaffingTarget(service_level=None, max_asa=180.0),
+                   StaffingTarget(service_level=0.5, answer_within=0)):
+        assert required_agents(5, 180, target).raw_agents == 1
+        assert staffing_plan([5], 180, target)[0].raw_agents == 1
+
+
+def test_erlang_a_low_goals_take_fewer_agents_than_the_load() -> None:
+    # Callers who hang up after 30 s: answering 60% of 40 erlangs, or 30% within 20 s, takes
+    # fewer agents than the load itself. The search finds the fewest, and the result reports
+    # every measure of that staff (the service level too when it is no goal).
+    for target, goal in (
+            (StaffingTarget(service_level=None, response_rate=0.6, patience_seconds=30),
+             "response_rate"),
+            (StaffingTarget(service_level=0.3, patience_seconds=30), "service_level")):
+        res = required_agents(400, 180, target)
+        n = res.raw_agents
+        at, below = (erlang_a_metrics(k, res.traffic, 180, 30, 20) for k in (n, n - 1))
+        assert n < res.traffic
+        assert res.metrics == at
+        wanted = getattr(target, goal)
+        assert getattr(at, goal) >= wanted > getattr(below, goal), (goal, n)
+
+
+def test_erlang_c_of_two_agents_for_one_erlang() -> None:
+    # M/M/2 at one erlang: P(wait) = 1/3 (published tables; the M/M/1 case is above).
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+
+
+def test_erlang_a_measures_when_idle_or_unstaffed() -> None:
+    # No calls: no one waits, everyone is answered at once.
+    idle = erlang_a_metrics(4, 0.0, 180.0, 60.0, 20.0)
+    assert idle == QueueMetrics(agents=4, traffic=0.0, p_wait=0.0, service_level=1.0, asa=0.0,
+                                mean_wait=0.0, p_abandon=0.0, response_rate=1.0, occupancy=0.0)
+    # No agents: every caller waits and hangs up after their mean patience; no one is answered.
+    none = erlang_a_metrics(0, 5.0, 180.0, 60.0, 20.0)
+    assert none == QueueMetrics(agents=0, traffic=5.0, p_wait=1.0, service_level=0.0,
+                                asa=math.inf, mean_wait=60.0, p_abandon=1.0, response_rate=0.0,
+                                occupancy=0.0)
