@@ -770,7 +770,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
             cid = int(event["consultation"]["id"])
             await sock.send(event)
             await follow(cid)
-            await hub.push_assist(cid, agent_id)
+            hub.push_assist_soon(cid, agent_id)  # never holds up this desktop's next events
             return True
         if kind in ("unassigned", "snoozed"):
             await sock.send(event)
