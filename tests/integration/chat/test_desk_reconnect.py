@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Future
 from typing import Any
 
-from chat_helpers import Event, recv, start
+from chat_helpers import Event, is_msg, recv, start, until
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -107,3 +107,38 @@ def test_a_reconnected_desktop_shows_every_chat_assigned_while_the_assistant_is_
         gate.set()
         for job in jobs:
             job.result(timeout=30)
+
+
+
+def test_a_message_published_after_a_later_one_still_reaches_both_sides(
+        client: Any, login: Any, db: Session, citizen_ws: Any) -> None:
+    """Two steps of one chat can publish out of their commit order (in a storm: a requeue
+    notice from the presence sweep and the next assignment's "connected"). A socket skips a
+    seq it has passed, so the earlier message was lost to both sides until a reload."""
+    login("agent1")
+    me = db.scalar(select(Agent).where(Agent.employee_no == "A0001"))
+    assert me is not None
+    hub = client.app.state.chat_hub
+    cid, h = start(client)
+    with client.websocket_connect("/api/chat/ws/agent") as desk:
+        assert recv(desk)["type"] == "hello"
+        client.post(f"/api/chat/sessions/{cid}/handoff", headers=h)
+        until(desk, is_msg("system", "연결되었습니다"))
+        with citizen_ws(cid, h["X-Chat-Token"]) as cit:
+            until(cit, is_msg("system", "연결되었습니다"))  # its backlog, up to now
+            # Two steps commit in this order; the event loop resumes the second one first.
+            first = chat_hub.store_citizen_message(db, cid, "먼저 보낸 말", "c-1")
+            second = chat_hub.agent_message(db, me, cid, "나중에 보낸 말", "a-1")
+            client.portal.call(hub.publish, second)
+            client.portal.call(hub.publish, first)
+            want = [int(first.result["seq"]), int(second.result["seq"])]
+            assert want[1] == want[0] + 1
+            for ws in (desk, cit):
+                got: list[Event] = []
+                read_until(ws, got, lambda ev: want[1] in _seqs(ev), 3.0)
+                read_until(ws, got, lambda ev: False, 0.3)  # anything sent twice
+                assert _seqs(got) == want, [e.get("type") for e in got]
+
+
+def _seqs(events: list[Event]) -> list[int]:
+    return [int(e["seq"]) for e in events if e.get("type") == "message"]
