@@ -35,6 +35,7 @@ import httpx
 
 DEMO_PASSWORD = "dasan1234!"
 GUARD = 180.0
+HEARTBEAT = 10.0  # the desktop's ping interval (`DASAN_PRESENCE_HEARTBEAT_SECONDS`)
 
 
 @dataclass
@@ -246,8 +247,19 @@ async def storm(base: str, db_url: str, chats: list[tuple[int, str]], cookies: l
             lambda e: e.get("type") == "ack" and e.get("client_msg_id") == ref, deadline)
         return time.perf_counter() - t0
 
+    async def heartbeat() -> None:
+        """Each open desktop pings every `HEARTBEAT` seconds, as the desktop's script does: a
+        silent desktop is rightly swept away after 35 s, and a storm can take longer."""
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            for tabs_ in desks:
+                for conn in tabs_:
+                    with contextlib.suppress(Exception):  # a dropped or reopening socket
+                        await conn.ws.send('{"type": "ping"}')
+
     # Before: everyone connected, one message each, assignments settled.
     await asyncio.gather(*[open_desk(i, j) for i in range(len(cookies)) for j in range(tabs)])
+    beats = asyncio.create_task(heartbeat())
     await asyncio.gather(*[open_citizen(cid, 0) for cid in citizens])
     deadline = time.monotonic() + GUARD
     await asyncio.gather(*[say(cid, f"pre-{cid}", 1, deadline) for cid in citizens])
@@ -274,6 +286,7 @@ async def storm(base: str, db_url: str, chats: list[tuple[int, str]], cookies: l
         _hello_after(conn, t0, deadline) for tabs_ in desks for conn in tabs_])
     res.assigned_after = await _settle(db_url, settle_seconds)
     await asyncio.sleep(settle_seconds)  # the last backlogs and events
+    beats.cancel()
     await asyncio.to_thread(_check, db_url, res, citizens, first_seqs, desks)
     for conn in citizens.values():
         await conn.close()

@@ -874,6 +874,7 @@ class ChatHub:
         self._turns: anyio.CapacityLimiter | None = None  # SQLite only (`_in_turn`)
         self._tasks: set[asyncio.Task[None]] = set()
         self._draft_at: dict[int, float] = {}  # chat -> when its draft was last searched
+        self._assist_pending: set[tuple[int, int]] = set()  # (chat, agent): `push_assist_soon`
         processes = get_settings().chat_screen_processes
         self.screening = screening_processes(processes) if processes else None
         self._screener = BatchScreener(self.screening.run if self.screening else self._slow_call)
@@ -979,6 +980,30 @@ class ChatHub:
             out = await self._in_turn(run_assignment)
         await self.publish(out)
         return int(out.result.get("assigned", 0))
+
+    def push_assist_soon(self, cid: int, agent_id: int) -> None:
+        """`push_assist` in the background, once per chat and agent while one is pending.
+
+        For a desktop that was just given a chat: its socket's next events (the agent's other
+        new chats) must never wait for the assistant, whose threads queue behind the
+        screening of every citizen's message in a reconnect storm (in the 2,000-socket storm
+        desktops showed one chat of their three until that backlog cleared). The
+        recommendations go to the agent's channel, so every tab of the agent gets them from
+        one search."""
+        key = (cid, agent_id)
+        if key in self._assist_pending:
+            return
+        self._assist_pending.add(key)
+
+        async def push() -> None:
+            try:
+                await self.push_assist(cid, agent_id)
+            finally:
+                self._assist_pending.discard(key)
+
+        task = asyncio.create_task(push())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
         try:

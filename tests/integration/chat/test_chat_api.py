@@ -138,8 +138,9 @@ def test_live_chat_over_websockets(client: Any, kb: dict[str, int], login: Any,
                        "draft": "실물 카드 환불은 어디서 하나요 010-1234-5678"})
         typing = until(agent_ws, lambda e: e["type"] == "typing")
         assert "draft" not in typing  # the draft itself goes nowhere
-        early = until(agent_ws, lambda e: e["type"] == "assist")
-        assert early["draft"] is True and early["items"][0]["title"] == "기후동행카드 환불 방법"
+        # (the assignment's recommendations come in the background and may arrive after this)
+        early = until(agent_ws, lambda e: e["type"] == "assist" and e.get("draft") is True)
+        assert early["items"][0]["title"] == "기후동행카드 환불 방법"
         cit.send_json({"type": "message", "body": "실물 카드는 어디서 환불하나요?",
                        "client_msg_id": "c-2"})
         until(agent_ws, is_msg("citizen", "실물 카드"))

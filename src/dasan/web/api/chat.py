@@ -519,8 +519,17 @@ class _Socket:
         if self.citizen:
             event = privacy_views.for_citizen(event, self.typed)
         cid, seq = int(event["consultation_id"]), int(event["seq"])
-        if seq <= self.last.get(cid, 0):
+        last = self.last.get(cid, 0)
+        if seq <= last:
             return  # already delivered (backlog and live overlap)
+        if seq > last + 1:
+            # A chat's seqs are dense and each is committed before the next is allocated, so
+            # the messages in between are stored: two steps published out of their commit
+            # order (a requeue notice and the next assignment's, in a storm). Read them, or
+            # this socket would skip them for good when they arrive.
+            await self.backlog(cid)
+            if seq <= self.last.get(cid, 0):
+                return
         self.last[cid] = seq
         await self.send(event)
 
@@ -770,7 +779,7 @@ async def agent_socket(ws: WebSocket, after: str = "") -> None:
             cid = int(event["consultation"]["id"])
             await sock.send(event)
             await follow(cid)
-            await hub.push_assist(cid, agent_id)
+            hub.push_assist_soon(cid, agent_id)  # never holds up this desktop's next events
             return True
         if kind in ("unassigned", "snoozed"):
             await sock.send(event)
