@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         default=1, ge=0, le=16,
         description="worker processes for abuse screening in live chat (0: screen in threads)",
     )
+    chat_full_gc_seconds: float = Field(
+        default=300.0, ge=0,
+        description="seconds between the web process's full garbage collections, run on a "
+                    "schedule instead of whenever the heap grows (0: CPython's own rule)",
+    )
     # Written channels (dasan.channels): adapters chosen by config.
     sms_adapter: Literal["http", "smpp", "none"] = Field(
         default="none", description="SMS backend: http (Korean SMS gateway), smpp, or none"
