@@ -157,6 +157,7 @@ class LoadResult:
     ack: list[float] = field(default_factory=list)
     connect_seconds: float = 0.0
     server_cpu_seconds: float | None = None  # the server's processes, during the load only
+    steal_share: float = 0.0  # share of the machine's CPU time stolen by the host meanwhile
 
 
 def process_tree_cpu(pid: int) -> float:
@@ -181,6 +182,14 @@ def process_tree_cpu(pid: int) -> float:
         total += (int(fields[11]) + int(fields[12])) / tick
         todo += children.get(p, [])
     return total
+
+
+def cpu_steal() -> tuple[int, int]:
+    """(steal, total) jiffies of the machine so far (Linux /proc/stat): time the hypervisor gave
+    this virtual machine's CPUs to others. A latency figure measured while much was stolen
+    says more about the host than about the server."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
 
 
 async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
@@ -256,6 +265,7 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
             pass
 
     cpu0 = process_tree_cpu(server_pid) if server_pid else 0.0
+    steal0 = cpu_steal()
     tasks = [asyncio.create_task(receiver(b)) for _a, b in pairs]
     tasks += [asyncio.create_task(sender(i, a)) for i, (a, _b) in enumerate(pairs)]
     if with_ack:
@@ -265,6 +275,8 @@ async def run_load(urls: list[tuple[str, str]], duration: float, period: float,
     await asyncio.sleep(min(5.0, period))  # let the last messages arrive
     if server_pid:
         res.server_cpu_seconds = process_tree_cpu(server_pid) - cpu0
+    steal1 = cpu_steal()
+    res.steal_share = (steal1[0] - steal0[0]) / max(1, steal1[1] - steal0[1])
     res.open_at_end = sum(1 for a, b in pairs if a.state.name == "OPEN" and b.state.name == "OPEN")
     for t in tasks:
         t.cancel()
@@ -553,6 +565,8 @@ def print_delivery(name: str, o: LoadResult, peer: LoadResult) -> None:
     if o.server_cpu_seconds is not None and o.sent:
         print(f"    server CPU during the load: {o.server_cpu_seconds:.1f} s, "
               f"{o.server_cpu_seconds / o.sent * 1000:.1f} ms per message sent")
+    print(f"    CPU stolen by the host during the load: {o.steal_share:.0%} (ours), "
+          f"{peer.steal_share:.0%} (peer)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
