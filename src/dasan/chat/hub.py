@@ -14,7 +14,7 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -912,10 +912,14 @@ class ChatHub:
         assign, out.assign = out.assign, False
         await self._after(out)
         if assign:
-            task = asyncio.create_task(self._assign_quietly())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._in_background(self._assign_quietly())
         return out
+
+    def _in_background(self, job: Coroutine[Any, Any, None]) -> None:
+        """Run `job` as a task the hub keeps a reference to until it ends."""
+        task = asyncio.create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _assign_quietly(self) -> None:
         try:
@@ -944,9 +948,7 @@ class ChatHub:
             job = self._process(lock, cid, int(stored.result["seq"]), body,
                                 str(stored.result["phase"]), stored.chat_agent)
             if background:
-                task = asyncio.create_task(job)
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._in_background(job)
             else:
                 await job
         return stored
@@ -1001,9 +1003,7 @@ class ChatHub:
             finally:
                 self._assist_pending.discard(key)
 
-        task = asyncio.create_task(push())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._in_background(push())
 
     async def push_assist(self, cid: int, agent_id: int) -> None:
         try:

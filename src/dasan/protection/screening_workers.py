@@ -30,7 +30,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from typing import IO, Any
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,18 @@ def _read_frame(stream: IO[bytes]) -> Any | None:
     if len(data) < size:
         return None
     return pickle.loads(data)  # noqa: S301 - our own child process, over a private pipe
+
+
+def _settle(fut: Future[Any], value: Any, ok: bool) -> None:
+    """Hand a reply to its caller; a caller that gave up (its future cancelled, e.g. its event
+    loop ended) is skipped, and the worker goes on."""
+    try:
+        if ok:
+            fut.set_result(value)
+        else:
+            fut.set_exception(value)
+    except InvalidStateError:
+        pass
 
 
 class _Worker:
@@ -106,10 +118,7 @@ class _Worker:
                 ok, value = reply
                 with self._lock:
                     fut = self._pending.popleft()
-                if ok:
-                    fut.set_result(value)
-                else:
-                    fut.set_exception(value)
+                _settle(fut, value, ok)
         except Exception:  # a broken stream: the worker is of no further use
             log.exception("screening process %s: unreadable reply", self.pid)
         finally:
@@ -125,10 +134,8 @@ class _Worker:
                       self.pid)
         self.dead = True
         while self._pending:
-            fut = self._pending.popleft()
-            if not fut.done():
-                fut.set_exception(ScreeningWorkerDied(
-                    f"screening process {self.pid} ended before it answered"))
+            _settle(self._pending.popleft(), ScreeningWorkerDied(
+                f"screening process {self.pid} ended before it answered"), False)
 
     def stop(self) -> None:
         """Close its input: the worker finishes what it holds and exits."""

@@ -117,3 +117,13 @@ def test_calls_from_two_event_loops_share_the_workers(pool: ScreeningProcesses) 
     pids = pool.start()
     second = asyncio.run(pool.run(screen_many, TEXTS[:2]))
     assert first == second and pool.start() == pids
+
+
+def test_a_caller_that_gives_up_does_not_break_the_worker(pool: ScreeningProcesses) -> None:
+    """A call whose caller went away (a cancelled future: its event loop ended) is answered
+    into nothing; the worker and the next call go on (the worker was once declared dead)."""
+    pids = pool.start()
+    gone = pool.submit(screen_many, TEXTS)
+    assert gone.cancel()
+    after = pool.submit(screen_many, TEXTS[:2]).result(timeout=60)
+    assert [r.is_abusive for r in after] == [False, True] and pool.start() == pids
