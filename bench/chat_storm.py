@@ -172,8 +172,8 @@ def _msg_seqs(events: list[dict[str, Any]]) -> list[int]:
     return [int(e["seq"]) for e in events if e.get("type") == "message"]
 
 
-def _held(events: list[dict[str, Any]]) -> set[int]:
-    """The chats a desktop holds, by its own events."""
+def desktop_view(events: list[dict[str, Any]]) -> set[int]:
+    """The chats a desktop shows, by its own frames (as the desktop's script keeps them)."""
     held: set[int] = set()
     for e in events:
         kind = e.get("type")
@@ -346,7 +346,7 @@ def _check(db_url: str, res: StormResult, citizens: dict[int, _Conn],
                 bad.append("a desktop got no hello after the storm")
                 continue
             agent_id = int(hello["agent"]["id"])
-            views = [_held(t.events) for t in tabs_]
+            views = [desktop_view(t.events) for t in tabs_]
             if any(v != views[0] for v in views):
                 bad.append(f"agent {agent_id}: its tabs disagree {views}")
             by_agent[agent_id] = views[0]

@@ -11,6 +11,7 @@ hub's own pool (as the storm's screening backlog made them), so the case takes s
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from concurrent.futures import Future
@@ -21,23 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.chat import hub as chat_hub
+from dasan.config import PROJECT_ROOT
 from dasan.db.models import Agent, Consultation
 
-
-def desktop_view(events: list[Event]) -> set[int]:
-    """The chats a desktop shows, by its own frames (as the desktop's script keeps them)."""
-    held: set[int] = set()
-    for e in events:
-        kind = e.get("type")
-        if kind == "hello":
-            held = {int(c["id"]) for c in e["chats"]}
-        elif kind == "assigned":
-            held.add(int(e["consultation"]["id"]))
-        elif kind == "unassigned":
-            held.discard(int(e["consultation_id"]))
-        elif kind == "snoozed":
-            held.discard(int(e["consultation"]["id"]))
-    return held
+sys.path.insert(0, str(PROJECT_ROOT))  # the desktop's view is the storm driver's (bench)
+from bench.chat_storm import desktop_view  # noqa: E402
 
 
 def in_database(db: Session, agent_id: int) -> set[int]:
