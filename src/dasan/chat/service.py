@@ -146,10 +146,6 @@ class Stored:
 
 def validate_message(sender: str, body: str, client_msg_id: str | None) -> str:
     """The body as it will be stored (stripped), or ChatError (400) for a message refused."""
-    return _validate(sender, body, client_msg_id)
-
-
-def _validate(sender: str, body: str, client_msg_id: str | None) -> str:
     if sender not in SENDERS:
         raise ChatError(f"unknown sender {sender!r}")
     if not isinstance(body, str):
@@ -239,7 +235,7 @@ def append_message(
     caller holds the chat's row lock already (:func:`lock_chat`, same transaction); `masked`:
     the caller masked the (validated) body already.
     """
-    body = _validate(sender, body, client_msg_id)
+    body = validate_message(sender, body, client_msg_id)
     if masked is None:
         masked = mask_pii(body)
     # A resend is rare: the first try lets the unique key (consultation, client_msg_id) find
