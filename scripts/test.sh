@@ -10,9 +10,13 @@
 # Stops at the first stage that fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+unset PYTHONDONTWRITEBYTECODE  # bytecode is written once and reused (see the Makefile)
 export DASAN_TEST_POSTGRES_URL="$(cat var/postgres.url)" DASAN_TEST_REDIS_URL="$(cat var/redis.url)"
 RUN=(uv run --frozen)
 PYTEST=("${RUN[@]}" pytest -q -p no:cacheprovider)
+# schemathesis's pytest plugin (about a second of imports per pytest process) serves the fuzzer
+# alone.
+NO_FUZZ=(-p no:schemathesis)
 # Each stage has its own temporary folder under var/: pytest's default /tmp/pytest-of-<user> is
 # shared by every run of that user, and a starting run deletes all but the newest three folders
 # in it, including a running one's (its live servers' databases).
@@ -33,7 +37,11 @@ stage() {
 stage "lint (in the background) and the suite"
 ( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
 lint=$!
-"${PYTEST[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
+# One collection before the workers start (beside the lint): the test modules' assertion
+# rewriting and every imported module's bytecode are then written once, not by each worker at the
+# same moment (see the Makefile on PYTHONDONTWRITEBYTECODE). Its errors show in the suite's run.
+"${PYTEST[@]}" "${NO_FUZZ[@]}" --collect-only -q --ignore=tests/fuzz tests > /dev/null 2>&1 || true
+"${PYTEST[@]}" "${NO_FUZZ[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
   --basetemp=var/pytest-suite --junitxml=var/junit-suite.xml tests
 suite=$?
 wait "$lint"; lint_rc=$?
@@ -43,7 +51,7 @@ stage "lint"; cat var/lint.log
 stage "browser tests, and the schema fuzzer in the background"
 "${PYTEST[@]}" --basetemp=var/pytest-fuzz tests/fuzz > var/fuzz.log 2>&1 &
 fuzz=$!
-"${PYTEST[@]}" -n 2 --dist loadgroup -m e2e --basetemp=var/pytest-e2e --junitxml=var/junit-e2e.xml tests/e2e
+"${PYTEST[@]}" "${NO_FUZZ[@]}" -n 2 --dist loadgroup -m e2e --basetemp=var/pytest-e2e --junitxml=var/junit-e2e.xml tests/e2e
 e2e=$?
 wait "$fuzz"; fuzz_rc=$?
 stage "schema fuzzer"; tail -n 30 var/fuzz.log

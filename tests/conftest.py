@@ -8,6 +8,7 @@ once; every test starts with the volatile tables emptied.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from collections.abc import Iterator
@@ -131,13 +132,20 @@ def _migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return urls
 
 
-def _empty_volatile_tables(url: str) -> None:
-    engine = db_session.get_engine(url)
+@functools.cache
+def _volatile_tables() -> list[Any]:
+    """The tables a test may fill, children before parents, the floor counters last (SQLite's
+    delete triggers on consultations append to them)."""
     from dasan.db.models import Base
 
     volatile = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in STABLE_TABLES]
-    # The floor counters last: SQLite's delete triggers on consultations append to them.
     volatile.sort(key=lambda t: t.name.startswith("floor_counter"))
+    return volatile
+
+
+def _empty_volatile_tables(url: str) -> None:
+    engine = db_session.get_engine(url)
+    volatile = _volatile_tables()
     with engine.begin() as conn:
         if url.startswith("postgresql"):
             # TRUNCATE costs PostgreSQL a new file per table, so only the tables the last test
@@ -145,18 +153,28 @@ def _empty_volatile_tables(url: str) -> None:
             names = _written_postgres_tables(conn, [t.name for t in volatile])
             if names:
                 conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("UPDATE agents SET state = 'offline'"))
         else:
+            # Only the tables with rows (one query), and the floor counters whenever
+            # consultations or written threads are deleted (their delete triggers write to
+            # them: dasan.db.floor_counters).
+            full = _tables_with_rows(conn, [t.name for t in volatile])
+            if full & {"consultations", "written_threads"}:
+                full |= {t.name for t in volatile if t.name.startswith("floor_counter")}
             for table in volatile:
-                conn.execute(table.delete())
-            conn.execute(text("UPDATE agents SET state = 'offline'"))
+                if table.name in full:
+                    conn.execute(table.delete())
+        conn.execute(text("UPDATE agents SET state = 'offline'"))
+
+
+def _tables_with_rows(conn: Any, names: list[str]) -> set[str]:
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM {n})" for n in names)
+    return {row[0] for row in conn.execute(text(with_rows))}
 
 
 def _written_postgres_tables(conn: Any, names: list[str]) -> list[str]:
     """The tables among `names` that hold rows or whose identity/serial sequence was used."""
-    with_rows = " UNION ALL ".join(
-        f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM {n})" for n in names)
-    written = {row[0] for row in conn.execute(text(with_rows))}
+    written = _tables_with_rows(conn, names)
     moved = conn.execute(text(
         "SELECT DISTINCT d.refobjid::regclass::text FROM pg_sequences s "
         "JOIN pg_class c ON c.relname = s.sequencename AND c.relkind = 'S' "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -97,6 +98,20 @@ def swagger_ui_dir() -> Path:
     return Path(spec.origin).parent / "static"
 
 
+def add_routes(app: FastAPI, routers: Sequence[APIRouter]) -> None:
+    """Add the routers' routes to the app as they are. Each router carries its own prefix, tags
+    and dependencies and is included without options, so `include_router` would add nothing to
+    its routes; but FastAPI (0.16x) then builds every included route again, per app, on the
+    app's first request (about half a second of CPU: each test client and each server process
+    paid it). A router may therefore have no events or lifespan of its own: the app's lifespan
+    is the chat runtime's (`create_app`)."""
+    default_lifespan = type(APIRouter().lifespan_context)
+    for router in routers:
+        assert not router.on_startup and not router.on_shutdown, "a router with events"
+        assert type(router.lifespan_context) is default_lifespan, "a router with a lifespan"
+        app.router.routes.extend(router.routes)
+
+
 def create_app() -> FastAPI:
     refuse_insecure_secrets()  # no key or webhook secret from the source outside demo
     app = FastAPI(
@@ -105,13 +120,13 @@ def create_app() -> FastAPI:
         description="다산: 서울 120다산콜 스마트 상담 플랫폼 API (Dasan smart contact-center API)",
         # /docs and /openapi.json are served by pages/docs.py, to logged-in staff only.
         docs_url=None, redoc_url=None, openapi_url=None,
+        lifespan=chat_api.lifespan,
     )
     install_error_handlers(app)
     install_openapi(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in ROUTERS:
-        app.include_router(router)
+    add_routes(app, ROUTERS)
 
     app.add_middleware(RememberLanguage)  # ?lang=ko|en is kept in a cookie
     app.add_middleware(SecurityMiddleware)  # outermost: size limit, CSRF, headers

@@ -120,15 +120,19 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
         cwd=PROJECT_ROOT)
     # a loaded shared machine can take minutes
     deadline = time.monotonic() + float(os.environ.get("DASAN_TEST_SERVER_START_SECONDS", "240"))
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    # One client for the polling: each `httpx.get` builds a client and its TLS context (~25 ms
+    # of CPU), which the starting server would pay for every 0.2 s.
+    with httpx.Client(timeout=1) as http:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
+            try:
+                if http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    return proc
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
     proc.terminate()
     raise RuntimeError("server did not start in time")
 

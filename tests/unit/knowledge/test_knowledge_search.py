@@ -247,18 +247,19 @@ def test_real_faq_hybrid_search_on_programme_entries(shared_data: Path) -> None:
     from dasan.knowledge.faq_source import load_civilappeal
 
     recs = load_civilappeal(shared_data / "seoul120-faq-opengov" / "civilappeal_data.csv")
-    # The programme entries (about 1/3 of the FAQ) keep the embedding cost of the test low.
-    keep = {"기후동행카드", "서울시립승화원", "산모 산후조리경비 지원"}
+    # Three programmes' entries (104 of the FAQ's 2,842) keep the embedding cost of the test
+    # low: embedding is about 0.15 s of CPU per entry.
+    keep = {"서울형 입원 생활비 지원(서울형 유급병가)", "서울시립승화원", "산모 산후조리경비 지원"}
     docs = [SearchDoc(r.external_id, r.title, (r.question,), r.answer)
             for r in recs if r.program in keep]
-    assert len(docs) > 200
+    assert len(docs) > 100
     idx = SearchIndex(docs)
     by_id = {d.id: d for d in docs}
 
     def top_titles(q: str, k: int = 5) -> list[str]:
         return [by_id[h.id].title for h in idx.search(q, k=k)]  # type: ignore[index]
 
-    assert any("청소년" in t for t in top_titles("기후동행카드 중고등학생도 살 수 있어요?"))
+    assert any("현금" in t for t in top_titles("계좌가 없는데 입원 생활비를 돈으로 직접 받을 수 있어요?"))
     assert any("입양" in t for t in top_titles("아이를 입양했는데 산후조리비 받을 수 있어요?"))
     assert any("봉안당" in t for t in top_titles("일반 시민도 승화원 납골당 쓸 수 있나요"))
 

@@ -70,6 +70,7 @@ _GONE = (WebSocketDisconnect, RuntimeError)
 
 @asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
+    """The app's lifespan (`create_app`): the chat runtime runs while the app does."""
     runtime = Runtime()
     state = getattr(app, "state", None)
     if state is not None:
@@ -82,7 +83,7 @@ async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
         await runtime.stop()
 
 
-router = APIRouter(prefix="/api/chat", tags=["chat"], lifespan=lifespan)
+router = APIRouter(prefix="/api/chat", tags=["chat"])
 
 
 async def run(request_or_ws: Request | WebSocket, fn: Any, *args: Any) -> chat_hub.Outcome:
