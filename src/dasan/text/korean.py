@@ -223,15 +223,31 @@ def tokens(text: str) -> list[str]:
     return _select(get_kiwi().tokenize(normalize(text)), CONTENT_TAGS)
 
 
+# Texts already analysed by `tokens_batch`, newest last: an index rebuilt over the same entries
+# (the live index starts again from the table when rows were removed) analyses only new texts.
+_BATCH_CACHE_SIZE = 50_000
+_batch_cache: dict[str, tuple[str, ...]] = {}
+_batch_cache_lock = threading.Lock()
+
+
 def tokens_batch(texts: Sequence[str]) -> list[list[str]]:
-    """:func:`tokens` for many texts at once (kiwi's batch API, much faster than a loop)."""
+    """:func:`tokens` for many texts at once (kiwi's batch API, much faster than a loop), each
+    text analysed once per process while it stays among the last 50,000."""
     if not texts:
         return []
-    normed = [normalize(t) if t else "" for t in texts]
-    out: list[list[str]] = []
-    for toks in get_kiwi().tokenize(normed):
-        out.append(_select(toks, CONTENT_TAGS))
-    return out
+    with _batch_cache_lock:
+        known = {t: _batch_cache[t] for t in texts if t in _batch_cache}
+    todo = list(dict.fromkeys(t for t in texts if t not in known))
+    if todo:
+        analysed = get_kiwi().tokenize([normalize(t) if t else "" for t in todo])
+        fresh = {t: tuple(_select(toks, CONTENT_TAGS)) for t, toks in zip(todo, analysed,
+                                                                          strict=True)}
+        known.update(fresh)
+        with _batch_cache_lock:
+            _batch_cache.update(fresh)
+            while len(_batch_cache) > _BATCH_CACHE_SIZE:
+                del _batch_cache[next(iter(_batch_cache))]
+    return [list(known[t]) for t in texts]
 
 
 def nouns(text: str) -> list[str]:

@@ -90,6 +90,33 @@ def test_tokens_batch_matches_single() -> None:
     assert tokens_batch([]) == []
 
 
+def test_tokens_batch_analyses_a_text_once_and_hands_out_copies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.text import korean
+
+    monkeypatch.setattr(korean, "_batch_cache", {})
+    monkeypatch.setattr(korean, "_BATCH_CACHE_SIZE", 2)
+    kiwi = korean.get_kiwi()
+    analysed: list[str] = []
+    real = kiwi.tokenize
+
+    def counting(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(texts, list):  # a batch (`tokens` analyses one string)
+            analysed.extend(texts)
+        return real(texts, *args, **kwargs)
+
+    monkeypatch.setattr(kiwi, "tokenize", counting)
+    first = tokens_batch(["따릉이 대여", "따릉이 대여", "청년수당 신청"])
+    assert analysed == ["따릉이 대여", "청년수당 신청"]  # a repeated text once
+    first[0].append("변경")  # a caller's list is its own
+    again = tokens_batch(["청년수당 신청", "따릉이 대여"])
+    assert analysed == ["따릉이 대여", "청년수당 신청"]  # both came from the cache
+    assert again == [tokens("청년수당 신청"), tokens("따릉이 대여")]
+    tokens_batch(["서울페이 가맹점"])  # the oldest of two is forgotten
+    tokens_batch(["따릉이 대여"])
+    assert analysed[-2:] == ["서울페이 가맹점", "따릉이 대여"]
+
+
 def test_char_ngrams_ignore_spacing() -> None:
     assert char_ngrams("기후 동행카드") == char_ngrams("기후동행 카드")
     assert char_ngrams("가", 2) == ["가"]
