@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from dasan.errors import Invalid
 from dasan.text import abuse_fast, abuse_rules
-from dasan.text.abuse_model import AbuseClassifier, get_classifier
+from dasan.text.abuse_model import AbuseClassifier
 from dasan.text.crisis import CrisisResult, detect_crisis, detect_crisis_many
 
 CATEGORIES: tuple[str, ...] = ("profanity", "insult", "threat", "sexual", "none")
@@ -103,9 +103,11 @@ def _check(text: object) -> str:
 
 
 _TOKEN = re.compile(r"\S+")
+# The classifier as screening scores with it (`abuse_fast.screening_model`).
+Scorer = AbuseClassifier | abuse_fast.CompiledClassifier
 
 
-def _model_span(text: str, clf: AbuseClassifier) -> AbuseSpan | None:
+def _model_span(text: str, clf: Scorer) -> AbuseSpan | None:
     """The word the n-gram model finds most abusive on its own (to show the agent)."""
     words = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     if not words:
@@ -121,7 +123,7 @@ def _decide(
     hits: list[abuse_rules.Hit],
     prob: float | None,
     crisis: CrisisResult,
-    clf: AbuseClassifier | None,
+    clf: Scorer | None,
 ) -> Screening:
     """Rules decide alone without a model; with one, its probability decides, except that
     threats and sexual harassment (severity 3 rules) always count."""
@@ -160,9 +162,8 @@ def screen(text: str, *, use_classifier: bool = True) -> Screening:
         return Screening()
     scanned = abuse_rules.scan_with_cleared(text)
     crisis = detect_crisis(text)
-    clf = get_classifier() if use_classifier else None
-    prob = (float(abuse_fast.compiled(clf).predict_proba([text], [scanned])[0])
-            if clf is not None else None)
+    clf = abuse_fast.screening_model() if use_classifier else None
+    prob = (float(clf.predict_proba([text], [scanned])[0]) if clf is not None else None)
     return _decide(text, scanned[0], prob, crisis, clf)
 
 
@@ -171,9 +172,8 @@ def screen_many(texts: Sequence[str], *, use_classifier: bool = True) -> list[Sc
     checked = [_check(t) for t in texts]
     scans = [abuse_rules.scan_with_cleared(t) for t in checked]
     hits = [s[0] for s in scans]
-    clf = get_classifier() if use_classifier else None
-    probs = (abuse_fast.compiled(clf).predict_proba(checked, scans)
-             if clf is not None and checked else None)
+    clf = abuse_fast.screening_model() if use_classifier else None
+    probs = (clf.predict_proba(checked, scans) if clf is not None and checked else None)
     crises = detect_crisis_many(checked)
     out: list[Screening] = []
     for i, text in enumerate(checked):

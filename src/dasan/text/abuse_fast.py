@@ -17,13 +17,18 @@ file and its training are unchanged.
 
 from __future__ import annotations
 
+import logging
+import os
+import pickle
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dasan.text import abuse_rules
+from dasan.text import abuse_model, abuse_rules
+from dasan.text.ngrams import word_ngrams
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -36,28 +41,7 @@ from dasan.text.abuse_model import (
     rule_features,
 )
 
-
-def word_ngrams(word: str, lo: int, hi: int) -> list[str]:
-    """The ``char_wb`` n-grams of one word: padded with a space on each side; a word shorter
-    than n gives itself once."""
-    grams: list[str] = []
-    w = f" {word} "
-    size = len(w)
-    for n in range(lo, hi + 1):
-        if size <= n:
-            grams.append(w)
-            break
-        grams.extend([w[i:i + n] for i in range(size - n + 1)])
-    return grams
-
-
-def char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
-    """The n-grams scikit-learn's ``char_wb`` analyser makes of (lower-cased) `text`: those of
-    each whitespace-separated word (n-grams never cross words)."""
-    grams: list[str] = []
-    for word in text.lower().split():
-        grams.extend(word_ngrams(word, lo, hi))
-    return grams
+log = logging.getLogger(__name__)
 
 
 WORD_CACHE = 100_000  # words whose known n-gram ids are kept (per n-gram kind)
@@ -137,10 +121,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 class CompiledClassifier:
-    """`AbuseClassifier.predict_proba`, compiled (same inputs, same probabilities)."""
+    """`AbuseClassifier.predict_proba`, compiled (same inputs, same probabilities). It holds
+    numpy arrays and dicts only, besides `clf` (dropped when it is pickled), so that a pickled
+    one loads without scikit-learn."""
 
     def __init__(self, clf: AbuseClassifier) -> None:
-        self.clf = clf
+        self.clf: AbuseClassifier | None = clf
+        self.threshold = clf.threshold
+        self.trained_on = clf.trained_on
         models: list[NgramModel] = [clf.curse] + ([clf.hate] if clf.hate is not None else [])
         coefs = [np.asarray(m.model.coef_, dtype=np.float64) for m in models]
         if any(c.shape[0] != 1 for c in coefs):
@@ -160,6 +148,12 @@ class CompiledClassifier:
         return _sigmoid(np.column_stack([c + j for c, j in zip(chars, jamo, strict=True)])
                         + self.b1)
 
+    def ngram_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Level-1 probability of the curse n-gram view alone (as the classifier's)."""
+        if not texts:
+            return np.zeros(0)
+        return np.asarray(self.level1(texts)[:, 0])
+
     def predict_proba(self, texts: Sequence[str],
                       scans: Sequence[abuse_rules.Scan] | None = None) -> np.ndarray:
         if not texts:
@@ -172,8 +166,63 @@ class CompiledClassifier:
         return _sigmoid(z @ self.coef + self.b)
 
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "clf": None}
+
+
 _compiled: CompiledClassifier | None = None
 _lock = threading.Lock()
+
+
+def screening_model() -> CompiledClassifier | AbuseClassifier | None:
+    """What live screening scores with: the compiled classifier (None when the classifier is
+    off or there is no data to train it). A process that has not loaded the scikit-learn model
+    — a server, a screening worker — reads the compiled form from its file beside the cached
+    model (`make models` writes both), which spares it scikit-learn's imports and the model's
+    unpickling: seconds of CPU at every start."""
+    global _compiled
+    if abuse_model.classifier_disabled():
+        return None
+    if not abuse_model.is_loaded():  # no scikit-learn model in this process (yet)
+        if _compiled is None:
+            model_path = abuse_model.shared_cache_path()
+            if model_path is None:
+                return None  # no data: no classifier
+            with _lock:
+                if _compiled is None:
+                    _compiled = _read_compiled(abuse_model.compiled_path(model_path))
+        if _compiled is not None:
+            return _compiled
+    clf = abuse_model.get_classifier()
+    if clf is None:
+        return None
+    model = compiled(clf)
+    if isinstance(model, CompiledClassifier):
+        model_path = abuse_model.shared_cache_path()
+        if model_path is not None and model_path.is_file():
+            _write_compiled(model, abuse_model.compiled_path(model_path))
+    return model
+
+
+def _read_compiled(path: Path) -> CompiledClassifier | None:
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            model = pickle.load(fh)  # noqa: S301 - our own file under var/
+    except Exception:  # an unreadable file is written again from the model
+        log.warning("compiled abuse model %s unreadable; compiling again", path)
+        return None
+    return model if isinstance(model, CompiledClassifier) else None
+
+
+def _write_compiled(model: CompiledClassifier, path: Path) -> None:
+    if path.is_file():
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(model, fh)
+    tmp.replace(path)
 
 
 def compiled(clf: AbuseClassifier) -> CompiledClassifier | Any:

@@ -273,6 +273,22 @@ def _cache_path(data_file: Path) -> Path:
     return CACHE_DIR / f"abuse-v{MODEL_VERSION}-{h.hexdigest()[:12]}.pkl"
 
 
+def shared_cache_path(data_dir: Path | None = None) -> Path | None:
+    """Where the model trained from the shared data is cached; None without the data."""
+    data_file = (data_dir or get_settings().shared_data) / CURSE_FILE
+    return _cache_path(data_file) if data_file.is_file() else None
+
+
+def classifier_disabled() -> bool:
+    """True when the classifier is switched off (DASAN_ABUSE_CLASSIFIER=off)."""
+    return get_settings().abuse_classifier.lower() in ("off", "0", "false", "no")
+
+
+def is_loaded() -> bool:
+    """True once this process has its classifier (trained, read or set)."""
+    return _loaded
+
+
 def train_from_shared(
     data_dir: Path | None = None, cache: bool = True, force: bool = False
 ) -> AbuseClassifier | None:
@@ -305,7 +321,13 @@ def train_from_shared(
         with tmp.open("wb") as fh:
             pickle.dump(clf, fh)
         tmp.replace(path)
+        compiled_path(path).unlink(missing_ok=True)  # compiled from the model it replaces
     return clf
+
+
+def compiled_path(model_path: Path) -> Path:
+    """The compiled form's file beside a cached model (`abuse_fast.screening_model`)."""
+    return model_path.with_name(model_path.stem + "-compiled.pkl")
 
 
 _clf: AbuseClassifier | None = None
@@ -316,7 +338,7 @@ _lock = threading.Lock()
 def get_classifier() -> AbuseClassifier | None:
     """The process-wide classifier; None when disabled (DASAN_ABUSE_CLASSIFIER=off) or no data."""
     global _clf, _loaded
-    if get_settings().abuse_classifier.lower() in ("off", "0", "false", "no"):
+    if classifier_disabled():
         return None
     if not _loaded:
         with _lock:

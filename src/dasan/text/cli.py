@@ -18,6 +18,7 @@ from dasan.errors import DomainError
 # Heavy (sklearn, lingua): loaded by the first command that uses them.
 abuse = lazy_module("dasan.text.abuse")
 abuse_model = lazy_module("dasan.text.abuse_model")
+abuse_fast = lazy_module("dasan.text.abuse_fast")
 langid = lazy_module("dasan.text.langid")
 pii = lazy_module("dasan.text.pii")
 
@@ -121,4 +122,6 @@ def train_abuse_cmd(
     clf = abuse_model.train_from_shared(force=force)
     if clf is None:
         raise _fail("curse-detection data not found under the shared data directory")
+    abuse_model.set_classifier(clf)
+    abuse_fast.screening_model()  # writes the compiled form servers and workers read
     typer.echo(f"trained on {clf.trained_on} comments; threshold {clf.threshold:.2f}")

@@ -3,11 +3,18 @@ overhead), and makes the same n-grams as the ``char_wb`` analyser."""
 
 from __future__ import annotations
 
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dasan.text import abuse_model
-from dasan.text.abuse_fast import CompiledClassifier, char_wb_ngrams
+from dasan.text.abuse_fast import CompiledClassifier
+from dasan.text.ngrams import char_wb_ngrams
 
 ODD = ["", "  ", "a", "ab  c", "씨 발 놈", "병1신아", "x\ty\nz", "ＡＢＣ ｓｉｂａｌ", "ㅅㅂ 진짜",
        "기후동행카드 환불 방법이 궁금해요", "Sejong-daero 110, 서울"]
@@ -33,3 +40,30 @@ def test_compiled_probabilities_equal_the_classifier() -> None:
     got = CompiledClassifier(clf).predict_proba(probe)
     assert np.allclose(expected, got, rtol=0, atol=1e-9)
     assert len(set(np.round(expected, 6))) > 3  # the probe really exercises the model
+
+
+def test_a_pickled_compiled_classifier_scores_the_same_without_scikit_learn(
+        tmp_path: Path) -> None:
+    """What servers and screening workers load (`screening_model` reads the compiled form from
+    its file): the same probabilities and the curse view, and no scikit-learn import."""
+    rude = ["씨발 뭐하는 거야", "병신 같은 놈", "개새끼야 꺼져", "미친놈 아냐"]
+    calm = ["기후동행카드 환불 방법", "따릉이 정기권 구매", "여권 발급 준비물", "수도 요금 납부"]
+    texts = [f"{t} {i}" for i in range(4) for t in rude + calm]
+    labels = [y for _ in range(4) for y in [1] * len(rude) + [0] * len(calm)]
+    clf = abuse_model.train(texts, labels)
+    compiled = CompiledClassifier(clf)
+    probe = ODD + ["씨발 환불", "병신같은 카드", "정기권 환불 문의드려요"]
+    path = tmp_path / "compiled.pkl"
+    path.write_bytes(pickle.dumps(compiled))
+    script = (
+        "import json, pickle, sys\n"
+        f"m = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        f"probe = {probe!r}\n"
+        "print(json.dumps([m.predict_proba(probe).tolist(), m.ngram_proba(probe).tolist(),\n"
+        "                  m.threshold, m.clf is None, 'sklearn' in sys.modules]))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120)
+    proba, curse, threshold, no_clf, sklearn_loaded = json.loads(out.stdout)
+    assert np.allclose(proba, clf.predict_proba(probe), rtol=0, atol=1e-9)
+    assert np.allclose(curse, clf.ngram_proba(probe), rtol=0, atol=1e-9)
+    assert threshold == clf.threshold and no_clf and not sklearn_loaded

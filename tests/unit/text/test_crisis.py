@@ -130,16 +130,22 @@ def test_real_text_phrasings_are_found(text: str, kind: str) -> None:
 
 def test_the_models_own_arithmetic_equals_scikit_learns_predict_proba() -> None:
     """The per-message path skips scikit-learn's checks; it must give the same probabilities."""
+    import pickle
+
     import numpy as np
 
     from dasan.text import crisis
     from dasan.text.normalize import light_view
 
-    model = crisis.get_model()
-    assert model is not None
+    model = crisis.CrisisModel([(t, k) for t, k, _, _ in crisis.load_labelled(crisis.TRAIN_SET)])
     texts = [light_view(t).text for t in (
         "한강 다리 위에 와 있어요", "약을 한 통 다 먹었어요", "며칠째 아무것도 못 먹었어요 전기도 끊겼어요",
-        "배고파 죽겠어요", "기후동행카드 환불 문의", "", "zzzz qqqq", "🙂🙂🙂")]
+        "배고파 죽겠어요", "기후동행카드 환불 문의", "", "zzzz qqqq", "🙂🙂🙂", "ＡＢＣ  Def\tg")]
+    assert model.vectorizer is not None and model.model is not None
     expected = model.model.predict_proba(model.vectorizer.transform(texts))
     got = np.vstack([model.probabilities(t) for t in texts])
     assert np.allclose(got, expected, atol=1e-9)
+    # The cached model is kept without scikit-learn's objects and scores the same.
+    kept = pickle.loads(pickle.dumps(model))
+    assert kept.vectorizer is None and kept.model is None
+    assert np.allclose(np.vstack([kept.probabilities(t) for t in texts]), expected, atol=1e-9)
