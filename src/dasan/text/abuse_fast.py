@@ -197,11 +197,16 @@ def screening_model() -> CompiledClassifier | AbuseClassifier | None:
     if clf is None:
         return None
     model = compiled(clf)
-    if isinstance(model, CompiledClassifier):
-        model_path = abuse_model.shared_cache_path()
-        if model_path is not None and model_path.is_file():
-            _write_compiled(model, abuse_model.compiled_path(model_path))
+    if isinstance(model, CompiledClassifier) and abuse_model.from_shared_cache():
+        keep_compiled(model)
     return model
+
+
+def keep_compiled(model: CompiledClassifier) -> None:
+    """Write the compiled form of the shared-data model beside it (once; `make models`)."""
+    model_path = abuse_model.shared_cache_path()
+    if model_path is not None and model_path.is_file():
+        _write_compiled(model, abuse_model.compiled_path(model_path))
 
 
 def _read_compiled(path: Path) -> CompiledClassifier | None:

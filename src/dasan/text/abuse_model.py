@@ -289,6 +289,12 @@ def is_loaded() -> bool:
     return _loaded
 
 
+def from_shared_cache() -> bool:
+    """True when this process's classifier is the one trained from the shared data (not one a
+    test or benchmark set)."""
+    return _shared
+
+
 def train_from_shared(
     data_dir: Path | None = None, cache: bool = True, force: bool = False
 ) -> AbuseClassifier | None:
@@ -332,12 +338,13 @@ def compiled_path(model_path: Path) -> Path:
 
 _clf: AbuseClassifier | None = None
 _loaded = False
+_shared = False  # _clf came from train_from_shared
 _lock = threading.Lock()
 
 
 def get_classifier() -> AbuseClassifier | None:
     """The process-wide classifier; None when disabled (DASAN_ABUSE_CLASSIFIER=off) or no data."""
-    global _clf, _loaded
+    global _clf, _loaded, _shared
     if classifier_disabled():
         return None
     if not _loaded:
@@ -348,13 +355,15 @@ def get_classifier() -> AbuseClassifier | None:
                 except Exception:
                     log.exception("abuse classifier unavailable; screening with rules only")
                     _clf = None
+                _shared = _clf is not None
                 _loaded = True
     return _clf
 
 
 def set_classifier(clf: AbuseClassifier | None) -> None:
     """Replace the process-wide classifier (tests, benchmarks)."""
-    global _clf, _loaded
+    global _clf, _loaded, _shared
     with _lock:
         _clf = clf
         _loaded = True
+        _shared = False

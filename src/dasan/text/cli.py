@@ -122,6 +122,7 @@ def train_abuse_cmd(
     clf = abuse_model.train_from_shared(force=force)
     if clf is None:
         raise _fail("curse-detection data not found under the shared data directory")
-    abuse_model.set_classifier(clf)
-    abuse_fast.screening_model()  # writes the compiled form servers and workers read
+    compiled = abuse_fast.compiled(clf)
+    if isinstance(compiled, abuse_fast.CompiledClassifier):
+        abuse_fast.keep_compiled(compiled)  # the form servers and screening workers read
     typer.echo(f"trained on {clf.trained_on} comments; threshold {clf.threshold:.2f}")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dasan.text import abuse_model
@@ -67,3 +68,21 @@ def test_a_pickled_compiled_classifier_scores_the_same_without_scikit_learn(
     assert np.allclose(proba, clf.predict_proba(probe), rtol=0, atol=1e-9)
     assert np.allclose(curse, clf.ngram_proba(probe), rtol=0, atol=1e-9)
     assert threshold == clf.threshold and no_clf and not sklearn_loaded
+
+
+def test_a_classifier_set_by_a_test_is_never_kept_as_the_servers_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.text import abuse_fast
+
+    monkeypatch.setattr(abuse_model, "CACHE_DIR", tmp_path)
+    model_path = abuse_model.shared_cache_path()
+    if model_path is None:
+        pytest.skip("no shared data: there is no servers' model to protect")
+    model_path.write_bytes(b"the servers' model")
+    texts = ["씨발 뭐하는 거야 1", "기후동행카드 환불 방법 1", "병신 같은 놈 2", "여권 발급 준비물 2"]
+    toy = abuse_model.train(texts * 4, [1, 0, 1, 0] * 4)
+    monkeypatch.setattr(abuse_fast, "_compiled", None)
+    abuse_model.set_classifier(toy)  # restored by the conftest's fixture
+    scorer = abuse_fast.screening_model()
+    assert isinstance(scorer, CompiledClassifier) and scorer.clf is toy
+    assert not abuse_model.compiled_path(model_path).exists()
