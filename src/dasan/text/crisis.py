@@ -254,12 +254,12 @@ def _check(text: object) -> str:
     return text
 
 
-def _guarded(view: str, start: int, end: int) -> bool:
+def _guarded(view: str, start: int, end: int, news: bool = False) -> bool:
     """True when the hit sits in talk about the topic (or a joke), not the speaker's state."""
     window = view[max(0, start - 16):end + 16]
     if _JOKE.search(view):
         return True
-    if (_NEWS.search(view) or _DEFINITION.search(window)) and not _OWN.search(window):
+    if (news or _DEFINITION.search(window)) and not _OWN.search(window):
         return True
     return bool(_ABOUT.search(window)) and not _OWN.search(window)
 
@@ -270,16 +270,21 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     meals = [] if _NO_FOOD.search(view) else [(m.start(), m.end()) for m in _ONE_MEAL.finditer(view)]
     if _FRIDGE.search(view) and not _HARDSHIP.search(view):
         meals.append((0, len(view)))
+    news: bool | None = None  # whether the text reads as a news report: asked once, at a hit
     for kind, sub, pattern, imminent in _RULES:
         for m in pattern.finditer(view):
-            if m.end() > m.start() and not _guarded(view, m.start(), m.end()) and not (
+            if news is None:
+                news = bool(_NEWS.search(view))
+            if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news) and not (
                     sub == "medical" and any(a <= m.start() < b for a, b in fallen)) and not (
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     m.group(0).startswith("살려") and _HYPERBOLE.search(view[max(0, m.start() - 12):m.start()])):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
     if _NEIGHBOUR_WHO.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
-            if not _guarded(view, m.start(), m.end()):
+            if news is None:
+                news = bool(_NEWS.search(view))
+            if not _guarded(view, m.start(), m.end(), news):
                 hits.append(("neighbour", "lonely_death", (m.start(), m.end()),
                              bool(_NEIGHBOUR_URGENT.search(m.group(0)))))
     return hits
