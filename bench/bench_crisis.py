@@ -9,6 +9,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
   by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
   its own tune and hold-out splits; skipped without the data);
+- real look-alikes from every Korean source of the shared data (news comments, captions, FAQ
+  titles, smart-home requests...), labelled by hand in ``bench/data/crisis_real_sources.tsv``
+  by source, row and SHA-1, with a hash split (none is a crisis: false alarms only);
 - civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
   crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
 Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run.
@@ -33,6 +36,7 @@ from dasan.text import abuse, abuse_fast, crisis
 
 HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_holdout.tsv"
 REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
+REAL_SOURCES = PROJECT_ROOT / "bench" / "data" / "crisis_real_sources.tsv"
 
 Detector = Callable[[list[str]], list[tuple[bool, str | None]]]
 
@@ -103,6 +107,98 @@ def real_rows(shared: Path) -> dict[str, list[tuple[str, str, bool, str]]]:
     return out
 
 
+def source_texts(shared: Path) -> dict[str, list[str]]:
+    """Every Korean text of the shared data by source name, in the row order that
+    ``crisis_real_sources.tsv`` refers to (a source whose file is missing is left out)."""
+    import json
+
+    out: dict[str, list[str]] = {}
+
+    def csv_column(name: str, rel: str, column: str, **kw: Any) -> None:
+        path = shared / rel
+        if path.is_file():
+            with path.open(encoding="utf-8-sig") as f:
+                out[name] = [r[column] for r in csv.DictReader(f, **kw)]
+
+    csv_column("chatbot", "chatbot-data-songys/ChatbotData.csv", "Q")
+    csv_column("civilappeal", "seoul120-faq-opengov/civilappeal_data.csv", "질문")
+    csv_column("complaint", "seoul120-faq-opengov/complaint_data.csv", "질문")
+    csv_column("geumcheon", "seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "질문")
+    csv_column("seoul120text", "seoul120-text-pytextbook/seoul-120-text.csv", "제목")
+    for split in ("train", "dev"):
+        csv_column(f"kocohub_{split}", f"korean-hate-speech-kocohub/{split}.tsv", "comments",
+                   delimiter="\t", quoting=csv.QUOTE_NONE)
+    path = shared / "curse-detection-2runo" / "dataset.txt"
+    if path.is_file():
+        out["curse2runo"] = [line.rsplit("|", 1)[0]
+                             for line in path.read_text(encoding="utf-8").splitlines()]
+    path = shared / "parakqc" / "paraKQC_v1.txt"
+    if path.is_file():
+        out["parakqc"] = [line.split("\t")[2]
+                          for line in path.read_text(encoding="utf-8").splitlines()]
+    for split in ("train", "dev", "test"):
+        path = shared / "korsts-kakaobrain" / f"sts-{split}.tsv"
+        if path.is_file():
+            with path.open(encoding="utf-8") as f:
+                out[f"korsts_{split}"] = [
+                    s for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                    for s in (r["sentence1"], r["sentence2"])]
+    path = shared / "klue-sts" / "klue-sts-v1.1_dev.json"
+    if path.is_file():
+        out["kluests"] = [s for r in json.loads(path.read_text(encoding="utf-8"))
+                          for s in (r["sentence1"], r["sentence2"])]
+    return out
+
+
+def real_source_rows(shared: Path) -> dict[str, list[tuple[str, str, bool, str]]]:
+    """The hand-labelled rows of ``crisis_real_sources.tsv`` per split, as (text, kind,
+    imminent, source); ``skip`` rows left out. A row whose text no longer matches its SHA-1
+    prefix raises: the label belongs to that text only."""
+    texts = source_texts(shared)
+    out: dict[str, list[tuple[str, str, bool, str]]] = {"tune": [], "holdout": []}
+    for line in REAL_SOURCES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, row, digest, kind, imminent, split = line.split("\t")
+        if source not in texts:
+            continue
+        text = texts[source][int(row)]
+        if hashlib.sha1(text.encode()).hexdigest()[:8] != digest:
+            raise ValueError(f"{source} row {row} changed; its label no longer applies")
+        if kind != "skip":
+            out[split].append((text, kind, imminent == "1", source))
+    return out
+
+
+# Source families of the real look-alikes, for the false-alarm rate of each.
+SOURCE_FAMILY = {"chatbot": "chatbot questions", "civilappeal": "Seoul 120 questions",
+                 "complaint": "Seoul 120 questions", "geumcheon": "Seoul 120 questions",
+                 "seoul120text": "Seoul 120 questions", "kocohub_train": "news comments",
+                 "kocohub_dev": "news comments", "curse2runo": "news comments",
+                 "parakqc": "smart-home requests", "korsts_train": "news and captions (KorSTS)",
+                 "korsts_dev": "news and captions (KorSTS)",
+                 "korsts_test": "news and captions (KorSTS)",
+                 "kluests": "KLUE-STS sentences"}
+
+
+def false_alarms_by_source(rows: Sequence[tuple[str, str, bool, str]]) -> dict[str, Any]:
+    """False-alarm rate of each detector on the non-crisis rows, per source family."""
+    out: dict[str, Any] = {}
+    negatives = [r for r in rows if r[1] == "none"]
+    families = sorted({SOURCE_FAMILY[r[3]] for r in negatives})
+    print(f"false alarms per source: {'system':22} "
+          + " ".join(f"{f[:14]:>14}" for f in families))
+    for sys_name, fn in detectors().items():
+        flags = [f for f, _ in fn([r[0] for r in negatives])]
+        cells = []
+        for fam in families:
+            got = [f for f, r in zip(flags, negatives, strict=True) if SOURCE_FAMILY[r[3]] == fam]
+            out[f"{sys_name}|{fam}"] = (sum(got), len(got))
+            cells.append(f"{sum(got):>5}/{len(got):<4} {sum(got) / len(got):4.0%}"[:14].rjust(14))
+        print(f"{'':24}{sys_name:22} " + " ".join(cells))
+    return out
+
+
 def report(name: str, rows: Sequence[tuple[str, str, bool, str]]) -> dict[str, Any]:
     print(f"\n## {name}: {sum(1 for r in rows if r[1] != 'none')} crises, "
           f"{sum(1 for r in rows if r[1] == 'none')} non-crises")
@@ -169,6 +265,12 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                       real_text["tune"])
         results["real_holdout"] = report("real text (chatbot questions), HOLD-OUT split "
                                          "(never tuned on)", real_text["holdout"])
+    sourced = real_source_rows(shared)
+    if sourced["holdout"]:
+        for split, title in (("tune", "tune split"), ("holdout", "HOLD-OUT split (never tuned on)")):
+            results[f"sources_{split}"] = report(
+                f"real look-alikes from every shared source, {title}", sourced[split])
+            results[f"sources_{split}_by_source"] = false_alarms_by_source(sourced[split])
     civil = civil_questions(shared)
     if civil:
         print(f"\n## civil questions (Seoul 120 FAQ, {len(civil)} non-crises): false-alarm rate")
@@ -218,6 +320,13 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
               f"{r['false_alarm']:.1%} ({r['fa']}/{r['neg']}; <= 3%: "
               f"{'met' if r['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 recall "
               f"{rp['recall']:.3f}, false alarms {rp['false_alarm']:.1%}")
+    if "sources_holdout" in results:
+        r = results["sources_holdout"]["dasan (rules+model)"]
+        rp = results["sources_holdout"]["peer: rules v1"]
+        print(f"real look-alikes hold-out (every shared source): false alarms "
+              f"{r['false_alarm']:.1%} ({r['fa']}/{r['neg']}; <= 3%: "
+              f"{'met' if r['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 "
+              f"{rp['false_alarm']:.1%} ({rp['fa']}/{rp['neg']})")
     return results
 
 

@@ -128,6 +128,37 @@ def test_real_text_phrasings_are_found(text: str, kind: str) -> None:
     assert detect_crisis("너무 힘들어서 지금 옥상에 올라왔어.").imminent
 
 
+# Look-alikes of the kinds found on the tune split of real news sentences, video captions,
+# comments and FAQ titles (bench/data/crisis_real_sources.tsv; these sentences are our own, in
+# the same forms): a suicide bombing, someone else's completed act, a legal category, a caption,
+# a word's definition, an empty fridge. Each guard keeps the citizen's own crisis beside it.
+@pytest.mark.parametrize(
+    "text",
+    ["시장에서 자살 폭탄 테러로 9명 사망", "그 배우가 자살했다는 기사", "자살한 가수의 노래",
+     "폭행 혐의로 기소된 남자", "쌍방폭행이라고 봐야죠", "성폭행범 재판 결과",
+     "한 남자가 벽에서 뛰어내리고 있다.", "죄의식이 없는 사람들", "숨이 막힐 정도로 멋진 경치",
+     "교통사고 났었어.", "한 남자가 호스 물에 맞고 있다.", "열경련이란?", "냉장고에 먹을 게 없네",
+     "주식 투자해 볼까", "시리아 폭력으로 두 명이 사망", "공장에서 노동자 수십 명이 사망했다고 밝혔다"],
+)
+def test_news_and_talk_about_others_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("자살하고 싶어요", "suicide"), ("자살 시도했어요", "suicide"), ("자해했어요", "suicide"),
+     ("뛰어내리려고요", "suicide"), ("남편한테 폭행당했어요", "violence"),
+     ("배우자의 폭력으로 집을 나왔어요", "violence"), ("남편이 지금 때리고 있어요", "violence"),
+     ("아빠가 의식이 없어요", "emergency"), ("아빠가의식이없어요", "emergency"),
+     ("숨이 막혀요", "emergency"), ("교통사고 났어요 사람이 다쳤어요", "emergency"),
+     ("냉장고에 먹을 게 없어요 며칠째 굶었어요", "destitution"),
+     ("뉴스 보다가 생각났는데 저 정말 죽고 싶어요", "suicide")],
+)
+def test_the_news_guards_keep_the_citizens_own_crisis(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
 def test_the_models_own_arithmetic_equals_scikit_learns_predict_proba() -> None:
     """The per-message path skips scikit-learn's checks; it must give the same probabilities."""
     import pickle
