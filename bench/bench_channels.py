@@ -254,6 +254,62 @@ def bench_outbox(n: int, db_url: str | None) -> None:
             proc.wait(timeout=10)
 
 
+INTAKE_SECRET = "bench-sms-webhook-secret-0123"
+
+
+def _inbound_body(rows: list[tuple[int, str]]) -> bytes:
+    msgs = [{"message_id": f"mo-{i}", "from": f"010{i % 90_000_000:08d}", "to": "120",
+             "text": text} for i, text in rows]
+    return json.dumps(msgs[0] if len(msgs) == 1 else {"messages": msgs},
+                      ensure_ascii=False).encode()
+
+
+def bench_intake(n: int, db_url: str | None) -> None:
+    """Inbound SMS through the gateway's webhook, as the web handler calls it
+    (`sms.webhook.inbound`: signature, decoding, then each message taken: opt-out words,
+    citizen, language, thread, queue, crisis screening, the acknowledgement's outbox item),
+    with no KB (so no bot answer; its search is bench_search's). Ours: the provider's batches
+    of 100 messages, one transaction each. Peer: one webhook call (and commit) per message."""
+    from dasan.channels.signing import hex_signature, timestamped_message
+    from dasan.channels.sms import webhook
+    from dasan.db.migrate import upgrade
+    from dasan.db.session import new_session
+
+    tmp = tempfile.mkdtemp(prefix="dasan-bench-intake-")
+    backend = "PostgreSQL" if db_url else "SQLite"
+    texts = ["기후동행카드 환불은 어디서 하나요?", "주차 단속 문의드립니다",
+             "How do I get a climate card?", "수신거부", "여권 재발급 서류가 궁금합니다"]
+    print(f"\nSMS intake (inbound webhook, in process): {n} messages on {backend}, "
+          f"distinct senders, 1 in {len(texts)} an opt-out word")
+    for label, per_call in (("dasan batch webhook (100 per call, one transaction)", 100),
+                            ("peer one message per webhook call", 1)):
+        url = db_url or f"sqlite:///{tmp}/intake-{per_call}.db"
+        wipe_postgres(url)
+        upgrade(url)
+        _use(url, "http://127.0.0.1:9")
+        os.environ["DASAN_SMS_WEBHOOK_SECRET"] = INTAKE_SECRET
+        get_settings.cache_clear()
+        rows = [(i, texts[i % len(texts)]) for i in range(n)]
+        warm = [_inbound_body([(n + 1 + i, t)]) for i, t in enumerate(texts)]  # first uses
+        bodies = [_inbound_body(rows[i:i + per_call]) for i in range(0, n, per_call)]
+        taken = -len(warm)
+        for body in warm:
+            ts = str(int(time.time()))
+            with new_session() as s:
+                webhook.inbound(s, body, "application/json; charset=utf-8", ts,
+                                hex_signature(INTAKE_SECRET, timestamped_message(ts, body)))
+        t0, c0 = time.perf_counter(), time.process_time()
+        for body in bodies:
+            ts = str(int(time.time()))
+            sig = hex_signature(INTAKE_SECRET, timestamped_message(ts, body))
+            with new_session() as s:
+                taken += len(webhook.inbound(s, body, "application/json; charset=utf-8",
+                                             ts, sig).results)
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(f"  {label}: {taken / elapsed:8,.0f} msgs/s, CPU {cpu / taken * 1000:5.2f} s "
+              f"per 1,000 ({taken} taken)")
+
+
 CROSSLINGUAL = PROJECT_ROOT / "bench" / "data" / "crosslingual_queries.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
 
@@ -367,12 +423,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--postgres-url", default=os.environ.get("DASAN_TEST_POSTGRES_URL"))
-    ap.add_argument("--only", choices=("segmentation", "outbox", "crosslingual"), default=None)
+    ap.add_argument("--only", choices=("segmentation", "outbox", "intake", "crosslingual"),
+                    default=None)
     args = ap.parse_args()
     if args.only in (None, "segmentation"):
         bench_segmentation(2000 if args.quick else 20000)
     if args.only in (None, "outbox"):
         bench_outbox(300 if args.quick else 2000, args.postgres_url)
+    if args.only in (None, "intake"):
+        bench_intake(200 if args.quick else 1000, args.postgres_url)
     if args.only in (None, "crosslingual"):
         bench_crosslingual()
 
