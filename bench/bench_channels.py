@@ -292,7 +292,7 @@ def bench_intake(n: int, db_url: str | None) -> None:
         rows = [(i, texts[i % len(texts)]) for i in range(n)]
         warm = [_inbound_body([(n + 1 + i, t)]) for i, t in enumerate(texts)]  # first uses
         bodies = [_inbound_body(rows[i:i + per_call]) for i in range(0, n, per_call)]
-        taken = -len(warm)
+        taken = 0
         for body in warm:
             ts = str(int(time.time()))
             with new_session() as s:
