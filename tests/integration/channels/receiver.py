@@ -5,7 +5,8 @@
 key (a repeat after acceptance returns the same id without a second record): GET /log lists
 the accepted sends and /attempts counts every attempt. It plays an SMS gateway (POST /send, and
 POST /send-many: a bulk request whose messages each carry their key as `ref` and get their
-own result, the first FAILS attempts of each key refused with a retryable error), LINE's push
+own result, the first FAILS attempts of each key refused with a retryable error, a number
+starting 000 refused for good), LINE's push
 API (POST /v2/bot/message/push) and a portal's reply URL (POST /reply).
 """
 
@@ -74,6 +75,11 @@ class Handler(BaseHTTPRequestHandler):
             with _lock:
                 total_requests += 1
                 for message in body["messages"]:
+                    if str(message.get("to", "")).startswith("000"):  # no such number
+                        attempts[str(message["ref"])] = attempts.get(str(message["ref"]), 0) + 1
+                        results.append({"ref": message["ref"], "error": "invalid number",
+                                        "retryable": False})
+                        continue
                     taken = self._take(str(message["ref"]), message)
                     results.append({"ref": message["ref"], "message_id": taken["id"]} if taken
                                    else {"ref": message["ref"], "error": "busy, try later",

@@ -220,25 +220,32 @@ def test_bulk_gateway_requests_carry_many_messages_each_with_its_own_retry(
     added = _sms_items(db, 7)
     outbox.enqueue(db, "sms.send", "sms:no-number:0",
                    {"text": "번호 없음", "kind": "SMS", "sender": "120"})
+    outbox.enqueue(db, "sms.send", "sms:bad-number:0",
+                   {"to": "00011112222", "text": "없는 번호", "kind": "SMS", "sender": "120"})
     db.commit()
 
     async def run() -> outbox.DeliveryReport:
         return await outbox.drain(lambda: new_session(database_url), build_senders())
 
     report = asyncio.run(run())
-    assert (report.sent, report.retried, report.dead) == (7, 7, 1)
+    assert (report.sent, report.retried, report.dead) == (7, 7, 2)
     log = gateway.log()
     assert sorted(e["key"] for e in log) == sorted(
         f"sms:{a.channel_message.id}:0" for a in added)  # each accepted once
     assert {e["path"] for e in log} == {"/send-many"}
-    assert all(n == 2 for n in gateway.attempts().values())
+    tries = gateway.attempts()
+    assert tries.pop("sms:bad-number:0") == 1  # refused for good: not retried
+    assert len(tries) == 7 and all(n == 2 for n in tries.values())
     stats = httpx.get(f"{gateway.url}/attempts", timeout=5).json()
-    assert stats["requests"] == 6  # 3 + 3 + 1 per pass, two passes: not one per message
+    assert stats["requests"] == 6  # 3 + 3 + 2, then 3 + 3 + 1: not one per message
     db.expire_all()
     assert {m.delivery_status for m in db.scalars(select(ChannelMessage).where(
         ChannelMessage.id.in_([a.channel_message.id for a in added])))} == {"sent"}
     dead = db.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == "sms:no-number:0"))
     assert dead is not None and dead.status == "dead" and "no number" in (dead.last_error or "")
+    bad = db.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == "sms:bad-number:0"))
+    assert bad is not None and bad.status == "dead" and bad.attempts == 1
+    assert "invalid number" in (bad.last_error or "")
 
 
 @pytest.mark.parametrize("batch", ["1", "50"])
