@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     )
     sms_gateway_url: str | None = Field(default=None, description="HTTP SMS gateway base URL")
     sms_gateway_key: str | None = None
+    sms_gateway_batch: int = Field(
+        default=1, ge=1, le=1000,
+        description="messages per request to the HTTP SMS gateway: 1 posts each to /send; more "
+                    "posts up to this many at once to /send-many (providers' bulk API)",
+    )
     sms_webhook_secret: str | None = Field(
         default=None, min_length=16,
         description="signs the SMS gateway's webhooks; unset: the channel refuses them (503)",

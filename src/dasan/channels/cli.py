@@ -8,6 +8,8 @@ import typer
 
 from dasan.cli_support import fail
 
+PASS = 500  # outbox items claimed per pass
+
 app = typer.Typer(help="Written channels: SMS, messengers, Q&A board (문자·민간포털·홈페이지).",
                   no_args_is_help=True)
 
@@ -31,7 +33,7 @@ def worker(
         except NotConfigured as exc:
             raise fail(exc.message) from None
         while True:
-            report = await outbox.deliver_due(new_session, senders)
+            report = await outbox.deliver_due(new_session, senders, limit=PASS)
             with session_scope() as s:
                 closed = desk.close_idle(s)
             if report.attempted or closed:
@@ -39,7 +41,8 @@ def worker(
                            f"idle-closed {closed}")
             if once:
                 return
-            await asyncio.sleep(interval)
+            if report.attempted < PASS:  # a full pass means more are due: no pause
+                await asyncio.sleep(interval)
 
     asyncio.run(run())
 

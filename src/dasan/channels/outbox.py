@@ -5,7 +5,14 @@ never lost nor sent without being recorded. `deliver_due` claims due items (Post
 UPDATE SKIP LOCKED`, so several workers share the work), sends them concurrently outside any
 transaction, and records each result: sent, retried later with exponential backoff, or dead
 after `max_attempts` (or at once on a permanent refusal). Delivery is at-least-once; every send
-carries the item's idempotency key so a receiver can drop a repeat after a crash.
+carries the item's idempotency key so a receiver can drop a repeat after a crash (a worker that
+dies between the send and the mark leaves the item claimed; it is due again when the claim's
+lease ends and goes out again under the same key).
+
+A kind's sender is a function per item, or a `Batched` one for providers with a bulk API (one
+request carries many messages, each with its own key and its own result): the claimed items
+then go `size` per request, still `concurrency` requests at a time. The results are marked in a
+few statements for the whole pass (one UPDATE per outcome, not one per item).
 """
 
 from __future__ import annotations
@@ -40,6 +47,18 @@ class DeliveryError(Exception):
 
 # A sender takes the payload and the idempotency key and returns the provider's id (or None).
 Sender = Callable[[dict[str, Any], str], Awaitable[str | None]]
+# One send's outcome: the provider's id, or the exception that failed it.
+Result = tuple[str | None, Exception | None]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A bulk sender: `send_many([(payload, key), ...])` makes one request for them all and
+    returns one `Result` per item, in order (a failure of the whole request is raised, and
+    counts for every item of it). At most `size` items per call."""
+
+    send_many: Callable[[Sequence[tuple[dict[str, Any], str]]], Awaitable[list[Result]]]
+    size: int = 100
 
 
 def enqueue(
@@ -113,6 +132,7 @@ class _Claimed:
     payload: dict[str, Any]
     attempts: int
     max_attempts: int
+    message_id: int | None
 
 
 def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list[_Claimed]:
@@ -137,7 +157,7 @@ def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list
         .returning(OutboxItem.id, OutboxItem.attempts)
         .execution_options(synchronize_session=False)).all()
     claimed = [_Claimed(i, items[i].kind, items[i].idempotency_key, dict(items[i].payload),
-                        attempts, items[i].max_attempts)
+                        attempts, items[i].max_attempts, items[i].channel_message_id)
                for i, attempts in sorted(taken)]
     # Sealed reply addresses are opened here, into the in-memory copies only.
     addresses.resolve(session, [c.payload for c in claimed])
@@ -145,50 +165,79 @@ def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list
     return claimed
 
 
-Result = tuple[str | None, Exception | None]
-
-
-async def _send(senders: Mapping[str, Sender], item: _Claimed) -> Result:
+async def _send(sender: Sender, item: _Claimed) -> Result:
     try:
-        return await senders[item.kind](item.payload, item.key), None
+        return await sender(item.payload, item.key), None
     except Exception as exc:  # every failure is recorded on the item, none escapes the loop
         return None, exc
 
 
-def _record(row: OutboxItem, message: ChannelMessage | None, item: _Claimed, ref: str | None,
-            exc: Exception | None, now: datetime, report: DeliveryReport) -> None:
+async def _send_batch(sender: Batched, items: Sequence[_Claimed]) -> list[Result]:
+    try:
+        results = await sender.send_many([(i.payload, i.key) for i in items])
+        if len(results) != len(items):
+            raise DeliveryError(f"the bulk send answered {len(results)} results "
+                                f"for {len(items)} messages")
+        return results
+    except Exception as exc:  # the whole request failed: every item of it is retried or dead
+        return [(None, exc)] * len(items)
+
+
+def _outcome(item: _Claimed, ref: str | None, exc: Exception | None, now: datetime,
+             report: DeliveryReport) -> dict[str, Any]:
+    """The item's new column values (with its id) for the bulk UPDATE of the pass."""
     if exc is None:
-        row.status, row.sent_at, row.provider_ref, row.last_error = "sent", now, ref, None
-        if message is not None and message.delivery_status in ("queued", "failed"):
-            # The provider's id stays on the outbox item (receipts are matched there): one
-            # message may go as several LMS parts, and provider ids are not unique across
-            # gateways.
-            message.delivery_status = "sent"
         report.sent += 1
-        return
+        return {"id": item.id, "status": "sent", "sent_at": now, "provider_ref": ref,
+                "last_error": None, "next_attempt_at": now}
     error = f"{type(exc).__name__}: {exc}"[:500]
-    row.last_error = error
     retryable = not isinstance(exc, DeliveryError) or exc.retryable
     if retryable and item.attempts < item.max_attempts:
-        row.next_attempt_at = now + backoff(item.attempts)
         report.retried += 1
-    else:
-        row.status = "dead"
-        if message is not None:
-            message.delivery_status, message.delivery_detail = "failed", error[:250]
-        report.dead += 1
-        report.errors.append(error)
+        return {"id": item.id, "status": "pending", "sent_at": None, "provider_ref": None,
+                "last_error": error, "next_attempt_at": now + backoff(item.attempts)}
+    report.dead += 1
+    report.errors.append(error)
+    return {"id": item.id, "status": "dead", "sent_at": None, "provider_ref": None,
+            "last_error": error, "next_attempt_at": now}
+
+
+def _mark(session: Session, claimed: Sequence[_Claimed], results: Sequence[Result],
+          now: datetime, report: DeliveryReport) -> None:
+    """Record a pass's results: one executemany UPDATE of the items by id, one UPDATE of the
+    sent messages' status, and one per dead message (their error text differs)."""
+    rows = [_outcome(item, ref, exc, now, report)
+            for item, (ref, exc) in zip(claimed, results, strict=True)]
+    session.execute(update(OutboxItem), rows)
+    sent = [c.message_id for c, r in zip(claimed, rows, strict=True)
+            if r["status"] == "sent" and c.message_id is not None]
+    if sent:
+        # The provider's id stays on the outbox item (receipts are matched there): one message
+        # may go as several LMS parts, and provider ids are not unique across gateways.
+        session.execute(update(ChannelMessage)
+                        .where(ChannelMessage.id.in_(sent),
+                               ChannelMessage.delivery_status.in_(("queued", "failed")))
+                        .values(delivery_status="sent")
+                        .execution_options(synchronize_session=False))
+    for c, r in zip(claimed, rows, strict=True):
+        if r["status"] == "dead" and c.message_id is not None:
+            session.execute(update(ChannelMessage).where(ChannelMessage.id == c.message_id)
+                            .values(delivery_status="failed",
+                                    delivery_detail=str(r["last_error"])[:250])
+                            .execution_options(synchronize_session=False))
 
 
 async def deliver_due(
     factory: sessionmaker[Session] | Callable[[], Session],
-    senders: Mapping[str, Sender],
+    senders: Mapping[str, Sender | Batched],
     *,
     now: datetime | None = None,
     limit: int = 200,
     concurrency: int = 50,
 ) -> DeliveryReport:
-    """One pass: claim up to `limit` due items of the kinds `senders` knows and send them."""
+    """One pass: claim up to `limit` due items of the kinds `senders` knows, send them (at most
+    `concurrency` requests at a time; a `Batched` kind's items `size` per request), and mark
+    the results in one transaction."""
     now = now or utcnow()
     report = DeliveryReport()
     with factory() as session:
@@ -197,29 +246,39 @@ async def deliver_due(
         return report
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(item: _Claimed) -> Result:
+    async def one(item: _Claimed, sender: Sender) -> list[Result]:
         async with gate:
-            return await _send(senders, item)
+            return [await _send(sender, item)]
 
-    results = await asyncio.gather(*(one(item) for item in claimed))
+    async def many(items: Sequence[_Claimed], sender: Batched) -> list[Result]:
+        async with gate:
+            return await _send_batch(sender, items)
+
+    jobs: list[tuple[list[_Claimed], Awaitable[list[Result]]]] = []
+    by_kind: dict[str, list[_Claimed]] = {}
+    for item in claimed:
+        by_kind.setdefault(item.kind, []).append(item)
+    for kind, items in by_kind.items():
+        sender = senders[kind]
+        if isinstance(sender, Batched):
+            size = max(sender.size, 1)
+            for start in range(0, len(items), size):
+                chunk = items[start:start + size]
+                jobs.append((chunk, many(chunk, sender)))
+        else:
+            jobs += [([item], one(item, sender)) for item in items]
+    answers = await asyncio.gather(*(job for _, job in jobs))
+    ordered = [item for items, _ in jobs for item in items]
+    results = [r for answer in answers for r in answer]
     with factory() as session:
-        rows = {r.id: r for r in session.scalars(
-            select(OutboxItem).where(OutboxItem.id.in_([c.id for c in claimed])))}
-        message_ids = [r.channel_message_id for r in rows.values() if r.channel_message_id]
-        messages = {m.id: m for m in session.scalars(
-            select(ChannelMessage).where(ChannelMessage.id.in_(message_ids)))} \
-            if message_ids else {}
-        for item, (ref, exc) in zip(claimed, results, strict=True):
-            row = rows[item.id]
-            message = messages.get(row.channel_message_id) if row.channel_message_id else None
-            _record(row, message, item, ref, exc, now, report)
+        _mark(session, ordered, results, now, report)
         session.commit()
     return report
 
 
 async def drain(
     factory: sessionmaker[Session] | Callable[[], Session],
-    senders: Mapping[str, Sender],
+    senders: Mapping[str, Sender | Batched],
     *,
     max_passes: int = 1000,
     clock: Callable[[], datetime] = utcnow,

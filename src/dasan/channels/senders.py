@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from dasan.channels.errors import NotConfigured
-from dasan.channels.outbox import DeliveryError, Sender
+from dasan.channels.outbox import Batched, DeliveryError, Result, Sender
 from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.channels.sms.http_gateway import HttpSmsGateway
 from dasan.channels.sms.port import OutboundSms, SmsGateway
@@ -21,24 +22,55 @@ from dasan.errors import DomainError
 LINE_TEXT_MAX = 5000
 
 
-def sms_gateway_from_settings() -> SmsGateway | None:
+# The outbox's pooled HTTP client: as many kept-alive connections as a pass sends at once
+# (httpx keeps only 20 by default, so a busier pass would open and close connections).
+POOL = 64
+
+
+def pooled_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=10.0, limits=httpx.Limits(
+        max_connections=POOL, max_keepalive_connections=POOL))
+
+
+def sms_gateway_from_settings(client: httpx.AsyncClient | None = None) -> SmsGateway | None:
     s = get_settings()
     if s.sms_adapter == "http":
         if not s.sms_gateway_url:
             raise NotConfigured("DASAN_SMS_ADAPTER=http needs DASAN_SMS_GATEWAY_URL")
-        return HttpSmsGateway(s.sms_gateway_url, s.sms_gateway_key)
+        return HttpSmsGateway(s.sms_gateway_url, s.sms_gateway_key, client=client)
     if s.sms_adapter == "smpp":
         return SmppGateway(s.smpp_host, s.smpp_port, s.smpp_system_id, smpp_password(s) or "")
     return None
 
 
-def sms_sender(gateway: SmsGateway) -> Sender:
+def _outbound(payload: dict[str, Any], key: str) -> OutboundSms:
+    if not payload.get("to"):
+        raise DeliveryError("no number to send to", retryable=False)
+    return OutboundSms(to=str(payload["to"]), text=str(payload["text"]),
+                       kind=str(payload["kind"]), sender=str(payload["sender"]), reference=key)
+
+
+def sms_sender(gateway: SmsGateway, batch: int = 1) -> Sender | Batched:
+    """Each item in its own request, or (`batch` > 1, an HTTP gateway) `batch` per request
+    through the gateway's bulk API."""
+    if batch > 1 and isinstance(gateway, HttpSmsGateway):
+        http = gateway
+
+        async def send_many(items: Sequence[tuple[dict[str, Any], str]]) -> list[Result]:
+            results: list[Result | None] = []
+            ready: list[OutboundSms] = []
+            for payload, key in items:
+                try:
+                    ready.append(_outbound(payload, key))
+                    results.append(None)
+                except DeliveryError as exc:  # this one is dead; the others still go
+                    results.append((None, exc))
+            answers = iter(await http.send_many(ready) if ready else [])
+            return [r if r is not None else next(answers) for r in results]
+        return Batched(send_many, batch)
+
     async def send(payload: dict[str, Any], key: str) -> str | None:
-        if not payload.get("to"):
-            raise DeliveryError("no number to send to", retryable=False)
-        return await gateway.send(OutboundSms(
-            to=str(payload["to"]), text=str(payload["text"]), kind=str(payload["kind"]),
-            sender=str(payload["sender"]), reference=key))
+        return await gateway.send(_outbound(payload, key))
     return send
 
 
@@ -121,13 +153,14 @@ def welfare_sender(client: httpx.AsyncClient) -> Sender:
 
 
 def build_senders(gateway: SmsGateway | None = None,
-                  client: httpx.AsyncClient | None = None) -> dict[str, Sender]:
-    """Every sender the configuration allows (`gateway` overrides the configured SMS one)."""
-    client = client or httpx.AsyncClient(timeout=10.0)
-    senders: dict[str, Sender] = {"messenger.line": line_sender(client),
+                  client: httpx.AsyncClient | None = None) -> dict[str, Sender | Batched]:
+    """Every sender the configuration allows (`gateway` overrides the configured SMS one), all
+    over one pooled client."""
+    client = client or pooled_client()
+    senders: dict[str, Sender | Batched] = {"messenger.line": line_sender(client),
                                   "messenger.generic": generic_sender(client),
                                   "welfare.webhook": welfare_sender(client)}
-    gateway = gateway or sms_gateway_from_settings()
+    gateway = gateway or sms_gateway_from_settings(client)
     if gateway is not None:
-        senders["sms.send"] = sms_sender(gateway)
+        senders["sms.send"] = sms_sender(gateway, get_settings().sms_gateway_batch)
     return senders

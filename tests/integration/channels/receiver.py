@@ -3,8 +3,11 @@
 `python receiver.py FAILS [LATENCY_MS]` listens on a free 127.0.0.1 port (printed on stdout) and answers
 503 to the first FAILS attempts of every idempotency key, then accepts. It keeps one record per
 key (a repeat after acceptance returns the same id without a second record): GET /log lists
-the accepted sends and /attempts counts every request. It plays an SMS gateway (POST /send),
-LINE's push API (POST /v2/bot/message/push) and a portal's reply URL (POST /reply).
+the accepted sends and /attempts counts every attempt. It plays an SMS gateway (POST /send, and
+POST /send-many: a bulk request whose messages each carry their key as `ref` and get their
+own result, the first FAILS attempts of each key refused with a retryable error, a number
+starting 000 refused for good), LINE's push
+API (POST /v2/bot/message/push) and a portal's reply URL (POST /reply).
 """
 
 from __future__ import annotations
@@ -49,26 +52,45 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._answer(200, {"attempts": attempts, "requests": total_requests})
 
+    def _take(self, key: str, body: Any) -> dict[str, Any] | None:
+        """Count one attempt of `key`; its record once accepted (None: refused this time)."""
+        n = attempts[key] = attempts.get(key, 0) + 1
+        if key in accepted:
+            return accepted[key]
+        if n <= FAILS:
+            return None
+        record = accepted[key] = {"id": f"gw-{len(accepted) + 1}", "key": key,
+                                  "path": self.path, "body": body,
+                                  "headers": {k.lower(): v for k, v in self.headers.items()}}
+        return record
+
     def do_POST(self) -> None:  # noqa: N802
         global total_requests
         if LATENCY:
             time.sleep(LATENCY)
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
+        if self.path == "/send-many":
+            results = []
+            with _lock:
+                total_requests += 1
+                for message in body["messages"]:
+                    if str(message.get("to", "")).startswith("000"):  # no such number
+                        attempts[str(message["ref"])] = attempts.get(str(message["ref"]), 0) + 1
+                        results.append({"ref": message["ref"], "error": "invalid number",
+                                        "retryable": False})
+                        continue
+                    taken = self._take(str(message["ref"]), message)
+                    results.append({"ref": message["ref"], "message_id": taken["id"]} if taken
+                                   else {"ref": message["ref"], "error": "busy, try later",
+                                         "retryable": True})
+            self._answer(200, {"results": results})
+            return
         key = (self.headers.get("Idempotency-Key") or self.headers.get("X-Line-Retry-Key")
                or "")
         with _lock:
             total_requests += 1
-            n = attempts[key] = attempts.get(key, 0) + 1
-            if key in accepted:
-                record = accepted[key]
-            elif n <= FAILS:
-                record = None
-            else:
-                record = accepted[key] = {"id": f"gw-{len(accepted) + 1}", "key": key,
-                                          "path": self.path, "body": body,
-                                          "headers": {k.lower(): v for k, v in
-                                                      self.headers.items()}}
+            record = self._take(key, body)
         if record is None:
             self._answer(503, {"error": "busy, try later"})
         else:

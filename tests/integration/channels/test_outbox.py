@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -153,3 +154,143 @@ def test_send_many_writes_what_send_writes_in_one_round(db: Session) -> None:
     with pytest.raises(Invalid):
         outbound.send_many(db, [outbound.Outgoing(one, "괜찮은 답변"), outbound.Outgoing(one, " ")])
     assert len(transcript(db, one)) == 2
+
+
+def test_two_workers_never_send_the_same_item_twice(database_url: str, db: Session) -> None:
+    """Two workers (threads, each with its own event loop and sessions) claim from the same
+    due items at once: every item goes out once (PostgreSQL: SKIP LOCKED; SQLite: the
+    conditional UPDATE of the claim)."""
+    import threading
+
+    for i in range(60):
+        outbox.enqueue(db, "test.send", f"race-{i}", {"n": i})
+    db.commit()
+    sent: list[str] = []
+    start = threading.Barrier(2)
+    reports: list[outbox.DeliveryReport] = []
+
+    async def sender(payload: dict[str, Any], key: str) -> str | None:
+        await asyncio.sleep(0.02)  # a pass lasts long enough for the other worker to claim
+        sent.append(key)
+        return None
+
+    def work() -> None:
+        start.wait()
+        total = outbox.DeliveryReport()
+        for _ in range(3):
+            r = asyncio.run(outbox.deliver_due(lambda: new_session(database_url),
+                                               {"test.send": sender}, limit=25))
+            total.sent += r.sent
+        reports.append(total)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=30)
+    assert sorted(sent) == sorted(f"race-{i}" for i in range(60))  # each once, none left
+    assert sum(r.sent for r in reports) == 60
+    db.expire_all()
+    assert set(db.scalars(select(OutboxItem.status))) == {"sent"}
+
+
+class _Crash(BaseException):
+    """The worker process dying: not an `Exception`, so the outbox records nothing."""
+
+
+def _sms_items(db: Session, n: int) -> list[Any]:
+    from dasan.channels import outbound
+
+    threads = [open_thread(db, channel="sms", contact_key=f"bulk-{i}", language="ko",
+                           subject="문의", reply_address=f"0101234{i:04d}") for i in range(n)]
+    added = outbound.send_many(db, [outbound.Outgoing(t, f"답변 {i}")
+                                    for i, t in enumerate(threads)])
+    db.commit()
+    return added
+
+
+def test_bulk_gateway_requests_carry_many_messages_each_with_its_own_retry(
+        database_url: str, db: Session, receiver: Any, channel_env: Any) -> None:
+    from dasan.channels.senders import build_senders
+    from dasan.db.models_channels import ChannelMessage
+
+    gateway = receiver(1)  # every message is refused (retryably) at its first try
+    channel_env(sms_adapter="http", sms_gateway_url=gateway.url, sms_gateway_batch="3",
+                outbox_backoff_seconds="0")
+    added = _sms_items(db, 7)
+    outbox.enqueue(db, "sms.send", "sms:no-number:0",
+                   {"text": "번호 없음", "kind": "SMS", "sender": "120"})
+    outbox.enqueue(db, "sms.send", "sms:bad-number:0",
+                   {"to": "00011112222", "text": "없는 번호", "kind": "SMS", "sender": "120"})
+    db.commit()
+
+    async def run() -> outbox.DeliveryReport:
+        return await outbox.drain(lambda: new_session(database_url), build_senders())
+
+    report = asyncio.run(run())
+    assert (report.sent, report.retried, report.dead) == (7, 7, 2)
+    log = gateway.log()
+    assert sorted(e["key"] for e in log) == sorted(
+        f"sms:{a.channel_message.id}:0" for a in added)  # each accepted once
+    assert {e["path"] for e in log} == {"/send-many"}
+    tries = gateway.attempts()
+    assert tries.pop("sms:bad-number:0") == 1  # refused for good: not retried
+    assert len(tries) == 7 and all(n == 2 for n in tries.values())
+    stats = httpx.get(f"{gateway.url}/attempts", timeout=5).json()
+    assert stats["requests"] == 6  # 3 + 3 + 2, then 3 + 3 + 1: not one per message
+    db.expire_all()
+    assert {m.delivery_status for m in db.scalars(select(ChannelMessage).where(
+        ChannelMessage.id.in_([a.channel_message.id for a in added])))} == {"sent"}
+    dead = db.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == "sms:no-number:0"))
+    assert dead is not None and dead.status == "dead" and "no number" in (dead.last_error or "")
+    bad = db.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == "sms:bad-number:0"))
+    assert bad is not None and bad.status == "dead" and bad.attempts == 1
+    assert "invalid number" in (bad.last_error or "")
+
+
+@pytest.mark.parametrize("batch", ["1", "50"])
+def test_a_worker_dying_between_send_and_mark_loses_nothing_and_duplicates_nothing(
+        batch: str, database_url: str, db: Session, receiver: Any, channel_env: Any) -> None:
+    """The send reached the gateway, then the worker died before recording it: once the
+    claim's lease ends the item goes out again under the same key, and the gateway keeps one
+    copy (same provider id)."""
+    from dasan.channels.senders import build_senders
+
+    gateway = receiver(0)
+    channel_env(sms_adapter="http", sms_gateway_url=gateway.url, sms_gateway_batch=batch)
+    [added] = _sms_items(db, 1)
+    key = f"sms:{added.channel_message.id}:0"
+    now = utcnow()
+    factory = lambda: new_session(database_url)  # noqa: E731
+
+    async def crash_after_send() -> None:
+        senders = build_senders()
+        sms = senders["sms.send"]
+        if isinstance(sms, outbox.Batched):
+            inner = sms.send_many
+
+            async def dying_many(items: Any) -> list[outbox.Result]:
+                await inner(items)
+                raise _Crash
+            senders["sms.send"] = outbox.Batched(dying_many, sms.size)
+        else:
+            async def dying(payload: dict[str, Any], k: str) -> str | None:
+                await sms(payload, k)  # type: ignore[operator]
+                raise _Crash
+            senders["sms.send"] = dying
+        with pytest.raises(_Crash):
+            await outbox.deliver_due(factory, senders, now=now)
+
+    asyncio.run(crash_after_send())
+    assert [e["key"] for e in gateway.log()] == [key]
+    # Claimed, not recorded: nobody takes it while the lease runs...
+    assert asyncio.run(outbox.deliver_due(factory, build_senders(), now=now)).attempted == 0
+    # ...then it is due again and sent again with the same key.
+    later = now + outbox.CLAIM_LEASE + timedelta(seconds=1)
+    assert asyncio.run(outbox.deliver_due(factory, build_senders(), now=later)).sent == 1
+    [record] = gateway.log()
+    assert record["key"] == key and gateway.attempts()[key] == 2
+    db.expire_all()
+    item = db.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
+    assert item is not None and item.status == "sent" and item.attempts == 2
+    assert item.provider_ref == record["id"]

@@ -4,6 +4,13 @@ Outbound: `POST {base}/send` with a bearer API key, JSON `{to, from, text, type:
 ref}` and an `Idempotency-Key` header; the answer carries `message_id`. 5xx, 429 and network
 errors are retried by the outbox; any other 4xx is a permanent refusal (dead letter).
 
+Bulk (DASAN_SMS_GATEWAY_BATCH > 1; the providers' send-many APIs): `POST {base}/send-many`
+with `{"messages": [{to, from, text, type, ref}, ...]}`; each message's `ref` is its
+idempotency key. The answer lists one result per message, matched by `ref`: `{ref,
+message_id}` when accepted, `{ref, error, retryable}` when not (`retryable` defaults to true).
+The whole request failing (5xx, 429, network, 4xx) counts for every message of it; a message
+the answer leaves out is retried (its key makes the repeat harmless).
+
 Inbound (MO) and delivery receipts arrive as webhooks signed with the shared secret:
 `X-Sms-Timestamp` (unix seconds) and `X-Sms-Signature` (hex HMAC-SHA256 of "timestamp.body").
 The body is JSON in UTF-8 unless the Content-Type names another charset; EUC-KR/CP949 (still
@@ -13,6 +20,7 @@ common with Korean providers) are accepted, anything else is refused with 415.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -133,14 +141,12 @@ class HttpSmsGateway:
         self.api_key = api_key
         self._client = client or httpx.AsyncClient(timeout=timeout)
 
-    async def send(self, message: OutboundSms) -> str | None:
-        headers = {"Idempotency-Key": message.reference}
+    async def _post(self, path: str, body: dict[str, Any],
+                    headers: dict[str, str]) -> httpx.Response:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        body = {"to": message.to, "from": message.sender, "text": message.text,
-                "type": message.kind, "ref": message.reference}
         try:
-            r = await self._client.post(f"{self.base_url}/send", json=body, headers=headers)
+            r = await self._client.post(f"{self.base_url}{path}", json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"gateway unreachable: {type(exc).__name__}") from exc
         if r.status_code >= 500 or r.status_code == 429:
@@ -148,12 +154,47 @@ class HttpSmsGateway:
         if r.status_code >= 400:
             raise DeliveryError(f"gateway refused with {r.status_code}: {r.text[:200]}",
                                 retryable=False)
+        return r
+
+    @staticmethod
+    def _body(message: OutboundSms) -> dict[str, Any]:
+        return {"to": message.to, "from": message.sender, "text": message.text,
+                "type": message.kind, "ref": message.reference}
+
+    async def send(self, message: OutboundSms) -> str | None:
+        r = await self._post("/send", self._body(message),
+                             {"Idempotency-Key": message.reference})
         try:
             data = r.json()
         except ValueError:
             return None
         mid = data.get("message_id") if isinstance(data, dict) else None
         return str(mid) if mid else None
+
+    async def send_many(
+            self, messages: Sequence[OutboundSms]) -> list[tuple[str | None, Exception | None]]:
+        """One request for all `messages`; one (message id, error) per message, in order."""
+        r = await self._post("/send-many", {"messages": [self._body(m) for m in messages]}, {})
+        try:
+            data = r.json()
+        except ValueError:
+            raise DeliveryError("the gateway's bulk answer is not JSON") from None
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            raise DeliveryError("the gateway's bulk answer has no results list")
+        by_ref = {str(x.get("ref")): x for x in results if isinstance(x, dict)}
+        out: list[tuple[str | None, Exception | None]] = []
+        for m in messages:
+            x = by_ref.get(m.reference)
+            if x is None:
+                out.append((None, DeliveryError("the gateway's answer left this message out")))
+            elif x.get("error"):
+                out.append((None, DeliveryError(f"gateway refused: {str(x['error'])[:200]}",
+                                                retryable=x.get("retryable", True) is not False)))
+            else:
+                mid = x.get("message_id")
+                out.append((str(mid) if mid else None, None))
+        return out
 
     async def close(self) -> None:
         await self._client.aclose()
