@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import logging
 import queue
@@ -142,6 +143,7 @@ class WavRecorder:
         self._buffer = bytearray()  # s16le PCM not yet handed over
         self._encoded = bytearray()  # G.711 bytes not yet handed over (one byte per sample)
         self._encoded_pt = 8
+        self.suspended = False  # the media relay writes the file meanwhile (ADR 0020)
         _WRITER.submit(self._open)
 
     def _open(self) -> None:
@@ -160,6 +162,32 @@ class WavRecorder:
         if self._w is not None:
             self._w.close()
             self._w = None
+
+    def suspend(self) -> concurrent.futures.Future[None]:
+        """The media relay takes the file over (ADR 0020): what is buffered is written and the
+        file closed; the future is done when it is (then the relay may append)."""
+        self._hand_over()
+        self.suspended = True
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def close_then_signal() -> None:
+            try:
+                self._close()
+            finally:
+                done.set_result(None)
+
+        _WRITER.submit(close_then_signal)
+        return done
+
+    def resume(self) -> None:
+        """The relay has closed the file: append to it again (unless closed meanwhile)."""
+        if self.suspended and not self.closed:
+            self.suspended = False
+            _WRITER.submit(self._reopen)
+
+    def _reopen(self) -> None:
+        if self._w is None:
+            self._w = AppendWav(self.path)  # type: ignore[assignment]
 
     def _hand_over(self) -> None:
         if self._buffer or self._encoded:
@@ -181,7 +209,7 @@ class WavRecorder:
 
     def write_g711(self, payload_type: int, payload: bytes) -> None:
         """A packet's G.711 payload as it arrived (decoded later, in bulk)."""
-        if self.closed:
+        if self.closed or self.suspended:
             return
         if self._buffer or (self._encoded and payload_type != self._encoded_pt):
             self._hand_over()
@@ -196,3 +224,52 @@ class WavRecorder:
             self.closed = True
             self._hand_over()
             _WRITER.submit(self._close)
+
+
+class AppendWav:
+    """A mono 16-bit 8 kHz WAV opened for appending: created if missing, else continued (the
+    gateway's recorder and the media relay take turns on one leg's file, ADR 0020). The
+    header's sizes are patched after every append, so the file is valid at any moment."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._data_at = 40  # offset of the data chunk's size field
+        if path.exists() and path.stat().st_size >= 44:
+            self._f = path.open("r+b")
+            head = self._f.read(4096)
+            pos = 12
+            while pos + 8 <= len(head):
+                tag, size = head[pos:pos + 4], int.from_bytes(head[pos + 4:pos + 8], "little")
+                if tag == b"data":
+                    self._data_at = pos + 4
+                    break
+                pos += 8 + size + (size & 1)
+            else:
+                raise OSError(f"{path}: no data chunk")
+            self._f.seek(0, 2)
+            self._size = self._f.tell() - (self._data_at + 4)
+        else:
+            self._f = path.open("w+b")
+            self._f.write(b"RIFF" + (36).to_bytes(4, "little") + b"WAVEfmt "
+                          + (16).to_bytes(4, "little") + (1).to_bytes(2, "little")
+                          + (1).to_bytes(2, "little") + RATE.to_bytes(4, "little")
+                          + (RATE * 2).to_bytes(4, "little") + (2).to_bytes(2, "little")
+                          + (16).to_bytes(2, "little") + b"data" + (0).to_bytes(4, "little"))
+            self._size = 0
+
+    def append(self, pcm: bytes) -> None:
+        self._f.seek(0, 2)
+        self._f.write(pcm)
+        self._size += len(pcm)
+        self._f.seek(4)
+        self._f.write((self._data_at + 4 + self._size - 8).to_bytes(4, "little"))
+        self._f.seek(self._data_at)
+        self._f.write(self._size.to_bytes(4, "little"))
+        self._f.flush()
+
+    writeframesraw = append
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self._f.close()
