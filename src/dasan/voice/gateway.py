@@ -206,6 +206,8 @@ class Gateway:
         await asyncio.to_thread(self.warm_prompts)
         if s.prerender_answers and self._has_bot():
             self._spawn(self._prerender_answers())
+        if self.media is not None:
+            self.media.start()
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
         await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
         for coro in (self._dispatch(), self._watchdog(), self._command_loop()):

@@ -104,7 +104,7 @@ async def test_a_bridged_call_flows_both_ways_through_the_relay_and_both_legs_ar
 def _phone() -> socket.socket:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
-    s.settimeout(2.0)
+    s.settimeout(10.0)
     return s
 
 
@@ -127,6 +127,7 @@ async def _through(src: socket.socket, dst: socket.socket, port: int, pt_in: int
 async def test_a_dead_relay_hands_the_legs_back_and_the_next_bridge_starts_a_new_one(
         tmp_path: Path) -> None:
     relay = MediaRelay()
+    assert relay.start()
     pool = PortPool(31000, 31400, relay)
     pa, pb, pc, pd = _phone(), _phone(), _phone(), _phone()
     a = await pool.open("127.0.0.1", pa.getsockname(), 8, 101)  # A-law

@@ -12,7 +12,7 @@ child process per gateway runs a plain `selectors` (epoll) loop over the bridged
 * Control is one AF_UNIX SOCK_SEQPACKET socket pair, messages pickled (parent and child are
   the same code): `bridge`, `mute`, `unbridge`, `stop` in; `unbridged` (each leg's latched
   address, last packet time, packet count and inter-arrival gaps) and `stats` (every leg's
-  last packet time, twice a second, for the no-media timeout) out.
+  last packet time and count, five times a second, for the no-media timeout) out.
 * The relay exits when its control socket ends (the gateway died or closed it). A relay that
   died is noticed by the gateway (end of file), which takes every leg back into its own loop
   (the calls go on, relayed in-process) and starts a new relay at the next bridge.
@@ -28,6 +28,7 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import functools
 import logging
 import pickle
 import selectors
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FLUSH_BYTES = 8000  # about one second of G.711 per leg before it is decoded and written
-STATS_EVERY = 0.5
+STATS_EVERY = 0.2
 MAX_MSG = 1 << 20
 MAX_GAPS = 200_000  # per leg (a four-hour call at 50 packets/s is 720,000: keep the first)
 
@@ -284,6 +285,11 @@ class MediaRelay:
     def alive(self) -> bool:
         return self.sock is not None and self.proc is not None and self.proc.poll() is None
 
+    def start(self) -> bool:
+        """Start the relay now (the gateway does at its start: the child's imports take a
+        second on a loaded machine, which the first bridge would otherwise wait for)."""
+        return self.alive or self._start()
+
     def _start(self) -> bool:
         self._loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -303,15 +309,16 @@ class MediaRelay:
         self._loop.add_reader(ours.fileno(), self._readable)
         return True
 
-    def _died(self) -> None:
+    def _died(self, expected: bool = False) -> None:
         """The relay is gone: every leg it held comes back to the gateway's loop (the calls
         go on, relayed in-process); the next bridge starts a new relay."""
         sock, self.sock = self.sock, None
         if sock is None:
             return
-        self.deaths += 1
-        log.error("the media relay process ended: %d bridged pairs back in the event loop",
-                  len(self.pairs))
+        if not expected:
+            self.deaths += 1
+            log.error("the media relay process ended: %d bridged pairs back in the event loop",
+                      len(self.pairs))
         with contextlib.suppress(Exception):
             assert self._loop is not None
             self._loop.remove_reader(sock.fileno())
@@ -340,12 +347,7 @@ class MediaRelay:
                 await asyncio.to_thread(proc.wait, 5.0)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        self._died_quietly()
-
-    def _died_quietly(self) -> None:
-        deaths = self.deaths
-        self._died()
-        self.deaths = deaths
+        self._died(expected=True)
 
     async def settled(self, timeout: float = 10.0) -> bool:
         """Every unbridged pair is back (its recordings closed by the relay)."""
@@ -368,8 +370,7 @@ class MediaRelay:
             if after is not None and not after.done():
                 loop = self._loop
                 assert loop is not None
-                after.add_done_callback(
-                    lambda _f, lp=loop: lp.call_soon_threadsafe(self._pump))
+                after.add_done_callback(functools.partial(_wake, loop, self._pump))
                 return
             try:
                 if socks:
@@ -403,7 +404,7 @@ class MediaRelay:
                     if pair is not None and pid not in self.returning:
                         for leg, last, n in ((pair[0], a_rx, a_n), (pair[1], b_rx, b_n)):
                             leg.last_rx = max(leg.last_rx, last)
-                            leg.relay_rx = n
+                            leg.rx_packets = leg.relay_rx + n
                 self.counters = msg[2]
             elif msg[0] == "unbridged":
                 self._returned(msg[1], msg[2])
@@ -465,6 +466,10 @@ class MediaRelay:
                 if len(gaps) > 2:
                     self.on_gaps(list(gaps))
             leg.take_back(state)
+
+
+def _wake(loop: asyncio.AbstractEventLoop, pump: Callable[[], None], _f: object) -> None:
+    loop.call_soon_threadsafe(pump)
 
 
 def _all_done(futures: list[Future[None]]) -> Future[None]:

@@ -86,7 +86,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.relay: MediaRelay | None = None
         self.relay_pair: int | None = None
         self.relay_index = 0
-        self.relay_rx = 0
+        self.relay_rx = 0  # rx_packets when handed to the relay (it counts from there)
         self._suspended: audio.WavRecorder | None = None
         self.mixer: Conference | None = None  # in a conference: audio goes to the mixer
         self.closed = False
@@ -147,7 +147,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         keep = self.sock.dup()  # ours for sending (and for reading again later)
         self.transport.close()  # closes self.sock: the relay gets a copy of `keep`
         self.transport, self.sock = None, keep
-        self.relay_pair, self.relay_index = pid, index
+        self.relay_pair, self.relay_index, self.relay_rx = pid, index, self.rx_packets
         wait: Future[None] | None = None
         wav: str | None = None
         rec = self.recorder
@@ -164,7 +164,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         if state is not None:
             self.remote, self._latched = tuple(state["remote"]), state["latched"]
             self.last_rx = max(self.last_rx, state["last_rx"])
-            self.rx_packets += state["rx"]
+            self.rx_packets = self.relay_rx + state["rx"]
         rec, self._suspended = self._suspended, None
         if rec is not None:
             rec.resume()
