@@ -36,6 +36,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dasan.voice.media.audio import AppendWav, decode, encode
+from dasan.voice.media.wavappend import AppendWav
 
 if TYPE_CHECKING:
     from dasan.voice.media.rtp import RtpLeg
@@ -54,7 +55,25 @@ log = logging.getLogger(__name__)
 FLUSH_BYTES = 8000  # about one second of G.711 per leg before it is decoded and written
 STATS_EVERY = 0.2
 MAX_MSG = 1 << 20
-MAX_GAPS = 200_000  # per leg (a four-hour call at 50 packets/s is 720,000: keep the first)
+# Inter-arrival gaps kept per leg for the jitter figures: the first 10,000 (about 3-5 minutes;
+# float32, so an `unbridged` answer stays well inside one control message).
+MAX_GAPS = 10_000
+
+
+def _codecs() -> Any:
+    """G.711 (numpy, aiortp): imported when first needed, and meanwhile in a thread at start,
+    so the relay forwards from its first milliseconds on a loaded machine."""
+    from dasan.voice.media import audio
+
+    return audio
+
+
+def decode(payload_type: int, payload: bytes) -> bytes:
+    return _codecs().decode(payload_type, payload)  # type: ignore[no-any-return]
+
+
+def encode(payload_type: int, pcm: bytes) -> bytes:
+    return _codecs().encode(payload_type, pcm)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -69,7 +88,7 @@ class _Leg:
     rx: int = 0
     last_rx: float = 0.0
     prev_rx: float = 0.0
-    gaps: array.array[float] = field(default_factory=lambda: array.array("d"))
+    gaps: array.array[float] = field(default_factory=lambda: array.array("f"))
     pending: bytearray = field(default_factory=bytearray)
     pending_pt: int = 0
     writer: AppendWav | None = None
@@ -251,6 +270,7 @@ class Relay:
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[1]))
     control.settimeout(5.0)  # replies wait at most this long for a gateway that stopped reading
+    threading.Thread(target=_codecs, name="preload", daemon=True).start()
     Relay(control).run()
     return 0
 
@@ -278,6 +298,7 @@ class MediaRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._settled = asyncio.Event()
         self._settled.set()
+        self._closing = False
 
     # --- the process --------------------------------------------------------------------
 
@@ -315,7 +336,7 @@ class MediaRelay:
         sock, self.sock = self.sock, None
         if sock is None:
             return
-        if not expected:
+        if not (expected or self._closing):
             self.deaths += 1
             log.error("the media relay process ended: %d bridged pairs back in the event loop",
                       len(self.pairs))
@@ -340,6 +361,7 @@ class MediaRelay:
         for pid in list(self.pairs):
             self.unbridge(pid)
         await self.settled(5.0)
+        self._closing = True  # its end of file now is no death
         self._send(("stop",))
         proc = self.proc
         if proc is not None:
@@ -348,6 +370,7 @@ class MediaRelay:
             except subprocess.TimeoutExpired:
                 proc.kill()
         self._died(expected=True)
+        self._closing = False
 
     async def settled(self, timeout: float = 10.0) -> bool:
         """Every unbridged pair is back (its recordings closed by the relay)."""
@@ -461,7 +484,7 @@ class MediaRelay:
         for i, leg in enumerate(pair):
             state = states[i] if states else None
             if state is not None and self.on_gaps is not None:
-                gaps = array.array("d")
+                gaps = array.array("f")
                 gaps.frombytes(state["gaps"])
                 if len(gaps) > 2:
                     self.on_gaps(list(gaps))
