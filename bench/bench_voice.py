@@ -11,7 +11,8 @@ and espeak-ng (scripts/system-deps.sh).
   answers, plays 14 s of A-law audio and waits for BYE. The callers are one sipp UAC
   (bench/voice/bench_caller.xml): INVITE, ACK, RFC 4733 digit 1 (transport), 14 s of A-law
   audio once bridged, BYE. So each call crosses the ARS, the queue, the offer, the bridge
-  (Python relaying both directions and writing both legs to WAV) and the CDR.
+  (relaying both directions and writing both legs to WAV: in the media relay process by
+  default, ADR 0020; `--media-relay loop` in the gateway's event loop) and the CDR.
 * Figures: calls completed / failed (sipp's own count), peak calls held and peak bridged,
   call setup INVITE -> 200 OK p50/p99 (sipp's response-time trace), inter-packet jitter on the
   relayed legs (|gap - the leg's median interval| p99, at the relay; sipp's A-law pcap is 30 ms
