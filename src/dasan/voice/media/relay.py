@@ -32,6 +32,7 @@ import functools
 import logging
 import pickle
 import selectors
+import signal
 import socket
 import struct
 import subprocess
@@ -268,6 +269,11 @@ class Relay:
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl+C in a terminal and a service manager's SIGTERM reach the whole process group: the
+    # relay outlives them until the gateway, which ends its calls first, closes the control
+    # socket (or exits); then it closes the recordings and exits.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     control = socket.socket(fileno=int(argv[1]))
     control.settimeout(5.0)  # replies wait at most this long for a gateway that stopped reading
     threading.Thread(target=_codecs, name="preload", daemon=True).start()
