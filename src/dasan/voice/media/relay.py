@@ -62,8 +62,8 @@ MAX_GAPS = 10_000
 
 
 def _codecs() -> Any:
-    """G.711 (numpy, aiortp): imported when first needed, and meanwhile in a thread at start,
-    so the relay forwards from its first milliseconds on a loaded machine."""
+    """G.711 (numpy, aiortp): imported in a thread at the first bridge (a gateway whose calls
+    never bridge does not pay for it), so forwarding starts before the import is done."""
     from dasan.voice.media import audio
 
     return audio
@@ -108,6 +108,7 @@ class Relay:
         self.counters = {"forwarded": 0, "muted": 0, "dtmf": 0, "other": 0, "recorded": 0,
                          "transcoded": 0, "send_errors": 0}
         self.sel.register(control, selectors.EVENT_READ, None)
+        self.preloading = False
 
     # --- control ------------------------------------------------------------------------
 
@@ -141,6 +142,9 @@ class Relay:
         return True
 
     def bridge(self, pid: int, specs: list[dict[str, Any]], fds: list[int]) -> None:
+        if not self.preloading:  # G.711 (numpy) in a thread: forwarding starts meanwhile
+            self.preloading = True
+            threading.Thread(target=_codecs, name="preload", daemon=True).start()
         legs = []
         for i, (spec, fd) in enumerate(zip(specs, fds, strict=True)):
             sock = socket.socket(fileno=fd)
@@ -276,7 +280,6 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     control = socket.socket(fileno=int(argv[1]))
     control.settimeout(5.0)  # replies wait at most this long for a gateway that stopped reading
-    threading.Thread(target=_codecs, name="preload", daemon=True).start()
     Relay(control).run()
     return 0
 
