@@ -11,7 +11,8 @@ and espeak-ng (scripts/system-deps.sh).
   answers, plays 14 s of A-law audio and waits for BYE. The callers are one sipp UAC
   (bench/voice/bench_caller.xml): INVITE, ACK, RFC 4733 digit 1 (transport), 14 s of A-law
   audio once bridged, BYE. So each call crosses the ARS, the queue, the offer, the bridge
-  (Python relaying both directions and writing both legs to WAV) and the CDR.
+  (relaying both directions and writing both legs to WAV: in the media relay process by
+  default, ADR 0020; `--media-relay loop` in the gateway's event loop) and the CDR.
 * Figures: calls completed / failed (sipp's own count), peak calls held and peak bridged,
   call setup INVITE -> 200 OK p50/p99 (sipp's response-time trace), inter-packet jitter on the
   relayed legs (|gap - the leg's median interval| p99, at the relay; sipp's A-law pcap is 30 ms
@@ -169,6 +170,15 @@ async def agents_uas(port: int, workdir: Path, max_calls: int, scenario: str = "
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class StallWatch:
     """A thread that samples every thread's stack while the event loop has not ticked for
     `threshold` seconds: what the loop was doing (or waiting for) during a stall."""
@@ -249,7 +259,7 @@ def gateway_settings(args: argparse.Namespace, tmp: Path, concurrent: int, base:
         "prompts", recording_dir=tmp / "recordings", tts="espeak", digit_timeout=2.0,
         media_timeout=30.0, ring_timeout=10.0, queue_timeout=300.0, max_calls=2000,
         invite_rate=10_000.0, wrap_up_seconds=0.0,  # agents free again at once (as before)
-        db_processes=args.db_processes, live_stt=args.live_stt)
+        db_processes=args.db_processes, live_stt=args.live_stt, media_relay=args.media_relay)
 
 
 async def child_gateway(args: argparse.Namespace) -> None:
@@ -397,6 +407,11 @@ async def main(args: argparse.Namespace) -> None:
     event.remove(Engine, "before_cursor_execute", count_sql)
     watch_stalls.stop()
     await asyncio.gather(lag_task, watcher)
+    await gw.media_settled()  # the relay's gaps of the last calls are back
+    relay_cpu = proc_cpu(gw.media.proc.pid) if gw.media and gw.media.proc else 0.0
+    relay_counters = dict(gw.media.counters) if gw.media else {}
+    relay_life = (f"started {gw.media.starts}, died {gw.media.deaths}, pairs bridged "
+                  f"{gw.media.bridged_total}") if gw.media else ""
     gaps_ms = [g * 1000 for g in gw.relay_gaps]
     relayed = len(gw.relay_gaps)
     answer_ms = [x * 1000 for x in gw.answer_times]
@@ -428,7 +443,9 @@ async def main(args: argparse.Namespace) -> None:
 
     loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
     load = os.getloadavg()[0]
-    print(f"voice bench ({loop_name} loop, record writer in "
+    print(f"voice bench ({loop_name} loop, bridged RTP relayed in "
+          f"{'a media relay process' if args.media_relay == 'process' else 'the event loop'}, "
+          "record writer in "
           f"{'a record process' if args.db_processes else 'a thread'}, live STT "
           f"{'on' if args.live_stt else 'off'}): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
@@ -455,6 +472,12 @@ async def main(args: argparse.Namespace) -> None:
           f"({(cpu1 - cpu0) / elapsed:.0%} of one core); its event-loop thread ran "
           f"{loop_ran:.1f} s and waited {loop_waited:.1f} s runnable for a CPU (descheduled "
           "by other work on the machine)")
+    if args.media_relay == "process":
+        print(f"media relay process ({relay_life}): CPU {relay_cpu:.1f} s "
+              f"({relay_cpu / elapsed:.0%} of one core); where the packets it received went: "
+              f"{relay_counters}")
+    else:
+        print("media relay: in the gateway's event loop (--media-relay loop)")
     print(f"gateway processes: {args.gateways}"
           + (" behind the Kamailio front" if args.gateways > 1 else "")
           + f"; most calls open at once over all of them (from the call records): {held_all}")
@@ -489,6 +512,10 @@ if __name__ == "__main__":
                         default=VoiceSettings().db_processes,
                         help="1: the record writer runs its batches in a record process; "
                              "0: in its thread in the gateway process")
+    parser.add_argument("--media-relay", choices=("process", "loop"),
+                        default=VoiceSettings().media_relay,
+                        help="process: bridged legs relayed by the media relay process (ADR "
+                             "0020); loop: in the gateway's event loop, as before")
     parser.add_argument("--live-stt", action="store_true",
                         help="transcribe both legs live (DASAN_STT adapter) as a site may")
     parser.add_argument("--stall-stacks", type=int, default=8,

@@ -39,6 +39,7 @@ from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import BotNode, Flow
 from dasan.voice.media import audio
 from dasan.voice.media.mixer import Conference
+from dasan.voice.media.relay import MediaRelay
 from dasan.voice.media.rtp import PortPool, RtpLeg
 from dasan.voice.records import RecordWriter, batchable
 from dasan.voice.settings import VoiceSettings
@@ -157,7 +158,10 @@ class Gateway:
         # Every call-record step goes through one writer, in order, batched (ADR 0006).
         self.records = RecordWriter(database_url, process=settings.db_processes > 0)
         self.endpoint: SipEndpoint | None = None
-        self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max)
+        # Bridged pairs are relayed by a child process, off this event loop (ADR 0020).
+        self.media = (MediaRelay(on_gaps=self._relayed_gaps)
+                      if settings.media_relay == "process" else None)
+        self.ports = PortPool(settings.rtp_port_min, settings.rtp_port_max, self.media)
         self.prompts = PromptLibrary(make_tts(settings.tts, settings.tts_speed),
                                      settings.prompt_dir, settings.tts_speed)
         self.calls: dict[str, Call] = {}
@@ -202,6 +206,8 @@ class Gateway:
         await asyncio.to_thread(self.warm_prompts)
         if s.prerender_answers and self._has_bot():
             self._spawn(self._prerender_answers())
+        if self.media is not None:
+            self.media.start()
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
         await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
         for coro in (self._dispatch(), self._watchdog(), self._command_loop()):
@@ -233,8 +239,19 @@ class Gateway:
             await self.pubsub.unsubscribe(cti.COMMANDS_CHANNEL, self._commands)
         if self.endpoint:
             self.endpoint.close()
+        if self.media is not None:
+            await self.media.close()  # the relay closes its recordings and exits
         await self.records.close()  # flush: every queued record step is written
         await asyncio.to_thread(audio.recordings_written)
+
+    def _relayed_gaps(self, gaps: list[float]) -> None:
+        """A relayed leg's inter-arrival gaps, from the relay process (jitter figures)."""
+        interval = statistics.median(gaps)
+        self.relay_gaps.extend(abs(g - interval) for g in gaps)
+
+    async def media_settled(self, timeout: float = 10.0) -> bool:
+        """Every pair the relay let go is back, its recordings closed (tests, stop)."""
+        return True if self.media is None else await self.media.settled(timeout)
 
     @property
     def port(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,9 @@ class VoiceSettings(BaseSettings):
     desktop_answer: bool = Field(default=False,
         description="the caller is put through when the agent presses answer on the desktop "
                     "(phones in auto-answer); off: when the phone answers")
+    media_relay: Literal["process", "loop"] = Field(default="process",
+        description="process: bridged legs are relayed (and recorded) by a media relay child "
+                    "process, off the event loop; loop: in the gateway's event loop (ADR 0020)")
     db_processes: int = Field(default=0, ge=0, le=1,
         description="1: the call records' single writer hands its batches to a record "
                     "process of its own (the ORM work leaves the gateway's interpreter lock); "

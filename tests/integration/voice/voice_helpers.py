@@ -122,6 +122,7 @@ async def settled(gw: object) -> None:
     for _ in range(200):
         if not gw.calls:  # type: ignore[attr-defined]
             await asyncio.sleep(0.05)
+            assert await gw.media_settled()  # type: ignore[attr-defined]
             assert await asyncio.to_thread(audio.recordings_written)  # WAVs on disk
             return
         await asyncio.sleep(0.05)

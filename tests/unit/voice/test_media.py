@@ -110,6 +110,35 @@ def test_recorder_decodes_g711_packets_in_bulk_and_in_order(tmp_path) -> None:  
     assert got == want and rec.frames == len(want) // 2
 
 
+def test_a_recording_handed_to_the_relay_and_back_is_one_file_in_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """ADR 0020: the gateway's recorder closes its file, the relay appends to it, the
+    recorder appends again; a reader sees the three parts in order, and the file is a valid
+    WAV while the relay has it."""
+    import wave
+
+    from dasan.voice.media.wavappend import AppendWav
+
+    first, middle, last = (audio.tone([hz], 0.5) for hz in (300.0, 600.0, 900.0))
+    rec = audio.WavRecorder(tmp_path / "leg.wav")
+    rec.write_g711(8, audio.encode(8, first))
+    rec.suspend().result(5)
+    rec.write_g711(8, audio.encode(8, middle))  # while the relay has the file: not ours
+    relay_side = AppendWav(tmp_path / "leg.wav")
+    relay_side.append(middle)
+    with wave.open(str(tmp_path / "leg.wav"), "rb") as w:  # valid meanwhile
+        assert w.getnframes() == (len(first) + len(middle)) // 2
+    relay_side.close()
+    rec.resume()
+    rec.write_g711(8, audio.encode(8, last))
+    rec.close()
+    assert audio.recordings_written()
+    with wave.open(str(tmp_path / "leg.wav"), "rb") as w:
+        assert w.getframerate() == 8000 and w.getsampwidth() == 2
+        got = w.readframes(w.getnframes())
+    codec = audio.codec(8)
+    want = (codec.decode(codec.encode(first)) + middle + codec.decode(codec.encode(last)))
+    assert got == want
+
 def test_a_kb_answer_rendered_ahead_is_read_from_the_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from dasan.voice.tts.library import PromptLibrary
     from dasan.voice.tts.port import ToneTts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import logging
 import queue
@@ -13,6 +14,8 @@ from typing import Protocol
 
 import numpy as np
 from aiortp.codecs.g711 import PcmaCodec, PcmuCodec, _LutCodec
+
+from dasan.voice.media.wavappend import AppendWav
 
 RATE = 8000
 FRAME_SAMPLES = 160  # 20 ms at 8 kHz
@@ -142,6 +145,7 @@ class WavRecorder:
         self._buffer = bytearray()  # s16le PCM not yet handed over
         self._encoded = bytearray()  # G.711 bytes not yet handed over (one byte per sample)
         self._encoded_pt = 8
+        self.suspended = False  # the media relay writes the file meanwhile (ADR 0020)
         _WRITER.submit(self._open)
 
     def _open(self) -> None:
@@ -160,6 +164,32 @@ class WavRecorder:
         if self._w is not None:
             self._w.close()
             self._w = None
+
+    def suspend(self) -> concurrent.futures.Future[None]:
+        """The media relay takes the file over (ADR 0020): what is buffered is written and the
+        file closed; the future is done when it is (then the relay may append)."""
+        self._hand_over()
+        self.suspended = True
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def close_then_signal() -> None:
+            try:
+                self._close()
+            finally:
+                done.set_result(None)
+
+        _WRITER.submit(close_then_signal)
+        return done
+
+    def resume(self) -> None:
+        """The relay has closed the file: append to it again (unless closed meanwhile)."""
+        if self.suspended and not self.closed:
+            self.suspended = False
+            _WRITER.submit(self._reopen)
+
+    def _reopen(self) -> None:
+        if self._w is None:
+            self._w = AppendWav(self.path)  # type: ignore[assignment]
 
     def _hand_over(self) -> None:
         if self._buffer or self._encoded:
@@ -181,7 +211,7 @@ class WavRecorder:
 
     def write_g711(self, payload_type: int, payload: bytes) -> None:
         """A packet's G.711 payload as it arrived (decoded later, in bulk)."""
-        if self.closed:
+        if self.closed or self.suspended:
             return
         if self._buffer or (self._encoded and payload_type != self._encoded_pt):
             self._hand_over()
@@ -196,3 +226,4 @@ class WavRecorder:
             self.closed = True
             self._hand_over()
             _WRITER.submit(self._close)
+

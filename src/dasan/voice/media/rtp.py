@@ -15,21 +15,25 @@ import socket
 import struct
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from dasan.voice.media import audio
 from dasan.voice.media.dtmf import DtmfDetector
 
 if TYPE_CHECKING:
     from dasan.voice.media.mixer import Conference
+    from dasan.voice.media.relay import MediaRelay
 
 MAX_DIGITS_QUEUED = 32
+_PENDING: set[asyncio.Task[Any]] = set()  # legs coming back from the relay (strong refs)
 
 
 class PortPool:
     """Even RTP ports from a range, handed out round-robin and returned on close."""
 
-    def __init__(self, low: int, high: int) -> None:
+    def __init__(self, low: int, high: int, relay: MediaRelay | None = None) -> None:
+        self.relay = relay  # bridged pairs are relayed there (ADR 0020); None: in the loop
         self._free = list(range(low + low % 2, high, 2))
         random.shuffle(self._free)
         self._used: set[int] = set()
@@ -54,7 +58,7 @@ class PortPool:
             _, leg = await loop.create_datagram_endpoint(
                 lambda: RtpLeg(remote, payload_type, dtmf_pt), sock=sock)
             self._used.add(port)
-            leg.port = port
+            leg.port, leg.sock, leg.relay = port, sock, self.relay
             leg.on_close = lambda p=port: self._used.discard(p)
             return leg
         raise OSError("no free RTP port")
@@ -72,11 +76,20 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.last_rx = time.monotonic()
         self.rx_packets = 0
         self.dropped_digits = 0
-        self.partner: RtpLeg | None = None
+        self._partner: RtpLeg | None = None
         self.recorder: audio.LegRecorder | None = None
         self.on_close: Callable[[], None] | None = None
-        self.muted = False  # hold: drop what the caller sends to the partner
+        self._muted = False  # hold: drop what the caller sends to the partner
+        # The media relay process (ADR 0020): while `relay_pair` is set the relay reads this
+        # leg's socket (a duplicate) and the gateway only sends on its own descriptor.
+        self.sock: socket.socket | None = None
+        self.relay: MediaRelay | None = None
+        self.relay_pair: int | None = None
+        self.relay_index = 0
+        self.relay_rx = 0  # rx_packets when handed to the relay (it counts from there)
+        self._suspended: audio.WavRecorder | None = None
         self.mixer: Conference | None = None  # in a conference: audio goes to the mixer
+        self.closed = False
         self._dtmf = DtmfDetector()
         self._seq = random.randint(0, 0xFFFF)
         self._ts = random.randint(0, 0xFFFFFFFF)
@@ -86,18 +99,114 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.gaps: list[float] = []  # inter-arrival times while bridged (jitter figures)
         self._prev_rx = 0.0
 
+    # --- bridging (in this loop, or in the media relay process) ------------------------
+
+    @property
+    def partner(self) -> RtpLeg | None:
+        return self._partner
+
+    @partner.setter
+    def partner(self, other: RtpLeg | None) -> None:
+        """Bridge by pointing two legs at each other; the second assignment of the pair hands
+        both to the media relay when there is one. Unpointing either leg of a relayed pair
+        brings both back to this loop."""
+        if other is self._partner:
+            return
+        if self.relay_pair is not None and self.relay is not None:
+            self.relay.unbridge(self.relay_pair)
+        self._partner = other
+        if (other is not None and other._partner is self and self.relay is not None
+                and self.relay_pair is None and other.relay_pair is None):
+            self.relay.bridge(self, other)
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        self._muted = value
+        if self.relay_pair is not None and self.relay is not None:
+            self.relay.mute(self.relay_pair, self.relay_index, value)
+
+    @property
+    def relayed(self) -> bool:
+        return self.relay_pair is not None
+
+    def relayable(self) -> bool:
+        """Only forwarding and plain WAV recording move to the relay process; a live
+        transcription tap or a conference mixer keeps the leg in this loop."""
+        rec = self.recorder
+        return (self.sock is not None and self.transport is not None and self.mixer is None
+                and (rec is None or type(rec) is audio.WavRecorder))
+
+    def hand_over(self, relay: MediaRelay, pid: int, index: int
+                  ) -> tuple[socket.socket, dict[str, object], Future[None] | None]:
+        """Stop reading the socket here; what the relay needs to read it instead."""
+        assert self.sock is not None and self.transport is not None
+        keep = self.sock.dup()  # ours for sending (and for reading again later)
+        self.transport.close()  # closes self.sock: the relay gets a copy of `keep`
+        self.transport, self.sock = None, keep
+        self.relay_pair, self.relay_index, self.relay_rx = pid, index, self.rx_packets
+        wait: Future[None] | None = None
+        wav: str | None = None
+        rec = self.recorder
+        if isinstance(rec, audio.WavRecorder) and not rec.closed:
+            wait, wav, self._suspended = rec.suspend(), str(rec.path), rec
+        spec: dict[str, object] = {"remote": self.remote, "latched": self._latched,
+                                   "pt": self.pt, "dtmf_pt": self.dtmf_pt,
+                                   "muted": self._muted, "wav": wav, "last_rx": self.last_rx}
+        return keep, spec, wait
+
+    def take_back(self, state: dict[str, Any] | None) -> None:
+        """The relay has let go (or died): read the socket in this loop again."""
+        self.relay_pair = None
+        if state is not None:
+            self.remote, self._latched = tuple(state["remote"]), state["latched"]
+            self.last_rx = max(self.last_rx, state["last_rx"])
+            self.rx_packets = self.relay_rx + state["rx"]
+        rec, self._suspended = self._suspended, None
+        if rec is not None:
+            rec.resume()
+        sock = self.sock
+        if sock is None or self.closed:
+            if sock is not None:
+                sock.close()
+                self.sock = None
+            return
+        task = asyncio.get_running_loop().create_task(self._read_again(sock))
+        _PENDING.add(task)
+        task.add_done_callback(_PENDING.discard)
+
+    async def _read_again(self, sock: socket.socket) -> None:
+        try:
+            transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+                lambda: self, sock=sock)
+        except (OSError, ValueError):
+            return
+        if self.closed:  # closed while it came back
+            transport.close()
+            self.transport = None
+
     # --- socket -------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
     def close(self) -> None:
+        self.closed = True
+        if self.relay_pair is not None and self.relay is not None:
+            self.relay.unbridge(self.relay_pair)  # the relay closes its copy of the socket
         if self.recorder:
             self.recorder.close()
             self.recorder = None
         if self.transport:
             self.transport.close()
             self.transport = None
+        elif self.sock is not None and self.relay_pair is None:
+            self.sock.close()
+        if self.relay_pair is None:
+            self.sock = None
         if self.on_close:
             self.on_close()
             self.on_close = None
@@ -149,19 +258,25 @@ class RtpLeg(asyncio.DatagramProtocol):
 
     # --- sending ------------------------------------------------------------------------
 
-    def send_raw(self, packet: bytes) -> None:
+    def _sendto(self, packet: bytes) -> None:
         if self.transport is not None:
             self.transport.sendto(packet, self.remote)
+        elif self.sock is not None:  # relayed, or on its way back: our own descriptor
+            with contextlib.suppress(OSError):
+                self.sock.sendto(packet, self.remote)
+
+    def send_raw(self, packet: bytes) -> None:
+        self._sendto(packet)
 
     def send_audio(self, payload: bytes, samples: int | None = None) -> None:
-        if self.transport is None:
+        if self.transport is None and self.sock is None:
             return
         header = struct.pack("!BBHII", 0x80, (0x80 if self._marker else 0) | self.pt,
                              self._seq, self._ts, self._ssrc)
         self._marker = False
         self._seq = (self._seq + 1) & 0xFFFF
         self._ts = (self._ts + (samples or len(payload))) & 0xFFFFFFFF
-        self.transport.sendto(header + payload, self.remote)
+        self._sendto(header + payload)
 
     def take_digit(self) -> str | None:
         with contextlib.suppress(asyncio.QueueEmpty):
