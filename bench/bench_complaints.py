@@ -257,14 +257,17 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(10)
 
 
-def _peer_rate(url: str, workers: int, forms: list[dict[str, str]]) -> float:
+def _peer_rate(url: str, workers: int,
+               forms: list[dict[str, str]]) -> tuple[float, float]:
     """The bare Starlette server (bench/peers/intake_bare_server.py) under the same uvicorn
     options and worker count, on the same database, driven by the same client."""
     port = free_port()
     proc = start_server(url, port, workers, app=PEER_SERVER)
     try:
         drive(port, "/requests", forms[:20], 1)
+        cpu = _tree_cpu(proc.pid)
         wall, _cpu, ids = drive(port, "/requests", forms[20:], CLIENTS)
+        cpu = _tree_cpu(proc.pid) - cpu
         assert len(set(ids)) == len(forms) - 20
     finally:
         _stop(proc)
@@ -272,7 +275,7 @@ def _peer_rate(url: str, workers: int, forms: list[dict[str, str]]) -> float:
 
     with session_scope(url) as s:
         s.execute(text("DROP TABLE IF EXISTS bench_peer_reports"))
-    return (len(forms) - 20) / wall
+    return (len(forms) - 20) / wall, 1000 * cpu / (len(forms) - 20)
 
 
 def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray, workers: int) -> None:
@@ -296,8 +299,10 @@ def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray, workers:
         wall, _cpu, ids = drive(port, "/open311/v2/requests.json", forms[20:half], 1)
         sequential = (half - 20) / wall
         # Throughput: CLIENTS concurrent keep-alive clients, as a city app's users are.
+        cpu = _tree_cpu(proc.pid)
         wall, client_cpu, more = drive(port, "/open311/v2/requests.json", forms[half:], CLIENTS)
         rate = (n - half) / wall
+        server_ms = 1000 * (_tree_cpu(proc.pid) - cpu) / (n - half)
         ids += more
     finally:
         _stop(proc)
@@ -312,7 +317,7 @@ def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray, workers:
     assert len(stored) == len(ids) == len(set(ids)) == n - 20, (len(stored), len(ids))
     assert outbox == originals, (outbox, originals)
     duplicates = n - originals
-    peer = _peer_rate(url, workers, forms)
+    peer, peer_ms = _peer_rate(url, workers, forms)
     clear(url)
     t = time.perf_counter()
     with session_scope(url) as s:
@@ -331,10 +336,11 @@ def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray, workers:
           f"{ready_s:.0f} s, then {waited:.0f} s to settle) ==")
     print(f"POST /open311/v2/requests.json, {CLIENTS} concurrent clients: {rate:,.0f} reports/s "
           f"(target 300/s: {'met' if rate >= 300 else 'NOT met'}); one client in sequence: "
-          f"{sequential:,.0f} reports/s; client CPU {1000 * client_cpu / (n - half):.2f} ms "
-          f"a report")
+          f"{sequential:,.0f} reports/s; CPU a report: server {server_ms:.2f} ms, client "
+          f"{1000 * client_cpu / (n - half):.2f} ms")
     print(f"peer (a bare Starlette endpoint, one INSERT and commit per report, same uvicorn "
-          f"and workers, same client): {peer:,.0f} reports/s; dasan/peer = {rate / peer:.2f}")
+          f"and workers, same client): {peer:,.0f} reports/s, server CPU {peer_ms:.2f} ms a "
+          f"report; dasan/peer = {rate / peer:.2f}")
     print(f"the room alone (create_report in-process, no HTTP, one commit each, one thread): "
           f"{room:,.0f} reports/s")
 
