@@ -88,16 +88,17 @@ def _contact(report: ReportIn) -> tuple[str | None, str | None]:
 
 _requests = cast(Table, ServiceRequest.__table__)
 # The duplicate check, prebuilt (intake runs it for every report): the nearby open reports'
-# id and position only; the one that is linked is loaded afterwards.
+# id and position only; the one that is linked is loaded afterwards. No ORDER BY, so that the
+# database reads the (service, lat) index (0026_15) rather than every report of the service
+# in the window in time order; the earliest of equally near ones is chosen below.
 _NEARBY = (
-    select(_requests.c.id, _requests.c.lat, _requests.c.lon)
+    select(_requests.c.id, _requests.c.lat, _requests.c.lon, _requests.c.requested_at)
     .where(_requests.c.service_code == bindparam("code"),
+           _requests.c.lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
+           _requests.c.lon.between(bindparam("lon_lo"), bindparam("lon_hi")),
            _requests.c.status.in_(OPEN_STATUSES),
            _requests.c.duplicate_of_id.is_(None),
-           _requests.c.requested_at >= bindparam("since", type_=_requests.c.requested_at.type),
-           _requests.c.lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
-           _requests.c.lon.between(bindparam("lon_lo"), bindparam("lon_hi")))
-    .order_by(_requests.c.requested_at, _requests.c.id)
+           _requests.c.requested_at >= bindparam("since", type_=_requests.c.requested_at.type))
 )
 
 
@@ -110,15 +111,15 @@ def find_duplicate(session: Session, service_code: str, lat: float, lon: float,
     if metres <= 0 or hours <= 0:
         return None
     dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
-    best: tuple[float, int] | None = None
-    for row_id, c_lat, c_lon in session.execute(_NEARBY, {
+    best: tuple[float, datetime, int] | None = None
+    for row_id, c_lat, c_lon, at in session.execute(_NEARBY, {
             "code": service_code, "since": now - timedelta(hours=hours),
             "lat_lo": lat - dlat, "lat_hi": lat + dlat, "lon_lo": lon - dlon,
             "lon_hi": lon + dlon}):
         d = distance_m(lat, lon, c_lat, c_lon)
-        if d <= metres and (best is None or d < best[0]):
-            best = (d, row_id)
-    return session.get(ServiceRequest, best[1]) if best else None
+        if d <= metres and (best is None or (d, at, row_id) < best):
+            best = (d, at, row_id)
+    return session.get(ServiceRequest, best[2]) if best else None
 
 
 def _citizen(session: Session, phone: str | None, language: str) -> int | None:
