@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -23,7 +23,7 @@ from dasan.complaints.notify import keep_email, keep_phone, queue_notice
 from dasan.complaints.photos import ProcessedPhoto, process_photo
 from dasan.complaints.storage import PhotoStore, photo_store
 from dasan.config import get_settings, signing_key
-from dasan.db.base import utcnow
+from dasan.db.base import as_aware_utc, utcnow
 from dasan.db.models import Citizen, Consultation
 from dasan.db.models_complaints import (
     ComplaintPhoto,
@@ -361,11 +361,38 @@ _NEW_REQUESTS = insert(_requests).returning(_requests.c.id, _requests.c.status,
                                             sort_by_parameter_order=True)
 
 
-def _needs_one_by_one(session: Session, checked: Checked,
+def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
+    """For each report, whether an open report of its service is within the duplicate distance
+    and time (as `find_duplicate`, which names it): one query for the whole batch."""
+    settings = get_settings()
+    metres, hours = settings.complaints_duplicate_metres, settings.complaints_duplicate_hours
+    located = [c for c in batch if not c.place.rule.startswith("address_")]
+    if metres <= 0 or hours <= 0 or not located:
+        return [False] * len(batch)
+    dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
+    near = or_(*(and_(_requests.c.service_code == c.service.code,
+                      _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
+                      _requests.c.lon.between(c.lon - dlon, c.lon + dlon)) for c in located))
+    since = min(c.now for c in located) - timedelta(hours=hours)
+    found = session.execute(
+        select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
+               _requests.c.requested_at)
+        .where(near, _requests.c.status.in_(OPEN_STATUSES),
+               _requests.c.duplicate_of_id.is_(None), _requests.c.requested_at >= since)).all()
+    out = []
+    for c in batch:
+        window = as_aware_utc(c.now) - timedelta(hours=hours)
+        out.append(not c.place.rule.startswith("address_") and any(
+            code == c.service.code and as_aware_utc(at) >= window
+            and distance_m(c.lat, c.lon, la, lo) <= metres for code, la, lo, at in found))
+    return out
+
+
+def _needs_one_by_one(checked: Checked, duplicate: bool,
                       earlier: list[tuple[str, float, float]]) -> bool:
     """A report `accept_many` leaves to `accept`: a contact to seal, photos, a crisis, or a
     duplicate (of an open report, or of one earlier in the same batch)."""
-    if checked.phone or checked.email or checked.photos:
+    if checked.phone or checked.email or checked.photos or duplicate:
         return True
     if checked.report.description and detect_crisis(checked.report.description).crisis:
         return True
@@ -373,10 +400,8 @@ def _needs_one_by_one(session: Session, checked: Checked,
         return False  # a whole dong: never a duplicate
     metres = get_settings().complaints_duplicate_metres
     code = checked.service.code
-    if any(c == code and distance_m(checked.lat, checked.lon, la, lo) <= metres
-           for c, la, lo in earlier):
-        return True
-    return find_duplicate(session, code, checked.lat, checked.lon, checked.now) is not None
+    return any(c == code and distance_m(checked.lat, checked.lon, la, lo) <= metres
+               for c, la, lo in earlier)
 
 
 def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
@@ -387,8 +412,9 @@ def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
     earlier: list[tuple[str, float, float]] = []
     plain: list[int] = []
     others: list[int] = []
+    duplicates = _has_open_duplicate(session, batch)
     for i, c in enumerate(batch):
-        (others if _needs_one_by_one(session, c, earlier) else plain).append(i)
+        (others if _needs_one_by_one(c, duplicates[i], earlier) else plain).append(i)
         earlier.append((c.service.code, c.lat, c.lon))
     out: dict[int, Accepted] = {}
     if plain:

@@ -1,25 +1,26 @@
 """Group commit for Open311 intake: the reports that arrive together share one transaction.
 
-Each `POST requests` without photos is handed to this process's writer (one thread per
-database) and answered when its future resolves. The writer takes whatever has queued while
-it was busy (up to `BATCH_MAX`), and in one transaction first checks each report
-(`check_fields`: the API key, the service, the attributes, the place; reads only, a refusal
-refuses that report alone), then stores each accepted one with its consultation, first status,
-dispatch outbox row or duplicate link, and notice (`accept_many`: the plain ones with one
-statement per table for the whole batch). Then it commits once, and only then resolves the
-futures: a client is answered 200 only when its own report is durable, its outbox row with
-it.
+Each `POST requests` without photos is handed to this process's writer for its database (one
+thread on SQLite, `WRITER_THREADS` on PostgreSQL) and answered when its future resolves. A
+writer thread takes whatever has queued while it was busy (up to `BATCH_MAX`), and in one
+transaction first checks each report (`check_fields`: the API key, the service, the
+attributes, the place; reads only, a refusal refuses that report alone), then stores each
+accepted one with its consultation, first status, dispatch outbox row or duplicate link, and
+notice (`accept_many`: the plain ones with one statement per table for the whole batch). Then
+it commits once, and only then resolves the futures: a client is answered 200 only when its
+own report is durable, its outbox row with it.
 
 If anything fails at the database (a constraint, a lock timeout, the commit itself), the whole
 batch is rolled back and its reports are written again one by one, each in its own
 transaction (`take_report`), so one bad row rejects only itself. A report refused by its
 checks stays refused.
 
-Why (issue 15): per report, the commit and the session around it were a large part of the
-CPU, and on SQLite concurrent request threads waited on each other's write lock with sleeps.
-One writer per process serialises the writes (no lock waits inside a process) and pays one
-commit per batch. Reports with photos keep their own transaction in a worker thread (the
-photos are processed and stored first; a slow photo must not hold up the batch).
+Why (issue 15): per report, the statements, the commit and the session around them were most
+of the CPU, and on SQLite concurrent request threads waited on each other's write lock with
+sleeps. One SQLite writer per process serialises the writes (no lock waits inside a process)
+and pays one commit per batch; on PostgreSQL a few writers overlap their round trips. Reports
+with photos keep their own transaction in a worker thread (their photos are processed and
+stored first; a slow photo must not hold up a batch).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from dasan.errors import DomainError
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 64
+WRITER_THREADS = 4
 
 
 @dataclass
@@ -85,15 +87,22 @@ def write_batch(url: str | None, jobs: list[Job]) -> list[intake.Accepted | Base
     return out
 
 
+def writer_threads(url: str) -> int:
+    """SQLite takes one writer at a time: one thread (no lock waits inside the process).
+    PostgreSQL writes concurrently, and a batch spends most of its time waiting for round
+    trips: `WRITER_THREADS` threads take batches from the same queue."""
+    return 1 if url.startswith("sqlite") else WRITER_THREADS
+
+
 class IntakeWriter:
-    """One writer thread for one database, started on first use."""
+    """The writer threads for one database, started on first use."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._queue: queue.SimpleQueue[Job] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="open311-intake-writer",
-                                        daemon=True)
-        self._thread.start()
+        for k in range(writer_threads(url)):
+            threading.Thread(target=self._run, name=f"open311-intake-writer-{k}",
+                             daemon=True).start()
 
     def submit(self, fields: dict[str, str], attributes: dict[str, Any]
                ) -> Future[intake.Accepted]:
