@@ -36,10 +36,12 @@ def test_a_batch_stores_each_report_as_alone_and_refuses_only_the_bad_one(
         job(api_key, "연락 주세요", "37.6543", "127.0568", phone="010-1234-5678"),
         job(api_key, "위치 없음", "", ""),
         job(api_key, "광고물", "37.4837", "126.9015"),
+        job(api_key, "옆집 할머니가 며칠째 안 보이시는데 우편물이 쌓여 있어요", "37.4569",
+            "126.8955"),
     ]
     results = write_batch(database_url, jobs)
     assert [type(r) for r in results] == [Accepted, Accepted, type(results[2]), Accepted,
-                                          Accepted, BadReport, Accepted]
+                                          Accepted, BadReport, Accepted, Accepted]
     assert not isinstance(results[2], Accepted) and "NOPE" in str(results[2])
     ids = [r.request_id for r in results if isinstance(r, Accepted)]
     rows = {r.id: r for r in db.scalars(select(ServiceRequest))}
@@ -71,6 +73,16 @@ def test_a_batch_stores_each_report_as_alone_and_refuses_only_the_bad_one(
     assert isinstance(phoned, Accepted)
     assert rows[phoned.request_id].notify_phone == "010-****-5678"
     assert db.scalar(select(func.count()).select_from(NotificationOutbox)) >= 1
+    # the crisis report carries its own live alert; no other report of the batch does
+    crisis = results[7]
+    assert isinstance(crisis, Accepted)
+    alerts = [e for _, e in crisis.events if e["type"] == "crisis_alert"]
+    assert len(alerts) == 1 and alerts[0]["alert"]["consultation_id"] == db.scalar(
+        select(ServiceRequest.consultation_id).where(ServiceRequest.id == crisis.request_id))
+    assert all(not r.events for r in results[:7] if isinstance(r, Accepted))
+    assert db.scalar(select(Consultation.crisis).join(
+        ServiceRequest, ServiceRequest.consultation_id == Consultation.id)
+        .where(ServiceRequest.id == crisis.request_id))
 
 
 def test_a_batch_that_fails_at_the_database_is_written_again_one_by_one(
