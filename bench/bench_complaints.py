@@ -314,7 +314,7 @@ def bench_intake(name: str, url: str, lat: np.ndarray, lon: np.ndarray, workers:
         stored = s.scalars(select(ServiceRequest.id).where(ServiceRequest.id.in_(
             [int(i) for i in ids]))).all()
         originals = s.scalar(select(func.count()).select_from(ServiceRequest).where(
-            ServiceRequest.duplicate_of_id.is_(None)))
+            ServiceRequest.duplicate_of_id.is_(None))) or 0
         outbox = s.scalar(select(func.count()).select_from(DispatchOutbox))
     assert len(stored) == len(ids) == len(set(ids)) == n - 20, (len(stored), len(ids))
     assert outbox == originals, (outbox, originals)
