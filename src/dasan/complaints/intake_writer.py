@@ -40,7 +40,7 @@ from dasan.errors import DomainError
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 64
-WRITER_THREADS = 4
+WRITER_THREADS = 2
 
 
 @dataclass
