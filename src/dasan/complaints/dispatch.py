@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -51,25 +52,48 @@ def _z(value: datetime) -> str:
     return as_aware_utc(value).replace(tzinfo=None).isoformat() + "Z"
 
 
+_PAYLOAD_FIELDS = ("id", "description_masked", "attributes", "lat", "lon", "address",
+                   "district_code", "dong_code", "dong_name", "agency_code", "requested_at",
+                   "expected_at", "duplicate_count")
+
+
 def payload_for(request: ServiceRequest, service: ComplaintService) -> dict[str, Any]:
     """What a district receives: no contact details, the description masked."""
+    return payload_of({k: getattr(request, k) for k in _PAYLOAD_FIELDS}, service)
+
+
+def payload_of(v: Mapping[str, Any], service: ComplaintService) -> dict[str, Any]:
+    """`payload_for` from a report's column values (a row not loaded as an object)."""
     return {
-        "service_request_id": str(request.id),
+        "service_request_id": str(v["id"]),
         "service_code": service.code,
         "service_name": service.name_ko,
-        "description": request.description_masked,
-        "attributes": request.attributes,
-        "lat": request.lat,
-        "long": request.lon,
-        "address": request.address,
-        "district_code": request.district_code,
-        "dong_code": request.dong_code,
-        "dong_name": request.dong_name,
-        "agency_responsible": request.agency_code,
-        "requested_datetime": _z(request.requested_at),
-        "expected_datetime": _z(request.expected_at) if request.expected_at else None,
-        "duplicate_count": request.duplicate_count,
+        "description": v["description_masked"],
+        "attributes": v["attributes"],
+        "lat": v["lat"],
+        "long": v["lon"],
+        "address": v["address"],
+        "district_code": v["district_code"],
+        "dong_code": v["dong_code"],
+        "dong_name": v["dong_name"],
+        "agency_responsible": v["agency_code"],
+        "requested_datetime": _z(v["requested_at"]),
+        "expected_datetime": _z(v["expected_at"]) if v["expected_at"] else None,
+        "duplicate_count": v["duplicate_count"],
     }
+
+
+def enqueue_new(session: Session,
+                reports: Sequence[tuple[Mapping[str, Any], ComplaintService]]) -> None:
+    """`enqueue` for reports just stored (their first delivery, due at once), given as column
+    values: one executemany INSERT for all of them (intake's batches)."""
+    if not reports:
+        return
+    session.execute(insert(cast(Table, DispatchOutbox.__table__)), [
+        {"request_id": v["id"], "agency_code": v["agency_code"],
+         "idempotency_key": f"sr-{v['id']}-1-{v['agency_code']}",
+         "payload": payload_of(v, service), "next_attempt_at": v["requested_at"]}
+        for v, service in reports])
 
 
 def enqueue(session: Session, request: ServiceRequest, service: ComplaintService, *,

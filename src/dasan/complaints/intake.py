@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -23,7 +23,7 @@ from dasan.complaints.notify import keep_email, keep_phone, queue_notice
 from dasan.complaints.photos import ProcessedPhoto, process_photo
 from dasan.complaints.storage import PhotoStore, photo_store
 from dasan.config import get_settings, signing_key
-from dasan.db.base import utcnow
+from dasan.db.base import as_aware_utc, utcnow
 from dasan.db.models import Citizen, Consultation
 from dasan.db.models_complaints import (
     ComplaintPhoto,
@@ -33,6 +33,7 @@ from dasan.db.models_complaints import (
 )
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
+from dasan.text.crisis import detect_crisis
 from dasan.text.pii import mask
 
 _DIGITS = re.compile(r"\D+")
@@ -85,30 +86,40 @@ def _contact(report: ReportIn) -> tuple[str | None, str | None]:
     return phone, email
 
 
+_requests = cast(Table, ServiceRequest.__table__)
+# The duplicate check, prebuilt (intake runs it for every report): the nearby open reports'
+# id and position only; the one that is linked is loaded afterwards. No ORDER BY, so that the
+# database reads the (service, lat) index (0026_15) rather than every report of the service
+# in the window in time order; the earliest of equally near ones is chosen below.
+_NEARBY = (
+    select(_requests.c.id, _requests.c.lat, _requests.c.lon, _requests.c.requested_at)
+    .where(_requests.c.service_code == bindparam("code"),
+           _requests.c.lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
+           _requests.c.lon.between(bindparam("lon_lo"), bindparam("lon_hi")),
+           _requests.c.status.in_(OPEN_STATUSES),
+           _requests.c.duplicate_of_id.is_(None),
+           _requests.c.requested_at >= bindparam("since", type_=_requests.c.requested_at.type))
+)
+
+
 def find_duplicate(session: Session, service_code: str, lat: float, lon: float,
                    now: datetime) -> ServiceRequest | None:
-    """An open report of the same service within the configured distance and time."""
+    """An open report of the same service within the configured distance and time (the
+    nearest; the earliest of equally near ones)."""
     s = get_settings()
     metres, hours = s.complaints_duplicate_metres, s.complaints_duplicate_hours
     if metres <= 0 or hours <= 0:
         return None
     dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
-    candidates = session.scalars(
-        select(ServiceRequest).where(
-            ServiceRequest.service_code == service_code,
-            ServiceRequest.status.in_(OPEN_STATUSES),
-            ServiceRequest.duplicate_of_id.is_(None),
-            ServiceRequest.requested_at >= now - timedelta(hours=hours),
-            ServiceRequest.lat.between(lat - dlat, lat + dlat),
-            ServiceRequest.lon.between(lon - dlon, lon + dlon),
-        ).order_by(ServiceRequest.requested_at)
-    ).all()
-    best = None
-    for c in candidates:
-        d = distance_m(lat, lon, c.lat, c.lon)
-        if d <= metres and (best is None or d < best[0]):
-            best = (d, c)
-    return best[1] if best else None
+    best: tuple[float, datetime, int] | None = None
+    for row_id, c_lat, c_lon, at in session.execute(_NEARBY, {
+            "code": service_code, "since": now - timedelta(hours=hours),
+            "lat_lo": lat - dlat, "lat_hi": lat + dlat, "lon_lo": lon - dlon,
+            "lon_hi": lon + dlon}):
+        d = distance_m(lat, lon, c_lat, c_lon)
+        if d <= metres and (best is None or (d, at, row_id) < best):
+            best = (d, at, row_id)
+    return session.get(ServiceRequest, best[2]) if best else None
 
 
 def _citizen(session: Session, phone: str | None, language: str) -> int | None:
@@ -135,9 +146,25 @@ _SET_EXTERNAL_REF = (update(_consultations).where(_consultations.c.id == bindpar
                      .values(external_ref=bindparam("ref")))
 
 
-def create_report(session: Session, report: ReportIn, *, store: PhotoStore | None = None,
-                  now: datetime | None = None) -> ServiceRequest:
-    """Validate and store one report (caller commits)."""
+@dataclass
+class Checked:
+    """A report that passed every check, with what intake derived from it (nothing stored)."""
+    report: ReportIn
+    service: ComplaintService
+    answers: dict[str, Any]
+    phone: str | None
+    email: str | None
+    photos: list[ProcessedPhoto]
+    lat: float
+    lon: float
+    place: Place
+    agency: str
+    now: datetime
+
+
+def check_report(session: Session, report: ReportIn, now: datetime | None = None) -> Checked:
+    """Every check of a report, and its place and owning agency; writes nothing, so a refusal
+    (`BadReport` or another `DomainError`) leaves the session as it was."""
     now = now or utcnow()
     settings = get_settings()
     service = catalogue.get_service(session, report.service_code)
@@ -175,6 +202,55 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
         place = geo_index().locate(lat, lon)
     assert lat is not None and lon is not None
     agency = catalogue.owner_agency(session, service.code, place.district_code, answers)
+    return Checked(report, service, answers, phone, email, photos, lat, lon, place, agency, now)
+
+
+def create_report(session: Session, report: ReportIn, *, store: PhotoStore | None = None,
+                  now: datetime | None = None) -> ServiceRequest:
+    """Validate and store one report (caller commits)."""
+    return store_report(session, check_report(session, report, now), store=store)
+
+
+def _consultation_values(checked: Checked, masked: str,
+                         citizen_id: int | None) -> dict[str, Any]:
+    service, now = checked.service, checked.now
+    return {
+        "channel": "smart_report", "started_at": now, "queued_at": now,
+        "category": service.category, "program": service.name_ko, "outcome": "transferred",
+        "status": "open", "language": checked.report.language,
+        "district_code": checked.place.district_code,
+        "subject": (masked or service.name_ko)[:256],
+        "priority": 1 if service.sla_ack_hours <= 2 else 0,
+        "citizen_id": citizen_id,
+    }
+
+
+def _request_values(checked: Checked, masked: str, consultation_id: int,
+                    priority: int) -> dict[str, Any]:
+    report, service, place, now = checked.report, checked.service, checked.place, checked.now
+    return {
+        "token": secrets.token_urlsafe(12), "consultation_id": consultation_id,
+        "client_id": report.client_id, "service_code": service.code,
+        "description": report.description, "description_masked": masked,
+        "attributes": checked.answers, "lat": checked.lat, "lon": checked.lon,
+        "address": (report.address or "")[:256] or None, "district_code": place.district_code,
+        "dong_code": place.dong_code, "dong_name": place.dong_name, "geo_rule": place.rule,
+        "agency_code": checked.agency, "language": report.language,
+        "media_url": (report.media_url or "")[:512] or None, "requested_at": now,
+        "updated_at": now, "ack_due_at": now + timedelta(hours=service.sla_ack_hours),
+        "expected_at": now + timedelta(hours=service.sla_resolve_hours),
+        "priority": priority,
+    }
+
+
+def store_report(session: Session, checked: Checked, *,
+                 store: PhotoStore | None = None) -> ServiceRequest:
+    """Store a checked report: its consultation, the report, the first status, the dispatch
+    outbox row (or the link to the open report it duplicates) and the citizen's notice, in the
+    caller's transaction (the caller commits). Only a database error can fail here."""
+    report, service, place, agency, now = (checked.report, checked.service, checked.place,
+                                           checked.agency, checked.now)
+    lat, lon, phone, email = checked.lat, checked.lon, checked.phone, checked.email
     # A geocoded address is a whole dong (or gu), too coarse to call two reports one spot.
     original = (None if place.rule.startswith("address_")
                 else find_duplicate(session, service.code, lat, lon, now))
@@ -183,27 +259,10 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
     # The two main rows are written with Core INSERT ... RETURNING (no unit-of-work flush) and
     # join the session as loaded objects, so the rare later changes (a sealed contact, a
     # crisis, a duplicate link, photos) still go through the ORM.
-    consultation = insert_loaded(session, Consultation, {
-        "channel": "smart_report", "started_at": now, "queued_at": now,
-        "category": service.category, "program": service.name_ko, "outcome": "transferred",
-        "status": "open", "language": report.language, "district_code": place.district_code,
-        "subject": (masked or service.name_ko)[:256],
-        "priority": 1 if service.sla_ack_hours <= 2 else 0,
-        "citizen_id": _citizen(session, phone, report.language),
-    })
-    request = insert_loaded(session, ServiceRequest, {
-        "token": secrets.token_urlsafe(12), "consultation_id": consultation.id,
-        "client_id": report.client_id, "service_code": service.code,
-        "description": report.description, "description_masked": masked,
-        "attributes": answers, "lat": lat, "lon": lon,
-        "address": (report.address or "")[:256] or None, "district_code": place.district_code,
-        "dong_code": place.dong_code, "dong_name": place.dong_name, "geo_rule": place.rule,
-        "agency_code": agency, "language": report.language,
-        "media_url": (report.media_url or "")[:512] or None, "requested_at": now,
-        "updated_at": now, "ack_due_at": now + timedelta(hours=service.sla_ack_hours),
-        "expected_at": now + timedelta(hours=service.sla_resolve_hours),
-        "priority": consultation.priority,
-    })
+    consultation = insert_loaded(session, Consultation, _consultation_values(
+        checked, masked, _citizen(session, phone, report.language)))
+    request = insert_loaded(session, ServiceRequest, _request_values(
+        checked, masked, consultation.id, consultation.priority))
     external_ref = f"sr-{request.id}"
     session.execute(_SET_EXTERNAL_REF, {"row_id": consultation.id, "ref": external_ref})
     set_committed_value(consultation, "external_ref", external_ref)
@@ -213,7 +272,7 @@ def create_report(session: Session, report: ReportIn, *, store: PhotoStore | Non
         keep_email(session, request, email)  # sealed; the row keeps c***@example.com
     if report.description and _crisis(session, consultation, report.description):
         request.priority = consultation.priority
-    _store_photos(session, request, photos, store or photo_store())
+    _store_photos(session, request, checked.photos, store or photo_store())
     session.execute(insert(table_of(ComplaintStatusEvent)), {
         "request_id": request.id, "status": "received", "source": "citizen",
         "agency_code": agency, "at": now})
@@ -268,28 +327,132 @@ class Accepted:
     events: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
+def check_fields(session: Session, fields: dict[str, str], attributes: dict[str, Any],
+                 photos: list[bytes]) -> Checked:
+    """An Open311 `POST requests`' form checked: the client's key, then the report (writes
+    nothing; a refusal is a `DomainError`)."""
+    from dasan.complaints import clients
+
+    client_id = clients.client_id_for_key(session, fields.get("api_key"), "create_request")
+    return check_report(session, ReportIn(
+        service_code=fields.get("service_code"), lat=fields.get("lat"),
+        lon=fields.get("long"), address=fields.get("address_string"),
+        description=fields.get("description", ""), email=fields.get("email"),
+        phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
+        language="en" if fields.get("lang") == "en" else "ko", client_id=client_id,
+        photos=photos,
+    ))
+
+
+def accept(session: Session, checked: Checked) -> Accepted:
+    """Store a checked report in the caller's transaction; what the client is answered once
+    the caller has committed (with this report's own deferred crisis events)."""
+    row = store_report(session, checked)
+    session.flush()
+    return Accepted(row.id, checked.service.service_notice,
+                    tuple(crisis_playbook.take_deferred(session)))
+
+
+_STATUS_EVENTS = insert(table_of(ComplaintStatusEvent))
+_NEW_CONSULTATIONS = insert(_consultations).returning(_consultations.c.id,
+                                                       sort_by_parameter_order=True)
+_NEW_REQUESTS = insert(_requests).returning(_requests.c.id, _requests.c.status,
+                                            _requests.c.duplicate_count,
+                                            sort_by_parameter_order=True)
+
+
+def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
+    """For each report, whether an open report of its service is within the duplicate distance
+    and time (as `find_duplicate`, which names it): one query for the whole batch."""
+    settings = get_settings()
+    metres, hours = settings.complaints_duplicate_metres, settings.complaints_duplicate_hours
+    located = [c for c in batch if not c.place.rule.startswith("address_")]
+    if metres <= 0 or hours <= 0 or not located:
+        return [False] * len(batch)
+    dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
+    near = or_(*(and_(_requests.c.service_code == c.service.code,
+                      _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
+                      _requests.c.lon.between(c.lon - dlon, c.lon + dlon)) for c in located))
+    since = min(c.now for c in located) - timedelta(hours=hours)
+    found = session.execute(
+        select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
+               _requests.c.requested_at)
+        .where(near, _requests.c.status.in_(OPEN_STATUSES),
+               _requests.c.duplicate_of_id.is_(None), _requests.c.requested_at >= since)).all()
+    out = []
+    for c in batch:
+        window = as_aware_utc(c.now) - timedelta(hours=hours)
+        out.append(not c.place.rule.startswith("address_") and any(
+            code == c.service.code and as_aware_utc(at) >= window
+            and distance_m(c.lat, c.lon, la, lo) <= metres for code, la, lo, at in found))
+    return out
+
+
+def _needs_one_by_one(checked: Checked, duplicate: bool,
+                      earlier: list[tuple[str, float, float]]) -> bool:
+    """A report `accept_many` leaves to `accept`: a contact to seal, photos, a crisis, or a
+    duplicate (of an open report, or of one earlier in the same batch)."""
+    if checked.phone or checked.email or checked.photos or duplicate:
+        return True
+    if checked.report.description and detect_crisis(checked.report.description).crisis:
+        return True
+    if checked.place.rule.startswith("address_"):
+        return False  # a whole dong: never a duplicate
+    metres = get_settings().complaints_duplicate_metres
+    code = checked.service.code
+    return any(c == code and distance_m(checked.lat, checked.lon, la, lo) <= metres
+               for c, la, lo in earlier)
+
+
+def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
+    """Store checked reports in the caller's transaction, as `accept` would one by one. The
+    plain ones (no contact, photo, crisis or duplicate: most) are written with one statement
+    per table for all of them; the others then go through `accept` in their order (so a
+    report that duplicates an earlier one of the batch finds it stored)."""
+    earlier: list[tuple[str, float, float]] = []
+    plain: list[int] = []
+    others: list[int] = []
+    duplicates = _has_open_duplicate(session, batch)
+    for i, c in enumerate(batch):
+        (others if _needs_one_by_one(c, duplicates[i], earlier) else plain).append(i)
+        earlier.append((c.service.code, c.lat, c.lon))
+    out: dict[int, Accepted] = {}
+    if plain:
+        masked = [mask(batch[i].report.description).masked if batch[i].report.description
+                  else "" for i in plain]
+        consultation_rows = [_consultation_values(batch[i], m, None)
+                             for i, m in zip(plain, masked, strict=True)]
+        consultation_ids = session.execute(_NEW_CONSULTATIONS, consultation_rows).scalars().all()
+        request_rows = [_request_values(batch[i], m, cid, c["priority"]) for i, m, cid, c in
+                        zip(plain, masked, consultation_ids, consultation_rows, strict=True)]
+        stored = session.execute(_NEW_REQUESTS, request_rows).all()
+        session.execute(_SET_EXTERNAL_REF, [{"row_id": cid, "ref": f"sr-{row.id}"} for cid, row
+                                            in zip(consultation_ids, stored, strict=True)])
+        session.execute(_STATUS_EVENTS, [
+            {"request_id": row.id, "status": "received", "source": "citizen",
+             "agency_code": batch[i].agency, "at": batch[i].now}
+            for i, row in zip(plain, stored, strict=True)])
+        outbox = []
+        for i, values, row in zip(plain, request_rows, stored, strict=True):
+            values.update(id=row.id, status=row.status, duplicate_count=row.duplicate_count)
+            outbox.append((values, batch[i].service))
+            out[i] = Accepted(row.id, batch[i].service.service_notice)
+        dispatch.enqueue_new(session, outbox)
+    for i in others:
+        out[i] = accept(session, batch[i])
+    return [out[i] for i in range(len(batch))]
+
+
 def take_report(fields: dict[str, str], attributes: dict[str, Any], photos: list[bytes],
                 *, url: str | None = None) -> Accepted:
     """One Open311 `POST requests` in its own transaction: the client's key, then the report;
-    committed once, or nothing (a `DomainError` rolls everything back). Runs in a worker
-    thread, so concurrent requests write concurrently where the database allows it."""
-    from dasan.complaints import clients
+    committed once, or nothing (a `DomainError` rolls everything back). Reports without photos
+    normally go through `intake_writer` (several in one transaction); this is the path for
+    reports with photos and for a report whose shared batch failed."""
     from dasan.db.session import session_scope
 
     with session_scope(url) as session:
-        client_id = clients.client_id_for_key(session, fields.get("api_key"), "create_request")
-        report = ReportIn(
-            service_code=fields.get("service_code"), lat=fields.get("lat"),
-            lon=fields.get("long"), address=fields.get("address_string"),
-            description=fields.get("description", ""), email=fields.get("email"),
-            phone=fields.get("phone"), attributes=attributes, media_url=fields.get("media_url"),
-            language="en" if fields.get("lang") == "en" else "ko", client_id=client_id,
-            photos=photos,
-        )
-        row = create_report(session, report)
-        notice = service_of(session, row).service_notice
-        session.flush()
-        accepted = Accepted(row.id, notice, tuple(crisis_playbook.take_deferred(session)))
+        accepted = accept(session, check_fields(session, fields, attributes, photos))
     return accepted
 
 

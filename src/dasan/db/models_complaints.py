@@ -100,6 +100,8 @@ class ServiceRequest(Base):
     __table_args__ = (
         Index("ix_service_requests_service_requested", "service_code", "requested_at"),
         Index("ix_service_requests_district_status", "district_code", "status"),
+        # intake's duplicate check: same service, nearby (migration 0026_15)
+        Index("ix_service_requests_service_lat", "service_code", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ Only HTTP translation lives here: the complaints room validates, stores and rout
 
 from __future__ import annotations
 
+import asyncio
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from dasan.complaints import intake, open311
+from dasan.complaints import intake, intake_writer, open311
 from dasan.db.base import utcnow
 from dasan.db.models_complaints import ComplaintPhoto, ServiceRequest
 from dasan.errors import DomainError
@@ -208,8 +209,10 @@ async def create(name: str, request: Request) -> Response:
         return error(fmt, 400, "the request body is not a valid form")
     try:
         open311.check_jurisdiction(fields.get("jurisdiction_id"))
-        # one worker-thread hop for the whole transaction (the event loop stays free)
-        accepted = await run_in_threadpool(intake.take_report, fields, attrs, photos)
+        if photos:  # its own transaction in a worker thread (the event loop stays free)
+            accepted = await run_in_threadpool(intake.take_report, fields, attrs, photos)
+        else:  # the process's intake writer: several reports, one commit (intake_writer)
+            accepted = await asyncio.wrap_future(intake_writer.submit(fields, attrs))
     except DomainError as exc:
         return error(fmt, exc.status, exc.message)
     await publish_all(request.app, accepted.events)  # a crisis: the supervisors' live alert

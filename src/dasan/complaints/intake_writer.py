@@ -1,0 +1,147 @@
+"""Group commit for Open311 intake: the reports that arrive together share one transaction.
+
+Each `POST requests` without photos is handed to this process's writer for its database (one
+thread on SQLite, `WRITER_THREADS` on PostgreSQL) and answered when its future resolves. A
+writer thread takes whatever has queued while it was busy (up to `BATCH_MAX`), and in one
+transaction first checks each report (`check_fields`: the API key, the service, the
+attributes, the place; reads only, a refusal refuses that report alone), then stores each
+accepted one with its consultation, first status, dispatch outbox row or duplicate link, and
+notice (`accept_many`: the plain ones with one statement per table for the whole batch). Then
+it commits once, and only then resolves the futures: a client is answered 200 only when its
+own report is durable, its outbox row with it.
+
+If anything fails at the database (a constraint, a lock timeout, the commit itself), the whole
+batch is rolled back and its reports are written again one by one, each in its own
+transaction (`take_report`), so one bad row rejects only itself. A report refused by its
+checks stays refused.
+
+Why (issue 15): per report, the statements, the commit and the session around them were most
+of the CPU, and on SQLite concurrent request threads waited on each other's write lock with
+sleeps. One SQLite writer per process serialises the writes (no lock waits inside a process)
+and pays one commit per batch; on PostgreSQL a few writers overlap their round trips. Reports
+with photos keep their own transaction in a worker thread (their photos are processed and
+stored first; a slow photo must not hold up a batch).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from dasan.complaints import intake
+from dasan.config import get_settings
+from dasan.db.session import session_scope
+from dasan.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 64
+WRITER_THREADS = 2
+
+
+@dataclass
+class Job:
+    fields: dict[str, str]
+    attributes: dict[str, Any]
+    future: Future[intake.Accepted] = field(default_factory=Future)
+
+
+def write_batch(url: str | None, jobs: list[Job]) -> list[intake.Accepted | BaseException]:
+    """Write `jobs` in one transaction (see the module's note); the result of each, in order:
+    its `Accepted` (committed) or the exception that refused or failed it."""
+    results: list[intake.Accepted | BaseException | None] = [None] * len(jobs)
+    if jobs:
+        try:
+            with session_scope(url) as session:
+                # Every check first (reads only): on SQLite the write lock is then held only
+                # for the stores.
+                checked: list[intake.Checked | None] = []
+                for i, job in enumerate(jobs):
+                    try:
+                        checked.append(intake.check_fields(session, job.fields,
+                                                           job.attributes, []))
+                    except DomainError as exc:  # refused: nothing of it is written
+                        results[i] = exc
+                        checked.append(None)
+                stored = iter(intake.accept_many(session, [c for c in checked if c]))
+                for i, report in enumerate(checked):
+                    if report is not None:
+                        results[i] = next(stored)
+            return [r for r in results if r is not None]
+        except Exception:  # noqa: BLE001 - each report is tried alone below
+            log.warning("a batch of %d reports failed; writing them one by one", len(jobs),
+                        exc_info=True)
+    out: list[intake.Accepted | BaseException] = []
+    for job, earlier in zip(jobs, results, strict=True):
+        if isinstance(earlier, DomainError):
+            out.append(earlier)
+            continue
+        try:
+            out.append(intake.take_report(job.fields, job.attributes, [], url=url))
+        except Exception as exc:  # noqa: BLE001 - handed to the report's own request
+            out.append(exc)
+    return out
+
+
+def writer_threads(url: str) -> int:
+    """SQLite takes one writer at a time: one thread (no lock waits inside the process).
+    PostgreSQL writes concurrently, and a batch spends most of its time waiting for round
+    trips: `WRITER_THREADS` threads take batches from the same queue."""
+    return 1 if url.startswith("sqlite") else WRITER_THREADS
+
+
+class IntakeWriter:
+    """The writer threads for one database, started on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._queue: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        for k in range(writer_threads(url)):
+            threading.Thread(target=self._run, name=f"open311-intake-writer-{k}",
+                             daemon=True).start()
+
+    def submit(self, fields: dict[str, str], attributes: dict[str, Any]
+               ) -> Future[intake.Accepted]:
+        job = Job(fields, attributes)
+        self._queue.put(job)
+        return job.future
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < BATCH_MAX:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                results = write_batch(self.url, batch)
+            except BaseException as exc:  # noqa: BLE001 - never leave a request unanswered
+                results = [exc] * len(batch)
+            for job, result in zip(batch, results, strict=True):
+                if isinstance(result, BaseException):
+                    job.future.set_exception(result)
+                else:
+                    job.future.set_result(result)
+
+
+_WRITERS: dict[str, IntakeWriter] = {}
+_LOCK = threading.Lock()
+
+
+def submit(fields: dict[str, str], attributes: dict[str, Any],
+           url: str | None = None) -> Future[intake.Accepted]:
+    """Queue one photo-less Open311 report for this process's writer of `url` (default: the
+    configured database); the future resolves once it is committed, or with its refusal."""
+    key = url or get_settings().database_url
+    writer = _WRITERS.get(key)
+    if writer is None:
+        with _LOCK:
+            writer = _WRITERS.get(key)
+            if writer is None:
+                writer = _WRITERS[key] = IntakeWriter(key)
+    return writer.submit(fields, attributes)
