@@ -17,6 +17,7 @@ file and its training are unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -165,7 +166,6 @@ class CompiledClassifier:
         z = _stack_matrix(self.level1(hidden), rules)
         return _sigmoid(z @ self.coef + self.b)
 
-
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "clf": None}
 
@@ -190,7 +190,7 @@ def screening_model() -> CompiledClassifier | AbuseClassifier | None:
                 return None  # no data: no classifier
             with _lock:
                 if _compiled is None:
-                    _compiled = _read_compiled(abuse_model.compiled_path(model_path))
+                    _compiled = _read_compiled(compiled_path(model_path))
         if _compiled is not None:
             return _compiled
     clf = abuse_model.get_classifier()
@@ -202,11 +202,18 @@ def screening_model() -> CompiledClassifier | AbuseClassifier | None:
     return model
 
 
+def compiled_path(model_path: Path) -> Path:
+    """The compiled form's file beside a cached model, named by this module's code too (a
+    changed compiled layout is compiled again, never read from an older file)."""
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    return model_path.with_name(f"{model_path.stem}-compiled-{code}.pkl")
+
+
 def keep_compiled(model: CompiledClassifier) -> None:
     """Write the compiled form of the shared-data model beside it (once; `make models`)."""
     model_path = abuse_model.shared_cache_path()
     if model_path is not None and model_path.is_file():
-        _write_compiled(model, abuse_model.compiled_path(model_path))
+        _write_compiled(model, compiled_path(model_path))
 
 
 def _read_compiled(path: Path) -> CompiledClassifier | None:

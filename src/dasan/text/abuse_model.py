@@ -327,13 +327,9 @@ def train_from_shared(
         with tmp.open("wb") as fh:
             pickle.dump(clf, fh)
         tmp.replace(path)
-        compiled_path(path).unlink(missing_ok=True)  # compiled from the model it replaces
+        for old in path.parent.glob(f"{path.stem}-compiled-*.pkl"):
+            old.unlink(missing_ok=True)  # compiled from the model this one replaces
     return clf
-
-
-def compiled_path(model_path: Path) -> Path:
-    """The compiled form's file beside a cached model (`abuse_fast.screening_model`)."""
-    return model_path.with_name(model_path.stem + "-compiled.pkl")
 
 
 _clf: AbuseClassifier | None = None

@@ -85,4 +85,5 @@ def test_a_classifier_set_by_a_test_is_never_kept_as_the_servers_model(
     abuse_model.set_classifier(toy)  # restored by the conftest's fixture
     scorer = abuse_fast.screening_model()
     assert isinstance(scorer, CompiledClassifier) and scorer.clf is toy
-    assert not abuse_model.compiled_path(model_path).exists()
+    assert not abuse_fast.compiled_path(model_path).exists()
+    assert list(tmp_path.iterdir()) == [model_path]
