@@ -18,9 +18,6 @@ file and its training are unchanged.
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import pickle
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dasan.text import abuse_model, abuse_rules
+from dasan.text.model_files import keep_model, read_model
 from dasan.text.ngrams import word_ngrams
 
 if TYPE_CHECKING:
@@ -41,9 +39,6 @@ from dasan.text.abuse_model import (
     _stack_matrix,
     rule_features,
 )
-
-log = logging.getLogger(__name__)
-
 
 WORD_CACHE = 100_000  # words whose known n-gram ids are kept (per n-gram kind)
 
@@ -190,7 +185,7 @@ def screening_model() -> CompiledClassifier | AbuseClassifier | None:
                 return None  # no data: no classifier
             with _lock:
                 if _compiled is None:
-                    _compiled = _read_compiled(compiled_path(model_path))
+                    _compiled = read_model(compiled_path(model_path), CompiledClassifier)
         if _compiled is not None:
             return _compiled
     clf = abuse_model.get_classifier()
@@ -213,28 +208,9 @@ def keep_compiled(model: CompiledClassifier) -> None:
     """Write the compiled form of the shared-data model beside it (once; `make models`)."""
     model_path = abuse_model.shared_cache_path()
     if model_path is not None and model_path.is_file():
-        _write_compiled(model, compiled_path(model_path))
-
-
-def _read_compiled(path: Path) -> CompiledClassifier | None:
-    if not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            model = pickle.load(fh)  # noqa: S301 - our own file under var/
-    except Exception:  # an unreadable file is written again from the model
-        log.warning("compiled abuse model %s unreadable; compiling again", path)
-        return None
-    return model if isinstance(model, CompiledClassifier) else None
-
-
-def _write_compiled(model: CompiledClassifier, path: Path) -> None:
-    if path.is_file():
-        return
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(model, fh)
-    tmp.replace(path)
+        path = compiled_path(model_path)
+        if not path.is_file():
+            keep_model(model, path)
 
 
 def compiled(clf: AbuseClassifier) -> CompiledClassifier | Any:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ import numpy as np
 
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.text import abuse_rules
+from dasan.text.model_files import keep_model, read_model
 
 if TYPE_CHECKING:  # sklearn and scipy load on first use (training, or a model's first score)
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -307,13 +307,9 @@ def train_from_shared(
         return None
     path = _cache_path(data_file)
     if cache and not force and path.is_file():
-        try:
-            with path.open("rb") as fh:
-                clf = pickle.load(fh)  # noqa: S301 - our own cache file under var/
-            if isinstance(clf, AbuseClassifier):
-                return clf
-        except Exception:  # a stale or broken cache is rebuilt
-            log.warning("abuse model cache %s unreadable; retraining", path)
+        cached = read_model(path, AbuseClassifier)
+        if cached is not None:
+            return cached
     train_rows, _ = split_curse(load_curse(data_file))
     hate = None
     koco_file = data_dir / KOCO_DIR / "train.tsv"  # its dev.tsv stays held out
@@ -322,11 +318,7 @@ def train_from_shared(
         hate = ([t for t, _ in koco], [y for _, y in koco])
     clf = train([t for t, _ in train_rows], [y for _, y in train_rows], hate=hate)
     if cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(clf, fh)
-        tmp.replace(path)
+        keep_model(clf, path)
         for old in path.parent.glob(f"{path.stem}-compiled-*.pkl"):
             old.unlink(missing_ok=True)  # compiled from the model this one replaces
     return clf

@@ -25,7 +25,6 @@ an agent clears in a second.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -414,25 +413,15 @@ def _model_cache_path() -> Path:
 def _load_or_train() -> CrisisModel:
     """The trained model from `var/models` (each server, screening worker and test process
     would otherwise spend seconds of CPU training the same model), else trained and kept."""
-    import pickle
+    from dasan.text.model_files import keep_model, read_model
 
     path = _model_cache_path()
-    try:
-        with path.open("rb") as fh:
-            model = pickle.load(fh)  # noqa: S301 - our own cache file under var/
-        if isinstance(model, CrisisModel):
-            return model
-    except FileNotFoundError:
-        pass
-    except Exception:  # a stale or broken cache is rebuilt
-        log.warning("crisis model cache %s unreadable; training again", path)
+    cached = read_model(path, CrisisModel)
+    if cached is not None:
+        return cached
     model = CrisisModel([(t, k) for t, k, _, _ in load_labelled(TRAIN_SET)])
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(model, fh)
-        tmp.replace(path)  # atomic: processes starting together never read half a file
+        keep_model(model, path)
     except OSError:
         log.warning("could not keep the crisis model in %s", path)
     return model
