@@ -207,3 +207,14 @@ async def test_the_conference_sends_each_leg_the_others_in_its_own_law() -> None
             leg.close()
         for s in sinks:
             s.close()
+
+
+def test_media_payload_type_reads_rtp_media_and_nothing_else() -> None:
+    from dasan.voice.media.rtp_header import media_payload_type
+
+    header = bytes([0x80, 0x00]) + bytes(10)  # version 2, PCMU
+    assert media_payload_type(header) == 0
+    assert media_payload_type(bytes([0x80, 0x80 | 101]) + bytes(10)) == 101  # marker, telephone-event
+    assert media_payload_type(bytes([0x80, 0xC8]) + bytes(10)) is None  # RTCP sender report (200)
+    assert media_payload_type(bytes([0x40, 0x00]) + bytes(10)) is None  # version 1
+    assert media_payload_type(header[:11]) is None  # shorter than a header

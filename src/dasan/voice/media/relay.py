@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dasan.voice.media.rtp_header import media_payload_type
 from dasan.voice.media.wavappend import AppendWav
 
 if TYPE_CHECKING:
@@ -200,10 +201,8 @@ class Relay:
             self.packet(leg, data, addr)
 
     def packet(self, leg: _Leg, data: bytes, addr: tuple[str, int]) -> None:
-        if len(data) < 12 or data[0] >> 6 != 2:
-            return
-        pt = data[1] & 0x7F
-        if 72 <= pt <= 76:  # RTCP multiplexed on the RTP port
+        pt = media_payload_type(data)
+        if pt is None:  # not RTP media (RTCP multiplexed on the RTP port: ignored)
             return
         now = time.monotonic()
         leg.last_rx = now

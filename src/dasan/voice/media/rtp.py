@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from dasan.voice.media import audio
 from dasan.voice.media.dtmf import DtmfDetector
+from dasan.voice.media.rtp_header import media_payload_type
 
 if TYPE_CHECKING:
     from dasan.voice.media.mixer import Conference
@@ -212,10 +213,8 @@ class RtpLeg(asyncio.DatagramProtocol):
             self.on_close = None
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
-        if len(data) < 12 or data[0] >> 6 != 2:
-            return
-        pt = data[1] & 0x7F
-        if 72 <= pt <= 76:  # RTCP on the RTP port (rtcp-mux): ignore
+        pt = media_payload_type(data)
+        if pt is None:  # not RTP media (RTCP on the RTP port: ignored)
             return
         now = time.monotonic()
         self.last_rx = now
