@@ -66,12 +66,13 @@ def receiver() -> Iterator[Callable[[int], Receiver]]:
         started.append(proc)
         assert proc.stdout is not None
         port = int(proc.stdout.readline().strip())
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/attempts", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        with httpx.Client(timeout=1) as http:  # one client (and TLS context) for the polling
+            for _ in range(100):
+                try:
+                    http.get(f"http://127.0.0.1:{port}/attempts")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
         return Receiver(proc, port)
 
     yield start

@@ -33,14 +33,15 @@ def s3_endpoint() -> Iterator[str]:
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(url, timeout=0.5)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the S3 server did not start")
+        with httpx.Client(timeout=0.5) as http:  # one client (and TLS context) for the polling
+            for _ in range(300):
+                try:
+                    http.get(url)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail("the S3 server did not start")
         yield url
     finally:
         proc.terminate()
