@@ -3,8 +3,9 @@
 # SQLite and PostgreSQL (with Redis and Debian Chromium for the chat and browser tests).
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-RUN := $(UV) run --frozen
+# uv is looked up on PATH when a recipe runs, not when make reads this file: on a fresh machine
+# `setup` installs it first (pip puts it on PATH), after make has read the file.
+RUN := uv run --frozen
 
 .PHONY: setup models system-deps services demo serve test test-fast lint bench clean mutation mutation-pii mutation-kpi mutation-erlang
 

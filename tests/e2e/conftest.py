@@ -47,6 +47,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            # Short presence and offer timers so that the ghost-agent and offer tests are quick.
            "DASAN_PRESENCE_AWAY_AFTER_CLOSE_SECONDS": "2", "DASAN_OFFER_TIMEOUT_SECONDS": "4",
            "DASAN_SMS_WEBHOOK_SECRET": E2E_SMS_SECRET,
+           # Every test's citizen opens chats from 127.0.0.1 on this one server: the per-address
+           # limit of new chats (10 a minute, tested in tests/integration/security) would refuse
+           # a later test's start with 429 whenever earlier tests ran quickly.
+           "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000",
            # as the demo: the bot's index is built at start-up, not in a test's first answer
            "DASAN_CHAT_WARM_INDEX": "true"}
     proc = start_server(port, env, tmp / "server.log")

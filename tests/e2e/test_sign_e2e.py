@@ -6,6 +6,7 @@ answered when the media connected, then ended with a wrap-up and its handle time
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from test_chat_e2e import TIMEOUT, db_session, login, release_agent
 from dasan.consultations import outcomes as oc
 from dasan.db.models import Agent, Consultation
 from dasan.db.models_presence import ContactOffer, TeamSetting
+from dasan.presence.states import AVAILABLE
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +40,23 @@ def frames_decoded(page: Any, at_least: int = 1) -> int:
     return int(page.evaluate(FRAMES_DECODED))
 
 
+def only_the_signer_available(url: str, browser: Any, employee_no: str) -> None:
+    """Desks an earlier test left open are closed, and this waits (bounded) until the server
+    has made their agents away: an agent whose desk closed a moment ago is still available for
+    the presence grace period, and would be given the sign contact without an offer."""
+    for ctx in list(browser.contexts):
+        ctx.close()
+    others: list[str] = []
+    for _ in range(150):  # bounded: 15 s (the e2e server's grace period is 2 s)
+        with db_session(url) as s:
+            others = list(s.scalars(select(Agent.employee_no).where(
+                Agent.state == AVAILABLE, Agent.employee_no != employee_no)))
+        if not others:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"agents still available from earlier tests: {others}")
+
+
 def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any,
                                                   screenshots: Path) -> None:
     base, url = live_server.base_url, live_server.db_url
@@ -53,6 +72,7 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
         s.add(TeamSetting(team_id=signer.team_id, auto_accept=False))
         s.commit()
     release_agent(url, "A0001")
+    only_the_signer_available(url, browser, "A0001")
     try:
         agent_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
         agent = login(agent_ctx, base, "agent1", "/agent")
@@ -66,7 +86,11 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
         citizen.set_default_timeout(TIMEOUT)
         citizen.goto(f"{base}/sign")
         citizen.get_by_role("button", name="영상 상담 시작").click()
-        citizen.wait_for_selector("#status:has-text('수어 상담사 연결 대기 중')")
+        try:
+            citizen.wait_for_selector("#status:has-text('수어 상담사 연결 대기 중')")
+        except Exception as exc:
+            raise AssertionError(f"the citizen never waits: status {citizen.inner_text('#status')!r}"
+                                 ) from exc
 
         offer = agent.locator(".offer")
         offer.wait_for()
