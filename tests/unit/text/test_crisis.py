@@ -159,6 +159,57 @@ def test_the_news_guards_keep_the_citizens_own_crisis(text: str, kind: str) -> N
     assert result.crisis and result.kind == kind, result
 
 
+# Issue 17, session 10: guards taught by the false alarms of the real look-alikes' tune split
+# (news comments, KorSTS captions and headlines, songys questions; our own sentences in the same
+# forms). Each pair: the look-alike must stay silent AND a crisis with the same word must fire.
+GUARD_PAIRS = [
+     ("그 가수가 자살한건데 왜 가족이 욕을 먹어요", "자살한다고 유서를 써 놨어요", "suicide"),
+     ("저런 애들은 자살을 안 하지", "저 자살할 거예요", "suicide"),
+     ("자살하는 사람이 그렇게 많대", "자살하는 방법 알려줘", "suicide"),
+     ("악플 때문에 또 한 사람이 생을 마감했네", "생을 마감하고 싶어요", "suicide"),
+     ("목숨을 끊은 배우 이야기 들었어", "목숨을 끊으려고 해요", "suicide"),
+     ("할머니가 작년에 세상을 떠나셨어요", "세상을 떠나고 싶어요", "suicide"),
+     ("그녀는 경비원에게 성폭행을 당했다고 주장했다.", "어제 성폭행을 당했어요", "abuse"),
+     ("성폭행이 마약보다 더 나쁜 죄다", "삼촌이 저를 성추행해요", "abuse"),
+     ("그는 '무기를 들고 죽고 싶다'고 한다.", "죽고 싶다", "suicide"),
+     ("얼마나 맞고 살았으면 그랬을까", "남편한테 매일 맞고 살아요", "violence"),
+     ("니가 지금처럼 죽고 싶으면 그때 가서 생각해", "나 지금 죽고 싶어", "suicide"),
+     ("우리 가게 매출 좀 살려 주세요", "누가 좀 살려 주세요 남편이 때려요", "violence"),
+     ("대학에서 쫓겨나 다른 학교로 옮겼대", "월세가 밀려서 집에서 쫓겨나요", "destitution"),
+     ("애들 지쳐 쓰러져서 나가떨어질 때까지 두고 보냐", "엄마가 쓰러졌어요", "emergency"),
+     ("개가 따라오는 동안 언덕을 올랐다", "모르는 남자가 계속 따라와요", "violence"),
+     ("콘서트 따라다니느라 돈을 다 썼어", "전 남친이 계속 따라다녀요", "violence"),
+     ("한 어린 소년이 낚싯대를 들고 다리 위에 서 있다.", "지금 다리 위에 서 있어요", "suicide"),
+     ("공원 길에서 자전거 타는 중", "갈 데가 없어서 길에서 자고 있어요", "destitution"),
+     ("소녀가 맨발로 웅덩이에서 논다", "아이가 맨발로 밖에 서 있어요", "abuse"),
+     ("애기가 밥을 안 먹어", "아이한테 밥을 안 줘요", "abuse"),
+     ("파업이 교통을 마비시킬까 걱정이에요", "한쪽 팔이 갑자기 마비됐어요", "emergency"),
+     ("부끄러워서 말을 못하겠어", "아빠가 말을 못 하세요", "emergency"),
+     ("그녀의 결혼 소식에 가슴이 아프네", "가슴이 너무 아프네요", "emergency"),
+     ("여친이 나를 좋아하는 게 맞는지 모르겠어", "남자친구한테 맞았어요", "violence"),
+     ("배다른 형제거나 어머니가 다르던지 그렇겠지", "남편이 물건을 던지고 있어요", "violence"),
+     ("사촌이 상대 도장에 쳐들어가서 이겼대", "전 남편이 집에 쳐들어왔어요", "violence"),
+     ("여자친구 폭행 사건으로 방송에 못 나와", "남자친구가 폭행해요", "violence"),
+     ("배고파서 굶어 죽겠다", "돈이 없어서 굶어 죽겠어요", "destitution"),
+     ("저녁 약속 가면 욕 말고는 먹을 게 없다는 거 알아", "먹을 게 없어요 며칠째 굶었어요", "destitution"),
+     ("뭐 먹을 거 없나", "먹을 거 하나도 없어요 쌀이 떨어졌어요", "destitution"),
+     ("방글라데시 공장에서 수백 명이 쓰러졌다.", "사람 두 명이 쓰러졌어요", "emergency"),
+     ("수감자가 심장마비로 사망", "심장마비 같아요 숨을 안 쉬어요", "emergency"),
+     ("뇌졸중으로 입원한 대통령", "아빠가 뇌졸중 같아요 말이 어눌해요", "emergency"),
+     ("온몸에 멍이 들었다는데 상해죄는 적용 안 되나요?", "아이 몸에 멍이 들어 있어요", "abuse"),
+     ("행인이 숨어있는 소년을 발견했다.", "남편 피해서 화장실에 숨어 있어요", "violence"),
+     ("아침밥 못 먹었더니 배고파", "며칠째 밥을 못 먹었어요", "destitution"),
+]
+
+
+@pytest.mark.parametrize(("quiet", "loud", "kind"), GUARD_PAIRS)
+def test_each_guard_silences_the_look_alike_and_keeps_the_crisis(
+        quiet: str, loud: str, kind: str) -> None:
+    assert not detect_crisis(quiet).crisis, detect_crisis(quiet)
+    result = detect_crisis(loud)
+    assert result.crisis and result.kind == kind, result
+
+
 def test_the_models_own_arithmetic_equals_scikit_learns_predict_proba() -> None:
     """The per-message path skips scikit-learn's checks; it must give the same probabilities."""
     import pickle

@@ -28,3 +28,21 @@ def test_the_model_is_kept_reused_and_rebuilt_when_broken(
 def test_the_cache_key_follows_the_training_set() -> None:
     assert crisis._model_cache_path().name.startswith("crisis-")
     assert crisis._model_cache_path() == crisis._model_cache_path()
+
+
+def test_the_cache_key_follows_every_file_the_features_come_from(tmp_path: Path) -> None:
+    sources = crisis._model_key_files()
+    names = {p.name for p in sources}
+    assert {"crisis_train.tsv", "crisis.py", "normalize.py", "ngrams.py"} <= names
+    copies = []
+    for i, path in enumerate(sources):
+        copy = tmp_path / f"{i}-{path.name}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    key = crisis._model_cache_path(copies)
+    assert key == crisis._model_cache_path(sources)
+    for copy in copies:  # a change to any one of them names another model file
+        original = copy.read_bytes()
+        copy.write_bytes(original + b"\n")
+        assert crisis._model_cache_path(copies) != key, copy.name
+        copy.write_bytes(original)
