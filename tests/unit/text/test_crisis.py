@@ -199,6 +199,7 @@ GUARD_PAIRS = [
      ("온몸에 멍이 들었다는데 상해죄는 적용 안 되나요?", "아이 몸에 멍이 들어 있어요", "abuse"),
      ("행인이 숨어있는 소년을 발견했다.", "남편 피해서 화장실에 숨어 있어요", "violence"),
      ("아침밥 못 먹었더니 배고파", "며칠째 밥을 못 먹었어요", "destitution"),
+ ("그 사람이 맞는 소리 하네", "옆집에서 애 때리는 소리가 계속 나요 애가 울어요", "abuse"),
 ]
 
 
@@ -231,3 +232,12 @@ def test_the_models_own_arithmetic_equals_scikit_learns_predict_proba() -> None:
     kept = pickle.loads(pickle.dumps(model))
     assert kept.vectorizer is None and kept.model is None
     assert np.allclose(np.vstack([kept.probabilities(t) for t in texts]), expected, atol=1e-9)
+
+
+def test_the_models_cue_skips_appointments_candles_and_therefore() -> None:
+    from dasan.text.crisis import _CUE
+
+    for chore in ("금요일에는 약속 잡지 마", "촛불을 켜 둔 부처상", "불독이 뛰어요", "따라서 신청하세요"):
+        assert not _CUE.search(chore), chore
+    for cue in ("약을 다 먹었어", "불이 났어", "누가 따라와"):
+        assert _CUE.search(cue), cue
