@@ -170,6 +170,24 @@ async def agents_uas(port: int, workdir: Path, max_calls: int, scenario: str = "
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
+def db_server_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database (the server runs
+    on this machine in the bench; /proc of another user's process is readable). SQLite: {}."""
+    if not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import text
+
+    with session_scope(url) as s:
+        pids = s.scalars(text("SELECT pid FROM pg_stat_activity "
+                              "WHERE datname = current_database()")).all()
+    return {int(pid): proc_cpu(int(pid)) for pid in pids}
+
+
+def cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
+    """CPU used between two `db_server_cpu` samples (a backend started since counts whole)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
 def proc_cpu(pid: int) -> float:
     """User + system CPU seconds of a process so far (from /proc)."""
     try:
@@ -394,6 +412,8 @@ async def main(args: argparse.Namespace) -> None:
 
     event.listen(Engine, "before_cursor_execute", count_sql)  # this process's statements
     t0 = time.perf_counter()
+    db0 = await asyncio.to_thread(db_server_cpu, url)
+    rec0 = {pid: proc_cpu(pid) for pid in gw.records.process_pids()}
     sched0, cpu0 = loop_thread_sched(), time.process_time()
     gateway = await run_callers(target, args.calls, args.rate, tmp / "callers")
     elapsed = time.perf_counter() - t0
@@ -405,6 +425,8 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.sleep(0.1)
     stop.set()
     event.remove(Engine, "before_cursor_execute", count_sql)
+    rec_cpu = sum(proc_cpu(pid) - rec0.get(pid, 0.0) for pid in gw.records.process_pids())
+    db_cpu = cpu_since(db0, await asyncio.to_thread(db_server_cpu, url))
     watch_stalls.stop()
     await asyncio.gather(lag_task, watcher)
     await gw.media_settled()  # the relay's gaps of the last calls are back
@@ -446,7 +468,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"voice bench ({loop_name} loop, bridged RTP relayed in "
           f"{'a media relay process' if args.media_relay == 'process' else 'the event loop'}, "
           "record writer in "
-          f"{'a record process' if args.db_processes else 'a thread'}, live STT "
+          f"{'a record process' if gw.records.process else 'a thread'}, live STT "
           f"{'on' if args.live_stt else 'off'}): {args.calls} calls at {args.rate}/s, each ARS -> queue -> 14 s bridged"
           f" talk ({'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
           f"{elapsed:.0f} s)")
@@ -482,6 +504,13 @@ async def main(args: argparse.Namespace) -> None:
           + (" behind the Kamailio front" if args.gateways > 1 else "")
           + f"; most calls open at once over all of them (from the call records): {held_all}")
     print(f"gateway counters: {stats}")
+    n = max(1, gateway["completed"] + gateway["failed"])
+    print(f"CPU per call ({n:.0f} calls): gateway process {(cpu1 - cpu0) / n * 1000:.1f} ms "
+          f"(its event-loop thread {loop_ran / n * 1000:.1f} ms), media relay process "
+          f"{relay_cpu / n * 1000:.1f} ms, record process {rec_cpu / n * 1000:.1f} ms, "
+          f"database server {db_cpu / n * 1000:.1f} ms"
+          + (" (PostgreSQL backends of this database)" if url.startswith("postgresql")
+             else " (SQLite: in the process that writes)"))
     stalls = sorted(watch_stalls.stalls, reverse=True)
     print(f"event-loop stalls >= {watch_stalls.threshold * 1000:.0f} ms: {len(stalls)} "
           f"(longest {', '.join(f'{x * 1000:.0f}' for x in stalls[:5])} ms)")
@@ -490,7 +519,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"call records by outcome: {cdrs}; ended by a gateway error: {errors}")
     print(f"SQL statements while the calls ran: {sql[0]:,} ({sql[0] / max(1, args.calls):.1f} "
           f"per call{', this gateway process only' if args.gateways > 1 else ''})")
-    print(f"record writer ({'a record process' if args.db_processes else 'a thread'}): "
+    print(f"record writer ({'a record process' if gw.records.process else 'a thread'}): "
           f"{ws.steps} steps in {ws.batches} batches (mean {ws.steps / max(1, ws.batches):.1f}"
           f", largest {ws.largest}), busy {ws.busy_seconds:.1f} s, queue wait p50 "
           f"{pct(ws.waits, 50) * 1000:.1f} ms p99 {pct(ws.waits, 99) * 1000:.1f} ms; "
@@ -511,7 +540,8 @@ if __name__ == "__main__":
     parser.add_argument("--db-processes", type=int, choices=(0, 1),
                         default=VoiceSettings().db_processes,
                         help="1: the record writer runs its batches in a record process; "
-                             "0: in its thread in the gateway process")
+                             "0: in its thread in the gateway process (default: 1 on "
+                             "PostgreSQL, 0 on SQLite, as `dasan voice`)")
     parser.add_argument("--media-relay", choices=("process", "loop"),
                         default=VoiceSettings().media_relay,
                         help="process: bridged legs relayed by the media relay process (ADR "

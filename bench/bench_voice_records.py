@@ -2,7 +2,9 @@
 the records are written by threads of its process), measured apart from the SIP load so that
 a loaded machine shifts it little (CPU seconds, not wall time).
 
-Run: ``uv run --frozen python -m bench.bench_voice_records [--calls 200]``.
+Run: ``uv run --frozen python -m bench.bench_voice_records [--calls 200]`` (SQLite; with
+``DASAN_TEST_POSTGRES_URL`` set, PostgreSQL too, and the server's CPU: its backends serving
+the bench database, read from /proc).
 
 Each call takes the gateway's record steps in its order: open, ARS exit, roster read, offer
 claim, answer, end (with after-call work), end of the wrap-up.
@@ -25,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from dasan.db import session as db_session
 from dasan.db.models import Agent, Queue
@@ -98,7 +100,8 @@ async def through_writer(url: str, n: int, agent_ids: list[int], inflight: int) 
 
 
 def main() -> None:
-    from bench.bench_voice import prepare_db
+    from bench import wipe_postgres
+    from bench.bench_voice import cpu_since, db_server_cpu, prepare_db
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
@@ -106,26 +109,41 @@ def main() -> None:
     parser.add_argument("--mode", choices=("per-step", "writer", "both"), default="both")
     args = parser.parse_args()
     modes = ["per-step", "writer"] if args.mode == "both" else [args.mode]
-    print(f"call-record steps, {args.calls} calls each (SQLite; load average "
-          f"{os.getloadavg()[0]:.1f} at start on {os.cpu_count()} CPUs)")
-    for mode in modes:
-        tmp = Path(tempfile.mkdtemp(prefix="dasan-records-bench-"))
-        url = f"sqlite:///{tmp / 'bench.db'}"
-        os.environ["DASAN_DATABASE_URL"] = url
-        db_session.reset_caches()
-        prepare_db(url, max(args.inflight, 20), 5999)
-        ids = agents(url)[:args.inflight]
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        note = ""
-        if mode == "per-step":
-            per_step(url, args.calls, ids)
-        else:
-            note = asyncio.run(through_writer(url, args.calls, ids, args.inflight))
-        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        print(f"{mode:9} CPU {cpu * 1000 / args.calls:6.1f} ms per call, wall "
-              f"{wall * 1000 / args.calls:6.1f} ms per call {note}")
-        shutil.rmtree(tmp, ignore_errors=True)
+    pg = os.environ.get("DASAN_TEST_POSTGRES_URL")
+    databases = ["sqlite"] + (["postgresql"] if pg else [])
+    print(f"call-record steps, {args.calls} calls each ({' and '.join(databases)}; load "
+          f"average {os.getloadavg()[0]:.1f} at start on {os.cpu_count()} CPUs)")
+    statements = [0]
 
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
+    for database in databases:
+        for mode in modes:
+            tmp = Path(tempfile.mkdtemp(prefix="dasan-records-bench-"))
+            url = pg if database == "postgresql" and pg else f"sqlite:///{tmp / 'bench.db'}"
+            wipe_postgres(url)
+            os.environ["DASAN_DATABASE_URL"] = url
+            db_session.reset_caches()
+            prepare_db(url, max(args.inflight, 20), 5999)
+            ids = agents(url)[:args.inflight]
+            server0 = db_server_cpu(url)
+            cpu0, wall0, n0 = time.process_time(), time.perf_counter(), statements[0]
+            note = ""
+            if mode == "per-step":
+                per_step(url, args.calls, ids)
+            else:
+                note = asyncio.run(through_writer(url, args.calls, ids, args.inflight))
+            cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+            server = cpu_since(server0, db_server_cpu(url))
+            print(f"{database:10} {mode:9} CPU {cpu * 1000 / args.calls:6.1f} ms per call "
+                  f"(database server {server * 1000 / args.calls:5.1f} ms), wall "
+                  f"{wall * 1000 / args.calls:6.1f} ms per call, "
+                  f"{(statements[0] - n0) / args.calls:.1f} statements per call {note}")
+            db_session.reset_caches()
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 if __name__ == "__main__":
     main()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.config import get_settings
@@ -29,7 +30,7 @@ def make_engine(url: str) -> Engine:
             # opened and closed a connection - and re-ran the WAL pragmas - for most requests.
             kwargs.update(pool_size=48, max_overflow=16)
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs.update(pool_size=10, max_overflow=20)
         if url.startswith("postgresql"):
             # Sessions in UTC: a naive value in raw SQL means UTC, as in the columns (ADR 0009).
             kwargs["connect_args"] = {"options": "-c TimeZone=UTC"}
@@ -44,7 +45,37 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+    else:
+        _ping_when_idle(engine)
     return engine
+
+
+PING_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A pooled connection is pinged at checkout only if it sat in the pool for more than
+    `PING_IDLE_SECONDS` (SQLAlchemy's `pool_pre_ping` pings at every checkout: one more round
+    trip per transaction, a third of a short transaction's on PostgreSQL). A dead one is
+    replaced before it is handed out; one that died within the last seconds fails its
+    statement and the pool is invalidated, as without pre-ping."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("checked_in")  # None: connected just now
+        if since is None or time.monotonic() - since <= PING_IDLE_SECONDS:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as err:
+            if dialect.is_disconnect(err, dbapi_conn, None):
+                raise exc.DisconnectionError() from err  # the pool connects anew
+            raise
 
 
 _ENGINES: dict[str, Engine] = {}

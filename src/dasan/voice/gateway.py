@@ -42,7 +42,7 @@ from dasan.voice.media.mixer import Conference
 from dasan.voice.media.relay import MediaRelay
 from dasan.voice.media.rtp import PortPool, RtpLeg
 from dasan.voice.records import RecordWriter, batchable
-from dasan.voice.settings import VoiceSettings
+from dasan.voice.settings import VoiceSettings, record_process
 from dasan.voice.sip import messages as m
 from dasan.voice.sip import sdp
 from dasan.voice.sip.endpoint import ClientTx, ServerTx, SipEndpoint
@@ -156,7 +156,8 @@ class Gateway:
         self.pubsub = pubsub
         self.database_url = database_url
         # Every call-record step goes through one writer, in order, batched (ADR 0006).
-        self.records = RecordWriter(database_url, process=settings.db_processes > 0)
+        self.records = RecordWriter(database_url, process=record_process(
+            settings, database_url or get_settings().database_url))
         self.endpoint: SipEndpoint | None = None
         # Bridged pairs are relayed by a child process, off this event loop (ADR 0020).
         self.media = (MediaRelay(on_gaps=self._relayed_gaps)

@@ -177,6 +177,11 @@ class RecordWriter:
         self._thread = threading.Thread(target=self._work, name="call-records", daemon=True)
         self._thread.start()
 
+    def process_pids(self) -> list[int]:
+        """The record process's pid (none when the writer runs the batches itself)."""
+        pool = self._pool
+        return list(getattr(pool, "_processes", None) or {}) if pool is not None else []
+
     # --- the loop's side ----------------------------------------------------------------
 
     def post(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> asyncio.Future[Any]:

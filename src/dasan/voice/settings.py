@@ -40,10 +40,12 @@ class VoiceSettings(BaseSettings):
     media_relay: Literal["process", "loop"] = Field(default="process",
         description="process: bridged legs are relayed (and recorded) by a media relay child "
                     "process, off the event loop; loop: in the gateway's event loop (ADR 0020)")
-    db_processes: int = Field(default=0, ge=0, le=1,
+    db_processes: int | None = Field(default=None, ge=0, le=1,
         description="1: the call records' single writer hands its batches to a record "
-                    "process of its own (the ORM work leaves the gateway's interpreter lock); "
-                    "0: the writer thread runs them in the gateway process (ADR 0006)")
+                    "process of its own (the ORM work and every database round trip leave "
+                    "the gateway's interpreter lock); 0: the writer thread runs them in the "
+                    "gateway process (ADR 0006); unset: 1 on PostgreSQL, 0 on SQLite (ADR "
+                    "0021)")
     callback_attempts: int = Field(default=3, ge=1, le=10,
         description="tries at a callback before it is recorded failed")
     callback_retry_seconds: float = Field(default=300.0, ge=0,
@@ -64,6 +66,15 @@ class VoiceSettings(BaseSettings):
         description="seconds a visible-ARS link and page stay valid")
     survey: bool = Field(default=False,
         description="after the agent hangs up, ask the caller for a 1-5 satisfaction key")
+
+
+def record_process(settings: VoiceSettings, database_url: str) -> bool:
+    """Whether the call records are written by a record process (`db_processes`; unset: on
+    PostgreSQL, whose round trips release and retake the interpreter lock once per statement
+    in a writer thread, where SQLite's in-process statements do not wait)."""
+    if settings.db_processes is not None:
+        return settings.db_processes > 0
+    return database_url.startswith("postgresql")
 
 
 @lru_cache
