@@ -32,6 +32,11 @@ def masked_address(raw: str) -> str:
     return (raw[:3] + "…") if len(raw) > 3 else "…"
 
 
+def shown_address(raw: str | None) -> str | None:
+    """The form a thread row shows of a reply address (None for none)."""
+    return masked_address(raw)[:256] if raw else None
+
+
 def keep(session: Session, thread: WrittenThread, raw: str | None) -> None:
     """Seal the thread's reply address (replacing an older one) and keep its masked form."""
     if not raw:
@@ -39,7 +44,7 @@ def keep(session: Session, thread: WrittenThread, raw: str | None) -> None:
     if thread.id is None:
         session.flush()
     vault.seal(session, REPLY_KIND, thread.id, raw)
-    thread.reply_address = masked_address(raw)[:256]
+    thread.reply_address = shown_address(raw)
 
 
 def reference(thread: WrittenThread) -> dict[str, Any]:

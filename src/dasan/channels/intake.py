@@ -60,11 +60,10 @@ def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
                         duplicate=True)
 
 
-def _route(session: Session, thread: WrittenThread, language: str) -> bool:
+def _route(session: Session, consultation: Consultation | None, language: str) -> bool:
     """A new thread's queue: the dedicated team's for a separated caller (the registry is per
     citizen: phone hash, messenger identity or account), else Korean or foreign-language.
     True when the citizen is separated."""
-    consultation = session.get(Consultation, thread.consultation_id)
     separated = consultation is not None and is_registered(session, consultation.citizen_id)
     code = SEPARATED_QUEUE if separated else GENERAL_QUEUE if language == "ko" \
         else FOREIGN_QUEUE
@@ -75,11 +74,11 @@ def _route(session: Session, thread: WrittenThread, language: str) -> bool:
     return separated
 
 
-def _separate(session: Session, thread: WrittenThread) -> bool:
+def _separate(session: Session, thread: WrittenThread, consultation: Consultation | None
+              ) -> bool:
     """A citizen designated while their thread was open: the thread moves to the dedicated
     team's queue, and an agent outside the team who held it lets it go. True when the
     thread's citizen is separated (moved now or before)."""
-    consultation = session.get(Consultation, thread.consultation_id)
     if consultation is None or not is_registered(session, consultation.citizen_id):
         return False
     queue_id = session.scalar(select(Queue.id).where(Queue.code == SEPARATED_QUEUE))
@@ -112,9 +111,15 @@ def take_inbound(
     acknowledge: bool = True,
     use_bot: bool = True,
     now: datetime | None = None,
+    checked_new: bool = False,
+    pending_sends: list[outbound.Outgoing] | None = None,
 ) -> IntakeResult:
+    """`checked_new`: the caller has just made sure no message of this channel has the
+    external id (a batch's one look-up). `pending_sends`: the acknowledgement is appended
+    there for the caller to send with `outbound.send_many` (a batch's acknowledgements in one
+    round, before any later message of the same contact is taken) instead of sent now."""
     now = now or utcnow()
-    found = find_inbound(session, channel, external_id)
+    found = None if checked_new else find_inbound(session, channel, external_id)
     if found is not None:
         return _duplicate(session, found)
     translator = translator or get_translator()
@@ -129,9 +134,12 @@ def take_inbound(
                              language=language, subject=text or "(attachment)",
                              reply_address=reply_address, provider=provider,
                              citizen_id=citizen_id, now=now)
-        separated = _route(session, thread, language)
+    # Held here: the identity map keeps an object only while someone refers to it.
+    consultation = session.get(Consultation, thread.consultation_id)
+    if new:
+        separated = _route(session, consultation, language)
     else:
-        separated = _separate(session, thread)
+        separated = _separate(session, thread, consultation)
     if not new and thread.status == "replied":
         # The citizen wrote again: back into the queue with a fresh deadline.
         thread.status = "claimed" if thread.claimed_by_agent_id else "open"
@@ -146,7 +154,7 @@ def take_inbound(
                         language=language, external_id=external_id,
                         translation=translation, translation_language="ko" if translation
                         else None, attachments=attachments, now=now)
-    crisis = _crisis(session, thread, translation or text, text, now)
+    crisis = _crisis(session, thread, consultation, translation or text, text, now)
     bot_answered = False
     # A separated citizen never gets the chatbot (the programme: every contact of theirs goes to
     # the dedicated team, as a designated caller's call skips the ARS menu and the callbot).
@@ -160,7 +168,6 @@ def take_inbound(
                           flags={"kb_entry_id": ans.entry_id, "translated": ans.translated})
             thread.bot_answered = True
             thread.status = "replied"
-            consultation = session.get(Consultation, thread.consultation_id)
             if consultation is not None:
                 consultation.kb_entry_id = ans.entry_id
             bot_answered = True
@@ -168,8 +175,13 @@ def take_inbound(
         notice = message("received", language)
         if language != "ko":
             notice += " " + message("foreign_queue", language)
-        outbound.send(session, thread, notice, sender="system", language=language,
-                      flags={"notice": "received"})
+        if pending_sends is not None:
+            pending_sends.append(outbound.Outgoing(thread, notice, sender="system",
+                                                   language=language,
+                                                   flags={"notice": "received"}))
+        else:
+            outbound.send(session, thread, notice, sender="system", language=language,
+                          flags={"notice": "received"})
     # Every agent desktop hears of the message at once (its socket), the crisis alert after it.
     pushed = live.written_event(thread, "message", message_id=added.channel_message.id,
                                 direction="in", now=now)
@@ -179,13 +191,12 @@ def take_inbound(
                         events=(pushed, *(crisis[1] if crisis else ())))
 
 
-def _crisis(session: Session, thread: WrittenThread, korean: str, original: str,
-            now: datetime) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
+def _crisis(session: Session, thread: WrittenThread, consultation: Consultation | None,
+            korean: str, original: str, now: datetime) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
     """Crisis screening on every written message (issue 17), on the Korean text (the
     translation of a foreign message): the kind's playbook runs on the thread's consultation
     (priority, supervisor alert, welfare case by law, audit), the bot stays out of it, and the
     thread is due now so it tops the written queue. None when it is no crisis."""
-    consultation = session.get(Consultation, thread.consultation_id)
     if not korean.strip() or consultation is None:
         return None
     screened = crisis_playbook.screen(session, consultation, original, screened=korean)

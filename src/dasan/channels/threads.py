@@ -53,6 +53,8 @@ def open_thread(
     thread = WrittenThread(
         consultation_id=consultation.id, channel=channel, contact_key=contact_key,
         provider=provider, language=language, status="open",
+        # shown form written with the row (`keep` below seals the raw address under its id)
+        reply_address=addresses.shown_address(reply_address),
         sla_due_at=due_at(channel, now), subject=subject_masked, created_at=now,
         updated_at=now,
     )

@@ -148,7 +148,24 @@ class LiveIndex:
         answerable_only: bool = False,
     ) -> list[tuple[KbEntry, Hit]]:
         """Entries best matching `query`, with their hit scores and confidence."""
-        index = self.sync(session)
+        return self.search_in(session, self.sync(session), query, k, category=category,
+                              owner=owner, valid_on=valid_on, published_only=published_only,
+                              answerable_only=answerable_only)
+
+    def search_in(
+        self,
+        session: Session,
+        index: SearchIndex,
+        query: str,
+        k: int = 5,
+        *,
+        category: str | None = None,
+        owner: str | None = None,
+        valid_on: date | None = None,
+        published_only: bool = True,
+        answerable_only: bool = False,
+    ) -> list[tuple[KbEntry, Hit]]:
+        """`search` in an index the caller has just synced (`sync`: one freshness query)."""
         hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
                             status="published" if published_only else None,
                             answerable_only=answerable_only)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.base import utcnow
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut
+from dasan.knowledge import gaps
 from dasan.text.langid import detect_language
 
 # The bot's SMS answer: a short LMS with a link to the full answer.
@@ -36,10 +38,11 @@ class SmsResult:
 
 
 def receive(session: Session, sms: InboundSms, *, translator: Translator | None = None,
-            now: datetime | None = None) -> SmsResult:
+            now: datetime | None = None, checked_new: bool = False,
+            pending_sends: list[outbound.Outgoing] | None = None) -> SmsResult:
+    """Take one citizen's SMS (`checked_new`, `pending_sends`: see `take_inbound`)."""
     now = now or sms.received_at or utcnow()
-    found = find_inbound(session, "sms", sms.external_id)
-    if found is not None:
+    if not checked_new and find_inbound(session, "sms", sms.external_id) is not None:
         return SmsResult(None, duplicate=True)
     citizen = citizen_for_phone(session, sms.sender)
     key = citizen.phone_hash or ""
@@ -57,8 +60,40 @@ def receive(session: Session, sms: InboundSms, *, translator: Translator | None 
     result = take_inbound(session, channel="sms", provider=sms.provider, contact_key=key,
                           external_id=sms.external_id, text=sms.text, reply_address=sms.sender,
                           citizen_id=citizen.id, short_budget=SMS_SHORT_BYTES,
-                          translator=translator, now=now)
+                          translator=translator, now=now, checked_new=True,
+                          pending_sends=pending_sends)
     return SmsResult(result, opted_in=opted_in)
+
+
+def receive_many(session: Session, messages: Sequence[InboundSms], *,
+                 translator: Translator | None = None) -> list[SmsResult]:
+    """`receive` for a provider's batch, in order, in the caller's transaction, with the same
+    results as one by one: one query finds the external ids already taken (a repeat inside the
+    batch is a duplicate of its first), the acknowledgements go out with one `send_many`
+    (those of a contact before that contact's next message is taken, so every thread's
+    messages keep their order), and the bot's misses are clustered together at the end."""
+    ids = {sms.external_id for sms in messages}
+    taken = set(session.scalars(select(ChannelMessage.external_id).where(
+        ChannelMessage.channel == "sms", ChannelMessage.external_id.in_(ids)))) if ids else set()
+    results: list[SmsResult] = []
+    pending: list[outbound.Outgoing] = []
+    waiting: set[str] = set()  # senders with an acknowledgement in `pending`
+    with gaps.clustering_deferred(session):
+        for sms in messages:
+            if sms.external_id in taken:
+                results.append(SmsResult(None, duplicate=True))
+                continue
+            taken.add(sms.external_id)
+            if sms.sender in waiting:
+                outbound.send_many(session, pending)
+                pending, waiting = [], set()
+            before = len(pending)
+            results.append(receive(session, sms, translator=translator, checked_new=True,
+                                   pending_sends=pending))
+            if len(pending) > before:
+                waiting.add(sms.sender)
+        outbound.send_many(session, pending)
+    return results
 
 
 def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word: str,

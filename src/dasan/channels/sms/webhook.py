@@ -11,7 +11,6 @@ from dasan.channels.signing import check_timestamped_signature
 from dasan.channels.sms import service
 from dasan.channels.sms.http_gateway import batch_of, decode_body, parse_inbound, parse_receipt
 from dasan.config import channel_secret
-from dasan.knowledge import gaps
 
 
 def check_gateway_signature(body: bytes, timestamp: str | None, signature: str | None) -> None:
@@ -29,13 +28,12 @@ def inbound(session: Session, body: bytes, content_type: str | None, timestamp: 
             signature: str | None) -> Taken:
     """One message, or a provider's batch (`{"messages": [...]}`): every message is checked
     before any is taken (a bad one refuses the batch, nothing is taken), then all are taken
-    in order in one transaction, one commit. One result per message. The bot's misses of the
-    batch are clustered together at its end (`gaps.clustering_deferred`)."""
+    in order in one transaction (`service.receive_many`), one commit. One result per
+    message."""
     check_gateway_signature(body, timestamp, signature)
     data = decode_body(body, content_type)
     messages = [parse_inbound(item) for item in batch_of(data, "messages")]
-    with gaps.clustering_deferred(session):
-        results = [service.receive(session, sms) for sms in messages]
+    results = service.receive_many(session, messages)
     session.commit()
     return Taken(results, "messages" in data)
 
