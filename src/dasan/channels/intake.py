@@ -192,7 +192,8 @@ def take_inbound(
 
 
 def _crisis(session: Session, thread: WrittenThread, consultation: Consultation | None,
-            korean: str, original: str, now: datetime) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
+            korean: str, original: str, now: datetime
+            ) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
     """Crisis screening on every written message (issue 17), on the Korean text (the
     translation of a foreign message): the kind's playbook runs on the thread's consultation
     (priority, supervisor alert, welfare case by law, audit), the bot stays out of it, and the
