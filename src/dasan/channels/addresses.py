@@ -7,6 +7,7 @@ address: the outbox opens it just before a send (`resolve`), in memory only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,6 +46,14 @@ def keep(session: Session, thread: WrittenThread, raw: str | None) -> None:
         session.flush()
     vault.seal(session, REPLY_KIND, thread.id, raw)
     thread.reply_address = shown_address(raw)
+
+
+def keep_many(session: Session, pairs: Sequence[tuple[WrittenThread, str | None]]) -> None:
+    """`keep` for many threads (stored rows): one round in the vault."""
+    kept = [(t, raw) for t, raw in pairs if raw]
+    vault.seal_many(session, REPLY_KIND, [(t.id, raw) for t, raw in kept])
+    for t, raw in kept:
+        t.reply_address = shown_address(raw)
 
 
 def reference(thread: WrittenThread) -> dict[str, Any]:

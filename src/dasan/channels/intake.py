@@ -22,7 +22,17 @@ from dasan.channels import addresses, live, outbound, written_bot
 from dasan.channels.catalog import message
 from dasan.channels.desk import is_dedicated
 from dasan.channels.sla import due_at
-from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
+from dasan.channels.threads import (
+    Added,
+    NewConversation,
+    NewMessage,
+    add_message,
+    add_messages,
+    current_thread,
+    find_inbound,
+    open_conversation,
+    open_conversations,
+)
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
 from dasan.db.base import utcnow
@@ -30,7 +40,7 @@ from dasan.db.models import Agent, Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
-from dasan.protection.policy import is_registered
+from dasan.protection.policy import is_registered, registered_among
 from dasan.text.langid import detect_language
 
 SEPARATED_QUEUE = access.SEPARATED_QUEUE
@@ -123,19 +133,17 @@ def take_inbound(
     if found is not None:
         return _duplicate(session, found)
     translator = translator or get_translator()
-    try:
-        language = detect_language(text) if text.strip() else "ko"
-    except (ValueError, DomainError):
-        language = "ko"
+    language = _language(text)
     thread = current_thread(session, channel, contact_key)
     new = thread is None
+    consultation: Consultation | None
     if thread is None:
-        thread = open_thread(session, channel=channel, contact_key=contact_key,
-                             language=language, subject=text or "(attachment)",
-                             reply_address=reply_address, provider=provider,
-                             citizen_id=citizen_id, now=now)
-    # Held here: the identity map keeps an object only while someone refers to it.
-    consultation = session.get(Consultation, thread.consultation_id)
+        thread, consultation = open_conversation(
+            session, channel=channel, contact_key=contact_key, language=language,
+            subject=text or "(attachment)", reply_address=reply_address, provider=provider,
+            citizen_id=citizen_id, now=now)
+    else:
+        consultation = session.get(Consultation, thread.consultation_id)
     if new:
         separated = _route(session, consultation, language)
     else:
@@ -146,14 +154,114 @@ def take_inbound(
         thread.sla_due_at = due_at(channel, now)
     if reply_address and not new:
         addresses.keep(session, thread, reply_address)  # sealed, never in clear
-    translation = None
-    if language != "ko" and text.strip():
-        t = translator.translate(text, language, "ko")
-        translation = t.text if t is not None else None
+    translation = _translation(text, language, translator)
     added = add_message(session, thread, sender="citizen", body=text, direction="in",
                         language=language, external_id=external_id,
                         translation=translation, translation_language="ko" if translation
                         else None, attachments=attachments, now=now)
+    return _after_message(session, thread, consultation, added, new=new, separated=separated,
+                          text=text, language=language, translation=translation,
+                          translator=translator, short_budget=short_budget,
+                          acknowledge=acknowledge, use_bot=use_bot, now=now,
+                          pending_sends=pending_sends)
+
+
+@dataclass(frozen=True)
+class NewInbound:
+    """A first message for `open_new_many`: its contact has no open thread on the channel and
+    no message of the channel has its external id (the caller checked both)."""
+    channel: str
+    provider: str
+    contact_key: str
+    external_id: str
+    text: str
+    now: datetime
+    reply_address: str | None = None
+    citizen_id: int | None = None
+    short_budget: int | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A first message written on its new thread by `open_new_many`, to `finish_new`."""
+    item: NewInbound
+    thread: WrittenThread
+    consultation: Consultation
+    added: Added
+    language: str
+    translation: str | None
+    separated: bool
+
+
+def open_new_many(session: Session, items: Sequence[NewInbound],
+                  translator: Translator | None = None) -> list[Opened]:
+    """The first half of `take_inbound` for a batch of first messages, set-based: languages,
+    routing (one registry and one queue look-up for the batch), the new consultations and
+    threads, the messages and their translations, in one bulk round per table. Each is then
+    finished in the caller's order with `finish_new` (crisis screening, bot, acknowledgement),
+    which ends where `take_inbound` ends for a new thread."""
+    if not items:
+        return []
+    translator = translator or get_translator()
+    languages = [_language(i.text) for i in items]
+    separated = registered_among(session, (i.citizen_id for i in items))
+    queues = dict(session.execute(select(Queue.code, Queue.id).where(
+        Queue.code.in_((SEPARATED_QUEUE, GENERAL_QUEUE, FOREIGN_QUEUE)))).all())
+
+    def queue_code(item: NewInbound, language: str) -> str:
+        return SEPARATED_QUEUE if item.citizen_id in separated else GENERAL_QUEUE \
+            if language == "ko" else FOREIGN_QUEUE
+
+    opened = open_conversations(session, [NewConversation(
+        channel=i.channel, contact_key=i.contact_key, language=lang,
+        subject=i.text or "(attachment)", now=i.now, reply_address=i.reply_address,
+        provider=i.provider, citizen_id=i.citizen_id, queue_id=queues.get(queue_code(i, lang)))
+        for i, lang in zip(items, languages, strict=True)])
+    translations = [_translation(i.text, lang, translator)
+                    for i, lang in zip(items, languages, strict=True)]
+    added = add_messages(session, [NewMessage(
+        thread=thread, sender="citizen", body=i.text, direction="in", language=lang,
+        translation=tr, translation_language="ko" if tr else None, external_id=i.external_id,
+        at=i.now) for i, lang, tr, (thread, _) in zip(items, languages, translations, opened,
+                                                      strict=True)])
+    return [Opened(i, thread, consultation, a, lang, tr, i.citizen_id in separated)
+            for i, (thread, consultation), a, lang, tr
+            in zip(items, opened, added, languages, translations, strict=True)]
+
+
+def finish_new(session: Session, opened: Opened, translator: Translator | None = None,
+               pending_sends: list[outbound.Outgoing] | None = None) -> IntakeResult:
+    """The rest of `take_inbound` for a message `open_new_many` wrote."""
+    i = opened.item
+    return _after_message(session, opened.thread, opened.consultation, opened.added, new=True,
+                          separated=opened.separated, text=i.text, language=opened.language,
+                          translation=opened.translation,
+                          translator=translator or get_translator(),
+                          short_budget=i.short_budget, acknowledge=True, use_bot=True,
+                          now=i.now, pending_sends=pending_sends)
+
+
+def _language(text: str) -> str:
+    try:
+        return detect_language(text) if text.strip() else "ko"
+    except (ValueError, DomainError):
+        return "ko"
+
+
+def _translation(text: str, language: str, translator: Translator) -> str | None:
+    if language == "ko" or not text.strip():
+        return None
+    t = translator.translate(text, language, "ko")
+    return t.text if t is not None else None
+
+
+def _after_message(session: Session, thread: WrittenThread, consultation: Consultation | None,
+                   added: Added, *, new: bool, separated: bool, text: str, language: str,
+                   translation: str | None, translator: Translator, short_budget: int | None,
+                   acknowledge: bool, use_bot: bool, now: datetime,
+                   pending_sends: list[outbound.Outgoing] | None) -> IntakeResult:
+    """What follows the citizen's message on its thread: crisis screening, the bot's answer,
+    the acknowledgement of a new thread, the desktops' live event."""
     crisis = _crisis(session, thread, consultation, translation or text, text, now)
     bot_answered = False
     # A separated citizen never gets the chatbot (the programme: every contact of theirs goes to
