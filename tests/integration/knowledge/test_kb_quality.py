@@ -219,3 +219,30 @@ def test_deferred_clustering_gives_the_clusters_of_one_by_one(db) -> None:  # ty
         raise RuntimeError("the batch failed")
     db.rollback()
     assert db.scalar(select(func.count(KbGapEvent.id))) == 1  # nothing of the failed block
+
+
+def test_a_pinned_index_is_checked_for_fresh_entries_once(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from dasan.knowledge.live import get_live_index
+
+    live = get_live_index()
+    statements: list[str] = []
+
+    def seen(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with live.pinned(db):
+            first = live.sync(db)
+            asked = len(statements)
+            assert live.sync(db) is first and len(statements) == asked  # no second look
+        live.sync(db)
+        assert len(statements) > asked  # unpinned: every sync looks again
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    _add(db)  # a change after the block is found by the next sync
+    db.commit()
+    assert any(e.title == "따릉이 대여 요금" for e, _ in live.search(db, "따릉이 대여 요금", k=3))

@@ -40,6 +40,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import Citizen
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
 from dasan.knowledge import gaps
+from dasan.knowledge.live import get_live_index
 from dasan.text.langid import detect_language
 
 # The bot's SMS answer: a short LMS with a link to the full answer.
@@ -92,7 +93,8 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
     message in the batch) are written together (citizens, consultations, threads, messages:
     `intake.open_new_many`); the acknowledgements go out with one `send_many` (a contact's
     before that contact's next message is taken, so every thread keeps its order); the bot's
-    misses are clustered together at the end. Every other message is `receive`d as it comes,
+    misses are clustered together at the end; the knowledge index is checked for fresh
+    entries once for the batch. Every other message is `receive`d as it comes,
     and every message's screening and bot answer runs in the batch's order."""
     ids = {sms.external_id for sms in messages}
     taken = set(session.scalars(select(ChannelMessage.external_id).where(
@@ -107,7 +109,7 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
     results: list[SmsResult] = []
     pending: list[outbound.Outgoing] = []
     waiting: set[str] = set()  # senders with an acknowledgement in `pending`
-    with gaps.clustering_deferred(session):
+    with gaps.clustering_deferred(session), get_live_index().pinned(session):
         for n, sms in enumerate(messages):
             if n not in to_take:
                 results.append(SmsResult(None, duplicate=True))
