@@ -89,13 +89,14 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
     """`receive` for a provider's batch, in order, in the caller's transaction, with the same
     results as one by one. Set-based where it can be: one query finds the external ids already
     taken (a repeat inside the batch is a duplicate of its first); the first messages of
-    contacts with no open thread (and no opt-out/opt-in word or survey score, and only one
-    message in the batch) are written together (citizens, consultations, threads, messages:
-    `intake.open_new_many`); the acknowledgements go out with one `send_many` (a contact's
-    before that contact's next message is taken, so every thread keeps its order); the bot's
-    misses are clustered together at the end; the knowledge index is checked for fresh
-    entries once for the batch. Every other message is `receive`d as it comes,
-    and every message's screening and bot answer runs in the batch's order."""
+    contacts with no open thread (and no opt-in word or survey score, and only one message in
+    the batch) are written together (citizens, consultations, threads, messages:
+    `intake.open_new_many`; opt-outs among them `_opt_out_many`); the acknowledgements go
+    out with one `send_many` (a contact's before that contact's next message is taken, so
+    every thread keeps its order); the bot's misses are clustered together at the end; the
+    knowledge index is checked for fresh entries once for the batch. Every other message is
+    `receive`d as it comes, and every message's screening and bot answer runs in the batch's
+    order."""
     ids = {sms.external_id for sms in messages}
     taken = set(session.scalars(select(ChannelMessage.external_id).where(
         ChannelMessage.channel == "sms", ChannelMessage.external_id.in_(ids)))) if ids else set()
