@@ -7,6 +7,7 @@ address: the outbox opens it just before a send (`resolve`), in memory only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,11 @@ def masked_address(raw: str) -> str:
     return (raw[:3] + "…") if len(raw) > 3 else "…"
 
 
+def shown_address(raw: str | None) -> str | None:
+    """The form a thread row shows of a reply address (None for none)."""
+    return masked_address(raw)[:256] if raw else None
+
+
 def keep(session: Session, thread: WrittenThread, raw: str | None) -> None:
     """Seal the thread's reply address (replacing an older one) and keep its masked form."""
     if not raw:
@@ -39,7 +45,15 @@ def keep(session: Session, thread: WrittenThread, raw: str | None) -> None:
     if thread.id is None:
         session.flush()
     vault.seal(session, REPLY_KIND, thread.id, raw)
-    thread.reply_address = masked_address(raw)[:256]
+    thread.reply_address = shown_address(raw)
+
+
+def keep_many(session: Session, pairs: Sequence[tuple[WrittenThread, str | None]]) -> None:
+    """`keep` for many threads (stored rows): one round in the vault."""
+    kept = [(t, raw) for t, raw in pairs if raw]
+    vault.seal_many(session, REPLY_KIND, [(t.id, raw) for t, raw in kept])
+    for t, raw in kept:
+        t.reply_address = shown_address(raw)
 
 
 def reference(thread: WrittenThread) -> dict[str, Any]:

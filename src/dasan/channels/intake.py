@@ -22,7 +22,17 @@ from dasan.channels import addresses, live, outbound, written_bot
 from dasan.channels.catalog import message
 from dasan.channels.desk import is_dedicated
 from dasan.channels.sla import due_at
-from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
+from dasan.channels.threads import (
+    Added,
+    NewConversation,
+    NewMessage,
+    add_message,
+    add_messages,
+    current_thread,
+    find_inbound,
+    open_conversation,
+    open_conversations,
+)
 from dasan.channels.translation import get_translator
 from dasan.channels.translation.port import Translator
 from dasan.db.base import utcnow
@@ -30,7 +40,7 @@ from dasan.db.models import Agent, Consultation, Queue
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
-from dasan.protection.policy import is_registered
+from dasan.protection.policy import is_registered, registered_among
 from dasan.text.langid import detect_language
 
 SEPARATED_QUEUE = access.SEPARATED_QUEUE
@@ -60,11 +70,10 @@ def _duplicate(session: Session, found: ChannelMessage) -> IntakeResult:
                         duplicate=True)
 
 
-def _route(session: Session, thread: WrittenThread, language: str) -> bool:
+def _route(session: Session, consultation: Consultation | None, language: str) -> bool:
     """A new thread's queue: the dedicated team's for a separated caller (the registry is per
     citizen: phone hash, messenger identity or account), else Korean or foreign-language.
     True when the citizen is separated."""
-    consultation = session.get(Consultation, thread.consultation_id)
     separated = consultation is not None and is_registered(session, consultation.citizen_id)
     code = SEPARATED_QUEUE if separated else GENERAL_QUEUE if language == "ko" \
         else FOREIGN_QUEUE
@@ -75,11 +84,11 @@ def _route(session: Session, thread: WrittenThread, language: str) -> bool:
     return separated
 
 
-def _separate(session: Session, thread: WrittenThread) -> bool:
+def _separate(session: Session, thread: WrittenThread, consultation: Consultation | None
+              ) -> bool:
     """A citizen designated while their thread was open: the thread moves to the dedicated
     team's queue, and an agent outside the team who held it lets it go. True when the
     thread's citizen is separated (moved now or before)."""
-    consultation = session.get(Consultation, thread.consultation_id)
     if consultation is None or not is_registered(session, consultation.citizen_id):
         return False
     queue_id = session.scalar(select(Queue.id).where(Queue.code == SEPARATED_QUEUE))
@@ -112,41 +121,148 @@ def take_inbound(
     acknowledge: bool = True,
     use_bot: bool = True,
     now: datetime | None = None,
+    checked_new: bool = False,
+    pending_sends: list[outbound.Outgoing] | None = None,
 ) -> IntakeResult:
+    """`checked_new`: the caller has just made sure no message of this channel has the
+    external id (a batch's one look-up). `pending_sends`: the acknowledgement is appended
+    there for the caller to send with `outbound.send_many` (a batch's acknowledgements in one
+    round, before any later message of the same contact is taken) instead of sent now."""
     now = now or utcnow()
-    found = find_inbound(session, channel, external_id)
+    found = None if checked_new else find_inbound(session, channel, external_id)
     if found is not None:
         return _duplicate(session, found)
     translator = translator or get_translator()
-    try:
-        language = detect_language(text) if text.strip() else "ko"
-    except (ValueError, DomainError):
-        language = "ko"
+    language = _language(text)
     thread = current_thread(session, channel, contact_key)
     new = thread is None
+    consultation: Consultation | None
     if thread is None:
-        thread = open_thread(session, channel=channel, contact_key=contact_key,
-                             language=language, subject=text or "(attachment)",
-                             reply_address=reply_address, provider=provider,
-                             citizen_id=citizen_id, now=now)
-        separated = _route(session, thread, language)
+        thread, consultation = open_conversation(
+            session, channel=channel, contact_key=contact_key, language=language,
+            subject=text or "(attachment)", reply_address=reply_address, provider=provider,
+            citizen_id=citizen_id, now=now)
     else:
-        separated = _separate(session, thread)
+        consultation = session.get(Consultation, thread.consultation_id)
+    if new:
+        separated = _route(session, consultation, language)
+    else:
+        separated = _separate(session, thread, consultation)
     if not new and thread.status == "replied":
         # The citizen wrote again: back into the queue with a fresh deadline.
         thread.status = "claimed" if thread.claimed_by_agent_id else "open"
         thread.sla_due_at = due_at(channel, now)
     if reply_address and not new:
         addresses.keep(session, thread, reply_address)  # sealed, never in clear
-    translation = None
-    if language != "ko" and text.strip():
-        t = translator.translate(text, language, "ko")
-        translation = t.text if t is not None else None
+    translation = _translation(text, language, translator)
     added = add_message(session, thread, sender="citizen", body=text, direction="in",
                         language=language, external_id=external_id,
                         translation=translation, translation_language="ko" if translation
                         else None, attachments=attachments, now=now)
-    crisis = _crisis(session, thread, translation or text, text, now)
+    return _after_message(session, thread, consultation, added, new=new, separated=separated,
+                          text=text, language=language, translation=translation,
+                          translator=translator, short_budget=short_budget,
+                          acknowledge=acknowledge, use_bot=use_bot, now=now,
+                          pending_sends=pending_sends)
+
+
+@dataclass(frozen=True)
+class NewInbound:
+    """A first message for `open_new_many`: its contact has no open thread on the channel and
+    no message of the channel has its external id (the caller checked both)."""
+    channel: str
+    provider: str
+    contact_key: str
+    external_id: str
+    text: str
+    now: datetime
+    reply_address: str | None = None
+    citizen_id: int | None = None
+    short_budget: int | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A first message written on its new thread by `open_new_many`, to `finish_new`."""
+    item: NewInbound
+    thread: WrittenThread
+    consultation: Consultation
+    added: Added
+    language: str
+    translation: str | None
+    separated: bool
+
+
+def open_new_many(session: Session, items: Sequence[NewInbound],
+                  translator: Translator | None = None) -> list[Opened]:
+    """The first half of `take_inbound` for a batch of first messages, set-based: languages,
+    routing (one registry and one queue look-up for the batch), the new consultations and
+    threads, the messages and their translations, in one bulk round per table. Each is then
+    finished in the caller's order with `finish_new` (crisis screening, bot, acknowledgement),
+    which ends where `take_inbound` ends for a new thread."""
+    if not items:
+        return []
+    translator = translator or get_translator()
+    languages = [_language(i.text) for i in items]
+    separated = registered_among(session, (i.citizen_id for i in items))
+    queues = dict(session.execute(select(Queue.code, Queue.id).where(
+        Queue.code.in_((SEPARATED_QUEUE, GENERAL_QUEUE, FOREIGN_QUEUE)))).all())
+
+    def queue_code(item: NewInbound, language: str) -> str:
+        return SEPARATED_QUEUE if item.citizen_id in separated else GENERAL_QUEUE \
+            if language == "ko" else FOREIGN_QUEUE
+
+    opened = open_conversations(session, [NewConversation(
+        channel=i.channel, contact_key=i.contact_key, language=lang,
+        subject=i.text or "(attachment)", now=i.now, reply_address=i.reply_address,
+        provider=i.provider, citizen_id=i.citizen_id, queue_id=queues.get(queue_code(i, lang)))
+        for i, lang in zip(items, languages, strict=True)])
+    translations = [_translation(i.text, lang, translator)
+                    for i, lang in zip(items, languages, strict=True)]
+    added = add_messages(session, [NewMessage(
+        thread=thread, sender="citizen", body=i.text, direction="in", language=lang,
+        translation=tr, translation_language="ko" if tr else None, external_id=i.external_id,
+        at=i.now) for i, lang, tr, (thread, _) in zip(items, languages, translations, opened,
+                                                      strict=True)])
+    return [Opened(i, thread, consultation, a, lang, tr, i.citizen_id in separated)
+            for i, (thread, consultation), a, lang, tr
+            in zip(items, opened, added, languages, translations, strict=True)]
+
+
+def finish_new(session: Session, opened: Opened, translator: Translator | None = None,
+               pending_sends: list[outbound.Outgoing] | None = None) -> IntakeResult:
+    """The rest of `take_inbound` for a message `open_new_many` wrote."""
+    i = opened.item
+    return _after_message(session, opened.thread, opened.consultation, opened.added, new=True,
+                          separated=opened.separated, text=i.text, language=opened.language,
+                          translation=opened.translation,
+                          translator=translator or get_translator(),
+                          short_budget=i.short_budget, acknowledge=True, use_bot=True,
+                          now=i.now, pending_sends=pending_sends)
+
+
+def _language(text: str) -> str:
+    try:
+        return detect_language(text) if text.strip() else "ko"
+    except (ValueError, DomainError):
+        return "ko"
+
+
+def _translation(text: str, language: str, translator: Translator) -> str | None:
+    if language == "ko" or not text.strip():
+        return None
+    t = translator.translate(text, language, "ko")
+    return t.text if t is not None else None
+
+
+def _after_message(session: Session, thread: WrittenThread, consultation: Consultation | None,
+                   added: Added, *, new: bool, separated: bool, text: str, language: str,
+                   translation: str | None, translator: Translator, short_budget: int | None,
+                   acknowledge: bool, use_bot: bool, now: datetime,
+                   pending_sends: list[outbound.Outgoing] | None) -> IntakeResult:
+    """What follows the citizen's message on its thread: crisis screening, the bot's answer,
+    the acknowledgement of a new thread, the desktops' live event."""
+    crisis = _crisis(session, thread, consultation, translation or text, text, now)
     bot_answered = False
     # A separated citizen never gets the chatbot (the programme: every contact of theirs goes to
     # the dedicated team, as a designated caller's call skips the ARS menu and the callbot).
@@ -160,7 +276,6 @@ def take_inbound(
                           flags={"kb_entry_id": ans.entry_id, "translated": ans.translated})
             thread.bot_answered = True
             thread.status = "replied"
-            consultation = session.get(Consultation, thread.consultation_id)
             if consultation is not None:
                 consultation.kb_entry_id = ans.entry_id
             bot_answered = True
@@ -168,8 +283,13 @@ def take_inbound(
         notice = message("received", language)
         if language != "ko":
             notice += " " + message("foreign_queue", language)
-        outbound.send(session, thread, notice, sender="system", language=language,
-                      flags={"notice": "received"})
+        if pending_sends is not None:
+            pending_sends.append(outbound.Outgoing(thread, notice, sender="system",
+                                                   language=language,
+                                                   flags={"notice": "received"}))
+        else:
+            outbound.send(session, thread, notice, sender="system", language=language,
+                          flags={"notice": "received"})
     # Every agent desktop hears of the message at once (its socket), the crisis alert after it.
     pushed = live.written_event(thread, "message", message_id=added.channel_message.id,
                                 direction="in", now=now)
@@ -179,13 +299,13 @@ def take_inbound(
                         events=(pushed, *(crisis[1] if crisis else ())))
 
 
-def _crisis(session: Session, thread: WrittenThread, korean: str, original: str,
-            now: datetime) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
+def _crisis(session: Session, thread: WrittenThread, consultation: Consultation | None,
+            korean: str, original: str, now: datetime
+            ) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
     """Crisis screening on every written message (issue 17), on the Korean text (the
     translation of a foreign message): the kind's playbook runs on the thread's consultation
     (priority, supervisor alert, welfare case by law, audit), the bot stays out of it, and the
     thread is due now so it tops the written queue. None when it is no crisis."""
-    consultation = session.get(Consultation, thread.consultation_id)
     if not korean.strip() or consultation is None:
         return None
     screened = crisis_playbook.screen(session, consultation, original, screened=korean)

@@ -98,6 +98,7 @@ class Outgoing:
     language: str = "ko"
     agent_id: int | None = None
     flags: dict[str, Any] | None = None
+    ignore_opt_out: bool = False  # as `send`'s: the opt-out confirmation itself
 
 
 def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
@@ -117,14 +118,16 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
             except (ValueError, DomainError) as exc:
                 raise Invalid(str(exc)) from None
         plan.append((Outgoing(out.thread, body, out.sender, out.language, out.agent_id,
-                              out.flags), parts))
-    hashes = {o.thread.contact_key for o, _ in plan if o.thread.channel == "sms"}
+                              out.flags, out.ignore_opt_out), parts))
+    hashes = {o.thread.contact_key for o, _ in plan
+              if o.thread.channel == "sms" and not o.ignore_opt_out}
     blocked_hashes = set(session.scalars(select(SmsOptOut.phone_hash).where(
         SmsOptOut.phone_hash.in_(hashes)))) if hashes else set()
 
     def status(o: Outgoing) -> str:
         if o.thread.channel == "sms":
-            return "blocked" if o.thread.contact_key in blocked_hashes else "queued"
+            blocked = not o.ignore_opt_out and o.thread.contact_key in blocked_hashes
+            return "blocked" if blocked else "queued"
         return "queued" if o.thread.channel == "portal" else "delivered"
 
     added = add_messages(session, [NewMessage(

@@ -42,6 +42,25 @@ def open_thread(
     now: datetime | None = None,
 ) -> WrittenThread:
     """A new consultation with its written thread, waiting for an answer."""
+    return open_conversation(session, channel=channel, contact_key=contact_key,
+                             language=language, subject=subject, reply_address=reply_address,
+                             provider=provider, citizen_id=citizen_id, now=now)[0]
+
+
+def open_conversation(
+    session: Session,
+    *,
+    channel: str,
+    contact_key: str,
+    language: str,
+    subject: str,
+    reply_address: str | None = None,
+    provider: str | None = None,
+    citizen_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[WrittenThread, Consultation]:
+    """`open_thread`, and the consultation it opened (a caller that holds it saves a look-up:
+    the identity map keeps an object only while someone refers to it)."""
     now = now or utcnow()
     subject_masked = masked(subject)[:MAX_SUBJECT_CHARS]
     consultation = Consultation(
@@ -55,11 +74,55 @@ def open_thread(
         provider=provider, language=language, status="open",
         sla_due_at=due_at(channel, now), subject=subject_masked, created_at=now,
         updated_at=now,
+        # shown form written with the row (`keep` below seals the raw address under its id)
+        reply_address=addresses.shown_address(reply_address),
     )
     session.add(thread)
     session.flush()
     addresses.keep(session, thread, reply_address)
-    return thread
+    return thread, consultation
+
+
+@dataclass(frozen=True)
+class NewConversation:
+    """One conversation of `open_conversations` (the arguments of `open_conversation`, and the
+    queue the consultation waits in)."""
+    channel: str
+    contact_key: str
+    language: str
+    subject: str
+    now: datetime
+    reply_address: str | None = None
+    provider: str | None = None
+    citizen_id: int | None = None
+    queue_id: int | None = None
+
+
+def open_conversations(session: Session, batch: Sequence[NewConversation]
+                       ) -> list[tuple[WrittenThread, Consultation]]:
+    """`open_conversation` for many (a batch of first messages): one bulk INSERT ... RETURNING
+    per table and one round for the sealed reply addresses, instead of two flushes and a
+    look-up each. Same rows, in the batch's order; the objects are persistent in `session`."""
+    if not batch:
+        return []
+    session.flush()
+    subjects = [masked(c.subject)[:MAX_SUBJECT_CHARS] for c in batch]
+    consultations = list(session.scalars(
+        insert(Consultation).returning(Consultation, sort_by_parameter_order=True), [{
+            "channel": c.channel, "started_at": c.now, "queued_at": c.now,
+            "citizen_id": c.citizen_id, "language": c.language, "subject": subject,
+            "status": "open", "outcome": "open", "queue_id": c.queue_id}
+            for c, subject in zip(batch, subjects, strict=True)]))
+    threads = list(session.scalars(
+        insert(WrittenThread).returning(WrittenThread, sort_by_parameter_order=True), [{
+            "consultation_id": row.id, "channel": c.channel, "contact_key": c.contact_key,
+            "provider": c.provider, "language": c.language, "status": "open",
+            "sla_due_at": due_at(c.channel, c.now), "subject": subject, "created_at": c.now,
+            "updated_at": c.now, "reply_address": addresses.shown_address(c.reply_address)}
+            for c, subject, row in zip(batch, subjects, consultations, strict=True)]))
+    addresses.keep_many(session, [(t, c.reply_address)
+                                  for t, c in zip(threads, batch, strict=True)])
+    return list(zip(threads, consultations, strict=True))
 
 
 def current_thread(session: Session, channel: str, contact_key: str) -> WrittenThread | None:
@@ -147,6 +210,9 @@ class NewMessage:
     translation_language: str | None = None
     segments: int = 1
     flags: dict[str, Any] | None = None
+    external_id: str | None = None
+    attachments: Sequence[dict[str, Any]] = ()
+    at: datetime | None = None  # the message's time when it is not the batch's `now`
 
 
 def add_messages(session: Session, batch: Sequence[NewMessage],
@@ -173,18 +239,18 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
             "sender_agent_id": m.agent_id, "body": m.body, "body_masked": masked(m.body),
             "client_msg_id": None,
             "flags": {"channel": m.thread.channel, "direction": m.direction, **(m.flags or {})},
-            "created_at": now})
+            "created_at": m.at or now})
     messages = list(session.scalars(
         insert(Message).returning(Message, sort_by_parameter_order=True), message_rows))
     rows = list(session.scalars(
         insert(ChannelMessage).returning(ChannelMessage, sort_by_parameter_order=True), [{
             "thread_id": m.thread.id, "message_id": msg.id, "direction": m.direction,
-            "channel": m.thread.channel, "external_id": None,
+            "channel": m.thread.channel, "external_id": m.external_id,
             "delivery_status": m.delivery_status, "language": m.language,
             "translation": masked(m.translation) if m.translation else None,
-            "translation_language": m.translation_language, "attachments": [],
-            "segments": m.segments, "created_at": now}
+            "translation_language": m.translation_language, "attachments": list(m.attachments),
+            "segments": m.segments, "created_at": m.at or now}
             for m, msg in zip(batch, messages, strict=True)]))
     for m in batch:
-        m.thread.updated_at = now
+        m.thread.updated_at = m.at or now
     return [Added(msg, row) for msg, row in zip(messages, rows, strict=True)]

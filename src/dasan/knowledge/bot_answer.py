@@ -48,8 +48,8 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K) ->
     may answer with the first (``answer``), should offer related entries and a human
     (``related``), or has nothing (``miss``)."""
     live = get_live_index()
-    found = live.search(session, query, k=k, valid_on=today, answerable_only=True)
     index = live.sync(session)
+    found = live.search_in(session, index, query, k=k, valid_on=today, answerable_only=True)
     if not found:
         return FoundAnswer(decide([], query), [])
     e = found[0][0]

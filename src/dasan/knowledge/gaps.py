@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -114,6 +115,10 @@ def record_gap(session: Session, kind: str, question: str, *,
     event = KbGapEvent(kind=kind, question=masked(question), consultation_id=consultation_id,
                        entry_id=entry_id, nearest_entry_ids=near,
                        owner_agency_id=_owner_of(session, near), detail=detail or {})
+    deferred = session.info.get(_DEFERRED)
+    if assign and deferred is not None:
+        deferred.append(event)  # stored and clustered when the `clustering_deferred` block ends
+        return event
     session.add(event)
     session.flush()
     if assign:
@@ -187,6 +192,79 @@ def assign_event(session: Session, event: KbGapEvent) -> KbGapCluster:
     event.cluster_id = c.id
     session.flush()
     return c
+
+
+_DEFERRED = "dasan.gaps.deferred"
+
+
+@contextmanager
+def clustering_deferred(session: Session) -> Iterator[None]:
+    """Gap events recorded inside the block are stored and clustered together when it ends
+    (`assign_events`: one load of the open clusters, each touched cluster written once) instead
+    of one by one; the events get the clusters `assign_event` would give them in the order they
+    were recorded. For a batch of intake (the SMS webhook's 100 messages: one cluster query
+    instead of 100). Nothing is stored when the block raises. Nested blocks are the outer one."""
+    if _DEFERRED in session.info:
+        yield
+        return
+    events: list[KbGapEvent] = []
+    session.info[_DEFERRED] = events
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED, None)
+    assign_events(session, events)
+
+
+def assign_events(session: Session, events: Sequence[KbGapEvent]) -> None:
+    """Cluster new (not yet stored) events in order, as `assign_event` one by one would, and
+    add them to the session with their cluster: the open clusters are read once, the
+    centroids merged in memory (rounded as stored), and each touched cluster written once."""
+    if not events:
+        return
+    since = utcnow() - timedelta(days=CLUSTER_WINDOW_DAYS)
+    candidates = list(session.scalars(select(KbGapCluster).where(
+        KbGapCluster.status == "open", KbGapCluster.last_seen >= since)
+        .order_by(KbGapCluster.id)))
+    centroids = [np.asarray(c.centroid or [], dtype=np.float32) for c in candidates]
+    touched: dict[int, int] = {}  # candidate index -> 1 (ordered set)
+    chosen: list[int] = []
+    for event in events:
+        vec, join = topic_vector(event.question)
+        i, sim = best_match(vec, centroids)
+        if i >= 0 and sim >= join:
+            c = candidates[i]
+            centroids[i] = _stored(merged_centroid(centroids[i], c.count, vec))
+            c.count += 1
+            c.last_seen = utcnow()
+            if len(c.examples) < MAX_EXAMPLES and event.question not in c.examples:
+                c.examples = [*c.examples, event.question]
+            c.nearest_entry_ids = list(dict.fromkeys([*c.nearest_entry_ids,
+                                                      *event.nearest_entry_ids]))[:10]
+            if c.owner_agency_id is None:
+                c.owner_agency_id = event.owner_agency_id
+        else:
+            c = KbGapCluster(label=event.question[:256], owner_agency_id=event.owner_agency_id,
+                             status="open", count=1, examples=[event.question],
+                             nearest_entry_ids=list(event.nearest_entry_ids))
+            session.add(c)
+            candidates.append(c)
+            centroids.append(_stored(vec))
+            i = len(candidates) - 1
+        touched[i] = 1
+        chosen.append(i)
+    for i in touched:
+        candidates[i].centroid = [round(float(x), 5) for x in centroids[i]]
+    session.flush()  # the new clusters' ids
+    for event, i in zip(events, chosen, strict=True):
+        event.cluster_id = candidates[i].id
+    session.add_all(events)
+    session.flush()
+
+
+def _stored(vec: np.ndarray) -> np.ndarray:
+    """A centroid as `assign_event` reads it back: rounded to 5 decimals, float32."""
+    return np.round(vec.astype(np.float64), 5).astype(np.float32)
 
 
 def cluster_pending(session: Session) -> int:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -76,8 +79,31 @@ class LiveIndex:
             query = query.where(KbEntry.updated_at > since)
         return [to_doc(e, code, verdict) for e, code, verdict in session.execute(query)]
 
+    @contextmanager
+    def pinned(self, session: Session) -> Iterator[None]:
+        """Within the block, `sync` on `session` brings the index up to date the first time and
+        then reuses it: for a batch that searches many times in one transaction and edits no
+        entry (the SMS batch: one freshness query instead of one per message)."""
+        if _PINNED in session.info:
+            yield
+            return
+        session.info[_PINNED] = None
+        try:
+            yield
+        finally:
+            session.info.pop(_PINNED, None)
+
     def sync(self, session: Session) -> SearchIndex:
         """The index, brought up to date with the table."""
+        pinned = session.info.get(_PINNED)
+        if pinned is not None:
+            return cast(SearchIndex, pinned)
+        index = self._sync(session)
+        if _PINNED in session.info:
+            session.info[_PINNED] = index
+        return index
+
+    def _sync(self, session: Session) -> SearchIndex:
         url = get_settings().database_url
         with self._lock:
             stamp = self._stamp(session)
@@ -148,7 +174,24 @@ class LiveIndex:
         answerable_only: bool = False,
     ) -> list[tuple[KbEntry, Hit]]:
         """Entries best matching `query`, with their hit scores and confidence."""
-        index = self.sync(session)
+        return self.search_in(session, self.sync(session), query, k, category=category,
+                              owner=owner, valid_on=valid_on, published_only=published_only,
+                              answerable_only=answerable_only)
+
+    def search_in(
+        self,
+        session: Session,
+        index: SearchIndex,
+        query: str,
+        k: int = 5,
+        *,
+        category: str | None = None,
+        owner: str | None = None,
+        valid_on: date | None = None,
+        published_only: bool = True,
+        answerable_only: bool = False,
+    ) -> list[tuple[KbEntry, Hit]]:
+        """`search` in an index the caller has just synced (`sync`: one freshness query)."""
         hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
                             status="published" if published_only else None,
                             answerable_only=answerable_only)
@@ -159,6 +202,7 @@ class LiveIndex:
         return [(entries[int(h.id)], h) for h in hits if int(h.id) in entries]
 
 
+_PINNED = "dasan.kb_index.pinned"
 _LIVE = LiveIndex()
 
 

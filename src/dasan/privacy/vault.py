@@ -9,7 +9,7 @@ it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from cryptography.fernet import InvalidToken
 from sqlalchemy import select
@@ -41,6 +41,21 @@ def seal(s: Session, kind: str, ref_id: int, raw: str) -> SealedText:
     else:
         row.key_id, row.token, row.rotated_at = ring.active_id, token, utcnow()
     return row
+
+
+def seal_many(s: Session, kind: str, items: Sequence[tuple[int, str]]) -> None:
+    """`seal` for many (ref id, raw) pairs: one look-up of the rows already there."""
+    if not items:
+        return
+    ring = key_ring()
+    fernet = ring.fernet(ring.active_id)
+    tokens = {ref_id: fernet.encrypt(raw.encode("utf-8")).decode("ascii") for ref_id, raw in items}
+    now = utcnow()
+    for row in s.scalars(select(SealedText).where(SealedText.kind == kind,
+                                                  SealedText.ref_id.in_(list(tokens)))):
+        row.key_id, row.token, row.rotated_at = ring.active_id, tokens.pop(row.ref_id), now
+    s.add_all([SealedText(kind=kind, ref_id=ref_id, key_id=ring.active_id, token=token,
+                          created_at=now) for ref_id, token in tokens.items()])
 
 
 def _open(row: SealedText) -> str:

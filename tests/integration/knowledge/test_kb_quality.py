@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, func, select
 
 from dasan.chat import bot
 from dasan.db.models import Agency, AuditLog, KbEntry
@@ -170,3 +171,78 @@ def test_agent_proposal_and_alert_topics_reach_the_owner(client, login, db) -> N
     db.commit()
     kinds = {e.kind for e in db.scalars(select(KbGapEvent))}
     assert {"proposal", "alert"} <= kinds
+
+
+def _gap_picture(db) -> tuple[list[tuple[str, str]], list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
+    labels = {c.id: c.label for c in db.scalars(select(KbGapCluster))}
+    events = [(e.question, labels[e.cluster_id]) for e in
+              db.scalars(select(KbGapEvent).order_by(KbGapEvent.id))]
+    clusters = sorted((c.label, c.count, tuple(c.examples), tuple(c.nearest_entry_ids),
+                       c.owner_agency_id, tuple(round(x, 3) for x in c.centroid))
+                      for c in db.scalars(select(KbGapCluster)))
+    return events, clusters
+
+
+def test_deferred_clustering_gives_the_clusters_of_one_by_one(db) -> None:  # type: ignore[no-untyped-def]
+    _add(db)
+    db.commit()
+    asked = ["따릉이 정기권 환불", "남산 케이블카 운행 시간", "따릉이 정기권 환불 받을 수 있나요",
+             "남산 케이블카 몇 시까지 해요", "따릉이 정기권 환불해 주세요", "반려견 등록 방법",
+             "남산 케이블카 운행 시간", "제 번호 010-1234-5678로 따릉이 정기권 환불 연락 주세요"]
+    gaps.record_gap(db, "miss", "따릉이 정기권 환불 문의")  # an open cluster from before
+    db.commit()
+
+    def run(deferred: bool) -> tuple[list[tuple[str, str]], list[tuple[object, ...]]]:
+        if deferred:
+            with gaps.clustering_deferred(db):
+                for text in asked:
+                    assert gaps.record_gap(db, "miss", text, nearest=[]) is not None
+                assert db.scalar(select(func.count(KbGapEvent.id))) == 1  # not stored yet
+        else:
+            for text in asked:
+                gaps.record_gap(db, "miss", text, nearest=[])
+        db.commit()
+        picture = _gap_picture(db)
+        db.execute(delete(KbGapEvent).where(KbGapEvent.question != "따릉이 정기권 환불 문의"))
+        db.execute(delete(KbGapCluster).where(KbGapCluster.label != "따릉이 정기권 환불 문의"))
+        first = db.scalar(select(KbGapCluster))
+        first.count, first.examples = 1, ["따릉이 정기권 환불 문의"]
+        first.centroid = [round(float(x), 5) for x in gaps.topic_vector(first.label)[0]]
+        db.commit()
+        return picture
+
+    one_by_one = run(deferred=False)
+    assert sorted(c[1] for c in one_by_one[1]) == [1, 3, 5]  # pets, cable car, 1 + 4 refunds
+    assert run(deferred=True) == one_by_one
+    with pytest.raises(RuntimeError), gaps.clustering_deferred(db):
+        gaps.record_gap(db, "miss", "따릉이 정기권 환불")
+        raise RuntimeError("the batch failed")
+    db.rollback()
+    assert db.scalar(select(func.count(KbGapEvent.id))) == 1  # nothing of the failed block
+
+
+def test_a_pinned_index_is_checked_for_fresh_entries_once(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from dasan.knowledge.live import get_live_index
+
+    live = get_live_index()
+    statements: list[str] = []
+
+    def seen(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with live.pinned(db):
+            first = live.sync(db)
+            asked = len(statements)
+            assert live.sync(db) is first and len(statements) == asked  # no second look
+        live.sync(db)
+        assert len(statements) > asked  # unpinned: every sync looks again
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    _add(db)  # a change after the block is found by the next sync
+    db.commit()
+    assert any(e.title == "따릉이 대여 요금" for e, _ in live.search(db, "따릉이 대여 요금", k=3))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,15 +13,34 @@ from sqlalchemy.orm import Session
 from dasan.channels import outbound
 from dasan.channels.catalog import message
 from dasan.channels.desk import close_thread
-from dasan.channels.intake import IntakeResult, take_inbound
+from dasan.channels.intake import (
+    IntakeResult,
+    NewInbound,
+    Opened,
+    finish_new,
+    open_new_many,
+    take_inbound,
+)
 from dasan.channels.sms import survey
 from dasan.channels.sms.optout import opt_in_word, opt_out_word
 from dasan.channels.sms.port import DeliveryReceipt, InboundSms
-from dasan.channels.threads import add_message, current_thread, find_inbound, open_thread
+from dasan.channels.threads import (
+    NewConversation,
+    NewMessage,
+    add_message,
+    add_messages,
+    current_thread,
+    find_inbound,
+    open_conversations,
+    open_thread,
+)
 from dasan.channels.translation.port import Translator
-from dasan.consultations.service import citizen_for_phone
+from dasan.consultations.service import citizen_for_phone, citizens_for_phones
 from dasan.db.base import utcnow
-from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut
+from dasan.db.models import Citizen
+from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
+from dasan.knowledge import gaps
+from dasan.knowledge.live import get_live_index
 from dasan.text.langid import detect_language
 
 # The bot's SMS answer: a short LMS with a link to the full answer.
@@ -36,10 +57,11 @@ class SmsResult:
 
 
 def receive(session: Session, sms: InboundSms, *, translator: Translator | None = None,
-            now: datetime | None = None) -> SmsResult:
+            now: datetime | None = None, checked_new: bool = False,
+            pending_sends: list[outbound.Outgoing] | None = None) -> SmsResult:
+    """Take one citizen's SMS (`checked_new`, `pending_sends`: see `take_inbound`)."""
     now = now or sms.received_at or utcnow()
-    found = find_inbound(session, "sms", sms.external_id)
-    if found is not None:
+    if not checked_new and find_inbound(session, "sms", sms.external_id) is not None:
         return SmsResult(None, duplicate=True)
     citizen = citizen_for_phone(session, sms.sender)
     key = citizen.phone_hash or ""
@@ -57,8 +79,122 @@ def receive(session: Session, sms: InboundSms, *, translator: Translator | None 
     result = take_inbound(session, channel="sms", provider=sms.provider, contact_key=key,
                           external_id=sms.external_id, text=sms.text, reply_address=sms.sender,
                           citizen_id=citizen.id, short_budget=SMS_SHORT_BYTES,
-                          translator=translator, now=now)
+                          translator=translator, now=now, checked_new=True,
+                          pending_sends=pending_sends)
     return SmsResult(result, opted_in=opted_in)
+
+
+def receive_many(session: Session, messages: Sequence[InboundSms], *,
+                 translator: Translator | None = None) -> list[SmsResult]:
+    """`receive` for a provider's batch, in order, in the caller's transaction, with the same
+    results as one by one. Set-based where it can be: one query finds the external ids already
+    taken (a repeat inside the batch is a duplicate of its first); the first messages of
+    contacts with no open thread (and no opt-in word or survey score, and only one message in
+    the batch) are written together (citizens, consultations, threads, messages:
+    `intake.open_new_many`; opt-outs among them `_opt_out_many`); the acknowledgements go
+    out with one `send_many` (a contact's before that contact's next message is taken, so
+    every thread keeps its order); the bot's misses are clustered together at the end; the
+    knowledge index is checked for fresh entries once for the batch. Every other message is
+    `receive`d as it comes, and every message's screening and bot answer runs in the batch's
+    order."""
+    ids = {sms.external_id for sms in messages}
+    taken = set(session.scalars(select(ChannelMessage.external_id).where(
+        ChannelMessage.channel == "sms", ChannelMessage.external_id.in_(ids)))) if ids else set()
+    fresh: list[int] = []  # positions of the messages to take
+    for n, sms in enumerate(messages):
+        if sms.external_id not in taken:
+            taken.add(sms.external_id)
+            fresh.append(n)
+    opened = _open_first_messages(session, [messages[n] for n in fresh], translator)
+    to_take = set(fresh)
+    results: list[SmsResult] = []
+    pending: list[outbound.Outgoing] = []
+    waiting: set[str] = set()  # senders with an acknowledgement in `pending`
+    with gaps.clustering_deferred(session), get_live_index().pinned(session):
+        for n, sms in enumerate(messages):
+            if n not in to_take:
+                results.append(SmsResult(None, duplicate=True))
+                continue
+            if sms.sender in waiting:
+                outbound.send_many(session, pending)
+                pending, waiting = [], set()
+            before = len(pending)
+            first = opened.get(sms.external_id)
+            if isinstance(first, SmsResult):
+                results.append(first)
+            elif first is not None:
+                results.append(SmsResult(finish_new(session, first, translator, pending)))
+            else:
+                results.append(receive(session, sms, translator=translator, checked_new=True,
+                                       pending_sends=pending))
+            if len(pending) > before:
+                waiting.add(sms.sender)
+        outbound.send_many(session, pending)
+    return results
+
+
+def _open_first_messages(session: Session, messages: list[InboundSms],
+                         translator: Translator | None) -> dict[str, Opened | SmsResult]:
+    """The batch's plain first messages written together, by external id (see receive_many):
+    opt-outs taken whole (their result), the others opened (to `finish_new`)."""
+    per_sender = Counter(sms.sender for sms in messages)
+    plain = [sms for sms in messages if per_sender[sms.sender] == 1
+             and opt_in_word(sms.text) is None and sms.text.strip() not in survey.SCORES]
+    if not plain:
+        return {}
+    citizens = citizens_for_phones(session, [sms.sender for sms in plain])
+    keys = {sms.sender: citizens[sms.sender].phone_hash or "" for sms in plain}
+    busy = set(session.scalars(select(WrittenThread.contact_key).where(
+        WrittenThread.channel == "sms", WrittenThread.contact_key.in_(set(keys.values())),
+        WrittenThread.status != "closed")))
+    first = [sms for sms in plain if keys[sms.sender] and keys[sms.sender] not in busy]
+    opting = [sms for sms in first if opt_out_word(sms.text) is not None]
+    _opt_out_many(session, opting, keys, citizens)
+    done: dict[str, Opened | SmsResult] = {
+        sms.external_id: SmsResult(None, opted_out=True) for sms in opting}
+    opened = open_new_many(session, [NewInbound(
+        channel="sms", provider=sms.provider, contact_key=keys[sms.sender],
+        external_id=sms.external_id, text=sms.text, now=sms.received_at or utcnow(),
+        reply_address=sms.sender, citizen_id=citizens[sms.sender].id,
+        short_budget=SMS_SHORT_BYTES) for sms in first if opt_out_word(sms.text) is None],
+        translator)
+    done.update({o.item.external_id: o for o in opened})
+    return done
+
+
+def _opt_out_many(session: Session, messages: list[InboundSms], keys: dict[str, str],
+                  citizens: dict[str, Citizen]) -> None:
+    """`_opt_out` for first messages of contacts with no open thread, set-based: the opt-outs
+    recorded, the threads opened, the messages written and confirmed in one round each, then
+    each thread closed (as `_opt_out` closes an unanswered thread)."""
+    if not messages:
+        return
+    known = set(session.scalars(select(SmsOptOut.phone_hash).where(
+        SmsOptOut.phone_hash.in_({keys[sms.sender] for sms in messages}))))
+    nows = [sms.received_at or utcnow() for sms in messages]
+    words = [opt_out_word(sms.text) or "" for sms in messages]
+    session.add_all([SmsOptOut(phone_hash=keys[sms.sender], word=word[:32], at=now)
+                     for sms, word, now in zip(messages, words, nows, strict=True)
+                     if keys[sms.sender] not in known])
+    languages = [detect_language(sms.text) if not sms.text.isascii() else "en"
+                 for sms in messages]
+    opened = open_conversations(session, [NewConversation(
+        channel="sms", contact_key=keys[sms.sender], language=language, subject=sms.text,
+        now=now, reply_address=sms.sender, provider=sms.provider,
+        citizen_id=citizens[sms.sender].id)
+        for sms, language, now in zip(messages, languages, nows, strict=True)])
+    add_messages(session, [NewMessage(
+        thread=thread, sender="citizen", body=sms.text, direction="in", language=language,
+        external_id=sms.external_id, flags={"opt_out": word}, at=now)
+        for sms, language, word, now, (thread, _) in zip(messages, languages, words, nows,
+                                                         opened, strict=True)])
+    outbound.send_many(session, [outbound.Outgoing(
+        thread, message("opted_out", language), sender="system", language=language,
+        flags={"notice": "opted_out"}, ignore_opt_out=True)
+        for language, (thread, _) in zip(languages, opened, strict=True)])
+    for now, (thread, _consultation) in zip(nows, opened, strict=True):
+        if thread.first_agent_reply_at is None:
+            close_thread(session, thread, now, "citizen_left")
 
 
 def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word: str,

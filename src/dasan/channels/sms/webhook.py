@@ -28,11 +28,12 @@ def inbound(session: Session, body: bytes, content_type: str | None, timestamp: 
             signature: str | None) -> Taken:
     """One message, or a provider's batch (`{"messages": [...]}`): every message is checked
     before any is taken (a bad one refuses the batch, nothing is taken), then all are taken
-    in order in one transaction, one commit. One result per message."""
+    in order in one transaction (`service.receive_many`), one commit. One result per
+    message."""
     check_gateway_signature(body, timestamp, signature)
     data = decode_body(body, content_type)
     messages = [parse_inbound(item) for item in batch_of(data, "messages")]
-    results = [service.receive(session, sms) for sms in messages]
+    results = service.receive_many(session, messages)
     session.commit()
     return Taken(results, "messages" in data)
 
