@@ -50,11 +50,18 @@ def test_line_signature() -> None:
 
 @pytest.mark.parametrize("text,lang,terms", [
     ("Where can I buy a climate card?", "en", ["구매", "기후동행카드"]),
-    ("我想申请青年月租补贴", "zh", ["신청", "청년월세"]),
+    ("我想申请青年月租补贴", "zh", ["신청", "청년월세", "보조금"]),
     ("粗大ごみの出し方", "ja", ["대형폐기물"]),
     ("Làm sao để thuê xe đạp công cộng?", "vi", ["방법", "대여", "따릉이"]),
     ("Паспорт яаж авах вэ", "mn", ["여권", "방법", "구매"]),
     ("Thank you very much", "en", []),
+    # English plurals and Mongolian case endings find the term ...
+    ("Are there vouchers for bed bugs?", "en", ["바우처", "빈대"]),
+    ("Уур амьсгалын картыг хэрхэн цэнэглэх вэ", "mn", ["기후동행카드"]),
+    ("Сөүл иргэний картаар юу хийж болох вэ", "mn", ["서울시민카드"]),
+    # ... but a short Mongolian alias must be a whole word: "зах" (market), not "захиргаа"
+    ("Захиргааны ажилтан", "mn", []),
+    ("Зах хаана байдаг вэ", "mn", ["재래시장"]),
 ])
 def test_glossary_finds_korean_terms(text: str, lang: str, terms: list[str]) -> None:
     assert sorted(korean_terms(text, lang)) == sorted(terms)
@@ -118,11 +125,16 @@ def test_sla_by_channel() -> None:
     assert due_at("chat", start) is None
 
 
-def test_foreign_questions_search_raw_first_then_glossary_terms() -> None:
+def test_foreign_questions_search_raw_question_with_glossary_terms_first() -> None:
     from dasan.channels.translation.glossary import GlossaryTranslator
     from dasan.channels.written_bot import korean_queries
 
     queries = korean_queries("How do I buy a climate card?", "en", GlossaryTranslator())
-    assert queries[0] == "How do I buy a climate card?"  # the multilingual embedder's best
-    assert len(queries) == 2 and "기후동행카드" in queries[1]
+    # first the raw question with the Korean terms appended (dense sees both, lexical the terms)
+    assert queries[0].startswith("How do I buy a climate card? ")
+    assert "기후동행카드" in queries[0]
+    assert queries[1] == "How do I buy a climate card?"
+    assert len(queries) == 3 and queries[2] == queries[0].split("? ", 1)[1]
+    # without any glossary term only the raw question is left
+    assert korean_queries("Good morning", "en", GlossaryTranslator()) == ["Good morning"]
     assert korean_queries("기후동행카드 구매", "ko", GlossaryTranslator()) == ["기후동행카드 구매"]

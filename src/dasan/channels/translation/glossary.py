@@ -33,9 +33,20 @@ def load_terms(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
     return tuple(Term(r["ko"], {lang: tuple(r.get(lang, ())) for lang in FOREIGN}) for r in rows)
 
 
-def _pattern(alias: str) -> re.Pattern[str]:
+# Mongolian adds its case endings to the word ("карт" -> "картыг", "картаар"): an alias of at
+# least this many letters also matches as the start of a longer word. Shorter ones ("зах",
+# market) would match unrelated words ("захиргаа", administration), so they must be whole.
+MN_STEM_MIN = 4
+
+
+def _pattern(alias: str, lang: str = "") -> re.Pattern[str]:
     if alias.isascii() or any(ch.isalpha() and ord(ch) < 0x3000 for ch in alias):
-        return re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", re.IGNORECASE)
+        end = r"(?!\w)"
+        if lang == "en" and alias[-1:].isalpha():
+            end = r"(?:s|es)?(?!\w)"  # "voucher" finds "vouchers"
+        elif lang == "mn" and len(alias) >= MN_STEM_MIN:
+            end = ""
+        return re.compile(r"(?<!\w)" + re.escape(alias) + end, re.IGNORECASE)
     return re.compile(re.escape(alias))  # CJK: no word boundaries
 
 
@@ -43,7 +54,7 @@ def _pattern(alias: str) -> re.Pattern[str]:
 def _patterns(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     pairs = [(alias, t.ko) for t in load_terms() for alias in t.aliases.get(lang, ())]
     pairs.sort(key=lambda p: -len(p[0]))  # longest alias first: "climate card" before "card"
-    return tuple((_pattern(a), ko) for a, ko in pairs)
+    return tuple((_pattern(a, lang), ko) for a, ko in pairs)
 
 
 def korean_terms(text: str, lang: str) -> list[str]:
