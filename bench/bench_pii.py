@@ -104,7 +104,7 @@ from bench import pii_peer_v1
 from bench.peers import pii_names_v1
 from bench.pii_scoring import Finder, load_items, score_spans
 from dasan.config import PROJECT_ROOT
-from dasan.text import pii, pii_names
+from dasan.text import pii, pii_name_model, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
@@ -222,6 +222,31 @@ def speed() -> None:
                 best_p = min(best_p, _per_message_us(peer, texts))
             print(f"  {label:24} dasan {best_o:9.1f}   peer (scan everywhere) {best_p:9.1f}"
                   f"   x{best_p / best_o:.1f}")
+        _name_model_cost(texts)
+
+
+def _name_model_cost(texts: list[str]) -> None:
+    """mask() with the scored name detector against mask() with the rules alone (as before it),
+    alternating, best of 5: wall and CPU microseconds per message."""
+    full = pii.RECOGNISERS
+    rules = tuple(r for r in full if r is not pii_name_model.scored_names)
+    best: dict[str, tuple[float, float]] = {}
+    try:
+        for _ in range(5):
+            for label, recognisers in (("with name model", full), ("rules only", rules)):
+                pii.RECOGNISERS = recognisers
+                wall, cpu = time.perf_counter(), time.process_time()
+                for text in texts:
+                    pii.mask(text)
+                wall = (time.perf_counter() - wall) / len(texts) * 1e6
+                cpu = (time.process_time() - cpu) / len(texts) * 1e6
+                old = best.get(label, (float("inf"), float("inf")))
+                best[label] = (min(old[0], wall), min(old[1], cpu))
+    finally:
+        pii.RECOGNISERS = full
+    (ow, oc), (pw, pc) = best["with name model"], best["rules only"]
+    print(f"  {'mask, name model':24} dasan {ow:9.1f}   peer (rules only)      {pw:9.1f}"
+          f"   wall x{ow / pw:.2f}; CPU {oc:.1f} vs {pc:.1f} us, x{oc / pc:.2f}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -60,6 +60,7 @@ _NAMING_CUES = frozenset(str.split(
     예금주 예금주는 신청인 신청자 보호자 수취인 수령인 민원인 고객 환자 세입자 집주인 명의자
     문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구"""))
 
+_SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
 
 
@@ -129,8 +130,7 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 continue
             sur, given = _split(cand, compound)
             has_sur = sur in surnames
-            if not has_sur and not (nxt.startswith("씨") or rest.startswith("씨")
-                                    or prev in _STRONG_CUES):
+            if not has_sur and not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES):
                 continue
             if not given or len(given) > 2 and has_sur:
                 continue
@@ -190,4 +190,25 @@ def scored_names(text: str) -> Iterator[Candidate]:
         if p >= threshold and p > best.get(start, (0.0, 0))[0]:
             best[start] = (p, end)
     for start, (_, end) in sorted(best.items()):
+        if text[start] not in _tables()[0] and text[start:start + 2] not in _tables()[1]:
+            start = _foreign_start(text, start, common, lexicon)
         yield "name", start, end, _mask(text[start:end])
+
+
+_FOREIGN_PART = re.compile(r"([가-힣]{1,5}) $")
+
+
+def _foreign_start(text: str, start: int, common: frozenset[str],
+                   lexicon: dict[str, str]) -> int:
+    """A foreign resident's name is often two or three words (마리아 산토스, 응우옌 티 투): take up
+    to two words before the scored one when they are no known Korean word or cue."""
+    for _ in range(2):
+        m = _FOREIGN_PART.search(text, max(0, start - 7), start)
+        if m is None or m.end() != start:
+            break
+        word = m.group(1)
+        if (word in common or word in lexicon or word in _NAMING_CUES or word in _CALLED
+                or word[-1] in "은는이가을를에의도로"):
+            break
+        start = m.start(1)
+    return start
