@@ -43,9 +43,11 @@ ENDINGS: frozenset[str] = frozenset(
     str.split(
         """이 가 은 는 을 를 의 도 랑 이랑 하고 과 와 에게 한테 께 께서 이가 이는 이를 이도 이의
         이에요 예요 이예요 에요 입니다 이요 요 이고 고 이고요 고요 이구요 이라고 라고 이라는 라는
-        이랑은 인데 인데요 이신데 이세요 세요 이십니다 이었 였 이었어요 였어요 이었는데 였는데 이었고
+        이랑은 인데 인데요
+        이신데 이세요 세요 이십니다 이었 였 이었어요 였어요 이었는데 였는데 이었고
         으로 로 이라 라 이지 이죠 이거든요 거든요 이든 이나 이라서 이네요 네요 이야 야 아
-        씨 님 씨가 씨는 씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
+        씨 님 씨가 씨는
+        씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
         고객님 고객님이 고객님은 선생님 선생님이 선생님이세요 학생 어린이 어르신 드림 귀하 올림
         씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께"""
     )
@@ -53,7 +55,8 @@ ENDINGS: frozenset[str] = frozenset(
 # Honorifics and titles that, as the next word, make the word before a candidate.
 _CALLED = frozenset(str.split(
     """씨 님 고객님 선생님 학생 어르신 주무관 주무관님 팀장님 과장님 상담사님 기사님 할아버지 할머니
-    씨가 씨는 씨를 씨의 씨한테 씨랑 님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로"""))
+    씨가 씨는 씨를 씨의 씨한테 씨랑
+    님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로"""))
 _NAMING_CUES = frozenset(str.split(
     """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
@@ -77,7 +80,8 @@ def _tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset
     return (pii.SURNAME_SET, pii.COMPOUND_SURNAMES, pii.GIVEN_SYLLABLES, pii.NOT_NAMES)
 
 
-_COMMON_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구")
+_COMMON_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유"
+                             "전홍고문양손배백허남심노하곽성차주우구")
 
 
 @cache
