@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dasan.errors import Invalid
-from dasan.text import pii_documents, pii_names, pii_spoken
+from dasan.text import pii_documents, pii_name_model, pii_names, pii_spoken
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -722,12 +722,15 @@ def _names(text: str) -> Iterator[Candidate]:
 
 
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
+GIVEN_SYLLABLES: frozenset[str] = _GIVEN_SYLLABLES
+NOT_NAMES: frozenset[str] = _NOT_NAMES
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_name_model.scored_names,
 )
 
 

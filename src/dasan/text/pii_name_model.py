@@ -1,0 +1,218 @@
+"""Personal names scored by a small model, not by one rule per phrasing.
+
+Every Hangul word is a *candidate* when it starts with a Korean surname (or a two-syllable one
+such as 남궁, 황보, 제갈) followed by one or two more syllables, and whatever follows those in
+the same word is an ending a name can take (이에요, 씨, 님, 이라고, 가, 는, ...; or nothing). A
+word that stands before an honorific (씨, 님, 고객님) or after a naming cue (이름은, 저는) is a
+candidate too without a surname, for foreign residents' names written in Hangul (뚜엉, 라흐마트).
+
+Each candidate gets sparse features:
+
+* its shape: length, which surname (a common, a rare or a two-syllable one), how many of its
+  given-name syllables are common in Korean given names, each given-name syllable;
+* its ending (the rest of the word: 이에요, 씨, 가, ...);
+* the words around it (the word before and its last two syllables, the word after and its first
+  syllable), where 이름은/저는/제 동생 or 씨/님/선생님/학생 say "a name";
+* whether it is a common word (a list of nouns of the same shape, and words frequent in the
+  knowledge-base and query texts, which hold no personal names).
+
+A logistic regression (scikit-learn, trained offline by ``bench/train_pii_names.py`` on the
+labelled tune sets and generated sentences) weighs them; its weights live in
+``pii_name_weights.json`` beside this module, so masking needs no scikit-learn and stays a
+dictionary lookup per feature. A candidate is masked when its probability reaches the threshold
+stored with the weights (chosen on held-out folds of the training data for few false masks).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+Candidate = tuple[str, int, int, str]
+Features = list[str]
+
+WEIGHTS_PATH = Path(__file__).with_name("pii_name_weights.json")
+
+_WORD = re.compile(r"[가-힣]+")
+# What may follow a name inside the same word.
+ENDINGS: frozenset[str] = frozenset(
+    str.split(
+        """이 가 은 는 을 를 의 도 랑 이랑 하고 과 와 에게 한테 께 께서 이가 이는 이를 이도 이의
+        이에요 예요 이예요 에요 입니다 이요 요 이고 고 이고요 고요 이구요 이라고 라고 이라는 라는
+        이랑은 인데 인데요
+        이신데 이세요 세요 이십니다 이었 였 이었어요 였어요 이었는데 였는데 이었고
+        으로 로 이라 라 이지 이죠 이거든요 거든요 이든 이나 이라서 이네요 네요 이야 야 아
+        씨 님 씨가 씨는
+        씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
+        고객님 고객님이 고객님은 선생님 선생님이 선생님이세요 학생 어린이 어르신 드림 귀하 올림
+        씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께"""
+    )
+)
+# Honorifics and titles that, as the next word, make the word before a candidate.
+_CALLED = frozenset(str.split(
+    """씨 님 고객님 선생님 학생 어르신 주무관 주무관님 팀장님 과장님 상담사님 기사님 할아버지 할머니
+    씨가 씨는 씨를 씨의 씨한테 씨랑
+    님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로"""))
+_NAMING_CUES = frozenset(str.split(
+    """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
+    아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
+    예금주 예금주는 신청인 신청자 보호자 수취인 수령인 민원인 고객 환자 세입자 집주인 명의자
+    문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구"""))
+
+_SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
+_STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
+
+
+def _hangul_words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+@cache
+def _tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Surnames, two-syllable surnames, given-name syllables and not-name nouns from ``pii``
+    (imported late: ``pii`` imports this module)."""
+    from dasan.text import pii
+
+    return (pii.SURNAME_SET, pii.COMPOUND_SURNAMES, pii.GIVEN_SYLLABLES, pii.NOT_NAMES)
+
+
+_COMMON_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유"
+                             "전홍고문양손배백허남심노하곽성차주우구")
+
+
+@cache
+def _model() -> tuple[dict[str, float], float, float, frozenset[str], dict[str, str]]:
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    return (data["weights"], float(data["bias"]), float(data["threshold"]),
+            frozenset(data["common_words"]), _unpack(data["lexicon"]))
+
+
+def _unpack(packed: dict[str, str]) -> dict[str, str]:
+    """``{"2/NNG:1": "표기옆집...", ...}`` (words of one length run together) -> word: tag."""
+    out: dict[str, str] = {}
+    for key, words in packed.items():
+        size, tag = key.split("/", 1)
+        n = int(size)
+        out.update((words[i:i + n], tag) for i in range(0, len(words), n))
+    return out
+
+
+def lexicon_tag(tag: str, score: float) -> str:
+    """A kiwi analysis of a word as a feature value: its tag and how common the
+    word is (kiwi's language-model score, in three bands)."""
+    band = 0 if score > -10.5 else 1 if score > -13 else 2
+    return f"{tag}:{band}"
+
+
+def _split(cand: str, compound: frozenset[str]) -> tuple[str, str]:
+    if len(cand) >= 3 and cand[:2] in compound:
+        return cand[:2], cand[2:]
+    return cand[:1], cand[1:]
+
+
+def candidates(text: str, common_words: frozenset[str] | None = None,
+               lexicon: dict[str, str] | None = None) -> Iterator[tuple[int, int, Features]]:
+    """(start, end, features) of every name candidate in ``text``."""
+    surnames, compound, given_ok, not_names = _tables()
+    if common_words is None or lexicon is None:
+        common_words, lexicon = _model()[3:]
+    words = _hangul_words(text)
+    for i, (ws, we, word) in enumerate(words):
+        prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
+        nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
+        gap_before = text[words[i - 1][1]:ws] if i else "^"
+        gap_after = text[we:words[i + 1][0]] if i + 1 < len(words) else "$"
+        for length in (2, 3, 4):
+            if length > len(word):
+                break
+            cand, rest = word[:length], word[length:]
+            if rest and rest not in ENDINGS:
+                continue
+            sur, given = _split(cand, compound)
+            has_sur = sur in surnames
+            if not has_sur and not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES):
+                continue
+            if not given or len(given) > 2 and has_sur:
+                continue
+            f = [f"len={length}", f"suf={rest or '-'}", f"pv={prev or '-'}",
+                 f"pv2={prev[-2:] or '-'}", f"nx={nxt or '-'}", f"nx1={nxt[:1] or '-'}",
+                 f"gb={_gap(gap_before)}", f"ga={_gap(gap_after)}"]
+            if has_sur:
+                kind = "c2" if len(sur) == 2 else ("top" if sur in _COMMON_SURNAMES else "rare")
+                f.append(f"sur={kind}")
+                n_ok = sum(ch in given_ok for ch in given)
+                f.append(f"given={len(given)}/{n_ok}")
+                f.extend(f"g={ch}" for ch in given)
+                f.append(f"head={lexicon.get(cand[:2], '-')}")
+                if len(given) == 2:
+                    f.append(f"gw={lexicon.get(given, '-')}")
+                f.append(f"whole{length}={lexicon.get(cand, '-')}")
+            else:
+                f.append("sur=none")
+            if cand in not_names or cand in common_words:
+                f.append("common=whole")
+            if cand[:2] in not_names or cand[:2] in common_words:
+                f.append("common=head")
+            if word in common_words:
+                f.append("common=word")
+            if nxt in _CALLED or rest in ("씨", "님"):
+                f.append("called")
+            if prev in _NAMING_CUES:
+                f.append("cued")
+            yield ws, ws + length, f
+
+
+def _gap(gap: str) -> str:
+    s = gap.strip(" \t")
+    if gap in ("^", "$"):
+        return gap
+    return s[:1] if s else "sp"
+
+
+def _score(features: Features, weights: dict[str, float], bias: float) -> float:
+    z = bias + sum(weights.get(f, 0.0) for f in features)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _mask(name: str) -> str:
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def scored_names(text: str) -> Iterator[Candidate]:
+    """Names whose candidate scores at or above the stored threshold (the best-scoring length
+    of each word)."""
+    weights, bias, threshold, common, lexicon = _model()
+    best: dict[int, tuple[float, int]] = {}
+    for start, end, feats in candidates(text, common, lexicon):
+        p = _score(feats, weights, bias)
+        if p >= threshold and p > best.get(start, (0.0, 0))[0]:
+            best[start] = (p, end)
+    for start, (_, end) in sorted(best.items()):
+        if text[start] not in _tables()[0] and text[start:start + 2] not in _tables()[1]:
+            start = _foreign_start(text, start, common, lexicon)
+        yield "name", start, end, _mask(text[start:end])
+
+
+_FOREIGN_PART = re.compile(r"([가-힣]{1,5}) $")
+
+
+def _foreign_start(text: str, start: int, common: frozenset[str],
+                   lexicon: dict[str, str]) -> int:
+    """A foreign resident's name is often two or three words (마리아 산토스, 응우옌 티 투): take up
+    to two words before the scored one when they are no known Korean word or cue."""
+    for _ in range(2):
+        m = _FOREIGN_PART.search(text, max(0, start - 7), start)
+        if m is None or m.end() != start:
+            break
+        word = m.group(1)
+        if (word in common or word in lexicon or word in _NAMING_CUES or word in _CALLED
+                or word[-1] in "은는이가을를에의도로"):
+            break
+        start = m.start(1)
+    return start
