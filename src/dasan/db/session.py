@@ -79,6 +79,24 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def pipelined(session: Session) -> Iterator[None]:
+    """On PostgreSQL (psycopg 3), the statements of the block are sent without waiting for each
+    answer and the answers are read together at its end, or at a commit inside it (pipeline
+    mode): one round trip for all of them. Only for statements whose result is not read - an
+    INSERT or UPDATE without RETURNING, an executemany, the commit: SQLAlchemy reads a
+    statement's result columns as soon as it is sent, which pipeline mode does not have yet.
+    An error of any of them is raised at the block's end (or the commit). Elsewhere (SQLite,
+    another driver) the statements run one after another as usual."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.driver != "psycopg" or driver is None:
+        yield
+        return
+    with driver.pipeline():
+        yield
+
+
 def reset_caches() -> None:
     """Dispose cached engines (tests switch databases between runs)."""
     for engine in _ENGINES.values():
