@@ -6,11 +6,28 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, select, text, update
+from sqlalchemy import (
+    Float,
+    Row,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -368,6 +385,32 @@ _NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('consultations', 'id')),
                  "FROM generate_series(1, :n)")
 
 
+def _nearby_any() -> Select[Any]:
+    """PostgreSQL: the open reports near any of a batch's points, the points given as arrays:
+    one statement whatever the batch's size (psycopg prepares it once), and each point looked
+    up on its own through the `(service_code, lat)` index (0026_15) - the OFFSET 0 keeps the
+    planner from joining the points to a scan of every open report of the window, which it
+    chose when it thought the table small or most of its rows recent."""
+    point = func.unnest(
+        bindparam("codes", type_=ARRAY(String)), bindparam("lat_lo", type_=ARRAY(Float)),
+        bindparam("lat_hi", type_=ARRAY(Float)), bindparam("lon_lo", type_=ARRAY(Float)),
+        bindparam("lon_hi", type_=ARRAY(Float)),
+    ).table_valued("code", "lat_lo", "lat_hi", "lon_lo", "lon_hi").render_derived(name="q")
+    r = _requests.c
+    near = (
+        select(r.service_code, r.lat, r.lon, r.requested_at)
+        .where(r.service_code == point.c.code, r.lat.between(point.c.lat_lo, point.c.lat_hi),
+               r.lon.between(point.c.lon_lo, point.c.lon_hi), r.status.in_(OPEN_STATUSES),
+               r.duplicate_of_id.is_(None),
+               r.requested_at >= bindparam("since", type_=r.requested_at.type))
+        .offset(0).lateral("near")
+    )
+    return select(near).select_from(point).join(near, true())
+
+
+_NEARBY_ANY = _nearby_any()
+
+
 def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
     """For each report, whether an open report of its service is within the duplicate distance
     and time (as `find_duplicate`, which names it): one query for the whole batch."""
@@ -377,15 +420,25 @@ def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
     if metres <= 0 or hours <= 0 or not located:
         return [False] * len(batch)
     dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
-    near = or_(*(and_(_requests.c.service_code == c.service.code,
-                      _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
-                      _requests.c.lon.between(c.lon - dlon, c.lon + dlon)) for c in located))
     since = min(c.now for c in located) - timedelta(hours=hours)
-    found = session.execute(
-        select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
-               _requests.c.requested_at)
-        .where(near, _requests.c.status.in_(OPEN_STATUSES),
-               _requests.c.duplicate_of_id.is_(None), _requests.c.requested_at >= since)).all()
+    found: Sequence[Row[Any]]
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(_NEARBY_ANY, {
+            "codes": [c.service.code for c in located],
+            "lat_lo": [c.lat - dlat for c in located], "lat_hi": [c.lat + dlat for c in located],
+            "lon_lo": [c.lon - dlon for c in located], "lon_hi": [c.lon + dlon for c in located],
+            "since": since}).all()
+    else:
+        near = or_(*(and_(_requests.c.service_code == c.service.code,
+                          _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
+                          _requests.c.lon.between(c.lon - dlon, c.lon + dlon))
+                     for c in located))
+        found = session.execute(
+            select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
+                   _requests.c.requested_at)
+            .where(near, _requests.c.status.in_(OPEN_STATUSES),
+                   _requests.c.duplicate_of_id.is_(None),
+                   _requests.c.requested_at >= since)).all()
     out = []
     for c in batch:
         window = as_aware_utc(c.now) - timedelta(hours=hours)
