@@ -11,23 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import (
-    Float,
-    Row,
-    Select,
-    String,
-    Table,
-    and_,
-    bindparam,
-    func,
-    insert,
-    or_,
-    select,
-    text,
-    true,
-    update,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -379,73 +363,87 @@ _ADD_REQUESTS = insert(_requests).inline()
 _NEW_CONSULTATIONS = insert(_consultations).returning(_consultations.c.id,
                                                        sort_by_parameter_order=True)
 _NEW_REQUESTS = insert(_requests).returning(_requests.c.id, sort_by_parameter_order=True)
-# PostgreSQL: the ids of n new consultations and reports, taken from their sequences at once.
-_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('consultations', 'id')), "
-                 "nextval(pg_get_serial_sequence('service_requests', 'id')) "
-                 "FROM generate_series(1, :n)")
+# PostgreSQL, a batch's reads, sent together with the transaction's BEGIN (`_batch_reads`):
+# the open reports near any of the batch's points, the points given as arrays (one statement
+# whatever the batch's size, which psycopg prepares once; each point is looked up on its own
+# through the (service_code, lat) index of 0026_15 - the OFFSET 0 keeps the planner from
+# joining the points to a scan of every open report of the window, which it chose when it
+# thought the table small or most of its rows recent) ...
+_NEARBY_PG = """
+SELECT n.service_code, n.lat, n.lon, n.requested_at
+FROM unnest(%(codes)s::varchar[], %(lat_lo)s::float8[], %(lat_hi)s::float8[],
+            %(lon_lo)s::float8[], %(lon_hi)s::float8[]) AS q(code, lat_lo, lat_hi, lon_lo, lon_hi)
+CROSS JOIN LATERAL (
+    SELECT r.service_code, r.lat, r.lon, r.requested_at FROM service_requests r
+    WHERE r.service_code = q.code AND r.lat BETWEEN q.lat_lo AND q.lat_hi
+      AND r.lon BETWEEN q.lon_lo AND q.lon_hi AND r.status = ANY(%(open)s::varchar[])
+      AND r.duplicate_of_id IS NULL AND r.requested_at >= %(since)s
+    OFFSET 0) AS n
+"""
+# ... and ids for a consultation and a report per report of the batch, from the sequences (a
+# report that is not stored leaves a gap, as a rolled-back insert does).
+_NEXT_IDS_PG = """
+SELECT nextval(pg_get_serial_sequence('consultations', 'id')),
+       nextval(pg_get_serial_sequence('service_requests', 'id'))
+FROM generate_series(1, %(n)s)
+"""
 
 
-def _nearby_any() -> Select[Any]:
-    """PostgreSQL: the open reports near any of a batch's points, the points given as arrays:
-    one statement whatever the batch's size (psycopg prepares it once), and each point looked
-    up on its own through the `(service_code, lat)` index (0026_15) - the OFFSET 0 keeps the
-    planner from joining the points to a scan of every open report of the window, which it
-    chose when it thought the table small or most of its rows recent."""
-    point = func.unnest(
-        bindparam("codes", type_=ARRAY(String)), bindparam("lat_lo", type_=ARRAY(Float)),
-        bindparam("lat_hi", type_=ARRAY(Float)), bindparam("lon_lo", type_=ARRAY(Float)),
-        bindparam("lon_hi", type_=ARRAY(Float)),
-    ).table_valued("code", "lat_lo", "lat_hi", "lon_lo", "lon_hi").render_derived(name="q")
-    r = _requests.c
-    near = (
-        select(r.service_code, r.lat, r.lon, r.requested_at)
-        .where(r.service_code == point.c.code, r.lat.between(point.c.lat_lo, point.c.lat_hi),
-               r.lon.between(point.c.lon_lo, point.c.lon_hi), r.status.in_(OPEN_STATUSES),
-               r.duplicate_of_id.is_(None),
-               r.requested_at >= bindparam("since", type_=r.requested_at.type))
-        .offset(0).lateral("near")
-    )
-    return select(near).select_from(point).join(near, true())
+@dataclass
+class _Reads:
+    duplicate: list[bool]  # per report: an open report of its service is near (`find_duplicate`)
+    ids: list[tuple[int, int]] | None  # PostgreSQL: per report, its consultation's and its id
 
 
-_NEARBY_ANY = _nearby_any()
-
-
-def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
-    """For each report, whether an open report of its service is within the duplicate distance
-    and time (as `find_duplicate`, which names it): one query for the whole batch."""
+def _batch_reads(session: Session, batch: list[Checked]) -> _Reads:
+    """What a batch reads before it writes. For each report, whether an open report of its
+    service is within the duplicate distance and time (as `find_duplicate`, which names it;
+    one query for the whole batch; a report it flags is checked again alone). On PostgreSQL
+    also the new rows' ids, and both go in one round trip with the BEGIN (a psycopg
+    pipeline: these are plain reads, sent on the driver's own connection)."""
     settings = get_settings()
     metres, hours = settings.complaints_duplicate_metres, settings.complaints_duplicate_hours
     located = [c for c in batch if not c.place.rule.startswith("address_")]
-    if metres <= 0 or hours <= 0 or not located:
-        return [False] * len(batch)
+    check = metres > 0 and hours > 0 and bool(located)
     dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
-    since = min(c.now for c in located) - timedelta(hours=hours)
-    found: Sequence[Row[Any]]
-    if session.get_bind().dialect.name == "postgresql":
-        found = session.execute(_NEARBY_ANY, {
-            "codes": [c.service.code for c in located],
-            "lat_lo": [c.lat - dlat for c in located], "lat_hi": [c.lat + dlat for c in located],
-            "lon_lo": [c.lon - dlon for c in located], "lon_hi": [c.lon + dlon for c in located],
-            "since": since}).all()
-    else:
-        near = or_(*(and_(_requests.c.service_code == c.service.code,
-                          _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
-                          _requests.c.lon.between(c.lon - dlon, c.lon + dlon))
-                     for c in located))
+    since = min((c.now for c in located), default=utcnow()) - timedelta(hours=hours)
+    found: Sequence[Any] = []
+    ids: list[tuple[int, int]] | None = None
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.driver == "psycopg" and driver is not None:
+        with driver.pipeline():
+            near = driver.cursor()
+            if check:
+                near.execute(_NEARBY_PG, {
+                    "codes": [c.service.code for c in located],
+                    "lat_lo": [c.lat - dlat for c in located],
+                    "lat_hi": [c.lat + dlat for c in located],
+                    "lon_lo": [c.lon - dlon for c in located],
+                    "lon_hi": [c.lon + dlon for c in located],
+                    "open": list(OPEN_STATUSES), "since": since})
+            numbers = driver.cursor()
+            numbers.execute(_NEXT_IDS_PG, {"n": len(batch)})
+        found = near.fetchall() if check else []
+        ids = [(int(cid), int(rid)) for cid, rid in numbers.fetchall()]
+    elif check:
+        near_any = or_(*(and_(_requests.c.service_code == c.service.code,
+                              _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
+                              _requests.c.lon.between(c.lon - dlon, c.lon + dlon))
+                         for c in located))
         found = session.execute(
             select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
                    _requests.c.requested_at)
-            .where(near, _requests.c.status.in_(OPEN_STATUSES),
+            .where(near_any, _requests.c.status.in_(OPEN_STATUSES),
                    _requests.c.duplicate_of_id.is_(None),
                    _requests.c.requested_at >= since)).all()
-    out = []
+    duplicate = []
     for c in batch:
         window = as_aware_utc(c.now) - timedelta(hours=hours)
-        out.append(not c.place.rule.startswith("address_") and any(
+        duplicate.append(check and not c.place.rule.startswith("address_") and any(
             code == c.service.code and as_aware_utc(at) >= window
             and distance_m(c.lat, c.lon, la, lo) <= metres for code, la, lo, at in found))
-    return out
+    return _Reads(duplicate, ids)
 
 
 def _needs_one_by_one(checked: Checked, duplicate: bool,
@@ -464,33 +462,32 @@ def _needs_one_by_one(checked: Checked, duplicate: bool,
                for c, la, lo in earlier)
 
 
-def _store_plain(session: Session, batch: list[Checked]) -> list[int]:
+def _store_plain(session: Session, batch: list[Checked],
+                 ids: list[tuple[int, int]] | None) -> list[int]:
     """Store plain reports (no contact, photo, crisis or duplicate) with their consultations,
     first statuses and dispatch outbox rows, one statement per table for all of them; returns
     the reports' ids in order.
 
-    On PostgreSQL the new ids are taken from the sequences first (one query), so that every
-    row is complete before it is sent and the four INSERTs go in one round trip
-    (`pipelined`); each is the same statement whatever the batch's size, so psycopg prepares
-    it once. Elsewhere (SQLite, in-process: round trips cost nothing) the consultations and
-    reports are inserted with RETURNING and the consultations' `external_ref` set after."""
+    Given their ids (PostgreSQL: `_batch_reads` took them from the sequences), every row is
+    complete before it is sent, and the four INSERTs go in one round trip (`pipelined`),
+    each the same statement whatever the batch's size (psycopg prepares it once). Without
+    (SQLite, in-process: round trips cost nothing) the consultations and reports are
+    inserted with RETURNING and the consultations' `external_ref` set after."""
     masked = [mask(c.report.description).masked if c.report.description else ""
               for c in batch]
     consultations = [_consultation_values(c, m, None) for c, m in zip(batch, masked,
                                                                        strict=True)]
-    sequences = session.get_bind().dialect.name == "postgresql"
-    if sequences:
-        pairs = session.execute(_NEXT_IDS, {"n": len(batch)}).all()
-        consultation_ids = [int(cid) for cid, _ in pairs]
-        request_ids = [int(rid) for _, rid in pairs]
-        for row, cid, rid in zip(consultations, consultation_ids, request_ids, strict=True):
+    if ids is not None:
+        consultation_ids = [cid for cid, _ in ids]
+        request_ids = [rid for _, rid in ids]
+        for row, (cid, rid) in zip(consultations, ids, strict=True):
             row.update(id=cid, external_ref=f"sr-{rid}")
     else:
         consultation_ids = list(session.execute(_NEW_CONSULTATIONS,
                                                 consultations).scalars().all())
     requests = [_request_values(c, m, cid, row["priority"]) for c, m, cid, row in
                 zip(batch, masked, consultation_ids, consultations, strict=True)]
-    if not sequences:
+    if ids is None:
         request_ids = list(session.execute(_NEW_REQUESTS, requests).scalars().all())
     for row, rid in zip(requests, request_ids, strict=True):
         row["id"] = rid
@@ -498,7 +495,7 @@ def _store_plain(session: Session, batch: list[Checked]) -> list[int]:
                "agency_code": c.agency, "at": c.now} for c, row in zip(batch, requests,
                                                                         strict=True)]
     with pipelined(session):
-        if sequences:
+        if ids is not None:
             session.execute(_ADD_CONSULTATIONS, consultations)
             session.execute(_ADD_REQUESTS, requests)
         else:
@@ -519,14 +516,15 @@ def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
     earlier: list[tuple[str, float, float]] = []
     plain: list[int] = []
     others: list[int] = []
-    duplicates = _has_open_duplicate(session, batch)
+    reads = _batch_reads(session, batch)
     for i, c in enumerate(batch):
-        (others if _needs_one_by_one(c, duplicates[i], earlier) else plain).append(i)
+        (others if _needs_one_by_one(c, reads.duplicate[i], earlier) else plain).append(i)
         earlier.append((c.service.code, c.lat, c.lon))
     out: dict[int, Accepted] = {}
     if plain:
-        ids = _store_plain(session, [batch[i] for i in plain])
-        for i, rid in zip(plain, ids, strict=True):
+        stored = _store_plain(session, [batch[i] for i in plain],
+                              [reads.ids[i] for i in plain] if reads.ids else None)
+        for i, rid in zip(plain, stored, strict=True):
             out[i] = Accepted(rid, batch[i].service.service_notice)
     for i in others:
         out[i] = accept(session, batch[i])

@@ -234,7 +234,7 @@ def test_a_batch_links_a_report_to_an_open_one_stored_before_and_to_no_other(
     ]
     # the batch's one query (a report it flags is checked again alone; one it misses is not)
     checked = [intake.check_fields(db, j.fields, j.attributes, []) for j in jobs]
-    assert intake._has_open_duplicate(db, checked) == [True, False, False, False, False]
+    assert intake._batch_reads(db, checked).duplicate == [True, False, False, False, False]
     db.rollback()
     second = write_batch(database_url, jobs)
     assert all(isinstance(r, Accepted) for r in second)
