@@ -463,7 +463,7 @@ def _needs_one_by_one(checked: Checked, duplicate: bool,
 
 
 def _store_plain(session: Session, batch: list[Checked],
-                 ids: list[tuple[int, int]] | None) -> list[int]:
+                 ids: list[tuple[int, int]] | None, *, commit: bool = False) -> list[int]:
     """Store plain reports (no contact, photo, crisis or duplicate) with their consultations,
     first statuses and dispatch outbox rows, one statement per table for all of them; returns
     the reports' ids in order.
@@ -472,7 +472,8 @@ def _store_plain(session: Session, batch: list[Checked],
     complete before it is sent, and the four INSERTs go in one round trip (`pipelined`),
     each the same statement whatever the batch's size (psycopg prepares it once). Without
     (SQLite, in-process: round trips cost nothing) the consultations and reports are
-    inserted with RETURNING and the consultations' `external_ref` set after."""
+    inserted with RETURNING and the consultations' `external_ref` set after. With `commit`,
+    the transaction is committed with them (in the same round trip on PostgreSQL)."""
     masked = [mask(c.report.description).masked if c.report.description else ""
               for c in batch]
     consultations = [_consultation_values(c, m, None) for c, m in zip(batch, masked,
@@ -494,7 +495,7 @@ def _store_plain(session: Session, batch: list[Checked],
     events = [{"request_id": row["id"], "status": "received", "source": "citizen",
                "agency_code": c.agency, "at": c.now} for c, row in zip(batch, requests,
                                                                         strict=True)]
-    with pipelined(session):
+    with pipelined(session, commit=commit):
         if ids is not None:
             session.execute(_ADD_CONSULTATIONS, consultations)
             session.execute(_ADD_REQUESTS, requests)
@@ -508,11 +509,18 @@ def _store_plain(session: Session, batch: list[Checked],
     return request_ids
 
 
-def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
+def accept_many(session: Session, batch: list[Checked], *,
+                commit: bool = False) -> list[Accepted]:
     """Store checked reports in the caller's transaction, as `accept` would one by one. The
     plain ones (no contact, photo, crisis or duplicate: most) are written together first
     (`_store_plain`); the others then go through `accept` in their order (so a report that
-    duplicates an earlier one of the batch finds it stored)."""
+    duplicates an earlier one of the batch finds it stored). With `commit`, the transaction
+    is committed before returning (when all are plain, in the round trip of their INSERTs on
+    PostgreSQL)."""
+    if not batch:
+        if commit:
+            session.commit()
+        return []
     earlier: list[tuple[str, float, float]] = []
     plain: list[int] = []
     others: list[int] = []
@@ -523,11 +531,14 @@ def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
     out: dict[int, Accepted] = {}
     if plain:
         stored = _store_plain(session, [batch[i] for i in plain],
-                              [reads.ids[i] for i in plain] if reads.ids else None)
+                              [reads.ids[i] for i in plain] if reads.ids else None,
+                              commit=commit and not others)
         for i, rid in zip(plain, stored, strict=True):
             out[i] = Accepted(rid, batch[i].service.service_notice)
     for i in others:
         out[i] = accept(session, batch[i])
+    if commit and (others or not plain):
+        session.commit()
     return [out[i] for i in range(len(batch))]
 
 

@@ -115,7 +115,8 @@ def write_batch(url: str | None, jobs: list[Job], *, connection: HeldConnection 
                     except DomainError as exc:  # refused: nothing of it is written
                         results[i] = exc
                         checked.append(None)
-                stored = iter(intake.accept_many(session, [c for c in checked if c]))
+                stored = iter(intake.accept_many(session, [c for c in checked if c],
+                                                 commit=True))
                 for i, report in enumerate(checked):
                     if report is not None:
                         results[i] = next(stored)

@@ -80,21 +80,27 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 
 @contextmanager
-def pipelined(session: Session) -> Iterator[None]:
+def pipelined(session: Session, *, commit: bool = False) -> Iterator[None]:
     """On PostgreSQL (psycopg 3), the statements of the block are sent without waiting for each
-    answer and the answers are read together at its end, or at a commit inside it (pipeline
-    mode): one round trip for all of them. Only for statements whose result is not read - an
-    INSERT or UPDATE without RETURNING, an executemany, the commit: SQLAlchemy reads a
-    statement's result columns as soon as it is sent, which pipeline mode does not have yet.
-    An error of any of them is raised at the block's end (or the commit). Elsewhere (SQLite,
-    another driver) the statements run one after another as usual."""
+    answer and the answers are read together at its end (pipeline mode): one round trip for
+    all of them. Only for statements whose result is not read - an INSERT or UPDATE without
+    RETURNING, an executemany: SQLAlchemy reads a statement's result columns as soon as it
+    is sent, which pipeline mode does not have yet. An error of any of them is raised at the
+    block's end. With `commit`, the transaction is committed at the block's end, in the same
+    round trip (psycopg sees the transaction end; SQLAlchemy's commit after it sends
+    nothing). Elsewhere (SQLite, another driver) the statements run one after another as
+    usual, and `commit` commits after them."""
     connection = session.connection()
     driver = connection.connection.driver_connection
-    if connection.dialect.driver != "psycopg" or driver is None:
+    if connection.dialect.driver == "psycopg" and driver is not None:
+        with driver.pipeline():
+            yield
+            if commit:
+                driver.execute("COMMIT")
+    else:
         yield
-        return
-    with driver.pipeline():
-        yield
+    if commit:
+        session.commit()
 
 
 def reset_caches() -> None:

@@ -245,3 +245,26 @@ def test_a_batch_links_a_report_to_an_open_one_stored_before_and_to_no_other(
               for i in ids]
     assert linked == [opened, None, None, None, None]
     assert db.scalar(select(func.count()).select_from(DispatchOutbox)) == 3 + 4
+
+
+def test_a_writer_connection_commits_each_batch_and_holds_no_transaction_between(
+        database_url: str, api_key: str, caplog) -> None:  # type: ignore[no-untyped-def]
+    held = intake_writer.HeldConnection(database_url)
+    try:
+        for k in range(2):  # the second batch on the connection the first one left
+            results = write_batch(database_url, [
+                job(api_key, f"신고 {k}-{i}", f"37.5{k}{i}5", "126.9780") for i in range(3)],
+                connection=held)
+            assert all(isinstance(r, Accepted) for r in results)
+            _no_fallback(caplog)
+            assert held._connection is not None and not held._connection.in_transaction()
+            raw = held._connection.connection.dbapi_connection
+            assert raw is not None
+            if database_url.startswith("postgresql"):  # the server saw the COMMIT too
+                assert raw.info.transaction_status.name == "IDLE"
+            else:
+                assert not raw.in_transaction
+            with session_scope(database_url) as s:  # another connection sees every report
+                assert s.scalar(select(func.count()).select_from(ServiceRequest)) == 3 * (k + 1)
+    finally:
+        held.close()
