@@ -6,9 +6,11 @@ writer thread takes whatever has queued while it was busy (up to `BATCH_MAX`), a
 transaction first checks each report (`check_fields`: the API key, the service, the
 attributes, the place; reads only, a refusal refuses that report alone), then stores each
 accepted one with its consultation, first status, dispatch outbox row or duplicate link, and
-notice (`accept_many`: the plain ones with one statement per table for the whole batch). Then
-it commits once, and only then resolves the futures: a client is answered 200 only when its
-own report is durable, its outbox row with it.
+notice (`accept_many`: the plain ones with one statement per table for the whole batch; on
+PostgreSQL in two round trips, the commit with the INSERTs - docs/complaints.md). It commits
+once, and only then are the futures resolved: a client is answered 200 only when its own
+report is durable, its outbox row with it. Each writer thread keeps its own connection
+(`HeldConnection`).
 
 If anything fails at the database (a constraint, a lock timeout, the commit itself), the whole
 batch is rolled back and its reports are written again one by one, each in its own
