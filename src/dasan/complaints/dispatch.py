@@ -86,10 +86,11 @@ def payload_of(v: Mapping[str, Any], service: ComplaintService) -> dict[str, Any
 def enqueue_new(session: Session,
                 reports: Sequence[tuple[Mapping[str, Any], ComplaintService]]) -> None:
     """`enqueue` for reports just stored (their first delivery, due at once), given as column
-    values: one executemany INSERT for all of them (intake's batches)."""
+    values: one executemany INSERT for all of them (intake's batches). It reads nothing back,
+    not even the new ids, so that it can be sent in a pipeline (`dasan.db.session.pipelined`)."""
     if not reports:
         return
-    session.execute(insert(cast(Table, DispatchOutbox.__table__)), [
+    session.execute(insert(cast(Table, DispatchOutbox.__table__)).inline(), [
         {"request_id": v["id"], "agency_code": v["agency_code"],
          "idempotency_key": f"sr-{v['id']}-1-{v['agency_code']}",
          "payload": payload_of(v, service), "next_attempt_at": v["requested_at"]}

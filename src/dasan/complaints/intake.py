@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -31,6 +32,7 @@ from dasan.db.models_complaints import (
     ComplaintStatusEvent,
     ServiceRequest,
 )
+from dasan.db.session import pipelined
 from dasan.errors import DomainError
 from dasan.protection import crisis_playbook
 from dasan.text.crisis import detect_crisis
@@ -239,7 +241,7 @@ def _request_values(checked: Checked, masked: str, consultation_id: int,
         "media_url": (report.media_url or "")[:512] or None, "requested_at": now,
         "updated_at": now, "ack_due_at": now + timedelta(hours=service.sla_ack_hours),
         "expected_at": now + timedelta(hours=service.sla_resolve_hours),
-        "priority": priority,
+        "priority": priority, "status": "received", "duplicate_count": 0,
     }
 
 
@@ -353,39 +355,95 @@ def accept(session: Session, checked: Checked) -> Accepted:
                     tuple(crisis_playbook.take_deferred(session)))
 
 
-_STATUS_EVENTS = insert(table_of(ComplaintStatusEvent))
+# `accept_many`'s statements. Those that read nothing back (`inline`: not even a new id) can be
+# sent in a pipeline (`pipelined`).
+_STATUS_EVENTS = insert(table_of(ComplaintStatusEvent)).inline()
+_ADD_CONSULTATIONS = insert(_consultations).inline()
+_ADD_REQUESTS = insert(_requests).inline()
 _NEW_CONSULTATIONS = insert(_consultations).returning(_consultations.c.id,
                                                        sort_by_parameter_order=True)
-_NEW_REQUESTS = insert(_requests).returning(_requests.c.id, _requests.c.status,
-                                            _requests.c.duplicate_count,
-                                            sort_by_parameter_order=True)
+_NEW_REQUESTS = insert(_requests).returning(_requests.c.id, sort_by_parameter_order=True)
+# PostgreSQL, a batch's reads, sent together with the transaction's BEGIN (`_batch_reads`):
+# the open reports near any of the batch's points, the points given as arrays (one statement
+# whatever the batch's size, which psycopg prepares once; each point is looked up on its own
+# through the (service_code, lat) index of 0026_15 - the OFFSET 0 keeps the planner from
+# joining the points to a scan of every open report of the window, which it chose when it
+# thought the table small or most of its rows recent) ...
+_NEARBY_PG = """
+SELECT n.service_code, n.lat, n.lon, n.requested_at
+FROM unnest(%(codes)s::varchar[], %(lat_lo)s::float8[], %(lat_hi)s::float8[],
+            %(lon_lo)s::float8[], %(lon_hi)s::float8[]) AS q(code, lat_lo, lat_hi, lon_lo, lon_hi)
+CROSS JOIN LATERAL (
+    SELECT r.service_code, r.lat, r.lon, r.requested_at FROM service_requests r
+    WHERE r.service_code = q.code AND r.lat BETWEEN q.lat_lo AND q.lat_hi
+      AND r.lon BETWEEN q.lon_lo AND q.lon_hi AND r.status = ANY(%(open)s::varchar[])
+      AND r.duplicate_of_id IS NULL AND r.requested_at >= %(since)s
+    OFFSET 0) AS n
+"""
+# ... and ids for a consultation and a report per report of the batch, from the sequences (a
+# report that is not stored leaves a gap, as a rolled-back insert does).
+_NEXT_IDS_PG = """
+SELECT nextval(pg_get_serial_sequence('consultations', 'id')),
+       nextval(pg_get_serial_sequence('service_requests', 'id'))
+FROM generate_series(1, %(n)s)
+"""
 
 
-def _has_open_duplicate(session: Session, batch: list[Checked]) -> list[bool]:
-    """For each report, whether an open report of its service is within the duplicate distance
-    and time (as `find_duplicate`, which names it): one query for the whole batch."""
+@dataclass
+class _Reads:
+    duplicate: list[bool]  # per report: an open report of its service is near (`find_duplicate`)
+    ids: list[tuple[int, int]] | None  # PostgreSQL: per report, its consultation's and its id
+
+
+def _batch_reads(session: Session, batch: list[Checked]) -> _Reads:
+    """What a batch reads before it writes. For each report, whether an open report of its
+    service is within the duplicate distance and time (as `find_duplicate`, which names it;
+    one query for the whole batch; a report it flags is checked again alone). On PostgreSQL
+    also the new rows' ids, and both go in one round trip with the BEGIN (a psycopg
+    pipeline: these are plain reads, sent on the driver's own connection)."""
     settings = get_settings()
     metres, hours = settings.complaints_duplicate_metres, settings.complaints_duplicate_hours
     located = [c for c in batch if not c.place.rule.startswith("address_")]
-    if metres <= 0 or hours <= 0 or not located:
-        return [False] * len(batch)
+    check = metres > 0 and hours > 0 and bool(located)
     dlat, dlon = metres / 111_000 * 1.5, metres / 88_000 * 1.5
-    near = or_(*(and_(_requests.c.service_code == c.service.code,
-                      _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
-                      _requests.c.lon.between(c.lon - dlon, c.lon + dlon)) for c in located))
-    since = min(c.now for c in located) - timedelta(hours=hours)
-    found = session.execute(
-        select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
-               _requests.c.requested_at)
-        .where(near, _requests.c.status.in_(OPEN_STATUSES),
-               _requests.c.duplicate_of_id.is_(None), _requests.c.requested_at >= since)).all()
-    out = []
+    since = min((c.now for c in located), default=utcnow()) - timedelta(hours=hours)
+    found: Sequence[Any] = []
+    ids: list[tuple[int, int]] | None = None
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.driver == "psycopg" and driver is not None:
+        with driver.pipeline():
+            near = driver.cursor()
+            if check:
+                near.execute(_NEARBY_PG, {
+                    "codes": [c.service.code for c in located],
+                    "lat_lo": [c.lat - dlat for c in located],
+                    "lat_hi": [c.lat + dlat for c in located],
+                    "lon_lo": [c.lon - dlon for c in located],
+                    "lon_hi": [c.lon + dlon for c in located],
+                    "open": list(OPEN_STATUSES), "since": since})
+            numbers = driver.cursor()
+            numbers.execute(_NEXT_IDS_PG, {"n": len(batch)})
+        found = near.fetchall() if check else []
+        ids = [(int(cid), int(rid)) for cid, rid in numbers.fetchall()]
+    elif check:
+        near_any = or_(*(and_(_requests.c.service_code == c.service.code,
+                              _requests.c.lat.between(c.lat - dlat, c.lat + dlat),
+                              _requests.c.lon.between(c.lon - dlon, c.lon + dlon))
+                         for c in located))
+        found = session.execute(
+            select(_requests.c.service_code, _requests.c.lat, _requests.c.lon,
+                   _requests.c.requested_at)
+            .where(near_any, _requests.c.status.in_(OPEN_STATUSES),
+                   _requests.c.duplicate_of_id.is_(None),
+                   _requests.c.requested_at >= since)).all()
+    duplicate = []
     for c in batch:
         window = as_aware_utc(c.now) - timedelta(hours=hours)
-        out.append(not c.place.rule.startswith("address_") and any(
+        duplicate.append(check and not c.place.rule.startswith("address_") and any(
             code == c.service.code and as_aware_utc(at) >= window
             and distance_m(c.lat, c.lon, la, lo) <= metres for code, la, lo, at in found))
-    return out
+    return _Reads(duplicate, ids)
 
 
 def _needs_one_by_one(checked: Checked, duplicate: bool,
@@ -404,42 +462,83 @@ def _needs_one_by_one(checked: Checked, duplicate: bool,
                for c, la, lo in earlier)
 
 
-def accept_many(session: Session, batch: list[Checked]) -> list[Accepted]:
+def _store_plain(session: Session, batch: list[Checked],
+                 ids: list[tuple[int, int]] | None, *, commit: bool = False) -> list[int]:
+    """Store plain reports (no contact, photo, crisis or duplicate) with their consultations,
+    first statuses and dispatch outbox rows, one statement per table for all of them; returns
+    the reports' ids in order.
+
+    Given their ids (PostgreSQL: `_batch_reads` took them from the sequences), every row is
+    complete before it is sent, and the four INSERTs go in one round trip (`pipelined`),
+    each the same statement whatever the batch's size (psycopg prepares it once). Without
+    (SQLite, in-process: round trips cost nothing) the consultations and reports are
+    inserted with RETURNING and the consultations' `external_ref` set after. With `commit`,
+    the transaction is committed with them (in the same round trip on PostgreSQL)."""
+    masked = [mask(c.report.description).masked if c.report.description else ""
+              for c in batch]
+    consultations = [_consultation_values(c, m, None) for c, m in zip(batch, masked,
+                                                                       strict=True)]
+    if ids is not None:
+        consultation_ids = [cid for cid, _ in ids]
+        request_ids = [rid for _, rid in ids]
+        for row, (cid, rid) in zip(consultations, ids, strict=True):
+            row.update(id=cid, external_ref=f"sr-{rid}")
+    else:
+        consultation_ids = list(session.execute(_NEW_CONSULTATIONS,
+                                                consultations).scalars().all())
+    requests = [_request_values(c, m, cid, row["priority"]) for c, m, cid, row in
+                zip(batch, masked, consultation_ids, consultations, strict=True)]
+    if ids is None:
+        request_ids = list(session.execute(_NEW_REQUESTS, requests).scalars().all())
+    for row, rid in zip(requests, request_ids, strict=True):
+        row["id"] = rid
+    events = [{"request_id": row["id"], "status": "received", "source": "citizen",
+               "agency_code": c.agency, "at": c.now} for c, row in zip(batch, requests,
+                                                                        strict=True)]
+    with pipelined(session, commit=commit):
+        if ids is not None:
+            session.execute(_ADD_CONSULTATIONS, consultations)
+            session.execute(_ADD_REQUESTS, requests)
+        else:
+            session.execute(_SET_EXTERNAL_REF, [
+                {"row_id": cid, "ref": f"sr-{rid}"}
+                for cid, rid in zip(consultation_ids, request_ids, strict=True)])
+        session.execute(_STATUS_EVENTS, events)
+        dispatch.enqueue_new(session, [(row, c.service) for c, row in zip(batch, requests,
+                                                                          strict=True)])
+    return request_ids
+
+
+def accept_many(session: Session, batch: list[Checked], *,
+                commit: bool = False) -> list[Accepted]:
     """Store checked reports in the caller's transaction, as `accept` would one by one. The
-    plain ones (no contact, photo, crisis or duplicate: most) are written with one statement
-    per table for all of them; the others then go through `accept` in their order (so a
-    report that duplicates an earlier one of the batch finds it stored)."""
+    plain ones (no contact, photo, crisis or duplicate: most) are written together first
+    (`_store_plain`); the others then go through `accept` in their order (so a report that
+    duplicates an earlier one of the batch finds it stored). With `commit`, the transaction
+    is committed before returning (when all are plain, in the round trip of their INSERTs on
+    PostgreSQL)."""
+    if not batch:
+        if commit:
+            session.commit()
+        return []
     earlier: list[tuple[str, float, float]] = []
     plain: list[int] = []
     others: list[int] = []
-    duplicates = _has_open_duplicate(session, batch)
+    reads = _batch_reads(session, batch)
     for i, c in enumerate(batch):
-        (others if _needs_one_by_one(c, duplicates[i], earlier) else plain).append(i)
+        (others if _needs_one_by_one(c, reads.duplicate[i], earlier) else plain).append(i)
         earlier.append((c.service.code, c.lat, c.lon))
     out: dict[int, Accepted] = {}
     if plain:
-        masked = [mask(batch[i].report.description).masked if batch[i].report.description
-                  else "" for i in plain]
-        consultation_rows = [_consultation_values(batch[i], m, None)
-                             for i, m in zip(plain, masked, strict=True)]
-        consultation_ids = session.execute(_NEW_CONSULTATIONS, consultation_rows).scalars().all()
-        request_rows = [_request_values(batch[i], m, cid, c["priority"]) for i, m, cid, c in
-                        zip(plain, masked, consultation_ids, consultation_rows, strict=True)]
-        stored = session.execute(_NEW_REQUESTS, request_rows).all()
-        session.execute(_SET_EXTERNAL_REF, [{"row_id": cid, "ref": f"sr-{row.id}"} for cid, row
-                                            in zip(consultation_ids, stored, strict=True)])
-        session.execute(_STATUS_EVENTS, [
-            {"request_id": row.id, "status": "received", "source": "citizen",
-             "agency_code": batch[i].agency, "at": batch[i].now}
-            for i, row in zip(plain, stored, strict=True)])
-        outbox = []
-        for i, values, row in zip(plain, request_rows, stored, strict=True):
-            values.update(id=row.id, status=row.status, duplicate_count=row.duplicate_count)
-            outbox.append((values, batch[i].service))
-            out[i] = Accepted(row.id, batch[i].service.service_notice)
-        dispatch.enqueue_new(session, outbox)
+        stored = _store_plain(session, [batch[i] for i in plain],
+                              [reads.ids[i] for i in plain] if reads.ids else None,
+                              commit=commit and not others)
+        for i, rid in zip(plain, stored, strict=True):
+            out[i] = Accepted(rid, batch[i].service.service_notice)
     for i in others:
         out[i] = accept(session, batch[i])
+    if commit and (others or not plain):
+        session.commit()
     return [out[i] for i in range(len(batch))]
 
 

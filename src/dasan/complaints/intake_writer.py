@@ -6,9 +6,11 @@ writer thread takes whatever has queued while it was busy (up to `BATCH_MAX`), a
 transaction first checks each report (`check_fields`: the API key, the service, the
 attributes, the place; reads only, a refusal refuses that report alone), then stores each
 accepted one with its consultation, first status, dispatch outbox row or duplicate link, and
-notice (`accept_many`: the plain ones with one statement per table for the whole batch). Then
-it commits once, and only then resolves the futures: a client is answered 200 only when its
-own report is durable, its outbox row with it.
+notice (`accept_many`: the plain ones with one statement per table for the whole batch; on
+PostgreSQL in two round trips, the commit with the INSERTs - docs/complaints.md). It commits
+once, and only then are the futures resolved: a client is answered 200 only when its own
+report is durable, its outbox row with it. Each writer thread keeps its own connection
+(`HeldConnection`).
 
 If anything fails at the database (a constraint, a lock timeout, the commit itself), the whole
 batch is rolled back and its reports are written again one by one, each in its own
@@ -28,13 +30,18 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
 from dasan.complaints import intake
 from dasan.config import get_settings
-from dasan.db.session import session_scope
+from dasan.db.session import get_engine, session_scope
 from dasan.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -50,13 +57,56 @@ class Job:
     future: Future[intake.Accepted] = field(default_factory=Future)
 
 
-def write_batch(url: str | None, jobs: list[Job]) -> list[intake.Accepted | BaseException]:
-    """Write `jobs` in one transaction (see the module's note); the result of each, in order:
-    its `Accepted` (committed) or the exception that refused or failed it."""
+class HeldConnection:
+    """A writer thread's own database connection, kept from one batch to the next: no pool
+    check-out (on PostgreSQL the pool's pre-ping is a round trip) per batch. It is dropped
+    after any failure, and when this process's engine for the database was replaced
+    (`reset_caches`); the next batch connects afresh."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._connection: Connection | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session on the held connection: committed at the end, rolled back on error."""
+        engine = get_engine(self.url)
+        held = self._connection
+        if held is not None and (self._engine is not engine or held.closed
+                                 or held.invalidated):
+            self.close()
+        if self._connection is None:
+            self._connection, self._engine = engine.connect(), engine
+        session = Session(bind=self._connection, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            with suppress(Exception):  # a broken connection cannot roll back: it is dropped
+                session.rollback()
+            self.close()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with suppress(Exception):
+                self._connection.close()
+        self._connection = self._engine = None
+
+
+def write_batch(url: str | None, jobs: list[Job], *, connection: HeldConnection | None = None
+                ) -> list[intake.Accepted | BaseException]:
+    """Write `jobs` in one transaction (see the module's note), on `connection` if given (a
+    writer thread's), else on one from the pool; the result of each, in order: its `Accepted`
+    (committed) or the exception that refused or failed it."""
     results: list[intake.Accepted | BaseException | None] = [None] * len(jobs)
     if jobs:
         try:
-            with session_scope(url) as session:
+            with (connection.transaction() if connection is not None
+                  else session_scope(url)) as session:
                 # Every check first (reads only): on SQLite the write lock is then held only
                 # for the stores.
                 checked: list[intake.Checked | None] = []
@@ -67,7 +117,8 @@ def write_batch(url: str | None, jobs: list[Job]) -> list[intake.Accepted | Base
                     except DomainError as exc:  # refused: nothing of it is written
                         results[i] = exc
                         checked.append(None)
-                stored = iter(intake.accept_many(session, [c for c in checked if c]))
+                stored = iter(intake.accept_many(session, [c for c in checked if c],
+                                                 commit=True))
                 for i, report in enumerate(checked):
                     if report is not None:
                         results[i] = next(stored)
@@ -111,6 +162,7 @@ class IntakeWriter:
         return job.future
 
     def _run(self) -> None:
+        connection = HeldConnection(self.url)
         while True:
             batch = [self._queue.get()]
             while len(batch) < BATCH_MAX:
@@ -119,7 +171,7 @@ class IntakeWriter:
                 except queue.Empty:
                     break
             try:
-                results = write_batch(self.url, batch)
+                results = write_batch(self.url, batch, connection=connection)
             except BaseException as exc:  # noqa: BLE001 - never leave a request unanswered
                 results = [exc] * len(batch)
             for job, result in zip(batch, results, strict=True):

@@ -110,6 +110,30 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def pipelined(session: Session, *, commit: bool = False) -> Iterator[None]:
+    """On PostgreSQL (psycopg 3), the statements of the block are sent without waiting for each
+    answer and the answers are read together at its end (pipeline mode): one round trip for
+    all of them. Only for statements whose result is not read - an INSERT or UPDATE without
+    RETURNING, an executemany: SQLAlchemy reads a statement's result columns as soon as it
+    is sent, which pipeline mode does not have yet. An error of any of them is raised at the
+    block's end. With `commit`, the transaction is committed at the block's end, in the same
+    round trip (psycopg sees the transaction end; SQLAlchemy's commit after it sends
+    nothing). Elsewhere (SQLite, another driver) the statements run one after another as
+    usual, and `commit` commits after them."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.driver == "psycopg" and driver is not None:
+        with driver.pipeline():
+            yield
+            if commit:
+                driver.execute("COMMIT")
+    else:
+        yield
+    if commit:
+        session.commit()
+
+
 def reset_caches() -> None:
     """Dispose cached engines (tests switch databases between runs)."""
     for engine in _ENGINES.values():

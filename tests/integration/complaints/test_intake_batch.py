@@ -4,11 +4,17 @@ is written again one by one, so one bad row rejects only itself."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from datetime import timedelta
+from typing import Any
 
-from dasan.complaints import clients, intake_writer
-from dasan.complaints.intake import Accepted, BadReport
+import pytest
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from dasan.complaints import clients, intake, intake_writer
+from dasan.complaints.intake import Accepted, BadReport, take_report
 from dasan.complaints.intake_writer import Job, write_batch
+from dasan.db.base import utcnow
 from dasan.db.models import Consultation
 from dasan.db.models_complaints import (
     ComplaintStatusEvent,
@@ -21,9 +27,9 @@ from dasan.db.session import session_scope
 
 
 def job(api_key: str, description: str, lat: str, lon: str, code: str = "OTHER",
-        **extra: str) -> Job:
+        answers: dict[str, Any] | None = None, **extra: str) -> Job:
     return Job({"api_key": api_key, "service_code": code, "lat": lat, "long": lon,
-                "description": description, **extra}, {})
+                "description": description, **extra}, answers or {})
 
 
 def test_a_batch_stores_each_report_as_alone_and_refuses_only_the_bad_one(
@@ -119,3 +125,146 @@ def test_the_writer_answers_each_request_after_its_commit(
     with session_scope(database_url) as s:  # a fresh session sees every answered report
         found = s.scalars(select(ServiceRequest.id)).all()
     assert sorted(found) == sorted(a.request_id for a in done)
+
+
+def _stored(db: Session, ids: list[int]) -> list[dict[str, Any]]:
+    """What intake stored for each report (in the order of `ids`), without what differs
+    between two writes of the same reports: ids, tokens, times (kept as offsets)."""
+    db.expire_all()
+    order = {rid: k for k, rid in enumerate(ids)}
+    out = []
+    for rid in ids:
+        r = db.get(ServiceRequest, rid)
+        assert r is not None
+        c = db.get(Consultation, r.consultation_id)
+        assert c is not None
+        events = db.execute(select(ComplaintStatusEvent.status, ComplaintStatusEvent.source,
+                                   ComplaintStatusEvent.agency_code)
+                            .where(ComplaintStatusEvent.request_id == rid)
+                            .order_by(ComplaintStatusEvent.id)).all()
+        outbox = db.scalars(select(DispatchOutbox).where(DispatchOutbox.request_id == rid)).all()
+        out.append({
+            "report": {k: getattr(r, k) for k in (
+                "service_code", "status", "description", "description_masked", "attributes",
+                "lat", "lon", "district_code", "dong_code", "geo_rule", "agency_code",
+                "priority", "duplicate_count", "language", "client_id")},
+            "sla_hours": ((r.ack_due_at - r.requested_at).total_seconds() / 3600,
+                          (r.expected_at - r.requested_at).total_seconds() / 3600),
+            "duplicate_of": order.get(r.duplicate_of_id) if r.duplicate_of_id else None,
+            "consultation": {k: getattr(c, k) for k in (
+                "channel", "category", "program", "outcome", "status", "language",
+                "district_code", "subject", "priority", "citizen_id")},
+            "external_ref_is_own": c.external_ref == f"sr-{rid}",
+            "events": [tuple(e) for e in events],
+            "outbox": [(o.agency_code, o.idempotency_key == f"sr-{rid}-1-{o.agency_code}",
+                        o.state, o.attempts,
+                        {k: v for k, v in o.payload.items() if k not in (
+                            "service_request_id", "requested_datetime", "expected_datetime")},
+                        o.payload["service_request_id"] == str(rid)) for o in outbox],
+        })
+    return out
+
+
+def _forget_reports(url: str) -> None:
+    with session_scope(url) as s:
+        for model in (NotificationOutbox, DispatchOutbox, ComplaintStatusEvent):
+            s.execute(delete(model))
+        s.execute(delete(ServiceRequest))
+        s.execute(delete(Consultation).where(Consultation.channel == "smart_report"))
+
+
+def _no_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    """The batch was written as a batch (a failed one is written again one by one, which would
+    hide a fault of the batch path behind the right rows)."""
+    assert not [r for r in caplog.records if "one by one" in r.getMessage()]
+
+
+def test_a_batch_stores_what_one_by_one_stores(
+        database_url: str, api_key: str, db, caplog) -> None:  # type: ignore[no-untyped-def]
+    jobs = [
+        job(api_key, "가로등이 꺼졌어요", "37.5665", "126.9780", code="STREETLIGHT",
+            answers={"symptom": "off"}, lang="en"),
+        job(api_key, "보도블록 파손", "37.5172", "127.0473"),
+        job(api_key, "무단 투기", "37.4837", "126.9015", code="DUMPING",
+            answers={"kind": ["household"]}),
+        job(api_key, "같은 곳 다시", "37.51722", "127.04732"),  # 3 m from the second
+        job(api_key, "이 번호로 010-9876-5432 연락", "37.6543", "127.0568"),  # masked text
+    ]
+    batch = write_batch(database_url, jobs)
+    assert all(isinstance(r, Accepted) for r in batch)
+    _no_fallback(caplog)
+    together = _stored(db, [r.request_id for r in batch if isinstance(r, Accepted)])
+    _forget_reports(database_url)
+    alone = [take_report(j.fields, j.attributes, [], url=database_url) for j in jobs]
+    assert _stored(db, [a.request_id for a in alone]) == together
+    assert together[3]["duplicate_of"] == 1 and together[1]["report"]["duplicate_count"] == 1
+    assert "010-9876-5432" not in together[4]["report"]["description_masked"]
+
+
+def test_a_batch_of_one_report_is_written_as_a_batch(
+        database_url: str, api_key: str, db, caplog) -> None:  # type: ignore[no-untyped-def]
+    (result,) = write_batch(database_url, [job(api_key, "혼자 온 신고", "37.5665", "126.9780")])
+    assert isinstance(result, Accepted)
+    _no_fallback(caplog)
+    (stored,) = _stored(db, [result.request_id])
+    assert stored["external_ref_is_own"] and len(stored["outbox"]) == 1
+    assert stored["events"] == [("received", "citizen", stored["report"]["agency_code"])]
+
+
+def test_a_batch_links_a_report_to_an_open_one_stored_before_and_to_no_other(
+        database_url: str, api_key: str, db, caplog) -> None:  # type: ignore[no-untyped-def]
+    first = write_batch(database_url, [
+        job(api_key, "열린 신고", "37.5665", "126.9780"),
+        job(api_key, "처리된 신고", "37.5172", "127.0473"),
+        job(api_key, "오래된 신고", "37.4837", "126.9015"),
+    ])
+    opened, resolved, old = (r.request_id for r in first if isinstance(r, Accepted))
+    db.execute(update(ServiceRequest).where(ServiceRequest.id == resolved)
+               .values(status="resolved"))
+    db.execute(update(ServiceRequest).where(ServiceRequest.id == old)
+               .values(requested_at=utcnow() - timedelta(hours=100)))
+    db.commit()
+    jobs = [
+        job(api_key, "열린 곳 옆", "37.56652", "126.97802"),  # 3 m: the open one
+        job(api_key, "열린 곳 옆 다른 서비스", "37.56652", "126.97802", code="DUMPING",
+            answers={"kind": ["household"]}),
+        job(api_key, "처리된 곳 옆", "37.51722", "127.04732"),
+        job(api_key, "오래된 곳 옆", "37.48372", "126.90152"),
+        job(api_key, "열린 곳에서 150 m", "37.5680", "126.9780"),
+    ]
+    # the batch's one query (a report it flags is checked again alone; one it misses is not)
+    checked = [intake.check_fields(db, j.fields, j.attributes, []) for j in jobs]
+    assert intake._batch_reads(db, checked).duplicate == [True, False, False, False, False]
+    db.rollback()
+    second = write_batch(database_url, jobs)
+    assert all(isinstance(r, Accepted) for r in second)
+    _no_fallback(caplog)
+    ids = [r.request_id for r in second if isinstance(r, Accepted)]
+    db.expire_all()
+    linked = [db.scalar(select(ServiceRequest.duplicate_of_id).where(ServiceRequest.id == i))
+              for i in ids]
+    assert linked == [opened, None, None, None, None]
+    assert db.scalar(select(func.count()).select_from(DispatchOutbox)) == 3 + 4
+
+
+def test_a_writer_connection_commits_each_batch_and_holds_no_transaction_between(
+        database_url: str, api_key: str, caplog) -> None:  # type: ignore[no-untyped-def]
+    held = intake_writer.HeldConnection(database_url)
+    try:
+        for k in range(2):  # the second batch on the connection the first one left
+            results = write_batch(database_url, [
+                job(api_key, f"신고 {k}-{i}", f"37.5{k}{i}5", "126.9780") for i in range(3)],
+                connection=held)
+            assert all(isinstance(r, Accepted) for r in results)
+            _no_fallback(caplog)
+            assert held._connection is not None and not held._connection.in_transaction()
+            raw = held._connection.connection.dbapi_connection
+            assert raw is not None
+            if database_url.startswith("postgresql"):  # the server saw the COMMIT too
+                assert raw.info.transaction_status.name == "IDLE"
+            else:
+                assert not raw.in_transaction
+            with session_scope(database_url) as s:  # another connection sees every report
+                assert s.scalar(select(func.count()).select_from(ServiceRequest)) == 3 * (k + 1)
+    finally:
+        held.close()
