@@ -23,15 +23,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from bench.bench_search import (
     CACHE,
     DATA,
+    Query,
     faq_docs,
     load_queries,
     metrics,
@@ -144,18 +147,44 @@ def row(name: str, rk: Sequence[int]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reuse", action="store_true", help="reuse the candidate features saved "
+                    "by the last run (var/cache/rerank-rows.pkl) instead of scoring again")
+    ap.add_argument("--tune-only", action="store_true", help="do not report the test split")
     ap.add_argument("--save", action="store_true", help=f"write the chosen model to "
                     f"{DEFAULT_RERANK_PATH} when it beats the fusion on tune (CV)")
     args = ap.parse_args(argv)
     data = default_shared_data()
     t0 = time.perf_counter()
+    rows_path = CACHE.with_name("rerank-rows.pkl")
+    if args.reuse and rows_path.is_file():
+        with rows_path.open("rb") as fh:
+            allq, rows, tb, prow = pickle.load(fh)
+        print(f"candidate features from {rows_path}")
+        index = faq_index(data)[0]
+    else:
+        index, allq, rows, tb, prow = score(data)
+        with rows_path.open("wb") as fh:
+            pickle.dump((allq, rows, tb, prow), fh)
+    rest(args, index, allq, rows, tb, prow, t0)
+    return 0
+
+
+def faq_index(data: Path) -> tuple[SearchIndex, EmbeddingCache]:
     cache = EmbeddingCache(default_embedder(), CACHE)
     records = load_civilappeal(data / "seoul120-faq-opengov" / "civilappeal_data.csv")
-    docs = faq_docs(records)
-    by_id = {d.id: d for d in docs}
-    index = SearchIndex(docs, cache=cache)
+    index = SearchIndex(faq_docs(records), cache=cache)
     index.build()
+    return index, cache
+
+
+def score(data: Path) -> tuple[SearchIndex, list[Query], list[Cands], list[Cands],
+                                list[Cands]]:
+    """Candidate features of every training and benchmark query."""
+    t0 = time.perf_counter()
+    index, cache = faq_index(data)
     ids = index.ids
+    docs = [d for d in (index.get(i) for i in ids) if d is not None]
+    by_id = {d.id: d for d in docs}
 
     queries = load_queries(DATA / "paraphrase_queries.jsonl")
     allq = queries + noisy_variants([q for q in queries if q.kind == "citizen"])
@@ -166,8 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra_faq: list[tuple[str, str]] = []
     for line in (DATA / "answer_tune_b.jsonl").read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
-        if d.get("target") and str(d["target"]) in by_id:
-            extra_faq.append((d["query"], str(d["target"])))
+        target = str(d.get("target") or "").removeprefix("civilappeal:")
+        if target in by_id:
+            extra_faq.append((d["query"], target))
     tb = candidates(index, [t for t, _ in extra_faq],
                     [relevance(ids, by_id, tg) for _, tg in extra_faq],
                     [(f"tb{i}", f"tb{i}", "tune", "tune_b") for i in range(len(extra_faq))])
@@ -190,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                       [(f"{t}:{n}", t, "train", "parakqc") for n, (t, _) in enumerate(pq)])
     print(f"paraKQC: {len(pdocs)} sets, {len(prow)} queries ({time.perf_counter() - t0:.0f} s)")
     cache.save_if_changed()
+    return index, allq, rows, tb, prow
+
+
+def rest(args: argparse.Namespace, index: SearchIndex, allq: Sequence[Query],
+         rows: Sequence[Cands], tb: Sequence[Cands], prow: Sequence[Cands], t0: float) -> None:
 
     tune = [r for r in rows if r.split == "tune"] + tb
     print(f"\ntune split, {len(tune)} queries (CV: 5 folds grouped by citizen query)\n"
@@ -227,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("weights: " + ", ".join(f"{n}={w:+.2f}" for n, w in
                                   zip(model.features, model.weights, strict=True)))
 
+    if args.tune_only:
+        return
     # ---- the hold-out, once ----
     print(f"\nTEST split (never used above)\n  {'set':<30} {'n':>4} {'hit@1 rerank':>13} "
           f"{'hit@1 fusion':>13} {'hit@5 rerank':>13} {'hit@5 fusion':>13}")
@@ -248,7 +285,6 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{(time.process_time() - c0) / n * 1000:.2f} ms/query, wall "
               f"{(time.perf_counter() - w0) / n * 1000:.2f} ms/query")
     print(f"load average {os.getloadavg()}; total {time.perf_counter() - t0:.0f} s")
-    return 0
 
 
 if __name__ == "__main__":
