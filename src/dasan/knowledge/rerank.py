@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 DEFAULT_RERANK_PATH = Path(__file__).with_name("search_rerank.json")
 RERANK_DEPTH = 20
 
