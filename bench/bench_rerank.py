@@ -226,7 +226,7 @@ def score(data: Path) -> tuple[SearchIndex, list[Query], list[Cands], list[Cands
 def rest(args: argparse.Namespace, index: SearchIndex, allq: Sequence[Query],
          rows: Sequence[Cands], tb: Sequence[Cands], prow: Sequence[Cands], t0: float) -> None:
 
-    tune = [r for r in rows if r.split == "tune"] + tb
+    tune = [r for r in rows if r.split == "tune"] + list(tb)
     print(f"\ntune split, {len(tune)} queries (CV: 5 folds grouped by citizen query)\n"
           f"  {'method':<46} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}")
     print(row("fusion (shipped weights, the peer)", ranks(tune, None)))
