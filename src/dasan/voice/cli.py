@@ -217,3 +217,23 @@ def start_background_gateway() -> None:
     atexit.register(child.terminate)
     typer.echo(f"voice gateway starting: call sip:{s.number}@{s.host}:{s.port} "
                "(scripts/voice-call.sh places a test call)")
+
+
+@app.command("purge-recordings")
+def purge_recordings(dry_run: bool = typer.Option(
+        False, "--dry-run", help="count what would be deleted; delete and change nothing")) -> None:
+    """Delete the recordings of calls older than DASAN_VOICE_RECORDING_RETENTION_DAYS (the
+    gateway also does this every DASAN_VOICE_RECORDING_PURGE_SECONDS)."""
+    from dasan.db.session import session_scope
+    from dasan.voice.retention import purge_expired_recordings
+    from dasan.voice.settings import get_voice_settings
+
+    with session_scope() as session:
+        report = purge_expired_recordings(session, dry_run=dry_run)
+    days = get_voice_settings().recording_retention_days
+    verb = "to delete" if dry_run else "deleted"
+    typer.echo(f"calls past the {days}-day retention: {report.calls}; files {verb}: "
+               f"{report.files_deleted}; already missing: {report.files_missing}; "
+               f"outside the recording folder (left on disk): {len(report.outside_store)}")
+    for raw in report.outside_store:
+        typer.echo(f"  not deleted (outside the recording folder): {raw}")

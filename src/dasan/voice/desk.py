@@ -3,7 +3,7 @@ recording playback. Who may do what is the shared access policy (`dasan.access`)
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from dasan.errors import Forbidden, Invalid, NotFound
 from dasan.voice import conference, cti
 from dasan.voice.flows import engine, store
 from dasan.voice.flows.schema import FlowInvalid, validate
+from dasan.voice.retention import is_past_retention
 from dasan.voice.settings import get_voice_settings
 
 
@@ -109,7 +110,7 @@ def recording_path(session: Session, user: User, call_id: int, leg: str) -> Path
     root = get_voice_settings().recording_dir.resolve()
     if not path.resolve().is_relative_to(root) or not path.is_file():
         raise NotFound("the recording is no longer kept", code="recording_unavailable")
-    if (date.today() - call.arrived_at.date()).days > get_voice_settings().recording_retention_days:
+    if is_past_retention(call.arrived_at):
         raise NotFound("the recording is past its retention period",
                        code="recording_unavailable")
     audit.record(session, user, "voice.recording.play", object_type="voice_call",

@@ -211,7 +211,8 @@ class Gateway:
             self.media.start()
         self.endpoint = await SipEndpoint.start(self, s.host, s.port)
         await self.pubsub.subscribe(cti.COMMANDS_CHANNEL, self._commands)
-        for coro in (self._dispatch(), self._watchdog(), self._command_loop()):
+        for coro in (self._dispatch(), self._watchdog(), self._command_loop(),
+                     self._purge_recordings()):
             self._spawn(coro)
         log.info("voice gateway on udp %s:%d (number %s)", s.host, self.endpoint.port, s.number)
 
@@ -1063,6 +1064,20 @@ class Gateway:
                     self._end(call)
 
     # --- desktop commands ---------------------------------------------------------------
+
+    async def _purge_recordings(self) -> None:
+        """Recordings past their retention period are deleted at start and then every
+        `recording_purge_seconds` (voice.retention), in a worker thread."""
+        from dasan.voice import retention
+
+        while not self._stopped:
+            try:
+                report = await self._db(retention.purge_expired_recordings)
+                if report.files_deleted or report.files_missing:
+                    log.info("recordings past retention deleted: %s", report.as_dict())
+            except Exception:  # a failed pass is retried at the next interval
+                log.exception("recording purge failed")
+            await asyncio.sleep(self.settings.recording_purge_seconds)
 
     async def _command_loop(self) -> None:
         while True:

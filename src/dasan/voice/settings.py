@@ -24,6 +24,8 @@ class VoiceSettings(BaseSettings):
     prompt_dir: Path = Field(default=PROJECT_ROOT / "var" / "voice" / "prompts")
     recording_dir: Path = Field(default=PROJECT_ROOT / "var" / "voice" / "recordings")
     recording_retention_days: int = Field(default=90, ge=1)
+    recording_purge_seconds: float = Field(default=3600.0, gt=0,
+        description="how often the gateway deletes recordings past their retention period")
     tts: str = Field(default="espeak", description="espeak (espeak-ng) | tone (beeps, no TTS)")
     tts_speed: int = Field(default=175, ge=80, le=450, description="espeak-ng words per minute")
     digit_timeout: float = Field(default=5.0, gt=0, description="seconds to wait for a digit")
