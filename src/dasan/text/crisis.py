@@ -502,6 +502,10 @@ def _load_or_train() -> CrisisModel:
         keep_model(model, path)
     except OSError:
         log.warning("could not keep the crisis model in %s", path)
+        return model
+    for old in path.parent.glob("crisis-*.pkl"):
+        if old != path:  # trained from data or code this model replaces: never read again
+            old.unlink(missing_ok=True)
     return model
 
 

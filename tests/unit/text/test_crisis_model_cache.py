@@ -46,3 +46,17 @@ def test_the_cache_key_follows_every_file_the_features_come_from(tmp_path: Path)
         copy.write_bytes(original + b"\n")
         assert crisis._model_cache_path(copies) != key, copy.name
         copy.write_bytes(original)
+
+
+def test_training_removes_the_models_it_replaces(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    stale = models / "crisis-0123456789ab.pkl"
+    stale.write_bytes(b"an older key's model")
+    other = models / "abuse-v6-test.pkl"  # another model's file is not touched
+    other.write_bytes(b"abuse")
+    path = models / "crisis-fedcba987654.pkl"
+    monkeypatch.setattr(crisis, "_model_cache_path", lambda: path)
+    crisis._load_or_train()
+    assert path.is_file() and not stale.exists() and other.is_file()
