@@ -163,35 +163,9 @@ def greedy_clusters(vectors: Sequence[np.ndarray], join: float) -> list[int]:
 
 
 def assign_event(session: Session, event: KbGapEvent) -> KbGapCluster:
-    vec, join = topic_vector(event.question)
-    since = utcnow() - timedelta(days=CLUSTER_WINDOW_DAYS)
-    candidates = list(session.scalars(select(KbGapCluster).where(
-        KbGapCluster.status == "open", KbGapCluster.last_seen >= since)
-        .order_by(KbGapCluster.id)))
-    i, sim = best_match(vec, [np.asarray(c.centroid or [], dtype=np.float32)
-                              for c in candidates])
-    if i >= 0 and sim >= join:
-        c = candidates[i]
-        cv = merged_centroid(np.asarray(c.centroid, dtype=np.float32), c.count, vec)
-        c.centroid = [round(float(x), 5) for x in cv]
-        c.count += 1
-        c.last_seen = utcnow()
-        if len(c.examples) < MAX_EXAMPLES and event.question not in c.examples:
-            c.examples = [*c.examples, event.question]
-        c.nearest_entry_ids = list(dict.fromkeys([*c.nearest_entry_ids,
-                                                  *event.nearest_entry_ids]))[:10]
-        if c.owner_agency_id is None:
-            c.owner_agency_id = event.owner_agency_id
-    else:
-        c = KbGapCluster(label=event.question[:256], owner_agency_id=event.owner_agency_id,
-                         status="open", count=1, examples=[event.question],
-                         nearest_entry_ids=list(event.nearest_entry_ids),
-                         centroid=[round(float(x), 5) for x in vec])
-        session.add(c)
-        session.flush()
-    event.cluster_id = c.id
-    session.flush()
-    return c
+    """The cluster of one event: it joins the closest open cluster of the last
+    `CLUSTER_WINDOW_DAYS` when close enough, else starts one (`assign_events` for one)."""
+    return assign_events(session, [event])[0]
 
 
 _DEFERRED = "dasan.gaps.deferred"
@@ -216,12 +190,13 @@ def clustering_deferred(session: Session) -> Iterator[None]:
     assign_events(session, events)
 
 
-def assign_events(session: Session, events: Sequence[KbGapEvent]) -> None:
-    """Cluster new (not yet stored) events in order, as `assign_event` one by one would, and
+def assign_events(session: Session, events: Sequence[KbGapEvent]) -> list[KbGapCluster]:
+    """Cluster events in order (each sees the clusters the earlier ones made or moved) and
     add them to the session with their cluster: the open clusters are read once, the
-    centroids merged in memory (rounded as stored), and each touched cluster written once."""
+    centroids merged in memory (rounded as stored), and each touched cluster written once.
+    Returns each event's cluster."""
     if not events:
-        return
+        return []
     since = utcnow() - timedelta(days=CLUSTER_WINDOW_DAYS)
     candidates = list(session.scalars(select(KbGapCluster).where(
         KbGapCluster.status == "open", KbGapCluster.last_seen >= since)
@@ -260,10 +235,11 @@ def assign_events(session: Session, events: Sequence[KbGapEvent]) -> None:
         event.cluster_id = candidates[i].id
     session.add_all(events)
     session.flush()
+    return [candidates[i] for i in chosen]
 
 
 def _stored(vec: np.ndarray) -> np.ndarray:
-    """A centroid as `assign_event` reads it back: rounded to 5 decimals, float32."""
+    """A centroid as it is read back once stored: rounded to 5 decimals, float32."""
     return np.round(vec.astype(np.float64), 5).astype(np.float32)
 
 
@@ -271,8 +247,7 @@ def cluster_pending(session: Session) -> int:
     """Assign every event stored without a cluster (the daily job); returns how many."""
     events = list(session.scalars(select(KbGapEvent).where(KbGapEvent.cluster_id.is_(None))
                                   .order_by(KbGapEvent.id)))
-    for e in events:
-        assign_event(session, e)
+    assign_events(session, events)
     return len(events)
 
 
