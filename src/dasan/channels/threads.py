@@ -61,26 +61,10 @@ def open_conversation(
 ) -> tuple[WrittenThread, Consultation]:
     """`open_thread`, and the consultation it opened (a caller that holds it saves a look-up:
     the identity map keeps an object only while someone refers to it)."""
-    now = now or utcnow()
-    subject_masked = masked(subject)[:MAX_SUBJECT_CHARS]
-    consultation = Consultation(
-        channel=channel, started_at=now, queued_at=now, citizen_id=citizen_id,
-        language=language, subject=subject_masked, status="open", outcome="open",
-    )
-    session.add(consultation)
-    session.flush()
-    thread = WrittenThread(
-        consultation_id=consultation.id, channel=channel, contact_key=contact_key,
-        provider=provider, language=language, status="open",
-        sla_due_at=due_at(channel, now), subject=subject_masked, created_at=now,
-        updated_at=now,
-        # shown form written with the row (`keep` below seals the raw address under its id)
-        reply_address=addresses.shown_address(reply_address),
-    )
-    session.add(thread)
-    session.flush()
-    addresses.keep(session, thread, reply_address)
-    return thread, consultation
+    return open_conversations(session, [NewConversation(
+        channel=channel, contact_key=contact_key, language=language, subject=subject,
+        now=now or utcnow(), reply_address=reply_address, provider=provider,
+        citizen_id=citizen_id)])[0]
 
 
 @dataclass(frozen=True)
