@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -332,5 +333,41 @@ def generate(
     typer.echo(f"generated {n:,} consultations")
 
 
+def missing_table(exc: BaseException) -> str | None:
+    """The name of the table a database error says is missing (SQLite "no such table: x",
+    PostgreSQL 'relation "x" does not exist'), looking through the exception's causes; None
+    for any other error. Reads the message only, so the CLI need not import SQLAlchemy."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = str(current)
+        if "no such table:" in text:
+            return text.split("no such table:", 1)[1].split()[0].strip("'\"")
+        if "relation \"" in text and "does not exist" in text:
+            return text.split("relation \"", 1)[1].split("\"", 1)[0]
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def main() -> None:
+    """The `dasan` entry point: the Typer app, with a database that no migration has
+    created (or an older schema) reported as a command-line error naming the fix, instead of
+    a SQLAlchemy traceback, for every command that reads the database."""
+    try:
+        app()
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "sqlite3"):
+            raise
+        table = missing_table(exc)
+        if table is None:
+            raise
+        url = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", config.get_settings().database_url)
+        typer.secho(f"error: the database at {url} has no table {table!r}: its schema is "
+                    "missing or older than this version. Run `dasan db upgrade` first.",
+                    fg=typer.colors.RED, err=True)
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":
-    app()
+    main()
