@@ -234,6 +234,7 @@ def purge_recordings(dry_run: bool = typer.Option(
     verb = "to delete" if dry_run else "deleted"
     typer.echo(f"calls past the {days}-day retention: {report.calls}; files {verb}: "
                f"{report.files_deleted}; already missing: {report.files_missing}; "
-               f"outside the recording folder (left on disk): {len(report.outside_store)}")
+               f"outside the recording folder (left on disk): {len(report.outside_store)}; "
+               f"raw transcript segments {verb}: {report.raw_transcripts}")
     for raw in report.outside_store:
         typer.echo(f"  not deleted (outside the recording folder): {raw}")

@@ -8,6 +8,11 @@ gateway runs it at start and every `DASAN_VOICE_RECORDING_PURGE_SECONDS`; `dasan
 purge-recordings` runs it by hand (`--dry-run` counts without deleting). Each pass that
 deletes anything leaves one audit row with its counts.
 
+The raw (unmasked) text of the same calls' transcripts goes with them: it is what was said on
+the recording, sealed in the vault under `call_transcripts.text`, and the pass deletes those
+sealed rows. The masked transcript stays with the consultation record, as a chat's masked
+messages do.
+
 Only files inside the configured recording folder are deleted: a path outside it (a record
 edited by hand, a moved store) is left on disk, counted and logged, and its record keeps the
 path so that an administrator can see what needs attention.
@@ -20,13 +25,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dasan import audit
 from dasan.db.base import utcnow
-from dasan.db.models_smartvoice import CallConferenceLeg
+from dasan.db.models_privacy import SealedText
+from dasan.db.models_smartvoice import CallConferenceLeg, CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
+from dasan.stt.transcripts import SEALED_KIND as RAW_TRANSCRIPT
 from dasan.voice.settings import get_voice_settings
 
 log = logging.getLogger(__name__)
@@ -51,10 +58,12 @@ class PurgeReport:
     files_deleted: int = 0
     files_missing: int = 0  # already gone from disk: the record is cleared all the same
     outside_store: list[str] = field(default_factory=list)  # left on disk, record kept
+    raw_transcripts: int = 0  # sealed raw transcript segments deleted (or, dry, to delete)
 
     def as_dict(self) -> dict[str, int]:
         return {"calls": self.calls, "files_deleted": self.files_deleted,
-                "files_missing": self.files_missing, "outside_store": len(self.outside_store)}
+                "files_missing": self.files_missing, "outside_store": len(self.outside_store),
+                "raw_transcripts": self.raw_transcripts}
 
 
 def _destroy(raw: str, root: Path, report: PurgeReport, dry_run: bool) -> bool:
@@ -70,6 +79,21 @@ def _destroy(raw: str, root: Path, report: PurgeReport, dry_run: bool) -> bool:
         path.unlink()
     report.files_deleted += 1
     return True
+
+
+def _purge_raw_transcripts(session: Session, cutoff: datetime, report: PurgeReport,
+                           dry_run: bool) -> None:
+    """Delete the sealed raw text of every transcript segment of calls before `cutoff`."""
+    expired = (SealedText.kind == RAW_TRANSCRIPT) & SealedText.ref_id.in_(
+        select(CallTranscriptSegment.id)
+        .join(VoiceCall, VoiceCall.id == CallTranscriptSegment.call_id)
+        .where(VoiceCall.arrived_at < cutoff))
+    report.raw_transcripts = session.scalar(
+        select(func.count()).select_from(SealedText).where(expired)) or 0
+    if report.raw_transcripts and not dry_run:
+        session.execute(delete(SealedText).where(expired)
+                        .execution_options(synchronize_session=False))
+        session.commit()
 
 
 def purge_expired_recordings(session: Session, now: datetime | None = None, *,
@@ -108,10 +132,12 @@ def purge_expired_recordings(session: Session, now: datetime | None = None, *,
             session.rollback()
         else:
             session.commit()
+    _purge_raw_transcripts(session, cutoff, report, dry_run)
     if report.outside_store:
         log.warning("%d expired recordings lie outside %s and were not deleted: %s",
                     len(report.outside_store), root, report.outside_store[:5])
-    if not dry_run and (report.files_deleted or report.files_missing or report.outside_store):
+    if not dry_run and (report.files_deleted or report.files_missing or report.outside_store
+                        or report.raw_transcripts):
         audit.record(session, None, "voice.recordings.purged", object_type="voice_call",
                      detail={**report.as_dict(), "cutoff": cutoff.isoformat()})
         session.commit()

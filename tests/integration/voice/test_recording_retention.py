@@ -14,8 +14,11 @@ from typer.testing import CliRunner
 
 from dasan.db.base import utcnow
 from dasan.db.models import AuditLog
-from dasan.db.models_smartvoice import CallConferenceLeg
+from dasan.db.models_privacy import SealedText
+from dasan.db.models_smartvoice import CallConferenceLeg, CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
+from dasan.privacy.vault import open_one, seal
+from dasan.stt.transcripts import SEALED_KIND
 from dasan.voice import retention
 from dasan.voice.settings import get_voice_settings
 
@@ -59,13 +62,14 @@ def test_expired_recordings_are_deleted_and_newer_ones_kept(db, store: Path,  # 
 
     dry = retention.purge_expired_recordings(db, dry_run=True)
     assert (dry.calls, dry.files_deleted, dry.files_missing, len(dry.outside_store)) == (3, 3, 1, 1)
+    assert dry.raw_transcripts == 0
     assert (store / "a" / "old-caller.wav").is_file()  # a dry run deletes nothing
     db.expire_all()
     assert db.get(VoiceCall, old.id).recording_caller is not None
 
     report = retention.purge_expired_recordings(db)
     assert report.as_dict() == {"calls": 3, "files_deleted": 3, "files_missing": 1,
-                                "outside_store": 1}
+                                "outside_store": 1, "raw_transcripts": 0}
     assert not list((store / "a").iterdir())  # both legs and the interpreter's
     assert (store / "b" / "new-caller.wav").is_file()
     assert (tmp_path / "elsewhere" / "x.wav").is_file()
@@ -104,3 +108,41 @@ def test_cli_purges_and_reports(db, store: Path) -> None:  # type: ignore[no-unt
     assert done.exit_code == 0, done.output
     assert "files deleted: 1" in done.output
     assert not (store / "c" / "cli-caller.wav").exists()
+
+
+def _segment(db, call: VoiceCall, seq: int, masked: str, raw: str | None  # type: ignore[no-untyped-def]
+             ) -> CallTranscriptSegment:
+    row = CallTranscriptSegment(call_id=call.id, leg="caller", seq=seq, start_ms=0, end_ms=900,
+                                text=masked, engine="test")
+    db.add(row)
+    db.flush()
+    if raw is not None:
+        seal(db, SEALED_KIND, row.id, raw)
+    return row
+
+
+def test_the_raw_transcripts_of_expired_calls_go_with_their_recordings(  # type: ignore[no-untyped-def]
+        db, store: Path) -> None:
+    old = _call(db, "old-transcript", 31, None, None)  # no recording left, a raw transcript
+    new = _call(db, "new-transcript", 29, _wav(store / "n.wav"), None)
+    old_seg = _segment(db, old, 1, "제 번호는 010-****-**** 이에요", "제 번호는 010-1234-5678 이에요")
+    plain = _segment(db, old, 2, "수도요금 문의요", None)  # nothing masked: nothing sealed
+    new_seg = _segment(db, new, 1, "주민번호는 ******-******", "주민번호는 900101-1234567")
+    db.commit()
+
+    dry = retention.purge_expired_recordings(db, dry_run=True)
+    assert dry.raw_transcripts == 1
+    assert open_one(db, SEALED_KIND, old_seg.id) is not None  # a dry run deletes nothing
+
+    report = retention.purge_expired_recordings(db)
+    assert report.raw_transcripts == 1
+    assert open_one(db, SEALED_KIND, old_seg.id) is None
+    assert open_one(db, SEALED_KIND, new_seg.id) == "주민번호는 900101-1234567"
+    db.expire_all()
+    kept = db.get(CallTranscriptSegment, old_seg.id)  # the masked record stays
+    assert kept is not None and kept.text == "제 번호는 010-****-**** 이에요"
+    assert db.get(CallTranscriptSegment, plain.id) is not None
+    row = db.scalar(select(AuditLog).where(AuditLog.action == "voice.recordings.purged"))
+    assert row is not None and row.detail["raw_transcripts"] == 1
+    assert db.scalar(select(SealedText).where(SealedText.kind == SEALED_KIND,
+                                              SealedText.ref_id == old_seg.id)) is None
