@@ -76,6 +76,24 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   and are not copied from it, but the author knew H's kinds), and two foreign names
   (마리아 산토스, 왕웨이) occur in both G and H by coincidence - G's items were not read
   before H was written, only its first and last lines.
+* ``bench/data/pii_v2_holdout_i.jsonl`` (hold-out I) - 217 items (193 spans: 105 names, 41
+  addresses, 47 numbers - 15 phones, 5 resident, 3 foreigner, 3 passport, 2 licence, 2
+  business, 2 health-insurance, 3 card, 6 account, 4 e-mail, 2 car plates; 35 sentences with
+  look-alikes and no personal data) written in one go on 2026-12-04 (session 11) by a helper
+  that was not tuning the masker, and committed on its own (feede47) before the masker ran on
+  it. **Written blind: the author never read the masker** (``dasan.text.pii*``, the name
+  detector, ``bench/train_pii_names.py``, the PII tests or ``bench/pii_peer_v1.py``), read
+  only the first 3 lines of G and H and this docstring for the kinds, and wrote new wording
+  and names. Names in every position (저는/제 이름은/성함은, 씨/님/고객님/선생님/학생/어르신,
+  relatives, 드림/올림/귀하 blocks, after a dash or Q./A.), two- and four-syllable names,
+  rare and compound surnames (견, 계, 옹, 동방, 사공), names that start like a word
+  (정보람, 민원석, 임대호, 조금순, 한강희, 김장미, 주민지), names with a space inside or spelled
+  syllable by syllable, foreign residents' names in Hangul and Latin letters; road (가길,
+  나길, 번길), jibun and 산 addresses, apartment 동/호, partial ones (연남동 해오름빌라 201호);
+  numbers with hyphens, spaces, dots, spoken digits and 하고/의/에/다시 between groups.
+  Look-alikes: 정말, 이사, 김장, 조금, 한강, 박물관, 통장님, bus numbers, receipt numbers,
+  세종대로 110 (city hall), an office's main number, historical figures (김구, 윤동주, 허준).
+  No value or text occurs in an earlier data file (checked by script). Not yet scored.
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
   then 58 more written in a second round without looking at hold-out B's misses: digit-by-digit
   and spoken phones, 주민번호/passport read aloud, 예약자명/가입자명/세대주 cues, relatives' names,
@@ -134,6 +152,7 @@ from dasan.text import pii, pii_name_model, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
+    "holdout-i": DATA / "pii_v2_holdout_i.jsonl",
     "holdout-h": DATA / "pii_v2_holdout_h.jsonl",
     "holdout-g": DATA / "pii_v2_holdout_g.jsonl",
     "holdout-f": DATA / "pii_v2_holdout_f.jsonl",
