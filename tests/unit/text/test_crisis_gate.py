@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -55,8 +56,7 @@ def test_without_a_gate_the_first_stage_decides() -> None:
 
 def test_asking_how_to_die_is_never_dropped(tiny_gate: CrisisModel) -> None:
     ask = "죽는 방법 좀 알려줘"
-    assert crisis_gate.passes(tiny_gate, [ask]) == [(False, crisis_gate.passes(
-        tiny_gate, [ask])[0][1])]  # the tiny gate reads it as talk
+    assert not crisis_gate.passes(tiny_gate, [ask])[0][0]  # the tiny gate reads it as talk
     result = detect_crisis(ask)
     assert result.crisis and result.kind == "suicide"
 
@@ -122,3 +122,15 @@ def test_the_gate_learns_from_cue_rows_and_every_packaged_crisis() -> None:
     from dasan.text.normalize import light_view
 
     assert all(crisis.distress_cue(light_view(t).text) for t, k in real if k == "none")
+
+
+def test_training_the_first_model_keeps_the_gate_file(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    gate_file = models / "crisis_gate-0123456789ab.pkl"
+    gate_file.write_bytes(b"the gate")
+    path = models / "crisis-fedcba987654.pkl"
+    monkeypatch.setattr(crisis, "_model_cache_path", lambda: path)
+    crisis._load_or_train()  # removes older crisis-*.pkl files, not the gate's
+    assert path.is_file() and gate_file.is_file()
