@@ -40,24 +40,29 @@ HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_holdout.tsv"
 REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
 REAL_SOURCES = PROJECT_ROOT / "bench" / "data" / "crisis_real_sources.tsv"
 
-Detector = Callable[[list[str]], list[tuple[bool, str | None]]]
+# A detector judges texts of one channel (None: unknown; field reports skip the second stage).
+Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
 
 
 def detectors() -> dict[str, Detector]:
     return {
-        "dasan (rules+model)": lambda ts: [(r.crisis, r.kind) for r in
-                                           crisis.detect_crisis_many(ts)],
-        "dasan (without gate)": lambda ts: [(r.crisis, r.kind) for r in
-                                            crisis.detect_crisis_many(ts, use_gate=False)],
-        "dasan (rules only)": lambda ts: [(r.crisis, r.kind) for r in
-                                          crisis.detect_crisis_many(ts, use_model=False)],
-        "peer: rules v1": lambda ts: [(r.crisis, r.kind) for r in
-                                      map(crisis_rules_v1.detect_crisis, ts)],
+        "dasan (rules+model)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                               crisis.detect_crisis_many(ts, channel=ch)],
+        "dasan (without gate)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                                crisis.detect_crisis_many(ts, use_gate=False)],
+        "dasan (rules only)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                              crisis.detect_crisis_many(ts, use_model=False)],
+        "peer: rules v1": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                          map(crisis_rules_v1.detect_crisis, ts)],
     }
 
 
 def evaluate(rows: Sequence[tuple[str, str, bool, str]], fn: Detector) -> dict[str, Any]:
-    preds = fn([t for t, _, _, _ in rows])
+    preds: list[tuple[bool, str | None]] = [(False, None)] * len(rows)
+    for channel in {c for _, _, _, c in rows}:  # each channel's texts as that channel sends them
+        at = [i for i, r in enumerate(rows) if r[3] == channel]
+        for i, pred in zip(at, fn([rows[i][0] for i in at], channel), strict=True):
+            preds[i] = pred
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # found, n, right kind
     per_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     fa = neg = 0
@@ -150,7 +155,7 @@ def false_alarms_by_source(rows: Sequence[tuple[str, str, bool, str]]) -> dict[s
     print(f"false alarms per source: {'system':22} "
           + " ".join(f"{f[:14]:>14}" for f in families))
     for sys_name, fn in detectors().items():
-        flags = [f for f, _ in fn([r[0] for r in negatives])]
+        flags = [f for f, _ in fn([r[0] for r in negatives], None)]
         cells = []
         for fam in families:
             got = [f for f, r in zip(flags, negatives, strict=True) if SOURCE_FAMILY[r[3]] == fam]
@@ -236,7 +241,7 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     if civil:
         print(f"\n## civil questions (Seoul 120 FAQ, {len(civil)} non-crises): false-alarm rate")
         for sys_name, fn in detectors().items():
-            flagged = sum(int(f) for f, _ in fn(civil))
+            flagged = sum(int(f) for f, _ in fn(civil, None))
             results[f"civil|{sys_name}"] = flagged / len(civil)
             print(f"{sys_name:22} {flagged / len(civil):7.2%} ({flagged})")
     texts = [t for t, _, _, _ in hold + tune] + civil

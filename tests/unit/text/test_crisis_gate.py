@@ -134,3 +134,11 @@ def test_training_the_first_model_keeps_the_gate_file(tmp_path: Path,
     monkeypatch.setattr(crisis, "_model_cache_path", lambda: path)
     crisis._load_or_train()  # removes older crisis-*.pkl files, not the gate's
     assert path.is_file() and gate_file.is_file()
+
+
+@pytest.mark.parametrize("channel", sorted(crisis.GATE_EXEMPT_CHANNELS))
+def test_a_field_report_is_not_judged_by_the_gate(tiny_gate: CrisisModel, channel: str) -> None:
+    report = "저 배우 팬들 다 죽고 싶어 하겠네 ㅉㅉ"  # dropped on chat by the tiny gate
+    assert not detect_crisis(report, channel="chat").crisis
+    found = detect_crisis(report, channel=channel)
+    assert found.crisis and found.kind == "suicide" and found.disclosure is None
