@@ -23,7 +23,7 @@ setup:
 	@scripts/web-assets.sh
 
 # Train and cache the models once, before any server or test worker would each train its own:
-# the crisis classifier (packaged set), and from ../shared/data the abuse classifier and the seed
+# the crisis classifier (packaged set) and its gate (from ../shared/data), and from ../shared/data the abuse classifier and the seed
 # FAQ's categories (skipped when the data is absent: the screener then runs on its rules alone).
 # Cached models are reused.
 models: setup

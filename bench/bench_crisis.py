@@ -14,7 +14,8 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   by source, row and SHA-1, with a hash split (none is a crisis: false alarms only);
 - civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
   crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
-Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run.
+Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run; the
+detector is also run without its second stage (``text/crisis_gate.py``, "without gate").
 Targets on the hold-out: recall >= 0.93, false alarms <= 3%.
 Also: screening throughput (abuse + crisis, as live chat runs it) on one core, target >= 2,000/s.
 """
@@ -33,27 +34,35 @@ from typing import Any
 from bench.peers import crisis_rules_v1
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.text import abuse, abuse_fast, crisis
+from dasan.text.crisis_gate import source_texts
 
 HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_holdout.tsv"
 REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
 REAL_SOURCES = PROJECT_ROOT / "bench" / "data" / "crisis_real_sources.tsv"
 
-Detector = Callable[[list[str]], list[tuple[bool, str | None]]]
+# A detector judges texts of one channel (None: unknown; field reports skip the second stage).
+Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
 
 
 def detectors() -> dict[str, Detector]:
     return {
-        "dasan (rules+model)": lambda ts: [(r.crisis, r.kind) for r in
-                                           crisis.detect_crisis_many(ts)],
-        "dasan (rules only)": lambda ts: [(r.crisis, r.kind) for r in
-                                          crisis.detect_crisis_many(ts, use_model=False)],
-        "peer: rules v1": lambda ts: [(r.crisis, r.kind) for r in
-                                      map(crisis_rules_v1.detect_crisis, ts)],
+        "dasan (rules+model)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                               crisis.detect_crisis_many(ts, channel=ch)],
+        "dasan (without gate)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                                crisis.detect_crisis_many(ts, use_gate=False)],
+        "dasan (rules only)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                              crisis.detect_crisis_many(ts, use_model=False)],
+        "peer: rules v1": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                          map(crisis_rules_v1.detect_crisis, ts)],
     }
 
 
 def evaluate(rows: Sequence[tuple[str, str, bool, str]], fn: Detector) -> dict[str, Any]:
-    preds = fn([t for t, _, _, _ in rows])
+    preds: list[tuple[bool, str | None]] = [(False, None)] * len(rows)
+    for channel in {c for _, _, _, c in rows}:  # each channel's texts as that channel sends them
+        at = [i for i, r in enumerate(rows) if r[3] == channel]
+        for i, pred in zip(at, fn([rows[i][0] for i in at], channel), strict=True):
+            preds[i] = pred
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # found, n, right kind
     per_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     fa = neg = 0
@@ -107,49 +116,6 @@ def real_rows(shared: Path) -> dict[str, list[tuple[str, str, bool, str]]]:
     return out
 
 
-def source_texts(shared: Path) -> dict[str, list[str]]:
-    """Every Korean text of the shared data by source name, in the row order that
-    ``crisis_real_sources.tsv`` refers to (a source whose file is missing is left out)."""
-    import json
-
-    out: dict[str, list[str]] = {}
-
-    def csv_column(name: str, rel: str, column: str, **kw: Any) -> None:
-        path = shared / rel
-        if path.is_file():
-            with path.open(encoding="utf-8-sig") as f:
-                out[name] = [r[column] for r in csv.DictReader(f, **kw)]
-
-    csv_column("chatbot", "chatbot-data-songys/ChatbotData.csv", "Q")
-    csv_column("civilappeal", "seoul120-faq-opengov/civilappeal_data.csv", "질문")
-    csv_column("complaint", "seoul120-faq-opengov/complaint_data.csv", "질문")
-    csv_column("geumcheon", "seoul120-faq-opengov/geumcheon_gu_minwon_faq.csv", "질문")
-    csv_column("seoul120text", "seoul120-text-pytextbook/seoul-120-text.csv", "제목")
-    for split in ("train", "dev"):
-        csv_column(f"kocohub_{split}", f"korean-hate-speech-kocohub/{split}.tsv", "comments",
-                   delimiter="\t", quoting=csv.QUOTE_NONE)
-    path = shared / "curse-detection-2runo" / "dataset.txt"
-    if path.is_file():
-        out["curse2runo"] = [line.rsplit("|", 1)[0]
-                             for line in path.read_text(encoding="utf-8").splitlines()]
-    path = shared / "parakqc" / "paraKQC_v1.txt"
-    if path.is_file():
-        out["parakqc"] = [line.split("\t")[2]
-                          for line in path.read_text(encoding="utf-8").splitlines()]
-    for split in ("train", "dev", "test"):
-        path = shared / "korsts-kakaobrain" / f"sts-{split}.tsv"
-        if path.is_file():
-            with path.open(encoding="utf-8") as f:
-                out[f"korsts_{split}"] = [
-                    s for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-                    for s in (r["sentence1"], r["sentence2"])]
-    path = shared / "klue-sts" / "klue-sts-v1.1_dev.json"
-    if path.is_file():
-        out["kluests"] = [s for r in json.loads(path.read_text(encoding="utf-8"))
-                          for s in (r["sentence1"], r["sentence2"])]
-    return out
-
-
 def real_source_rows(shared: Path) -> dict[str, list[tuple[str, str, bool, str]]]:
     """The hand-labelled rows of ``crisis_real_sources.tsv`` per split, as (text, kind,
     imminent, source); ``skip`` rows left out. A row whose text no longer matches its SHA-1
@@ -189,7 +155,7 @@ def false_alarms_by_source(rows: Sequence[tuple[str, str, bool, str]]) -> dict[s
     print(f"false alarms per source: {'system':22} "
           + " ".join(f"{f[:14]:>14}" for f in families))
     for sys_name, fn in detectors().items():
-        flags = [f for f, _ in fn([r[0] for r in negatives])]
+        flags = [f for f, _ in fn([r[0] for r in negatives], None)]
         cells = []
         for fam in families:
             got = [f for f, r in zip(flags, negatives, strict=True) if SOURCE_FAMILY[r[3]] == fam]
@@ -275,7 +241,7 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     if civil:
         print(f"\n## civil questions (Seoul 120 FAQ, {len(civil)} non-crises): false-alarm rate")
         for sys_name, fn in detectors().items():
-            flagged = sum(int(f) for f, _ in fn(civil))
+            flagged = sum(int(f) for f, _ in fn(civil, None))
             results[f"civil|{sys_name}"] = flagged / len(civil)
             print(f"{sys_name:22} {flagged / len(civil):7.2%} ({flagged})")
     texts = [t for t, _, _, _ in hold + tune] + civil

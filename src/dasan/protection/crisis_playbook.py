@@ -374,11 +374,13 @@ def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: boo
 
 
 def screen(s: Session, c: Consultation, text: str, *, screened: str | None = None,
-           actor: User | None = None) -> tuple[CrisisResult, Response] | None:
+           actor: User | None = None, channel: str | None = None,
+           ) -> tuple[CrisisResult, Response] | None:
     """Detect a crisis in a contact's text (any channel; `screened` is the text to judge when it
-    differs, e.g. the Korean translation of a foreign message) and, when there is one, run the
-    kind's playbook on `c` (caller commits and publishes). None when it is no crisis."""
-    found = detect_crisis(screened if screened is not None else text)
+    differs, e.g. the Korean translation of a foreign message; `channel` as
+    :func:`detect_crisis` takes it) and, when there is one, run the kind's playbook on `c`
+    (caller commits and publishes). None when it is no crisis."""
+    found = detect_crisis(screened if screened is not None else text, channel=channel)
     if not found.crisis or found.kind is None:
         return None
     return found, respond(s, c, found.kind, found.severity, found.imminent, text, actor)

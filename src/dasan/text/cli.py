@@ -104,7 +104,7 @@ def lang_cmd(
 
 @app.command("train-crisis")
 def train_crisis_cmd() -> None:
-    """위기 분류기 학습·캐시 (train the crisis classifier once; kept in var/models)."""
+    """위기 분류기 학습·캐시 (train the crisis classifier and its gate once; kept in var/models)."""
     from dasan.text import crisis
 
     model = crisis.get_model()
@@ -112,6 +112,11 @@ def train_crisis_cmd() -> None:
         raise _fail("the packaged crisis training set is missing")
     typer.echo(f"crisis model: trained on {model.trained_on} texts; "
                f"threshold {model.threshold:.2f}")
+    from dasan.text import crisis_gate
+
+    gate = crisis_gate.get_gate()  # the second stage, from ../shared/data when present
+    typer.echo(f"crisis gate: trained on {gate.trained_on} texts; threshold {gate.threshold:.2f}"
+               if gate is not None else "crisis gate: no shared data; the first stage alone")
 
 
 @app.command("train-abuse")

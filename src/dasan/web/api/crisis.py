@@ -89,7 +89,8 @@ class TrainedIn(BaseModel):
 @router.post("/detect")
 def detect(body: DetectIn, _user: User = Depends(require_roles(*STAFF))) -> dict[str, Any]:
     """위기 감지 (any channel): kind, severity 1-3, imminent."""
-    return {"channel": body.channel, **detect_crisis(body.text).to_dict()}
+    return {"channel": body.channel,
+            **detect_crisis(body.text, channel=body.channel).to_dict()}
 
 
 @router.post("/respond")
@@ -102,7 +103,7 @@ async def respond(body: RespondIn, request: Request,
     c = db.get(Consultation, body.consultation_id)
     if c is None:
         raise NotFound(f"consultation {body.consultation_id} not found")
-    screened = playbook.screen(db, c, body.text, actor=request_user)
+    screened = playbook.screen(db, c, body.text, actor=request_user, channel=body.channel)
     if screened is None:
         return {"crisis": False}
     result, resp = screened
