@@ -37,7 +37,8 @@ from dasan.text.ngrams import char_wb_ngrams
 
 if TYPE_CHECKING:
     import numpy as np
-from dasan.text.normalize import light_view
+from dasan.text.crisis_casual import casual_view
+from dasan.text.normalize import View, light_view
 
 KINDS: tuple[str, ...] = ("suicide", "violence", "abuse", "emergency", "destitution", "neighbour")
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -181,7 +182,12 @@ _ABOUT = re.compile(
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
                   r"|주세요|돼요|못\s?\S+고\s?있|끊겨|끊겼|지금|목격")
-_JOKE = re.compile(r"농담|장난이고|ㅋㅋㅋ")
+_JOKE = re.compile(r"농담|장난이고")
+# Laughter (ㅋㅋ, ㅎㅎ, a laughing emoji) beside a crisis word marks hyperbole in a chat (과제 때문에
+# 죽고 싶다 ㅋㅋ, 동생이 베개로 때림 ㅋㅋ): such a hit is silent. Not for means, plans, places or a
+# self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed
+# crisis costs more than an agent's second (docs/crisis.md, "casual register").
+_LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|lol)")
 # A news report (a bombing, a charge, casualties counted, a reporting verb) speaks of other
 # people far away: its 자살 폭탄, 폭행 혐의, 폭력으로 11명이 사망 are no citizen's crisis. Real news
 # sentences and comments (bench/data/crisis_real_sources.tsv, tune split) raised a third of the
@@ -260,6 +266,12 @@ _CUE = re.compile(
     r"|협박|따라(?!서)|쫓|멍|방치|가둬|학대|추워|난방|쫓겨|잘\s?데|갈\s?데|먹을|돈이|연락|안\s?보|쌓|고통|포기|놓고|해결")
 
 
+def _view(text: str) -> View:
+    """What the rules and the first classifier read: the light view with the casual register's
+    spellings, slang and nominal endings rewritten into standard forms (:mod:`crisis_casual`)."""
+    return casual_view(light_view(text))
+
+
 def distress_cue(view_text: str) -> bool:
     """Whether a light-view text carries a word of the broad distress vocabulary (the first
     classifier is asked only then; the gate learns its non-crises from such texts)."""
@@ -300,10 +312,12 @@ def _check(text: object) -> str:
     return text
 
 
-def _guarded(view: str, start: int, end: int, news: bool = False) -> bool:
-    """True when the hit sits in talk about the topic (or a joke), not the speaker's state."""
+def _guarded(view: str, start: int, end: int, news: bool = False, grave: bool = False) -> bool:
+    """True when the hit sits in talk about the topic (or a joke), not the speaker's state.
+    A ``grave`` hit (suicide means, plan, place, a self-harm act) is not silenced by laughter."""
     window = view[max(0, start - 16):end + 16]
-    if _JOKE.search(view) or _REPORTED.match(view, end, end + 24) \
+    if _JOKE.search(view) or (not grave and _LAUGH.search(view)) \
+            or _REPORTED.match(view, end, end + 24) \
             or _GENERIC_AFTER.match(view, end, end + 12):
         return True
     if _RHETORIC_BEFORE.search(view, max(0, start - 16), start) \
@@ -348,7 +362,8 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
         for m in pattern.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
-            if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news) and not (
+            grave = kind == "suicide" and (imminent or sub == "self_harm")
+            if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news, grave) and not (
                     sub == "medical" and any(a <= m.start() < b for a, b in fallen)) and not (
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
@@ -413,7 +428,7 @@ class CrisisModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        texts = [light_view(t).text for t, _ in rows]
+        texts = [_view(t).text for t, _ in rows]
         labels = [k for _, k in rows]
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=min_df,
                                           sublinear_tf=True)
@@ -480,9 +495,10 @@ _MODEL_LOCK = threading.Lock()
 def _model_key_files() -> tuple[Path, ...]:
     """What the trained model depends on: the training set, this module (features, threshold)
     and the two modules that make its features (the light view and the n-gram analyser)."""
-    from dasan.text import ngrams, normalize
+    from dasan.text import crisis_casual, ngrams, normalize
 
-    return (TRAIN_SET, Path(__file__), Path(normalize.__file__), Path(ngrams.__file__))
+    return (TRAIN_SET, Path(__file__), Path(normalize.__file__), Path(ngrams.__file__),
+            Path(crisis_casual.__file__))
 
 
 def _model_cache_path(key_files: Sequence[Path] | None = None) -> Path:
@@ -539,7 +555,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
     ``use_model=False`` runs the rules alone; ``use_gate=False`` skips the second stage
     (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too."""
     checked = [_check(t) for t in texts]
-    views = [light_view(t) for t in checked]
+    views = [_view(t) for t in checked]
     out: list[CrisisResult | None] = []
     ask: list[int] = []
     for i, view in enumerate(views):
@@ -552,7 +568,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
             continue
         out.append(None)
         if use_model and _CUE.search(_REPLY_WAIT.sub(" ", _OBJECT_FALL.sub(" ", view.text))) \
-                and not _JOKE.search(view.text):
+                and not _JOKE.search(view.text) and not _LAUGH.search(view.text):
             ask.append(i)
     model = get_model() if use_model and ask else None
     if model is not None:
