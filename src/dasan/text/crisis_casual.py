@@ -57,12 +57,26 @@ _SPELLING: list[tuple[re.Pattern[str], str]] = [
         # slang for 죽다 in a wish: 뒤지고 싶다, 디지고 싶어, 뒈지고 싶다; 뒤져 버리고 싶다
         (r"(?:뒤지|디지|뒈지|뒤즤)(?=고\s?(?:싶|시퍼|십))", "죽"),
         (r"(?:뒤져|디져|뒈져)(?=\s?버리)", "죽어"),
-        # ㅈㅅ (자살) before an act or a wish; alone it is 죄송 (sorry) and stays
-        (r"ㅈㅅ(?=\s?(?:하|할|했|각|충동|생각|시도|마렵|하고\s?싶))", "자살"),
+        # ㅈㅅ (자살) before a wish, a plan or an urge; alone, or before 해/합니다/함, it is 죄송
+        # (sorry) and stays
+        (r"ㅈㅅ(?=\s?(?:하고\s?싶|할까|할래|할\s?거|하려|각|충동|생각|시도|마렵|마려))", "자살"),
         # 자살각, 자살 마렵다: slang for "I want to kill myself"
         (r"자살\s?(?:각(?:이|임)?|마렵|마려워)", "자살하고 싶"),
+        # "1도 없어" (not one bit) is 하나도 없어
+        (r"(?<![0-9])1\s?도(?=\s?(?:없|안|모르|못))", "하나도"),
+        # "…는 법" (how to) is "…는 방법": 죽는 법, 자살하는 법
+        (r"(?<=[는을])(\s?)법(?=$|[\s?!.이을좀])", r"\1방법"),
     )
 ]
+# 패다 (slang: to beat) after an object or a space: 엄마 패고 있어, 애를 팼어 -> 때리다.
+_PAE = re.compile(r"(?<=[을를\s])(?:패(고|서|는|요)?(?=$|[\s.!?~ㅠㅜ])|팼(?=[어다고는음]|$|\s))")
+_PAE_FORMS = {"고": "때리고", "서": "때려서", "는": "때리는", "요": "때려요"}
+
+
+def _pae(m: re.Match[str]) -> str:
+    if m.group(0) == "팼":
+        return "때렸"
+    return _PAE_FORMS.get(m.group(1) or "", "때려")
 
 # Nouns (and adverbs) that end in ㅁ: never a nominal ending.
 _M_NOUNS = frozenset(
@@ -91,17 +105,21 @@ def _plain_of_nominal(word: str) -> str | None:
         prev = _syl(word[-2])
         if prev is None or prev[2] == 0:  # 마음, 처음: a vowel before 음 is a noun
             return None
-        return stem + "어"
-    if word.endswith("임"):  # copula: 옥상임 -> 옥상이야; 안보임 -> 안보여
-        return stem + ("여" if stem.endswith("보") else "이야")
-    base = _compose(cho, jung)  # the stem's last syllable without ㅁ
-    if jung == 20:  # ㅣ: 쓰러지 -> 쓰러졌어, 끊기 -> 끊겼어, 때리 -> 때렸어
-        return stem + _compose(cho, 6, 20) + "어"  # ㅕ + ㅆ
-    if jung == 0 or jung == 4:  # ㅏ/ㅓ: 불나 -> 불났어, 서 -> 섰어
-        return stem + _compose(cho, jung, 20) + "어"
-    if base == "하":
+        return stem + ("아" if prev[1] in (0, 8) else "어")  # 맞음 -> 맞아, 없음 -> 없어
+    if word.endswith("임"):  # copula: 옥상임 -> 옥상이야, 위임 -> 위야; 안보임 -> 안보여
+        if stem.endswith("보"):
+            return stem + "여"
+        before = _syl(stem[-1])
+        return stem + ("야" if before is not None and before[2] == 0 else "이야")
+    if word.endswith("함"):  # 하다: 신고함 -> 신고했어
         return stem + "했어"
-    return stem + base + "었어"  # 쉬 -> 쉬었어, 두 -> 두었어, 되 -> 되었어
+    if word.endswith("남"):  # 나다: 불남 -> 불났어, 사고남 -> 사고났어
+        return stem + "났어"
+    if jung == 20 and cho in (0, 5, 12, 18):  # 기/리/지/히: 끊김, 때림, 쓰러짐, 막힘
+        return stem + _compose(cho, 6, 20) + "어"  # ㅕ + ㅆ: 끊겼어, 때렸어, 쓰러졌어, 막혔어
+    if jung in (11, 16):  # ㅚ/ㅟ: 됨 -> 되었어, 안쉼 -> 안쉬었어
+        return stem + _compose(cho, jung) + "었어"
+    return None  # other endings in ㅁ are mostly nouns (자존심, 농담, 요금, 마감)
 
 
 def _rewrite(view: View, pattern: re.Pattern[str], repl: object) -> View:
@@ -137,6 +155,8 @@ def casual_view(view: View) -> View:
     for pattern, repl in _SPELLING:
         if pattern.search(view.text):
             view = _rewrite(view, pattern, repl)
+    if _PAE.search(view.text):
+        view = _rewrite(view, _PAE, _pae)
     if _SPLIT.search(view.text):
         view = _rewrite(view, _SPLIT, lambda m: m.group(0).replace(" ", ""))
     return _rewrite(view, _WORD_M, lambda m: _plain_of_nominal(m.group(0)))
