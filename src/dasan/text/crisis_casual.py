@@ -80,10 +80,9 @@ def _pae(m: re.Match[str]) -> str:
 
 # Nouns (and adverbs) that end in ㅁ: never a nominal ending.
 _M_NOUNS = frozenset(
-    "지금 요즘 조금 가끔 처음 다음 마음 사람 이름 느낌 소름 모임 그림 바람 아침 점심 게임 시험 보험 경험"
-    " 프로그램 놈 이놈 그놈 저놈 죽음 웃음 울음 믿음 걸음 얼음 여름 기쁨 슬픔 아픔 고픔 배고픔 싸움 도움 마지막 다짐"
-    " 가슴 엄 음 흠 움 힘 짐 김 남 임 점 밤 봄 잠 몸 감 담 섬 춤 꿈 숨 틈 참 뜸 뺨 곰 솜 땀 좀 맘 쌈 삼 셈 잼 햄 팀 캠"
-    " 리듬 드림 크림 시스템 아이템 포럼 앨범 이럼 그럼 저럼 어떡함 사랑 ㅁ 여럿 친구놈 새놈 주말 생각".split())
+    ["지금", "요즘", "조금", "가끔", "처음", "다음", "마음", "사람", "이름", "느낌", "소름", "모임", "그림", "바람", "아침", "점심", "게임", "시험", "보험", "경험", "프로그램", "놈", "이놈", "그놈", "저놈", "죽음", "웃음", "울음", "믿음", "걸음", "얼음", "여름", "기쁨", "슬픔", "아픔", "고픔", "배고픔", "싸움", "도움", "다짐", "가슴", "엄", "음", "흠", "움", "힘", "짐", "김", "남", "임", "점", "밤", "봄", "잠", "몸", "감", "담", "섬", "춤", "꿈", "숨", "틈", "참", "뜸", "뺨", "곰", "솜", "땀", "좀", "맘", "쌈", "삼", "셈", "잼", "햄", "팀", "캠", "리듬", "드림", "크림", "시스템", "아이템", "포럼", "앨범", "이럼", "그럼", "저럼", "어떡함", "친구놈", "새놈"])
+# Nouns that take 나다 (불이 나다, 사고가 나다): 불남, 사고남, 피남 (강남, 여남 are no such thing).
+_NA_DA = re.compile(r"(?:불|사고|피|냄새|연기|난리|큰일|불이|사고가|피가|냄새가|연기가)")
 # A casual clause's nominal ending: a word whose last syllable has ㅁ as its final consonant.
 _M_FINAL = "".join(chr(_S0 + (c * _LEN_JUNG + j) * _LEN_JONG + _JONG_M)
                    for c in range(19) for j in range(_LEN_JUNG))
@@ -113,7 +112,7 @@ def _plain_of_nominal(word: str) -> str | None:
         return stem + ("야" if before is not None and before[2] == 0 else "이야")
     if word.endswith("함"):  # 하다: 신고함 -> 신고했어
         return stem + "했어"
-    if word.endswith("남"):  # 나다: 불남 -> 불났어, 사고남 -> 사고났어
+    if _NA_DA.fullmatch(stem):  # 나다 after its nouns: 불남 -> 불났어, 사고남 -> 사고났어
         return stem + "났어"
     if jung == 20 and cho in (0, 5, 12, 18):  # 기/리/지/히: 끊김, 때림, 쓰러짐, 막힘
         return stem + _compose(cho, 6, 20) + "어"  # ㅕ + ㅆ: 끊겼어, 때렸어, 쓰러졌어, 막혔어
