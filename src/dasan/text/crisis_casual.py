@@ -15,7 +15,7 @@ rule is written once for the standard form and reaches every casual spelling of 
 * **nominal endings**: a word that ends a casual clause with -ㅁ/-음/-임 (쓰러짐, 끊김, 때림,
   안쉼, 굶음, 없음, 옥상임) becomes the plain 반말 form (쓰러졌어, 끊겼어, 때렸어, 안쉬어, 굶어,
   없어, 옥상이야); nouns that end in ㅁ (지금, 사람, 마음, 죽음, 아침, 게임 ...) are kept;
-* **spacing**: three or more single syllables split by spaces are joined (죽 고 싶 다 -> 죽고싶다).
+* **spacing**: emoji, crying jamo or dots inside a phrase are a space (죽고😭싶어); three or more single syllables split by spaces are joined (죽 고 싶 다 -> 죽고싶다).
 
 Only the *wording* changes: what a sentence means (a joke, talk about others) is still for the
 guards and the second stage to judge. A text with none of these forms is returned as it is.
@@ -87,6 +87,8 @@ _NA_DA = re.compile(r"(?:불|사고|피|냄새|연기|난리|큰일|불이|사�
 _M_FINAL = "".join(chr(_S0 + (c * _LEN_JUNG + j) * _LEN_JONG + _JONG_M)
                    for c in range(19) for j in range(_LEN_JUNG))
 _WORD_M = re.compile(f"[가-힣]*[{_M_FINAL}](?![가-힣])")
+# Emoji, crying jamo or dots typed inside a phrase (죽고😭싶어, 살기ㅠㅠ싫어, 죽고..싶다) are a space.
+_INSIDE = re.compile("(?<=[가-힣])(?:[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+|[ㅠㅜ]+|\\.{2,}|…)(?=[가-힣])")
 # Three or more single syllables split by single spaces: 죽 고 싶 다.
 _SPLIT = re.compile(r"(?<![가-힣])[가-힣](?: [가-힣](?![가-힣])){2,}")
 
@@ -154,6 +156,8 @@ def casual_view(view: View) -> View:
     for pattern, repl in _SPELLING:
         if pattern.search(view.text):
             view = _rewrite(view, pattern, repl)
+    if _INSIDE.search(view.text):
+        view = _rewrite(view, _INSIDE, " ")
     if _PAE.search(view.text):
         view = _rewrite(view, _PAE, _pae)
     if _SPLIT.search(view.text):

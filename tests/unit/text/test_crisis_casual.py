@@ -31,6 +31,9 @@ def first_stage(text: str) -> tuple[bool, str | None]:
         ("지금 옥상임", "지금 옥상이야"),  # the copula
         ("다리 위임", "다리 위야"),
         ("죽 고 싶 다", "죽고싶다"),  # split syllables
+        ("죽고😭싶어", "죽고 싶어"),  # an emoji, crying jamo, dots inside a phrase
+        ("살기ㅠㅠ싫어", "살기 싫어"),
+        ("죽고..싶다", "죽고 싶다"),
         ("살 의미 1도 없어", "살 의미 하나도 없어"),
         ("죽는 법 있음?", "죽는 방법 있어?"),
         ("아빠가 엄마 패고 있어", "아빠가 엄마 때리고 있어"),  # slang: 패다 is 때리다
