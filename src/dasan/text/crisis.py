@@ -37,7 +37,8 @@ from dasan.text.ngrams import char_wb_ngrams
 
 if TYPE_CHECKING:
     import numpy as np
-from dasan.text.normalize import light_view
+from dasan.text.crisis_casual import casual_view
+from dasan.text.normalize import View, light_view
 
 KINDS: tuple[str, ...] = ("suicide", "violence", "abuse", "emergency", "destitution", "neighbour")
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -59,12 +60,12 @@ _ACTOR_FAMILY = (r"(?:남편|아내|와이프|아빠|아버지|엄마|어머니|
                  r"|시어머니|시아버지|동거인|배우자|그\s?사람|그놈|그\s?남자|그\s?여자)")
 _ACTOR_PARTNER = (r"(?:남자\s?친구|남친|여자\s?친구|여친|애인|전\s?남편|전\s?아내|사귀던\s?사람"
                   r"|데이트하는\s?사람|만나는\s?사람|사귀는\s?사람|헤어진\s?(?:사람|남자|여자|남친|여친|남자\s?친구|여자\s?친구))")
-_HIT_VERB = (r"(?:때려|때리|때렸|때린|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들|목을?\s?졸|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버리"
+_HIT_VERB = (r"(?:때려|때리|때렸|때린|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버리"
              r"|죽인다|밀치|(?:(?<![가-힣])|(?<=[을를]))던지|행패|협박|위협|가만\s?(?:안|두지\s?않)|손을?\s?대|발로\s?차|감금|가둬|가두"
              r"|문을?\s?잠갔|(?<!게)(?<!게\s)(?<!건)(?<!건\s)(?<!것이\s)맞(?:아요|았|고|는)(?!지|\s?(?:걸까|건지|거야|말|소리))|때림|폭행함)")
-_CHILD = r"(?:아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
+_CHILD = r"(?:(?<![가-힣])애(?=\s)|아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
 _ELDER = r"(?:할머니|할아버지|어르신|노인|노부모|치매|부모님|요양\S{0,2}|어머니를|아버지를)"
-_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어와|때리|때려|때린|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
+_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오)|때리|때려|때린|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
                r"|담뱃불|폭언|손을?\s?대|내쫓|세워\s?두|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
 
 # (kind, subkind, pattern, imminent-by-itself)
@@ -81,9 +82,10 @@ _rule("suicide", "suicide",
       r"|죽는\s?(?:방법|게\s?(?:더\s?)?(?:낫|나을|편))|죽으면\s?(?:편|다|모두|끝)|죽어도\s?(?:아무도|모를)|(?:없어져도|사라져도)\s?(?:아무도|모를)|그만\s?살"
       r"|자살(?!\s?(?:예방|방지|률|율|골|\s?관련|\s?뉴스|\s?기사|\s?사건|\s?보도|\s?유가족|\s?위기\s?상담|폭탄|폭발|공격|테러|명소)|했|한(?!다)|당|해라|하라|을?\s?했|을?\s?한(?!다)|을?\s?함|(?:을|은)?\s?안\s?하(?:지|는|네|더|냐|나)|\s?같은|\s?따위|하는\s?(?:사람|공무원|연예인|애들|경우|사례|이유)|하는\s?(?:거|걸|것)\s?(?:을\s?)?보|이냐|\s?(?:이유|원인|소식)|\s?시도한\s?(?:사람|경우|환자)|하다(?:$|[\s.,])|하겠네|인지|일지|이\s?면죄|의\s)"
       r"|목숨\s?을?\s?끊(?!었|은)|생을\s?마감(?!했|한)|삶을\s?(?:끝내|포기|마감|정리)|인생을\s?(?:끝내|정리)|살기\s?(?:가\s?)?싫"
-      r"|살고\s?싶지\s?(?:않|가\s?않)|(?:더\s?(?:는|이상)?\s?)?(?:못\s?살겠|살\s?(?:이유|의미|자신|힘)(?:이|가|도)?\s?없)"
+      r"|살고\s?싶지\s?(?:않|가\s?않)|(?:더\s?(?:는|이상)?\s?)?(?:못\s?살겠|살\s?(?:이유|의미|자신|힘)(?:이|가|도)?\s?(?:하나도\s?|전혀\s?|정말\s?|진짜\s?|별로\s?)?없)"
+      r"|살아서\s?뭐\s?(?:해|하|함)|(?<!너\s)(?<!넌\s)(?<!니\s)(?:죽을|사라질|없어질)\s?(?:래|거야|게)(?![가-힣?])(?!\s?\?)"
       r"|살아(?:야\s?할|갈)\s?(?:이유|자신|의미)(?:를|가|이)?\s?(?:모르|없)|살아\s?있는\s?(?:게|것이)\s?(?:너무\s?)?(?:괴로|고통|힘들|지옥)"
-      r"|사는\s?게\s?(?:지옥|고통)|숨\s?쉬는\s?것(?:도|조차)\s?(?:고통|괴로)"
+      r"|사는\s?게\s?(?:너무\s?|진짜\s?|정말\s?)?(?:지옥|고통|지겹|지긋지긋)|숨\s?쉬는\s?것(?:도|조차)\s?(?:고통|괴로)"
       r"|사라지고\s?싶|사라져\s?버리고\s?싶|사라지면\s?(?:다들|모두|다)?\s?편|없어지고\s?싶|없어지는\s?게\s?(?:\S+\s?)?(?:나을|낫)"
       r"|세상을\s?떠나(?!셨|신|간|갔)|버틸\s?(?:힘|자신|수)(?:이|가|도)?\s?없|다\s?(?:놓고|포기하고)\s?싶|짐만\s?되"
       r"|극단적(?:인)?\s?(?:선택|생각)(?!을\s?(?:한(?!다)|했))|유서(?!\s?(?:깊|가\s?깊))|마지막\s?(?:으로\s?)?(?:인사|연락|전화|통화|누군가|말)(?!한\s?(?:게|건|날|때|적)|했던)"
@@ -91,13 +93,17 @@ _rule("suicide", "suicide",
       r"|다\s?정리하고\s?(?:가|떠나)|떠나려고\s?(?:해|요)")
 _rule("suicide", "suicide",
       r"뛰어\s?내리(?:려|고(?!\s?있)|ㄹ|겠|면)|뛰어\s?내릴|투신|목\s?(?:을\s?)?매|목\s?맬|번개탄|연탄\s?(?:을\s?)?(?:피우|피웠|피울)"
-      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|한\s?통|한꺼번에|스무\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시)"
-      r"|농약\s?(?:을\s?)?(?:마셨|먹었|마시려)|약\s?(?:을\s?)?(?:먹으려고|삼키려고)|수면제\s?(?:를\s?)?모아",
+      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|한\s?통|한꺼번에|스무\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시|털어\s?넣)"
+      r"|농약\s?(?:을\s?)?(?:마셨|먹었|마시려)|약\S{0,2}\s?(?:을\s?)?다\s?털어\s?넣|약\s?(?:을\s?)?(?:먹으려고|삼키려고)|수면제\s?(?:를\s?)?모아",
       imminent=True)
 _rule("suicide", "suicide",
       r"(?:옥상|난간|철로|선로|다리\s?위|대교\s?위|창문\s?앞|창가|베란다)\S{0,2}\s?(?:에|에서)?\s?(?:와|올라와|올라|서|나와)\s?있"
-      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|\d+\s?층\s?(?:베란다|창문|옥상)",
+      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|(?:다리|대교|한강)\s?위(?:야|예요|에요|인데)|\d+\s?층\s?(?:베란다|창문|옥상)",
       imminent=True)
+# Asking how to die without pain, or how many pills or floors kill, is seeking a method.
+_rule("suicide", "suicide",
+      r"(?:안\s?아프게|편하게|편히|고통\s?없이|깔끔하게)\s?죽(?:는|을|으려면|을\s?수)"
+      r"|(?:몇\s?(?:알|개|통|병|층)|얼마나)\s?(?:\S{1,4}\s?)?(?:먹으면|삼키면|마시면|뛰어내리면|떨어지면)\s?죽")
 _rule("suicide", "self_harm",
       r"(?<![여남투])자해(?!\s?(?:예방|방지))|(?:손목|팔|허벅지)\S{0,2}\s?(?:을|를|에)?\s?(?:또\s?)?(?:긋|그었|그을|상처를?\s?내)|칼로\s?(?:팔|손목)")
 
@@ -105,9 +111,9 @@ _rule("suicide", "self_harm",
 _rule("violence", "domestic", _ACTOR_FAMILY + r"(?:이|가|한테|에게|께서)?[^.!?]{0,16}?" + _HIT_VERB)
 _rule("violence", "dating", _ACTOR_PARTNER + r"(?:이|가|한테|에게)?[^.!?]{0,16}?" + _HIT_VERB)
 _rule("violence", "domestic",
-      r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속)?\s?맞(?:아요|았|고)"
+      r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속|맨날|또)?\s?맞(?:아요|았|고|아(?![가-힣?])(?!\s?\?))"
       r"|(?<!쌍방)(?<!성)폭행(?!범|죄|\s?혐의|\s?사건|\s?사실|\s?논란|\s?의혹|한\s?(?:게|거|건|것|놈|사람|남자|범인)|\s?(?:으로|죄로)\s?(?:잡혀|구속|체포|입건|기소|처벌))|폭력\s?(?:때문에|피해로|을\s?당|당하|에\s?시달)|(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r"|배우자|가정)\S{0,2}\s?폭력\s?으로|폭력을?\s?(?:휘두르|당했)|행패|비명|물건\s?(?:을\s?)?(?:부수|부서지|깨지|던지)"
-      r"|칼\s?(?:을\s?)?들고(?!\s?(?:요리|과일|고기|손질|채소|야채|깎|썰))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
+      r"|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
       r"|(?:들어오려고|쳐들어\s?(?:왔|와|온|오))|(?:때리는|패는|부수는)\s?소리")
 _rule("violence", "school",
       r"(?:학교|교실|학원|반\s?애들)(?:에서|한테|에게)\s?(?:\S{1,4}\s?)?(?:맞았|맞아요|맞고\s?있)"
@@ -121,8 +127,8 @@ _rule("violence", "stalking",
 _rule("abuse", "child", _CHILD + r"[^.!?]{0,16}?" + _ABUSE_SIGN)
 _rule("abuse", "elder", _ELDER + r"[^.!?]{0,18}?" + _ABUSE_SIGN)
 _rule("abuse", "child",
-      r"(?:새아빠|계부|계모|새엄마|엄마|아빠|아버지|어머니)(?:가|께서)?\s?(?:저를|저한테|절|나를|동생을|저에게)\s?"
-      r"(?:자꾸|매일|계속)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸)|몹쓸\s?짓|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
+      r"(?:새아빠|계부|계모|새엄마|엄마|아빠|아버지|어머니)(?:가|께서)?\s?(?:저를|저한테|절|나를|나한테|날|나|동생을|동생|저에게)\s?"
+      r"(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸)|몹쓸\s?짓|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
       r"|맨발로\s?(?:\S{1,6}\s?)?(?:밖|쫓겨|돌아다|서\s?있|떨|울|내쫓|혼자|추운|눈|겨울)|기저귀만"
       r"|담뱃불\s?자국|(?<!구)멍\s?(?:이|자국)|학대\s?(?:를\s?)?(?:당하|받고|하고\s?있|인\s?것\s?같|같아|신고하고\s?싶)"
       r"|(?:연금|통장)[^.!?]{0,14}?(?:빼\s?가|가져가|가져\s?갔|뺏)"
@@ -131,8 +137,8 @@ _rule("abuse", "child",
 # --- medical emergency, fire, gas, trapped ----------------------------------------------------
 _rule("emergency", "medical",
       r"쓰러(?:졌|지셨|져\s?(?:있|서|움직))|(?:(?<![가-힣])|(?<=[이가]))의식\s?(?:이|을)?\s?(?:없|잃)|숨을?\s?(?:안|못)\s?쉬|숨이\s?(?:안|막(?!힐\s?(?:정도|만큼|듯))|멎)"
-      r"|숨을?\s?(?:힘들어|헐떡)|호흡\s?(?:이\s?)?(?:곤란|없|안)|깨어나(?:질|지)\s?(?:않|못)|피를?\s?(?:많이\s?)?(?:흘(?:리|려|렸)|토하)"
-      r"|피가\s?(?:많이\s?)?(?:나|멈추지|안\s?멈|흘러)|경련|발작|마비(?!시[키켜킬])(?!된\s?(?:사람|분|환자))|말이\s?어눌|말을\s?못\s?하(?!겠)|한쪽\s?(?:팔|다리|얼굴)"
+      r"|숨을?\s?(?:힘들어|헐떡)|호흡\s?(?:이\s?)?(?:곤란|없|안)|깨어나(?:질|지)\s?(?:않|못)|피를?\s?(?:(?:너무|엄청|많이|계속)\s?){0,2}(?:흘(?:리|려|렸)|토하)"
+      r"|피가\s?(?:(?:너무|엄청|많이|계속)\s?){0,2}(?:나|멈추지|안\s?멈|흘러)|경련|발작|마비(?!시[키켜킬])(?!된\s?(?:사람|분|환자))|말이\s?어눌|말을\s?못\s?하(?!겠)|한쪽\s?(?:팔|다리|얼굴)"
       r"|얼굴이\s?(?:한쪽|붓(?!거나))|온몸이\s?붓|가슴이\s?(?:너무\s?)?(?:아프(?!네(?:$|[\s.!?~]))|조여|답답)|가슴을\s?부여잡|입술이\s?파"
       r"|목에\s?\S{1,4}\s?걸렸|식은땀|머리가\s?깨질|심정지|뇌졸중|구급차\s?(?:불러|좀\s?불러|보내)|응급차\s?(?:불러|보내)"
       r"|넘어져서\s?(?:일어날|못)|넘어지셨|머리에서\s?피|토하다가|사고\s?(?:가\s?)?났(?!었)|사람이\s?다쳤",
@@ -177,11 +183,16 @@ _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리")
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
 _ABOUT = re.compile(
     r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|기사|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
-    r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려")
+    r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상")
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
                   r"|주세요|돼요|못\s?\S+고\s?있|끊겨|끊겼|지금|목격")
-_JOKE = re.compile(r"농담|장난이고|ㅋㅋㅋ")
+_JOKE = re.compile(r"농담|장난이고")
+# Laughter (ㅋㅋ, ㅎㅎ, a laughing emoji) beside a crisis word marks hyperbole in a chat (과제 때문에
+# 죽고 싶다 ㅋㅋ, 동생이 베개로 때림 ㅋㅋ): such a hit is silent. Not for means, plans, places or a
+# self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed
+# crisis costs more than an agent's second (docs/crisis.md, "casual register").
+_LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|lol)")
 # A news report (a bombing, a charge, casualties counted, a reporting verb) speaks of other
 # people far away: its 자살 폭탄, 폭행 혐의, 폭력으로 11명이 사망 are no citizen's crisis. Real news
 # sentences and comments (bench/data/crisis_real_sources.tsv, tune split) raised a third of the
@@ -220,6 +231,15 @@ _OUT_OF_PLACE = re.compile(r"(?:학교|대학|학원|회사|직장|팀|구단|�
 _ANIMAL = re.compile(r"(?:(?<![가-힣])개|강아지|고양이|양|소|말|새)(?:가|들이|\s?한\s?마리가)\s?(?:\S+\s)?$")
 # "지쳐 쓰러지다" (worn out: 애들 지쳐 쓰러져서 나가떨어질 때) is fatigue, not a collapse.
 _WORN_OUT = re.compile(r"지쳐\s?$")
+# A task finished (과제 다 끝내고 싶어, 일 다 끝낼래) is no life ended.
+_TASK = re.compile(r"(?:과제|숙제|업무|공부|청소|설거지|빨래|시험|회의|정리|일|이거|그거|작업|게임|알바|야근)\S{0,2}\s?$")
+# Someone at the door to go out together (친구가 집앞에 와서 같이 나감) is no stalker.
+_TOGETHER = re.compile(r"같이|함께|데리러|마중|놀러")
+# Bored with nowhere to go (갈 데 없어 심심해) is no eviction.
+_BORED = re.compile(r"심심|놀\s?(?:데|곳)|놀러|할\s?(?:게|거)\s?없|여행|휴가|주말")
+# A bruise from a fall or play (애가 넘어져서 무릎에 멍) is no abuse unless a blow is named.
+_ACCIDENT = re.compile(r"넘어져|넘어졌|부딪|자빠|놀다가|운동하다|축구|자전거")
+_BLOW = re.compile(r"때리|때려|때린|맞|발로|던지")
 # "…이란?", "…란 무엇": a question about a word (열경련이란?) is no report of it.
 _DEFINITION = re.compile(r"이?란\s?\?|란\s?무엇|(?:이|가)\s?무엇인가|뜻이\s?뭐")
 # An empty fridge (냉장고에 먹을 게 없네) or a poor menu (욕 말고는 먹을 게 없다) is a chore, not hunger, unless hardship is named too.
@@ -258,6 +278,12 @@ _HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추�
 _CUE = re.compile(
     r"죽|살|약(?!속)|때리|때려|맞|굶|끊|며칠|째|냄새|아프|숨|(?<!커)피\s?(?:가|를|흘|투성|범벅|나)|(?<!촛)불(?!독|편|법|공정|평|가능|필요)|쓰러|무서|도와|힘들|괴로|끝|사라|없어|떠나|마지막|버티"
     r"|협박|따라(?!서)|쫓|멍|방치|가둬|학대|추워|난방|쫓겨|잘\s?데|갈\s?데|먹을|돈이|연락|안\s?보|쌓|고통|포기|놓고|해결")
+
+
+def _view(text: str) -> View:
+    """What the rules and the first classifier read: the light view with the casual register's
+    spellings, slang and nominal endings rewritten into standard forms (:mod:`crisis_casual`)."""
+    return casual_view(light_view(text))
 
 
 def distress_cue(view_text: str) -> bool:
@@ -300,10 +326,12 @@ def _check(text: object) -> str:
     return text
 
 
-def _guarded(view: str, start: int, end: int, news: bool = False) -> bool:
-    """True when the hit sits in talk about the topic (or a joke), not the speaker's state."""
+def _guarded(view: str, start: int, end: int, news: bool = False, grave: bool = False) -> bool:
+    """True when the hit sits in talk about the topic (or a joke), not the speaker's state.
+    A ``grave`` hit (suicide means, plan, place, a self-harm act) is not silenced by laughter."""
     window = view[max(0, start - 16):end + 16]
-    if _JOKE.search(view) or _REPORTED.match(view, end, end + 24) \
+    if _JOKE.search(view) or (not grave and _LAUGH.search(view)) \
+            or _REPORTED.match(view, end, end + 24) \
             or _GENERIC_AFTER.match(view, end, end + 12):
         return True
     if _RHETORIC_BEFORE.search(view, max(0, start - 16), start) \
@@ -327,12 +355,18 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     if text.startswith("살려"):
         return bool(_REVIVE.search(view, before, start)
                     or _HYPERBOLE.search(view[max(0, start - 12):start]))
+    end = start + len(text)
+    if sub == "suicide" and "끝" in text:
+        return bool(_TASK.search(view, before, start))
+    if sub in ("child", "elder"):
+        return bool(_ACCIDENT.search(text)) and not _BLOW.search(text)
     if sub == "eviction":
-        return bool(_OUT_OF_PLACE.search(view, before, start))
+        return bool(_OUT_OF_PLACE.search(view, before, start)
+                    or _BORED.search(view, end, end + 16))
     if sub == "medical":
         return bool(_WORN_OUT.search(view, before, start))
     if sub == "stalking":
-        return bool(_ANIMAL.search(view, before, start))
+        return bool(_ANIMAL.search(view, before, start) or _TOGETHER.search(view, end, end + 12))
     return False
 
 
@@ -348,7 +382,8 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
         for m in pattern.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
-            if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news) and not (
+            grave = kind == "suicide" and (imminent or sub == "self_harm")
+            if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news, grave) and not (
                     sub == "medical" and any(a <= m.start() < b for a, b in fallen)) and not (
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
@@ -413,7 +448,7 @@ class CrisisModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        texts = [light_view(t).text for t, _ in rows]
+        texts = [_view(t).text for t, _ in rows]
         labels = [k for _, k in rows]
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=min_df,
                                           sublinear_tf=True)
@@ -480,9 +515,10 @@ _MODEL_LOCK = threading.Lock()
 def _model_key_files() -> tuple[Path, ...]:
     """What the trained model depends on: the training set, this module (features, threshold)
     and the two modules that make its features (the light view and the n-gram analyser)."""
-    from dasan.text import ngrams, normalize
+    from dasan.text import crisis_casual, ngrams, normalize
 
-    return (TRAIN_SET, Path(__file__), Path(normalize.__file__), Path(ngrams.__file__))
+    return (TRAIN_SET, Path(__file__), Path(normalize.__file__), Path(ngrams.__file__),
+            Path(crisis_casual.__file__))
 
 
 def _model_cache_path(key_files: Sequence[Path] | None = None) -> Path:
@@ -539,7 +575,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
     ``use_model=False`` runs the rules alone; ``use_gate=False`` skips the second stage
     (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too."""
     checked = [_check(t) for t in texts]
-    views = [light_view(t) for t in checked]
+    views = [_view(t) for t in checked]
     out: list[CrisisResult | None] = []
     ask: list[int] = []
     for i, view in enumerate(views):
@@ -552,7 +588,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
             continue
         out.append(None)
         if use_model and _CUE.search(_REPLY_WAIT.sub(" ", _OBJECT_FALL.sub(" ", view.text))) \
-                and not _JOKE.search(view.text):
+                and not _JOKE.search(view.text) and not _LAUGH.search(view.text):
             ask.append(i)
     model = get_model() if use_model and ask else None
     if model is not None:
@@ -576,7 +612,8 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
 GATE_EXEMPT_CHANNELS = frozenset({"field", "field_report"})
 # Asking how to die (자살하는 방법, 죽는 방법, 죽을 수 있는 방법) is a risk sign whatever the register:
 # the gate, which reads "…방법 알려줘" as chatbot small talk, never drops it.
-_METHOD_SEEKING = re.compile(r"(?:죽는|자살하는|자살할|죽을\s?수\s?있는|목\s?매는)\s?방법")
+_METHOD_SEEKING = re.compile(r"(?:죽는|자살하는|자살할|죽을\s?수\s?있는|목\s?매는)\s?방법"
+                             r"|(?:안\s?아프게|고통\s?없이)\s?죽|(?:몇\s?(?:알|개|통|층)|얼마나)\s?(?:\S{1,4}\s?)?(?:먹으면|삼키면|뛰어내리면|떨어지면)\s?죽")
 
 
 def _second_stage(results: list[CrisisResult], views: Sequence[str]) -> list[CrisisResult]:

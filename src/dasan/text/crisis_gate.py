@@ -8,13 +8,16 @@ know), or like talk about one? It is a character 1-4-gram logistic regression (w
 on the light view, like the first classifier), trained on
 
 * positives: the crises of the packaged tune set (``crisis_data/crisis_train.tsv``) and the real
-  crises of the songys chatbot questions' tune split (``bench/data/crisis_real_chatbot.tsv``);
-* negatives: the non-crises of the packaged tune set and many thousands of real rows of the
-  *tune* hash of every Korean source of the shared data (news comments, hate-speech and curse
-  sets, captions and news sentences, chatbot small talk, smart-home requests, Seoul 120 FAQ and
-  complaint titles): hand-labelled rows by their label (``bench/data/crisis_real_sources.tsv``),
-  unlabelled rows as non-crises (those sources hold no first-person crisis; the rows the
-  detector flags among them were read by hand, see :data:`REAL_TUNE_CRISES`).
+  crises of the songys chatbot questions' tune split (``bench/data/crisis_real_chatbot.tsv``),
+  the casual-register rows (``crisis_gate_register.tsv``) and the casual tune set
+  (``bench/data/crisis_casual_tune.tsv``: crises and their casual look-alikes, by label);
+* negatives: the non-crises of the packaged and casual tune sets and many thousands of real
+  rows of the *tune* hash of every Korean source of the shared data (news comments,
+  hate-speech and curse sets, captions and news sentences, chatbot small talk, smart-home
+  requests, Seoul 120 FAQ and complaint titles): hand-labelled rows by their label
+  (``bench/data/crisis_real_sources.tsv``), unlabelled rows as non-crises (those sources hold
+  no first-person crisis; the rows the detector flags among them were read by hand, see
+  :data:`REAL_TUNE_CRISES`).
 
 Never trained on: the hold-out hash of the real sources (SHA-1 of the text even, the rule of
 ``crisis_real_sources.tsv``, checked on the raw and the stripped text), any text equal to a
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 REGISTER_SET = Path(__file__).parent / "crisis_data" / "crisis_gate_register.tsv"
 REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
 REAL_SOURCES = PROJECT_ROOT / "bench" / "data" / "crisis_real_sources.tsv"
+# Casual-register crises paired with casual look-alikes (tune split; its hold-out is never read).
+CASUAL_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_casual_tune.tsv"
 # The civil questions are the bench's ordinary-traffic set (all rows): never trained on.
 NOT_TRAINED_ON = frozenset({"civilappeal"})
 # Unlabelled rows of the tune hash that turned out, read by hand, to be someone's present
@@ -175,6 +180,8 @@ def gate_rows(shared: Path) -> tuple[list[tuple[str, str]], list[float]]:
     if not real:
         return [], []
     packaged = crisis.load_labelled(crisis.TRAIN_SET) + crisis.load_labelled(REGISTER_SET)
+    if CASUAL_TUNE.is_file():
+        packaged += crisis.load_labelled(CASUAL_TUNE)
     rows = [(t, "none" if k == "none" else "crisis") for t, k, _i, _c in packaged]
     weights = [1.0] * len(rows)
     for text, kind, _source in real:
@@ -190,7 +197,8 @@ def gate_rows(shared: Path) -> tuple[list[tuple[str, str]], list[float]]:
 def _key_files() -> tuple[Path, ...]:
     from dasan.text import crisis
 
-    return (*crisis._model_key_files(), REGISTER_SET, Path(__file__))
+    casual = (CASUAL_TUNE,) if CASUAL_TUNE.is_file() else ()
+    return (*crisis._model_key_files(), REGISTER_SET, *casual, Path(__file__))
 
 
 def cache_path(shared: Path) -> Path:

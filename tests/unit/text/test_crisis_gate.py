@@ -112,7 +112,8 @@ def test_the_gate_never_learns_from_hold_out_rows() -> None:
 def test_the_gate_learns_from_cue_rows_and_every_packaged_crisis() -> None:
     rows, weights = crisis_gate.gate_rows(shared)
     packaged = crisis.load_labelled(crisis.TRAIN_SET) + crisis.load_labelled(
-        crisis_gate.REGISTER_SET)
+        crisis_gate.REGISTER_SET) + crisis.load_labelled(crisis_gate.CASUAL_TUNE)
+    assert any(k == "none" for _t, k, _i, _c in crisis.load_labelled(crisis_gate.CASUAL_TUNE))
     assert rows[:len(packaged)] == [(t, "none" if k == "none" else "crisis")
                                     for t, k, _i, _c in packaged]
     real = rows[len(packaged):]
