@@ -17,7 +17,14 @@ def fail(message: str) -> typer.Exit:
 
 def lazy_module(name: str) -> ModuleType:
     """`name`, imported on first attribute access: `dasan --help` must not pay for sklearn,
-    duckdb, ortools or matplotlib that only some commands use."""
+    duckdb, ortools or matplotlib that only some commands use.
+
+    Only for Dasan's own modules (which import their libraries for real when they run): a
+    third-party package loaded this way, numpy for one, is half-initialised when its C parts
+    are imported, and a later scikit-learn import failed on it ("numpy._core has no attribute
+    _multiarray_umath")."""
+    if not name.startswith("dasan."):
+        raise ValueError(f"lazy_module is for dasan modules, not {name!r}")
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.find_spec(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, cast
@@ -15,7 +16,6 @@ from dasan.cli_support import fail, lazy_module
 from dasan.errors import DomainError
 
 # Heavy (numpy, scipy, ortools, ciw): loaded by the first command that uses them.
-np = lazy_module("numpy")
 erl = lazy_module("dasan.workforce.erlang")
 fc = lazy_module("dasan.workforce.forecast")
 sh = lazy_module("dasan.workforce.shifts")
@@ -206,7 +206,10 @@ def erlang_cmd(
 def _json_default(o: Any) -> Any:
     if isinstance(o, float) and not math.isfinite(o):
         return None
-    if isinstance(o, np.generic):
+    # A numpy scalar (only ever met once numpy is loaded; a lazily loaded numpy package broke
+    # later real imports of it, such as scikit-learn's in `dasan text train-crisis`).
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(o, numpy.generic):
         return o.item()
     return str(o)
 
