@@ -40,7 +40,9 @@ BATCH = [
     ("10", "상담사 연결해 주세요"),                          # wants an agent: no bot
     ("11", "주차 단속 문의드립니다"),                        # a separated citizen
     ("12", "수신거부"),                                    # opt-out of a contact with a thread
-]
+    ("13", "김민수입니다 010-2345-6789로 연락 주세요 공사 소음"),  # personal data: masked once,
+]                                                         # on every surface
+RAW_PII = ("010-2345-6789", "2345-6789")
 
 
 def _messages(prefix: str) -> list[InboundSms]:
@@ -123,6 +125,16 @@ def test_a_batch_is_taken_as_one_message_at_a_time_would_be(
     assert sum(bool(r.intake and r.intake.language == "en") for r in together) == 1
     assert expected["11"][0][0][12] == SEPARATED_QUEUE
     assert len(expected["06"][0]) == 1 and len(expected["06"][0][0][13]) >= 3  # one thread
+    # the personal data is masked in the subject, the transcript's masked copy and the bot's
+    # gap record (one a run: one by one, then the batch)
+    (pii,) = expected["13"][0]
+    gaps = [q for q in db.scalars(select(KbGapEvent.question)) if "공사 소음" in q
+            and "연락" in q]
+    surfaces = [pii[8], *(m[3] for m in pii[13]), *gaps]
+    assert len(gaps) == 2 and len(surfaces) == 5
+    assert not any(raw in text for raw in RAW_PII for text in surfaces)
+    assert all("010-****-6789" in text for text in (pii[8], pii[13][0][3], *gaps))
+    assert pii[13][0][2] == BATCH[-1][1]  # the raw body is kept beside its masked copy
 
 
 def _post(client: Any, data: dict[str, Any]) -> Any:

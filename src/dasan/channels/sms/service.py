@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from dasan.channels import outbound
-from dasan.channels.catalog import message
+from dasan.channels.catalog import notice
 from dasan.channels.desk import close_thread
 from dasan.channels.intake import (
     IntakeResult,
@@ -31,8 +31,9 @@ from dasan.channels.threads import (
     add_messages,
     current_thread,
     find_inbound,
+    masked,
+    open_conversation,
     open_conversations,
-    open_thread,
 )
 from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone, citizens_for_phones
@@ -178,20 +179,23 @@ def _opt_out_many(session: Session, messages: list[InboundSms], keys: dict[str, 
                      if keys[sms.sender] not in known])
     languages = [detect_language(sms.text) if not sms.text.isascii() else "en"
                  for sms in messages]
+    texts_masked = [masked(sms.text) for sms in messages]  # once: subject and transcript
     opened = open_conversations(session, [NewConversation(
         channel="sms", contact_key=keys[sms.sender], language=language, subject=sms.text,
         now=now, reply_address=sms.sender, provider=sms.provider,
-        citizen_id=citizens[sms.sender].id)
-        for sms, language, now in zip(messages, languages, nows, strict=True)])
+        citizen_id=citizens[sms.sender].id, subject_masked=m)
+        for sms, language, now, m in zip(messages, languages, nows, texts_masked, strict=True)])
     add_messages(session, [NewMessage(
         thread=thread, sender="citizen", body=sms.text, direction="in", language=language,
-        external_id=sms.external_id, flags={"opt_out": word}, at=now)
-        for sms, language, word, now, (thread, _) in zip(messages, languages, words, nows,
-                                                         opened, strict=True)])
+        external_id=sms.external_id, flags={"opt_out": word}, at=now, body_masked=m)
+        for sms, language, word, now, m, (thread, _)
+        in zip(messages, languages, words, nows, texts_masked, opened, strict=True)])
+    confirmations = [notice(("opted_out",), language) for language in languages]
     outbound.send_many(session, [outbound.Outgoing(
-        thread, message("opted_out", language), sender="system", language=language,
-        flags={"notice": "opted_out"}, ignore_opt_out=True)
-        for language, (thread, _) in zip(languages, opened, strict=True)])
+        thread, body, sender="system", language=language, flags={"notice": "opted_out"},
+        ignore_opt_out=True, body_masked=body_masked)
+        for language, (body, body_masked), (thread, _)
+        in zip(languages, confirmations, opened, strict=True)])
     for now, (thread, _consultation) in zip(nows, opened, strict=True):
         if thread.first_agent_reply_at is None:
             close_thread(session, thread, now, "citizen_left")
@@ -203,14 +207,17 @@ def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word:
     if session.scalar(select(SmsOptOut.id).where(SmsOptOut.phone_hash == key)) is None:
         session.add(SmsOptOut(phone_hash=key, word=word[:32], at=now))
     language = detect_language(sms.text) if not sms.text.isascii() else "en"
-    thread = current_thread(session, "sms", key) or open_thread(
+    text_masked = masked(sms.text)  # once: subject and transcript
+    thread = current_thread(session, "sms", key) or open_conversation(
         session, channel="sms", contact_key=key, language=language, subject=sms.text,
-        reply_address=sms.sender, provider=sms.provider, citizen_id=citizen_id, now=now)
+        reply_address=sms.sender, provider=sms.provider, citizen_id=citizen_id, now=now,
+        subject_masked=text_masked)[0]
     add_message(session, thread, sender="citizen", body=sms.text, direction="in",
                 language=language, external_id=sms.external_id, flags={"opt_out": word},
-                now=now)
-    outbound.send(session, thread, message("opted_out", language), sender="system",
-                  language=language, flags={"notice": "opted_out"}, ignore_opt_out=True)
+                now=now, body_masked=text_masked)
+    body, body_masked = notice(("opted_out",), language)
+    outbound.send(session, thread, body, sender="system", language=language,
+                  flags={"notice": "opted_out"}, ignore_opt_out=True, body_masked=body_masked)
     if thread.first_agent_reply_at is None:
         close_thread(session, thread, now, "citizen_left")
     return SmsResult(None, opted_out=True)
