@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,10 +88,12 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
                  translator: Translator | None = None) -> list[SmsResult]:
     """`receive` for a provider's batch, in order, in the caller's transaction, with the same
     results as one by one. Set-based where it can be: one query finds the external ids already
-    taken (a repeat inside the batch is a duplicate of its first); the first messages of
-    contacts with no open thread (and no opt-in word or survey score, and only one message in
-    the batch) are written together (citizens, consultations, threads, messages:
-    `intake.open_new_many`; opt-outs among them `_opt_out_many`); the acknowledgements go
+    taken (a repeat inside the batch is a duplicate of its first); each contact's first
+    message in the batch, when the contact has no open thread (and, for a survey score, no
+    survey waiting for it: one query for the batch), is written together with the others
+    (citizens, consultations, threads, messages: `intake.open_new_many`; the opt-outs among
+    them `_opt_out_many`, the opt-ins' opt-outs deleted in one statement); the
+    acknowledgements go
     out with one `send_many` (a contact's before that contact's next message is taken, so
     every thread keeps its order); the bot's misses are clustered together at the end; the
     knowledge index is checked for fresh entries once for the batch. Every other message is
@@ -124,7 +125,8 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
             if isinstance(first, SmsResult):
                 results.append(first)
             elif first is not None:
-                results.append(SmsResult(finish_new(session, first, translator, pending)))
+                results.append(SmsResult(finish_new(session, first, translator, pending),
+                                         opted_in=opt_in_word(sms.text) is not None))
             else:
                 results.append(receive(session, sms, translator=translator, checked_new=True,
                                        pending_sends=pending))
@@ -136,21 +138,32 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
 
 def _open_first_messages(session: Session, messages: list[InboundSms],
                          translator: Translator | None) -> dict[str, Opened | SmsResult]:
-    """The batch's plain first messages written together, by external id (see receive_many):
-    opt-outs taken whole (their result), the others opened (to `finish_new`)."""
-    per_sender = Counter(sms.sender for sms in messages)
-    plain = [sms for sms in messages if per_sender[sms.sender] == 1
-             and opt_in_word(sms.text) is None and sms.text.strip() not in survey.SCORES]
+    """The batch's first messages of contacts with no open thread written together, by
+    external id (see receive_many): opt-outs taken whole (their result), the others opened
+    (to `finish_new`); an opt-in's opt-out is deleted first, as `receive` does. A survey score
+    of a contact whose survey waits for it is left to `receive` (it is the survey's answer).
+    Only a contact's first message: the later ones join its thread as they come."""
+    plain: dict[str, InboundSms] = {}
+    for sms in messages:
+        plain.setdefault(sms.sender, sms)
     if not plain:
         return {}
-    citizens = citizens_for_phones(session, [sms.sender for sms in plain])
-    keys = {sms.sender: citizens[sms.sender].phone_hash or "" for sms in plain}
+    citizens = citizens_for_phones(session, list(plain))
+    keys = {sender: citizens[sender].phone_hash or "" for sender in plain}
     busy = set(session.scalars(select(WrittenThread.contact_key).where(
         WrittenThread.channel == "sms", WrittenThread.contact_key.in_(set(keys.values())),
         WrittenThread.status != "closed")))
-    first = [sms for sms in plain if keys[sms.sender] and keys[sms.sender] not in busy]
+    first = [sms for sms in plain.values() if keys[sms.sender] and keys[sms.sender] not in busy]
+    surveyed = survey.pending_among(session, [
+        (keys[sms.sender], sms.received_at or utcnow()) for sms in first
+        if sms.text.strip() in survey.SCORES])
+    first = [sms for sms in first if keys[sms.sender] not in surveyed
+             or sms.text.strip() not in survey.SCORES]
     opting = [sms for sms in first if opt_out_word(sms.text) is not None]
     _opt_out_many(session, opting, keys, citizens)
+    opting_in = {keys[sms.sender] for sms in first if opt_in_word(sms.text) is not None}
+    if opting_in:
+        session.execute(delete(SmsOptOut).where(SmsOptOut.phone_hash.in_(opting_in)))
     done: dict[str, Opened | SmsResult] = {
         sms.external_id: SmsResult(None, opted_out=True) for sms in opting}
     opened = open_new_many(session, [NewInbound(
