@@ -65,7 +65,7 @@ def _batch_inserts_returning(engine: Engine) -> None:
     tests/integration/db/test_sqlite_bulk_insert.py checks the pairing on every batch size.
     The SMS intake bench (bench_channels --only intake) went from ~9.6 to ~1 statement per
     message with it."""
-    engine.dialect.insertmanyvalues_implicit_sentinel = (  # type: ignore[attr-defined]
+    engine.dialect.insertmanyvalues_implicit_sentinel = (
         InsertmanyvaluesSentinelOpts.ANY_AUTOINCREMENT)
 
 
