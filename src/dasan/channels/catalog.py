@@ -6,6 +6,10 @@ not write Korean is told in their own language what happens, even with no transl
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from dasan.text.pii import mask
+
 LANGUAGES = ("ko", "en", "zh", "ja", "vi", "mn")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -85,3 +89,12 @@ def message(key: str, lang: str) -> str:
     """The catalogue string in `lang` (Korean when the language is not served)."""
     entry = MESSAGES[key]
     return entry.get(lang) or entry["ko"]
+
+
+@lru_cache(maxsize=256)
+def notice(keys: tuple[str, ...], lang: str) -> tuple[str, str]:
+    """A system notice: the catalogue strings of `keys` in `lang` joined by spaces, and its
+    masked form as a transcript stores it (`mask`). Cached: the catalogue is fixed, so a
+    batch does not mask the same notice again for every citizen it acknowledges."""
+    text = " ".join(message(k, lang) for k in keys).strip()
+    return text, mask(text).masked if text else text

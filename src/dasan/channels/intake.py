@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dasan import access
 from dasan.channels import addresses, live, outbound, written_bot
-from dasan.channels.catalog import message
+from dasan.channels.catalog import notice
 from dasan.channels.desk import is_dedicated
 from dasan.channels.sla import due_at
 from dasan.channels.threads import (
@@ -30,6 +30,7 @@ from dasan.channels.threads import (
     add_messages,
     current_thread,
     find_inbound,
+    masked,
     open_conversation,
     open_conversations,
 )
@@ -134,6 +135,7 @@ def take_inbound(
         return _duplicate(session, found)
     translator = translator or get_translator()
     language = _language(text)
+    text_masked = masked(text)  # once: subject, transcript, gap record
     thread = current_thread(session, channel, contact_key)
     new = thread is None
     consultation: Consultation | None
@@ -141,7 +143,7 @@ def take_inbound(
         thread, consultation = open_conversation(
             session, channel=channel, contact_key=contact_key, language=language,
             subject=text or "(attachment)", reply_address=reply_address, provider=provider,
-            citizen_id=citizen_id, now=now)
+            citizen_id=citizen_id, now=now, subject_masked=text_masked if text else None)
     else:
         consultation = session.get(Consultation, thread.consultation_id)
     if new:
@@ -158,9 +160,10 @@ def take_inbound(
     added = add_message(session, thread, sender="citizen", body=text, direction="in",
                         language=language, external_id=external_id,
                         translation=translation, translation_language="ko" if translation
-                        else None, attachments=attachments, now=now)
+                        else None, attachments=attachments, now=now, body_masked=text_masked)
     return _after_message(session, thread, consultation, added, new=new, separated=separated,
-                          text=text, language=language, translation=translation,
+                          text=text, text_masked=text_masked, language=language,
+                          translation=translation,
                           translator=translator, short_budget=short_budget,
                           acknowledge=acknowledge, use_bot=use_bot, now=now,
                           pending_sends=pending_sends)
@@ -191,6 +194,7 @@ class Opened:
     language: str
     translation: str | None
     separated: bool
+    text_masked: str
 
 
 def open_new_many(session: Session, items: Sequence[NewInbound],
@@ -204,6 +208,7 @@ def open_new_many(session: Session, items: Sequence[NewInbound],
         return []
     translator = translator or get_translator()
     languages = [_language(i.text) for i in items]
+    texts_masked = [masked(i.text) for i in items]  # once: subject, transcript, gap record
     separated = registered_among(session, (i.citizen_id for i in items))
     queues = dict(session.execute(select(Queue.code, Queue.id).where(
         Queue.code.in_((SEPARATED_QUEUE, GENERAL_QUEUE, FOREIGN_QUEUE)))).all())
@@ -215,18 +220,19 @@ def open_new_many(session: Session, items: Sequence[NewInbound],
     opened = open_conversations(session, [NewConversation(
         channel=i.channel, contact_key=i.contact_key, language=lang,
         subject=i.text or "(attachment)", now=i.now, reply_address=i.reply_address,
-        provider=i.provider, citizen_id=i.citizen_id, queue_id=queues.get(queue_code(i, lang)))
-        for i, lang in zip(items, languages, strict=True)])
+        provider=i.provider, citizen_id=i.citizen_id, queue_id=queues.get(queue_code(i, lang)),
+        subject_masked=m if i.text else None)
+        for i, lang, m in zip(items, languages, texts_masked, strict=True)])
     translations = [_translation(i.text, lang, translator)
                     for i, lang in zip(items, languages, strict=True)]
     added = add_messages(session, [NewMessage(
         thread=thread, sender="citizen", body=i.text, direction="in", language=lang,
         translation=tr, translation_language="ko" if tr else None, external_id=i.external_id,
-        at=i.now) for i, lang, tr, (thread, _) in zip(items, languages, translations, opened,
-                                                      strict=True)])
-    return [Opened(i, thread, consultation, a, lang, tr, i.citizen_id in separated)
-            for i, (thread, consultation), a, lang, tr
-            in zip(items, opened, added, languages, translations, strict=True)]
+        at=i.now, body_masked=m) for i, lang, tr, m, (thread, _)
+        in zip(items, languages, translations, texts_masked, opened, strict=True)])
+    return [Opened(i, thread, consultation, a, lang, tr, i.citizen_id in separated, m)
+            for i, (thread, consultation), a, lang, tr, m
+            in zip(items, opened, added, languages, translations, texts_masked, strict=True)]
 
 
 def finish_new(session: Session, opened: Opened, translator: Translator | None = None,
@@ -234,7 +240,8 @@ def finish_new(session: Session, opened: Opened, translator: Translator | None =
     """The rest of `take_inbound` for a message `open_new_many` wrote."""
     i = opened.item
     return _after_message(session, opened.thread, opened.consultation, opened.added, new=True,
-                          separated=opened.separated, text=i.text, language=opened.language,
+                          separated=opened.separated, text=i.text,
+                          text_masked=opened.text_masked, language=opened.language,
                           translation=opened.translation,
                           translator=translator or get_translator(),
                           short_budget=i.short_budget, acknowledge=True, use_bot=True,
@@ -256,7 +263,8 @@ def _translation(text: str, language: str, translator: Translator) -> str | None
 
 
 def _after_message(session: Session, thread: WrittenThread, consultation: Consultation | None,
-                   added: Added, *, new: bool, separated: bool, text: str, language: str,
+                   added: Added, *, new: bool, separated: bool, text: str, text_masked: str,
+                   language: str,
                    translation: str | None, translator: Translator, short_budget: int | None,
                    acknowledge: bool, use_bot: bool, now: datetime,
                    pending_sends: list[outbound.Outgoing] | None) -> IntakeResult:
@@ -268,7 +276,8 @@ def _after_message(session: Session, thread: WrittenThread, consultation: Consul
     # the dedicated team, as a designated caller's call skips the ARS menu and the callbot).
     if use_bot and crisis is None and not separated and thread.claimed_by_agent_id is None \
             and thread.first_agent_reply_at is None and text.strip():
-        ans = written_bot.answer(session, text, language, translator, short_budget=short_budget)
+        ans = written_bot.answer(session, text, language, translator, short_budget=short_budget,
+                                 masks={text: text_masked})
         if ans is not None:
             outbound.send(session, thread, ans.body, sender="bot", language=language,
                           translation=ans.original_ko if language != "ko" else None,
@@ -280,16 +289,15 @@ def _after_message(session: Session, thread: WrittenThread, consultation: Consul
                 consultation.kb_entry_id = ans.entry_id
             bot_answered = True
     if new and not bot_answered and acknowledge:
-        notice = message("received", language)
-        if language != "ko":
-            notice += " " + message("foreign_queue", language)
+        body, body_masked = notice(("received",) if language == "ko"
+                                   else ("received", "foreign_queue"), language)
+        ack = outbound.Outgoing(thread, body, sender="system", language=language,
+                                flags={"notice": "received"}, body_masked=body_masked)
         if pending_sends is not None:
-            pending_sends.append(outbound.Outgoing(thread, notice, sender="system",
-                                                   language=language,
-                                                   flags={"notice": "received"}))
+            pending_sends.append(ack)
         else:
-            outbound.send(session, thread, notice, sender="system", language=language,
-                          flags={"notice": "received"})
+            outbound.send(session, thread, body, sender="system", language=language,
+                          flags={"notice": "received"}, body_masked=body_masked)
     # Every agent desktop hears of the message at once (its socket), the crisis alert after it.
     pushed = live.written_event(thread, "message", message_id=added.channel_message.id,
                                 direction="in", now=now)

@@ -8,7 +8,7 @@ answers are read on the tracking page, so they need no send.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -52,7 +52,12 @@ def send(
     translation_language: str | None = None,
     flags: dict[str, Any] | None = None,
     ignore_opt_out: bool = False,
+    body_masked: str | None = None,
 ) -> Added:
+    """Record the message on the thread and enqueue its send (`body_masked`: `masked(body)`
+    when the caller has it, a catalogue notice's)."""
+    if body_masked is not None and body.strip() != body:
+        body_masked = None
     body = body.strip()
     if not body:
         raise Invalid("the message is empty")
@@ -66,7 +71,7 @@ def send(
             session, thread, sender=sender, body=body, direction="out", language=language,
             agent_id=agent_id, translation=translation,
             translation_language=translation_language, flags=flags, segments=len(parts),
-            delivery_status="blocked" if blocked else "queued")
+            delivery_status="blocked" if blocked else "queued", body_masked=body_masked)
         if not blocked:
             enqueue_sms(session, addresses.reference(thread), parts,
                         f"sms:{added.channel_message.id}",
@@ -76,7 +81,8 @@ def send(
         added = add_message(
             session, thread, sender=sender, body=body, direction="out", language=language,
             agent_id=agent_id, translation=translation,
-            translation_language=translation_language, flags=flags, delivery_status="queued")
+            translation_language=translation_language, flags=flags, delivery_status="queued",
+            body_masked=body_masked)
         kind = "messenger.line" if thread.provider == "line" else "messenger.generic"
         outbox.enqueue(session, kind, f"{kind}:{added.channel_message.id}", {
             **addresses.reference(thread), "text": body, "provider": thread.provider},
@@ -86,7 +92,7 @@ def send(
     return add_message(
         session, thread, sender=sender, body=body, direction="out", language=language,
         agent_id=agent_id, translation=translation, translation_language=translation_language,
-        flags=flags, delivery_status="delivered")
+        flags=flags, delivery_status="delivered", body_masked=body_masked)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class Outgoing:
     agent_id: int | None = None
     flags: dict[str, Any] | None = None
     ignore_opt_out: bool = False  # as `send`'s: the opt-out confirmation itself
+    body_masked: str | None = None  # `masked(body)` when the caller has it (a catalogue notice)
 
 
 def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
@@ -117,8 +124,8 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
                 parts = segment(body)
             except (ValueError, DomainError) as exc:
                 raise Invalid(str(exc)) from None
-        plan.append((Outgoing(out.thread, body, out.sender, out.language, out.agent_id,
-                              out.flags, out.ignore_opt_out), parts))
+        plan.append((replace(out, body=body, body_masked=out.body_masked
+                             if body == out.body else None), parts))
     hashes = {o.thread.contact_key for o, _ in plan
               if o.thread.channel == "sms" and not o.ignore_opt_out}
     blocked_hashes = set(session.scalars(select(SmsOptOut.phone_hash).where(
@@ -133,7 +140,7 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
     added = add_messages(session, [NewMessage(
         thread=o.thread, sender=o.sender, body=o.body, direction="out", language=o.language,
         agent_id=o.agent_id, delivery_status=status(o), segments=max(len(parts), 1),
-        flags=o.flags) for o, parts in plan])
+        flags=o.flags, body_masked=o.body_masked) for o, parts in plan])
     sender_number = get_settings().sms_sender_number
     items: list[tuple[str, str, dict[str, Any], int | None]] = []
     for (o, parts), a in zip(plan, added, strict=True):

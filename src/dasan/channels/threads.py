@@ -29,6 +29,13 @@ def masked(text: str) -> str:
     return mask(text).masked if text else text
 
 
+def masked_as(text: str, known: str | None) -> str:
+    """`masked(text)`, or `known` when the caller has already masked `text` (`known` must be
+    exactly `masked(text)`: one message's text is masked once for its subject, its transcript
+    line and its gap record)."""
+    return known if known is not None else masked(text)
+
+
 def open_thread(
     session: Session,
     *,
@@ -58,13 +65,15 @@ def open_conversation(
     provider: str | None = None,
     citizen_id: int | None = None,
     now: datetime | None = None,
+    subject_masked: str | None = None,
 ) -> tuple[WrittenThread, Consultation]:
     """`open_thread`, and the consultation it opened (a caller that holds it saves a look-up:
-    the identity map keeps an object only while someone refers to it)."""
+    the identity map keeps an object only while someone refers to it). `subject_masked`: see
+    `NewConversation`."""
     return open_conversations(session, [NewConversation(
         channel=channel, contact_key=contact_key, language=language, subject=subject,
         now=now or utcnow(), reply_address=reply_address, provider=provider,
-        citizen_id=citizen_id)])[0]
+        citizen_id=citizen_id, subject_masked=subject_masked)])[0]
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class NewConversation:
     provider: str | None = None
     citizen_id: int | None = None
     queue_id: int | None = None
+    subject_masked: str | None = None  # `masked(subject)` when the caller has it
 
 
 def open_conversations(session: Session, batch: Sequence[NewConversation]
@@ -90,7 +100,7 @@ def open_conversations(session: Session, batch: Sequence[NewConversation]
     if not batch:
         return []
     session.flush()
-    subjects = [masked(c.subject)[:MAX_SUBJECT_CHARS] for c in batch]
+    subjects = [masked_as(c.subject, c.subject_masked)[:MAX_SUBJECT_CHARS] for c in batch]
     consultations = list(session.scalars(
         insert(Consultation).returning(Consultation, sort_by_parameter_order=True), [{
             "channel": c.channel, "started_at": c.now, "queued_at": c.now,
@@ -146,14 +156,16 @@ def add_message(
     segments: int = 1,
     flags: dict[str, Any] | None = None,
     now: datetime | None = None,
+    body_masked: str | None = None,
 ) -> Added:
-    """Append one message to the thread's consultation transcript."""
+    """Append one message to the thread's consultation transcript (`body_masked`:
+    `masked(body)` when the caller has it)."""
     now = now or utcnow()
     seq = int(session.scalar(select(func.coalesce(func.max(Message.seq), 0))
                              .where(Message.consultation_id == thread.consultation_id)) or 0) + 1
     message = Message(
         consultation_id=thread.consultation_id, seq=seq, sender=sender,
-        sender_agent_id=agent_id, body=body, body_masked=masked(body),
+        sender_agent_id=agent_id, body=body, body_masked=masked_as(body, body_masked),
         flags={"channel": thread.channel, "direction": direction, **(flags or {})},
         created_at=now,
     )
@@ -197,6 +209,7 @@ class NewMessage:
     external_id: str | None = None
     attachments: Sequence[dict[str, Any]] = ()
     at: datetime | None = None  # the message's time when it is not the batch's `now`
+    body_masked: str | None = None  # `masked(body)` when the caller has it
 
 
 def add_messages(session: Session, batch: Sequence[NewMessage],
@@ -220,7 +233,8 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
         seqs[m.thread.consultation_id] = seq
         message_rows.append({
             "consultation_id": m.thread.consultation_id, "seq": seq, "sender": m.sender,
-            "sender_agent_id": m.agent_id, "body": m.body, "body_masked": masked(m.body),
+            "sender_agent_id": m.agent_id, "body": m.body,
+            "body_masked": masked_as(m.body, m.body_masked),
             "client_msg_id": None,
             "flags": {"channel": m.thread.channel, "direction": m.direction, **(m.flags or {})},
             "created_at": m.at or now})

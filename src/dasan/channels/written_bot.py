@@ -10,6 +10,7 @@ short form with a link to the full answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -61,13 +62,15 @@ def korean_queries(text: str, language: str, translator: Translator) -> list[str
 
 
 def answer(session: Session, text: str, language: str, translator: Translator,
-           short_budget: int | None = None) -> WrittenAnswer | None:
-    """The bot's confident answer for a written question, or None (then an agent answers)."""
+           short_budget: int | None = None, masks: Mapping[str, str] | None = None
+           ) -> WrittenAnswer | None:
+    """The bot's confident answer for a written question, or None (then an agent answers).
+    `masks`: texts already masked (the message's own), for the bot's gap records."""
     if bot.wants_agent(text):
         return None
     found = None
     for query in korean_queries(text, language, translator):
-        reply = bot.respond(session, query)
+        reply = bot.respond(session, query, masks=masks)
         if reply.kind == "answer":
             found = reply
             break

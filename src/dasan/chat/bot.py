@@ -4,6 +4,7 @@ unsure, and hands off to a live agent on request or after repeated misses."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -70,7 +71,8 @@ def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
 
 
 def respond(session: Session, text: str, previous_misses: int = 0,
-            consultation_id: int | None = None) -> BotReply:
+            consultation_id: int | None = None, masks: Mapping[str, str] | None = None
+            ) -> BotReply:
     """The bot's reply to one citizen message (the text chatbot's and the callbot's).
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
@@ -79,7 +81,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     ``bench/bench_answer.py`` measures); otherwise it offers related entries and a
     human, and the question becomes a gap record for the owning department. Without dense
     vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
-    ADR 0012): the same for every bot, decided there.
+    ADR 0012): the same for every bot, decided there. `masks`: texts the caller has already
+    masked, for the gap record (`gaps.record_gap`).
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -99,7 +102,7 @@ def respond(session: Session, text: str, previous_misses: int = 0,
         reply.flags.update(display_flags(found[0][0].answer or "", as_of))
         return BotReply(reply.kind, f"{reply.body}\n\n({as_of} 기준)", reply.flags)
     return _no_answer(session, query, decision, recs, top, near, previous_misses,
-                      consultation_id)
+                      consultation_id, masks)
 
 
 _STEP_SPLIT = re.compile(r"\s*(?=[○▣■●※]|(?<!\d)\d{1,2}[.)]\s|[①-⑳])")
@@ -122,8 +125,9 @@ def display_flags(answer: str, as_of: str) -> dict[str, Any]:
 
 def _no_answer(session: Session, query: str, decision: Any, recs: list[Recommendation],
                top: Recommendation | None, near: list[Recommendation], previous_misses: int,
-               consultation_id: int | None) -> BotReply:
-    gaps.record_gap(session, "miss", query, consultation_id=consultation_id,
+               consultation_id: int | None, masks: Mapping[str, str] | None = None
+               ) -> BotReply:
+    gaps.record_gap(session, "miss", query, consultation_id=consultation_id, masks=masks,
                     nearest=[r.entry_id for r in recs[:3]],
                     detail={"confidence": round(decision.confidence, 3),
                             "reason": decision.reason})

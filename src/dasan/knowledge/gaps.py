@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -105,14 +105,20 @@ def nearest_entries(session: Session, question: str, k: int = 3) -> list[int]:
 def record_gap(session: Session, kind: str, question: str, *,
                consultation_id: int | None = None, entry_id: int | None = None,
                nearest: Sequence[int] | None = None, detail: dict[str, Any] | None = None,
-               assign: bool = True) -> KbGapEvent | None:
-    """Store one miss (masked) and put it in a cluster. Blank questions are ignored."""
+               assign: bool = True, masks: Mapping[str, str] | None = None
+               ) -> KbGapEvent | None:
+    """Store one miss (masked) and put it in a cluster. Blank questions are ignored. `masks`:
+    texts the caller has already masked (text -> `mask(text).masked`), used when the stored
+    question is one of them (the message's own text) instead of masking it again."""
     if kind not in KINDS:
         raise GapError(f"gap kind must be one of {', '.join(KINDS)}")
     if not question or not question.strip():
         return None
     near = list(nearest) if nearest is not None else nearest_entries(session, question)
-    event = KbGapEvent(kind=kind, question=masked(question), consultation_id=consultation_id,
+    cut = question.strip()[:MAX_QUESTION_CHARS]
+    known = masks.get(cut) if masks else None
+    event = KbGapEvent(kind=kind, question=known if known is not None else mask(cut).masked,
+                       consultation_id=consultation_id,
                        entry_id=entry_id, nearest_entry_ids=near,
                        owner_agency_id=_owner_of(session, near), detail=detail or {})
     deferred = session.info.get(_DEFERRED)

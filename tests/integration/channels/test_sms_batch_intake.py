@@ -12,9 +12,11 @@ from sms_signing import signed
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dasan.channels.desk import close_thread
 from dasan.channels.intake import SEPARATED_QUEUE
 from dasan.channels.sms.port import InboundSms
 from dasan.channels.sms.service import SmsResult, receive, receive_many
+from dasan.channels.threads import current_thread
 from dasan.consultations.service import citizen_for_phone
 from dasan.db.models import Consultation, Message, Queue
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
@@ -40,7 +42,11 @@ BATCH = [
     ("10", "상담사 연결해 주세요"),                          # wants an agent: no bot
     ("11", "주차 단속 문의드립니다"),                        # a separated citizen
     ("12", "수신거부"),                                    # opt-out of a contact with a thread
+    ("13", "김민수입니다 010-2345-6789로 연락 주세요 공사 소음"),  # personal data: masked once,
+    # on every surface
+    ("14", "4"),                                          # the answer to a survey asked
 ]
+RAW_PII = ("010-2345-6789", "2345-6789")
 
 
 def _messages(prefix: str) -> list[InboundSms]:
@@ -51,10 +57,16 @@ def _messages(prefix: str) -> list[InboundSms]:
 
 
 def _prepare(db: Session, prefix: str) -> None:
-    """Contacts 07 and 12 have an open thread; citizen 11 is separated; one message is in."""
-    for suffix in ("07", "12"):
+    """Contacts 07 and 12 have an open thread; contact 14 a thread an agent answered and
+    closed (so its survey was asked); citizen 11 is separated; one message is in."""
+    for suffix in ("07", "12", "14"):
         receive(db, InboundSms("http_sms", f"{prefix}-before-{suffix}", f"0109{prefix}00{suffix}",
                                "120", "먼저 보낸 문의입니다", AT - timedelta(hours=1)))
+    surveyed = current_thread(db, "sms", citizen_for_phone(db, f"0109{prefix}0014").phone_hash
+                              or "")
+    assert surveyed is not None
+    surveyed.first_agent_reply_at = AT - timedelta(minutes=40)
+    close_thread(db, surveyed, AT - timedelta(minutes=30))
     policy.register(db, citizen_for_phone(db, f"0109{prefix}0011").id, "욕설 반복")
     db.commit()
 
@@ -121,8 +133,19 @@ def test_a_batch_is_taken_as_one_message_at_a_time_would_be(
     assert sum(bool(r.intake and r.intake.crisis_kind) for r in together) == 1
     assert sum(bool(r.intake and r.intake.bot_answered) for r in together) >= 1
     assert sum(bool(r.intake and r.intake.language == "en") for r in together) == 1
+    assert sum(r.survey_answered for r in together) == 1  # 14's; 09's "3" is a question
     assert expected["11"][0][0][12] == SEPARATED_QUEUE
     assert len(expected["06"][0]) == 1 and len(expected["06"][0][0][13]) >= 3  # one thread
+    # the personal data is masked in the subject, the transcript's masked copy and the bot's
+    # gap record (one a run: one by one, then the batch)
+    (pii,) = expected["13"][0]
+    gaps = [q for q in db.scalars(select(KbGapEvent.question)) if "공사 소음" in q
+            and "연락" in q]
+    surfaces = [pii[8], *(m[3] for m in pii[13]), *gaps]
+    assert len(gaps) == 2 and len(surfaces) == 5
+    assert not any(raw in text for raw in RAW_PII for text in surfaces)
+    assert all("010-****-6789" in text for text in (pii[8], pii[13][0][3], *gaps))
+    assert pii[13][0][2] == dict(BATCH)["13"]  # the raw body is kept beside its masked copy
 
 
 def _post(client: Any, data: dict[str, Any]) -> Any:

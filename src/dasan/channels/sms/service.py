@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +10,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from dasan.channels import outbound
-from dasan.channels.catalog import message
+from dasan.channels.catalog import notice
 from dasan.channels.desk import close_thread
 from dasan.channels.intake import (
     IntakeResult,
@@ -31,8 +30,9 @@ from dasan.channels.threads import (
     add_messages,
     current_thread,
     find_inbound,
+    masked,
+    open_conversation,
     open_conversations,
-    open_thread,
 )
 from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone, citizens_for_phones
@@ -88,10 +88,12 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
                  translator: Translator | None = None) -> list[SmsResult]:
     """`receive` for a provider's batch, in order, in the caller's transaction, with the same
     results as one by one. Set-based where it can be: one query finds the external ids already
-    taken (a repeat inside the batch is a duplicate of its first); the first messages of
-    contacts with no open thread (and no opt-in word or survey score, and only one message in
-    the batch) are written together (citizens, consultations, threads, messages:
-    `intake.open_new_many`; opt-outs among them `_opt_out_many`); the acknowledgements go
+    taken (a repeat inside the batch is a duplicate of its first); each contact's first
+    message in the batch, when the contact has no open thread (and, for a survey score, no
+    survey waiting for it: one query for the batch), is written together with the others
+    (citizens, consultations, threads, messages: `intake.open_new_many`; the opt-outs among
+    them `_opt_out_many`, the opt-ins' opt-outs deleted in one statement); the
+    acknowledgements go
     out with one `send_many` (a contact's before that contact's next message is taken, so
     every thread keeps its order); the bot's misses are clustered together at the end; the
     knowledge index is checked for fresh entries once for the batch. Every other message is
@@ -123,7 +125,8 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
             if isinstance(first, SmsResult):
                 results.append(first)
             elif first is not None:
-                results.append(SmsResult(finish_new(session, first, translator, pending)))
+                results.append(SmsResult(finish_new(session, first, translator, pending),
+                                         opted_in=opt_in_word(sms.text) is not None))
             else:
                 results.append(receive(session, sms, translator=translator, checked_new=True,
                                        pending_sends=pending))
@@ -135,21 +138,32 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
 
 def _open_first_messages(session: Session, messages: list[InboundSms],
                          translator: Translator | None) -> dict[str, Opened | SmsResult]:
-    """The batch's plain first messages written together, by external id (see receive_many):
-    opt-outs taken whole (their result), the others opened (to `finish_new`)."""
-    per_sender = Counter(sms.sender for sms in messages)
-    plain = [sms for sms in messages if per_sender[sms.sender] == 1
-             and opt_in_word(sms.text) is None and sms.text.strip() not in survey.SCORES]
+    """The batch's first messages of contacts with no open thread written together, by
+    external id (see receive_many): opt-outs taken whole (their result), the others opened
+    (to `finish_new`); an opt-in's opt-out is deleted first, as `receive` does. A survey score
+    of a contact whose survey waits for it is left to `receive` (it is the survey's answer).
+    Only a contact's first message: the later ones join its thread as they come."""
+    plain: dict[str, InboundSms] = {}
+    for sms in messages:
+        plain.setdefault(sms.sender, sms)
     if not plain:
         return {}
-    citizens = citizens_for_phones(session, [sms.sender for sms in plain])
-    keys = {sms.sender: citizens[sms.sender].phone_hash or "" for sms in plain}
+    citizens = citizens_for_phones(session, list(plain))
+    keys = {sender: citizens[sender].phone_hash or "" for sender in plain}
     busy = set(session.scalars(select(WrittenThread.contact_key).where(
         WrittenThread.channel == "sms", WrittenThread.contact_key.in_(set(keys.values())),
         WrittenThread.status != "closed")))
-    first = [sms for sms in plain if keys[sms.sender] and keys[sms.sender] not in busy]
+    first = [sms for sms in plain.values() if keys[sms.sender] and keys[sms.sender] not in busy]
+    surveyed = survey.pending_among(session, [
+        (keys[sms.sender], sms.received_at or utcnow()) for sms in first
+        if sms.text.strip() in survey.SCORES])
+    first = [sms for sms in first if keys[sms.sender] not in surveyed
+             or sms.text.strip() not in survey.SCORES]
     opting = [sms for sms in first if opt_out_word(sms.text) is not None]
     _opt_out_many(session, opting, keys, citizens)
+    opting_in = {keys[sms.sender] for sms in first if opt_in_word(sms.text) is not None}
+    if opting_in:
+        session.execute(delete(SmsOptOut).where(SmsOptOut.phone_hash.in_(opting_in)))
     done: dict[str, Opened | SmsResult] = {
         sms.external_id: SmsResult(None, opted_out=True) for sms in opting}
     opened = open_new_many(session, [NewInbound(
@@ -178,20 +192,23 @@ def _opt_out_many(session: Session, messages: list[InboundSms], keys: dict[str, 
                      if keys[sms.sender] not in known])
     languages = [detect_language(sms.text) if not sms.text.isascii() else "en"
                  for sms in messages]
+    texts_masked = [masked(sms.text) for sms in messages]  # once: subject and transcript
     opened = open_conversations(session, [NewConversation(
         channel="sms", contact_key=keys[sms.sender], language=language, subject=sms.text,
         now=now, reply_address=sms.sender, provider=sms.provider,
-        citizen_id=citizens[sms.sender].id)
-        for sms, language, now in zip(messages, languages, nows, strict=True)])
+        citizen_id=citizens[sms.sender].id, subject_masked=m)
+        for sms, language, now, m in zip(messages, languages, nows, texts_masked, strict=True)])
     add_messages(session, [NewMessage(
         thread=thread, sender="citizen", body=sms.text, direction="in", language=language,
-        external_id=sms.external_id, flags={"opt_out": word}, at=now)
-        for sms, language, word, now, (thread, _) in zip(messages, languages, words, nows,
-                                                         opened, strict=True)])
+        external_id=sms.external_id, flags={"opt_out": word}, at=now, body_masked=m)
+        for sms, language, word, now, m, (thread, _)
+        in zip(messages, languages, words, nows, texts_masked, opened, strict=True)])
+    confirmations = [notice(("opted_out",), language) for language in languages]
     outbound.send_many(session, [outbound.Outgoing(
-        thread, message("opted_out", language), sender="system", language=language,
-        flags={"notice": "opted_out"}, ignore_opt_out=True)
-        for language, (thread, _) in zip(languages, opened, strict=True)])
+        thread, body, sender="system", language=language, flags={"notice": "opted_out"},
+        ignore_opt_out=True, body_masked=body_masked)
+        for language, (body, body_masked), (thread, _)
+        in zip(languages, confirmations, opened, strict=True)])
     for now, (thread, _consultation) in zip(nows, opened, strict=True):
         if thread.first_agent_reply_at is None:
             close_thread(session, thread, now, "citizen_left")
@@ -203,14 +220,17 @@ def _opt_out(session: Session, sms: InboundSms, key: str, citizen_id: int, word:
     if session.scalar(select(SmsOptOut.id).where(SmsOptOut.phone_hash == key)) is None:
         session.add(SmsOptOut(phone_hash=key, word=word[:32], at=now))
     language = detect_language(sms.text) if not sms.text.isascii() else "en"
-    thread = current_thread(session, "sms", key) or open_thread(
+    text_masked = masked(sms.text)  # once: subject and transcript
+    thread = current_thread(session, "sms", key) or open_conversation(
         session, channel="sms", contact_key=key, language=language, subject=sms.text,
-        reply_address=sms.sender, provider=sms.provider, citizen_id=citizen_id, now=now)
+        reply_address=sms.sender, provider=sms.provider, citizen_id=citizen_id, now=now,
+        subject_masked=text_masked)[0]
     add_message(session, thread, sender="citizen", body=sms.text, direction="in",
                 language=language, external_id=sms.external_id, flags={"opt_out": word},
-                now=now)
-    outbound.send(session, thread, message("opted_out", language), sender="system",
-                  language=language, flags={"notice": "opted_out"}, ignore_opt_out=True)
+                now=now, body_masked=text_masked)
+    body, body_masked = notice(("opted_out",), language)
+    outbound.send(session, thread, body, sender="system", language=language,
+                  flags={"notice": "opted_out"}, ignore_opt_out=True, body_masked=body_masked)
     if thread.first_agent_reply_at is None:
         close_thread(session, thread, now, "citizen_left")
     return SmsResult(None, opted_out=True)

@@ -9,6 +9,7 @@ a second answer - is an ordinary message that opens or joins a thread as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -57,6 +58,22 @@ def pending(session: Session, contact_key: str, now: datetime) -> WrittenThread 
             or surveys.answered(session, thread.consultation_id):
         return None
     return thread
+
+
+def pending_among(session: Session, contacts: Sequence[tuple[str, datetime]]) -> set[str]:
+    """The contact keys of `contacts` ((key, the message's time)) with a `pending` survey.
+    One query for all of them: a contact with no thread `pending` could return (closed,
+    answered by an agent, updated within the window) has none; the few others are checked
+    by `pending` itself."""
+    if not contacts:
+        return set()
+    earliest = min(now for _, now in contacts)
+    maybe = set(session.scalars(select(WrittenThread.contact_key).where(
+        WrittenThread.channel == "sms", WrittenThread.contact_key.in_({k for k, _ in contacts}),
+        WrittenThread.status == "closed", WrittenThread.first_agent_reply_at.is_not(None),
+        WrittenThread.updated_at >= earliest - SURVEY_WINDOW)))
+    return {key for key, now in contacts
+            if key in maybe and pending(session, key, now) is not None}
 
 
 def take_answer(session: Session, *, contact_key: str, text: str, external_id: str,

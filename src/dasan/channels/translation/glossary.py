@@ -50,19 +50,45 @@ def _pattern(alias: str, lang: str = "") -> re.Pattern[str]:
     return re.compile(re.escape(alias))  # CJK: no word boundaries
 
 
+@dataclass(frozen=True)
+class _Alias:
+    pattern: re.Pattern[str]
+    ko: str
+    # A substring every match contains, to skip the pattern cheaply when it is absent: the
+    # alias itself for a case-sensitive (CJK) pattern; for a case-insensitive one, the ASCII
+    # alias lowercased, checked only against an ASCII text lowercased (where ignoring case is
+    # exactly lowercasing; elsewhere Unicode case rules are wider and the pattern just runs).
+    needle: str | None
+    cased: bool
+
+
 @lru_cache(maxsize=8)
-def _patterns(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(lang: str) -> tuple[_Alias, ...]:
     pairs = [(alias, t.ko) for t in load_terms() for alias in t.aliases.get(lang, ())]
     pairs.sort(key=lambda p: -len(p[0]))  # longest alias first: "climate card" before "card"
-    return tuple((_pattern(a, lang), ko) for a, ko in pairs)
+    out = []
+    for alias, ko in pairs:
+        pattern = _pattern(alias, lang)
+        cased = not pattern.flags & re.IGNORECASE
+        needle = alias if cased else alias.lower() if alias.isascii() else None
+        out.append(_Alias(pattern, ko, needle, cased))
+    return tuple(out)
 
 
 def korean_terms(text: str, lang: str) -> list[str]:
     """Korean terms for the glossary aliases found in `text`, in order of appearance."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, ko in _patterns(lang):
-        for m in pattern.finditer(text):
+    lowered = text.lower() if text.isascii() else None
+    for alias in _patterns(lang):
+        if alias.needle is not None:
+            if alias.cased:
+                if alias.needle not in text:
+                    continue
+            elif lowered is not None and alias.needle not in lowered:
+                continue
+        ko = alias.ko
+        for m in alias.pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
