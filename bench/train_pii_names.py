@@ -189,7 +189,7 @@ def common_words(texts: Iterable[str]) -> list[str]:
     counts: Counter[str] = Counter()
     for text in texts:
         for _, _, word in pii_name_model._hangul_words(text):
-            stems = {word} | {word[:n] for n in (2, 3) if word[n:] in pii_name_model.ENDINGS}
+            stems = {word} | {word[:n] for n in range(2, 7) if word[n:] in pii_name_model.ENDINGS}
             counts.update(s for s in stems if 2 <= len(s) <= 4)
     return sorted(w for w, c in counts.items() if c >= 2)
 
@@ -229,11 +229,11 @@ def _pack(lexicon: dict[str, str]) -> dict[str, str]:
 
 def _name(rng: random.Random) -> str:
     r = rng.random()
-    if r < 0.12:
+    if r < 0.2:
         return _foreign_name(rng)
-    if r < 0.14:
+    if r < 0.27:
         sur = rng.choice(sorted(pii.COMPOUND_SURNAMES))
-    elif r < 0.45:
+    elif r < 0.52:
         sur = rng.choice(sorted(pii.SURNAME_SET - pii.COMPOUND_SURNAMES))
     else:
         sur = rng.choices(list(_SURNAME_WEIGHTS), weights=list(_SURNAME_WEIGHTS.values()))[0]
@@ -416,7 +416,7 @@ def main() -> None:
     shared = _shared_texts()
     common = frozenset(common_words(corpus + shared))
     lexicon = kiwi_lexicon(corpus + shared)
-    background = generated(random.Random(12), 3000)
+    background = generated(random.Random(12), 4000)
     background += [{"text": t, "pii": []} for t in corpus + shared]
     if args.cv:
         cross_validate(common, lexicon, background, args.show)
