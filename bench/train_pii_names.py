@@ -149,10 +149,11 @@ def _corpus_texts() -> list[str]:
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
 
 
-def _shared_texts(limit: int = 9000) -> list[str]:
+def _shared_texts(limit: int = 12000) -> list[str]:
     """Real Korean text from ``../shared/data`` with (almost) no personal names: 120 FAQ and
     complaint titles and answers (their officials are already anonymised: 담당 주무관(☎ ...)),
-    district FAQ titles, 120 consultation titles, chatbot questions and answers. Read here,
+    district FAQ titles, 120 consultation titles, chatbot questions and answers, half of paraKQC's
+    requests to a home assistant. Read here,
     never copied into the repository; a sentence the rules read a name in is left out (a few
     of these texts do hold names). Empty when the folder is absent."""
     import csv
@@ -172,6 +173,10 @@ def _shared_texts(limit: int = 9000) -> list[str]:
                     if col < len(row):
                         out.extend(s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", row[col])
                                    if 4 <= len(s.strip()) <= 200)
+    para = SHARED / "parakqc" / "paraKQC_v1.txt"
+    if para.exists():  # spoken requests to an assistant; every other line (the rest: a check)
+        lines = para.read_text(encoding="utf-8").splitlines()
+        out.extend(p.split("\t")[2] for p in lines[::2] if p.count("\t") >= 2)
     rng = random.Random(5)
     rng.shuffle(out)
     rules = tuple(r for r in pii.RECOGNISERS if r is not pii_name_model.scored_names)

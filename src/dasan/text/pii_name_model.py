@@ -139,6 +139,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             cand, rest = word[:length], word[length:]
             if rest and rest not in ENDINGS:
                 continue
+            if cand in PLACE_NAMES or word in PLACE_NAMES:
+                continue
             sur, given = _split(cand, compound)
             # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
             has_sur = sur in surnames and 0 < len(given) <= 2
@@ -241,6 +243,19 @@ def scored_names(text: str) -> Iterator[Candidate]:
 # How names of places, shops and offices end (광명점, 다산콜센터, 구청): no foreign person's name.
 _PLACE_ENDS = frozenset(str.split("점 관 청 역 실 과 국 팀 회 당 집 센터 타워 빌딩 공원 병원 "
                                   "학교 시장 마을 아파트 빌라 카페 식당 교회 성당 은행"))
+# Countries, regions and cities that start like a surname and a given name (시리아, 조지아,
+# 이란, 인도, 남아공): where foreign residents come from is said as often as their names.
+PLACE_NAMES = frozenset(str.split(
+    """시리아 조지아 이란 이라크 인도 인도네시아 이집트 이스라엘 이탈리아 우간다 우크라이나
+    우즈베키스탄 남아공 남미 노르웨이 모로코 모나코 몽골 미국 미얀마 베트남 방글라데시 태국 대만
+    홍콩 중국 일본 러시아 라오스 캄보디아 네팔 스리랑카 파키스탄 필리핀 말레이시아 싱가포르 호주
+    캐나다 멕시코 브라질 칠레 페루 독일 프랑스 영국 스페인 포르투갈 터키 튀르키예 요르단 쿠웨이트
+    카타르 케냐 가나 나이지리아 에티오피아 카자흐스탄 키르기스스탄 타지키스탄 아프가니스탄 유럽
+    아시아 아프리카 오세아니아 서울 부산 대구 인천 광주 대전 울산 세종 제주 수원 성남 고양 용인
+    안산 안양 남양주 화성 평택 의정부 시흥 파주 김포 광명 하남 군포 오산 이천 양주 구리 안성
+    포천 의왕 여주 동두천 과천 가평 연천 양평 춘천 원주 강릉 청주 천안 전주 목포 여수 순천 포항
+    경주 김해 창원 진주 마산 거제 통영 하노이 호치민 다낭 마닐라 방콕 베이징 상하이 도쿄 오사카
+    모스크바 타슈켄트 울란바토르 자카르타 카트만두 다카 뉴욕 런던 파리 시드니 하와이"""))
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
 # in 응우옌 반 남 is both, and is taken only in the middle of a name).
 _ONE_SYLLABLE_WORDS = frozenset(
