@@ -150,6 +150,10 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 has_sur = not parts  # 타카하시 유키: the last part of a foreign name
             if not has_sur:
                 stem = word[:length + 1]
+                if cand[-1] in "에은는이가을를의도로와과" and (
+                        cand[:-1] in common_words or cand[:-1] in not_names
+                        or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
+                    continue  # 면허증에, 명의가: a noun and its particle
                 if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
                         or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                     continue  # 아저씨, 다산콜센터입니다: a known word or a place, no foreign name
