@@ -75,3 +75,19 @@ def test_a_foreign_name_that_starts_like_a_surname_is_a_candidate() -> None:
     text = "외국인 근로자 라흐마트 씨 체류 연장 건이요"
     spans = [(text[s:e], f) for s, e, f in pii_name_model.candidates(text)]
     assert any(word == "라흐마트" and "sur=none" in f for word, f in spans)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("예 한가람이요", "한가람"),
+    ("음 탁지환이요", "탁지환"),
+])
+def test_an_answer_after_an_interjection_is_masked(text: str, name: str) -> None:
+    assert [s.text for s in pii.find(text, {"name"})] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "성함이 면허증에 적힌 거랑 달라요",
+    "이름은 신분증에 있는 대로 쓰면 돼요",
+])
+def test_a_noun_with_its_particle_after_a_naming_cue_is_no_name(text: str) -> None:
+    assert pii.mask(text, {"name"}).masked == text
