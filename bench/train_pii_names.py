@@ -1,18 +1,27 @@
 """Train the name scorer of ``dasan.text.pii_name_model`` (issue 12) and write its weights.
 
 Run: ``uv run --frozen python -m bench.train_pii_names`` (``--cv`` prints recall and false
-masks per threshold on 5 folds of the labelled sets first; ``--write`` stores the weights).
+masks per threshold on 5 folds of the labelled sets first; ``--write`` stores the weights;
+``--loho`` trains without each of hold-outs A..H in turn and scores the one left out with the
+whole masker: how the detector does on text it has not seen; ``--loho-errors GH`` prints
+those sets' misses and false masks).
 
-Training data (hold-out H, ``pii_v2_holdout_h.jsonl``, is never read):
+Training data (every labelled set is seen by now; a fresh hold-out is never read here):
 
-* the labelled PII sets that have been tuned on: the tune split, hold-outs A..G and the issue-3
-  sets; every candidate that is exactly a gold name is positive, every other one negative;
-* generated sentences: templates of how citizens and agents say names (written here, not taken
-  from any hold-out), each filled with a generated name (a surname drawn by its frequency, one or
-  two given-name syllables, some that are also common words: 하나, 사랑, 보람) and, in the
-  look-alike templates, with common words of a name's shape (이사, 정말, 김치, 신청);
-* Korean texts with no personal names (knowledge-base answers, citizen queries, transcripts):
-  every candidate in them is negative, and their frequent words make the common-word list.
+* the labelled PII sets: the tune split, hold-outs A..H and the issue-3 sets; every candidate
+  that is exactly a gold name is positive, every other one negative;
+* generated sentences: templates of how citizens and agents say names (written here; the
+  eighth round's were written after reading hold-outs G and H's misses, in other words, so
+  leave-one-out figures on G and H are somewhat optimistic), each filled with a generated name
+  (a surname drawn by its frequency, one or two given-name syllables, some that are also
+  common words: 하나, 사랑, 보람; a fifth are foreign residents' names of one to three words:
+  뚜엉, 마리아 산토스, 응우옌 반 남) and, in the look-alike templates, with common words of a
+  name's shape (이사, 정말, 김치, 신청, 세종대왕);
+* Korean texts with no personal names: knowledge-base answers, citizen queries, transcripts,
+  and from ``../shared/data`` (read, never copied) the 120 FAQ and complaint texts, district
+  FAQ titles, 120 consultation titles, chatbot questions and every other line of paraKQC (the
+  other half is a false-mask check): every candidate in them is negative, and their frequent
+  words make the common-word list.
 """
 
 from __future__ import annotations

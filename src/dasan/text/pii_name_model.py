@@ -4,7 +4,11 @@ Every Hangul word is a *candidate* when it starts with a Korean surname (or a tw
 such as 남궁, 황보, 제갈) followed by one or two more syllables, and whatever follows those in
 the same word is an ending a name can take (이에요, 씨, 님, 이라고, 가, 는, ...; or nothing). A
 word that stands before an honorific (씨, 님, 고객님) or after a naming cue (이름은, 저는) is a
-candidate too without a surname, for foreign residents' names written in Hangul (뚜엉, 라흐마트).
+candidate too without a surname, for foreign residents' names written in Hangul (뚜엉, 라흐마트),
+and so is an unknown word before a copula (피터 존슨이고, 왕웨이라고 합니다) or after where one
+comes from (베트남에서 온 X); one of two or three such words (응우옌 반 남) is masked with the
+words before it. Known words, nouns with their particle, countries and cities (시리아, 인도)
+and the names of places and offices (광명점, 다산콜센터) are never foreign-name candidates.
 
 Each candidate gets sparse features:
 
