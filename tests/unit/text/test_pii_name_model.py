@@ -91,3 +91,16 @@ def test_an_answer_after_an_interjection_is_masked(text: str, name: str) -> None
 ])
 def test_a_noun_with_its_particle_after_a_naming_cue_is_no_name(text: str) -> None:
     assert pii.mask(text, {"name"}).masked == text
+
+
+@pytest.mark.parametrize("text", [
+    "하늘 공원 주차장 몇 시까지 해요?",
+    "나눔 복지관 프로그램 문의요",
+    "윤봉길 동상 앞이에요",
+])
+def test_a_bare_word_before_a_place_or_a_statue_is_no_name(text: str) -> None:
+    assert pii.mask(text, {"name"}).masked == text
+
+
+def test_a_name_with_its_particle_before_a_place_word_is_still_masked() -> None:
+    assert [s.text for s in pii.find("남편 조한결이 병원에 있어요", {"name"})] == ["조한결"]
