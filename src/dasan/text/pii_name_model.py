@@ -137,18 +137,14 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
         gap_before = text[words[i - 1][1]:ws] if i else "^"
         gap_after = text[we:words[i + 1][0]] if i + 1 < len(words) else "$"
         parts = -1  # foreign-looking words right before this one (computed when needed)
-        # a bare word before a place word (한마음 복지관에), not a name with its particle before
-        # one (정소희가 병원에)
-        place_next = any(nxt.startswith(w) and (nxt == w or nxt[len(w):] in _PLACE_PARTICLES)
-                         for w in _PLACE_AFTER)
         for length in (1, 2, 3, 4, 5, 6):
             if length > len(word):
                 break
             cand, rest = word[:length], word[length:]
             if rest and rest not in ENDINGS:
                 continue
-            if cand in PLACE_NAMES or word in PLACE_NAMES or place_next and not rest:
-                continue
+            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
+                continue  # 한마음 복지관에 (but a name with its particle: 정소희가 병원에)
             sur, given = _split(cand, compound)
             # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
             has_sur = sur in surnames and 0 < len(given) <= 2
@@ -270,11 +266,19 @@ PLACE_NAMES = frozenset(str.split(
     모스크바 타슈켄트 울란바토르 자카르타 카트만두 다카 뉴욕 런던 파리 시드니 하와이"""))
 # A word before these names a place, not a person: 한마음 복지관, 민들레 어린이집, and statues
 # and memorials of historical figures (이순신 장군 동상, 김구 기념관).
-_PLACE_AFTER = tuple(str.split(
+_PLACE_AFTER = frozenset(str.split(
     """복지관 복지센터 센터 어린이집 유치원 도서관 교회 성당 공원 병원 의원 약국 식당 마트 아파트
     빌라 회관 경로당 시장 장군 동상 기념관 기념사업회 대왕 열사 광장 생가"""))
 _PLACE_PARTICLES = frozenset(str.split(
-    "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요"))
+    "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요") + [""])
+
+
+def _place_word(word: str) -> bool:
+    """A place or statue word, alone or with a particle (복지관, 동상 앞, 공원에서)."""
+    return any(word[:n] in _PLACE_AFTER and word[n:] in _PLACE_PARTICLES
+               for n in range(2, min(len(word), 5) + 1))
+
+
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
 # in 응우옌 반 남 is both, and is taken only in the middle of a name).
 _ONE_SYLLABLE_WORDS = frozenset(
