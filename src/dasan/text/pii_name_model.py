@@ -4,7 +4,11 @@ Every Hangul word is a *candidate* when it starts with a Korean surname (or a tw
 such as 남궁, 황보, 제갈) followed by one or two more syllables, and whatever follows those in
 the same word is an ending a name can take (이에요, 씨, 님, 이라고, 가, 는, ...; or nothing). A
 word that stands before an honorific (씨, 님, 고객님) or after a naming cue (이름은, 저는) is a
-candidate too without a surname, for foreign residents' names written in Hangul (뚜엉, 라흐마트).
+candidate too without a surname, for foreign residents' names written in Hangul (뚜엉, 라흐마트),
+and so is an unknown word before a copula (피터 존슨이고, 왕웨이라고 합니다) or after where one
+comes from (베트남에서 온 X); one of two or three such words (응우옌 반 남) is masked with the
+words before it. Known words, nouns with their particle, countries and cities (시리아, 인도)
+and the names of places and offices (광명점, 다산콜센터) are never foreign-name candidates.
 
 Each candidate gets sparse features:
 
@@ -65,6 +69,12 @@ _NAMING_CUES = frozenset(str.split(
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
+# Endings that say "this word is what someone is called" (X예요, X라고 해요, X고요): with them,
+# a word with no Korean surname is a candidate too (피터 존슨이고, 왕웨이라고 합니다).
+_COPULA = frozenset(str.split(
+    "이에요 예요 입니다 이고 고 이고요 고요 이라고 라고 이요 요 인데요 이라는 라는 이세요 세요"))
+# A word before which a foreign resident's name often stands: 베트남에서 온 X, 직원 X 씨.
+_FOREIGN_CUES = frozenset(str.split("온 직원 근로자 유학생 외국인 국적 부인 남편 아내 이름은"))
 
 
 def _hangul_words(text: str) -> list[tuple[int, int, str]]:
@@ -126,18 +136,38 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
         gap_before = text[words[i - 1][1]:ws] if i else "^"
         gap_after = text[we:words[i + 1][0]] if i + 1 < len(words) else "$"
-        for length in (2, 3, 4):
+        parts = -1  # foreign-looking words right before this one (computed when needed)
+        for length in (1, 2, 3, 4, 5, 6):
             if length > len(word):
                 break
             cand, rest = word[:length], word[length:]
             if rest and rest not in ENDINGS:
                 continue
+            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
+                continue  # 한마음 복지관에 (but a name with its particle: 정소희가 병원에)
             sur, given = _split(cand, compound)
-            has_sur = sur in surnames
-            if not has_sur and not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES):
-                continue
-            if not given or len(given) > 2 and has_sur:
-                continue
+            # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
+            has_sur = sur in surnames and 0 < len(given) <= 2
+            if has_sur and i and words[i - 1][2][-1:] not in "은는이가을를에의도로":
+                if parts < 0:
+                    parts = _foreign_parts(words, i, text, common_words, lexicon)
+                has_sur = not parts  # 타카하시 유키: the last part of a foreign name
+            if not has_sur:
+                stem = word[:length + 1]
+                if cand[-1] in "에은는이가을를의도로와과" and (
+                        cand[:-1] in common_words or cand[:-1] in not_names
+                        or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
+                    continue  # 면허증에, 명의가: a noun and its particle
+                if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
+                        or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
+                    continue  # 아저씨, 다산콜센터입니다: a known word or a place, no foreign name
+                if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES
+                        or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES):
+                    continue
+                if parts < 0:
+                    parts = _foreign_parts(words, i, text, common_words, lexicon)
+                if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
+                    continue  # 응우옌 티 투: one syllable only as the last of several words
             f = [f"len={length}", f"suf={rest or '-'}", f"pv={prev or '-'}",
                  f"pv2={prev[-2:] or '-'}", f"nx={nxt or '-'}", f"nx1={nxt[:1] or '-'}",
                  f"gb={_gap(gap_before)}", f"ga={_gap(gap_after)}"]
@@ -151,18 +181,35 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 if len(given) == 2:
                     f.append(f"gw={lexicon.get(given, '-')}")
                 f.append(f"whole{length}={lexicon.get(cand, '-')}")
+                f.append(f"shape={kind}/{len(given)}/{n_ok}/{rest or '-'}")
             else:
+                kind = "none"
                 f.append("sur=none")
+                # how Korean it looks: given-name syllables, a known word, words before it
+                n_ok = sum(ch in given_ok for ch in cand)
+                f.append(f"fgiven={min(length, 3)}/{min(n_ok, 3)}")
+                f.append(f"parts={parts}")
+                f.append(f"fsuf={rest or '-'}")
+                f.append(f"ftail={cand[-1]}")
+                if nxt and _foreign_word(nxt, common_words, lexicon):
+                    f.append("fnext")
+                if cand in lexicon or word in lexicon:
+                    f.append(f"fknown={lexicon.get(cand, lexicon.get(word, '-'))[:3]}")
             if cand in not_names or cand in common_words:
                 f.append("common=whole")
             if cand[:2] in not_names or cand[:2] in common_words:
                 f.append("common=head")
             if word in common_words:
                 f.append("common=word")
-            if nxt in _CALLED or rest in ("씨", "님"):
+            called = nxt in _CALLED or rest in ("씨", "님")
+            cued = prev in _NAMING_CUES
+            if called:
                 f.append("called")
-            if prev in _NAMING_CUES:
+            if cued:
                 f.append("cued")
+            # the context with the shape: a word like 사랑 after a surname before 학생
+            f.append(f"ctx={'c' if called else ''}{'q' if cued else ''}/{kind}/"
+                     f"{'common' if cand[:2] in common_words or cand in common_words else '-'}")
             yield ws, ws + length, f
 
 
@@ -188,31 +235,94 @@ def scored_names(text: str) -> Iterator[Candidate]:
     """Names whose candidate scores at or above the stored threshold (the best-scoring length
     of each word)."""
     weights, bias, threshold, common, lexicon = _model()
-    best: dict[int, tuple[float, int]] = {}
+    best: dict[int, tuple[float, int, bool]] = {}
     for start, end, feats in candidates(text, common, lexicon):
         p = _score(feats, weights, bias)
-        if p >= threshold and p > best.get(start, (0.0, 0))[0]:
-            best[start] = (p, end)
-    for start, (_, end) in sorted(best.items()):
-        if text[start] not in _tables()[0] and text[start:start + 2] not in _tables()[1]:
+        if p >= threshold and p > best.get(start, (0.0, 0, False))[0]:
+            best[start] = (p, end, "sur=none" in feats)
+    for start, (_, end, foreign) in sorted(best.items()):
+        if foreign:
             start = _foreign_start(text, start, common, lexicon)
         yield "name", start, end, _mask(text[start:end])
 
 
-_FOREIGN_PART = re.compile(r"([가-힣]{1,5}) $")
+
+
+# How names of places, shops and offices end (광명점, 다산콜센터, 구청): no foreign person's name.
+_PLACE_ENDS = frozenset(str.split("점 관 청 역 실 과 국 팀 회 당 집 센터 타워 빌딩 공원 병원 "
+                                  "학교 시장 마을 아파트 빌라 카페 식당 교회 성당 은행"))
+# Countries, regions and cities that start like a surname and a given name (시리아, 조지아,
+# 이란, 인도, 남아공): where foreign residents come from is said as often as their names.
+PLACE_NAMES = frozenset(str.split(
+    """시리아 조지아 이란 이라크 인도 인도네시아 이집트 이스라엘 이탈리아 우간다 우크라이나
+    우즈베키스탄 남아공 남미 노르웨이 모로코 모나코 몽골 미국 미얀마 베트남 방글라데시 태국 대만
+    홍콩 중국 일본 러시아 라오스 캄보디아 네팔 스리랑카 파키스탄 필리핀 말레이시아 싱가포르 호주
+    캐나다 멕시코 브라질 칠레 페루 독일 프랑스 영국 스페인 포르투갈 터키 튀르키예 요르단 쿠웨이트
+    카타르 케냐 가나 나이지리아 에티오피아 카자흐스탄 키르기스스탄 타지키스탄 아프가니스탄 유럽
+    아시아 아프리카 오세아니아 서울 부산 대구 인천 광주 대전 울산 세종 제주 수원 성남 고양 용인
+    안산 안양 남양주 화성 평택 의정부 시흥 파주 김포 광명 하남 군포 오산 이천 양주 구리 안성
+    포천 의왕 여주 동두천 과천 가평 연천 양평 춘천 원주 강릉 청주 천안 전주 목포 여수 순천 포항
+    경주 김해 창원 진주 마산 거제 통영 하노이 호치민 다낭 마닐라 방콕 베이징 상하이 도쿄 오사카
+    모스크바 타슈켄트 울란바토르 자카르타 카트만두 다카 뉴욕 런던 파리 시드니 하와이"""))
+# A word before these names a place, not a person: 한마음 복지관, 민들레 어린이집, and statues
+# and memorials of historical figures (이순신 장군 동상, 김구 기념관).
+_PLACE_AFTER = frozenset(str.split(
+    """복지관 복지센터 센터 어린이집 유치원 도서관 교회 성당 공원 병원 의원 약국 식당 마트 아파트
+    빌라 회관 경로당 시장 장군 동상 기념관 기념사업회 대왕 열사 광장 생가"""))
+_PLACE_PARTICLES = frozenset(str.split(
+    "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요") + [""])
+
+
+def _place_word(word: str) -> bool:
+    """A place or statue word, alone or with a particle (복지관, 동상 앞, 공원에서)."""
+    return any(word[:n] in _PLACE_AFTER and word[n:] in _PLACE_PARTICLES
+               for n in range(2, min(len(word), 5) + 1))
+
+
+# One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
+# in 응우옌 반 남 is both, and is taken only in the middle of a name).
+_ONE_SYLLABLE_WORDS = frozenset(
+    "몇반한두세네그이저좀더또잘꼭안못다뭐왜집차돈앞뒤옆위밑속밖날달해시분초층"
+    "동호번건개명원살곳길일등중후전때쪽것수말글제내우리너걔쟤얘거게데네예응어음아뭘요")
+
+
+def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    """A word that may be part of a foreign name: no known Korean word, cue or particle."""
+    tag = lexicon.get(word, "")
+    return not (word in common or word in _ONE_SYLLABLE_WORDS
+                or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
+                or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
+                or word[-1] in "은는이가을를에의도로" or word in _tables()[3])
+
+
+def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
+                   common: frozenset[str], lexicon: dict[str, str]) -> int:
+    """How many words (0-2) right before word ``i``, one space apart, could be the first parts
+    of a foreign name (마리아 산토스, 응우옌 반 남). A one-syllable word that is also everyday
+    Korean (반, 한) counts only in the middle, after a longer foreign word."""
+    n = 0
+    while n < 2 and i - n - 1 >= 0:
+        ps, pe, pw = words[i - n - 1]
+        if text[pe:words[i - n][0]] != " " or len(pw) > 5:
+            break
+        if not _foreign_word(pw, common, lexicon) and not (
+                pw in _ONE_SYLLABLE_WORDS and n < 1 and i - n - 2 >= 0
+                and text[words[i - n - 2][1]:ps] == " " and len(words[i - n - 2][2]) > 1
+                and _foreign_word(words[i - n - 2][2], common, lexicon)):
+            break
+        n += 1
+    return n
 
 
 def _foreign_start(text: str, start: int, common: frozenset[str],
                    lexicon: dict[str, str]) -> int:
     """A foreign resident's name is often two or three words (마리아 산토스, 응우옌 티 투): take up
     to two words before the scored one when they are no known Korean word or cue."""
-    for _ in range(2):
-        m = _FOREIGN_PART.search(text, max(0, start - 7), start)
-        if m is None or m.end() != start:
-            break
-        word = m.group(1)
-        if (word in common or word in lexicon or word in _NAMING_CUES or word in _CALLED
-                or word[-1] in "은는이가을를에의도로"):
-            break
-        start = m.start(1)
-    return start
+    words = _hangul_words(text[max(0, start - 20):start + 1])
+    offset = max(0, start - 20)
+    words = [(ws + offset, we + offset, w) for ws, we, w in words]
+    i = next((k for k, (ws, _, _) in enumerate(words) if ws == start), None)
+    if i is None:
+        return start
+    n = _foreign_parts(words, i, text, common, lexicon)
+    return words[i - n][0] if n else start

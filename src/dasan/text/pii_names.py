@@ -117,12 +117,15 @@ def _strip_particle(syllables: list[str]) -> list[str]:
 
 
 def spaced_names(text: str) -> Iterator[Candidate]:
-    from dasan.text.pii import SURNAME_SET  # the Hangul surname list lives beside the recogniser
+    # the Hangul surname and given-name lists live beside the recogniser
+    from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
 
     for m in _cued_matches(_SPACED_RE, text):
         syllables = _strip_particle(m.group("name").split())
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
+        if not any(ch in GIVEN_SYLLABLES for ch in syllables[1:]) or syllables[-1] in "더요":
+            continue  # 성함 한 번 더요?: words, not a name spelled out
         start = m.start("name")
         letters = [i for i, ch in enumerate(m.group("name")) if not ch.isspace()]
         end = start + letters[len(syllables) - 1] + 1

@@ -47,3 +47,60 @@ def test_a_word_kiwi_knows_scores_lower_than_a_name_in_the_same_place() -> None:
                    if text[s:e] == word)
 
     assert score("이슬비 씨가 왔어요", "이슬비") > score("이사회 때문에 왔어요", "이사회")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("베트남에서 온 응우옌 반 투안입니다", "응우옌 반 투안"),
+    ("우리 식당 직원 아지즈 카리모프 씨가 다쳤어요", "아지즈 카리모프"),
+    ("응우옌 티 투 씨가 왔어요", "응우옌 티 투"),
+])
+def test_a_foreign_residents_name_of_several_words_is_masked_whole(text: str, name: str) -> None:
+    spans = [s.text for s in pii.find(text, {"name"})]
+    assert spans == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "아저씨가 도와주셨어요",
+    "다산콜센터입니다 무엇을 도와드릴까요",
+    "이케아 광명점이에요",
+    "다음 주 목요일 몇 시예요?",
+    "경희대 앞이에요",
+])
+def test_words_with_a_copula_or_an_honorific_are_no_foreign_name(text: str) -> None:
+    assert pii.mask(text, {"name"}).masked == text
+
+
+def test_a_foreign_name_that_starts_like_a_surname_is_a_candidate() -> None:
+    # 라 is a Korean surname, but 흐마트 is no given name of one or two syllables
+    text = "외국인 근로자 라흐마트 씨 체류 연장 건이요"
+    spans = [(text[s:e], f) for s, e, f in pii_name_model.candidates(text)]
+    assert any(word == "라흐마트" and "sur=none" in f for word, f in spans)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("예 한가람이요", "한가람"),
+    ("음 탁지환이요", "탁지환"),
+])
+def test_an_answer_after_an_interjection_is_masked(text: str, name: str) -> None:
+    assert [s.text for s in pii.find(text, {"name"})] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "성함이 면허증에 적힌 거랑 달라요",
+    "이름은 신분증에 있는 대로 쓰면 돼요",
+])
+def test_a_noun_with_its_particle_after_a_naming_cue_is_no_name(text: str) -> None:
+    assert pii.mask(text, {"name"}).masked == text
+
+
+@pytest.mark.parametrize("text", [
+    "하늘 공원 주차장 몇 시까지 해요?",
+    "나눔 복지관 프로그램 문의요",
+    "윤봉길 동상 앞이에요",
+])
+def test_a_bare_word_before_a_place_or_a_statue_is_no_name(text: str) -> None:
+    assert pii.mask(text, {"name"}).masked == text
+
+
+def test_a_name_with_its_particle_before_a_place_word_is_still_masked() -> None:
+    assert [s.text for s in pii.find("남편 조한결이 병원에 있어요", {"name"})] == ["조한결"]

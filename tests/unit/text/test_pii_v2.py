@@ -174,6 +174,12 @@ def test_spelled_and_romanised_names_keep_their_shape_when_masked() -> None:
     # Five spelled syllables are no name; a non-surname first syllable neither.
     assert not find("이름은 가 나 다 라 마 요")
     assert not find("이름은 뭐 라 고 요")
+    # Words after the cue are no spelled name: no given-name syllable, or 더 (한 번 더요?).
+    assert not find("성함 한 번 더요? 잘 안 들려서요")
+    # A role word then its copula is no name (대상자인지: 인 is a surname, 인지 is 이다).
+    assert not find("안심소득 대상자인지 확인하고 싶어요")
+    assert mask("대상자 인지현 님이요").masked == "대상자 인*현 님이요"
+    assert mask("성함이 최 서 윤이요").masked == "성함이 최 * 윤이요"
 
 
 def test_the_digit_view_reads_joiners_and_endings() -> None:
