@@ -197,13 +197,15 @@ def test_contacts_without_a_queue_or_agent_get_a_row_of_their_own(
 
 def test_service_table_headings_show_the_threshold_and_each_columns_kind(
         engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
-    table = kpi.service_table(engine, by="queue", threshold_seconds=20)
-    assert (table.key, table.ko) == ("service_queue", "서비스 지표 (큐별)")
-    assert [(c.key, c.ko, c.kind) for c in table.columns] == [
-        ("label", "큐", "text"), ("offered", "인입", "int"), ("answered", "응대", "int"),
-        ("abandoned", "포기", "int"), ("service_level", "서비스레벨(20초)", "pct"),
-        ("asa", "평균응답속도", "sec"), ("abandon_rate", "포기율", "pct"),
-        ("aht", "평균처리시간", "sec")]
+    table = kpi.service_table(engine, by="queue")  # the city's default threshold: 20 s
+    assert (table.key, table.ko, table.en) == ("service_queue", "서비스 지표 (큐별)",
+                                               "Service KPIs per queue")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("label", "큐", "Queue", "text"), ("offered", "인입", "Offered", "int"),
+        ("answered", "응대", "Answered", "int"), ("abandoned", "포기", "Abandoned", "int"),
+        ("service_level", "서비스레벨(20초)", "Service level (20s)", "pct"),
+        ("asa", "평균응답속도", "ASA", "sec"), ("abandon_rate", "포기율", "Abandonment", "pct"),
+        ("aht", "평균처리시간", "AHT", "sec")]
     assert all(c.key in row for row in table.rows for c in table.columns)
     # a threshold that is not a whole number of seconds is shown as given, and counts so
     half = kpi.service_table(engine, by="channel", threshold_seconds=7.5)
