@@ -260,3 +260,19 @@ def test_channel_rows_drill_into_their_channel_and_the_summary_adds_up(
     nothing = kpi.channel_year_table(
         engine, Filters.from_params({"start": "2023-01-01", "end": "2023-01-31"}))
     assert [(r["channel"], r["share"]) for r in nothing.rows] == [("합계", None)]
+
+
+def test_phone_response_table_headings_say_which_rate_is_which(engine: AnalyticsEngine) -> None:
+    """The audit asked for both response rates side by side: the headings must say which is
+    which, in Korean and English, and the rates must be formatted as percentages."""
+    table = kpi.phone_response_table(engine)
+    assert (table.key, table.ko, table.en) == (
+        "phone_response", "전화 인입·응대·응답률", "Phone inflow, answered and response rate")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("period", "기간", "Period", "text"),
+        ("total_inflow", "총 인입호", "Total inflow (ARS)", "int"),
+        ("inflow", "상담사 인입호", "Inflow (to agents)", "int"),
+        ("answered", "응대호", "Answered", "int"),
+        ("rate_inflow", "응답률(응대/인입)", "Response rate (answered/inflow)", "pct"),
+        ("rate_total", "응답률(응대/총인입)", "Response rate (answered/total inflow)", "pct")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
