@@ -174,7 +174,13 @@ def test_drilling_into_a_service_row_shows_that_rows_contacts(
         assert drill is not None and drill.hour == int(row["label"][:2])
         (again,) = kpi.service_table(engine, drill, by="interval", interval_minutes=60).rows
         assert again == row
+    (month,) = kpi.service_table(engine, by="month").rows
+    assert month["label"] == "2024-03"  # the four-digit year, as in the daily labels
     assert kpi.service_table(engine, by="month").drill == [None]
+    # the smallest thresholds and intervals the page offers are accepted
+    assert kpi.service_table(engine, by="month", threshold_seconds=1).rows
+    assert kpi.service_table(engine, by="month", threshold_seconds=0.5).rows
+    assert kpi.service_table(engine, by="interval", interval_minutes=15).rows
 
 
 def test_contacts_without_a_queue_or_agent_get_a_row_of_their_own(
@@ -235,6 +241,8 @@ def test_response_rate_per_day_and_the_period_behind_each_row(
     week = Filters.from_params({"start": "2024-03-11", "end": "2024-03-17"})
     (year,) = kpi.phone_response_table(engine, week, by="year").drill
     assert year is not None and (str(year.start), str(year.end)) == ("2024-03-11", "2024-03-17")
+    (whole,) = kpi.phone_response_table(engine, f, by="year").rows
+    assert whole["period"] == "2024"
     (month,) = kpi.phone_response_table(engine, by="month").rows
     assert month["period"] == "2024-03" and month["total_inflow"] == len(phone)
     with pytest.raises(DomainError, match="by must be"):
