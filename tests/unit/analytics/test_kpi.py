@@ -284,3 +284,14 @@ def test_phone_response_table_headings_say_which_rate_is_which(engine: Analytics
         ("rate_inflow", "응답률(응대/인입)", "Response rate (answered/inflow)", "pct"),
         ("rate_total", "응답률(응대/총인입)", "Response rate (answered/total inflow)", "pct")]
     assert all(c.key in row for row in table.rows for c in table.columns)
+
+
+def test_channel_year_table_headings(engine: AnalyticsEngine) -> None:
+    """The city's published layout: title, one column a year and the latest year's share."""
+    table = kpi.channel_year_table(engine)
+    assert (table.key, table.ko, table.en) == (
+        "channel_year", "채널별 연간 상담 건수", "Consultations per year per channel")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("channel", "채널", "Channel", "text"), ("2024", "2024년", "2024", "int"),
+        ("share", "비중(최근 연도)", "Share (latest year)", "pct")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
