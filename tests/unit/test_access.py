@@ -135,6 +135,35 @@ def test_written_thread_refusals_are_audited(db: Session) -> None:
             access.access_answer_thread(db, user, t, agent_id=None)
 
 
+def test_who_may_read_a_written_thread_and_what_a_refused_answer_leaves_in_the_audit_log(
+        db: Session) -> None:
+    """The written desk (agents, supervisors, admins) reads every thread, the department a
+    thread was handed to reads that one; an analyst is refused, and the audit row of a refused
+    answer names who, what, with which role and which thread."""
+    from dasan.db.models_channels import WrittenThread
+
+    editor = _user(db, "kbeditor")
+    handed = WrittenThread(id=5, consultation_id=5, channel="portal", status="handed",
+                           claimed_by_agent_id=None, owner_agency_id=editor.agency_id)
+    unowned = WrittenThread(id=6, consultation_id=6, channel="sms", status="open",
+                            claimed_by_agent_id=None, owner_agency_id=None)
+    for name in ("agent1", "supervisor", "admin"):
+        access.access_view_thread(db, _user(db, name), unowned)
+        access.access_view_thread(db, _user(db, name), handed)
+    access.access_view_thread(db, editor, handed)
+    assert _denials(db) == []
+    analyst = _user(db, "analyst")
+    with pytest.raises(Forbidden):
+        access.access_view_thread(db, editor, unowned)
+    with pytest.raises(Forbidden):
+        access.access_answer_thread(db, analyst, handed, agent_id=None)
+    view, answer = _denials(db)
+    assert (view.action, view.actor, view.detail) == (
+        "written.view", "kbeditor", {"role": "kb_editor", "thread": 6})
+    assert (answer.action, answer.actor, answer.detail) == (
+        "written.answer", "analyst", {"role": "analyst", "thread": 5})
+
+
 # --- the chat desk, calls and the malicious-caller programme: who may, who is refused -------
 
 

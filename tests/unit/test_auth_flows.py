@@ -55,6 +55,26 @@ def test_login_audits_each_failure_then_locks_the_account(db: Session) -> None:
                and r.detail["username"] == user.username for r in rows)
 
 
+def test_one_address_trying_many_accounts_is_locked_out_after_four_accounts_worth(
+        db: Session) -> None:
+    """Password spraying: failures from one address count against the address too, with four
+    times an account's allowance (an office behind NAT); past it, every login from that
+    address waits, even a right password, while the same user elsewhere logs in."""
+    user = _new_user(db)
+    db.commit()
+    ip = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.7"
+    allowance = 4 * get_settings().login_max_failures
+    for _ in range(allowance - 1):
+        with pytest.raises(auth.AuthError):
+            auth.login(db, f"nobody-{secrets.token_hex(4)}", "wrong-password-1", ip)
+    assert auth.login(db, user.username, PASSWORD, ip).id == user.id  # one failure to spare
+    with pytest.raises(auth.AuthError):
+        auth.login(db, f"nobody-{secrets.token_hex(4)}", "wrong-password-1", ip)
+    with pytest.raises(auth.LockedOut) as locked:
+        auth.login(db, user.username, PASSWORD, ip)
+    assert 0 < locked.value.retry_after <= get_settings().login_lockout_seconds + 1
+    assert auth.login(db, user.username, PASSWORD, "192.0.2.44").id == user.id
+
 def test_login_keeps_no_typed_username_and_resets_after_success(db: Session) -> None:
     user = _new_user(db)
     db.commit()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -75,12 +79,30 @@ def extra_rows() -> list[dict[str, object]]:
     return rows
 
 
+@functools.cache
+def _history_template() -> Path:
+    """The session history, generated once per process and copied into each session.
+
+    Generating it (migrations, demo people, three weeks of calls) costs most of a short test
+    session. Mutation testing (mutmut) starts a pytest session for every mutant in processes
+    forked from one that has already run the tests, so each of them copies this file instead
+    of generating the history again; nothing writes to the template itself."""
+    folder = Path(tempfile.mkdtemp(prefix="dasan-history-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "ops.db"
+    build_history(path)
+    add_rows(path, extra_rows())
+    return path
+
+
 @pytest.fixture(scope="session")
 def history_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     path = tmp_path_factory.mktemp("analytics") / "ops.db"
-    url = build_history(path)
-    add_rows(path, extra_rows())
-    return url, path
+    with sqlite3.connect(_history_template()) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{path}", path
 
 
 @pytest.fixture(scope="session")

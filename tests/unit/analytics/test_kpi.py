@@ -152,3 +152,146 @@ def test_summary_headline_response_rates(engine: AnalyticsEngine,
     assert s["response_rate_inflow"] == pytest.approx(len(answered) / len(inflow))
     assert s["response_rate_total"] == pytest.approx(len(answered) / len(phone))
     assert s["response_rate_total"] < s["response_rate_inflow"]
+
+
+def test_drilling_into_a_service_row_shows_that_rows_contacts(
+        engine: AnalyticsEngine) -> None:
+    """A row's drill-down (the link behind each figure) selects exactly the contacts the row
+    counts: the same table over the drill filters has that row alone, with the same figures."""
+    every_channel = Filters(channels=tuple(CHANNEL_BY_CODE))
+    for by in ("hour", "day", "queue", "team", "agent", "channel"):
+        table = kpi.service_table(engine, every_channel if by == "channel" else None, by=by)
+        assert len(table.drill) == len(table.rows) and len(table.rows) > 1, by
+        for row, drill in zip(table.rows, table.drill, strict=True):
+            if row["key"] is None:  # "(없음)" / "(미배정)": nothing to filter on
+                assert drill is None
+                continue
+            assert drill is not None, (by, row)
+            (again,) = kpi.service_table(engine, drill, by=by).rows
+            assert again == row, (by, row)
+    table = kpi.service_table(engine, by="interval", interval_minutes=60)
+    for row, drill in zip(table.rows, table.drill, strict=True):
+        assert drill is not None and drill.hour == int(row["label"][:2])
+        (again,) = kpi.service_table(engine, drill, by="interval", interval_minutes=60).rows
+        assert again == row
+    (month,) = kpi.service_table(engine, by="month").rows
+    assert month["label"] == "2024-03"  # the four-digit year, as in the daily labels
+    assert kpi.service_table(engine, by="month").drill == [None]
+    # the smallest thresholds and intervals the page offers are accepted
+    assert kpi.service_table(engine, by="month", threshold_seconds=1).rows
+    assert kpi.service_table(engine, by="month", threshold_seconds=0.5).rows
+    assert kpi.service_table(engine, by="interval", interval_minutes=15).rows
+
+
+def test_contacts_without_a_queue_or_agent_get_a_row_of_their_own(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    """The queued crisis call has no queue and no agent: it is counted under "(없음)" and
+    "(미배정)", last, rather than dropped."""
+    unqueued = [r for r in raw_rows if r["channel"] == "phone" and r["queued_at"] is not None
+                and r["queue_id"] is None]
+    assert unqueued
+    last = kpi.service_table(engine, by="queue").rows[-1]
+    assert (last["key"], last["label"], last["offered"]) == (None, "(없음)", len(unqueued))
+    no_agent = [r for r in raw_rows if r["channel"] == "phone" and r["queued_at"] is not None
+                and r["agent_id"] is None]
+    for by in ("team", "agent"):
+        last = kpi.service_table(engine, by=by).rows[-1]
+        assert (last["key"], last["label"], last["offered"]) == (None, "(미배정)", len(no_agent))
+    agent = kpi.service_table(engine, by="agent").rows[0]
+    assert agent["label"].endswith(" (A0001)")
+
+
+def test_service_table_headings_show_the_threshold_and_each_columns_kind(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.service_table(engine, by="queue")  # the city's default threshold: 20 s
+    assert (table.key, table.ko, table.en) == ("service_queue", "서비스 지표 (큐별)",
+                                               "Service KPIs per queue")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("label", "큐", "Queue", "text"), ("offered", "인입", "Offered", "int"),
+        ("answered", "응대", "Answered", "int"), ("abandoned", "포기", "Abandoned", "int"),
+        ("service_level", "서비스레벨(20초)", "Service level (20s)", "pct"),
+        ("asa", "평균응답속도", "ASA", "sec"), ("abandon_rate", "포기율", "Abandonment", "pct"),
+        ("aht", "평균처리시간", "AHT", "sec")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
+    # a threshold that is not a whole number of seconds is shown as given, and counts so
+    half = kpi.service_table(engine, by="channel", threshold_seconds=7.5)
+    assert half.columns[4].ko == "서비스레벨(7.5초)" and half.ko == "서비스 지표 (채널별)"
+    (phone,) = half.rows
+    q = [r for r in raw_rows if r["channel"] == "phone" and r["queued_at"] is not None]
+    within = [r for r in q if _answered(r) and float(r["wait_seconds"]) <= 7.5]  # type: ignore[arg-type]
+    assert phone["service_level"] == pytest.approx(len(within) / len(q))
+    assert phone["abandoned"] == sum(1 for r in q if r["outcome"] in ABANDONED_OUTCOMES)
+
+
+def test_response_rate_per_day_and_the_period_behind_each_row(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    """Per day: one row a day with phone calls; a row's drill-down covers that day only; the
+    year row's covers the days with data inside the asked period, not the asked period."""
+    f = Filters.from_params({"start": "2024-03-01", "end": "2024-03-31"})
+    daily = kpi.phone_response_table(engine, f, by="day")
+    phone = [r for r in raw_rows if r["channel"] == "phone"]
+    days = sorted({str(r["started_local"])[:10] for r in phone})
+    assert [r["period"] for r in daily.rows] == days
+    for row, drill in zip(daily.rows, daily.drill, strict=True):
+        assert drill is not None and str(drill.start) == str(drill.end) == row["period"]
+        assert row["total_inflow"] == sum(1 for r in phone
+                                          if str(r["started_local"])[:10] == row["period"])
+    (year,) = kpi.phone_response_table(engine, f, by="year").drill
+    assert year is not None and (str(year.start), str(year.end)) == (days[0], days[-1])
+    week = Filters.from_params({"start": "2024-03-11", "end": "2024-03-17"})
+    (year,) = kpi.phone_response_table(engine, week, by="year").drill
+    assert year is not None and (str(year.start), str(year.end)) == ("2024-03-11", "2024-03-17")
+    (whole,) = kpi.phone_response_table(engine, f, by="year").rows
+    assert whole["period"] == "2024"
+    (month,) = kpi.phone_response_table(engine, by="month").rows
+    assert month["period"] == "2024-03" and month["total_inflow"] == len(phone)
+    with pytest.raises(DomainError, match="by must be"):
+        kpi.phone_response_table(engine, by="week")
+
+
+def test_channel_rows_drill_into_their_channel_and_the_summary_adds_up(
+        engine: AnalyticsEngine, raw_rows: list[dict[str, object]]) -> None:
+    table = kpi.channel_year_table(engine)
+    for row, drill in zip(table.rows, table.drill, strict=True):
+        assert drill is not None
+        assert kpi.summary(engine, drill)["total"] == row["2024"]
+        assert drill.channels == ((row["channel_code"],) if row["channel_code"] else ())
+    assert table.rows[-1]["share"] == 1.0
+    s = kpi.summary(engine)
+    days = {str(r["started_local"])[:10] for r in raw_rows}
+    assert s["days"] == len(days)
+    assert s["daily_average"] == pytest.approx(len(raw_rows) / len(days))
+    assert str(s["first"])[:10] == min(days) and str(s["last"])[:10] == max(days)
+    empty = kpi.summary(engine, Filters.from_params({"start": "2023-01-01", "end": "2023-01-31"}))
+    assert (empty["total"], empty["daily_average"], empty["response_rate_inflow"],
+            empty["response_rate_total"]) == (0, None, None, None)
+    nothing = kpi.channel_year_table(
+        engine, Filters.from_params({"start": "2023-01-01", "end": "2023-01-31"}))
+    assert [(r["channel"], r["share"]) for r in nothing.rows] == [("합계", None)]
+
+
+def test_phone_response_table_headings_say_which_rate_is_which(engine: AnalyticsEngine) -> None:
+    """The audit asked for both response rates side by side: the headings must say which is
+    which, in Korean and English, and the rates must be formatted as percentages."""
+    table = kpi.phone_response_table(engine)
+    assert (table.key, table.ko, table.en) == (
+        "phone_response", "전화 인입·응대·응답률", "Phone inflow, answered and response rate")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("period", "기간", "Period", "text"),
+        ("total_inflow", "총 인입호", "Total inflow (ARS)", "int"),
+        ("inflow", "상담사 인입호", "Inflow (to agents)", "int"),
+        ("answered", "응대호", "Answered", "int"),
+        ("rate_inflow", "응답률(응대/인입)", "Response rate (answered/inflow)", "pct"),
+        ("rate_total", "응답률(응대/총인입)", "Response rate (answered/total inflow)", "pct")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
+
+
+def test_channel_year_table_headings(engine: AnalyticsEngine) -> None:
+    """The city's published layout: title, one column a year and the latest year's share."""
+    table = kpi.channel_year_table(engine)
+    assert (table.key, table.ko, table.en) == (
+        "channel_year", "채널별 연간 상담 건수", "Consultations per year per channel")
+    assert [(c.key, c.ko, c.en, c.kind) for c in table.columns] == [
+        ("channel", "채널", "Channel", "text"), ("2024", "2024년", "2024", "int"),
+        ("share", "비중(최근 연도)", "Share (latest year)", "pct")]
+    assert all(c.key in row for row in table.rows for c in table.columns)
