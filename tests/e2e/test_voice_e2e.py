@@ -31,6 +31,7 @@ from chat_helpers import free_port, prepare_database, start_server, stop_server 
 from voice_helpers import (  # noqa: E402
     SCENARIOS,
     SIPP,
+    free_media_port,
     free_udp_port,
     publish_short_flow,
     voice_settings,
@@ -46,7 +47,7 @@ pytestmark = pytest.mark.e2e
 def sipp(scenario: str, gateway_port: int, uas_port: int | None = None) -> subprocess.Popen[bytes]:
     assert SIPP is not None
     args = [SIPP, "-sf", str(SCENARIOS / scenario), "-m", "1", "-nostdin", "-nr",
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1),
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_media_port()),
             "-key", "caller", "01012345678", "-s", "120", "-timeout", "120s", "-timeout_error"]
     args += ["-p", str(uas_port)] if uas_port else ["-p", str(free_udp_port()),
                                                     f"127.0.0.1:{gateway_port}"]

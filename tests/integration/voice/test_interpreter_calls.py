@@ -18,6 +18,7 @@ from sqlalchemy import select
 from voice_helpers import (
     SCENARIOS,
     frames,
+    free_media_port,
     free_udp_port,
     run_sipp,
     settled,
@@ -42,7 +43,7 @@ def tone_scenario(tmp_path: Path, template: str, hz: float, seconds: float) -> s
 
 
 def media_port() -> int:
-    return free_udp_port() & ~1
+    return free_media_port()
 
 
 async def next_call_event(events: asyncio.Queue[dict[str, Any]], *kinds: str

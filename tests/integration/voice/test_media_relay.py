@@ -17,7 +17,7 @@ import pytest
 from lo_capture import LoopbackCapture, tone_share
 from rtp_pcap import scenario_with_audio, write_pcap
 from sqlalchemy import select
-from voice_helpers import SCENARIOS, free_udp_port, settled
+from voice_helpers import SCENARIOS, free_media_port, settled
 
 from dasan.db.models_voice import VoiceCall
 from dasan.db.session import session_scope
@@ -46,7 +46,7 @@ def wav_tone(path: str | None, hz: float) -> tuple[int, float]:
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_bridged_call_flows_both_ways_through_the_relay_and_both_legs_are_recorded(
         call_center, database_url: str, tmp_path: Path) -> None:
-    mp_caller, mp_agent = free_udp_port() & ~1, free_udp_port() & ~1
+    mp_caller, mp_agent = free_media_port(), free_media_port()
     cap = LoopbackCapture.start({mp_caller, mp_agent})
     try:
         cc = await call_center(

@@ -35,10 +35,40 @@ SHORT_PROMPTS = {"main_menu": "메뉴", "invalid": "오류", "no_input": "무응
                  "notice": "공지", "foreign_menu": {"text": "language", "language": "en"}}
 
 
+_HANDED_OUT: set[int] = set()  # ports this process has given to a test: never twice
+
+
 def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A UDP port on 127.0.0.1 that is free now and not handed out before by this process."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+
+
+def free_media_port() -> int:
+    """An even UDP port whose block of four (sipp's audio RTP/RTCP and video RTP/RTCP) is free
+    now. `free_udp_port() & ~1` could land on a port another process holds (the odd port's
+    even neighbour), and sipp then exited before placing its call."""
+    while True:
+        base = free_udp_port() & ~1
+        block = range(base, base + 4)
+        held: list[socket.socket] = []
+        try:
+            for port in block:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                held.append(sock)
+                sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for sock in held:
+                sock.close()
+        _HANDED_OUT.update(block)
+        return base
 
 
 @dataclass
@@ -56,7 +86,7 @@ async def run_sipp(scenario: str, target_port: int, *, caller: str = CALLER,
     assert SIPP is not None
     path = scenario if Path(scenario).is_absolute() else str(SCENARIOS / scenario)
     args = [SIPP, "-sf", path, "-m", str(calls), "-nostdin", "-nr",
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(media_port or free_udp_port() & ~1),
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(media_port or free_media_port()),
             "-key", "caller", caller, "-s", service, "-timeout", f"{int(timeout)}s",
             "-timeout_error"]
     if uas_port is not None:
@@ -83,7 +113,7 @@ async def sipp_caller(scenario: Path, target_port: int) -> AsyncIterator[asyncio
     assert SIPP is not None
     proc = await asyncio.create_subprocess_exec(
         SIPP, "-sf", str(scenario), "-m", "1", "-nostdin", "-nr", "-i", "127.0.0.1",
-        "-mi", "127.0.0.1", "-mp", str(free_udp_port() & ~1), "-key", "caller", CALLER,
+        "-mi", "127.0.0.1", "-mp", str(free_media_port()), "-key", "caller", CALLER,
         "-s", "120", "-p", str(free_udp_port()), f"127.0.0.1:{target_port}",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:
