@@ -537,21 +537,13 @@ def _model_cache_path(key_files: Sequence[Path] | None = None) -> Path:
 def _load_or_train() -> CrisisModel:
     """The trained model from `var/models` (each server, screening worker and test process
     would otherwise spend seconds of CPU training the same model), else trained and kept."""
-    from dasan.text.model_files import keep_model, read_model
+    from dasan.text.model_files import kept_or_trained
 
-    path = _model_cache_path()
-    cached = read_model(path, CrisisModel)
-    if cached is not None:
-        return cached
-    model = CrisisModel([(t, k) for t, k, _, _ in load_labelled(TRAIN_SET)])
-    try:
-        keep_model(model, path)
-    except OSError:
-        log.warning("could not keep the crisis model in %s", path)
-        return model
-    for old in path.parent.glob("crisis-*.pkl"):
-        if old != path:  # trained from data or code this model replaces: never read again
-            old.unlink(missing_ok=True)
+    model = kept_or_trained(
+        _model_cache_path(), CrisisModel,
+        lambda: CrisisModel([(t, k) for t, k, _, _ in load_labelled(TRAIN_SET)]),
+        "crisis model", "crisis-*.pkl")
+    assert model is not None  # its training set ships with the package
     return model
 
 

@@ -226,27 +226,13 @@ def train(shared: Path) -> Any:
 def load_or_train(shared: Path | None = None) -> Any:
     """The gate from ``var/models``, else trained from the shared data and kept there."""
     from dasan.text.crisis import CrisisModel
-    from dasan.text.model_files import keep_model, read_model
+    from dasan.text.model_files import kept_or_trained
 
     shared = shared or get_settings().shared_data
     if not REAL_SOURCES.is_file() or not (shared / "chatbot-data-songys").is_dir():
         return None
-    path = cache_path(shared)
-    cached = read_model(path, CrisisModel)
-    if cached is not None:
-        return cached
-    gate = train(shared)
-    if gate is None:
-        return None
-    try:
-        keep_model(gate, path)
-    except OSError:
-        log.warning("could not keep the crisis gate in %s", path)
-        return gate
-    for old in path.parent.glob("crisis_gate-*.pkl"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return gate
+    return kept_or_trained(cache_path(shared), CrisisModel, lambda: train(shared),
+                           "crisis gate", "crisis_gate-*.pkl")
 
 
 _GATE: Any = None

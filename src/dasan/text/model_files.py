@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,3 +36,26 @@ def keep_model(model: object, path: Path) -> None:
     with tmp.open("wb") as fh:
         pickle.dump(model, fh)
     tmp.replace(path)
+
+
+def kept_or_trained(path: Path, kind: type[T], train: Callable[[], T | None], what: str,
+                    stale: str) -> T | None:
+    """The `kind` kept at `path`, else `train()`'s (None: nothing to train from), kept there;
+    then the files of the same folder matching the glob `stale` other than `path` (models
+    of earlier keys: trained from data or code this one replaces, never read again) are
+    deleted. A model that cannot be kept is still returned (logged)."""
+    cached = read_model(path, kind)
+    if cached is not None:
+        return cached
+    model = train()
+    if model is None:
+        return None
+    try:
+        keep_model(model, path)
+    except OSError:
+        log.warning("could not keep the %s in %s", what, path)
+        return model
+    for old in path.parent.glob(stale):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return model
