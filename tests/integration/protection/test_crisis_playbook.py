@@ -186,6 +186,16 @@ def test_crisis_left_unanswered_escalates(client: Any, db: Session) -> None:
     assert events and events[0][1]["alert"]["reason"] == "left_unanswered"
 
 
+def test_an_unknown_channel_is_refused_with_the_api_error(client: Any, login: Any) -> None:
+    login("agent1")
+    r = client.post("/api/crisis/detect", json={"text": "약을 한 통 다 먹었어요", "channel": "fax"})
+    assert r.status_code == 422
+    assert r.json()["code"] == "invalid_input"
+    r = client.post("/api/crisis/detect", json={"text": "약을 한 통 다 먹었어요",
+                                                "channel": "field_report"})
+    assert r.status_code == 200 and r.json()["channel"] == "field_report"
+
+
 def test_other_channels_call_the_same_detector(client: Any, login: Any, db: Session) -> None:
     login("agent1")
     r = client.post("/api/crisis/detect", json={"text": "혼자 사는 이모랑 사흘째 연락이 안 돼요",

@@ -4,7 +4,7 @@ the supervisor page (WebSocket), acknowledgement, the desktop's guidance, welfar
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
@@ -28,7 +28,9 @@ STAFF = access.AGENTS
 
 class DetectIn(BaseModel):
     text: str = Field(min_length=1, max_length=20_000)
-    channel: str = Field(default="chat", description="chat | sms | call | qna | field_report")
+    # Where the text comes from: it changes the reading (a field report skips the second
+    # stage), so an unknown channel is refused rather than read as a chat.
+    channel: Literal["chat", "sms", "call", "qna", "field_report"] = "chat"
 
 
 class RespondIn(DetectIn):
