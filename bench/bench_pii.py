@@ -118,6 +118,28 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   (names 0.829 with 4 false masks, addresses 0.854); peer 0.596 / 0.466. **The honest
   figure: neither target is met on text written blind.** H in the same first run: 1.000 /
   0.917 - a hold-out written by the tuning session overstates names by about 0.2.
+* ``bench/data/pii_v2_tune_k.jsonl`` (tune set K) - 321 items (293 spans: 161 names, 61
+  addresses, 71 numbers - 22 phones, 7 resident, 4 foreigner, 3 passport, 3 licence, 2
+  business, 3 health-insurance, 3 card, 7 account, 10 e-mail, 7 car plates; 50 sentences with
+  look-alikes and no personal data) written in one go on 2026-12-04 (session 12) by a helper
+  that was not tuning the masker, under the same blindness rules as I (never read the masker,
+  the name detector, ``bench/train_pii_names.py``, the PII tests or the peer; only the first 3
+  lines of the earlier data files and this docstring), committed on its own (c428238).
+  **Written blind, for tuning**: given to the tuner so the masker can learn from text its
+  authors did not write. Names after particles and in lists, children's, landlords',
+  neighbours' and officials' names, compound and rare surnames, one-syllable given names
+  (윤석, 변솔), names that are words (김사랑, 조은날, 정말순), spelled names (유 은 하), foreign
+  residents' names in Hangul and Latin letters; road/번길/가길, jibun/번지/산, 동/호, villas,
+  officetels, 지하/상가 addresses; every number type. No value or text occurs in an earlier
+  data file (checked by script).
+* ``bench/data/pii_v2_holdout_j.jsonl`` (hold-out J) - 225 items (204 spans: 106 names, 47
+  addresses, 51 numbers - 17 phones, 5 resident, 2 foreigner, 2 passport, 2 licence, 2
+  business, 2 health-insurance, 2 card, 5 account, 7 e-mail, 5 car plates; 35 sentences with
+  look-alikes and no personal data) written by the same helper right after K, the same broad
+  mix with other names and other sentences, and committed on its own (52b33a9) before the
+  masker ran on it. **Written blind, never shown to a tuner**: scored by the lead only, never
+  printed with ``--errors``. No value or text occurs in K or an earlier data file (checked by
+  script).
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
   then 58 more written in a second round without looking at hold-out B's misses: digit-by-digit
   and spoken phones, 주민번호/passport read aloud, 예약자명/가입자명/세대주 cues, relatives' names,
@@ -176,6 +198,7 @@ from dasan.text import pii, pii_name_model, pii_names
 
 DATA = PROJECT_ROOT / "bench" / "data"
 SPLITS = {
+    "holdout-j": DATA / "pii_v2_holdout_j.jsonl",
     "holdout-i": DATA / "pii_v2_holdout_i.jsonl",
     "holdout-h": DATA / "pii_v2_holdout_h.jsonl",
     "holdout-g": DATA / "pii_v2_holdout_g.jsonl",
@@ -186,6 +209,7 @@ SPLITS = {
     "holdout-b": DATA / "pii_v2_holdout_b.jsonl",
     "holdout-a": DATA / "pii_v2_holdout.jsonl",
     "tune": DATA / "pii_v2_tune.jsonl",
+    "tune-k": DATA / "pii_v2_tune_k.jsonl",
 }
 NUMBER_TYPES = (
     "rrn", "foreigner_rrn", "phone", "card", "account", "email", "car_plate",
