@@ -1,0 +1,71 @@
+"""Pick the FAQ entries of search set C (bench/data/search_holdout_c.jsonl), a hold-out written
+blind (its writer never read the search code) in the twelfth session.
+
+A fixed-seed sample of the real Seoul 120 FAQ (civilappeal) stratified by programme (entries
+without one form their own stratum), excluding every entry any earlier question set targets
+(paraphrase, reference, cross-lingual, answer and gap sets under bench/data), entries whose
+title is shared by another entry, and entries without an answer. Prints one JSON line per entry
+(id, program, title, the answer's first 400 characters) for the question writer:
+`uv run --frozen python -m bench.sample_search_c`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import defaultdict
+
+from dasan.config import PROJECT_ROOT, default_shared_data
+from dasan.knowledge.faq_source import load_civilappeal
+
+SEED = 18
+N = 200
+
+
+def used_ids() -> set[str]:
+    """Every FAQ id an earlier question set under bench/data targets."""
+    out: set[str] = set()
+    for path in (PROJECT_ROOT / "bench" / "data").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            for key in ("id", "target"):
+                v = d.get(key)
+                if isinstance(v, str | int):
+                    out.add(re.sub(r"^\w+:", "", str(v)))
+    return out
+
+
+def sample() -> list[dict[str, str]]:
+    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
+    records = load_civilappeal(path)
+    used = used_ids()
+    by_title = defaultdict(list)
+    for r in records:
+        by_title[r.title.strip()].append(r)
+    strata: dict[str, list] = defaultdict(list)
+    for r in records:
+        if (r.external_id in used or len(by_title[r.title.strip()]) > 1
+                or not (r.answer or "").strip()):
+            continue
+        strata[r.program or ""].append(r)
+    pool = sum(len(v) for v in strata.values())
+    quota = {k: N * len(v) / pool for k, v in strata.items()}
+    alloc = {k: int(q) for k, q in quota.items()}
+    for k in sorted(quota, key=lambda k: (-(quota[k] - alloc[k]), k))[: N - sum(alloc.values())]:
+        alloc[k] += 1
+    rng = random.Random(SEED)
+    picked: list[dict[str, str]] = []
+    for k in sorted(strata):
+        for r in rng.sample(strata[k], alloc[k]):
+            picked.append({"id": r.external_id, "program": k, "title": r.title,
+                           "answer": (r.answer or "")[:400]})
+    rng.shuffle(picked)
+    return picked
+
+
+if __name__ == "__main__":
+    for p in sample():
+        print(json.dumps(p, ensure_ascii=False))
