@@ -14,7 +14,9 @@ cached under ``var/cache/`` (shared with bench_search).
    cross-validation on the tune split, its weights and the threshold fitted on the tune split;
    nothing is tuned on the hold-out; the coverage/precision curve is printed for the hold-out, beside
    the peer: today's bot policy (shipped confidence >= 0.45 with a shared content word, every
-   entry answerable) on the same queries.
+   entry answerable) on the same queries. Hold-out C, when ``bench/data/search_holdout_c.jsonl``
+   exists: its citizen and spoken questions, written blind (see bench_search), with hold-out
+   B's out-of-domain questions.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import CACHE, load_ood, load_queries
+from bench.bench_search import CACHE, HOLDOUT_C, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -124,10 +126,19 @@ def build_queries(data: Path) -> list[Q]:
         d = json.loads(line)
         out.append(Q(d["query"], "tune", d["kind"], d["target"]))
     out += [Q(t, HOLDOUT_B, "chitchat", None) for t in fresh_chitchat(data, set(chat))]
+    # Hold-out C (twelfth session): the in-domain questions of bench_search's hold-out C,
+    # written blind by a writer who never read the search or the answering code, with
+    # hold-out B's out-of-domain questions (for the share of them answered). Reported only.
+    if HOLDOUT_C.is_file():
+        out += [Q(q.text, HOLDOUT_C_SPLIT, q.kind, f"civilappeal:{q.target}")
+                for q in load_queries(HOLDOUT_C)]
+        out += [Q(q.text, HOLDOUT_C_SPLIT, q.kind, None) for q in out
+                if q.split == HOLDOUT_B and q.target is None]
     return out
 
 
 HOLDOUT_B = "holdout_b"
+HOLDOUT_C_SPLIT = "holdout_c"
 FRESH_CHITCHAT = 150
 
 
@@ -505,6 +516,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}
+    if any(q.split == HOLDOUT_C_SPLIT for q, _ in rows):
+        holdouts["hold-out C"] = [(q, s) for q, s in rows if q.split == HOLDOUT_C_SPLIT]
     for name, hold in [("tune", tune), *holdouts.items()]:
         n_in = sum(q.target is not None for q, _ in hold)
         print(f"{name}: {len(hold)} questions, {n_in} in-domain (of which "
