@@ -10,6 +10,11 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   tune ``bench/data/crisis_casual_tune.tsv`` (crises paired with casual look-alikes; the casual
   view and rules were developed on it) and hold-out ``bench/data/crisis_casual_holdout.tsv``
   (written and committed before that work, never tuned on);
+- blind everyday register (반말/존댓말, typos, dialect, indirect hints, third-person reports, call
+  fillers, elderly/teen/foreign-resident phrasing, all six kinds and look-alikes): tune
+  ``bench/data/crisis_blind_tune.tsv`` and hold-out ``bench/data/crisis_blind_holdout.tsv``, both
+  written by a helper who had never seen the detector, its rules, data or tests (the hold-out is
+  never tuned on);
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
   by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
   its own tune and hold-out splits; skipped without the data);
@@ -45,6 +50,8 @@ REAL_LABELS = PROJECT_ROOT / "bench" / "data" / "crisis_real_chatbot.tsv"
 REAL_SOURCES = PROJECT_ROOT / "bench" / "data" / "crisis_real_sources.tsv"
 CASUAL_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_casual_tune.tsv"
 CASUAL_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_casual_holdout.tsv"
+BLIND_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune.tsv"
+BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 
 # A detector judges texts of one channel (None: unknown; field reports skip the second stage).
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
@@ -234,7 +241,11 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                "casual_tune": report("casual register, tune split (tuned on)",
                                      crisis.load_labelled(CASUAL_TUNE)),
                "casual_holdout": report("casual register, HOLD-OUT split (never tuned on)",
-                                        crisis.load_labelled(CASUAL_HOLDOUT))}
+                                        crisis.load_labelled(CASUAL_HOLDOUT)),
+               "blind_tune": report("blind everyday register, tune split",
+                                    crisis.load_labelled(BLIND_TUNE)),
+               "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
+                                       crisis.load_labelled(BLIND_HOLDOUT))}
     real_text = real_rows(shared)
     if real_text["holdout"]:
         results["real_tune"] = report("real text (chatbot questions), tune split",
@@ -294,6 +305,15 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
           f"{'met' if c['recall'] >= 0.93 else 'NOT met'}), false alarms {c['false_alarm']:.1%} "
           f"({c['fa']}/{c['neg']}); peer v1 recall {cp['recall']:.3f}, false alarms "
           f"{cp['false_alarm']:.1%}")
+    b, bp = results["blind_holdout"]["dasan (rules+model)"], results["blind_holdout"]["peer: rules v1"]
+    print(f"blind hold-out (written without seeing the detector): recall {b['recall']:.3f} "
+          f"({b['found']}/{b['pos']}; >= 0.93: {'met' if b['recall'] >= 0.93 else 'NOT met'}), "
+          f"false alarms {b['false_alarm']:.1%} ({b['fa']}/{b['neg']}; <= 3%: "
+          f"{'met' if b['false_alarm'] <= 0.03 else 'NOT met'}); peer v1 recall "
+          f"{bp['recall']:.3f}, false alarms {bp['false_alarm']:.1%}")
+    print("  blind hold-out recall per kind: " + ", ".join(
+        f"{k} {b['per_kind'][k]:.2f} (peer {bp['per_kind'].get(k, 0.0):.2f})"
+        for k in sorted(b["per_kind"])))
     if "real_holdout" in results:
         r, rp = results["real_holdout"]["dasan (rules+model)"], results["real_holdout"]["peer: rules v1"]
         print(f"real-text hold-out: recall {r['recall']:.3f} ({r['found']}/{r['pos']}; >= 0.93: "
