@@ -632,6 +632,43 @@ def encoder_comparison(big_docs: Sequence[SearchDoc], weights: FusionWeights,
     print_percentiles("encoder: what", times)
 
 
+# -- editor question variants ---------------------------------------------------------------
+
+
+def variants_report(docs: Sequence[SearchDoc], all_q: Sequence[Query], cache: EmbeddingCache,
+                    weights: FusionWeights, comps: Sequence[Components],
+                    rels: Sequence[np.ndarray]) -> None:
+    """The same search over the FAQ with the editors' question variants
+    (bench/faq_variants.py) beside the titles-only index, shipped fusion weights, on the
+    held-out sets; skipped when the variant files are absent."""
+    from bench.faq_variants import load_variants, with_variants
+
+    variants = load_variants()
+    if not variants:
+        return
+    vdocs = with_variants(docs, variants)
+    vby_id = {d.id: d for d in vdocs}
+    vindex = SearchIndex(vdocs, cache=cache)
+    vindex.build()
+    cache.save_if_changed()
+    sets = (("citizen, TEST split", "citizen", "test"), ("spoken, TEST split", "spoken", "test"),
+            ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
+            ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"))
+    print(f"\neditor question variants ({sum(len(v) for v in variants.values())} variants on "
+          f"{len(variants)} entries, bench/faq_variants.py), shipped fusion weights:")
+    print(f"  {'set':<30} {'n':>4} {'titles only h@1 / h@5':>22} {'with variants h@1 / h@5':>24}")
+    for label, kind, split in sets:
+        sel = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
+        if not sel:
+            continue
+        vcomps = components_for(vindex, [all_q[i].text for i in sel])
+        before = metrics([rank_of(fuse(comps[i], weights), rels[i]) for i in sel])
+        after = metrics([rank_of(fuse(c, weights), relevance(vindex.ids, vby_id, all_q[i].target))
+                         for c, i in zip(vcomps, sel, strict=True)])
+        print(f"  {label:<30} {len(sel):4d} {before[0]:10.3f} / {before[1]:.3f} "
+              f"{after[0]:12.3f} / {after[1]:.3f}")
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -893,6 +930,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"(>= 0.99, {_met(h5 >= 0.99)}); p95 {p95:.1f} ms on 2,842 / {p95b:.1f} ms on 10,000, "
           f"cascade {casc95:.1f} ms (< 20 ms, {_met(max(p95b, casc95) < 20)}; CPU-time "
           f"p95 on 10,000: {big_cpu95:.1f} ms; load average {os.getloadavg()[0]:.1f})")
+    variants_report(docs, all_q, cache, index.weights, comps, rels)
     for kind, h1_target, h5_target in (("citizen", 0.95, 0.99), ("spoken", None, 0.97)):
         sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == "holdout_c"]
         if not sel_c:
