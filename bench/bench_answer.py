@@ -462,6 +462,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=default_shared_data())
     ap.add_argument("--lexical", action="store_true",
                     help="only the lexical policy (no embedder): fit and report it")
+    ap.add_argument("--variants", action="store_true",
+                    help="the real FAQ's entries carry the editor-written question variants "
+                         "(bench/faq_variants.py)")
     args = ap.parse_args(argv)
     data: Path = args.data
     if not (data / SEED_FILES[0][0]).is_file():
@@ -486,6 +489,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 id=f"{source}:{r.external_id}", title=r.title,
                 question_variants=(r.question,) if r.program else (), answer=r.answer,
                 answerable=a.verdict == "standard")
+    if args.variants:
+        from bench.faq_variants import load_variants, with_variants
+
+        civil = [d for d in docs.values() if d.id.startswith("civilappeal:")]
+        docs.update({d.id: d for d in with_variants(civil, load_variants(), "civilappeal:")})
+        print("with the editors' question variants on the real FAQ's entries")
     n_ref = sum(not d.answerable for d in docs.values())
     print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
           f"(never answered by the bot), {len(docs) - n_ref} standard answers")
