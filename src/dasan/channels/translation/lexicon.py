@@ -87,10 +87,9 @@ def load_entries(paths: tuple[Path, ...] | None = None) -> tuple[_Entry, ...]:
         aliases = {}
         for lang in FOREIGN:
             values = row.get(lang) or ()
-            if isinstance(values, str):
-                values = (values,)
-            aliases[lang] = tuple(v.strip() for v in values  # type: ignore[union-attr]
-                                  if isinstance(v, str) and v.strip())
+            items: list[object] = [values] if isinstance(values, str) else \
+                list(values) if isinstance(values, list | tuple) else []
+            aliases[lang] = tuple(v.strip() for v in items if isinstance(v, str) and v.strip())
         out.append(_Entry(ko.strip(), aliases))
     return tuple(out)
 
