@@ -329,8 +329,9 @@ def read_han(run: str, readings: dict[str, tuple[str, ...]] | None = None) -> li
 
 def korean_terms(text: str, lang: str, *, readings: bool = True,
                  paths: tuple[Path, ...] | None = None) -> list[KoreanTerm]:
-    """Weighted Korean terms for a question in `lang` (en/zh/ja/vi/mn), in order of appearance,
-    each once; [] for another language or when nothing is known."""
+    """Weighted Korean terms for a question in `lang` (en/zh/ja/vi/mn), each once: the
+    lexicon's in order of appearance, then the readings; [] for another language or when
+    nothing is known."""
     if lang not in FOREIGN or not text.strip():
         return []
     terms: list[KoreanTerm] = []
