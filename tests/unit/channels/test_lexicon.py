@@ -49,6 +49,7 @@ def _ko(text: str, lang: str, paths: tuple[Path, ...]) -> list[str]:
     ("Làm sao đăng ký thẻ khí hậu?", "vi", ["신청", "기후동행카드"]),
     ("lam sao dang ky the khi hau", "vi", ["신청", "기후동행카드"]),  # typed without marks
     ("Уур амьсгалын картыг хаана авах вэ", "mn", ["기후동행카드"]),  # case ending
+    ("Өргөдлийг яаж өгөх вэ", "mn", ["신청"]),  # өргөдөл: its last vowel drops
     ("气候卡怎么申请", "zh", ["기후동행카드", "신청"]),
     ("気候カードの申し込み", "ja", ["기후동행카드", "신청"]),
 ])

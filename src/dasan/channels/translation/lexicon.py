@@ -147,16 +147,37 @@ def _word_index(lang: str, plain: bool, paths: tuple[Path, ...] | None = None
     for e in load_entries(paths):
         for alias in e.aliases.get(lang, ()):
             words = tuple(_key(w, lang, plain) for w in _WORD.findall(alias))
-            if words:
-                kos.setdefault(words, [])
-                if e.ko not in kos[words]:
-                    kos[words].append(e.ko)
+            if not words:
+                continue
+            forms = [words]
+            if lang == "mn" and mn_fleeting(words[-1]) != words[-1]:
+                forms.append((*words[:-1], mn_fleeting(words[-1])))
+            for form in forms:
+                kos.setdefault(form, [])
+                if e.ko not in kos[form]:
+                    kos[form].append(e.ko)
     index: dict[str, list[_WordAlias]] = {}
     for words, ko in kos.items():
         index.setdefault(words[0], []).append(_WordAlias(words, tuple(ko)))
     for aliases in index.values():
         aliases.sort(key=lambda a: -len(a.words))
     return index
+
+
+_MN_VOWELS = set("аэиоуөүяеёюы")
+
+
+def mn_fleeting(word: str) -> str:
+    """A Mongolian noun's stem before a case ending, when its last vowel drops
+    ("өргөдөл" -> "өргөдл-" in "өргөдлийг"); the word itself otherwise. Only for words of at
+    least MN_STEM_MIN + 1 letters ending consonant-vowel-consonant."""
+    if len(word) <= MN_STEM_MIN or len(word) < 3:
+        return word
+    a, v, b = word[-3], word[-2], word[-1]
+    if a not in _MN_VOWELS and v in _MN_VOWELS and b not in _MN_VOWELS and b.isalpha() \
+            and b not in "ьъй":
+        return word[:-2] + b
+    return word
 
 
 def _word_matches(text_word: str, alias_word: str, lang: str) -> bool:
