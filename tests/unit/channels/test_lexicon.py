@@ -30,6 +30,7 @@ def paths(tmp_path: Path) -> tuple[Path, ...]:
          "vi": ["thẻ khí hậu"], "mn": ["уур амьсгалын карт"]},
         {"ko": "시장", "mn": ["зах"], "en": ["market"]},
         {"ko": "그리고", "skip": True},
+        {"ko": "관련", "en": ["about", "related to"], "vi": ["về", "liên quan"]},
     ]
     glossary = tmp_path / "glossary.json"
     glossary.write_text("[]", encoding="utf-8")
@@ -65,6 +66,11 @@ def test_unknown_words_give_nothing(paths: tuple[Path, ...]) -> None:
     # a short Mongolian alias is a whole word only: "зах" (market) is not in "захиргаа"
     assert _ko("захиргаа", "mn", paths) == []
     assert _ko("зах", "mn", paths) == ["시장"]
+    # a function word alone is no term; inside a phrase it counts
+    assert _ko("What about it?", "en", paths) == []
+    assert _ko("Anything related to cards", "en", paths) == ["관련", "카드"]
+    assert _ko("Hỏi về thẻ", "vi", paths) == ["카드"]
+    assert _ko("hoi ve the", "vi", paths) == ["카드"]
     # a skipped row gives nothing
     assert all(e.ko != "그리고" for e in lexicon.load_entries(paths))
 

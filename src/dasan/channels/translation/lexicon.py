@@ -36,6 +36,17 @@ HERE = Path(__file__).parent
 LEXICON_DIR = HERE / "lexicon"
 READINGS_FILE = HERE / "hangul_readings.tsv"
 MN_STEM_MIN = 4
+# English function words: alone, an alias that is one of them says nothing about the question
+# ("about" is listed for 관련, 정도, 소개 and 내외; "for" for 동안); inside a phrase they count.
+_EN_FUNCTION = ("a an the for about of in on at to with by from up out into as is are be do does "
+                "i my me you your it its we our they their this that these those and or but if "
+                "so there here some any")
+EN_FUNCTION_WORDS = frozenset(_EN_FUNCTION.split())
+# The same for Vietnamese ("không" ends a yes/no question, listed for 제로; "có" for 소지).
+_VI_FUNCTION = ("không có là của và cho để với những các một này đó thì mà về trong đến từ ở tại "
+                "tôi bạn anh chị em")
+VI_FUNCTION_WORDS = frozenset(_VI_FUNCTION.split())
+FUNCTION_WORDS = {"en": EN_FUNCTION_WORDS, "vi": VI_FUNCTION_WORDS}
 READING_WEIGHT = 0.5
 # Chinese particles and pronouns, which are not part of a Sino-Korean word: they split a run of
 # characters before it is read (我的护照 -> 护照). Characters that are also morphemes of
@@ -144,10 +155,11 @@ def _word_index(lang: str, plain: bool, paths: tuple[Path, ...] | None = None
                 ) -> dict[str, list[_WordAlias]]:
     """First alias word (or its Mongolian stem) -> aliases starting with it, longest first."""
     kos: dict[tuple[str, ...], list[str]] = {}
+    stops = {_key(w, lang, plain) for w in FUNCTION_WORDS.get(lang, ())}
     for e in load_entries(paths):
         for alias in e.aliases.get(lang, ()):
             words = tuple(_key(w, lang, plain) for w in _WORD.findall(alias))
-            if not words:
+            if not words or (len(words) == 1 and words[0] in stops):
                 continue
             forms = [words]
             if lang == "mn" and mn_fleeting(words[-1]) != words[-1]:
