@@ -497,7 +497,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     step = max(3, len(queries) // 100)
     for n, (label, run) in enumerate((("direct hybrid (embedding + search)",
                         lambda lang, text: index.search(text, k=5)),
-                       ("written bot first query (glossary + embedding + search)",
+                       ("written bot first query (rewrite + embedding + search)",
                         lambda lang, text: index.search(
                             korean_queries(text, lang, NoTranslator())[0], k=5)),
                        ("language-aware (glossary + 2 embeddings + fusion)",
