@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dasan.db.models import Message
 from dasan.errors import BadRequest
 from dasan.knowledge.live import get_live_index
+from dasan.knowledge.search import CROSSLINGUAL
 
 MAX_QUERY_CHARS = 1000
 ANSWER_PREVIEW_CHARS = 1200
@@ -39,16 +40,23 @@ class Recommendation:
         return asdict(self)
 
 
-def search(session: Session, query: str, k: int = 3, today: date | None = None
-           ) -> list[Recommendation]:
-    """Top `k` published, currently valid entries for `query` (ValueError when it is empty)."""
+def search(session: Session, query: str, k: int = 3, today: date | None = None,
+           lexical_query: str | None = None) -> list[Recommendation]:
+    """Top `k` published, currently valid entries for `query` (ValueError when it is empty).
+    `lexical_query`: the Korean terms of a foreign-language `query`
+    (dasan.channels.translation.lexicon); then the search fuses the encoder's reading of the
+    question with the lexical scorers' reading of the terms (`CROSSLINGUAL` weights)."""
     query = (query or "").strip()
     if not query:
         raise BadRequest("query is empty")
     query = query[-MAX_QUERY_CHARS:]
     today = today or date.today()
     out: list[Recommendation] = []
-    for entry, hit in get_live_index().search(session, query, k=k, valid_on=today):
+    cross = bool(lexical_query and lexical_query.strip())
+    for entry, hit in get_live_index().search(
+            session, query, k=k, valid_on=today,
+            lexical_query=lexical_query[-MAX_QUERY_CHARS:] if cross and lexical_query else None,
+            weights=CROSSLINGUAL if cross else None):
         out.append(Recommendation(
             entry_id=entry.id,
             title=entry.title,

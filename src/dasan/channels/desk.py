@@ -22,6 +22,8 @@ from dasan.channels.errors import ThreadClosed, ThreadNotFound
 from dasan.channels.sla import remaining_seconds
 from dasan.channels.threads import Added, transcript
 from dasan.channels.translation import get_translator
+from dasan.channels.translation.glossary import FOREIGN
+from dasan.channels.translation.lexicon import korean_text
 from dasan.channels.translation.port import Translator
 from dasan.config import get_settings
 from dasan.consultations.outcomes import Ending, outcome_for
@@ -168,6 +170,14 @@ def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dic
 
     thread = get_thread(session, thread_id)
     access.access_view_thread(session, user, thread)
+    if thread.language in FOREIGN:
+        # A foreign-language thread: the encoder reads the citizen's words, the lexical
+        # scorers their Korean terms (docs/written-channels.md, cross-lingual search).
+        text = recommend.query_for_chat(session, thread.consultation_id)
+        if not text.strip():
+            return []
+        return [r.to_dict() for r in recommend.search(
+            session, text, k, lexical_query=korean_text(text, thread.language) or None)]
     return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dasan.channels.catalog import message
 from dasan.channels.sms.encoding import byte_length, shorten
 from dasan.channels.translation.glossary import GlossaryTranslator
+from dasan.channels.translation.lexicon import korean_text
 from dasan.channels.translation.port import Translator
 from dasan.chat import bot
 from dasan.config import get_settings
@@ -45,13 +46,13 @@ def korean_queries(text: str, language: str, translator: Translator) -> list[str
         t = translator.translate(text, language, "ko")
         if t is not None and t.text.strip():
             out.append(t.text)
-    # Then the raw question with the glossary's Korean terms appended: the KB's dense embedder
-    # is multilingual and sees both, the lexical scorers match the Korean terms. On the tune
-    # splits of the cross-lingual bench (bench_channels --only crosslingual) it finds the entry
-    # far more often than the raw question alone or the terms alone (hit@1 0.71 vs 0.50 / 0.48).
-    # The raw question and the bare terms stay as the later tries.
-    t = GlossaryTranslator().translate(text, language, "ko")
-    terms = t.text.strip() if t is not None else ""
+    # Then the raw question with its Korean terms appended (the glossary's and the lexicon's,
+    # and the Sino-Korean readings of Chinese characters: translation.lexicon): the KB's dense
+    # embedder is multilingual and sees both, the lexical scorers match the Korean terms. On the
+    # tune splits of the cross-lingual bench (bench_channels --only crosslingual) it finds the
+    # entry far more often than the raw question alone or the terms alone. The raw question
+    # and the bare terms stay as the later tries.
+    terms = korean_text(text, language)
     if text.strip() and terms:
         out.append(f"{text.strip()} {terms}")
     if text.strip() and text not in out:

@@ -25,7 +25,14 @@ from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.rerank import load_reranker
-from dasan.knowledge.search import DEFAULT_CASCADE, Hit, IndexConfig, SearchDoc, SearchIndex
+from dasan.knowledge.search import (
+    DEFAULT_CASCADE,
+    FusionWeights,
+    Hit,
+    IndexConfig,
+    SearchDoc,
+    SearchIndex,
+)
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +183,14 @@ class LiveIndex:
         valid_on: date | None = None,
         published_only: bool = True,
         answerable_only: bool = False,
+        lexical_query: str | None = None,
+        weights: FusionWeights | None = None,
     ) -> list[tuple[KbEntry, Hit]]:
         """Entries best matching `query`, with their hit scores and confidence."""
         return self.search_in(session, self.sync(session), query, k, category=category,
                               owner=owner, valid_on=valid_on, published_only=published_only,
-                              answerable_only=answerable_only)
+                              answerable_only=answerable_only, lexical_query=lexical_query,
+                              weights=weights)
 
     def search_in(
         self,
@@ -194,11 +204,14 @@ class LiveIndex:
         valid_on: date | None = None,
         published_only: bool = True,
         answerable_only: bool = False,
+        lexical_query: str | None = None,
+        weights: FusionWeights | None = None,
     ) -> list[tuple[KbEntry, Hit]]:
         """`search` in an index the caller has just synced (`sync`: one freshness query)."""
         hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
                             status="published" if published_only else None,
-                            answerable_only=answerable_only)
+                            answerable_only=answerable_only, lexical_query=lexical_query,
+                            weights=weights)
         if not hits:
             return []
         entries = {e.id: e for e in session.scalars(

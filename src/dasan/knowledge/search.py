@@ -161,6 +161,10 @@ class FusionWeights:
 NAIVE_RRF = FusionWeights(bm25=1.0, chars=0.0, dense=1.0, method="rrf")
 # Used when the index has no dense vectors (``use_dense=False`` or DASAN_EMBEDDER=none).
 LEXICAL_ONLY = FusionWeights(bm25=1.0, chars=1.0, dense=0.0)
+# A foreign-language question searched with its Korean terms as the lexical query (dense on the
+# question itself): picked on the tune splits of bench_channels --only crosslingual (grid over
+# dense 0.5-3, bm25 0-1, chars 0.3-1; the bench prints the grid's best beside these).
+CROSSLINGUAL = FusionWeights(bm25=0.3, chars=0.3, dense=1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,8 +639,13 @@ class SearchIndex:
         answerable_only: bool = False,
         cascade: Cascade | bool | None = None,
         rerank: bool | None = None,
+        lexical_query: str | None = None,
     ) -> list[Hit]:
         """Best ``k`` documents for ``query`` among those passing the filters, best first.
+
+        ``lexical_query``: what the lexical scorers read instead of ``query`` (the Korean terms
+        of a foreign-language question, dasan.channels.translation.lexicon); the encoder still
+        reads ``query`` (it is multilingual), and the cascade does not apply.
 
         ``cascade``: skip the query encoder when the lexical stage is decisive (:class:`Cascade`;
         None: the index's ``config.cascade``; False: never). It never applies to an
@@ -667,7 +676,16 @@ class SearchIndex:
             w = LEXICAL_ONLY if weights is None else FusionWeights(
                 bm25=w.bm25 or 1.0, chars=w.chars, dense=0.0, method=w.method,
                 rrf_k=w.rrf_k, rrf_depth=w.rrf_depth)
-        lex = self._lexical(query)
+        if lexical_query is not None and len(lexical_query) > MAX_QUERY_CHARS:
+            raise BadRequest("lexical_query is too long")
+        if lexical_query and lexical_query.strip():
+            if query_vector is None and built.passage_vecs is not None and w.dense > 0:
+                assert self.embedder is not None
+                fixed = self.repaired(query)
+                query_vector = self.embedder.query(self._dense_text(fixed, *analyze_query(fixed)))
+            lex = self._lexical(lexical_query)
+        else:
+            lex = self._lexical(query)
         rule = _cascade_rule(cascade, self.config.cascade)
         if (rule is not None and query_vector is None and not answerable_only
                 and built.passage_vecs is not None and w.dense > 0):

@@ -127,6 +127,22 @@ def test_written_desk_has_the_assistant_panel(client: Any, db: Session, login: A
     assert client.get(f"/api/channels/threads/{taken.thread_id}/assist").status_code == 403
 
 
+def test_the_assistant_panel_searches_a_foreign_thread_with_its_korean_terms(
+        client: Any, db: Session, login: Any, kb: dict[str, int]) -> None:
+    from dasan.channels.intake import take_inbound
+    from dasan.channels.translation.lexicon import korean_text
+
+    text = "我想办理护照，需要准备什么材料？"  # passport: what do I need to bring
+    taken = take_inbound(db, channel="sms", provider="http_sms", contact_key="assist-zh",
+                         external_id="assist-zh", text=text, reply_address="01012340001",
+                         use_bot=False)
+    db.commit()
+    assert taken.language == "zh" and "여권" in korean_text(text, "zh")
+    login("agent1")
+    recs = client.get(f"/api/channels/threads/{taken.thread_id}/assist").json()
+    assert recs and recs[0]["title"] == "여권 발급 준비물"
+
+
 def test_desk_view_lists_own_and_waiting_threads_within_channel_limits(
         client: Any, db: Session, login: Any, monkeypatch: Any) -> None:
     from dasan.channels.intake import take_inbound

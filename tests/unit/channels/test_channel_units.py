@@ -138,3 +138,16 @@ def test_foreign_questions_search_raw_question_with_glossary_terms_first() -> No
     # without any glossary term only the raw question is left
     assert korean_queries("Good morning", "en", GlossaryTranslator()) == ["Good morning"]
     assert korean_queries("기후동행카드 구매", "ko", GlossaryTranslator()) == ["기후동행카드 구매"]
+
+
+def test_a_chinese_question_is_searched_with_its_korean_terms_and_readings() -> None:
+    from dasan.channels.translation.lexicon import korean_terms, korean_text
+    from dasan.channels.translation.port import NoTranslator
+    from dasan.channels.written_bot import korean_queries
+
+    question = "高龄者可以申请吗？"
+    queries = korean_queries(question, "zh", NoTranslator())
+    assert queries[0] == f"{question} {korean_text(question, 'zh')}"
+    assert "신청" in queries[0]  # 申请: the lexicon's term or its reading, either way Korean
+    assert any(t.source == "reading" for t in korean_terms(question, "zh"))
+    assert queries[1] == question

