@@ -159,25 +159,59 @@ class Speller:
         return out
 
     def fix(self, text: str) -> str:
-        """Replace unknown Hangul words (or their stem before a particle) with the KB's word."""
+        """Replace unknown Hangul words (or their stem before a particle) with the KB's word.
+        A well-formed verb or adjective (:func:`inflected_predicate`) is replaced only by a
+        word that starts with a noun (a typo'd name such as 핀대 -> 빈대 reads as a verb form
+        too); never by another verb, adverb or ending (넓어져요 -> 넘어져요, 써서 -> 커서,
+        걷어도 -> 얻어도, 떼는 -> 또는 were such "repairs" of spoken questions)."""
 
         def repl(m: re.Match[str]) -> str:
             w = m.group(0)
             if w in self.counts or len(w) < 2:
                 return w
             fixed = self.correct(w)
-            if fixed is not None:
-                return fixed
-            # "충젼은", "환뷸하려면": try the word without its last one or two syllables
-            for cut in (1, 2):
-                stem = w[:-cut]
-                if len(stem) >= 2 and stem not in self.counts:
-                    fixed = self.correct(stem)
-                    if fixed is not None:
-                        return fixed + w[-cut:]
-            return w
+            if fixed is None:
+                # "충젼은", "환뷸하려면": try the word without its last one or two syllables
+                for cut in (1, 2):
+                    stem = w[:-cut]
+                    if len(stem) >= 2 and stem not in self.counts:
+                        fixed = self.correct(stem)
+                        if fixed is not None:
+                            fixed += w[-cut:]
+                            break
+            if fixed is None or (inflected_predicate(w) and not noun_first(fixed)):
+                return w
+            return fixed
 
         return HANGUL_WORD.sub(repl, text)
+
+
+_PREDICATE_TAGS = ("VV", "VA", "VX")
+
+
+def inflected_predicate(word: str) -> bool:
+    """Is ``word`` an inflected verb or adjective (kiwi: it starts with a verb or adjective
+    stem and goes on with endings), such as 넓어져요, 뽑는, 닳았어요?
+
+    Speech and casual typing use everyday verbs whose syllables an administrative knowledge
+    base rarely holds (넓, 닳, 긁): such a word is what the citizen said, not a typo of a
+    knowledge-base word ("넓어져요" was read as "넘어져요"). The typos the speller is for make
+    nouns kiwi does not know ("충젼", "신쳥하려면": a noun first), so they are still repaired.
+    Only words the speller would change are analysed (a few per query at most)."""
+    from dasan.text.korean import get_kiwi
+
+    toks = get_kiwi().tokenize(word)
+    if len(toks) < 2 or not str(toks[0].tag).startswith(_PREDICATE_TAGS):
+        return False
+    return all(str(t.tag).startswith(("E", "VX", "XS")) for t in toks[1:])
+
+
+def noun_first(word: str) -> bool:
+    """Does kiwi read ``word`` as starting with a noun (NN*)?"""
+    from dasan.text.korean import get_kiwi
+
+    toks = get_kiwi().tokenize(word)
+    return bool(toks) and str(toks[0].tag).startswith("NN")
 
 
 def repair(text: str, speller: Speller | None) -> str:

@@ -32,6 +32,17 @@ def test_spelling_is_repaired_against_the_kb_words_only_for_odd_syllables() -> N
     assert repair("따릉이 정기권 환불", sp) == "따릉이 정기권 환불"
 
 
+def test_a_spoken_verb_is_not_repaired_into_another_verb_but_a_noun_typo_is() -> None:
+    # 넓, 넣, 걷 are syllables this KB (almost) never uses: the speller used to take these
+    # verbs for typos of the KB's 넘어지다 / 넘다 / 얻다
+    sp = Speller([*KB_WORDS, *(["넘어져", "넘어서", "얻어도", "빈대"] * 3)])
+    assert repair("지역이 넓어져요", sp) == "지역이 넓어져요"
+    assert repair("관리비에 넣어서 걷어도 되나요", sp) == "관리비에 넣어서 걷어도 되나요"
+    # a typo'd noun that kiwi reads as a verb form (피다 + -ㄴ대) is still repaired to a noun
+    assert repair("핀대 문의", sp) == "빈대 문의"
+    assert repair("청년 월세 신쳥은", sp) == "청년 월세 신청은"
+
+
 def test_english_and_former_names_map_to_the_kb_name() -> None:
     assert apply_aliases("Climate Card 충전") == "기후동행카드 충전"
     assert apply_aliases("따릉이 bike 대여") == "따릉이 대여"
