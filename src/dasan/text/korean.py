@@ -285,6 +285,25 @@ _FILLER_RE = re.compile(
 )
 
 
+_LONG_HANGUL_RUN = 16
+_LONG_RUN_RE = re.compile(rf"[가-힣]{{{_LONG_HANGUL_RUN},}}")
+
+
+def respace_long_runs(text: str) -> str:
+    """``text`` with spaces inserted by kiwi (``Kiwi.space``, existing spaces kept) when it
+    holds a run of at least 16 Hangul syllables without a space, else ``text`` unchanged.
+
+    A speech-to-text engine or a hurried typist may leave out every space
+    ("구청장님이사고가나면그직무는누가대신해요"); kiwi still finds the words, but the dense
+    encoder's subword vocabulary reads such a run poorly. The length is chosen on the tune
+    split of ``bench/bench_search.py`` (spoken questions with their spaces dropped); no
+    ordinary word is that long, and shorter runs are left alone (re-spacing a compound title
+    word such as 동행정서비스헌장 cost a tune query)."""
+    if not _LONG_RUN_RE.search(text):
+        return text
+    return str(get_kiwi().space(text, reset_whitespace=False))
+
+
 def analyze_query(text: str) -> tuple[str, list[str]]:
     """One kiwi pass over a query: ``(clean_text, content_tokens)``.
 

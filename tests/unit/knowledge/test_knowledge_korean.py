@@ -11,6 +11,7 @@ from dasan.text.korean import (
     get_kiwi,
     normalize,
     nouns,
+    respace_long_runs,
     spoken_numbers_to_digits,
     tokens,
     tokens_batch,
@@ -135,3 +136,12 @@ def test_analyze_query_drops_fillers_for_dense_text() -> None:
 
 def test_common_abbreviation_expands() -> None:
     assert tokens("기동카 충전 방법")[0] == "기후동행카드"
+
+
+def test_a_long_run_without_spaces_is_respaced_and_other_text_is_kept() -> None:
+    spaced = respace_long_runs("구청장님이사고가나면그직무는누가대신해요")
+    assert spaced.replace(" ", "") == "구청장님이사고가나면그직무는누가대신해요"
+    assert {"구청장님이", "사고가", "직무는"} <= set(spaced.split())
+    # shorter runs (a compound title word, an ordinary spaced question) are left alone
+    assert respace_long_runs("동행정서비스헌장이뭐예요?") == "동행정서비스헌장이뭐예요?"
+    assert respace_long_runs("기후동행카드 충전 방법") == "기후동행카드 충전 방법"
