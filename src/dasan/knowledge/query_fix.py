@@ -214,7 +214,32 @@ def noun_first(word: str) -> bool:
     return bool(toks) and str(toks[0].tag).startswith("NN")
 
 
+# What a caller says around the question on the phone (and a speech-to-text engine writes
+# down): greetings and "I have a question" before it, "that is what I called to ask" and
+# thanks after it. Written from how calls to a public call centre open and close; they carry
+# no word of the question, but bm25 and the encoder weigh them (전화, 궁금, 감사).
+_OPENING = re.compile(
+    r"^(?:(?:여보세요|안녕하세요|안녕하십니까|수고하십니다|수고하세요|수고\s?많으십니다|"
+    r"고생\s?많으십니다|(?:거기\s)?(?:다산\s?)?콜\s?센터(?:죠|지요|맞죠|인가요|예요|맞나요)?|"
+    r"상담사님|다름이\s아니(?:라|고)|"
+    r"(?:뭐\s)?(?:하나\s)?(?:좀\s)?(?:여쭤|물어)\s?볼(?:게요|께요|게\s있는데요?)|"
+    r"네|예|아|저기요?|저)(?:[\s,.!?~]+|$))+")
+_CLOSING = re.compile(
+    r"(?:[\s,.]+(?:(?:그거|그게|그걸)\s)?(?:좀\s)?(?:여쭤\s?보려고|물어\s?보려고|알고\s?싶어서|궁금해서)"
+    r"(?:요|\s?전화\s?(?:드렸|했|드린|한)\S*)?|[\s,.]+(?:네\s)?(?:감사합니다|고맙습니다)|[\s,.]+네)+"
+    r"[\s.?!~]*$")
+
+
+def strip_call_formulas(text: str) -> str:
+    """``text`` without a phone call's opening (여보세요, 안녕하세요, 다산콜센터죠, 뭐 하나
+    여쭤볼게요, 네, 저 ...) and closing (그거 좀 여쭤보려고 전화드렸어요, 궁금해서요, 네
+    감사합니다); ``text`` itself when nothing else is left ("네 안녕하세요" is all formula)."""
+    out = _CLOSING.sub("", _OPENING.sub("", text.strip())).strip()
+    return out or text
+
+
 def repair(text: str, speller: Speller | None) -> str:
-    """All repairs, in order: aliases, syllable spacing, spelling."""
-    text = join_spaced_syllables(apply_aliases(text))
+    """All repairs, in order: a call's opening and closing formulas, aliases, syllable
+    spacing, spelling."""
+    text = join_spaced_syllables(apply_aliases(strip_call_formulas(text)))
     return speller.fix(text) if speller is not None else text
