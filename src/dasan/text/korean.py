@@ -139,6 +139,13 @@ _COUNTERS = ("개월", "년", "월", "일", "세", "살", "호선", "번", "원"
 _SPOKEN_NUM_RE = re.compile(
     rf"(?<![가-힣])([{_SINO_CHARS}]{{2,}})(?=\s?(?:{'|'.join(_COUNTERS)}))"
 )
+# One digit alone (육개월, 칠호선, 삼년, 오층) only before counters it cannot be read with as
+# another word: not 일/월/번/시/분/... (삼일절, 이월 "carry over", 이번 "this time", 사시);
+# 이 only when attached (이 층 is "this floor").
+_ONE_DIGIT_COUNTERS = "|".join(("개월", "호선", "년", "층", "퍼센트"))
+_SPOKEN_DIGIT_RE = re.compile(
+    rf"(?<![가-힣])(?:([일삼사오육륙칠팔구])\s?|(이))(?={_ONE_DIGIT_COUNTERS})"
+)
 
 
 def _sino_to_int(word: str) -> int | None:
@@ -165,13 +172,16 @@ def _sino_to_int(word: str) -> int | None:
 
 
 def spoken_numbers_to_digits(text: str) -> str:
-    """Rewrite spoken sino-Korean numbers before counters: 이천이십사년 -> 2024년."""
+    """Rewrite spoken sino-Korean numbers before counters: 이천이십사년 -> 2024년, 육개월 ->
+    6개월."""
 
     def repl(m: re.Match[str]) -> str:
         value = _sino_to_int(m.group(1))
         return m.group(0) if value is None else str(value)
 
-    return _SPOKEN_NUM_RE.sub(repl, text)
+    text = _SPOKEN_NUM_RE.sub(repl, text)
+    return _SPOKEN_DIGIT_RE.sub(lambda m: str(_SINO_DIGITS[m.group(1) or m.group(2)]),
+                                text)
 
 
 def normalize(text: str) -> str:

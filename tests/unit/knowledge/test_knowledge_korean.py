@@ -67,6 +67,15 @@ def test_spoken_numbers_before_counters() -> None:
     assert spoken_numbers_to_digits("오일 교환") == "오일 교환"
 
 
+def test_one_spoken_digit_before_an_unambiguous_counter() -> None:
+    assert spoken_numbers_to_digits("지원이 육개월이라던데") == "지원이 6개월이라던데"
+    assert spoken_numbers_to_digits("칠 호선 타고") == "7호선 타고"
+    assert spoken_numbers_to_digits("삼년 거주, 이층 건물") == "3년 거주, 2층 건물"
+    # counters that make other words with one digit, and the demonstrative 이, are left alone
+    for text in ("삼일절", "이월 되나요", "이번 달", "사시", "이 층에 있어요"):
+        assert spoken_numbers_to_digits(text) == text
+
+
 def test_tokens_keep_content_and_drop_particles_and_endings() -> None:
     toks = tokens("주민등록등본을 어디서 발급받을 수 있나요?")
     assert "주민등록" in toks or "주민등록등본" in toks or "등본" in toks
