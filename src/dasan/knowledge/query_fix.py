@@ -159,28 +159,87 @@ class Speller:
         return out
 
     def fix(self, text: str) -> str:
-        """Replace unknown Hangul words (or their stem before a particle) with the KB's word."""
+        """Replace unknown Hangul words (or their stem before a particle) with the KB's word.
+        A well-formed verb or adjective (:func:`inflected_predicate`) is replaced only by a
+        word that starts with a noun (a typo'd name such as 핀대 -> 빈대 reads as a verb form
+        too); never by another verb, adverb or ending (넓어져요 -> 넘어져요, 써서 -> 커서,
+        걷어도 -> 얻어도, 떼는 -> 또는 were such "repairs" of spoken questions)."""
 
         def repl(m: re.Match[str]) -> str:
             w = m.group(0)
             if w in self.counts or len(w) < 2:
                 return w
             fixed = self.correct(w)
-            if fixed is not None:
-                return fixed
-            # "충젼은", "환뷸하려면": try the word without its last one or two syllables
-            for cut in (1, 2):
-                stem = w[:-cut]
-                if len(stem) >= 2 and stem not in self.counts:
-                    fixed = self.correct(stem)
-                    if fixed is not None:
-                        return fixed + w[-cut:]
-            return w
+            if fixed is None:
+                # "충젼은", "환뷸하려면": try the word without its last one or two syllables
+                for cut in (1, 2):
+                    stem = w[:-cut]
+                    if len(stem) >= 2 and stem not in self.counts:
+                        fixed = self.correct(stem)
+                        if fixed is not None:
+                            fixed += w[-cut:]
+                            break
+            if fixed is None or (inflected_predicate(w) and not noun_first(fixed)):
+                return w
+            return fixed
 
         return HANGUL_WORD.sub(repl, text)
 
 
+_PREDICATE_TAGS = ("VV", "VA", "VX")
+
+
+def inflected_predicate(word: str) -> bool:
+    """Is ``word`` an inflected verb or adjective (kiwi: it starts with a verb or adjective
+    stem and goes on with endings), such as 넓어져요, 뽑는, 닳았어요?
+
+    Speech and casual typing use everyday verbs whose syllables an administrative knowledge
+    base rarely holds (넓, 닳, 긁): such a word is what the citizen said, not a typo of a
+    knowledge-base word ("넓어져요" was read as "넘어져요"). The typos the speller is for make
+    nouns kiwi does not know ("충젼", "신쳥하려면": a noun first), so they are still repaired.
+    Only words the speller would change are analysed (a few per query at most)."""
+    from dasan.text.korean import get_kiwi
+
+    toks = get_kiwi().tokenize(word)
+    if len(toks) < 2 or not str(toks[0].tag).startswith(_PREDICATE_TAGS):
+        return False
+    return all(str(t.tag).startswith(("E", "VX", "XS")) for t in toks[1:])
+
+
+def noun_first(word: str) -> bool:
+    """Does kiwi read ``word`` as starting with a noun (NN*)?"""
+    from dasan.text.korean import get_kiwi
+
+    toks = get_kiwi().tokenize(word)
+    return bool(toks) and str(toks[0].tag).startswith("NN")
+
+
+# What a caller says around the question on the phone (and a speech-to-text engine writes
+# down): greetings and "I have a question" before it, "that is what I called to ask" and
+# thanks after it. Written from how calls to a public call centre open and close; they carry
+# no word of the question, but bm25 and the encoder weigh them (전화, 궁금, 감사).
+_OPENING = re.compile(
+    r"^(?:(?:여보세요|안녕하세요|안녕하십니까|수고하십니다|수고하세요|수고\s?많으십니다|"
+    r"고생\s?많으십니다|(?:거기\s)?(?:다산\s?)?콜\s?센터(?:죠|지요|맞죠|인가요|예요|맞나요)?|"
+    r"상담사님|다름이\s아니(?:라|고)|"
+    r"(?:뭐\s)?(?:하나\s)?(?:좀\s)?(?:여쭤|물어)\s?볼(?:게요|께요|게\s있는데요?)|"
+    r"네|예|아|저기요?|저)(?:[\s,.!?~]+|$))+")
+_CLOSING = re.compile(
+    r"(?:[\s,.]+(?:(?:그거|그게|그걸)\s)?(?:좀\s)?(?:여쭤\s?보려고|물어\s?보려고|알고\s?싶어서|궁금해서)"
+    r"(?:요|\s?전화\s?(?:드렸|했|드린|한)\S*)?|[\s,.]+(?:네\s)?(?:감사합니다|고맙습니다)|[\s,.]+네)+"
+    r"[\s.?!~]*$")
+
+
+def strip_call_formulas(text: str) -> str:
+    """``text`` without a phone call's opening (여보세요, 안녕하세요, 다산콜센터죠, 뭐 하나
+    여쭤볼게요, 네, 저 ...) and closing (그거 좀 여쭤보려고 전화드렸어요, 궁금해서요, 네
+    감사합니다); ``text`` itself when nothing else is left ("네 안녕하세요" is all formula)."""
+    out = _CLOSING.sub("", _OPENING.sub("", text.strip())).strip()
+    return out or text
+
+
 def repair(text: str, speller: Speller | None) -> str:
-    """All repairs, in order: aliases, syllable spacing, spelling."""
-    text = join_spaced_syllables(apply_aliases(text))
+    """All repairs, in order: a call's opening and closing formulas, aliases, syllable
+    spacing, spelling."""
+    text = join_spaced_syllables(apply_aliases(strip_call_formulas(text)))
     return speller.fix(text) if speller is not None else text

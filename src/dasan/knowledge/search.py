@@ -38,7 +38,13 @@ from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.knowledge.rerank import Reranker, candidate_features
-from dasan.text.korean import analyze_query, char_ngrams, expand_terms, tokens_batch
+from dasan.text.korean import (
+    analyze_query,
+    char_ngrams,
+    expand_terms,
+    respace_long_runs,
+    tokens_batch,
+)
 
 if TYPE_CHECKING:  # bm25s (and scipy) load when the first index is built
     import bm25s
@@ -552,7 +558,8 @@ class SearchIndex:
         return self.embedder.queries([self._dense_text(q, *analyze_query(q)) for q in fixed])
 
     def _dense_text(self, query: str, clean: str, toks: list[str]) -> str:
-        clean = dense_clip(clean or query)
+        # a long run without spaces (speech-to-text output) is re-spaced for the encoder only
+        clean = dense_clip(respace_long_runs(clean or query))
         if self.config.expand_dense:
             extra = expand_terms(toks)
             if extra:

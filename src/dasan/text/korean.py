@@ -139,6 +139,13 @@ _COUNTERS = ("개월", "년", "월", "일", "세", "살", "호선", "번", "원"
 _SPOKEN_NUM_RE = re.compile(
     rf"(?<![가-힣])([{_SINO_CHARS}]{{2,}})(?=\s?(?:{'|'.join(_COUNTERS)}))"
 )
+# One digit alone (육개월, 칠호선, 삼년, 오층) only before counters it cannot be read with as
+# another word: not 일/월/번/시/분/... (삼일절, 이월 "carry over", 이번 "this time", 사시);
+# 이 only when attached (이 층 is "this floor").
+_ONE_DIGIT_COUNTERS = "|".join(("개월", "호선", "년", "층", "퍼센트"))
+_SPOKEN_DIGIT_RE = re.compile(
+    rf"(?<![가-힣])(?:([일삼사오육륙칠팔구])\s?|(이))(?={_ONE_DIGIT_COUNTERS})"
+)
 
 
 def _sino_to_int(word: str) -> int | None:
@@ -165,13 +172,16 @@ def _sino_to_int(word: str) -> int | None:
 
 
 def spoken_numbers_to_digits(text: str) -> str:
-    """Rewrite spoken sino-Korean numbers before counters: 이천이십사년 -> 2024년."""
+    """Rewrite spoken sino-Korean numbers before counters: 이천이십사년 -> 2024년, 육개월 ->
+    6개월."""
 
     def repl(m: re.Match[str]) -> str:
         value = _sino_to_int(m.group(1))
         return m.group(0) if value is None else str(value)
 
-    return _SPOKEN_NUM_RE.sub(repl, text)
+    text = _SPOKEN_NUM_RE.sub(repl, text)
+    return _SPOKEN_DIGIT_RE.sub(lambda m: str(_SINO_DIGITS[m.group(1) or m.group(2)]),
+                                text)
 
 
 def normalize(text: str) -> str:
@@ -283,6 +293,25 @@ def char_ngrams(text: str, n: int = 2) -> list[str]:
 _FILLER_RE = re.compile(
     r"(?:^|\s)(?:그러니까|있잖아요|있잖아|뭐냐|뭐지|그게|음+|어+|아+|저기요?)(?=\s|$)"
 )
+
+
+_LONG_HANGUL_RUN = 16
+_LONG_RUN_RE = re.compile(rf"[가-힣]{{{_LONG_HANGUL_RUN},}}")
+
+
+def respace_long_runs(text: str) -> str:
+    """``text`` with spaces inserted by kiwi (``Kiwi.space``, existing spaces kept) when it
+    holds a run of at least 16 Hangul syllables without a space, else ``text`` unchanged.
+
+    A speech-to-text engine or a hurried typist may leave out every space
+    ("구청장님이사고가나면그직무는누가대신해요"); kiwi still finds the words, but the dense
+    encoder's subword vocabulary reads such a run poorly. The length is chosen on the tune
+    split of ``bench/bench_search.py`` (spoken questions with their spaces dropped); no
+    ordinary word is that long, and shorter runs are left alone (re-spacing a compound title
+    word such as 동행정서비스헌장 cost a tune query)."""
+    if not _LONG_RUN_RE.search(text):
+        return text
+    return str(get_kiwi().space(text, reset_whitespace=False))
 
 
 def analyze_query(text: str) -> tuple[str, list[str]]:

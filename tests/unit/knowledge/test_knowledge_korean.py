@@ -11,6 +11,7 @@ from dasan.text.korean import (
     get_kiwi,
     normalize,
     nouns,
+    respace_long_runs,
     spoken_numbers_to_digits,
     tokens,
     tokens_batch,
@@ -64,6 +65,15 @@ def test_spoken_numbers_before_counters() -> None:
     # ordinary words are not numbers
     assert spoken_numbers_to_digits("일이 많아요") == "일이 많아요"
     assert spoken_numbers_to_digits("오일 교환") == "오일 교환"
+
+
+def test_one_spoken_digit_before_an_unambiguous_counter() -> None:
+    assert spoken_numbers_to_digits("지원이 육개월이라던데") == "지원이 6개월이라던데"
+    assert spoken_numbers_to_digits("칠 호선 타고") == "7호선 타고"
+    assert spoken_numbers_to_digits("삼년 거주, 이층 건물") == "3년 거주, 2층 건물"
+    # counters that make other words with one digit, and the demonstrative 이, are left alone
+    for text in ("삼일절", "이월 되나요", "이번 달", "사시", "이 층에 있어요"):
+        assert spoken_numbers_to_digits(text) == text
 
 
 def test_tokens_keep_content_and_drop_particles_and_endings() -> None:
@@ -135,3 +145,12 @@ def test_analyze_query_drops_fillers_for_dense_text() -> None:
 
 def test_common_abbreviation_expands() -> None:
     assert tokens("기동카 충전 방법")[0] == "기후동행카드"
+
+
+def test_a_long_run_without_spaces_is_respaced_and_other_text_is_kept() -> None:
+    spaced = respace_long_runs("구청장님이사고가나면그직무는누가대신해요")
+    assert spaced.replace(" ", "") == "구청장님이사고가나면그직무는누가대신해요"
+    assert {"구청장님이", "사고가", "직무는"} <= set(spaced.split())
+    # shorter runs (a compound title word, an ordinary spaced question) are left alone
+    assert respace_long_runs("동행정서비스헌장이뭐예요?") == "동행정서비스헌장이뭐예요?"
+    assert respace_long_runs("기후동행카드 충전 방법") == "기후동행카드 충전 방법"
