@@ -57,6 +57,9 @@ _SPELLING: list[tuple[re.Pattern[str], str]] = [
         # slang for 죽다 in a wish: 뒤지고 싶다, 디지고 싶어, 뒈지고 싶다; 뒤져 버리고 싶다
         (r"(?:뒤지|디지|뒈지|뒤즤)(?=고\s?(?:싶|시퍼|십))", "죽"),
         (r"(?:뒤져|디져|뒈져)(?=\s?버리)", "죽어"),
+        # dialect: 죽고 잡다 (Jeolla: 싶다); 죽어삐고/죽어뿌고/죽어불고 (Gyeongsang, Jeolla: 버리고)
+        (r"(?<=죽고)(\s?)잡(?=[다아어네])", r"\1싶"),
+        (r"죽어\s?(?:삐|뿌|불)(?=[고까래랑라꺼께자면])", "죽어 버리"),
         # ㅈㅅ (자살) before a wish, a plan or an urge; alone, or before 해/합니다/함, it is 죄송
         # (sorry) and stays
         (r"ㅈㅅ(?=\s?(?:하고\s?싶|할까|할래|할\s?거|하려|각|충동|생각|시도|마렵|마려))", "자살"),

@@ -260,3 +260,41 @@ def test_the_models_cue_skips_appointments_candles_and_therefore() -> None:
         assert not _CUE.search(chore), chore
     for cue in ("약을 다 먹었어", "불이 났어", "누가 따라와"):
         assert _CUE.search(cue), cue
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # indirect disclosures: a passive wish not to wake, a farewell that assumes one's
+        # absence, affairs settled, the wish to die of the old, the casual volitional question,
+        # "can't bear it any more", a friend's stated intent reported
+        ("아침에 눈 안 떴으면 좋겠어", "suicide"), ("영원히 잠들고 싶다", "suicide"),
+        ("태어나지 말았어야 했어", "suicide"), ("나 없어도 다들 잘 살 거야", "suicide"),
+        ("먼저 가서 미안해 엄마", "suicide"), ("신변 정리 다 했어요", "suicide"),
+        ("빨리 죽어야지 이 나이에", "suicide"), ("그냥 죽을까", "suicide"),
+        ("이제 더는 못 버티겠어", "suicide"), ("친구가 자살한대요 어떡해요", "suicide"),
+        ("어제 칼빵 했어", "suicide"),
+        # dialect: 죽고 잡다 (싶다), 죽어삐고 (버리고)
+        ("죽고 잡다", "suicide"), ("죽어삐고 싶다", "suicide"),
+        # a blow named (멱살, 머리채, 뺨), the fear of the next one (때릴까 봐)
+        ("남편이 또 때릴까 봐 무서워요", "violence"), ("남친이 멱살을 잡고 흔들었어", "violence"),
+        # unresponsive, foam at the mouth, calling 119
+        ("깨워도 안 일어나요", "emergency"), ("입에 거품 물고 쓰러졌어", "emergency"),
+        ("아빠가 숨은 쉬는데 119 불러야 돼?", "emergency"),
+        # no money for rice or briquettes; a neighbour not seen lately, no answer at the door
+        ("쌀 살 돈도 없어", "destitution"), ("옆집 할머니 요즘 통 안 보이셔", "neighbour"),
+        ("문을 두드려도 대답이 없어요 옆집 할아버지", "neighbour"),
+    ],
+)
+def test_indirect_and_everyday_phrasings_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["먼저 가서 자리 잡을게", "오늘 회사 일찍 먼저 갈게", "방 정리 다 했어", "잠들고 싶다 너무 졸려",
+     "내일 아침에 눈 뜨면 연락할게", "그냥 집에 갈까", "더워서 못 버티겠다 에어컨 틀자"],
+)
+def test_everyday_look_alikes_of_the_indirect_phrasings_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
