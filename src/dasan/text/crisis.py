@@ -60,13 +60,13 @@ _ACTOR_FAMILY = (r"(?:남편|아내|와이프|아빠|아버지|엄마|어머니|
                  r"|시어머니|시아버지|동거인|배우자|그\s?사람|그놈|그\s?남자|그\s?여자)")
 _ACTOR_PARTNER = (r"(?:남자\s?친구|남친|여자\s?친구|여친|애인|전\s?남편|전\s?아내|사귀던\s?사람"
                   r"|데이트하는\s?사람|만나는\s?사람|사귀는\s?사람|헤어진\s?(?:사람|남자|여자|남친|여친|남자\s?친구|여자\s?친구))")
-_HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|머리채를?\s?잡|뺨을?\s?(?:때|맞|쳤|치)|주먹으로\s?(?:때|치|쳤)|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버리"
+_HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|머리채를?\s?잡|뺨을?\s?(?:때|맞|쳤|치)|주먹으로\s?(?:때|치|쳤)|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?(?:졸|조릅|조르(?:고|는|려|더)|조를)|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버(?:리|린|릴|려)|집어\s?던지|할퀴"
              r"|죽인다|밀치|(?:(?<![가-힣])|(?<=[을를]))던지|행패|협박|위협|가만\s?(?:안|두지\s?않)|손을?\s?대|발로\s?차|감금|가둬|가두"
              r"|문을?\s?잠갔|(?<!게)(?<!게\s)(?<!건)(?<!건\s)(?<!것이\s)맞(?:아요|았|고|는)(?!지|\s?(?:걸까|건지|거야|말|소리))|때림|폭행함)")
 _CHILD = r"(?:(?<![가-힣])애(?=\s)|아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
-_ELDER = r"(?:할머니|할아버지|어르신|노인|노부모|치매|부모님|요양\S{0,2}|어머니를|아버지를)"
-_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오)|때리|때려|때린|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
-               r"|담뱃불|폭언|씻지도\s?못|같은\s?옷만|뼈만\s?남|손을?\s?대|내쫓|세워\s?두|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
+_ELDER = r"(?:할머니|할아버지|할매|할배|어르신|노인|노부모|노모|치매|부모님|요양\S{0,2}|어머니(?:를|한테|께)|아버지(?:를|한테|께))"
+_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오)|때리|때려|때린|때렸|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
+               r"|담뱃불|폭언|병원\S{0,2}\s?안\s?데려|씻지도\s?못|같은\s?옷만|뼈만\s?남|손을?\s?대|내쫓|세워\s?두|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
 
 # (kind, subkind, pattern, imminent-by-itself)
 _RULES: list[tuple[str, str, re.Pattern[str], bool]] = []
@@ -90,15 +90,15 @@ _rule("suicide", "suicide",
       r"|세상을\s?떠나(?!셨|신|간|갔)|버틸\s?(?:힘|자신|수)(?:이|가|도)?\s?없|다\s?(?:놓고|포기하고)\s?싶|짐만\s?되"
       r"|극단적(?:인)?\s?(?:선택|생각)(?!을\s?(?:한(?!다)|했))|유서(?!\s?(?:깊|가\s?깊))|마지막\s?(?:으로\s?)?(?:인사|연락|전화|통화|누군가|말)(?!한\s?(?:게|건|날|때|적)|했던)"
       r"|(?:다|모두|이제|그냥|모든\s?걸|오늘\s?밤에?)\s?(?:끝내(?:고\s?싶|려|버리)|끝낼\s?(?:거|게|래))"
-      r"|다\s?정리하고\s?(?:가|떠나)|떠나려고\s?(?:해|요)")
+      r"|다\s?정리하고\s?(?:가|떠나)|떠나려고\s?(?:해|요)|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)(?!\s?(?:세요\s?)?(?:[가-힣]+\s)?(?:검색|인터넷|홈페이지))|(?:고마웠|미안했|사랑했|감사했)다고\s?(?:\S+\s)?(?:전해|말해)|죽으라(?:는|고)\s?(?:소리|목소리|말)|어떻게\s?(?:하면\s?)?죽(?:을까|지|으면|을\s?수)")
 _rule("suicide", "suicide",
       r"뛰어\s?내리(?:려|고(?!\s?있)|ㄹ|겠|면)|뛰어\s?내릴|투신|목\s?(?:을\s?)?매|목\s?맬|번개탄|연탄\s?(?:을\s?)?(?:피우|피웠|피울)"
-      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|한\s?통|한꺼번에|스무\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시|털어\s?넣)"
+      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|많이|한\s?통|한꺼번에|(?:열|스무|서른|마흔|쉰)\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시|털어\s?넣)"
       r"|농약\s?(?:을\s?)?(?:마셨|먹었|마시려)|약\S{0,2}\s?(?:을\s?)?다\s?털어\s?넣|약\s?(?:을\s?)?(?:먹으려고|삼키려고)|수면제\s?(?:를\s?)?모아",
       imminent=True)
 _rule("suicide", "suicide",
       r"(?:옥상|난간|철로|선로|다리\s?위|대교\s?위|창문\s?앞|창가|베란다)\S{0,2}\s?(?:에|에서)?\s?(?:와|올라와|올라|서|나와)\s?있"
-      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|(?:다리|대교|한강)\s?위(?:야|예요|에요|인데)|\d+\s?층\s?(?:베란다|창문|옥상)",
+      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|(?:다리|대교|한강)\s?위(?:야|예요|에요|인데|다(?![가-힣]))|(?:난간|철로|선로|옥상|창틀)\s?(?:앞|위|끝)(?:이야|이에요|입니다|인데|이다)|\d+\s?층\s?(?:베란다|창문|옥상)",
       imminent=True)
 # Asking how to die without pain, or how many pills or floors kill, is seeking a method.
 _rule("suicide", "suicide",
@@ -131,7 +131,7 @@ _rule("violence", "dating", _ACTOR_PARTNER + r"(?:이|가|한테|에게)?[^.!?]{
 _rule("violence", "domestic",
       r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속|맨날|또)?\s?맞(?:아요|았|고|아(?![가-힣?])(?!\s?\?))"
       r"|(?<!쌍방)(?<!성)폭행(?!범|죄|\s?혐의|\s?사건|\s?사실|\s?논란|\s?의혹|한\s?(?:게|거|건|것|놈|사람|남자|범인)|\s?(?:으로|죄로)\s?(?:잡혀|구속|체포|입건|기소|처벌))|폭력\s?(?:때문에|피해로|을\s?당|당하|에\s?시달)|(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r"|배우자|가정)\S{0,2}\s?폭력\s?으로|폭력을?\s?(?:휘두르|당했)|행패|비명|물건\s?(?:을\s?)?(?:부수|부서지|깨지|던지)"
-      r"|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
+      r"|목을?\s?(?:조릅|조르(?:고|는|려|더)|조를|졸라|졸랐)|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
       r"|(?:들어오려고|쳐들어\s?(?:왔|와|온|오))|(?:때리는|패는|부수는)\s?소리")
 _rule("violence", "school",
       r"(?:학교|교실|학원|반\s?애들)(?:에서|한테|에게)\s?(?:\S{1,4}\s?)?(?:맞았|맞아요|맞고\s?있)"
@@ -139,17 +139,17 @@ _rule("violence", "school",
 _rule("violence", "stalking",
       r"스토킹\s?(?:을\s?)?(?:당하|당했|당하고|하고\s?있)|스토커(?!\s?(?:같은|처럼))|(?:쫓아|따라)\s?(?:오|와|다니|다녀)(?!느라|냐)"
       r"|집\s?앞에\s?(?:와|찾아와|계속|와서|서\s?(?:있|기다))|(?:현관|문)\s?앞에\s?(?:와|서)\s?있|(?:회사|집|학교|직장)(?:까지|로|에|앞에)?\s?(?:계속|자꾸|매일)?\s?찾아(?:와|오)"
-      r"|문자를?\s?(?:수백|수십)|위치\s?추적|몰래\s?(?:깔|설치)|감시해|사진을?\s?(?:뿌리|유포)|가만\s?안\s?둔")
+      r"|문자를?\s?(?:수백|수십)|위치\s?추적|몰래\s?(?:깔|설치)|감시해|사진\S{0,2}\s?(?:뿌리|뿌린|뿌릴|뿌려|유포)|접근\s?금지\s?(?:명령\s?)?(?:이\s?)?(?:걸려|중|받|내려|인데)|가만\s?안\s?둔")
 
 # --- child and elder abuse -----------------------------------------------------------------
 _rule("abuse", "child", _CHILD + r"[^.!?]{0,16}?" + _ABUSE_SIGN)
 _rule("abuse", "elder", _ELDER + r"[^.!?]{0,18}?" + _ABUSE_SIGN)
 _rule("abuse", "child",
       r"(?:새아빠|계부|계모|새엄마|엄마|아빠|아버지|어머니)(?:가|께서)?\s?(?:저를|저한테|절|나를|나한테|날|나|동생을|동생|저에게)\s?"
-      r"(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸)|몹쓸\s?짓|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
+      r"(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸|만지|만져|만졌|더듬)|몹쓸\s?짓|(?:회초리|옷걸이|몽둥이|허리띠|벨트|효자손)\s?(?:로\s?(?:\S+\s)?(?:때|맞)|자국)|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
       r"|맨발로\s?(?:\S{1,6}\s?)?(?:밖|쫓겨|돌아다|서\s?있|떨|울|내쫓|혼자|추운|눈|겨울)|기저귀만"
       r"|담뱃불\s?자국|(?<!구)멍\s?(?:이|자국)|학대\s?(?:를\s?)?(?:당하|받고|하고\s?있|인\s?것\s?같|같아|신고하고\s?싶)"
-      r"|(?:연금|통장)[^.!?]{0,14}?(?:빼\s?가|가져가|가져\s?갔|뺏)"
+      r"|(?:연금|통장)[^.!?]{0,14}?(?:빼\s?가|가져가(?!야|면|나|려)|가져\s?갔|뺏)"
       r"|(?:애|애기|아기|아이|애들|아이들)\s?(?:을|를)?\s?(?:때리는|패는)\s?소리")
 
 # --- medical emergency, fire, gas, trapped ----------------------------------------------------
@@ -200,7 +200,7 @@ _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리")
 # --- guards --------------------------------------------------------------------------------
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
 _ABOUT = re.compile(
-    r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|기사|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
+    r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|(?<!택시)(?<!버스)(?<!택배)(?<!배달)(?<!수리)(?<!대리)(?<!운전)(?<![시스배달리전]\s)기사(?!님)|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
     r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상")
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
@@ -247,6 +247,9 @@ _OUT_OF_PLACE = re.compile(r"(?:학교|대학|학원|회사|직장|팀|구단|�
                            r"에서\s?(?:\S+\s?)?$")
 # An animal that follows (개가 따라오는 동안) is no stalker.
 _ANIMAL = re.compile(r"(?:(?<![가-힣])개|강아지|고양이|양|소|말|새)(?:가|들이|\s?한\s?마리가)\s?(?:\S+\s)?$")
+# 번개탄 lights a grill (고기 구이, 캠핑); a bottle of vitamins finished and bought again is no overdose.
+_GRILL = re.compile(r"고기|구이|캠핑|바베큐|바비큐|숯불|불판|삼겹살|굽")
+_SUPPLY = re.compile(r"비타민|영양제|유산균|오메가|홍삼|(?:또|다시|새로)\s?(?:사야|살|주문|시켜)")
 # "지쳐 쓰러지다" (worn out: 애들 지쳐 쓰러져서 나가떨어질 때) is fatigue, not a collapse.
 _WORN_OUT = re.compile(r"지쳐\s?$")
 # A task finished (과제 다 끝내고 싶어, 일 다 끝낼래) is no life ended.
@@ -290,7 +293,8 @@ _NO_FOOD = re.compile(r"며칠|째|돈|쌀|먹을\s?(?:게|것)|형편|계속")
 _STARVE_HYPERBOLE = re.compile(r"굶어\s?(?:죽겠|돌아가시겠|뒤지겠|디지겠|죽을\s?것\s?같)"
                                r"|(?:다이어트|단식|금식|간헐적|살\s?빼)[^.!?]{0,12}?굶|굶\S{0,3}\s?다이어트")
 # "살려줘" after a feeling ("너무 보고 싶어 살려줘", "배고파 살려줘") is hyperbole, not a cry for help.
-_HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨")
+_HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨"
+                        r"|마감|과제|숙제|시험|야근|밤새|출근|월요일|팀플")
 # A broad distress vocabulary: the model is consulted only when one of these appears (not 약속,
 # 촛불, 불독, 불편, 따라서: captions and chores reached the model through them).
 _CUE = re.compile(
@@ -376,6 +380,10 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     end = start + len(text)
     if sub == "suicide" and "끝" in text:
         return bool(_TASK.search(view, before, start))
+    if sub == "suicide" and "번개탄" in text:
+        return bool(_GRILL.search(view))
+    if sub == "suicide" and "먹" in text:
+        return bool(_SUPPLY.search(view))
     if sub in ("child", "elder"):
         return bool(_ACCIDENT.search(text)) and not _BLOW.search(text)
     if sub == "eviction":
@@ -406,6 +414,11 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
+    settled, thanks = _SETTLED.search(view), _FAREWELL.search(view)
+    place = _PLACE.search(view)
+    for m, imminent in ((settled, False), (place, True)):
+        if m and thanks and not _guarded(view, m.start(), m.end(), bool(news)):
+            hits.append(("suicide", "suicide", (m.start(), m.end()), imminent))
     if _NEIGHBOUR_WHO.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
@@ -416,6 +429,23 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     return hits
 
 
+# A farewell beside affairs settled (집 정리 다 해놨어요 … 그동안 감사했습니다) or beside a place to
+# jump from (잘 있어라 하고 옥상 간다고): neither alone is a crisis (a move, a goodbye), together
+# they are the indirect disclosure counsellors are taught to hear.
+_SETTLED = re.compile(
+    r"(?:신변|주변|집|물건|짐|방)\S{0,2}\s?(?:을|를|도|은|는)?\s?(?:다\s?|전부\s?|싹\s?)?정리(?:를|도)?\s?(?:다\s?)?(?:했|해\s?놨|해\s?뒀|해\s?두었|끝냈)"
+    r"|(?:통장|재산|물건|보험|집|차)\S{0,2}\s?(?:도\s?|은\s?|는\s?)?(?:\S+\s)?\S*?(?:앞으로|에게|한테)\s?(?:돌려|넘겨|줬|주었|나눠)"
+    r"|(?:물건|옷|짐)\S{0,2}\s?(?:다\s?)?(?:나눠\s?줬|나눠\s?주었|버렸)|유서")
+_FAREWELL = re.compile(
+    r"그동안\s?(?:정말\s?|너무\s?)?(?:감사|고마웠|고마워|미안|행복)|(?:고마웠|미안했|사랑했|감사했)(?:어|다|습니다|어요)"
+    r"|잘\s?있어(?:라|요)?|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)|다들\s?잘\s?(?:지내|살아)|이제\s?(?:마음이\s?)?편하")
+_PLACE = re.compile(r"옥상|난간|한강|다리\s?위|대교|철로|선로|투신")
+# Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
+# (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
+# partner's violence stays violence unless an elder is hurt.
+_ELDER_VICTIM = re.compile(r"할머니|할아버지|할매|할배|어르신|노인|노모|치매|요양")
+_CHILD_VICTIM = re.compile(r"(?<![가-힣])(?:초|중|고)\s?[1-6](?![0-9])|(?:초등|중|고등)학생|(?<![0-9])1?[0-9]\s?살|조카|(?<![가-힣])걔|아이|애기|아기|(?<![가-힣])애(?:가|를)")
+_SPOUSE = re.compile(r"남편|아내|와이프|배우자|남친|여친|남자\s?친구|여자\s?친구|애인|전\s?남편|전\s?아내")
 # Which kind names a message with hits of several kinds (the most specific, most urgent first).
 _KIND_RANK = {"suicide": 6, "abuse": 5, "violence": 4, "emergency": 3, "neighbour": 2,
               "destitution": 1}
@@ -427,6 +457,11 @@ def _from_hits(text: str, view_text: str, index: Any,
     # "살려주세요" alone in a violence pattern but with an emergency hit: emergency names it.
     kind = max(kinds, key=lambda k: _KIND_RANK[k])
     sub = next(s for k, s, _, _ in hits if k == kind)
+    if kind == "violence" and sub == "domestic":
+        if _ELDER_VICTIM.search(view_text):
+            kind, sub = "abuse", "elder"
+        elif _CHILD_VICTIM.search(view_text) and not _SPOUSE.search(view_text):
+            kind, sub = "abuse", "child"
     imminent = any(i for k, _, _, i in hits if k == kind) or bool(_IMMINENT.search(view_text))
     if kind == "destitution" and not re.search(r"오늘\s?밤|영하|지금\s?당장", view_text):
         imminent = False

@@ -298,3 +298,41 @@ def test_indirect_and_everyday_phrasings_are_found(text: str, kind: str) -> None
 )
 def test_everyday_look_alikes_of_the_indirect_phrasings_are_not_a_crisis(text: str) -> None:
     assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a farewell beside affairs settled or beside a place to jump from
+        ("집 정리 다 했어 그동안 고마웠어", "suicide"), ("다들 잘 지내 나 한강 간다", "suicide"),
+        ("통장은 동생한테 넘겨놨어요 그동안 감사했습니다", "suicide"),
+        ("찾지 마 다들 고마웠어", "suicide"), ("어젯밤부터 죽으라는 목소리가 들려", "suicide"),
+        ("요즘 어떻게 죽을까 그 생각만 해", "suicide"), ("난간 앞이야", "suicide"),
+        ("약을 좀 많이 먹었어요 서른 알 정도", "suicide"),
+        # conjugations: 조릅니다, 뿌린다고, 죽여버린다고; a restraining order broken
+        ("남편이 술 마시면 목을 조릅니다", "violence"), ("헤어지자니까 사진 뿌린다고 협박해", "violence"),
+        ("그 사람이 죽여버린다고 문자 보냈어", "violence"), ("접근금지 걸려 있는데 또 집 앞에 왔어", "violence"),
+        # violence at home against a child or an elder is abuse; against a partner, violence
+        ("엄마가 옷걸이로 때려 나 초6", "abuse"), ("삼촌이 할매를 때렸어", "abuse"),
+        ("남편이 나를 때려 애가 다 보고 있어", "violence"),
+        ("아들이 어머니 연금을 다 가져가요", "abuse"), ("계부가 나를 자꾸 만지려고 해", "abuse"),
+    ],
+)
+def test_farewells_conjugations_and_victims_name_the_crisis(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["이사 때문에 집 정리 다 했어", "그동안 고마웠어요 다음에 또 봐요", "격투기 보는데 목 조르기로 이김",
+     "번개탄에 삼겹살 구워 먹자", "비타민 한 통 다 먹었다 또 사야지", "보고서 마감이라 밤새야 함 살려줘",
+     "어머니 기초연금 신청할 때 뭐 가져가야 돼요", "속이는 거 더 이상 못하겠어",
+     "반 애들한테 매일 맞아 학교 가기 싫어"],
+)
+def test_look_alikes_of_farewells_and_named_blows_stay_quiet_or_keep_their_kind(text: str) -> None:
+    result = detect_crisis(text)
+    if text.startswith("반 애들"):  # school violence stays violence, not child abuse
+        assert result.kind == "violence"
+    else:
+        assert not result.crisis, result
