@@ -336,3 +336,43 @@ def test_look_alikes_of_farewells_and_named_blows_stay_quiet_or_keep_their_kind(
         assert result.kind == "violence"
     else:
         assert not result.crisis, result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # emergencies in everyday words: trapped under, hit by a car, bleeding a lot, a fall,
+        # a broken bone, flood water, collapse, anaphylaxis, poisoning, a wire burning
+        ("아저씨가 트랙터 밑에 깔렸어요", "emergency"), ("오토바이에 치였어요 다리가 안 움직여요", "emergency"),
+        ("아빠 머리 피 나 어떡해", "emergency"), ("엄마가 계단에서 굴러떨어지셨어", "emergency"),
+        ("등산하다 발목이 부러진 것 같아요", "emergency"), ("반지하에 물이 무릎까지 찼어요", "emergency"),
+        ("옆 건물 붕괴 우려 있어요 금이 계속 커져요", "emergency"),
+        ("땅콩 먹고 두드러기 나더니 목이 부어요", "emergency"),
+        ("공장에서 화학 약품이 샌 뒤로 다들 두통에 구토해요", "emergency"),
+        ("콘센트에서 타는 냄새가 나요", "emergency"),
+        # destitution: bills months behind, a cut-off announced, a cold room, no food
+        ("가스비가 석 달 밀려서 공급 중단 예고받았어요", "destitution"),
+        ("방 안 온도가 3도예요 난방비가 없어요", "destitution"), ("강제집행 내일이래요", "destitution"),
+        ("먹을 것도 부족해요 애들이 셋이에요", "destitution"),
+        # neighbours: lately unseen or not eating, days of milk uncollected, zero meter readings
+        ("혼자 사시는 할배가 요새 경로당도 안 나오셔", "neighbour"),
+        ("독거 어르신 댁 우유가 5일분 미수거예요", "neighbour"),
+        ("옆집 아주머니 요즘 식사도 안 하시는 것 같아요", "neighbour"),
+        ("아랫집 할매 수도 검침이 계속 0이래", "neighbour"),
+        ("세입자가 두 달째 연락도 안 되고 불이 안 켜져요", "neighbour"),
+    ],
+)
+def test_everyday_emergencies_hardship_and_neighbours_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["뭐 먹을 거 없나", "식량이 부족한 나라에 지원한다는 기사를 봤다", "코피 많이 나서 휴지 좀",
+     "고기 타는 냄새 좋다", "불꽃놀이 보러 한강 가자", "다이어트 중이라 하루 한 끼 먹어",
+     "작년에 다리 부러졌었는데 이제 괜찮아", "가스 차단기 교체는 어디에 신청하나요",
+     "친구가 요즘 안 보이네 바쁜가 봐"],
+)
+def test_look_alikes_of_everyday_emergencies_and_hardship_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
