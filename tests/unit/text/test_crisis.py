@@ -376,3 +376,30 @@ def test_everyday_emergencies_hardship_and_neighbours_are_found(text: str, kind:
 )
 def test_look_alikes_of_everyday_emergencies_and_hardship_are_not_a_crisis(text: str) -> None:
     assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # neglect and abuse signs: a cigarette burn (담배빵), food not given, diapers not changed,
+        # a small child alone for hours, truancy, a parent away for days; the fear of a blow
+        ("우리 반 아이 팔에 담배빵 자국이 있어요", "abuse"),
+        ("요양원에서 할아버지 밥을 안 준대요", "abuse"),
+        ("아기가 몇 시간째 혼자 울고 있어요 어른이 없는 것 같아요", "abuse"),
+        ("아빠가 사흘째 집에 안 들어와 나 초4야", "abuse"), ("아동이 무단결석 3주째예요", "abuse"),
+        ("남편이 술 마시고 왔어 오늘 또 맞을 거 같아", "violence"),
+        ("물 끊겼어 애기 씻길 물도 없어", "destitution"),
+        # a bruise beside a partner's blows, no child or elder: violence
+        ("얼굴에 멍 자국이 있어요 남편 폭행이에요", "violence"),
+    ],
+)
+def test_neglect_signs_and_feared_blows_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text", ["아이가 친구랑 같은 옷을 샀어요", "할머니가 용돈을 안 준대 ㅠ", "술 끊었어 이제 물만 마셔",
+             "그 경기 보면서 한 시간 동안 울었어", "어른이 없는 캠핑은 처음이야"])
+def test_look_alikes_of_neglect_signs_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
