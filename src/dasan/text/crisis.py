@@ -279,7 +279,8 @@ _FRIDGE = re.compile(r"냉장고|말고는|메뉴|식당|뷔페|학식|급식|�
 _HARDSHIP = re.compile(r"며칠|째|돈|쌀|형편|굶|아이|애들|끼니|계속|하루\s?종일")
 _IMMINENT = re.compile(
     r"지금|당장|방금|빨리|살려|도와\s?주세요|와\s?있|서\s?있|올라와|먹었|삼켰|마셨|피웠|들고\s?있|문\s?앞|현관\s?앞"
-    r"|오늘\s?밤|준비했|다\s?준비|숨어\s?있|목\s?졸랐|졸라요|소리가\s?나요|울어요|지금도")
+    r"|오늘\s?밤|준비했|다\s?준비|숨어\s?있|목\s?졸랐|졸라요|소리가\s?나요|울어요|지금도"
+    r"|(?:때리|맞|패|부수|들어오려|따라오)고\s?있|피가?\s?안\s?멈|칼(?:까지|을)?\s?들었|오늘\s?(?:\S+\s)?(?:죽|끝내|할\s?거)")
 # A thing that fell over or broke (a street tree, a lamp post: field reports, SMS about the
 # street) is not a person who collapsed: such a span never makes a medical emergency, and is
 # not a cue for the model.
@@ -465,6 +466,10 @@ _PLACE = re.compile(r"옥상|난간|한강|다리\s?위|대교|철로|선로|투
 _ELDER_VICTIM = re.compile(r"할머니|할아버지|할매|할배|어르신|노인|노모|치매|요양")
 _CHILD_VICTIM = re.compile(r"(?<![가-힣])(?:초|중|고)\s?[1-6](?![0-9])|(?:초등|중|고등)학생|(?<![0-9])1?[0-9]\s?살|조카|(?<![가-힣])걔|아이|애기|아기|(?<![가-힣])애(?:가|를)")
 _SPOUSE = re.compile(r"남편|아내|와이프|배우자|남친|여친|남자\s?친구|여자\s?친구|애인|전\s?남편|전\s?아내")
+# Hardship is imminent when it falls today or tonight, in the cold, or on a baby; a neighbour
+# when a body may be inside (a smell, flies) or nobody answers a call at the door.
+_DESTITUTION_NOW = re.compile(r"오늘|내일|지금|당장|영하|밤새|추운데|분유")
+_NEIGHBOUR_NOW = re.compile(r"썩|시체|악취|파리|불러도|두드려도|인터폰|연락\s?(?:이\s?)?두절|냄새\s?(?:가\s?)?심")
 # Which kind names a message with hits of several kinds (the most specific, most urgent first).
 _KIND_RANK = {"suicide": 6, "abuse": 5, "violence": 4, "emergency": 3, "neighbour": 2,
               "destitution": 1}
@@ -486,8 +491,10 @@ def _from_hits(text: str, view_text: str, index: Any,
         elif _CHILD_VICTIM.search(view_text) and not _SPOUSE.search(view_text):
             kind, sub = "abuse", "child"
     imminent = any(i for k, _, _, i in hits if k == kind) or bool(_IMMINENT.search(view_text))
-    if kind == "destitution" and not re.search(r"오늘\s?밤|영하|지금\s?당장", view_text):
+    if kind == "destitution" and not _DESTITUTION_NOW.search(view_text):
         imminent = False
+    if kind == "neighbour" and _NEIGHBOUR_NOW.search(view_text):
+        imminent = True
     severity = 3 if imminent else BASE_SEVERITY[kind]
     spans = sorted({(index[s], index[e - 1] + 1) for _, _, (s, e), _ in hits})
     return CrisisResult(True, kind, severity, imminent, sub, spans, "rule")

@@ -403,3 +403,18 @@ def test_neglect_signs_and_feared_blows_are_found(text: str, kind: str) -> None:
              "그 경기 보면서 한 시간 동안 울었어", "어른이 없는 캠핑은 처음이야"])
 def test_look_alikes_of_neglect_signs_are_not_a_crisis(text: str) -> None:
     assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "imminent"),
+    [
+        ("아빠가 엄마 때리고 있어 나 어떡해", True), ("손목 그었는데 피가 안 멈춰", True),
+        ("오늘 죽을 거예요 약 샀어요", True), ("내일 쫓겨나요 갈 데가 없어요", True),
+        ("옆방 사람 며칠째 안 나오는데 복도에 파리가 많고 냄새가 심해요", True),
+        ("쌀이 떨어진 지 일주일 됐어요", False), ("남편이 예전에 저를 때렸어요", False),
+    ],
+)
+def test_imminent_follows_what_is_happening_now(text: str, imminent: bool) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.imminent is imminent, result
+    assert result.severity == (3 if imminent else result.severity)
