@@ -491,8 +491,8 @@ def _from_hits(text: str, view_text: str, index: Any,
         elif _CHILD_VICTIM.search(view_text) and not _SPOUSE.search(view_text):
             kind, sub = "abuse", "child"
     imminent = any(i for k, _, _, i in hits if k == kind) or bool(_IMMINENT.search(view_text))
-    if kind == "destitution" and not _DESTITUTION_NOW.search(view_text):
-        imminent = False
+    if kind == "destitution":
+        imminent = bool(_DESTITUTION_NOW.search(view_text))
     if kind == "neighbour" and _NEIGHBOUR_NOW.search(view_text):
         imminent = True
     severity = 3 if imminent else BASE_SEVERITY[kind]

@@ -411,7 +411,7 @@ def test_look_alikes_of_neglect_signs_are_not_a_crisis(text: str) -> None:
         ("아빠가 엄마 때리고 있어 나 어떡해", True), ("손목 그었는데 피가 안 멈춰", True),
         ("오늘 죽을 거예요 약 샀어요", True), ("내일 쫓겨나요 갈 데가 없어요", True),
         ("옆방 사람 며칠째 안 나오는데 복도에 파리가 많고 냄새가 심해요", True),
-        ("쌀이 떨어진 지 일주일 됐어요", False), ("남편이 예전에 저를 때렸어요", False),
+        ("쌀이 다 떨어졌어요", False), ("남편이 예전에 저를 때렸어요", False),
     ],
 )
 def test_imminent_follows_what_is_happening_now(text: str, imminent: bool) -> None:
