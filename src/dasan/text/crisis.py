@@ -428,6 +428,15 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
+    control = _CONTROL_PHONE.search(view)
+    if control and _CONTROL_KEEP.search(view) and re.search(_ACTOR_PARTNER + "|" + _ACTOR_FAMILY, view) \
+            and not _guarded(view, control.start(), control.end(), bool(news)):
+        hits.append(("violence", "dating" if re.search(_ACTOR_PARTNER, view) else "domestic",
+                     (control.start(), control.end()), False))
+    for first, second, imminent in ((_DRAGGED, _SCREAM, True), (_FIGHT_NOISE, _BREAK_NOISE, False)):
+        m = first.search(view)
+        if m and second.search(view) and not _guarded(view, m.start(), m.end(), bool(news)):
+            hits.append(("violence", "domestic", (m.start(), m.end()), imminent))
     settled, thanks = _SETTLED.search(view), _FAREWELL.search(view)
     place = _PLACE.search(view)
     for m, imminent in ((settled, False), (place, True)):
@@ -460,6 +469,17 @@ _FAREWELL = re.compile(
     r"그동안\s?(?:정말\s?|너무\s?)?(?:감사|고마웠|고마워|미안|행복)|(?:고마웠|미안했|사랑했|감사했)(?:어|다|습니다|어요)"
     r"|잘\s?있어(?:라|요)?|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)|다들\s?잘\s?(?:지내|살아)|이제\s?(?:마음이\s?)?편하")
 _PLACE = re.compile(r"옥상|난간|한강|다리\s?위|대교|철로|선로|투신")
+# Coercive control by a partner: the phone searched or taken beside being kept from friends or
+# from going out (폰 검사하고 친구 못 만나게 해); neither alone is violence.
+_CONTROL_PHONE = re.compile(r"(?:폰|핸드폰|휴대폰|카톡|문자)\S{0,2}\s?(?:을\s?|를\s?)?(?:몰래\s?)?(?:검사|뒤지|뒤져|뺏|감시)")
+_CONTROL_KEEP = re.compile(r"(?:친구|사람|가족)\S{0,2}\s?(?:을\s?|를\s?|도\s?)?(?:못|안)\s?만나게|(?:밖에|집\s?밖에)?\s?못\s?나가게|연락\s?(?:을\s?)?못\s?하게")
+# Violence witnessed by a neighbour or a passer-by: someone dragged away beside a scream, or a
+# fight through the wall beside things breaking (싸움 소리 … 유리 깨지는 소리); a fight's noise
+# alone is a noise complaint.
+_DRAGGED = re.compile(r"(?:남자|여자|사람|누가|누군가|아이|애)(?:가|이|를|을)?\s?(?:\S+\s)?(?:끌고\s?(?:가|들어|감|갔)|끌려\s?(?:가|들어|감|갔))")
+_SCREAM = re.compile(r"소리\s?(?:를\s?)?(?:지르|지름|질러)|비명|살려")
+_FIGHT_NOISE = re.compile(r"(?:싸우는|싸움|다투는|고함|때리는)\s?소리")
+_BREAK_NOISE = re.compile(r"(?:유리|그릇|접시|물건)\S{0,2}\s?(?:가\s?|이\s?)?(?:깨지는|부서지는|던지는|깨는)\s?소리|비명")
 # Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
 # (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
 # partner's violence stays violence unless an elder is hurt.

@@ -418,3 +418,20 @@ def test_imminent_follows_what_is_happening_now(text: str, imminent: bool) -> No
     result = detect_crisis(text)
     assert result.crisis and result.imminent is imminent, result
     assert result.severity == (3 if imminent else result.severity)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis_"),
+    [
+        # coercive control: the phone searched beside being kept from friends or from going out
+        ("남친이 내 폰 검사하고 친구 못 만나게 해", True), ("남편이 휴대폰 뺏고 밖에 못 나가게 해요", True),
+        ("엄마가 폰 검사해서 짜증나", False), ("친구 못 만나게 하는 게임 중독", False),
+        # violence witnessed: dragged away beside a scream, a fight beside things breaking
+        ("어떤 남자가 여자를 끌고 가요 여자가 소리 질러요", True),
+        ("옆집에서 부부 싸우는 소리랑 접시 깨지는 소리가 나요", True),
+        ("윗집 싸우는 소리 때문에 잠을 못 자요", False), ("짐을 끌고 가는 소리가 시끄러워요", False),
+    ],
+)
+def test_control_and_witnessed_violence_need_both_signs(text: str, crisis_: bool) -> None:
+    result = detect_crisis(text)
+    assert result.crisis is crisis_ and (not crisis_ or result.kind == "violence"), result
