@@ -410,6 +410,32 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     return False
 
 
+def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
+    """Crises told by two signs together, neither a crisis alone: coercive control (the phone
+    searched and friends forbidden), violence witnessed (dragged away and a scream, a fight and
+    things breaking), and a farewell beside affairs settled or a place to jump from."""
+    out: list[tuple[str, str, tuple[int, int], bool]] = []
+    thanks = _FAREWELL.search(view)
+    pairs: list[tuple[re.Match[str] | None, bool, str, str, bool]] = [
+        (_CONTROL_PHONE.search(view), bool(_CONTROL_KEEP.search(view) and re.search(
+            _ACTOR_PARTNER + "|" + _ACTOR_FAMILY, view)), "violence",
+         "dating" if re.search(_ACTOR_PARTNER, view) else "domestic", False),
+        (_DRAGGED.search(view), bool(_SCREAM.search(view)), "violence", "domestic", True),
+        (_FIGHT_NOISE.search(view), bool(_BREAK_NOISE.search(view)), "violence", "domestic", False),
+        (_SETTLED.search(view), bool(thanks), "suicide", "suicide", False),
+        (_PLACE.search(view), bool(thanks), "suicide", "suicide", True),
+    ]
+    news: bool | None = None
+    for found, other, kind, sub, imminent in pairs:
+        if found is None or not other:
+            continue
+        if news is None:
+            news = _reads_as_news(view)
+        if not _guarded(view, found.start(), found.end(), news):
+            out.append((kind, sub, (found.start(), found.end()), imminent))
+    return out
+
+
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     hits: list[tuple[str, str, tuple[int, int], bool]] = []
     fallen = [(m.start(), m.end()) for m in _OBJECT_FALL.finditer(view)]
@@ -428,20 +454,7 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
-    control = _CONTROL_PHONE.search(view)
-    if control and _CONTROL_KEEP.search(view) and re.search(_ACTOR_PARTNER + "|" + _ACTOR_FAMILY, view) \
-            and not _guarded(view, control.start(), control.end(), bool(news)):
-        hits.append(("violence", "dating" if re.search(_ACTOR_PARTNER, view) else "domestic",
-                     (control.start(), control.end()), False))
-    for first, second, imminent in ((_DRAGGED, _SCREAM, True), (_FIGHT_NOISE, _BREAK_NOISE, False)):
-        m = first.search(view)
-        if m and second.search(view) and not _guarded(view, m.start(), m.end(), bool(news)):
-            hits.append(("violence", "domestic", (m.start(), m.end()), imminent))
-    settled, thanks = _SETTLED.search(view), _FAREWELL.search(view)
-    place = _PLACE.search(view)
-    for m, imminent in ((settled, False), (place, True)):
-        if m and thanks and not _guarded(view, m.start(), m.end(), bool(news)):
-            hits.append(("suicide", "suicide", (m.start(), m.end()), imminent))
+    hits.extend(_paired_hits(view))
     if _NEIGHBOUR_WHO.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
