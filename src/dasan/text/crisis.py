@@ -127,6 +127,8 @@ _rule("suicide", "self_harm",
 
 # --- violence: domestic, dating, stalking ----------------------------------------------------
 _rule("violence", "domestic", _ACTOR_FAMILY + r"(?:이|가|한테|에게|께서)?[^.!?]{0,16}?" + _HIT_VERB)
+# Fleeing a partner or a family member (남편 피해서 나왔어요, 전 남친 피해서 이사했어요).
+_rule("violence", "domestic", "(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r")\S{0,3}\s?(?:을|를|한테서|에게서)?\s?피해\s?(?:서|\s?(?:나왔|도망|숨|다니|이사))")
 _rule("violence", "dating", _ACTOR_PARTNER + r"(?:이|가|한테|에게)?[^.!?]{0,16}?" + _HIT_VERB)
 _rule("violence", "domestic",
       r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속|맨날|또)?\s?맞(?:아요|았|고|아(?![가-힣?])(?!\s?\?))"
@@ -413,7 +415,8 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
 def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     """Crises told by two signs together, neither a crisis alone: coercive control (the phone
     searched and friends forbidden), violence witnessed (dragged away and a scream, a fight and
-    things breaking), and a farewell beside affairs settled or a place to jump from."""
+    things breaking), a farewell beside affairs settled or a place to jump from, and giving up
+    beside feeling worthless (다 그만하고 싶어 … 아무도 나 필요 없어)."""
     out: list[tuple[str, str, tuple[int, int], bool]] = []
     thanks = _FAREWELL.search(view)
     pairs: list[tuple[re.Match[str] | None, bool, str, str, bool]] = [
@@ -424,6 +427,7 @@ def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
         (_FIGHT_NOISE.search(view), bool(_BREAK_NOISE.search(view)), "violence", "domestic", False),
         (_SETTLED.search(view), bool(thanks), "suicide", "suicide", False),
         (_PLACE.search(view), bool(thanks), "suicide", "suicide", True),
+        (_GIVE_UP.search(view), bool(_WORTHLESS.search(view)), "suicide", "suicide", False),
     ]
     news: bool | None = None
     for found, other, kind, sub, imminent in pairs:
@@ -481,6 +485,8 @@ _SETTLED = re.compile(
 _FAREWELL = re.compile(
     r"그동안\s?(?:정말\s?|너무\s?)?(?:감사|고마웠|고마워|미안|행복)|(?:고마웠|미안했|사랑했|감사했)(?:어|다|습니다|어요)"
     r"|잘\s?있어(?:라|요)?|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)|다들\s?잘\s?(?:지내|살아)|이제\s?(?:마음이\s?)?편하")
+_WORTHLESS = re.compile(r"아무도\s?(?:나|날|저|절)\S{0,2}\s?(?:필요\s?없|안\s?필요|신경\s?안|찾지\s?않)|나\s?같은\s?(?:건|게|거|애)|나만\s?없으면|짐이\s?(?:되|돼)")
+_GIVE_UP = re.compile(r"(?:다|모든\s?걸|전부)\s?(?:그만\s?(?:하고|두고)|포기하고|내려놓고)\s?싶|너무\s?지쳤")
 _PLACE = re.compile(r"옥상|난간|한강|다리\s?위|대교|철로|선로|투신")
 # Coercive control by a partner: the phone searched or taken beside being kept from friends or
 # from going out (폰 검사하고 친구 못 만나게 해); neither alone is violence.

@@ -435,3 +435,17 @@ def test_imminent_follows_what_is_happening_now(text: str, imminent: bool) -> No
 def test_control_and_witnessed_violence_need_both_signs(text: str, crisis_: bool) -> None:
     result = detect_crisis(text)
     assert result.crisis is crisis_ and (not crisis_ or result.kind == "violence"), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("전입신고 문의요 근데 남편 피해서 나온 거라 주소 노출되면 안 돼요", "violence"),
+     ("전 남친 피해서 이사했어요", "violence"),
+     ("다 그만하고 싶다 아무도 나 필요 없잖아", "suicide"),
+     ("다 포기하고 싶어 나만 없으면 다들 편할 텐데", "suicide"),
+     ("일 다 그만하고 싶다 퇴사할까", None), ("나 같은 건 원래 이래", None),
+     ("비 피해서 카페 들어왔어", None)],
+)
+def test_fleeing_an_abuser_and_worthlessness_beside_giving_up(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
