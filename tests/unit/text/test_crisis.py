@@ -449,3 +449,19 @@ def test_control_and_witnessed_violence_need_both_signs(text: str, crisis_: bool
 def test_fleeing_an_abuser_and_worthlessness_beside_giving_up(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("방문 결과: 독거 어르신 거동 불가, 식사 못 하심, 보호자 없음", "neighbour"),
+     ("혼자 계신 아버지가 전화를 이틀째 안 받으세요", "neighbour"),
+     ("할매가 밥을 사흘째 안 드신다", "neighbour"),
+     ("아이가 열이 40도가 넘고 축 처져서 반응이 없어요", "emergency"),
+     ("애들 분유값도 없어요 남편은 연락 끊겼고요", "destitution"),
+     ("친구가 전화를 이틀째 안 받네 삐졌나", None), ("문의했는데 반응이 없어요", None),
+     ("어제 체온이 40도까지 올랐다가 지금은 괜찮아요", None)],
+)
+def test_an_elder_not_eating_or_answering_a_limp_feverish_child_no_money_for_formula(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
