@@ -465,3 +465,21 @@ def test_an_elder_not_eating_or_answering_a_limp_feverish_child_no_money_for_for
         text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("오늘 밤에 한강 갈 거야 마지막으로 얼굴 보고 싶었어", "suicide"),
+     ("약 모아둔 거 오늘 다 먹을 거임", "suicide"),
+     ("학교 애들이 돈 뺏고 때려 담임한테 말해도 소용없어", "violence"),
+     ("새엄마가 밥을 안 줘", "abuse"), ("아빠가 술 마시면 집에 들어가기 무서워", "violence"),
+     ("오빠가 자꾸 내 방에 들어와서 만져", "abuse"), ("돈 없어서 3일째 물만 마심", "destitution"),
+     ("집주인이 문 잠가버려서 못 들어감 밖에서 자야 됨", "destitution"),
+     ("캠핑 가서 밖에서 자야 돼 텐트 챙겨", None), ("학교 애들이 나 놀려서 짜증나", None),
+     ("오빠가 내 폰 만져서 짜증나", None), ("비타민 모아둔 거 먹었어", None),
+     ("마지막으로 한강 야경 보고 집에 가자", None)],
+)
+def test_casual_disclosures_of_means_fear_touching_and_sleeping_outside(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
