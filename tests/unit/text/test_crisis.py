@@ -483,3 +483,24 @@ def test_casual_disclosures_of_means_fear_touching_and_sleeping_outside(
         text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("옆집 아줌마가 맨날 아이를 밖에 세워놔요 이 추운데", "abuse"),
+     ("전기요금 못 내서 내일 끊긴대요 애기 있는데", "destitution"),
+     ("독거노인 댁 방문했는데 문이 안 열리고 안에서 신음 소리가 나요", "neighbour"),
+     ("차 안에 아기가 혼자 있어요 창문도 닫혀 있고 너무 더워요", "emergency"),
+     ("자전거 세워놔도 돼요?", None)],
+)
+def test_a_child_left_outside_or_in_a_car_a_cut_off_announced_a_moan_behind_a_door(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+def test_a_noun_in_eum_is_not_read_as_a_nominal_ending() -> None:
+    from dasan.text.crisis_casual import casual_view
+    from dasan.text.normalize import light_view
+
+    assert casual_view(light_view("안에서 신음 소리가 나요")).text == "안에서 신음 소리가 나요"
