@@ -60,13 +60,13 @@ _ACTOR_FAMILY = (r"(?:남편|아내|와이프|아빠|아버지|엄마|어머니|
                  r"|시어머니|시아버지|동거인|배우자|그\s?사람|그놈|그\s?남자|그\s?여자)")
 _ACTOR_PARTNER = (r"(?:남자\s?친구|남친|여자\s?친구|여친|애인|전\s?남편|전\s?아내|사귀던\s?사람"
                   r"|데이트하는\s?사람|만나는\s?사람|사귀는\s?사람|헤어진\s?(?:사람|남자|여자|남친|여친|남자\s?친구|여자\s?친구))")
-_HIT_VERB = (r"(?:때려|때리|때렸|때린|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버리"
-             r"|죽인다|밀치|(?:(?<![가-힣])|(?<=[을를]))던지|행패|협박|위협|가만\s?(?:안|두지\s?않)|손을?\s?대|발로\s?차|감금|가둬|가두"
+_HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|머리채를?\s?잡|뺨을?\s?(?:때|맞|쳤|치)|주먹으로\s?(?:때|치|쳤)|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?(?:졸|조릅|조르(?:고|는|려|더)|조를)|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버(?:리|린|릴|려)|집어\s?던지|할퀴"
+             r"|죽인다|밀치|(?:(?<![가-힣])|(?<=[을를]))던지|행패|협박|위협|가만\s?(?:안|두지\s?않)|손을?\s?대|발로\s?(?:차|찼|참)|맞을\s?(?:거|것|까)\s?(?:같|봐)|감금|가둬|가두"
              r"|문을?\s?잠갔|(?<!게)(?<!게\s)(?<!건)(?<!건\s)(?<!것이\s)맞(?:아요|았|고|는)(?!지|\s?(?:걸까|건지|거야|말|소리))|때림|폭행함)")
 _CHILD = r"(?:(?<![가-힣])애(?=\s)|아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
-_ELDER = r"(?:할머니|할아버지|어르신|노인|노부모|치매|부모님|요양\S{0,2}|어머니를|아버지를)"
-_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오)|때리|때려|때린|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
-               r"|담뱃불|폭언|손을?\s?대|내쫓|세워\s?두|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
+_ELDER = r"(?:할머니|할아버지|할매|할배|어르신|노인|노부모|노모|치매|부모님|요양\S{0,2}|어머니(?:를|한테|께)|아버지(?:를|한테|께))"
+_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오|옴)|때리|때려|때린|때렸|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
+               r"|담뱃불|담배\s?(?:빵|자국)|폭언|(?:며칠\s?째|매일|계속|늘|맨날)\s?같은\s?옷|같은\s?옷만|밥을?\s?안\s?(?:준|줌|주)|기저귀(?:도|를)?\s?안\s?갈|(?:몇\s?시간|며칠|밤새|하루\s?종일)\s?(?:째|동안)?\s?(?:혼자|울)|어른이\s?(?:없|안\s?보)|(?:무단|장기)\s?결석|병원\S{0,2}\s?안\s?데려|씻지도\s?못|같은\s?옷만|뼈만\s?남|손을?\s?대|내쫓|세워\s?(?:두|놔|놓)|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
 
 # (kind, subkind, pattern, imminent-by-itself)
 _RULES: list[tuple[str, str, re.Pattern[str], bool]] = []
@@ -90,15 +90,15 @@ _rule("suicide", "suicide",
       r"|세상을\s?떠나(?!셨|신|간|갔)|버틸\s?(?:힘|자신|수)(?:이|가|도)?\s?없|다\s?(?:놓고|포기하고)\s?싶|짐만\s?되"
       r"|극단적(?:인)?\s?(?:선택|생각)(?!을\s?(?:한(?!다)|했))|유서(?!\s?(?:깊|가\s?깊))|마지막\s?(?:으로\s?)?(?:인사|연락|전화|통화|누군가|말)(?!한\s?(?:게|건|날|때|적)|했던)"
       r"|(?:다|모두|이제|그냥|모든\s?걸|오늘\s?밤에?)\s?(?:끝내(?:고\s?싶|려|버리)|끝낼\s?(?:거|게|래))"
-      r"|다\s?정리하고\s?(?:가|떠나)|떠나려고\s?(?:해|요)")
+      r"|다\s?정리하고\s?(?:가|떠나)|떠나려고\s?(?:해|요)|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)(?!\s?(?:세요\s?)?(?:[가-힣]+\s)?(?:검색|인터넷|홈페이지))|(?:고마웠|미안했|사랑했|감사했)다고\s?(?:\S+\s)?(?:전해|말해)|죽으라(?:는|고)\s?(?:소리|목소리|말)|어떻게\s?(?:하면\s?)?죽(?:을까|지|으면|을\s?수)")
 _rule("suicide", "suicide",
       r"뛰어\s?내리(?:려|고(?!\s?있)|ㄹ|겠|면)|뛰어\s?내릴|투신|목\s?(?:을\s?)?매|목\s?맬|번개탄|연탄\s?(?:을\s?)?(?:피우|피웠|피울)"
-      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|한\s?통|한꺼번에|스무\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시|털어\s?넣)"
-      r"|농약\s?(?:을\s?)?(?:마셨|먹었|마시려)|약\S{0,2}\s?(?:을\s?)?다\s?털어\s?넣|약\s?(?:을\s?)?(?:먹으려고|삼키려고)|수면제\s?(?:를\s?)?모아",
+      r"|(?:수면제|약|알약|진통제|농약)\S{0,2}\s?(?:를|을)?\s?(?:\S{0,4}\s?)?(?:다|잔뜩|많이|한\s?통|한꺼번에|(?:열|스무|서른|마흔|쉰)\s?알|\d+\s?알|모아\s?둔?|모아)\s?(?:다\s?)?(?:먹|삼켰|삼키|마셨|마시|털어\s?넣)"
+      r"|농약\s?(?:을\s?)?(?:마셨|먹었|마시려)|약\S{0,2}\s?(?:을\s?)?다\s?털어\s?넣|약\s?(?:을\s?)?(?:먹으려고|삼키려고)|수면제\s?(?:를\s?)?모아|(?:약|수면제|알약|진통제)\S{0,2}\s?(?:을\s?|를\s?)?모아\s?(?:둔|뒀|놨|두었|놓은)",
       imminent=True)
 _rule("suicide", "suicide",
       r"(?:옥상|난간|철로|선로|다리\s?위|대교\s?위|창문\s?앞|창가|베란다)\S{0,2}\s?(?:에|에서)?\s?(?:와|올라와|올라|서|나와)\s?있"
-      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|(?:다리|대교|한강)\s?위(?:야|예요|에요|인데)|\d+\s?층\s?(?:베란다|창문|옥상)",
+      r"|(?:철로|선로|난간|창문|창가)\s?앞에\s?(?:와\s?|서\s?)?있|(?:옥상|난간|다리\s?위|대교|철로|선로)\S{0,2}\s?(?:에|으로|로)?\s?(?:올라|나)?왔(?:어|다|습니다|는데)|(?:옥상|난간|철로|선로|대교|다리\s?위|베란다)(?:이에요|인데요|예요|이야|입니다)|(?:다리|대교|한강)\s?위(?:야|예요|에요|인데|다(?![가-힣]))|(?:난간|철로|선로|옥상|창틀)\s?(?:앞|위|끝)(?:이야|이에요|입니다|인데|이다)|\d+\s?층\s?(?:베란다|창문|옥상)",
       imminent=True)
 # Asking how to die without pain, or how many pills or floors kill, is seeking a method.
 _rule("suicide", "suicide",
@@ -107,31 +107,54 @@ _rule("suicide", "suicide",
 _rule("suicide", "self_harm",
       r"(?<![여남투])자해(?!\s?(?:예방|방지))|(?:손목|팔|허벅지)\S{0,2}\s?(?:을|를|에)?\s?(?:또\s?)?(?:긋|그었|그을|상처를?\s?내)|칼로\s?(?:팔|손목)")
 
+# Indirect disclosures (written before the blind tune set was read; docs/crisis.md, fifth pass):
+# a passive wish not to wake (눈 안 떴으면 좋겠어, 영원히 잠들고 싶어, 태어나지 말았어야), a farewell
+# that assumes one's absence (나 없어도 잘 살아, 먼저 가서 미안해), affairs settled (신변 정리), the
+# wish to die of the old (빨리 죽어야지), the casual volitional question (그냥 죽을까), "can't bear
+# it any more" (더는 못 버티겠어) and a friend's stated intent reported (친구가 자살한대요).
+_rule("suicide", "suicide",
+      r"(?:아침에|내일|다시는|영영)?\s?눈\s?(?:을\s?)?(?:안|못)\s?(?:떴으면|뜨면\s?좋겠|뜨고\s?싶|떠도\s?(?:돼|되))"
+      r"|(?:영원히|이대로|그대로)\s?(?:잠들|자고)\s?(?:고\s?싶|싶|었으면|면\s?좋겠)|(?:깨어나지|안\s?깨어났|일어나지\s?않았)\s?(?:않았)?으면"
+      r"|내일이\s?(?:안|오지\s?않)\s?(?:왔으면|오면\s?좋겠|았으면)|태어나지\s?(?:말았어야|않았(?:어야|으면)|말걸|말\s?걸)|태어난\s?(?:게|것이|것\s?자체가)\s?(?:죄|잘못|후회)"
+      r"|(?:나|내가|저|제가)\s?없어도\s?(?:다들\s?|모두\s?)?(?:잘|행복)|(?:내가|제가)\s?없(?:으면|어지면)\s?(?:다들\s?|모두\s?|가족들?(?:이|도)?\s?)?(?:편|행복|나을)"
+      r"|먼저\s?(?:가서|떠나서)\s?(?:미안|죄송)|먼저\s?(?:갈게|떠날게)\s?(?:미안|안녕|잘\s?지내|엄마|아빠|사랑)|신변\s?(?:을\s?)?정리|(?:빨리|얼른|차라리|그만)\s?죽어야(?:지|겠|하는데|되는데|할\s?텐데)"
+      r"|(?:그냥|차라리|확|콱)\s?(?:죽을까|죽어\s?버릴까|뛰어\s?내릴까|사라질까)"
+      r"|(?:더는|더\s?이상|이제\s?(?:더는|정말|진짜|더)?)\s?(?:못\s?버티겠|버틸\s?수(?:가)?\s?없|못\s?견디겠|견딜\s?수(?:가)?\s?없)"
+      r"|(?:자살|자해|투신)\s?(?:을\s?)?(?:한대|하겠대|한다고\s?(?:해|했|하|그래)|할\s?거래|하려고\s?한대)|뛰어\s?내린대|뛰어\s?내리겠대")
+# Self-harm in a teenager's slang: 칼빵, ㅈㅎ (자해) with an act or a wish.
+_rule("suicide", "self_harm",
+      r"칼빵|ㅈㅎ\s?(?:했|하고|함|해버|충동)|커터\s?칼로\s?(?:\S{1,4}\s?)?(?:긋|그었|그어)")
+
 # --- violence: domestic, dating, stalking ----------------------------------------------------
 _rule("violence", "domestic", _ACTOR_FAMILY + r"(?:이|가|한테|에게|께서)?[^.!?]{0,16}?" + _HIT_VERB)
+# Fleeing a partner or a family member (남편 피해서 나왔어요, 전 남친 피해서 이사했어요).
+_rule("violence", "domestic", "(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r")\S{0,3}\s?(?:을|를|한테서|에게서)?\s?피해\s?(?:서|\s?(?:나왔|도망|숨|다니|이사))")
 _rule("violence", "dating", _ACTOR_PARTNER + r"(?:이|가|한테|에게)?[^.!?]{0,16}?" + _HIT_VERB)
 _rule("violence", "domestic",
       r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속|맨날|또)?\s?맞(?:아요|았|고|아(?![가-힣?])(?!\s?\?))"
       r"|(?<!쌍방)(?<!성)폭행(?!범|죄|\s?혐의|\s?사건|\s?사실|\s?논란|\s?의혹|한\s?(?:게|거|건|것|놈|사람|남자|범인)|\s?(?:으로|죄로)\s?(?:잡혀|구속|체포|입건|기소|처벌))|폭력\s?(?:때문에|피해로|을\s?당|당하|에\s?시달)|(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r"|배우자|가정)\S{0,2}\s?폭력\s?으로|폭력을?\s?(?:휘두르|당했)|행패|비명|물건\s?(?:을\s?)?(?:부수|부서지|깨지|던지)"
-      r"|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
+      r"|목을?\s?(?:조릅|조르(?:고|는|려|더)|조를|졸라|졸랐)|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
       r"|(?:들어오려고|쳐들어\s?(?:왔|와|온|오))|(?:때리는|패는|부수는)\s?소리")
 _rule("violence", "school",
+      r"(?:학교|같은\s?반|반|학원)\s?(?:애들|애|친구들?|선배들?|형들?|누나들?|언니들?)(?:이|가)\s?(?:\S+\s){0,3}?(?:때려|때리|때렸|돈을?\s?뺏|괴롭혀|괴롭히)|"
       r"(?:학교|교실|학원|반\s?애들)(?:에서|한테|에게)\s?(?:\S{1,4}\s?)?(?:맞았|맞아요|맞고\s?있)"
       r"|(?:학교\s?폭력|학폭|왕따|집단\s?괴롭힘)\s?(?:을\s?)?(?:당하|당했|피해를?\s?(?:당|입|받))")
 _rule("violence", "stalking",
       r"스토킹\s?(?:을\s?)?(?:당하|당했|당하고|하고\s?있)|스토커(?!\s?(?:같은|처럼))|(?:쫓아|따라)\s?(?:오|와|다니|다녀)(?!느라|냐)"
       r"|집\s?앞에\s?(?:와|찾아와|계속|와서|서\s?(?:있|기다))|(?:현관|문)\s?앞에\s?(?:와|서)\s?있|(?:회사|집|학교|직장)(?:까지|로|에|앞에)?\s?(?:계속|자꾸|매일)?\s?찾아(?:와|오)"
-      r"|문자를?\s?(?:수백|수십)|위치\s?추적|몰래\s?(?:깔|설치)|감시해|사진을?\s?(?:뿌리|유포)|가만\s?안\s?둔")
+      r"|문자를?\s?(?:수백|수십)|위치\s?추적|몰래\s?(?:깔|설치)|감시해|사진\S{0,2}\s?(?:뿌리|뿌린|뿌릴|뿌려|유포)|접근\s?금지\s?(?:명령\s?)?(?:이\s?)?(?:걸려|중|받|내려|인데)|가만\s?안\s?둔")
 
 # --- child and elder abuse -----------------------------------------------------------------
 _rule("abuse", "child", _CHILD + r"[^.!?]{0,16}?" + _ABUSE_SIGN)
 _rule("abuse", "elder", _ELDER + r"[^.!?]{0,18}?" + _ABUSE_SIGN)
 _rule("abuse", "child",
+      r"(?:새아빠|계부|계모|새엄마)(?:가|께서|는)?\s?(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|때렸|가둬|가두|굶|밥(?:을|도)?\s?안\s?(?:줘|주|준|줌|챙))|"
       r"(?:새아빠|계부|계모|새엄마|엄마|아빠|아버지|어머니)(?:가|께서)?\s?(?:저를|저한테|절|나를|나한테|날|나|동생을|동생|저에게)\s?"
-      r"(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸)|몹쓸\s?짓|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
+      r"(?:자꾸|매일|계속|맨날|만날|또|늘|항상)?\s?(?:때려|때리|가둬|가두|굶|밥도?\s?안|몹쓸|만지|만져|만졌|더듬)|몹쓸\s?짓|(?:회초리|옷걸이|몽둥이|허리띠|벨트|효자손)\s?(?:로\s?(?:\S+\s)?(?:때|맞)|자국)|(?:성추행|성폭행)\s?(?:을|를)?\s?(?:당(?:하|했|한|할)|하(?:려|고\s?있|는\s?것)|해요|했어요|했습니다|해서|합니다|할까\s?봐|한\s?것\s?같)"
       r"|맨발로\s?(?:\S{1,6}\s?)?(?:밖|쫓겨|돌아다|서\s?있|떨|울|내쫓|혼자|추운|눈|겨울)|기저귀만"
+      r"|(?:엄마|아빠|부모님?)(?:이|가|는)?\s?(?:며칠|\d+\s?일|이틀|사흘)\s?(?:째|동안|이나)\s?(?:집에\s?)?(?:안\s?(?:들어|와|옴)|없)"
       r"|담뱃불\s?자국|(?<!구)멍\s?(?:이|자국)|학대\s?(?:를\s?)?(?:당하|받고|하고\s?있|인\s?것\s?같|같아|신고하고\s?싶)"
-      r"|(?:연금|통장)[^.!?]{0,14}?(?:빼\s?가|가져가|가져\s?갔|뺏)"
+      r"|(?:연금|통장)[^.!?]{0,14}?(?:빼\s?가|가져가(?!야|면|나|려)|가져\s?갔|뺏)"
       r"|(?:애|애기|아기|아이|애들|아이들)\s?(?:을|를)?\s?(?:때리는|패는)\s?소리")
 
 # --- medical emergency, fire, gas, trapped ----------------------------------------------------
@@ -141,25 +164,25 @@ _rule("emergency", "medical",
       r"|피가\s?(?:(?:너무|엄청|많이|계속)\s?){0,2}(?:나|멈추지|안\s?멈|흘러)|경련|발작|마비(?!시[키켜킬])(?!된\s?(?:사람|분|환자))|말이\s?어눌|말을\s?못\s?하(?!겠)|한쪽\s?(?:팔|다리|얼굴)"
       r"|얼굴이\s?(?:한쪽|붓(?!거나))|온몸이\s?붓|가슴이\s?(?:너무\s?)?(?:아프(?!네(?:$|[\s.!?~]))|조여|답답)|가슴을\s?부여잡|입술이\s?파"
       r"|목에\s?\S{1,4}\s?걸렸|식은땀|머리가\s?깨질|심정지|뇌졸중|구급차\s?(?:불러|좀\s?불러|보내)|응급차\s?(?:불러|보내)"
-      r"|넘어져서\s?(?:일어날|못)|넘어지셨|머리에서\s?피|토하다가|사고\s?(?:가\s?)?났(?!었)|사람이\s?다쳤",
+      r"|넘어져서\s?(?:일어날|못)|넘어지셨|(?:깨워도|흔들어도|불러도|불러\s?봐도)\s?(?:안|못)\s?(?:일어나|깨|움직|일어난)|입에\s?거품|정신을?\s?잃|(?:열|체온)이?\s?4[0-2](?:\.\d)?\s?도(?!까지)|(?:처져서|늘어져서|불러도)\s?(?:\S+\s)?반응(?:이|도)?\s?(?:없|안)|(?:밑에|아래|사이에)\s?(?:\S+\s)?(?:깔렸|깔려|끼였|끼었|끼어)|(?:차|트럭|버스|오토바이|킥보드|자동차)\S{0,2}\s?(?:에|에게)\s?치(?:였|여|었)|(?:다리|팔|몸|하반신)(?:가|이)?\s?(?:안|못)\s?움직(?:여|이|일)|(?<!코)피\s?(?:가\s?)?(?:너무|엄청|많이|계속|철철)\s?(?:\S{1,3}\s)?(?:나|흘)|머리\s?피\s?(?:나|흘|가)|머리가?\s?(?:깨졌|찢어졌)|굴러\s?떨어(?:지셨|지심|졌|져)|(?:발목|다리|팔|뼈|허리|갈비뼈)\S{0,2}\s?(?:이|가)?\s?부러(?:졌|진\s?(?:것|거)\s?같)(?!었)|물이\s?(?:허리|무릎|가슴|목)\S{0,2}\s?까지|대피\s?(?:를\s?)?못\s?(?:하|했|해)|붕괴\s?(?:우려|위험|직전)|무너질\s?(?:것|거)\s?같|(?:두드러기|알레르기|쏘였|쏘임)[^.!?]{0,24}?(?:목이|숨이|호흡)|(?:두통|어지럼)\S{0,2}\s?(?:에|과|이랑)?\s?구토|구토\s?(?:를\s?)?(?:계속|멈추지)|(?:약품|가스|유독|화학)\S{0,4}\s?(?:이\s?)?(?:샌|새서|샜|누출)|조난\s?(?:당|됐|되었|중)|(?:차|차량)\s?안에\s?(?:\S+\s)?(?:아기|아이|애기|애|어르신|할머니|할아버지)(?:가|이)?\s?(?:혼자|갇혀)|산\S{0,3}\s?(?:에서\s?)?길\s?(?:을\s?)?잃|119\s?(?:좀\s?)?(?:불러|불렀|부를까|불러야)|머리에서\s?피|토하다가|사고\s?(?:가\s?)?났(?!었)|사람이\s?다쳤",
       imminent=True)
 _rule("emergency", "fire",
       r"불이\s?(?:났|붙)(?!던|었)|불났(?!던|었)|화재\s?(?:경보|가?\s?났|발생)|연기가\s?(?:나|자욱|가득|들어|막)|연기\s?나요"
-      r"|가스\s?(?:냄새|가\s?새|새)|갇혔|물에\s?(?:사람이\s?)?빠졌|(?:사람|아이)이?\s?빠졌",
+      r"|가스\s?(?:냄새|가\s?새|새)|갇혔|(?:전선|콘센트|멀티탭|천장|벽|두꺼비집|차단기|전기)\S{0,4}\s?(?:에서\s?)?타는\s?냄새|(?:베란다|창문|건물|방|옆집)\S{0,3}\s?(?:에서\s?)?(?:불꽃|불길)(?!놀이)|물에\s?(?:사람이\s?)?빠졌|(?:사람|아이)이?\s?빠졌",
       imminent=True)
 
 # --- destitution: food, heating, eviction, utilities ------------------------------------------
 _rule("destitution", "food",
       r"굶(?:고|었|어|은\s?지|는)|끼니를?\s?(?:거르|굶|못)|(?:아무것도|밥을?|밥도)\s?못\s?먹(?:었|고|어)"
       r"|먹을\s?(?:게|것이?|거)\s?(?:하나도\s?|도\s?)?없(?!나|을까|는지|냐)|(?:쌀|먹을\s?거|식량)(?:이|가)?\s?(?:다\s?)?떨어졌"
-      r"|(?:쌀|식량|먹을\s?쌀)(?:이|가|도)?\s?(?:다\s?)?(?:떨어졌|없)|먹일\s?(?:게|것)\s?(?:이\s?)?없|(?:밥|끼니)\s?(?:사\s?)?먹을\s?돈(?:도|이)?\s?없|물만\s?마시|라면\s?하나로")
+      r"|(?:쌀|식량|먹을\s?쌀)(?:이|가|도)?\s?(?:다\s?)?(?:떨어졌|없)|먹일\s?(?:게|것)\s?(?:이\s?)?없|(?:밥|끼니)\s?(?:사\s?)?먹을\s?돈(?:도|이)?\s?없|(?:쌀|라면|약|분유|기저귀|반찬|연탄)\s?(?:을\s?|를\s?)?(?:살|사\s?먹을|값\s?낼)\s?돈(?:이|도)?\s?(?:하나도\s?)?없|물만\s?마(?:시|심)|라면\s?하나로|(?:쌀|분유|기저귀|약|연탄)\s?값(?:도|이)?\s?(?:하나도\s?)?없|(?:먹을\s?(?:것|게|거)|식료품|식량)(?:이|가|도)?\s?(?:하나도\s?)?(?:부족|없)(?!나|을까|는지|냐|는|한|을|이|으면|다면)|하루\s?(?:에\s?)?(?:한|1)\s?끼(?:만|도)?\s?(?:겨우\s?)?(?:먹|때우)")
 _rule("destitution", "utilities",
-      r"전기가?\s?끊(?!기기\s?전)|가스가?\s?끊|수도가?\s?끊|물이\s?끊|전기가?\s?끊기면"
-      r"|(?:단전|단수)\s?(?:됐|되었|상태|중|당|예고|통보)|난방을?\s?(?:못|안\s?(?:되|돼))|난방이\s?안\s?(?:되|돼)"
-      r"|보일러를?\s?(?:못\s?(?:틀|켜))|냉골|(?:보일러\s?)?기름이?\s?떨어|이불만\s?덮|영하\s?가까")
+      r"전기가?\s?끊(?!기기\s?전)|가스가?\s?끊|(?<![가-힣])물\s?(?:이\s?)?끊(?:겼|김|어|긴)|수도가?\s?끊|물이\s?끊|전기가?\s?끊기면"
+      r"|(?:요금|공과금|전기세|가스비|수도세)\S{0,2}\s?(?:을\s?|를\s?)?못\s?내서\s?(?:\S+\s)?(?:끊|단전|단수|중단)|(?:단전|단수|공급\s?중단|가스\s?차단(?!기))\s?(?:됐|되었|상태|중|당|예고|예정|통보)|(?:실내|방|집)\s?(?:안\s?)?(?:온도|기온)\S{0,2}\s?(?:(?<![0-9])[0-9]\s?도|영하)|난방\s?(?:기구|비|수단)\S{0,2}\s?(?:도\s?)?없|난방을?\s?(?:못|안\s?(?:되|돼))|난방이\s?안\s?(?:되|돼)"
+      r"|보일러를?\s?(?:못\s?(?:틀|켜))|냉골|(?:보일러\s?)?기름이?\s?(?:다\s?)?떨어|이불만\s?덮|영하\s?가까")
 _rule("destitution", "eviction",
-      r"쫓겨나|쫓겨날|내쫓|강제\s?퇴거|퇴거\s?(?:통보|명령|당)|집을?\s?비워야|나가라고|갈\s?(?:데|곳)(?:가|이)?\s?없"
-      r"|잘\s?(?:데|곳)(?:가|이)?\s?없|길에서\s?(?:자(?:요|고|는|야|게|며|면서|다|$|[\s.,])|잤|잔\s?지|잘\s?(?:때|수))|노숙(?:하|한\s?지|중|을\s?하)|짐을\s?(?:밖에|다)\s?내놨"
+      r"쫓겨나|쫓겨날|내쫓|강제\s?(?:퇴거|집행)|짐\S{0,2}\s?(?:다\s?)?빼\S{0,2}\s?(?:밖에|길에)|(?:월세|가스비|전기세|전기\s?요금|수도세|수도\s?요금|관리비|공과금|가스\s?요금)\S{0,2}\s?(?:\S{1,4}\s)?(?:\d+|한|두|세|석|넉|몇|여러)\s?(?:달|개월)\S{0,2}\s?(?:\S+\s)?(?:밀려|밀렸|체납|미납|못\s?내|못\s?냈)|퇴거\s?(?:통보|명령|당)|집을?\s?비워야|나가라고|갈\s?(?:데|곳)(?:가|이)?\s?없"
+      r"|잘\s?(?:데|곳)(?:가|이)?\s?없|(?:길|밖|거리|노상|공원|역)에서\s?(?:자(?:야\s?(?:돼|되|됨|해)|요|고|는|야|게|며|면서|다|$|[\s.,])|잤|잔\s?지|잘\s?(?:때|수))|노숙(?:하|한\s?지|중|을\s?하)|짐을\s?(?:밖에|다)\s?내놨"
       r"|월세가?\s?\S{0,6}\s?밀려|월세를?\s?못\s?내|경매로\s?집")
 _rule("destitution", "money",
       r"돈이\s?(?:하나도|한\s?푼도|전혀)\s?없|잔고가?\s?0|(?:천\s?원|만\s?원|한\s?푼)도\s?없|생계가\s?막막"
@@ -167,22 +190,31 @@ _rule("destitution", "money",
 
 # --- neighbour at risk (lonely-death signs): a person word plus a sign -----------------------
 _NEIGHBOUR_WHO = re.compile(
-    r"옆집|윗집|아랫집|아래층|위층|앞집|옆방|옆\s?호실|같은\s?층|이웃|독거|혼자\s?사(?:시|는|세)|고시원"
-    r"|반지하|\d+\s?호|친구|이모|고모|삼촌|어머니|아버지|할머니|할아버지|어르신")
+    r"옆집|윗집|아랫집|아래층|위층|앞집|옆방|옆\s?호실|같은\s?층|이웃|독거|혼자\s?(?:사(?:시|는|세)|계시|계신|지내)|고시원"
+    r"|반지하|\d+\s?호|친구|이모|고모|삼촌|어머니|아버지|할머니|할아버지|할매|할배|어르신|노인|세입자|세대"
+    r"|사시는\s?분|아재|아저씨|아주머니")
 _NEIGHBOUR_SIGN = re.compile(
-    r"(?:며칠|몇\s?(?:주|달)|일주일|열흘|한\s?달|이틀|사흘|\d+\s?(?:일|주))\s?(?:째|치|동안)[^.!?]{0,24}?"
-    r"(?:안\s?보|연락\s?(?:이\s?)?(?:안|두절)|인기척|안\s?나오|안\s?나와|대답|불이\s?(?:안|계속\s?꺼)|문을?\s?안"
-    r"|전화를?\s?안|꺼져|그대로|쌓|0\b|0$)"
+    r"(?:(?:며칠|(?:몇|한|두|세|석|네|\d+)\s?(?:주|달|개월|일)|일주일|열흘|이틀|사흘|나흘|닷새)\s?(?:째|치|동안|분|간)"
+    r"|(?:어제|그저께|엊그제|지난\s?주)\s?(?:\S+\s)?\S{0,4}부터)[^.!?]{0,24}?"
+    r"(?:안\s?보|연락\s?(?:이\s?|도\s?)?(?:안|두절)|인기척|안\s?나오|안\s?나와|안\s?나옴|대답|불이\s?(?:안|계속\s?꺼)|문을?\s?안"
+    r"|전화(?:를|도)?\s?안|안\s?받(?:으시|으세|으심)|안\s?(?:드시|드신|드셔|드심|먹)|꺼져|그대로|쌓|0\b|0$|접촉|외출|미수거|인터폰|응답)"
     r"|(?:안\s?보이(?:시|세|고|는)|연락\s?(?:이\s?)?(?:안\s?(?:돼|되)|두절)|인기척(?:이\s?)?\s?없|왕래\s?(?:가\s?)?없|전화를?\s?안\s?받)"
     r"[^.!?]{0,30}?(?:며칠|몇\s?(?:주|달)|일주일|열흘|한\s?달|이틀|사흘)"
-    r"|(?:우편물|우편함|고지서|신문|우유|택배)[^.!?]{0,12}?(?:쌓|가득|그대로)|(?:썩(?:는|은)|시체|악취|이상한|역한)\s?냄새"
-    r"|연락\s?(?:이\s?)?안\s?(?:되|돼)[^.!?]{0,12}?문(?:을|도)?\s?안\s?열|파리가\s?(?:많|꼬)|수도\s?사용량|관리비\s?\S{0,4}\s?미납|왕래\s?(?:가\s?)?없|인기척\s?(?:이\s?)?없")
-_NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리")
+    r"|(?:우편물|우편함|고지서|신문|우유|택배)[^.!?]{0,12}?(?:쌓|가득|그대로|미수거)|(?:썩(?:는|은)|시체|악취|이상한|역한)\s?냄새"
+    r"|연락\s?(?:이\s?)?안\s?(?:되|돼)[^.!?]{0,12}?문(?:을|도)?\s?안\s?열|(?:문을?\s?(?:두드려도|두들겨도)|초인종을?\s?눌러도|벨을?\s?눌러도)\s?(?:아무\s?)?(?:대답|반응|인기척|기척)(?:이|도)?\s?(?:없|안)|파리가\s?(?:많|꼬)|신음\s?소리|수도\s?사용량|관리비\s?\S{0,4}\s?미납|왕래\s?(?:가\s?)?없|인기척\s?(?:이\s?)?없")
+# Signs of withdrawal without a count of days (요새 경로당도 안 나오셔, 식사도 안 하셔, 검침이 계속 0):
+# only of an elder, a neighbour or someone living alone, not of a friend who is busy.
+_NEIGHBOUR_FRAIL = re.compile(
+    r"옆집|윗집|아랫집|아래층|위층|앞집|옆방|옆\s?호실|같은\s?층|이웃|독거|혼자\s?(?:사(?:시|는|세)|계시|계신|지내)|고시원|반지하"
+    r"|\d+\s?호|할머니|할아버지|할매|할배|어르신|노인|세입자|세대|사시는\s?분|아재|아저씨|아주머니")
+_NEIGHBOUR_LATELY = re.compile(
+    r"거동\s?(?:이\s?)?(?:불가|못\s?하)|(?:식사|밥)(?:를|을|도)?\s?(?:못|안)\s?(?:하시|하신|하심|드시|드신|드심)|(?:요즘|요새|한동안|통|계속)\s?(?:\S+\s){0,3}?(?:안\s?보이(?:시|세|고|는|네|셔)|인기척\s?(?:이\s?)?없|안\s?(?:나오|나와|나옴)|못\s?봤|(?:식사|밥)(?:도|를|을)?\s?안\s?(?:하|드|먹)|불이\s?안\s?켜|전화(?:도|를)?\s?안\s?받)|사람을?\s?(?:안|못)\s?만나|(?:검침|사용량)\S{0,4}\s?(?:\S+\s)?(?:계속\s?)?(?:0(?![0-9])|급감)")
+_NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리|신음")
 
 # --- guards --------------------------------------------------------------------------------
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
 _ABOUT = re.compile(
-    r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|기사|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
+    r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|(?<!택시)(?<!버스)(?<!택배)(?<!배달)(?<!수리)(?<!대리)(?<!운전)(?<![시스배달리전]\s)기사(?!님)|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
     r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상")
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
@@ -229,6 +261,10 @@ _OUT_OF_PLACE = re.compile(r"(?:학교|대학|학원|회사|직장|팀|구단|�
                            r"에서\s?(?:\S+\s?)?$")
 # An animal that follows (개가 따라오는 동안) is no stalker.
 _ANIMAL = re.compile(r"(?:(?<![가-힣])개|강아지|고양이|양|소|말|새)(?:가|들이|\s?한\s?마리가)\s?(?:\S+\s)?$")
+# 번개탄 lights a grill (고기 구이, 캠핑); a bottle of vitamins finished and bought again is no overdose.
+_DIET = re.compile(r"다이어트|단식|금식|간헐적|살\s?빼|식단")
+_GRILL = re.compile(r"고기|구이|캠핑|바베큐|바비큐|숯불|불판|삼겹살|굽")
+_SUPPLY = re.compile(r"비타민|영양제|유산균|오메가|홍삼|(?:또|다시|새로)\s?(?:사야|살|주문|시켜)")
 # "지쳐 쓰러지다" (worn out: 애들 지쳐 쓰러져서 나가떨어질 때) is fatigue, not a collapse.
 _WORN_OUT = re.compile(r"지쳐\s?$")
 # A task finished (과제 다 끝내고 싶어, 일 다 끝낼래) is no life ended.
@@ -236,7 +272,7 @@ _TASK = re.compile(r"(?:과제|숙제|업무|공부|청소|설거지|빨래|시�
 # Someone at the door to go out together (친구가 집앞에 와서 같이 나감) is no stalker.
 _TOGETHER = re.compile(r"같이|함께|데리러|마중|놀러")
 # Bored with nowhere to go (갈 데 없어 심심해) is no eviction.
-_BORED = re.compile(r"심심|놀\s?(?:데|곳)|놀러|할\s?(?:게|거)\s?없|여행|휴가|주말")
+_BORED = re.compile(r"심심|놀\s?(?:데|곳)|놀러|할\s?(?:게|거)\s?없|여행|휴가|주말|캠핑|텐트|별\s?보")
 # A bruise from a fall or play (애가 넘어져서 무릎에 멍) is no abuse unless a blow is named.
 _ACCIDENT = re.compile(r"넘어져|넘어졌|부딪|자빠|놀다가|운동하다|축구|자전거")
 _BLOW = re.compile(r"때리|때려|때린|맞|발로|던지")
@@ -247,7 +283,8 @@ _FRIDGE = re.compile(r"냉장고|말고는|메뉴|식당|뷔페|학식|급식|�
 _HARDSHIP = re.compile(r"며칠|째|돈|쌀|형편|굶|아이|애들|끼니|계속|하루\s?종일")
 _IMMINENT = re.compile(
     r"지금|당장|방금|빨리|살려|도와\s?주세요|와\s?있|서\s?있|올라와|먹었|삼켰|마셨|피웠|들고\s?있|문\s?앞|현관\s?앞"
-    r"|오늘\s?밤|준비했|다\s?준비|숨어\s?있|목\s?졸랐|졸라요|소리가\s?나요|울어요|지금도")
+    r"|오늘\s?밤|준비했|다\s?준비|숨어\s?있|목\s?졸랐|졸라요|소리가\s?나요|울어요|지금도"
+    r"|(?:때리|맞|패|부수|들어오려|따라오)고\s?있|피가?\s?안\s?멈|칼(?:까지|을)?\s?들었|오늘\s?(?:\S+\s)?(?:죽|끝내|할\s?거)")
 # A thing that fell over or broke (a street tree, a lamp post: field reports, SMS about the
 # street) is not a person who collapsed: such a span never makes a medical emergency, and is
 # not a cue for the model.
@@ -272,7 +309,8 @@ _NO_FOOD = re.compile(r"며칠|째|돈|쌀|먹을\s?(?:게|것)|형편|계속")
 _STARVE_HYPERBOLE = re.compile(r"굶어\s?(?:죽겠|돌아가시겠|뒤지겠|디지겠|죽을\s?것\s?같)"
                                r"|(?:다이어트|단식|금식|간헐적|살\s?빼)[^.!?]{0,12}?굶|굶\S{0,3}\s?다이어트")
 # "살려줘" after a feeling ("너무 보고 싶어 살려줘", "배고파 살려줘") is hyperbole, not a cry for help.
-_HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨")
+_HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨"
+                        r"|마감|과제|숙제|시험|야근|밤새|출근|월요일|팀플")
 # A broad distress vocabulary: the model is consulted only when one of these appears (not 약속,
 # 촛불, 불독, 불편, 따라서: captions and chores reached the model through them).
 _CUE = re.compile(
@@ -358,6 +396,12 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     end = start + len(text)
     if sub == "suicide" and "끝" in text:
         return bool(_TASK.search(view, before, start))
+    if sub == "food" and _DIET.search(view):
+        return True
+    if sub == "suicide" and "번개탄" in text:
+        return bool(_GRILL.search(view))
+    if sub == "suicide" and "먹" in text:
+        return bool(_SUPPLY.search(view))
     if sub in ("child", "elder"):
         return bool(_ACCIDENT.search(text)) and not _BLOW.search(text)
     if sub == "eviction":
@@ -368,6 +412,37 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     if sub == "stalking":
         return bool(_ANIMAL.search(view, before, start) or _TOGETHER.search(view, end, end + 12))
     return False
+
+
+def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
+    """Crises told by two signs together, neither a crisis alone: coercive control (the phone
+    searched and friends forbidden), violence witnessed (dragged away and a scream, a fight and
+    things breaking), a farewell beside affairs settled or a place to jump from, and giving up
+    beside feeling worthless (다 그만하고 싶어 … 아무도 나 필요 없어)."""
+    out: list[tuple[str, str, tuple[int, int], bool]] = []
+    thanks = _FAREWELL.search(view)
+    family = re.search(_ACTOR_FAMILY + r"|삼촌|사촌|친척|계부|새아빠", view)
+    pairs: list[tuple[re.Match[str] | None, bool, str, str, bool]] = [
+        (_CONTROL_PHONE.search(view), bool(_CONTROL_KEEP.search(view) and re.search(
+            _ACTOR_PARTNER + "|" + _ACTOR_FAMILY, view)), "violence",
+         "dating" if re.search(_ACTOR_PARTNER, view) else "domestic", False),
+        (_DRAGGED.search(view), bool(_SCREAM.search(view)), "violence", "domestic", True),
+        (_FIGHT_NOISE.search(view), bool(_BREAK_NOISE.search(view)), "violence", "domestic", False),
+        (_SETTLED.search(view), bool(thanks), "suicide", "suicide", False),
+        (_PLACE.search(view), bool(thanks), "suicide", "suicide", True),
+        (_GIVE_UP.search(view), bool(_WORTHLESS.search(view)), "suicide", "suicide", False),
+        (_HOME_FEAR.search(view), bool(family), "violence", "domestic", False),
+        (_TOUCHED.search(view), bool(family), "abuse", "child", False),
+    ]
+    news: bool | None = None
+    for found, other, kind, sub, imminent in pairs:
+        if found is None or not other:
+            continue
+        if news is None:
+            news = _reads_as_news(view)
+        if not _guarded(view, found.start(), found.end(), news):
+            out.append((kind, sub, (found.start(), found.end()), imminent))
+    return out
 
 
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
@@ -388,6 +463,7 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
+    hits.extend(_paired_hits(view))
     if _NEIGHBOUR_WHO.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
@@ -395,9 +471,53 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
             if not _guarded(view, m.start(), m.end(), news):
                 hits.append(("neighbour", "lonely_death", (m.start(), m.end()),
                              bool(_NEIGHBOUR_URGENT.search(m.group(0)))))
+    if _NEIGHBOUR_FRAIL.search(view):
+        for m in _NEIGHBOUR_LATELY.finditer(view):
+            if news is None:
+                news = _reads_as_news(view)
+            if not _guarded(view, m.start(), m.end(), news):
+                hits.append(("neighbour", "lonely_death", (m.start(), m.end()), False))
     return hits
 
 
+# A farewell beside affairs settled (집 정리 다 해놨어요 … 그동안 감사했습니다) or beside a place to
+# jump from (잘 있어라 하고 옥상 간다고): neither alone is a crisis (a move, a goodbye), together
+# they are the indirect disclosure counsellors are taught to hear.
+_SETTLED = re.compile(
+    r"(?:신변|주변|집|물건|짐|방)\S{0,2}\s?(?:을|를|도|은|는)?\s?(?:다\s?|전부\s?|싹\s?)?정리(?:를|도)?\s?(?:다\s?)?(?:했|해\s?놨|해\s?뒀|해\s?두었|끝냈)"
+    r"|(?:통장|재산|물건|보험|집|차)\S{0,2}\s?(?:도\s?|은\s?|는\s?)?(?:\S+\s)?\S*?(?:앞으로|에게|한테)\s?(?:돌려|넘겨|줬|주었|나눠)"
+    r"|(?:물건|옷|짐)\S{0,2}\s?(?:다\s?)?(?:나눠\s?줬|나눠\s?주었|버렸)|유서")
+_FAREWELL = re.compile(
+    r"그동안\s?(?:정말\s?|너무\s?)?(?:감사|고마웠|고마워|미안|행복)|(?:고마웠|미안했|사랑했|감사했)(?:어|다|습니다|어요)"
+    r"|마지막으로\s?(?:얼굴|목소리|인사|보고|연락|말)|잘\s?있어(?:라|요)?|(?:날|저를|나를)?\s?찾지\s?(?:마|말아)|다들\s?잘\s?(?:지내|살아)|이제\s?(?:마음이\s?)?편하")
+_WORTHLESS = re.compile(r"아무도\s?(?:나|날|저|절)\S{0,2}\s?(?:필요\s?없|안\s?필요|신경\s?안|찾지\s?않)|나\s?같은\s?(?:건|게|거|애)|나만\s?없으면|짐이\s?(?:되|돼)")
+_GIVE_UP = re.compile(r"(?:다|모든\s?걸|전부)\s?(?:그만\s?(?:하고|두고)|포기하고|내려놓고)\s?싶|너무\s?지쳤")
+# Afraid to go home (집에 들어가기 무서워) beside a family member named; touched at night or in
+# one's room (방에 들어와서 만져) beside a family member named.
+_HOME_FEAR = re.compile(r"집에\s?(?:들어)?가기\s?(?:가\s?)?(?:너무\s?)?(?:무서|겁나|두려)")
+_TOUCHED = re.compile(r"(?:방에\s?들어와서|몰래|밤에|자는데|몸을?)\s?(?:\S+\s)?(?:만져|만지|만졌|더듬)")
+_PLACE = re.compile(r"옥상|난간|한강|다리\s?위|대교|철로|선로|투신")
+# Coercive control by a partner: the phone searched or taken beside being kept from friends or
+# from going out (폰 검사하고 친구 못 만나게 해); neither alone is violence.
+_CONTROL_PHONE = re.compile(r"(?:폰|핸드폰|휴대폰|카톡|문자)\S{0,2}\s?(?:을\s?|를\s?)?(?:몰래\s?)?(?:검사|뒤지|뒤져|뺏|감시)")
+_CONTROL_KEEP = re.compile(r"(?:친구|사람|가족)\S{0,2}\s?(?:을\s?|를\s?|도\s?)?(?:못|안)\s?만나게|(?:밖에|집\s?밖에)?\s?못\s?나가게|연락\s?(?:을\s?)?못\s?하게")
+# Violence witnessed by a neighbour or a passer-by: someone dragged away beside a scream, or a
+# fight through the wall beside things breaking (싸움 소리 … 유리 깨지는 소리); a fight's noise
+# alone is a noise complaint.
+_DRAGGED = re.compile(r"(?:남자|여자|사람|누가|누군가|아이|애)(?:가|이|를|을)?\s?(?:\S+\s)?(?:끌고\s?(?:가|들어|감|갔)|끌려\s?(?:가|들어|감|갔))")
+_SCREAM = re.compile(r"소리\s?(?:를\s?)?(?:지르|지름|질러)|비명|살려")
+_FIGHT_NOISE = re.compile(r"(?:싸우는|싸움|다투는|고함|때리는)\s?소리")
+_BREAK_NOISE = re.compile(r"(?:유리|그릇|접시|물건)\S{0,2}\s?(?:가\s?|이\s?)?(?:깨지는|부서지는|던지는|깨는)\s?소리|비명")
+# Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
+# (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
+# partner's violence stays violence unless an elder is hurt.
+_ELDER_VICTIM = re.compile(r"할머니|할아버지|할매|할배|어르신|노인|노모|치매|요양")
+_CHILD_VICTIM = re.compile(r"(?<![가-힣])(?:초|중|고)\s?[1-6](?![0-9])|(?:초등|중|고등)학생|(?<![0-9])1?[0-9]\s?살|조카|(?<![가-힣])걔|아이|애기|아기|(?<![가-힣])애(?:가|를)")
+_SPOUSE = re.compile(r"남편|아내|와이프|배우자|남친|여친|남자\s?친구|여자\s?친구|애인|전\s?남편|전\s?아내")
+# Hardship is imminent when it falls today or tonight, in the cold, or on a baby; a neighbour
+# when a body may be inside (a smell, flies) or nobody answers a call at the door.
+_DESTITUTION_NOW = re.compile(r"오늘|내일|지금|당장|영하|밤새|추운데|분유")
+_NEIGHBOUR_NOW = re.compile(r"썩|시체|악취|파리|불러도|두드려도|인터폰|연락\s?(?:이\s?)?두절|냄새\s?(?:가\s?)?심")
 # Which kind names a message with hits of several kinds (the most specific, most urgent first).
 _KIND_RANK = {"suicide": 6, "abuse": 5, "violence": 4, "emergency": 3, "neighbour": 2,
               "destitution": 1}
@@ -409,9 +529,20 @@ def _from_hits(text: str, view_text: str, index: Any,
     # "살려주세요" alone in a violence pattern but with an emergency hit: emergency names it.
     kind = max(kinds, key=lambda k: _KIND_RANK[k])
     sub = next(s for k, s, _, _ in hits if k == kind)
+    if kind == "abuse" and "violence" in kinds and _SPOUSE.search(view_text) \
+            and not (_ELDER_VICTIM.search(view_text) or _CHILD_VICTIM.search(view_text)):
+        kind = "violence"
+        sub = next(s for k, s, _, _ in hits if k == kind)
+    if kind == "violence" and sub == "domestic":
+        if _ELDER_VICTIM.search(view_text):
+            kind, sub = "abuse", "elder"
+        elif _CHILD_VICTIM.search(view_text) and not _SPOUSE.search(view_text):
+            kind, sub = "abuse", "child"
     imminent = any(i for k, _, _, i in hits if k == kind) or bool(_IMMINENT.search(view_text))
-    if kind == "destitution" and not re.search(r"오늘\s?밤|영하|지금\s?당장", view_text):
-        imminent = False
+    if kind == "destitution":
+        imminent = bool(_DESTITUTION_NOW.search(view_text))
+    if kind == "neighbour" and _NEIGHBOUR_NOW.search(view_text):
+        imminent = True
     severity = 3 if imminent else BASE_SEVERITY[kind]
     spans = sorted({(index[s], index[e - 1] + 1) for _, _, (s, e), _ in hits})
     return CrisisResult(True, kind, severity, imminent, sub, spans, "rule")

@@ -260,3 +260,247 @@ def test_the_models_cue_skips_appointments_candles_and_therefore() -> None:
         assert not _CUE.search(chore), chore
     for cue in ("약을 다 먹었어", "불이 났어", "누가 따라와"):
         assert _CUE.search(cue), cue
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # indirect disclosures: a passive wish not to wake, a farewell that assumes one's
+        # absence, affairs settled, the wish to die of the old, the casual volitional question,
+        # "can't bear it any more", a friend's stated intent reported
+        ("아침에 눈 안 떴으면 좋겠어", "suicide"), ("영원히 잠들고 싶다", "suicide"),
+        ("태어나지 말았어야 했어", "suicide"), ("나 없어도 다들 잘 살 거야", "suicide"),
+        ("먼저 가서 미안해 엄마", "suicide"), ("신변 정리 다 했어요", "suicide"),
+        ("빨리 죽어야지 이 나이에", "suicide"), ("그냥 죽을까", "suicide"),
+        ("이제 더는 못 버티겠어", "suicide"), ("친구가 자살한대요 어떡해요", "suicide"),
+        ("어제 칼빵 했어", "suicide"),
+        # dialect: 죽고 잡다 (싶다), 죽어삐고 (버리고)
+        ("죽고 잡다", "suicide"), ("죽어삐고 싶다", "suicide"),
+        # a blow named (멱살, 머리채, 뺨), the fear of the next one (때릴까 봐)
+        ("남편이 또 때릴까 봐 무서워요", "violence"), ("남친이 멱살을 잡고 흔들었어", "violence"),
+        # unresponsive, foam at the mouth, calling 119
+        ("깨워도 안 일어나요", "emergency"), ("입에 거품 물고 쓰러졌어", "emergency"),
+        ("아빠가 숨은 쉬는데 119 불러야 돼?", "emergency"),
+        # no money for rice or briquettes; a neighbour not seen lately, no answer at the door
+        ("쌀 살 돈도 없어", "destitution"), ("옆집 할머니 요즘 통 안 보이셔", "neighbour"),
+        ("문을 두드려도 대답이 없어요 옆집 할아버지", "neighbour"),
+    ],
+)
+def test_indirect_and_everyday_phrasings_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["먼저 가서 자리 잡을게", "오늘 회사 일찍 먼저 갈게", "방 정리 다 했어", "잠들고 싶다 너무 졸려",
+     "내일 아침에 눈 뜨면 연락할게", "그냥 집에 갈까", "더워서 못 버티겠다 에어컨 틀자"],
+)
+def test_everyday_look_alikes_of_the_indirect_phrasings_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a farewell beside affairs settled or beside a place to jump from
+        ("집 정리 다 했어 그동안 고마웠어", "suicide"), ("다들 잘 지내 나 한강 간다", "suicide"),
+        ("통장은 동생한테 넘겨놨어요 그동안 감사했습니다", "suicide"),
+        ("찾지 마 다들 고마웠어", "suicide"), ("어젯밤부터 죽으라는 목소리가 들려", "suicide"),
+        ("요즘 어떻게 죽을까 그 생각만 해", "suicide"), ("난간 앞이야", "suicide"),
+        ("약을 좀 많이 먹었어요 서른 알 정도", "suicide"),
+        # conjugations: 조릅니다, 뿌린다고, 죽여버린다고; a restraining order broken
+        ("남편이 술 마시면 목을 조릅니다", "violence"), ("헤어지자니까 사진 뿌린다고 협박해", "violence"),
+        ("그 사람이 죽여버린다고 문자 보냈어", "violence"), ("접근금지 걸려 있는데 또 집 앞에 왔어", "violence"),
+        # violence at home against a child or an elder is abuse; against a partner, violence
+        ("엄마가 옷걸이로 때려 나 초6", "abuse"), ("삼촌이 할매를 때렸어", "abuse"),
+        ("남편이 나를 때려 애가 다 보고 있어", "violence"),
+        ("아들이 어머니 연금을 다 가져가요", "abuse"), ("계부가 나를 자꾸 만지려고 해", "abuse"),
+    ],
+)
+def test_farewells_conjugations_and_victims_name_the_crisis(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["이사 때문에 집 정리 다 했어", "그동안 고마웠어요 다음에 또 봐요", "격투기 보는데 목 조르기로 이김",
+     "번개탄에 삼겹살 구워 먹자", "비타민 한 통 다 먹었다 또 사야지", "보고서 마감이라 밤새야 함 살려줘",
+     "어머니 기초연금 신청할 때 뭐 가져가야 돼요", "속이는 거 더 이상 못하겠어",
+     "반 애들한테 매일 맞아 학교 가기 싫어"],
+)
+def test_look_alikes_of_farewells_and_named_blows_stay_quiet_or_keep_their_kind(text: str) -> None:
+    result = detect_crisis(text)
+    if text.startswith("반 애들"):  # school violence stays violence, not child abuse
+        assert result.kind == "violence"
+    else:
+        assert not result.crisis, result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # emergencies in everyday words: trapped under, hit by a car, bleeding a lot, a fall,
+        # a broken bone, flood water, collapse, anaphylaxis, poisoning, a wire burning
+        ("아저씨가 트랙터 밑에 깔렸어요", "emergency"), ("오토바이에 치였어요 다리가 안 움직여요", "emergency"),
+        ("아빠 머리 피 나 어떡해", "emergency"), ("엄마가 계단에서 굴러떨어지셨어", "emergency"),
+        ("등산하다 발목이 부러진 것 같아요", "emergency"), ("반지하에 물이 무릎까지 찼어요", "emergency"),
+        ("옆 건물 붕괴 우려 있어요 금이 계속 커져요", "emergency"),
+        ("땅콩 먹고 두드러기 나더니 목이 부어요", "emergency"),
+        ("공장에서 화학 약품이 샌 뒤로 다들 두통에 구토해요", "emergency"),
+        ("콘센트에서 타는 냄새가 나요", "emergency"),
+        # destitution: bills months behind, a cut-off announced, a cold room, no food
+        ("가스비가 석 달 밀려서 공급 중단 예고받았어요", "destitution"),
+        ("방 안 온도가 3도예요 난방비가 없어요", "destitution"), ("강제집행 내일이래요", "destitution"),
+        ("먹을 것도 부족해요 애들이 셋이에요", "destitution"),
+        # neighbours: lately unseen or not eating, days of milk uncollected, zero meter readings
+        ("혼자 사시는 할배가 요새 경로당도 안 나오셔", "neighbour"),
+        ("독거 어르신 댁 우유가 5일분 미수거예요", "neighbour"),
+        ("옆집 아주머니 요즘 식사도 안 하시는 것 같아요", "neighbour"),
+        ("아랫집 할매 수도 검침이 계속 0이래", "neighbour"),
+        ("세입자가 두 달째 연락도 안 되고 불이 안 켜져요", "neighbour"),
+    ],
+)
+def test_everyday_emergencies_hardship_and_neighbours_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["뭐 먹을 거 없나", "식량이 부족한 나라에 지원한다는 기사를 봤다", "코피 많이 나서 휴지 좀",
+     "고기 타는 냄새 좋다", "불꽃놀이 보러 한강 가자", "다이어트 중이라 하루 한 끼 먹어",
+     "작년에 다리 부러졌었는데 이제 괜찮아", "가스 차단기 교체는 어디에 신청하나요",
+     "친구가 요즘 안 보이네 바쁜가 봐"],
+)
+def test_look_alikes_of_everyday_emergencies_and_hardship_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # neglect and abuse signs: a cigarette burn (담배빵), food not given, diapers not changed,
+        # a small child alone for hours, truancy, a parent away for days; the fear of a blow
+        ("우리 반 아이 팔에 담배빵 자국이 있어요", "abuse"),
+        ("요양원에서 할아버지 밥을 안 준대요", "abuse"),
+        ("아기가 몇 시간째 혼자 울고 있어요 어른이 없는 것 같아요", "abuse"),
+        ("아빠가 사흘째 집에 안 들어와 나 초4야", "abuse"), ("아동이 무단결석 3주째예요", "abuse"),
+        ("남편이 술 마시고 왔어 오늘 또 맞을 거 같아", "violence"),
+        ("물 끊겼어 애기 씻길 물도 없어", "destitution"),
+        # a bruise beside a partner's blows, no child or elder: violence
+        ("얼굴에 멍 자국이 있어요 남편 폭행이에요", "violence"),
+    ],
+)
+def test_neglect_signs_and_feared_blows_are_found(text: str, kind: str) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.kind == kind, result
+
+
+@pytest.mark.parametrize(
+    "text", ["아이가 친구랑 같은 옷을 샀어요", "할머니가 용돈을 안 준대 ㅠ", "술 끊었어 이제 물만 마셔",
+             "그 경기 보면서 한 시간 동안 울었어", "어른이 없는 캠핑은 처음이야"])
+def test_look_alikes_of_neglect_signs_are_not_a_crisis(text: str) -> None:
+    assert not detect_crisis(text).crisis, detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "imminent"),
+    [
+        ("아빠가 엄마 때리고 있어 나 어떡해", True), ("손목 그었는데 피가 안 멈춰", True),
+        ("오늘 죽을 거예요 약 샀어요", True), ("내일 쫓겨나요 갈 데가 없어요", True),
+        ("옆방 사람 며칠째 안 나오는데 복도에 파리가 많고 냄새가 심해요", True),
+        ("쌀이 다 떨어졌어요", False), ("남편이 예전에 저를 때렸어요", False),
+    ],
+)
+def test_imminent_follows_what_is_happening_now(text: str, imminent: bool) -> None:
+    result = detect_crisis(text)
+    assert result.crisis and result.imminent is imminent, result
+    assert result.severity == (3 if imminent else result.severity)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis_"),
+    [
+        # coercive control: the phone searched beside being kept from friends or from going out
+        ("남친이 내 폰 검사하고 친구 못 만나게 해", True), ("남편이 휴대폰 뺏고 밖에 못 나가게 해요", True),
+        ("엄마가 폰 검사해서 짜증나", False), ("친구 못 만나게 하는 게임 중독", False),
+        # violence witnessed: dragged away beside a scream, a fight beside things breaking
+        ("어떤 남자가 여자를 끌고 가요 여자가 소리 질러요", True),
+        ("옆집에서 부부 싸우는 소리랑 접시 깨지는 소리가 나요", True),
+        ("윗집 싸우는 소리 때문에 잠을 못 자요", False), ("짐을 끌고 가는 소리가 시끄러워요", False),
+    ],
+)
+def test_control_and_witnessed_violence_need_both_signs(text: str, crisis_: bool) -> None:
+    result = detect_crisis(text)
+    assert result.crisis is crisis_ and (not crisis_ or result.kind == "violence"), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("전입신고 문의요 근데 남편 피해서 나온 거라 주소 노출되면 안 돼요", "violence"),
+     ("전 남친 피해서 이사했어요", "violence"),
+     ("다 그만하고 싶다 아무도 나 필요 없잖아", "suicide"),
+     ("다 포기하고 싶어 나만 없으면 다들 편할 텐데", "suicide"),
+     ("일 다 그만하고 싶다 퇴사할까", None), ("나 같은 건 원래 이래", None),
+     ("비 피해서 카페 들어왔어", None)],
+)
+def test_fleeing_an_abuser_and_worthlessness_beside_giving_up(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("방문 결과: 독거 어르신 거동 불가, 식사 못 하심, 보호자 없음", "neighbour"),
+     ("혼자 계신 아버지가 전화를 이틀째 안 받으세요", "neighbour"),
+     ("할매가 밥을 사흘째 안 드신다", "neighbour"),
+     ("아이가 열이 40도가 넘고 축 처져서 반응이 없어요", "emergency"),
+     ("애들 분유값도 없어요 남편은 연락 끊겼고요", "destitution"),
+     ("친구가 전화를 이틀째 안 받네 삐졌나", None), ("문의했는데 반응이 없어요", None),
+     ("어제 체온이 40도까지 올랐다가 지금은 괜찮아요", None)],
+)
+def test_an_elder_not_eating_or_answering_a_limp_feverish_child_no_money_for_formula(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("오늘 밤에 한강 갈 거야 마지막으로 얼굴 보고 싶었어", "suicide"),
+     ("약 모아둔 거 오늘 다 먹을 거임", "suicide"),
+     ("학교 애들이 돈 뺏고 때려 담임한테 말해도 소용없어", "violence"),
+     ("새엄마가 밥을 안 줘", "abuse"), ("아빠가 술 마시면 집에 들어가기 무서워", "violence"),
+     ("오빠가 자꾸 내 방에 들어와서 만져", "abuse"), ("돈 없어서 3일째 물만 마심", "destitution"),
+     ("집주인이 문 잠가버려서 못 들어감 밖에서 자야 됨", "destitution"),
+     ("캠핑 가서 밖에서 자야 돼 텐트 챙겨", None), ("학교 애들이 나 놀려서 짜증나", None),
+     ("오빠가 내 폰 만져서 짜증나", None), ("비타민 모아둔 거 먹었어", None),
+     ("마지막으로 한강 야경 보고 집에 가자", None)],
+)
+def test_casual_disclosures_of_means_fear_touching_and_sleeping_outside(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("옆집 아줌마가 맨날 아이를 밖에 세워놔요 이 추운데", "abuse"),
+     ("전기요금 못 내서 내일 끊긴대요 애기 있는데", "destitution"),
+     ("독거노인 댁 방문했는데 문이 안 열리고 안에서 신음 소리가 나요", "neighbour"),
+     ("차 안에 아기가 혼자 있어요 창문도 닫혀 있고 너무 더워요", "emergency"),
+     ("자전거 세워놔도 돼요?", None)],
+)
+def test_a_child_left_outside_or_in_a_car_a_cut_off_announced_a_moan_behind_a_door(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+def test_a_noun_in_eum_is_not_read_as_a_nominal_ending() -> None:
+    from dasan.text.crisis_casual import casual_view
+    from dasan.text.normalize import light_view
+
+    assert casual_view(light_view("안에서 신음 소리가 나요")).text == "안에서 신음 소리가 나요"
