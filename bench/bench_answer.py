@@ -492,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.variants:
         from bench.faq_variants import load_variants, with_variants
 
-        civil = [d for d in docs.values() if d.id.startswith("civilappeal:")]
+        civil = [d for d in docs.values() if str(d.id).startswith("civilappeal:")]
         docs.update({d.id: d for d in with_variants(civil, load_variants(), "civilappeal:")})
         print("with the editors' question variants on the real FAQ's entries")
     n_ref = sum(not d.answerable for d in docs.values())

@@ -42,6 +42,6 @@ def with_variants(docs: Sequence[SearchDoc], variants: dict[str, tuple[str, ...]
     """The documents with the editors' variants added after their own."""
     out = []
     for d in docs:
-        extra = variants.get(d.id.removeprefix(prefix), ())
+        extra = variants.get(str(d.id).removeprefix(prefix), ())
         out.append(replace(d, question_variants=(*d.question_variants, *extra)) if extra else d)
     return out

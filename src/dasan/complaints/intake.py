@@ -314,7 +314,7 @@ def _crisis(session: Session, consultation: Consultation, description: str) -> b
     mail piling up). A crisis runs the kind's playbook on the report's consultation: priority,
     a stored supervisor alert (the floor's crisis page lists it), a welfare case where the law
     requires one, audit. The report still goes to its district as usual."""
-    screened = crisis_playbook.screen(session, consultation, description, channel="field")
+    screened = crisis_playbook.screen(session, consultation, description, channel="field_report")
     if screened is None:
         return False
     crisis_playbook.defer_events(session, screened[1].events)  # live once committed
@@ -453,7 +453,7 @@ def _needs_one_by_one(checked: Checked, duplicate: bool,
     if checked.phone or checked.email or checked.photos or duplicate:
         return True
     if checked.report.description and detect_crisis(checked.report.description,
-                                                    channel="field").crisis:
+                                                    channel="field_report").crisis:
         return True
     if checked.place.rule.startswith("address_"):
         return False  # a whole dong: never a duplicate

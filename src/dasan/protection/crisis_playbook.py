@@ -33,7 +33,7 @@ from dasan.db.models import Agent, AgentSkill, Consultation, Queue, Skill, User
 from dasan.db.models_protection import CrisisAlert, CrisisPlaybook, DongCentre, WelfareCase
 from dasan.errors import Conflict, Invalid, NotFound
 from dasan.protection import welfare
-from dasan.text.crisis import KIND_LABELS, KINDS, CrisisResult, detect_crisis
+from dasan.text.crisis import KIND_LABELS, KINDS, CrisisChannel, CrisisResult, detect_crisis
 from dasan.text.pii import mask
 
 CRISIS_CHANNEL = "crisis"
@@ -374,7 +374,7 @@ def respond(s: Session, c: Consultation, kind: str, severity: int, imminent: boo
 
 
 def screen(s: Session, c: Consultation, text: str, *, screened: str | None = None,
-           actor: User | None = None, channel: str | None = None,
+           actor: User | None = None, channel: CrisisChannel | None = None,
            ) -> tuple[CrisisResult, Response] | None:
     """Detect a crisis in a contact's text (any channel; `screened` is the text to judge when it
     differs, e.g. the Korean translation of a foreign message; `channel` as

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from dasan.errors import Invalid
 from dasan.text.ngrams import char_wb_ngrams
@@ -53,6 +53,10 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 BASE_SEVERITY = {"suicide": 2, "violence": 2, "abuse": 2, "emergency": 3, "destitution": 1,
                  "neighbour": 2}
 MAX_TEXT_CHARS = 20_000
+# Where a text comes from, as the detector reads it: one vocabulary for the API, the playbook
+# and every channel's intake (a field report skips the second stage: GATE_EXEMPT_CHANNELS).
+CrisisChannel = Literal["chat", "sms", "call", "qna", "field_report"]
+CRISIS_CHANNELS: tuple[CrisisChannel, ...] = get_args(CrisisChannel)
 TRAIN_SET = Path(__file__).parent / "crisis_data" / "crisis_train.tsv"
 log = logging.getLogger(__name__)
 
@@ -552,13 +556,19 @@ def _from_hits(text: str, view_text: str, index: Any,
 
 
 def load_labelled(path: Path) -> list[tuple[str, str, bool, str]]:
-    """(text, kind, imminent, channel) rows of a crisis TSV (kind ``none`` = not a crisis)."""
+    """(text, kind, imminent, channel) rows of a crisis TSV (kind ``none`` = not a crisis;
+    the channel one of :data:`CRISIS_CHANNELS`: the first sets' ``field`` is read as
+    ``field_report``). A row with another channel is an error naming its line."""
     rows: list[tuple[str, str, bool, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         kind, imminent, channel, text = line.split("\t", 3)
-        rows.append((text.strip(), kind.strip(), imminent.strip() == "1", channel.strip()))
+        channel = channel.strip()
+        channel = "field_report" if channel == "field" else channel
+        if channel not in CRISIS_CHANNELS:
+            raise ValueError(f"{path.name}:{n}: unknown channel {channel!r}")
+        rows.append((text.strip(), kind.strip(), imminent.strip() == "1", channel))
     return rows
 
 
@@ -692,7 +702,8 @@ def get_model() -> CrisisModel | None:
 
 
 def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
-                       use_gate: bool = True, channel: str | None = None) -> list[CrisisResult]:
+                       use_gate: bool = True, channel: CrisisChannel | None = None,
+                       ) -> list[CrisisResult]:
     """:func:`detect_crisis` for a batch (the model runs once over the texts it must judge).
 
     ``use_model=False`` runs the rules alone; ``use_gate=False`` skips the second stage
@@ -724,6 +735,8 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
             else:
                 out[i] = CrisisResult(False, score=p)
     results = [r if r is not None else CrisisResult(False) for r in out]
+    if channel is not None and channel not in CRISIS_CHANNELS:
+        raise ValueError(f"unknown crisis channel {channel!r}: one of {', '.join(CRISIS_CHANNELS)}")
     gate = use_model and use_gate and channel not in GATE_EXEMPT_CHANNELS
     return _second_stage(results, [v.text for v in views]) if gate else results
 
@@ -732,7 +745,7 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
 # situation written to the service, in the report style of the news ("…이 쓰러져 움직이지 않음",
 # "…했다는 신고"): the gate, which tells a disclosure from talk about others, does not judge it
 # (out of fold on the tune set it gave the field crises p 0.11-0.52, the chat ones 0.6-1.0).
-GATE_EXEMPT_CHANNELS = frozenset({"field", "field_report"})
+GATE_EXEMPT_CHANNELS: frozenset[CrisisChannel] = frozenset({"field_report"})
 # Asking how to die (자살하는 방법, 죽는 방법, 죽을 수 있는 방법) is a risk sign whatever the register:
 # the gate, which reads "…방법 알려줘" as chatbot small talk, never drops it.
 _METHOD_SEEKING = re.compile(r"(?:죽는|자살하는|자살할|죽을\s?수\s?있는|목\s?매는)\s?방법"
@@ -758,9 +771,10 @@ def _second_stage(results: list[CrisisResult], views: Sequence[str]) -> list[Cri
     return results
 
 
-def detect_crisis(text: str, *, use_model: bool = True, channel: str | None = None) -> CrisisResult:
+def detect_crisis(text: str, *, use_model: bool = True, channel: CrisisChannel | None = None,
+                  ) -> CrisisResult:
     """Whether ``text`` (from any channel) signals a crisis: kind, severity, imminent, spans.
 
-    ``channel`` is where the text comes from when that changes the reading (``field``: a
-    field report, which the second stage does not judge)."""
+    ``channel`` is where the text comes from when that changes the reading (``field_report``:
+    a field report, which the second stage does not judge); one of :data:`CRISIS_CHANNELS`."""
     return detect_crisis_many([text], use_model=use_model, channel=channel)[0]

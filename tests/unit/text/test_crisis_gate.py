@@ -143,3 +143,20 @@ def test_a_field_report_is_not_judged_by_the_gate(tiny_gate: CrisisModel, channe
     assert not detect_crisis(report, channel="chat").crisis
     found = detect_crisis(report, channel=channel)
     assert found.crisis and found.kind == "suicide" and found.disclosure is None
+
+
+def test_an_unknown_channel_is_refused_by_the_detector() -> None:
+    # One vocabulary (crisis.CRISIS_CHANNELS) for the API, the playbook and every intake: a
+    # misspelt channel would silently be read as a chat, with the second stage on.
+    with pytest.raises(ValueError, match="unknown crisis channel 'field'"):
+        detect_crisis("옆집 할머니가 며칠째 안 보여요", channel="field")  # type: ignore[arg-type]
+
+
+def test_the_first_sets_field_channel_is_read_as_a_field_report(tmp_path: Path) -> None:
+    tsv = tmp_path / "set.tsv"
+    tsv.write_text("# a set\nneighbour\t0\tfield\t옆집 우편물이 쌓여 있어요\n", encoding="utf-8")
+    assert crisis.load_labelled(tsv) == [("옆집 우편물이 쌓여 있어요", "neighbour", False,
+                                          "field_report")]
+    tsv.write_text("neighbour\t0\tfax\t옆집 우편물이 쌓여 있어요\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="set.tsv:1: unknown channel 'fax'"):
+        crisis.load_labelled(tsv)

@@ -4,7 +4,7 @@ the supervisor page (WebSocket), acknowledgement, the desktop's guidance, welfar
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
@@ -17,7 +17,7 @@ from dasan.db.session import new_session
 from dasan.errors import NotFound
 from dasan.protection import crisis_playbook as playbook
 from dasan.protection import welfare
-from dasan.text.crisis import detect_crisis
+from dasan.text.crisis import CrisisChannel, detect_crisis
 from dasan.web.deps import SESSION_COOKIE, get_db, require_roles
 from dasan.web.live import hub_of
 from dasan.web.security import refuse_cross_site
@@ -30,7 +30,7 @@ class DetectIn(BaseModel):
     text: str = Field(min_length=1, max_length=20_000)
     # Where the text comes from: it changes the reading (a field report skips the second
     # stage), so an unknown channel is refused rather than read as a chat.
-    channel: Literal["chat", "sms", "call", "qna", "field_report"] = "chat"
+    channel: CrisisChannel = "chat"
 
 
 class RespondIn(DetectIn):
