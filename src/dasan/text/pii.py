@@ -153,8 +153,9 @@ _RRN_SPLIT_RE = re.compile(
 
 # The two halves with a word between them: 850312 뒤에 1234567, 920817 뒷자리 2048311.
 _RRN_WORD_RE = re.compile(
-    r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*"
-    r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?자리(?:는|가|요)?|뒤에|뒤는|뒤|다시|하고)[ \t]*"
+    r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
+    r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
+    r"|뒤에|뒤는|뒤|다시|하고)[ \t]*"
     r"([0-9])(\d{6})(?!\d)"
 )
 
@@ -241,7 +242,7 @@ _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
 _SPOKEN_JOINER = re.compile(r"하고|다시|에|의|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
+    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,…~]"
     rf"|(?:에|의|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}])"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t][{_SPOKEN_CHARS}]))+"
 )
@@ -314,7 +315,7 @@ def _card(text: str) -> Iterator[Candidate]:
 
 
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{2,7}}){{1,4}}(?![\d\-])"
+    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
 # Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
@@ -361,6 +362,9 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
+        if min(map(len, groups)) == 1 and not (_context_before(
+                text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
+            continue  # a one-digit group (9002-1938-4472-1) only after a bank word
         if len(groups[0]) == 4 and len(groups) == 3 and len(groups[1]) == 2 and len(
             groups[2]
         ) == 2:
@@ -377,10 +381,13 @@ def _account(text: str) -> Iterator[Candidate]:
             yield "account", m.start(), m.end(), _mask_account(m.group(0))
 
 
+# Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
+# The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
+_AT = r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*)"
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)(?:\s?@\s?|[ \t]*(?:골뱅이|앳)[ \t]*)"
-    r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
-    r"\.[A-Za-z]{2,})"
+    rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
+    r"([A-Za-z0-9\-]+(?:(?:\.|[ \t]\.[ \t])[A-Za-z0-9\-]+)*"
+    r"(?:\.|[ \t]\.[ \t])[A-Za-z]{2,})"
 )
 
 
@@ -388,18 +395,38 @@ _EMAIL_RE = re.compile(
 _SPOKEN_DOMAIN = {"네이버": "naver", "다음": "daum", "한메일": "hanmail", "지메일": "gmail",
                   "구글": "google", "카카오": "kakao", "네이트": "nate", "야후": "yahoo",
                   "핫메일": "hotmail", "닷컴": ".com", "닷넷": ".net", "닷": ".", "점": ".",
-                  "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "dot": "."}
-_SPOKEN_EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*(?:@|골뱅이|앳|\bat\b)[ \t]*"
-    r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일)"
+                  "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "고": "go",
+                  "아웃룩": "outlook", "dot": "."}
+_SPOKEN_DOMAIN_PART = (
+    r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
+    r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:[ \t]*(?:\.|닷|점|\bdot\b)[ \t]*(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오))+))"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*(?:닷|점|\bdot\b)[ \t]*)"
+    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
+)
+_SPOKEN_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
+    r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+)
+# The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
+# 닷컴): English letter names, digits read out, dots and underscores said as words.
+_LETTER_NAMES = {"에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", "에프": "f", "지": "g",
+                 "쥐": "g", "에이치": "h", "아이": "i", "제이": "j", "케이": "k", "엘": "l",
+                 "엠": "m", "엔": "n", "오": "o", "피": "p", "큐": "q", "알": "r", "에스": "s",
+                 "티": "t", "유": "u", "브이": "v", "더블유": "w", "더블류": "w", "엑스": "x",
+                 "와이": "y", "제트": "z", "지읒": "z"}
+_SPELLED_TOKEN = "|".join(sorted(
+    [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
+     "언더스코어", "하이픈", "대시", r"[A-Za-z0-9]+"], key=len, reverse=True))
+_SPELLED_EMAIL_RE = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
+    r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 
 
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
-        local, domain = m.group(1), m.group(2)
+        local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     for m in _SPOKEN_EMAIL_RE.finditer(text):
@@ -408,6 +435,13 @@ def _email(text: str) -> Iterator[Candidate]:
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
+    if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
+        for m in _SPELLED_EMAIL_RE.finditer(text):
+            if not re.search(r"[가-힣]", m.group("local")):
+                continue  # written letters: the patterns above
+            domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
+                r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
+            yield "email", m.start(), m.end(), f"{m.group('local').split()[0][:2]}***@{domain}"
 
 
 _REGIONS = (
@@ -420,11 +454,30 @@ _PLATE_HANGUL = (
     "가나다라마거너더러머버서어저고노도로모보소오조"
     "구누두루무부수우주아바사자배하허호육해공국합"
 )
+_PLATE_REGIONS = ("서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남"
+                  "|제주")
+# Between the parts: nothing, spaces, a dash, or 에 as the digits are read out (12가에 3456).
+_PLATE_SEP = r"(?:[ \t]?[-.]?[ \t]?)"
+# After the plate: anything but another digit or a unit that makes the four digits an amount
+# (12가 3456원 is no plate; 12가 3456번이에요, 34너 5678이요 are).
+_PLATE_END = r"(?!\d|[ \t]?(?:원|명|개|건|년|만|천|억|kg|km|대|번지|호)(?![가-힣]{2}))(?![A-Za-z])"
 _PLATE_RE = re.compile(
-    r"(?<![\d\w])(?:(?P<region>서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남"
-    r"|전북|전남|경북|경남|제주)[ \t]?)?(?P<num>\d{2,3})[ \t]?"
-    rf"(?P<h>[{_PLATE_HANGUL}])[ \t]?(?P<tail>\d{{4}})"
-    r"(?![\d\w])"
+    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}){_PLATE_SEP}"
+    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)(?P<tail>\d{{4}})"
+    rf"{_PLATE_END}"
+)
+# The old and the two-wheeler forms keep the region and drop the digits before the letter
+# (서울 가 1234, 서울강남 가 1234): only right after a word for a vehicle's number.
+_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|차는|차가|자동차")
+_OLD_PLATE_RE = re.compile(
+    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
+    rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
+)
+# A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
+_SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
+_SPOKEN_PLATE_RE = re.compile(
+    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}]{{2,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
+    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})(?![{_SPOKEN_D}])"
 )
 
 
@@ -432,6 +485,16 @@ def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _PLATE_RE.finditer(text):
         region = m.group("region") or ""
         yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
+    if not _PLATE_CONTEXT.search(text):
+        return
+    for m in _OLD_PLATE_RE.finditer(text):
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+            yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
+    for m in _SPOKEN_PLATE_RE.finditer(text):
+        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num"))
+        spoken = any(ch in _DIGIT_VALUE for ch in m.group("num") + m.group("tail"))
+        if spoken and _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+            yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"
 
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
@@ -465,7 +528,8 @@ _ROAD_ADDR_RE = re.compile(
     rf"(?P<road>{_ROAD})[ \t]?(?P<num>{_BLDG}){_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )
 _LOT_ADDR_RE = re.compile(
-    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}})"
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}}"
+    r"(?:[가-힣]{1,5}(?:읍|면)[ \t]+)?)"  # 애월읍 애월리 123: a village (리) in its 읍/면
     rf"(?P<emd>{_EMD})[ \t]+(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
     rf"{_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )

@@ -1,0 +1,73 @@
+"""Issue 12, ninth round: e-mail and car-plate forms and numbers read out in ways the earlier
+rounds missed (Korean glued to an address, spaces or brackets around the @, a local part
+spelled in Hangul letters; plates with dashes, a particle after them, the old regional form and
+plates read aloud), each beside a look-alike that must stay unmasked."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find, mask
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "masked"),
+    [
+        ("이메일주소는abc123@gmail.com이에요", "abc123@gmail.com", "ab***@gmail.com"),
+        ("메일 mk2020@ naver . com 으로", "mk2020@ naver . com", "mk***@naver.com"),
+        ("메일 주소 lee.js (골뱅이) gmail.com", "lee.js (골뱅이) gmail.com", "le***@gmail.com"),
+        ("메일 minsu＠naver.com", "minsu＠naver.com", "mi***@naver.com"),
+        ("이메일은 에이치 와이 케이 팔팔 골뱅이 지메일 닷컴이요",
+         "에이치 와이 케이 팔팔 골뱅이 지메일 닷컴", "에이***@gmail.com"),
+    ],
+)
+def test_email_forms(text: str, value: str, masked: str) -> None:
+    result = mask(text)
+    assert _spans(text) == [("email", value)]
+    assert masked in result.masked
+
+
+def test_email_look_alikes_stay() -> None:
+    # a sentence end after a domain is not part of it; a spelled word with no @ is no address
+    assert _spans("메일은 a@b.com. Thanks") == [("email", "a@b.com")]
+    assert _spans("에이 비 씨 순서로 정리했어요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("차량 번호 12-가-3456", "12-가-3456"),
+        ("차량번호 12가-3456", "12가-3456"),
+        ("차번호 34너 5678이요", "34너 5678"),
+        ("차 번호가 12가 3456번이에요", "12가 3456"),
+        ("차량번호가 32다 8890인 차", "32다 8890"),
+        ("차 번호는 12 가에 3456", "12 가에 3456"),
+        ("차량 번호가 서울 가 1234 인데요", "서울 가 1234"),
+        ("오토바이 번호 서울강남 가 1234", "서울강남 가 1234"),
+        ("차량 번호 일이가 삼사오육", "일이가 삼사오육"),
+    ],
+)
+def test_car_plate_forms(text: str, value: str) -> None:
+    assert _spans(text) == [("car_plate", value)]
+
+
+def test_car_plate_look_alikes_stay() -> None:
+    # an amount after the letter-digit shape, and spoken digits with no vehicle word
+    assert [t for t, _ in _spans("12가 3456원 나왔어요")] == []
+    assert [t for t, _ in _spans("일이가 삼사오육 해서 계산했어요")] == []
+    # the old regional form only after a vehicle word
+    assert _spans("서울 가 1234 정도 걸려요") == []
+
+
+def test_numbers_read_with_pauses_and_words_between_halves() -> None:
+    assert _spans("아 번호가요, 공일공… 구구사삼… 이일육팔이요") == [
+        ("phone", "공일공… 구구사삼… 이일육팔")]
+    assert _spans("생년월일 880303 이고 뒷번호는 2567123 이요") == [
+        ("rrn", "880303 이고 뒷번호는 2567123")]
+    # a one-digit last group is an account only after a bank word
+    assert _spans("새마을금고 9002-1938-4472-1 이요") == [("account", "9002-1938-4472-1")]
+    assert _spans("접수 9002-1938-4472-1 건") == []
