@@ -186,7 +186,20 @@ SPLITS = {
     "holdout-b": DATA / "pii_v2_holdout_b.jsonl",
     "holdout-a": DATA / "pii_v2_holdout.jsonl",
     "tune": DATA / "pii_v2_tune.jsonl",
+    "tune-k": DATA / "pii_v2_tune_k.jsonl",
+    "tune-k1": DATA / "pii_v2_tune_k.jsonl",
+    "tune-k2": DATA / "pii_v2_tune_k.jsonl",
 }
+# Set K is split by position: K2 (every third item, from the third) is kept back from whoever
+# tunes - scored, never printed with --errors - and K1 (the rest) is looked at.
+K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2}
+NO_ERRORS = frozenset({"tune-k", "tune-k2", "holdout-i"})
+
+
+def split_items(split: str) -> list[dict[str, Any]]:
+    items = load_items(SPLITS[split])
+    keep = K_PARTS.get(split)
+    return [row for i, row in enumerate(items) if keep(i)] if keep else items
 NUMBER_TYPES = (
     "rrn", "foreigner_rrn", "phone", "card", "account", "email", "car_plate",
     "passport", "driver_licence", "business_no", "health_insurance",
@@ -209,10 +222,12 @@ def score(items: list[dict[str, Any]], finder: Finder) -> tuple[dict[str, dict[s
 
 
 def run(split: str, show_errors: bool) -> dict[str, Any]:
-    items = load_items(SPLITS[split])
+    if show_errors and split in NO_ERRORS:
+        raise SystemExit(f"--errors is refused on {split}: it is kept back from tuning")
+    items = split_items(split)
     ours, errors = score(items, dasan_find)
     peer, _ = score(items, peer_find)
-    print(f"## PII on {SPLITS[split].name} ({len(items)} items)")
+    print(f"## PII on {SPLITS[split].name} [{split}] ({len(items)} items)")
     print(f"{'type':17}{'n':>4}  {'dasan R':>8}{'masked':>8}{'P':>7}{'FM':>4}"
           f"   {'peer R':>8}{'masked':>8}{'P':>7}{'FM':>4}")
     for kind in (*NUMBER_TYPES, *TEXT_TYPES, "numbers", "names+addresses"):

@@ -160,7 +160,23 @@ _RRN_WORD_RE = re.compile(
 )
 
 
+# The birth date and the first digit of the second half only (주민번호 770205-2로 시작해요,
+# 앞에가 030419-3이에요, 881012-1******): still a person's, after a cue or before the stars.
+_RRN_PARTIAL_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]?[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
+    r"(?P<tail>[*xX●○]{1,6})?(?![\d*xX●○])"
+)
+_RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자리|앞\s?에|뒷자리|신분증")
+
+
 def _rrn(text: str) -> Iterator[Candidate]:
+    for m in _RRN_PARTIAL_RE.finditer(text):
+        birth, gender = m.group(1), m.group(2)
+        if not _valid_birth(birth, gender) or not (
+                m.group("tail") or _context_before(text, m.start(), _RRN_CUE, 20)):
+            continue
+        kind = "foreigner_rrn" if gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{birth}-{gender}******"
     for m in (*_RRN_SPLIT_RE.finditer(text), *_RRN_WORD_RE.finditer(text)):
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if _valid_birth(birth, gender):
@@ -556,9 +572,12 @@ def _address(text: str) -> Iterator[Candidate]:
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
-        if _PARTICLE_ROAD.search(word) or len(word) < 2:
-            continue
         prefix = m.group("prefix")
+        particle = _PARTICLE_ROAD.search(word)
+        # 성수이로, 보하로: a road whose name ends like 이로 is one after its district
+        if particle and not (particle.group(0) in ("이로", "하로") and len(word) >= 4
+                             and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
+            continue
         if not prefix.strip() and not re.search(r"(?:대로|[가-힣]{2,}로|[가-힣\d]+길)$", word):
             continue
         start = m.start()
@@ -794,6 +813,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_names.latin_names,
     pii_name_model.scored_names,
 )
 

@@ -289,7 +289,7 @@ _ONE_SYLLABLE_WORDS = frozenset(
 def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """A word that may be part of a foreign name: no known Korean word, cue or particle."""
     tag = lexicon.get(word, "")
-    return not (word in common or word in _ONE_SYLLABLE_WORDS
+    return not (word in common or word in _ONE_SYLLABLE_WORDS or word in ENDINGS
                 or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
                 or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
                 or word[-1] in "은는이가을를에의도로" or word in _tables()[3])

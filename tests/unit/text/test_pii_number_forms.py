@@ -71,3 +71,19 @@ def test_numbers_read_with_pauses_and_words_between_halves() -> None:
     # a one-digit last group is an account only after a bank word
     assert _spans("새마을금고 9002-1938-4472-1 이요") == [("account", "9002-1938-4472-1")]
     assert _spans("접수 9002-1938-4472-1 건") == []
+
+
+def test_a_partial_resident_number_after_a_cue_or_before_stars() -> None:
+    assert _spans("주민번호 770205-2로 시작해요") == [("rrn", "770205-2")]
+    assert _spans("외국인등록번호 앞에가 010419-5이에요") == [("foreigner_rrn", "010419-5")]
+    assert _spans("881012-1****** 로 가려서 보냈어요") == [("rrn", "881012-1******")]
+    # a date and a count with no cue, and an impossible date after one, stay
+    assert _spans("2024년 보고서 770205-2 페이지") == []
+    assert _spans("주민번호 771340-2로 시작") == []
+
+
+def test_a_road_whose_name_ends_like_a_particle_after_its_district() -> None:
+    spans = _spans("성동구 성수이로 7길 27 서울숲 엠타워 907호")
+    assert spans[0] == ("address", "성동구 성수이로 7길 27")
+    # with no district, 이로 is still read as a particle
+    assert _spans("이쪽 길이로 3 번 가면 돼요") == []
