@@ -102,7 +102,8 @@ class MaskResult:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~"
+# ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
@@ -155,7 +156,7 @@ _RRN_SPLIT_RE = re.compile(
 _RRN_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
     r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
-    r"|뒤에|뒤는|뒤|다시|하고)[ \t]*"
+    r"|뒤에|뒤는|뒤|다시|하고|의)[ \t]*"
     r"([0-9])(\d{6})(?!\d)"
 )
 
@@ -169,7 +170,30 @@ _RRN_PARTIAL_RE = re.compile(
 _RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자리|앞\s?에|뒷자리|신분증")
 
 
+# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567.
+_RRN_HALF_RE = re.compile(
+    r"(?P<cue>주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?등록[ \t]?번호|등록[ \t]?번호)"
+    r"(?:는|가|요|의)?[ \t]*(?:(?P<front>앞[ \t]?자리)|뒷[ \t]?자리|뒤[ \t]?번호)"
+    r"(?:는|가|은|요|가요)?[ \t]*,?[ \t]*"
+    r"(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-\u2010\u2011\u2012\u2013\u2212.]?[ \t]?\d)"
+    # the other half follows: the whole-number patterns take it
+    r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
+    r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
+)
+
+
 def _rrn(text: str) -> Iterator[Candidate]:
+    for m in _RRN_HALF_RE.finditer(text):
+        n = m.group("n")
+        foreign = m.group("cue").startswith("외국인")
+        if m.group("front"):
+            if len(n) != 6 or not _valid_birth(n, "1"):
+                continue
+            kind = "foreigner_rrn" if foreign else "rrn"
+            yield kind, m.start("n"), m.end("n"), "******"
+        elif len(n) == 7 and n[0] in "12345678":
+            kind = "foreigner_rrn" if foreign or n[0] in "5678" else "rrn"
+            yield kind, m.start("n"), m.end("n"), f"{n[0]}******"
     for m in _RRN_PARTIAL_RE.finditer(text):
         birth, gender = m.group(1), m.group(2)
         if not _valid_birth(birth, gender) or not (
@@ -602,7 +626,8 @@ _SURNAMES = (
     "김|이|박|최|정|강|조|윤|장|임|한|오|서|신|권|황|안|송|류|유|전|홍|고|문|양|손|배|백|허|남|"
     "심|노|하|곽|성|차|주|우|구|민|진|지|엄|채|원|천|방|공|현|함|변|염|여|추|도|소|석|선|설|마|"
     "길|연|위|표|명|기|반|라|왕|금|옥|육|인|맹|제|모|탁|국|어|은|편|용|예|경|봉|태|피|감|나|빈|"
-    "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영"
+    "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영|"
+    "옹|부|궁|근"
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
@@ -677,6 +702,13 @@ _ANSWER_RE = re.compile(
 _LIVES_RE = re.compile(
     r"(?:사는|살고[ \t]?있는|다니는|일하는|근무하는)[ \t]+"
     rf"(?P<name>{_NAME})(?=(?:인데요|인데|입니다|이에요|예요|이고요|이고|이요|이라고|라고)(?![가-힣]))"
+)
+# "박물결이라는 분이", "정의로라는 사람": a name, then 이라는/라는 and a word for a person
+_SO_CALLED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이라는|라는)[ \t]?"
+    r"(?:분(?!야|석|류|량|위기|식|리|명|노|실|해|배|만|양|쟁|당|담|할)|사람|이름|애(?![가-힣]{2})|아이"
+    r"|친구|학생|직원|여자|남자|청년|할머니|할아버지|아저씨|아주머니|아줌마|언니|형(?![가-힣])"
+    r"|누나|오빠|선생님|기사(?![가-힣])|환자)"
 )
 # "봉 자 현 자 우 자, 봉현우입니다": a name spelled with 자 after each syllable
 _SPELLED_JA_RE = re.compile(
@@ -775,14 +807,15 @@ def _names(text: str) -> Iterator[Candidate]:
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
-                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,))):
+                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
+                           (_SO_CALLED_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
                 # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
                 # 이하 are also common nouns.
-                strict = pattern is not _NAME_CUE_RE and not (
+                strict = pattern not in (_NAME_CUE_RE, _SO_CALLED_RE) and not (
                     pattern in (_CALLS_RE, _SELF_INTRO_RE) and len(cut) == 3 and _name_like(cut))
                 if len(cut) in sizes and _name_ok(cut, strict=strict):
                     name = cut

@@ -34,6 +34,8 @@ _CUE_WORDS = (
     *_CUE_NAME_WORDS, "저는", "전", r"My[ \t]+name[ \t]+is", r"my[ \t]+name[ \t]+is",
     r"Name[ \t]*:", r"name[ \t]*:", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
+    # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
+    r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
 )
 _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")

@@ -87,3 +87,19 @@ def test_a_road_whose_name_ends_like_a_particle_after_its_district() -> None:
     assert spans[0] == ("address", "성동구 성수이로 7길 27")
     # with no district, 이로 is still read as a particle
     assert _spans("이쪽 길이로 3 번 가면 돼요") == []
+
+
+def test_one_half_of_a_resident_number_after_its_name() -> None:
+    assert _spans("주민번호 앞자리는 850101이에요") == [("rrn", "850101")]
+    assert _spans("주민번호 뒷자리 1234567이요") == [("rrn", "1234567")]
+    assert _spans("주민번호 850101의 1234567") == [("rrn", "850101의 1234567")]
+    # both halves after 앞자리/뒷자리: one span of the whole number, of the right kind
+    assert _spans("등록번호 앞자리 950130 뒷자리 7012348") == [
+        ("foreigner_rrn", "950130 뒷자리 7012348")]
+    # an impossible date, or no resident-number word: no half
+    assert _spans("주민번호 앞자리는 851301이에요") == []
+    assert _spans("회원번호 앞자리는 850101이에요") == []
+
+
+def test_a_dash_typed_as_the_hangul_vowel() -> None:
+    assert _spans("핸드폰 010ㅡ1234ㅡ5678") == [("phone", "010ㅡ1234ㅡ5678")]
