@@ -692,9 +692,17 @@ _INTRO_START_RE = re.compile(
     rf"(?:^|[.!?,]\s*|네[,.]?\s+)(?P<name>{_NAME}[가-힣]?)(?:이라고|라고)[ \t]?"
     r"(?:합니다|해요|하는데요)"
 )
+# "상담원 님 천가은입니다", "ㅎㅇ요 남기쁨이에요": who is speaking, first after a greeting or the
+# start of the message (a name-like word only; 신청서입니다 is no name - see _names)
+_GREETED_RE = re.compile(
+    r"(?:^|[.!?~]\s*|(?:네|예|아|ㅎㅇ요|ㅎㅇ|안녕하세요|안녕하십니까|여보세요|수고하십니다"
+    r"|상담원[ \t]?님|상담사[ \t]?님|선생님)[.,!~]*\s+)"
+    rf"(?P<name>{_NAME})(?:입니다|이에요|예요)(?![가-힣])"
+)
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
-    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+)"
+    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+"
+    r"|\?[ \t]*(?:아|음|어|네|예)[,.]?[ \t]+)"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]?(?:이요|입니다|이에요|예요|요|이고|이구요)(?![가-힣])|[ \t]*$)"
 )
@@ -746,7 +754,8 @@ def _name_like(name: str) -> bool:
 _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
-    r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨)(?!앗)"
+    r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
+    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님)(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -808,14 +817,14 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
-                           (_SO_CALLED_RE, (3, 4))):
+                           (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
                 # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
                 # 이하 are also common nouns.
-                strict = pattern not in (_NAME_CUE_RE, _SO_CALLED_RE) and not (
+                strict = pattern not in (_NAME_CUE_RE, _SO_CALLED_RE, _ANSWER_RE) and not (
                     pattern in (_CALLS_RE, _SELF_INTRO_RE) and len(cut) == 3 and _name_like(cut))
                 if len(cut) in sizes and _name_ok(cut, strict=strict):
                     name = cut
@@ -825,8 +834,11 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE, _LIVES_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE) and not _name_like(name):
                 continue
+            if pattern is _GREETED_RE and (name[-1] in "과팀실국청점관역당부" or (
+                    {name, name[:2]} & pii_name_model.common_word_set())):
+                continue  # 신청서입니다, 정보과입니다: a common word or an office
             # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
             if pattern is _NAME_OF_RE and name[-1] in "구시군가":
                 continue

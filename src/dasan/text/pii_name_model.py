@@ -71,7 +71,8 @@ _NAMING_CUES = frozenset(str.split(
     """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
     예금주 예금주는 신청인 신청자 보호자 수취인 수령인 민원인 고객 환자 세입자 집주인 명의자
-    문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구"""))
+    문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구
+    참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -108,6 +109,11 @@ def _model() -> tuple[dict[str, float], float, float, frozenset[str], dict[str, 
     data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
     return (data["weights"], float(data["bias"]), float(data["threshold"]),
             frozenset(data["common_words"]), _unpack(data["lexicon"]))
+
+
+def common_word_set() -> frozenset[str]:
+    """The words frequent in name-free texts (stored with the weights)."""
+    return _model()[3]
 
 
 def _unpack(packed: dict[str, str]) -> dict[str, str]:

@@ -138,3 +138,15 @@ def test_a_korean_name_after_an_unknown_word_and_a_foreign_one_after_a_cue() -> 
 def test_a_name_about_to_be_spelled_out() -> None:
     assert _names("한 자씩 말씀드릴게요 유 은 하요") == ["유 은 하"]
     assert _names("한 자씩 또박또박 말하면 돼요") == []
+
+
+def test_who_is_speaking_after_a_greeting_and_the_answer_after_a_question() -> None:
+    assert _names("상담원 님 천가은입니다 예약 취소하려구요") == ["천가은"]
+    assert _names("신청자 이름 확인이요? 아 신청희요") == ["신청희"]
+    # an office or a form after a greeting is no name
+    assert _names("네 복지팀입니다") == []
+    assert _names("네 신청서입니다") == []
+
+
+def test_a_name_before_a_professional_title() -> None:
+    assert _names("복지관 모경란 사회복지사 선생님이 연결해주셨는데요") == ["모경란"]
