@@ -187,15 +187,12 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
                     if parts < 0:
                         parts = _foreign_parts(words, i, text, common_words, lexicon)
-                    # the word before the name's first part (직원 쩐 반 하이가), or the word after
-                    # it that says whose it is (팜 민 쩌우 엄마예요)
-                    first_prev = words[i - parts - 1][2] if i - parts >= 1 else ""
+                    # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
                     hypocoristic = (length == 2 and rest in _HYPOCORISTIC
                                     and (ord(cand[-1]) - 0xAC00) % 28 != 0
                                     and all(ch in given_ok for ch in cand))
                     if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES or hypocoristic
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
-                            or first_prev in _FOREIGN_CUES or first_prev in _NAMING_CUES
                             or nxt[:2] in _OWNER_AFTER):
                         continue
                     if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
