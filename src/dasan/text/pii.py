@@ -699,6 +699,10 @@ _GREETED_RE = re.compile(
     r"|상담원[ \t]?님|상담사[ \t]?님|선생님)[.,!~]*\s+)"
     rf"(?P<name>{_NAME})(?:입니다|이에요|예요)(?![가-힣])"
 )
+# "제 이름이 좀 특이해요 빈소라라고 해요": X라고 해요 anywhere (a name-like word only, as above)
+_SAID_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이라고|라고)[ \t]?(?:합니다|해요|하는데요|하고요|불러요)"
+)
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
     rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+"
@@ -817,7 +821,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
-                           (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,))):
+                           (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
+                           (_SAID_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -834,9 +839,9 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE) and not _name_like(name):
                 continue
-            if pattern is _GREETED_RE and (name[-1] in "과팀실국청점관역당부" or (
+            if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):
                 continue  # 신청서입니다, 정보과입니다: a common word or an office
             # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name

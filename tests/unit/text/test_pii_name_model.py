@@ -150,3 +150,9 @@ def test_who_is_speaking_after_a_greeting_and_the_answer_after_a_question() -> N
 
 def test_a_name_before_a_professional_title() -> None:
     assert _names("복지관 모경란 사회복지사 선생님이 연결해주셨는데요") == ["모경란"]
+
+
+def test_a_name_said_with_rago_haeyo_anywhere() -> None:
+    assert _names("제 이름이 좀 특이해요 빈소라라고 해요") == ["빈소라"]
+    assert _names("이 제도는 청년수당이라고 해요") == []
+    assert _names("이건 신청서라고 해요") == []
