@@ -182,6 +182,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             cand[:-1] in common_words or cand[:-1] in not_names
                             or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
                         continue  # 면허증에, 명의가: a noun and its particle
+                    if not rest and length >= 3 and cand[-1] in "은는을를에의":
+                        continue  # 폰은, 표기는: a word and its particle, not a foreign name
                     if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
