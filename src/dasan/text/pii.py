@@ -102,7 +102,8 @@ class MaskResult:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~"
+# ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
@@ -153,13 +154,53 @@ _RRN_SPLIT_RE = re.compile(
 
 # The two halves with a word between them: 850312 뒤에 1234567, 920817 뒷자리 2048311.
 _RRN_WORD_RE = re.compile(
-    r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*"
-    r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?자리(?:는|가|요)?|뒤에|뒤는|뒤|다시|하고)[ \t]*"
+    r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
+    r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
+    r"|뒤에|뒤는|뒤|다시|하고|의)[ \t]*"
     r"([0-9])(\d{6})(?!\d)"
 )
 
 
+# The birth date and the first digit of the second half only (주민번호 770205-2로 시작해요,
+# 앞에가 030419-3이에요, 881012-1******): still a person's, after a cue or before the stars.
+_RRN_PARTIAL_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]?[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
+    r"(?P<tail>[*xX●○]{1,6})?(?![\d*xX●○])"
+)
+_RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자리|앞\s?에|뒷자리|신분증")
+
+
+# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567.
+_RRN_HALF_RE = re.compile(
+    r"(?P<cue>주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?등록[ \t]?번호|등록[ \t]?번호)"
+    r"(?:는|가|요|의)?[ \t]*(?:(?P<front>앞[ \t]?자리)|뒷[ \t]?자리|뒤[ \t]?번호)"
+    r"(?:는|가|은|요|가요)?[ \t]*,?[ \t]*"
+    r"(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-\u2010\u2011\u2012\u2013\u2212.]?[ \t]?\d)"
+    # the other half follows: the whole-number patterns take it
+    r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
+    r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
+)
+
+
 def _rrn(text: str) -> Iterator[Candidate]:
+    for m in _RRN_HALF_RE.finditer(text):
+        n = m.group("n")
+        foreign = m.group("cue").startswith("외국인")
+        if m.group("front"):
+            if len(n) != 6 or not _valid_birth(n, "1"):
+                continue
+            kind = "foreigner_rrn" if foreign else "rrn"
+            yield kind, m.start("n"), m.end("n"), "******"
+        elif len(n) == 7 and n[0] in "12345678":
+            kind = "foreigner_rrn" if foreign or n[0] in "5678" else "rrn"
+            yield kind, m.start("n"), m.end("n"), f"{n[0]}******"
+    for m in _RRN_PARTIAL_RE.finditer(text):
+        birth, gender = m.group(1), m.group(2)
+        if not _valid_birth(birth, gender) or not (
+                m.group("tail") or _context_before(text, m.start(), _RRN_CUE, 20)):
+            continue
+        kind = "foreigner_rrn" if gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{birth}-{gender}******"
     for m in (*_RRN_SPLIT_RE.finditer(text), *_RRN_WORD_RE.finditer(text)):
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if _valid_birth(birth, gender):
@@ -241,7 +282,7 @@ _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
 _SPOKEN_JOINER = re.compile(r"하고|다시|에|의|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,]"
+    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,…~]"
     rf"|(?:에|의|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}])"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t][{_SPOKEN_CHARS}]))+"
 )
@@ -314,7 +355,7 @@ def _card(text: str) -> Iterator[Candidate]:
 
 
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{2,7}}){{1,4}}(?![\d\-])"
+    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
 # Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
@@ -361,6 +402,9 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
+        if min(map(len, groups)) == 1 and not (_context_before(
+                text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
+            continue  # a one-digit group (9002-1938-4472-1) only after a bank word
         if len(groups[0]) == 4 and len(groups) == 3 and len(groups[1]) == 2 and len(
             groups[2]
         ) == 2:
@@ -377,10 +421,13 @@ def _account(text: str) -> Iterator[Candidate]:
             yield "account", m.start(), m.end(), _mask_account(m.group(0))
 
 
+# Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
+# The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
+_AT = r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*)"
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)(?:\s?@\s?|[ \t]*(?:골뱅이|앳)[ \t]*)"
-    r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
-    r"\.[A-Za-z]{2,})"
+    rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
+    r"([A-Za-z0-9\-]+(?:(?:\.|[ \t]\.[ \t])[A-Za-z0-9\-]+)*"
+    r"(?:\.|[ \t]\.[ \t])[A-Za-z]{2,})"
 )
 
 
@@ -388,18 +435,38 @@ _EMAIL_RE = re.compile(
 _SPOKEN_DOMAIN = {"네이버": "naver", "다음": "daum", "한메일": "hanmail", "지메일": "gmail",
                   "구글": "google", "카카오": "kakao", "네이트": "nate", "야후": "yahoo",
                   "핫메일": "hotmail", "닷컴": ".com", "닷넷": ".net", "닷": ".", "점": ".",
-                  "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "dot": "."}
-_SPOKEN_EMAIL_RE = re.compile(
-    r"(?<![\w.+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*(?:@|골뱅이|앳|\bat\b)[ \t]*"
-    r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일)"
+                  "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "고": "go",
+                  "아웃룩": "outlook", "dot": "."}
+_SPOKEN_DOMAIN_PART = (
+    r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
+    r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:[ \t]*(?:\.|닷|점|\bdot\b)[ \t]*(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오))+))"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*(?:닷|점|\bdot\b)[ \t]*)"
+    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
+)
+_SPOKEN_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
+    r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+)
+# The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
+# 닷컴): English letter names, digits read out, dots and underscores said as words.
+_LETTER_NAMES = {"에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", "에프": "f", "지": "g",
+                 "쥐": "g", "에이치": "h", "아이": "i", "제이": "j", "케이": "k", "엘": "l",
+                 "엠": "m", "엔": "n", "오": "o", "피": "p", "큐": "q", "알": "r", "에스": "s",
+                 "티": "t", "유": "u", "브이": "v", "더블유": "w", "더블류": "w", "엑스": "x",
+                 "와이": "y", "제트": "z", "지읒": "z"}
+_SPELLED_TOKEN = "|".join(sorted(
+    [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
+     "언더스코어", "하이픈", "대시", r"[A-Za-z0-9]+"], key=len, reverse=True))
+_SPELLED_EMAIL_RE = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
+    r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 
 
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
-        local, domain = m.group(1), m.group(2)
+        local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     for m in _SPOKEN_EMAIL_RE.finditer(text):
@@ -408,6 +475,13 @@ def _email(text: str) -> Iterator[Candidate]:
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
+    if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
+        for m in _SPELLED_EMAIL_RE.finditer(text):
+            if not re.search(r"[가-힣]", m.group("local")):
+                continue  # written letters: the patterns above
+            domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
+                r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
+            yield "email", m.start(), m.end(), f"{m.group('local').split()[0][:2]}***@{domain}"
 
 
 _REGIONS = (
@@ -420,11 +494,30 @@ _PLATE_HANGUL = (
     "가나다라마거너더러머버서어저고노도로모보소오조"
     "구누두루무부수우주아바사자배하허호육해공국합"
 )
+_PLATE_REGIONS = ("서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남"
+                  "|제주")
+# Between the parts: nothing, spaces, a dash, or 에 as the digits are read out (12가에 3456).
+_PLATE_SEP = r"(?:[ \t]?[-.]?[ \t]?)"
+# After the plate: anything but another digit or a unit that makes the four digits an amount
+# (12가 3456원 is no plate; 12가 3456번이에요, 34너 5678이요 are).
+_PLATE_END = r"(?!\d|[ \t]?(?:원|명|개|건|년|만|천|억|kg|km|대|번지|호)(?![가-힣]{2}))(?![A-Za-z])"
 _PLATE_RE = re.compile(
-    r"(?<![\d\w])(?:(?P<region>서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남"
-    r"|전북|전남|경북|경남|제주)[ \t]?)?(?P<num>\d{2,3})[ \t]?"
-    rf"(?P<h>[{_PLATE_HANGUL}])[ \t]?(?P<tail>\d{{4}})"
-    r"(?![\d\w])"
+    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}){_PLATE_SEP}"
+    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)(?P<tail>\d{{4}})"
+    rf"{_PLATE_END}"
+)
+# The old and the two-wheeler forms keep the region and drop the digits before the letter
+# (서울 가 1234, 서울강남 가 1234): only right after a word for a vehicle's number.
+_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|차는|차가|자동차")
+_OLD_PLATE_RE = re.compile(
+    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
+    rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
+)
+# A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
+_SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
+_SPOKEN_PLATE_RE = re.compile(
+    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}]{{2,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
+    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})(?![{_SPOKEN_D}])"
 )
 
 
@@ -432,6 +525,16 @@ def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _PLATE_RE.finditer(text):
         region = m.group("region") or ""
         yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
+    if not _PLATE_CONTEXT.search(text):
+        return
+    for m in _OLD_PLATE_RE.finditer(text):
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+            yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
+    for m in _SPOKEN_PLATE_RE.finditer(text):
+        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num"))
+        spoken = any(ch in _DIGIT_VALUE for ch in m.group("num") + m.group("tail"))
+        if spoken and _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+            yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"
 
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
@@ -465,7 +568,8 @@ _ROAD_ADDR_RE = re.compile(
     rf"(?P<road>{_ROAD})[ \t]?(?P<num>{_BLDG}){_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )
 _LOT_ADDR_RE = re.compile(
-    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}})"
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}}"
+    r"(?:[가-힣]{1,5}(?:읍|면)[ \t]+)?)"  # 애월읍 애월리 123: a village (리) in its 읍/면
     rf"(?P<emd>{_EMD})[ \t]+(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
     rf"{_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )
@@ -492,9 +596,12 @@ def _address(text: str) -> Iterator[Candidate]:
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
-        if _PARTICLE_ROAD.search(word) or len(word) < 2:
-            continue
         prefix = m.group("prefix")
+        particle = _PARTICLE_ROAD.search(word)
+        # 성수이로, 보하로: a road whose name ends like 이로 is one after its district
+        if particle and not (particle.group(0) in ("이로", "하로") and len(word) >= 4
+                             and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
+            continue
         if not prefix.strip() and not re.search(r"(?:대로|[가-힣]{2,}로|[가-힣\d]+길)$", word):
             continue
         start = m.start()
@@ -519,7 +626,8 @@ _SURNAMES = (
     "김|이|박|최|정|강|조|윤|장|임|한|오|서|신|권|황|안|송|류|유|전|홍|고|문|양|손|배|백|허|남|"
     "심|노|하|곽|성|차|주|우|구|민|진|지|엄|채|원|천|방|공|현|함|변|염|여|추|도|소|석|선|설|마|"
     "길|연|위|표|명|기|반|라|왕|금|옥|육|인|맹|제|모|탁|국|어|은|편|용|예|경|봉|태|피|감|나|빈|"
-    "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영"
+    "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영|"
+    "옹|부|궁|근"
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
@@ -584,9 +692,21 @@ _INTRO_START_RE = re.compile(
     rf"(?:^|[.!?,]\s*|네[,.]?\s+)(?P<name>{_NAME}[가-힣]?)(?:이라고|라고)[ \t]?"
     r"(?:합니다|해요|하는데요)"
 )
+# "상담원 님 천가은입니다", "ㅎㅇ요 남기쁨이에요": who is speaking, first after a greeting or the
+# start of the message (a name-like word only; 신청서입니다 is no name - see _names)
+_GREETED_RE = re.compile(
+    r"(?:^|[.!?~]\s*|(?:네|예|아|ㅎㅇ요|ㅎㅇ|안녕하세요|안녕하십니까|여보세요|수고하십니다"
+    r"|상담원[ \t]?님|상담사[ \t]?님|선생님)[.,!~]*\s+)"
+    rf"(?P<name>{_NAME})(?:입니다|이에요|예요)(?![가-힣])"
+)
+# "제 이름이 좀 특이해요 빈소라라고 해요": X라고 해요 anywhere (a name-like word only, as above)
+_SAID_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이라고|라고)[ \t]?(?:합니다|해요|하는데요|하고요|불러요)"
+)
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
-    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+)"
+    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+"
+    r"|\?[ \t]*(?:아|음|어|네|예)[,.]?[ \t]+)"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]?(?:이요|입니다|이에요|예요|요|이고|이구요)(?![가-힣])|[ \t]*$)"
 )
@@ -594,6 +714,13 @@ _ANSWER_RE = re.compile(
 _LIVES_RE = re.compile(
     r"(?:사는|살고[ \t]?있는|다니는|일하는|근무하는)[ \t]+"
     rf"(?P<name>{_NAME})(?=(?:인데요|인데|입니다|이에요|예요|이고요|이고|이요|이라고|라고)(?![가-힣]))"
+)
+# "박물결이라는 분이", "정의로라는 사람": a name, then 이라는/라는 and a word for a person
+_SO_CALLED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이라는|라는)[ \t]?"
+    r"(?:분(?!야|석|류|량|위기|식|리|명|노|실|해|배|만|양|쟁|당|담|할)|사람|이름|애(?![가-힣]{2})|아이"
+    r"|친구|학생|직원|여자|남자|청년|할머니|할아버지|아저씨|아주머니|아줌마|언니|형(?![가-힣])"
+    r"|누나|오빠|선생님|기사(?![가-힣])|환자)"
 )
 # "봉 자 현 자 우 자, 봉현우입니다": a name spelled with 자 after each syllable
 _SPELLED_JA_RE = re.compile(
@@ -631,7 +758,8 @@ def _name_like(name: str) -> bool:
 _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
-    r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨)(?!앗)"
+    r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
+    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님)(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names.
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -692,14 +820,16 @@ def _names(text: str) -> Iterator[Candidate]:
     for pattern, sizes in ((_NAME_CUE_RE, (2, 3, 4)), (_SELF_INTRO_RE, (2, 3, 4)),
                            (_INTRO_START_RE, (3, 4)), (_CALLS_RE, (3,)), (_KIN_RE, (3,)),
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
-                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,))):
+                           (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
+                           (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
+                           (_SAID_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
                 # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
                 # 이하 are also common nouns.
-                strict = pattern is not _NAME_CUE_RE and not (
+                strict = pattern not in (_NAME_CUE_RE, _SO_CALLED_RE, _ANSWER_RE) and not (
                     pattern in (_CALLS_RE, _SELF_INTRO_RE) and len(cut) == 3 and _name_like(cut))
                 if len(cut) in sizes and _name_ok(cut, strict=strict):
                     name = cut
@@ -709,8 +839,11 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE, _LIVES_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE) and not _name_like(name):
                 continue
+            if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
+                    {name, name[:2]} & pii_name_model.common_word_set())):
+                continue  # 신청서입니다, 정보과입니다: a common word or an office
             # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
             if pattern is _NAME_OF_RE and name[-1] in "구시군가":
                 continue
@@ -730,6 +863,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_names.latin_names,
     pii_name_model.scored_names,
 )
 

@@ -53,19 +53,26 @@ ENDINGS: frozenset[str] = frozenset(
         씨 님 씨가 씨는
         씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
         고객님 고객님이 고객님은 선생님 선생님이 선생님이세요 학생 어린이 어르신 드림 귀하 올림
-        씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께"""
+        씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께
+        이한테 이하고 이네 이가요 이는요"""
     )
 )
 # Honorifics and titles that, as the next word, make the word before a candidate.
 _CALLED = frozenset(str.split(
     """씨 님 고객님 선생님 학생 어르신 주무관 주무관님 팀장님 과장님 상담사님 기사님 할아버지 할머니
     씨가 씨는 씨를 씨의 씨한테 씨랑
-    님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로"""))
+    님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로
+    아줌마 아줌마가 아저씨 아저씨가 이모 이모가 삼촌 삼촌이 언니 언니가 오빠 오빠가 누나 누나가
+    사회복지사 복지사님 간호사님 원장님 교수님 반장님 대리님 목사님 신부님 수녀님"""))
+# A given name said alone with the 이 families and friends add (하람이가, 경순이 아줌마, 나윤이는):
+# after a two-syllable word that ends in a consonant, 이 then a particle belongs to a name.
+_HYPOCORISTIC = frozenset(str.split("이 이가 이는 이를 이랑 이도 이한테 이하고 이네 이가요 이는요"))
 _NAMING_CUES = frozenset(str.split(
     """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
     예금주 예금주는 신청인 신청자 보호자 수취인 수령인 민원인 고객 환자 세입자 집주인 명의자
-    문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구"""))
+    문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구
+    참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -74,7 +81,10 @@ _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성�
 _COPULA = frozenset(str.split(
     "이에요 예요 입니다 이고 고 이고요 고요 이라고 라고 이요 요 인데요 이라는 라는 이세요 세요"))
 # A word before which a foreign resident's name often stands: 베트남에서 온 X, 직원 X 씨.
-_FOREIGN_CUES = frozenset(str.split("온 직원 근로자 유학생 외국인 국적 부인 남편 아내 이름은"))
+_FOREIGN_CUES = frozenset(str.split("온 직원 근로자 유학생 외국인 국적 부인 남편 아내 이름은 "
+                                    "일하는 사는 다니는 옆집 윗집 아랫집 참석자 대리인"))
+# The first syllables of a word after a name that says whose it is (X 엄마예요, X 학생 보호자).
+_OWNER_AFTER = frozenset(str.split("엄마 아빠 어머 아버 보호 학생 남편 아내 부인"))
 
 
 def _hangul_words(text: str) -> list[tuple[int, int, str]]:
@@ -99,6 +109,11 @@ def _model() -> tuple[dict[str, float], float, float, frozenset[str], dict[str, 
     data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
     return (data["weights"], float(data["bias"]), float(data["threshold"]),
             frozenset(data["common_words"]), _unpack(data["lexicon"]))
+
+
+def common_word_set() -> frozenset[str]:
+    """The words frequent in name-free texts (stored with the weights)."""
+    return _model()[3]
 
 
 def _unpack(packed: dict[str, str]) -> dict[str, str]:
@@ -151,66 +166,89 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             if has_sur and i and words[i - 1][2][-1:] not in "은는이가을를에의도로":
                 if parts < 0:
                     parts = _foreign_parts(words, i, text, common_words, lexicon)
-                has_sur = not parts  # 타카하시 유키: the last part of a foreign name
-            if not has_sur:
-                stem = word[:length + 1]
-                if cand[-1] in "에은는이가을를의도로와과" and (
-                        cand[:-1] in common_words or cand[:-1] in not_names
-                        or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
-                    continue  # 면허증에, 명의가: a noun and its particle
-                if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
-                        or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
-                    continue  # 아저씨, 다산콜센터입니다: a known word or a place, no foreign name
-                if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES
-                        or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES):
-                    continue
-                if parts < 0:
-                    parts = _foreign_parts(words, i, text, common_words, lexicon)
-                if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
-                    continue  # 응우옌 티 투: one syllable only as the last of several words
-            f = [f"len={length}", f"suf={rest or '-'}", f"pv={prev or '-'}",
-                 f"pv2={prev[-2:] or '-'}", f"nx={nxt or '-'}", f"nx1={nxt[:1] or '-'}",
-                 f"gb={_gap(gap_before)}", f"ga={_gap(gap_after)}"]
-            if has_sur:
-                kind = "c2" if len(sur) == 2 else ("top" if sur in _COMMON_SURNAMES else "rare")
-                f.append(f"sur={kind}")
-                n_ok = sum(ch in given_ok for ch in given)
-                f.append(f"given={len(given)}/{n_ok}")
-                f.extend(f"g={ch}" for ch in given)
-                f.append(f"head={lexicon.get(cand[:2], '-')}")
-                if len(given) == 2:
-                    f.append(f"gw={lexicon.get(given, '-')}")
-                f.append(f"whole{length}={lexicon.get(cand, '-')}")
-                f.append(f"shape={kind}/{len(given)}/{n_ok}/{rest or '-'}")
-            else:
-                kind = "none"
-                f.append("sur=none")
-                # how Korean it looks: given-name syllables, a known word, words before it
-                n_ok = sum(ch in given_ok for ch in cand)
-                f.append(f"fgiven={min(length, 3)}/{min(n_ok, 3)}")
-                f.append(f"parts={parts}")
-                f.append(f"fsuf={rest or '-'}")
-                f.append(f"ftail={cand[-1]}")
-                if nxt and _foreign_word(nxt, common_words, lexicon):
-                    f.append("fnext")
-                if cand in lexicon or word in lexicon:
-                    f.append(f"fknown={lexicon.get(cand, lexicon.get(word, '-'))[:3]}")
-            if cand in not_names or cand in common_words:
-                f.append("common=whole")
-            if cand[:2] in not_names or cand[:2] in common_words:
-                f.append("common=head")
-            if word in common_words:
-                f.append("common=word")
-            called = nxt in _CALLED or rest in ("씨", "님")
-            cued = prev in _NAMING_CUES
-            if called:
-                f.append("called")
-            if cued:
-                f.append("cued")
-            # the context with the shape: a word like 사랑 after a surname before 학생
-            f.append(f"ctx={'c' if called else ''}{'q' if cued else ''}/{kind}/"
-                     f"{'common' if cand[:2] in common_words or cand in common_words else '-'}")
-            yield ws, ws + length, f
+                # 타카하시 유키: the last part of a foreign name; but after an unknown word a
+                # Korean name stays one (옆집 반기태가, 참석자 위성진)
+                has_sur = not parts or all(ch in given_ok for ch in given)
+            # 간바트가, 로한이: a surname, then syllables no Korean given name has - read it
+            # as a foreign name as well, and let the score choose
+            readings = [has_sur]
+            if has_sur and parts > 0 and not any(ch in given_ok for ch in given) and (
+                    cand not in lexicon):
+                readings.append(False)
+            for has_sur in readings:
+                if not has_sur:
+                    stem = word[:length + 1]
+                    if cand[-1] in "에은는이가을를의도로와과" and (
+                            cand[:-1] in common_words or cand[:-1] in not_names
+                            or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
+                        continue  # 면허증에, 명의가: a noun and its particle
+                    if not rest and length >= 3 and cand[-1] in "은는을를에의":
+                        continue  # 폰은, 표기는: a word and its particle, not a foreign name
+                    if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
+                            or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
+                        continue  # 아저씨, 다산콜센터입니다: a known word or a place
+                    if parts < 0:
+                        parts = _foreign_parts(words, i, text, common_words, lexicon)
+                    # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
+                    hypocoristic = (length == 2 and rest in _HYPOCORISTIC
+                                    and (ord(cand[-1]) - 0xAC00) % 28 != 0
+                                    and all(ch in given_ok for ch in cand))
+                    if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES or hypocoristic
+                            or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
+                            or nxt[:2] in _OWNER_AFTER):
+                        continue
+                    if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
+                        continue  # 응우옌 티 투: one syllable only as the last of several words
+                f = [f"len={length}", f"suf={rest or '-'}", f"pv={prev or '-'}",
+                     f"pv2={prev[-2:] or '-'}", f"nx={nxt or '-'}", f"nx1={nxt[:1] or '-'}",
+                     f"gb={_gap(gap_before)}", f"ga={_gap(gap_after)}"]
+                if has_sur:
+                    kind = "c2" if len(sur) == 2 else ("top" if sur in _COMMON_SURNAMES else "rare")
+                    f.append(f"sur={kind}")
+                    n_ok = sum(ch in given_ok for ch in given)
+                    f.append(f"given={len(given)}/{n_ok}")
+                    f.extend(f"g={ch}" for ch in given)
+                    f.append(f"head={lexicon.get(cand[:2], '-')}")
+                    if len(given) == 2:
+                        f.append(f"gw={lexicon.get(given, '-')}")
+                    f.append(f"whole{length}={lexicon.get(cand, '-')}")
+                    f.append(f"shape={kind}/{len(given)}/{n_ok}/{rest or '-'}")
+                else:
+                    kind = "none"
+                    f.append("sur=none")
+                    # how Korean it looks: given-name syllables, a known word, words before it
+                    n_ok = sum(ch in given_ok for ch in cand)
+                    f.append(f"fgiven={min(length, 3)}/{min(n_ok, 3)}")
+                    f.append(f"parts={parts}")
+                    f.append(f"fsuf={rest or '-'}")
+                    f.append(f"ftail={cand[-1]}")
+                    if nxt and _foreign_word(nxt, common_words, lexicon):
+                        f.append("fnext")
+                    if cand in lexicon or word in lexicon:
+                        f.append(f"fknown={lexicon.get(cand, lexicon.get(word, '-'))[:3]}")
+                if cand in not_names or cand in common_words:
+                    f.append("common=whole")
+                if cand[:2] in not_names or cand[:2] in common_words:
+                    f.append("common=head")
+                if word in common_words:
+                    f.append("common=word")
+                if (length == 2 and rest in _HYPOCORISTIC and (ord(cand[-1]) - 0xAC00) % 28 != 0
+                        and all(ch in given_ok for ch in cand)):
+                    f.append(f"hypo={kind}")
+                called = nxt in _CALLED or rest in ("씨", "님")
+                cued = prev in _NAMING_CUES
+                if called:
+                    f.append("called")
+                if cued:
+                    f.append("cued")
+                # the context with the shape: a word like 사랑 after a surname before 학생
+                f.append(f"ctx={'c' if called else ''}{'q' if cued else ''}/{kind}/"
+                         f"{'common' if cand[:2] in common_words or cand in common_words else '-'}")
+                yield ws, ws + length, f
+
+
+LIST_FACTOR = 0.5
+_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*")
 
 
 def _gap(gap: str) -> str:
@@ -238,9 +276,24 @@ def scored_names(text: str) -> Iterator[Candidate]:
     best: dict[int, tuple[float, int, bool]] = {}
     for start, end, feats in candidates(text, common, lexicon):
         p = _score(feats, weights, bias)
-        if p >= threshold and p > best.get(start, (0.0, 0, False))[0]:
+        if p > best.get(start, (-1.0, 0, False))[0]:
             best[start] = (p, end, "sur=none" in feats)
+    chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
+    # Names in a list (위성진, 견미라, 옥정훈; 가은정이랑 복태수): a Korean-name candidate next to a
+    # masked name, joined by a comma or 이랑/하고/와, needs only LIST_FACTOR of the threshold.
+    grew = bool(chosen)
+    while grew:
+        grew = False
+        for start, (p, end, foreign) in best.items():
+            if start in chosen or foreign or p < threshold * LIST_FACTOR:
+                continue
+            if any(_LIST_GAP.fullmatch(text, best[c][1], start) or _LIST_GAP.fullmatch(
+                    text, end, c) for c in chosen):
+                chosen.add(start)
+                grew = True
     for start, (_, end, foreign) in sorted(best.items()):
+        if start not in chosen:
+            continue
         if foreign:
             start = _foreign_start(text, start, common, lexicon)
         yield "name", start, end, _mask(text[start:end])
@@ -268,7 +321,8 @@ PLACE_NAMES = frozenset(str.split(
 # and memorials of historical figures (이순신 장군 동상, 김구 기념관).
 _PLACE_AFTER = frozenset(str.split(
     """복지관 복지센터 센터 어린이집 유치원 도서관 교회 성당 공원 병원 의원 약국 식당 마트 아파트
-    빌라 회관 경로당 시장 장군 동상 기념관 기념사업회 대왕 열사 광장 생가"""))
+    빌라 회관 경로당 시장 장군 동상 기념관 기념사업회 대왕 열사 광장 생가 성지 묘역 기념비
+    문학관 기념공원"""))
 _PLACE_PARTICLES = frozenset(str.split(
     "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요") + [""])
 
@@ -289,7 +343,7 @@ _ONE_SYLLABLE_WORDS = frozenset(
 def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """A word that may be part of a foreign name: no known Korean word, cue or particle."""
     tag = lexicon.get(word, "")
-    return not (word in common or word in _ONE_SYLLABLE_WORDS
+    return not (word in common or word in _ONE_SYLLABLE_WORDS or word in ENDINGS
                 or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
                 or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
                 or word[-1] in "은는이가을를에의도로" or word in _tables()[3])

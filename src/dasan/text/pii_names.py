@@ -34,6 +34,8 @@ _CUE_WORDS = (
     *_CUE_NAME_WORDS, "저는", "전", r"My[ \t]+name[ \t]+is", r"my[ \t]+name[ \t]+is",
     r"Name[ \t]*:", r"name[ \t]*:", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
+    # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
+    r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
 )
 _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")
@@ -133,3 +135,95 @@ def spaced_names(text: str) -> Iterator[Candidate]:
         if len(syllables) == 2:
             masked = f"{syllables[0]} *"
         yield "name", start, end, masked
+
+
+# --- names in Latin letters inside Korean text ----------------------------------------------
+# Foreign residents write their names as in their passports (Nguyen Thi Hoa, Bat-Erdene
+# Ganbold, Jocelyn Dela Cruz), often with no cue at all: in a Korean message, two to four
+# capitalised Latin words that stand on their own (Hangul, punctuation or the text's edge on
+# both sides, not inside an English sentence) are a name unless one of them is a word that
+# brands, programmes, places and everyday English share (Google Play, Seoul Pay, Line Friends).
+_LATIN_NOT_NAMES: frozenset[str] = frozenset(
+    str.split(
+        """the a an of and or for to in on at by with from my your our his her their is am are
+        was be this that it i you we he she they me us them please thank thanks hello hi dear
+        yes no not ok okay good best new old big one two three first last next day time name
+        seoul korea korean busan incheon daegu gwangju daejeon ulsan sejong jeju gyeonggi
+        gangnam gangbuk itaewon hongdae myeongdong jamsil yeouido mapo jongno yongsan songpa
+        city hall station line metro subway bus taxi bike airport port road street avenue
+        tower center centre plaza mall market park zone gate square hotel hospital clinic
+        school university college office government ministry service services center museum
+        pay card money bank cash point points coin wallet account app apps store play web mobile
+        phone smart online digital cloud data net talk chat mail message messenger video music
+        google apple samsung galaxy iphone ipad android kakao naver daum coupang baemin toss
+        line facebook instagram youtube twitter netflix amazon microsoft windows office excel
+        word zoom teams slack microsoft lg sk kt hyundai kia lotte shinhan woori hana nonghyup
+        ibk kb citi starbucks mcdonald mcdonalds burger king coffee cafe pizza chicken
+        climate green blue red white black gold silver premium plus pro max mini air free
+        global world international national public open social care health life family home
+        happy love dream hope star sun moon sky sea land team club group company co ltd inc
+        corp korail ktx srt tmoney t-money cu gs emart homeplus olive young daiso muji uniqlo
+        visa master mastercard american express paypal alipay wechat zalo viber whatsapp telegram
+        january february march april may june july august september october november december
+        monday tuesday wednesday thursday friday saturday sunday english chinese japanese
+        vietnamese thai filipino russian mongolian nepali google-play e-mail email id pw pin
+        sms mms otp qr pdf url www http https com net org kr olympic forest river mountain
+        island bridge village world tour travel food festival request refund cancel apply
+        check help support info information notice error update report form"""
+    )
+)
+_LATIN_JOINERS = frozenset(str.split("de dela del da das dos di van von der den bin binti al el "
+                                     "le la ibn bte thi"))
+_LATIN_WORD = r"(?:[A-Z][a-z]{1,14}(?:-[A-Z]?[a-z]{1,14})?|[A-Z]{2,14}(?:-[A-Z]{2,14})?)"
+_LATIN_RUN_RE = re.compile(
+    rf"(?<![A-Za-z'])(?P<name>{_LATIN_WORD}"
+    rf"(?:[ \t]+(?:(?:[a-z]{{2,4}}[ \t]+)?{_LATIN_WORD})){{1,3}})"
+    r"(?![A-Za-z'])"
+)
+# lower-case, right before a copula: winston park이라고, nguyen van an입니다
+_LATIN_LOWER_RE = re.compile(
+    r"(?<![A-Za-z'])(?P<name>[a-z]{2,14}(?:[ \t]+[a-z]{1,14}){1,3})"
+    r"(?=(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
+)
+_HANGUL = re.compile(r"[가-힣]")
+# after the name: "my name", or the Tagalog polite po (Rosalinda Bautista po)
+_ENGLISH_CUE_AFTER = re.compile(r"[ \t,]*(?:(?:my|is my|-)[ \t]+name|po\b)", re.IGNORECASE)
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """No Latin word right before or after the run (skipping spaces and punctuation): it sits in
+    Korean text, not in an English sentence; "X my name" still counts."""
+    before = text[max(0, start - 3):start].rstrip(" \t,.:;\"'(")
+    after = text[end:end + 3].lstrip(" \t,.:;\"')")
+    latin_before = bool(before) and before[-1].isascii() and before[-1].isalpha()
+    latin_after = bool(after) and after[0].isascii() and after[0].isalpha()
+    if latin_after and _ENGLISH_CUE_AFTER.match(text, end):
+        latin_after = False
+    return not latin_before and not latin_after
+
+
+def latin_names(text: str) -> Iterator[Candidate]:
+    """Two to four capitalised Latin words standing alone in Korean text, none an everyday
+    English, brand or place word; or lower-case words with a Korean surname right before a
+    copula (winston park이라고)."""
+    if not _HANGUL.search(text) or not re.search(r"[A-Za-z]{2}", text):
+        return
+    for m in _LATIN_RUN_RE.finditer(text):
+        words = m.group("name").split()
+        names = [w for w in words if w.lower() not in _LATIN_JOINERS]
+        if len(names) < 2 or any(w.lower() in _LATIN_NOT_NAMES
+                                 or w.split("-")[0].lower() in _LATIN_NOT_NAMES for w in names):
+            continue
+        if all(w.isupper() for w in names) and not any(
+                w.split("-")[0].lower() in ROMAN_SURNAMES for w in (names[0], names[-1])):
+            continue  # KTX SRT, ATM PIN: capitals only with a Korean surname (KIM MINSU)
+        if not _stands_alone(text, m.start("name"), m.end("name")):
+            continue
+        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+    for m in _LATIN_LOWER_RE.finditer(text):
+        words = m.group("name").split()
+        if not any(w in ROMAN_SURNAMES for w in (words[0], words[-1])) or any(
+                w in _LATIN_NOT_NAMES for w in words if w not in ROMAN_SURNAMES):
+            continue
+        if _stands_alone(text, m.start("name"), m.end("name")):
+            yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))

@@ -104,3 +104,55 @@ def test_a_bare_word_before_a_place_or_a_statue_is_no_name(text: str) -> None:
 
 def test_a_name_with_its_particle_before_a_place_word_is_still_masked() -> None:
     assert [s.text for s in pii.find("남편 조한결이 병원에 있어요", {"name"})] == ["조한결"]
+
+
+# --- ninth round (set K, written blind by another helper) -----------------------------------
+
+
+def _names(text: str) -> list[str]:
+    return [s.text for s in pii.find(text) if s.type == "name"]
+
+
+def test_names_in_a_list_are_masked_together_and_a_list_of_words_is_not() -> None:
+    assert _names("참석자 위성진, 견미라, 옥정훈 세 명이요") == ["위성진", "견미라", "옥정훈"]
+    assert _names("김치, 이사, 정말 다 좋아요") == []
+
+
+def test_a_given_name_said_alone_with_its_i() -> None:
+    assert _names("우리 반 나윤이가 다쳤는데 연락이 없어요") == ["나윤"]
+    # an animal is no name though it starts like one
+    assert _names("거북이가 물속에서 걷고 있다") == []
+
+
+def test_a_name_then_rasin_and_a_word_for_a_person() -> None:
+    assert _names("박물결이라는 분이 접수하셨네요") == ["박물결"]
+    assert _names("이사라는 사람이 있나요") == []
+
+
+def test_a_korean_name_after_an_unknown_word_and_a_foreign_one_after_a_cue() -> None:
+    assert _names("옆집 반기태가 밤마다 쿵쿵거려요") == ["반기태"]
+    assert _names("저희 가게에서 일하는 수닐이 다쳐서요") == ["수닐"]
+    assert _names("김대건 성지 가는 버스 있어요?") == []
+
+
+def test_a_name_about_to_be_spelled_out() -> None:
+    assert _names("한 자씩 말씀드릴게요 유 은 하요") == ["유 은 하"]
+    assert _names("한 자씩 또박또박 말하면 돼요") == []
+
+
+def test_who_is_speaking_after_a_greeting_and_the_answer_after_a_question() -> None:
+    assert _names("상담원 님 천가은입니다 예약 취소하려구요") == ["천가은"]
+    assert _names("신청자 이름 확인이요? 아 신청희요") == ["신청희"]
+    # an office or a form after a greeting is no name
+    assert _names("네 복지팀입니다") == []
+    assert _names("네 신청서입니다") == []
+
+
+def test_a_name_before_a_professional_title() -> None:
+    assert _names("복지관 모경란 사회복지사 선생님이 연결해주셨는데요") == ["모경란"]
+
+
+def test_a_name_said_with_rago_haeyo_anywhere() -> None:
+    assert _names("제 이름이 좀 특이해요 빈소라라고 해요") == ["빈소라"]
+    assert _names("이 제도는 청년수당이라고 해요") == []
+    assert _names("이건 신청서라고 해요") == []
