@@ -44,7 +44,10 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             "E": "pii_v2_holdout_e.jsonl", "F": "pii_v2_holdout_f.jsonl",
             "G": "pii_v2_holdout_g.jsonl", "H": "pii_v2_holdout_h.jsonl",
             # set K, written blind by another helper: K1 looked at, K2 kept back (bench_pii)
-            "K1": "tune-k1", "K2": "tune-k2"}
+            "K1": "tune-k1", "K2": "tune-k2",
+            # set L, written blind by a third helper, names above all (added by the lead
+            # without looking at it: scored left out first, then trained on)
+            "L": "pii_v2_tune_l.jsonl"}
 LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
