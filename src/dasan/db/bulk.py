@@ -1,0 +1,131 @@
+"""Bulk INSERTs of many rows with one short statement per table on PostgreSQL.
+
+SQLAlchemy sends a bulk INSERT that hands back its rows (`insert(M).returning(M,
+sort_by_parameter_order=True)`, a flush of many new objects) as multi-row `VALUES` statements:
+15-35 KB of SQL with a thousand placeholders for 100 rows, different for every batch size.
+psycopg converts a query's placeholders in Python and keeps the result only for queries of at
+most 4,096 bytes and 50 parameters, and PostgreSQL parses and plans each such statement anew,
+so on PostgreSQL those statements cost more CPU than the rows they carry. Here, on PostgreSQL,
+the rows go as one array a column:
+
+    INSERT INTO t (a, b) SELECT a, b FROM unnest(CAST(:p0 AS INTEGER[]), CAST(:p1 AS ...[]))
+        WITH ORDINALITY AS u(a, b, ord) ORDER BY ord RETURNING t.id, t.a, t.b
+
+one constant text a table and a column set (psycopg's cache hit; a prepared statement on the
+server after psycopg's prepare threshold). The rows are produced in the input's order, so
+their ids, drawn from the table's sequence one row after another, grow in that order: the
+returned rows sorted by id are the input's rows in order
+(tests/integration/db/test_bulk_insert.py checks the pairing for 1 to 450 rows). Elsewhere
+(SQLite) the usual SQLAlchemy bulk INSERT ... RETURNING runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import JSON, Column, Table, Text, bindparam, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+
+M = TypeVar("M")
+
+_STATEMENTS: dict[tuple[str, tuple[str, ...]], TextClause] = {}
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, Any]]
+                     ) -> list[M]:
+    """INSERT `rows` (dicts of column values, all with the same keys) into `model`'s table and
+    return the new objects in the rows' order, persistent in `session` (as
+    `session.scalars(insert(model).returning(model, sort_by_parameter_order=True), rows)`)."""
+    if not rows:
+        return []
+    keys = set(rows[0])
+    if any(set(row) != keys for row in rows):
+        raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
+    if not is_postgres(session):
+        return list(session.scalars(
+            insert(model).returning(model, sort_by_parameter_order=True), list(rows)))
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    rows = _with_defaults(table, rows)
+    names = tuple(rows[0])
+    statement = _unnest_statement(table, names, session.get_bind().dialect)
+    dialect = session.get_bind().dialect
+    serialize = getattr(dialect, "_json_serializer", None) or json.dumps
+    params = {f"p{n}": [row[key] for row in rows] for n, key in enumerate(names)}
+    for n, key in enumerate(names):
+        column = table.columns[key]
+        if _is_json(column):  # a JSON array would read as an array dimension
+            sql_null = column.type.none_as_null  # type: ignore[attr-defined]
+            params[f"p{n}"] = [None if v is None and sql_null else serialize(v)
+                               for v in params[f"p{n}"]]
+    session.flush()  # the transaction's pending rows first, as an ORM INSERT does
+    objects = list(session.scalars(select(model).from_statement(statement), params))
+    if len(objects) != len(rows):
+        raise RuntimeError(f"bulk insert into {table.name} returned {len(objects)} rows "
+                           f"for {len(rows)}")
+    id_key = _identity_key(table)
+    objects.sort(key=lambda o: getattr(o, id_key))
+    return objects
+
+
+def _is_json(column: Column[Any]) -> bool:
+    return isinstance(column.type, JSON)
+
+
+def _identity_key(table: Table) -> str:
+    (column,) = table.primary_key.columns
+    return column.key
+
+
+def _with_defaults(table: Table, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows (all naming the same columns) with the table's Python-side defaults filled
+    in where a column is missing (what a Core INSERT does)."""
+    keys = set(rows[0])
+    missing: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.key in keys or default is None:
+            continue
+        if default.is_scalar:
+            missing[column.key] = ("value", default.arg)  # type: ignore[attr-defined]
+        elif default.is_callable:
+            missing[column.key] = ("call", default.arg)  # type: ignore[attr-defined]
+    if not missing:
+        return list(rows)
+    out = []
+    for row in rows:
+        row = dict(row)
+        for key, (how, arg) in missing.items():
+            row[key] = arg(None) if how == "call" else arg
+        out.append(row)
+    return out
+
+
+def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect) -> TextClause:
+    cache_key = (table.name, keys)
+    found = _STATEMENTS.get(cache_key)
+    if found is not None:
+        return found
+    preparer = dialect.identifier_preparer
+    columns = [table.columns[key] for key in keys]
+    names = ", ".join(preparer.quote(c.name) for c in columns)
+    arrays = ", ".join(f"CAST(:p{n} AS {c.type.compile(dialect=dialect)}[])"
+                       for n, c in enumerate(columns))
+    returning = ", ".join(preparer.quote(c.name) for c in table.columns)
+    sql = (f"INSERT INTO {preparer.format_table(table)} ({names}) SELECT {names} "
+           f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, dasan_ord) "
+           f"ORDER BY dasan_ord RETURNING {returning}")
+    statement = text(sql).bindparams(*[  # JSON values go serialized, as text
+        bindparam(f"p{n}", type_=ARRAY(Text() if _is_json(c) else c.type))
+        for n, c in enumerate(columns)]
+    ).columns(*table.columns)
+    _STATEMENTS[cache_key] = statement  # type: ignore[assignment]
+    return statement  # type: ignore[return-value]

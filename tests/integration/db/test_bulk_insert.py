@@ -1,0 +1,52 @@
+"""`db.bulk.insert_returning` hands back the new rows in the input's order on every backend
+(on PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY, the returned rows
+sorted by id), with the columns' Python defaults, typed values (JSON, aware timestamps, NULLs)
+and the objects persistent in the session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.db.bulk import insert_returning
+from dasan.db.models import Citizen
+from dasan.db.models_channels import OutboxItem
+
+AT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 99, 100, 101, 450])
+def test_the_new_rows_come_back_in_the_input_order(db: Session, n: int) -> None:
+    rows = [{"kind": "sms.send", "idempotency_key": f"bulk-{n}-{i:04d}",
+             "payload": {"i": i, "text": f"문자 {i}", "nested": [i, None]},
+             "channel_message_id": None, "last_error": None if i % 3 else f"e{i}",
+             "next_attempt_at": AT + timedelta(seconds=(i * 7919) % 1000)}
+            for i in reversed(range(n))]  # keys not in id order: the pairing is by position
+    items = insert_returning(db, OutboxItem, rows)
+    assert [o.idempotency_key for o in items] == [r["idempotency_key"] for r in rows]
+    assert [o.payload for o in items] == [r["payload"] for r in rows]
+    assert [o.next_attempt_at for o in items] == [r["next_attempt_at"] for r in rows]
+    assert [o.last_error for o in items] == [r["last_error"] for r in rows]
+    ids = [o.id for o in items]
+    assert ids == sorted(ids) and len(set(ids)) == n
+    assert all(o.status == "pending" and o.attempts == 0 for o in items)  # Python defaults
+    assert all(o in db for o in items)
+    db.expire_all()
+    stored = {o.id: (o.idempotency_key, o.payload, o.next_attempt_at, o.status)
+              for o in db.scalars(select(OutboxItem).where(OutboxItem.id.in_(ids)))}
+    assert [stored[i] for i in ids] == [(r["idempotency_key"], r["payload"],
+                                         r["next_attempt_at"], "pending") for r in rows]
+
+
+def test_a_default_computed_per_row_and_a_refused_row_fail_as_an_insert_does(
+        db: Session) -> None:
+    citizens = insert_returning(db, Citizen, [{"phone_hash": f"bulk-h{i}", "phone_masked": None}
+                                              for i in range(3)])
+    assert [c.preferred_language for c in citizens] == ["ko"] * 3
+    assert all(c.created_at is not None and c.created_at.tzinfo is not None for c in citizens)
+    with pytest.raises(ValueError):
+        insert_returning(db, Citizen, [{"phone_hash": "bulk-x"}, {"phone_masked": "x"}])
+    assert insert_returning(db, Citizen, []) == []
