@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Column, Table, Text, bindparam, insert, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.elements import TextClause
 
 M = TypeVar("M")
@@ -57,15 +58,7 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     rows = _with_defaults(table, rows)
     names = tuple(rows[0])
     statement = _unnest_statement(table, names, session.get_bind().dialect)
-    dialect = session.get_bind().dialect
-    serialize = getattr(dialect, "_json_serializer", None) or json.dumps
-    params = {f"p{n}": [row[key] for row in rows] for n, key in enumerate(names)}
-    for n, key in enumerate(names):
-        column = table.columns[key]
-        if _is_json(column):  # a JSON array would read as an array dimension
-            sql_null = column.type.none_as_null  # type: ignore[attr-defined]
-            params[f"p{n}"] = [None if v is None and sql_null else serialize(v)
-                               for v in params[f"p{n}"]]
+    params = _arrays(session, table, rows)
     session.flush()  # the transaction's pending rows first, as an ORM INSERT does
     objects = list(session.scalars(select(model).from_statement(statement), params))
     if len(objects) != len(rows):
@@ -74,6 +67,73 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     id_key = _identity_key(table)
     objects.sort(key=lambda o: getattr(o, id_key))
     return objects
+
+
+def add_objects(session: Session, objects: Sequence[Any]) -> None:
+    """Make new (transient) objects of one mapped class persistent in `session`, their rows
+    INSERTed together with their new ids (and column defaults) set on them, as `session.add_all`
+    and a flush do. On PostgreSQL one unnest statement (see the module), the objects then
+    attached as if loaded; elsewhere `add_all` and a flush."""
+    if not objects:
+        return
+    mapper = sa_inspect(type(objects[0]))
+    for o in objects:
+        if type(o) is not mapper.class_ or not sa_inspect(o).transient:
+            raise ValueError("add_objects takes new objects of one class")
+    if not is_postgres(session):
+        session.add_all(objects)
+        session.flush()
+        return
+    table: Table = mapper.local_table  # type: ignore[assignment]
+    id_key = _identity_key(table)
+    attrs = [mapper.get_property_by_column(c).key for c in table.columns]
+    given = [(c, a) for c, a in zip(table.columns, attrs, strict=True)
+             if c.key != id_key and any(a in o.__dict__ for o in objects)]
+    rows = [{c.key: o.__dict__[a] if a in o.__dict__ else _default_of(c) for c, a in given}
+            for o in objects]
+    rows = _with_defaults(table, rows)
+    statement = _unnest_statement(table, tuple(rows[0]), session.get_bind().dialect)
+    session.flush()
+    stored = sorted(session.execute(statement, _arrays(session, table, rows)).all(),
+                    key=lambda r: r._mapping[id_key])
+    if len(stored) != len(objects):
+        raise RuntimeError(f"bulk insert into {table.name} returned {len(stored)} rows "
+                           f"for {len(objects)}")
+    for o, row in zip(objects, stored, strict=True):
+        values = row._mapping
+        for column, attr in zip(table.columns, attrs, strict=True):
+            setattr(o, attr, values[column])
+        make_transient_to_detached(o)  # as if loaded: no pending change
+        session.add(o)
+
+
+def _default_of(column: Column[Any]) -> Any:
+    default = column.default
+    if default is None:
+        return None
+    if default.is_scalar:
+        return default.arg  # type: ignore[attr-defined]
+    if default.is_callable:
+        return default.arg(None)  # type: ignore[attr-defined]
+    return None
+
+
+def _arrays(session: Session, table: Table, rows: Sequence[dict[str, Any]]
+            ) -> dict[str, list[Any]]:
+    """The statement's parameters: one list a column (`p0`, `p1`, ... in the rows' key order);
+    JSON values serialized as the dialect does (a JSON array would read as an array
+    dimension)."""
+    dialect = session.get_bind().dialect
+    serialize = getattr(dialect, "_json_serializer", None) or json.dumps
+    params = {}
+    for n, key in enumerate(rows[0]):
+        values = [row[key] for row in rows]
+        column = table.columns[key]
+        if _is_json(column):
+            sql_null = column.type.none_as_null  # type: ignore[attr-defined]
+            values = [None if v is None and sql_null else serialize(v) for v in values]
+        params[f"p{n}"] = values
+    return params
 
 
 def _is_json(column: Column[Any]) -> bool:

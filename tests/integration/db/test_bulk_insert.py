@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from dasan.db.bulk import insert_returning
+from dasan.db.bulk import add_objects, insert_returning
 from dasan.db.models import Citizen
 from dasan.db.models_channels import OutboxItem
 
@@ -50,3 +50,26 @@ def test_a_default_computed_per_row_and_a_refused_row_fail_as_an_insert_does(
     with pytest.raises(ValueError):
         insert_returning(db, Citizen, [{"phone_hash": "bulk-x"}, {"phone_masked": "x"}])
     assert insert_returning(db, Citizen, []) == []
+
+
+@pytest.mark.parametrize("n", [1, 3, 101])
+def test_new_objects_become_persistent_with_their_ids_and_defaults(db: Session, n: int) -> None:
+    citizens = [Citizen(phone_hash=f"bulk-o{n}-{i}", phone_masked=f"010-****-{i:04d}"
+                        if i % 2 else None, district_code="11110" if i % 3 == 0 else None)
+                for i in reversed(range(n))]
+    add_objects(db, citizens)
+    assert all(inspect(c).persistent and not db.dirty for c in citizens)
+    ids = [c.id for c in citizens]
+    assert ids == sorted(ids) and None not in ids
+    assert all(c.preferred_language == "ko" and c.created_at.tzinfo is not None
+               for c in citizens)
+    db.expire_all()
+    stored = {c.id: (c.phone_hash, c.phone_masked, c.district_code)
+              for c in db.scalars(select(Citizen).where(Citizen.id.in_(ids)))}
+    assert [stored[c.id] for c in citizens] == [
+        (f"bulk-o{n}-{i}", f"010-****-{i:04d}" if i % 2 else None,
+         "11110" if i % 3 == 0 else None) for i in reversed(range(n))]
+    pending = Citizen(phone_hash=f"bulk-p{n}")
+    db.add(pending)
+    with pytest.raises(ValueError):
+        add_objects(db, [pending])

@@ -37,6 +37,7 @@ from dasan.channels.threads import (
 from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone, citizens_for_phones
 from dasan.db.base import utcnow
+from dasan.db.bulk import add_objects
 from dasan.db.models import Citizen
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
 from dasan.knowledge import gaps
@@ -187,9 +188,9 @@ def _opt_out_many(session: Session, messages: list[InboundSms], keys: dict[str, 
         SmsOptOut.phone_hash.in_({keys[sms.sender] for sms in messages}))))
     nows = [sms.received_at or utcnow() for sms in messages]
     words = [opt_out_word(sms.text) or "" for sms in messages]
-    session.add_all([SmsOptOut(phone_hash=keys[sms.sender], word=word[:32], at=now)
-                     for sms, word, now in zip(messages, words, nows, strict=True)
-                     if keys[sms.sender] not in known])
+    add_objects(session, [SmsOptOut(phone_hash=keys[sms.sender], word=word[:32], at=now)
+                          for sms, word, now in zip(messages, words, nows, strict=True)
+                          if keys[sms.sender] not in known])
     languages = [detect_language(sms.text) if not sms.text.isascii() else "en"
                  for sms in messages]
     texts_masked = [masked(sms.text) for sms in messages]  # once: subject and transcript
