@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from dasan.channels import addresses
 from dasan.channels.sla import due_at
 from dasan.db.base import utcnow
-from dasan.db.bulk import insert_returning
+from dasan.db.bulk import among, insert_returning
 from dasan.db.models import Consultation, Message
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.text.pii import mask
@@ -225,7 +225,7 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
     cids = {m.thread.consultation_id for m in batch}
     seqs = {cid: int(top or 0) for cid, top in session.execute(
         select(Message.consultation_id, func.max(Message.seq))
-        .where(Message.consultation_id.in_(cids)).group_by(Message.consultation_id))}
+        .where(among(session, Message.consultation_id, cids)).group_by(Message.consultation_id))}
     message_rows = []
     for m in batch:
         seq = seqs.get(m.thread.consultation_id, 0) + 1

@@ -22,23 +22,46 @@ returned rows sorted by id are the input's rows in order
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, Table, Text, bindparam, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.selectable import TextualSelect
 
 M = TypeVar("M")
 
-_STATEMENTS: dict[tuple[str, tuple[str, ...]], TextClause] = {}
+_STATEMENTS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], TextualSelect] = {}
 
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter whatever the
+    number of values (an IN list of a batch's 100 values is a statement psycopg re-parses
+    every time, as the module says of multi-row INSERTs)."""
+    values = list(values)
+    if is_postgres(session):
+        return column == any_(literal(values, ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
 
 
 def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, Any]]
@@ -92,18 +115,21 @@ def add_objects(session: Session, objects: Sequence[Any]) -> None:
     rows = [{c.key: o.__dict__[a] if a in o.__dict__ else _default_of(c) for c, a in given}
             for o in objects]
     rows = _with_defaults(table, rows)
-    statement = _unnest_statement(table, tuple(rows[0]), session.get_bind().dialect)
+    sent = [(c.key, a) for c, a in zip(table.columns, attrs, strict=True) if c.key in rows[0]]
+    statement = _unnest_statement(table, tuple(rows[0]), session.get_bind().dialect,
+                                  returning=(table.columns[id_key],))
     session.flush()
-    stored = sorted(session.execute(statement, _arrays(session, table, rows)).all(),
-                    key=lambda r: r._mapping[id_key])
-    if len(stored) != len(objects):
-        raise RuntimeError(f"bulk insert into {table.name} returned {len(stored)} rows "
+    ids = sorted(session.scalars(statement, _arrays(session, table, rows)))
+    if len(ids) != len(objects):
+        raise RuntimeError(f"bulk insert into {table.name} returned {len(ids)} rows "
                            f"for {len(objects)}")
-    for o, row in zip(objects, stored, strict=True):
-        values = row._mapping
-        for column, attr in zip(table.columns, attrs, strict=True):
-            setattr(o, attr, values[column])
-        make_transient_to_detached(o)  # as if loaded: no pending change
+    id_attr = mapper.get_property_by_column(table.columns[id_key]).key
+    for o, row, new_id in zip(objects, rows, ids, strict=True):
+        set_committed_value(o, id_attr, new_id)
+        for key, attr in sent:  # the defaults filled in
+            if attr not in o.__dict__:
+                set_committed_value(o, attr, row[key])
+        make_transient_to_detached(o)  # as if loaded: no pending change; the rest expired
         session.add(o)
 
 
@@ -169,8 +195,12 @@ def _with_defaults(table: Table, rows: Sequence[dict[str, Any]]) -> list[dict[st
     return out
 
 
-def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect) -> TextClause:
-    cache_key = (table.name, keys)
+def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect,
+                      returning: tuple[Column[Any], ...] | None = None) -> TextualSelect:
+    """The INSERT of the module's docstring for columns `keys`, returning `returning` (all
+    the table's columns when None)."""
+    returned = returning or tuple(table.columns)
+    cache_key = (table.name, keys, tuple(c.key for c in returned))
     found = _STATEMENTS.get(cache_key)
     if found is not None:
         return found
@@ -179,13 +209,13 @@ def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect) -> 
     names = ", ".join(preparer.quote(c.name) for c in columns)
     arrays = ", ".join(f"CAST(:p{n} AS {c.type.compile(dialect=dialect)}[])"
                        for n, c in enumerate(columns))
-    returning = ", ".join(preparer.quote(c.name) for c in table.columns)
+    returning_sql = ", ".join(preparer.quote(c.name) for c in returned)
     sql = (f"INSERT INTO {preparer.format_table(table)} ({names}) SELECT {names} "
            f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, dasan_ord) "
-           f"ORDER BY dasan_ord RETURNING {returning}")
+           f"ORDER BY dasan_ord RETURNING {returning_sql}")
     statement = text(sql).bindparams(*[  # JSON values go serialized, as text
         bindparam(f"p{n}", type_=ARRAY(Text() if _is_json(c) else c.type))
         for n, c in enumerate(columns)]
-    ).columns(*table.columns)
-    _STATEMENTS[cache_key] = statement  # type: ignore[assignment]
-    return statement  # type: ignore[return-value]
+    ).columns(*returned)
+    _STATEMENTS[cache_key] = statement
+    return statement
