@@ -6,23 +6,27 @@ sort_by_parameter_order=True)`, a flush of many new objects) as multi-row `VALUE
 psycopg converts a query's placeholders in Python and keeps the result only for queries of at
 most 4,096 bytes and 50 parameters, and PostgreSQL parses and plans each such statement anew,
 so on PostgreSQL those statements cost more CPU than the rows they carry. Here, on PostgreSQL,
-the rows go as one array a column:
+the rows go as one JSON document (serialized by the json module's C encoder):
 
-    INSERT INTO t (a, b) SELECT a, b FROM unnest(CAST(:p0 AS INTEGER[]), CAST(:p1 AS ...[]))
-        WITH ORDINALITY AS u(a, b, ord) ORDER BY ord RETURNING t.id, t.a, t.b
+    INSERT INTO t (a, b) SELECT a, b FROM json_populate_recordset(NULL::t, CAST(:rows AS JSON))
+        WITH ORDINALITY AS u ORDER BY u.ordinality RETURNING t.id, ...
 
-one constant text a table and a column set (psycopg's cache hit; a prepared statement on the
-server after psycopg's prepare threshold). The rows are produced in the input's order, so
+one constant text a table and column set (psycopg's cache hit; a prepared statement on the
+server after psycopg's prepare threshold). The rows are produced in the document's order, so
 their ids, drawn from the table's sequence one row after another, grow in that order: the
 returned rows sorted by id are the input's rows in order
-(tests/integration/db/test_bulk_insert.py checks the pairing for 1 to 450 rows). Elsewhere
-(SQLite) the usual SQLAlchemy bulk INSERT ... RETURNING runs.
+(tests/integration/db/test_bulk_insert.py checks the pairing for 1 to 450 rows). (One array
+parameter a column, `unnest(...)`, did the same with ~10% more CPU: psycopg dumps arrays in
+Python.) Elsewhere (SQLite) SQLAlchemy's bulk INSERT ... RETURNING and flush run as before.
+
+`among` is the same idea for a look-up of a batch's values: `column = ANY(:array)`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -44,6 +48,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import TypeDecorator
+
+from dasan.db.base import UtcDateTime, as_aware_utc
 
 M = TypeVar("M")
 
@@ -80,8 +87,8 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     table: Table = model.__table__  # type: ignore[attr-defined]
     rows = _with_defaults(table, rows)
     names = tuple(rows[0])
-    statement = _unnest_statement(table, names, session.get_bind().dialect)
-    params = _arrays(session, table, rows)
+    statement = _statement(table, names, session.get_bind().dialect)
+    params = _params(table, rows)
     session.flush()  # the transaction's pending rows first, as an ORM INSERT does
     objects = list(session.scalars(select(model).from_statement(statement), params))
     if len(objects) != len(rows):
@@ -95,7 +102,7 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
 def add_objects(session: Session, objects: Sequence[Any]) -> None:
     """Make new (transient) objects of one mapped class persistent in `session`, their rows
     INSERTed together with their new ids (and column defaults) set on them, as `session.add_all`
-    and a flush do. On PostgreSQL one unnest statement (see the module), the objects then
+    and a flush do. On PostgreSQL one statement (see the module), the objects then
     attached as if loaded; elsewhere `add_all` and a flush."""
     if not objects:
         return
@@ -116,10 +123,10 @@ def add_objects(session: Session, objects: Sequence[Any]) -> None:
             for o in objects]
     rows = _with_defaults(table, rows)
     sent = [(c.key, a) for c, a in zip(table.columns, attrs, strict=True) if c.key in rows[0]]
-    statement = _unnest_statement(table, tuple(rows[0]), session.get_bind().dialect,
-                                  returning=(table.columns[id_key],))
+    statement = _statement(table, tuple(rows[0]), session.get_bind().dialect,
+                           returning=(table.columns[id_key],))
     session.flush()
-    ids = sorted(session.scalars(statement, _arrays(session, table, rows)))
+    ids = sorted(session.scalars(statement, _params(table, rows)))
     if len(ids) != len(objects):
         raise RuntimeError(f"bulk insert into {table.name} returned {len(ids)} rows "
                            f"for {len(objects)}")
@@ -144,22 +151,19 @@ def _default_of(column: Column[Any]) -> Any:
     return None
 
 
-def _arrays(session: Session, table: Table, rows: Sequence[dict[str, Any]]
-            ) -> dict[str, list[Any]]:
-    """The statement's parameters: one list a column (`p0`, `p1`, ... in the rows' key order);
-    JSON values serialized as the dialect does (a JSON array would read as an array
-    dimension)."""
-    dialect = session.get_bind().dialect
-    serialize = getattr(dialect, "_json_serializer", None) or json.dumps
-    params = {}
-    for n, key in enumerate(rows[0]):
-        values = [row[key] for row in rows]
-        column = table.columns[key]
-        if _is_json(column):
-            sql_null = column.type.none_as_null  # type: ignore[attr-defined]
-            values = [None if v is None and sql_null else serialize(v) for v in values]
-        params[f"p{n}"] = values
-    return params
+def _params(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The statement's one parameter: the rows as a JSON array of objects. Timestamps as
+    `UtcDateTime` binds them (aware, UTC); a JSON column's value nested as it is (the
+    json module's default separators: the same text SQLAlchemy's JSON type stores)."""
+    return {"rows": json.dumps(rows, default=_json_value)}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return as_aware_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _is_json(column: Column[Any]) -> bool:
@@ -195,8 +199,8 @@ def _with_defaults(table: Table, rows: Sequence[dict[str, Any]]) -> list[dict[st
     return out
 
 
-def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect,
-                      returning: tuple[Column[Any], ...] | None = None) -> TextualSelect:
+def _statement(table: Table, keys: tuple[str, ...], dialect: Dialect,
+               returning: tuple[Column[Any], ...] | None = None) -> TextualSelect:
     """The INSERT of the module's docstring for columns `keys`, returning `returning` (all
     the table's columns when None)."""
     returned = returning or tuple(table.columns)
@@ -205,17 +209,22 @@ def _unnest_statement(table: Table, keys: tuple[str, ...], dialect: Dialect,
     if found is not None:
         return found
     preparer = dialect.identifier_preparer
-    columns = [table.columns[key] for key in keys]
-    names = ", ".join(preparer.quote(c.name) for c in columns)
-    arrays = ", ".join(f"CAST(:p{n} AS {c.type.compile(dialect=dialect)}[])"
-                       for n, c in enumerate(columns))
-    returning_sql = ", ".join(preparer.quote(c.name) for c in returned)
-    sql = (f"INSERT INTO {preparer.format_table(table)} ({names}) SELECT {names} "
-           f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, dasan_ord) "
-           f"ORDER BY dasan_ord RETURNING {returning_sql}")
-    statement = text(sql).bindparams(*[  # JSON values go serialized, as text
-        bindparam(f"p{n}", type_=ARRAY(Text() if _is_json(c) else c.type))
-        for n, c in enumerate(columns)]
-    ).columns(*returned)
+    picked = []
+    for key in keys:
+        column = table.columns[key]
+        if isinstance(column.type, TypeDecorator) and not isinstance(column.type, UtcDateTime):
+            raise ValueError(f"bulk insert: {table.name}.{key} has a type this module does "
+                             "not bind")
+        name = preparer.quote(column.name)
+        # SQLAlchemy stores None in a JSON column as JSON null unless none_as_null
+        null_json = _is_json(column) and not getattr(column.type, "none_as_null", False)
+        picked.append(f"COALESCE(u.{name}, 'null'::json)" if null_json else f"u.{name}")
+    names = ", ".join(preparer.quote(table.columns[key].name) for key in keys)
+    target = preparer.format_table(table)
+    sql = (f"INSERT INTO {target} ({names}) SELECT {', '.join(picked)} "
+           f"FROM json_populate_recordset(NULL::{target}, CAST(:rows AS JSON)) "
+           f"WITH ORDINALITY AS u ORDER BY u.ordinality RETURNING "
+           + ", ".join(preparer.quote(c.name) for c in returned))
+    statement = text(sql).bindparams(bindparam("rows", type_=Text())).columns(*returned)
     _STATEMENTS[cache_key] = statement
     return statement

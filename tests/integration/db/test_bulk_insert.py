@@ -1,6 +1,6 @@
 """`db.bulk.insert_returning` hands back the new rows in the input's order on every backend
-(on PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY, the returned rows
-sorted by id), with the columns' Python defaults, typed values (JSON, aware timestamps, NULLs)
+(on PostgreSQL: one INSERT ... SELECT FROM json_populate_recordset(...) WITH ORDINALITY, the
+returned rows sorted by id), with the columns' Python defaults, typed values (JSON, aware timestamps, NULLs)
 and the objects persistent in the session."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from dasan.db.bulk import add_objects, insert_returning
@@ -21,7 +21,7 @@ AT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 @pytest.mark.parametrize("n", [1, 2, 3, 99, 100, 101, 450])
 def test_the_new_rows_come_back_in_the_input_order(db: Session, n: int) -> None:
     rows = [{"kind": "sms.send", "idempotency_key": f"bulk-{n}-{i:04d}",
-             "payload": {"i": i, "text": f"문자 {i}", "nested": [i, None]},
+             "payload": None if i % 5 == 0 else {"i": i, "text": f"문자 {i}", "nested": [i, None]},
              "channel_message_id": None, "last_error": None if i % 3 else f"e{i}",
              "next_attempt_at": AT + timedelta(seconds=(i * 7919) % 1000)}
             for i in reversed(range(n))]  # keys not in id order: the pairing is by position
@@ -39,6 +39,9 @@ def test_the_new_rows_come_back_in_the_input_order(db: Session, n: int) -> None:
               for o in db.scalars(select(OutboxItem).where(OutboxItem.id.in_(ids)))}
     assert [stored[i] for i in ids] == [(r["idempotency_key"], r["payload"],
                                          r["next_attempt_at"], "pending") for r in rows]
+    # None in a JSON column is stored as JSON null (SQLAlchemy's JSON type), not SQL NULL
+    assert db.scalar(select(func.count()).where(OutboxItem.id.in_(ids),
+                                                OutboxItem.payload.is_(None))) == 0
 
 
 def test_a_default_computed_per_row_and_a_refused_row_fail_as_an_insert_does(
