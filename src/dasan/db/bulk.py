@@ -99,6 +99,26 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     return objects
 
 
+def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT `rows` (dicts of column values, all with the same keys) into `model`'s table
+    when nothing is read back (as `session.execute(insert(model), rows)`, which on PostgreSQL
+    psycopg sends as one prepared statement a row, its values dumped one by one)."""
+    if not rows:
+        return
+    keys = set(rows[0])
+    if any(set(row) != keys for row in rows):
+        raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
+    if not is_postgres(session):
+        session.execute(insert(model), list(rows))
+        return
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    rows = _with_defaults(table, rows)
+    statement = _statement(table, tuple(rows[0]), session.get_bind().dialect,
+                           returning=(table.columns[_identity_key(table)],))
+    session.flush()
+    session.execute(statement, _params(table, rows))
+
+
 def add_objects(session: Session, objects: Sequence[Any]) -> None:
     """Make new (transient) objects of one mapped class persistent in `session`, their rows
     INSERTed together with their new ids (and column defaults) set on them, as `session.add_all`

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from dasan.db.bulk import add_objects, insert_returning
+from dasan.db.bulk import add_objects, insert_returning, insert_rows
 from dasan.db.models import Citizen
 from dasan.db.models_channels import OutboxItem
 
@@ -76,3 +76,15 @@ def test_new_objects_become_persistent_with_their_ids_and_defaults(db: Session, 
     db.add(pending)
     with pytest.raises(ValueError):
         add_objects(db, [pending])
+
+
+def test_rows_inserted_without_reading_back_are_stored_with_their_defaults(db: Session) -> None:
+    rows = [{"kind": "sms.send", "idempotency_key": f"bulk-rows-{i}",
+             "payload": {"to": f"0101234{i:04d}", "text": "안내"}, "channel_message_id": None}
+            for i in range(120)]
+    insert_rows(db, OutboxItem, rows)
+    stored = list(db.scalars(select(OutboxItem).where(
+        OutboxItem.idempotency_key.like("bulk-rows-%")).order_by(OutboxItem.id)))
+    assert [(o.idempotency_key, o.payload, o.status, o.attempts) for o in stored] == [
+        (r["idempotency_key"], r["payload"], "pending", 0) for r in rows]
+    assert all(o.created_at is not None for o in stored)
