@@ -292,7 +292,8 @@ def _server_cpu(engine: Any) -> float | None:
 
     with engine.connect() as c:
         pids = list(c.scalars(text("SELECT pid FROM pg_stat_activity "
-                                   "WHERE datname = current_database()")))
+                                   "WHERE datname = current_database() "
+                                   "AND backend_type = 'client backend'")))
     total = 0
     try:
         for pid in pids:

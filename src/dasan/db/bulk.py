@@ -61,14 +61,25 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+SMALL = 50  # parameters: psycopg keeps the conversion of a statement with no more
+
+
 def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter whatever the
     number of values (an IN list of a batch's 100 values is a statement psycopg re-parses
     every time, as the module says of multi-row INSERTs)."""
     values = list(values)
-    if is_postgres(session):
+    if len(values) > SMALL // 2 and is_postgres(session):
         return column == any_(literal(values, ARRAY(column.type)))  # type: ignore[no-any-return]
     return column.in_(values)  # type: ignore[no-any-return]
+
+
+def _as_document(session: Session, rows: int, columns: int) -> bool:
+    """Whether the rows go as one JSON document: on PostgreSQL, when SQLAlchemy's statement
+    would carry more than `SMALL` parameters (a few rows: its short multi-row INSERT is
+    cached by psycopg and prepared by the server, and costs the server less than the
+    document's)."""
+    return rows * columns > SMALL and is_postgres(session)
 
 
 def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, Any]]
@@ -81,7 +92,7 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     keys = set(rows[0])
     if any(set(row) != keys for row in rows):
         raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
-    if not is_postgres(session):
+    if not _as_document(session, len(rows), len(keys)):
         return list(session.scalars(
             insert(model).returning(model, sort_by_parameter_order=True), list(rows)))
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -108,7 +119,7 @@ def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     keys = set(rows[0])
     if any(set(row) != keys for row in rows):
         raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
-    if not is_postgres(session):
+    if not _as_document(session, len(rows), len(keys)):
         session.execute(insert(model), list(rows))
         return
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -130,7 +141,7 @@ def add_objects(session: Session, objects: Sequence[Any]) -> None:
     for o in objects:
         if type(o) is not mapper.class_ or not sa_inspect(o).transient:
             raise ValueError("add_objects takes new objects of one class")
-    if not is_postgres(session):
+    if not _as_document(session, len(objects), len(_set_attributes(objects))):
         session.add_all(objects)
         session.flush()
         return
@@ -160,6 +171,11 @@ def add_objects(session: Session, objects: Sequence[Any]) -> None:
         session.add(o)
 
 
+def _set_attributes(objects: Sequence[Any]) -> set[str]:
+    """The attributes set on any of the new objects (the columns of their INSERT)."""
+    return {key for o in objects for key in o.__dict__ if not key.startswith("_sa_")}
+
+
 def _default_of(column: Column[Any]) -> Any:
     default = column.default
     if default is None:
@@ -175,6 +191,9 @@ def _params(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The statement's one parameter: the rows as a JSON array of objects. Timestamps as
     `UtcDateTime` binds them (aware, UTC); a JSON column's value nested as it is (the
     json module's default separators: the same text SQLAlchemy's JSON type stores)."""
+    renamed = {key: table.columns[key].name for key in rows[0]}  # the recordset's fields
+    if any(key != name for key, name in renamed.items()):
+        rows = [{renamed[key]: value for key, value in row.items()} for row in rows]
     return {"rows": json.dumps(rows, default=_json_value)}
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from dasan.db.bulk import add_objects, insert_returning, insert_rows
+from dasan.db.bulk import add_objects, among, insert_returning, insert_rows
 from dasan.db.models import Citizen
 from dasan.db.models_channels import OutboxItem
 
@@ -88,3 +88,12 @@ def test_rows_inserted_without_reading_back_are_stored_with_their_defaults(db: S
     assert [(o.idempotency_key, o.payload, o.status, o.attempts) for o in stored] == [
         (r["idempotency_key"], r["payload"], "pending", 0) for r in rows]
     assert all(o.created_at is not None for o in stored)
+
+
+@pytest.mark.parametrize("n", [0, 3, 60])
+def test_among_finds_the_rows_an_in_list_finds(db: Session, n: int) -> None:
+    add_objects(db, [Citizen(phone_hash=f"bulk-among-{i}") for i in range(80)])
+    wanted = {f"bulk-among-{i}" for i in range(n)} | {"bulk-among-none"}
+    found = set(db.scalars(select(Citizen.phone_hash).where(
+        among(db, Citizen.phone_hash, wanted))))
+    assert found == wanted - {"bulk-among-none"}
