@@ -282,6 +282,28 @@ def _load() -> str:
     return path.read_text().split()[0] if path.exists() else "?"
 
 
+def _server_cpu(engine: Any) -> float | None:
+    """CPU seconds (user + system) used so far by the PostgreSQL backends of the engine's
+    database, read from /proc/<pid>/stat (None: not PostgreSQL, or the server is not on this
+    machine or not readable)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        pids = list(c.scalars(text("SELECT pid FROM pg_stat_activity "
+                                   "WHERE datname = current_database() "
+                                   "AND backend_type = 'client backend'")))
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def bench_intake(n: int, db_url: str | None) -> None:
     """Inbound SMS through the gateway's webhook, as the web handler calls it
     (`sms.webhook.inbound`: signature, decoding, then each message taken: opt-out words,
@@ -291,8 +313,9 @@ def bench_intake(n: int, db_url: str | None) -> None:
     left to a worker: the acknowledgements' sends are the outbox bench's). Ours: the provider's
     batches of 100 messages, one transaction each (`service.receive_many`, set-based). Peer:
     one webhook call (and commit) per message. Reported: messages/s (wall), this process's CPU
-    per message (less moved by the load than the rate), SQL statements per message, and the
-    load average at the end of each run."""
+    per message (less moved by the load than the rate), the PostgreSQL server's CPU per
+    message when it runs on this machine (its backends' /proc stat), SQL statements per
+    message, and the load average at the end of each run."""
     from dasan.channels.signing import hex_signature, timestamped_message
     from dasan.channels.sms import webhook
     from dasan.db.migrate import upgrade
@@ -324,6 +347,7 @@ def bench_intake(n: int, db_url: str | None) -> None:
         count = _StatementCount()
         engine = get_engine()
         event.listen(engine, "before_cursor_execute", count)
+        s0 = _server_cpu(engine)
         t0, c0 = time.perf_counter(), time.process_time()
         for body in bodies:
             ts = str(int(time.time()))
@@ -332,9 +356,12 @@ def bench_intake(n: int, db_url: str | None) -> None:
                 taken += len(webhook.inbound(s, body, "application/json; charset=utf-8",
                                              ts, sig).results)
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        s1 = _server_cpu(engine)
         event.remove(engine, "before_cursor_execute", count)
+        server = f" (server {(s1 - s0) / taken * 1000:4.2f} ms)" if s0 is not None \
+            and s1 is not None else ""
         print(f"  {label}: {taken / elapsed:8,.0f} msgs/s, CPU {cpu / taken * 1000:5.2f} ms "
-              f"per message, {count.n / taken:4.1f} SQL statements per message "
+              f"per message{server}, {count.n / taken:4.1f} SQL statements per message "
               f"({taken} taken, load {_load()})")
 
 

@@ -25,6 +25,7 @@ import hashlib
 import random
 import time
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -101,7 +102,8 @@ def detector_flags(texts: list[str], channels: list[str | None]) -> np.ndarray:
     out = np.zeros(len(texts), dtype=bool)
     for ch in set(channels):
         at = [i for i, c in enumerate(channels) if c == ch]
-        for i, r in zip(at, crisis.detect_crisis_many([texts[i] for i in at], channel=ch),
+        for i, r in zip(at, crisis.detect_crisis_many([texts[i] for i in at],
+                                                     channel=cast("crisis.CrisisChannel | None", ch)),
                         strict=True):
             out[i] = r.crisis
     return out

@@ -18,6 +18,7 @@ from dasan.channels import addresses, outbox
 from dasan.channels.sms.encoding import Part, segment
 from dasan.channels.threads import Added, NewMessage, add_message, add_messages
 from dasan.config import get_settings
+from dasan.db.bulk import among
 from dasan.db.models_channels import SmsOptOut, WrittenThread
 from dasan.errors import DomainError, Invalid
 
@@ -129,7 +130,7 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
     hashes = {o.thread.contact_key for o, _ in plan
               if o.thread.channel == "sms" and not o.ignore_opt_out}
     blocked_hashes = set(session.scalars(select(SmsOptOut.phone_hash).where(
-        SmsOptOut.phone_hash.in_(hashes)))) if hashes else set()
+        among(session, SmsOptOut.phone_hash, hashes)))) if hashes else set()
 
     def status(o: Outgoing) -> str:
         if o.thread.channel == "sms":

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.channels import addresses
 from dasan.config import get_settings
 from dasan.db.base import utcnow
+from dasan.db.bulk import insert_rows
 from dasan.db.models_channels import ChannelMessage, OutboxItem
 
 MAX_BACKOFF = timedelta(minutes=15)
@@ -99,7 +100,7 @@ def enqueue_many(session: Session, items: Sequence[tuple[str, str, dict[str, Any
         return
     at = now or utcnow()
     attempts = get_settings().outbox_max_attempts
-    session.execute(insert(OutboxItem), [{
+    insert_rows(session, OutboxItem, [{
         "kind": kind, "idempotency_key": key, "payload": payload,
         "channel_message_id": message_id, "max_attempts": attempts, "status": "pending",
         "attempts": 0, "next_attempt_at": at, "created_at": at}

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan.channels import addresses
 from dasan.channels.sla import due_at
 from dasan.db.base import utcnow
+from dasan.db.bulk import among, insert_returning
 from dasan.db.models import Consultation, Message
 from dasan.db.models_channels import ChannelMessage, WrittenThread
 from dasan.text.pii import mask
@@ -101,19 +102,17 @@ def open_conversations(session: Session, batch: Sequence[NewConversation]
         return []
     session.flush()
     subjects = [masked_as(c.subject, c.subject_masked)[:MAX_SUBJECT_CHARS] for c in batch]
-    consultations = list(session.scalars(
-        insert(Consultation).returning(Consultation, sort_by_parameter_order=True), [{
+    consultations = insert_returning(session, Consultation, [{
             "channel": c.channel, "started_at": c.now, "queued_at": c.now,
             "citizen_id": c.citizen_id, "language": c.language, "subject": subject,
             "status": "open", "outcome": "open", "queue_id": c.queue_id}
-            for c, subject in zip(batch, subjects, strict=True)]))
-    threads = list(session.scalars(
-        insert(WrittenThread).returning(WrittenThread, sort_by_parameter_order=True), [{
+            for c, subject in zip(batch, subjects, strict=True)])
+    threads = insert_returning(session, WrittenThread, [{
             "consultation_id": row.id, "channel": c.channel, "contact_key": c.contact_key,
             "provider": c.provider, "language": c.language, "status": "open",
             "sla_due_at": due_at(c.channel, c.now), "subject": subject, "created_at": c.now,
             "updated_at": c.now, "reply_address": addresses.shown_address(c.reply_address)}
-            for c, subject, row in zip(batch, subjects, consultations, strict=True)]))
+            for c, subject, row in zip(batch, subjects, consultations, strict=True)])
     addresses.keep_many(session, [(t, c.reply_address)
                                   for t, c in zip(threads, batch, strict=True)])
     return list(zip(threads, consultations, strict=True))
@@ -226,7 +225,7 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
     cids = {m.thread.consultation_id for m in batch}
     seqs = {cid: int(top or 0) for cid, top in session.execute(
         select(Message.consultation_id, func.max(Message.seq))
-        .where(Message.consultation_id.in_(cids)).group_by(Message.consultation_id))}
+        .where(among(session, Message.consultation_id, cids)).group_by(Message.consultation_id))}
     message_rows = []
     for m in batch:
         seq = seqs.get(m.thread.consultation_id, 0) + 1
@@ -238,17 +237,15 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
             "client_msg_id": None,
             "flags": {"channel": m.thread.channel, "direction": m.direction, **(m.flags or {})},
             "created_at": m.at or now})
-    messages = list(session.scalars(
-        insert(Message).returning(Message, sort_by_parameter_order=True), message_rows))
-    rows = list(session.scalars(
-        insert(ChannelMessage).returning(ChannelMessage, sort_by_parameter_order=True), [{
+    messages = insert_returning(session, Message, message_rows)
+    rows = insert_returning(session, ChannelMessage, [{
             "thread_id": m.thread.id, "message_id": msg.id, "direction": m.direction,
             "channel": m.thread.channel, "external_id": m.external_id,
             "delivery_status": m.delivery_status, "language": m.language,
             "translation": masked(m.translation) if m.translation else None,
             "translation_language": m.translation_language, "attachments": list(m.attachments),
             "segments": m.segments, "created_at": m.at or now}
-            for m, msg in zip(batch, messages, strict=True)]))
+            for m, msg in zip(batch, messages, strict=True)])
     for m in batch:
         m.thread.updated_at = m.at or now
     return [Added(msg, row) for msg, row in zip(messages, rows, strict=True)]

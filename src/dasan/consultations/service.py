@@ -16,6 +16,7 @@ from dasan.config import signing_key
 from dasan.consultations.channels import LANGUAGES, OUTCOMES, resolve_channel
 from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.consultations.outcomes import ABANDONED_OUTCOMES
+from dasan.db.bulk import add_objects, among
 from dasan.db.models import Agent, Citizen, CitizenIdentity, Consultation, Queue, User
 from dasan.errors import BadRequest, DomainError
 from dasan.text.pii import mask
@@ -159,12 +160,14 @@ def citizens_for_phones(session: Session, numbers: Iterable[str]) -> dict[str, C
     if not keys:
         return {}
     found = {c.phone_hash: c for c in session.scalars(
-        select(Citizen).where(Citizen.phone_hash.in_(set(keys.values()))))}
+        select(Citizen).where(among(session, Citizen.phone_hash, set(keys.values()))))}
+    new = []
     for digits, key in keys.items():
         if key not in found:
             found[key] = Citizen(phone_hash=key, phone_masked=mask_phone(digits))
-            session.add(found[key])
+            new.append(found[key])
     session.flush()
+    add_objects(session, new)
     return {digits: found[key] for digits, key in keys.items()}
 
 

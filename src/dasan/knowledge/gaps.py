@@ -25,11 +25,13 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from dasan import audit
 from dasan.auth import can_edit_agency
 from dasan.config import get_settings
+from dasan.db import bulk
 from dasan.db.base import utcnow
 from dasan.db.models import KbEntry, User
 from dasan.db.models_kbquality import KbGapCluster, KbGapEvent
@@ -239,7 +241,9 @@ def assign_events(session: Session, events: Sequence[KbGapEvent]) -> list[KbGapC
     session.flush()  # the new clusters' ids
     for event, i in zip(events, chosen, strict=True):
         event.cluster_id = candidates[i].id
-    session.add_all(events)
+    fresh = [e for e in events if sa_inspect(e).transient]  # deferred: new, not added
+    session.add_all([e for e in events if not sa_inspect(e).transient])
+    bulk.add_objects(session, fresh)
     session.flush()
     return [candidates[i] for i in chosen]
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
+from dasan.db.bulk import add_objects, among
 from dasan.db.models_privacy import SealedText
 from dasan.privacy.keys import PiiKeyError, key_ring
 from dasan.text.pii import mask
@@ -52,10 +53,10 @@ def seal_many(s: Session, kind: str, items: Sequence[tuple[int, str]]) -> None:
     tokens = {ref_id: fernet.encrypt(raw.encode("utf-8")).decode("ascii") for ref_id, raw in items}
     now = utcnow()
     for row in s.scalars(select(SealedText).where(SealedText.kind == kind,
-                                                  SealedText.ref_id.in_(list(tokens)))):
+                                                  among(s, SealedText.ref_id, tokens))):
         row.key_id, row.token, row.rotated_at = ring.active_id, tokens.pop(row.ref_id), now
-    s.add_all([SealedText(kind=kind, ref_id=ref_id, key_id=ring.active_id, token=token,
-                          created_at=now) for ref_id, token in tokens.items()])
+    add_objects(s, [SealedText(kind=kind, ref_id=ref_id, key_id=ring.active_id, token=token,
+                               created_at=now) for ref_id, token in tokens.items()])
 
 
 def _open(row: SealedText) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan.db.base import utcnow
+from dasan.db.bulk import among
 from dasan.db.models import AbuseIncident, Citizen, Consultation, MaliciousCaller, User
 from dasan.errors import BadRequest, NotFound
 from dasan.protection.programme import offer_break
@@ -126,7 +127,7 @@ def registered_among(session: Session, citizen_ids: Iterable[int | None]) -> set
     if not ids:
         return set()
     return set(session.scalars(select(MaliciousCaller.citizen_id).where(
-        MaliciousCaller.citizen_id.in_(ids), MaliciousCaller.active.is_(True))))
+        among(session, MaliciousCaller.citizen_id, ids), MaliciousCaller.active.is_(True))))
 
 
 def register(session: Session, citizen_id: int, reason: str, by: User | None = None

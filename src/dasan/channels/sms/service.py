@@ -37,6 +37,7 @@ from dasan.channels.threads import (
 from dasan.channels.translation.port import Translator
 from dasan.consultations.service import citizen_for_phone, citizens_for_phones
 from dasan.db.base import utcnow
+from dasan.db.bulk import add_objects, among
 from dasan.db.models import Citizen
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
 from dasan.knowledge import gaps
@@ -101,7 +102,8 @@ def receive_many(session: Session, messages: Sequence[InboundSms], *,
     order."""
     ids = {sms.external_id for sms in messages}
     taken = set(session.scalars(select(ChannelMessage.external_id).where(
-        ChannelMessage.channel == "sms", ChannelMessage.external_id.in_(ids)))) if ids else set()
+        ChannelMessage.channel == "sms", among(session, ChannelMessage.external_id, ids)))) \
+        if ids else set()
     fresh: list[int] = []  # positions of the messages to take
     for n, sms in enumerate(messages):
         if sms.external_id not in taken:
@@ -151,7 +153,8 @@ def _open_first_messages(session: Session, messages: list[InboundSms],
     citizens = citizens_for_phones(session, list(plain))
     keys = {sender: citizens[sender].phone_hash or "" for sender in plain}
     busy = set(session.scalars(select(WrittenThread.contact_key).where(
-        WrittenThread.channel == "sms", WrittenThread.contact_key.in_(set(keys.values())),
+        WrittenThread.channel == "sms",
+        among(session, WrittenThread.contact_key, set(keys.values())),
         WrittenThread.status != "closed")))
     first = [sms for sms in plain.values() if keys[sms.sender] and keys[sms.sender] not in busy]
     surveyed = survey.pending_among(session, [
@@ -184,12 +187,12 @@ def _opt_out_many(session: Session, messages: list[InboundSms], keys: dict[str, 
     if not messages:
         return
     known = set(session.scalars(select(SmsOptOut.phone_hash).where(
-        SmsOptOut.phone_hash.in_({keys[sms.sender] for sms in messages}))))
+        among(session, SmsOptOut.phone_hash, {keys[sms.sender] for sms in messages}))))
     nows = [sms.received_at or utcnow() for sms in messages]
     words = [opt_out_word(sms.text) or "" for sms in messages]
-    session.add_all([SmsOptOut(phone_hash=keys[sms.sender], word=word[:32], at=now)
-                     for sms, word, now in zip(messages, words, nows, strict=True)
-                     if keys[sms.sender] not in known])
+    add_objects(session, [SmsOptOut(phone_hash=keys[sms.sender], word=word[:32], at=now)
+                          for sms, word, now in zip(messages, words, nows, strict=True)
+                          if keys[sms.sender] not in known])
     languages = [detect_language(sms.text) if not sms.text.isascii() else "en"
                  for sms in messages]
     texts_masked = [masked(sms.text) for sms in messages]  # once: subject and transcript

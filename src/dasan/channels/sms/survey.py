@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dasan.channels import outbound
 from dasan.channels.catalog import message
 from dasan.channels.threads import add_message
+from dasan.db.bulk import among
 from dasan.db.models import Message
 from dasan.db.models_channels import WrittenThread
 from dasan.quality import surveys
@@ -69,7 +70,8 @@ def pending_among(session: Session, contacts: Sequence[tuple[str, datetime]]) ->
         return set()
     earliest = min(now for _, now in contacts)
     maybe = set(session.scalars(select(WrittenThread.contact_key).where(
-        WrittenThread.channel == "sms", WrittenThread.contact_key.in_({k for k, _ in contacts}),
+        WrittenThread.channel == "sms",
+        among(session, WrittenThread.contact_key, {k for k, _ in contacts}),
         WrittenThread.status == "closed", WrittenThread.first_agent_reply_at.is_not(None),
         WrittenThread.updated_at >= earliest - SURVEY_WINDOW)))
     return {key for key, now in contacts
