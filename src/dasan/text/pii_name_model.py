@@ -54,7 +54,9 @@ ENDINGS: frozenset[str] = frozenset(
         씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
         고객님 고객님이 고객님은 선생님 선생님이 선생님이세요 학생 어린이 어르신 드림 귀하 올림
         씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께
-        이한테 이하고 이네 이가요 이는요"""
+        이한테 이하고 이네 이가요 이는요
+        하고는 하고도 이더러 더러 부터 처럼 은커녕 는커녕 까지 이며 며 한테서 이한테서 에게서
+        이라든가 라든가 이라도 라도 이랑도 랑도"""
     )
 )
 # Honorifics and titles that, as the next word, make the word before a candidate.
@@ -63,10 +65,16 @@ _CALLED = frozenset(str.split(
     씨가 씨는 씨를 씨의 씨한테 씨랑
     님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로
     아줌마 아줌마가 아저씨 아저씨가 이모 이모가 삼촌 삼촌이 언니 언니가 오빠 오빠가 누나 누나가
-    사회복지사 복지사님 간호사님 원장님 교수님 반장님 대리님 목사님 신부님 수녀님"""))
+    사회복지사 복지사님 간호사님 원장님 교수님 반장님 대리님 목사님 신부님 수녀님
+    할머니가 할머니는 할머니요 할머니께서 할아버지가 할아버지는 할아버지요 할아버지께서
+    아저씨요 아저씨는 아줌마요 아줌마는 이모님 이모님이 삼촌은 언니는 오빠는 누나는 형이 형은
+    님요 님께서"""))
 # A given name said alone with the 이 families and friends add (하람이가, 경순이 아줌마, 나윤이는):
 # after a two-syllable word that ends in a consonant, 이 then a particle belongs to a name.
 _HYPOCORISTIC = frozenset(str.split("이 이가 이는 이를 이랑 이도 이한테 이하고 이네 이가요 이는요"))
+# 이 then a particle after a consonant: no noun takes it (사람이가 is no Korean), so even a word
+# like 다운 or 아름 is a name here (다운이가, 아름이가).
+_HYPOCORISTIC_STRONG = _HYPOCORISTIC - {"이"}
 _NAMING_CUES = frozenset(str.split(
     """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
@@ -184,7 +192,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 면허증에, 명의가: a noun and its particle
                     if not rest and length >= 3 and cand[-1] in "은는을를에의":
                         continue  # 폰은, 표기는: a word and its particle, not a foreign name
-                    if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
+                    if not (length == 2 and rest in _HYPOCORISTIC_STRONG
+                            and (ord(cand[-1]) - 0xAC00) % 28 != 0) and (
+                            {cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
                     if parts < 0:
@@ -192,8 +202,10 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                     # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
                     hypocoristic = (length == 2 and rest in _HYPOCORISTIC
                                     and (ord(cand[-1]) - 0xAC00) % 28 != 0
-                                    and all(ch in given_ok for ch in cand))
+                                    and (rest in _HYPOCORISTIC_STRONG
+                                         or all(ch in given_ok for ch in cand)))
                     if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES or hypocoristic
+                            or nxt in _CALLED or prev in PLACE_NAMES
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
                             or nxt[:2] in _OWNER_AFTER):
                         continue
@@ -340,13 +352,18 @@ _ONE_SYLLABLE_WORDS = frozenset(
     "동호번건개명원살곳길일등중후전때쪽것수말글제내우리너걔쟤얘거게데네예응어음아뭘요")
 
 
+# A word that ends in one of these joins two names (강지훈하고 조은비가): not a name's first part.
+_JOINER_ENDS = ("하고", "랑", "이며", "이나", "와", "과")
+
+
 def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """A word that may be part of a foreign name: no known Korean word, cue or particle."""
     tag = lexicon.get(word, "")
     return not (word in common or word in _ONE_SYLLABLE_WORDS or word in ENDINGS
                 or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
                 or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
-                or word[-1] in "은는이가을를에의도로" or word in _tables()[3])
+                or word[-1] in "은는이가을를에의도로" or word in _tables()[3]
+                or word.endswith(_JOINER_ENDS))
 
 
 def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
