@@ -863,6 +863,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_names.spelled_names,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )
