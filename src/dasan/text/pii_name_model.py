@@ -192,20 +192,25 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 면허증에, 명의가: a noun and its particle
                     if not rest and length >= 3 and cand[-1] in "은는을를에의":
                         continue  # 폰은, 표기는: a word and its particle, not a foreign name
-                    if not (length == 2 and rest in _HYPOCORISTIC_STRONG
-                            and (ord(cand[-1]) - 0xAC00) % 28 != 0) and (
+                    strong = (length == 2 and rest in _HYPOCORISTIC_STRONG
+                              and (ord(cand[-1]) - 0xAC00) % 28 != 0 and stem not in common_words
+                              and stem not in not_names
+                              and not lexicon.get(stem, "").startswith("NN"))  # 거북이가: a noun
+                    if not strong and (
                             {cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
+                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
+                        continue  # 옆집 할머니가, 직원 씨: the cue, not the name
                     if parts < 0:
                         parts = _foreign_parts(words, i, text, common_words, lexicon)
                     # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
                     hypocoristic = (length == 2 and rest in _HYPOCORISTIC
                                     and (ord(cand[-1]) - 0xAC00) % 28 != 0
-                                    and (rest in _HYPOCORISTIC_STRONG
-                                         or all(ch in given_ok for ch in cand)))
+                                    and (strong or all(ch in given_ok for ch in cand)))
                     if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES or hypocoristic
-                            or nxt in _CALLED or prev in PLACE_NAMES
+                            or nxt in _CALLED
+                            or prev in PLACE_NAMES and not lexicon.get(cand, "").startswith("NN")
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
                             or nxt[:2] in _OWNER_AFTER):
                         continue
@@ -247,6 +252,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 if (length == 2 and rest in _HYPOCORISTIC and (ord(cand[-1]) - 0xAC00) % 28 != 0
                         and all(ch in given_ok for ch in cand)):
                     f.append(f"hypo={kind}")
+                elif (length == 2 and rest in _HYPOCORISTIC_STRONG
+                        and (ord(cand[-1]) - 0xAC00) % 28 != 0):
+                    f.append(f"hypo2={kind}")  # 다운이가: a word, but 이가 makes it a name
                 called = nxt in _CALLED or rest in ("씨", "님")
                 cued = prev in _NAMING_CUES
                 if called:
@@ -374,8 +382,8 @@ def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
     n = 0
     while n < 2 and i - n - 1 >= 0:
         ps, pe, pw = words[i - n - 1]
-        if text[pe:words[i - n][0]] != " " or len(pw) > 5:
-            break
+        if text[pe:words[i - n][0]] != " " or len(pw) > 5 or pw in PLACE_NAMES:
+            break  # (베트남 며느리: where someone comes from is no part of a name)
         if not _foreign_word(pw, common, lexicon) and not (
                 pw in _ONE_SYLLABLE_WORDS and n < 1 and i - n - 2 >= 0
                 and text[words[i - n - 2][1]:ps] == " " and len(words[i - n - 2][2]) > 1
