@@ -212,7 +212,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             or nxt in _CALLED
                             or prev in PLACE_NAMES and not lexicon.get(cand, "").startswith("NN")
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
-                            or nxt[:2] in _OWNER_AFTER):
+                            or nxt[:2] in _OWNER_AFTER
+                            # 철민이랑 수희가: the second of two names joined by 이랑/하고
+                            or rest and gap_before == " " and prev.endswith(("이랑", "하고"))):
                         continue
                     if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
                         continue  # 응우옌 티 투: one syllable only as the last of several words
@@ -364,6 +366,10 @@ _ONE_SYLLABLE_WORDS = frozenset(
 _JOINER_ENDS = ("하고", "랑", "이며", "이나", "와", "과")
 
 
+# How a sentence or clause ends (엄마인데요, 맞으시죠, 끊겼어요): a verb or copula, no name part.
+_VERB_ENDS = ("요", "죠", "는데", "인데", "니다", "어서", "아서", "니까", "지만")
+
+
 def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """A word that may be part of a foreign name: no known Korean word, cue or particle."""
     tag = lexicon.get(word, "")
@@ -371,7 +377,7 @@ def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) ->
                 or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
                 or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
                 or word[-1] in "은는이가을를에의도로" or word in _tables()[3]
-                or word.endswith(_JOINER_ENDS))
+                or word.endswith(_JOINER_ENDS) or word.endswith(_VERB_ENDS))
 
 
 def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
