@@ -214,7 +214,10 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
                             or nxt[:2] in _OWNER_AFTER
                             # 철민이랑 수희가: the second of two names joined by 이랑/하고
-                            or rest and gap_before == " " and prev.endswith(("이랑", "하고"))):
+                            or rest and gap_before == " " and prev.endswith(("이랑", "하고"))
+                            # 알렉세이가 학교에서: a word no dictionary knows opens the message
+                            or rest in _OPENING_PARTICLES and length >= 3 and not i
+                            and cand not in lexicon and word not in lexicon):
                         continue
                     if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
                         continue  # 응우옌 티 투: one syllable only as the last of several words
@@ -362,6 +365,8 @@ _ONE_SYLLABLE_WORDS = frozenset(
     "동호번건개명원살곳길일등중후전때쪽것수말글제내우리너걔쟤얘거게데네예응어음아뭘요")
 
 
+# The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).
+_OPENING_PARTICLES = frozenset(("가", "는", "이", "은", "이가", "랑", "하고"))
 # A word that ends in one of these joins two names (강지훈하고 조은비가): not a name's first part.
 _JOINER_ENDS = ("하고", "랑", "이며", "이나", "와", "과")
 

@@ -27,6 +27,10 @@ def _proposed(text: str) -> list[str]:
     ("다운이가 어린이집에서 다쳐서 왔어요", "다운"),
     # after a word that joins two names, a Korean name stays one (not a foreign name's end)
     ("강지훈하고 조은비가 같이 사는데요", "조은비"),
+    # the second of two names joined by 이랑
+    ("철민이랑 수희가 둘 다 졸업이에요", "수희"),
+    # a word no dictionary knows, with a particle, opening the message
+    ("알렉세이가 우리 센터 다니는 아이예요", "알렉세이"),
     # where a foreign resident comes from, then the name
     ("저 우즈베키스탄 아지즈 카리모프인데 월세 문제로요", "아지즈"),
 ])
@@ -41,6 +45,8 @@ def test_the_candidate_step_proposes_it(text: str, name: str) -> None:
     "옆집 할머니가 며칠째 안 보이세요",
     "베트남 며느리가 한국어를 잘 못해서 대신 전화했어요",
     "거북이가 물속에서 걷고 있다",
+    "엄마랑 아빠가 같이 가요",
+    "주민등록등본이 필요해요",
 ])
 def test_a_look_alike_is_not_masked(text: str) -> None:
     assert not [s for s in pii.find(text) if s.type == "name"]
