@@ -366,7 +366,7 @@ _ONE_SYLLABLE_WORDS = frozenset(
 
 
 # The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).
-_OPENING_PARTICLES = frozenset(("가", "는", "이", "은", "이가", "랑", "하고"))
+_OPENING_PARTICLES = frozenset(("가", "는", "이가", "랑", "하고"))  # (이, 은: nouns too)
 # A word that ends in one of these joins two names (강지훈하고 조은비가): not a name's first part.
 _JOINER_ENDS = ("하고", "랑", "이며", "이나", "와", "과")
 
