@@ -12,7 +12,9 @@ Training data (every labelled set is seen by now; a fresh hold-out is never read
   that is exactly a gold name is positive, every other one negative;
 * generated sentences: templates of how citizens and agents say names (written here; the
   eighth round's were written after reading hold-outs G and H's misses, in other words, so
-  leave-one-out figures on G and H are somewhat optimistic), each filled with a generated name
+  leave-one-out figures on G and H are somewhat optimistic; the particles 까지, 처럼, 부터 ...,
+  names before 할머니/아저씨 and 이랑/하고 lists were added after reading set L's misses, so
+  L's leave-one-out figures are somewhat optimistic too), each filled with a generated name
   (a surname drawn by its frequency, one or two given-name syllables, some that are also
   common words: 하나, 사랑, 보람; a fifth are foreign residents' names of one to three words:
   뚜엉, 마리아 산토스, 응우옌 반 남) and, in the look-alike templates, with common words of a
@@ -150,6 +152,11 @@ POSITIVE_TEMPLATES = str.split("""
 일하는_{N}이_다쳤어요 우리_직원_{N}가_등록증을_잃어버렸어요 같이_사는_{N}가_아파요
 우리_반_{G}이가_다쳤어요 저희_애가_{G}이라고_해요 {G}이_아줌마가_알려줬어요
 {G}이가_이번에_입학해요 {G}이랑_같이_갔어요 {G}이_엄마인데요 둘째_{G}이는_유치원_다녀요
+{N}까지_세_명_신청할게요 {N}처럼_이름이_같은_사람이요 {N}부터_접수해_주세요
+{N}한테서_문자가_왔어요 {N}더러_가라고_했대요 {N}이며_{N2}이며_다_가족이에요
+{N}은커녕_아무도_안_왔어요 {N}이라든가_다른_사람들이요 {N}에게서_받았어요
+{G}_아저씨가_도와줬어요 {G}_할머니가_혼자_사세요 {G}_할아버지요 {N}이랑_{N2}가_같이_살아요
+{N}하고_{N2}는_형제예요 {N}_님_서류_발급이요
 """)
 NEGATIVE_TEMPLATES = str.split("""
 {W}_때문에_전화했어요 {W}_씨앗을_나눠_준대요 {W}_관련_문의예요 {W}이에요_정말로
@@ -161,6 +168,8 @@ NEGATIVE_TEMPLATES = str.split("""
 이름이_{W}_어떻게_되냐면요 제_이름_{W}로_써_주세요 성함이요?_{W}_잠깐만요
 {W}_두_사람_신청이요 {W}_사회복지사_선생님이요 옆집_{W}가_시끄러워요
 {W}가_누워_있어요 {W}가_다쳤어요 {W}는_어디로_가요? 한_{W}가_걸어간다 {W}랑_같이_왔어요
+{W}까지_해야_돼요? {W}처럼_하면_돼요 {W}부터_먼저요 옆집_할머니가_쓰러지셨어요
+{W}_할머니가_오셨어요 엄마랑_{W}가_문제예요 {W}한테서_연락이_왔어요
 """)
 _LOOKALIKES = str.split(
     "이사 정말 김치 김장 신청 이번 정도 이상 이하 주차 고객 상담 구청 시청 주민 한강 장애 "
@@ -300,7 +309,8 @@ def _name(rng: random.Random) -> str:
 _PARTICLES_AFTER_VOWEL = (
     ("이에요", "예요"), ("이라고", "라고"), ("이요", "요"), ("이고요", "고요"), ("이가", "가"),
     ("이라는", "라는"), ("이신데요", "신데요"), ("이세요", "세요"), ("으로", "로"), ("이고", "고"),
-    ("이었는데요", "였는데요"), ("이랑", "랑"), ("이는", "는"), ("이", "가"))
+    ("이었는데요", "였는데요"), ("이랑", "랑"), ("은커녕", "는커녕"), ("이라든가", "라든가"),
+    ("이며", "며"), ("이는", "는"), ("이", "가"))
 
 
 def _fill(text: str, slot: str, value: str) -> str:

@@ -761,7 +761,8 @@ _CALLS_RE = re.compile(
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
     r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님)(?!앗)"
 )
-# Common nouns of the same shape that must not be read as names.
+# Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
+# a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
 _NOT_NAMES: frozenset[str] = frozenset(
     str.split(
         """상담사 상담원 관리자 담당자 신청자 보호자 이용자 운전자 민원인 주무관 공무원 사용자 선생
@@ -778,7 +779,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     나중 지금 아직 이따 비밀 말씀 모르
     예금주 수령인 수취인 신청인 세대주 명의자 대리인 계약자 가입자 예약자 소유주 소유자
     인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
-    후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄"""
+    후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
+    거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이"""
     )
 )
 
@@ -863,6 +865,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
     pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_names.spelled_names,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )

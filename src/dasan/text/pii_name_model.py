@@ -54,7 +54,9 @@ ENDINGS: frozenset[str] = frozenset(
         씨를 씨의 씨한테 씨랑 씨요 님이 님은 님의 님께 님께서 님이요 님이세요 님이신데
         고객님 고객님이 고객님은 선생님 선생님이 선생님이세요 학생 어린이 어르신 드림 귀하 올림
         씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께
-        이한테 이하고 이네 이가요 이는요"""
+        이한테 이하고 이네 이가요 이는요
+        하고는 하고도 이더러 더러 부터 처럼 은커녕 는커녕 까지 이며 며 한테서 이한테서 에게서
+        이라든가 라든가 이라도 라도 이랑도 랑도"""
     )
 )
 # Honorifics and titles that, as the next word, make the word before a candidate.
@@ -63,10 +65,16 @@ _CALLED = frozenset(str.split(
     씨가 씨는 씨를 씨의 씨한테 씨랑
     님이 님은 님의 님께 씨요 씨였던 님이었어요 씨예요 님으로 씨로
     아줌마 아줌마가 아저씨 아저씨가 이모 이모가 삼촌 삼촌이 언니 언니가 오빠 오빠가 누나 누나가
-    사회복지사 복지사님 간호사님 원장님 교수님 반장님 대리님 목사님 신부님 수녀님"""))
+    사회복지사 복지사님 간호사님 원장님 교수님 반장님 대리님 목사님 신부님 수녀님
+    할머니가 할머니는 할머니요 할머니께서 할아버지가 할아버지는 할아버지요 할아버지께서
+    아저씨요 아저씨는 아줌마요 아줌마는 이모님 이모님이 삼촌은 언니는 오빠는 누나는 형이 형은
+    님요 님께서"""))
 # A given name said alone with the 이 families and friends add (하람이가, 경순이 아줌마, 나윤이는):
 # after a two-syllable word that ends in a consonant, 이 then a particle belongs to a name.
 _HYPOCORISTIC = frozenset(str.split("이 이가 이는 이를 이랑 이도 이한테 이하고 이네 이가요 이는요"))
+# 이 then a particle after a consonant: no noun takes it (사람이가 is no Korean), so even a word
+# like 다운 or 아름 is a name here (다운이가, 아름이가).
+_HYPOCORISTIC_STRONG = _HYPOCORISTIC - {"이"}
 _NAMING_CUES = frozenset(str.split(
     """이름은 이름이 이름 성함은 성함이 성함 성명 성명: 이름: 성함: 저는 전 저 저는요 존함은 존함이
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
@@ -184,18 +192,32 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 면허증에, 명의가: a noun and its particle
                     if not rest and length >= 3 and cand[-1] in "은는을를에의":
                         continue  # 폰은, 표기는: a word and its particle, not a foreign name
-                    if ({cand, word, stem} & common_words or {cand, word, stem} & not_names
+                    strong = (length == 2 and rest in _HYPOCORISTIC_STRONG
+                              and (ord(cand[-1]) - 0xAC00) % 28 != 0 and stem not in common_words
+                              and stem not in not_names
+                              and not lexicon.get(stem, "").startswith("NN"))  # 거북이가: a noun
+                    if not strong and (
+                            {cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
+                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
+                        continue  # 옆집 할머니가, 직원 씨: the cue, not the name
                     if parts < 0:
                         parts = _foreign_parts(words, i, text, common_words, lexicon)
                     # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
                     hypocoristic = (length == 2 and rest in _HYPOCORISTIC
                                     and (ord(cand[-1]) - 0xAC00) % 28 != 0
-                                    and all(ch in given_ok for ch in cand))
+                                    and (strong or all(ch in given_ok for ch in cand)))
                     if not (nxt in _SSI or rest in _SSI or prev in _STRONG_CUES or hypocoristic
+                            or nxt in _CALLED
+                            or prev in PLACE_NAMES and not lexicon.get(cand, "").startswith("NN")
                             or rest in _COPULA or prev in _NAMING_CUES or prev in _FOREIGN_CUES
-                            or nxt[:2] in _OWNER_AFTER):
+                            or nxt[:2] in _OWNER_AFTER
+                            # 철민이랑 수희가: the second of two names joined by 이랑/하고
+                            or rest and gap_before == " " and prev.endswith(("이랑", "하고"))
+                            # 알렉세이가 학교에서: a word no dictionary knows opens the message
+                            or rest in _OPENING_PARTICLES and length >= 3 and not i
+                            and cand not in lexicon and word not in lexicon):
                         continue
                     if length == 1 and (not parts or cand in _ONE_SYLLABLE_WORDS):
                         continue  # 응우옌 티 투: one syllable only as the last of several words
@@ -235,6 +257,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 if (length == 2 and rest in _HYPOCORISTIC and (ord(cand[-1]) - 0xAC00) % 28 != 0
                         and all(ch in given_ok for ch in cand)):
                     f.append(f"hypo={kind}")
+                elif (length == 2 and rest in _HYPOCORISTIC_STRONG
+                        and (ord(cand[-1]) - 0xAC00) % 28 != 0):
+                    f.append(f"hypo2={kind}")  # 다운이가: a word, but 이가 makes it a name
                 called = nxt in _CALLED or rest in ("씨", "님")
                 cued = prev in _NAMING_CUES
                 if called:
@@ -340,13 +365,24 @@ _ONE_SYLLABLE_WORDS = frozenset(
     "동호번건개명원살곳길일등중후전때쪽것수말글제내우리너걔쟤얘거게데네예응어음아뭘요")
 
 
+# The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).
+_OPENING_PARTICLES = frozenset(("가", "는", "이가", "랑", "하고"))  # (이, 은: nouns too)
+# A word that ends in one of these joins two names (강지훈하고 조은비가): not a name's first part.
+_JOINER_ENDS = ("하고", "랑", "이며", "이나", "와", "과")
+
+
+# How a sentence or clause ends (엄마인데요, 맞으시죠, 끊겼어요): a verb or copula, no name part.
+_VERB_ENDS = ("요", "죠", "는데", "인데", "니다", "어서", "아서", "니까", "지만")
+
+
 def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """A word that may be part of a foreign name: no known Korean word, cue or particle."""
     tag = lexicon.get(word, "")
     return not (word in common or word in _ONE_SYLLABLE_WORDS or word in ENDINGS
                 or tag.startswith("NN") and not tag.startswith("NNP")  # a noun kiwi knows
                 or word in _NAMING_CUES or word in _CALLED or word in _FOREIGN_CUES
-                or word[-1] in "은는이가을를에의도로" or word in _tables()[3])
+                or word[-1] in "은는이가을를에의도로" or word in _tables()[3]
+                or word.endswith(_JOINER_ENDS) or word.endswith(_VERB_ENDS))
 
 
 def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
@@ -357,8 +393,8 @@ def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
     n = 0
     while n < 2 and i - n - 1 >= 0:
         ps, pe, pw = words[i - n - 1]
-        if text[pe:words[i - n][0]] != " " or len(pw) > 5:
-            break
+        if text[pe:words[i - n][0]] != " " or len(pw) > 5 or pw in PLACE_NAMES:
+            break  # (베트남 며느리: where someone comes from is no part of a name)
         if not _foreign_word(pw, common, lexicon) and not (
                 pw in _ONE_SYLLABLE_WORDS and n < 1 and i - n - 2 >= 0
                 and text[words[i - n - 2][1]:ps] == " " and len(words[i - n - 2][2]) > 1

@@ -137,6 +137,49 @@ def spaced_names(text: str) -> Iterator[Candidate]:
         yield "name", start, end, masked
 
 
+# --- names spelled out with no cue before them: 송 지 효 이렇게, 최. 정. 훈., 김-하-은 이름이
+# One syllable at a time, joined by spaces, dots or hyphens (the same each time), then a word
+# that says the letters were a name being spelled (이렇게, 이라고, 네 글자, 이름).
+_SPELLED_RE = re.compile(
+    r"(?<![가-힣])(?P<name>[가-힣](?P<sep>[ \t]|[.\-][ \t]?)[가-힣](?:(?P=sep)[가-힣]){0,2})\.?"
+    r"(?=[ \t]*(?:이렇게|이라고|라고|[두세네][ \t]?글자|이름)(?![가-힣]*[ \t]+(?:보면|하면)))"
+)
+# Letters spelled out with hyphens, a word at a time: N-G-U-Y-E-N T-H-I L-A-N.
+_LETTERS_RE = re.compile(
+    r"(?<![A-Za-z\-])(?P<name>[A-Z](?:-[A-Z]){1,11}(?:[ \t]+[A-Z](?:-[A-Z]){1,11}){1,3})"
+    r"(?![A-Za-z\-])"
+)
+
+
+# one-syllable words that a spelled-out name is no run of (이 건, 그 분)
+_EVERYDAY_SYLLABLES = frozenset("건분번개거것때집데게걸곳말일쪽편")
+
+
+def spelled_names(text: str) -> Iterator[Candidate]:
+    """A Korean name spelled one syllable at a time before 이렇게/글자/이름, and a romanised
+    name spelled letter by letter with hyphens (two to four words)."""
+    from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
+
+    for m in _SPELLED_RE.finditer(text):
+        syllables = re.findall(r"[가-힣]", m.group("name"))
+        if syllables[0] not in SURNAME_SET or syllables[-1] in "더요":
+            continue
+        if not any(ch in GIVEN_SYLLABLES for ch in syllables[1:]):
+            continue
+        sep = m.group("sep")
+        if sep.isspace() and (len(syllables) < 3 or all(
+                ch in _EVERYDAY_SYLLABLES for ch in syllables[1:])):
+            continue  # 이 건 이렇게, 이 번 더: words; spaces alone spell three syllables or more
+        masked = sep.join([syllables[0], *("*" for _ in syllables[1:-1]), syllables[-1]])
+        if len(syllables) == 2:
+            masked = f"{syllables[0]}{sep}*"
+        yield "name", m.start("name"), m.end("name"), masked
+    if "-" in text:
+        for m in _LETTERS_RE.finditer(text):
+            masked = " ".join(w[0] + re.sub("[A-Z]", "*", w[1:]) for w in m.group("name").split())
+            yield "name", m.start("name"), m.end("name"), masked
+
+
 # --- names in Latin letters inside Korean text ----------------------------------------------
 # Foreign residents write their names as in their passports (Nguyen Thi Hoa, Bat-Erdene
 # Ganbold, Jocelyn Dela Cruz), often with no cue at all: in a Korean message, two to four
@@ -185,9 +228,15 @@ _LATIN_LOWER_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[a-z]{2,14}(?:[ \t]+[a-z]{1,14}){1,3})"
     r"(?=(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
 )
+# one capitalised word said to be what someone is called: Dorj라고 합니다
+_LATIN_SINGLE_RE = re.compile(
+    r"(?<![A-Za-z'])(?P<name>[A-Z][a-z]{1,14})"
+    r"(?=(?:이라고|라고)[ \t]*(?:합니다|해요|하고요|불러요|부르세요|부릅니다))"
+)
 _HANGUL = re.compile(r"[가-힣]")
 # after the name: "my name", or the Tagalog polite po (Rosalinda Bautista po)
-_ENGLISH_CUE_AFTER = re.compile(r"[ \t,]*(?:(?:my|is my|-)[ \t]+name|po\b)", re.IGNORECASE)
+_ENGLISH_CUE_AFTER = re.compile(r"[ \t,]*(?:(?:my|is my|-)[ \t]+name|po\b|here\b)",
+                                re.IGNORECASE)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -208,6 +257,7 @@ def latin_names(text: str) -> Iterator[Candidate]:
     copula (winston park이라고)."""
     if not _HANGUL.search(text) or not re.search(r"[A-Za-z]{2}", text):
         return
+    runs = []
     for m in _LATIN_RUN_RE.finditer(text):
         words = m.group("name").split()
         names = [w for w in words if w.lower() not in _LATIN_JOINERS]
@@ -217,9 +267,18 @@ def latin_names(text: str) -> Iterator[Candidate]:
         if all(w.isupper() for w in names) and not any(
                 w.split("-")[0].lower() in ROMAN_SURNAMES for w in (names[0], names[-1])):
             continue  # KTX SRT, ATM PIN: capitals only with a Korean surname (KIM MINSU)
-        if not _stands_alone(text, m.start("name"), m.end("name")):
-            continue
-        yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+        runs.append(m)
+    # names in a list (Pham Quoc Bao, Nguyen Thi Hoa): the others are no English around each
+    listed = text
+    for m in runs:
+        listed = listed[:m.start()] + "가" * (m.end() - m.start()) + listed[m.end():]
+    for m in runs:
+        if _stands_alone(listed, m.start("name"), m.end("name")):
+            yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+    for m in _LATIN_SINGLE_RE.finditer(text):
+        if m.group("name").lower() not in _LATIN_NOT_NAMES and _stands_alone(
+                text, m.start("name"), m.end("name")):
+            yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
     for m in _LATIN_LOWER_RE.finditer(text):
         words = m.group("name").split()
         if not any(w in ROMAN_SURNAMES for w in (words[0], words[-1])) or any(
