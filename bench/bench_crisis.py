@@ -59,10 +59,17 @@ BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
 
 
+def as_channel(channel: str | None) -> crisis.CrisisChannel | None:
+    """The detector's channel for a set's row: the real-source rows carry their source's name
+    (kocohub_train ...), which is no channel (None: read as a written message)."""
+    return next((c for c in crisis.CRISIS_CHANNELS if c == channel), None)
+
+
 def detectors() -> dict[str, Detector]:
     return {
         "dasan (rules+model)": lambda ts, ch: [(r.crisis, r.kind) for r in
-                                               crisis.detect_crisis_many(ts, channel=ch)],
+                                               crisis.detect_crisis_many(
+                                                   ts, channel=as_channel(ch))],
         "dasan (without gate)": lambda ts, ch: [(r.crisis, r.kind) for r in
                                                 crisis.detect_crisis_many(ts, use_gate=False)],
         "dasan (rules only)": lambda ts, ch: [(r.crisis, r.kind) for r in

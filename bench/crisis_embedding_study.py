@@ -25,10 +25,10 @@ import hashlib
 import random
 import time
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
+from bench.bench_crisis import as_channel
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.knowledge.embeddings import OnnxE5Embedder, query_key
 from dasan.text import crisis
@@ -103,7 +103,7 @@ def detector_flags(texts: list[str], channels: list[str | None]) -> np.ndarray:
     for ch in set(channels):
         at = [i for i, c in enumerate(channels) if c == ch]
         for i, r in zip(at, crisis.detect_crisis_many([texts[i] for i in at],
-                                                     channel=cast("crisis.CrisisChannel | None", ch)),
+                                                     channel=as_channel(ch)),
                         strict=True):
             out[i] = r.crisis
     return out
