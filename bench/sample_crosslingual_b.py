@@ -11,10 +11,10 @@ for the question writer: `uv run --frozen python -m bench.sample_crosslingual_b`
 from __future__ import annotations
 
 import json
-import random
 from collections import defaultdict
 
 from bench.bench_channels import CROSSLINGUAL
+from bench.sampling import stratified
 from dasan.config import default_shared_data
 from dasan.knowledge.faq_source import load_civilappeal
 
@@ -36,19 +36,8 @@ def sample() -> list[dict[str, str]]:
         if r.external_id in used or len(by_title[r.title.strip()]) > 1:
             continue
         strata[r.program or ""].append(r)
-    total = N_HOLDOUT + N_TUNE
-    pool = sum(len(v) for v in strata.values())
-    quota = {k: total * len(v) / pool for k, v in strata.items()}
-    alloc = {k: int(q) for k, q in quota.items()}
-    for k in sorted(quota, key=lambda k: (-(quota[k] - alloc[k]), k))[: total - sum(alloc.values())]:
-        alloc[k] += 1
-    rng = random.Random(SEED)
-    picked: list[dict[str, str]] = []
-    for k in sorted(strata):
-        chosen = rng.sample(strata[k], alloc[k])
-        for r in chosen:
-            picked.append({"id": r.external_id, "program": k, "title": r.title})
-    rng.shuffle(picked)
+    picked = [{"id": r.external_id, "program": k, "title": r.title}
+              for k, r in stratified(strata, N_HOLDOUT + N_TUNE, SEED)]
     for i, p in enumerate(picked):
         p["split"] = "holdout_b" if i < N_HOLDOUT else "tune_b"
     return picked

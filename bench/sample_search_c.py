@@ -12,10 +12,10 @@ title is shared by another entry, and entries without an answer. Prints one JSON
 from __future__ import annotations
 
 import json
-import random
 import re
 from collections import defaultdict
 
+from bench.sampling import stratified
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.knowledge.faq_source import load_civilappeal
 
@@ -51,19 +51,8 @@ def sample() -> list[dict[str, str]]:
                 or not (r.answer or "").strip()):
             continue
         strata[r.program or ""].append(r)
-    pool = sum(len(v) for v in strata.values())
-    quota = {k: N * len(v) / pool for k, v in strata.items()}
-    alloc = {k: int(q) for k, q in quota.items()}
-    for k in sorted(quota, key=lambda k: (-(quota[k] - alloc[k]), k))[: N - sum(alloc.values())]:
-        alloc[k] += 1
-    rng = random.Random(SEED)
-    picked: list[dict[str, str]] = []
-    for k in sorted(strata):
-        for r in rng.sample(strata[k], alloc[k]):
-            picked.append({"id": r.external_id, "program": k, "title": r.title,
-                           "answer": (r.answer or "")[:400]})
-    rng.shuffle(picked)
-    return picked
+    return [{"id": r.external_id, "program": k, "title": r.title, "answer": (r.answer or "")[:400]}
+            for k, r in stratified(strata, N, SEED)]
 
 
 if __name__ == "__main__":
