@@ -504,3 +504,22 @@ def test_a_noun_in_eum_is_not_read_as_a_nominal_ending() -> None:
     from dasan.text.normalize import light_view
 
     assert casual_view(light_view("안에서 신음 소리가 나요")).text == "안에서 신음 소리가 나요"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("여기 불 났어요 3층이요", "emergency"), ("연기가 계단에 꽉 찼어요", "emergency"),
+     ("할아버지가 길에서 쓰러지셔서 안 일어나세요", "emergency"),
+     ("공사장에서 2층에서 사람이 떨어졌어요", "emergency"),
+     ("딸이 공원에서 없어졌어요 빨간 옷이요", "emergency"),
+     ("치매 아버지가 4시간째 안 돌아오세요", "emergency"),
+     ("애가 건전지 삼켰어요", "emergency"),
+     ("엄마가 왼쪽 팔다리에 힘이 없대요", "emergency"),
+     ("반지하인데 물이 무릎까지 찼어요", "emergency"),
+     ("아이가 시험에서 떨어졌어요", None), ("그 배우 연기가 많이 나아졌어", None),
+     ("놀이터에서 애 킥보드가 없어졌어요", None), ("동전 삼키는 마술 배웠어", None),
+     ("마음에 불 붙는 노래 추천", None)],
+)
+def test_everyday_words_for_an_emergency_now(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
