@@ -129,6 +129,22 @@ _rule("suicide", "suicide",
 _rule("suicide", "self_harm",
       r"칼빵|ㅈㅎ\s?(?:했|하고|함|해버|충동)|커터\s?칼로\s?(?:\S{1,4}\s?)?(?:긋|그었|그어)")
 
+# Means prepared, farewells and passive wishes in everyday words (second blind tune set, issue 17):
+# pills saved up (약 다 모아놨어, 약을 모아두고), a rope already hung, a note and passwords left, one's
+# absence as a relief to others (저 같은 사람은 없어지는 게 다들 편할), no reason to live, following the
+# dead (돌아가신 뒤로 … 나도 곧 따라간다), a carer's thought of going together, dialect (죽어불카),
+# a bridge visited and not jumped, setting out to die, things given away as no longer needed,
+# scars that multiply, a blade held to the wrist and picturing the jump.
+_rule("suicide", "suicide",
+      r"(?:약|수면제|알약)\S{0,2}\s?(?:을\s?|를\s?)?(?:다\s?|잔뜩\s?)?모아\s?(?:둔|뒀|놨|두었|놓|두고|두신)|(?<![가-힣])줄(?:은|을)?\s?(?:이미\s?|다\s?)?(?:걸어\s?(?:놨|뒀|두었)|매달아\s?(?:놨|뒀))"
+      r"|다\s?정리했[^.!?]{0,30}?(?:편지|비번|비밀번호|통장)|(?:내가|나가|제가|저는|나는|사람은|사람이|난|전)\s?(?:그냥\s?)?(?:없어|사라)(?:지는\s?게|지면|져불믄|져\s?버리면)\s?(?:다들\s?|모두\s?|다\s?)?(?:편|나을|낫)"
+      r"|살\s?이유를\s?모르|살아야\s?(?:하는|할|되는)\s?이유를?\s?모르|(?:돌아가신|떠난|먼저\s?간)[^.!?]{0,40}?(?:나도|저도)\s?(?:곧\s?|빨리\s?)?따라\s?(?:간다|갈|가야|가고)"
+      r"|(?:모시고|데리고)\s?(?:같이|함께)\s?(?:죽|가\s?버릴까)|죽어\s?(?:불카|불까|뿔까|뿌까)|(?:대교|다리|옥상)[^!?]{0,24}?못\s?뛰었|(?:난간|창틀)에\s?(?:걸터\s?)?앉아\s?(?:있|있음|있어)|못\s?뛰어\s?내렸|죽으러\s?(?:갑니다|가요|간다|갈게)"
+      r"|(?:가진\s?(?:거|것)|물건|짐)\S{0,2}\s?(?:\S+\s){0,2}?(?:줬|나눠\s?줬|정리했)[^.!?]{0,15}?(?:이제\s?)?필요\s?없|보험금이라도\s?(?:\S+\s)?남기"
+      r"|오늘\s?(?:다\s?)?끝낼\s?(?:거|게|래)|(?:저는|나는|난|전)\s?(?:이제\s?)?여기까지(?:인\s?(?:것|거)\s?같|야|예요|입니다|인가\s?봐)|(?:뛰어\s?내리는|죽는)\s?(?:상상|생각)(?:을|만|이)")
+_rule("suicide", "self_harm",
+      r"손목에\s?(?:칼을?\s?)?대\s?(?:보|봤|고)|흉터\s?(?:가\s?)?(?:또\s?)?늘(?:었|어)")
+
 # --- violence: domestic, dating, stalking ----------------------------------------------------
 _rule("violence", "domestic", _ACTOR_FAMILY + r"(?:이|가|한테|에게|께서)?[^.!?]{0,16}?" + _HIT_VERB)
 # Fleeing a partner or a family member (남편 피해서 나왔어요, 전 남친 피해서 이사했어요).

@@ -523,3 +523,21 @@ def test_a_noun_in_eum_is_not_read_as_a_nominal_ending() -> None:
 def test_everyday_words_for_an_emergency_now(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("수면제 다 모아놨어 이번 주에 먹을 거야", "suicide"),
+     ("방에 줄은 이미 걸어놨어요", "suicide"),
+     ("나 같은 사람은 없어지는 게 다들 편할 거야", "suicide"),
+     ("요즘 살 이유를 모르겠어요", "suicide"),
+     ("아내 먼저 간 뒤로 나도 곧 따라가야지 싶어", "suicide"),
+     ("한강 다리까지 갔는데 못 뛰었어요", "suicide"),
+     ("손목에 흉터가 또 늘었어", "suicide"),
+     ("이 버그가 없어지면 편할 텐데", None), ("빨래줄 걸어놨어요", None),
+     ("비타민 다 모아놨어", None), ("나도 곧 따라갈게 먼저 출발해", None),
+     ("오늘 수업은 여기까지인 것 같아요", None)],
+)
+def test_means_prepared_farewells_and_passive_wishes(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
