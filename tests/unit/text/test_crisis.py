@@ -541,3 +541,20 @@ def test_everyday_words_for_an_emergency_now(text: str, kind: str | None) -> Non
 def test_means_prepared_farewells_and_passive_wishes(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("옆집 할머니 일주일 못 봤어요 문 앞에 음식 그대로 있어요", "neighbour"),
+     ("101호 독거 어르신 우편물 열흘째 미수령", "neighbour"),
+     ("혼자 사시는 아저씨 집 불이 일주일 내내 켜져 있어요", "neighbour"),
+     ("앞집 할배가 요새 기척이 읎어유", "neighbour"),
+     ("아랫집 영감 요새 통 안 보인다 신문이 문앞에 수북하다", "neighbour"),
+     ("혼자 사는 옆방 남자 창문에 파리가 새까맣게 붙어 있어요", "neighbour"),
+     ("친구를 일주일 못 봤어요 여행 갔대요", None),
+     ("옆집 불이 일주일 내내 켜져 있어서 눈부셔요 커튼 추천", None),
+     ("택배 미수령 문의요 이틀째 안 왔어요", None)],
+)
+def test_a_neighbour_unseen_in_everyday_words(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
