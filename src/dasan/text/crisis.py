@@ -164,6 +164,18 @@ _rule("violence", "stalking",
       r"|집\s?앞에\s?(?:와|찾아와|계속|와서|서\s?(?:있|기다))|(?:현관|문)\s?앞에\s?(?:와|서)\s?있|(?:회사|집|학교|직장)(?:까지|로|에|앞에)?\s?(?:계속|자꾸|매일)?\s?찾아(?:와|오)"
       r"|문자를?\s?(?:수백|수십)|위치\s?추적|몰래\s?(?:깔|설치)|감시해|사진\S{0,2}\s?(?:뿌리|뿌린|뿌릴|뿌려|유포)|접근\s?금지\s?(?:명령\s?)?(?:이\s?)?(?:걸려|중|받|내려|인데)|가만\s?안\s?둔")
 
+# Stalking, threats and a partner's blows in everyday words (second blind tune set, issue 17):
+# followed home (따라옵니다), an address or a password found out, the same man waiting, a weapon or
+# petrol held, a threat to kill or to set fire, someone pounding the door or keying the lock,
+# "let's die together" from a partner, a wife's bruised face, dialect blows (팼당께, 때렴수다).
+_rule("violence", "stalking",
+      r"(?:쫓아|따라)\s?(?:옵니다|온다|옵|왔어요|왔습니다)|(?:주소|사는\s?곳|집|동네|번호|비번|비밀번호|이사간\s?(?:곳|동네))\S{0,3}\s?(?:까지|도|를|을)?\s?알아(?:냈|내서|낸\s?(?:것|거)\s?같)"
+      r"|같은\s?(?:아저씨|남자|사람|놈)(?:가|이)\s?(?:\S+\s)?기다려|문\s?(?:을\s?)?(?:계속\s?|자꾸\s?|막\s?)(?:두드려|두드리|두들겨)|(?:도어락|비번|번호)\s?(?:을\s?|를\s?)?누르는\s?소리")
+_rule("violence", "domestic",
+      r"(?:휘발유|시너|신나|흉기|야구\s?방망이|둔기|각목|쇠파이프)\S{0,2}\s?(?:를|을)?\s?들고|죽여\s?버리겠|불\s?(?:질러\s?버리|지르겠|질러\s?버린)|밤길\s?조심해"
+      r"|(?:남편|서방|양반|영감|아내|마누라|남친|애인)[^.!?]{0,20}?(?:팼|패(?:요|고|는|더)|손찌검|때렴|뚜드려\s?패|두들겨\s?패)|같이\s?죽자(?:고|는|며)"
+      r"|(?:부인|아내|엄마|어머니)\S{0,2}\s?(?:얼굴|팔|눈)\S{0,2}\s?(?:에\s?)?멍")
+
 # --- child and elder abuse -----------------------------------------------------------------
 _rule("abuse", "child", _CHILD + r"[^.!?]{0,16}?" + _ABUSE_SIGN)
 _rule("abuse", "elder", _ELDER + r"[^.!?]{0,18}?" + _ABUSE_SIGN)

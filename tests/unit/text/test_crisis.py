@@ -558,3 +558,22 @@ def test_means_prepared_farewells_and_passive_wishes(text: str, kind: str | None
 def test_a_neighbour_unseen_in_everyday_words(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("모르는 남자가 퇴근길에 계속 따라옵니다", "violence"),
+     ("전 남친이 제 새 주소를 알아냈어요", "violence"),
+     ("헤어진 사람이 집 앞에서 휘발유 들고 서 있어요", "violence"),
+     ("누가 밖에서 문 계속 두드려요 도어락 번호 누르는 소리 나요", "violence"),
+     ("남친이 헤어지면 같이 죽자고 해요", "violence"),
+     ("우리 집 양반이 술만 먹으면 손찌검을 해요", "violence"),
+     ("강아지가 산책길에 계속 따라왔어요 귀여워요", None),
+     ("비밀번호 찾기로 알아내는 법 알려주세요", None),
+     ("밤길 조심하세요 가로등이 없어요", None),
+     ("야구장 갈 때 응원 방망이 챙겨", None)],
+)
+def test_stalking_threats_and_a_partners_blows_in_everyday_words(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
