@@ -231,10 +231,28 @@ _rule("destitution", "utilities",
 _rule("destitution", "eviction",
       r"쫓겨나|쫓겨날|내쫓|강제\s?(?:퇴거|집행)|짐\S{0,2}\s?(?:다\s?)?빼\S{0,2}\s?(?:밖에|길에)|(?:월세|가스비|전기세|전기\s?요금|수도세|수도\s?요금|관리비|공과금|가스\s?요금)\S{0,2}\s?(?:\S{1,4}\s)?(?:\d+|한|두|세|석|넉|몇|여러)\s?(?:달|개월)\S{0,2}\s?(?:\S+\s)?(?:밀려|밀렸|체납|미납|못\s?내|못\s?냈)|퇴거\s?(?:통보|명령|당)|집을?\s?비워야|나가라고|갈\s?(?:데|곳)(?:가|이)?\s?없"
       r"|잘\s?(?:데|곳)(?:가|이)?\s?없|(?:길|밖|거리|노상|공원|역)에서\s?(?:자(?:야\s?(?:돼|되|됨|해)|요|고|는|야|게|며|면서|다|$|[\s.,])|잤|잔\s?지|잘\s?(?:때|수))|노숙(?:하|한\s?지|중|을\s?하)|짐을\s?(?:밖에|다)\s?내놨"
-      r"|월세가?\s?\S{0,6}\s?밀려|월세를?\s?못\s?내|경매로\s?집")
+      r"|월세가?\s?\S{0,6}\s?밀려|월세를?\s?못\s?내(?!면|는\s?경우)|경매로\s?집")
 _rule("destitution", "money",
       r"돈이\s?(?:하나도|한\s?푼도|전혀)\s?없|잔고가?\s?0|(?:천\s?원|만\s?원|한\s?푼)도\s?없|생계가\s?막막"
       r"|전\s?재산\s?(?:을\s?)?날")
+
+# Hardship in everyday words (second blind tune set, issue 17): days on water or porridge alone
+# (3일째 물만 마셔요, 보름째 죽만), wages withheld beside rent or food, rent or a room unpaid, evicted
+# (쫓겨났어요, 노숙해요), power cut off for days or announced, no food said in dialect or a report
+# (먹을 것도 어신디, 식품 없음), no money for a meal, nappies or formula run out, living in a car,
+# an account or a livelihood seized, the last fuel gone.
+_rule("destitution", "food",
+      r"(?:며칠|보름|이틀|사흘|\d+\s?(?:일|주))\s?(?:째|동안)\s?(?:물만|죽만|라면만)"
+      r"|(?:월급|임금|급여)(?:을|를|도)?\s?안\s?(?:줘|주|줍)[^.!?]{0,40}?(?:월세|방세|밥|먹|굶)"
+      r"|먹을\s?(?:게|것|거)(?:도)?\s?(?:어신|읎|없음)|식품\s?없음|(?:밥값|차비|생활비)(?:도|이|가)?\s?(?:하나도\s?)?없(?:어|음|습|다)"
+      r"|(?:분유|기저귀)(?:가|도|이)?\s?(?:오늘\s?|다\s?|벌써\s?)?(?:떨어져요|없어서\s?(?:\S+\s)?(?:수건|천|못))|돈이\s?다\s?떨어졌"
+      r"|(?:기름|연탄)(?:이|가)?\s?(?:다\s?)?떨어졌")
+_rule("destitution", "eviction",
+      r"(?:월세|방세|관리비|고시원비)(?:\s?(?:월세|관리비))?\S{0,2}\s?(?:도\s?)?못\s?내(?!면|는\s?경우)|쫓겨났|노숙해"
+      r"|(?:차|차량|찜질방|PC방|피시방|역|공원)\S{0,2}\s?에서\s?\d+\s?(?:주|일|달|개월)\s?째\s?(?:생활|지내|자)"
+      r"|(?:통장|월급|오토바이|차|집)\S{0,2}\s?(?:이|가)?\s?압류\s?(?:됐|당|되어)")
+_rule("destitution", "utilities",
+      r"단전\s?(?:\d+\s?일\s?째|한다고|한대)|(?:전기|가스|물)\S{0,2}\s?(?:가|이)?\s?(?:나갔|끊겼)[^!?]{0,10}?(?:요금|돈)\S{0,2}\s?(?:을\s?)?못\s?내")
 
 # --- neighbour at risk (lonely-death signs): a person word plus a sign -----------------------
 _NEIGHBOUR_WHO = re.compile(

@@ -577,3 +577,21 @@ def test_stalking_threats_and_a_partners_blows_in_everyday_words(
         text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("돈이 없어서 이틀째 물만 마셔요", "destitution"),
+     ("사장님이 월급을 안 줘서 월세도 밀리고 밥도 못 먹어요", "destitution"),
+     ("고시원비 못내서 쫓겨났어요", "destitution"),
+     ("아기 분유도 오늘 떨어져요 돈이 없어요", "destitution"),
+     ("차에서 2주째 생활하고 있어요", "destitution"),
+     ("전기가 나갔어요 요금 못 내서요", "destitution"),
+     ("월세 못 내면 어떻게 되나요?", None),
+     ("다이어트 때문에 하루 물만 마셔볼까", None),
+     ("압류 해제 절차 문의드려요", None),
+     ("캠핑 가서 차에서 잤어요", None)],
+)
+def test_hardship_in_everyday_words(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
