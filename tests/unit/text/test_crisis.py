@@ -595,3 +595,25 @@ def test_stalking_threats_and_a_partners_blows_in_everyday_words(
 def test_hardship_in_everyday_words(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("요양보호사가 할머니를 꼬집고 밀치는 게 찍혔어요", "abuse"),
+     ("학원 선생님이 제 몸 만지고 아무한테도 말하지 말래요", "abuse"),
+     ("엄마가 밥을 안 줘요 동생도 배고파해요", "abuse"),
+     ("새아빠가 밤에 제 방에 들어와요", "abuse"),
+     ("옆집 하르방이 아들한티 맞고 살아요", "abuse"),
+     ("선생님이 제 머리 쓰다듬고 칭찬해 주셨어요", None),
+     ("동생이 밤에 내 방에 들어와서 게임해", None),
+     ("서프라이즈 파티니까 아무한테도 말하지 마", None)],
+)
+def test_abuse_by_a_carer_or_a_grown_child_in_everyday_words(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+def test_meals_withheld_in_a_field_report_are_abuse() -> None:
+    assert detect_crisis("보호자가 이틀간 식사 및 약 미제공", channel="field_report").kind == "abuse"
+    assert not detect_crisis("점심 식사 미제공 행사입니다", channel="field_report").crisis
