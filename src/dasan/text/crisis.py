@@ -524,6 +524,13 @@ def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     return out
 
 
+# An emergency told as over and harmless (다친 데는 없고, 재활 잘 하셔서 지금은 걸으세요, 119 와서
+# 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
+# alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
+_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
+                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)")
+
+
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     hits: list[tuple[str, str, tuple[int, int], bool]] = []
     fallen = [(m.start(), m.end()) for m in _OBJECT_FALL.finditer(view)]
@@ -540,6 +547,7 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
             if m.end() > m.start() and not _guarded(view, m.start(), m.end(), news, grave) and not (
                     sub == "medical" and any(a <= m.start() < b for a, b in fallen)) and not (
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
+                    kind == "emergency" and _HARM_OVER.search(view)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
     hits.extend(_paired_hits(view))

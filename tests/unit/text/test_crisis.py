@@ -617,3 +617,16 @@ def test_abuse_by_a_carer_or_a_grown_child_in_everyday_words(
 def test_meals_withheld_in_a_field_report_are_abuse() -> None:
     assert detect_crisis("보호자가 이틀간 식사 및 약 미제공", channel="field_report").kind == "abuse"
     assert not detect_crisis("점심 식사 미제공 행사입니다", channel="field_report").crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("교통사고 났는데 다친 데는 없고 보험 처리 중이에요", None),
+     ("할아버지가 작년에 뇌졸중으로 쓰러지셨는데 재활 잘 하셔서 지금은 걸으세요", None),
+     ("지하철에서 누가 쓰러졌는데 119 와서 데려갔대요", None),
+     ("저는 다친 데 없는데 엄마가 쓰러졌어요 숨을 안 쉬어요", "emergency"),
+     ("사고 났어요 사람이 다쳤어요 피가 많이 나요", "emergency")],
+)
+def test_an_emergency_told_as_over_and_harmless_is_not_one(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
