@@ -504,3 +504,129 @@ def test_a_noun_in_eum_is_not_read_as_a_nominal_ending() -> None:
     from dasan.text.normalize import light_view
 
     assert casual_view(light_view("안에서 신음 소리가 나요")).text == "안에서 신음 소리가 나요"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("여기 불 났어요 3층이요", "emergency"), ("연기가 계단에 꽉 찼어요", "emergency"),
+     ("할아버지가 길에서 쓰러지셔서 안 일어나세요", "emergency"),
+     ("공사장에서 2층에서 사람이 떨어졌어요", "emergency"),
+     ("딸이 공원에서 없어졌어요 빨간 옷이요", "emergency"),
+     ("치매 아버지가 4시간째 안 돌아오세요", "emergency"),
+     ("애가 건전지 삼켰어요", "emergency"),
+     ("엄마가 왼쪽 팔다리에 힘이 없대요", "emergency"),
+     ("반지하인데 물이 무릎까지 찼어요", "emergency"),
+     ("아이가 시험에서 떨어졌어요", None), ("그 배우 연기가 많이 나아졌어", None),
+     ("놀이터에서 애 킥보드가 없어졌어요", None), ("동전 삼키는 마술 배웠어", None),
+     ("마음에 불 붙는 노래 추천", None)],
+)
+def test_everyday_words_for_an_emergency_now(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("수면제 다 모아놨어 이번 주에 먹을 거야", "suicide"),
+     ("방에 줄은 이미 걸어놨어요", "suicide"),
+     ("나 같은 사람은 없어지는 게 다들 편할 거야", "suicide"),
+     ("요즘 살 이유를 모르겠어요", "suicide"),
+     ("아내 먼저 간 뒤로 나도 곧 따라가야지 싶어", "suicide"),
+     ("한강 다리까지 갔는데 못 뛰었어요", "suicide"),
+     ("손목에 흉터가 또 늘었어", "suicide"),
+     ("이 버그가 없어지면 편할 텐데", None), ("빨래줄 걸어놨어요", None),
+     ("비타민 다 모아놨어", None), ("나도 곧 따라갈게 먼저 출발해", None),
+     ("오늘 수업은 여기까지인 것 같아요", None)],
+)
+def test_means_prepared_farewells_and_passive_wishes(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("옆집 할머니 일주일 못 봤어요 문 앞에 음식 그대로 있어요", "neighbour"),
+     ("101호 독거 어르신 우편물 열흘째 미수령", "neighbour"),
+     ("혼자 사시는 아저씨 집 불이 일주일 내내 켜져 있어요", "neighbour"),
+     ("앞집 할배가 요새 기척이 읎어유", "neighbour"),
+     ("아랫집 영감 요새 통 안 보인다 신문이 문앞에 수북하다", "neighbour"),
+     ("혼자 사는 옆방 남자 창문에 파리가 새까맣게 붙어 있어요", "neighbour"),
+     ("친구를 일주일 못 봤어요 여행 갔대요", None),
+     ("옆집 불이 일주일 내내 켜져 있어서 눈부셔요 커튼 추천", None),
+     ("택배 미수령 문의요 이틀째 안 왔어요", None)],
+)
+def test_a_neighbour_unseen_in_everyday_words(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("모르는 남자가 퇴근길에 계속 따라옵니다", "violence"),
+     ("전 남친이 제 새 주소를 알아냈어요", "violence"),
+     ("헤어진 사람이 집 앞에서 휘발유 들고 서 있어요", "violence"),
+     ("누가 밖에서 문 계속 두드려요 도어락 번호 누르는 소리 나요", "violence"),
+     ("남친이 헤어지면 같이 죽자고 해요", "violence"),
+     ("우리 집 양반이 술만 먹으면 손찌검을 해요", "violence"),
+     ("강아지가 산책길에 계속 따라왔어요 귀여워요", None),
+     ("비밀번호 찾기로 알아내는 법 알려주세요", None),
+     ("밤길 조심하세요 가로등이 없어요", None),
+     ("야구장 갈 때 응원 방망이 챙겨", None)],
+)
+def test_stalking_threats_and_a_partners_blows_in_everyday_words(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("돈이 없어서 이틀째 물만 마셔요", "destitution"),
+     ("사장님이 월급을 안 줘서 월세도 밀리고 밥도 못 먹어요", "destitution"),
+     ("고시원비 못내서 쫓겨났어요", "destitution"),
+     ("아기 분유도 오늘 떨어져요 돈이 없어요", "destitution"),
+     ("차에서 2주째 생활하고 있어요", "destitution"),
+     ("전기가 나갔어요 요금 못 내서요", "destitution"),
+     ("월세 못 내면 어떻게 되나요?", None),
+     ("다이어트 때문에 하루 물만 마셔볼까", None),
+     ("압류 해제 절차 문의드려요", None),
+     ("캠핑 가서 차에서 잤어요", None)],
+)
+def test_hardship_in_everyday_words(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("요양보호사가 할머니를 꼬집고 밀치는 게 찍혔어요", "abuse"),
+     ("학원 선생님이 제 몸 만지고 아무한테도 말하지 말래요", "abuse"),
+     ("엄마가 밥을 안 줘요 동생도 배고파해요", "abuse"),
+     ("새아빠가 밤에 제 방에 들어와요", "abuse"),
+     ("옆집 하르방이 아들한티 맞고 살아요", "abuse"),
+     ("선생님이 제 머리 쓰다듬고 칭찬해 주셨어요", None),
+     ("동생이 밤에 내 방에 들어와서 게임해", None),
+     ("서프라이즈 파티니까 아무한테도 말하지 마", None)],
+)
+def test_abuse_by_a_carer_or_a_grown_child_in_everyday_words(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+def test_meals_withheld_in_a_field_report_are_abuse() -> None:
+    assert detect_crisis("보호자가 이틀간 식사 및 약 미제공", channel="field_report").kind == "abuse"
+    assert not detect_crisis("점심 식사 미제공 행사입니다", channel="field_report").crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("교통사고 났는데 다친 데는 없고 보험 처리 중이에요", None),
+     ("할아버지가 작년에 뇌졸중으로 쓰러지셨는데 재활 잘 하셔서 지금은 걸으세요", None),
+     ("지하철에서 누가 쓰러졌는데 119 와서 데려갔대요", None),
+     ("저는 다친 데 없는데 엄마가 쓰러졌어요 숨을 안 쉬어요", "emergency"),
+     ("사고 났어요 사람이 다쳤어요 피가 많이 나요", "emergency")],
+)
+def test_an_emergency_told_as_over_and_harmless_is_not_one(text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
