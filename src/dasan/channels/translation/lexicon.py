@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dasan.channels.translation.glossary import FOREIGN, GLOSSARY_FILE
+from dasan.channels.translation.glossary import FOREIGN, GLOSSARY_FILE, MN_STEM_MIN, Term
 
 HERE = Path(__file__).parent
 LEXICON_DIR = HERE / "lexicon"
 READINGS_FILE = HERE / "hangul_readings.tsv"
-MN_STEM_MIN = 4
 # English function words: alone, an alias that is one of them says nothing about the question
 # ("about" is listed for 관련, 정도, 소개 and 내외; "for" for 동안); inside a phrase they count.
 _EN_FUNCTION = ("a an the for about of in on at to with by from up out into as is are be do does "
@@ -61,12 +60,6 @@ class KoreanTerm:
     source: str  # "lexicon" or "reading"
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    ko: str
-    aliases: dict[str, tuple[str, ...]]
-
-
 def _rows(paths: Iterable[Path]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for path in paths:
@@ -89,7 +82,7 @@ def lexicon_paths(lexicon_dir: Path = LEXICON_DIR) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=4)
-def load_entries(paths: tuple[Path, ...] | None = None) -> tuple[_Entry, ...]:
+def load_entries(paths: tuple[Path, ...] | None = None) -> tuple[Term, ...]:
     out = []
     for row in _rows(paths if paths is not None else lexicon_paths()):
         ko = row.get("ko")
@@ -101,7 +94,7 @@ def load_entries(paths: tuple[Path, ...] | None = None) -> tuple[_Entry, ...]:
             items: list[object] = [values] if isinstance(values, str) else \
                 list(values) if isinstance(values, list | tuple) else []
             aliases[lang] = tuple(v.strip() for v in items if isinstance(v, str) and v.strip())
-        out.append(_Entry(ko.strip(), aliases))
+        out.append(Term(ko.strip(), aliases))
     return tuple(out)
 
 
