@@ -89,9 +89,7 @@ def insert_returning(session: Session, model: type[M], rows: Sequence[dict[str, 
     `session.scalars(insert(model).returning(model, sort_by_parameter_order=True), rows)`)."""
     if not rows:
         return []
-    keys = set(rows[0])
-    if any(set(row) != keys for row in rows):
-        raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
+    keys = _same_keys(model, rows)
     if not _as_document(session, len(rows), len(keys)):
         return list(session.scalars(
             insert(model).returning(model, sort_by_parameter_order=True), list(rows)))
@@ -116,9 +114,7 @@ def insert_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     psycopg sends as one prepared statement a row, its values dumped one by one)."""
     if not rows:
         return
-    keys = set(rows[0])
-    if any(set(row) != keys for row in rows):
-        raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
+    keys = _same_keys(model, rows)
     if not _as_document(session, len(rows), len(keys)):
         session.execute(insert(model), list(rows))
         return
@@ -171,20 +167,32 @@ def add_objects(session: Session, objects: Sequence[Any]) -> None:
         session.add(o)
 
 
+def _same_keys(model: type[Any], rows: Sequence[dict[str, Any]]) -> set[str]:
+    """The columns every row names (an error when the rows name different ones)."""
+    keys = set(rows[0])
+    if any(set(row) != keys for row in rows):
+        raise ValueError(f"bulk insert into {model.__name__}: the rows name different columns")
+    return keys
+
+
 def _set_attributes(objects: Sequence[Any]) -> set[str]:
     """The attributes set on any of the new objects (the columns of their INSERT)."""
     return {key for o in objects for key in o.__dict__ if not key.startswith("_sa_")}
 
 
-def _default_of(column: Column[Any]) -> Any:
+def _has_python_default(column: Column[Any]) -> bool:
     default = column.default
-    if default is None:
+    return default is not None and (default.is_scalar or default.is_callable)
+
+
+def _default_of(column: Column[Any]) -> Any:
+    """The column's Python-side default value (a scalar, or its callable's value); None
+    without one."""
+    if not _has_python_default(column):
         return None
-    if default.is_scalar:
-        return default.arg  # type: ignore[attr-defined]
-    if default.is_callable:
-        return default.arg(None)  # type: ignore[attr-defined]
-    return None
+    default = column.default
+    return (default.arg if default.is_scalar  # type: ignore[union-attr]
+            else default.arg(None))  # type: ignore[union-attr]
 
 
 def _params(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -218,24 +226,10 @@ def _with_defaults(table: Table, rows: Sequence[dict[str, Any]]) -> list[dict[st
     """The rows (all naming the same columns) with the table's Python-side defaults filled
     in where a column is missing (what a Core INSERT does)."""
     keys = set(rows[0])
-    missing: dict[str, Any] = {}
-    for column in table.columns:
-        default = column.default
-        if column.key in keys or default is None:
-            continue
-        if default.is_scalar:
-            missing[column.key] = ("value", default.arg)  # type: ignore[attr-defined]
-        elif default.is_callable:
-            missing[column.key] = ("call", default.arg)  # type: ignore[attr-defined]
+    missing = [c for c in table.columns if c.key not in keys and _has_python_default(c)]
     if not missing:
         return list(rows)
-    out = []
-    for row in rows:
-        row = dict(row)
-        for key, (how, arg) in missing.items():
-            row[key] = arg(None) if how == "call" else arg
-        out.append(row)
-    return out
+    return [{**row, **{c.key: _default_of(c) for c in missing}} for row in rows]
 
 
 def _statement(table: Table, keys: tuple[str, ...], dialect: Dialect,
