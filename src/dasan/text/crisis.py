@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -499,36 +499,19 @@ def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     things breaking), a farewell beside affairs settled or a place to jump from, and giving up
     beside feeling worthless (다 그만하고 싶어 … 아무도 나 필요 없어)."""
     out: list[tuple[str, str, tuple[int, int], bool]] = []
-    thanks = _FAREWELL.search(view)
-    family = re.search(_ACTOR_FAMILY + r"|삼촌|사촌|친척|계부|새아빠", view)
-    pairs: list[tuple[re.Match[str] | None, bool, str, str, bool]] = [
-        (_CONTROL_PHONE.search(view), bool(_CONTROL_KEEP.search(view) and re.search(
-            _ACTOR_PARTNER + "|" + _ACTOR_FAMILY, view)), "violence",
-         "dating" if re.search(_ACTOR_PARTNER, view) else "domestic", False),
-        (_DRAGGED.search(view), bool(_SCREAM.search(view)), "violence", "domestic", True),
-        (_FIGHT_NOISE.search(view), bool(_BREAK_NOISE.search(view)), "violence", "domestic", False),
-        (_SETTLED.search(view), bool(thanks), "suicide", "suicide", False),
-        (_PLACE.search(view), bool(thanks), "suicide", "suicide", True),
-        (_GIVE_UP.search(view), bool(_WORTHLESS.search(view)), "suicide", "suicide", False),
-        (_HOME_FEAR.search(view), bool(family), "violence", "domestic", False),
-        (_TOUCHED.search(view), bool(family), "abuse", "child", False),
-    ]
     news: bool | None = None
-    for found, other, kind, sub, imminent in pairs:
-        if found is None or not other:
+    # (first sign, whether the second sign is there, kind, sub-kind, imminent): the second sign
+    # is looked for only when the first is found (most messages have neither).
+    for first, second, kind, sub, imminent in _PAIRS:
+        found = first.search(view)
+        if found is None or not second(view):
             continue
         if news is None:
             news = _reads_as_news(view)
         if not _guarded(view, found.start(), found.end(), news):
-            out.append((kind, sub, (found.start(), found.end()), imminent))
+            out.append((kind, _dating_or_domestic(view) if sub is None else sub,
+                        (found.start(), found.end()), imminent))
     return out
-
-
-# An emergency told as over and harmless (다친 데는 없고, 재활 잘 하셔서 지금은 걸으세요, 119 와서
-# 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
-# alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
-_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
-                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)")
 
 
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
@@ -595,6 +578,36 @@ _DRAGGED = re.compile(r"(?:남자|여자|사람|누가|누군가|아이|애)(?:�
 _SCREAM = re.compile(r"소리\s?(?:를\s?)?(?:지르|지름|질러)|비명|살려")
 _FIGHT_NOISE = re.compile(r"(?:싸우는|싸움|다투는|고함|때리는)\s?소리")
 _BREAK_NOISE = re.compile(r"(?:유리|그릇|접시|물건)\S{0,2}\s?(?:가\s?|이\s?)?(?:깨지는|부서지는|던지는|깨는)\s?소리|비명")
+_FAMILY_WIDE = re.compile(_ACTOR_FAMILY + r"|삼촌|사촌|친척|계부|새아빠")
+_PARTNER_OR_FAMILY = re.compile(_ACTOR_PARTNER + "|" + _ACTOR_FAMILY)
+
+
+def _dating_or_domestic(view: str) -> str:
+    return "dating" if re.search(_ACTOR_PARTNER, view) else "domestic"
+
+
+def _kept_by_partner_or_family(view: str) -> bool:
+    return bool(_CONTROL_KEEP.search(view) and _PARTNER_OR_FAMILY.search(view))
+
+
+# None as the sub-kind: dating or domestic by who is named (_dating_or_domestic).
+_PAIRS: tuple[tuple[re.Pattern[str], Callable[[str], object], str, str | None, bool], ...] = (
+    (_CONTROL_PHONE, _kept_by_partner_or_family, "violence", None, False),
+    (_DRAGGED, _SCREAM.search, "violence", "domestic", True),
+    (_FIGHT_NOISE, _BREAK_NOISE.search, "violence", "domestic", False),
+    (_SETTLED, _FAREWELL.search, "suicide", "suicide", False),
+    (_PLACE, _FAREWELL.search, "suicide", "suicide", True),
+    (_GIVE_UP, _WORTHLESS.search, "suicide", "suicide", False),
+    (_HOME_FEAR, _FAMILY_WIDE.search, "violence", "domestic", False),
+    (_TOUCHED, _FAMILY_WIDE.search, "abuse", "child", False),
+)
+
+
+# An emergency told as over and harmless (다친 데는 없고, 재활 잘 하셔서 지금은 걸으세요, 119 와서
+# 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
+# alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
+_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
+                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)")
 # Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
 # (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
 # partner's violence stays violence unless an elder is hurt.
