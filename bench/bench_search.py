@@ -640,34 +640,43 @@ def variants_report(docs: Sequence[SearchDoc], all_q: Sequence[Query], cache: Em
                     weights: FusionWeights, comps: Sequence[Components],
                     rels: Sequence[np.ndarray]) -> None:
     """The same search over the FAQ with the editors' question variants
-    (bench/faq_variants.py) beside the titles-only index, shipped fusion weights, on the
-    held-out sets; skipped when the variant files are absent."""
+    (bench/faq_variants.py: Korean only, and all shipped languages, as ``dasan demo`` seeds
+    them) beside the titles-only index, shipped fusion weights, on the held-out sets; skipped
+    when the variant files are absent."""
     from bench.faq_variants import load_variants, with_variants
 
-    variants = load_variants()
-    if not variants:
+    ko = load_variants(("ko",))
+    shipped = load_variants()
+    if not ko:
         return
-    vdocs = with_variants(docs, variants)
-    vby_id = {d.id: d for d in vdocs}
-    vindex = SearchIndex(vdocs, cache=cache)
-    vindex.build()
-    cache.save_if_changed()
+    indexes = []
+    for variants in (ko, shipped):
+        vdocs = with_variants(docs, variants)
+        vindex = SearchIndex(vdocs, cache=cache)
+        vindex.build()
+        cache.save_if_changed()
+        indexes.append((vindex, {d.id: d for d in vdocs}))
     sets = (("citizen, TEST split", "citizen", "test"), ("spoken, TEST split", "spoken", "test"),
             ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
             ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"))
-    print(f"\neditor question variants ({sum(len(v) for v in variants.values())} variants on "
-          f"{len(variants)} entries, bench/faq_variants.py), shipped fusion weights:")
-    print(f"  {'set':<30} {'n':>4} {'titles only h@1 / h@5':>22} {'with variants h@1 / h@5':>24}")
+    print(f"\neditor question variants (bench/faq_variants.py: Korean {sum(map(len, ko.values()))}"
+          f", all languages {sum(map(len, shipped.values()))} on {len(shipped)} entries), "
+          "shipped fusion weights:")
+    print(f"  {'set':<30} {'n':>4} {'titles only h@1 / h@5':>22} {'+ Korean variants':>18} "
+          f"{'+ all (shipped)':>16}")
     for label, kind, split in sets:
         sel = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
         if not sel:
             continue
-        vcomps = components_for(vindex, [all_q[i].text for i in sel])
         before = metrics([rank_of(fuse(comps[i], weights), rels[i]) for i in sel])
-        after = metrics([rank_of(fuse(c, weights), relevance(vindex.ids, vby_id, all_q[i].target))
-                         for c, i in zip(vcomps, sel, strict=True)])
-        print(f"  {label:<30} {len(sel):4d} {before[0]:10.3f} / {before[1]:.3f} "
-              f"{after[0]:12.3f} / {after[1]:.3f}")
+        cells = [f"{before[0]:10.3f} / {before[1]:.3f}"]
+        for vindex, vby_id in indexes:
+            vcomps = components_for(vindex, [all_q[i].text for i in sel])
+            after = metrics([rank_of(fuse(c, weights),
+                                     relevance(vindex.ids, vby_id, all_q[i].target))
+                             for c, i in zip(vcomps, sel, strict=True)])
+            cells.append(f"{after[0]:8.3f} / {after[1]:.3f}")
+        print(f"  {label:<30} {len(sel):4d} " + " ".join(cells))
 
 
 # -- main ------------------------------------------------------------------------------------

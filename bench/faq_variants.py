@@ -1,40 +1,38 @@
 """Editor-written question variants (유사질문) for the real Seoul 120 FAQ, for the benchmarks.
 
 In the city's Standard Consultation DB the editors keep question variants on each entry, so
-that citizens' own phrasings match it; the FAQ in ``../shared/data`` has titles only. In the
-twelfth session three writers, acting as editors, wrote two citizen-style variants for every
-one of its 2,842 entries (``bench/data/faq_variants/part-*.jsonl``: one line per entry,
-``{"id": ..., "variants": [...]}``), from each entry's title and answer, without reading the
-search code or any question set under ``bench/data``. The writers were the same kind of writer
-as the blind hold-out C's, so a gain on C measured with these variants may be larger than one
-on real citizens' questions would be; the benches report the search with and without them.
+that citizens' own phrasings match it; the FAQ in ``../shared/data`` has titles only. The
+project ships variants for every one of its 2,842 entries
+(``src/dasan/knowledge/seed_variants/``, read by :mod:`dasan.knowledge.editor_variants`;
+``dasan demo`` adds them to the entries it imports):
+
+* Korean (``ko-part-*.jsonl``): two citizen-style variants per entry, written in the twelfth
+  session by three writers acting as editors;
+* en/zh/ja/vi/mn (``i18n-<lang>.jsonl``): one question per entry in each language, written in
+  the thirteenth session by five writers, one per language.
+
+Every writer worked from each entry's title and answer, without reading the search code or any
+question set under ``bench/data``. They were the same kind of writer as the blind hold-outs'
+(C, crosslingual B), so a gain measured with these variants may be larger than one on real
+citizens' questions would be; the benches report the search with and without them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from pathlib import Path
 
+from dasan.knowledge.editor_variants import SEED_VARIANTS_DIR as VARIANTS_DIR
+from dasan.knowledge.editor_variants import by_entry, read_dir
 from dasan.knowledge.search import SearchDoc
 
-VARIANTS_DIR = Path(__file__).resolve().parent / "data" / "faq_variants"
+__all__ = ["VARIANTS_DIR", "load_variants", "with_variants"]
 
 
-def load_variants(directory: Path = VARIANTS_DIR) -> dict[str, tuple[str, ...]]:
-    """Entry id -> its editor variants (empty when the files are absent)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for path in sorted(directory.glob("part-*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            variants = tuple(v.strip() for v in row.get("variants", ()) if v and v.strip())
-            if not variants:
-                raise ValueError(f"{path.name}:{n}: no variants")
-            out[str(row["id"])] = variants
-    return out
+def load_variants(langs: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Entry id (the FAQ's own) -> its editor variants in ``langs`` (all when None); empty
+    when the files are absent."""
+    return by_entry(read_dir(VARIANTS_DIR, langs))
 
 
 def with_variants(docs: Sequence[SearchDoc], variants: dict[str, tuple[str, ...]],

@@ -33,7 +33,7 @@ from dasan import audit
 from dasan.db.models import Agency, KbEntry
 from dasan.errors import BadRequest, DomainError
 from dasan.knowledge.importer import upsert_entry
-from dasan.knowledge.service import REVIEW_CYCLE_DAYS
+from dasan.knowledge.service import MAX_QUESTION_VARIANTS, REVIEW_CYCLE_DAYS
 
 COLUMNS = {
     "external_id": ("external_id", "외부id", "외부ID", "id", "번호"),
@@ -167,7 +167,7 @@ def _clean_row(row: dict[str, Any], agencies: dict[str, int]) -> dict[str, Any]:
         raise BadRequest("valid_to is before valid_from")
     category = _pick(row, "category")
     return {"external_id": f"file:{str(ext).strip()[:58]}", "title": title,
-            "question_variants": variants[:50], "answer": answer,
+            "question_variants": variants[:MAX_QUESTION_VARIANTS], "answer": answer,
             "category": str(category).strip()[:64] if category else None,
             "owner_agency_id": owner_id, "status": status, "needs_answer": not answer,
             "valid_from": vf, "valid_to": vt}

@@ -318,7 +318,7 @@ def _open(cluster: KbGapCluster) -> None:
 def to_draft(session: Session, user: User, cluster_id: int, title: str | None = None,
              answer: str = "") -> KbEntry:
     """A draft entry (needs an answer) with the cluster's questions as variants."""
-    from dasan.knowledge.service import EntryIn, create_entry
+    from dasan.knowledge.service import MAX_QUESTION_VARIANTS, EntryIn, create_entry
 
     c = get_cluster(session, cluster_id)
     check_may_resolve(user, c)
@@ -327,8 +327,9 @@ def to_draft(session: Session, user: User, cluster_id: int, title: str | None = 
         answer = proposed_answer(session, c.id)
     owner = c.owner_agency_id if c.owner_agency_id is not None else user.agency_id
     entry = create_entry(session, user, EntryIn(
-        title=(title or c.label)[:512], question_variants=list(c.examples)[:50],
-        answer=answer, owner_agency_id=owner, status="draft"))
+        title=(title or c.label)[:512],
+        question_variants=list(c.examples)[:MAX_QUESTION_VARIANTS], answer=answer,
+        owner_agency_id=owner, status="draft"))
     c.status, c.draft_entry_id = "drafted", entry.id
     c.resolution_note = f"draft entry {entry.id}"
     audit.record(session, user, "kb.gap_draft", object_type="kb_gap_cluster", object_id=c.id,
@@ -338,13 +339,14 @@ def to_draft(session: Session, user: User, cluster_id: int, title: str | None = 
 
 def merge_into(session: Session, user: User, cluster_id: int, entry_id: int) -> KbEntry:
     """Add the cluster's questions to an existing entry as variants."""
-    from dasan.knowledge.service import EntryPatch, get_entry, update_entry
+    from dasan.knowledge.service import MAX_QUESTION_VARIANTS, EntryPatch, get_entry, update_entry
 
     c = get_cluster(session, cluster_id)
     check_may_resolve(user, c)
     _open(c)
     entry = get_entry(session, entry_id)
-    variants = list(dict.fromkeys([*(entry.question_variants or []), *c.examples]))[:50]
+    variants = list(dict.fromkeys([*(entry.question_variants or []), *c.examples]))
+    variants = variants[:MAX_QUESTION_VARIANTS]
     entry = update_entry(session, user, entry_id, EntryPatch(
         question_variants=variants, change_note=f"question variants from gap cluster {c.id}"))
     c.status, c.draft_entry_id = "merged", entry.id

@@ -17,13 +17,14 @@ from dasan.consultations.districts import DISTRICTS
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion
 from dasan.demo import department_for_category
+from dasan.knowledge.editor_variants import merged, seed_variants
 from dasan.knowledge.faq_source import (
     PYTEXTBOOK_FILE,
     FaqRecord,
     load_seed_records,
     title_key,
 )
-from dasan.knowledge.service import REVIEW_CYCLE_DAYS, snapshot
+from dasan.knowledge.service import MAX_QUESTION_VARIANTS, REVIEW_CYCLE_DAYS, snapshot
 
 # District names as citizens write them: 중랑구 and 중랑 (but not 중구 inside 중구청 matches only
 # with its suffix, since a bare 중 is far too common).
@@ -61,11 +62,13 @@ class ImportReport:
     needs_answer: int = 0
     reference: int = 0  # reference records: the chatbot never answers with them
     title_only_drafts: int = 0  # questions without an answer yet (seoul-120-text.csv titles)
+    with_editor_variants: int = 0  # entries given editor question variants from a file
 
     def __str__(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.needs_answer} need an answer, {self.reference} reference records, "
-                f"{self.title_only_drafts} title-only drafts")
+                f"{self.title_only_drafts} title-only drafts, {self.with_editor_variants} "
+                "with editor question variants")
 
 
 def owner_code(record: FaqRecord) -> str:
@@ -125,9 +128,14 @@ def staggered_review_due(external_id: str, today: date) -> date:
 
 
 def import_records(
-    session: Session, records: Iterable[FaqRecord], today: date | None = None
+    session: Session, records: Iterable[FaqRecord], today: date | None = None,
+    variants: Mapping[str, Sequence[str]] | None = None,
 ) -> ImportReport:
+    """Create or update one entry per record (keyed by ``<source>:<id>``); ``variants``
+    (external id -> editor question variants, :mod:`dasan.knowledge.editor_variants`) are
+    added after the record's own question."""
     today = today or date.today()
+    variants = variants or {}
     agencies = {code: aid for aid, code in session.execute(select(Agency.id, Agency.code))}
     if not agencies:
         raise ValueError("no agencies: seed the organisation first (dasan demo or dasan db seed)")
@@ -140,8 +148,9 @@ def import_records(
         values = {
             "title": rec.title[:512],
             "program": rec.program,
-            "question_variants": [rec.question] if rec.question and rec.question != rec.title
-            else [],
+            "question_variants": merged(
+                [rec.question] if rec.question else [], variants.get(ext, ()), rec.title,
+                MAX_QUESTION_VARIANTS),
             "answer": answer,
             "category": rule_category(rec) or rec.category,
             "owner_agency_id": agencies.get(owner_code(rec)),
@@ -153,6 +162,7 @@ def import_records(
                                    origin=rec.source, pending=created)
         existing[ext] = entry
         setattr(report, what, getattr(report, what) + 1)
+        report.with_editor_variants += int(ext in variants)
         report.needs_answer += int(not answer)
     from dasan.knowledge.quality import assess_entries
 
@@ -165,9 +175,10 @@ def import_records(
 
 
 def import_seed_faq(session: Session, data_dir: Path) -> ImportReport:
-    """Import every seed FAQ file found under `data_dir` (../shared/data), then the
-    pytextbook titles no FAQ file covers, as drafts that need an answer."""
-    report = import_records(session, load_seed_records(data_dir))
+    """Import every seed FAQ file found under `data_dir` (../shared/data), with the
+    project's editor question variants for the real FAQ (``editor_variants.seed_variants``),
+    then the pytextbook titles no FAQ file covers, as drafts that need an answer."""
+    report = import_records(session, load_seed_records(data_dir), variants=seed_variants())
     pt_path = Path(data_dir) / PYTEXTBOOK_FILE
     if pt_path.is_file():
         report.title_only_drafts = import_title_only_drafts(session, pt_path)

@@ -59,12 +59,15 @@ def _as_validation(check: Callable[..., _T], *args: Any) -> _T:
         raise ValueError(exc.message) from exc
 
 
+MAX_QUESTION_VARIANTS = 50  # an entry keeps at most this many question variants
+
+
 class EntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str = Field(min_length=2, max_length=512)
     program: str | None = Field(default=None, max_length=256)
-    question_variants: list[str] = Field(default_factory=list, max_length=50)
+    question_variants: list[str] = Field(default_factory=list, max_length=MAX_QUESTION_VARIANTS)
     answer: str = Field(default="", max_length=20000)
     category: str | None = Field(default=None, max_length=64)
     owner_agency_id: int | None = None
@@ -90,7 +93,8 @@ class EntryPatch(BaseModel):
 
     title: str | None = Field(default=None, min_length=2, max_length=512)
     program: str | None = Field(default=None, max_length=256)
-    question_variants: list[str] | None = Field(default=None, max_length=50)
+    question_variants: list[str] | None = Field(default=None,
+                                                max_length=MAX_QUESTION_VARIANTS)
     answer: str | None = Field(default=None, max_length=20000)
     category: str | None = Field(default=None, max_length=64)
     status: Status | None = None

@@ -32,6 +32,16 @@ def test_real_faq_imports_with_programs_owners_and_needs_answer(db, shared_data)
     verdicts = list(letters)
     assert len(verdicts) == 261 and verdicts.count("reference") >= 250
     assert report.reference >= 250
+    # the project's editor question variants (Korean, then the other languages) are on the
+    # real FAQ's entries, after the entry's own question and never equal to its title
+    from dasan.knowledge.editor_variants import seed_variants
+
+    shipped = seed_variants()
+    entries = db.scalars(select(KbEntry).where(KbEntry.source == "civilappeal")).all()
+    assert len(shipped) == 2842
+    for e in entries:
+        assert set(shipped[e.external_id]) <= set(e.question_variants)
+        assert e.title not in e.question_variants
     # re-import changes nothing
     again = import_seed_faq(db, shared_data)
     assert again.created == 0 and again.updated == 0 and again.title_only_drafts == 0
