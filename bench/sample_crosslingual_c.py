@@ -1,0 +1,51 @@
+"""Pick the FAQ entries of the third cross-lingual set (bench/data/crosslingual_holdout_c.jsonl).
+
+Sets A and B were written from each entry's title, by the same kind of writer as the editors'
+translated question variants that the product now ships (dasan.knowledge.editor_variants), so
+a search over those variants is nearly matched against its own paraphrases there. Set C asks
+the other way: its writer sees an entry's ANSWER only (never its title), and writes, in each
+language, what a foreign resident in that situation would ask. A fixed-seed sample stratified
+by the FAQ's programme (entries without one form their own stratum) over the entries with an
+answer of at least 80 characters, excluding A's and B's entries and exact-duplicate titles;
+all 100 form a hold-out (no tune split: it measures, nothing is tuned on it). Prints one JSON
+line per entry (id, program, answer's first 400 characters) for the writer:
+`uv run --frozen python -m bench.sample_crosslingual_c`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from bench.bench_channels import crosslingual_rows
+from bench.sampling import stratified
+from dasan.config import default_shared_data
+from dasan.knowledge.faq_source import load_civilappeal
+
+SEED = 1613
+N_HOLDOUT = 100
+MIN_ANSWER_CHARS = 80
+ANSWER_CHARS = 400
+
+
+def sample() -> list[dict[str, str]]:
+    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
+    records = load_civilappeal(path)
+    used = {r["id"] for r in crosslingual_rows()}
+    by_title = defaultdict(list)
+    for r in records:
+        by_title[r.title.strip()].append(r)
+    strata: dict[str, list] = defaultdict(list)
+    for r in records:
+        if (r.external_id in used or len(by_title[r.title.strip()]) > 1
+                or len(r.answer.strip()) < MIN_ANSWER_CHARS):
+            continue
+        strata[r.program or ""].append(r)
+    return [{"id": r.external_id, "split": "holdout_c", "program": k,
+             "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}
+            for k, r in stratified(strata, N_HOLDOUT, SEED)]
+
+
+if __name__ == "__main__":
+    for p in sample():
+        print(json.dumps(p, ensure_ascii=False))
