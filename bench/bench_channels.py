@@ -370,14 +370,21 @@ CROSSLINGUAL = PROJECT_ROOT / "bench" / "data" / "crosslingual_queries.jsonl"
 # tuning on it; the system is tuned on "tune" + "tune_b" only.
 CROSSLINGUAL_B = (PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_b.jsonl",
                   PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_b.jsonl")
+# written blind from each entry's answer only (bench/sample_crosslingual_c.py); measured, never
+# tuned on
+CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
 TUNE_SPLITS = ("tune", "tune_b")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def crosslingual_rows() -> list[dict[str, str]]:
+def crosslingual_rows(include_c: bool = True) -> list[dict[str, str]]:
+    """The rows of sets A and B, and of C when it is there and asked for."""
     rows = []
-    for path in (CROSSLINGUAL, *CROSSLINGUAL_B):
+    paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
+    if include_c and CROSSLINGUAL_C.is_file():
+        paths.append(CROSSLINGUAL_C)
+    for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
     return rows
@@ -454,7 +461,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return out
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "holdout_c")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -498,7 +505,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         "lexicon, no readings, lang-aware": ranks(rewritten(bare_c, CROSSLINGUAL)),
         "lexicon + readings, lang-aware": product,
     }
-    shown = [s for s in splits if show_holdout_b or not s.startswith("holdout")]
+    shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search: {len(rows)} FAQ entries x {len(LANGS)} languages "
           f"(" + ", ".join(f"{s} {len(splits[s])}" for s in splits) + " questions) against "
           f"{len(docs)} entries; tuned on {', '.join(TUNE_SPLITS)} only")
@@ -509,15 +516,16 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             h1, h5 = hits(r, splits[s])
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
-    per_split = "holdout_b" if show_holdout_b else "tune_b"
-    print(f"  {per_split} per language (h@1 / h@5):")
-    print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
-    for name, r in methods.items():
-        cells = []
-        for lang in LANGS:
-            h1, h5 = hits(r, [i for i in splits[per_split] if queries[i][1] == lang])
-            cells.append(f"{h1:.2f} / {h5:.2f}")
-        print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
+    for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
+                                  else ("tune_b",)) if splits[s]]:
+        print(f"  {per_split} per language (h@1 / h@5):")
+        print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
+        for name, r in methods.items():
+            cells = []
+            for lang in LANGS:
+                h1, h5 = hits(r, [i for i in splits[per_split] if queries[i][1] == lang])
+                cells.append(f"{h1:.2f} / {h5:.2f}")
+            print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
     print("  (the written bot tries its queries in order until the bot is confident: "
           "channels.written_bot.korean_queries)")
     # Each method is timed on its own questions: the embedder keeps recent queries' vectors.
@@ -587,7 +595,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     w = index.weights
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "holdout_c")}
     zero = np.zeros(len(ids))
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
@@ -622,7 +630,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         (f"tune-best: dense {gfw.dense} bm25 {gfw.bm25} chars {gfw.chars}"
          f" + raw {grb}/{grc}"): grid_ranks[best],
     }
-    shown = [s for s in splits if show_holdout_b or not s.startswith("holdout")]
+    shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search with the editors' variants ({sum(map(len, variants.values()))}"
           f" on {len(variants)} entries, {sum(map(len, foreign.values()))} of them foreign; "
           f"index built in {build_s:.0f} s, passage vectors cached); tuned on "
@@ -635,13 +643,14 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
-    per_split = "holdout_b" if show_holdout_b else "tune_b"
-    print(f"  {per_split} per language (h@1 / h@5):")
-    print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
-    for name, r in methods.items():
-        print(f"  {name:52s} " + " ".join(
-            f"{hits(r, [i for i in splits[per_split] if queries[i][1] == lang]):>11s}"
-            for lang in LANGS))
+    for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
+                                  else ("tune_b",)) if splits[s]]:
+        print(f"  {per_split} per language (h@1 / h@5):")
+        print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
+        for name, r in methods.items():
+            print(f"  {name:52s} " + " ".join(
+                f"{hits(r, [i for i in splits[per_split] if queries[i][1] == lang]):>11s}"
+                for lang in LANGS))
     step = max(3, len(queries) // 100)
     wall, cpu = [], []
     for _split, lang, text, _id in queries[1::step][:100]:

@@ -31,7 +31,7 @@ ANSWER_CHARS = 400
 def sample() -> list[dict[str, str]]:
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     records = load_civilappeal(path)
-    used = {r["id"] for r in crosslingual_rows()}
+    used = {r["id"] for r in crosslingual_rows(include_c=False)}
     by_title = defaultdict(list)
     for r in records:
         by_title[r.title.strip()].append(r)
