@@ -6,8 +6,11 @@ project ships variants for every one of its 2,842 entries
 (``src/dasan/knowledge/seed_variants/``, read by :mod:`dasan.knowledge.editor_variants`;
 ``dasan demo`` adds them to the entries it imports):
 
-* Korean (``ko-part-*.jsonl``): two citizen-style variants per entry, written in the twelfth
-  session by three writers acting as editors;
+* Korean (``ko-part-*.jsonl``): two citizen-style variants per entry (a plain question, a
+  keyword or situation query), written in the twelfth session by three writers acting as
+  editors; ``ko2-part-*.jsonl``: two more per entry (a question on one thing the answer
+  tells, and a situation-first question), written in the thirteenth session by three other
+  writers who did not read the first ones;
 * en/zh/ja/vi/mn (``i18n-<lang>.jsonl``): one question per entry in each language, written in
   the thirteenth session by five writers, one per language.
 

@@ -10,9 +10,12 @@ A variant file is JSON Lines, one entry per line::
 and line number; nothing is half-read.
 
 The project ships such files for the real Seoul 120 FAQ that ``dasan demo`` seeds from
-``../shared/data`` (``seed_variants/``, ids of ``civilappeal_data.csv``): two Korean variants
-per entry and one in each of en/zh/ja/vi/mn, written by the project acting as the editors
-(from each entry's title and answer, without reading the search code or any question set).
+``../shared/data`` (``seed_variants/``, ids of ``civilappeal_data.csv``): four Korean variants
+per entry (``ko-part-*``: a plain question and a keyword query, from the title; ``ko2-part-*``:
+a question on one thing the answer tells and a situation-first question, by a second editor)
+and one question in each of en/zh/ja/vi/mn (``i18n-*``), written by the project acting as the
+editors (from each entry's title and answer, without reading the search code or any question
+set).
 :func:`dasan.knowledge.importer.import_seed_faq` adds them to the entries it imports.
 """
 
