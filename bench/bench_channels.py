@@ -373,8 +373,10 @@ CROSSLINGUAL_B = (PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_b.jsonl",
 # written blind from each entry's answer only (bench/sample_crosslingual_c.py); measured, never
 # tuned on
 CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl"
+# its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
+CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
-TUNE_SPLITS = ("tune", "tune_b")
+TUNE_SPLITS = ("tune", "tune_b", "tune_c")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
@@ -382,8 +384,8 @@ def crosslingual_rows(include_c: bool = True) -> list[dict[str, str]]:
     """The rows of sets A and B, and of C when it is there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
-    if include_c and CROSSLINGUAL_C.is_file():
-        paths.append(CROSSLINGUAL_C)
+    if include_c:
+        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C) if p.is_file()]
     for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
@@ -461,7 +463,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return out
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "holdout_c")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -517,7 +519,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
     for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
-                                  else ("tune_b",)) if splits[s]]:
+                                  else ("tune_b", "tune_c")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -595,7 +597,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     w = index.weights
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "holdout_c")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c")}
     zero = np.zeros(len(ids))
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
@@ -644,7 +646,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
     for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
-                                  else ("tune_b",)) if splits[s]]:
+                                  else ("tune_b", "tune_c")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -695,7 +697,7 @@ def main() -> None:
     ap.add_argument("--only", choices=("segmentation", "outbox", "intake", "crosslingual"),
                     default=None)
     ap.add_argument("--hide-holdout-b", action="store_true",
-                    help="cross-lingual: print no holdout_b figure (while tuning)")
+                    help="cross-lingual: print no hold-out figure, B's or C's (while tuning)")
     args = ap.parse_args()
     if args.only in (None, "segmentation"):
         bench_segmentation(2000 if args.quick else 20000)

@@ -7,9 +7,10 @@ the other way: its writer sees an entry's ANSWER only (never its title), and wri
 language, what a foreign resident in that situation would ask. A fixed-seed sample stratified
 by the FAQ's programme (entries without one form their own stratum) over the entries with an
 answer of at least 80 characters, excluding A's and B's entries and exact-duplicate titles;
-all 100 form a hold-out (no tune split: it measures, nothing is tuned on it). Prints one JSON
-line per entry (id, program, answer's first 400 characters) for the writer:
-`uv run --frozen python -m bench.sample_crosslingual_c`.
+all 100 form the hold-out. A tune split written the same way, for tuning, is a second draw
+(seed 1614) of 60 entries from the same pool without C's: ``--tune``. Prints one JSON line per
+entry (id, split, program, answer's first 400 characters) for the writer:
+`uv run --frozen python -m bench.sample_crosslingual_c [--tune]`.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from dasan.knowledge.faq_source import load_civilappeal
 
 SEED = 1613
 N_HOLDOUT = 100
+TUNE_SEED = 1614
+N_TUNE = 60
 MIN_ANSWER_CHARS = 80
 ANSWER_CHARS = 400
 
 
-def sample() -> list[dict[str, str]]:
+def sample(tune: bool = False) -> list[dict[str, str]]:
+    """C's hold-out entries, or (``tune``) its tune split's, drawn after the hold-out's."""
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     records = load_civilappeal(path)
     used = {r["id"] for r in crosslingual_rows(include_c=False)}
+    if tune:
+        used |= {p["id"] for p in sample()}
     by_title = defaultdict(list)
     for r in records:
         by_title[r.title.strip()].append(r)
@@ -41,11 +47,14 @@ def sample() -> list[dict[str, str]]:
                 or len(r.answer.strip()) < MIN_ANSWER_CHARS):
             continue
         strata[r.program or ""].append(r)
-    return [{"id": r.external_id, "split": "holdout_c", "program": k,
+    n, seed, split = (N_TUNE, TUNE_SEED, "tune_c") if tune else (N_HOLDOUT, SEED, "holdout_c")
+    return [{"id": r.external_id, "split": split, "program": k,
              "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}
-            for k, r in stratified(strata, N_HOLDOUT, SEED)]
+            for k, r in stratified(strata, n, seed)]
 
 
 if __name__ == "__main__":
-    for p in sample():
+    import sys
+
+    for p in sample(tune="--tune" in sys.argv[1:]):
         print(json.dumps(p, ensure_ascii=False))
