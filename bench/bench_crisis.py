@@ -16,6 +16,8 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   alarms, then tuned on) and hold-out ``bench/data/crisis_blind_holdout.tsv``, both written by a
   helper who had never seen the detector, its rules, data or tests (the hold-out is never tuned
   on); a second blind tune set ``bench/data/crisis_blind_tune2.tsv`` by another such helper;
+- a third blind tune set ``bench/data/crisis_blind_tune3.tsv`` by a third such helper (weighted
+  to call transcripts, SMS, elderly dialect callers, foreign residents and third-person reports);
 - a fourth blind tune set ``bench/data/crisis_blind_tune4.tsv`` by another such helper (chat and
   messenger register, Q&A letters with the crisis buried, field reports, indirect signs);
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
@@ -55,6 +57,7 @@ CASUAL_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_casual_tune.tsv"
 CASUAL_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_casual_holdout.tsv"
 BLIND_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune.tsv"
 BLIND_TUNE2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune2.tsv"
+BLIND_TUNE3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune3.tsv"
 BLIND_TUNE4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune4.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 
@@ -258,6 +261,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                     crisis.load_labelled(BLIND_TUNE)),
                "blind_tune2": report("written blind (everyday register), second tune set",
                                      crisis.load_labelled(BLIND_TUNE2)),
+               "blind_tune3": report("written blind (calls, SMS, elderly, foreign), third tune set",
+                                     crisis.load_labelled(BLIND_TUNE3)),
                "blind_tune4": report("written blind (chat, Q&A letters, field reports), fourth tune set",
                                      crisis.load_labelled(BLIND_TUNE4)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
