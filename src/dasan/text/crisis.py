@@ -417,8 +417,8 @@ class CrisisResult:
     imminent: bool = False
     subkind: str | None = None  # e.g. self_harm, domestic, dating, stalking, child, elder
     spans: list[tuple[int, int]] = field(default_factory=list)
-    source: str | None = None  # rule | model
-    score: float | None = None  # the model's crisis probability, when it ran
+    source: str | None = None  # rule | model | stage
+    score: float | None = None  # the model's (or the stage's) crisis probability, when it ran
     # P(a disclosure of a crisis) from the second stage (crisis_gate), when it ran
     disclosure: float | None = None
 
@@ -681,11 +681,13 @@ class CrisisModel:
 
     def __init__(self, rows: Sequence[tuple[str, str]], threshold: float = 0.8, *,
                  c: float = 4.0, min_df: int = 1, class_weight: str | None = None,
-                 weights: Sequence[float] | None = None) -> None:
+                 weights: Sequence[float] | None = None, viewed: bool = False) -> None:
+        """``rows`` are (text, label); ``viewed``: the texts are already what the model reads
+        (otherwise each is read through the detector's view)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        texts = [_view(t).text for t, _ in rows]
+        texts = [t if viewed else _view(t).text for t, _ in rows]
         labels = [k for _, k in rows]
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=min_df,
                                           sublinear_tf=True)
@@ -798,12 +800,13 @@ def get_model() -> CrisisModel | None:
 
 
 def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
-                       use_gate: bool = True, channel: CrisisChannel | None = None,
-                       ) -> list[CrisisResult]:
+                       use_gate: bool = True, use_stage: bool = True,
+                       channel: CrisisChannel | None = None) -> list[CrisisResult]:
     """:func:`detect_crisis` for a batch (the model runs once over the texts it must judge).
 
     ``use_model=False`` runs the rules alone; ``use_gate=False`` skips the second stage
-    (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too."""
+    (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too;
+    ``use_stage=False`` skips the third (:mod:`dasan.text.crisis_stage`)."""
     checked = [_check(t) for t in texts]
     views = [_view(t) for t in checked]
     out: list[CrisisResult | None] = []
@@ -834,7 +837,11 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
     if channel is not None and channel not in CRISIS_CHANNELS:
         raise ValueError(f"unknown crisis channel {channel!r}: one of {', '.join(CRISIS_CHANNELS)}")
     gate = use_model and use_gate and channel not in GATE_EXEMPT_CHANNELS
-    return _second_stage(results, [v.text for v in views]) if gate else results
+    if gate:
+        results = _second_stage(results, [v.text for v in views])
+    if use_model and use_stage:
+        results = _third_stage(results, [v.text for v in views], checked)
+    return results
 
 
 # A field report (the report page, Open311) is by its nature an account of someone else's
@@ -864,6 +871,52 @@ def _second_stage(results: list[CrisisResult], views: Sequence[str]) -> list[Cri
         keep = ok or (r.source == "rule" and _METHOD_SEEKING.search(views[i]) is not None)
         results[i] = replace(r, disclosure=p) if keep else CrisisResult(
             False, score=r.score, disclosure=p)
+    return results
+
+
+# A meeting planned ahead (그동안 고마웠어요 다음에 또 봐요, 내일 봐) makes a farewell an ordinary
+# goodbye: the third stage, which hears farewells, stays silent beside one.
+_MEETING_AHEAD = re.compile(r"(?:다음에|내일|나중에|주말에|담에)\s?(?:또\s?)?(?:봐요|봐|보자|봬요|뵐게요|뵙겠|만나요|만나자|만나)(?![가-힣])")
+
+
+def stage_text(view_text: str) -> str:
+    """What the third stage reads of a view: the view without the spans the rules know to be
+    harmless (a thing that fell over, a chaser's words), as the first classifier's cue check
+    reads it."""
+    return _REPLY_WAIT.sub(" ", _OBJECT_FALL.sub(" ", view_text))
+
+
+def stage_input(text: str) -> str:
+    """What the third stage reads of a raw text (its training rows are read the same way)."""
+    return stage_text(_view(_check(text)).text)
+
+
+def stage_silenced(view_text: str) -> bool:
+    """Whether a message is one the third stage never flags: a joke said to be one (농담이고) or
+    a meeting planned ahead."""
+    return bool(_JOKE.search(view_text) or _MEETING_AHEAD.search(view_text))
+
+
+def _third_stage(results: list[CrisisResult], views: Sequence[str],
+                 texts: Sequence[str]) -> list[CrisisResult]:
+    """Ask the stage learnt across writers (:mod:`dasan.text.crisis_stage`) of every message
+    left unflagged: P(any crisis) at or above its threshold flags it with the most likely kind
+    (source ``stage``; imminent by the same words as the first classifier's flags). Without
+    the stage (no shared data at training time) the results stand."""
+    from dasan.text import crisis_stage
+
+    quiet = [i for i, r in enumerate(results)
+             if not r.crisis and views[i].strip() and not stage_silenced(views[i])]
+    stage = crisis_stage.get_stage() if quiet else None
+    if stage is None:
+        return results
+    for i, (kind, p) in zip(quiet, stage.predict([stage_text(views[i]) for i in quiet]),
+                            strict=True):
+        if p >= stage.threshold:
+            imminent = bool(_IMMINENT.search(views[i])) and kind != "destitution"
+            results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind],
+                                      imminent, None, [(0, len(texts[i]))], "stage", p,
+                                      results[i].disclosure)
     return results
 
 
