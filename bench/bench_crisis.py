@@ -29,7 +29,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
   crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
 Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run; the
-detector is also run without its second stage (``text/crisis_gate.py``, "without gate").
+detector is also run without its second stage (``text/crisis_gate.py``, "without gate") and
+without its third (``text/crisis_stage.py``, "without stage"; the stage learns from every tune
+set above, so the tune sets' figures with it are in-sample).
 Targets on the hold-out: recall >= 0.93, false alarms <= 3%.
 Also: screening throughput (abuse + crisis, as live chat runs it) on one core, target >= 2,000/s.
 """
@@ -78,6 +80,9 @@ def detectors() -> dict[str, Detector]:
                                                    ts, channel=as_channel(ch))],
         "dasan (without gate)": lambda ts, ch: [(r.crisis, r.kind) for r in
                                                 crisis.detect_crisis_many(ts, use_gate=False)],
+        "dasan (without stage)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                                 crisis.detect_crisis_many(
+                                                     ts, use_stage=False, channel=as_channel(ch))],
         "dasan (rules only)": lambda ts, ch: [(r.crisis, r.kind) for r in
                                               crisis.detect_crisis_many(ts, use_model=False)],
         "peer: rules v1": lambda ts, ch: [(r.crisis, r.kind) for r in
