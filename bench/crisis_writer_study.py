@@ -130,8 +130,14 @@ def fit(cfg: Config, texts: Sequence[str], kinds: Any, weights: Any) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    vec = TfidfVectorizer(analyzer=cfg.analyzer, ngram_range=cfg.ngram, min_df=cfg.min_df,
-                          sublinear_tf=True)
+    vec: Any = TfidfVectorizer(analyzer=cfg.analyzer.split("+")[0], ngram_range=cfg.ngram,
+                               min_df=cfg.min_df, sublinear_tf=True)
+    if cfg.analyzer.endswith("+word"):  # and word 1-2-grams beside the characters
+        from sklearn.pipeline import make_union
+
+        vec = make_union(vec, TfidfVectorizer(analyzer="word", token_pattern=r"\S+",
+                                              ngram_range=(1, 2), min_df=cfg.min_df,
+                                              sublinear_tf=True))
     lr = LogisticRegression(C=cfg.c, max_iter=3000,
                             class_weight="balanced" if cfg.balanced else None)
     model = make_pipeline(vec, lr)

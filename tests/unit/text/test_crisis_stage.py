@@ -66,6 +66,17 @@ def test_a_meeting_ahead_or_a_joke_silences_the_stage(tiny_stage: CrisisModel) -
         assert not detect_crisis(text).crisis
 
 
+def test_a_fragment_is_too_short_for_the_stage(tiny_stage: CrisisModel) -> None:
+    # a short reply (없어요), or what is left of a chaser's words, is never the stage's to flag
+    for text in ("없어요", "무서워요", "연락이 없어요", "가로등이 쓰러졌어요"):
+        assert crisis.stage_silenced(crisis._view(text).text)
+    assert not crisis.stage_silenced(crisis._view(SILENT).text)
+    eager = CrisisModel([("무서워요 정말", "violence"), ("네 알겠어요", "none")], 0.1, c=10.0)
+    assert eager.predict([crisis.stage_input("무서워요")])[0][1] >= eager.threshold
+    crisis_stage.set_stage(eager)
+    assert not detect_crisis("무서워요").crisis
+
+
 def test_the_stage_reads_the_text_without_harmless_spans() -> None:
     # a thing that fell over and a chaser's words are blanked, as for the first model's cue
     assert "쓰러" not in crisis.stage_input("가로등이 쓰러졌어요")
