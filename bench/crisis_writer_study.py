@@ -121,7 +121,7 @@ def detector_flags(rows: Rows) -> tuple[np.ndarray, list[str | None], np.ndarray
 
 @dataclass(frozen=True)
 class Config:
-    analyzer: str = "char_wb"
+    analyzer: str = crisis_stage.ANALYZER
     ngram: tuple[int, int] = (1, 4)
     c: float = crisis_stage.C
     min_df: int = crisis_stage.MIN_DF
@@ -344,7 +344,7 @@ def print_curve(rows: Rows, det: np.ndarray, sc: dict[str, np.ndarray], writers:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--analyzer", default="char_wb")
+    parser.add_argument("--analyzer", default=crisis_stage.ANALYZER)
     parser.add_argument("--ngram", default="1,4")
     parser.add_argument("--C", type=float, default=crisis_stage.C)
     parser.add_argument("--min-df", type=int, default=crisis_stage.MIN_DF)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from dasan.errors import Invalid
-from dasan.text.ngrams import char_wb_ngrams
+from dasan.text.ngrams import char_ngrams, char_wb_ngrams
 
 if TYPE_CHECKING:
     import numpy as np
@@ -668,6 +668,11 @@ def load_labelled(path: Path) -> list[tuple[str, str, bool, str]]:
     return rows
 
 
+# The analysers a CrisisModel scores with, as scikit-learn's of the same name.
+_ANALYZERS: dict[str, Callable[[str, int, int], list[str]]] = {
+    "char_wb": char_wb_ngrams, "char": char_ngrams}
+
+
 class CrisisModel:
     """Character 1-4-gram TF-IDF + logistic regression over {none, the six kinds}.
 
@@ -681,15 +686,20 @@ class CrisisModel:
 
     def __init__(self, rows: Sequence[tuple[str, str]], threshold: float = 0.8, *,
                  c: float = 4.0, min_df: int = 1, class_weight: str | None = None,
-                 weights: Sequence[float] | None = None, viewed: bool = False) -> None:
+                 weights: Sequence[float] | None = None, viewed: bool = False,
+                 analyzer: str = "char_wb") -> None:
         """``rows`` are (text, label); ``viewed``: the texts are already what the model reads
-        (otherwise each is read through the detector's view)."""
+        (otherwise each is read through the detector's view); ``analyzer``: ``char_wb``
+        (n-grams within words) or ``char`` (across words)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         texts = [t if viewed else _view(t).text for t, _ in rows]
         labels = [k for _, k in rows]
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=min_df,
+        if analyzer not in _ANALYZERS:
+            raise ValueError(f"unknown analyzer {analyzer!r}")
+        self.analyzer = analyzer
+        self.vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=(1, 4), min_df=min_df,
                                           sublinear_tf=True)
         x = self.vectorizer.fit_transform(texts)
         self.model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
@@ -718,7 +728,8 @@ class CrisisModel:
         import numpy as np
 
         counts: dict[int, int] = {}
-        for gram in char_wb_ngrams(text, 1, 4):  # the vectoriser's analyser
+        grams = _ANALYZERS[getattr(self, "analyzer", "char_wb")]
+        for gram in grams(text, 1, 4):  # the vectoriser's analyser
             j = self._vocab.get(gram)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
@@ -876,6 +887,9 @@ def _second_stage(results: list[CrisisResult], views: Sequence[str]) -> list[Cri
 
 # A meeting planned ahead (그동안 고마웠어요 다음에 또 봐요, 내일 봐) makes a farewell an ordinary
 # goodbye: the third stage, which hears farewells, stays silent beside one.
+# A clothesline (빨랫줄 걸어놨어요) is a rope hung that the rules pass by (줄 after a word) and the
+# stage, reading across words, would take for one hung to die by.
+_CLOTHESLINE = re.compile(r"(?:빨래|빨랫)\s?줄")
 _MEETING_AHEAD = re.compile(r"(?:다음에|내일|나중에|주말에|담에)\s?(?:또\s?)?(?:봐요|봐|보자|봬요|뵐게요|뵙겠|만나요|만나자|만나)(?![가-힣])")
 
 
@@ -900,8 +914,10 @@ _SYLLABLE = re.compile(r"[가-힣]")
 
 def stage_silenced(view_text: str) -> bool:
     """Whether a message is one the third stage never flags: a joke said to be one (농담이고),
-    a meeting planned ahead, or a fragment (under :data:`STAGE_MIN_SYLLABLES` syllables)."""
+    a meeting planned ahead, a clothesline, or a fragment (under :data:`STAGE_MIN_SYLLABLES`
+    syllables)."""
     return bool(_JOKE.search(view_text) or _MEETING_AHEAD.search(view_text)
+                or _CLOTHESLINE.search(view_text)
                 or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES)
 
 

@@ -60,8 +60,9 @@ def test_a_flag_of_the_rules_keeps_its_kind_and_source(tiny_stage: CrisisModel) 
     assert result.crisis and result.source == "rule" and result.kind == "violence"
 
 
-def test_a_meeting_ahead_or_a_joke_silences_the_stage(tiny_stage: CrisisModel) -> None:
-    for text in (SILENT + " 다음에 또 봐요", SILENT + " 농담이고"):
+def test_a_meeting_ahead_a_joke_or_a_clothesline_silences_the_stage(
+        tiny_stage: CrisisModel) -> None:
+    for text in (SILENT + " 다음에 또 봐요", SILENT + " 농담이고", SILENT + " 빨랫줄도 걸어놨어", SILENT + " 빨래 줄"):
         assert crisis.stage_silenced(crisis._view(text).text)
         assert not detect_crisis(text).crisis
 
@@ -114,3 +115,15 @@ def test_the_stages_rows_every_writer_and_real_tune_rows_only() -> None:
     unlabelled = sum(1 for _t, k, hard in real if k == "none" and not hard)
     assert unlabelled == crisis_stage.REAL_SAMPLE
     assert any(k != "none" for _t, k, _h in real) and any(h for _t, _k, h in real)
+
+
+def test_the_stage_scores_across_words_as_scikit_learn_does() -> None:
+    rows = [(crisis.stage_input(t), k) for t, k in _CRISES] + \
+        [(crisis.stage_input(t), "none") for t in _NONE]
+    model = CrisisModel(rows, 0.5, c=10.0, viewed=True, analyzer="char")
+    for text in [SILENT, "도서관  휴관일\t알려주세요", "ＡＢＣ 저수지"]:
+        view = crisis.stage_input(text)
+        expected = model.model.predict_proba(model.vectorizer.transform([view]))[0]
+        assert model.probabilities(view) == pytest.approx(expected, abs=1e-9)
+    with pytest.raises(ValueError, match="analyzer"):
+        CrisisModel(rows, 0.5, analyzer="word")
