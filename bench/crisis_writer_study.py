@@ -342,6 +342,41 @@ def print_curve(rows: Rows, det: np.ndarray, sc: dict[str, np.ndarray], writers:
         + f" | {det[la].sum()}/{la.sum()} | {det[unl].sum()}/{unl.sum()} |")
 
 
+def imminence_study(rows: Rows, c: float, thresholds: Sequence[float]) -> None:
+    """Leave one writer out for the stage's imminence: each writer's crises judged by the words of
+    now alone, and by those or an imminence model trained on the other writers' crises (as
+    :mod:`dasan.text.crisis_stage` trains it; hardship and neighbours as the detector reads
+    them, by the true kind). Cells: imminent crises flagged imminent / crises not imminent
+    flagged imminent."""
+    from dasan.text.crisis import _DESTITUTION_NOW, _IMMINENT, _NEIGHBOUR_NOW
+
+    hand = (rows.group != "real") & rows.crisis
+    words = np.array([bool(_IMMINENT.search(v)) for v in rows.views])
+    dest = np.array([bool(_DESTITUTION_NOW.search(v)) for v in rows.views])
+    neigh = np.array([bool(_NEIGHBOUR_NOW.search(v)) for v in rows.views])
+    p = np.zeros(len(rows.texts))
+    for w in WRITERS:
+        tr, te = hand & (rows.group != w), hand & (rows.group == w)
+        m = fit(Config(c=c), [rows.texts[i] for i in np.flatnonzero(tr)],
+                np.where(rows.imminent[tr], "imminent", "none"), np.ones(int(tr.sum())))
+        p[te] = scores(m, [rows.texts[i] for i in np.flatnonzero(te)])[0]
+
+    def judged(learnt: np.ndarray) -> np.ndarray:
+        out = words | learnt
+        out = np.where(rows.kind == "destitution", dest, out)
+        return np.where((rows.kind == "neighbour") & neigh, True, out)
+
+    print(f"\nimminence, C {c} | " + " | ".join(WRITERS) + " |")
+    for name, flags in [("words of now", judged(np.zeros(len(p), dtype=bool)))] + [
+            (f"or model >= {t}", judged(p >= t)) for t in thresholds]:
+        cells = []
+        for w in WRITERS:
+            s = hand & (rows.group == w)
+            g = rows.imminent[s]
+            cells.append(f"{flags[s][g].mean():.2f} / {flags[s][~g].mean():.2f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--analyzer", default=crisis_stage.ANALYZER)
@@ -357,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="look-alikes the stage may add, pooled over the training writers")
     parser.add_argument("--budget-real-lookalike", type=float, default=0.003)
     parser.add_argument("--budget-real", type=float, default=0.001)
+    parser.add_argument("--imminence", action="store_true",
+                        help="also the leave-one-writer-out study of the imminence model")
     args = parser.parse_args(argv)
     lo, hi = (int(x) for x in args.ngram.split(","))
     cfg = Config(args.analyzer, (lo, hi), args.C, args.min_df, args.lookalike_weight,
@@ -368,6 +405,9 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"{int(rows.real_la.sum())} real look-alikes) in {time.perf_counter() - t0:.1f}s; "
           f"load {Path('/proc/loadavg').read_text().split()[:3]}")
     writers = list(WRITERS)
+    if args.imminence:
+        for c in (1.0, 4.0):
+            imminence_study(rows, c, (0.5, 0.6, 0.7))
     t0 = time.process_time()
     sc = score_all(cfg, rows, writers)
     print(f"scores took {time.process_time() - t0:.0f} CPU s")

@@ -124,6 +124,10 @@ def train_crisis_cmd() -> None:
     typer.echo(f"crisis stage: trained on {stage.trained_on} texts; threshold "
                f"{stage.threshold:.2f}" if stage is not None
                else "crisis stage: no shared data; the rules and the gate alone")
+    now = crisis_stage.get_imminence()
+    if now is not None:
+        typer.echo(f"crisis stage imminence: trained on {now.trained_on} crises; threshold "
+                   f"{now.threshold:.2f}")
 
 
 @app.command("train-abuse")

@@ -925,8 +925,9 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
                  texts: Sequence[str]) -> list[CrisisResult]:
     """Ask the stage learnt across writers (:mod:`dasan.text.crisis_stage`) of every message
     left unflagged: P(any crisis) at or above its threshold flags it with the most likely kind
-    (source ``stage``; imminent by the same words as the first classifier's flags). Without
-    the stage (no shared data at training time) the results stand."""
+    (source ``stage``; imminent by the words of now or by the stage's imminence model, hardship
+    and a neighbour by the rules' words of now). Without the stage (no shared data at training
+    time) the results stand."""
     from dasan.text import crisis_stage
 
     quiet = [i for i, r in enumerate(results)
@@ -934,13 +935,20 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
     stage = crisis_stage.get_stage() if quiet else None
     if stage is None:
         return results
-    for i, (kind, p) in zip(quiet, stage.predict([stage_text(views[i]) for i in quiet]),
-                            strict=True):
-        if p >= stage.threshold:
-            imminent = bool(_IMMINENT.search(views[i])) and kind != "destitution"
-            results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind],
-                                      imminent, None, [(0, len(texts[i]))], "stage", p,
-                                      results[i].disclosure)
+    read = {i: stage_text(views[i]) for i in quiet}
+    flagged = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
+                                                    strict=True) if p >= stage.threshold]
+    now = crisis_stage.get_imminence()
+    soon = [False] * len(flagged) if now is None else [
+        p >= now.threshold for _k, p in now.predict([read[i] for i, _k, _p in flagged])]
+    for (i, kind, p), learnt in zip(flagged, soon, strict=True):
+        imminent = bool(_IMMINENT.search(views[i])) or learnt
+        if kind == "destitution":
+            imminent = bool(_DESTITUTION_NOW.search(views[i]))
+        elif kind == "neighbour" and _NEIGHBOUR_NOW.search(views[i]):
+            imminent = True
+        results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind], imminent,
+                                  None, [(0, len(texts[i]))], "stage", p, results[i].disclosure)
     return results
 
 

@@ -18,13 +18,15 @@ trained on every hand-written tune set, from six writers, and on real text:
 Never trained on: any hold-out file, the hold-out hash of the real sources, the civil questions.
 
 A message that the rules, the first classifier and the gate leave unflagged is flagged when
-P(any crisis) >= :data:`THRESHOLD`, with the most likely kind. The threshold and C were chosen
-by leaving one writer out (``bench/crisis_writer_study.py``: a stage trained without a writer
-scores that writer; each writer's threshold is chosen without it, as the lowest at which the
-stage adds at most 0.5% false alarms to the other writers' look-alikes, 0.3% to the real
-look-alikes and 0.1% to the other real rows, out of fold). Trained at ``make models`` time from
-``../shared/data`` and kept in ``var/models``; without the data there is no stage (the real
-rows are what keeps it quiet on ordinary text). ``DASAN_CRISIS_STAGE=off`` switches it off.
+P(any crisis) >= :data:`THRESHOLD`, with the most likely kind; imminent by the words of now or
+by a second model learnt from the writers' imminent labels (:data:`IMMINENCE_THRESHOLD`). The
+threshold and C were chosen by leaving one writer out (``bench/crisis_writer_study.py``: a
+stage trained without a writer scores that writer; each writer's threshold is chosen without
+it, as the lowest at which the stage adds at most 0.5% false alarms to the other writers'
+look-alikes, 0.3% to the real look-alikes and 0.1% to the other real rows, out of fold).
+Trained at ``make models`` time from ``../shared/data`` and kept in ``var/models``; without the
+data there is no stage (the real rows are what keeps it quiet on ordinary text).
+``DASAN_CRISIS_STAGE=off`` switches it off.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ LOOKALIKE_WEIGHT = 3.0
 REAL_SAMPLE = 6000
 SAMPLE_SEED = 17
 THRESHOLD = 0.92
+# Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
+# or a second model learnt from every writer's crises and their imminent labels ({imminent,
+# none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
+# crisis_writer_study.py --imminence): out of writer, the words alone flag 38-58% of each writer's
+# imminent crises imminent, with the model 71-89%, at 3-12% of the crises not imminent (3-9%).
+IMMINENCE_C = 1.0
+IMMINENCE_THRESHOLD = 0.6
 
 
 def writer_paths() -> dict[str, tuple[Path, ...]]:
@@ -120,6 +129,26 @@ def train(shared: Path) -> Any:
                        weights=[LOOKALIKE_WEIGHT if hard else 1.0 for _t, _k, _g, hard in rows])
 
 
+def imminence_rows() -> list[tuple[str, str]]:
+    """(what the stage reads, ``imminent`` | ``none``) of every writer's crises."""
+    from dasan.text import crisis
+
+    return [(crisis.stage_input(t), "imminent" if imm else "none")
+            for paths in writer_paths().values() for path in paths
+            for t, k, imm, _c in crisis.load_labelled(path) if k != "none"]
+
+
+def train_imminence() -> Any:
+    """The imminence model (a CrisisModel over {imminent, none}); None without the sets."""
+    from dasan.text.crisis import CrisisModel
+
+    rows = imminence_rows()
+    if not rows:
+        return None
+    return CrisisModel(rows, IMMINENCE_THRESHOLD, c=IMMINENCE_C, min_df=MIN_DF,
+                       class_weight="balanced", viewed=True, analyzer=ANALYZER)
+
+
 def cache_path(shared: Path) -> Path:
     """Keyed by the code, the writers' sets and the shared data the stage depends on."""
     from dasan.config import VAR_DIR
@@ -130,6 +159,18 @@ def cache_path(shared: Path) -> Path:
                  *(p for ps in writer_paths().values() for p in ps)):
         h.update(path.read_bytes())
     return VAR_DIR / "models" / f"crisis_stage-{h.hexdigest()[:12]}.pkl"
+
+
+def imminence_path() -> Path:
+    """Keyed by the code and the writers' sets the imminence model depends on."""
+    from dasan.config import VAR_DIR
+    from dasan.text import crisis
+
+    h = hashlib.sha1(b"imminence")
+    for path in (*crisis._model_key_files(), Path(__file__),
+                 *(p for ps in writer_paths().values() for p in ps)):
+        h.update(path.read_bytes())
+    return VAR_DIR / "models" / f"crisis_imminence-{h.hexdigest()[:12]}.pkl"
 
 
 def load_or_train(shared: Path | None = None) -> Any:
@@ -146,6 +187,7 @@ def load_or_train(shared: Path | None = None) -> Any:
 
 
 _STAGE: Any = None
+_IMMINENCE: Any = None
 _LOADED = False
 _LOCK = threading.Lock()
 
@@ -153,7 +195,7 @@ _LOCK = threading.Lock()
 def get_stage() -> Any:
     """The process-wide stage (a CrisisModel); None without the data or when switched off
     (``DASAN_CRISIS_STAGE=off``)."""
-    global _STAGE, _LOADED
+    global _STAGE, _IMMINENCE, _LOADED
     if os.environ.get("DASAN_CRISIS_STAGE", "").lower() in ("off", "0", "false", "no"):
         return None
     if not _LOADED:
@@ -161,16 +203,31 @@ def get_stage() -> Any:
             if not _LOADED:
                 try:
                     _STAGE = load_or_train()
+                    _IMMINENCE = None if _STAGE is None else _load_imminence()
                 except Exception:
                     log.exception("crisis stage unavailable; the rules and the gate decide alone")
-                    _STAGE = None
+                    _STAGE = _IMMINENCE = None
                 _LOADED = True
     return _STAGE
 
 
-def set_stage(stage: Any) -> None:
-    """Replace the process-wide stage (tests, benchmarks; None switches it off)."""
-    global _STAGE, _LOADED
+def _load_imminence() -> Any:
+    from dasan.text.crisis import CrisisModel
+    from dasan.text.model_files import kept_or_trained
+
+    return kept_or_trained(imminence_path(), CrisisModel, train_imminence,
+                           "crisis imminence model", "crisis_imminence-*.pkl")
+
+
+def get_imminence() -> Any:
+    """The imminence model that goes with the stage (None without the stage)."""
+    return _IMMINENCE if get_stage() is not None else None
+
+
+def set_stage(stage: Any, imminence: Any = None) -> None:
+    """Replace the process-wide stage and its imminence model (tests, benchmarks; None
+    switches them off)."""
+    global _STAGE, _IMMINENCE, _LOADED
     with _LOCK:
-        _STAGE = stage
+        _STAGE, _IMMINENCE = stage, imminence
         _LOADED = True

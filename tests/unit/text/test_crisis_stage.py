@@ -49,6 +49,19 @@ def test_a_stage_flag_is_imminent_by_the_words_of_now(tiny_stage: CrisisModel) -
     assert result.source == "stage" and result.imminent and result.severity == 3
 
 
+def test_the_imminence_model_makes_a_stage_flag_imminent(tiny_stage: CrisisModel) -> None:
+    assert not detect_crisis(SILENT).imminent  # no word of now, no imminence model
+    rows = [(crisis.stage_input(SILENT), "imminent"), (crisis.stage_input("통장 잔고 0원"), "none")]
+    now = CrisisModel(rows, 0.5, c=10.0, viewed=True, analyzer="char")
+    crisis_stage.set_stage(tiny_stage, now)
+    result = detect_crisis(SILENT)
+    assert result.source == "stage" and result.imminent and result.severity == 3
+    # hardship is imminent only by the rules' words of now (오늘, 내일, 영하 ...), as for a rule
+    hardship = detect_crisis("통기한 지난 거 주워 먹으면서 버텨요 전기세 석 달째")
+    assert hardship.source == "stage" and hardship.kind == "destitution"
+    assert not hardship.imminent
+
+
 def test_the_stage_never_speaks_below_its_threshold(tiny_stage: CrisisModel) -> None:
     text = "도서관 휴관일 알려주세요"
     (_kind, p), = tiny_stage.predict([crisis.stage_input(text)])
