@@ -16,6 +16,10 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   alarms, then tuned on) and hold-out ``bench/data/crisis_blind_holdout.tsv``, both written by a
   helper who had never seen the detector, its rules, data or tests (the hold-out is never tuned
   on); a second blind tune set ``bench/data/crisis_blind_tune2.tsv`` by another such helper;
+- a third blind tune set ``bench/data/crisis_blind_tune3.tsv`` by a third such helper (weighted
+  to call transcripts, SMS, elderly dialect callers, foreign residents and third-person reports);
+- a fourth blind tune set ``bench/data/crisis_blind_tune4.tsv`` by another such helper (chat and
+  messenger register, Q&A letters with the crisis buried, field reports, indirect signs);
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -28,7 +32,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - civil questions: the real Seoul 120 FAQ questions (``../shared/data``), none of which is a
   crisis, for the false-alarm rate on ordinary traffic (skipped without the data).
 Peer: the crisis rules before issue 17 (``bench/peers/crisis_rules_v1.py``), same run; the
-detector is also run without its second stage (``text/crisis_gate.py``, "without gate").
+detector is also run without its second stage (``text/crisis_gate.py``, "without gate") and
+without its third (``text/crisis_stage.py``, "without stage"; the stage learns from every tune
+set above, so the tune sets' figures with it are in-sample).
 Targets on the hold-out: recall >= 0.93, false alarms <= 3%.
 Also: screening throughput (abuse + crisis, as live chat runs it) on one core, target >= 2,000/s.
 """
@@ -56,6 +62,8 @@ CASUAL_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_casual_tune.tsv"
 CASUAL_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_casual_holdout.tsv"
 BLIND_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune.tsv"
 BLIND_TUNE2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune2.tsv"
+BLIND_TUNE3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune3.tsv"
+BLIND_TUNE4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune4.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 
@@ -76,6 +84,9 @@ def detectors() -> dict[str, Detector]:
                                                    ts, channel=as_channel(ch))],
         "dasan (without gate)": lambda ts, ch: [(r.crisis, r.kind) for r in
                                                 crisis.detect_crisis_many(ts, use_gate=False)],
+        "dasan (without stage)": lambda ts, ch: [(r.crisis, r.kind) for r in
+                                                 crisis.detect_crisis_many(
+                                                     ts, use_stage=False, channel=as_channel(ch))],
         "dasan (rules only)": lambda ts, ch: [(r.crisis, r.kind) for r in
                                               crisis.detect_crisis_many(ts, use_model=False)],
         "peer: rules v1": lambda ts, ch: [(r.crisis, r.kind) for r in
@@ -259,6 +270,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                     crisis.load_labelled(BLIND_TUNE)),
                "blind_tune2": report("written blind (everyday register), second tune set",
                                      crisis.load_labelled(BLIND_TUNE2)),
+               "blind_tune3": report("written blind (calls, SMS, elderly, foreign), third tune set",
+                                     crisis.load_labelled(BLIND_TUNE3)),
+               "blind_tune4": report("written blind (chat, Q&A letters, field reports), fourth tune set",
+                                     crisis.load_labelled(BLIND_TUNE4)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",

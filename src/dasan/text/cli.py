@@ -104,7 +104,8 @@ def lang_cmd(
 
 @app.command("train-crisis")
 def train_crisis_cmd() -> None:
-    """위기 분류기 학습·캐시 (train the crisis classifier and its gate once; kept in var/models)."""
+    """위기 분류기 학습·캐시 (train the crisis classifier, its gate and its third stage once;
+    kept in var/models)."""
     from dasan.text import crisis
 
     model = crisis.get_model()
@@ -117,6 +118,16 @@ def train_crisis_cmd() -> None:
     gate = crisis_gate.get_gate()  # the second stage, from ../shared/data when present
     typer.echo(f"crisis gate: trained on {gate.trained_on} texts; threshold {gate.threshold:.2f}"
                if gate is not None else "crisis gate: no shared data; the first stage alone")
+    from dasan.text import crisis_stage
+
+    stage = crisis_stage.get_stage()  # the third stage, from ../shared/data when present
+    typer.echo(f"crisis stage: trained on {stage.trained_on} texts; threshold "
+               f"{stage.threshold:.2f}" if stage is not None
+               else "crisis stage: no shared data; the rules and the gate alone")
+    now = crisis_stage.get_imminence()
+    if now is not None:
+        typer.echo(f"crisis stage imminence: trained on {now.trained_on} crises; threshold "
+                   f"{now.threshold:.2f}")
 
 
 @app.command("train-abuse")

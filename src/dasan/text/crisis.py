@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from dasan.errors import Invalid
-from dasan.text.ngrams import char_wb_ngrams
+from dasan.text.ngrams import char_ngrams, char_wb_ngrams
 
 if TYPE_CHECKING:
     import numpy as np
@@ -417,8 +417,8 @@ class CrisisResult:
     imminent: bool = False
     subkind: str | None = None  # e.g. self_harm, domestic, dating, stalking, child, elder
     spans: list[tuple[int, int]] = field(default_factory=list)
-    source: str | None = None  # rule | model
-    score: float | None = None  # the model's crisis probability, when it ran
+    source: str | None = None  # rule | model | stage
+    score: float | None = None  # the model's (or the stage's) crisis probability, when it ran
     # P(a disclosure of a crisis) from the second stage (crisis_gate), when it ran
     disclosure: float | None = None
 
@@ -668,6 +668,11 @@ def load_labelled(path: Path) -> list[tuple[str, str, bool, str]]:
     return rows
 
 
+# The analysers a CrisisModel scores with, as scikit-learn's of the same name.
+_ANALYZERS: dict[str, Callable[[str, int, int], list[str]]] = {
+    "char_wb": char_wb_ngrams, "char": char_ngrams}
+
+
 class CrisisModel:
     """Character 1-4-gram TF-IDF + logistic regression over {none, the six kinds}.
 
@@ -681,13 +686,20 @@ class CrisisModel:
 
     def __init__(self, rows: Sequence[tuple[str, str]], threshold: float = 0.8, *,
                  c: float = 4.0, min_df: int = 1, class_weight: str | None = None,
-                 weights: Sequence[float] | None = None) -> None:
+                 weights: Sequence[float] | None = None, viewed: bool = False,
+                 analyzer: str = "char_wb") -> None:
+        """``rows`` are (text, label); ``viewed``: the texts are already what the model reads
+        (otherwise each is read through the detector's view); ``analyzer``: ``char_wb``
+        (n-grams within words) or ``char`` (across words)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        texts = [_view(t).text for t, _ in rows]
+        texts = [t if viewed else _view(t).text for t, _ in rows]
         labels = [k for _, k in rows]
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=min_df,
+        if analyzer not in _ANALYZERS:
+            raise ValueError(f"unknown analyzer {analyzer!r}")
+        self.analyzer = analyzer
+        self.vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=(1, 4), min_df=min_df,
                                           sublinear_tf=True)
         x = self.vectorizer.fit_transform(texts)
         self.model = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
@@ -716,7 +728,8 @@ class CrisisModel:
         import numpy as np
 
         counts: dict[int, int] = {}
-        for gram in char_wb_ngrams(text, 1, 4):  # the vectoriser's analyser
+        grams = _ANALYZERS[getattr(self, "analyzer", "char_wb")]
+        for gram in grams(text, 1, 4):  # the vectoriser's analyser
             j = self._vocab.get(gram)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
@@ -798,12 +811,13 @@ def get_model() -> CrisisModel | None:
 
 
 def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
-                       use_gate: bool = True, channel: CrisisChannel | None = None,
-                       ) -> list[CrisisResult]:
+                       use_gate: bool = True, use_stage: bool = True,
+                       channel: CrisisChannel | None = None) -> list[CrisisResult]:
     """:func:`detect_crisis` for a batch (the model runs once over the texts it must judge).
 
     ``use_model=False`` runs the rules alone; ``use_gate=False`` skips the second stage
-    (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too."""
+    (benchmarks compare the two); a ``channel`` in :data:`GATE_EXEMPT_CHANNELS` skips it too;
+    ``use_stage=False`` skips the third (:mod:`dasan.text.crisis_stage`)."""
     checked = [_check(t) for t in texts]
     views = [_view(t) for t in checked]
     out: list[CrisisResult | None] = []
@@ -834,7 +848,11 @@ def detect_crisis_many(texts: Sequence[str], *, use_model: bool = True,
     if channel is not None and channel not in CRISIS_CHANNELS:
         raise ValueError(f"unknown crisis channel {channel!r}: one of {', '.join(CRISIS_CHANNELS)}")
     gate = use_model and use_gate and channel not in GATE_EXEMPT_CHANNELS
-    return _second_stage(results, [v.text for v in views]) if gate else results
+    if gate:
+        results = _second_stage(results, [v.text for v in views])
+    if use_model and use_stage:
+        results = _third_stage(results, [v.text for v in views], checked)
+    return results
 
 
 # A field report (the report page, Open311) is by its nature an account of someone else's
@@ -864,6 +882,73 @@ def _second_stage(results: list[CrisisResult], views: Sequence[str]) -> list[Cri
         keep = ok or (r.source == "rule" and _METHOD_SEEKING.search(views[i]) is not None)
         results[i] = replace(r, disclosure=p) if keep else CrisisResult(
             False, score=r.score, disclosure=p)
+    return results
+
+
+# A meeting planned ahead (그동안 고마웠어요 다음에 또 봐요, 내일 봐) makes a farewell an ordinary
+# goodbye: the third stage, which hears farewells, stays silent beside one.
+# A clothesline (빨랫줄 걸어놨어요) is a rope hung that the rules pass by (줄 after a word) and the
+# stage, reading across words, would take for one hung to die by.
+_CLOTHESLINE = re.compile(r"(?:빨래|빨랫)\s?줄")
+_MEETING_AHEAD = re.compile(r"(?:다음에|내일|나중에|주말에|담에)\s?(?:또\s?)?(?:봐요|봐|보자|봬요|뵐게요|뵙겠|만나요|만나자|만나)(?![가-힣])")
+
+
+def stage_text(view_text: str) -> str:
+    """What the third stage reads of a view: the view without the spans the rules know to be
+    harmless (a thing that fell over, a chaser's words), as the first classifier's cue check
+    reads it."""
+    return _REPLY_WAIT.sub(" ", _OBJECT_FALL.sub(" ", view_text))
+
+
+def stage_input(text: str) -> str:
+    """What the third stage reads of a raw text (its training rows are read the same way)."""
+    return stage_text(_view(_check(text)).text)
+
+
+# The third stage reads sentences: on a fragment of fewer syllables (없어요, 무서워요, or what is
+# left of 연락이 없어요 once the chaser's words are blanked) its n-grams say little and its
+# probability is the class balance's. No writer's crisis that the rules missed was that short.
+STAGE_MIN_SYLLABLES = 6
+_SYLLABLE = re.compile(r"[가-힣]")
+
+
+def stage_silenced(view_text: str) -> bool:
+    """Whether a message is one the third stage never flags: a joke said to be one (농담이고),
+    a meeting planned ahead, a clothesline, or a fragment (under :data:`STAGE_MIN_SYLLABLES`
+    syllables)."""
+    return bool(_JOKE.search(view_text) or _MEETING_AHEAD.search(view_text)
+                or _CLOTHESLINE.search(view_text)
+                or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES)
+
+
+def _third_stage(results: list[CrisisResult], views: Sequence[str],
+                 texts: Sequence[str]) -> list[CrisisResult]:
+    """Ask the stage learnt across writers (:mod:`dasan.text.crisis_stage`) of every message
+    left unflagged: P(any crisis) at or above its threshold flags it with the most likely kind
+    (source ``stage``; imminent by the words of now or by the stage's imminence model, hardship
+    and a neighbour by the rules' words of now). Without the stage (no shared data at training
+    time) the results stand."""
+    from dasan.text import crisis_stage
+
+    quiet = [i for i, r in enumerate(results)
+             if not r.crisis and views[i].strip() and not stage_silenced(views[i])]
+    stage = crisis_stage.get_stage() if quiet else None
+    if stage is None:
+        return results
+    read = {i: stage_text(views[i]) for i in quiet}
+    flagged = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
+                                                    strict=True) if p >= stage.threshold]
+    now = crisis_stage.get_imminence()
+    soon = [False] * len(flagged) if now is None else [
+        p >= now.threshold for _k, p in now.predict([read[i] for i, _k, _p in flagged])]
+    for (i, kind, p), learnt in zip(flagged, soon, strict=True):
+        imminent = bool(_IMMINENT.search(views[i])) or learnt
+        if kind == "destitution":
+            imminent = bool(_DESTITUTION_NOW.search(views[i]))
+        elif kind == "neighbour" and _NEIGHBOUR_NOW.search(views[i]):
+            imminent = True
+        results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind], imminent,
+                                  None, [(0, len(texts[i]))], "stage", p, results[i].disclosure)
     return results
 
 

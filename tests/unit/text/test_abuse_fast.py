@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dasan.text import abuse_model
 from dasan.text.abuse_fast import CompiledClassifier
-from dasan.text.ngrams import char_wb_ngrams
+from dasan.text.ngrams import char_ngrams, char_wb_ngrams
 
 ODD = ["", "  ", "a", "ab  c", "씨 발 놈", "병1신아", "x\ty\nz", "ＡＢＣ ｓｉｂａｌ", "ㅅㅂ 진짜",
        "기후동행카드 환불 방법이 궁금해요", "Sejong-daero 110, 서울"]
@@ -26,6 +26,13 @@ def test_char_wb_ngrams_match_scikit_learn() -> None:
         analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=(lo, hi)).build_analyzer()
         for text in ODD:
             assert char_wb_ngrams(text, lo, hi) == analyse(text), (text, lo, hi)
+
+
+def test_char_ngrams_match_scikit_learn() -> None:
+    for lo, hi in ((1, 4), (2, 5)):
+        analyse = TfidfVectorizer(analyzer="char", ngram_range=(lo, hi)).build_analyzer()
+        for text in ODD:
+            assert char_ngrams(text, lo, hi) == analyse(text), (text, lo, hi)
 
 
 def test_compiled_probabilities_equal_the_classifier() -> None:

@@ -1,0 +1,430 @@
+"""Study (issue 17): does a stage learnt across writers find the crises of a writer it never saw?
+
+Run: ``uv run --frozen python -m bench.crisis_writer_study`` (needs ``../shared/data``;
+scikit-learn at study time only). Options pick the stage's features and budgets.
+
+**Writers.** The tune sets come from six writers: the packaged tune set with the casual
+register rows (``crisis_data``; the tuners), the casual tune set (a tuner), and four helpers
+who never saw the detector (``crisis_blind_tune.tsv``, ``crisis_blind_tune2.tsv``,
+``crisis_blind_tune3.tsv``, ``crisis_blind_tune4.tsv``). Real text: the rows of the *tune* hash
+of every Korean source of the shared data (:func:`dasan.text.crisis_gate.real_tune_rows`): the
+labelled ones (songys crises; the hand-labelled real look-alikes of ``crisis_real_sources.tsv``'s
+tune split) and a sample of the unlabelled ones (non-crises). No hold-out file and no row of the
+hold-out hash is read.
+
+**Leave one writer out.** For each writer W the stage is trained on the other writers and the
+real rows, and scores W's rows. The stage's threshold is chosen without W (nested: every other
+writer W' scored by a stage trained without W and W'), as the lowest at which the union "detector
+OR stage" keeps (a) every training writer's look-alikes under the look-alike budget and (b) the
+real look-alikes and the unlabelled real rows (out of fold over 5 folds) under theirs. Reported
+per writer: recall and look-alike false alarms of the detector as it is, of the union, and the
+real false alarms (out of fold) at W's threshold.
+
+The detector as it is was tuned on the packaged, casual and first two blind sets (its figures
+there are in-sample); blind sets 3 and 4 are the only writers it never learnt from, for the
+rules as for the models. The stage's figures are out of writer on all six.
+
+The figures of the runs and the conclusion are in :data:`RESULTS` (and docs/crisis.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.bench_crisis import as_channel
+from dasan.config import default_shared_data
+from dasan.text import crisis, crisis_stage
+
+WRITERS: dict[str, tuple[Path, ...]] = crisis_stage.writer_paths()
+FOLDS = 5
+CACHE_DIR = Path("/tmp/crisis_writer_study")
+
+RESULTS = """Run of 2026-12-05 (shipped: char 1-4 across words, C 10, look-alike weight 3, budgets
+0.5% / 0.3% / 0.1%; docs/crisis.md, seventh pass, has the tables). Nested leave-one-writer-out,
+recall and look-alike false alarms, detector without the stage -> with it: blind3 0.602 / 4.3% ->
+0.782 / 4.3%; blind4 0.555 / 1.5% -> 0.720 / 1.5%; blind2 0.852 / 1.1% -> 0.910 / 2.8%; blind1
+0.963 -> 0.970 / 0.0%; casual 1.000 / 0.0% unchanged; packaged unchanged; real look-alikes 6 -> 6
+of 717, unlabelled real rows 0 -> 1 of 6,000. One threshold over all six writers: 0.92 (blind3
+0.806, blind4 0.750 there). Within words (char_wb): blind3 0.767 / 4.8%, blind4 0.655, casual
+3.8%. Imminence (--imminence, C 1 at 0.6): imminent crises flagged imminent 0.38-0.58 ->
+0.71-0.89 per writer, others 3-9% -> 3-12%. Wired into the detector (text/crisis_stage.py)."""
+
+
+@dataclass
+class Rows:
+    """Every row of the study, in one order: the writers' rows then the real rows."""
+
+    texts: list[str]  # what the stage reads (crisis.stage_input)
+    views: list[str]  # the detector's view (casual view of the light view)
+    raw: list[str]
+    kind: np.ndarray  # "none" or a crisis kind
+    group: np.ndarray  # writer name, or "real"
+    real_la: np.ndarray  # a hand-labelled real look-alike (crisis_real_sources, tune split)
+    channel: list[str | None]
+    imminent: np.ndarray
+
+    @property
+    def crisis(self) -> np.ndarray:
+        return self.kind != "none"
+
+
+def load() -> Rows:
+    """The writers' rows (with their channels) and the real rows exactly as the stage learns
+    them (:func:`dasan.text.crisis_stage.training_rows`)."""
+    raw: list[str] = []
+    kind: list[str] = []
+    group: list[str] = []
+    real_la: list[bool] = []
+    channel: list[str | None] = []
+    imminent: list[bool] = []
+    for name, paths in WRITERS.items():
+        for path in paths:
+            for text, k, imm, ch in crisis.load_labelled(path):
+                raw.append(text)
+                kind.append(k)
+                group.append(name)
+                real_la.append(False)
+                channel.append(ch)
+                imminent.append(imm)
+    for text, k, g, hard in crisis_stage.training_rows(default_shared_data()):
+        if g == "real":
+            raw.append(text)
+            kind.append(k)
+            group.append("real")
+            real_la.append(hard)
+            channel.append(None)
+            imminent.append(False)
+    views = [crisis._view(crisis._check(t)).text for t in raw]
+    return Rows([crisis.stage_text(v) for v in views], views, raw, np.array(kind), np.array(group), np.array(real_la), channel,
+                np.array(imminent))
+
+
+def detector_flags(rows: Rows) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+    """(flagged, kind, imminent) of the detector without this stage, each row read on its
+    channel."""
+    flags = np.zeros(len(rows.raw), dtype=bool)
+    kinds: list[str | None] = [None] * len(rows.raw)
+    imm = np.zeros(len(rows.raw), dtype=bool)
+    for ch in set(rows.channel):
+        at = [i for i, c in enumerate(rows.channel) if c == ch]
+        for i, r in zip(at, crisis.detect_crisis_many([rows.raw[i] for i in at], use_stage=False,
+                                                     channel=as_channel(ch)), strict=True):
+            flags[i], kinds[i], imm[i] = r.crisis, r.kind, r.imminent
+    return flags, kinds, imm
+
+
+@dataclass(frozen=True)
+class Config:
+    analyzer: str = crisis_stage.ANALYZER
+    ngram: tuple[int, int] = (1, 4)
+    c: float = crisis_stage.C
+    min_df: int = crisis_stage.MIN_DF
+    lookalike_weight: float = crisis_stage.LOOKALIKE_WEIGHT
+    real_weight: float = 1.0
+    balanced: bool = True
+    cue_only: bool = False  # the stage judges only messages with a distress cue
+
+
+def fit(cfg: Config, texts: Sequence[str], kinds: Any, weights: Any) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    vec: Any = TfidfVectorizer(analyzer=cfg.analyzer.split("+")[0], ngram_range=cfg.ngram,
+                               min_df=cfg.min_df, sublinear_tf=True)
+    if cfg.analyzer.endswith("+word"):  # and word 1-2-grams beside the characters
+        from sklearn.pipeline import make_union
+
+        vec = make_union(vec, TfidfVectorizer(analyzer="word", token_pattern=r"\S+",
+                                              ngram_range=(1, 2), min_df=cfg.min_df,
+                                              sublinear_tf=True))
+    lr = LogisticRegression(C=cfg.c, max_iter=3000,
+                            class_weight="balanced" if cfg.balanced else None)
+    model = make_pipeline(vec, lr)
+    model.fit(list(texts), list(kinds), logisticregression__sample_weight=np.asarray(weights))
+    return model
+
+
+def scores(model: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(P(any crisis), most likely crisis kind) of each text."""
+    proba = model.predict_proba(list(texts))
+    classes = [str(c) for c in model.classes_]
+    none = classes.index("none")
+    p = 1.0 - proba[:, none]
+    masked = proba.copy()
+    masked[:, none] = -1
+    return p, np.array([classes[j] for j in masked.argmax(axis=1)])
+
+
+def weights_of(rows: Rows, cfg: Config, sel: np.ndarray) -> np.ndarray:
+    w = np.ones(len(rows.texts))
+    hand_none = (rows.group != "real") & ~rows.crisis
+    w[hand_none] = cfg.lookalike_weight
+    w[rows.real_la] = cfg.lookalike_weight
+    w[(rows.group == "real") & ~rows.real_la & ~rows.crisis] = cfg.real_weight
+    return w[sel]
+
+
+def fold_of(rows: Rows) -> np.ndarray:
+    """A fixed fold for each real row (hash of the text): the real rows' out-of-fold scores."""
+    return np.array([int(hashlib.sha1(t.encode()).hexdigest()[:6], 16) % FOLDS for t in rows.raw])
+
+
+def score_all(cfg: Config, rows: Rows, writers: Sequence[str]) -> dict[str, np.ndarray]:
+    """Out-of-writer and out-of-fold scores of one configuration (cached in /tmp by the
+    configuration and the rows): ``p_out``/``kind_out`` of each writer's rows by a stage trained
+    without that writer, ``pair:W:W2`` of W2's rows by a stage trained without W and W2 (for W's
+    threshold), ``p_real`` of the real rows out of fold."""
+    key = hashlib.sha1(repr((replace(cfg, cue_only=False), rows.texts, list(rows.kind), list(writers))).encode())
+    cache = CACHE_DIR / f"writer_study-{key.hexdigest()[:12]}.npz"
+    if cache.is_file():
+        z = np.load(cache, allow_pickle=True)
+        return {k: z[k] for k in z.files}
+    n = len(rows.texts)
+    is_real = rows.group == "real"
+    folds = fold_of(rows)
+    y = rows.kind
+    texts = rows.texts
+
+    def train(sel: np.ndarray) -> Any:
+        return fit(cfg, [texts[i] for i in np.flatnonzero(sel)], y[sel], weights_of(rows, cfg, sel))
+
+    out: dict[str, np.ndarray] = {}
+    p_real = np.zeros(n)
+    for k in range(FOLDS):
+        m = train(~is_real | (folds != k))
+        sel = is_real & (folds == k)
+        p_real[sel] = scores(m, [texts[i] for i in np.flatnonzero(sel)])[0]
+    p_out = np.zeros(n)
+    kind_out = np.array(["none"] * n, dtype=object)
+    for w in writers:
+        m = train(~(rows.group == w))
+        sel = rows.group == w
+        p, kd = scores(m, [texts[i] for i in np.flatnonzero(sel)])
+        p_out[sel], kind_out[sel] = p, kd
+    for i, w in enumerate(writers):
+        for w2 in writers[i + 1:]:
+            m = train(~np.isin(rows.group, [w, w2]))
+            for a, b in ((w, w2), (w2, w)):
+                sel = rows.group == b
+                out[f"pair:{a}:{b}"] = scores(m, [texts[i] for i in np.flatnonzero(sel)])[0]
+    out.update(p_out=p_out, kind_out=kind_out.astype(str), p_real=p_real)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **out)  # type: ignore[arg-type]
+    return out
+
+
+def silenced(rows: Rows, quiet: str) -> np.ndarray:
+    """Rows the stage is not asked of: ``stage`` = :func:`dasan.text.crisis.stage_silenced`
+    (the shipped choice); also ``laugh`` (laughter), ``about`` (talk about a topic), ``news``
+    (reads as a news report), comma-separated."""
+    out = np.zeros(len(rows.views), dtype=bool)
+    for name in filter(None, quiet.split(",")):
+        tests: dict[str, Callable[[str], object]] = {
+            "stage": crisis.stage_silenced, "laugh": crisis._LAUGH.search,
+            "about": crisis._ABOUT.search, "news": crisis._reads_as_news}
+        test = tests[name]
+        out |= np.array([bool(test(v)) for v in rows.views])
+    return out
+
+
+def evaluate(cfg: Config, rows: Rows, det: np.ndarray, sc: dict[str, np.ndarray],
+             budgets: dict[str, float], writers: Sequence[str], quiet: str = "stage",
+             ) -> dict[str, Any]:
+    """Each writer's threshold (chosen without it) and the union's figures there."""
+    is_real = rows.group == "real"
+    y = rows.kind
+    p_out, kind_out, p_real = sc["p_out"], sc["kind_out"], sc["p_real"]
+    gate_of = ~silenced(rows, quiet)
+    if cfg.cue_only:
+        gate_of &= np.array([crisis.distress_cue(t) for t in rows.views])
+
+    def union(p: np.ndarray, sel: np.ndarray, t: float) -> np.ndarray:
+        return det[sel] | ((p >= t) & gate_of[sel])
+
+    out: dict[str, Any] = {}
+    real_la = rows.real_la
+    real_unl = is_real & ~rows.real_la & ~rows.crisis
+
+    def lowest(scored: dict[str, np.ndarray]) -> float:
+        """The lowest threshold at which the stage keeps within the budgets on the writers in
+        ``scored`` (writer -> their rows' scores) and on the real rows (out of fold)."""
+        for t in np.arange(0.30, 1.0001, 0.01):
+            added = neg_n = 0
+            for w2, p in scored.items():
+                sel = rows.group == w2
+                neg = ~rows.crisis[sel]
+                added += int((union(p, sel, t) & ~det[sel])[neg].sum())
+                neg_n += int(neg.sum())
+            if added / neg_n > budgets["lookalike_added"]:
+                continue
+            if union(p_real[real_la], real_la, t).mean() - det[real_la].mean() \
+                    > budgets["real_lookalike_added"]:
+                continue
+            if union(p_real[real_unl], real_unl, t).mean() - det[real_unl].mean() \
+                    > budgets["real_added"]:
+                continue
+            return float(t)
+        return 1.0
+
+    out["final_t"] = lowest({w: p_out[rows.group == w] for w in writers})
+    for w in writers:
+        chosen = lowest({w2: sc[f"pair:{w}:{w2}"] for w2 in writers if w2 != w})
+        sel = rows.group == w
+        u = union(p_out[sel], sel, chosen)
+        pos = rows.crisis[sel]
+        kinds_right = kind_out[sel] == y[sel]
+        out[w] = {
+            "t": chosen, "n_pos": int(pos.sum()), "n_neg": int((~pos).sum()),
+            "det_found": int(det[sel][pos].sum()), "det_fa": int(det[sel][~pos].sum()),
+            "found": int(u[pos].sum()), "fa": int(u[~pos].sum()),
+            "stage_only_found": int((u & ~det[sel])[pos].sum()),
+            "stage_kind_right": int((u & ~det[sel] & kinds_right)[pos].sum()),
+            "real_la_fa": int(union(p_real[real_la], real_la, chosen).sum()),
+            "real_la_det": int(det[real_la].sum()), "real_la_n": int(real_la.sum()),
+            "real_fa": int(union(p_real[real_unl], real_unl, chosen).sum()),
+            "real_det": int(det[real_unl].sum()), "real_n": int(real_unl.sum()),
+            "real_crisis_found": int(union(p_real[is_real & rows.crisis], is_real & rows.crisis,
+                                           chosen).sum()),
+            "real_crisis_n": int((is_real & rows.crisis).sum()),
+        }
+    return out
+
+
+def print_table(cfg: Config, res: dict[str, Any], writers: Sequence[str]) -> None:
+    print(f"{cfg}")
+    print("| writer (crises/look-alikes) | detector: recall, FA | t | union: recall, FA | "
+          "added by stage (kind right) | real look-alikes FA (det -> union) | "
+          "real unlabelled FA | real crises |")
+    print("|---|---|---|---|---|---|---|---|")
+    for w in writers:
+        r = res[w]
+        print(f"| {w} ({r['n_pos']}/{r['n_neg']}) | {r['det_found'] / r['n_pos']:.3f}, "
+              f"{r['det_fa'] / r['n_neg']:.1%} ({r['det_fa']}) | {r['t']:.2f} | "
+              f"{r['found'] / r['n_pos']:.3f}, {r['fa'] / r['n_neg']:.1%} ({r['fa']}) | "
+              f"+{r['stage_only_found']} ({r['stage_kind_right']}) | "
+              f"{r['real_la_det']} -> {r['real_la_fa']} / {r['real_la_n']} | "
+              f"{r['real_det']} -> {r['real_fa']} / {r['real_n']} | "
+              f"{r['real_crisis_found']}/{r['real_crisis_n']} |")
+
+
+def print_curve(rows: Rows, det: np.ndarray, sc: dict[str, np.ndarray], writers: Sequence[str],
+                thresholds: Sequence[float]) -> None:
+    """Recall / look-alike false alarms (added by the stage) of the union on every writer at
+    fixed thresholds, each writer scored by the stage trained without it; real rows out of
+    fold (stage silencers as shipped)."""
+    ok = ~silenced(rows, "stage")
+    p = np.where(rows.group == "real", sc["p_real"], sc["p_out"])
+    la = rows.real_la
+    unl = (rows.group == "real") & ~la & ~rows.crisis
+    print("\n| t | " + " | ".join(writers) + " | real look-alikes | real unlabelled |")
+    print("|---" * (len(writers) + 3) + "|")
+    for t in thresholds:
+        cells = []
+        for w in writers:
+            s = rows.group == w
+            u = det[s] | ((p[s] >= t) & ok[s])
+            pos = rows.crisis[s]
+            cells.append(f"{u[pos].mean():.3f} / {u[~pos].sum()} (+{(u & ~det[s])[~pos].sum()})")
+        cells.append(f"{(det[la] | ((p[la] >= t) & ok[la])).sum()}/{la.sum()}")
+        cells.append(f"{(det[unl] | ((p[unl] >= t) & ok[unl])).sum()}/{unl.sum()}")
+        print(f"| {t:.2f} | " + " | ".join(cells) + " |")
+    print("(t: the stage's threshold; a cell: recall / look-alikes flagged (added by the stage))")
+    print("| detector without the stage | " + " | ".join(
+        f"{det[rows.group == w][rows.crisis[rows.group == w]].mean():.3f} / "
+        f"{det[rows.group == w][~rows.crisis[rows.group == w]].sum()}" for w in writers)
+        + f" | {det[la].sum()}/{la.sum()} | {det[unl].sum()}/{unl.sum()} |")
+
+
+def imminence_study(rows: Rows, c: float, thresholds: Sequence[float]) -> None:
+    """Leave one writer out for the stage's imminence: each writer's crises judged by the words of
+    now alone, and by those or an imminence model trained on the other writers' crises (as
+    :mod:`dasan.text.crisis_stage` trains it; hardship and neighbours as the detector reads
+    them, by the true kind). Cells: imminent crises flagged imminent / crises not imminent
+    flagged imminent."""
+    from dasan.text.crisis import _DESTITUTION_NOW, _IMMINENT, _NEIGHBOUR_NOW
+
+    hand = (rows.group != "real") & rows.crisis
+    words = np.array([bool(_IMMINENT.search(v)) for v in rows.views])
+    dest = np.array([bool(_DESTITUTION_NOW.search(v)) for v in rows.views])
+    neigh = np.array([bool(_NEIGHBOUR_NOW.search(v)) for v in rows.views])
+    p = np.zeros(len(rows.texts))
+    for w in WRITERS:
+        tr, te = hand & (rows.group != w), hand & (rows.group == w)
+        m = fit(Config(c=c), [rows.texts[i] for i in np.flatnonzero(tr)],
+                np.where(rows.imminent[tr], "imminent", "none"), np.ones(int(tr.sum())))
+        p[te] = scores(m, [rows.texts[i] for i in np.flatnonzero(te)])[0]
+
+    def judged(learnt: np.ndarray) -> np.ndarray:
+        out = words | learnt
+        out = np.where(rows.kind == "destitution", dest, out)
+        return np.where((rows.kind == "neighbour") & neigh, True, out)
+
+    print(f"\nimminence, C {c} | " + " | ".join(WRITERS) + " |")
+    for name, flags in [("words of now", judged(np.zeros(len(p), dtype=bool)))] + [
+            (f"or model >= {t}", judged(p >= t)) for t in thresholds]:
+        cells = []
+        for w in WRITERS:
+            s = hand & (rows.group == w)
+            g = rows.imminent[s]
+            cells.append(f"{flags[s][g].mean():.2f} / {flags[s][~g].mean():.2f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--analyzer", default=crisis_stage.ANALYZER)
+    parser.add_argument("--ngram", default="1,4")
+    parser.add_argument("--C", type=float, default=crisis_stage.C)
+    parser.add_argument("--min-df", type=int, default=crisis_stage.MIN_DF)
+    parser.add_argument("--lookalike-weight", type=float, default=crisis_stage.LOOKALIKE_WEIGHT)
+    parser.add_argument("--real-weight", type=float, default=1.0)
+    parser.add_argument("--cue-only", action="store_true")
+    parser.add_argument("--quiet", nargs="+", default=["stage"],
+                        help="silencers to compare (see silenced())")
+    parser.add_argument("--budget-lookalike", type=float, nargs="+", default=[0.005],
+                        help="look-alikes the stage may add, pooled over the training writers")
+    parser.add_argument("--budget-real-lookalike", type=float, default=0.003)
+    parser.add_argument("--budget-real", type=float, default=0.001)
+    parser.add_argument("--imminence", action="store_true",
+                        help="also the leave-one-writer-out study of the imminence model")
+    args = parser.parse_args(argv)
+    lo, hi = (int(x) for x in args.ngram.split(","))
+    cfg = Config(args.analyzer, (lo, hi), args.C, args.min_df, args.lookalike_weight,
+                 args.real_weight, True, args.cue_only)
+    t0 = time.perf_counter()
+    rows = load()
+    det, _kinds, _imm = detector_flags(rows)
+    print(f"{len(rows.texts)} rows ({int((rows.group == 'real').sum())} real, "
+          f"{int(rows.real_la.sum())} real look-alikes) in {time.perf_counter() - t0:.1f}s; "
+          f"load {Path('/proc/loadavg').read_text().split()[:3]}")
+    writers = list(WRITERS)
+    if args.imminence:
+        for c in (1.0, 4.0):
+            imminence_study(rows, c, (0.5, 0.6, 0.7))
+    t0 = time.process_time()
+    sc = score_all(cfg, rows, writers)
+    print(f"scores took {time.process_time() - t0:.0f} CPU s")
+    print_curve(rows, det, sc, writers, (0.85, 0.90, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98))
+    for budget in args.budget_lookalike:
+        budgets = {"lookalike_added": budget, "real_lookalike_added": args.budget_real_lookalike,
+                   "real_added": args.budget_real}
+        print(f"\nbudgets {budgets}")
+        for quiet in args.quiet:
+            res = evaluate(cfg, rows, det, sc, budgets, writers, quiet)
+            print(f"stage silent on: {quiet or '-'}")
+            print_table(cfg, res, writers)
+            print(f"threshold for a stage trained on every writer (their out-of-writer "
+                  f"scores): {res['final_t']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
