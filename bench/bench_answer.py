@@ -32,7 +32,7 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import CACHE, HOLDOUT_C, load_ood, load_queries
+from bench.bench_search import HOLDOUT_C, cache_path, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -64,7 +64,7 @@ from dasan.knowledge.search import (
     duplicate_key,
     fuse,
 )
-from dasan.text.korean import tokens_batch
+from dasan.text.korean import tokens, tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
 TOP = 4
@@ -202,13 +202,19 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
         r = int(np.argmax(ref_s))
         lead = ((float(comp.dense[r] - comp.dense[top]), float(s[r] - s[top]))
                 if np.isfinite(ref_s[r]) else (-1.0, -1.0))
+        passage = index.best_passage(comp, ids[top]) or ""
+        title_dense = float(comp.title[top]) if comp.title is not None else 0.0
         sig = QuerySignals(vocab_share=index.vocabulary_share(rq_tokens),
                            title_cover=coverage(rq_tokens, title_tokens[ids[top]]),
-                           informal=float(informal_register(q.text)))
+                           informal=float(informal_register(q.text)),
+                           title_dense=title_dense,
+                           variant_best=float(passage != docs[ids[top]].title.strip()),
+                           passage_cover=coverage(rq_tokens, tokens(passage)))
         out.append(Scored(peer_conf, peer_right,
                           (distinct[0][0], distinct[0][0] - nxt[0], cover,
                            distinct[0][2] - nxt[2], distinct[0][3], sig.vocab_share,
-                           sig.title_cover, sig.informal),
+                           sig.title_cover, sig.informal, sig.title_dense, sig.variant_best,
+                           sig.passage_cover),
                           distinct,
                           _rel(ids, keys, target, top),
                           q.target is not None and bool(docs[q.target].answerable), lead, sig,
@@ -284,6 +290,18 @@ FEATURE_SETS: tuple[Spec, ...] = (
     (_DOMAIN, ("dense", "fused_margin")),
     (_DOMAIN, ("dense", "fused_margin", "lexical")),
     ((*_DOMAIN, "title_cover"), ("dense", "fused_margin")),
+    # over titles and the editors' variants (issue 18, thirteenth session): is the best
+    # passage the title or a variant, the title's own cosine, the best passage's word coverage
+    (_DOMAIN, ("dense", "fused_margin", "margin")),
+    (_DOMAIN, ("dense", "fused_margin", "title_dense")),
+    (_DOMAIN, ("dense", "fused_margin", "variant_best")),
+    (_DOMAIN, ("dense", "fused_margin", "passage_cover")),
+    ((*_DOMAIN, "passage_cover"), ("dense", "fused_margin")),
+    ((*_DOMAIN, "title_dense", "variant_best"), ("dense", "fused_margin")),
+    ((*_DOMAIN, "title_dense", "variant_best"),
+     ("dense", "fused_margin", "title_dense", "variant_best")),
+    ((*_DOMAIN, "passage_cover", "title_dense"),
+     ("dense", "fused_margin", "passage_cover", "title_dense")),
 )
 PREVIOUS_POLICY = AnswerPolicy(AnswerCalibration(a=18.98, b=8.74, c=-17.72, d=0.0, e=0.0), 0.5,
                                reference_guard=None)
@@ -457,29 +475,9 @@ def table(rows: list[tuple[Q, Scored]], answer: dict[str, list[tuple[bool, bool]
               + " ".join(f"{o:16.3f}" for o in ood))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=default_shared_data())
-    ap.add_argument("--lexical", action="store_true",
-                    help="only the lexical policy (no embedder): fit and report it")
-    ap.add_argument("--variants", action="store_true",
-                    help="the real FAQ's entries carry the editor-written question variants "
-                         "that dasan demo seeds (bench/faq_variants.py)")
-    ap.add_argument("--variant-langs", default=None,
-                    help="with --variants: only these languages' variants, comma-separated "
-                         "(default: all shipped, as dasan demo seeds them)")
-    args = ap.parse_args(argv)
-    data: Path = args.data
-    if not (data / SEED_FILES[0][0]).is_file():
-        print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
-        return 2
-
-    if not args.lexical:
-        print("== 1. answerability of entries ==")
-        for line in answerability_report(load_labelled(data)):
-            print(line)
-
-    print("\n== 2. answering ==")
+def seed_docs(data: Path) -> dict[DocId, SearchDoc]:
+    """Every seed FAQ file's entries with an answer (titles, and the programme question of
+    those that have one), each assessed answerable or a reference record."""
     docs: dict[DocId, SearchDoc] = {}
     for rel, source in SEED_FILES:
         if not (data / rel).is_file():
@@ -492,46 +490,103 @@ def main(argv: Sequence[str] | None = None) -> int:
                 id=f"{source}:{r.external_id}", title=r.title,
                 question_variants=(r.question,) if r.program else (), answer=r.answer,
                 answerable=a.verdict == "standard")
-    if args.variants:
-        from bench.faq_variants import load_variants, with_variants
+    return docs
 
-        civil = [d for d in docs.values() if str(d.id).startswith("civilappeal:")]
-        langs = args.variant_langs.split(",") if args.variant_langs else None
-        docs.update({d.id: d for d in with_variants(civil, load_variants(langs), "civilappeal:")})
-        print("with the editors' question variants on the real FAQ's entries "
-              f"({args.variant_langs or 'all shipped languages'})")
-    n_ref = sum(not d.answerable for d in docs.values())
-    print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
-          f"(never answered by the bot), {len(docs) - n_ref} standard answers")
-    if args.lexical:
-        index = SearchIndex(list(docs.values()), use_dense=False)
-    else:
-        cache = EmbeddingCache(default_embedder(), CACHE)
-        index = SearchIndex(list(docs.values()), cache=cache)
-        index.build()
-        cache.save_if_changed()
-    queries = [q for q in build_queries(data) if q.target is None or q.target in docs]
+
+def shipped_docs(docs: dict[DocId, SearchDoc], langs: Sequence[str] | None = None
+                 ) -> dict[DocId, SearchDoc]:
+    """``docs`` with the editors' question variants that ``dasan demo`` seeds on the real
+    FAQ's entries (bench/faq_variants.py; ``langs``: only those languages')."""
+    from bench.faq_variants import load_variants, with_variants
+
+    civil = [d for d in docs.values() if str(d.id).startswith("civilappeal:")]
+    out = dict(docs)
+    out.update({d.id: d for d in with_variants(civil, load_variants(langs), "civilappeal:")})
+    return out
+
+
+def _lexical_tokens(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q]
+                    ) -> tuple[dict[DocId, set[str]], list[set[str]]]:
     ids = list(docs)
-    toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
-    doc_tokens = {i: set(t) for i, t in zip(ids, toks, strict=True)}
-    q_tokens = [set(t) for t in tokens_batch([q.text for q in queries])]
     ctoks = tokens_batch(["\n".join([docs[i].title, *docs[i].question_variants,
                                      docs[i].answer[:COVERAGE_ANSWER_CHARS]]) for i in ids])
     cover_tokens = {i: set(t) for i, t in zip(ids, ctoks, strict=True)}
     rq_tokens = [set(t) for t in tokens_batch([index.repaired(q.text) for q in queries])]
+    return cover_tokens, rq_tokens
+
+
+def score_kb(docs: dict[DocId, SearchDoc], all_queries: Sequence[Q]) -> list[tuple[Q, Scored]]:
+    """Build the dense index over ``docs`` (passage vectors from the cache) and score every
+    question whose target is in it (and every out-of-domain one)."""
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
+    index = SearchIndex(list(docs.values()), cache=cache)
+    index.build()
+    cache.save_if_changed()
+    queries = [q for q in all_queries if q.target is None or q.target in docs]
+    ids = list(docs)
+    toks = tokens_batch([f"{docs[i].title}\n{docs[i].answer[:200]}" for i in ids])
+    doc_tokens = {i: set(t) for i, t in zip(ids, toks, strict=True)}
+    q_tokens = [set(t) for t in tokens_batch([q.text for q in queries])]
+    cover_tokens, rq_tokens = _lexical_tokens(index, docs, queries)
     ttoks = tokens_batch(["\n".join([docs[i].title, *docs[i].question_variants]) for i in ids])
     title_tokens = {i: set(t) for i, t in zip(ids, ttoks, strict=True)}
-    if args.lexical:
-        lexical_report(index, docs, queries, cover_tokens, rq_tokens)
-        return 0
     scored = score_all(index, docs, queries, doc_tokens, q_tokens, cover_tokens, rq_tokens,
                        title_tokens)
-    rows = list(zip(queries, scored, strict=True))
+    return list(zip(queries, scored, strict=True))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=default_shared_data())
+    ap.add_argument("--lexical", action="store_true",
+                    help="only the lexical policy (no embedder): fit and report it")
+    ap.add_argument("--titles-only", action="store_true",
+                    help="the real FAQ's entries without the editors' question variants (the "
+                         "headline KB carries them, as dasan demo seeds it)")
+    ap.add_argument("--variant-langs", default=None,
+                    help="only these languages' variants, comma-separated (default: all "
+                         "shipped, as dasan demo seeds them)")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="the tune split only: candidates, fit and threshold; no hold-out is "
+                         "scored or printed (for tuning)")
+    args = ap.parse_args(argv)
+    data: Path = args.data
+    if not (data / SEED_FILES[0][0]).is_file():
+        print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
+        return 2
+
+    if not (args.lexical or args.tune_only):
+        print("== 1. answerability of entries ==")
+        for line in answerability_report(load_labelled(data)):
+            print(line)
+
+    print("\n== 2. answering ==")
+    titles = seed_docs(data)
+    langs = args.variant_langs.split(",") if args.variant_langs else None
+    docs = titles if args.titles_only else shipped_docs(titles, langs)
+    print("knowledge base: " + ("titles only (no editor variants)" if args.titles_only else
+                                "with the editors' question variants on the real FAQ's entries "
+                                f"({args.variant_langs or 'all shipped languages'}), as "
+                                "dasan demo seeds it"))
+    n_ref = sum(not d.answerable for d in docs.values())
+    print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
+          f"(never answered by the bot), {len(docs) - n_ref} standard answers")
+    all_queries = build_queries(data)
+    if args.tune_only:
+        all_queries = [q for q in all_queries if q.split == "tune"]
+    if args.lexical:
+        index = SearchIndex(list(docs.values()), use_dense=False)
+        queries = [q for q in all_queries if q.target is None or q.target in docs]
+        cover_tokens, rq_tokens = _lexical_tokens(index, docs, queries)
+        lexical_report(index, docs, queries, cover_tokens, rq_tokens)
+        return 0
+    rows = score_kb(docs, all_queries)
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}
     if any(q.split == HOLDOUT_C_SPLIT for q, _ in rows):
         holdouts["hold-out C"] = [(q, s) for q, s in rows if q.split == HOLDOUT_C_SPLIT]
+    holdouts = {k: v for k, v in holdouts.items() if v}
     for name, hold in [("tune", tune), *holdouts.items()]:
         n_in = sum(q.target is not None for q, _ in hold)
         print(f"{name}: {len(hold)} questions, {n_in} in-domain (of which "
@@ -550,6 +605,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"shipped (policy_for {len(docs) - n_ref} answerable entries): {shipped.calibration} "
           f"threshold {shipped.threshold}")
     fitted = AnswerPolicy(cal, chosen)
+    print("  tune at the operating point:")
+    table(tune, {"Dasan, shipped policy": [outcome(shipped, q, s) for q, s in tune],
+                 "Dasan, policy fitted this run": [outcome(fitted, q, s) for q, s in tune]})
+    if args.tune_only:
+        return 0
     policies: dict[str, tuple[AnswerPolicy, bool]] = {
         "peer: previous Dasan (dense+margin, 0.5)": (PREVIOUS_POLICY, True),
         f"peer: agreement, no guard ({AGREEMENT_THRESHOLD})": (UNGUARDED_POLICY, True),
@@ -566,6 +626,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for pname, (pol, raw) in policies.items():
             answer[pname] = [outcome(pol, q, s, raw) for q, s in hold]
         table(hold, answer)
+    if not args.titles_only:
+        # The reference row: the same questions on the titles-only index (the KB before the
+        # editors' variants), the shipped policy and the peer.
+        trows = score_kb(titles, all_queries)
+        splits = {"hold-out A": "holdout", "hold-out B": HOLDOUT_B, "hold-out C": HOLDOUT_C_SPLIT}
+        for name in holdouts:
+            thold = [(q, s) for q, s in trows if q.split == splits[name]]
+            print(f"\n{name}, reference: the titles-only index (no editor variants):")
+            table(thold, {
+                f"peer: current threshold (agreement {AGREEMENT_THRESHOLD})": [
+                    outcome(CURRENT_POLICY, q, s, True) for q, s in thold],
+                "Dasan, shipped policy": [outcome(shipped, q, s) for q, s in thold]})
 
     print(f"\ncoverage/precision curve on each hold-out, at the same thresholds: Dasan (the "
           f"{_spec_name(chosen_spec)} calibration fitted this run) and the peer, the current "

@@ -93,11 +93,18 @@ class QuerySignals:
       questions about private services use words no entry is about;
     * ``title_cover``: the share of its content words that the top entry's own title and
       question variants use (:func:`coverage` looks at the answer too);
-    * ``informal``: 1.0 when it ends in a casual ending (:func:`informal_register`)."""
+    * ``informal``: 1.0 when it ends in a casual ending (:func:`informal_register`);
+    * ``title_dense``: the raw cosine to the top entry's title alone (the hit's ``dense`` is
+      its best passage's: the title or one of its question variants);
+    * ``variant_best``: 1.0 when that best passage is a question variant, not the title;
+    * ``passage_cover``: the share of its content words that the best passage alone uses."""
 
     vocab_share: float = 0.0
     title_cover: float = 0.0
     informal: float = 0.0
+    title_dense: float = 0.0
+    variant_best: float = 0.0
+    passage_cover: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +153,10 @@ class AnswerCalibration:
 
 
 ANSWER_FEATURES = ("dense", "margin", "cover", "fused_margin", "lexical", "vocab", "title_cover",
-                   "informal")
+                   "informal", "title_dense", "variant_best", "passage_cover")
+# the features that come from QuerySignals (a calibration weighing one needs them)
+SIGNAL_FEATURES = frozenset({"vocab", "title_cover", "informal", "title_dense", "variant_best",
+                             "passage_cover"})
 
 
 def _sigmoid(z: float) -> float:
@@ -191,7 +201,8 @@ class TwoStageCalibration:
         sig = signals or QuerySignals()
         x = {"dense": dense, "margin": margin, "cover": cover, "fused_margin": fused_margin,
              "lexical": lexical, "vocab": sig.vocab_share, "title_cover": sig.title_cover,
-             "informal": sig.informal}
+             "informal": sig.informal, "title_dense": sig.title_dense,
+             "variant_best": sig.variant_best, "passage_cover": sig.passage_cover}
 
         def p(names: tuple[str, ...], weights: tuple[float, ...], bias: float) -> float:
             return _sigmoid(bias + sum(w * x[n] for n, w in zip(names, weights, strict=True)))
@@ -201,8 +212,7 @@ class TwoStageCalibration:
 
     @property
     def uses_signals(self) -> bool:
-        return bool({"vocab", "title_cover", "informal"}
-                    & {*self.domain_features, *self.right_features})
+        return bool(SIGNAL_FEATURES & {*self.domain_features, *self.right_features})
 
 
 def distinct_after_first(items: Sequence[_T], keys: Sequence[str]) -> list[_T]:

@@ -281,6 +281,9 @@ class Components:
     # the cosine to each document's title alone (None without dense vectors); the reranker
     # (dasan.knowledge.rerank) weighs it beside ``dense``, the best passage's
     title: np.ndarray | None = None
+    # the cosine to every passage (documents' passages one after another, as
+    # :meth:`SearchIndex.best_passage` reads them); None without dense vectors
+    sims: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -597,7 +600,23 @@ class SearchIndex:
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
             dense = np.maximum.reduceat(sims, built.passage_starts)
             title = sims[built.passage_starts]
+            return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
+                              sims=sims)
         return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title)
+
+    def best_passage(self, comp: Components, doc_id: DocId) -> str | None:
+        """The text of ``doc_id``'s passage (:meth:`SearchDoc.passages`: its title or a
+        question variant) whose cosine to the query gave its ``dense`` score in ``comp``;
+        None without dense scores."""
+        built = self._ensure_built()
+        if comp.sims is None or built.passage_starts is None:
+            return None
+        n = built.pos[doc_id]
+        start = int(built.passage_starts[n])
+        end = (int(built.passage_starts[n + 1]) if n + 1 < len(built.ids)
+               else int(comp.sims.size))
+        texts = self._docs[doc_id].passages(self.config.dense_answer_chars)
+        return texts[int(np.argmax(comp.sims[start:end]))]
 
     def mask(
         self,
