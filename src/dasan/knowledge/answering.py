@@ -279,14 +279,29 @@ TWO_STAGE_CALIBRATION = TwoStageCalibration(
     right_features=("dense", "fused_margin"), right_weights=(6.483, 12.125),
     right_bias=-6.52)
 TWO_STAGE_THRESHOLD = 0.425
+# Shipped for a city-sized KB until 2026-12-05 (fitted on the titles-only index); the peer in
+# bench/bench_answer.py.
 TWO_STAGE_POLICY = AnswerPolicy(TWO_STAGE_CALIBRATION, TWO_STAGE_THRESHOLD)
+# The policy for a city-sized KB since 2026-12-05, fitted on the KB as it ships: titles and
+# the editors' question variants (every language), fusion bm25 0.3 / chars 0.75. Chosen by
+# bench/bench_answer.py on the tune split alone: among 27 one- and two-stage candidates, the
+# highest out-of-fold coverage (5-fold CV, 5 repeats) where the pooled out-of-fold answers
+# have precision >= 0.97 and each out-of-domain kind (chit-chat, other cities, questions the
+# KB cannot answer) is answered <= 5%; threshold = where the out-of-fold answers meet that.
+# One logistic over the top hit's dense cosine (best passage), its word coverage, its fused
+# margin over the next distinct entry, and the question's vocabulary share: out-of-fold
+# coverage 0.921 on tune (the best two-stage candidate: 0.920; on the old fusion weights the
+# best was 0.900). Hold-out figures: docs/knowledge-benchmarks.md.
+CITY_CALIBRATION = AnswerCalibration(a=9.32, b=0.0, c=-17.17, d=6.57, e=5.73, f=3.31)
+CITY_THRESHOLD = 0.35
+CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 
 
 def policy_for(answerable_entries: int) -> AnswerPolicy:
-    """The answer policy for a knowledge base with this many answerable entries: the
-    two-stage calibration for a city-sized KB (it weighs min-max normalised margins, which
-    are only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
-    return TWO_STAGE_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
+    """The answer policy for a knowledge base with this many answerable entries:
+    :data:`CITY_POLICY` for a city-sized KB (it weighs min-max normalised margins, which are
+    only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
+    return CITY_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)

@@ -381,3 +381,13 @@ def test_best_passage_is_the_title_or_the_variant_that_gave_the_dense_score(
     assert variant.title is not None and variant.dense[pos] > variant.title[pos]
     lexical = SearchIndex(CORPUS, use_dense=False)
     assert lexical.best_passage(lexical.components("따릉이"), "bike-rent") is None
+
+
+def test_an_answer_search_hit_names_its_best_passage_and_title_cosine(index: SearchIndex) -> None:
+    hit = index.search("공공자전거 빌리는 방법", k=3, answerable_only=True)[0]
+    assert hit.id == "bike-rent"
+    assert hit.passage == "공공자전거 빌리는 방법"  # a question variant, not the title
+    assert hit.title_dense is not None and hit.title_dense < hit.dense
+    # an ordinary search does not compute them
+    plain = index.search("공공자전거 빌리는 방법", k=3)[0]
+    assert plain.passage is None and plain.title_dense is None
