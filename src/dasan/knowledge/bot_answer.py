@@ -62,11 +62,15 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K) ->
         # own calibration (ADR 0012).
         decision = decide([(h.score, cover) for _, h in found], query, LEXICAL_POLICY, lead)
         return FoundAnswer(decision, found)
+    top = found[0][1]
     signals = QuerySignals(
         vocab_share=index.vocabulary_share(q_tokens),
         title_cover=coverage(q_tokens, tokens("\n".join(
             [e.title, *(e.question_variants or [])]))),
-        informal=float(informal_register(query)))
+        informal=float(informal_register(query)),
+        title_dense=top.title_dense if top.title_dense is not None else top.dense,
+        variant_best=float(top.passage is not None and top.passage != e.title.strip()),
+        passage_cover=coverage(q_tokens, tokens(top.passage or e.title)))
     rivals = distinct_after_first(found, [duplicate_key(x.title) for x, _ in found])
     hits = [(h.dense, cover if n == 0 else 0.0, h.score, h.lexical or 0.0)
             for n, (_, h) in enumerate(rivals)]

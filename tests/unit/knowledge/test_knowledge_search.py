@@ -365,3 +365,29 @@ def test_with_a_lexical_query_the_encoder_reads_the_question(index: SearchIndex)
     assert hits[0].dense == pytest.approx(
         next(h.dense for h in index.search(question, k=len(CORPUS)) if h.id == "bike-rent"))
     assert plain  # the peer still answers
+
+
+def test_best_passage_is_the_title_or_the_variant_that_gave_the_dense_score(
+        index: SearchIndex) -> None:
+    variant = index.components("공공자전거 빌리는 방법")
+    assert variant.sims is not None
+    assert index.best_passage(variant, "bike-rent") == "공공자전거 빌리는 방법"
+    title = index.components("따릉이 대여는 어떻게 하나요?")
+    assert index.best_passage(title, "bike-rent") == "따릉이 대여는 어떻게 하나요?"
+    # an entry without variants has only its title
+    assert index.best_passage(variant, "bedbug") == "빈대에 물렸을 때는 어떻게 하나요?"
+    # its cosine is the entry's dense score
+    pos = index.ids.index("bike-rent")
+    assert variant.title is not None and variant.dense[pos] > variant.title[pos]
+    lexical = SearchIndex(CORPUS, use_dense=False)
+    assert lexical.best_passage(lexical.components("따릉이"), "bike-rent") is None
+
+
+def test_an_answer_search_hit_names_its_best_passage_and_title_cosine(index: SearchIndex) -> None:
+    hit = index.search("공공자전거 빌리는 방법", k=3, answerable_only=True)[0]
+    assert hit.id == "bike-rent"
+    assert hit.passage == "공공자전거 빌리는 방법"  # a question variant, not the title
+    assert hit.title_dense is not None and hit.title_dense < hit.dense
+    # an ordinary search does not compute them
+    plain = index.search("공공자전거 빌리는 방법", k=3)[0]
+    assert plain.passage is None and plain.title_dense is None
