@@ -193,21 +193,18 @@ def test_a_city_sized_kb_uses_the_policy_fitted_on_the_kb_as_it_ships() -> None:
     city = policy_for(AGREEMENT_MIN_ENTRIES)
     assert city is CITY_POLICY
     assert city.reference_guard == 0.0 and 0.0 < city.threshold < 1.0
-    assert city.calibration.uses_signals  # it weighs the question's vocabulary share
     assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()
+    in_kb = QuerySignals(vocab_share=1.0)
     # (dense cosine, word coverage, fused score, lexical score), best first
     clear = [(0.92, 1.0, 0.9, 1.0), (0.85, 0.0, 0.6, 0.4)]
-    in_kb = QuerySignals(vocab_share=1.0)
     assert decide(clear, "기후동행카드 충전 방법", city, signals=in_kb).kind == "answer"
-    # the same top hit for a question whose words the KB mostly does not use, and that the
-    # entry half covers: not answered
-    thin = [(0.92, 0.5, 0.9, 1.0), (0.85, 0.0, 0.6, 0.4)]
-    off = QuerySignals(vocab_share=0.2)
-    assert decide(thin, "우리 강아지 산책 몇 번 시켜", city, signals=off).kind != "answer"
-    # at a lower cosine and coverage, the fused margin decides: a rival the fused score
-    # cannot tell apart makes it unsure, a clear lead answers
+    # the same top hit for a question the entry covers only a fifth of: not answered
+    thin = [(0.92, 0.2, 0.9, 1.0), (0.85, 0.0, 0.6, 0.4)]
+    assert decide(thin, "우리 강아지 산책 몇 번 시켜", city, signals=in_kb).kind != "answer"
+    # at a lower cosine, the cosine margin decides: a rival as close as the top hit makes it
+    # unsure, a clear lead answers
     close = [(0.80, 0.6, 0.9, 1.0), (0.80, 0.0, 0.89, 0.9)]
-    ahead = [(0.80, 0.6, 0.9, 1.0), (0.78, 0.0, 0.4, 0.3)]
+    ahead = [(0.80, 0.6, 0.9, 1.0), (0.40, 0.0, 0.4, 0.3)]
     assert decide(close, "기후동행카드 충전 방법", city, signals=in_kb).kind != "answer"
     assert decide(ahead, "기후동행카드 충전 방법", city, signals=in_kb).kind == "answer"
 
