@@ -254,11 +254,15 @@ SPLITS = {
     "tune-k2": DATA / "pii_v2_tune_k.jsonl",
     "tune-l": DATA / "pii_v2_tune_l.jsonl",
     "tune-m": DATA / "pii_v2_tune_m.jsonl",
+    "tune-m1": DATA / "pii_v2_tune_m.jsonl",
+    "tune-m2": DATA / "pii_v2_tune_m.jsonl",
 }
-# Set K is split by position: K2 (every third item, from the third) is kept back from whoever
-# tunes - scored, never printed with --errors - and K1 (the rest) is looked at.
-K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2}
-NO_ERRORS = frozenset({"tune-k", "tune-k2", "holdout-i", "holdout-j"})
+# Sets K and M are split by position: K2 and M2 (every third item, from the third) are kept
+# back from whoever tunes - scored, never printed with --errors - and K1 and M1 (the rest) are
+# looked at.
+K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
+           "tune-m1": lambda i: i % 3 != 2, "tune-m2": lambda i: i % 3 == 2}
+NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "holdout-i", "holdout-j"})
 
 
 def split_items(split: str) -> list[dict[str, Any]]:
