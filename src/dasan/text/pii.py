@@ -243,7 +243,8 @@ _PHONE_RE = re.compile(
     rf"(?:\((?:0|{_INTL})?(?P<ap>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)\)[ \t]*"
     rf"|(?:0|{_INTL})(?P<a>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)"
     rf"(?:[ \t]?\)[ \t]?|{SEP}))"
-    rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d)"
+    # a fourth group after a dash: part of a longer number (전자납부번호 0218-4471-2093-58)
+    rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d|[{_DASH}]\d)"
 )
 _LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
 _PHONE_CONTEXT = re.compile(r"전화|연락처|연락|번호|핸드폰|휴대폰|휴대전화|폰|tel|TEL|Tel|☎|📞")
@@ -258,9 +259,31 @@ def _phone_replacement(area: str, last: str) -> str:
     return f"0{area}-****-{last}"
 
 
+# A public office's or a building's line is no personal data (구청 대표번호 02-..., 행정복지센터
+# 팩스 02-..., 관리사무소 02-..., 02-... 이 다산 맞아요?): a landline right after such a word - with
+# no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
+_OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
+                r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
+                r"|소방서|보건소|우체국|청사|다산")
+_OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
+_OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
+                       r"|휴대|핸드폰|폰")
+_OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
+
+
+def _office_line(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 20):start]
+    office = _OFFICE_BEFORE.search(before)
+    if office and not _OWN_LINE.search(before, office.end()):
+        return True
+    return bool(_OFFICE_AFTER.match(text, end))
+
+
 def _phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE_RE.finditer(text):
         area = _ascii_digits(m.group("ap") or m.group("a"))
+        if not area.startswith("1") and _office_line(text, m.start(), m.end()):
+            continue
         yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
     for m in _DIGITWISE_PHONE_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group("rest"))
@@ -271,21 +294,57 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) or _office_line(
+                text, m.start(), m.end()):
             continue  # 고지서 번호 1102-3344 is a bill number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
 # Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678, 010 하고 1234 하고
-# 5678, 공 일 공 (one syllable at a time).
+# 5678, 공 일 공 (one syllable at a time), native numerals (공하나공 둘둘셋넷 다섯여섯일곱여덟),
+# 쩜 between the groups, and a correction inside (공일공 칠칠... 아니다 칠팔이일 사오육공: the
+# group before 아니 is dropped).
 _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
+_NATIVE_DIGITS = {"하나": "1", "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6",
+                  "일곱": "7", "여덟": "8", "아홉": "9"}
+_SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_SPOKEN_CHARS}])"
+_CORRECTION = r"(?:아[ \t])?아니(?:다|고|요)?"
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]|아니")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,…~]"
-    rf"|(?:에|의|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}])"
-    rf"|(?<=[ \t])(?:음|어)(?=[ \t][{_SPOKEN_CHARS}]))+"
+    rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
+    rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.]*{_SPOKEN_DIGIT}))+"
 )
+_SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
+
+
+def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
+    """(end offset, digit, how it was said) of each digit in ``chunk``; how: 0 written, 1 a word,
+    2 a one-syllable word after a space. The group said just before a correction (아니,
+    아니다) is dropped."""
+    out: list[tuple[int, str, int]] = []
+    group_start = 0  # index in ``out`` where the group being said began
+    joined = True
+    for tok in _SPOKEN_TOKEN_RE.finditer(chunk):
+        if tok.group("c"):
+            del out[group_start:]
+            group_start, joined = len(out), True
+        elif tok.group("d"):
+            word = tok.group("d")
+            if joined:
+                group_start = len(out)
+            if word.isdigit():
+                out.append((tok.end(), _ascii_digits(word), 0))
+            else:
+                alone = len(word) == 1 and tok.start() > 0 and chunk[tok.start() - 1].isspace()
+                out.append((tok.end(), _NATIVE_DIGITS.get(word) or _DIGIT_VALUE[word],
+                            2 if alone else 1))
+            joined = False
+        else:
+            joined = True
+    return out
 
 
 def _valid_phone_digits(d: str) -> tuple[str, str] | None:
@@ -302,27 +361,23 @@ def _valid_phone_digits(d: str) -> tuple[str, str] | None:
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
-        positions: list[tuple[int, str]] = []
-        for i, ch in enumerate(chunk):
-            if ch in _DIGIT_VALUE:
-                positions.append((i, _DIGIT_VALUE[ch]))
-            elif ch.isdigit():
-                positions.append((i, _ascii_digits(ch)))
-        if not any(ch in _DIGIT_VALUE for ch in chunk) and not _SPOKEN_JOINER.search(chunk):
-            continue  # plain digits are the written recogniser's job
-        digits = "".join(d for _, d in positions)
+        said = _spoken_digits(chunk)
+        digits = "".join(d for _, d, _ in said)
         for length in (11, 10, 9):
             if len(digits) < length:
                 continue
             found = _valid_phone_digits(digits[:length])
             if found is None:
                 continue
-            # A trailing digit syllable that starts a word (오육칠팔이에요) is not part of it.
-            end = m.start() + positions[length - 1][0] + 1
-            last = end - 1
-            if (last > m.start() and text[last - 1].isspace() and end < len(text)
-                    and "가" <= text[end] <= "힣" and text[end] not in _DIGIT_VALUE):
+            # A trailing digit syllable that starts a word (오육칠팔 이에요) is not part of it.
+            end = m.start() + said[length - 1][0]
+            if said[length - 1][2] == 2 and end < len(text) and "가" <= text[end] <= "힣" and (
+                    text[end] not in _DIGIT_VALUE):
                 continue  # 삼삼사공 이에요: 이 begins the ending, not the number
+            if not any(how for _, _, how in said[:length]) and (
+                    end < len(text) and text[end].isdigit()
+                    or not found[0].startswith("1") and _office_line(text, m.start(), end)):
+                break  # written digits: not cut inside a group, nor an office's line
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
 
@@ -402,6 +457,8 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
+        if len(groups) == 3 and groups[0].startswith("0") and _valid_phone_digits(digits):
+            continue  # a phone number's shape (an office's line, left to _phone)
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
             continue  # a one-digit group (9002-1938-4472-1) only after a bank word
@@ -591,8 +648,16 @@ def _digits_to_stars(s: str) -> str:
     return re.sub(r"\d+", "***", s)
 
 
+# A public building's own address is no personal data: 서울시청 주소가 세종대로 110 맞죠?
+_OFFICE_ADDRESS = re.compile(
+    r"(?:구청|시청|도청|군청|주민센터|행정복지센터|동사무소|우체국|경찰서|소방서|보건소|도서관"
+    r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
+
+
 def _address(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
+        if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
+            continue
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
