@@ -164,36 +164,91 @@ _RRN_WORD_RE = re.compile(
 # The birth date and the first digit of the second half only (주민번호 770205-2로 시작해요,
 # 앞에가 030419-3이에요, 881012-1******): still a person's, after a cue or before the stars.
 _RRN_PARTIAL_RE = re.compile(
-    r"(?<![\d\w])(\d{6})[ \t]?[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
+    r"(?<![\d\w])(\d{6})[ \t]{0,2}[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
     r"(?P<tail>[*xX●○]{1,6})?(?![\d*xX●○])"
+)
+# The second half masked whole, or the first digit kept with no dash (850101-*******,
+# 8501011******, 850101 - 1 * * * * * *): the birth date is still a person's.
+_RRN_MASKED_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]{0,2}[-\u2010\u2011\u2012\u2013\u2212]?[ \t]{0,2}"
+    r"(?:([0-9])[ \t]?)?(?:[*xX●○][ \t]?){5,6}[*xX●○](?![*xX●○])"
 )
 _RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자리|앞\s?에|뒷자리|신분증")
 
 
-# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567.
+# The birth date and the first digit of the second half with a word between (생년월일 830211
+# 다시 1, 외국인번호 앞자리 870630 뒤에 6, 570623 뒷자리 첫 번째 일), after a cue.
+_RRN_PARTIAL_WORD_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]*(?:(?:이고|이구요|고)[ \t,]*)?"
+    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?"
+    r"(?:[ \t]?첫[ \t]?(?:번째|째|자리)(?:[ \t]?(?:숫자|자리))?(?:는|가|은)?)?)[ \t]*"
+    r"(?:(?P<g>[0-9])(?![\d*])|(?P<s>[일이삼사오육칠팔])"
+    r"(?=$|[^가-힣\d]|(?:이에요|이요|요|이고|로|으로|입니다|번)(?![가-힣])))"
+)
+_RRN_WORD = r"(?:주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?(?:등록)?[ \t]?번호|등록[ \t]?번호)"
+# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567,
+# 주민등록번호(앞자리): 990503, 주민번호 앞 여섯 자리 570623.
 _RRN_HALF_RE = re.compile(
-    r"(?P<cue>주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?등록[ \t]?번호|등록[ \t]?번호)"
-    r"(?:는|가|요|의)?[ \t]*(?:(?P<front>앞[ \t]?자리)|뒷[ \t]?자리|뒤[ \t]?번호)"
-    r"(?:는|가|은|요|가요)?[ \t]*,?[ \t]*"
+    rf"(?P<cue>{_RRN_WORD})"
+    r"(?:는|가|요|의|은)?[ \t]*[(\[]?[ \t]*(?:(?P<front>앞[ \t]?(?:(?:여섯|6)[ \t]?)?(?:자리|부분)"
+    r"|(?=\d))|뒷[ \t]?(?:자리|부분)|뒤[ \t]?(?:(?:일곱|7)[ \t]?)?(?:자리|번호|부분))"
+    r"(?:는|가|은|요|가요)?[ \t]*[)\]]?[ \t]*[:：]?[ \t]*,?[ \t]*"
     r"(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-\u2010\u2011\u2012\u2013\u2212.]?[ \t]?\d)"
     # the other half follows: the whole-number patterns take it
     r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
     r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
 )
+# The other half named later in the same message: 주민번호 뒤 일곱 자리는 2048316 이고 앞은 851103.
+_RRN_OTHER_HALF_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<front>앞)|뒤|뒷)(?:[ \t]?(?:여섯|일곱|6|7)?[ \t]?(?:자리|번호|부분))?"
+    r"(?:는|은|가|이|요|에는|에만|만)?"
+    # a few words between: 앞에만 말씀드릴게요 850101
+    r"(?:[ \t]+[가-힣]{1,8}[.,]?)?[ \t]*(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-.]?[ \t]?\d)"
+    r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
+    r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
+)
+
+
+def _rrn_half(n: str, front: bool, foreign: bool) -> Candidate | None:
+    """A half of a resident number said alone: (type, 0, 0, replacement), or None."""
+    if front:
+        if len(n) != 6 or not _valid_birth(n, "1"):
+            return None
+        return "foreigner_rrn" if foreign else "rrn", 0, 0, "******"
+    if len(n) == 7 and n[0] in "12345678":
+        return "foreigner_rrn" if foreign or n[0] in "5678" else "rrn", 0, 0, f"{n[0]}******"
+    return None
 
 
 def _rrn(text: str) -> Iterator[Candidate]:
+    if "앞" in text or "뒤" in text or "뒷" in text:
+        for m in _RRN_OTHER_HALF_RE.finditer(text):
+            cues = list(re.finditer(_RRN_WORD, text[max(0, m.start() - 40):m.start()]))
+            cue = cues[-1] if cues else None
+            half = cue and _rrn_half(m.group("n"), bool(m.group("front")),
+                                     cue.group(0).startswith("외국인"))
+            if half:
+                yield half[0], m.start("n"), m.end("n"), half[3]
+    for m in _RRN_PARTIAL_WORD_RE.finditer(text):
+        gender = m.group("g") or _DIGIT_VALUE[m.group("s")]
+        if not _valid_birth(m.group(1), gender) or not (
+                "뒷" in m.group(0) or _context_before(text, m.start(), _RRN_CUE, 20)):
+            continue
+        kind = "foreigner_rrn" if gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{m.group(1)}-{gender}******"
     for m in _RRN_HALF_RE.finditer(text):
-        n = m.group("n")
-        foreign = m.group("cue").startswith("외국인")
-        if m.group("front"):
-            if len(n) != 6 or not _valid_birth(n, "1"):
-                continue
-            kind = "foreigner_rrn" if foreign else "rrn"
-            yield kind, m.start("n"), m.end("n"), "******"
-        elif len(n) == 7 and n[0] in "12345678":
-            kind = "foreigner_rrn" if foreign or n[0] in "5678" else "rrn"
-            yield kind, m.start("n"), m.end("n"), f"{n[0]}******"
+        # (front is "" when the digits follow the cue with no 앞자리: a front half all the same)
+        half = _rrn_half(m.group("n"), m.group("front") is not None,
+                         m.group("cue").startswith("외국인"))
+        if half:
+            yield half[0], m.start("n"), m.end("n"), half[3]
+    for m in _RRN_MASKED_RE.finditer(text):
+        birth, gender = m.group(1), m.group(2) or ""
+        stars = sum(ch in "*xX●○" for ch in m.group(0))
+        if stars + len(gender) != 7 or not _valid_birth(birth, gender or "1"):
+            continue
+        kind = "foreigner_rrn" if gender and gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{birth}-{gender or '*'}******"
     for m in _RRN_PARTIAL_RE.finditer(text):
         birth, gender = m.group(1), m.group(2)
         if not _valid_birth(birth, gender) or not (
@@ -308,14 +363,15 @@ _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
 _NATIVE_DIGITS = {"하나": "1", "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6",
                   "일곱": "7", "여덟": "8", "아홉": "9"}
 _SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_SPOKEN_CHARS}])"
-_CORRECTION = r"(?:아[ \t])?아니(?:다|고|요)?"
+_CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
+               r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]|아니")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
     rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
-    rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.]*{_SPOKEN_DIGIT}))+"
+    rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
 _SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
 
@@ -387,8 +443,14 @@ _CARD_RE = re.compile(
     rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}}))(?![\d])"
 )
 _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
+# A card number half masked, its first four digits shown (5412-****-****-9047, 5412-75**-****-9047,
+# 5412 **** **** 9047); only the last four shown is no personal data.
+_MASKED_CARD_RE = re.compile(
+    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}\d{{4}}(?![\d*])")
+# A 14-digit card (4-6-4: Diners) after a card word.
+_CARD_464_RE = re.compile(rf"(?<![\d\w])(\d{{4}}){SEP}(\d{{6}}){SEP}(\d{{4}})(?!\d)")
 # A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
-_DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-.]?[ \t]*\d){15}(?!\d)")
+_DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-./]?[ \t]*\d){15}(?!\d)")
 
 
 def _card(text: str) -> Iterator[Candidate]:
@@ -403,6 +465,16 @@ def _card(text: str) -> Iterator[Candidate]:
         else:
             repl = f"{digits[:4]}-******-*{digits[-4:]}"
         yield "card", m.start(), m.end(), repl
+    if "*" in text or "●" in text or "x" in text.lower():
+        for m in _MASKED_CARD_RE.finditer(text):
+            raw = m.group(0)
+            if any(ch in "*xX●" for ch in raw):
+                digits = _ascii_digits(raw)
+                yield "card", m.start(), m.end(), f"{digits[:4]}-****-****-{digits[-4:]}"
+    for m in _CARD_464_RE.finditer(text):
+        if _context_before(text, m.start(), _CARD_CONTEXT):
+            digits = _ascii_digits(m.group(0))
+            yield "card", m.start(), m.end(), f"{digits[:4]}-******-{digits[-4:]}"
     for m in _DIGITWISE_CARD_RE.finditer(text):
         digits = _ascii_digits(m.group(0))
         if " " in m.group(0) and _context_before(text, m.start(), _CARD_CONTEXT):
@@ -578,13 +650,21 @@ _SPOKEN_PLATE_RE = re.compile(
 )
 
 
+# A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.
+_BUS_CONTEXT = re.compile(r"버스")
+
+
 def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _PLATE_RE.finditer(text):
+        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+            continue
         region = m.group("region") or ""
         yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
+        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+            continue
         if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SPOKEN_PLATE_RE.finditer(text):

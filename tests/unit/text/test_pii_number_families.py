@@ -60,3 +60,83 @@ def test_ones_own_line_after_an_office_word_is_masked() -> None:
 def test_a_public_buildings_address_stays() -> None:
     assert _spans("구청 주소가 마포대로 100 맞죠?") == []
     assert _spans("우리 집 주소가 마포대로 100 이에요") == [("address", "마포대로 100")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # a front half right after the cue, with 앞부분, or a few words between
+        ("주민번호 780914 이요", "rrn", "780914"),
+        ("주민등록번호 앞부분 780914 입니다", "rrn", "780914"),
+        ("주민번호요? 앞에만 불러드릴게요 780914", "rrn", "780914"),
+        ("주민등록번호(앞자리): 780914", "rrn", "780914"),
+        # the front half and the first back digit with a word between, after a cue
+        ("생년월일 780914 다시 2 요", "rrn", "780914 다시 2"),
+        ("외국인번호 780914 뒤에 5 예요", "foreigner_rrn", "780914 뒤에 5"),
+        ("주민번호 앞자리 칠팔공구일사 뒷자리 첫 번째 이", "rrn", "칠팔공구일사 뒷자리 첫 번째 이"),
+        # the halves named the other way round, later in the message
+        ("주민번호 뒤 일곱 자리는 2014567 이고 앞은 780914 예요", "rrn", "2014567"),
+        # the back half masked whole, or the first digit kept with no dash
+        ("주민번호 780914-******* 로 보냈어요", "rrn", "780914-*******"),
+        ("주민번호 7809142****** 이요", "rrn", "7809142******"),
+    ],
+)
+def test_resident_number_halves(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in _spans(text)
+
+
+def test_resident_number_look_alikes_stay() -> None:
+    # no resident-number word, an impossible date, and a centre that starts like 주민
+    assert _spans("회원번호 780914 이요") == []
+    assert _spans("주민번호 781314 이요") == []
+    assert _spans("주민센터 780914 번 버스") == []
+    assert _spans("생년월일 780914 이고 3 남았어요") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "베트남 여권 번호 B7316402 예요",  # a letter and seven digits
+        "중국 여권 EA4027719 이에요",  # two letters and seven digits
+        "필리핀 여권 P4417290C 입니다",  # a letter after the digits
+        "미국 여권 번호 571203948",  # nine digits
+        "여권에 적힌 번호 M 4 0 2 B 7 7 1 9",  # the 2021 format a character at a time
+        "여권번호가 엠 잠깐만요 엠 사영이 비 칠칠일구",  # read aloud, a few words after the cue
+        "여권 티 사공이칠칠일구",  # another country's length read aloud
+    ],
+)
+def test_passports_of_every_shape(text: str) -> None:
+    assert [t for t, _ in _spans(text)] == ["passport"]
+
+
+def test_passport_look_alikes_stay() -> None:
+    assert _spans("여권 발급 접수번호 202612345 예요") == []
+    assert _spans("여권 만료일이 20301231 이에요") == []
+    assert _spans("공항 수하물 B7316402 찾으러 왔어요") == []  # no 여권 word
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("건보 번호 3-1029384756 요", "health_insurance"),
+        ("피보험자 번호 3-1029384756 이요", "health_insurance"),
+        ("장기요양 인정번호 L1029384756 입니다", "health_insurance"),
+        ("운전면허번호 1219402837 하고 뒤에는 모르겠어요", "driver_licence"),
+        ("사업자 번호 앞에 세 자리가 214 이고 전체는 214-31-00482 예요", "business_no"),
+        ("카드 번호 4921-****-****-3310 로 결제됐대요", "card"),
+        ("카드 4921 77** **** 3310", "card"),
+        ("다이너스 카드 3612-345678-9012", "card"),
+        ("칠칠사일 이공삼삼 팔팔공일 구일공이 이 카드예요", "card"),
+        ("카드 번호 사 구 이 일 / 칠 칠 삼 공 / 팔 팔 일 공 / 구 구 삼 사", "card"),
+    ],
+)
+def test_document_and_card_forms(text: str, kind: str) -> None:
+    assert [t for t, _ in _spans(text)] == [kind]
+
+
+def test_document_and_card_look_alikes_stay() -> None:
+    assert _spans("카드 끝 네 자리 3310 이요") == []
+    assert _spans("카드 ****-****-****-3310 으로 결제됐어요") == []  # only the last four shown
+    assert _spans("면허 시험 접수번호 1120123456 이요") == []
+    assert _spans("7016번 버스 차량번호 서울70사3456 기사님 칭찬해요") == []  # a bus's plate
+    assert _spans("차량번호 서울 32가 3456 제 차요") == [("car_plate", "서울 32가 3456")]
