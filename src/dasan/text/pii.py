@@ -319,10 +319,13 @@ def _phone_replacement(area: str, last: str) -> str:
 # no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
 _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
-                r"|소방서|보건소|우체국|청사|다산")
+                r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
+                r"|협회|재단|상담실|예약실|ARS"
+                # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
+                r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:(☎\xa0]|$)")
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
 _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
-                       r"|휴대|핸드폰|폰")
+                       r"|휴대|핸드폰|폰|가게|매장|사무실")
 _OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
 
 
@@ -430,10 +433,12 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
             if said[length - 1][2] == 2 and end < len(text) and "가" <= text[end] <= "힣" and (
                     text[end] not in _DIGIT_VALUE):
                 continue  # 삼삼사공 이에요: 이 begins the ending, not the number
-            if not any(how for _, _, how in said[:length]) and (
-                    end < len(text) and text[end].isdigit()
-                    or not found[0].startswith("1") and _office_line(text, m.start(), end)):
-                break  # written digits: not cut inside a group, nor an office's line
+            if not any(how for _, _, how in said[:length]) and not _SPOKEN_JOINER.search(
+                    text, m.start(), end) and (not found[0].startswith("1") or (
+                    end < len(text) and text[end].isdigit())):
+                # written digits with odd separators (010-77 82-3341, 0 1 0 5 5 ...): a mobile
+                # only, and not cut inside a group; a landline is the written recogniser's
+                break
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
 
@@ -529,8 +534,8 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
-        if len(groups) == 3 and groups[0].startswith("0") and _valid_phone_digits(digits):
-            continue  # a phone number's shape (an office's line, left to _phone)
+        if groups[0].startswith("0") and _valid_phone_digits("".join(groups[:3])):
+            continue  # a phone number's shape (an office's line, 02-450-7532~7534: _phone's)
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
             continue  # a one-digit group (9002-1938-4472-1) only after a bank word

@@ -44,6 +44,9 @@ def test_a_read_out_number_that_is_no_phone_stays() -> None:
         "관리사무소 031-912-4470 에 전화해도 안 받아요",
         "02-2290-6114 이 구청 번호 맞나요?",
         "자동차세 전자납부번호 0211-3302-4417-20 으로 냈어요",
+        "문의: 동물보호과 02-2133-7649",  # a department
+        "담당 주무관 02-3708-2387 로 연락하세요",
+        "장애인팀 02-450-7532~7534 으로 문의",  # a range of lines, no account either
     ],
 )
 def test_office_lines_and_longer_numbers_stay(text: str) -> None:
@@ -55,6 +58,11 @@ def test_ones_own_line_after_an_office_word_is_masked() -> None:
     assert _spans("구청에서 010-2233-4455 로 연락 준대요") == [("phone", "010-2233-4455")]
     assert _spans("관리사무소 말고 저희 집 02-972-1145 로 주세요") == [("phone", "02-972-1145")]
     assert _spans("사무실은 02)2658-4410 이에요") == [("phone", "02)2658-4410")]
+    assert _spans("문의는 저희 가게 031-874-2265 로") == [("phone", "031-874-2265")]
+    # written digits with odd separators: a mobile, not dates or a list of bus routes
+    assert _spans("010-77 82-3341 이 제 번호요") == [("phone", "010-77 82-3341")]
+    assert _spans("07.02. ~ 08.05. 16시 까지 신청") == []
+    assert _spans("서울 02, 04, 05, 07, 08번 버스") == []
 
 
 def test_a_public_buildings_address_stays() -> None:
