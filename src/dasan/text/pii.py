@@ -301,7 +301,8 @@ _PHONE_RE = re.compile(
     # a fourth group after a dash: part of a longer number (전자납부번호 0218-4471-2093-58)
     rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d|[{_DASH}]\d)"
 )
-_LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
+_LOCAL_PHONE_RE = re.compile(
+    rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-]|[ \t]*[{_DASH}.][ \t]*\d)")
 _PHONE_CONTEXT = re.compile(r"전화|연락처|연락|번호|핸드폰|휴대폰|휴대전화|폰|tel|TEL|Tel|☎|📞")
 _BUSINESS_PREFIX = ("15", "16", "18")
 # A mobile number read digit by digit after its prefix: 010 8 8 2 7 4 4 1 9
@@ -435,9 +436,11 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 continue  # 삼삼사공 이에요: 이 begins the ending, not the number
             if not any(how for _, _, how in said[:length]) and not _SPOKEN_JOINER.search(
                     text, m.start(), end) and (not found[0].startswith("1") or (
-                    end < len(text) and text[end].isdigit())):
+                    end < len(text) and text[end].isdigit())
+                    or max(map(len, re.findall(r"\d+", text[m.start():end]))) > 4):
                 # written digits with odd separators (010-77 82-3341, 0 1 0 5 5 ...): a mobile
-                # only, and not cut inside a group; a landline is the written recogniser's
+                # only, in groups of at most four, not cut inside a group (010-123456-01-012
+                # is an account); a landline is the written recogniser's
                 break
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
@@ -522,7 +525,8 @@ def _mask_account(raw: str) -> str:
 
 
 _REFERENCE_CONTEXT = re.compile(
-    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권)\s?번호"
+    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기)\s?번호"
 )
 
 
@@ -534,7 +538,8 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
-        if groups[0].startswith("0") and _valid_phone_digits("".join(groups[:3])):
+        if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
+                and len(groups[2]) == 4 and _valid_phone_digits("".join(groups[:3]))):
             continue  # a phone number's shape (an office's line, 02-450-7532~7534: _phone's)
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
@@ -575,7 +580,7 @@ _SPOKEN_DOMAIN_PART = (
     r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*(?:닷|점|\bdot\b)[ \t]*)"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|\bdot\b)\)?[ \t]*)"
     r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
 )
 _SPOKEN_EMAIL_RE = re.compile(

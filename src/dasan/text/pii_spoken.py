@@ -54,7 +54,7 @@ def digit_view(text: str) -> str:
     length, same offsets); ``text`` itself when there is nothing to change."""
     view = text.translate(_FULL_WIDTH) if any(
         "\uff01" <= ch <= "\uff5e" for ch in text) else text
-    if not any(ch in _DIGIT for ch in view):
+    if not any(ch in _DIGIT for ch in view) and "하고" not in view and "다시" not in view:
         return view
     parts: list[str] = []
     pos = 0
@@ -67,7 +67,9 @@ def digit_view(text: str) -> str:
         spoken = sum(ch in _DIGIT for ch in run)
         digits = spoken + sum(ch.isdigit() for ch in run)
         before = view[max(0, start - 20):start]
-        if spoken < _MIN_SPOKEN or not (
+        # written groups joined by words (110 하고 123 하고 456789) are converted as well
+        worded = spoken >= _MIN_SPOKEN or bool(re.search(r"다시|하고", run))
+        if not worded or not (
                 digits >= _MIN_DIGITS and (_CUE_RE.search(before) or _CUE_AFTER_RE.match(view, end))
                 or digits >= _MIN_HALF_DIGITS and _HALF_CUE_RE.search(before)):
             continue

@@ -148,3 +148,16 @@ def test_document_and_card_look_alikes_stay() -> None:
     assert _spans("면허 시험 접수번호 1120123456 이요") == []
     assert _spans("7016번 버스 차량번호 서울70사3456 기사님 칭찬해요") == []  # a bus's plate
     assert _spans("차량번호 서울 32가 3456 제 차요") == [("car_plate", "서울 32가 3456")]
+
+
+def test_more_number_forms_and_their_look_alikes() -> None:
+    # written groups joined by words, after a bank cue; (at) and (dot) in brackets
+    assert _spans("계좌번호요 302 하고 1284 하고 559012 농협") == [
+        ("account", "302 하고 1284 하고 559012")]
+    assert _spans("메일 minho (at) naver (dot) com") == [
+        ("email", "minho (at) naver (dot) com")]
+    # an account that starts like a mobile is no phone
+    assert _spans("IBK 기업 010-483920-01-017") == [("account", "010-483920-01-017")]
+    # a meter's, an exam's and a receipt's numbers stay
+    assert _spans("전기 계량기 번호 12-3456789-01") == []
+    assert _spans("수험번호 12345678") == []
