@@ -49,14 +49,19 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             "K1": "tune-k1", "K2": "tune-k2",
             # set L, written blind by a third helper, names above all (added by the lead
             # without looking at it: scored left out first, then trained on)
-            "L": "pii_v2_tune_l.jsonl"}
+            "L": "pii_v2_tune_l.jsonl",
+            # set M, written blind by a fourth helper: M1 looked at and trained on, M2 kept
+            # back - never trained on (KEPT_BACK), only scored here
+            "M1": "tune-m1", "M2": "tune-m2"}
+# Kept back from every training run and threshold choice: scored, never trained on.
+KEPT_BACK = frozenset({"tune-m2"})
 LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K by its bench_pii split name."""
-    if name.startswith("tune-k"):
+    """A labelled set by file name, or a part of set K or M by its bench_pii split name."""
+    if name.startswith(("tune-k", "tune-m")):
         from bench.bench_pii import split_items
 
         return split_items(name)
@@ -386,7 +391,8 @@ def fit(xs: list[list[str]], ys: list[int]) -> tuple[dict[str, float], float]:
 
 
 def _labelled(leave_out: str = "") -> list[dict[str, Any]]:
-    return [row for name in LABELLED if name != leave_out for row in load_set(name)]
+    return [row for name in LABELLED if name != leave_out and name not in KEPT_BACK
+            for row in load_set(name)]
 
 
 def _use(weights: dict[str, float], bias: float, threshold: float, common: frozenset[str],
@@ -434,7 +440,7 @@ def leave_one_out(common: frozenset[str], lexicon: dict[str, str],
             totals["na_n"] += int(scores["names+addresses"]["n"])
             totals["na_hit"] += round(scores["names+addresses"]["recall"]
                                       * scores["names+addresses"]["n"])
-            if letter in show and letter != "K2":  # K2 is kept back: never printed
+            if letter in show and letter not in ("K2", "M2"):  # kept back: never printed
                 print("\n".join(e for e in errors if " name " in e[:20] or "FALSE name" in e))
     finally:
         pii_name_model._model = saved
@@ -446,7 +452,7 @@ def cross_validate(common: frozenset[str], lexicon: dict[str, str],
                    background: list[dict[str, Any]], show: float | None = None) -> None:
     """5 folds over the labelled items (generated and name-free texts always train): name recall
     and false masks of the scorer alone, per threshold."""
-    items = _labelled("tune-k2")  # K2 is kept back: no threshold is chosen on it
+    items = _labelled("tune-k2")  # K2 and M2 are kept back: no threshold is chosen on them
     random.Random(3).shuffle(items)
     folds = [items[i::5] for i in range(5)]
     thresholds = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)

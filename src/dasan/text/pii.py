@@ -804,7 +804,8 @@ _NAME_CUE_RE = re.compile(
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
     # 보호자는 아들 최동훈이에요: a relative's title before the name
     r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠)[ \t]+)?"
-    rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
+    # 이름이 '소나무'예요: the name may stand in quotes
+    rf"[ \t]*['\"‘“]?(?P<name>{_NAME})(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
 )
 _SELF_INTRO_RE = re.compile(
     rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
@@ -935,7 +936,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     예금주 수령인 수취인 신청인 세대주 명의자 대리인 계약자 가입자 예약자 소유주 소유자
     인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
-    거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이"""
+    거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
+    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량"""
     )
 )
 
@@ -944,10 +946,10 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
-    if name[-1] in "은는이가을를도의" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
+    if name[-1] in "은는이가을를도의로" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
         return False
     return not re.search(
-        r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에)$", name)
+        r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
 
 def _mask_name(name: str) -> str:
@@ -992,6 +994,12 @@ def _names(text: str) -> Iterator[Candidate]:
                     name = cut
                     break
             else:
+                continue
+            # 본인 인증, 이름은 차량에, 성함은 모르고, 이름 영어로: a common word (and its
+            # particle) after the cue, no name
+            if pattern is _NAME_CUE_RE and (
+                    name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
+                    or not _name_like(name) and name in pii_name_model.common_word_set()):
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
@@ -1045,6 +1053,36 @@ def _check(text: object) -> str:
     return text
 
 
+# A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
+_EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*$")
+# The letters of a name spelled out as jamo (ㅇ ㅕ ㅁ 염 ㅎ ㅐ 해): consonants and vowels.
+_JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-힣](?![가-힣ㄱ-ㅣ])){3,}")
+_SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
+
+
+def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
+    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), and a name's
+    letters spelled as jamo after a naming or spelling cue."""
+    names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
+             and all("가" <= ch <= "힣" for ch in text[s:e])}
+    for name in names:
+        spaced = "[ \t]".join(name)
+        for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
+            yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
+    if _SPELLING_CUE.search(text):
+        for m in _JAMO_RUN_RE.finditer(text):
+            run = m.group(0)
+            if re.search(r"[ㅏ-ㅣ]", run) and len(set(run.split())) >= 3:
+                yield "name", m.start(), m.end(), run[0] + " *"
+
+
+def _example_name(text: str, start: int, end: int) -> bool:
+    return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
+        text, max(0, start - 8), start))
+
+
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -1070,7 +1108,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
+        if cand[0] == "name" and _example_name(text, s, e):
+            continue
         kept.append(cand)
+    if types is None or "name" in types:
+        for cand in _name_echoes(text, kept):
+            if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):
+                kept.append(cand)
     kept.sort(key=lambda c: c[1])
     return [PiiSpan(t, s, e, text[s:e], r) for t, s, e, r in kept]
 
