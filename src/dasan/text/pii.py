@@ -221,7 +221,7 @@ def _rrn_half(n: str, front: bool, foreign: bool) -> Candidate | None:
 
 
 def _rrn(text: str) -> Iterator[Candidate]:
-    if "앞" in text or "뒤" in text or "뒷" in text:
+    if ("앞" in text or "뒤" in text or "뒷" in text) and "번호" in text:
         for m in _RRN_OTHER_HALF_RE.finditer(text):
             cues = list(re.finditer(_RRN_WORD, text[max(0, m.start() - 40):m.start()]))
             cue = cues[-1] if cues else None
@@ -229,7 +229,8 @@ def _rrn(text: str) -> Iterator[Candidate]:
                                      cue.group(0).startswith("외국인"))
             if half:
                 yield half[0], m.start("n"), m.end("n"), half[3]
-    for m in _RRN_PARTIAL_WORD_RE.finditer(text):
+    worded = "다시" in text or "뒤" in text or "뒷" in text or "하고" in text
+    for m in _RRN_PARTIAL_WORD_RE.finditer(text) if worded else ():
         gender = m.group("g") or _DIGIT_VALUE[m.group("s")]
         if not _valid_birth(m.group(1), gender) or not (
                 "뒷" in m.group(0) or _context_before(text, m.start(), _RRN_CUE, 20)):
@@ -242,7 +243,8 @@ def _rrn(text: str) -> Iterator[Candidate]:
                          m.group("cue").startswith("외국인"))
         if half:
             yield half[0], m.start("n"), m.end("n"), half[3]
-    for m in _RRN_MASKED_RE.finditer(text):
+    masked = "*" in text or "●" in text or "○" in text or "xx" in text or "XX" in text
+    for m in _RRN_MASKED_RE.finditer(text) if masked else ():
         birth, gender = m.group(1), m.group(2) or ""
         stars = sum(ch in "*xX●○" for ch in m.group(0))
         if stars + len(gender) != 7 or not _valid_birth(birth, gender or "1"):
@@ -448,15 +450,15 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
 
 _CARD_RE = re.compile(
     rf"(?<![\d\w])(?:(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}})"
-    rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}}))(?![\d])"
+    rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}})"
+    # 14 digits (4-6-4: Diners), only after a card word
+    rf"|(\d{{4}}){SEP}(\d{{6}}){SEP}(\d{{4}}))(?![\d])"
 )
 _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
 # A card number half masked, its first four digits shown (5412-****-****-9047, 5412-75**-****-9047,
 # 5412 **** **** 9047); only the last four shown is no personal data.
 _MASKED_CARD_RE = re.compile(
     rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}\d{{4}}(?![\d*])")
-# A 14-digit card (4-6-4: Diners) after a card word.
-_CARD_464_RE = re.compile(rf"(?<![\d\w])(\d{{4}}){SEP}(\d{{6}}){SEP}(\d{{4}})(?!\d)")
 # A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
 _DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-./]?[ \t]*\d){15}(?!\d)")
 
@@ -466,23 +468,22 @@ def _card(text: str) -> Iterator[Candidate]:
         groups = [g for g in m.groups() if g]
         digits = _ascii_digits("".join(groups))
         separated = len(re.findall(r"\d+", m.group(0))) > 1
-        if not (separated or _luhn(digits) or _context_before(text, m.start(), _CARD_CONTEXT)):
+        cued = _context_before(text, m.start(), _CARD_CONTEXT)
+        if not (separated or _luhn(digits) or cued) or len(digits) == 14 and not cued:
             continue
         if len(digits) == 16:
             repl = f"{digits[:4]}-****-****-{digits[-4:]}"
+        elif len(digits) == 14:
+            repl = f"{digits[:4]}-******-{digits[-4:]}"
         else:
             repl = f"{digits[:4]}-******-*{digits[-4:]}"
         yield "card", m.start(), m.end(), repl
-    if "*" in text or "●" in text or "x" in text.lower():
+    if "*" in text or "●" in text or "xx" in text or "XX" in text:
         for m in _MASKED_CARD_RE.finditer(text):
             raw = m.group(0)
             if any(ch in "*xX●" for ch in raw):
                 digits = _ascii_digits(raw)
                 yield "card", m.start(), m.end(), f"{digits[:4]}-****-****-{digits[-4:]}"
-    for m in _CARD_464_RE.finditer(text):
-        if _context_before(text, m.start(), _CARD_CONTEXT):
-            digits = _ascii_digits(m.group(0))
-            yield "card", m.start(), m.end(), f"{digits[:4]}-******-{digits[-4:]}"
     for m in _DIGITWISE_CARD_RE.finditer(text):
         digits = _ascii_digits(m.group(0))
         if " " in m.group(0) and _context_before(text, m.start(), _CARD_CONTEXT):

@@ -44,7 +44,7 @@ def _keep_tail(raw: str, keep: int) -> str:
 
 # --- passport: M12345678 (letter + 8 digits) and the 2021 format M123A4567 -------------------
 
-_PASSPORT_CONTEXT = re.compile(r"여권|passport|PASSPORT|Passport", re.IGNORECASE)
+_PASSPORT_CONTEXT = re.compile(r"여권|[Pp]assport|PASSPORT")
 _PASSPORT_RE = re.compile(
     r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?(?P<a>\d{3,4})[ \t]?(?P<mid>[A-Za-z])?[ \t]?"
     r"(?P<b>\d{4,5})(?![A-Za-z\d])"
@@ -65,8 +65,39 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:접수|신청|예약|민원|발급|관리|시험|수험)[ \t]?번호[ \t]?(?:는|가|은)?[ \t]*$")
 
 
+def _passport_cued(text: str) -> bool:
+    return "여권" in text or "assport" in text or "ASSPORT" in text
+
+
+_PASSPORT_WORDS = ("여권", "passport", "Passport", "PASSPORT")
+
+
+def after_cues(text: str, cues: tuple[str, ...], width: int, longest: int = 40
+                ) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text`` where a number can start within ``width`` characters after one
+    of the ``cues`` (literal words) and end within ``longest`` after that start, merged: the
+    cued shapes are only looked for there, not across a whole long message."""
+    spans = []
+    for cue in cues:
+        at = text.find(cue)
+        while at >= 0:
+            spans.append((at, min(len(text), at + len(cue) + width + longest)))
+            at = text.find(cue, at + 1)
+    spans.sort()
+    start = end = -1
+    for lo, hi in spans:
+        if start >= 0 and lo <= end:
+            end = max(end, hi)
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = lo, hi
+    if start >= 0:
+        yield start, end
+
+
 def passport(text: str) -> Iterator[Candidate]:
-    cued = bool(_PASSPORT_CONTEXT.search(text))
+    cued = _passport_cued(text)
     for m in _PASSPORT_RE.finditer(text):
         digits = m.group("a") + m.group("b")
         shape_ok = (len(digits) == 8 and not m.group("mid")) or (
@@ -80,12 +111,13 @@ def passport(text: str) -> Iterator[Candidate]:
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
     if not cued:
         return
-    for m in _FOREIGN_PASSPORT_RE.finditer(text):
-        if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
-                text, max(0, m.start() - 12), m.start()):
-            continue
-        compact = re.sub(r"[ \t]", "", m.group(0))
-        yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30):
+        for m in _FOREIGN_PASSPORT_RE.finditer(text, lo, hi):
+            if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
+                    text, max(0, m.start() - 12), m.start()):
+                continue
+            compact = re.sub(r"[ \t]", "", m.group(0))
+            yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
 # A passport number read aloud, shortly after 여권: 엠 일이삼사오육칠팔 (the letter spelled in
@@ -119,15 +151,20 @@ def _said_digits(said: str) -> str:
 
 
 def spoken_passport(text: str) -> Iterator[Candidate]:
-    if not _PASSPORT_CONTEXT.search(text):
+    if not _passport_cued(text):
         return
-    for m in _SPOKEN_PASSPORT_2021_RE.finditer(text):
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30, 60):
+        yield from _spoken_passport_in(text, lo, hi)
+
+
+def _spoken_passport_in(text: str, lo: int, hi: int) -> Iterator[Candidate]:
+    for m in _SPOKEN_PASSPORT_2021_RE.finditer(text, lo, hi):
         if not any(ch in _SPOKEN_DIGIT for ch in m.group("a") + m.group("b")) or not _near(
                 text, m.start(), _PASSPORT_CONTEXT, 30):
             continue  # written digits are the passport recogniser's job
         letter = _SPELLED_LETTER.get(m.group("letter"), m.group("letter").upper())
         yield "passport", m.start(), m.end(), letter + "****" + _said_digits(m.group("b"))[-4:]
-    for m in _SPOKEN_PASSPORT_RE.finditer(text):
+    for m in _SPOKEN_PASSPORT_RE.finditer(text, lo, hi):
         said, end = m.group("n"), m.end()
         # 사오육칠 이에요: a last syllable said alone before an ending begins the ending
         if (len(said) >= 2 and said[-2].isspace() and end < len(text)
@@ -233,6 +270,6 @@ def health_insurance(text: str) -> Iterator[Candidate]:
         if not _near(text, m.start(), _HEALTH_CONTEXT, 30):
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
-    for m in _CARE_RE.finditer(text):
+    for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():
         if _near(text, m.start(), _CARE_CONTEXT, 30):
             yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)

@@ -38,6 +38,8 @@ _MIN_SPOKEN = 3
 # 주민번호 앞 여섯 자리 오칠공육이삼.
 _HALF_CUE_RE = re.compile(r"주민|외국인|생년월일|앞[ \t]?(?:여섯[ \t]?)?자리")
 _MIN_HALF_DIGITS = 6
+# Written digit groups joined by a word: 110 하고 123 하고 456789.
+_WORDED_DIGITS = re.compile(r"\d[ \t]*(?:하고|다시)[ \t]*\d")
 
 
 def _convert(run: str) -> str:
@@ -54,7 +56,7 @@ def digit_view(text: str) -> str:
     length, same offsets); ``text`` itself when there is nothing to change."""
     view = text.translate(_FULL_WIDTH) if any(
         "\uff01" <= ch <= "\uff5e" for ch in text) else text
-    if not any(ch in _DIGIT for ch in view) and "하고" not in view and "다시" not in view:
+    if not any(ch in _DIGIT for ch in view) and not _WORDED_DIGITS.search(view):
         return view
     parts: list[str] = []
     pos = 0
@@ -68,7 +70,7 @@ def digit_view(text: str) -> str:
         digits = spoken + sum(ch.isdigit() for ch in run)
         before = view[max(0, start - 20):start]
         # written groups joined by words (110 하고 123 하고 456789) are converted as well
-        worded = spoken >= _MIN_SPOKEN or bool(re.search(r"다시|하고", run))
+        worded = spoken >= _MIN_SPOKEN or bool(_WORDED_DIGITS.search(run))
         if not worded or not (
                 digits >= _MIN_DIGITS and (_CUE_RE.search(before) or _CUE_AFTER_RE.match(view, end))
                 or digits >= _MIN_HALF_DIGITS and _HALF_CUE_RE.search(before)):
