@@ -286,7 +286,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
 LIST_FACTOR = 0.5
 _LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*")
 # Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
-# given-name syllables each.
+# given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
+SPACE_LIST_FACTOR = 0.25
 _SPACE_GAP = re.compile(r"[ \t]")
 
 
@@ -327,10 +328,11 @@ def scored_names(text: str) -> Iterator[Candidate]:
     while grew:
         grew = False
         for start, (p, end, foreign) in best.items():
-            if start in chosen or foreign or p < threshold * LIST_FACTOR:
+            if start in chosen or foreign or p < threshold * SPACE_LIST_FACTOR:
                 continue
-            if any(_LIST_GAP.fullmatch(text, best[c][1], start) or _LIST_GAP.fullmatch(
-                    text, end, c) for c in chosen) or start in plain and any(
+            if p >= threshold * LIST_FACTOR and any(
+                    _LIST_GAP.fullmatch(text, best[c][1], start)
+                    or _LIST_GAP.fullmatch(text, end, c) for c in chosen) or start in plain and any(
                     c in plain and (_SPACE_GAP.fullmatch(text, best[c][1], start)
                                     or _SPACE_GAP.fullmatch(text, end, c)) for c in chosen):
                 chosen.add(start)

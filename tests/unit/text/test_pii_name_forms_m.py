@@ -33,3 +33,21 @@ def test_words_after_a_naming_cue_that_are_no_names() -> None:
 def test_a_forms_example_name_stays() -> None:
     assert _names("홍길동 이라고 예시로 적힌 칸에 쓰면 되나요?") == []
     assert _names("제 이름은 홍길동입니다") == ["홍길동"]
+
+
+def test_a_latin_name_after_an_english_title() -> None:
+    assert _names("Ms. Altantsetseg Dorj 씨 서류 문의요") == ["Altantsetseg Dorj"]
+    assert _names("Dear Mr. Tom Baker, 안녕하세요") == []  # an English letter
+
+
+def test_names_in_a_list_with_only_spaces_between() -> None:
+    assert _names("참가자 명단이에요 윤서진 한도윤 백지후") == ["윤서진", "한도윤", "백지후"]
+
+
+def test_a_polite_verb_and_a_short_noun_with_its_particle_are_no_names() -> None:
+    assert _names("번호로 다시 걸어 주실래요") == []
+    assert _names("남편 폰은 꺼져 있어요") == []
+
+
+def test_a_foreign_name_of_four_words() -> None:
+    assert _names("베트남에서 온 응우옌 티 투 항 씨가 서류를 냈어요") == ["응우옌 티 투 항"]
