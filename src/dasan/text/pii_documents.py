@@ -46,8 +46,8 @@ def _keep_tail(raw: str, keep: int) -> str:
 
 _PASSPORT_CONTEXT = re.compile(r"여권|[Pp]assport|PASSPORT")
 _PASSPORT_RE = re.compile(
-    r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?(?P<a>\d{3,4})[ \t]?(?P<mid>[A-Za-z])?[ \t]?"
-    r"(?P<b>\d{4,5})(?![A-Za-z\d])"
+    r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?-?[ \t]?(?P<a>\d{3,4})[ \t]?-?[ \t]?"
+    r"(?P<mid>[A-Za-z])?[ \t]?-?[ \t]?(?P<b>\d{4,5})(?![A-Za-z\d])"
 )
 _PASSPORT_PLAIN = re.compile(r"[MSRODGT]\d{8}|[MSRODGT]\d{3}[A-Z]\d{4}")
 
@@ -105,7 +105,7 @@ def passport(text: str) -> Iterator[Candidate]:
         )
         if not shape_ok:
             continue
-        compact = re.sub(r"[ \t]", "", m.group(0))
+        compact = re.sub(r"[ \t-]", "", m.group(0))
         if not (_near(text, m.start(), _PASSPORT_CONTEXT) or _PASSPORT_PLAIN.fullmatch(compact)):
             continue
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
@@ -242,20 +242,27 @@ def business_check_ok(number: str) -> bool:
     return (10 - total % 10) % 10 == d[9]
 
 
+def _named_after(text: str, end: int, words: re.Pattern[str], width: int = 12) -> bool:
+    """The number's kind said right after it (123-45-67890 이 제 사업자 번호예요)."""
+    return bool(words.search(text, end, min(len(text), end + width)))
+
+
 def business_no(text: str) -> Iterator[Candidate]:
     for m in _BUSINESS_RE.finditer(text):
         digits = _digits(m.group(0))
         separated = len(re.findall(r"\d+", m.group(0))) > 1
         # the cue may come a clause before (사업자 번호 앞에 세 자리가 737 이고 전체는 ...)
         if not (_near(text, m.start(), _BUSINESS_CONTEXT, 25 if not separated else 45)
-                or (separated and business_check_ok(digits))):
+                or (separated and business_check_ok(digits))
+                or _named_after(text, m.end(), _BUSINESS_CONTEXT)):
             continue
         yield "business_no", m.start(), m.end(), f"{digits[:3]}-{digits[3:5]}-*****"
 
 
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
-_HEALTH_CONTEXT = re.compile(r"건강\s?보험|보험증|증\s?번호|의료보험|건보|피보험자|보험\s?자격")
+_HEALTH_CONTEXT = re.compile(
+    r"건강\s?보험|보험증|증\s?번호|의료보험|건보|피보험자|보험\s?자격|의료\s?급여|보험\s?카드")
 # 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
 _HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
 
@@ -267,7 +274,8 @@ _CARE_CONTEXT = re.compile(r"장기\s?요양|요양\s?인정|인정\s?번호")
 
 def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _HEALTH_RE.finditer(text):
-        if not _near(text, m.start(), _HEALTH_CONTEXT, 30):
+        if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
+                or _named_after(text, m.end(), _HEALTH_CONTEXT)):
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
     for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():

@@ -161,3 +161,15 @@ def test_more_number_forms_and_their_look_alikes() -> None:
     # a meter's, an exam's and a receipt's numbers stay
     assert _spans("전기 계량기 번호 12-3456789-01") == []
     assert _spans("수험번호 12345678") == []
+
+
+def test_number_kinds_named_after_the_number_or_worded_around_it() -> None:
+    assert _spans("214-87-30952 이 제 사업자 번호예요") == [("business_no", "214-87-30952")]
+    assert _spans("3-1029384756 이게 건강보험증 번호예요") == [
+        ("health_insurance", "3-1029384756")]
+    assert _spans("의료급여 번호 3-1029384756") == [("health_insurance", "3-1029384756")]
+    assert _spans("주민번호 앞자리 780914, 뒷자리는 2 로 시작해요") == [
+        ("rrn", "780914, 뒷자리는 2")]
+    assert _spans("여권 번호 M-40271983 이요") == [("passport", "M-40271983")]
+    # an amount with a business number's shape and no cue stays unmasked as one
+    assert [t for t, _ in _spans("결제금액 214-87-30952 원")] != ["business_no"]
