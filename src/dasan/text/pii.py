@@ -164,36 +164,95 @@ _RRN_WORD_RE = re.compile(
 # The birth date and the first digit of the second half only (주민번호 770205-2로 시작해요,
 # 앞에가 030419-3이에요, 881012-1******): still a person's, after a cue or before the stars.
 _RRN_PARTIAL_RE = re.compile(
-    r"(?<![\d\w])(\d{6})[ \t]?[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
+    r"(?<![\d\w])(\d{6})[ \t]{0,2}[-\u2010\u2011\u2012\u2013\u2212][ \t]?([0-9])"
     r"(?P<tail>[*xX●○]{1,6})?(?![\d*xX●○])"
+)
+# The second half masked whole, or the first digit kept with no dash (850101-*******,
+# 8501011******, 850101 - 1 * * * * * *): the birth date is still a person's.
+_RRN_MASKED_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t]{0,2}[-\u2010\u2011\u2012\u2013\u2212]?[ \t]{0,2}"
+    r"(?:([0-9])[ \t]?)?(?:[*xX●○][ \t]?){5,6}[*xX●○](?![*xX●○])"
 )
 _RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자리|앞\s?에|뒷자리|신분증")
 
 
-# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567.
+# The birth date and the first digit of the second half with a word between (생년월일 830211
+# 다시 1, 외국인번호 앞자리 870630 뒤에 6, 570623 뒷자리 첫 번째 일), after a cue.
+_RRN_PARTIAL_WORD_RE = re.compile(
+    r"(?<![\d\w])(\d{6})[ \t,]*(?:(?:이고|이구요|고)[ \t,]*)?"
+    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?"
+    # 뒷자리 첫 번째, 뒷자리는 맨 앞이, 뒷번호 첫 글자가
+    r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
+    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?)[ \t]*"
+    r"(?:(?P<g>[0-9])(?![\d*])|(?P<s>[일이삼사오육칠팔])"
+    r"(?=$|[^가-힣\d]|(?:이에요|이요|요|이고|로|으로|입니다|번)(?![가-힣])))"
+)
+_RRN_WORD = r"(?:주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?(?:등록)?[ \t]?번호|등록[ \t]?번호)"
+# One half read out alone after its name: 주민번호 앞자리는 850101이에요, 주민번호 뒷자리 1234567,
+# 주민등록번호(앞자리): 990503, 주민번호 앞 여섯 자리 570623.
 _RRN_HALF_RE = re.compile(
-    r"(?P<cue>주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?등록[ \t]?번호|등록[ \t]?번호)"
-    r"(?:는|가|요|의)?[ \t]*(?:(?P<front>앞[ \t]?자리)|뒷[ \t]?자리|뒤[ \t]?번호)"
-    r"(?:는|가|은|요|가요)?[ \t]*,?[ \t]*"
+    rf"(?P<cue>{_RRN_WORD})"
+    r"(?:는|가|요|의|은)?[ \t]*[(\[]?[ \t]*(?:(?P<front>앞[ \t]?(?:(?:여섯|6)[ \t]?)?(?:자리|부분)"
+    r"|(?=\d))|뒷[ \t]?(?:자리|부분)|뒤[ \t]?(?:(?:일곱|7)[ \t]?)?(?:자리|번호|부분))"
+    r"(?:는|가|은|요|가요)?[ \t]*[)\]]?[ \t]*[:：]?[ \t]*,?[ \t]*"
     r"(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-\u2010\u2011\u2012\u2013\u2212.]?[ \t]?\d)"
     # the other half follows: the whole-number patterns take it
     r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
     r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
 )
+# The other half named later in the same message: 주민번호 뒤 일곱 자리는 2048316 이고 앞은 851103.
+_RRN_OTHER_HALF_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<front>앞)|뒤|뒷)(?:[ \t]?(?:여섯|일곱|6|7)?[ \t]?(?:자리|번호|부분))?"
+    r"(?:는|은|가|이|요|에는|에만|만)?"
+    # a few words between: 앞에만 말씀드릴게요 850101
+    r"(?:[ \t]+[가-힣]{1,8}[.,]?)?[ \t]*(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-.]?[ \t]?\d)"
+    r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
+    r"(?:(?:뒷|뒤|다시|하고)[^\d\n]{0,10}\d|[의에][ \t]?\d))"
+)
+
+
+def _rrn_half(n: str, front: bool, foreign: bool) -> Candidate | None:
+    """A half of a resident number said alone: (type, 0, 0, replacement), or None."""
+    if front:
+        if len(n) != 6 or not _valid_birth(n, "1"):
+            return None
+        return "foreigner_rrn" if foreign else "rrn", 0, 0, "******"
+    if len(n) == 7 and n[0] in "12345678":
+        return "foreigner_rrn" if foreign or n[0] in "5678" else "rrn", 0, 0, f"{n[0]}******"
+    return None
 
 
 def _rrn(text: str) -> Iterator[Candidate]:
+    if ("앞" in text or "뒤" in text or "뒷" in text) and "번호" in text:
+        for m in _RRN_OTHER_HALF_RE.finditer(text):
+            cues = list(re.finditer(_RRN_WORD, text[max(0, m.start() - 40):m.start()]))
+            cue = cues[-1] if cues else None
+            half = cue and _rrn_half(m.group("n"), bool(m.group("front")),
+                                     cue.group(0).startswith("외국인"))
+            if half:
+                yield half[0], m.start("n"), m.end("n"), half[3]
+    worded = "다시" in text or "뒤" in text or "뒷" in text or "하고" in text
+    for m in _RRN_PARTIAL_WORD_RE.finditer(text) if worded else ():
+        gender = m.group("g") or _DIGIT_VALUE[m.group("s")]
+        if not _valid_birth(m.group(1), gender) or not (
+                "뒷" in m.group(0) or _context_before(text, m.start(), _RRN_CUE, 20)):
+            continue
+        kind = "foreigner_rrn" if gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{m.group(1)}-{gender}******"
     for m in _RRN_HALF_RE.finditer(text):
-        n = m.group("n")
-        foreign = m.group("cue").startswith("외국인")
-        if m.group("front"):
-            if len(n) != 6 or not _valid_birth(n, "1"):
-                continue
-            kind = "foreigner_rrn" if foreign else "rrn"
-            yield kind, m.start("n"), m.end("n"), "******"
-        elif len(n) == 7 and n[0] in "12345678":
-            kind = "foreigner_rrn" if foreign or n[0] in "5678" else "rrn"
-            yield kind, m.start("n"), m.end("n"), f"{n[0]}******"
+        # (front is "" when the digits follow the cue with no 앞자리: a front half all the same)
+        half = _rrn_half(m.group("n"), m.group("front") is not None,
+                         m.group("cue").startswith("외국인"))
+        if half:
+            yield half[0], m.start("n"), m.end("n"), half[3]
+    masked = "*" in text or "●" in text or "○" in text or "xx" in text or "XX" in text
+    for m in _RRN_MASKED_RE.finditer(text) if masked else ():
+        birth, gender = m.group(1), m.group(2) or ""
+        stars = sum(ch in "*xX●○" for ch in m.group(0))
+        if stars + len(gender) != 7 or not _valid_birth(birth, gender or "1"):
+            continue
+        kind = "foreigner_rrn" if gender and gender in "5678" else "rrn"
+        yield kind, m.start(), m.end(), f"{birth}-{gender or '*'}******"
     for m in _RRN_PARTIAL_RE.finditer(text):
         birth, gender = m.group(1), m.group(2)
         if not _valid_birth(birth, gender) or not (
@@ -243,9 +302,11 @@ _PHONE_RE = re.compile(
     rf"(?:\((?:0|{_INTL})?(?P<ap>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)\)[ \t]*"
     rf"|(?:0|{_INTL})(?P<a>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|50[2-8]?)"
     rf"(?:[ \t]?\)[ \t]?|{SEP}))"
-    rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d)"
+    # a fourth group after a dash: part of a longer number (전자납부번호 0218-4471-2093-58)
+    rf"(?P<mid>\d{{3,4}}){SEP}(?P<last>\d{{4}})(?!\d|[{_DASH}]\d)"
 )
-_LOCAL_PHONE_RE = re.compile(rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-])")
+_LOCAL_PHONE_RE = re.compile(
+    rf"(?<![\d\w\-])(\d{{3,4}}){SEP}(\d{{4}})(?![\d\-]|[ \t]*[{_DASH}.][ \t]*\d)")
 _PHONE_CONTEXT = re.compile(r"전화|연락처|연락|번호|핸드폰|휴대폰|휴대전화|폰|tel|TEL|Tel|☎|📞")
 _BUSINESS_PREFIX = ("15", "16", "18")
 # A mobile number read digit by digit after its prefix: 010 8 8 2 7 4 4 1 9
@@ -258,9 +319,34 @@ def _phone_replacement(area: str, last: str) -> str:
     return f"0{area}-****-{last}"
 
 
+# A public office's or a building's line is no personal data (구청 대표번호 02-..., 행정복지센터
+# 팩스 02-..., 관리사무소 02-..., 02-... 이 다산 맞아요?): a landline right after such a word - with
+# no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
+_OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
+                r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
+                r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
+                r"|협회|재단|상담실|예약실|ARS"
+                # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
+                r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:(☎\xa0]|$)")
+_OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
+_OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
+                       r"|휴대|핸드폰|폰|가게|매장|사무실")
+_OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
+
+
+def _office_line(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 20):start]
+    office = _OFFICE_BEFORE.search(before)
+    if office and not _OWN_LINE.search(before, office.end()):
+        return True
+    return bool(_OFFICE_AFTER.match(text, end))
+
+
 def _phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE_RE.finditer(text):
         area = _ascii_digits(m.group("ap") or m.group("a"))
+        if not area.startswith("1") and _office_line(text, m.start(), m.end()):
+            continue
         yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
     for m in _DIGITWISE_PHONE_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group("rest"))
@@ -271,21 +357,58 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) or _office_line(
+                text, m.start(), m.end()):
             continue  # 고지서 번호 1102-3344 is a bill number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
 # Phone numbers read aloud: 공일공 일이삼사 오육칠팔, 공일공에 1234에 5678, 010 하고 1234 하고
-# 5678, 공 일 공 (one syllable at a time).
+# 5678, 공 일 공 (one syllable at a time), native numerals (공하나공 둘둘셋넷 다섯여섯일곱여덟),
+# 쩜 between the groups, and a correction inside (공일공 칠칠... 아니다 칠팔이일 사오육공: the
+# group before 아니 is dropped).
 _SPOKEN_CHARS = "".join(_DIGIT_VALUE) + "0-9"
+_NATIVE_DIGITS = {"하나": "1", "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6",
+                  "일곱": "7", "여덟": "8", "아홉": "9"}
+_SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_SPOKEN_CHARS}])"
+_CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
+               r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
-    rf"(?<![가-힣\d])[공영빵0][ \t]?[{_SPOKEN_CHARS}](?:[{_SPOKEN_CHARS}]|[ \t\-.,…~]"
-    rf"|(?:에|의|하고|다시)(?=[ \t]?[{_SPOKEN_CHARS}])"
-    rf"|(?<=[ \t])(?:음|어)(?=[ \t][{_SPOKEN_CHARS}]))+"
+    rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
+    rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
+_SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
+
+
+def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
+    """(end offset, digit, how it was said) of each digit in ``chunk``; how: 0 written, 1 a word,
+    2 a one-syllable word after a space. The group said just before a correction (아니,
+    아니다) is dropped."""
+    out: list[tuple[int, str, int]] = []
+    group_start = 0  # index in ``out`` where the group being said began
+    joined = True
+    for tok in _SPOKEN_TOKEN_RE.finditer(chunk):
+        if tok.group("c"):
+            del out[group_start:]
+            group_start, joined = len(out), True
+        elif tok.group("d"):
+            word = tok.group("d")
+            if joined:
+                group_start = len(out)
+            if word.isdigit():
+                out.append((tok.end(), _ascii_digits(word), 0))
+            else:
+                alone = len(word) == 1 and tok.start() > 0 and chunk[tok.start() - 1].isspace()
+                out.append((tok.end(), _NATIVE_DIGITS.get(word) or _DIGIT_VALUE[word],
+                            2 if alone else 1))
+            joined = False
+        else:
+            joined = True
+    return out
 
 
 def _valid_phone_digits(d: str) -> tuple[str, str] | None:
@@ -302,38 +425,44 @@ def _valid_phone_digits(d: str) -> tuple[str, str] | None:
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
-        positions: list[tuple[int, str]] = []
-        for i, ch in enumerate(chunk):
-            if ch in _DIGIT_VALUE:
-                positions.append((i, _DIGIT_VALUE[ch]))
-            elif ch.isdigit():
-                positions.append((i, _ascii_digits(ch)))
-        if not any(ch in _DIGIT_VALUE for ch in chunk) and not _SPOKEN_JOINER.search(chunk):
-            continue  # plain digits are the written recogniser's job
-        digits = "".join(d for _, d in positions)
+        said = _spoken_digits(chunk)
+        digits = "".join(d for _, d, _ in said)
         for length in (11, 10, 9):
             if len(digits) < length:
                 continue
             found = _valid_phone_digits(digits[:length])
             if found is None:
                 continue
-            # A trailing digit syllable that starts a word (오육칠팔이에요) is not part of it.
-            end = m.start() + positions[length - 1][0] + 1
-            last = end - 1
-            if (last > m.start() and text[last - 1].isspace() and end < len(text)
-                    and "가" <= text[end] <= "힣" and text[end] not in _DIGIT_VALUE):
+            # A trailing digit syllable that starts a word (오육칠팔 이에요) is not part of it.
+            end = m.start() + said[length - 1][0]
+            if said[length - 1][2] == 2 and end < len(text) and "가" <= text[end] <= "힣" and (
+                    text[end] not in _DIGIT_VALUE):
                 continue  # 삼삼사공 이에요: 이 begins the ending, not the number
+            if not any(how for _, _, how in said[:length]) and not _SPOKEN_JOINER.search(
+                    text, m.start(), end) and (not found[0].startswith("1") or (
+                    end < len(text) and text[end].isdigit())
+                    or max(map(len, re.findall(r"\d+", text[m.start():end]))) > 4):
+                # written digits with odd separators (010-77 82-3341, 0 1 0 5 5 ...): a mobile
+                # only, in groups of at most four, not cut inside a group (010-123456-01-012
+                # is an account); a landline is the written recogniser's
+                break
             yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
             break
 
 
 _CARD_RE = re.compile(
     rf"(?<![\d\w])(?:(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}}){SEP}(\d{{4}})"
-    rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}}))(?![\d])"
+    rf"|(3[47]\d{{2}}){SEP}(\d{{6}}){SEP}(\d{{5}})"
+    # 14 digits (4-6-4: Diners), only after a card word
+    rf"|(\d{{4}}){SEP}(\d{{6}}){SEP}(\d{{4}}))(?![\d])"
 )
 _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
+# A card number half masked, its first four digits shown (5412-****-****-9047, 5412-75**-****-9047,
+# 5412 **** **** 9047); only the last four shown is no personal data.
+_MASKED_CARD_RE = re.compile(
+    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}\d{{4}}(?![\d*])")
 # A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
-_DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-.]?[ \t]*\d){15}(?!\d)")
+_DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-./]?[ \t]*\d){15}(?!\d)")
 
 
 def _card(text: str) -> Iterator[Candidate]:
@@ -341,13 +470,22 @@ def _card(text: str) -> Iterator[Candidate]:
         groups = [g for g in m.groups() if g]
         digits = _ascii_digits("".join(groups))
         separated = len(re.findall(r"\d+", m.group(0))) > 1
-        if not (separated or _luhn(digits) or _context_before(text, m.start(), _CARD_CONTEXT)):
+        cued = _context_before(text, m.start(), _CARD_CONTEXT)
+        if not (separated or _luhn(digits) or cued) or len(digits) == 14 and not cued:
             continue
         if len(digits) == 16:
             repl = f"{digits[:4]}-****-****-{digits[-4:]}"
+        elif len(digits) == 14:
+            repl = f"{digits[:4]}-******-{digits[-4:]}"
         else:
             repl = f"{digits[:4]}-******-*{digits[-4:]}"
         yield "card", m.start(), m.end(), repl
+    if "*" in text or "●" in text or "xx" in text or "XX" in text:
+        for m in _MASKED_CARD_RE.finditer(text):
+            raw = m.group(0)
+            if any(ch in "*xX●" for ch in raw):
+                digits = _ascii_digits(raw)
+                yield "card", m.start(), m.end(), f"{digits[:4]}-****-****-{digits[-4:]}"
     for m in _DIGITWISE_CARD_RE.finditer(text):
         digits = _ascii_digits(m.group(0))
         if " " in m.group(0) and _context_before(text, m.start(), _CARD_CONTEXT):
@@ -390,7 +528,8 @@ def _mask_account(raw: str) -> str:
 
 
 _REFERENCE_CONTEXT = re.compile(
-    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권)\s?번호"
+    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기)\s?번호"
 )
 
 
@@ -402,6 +541,9 @@ def _account(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
+        if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
+                and len(groups[2]) == 4 and _valid_phone_digits("".join(groups[:3]))):
+            continue  # a phone number's shape (an office's line, 02-450-7532~7534: _phone's)
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
             continue  # a one-digit group (9002-1938-4472-1) only after a bank word
@@ -441,7 +583,7 @@ _SPOKEN_DOMAIN_PART = (
     r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*(?:닷|점|\bdot\b)[ \t]*)"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|\bdot\b)\)?[ \t]*)"
     r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
 )
 _SPOKEN_EMAIL_RE = re.compile(
@@ -521,13 +663,21 @@ _SPOKEN_PLATE_RE = re.compile(
 )
 
 
+# A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.
+_BUS_CONTEXT = re.compile(r"버스")
+
+
 def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _PLATE_RE.finditer(text):
+        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+            continue
         region = m.group("region") or ""
         yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
+        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+            continue
         if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SPOKEN_PLATE_RE.finditer(text):
@@ -591,8 +741,16 @@ def _digits_to_stars(s: str) -> str:
     return re.sub(r"\d+", "***", s)
 
 
+# A public building's own address is no personal data: 서울시청 주소가 세종대로 110 맞죠?
+_OFFICE_ADDRESS = re.compile(
+    r"(?:구청|시청|도청|군청|주민센터|행정복지센터|동사무소|우체국|경찰서|소방서|보건소|도서관"
+    r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
+
+
 def _address(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
+        if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
+            continue
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
@@ -627,7 +785,7 @@ _SURNAMES = (
     "심|노|하|곽|성|차|주|우|구|민|진|지|엄|채|원|천|방|공|현|함|변|염|여|추|도|소|석|선|설|마|"
     "길|연|위|표|명|기|반|라|왕|금|옥|육|인|맹|제|모|탁|국|어|은|편|용|예|경|봉|태|피|감|나|빈|"
     "계|두|호|범|좌|팽|승|간|상|시|하|복|형|견|당|화|가|단|온|탄|운|천|빙|묵|판|뇌|매|야|학|영|"
-    "옹|부|궁|근"
+    "옹|부|궁|근|음|순"
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
@@ -649,7 +807,8 @@ _NAME_CUE_RE = re.compile(
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
     # 보호자는 아들 최동훈이에요: a relative's title before the name
     r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠)[ \t]+)?"
-    rf"[ \t]*(?P<name>{_NAME}){_NAME_END}"
+    # 이름이 '소나무'예요: the name may stand in quotes
+    rf"[ \t]*['\"‘“]?(?P<name>{_NAME})(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
 )
 _SELF_INTRO_RE = re.compile(
     rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
@@ -780,7 +939,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     예금주 수령인 수취인 신청인 세대주 명의자 대리인 계약자 가입자 예약자 소유주 소유자
     인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
-    거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이"""
+    거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
+    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량"""
     )
 )
 
@@ -789,10 +949,10 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
-    if name[-1] in "은는이가을를도의" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
+    if name[-1] in "은는이가을를도의로" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
         return False
     return not re.search(
-        r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에)$", name)
+        r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
 
 def _mask_name(name: str) -> str:
@@ -837,6 +997,12 @@ def _names(text: str) -> Iterator[Candidate]:
                     name = cut
                     break
             else:
+                continue
+            # 본인 인증, 이름은 차량에, 성함은 모르고, 이름 영어로: a common word (and its
+            # particle) after the cue, no name
+            if pattern is _NAME_CUE_RE and (
+                    name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
+                    or not _name_like(name) and name in pii_name_model.common_word_set()):
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
@@ -890,6 +1056,36 @@ def _check(text: object) -> str:
     return text
 
 
+# A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
+_EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*$")
+# The letters of a name spelled out as jamo (ㅇ ㅕ ㅁ 염 ㅎ ㅐ 해): consonants and vowels.
+_JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-힣](?![가-힣ㄱ-ㅣ])){3,}")
+_SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
+
+
+def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
+    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), and a name's
+    letters spelled as jamo after a naming or spelling cue."""
+    names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
+             and all("가" <= ch <= "힣" for ch in text[s:e])}
+    for name in names:
+        spaced = "[ \t]".join(name)
+        for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
+            yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
+    if _SPELLING_CUE.search(text):
+        for m in _JAMO_RUN_RE.finditer(text):
+            run = m.group(0)
+            if re.search(r"[ㅏ-ㅣ]", run) and len(set(run.split())) >= 3:
+                yield "name", m.start(), m.end(), run[0] + " *"
+
+
+def _example_name(text: str, start: int, end: int) -> bool:
+    return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
+        text, max(0, start - 8), start))
+
+
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -915,7 +1111,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
+        if cand[0] == "name" and _example_name(text, s, e):
+            continue
         kept.append(cand)
+    if types is None or "name" in types:
+        for cand in _name_echoes(text, kept):
+            if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):
+                kept.append(cand)
     kept.sort(key=lambda c: c[1])
     return [PiiSpan(t, s, e, text[s:e], r) for t, s, e, r in kept]
 

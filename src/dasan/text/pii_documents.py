@@ -44,15 +44,60 @@ def _keep_tail(raw: str, keep: int) -> str:
 
 # --- passport: M12345678 (letter + 8 digits) and the 2021 format M123A4567 -------------------
 
-_PASSPORT_CONTEXT = re.compile(r"여권|passport|PASSPORT|Passport", re.IGNORECASE)
+_PASSPORT_CONTEXT = re.compile(r"여권|[Pp]assport|PASSPORT")
 _PASSPORT_RE = re.compile(
-    r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?(?P<a>\d{3,4})[ \t]?(?P<mid>[A-Za-z])?[ \t]?"
-    r"(?P<b>\d{4,5})(?![A-Za-z\d])"
+    r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?-?[ \t]?(?P<a>\d{3,4})[ \t]?-?[ \t]?"
+    r"(?P<mid>[A-Za-z])?[ \t]?-?[ \t]?(?P<b>\d{4,5})(?![A-Za-z\d])"
 )
 _PASSPORT_PLAIN = re.compile(r"[MSRODGT]\d{8}|[MSRODGT]\d{3}[A-Z]\d{4}")
 
 
+# Other countries' passports, after 여권/passport only: one or two letters, 6-9 digits and maybe
+# a letter (C4928173 Vietnam, EH6207319 China, P7382914B the Philippines, AA1234567 Uzbekistan,
+# TK1234567 Japan), nine digits (the US), or written a character at a time (R 3 8 1 7 4 2 6 0).
+_FOREIGN_PASSPORT_RE = re.compile(
+    r"(?<![A-Za-z\d])(?:[A-Za-z]{1,2}(?:[ \t]?\d{6,9}|(?:[ \t]\d){6,9})[A-Za-z]?|\d{9}"
+    r"|[A-Za-z](?:[ \t]\d){3}[ \t][A-Za-z](?:[ \t]\d){4})"
+    r"(?![A-Za-z\d])"
+)
+# A case or receipt number named right before the digits: no document number.
+_REFERENCE_BEFORE = re.compile(
+    r"(?:접수|신청|예약|민원|발급|관리|시험|수험)[ \t]?번호[ \t]?(?:는|가|은)?[ \t]*$")
+
+
+def _passport_cued(text: str) -> bool:
+    return "여권" in text or "assport" in text or "ASSPORT" in text
+
+
+_PASSPORT_WORDS = ("여권", "passport", "Passport", "PASSPORT")
+
+
+def after_cues(text: str, cues: tuple[str, ...], width: int, longest: int = 40
+                ) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text`` where a number can start within ``width`` characters after one
+    of the ``cues`` (literal words) and end within ``longest`` after that start, merged: the
+    cued shapes are only looked for there, not across a whole long message."""
+    spans = []
+    for cue in cues:
+        at = text.find(cue)
+        while at >= 0:
+            spans.append((at, min(len(text), at + len(cue) + width + longest)))
+            at = text.find(cue, at + 1)
+    spans.sort()
+    start = end = -1
+    for lo, hi in spans:
+        if start >= 0 and lo <= end:
+            end = max(end, hi)
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = lo, hi
+    if start >= 0:
+        yield start, end
+
+
 def passport(text: str) -> Iterator[Candidate]:
+    cued = _passport_cued(text)
     for m in _PASSPORT_RE.finditer(text):
         digits = m.group("a") + m.group("b")
         shape_ok = (len(digits) == 8 and not m.group("mid")) or (
@@ -60,53 +105,79 @@ def passport(text: str) -> Iterator[Candidate]:
         )
         if not shape_ok:
             continue
-        compact = re.sub(r"[ \t]", "", m.group(0))
+        compact = re.sub(r"[ \t-]", "", m.group(0))
         if not (_near(text, m.start(), _PASSPORT_CONTEXT) or _PASSPORT_PLAIN.fullmatch(compact)):
             continue
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
+    if not cued:
+        return
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30):
+        for m in _FOREIGN_PASSPORT_RE.finditer(text, lo, hi):
+            if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
+                    text, max(0, m.start() - 12), m.start()):
+                continue
+            compact = re.sub(r"[ \t]", "", m.group(0))
+            yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
-# A passport number read aloud after 여권: 엠 일이삼사오육칠팔 (the letter spelled in Hangul)
-_SPELLED_LETTER = {"엠": "M", "에스": "S", "알": "R", "디": "D", "지": "G", "티": "T"}
+# A passport number read aloud, shortly after 여권: 엠 일이삼사오육칠팔 (the letter spelled in
+# Hangul or written), any country's length (a letter and 7-9 digits: 씨 사구이팔일칠삼), and the
+# 2021 format 엠 사칠이 에이 일구팔삼 (M472A1983). A letter that also reads as a digit (이, 오) is
+# not taken.
 _SPOKEN_DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
                  "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
-_SPOKEN_PASSPORT_RE = re.compile(
-    r"여권[ \t]?(?:번호)?(?:는|가|은|이)?[ \t]*"
-    r"(?P<p>(?P<letter>엠|에스|알|디|지|티|[MSRODGTmsrodgt])[ \t]?"
-    r"(?P<n>[공영빵일이삼사오육륙칠팔구\d](?:[ \t]?[공영빵일이삼사오육륙칠팔구\d]){7}))"
-    r"(?![공영빵일이삼사오육륙칠팔구\d])"
-)
-
-
-# The 2021 format read aloud: 엠 사칠이 에이 일구팔삼 (M472A1983); a middle letter that also reads
-# as a digit (이, 오) is not taken.
 _SPELLED_MID = {"에이": "A", "비": "B", "씨": "C", "디": "D", "에프": "F", "제이": "J", "케이": "K",
                 "엘": "L", "엔": "N", "피": "P", "큐": "Q", "알": "R", "에스": "S", "티": "T",
                 "유": "U", "브이": "V", "엑스": "X", "와이": "Y", "제트": "Z"}
+_SPELLED_LETTER = {**_SPELLED_MID, "엠": "M", "지": "G", "에이치": "H", "아이": "I",
+                   "더블유": "W"}
+_LETTER = "|".join(sorted(_SPELLED_LETTER, key=len, reverse=True)) + "|[A-Za-z]"
 _SPOKEN_DIGITS = "공영빵일이삼사오육륙칠팔구\\d"
+_SPOKEN_PASSPORT_RE = re.compile(
+    rf"(?<![가-힣A-Za-z])(?P<letter>{_LETTER})[ \t]?"
+    rf"(?P<n>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{6,8}})(?![{_SPOKEN_DIGITS}])"
+)
 _SPOKEN_PASSPORT_2021_RE = re.compile(
-    r"여권[ \t]?(?:번호)?(?:는|가|은|이)?[ \t]*"
-    r"(?P<p>(?P<letter>엠|에스|알|디|지|티|[MSRODGTmsrodgt])[ \t]?"
+    rf"(?<![가-힣A-Za-z])(?P<letter>{_LETTER})[ \t]?"
     rf"(?P<a>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{2}})[ \t]?"
     rf"(?P<mid>{'|'.join(sorted(_SPELLED_MID, key=len, reverse=True))}|[A-Za-z])[ \t]?"
-    rf"(?P<b>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{3}}))"
+    rf"(?P<b>[{_SPOKEN_DIGITS}](?:[ \t]?[{_SPOKEN_DIGITS}]){{3}})"
     rf"(?![{_SPOKEN_DIGITS}])"
 )
 
 
+def _said_digits(said: str) -> str:
+    return "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in said if not ch.isspace())
+
+
 def spoken_passport(text: str) -> Iterator[Candidate]:
-    for m in _SPOKEN_PASSPORT_2021_RE.finditer(text):
-        digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in m.group("b") if not ch.isspace())
-        if not any(ch in _SPOKEN_DIGIT for ch in m.group("a") + m.group("b")):
+    if not _passport_cued(text):
+        return
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30, 60):
+        yield from _spoken_passport_in(text, lo, hi)
+
+
+def _spoken_passport_in(text: str, lo: int, hi: int) -> Iterator[Candidate]:
+    for m in _SPOKEN_PASSPORT_2021_RE.finditer(text, lo, hi):
+        if not any(ch in _SPOKEN_DIGIT for ch in m.group("a") + m.group("b")) or not _near(
+                text, m.start(), _PASSPORT_CONTEXT, 30):
             continue  # written digits are the passport recogniser's job
         letter = _SPELLED_LETTER.get(m.group("letter"), m.group("letter").upper())
-        yield "passport", m.start("p"), m.end("p"), letter + "****" + digits[-4:]
-    for m in _SPOKEN_PASSPORT_RE.finditer(text):
-        digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in m.group("n") if not ch.isspace())
-        if not any(ch in _SPOKEN_DIGIT for ch in m.group("n")):
+        yield "passport", m.start(), m.end(), letter + "****" + _said_digits(m.group("b"))[-4:]
+    for m in _SPOKEN_PASSPORT_RE.finditer(text, lo, hi):
+        said, end = m.group("n"), m.end()
+        # 사오육칠 이에요: a last syllable said alone before an ending begins the ending
+        if (len(said) >= 2 and said[-2].isspace() and end < len(text)
+                and "가" <= text[end] <= "힣"):
+            said, end = said[:-2], end - 2
+        elif said.endswith("이") and end < len(text) and "가" <= text[end] <= "힣":
+            said, end = said[:-1], end - 1  # 일이삼사오육칠팔이에요
+        digits = _said_digits(said)
+        if (len(digits) < 7 or not any(ch in _SPOKEN_DIGIT for ch in said)
+                or not _near(text, m.start(), _PASSPORT_CONTEXT, 30)):
             continue  # written digits are the passport recogniser's job
         letter = _SPELLED_LETTER.get(m.group("letter"), m.group("letter").upper())
-        yield "passport", m.start("p"), m.end("p"), letter + "****" + digits[-4:]
+        yield "passport", m.start(), end, letter + "****" + digits[-4:]
 
 
 # --- driver's licence: 11-19-123456-78 (region code) or 서울 13-045821-62 -----------------------
@@ -125,7 +196,22 @@ _LICENCE_NAME_RE = re.compile(
 )
 
 
+# The first ten digits only, right after 면허 (운전면허번호 1119402837 ... 하고 뒤에 15): a region
+# code, the year and the serial.
+_LICENCE_HEAD_RE = re.compile(
+    rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}})"
+    r"(?![\d]|[ \t]?[-.]?[ \t]?\d)"
+)
+
+
 def driver_licence(text: str) -> Iterator[Candidate]:
+    if _LICENCE_CONTEXT.search(text):
+        for m in _LICENCE_HEAD_RE.finditer(text):
+            if 11 <= int(m.group("region")) <= 28 and _near(
+                    text, m.start(), _LICENCE_CONTEXT) and not _REFERENCE_BEFORE.search(
+                    text, max(0, m.start() - 12), m.start()):
+                yield ("driver_licence", m.start(), m.end(),
+                       f"{m.group('region')}-{m.group('year')}-******")
     for m in _LICENCE_NAME_RE.finditer(text):
         yield ("driver_licence", m.start(), m.end(),
                f"{m.group('region')} {m.group('year')}-******-**")
@@ -156,25 +242,42 @@ def business_check_ok(number: str) -> bool:
     return (10 - total % 10) % 10 == d[9]
 
 
+def _named_after(text: str, end: int, words: re.Pattern[str], width: int = 12) -> bool:
+    """The number's kind said right after it (123-45-67890 이 제 사업자 번호예요)."""
+    return bool(words.search(text, end, min(len(text), end + width)))
+
+
 def business_no(text: str) -> Iterator[Candidate]:
     for m in _BUSINESS_RE.finditer(text):
         digits = _digits(m.group(0))
         separated = len(re.findall(r"\d+", m.group(0))) > 1
-        if not (_near(text, m.start(), _BUSINESS_CONTEXT)
-                or (separated and business_check_ok(digits))):
+        # the cue may come a clause before (사업자 번호 앞에 세 자리가 737 이고 전체는 ...)
+        if not (_near(text, m.start(), _BUSINESS_CONTEXT, 25 if not separated else 45)
+                or (separated and business_check_ok(digits))
+                or _named_after(text, m.end(), _BUSINESS_CONTEXT)):
             continue
         yield "business_no", m.start(), m.end(), f"{digits[:3]}-{digits[3:5]}-*****"
 
 
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
-_HEALTH_CONTEXT = re.compile(r"건강\s?보험|보험증|증\s?번호|의료보험")
+_HEALTH_CONTEXT = re.compile(
+    r"건강\s?보험|보험증|증\s?번호|의료보험|건보|피보험자|보험\s?자격|의료\s?급여|보험\s?카드")
 # 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
 _HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
 
 
+# A long-term care recognition number (장기요양인정번호): L and ten digits.
+_CARE_RE = re.compile(r"(?<![A-Za-z\d])[Ll][ \t]?-?[ \t]?\d{10}(?!\d)")
+_CARE_CONTEXT = re.compile(r"장기\s?요양|요양\s?인정|인정\s?번호")
+
+
 def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _HEALTH_RE.finditer(text):
-        if not _near(text, m.start(), _HEALTH_CONTEXT, 30):
+        if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
+                or _named_after(text, m.end(), _HEALTH_CONTEXT)):
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
+    for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():
+        if _near(text, m.start(), _CARE_CONTEXT, 30):
+            yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)

@@ -56,7 +56,10 @@ ENDINGS: frozenset[str] = frozenset(
         씨였던 씨였어요 씨예요 님이었어요 이었나 였나 이었던가 이신 인 님으로 씨로 씨께
         이한테 이하고 이네 이가요 이는요
         하고는 하고도 이더러 더러 부터 처럼 은커녕 는커녕 까지 이며 며 한테서 이한테서 에게서
-        이라든가 라든가 이라도 라도 이랑도 랑도"""
+        이라든가 라든가 이라도 라도 이랑도 랑도
+        이었습니다 였습니다 이래요 래요 이래 래 이었고요 였고요 였고 이였어요 이였는데 이라네요
+        라네요 이라던데 라던데 이란 란 이던데 던데 이었대요 였대요 이래서 래서 이라서요 라서요
+        께서는 이께서 씨께서 이에게 이한테는 한테는 에게는 과는 와는 을요 를요 이를요"""
     )
 )
 # Honorifics and titles that, as the next word, make the word before a candidate.
@@ -80,17 +83,22 @@ _NAMING_CUES = frozenset(str.split(
     아들 딸 남편 아내 동생 조카 손자 손녀 어머니 아버지 엄마 아빠 할머니 할아버지 와이프
     예금주 예금주는 신청인 신청자 보호자 수취인 수령인 민원인 고객 환자 세입자 집주인 명의자
     문의자: 문의자 신고자 예약자 대표자 사람 상담사 주무관 관리소장 담임 친구
-    참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자"""))
+    참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자
+    동장 통장 반장 이장 팀장 과장 계장 주임 실장 부장 원장 소장 기사 운전기사 경비 선생 교사
+    전남편 전처 전부인 남자친구 여자친구 애인 며느리 사위 시어머니 시아버지 장모 장인 애 큰애
+    작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
 # Endings that say "this word is what someone is called" (X예요, X라고 해요, X고요): with them,
 # a word with no Korean surname is a candidate too (피터 존슨이고, 왕웨이라고 합니다).
 _COPULA = frozenset(str.split(
-    "이에요 예요 입니다 이고 고 이고요 고요 이라고 라고 이요 요 인데요 이라는 라는 이세요 세요"))
+    "이에요 예요 입니다 이고 고 이고요 고요 이라고 라고 이요 요 인데요 이라는 라는 이세요 세요 "
+    "이었습니다 였습니다 이래요 래요 이었고요 였고요 이었어요 였어요 이었는데 였는데"))
 # A word before which a foreign resident's name often stands: 베트남에서 온 X, 직원 X 씨.
 _FOREIGN_CUES = frozenset(str.split("온 직원 근로자 유학생 외국인 국적 부인 남편 아내 이름은 "
-                                    "일하는 사는 다니는 옆집 윗집 아랫집 참석자 대리인"))
+                                    "일하는 사는 다니는 옆집 윗집 아랫집 참석자 대리인 "
+                                    "며느리 사위 와이프 출신 노동자 선원 연수생"))
 # The first syllables of a word after a name that says whose it is (X 엄마예요, X 학생 보호자).
 _OWNER_AFTER = frozenset(str.split("엄마 아빠 어머 아버 보호 학생 남편 아내 부인"))
 
@@ -155,6 +163,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
         common_words, lexicon = _model()[3:]
     words = _hangul_words(text)
     for i, (ws, we, word) in enumerate(words):
+        if _VERB_WORD.search(word):
+            continue  # 주실래요, 하시겠어요: a verb, whatever its first syllable
         prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
         gap_before = text[words[i - 1][1]:ws] if i else "^"
@@ -190,7 +200,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             cand[:-1] in common_words or cand[:-1] in not_names
                             or lexicon.get(cand[:-1], "").startswith(("NNG", "NNB"))):
                         continue  # 면허증에, 명의가: a noun and its particle
-                    if not rest and length >= 3 and cand[-1] in "은는을를에의":
+                    if not rest and (length >= 3 or cand[0] in _ONE_SYLLABLE_NOUNS) and (
+                            cand[-1] in "은는을를에의"):
                         continue  # 폰은, 표기는: a word and its particle, not a foreign name
                     strong = (length == 2 and rest in _HYPOCORISTIC_STRONG
                               and (ord(cand[-1]) - 0xAC00) % 28 != 0 and stem not in common_words
@@ -274,6 +285,10 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
 
 LIST_FACTOR = 0.5
 _LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*")
+# Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
+# given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
+SPACE_LIST_FACTOR = 0.25
+_SPACE_GAP = re.compile(r"[ \t]")
 
 
 def _gap(gap: str) -> str:
@@ -299,10 +314,13 @@ def scored_names(text: str) -> Iterator[Candidate]:
     of each word)."""
     weights, bias, threshold, common, lexicon = _model()
     best: dict[int, tuple[float, int, bool]] = {}
+    plain: set[int] = set()  # whole words: a surname and two given-name syllables
     for start, end, feats in candidates(text, common, lexicon):
         p = _score(feats, weights, bias)
         if p > best.get(start, (-1.0, 0, False))[0]:
             best[start] = (p, end, "sur=none" in feats)
+        if "given=2/2" in feats and "suf=-" in feats and "sur=c2" not in feats:
+            plain.add(start)
     chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
     # Names in a list (위성진, 견미라, 옥정훈; 가은정이랑 복태수): a Korean-name candidate next to a
     # masked name, joined by a comma or 이랑/하고/와, needs only LIST_FACTOR of the threshold.
@@ -310,10 +328,13 @@ def scored_names(text: str) -> Iterator[Candidate]:
     while grew:
         grew = False
         for start, (p, end, foreign) in best.items():
-            if start in chosen or foreign or p < threshold * LIST_FACTOR:
+            if start in chosen or foreign or p < threshold * SPACE_LIST_FACTOR:
                 continue
-            if any(_LIST_GAP.fullmatch(text, best[c][1], start) or _LIST_GAP.fullmatch(
-                    text, end, c) for c in chosen):
+            if p >= threshold * LIST_FACTOR and any(
+                    _LIST_GAP.fullmatch(text, best[c][1], start)
+                    or _LIST_GAP.fullmatch(text, end, c) for c in chosen) or start in plain and any(
+                    c in plain and (_SPACE_GAP.fullmatch(text, best[c][1], start)
+                                    or _SPACE_GAP.fullmatch(text, end, c)) for c in chosen):
                 chosen.add(start)
                 grew = True
     for start, (_, end, foreign) in sorted(best.items()):
@@ -365,6 +386,13 @@ _ONE_SYLLABLE_WORDS = frozenset(
     "동호번건개명원살곳길일등중후전때쪽것수말글제내우리너걔쟤얘거게데네예응어음아뭘요")
 
 
+# A polite verb form (주실래요, 가실게요, 하시겠어요, 되셨어요): no name in it.
+_VERB_WORD = re.compile(
+    r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
+# One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
+_ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽")
+
+
 # The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).
 _OPENING_PARTICLES = frozenset(("가", "는", "이가", "랑", "하고"))  # (이, 은: nouns too)
 # A word that ends in one of these joins two names (강지훈하고 조은비가): not a name's first part.
@@ -387,11 +415,11 @@ def _foreign_word(word: str, common: frozenset[str], lexicon: dict[str, str]) ->
 
 def _foreign_parts(words: list[tuple[int, int, str]], i: int, text: str,
                    common: frozenset[str], lexicon: dict[str, str]) -> int:
-    """How many words (0-2) right before word ``i``, one space apart, could be the first parts
-    of a foreign name (마리아 산토스, 응우옌 반 남). A one-syllable word that is also everyday
-    Korean (반, 한) counts only in the middle, after a longer foreign word."""
+    """How many words (0-3) right before word ``i``, one space apart, could be the first parts
+    of a foreign name (마리아 산토스, 응우옌 반 남, 응우옌 티 투 짱). A one-syllable word that is
+    also everyday Korean (반, 한) counts only in the middle, after a longer foreign word."""
     n = 0
-    while n < 2 and i - n - 1 >= 0:
+    while n < 3 and i - n - 1 >= 0:
         ps, pe, pw = words[i - n - 1]
         if text[pe:words[i - n][0]] != " " or len(pw) > 5 or pw in PLACE_NAMES:
             break  # (베트남 며느리: where someone comes from is no part of a name)

@@ -239,9 +239,17 @@ _ENGLISH_CUE_AFTER = re.compile(r"[ \t,]*(?:(?:my|is my|-)[ \t]+name|po\b|here\b
                                 re.IGNORECASE)
 
 
+# An English title before a name (Ms. Oyunchimeg Batbayar, Mr. John Smith 씨) is a cue, not
+# English around it.
+_TITLE_BEFORE = re.compile(r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]*$")
+
+
 def _stands_alone(text: str, start: int, end: int) -> bool:
     """No Latin word right before or after the run (skipping spaces and punctuation): it sits in
     Korean text, not in an English sentence; "X my name" still counts."""
+    title = _TITLE_BEFORE.search(text, max(0, start - 6), start)
+    if title:
+        start = title.start()
     before = text[max(0, start - 3):start].rstrip(" \t,.:;\"'(")
     after = text[end:end + 3].lstrip(" \t,.:;\"')")
     latin_before = bool(before) and before[-1].isascii() and before[-1].isalpha()

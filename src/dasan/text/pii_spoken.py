@@ -10,7 +10,8 @@ Because every character keeps its offset, a span found in the view is a span of 
 text. Phone numbers read aloud have their own recogniser (they are recognised without a cue);
 this view serves the longer numbers (주민/외국인등록번호, card, account, licence, business and
 health-insurance numbers), which are only converted after a cue, so that ordinary words made of
-digit syllables (이사, 오일) are left alone.
+digit syllables (이사, 오일) are left alone; six digits or more after a 주민번호 or birth-date cue
+(the front half said alone).
 """
 
 from __future__ import annotations
@@ -22,15 +23,23 @@ _DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3"
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _TOKEN = r"[공영빵일이삼사오육륙칠팔구0-9]+"
-_JOIN = (r"(?:[ \t]*(?:다시|하고|에|뒷[ \t]?자리(?:는|가)?|뒤에)[ \t]*|[ \t]*[,\-.][ \t]*"
+_JOIN = (r"(?:[ \t]*(?:다시|하고|에|뒷[ \t]?자리(?:는|가)?|뒤에)[ \t]*|[ \t]*[,\-./][ \t]*"
          r"|[ \t]+)")
 _RUN_RE = re.compile(rf"(?<![가-힣0-9]){_TOKEN}(?:{_JOIN}{_TOKEN})*")
 # A word that names a long number, shortly before it.
 _CUE_RE = re.compile(
     r"번호|카드|계좌|통장|면허|사업자|보험|여권|주민|등록|생년월일|입금|은행|뒷자리|앞자리"
 )
+# ... or right after it (구사일공 일일팔삼 이칠육오 사공삼이 이 카드요).
+_CUE_AFTER_RE = re.compile(r"[ \t]*(?:이[ \t])?[ \t]*(?:카드|계좌|통장)")
 _MIN_DIGITS = 10
 _MIN_SPOKEN = 3
+# The front half of a 주민번호 (six digits, a birth date) is converted after its own cue:
+# 주민번호 앞 여섯 자리 오칠공육이삼.
+_HALF_CUE_RE = re.compile(r"주민|외국인|생년월일|앞[ \t]?(?:여섯[ \t]?)?자리")
+_MIN_HALF_DIGITS = 6
+# Written digit groups joined by a word: 110 하고 123 하고 456789.
+_WORDED_DIGITS = re.compile(r"\d[ \t]*(?:하고|다시)[ \t]*\d")
 
 
 def _convert(run: str) -> str:
@@ -47,7 +56,7 @@ def digit_view(text: str) -> str:
     length, same offsets); ``text`` itself when there is nothing to change."""
     view = text.translate(_FULL_WIDTH) if any(
         "\uff01" <= ch <= "\uff5e" for ch in text) else text
-    if not any(ch in _DIGIT for ch in view):
+    if not any(ch in _DIGIT for ch in view) and not _WORDED_DIGITS.search(view):
         return view
     parts: list[str] = []
     pos = 0
@@ -59,8 +68,12 @@ def digit_view(text: str) -> str:
             run, end = run[:-1], end - 1
         spoken = sum(ch in _DIGIT for ch in run)
         digits = spoken + sum(ch.isdigit() for ch in run)
-        if (spoken < _MIN_SPOKEN or digits < _MIN_DIGITS
-                or not _CUE_RE.search(view[max(0, start - 20):start])):
+        before = view[max(0, start - 20):start]
+        # written groups joined by words (110 하고 123 하고 456789) are converted as well
+        worded = spoken >= _MIN_SPOKEN or bool(_WORDED_DIGITS.search(run))
+        if not worded or not (
+                digits >= _MIN_DIGITS and (_CUE_RE.search(before) or _CUE_AFTER_RE.match(view, end))
+                or digits >= _MIN_HALF_DIGITS and _HALF_CUE_RE.search(before)):
             continue
         parts.append(view[pos:start])
         parts.append(_convert(run))

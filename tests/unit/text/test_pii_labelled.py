@@ -32,6 +32,9 @@ KNOWN = {
     "제 주민번호가 890101-2 로 시작하고요 전체는 890101-2987654 입니다":
         "the first, partial mention (890101-2) is masked too - set K labels such halves as"
         " personal data; this item labels only the whole number",
+    "관용여권 S1234567 8 아니고 S12345678 이에요":
+        "the mis-said first form (S1234567) is masked too: a letter and seven digits after 여권"
+        " is other countries' passport shape (Vietnam, Mongolia)",
 }
 
 
