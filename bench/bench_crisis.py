@@ -20,6 +20,13 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   to call transcripts, SMS, elderly dialect callers, foreign residents and third-person reports);
 - a fourth blind tune set ``bench/data/crisis_blind_tune4.tsv`` by another such helper (chat and
   messenger register, Q&A letters with the crisis buried, field reports, indirect signs);
+- a fifth blind tune set ``bench/data/crisis_blind_tune5.tsv`` by another such helper (field
+  reports of what is seen, heard or smelt at a place, long Q&A letters with the crisis in a later
+  paragraph, emergencies and violence told by riders, building managers, caregivers, teachers,
+  social workers and taxi drivers; half look-alikes);
+- a sixth blind tune set ``bench/data/crisis_blind_tune6.tsv`` by another such helper (everyday
+  register on all five channels, many short context-free one-liners, crises buried in ordinary
+  questions, destitution in every form);
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -64,6 +71,8 @@ BLIND_TUNE = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune.tsv"
 BLIND_TUNE2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune2.tsv"
 BLIND_TUNE3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune3.tsv"
 BLIND_TUNE4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune4.tsv"
+BLIND_TUNE5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune5.tsv"
+BLIND_TUNE6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune6.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 
@@ -274,6 +283,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                      crisis.load_labelled(BLIND_TUNE3)),
                "blind_tune4": report("written blind (chat, Q&A letters, field reports), fourth tune set",
                                      crisis.load_labelled(BLIND_TUNE4)),
+               "blind_tune5": report("written blind (field reports, Q&A letters, workers), fifth tune set",
+                                     crisis.load_labelled(BLIND_TUNE5)),
+               "blind_tune6": report("written blind (short one-liners, buried crises, hardship), sixth tune set",
+                                     crisis.load_labelled(BLIND_TUNE6)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",

@@ -4,11 +4,11 @@ Rules written from one writer's sentences found about half of another writer's c
 blind sets, docs/crisis.md). This stage is a character 1-4-gram logistic regression (n-grams
 across words) over
 {none, the six kinds} (a :class:`dasan.text.crisis.CrisisModel`, scored without scikit-learn)
-trained on every hand-written tune set, from six writers, and on real text:
+trained on every hand-written tune set, from eight writers, and on real text:
 
 * the packaged tune set and the casual-register rows (``crisis_data``), the casual tune set
-  and the four blind tune sets (``bench/data/crisis_casual_tune.tsv``,
-  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune4.tsv``), crises by kind and look-alikes
+  and the six blind tune sets (``bench/data/crisis_casual_tune.tsv``,
+  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune6.tsv``), crises by kind and look-alikes
   (weighted :data:`LOOKALIKE_WEIGHT`: the hard negatives);
 * the real rows of the *tune* hash of every Korean source of the shared data
   (:func:`dasan.text.crisis_gate.real_tune_rows`): the labelled ones by their label (the
@@ -52,20 +52,28 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
     "blind2": ("crisis_blind_tune2.tsv",),
     "blind3": ("crisis_blind_tune3.tsv",),
     "blind4": ("crisis_blind_tune4.tsv",),
+    "blind5": ("crisis_blind_tune5.tsv",),
+    "blind6": ("crisis_blind_tune6.tsv",),
 }
-# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md has the figures).
+# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth pass, has
+# the figures): with eight writers C 20 finds more of every blind writer's crises than C 10 at
+# the same thresholds, with fewer real alarms; its rule's threshold is 0.92, but at 0.92 it reads a
+# unit test's look-alike (0.922), so 0.93 (each writer's own nested threshold: 0.92-0.96), where
+# it still finds at least as many as C 10 at 0.92 on every writer. Look-alike weight 6 and C 40
+# no better.
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
-C = 10.0
+C = 20.0
 MIN_DF = 2
 LOOKALIKE_WEIGHT = 3.0
 REAL_SAMPLE = 6000
 SAMPLE_SEED = 17
-THRESHOLD = 0.92
+THRESHOLD = 0.93
 # Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
 # or a second model learnt from every writer's crises and their imminent labels ({imminent,
 # none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
-# crisis_writer_study.py --imminence): out of writer, the words alone flag 38-58% of each writer's
-# imminent crises imminent, with the model 71-89%, at 3-12% of the crises not imminent (3-9%).
+# crisis_writer_study.py --imminence; eight writers): out of writer, the words alone flag 28-58% of
+# each writer's imminent crises imminent, with the model 70-91%, at 3-24% of the crises not
+# imminent (3-20%; blind set 5's writer calls many crises told with words of now not imminent).
 IMMINENCE_C = 1.0
 IMMINENCE_THRESHOLD = 0.6
 
