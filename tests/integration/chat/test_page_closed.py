@@ -9,6 +9,7 @@ from this site (Origin), and with the CSRF token when a login cookie rides along
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -53,6 +54,21 @@ def _beacon(client: Any, cid: int, token: str, **extra: Any) -> Any:
                        data={"token": token, **extra}, headers=headers)
 
 
+def _dropped(db: Session, *cids: int, within: float = 10.0) -> None:
+    """Wait until the server has seen each chat's socket close: the test client's exit from a
+    socket returns before the server's disconnect handler has run, and a sweep before that
+    would see an open window (a race under load)."""
+    deadline = time.monotonic() + within
+    while True:
+        db.expire_all()
+        rows = [db.get(CitizenPresence, cid) for cid in cids]
+        if all(r is not None and r.sockets <= 0 and r.disconnected_at is not None
+               for r in rows):
+            return
+        assert time.monotonic() < deadline, "the server never saw the socket close"
+        time.sleep(0.02)
+
+
 def _chat(db: Session, cid: int) -> Consultation:
     db.expire_all()
     c = db.get(Consultation, cid)
@@ -73,6 +89,7 @@ def test_a_closed_page_leaves_the_queue_a_reload_and_a_drop_do_not(
     with citizen_ws(reloading, h2["X-Chat-Token"]) as ws:
         assert ws.receive_json()["type"] == "state"
     # (the reloaded page's socket has dropped again now: a plain drop, the long grace)
+    _dropped(db, closing, reloading)
     reload_s = get_settings().chat_citizen_reload_seconds
     assert 0 < reload_s < get_settings().chat_citizen_gone_seconds
 
