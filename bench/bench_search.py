@@ -20,7 +20,10 @@ hand-written spoken-style (STT) queries, and three rule-generated noisy variants
 queries (spaces dropped, jamo-level typos, spoken fillers); hold-out C
 (``bench/data/search_holdout_c.jsonl``, 200 citizen + 80 spoken questions about 200 entries no
 other set targets, picked by ``bench/sample_search_c.py``, written in the twelfth session by a
-writer who never read the search code: reported only, never tuned on); plus paraKQC general
+writer who never read the search code: reported only, never tuned on); hold-out D
+(``bench/data/search_holdout_d.jsonl``, 150 citizen + 60 spoken questions about 150 more such
+entries, ``bench/sample_search_d.py``, written in the thirteenth session by another such writer
+with C's instructions, after the editors' variants shipped: reported only); plus paraKQC general
 paraphrase recall (one sentence of each 10-sentence set indexed, the others used as queries).
 Misses are printed for the tune split only.
 
@@ -32,6 +35,7 @@ sentences), with rank-bm25 measured on the same queries as the peer.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -78,6 +82,7 @@ from dasan.knowledge.search import (
 
 DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT_C = DATA / "search_holdout_c.jsonl"
+HOLDOUT_D = DATA / "search_holdout_d.jsonl"
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 
@@ -669,7 +674,9 @@ def variants_report(titles_docs: Sequence[SearchDoc], all_q: Sequence[Query],
             ("spaces dropped, TEST split", "nospace", "test"),
             ("jamo typos, TEST split", "typo", "test"),
             ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
-            ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"))
+            ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"),
+            ("citizen, HOLD-OUT D (blind)", "citizen", "holdout_d"),
+            ("spoken, HOLD-OUT D (blind)", "spoken", "holdout_d"))
     print(f"\neditor question variants (bench/faq_variants.py: Korean {sum(map(len, ko.values()))}"
           f", all languages {sum(map(len, shipped.values()))} on {len(shipped)} entries), "
           f"shipped fusion weights; headline index: {headline}")
@@ -777,6 +784,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Hold-out C (twelfth session): written blind, by a writer who never read the search code,
     # about 200 FAQ entries no other set targets (bench/sample_search_c.py). Only reported.
     blind_c = load_queries(HOLDOUT_C) if HOLDOUT_C.is_file() else []
+    # Hold-out D (thirteenth session): the same, by another writer, 150 more entries.
+    blind_c += load_queries(HOLDOUT_D) if HOLDOUT_D.is_file() else []
     all_q = queries + noisy + spoken_tune + blind_c
     for q in all_q:
         if q.target not in by_id:
@@ -836,6 +845,10 @@ def main(argv: Sequence[str] | None = None) -> int:
          lambda q: q.kind == "citizen" and q.split == "holdout_c"),
         ("spoken/STT style, HOLD-OUT C (written blind)",
          lambda q: q.kind == "spoken" and q.split == "holdout_c"),
+        ("citizen questions, HOLD-OUT D (written blind)",
+         lambda q: q.kind == "citizen" and q.split == "holdout_d"),
+        ("spoken/STT style, HOLD-OUT D (written blind)",
+         lambda q: q.kind == "spoken" and q.split == "holdout_d"),
     ]
     for title, pred in sets:
         sel = [i for i, q in enumerate(all_q) if pred(q)]
@@ -986,14 +999,16 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"p95 on 10,000: {big_cpu95:.1f} ms; load average {os.getloadavg()[0]:.1f})")
     variants_report(titles_docs, all_q, cache, index.weights, comps, rels,
                     "titles only" if args.titles_only else "+ all (shipped)")
-    for kind, h1_target, h5_target in (("citizen", 0.95, 0.99), ("spoken", None, 0.97)):
-        sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == "holdout_c"]
+    for (kind, h1_target, h5_target), (name, split) in itertools.product(
+            (("citizen", 0.95, 0.99), ("spoken", None, 0.97)),
+            (("C", "holdout_c"), ("D", "holdout_d"))):
+        sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
         if not sel_c:
             continue
         c1, c5, _m = metrics([rank_of(fuse(comps[i], index.weights), rels[i]) for i in sel_c])
         p1, p5, _m = metrics([rank_of(peer_scores[i], rels[i]) for i in sel_c])
         goal1 = "" if h1_target is None else f" (>= {h1_target}, {_met(c1 >= h1_target)})"
-        print(f"targets ({kind}, hold-out C written blind, n={len(sel_c)}, shipped weights): "
+        print(f"targets ({kind}, hold-out {name} written blind, n={len(sel_c)}, shipped weights): "
               f"hit@1 {c1:.3f}{goal1}, hit@5 {c5:.3f} (>= {h5_target}, "
               f"{_met(c5 >= h5_target)}); peer rank-bm25 {p1:.3f} / {p5:.3f}")
     print(f"total benchmark time {time.perf_counter() - t_all:.0f} s")
