@@ -299,11 +299,23 @@ CITY_THRESHOLD = 0.425
 CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 
 
-def policy_for(answerable_entries: int) -> AnswerPolicy:
-    """The answer policy for a knowledge base with this many answerable entries:
-    :data:`CITY_POLICY` for a city-sized KB (it weighs min-max normalised margins, which are
-    only meaningful over many entries: ADR 0013), the cosine policy for a small one."""
-    return CITY_POLICY if answerable_entries >= AGREEMENT_MIN_ENTRIES else DEFAULT_POLICY
+# A knowledge base counts as carrying question variants when at least this share of its
+# answerable entries has a variant of its own (one that is not part of its title:
+# dasan.knowledge.search.variant_share). CITY_POLICY was fitted on such a KB; on the same
+# tune questions over the titles alone, the two-stage policy was the one chosen (it is what
+# shipped before the variants), and the variant-fitted policy answers far fewer of them.
+VARIANT_SHARE_MIN = 0.5
+
+
+def policy_for(answerable_entries: int, variant_share: float) -> AnswerPolicy:
+    """The answer policy for a knowledge base with this many answerable entries, of which
+    this share carry question variants of their own: for a city-sized KB (its margins are
+    min-max normalised, which is only meaningful over many entries: ADR 0013)
+    :data:`CITY_POLICY` when it carries variants, :data:`TWO_STAGE_POLICY` (fitted on titles
+    alone) when it does not; the cosine policy for a small one."""
+    if answerable_entries < AGREEMENT_MIN_ENTRIES:
+        return DEFAULT_POLICY
+    return CITY_POLICY if variant_share >= VARIANT_SHARE_MIN else TWO_STAGE_POLICY
 
 
 @dataclass(frozen=True, slots=True)

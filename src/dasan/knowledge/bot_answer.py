@@ -74,5 +74,6 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K) ->
     rivals = distinct_after_first(found, [duplicate_key(x.title) for x, _ in found])
     hits = [(h.dense, cover if n == 0 else 0.0, h.score, h.lexical or 0.0)
             for n, (_, h) in enumerate(rivals)]
-    decision = decide(hits, query, policy_for(index.answerable_count()), lead, signals)
+    policy = policy_for(index.answerable_count(), index.variant_share())
+    decision = decide(hits, query, policy, lead, signals)
     return FoundAnswer(decision, found)

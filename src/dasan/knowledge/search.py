@@ -273,6 +273,20 @@ class Cascade:
         return best - float(lexical[rivals].max()) >= self.margin
 
 
+def has_own_variant(doc: SearchDoc) -> bool:
+    """Whether ``doc`` carries a question variant that is not part of its title (a seed
+    entry's own question is its title's second half, not a variant of its own)."""
+    title = " ".join(doc.title.split())
+    return any(" ".join(v.split()) not in title for v in doc.question_variants)
+
+
+def variant_share(docs: Iterable[SearchDoc]) -> float:
+    """The share of the answerable documents that carry a variant of their own (0.0 for
+    none): what :func:`dasan.knowledge.answering.policy_for` weighs."""
+    flags = [has_own_variant(d) for d in docs if d.answerable]
+    return sum(flags) / len(flags) if flags else 0.0
+
+
 def duplicate_key(title: str) -> str:
     """Letters and digits of ``title``, lowercased: entries with equal keys are copies."""
     return re.sub(r"[^0-9A-Za-z가-힣]+", "", title).lower()
@@ -346,6 +360,7 @@ class _Built:
     owner: np.ndarray
     status: np.ndarray
     answerable: np.ndarray
+    variant_share: float  # of the answerable documents (:func:`variant_share`)
     dup_keys: np.ndarray  # duplicate_key of each title (object)
     speller: Speller | None
     vocabulary: frozenset[str]  # content words of the titles and question variants
@@ -484,6 +499,10 @@ class SearchIndex:
         """How many documents the chatbot may answer with."""
         return int(self._ensure_built().answerable.sum())
 
+    def variant_share(self) -> float:
+        """The share of the answerable documents with a question variant of their own."""
+        return self._ensure_built().variant_share
+
     @property
     def ids(self) -> list[DocId]:
         return list(self._ensure_built().ids)
@@ -559,6 +578,7 @@ class SearchIndex:
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
                 answerable=np.array([d.answerable for d in docs], dtype=bool),
+                variant_share=variant_share(docs),
                 dup_keys=np.array([duplicate_key(d.title) for d in docs], dtype=object),
                 speller=self._speller(ids) if cfg.repair_query else None,
                 vocabulary=frozenset(w for i in ids for w in self._lex[i]),

@@ -79,7 +79,7 @@ def test_decision_follows_the_policy_threshold() -> None:
     # with the agreement calibration: the dense encoder is sure, but the lexical scorer likes
     # another entry as much, so the fused margin is narrow: unsure
     agree = AnswerPolicy(AGREEMENT_CALIBRATION, AGREEMENT_THRESHOLD)
-    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()  # a small KB
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1, 1.0) == AnswerPolicy()  # a small KB
     assert decide(strong, "기후동행카드 충전", agree).kind == "answer"
     assert decide([(0.95, 1.0, 0.9), (0.85, 0.5, 0.89)], "기후동행카드 충전",
                   agree).kind != "answer"
@@ -190,10 +190,10 @@ def test_two_stage_calibration_needs_both_an_in_domain_question_and_a_clear_top_
 def test_a_city_sized_kb_uses_the_policy_fitted_on_the_kb_as_it_ships() -> None:
     from dasan.knowledge.answering import CITY_POLICY, QuerySignals
 
-    city = policy_for(AGREEMENT_MIN_ENTRIES)
+    city = policy_for(AGREEMENT_MIN_ENTRIES, 1.0)
     assert city is CITY_POLICY
     assert city.reference_guard == 0.0 and 0.0 < city.threshold < 1.0
-    assert policy_for(AGREEMENT_MIN_ENTRIES - 1) == AnswerPolicy()
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1, 1.0) == AnswerPolicy()
     in_kb = QuerySignals(vocab_share=1.0)
     # (dense cosine, word coverage, fused score, lexical score), best first
     clear = [(0.92, 1.0, 0.9, 1.0), (0.85, 0.0, 0.6, 0.4)]
@@ -207,6 +207,27 @@ def test_a_city_sized_kb_uses_the_policy_fitted_on_the_kb_as_it_ships() -> None:
     ahead = [(0.80, 0.6, 0.9, 1.0), (0.40, 0.0, 0.4, 0.3)]
     assert decide(close, "기후동행카드 충전 방법", city, signals=in_kb).kind != "answer"
     assert decide(ahead, "기후동행카드 충전 방법", city, signals=in_kb).kind == "answer"
+
+
+def test_a_city_kb_without_variants_keeps_the_policy_fitted_on_titles_alone() -> None:
+    from dasan.knowledge.answering import (
+        CITY_POLICY,
+        TWO_STAGE_POLICY,
+        VARIANT_SHARE_MIN,
+    )
+    from dasan.knowledge.search import SearchDoc, variant_share
+
+    assert policy_for(AGREEMENT_MIN_ENTRIES, VARIANT_SHARE_MIN) is CITY_POLICY
+    assert policy_for(AGREEMENT_MIN_ENTRIES, VARIANT_SHARE_MIN - 0.01) is TWO_STAGE_POLICY
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1, 0.0) == AnswerPolicy()
+    # a seed entry's own question is the second half of its title: not a variant of its own;
+    # reference records do not count either way
+    own = SearchDoc(1, "따릉이, 정기권 환불은?", ("정기권 환불은?", "따릉이 이용권 돈 돌려받기"), "답")
+    titled = SearchDoc(2, "따릉이, 대여 요금은?", ("대여 요금은?",), "답")
+    bare = SearchDoc(3, "수도 요금 납부", (), "답")
+    ref = SearchDoc(4, "접수번호 2024-1 회신", ("회신 문의",), "답", answerable=False)
+    assert variant_share([own, titled, bare, ref]) == 1 / 3
+    assert variant_share([ref]) == 0.0 and variant_share([]) == 0.0
 
 
 def test_passage_features_of_the_top_hit_can_be_weighed() -> None:
