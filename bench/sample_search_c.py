@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Collection
 
 from bench.sampling import stratified
 from dasan.config import PROJECT_ROOT, default_shared_data
@@ -23,10 +24,19 @@ SEED = 18
 N = 200
 
 
-def used_ids() -> set[str]:
-    """Every FAQ id an earlier question set under bench/data targets."""
+# Sets written after C's draw: left out of its exclusions, so that the draw stays what C's
+# writer was given.
+LATER_SETS = ("search_holdout_c.jsonl", "crosslingual_holdout_c.jsonl",
+              "crosslingual_tune_c.jsonl", "search_holdout_d.jsonl")
+
+
+def used_ids(ignore: Collection[str] = ()) -> set[str]:
+    """Every FAQ id a question set under bench/data targets, but those of the files named in
+    ``ignore`` (sets written after the draw in question)."""
     out: set[str] = set()
     for path in (PROJECT_ROOT / "bench" / "data").glob("*.jsonl"):
+        if path.name in ignore:
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -38,10 +48,13 @@ def used_ids() -> set[str]:
     return out
 
 
-def sample() -> list[dict[str, str]]:
+def draw(n: int, seed: int, ignore: Collection[str]) -> list[dict[str, str]]:
+    """``n`` entries no question set targets (but the sets in ``ignore``), stratified by
+    programme (entries without one form their own stratum), drawn with ``seed``: id,
+    program, title, answer's first 400 characters."""
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     records = load_civilappeal(path)
-    used = used_ids()
+    used = used_ids(ignore)
     by_title = defaultdict(list)
     for r in records:
         by_title[r.title.strip()].append(r)
@@ -52,7 +65,11 @@ def sample() -> list[dict[str, str]]:
             continue
         strata[r.program or ""].append(r)
     return [{"id": r.external_id, "program": k, "title": r.title, "answer": (r.answer or "")[:400]}
-            for k, r in stratified(strata, N, SEED)]
+            for k, r in stratified(strata, n, seed)]
+
+
+def sample() -> list[dict[str, str]]:
+    return draw(N, SEED, LATER_SETS)
 
 
 if __name__ == "__main__":
