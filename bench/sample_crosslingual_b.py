@@ -11,10 +11,9 @@ for the question writer: `uv run --frozen python -m bench.sample_crosslingual_b`
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from bench.bench_channels import CROSSLINGUAL
-from bench.sampling import stratified
+from bench.sampling import programme_strata, stratified
 from dasan.config import default_shared_data
 from dasan.knowledge.faq_source import load_civilappeal
 
@@ -28,14 +27,7 @@ def sample() -> list[dict[str, str]]:
     records = load_civilappeal(path)
     used = {json.loads(line)["id"] for line in CROSSLINGUAL.read_text(encoding="utf-8").splitlines()
             if line.strip()}
-    by_title = defaultdict(list)
-    for r in records:
-        by_title[r.title.strip()].append(r)
-    strata: dict[str, list] = defaultdict(list)
-    for r in records:
-        if r.external_id in used or len(by_title[r.title.strip()]) > 1:
-            continue
-        strata[r.program or ""].append(r)
+    strata = programme_strata(records, used)
     picked = [{"id": r.external_id, "program": k, "title": r.title}
               for k, r in stratified(strata, N_HOLDOUT + N_TUNE, SEED)]
     for i, p in enumerate(picked):

@@ -16,10 +16,9 @@ entry (id, split, program, answer's first 400 characters) for the writer:
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from bench.bench_channels import crosslingual_rows
-from bench.sampling import stratified
+from bench.sampling import programme_strata, stratified
 from dasan.config import default_shared_data
 from dasan.knowledge.faq_source import load_civilappeal
 
@@ -38,15 +37,8 @@ def sample(tune: bool = False) -> list[dict[str, str]]:
     used = {r["id"] for r in crosslingual_rows(include_c=False)}
     if tune:
         used |= {p["id"] for p in sample()}
-    by_title = defaultdict(list)
-    for r in records:
-        by_title[r.title.strip()].append(r)
-    strata: dict[str, list] = defaultdict(list)
-    for r in records:
-        if (r.external_id in used or len(by_title[r.title.strip()]) > 1
-                or len(r.answer.strip()) < MIN_ANSWER_CHARS):
-            continue
-        strata[r.program or ""].append(r)
+    strata = programme_strata(records, used,
+                              lambda r: len(r.answer.strip()) >= MIN_ANSWER_CHARS)
     n, seed, split = (N_TUNE, TUNE_SEED, "tune_c") if tune else (N_HOLDOUT, SEED, "holdout_c")
     return [{"id": r.external_id, "split": split, "program": k,
              "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}

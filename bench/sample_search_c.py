@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Collection
 
-from bench.sampling import stratified
+from bench.sampling import programme_strata, stratified
 from dasan.config import PROJECT_ROOT, default_shared_data
 from dasan.knowledge.faq_source import load_civilappeal
 
@@ -55,15 +54,7 @@ def draw(n: int, seed: int, ignore: Collection[str]) -> list[dict[str, str]]:
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     records = load_civilappeal(path)
     used = used_ids(ignore)
-    by_title = defaultdict(list)
-    for r in records:
-        by_title[r.title.strip()].append(r)
-    strata: dict[str, list] = defaultdict(list)
-    for r in records:
-        if (r.external_id in used or len(by_title[r.title.strip()]) > 1
-                or not (r.answer or "").strip()):
-            continue
-        strata[r.program or ""].append(r)
+    strata = programme_strata(records, used, lambda r: bool((r.answer or "").strip()))
     return [{"id": r.external_id, "program": k, "title": r.title, "answer": (r.answer or "")[:400]}
             for k, r in stratified(strata, n, seed)]
 
