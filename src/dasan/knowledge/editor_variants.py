@@ -22,7 +22,7 @@ set).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +114,3 @@ def merged(own: Iterable[str], extra: Iterable[str], title: str, limit: int) -> 
             seen.add(key)
             out.append(v)
     return out[:limit]
-
-
-def count(variants: Mapping[str, tuple[str, ...]]) -> int:
-    return sum(len(v) for v in variants.values())
