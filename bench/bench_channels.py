@@ -373,6 +373,7 @@ CROSSLINGUAL_B = (PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_b.jsonl",
 # written blind from each entry's answer only (bench/sample_crosslingual_c.py); measured, never
 # tuned on
 CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl"
+CROSSLINGUAL_D = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_d.jsonl"
 # its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
 CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
@@ -380,12 +381,14 @@ TUNE_SPLITS = ("tune", "tune_b", "tune_c")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def crosslingual_rows(include_c: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C when it is there and asked for."""
+def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[dict[str, str]]:
+    """The rows of sets A and B, and of C and D when they are there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
     if include_c:
         paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C) if p.is_file()]
+    if include_d and CROSSLINGUAL_D.is_file():
+        paths.append(CROSSLINGUAL_D)
     for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
