@@ -22,7 +22,8 @@ cached under ``var/cache/`` (shared with bench_search).
    the peer: today's bot policy (shipped confidence >= 0.45 with a shared content word, every
    entry answerable) on the same queries. Hold-out C, when ``bench/data/search_holdout_c.jsonl``
    exists: its citizen and spoken questions, written blind (see bench_search), with hold-out
-   B's out-of-domain questions.
+   B's out-of-domain questions; hold-outs D and E (bench_search's later blind sets, written
+   after the editors' variants shipped), the same way, when their files exist.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import HOLDOUT_C, cache_path, load_ood, load_queries
+from bench.bench_search import HOLDOUT_C, HOLDOUT_D, HOLDOUT_E, cache_path, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -138,16 +139,22 @@ def build_queries(data: Path) -> list[Q]:
     # Hold-out C (twelfth session): the in-domain questions of bench_search's hold-out C,
     # written blind by a writer who never read the search or the answering code, with
     # hold-out B's out-of-domain questions (for the share of them answered). Reported only.
-    if HOLDOUT_C.is_file():
-        out += [Q(q.text, HOLDOUT_C_SPLIT, q.kind, f"civilappeal:{q.target}")
-                for q in load_queries(HOLDOUT_C)]
-        out += [Q(q.text, HOLDOUT_C_SPLIT, q.kind, None) for q in out
-                if q.split == HOLDOUT_B and q.target is None]
+    # Hold-outs D and E (thirteenth and fourteenth sessions), the same way: bench_search's
+    # blind sets written after the editors' variants shipped.
+    b_ood = [q for q in out if q.split == HOLDOUT_B and q.target is None]
+    for path, split in ((HOLDOUT_C, HOLDOUT_C_SPLIT), (HOLDOUT_D, HOLDOUT_D_SPLIT),
+                        (HOLDOUT_E, HOLDOUT_E_SPLIT)):
+        if path.is_file():
+            out += [Q(q.text, split, q.kind, f"civilappeal:{q.target}")
+                    for q in load_queries(path)]
+            out += [Q(q.text, split, q.kind, None) for q in b_ood]
     return out
 
 
 HOLDOUT_B = "holdout_b"
 HOLDOUT_C_SPLIT = "holdout_c"
+HOLDOUT_D_SPLIT = "holdout_d"
+HOLDOUT_E_SPLIT = "holdout_e"
 FRESH_CHITCHAT = 150
 
 
@@ -660,8 +667,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}
-    if any(q.split == HOLDOUT_C_SPLIT for q, _ in rows):
-        holdouts["hold-out C"] = [(q, s) for q, s in rows if q.split == HOLDOUT_C_SPLIT]
+    for name, split in (("hold-out C", HOLDOUT_C_SPLIT), ("hold-out D", HOLDOUT_D_SPLIT),
+                        ("hold-out E", HOLDOUT_E_SPLIT)):
+        holdouts[name] = [(q, s) for q, s in rows if q.split == split]
     holdouts = {k: v for k, v in holdouts.items() if v}
     for name, hold in [("tune", tune), *holdouts.items()]:
         n_in = sum(q.target is not None for q, _ in hold)
@@ -712,7 +720,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # editors' variants), the shipped policy and the peer.
         trows = score_kb(titles, all_queries)
         t_shipped = policy_for(len(docs) - n_ref, variant_share(titles.values()))
-        splits = {"hold-out A": "holdout", "hold-out B": HOLDOUT_B, "hold-out C": HOLDOUT_C_SPLIT}
+        splits = {"hold-out A": "holdout", "hold-out B": HOLDOUT_B, "hold-out C": HOLDOUT_C_SPLIT,
+                  "hold-out D": HOLDOUT_D_SPLIT, "hold-out E": HOLDOUT_E_SPLIT}
         for name in holdouts:
             thold = [(q, s) for q, s in trows if q.split == splits[name]]
             print(f"\n{name}, reference: the titles-only index (no editor variants):")

@@ -23,7 +23,10 @@ other set targets, picked by ``bench/sample_search_c.py``, written in the twelft
 writer who never read the search code: reported only, never tuned on); hold-out D
 (``bench/data/search_holdout_d.jsonl``, 150 citizen + 60 spoken questions about 150 more such
 entries, ``bench/sample_search_d.py``, written in the thirteenth session by another such writer
-with C's instructions, after the editors' variants shipped: reported only); plus paraKQC general
+with C's instructions, after the editors' variants shipped: reported only); hold-out E
+(``bench/data/search_holdout_e.jsonl``, 150 citizen + 60 spoken questions about 150 more such
+entries, ``bench/sample_search_e.py``, written in the fourteenth session by a third such writer
+with the same instructions, after D had suggested changes: reported only); plus paraKQC general
 paraphrase recall (one sentence of each 10-sentence set indexed, the others used as queries).
 Misses are printed for the tune split only.
 
@@ -83,6 +86,7 @@ from dasan.knowledge.search import (
 DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT_C = DATA / "search_holdout_c.jsonl"
 HOLDOUT_D = DATA / "search_holdout_d.jsonl"
+HOLDOUT_E = DATA / "search_holdout_e.jsonl"
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 
@@ -676,7 +680,9 @@ def variants_report(titles_docs: Sequence[SearchDoc], all_q: Sequence[Query],
             ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
             ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"),
             ("citizen, HOLD-OUT D (blind)", "citizen", "holdout_d"),
-            ("spoken, HOLD-OUT D (blind)", "spoken", "holdout_d"))
+            ("spoken, HOLD-OUT D (blind)", "spoken", "holdout_d"),
+            ("citizen, HOLD-OUT E (blind)", "citizen", "holdout_e"),
+            ("spoken, HOLD-OUT E (blind)", "spoken", "holdout_e"))
     print(f"\neditor question variants (bench/faq_variants.py: Korean {sum(map(len, ko.values()))}"
           f", all languages {sum(map(len, shipped.values()))} on {len(shipped)} entries), "
           f"shipped fusion weights; headline index: {headline}")
@@ -786,6 +792,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     blind_c = load_queries(HOLDOUT_C) if HOLDOUT_C.is_file() else []
     # Hold-out D (thirteenth session): the same, by another writer, 150 more entries.
     blind_c += load_queries(HOLDOUT_D) if HOLDOUT_D.is_file() else []
+    # Hold-out E (fourteenth session): the same again, a third writer, 150 more entries.
+    blind_c += load_queries(HOLDOUT_E) if HOLDOUT_E.is_file() else []
     all_q = queries + noisy + spoken_tune + blind_c
     for q in all_q:
         if q.target not in by_id:
@@ -849,6 +857,10 @@ def main(argv: Sequence[str] | None = None) -> int:
          lambda q: q.kind == "citizen" and q.split == "holdout_d"),
         ("spoken/STT style, HOLD-OUT D (written blind)",
          lambda q: q.kind == "spoken" and q.split == "holdout_d"),
+        ("citizen questions, HOLD-OUT E (written blind)",
+         lambda q: q.kind == "citizen" and q.split == "holdout_e"),
+        ("spoken/STT style, HOLD-OUT E (written blind)",
+         lambda q: q.kind == "spoken" and q.split == "holdout_e"),
     ]
     for title, pred in sets:
         sel = [i for i, q in enumerate(all_q) if pred(q)]
@@ -1001,7 +1013,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "titles only" if args.titles_only else "+ all (shipped)")
     for (kind, h1_target, h5_target), (name, split) in itertools.product(
             (("citizen", 0.95, 0.99), ("spoken", None, 0.97)),
-            (("C", "holdout_c"), ("D", "holdout_d"))):
+            (("C", "holdout_c"), ("D", "holdout_d"), ("E", "holdout_e"))):
         sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
         if not sel_c:
             continue
