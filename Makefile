@@ -70,7 +70,7 @@ mutation: setup
 	  tests/unit/test_auth_flows.py tests/unit/test_ratelimit.py tests/unit/test_secret_key.py
 
 bench: setup services
-	@DASAN_PG_DB=dasan_bench scripts/postgres.sh > var/postgres-bench.url
+	@DASAN_PG_DB_BASE=dasan_bench scripts/postgres.sh > var/postgres-bench.url
 	@set -e; for b in bench/bench_*.py; do \
 	  m=$$(basename $$b .py); echo; echo "######## $$m ########"; \
 	  DASAN_TEST_POSTGRES_URL=$$(cat var/postgres-bench.url) DASAN_TEST_REDIS_URL=$$(cat var/redis.url) \

@@ -5,7 +5,11 @@
 set -euo pipefail
 PORT="${DASAN_PG_PORT:-55432}"
 DATA="${DASAN_PG_DIR:-/tmp/dasan-pg-$PORT}"
-DB="${DASAN_PG_DB:-dasan_test}"
+# One database per checkout (its path's checksum in the name): two clones on one machine share
+# the server but never each other's tables. DASAN_PG_DB names it outright; DASAN_PG_DB_BASE
+# changes the prefix (the benches use dasan_bench).
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DB="${DASAN_PG_DB:-${DASAN_PG_DB_BASE:-dasan_test}_$(printf %s "$ROOT" | cksum | cut -d' ' -f1)}"
 URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/$DB"
 cmd="${1:-start}"
 
