@@ -470,7 +470,8 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return out
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
+                           "holdout_d")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -525,7 +526,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             h1, h5 = hits(r, splits[s])
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
-    for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
+    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
                                   else ("tune_b", "tune_c")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
@@ -624,7 +625,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     w = index.weights
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c")}
+              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
+                           "holdout_d")}
     zero = np.zeros(len(ids))
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
@@ -676,7 +678,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
-    for per_split in [s for s in (("holdout_b", "holdout_c") if show_holdout_b
+    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
                                   else ("tune_b", "tune_c")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
