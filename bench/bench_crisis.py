@@ -30,6 +30,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
+- third blind hold-out ``bench/data/crisis_blind_holdout3.tsv`` (fourteenth session: a whole
+  day's mix of every channel, register and kind, 228 crises and 225 look-alikes), by a further
+  helper who read only its task; never tuned on;
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
   by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
   its own tune and hold-out splits; skipped without the data);
@@ -75,6 +78,7 @@ BLIND_TUNE5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune5.tsv"
 BLIND_TUNE6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune6.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
+BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
 
 # A detector judges texts of one channel (None: unknown; field reports skip the second stage).
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
@@ -290,7 +294,9 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",
-                                        crisis.load_labelled(BLIND_HOLDOUT2))}
+                                        crisis.load_labelled(BLIND_HOLDOUT2)),
+               "blind_holdout3": report("third blind, a whole day's mix, HOLD-OUT (never tuned on)",
+                                        crisis.load_labelled(BLIND_HOLDOUT3))}
     real_text = real_rows(shared)
     if real_text["holdout"]:
         results["real_tune"] = report("real text (chatbot questions), tune split",
@@ -359,15 +365,18 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     print("  blind hold-out recall per kind: " + ", ".join(
         f"{k} {b['per_kind'][k]:.2f} (peer {bp['per_kind'].get(k, 0.0):.2f})"
         for k in sorted(b["per_kind"])))
-    b2, bp2 = results["blind_holdout2"]["dasan (rules+model)"], results["blind_holdout2"]["peer: rules v1"]
-    print(f"blind hold-out 2 (another writer, without seeing the detector): recall "
-          f"{b2['recall']:.3f} ({b2['found']}/{b2['pos']}; >= 0.93: "
-          f"{'met' if b2['recall'] >= 0.93 else 'NOT met'}), false alarms {b2['false_alarm']:.1%} "
-          f"({b2['fa']}/{b2['neg']}; <= 3%: {'met' if b2['false_alarm'] <= 0.03 else 'NOT met'}); "
-          f"peer v1 recall {bp2['recall']:.3f}, false alarms {bp2['false_alarm']:.1%}")
-    print("  blind hold-out 2 recall per kind: " + ", ".join(
-        f"{k} {b2['per_kind'][k]:.2f} (peer {bp2['per_kind'].get(k, 0.0):.2f})"
-        for k in sorted(b2["per_kind"])))
+    for n, who in (("2", "another writer"), ("3", "a third writer")):
+        b2 = results[f"blind_holdout{n}"]["dasan (rules+model)"]
+        bp2 = results[f"blind_holdout{n}"]["peer: rules v1"]
+        print(f"blind hold-out {n} ({who}, without seeing the detector): recall "
+              f"{b2['recall']:.3f} ({b2['found']}/{b2['pos']}; >= 0.93: "
+              f"{'met' if b2['recall'] >= 0.93 else 'NOT met'}), false alarms "
+              f"{b2['false_alarm']:.1%} ({b2['fa']}/{b2['neg']}; <= 3%: "
+              f"{'met' if b2['false_alarm'] <= 0.03 else 'NOT met'}); "
+              f"peer v1 recall {bp2['recall']:.3f}, false alarms {bp2['false_alarm']:.1%}")
+        print(f"  blind hold-out {n} recall per kind: " + ", ".join(
+            f"{k} {b2['per_kind'][k]:.2f} (peer {bp2['per_kind'].get(k, 0.0):.2f})"
+            for k in sorted(b2["per_kind"])))
     if "real_holdout" in results:
         r, rp = results["real_holdout"]["dasan (rules+model)"], results["real_holdout"]["peer: rules v1"]
         print(f"real-text hold-out: recall {r['recall']:.3f} ({r['found']}/{r['pos']}; >= 0.93: "
