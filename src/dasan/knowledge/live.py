@@ -125,12 +125,14 @@ class LiveIndex:
                 # lexical match is decisive; the chatbot's answer search always embeds.
                 # The second-stage reranker runs only when its model file ships
                 # (dasan.knowledge.rerank; none does yet: it did not beat the fusion on tune).
-                # The answers are indexed for the answer scorer, which only the search for a
-                # foreign question weighs (CROSSLINGUAL).
+                # The answers are indexed for the answer scorer, and the non-Korean words of
+                # the titles and variants for the foreign-word scorer, which only the search
+                # for a foreign question weighs (CROSSLINGUAL).
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
                                     config=IndexConfig(
                                         cascade=DEFAULT_CASCADE,
-                                        answer_lexical_chars=ANSWER_LEXICAL_CHARS),
+                                        answer_lexical_chars=ANSWER_LEXICAL_CHARS,
+                                        foreign_lexical=True),
                                     reranker=load_reranker())
                 index.build()
                 if cache is not None:
