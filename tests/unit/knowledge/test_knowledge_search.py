@@ -231,6 +231,7 @@ def test_answer_weight_is_validated() -> None:
     with pytest.raises(ValueError):
         FusionWeights(answer=-0.1)
     assert CROSSLINGUAL.answer > 0  # the search for a foreign question weighs the answers
+    assert CROSSLINGUAL.foreign > 0 and CROSSLINGUAL.answer_dense > 0
 
 
 def test_calibration_is_monotone() -> None:
@@ -444,6 +445,30 @@ def test_the_foreign_word_scorer_matches_a_question_with_the_variants_in_its_lan
                                                           weights=only_foreign))
     with pytest.raises(ValueError):
         FusionWeights(foreign=-1.0)
+
+
+def test_the_title_and_answer_passage_is_scored_on_its_own() -> None:
+    only = FusionWeights(bm25=0.0, chars=0.0, dense=0.0, answer_dense=1.0)
+    idx = SearchIndex(CORPUS, config=IndexConfig(answer_dense_chars=400))
+    assert CORPUS[0].answer_passage(400) == f"{CORPUS[0].title} {CORPUS[0].answer}"
+    assert CORPUS[0].answer_passage(2) == f"{CORPUS[0].title} {CORPUS[0].answer[:2]}"
+    assert replace(CORPUS[0], answer="").answer_passage(400) == CORPUS[0].title
+    # a question that reads like an answer: the customer centre at the station
+    question = "역사 고객안내센터에서 받을 수 있나요"
+    comp = idx.components(question)
+    assert comp.answer_dense is not None and comp.answer_dense.shape == (len(CORPUS),)
+    assert top_id(idx.search(question, k=1, weights=only)) == "climate-refund"
+    # it is not part of the best-passage score (the title and variants'), and without the
+    # option it is neither embedded nor weighed
+    plain = SearchIndex(CORPUS, config=IndexConfig())
+    assert plain.components(question).answer_dense is None
+    assert np.allclose(plain.components(question).dense, comp.dense)
+    with pytest.raises(ValueError):
+        FusionWeights(answer_dense=-0.5)
+    # a lexical index drops the weight instead of failing
+    lexical = SearchIndex(CORPUS, use_dense=False, config=IndexConfig(answer_dense_chars=400))
+    assert lexical.search("기후동행카드 환불", k=1, weights=CROSSLINGUAL)
+    assert lexical.search("기후동행카드 환불", k=1, weights=only)
 
 
 def test_with_a_lexical_query_the_encoder_reads_the_question(index: SearchIndex) -> None:
