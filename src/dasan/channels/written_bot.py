@@ -37,28 +37,41 @@ def answer_link(entry_id: int) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/answers/{entry_id}"
 
 
-def korean_queries(text: str, language: str, translator: Translator) -> list[str]:
-    """What to search the Korean knowledge base with, best first."""
+@dataclass(frozen=True)
+class SearchTry:
+    """One search the bot makes for a written question: ``query`` as the encoder (and, without
+    ``lexical_query``, the lexical scorers) reads it; ``lexical_query``: the Korean terms the
+    lexical scorers read instead (a foreign question, searched as the desk's assistant
+    searches it: ``SearchIndex.search(..., lexical_query=..., weights=CROSSLINGUAL)``)."""
+
+    query: str
+    lexical_query: str | None = None
+
+
+def search_tries(text: str, language: str, translator: Translator) -> list[SearchTry]:
+    """What to search the Korean knowledge base with, best first (the bot answers with the
+    first try it is confident about)."""
     if language == "ko":
-        return [text]
-    out: list[str] = []
+        return [SearchTry(text)]
+    out: list[SearchTry] = []
     if translator.full_sentences:
         t = translator.translate(text, language, "ko")
         if t is not None and t.text.strip():
-            out.append(t.text)
-    # Then the raw question with its Korean terms appended (the glossary's and the lexicon's,
-    # and the Sino-Korean readings of Chinese characters: translation.lexicon): the KB's dense
-    # embedder is multilingual and sees both, the lexical scorers match the Korean terms. On the
-    # tune splits of the cross-lingual bench (bench_channels --only crosslingual) it finds the
-    # entry far more often than the raw question alone or the terms alone. The raw question
-    # and the bare terms stay as the later tries.
+            out.append(SearchTry(t.text))
+    # Then the question as written for the multilingual encoder and its Korean terms for the
+    # lexical scorers (the glossary's and the lexicon's, and the Sino-Korean readings of Chinese
+    # characters: translation.lexicon), fused with the CROSSLINGUAL weights: the desk's search
+    # for a foreign question. On the tune splits of the cross-lingual bench (bench_channels
+    # --only crosslingual) it finds the entry more often than the question with its terms
+    # appended searched as a Korean one (docs/written-channels.md). The raw question and the
+    # bare terms stay as the later tries.
     terms = korean_text(text, language)
     if text.strip() and terms:
-        out.append(f"{text.strip()} {terms}")
-    if text.strip() and text not in out:
-        out.append(text)
-    if terms and terms not in out:
-        out.append(terms)
+        out.append(SearchTry(text.strip(), terms))
+    if text.strip() and all(t.query != text or t.lexical_query for t in out):
+        out.append(SearchTry(text))
+    if terms and all(t.query != terms for t in out):
+        out.append(SearchTry(terms))
     return out
 
 
@@ -70,8 +83,9 @@ def answer(session: Session, text: str, language: str, translator: Translator,
     if bot.wants_agent(text):
         return None
     found = None
-    for query in korean_queries(text, language, translator):
-        reply = bot.respond(session, query, masks=masks)
+    for attempt in search_tries(text, language, translator):
+        reply = bot.respond(session, attempt.query, masks=masks,
+                            lexical_query=attempt.lexical_query)
         if reply.kind == "answer":
             found = reply
             break

@@ -71,8 +71,8 @@ def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
 
 
 def respond(session: Session, text: str, previous_misses: int = 0,
-            consultation_id: int | None = None, masks: Mapping[str, str] | None = None
-            ) -> BotReply:
+            consultation_id: int | None = None, masks: Mapping[str, str] | None = None,
+            lexical_query: str | None = None) -> BotReply:
     """The bot's reply to one citizen message (the text chatbot's and the callbot's).
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
@@ -82,7 +82,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     human, and the question becomes a gap record for the owning department. Without dense
     vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
     ADR 0012): the same for every bot, decided there. `masks`: texts the caller has already
-    masked, for the gap record (`gaps.record_gap`).
+    masked, for the gap record (`gaps.record_gap`). `lexical_query`: the Korean terms of a
+    foreign-language `text` (the written bot's cross-lingual search, `find_answer`).
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -90,7 +91,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     if not query:
         return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
     today = date.today()
-    result = find_answer(session, query, today)
+    result = find_answer(session, query, today,
+                         lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query else None)
     decision, found = result.decision, result.found[:4]
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None

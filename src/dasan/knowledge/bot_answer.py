@@ -28,7 +28,7 @@ from dasan.knowledge.answering import (
     policy_for,
 )
 from dasan.knowledge.live import get_live_index
-from dasan.knowledge.search import Hit, duplicate_key
+from dasan.knowledge.search import CROSSLINGUAL, Hit, duplicate_key
 from dasan.text.korean import tokens
 
 # Hits fetched: enough that a rival remains after the top entry's verbatim copies are set
@@ -43,17 +43,27 @@ class FoundAnswer:
     found: list[tuple[KbEntry, Hit]]
 
 
-def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K) -> FoundAnswer:
+def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
+                lexical_query: str | None = None) -> FoundAnswer:
     """Search the answerable entries valid ``today`` for ``query`` and decide whether the bot
     may answer with the first (``answer``), should offer related entries and a human
-    (``related``), or has nothing (``miss``)."""
+    (``related``), or has nothing (``miss``).
+
+    ``lexical_query``: the Korean terms of a foreign-language ``query``
+    (dasan.channels.translation.lexicon): the search for a foreign question, as the desk's
+    assistant makes it (the encoder reads ``query``, the lexical scorers the terms,
+    :data:`~dasan.knowledge.search.CROSSLINGUAL` weights); the policy's word coverage reads
+    the question and its terms together."""
     live = get_live_index()
     index = live.sync(session)
-    found = live.search_in(session, index, query, k=k, valid_on=today, answerable_only=True)
+    cross = bool(lexical_query and lexical_query.strip())
+    found = live.search_in(session, index, query, k=k, valid_on=today, answerable_only=True,
+                           lexical_query=lexical_query if cross else None,
+                           weights=CROSSLINGUAL if cross else None)
     if not found:
         return FoundAnswer(decide([], query), [])
     e = found[0][0]
-    q_tokens = tokens(index.repaired(query))
+    q_tokens = tokens(index.repaired(f"{query} {lexical_query}" if cross else query))
     cover = coverage(q_tokens, tokens("\n".join(
         [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
     lead = found[0][1].reference_lead

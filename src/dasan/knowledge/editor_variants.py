@@ -13,9 +13,11 @@ The project ships such files for the real Seoul 120 FAQ that ``dasan demo`` seed
 ``../shared/data`` (``seed_variants/``, ids of ``civilappeal_data.csv``): four Korean variants
 per entry (``ko-part-*``: a plain question and a keyword query, from the title; ``ko2-part-*``:
 a question on one thing the answer tells and a situation-first question, by a second editor)
-and one question in each of en/zh/ja/vi/mn (``i18n-*``), written by the project acting as the
-editors (from each entry's title and answer, without reading the search code or any question
-set).
+and two questions in each of en/zh/ja/vi/mn (``i18n-*``: one from the title; ``i18n2-*``: one
+from what the answer covers, half on one thing it tells, half situation-first, by five other
+writers), written by the project acting as the editors (from each entry's title and answer,
+without reading the search code or any question set). Files are read in name order, so an
+entry's ``i18n-`` question comes before its ``i18n2-`` one.
 :func:`dasan.knowledge.importer.import_seed_faq` adds them to the entries it imports.
 """
 

@@ -26,6 +26,7 @@ from dasan.db.models_kbquality import KbAnswerability
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.rerank import load_reranker
 from dasan.knowledge.search import (
+    ANSWER_DENSE_CHARS,
     ANSWER_LEXICAL_CHARS,
     DEFAULT_CASCADE,
     FusionWeights,
@@ -125,12 +126,16 @@ class LiveIndex:
                 # lexical match is decisive; the chatbot's answer search always embeds.
                 # The second-stage reranker runs only when its model file ships
                 # (dasan.knowledge.rerank; none does yet: it did not beat the fusion on tune).
-                # The answers are indexed for the answer scorer, which only the search for a
-                # foreign question weighs (CROSSLINGUAL).
+                # The answers are indexed for the answer scorer, the non-Korean words of the
+                # titles and variants for the foreign-word scorer and each title with its
+                # answer's start as a passage of its own, which only the search for a foreign
+                # question weighs (CROSSLINGUAL).
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
                                     config=IndexConfig(
                                         cascade=DEFAULT_CASCADE,
-                                        answer_lexical_chars=ANSWER_LEXICAL_CHARS),
+                                        answer_lexical_chars=ANSWER_LEXICAL_CHARS,
+                                        foreign_lexical=True,
+                                        answer_dense_chars=ANSWER_DENSE_CHARS),
                                     reranker=load_reranker())
                 index.build()
                 if cache is not None:

@@ -38,6 +38,7 @@ from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.knowledge.rerank import Reranker, candidate_features
+from dasan.text.foreign_words import foreign_words
 from dasan.text.korean import (
     analyze_query,
     char_ngrams,
@@ -117,6 +118,11 @@ class SearchDoc:
             parts.append(self.answer[:answer_chars])
         return "\n".join(parts)
 
+    def answer_passage(self, answer_chars: int) -> str:
+        """The title with the first ``answer_chars`` characters of the answer (the title alone
+        without an answer): the passage ``IndexConfig.answer_dense_chars`` embeds."""
+        return f"{self.title.strip()} {self.answer.strip()[:answer_chars]}".strip()
+
     def passages(self, answer_chars: int = 0) -> list[str]:
         """Texts embedded for this document: the title and each distinct variant."""
         out = [self.title.strip()]
@@ -179,11 +185,19 @@ class FusionWeights:
     # ``IndexConfig.answer_lexical_chars``; zeros otherwise): a question that tells a situation
     # shares words with what the answer says more than with the entry's title.
     answer: float = 0.0
+    # bm25 of the question's own non-Korean words (dasan.text.foreign_words) over each
+    # entry's title and question variants (an index built with ``IndexConfig.foreign_lexical``;
+    # zeros otherwise): a foreign question matches the variants written in its language.
+    foreign: float = 0.0
+    # the cosine between the question and each entry's title with the start of its answer, one
+    # passage of its own (an index built with ``IndexConfig.answer_dense_chars``; zeros
+    # otherwise): a question that tells a situation reads like what the answer says.
+    answer_dense: float = 0.0
     rrf_k: int = 60
     rrf_depth: int = 100
 
     def __post_init__(self) -> None:
-        ws = (self.bm25, self.chars, self.dense, self.answer)
+        ws = (self.bm25, self.chars, self.dense, self.answer, self.foreign, self.answer_dense)
         if any(w < 0 or not math.isfinite(w) for w in ws) or sum(ws) <= 0:
             raise ValueError(f"fusion weights must be >= 0 with a positive sum, got {ws}")
         if self.method not in ("weighted", "rrf"):
@@ -197,12 +211,21 @@ NAIVE_RRF = FusionWeights(bm25=1.0, chars=0.0, dense=1.0, method="rrf")
 LEXICAL_ONLY = FusionWeights(bm25=1.0, chars=1.0, dense=0.0)
 # A foreign-language question searched with its Korean terms as the lexical query (dense on the
 # question itself): picked on the tune splits of bench_channels --only crosslingual (tune, tune_b
-# and the situation questions of tune_c; grid over bm25 0.2-0.45, chars 0.2-0.45, answer 0-0.3
-# with dense 1; the bench prints the grid's best beside these). ``answer`` needs an index with
-# ``answer_lexical_chars`` (the live index has ANSWER_LEXICAL_CHARS).
-CROSSLINGUAL = FusionWeights(bm25=0.3, chars=0.2, dense=1.0, answer=0.2)
+# and the situation questions of tune_c; 650 questions) over the FAQ with the editors' variants
+# (two questions per entry in each language since 2026-12-05): a grid over bm25 0.2-0.3, chars
+# 0.1-0.2, answer 0.2-0.45, foreign 0.3-0.8 and answer_dense 0.3-0.9 with dense 1; the best tune
+# hit@1 (then hit@5), inside a plateau (its neighbours within two questions). ``answer`` needs
+# an index with ``answer_lexical_chars``, ``foreign`` one with ``foreign_lexical`` and
+# ``answer_dense`` one with ``answer_dense_chars`` (the live index has all three). The same
+# weights for every language: each language's own tune-best gained 1-4 of its 130 tune
+# questions in sample, which is noise.
+CROSSLINGUAL = FusionWeights(bm25=0.2, chars=0.2, dense=1.0, answer=0.3, foreign=0.45,
+                             answer_dense=0.7)
 # How much of each answer the answer scorer reads (the live index's IndexConfig).
 ANSWER_LEXICAL_CHARS = 1000
+# How much of each answer the title-and-answer passage holds (the live index's IndexConfig;
+# half the FAQ's answers are under 105 characters, nine in ten under 430).
+ANSWER_DENSE_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +333,11 @@ class IndexConfig:
     ngram: int = 2
     # > 0: index the first this many characters of each answer for ``FusionWeights.answer``
     answer_lexical_chars: int = 0
+    # index the non-Korean words of each title and its variants for ``FusionWeights.foreign``
+    foreign_lexical: bool = False
+    # > 0: embed each entry's title with the first this many characters of its answer as one
+    # passage of its own, for ``FusionWeights.answer_dense`` (never part of ``dense``)
+    answer_dense_chars: int = 0
     k1: float = 1.2
     b: float = 0.75
     expand_lexical: bool = True  # add administrative synonyms of everyday words (bm25)
@@ -334,6 +362,11 @@ class Components:
     sims: np.ndarray | None = None
     # bm25 over the start of each answer (None when not asked for or not indexed)
     answer: np.ndarray | None = None
+    # bm25 of the question's non-Korean words over the titles and variants (None when not
+    # asked for or not indexed)
+    foreign: np.ndarray | None = None
+    # the cosine to each document's title-and-answer passage (None when not indexed)
+    answer_dense: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +379,7 @@ class _Lexical:
     bm25: np.ndarray
     chars: np.ndarray
     answer: np.ndarray | None = None
+    foreign: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -354,8 +388,10 @@ class _Built:
     bm25: bm25s.BM25 | None
     chars: bm25s.BM25 | None
     answer_bm25: bm25s.BM25 | None
+    foreign_bm25: bm25s.BM25 | None
     passage_vecs: np.ndarray | None  # (n_passages, dim)
     passage_starts: np.ndarray | None  # first passage row of each doc
+    answer_vecs: np.ndarray | None  # (n_docs, dim): title + answer start (answer_dense_chars)
     category: np.ndarray
     owner: np.ndarray
     status: np.ndarray
@@ -412,7 +448,8 @@ def _ranks_rrf(x: np.ndarray, mask: np.ndarray | None, k: int, depth: int) -> np
 def fuse(comp: Components, weights: FusionWeights, mask: np.ndarray | None = None) -> np.ndarray:
     """Fused score per document; documents outside ``mask`` get ``-inf``."""
     parts = ((weights.bm25, comp.bm25), (weights.chars, comp.chars), (weights.dense, comp.dense),
-             (weights.answer, comp.answer))
+             (weights.answer, comp.answer), (weights.foreign, comp.foreign),
+             (weights.answer_dense, comp.answer_dense))
     total = np.zeros(comp.dense.shape, dtype=np.float64)
     for w, x in parts:
         if w <= 0 or x is None:
@@ -422,7 +459,8 @@ def fuse(comp: Components, weights: FusionWeights, mask: np.ndarray | None = Non
         else:
             total += w * _minmax(x.astype(np.float64), mask)
     if weights.method == "weighted":
-        total /= weights.bm25 + weights.chars + weights.dense + weights.answer
+        total /= (weights.bm25 + weights.chars + weights.dense + weights.answer + weights.foreign
+                  + weights.answer_dense)
     if mask is not None:
         total[~mask] = -np.inf
     return total
@@ -480,6 +518,7 @@ class SearchIndex:
         self._lex: dict[DocId, list[str]] = {}
         self._chr: dict[DocId, list[str]] = {}
         self._ans: dict[DocId, list[str]] = {}
+        self._for: dict[DocId, list[str]] = {}
         self._lock = threading.RLock()
         self._built: _Built | None = None
         self.upsert(docs)
@@ -520,12 +559,15 @@ class SearchIndex:
         chars = [char_ngrams(d.lexical_text(ac), self.config.ngram) for d in batch]
         an = self.config.answer_lexical_chars
         answers = tokens_batch([d.answer[:an] for d in batch]) if an > 0 else [[] for _ in batch]
+        foreign = [foreign_words(d.lexical_text()) if self.config.foreign_lexical else []
+                   for d in batch]
         with self._lock:
-            for d, lt, ct, at in zip(batch, lex, chars, answers, strict=True):
+            for d, lt, ct, at, ft in zip(batch, lex, chars, answers, foreign, strict=True):
                 self._docs[d.id] = d
                 self._lex[d.id] = lt
                 self._chr[d.id] = ct
                 self._ans[d.id] = at
+                self._for[d.id] = ft
             self._built = None
         return len(batch)
 
@@ -535,6 +577,7 @@ class SearchIndex:
             if doc_id not in self._docs:
                 raise BadRequest(f"no document with id {doc_id!r} in the search index")
             del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id], self._ans[doc_id]
+            del self._for[doc_id]
             self._built = None
 
     def build(self) -> None:
@@ -553,6 +596,10 @@ class SearchIndex:
             cfg = self.config
             vecs: np.ndarray | None = None
             starts: np.ndarray | None = None
+            answer_vecs: np.ndarray | None = None
+            if self.cache is not None and docs and cfg.answer_dense_chars > 0:
+                answer_vecs = np.asarray(self.cache.passages(
+                    [d.answer_passage(cfg.answer_dense_chars) for d in docs]), dtype=np.float32)
             if self.cache is not None and docs:
                 texts: list[str] = []
                 start_list: list[int] = []
@@ -572,8 +619,11 @@ class SearchIndex:
                 chars=_bm25([self._chr[i] for i in ids], cfg.k1, cfg.b),
                 answer_bm25=_bm25([self._ans[i] for i in ids], cfg.k1, cfg.b)
                 if cfg.answer_lexical_chars > 0 else None,
+                foreign_bm25=_bm25([self._for[i] for i in ids], cfg.k1, cfg.b)
+                if cfg.foreign_lexical else None,
                 passage_vecs=vecs,
                 passage_starts=starts,
+                answer_vecs=answer_vecs,
                 category=np.array([d.category or "" for d in docs], dtype=object),
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
@@ -635,15 +685,18 @@ class SearchIndex:
         return clean
 
     def components(self, query: str, query_vector: np.ndarray | None = None,
-                   answer: bool = False) -> Components:
+                   answer: bool = False, foreign: str | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query`` (``answer``: with
-        the answer scorer's, when the index has it)."""
-        lex = self._lexical(query, answer)
+        the answer scorer's, when the index has it; ``foreign``: with the foreign-word
+        scorer's for this text, when the index has it)."""
+        lex = self._lexical(query, answer, foreign)
         return self._with_dense(lex, query_vector)
 
-    def _lexical(self, query: str, answer: bool = False) -> _Lexical:
+    def _lexical(self, query: str, answer: bool = False,
+                 foreign: str | None = None) -> _Lexical:
         """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams
-        (``answer``: and bm25 on morphemes over the answers, when indexed)."""
+        (``answer``: and bm25 on morphemes over the answers, when indexed; ``foreign``: and
+        bm25 of that text's non-Korean words over the titles and variants, when indexed)."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
@@ -653,7 +706,9 @@ class SearchIndex:
         ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
         an = (_bm25_scores(built.answer_bm25, toks, n)
               if answer and built.answer_bm25 is not None else None)
-        return _Lexical(query, clean, toks, bm, ch, an)
+        fo = (_bm25_scores(built.foreign_bm25, foreign_words(foreign), n)
+              if foreign and built.foreign_bm25 is not None else None)
+        return _Lexical(query, clean, toks, bm, ch, an, fo)
 
     def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None) -> Components:
         built = self._ensure_built()
@@ -670,10 +725,14 @@ class SearchIndex:
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
             dense = np.maximum.reduceat(sims, built.passage_starts)
             title = sims[built.passage_starts]
+            answer_dense = (np.einsum("ij,j->i", built.answer_vecs,
+                                      np.asarray(qv, dtype=np.float32))
+                            if built.answer_vecs is not None else None)
             return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
-                              sims=sims, answer=lex.answer)
+                              sims=sims, answer=lex.answer, foreign=lex.foreign,
+                              answer_dense=answer_dense)
         return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
-                          answer=lex.answer)
+                          answer=lex.answer, foreign=lex.foreign)
 
     def best_passage(self, comp: Components, doc_id: DocId) -> str | None:
         """The text of ``doc_id``'s passage (:meth:`SearchDoc.passages`: its title or a
@@ -772,17 +831,21 @@ class SearchIndex:
         if built.passage_vecs is None and w.dense > 0:
             w = LEXICAL_ONLY if weights is None else FusionWeights(
                 bm25=w.bm25 or 1.0, chars=w.chars, dense=0.0, method=w.method,
-                rrf_k=w.rrf_k, rrf_depth=w.rrf_depth, answer=w.answer)
+                rrf_k=w.rrf_k, rrf_depth=w.rrf_depth, answer=w.answer, foreign=w.foreign)
+        elif built.passage_vecs is None and w.answer_dense > 0:
+            rest = w.bm25 + w.chars + w.answer + w.foreign
+            w = replace(w, answer_dense=0.0) if rest > 0 else LEXICAL_ONLY
         if lexical_query is not None and len(lexical_query) > MAX_QUERY_CHARS:
             raise BadRequest("lexical_query is too long")
         if lexical_query and lexical_query.strip():
-            if query_vector is None and built.passage_vecs is not None and w.dense > 0:
+            if (query_vector is None and built.passage_vecs is not None
+                    and (w.dense > 0 or w.answer_dense > 0)):
                 assert self.embedder is not None
                 fixed = self.repaired(query)
                 query_vector = self.embedder.query(self._dense_text(fixed, *analyze_query(fixed)))
-            lex = self._lexical(lexical_query, w.answer > 0)
+            lex = self._lexical(lexical_query, w.answer > 0, query if w.foreign > 0 else None)
         else:
-            lex = self._lexical(query, w.answer > 0)
+            lex = self._lexical(query, w.answer > 0, query if w.foreign > 0 else None)
         rule = _cascade_rule(cascade, self.config.cascade)
         if (rule is not None and query_vector is None and not answerable_only
                 and built.passage_vecs is not None and w.dense > 0):

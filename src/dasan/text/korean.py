@@ -209,6 +209,33 @@ def get_kiwi() -> Kiwi:
     return _kiwi
 
 
+def _latin_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch)
+                       if not unicodedata.combining(c))
+        if base != ch and base.isascii() and base:
+            table[cp] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D"})
+    return table
+
+
+_LATIN_FOLD = _latin_fold_table()
+
+
+def fold_latin(text: str) -> str:
+    """``text`` with the diacritics of Latin letters removed ("thẻ xe buýt" -> "the xe buyt",
+    "đăng ký" -> "dang ky", "café" -> "cafe"); every other script is left as it is (Hangul
+    syllables are not decomposed).
+
+    What the lexical scorers read, on both sides (an entry's text when it is indexed, a
+    question when it is searched): residents often type Vietnamese on a phone without its
+    diacritics, and a question typed so must still match the words of a variant written with
+    them. The dense encoder reads the text as written."""
+    return text.translate(_LATIN_FOLD)
+
+
 def _base_tag(tag: object) -> str:
     return str(tag).split("-", 1)[0]
 
@@ -218,7 +245,7 @@ def _select(tokens: Iterable[object], tags: frozenset[str]) -> list[str]:
     for tok in tokens:
         tag = _base_tag(tok.tag)  # type: ignore[attr-defined]
         if tag in tags:
-            out.append(str(tok.form).lower())  # type: ignore[attr-defined]
+            out.append(fold_latin(str(tok.form).lower()))  # type: ignore[attr-defined]
     return out
 
 
@@ -275,7 +302,7 @@ def compact(text: str) -> str:
 
     Spaces go too, so "기후 동행카드" and "기후동행 카드" compare equal.
     """
-    return _HANGUL_OR_WORD.sub("", normalize(text).lower())
+    return _HANGUL_OR_WORD.sub("", fold_latin(normalize(text).lower()))
 
 
 def char_ngrams(text: str, n: int = 2) -> list[str]:

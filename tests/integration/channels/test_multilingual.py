@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,21 @@ def test_agent_korean_reply_is_translated_with_the_original_kept(
     detail = client.get(f"/api/channels/threads/{result.thread_id}").json()
     inbound = detail["messages"][0]
     assert inbound["language"] == "en" and inbound["translation"]
+
+
+def test_the_bot_searches_a_foreign_question_as_the_desk_does(db: Session,
+                                                              kb: dict[str, int]) -> None:
+    from dasan.chat import bot
+    from dasan.knowledge.bot_answer import find_answer
+
+    question = "Can I get my money back?"
+    # the lexical scorers read the Korean terms, the encoder the question as written
+    found = find_answer(db, question, date.today(), lexical_query="기후동행카드 환불")
+    assert found.found and found.found[0][0].title == "기후동행카드 환불 방법"
+    assert found.found[0][1].dense == pytest.approx(next(
+        h.dense for e, h in find_answer(db, question, date.today(), k=4).found
+        if e.title == "기후동행카드 환불 방법"), abs=1e-5)
+    # the bot's reply comes from that search: the entry it answers with or offers first
+    reply = bot.respond(db, question, lexical_query="기후동행카드 환불")
+    first = reply.flags["entry"] if reply.kind == "answer" else reply.flags["related"][0]
+    assert first["title"] == "기후동행카드 환불 방법"

@@ -125,29 +125,32 @@ def test_sla_by_channel() -> None:
     assert due_at("chat", start) is None
 
 
-def test_foreign_questions_search_raw_question_with_glossary_terms_first() -> None:
+def test_foreign_questions_search_raw_question_with_its_korean_terms_first() -> None:
     from dasan.channels.translation.glossary import GlossaryTranslator
-    from dasan.channels.written_bot import korean_queries
+    from dasan.channels.written_bot import SearchTry, search_tries
 
-    queries = korean_queries("How do I buy a climate card?", "en", GlossaryTranslator())
-    # first the raw question with the Korean terms appended (dense sees both, lexical the terms)
-    assert queries[0].startswith("How do I buy a climate card? ")
-    assert "기후동행카드" in queries[0]
-    assert queries[1] == "How do I buy a climate card?"
-    assert len(queries) == 3 and queries[2] == queries[0].split("? ", 1)[1]
-    # without any glossary term only the raw question is left
-    assert korean_queries("Good morning", "en", GlossaryTranslator()) == ["Good morning"]
-    assert korean_queries("기후동행카드 구매", "ko", GlossaryTranslator()) == ["기후동행카드 구매"]
+    tries = search_tries("How do I buy a climate card?", "en", GlossaryTranslator())
+    # first the desk's cross-lingual search: the encoder reads the question as written, the
+    # lexical scorers its Korean terms
+    assert tries[0].query == "How do I buy a climate card?"
+    assert tries[0].lexical_query is not None and "기후동행카드" in tries[0].lexical_query
+    # then the raw question alone, then the bare terms (plain hybrid searches)
+    assert tries[1:] == [SearchTry("How do I buy a climate card?"),
+                         SearchTry(tries[0].lexical_query)]
+    # without any Korean term only the raw question is left
+    assert search_tries("Good morning", "en", GlossaryTranslator()) == [SearchTry("Good morning")]
+    assert search_tries("기후동행카드 구매", "ko", GlossaryTranslator()) == [
+        SearchTry("기후동행카드 구매")]
 
 
 def test_a_chinese_question_is_searched_with_its_korean_terms_and_readings() -> None:
     from dasan.channels.translation.lexicon import korean_terms, korean_text
     from dasan.channels.translation.port import NoTranslator
-    from dasan.channels.written_bot import korean_queries
+    from dasan.channels.written_bot import search_tries
 
     question = "高龄者可以申请吗？"
-    queries = korean_queries(question, "zh", NoTranslator())
-    assert queries[0] == f"{question} {korean_text(question, 'zh')}"
-    assert "신청" in queries[0]  # 申请: the lexicon's term or its reading, either way Korean
+    tries = search_tries(question, "zh", NoTranslator())
+    assert (tries[0].query, tries[0].lexical_query) == (question, korean_text(question, "zh"))
+    assert "신청" in (tries[0].lexical_query or "")  # 申请: the lexicon's term or its reading
     assert any(t.source == "reading" for t in korean_terms(question, "zh"))
-    assert queries[1] == question
+    assert tries[1].query == question and tries[1].lexical_query is None

@@ -74,3 +74,19 @@ def test_the_shipped_files_cover_each_seed_entry_in_every_language() -> None:
     shipped = seed_variants()
     assert all(k.startswith("civilappeal:") for k in shipped)
     assert len(shipped) == len(ids) == 2842
+
+
+def test_each_seed_entry_has_a_title_question_then_an_answer_question_in_every_language() -> None:
+    from dasan.knowledge.editor_variants import read_file
+
+    for lang in LANGS[1:]:
+        first = read_file(SEED_VARIANTS_DIR / f"i18n-{lang}.jsonl")
+        second = read_file(SEED_VARIANTS_DIR / f"i18n2-{lang}.jsonl")
+        assert len(second) == 2842 and {r.lang for r in second} == {lang}
+        assert {r.entry_id for r in second} == {r.entry_id for r in first}
+        own = {r.entry_id: r.variants for r in first}
+        shipped = seed_variants([lang])
+        # the seed import reads both, the title's question first
+        for row in second:
+            assert shipped[f"civilappeal:{row.entry_id}"] == tuple(
+                dict.fromkeys((*own[row.entry_id], *row.variants))), (lang, row.entry_id)

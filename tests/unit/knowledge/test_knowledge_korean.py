@@ -154,3 +154,13 @@ def test_a_long_run_without_spaces_is_respaced_and_other_text_is_kept() -> None:
     # shorter runs (a compound title word, an ordinary spaced question) are left alone
     assert respace_long_runs("동행정서비스헌장이뭐예요?") == "동행정서비스헌장이뭐예요?"
     assert respace_long_runs("기후동행카드 충전 방법") == "기후동행카드 충전 방법"
+
+
+def test_latin_diacritics_are_folded_for_the_lexical_scorers_only_latin() -> None:
+    from dasan.text.korean import char_ngrams, fold_latin, tokens
+
+    assert fold_latin("Tôi muốn đăng ký thẻ xe buýt") == "Toi muon dang ky the xe buyt"
+    assert fold_latin("ĐẶNG café 기후동행카드 Өргөдөл 申请") == "DANG cafe 기후동행카드 Өргөдөл 申请"
+    # a Vietnamese question typed without diacritics reads as the one written with them
+    assert tokens("đăng ký thẻ") == tokens("dang ky the") == ["dang", "ky", "the"]
+    assert char_ngrams("thẻ xe") == char_ngrams("the xe")

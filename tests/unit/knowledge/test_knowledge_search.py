@@ -231,6 +231,7 @@ def test_answer_weight_is_validated() -> None:
     with pytest.raises(ValueError):
         FusionWeights(answer=-0.1)
     assert CROSSLINGUAL.answer > 0  # the search for a foreign question weighs the answers
+    assert CROSSLINGUAL.foreign > 0 and CROSSLINGUAL.answer_dense > 0
 
 
 def test_calibration_is_monotone() -> None:
@@ -410,6 +411,64 @@ def test_a_lexical_query_is_what_the_lexical_scorers_read() -> None:
     assert top_id(hits) == "resident-copy" and hits[0].score > 0
     with pytest.raises(DomainError):
         lex.search("bike", lexical_query="가" * 2001)
+
+
+FOREIGN_CORPUS = [
+    replace(CORPUS[2], question_variants=(*CORPUS[2].question_variants,
+                                          "Tôi muốn thuê xe đạp công cộng Ttareungi",
+                                          "Как взять велосипед напрокат")),
+    replace(CORPUS[0], question_variants=(*CORPUS[0].question_variants,
+                                          "气候同行卡怎么退款", "Hoàn tiền thẻ khí hậu")),
+    *CORPUS[3:],
+]
+
+
+def test_the_foreign_word_scorer_matches_a_question_with_the_variants_in_its_language() -> None:
+    only_foreign = FusionWeights(bm25=0.0, chars=0.0, dense=0.0, foreign=1.0)
+    lex = SearchIndex(FOREIGN_CORPUS, use_dense=False, config=IndexConfig(foreign_lexical=True))
+    # Vietnamese typed without its diacritics finds the variant written with them
+    assert top_id(lex.search("toi muon thue xe dap", k=1, weights=only_foreign)) == "bike-rent"
+    assert top_id(lex.search("hoan tien the", k=1, weights=only_foreign)) == "climate-refund"
+    # Chinese by character bigrams, Cyrillic by its words' first letters (велосипеды)
+    assert top_id(lex.search("退款", k=1, weights=only_foreign)) == "climate-refund"
+    assert top_id(lex.search("велосипеды", k=1, weights=only_foreign)) == "bike-rent"
+    # with a lexical query it reads the question as written, not the Korean terms
+    hits = lex.search("hoan tien", k=1, lexical_query="따릉이", weights=only_foreign)
+    assert top_id(hits) == "climate-refund"
+    # Korean words are the other scorers': nothing here; without the option nothing is indexed
+    assert all(h.score == 0.0 for h in lex.search("따릉이 대여", k=3, weights=only_foreign))
+    plain = SearchIndex(FOREIGN_CORPUS, use_dense=False)
+    assert plain.components("hoan tien", foreign="hoan tien").foreign is None
+    assert lex.components("hoan tien").foreign is None  # only when asked for
+    lex.remove("climate-refund")
+    assert all(h.id != "climate-refund" for h in lex.search("hoan tien", k=3,
+                                                          weights=only_foreign))
+    with pytest.raises(ValueError):
+        FusionWeights(foreign=-1.0)
+
+
+def test_the_title_and_answer_passage_is_scored_on_its_own() -> None:
+    only = FusionWeights(bm25=0.0, chars=0.0, dense=0.0, answer_dense=1.0)
+    idx = SearchIndex(CORPUS, config=IndexConfig(answer_dense_chars=400))
+    assert CORPUS[0].answer_passage(400) == f"{CORPUS[0].title} {CORPUS[0].answer}"
+    assert CORPUS[0].answer_passage(2) == f"{CORPUS[0].title} {CORPUS[0].answer[:2]}"
+    assert replace(CORPUS[0], answer="").answer_passage(400) == CORPUS[0].title
+    # a question that reads like an answer: the customer centre at the station
+    question = "역사 고객안내센터에서 받을 수 있나요"
+    comp = idx.components(question)
+    assert comp.answer_dense is not None and comp.answer_dense.shape == (len(CORPUS),)
+    assert top_id(idx.search(question, k=1, weights=only)) == "climate-refund"
+    # it is not part of the best-passage score (the title and variants'), and without the
+    # option it is neither embedded nor weighed
+    plain = SearchIndex(CORPUS, config=IndexConfig())
+    assert plain.components(question).answer_dense is None
+    assert np.allclose(plain.components(question).dense, comp.dense)
+    with pytest.raises(ValueError):
+        FusionWeights(answer_dense=-0.5)
+    # a lexical index drops the weight instead of failing
+    lexical = SearchIndex(CORPUS, use_dense=False, config=IndexConfig(answer_dense_chars=400))
+    assert lexical.search("기후동행카드 환불", k=1, weights=CROSSLINGUAL)
+    assert lexical.search("기후동행카드 환불", k=1, weights=only)
 
 
 def test_with_a_lexical_query_the_encoder_reads_the_question(index: SearchIndex) -> None:
