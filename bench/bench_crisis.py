@@ -385,9 +385,34 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     return results
 
 
+def score_new_set(path: Path) -> dict[str, Any]:
+    """A newly written tune set scored by the detector as it is, before anything learns from it
+    (a fresh out-of-writer figure): recall and false alarms of every detector, and how many of
+    its imminent crises (and of its other crises) the detector calls imminent."""
+    rows = crisis.load_labelled(path)
+    out = report(f"new set {path.name}, scored before it joins training", rows)
+    flagged: list[crisis.CrisisResult | None] = [None] * len(rows)
+    for channel in {c for _, _, _, c in rows}:
+        at = [i for i, r in enumerate(rows) if r[3] == channel]
+        for i, r in zip(at, crisis.detect_crisis_many([rows[i][0] for i in at],
+                                                      channel=as_channel(channel)), strict=True):
+            flagged[i] = r
+    imm = [(r.crisis and r.imminent, row[2]) for r, row in zip(flagged, rows, strict=True)
+           if r is not None and row[1] != "none"]
+    print(f"imminent crises flagged imminent: {sum(f for f, i in imm if i)}/{sum(i for _, i in imm)}"
+          f"; other crises flagged imminent: {sum(f for f, i in imm if not i)}/"
+          f"{sum(not i for _, i in imm)}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.parse_args(argv)
+    parser.add_argument("--only", type=Path, help="score this new tune set alone (nothing else)")
+    args = parser.parse_args(argv)
+    if args.only is not None:
+        print(f"# bench_crisis --only {args.only.name}")
+        score_new_set(args.only)
+        return
     print("# bench_crisis")
     bench_crisis()
 
