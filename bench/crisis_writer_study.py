@@ -135,6 +135,37 @@ class Config:
     cue_only: bool = False  # the stage judges only messages with a distress cue
 
 
+E5_ONNX = Path("var/models/e5-small-q4.onnx")
+_E5: dict[str, np.ndarray] = {}
+
+
+def e5_cache() -> Path:
+    with E5_ONNX.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha1").hexdigest()[:12]
+    return CACHE_DIR / f"e5-{digest}.npz"
+
+
+def e5_vectors(texts: Sequence[str]) -> np.ndarray:
+    """The project's e5-small query vectors (ONNX, as the knowledge search embeds a question)
+    of what the stage reads, cached in /tmp by the text (computed for the texts not yet there)."""
+    from dasan.knowledge.embeddings import query_key
+
+    keys = [hashlib.sha1(query_key(t).encode()).hexdigest() for t in texts]
+    if not _E5 and e5_cache().is_file():
+        z = np.load(e5_cache())
+        _E5.update(zip(z["keys"].tolist(), z["vecs"], strict=True))
+    todo = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in _E5})
+    if todo:
+        from dasan.knowledge.embeddings import OnnxE5Embedder
+
+        print(f"embedding {len(todo)} texts ...", flush=True)
+        vecs = OnnxE5Embedder(E5_ONNX).queries([t for _, t in todo])
+        _E5.update((k, v) for (k, _), v in zip(todo, vecs, strict=True))
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        np.savez(e5_cache(), keys=np.array(list(_E5)), vecs=np.stack(list(_E5.values())))
+    return np.stack([_E5[k] for k in keys])
+
+
 def fit(cfg: Config, texts: Sequence[str], kinds: Any, weights: Any) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -150,6 +181,10 @@ def fit(cfg: Config, texts: Sequence[str], kinds: Any, weights: Any) -> Any:
                                               sublinear_tf=True))
     lr = LogisticRegression(C=cfg.c, max_iter=3000,
                             class_weight="balanced" if cfg.balanced else None)
+    if cfg.analyzer == "e5":  # a logistic regression over the sentence vectors
+        from sklearn.preprocessing import FunctionTransformer
+
+        vec = FunctionTransformer(e5_vectors)
     model = make_pipeline(vec, lr)
     model.fit(list(texts), list(kinds), logisticregression__sample_weight=np.asarray(weights))
     return model
@@ -420,6 +455,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                              "scores (stages that learnt from it): 13 fits instead of 41")
     parser.add_argument("--imminence", action="store_true",
                         help="also the leave-one-writer-out study of the imminence model")
+    parser.add_argument("--second", default=None,
+                        help="a second opinion (an analyser: char_wb, e5 ...) whose P(crisis) is "
+                             "mixed with the stage's: (1 - a) * stage + a * second")
+    parser.add_argument("--second-C", type=float, default=4.0)
+    parser.add_argument("--second-weight", type=float, nargs="+", default=[0.5],
+                        help="a, the second opinion's share (several: one table each)")
     args = parser.parse_args(argv)
     lo, hi = (int(x) for x in args.ngram.split(","))
     cfg = Config(args.analyzer, (lo, hi), args.C, args.min_df, args.lookalike_weight,
@@ -435,8 +476,29 @@ def main(argv: Sequence[str] | None = None) -> None:
         for c in (1.0, 4.0):
             imminence_study(rows, c, (0.5, 0.6, 0.7))
     t0 = time.process_time()
+    if "e5" in (args.analyzer, args.second):
+        e5_vectors(rows.texts)  # before the fits, which read them from the cache
     sc = score_all(cfg, rows, writers, args.jobs, not args.not_nested)
     print(f"scores took {time.process_time() - t0:.0f} CPU s")
+    mixes: list[tuple[str, dict[str, np.ndarray]]] = [("", sc)]
+    if args.second:
+        cfg2 = replace(cfg, analyzer=args.second, c=args.second_C)
+        sc2 = score_all(cfg2, rows, writers, args.jobs, not args.not_nested)
+        mixes = [(f"mixed with {cfg2} at a = {a}", mixed(sc, sc2, a)) for a in args.second_weight]
+    for title, sc in mixes:
+        print(f"\n### {title}" if title else "")
+        study_tables(args, cfg, rows, det, sc, writers)
+
+
+def mixed(sc: dict[str, np.ndarray], sc2: dict[str, np.ndarray], a: float
+          ) -> dict[str, np.ndarray]:
+    """The stage's scores with a second opinion's mixed in: (1 - a) * P1 + a * P2 (the kind the
+    stage's)."""
+    return {k: v if k == "kind_out" else (1 - a) * v + a * sc2[k] for k, v in sc.items()}
+
+
+def study_tables(args: argparse.Namespace, cfg: Config, rows: Rows, det: np.ndarray,
+                 sc: dict[str, np.ndarray], writers: Sequence[str]) -> None:
     print_curve(rows, det, sc, writers, (0.85, 0.90, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98))
     for budget in args.budget_lookalike:
         budgets = {"lookalike_added": budget, "real_lookalike_added": args.budget_real_lookalike,
