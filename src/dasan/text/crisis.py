@@ -936,8 +936,10 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
     if stage is None:
         return results
     read = {i: stage_text(views[i]) for i in quiet}
-    flagged = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
-                                                    strict=True) if p >= stage.threshold]
+    scored = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
+                                                   strict=True)]
+    flagged = [(i, kind, p) for i, kind, p in _with_opinion(scored, read)
+               if p >= _stage_threshold(stage)]
     now = crisis_stage.get_imminence()
     soon = [False] * len(flagged) if now is None else [
         p >= now.threshold for _k, p in now.predict([read[i] for i, _k, _p in flagged])]
@@ -950,6 +952,35 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
         results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind], imminent,
                                   None, [(0, len(texts[i]))], "stage", p, results[i].disclosure)
     return results
+
+
+def _stage_threshold(stage: Any) -> float:
+    """The stage's threshold, or the mixed probability's when the second opinion is there."""
+    from dasan.text import crisis_opinion
+
+    return crisis_opinion.THRESHOLD if crisis_opinion.get_opinion() is not None \
+        else float(stage.threshold)
+
+
+def _with_opinion(scored: list[tuple[int, str, float]], read: dict[int, str],
+                  ) -> list[tuple[int, str, float]]:
+    """The stage's P(crisis) mixed with the second opinion's (:mod:`dasan.text.crisis_opinion`)
+    where the mix can reach its threshold; elsewhere (and without the opinion) as it was."""
+    from dasan.text import crisis_opinion
+
+    opinion = crisis_opinion.get_opinion()
+    if opinion is None:
+        return scored
+    a = crisis_opinion.WEIGHT
+    unsure = [j for j, (_i, _k, p) in enumerate(scored) if p >= crisis_opinion.unsure_from()]
+    if not unsure:
+        return scored
+    out = list(scored)
+    second = opinion.crisis_probability(crisis_opinion.vectors([read[scored[j][0]] for j in unsure]))
+    for j, p2 in zip(unsure, second, strict=True):
+        i, kind, p = scored[j]
+        out[j] = (i, kind, (1.0 - a) * p + a * float(p2))
+    return out
 
 
 def detect_crisis(text: str, *, use_model: bool = True, channel: CrisisChannel | None = None,

@@ -209,6 +209,9 @@ def get_stage() -> Any:
     if not _LOADED:
         with _LOCK:
             if not _LOADED:
+                from dasan.text import crisis_opinion
+
+                crisis_opinion.reload()  # the opinion goes with the stage read here
                 try:
                     _STAGE = load_or_train()
                     _IMMINENCE = None if _STAGE is None else _load_imminence()
@@ -234,8 +237,12 @@ def get_imminence() -> Any:
 
 def set_stage(stage: Any, imminence: Any = None) -> None:
     """Replace the process-wide stage and its imminence model (tests, benchmarks; None
-    switches them off)."""
+    switches them off). The second opinion, trained beside the installed stage, is switched
+    off with it (:func:`dasan.text.crisis_opinion.set_opinion` sets one)."""
     global _STAGE, _IMMINENCE, _LOADED
+    from dasan.text import crisis_opinion
+
+    crisis_opinion.set_opinion(None)
     with _LOCK:
         _STAGE, _IMMINENCE = stage, imminence
         _LOADED = True
