@@ -27,6 +27,13 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - a sixth blind tune set ``bench/data/crisis_blind_tune6.tsv`` by another such helper (everyday
   register on all five channels, many short context-free one-liners, crises buried in ordinary
   questions, destitution in every form);
+- a seventh blind tune set ``bench/data/crisis_blind_tune7.tsv`` by another such helper (call
+  transcripts with fillers and self-corrections, SMS from elderly people and foreign residents
+  in simple Korean, third-party reports by carers, neighbours, shop owners, riders, landlords;
+  ordinary 120 calls as look-alikes); scored before it joined training (``--only``);
+- an eighth blind tune set ``bench/data/crisis_blind_tune8.tsv`` by another such helper (young
+  people's chat and web Q&A with slang and 초성, self-harm hints, dating violence and stalking,
+  students' and young workers' hardship; games, memes, exams as look-alikes); scored first too;
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -73,6 +80,8 @@ BLIND_TUNE3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune3.tsv"
 BLIND_TUNE4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune4.tsv"
 BLIND_TUNE5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune5.tsv"
 BLIND_TUNE6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune6.tsv"
+BLIND_TUNE7 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune7.tsv"
+BLIND_TUNE8 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune8.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 
@@ -287,6 +296,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                      crisis.load_labelled(BLIND_TUNE5)),
                "blind_tune6": report("written blind (short one-liners, buried crises, hardship), sixth tune set",
                                      crisis.load_labelled(BLIND_TUNE6)),
+               "blind_tune7": report("written blind (calls, elderly and foreign SMS, third parties), seventh tune set",
+                                     crisis.load_labelled(BLIND_TUNE7)),
+               "blind_tune8": report("written blind (youth chat and Q&A, dating violence, young hardship), eighth tune set",
+                                     crisis.load_labelled(BLIND_TUNE8)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",

@@ -3,9 +3,9 @@
 Run: ``uv run --frozen python -m bench.crisis_writer_study`` (needs ``../shared/data``;
 scikit-learn at study time only). Options pick the stage's features and budgets.
 
-**Writers.** The tune sets come from eight writers: the packaged tune set with the casual
-register rows (``crisis_data``; the tuners), the casual tune set (a tuner), and six helpers
-who never saw the detector (``crisis_blind_tune.tsv`` ... ``crisis_blind_tune6.tsv``). Real text: the rows of the *tune* hash
+**Writers.** The tune sets come from ten writers: the packaged tune set with the casual
+register rows (``crisis_data``; the tuners), the casual tune set (a tuner), and eight helpers
+who never saw the detector (``crisis_blind_tune.tsv`` ... ``crisis_blind_tune8.tsv``). Real text: the rows of the *tune* hash
 of every Korean source of the shared data (:func:`dasan.text.crisis_gate.real_tune_rows`): the
 labelled ones (songys crises; the hand-labelled real look-alikes of ``crisis_real_sources.tsv``'s
 tune split) and a sample of the unlabelled ones (non-crises). No hold-out file and no row of the
@@ -20,8 +20,8 @@ per writer: recall and look-alike false alarms of the detector as it is, of the 
 real false alarms (out of fold) at W's threshold.
 
 The detector as it is was tuned on the packaged, casual and first two blind sets (its figures
-there are in-sample); blind sets 3 to 6 are the only writers its rules and first models never
-learnt from. The stage's figures are out of writer on all eight.
+there are in-sample); blind sets 3 to 8 are the only writers its rules and first models never
+learnt from. The stage's figures are out of writer on all ten.
 
 The figures of the runs and the conclusion are in :data:`RESULTS` (and docs/crisis.md).
 """

@@ -4,11 +4,11 @@ Rules written from one writer's sentences found about half of another writer's c
 blind sets, docs/crisis.md). This stage is a character 1-4-gram logistic regression (n-grams
 across words) over
 {none, the six kinds} (a :class:`dasan.text.crisis.CrisisModel`, scored without scikit-learn)
-trained on every hand-written tune set, from eight writers, and on real text:
+trained on every hand-written tune set, from ten writers, and on real text:
 
 * the packaged tune set and the casual-register rows (``crisis_data``), the casual tune set
-  and the six blind tune sets (``bench/data/crisis_casual_tune.tsv``,
-  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune6.tsv``), crises by kind and look-alikes
+  and the eight blind tune sets (``bench/data/crisis_casual_tune.tsv``,
+  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune8.tsv``), crises by kind and look-alikes
   (weighted :data:`LOOKALIKE_WEIGHT`: the hard negatives);
 * the real rows of the *tune* hash of every Korean source of the shared data
   (:func:`dasan.text.crisis_gate.real_tune_rows`): the labelled ones by their label (the
@@ -54,6 +54,8 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
     "blind4": ("crisis_blind_tune4.tsv",),
     "blind5": ("crisis_blind_tune5.tsv",),
     "blind6": ("crisis_blind_tune6.tsv",),
+    "blind7": ("crisis_blind_tune7.tsv",),
+    "blind8": ("crisis_blind_tune8.tsv",),
 }
 # Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth pass, has
 # the figures): with eight writers C 20 finds more of every blind writer's crises than C 10 at
