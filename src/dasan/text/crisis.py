@@ -924,7 +924,8 @@ def stage_silenced(view_text: str) -> bool:
 def _third_stage(results: list[CrisisResult], views: Sequence[str],
                  texts: Sequence[str]) -> list[CrisisResult]:
     """Ask the stage learnt across writers (:mod:`dasan.text.crisis_stage`) of every message
-    left unflagged: P(any crisis) at or above its threshold flags it with the most likely kind
+    left unflagged: P(any crisis) at or above its threshold (mixed with the second opinion's
+    where the stage is unsure, :mod:`dasan.text.crisis_opinion`) flags it with the most likely kind
     (source ``stage``; imminent by the words of now or by the stage's imminence model, hardship
     and a neighbour by the rules' words of now). Without the stage (no shared data at training
     time) the results stand."""

@@ -24,6 +24,8 @@ threshold and C were chosen by leaving one writer out (``bench/crisis_writer_stu
 stage trained without a writer scores that writer; each writer's threshold is chosen without
 it, as the lowest at which the stage adds at most 0.5% false alarms to the other writers'
 look-alikes, 0.3% to the real look-alikes and 0.1% to the other real rows, out of fold).
+Where the stage is unsure, a second opinion over sentence vectors has a share of the decision
+(:mod:`dasan.text.crisis_opinion`: the mixed probability then has its own threshold).
 Trained at ``make models`` time from ``../shared/data`` and kept in ``var/models``; without the
 data there is no stage (the real rows are what keeps it quiet on ordinary text).
 ``DASAN_CRISIS_STAGE=off`` switches it off.
@@ -57,12 +59,13 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
     "blind7": ("crisis_blind_tune7.tsv",),
     "blind8": ("crisis_blind_tune8.tsv",),
 }
-# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth pass, has
-# the figures): with eight writers C 20 finds more of every blind writer's crises than C 10 at
-# the same thresholds, with fewer real alarms; its rule's threshold is 0.92, but at 0.92 it reads a
-# unit test's look-alike (0.922), so 0.93 (each writer's own nested threshold: 0.92-0.96), where
-# it still finds at least as many as C 10 at 0.92 on every writer. Look-alike weight 6 and C 40
-# no better.
+# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth and ninth
+# passes, have the figures). Ten writers: C 20 against C 40 mixed (C 40 finds a few more of blind
+# sets 4, 6, 7, fewer of 3 and 8, and flags 2 more real look-alikes); the rule's threshold over
+# all ten is 0.92 (each writer's own nested threshold 0.91-0.94), but at 0.92 the stage reads a
+# unit test's look-alike (그렇게 죽고 싶으면 혼자 죽어라, 0.923; with eight writers another, 0.922),
+# so 0.93. This threshold is the stage's when it decides alone; with the second opinion
+# (crisis_opinion) the mixed probability has its own.
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
 C = 20.0
 MIN_DF = 2
@@ -73,8 +76,8 @@ THRESHOLD = 0.93
 # Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
 # or a second model learnt from every writer's crises and their imminent labels ({imminent,
 # none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
-# crisis_writer_study.py --imminence; eight writers): out of writer, the words alone flag 28-58% of
-# each writer's imminent crises imminent, with the model 70-91%, at 3-24% of the crises not
+# crisis_writer_study.py --imminence; ten writers): out of writer, the words alone flag 28-62% of
+# each writer's imminent crises imminent, with the model 70-93%, at 3-24% of the crises not
 # imminent (3-20%; blind set 5's writer calls many crises told with words of now not imminent).
 IMMINENCE_C = 1.0
 IMMINENCE_THRESHOLD = 0.6
