@@ -276,6 +276,14 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     model = crisis.get_model()
     print(f"crisis model ready in {time.perf_counter() - t0:.2f}s "
           f"(trained on {model.trained_on if model else 0} tune rows)")
+    from dasan.text import crisis_opinion, crisis_stage
+
+    stage, opinion = crisis_stage.get_stage(), crisis_opinion.get_opinion()
+    said_stage = f"on, threshold {stage.threshold:.2f}" if stage else "off"
+    said_opinion = (f"on, weight {crisis_opinion.WEIGHT:.2f}, threshold "
+                    f"{crisis_opinion.THRESHOLD:.2f}" if opinion else "off")
+    print(f"third stage: {said_stage}; second opinion: {said_opinion}; "
+          f"load {Path('/proc/loadavg').read_text().split()[:3]}")
     tune = crisis.load_labelled(crisis.TRAIN_SET)
     hold = crisis.load_labelled(HOLDOUT)
     results: dict[str, Any] = {"tune": report("tune split (tuned on)", tune),
@@ -345,7 +353,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
         peer_full, _, _ = throughput(texts)
     finally:
         abuse.detect_crisis_many = real  # type: ignore[assignment]
-    print(f"\n## throughput on one core ({len(texts)} messages, batches of 64, per CPU second)")
+    print(f"\n## throughput on one core ({len(texts)} messages, batches of 64, per CPU second; "
+          f"load {Path('/proc/loadavg').read_text().split()[:3]})")
     print(f"abuse+crisis screening: {full:8.0f} msg/s (target >= 2000: "
           f"{'met' if full >= 2000 else 'NOT met'}); peer (abuse + v1 crisis rules): "
           f"{peer_full:8.0f} msg/s")
