@@ -281,12 +281,13 @@ def score_all(cfg: Config, rows: Rows, writers: Sequence[str],
 def silenced(rows: Rows, quiet: str) -> np.ndarray:
     """Rows the stage is not asked of: ``stage`` = :func:`dasan.text.crisis.stage_silenced`
     (the shipped choice); also ``laugh`` (laughter), ``about`` (talk about a topic), ``news``
-    (reads as a news report), comma-separated."""
+    (reads as a news report), ``rhetoric`` (a rule's crisis word in rhetoric), comma-separated."""
     out = np.zeros(len(rows.views), dtype=bool)
     for name in filter(None, quiet.split(",")):
         tests: dict[str, Callable[[str], object]] = {
             "stage": crisis.stage_silenced, "laugh": crisis._LAUGH.search,
-            "about": crisis._ABOUT.search, "news": crisis._reads_as_news}
+            "about": crisis._ABOUT.search, "news": crisis._reads_as_news,
+            "rhetoric": crisis.rhetorical}
         test = tests[name]
         out |= np.array([bool(test(v)) for v in rows.views])
     return out

@@ -912,13 +912,32 @@ STAGE_MIN_SYLLABLES = 6
 _SYLLABLE = re.compile(r"[가-힣]")
 
 
+# A crisis word the rules heard in rhetoric (그렇게 죽고 싶으면 혼자 죽어라, 니가 얼마나 맞았으면):
+# their guard passes it, and the third stage, which has no such guard, is kept out of it too.
+_RHETORIC_HINT = re.compile(r"얼마나|오죽|니가|너가|네가|그렇게")
+
+
+def rhetorical(view_text: str) -> bool:
+    """Whether a rule's crisis word sits in rhetoric, as the rules' guard reads it."""
+    if not _RHETORIC_HINT.search(view_text):
+        return False
+    for _kind, _sub, pattern, _imminent in _RULES:
+        for m in pattern.finditer(view_text):
+            if m.end() > m.start() \
+                    and _RHETORIC_BEFORE.search(view_text, max(0, m.start() - 16), m.start()) \
+                    and _RHETORIC_AFTER.match(view_text, m.end(), m.end() + 10):
+                return True
+    return False
+
+
 def stage_silenced(view_text: str) -> bool:
     """Whether a message is one the third stage never flags: a joke said to be one (농담이고),
-    a meeting planned ahead, a clothesline, or a fragment (under :data:`STAGE_MIN_SYLLABLES`
-    syllables)."""
+    a meeting planned ahead, a clothesline, a fragment (under :data:`STAGE_MIN_SYLLABLES`
+    syllables), or a rule's crisis word in rhetoric (:func:`rhetorical`)."""
     return bool(_JOKE.search(view_text) or _MEETING_AHEAD.search(view_text)
                 or _CLOTHESLINE.search(view_text)
-                or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES)
+                or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES
+                or rhetorical(view_text))
 
 
 def _third_stage(results: list[CrisisResult], views: Sequence[str],

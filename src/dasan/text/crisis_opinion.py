@@ -14,12 +14,8 @@ few messages the stage already reads as near a crisis; all others are settled by
 (on the civil questions no message reaches that score). Chosen by leaving one writer out over
 ten writers (``bench/crisis_writer_study.py --second e5``; docs/crisis.md, ninth pass): mixed at
 0.2 the threshold rule gives 0.91, where the stage finds more of six of the seven blind writers it
-never learnt from (blind 3 0.854 -> 0.879, 4 0.820 -> 0.855, 6 0.791 -> 0.839) with no more
-look-alike alarms; weights 0.15-0.3 and C 1-16 give about the same. Below 0.93 the mix reads a
-unit test's look-alike (그렇게 죽고 싶으면 혼자 죽어라: stage 0.923, opinion 0.956, mixed 0.930),
-so 0.93, where it still finds more of five of those writers than the stage alone at 0.93 (one
-threshold for all: blind 3 0.874 -> 0.879, 4 0.820 -> 0.825, 5 0.867 -> 0.876, 6 0.791 -> 0.795,
-8 0.798 -> 0.806), one fewer of blind 7's and two fewer of blind 1's.
+never learnt from (nested: blind 3 0.854 -> 0.879, 4 0.820 -> 0.855, 6 0.791 -> 0.839) with no more
+look-alike alarms, and two fewer of blind 1's 135; weights 0.15-0.3 and C 1-16 about the same.
 
 Without the ONNX encoder (``make models`` builds it) or without the stage there is no opinion
 and the stage decides alone at its own threshold. ``DASAN_CRISIS_OPINION=off`` switches it off.
@@ -41,7 +37,7 @@ log = logging.getLogger(__name__)
 
 C = 4.0
 WEIGHT = 0.2  # the opinion's share of the mixed probability
-THRESHOLD = 0.93  # on the mixed probability
+THRESHOLD = 0.91  # on the mixed probability
 
 
 def unsure_from(weight: float | None = None, threshold: float | None = None) -> float:

@@ -62,17 +62,17 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
 # Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth and ninth
 # passes, have the figures). Ten writers: C 20 against C 40 mixed (C 40 finds a few more of blind
 # sets 4, 6, 7, fewer of 3 and 8, and flags 2 more real look-alikes); the rule's threshold over
-# all ten is 0.92 (each writer's own nested threshold 0.91-0.94), but at 0.92 the stage reads a
-# unit test's look-alike (그렇게 죽고 싶으면 혼자 죽어라, 0.923; with eight writers another, 0.922),
-# so 0.93. This threshold is the stage's when it decides alone; with the second opinion
-# (crisis_opinion) the mixed probability has its own.
+# all ten is 0.92 (each writer's own nested threshold 0.91-0.94). The unit tests' look-alike that
+# read 0.923 there (그렇게 죽고 싶으면 혼자 죽어라) is rhetoric the stage is now kept out of, as the
+# rules are (crisis.rhetorical: no writer's row is silenced by it). This threshold is the stage's
+# when it decides alone; with the second opinion (crisis_opinion) the mixed probability has its own.
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
 C = 20.0
 MIN_DF = 2
 LOOKALIKE_WEIGHT = 3.0
 REAL_SAMPLE = 6000
 SAMPLE_SEED = 17
-THRESHOLD = 0.93
+THRESHOLD = 0.92
 # Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
 # or a second model learnt from every writer's crises and their imminent labels ({imminent,
 # none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
