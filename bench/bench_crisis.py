@@ -27,6 +27,13 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - a sixth blind tune set ``bench/data/crisis_blind_tune6.tsv`` by another such helper (everyday
   register on all five channels, many short context-free one-liners, crises buried in ordinary
   questions, destitution in every form);
+- a seventh blind tune set ``bench/data/crisis_blind_tune7.tsv`` by another such helper (call
+  transcripts with fillers and self-corrections, SMS from elderly people and foreign residents
+  in simple Korean, third-party reports by carers, neighbours, shop owners, riders, landlords;
+  ordinary 120 calls as look-alikes); scored before it joined training (``--only``);
+- an eighth blind tune set ``bench/data/crisis_blind_tune8.tsv`` by another such helper (young
+  people's chat and web Q&A with slang and 초성, self-harm hints, dating violence and stalking,
+  students' and young workers' hardship; games, memes, exams as look-alikes); scored first too;
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -76,6 +83,8 @@ BLIND_TUNE3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune3.tsv"
 BLIND_TUNE4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune4.tsv"
 BLIND_TUNE5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune5.tsv"
 BLIND_TUNE6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune6.tsv"
+BLIND_TUNE7 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune7.tsv"
+BLIND_TUNE8 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune8.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
@@ -271,6 +280,14 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     model = crisis.get_model()
     print(f"crisis model ready in {time.perf_counter() - t0:.2f}s "
           f"(trained on {model.trained_on if model else 0} tune rows)")
+    from dasan.text import crisis_opinion, crisis_stage
+
+    stage, opinion = crisis_stage.get_stage(), crisis_opinion.get_opinion()
+    said_stage = f"on, threshold {stage.threshold:.2f}" if stage else "off"
+    said_opinion = (f"on, weight {crisis_opinion.WEIGHT:.2f}, threshold "
+                    f"{crisis_opinion.THRESHOLD:.2f}" if opinion else "off")
+    print(f"third stage: {said_stage}; second opinion: {said_opinion}; "
+          f"load {Path('/proc/loadavg').read_text().split()[:3]}")
     tune = crisis.load_labelled(crisis.TRAIN_SET)
     hold = crisis.load_labelled(HOLDOUT)
     results: dict[str, Any] = {"tune": report("tune split (tuned on)", tune),
@@ -291,6 +308,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                      crisis.load_labelled(BLIND_TUNE5)),
                "blind_tune6": report("written blind (short one-liners, buried crises, hardship), sixth tune set",
                                      crisis.load_labelled(BLIND_TUNE6)),
+               "blind_tune7": report("written blind (calls, elderly and foreign SMS, third parties), seventh tune set",
+                                     crisis.load_labelled(BLIND_TUNE7)),
+               "blind_tune8": report("written blind (youth chat and Q&A, dating violence, young hardship), eighth tune set",
+                                     crisis.load_labelled(BLIND_TUNE8)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",
@@ -338,7 +359,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
         peer_full, _, _ = throughput(texts)
     finally:
         abuse.detect_crisis_many = real  # type: ignore[assignment]
-    print(f"\n## throughput on one core ({len(texts)} messages, batches of 64, per CPU second)")
+    print(f"\n## throughput on one core ({len(texts)} messages, batches of 64, per CPU second; "
+          f"load {Path('/proc/loadavg').read_text().split()[:3]})")
     print(f"abuse+crisis screening: {full:8.0f} msg/s (target >= 2000: "
           f"{'met' if full >= 2000 else 'NOT met'}); peer (abuse + v1 crisis rules): "
           f"{peer_full:8.0f} msg/s")
@@ -394,9 +416,34 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     return results
 
 
+def score_new_set(path: Path) -> dict[str, Any]:
+    """A newly written tune set scored by the detector as it is, before anything learns from it
+    (a fresh out-of-writer figure): recall and false alarms of every detector, and how many of
+    its imminent crises (and of its other crises) the detector calls imminent."""
+    rows = crisis.load_labelled(path)
+    out = report(f"new set {path.name}, scored before it joins training", rows)
+    flagged: list[crisis.CrisisResult | None] = [None] * len(rows)
+    for channel in {c for _, _, _, c in rows}:
+        at = [i for i, r in enumerate(rows) if r[3] == channel]
+        for i, r in zip(at, crisis.detect_crisis_many([rows[i][0] for i in at],
+                                                      channel=as_channel(channel)), strict=True):
+            flagged[i] = r
+    imm = [(r.crisis and r.imminent, row[2]) for r, row in zip(flagged, rows, strict=True)
+           if r is not None and row[1] != "none"]
+    print(f"imminent crises flagged imminent: {sum(f for f, i in imm if i)}/{sum(i for _, i in imm)}"
+          f"; other crises flagged imminent: {sum(f for f, i in imm if not i)}/"
+          f"{sum(not i for _, i in imm)}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.parse_args(argv)
+    parser.add_argument("--only", type=Path, help="score this new tune set alone (nothing else)")
+    args = parser.parse_args(argv)
+    if args.only is not None:
+        print(f"# bench_crisis --only {args.only.name}")
+        score_new_set(args.only)
+        return
     print("# bench_crisis")
     bench_crisis()
 

@@ -128,6 +128,13 @@ def train_crisis_cmd() -> None:
     if now is not None:
         typer.echo(f"crisis stage imminence: trained on {now.trained_on} crises; threshold "
                    f"{now.threshold:.2f}")
+    from dasan.text import crisis_opinion
+
+    opinion = crisis_opinion.get_opinion()  # beside the stage, when the ONNX encoder is built
+    typer.echo(f"crisis stage second opinion: trained on {opinion.trained_on} texts; mixed at "
+               f"{crisis_opinion.WEIGHT:.2f}, threshold {crisis_opinion.THRESHOLD:.2f}"
+               if opinion is not None else "crisis stage second opinion: none (no stage or no "
+               "ONNX encoder); the stage decides alone")
 
 
 @app.command("train-abuse")

@@ -912,19 +912,39 @@ STAGE_MIN_SYLLABLES = 6
 _SYLLABLE = re.compile(r"[가-힣]")
 
 
+# A crisis word the rules heard in rhetoric (그렇게 죽고 싶으면 혼자 죽어라, 니가 얼마나 맞았으면):
+# their guard passes it, and the third stage, which has no such guard, is kept out of it too.
+_RHETORIC_HINT = re.compile(r"얼마나|오죽|니가|너가|네가|그렇게")
+
+
+def rhetorical(view_text: str) -> bool:
+    """Whether a rule's crisis word sits in rhetoric, as the rules' guard reads it."""
+    if not _RHETORIC_HINT.search(view_text):
+        return False
+    for _kind, _sub, pattern, _imminent in _RULES:
+        for m in pattern.finditer(view_text):
+            if m.end() > m.start() \
+                    and _RHETORIC_BEFORE.search(view_text, max(0, m.start() - 16), m.start()) \
+                    and _RHETORIC_AFTER.match(view_text, m.end(), m.end() + 10):
+                return True
+    return False
+
+
 def stage_silenced(view_text: str) -> bool:
     """Whether a message is one the third stage never flags: a joke said to be one (농담이고),
-    a meeting planned ahead, a clothesline, or a fragment (under :data:`STAGE_MIN_SYLLABLES`
-    syllables)."""
+    a meeting planned ahead, a clothesline, a fragment (under :data:`STAGE_MIN_SYLLABLES`
+    syllables), or a rule's crisis word in rhetoric (:func:`rhetorical`)."""
     return bool(_JOKE.search(view_text) or _MEETING_AHEAD.search(view_text)
                 or _CLOTHESLINE.search(view_text)
-                or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES)
+                or len(_SYLLABLE.findall(stage_text(view_text))) < STAGE_MIN_SYLLABLES
+                or rhetorical(view_text))
 
 
 def _third_stage(results: list[CrisisResult], views: Sequence[str],
                  texts: Sequence[str]) -> list[CrisisResult]:
     """Ask the stage learnt across writers (:mod:`dasan.text.crisis_stage`) of every message
-    left unflagged: P(any crisis) at or above its threshold flags it with the most likely kind
+    left unflagged: P(any crisis) at or above its threshold (mixed with the second opinion's
+    where the stage is unsure, :mod:`dasan.text.crisis_opinion`) flags it with the most likely kind
     (source ``stage``; imminent by the words of now or by the stage's imminence model, hardship
     and a neighbour by the rules' words of now). Without the stage (no shared data at training
     time) the results stand."""
@@ -936,8 +956,10 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
     if stage is None:
         return results
     read = {i: stage_text(views[i]) for i in quiet}
-    flagged = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
-                                                    strict=True) if p >= stage.threshold]
+    scored = [(i, kind, p) for i, (kind, p) in zip(quiet, stage.predict([read[i] for i in quiet]),
+                                                   strict=True)]
+    flagged = [(i, kind, p) for i, kind, p in _with_opinion(scored, read)
+               if p >= _stage_threshold(stage)]
     now = crisis_stage.get_imminence()
     soon = [False] * len(flagged) if now is None else [
         p >= now.threshold for _k, p in now.predict([read[i] for i, _k, _p in flagged])]
@@ -950,6 +972,35 @@ def _third_stage(results: list[CrisisResult], views: Sequence[str],
         results[i] = CrisisResult(True, kind, 3 if imminent else BASE_SEVERITY[kind], imminent,
                                   None, [(0, len(texts[i]))], "stage", p, results[i].disclosure)
     return results
+
+
+def _stage_threshold(stage: Any) -> float:
+    """The stage's threshold, or the mixed probability's when the second opinion is there."""
+    from dasan.text import crisis_opinion
+
+    return crisis_opinion.THRESHOLD if crisis_opinion.get_opinion() is not None \
+        else float(stage.threshold)
+
+
+def _with_opinion(scored: list[tuple[int, str, float]], read: dict[int, str],
+                  ) -> list[tuple[int, str, float]]:
+    """The stage's P(crisis) mixed with the second opinion's (:mod:`dasan.text.crisis_opinion`)
+    where the mix can reach its threshold; elsewhere (and without the opinion) as it was."""
+    from dasan.text import crisis_opinion
+
+    opinion = crisis_opinion.get_opinion()
+    if opinion is None:
+        return scored
+    a = crisis_opinion.WEIGHT
+    unsure = [j for j, (_i, _k, p) in enumerate(scored) if p >= crisis_opinion.unsure_from()]
+    if not unsure:
+        return scored
+    out = list(scored)
+    second = opinion.crisis_probability(crisis_opinion.vectors([read[scored[j][0]] for j in unsure]))
+    for j, p2 in zip(unsure, second, strict=True):
+        i, kind, p = scored[j]
+        out[j] = (i, kind, (1.0 - a) * p + a * float(p2))
+    return out
 
 
 def detect_crisis(text: str, *, use_model: bool = True, channel: CrisisChannel | None = None,

@@ -4,11 +4,11 @@ Rules written from one writer's sentences found about half of another writer's c
 blind sets, docs/crisis.md). This stage is a character 1-4-gram logistic regression (n-grams
 across words) over
 {none, the six kinds} (a :class:`dasan.text.crisis.CrisisModel`, scored without scikit-learn)
-trained on every hand-written tune set, from eight writers, and on real text:
+trained on every hand-written tune set, from ten writers, and on real text:
 
 * the packaged tune set and the casual-register rows (``crisis_data``), the casual tune set
-  and the six blind tune sets (``bench/data/crisis_casual_tune.tsv``,
-  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune6.tsv``), crises by kind and look-alikes
+  and the eight blind tune sets (``bench/data/crisis_casual_tune.tsv``,
+  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune8.tsv``), crises by kind and look-alikes
   (weighted :data:`LOOKALIKE_WEIGHT`: the hard negatives);
 * the real rows of the *tune* hash of every Korean source of the shared data
   (:func:`dasan.text.crisis_gate.real_tune_rows`): the labelled ones by their label (the
@@ -24,6 +24,8 @@ threshold and C were chosen by leaving one writer out (``bench/crisis_writer_stu
 stage trained without a writer scores that writer; each writer's threshold is chosen without
 it, as the lowest at which the stage adds at most 0.5% false alarms to the other writers'
 look-alikes, 0.3% to the real look-alikes and 0.1% to the other real rows, out of fold).
+Where the stage is unsure, a second opinion over sentence vectors has a share of the decision
+(:mod:`dasan.text.crisis_opinion`: the mixed probability then has its own threshold).
 Trained at ``make models`` time from ``../shared/data`` and kept in ``var/models``; without the
 data there is no stage (the real rows are what keeps it quiet on ordinary text).
 ``DASAN_CRISIS_STAGE=off`` switches it off.
@@ -54,25 +56,28 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
     "blind4": ("crisis_blind_tune4.tsv",),
     "blind5": ("crisis_blind_tune5.tsv",),
     "blind6": ("crisis_blind_tune6.tsv",),
+    "blind7": ("crisis_blind_tune7.tsv",),
+    "blind8": ("crisis_blind_tune8.tsv",),
 }
-# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth pass, has
-# the figures): with eight writers C 20 finds more of every blind writer's crises than C 10 at
-# the same thresholds, with fewer real alarms; its rule's threshold is 0.92, but at 0.92 it reads a
-# unit test's look-alike (0.922), so 0.93 (each writer's own nested threshold: 0.92-0.96), where
-# it still finds at least as many as C 10 at 0.92 on every writer. Look-alike weight 6 and C 40
-# no better.
+# Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth and ninth
+# passes, have the figures). Ten writers: C 20 against C 40 mixed (C 40 finds a few more of blind
+# sets 4, 6, 7, fewer of 3 and 8, and flags 2 more real look-alikes); the rule's threshold over
+# all ten is 0.92 (each writer's own nested threshold 0.91-0.94). The unit tests' look-alike that
+# read 0.923 there (그렇게 죽고 싶으면 혼자 죽어라) is rhetoric the stage is now kept out of, as the
+# rules are (crisis.rhetorical: no writer's row is silenced by it). This threshold is the stage's
+# when it decides alone; with the second opinion (crisis_opinion) the mixed probability has its own.
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
 C = 20.0
 MIN_DF = 2
 LOOKALIKE_WEIGHT = 3.0
 REAL_SAMPLE = 6000
 SAMPLE_SEED = 17
-THRESHOLD = 0.93
+THRESHOLD = 0.92
 # Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
 # or a second model learnt from every writer's crises and their imminent labels ({imminent,
 # none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
-# crisis_writer_study.py --imminence; eight writers): out of writer, the words alone flag 28-58% of
-# each writer's imminent crises imminent, with the model 70-91%, at 3-24% of the crises not
+# crisis_writer_study.py --imminence; ten writers): out of writer, the words alone flag 28-62% of
+# each writer's imminent crises imminent, with the model 70-93%, at 3-24% of the crises not
 # imminent (3-20%; blind set 5's writer calls many crises told with words of now not imminent).
 IMMINENCE_C = 1.0
 IMMINENCE_THRESHOLD = 0.6
@@ -209,6 +214,9 @@ def get_stage() -> Any:
     if not _LOADED:
         with _LOCK:
             if not _LOADED:
+                from dasan.text import crisis_opinion
+
+                crisis_opinion.reload()  # the opinion goes with the stage read here
                 try:
                     _STAGE = load_or_train()
                     _IMMINENCE = None if _STAGE is None else _load_imminence()
@@ -234,8 +242,12 @@ def get_imminence() -> Any:
 
 def set_stage(stage: Any, imminence: Any = None) -> None:
     """Replace the process-wide stage and its imminence model (tests, benchmarks; None
-    switches them off)."""
+    switches them off). The second opinion, trained beside the installed stage, is switched
+    off with it (:func:`dasan.text.crisis_opinion.set_opinion` sets one)."""
     global _STAGE, _IMMINENCE, _LOADED
+    from dasan.text import crisis_opinion
+
+    crisis_opinion.set_opinion(None)
     with _LOCK:
         _STAGE, _IMMINENCE = stage, imminence
         _LOADED = True

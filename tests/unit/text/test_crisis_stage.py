@@ -80,6 +80,17 @@ def test_a_meeting_ahead_a_joke_or_a_clothesline_silences_the_stage(
         assert not detect_crisis(text).crisis
 
 
+def test_a_crisis_word_in_rhetoric_silences_the_stage(tiny_stage: CrisisModel) -> None:
+    # the rules pass 죽고 싶 in 그렇게 … 으면 (rhetoric); the stage, which reads across words, is
+    # kept out of it too, and out of nothing else the rules heard
+    rhetoric = "그렇게 죽고 싶으면 혼자 죽어라"
+    assert crisis.rhetorical(crisis._view(rhetoric).text)
+    assert crisis.stage_silenced(crisis._view(rhetoric).text)
+    assert not detect_crisis(rhetoric).crisis
+    for text in (SILENT, "너무 힘들어서 죽고 싶어요", "그렇게 말하면 안 되지 너무 힘들어"):
+        assert not crisis.rhetorical(crisis._view(text).text)
+
+
 def test_a_fragment_is_too_short_for_the_stage(tiny_stage: CrisisModel) -> None:
     # a short reply (없어요), or what is left of a chaser's words, is never the stage's to flag
     for text in ("없어요", "무서워요", "연락이 없어요", "가로등이 쓰러졌어요"):
