@@ -156,8 +156,9 @@ _RRN_SPLIT_RE = re.compile(
 _RRN_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
     r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
-    r"|뒤에|뒤는|뒤|다시|하고|의)[ \t]*"
-    r"([0-9])(\d{6})(?!\d)"
+    # one joining word or a few (880515에 다시 1234567, 880515 그리고 뒤에 1234567)
+    r"|(?:(?:뒤에|뒤는|뒤|다시|하고|의|에|대시|그리고|다음에?|다음은)(?![가-힣])[ \t,]*){1,3})"
+    r"[ \t]*([0-9])(\d{6})(?!\d)"
 )
 
 
@@ -180,10 +181,10 @@ _RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자�
 # 다시 1, 외국인번호 앞자리 870630 뒤에 6, 570623 뒷자리 첫 번째 일), after a cue.
 _RRN_PARTIAL_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t,]*(?:(?:이고|이구요|고)[ \t,]*)?"
-    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?"
-    # 뒷자리 첫 번째, 뒷자리는 맨 앞이, 뒷번호 첫 글자가
+    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    # 뒷자리 첫 번째, 뒷자리는 맨 앞이, 뒷번호 첫 글자가, 뒤에 첫자리
     r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
-    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?)[ \t]*"
+    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
     r"(?:(?P<g>[0-9])(?![\d*])|(?P<s>[일이삼사오육칠팔])"
     r"(?=$|[^가-힣\d]|(?:이에요|이요|요|이고|로|으로|입니다|번)(?![가-힣])))"
 )
@@ -269,31 +270,43 @@ def _rrn(text: str) -> Iterator[Candidate]:
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if not _valid_birth(birth, gender):
             continue
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) and not _context_before(
+                text, m.start(), _RRN_CUE, 12):
+            continue  # 접수번호 880515-1234567 is a case number
         kind = "foreigner_rrn" if gender in "5678" else "rrn"
         yield kind, m.start(), m.end(), f"{birth}-{gender}******"
 
 
-# A 주민번호 read aloud after its name: 주민번호 구공공일일이에 일이삼사오육칠
-_SPOKEN_RRN_RE = re.compile(
-    r"(?:주민[ \t]?(?:등록)?[ \t]?번호|주민번호)(?:는|가|은|요)?[ \t]*"
-    r"(?P<n>[공영빵일이삼사오육륙칠팔구\d](?:[공영빵일이삼사오육륙칠팔구\d]|[ \t\-]"
-    r"|(?:에|다시|하고)(?=[ \t]?[공영빵일이삼사오육륙칠팔구\d])){12,30})"
+# A 주민번호 read aloud or written in odd groups, shortly after its name (a few words may come
+# between): 주민번호 구공공일일이에 일이삼사오육칠, 주민번호가요 팔팔 공오 일오 일이삼 사오육칠,
+# 주민등록번호 말씀드리면 880515 1 234567. Thirteen digits whose first six are a birth date.
+_RRN_NAME_RE = re.compile(r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호")
+_RRN_SAID = "공영빵일이삼사오육륙칠팔구0-9"
+_RRN_SAID_RE = re.compile(
+    rf"(?<![가-힣\d])[{_RRN_SAID}](?:[{_RRN_SAID}]|[ \t\-.,/]"
+    rf"|(?:에|의|다시|하고|대시|뒤에|뒤는|뒷[ \t]?자리(?:는|가)?)(?=[ \t]?[{_RRN_SAID}])){{12,60}}"
 )
 
 
 def _spoken_rrn(text: str) -> Iterator[Candidate]:
-    for m in _SPOKEN_RRN_RE.finditer(text):
-        chunk = m.group("n")
-        positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch)) for i, ch in enumerate(chunk)
-                     if ch in _DIGIT_VALUE or ch.isdigit()]
-        if len(positions) < 13:
-            continue
-        digits = "".join(d for _, d in positions[:13])
-        if not _valid_birth(digits[:6], digits[6]):
-            continue
-        kind = "foreigner_rrn" if digits[6] in "5678" else "rrn"
-        end = m.start("n") + positions[12][0] + 1
-        yield kind, m.start("n"), end, f"{digits[:6]}-{digits[6]}******"
+    if "번호" not in text:
+        return
+    for cue in _RRN_NAME_RE.finditer(text):
+        for m in _RRN_SAID_RE.finditer(text, cue.end(), min(len(text), cue.end() + 90)):
+            if m.start() - cue.end() > 24:
+                break
+            chunk = m.group(0)
+            positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch))
+                         for i, ch in enumerate(chunk) if ch in _DIGIT_VALUE or ch.isdigit()]
+            if len(positions) < 13:
+                continue
+            digits = "".join(d for _, d in positions[:13])
+            if not _valid_birth(digits[:6], digits[6]):
+                continue
+            kind = "foreigner_rrn" if digits[6] in "5678" or cue.group("f") else "rrn"
+            end = m.start() + positions[12][0] + 1
+            yield kind, m.start(), end, f"{digits[:6]}-{digits[6]}******"
+            break
 
 
 _INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
@@ -374,11 +387,12 @@ _SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_S
 _CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
                r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
     rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t,])(?:대시|그리고)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
 _SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
@@ -645,7 +659,9 @@ _PLATE_SEP = r"(?:[ \t]?[-.]?[ \t]?)"
 _PLATE_END = r"(?!\d|[ \t]?(?:원|명|개|건|년|만|천|억|kg|km|대|번지|호)(?![가-힣]{2}))(?![A-Za-z])"
 _PLATE_RE = re.compile(
     rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}){_PLATE_SEP}"
-    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)(?P<tail>\d{{4}})"
+    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)"
+    # the four digits may be read in pairs or one at a time (12가 34 56, 12 가 3 4 5 6)
+    rf"(?P<tail>\d{{4}}|\d{{2}}[ \t]\d{{2}}|\d(?:[ \t]\d){{3}})"
     rf"{_PLATE_END}"
 )
 # The old and the two-wheeler forms keep the region and drop the digits before the letter
@@ -658,8 +674,11 @@ _OLD_PLATE_RE = re.compile(
 # A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
 _SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
 _SPOKEN_PLATE_RE = re.compile(
-    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}]{{2,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
-    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})(?![{_SPOKEN_D}])"
+    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{1,2}})[ \t]?"
+    rf"(?P<h>[{_PLATE_HANGUL}])"
+    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})"
+    # a copula may follow (삼사오육이에요, 사오육칠이요: its 이 is no digit)
+    r"(?:(?![" + _SPOKEN_D + r"])|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요)))"
 )
 
 
@@ -681,7 +700,7 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SPOKEN_PLATE_RE.finditer(text):
-        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num"))
+        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num") if not ch.isspace())
         spoken = any(ch in _DIGIT_VALUE for ch in m.group("num") + m.group("tail"))
         if spoken and _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"

@@ -55,9 +55,13 @@ _PASSPORT_PLAIN = re.compile(r"[MSRODGT]\d{8}|[MSRODGT]\d{3}[A-Z]\d{4}")
 # Other countries' passports, after 여권/passport only: one or two letters, 6-9 digits and maybe
 # a letter (C4928173 Vietnam, EH6207319 China, P7382914B the Philippines, AA1234567 Uzbekistan,
 # TK1234567 Japan), nine digits (the US), or written a character at a time (R 3 8 1 7 4 2 6 0).
+# The digits may come in groups with spaces, dashes or dots between (FA 123 4567, M.1234.5678).
+_PASSPORT_GAP = r"[ \t.\-]{0,2}"
 _FOREIGN_PASSPORT_RE = re.compile(
-    r"(?<![A-Za-z\d])(?:[A-Za-z]{1,2}(?:[ \t]?\d{6,9}|(?:[ \t]\d){6,9})[A-Za-z]?|\d{9}"
-    r"|[A-Za-z](?:[ \t]\d){3}[ \t][A-Za-z](?:[ \t]\d){4})"
+    rf"(?<![A-Za-z\d])(?:[A-Za-z]{{1,2}}{_PASSPORT_GAP}\d(?:{_PASSPORT_GAP}\d){{5,8}}[A-Za-z]?"
+    rf"|\d{{9}}|[A-Za-z](?:{_PASSPORT_GAP}\d){{3}}{_PASSPORT_GAP}[A-Za-z](?:{_PASSPORT_GAP}\d){{4}}"
+    # the letter, then a word, then the digits (영문 M에 숫자 12345678, M 하고 12345678)
+    r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9})"
     r"(?![A-Za-z\d])"
 )
 # A case or receipt number named right before the digits: no document number.
@@ -106,8 +110,11 @@ def passport(text: str) -> Iterator[Candidate]:
         if not shape_ok:
             continue
         compact = re.sub(r"[ \t-]", "", m.group(0))
-        if not (_near(text, m.start(), _PASSPORT_CONTEXT) or _PASSPORT_PLAIN.fullmatch(compact)):
-            continue
+        if _near(text, m.start(), _PASSPORT_CONTEXT):
+            pass
+        elif not _PASSPORT_PLAIN.fullmatch(compact) or _REFERENCE_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()):
+            continue  # 접수번호 M12345678 is a case number
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
     if not cued:
         return
@@ -116,7 +123,7 @@ def passport(text: str) -> Iterator[Candidate]:
             if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
                     text, max(0, m.start() - 12), m.start()):
                 continue
-            compact = re.sub(r"[ \t]", "", m.group(0))
+            compact = re.sub(r"[^A-Za-z0-9]", "", m.group(0))
             yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
