@@ -204,7 +204,7 @@ _RRN_HALF_RE = re.compile(
 # The other half named later in the same message: 주민번호 뒤 일곱 자리는 2048316 이고 앞은 851103.
 _RRN_OTHER_HALF_RE = re.compile(
     r"(?<![가-힣])(?:(?P<front>앞)|뒤|뒷)(?:[ \t]?(?:여섯|일곱|6|7)?[ \t]?(?:자리|번호|부분))?"
-    r"(?:는|은|가|이|요|에는|에만|만)?"
+    r"(?:는|은|가|이|요|에는|에만|만|에)?"
     # a few words between: 앞에만 말씀드릴게요 850101
     r"(?:[ \t]+[가-힣]{1,8}[.,]?)?[ \t]*(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-.]?[ \t]?\d)"
     r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
@@ -215,6 +215,9 @@ _RRN_OTHER_HALF_RE = re.compile(
 def _rrn_half(n: str, front: bool, foreign: bool) -> Candidate | None:
     """A half of a resident number said alone: (type, 0, 0, replacement), or None."""
     if front:
+        if len(n) == 7 and _valid_birth(n[:6], n[6]):  # the birth date and the first back digit
+            kind = "foreigner_rrn" if foreign or n[6] in "5678" else "rrn"
+            return kind, 0, 0, f"{n[:6]}-{n[6]}******"
         if len(n) != 6 or not _valid_birth(n, "1"):
             return None
         return "foreigner_rrn" if foreign else "rrn", 0, 0, "******"
@@ -280,33 +283,50 @@ def _rrn(text: str) -> Iterator[Candidate]:
 # A 주민번호 read aloud or written in odd groups, shortly after its name (a few words may come
 # between): 주민번호 구공공일일이에 일이삼사오육칠, 주민번호가요 팔팔 공오 일오 일이삼 사오육칠,
 # 주민등록번호 말씀드리면 880515 1 234567. Thirteen digits whose first six are a birth date.
-_RRN_NAME_RE = re.compile(r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호")
+_RRN_NAME_RE = re.compile(
+    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일")
 _RRN_SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _RRN_SAID_RE = re.compile(
     rf"(?<![가-힣\d])[{_RRN_SAID}](?:[{_RRN_SAID}]|[ \t\-.,/]"
-    rf"|(?:에|의|다시|하고|대시|뒤에|뒤는|뒷[ \t]?자리(?:는|가)?)(?=[ \t]?[{_RRN_SAID}])){{12,60}}"
+    rf"|(?:에|의|다시|하고|대시|뒤에|뒤는|뒷[ \t]?자리(?:는|가)?)(?=[ \t]?[{_RRN_SAID}])){{5,60}}"
+)
+# After a front half said in groups, the first digit of the back half: ... 하고 뒤에 첫자리 이.
+_RRN_FIRST_BACK_RE = re.compile(
+    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
+    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
+    r"(?P<g>[0-9일이삼사오육칠팔])(?![\d공영빵일이삼사오육륙칠팔구])"
 )
 
 
 def _spoken_rrn(text: str) -> Iterator[Candidate]:
-    if "번호" not in text:
+    if "번호" not in text and "생년월일" not in text:
         return
     for cue in _RRN_NAME_RE.finditer(text):
         for m in _RRN_SAID_RE.finditer(text, cue.end(), min(len(text), cue.end() + 90)):
-            if m.start() - cue.end() > 24:
+            if m.start() - cue.end() > 30:
                 break
             chunk = m.group(0)
             positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch))
                          for i, ch in enumerate(chunk) if ch in _DIGIT_VALUE or ch.isdigit()]
-            if len(positions) < 13:
-                continue
             digits = "".join(d for _, d in positions[:13])
-            if not _valid_birth(digits[:6], digits[6]):
-                continue
-            kind = "foreigner_rrn" if digits[6] in "5678" or cue.group("f") else "rrn"
-            end = m.start() + positions[12][0] + 1
-            yield kind, m.start(), end, f"{digits[:6]}-{digits[6]}******"
-            break
+            foreign = bool(cue.group("f"))
+            if len(positions) >= 13 and _valid_birth(digits[:6], digits[6]):
+                kind = "foreigner_rrn" if digits[6] in "5678" or foreign else "rrn"
+                end = m.start() + positions[12][0] + 1
+                yield kind, m.start(), end, f"{digits[:6]}-{digits[6]}******"
+                break
+            if len(positions) == 6 and _valid_birth(digits, "1") and any(
+                    ch in _DIGIT_VALUE for ch in chunk):
+                end = m.start() + positions[5][0] + 1
+                tail = _RRN_FIRST_BACK_RE.match(text, end)
+                gender = tail and (_DIGIT_VALUE.get(tail.group("g")) or tail.group("g"))
+                if tail and gender and _valid_birth(digits, gender):
+                    kind = "foreigner_rrn" if gender in "5678" or foreign else "rrn"
+                    yield kind, m.start(), tail.end(), f"{digits}-{gender}******"
+                elif not cue.group(0).startswith("생년"):  # a birth date alone is no rrn
+                    yield "foreigner_rrn" if foreign else "rrn", m.start(), end, "******"
+                break
 
 
 _INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
@@ -347,7 +367,14 @@ _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?�
 _OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
 
 
+# ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
+_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인)|자택"
+                        r"|(?:본인|개인)[ \t]?(?:번호|전화|팩스)")
+
+
 def _office_line(text: str, start: int, end: int) -> bool:
+    if _OWN_AFTER.search(text, end, min(len(text), end + 30)):
+        return False
     before = text[max(0, start - 20):start]
     office = _OFFICE_BEFORE.search(before)
     if office and not _OWN_LINE.search(before, office.end()):
@@ -567,6 +594,8 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _SPACED_ACCOUNT_RE.finditer(text):
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+            continue  # 접수번호 123 456 7890 is a case number
         if 10 <= len(_ascii_digits(m.group(0))) <= 14 and (_context_before(
             text, m.start(), _BANK_CONTEXT, 25
         ) or _BANK_AFTER.match(text, m.end())):
@@ -592,16 +621,18 @@ _SPOKEN_DOMAIN = {"네이버": "naver", "다음": "daum", "한메일": "hanmail"
                   "구글": "google", "카카오": "kakao", "네이트": "nate", "야후": "yahoo",
                   "핫메일": "hotmail", "닷컴": ".com", "닷넷": ".net", "닷": ".", "점": ".",
                   "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "고": "go",
-                  "아웃룩": "outlook", "dot": "."}
+                  "아웃룩": "outlook", "dot": ".", "쩜": "."}
 _SPOKEN_DOMAIN_PART = (
     r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|\bdot\b)\)?[ \t]*)"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|쩜|\bdot\b)\)?[ \t]*)"
     r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
 )
 _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
+    # a copula between (hgs7121 이고 골뱅이 한메일 닷넷)
+    r"(?:(?:이고|이요|요|고|하고|에)[ \t,]+)?"
     r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 # The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
@@ -658,7 +689,8 @@ _PLATE_SEP = r"(?:[ \t]?[-.]?[ \t]?)"
 # (12가 3456원 is no plate; 12가 3456번이에요, 34너 5678이요 are).
 _PLATE_END = r"(?!\d|[ \t]?(?:원|명|개|건|년|만|천|억|kg|km|대|번지|호)(?![가-힣]{2}))(?![A-Za-z])"
 _PLATE_RE = re.compile(
-    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}){_PLATE_SEP}"
+    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}|\d(?:[ \t]\d){{1,2}})"
+    rf"{_PLATE_SEP}"
     rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)"
     # the four digits may be read in pairs or one at a time (12가 34 56, 12 가 3 4 5 6)
     rf"(?P<tail>\d{{4}}|\d{{2}}[ \t]\d{{2}}|\d(?:[ \t]\d){{3}})"
@@ -682,6 +714,27 @@ _SPOKEN_PLATE_RE = re.compile(
 )
 
 
+# A plate read as numbers (차번호 이십육 하 오천이백삼십일): 10-999, the letter, 1000-9999.
+_SINO = "일이삼사오육칠팔구"
+_SINO_PLATE_RE = re.compile(
+    rf"(?<![가-힣\d])(?P<num>[{_SINO}]?[십백][{_SINO}십]{{0,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
+    rf"[ \t]?(?P<tail>[{_SINO}]?천[{_SINO}백십]{{0,6}})"
+    rf"(?:(?![가-힣])|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요)|[ \t]))"
+)
+
+
+def _sino_value(said: str) -> int:
+    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
+    total, digit = 0, 0
+    for ch in said:
+        if ch in _SINO:
+            digit = _SINO.index(ch) + 1
+        else:
+            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
+            digit = 0
+    return total + digit
+
+
 # A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.
 _BUS_CONTEXT = re.compile(r"버스")
 
@@ -691,7 +744,8 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
         region = m.group("region") or ""
-        yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
+        num = m.group("num").replace(" ", "").replace("\t", "")
+        yield "car_plate", m.start(), m.end(), f"{region}{num}{m.group('h')}****"
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
@@ -699,6 +753,14 @@ def _car_plate(text: str) -> Iterator[Candidate]:
             continue
         if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
+    for m in _SINO_PLATE_RE.finditer(text):
+        num, tail = _sino_value(m.group("num")), m.group("tail")
+        if tail.endswith("이") and m.end() < len(text) and "가" <= text[m.end()] <= "힣":
+            tail = tail[:-1]
+        if 10 <= num <= 999 and 1000 <= _sino_value(tail) <= 9999 and _context_before(
+                text, m.start(), _PLATE_CONTEXT, 15):
+            yield ("car_plate", m.start(), m.start("tail") + len(tail),
+                   f"{num}{m.group('h')}****")
     for m in _SPOKEN_PLATE_RE.finditer(text):
         num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num") if not ch.isspace())
         spoken = any(ch in _DIGIT_VALUE for ch in m.group("num") + m.group("tail"))
@@ -1049,7 +1111,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
-    pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
+    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
+    pii_names.spaced_names,
     pii_names.spelled_names,
     pii_names.latin_names,
     pii_name_model.scored_names,

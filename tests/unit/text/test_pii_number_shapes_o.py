@@ -80,3 +80,74 @@ def test_letter_o_for_zero_and_worded_phone_groups() -> None:
     assert _spans("공일공에 사공이칠, 그리고 칠일구삼") == [("phone", "공일공에 사공이칠, 그리고 칠일구삼")]
     # an O in a word or a model name stays a letter
     assert _spans("CO2 배출량 4027 톤") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # the front half and the first back digit written together after the cue
+        ("제 주민번호 7903122 뒤는 안 알려드려요", "rrn", "7903122"),
+        # the front half after 앞에, a few words after the cue
+        ("주민번호 뒤는 곤란하고 앞에 790312 만요", "rrn", "790312"),
+        # the front half said in groups, then the first back digit
+        ("주민번호 앞에 칠구 공삼 일이 하고 뒤에 첫자리 이", "rrn", "칠구 공삼 일이 하고 뒤에 첫자리 이"),
+        # thirteen digits after 생년월일 and a few words
+        ("생년월일하고 뒷자리까지 말할게요 칠구공삼일이 다시 이사오육칠팔구", "rrn",
+         "칠구공삼일이 다시 이사오육칠팔구"),
+    ],
+)
+def test_resident_number_halves_in_more_positions(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in _spans(text)
+
+
+def test_a_birth_date_alone_stays() -> None:
+    assert _spans("생년월일 칠구 공삼 일이 요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("사업자 번호가 일 일 칠 다시 팔 이 다시 사 사 공 구 삼 이에요", "business_no",
+         "일 일 칠 다시 팔 이 다시 사 사 공 구 삼"),
+        ("건강보험증 번호요? 삼 다시 일공구삼팔팔이사칠공", "health_insurance",
+         "삼 다시 일공구삼팔팔이사칠공"),
+        ("면허 번호 일일 이삼 사오육칠팔구 공일", "driver_licence", "일일 이삼 사오육칠팔구 공일"),
+        ("계좌는 신한 일일공 다시 삼사오 다시 육칠팔구공일", "account", "일일공 다시 삼사오 다시 육칠팔구공일"),
+    ],
+)
+def test_document_numbers_read_out_in_odd_groups(text: str, kind: str, value: str) -> None:
+    assert _spans(text) == [(kind, value)]
+
+
+def test_read_out_case_numbers_stay() -> None:
+    assert _spans("계좌 입금 접수번호 일이삼 사오육 칠팔구공") == []
+    assert _spans("사업자 분들 오늘 이 시 다시 사 시 교육 있어요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("차번호 삼십육 하 오천이백삼십일 렌트카예요", "삼십육 하 오천이백삼십일"),
+        ("차량 번호는 백이십삼 가 사천오백육십칠이에요", "백이십삼 가 사천오백육십칠"),
+        ("제 차는 서울 4 5 다 8 8 2 7 이에요", "서울 4 5 다 8 8 2 7"),
+    ],
+)
+def test_plates_said_as_numbers_or_spaced_with_a_region(text: str, value: str) -> None:
+    assert _spans(text) == [("car_plate", value)]
+
+
+def test_numbers_said_in_words_without_a_vehicle_stay() -> None:
+    assert _spans("이십육 가구 오천이백 명이 신청했어요") == []
+
+
+def test_more_spoken_email_and_passport_forms() -> None:
+    assert _spans("메일은 kjh4410 이고 골뱅이 한메일 닷넷이요") == [
+        ("email", "kjh4410 이고 골뱅이 한메일 닷넷")]
+    assert _spans("메일 abc12 골뱅이 daum 쩜 net") == [("email", "abc12 골뱅이 daum 쩜 net")]
+    assert _spans("여권번호 불러 드릴게요 K, 8, 4, 7, 1, 9, 0, 2") == [
+        ("passport", "K, 8, 4, 7, 1, 9, 0, 2")]
+
+
+def test_a_landline_said_to_be_ones_own_after_an_office_word() -> None:
+    assert _spans("팩스 02-6941-3385 로 보낼게요 저희 집 팩스예요") == [("phone", "02-6941-3385")]
+    assert _spans("구청 팩스 02-6941-3385 로 보내 주세요") == []
