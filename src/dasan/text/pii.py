@@ -103,11 +103,26 @@ class MaskResult:
 # --- helpers ---------------------------------------------------------------------------------
 
 # ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161"
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
                 "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+
+
+_SINO = "일이삼사오육칠팔구"
+
+
+def _sino_value(said: str) -> int:
+    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
+    total, digit = 0, 0
+    for ch in said:
+        if ch in _SINO:
+            digit = _SINO.index(ch) + 1
+        else:
+            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
+            digit = 0
+    return total + digit
 
 
 def _ascii_digits(s: str) -> str:
@@ -156,6 +171,7 @@ _RRN_SPLIT_RE = re.compile(
 _RRN_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
     r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
+    r"|뒤(?:에|는|에는)?[ \t]?(?:일곱|7)[ \t]?자리(?:는|가|요|은)?"
     # one joining word or a few (880515에 다시 1234567, 880515 그리고 뒤에 1234567)
     r"|(?:(?:뒤에|뒤는|뒤|다시|하고|의|에|대시|그리고|다음에?|다음은)(?![가-힣])[ \t,]*){1,3})"
     r"[ \t]*([0-9])(\d{6})(?!\d)"
@@ -463,7 +479,37 @@ def _valid_phone_digits(d: str) -> tuple[str, str] | None:
     return None
 
 
+# The groups of a mobile said as numbers, as some elderly callers do: 공일공 천이백삼십사
+# 오천육백칠십팔 (1234, 5678); the middle group may be hundreds (구백팔십칠).
+_SINO_GROUP = r"[일이삼사오육칠팔구]?[천백][일이삼사오육칠팔구십백]{0,6}"
+_SINO_PHONE_RE = re.compile(
+    r"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789])(?:[ \t\-,]|에|의)*"
+    rf"(?P<m>{_SINO_GROUP})(?:[ \t\-,]|에|의)*(?P<l>{_SINO_GROUP})"
+)
+# A local number said aloud after a word for a phone, with no area code: 집 전화 이삼사오 육칠팔구.
+_SPOKEN_LOCAL_RE = re.compile(
+    r"(?<![가-힣\d])(?P<m>[일이삼사오육칠팔구][공영일이삼사오육칠팔구]{2,3})[ \t\-]?(?:에[ \t]?)?"
+    r"(?P<l>[공영일이삼사오육칠팔구]{4})(?=$|[^가-힣]|(?:요|이요|예요|이에요|입니다|번|으로|로)(?![가-힣]))"
+)
+
+
+def _sino_phone(text: str) -> Iterator[Candidate]:
+    if "천" in text or "백" in text:
+        for m in _SINO_PHONE_RE.finditer(text):
+            mid, last = _sino_value(m.group("m")), _sino_value(m.group("l"))
+            if 100 <= mid <= 9999 and 1000 <= last <= 9999:
+                area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
+                yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
+    for m in _SPOKEN_LOCAL_RE.finditer(text):
+        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _context_before(
+                text, m.start(), _REFERENCE_CONTEXT, 12) and not _office_line(
+                text, m.start(), m.end()):
+            last = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
+            yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{last}"
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
+    yield from _sino_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
         said = _spoken_digits(chunk)
@@ -698,9 +744,10 @@ _PLATE_RE = re.compile(
 )
 # The old and the two-wheeler forms keep the region and drop the digits before the letter
 # (서울 가 1234, 서울강남 가 1234): only right after a word for a vehicle's number.
-_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|차는|차가|자동차")
+_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|자동차|승용차"
+                            r"|화물차|택시|트럭|견인|넘버|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])")
 _OLD_PLATE_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
+    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[ \t]?[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
     rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
 )
 # A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
@@ -715,24 +762,11 @@ _SPOKEN_PLATE_RE = re.compile(
 
 
 # A plate read as numbers (차번호 이십육 하 오천이백삼십일): 10-999, the letter, 1000-9999.
-_SINO = "일이삼사오육칠팔구"
 _SINO_PLATE_RE = re.compile(
     rf"(?<![가-힣\d])(?P<num>[{_SINO}]?[십백][{_SINO}십]{{0,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
     rf"[ \t]?(?P<tail>[{_SINO}]?천[{_SINO}백십]{{0,6}})"
     rf"(?:(?![가-힣])|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요)|[ \t]))"
 )
-
-
-def _sino_value(said: str) -> int:
-    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
-    total, digit = 0, 0
-    for ch in said:
-        if ch in _SINO:
-            digit = _SINO.index(ch) + 1
-        else:
-            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
-            digit = 0
-    return total + digit
 
 
 # A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.

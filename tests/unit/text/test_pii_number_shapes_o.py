@@ -151,3 +151,20 @@ def test_more_spoken_email_and_passport_forms() -> None:
 def test_a_landline_said_to_be_ones_own_after_an_office_word() -> None:
     assert _spans("팩스 02-6941-3385 로 보낼게요 저희 집 팩스예요") == [("phone", "02-6941-3385")]
     assert _spans("구청 팩스 02-6941-3385 로 보내 주세요") == []
+
+
+def test_phones_said_as_numbers_or_without_an_area_code() -> None:
+    assert _spans("공일공 천이백삼십사 오천육백칠십팔 이요") == [
+        ("phone", "공일공 천이백삼십사 오천육백칠십팔")]
+    assert _spans("집 전화 이삼사오 육칠팔구요") == [("phone", "이삼사오 육칠팔구")]
+    assert _spans("010 ー 4027 ー 7193") == [("phone", "010 ー 4027 ー 7193")]
+    # an office's line, a case number and a year stay
+    assert _spans("구청 전화 이삼사오 육칠팔구") == []
+    assert _spans("접수번호 일이삼사 오육칠팔") == []
+    assert _spans("전화번호 바뀐 게 이천이십사 년이에요") == []
+
+
+def test_plates_after_more_vehicle_words() -> None:
+    assert _spans("승용차 일이삼 허 사오육칠") == [("car_plate", "일이삼 허 사오육칠")]
+    assert _spans("오토바이 번호 서울 강남 가 1234") == [("car_plate", "서울 강남 가 1234")]
+    assert _spans("차 마시러 삼사 나 오육칠팔 카페") == []  # 삼사 나: no vehicle word before
