@@ -504,8 +504,8 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
         if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _context_before(
                 text, m.start(), _REFERENCE_CONTEXT, 12) and not _office_line(
                 text, m.start(), m.end()):
-            last = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
-            yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{last}"
+            tail = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
+            yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
 
 
 def _spoken_phone(text: str) -> Iterator[Candidate]:
@@ -1001,6 +1001,14 @@ _SPELLED_JA_RE = re.compile(
     rf"(?<![가-힣])(?P<sur>{_SURNAMES})[ \t]?자[ \t,]+(?P<g1>[가-힣])[ \t]?자"
     r"(?:[ \t,]+(?P<g2>[가-힣])[ \t]?자)?(?![가-힣])"
 )
+# ... and in more shapes: the surname said without its 자 (허 귀 자 동 자), or a foreign name's
+# parts of two syllables (탕 자 밍 자 후이 자) - after a naming word, or said whole as well.
+_SPELLED_JA_WIDE_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<s0>[가-힣])[ \t]+)?(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
+    r"(?P<p2>[가-힣]{1,2})[ \t]?자(?:[ \t,]+(?P<p3>[가-힣]{1,2})[ \t]?자)?"
+    r"(?:(?![가-힣])|(?=(?:예요|요|이고|고|입니다|라고|이에요)(?![가-힣])))"
+)
+_SPELLED_JA_CUE = re.compile(r"이름|성함|함자|성명|존함|성은|성이")
 # "홍길순으로 예약했어요": a name, then what was booked or filed under it
 _BOOKED_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})(?:으로|로)[ \t]?(?:예약|접수|신청|등록|가입)"
@@ -1055,7 +1063,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
-    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량"""
+    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
+    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려"""
     )
 )
 
@@ -1065,6 +1074,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
     if name[-1] in "은는이가을를도의로" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
+        return False
+    if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
@@ -1083,10 +1094,27 @@ def _names(text: str) -> Iterator[Candidate]:
         name = m.group("sur") + m.group("g1") + (m.group("g2") or "")
         if name in _NOT_NAMES:
             continue
+        if not m.group("g2") and name not in text[m.end():] and not _SPELLED_JA_CUE.search(
+                text, max(0, m.start() - 20), m.start()):
+            continue  # 이 자 저 자, 한 자 한 자: two letters with no name said or asked for
         yield "name", m.start(), m.end(), _mask_name(name)
         for j in re.finditer(re.escape(name), text):  # the name said whole as well
             if not (m.start() <= j.start() < m.end()):
                 yield "name", j.start(), j.end(), _mask_name(name)
+    wide = _SPELLED_JA_WIDE_RE.finditer(text) if ("자 " in text or "자," in text) else ()
+    for m in wide:
+        parts = [p for p in (m.group("s0"), m.group("p1"), m.group("p2"), m.group("p3")) if p]
+        name = "".join(parts)
+        if m.group("s0") and m.group("s0") not in SURNAME_SET:
+            continue
+        said = [j for j in re.finditer(rf"(?<![가-힣]){re.escape(name)}", text)
+                if not (m.start() <= j.start() < m.end())]
+        if name in _NOT_NAMES or not (said or _SPELLED_JA_CUE.search(
+                text, max(0, m.start() - 20), m.start())):
+            continue
+        yield "name", m.start(), m.end(), _mask_name(name)
+        for j in said:
+            yield "name", j.start(), j.end(), _mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1147,7 +1175,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
     pii_names.spaced_names,
-    pii_names.spelled_names,
+    pii_names.spelled_names, pii_names.said_and_spelled,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )
