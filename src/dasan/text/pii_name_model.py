@@ -87,7 +87,8 @@ _NAMING_CUES = frozenset(str.split(
     참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자
     동장 통장 반장 이장 팀장 과장 계장 주임 실장 부장 원장 소장 기사 운전기사 경비 선생 교사
     전남편 전처 전부인 남자친구 여자친구 애인 며느리 사위 시어머니 시아버지 장모 장인 애 큰애
-    작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다"""))
+    작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다
+    대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -310,7 +311,9 @@ def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
 
 
 LIST_FACTOR = 0.5
-_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*")
+# (a title may stand before each name of the list: 팀장 엄태규, 대리 봉수정, 사원 안혜린)
+_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
+                       r"(?:[가-힣]{1,4}[ \t]+)?")
 # Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
 # given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
 SPACE_LIST_FACTOR = 0.25

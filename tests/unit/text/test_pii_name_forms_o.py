@@ -41,3 +41,9 @@ def test_latin_letters_spelled_after_a_cue_and_latin_names_after_cues() -> None:
 def test_words_that_only_look_like_names_stay() -> None:
     assert _names("아버지 성함은 영문으로 쓰면 길어요") == []
     assert _names("소방관 아저씨들께 감사 인사 드리려고요") == []
+
+
+def test_names_in_a_list_with_a_title_before_each() -> None:
+    found = _names("과장 윤태오, 대리 봉지수, 주임 한서린 셋이 왔어요")
+    assert found == ["윤태오", "봉지수", "한서린"]
+    assert _names("과장, 대리, 주임 셋이 왔어요") == []
