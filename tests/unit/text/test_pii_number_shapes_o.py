@@ -168,3 +168,19 @@ def test_plates_after_more_vehicle_words() -> None:
     assert _spans("승용차 일이삼 허 사오육칠") == [("car_plate", "일이삼 허 사오육칠")]
     assert _spans("오토바이 번호 서울 강남 가 1234") == [("car_plate", "서울 강남 가 1234")]
     assert _spans("차 마시러 삼사 나 오육칠팔 카페") == []  # 삼사 나: no vehicle word before
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("주민번호 앞의 여섯 자리 790312", "790312"),
+        ("주민번호 앞자리만요 790312", "790312"),
+        ("주민번호 끝자리 2456789", "2456789"),
+    ],
+)
+def test_a_resident_number_half_after_more_names_for_it(text: str, value: str) -> None:
+    assert _spans(text) == [("rrn", value)]
+
+
+def test_a_half_after_a_case_number_word_stays() -> None:
+    assert _spans("접수번호 끝자리 2456789") == []
