@@ -17,7 +17,9 @@ Training data (every labelled set is seen by now; a fresh hold-out is never read
   L's leave-one-out figures are somewhat optimistic too), each filled with a generated name
   (the tenth round's - names as a bare subject or object, after a title such as 동장/팀장, with
   였습니다/이래요/였고요, 그 사람 after a name, lists with spaces, 며느리/전남편 - after reading
-  set M1's misses, so M1's leave-one-out figures are somewhat optimistic; set M2 is never read)
+  set M1's misses, so M1's leave-one-out figures are somewhat optimistic; set M2 is never read;
+  set O1 trains too, O2 is kept back and never read; templates written from O1's misses were
+  tried in the eleventh round and left out: they lowered L and K1 left out)
   (a surname drawn by its frequency, one or two given-name syllables, some that are also
   common words: 하나, 사랑, 보람; a fifth are foreign residents' names of one to three words:
   뚜엉, 마리아 산토스, 응우옌 반 남) and, in the look-alike templates, with common words of a
