@@ -806,8 +806,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
 _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
 _EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
-_ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
-_BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
+_ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
+# (a run of dashes: how the spoken view below writes 다시 between the two numbers)
+_BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-{1,4}\d{1,4})?(?:번지)?"
 _UNITS = (
     r"(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건(?!너)|km|킬로|미터|m\b|%|퍼"
     r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주)"
@@ -836,7 +837,8 @@ _ROAD_ADDR_RE = re.compile(
 _LOT_ADDR_RE = re.compile(
     rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}}"
     r"(?:[가-힣]{1,5}(?:읍|면)[ \t]+)?)"  # 애월읍 애월리 123: a village (리) in its 읍/면
-    rf"(?P<emd>{_EMD})[ \t]+(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
+    rf"(?P<emd>{_EMD})[ \t]+"
+    rf"(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-{{1,4}}\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
     rf"{_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )
 _APT_DETAIL_RE = re.compile(
@@ -863,7 +865,52 @@ _OFFICE_ADDRESS = re.compile(
     r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
 
 
+# Numbers of an address read aloud (강북구 삼양로 오십구 길 이십이, 아현동 사구공 다시 이 번지):
+# sino-Korean numbers (오십구 -> 059) and digit syllables (사구공 -> 490) become digits of the
+# same length, 다시 between two of them dashes, so the address patterns read them in place.
+_SAID_NUMBER_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<sino>[일이삼사오육칠팔구]?[십백천][일이삼사오육칠팔구십백천]{0,6})"
+    r"|(?P<digits>[공영일이삼사오육칠팔구]{1,5}))"
+    r"(?=[ \t]|$|[.,?!]|(?:요|이요|야|이야|번지|번|호|길)(?![가-힣]))"
+)
+_SAID_AGAIN_RE = re.compile(r"(?<=\d)[ \t]다시[ \t](?=\d)")
+
+
+def _spoken_address_view(text: str) -> str:
+    """``text`` with the numbers of a spoken address as digits (same length), or ``text``."""
+    out = list(text)
+    for m in _SAID_NUMBER_RE.finditer(text):
+        if m.group("sino"):
+            value = str(_sino_value(m.group("sino")))
+            if len(value) > len(m.group(0)):
+                continue
+            value = value.rjust(len(m.group(0)), "0")
+        else:
+            said = m.group("digits")
+            after = text[m.end():m.end() + 4].lstrip(" \t")
+            before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
+            # one or two syllables are words (이사, 오이) unless a number's word is beside them
+            if len(said) < 3 and not (after.startswith(("번지", "다시", "호", "번", "길"))
+                                      or before.endswith("다시")):
+                continue
+            value = "".join(_DIGIT_VALUE[ch] for ch in said)
+        out[m.start():m.end()] = value
+    view = "".join(out)
+    return _SAID_AGAIN_RE.sub("----", view) if "다시" in view else view
+
+
 def _address(text: str) -> Iterator[Candidate]:
+    yield from _address_in(text)
+    if any(ch in _DIGIT_VALUE or ch in "십백" for ch in text) and re.search(
+            r"[가-힣](?:구|동|로|길|리)[ \t]", text):
+        view = _spoken_address_view(text)
+        if view != text:
+            for kind, start, end, _ in _address_in(view):
+                if view[start:end] != text[start:end]:
+                    yield kind, start, end, text[start:end].split()[0] + " ***"
+
+
+def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
             continue

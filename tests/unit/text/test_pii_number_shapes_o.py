@@ -184,3 +184,11 @@ def test_a_resident_number_half_after_more_names_for_it(text: str, value: str) -
 
 def test_a_half_after_a_case_number_word_stays() -> None:
     assert _spans("접수번호 끝자리 2456789") == []
+
+
+def test_an_address_with_its_numbers_read_aloud() -> None:
+    assert [t for t, _ in _spans("주소는 성북구 정릉로 삼십육 길 이십일이요")] == ["address"]
+    assert [t for t, _ in _spans("관악구 봉천동 칠팔구 다시 십이 번지예요")] == ["address"]
+    # words made of digit syllables, and counts, after a district stay
+    assert _spans("강남구 역삼동 이사 왔어요") == []
+    assert _spans("송파구 잠실동 삼십 분 걸려요") == []
