@@ -301,7 +301,7 @@ def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
     spaced = " ".join(cand)
     if spaced in text:
         return True
-    if kind != "none" and len(cand) == 3:
+    if kind != "none" and len(cand) == 3 and text.count(cand[1:]) > 1:
         given = cand[1:]
         for m in re.finditer(given, text):
             if not (start <= m.start() < end) and (m.start() == 0 or not (
