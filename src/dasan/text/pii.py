@@ -103,11 +103,26 @@ class MaskResult:
 # --- helpers ---------------------------------------------------------------------------------
 
 # ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161"
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
                 "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+
+
+_SINO = "일이삼사오육칠팔구"
+
+
+def _sino_value(said: str) -> int:
+    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
+    total, digit = 0, 0
+    for ch in said:
+        if ch in _SINO:
+            digit = _SINO.index(ch) + 1
+        else:
+            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
+            digit = 0
+    return total + digit
 
 
 def _ascii_digits(s: str) -> str:
@@ -156,8 +171,10 @@ _RRN_SPLIT_RE = re.compile(
 _RRN_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t]*,?[ \t]*(?:(?:이고|이구요|이요|요|고)[ \t,]*)?"
     r"(?:(?:[가-힣]{1,3}[ \t,]+)?뒷[ \t]?(?:자리|번호)(?:는|가|요|은)?|뒤[ \t]?번호(?:는|가)?"
-    r"|뒤에|뒤는|뒤|다시|하고|의)[ \t]*"
-    r"([0-9])(\d{6})(?!\d)"
+    r"|뒤(?:에|는|에는)?[ \t]?(?:일곱|7)[ \t]?자리(?:는|가|요|은)?"
+    # one joining word or a few (880515에 다시 1234567, 880515 그리고 뒤에 1234567)
+    r"|(?:(?:뒤에|뒤는|뒤|다시|하고|의|에|대시|그리고|다음에?|다음은)(?![가-힣])[ \t,]*){1,3})"
+    r"[ \t]*([0-9])(\d{6})(?!\d)"
 )
 
 
@@ -180,10 +197,10 @@ _RRN_CUE = re.compile(r"주민|등록[ \t]?번호|외국인|생년월일|앞자�
 # 다시 1, 외국인번호 앞자리 870630 뒤에 6, 570623 뒷자리 첫 번째 일), after a cue.
 _RRN_PARTIAL_WORD_RE = re.compile(
     r"(?<![\d\w])(\d{6})[ \t,]*(?:(?:이고|이구요|고)[ \t,]*)?"
-    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?"
-    # 뒷자리 첫 번째, 뒷자리는 맨 앞이, 뒷번호 첫 글자가
+    r"(?:다시|뒤에|뒤는|하고|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    # 뒷자리 첫 번째, 뒷자리는 맨 앞이, 뒷번호 첫 글자가, 뒤에 첫자리
     r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
-    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?)[ \t]*"
+    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
     r"(?:(?P<g>[0-9])(?![\d*])|(?P<s>[일이삼사오육칠팔])"
     r"(?=$|[^가-힣\d]|(?:이에요|이요|요|이고|로|으로|입니다|번)(?![가-힣])))"
 )
@@ -192,9 +209,10 @@ _RRN_WORD = r"(?:주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?(?:등록)?[
 # 주민등록번호(앞자리): 990503, 주민번호 앞 여섯 자리 570623.
 _RRN_HALF_RE = re.compile(
     rf"(?P<cue>{_RRN_WORD})"
-    r"(?:는|가|요|의|은)?[ \t]*[(\[]?[ \t]*(?:(?P<front>앞[ \t]?(?:(?:여섯|6)[ \t]?)?(?:자리|부분)"
-    r"|(?=\d))|뒷[ \t]?(?:자리|부분)|뒤[ \t]?(?:(?:일곱|7)[ \t]?)?(?:자리|번호|부분))"
-    r"(?:는|가|은|요|가요)?[ \t]*[)\]]?[ \t]*[:：]?[ \t]*,?[ \t]*"
+    r"(?:는|가|요|의|은)?[ \t]*[(\[]?[ \t]*(?:(?P<front>앞(?:의|에)?[ \t]?(?:(?:여섯|6)[ \t]?)?"
+    r"(?:자리|부분|번호)|(?=\d))|(?:뒷|끝)[ \t]?(?:자리|부분|번호)"
+    r"|뒤(?:의|에)?[ \t]?(?:(?:일곱|7)[ \t]?)?(?:자리|번호|부분))"
+    r"(?:는|가|은|요|가요|만|만요|이요)?[ \t]*[)\]]?[ \t]*[:：]?[ \t]*,?[ \t]*"
     r"(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-\u2010\u2011\u2012\u2013\u2212.]?[ \t]?\d)"
     # the other half follows: the whole-number patterns take it
     r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
@@ -203,7 +221,7 @@ _RRN_HALF_RE = re.compile(
 # The other half named later in the same message: 주민번호 뒤 일곱 자리는 2048316 이고 앞은 851103.
 _RRN_OTHER_HALF_RE = re.compile(
     r"(?<![가-힣])(?:(?P<front>앞)|뒤|뒷)(?:[ \t]?(?:여섯|일곱|6|7)?[ \t]?(?:자리|번호|부분))?"
-    r"(?:는|은|가|이|요|에는|에만|만)?"
+    r"(?:는|은|가|이|요|에는|에만|만|에)?"
     # a few words between: 앞에만 말씀드릴게요 850101
     r"(?:[ \t]+[가-힣]{1,8}[.,]?)?[ \t]*(?P<n>\d{7}|\d{6})(?!\d|[ \t]?[-.]?[ \t]?\d)"
     r"(?![ \t,]*(?:이고|이구요|이요|요|고)?[ \t,]*"
@@ -214,6 +232,9 @@ _RRN_OTHER_HALF_RE = re.compile(
 def _rrn_half(n: str, front: bool, foreign: bool) -> Candidate | None:
     """A half of a resident number said alone: (type, 0, 0, replacement), or None."""
     if front:
+        if len(n) == 7 and _valid_birth(n[:6], n[6]):  # the birth date and the first back digit
+            kind = "foreigner_rrn" if foreign or n[6] in "5678" else "rrn"
+            return kind, 0, 0, f"{n[:6]}-{n[6]}******"
         if len(n) != 6 or not _valid_birth(n, "1"):
             return None
         return "foreigner_rrn" if foreign else "rrn", 0, 0, "******"
@@ -269,31 +290,60 @@ def _rrn(text: str) -> Iterator[Candidate]:
         birth, gender = _ascii_digits(m.group(1)), _ascii_digits(m.group(2))
         if not _valid_birth(birth, gender):
             continue
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) and not _context_before(
+                text, m.start(), _RRN_CUE, 12):
+            continue  # 접수번호 880515-1234567 is a case number
         kind = "foreigner_rrn" if gender in "5678" else "rrn"
         yield kind, m.start(), m.end(), f"{birth}-{gender}******"
 
 
-# A 주민번호 read aloud after its name: 주민번호 구공공일일이에 일이삼사오육칠
-_SPOKEN_RRN_RE = re.compile(
-    r"(?:주민[ \t]?(?:등록)?[ \t]?번호|주민번호)(?:는|가|은|요)?[ \t]*"
-    r"(?P<n>[공영빵일이삼사오육륙칠팔구\d](?:[공영빵일이삼사오육륙칠팔구\d]|[ \t\-]"
-    r"|(?:에|다시|하고)(?=[ \t]?[공영빵일이삼사오육륙칠팔구\d])){12,30})"
+# A 주민번호 read aloud or written in odd groups, shortly after its name (a few words may come
+# between): 주민번호 구공공일일이에 일이삼사오육칠, 주민번호가요 팔팔 공오 일오 일이삼 사오육칠,
+# 주민등록번호 말씀드리면 880515 1 234567. Thirteen digits whose first six are a birth date.
+_RRN_NAME_RE = re.compile(
+    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일")
+_RRN_SAID = "공영빵일이삼사오육륙칠팔구0-9"
+_RRN_SAID_RE = re.compile(
+    rf"(?<![가-힣\d])[{_RRN_SAID}](?:[{_RRN_SAID}]|[ \t\-.,/]"
+    rf"|(?:에|의|다시|하고|대시|뒤에|뒤는|뒷[ \t]?자리(?:는|가)?)(?=[ \t]?[{_RRN_SAID}])){{5,60}}"
+)
+# After a front half said in groups, the first digit of the back half: ... 하고 뒤에 첫자리 이.
+_RRN_FIRST_BACK_RE = re.compile(
+    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
+    r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
+    r"(?P<g>[0-9일이삼사오육칠팔])(?![\d공영빵일이삼사오육륙칠팔구])"
 )
 
 
 def _spoken_rrn(text: str) -> Iterator[Candidate]:
-    for m in _SPOKEN_RRN_RE.finditer(text):
-        chunk = m.group("n")
-        positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch)) for i, ch in enumerate(chunk)
-                     if ch in _DIGIT_VALUE or ch.isdigit()]
-        if len(positions) < 13:
-            continue
-        digits = "".join(d for _, d in positions[:13])
-        if not _valid_birth(digits[:6], digits[6]):
-            continue
-        kind = "foreigner_rrn" if digits[6] in "5678" else "rrn"
-        end = m.start("n") + positions[12][0] + 1
-        yield kind, m.start("n"), end, f"{digits[:6]}-{digits[6]}******"
+    if "번호" not in text and "생년월일" not in text:
+        return
+    for cue in _RRN_NAME_RE.finditer(text):
+        for m in _RRN_SAID_RE.finditer(text, cue.end(), min(len(text), cue.end() + 90)):
+            if m.start() - cue.end() > 30:
+                break
+            chunk = m.group(0)
+            positions = [(i, _DIGIT_VALUE.get(ch) or _ascii_digits(ch))
+                         for i, ch in enumerate(chunk) if ch in _DIGIT_VALUE or ch.isdigit()]
+            digits = "".join(d for _, d in positions[:13])
+            foreign = bool(cue.group("f"))
+            if len(positions) >= 13 and _valid_birth(digits[:6], digits[6]):
+                kind = "foreigner_rrn" if digits[6] in "5678" or foreign else "rrn"
+                end = m.start() + positions[12][0] + 1
+                yield kind, m.start(), end, f"{digits[:6]}-{digits[6]}******"
+                break
+            if len(positions) == 6 and _valid_birth(digits, "1") and any(
+                    ch in _DIGIT_VALUE for ch in chunk):
+                end = m.start() + positions[5][0] + 1
+                tail = _RRN_FIRST_BACK_RE.match(text, end)
+                gender = tail and (_DIGIT_VALUE.get(tail.group("g")) or tail.group("g"))
+                if tail and gender and _valid_birth(digits, gender):
+                    kind = "foreigner_rrn" if gender in "5678" or foreign else "rrn"
+                    yield kind, m.start(), tail.end(), f"{digits}-{gender}******"
+                elif not cue.group(0).startswith("생년"):  # a birth date alone is no rrn
+                    yield "foreigner_rrn" if foreign else "rrn", m.start(), end, "******"
+                break
 
 
 _INTL = r"(?:\+[ \t]?82|\b82)[ \t\-]*(?:\(0\)[ \t]*)?"
@@ -334,7 +384,14 @@ _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?�
 _OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
 
 
+# ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
+_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인)|자택"
+                        r"|(?:본인|개인)[ \t]?(?:번호|전화|팩스)")
+
+
 def _office_line(text: str, start: int, end: int) -> bool:
+    if _OWN_AFTER.search(text, end, min(len(text), end + 30)):
+        return False
     before = text[max(0, start - 20):start]
     office = _OFFICE_BEFORE.search(before)
     if office and not _OWN_LINE.search(before, office.end()):
@@ -374,11 +431,12 @@ _SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_S
 _CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
                r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
     rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t,])(?:대시|그리고)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
 _SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
@@ -422,7 +480,37 @@ def _valid_phone_digits(d: str) -> tuple[str, str] | None:
     return None
 
 
+# The groups of a mobile said as numbers, as some elderly callers do: 공일공 천이백삼십사
+# 오천육백칠십팔 (1234, 5678); the middle group may be hundreds (구백팔십칠).
+_SINO_GROUP = r"[일이삼사오육칠팔구]?[천백][일이삼사오육칠팔구십백]{0,6}"
+_SINO_PHONE_RE = re.compile(
+    r"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789])(?:[ \t\-,]|에|의)*"
+    rf"(?P<m>{_SINO_GROUP})(?:[ \t\-,]|에|의)*(?P<l>{_SINO_GROUP})"
+)
+# A local number said aloud after a word for a phone, with no area code: 집 전화 이삼사오 육칠팔구.
+_SPOKEN_LOCAL_RE = re.compile(
+    r"(?<![가-힣\d])(?P<m>[일이삼사오육칠팔구][공영일이삼사오육칠팔구]{2,3})[ \t\-]?(?:에[ \t]?)?"
+    r"(?P<l>[공영일이삼사오육칠팔구]{4})(?=$|[^가-힣]|(?:요|이요|예요|이에요|입니다|번|으로|로)(?![가-힣]))"
+)
+
+
+def _sino_phone(text: str) -> Iterator[Candidate]:
+    if "천" in text or "백" in text:
+        for m in _SINO_PHONE_RE.finditer(text):
+            mid, last = _sino_value(m.group("m")), _sino_value(m.group("l"))
+            if 100 <= mid <= 9999 and 1000 <= last <= 9999:
+                area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
+                yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
+    for m in _SPOKEN_LOCAL_RE.finditer(text):
+        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _context_before(
+                text, m.start(), _REFERENCE_CONTEXT, 12) and not _office_line(
+                text, m.start(), m.end()):
+            tail = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
+            yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
+    yield from _sino_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
         said = _spoken_digits(chunk)
@@ -553,6 +641,8 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _SPACED_ACCOUNT_RE.finditer(text):
+        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+            continue  # 접수번호 123 456 7890 is a case number
         if 10 <= len(_ascii_digits(m.group(0))) <= 14 and (_context_before(
             text, m.start(), _BANK_CONTEXT, 25
         ) or _BANK_AFTER.match(text, m.end())):
@@ -578,16 +668,18 @@ _SPOKEN_DOMAIN = {"네이버": "naver", "다음": "daum", "한메일": "hanmail"
                   "구글": "google", "카카오": "kakao", "네이트": "nate", "야후": "yahoo",
                   "핫메일": "hotmail", "닷컴": ".com", "닷넷": ".net", "닷": ".", "점": ".",
                   "컴": "com", "넷": "net", "케이알": "kr", "씨오": "co", "고": "go",
-                  "아웃룩": "outlook", "dot": "."}
+                  "아웃룩": "outlook", "dot": ".", "쩜": "."}
 _SPOKEN_DOMAIN_PART = (
     r"(?P<domain>(?:[A-Za-z0-9\-]+|네이버|다음|한메일|지메일|구글|카카오|네이트|야후|핫메일"
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
-    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|\bdot\b)\)?[ \t]*)"
+    r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|쩜|\bdot\b)\)?[ \t]*)"
     r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
 )
 _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
+    # a copula between (hgs7121 이고 골뱅이 한메일 닷넷)
+    r"(?:(?:이고|이요|요|고|하고|에)[ \t,]+)?"
     r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 # The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
@@ -644,22 +736,37 @@ _PLATE_SEP = r"(?:[ \t]?[-.]?[ \t]?)"
 # (12가 3456원 is no plate; 12가 3456번이에요, 34너 5678이요 are).
 _PLATE_END = r"(?!\d|[ \t]?(?:원|명|개|건|년|만|천|억|kg|km|대|번지|호)(?![가-힣]{2}))(?![A-Za-z])"
 _PLATE_RE = re.compile(
-    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}){_PLATE_SEP}"
-    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)(?P<tail>\d{{4}})"
+    rf"(?<![\d\w])(?:(?P<region>{_PLATE_REGIONS})[ \t]?)?(?P<num>\d{{2,3}}|\d(?:[ \t]\d){{1,2}})"
+    rf"{_PLATE_SEP}"
+    rf"(?P<h>[{_PLATE_HANGUL}])(?:{_PLATE_SEP}|[ \t]?에[ \t]?)"
+    # the four digits may be read in pairs or one at a time (12가 34 56, 12 가 3 4 5 6)
+    rf"(?P<tail>\d{{4}}|\d{{2}}[ \t]\d{{2}}|\d(?:[ \t]\d){{3}})"
     rf"{_PLATE_END}"
 )
 # The old and the two-wheeler forms keep the region and drop the digits before the letter
 # (서울 가 1234, 서울강남 가 1234): only right after a word for a vehicle's number.
-_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|차는|차가|자동차")
+_PLATE_CONTEXT = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|자동차|승용차"
+                            r"|화물차|택시|트럭|견인|넘버|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])")
 _OLD_PLATE_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
+    rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[ \t]?[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
     rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
 )
 # A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
 _SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
 _SPOKEN_PLATE_RE = re.compile(
-    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}]{{2,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
-    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})(?![{_SPOKEN_D}])"
+    rf"(?<![가-힣\d])(?P<num>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{1,2}})[ \t]?"
+    rf"(?P<h>[{_PLATE_HANGUL}])"
+    rf"(?:[ \t]?에)?[ \t]?(?P<tail>[{_SPOKEN_D}](?:[ \t]?[{_SPOKEN_D}]){{3}})"
+    # a copula may follow (삼사오육이에요, 사오육칠이요: its 이 is no digit)
+    r"(?:(?![" + _SPOKEN_D + r"])|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요)))"
+)
+
+
+# A plate read as numbers (차번호 이십육 하 오천이백삼십일): 10-999, the letter, 1000-9999.
+_SINO_PLATE_RE = re.compile(
+    rf"(?<![가-힣\d])(?P<num>[{_SINO}]?[십백][{_SINO}십]{{0,3}})[ \t]?(?P<h>[{_PLATE_HANGUL}])"
+    rf"[ \t]?(?P<tail>[{_SINO}]?천[{_SINO}백십]{{0,6}})"
+    rf"(?:(?![가-힣])|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요)|[ \t]))"
 )
 
 
@@ -672,7 +779,8 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
         region = m.group("region") or ""
-        yield "car_plate", m.start(), m.end(), f"{region}{m.group('num')}{m.group('h')}****"
+        num = m.group("num").replace(" ", "").replace("\t", "")
+        yield "car_plate", m.start(), m.end(), f"{region}{num}{m.group('h')}****"
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
@@ -680,8 +788,16 @@ def _car_plate(text: str) -> Iterator[Candidate]:
             continue
         if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
+    for m in _SINO_PLATE_RE.finditer(text):
+        num, tail = _sino_value(m.group("num")), m.group("tail")
+        if tail.endswith("이") and m.end() < len(text) and "가" <= text[m.end()] <= "힣":
+            tail = tail[:-1]
+        if 10 <= num <= 999 and 1000 <= _sino_value(tail) <= 9999 and _context_before(
+                text, m.start(), _PLATE_CONTEXT, 15):
+            yield ("car_plate", m.start(), m.start("tail") + len(tail),
+                   f"{num}{m.group('h')}****")
     for m in _SPOKEN_PLATE_RE.finditer(text):
-        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num"))
+        num = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("num") if not ch.isspace())
         spoken = any(ch in _DIGIT_VALUE for ch in m.group("num") + m.group("tail"))
         if spoken and _context_before(text, m.start(), _PLATE_CONTEXT, 15):
             yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"
@@ -690,8 +806,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
 _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
 _EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
-_ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}(?:번?[가-힣]?길|로))?"
-_BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:번지)?"
+_ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
+# (a run of dashes: how the spoken view below writes 다시 between the two numbers)
+_BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-{1,4}\d{1,4})?(?:번지)?"
 _UNITS = (
     r"(?:분|번(?!지|길)|개|원|명|년|월|일|시|초|회|건(?!너)|km|킬로|미터|m\b|%|퍼"
     r"|호선|층(?!\w)|세|살(?![아고았며면])|대|배|주)"
@@ -720,7 +837,8 @@ _ROAD_ADDR_RE = re.compile(
 _LOT_ADDR_RE = re.compile(
     rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}}"
     r"(?:[가-힣]{1,5}(?:읍|면)[ \t]+)?)"  # 애월읍 애월리 123: a village (리) in its 읍/면
-    rf"(?P<emd>{_EMD})[ \t]+(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
+    rf"(?P<emd>{_EMD})[ \t]+"
+    rf"(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-{{1,4}}\d{{1,4}})?(?P<bunji>[ \t]?번지)?)"
     rf"{_UNIT_AFTER}(?P<detail>{_DETAIL})"
 )
 _APT_DETAIL_RE = re.compile(
@@ -747,7 +865,52 @@ _OFFICE_ADDRESS = re.compile(
     r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
 
 
+# Numbers of an address read aloud (강북구 삼양로 오십구 길 이십이, 아현동 사구공 다시 이 번지):
+# sino-Korean numbers (오십구 -> 059) and digit syllables (사구공 -> 490) become digits of the
+# same length, 다시 between two of them dashes, so the address patterns read them in place.
+_SAID_NUMBER_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<sino>[일이삼사오육칠팔구]?[십백천][일이삼사오육칠팔구십백천]{0,6})"
+    r"|(?P<digits>[공영일이삼사오육칠팔구]{1,5}))"
+    r"(?=[ \t]|$|[.,?!]|(?:요|이요|야|이야|번지|번|호|길)(?![가-힣]))"
+)
+_SAID_AGAIN_RE = re.compile(r"(?<=\d)[ \t]다시[ \t](?=\d)")
+
+
+def _spoken_address_view(text: str) -> str:
+    """``text`` with the numbers of a spoken address as digits (same length), or ``text``."""
+    out = list(text)
+    for m in _SAID_NUMBER_RE.finditer(text):
+        if m.group("sino"):
+            value = str(_sino_value(m.group("sino")))
+            if len(value) > len(m.group(0)):
+                continue
+            value = value.rjust(len(m.group(0)), "0")
+        else:
+            said = m.group("digits")
+            after = text[m.end():m.end() + 4].lstrip(" \t")
+            before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
+            # one or two syllables are words (이사, 오이) unless a number's word is beside them
+            if len(said) < 3 and not (after.startswith(("번지", "다시", "호", "번", "길"))
+                                      or before.endswith("다시")):
+                continue
+            value = "".join(_DIGIT_VALUE[ch] for ch in said)
+        out[m.start():m.end()] = value
+    view = "".join(out)
+    return _SAID_AGAIN_RE.sub("----", view) if "다시" in view else view
+
+
 def _address(text: str) -> Iterator[Candidate]:
+    yield from _address_in(text)
+    if any(ch in _DIGIT_VALUE or ch in "십백" for ch in text) and re.search(
+            r"[가-힣](?:구|동|로|길|리)[ \t]", text):
+        view = _spoken_address_view(text)
+        if view != text:
+            for kind, start, end, _ in _address_in(view):
+                if view[start:end] != text[start:end]:
+                    yield kind, start, end, text[start:end].split()[0] + " ***"
+
+
+def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
             continue
@@ -886,6 +1049,14 @@ _SPELLED_JA_RE = re.compile(
     rf"(?<![가-힣])(?P<sur>{_SURNAMES})[ \t]?자[ \t,]+(?P<g1>[가-힣])[ \t]?자"
     r"(?:[ \t,]+(?P<g2>[가-힣])[ \t]?자)?(?![가-힣])"
 )
+# ... and in more shapes: the surname said without its 자 (허 귀 자 동 자), or a foreign name's
+# parts of two syllables (탕 자 밍 자 후이 자) - after a naming word, or said whole as well.
+_SPELLED_JA_WIDE_RE = re.compile(
+    r"(?<![가-힣])(?:(?P<s0>[가-힣])[ \t]+)?(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
+    r"(?P<p2>[가-힣]{1,2})[ \t]?자(?:[ \t,]+(?P<p3>[가-힣]{1,2})[ \t]?자)?"
+    r"(?:(?![가-힣])|(?=(?:예요|요|이고|고|입니다|라고|이에요)(?![가-힣])))"
+)
+_SPELLED_JA_CUE = re.compile(r"이름|성함|함자|성명|존함|성은|성이")
 # "홍길순으로 예약했어요": a name, then what was booked or filed under it
 _BOOKED_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})(?:으로|로)[ \t]?(?:예약|접수|신청|등록|가입)"
@@ -940,7 +1111,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     인솔자 운영자 참가자 참여자 지원자 거주자 피해자 가해자 당사자 배우자 근로자 사업자 소비자
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
-    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량"""
+    하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
+    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려"""
     )
 )
 
@@ -950,6 +1122,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
         return False
     if name[-1] in "은는이가을를도의로" and name[:-1] in _NOT_NAMES:  # 이름은, 성함이
+        return False
+    if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
@@ -968,10 +1142,27 @@ def _names(text: str) -> Iterator[Candidate]:
         name = m.group("sur") + m.group("g1") + (m.group("g2") or "")
         if name in _NOT_NAMES:
             continue
+        if not m.group("g2") and name not in text[m.end():] and not _SPELLED_JA_CUE.search(
+                text, max(0, m.start() - 20), m.start()):
+            continue  # 이 자 저 자, 한 자 한 자: two letters with no name said or asked for
         yield "name", m.start(), m.end(), _mask_name(name)
         for j in re.finditer(re.escape(name), text):  # the name said whole as well
             if not (m.start() <= j.start() < m.end()):
                 yield "name", j.start(), j.end(), _mask_name(name)
+    wide = _SPELLED_JA_WIDE_RE.finditer(text) if ("자 " in text or "자," in text) else ()
+    for m in wide:
+        parts = [p for p in (m.group("s0"), m.group("p1"), m.group("p2"), m.group("p3")) if p]
+        name = "".join(parts)
+        if m.group("s0") and m.group("s0") not in SURNAME_SET:
+            continue
+        said = [j for j in re.finditer(rf"(?<![가-힣]){re.escape(name)}", text)
+                if not (m.start() <= j.start() < m.end())]
+        if name in _NOT_NAMES or not (said or _SPELLED_JA_CUE.search(
+                text, max(0, m.start() - 20), m.start())):
+            continue
+        yield "name", m.start(), m.end(), _mask_name(name)
+        for j in said:
+            yield "name", j.start(), j.end(), _mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1030,8 +1221,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
     _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
     pii_documents.business_no,
-    pii_documents.health_insurance, pii_names.romanised_names, pii_names.spaced_names,
-    pii_names.spelled_names,
+    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
+    pii_names.spaced_names,
+    pii_names.spelled_names, pii_names.said_and_spelled,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )

@@ -55,9 +55,13 @@ _PASSPORT_PLAIN = re.compile(r"[MSRODGT]\d{8}|[MSRODGT]\d{3}[A-Z]\d{4}")
 # Other countries' passports, after 여권/passport only: one or two letters, 6-9 digits and maybe
 # a letter (C4928173 Vietnam, EH6207319 China, P7382914B the Philippines, AA1234567 Uzbekistan,
 # TK1234567 Japan), nine digits (the US), or written a character at a time (R 3 8 1 7 4 2 6 0).
+# The digits may come in groups with spaces, dashes or dots between (FA 123 4567, M.1234.5678).
+_PASSPORT_GAP = r"[ \t.,\-]{0,3}"
 _FOREIGN_PASSPORT_RE = re.compile(
-    r"(?<![A-Za-z\d])(?:[A-Za-z]{1,2}(?:[ \t]?\d{6,9}|(?:[ \t]\d){6,9})[A-Za-z]?|\d{9}"
-    r"|[A-Za-z](?:[ \t]\d){3}[ \t][A-Za-z](?:[ \t]\d){4})"
+    rf"(?<![A-Za-z\d])(?:[A-Za-z]{{1,2}}{_PASSPORT_GAP}\d(?:{_PASSPORT_GAP}\d){{5,8}}[A-Za-z]?"
+    rf"|\d{{9}}|[A-Za-z](?:{_PASSPORT_GAP}\d){{3}}{_PASSPORT_GAP}[A-Za-z](?:{_PASSPORT_GAP}\d){{4}}"
+    # the letter, then a word, then the digits (영문 M에 숫자 12345678, M 하고 12345678)
+    r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9})"
     r"(?![A-Za-z\d])"
 )
 # A case or receipt number named right before the digits: no document number.
@@ -106,8 +110,11 @@ def passport(text: str) -> Iterator[Candidate]:
         if not shape_ok:
             continue
         compact = re.sub(r"[ \t-]", "", m.group(0))
-        if not (_near(text, m.start(), _PASSPORT_CONTEXT) or _PASSPORT_PLAIN.fullmatch(compact)):
-            continue
+        if _near(text, m.start(), _PASSPORT_CONTEXT):
+            pass
+        elif not _PASSPORT_PLAIN.fullmatch(compact) or _REFERENCE_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()):
+            continue  # 접수번호 M12345678 is a case number
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
     if not cued:
         return
@@ -116,7 +123,7 @@ def passport(text: str) -> Iterator[Candidate]:
             if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
                     text, max(0, m.start() - 12), m.start()):
                 continue
-            compact = re.sub(r"[ \t]", "", m.group(0))
+            compact = re.sub(r"[^A-Za-z0-9]", "", m.group(0))
             yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
@@ -281,3 +288,62 @@ def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():
         if _near(text, m.start(), _CARE_CONTEXT, 30):
             yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
+
+
+# --- any of the above read out in odd groups: counted after the word that names it ------------
+
+# A document number read aloud or written in groups no shape above expects (사업자 번호가 이 공 칠
+# 다시 팔 일 다시 사 사 공 구 삼, 건강보험증 번호요? 칠 다시 일공구삼팔팔이사칠공): the digits of
+# the run are counted, and a count that fits the kind named shortly before makes it that kind.
+_SAID = "공영빵일이삼사오육륙칠팔구0-9"
+_SAID_RUN_RE = re.compile(
+    rf"(?<![가-힣0-9])[{_SAID}](?:[{_SAID}]|[ \t,.\-]"
+    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}]))*"
+)
+_SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
+    ("business_no", re.compile(r"사업자"), (10,)),
+    ("health_insurance", _HEALTH_CONTEXT, (11,)),
+    ("driver_licence", _LICENCE_CONTEXT, (12,)),
+    ("card", re.compile(r"카드"), (15, 16)),
+    ("account", re.compile(r"계좌|통장|은행|입금|송금|이체|예금주|환불"), tuple(range(10, 15))),
+)
+
+
+def read_out_numbers(text: str) -> Iterator[Candidate]:
+    if not any(cue.search(text) for _, cue, _ in _SAID_KINDS):
+        return
+    for m in _SAID_RUN_RE.finditer(text):
+        run, end = m.group(0).rstrip(" \t,.-"), m.start() + len(m.group(0).rstrip(" \t,.-"))
+        if run.endswith("이") and end < len(text) and "가" <= text[end] <= "힣":
+            run, end = run[:-1].rstrip(" \t,.-"), m.start() + len(run[:-1].rstrip(" \t,.-"))
+        digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in run if ch in _SPOKEN_DIGIT
+                         or ch.isdigit())
+        if len(digits) < 10 or not any(ch in _SPOKEN_DIGIT for ch in run) or len(
+                re.findall(rf"[{_SAID}]+", run)) < 2:
+            continue  # written digits, or one unbroken group: the shapes above (on the view)
+        before = text[max(0, m.start() - 30):m.start()]
+        if _REFERENCE_BEFORE.search(before[-14:]):
+            continue  # 접수번호 ...: a case number
+        best: tuple[int, str] | None = None
+        for kind, cue, lengths in _SAID_KINDS:
+            if len(digits) not in lengths:
+                continue
+            for c in cue.finditer(before):
+                if best is None or c.end() > best[0]:
+                    best = (c.end(), kind)
+        if best is None or best[1] == "account" and digits.startswith("01"):
+            continue
+        yield best[1], m.start(), end, _read_out_replacement(best[1], digits)
+
+
+def _read_out_replacement(kind: str, d: str) -> str:
+    """The same masked form as the written number of that kind."""
+    if kind == "card":
+        return f"{d[:4]}-****-****-{d[-4:]}" if len(d) == 16 else f"{d[:4]}-******-*{d[-4:]}"
+    if kind == "business_no":
+        return f"{d[:3]}-{d[3:5]}-*****"
+    if kind == "driver_licence":
+        return f"{d[:2]}-{d[2:4]}-******-**"
+    if kind == "account":
+        return d[:3] + "*" * (len(d) - 6) + d[-3:]
+    return "*" * (len(d) - 3) + d[-3:]

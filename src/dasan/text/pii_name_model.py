@@ -59,7 +59,8 @@ ENDINGS: frozenset[str] = frozenset(
         이라든가 라든가 이라도 라도 이랑도 랑도
         이었습니다 였습니다 이래요 래요 이래 래 이었고요 였고요 였고 이였어요 이였는데 이라네요
         라네요 이라던데 라던데 이란 란 이던데 던데 이었대요 였대요 이래서 래서 이라서요 라서요
-        께서는 이께서 씨께서 이에게 이한테는 한테는 에게는 과는 와는 을요 를요 이를요"""
+        께서는 이께서 씨께서 이에게 이한테는 한테는 에게는 과는 와는 을요 를요 이를요
+        이었던 였던 이던 던 이였던 씨였던가"""
     )
 )
 # Honorifics and titles that, as the next word, make the word before a candidate.
@@ -86,7 +87,8 @@ _NAMING_CUES = frozenset(str.split(
     참석자 참가자 명단 명단은 대리인 대리인은 법정대리인 작성자 담당자
     동장 통장 반장 이장 팀장 과장 계장 주임 실장 부장 원장 소장 기사 운전기사 경비 선생 교사
     전남편 전처 전부인 남자친구 여자친구 애인 며느리 사위 시어머니 시아버지 장모 장인 애 큰애
-    작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다"""))
+    작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다
+    대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -277,14 +279,41 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                     f.append("called")
                 if cued:
                     f.append("cued")
+                # a naming word shortly before, in the same message (이름이 기쁨이에요 윤기쁨,
+                # 명찰에 마다솜이라고): the name is being talked about
+                if _NEAR_CUE.search(text, max(0, ws - 25), ws):
+                    f.append(f"near/{kind}")
+                # the name said again, spelled or in part (서 가 은, 서가은; 기쁨이에요 윤기쁨)
+                if length >= 2 and _echoed(text, ws, ws + length, cand, kind):
+                    f.append(f"echo/{kind}")
                 # the context with the shape: a word like 사랑 after a surname before 학생
                 f.append(f"ctx={'c' if called else ''}{'q' if cued else ''}/{kind}/"
                          f"{'common' if cand[:2] in common_words or cand in common_words else '-'}")
                 yield ws, ws + length, f
 
 
+_NEAR_CUE = re.compile(r"이름|성함|함자|성명|명찰|이름표|명의|스펠링|철자|예금주")
+
+
+def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
+    """``cand`` said again elsewhere in ``text``: spelled a syllable at a time (서 가 은), or,
+    for a surname and a given name, the given name alone (기쁨이에요 ... 윤기쁨)."""
+    spaced = " ".join(cand)
+    if spaced in text:
+        return True
+    if kind != "none" and len(cand) == 3 and text.count(cand[1:]) > 1:
+        given = cand[1:]
+        for m in re.finditer(given, text):
+            if not (start <= m.start() < end) and (m.start() == 0 or not (
+                    "가" <= text[m.start() - 1] <= "힣")):
+                return True
+    return False
+
+
 LIST_FACTOR = 0.5
-_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*")
+# (a title may stand before each name of the list: 팀장 엄태규, 대리 봉수정, 사원 안혜린)
+_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
+                       r"(?:[가-힣]{1,4}[ \t]+)?")
 # Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
 # given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
 SPACE_LIST_FACTOR = 0.25

@@ -294,3 +294,63 @@ def latin_names(text: str) -> Iterator[Candidate]:
             continue
         if _stands_alone(text, m.start("name"), m.end("name")):
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# --- a name spelled, then said whole; letters spelled after a spelling cue; English cues -------
+
+# A run of single syllables (서 가 은) whose letters, joined, are said as a word elsewhere in the
+# message (서 가 은, 서가은): the spelling and the name both.
+_SYLLABLE_RUN_RE = re.compile(r"(?<![가-힣])[가-힣](?:[ \t][가-힣]){1,3}(?![가-힣])")
+# Latin letters spelled one at a time with commas, dots, hyphens or spaces between (J, O, S, E;
+# K-H-U-R-E-L), after a word that says a name is being spelled.
+_SPELLED_LETTERS_RE = re.compile(
+    r"(?<![A-Za-z])[A-Z](?:(?:[ \t]*[,.\-][ \t]*|[ \t]+)[A-Z]){2,14}(?![A-Za-z])")
+_SPELLING_CUE = re.compile(r"철자|스펠|알파벳|영문|[Ss]pell|이름|성함|성은|성이|성명")
+# One or more capitalised words right after 성은/이름은/저 (성은 Batsaikhan이에요, 저 Ali인데).
+_LATIN_AFTER_CUE_RE = re.compile(
+    r"(?:성은|성이|이름은|이름이|성함은|성함이|저는|저|전)[ \t]+"
+    r"(?P<name>[A-Z][a-z]{1,14}(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
+# English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
+_ENGLISH_CUE_RE = re.compile(
+    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is)|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?)[ \t]+"
+    r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?"
+    r"(?:[ \t]+[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?){0,2})(?![A-Za-z])")
+
+
+def said_and_spelled(text: str) -> Iterator[Candidate]:
+    """A Korean name spelled and said whole in one message; Latin letters spelled after a
+    spelling or naming cue; Latin names after 성은/저 and English cues (I'm, Mr.)."""
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+
+    if " " in text:
+        for m in _SYLLABLE_RUN_RE.finditer(text):
+            syllables = m.group(0).split()
+            joined = "".join(syllables)
+            head = joined[:2] if joined[:2] in SURNAME_SET else joined[:1]
+            if head not in SURNAME_SET or joined in NOT_NAMES or not any(
+                    ch in GIVEN_SYLLABLES for ch in joined[len(head):]) or len(joined) < 3:
+                continue
+            said = [w for w in re.finditer(rf"(?<![가-힣]){joined}", text)]
+            if not said:
+                continue
+            yield "name", m.start(), m.end(), f"{syllables[0]} * {syllables[-1]}"
+            for w in said:
+                yield "name", w.start(), w.end(), joined[0] + "*" * (len(joined) - 2) + joined[-1]
+    if re.search(r"[A-Z]", text):
+        for m in _SPELLED_LETTERS_RE.finditer(text):
+            if _SPELLING_CUE.search(text, max(0, m.start() - 30), m.start()):
+                letters = re.findall(r"[A-Z]", m.group(0))
+                yield "name", m.start(), m.end(), letters[0] + "*" * (len(letters) - 1)
+        for m in _LATIN_AFTER_CUE_RE.finditer(text):
+            parts = re.split(r"[ \t\-]", m.group("name"))
+            if not any(w.lower() in _LATIN_NOT_NAMES for w in parts):
+                yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+        for m in _ENGLISH_CUE_RE.finditer(text):
+            if text[max(0, m.start() - 5):m.start()].strip().lower() == "dear":
+                continue  # Dear Mr. Tom Baker: an English letter's salutation (as before)
+            words = m.group("name").split()
+            if m.group("self") and len(words) < 2:
+                continue  # I'm Sorry, I am Korean: one word after I'm is no name
+            if not any(w.split("-")[0].lower() in _LATIN_NOT_NAMES
+                       and w.split("-")[0].lower() not in ROMAN_SURNAMES for w in words):
+                yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))

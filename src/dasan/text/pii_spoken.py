@@ -1,7 +1,8 @@
 """A second view of a message for the number recognisers of ``dasan.text.pii``: the same length
 as the text, character for character, with
 
-* full-width forms folded to ASCII (０１０－１２３４ -> 010-1234), and
+* full-width forms folded to ASCII (０１０－１２３４ -> 010-1234), the letter O typed for a zero
+  inside a number folded to 0 (O1O-1234 -> 010-1234), and
 * document numbers read aloud in sino-Korean digits after a word that names them
   (카드 번호 오삼일공 칠칠공공 ... -> 카드 번호 5310 7700 ...; 다시/하고/에 between the groups
   become a dash, as a written number has one).
@@ -42,6 +43,10 @@ _MIN_HALF_DIGITS = 6
 _WORDED_DIGITS = re.compile(r"\d[ \t]*(?:하고|다시)[ \t]*\d")
 
 
+# The letter O typed for a zero inside a number (O1O-1234-5678): a token of digits and O's.
+_LETTER_O_RE = re.compile(r"(?<![A-Za-z])(?=[0-9]*[Oo])(?=[Oo]*[0-9])[0-9Oo]{2,}(?![A-Za-z])")
+
+
 def _convert(run: str) -> str:
     out = run
     for word, repl in (("다시", " -"), ("하고", " -")):
@@ -56,6 +61,8 @@ def digit_view(text: str) -> str:
     length, same offsets); ``text`` itself when there is nothing to change."""
     view = text.translate(_FULL_WIDTH) if any(
         "\uff01" <= ch <= "\uff5e" for ch in text) else text
+    if "O" in view or "o" in view:
+        view = _LETTER_O_RE.sub(lambda m: m.group(0).replace("O", "0").replace("o", "0"), view)
     if not any(ch in _DIGIT for ch in view) and not _WORDED_DIGITS.search(view):
         return view
     parts: list[str] = []
