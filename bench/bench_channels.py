@@ -481,9 +481,11 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     best_w = max(DENSE_WEIGHTS, key=lambda dw: sum(aware_ranks[dw][i] == 1 for i in tune))
     # The lexicon rewrite (glossary + lexicon + Sino-Korean readings) as the lexical query,
     # dense on the raw question: the product's search for a foreign question (CROSSLINGUAL).
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs,
+                                [q[2] for q in queries])
     bare_c = _lexical_components(
-        index, [korean_text(q[2], q[1], readings=False) for q in queries], raw_vecs)
+        index, [korean_text(q[2], q[1], readings=False) for q in queries], raw_vecs,
+        [q[2] for q in queries])
 
     def rewritten(lc: list[Components], fw: FusionWeights) -> list[np.ndarray]:
         return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer), fw)
@@ -614,7 +616,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     queries = [(r["split"], lang, r[lang], r["id"]) for r in rows for lang in LANGS]
     raw_vecs = index.embed_queries([q[2] for q in queries])
     raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs)
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs,
+                                [q[2] for q in queries])
     # the written bot's first query (the raw question with its Korean terms), searched as the
     # bot searches (the index's own weights): the citizen-facing path
     first = [korean_queries(q[2], q[1], NoTranslator())[0] for q in queries]
@@ -699,17 +702,21 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
           f"questions; load average {load}")
 
 
-def _lexical_components(index: Any, texts: list[str], vecs: Any) -> list[Any]:
+def _lexical_components(index: Any, texts: list[str], vecs: Any,
+                        questions: list[str] | None = None) -> list[Any]:
     """Each text's bm25 / char scores (zeros for an empty text; the vector is only there to
-    spare the encoder: its dense scores are not used)."""
+    spare the encoder: its dense scores are not used). ``questions``: the question each text
+    is the Korean terms of, as SearchIndex.search's ``lexical_query`` (it picks the text the
+    scorers read: IndexConfig.korean_passages)."""
     import numpy as np
 
     from dasan.knowledge.search import Components
 
     zero = np.zeros(len(index.ids), dtype=np.float32)
-    return [index.components(t, v, answer=True) if t.strip()
+    qs = questions if questions is not None else [None] * len(texts)
+    return [index.components(t, v, answer=True, dense_query=q) if t.strip()
             else Components(zero, zero, zero, answer=zero)
-            for t, v in zip(texts, vecs, strict=True)]
+            for t, v, q in zip(texts, vecs, qs, strict=True)]
 
 
 def _aware_once(index: Any, glossary: Any, lang: str, text: str, dense_weight: float) -> Any:

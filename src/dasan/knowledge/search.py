@@ -716,24 +716,27 @@ class SearchIndex:
     def components(self, query: str, query_vector: np.ndarray | None = None,
                    answer: bool = False, dense_query: str | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query`` (``answer``: with
-        the answer scorer's, when the index has it). ``dense_query``: the text
-        ``query_vector`` encodes when it is not ``query`` (a foreign question whose Korean
-        terms are the lexical query): whether it is Korean (:func:`is_korean`) picks the passages
+        the answer scorer's, when the index has it). ``dense_query``: the question, when
+        ``query`` is only its lexical form (a foreign question's Korean terms, as
+        :meth:`search`'s ``lexical_query``) and ``query_vector`` encodes the question: whether
+        the question is Korean (:func:`is_korean`) picks the text every scorer reads
         (:attr:`IndexConfig.korean_passages`)."""
-        lex = self._lexical(query, answer)
-        return self._with_dense(lex, query_vector,
-                                is_korean(query if dense_query is None else dense_query))
+        korean = is_korean(query if dense_query is None else dense_query)
+        lex = self._lexical(query, answer, korean)
+        return self._with_dense(lex, query_vector, korean)
 
-    def _lexical(self, query: str, answer: bool = False) -> _Lexical:
+    def _lexical(self, query: str, answer: bool = False, korean: bool | None = None
+                 ) -> _Lexical:
         """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams
-        (over the entries' Korean text for a Korean query: IndexConfig.korean_passages;
-        ``answer``: and bm25 on morphemes over the answers, when indexed)."""
+        (over the entries' Korean text when the question is Korean, ``korean``, by default
+        whether ``query`` is: IndexConfig.korean_passages; ``answer``: and bm25 on morphemes
+        over the answers, when indexed)."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
         clean, toks = analyze_query(query)
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
-        korean = built.bm25_ko is not None and is_korean(query)
+        korean = built.bm25_ko is not None and (is_korean(query) if korean is None else korean)
         bm = _bm25_scores(built.bm25_ko if korean else built.bm25,
                           toks + extra if self.config.expand_lexical else toks, n)
         ch = _bm25_scores(built.chars_ko if korean else built.chars,
@@ -873,7 +876,8 @@ class SearchIndex:
                 assert self.embedder is not None
                 fixed = self.repaired(query)
                 query_vector = self.embedder.query(self._dense_text(fixed, *analyze_query(fixed)))
-            lex = self._lexical(lexical_query, w.answer > 0)
+            # a foreign question: its Korean terms are scored against all the text, as before
+            lex = self._lexical(lexical_query, w.answer > 0, is_korean(query))
         else:
             lex = self._lexical(query, w.answer > 0)
         rule = _cascade_rule(cascade, self.config.cascade)

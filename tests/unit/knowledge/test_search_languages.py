@@ -118,3 +118,16 @@ def test_an_index_without_foreign_variants_builds_no_second_lexical_index() -> N
     index.build()
     assert index._ensure_built().bm25_ko is None
     assert index.search("서울페이 가맹점", k=1)[0].id == "pay-merchant"
+
+
+def test_a_foreign_question_s_korean_terms_are_scored_against_all_the_text(
+        indexes: tuple[SearchIndex, SearchIndex, SearchIndex]) -> None:
+    aware, every, _ = indexes
+    q, terms = "How can I rent a public bike in Seoul?", "공공자전거 대여"
+    vec = aware.embed_queries([q])[0]
+    got = aware.components(terms, vec, dense_query=q)
+    plain = every.components(terms, vec)
+    assert np.array_equal(got.bm25, plain.bm25) and np.array_equal(got.chars, plain.chars)
+    # search() with lexical_query reads them the same way: the same hits as the peer's
+    assert ([h.id for h in aware.search(q, k=4, lexical_query=terms)]
+            == [h.id for h in every.search(q, k=4, lexical_query=terms)])
