@@ -410,7 +410,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
     holdout_b figure: for tuning."""
     import numpy as np
 
-    from bench.bench_search import CACHE, faq_docs, rank_of, relevance
+    from bench.bench_search import cache_path, faq_docs, rank_of, relevance
     from dasan.channels.translation.glossary import GlossaryTranslator
     from dasan.channels.translation.lexicon import korean_text
     from dasan.channels.translation.port import NoTranslator
@@ -434,7 +434,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return
     docs = faq_docs(load_civilappeal(path))
     by_id = {d.id: d for d in docs}
-    cache = EmbeddingCache(default_embedder(), CACHE)
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
     # as the live index: the answers indexed for the answer scorer (CROSSLINGUAL weighs it)
     index = SearchIndex(docs, cache=cache,
                         config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
@@ -578,7 +578,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     import numpy as np
 
-    from bench.bench_search import CACHE, faq_docs, rank_of, relevance
+    from bench.bench_search import cache_path, faq_docs, rank_of, relevance
     from bench.faq_variants import load_variants, with_variants
     from dasan.channels.translation.lexicon import korean_text
     from dasan.channels.translation.port import NoTranslator
@@ -604,7 +604,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         return
     docs = with_variants(faq_docs(load_civilappeal(path)), variants)
     by_id = {d.id: d for d in docs}
-    cache = EmbeddingCache(default_embedder(), CACHE)
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
     index = SearchIndex(docs, cache=cache,
                         config=IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS))
     t0 = time.perf_counter()
