@@ -624,6 +624,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
+    ap.add_argument("--without-blind", action="store_true",
+                    help="leave hold-out C (the blind search set's questions) out: neither "
+                         "scored nor printed")
     args = ap.parse_args(argv)
     OOD_PER_KIND[0] = not args.ood_pooled
     data: Path = args.data
@@ -648,6 +651,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
           f"(never answered by the bot), {len(docs) - n_ref} standard answers")
     all_queries = build_queries(data)
+    if args.without_blind:
+        all_queries = [q for q in all_queries if q.split != HOLDOUT_C_SPLIT]
     if args.tune_only:
         all_queries = [q for q in all_queries if q.split == "tune"]
     if args.lexical:

