@@ -12,7 +12,8 @@ project ships variants for every one of its 2,842 entries
   tells, and a situation-first question), written in the thirteenth session by three other
   writers who did not read the first ones;
 * en/zh/ja/vi/mn (``i18n-<lang>.jsonl``): one question per entry in each language, written in
-  the thirteenth session by five writers, one per language.
+  the thirteenth session by five writers, one per language; ``i18n2-<lang>.jsonl``: a second
+  one, from each entry's answer, written in the fourteenth session by five other writers.
 
 Every writer worked from each entry's title and answer, without reading the search code or any
 question set under ``bench/data``. They were the same kind of writer as the blind hold-outs'

@@ -13,7 +13,8 @@ The project ships such files for the real Seoul 120 FAQ that ``dasan demo`` seed
 ``../shared/data`` (``seed_variants/``, ids of ``civilappeal_data.csv``): four Korean variants
 per entry (``ko-part-*``: a plain question and a keyword query, from the title; ``ko2-part-*``:
 a question on one thing the answer tells and a situation-first question, by a second editor)
-and one question in each of en/zh/ja/vi/mn (``i18n-*``), written by the project acting as the
+and two questions in each of en/zh/ja/vi/mn (``i18n-*``, and ``i18n2-*`` from each entry's
+answer, by five other writers), written by the project acting as the
 editors (from each entry's title and answer, without reading the search code or any question
 set).
 :func:`dasan.knowledge.importer.import_seed_faq` adds them to the entries it imports.
