@@ -68,6 +68,7 @@ from dasan.knowledge.search import (
     Components,
     DocId,
     FusionWeights,
+    IndexConfig,
     SearchDoc,
     SearchIndex,
     duplicate_key,
@@ -585,12 +586,13 @@ def _lexical_tokens(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: S
 
 
 def score_kb(docs: dict[DocId, SearchDoc], all_queries: Sequence[Q],
-             weights: FusionWeights | None = None) -> list[tuple[Q, Scored]]:
+             weights: FusionWeights | None = None, config: IndexConfig | None = None
+             ) -> list[tuple[Q, Scored]]:
     """Build the dense index over ``docs`` (passage vectors from the cache; ``weights``: the
     fusion, default the shipped one) and score every question whose target is in it (and
     every out-of-domain one)."""
     cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
-    index = SearchIndex(list(docs.values()), cache=cache, weights=weights)
+    index = SearchIndex(list(docs.values()), cache=cache, weights=weights, config=config)
     index.build()
     cache.save_if_changed()
     queries = [q for q in all_queries if q.target is None or q.target in docs]
@@ -626,6 +628,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--fusion", default=None, metavar="BM25,CHARS",
                     help="fusion weights of the bm25 and char-bigram scorers (dense 1) instead "
                          "of the shipped ones")
+    ap.add_argument("--all-passages", action="store_true",
+                    help="Korean questions matched against every passage, foreign-language "
+                         "variants too (IndexConfig.korean_passages off: the peer)")
+    ap.add_argument("--without-blind", action="store_true",
+                    help="leave hold-outs C, D and E (the blind search sets' questions) out: neither "
+                         "scored nor printed")
     args = ap.parse_args(argv)
     OOD_PER_KIND[0] = not args.ood_pooled
     data: Path = args.data
@@ -650,6 +658,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"knowledge base: {len(docs)} entries with an answer; {n_ref} reference records "
           f"(never answered by the bot), {len(docs) - n_ref} standard answers")
     all_queries = build_queries(data)
+    if args.without_blind:
+        all_queries = [q for q in all_queries
+                       if q.split not in (HOLDOUT_C_SPLIT, HOLDOUT_D_SPLIT, HOLDOUT_E_SPLIT)]
     if args.tune_only:
         all_queries = [q for q in all_queries if q.split == "tune"]
     if args.lexical:
@@ -663,7 +674,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         wb, wc = (float(x) for x in args.fusion.split(","))
         fusion = FusionWeights(bm25=wb, chars=wc, dense=1.0)
         print(f"fusion weights: {fusion}")
-    rows = score_kb(docs, all_queries, fusion)
+    rows = score_kb(docs, all_queries, fusion,
+                    IndexConfig(korean_passages=not args.all_passages))
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}

@@ -412,7 +412,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
 
     import numpy as np
 
-    from bench.bench_search import CACHE, faq_docs, rank_of, relevance
+    from bench.bench_search import cache_path, faq_docs, rank_of, relevance
     from dasan.channels.translation.glossary import GlossaryTranslator
     from dasan.channels.translation.lexicon import korean_text
     from dasan.config import default_shared_data
@@ -432,7 +432,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return
     docs = faq_docs(load_civilappeal(path))
     by_id = {d.id: d for d in docs}
-    cache = EmbeddingCache(default_embedder(), CACHE)
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
     # as the live index: the answers indexed for the answer scorer, the titles' and variants'
     # non-Korean words for the foreign-word scorer (CROSSLINGUAL weighs both)
     index = SearchIndex(docs, cache=cache, config=_live_config())
@@ -580,7 +580,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     import numpy as np
 
-    from bench.bench_search import CACHE, faq_docs, rank_of, relevance
+    from bench.bench_search import cache_path, faq_docs, rank_of, relevance
     from bench.faq_variants import load_variants, with_variants
     from dasan.channels.translation.lexicon import korean_text
     from dasan.config import default_shared_data
@@ -602,7 +602,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         return
     docs = with_variants(faq_docs(load_civilappeal(path)), variants)
     by_id = {d.id: d for d in docs}
-    cache = EmbeddingCache(default_embedder(), CACHE)
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
     index = SearchIndex(docs, cache=cache, config=_live_config())
     t0 = time.perf_counter()
     index.build()
@@ -699,7 +699,9 @@ def _lexical_components(index: Any, texts: list[str], vecs: Any,
                         questions: list[str]) -> list[Any]:
     """Each text's bm25 / char / answer scores and its question's foreign-word scores (zeros
     for an empty text; the vector is only there to spare the encoder: its dense scores are not
-    used)."""
+    used). ``questions``: the question each text is the Korean terms of, as
+    SearchIndex.search's ``lexical_query`` (it picks the text the scorers read:
+    IndexConfig.korean_passages)."""
     import numpy as np
 
     from dasan.knowledge.search import Components
@@ -708,7 +710,7 @@ def _lexical_components(index: Any, texts: list[str], vecs: Any,
     out = []
     for t, v, q in zip(texts, vecs, questions, strict=True):
         if t.strip():
-            out.append(index.components(t, v, answer=True, foreign=q))
+            out.append(index.components(t, v, answer=True, foreign=q, dense_query=q))
         else:
             c = index.components(q, v, foreign=q)
             out.append(Components(zero, zero, zero, answer=zero, foreign=c.foreign))

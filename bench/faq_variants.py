@@ -29,8 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from dasan.knowledge.editor_variants import SEED_VARIANTS_DIR as VARIANTS_DIR
-from dasan.knowledge.editor_variants import by_entry, read_dir
+from dasan.knowledge.editor_variants import by_entry, merged, read_dir
 from dasan.knowledge.search import SearchDoc
+from dasan.knowledge.service import MAX_QUESTION_VARIANTS
 
 __all__ = ["VARIANTS_DIR", "load_variants", "with_variants"]
 
@@ -43,9 +44,16 @@ def load_variants(langs: Iterable[str] | None = None) -> dict[str, tuple[str, ..
 
 def with_variants(docs: Sequence[SearchDoc], variants: dict[str, tuple[str, ...]],
                   prefix: str = "") -> list[SearchDoc]:
-    """The documents with the editors' variants added after their own."""
+    """The documents with the editors' variants added after their own, exactly as the product
+    imports them (:func:`dasan.knowledge.importer.import_records` through
+    :func:`~dasan.knowledge.editor_variants.merged`): a variant equal to the title or to an
+    earlier one is dropped, and an entry keeps at most ``MAX_QUESTION_VARIANTS``."""
     out = []
     for d in docs:
         extra = variants.get(str(d.id).removeprefix(prefix), ())
-        out.append(replace(d, question_variants=(*d.question_variants, *extra)) if extra else d)
+        if not extra:
+            out.append(d)
+            continue
+        kept = merged(d.question_variants, extra, d.title, MAX_QUESTION_VARIANTS)
+        out.append(replace(d, question_variants=tuple(kept)))
     return out

