@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,22 @@ def _volatile_tables() -> list[Any]:
 
 
 def _empty_volatile_tables(url: str) -> None:
+    """Empty what the last test wrote. On PostgreSQL a reader still finishing the last test's
+    work (a server thread's query on the knowledge base) can deadlock with TRUNCATE; the server
+    then aborts one of the two, and when it is ours the emptying is tried again."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(5):
+        try:
+            _empty_volatile_tables_once(url)
+            return
+        except OperationalError as exc:
+            if "deadlock detected" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty_volatile_tables_once(url: str) -> None:
     engine = db_session.get_engine(url)
     volatile = _volatile_tables()
     with engine.begin() as conn:
