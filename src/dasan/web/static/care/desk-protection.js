@@ -32,28 +32,33 @@
     return data;
   }
 
+  // Each show() is numbered: when two overlap (a click while the list re-selects the same
+  // thread), only the latest fills the list, so no incident is listed twice.
+  let shown = 0;
+
   async function show(id) {
     cid = id;
+    const mine = ++shown;
     panel.hidden = id === null;
     say("");
     const sel = $("nominate-incident");
-    sel.replaceChildren();
-    if (id === null) return;
+    if (id === null) { sel.replaceChildren(); return; }
     const none = document.createElement("option");
     none.value = "";
     none.textContent = msg("no-incident");
-    sel.append(none);
+    sel.replaceChildren(none);
     try {
       const rows = await call("GET", `/api/protection/consultations/${id}/incidents`);
-      if (cid !== id) return;
-      for (const i of rows) {
+      if (mine !== shown) return;
+      const opts = rows.map((i) => {
         const o = document.createElement("option");
         o.value = String(i.id);
         o.textContent = `${msg("incident")} #${i.id} · ${(i.at || "").slice(0, 16).replace("T", " ")}`;
-        sel.append(o);
-      }
+        return o;
+      });
+      sel.replaceChildren(none, ...opts);
       if (rows.length) sel.value = String(rows[rows.length - 1].id);
-    } catch (e) { say(e.message, true); }
+    } catch (e) { if (mine === shown) say(e.message, true); }
   }
 
   document.addEventListener("dasan:desk-select", (e) => show(e.detail && e.detail.id != null ? Number(e.detail.id) : null));
