@@ -39,7 +39,7 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import HOLDOUT_C, HOLDOUT_D, HOLDOUT_E, cache_path, load_ood, load_queries
+from bench.bench_search import BLIND_HOLDOUTS, cache_path, load_ood, load_queries
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -143,8 +143,7 @@ def build_queries(data: Path) -> list[Q]:
     # Hold-outs D and E (thirteenth and fourteenth sessions), the same way: bench_search's
     # blind sets written after the editors' variants shipped.
     b_ood = [q for q in out if q.split == HOLDOUT_B and q.target is None]
-    for path, split in ((HOLDOUT_C, HOLDOUT_C_SPLIT), (HOLDOUT_D, HOLDOUT_D_SPLIT),
-                        (HOLDOUT_E, HOLDOUT_E_SPLIT)):
+    for _name, split, path in BLIND_HOLDOUTS:
         if path.is_file():
             out += [Q(q.text, split, q.kind, f"civilappeal:{q.target}")
                     for q in load_queries(path)]
@@ -153,9 +152,7 @@ def build_queries(data: Path) -> list[Q]:
 
 
 HOLDOUT_B = "holdout_b"
-HOLDOUT_C_SPLIT = "holdout_c"
-HOLDOUT_D_SPLIT = "holdout_d"
-HOLDOUT_E_SPLIT = "holdout_e"
+BLIND_SPLITS = tuple(split for _name, split, _path in BLIND_HOLDOUTS)
 FRESH_CHITCHAT = 150
 
 
@@ -660,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_queries = build_queries(data)
     if args.without_blind:
         all_queries = [q for q in all_queries
-                       if q.split not in (HOLDOUT_C_SPLIT, HOLDOUT_D_SPLIT, HOLDOUT_E_SPLIT)]
+                       if q.split not in BLIND_SPLITS]
     if args.tune_only:
         all_queries = [q for q in all_queries if q.split == "tune"]
     if args.lexical:
@@ -679,9 +676,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune = [(q, s) for q, s in rows if q.split == "tune"]
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}
-    for name, split in (("hold-out C", HOLDOUT_C_SPLIT), ("hold-out D", HOLDOUT_D_SPLIT),
-                        ("hold-out E", HOLDOUT_E_SPLIT)):
-        holdouts[name] = [(q, s) for q, s in rows if q.split == split]
+    for name, split, _path in BLIND_HOLDOUTS:
+        holdouts[f"hold-out {name}"] = [(q, s) for q, s in rows if q.split == split]
     holdouts = {k: v for k, v in holdouts.items() if v}
     for name, hold in [("tune", tune), *holdouts.items()]:
         n_in = sum(q.target is not None for q, _ in hold)
@@ -732,8 +728,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # editors' variants), the shipped policy and the peer.
         trows = score_kb(titles, all_queries)
         t_shipped = policy_for(len(docs) - n_ref, variant_share(titles.values()))
-        splits = {"hold-out A": "holdout", "hold-out B": HOLDOUT_B, "hold-out C": HOLDOUT_C_SPLIT,
-                  "hold-out D": HOLDOUT_D_SPLIT, "hold-out E": HOLDOUT_E_SPLIT}
+        splits = {"hold-out A": "holdout", "hold-out B": HOLDOUT_B,
+                  **{f"hold-out {name}": split for name, split, _path in BLIND_HOLDOUTS}}
         for name in holdouts:
             thold = [(q, s) for q, s in trows if q.split == splits[name]]
             print(f"\n{name}, reference: the titles-only index (no editor variants):")

@@ -88,6 +88,10 @@ DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT_C = DATA / "search_holdout_c.jsonl"
 HOLDOUT_D = DATA / "search_holdout_d.jsonl"
 HOLDOUT_E = DATA / "search_holdout_e.jsonl"
+# The blind hold-outs, in the order they were written: name, split, file. Every report that
+# prints them reads this list (bench_answer too).
+BLIND_HOLDOUTS = (("C", "holdout_c", HOLDOUT_C), ("D", "holdout_d", HOLDOUT_D),
+                  ("E", "holdout_e", HOLDOUT_E))
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 # The FAQ indexes' configuration (``--all-passages``: Korean questions matched against every
@@ -682,12 +686,8 @@ def variants_report(titles_docs: Sequence[SearchDoc], all_q: Sequence[Query],
     sets = (("citizen, TEST split", "citizen", "test"), ("spoken, TEST split", "spoken", "test"),
             ("spaces dropped, TEST split", "nospace", "test"),
             ("jamo typos, TEST split", "typo", "test"),
-            ("citizen, HOLD-OUT C (blind)", "citizen", "holdout_c"),
-            ("spoken, HOLD-OUT C (blind)", "spoken", "holdout_c"),
-            ("citizen, HOLD-OUT D (blind)", "citizen", "holdout_d"),
-            ("spoken, HOLD-OUT D (blind)", "spoken", "holdout_d"),
-            ("citizen, HOLD-OUT E (blind)", "citizen", "holdout_e"),
-            ("spoken, HOLD-OUT E (blind)", "spoken", "holdout_e"))
+            *((f"{kind}, HOLD-OUT {name} (blind)", kind, split)
+              for name, split, _path in BLIND_HOLDOUTS for kind in ("citizen", "spoken")))
     print(f"\neditor question variants (bench/faq_variants.py: Korean {sum(map(len, ko.values()))}"
           f", all languages {sum(map(len, shipped.values()))} on {len(shipped)} entries), "
           f"shipped fusion weights; headline index: {headline}")
@@ -799,13 +799,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                    for q in load_queries(DATA / "spoken_queries_tune.jsonl")]
     spoken_tune += [Query(f"{q.qid}-nospace", q.target, re.sub(r"\s+", "", q.text), q.split,
                           "spoken_nospace") for q in spoken_tune]
-    # Hold-out C (twelfth session): written blind, by a writer who never read the search code,
-    # about 200 FAQ entries no other set targets (bench/sample_search_c.py). Only reported.
-    blind_c = load_queries(HOLDOUT_C) if HOLDOUT_C.is_file() else []
-    # Hold-out D (thirteenth session): the same, by another writer, 150 more entries.
-    blind_c += load_queries(HOLDOUT_D) if HOLDOUT_D.is_file() else []
-    # Hold-out E (fourteenth session): the same again, a third writer, 150 more entries.
-    blind_c += load_queries(HOLDOUT_E) if HOLDOUT_E.is_file() else []
+    # The blind hold-outs (C: twelfth session, D: thirteenth, E: fourteenth), each written by a
+    # writer who never read the search code, about FAQ entries no other set targets. Only
+    # reported.
+    blind_c = [q for _name, _split, path in BLIND_HOLDOUTS if path.is_file()
+               for q in load_queries(path)]
     if args.without_blind:
         blind_c = []
     all_q = queries + noisy + spoken_tune + blind_c
@@ -863,18 +861,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("TEST + a space after every syllable", lambda q: q.kind == "spaced"
          and q.split == "test"),
         ("TEST + spoken fillers", lambda q: q.kind == "filler" and q.split == "test"),
-        ("citizen questions, HOLD-OUT C (written blind)",
-         lambda q: q.kind == "citizen" and q.split == "holdout_c"),
-        ("spoken/STT style, HOLD-OUT C (written blind)",
-         lambda q: q.kind == "spoken" and q.split == "holdout_c"),
-        ("citizen questions, HOLD-OUT D (written blind)",
-         lambda q: q.kind == "citizen" and q.split == "holdout_d"),
-        ("spoken/STT style, HOLD-OUT D (written blind)",
-         lambda q: q.kind == "spoken" and q.split == "holdout_d"),
-        ("citizen questions, HOLD-OUT E (written blind)",
-         lambda q: q.kind == "citizen" and q.split == "holdout_e"),
-        ("spoken/STT style, HOLD-OUT E (written blind)",
-         lambda q: q.kind == "spoken" and q.split == "holdout_e"),
+        *((f"{title}, HOLD-OUT {name} (written blind)",
+           lambda q, kind=kind, split=split: q.kind == kind and q.split == split)
+          for name, split, _path in BLIND_HOLDOUTS
+          for kind, title in (("citizen", "citizen questions"), ("spoken", "spoken/STT style"))),
     ]
     for title, pred in sets:
         sel = [i for i, q in enumerate(all_q) if pred(q)]
@@ -1027,7 +1017,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "titles only" if args.titles_only else "+ all (shipped)")
     for (kind, h1_target, h5_target), (name, split) in itertools.product(
             (("citizen", 0.95, 0.99), ("spoken", None, 0.97)),
-            (("C", "holdout_c"), ("D", "holdout_d"), ("E", "holdout_e"))):
+            [(name, split) for name, split, _path in BLIND_HOLDOUTS]):
         sel_c = [i for i, q in enumerate(all_q) if q.kind == kind and q.split == split]
         if not sel_c:
             continue
