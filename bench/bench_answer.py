@@ -39,7 +39,13 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import BLIND_HOLDOUTS, cache_path, load_ood, load_queries
+from bench.bench_search import (
+    BLIND_HOLDOUTS,
+    cache_path,
+    load_ood,
+    load_out_of_domain,
+    load_queries,
+)
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -148,6 +154,9 @@ def build_queries(data: Path) -> list[Q]:
             out += [Q(q.text, split, q.kind, f"civilappeal:{q.target}")
                     for q in load_queries(path)]
             out += [Q(q.text, split, q.kind, None) for q in b_ood]
+            # F (fifteenth session) brings out-of-domain questions of its own writer (other
+            # cities' services, chit-chat), counted beside B's.
+            out += [Q(text, split, kind, None) for text, kind in load_out_of_domain(path)]
     return out
 
 

@@ -26,7 +26,11 @@ entries, ``bench/sample_search_d.py``, written in the thirteenth session by anot
 with C's instructions, after the editors' variants shipped: reported only); hold-out E
 (``bench/data/search_holdout_e.jsonl``, 150 citizen + 60 spoken questions about 150 more such
 entries, ``bench/sample_search_e.py``, written in the fourteenth session by a third such writer
-with the same instructions, after D had suggested changes: reported only); plus paraKQC general
+with the same instructions, after D had suggested changes: reported only); hold-out F
+(``bench/data/search_holdout_f.jsonl``, 150 citizen + 60 spoken questions about 150 more such
+entries, ``bench/sample_search_f.py``, written in the fifteenth session by a fourth such writer,
+with 40 other cities' and 40 chit-chat questions of its own that bench_answer counts as
+out-of-domain: reported only); plus paraKQC general
 paraphrase recall (one sentence of each 10-sentence set indexed, the others used as queries).
 Misses are printed for the tune split only.
 
@@ -88,10 +92,11 @@ DATA = Path(__file__).resolve().parent / "data"
 HOLDOUT_C = DATA / "search_holdout_c.jsonl"
 HOLDOUT_D = DATA / "search_holdout_d.jsonl"
 HOLDOUT_E = DATA / "search_holdout_e.jsonl"
+HOLDOUT_F = DATA / "search_holdout_f.jsonl"
 # The blind hold-outs, in the order they were written: name, split, file. Every report that
 # prints them reads this list (bench_answer too).
 BLIND_HOLDOUTS = (("C", "holdout_c", HOLDOUT_C), ("D", "holdout_d", HOLDOUT_D),
-                  ("E", "holdout_e", HOLDOUT_E))
+                  ("E", "holdout_e", HOLDOUT_E), ("F", "holdout_f", HOLDOUT_F))
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 # The FAQ indexes' configuration (``--all-passages``: Korean questions matched against every
@@ -120,11 +125,26 @@ class Query:
 
 
 def load_queries(path: Path) -> list[Query]:
+    """The in-domain questions of a question set (lines whose ``id`` is null are its
+    out-of-domain questions: :func:`load_out_of_domain`)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
-            out.append(Query(d["qid"], str(d["id"]), d["query"], d["split"], d["kind"]))
+            if d["id"] is not None:
+                out.append(Query(d["qid"], str(d["id"]), d["query"], d["split"], d["kind"]))
+    return out
+
+
+def load_out_of_domain(path: Path) -> list[tuple[str, str]]:
+    """(question, kind) of a question set's out-of-domain lines (``id`` null: other cities'
+    services, chit-chat), which the answering bench counts as questions not to answer."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            if d["id"] is None:
+                out.append((d["query"], d["kind"]))
     return out
 
 
