@@ -273,8 +273,10 @@ def catalog() -> dict[str, tuple[str, str]]:
 
 
 def error_text(lang: str) -> dict[str, str]:
-    """The page's error texts in one language: `code:<code>`, `status:<n>` and `generic`."""
-    i = 1 if lang == "en" else 0
-    out = {f"code:{code}": texts[i] for code, texts in catalog().items()}
-    out.update({key: texts[i] for key, texts in STATUS_TEXT.items()})
+    """The page's error texts in one language: `code:<code>`, `status:<n>` and `generic`
+    (a citizen page in zh/ja/vi/mn takes its catalogue's text, else the English one)."""
+    from dasan.web.citizen_language import translate
+
+    out = {f"code:{code}": translate(ko, en, lang) for code, (ko, en) in catalog().items()}
+    out.update({key: translate(ko, en, lang) for key, (ko, en) in STATUS_TEXT.items()})
     return out

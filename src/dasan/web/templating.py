@@ -1,4 +1,6 @@
-"""Jinja2 templates, Korean-first with English available (`t("한국어", "English")`)."""
+"""Jinja2 templates, Korean-first with English available (`t("한국어", "English")`); the
+citizen pages also in Chinese, Japanese, Vietnamese and Mongolian (`dasan.web.citizen_language`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from dasan.web.citizen_language import CITIZEN_TEMPLATES, NATIVE_NAMES, pick_language, translate
 from dasan.web.error_text import error_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -19,10 +22,32 @@ LANG_COOKIE = "dasan_lang"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
+def citizen_language(request: Request) -> str:
+    """A citizen page's language, one of the six: `?lang=` wins, then the cookie, then
+    Korean."""
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return pick_language(asked) or "ko"
+
+
 def request_language(request: Request) -> str:
-    """`?lang=en` wins, then the cookie, then Korean."""
-    lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "ko"
-    return "en" if lang == "en" else "ko"
+    """A staff screen's language, Korean or English: `?lang=` wins, then the cookie, then
+    Korean. A visitor who chose one of the citizen pages' other languages reads English."""
+    lang = citizen_language(request)
+    return "ko" if lang == "ko" else "en"
+
+
+def _is_citizen_template(context: Any) -> bool:
+    return getattr(context, "name", None) in CITIZEN_TEMPLATES
+
+
+def screen_language(context: Any) -> str:
+    """The language of the page being rendered: one of six on a citizen page (see
+    :mod:`dasan.web.citizen_language`), Korean or English on a staff screen."""
+    request = context.get("request")
+    if request is None:
+        return "ko"
+    return citizen_language(request) if _is_citizen_template(context) \
+        else request_language(request)
 
 
 class RememberLanguage:
@@ -36,7 +61,7 @@ class RememberLanguage:
         query = scope.get("query_string", b"") if scope["type"] == "http" else b""
         lang = parse_qs(query.decode("latin-1")).get("lang", [""])[0] if b"lang=" in query \
             else ""
-        if lang not in ("ko", "en"):
+        if pick_language(lang) is None:
             await self.app(scope, receive, send)
             return
         cookie = Response()
@@ -52,18 +77,22 @@ class RememberLanguage:
 
 
 def remember_language(request: Request, response: Response) -> None:
-    """A page asked with `?lang=ko|en` keeps that language for the visitor's next pages."""
-    lang = request.query_params.get("lang")
-    if lang in ("ko", "en"):
+    """A page asked with `?lang=<one of the six>` keeps that language for the visitor's next
+    pages."""
+    lang = pick_language(request.query_params.get("lang"))
+    if lang is not None:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
 
 
 @pass_context
 def _t(context: Any, ko: str, en: str | None = None) -> str:
-    request = context.get("request")
-    if en is not None and request is not None and request_language(request) == "en":
-        return en
-    return ko
+    return translate(ko, en, screen_language(context))
+
+
+def with_lang(request: Request, lang: str) -> str:
+    """This page's path and query with ``lang`` set (a tracking page keeps its key)."""
+    url = request.url.include_query_params(lang=lang)
+    return f"{url.path}?{url.query}"
 
 
 def csrf_token(request: Request) -> str:
@@ -113,5 +142,9 @@ templates.env.globals["role_label"] = role_label
 templates.env.globals["label"] = code_label
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_input"] = csrf_input
-templates.env.globals["lang_of"] = request_language
-templates.env.globals["client_error_texts"] = lambda request: error_text(request_language(request))
+templates.env.globals["lang_of"] = pass_context(lambda context, _request=None:
+                                                screen_language(context))
+templates.env.globals["client_error_texts"] = pass_context(
+    lambda context, _request=None: error_text(screen_language(context)))
+templates.env.globals["language_names"] = NATIVE_NAMES
+templates.env.globals["with_lang"] = with_lang

@@ -35,6 +35,14 @@ _LANG_LABELS = {"en": ("영어", "English"), "zh": ("중국어", "Chinese"),
                 "mn": ("몽골어", "Mongolian")}
 
 
+def label_pairs() -> list[tuple[str, str]]:
+    """Every (Korean, English) label the page can show for the city's menu (the citizen
+    pages' catalogues translate them)."""
+    pairs = [("주 메뉴", "Main menu"), *_QUEUE_LABELS.values(), *_LANG_LABELS.values()]
+    pairs += [(ko, en) for _queue, ko, en in ARS_MENU.values()]
+    return list(dict.fromkeys(pairs))
+
+
 @dataclass
 class Answer:
     entry_id: int

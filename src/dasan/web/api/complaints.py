@@ -63,7 +63,7 @@ async def submit_report(request: Request, db: Session = Depends(get_db)) -> dict
         service_code=fields.get("service_code"), lat=fields.get("lat"), lon=fields.get("long"),
         address=fields.get("address_string"), description=fields.get("description", ""),
         email=fields.get("email") or None, phone=fields.get("phone") or None, attributes=attrs,
-        language="en" if fields.get("lang") == "en" else "ko", photos=photos,
+        language="ko" if fields.get("lang", "ko") in ("", "ko") else "en", photos=photos,
     )
     try:
         row = intake.create_report(db, report)

@@ -17,10 +17,11 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
 from dasan.errors import DomainError
 from dasan.presence.states import BREAK_REASONS
+from dasan.web.citizen_language import CITIZEN_TEMPLATES, translate
 from dasan.web.deps import current_user, get_db, require_page_roles
 from dasan.web.error_text import ERROR_TEXT
 from dasan.web.pages.voice import OUTCOME_LABELS as CALL_OUTCOME_LABELS
-from dasan.web.templating import request_language, templates
+from dasan.web.templating import citizen_language, request_language, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -181,14 +182,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def strings_for(request: Request) -> dict[str, str]:
-    en = request_language(request) == "en"
-    return {k: (v[1] if en else v[0]) for k, v in STRINGS.items()}
+def strings_for(request: Request, citizen: bool = False) -> dict[str, str]:
+    """The page script's strings in the page's language (one of six on a citizen page)."""
+    lang = citizen_language(request) if citizen else request_language(request)
+    return {k: translate(ko, en, lang) for k, (ko, en) in STRINGS.items()}
 
 
 def _page(request: Request, name: str, user: User | None, **ctx: object) -> Response:
-    return templates.TemplateResponse(
-        request, name, {"user": user, "strings": strings_for(request), **ctx})
+    strings = strings_for(request, citizen=name in CITIZEN_TEMPLATES)
+    return templates.TemplateResponse(request, name, {"user": user, "strings": strings, **ctx})
 
 
 def _guard(request: Request, user: User | None, group: frozenset[str]) -> Response | None:

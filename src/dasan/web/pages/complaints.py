@@ -22,8 +22,9 @@ from dasan.db.models import User
 from dasan.db.models_complaints import ServiceRequest
 from dasan.errors import DomainError, NotFound
 from dasan.protection import welfare
+from dasan.web.citizen_language import translate
 from dasan.web.deps import deny, get_db, require_page_roles
-from dasan.web.templating import request_language, templates
+from dasan.web.templating import citizen_language, request_language, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,17 +49,30 @@ def geojson(layer: str) -> Response:
 
 @router.get("/report", response_class=HTMLResponse)
 def report_page(request: Request, db: Session = Depends(get_db)) -> Response:
-    lang = request_language(request)
+    lang = citizen_language(request)
     return templates.TemplateResponse(request, "complaints/report.html", {
-        "user": None, "services": open311.service_list(db, lang),
+        "user": None, "services": _services(db, lang),
         "tiles_url": get_settings().complaints_tiles_url or "", "lang": lang,
     })
+
+
+def _services(db: Session, lang: str) -> list[dict[str, object]]:
+    """The report form's services, named in the page's language (zh/ja/vi/mn from the citizen
+    catalogues)."""
+    english = {s["service_code"]: s["service_name"] for s in open311.service_list(db, "en")}
+    return [{**s, "service_name": translate(s["service_name"], english.get(s["service_code"]),
+                                            lang)}
+            for s in open311.service_list(db, "ko")]
+
+
+def _status_labels(lang: str) -> dict[str, str]:
+    return {code: translate(ko, STATUS_EN.get(code), lang) for code, ko in STATUS_KO.items()}
 
 
 @router.get("/report/track/{token}", response_class=HTMLResponse)
 def track_page(token: str, request: Request, db: Session = Depends(get_db)) -> Response:
     row = open311.by_token(db, token)
-    lang = request_language(request)
+    lang = citizen_language(request)
     return _track(request, db, row, lang)
 
 
@@ -67,7 +81,7 @@ def _track(request: Request, db: Session, row: ServiceRequest, lang: str,
     service = open311.services_by_code(db)[row.service_code]
     return templates.TemplateResponse(request, "complaints/track.html", {
         "user": None, "r": row, "tr": desk.tracking(db, row), "service": service,
-        "labels": STATUS_EN if lang == "en" else STATUS_KO,
+        "labels": _status_labels(lang),
         "agencies": open311.agency_names(db), "w3c": open311.w3c,
         "survey": survey.state(db, row), "survey_error": error,
     }, status_code=status_code)
@@ -78,7 +92,7 @@ def track_survey(token: str, request: Request, score: str = Form(""), comment: s
                  db: Session = Depends(get_db)) -> Response:
     """The citizen's 1-5 rating of a handled report (the tracking token authorises it)."""
     row = open311.by_token(db, token)
-    lang = request_language(request)
+    lang = citizen_language(request)
     try:
         survey.answer(db, row, score, comment[:500])
     except DomainError as exc:

@@ -43,6 +43,45 @@
       (status >= 500 ? errorTexts["status:5xx"] : "") || errorTexts.generic || "Error";
   };
 
+  // File pickers (<input type=file>): the browser draws its own button and "no file chosen"
+  // text in the browser's language, whatever the page's. The input stays in the page (the
+  // keyboard and screen readers reach it; CSS .file-input hides only its drawing), its label
+  // is drawn as the page's button, and with data-none the names of the chosen files (or the
+  // data-none text) are shown after it in the page's language.
+  function showFileNames(input) {
+    var out = input.nextElementSibling;
+    if (!out || !out.classList.contains("file-names")) return;
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    out.textContent = names.length ? names.join(", ") : input.getAttribute("data-none");
+  }
+  function dressFileInputs() {
+    Array.prototype.forEach.call(document.querySelectorAll("input[type=file]"), function (input) {
+      if (input.classList.contains("file-input")) return;
+      input.classList.add("file-input");
+      var label = input.id ? document.querySelector('label[for="' + input.id + '"]') : null;
+      (label || input.closest("label") || { classList: { add: function () {} } })
+        .classList.add("file-pick");
+      if (input.hasAttribute("data-none")) {
+        var out = document.createElement("span");
+        out.className = "file-names";
+        out.setAttribute("aria-live", "polite");
+        input.insertAdjacentElement("afterend", out);
+        showFileNames(input);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", dressFileInputs);
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (el && el.matches && el.matches("input[type=file]")) showFileNames(el);
+  });
+  document.addEventListener("reset", function (ev) {
+    var form = ev.target;
+    setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), showFileNames);
+    }, 0);
+  });
+
   // <select data-autosubmit>: submit its form when the choice changes.
   document.addEventListener("change", function (ev) {
     var el = ev.target;

@@ -242,7 +242,7 @@
 
   async function ensureChat() {
     if (st && st.cid) return;
-    const data = await api("POST", "/api/chat/sessions", { language: Dasan.lang === "en" ? "en" : "ko" });
+    const data = await api("POST", "/api/chat/sessions", { language: ["ko", "en", "zh", "ja", "vi", "mn"].includes(Dasan.lang) ? Dasan.lang : "ko" });
     st = { cid: data.consultation_id, token: data.token, lastSeq: 0, outbox: [] };
     save();
     connect();

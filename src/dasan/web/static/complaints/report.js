@@ -39,7 +39,7 @@
     fetch("/report/geo/gu.geojson").then((r) => r.json()).then((data) => {
       const layer = L.geoJSON(data, {
         style: guStyle,
-        onEachFeature: (f, l) => l.bindTooltip(lang === "en" ? f.properties.SIG_ENG_NM : f.properties.SIG_KOR_NM, { sticky: true }),
+        onEachFeature: (f, l) => l.bindTooltip(lang === "ko" ? f.properties.SIG_KOR_NM : f.properties.SIG_ENG_NM, { sticky: true }),
       }).addTo(map);
       map.fitBounds(layer.getBounds());
     }).catch(() => {});
@@ -93,7 +93,7 @@
     attrsBox.replaceChildren();
     const code = e.target.value;
     if (!code) return;
-    const r = await fetch("/open311/v2/services/" + encodeURIComponent(code) + ".json?lang=" + lang);
+    const r = await fetch("/open311/v2/services/" + encodeURIComponent(code) + ".json?lang=" + (lang === "ko" ? "ko" : "en"));
     if (!r.ok) return;
     const def = await r.json();
     for (const a of def.attributes) attrsBox.appendChild(field(a));
@@ -135,7 +135,7 @@
         errorBox.textContent = window.dasanErrorMessage(body, r.status);
         return;
       }
-      window.location.assign(body.tracking_url + (lang === "en" ? "?lang=en" : ""));
+      window.location.assign(body.tracking_url + (lang !== "ko" ? "?lang=" + lang : ""));
     } finally {
       button.disabled = false;
       button.textContent = label;

@@ -16,7 +16,7 @@
   var path = data.menu ? [data.menu] : [];
   var leaf = null;
 
-  function label(item) { return en ? item.label_en : item.label_ko; }
+  function label(item) { return item.label || (en ? item.label_en : item.label_ko); }
 
   function showState(s, note) {
     state = s;

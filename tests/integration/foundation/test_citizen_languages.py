@@ -1,0 +1,84 @@
+"""The citizen pages in six languages (ko, en, zh, ja, vi, mn): the language menu, the page's
+`lang`, its strings from the catalogue, the choice kept in a cookie; staff screens stay
+Korean or English."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dasan.web.citizen_language import NATIVE_NAMES, translate
+
+
+def _lang(html: str) -> str:
+    m = re.search(r'<html lang="([a-z]+)"', html)
+    assert m, "no <html lang>"
+    return m.group(1)
+
+
+def _strings(html: str) -> dict[str, str]:
+    m = re.search(r'<script id="i18n" type="application/json">(.*?)</script>', html, re.S)
+    assert m
+    data: dict[str, str] = json.loads(m.group(1))
+    return data
+
+
+def test_citizen_chat_in_each_language(client: Any, db: Session) -> None:
+    for lang in ("zh", "ja", "vi", "mn"):
+        client.cookies.clear()
+        r = client.get(f"/chat?lang={lang}")
+        assert r.status_code == 200 and _lang(r.text) == lang
+        title = translate("120 다산콜 채팅 상담", "120 Dasan chat", lang)
+        assert title not in ("120 다산콜 채팅 상담", "120 Dasan chat")
+        assert f"<h1 id=\"chat-title\">{title}</h1>" in r.text
+        assert "120 다산콜 채팅 상담" not in r.text
+        # the page script's strings too, and every language offered, each in itself
+        assert _strings(r.text)["handoff"] == translate("상담사 연결", "Talk to an agent", lang)
+        for code, name in NATIVE_NAMES.items():
+            assert f'lang="{code}" hreflang="{code}"' in r.text and name in r.text
+        assert re.search(rf'href="/chat\?lang={lang}" lang="{lang}" hreflang="{lang}" '
+                         r'aria-current="true"', r.text)
+        # the choice is kept for the next citizen page
+        assert client.cookies.get("dasan_lang") == lang
+        again = client.get("/qna")
+        assert _lang(again.text) == lang
+        assert translate("온라인 질문하기", None, lang) in again.text
+
+
+def test_staff_screens_stay_korean_or_english(client: Any, db: Session) -> None:
+    client.cookies.clear()
+    client.get("/chat?lang=vi")
+    staff = client.get("/login")
+    assert staff.status_code == 200 and _lang(staff.text) == "en"
+    assert 'class="languages"' not in staff.text  # no six-language menu on a staff screen
+    client.get("/chat?lang=ko")
+    assert _lang(client.get("/login").text) == "ko"
+
+
+def test_unknown_language_is_korean_and_not_remembered(client: Any, db: Session) -> None:
+    client.cookies.clear()
+    r = client.get("/chat?lang=fr")
+    assert r.status_code == 200 and _lang(r.text) == "ko"
+    assert client.cookies.get("dasan_lang") is None
+
+
+def test_report_page_and_tracking_link_in_mongolian(client: Any, db: Session) -> None:
+    client.cookies.clear()
+    r = client.get("/report?lang=mn")
+    assert r.status_code == 200 and _lang(r.text) == "mn"
+    assert translate("불법주정차", "Illegal parking", "mn") in r.text
+    assert ">불법주정차<" not in r.text
+    # a Q&A tracking page keeps its key when the language changes
+    client.cookies.clear()
+    made = client.post("/qna", data={"title": "버스 노선", "body": "472번 버스 노선이 바뀌었나요?"},
+                       follow_redirects=False)
+    assert made.status_code == 303
+    where = made.headers["location"]
+    page = client.get(where + "&lang=ja")
+    assert page.status_code == 200 and _lang(page.text) == "ja"
+    key = re.search(r"key=([^&\"]+)", where)
+    assert key and re.search(rf'href="[^"]*key={re.escape(key.group(1))}[^"]*lang=zh"', page.text)
+    assert translate("접수", "Received", "ja") in page.text
