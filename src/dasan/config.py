@@ -135,9 +135,15 @@ class Settings(BaseSettings):
     line_api_base: str = "https://api.line.me"
     translation: Literal["none", "glossary", "openai"] = Field(
         default="glossary",
-        description="translation port: glossary (offline, KB terms), openai (llm_base_url), none",
+        description="translation port: glossary (offline, KB terms), openai "
+                    "(translation_base_url, else llm_base_url), none",
     )
     translation_model: str | None = None
+    translation_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint of the translation engine when it is not the "
+                    "summary LLM's (llm_base_url)",
+    )
     public_base_url: str = "http://127.0.0.1:8000"
     outbox_backoff_seconds: float = Field(default=2.0, ge=0)
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)

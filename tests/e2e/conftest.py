@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
                  # video test (test_sign_e2e) calls between two pages of this browser.
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 SCREENSHOTS = PROJECT_ROOT / "var" / "e2e"
+LLM_STUB = PROJECT_ROOT / "tests" / "integration" / "channels" / "llm_stub.py"
 
 
 class Server:
@@ -53,11 +54,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            "DASAN_CHAT_SESSIONS_PER_MINUTE": "1000",
            # as the demo: the bot's index is built at start-up, not in a test's first answer
            "DASAN_CHAT_WARM_INDEX": "true"}
+    # The translation port on a small OpenAI-compatible stub (tests/integration/channels/
+    # llm_stub.py: it tags what it translates), so that a foreign-language citizen's chat goes
+    # through the real adapter end to end; the summary LLM stays unset.
+    stub = subprocess.Popen([sys.executable, str(LLM_STUB)], stdout=subprocess.PIPE, text=True)
+    assert stub.stdout is not None
+    env.update({"DASAN_TRANSLATION": "openai",
+                "DASAN_TRANSLATION_BASE_URL": f"http://127.0.0.1:{stub.stdout.readline().strip()}/v1"})
     proc = start_server(port, env, tmp / "server.log")
     try:
         yield Server(f"http://127.0.0.1:{port}", db_url, proc)
     finally:
         stop_server(proc)
+        stub.terminate()
+        stub.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Nhân viên nói ngôn ngữ của bạn sẽ trả lời. Câu trả lời tự động bằng tiếng Hàn.",
         "mn": "Таны хэлээр ярьдаг ажилтан хариулна. Автомат хариулт солонгос хэл дээр байна.",
     },
+    "chat_greeting": {
+        "ko": "안녕하세요, 서울시 120다산콜 챗봇입니다. 궁금한 점을 입력해 주세요. "
+              "상담사 연결을 원하시면 '상담사 연결' 버튼을 누르거나 '상담사'라고 입력해 주세요.",
+        "en": "Hello, this is the Seoul 120 Dasan chatbot. Please type your question. To talk "
+              "to an agent, press the button for an agent below.",
+        "zh": "您好，这里是首尔120茶山呼叫中心聊天机器人。请输入您的问题。"
+              "如需人工客服，请点击下方的转接客服按钮。",
+        "ja": "こんにちは、ソウル120茶山コールのチャットボットです。ご質問を入力してください。"
+              "担当者との相談をご希望の場合は、下の担当者につなぐボタンを押してください。",
+        "vi": "Xin chào, đây là chatbot Seoul 120 Dasan. Vui lòng nhập câu hỏi của bạn. Nếu muốn "
+              "nói chuyện với nhân viên, hãy bấm nút kết nối nhân viên bên dưới.",
+        "mn": "Сайн байна уу, энэ бол Сөүл 120 Дасан чатбот. Асуултаа бичнэ үү. Ажилтантай "
+              "ярихыг хүсвэл доорх ажилтантай холбох товчийг дарна уу.",
+    },
     "answer_in_korean": {
         "ko": "",
         "en": "Here is our answer (in Korean; an agent can explain it in English):",

@@ -46,7 +46,7 @@ from dasan.chat.service import (
 from dasan.config import get_settings
 from dasan.consultations import outcomes
 from dasan.db.base import utcnow
-from dasan.db.models import Agent, Consultation, Message, User
+from dasan.db.models import Agent, Consultation, KbEntry, Message, User
 from dasan.db.session import new_session
 from dasan.errors import DomainError
 from dasan.presence import offers
@@ -73,6 +73,14 @@ T = TypeVar("T")
 SLOW_THREADS = get_settings().chat_slow_threads
 
 WAITING_KO = "상담사 연결을 기다리고 있습니다. 순서대로 연결해 드립니다."
+
+
+def foreign_waiting(language: str) -> str:
+    """The waiting notice of a chat in en/zh/ja/vi/mn, in the citizen's language (UI
+    catalogue strings, not machine translation)."""
+    from dasan.channels.catalog import message
+
+    return f"{message('received', language)} {message('foreign_queue', language)}"
 CONNECTED_KO = "{name} 상담사가 연결되었습니다."
 TRANSFERRED_KO = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
 CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니다."
@@ -206,8 +214,17 @@ def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Out
     c.identity_verified = citizen_id is None
     s.commit()
     out = Outcome(result={"consultation_id": c.id})
-    system_message(s, out, c.id, bot.GREETING_KO, {"kind": "greeting"}, sender="bot")
+    system_message(s, out, c.id, greeting(c.language), {"kind": "greeting"}, sender="bot")
     return out
+
+
+def greeting(language: str) -> str:
+    """The bot's first words, in the chat's language (UI catalogue strings)."""
+    if language == "ko":
+        return bot.GREETING_KO
+    from dasan.channels.catalog import message
+
+    return message("chat_greeting", language)
 
 
 def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
@@ -219,7 +236,7 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
     c.channel = "web"  # a live chat from here on
     s.commit()
-    system_message(s, out, c.id, WAITING_KO,
+    system_message(s, out, c.id, WAITING_KO if c.language == "ko" else foreign_waiting(c.language),
             {"kind": "waiting", "queue": decision.queue_code, "reason": reason})
     out.state(s, c)
     out.assign = True
@@ -359,7 +376,9 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
                 out.to_agent(c.agent_id, policy.break_offered(cid, step.care_id))
             out.assign = True
         return out
-    if ph == "bot":
+    if ph == "bot" and c.language != "ko":
+        _foreign_bot_turn(s, c, out, body)
+    elif ph == "bot":
         reply = bot.respond(s, body, _misses(s, cid), consultation_id=cid)
         system_message(s, out, cid, reply.body, reply.flags, sender="bot")
         if reply.handoff:
@@ -367,6 +386,31 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
     elif ph == "live" and c.agent_id:
         out.assist = (cid, c.agent_id)
     return out
+
+
+def _foreign_bot_turn(s: Session, c: Consultation, out: Outcome, body: str) -> None:
+    """The bot's turn in a chat whose citizen writes en/zh/ja/vi/mn: the written channels' bot
+    (`dasan.channels.written_bot`: the cross-lingual search, the answer translated through the
+    translation port when one is configured, else the Korean answer under a line in the
+    citizen's language). No confident answer: the chat goes to the foreign-language queue at
+    once, told so in the citizen's language (the Korean path's second try would only repeat
+    the same search)."""
+    from dasan.channels import written_bot
+    from dasan.channels.translation import get_translator
+
+    ans = written_bot.answer(s, body, c.language, get_translator(),
+                             masks={body: mask(body).masked})
+    if ans is None:
+        handoff(s, c, out, "bot")
+        return
+    c.kb_entry_id = ans.entry_id
+    s.commit()
+    entry = s.get(KbEntry, ans.entry_id)
+    owner = entry.owner.name if entry is not None and entry.owner is not None else None
+    system_message(s, out, c.id, ans.body, {
+        "kind": "answer", "entry": {"id": ans.entry_id, "owner": owner}, "ask_feedback": True,
+        "language": c.language, "translated": ans.translated, "original_ko": ans.original_ko},
+        sender="bot")
 
 
 def _crisis_playbook(s: Session, c: Consultation, out: Outcome, scr: Screening, body: str

@@ -12,7 +12,8 @@ import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-TO_KOREAN = {"how do i get a climate card?": "기후동행카드 어떻게 사나요?"}
+TO_KOREAN = {"how do i get a climate card?": "기후동행카드 어떻게 사나요?",
+             "how much does it cost to rent a ttareungi bike?": "따릉이 대여 요금은 얼마인가요?"}
 TARGET = re.compile(r"to ([A-Z][a-z]+)")
 
 

@@ -11,11 +11,12 @@ __all__ = ["Translation", "Translator", "get_translator"]
 
 
 def get_translator() -> Translator:
-    """The adapter chosen by `DASAN_TRANSLATION` (openai falls back to the glossary when no
-    endpoint is configured)."""
+    """The adapter chosen by `DASAN_TRANSLATION` (openai: `DASAN_TRANSLATION_BASE_URL`, else the
+    summary LLM's `DASAN_LLM_BASE_URL`; it falls back to the glossary when neither is set)."""
     s = get_settings()
-    if s.translation == "openai" and s.llm_base_url:
-        return OpenAICompatTranslator(s.llm_base_url, s.translation_model or s.llm_model,
+    base_url = s.translation_base_url or s.llm_base_url
+    if s.translation == "openai" and base_url:
+        return OpenAICompatTranslator(base_url, s.translation_model or s.llm_model,
                                       s.llm_api_key)
     if s.translation == "none":
         return NoTranslator()

@@ -1,0 +1,82 @@
+"""The web chat's bot in the citizen's language: an English chat answered in English through
+the translation port, or with the Korean answer under an English line offline; a question the
+bot cannot answer goes to the foreign-language queue with a notice in the citizen's language.
+(The written channels' own tests: test_multilingual.py.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dasan.channels.catalog import MESSAGES
+from dasan.chat import hub
+from dasan.db.models import Consultation, Message, Queue
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def llm(channel_env: Any) -> Any:
+    proc = subprocess.Popen([sys.executable, str(HERE / "llm_stub.py")], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline().strip())
+    channel_env(translation="openai", llm_base_url=f"http://127.0.0.1:{port}/v1")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _ask(db: Session, language: str, text: str) -> tuple[int, list[Message]]:
+    cid = int(hub.open_chat(db, language).result["consultation_id"])
+    stored = hub.store_citizen_message(db, cid, text, None)
+    hub.process_citizen_message(db, cid, int(stored.result["seq"]))
+    rows = list(db.scalars(select(Message).where(Message.consultation_id == cid)
+                           .order_by(Message.seq)))
+    return cid, rows
+
+
+def test_english_chat_answered_in_english(db: Session, kb: dict[str, int], llm: Any) -> None:
+    cid, rows = _ask(db, "en", "How do I get a climate card?")
+    assert rows[0].body == MESSAGES["chat_greeting"]["en"]  # greeted in English
+    bot = [m for m in rows if m.sender == "bot" and (m.flags or {}).get("kind") == "answer"]
+    assert len(bot) == 1
+    flags = bot[0].flags or {}
+    assert flags["kind"] == "answer" and flags["entry"]["id"] == kb["기후동행카드 구매 방법"]
+    assert flags["translated"] and flags["language"] == "en"
+    # the stub tags what it translates: the answer went through the port, Korean kept beside it
+    assert bot[0].body.startswith("[English] 기후동행카드 구매 방법")
+    assert "기후동행카드 구매 방법" in flags["original_ko"]
+    c = db.get(Consultation, cid)
+    assert c is not None and c.kb_entry_id == kb["기후동행카드 구매 방법"]
+    assert hub.phase(c) == "bot"  # answered by the bot, no agent needed
+
+
+def test_english_chat_offline_gets_the_korean_answer_under_an_english_line(
+        db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    channel_env(translation="glossary")
+    _cid, rows = _ask(db, "en", "How do I get a climate card?")
+    bot = [m for m in rows if m.sender == "bot" and (m.flags or {}).get("kind") == "answer"]
+    assert len(bot) == 1 and not (bot[0].flags or {}).get("translated")
+    assert bot[0].body.startswith(MESSAGES["answer_in_korean"]["en"])
+    assert "기후동행카드 구매 방법" in bot[0].body
+
+
+def test_unanswered_foreign_chat_goes_to_the_foreign_queue_in_its_language(
+        db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    channel_env(translation="none")
+    cid, rows = _ask(db, "vi", "Tiếng ồn công trình trước nhà tôi quá lớn, kéo dài cả ban đêm.")
+    waiting = [m for m in rows if (m.flags or {}).get("kind") == "waiting"]
+    assert len(waiting) == 1
+    assert waiting[0].body == f"{MESSAGES['received']['vi']} {MESSAGES['foreign_queue']['vi']}"
+    assert not [m for m in rows if m.sender == "bot" and (m.flags or {}).get("kind") == "answer"]
+    c = db.get(Consultation, cid)
+    assert c is not None and hub.phase(c) == "waiting" and c.queue_id is not None
+    queue = db.get(Queue, c.queue_id)
+    assert queue is not None and queue.code == "foreign"
