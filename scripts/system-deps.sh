@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite and reports need: PostgreSQL server, Redis, Chromium (browser
-# tests), Korean fonts (PDF reports), sipp (Debian sip-tester: SIP calls in the voice tests and
+# tests), Korean fonts (PDF reports), CJK fonts (the citizen pages in Chinese and Japanese as
+# the browser tests draw them), sipp (Debian sip-tester: SIP calls in the voice tests and
 # bench), espeak-ng (the voice gateway's Korean prompts) and kamailio (the SIP front that spreads
 # calls over several gateways: scripts/kamailio.sh). Installs only what is missing.
 set -euo pipefail
@@ -9,6 +10,7 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
+[ -d /usr/share/fonts/opentype/noto ] && fc-list :lang=zh-cn | grep -q . || need+=(fonts-noto-cjk)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 [ -x /usr/sbin/kamailio ] || need+=(kamailio)

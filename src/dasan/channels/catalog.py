@@ -43,6 +43,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mn": "Сайн байна уу, энэ бол Сөүл 120 Дасан чатбот. Асуултаа бичнэ үү. Ажилтантай "
               "ярихыг хүсвэл доорх ажилтантай холбох товчийг дарна уу.",
     },
+    "chat_thanks": {
+        "ko": "도움이 되어 다행입니다. 더 궁금한 점이 있으면 입력해 주세요.",
+        "en": "Glad it helped. If you have another question, please type it.",
+        "zh": "很高兴能帮到您。如果还有其他问题，请继续输入。",
+        "ja": "お役に立ててよかったです。ほかにご質問があれば入力してください。",
+        "vi": "Rất vui vì đã giúp được bạn. Nếu còn câu hỏi khác, vui lòng nhập tiếp.",
+        "mn": "Тусалж чадсандаа баяртай байна. Өөр асуулт байвал бичнэ үү.",
+    },
     "answer_in_korean": {
         "ko": "",
         "en": "Here is our answer (in Korean; an agent can explain it in English):",

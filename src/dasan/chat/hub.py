@@ -75,12 +75,17 @@ SLOW_THREADS = get_settings().chat_slow_threads
 WAITING_KO = "상담사 연결을 기다리고 있습니다. 순서대로 연결해 드립니다."
 
 
-def foreign_waiting(language: str) -> str:
-    """The waiting notice of a chat in en/zh/ja/vi/mn, in the citizen's language (UI
-    catalogue strings, not machine translation)."""
+def _catalogue(key: str, language: str) -> str:
+    """A catalogue string of the written channels in the citizen's language (UI strings written
+    once, not machine translation)."""
     from dasan.channels.catalog import message
 
-    return f"{message('received', language)} {message('foreign_queue', language)}"
+    return message(key, language)
+
+
+def foreign_waiting(language: str) -> str:
+    """The waiting notice of a chat in en/zh/ja/vi/mn, in the citizen's language."""
+    return f"{_catalogue('received', language)} {_catalogue('foreign_queue', language)}"
 CONNECTED_KO = "{name} 상담사가 연결되었습니다."
 TRANSFERRED_KO = "다른 상담사에게 상담을 넘겨 드립니다. 잠시만 기다려 주세요."
 CLOSED_KO = "상담이 종료되었습니다. 이용해 주셔서 감사합니다."
@@ -220,11 +225,7 @@ def open_chat(s: Session, language: str = "ko", phone: str | None = None) -> Out
 
 def greeting(language: str) -> str:
     """The bot's first words, in the chat's language (UI catalogue strings)."""
-    if language == "ko":
-        return bot.GREETING_KO
-    from dasan.channels.catalog import message
-
-    return message("chat_greeting", language)
+    return bot.GREETING_KO if language == "ko" else _catalogue("chat_greeting", language)
 
 
 def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
@@ -233,7 +234,8 @@ def handoff(s: Session, c: Consultation, out: Outcome, reason: str) -> None:
     decision = router.decide(s, _citizen_text(s, c.id), language=c.language, crisis=c.crisis,
                              citizen_id=c.citizen_id if c.identity_verified else None)
     router.enqueue(s, c, decision)
-    bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
+    if reason != "not_helpful":  # a "아니요" is its own gap record already
+        bot.record_handoff(s, c.id, reason)  # knowledge gap: handed off after a bot answer
     c.channel = "web"  # a live chat from here on
     s.commit()
     system_message(s, out, c.id, WAITING_KO if c.language == "ko" else foreign_waiting(c.language),
@@ -432,7 +434,8 @@ def request_handoff(s: Session, cid: int) -> Outcome:
         raise ChatError("this chat has ended", 409, "chat_ended")
     out = Outcome()
     if phase(c) == "bot":
-        system_message(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
+        if c.language == "ko":  # a foreign-language chat is told by the waiting notice
+            system_message(s, out, cid, bot.HANDOFF_KO, {"kind": "handoff"}, sender="bot")
         handoff(s, c, out, "requested")
     out.result = {"phase": phase(c)}
     return out
@@ -456,10 +459,20 @@ def feedback(s: Session, cid: int, helpful: bool, entry_id: int | None,
         if entry_id is not None:
             c.kb_entry_id = entry_id
         s.commit()
-        system_message(s, out, cid, bot.THANKS_KO, {"kind": "thanks"}, sender="bot")
+        system_message(s, out, cid, bot.THANKS_KO if c.language == "ko"
+                       else _catalogue("chat_thanks", c.language), {"kind": "thanks"},
+                       sender="bot")
         return out
     related: list[dict[str, Any]] = []
     question = _last_question(s, cid)
+    if c.language != "ko":
+        # A foreign-language citizen said the answer did not help: the gap goes to the owner
+        # and the chat to an agent who speaks the language (Korean "related" titles would not
+        # help them).
+        if question:
+            bot.record_not_helpful(s, cid, question, entry_id)
+        handoff(s, c, out, "not_helpful")
+        return out
     if question:
         bot.record_not_helpful(s, cid, question, entry_id)  # knowledge gap for the owner
         related = [{"id": r.entry_id, "title": r.title}

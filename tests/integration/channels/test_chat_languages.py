@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dasan.channels.catalog import MESSAGES
 from dasan.chat import hub
 from dasan.db.models import Consultation, Message, Queue
+from dasan.db.models_kbquality import KbGapEvent
 
 HERE = Path(__file__).parent
 
@@ -80,3 +81,20 @@ def test_unanswered_foreign_chat_goes_to_the_foreign_queue_in_its_language(
     assert c is not None and hub.phase(c) == "waiting" and c.queue_id is not None
     queue = db.get(Queue, c.queue_id)
     assert queue is not None and queue.code == "foreign"
+
+
+def test_foreign_feedback_thanks_in_language_or_hands_to_an_agent(
+        db: Session, kb: dict[str, int], llm: Any) -> None:
+    cid, _rows = _ask(db, "en", "How do I get a climate card?")
+    entry = kb["기후동행카드 구매 방법"]
+    hub.feedback(db, cid, True, entry, None)
+    last = db.scalars(select(Message).where(Message.consultation_id == cid)
+                      .order_by(Message.seq.desc())).first()
+    assert last is not None and last.body == MESSAGES["chat_thanks"]["en"]
+    # "No" on a second chat: one gap record for the owner, and an agent who speaks English
+    cid2, _rows = _ask(db, "en", "How do I get a climate card?")
+    hub.feedback(db, cid2, False, entry, None)
+    c = db.get(Consultation, cid2)
+    assert c is not None and hub.phase(c) == "waiting"
+    gaps = list(db.scalars(select(KbGapEvent.kind).where(KbGapEvent.consultation_id == cid2)))
+    assert gaps == ["not_helpful"]
