@@ -28,9 +28,14 @@ CITIZEN_ERROR_CODES = ("bad_request", "invalid", "invalid_input", "not_found", "
                        "cross_site", "channel_not_configured", "generic", "internal")
 
 
+# Keys the citizen chat script asks for with a computed name (``t(m.sender)``: who said a
+# message), which reading the scripts cannot find.
+COMPUTED_KEYS = ("bot", "agent", "system")
+
+
 def script_keys() -> set[str]:
     """The ``t("key")`` keys the citizen page scripts use."""
-    keys: set[str] = set()
+    keys: set[str] = set(COMPUTED_KEYS)
     for name in CITIZEN_SCRIPTS:
         path = STATIC / name
         if path.is_file():
