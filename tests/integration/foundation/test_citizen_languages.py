@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from dasan.web.citizen_language import NATIVE_NAMES, translate
@@ -82,3 +83,23 @@ def test_report_page_and_tracking_link_in_mongolian(client: Any, db: Session) ->
     key = re.search(r"key=([^&\"]+)", where)
     assert key and re.search(rf'href="[^"]*key={re.escape(key.group(1))}[^"]*lang=zh"', page.text)
     assert translate("접수", "Received", "ja") in page.text
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r"<style\b.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "vi", "mn"])
+def test_no_korean_left_on_a_foreign_citizen_page(client: Any, db: Session, lang: str) -> None:
+    """Every word a citizen page says itself is in the chosen language (what remains Korean is
+    the menu's own "한국어" and content: the knowledge base's questions, district names)."""
+    client.cookies.clear()
+    for path in ("/chat", "/qna", "/report", "/sign"):
+        page = client.get(f"{path}?lang={lang}")
+        assert page.status_code == 200, path
+        html = re.sub(r'<ul class="suggestions".*?</ul>', " ", page.text, flags=re.S)
+        text = _visible_text(html).replace("한국어", "")
+        hangul = re.findall(r"[\uac00-\ud7a3][\uac00-\ud7a3 ]*", text)
+        assert not hangul, (path, hangul[:5])
