@@ -312,6 +312,9 @@ def needs_processing_step(scr: Screening, seq: int, body: str, chat_phase: str) 
     """
     if scr.is_abusive or scr.crisis or chat_phase not in ("waiting", "live"):
         return True
+    if chat_phase == "live" and get_settings().translation == "openai" \
+            and not _mostly_hangul(body):
+        return True  # a foreign-language message, translated for the agent
     return seq <= 3 and len(body) >= 8 and not _mostly_hangul(body)
 
 
@@ -386,8 +389,36 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         if reply.handoff:
             handoff(s, c, out, "bot")
     elif ph == "live" and c.agent_id:
+        _translate_for_agent(s, c, out, msg)
         out.assist = (cid, c.agent_id)
     return out
+
+
+def _sentence_translator(c: Consultation) -> Any:
+    """The translation port's engine for a foreign-language chat, when it translates whole
+    sentences (None for a Korean chat, or with the offline glossary or no engine)."""
+    if c.language == "ko":
+        return None
+    from dasan.channels.translation import get_translator
+
+    translator = get_translator()
+    return translator if translator.full_sentences else None
+
+
+def _translate_for_agent(s: Session, c: Consultation, out: Outcome, msg: Message) -> None:
+    """A foreign-language citizen's message in a live chat, translated into Korean for the
+    agent (beside the original, which stays the message): a `flags` event updates the desk."""
+    translator = _sentence_translator(c)
+    if translator is None or _mostly_hangul(msg.body):
+        return
+    got = translator.translate(msg.body, c.language, "ko")
+    if got is None or got.partial or not got.text.strip():
+        return
+    msg.flags = {**(msg.flags or {}), "translation": mask(got.text).masked,
+                 "translation_language": "ko"}
+    s.commit()
+    out.events.append((consult_channel(c.id), {"type": "flags", "consultation_id": c.id,
+                                               "seq": msg.seq, "flags": msg.flags}))
 
 
 def _foreign_bot_turn(s: Session, c: Consultation, out: Outcome, body: str) -> None:
@@ -575,6 +606,15 @@ def agent_message(s: Session, agent: Agent, cid: int, body: str, client_msg_id: 
     if entry_id is not None:
         flags["kb_entry_id"] = entry_id
         c.kb_entry_id = entry_id
+    translator = _sentence_translator(c)
+    if translator is not None and _mostly_hangul(body):
+        # The agent wrote Korean to a citizen who does not: the citizen gets the translation,
+        # and the Korean original stays beside it (masked, as every stored text).
+        got = translator.translate(body, "ko", c.language)
+        if got is not None and not got.partial and got.text.strip():
+            flags.update({"original": mask(body).masked, "original_language": "ko",
+                          "translated": True})
+            body = got.text
     _answered(c)
     stored = append_message(s, cid, "agent", body, client_msg_id=client_msg_id,
                             agent_id=agent.id, flags=flags)

@@ -98,3 +98,31 @@ def test_foreign_feedback_thanks_in_language_or_hands_to_an_agent(
     assert c is not None and hub.phase(c) == "waiting"
     gaps = list(db.scalars(select(KbGapEvent.kind).where(KbGapEvent.consultation_id == cid2)))
     assert gaps == ["not_helpful"]
+
+
+def test_live_foreign_chat_is_translated_both_ways(db: Session, kb: dict[str, int],
+                                                  llm: Any) -> None:
+    from dasan.db.models import Agent
+
+    cid = int(hub.open_chat(db, "en").result["consultation_id"])
+    hub.request_handoff(db, cid)
+    c = db.get(Consultation, cid)
+    agent = db.scalars(select(Agent)).first()
+    assert c is not None and agent is not None
+    c.agent_id, c.status = agent.id, "open"  # as the assignment loop connects the chat
+    db.commit()
+    assert hub.phase(c) == "live"
+    # the agent writes Korean: the citizen receives the translation, the Korean stays beside it
+    out = hub.agent_message(db, agent, cid, "기후동행카드는 지하철역에서 살 수 있습니다.", None)
+    sent = db.scalar(select(Message).where(Message.consultation_id == cid,
+                                           Message.seq == out.result["seq"]))
+    assert sent is not None and sent.body.startswith("[English] 기후동행카드는")
+    assert (sent.flags or {})["original"] == "기후동행카드는 지하철역에서 살 수 있습니다."
+    # the citizen writes English: the agent's desk gets the Korean translation beside it
+    stored = hub.store_citizen_message(db, cid, "How do I get a climate card?", None)
+    seq = int(stored.result["seq"])
+    done = hub.process_citizen_message(db, cid, seq)
+    msg = db.scalar(select(Message).where(Message.consultation_id == cid, Message.seq == seq))
+    assert msg is not None and msg.body == "How do I get a climate card?"
+    assert (msg.flags or {})["translation"] == "기후동행카드 어떻게 사나요?"
+    assert any(ev.get("type") == "flags" and ev["seq"] == seq for _ch, ev in done.events)

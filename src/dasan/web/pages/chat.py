@@ -129,6 +129,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "snooze_back_at": ("{time}에 돌아옴", "back at {time}"),
     "snooze_back_on_reply": ("시민이 답하면 돌아옴", "back when the citizen replies"),
     "snooze_wake": ("보류 해제", "Take back"),
+    "translation": ("번역", "Translation"),
+    "original": ("원문", "Original"),
     # agent desk tools
     "notes": ("메모", "Notes"),
     "whisper": ("책임자 귓속말", "Supervisor whisper"),

@@ -158,6 +158,9 @@
         ? attachment(flags.attachment, `/api/chat/attachments/${flags.attachment.id}`)
         : el("p", {}, m.body)),
       flags.entry ? el("p", { class: "meta" }, `${t("owner")}: ${flags.entry.owner || "-"} · ${t("review")}: ${flags.entry.review_due || "-"}`) : null,
+      // a foreign-language chat: the other side of the translation, always visible
+      flags.translation ? el("p", { class: "translation" }, `${t("translation")}: ${flags.translation}`) : null,
+      flags.original || flags.original_ko ? el("p", { class: "translation" }, `${t("original")}: ${flags.original || flags.original_ko}`) : null,
       el("time", { class: "at" }, time(m.at)));
     return li;
   }
