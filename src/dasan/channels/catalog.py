@@ -51,6 +51,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Rất vui vì đã giúp được bạn. Nếu còn câu hỏi khác, vui lòng nhập tiếp.",
         "mn": "Тусалж чадсандаа баяртай байна. Өөр асуулт байвал бичнэ үү.",
     },
+    "crisis_notice": {
+        "ko": "많이 힘드시죠. 혼자 견디지 마세요. 곧 상담사가 먼저 연결해 드립니다. "
+              "지금 위급하시면 자살예방상담전화 109 또는 112·119로 바로 연락해 주세요.",
+        "en": "This must be very hard. You do not have to face it alone: an agent will be with "
+              "you first, shortly. If you are in danger now, call the suicide prevention line "
+              "109, or 112 / 119, right away.",
+        "zh": "您一定很辛苦。请不要独自承受，客服人员会优先与您联系。如果现在情况危急，"
+              "请立即拨打自杀预防热线109，或112、119。",
+        "ja": "とてもおつらいですね。一人で抱え込まないでください。まもなく相談員が優先して"
+              "おつなぎします。今すぐ危険な場合は、自殺予防相談電話109、または112・119に"
+              "すぐ連絡してください。",
+        "vi": "Chắc hẳn bạn đang rất khó khăn. Đừng chịu đựng một mình: tư vấn viên sẽ kết nối "
+              "với bạn trước tiên ngay bây giờ. Nếu đang nguy cấp, hãy gọi ngay đường dây phòng "
+              "chống tự tử 109, hoặc 112 / 119.",
+        "mn": "Танд их хэцүү байгаа байх. Ганцаараа тэвчих хэрэггүй: удахгүй зөвлөх тантай "
+              "түрүүлж холбогдоно. Одоо аюултай байвал амиа хорлохоос сэргийлэх утас 109, эсвэл "
+              "112 / 119 руу даруй залгана уу.",
+    },
+    "abuse_warn_1": {
+        "ko": "상담사에게 욕설·폭언을 하시면 상담이 종료될 수 있습니다. (1차 경고)",
+        "en": "Abusive language towards agents may end this chat. (first warning)",
+        "zh": "对客服人员辱骂或使用恶语，咨询可能会被终止。（第一次警告）",
+        "ja": "相談員への暴言・罵倒があると、相談が終了される場合があります。（1回目の警告）",
+        "vi": "Nếu bạn chửi bới, xúc phạm tư vấn viên, cuộc trò chuyện có thể bị kết thúc. "
+              "(Cảnh báo lần 1)",
+        "mn": "Зөвлөхийг хараах, доромжлох үг хэрэглэвэл зөвлөгөө зогсоогдож болно. "
+              "(1-р анхааруулга)",
+    },
+    "abuse_warn_2": {
+        "ko": "욕설·폭언이 계속되어 다시 안내드립니다. 한 번 더 반복되면 상담이 종료됩니다. "
+              "(2차 경고)",
+        "en": "Abuse continues. One more time and this chat will be ended. (second warning)",
+        "zh": "辱骂仍在继续，再次提醒您。如再重复一次，咨询将被终止。（第二次警告）",
+        "ja": "暴言が続いているため、再度ご案内します。もう一度繰り返されると相談を終了します。"
+              "（2回目の警告）",
+        "vi": "Lời lẽ xúc phạm vẫn tiếp diễn. Nếu lặp lại thêm một lần, cuộc trò chuyện sẽ bị "
+              "kết thúc. (Cảnh báo lần 2)",
+        "mn": "Доромжлол үргэлжилж байна. Дахин нэг удаа давтагдвал зөвлөгөө зогсоно. "
+              "(2-р анхааруулга)",
+    },
+    "abuse_terminated": {
+        "ko": "욕설·폭언이 반복되어 관련 규정에 따라 상담을 종료합니다. "
+              "상담 내용은 기록되며 법적 조치가 취해질 수 있습니다.",
+        "en": "This chat is ended under our policy after repeated abuse. It has been recorded, "
+              "and legal action may be taken.",
+        "zh": "由于多次辱骂，根据相关规定终止本次咨询。咨询内容已被记录，可能会采取法律措施。",
+        "ja": "暴言が繰り返されたため、規定に従い相談を終了します。相談内容は記録され、"
+              "法的措置が取られる場合があります。",
+        "vi": "Do lời lẽ xúc phạm lặp lại nhiều lần, cuộc trò chuyện được kết thúc theo quy định. "
+              "Nội dung đã được ghi lại và có thể bị xử lý theo pháp luật.",
+        "mn": "Доромжлол давтагдсан тул журмын дагуу зөвлөгөөг зогсоож байна. Агуулгыг бүртгэсэн "
+              "бөгөөд хуулийн арга хэмжээ авч болно.",
+    },
     "answer_in_korean": {
         "ko": "",
         "en": "Here is our answer (in Korean; an agent can explain it in English):",

@@ -352,7 +352,8 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
             c.crisis = True
             c.priority = max(c.priority or 0, router.CRISIS_PRIORITY)
             s.commit()
-            system_message(s, out, cid, policy.CRISIS_KO, {"kind": "crisis"})
+            system_message(s, out, cid, policy.CRISIS_KO if c.language == "ko"
+                           else _catalogue("crisis_notice", c.language), {"kind": "crisis"})
         if ph == "bot":
             handoff(s, c, out, "crisis")
         else:
@@ -366,7 +367,8 @@ def process_citizen_message(s: Session, cid: int, seq: int, scr: Screening | Non
         step = policy.apply(s, c, scr, msg.id)
         assert step is not None
         s.commit()
-        system_message(s, out, cid, step.notice_ko,
+        system_message(s, out, cid, step.notice_ko if c.language == "ko"
+                       else _catalogue(f"abuse_{step.action}", c.language),
                 {"kind": "policy", "action": step.action, "en": step.notice_en},
                 allow_closed=step.terminate)
         if c.agent_id:

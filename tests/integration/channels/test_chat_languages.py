@@ -126,3 +126,11 @@ def test_live_foreign_chat_is_translated_both_ways(db: Session, kb: dict[str, in
     assert msg is not None and msg.body == "How do I get a climate card?"
     assert (msg.flags or {})["translation"] == "기후동행카드 어떻게 사나요?"
     assert any(ev.get("type") == "flags" and ev["seq"] == seq for _ch, ev in done.events)
+
+
+def test_crisis_notice_in_the_chats_language(db: Session, kb: dict[str, int],
+                                             channel_env: Any) -> None:
+    channel_env(translation="none")
+    _cid, rows = _ask(db, "en", "지금 한강 다리 위에 와 있어요 더 이상 살고 싶지 않아요")
+    crisis = [m for m in rows if (m.flags or {}).get("kind") == "crisis"]
+    assert len(crisis) == 1 and crisis[0].body == MESSAGES["crisis_notice"]["en"]
