@@ -394,7 +394,9 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     print("  blind hold-out recall per kind: " + ", ".join(
         f"{k} {b['per_kind'][k]:.2f} (peer {bp['per_kind'].get(k, 0.0):.2f})"
         for k in sorted(b["per_kind"])))
-    for n, who in (("2", "another writer"), ("3", "a third writer")):
+    for n, who in (("2", "another writer"), ("3", "a third writer"), ("4", "a fourth writer")):
+        if f"blind_holdout{n}" not in results:
+            continue
         b2 = results[f"blind_holdout{n}"]["dasan (rules+model)"]
         bp2 = results[f"blind_holdout{n}"]["peer: rules v1"]
         print(f"blind hold-out {n} ({who}, without seeing the detector): recall "
