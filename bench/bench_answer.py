@@ -39,7 +39,14 @@ import numpy as np
 
 from bench.answer_labels import DATA, LABEL_DATE, load_labelled
 from bench.bench_answer_quality import report as answerability_report
-from bench.bench_search import BLIND_HOLDOUTS, cache_path, load_ood, load_queries
+from bench.bench_search import (
+    BLIND_HOLDOUTS,
+    BLIND_TUNES,
+    cache_path,
+    load_ood,
+    load_out_of_domain,
+    load_queries,
+)
 from dasan.config import default_shared_data
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
@@ -137,6 +144,14 @@ def build_queries(data: Path) -> list[Q]:
         d = json.loads(line)
         out.append(Q(d["query"], "tune", d["kind"], d["target"]))
     out += [Q(t, HOLDOUT_B, "chitchat", None) for t in fresh_chitchat(data, set(chat))]
+    # The tune sets written blind (bench_search.BLIND_TUNES: G, fifteenth session): their
+    # citizen and spoken questions, and their out-of-domain lines (other cities, chit-chat) as
+    # out-of-domain tune questions. Tuned on with the tune split (TUNE_SPLITS).
+    for _name, split, path in BLIND_TUNES:
+        if path.is_file():
+            out += [Q(q.text, split, q.kind, f"civilappeal:{q.target}")
+                    for q in load_queries(path)]
+            out += [Q(text, split, kind, None) for text, _s, kind in load_out_of_domain(path)]
     # Hold-out C (twelfth session): the in-domain questions of bench_search's hold-out C,
     # written blind by a writer who never read the search or the answering code, with
     # hold-out B's out-of-domain questions (for the share of them answered). Reported only.
@@ -153,6 +168,9 @@ def build_queries(data: Path) -> list[Q]:
 
 HOLDOUT_B = "holdout_b"
 BLIND_SPLITS = tuple(split for _name, split, _path in BLIND_HOLDOUTS)
+# The splits the policy is fitted on: the tune split and the blind tune sets (``--without-g``:
+# the tune split alone, as before the fifteenth session).
+TUNE_SPLITS = ["tune", *(split for _name, split, _path in BLIND_TUNES)]
 FRESH_CHITCHAT = 150
 
 
@@ -267,7 +285,7 @@ def lexical_report(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Se
                    cover_tokens: dict[DocId, set[str]], rq_tokens: list[set[str]]) -> None:
     scored = score_lexical(index, docs, queries, cover_tokens, rq_tokens)
     rows = list(zip(queries, scored, strict=True))
-    tune = [(q, s) for q, s in rows if q.split == "tune"]
+    tune = [(q, s) for q, s in rows if q.split in TUNE_SPLITS]
     hold = [(q, s) for q, s in rows if q.split == "holdout"]
     cal = fit([s for _, s in tune], ("dense", "margin", "cover"))
     assert isinstance(cal, AnswerCalibration)
@@ -424,7 +442,7 @@ def _threshold_at_target(rows: Sequence[tuple[Q, Scored]], conf: Sequence[tuple[
         res = [(may and c >= th, may and c >= th and s.new_right)
                for (may, c), (_, s) in zip(conf, rows, strict=True)]
         cov, prec, ood = summary(rows, res)
-        if prec >= 0.97 and ood <= 0.05:
+        if prec >= TARGET[0] and ood <= TARGET[1]:
             return th, cov
     return GRID[-1], 0.0
 
@@ -488,6 +506,10 @@ def summary(rows: Sequence[tuple[Q, Scored]], res: Sequence[tuple[bool, bool]]
 # chit-chat let a policy answer one in five questions the KB cannot answer (13-20% on tune).
 # ``--ood-pooled``: the pooled rate, as before 2026-12-05.
 OOD_PER_KIND = [True]
+# The target the thresholds are chosen at: precision >= TARGET[0] with <= TARGET[1] of the
+# out-of-domain questions (of each kind) answered. ``--target-precision`` raises the first
+# for a margin: issue 18 asks for 0.97 on questions nobody tuned on.
+TARGET = [0.97, 0.05]
 
 
 def ood_rate(rows: Sequence[tuple[Q, Scored]], res: Sequence[tuple[bool, bool]]) -> float:
@@ -511,7 +533,7 @@ def choose_threshold(cal: AnswerCalibration | TwoStageCalibration,
         res = [(ok and c >= th, ok and c >= th and s.new_right)
                for (ok, c), (_, s) in zip(conf, tune, strict=True)]
         _cov, prec, ood = summary(tune, res)
-        if prec >= 0.97 and ood <= 0.05:
+        if prec >= TARGET[0] and ood <= TARGET[1]:
             return th
     return GRID[-1]
 
@@ -628,11 +650,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
+    ap.add_argument("--without-g", action="store_true",
+                    help="fit on the tune split alone: the blind tune sets (bench_search."
+                         "BLIND_TUNES: G) neither fitted on nor printed")
     ap.add_argument("--without-blind", action="store_true",
                     help="leave hold-outs C, D and E (the blind search sets' questions) out: neither "
                          "scored nor printed")
+    ap.add_argument("--target-precision", type=float, default=TARGET[0],
+                    help="the precision the thresholds are chosen at (default %(default)s; "
+                         "the out-of-fold threshold too)")
     args = ap.parse_args(argv)
     OOD_PER_KIND[0] = not args.ood_pooled
+    TARGET[0] = args.target_precision
     data: Path = args.data
     if not (data / SEED_FILES[0][0]).is_file():
         print(f"seed data not found under {data}; nothing to benchmark", file=sys.stderr)
@@ -658,8 +687,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.without_blind:
         all_queries = [q for q in all_queries
                        if q.split not in BLIND_SPLITS]
+    if args.without_g:
+        all_queries = [q for q in all_queries if q.split not in TUNE_SPLITS[1:]]
+        del TUNE_SPLITS[1:]
+    blind_tunes = {f"tune set {name} (written blind)": split
+                   for name, split, _path in BLIND_TUNES if split in TUNE_SPLITS}
     if args.tune_only:
-        all_queries = [q for q in all_queries if q.split == "tune"]
+        all_queries = [q for q in all_queries if q.split in TUNE_SPLITS]
     if args.lexical:
         index = SearchIndex(list(docs.values()), use_dense=False)
         queries = [q for q in all_queries if q.target is None or q.target in docs]
@@ -673,19 +707,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fusion weights: {fusion}")
     rows = score_kb(docs, all_queries, fusion,
                     IndexConfig(korean_passages=not args.all_passages))
-    tune = [(q, s) for q, s in rows if q.split == "tune"]
+    tune = [(q, s) for q, s in rows if q.split in TUNE_SPLITS]
+    tune_sets = {name: [(q, s) for q, s in rows if q.split == split]
+                 for name, split in blind_tunes.items()}
     holdouts = {"hold-out A": [(q, s) for q, s in rows if q.split == "holdout"],
                 "hold-out B": [(q, s) for q, s in rows if q.split == HOLDOUT_B]}
     for name, split, _path in BLIND_HOLDOUTS:
         holdouts[f"hold-out {name}"] = [(q, s) for q, s in rows if q.split == split]
     holdouts = {k: v for k, v in holdouts.items() if v}
-    for name, hold in [("tune", tune), *holdouts.items()]:
+    for name, hold in [("tune", tune), *tune_sets.items(), *holdouts.items()]:
         n_in = sum(q.target is not None for q, _ in hold)
         print(f"{name}: {len(hold)} questions, {n_in} in-domain (of which "
               f"{sum(s.target_answerable for q, s in hold if q.target)} about a standard "
               f"entry), {len(hold) - n_in} out-of-domain")
 
     shipped = policy_for(len(docs) - n_ref, variant_share(docs.values()))
+    for name, rows_g in tune_sets.items():
+        # Before anything is fitted on it: the shipped policy on the blind tune set.
+        print(f"\n{name}, shipped policy and peers (scored before any fit on it):")
+        table(rows_g, {"peer: shipped until today (2-stage, 0.425)": [
+                           outcome(TWO_STAGE_POLICY, q, s) for q, s in rows_g],
+                       "Dasan, shipped policy": [outcome(shipped, q, s) for q, s in rows_g]})
+        for kind in ("citizen", "spoken"):
+            sub = [(q, s) for q, s in rows_g if q.kind == kind or q.target is None]
+            table(sub, {f"Dasan, shipped policy, {kind} only": [
+                outcome(shipped, q, s) for q, s in sub]})
     chosen_spec, chosen, cv_lines = select_features(tune)
     print("answer calibration: candidates, judged on the tune split only")
     for line in cv_lines:

@@ -92,6 +92,14 @@ HOLDOUT_E = DATA / "search_holdout_e.jsonl"
 # prints them reads this list (bench_answer too).
 BLIND_HOLDOUTS = (("C", "holdout_c", HOLDOUT_C), ("D", "holdout_d", HOLDOUT_D),
                   ("E", "holdout_e", HOLDOUT_E))
+# Tune sets written blind (fifteenth session onwards): name, split, file. A writer who never
+# saw the search, the variants or any other set wrote each about FAQ entries no other set
+# targets: citizen and spoken questions (kind "citizen" / "spoken"), and out-of-domain lines
+# (id null; kind "other_city" / "chitchat") that bench_answer reads as out-of-domain tune
+# questions. Tuned on (the fusion below, the answer policy): their misses may be read.
+TUNE_G = DATA / "search_tune_g.jsonl"
+BLIND_TUNES = (("G", "tune_g", TUNE_G),)
+TUNE_SPLITS = ("tune", *(split for _name, split, _path in BLIND_TUNES))
 SPOKEN_TUNE = "tune_spoken"
 CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
 # The FAQ indexes' configuration (``--all-passages``: Korean questions matched against every
@@ -120,11 +128,25 @@ class Query:
 
 
 def load_queries(path: Path) -> list[Query]:
+    """The in-domain questions of a query file (a line whose ``id`` is null is an
+    out-of-domain question: :func:`load_out_of_domain`)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
-            out.append(Query(d["qid"], str(d["id"]), d["query"], d["split"], d["kind"]))
+            if d["id"] is not None:
+                out.append(Query(d["qid"], str(d["id"]), d["query"], d["split"], d["kind"]))
+    return out
+
+
+def load_out_of_domain(path: Path) -> list[tuple[str, str, str]]:
+    """(text, split, kind) of the out-of-domain lines (``id`` null) of a query file."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            if d["id"] is None:
+                out.append((d["query"], d["split"], d["kind"]))
     return out
 
 
@@ -400,7 +422,7 @@ def cascade_report(comps: Sequence[Components], rels: Sequence[np.ndarray],
     lex_r = [rank_of(x, r) for x, r in zip(lex, rels, strict=True)]
     full = [fuse(c, weights) for c in comps]
     full_r = [rank_of(x, r) for x, r in zip(full, rels, strict=True)]
-    tune = [i for i, q in enumerate(queries) if q.split == "tune"]
+    tune = [i for i, q in enumerate(queries) if q.split in TUNE_SPLITS]
     chosen = tune_cascade([lex[i] for i in tune], [full[i] for i in tune],
                           [lex_r[i] for i in tune], [full_r[i] for i in tune], keys)
     print(f"\ncascade: skip the encoder when the lexical stage is decisive; rule chosen on the "
@@ -742,6 +764,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
+    ap.add_argument("--without-g", action="store_true",
+                    help="leave the blind tune sets (BLIND_TUNES: G) out of the run and the "
+                         "fusion's tuning")
+    ap.add_argument("--misses", type=int, default=6,
+                    help="how many misses to print per tune set (tune sets only)")
     args = ap.parse_args(argv)
     INDEX_CONFIG[0] = IndexConfig(korean_passages=not args.all_passages)
     if args.embedder != "settings":
@@ -806,12 +833,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                for q in load_queries(path)]
     if args.without_blind:
         blind_c = []
-    all_q = queries + noisy + spoken_tune + blind_c
+    # The tune sets written blind (BLIND_TUNES): tuned on, with the tune split.
+    blind_tune = [q for _name, _split, path in BLIND_TUNES if path.is_file()
+                  for q in load_queries(path)]
+    if args.without_g:
+        blind_tune = []
+    all_q = queries + noisy + spoken_tune + blind_tune + blind_c
     for q in all_q:
         if q.target not in by_id:
             raise SystemExit(f"query {q.qid}: unknown target id {q.target}")
     if args.tune_only:
-        all_q = [q for q in all_q if q.split in ("tune", SPOKEN_TUNE)]
+        all_q = [q for q in all_q if q.split in (*TUNE_SPLITS, SPOKEN_TUNE)]
     if args.latency_only:
         test_q = [q for q in all_q if q.split == "test"][: 150 if args.quick else None]
         peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
@@ -830,12 +862,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     peer = WhitespaceBM25([d.lexical_text() for d in (by_id[i] for i in ids)])
     peer_scores = [peer.scores(q.text) for q in all_q]
 
-    tune = [i for i, q in enumerate(all_q) if q.split == "tune"]
+    tune = [i for i, q in enumerate(all_q) if q.split in TUNE_SPLITS]
+    n_g = sum(all_q[i].split != "tune" for i in tune)
     tuned, tune_mrr = tune_weights([comps[i] for i in tune], [rels[i] for i in tune])
-    print(f"\nfusion weights tuned on the tune split ({len(tune)} queries: 90 citizen + their "
-          f"noisy variants + 30 keyword): bm25={tuned.bm25} chars={tuned.chars} dense={tuned.dense} "
-          f"(tune MRR {tune_mrr:.3f}); shipped default: bm25={index.weights.bm25} "
-          f"chars={index.weights.chars} dense={index.weights.dense}")
+    print(f"\nfusion weights tuned on the tune splits ({len(tune)} queries: 90 citizen + their "
+          f"noisy variants + 30 keyword, + {n_g} of the blind tune sets): bm25={tuned.bm25} "
+          f"chars={tuned.chars} dense={tuned.dense} (tune MRR {tune_mrr:.3f}); shipped default: "
+          f"bm25={index.weights.bm25} chars={index.weights.chars} dense={index.weights.dense}")
+    pool = [i for i, q in enumerate(all_q)
+            if q.split in (*TUNE_SPLITS, SPOKEN_TUNE) and q.kind in ("citizen", "spoken")]
+    for wname, wts in (("shipped", index.weights), ("tuned this run", tuned)):
+        h1, h5, mrr = metrics([rank_of(fuse(comps[i], wts), rels[i]) for i in pool])
+        print(f"  tune pool (citizen and spoken questions of every tune set, n={len(pool)}), "
+              f"{wname} weights: hit@1 {h1:.3f} hit@5 {h5:.3f} MRR {mrr:.3f}")
 
     methods: dict[str, Callable[[int], np.ndarray]] = {
         "rank-bm25 whitespace (peer)": lambda i: peer_scores[i],
@@ -854,6 +893,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("spoken/STT style (hand-written), tune split", lambda q: q.kind == "spoken"
          and q.split == SPOKEN_TUNE),
         ("spoken tune split, spaces dropped", lambda q: q.kind == "spoken_nospace"),
+        *((f"{title}, TUNE set {name} (written blind)",
+           lambda q, kind=kind, split=split: q.kind == kind and q.split == split)
+          for name, split, _path in BLIND_TUNES
+          for kind, title in (("citizen", "citizen questions"), ("spoken", "spoken/STT style"))),
         ("agent keyword queries, TEST split", lambda q: q.kind == "keyword" and q.split == "test"),
         ("agent keyword queries, tune split", lambda q: q.kind == "keyword" and q.split == "tune"),
         ("TEST + spaces dropped", lambda q: q.kind == "nospace" and q.split == "test"),
@@ -873,11 +916,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{title} (n={len(sel)})\n{HEADER}")
         for name, fn in methods.items():
             print(fmt_row(name, [rank_of(fn(i), rels[i]) for i in sel]))
-        if title.startswith("citizen paraphrases, tune"):
+        if title.startswith("citizen paraphrases, tune") or "TUNE set" in title:
             # Misses are shown for the tune split only: a test or hold-out question read by
             # whoever tunes the search is no longer held out.
             ranks = [rank_of(fuse(comps[i], tuned), rels[i]) for i in sel]
-            misses = [(all_q[i], r) for i, r in zip(sel, ranks, strict=True) if r > 1][:6]
+            misses = [(all_q[i], r) for i, r in zip(sel, ranks, strict=True)
+                      if r > 1][:args.misses]
             for q, r in misses:
                 print(f"    tune miss (rank {r}): {q.text}  ->  {by_id[q.target].title[:50]}")
 
