@@ -32,7 +32,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +70,8 @@ from dasan.knowledge.bot_answer import SEARCH_K
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.faq_source import SEED_FILES, load_civilappeal, title_key
 from dasan.knowledge.search import (
+    ANSWER_DENSE_CHARS,
+    ANSWER_LEXICAL_CHARS,
     LEXICAL_ONLY,
     Calibration,
     Components,
@@ -85,6 +87,10 @@ from dasan.knowledge.search import (
 from dasan.text.korean import tokens, tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
+# The live index's answer scorers (dasan.knowledge.live): bm25 over each answer's start and the
+# title-and-answer passage, weighed as the fusion says.
+LIVE_CONFIG = IndexConfig(answer_lexical_chars=ANSWER_LEXICAL_CHARS,
+                          answer_dense_chars=ANSWER_DENSE_CHARS)
 TOP = 4
 
 
@@ -203,7 +209,7 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
     peer_cal = Calibration()
     out = []
     for q, v, qt, rq_tokens in zip(queries, vecs, q_tokens, rq_tokens_all, strict=True):
-        comp: Components = index.components(q.text, v)
+        comp: Components = index.components(q.text, v, answer=True)
         target = q.target
         # today's policy
         s = fuse(comp, index.weights)
@@ -611,7 +617,8 @@ def score_kb(docs: dict[DocId, SearchDoc], all_queries: Sequence[Q],
     fusion, default the shipped one) and score every question whose target is in it (and
     every out-of-domain one)."""
     cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
-    index = SearchIndex(list(docs.values()), cache=cache, weights=weights, config=config)
+    index = SearchIndex(list(docs.values()), cache=cache, weights=weights,
+                        config=config or LIVE_CONFIG)
     index.build()
     cache.save_if_changed()
     queries = [q for q in all_queries if q.target is None or q.target in docs]
@@ -644,9 +651,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ood-pooled", action="store_true",
                     help="the out-of-domain condition (<= 5%% answered) on all out-of-domain "
                          "questions pooled, not on each kind")
-    ap.add_argument("--fusion", default=None, metavar="BM25,CHARS",
-                    help="fusion weights of the bm25 and char-bigram scorers (dense 1) instead "
-                         "of the shipped ones")
+    ap.add_argument("--fusion", default=None, metavar="BM25,CHARS[,ANSWER,ANSWER_DENSE]",
+                    help="fusion weights of the bm25 and char-bigram scorers (and of the answer "
+                         "scorer and the title-and-answer passage; dense 1) instead of the "
+                         "shipped ones")
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
@@ -691,7 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_queries = [q for q in all_queries if q.split not in TUNE_SPLITS[1:]]
         del TUNE_SPLITS[1:]
     blind_tunes = {f"tune set {name} (written blind)": split
-                   for name, split, _path in BLIND_TUNES if split in TUNE_SPLITS}
+                   for name, split, path in BLIND_TUNES
+                   if split in TUNE_SPLITS and path.is_file()}
     if args.tune_only:
         all_queries = [q for q in all_queries if q.split in TUNE_SPLITS]
     if args.lexical:
@@ -702,11 +711,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     fusion = None
     if args.fusion:
-        wb, wc = (float(x) for x in args.fusion.split(","))
-        fusion = FusionWeights(bm25=wb, chars=wc, dense=1.0)
+        w = [float(x) for x in args.fusion.split(",")] + [0.0, 0.0]
+        fusion = FusionWeights(bm25=w[0], chars=w[1], dense=1.0, answer=w[2],
+                               answer_dense=w[3])
         print(f"fusion weights: {fusion}")
     rows = score_kb(docs, all_queries, fusion,
-                    IndexConfig(korean_passages=not args.all_passages))
+                    replace(LIVE_CONFIG, korean_passages=not args.all_passages))
     tune = [(q, s) for q, s in rows if q.split in TUNE_SPLITS]
     tune_sets = {name: [(q, s) for q, s in rows if q.split == split]
                  for name, split in blind_tunes.items()}
