@@ -23,7 +23,10 @@ cached under ``var/cache/`` (shared with bench_search).
    entry answerable) on the same queries. Hold-out C, when ``bench/data/search_holdout_c.jsonl``
    exists: its citizen and spoken questions, written blind (see bench_search), with hold-out
    B's out-of-domain questions; hold-outs D and E (bench_search's later blind sets, written
-   after the editors' variants shipped), the same way, when their files exist.
+   after the editors' variants shipped), the same way, when their files exist. The tune split
+   includes blind tune set G (bench_search.BLIND_TUNES: its citizen and spoken questions and
+   its out-of-domain lines), printed at the shipped policy before anything is fitted;
+   ``--without-g`` fits on the earlier tune split alone.
 """
 
 from __future__ import annotations

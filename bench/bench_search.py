@@ -28,7 +28,10 @@ with C's instructions, after the editors' variants shipped: reported only); hold
 entries, ``bench/sample_search_e.py``, written in the fourteenth session by a third such writer
 with the same instructions, after D had suggested changes: reported only); plus paraKQC general
 paraphrase recall (one sentence of each 10-sentence set indexed, the others used as queries).
-Misses are printed for the tune split only.
+Tune set G (``bench/data/search_tune_g.jsonl``, fifteenth session: 300 citizen + 100 spoken
+questions about 300 entries no other set targets, and 80 out-of-domain lines, written blind the
+same way) is TUNE data (:data:`BLIND_TUNES`): the fusion is tuned on tune + G.
+Misses are printed for the tune splits only.
 
 Latency: p50/p95 of ``SearchIndex.search`` (query embedding included) over the 2,842 FAQ
 entries and over a 10,000-entry set (all seed FAQ files, pytextbook titles and paraKQC
@@ -303,7 +306,7 @@ def load_ood(data: Path, n: int) -> list[str]:
 FUSION_GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5)
 # the answer scorer and the title-and-answer passage (FusionWeights.answer / answer_dense)
 ANSWER_GRID = (0.0, 0.1, 0.2)
-ANSWER_DENSE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+ANSWER_DENSE_GRID = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 
 
 def weight_grid() -> list[FusionWeights]:
