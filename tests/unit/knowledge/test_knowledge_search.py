@@ -506,3 +506,35 @@ def test_an_answer_search_hit_names_its_best_passage_and_title_cosine(index: Sea
     # an ordinary search does not compute them
     plain = index.search("공공자전거 빌리는 방법", k=3)[0]
     assert plain.passage is None and plain.title_dense is None
+
+
+NEAR_TWINS = [
+    SearchDoc("car-tax-due", "자동차세 안내", (),
+              "자동차세는 6월과 12월에 나누어 냅니다. 1월에 한 번에 내면 연납 할인을 받습니다."),
+    SearchDoc("car-tax-refund", "자동차세 관련 안내", (),
+              "차를 팔거나 폐차하면 남은 기간만큼 자동차세를 일할 계산해 환급해 드립니다."),
+    *CORPUS,
+]
+
+
+def test_the_default_fusion_weighs_the_title_and_answer_passage() -> None:
+    from dasan.knowledge.search import DEFAULT_WEIGHTS, fuse
+
+    idx = SearchIndex(NEAR_TWINS, config=IndexConfig(answer_dense_chars=400))
+    assert idx.weights is DEFAULT_WEIGHTS and DEFAULT_WEIGHTS.answer_dense > 0
+    # two entries on nearly the same question: the one whose answer tells what was asked
+    # (without the passage the refund question gets the other twin)
+    question = "차를 폐차했는데 남은 자동차세 환급되나요?"
+    without = replace(DEFAULT_WEIGHTS, answer_dense=0.0)
+    assert top_id(idx.search(question, k=2)) == "car-tax-refund"
+    assert top_id(idx.search("자동차세 1월에 미리 내면 할인되나요?", k=2)) == "car-tax-due"
+    assert top_id(idx.search(question, k=2, weights=without)) == "car-tax-due"
+    comp = idx.components(question)
+    assert not np.allclose(fuse(comp, DEFAULT_WEIGHTS), fuse(comp, without))
+    # an index without the passage fuses the other scorers exactly as without the weight
+    plain = SearchIndex(NEAR_TWINS)
+    pcomp = plain.components(question)
+    assert pcomp.answer_dense is None
+    assert np.array_equal(fuse(pcomp, DEFAULT_WEIGHTS), fuse(pcomp, without))
+    assert [h.score for h in plain.search(question, k=3)] == pytest.approx(
+        [h.score for h in plain.search(question, k=3, weights=without)])
