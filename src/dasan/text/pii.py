@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dasan.errors import Invalid
-from dasan.text import pii_documents, pii_name_model, pii_names, pii_spoken
+from dasan.text import pii_documents, pii_name_model, pii_names, pii_rrn, pii_spoken
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -59,6 +59,8 @@ _PRIORITY = {t: i for i, t in enumerate(
     ("email", "rrn", "foreigner_rrn", "passport", "driver_licence", "business_no",
      "health_insurance", "card", "phone", "account", "car_plate", "address", "name")
 )}
+# The two registration numbers are one family: of two overlapping readings the longer wins.
+_PRIORITY["foreigner_rrn"] = _PRIORITY["rrn"]
 
 
 @dataclass(frozen=True)
@@ -1218,9 +1220,9 @@ GIVEN_SYLLABLES: frozenset[str] = _GIVEN_SYLLABLES
 NOT_NAMES: frozenset[str] = _NOT_NAMES
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
-    _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
-    pii_documents.business_no,
+    _email, _rrn, _spoken_rrn, pii_rrn.resident_numbers, _card, _phone, _spoken_phone, _account,
+    _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
+    pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled,

@@ -1,0 +1,89 @@
+"""Issue 12, twelfth round: 주민등록번호 and 외국인등록번호 as one family however they are said
+(``dasan.text.pii_rrn``): any grouping of the thirteen digits, written, said or mixed; the halves
+apart (a filler, a later sentence, an agent reading back, a correction); the front half with the
+first back digit; a half alone - each beside a look-alike that must stay."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from dasan.config import PROJECT_ROOT
+from dasan.text.pii import find
+
+sys.path.insert(0, str(PROJECT_ROOT))  # the shapes' grammar is the benchmark's (bench)
+from bench import pii_rrn_shapes  # noqa: E402
+
+
+def _rrn_spans(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find(text) if s.type in ("rrn", "foreigner_rrn")]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # groupings no written shape expects, said or mixed
+        ("주민등록번호가요 110822 하이픈 3286, 570입니다", ["110822 하이픈 3286, 570"]),
+        ("주민등록 번호는 음 3212, 17 그리고 1960306입니다", ["3212, 17 그리고 1960306"]),
+        ("등록번호 육 팔 영 삼 영 이 육 사 일 칠 육 팔 사 이에요",
+         ["육 팔 영 삼 영 이 육 사 일 칠 육 팔 사"]),
+        # the number before its name
+        ("151023, 3136377 이게 제 주민 번호예요", ["151023, 3136377"]),
+        ("오 육 일 이 일 오 하고 이 사 팔 육 오 구 칠 이게 제 주민등록번호예요",
+         ["오 육 일 이 일 오 하고 이 사 팔 육 오 구 칠"]),
+        # the halves in two sentences: each masked, the words between kept
+        ("주민등록 번호 앞자리 칠이영삼일구요. 네. 그리고 뒷자리가 이이 일삼 육공 팔예요.",
+         ["칠이영삼일구", "이이 일삼 육공 팔"]),
+        ("상담사: 외국인 번호 말씀해 주세요. 고객: 460708요. 상담사: 네, 뒷자리요. 고객: 7757802",
+         ["460708", "7757802"]),
+        ("주민번호 앞자리는 사육 영사 이팔이고요, 뒷자리는 일칠오오공이육입니다.",
+         ["사육 영사 이팔", "일칠오오공이육"]),
+        # a correction: the first try is masked too
+        ("외국인등록증 번호 941114 아 아니 941113 뒤에 칠팔육, 영이영삼",
+         ["941114", "941113 뒤에 칠팔육, 영이영삼"]),
+        ("외국인등록증 번호 361110 아니 정정할게요 3611098333460이에요",
+         ["361110", "3611098333460"]),
+        # the front half and the first back digit
+        ("주민등록 번호 앞자리 사 삼 영 사 이 오-1요", ["사 삼 영 사 이 오-1"]),
+        ("주민 번호 칠 칠 공 구 이 공에 일로 시작해요", ["칠 칠 공 구 이 공에 일"]),
+        ("외국인등록증 번호는 칠 사 일 이 영 사 하고 7이고 나머지는 모르겠어요",
+         ["칠 사 일 이 영 사 하고 7"]),
+        # the front half alone after 앞자리
+        ("외국인등록증 번호 앞자리만 330102", ["330102"]),
+        ("주민등록번호 앞에 여섯 자리 삼칠 영일 공팔이에요", ["삼칠 영일 공팔"]),
+    ],
+)
+def test_resident_numbers_in_any_shape(text: str, values: list[str]) -> None:
+    assert [v for _, v in _rrn_spans(text)] == values
+
+
+def test_the_back_digit_says_whose_number() -> None:
+    # a Korean child's number after a foreign parent's: each cue has its own digits
+    text = "외국인등록번호 850203-5274816 이고 아이 주민번호는 150823-3456789 예요"
+    assert _rrn_spans(text) == [("foreigner_rrn", "850203-5274816"), ("rrn", "150823-3456789")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "생년월일은 1988년 5월 15일이에요",
+        "생년월일 99.05.15 이에요",  # a birth date alone is no resident number
+        "생년월일 880515 이에요",
+        "접수번호 880515-1234567 로 조회돼요",
+        "주민번호 바꾸려면 880,515원 내야 하나요",
+        "주민등록증 재발급 신청했는데 24년 5월 15일에 나온대요",
+        "주민번호 앞자리 말고 전화번호 010-2345-6789로 연락 주세요",
+        "외국인등록증 만료일이 251231 까지래요",
+        "주민센터 가서 이사 신고하고 오늘 전입했어요",
+    ],
+)
+def test_look_alikes_stay(text: str) -> None:
+    assert _rrn_spans(text) == []
+
+
+def test_every_shape_of_the_grammar() -> None:
+    """The generated shapes (bench.pii_rrn_shapes, another seed than the one looked at) are
+    masked and its look-alikes get no resident number."""
+    results = pii_rrn_shapes.run(seed=11, per_family=60, show=0)
+    assert all(results[family] >= 0.98 for family in pii_rrn_shapes.FAMILIES), results
