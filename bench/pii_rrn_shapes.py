@@ -38,10 +38,16 @@ def _number(rng: random.Random, foreign: bool) -> str:
         str(rng.randint(0, 9)) for _ in range(6))
 
 
+NATIVE = ("공", "하나", "둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉")
+
+
 def _say(digits: str, rng: random.Random, how: str) -> str:
-    """One group: written, said in syllables (영 or 공 for zero), or syllables with spaces."""
+    """One group: written, written a digit at a time, said in syllables (영 or 공 for zero),
+    syllables with spaces, or native numerals (하나 둘 셋, as some elderly callers do)."""
     if how == "written":
-        return digits
+        return digits if rng.random() < 0.85 else " ".join(digits)
+    if how == "native":
+        return " ".join(NATIVE[int(d)] for d in digits)
     zero = rng.choice("공공영")
     said = "".join(zero if d == "0" else SINO[int(d)] for d in digits)
     return " ".join(said) if how == "spaced" else said
@@ -61,7 +67,7 @@ INNER_JOINS = (" ", "", " ", ", ")
 
 def _render(number: str, rng: random.Random) -> str:
     grouping = rng.choice(list(GROUPINGS.values()))
-    how = rng.choice(("written", "written", "sino", "spaced", "mixed"))
+    how = rng.choice(("written", "written", "sino", "spaced", "mixed", "native"))
     groups, pos = [], 0
     for size in grouping:
         groups.append(number[pos:pos + size])
@@ -83,8 +89,9 @@ def _half(digits: str, rng: random.Random) -> str:
     return _say(digits, rng, how)
 
 
-NAMES = ("주민번호", "주민등록번호", "주민 번호", "주민등록 번호")
-FOREIGN_NAMES = ("외국인등록번호", "외국인 번호", "외국인등록증 번호", "등록번호")
+NAMES = ("주민번호", "주민등록번호", "주민 번호", "주민등록 번호", "주민등록증 번호", "신분증 번호")
+FOREIGN_NAMES = ("외국인등록번호", "외국인 번호", "외국인등록증 번호", "등록번호", "외국인 등록 번호",
+                 "등록증 번호", "ARC number", "alien registration no.")
 ENDINGS = ("", "요", "이요", "입니다", " 입니다", "이에요", " 이에요", "예요")
 
 
@@ -100,6 +107,9 @@ def _whole(rng: random.Random, foreign: bool) -> Item:
         "{c} {x}{e}", "제 {c}는 {x}{e}", "{c}가요 {x}{e}", "{c} 불러드릴게요. {x}{e}",
         "네 {c}요? {x}{e}", "어머니 {c} {x}{e}", "{c} 말씀드리면 {x}{e}",
         "{x} 이게 제 {c}예요", "{c}는 음 {x}{e}",
+        "{c} 불러드릴게요, 잠시만요 지갑에서 신분증 좀 꺼낼게요. 네 {x}{e}",
+        "상담사: 본인 확인을 위해 {c} 부탁드립니다. 고객: 아 네, {x}{e}",
+        "{c} 확인차 다시 불러드리면 {x} 맞으세요?",
     ))
     return _fill(frame, said, cue, rng)
 

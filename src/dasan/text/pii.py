@@ -416,8 +416,7 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) or _office_line(
-                text, m.start(), m.end()):
+        if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()):
             continue  # 고지서 번호 1102-3344 is a bill number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
@@ -504,8 +503,8 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
                 area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
                 yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
     for m in _SPOKEN_LOCAL_RE.finditer(text):
-        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _context_before(
-                text, m.start(), _REFERENCE_CONTEXT, 12) and not _office_line(
+        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _reference_before(
+                text, m.start()) and not _office_line(
                 text, m.start(), m.end()):
             tail = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
             yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
@@ -619,8 +618,19 @@ def _mask_account(raw: str) -> str:
 
 _REFERENCE_CONTEXT = re.compile(
     r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기)\s?번호"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증)\s?번호"
 )
+# A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
+_OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
+
+
+def _reference_before(text: str, start: int, width: int = 24) -> bool:
+    """A case, bill or document number is named shortly before ``start`` (고지서 번호 990515
+    1186264, 민원 접수번호는 ... 다시 ..., 등본 발급번호 9905-1511-8626), and no word of a phone
+    or account comes after that name."""
+    before = text[max(0, start - width):start]
+    names = list(_REFERENCE_CONTEXT.finditer(before))
+    return bool(names) and not _OWN_NUMBER_WORD.search(before, names[-1].end())
 
 
 def _account(text: str) -> Iterator[Candidate]:
@@ -628,7 +638,7 @@ def _account(text: str) -> Iterator[Candidate]:
         digits = _ascii_digits(m.group(0))
         if not 10 <= len(digits) <= 16:
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _reference_before(text, m.start()):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
@@ -643,7 +653,7 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _SPACED_ACCOUNT_RE.finditer(text):
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _reference_before(text, m.start()):
             continue  # 접수번호 123 456 7890 is a case number
         if 10 <= len(_ascii_digits(m.group(0))) <= 14 and (_context_before(
             text, m.start(), _BANK_CONTEXT, 25

@@ -30,10 +30,18 @@ _SYLLABLE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": 
              "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
 _SAID = "공영빵일이삼사오육륙칠팔구"
 # A run: digit tokens (written digits or syllables) with spaces, commas, dashes or dots between.
+_NATIVE = {"하나": "1", "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6", "일곱": "7",
+           "여덟": "8", "아홉": "9"}
+_TOKEN = rf"(?:[0-9]+|(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|[{_SAID}])+)"
+_DIGIT_RE = re.compile(rf"하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|[0-9{_SAID}]")
 _RUN_RE = re.compile(
-    rf"(?<![가-힣0-9A-Za-z])(?:[0-9]+|[{_SAID}]+)"
-    rf"(?:(?:[ \t]*[,.\-\u2010\u2011\u2012\u2013\u2212][ \t]*|[ \t]{{1,2}})(?:[0-9]+|[{_SAID}]+))*"
+    rf"(?<![가-힣0-9A-Za-z]){_TOKEN}"
+    rf"(?:(?:[ \t]*[,.\-\u2010\u2011\u2012\u2013\u2212][ \t]*|[ \t]{{1,2}}){_TOKEN})*"
 )
+# After a lone 이 that is the copula (99 05 15 이에요, 이고): not after 이예요, 이요, 이에 (digits).
+_COPULA_AFTER = ("에요", "고", "었", "야", "라", "죠", "지", "구", "며", "니", "네", "랑", "거")
+# A native number before 자리/글자/개 is a count (앞 여섯 자리, 일곱 자리), no digit.
+_COUNT_AFTER = re.compile(r"[ \t]*(?:자리|글자|번째|개|살|명|시|분)")
 # What may follow a run at once (no space): an ending, a particle, a joining word.
 _CONTINUATION = re.compile(
     r"(?:요|이요|예요|에요|이에요|입니다|이고|고|이구요|구요|로|으로|에|의|하고|다시|까지|만"
@@ -43,7 +51,9 @@ _CONTINUATION = re.compile(
 # The number's name, where the digits are looked for (after it, or just before it).
 _CUE_RE = re.compile(
     r"(?P<f>외국인[ \t]?(?:등록[ \t]?(?:증[ \t]?)?(?:번호)?|번호|증[ \t]?번호)|\bARC\b"
-    r"|[Aa]lien[ \t]registration)"
+    r"|(?:외국인[ \t]?)?등록증[ \t]?번호|[Aa]lien[ \t]registration"
+    r"|[Rr]egistration[ \t](?:no|number))"
+    r"|신분증[ \t]?번호"
     r"|주민[ \t]?(?:등록)?[ \t]?(?:번호|증)|(?<!사업자)(?<!사업자[ \t])(?<!차량)(?<!차량[ \t])"
     r"(?<!자동차)(?<!자동차[ \t])(?<!법인)(?<!고유)등록[ \t]?번호|(?P<b>생년월일)"
 )
@@ -60,6 +70,8 @@ _FRONT_WORD = re.compile(r"앞")
 # Between the cue and a front half said alone: a particle, a bracket, a colon (주민번호는 850101,
 # 주민등록번호(앞자리): 990503); anything longer needs 앞 (앞자리, 앞에) before the digits.
 _NEAR_CUE = re.compile(r"[ \t]*(?:는|가|요|은|이요|가요|는요)?[ \t]*[(:：)]?[ \t]*")
+# A first try taken back (880515 아니 880516 ...): masked as well.
+_CORRECTED = re.compile(r"[ \t,.…]*(?:아[ \t]*)?(?:아니|잠깐|정정|다시[ \t]?말|틀렸|죄송)")
 _WINDOW = 160
 _BEFORE = 45
 
@@ -93,12 +105,18 @@ def _runs(text: str, lo: int, hi: int) -> list[_Run]:
                 continue
             said = said[:last].rstrip(" \t,.-")
             end = m.start() + len(said)
-        ends = tuple(m.start() + i + 1 for i, ch in enumerate(said)
-                     if ch.isdigit() or ch in _SYLLABLE)
-        digits = "".join(_SYLLABLE.get(ch, ch) for ch in said if ch.isdigit() or ch in _SYLLABLE)
+        if _COUNT_AFTER.match(text, end):
+            last = max(said.rfind(" "), said.rfind("\t"), said.rfind(","), said.rfind("-"))
+            if last <= 0:
+                continue
+            said = said[:last].rstrip(" \t,.-")
+            end = m.start() + len(said)
+        tokens = list(_DIGIT_RE.finditer(said))
+        ends = tuple(m.start() + t.end() for t in tokens)
+        digits = "".join(_NATIVE.get(t.group(0)) or _SYLLABLE.get(t.group(0)) or t.group(0)
+                         for t in tokens)
         lone = said.endswith((" 이", "\t이"))
-        if lone and end < len(text) and "가" <= text[end] <= "힣" and not text.startswith(
-                ("예요", "요", "입니다"), end):
+        if lone and text.startswith(_COPULA_AFTER, end):
             # a lone 이 before 이에요/이고 is the copula (99 05 15 이에요)
             ends, digits = ends[:-1], digits[:-1]
         elif said.endswith("이") and len(digits) > 1 and end < len(text) and (
@@ -188,7 +206,8 @@ def _assemble(text: str, runs: list[_Run], foreign: bool, birth_cue: bool,
                     continue
             if not birth_cue and not _back_before(text, run.start) and (
                     _FRONT_WORD.search(text, max(0, run.start - 14), run.start)
-                    or cue_end is not None and _NEAR_CUE.fullmatch(text, cue_end, run.start)):
+                    or cue_end is not None and _NEAR_CUE.fullmatch(text, cue_end, run.start)
+                    or _CORRECTED.match(text, run.ends[-1])):
                 yield _kind(foreign, ""), run.start, run.ends[-1], "******"
                 used.add(i)
         elif len(run.digits) == 7 and run.digits[0] in "12345678" and _back_before(
@@ -242,7 +261,7 @@ def _back_before(text: str, start: int) -> bool:
 def resident_numbers(text: str) -> Iterator[Candidate]:
     """Resident and foreigner registration numbers said in any shape near their name."""
     if not ("주민" in text or "등록" in text or "외국인" in text or "생년월일" in text
-            or "ARC" in text or "egistration" in text):
+            or "신분증" in text or "ARC" in text or "egistration" in text):
         return
     seen_to = -1
     for cue in _CUE_RE.finditer(text):
@@ -259,7 +278,7 @@ def resident_numbers(text: str) -> Iterator[Candidate]:
         if nxt:
             hi = nxt.start()
         runs = _runs(text, lo, hi)
-        if runs and runs[0].start - cue.end() <= 40:
+        if runs and runs[0].start - cue.end() <= 70:
             yield from _assemble(text, runs, foreign, birth_cue, cue.end())
         # right before the cue: 011123-4068513 이 딸 주민번호예요
         if not birth_cue:

@@ -87,3 +87,38 @@ def test_every_shape_of_the_grammar() -> None:
     masked and its look-alikes get no resident number."""
     results = pii_rrn_shapes.run(seed=11, per_family=60, show=0)
     assert all(results[family] >= 0.98 for family in pii_rrn_shapes.FAMILIES), results
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # native numerals, as some elderly callers read
+        ("신분증 번호는 음 여섯 넷 공 여섯 공 넷 어 둘 공 둘 여덟 공 일곱 둘 입니다",
+         ["여섯 넷 공 여섯 공 넷 어 둘 공 둘 여덟 공 일곱 둘"]),
+        # a lone 이 before 에 is a digit, before 이고/이에요 the copula
+        ("주민 번호는 사 일 일 공 이 이에 이이고 나머지는 모르겠어요", ["사 일 일 공 이 이에 이"]),
+        ("ARC number 팔 공 공 육 공 오 아니요 여덟 공 공 여섯, 공 넷 여덟 다섯, 일곱 아홉 둘 다섯 하나입니다",
+         ["팔 공 공 육 공 오", "여덟 공 공 여섯, 공 넷 여덟 다섯, 일곱 아홉 둘 다섯 하나"]),
+    ],
+)
+def test_more_ways_of_saying_it(text: str, values: list[str]) -> None:
+    assert [v for _, v in _rrn_spans(text)] == values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a case, bill or document number named a little further back is nobody's phone/account
+        "고지서 번호 990515 1186264 맞나요",
+        "민원 접수번호는 구구영오일오 다시 일일팔육이육사요",
+        "주민등록등본 발급번호 9905-1511-8626",
+        "주민등록번호 앞 여섯 자리랑 일곱 자리 중에 뭘 적어요?",
+    ],
+)
+def test_reference_numbers_stay(text: str) -> None:
+    assert find(text) == []
+
+
+def test_own_phone_after_a_reference_number() -> None:
+    spans = [(s.type, s.text) for s in find("접수번호 말고 제 전화번호 2345-6789로 주세요")]
+    assert spans == [("phone", "2345-6789")]
