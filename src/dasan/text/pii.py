@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dasan.errors import Invalid
-from dasan.text import pii_documents, pii_name_model, pii_names, pii_rrn, pii_spoken
+from dasan.text import (
+    pii_documents,
+    pii_name_model,
+    pii_names,
+    pii_read_out,
+    pii_rrn,
+    pii_spoken,
+)
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -1233,7 +1240,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _email, _rrn, _spoken_rrn, pii_rrn.resident_numbers, _card, _phone, _spoken_phone, _account,
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
-    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
+    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
+    pii_read_out.passports, pii_read_out.plates, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled,
     pii_names.latin_names,

@@ -110,7 +110,8 @@ def passport(text: str) -> Iterator[Candidate]:
         if not shape_ok:
             continue
         compact = re.sub(r"[ \t-]", "", m.group(0))
-        if _near(text, m.start(), _PASSPORT_CONTEXT):
+        if _near(text, m.start(), _PASSPORT_CONTEXT) and not _REFERENCE_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()):
             pass
         elif not _PASSPORT_PLAIN.fullmatch(compact) or _REFERENCE_BEFORE.search(
                 text, max(0, m.start() - 12), m.start()):
@@ -206,7 +207,7 @@ _LICENCE_NAME_RE = re.compile(
 # The first ten digits only, right after 면허 (운전면허번호 1119402837 ... 하고 뒤에 15): a region
 # code, the year and the serial.
 _LICENCE_HEAD_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}})"
+    rf"(?<![\d\w\-])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}})"
     r"(?![\d]|[ \t]?[-.]?[ \t]?\d)"
 )
 

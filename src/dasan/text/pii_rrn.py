@@ -76,7 +76,7 @@ _WINDOW = 160
 _BEFORE = 45
 
 
-class _Run(NamedTuple):
+class Run(NamedTuple):
     start: int
     ends: tuple[int, ...]  # char offset after each digit
     digits: str
@@ -91,7 +91,7 @@ def _valid_birth(yymmdd: str, gender: str) -> bool:
     return True
 
 
-def _runs(text: str, lo: int, hi: int) -> list[_Run]:
+def digit_runs(text: str, lo: int, hi: int) -> list[Run]:
     """The digit runs in text[lo:hi] that stand as words of their own."""
     out = []
     for m in _RUN_RE.finditer(text, lo, hi):
@@ -122,9 +122,9 @@ def _runs(text: str, lo: int, hi: int) -> list[_Run]:
         elif said.endswith("이") and len(digits) > 1 and end < len(text) and (
                 "가" <= text[end] <= "힣"):
             # two readings: 사오일이삼오이요 is ...2 + 요 or ... + 이요
-            out.append(_Run(m.start(), ends[:-1], digits[:-1]))
+            out.append(Run(m.start(), ends[:-1], digits[:-1]))
         if digits:
-            out.append(_Run(m.start(), ends, digits))
+            out.append(Run(m.start(), ends, digits))
     return out
 
 
@@ -141,7 +141,7 @@ def _gap_ok(text: str, a: int, b: int, longest: int) -> bool:
     return len(gap) <= longest and not _OTHER_KIND.search(gap)
 
 
-def _assemble(text: str, runs: list[_Run], foreign: bool, birth_cue: bool,
+def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
               cue_end: int | None) -> Iterator[Candidate]:
     """Candidates from the runs near one cue (``cue_end``: where the cue ends when the runs
     follow it)."""
@@ -277,7 +277,7 @@ def resident_numbers(text: str) -> Iterator[Candidate]:
         nxt = _CUE_RE.search(text, cue.end(), hi)
         if nxt:
             hi = nxt.start()
-        runs = _runs(text, lo, hi)
+        runs = digit_runs(text, lo, hi)
         if runs and runs[0].start - cue.end() <= 70:
             yield from _assemble(text, runs, foreign, birth_cue, cue.end())
         # right before the cue: 011123-4068513 이 딸 주민번호예요
@@ -286,7 +286,7 @@ def resident_numbers(text: str) -> Iterator[Candidate]:
             other_before = list(_OTHER_KIND.finditer(text, back, cue.start()))
             if other_before:
                 back = other_before[-1].end()
-            before = [r for r in _runs(text, back, cue.start()) if r.start >= seen_to]
+            before = [r for r in digit_runs(text, back, cue.start()) if r.start >= seen_to]
             if before and cue.start() - before[-1].ends[-1] <= 16:
                 yield from _assemble(text, before, foreign, False, None)
         seen_to = hi

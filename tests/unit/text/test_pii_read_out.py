@@ -1,0 +1,61 @@
+"""Issue 12, twelfth round: business numbers, licences, passports and car plates read aloud, as
+families (``dasan.text.pii_read_out``): any grouping near the word that names them, before or
+after it, each beside a look-alike that must stay."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from dasan.config import PROJECT_ROOT
+from dasan.text.pii import find
+
+sys.path.insert(0, str(PROJECT_ROOT))  # the shapes' grammar is the benchmark's (bench)
+from bench import pii_document_shapes  # noqa: E402
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("사업자등록번호가 7 0 6 다시 4 4 하고 00363예요", "business_no", "7 0 6 다시 4 4 하고 00363"),
+        ("일 사 이 오 오 삼 팔 일 공 일 이게 사업자번호예요", "business_no",
+         "일 사 이 오 오 삼 팔 일 공 일"),
+        ("면허증 번호가 인천 사 오-8 0 8 1 2 2 하고 00예요", "driver_licence",
+         "인천 사 오-8 0 8 1 2 2 하고 00"),
+        ("166692050522 제 면허번호예요", "driver_licence", "166692050522"),
+        ("여권에 적힌 번호가 R 다음에 육오육삼사일사팔요", "passport", "R 다음에 육오육삼사일사팔"),
+        ("passport number 씨 공팔공육삼-육영", "passport", "씨 공팔공육삼-육영"),
+        ("엠공칠공비 사팔공공 이게 여권번호예요", "passport", "엠공칠공비 사팔공공"),
+        ("제 차 번호는 오백칠십구 저 이천팔백사십사입니다", "car_plate", "오백칠십구 저 이천팔백사십사"),
+        ("구오 마 사구삼공 차량 주인이에요", "car_plate", "구오 마 사구삼공"),
+        ("차량번호 부산368가 이일공이이에요", "car_plate", "부산368가 이일공이"),
+    ],
+)
+def test_documents_read_aloud(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in _spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "여권 발급 접수번호 M20241205 로 조회했어요",
+        "면허시험장 접수번호 11-2024-000123 이요",
+        "법인사업자 서류 문의는 02-3416-9471 확인사항",  # an office's line, no business number
+        "차로 삼십 분 걸려요",
+        "사업자 세금 1234만 원 냈어요",
+    ],
+)
+def test_document_look_alikes_stay(text: str) -> None:
+    assert [k for k, _ in _spans(text) if k in ("passport", "driver_licence", "business_no",
+                                                 "car_plate")] == []
+
+
+def test_every_family_of_the_grammar() -> None:
+    results = pii_document_shapes.run(seed=13, per_family=60, show=0)
+    assert all(results[f] >= 0.95 for f in pii_document_shapes.FAMILIES), results
+    assert results["look-alikes masked"] == 0
