@@ -1243,7 +1243,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
     pii_read_out.passports, pii_read_out.plates, pii_names.romanised_names,
     pii_names.spaced_names,
-    pii_names.spelled_names, pii_names.said_and_spelled,
+    pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )

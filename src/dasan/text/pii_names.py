@@ -354,3 +354,41 @@ def said_and_spelled(text: str) -> Iterator[Candidate]:
             if not any(w.split("-")[0].lower() in _LATIN_NOT_NAMES
                        and w.split("-")[0].lower() not in ROMAN_SURNAMES for w in words):
                 yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# Vietnamese names in Hangul (a quarter of the foreign residents who call): a surname, a middle
+# name - 티 for women, 반 for men, or another of the usual ones - and one or two given-name words
+# (레 티 투 하, 쩐 반 하이, 팜 반 득, 응우옌 티 투 짱). The middle name is what tells it from Korean
+# words; the last word may carry an ending (하가, 득이라고, 프엉이).
+_VIET_SURNAMES = ("응우옌|응웬|뉴엔|쩐|짠|레|팜|호앙|후인|판|부|보|브엉|당|부이|도|호|응오|즈엉|리"
+                  "|마이|딘|찐|또|람|하|까오|르엉|홍|꽁|트엉|떠")
+_VIET_MIDDLE = "티|반|흐우|득|딘|꽝|밍|응옥|탄|타인|투|티엔|쑤언|꾸옥|낌|홍|후"
+_VIET_RE = re.compile(
+    rf"(?<![가-힣])(?:{_VIET_SURNAMES})[ \t](?:{_VIET_MIDDLE})"
+    rf"(?P<rest>(?:[ \t][가-힣]{{1,6}}){{1,2}})")
+
+
+def vietnamese_names(text: str) -> Iterator[Candidate]:
+    if "티" not in text and "반" not in text and not any(m in text for m in ("득", "흐우", "밍")):
+        return
+    from dasan.text.pii_name_model import ENDINGS, common_word_set
+
+    common = common_word_set()
+    for m in _VIET_RE.finditer(text):
+        end = None
+        pos = m.start("rest")
+        for word in m.group("rest").split():
+            pos = text.index(word, pos)
+            if word in common:
+                break
+            # a given name of one to three syllables, maybe with an ending (하가, 득이라고)
+            cut = next((n for n in range(min(2, len(word)), 0, -1) if word[n:] in ENDINGS
+                        and word[n:]), None)
+            if word in ENDINGS or cut is None and len(word) > 2:
+                break
+            end = pos + (cut if cut is not None else len(word))
+            if cut is not None:
+                break  # the ending closes the name
+            pos += len(word)
+        if end is not None:
+            yield "name", m.start(), end, text[m.start()] + " *"
