@@ -356,15 +356,19 @@ SPLITS = {
     "tune-o": DATA / "pii_v2_tune_o.jsonl",
     "tune-o1": DATA / "pii_v2_tune_o.jsonl",
     "tune-o2": DATA / "pii_v2_tune_o.jsonl",
+    "tune-q": DATA / "pii_v2_tune_q.jsonl",
+    "tune-q1": DATA / "pii_v2_tune_q.jsonl",
+    "tune-q2": DATA / "pii_v2_tune_q.jsonl",
 }
-# Sets K, M and O are split by position: K2, M2 and O2 (every third item, from the third) are
-# kept back from whoever tunes - scored, never printed with --errors - and K1, M1 and O1 (the
-# rest) are looked at.
+# Sets K, M, O and Q are split by position: K2, M2, O2 and Q2 (every third item, from the third)
+# are kept back from whoever tunes - scored, never printed with --errors - and K1, M1, O1 and Q1
+# (the rest) are looked at.
 K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
            "tune-m1": lambda i: i % 3 != 2, "tune-m2": lambda i: i % 3 == 2,
-           "tune-o1": lambda i: i % 3 != 2, "tune-o2": lambda i: i % 3 == 2}
-NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune-o2",
-                       "holdout-i", "holdout-j", "holdout-n", "holdout-p"})
+           "tune-o1": lambda i: i % 3 != 2, "tune-o2": lambda i: i % 3 == 2,
+           "tune-q1": lambda i: i % 3 != 2, "tune-q2": lambda i: i % 3 == 2}
+NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune-o2", "tune-q",
+                       "tune-q2", "holdout-i", "holdout-j", "holdout-n", "holdout-p"})
 
 
 def split_items(split: str) -> list[dict[str, Any]]:
