@@ -189,9 +189,18 @@ def _front_alone(rng: random.Random, foreign: bool) -> Item:
     return _fill(frame, front, cue, rng)
 
 
+def _no_name(rng: random.Random, foreign: bool) -> Item:
+    """A reply or an agent reading back, the number's name said turns before (not in the text)."""
+    number = _number(rng, foreign)
+    said = _render(number, rng)
+    frame = rng.choice(("네 {x}{e}", "상담사: 확인차 다시 읽어드리겠습니다. {x} 맞으십니까?",
+                        "(이어서) {x}{e}", "고객: 아 네, {x}{e}", "{x} 맞아요"))
+    return _fill(frame, said, "", rng)
+
+
 FAMILIES: dict[str, Callable[[random.Random, bool], Item]] = {
     "whole": _whole, "halves apart": _apart, "corrected": _corrected,
-    "front + first back": _front_first, "front alone": _front_alone,
+    "front + first back": _front_first, "front alone": _front_alone, "no name": _no_name,
 }
 
 

@@ -57,6 +57,11 @@ _CUE_RE = re.compile(
     r"|주민[ \t]?(?:등록)?[ \t]?(?:번호|증)|(?<!사업자)(?<!사업자[ \t])(?<!차량)(?<!차량[ \t])"
     r"(?<!자동차)(?<!자동차[ \t])(?<!법인)(?<!고유)등록[ \t]?번호|(?P<b>생년월일)"
 )
+# A half named by itself, with no number's name in the message (앞자리 850127 에 뒤에 첫 자리 1,
+# (이어서) 뒤 7자리 7638150): the digits must still make a birth date and a back half.
+_HALF_CUE_RE = re.compile(
+    r"앞[ \t]?(?:(?:6|여섯)[ \t]?)?자리|뒤[ \t]?(?:7|일곱)[ \t]?자리"
+    r"|뒷[ \t]?(?:(?:7|일곱)[ \t]?)?자리")
 # Words that name another kind of number: the digits after them are not this one's.
 _OTHER_KIND = re.compile(
     r"전화|연락처|핸드폰|휴대폰|휴대전화|폰[ \t]?번호|카드|계좌|통장|여권|면허|사업자|보험|접수"
@@ -70,6 +75,12 @@ _FRONT_WORD = re.compile(r"앞")
 # Between the cue and a front half said alone: a particle, a bracket, a colon (주민번호는 850101,
 # 주민등록번호(앞자리): 990503); anything longer needs 앞 (앞자리, 앞에) before the digits.
 _NEAR_CUE = re.compile(r"[ \t]*(?:는|가|요|은|이요|가요|는요)?[ \t]*[(:：)]?[ \t]*")
+# The words before a lone first back digit: 뒷자리 (첫 자리), 뒤 첫 자리, 뒷번호 첫째.
+_FIRST_BACK_BEFORE = re.compile(
+    r"(?:뒷[ \t]?(?:자리|번호)|뒤)(?:는|가|은|에)?[ \t]*"
+    r"(?:(?:첫|맨[ \t]?앞)[ \t]?(?:자리|번째|째|숫자|글자)?(?:는|가|은|이)?[ \t]*)?$")
+# The cue names the front half (주민번호 앞자리 ..., 주민번호 앞에 거): its first run is that half.
+_FRONT_NAMED = re.compile(r"[ \t]*(?:의|는|가|은)?[ \t]*앞")
 # A first try taken back (880515 아니 880516 ...): masked as well.
 _CORRECTED = re.compile(r"[ \t,.…]*(?:아[ \t]*)?(?:아니|잠깐|정정|다시[ \t]?말|틀렸|죄송)")
 _WINDOW = 160
@@ -142,7 +153,8 @@ def _gap_ok(text: str, a: int, b: int, longest: int) -> bool:
 
 
 def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
-              cue_end: int | None) -> Iterator[Candidate]:
+              cue_end: int | None, front_named: bool = False, half_alone: bool = True
+              ) -> Iterator[Candidate]:
     """Candidates from the runs near one cue (``cue_end``: where the cue ends when the runs
     follow it)."""
     used: set[int] = set()
@@ -188,6 +200,7 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
             yield kind, runs[i].start, ends[12], f"{digits[:6]}-{digits[6]}******"
         used.update(picked)
     # what is left: a front half (with the first back digit), or a half alone
+    front_alone = False  # a front half said alone just before: its first back digit may follow
     for i, run in enumerate(runs):
         if i in used or any(run.start < runs[j].ends[-1] and runs[j].start < run.ends[-1]
                             for j in used):
@@ -204,12 +217,19 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
                         f"{run.digits}-{g}******"
                     used.update((i, nxt))
                     continue
-            if not birth_cue and not _back_before(text, run.start) and (
+            if half_alone and not birth_cue and not _back_before(text, run.start) and (
                     _FRONT_WORD.search(text, max(0, run.start - 14), run.start)
+                    or front_named and i == 0
                     or cue_end is not None and _NEAR_CUE.fullmatch(text, cue_end, run.start)
                     or _CORRECTED.match(text, run.ends[-1])):
                 yield _kind(foreign, ""), run.start, run.ends[-1], "******"
                 used.add(i)
+                front_alone = True
+        elif len(run.digits) == 1 and run.digits in "12345678" and front_alone and (
+                said_back := _FIRST_BACK_BEFORE.search(text, max(0, run.start - 14), run.start)):
+            # 뒷자리 2로 시작하시는: the first back digit alone, the front said before
+            yield _kind(foreign, run.digits), said_back.start(), run.ends[-1], "*"
+            used.add(i)
         elif len(run.digits) == 7 and run.digits[0] in "12345678" and _back_before(
                 text, run.start):
             yield _kind(foreign, run.digits[0]), run.start, run.ends[-1], \
@@ -231,7 +251,8 @@ def _first_digit(text: str, pos: int) -> int:
 
 # Between the front half and a lone first back digit: a dash, 다시, 에, 하고, 뒷자리 (첫째) ...
 _JOIN_RE = re.compile(
-    r"[ \t]*(?:[-\u2010\u2011\u2012\u2013\u2212][ \t]*"
+    r"[ \t]*(?:(?:요|이요|이고요|이고|고요|고)(?![가-힣])[ \t]*)?"
+    r"(?:[-\u2010\u2011\u2012\u2013\u2212][ \t]*"
     r"|(?:에|의|다시|하고|대시|하이픈|이고|고|,)[ \t]*)*"
     r"(?:(?:뒤에|뒤는|뒤|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)[ \t]*"
     r"(?:(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
@@ -260,13 +281,18 @@ def _back_before(text: str, start: int) -> bool:
 
 def resident_numbers(text: str) -> Iterator[Candidate]:
     """Resident and foreigner registration numbers said in any shape near their name."""
-    if not ("주민" in text or "등록" in text or "외국인" in text or "생년월일" in text
-            or "신분증" in text or "ARC" in text or "egistration" in text):
-        return
+    cued = ("주민" in text or "등록" in text or "외국인" in text or "생년월일" in text
+            or "신분증" in text or "ARC" in text or "egistration" in text)
+    cues = list(_CUE_RE.finditer(text)) if cued else []
+    if not cues and ("자리" in text):
+        # (회원번호 앞자리, 카드 앞자리: the half of another number)
+        cues = [m for m in _HALF_CUE_RE.finditer(text)
+                if "번호" not in text[max(0, m.start() - 8):m.start()]
+                and not _OTHER_KIND.search(text, max(0, m.start() - 12), m.start())]
     seen_to = -1
-    for cue in _CUE_RE.finditer(text):
-        foreign = bool(cue.group("f"))
-        birth_cue = bool(cue.group("b"))
+    for k, cue in enumerate(cues):
+        foreign = bool(cue.groupdict().get("f"))
+        birth_cue = bool(cue.groupdict().get("b"))
         # after the cue, up to the next word that names another kind of number
         lo = max(cue.end(), seen_to)
         hi = min(len(text), cue.end() + _WINDOW)
@@ -274,19 +300,80 @@ def resident_numbers(text: str) -> Iterator[Candidate]:
         other = _OTHER_KIND.search(text, cue.end(), hi)
         if other:
             hi = other.start()
-        nxt = _CUE_RE.search(text, cue.end(), hi)
-        if nxt:
-            hi = nxt.start()
+        if k + 1 < len(cues) and cues[k + 1].start() < hi and cue.re is _CUE_RE:
+            hi = cues[k + 1].start()
+        front_named = cue.re is _CUE_RE and bool(_FRONT_NAMED.match(text, cue.end()))
         runs = digit_runs(text, lo, hi)
         if runs and runs[0].start - cue.end() <= 70:
-            yield from _assemble(text, runs, foreign, birth_cue, cue.end())
-        # right before the cue: 011123-4068513 이 딸 주민번호예요
-        if not birth_cue:
-            back = max(0, cue.start() - _BEFORE)
-            other_before = list(_OTHER_KIND.finditer(text, back, cue.start()))
-            if other_before:
-                back = other_before[-1].end()
-            before = [r for r in digit_runs(text, back, cue.start()) if r.start >= seen_to]
-            if before and cue.start() - before[-1].ends[-1] <= 16:
-                yield from _assemble(text, before, foreign, False, None)
-        seen_to = hi
+            yield from _assemble(text, runs, foreign, birth_cue, cue.end(), front_named)
+        # right before the cue: 011123-4068513 이 딸 주민번호예요 (not when another kind's word
+        # comes first: 계좌 우리 1002-133-847206, 주민번호 ... is an account)
+        if not birth_cue and cue.re is _CUE_RE:
+            back = max(0, cue.start() - _BEFORE, seen_to)
+            before = digit_runs(text, back, cue.start())
+            if before and cue.start() - before[-1].ends[-1] <= 16 and not _OTHER_KIND.search(
+                    text, back, cue.start()):
+                yield from _assemble(text, before, foreign, False, None,
+                                     bool(_FRONT_NAMED.match(text, cue.end())))
+        seen_to = max(seen_to, hi)
+    yield from _said_without_name(text, seen_to)
+
+
+# Six digits in a row (or in pairs) somewhere: where a number said with no name may start.
+_SIX_RE = re.compile(
+    rf"(?<![가-힣0-9])(?:(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|[0-9{_SAID}])[ \t,.\-]{{0,2}}){{6}}")
+_SAID_CHARS = frozenset(_SAID)
+
+
+def _said_without_name(text: str, done_to: int) -> Iterator[Candidate]:
+    """Thirteen digits said aloud with no name for them (a reply in a dialogue, an agent reading
+    back: 칠삼공구공삼 다시 오공일팔공오칠 맞으십니까?): a birth date, a back half whose first
+    digit is 1-8, the halves apart as words (a run boundary between the sixth and seventh digit),
+    most of it said in syllables, and no word of another kind of number just before."""
+    pos = 0
+    for m in _SIX_RE.finditer(text):
+        if m.start() < max(pos, done_to):
+            continue
+        lo, hi = m.start(), min(len(text), m.start() + 90)
+        if _OTHER_KIND.search(text, max(0, lo - 25), lo) or _REFERENCE_WORD.search(
+                text, max(0, lo - 25), lo):
+            continue
+        runs = digit_runs(text, lo, hi)
+        for cand in _thirteen(text, runs):
+            yield cand
+            pos = cand[2]
+            break
+
+
+_SAID_GAP = re.compile(
+    r"[ \t,.…]*(?:(?:다시|에|의|하고|대시|하이픈|그리고|뒤에|뒤는|뒷[ \t]?자리(?:는|가)?|음|어|요)"
+    r"[ \t,.…]*){0,2}")
+# Between written halves said with no name: a word that joins them (740811 대시 ...).
+_HALVES_JOINED = re.compile(
+    r"다시|대시|하이픈|에|의|뒤|뒷|어|음|하고|그리고|[-\u2010\u2011\u2012\u2013\u2212]|…|\.\.")
+_REFERENCE_WORD = re.compile(r"접수|신청|민원|고지서|납부|계량기|발급|예약|주문|송장")
+
+
+def _thirteen(text: str, runs: list[Run]) -> Iterator[Candidate]:
+    for i in range(len(runs)):
+        count, picked = 0, list[int]()
+        for k in range(i, len(runs)):
+            if picked and runs[k].start < runs[picked[-1]].ends[-1]:
+                continue  # the other reading of the same words
+            if picked and not _SAID_GAP.fullmatch(text, runs[picked[-1]].ends[-1], runs[k].start):
+                break  # with no name, only a joining word or a filler between the groups
+            picked.append(k)
+            count += len(runs[k].digits)
+            if count >= 13:
+                break
+        if count != 13:
+            continue
+        digits = "".join(runs[k].digits for k in picked)
+        ends = [e for k in picked for e in runs[k].ends]
+        if digits[6] not in "12345678" or not _valid_birth(digits[:6], digits[6]):
+            continue
+        said = text[runs[i].start:ends[12]]
+        spoken = sum(not ch.isascii() for ch in said if ch.isalnum()) >= 6
+        if not spoken and not _HALVES_JOINED.search(text, ends[5], ends[6]):
+            continue  # written digits in groups: an account's or a case number's shape
+        yield _kind(False, digits[6]), runs[i].start, ends[12], f"{digits[:6]}-{digits[6]}******"
