@@ -112,7 +112,7 @@ class MaskResult:
 # --- helpers ---------------------------------------------------------------------------------
 
 # ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc"
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc_"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
@@ -374,6 +374,13 @@ _DIGITWISE_PHONE_RE = re.compile(
 )
 
 
+# A mobile number remembered in part (010-5394-21 까지만 기억나요): the prefix, the middle group
+# and one to three digits of the last.
+_PARTIAL_MOBILE_RE = re.compile(
+    rf"(?<![\d\w+{_DASH}])01[016789](?:[ \t]*[{_DASH}.][ \t]*|[ \t])\d{{3,4}}"
+    rf"(?:[ \t]*[{_DASH}.][ \t]*|[ \t])\d{{1,3}}(?![{_DASH}\d]|[ \t]?[{_DASH}]\d)")
+
+
 def _phone_replacement(area: str, last: str) -> str:
     return f"0{area}-****-{last}"
 
@@ -414,6 +421,8 @@ def _phone(text: str) -> Iterator[Candidate]:
         if not area.startswith("1") and _office_line(text, m.start(), m.end()):
             continue
         yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
+    for m in _PARTIAL_MOBILE_RE.finditer(text):
+        yield "phone", m.start(), m.end(), m.group(0)[:3] + "-****-**"
     for m in _DIGITWISE_PHONE_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group("rest"))
         yield "phone", m.start(), m.end(), _phone_replacement(m.group("a"), digits[-4:])
@@ -439,15 +448,16 @@ _SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_S
 _CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
                r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|다음|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
     rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
-    rf"|(?<=[ \t,])(?:대시|그리고)(?=[ \t]?{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t,])(?:대시|그리고|(?:그[ \t]?)?다음(?:이|에|은|엔)?)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
-_SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
+_SPOKEN_TOKEN_RE = re.compile(
+    rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>다음(?:이|에|은|엔)?|[^\s]+?|\s+)")
 
 
 def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:

@@ -127,7 +127,7 @@ _PASSPORT_DIGITS = re.compile(
     rf"[{_SAID}](?:[{_SAID}]|[ \t,.\-]+(?=[{_SAID}])"
     rf"|[ \t]*(?:다시|에|하고|의)[ \t]*(?=[{_SAID}]))*")
 _PASSPORT_CUE = re.compile(r"여권|[Pp]assport|PASSPORT")
-_MID_LETTER = re.compile(rf"[ \t]?({_LETTER})[ \t]?")
+_MID_LETTER = re.compile(rf"[ \t,.\-]{{0,3}}({_LETTER})[ \t,.\-]{{0,3}}")
 
 
 def _said(s: str) -> str:
@@ -209,9 +209,10 @@ _READ_PLATE_RE = re.compile(
     # a copula may follow (오일공칠이에요, 팔천팔백팔십칠이요: its 이 is no digit)
     r"|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요|에)))")
 _PLATE_BEFORE = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|자동차|승용차|화물차"
-                           r"|택시|트럭|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])")
+                           r"|택시|트럭|렌트카|렌터카|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])")
 _PLATE_AFTER = re.compile(r"[ \t]*(?:이|가|인|은|는|로|으로)?[ \t]*"
-                          r"(?:차량|차(?![가-힣])|차가|차는|차를|번호판|오토바이)")
+                          r"(?:차량|차(?![가-힣])|차가|차는|차를|번호판|오토바이|렌트카|렌터카|렌트"
+                          r"|택시|트럭|승용차|화물차)")
 _SAID_NUMBER_VALUE = {"십": 10, "백": 100, "천": 1000}
 
 
@@ -228,7 +229,7 @@ def _number_value(said: str) -> int:
 
 def plates(text: str) -> Iterator[Candidate]:
     """A car plate read aloud in any of its readings, after or right before a vehicle word."""
-    if not (_PLATE_BEFORE.search(text) or "번호판" in text):
+    if not (_PLATE_BEFORE.search(text) or "번호판" in text or "렌트" in text):
         return
     for m in _READ_PLATE_RE.finditer(text):
         written = m.group("hd") is not None and m.group("td") is not None

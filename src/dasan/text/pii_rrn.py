@@ -321,7 +321,8 @@ def resident_numbers(text: str) -> Iterator[Candidate]:
 
 # Six digits in a row (or in pairs) somewhere: where a number said with no name may start.
 _SIX_RE = re.compile(
-    rf"(?<![가-힣0-9])(?:(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|[0-9{_SAID}])[ \t,.\-]{{0,2}}){{6}}")
+    r"(?<![가-힣0-9])(?:(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉"
+    rf"|[0-9{_SAID}])[ \t,.\-]{{0,2}}){{6}}")
 _SAID_CHARS = frozenset(_SAID)
 
 

@@ -59,3 +59,23 @@ def test_every_family_of_the_grammar() -> None:
     results = pii_document_shapes.run(seed=13, per_family=60, show=0)
     assert all(results[f] >= 0.95 for f in pii_document_shapes.FAMILIES), results
     assert results["look-alikes masked"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("제 번호가 공일공 칠 칠 이 삼, 그 다음이 사 오 영 구 맞아요", "phone",
+         "공일공 칠 칠 이 삼, 그 다음이 사 오 영 구"),
+        ("연락처 010_4471_0628", "phone", "010_4471_0628"),
+        ("010-7721-53 까지만 기억나요", "phone", "010-7721-53"),
+        ("칠십사 가 삼천이백십 렌트카였어요", "car_plate", "칠십사 가 삼천이백십"),
+        ("여권 번호는 S, 일, 이, 삼, 디, 사, 오, 육, 칠 이에요", "passport",
+         "S, 일, 이, 삼, 디, 사, 오, 육, 칠"),
+    ],
+)
+def test_more_readings_from_set_q(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in _spans(text)
+
+
+def test_an_account_is_no_partial_phone() -> None:
+    assert _spans("계좌 187-019-901279") == [("account", "187-019-901279")]
