@@ -991,7 +991,7 @@ _NAME_CUE_RE = re.compile(
     r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
-    r"민원인|대상자|본인|고객명|"
+    r"민원인|대상자|본인|고객명|신고인|대상[ \t]?아동|아동명|피해자|"
     r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
@@ -1239,7 +1239,22 @@ def _names(text: str) -> Iterator[Candidate]:
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
             start = m.start("name")
+            if _part_of_a_word(text, start, name):
+                continue
             yield "name", start, start + len(name), _mask_name(name)
+
+
+def _part_of_a_word(text: str, start: int, name: str) -> bool:
+    """The found name is part of an ordinary word: glued after the cue (본인인증용), the start of
+    a known word (어머 in 어머니), a common noun and its particle (여권이), or a verb (신고했)."""
+    word = re.match(r"[가-힣]*", text[start:])
+    whole = word.group(0) if word else name
+    common = pii_name_model.common_word_set()
+    return (start > 0 and "가" <= text[start - 1] <= "힣"
+            or whole != name and (whole in _NOT_NAMES or whole in common
+                                  or whole[:len(name) + 1] in _NOT_NAMES | common)
+            or name[-1] in "이가은는을를" and name[:-1] in common
+            or name[-1] in "했았었겠")
 
 
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
@@ -1293,7 +1308,7 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
     names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
              and all("가" <= ch <= "힣" for ch in text[s:e])}
     for name in names:
-        spaced = "[ \t]".join(name)
+        spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
             yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
     if _SPELLING_CUE.search(text):

@@ -46,7 +46,7 @@ _ROMAN_RE = re.compile(
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
     rf"{_CUE}[ \t]*(?:[^?\n]{{0,15}}\?[ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
-    r"(?P<name>[가-힣](?:[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
+    r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"
 )
@@ -123,13 +123,13 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
 
     for m in _cued_matches(_SPACED_RE, text):
-        syllables = _strip_particle(m.group("name").split())
+        syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
         if not any(ch in GIVEN_SYLLABLES for ch in syllables[1:]) or syllables[-1] in "더요":
             continue  # 성함 한 번 더요?: words, not a name spelled out
         start = m.start("name")
-        letters = [i for i, ch in enumerate(m.group("name")) if not ch.isspace()]
+        letters = [i for i, ch in enumerate(m.group("name")) if "가" <= ch <= "힣"]
         end = start + letters[len(syllables) - 1] + 1
         masked = " ".join([syllables[0], *("*" for _ in syllables[1:-1]), syllables[-1]])
         if len(syllables) == 2:
@@ -312,7 +312,10 @@ _LATIN_AFTER_CUE_RE = re.compile(
     r"(?P<name>[A-Z][a-z]{1,14}(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
-    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is)|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?)[ \t]+"
+    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"
+    r"|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?"
+    # a signature at the end of a message: ... my deposit. - Sofia Marquez
+    r"|(?:^|[.!?][ \t]*)(?:-|–|—)(?=[ \t]*[A-Z][a-z]+[ \t]+[A-Z][a-z]+[ \t]*$))[ \t]+"
     r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?"
     r"(?:[ \t]+[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?){0,2})(?![A-Za-z])")
 
@@ -392,3 +395,4 @@ def vietnamese_names(text: str) -> Iterator[Candidate]:
             pos += len(word)
         if end is not None:
             yield "name", m.start(), end, text[m.start()] + " *"
+

@@ -40,3 +40,32 @@ def test_names_said_in_these_ways(text: str, name: str) -> None:
 )
 def test_words_that_stay(text: str) -> None:
     assert [n for n in _names(text) if n != "Zhang Yufei"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("신고인 이겨울", "이겨울"),  # a form's field
+        ("보호자 : 도미란 / 대상 아동 : 도하준 (7세)", "도하준"),
+        ("같이 일하는 바트바야르가 다쳐서 대신 전화했어요", "바트바야르"),
+        ("Hi, this is Daniyar Seitkali, I need help with my visa.", "Daniyar Seitkali"),
+        ("My landlord refuses to return my deposit. - Sofia Marquez", "Sofia Marquez"),
+        ("이름 철자가 설, 아, 린, 설아린이요", "설, 아, 린"),  # spelled with commas
+    ],
+)
+def test_names_from_set_q(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "119에 먼저 신고했고요, 112도 불렀어요",  # a verb after a cue-like word
+        "본인인증용 주민번호 990311",  # glued to the cue
+        "저 베트남 여권이 씨 칠 오 이 팔 삼 일 사 예요",  # a noun and its particle before 씨
+        "예금주 어머니",  # the start of a known word
+        "It is raining. - Please help",
+    ],
+)
+def test_no_name_in_these(text: str) -> None:
+    assert _names(text) == []
