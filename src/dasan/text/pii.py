@@ -566,7 +566,9 @@ _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
 # A card number half masked, its first four digits shown (5412-****-****-9047, 5412-75**-****-9047,
 # 5412 **** **** 9047); only the last four shown is no personal data.
 _MASKED_CARD_RE = re.compile(
-    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}\d{{4}}(?![\d*])")
+    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}"
+    # the last group masked in part as well (4082****1937**31)
+    r"(?:\d{4}|[\d*xX●]{2}\d{2})(?![\d*])")
 # A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
 _DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-./]?[ \t]*\d){15}(?!\d)")
 
@@ -720,16 +722,26 @@ _LETTER_NAMES = {"에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", 
                  "와이": "y", "제트": "z", "지읒": "z"}
 _SPELLED_TOKEN = "|".join(sorted(
     [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
-     "언더스코어", "하이픈", "대시", r"[A-Za-z0-9]+"], key=len, reverse=True))
+     "언더스코어", "하이픈", "대시", "제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐",
+     "에잇", "나인", r"[A-Za-z0-9]+"], key=len, reverse=True))
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
     r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 
 
+# A public office's role address (help@seoul.go.kr, minwon@...or.kr) is nobody's own.
+_ROLE_LOCAL = frozenset(str.split(
+    "help info admin webmaster contact support master minwon noreply no-reply cs service "
+    "helpdesk counsel question qna"))
+_PUBLIC_DOMAIN = re.compile(r"\.(?:go|or)\.kr$|seoul\.kr$", re.IGNORECASE)
+
+
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
+        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+            continue
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     for m in _SPOKEN_EMAIL_RE.finditer(text):
@@ -737,6 +749,8 @@ def _email(text: str) -> Iterator[Candidate]:
         head = local[:2] if len(local) > 2 else local[:1]
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
+        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+            continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
         for m in _SPELLED_EMAIL_RE.finditer(text):

@@ -299,7 +299,9 @@ def health_insurance(text: str) -> Iterator[Candidate]:
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _SAID_RUN_RE = re.compile(
     rf"(?<![가-힣0-9])[{_SAID}](?:[{_SAID}]|[ \t,.\-]"
-    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}]))*"
+    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}])"
+    # 오사삼일 다음에 이팔 공공 그 다음 구일칠삼 마지막 육이공팔
+    rf"|(?<=[ \t])(?:그[ \t]?)?(?:다음|마지막)(?:에|은|이|으로)?(?=[ \t][{_SAID}]))*"
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
     ("business_no", re.compile(r"사업자"), (10,)),

@@ -78,8 +78,31 @@ def _region_start(text: str, start: int) -> int:
     return m.start() if m else start
 
 
+# Two digits said as a number (이십삼 -> 23, 이십 -> 20, 십오 -> 15), as licences are read (면허증
+# 번호요 이십삼 에 이십 에 ...): rewritten in place, the same length (이십삼 -> 2-3).
+_TENS_RE = re.compile(r"(?<![가-힣])([이삼사오육칠팔구])?십([일이삼사오육칠팔구])?(?![가-힣])")
+_SINO_DIGIT = "영일이삼사오육칠팔구"
+
+
+def _tens_view(text: str) -> str:
+    def said(m: re.Match[str]) -> str:
+        tens = str(_SINO_DIGIT.index(m.group(1))) if m.group(1) else "1"
+        ones = str(_SINO_DIGIT.index(m.group(2))) if m.group(2) else "0"
+        if len(m.group(0)) == 3:
+            return f"{tens}-{ones}"
+        return tens + ones if len(m.group(0)) == 2 else m.group(0)
+
+    return _TENS_RE.sub(said, text)
+
+
 def documents(text: str) -> Iterator[Candidate]:
     """Business and licence numbers read aloud near their name."""
+    if "십" in text and "면허" in text:
+        yield from _documents(_tens_view(text))
+    yield from _documents(text)
+
+
+def _documents(text: str) -> Iterator[Candidate]:
     for kind, cue_re in _KINDS:
         for cue in cue_re.finditer(text):
             # after the cue, up to the next word of another kind

@@ -79,3 +79,25 @@ def test_more_readings_from_set_q(text: str, kind: str, value: str) -> None:
 
 def test_an_account_is_no_partial_phone() -> None:
     assert _spans("계좌 187-019-901279") == [("account", "187-019-901279")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("면허증 번호요 이십일 에 십오 에 삼공칠일팔구 에 영삼", "driver_licence",
+         "이십일 에 십오 에 삼공칠일팔구 에 영삼"),
+        ("카드번호는 사사삼일 다음에 이팔 공공 그 다음 구일칠삼 마지막 육이공팔", "card",
+         "사사삼일 다음에 이팔 공공 그 다음 구일칠삼 마지막 육이공팔"),
+        ("체크카드 번호 5310****1937**42 이라고 나와요", "card", "5310****1937**42"),
+        ("메일은 에스 오 엔 점 투 쓰리 골뱅이 네이트 점 컴 입니다", "email",
+         "에스 오 엔 점 투 쓰리 골뱅이 네이트 점 컴"),
+    ],
+)
+def test_cards_licences_and_mail_read_aloud(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in _spans(text)
+
+
+def test_an_offices_role_address_is_nobodys() -> None:
+    assert _spans("문의는 help@seoul.go.kr 로 하라던데 맞나요") == []
+    assert _spans("제 메일 help@naver.com 이에요") == [("email", "help@naver.com")]
+    assert _spans("면허 딴 지 이십 년 됐어요") == []
