@@ -1155,7 +1155,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
     하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
-    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려"""
+    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려
+    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신"""
     )
 )
 
@@ -1283,6 +1284,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.plates, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
+    pii_names.self_named_banmal,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )

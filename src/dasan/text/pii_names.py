@@ -396,3 +396,23 @@ def vietnamese_names(text: str) -> Iterator[Candidate]:
         if end is not None:
             yield "name", m.start(), end, text[m.start()] + " *"
 
+
+
+# A child or a friend naming themselves in a text message (엄마 나 세아야, 언니 나 다온이야): 나,
+# a two-syllable given name and 야/이야 ending the clause.
+_SELF_BANMAL_RE = re.compile(
+    r"(?:^|[.!?\]][ \t]*|(?:엄마|아빠|언니|오빠|누나|형|할머니|할아버지|이모|삼촌)[ \t,]+)"
+    r"나[ \t]+(?P<n>[가-힣]{2})(?:이)?야(?=[ \t.!?,~]|$)")
+
+
+def self_named_banmal(text: str) -> Iterator[Candidate]:
+    if "나 " not in text or "야" not in text:
+        return
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES
+    from dasan.text.pii_name_model import common_word_set
+
+    for m in _SELF_BANMAL_RE.finditer(text):
+        name = m.group("n")
+        if all(ch in GIVEN_SYLLABLES for ch in name) and name not in NOT_NAMES and (
+                name not in common_word_set()):
+            yield "name", m.start("n"), m.end("n"), name[0] + "*"

@@ -69,3 +69,14 @@ def test_names_from_set_q(text: str, name: str) -> None:
 )
 def test_no_name_in_these(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_child_names_themselves_in_a_text() -> None:
+    assert _names("[SMS] 엄마 나 다온이야. 다산콜에 전화했어") == ["다온"]
+    assert _names("엄마 나 학생이야") == []
+    assert _names("나 지금 집이야") == []
+
+
+def test_age_words_and_verb_forms_are_no_names() -> None:
+    assert _names("어제 오신 기사님이 친절했어요") == []
+    assert _names("저는 화곡동에 사는 구순 노인이에요") == []
