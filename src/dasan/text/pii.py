@@ -527,6 +527,11 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
             yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
 
 
+_LAST_DIGIT_ENDING = re.compile(
+    r"(?:로|으로|요|예요|에요|입니다|이고|고|번|까지|는|은|를|을|랑|하고|라고|야|인데|맞)(?![가-힣])"
+    r"|(?:로|요|번|까지|라고|인데|맞)")
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     yield from _sino_phone(text)
     for m in _SPOKEN_RE.finditer(text):
@@ -542,8 +547,11 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
             # A trailing digit syllable that starts a word (오육칠팔 이에요) is not part of it.
             end = m.start() + said[length - 1][0]
             if said[length - 1][2] == 2 and end < len(text) and "가" <= text[end] <= "힣" and (
-                    text[end] not in _DIGIT_VALUE):
-                continue  # 삼삼사공 이에요: 이 begins the ending, not the number
+                    text[end] not in _DIGIT_VALUE) and (
+                    text[end - 1] == "이" or not _LAST_DIGIT_ENDING.match(text, end)):
+                # 삼삼사공 이에요: 이 begins the ending, not the number; ... / 영등포구: a word
+                # that starts like a digit (칠로, 오요: the digit and its particle)
+                continue
             if not any(how for _, _, how in said[:length]) and not _SPOKEN_JOINER.search(
                     text, m.start(), end) and (not found[0].startswith("1") or (
                     end < len(text) and text[end].isdigit())

@@ -101,3 +101,20 @@ def test_an_offices_role_address_is_nobodys() -> None:
     assert _spans("문의는 help@seoul.go.kr 로 하라던데 맞나요") == []
     assert _spans("제 메일 help@naver.com 이에요") == [("email", "help@naver.com")]
     assert _spans("면허 딴 지 이십 년 됐어요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("공 오 일. 오 구 사 하고 사 공 사 칠로 연락 주세요", "공 오 일. 오 구 사 하고 사 공 사 칠"),
+        ("집 전화 공 삼 일. 삼 구 칠 대시 오 삼 사 구예요", "공 삼 일. 삼 구 칠 대시 오 삼 사 구"),
+        ("연락처 02에 763 다시 육 오 삼 칠요", "02에 763 다시 육 오 삼 칠"),
+    ],
+)
+def test_a_phones_last_digit_said_alone_before_its_particle(text: str, value: str) -> None:
+    assert ("phone", value) in _spans(text)
+
+
+def test_a_word_that_starts_like_a_digit_is_not_read_into_a_phone() -> None:
+    spans = _spans("구로구 : 02-867-4598 / 영등포구 : 02-2678-4293")
+    assert all("영" not in value for _, value in spans)
