@@ -432,8 +432,9 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
-        if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()):
-            continue  # 고지서 번호 1102-3344 is a bill number
+        if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()) or (
+                _account_before(text, m.start())):
+            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
@@ -521,7 +522,7 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
                 yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
     for m in _SPOKEN_LOCAL_RE.finditer(text):
         if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _reference_before(
-                text, m.start()) and not _office_line(
+                text, m.start()) and not _account_before(text, m.start()) and not _office_line(
                 text, m.start(), m.end()):
             tail = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
             yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
@@ -649,6 +650,20 @@ _REFERENCE_CONTEXT = re.compile(
 )
 # A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
 _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
+
+
+_ACCOUNT_WORD = re.compile(r"계좌|통장|은행|뱅크|예금주|입금")
+
+
+def _account_before(text: str, start: int, width: int = 25) -> bool:
+    """An account is being read (계좌번호 8043 하고 10에 1459983): the last number word before
+    ``start`` is an account's, so a local phone's shape there is a part of it."""
+    before = text[max(0, start - width):start]
+    words = list(_ACCOUNT_WORD.finditer(before))
+    return bool(words) and not _PHONE_WORD.search(before, words[-1].end())
+
+
+_PHONE_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|카드")
 
 
 def _reference_before(text: str, start: int, width: int = 24) -> bool:
@@ -1289,7 +1304,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
-    pii_read_out.passports, pii_read_out.plates, pii_names.romanised_names,
+    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal,

@@ -275,3 +275,66 @@ def plates(text: str) -> Iterator[Candidate]:
 _CONTINUES = re.compile(
     r"이요|이에요|이고|이예요|입니다|이에|예요|에요|요|이|인|로|으로|고|을|를|은|는|도"
     r"|이랑|랑|번|차|이거든|거든|이었|였|였어요|인데|이라")
+
+
+# --- bank accounts read aloud or in odd groups -------------------------------------------------
+
+# A bank or an account word: the digits after it (or right before it) are an account's.
+_BANK_WORD = re.compile(
+    r"계좌|통장|입금|송금|이체|환불|예금주|[가-힣]{1,4}은행|뱅크|농협|국민|신한|우리|하나|기업"
+    r"|우체국|새마을|수협|신협|카카오|토스|케이뱅크|SC|씨티")
+_NOT_ACCOUNT = re.compile(r"전화|연락처|핸드폰|휴대폰|카드|주민|외국인|여권|면허|사업자|보험|접수"
+                          r"|차량|차[ \t]?번호|고지서|납부|계량기")
+
+
+# Bank names that are everyday words too (우리 시, 하나 더, 기업 지원): a bank only with digits
+# or 은행/뱅크/계좌 right after.
+_AMBIGUOUS_BANKS = frozenset(("우리", "하나", "기업", "국민", "새마을", "카카오", "토스", "SC"))
+_BANK_NAMED = re.compile(rf"[ \t]?(?:은행|뱅크|계좌|통장|[0-9{_SAID}])")
+
+
+def accounts(text: str) -> Iterator[Candidate]:
+    """An account number of 10-14 digits in any grouping (a dash, a space, 다시, 에, 하고 between
+    the groups), said or written, right after a bank or account word or right before it."""
+    if not _BANK_WORD.search(text):
+        return
+    seen = -1
+    for cue in _BANK_WORD.finditer(text):
+        if cue.group(0) in _AMBIGUOUS_BANKS and not _BANK_NAMED.match(text, cue.end()):
+            continue  # 우리 시 주택정책과, 하나 더: no bank unless digits or 은행/계좌 follow
+        hi = min(len(text), cue.end() + _WINDOW)
+        other = _NOT_ACCOUNT.search(text, cue.end(), hi)
+        if other:
+            hi = other.start()
+        found = _account_in(text, max(cue.end(), seen), hi, after=cue.end())
+        if found is None:
+            lo = max(0, cue.start() - _WINDOW, seen)
+            before = list(_NOT_ACCOUNT.finditer(text, lo, cue.start()))
+            if before:
+                lo = before[-1].end()
+            found = _account_in(text, lo, cue.start(), before=cue.start())
+        if found:
+            seen = found[2]
+            yield found
+
+
+def _account_in(text: str, lo: int, hi: int, after: int | None = None,
+                before: int | None = None) -> Candidate | None:
+    """The account in text[lo:hi] starting at most 25 characters ``after`` a bank word, or
+    ending at most 6 ``before`` one."""
+    best: tuple[int, int, str] | None = None
+    for start, end, digits in _groups(text, pii_rrn.digit_runs(text, lo, hi)):
+        if not 10 <= len(digits) <= 14:
+            continue
+        if after is not None and start - after > 25 or before is not None and before - end > 6:
+            continue
+        if digits.startswith("0") and len(digits) <= 11:
+            continue  # a phone number's shape (010-..., 02-2133-7704)
+        if _REFERENCE.search(text, max(0, start - 14), start):
+            continue
+        if best is None or start < best[0] or start == best[0] and end > best[1]:
+            best = (start, end, digits)
+    if best is None:
+        return None
+    start, end, d = best
+    return "account", start, end, d[:3] + "*" * (len(d) - 6) + d[-3:]

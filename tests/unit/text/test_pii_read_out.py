@@ -118,3 +118,30 @@ def test_a_phones_last_digit_said_alone_before_its_particle(text: str, value: st
 def test_a_word_that_starts_like_a_digit_is_not_read_into_a_phone() -> None:
     spans = _spans("구로구 : 02-867-4598 / 영등포구 : 02-2678-4293")
     assert all("영" not in value for _, value in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("우리 3986 대시 498 대시 403297이에요", "3986 대시 498 대시 403297"),
+        ("하나 579 하고 칠팔구일영이 사사팔오구이에요", "579 하고 칠팔구일영이 사사팔오구"),
+        ("889618 하고 48 하고 562751 국민 계좌로 부탁드려요", "889618 하고 48 하고 562751"),
+        ("통장 번호 8043 하고 10에 1459983", "8043 하고 10에 1459983"),
+        ("토스뱅크 계좌번호가 3006 다시 4168 다시 2514인데 예금주는 저예요",
+         "3006 다시 4168 다시 2514"),
+    ],
+)
+def test_accounts_in_any_grouping(text: str, value: str) -> None:
+    assert ("account", value) in _spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "우리 시 주택정책과(☎ 02-2133-7704)로 연락주시면 됩니다",
+        "김천시청 새마을문화관광과 : 054-420-6824",
+        "하나 더 여쭤볼게요 2024 12 05 접수했어요",
+    ],
+)
+def test_no_account_in_these(text: str) -> None:
+    assert [k for k, _ in _spans(text) if k == "account"] == []
