@@ -1290,7 +1290,8 @@ def _part_of_a_word(text: str, start: int, name: str) -> bool:
     common = pii_name_model.common_word_set()
     return (start > 0 and "가" <= text[start - 1] <= "힣"
             or whole != name and (whole in _NOT_NAMES or whole in common
-                                  or whole[:len(name) + 1] in _NOT_NAMES | common)
+                                  or whole[:len(name) + 1] in _NOT_NAMES
+                                  or whole[:len(name) + 1] in common)
             or name[-1] in "이가은는을를" and name[:-1] in common
             or name[-1] in "했았었겠")
 
