@@ -62,16 +62,18 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             "M1": "tune-m1", "M2": "tune-m2",
             # set O, written blind by a fifth helper (session 14): O1 looked at and trained on,
             # O2 kept back - never trained on (KEPT_BACK), only scored here
-            "O1": "tune-o1", "O2": "tune-o2"}
+            "O1": "tune-o1", "O2": "tune-o2",
+            # set Q, written blind by a sixth helper (session 15): Q1 looked at, Q2 kept back
+            "Q1": "tune-q1", "Q2": "tune-q2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
-KEPT_BACK = frozenset({"tune-m2", "tune-o2"})
+KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2"})
 LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M or O by its bench_pii split name."""
-    if name.startswith(("tune-k", "tune-m", "tune-o")):
+    """A labelled set by file name, or a part of set K, M, O or Q by its bench_pii split name."""
+    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q")):
         from bench.bench_pii import split_items
 
         return split_items(name)

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dasan.errors import Invalid
-from dasan.text import pii_documents, pii_name_model, pii_names, pii_spoken
+from dasan.text import (
+    pii_documents,
+    pii_name_model,
+    pii_names,
+    pii_read_out,
+    pii_rrn,
+    pii_spoken,
+)
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -59,6 +66,8 @@ _PRIORITY = {t: i for i, t in enumerate(
     ("email", "rrn", "foreigner_rrn", "passport", "driver_licence", "business_no",
      "health_insurance", "card", "phone", "account", "car_plate", "address", "name")
 )}
+# The two registration numbers are one family: of two overlapping readings the longer wins.
+_PRIORITY["foreigner_rrn"] = _PRIORITY["rrn"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ class MaskResult:
 # --- helpers ---------------------------------------------------------------------------------
 
 # ㅡ (the Hangul vowel) is how a dash is often typed on a Korean keyboard: 010ㅡ1234ㅡ5678
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc"
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc_"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
@@ -365,6 +374,13 @@ _DIGITWISE_PHONE_RE = re.compile(
 )
 
 
+# A mobile number remembered in part (010-5394-21 까지만 기억나요): the prefix, the middle group
+# and one to three digits of the last.
+_PARTIAL_MOBILE_RE = re.compile(
+    rf"(?<![\d\w+{_DASH}])01[016789](?:[ \t]*[{_DASH}.][ \t]*|[ \t])\d{{3,4}}"
+    rf"(?:[ \t]*[{_DASH}.][ \t]*|[ \t])\d{{1,3}}(?![{_DASH}\d]|[ \t]?[{_DASH}]\d)")
+
+
 def _phone_replacement(area: str, last: str) -> str:
     return f"0{area}-****-{last}"
 
@@ -405,6 +421,8 @@ def _phone(text: str) -> Iterator[Candidate]:
         if not area.startswith("1") and _office_line(text, m.start(), m.end()):
             continue
         yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
+    for m in _PARTIAL_MOBILE_RE.finditer(text):
+        yield "phone", m.start(), m.end(), m.group(0)[:3] + "-****-**"
     for m in _DIGITWISE_PHONE_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group("rest"))
         yield "phone", m.start(), m.end(), _phone_replacement(m.group("a"), digits[-4:])
@@ -414,9 +432,9 @@ def _phone(text: str) -> Iterator[Candidate]:
             continue
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12) or _office_line(
-                text, m.start(), m.end()):
-            continue  # 고지서 번호 1102-3344 is a bill number
+        if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()) or (
+                _account_before(text, m.start())):
+            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
@@ -431,15 +449,16 @@ _SPOKEN_DIGIT = rf"(?:다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷|[{_S
 _CORRECTION = (r"(?:아[ \t])?아니(?:다|고|요)?|잠깐(?:만요)?|아[ \t]참|정정(?:할게요)?"
                r"|틀렸(?:어요|네요|다)|다시[ \t]말(?:할게요|씀드릴게요|씀드리면)")
 # 의 is how 에 is often written down (공일공의 사칠팔구의 ...); 음/어 are fillers between groups.
-_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|[ \t](?:음|어)[ \t]")
+_SPOKEN_JOINER = re.compile(r"하고|다시|에|의|쩜|대시|그리고|다음|[ \t](?:음|어)[ \t]")
 _SPOKEN_RE = re.compile(
     rf"(?<![가-힣\d])[공영빵0][ \t]?{_SPOKEN_DIGIT}(?:{_SPOKEN_DIGIT}|[ \t\-.,…~/]"
     rf"|(?:에|의|하고|다시|쩜)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t])(?:음|어)(?=[ \t]{_SPOKEN_DIGIT})"
-    rf"|(?<=[ \t,])(?:대시|그리고)(?=[ \t]?{_SPOKEN_DIGIT})"
+    rf"|(?<=[ \t,])(?:대시|그리고|(?:그[ \t]?)?다음(?:이|에|은|엔)?)(?=[ \t]?{_SPOKEN_DIGIT})"
     rf"|(?<=[ \t.…,])(?:{_CORRECTION})(?=[ \t,.…]*{_SPOKEN_DIGIT}))+"
 )
-_SPOKEN_TOKEN_RE = re.compile(rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>[^\s]+?|\s+)")
+_SPOKEN_TOKEN_RE = re.compile(
+    rf"(?P<c>{_CORRECTION})|(?P<d>{_SPOKEN_DIGIT})|(?P<j>다음(?:이|에|은|엔)?|[^\s]+?|\s+)")
 
 
 def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
@@ -502,11 +521,16 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
                 area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
                 yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
     for m in _SPOKEN_LOCAL_RE.finditer(text):
-        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _context_before(
-                text, m.start(), _REFERENCE_CONTEXT, 12) and not _office_line(
+        if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _reference_before(
+                text, m.start()) and not _account_before(text, m.start()) and not _office_line(
                 text, m.start(), m.end()):
             tail = "".join(_DIGIT_VALUE[ch] for ch in m.group("l"))
             yield "phone", m.start(), m.end(), f"{'*' * len(m.group('m'))}-{tail}"
+
+
+_LAST_DIGIT_ENDING = re.compile(
+    r"(?:로|으로|요|예요|에요|입니다|이고|고|번|까지|는|은|를|을|랑|하고|라고|야|인데|맞)(?![가-힣])"
+    r"|(?:로|요|번|까지|라고|인데|맞)")
 
 
 def _spoken_phone(text: str) -> Iterator[Candidate]:
@@ -524,8 +548,11 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
             # A trailing digit syllable that starts a word (오육칠팔 이에요) is not part of it.
             end = m.start() + said[length - 1][0]
             if said[length - 1][2] == 2 and end < len(text) and "가" <= text[end] <= "힣" and (
-                    text[end] not in _DIGIT_VALUE):
-                continue  # 삼삼사공 이에요: 이 begins the ending, not the number
+                    text[end] not in _DIGIT_VALUE) and (
+                    text[end - 1] == "이" or not _LAST_DIGIT_ENDING.match(text, end)):
+                # 삼삼사공 이에요: 이 begins the ending, not the number; ... / 영등포구: a word
+                # that starts like a digit (칠로, 오요: the digit and its particle)
+                continue
             if not any(how for _, _, how in said[:length]) and not _SPOKEN_JOINER.search(
                     text, m.start(), end) and (not found[0].startswith("1") or (
                     end < len(text) and text[end].isdigit())
@@ -548,7 +575,9 @@ _CARD_CONTEXT = re.compile(r"카드|card|결제|신용|체크")
 # A card number half masked, its first four digits shown (5412-****-****-9047, 5412-75**-****-9047,
 # 5412 **** **** 9047); only the last four shown is no personal data.
 _MASKED_CARD_RE = re.compile(
-    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}\d{{4}}(?![\d*])")
+    rf"(?<![\d\w*])\d{{4}}{SEP}[\d*xX●]{{4}}{SEP}[\d*xX●]{{4}}{SEP}"
+    # the last group masked in part as well (4082****1937**31)
+    r"(?:\d{4}|[\d*xX●]{2}\d{2})(?![\d*])")
 # A card number read one digit at a time: 4 5 1 2 - 3 3 4 4 - ... (only after a card word).
 _DIGITWISE_CARD_RE = re.compile(r"(?<![\d\w])\d(?:[ \t]*[-./]?[ \t]*\d){15}(?!\d)")
 
@@ -617,8 +646,33 @@ def _mask_account(raw: str) -> str:
 
 _REFERENCE_CONTEXT = re.compile(
     r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기)\s?번호"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증)\s?번호"
 )
+# A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
+_OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
+
+
+_ACCOUNT_WORD = re.compile(r"계좌|통장|은행|뱅크|예금주|입금")
+
+
+def _account_before(text: str, start: int, width: int = 25) -> bool:
+    """An account is being read (계좌번호 8043 하고 10에 1459983): the last number word before
+    ``start`` is an account's, so a local phone's shape there is a part of it."""
+    before = text[max(0, start - width):start]
+    words = list(_ACCOUNT_WORD.finditer(before))
+    return bool(words) and not _PHONE_WORD.search(before, words[-1].end())
+
+
+_PHONE_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|카드")
+
+
+def _reference_before(text: str, start: int, width: int = 24) -> bool:
+    """A case, bill or document number is named shortly before ``start`` (고지서 번호 990515
+    1186264, 민원 접수번호는 ... 다시 ..., 등본 발급번호 9905-1511-8626), and no word of a phone
+    or account comes after that name."""
+    before = text[max(0, start - width):start]
+    names = list(_REFERENCE_CONTEXT.finditer(before))
+    return bool(names) and not _OWN_NUMBER_WORD.search(before, names[-1].end())
 
 
 def _account(text: str) -> Iterator[Candidate]:
@@ -626,7 +680,7 @@ def _account(text: str) -> Iterator[Candidate]:
         digits = _ascii_digits(m.group(0))
         if not 10 <= len(digits) <= 16:
             continue
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _reference_before(text, m.start()):
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
@@ -641,7 +695,7 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a date 2024-01-05 written with spaces/dashes has 8 digits anyway
         yield "account", m.start(), m.end(), _mask_account(m.group(0))
     for m in _SPACED_ACCOUNT_RE.finditer(text):
-        if _context_before(text, m.start(), _REFERENCE_CONTEXT, 12):
+        if _reference_before(text, m.start()):
             continue  # 접수번호 123 456 7890 is a case number
         if 10 <= len(_ascii_digits(m.group(0))) <= 14 and (_context_before(
             text, m.start(), _BANK_CONTEXT, 25
@@ -691,16 +745,26 @@ _LETTER_NAMES = {"에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", 
                  "와이": "y", "제트": "z", "지읒": "z"}
 _SPELLED_TOKEN = "|".join(sorted(
     [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
-     "언더스코어", "하이픈", "대시", r"[A-Za-z0-9]+"], key=len, reverse=True))
+     "언더스코어", "하이픈", "대시", "제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐",
+     "에잇", "나인", r"[A-Za-z0-9]+"], key=len, reverse=True))
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
     r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 
 
+# A public office's role address (help@seoul.go.kr, minwon@...or.kr) is nobody's own.
+_ROLE_LOCAL = frozenset(str.split(
+    "help info admin webmaster contact support master minwon noreply no-reply cs service "
+    "helpdesk counsel question qna"))
+_PUBLIC_DOMAIN = re.compile(r"\.(?:go|or)\.kr$|seoul\.kr$", re.IGNORECASE)
+
+
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
+        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+            continue
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     for m in _SPOKEN_EMAIL_RE.finditer(text):
@@ -708,6 +772,8 @@ def _email(text: str) -> Iterator[Candidate]:
         head = local[:2] if len(local) > 2 else local[:1]
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
+        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+            continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
         for m in _SPELLED_EMAIL_RE.finditer(text):
@@ -962,7 +1028,7 @@ _NAME_CUE_RE = re.compile(
     r"(?:(?:제|내|저의|나의|본인|우리|저희[ \t]?[가-힣]{1,4}|어머니|아버지|남편|아내|아들|딸)"
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
-    r"민원인|대상자|본인|고객명|"
+    r"민원인|대상자|본인|고객명|신고인|대상[ \t]?아동|아동명|피해자|"
     r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
@@ -1112,7 +1178,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     후원자 양육자 담임 배우 인지 인데 인가 인걸 인줄
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
     하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
-    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려"""
+    철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려
+    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신"""
     )
 )
 
@@ -1210,7 +1277,23 @@ def _names(text: str) -> Iterator[Candidate]:
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
                 continue
             start = m.start("name")
+            if _part_of_a_word(text, start, name):
+                continue
             yield "name", start, start + len(name), _mask_name(name)
+
+
+def _part_of_a_word(text: str, start: int, name: str) -> bool:
+    """The found name is part of an ordinary word: glued after the cue (본인인증용), the start of
+    a known word (어머 in 어머니), a common noun and its particle (여권이), or a verb (신고했)."""
+    word = re.match(r"[가-힣]*", text[start:])
+    whole = word.group(0) if word else name
+    common = pii_name_model.common_word_set()
+    return (start > 0 and "가" <= text[start - 1] <= "힣"
+            or whole != name and (whole in _NOT_NAMES or whole in common
+                                  or whole[:len(name) + 1] in _NOT_NAMES
+                                  or whole[:len(name) + 1] in common)
+            or name[-1] in "이가은는을를" and name[:-1] in common
+            or name[-1] in "했았었겠")
 
 
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
@@ -1218,12 +1301,14 @@ GIVEN_SYLLABLES: frozenset[str] = _GIVEN_SYLLABLES
 NOT_NAMES: frozenset[str] = _NOT_NAMES
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    _email, _rrn, _spoken_rrn, _card, _phone, _spoken_phone, _account, _car_plate, _address,
-    _names, pii_documents.passport, pii_documents.spoken_passport, pii_documents.driver_licence,
-    pii_documents.business_no,
-    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_names.romanised_names,
+    _email, _rrn, _spoken_rrn, pii_rrn.resident_numbers, _card, _phone, _spoken_phone, _account,
+    _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
+    pii_documents.driver_licence, pii_documents.business_no,
+    pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
+    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
     pii_names.spaced_names,
-    pii_names.spelled_names, pii_names.said_and_spelled,
+    pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
+    pii_names.self_named_banmal,
     pii_names.latin_names,
     pii_name_model.scored_names,
 )
@@ -1263,7 +1348,7 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
     names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
              and all("가" <= ch <= "힣" for ch in text[s:e])}
     for name in names:
-        spaced = "[ \t]".join(name)
+        spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
             yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
     if _SPELLING_CUE.search(text):

@@ -110,7 +110,8 @@ def passport(text: str) -> Iterator[Candidate]:
         if not shape_ok:
             continue
         compact = re.sub(r"[ \t-]", "", m.group(0))
-        if _near(text, m.start(), _PASSPORT_CONTEXT):
+        if _near(text, m.start(), _PASSPORT_CONTEXT) and not _REFERENCE_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()):
             pass
         elif not _PASSPORT_PLAIN.fullmatch(compact) or _REFERENCE_BEFORE.search(
                 text, max(0, m.start() - 12), m.start()):
@@ -206,7 +207,7 @@ _LICENCE_NAME_RE = re.compile(
 # The first ten digits only, right after 면허 (운전면허번호 1119402837 ... 하고 뒤에 15): a region
 # code, the year and the serial.
 _LICENCE_HEAD_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}})"
+    rf"(?<![\d\w\-])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}})"
     r"(?![\d]|[ \t]?[-.]?[ \t]?\d)"
 )
 
@@ -298,7 +299,9 @@ def health_insurance(text: str) -> Iterator[Candidate]:
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _SAID_RUN_RE = re.compile(
     rf"(?<![가-힣0-9])[{_SAID}](?:[{_SAID}]|[ \t,.\-]"
-    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}]))*"
+    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}])"
+    # 오사삼일 다음에 이팔 공공 그 다음 구일칠삼 마지막 육이공팔
+    rf"|(?<=[ \t])(?:그[ \t]?)?(?:다음|마지막)(?:에|은|이|으로)?(?=[ \t][{_SAID}]))*"
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
     ("business_no", re.compile(r"사업자"), (10,)),

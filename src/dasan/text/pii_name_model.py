@@ -351,6 +351,17 @@ def scored_names(text: str) -> Iterator[Candidate]:
         if "given=2/2" in feats and "suf=-" in feats and "sur=c2" not in feats:
             plain.add(start)
     chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
+    # A candidate just short of the threshold where the words around say "a person": where a
+    # foreign resident comes from right before (몽골에서 온 X, 중국 동포 X, 우즈베키스탄 X), or a
+    # letter's closing right after (X 배상, X 올림).
+    for start, (p, end, _) in best.items():
+        word = text[start:end]
+        if start not in chosen and p >= threshold * SECOND_CHANCE and word not in common and (
+                word not in _FOREIGN_CUES and word not in _NAMING_CUES and word not in _CALLED
+        ) and (_ORIGIN_BEFORE.search(text, max(0, start - 30), start)
+               or _RELATION_BEFORE.search(text, max(0, start - 12), start)
+                or _CLOSING_AFTER.match(text, end)):
+            chosen.add(start)
     # Names in a list (위성진, 견미라, 옥정훈; 가은정이랑 복태수): a Korean-name candidate next to a
     # masked name, joined by a comma or 이랑/하고/와, needs only LIST_FACTOR of the threshold.
     grew = bool(chosen)
@@ -374,6 +385,17 @@ def scored_names(text: str) -> Iterator[Candidate]:
         yield "name", start, end, _mask(text[start:end])
 
 
+
+
+SECOND_CHANCE = 0.75
+_ORIGIN_BEFORE = re.compile(
+    r"(?:에서[ \t]?(?:온|왔다는|오신)|출신(?:인|의)?|동포|국적(?:인|의)?|"
+    r"(?:베트남|중국|몽골|우즈베키스탄|필리핀|태국|캄보디아|네팔|인도네시아|러시아|카자흐스탄"
+    r"|스리랑카|방글라데시|미얀마|파키스탄|키르기스스탄|라오스|일본|미국|대만)(?:[ \t]?사람)?)"
+    r"[ \t]+(?:[가-힣]{1,4}[ \t]+){0,3}$")
+# ... or a word of work or family right before it (같이 일하는 X가, 며느리 X).
+_RELATION_BEFORE = re.compile(r"(?:일하는|직원|동료|근로자|며느리|사위|와이프)[ \t]+$")
+_CLOSING_AFTER = re.compile(r"[ \t]*(?:배상|드림|올림)(?![가-힣])")
 
 
 # How names of places, shops and offices end (광명점, 다산콜센터, 구청): no foreign person's name.

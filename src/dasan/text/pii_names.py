@@ -46,7 +46,7 @@ _ROMAN_RE = re.compile(
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
     rf"{_CUE}[ \t]*(?:[^?\n]{{0,15}}\?[ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
-    r"(?P<name>[가-힣](?:[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
+    r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"
 )
@@ -123,13 +123,13 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
 
     for m in _cued_matches(_SPACED_RE, text):
-        syllables = _strip_particle(m.group("name").split())
+        syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
         if not any(ch in GIVEN_SYLLABLES for ch in syllables[1:]) or syllables[-1] in "더요":
             continue  # 성함 한 번 더요?: words, not a name spelled out
         start = m.start("name")
-        letters = [i for i, ch in enumerate(m.group("name")) if not ch.isspace()]
+        letters = [i for i, ch in enumerate(m.group("name")) if "가" <= ch <= "힣"]
         end = start + letters[len(syllables) - 1] + 1
         masked = " ".join([syllables[0], *("*" for _ in syllables[1:-1]), syllables[-1]])
         if len(syllables) == 2:
@@ -312,7 +312,10 @@ _LATIN_AFTER_CUE_RE = re.compile(
     r"(?P<name>[A-Z][a-z]{1,14}(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
-    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is)|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?)[ \t]+"
+    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"
+    r"|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?"
+    # a signature at the end of a message: ... my deposit. - Sofia Marquez
+    r"|(?:^|[.!?][ \t]*)(?:-|–|—)(?=[ \t]*[A-Z][a-z]+[ \t]+[A-Z][a-z]+[ \t]*$))[ \t]+"
     r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?"
     r"(?:[ \t]+[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?){0,2})(?![A-Za-z])")
 
@@ -354,3 +357,62 @@ def said_and_spelled(text: str) -> Iterator[Candidate]:
             if not any(w.split("-")[0].lower() in _LATIN_NOT_NAMES
                        and w.split("-")[0].lower() not in ROMAN_SURNAMES for w in words):
                 yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# Vietnamese names in Hangul (a quarter of the foreign residents who call): a surname, a middle
+# name - 티 for women, 반 for men, or another of the usual ones - and one or two given-name words
+# (레 티 투 하, 쩐 반 하이, 팜 반 득, 응우옌 티 투 짱). The middle name is what tells it from Korean
+# words; the last word may carry an ending (하가, 득이라고, 프엉이).
+_VIET_SURNAMES = ("응우옌|응웬|뉴엔|쩐|짠|레|팜|호앙|후인|판|부|보|브엉|당|부이|도|호|응오|즈엉|리"
+                  "|마이|딘|찐|또|람|하|까오|르엉|홍|꽁|트엉|떠")
+_VIET_MIDDLE = "티|반|흐우|득|딘|꽝|밍|응옥|탄|타인|투|티엔|쑤언|꾸옥|낌|홍|후"
+_VIET_RE = re.compile(
+    rf"(?<![가-힣])(?:{_VIET_SURNAMES})[ \t](?:{_VIET_MIDDLE})"
+    rf"(?P<rest>(?:[ \t][가-힣]{{1,6}}){{1,2}})")
+
+
+def vietnamese_names(text: str) -> Iterator[Candidate]:
+    if "티" not in text and "반" not in text and not any(m in text for m in ("득", "흐우", "밍")):
+        return
+    from dasan.text.pii_name_model import ENDINGS, common_word_set
+
+    common = common_word_set()
+    for m in _VIET_RE.finditer(text):
+        end = None
+        pos = m.start("rest")
+        for word in m.group("rest").split():
+            pos = text.index(word, pos)
+            if word in common:
+                break
+            # a given name of one to three syllables, maybe with an ending (하가, 득이라고)
+            cut = next((n for n in range(min(2, len(word)), 0, -1) if word[n:] in ENDINGS
+                        and word[n:]), None)
+            if word in ENDINGS or cut is None and len(word) > 2:
+                break
+            end = pos + (cut if cut is not None else len(word))
+            if cut is not None:
+                break  # the ending closes the name
+            pos += len(word)
+        if end is not None:
+            yield "name", m.start(), end, text[m.start()] + " *"
+
+
+
+# A child or a friend naming themselves in a text message (엄마 나 세아야, 언니 나 다온이야): 나,
+# a two-syllable given name and 야/이야 ending the clause.
+_SELF_BANMAL_RE = re.compile(
+    r"(?:^|[.!?\]][ \t]*|(?:엄마|아빠|언니|오빠|누나|형|할머니|할아버지|이모|삼촌)[ \t,]+)"
+    r"나[ \t]+(?P<n>[가-힣]{2})(?:이)?야(?=[ \t.!?,~]|$)")
+
+
+def self_named_banmal(text: str) -> Iterator[Candidate]:
+    if "나 " not in text or "야" not in text:
+        return
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES
+    from dasan.text.pii_name_model import common_word_set
+
+    for m in _SELF_BANMAL_RE.finditer(text):
+        name = m.group("n")
+        if all(ch in GIVEN_SYLLABLES for ch in name) and name not in NOT_NAMES and (
+                name not in common_word_set()):
+            yield "name", m.start("n"), m.end("n"), name[0] + "*"
