@@ -112,6 +112,9 @@ class SearchDoc:
     title: str
     question_variants: tuple[str, ...] = ()
     answer: str = ""
+    # the editors' gists of the answer in the residents' languages (dasan.knowledge.
+    # editor_gists): passages of their own, and words of the foreign-word scorer
+    gists: tuple[str, ...] = ()
     category: str | None = None
     owner: str | None = None
     valid_from: date | None = None
@@ -125,6 +128,9 @@ class SearchDoc:
         if isinstance(self.question_variants, str):
             raise ValueError(f"document {self.id!r}: question_variants must be a sequence of "
                              "strings, not one string")
+        if isinstance(self.gists, str):
+            raise ValueError(f"document {self.id!r}: gists must be a sequence of strings, "
+                             "not one string")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError(f"document {self.id!r}: valid_to {self.valid_to} is before "
                              f"valid_from {self.valid_from}")
@@ -152,10 +158,17 @@ class SearchDoc:
             korean.append(self.answer[:answer_chars])
         return "\n".join(korean), "\n".join(foreign)
 
+    def foreign_text(self) -> str:
+        """The text the foreign-word scorer reads (``IndexConfig.foreign_lexical``): the
+        title, the question variants and the gists."""
+        return "\n".join([self.lexical_text(), *self.gists])
+
     def passages(self, answer_chars: int = 0) -> list[str]:
-        """Texts embedded for this document: the title and each distinct variant."""
+        """Texts embedded for this document: the title, each distinct variant and each
+        distinct gist (a gist is never Korean, so a Korean question does not meet it:
+        :func:`korean_passages`)."""
         out = [self.title.strip()]
-        for v in self.question_variants:
+        for v in (*self.question_variants, *self.gists):
             v = v.strip()
             if v and v not in out:
                 out.append(v)
@@ -624,7 +637,7 @@ class SearchIndex:
         chars = [char_ngrams(d.lexical_text(ac), ng) for d in batch]
         an = self.config.answer_lexical_chars
         answers = tokens_batch([d.answer[:an] for d in batch]) if an > 0 else [[] for _ in batch]
-        foreign = [foreign_words(d.lexical_text()) if self.config.foreign_lexical else []
+        foreign = [foreign_words(d.foreign_text()) if self.config.foreign_lexical else []
                    for d in batch]
         with self._lock:
             for d, lt, ct, at, ft, kt, (k, f) in zip(batch, lex, chars, answers, foreign,
