@@ -301,6 +301,23 @@ TWO_STAGE_POLICY = AnswerPolicy(TWO_STAGE_CALIBRATION, TWO_STAGE_THRESHOLD)
 CITY_CALIBRATION = AnswerCalibration(a=11.77, b=7.04, c=-17.34, d=8.97)
 CITY_THRESHOLD = 0.425
 CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
+# The policy for a foreign-language question (en/zh/ja/vi/mn, searched with its Korean terms and
+# the CROSSLINGUAL weights, or written without Korean at all) on a city-sized KB with variants.
+# CITY_POLICY was fitted on Korean questions: a foreign question's cosine to its entry is lower,
+# and CITY_POLICY answered 24% of the cross-lingual tune questions the bot could answer (3% of
+# the situation questions). Chosen by bench/fit_foreign.py as bench_answer chooses CITY_POLICY,
+# on the cross-lingual tune splits (tune, tune_b, tune_c: 650 questions, 485 about an
+# answerable entry) and the tune split of the foreign out-of-domain questions
+# (bench/data/crosslingual_ood.jsonl: 75, chit-chat, other cities, private services): the
+# highest out-of-fold coverage (5-fold CV, 5 repeats) where the pooled out-of-fold answers have
+# precision >= 0.97 and each out-of-domain kind is answered <= 5%.
+FOREIGN_CALIBRATION = TwoStageCalibration(
+    domain_features=("vocab", "dense", "fused_margin", "lexical", "cover", "informal"),
+    domain_weights=(4.783, 13.919, 6.189, 1.989, -1.074, 0.0), domain_bias=-16.323,
+    right_features=("dense", "fused_margin", "cover"), right_weights=(8.894, 13.411, 2.933),
+    right_bias=-10.312)
+FOREIGN_THRESHOLD = 0.5
+FOREIGN_POLICY = AnswerPolicy(FOREIGN_CALIBRATION, FOREIGN_THRESHOLD)
 
 
 # A knowledge base counts as carrying question variants when at least this share of its
@@ -311,15 +328,20 @@ CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 VARIANT_SHARE_MIN = 0.5
 
 
-def policy_for(answerable_entries: int, variant_share: float) -> AnswerPolicy:
+def policy_for(answerable_entries: int, variant_share: float,
+               foreign: bool = False) -> AnswerPolicy:
     """The answer policy for a knowledge base with this many answerable entries, of which
     this share carry question variants of their own: for a city-sized KB (its margins are
     min-max normalised, which is only meaningful over many entries: ADR 0013)
     :data:`CITY_POLICY` when it carries variants, :data:`TWO_STAGE_POLICY` (fitted on titles
-    alone) when it does not; the cosine policy for a small one."""
+    alone) when it does not; the cosine policy for a small one. ``foreign``: the question is
+    a foreign-language one searched with its Korean terms (``search.CROSSLINGUAL``):
+    :data:`FOREIGN_POLICY` on a city-sized KB with variants."""
     if answerable_entries < AGREEMENT_MIN_ENTRIES:
         return DEFAULT_POLICY
-    return CITY_POLICY if variant_share >= VARIANT_SHARE_MIN else TWO_STAGE_POLICY
+    if variant_share < VARIANT_SHARE_MIN:
+        return TWO_STAGE_POLICY
+    return FOREIGN_POLICY if foreign else CITY_POLICY
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,3 +154,22 @@ def test_a_chinese_question_is_searched_with_its_korean_terms_and_readings() -> 
     assert "신청" in (tries[0].lexical_query or "")  # 申请: the lexicon's term or its reading
     assert any(t.source == "reading" for t in korean_terms(question, "zh"))
     assert tries[1].query == question and tries[1].lexical_query is None
+
+
+def test_a_gist_answer_keeps_the_gist_whole_and_shortens_the_korean_to_the_budget() -> None:
+    from dasan.channels.sms.encoding import byte_length
+    from dasan.channels.written_bot import _with_gist
+
+    gist = "Seoul bikes are rented in the app after buying a pass (1,000 won an hour)."
+    korean = "따릉이 1시간 이용권은 1,000원입니다. " * 20
+    full = _with_gist(gist, korean, 7, "en", "", None)
+    assert full.body == (f"{message('summary', 'en')}\n{gist}\n\n"
+                         f"{message('answer_in_korean', 'en')}\n{korean}")
+    assert full.summary == gist and full.original_ko == korean and not full.translated
+    short = _with_gist(gist, korean, 7, "en", "\nMore: x", 400)
+    assert short.body.startswith(f"{message('summary', 'en')}\n{gist}")
+    assert short.body.endswith("\nMore: x") and byte_length(short.body) <= 400 + 8
+    assert "…" in short.body
+    # no room left for the Korean answer: the gist alone, then the link
+    tiny = _with_gist(gist, korean, 7, "en", "\nMore: x", 120)
+    assert "따릉이" not in tiny.body and tiny.body.endswith("\nMore: x")
