@@ -134,6 +134,34 @@ def part_search(index: Any, by_id: dict) -> None:
         print(f"  {name:58s} {row(r)}")
 
 
+def part_latency(index: Any) -> None:
+    """p95 wall and CPU time of the product's search for a foreign question (rewrite, one
+    embedding, the fused search) over 100 tune questions, with the direct hybrid search of the
+    raw question (the peer) timed on other questions of the same run."""
+    from dasan.channels.translation.lexicon import korean_text
+    from dasan.knowledge.search import CROSSLINGUAL
+
+    queries = tune_questions()
+    step = max(3, len(queries) // 100)
+    for n, (label, run) in enumerate((
+            ("product foreign search", lambda lang, text: index.search(
+                text, k=5, lexical_query=korean_text(text, lang) or None,
+                weights=CROSSLINGUAL)),
+            ("peer: direct hybrid", lambda lang, text: index.search(text, k=5, cascade=False)))):
+        wall, cpu = [], []
+        for _s, lang, text, _i in queries[n::step][:100]:
+            t0, c0 = time.perf_counter(), time.process_time()
+            run(lang, text)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            load = " ".join(fh.read().split()[:3])
+        print(f"  latency {label}: p95 {float(np.percentile(wall, 95)) * 1000:.1f} ms wall, "
+              f"{float(np.percentile(cpu, 95)) * 1000:.1f} ms CPU, median "
+              f"{float(np.median(wall)) * 1000:.1f} ms wall, over {len(wall)} questions; "
+              f"load {load}")
+
+
 def part_policy(index: Any, by_id: dict, weights: Any) -> None:
     from bench.bench_answer import (
         FEATURE_SETS,
@@ -271,7 +299,7 @@ def main() -> None:
     from dasan.knowledge.search import CROSSLINGUAL
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("search", "policy", "both"), default="both")
+    ap.add_argument("--part", choices=("search", "policy", "latency", "both"), default="both")
     ap.add_argument("--no-gists", action="store_true")
     ap.add_argument("--gist-langs", default=None, help="comma-separated: only these gists")
     args = ap.parse_args()
@@ -279,6 +307,8 @@ def main() -> None:
     index, by_id = build_index(not args.no_gists, langs)
     if args.part in ("search", "both"):
         part_search(index, by_id)
+    if args.part in ("latency", "both"):
+        part_latency(index)
     if args.part in ("policy", "both"):
         part_policy(index, by_id, CROSSLINGUAL)
     with open("/proc/loadavg", encoding="ascii") as fh:

@@ -125,7 +125,7 @@ def test_sla_by_channel() -> None:
     assert due_at("chat", start) is None
 
 
-def test_foreign_questions_search_raw_question_with_its_korean_terms_first() -> None:
+def test_foreign_questions_search_the_raw_question_with_its_korean_terms_only() -> None:
     from dasan.channels.translation.glossary import GlossaryTranslator
     from dasan.channels.written_bot import SearchTry, search_tries
 
@@ -134,9 +134,9 @@ def test_foreign_questions_search_raw_question_with_its_korean_terms_first() -> 
     # lexical scorers its Korean terms
     assert tries[0].query == "How do I buy a climate card?"
     assert tries[0].lexical_query is not None and "기후동행카드" in tries[0].lexical_query
-    # then the raw question alone, then the bare terms (plain hybrid searches)
-    assert tries[1:] == [SearchTry("How do I buy a climate card?"),
-                         SearchTry(tries[0].lexical_query)]
+    # nothing after it: the raw question alone and the bare terms answered far more
+    # out-of-domain questions under the foreign policy (bench/fit_foreign.py)
+    assert len(tries) == 1
     # without any Korean term only the raw question is left
     assert search_tries("Good morning", "en", GlossaryTranslator()) == [SearchTry("Good morning")]
     assert search_tries("기후동행카드 구매", "ko", GlossaryTranslator()) == [
@@ -153,7 +153,7 @@ def test_a_chinese_question_is_searched_with_its_korean_terms_and_readings() -> 
     assert (tries[0].query, tries[0].lexical_query) == (question, korean_text(question, "zh"))
     assert "신청" in (tries[0].lexical_query or "")  # 申请: the lexicon's term or its reading
     assert any(t.source == "reading" for t in korean_terms(question, "zh"))
-    assert tries[1].query == question and tries[1].lexical_query is None
+    assert len(tries) == 1
 
 
 def test_a_gist_answer_keeps_the_gist_whole_and_shortens_the_korean_to_the_budget() -> None:
