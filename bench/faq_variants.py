@@ -33,7 +33,7 @@ from dasan.knowledge.editor_variants import by_entry, merged, read_dir
 from dasan.knowledge.search import SearchDoc
 from dasan.knowledge.service import MAX_QUESTION_VARIANTS
 
-__all__ = ["VARIANTS_DIR", "load_variants", "with_variants"]
+__all__ = ["VARIANTS_DIR", "load_gists", "load_variants", "with_gists", "with_variants"]
 
 
 def load_variants(langs: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
@@ -57,3 +57,21 @@ def with_variants(docs: Sequence[SearchDoc], variants: dict[str, tuple[str, ...]
         kept = merged(d.question_variants, extra, d.title, MAX_QUESTION_VARIANTS)
         out.append(replace(d, question_variants=tuple(kept)))
     return out
+
+
+def load_gists(langs: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+    """Entry id (the FAQ's own) -> {language: the editors' gist of its answer}
+    (``src/dasan/knowledge/seed_gists/``, :mod:`dasan.knowledge.editor_gists`); empty when
+    no gist file is shipped."""
+    from dasan.knowledge.editor_gists import SEED_GISTS_DIR, by_entry
+    from dasan.knowledge.editor_gists import read_dir as read_gists
+
+    return by_entry(read_gists(SEED_GISTS_DIR, langs))
+
+
+def with_gists(docs: Sequence[SearchDoc], gists: dict[str, dict[str, str]],
+               prefix: str = "") -> list[SearchDoc]:
+    """The documents with the editors' gists of their answers, as the seed import stores them
+    and the live index reads them (:func:`dasan.knowledge.live.to_doc`)."""
+    return [replace(d, gists=tuple(gists.get(str(d.id).removeprefix(prefix), {}).values()))
+            for d in docs]

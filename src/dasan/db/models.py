@@ -255,6 +255,9 @@ class KbEntry(Base):
     program: Mapped[str | None] = mapped_column(String(256), index=True)
     question_variants: Mapped[list[str]] = mapped_column(JSON, default=list)
     answer: Mapped[str] = mapped_column(Text, default="")
+    # the editors' gist of the answer in the residents' languages, language -> 1-3 sentences
+    # (dasan.knowledge.editor_gists); None on entries written before the column
+    gists: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     category: Mapped[str | None] = mapped_column(String(64), index=True)
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="published")

@@ -310,6 +310,27 @@ TWO_STAGE_POLICY = AnswerPolicy(TWO_STAGE_CALIBRATION, TWO_STAGE_THRESHOLD)
 CITY_CALIBRATION = AnswerCalibration(a=21.01, b=11.19, c=-24.47, d=7.84)
 CITY_THRESHOLD = 0.525
 CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
+# The policy for a foreign-language question (en/zh/ja/vi/mn, searched with its Korean terms and
+# the CROSSLINGUAL weights, or written without Korean at all) on a city-sized KB with variants.
+# CITY_POLICY was fitted on Korean questions: a foreign question's cosine to its entry is lower,
+# and CITY_POLICY answered 27% of the cross-lingual tune questions about an answerable entry
+# (a few % of the situation questions). Chosen by bench/fit_foreign.py as bench_answer chooses
+# CITY_POLICY, on the cross-lingual tune splits (tune, tune_b, tune_c: 650 questions, 485
+# about an answerable entry) and the tune split of the foreign out-of-domain questions
+# (bench/data/crosslingual_ood.jsonl: 75; chit-chat, other cities, private services), over
+# the FAQ as it ships (the editors' variants and the gists in all five languages): among the 27
+# candidates of bench_answer.FEATURE_SETS, the highest out-of-fold coverage (5-fold CV, 5
+# repeats) where the pooled out-of-fold answers have precision >= 0.97 and each out-of-domain
+# kind is answered <= 5%: out-of-fold coverage 0.681 at threshold 0.55 (per-fold thresholds:
+# coverage 0.660, precision 0.991, out-of-domain 2.4%); in sample 0.687 / 0.988, tune_c (the
+# situation questions) 0.515 / 0.978. With the en/vi/mn gists only, the same candidate won
+# (0.696 at 0.5). The hold-outs are the lead's to score.
+FOREIGN_CALIBRATION = TwoStageCalibration(
+    domain_features=("vocab", "dense", "lexical"), domain_weights=(3.909, 15.806, 2.299),
+    domain_bias=-17.183, right_features=("dense", "fused_margin"),
+    right_weights=(13.996, 13.342), right_bias=-13.835)
+FOREIGN_THRESHOLD = 0.55
+FOREIGN_POLICY = AnswerPolicy(FOREIGN_CALIBRATION, FOREIGN_THRESHOLD)
 
 
 # A knowledge base counts as carrying question variants when at least this share of its
@@ -320,15 +341,20 @@ CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 VARIANT_SHARE_MIN = 0.5
 
 
-def policy_for(answerable_entries: int, variant_share: float) -> AnswerPolicy:
+def policy_for(answerable_entries: int, variant_share: float,
+               foreign: bool = False) -> AnswerPolicy:
     """The answer policy for a knowledge base with this many answerable entries, of which
     this share carry question variants of their own: for a city-sized KB (its margins are
     min-max normalised, which is only meaningful over many entries: ADR 0013)
     :data:`CITY_POLICY` when it carries variants, :data:`TWO_STAGE_POLICY` (fitted on titles
-    alone) when it does not; the cosine policy for a small one."""
+    alone) when it does not; the cosine policy for a small one. ``foreign``: the question is
+    a foreign-language one searched with its Korean terms (``search.CROSSLINGUAL``):
+    :data:`FOREIGN_POLICY` on a city-sized KB with variants."""
     if answerable_entries < AGREEMENT_MIN_ENTRIES:
         return DEFAULT_POLICY
-    return CITY_POLICY if variant_share >= VARIANT_SHARE_MIN else TWO_STAGE_POLICY
+    if variant_share < VARIANT_SHARE_MIN:
+        return TWO_STAGE_POLICY
+    return FOREIGN_POLICY if foreign else CITY_POLICY
 
 
 @dataclass(frozen=True, slots=True)

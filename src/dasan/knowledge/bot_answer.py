@@ -28,7 +28,7 @@ from dasan.knowledge.answering import (
     policy_for,
 )
 from dasan.knowledge.live import get_live_index
-from dasan.knowledge.search import CROSSLINGUAL, Hit, duplicate_key
+from dasan.knowledge.search import CROSSLINGUAL, Hit, duplicate_key, is_korean
 from dasan.text.korean import tokens
 
 # Hits fetched: enough that a rival remains after the top entry's verbatim copies are set
@@ -53,7 +53,8 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     (dasan.channels.translation.lexicon): the search for a foreign question, as the desk's
     assistant makes it (the encoder reads ``query``, the lexical scorers the terms,
     :data:`~dasan.knowledge.search.CROSSLINGUAL` weights); the policy's word coverage reads
-    the question and its terms together."""
+    the question and its terms together (against the entry's gists too), and the policy is the
+    one fitted on foreign questions (:data:`~dasan.knowledge.answering.FOREIGN_POLICY`)."""
     live = get_live_index()
     index = live.sync(session)
     cross = bool(lexical_query and lexical_query.strip())
@@ -64,8 +65,11 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
         return FoundAnswer(decide([], query), [])
     e = found[0][0]
     q_tokens = tokens(index.repaired(f"{query} {lexical_query}" if cross else query))
+    # a foreign question's words may be the editors' gist's (dasan.knowledge.editor_gists)
+    gists = list((e.gists or {}).values()) if cross else []
     cover = coverage(q_tokens, tokens("\n".join(
-        [e.title, *(e.question_variants or []), (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
+        [e.title, *(e.question_variants or []), *gists,
+         (e.answer or "")[:COVERAGE_ANSWER_CHARS]])))
     lead = found[0][1].reference_lead
     if not index.has_dense:
         # No dense vectors (DASAN_EMBEDDER=none): the lexical index's fused score, with its
@@ -84,6 +88,9 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     rivals = distinct_after_first(found, [duplicate_key(x.title) for x, _ in found])
     hits = [(h.dense, cover if n == 0 else 0.0, h.score, h.lexical or 0.0)
             for n, (_, h) in enumerate(rivals)]
-    policy = policy_for(index.answerable_count(), index.variant_share())
+    # a foreign question (searched with its Korean terms, or written without Korean at all)
+    # gets the policy fitted on foreign questions
+    policy = policy_for(index.answerable_count(), index.variant_share(),
+                        foreign=cross or not is_korean(query))
     decision = decide(hits, query, policy, lead, signals)
     return FoundAnswer(decision, found)

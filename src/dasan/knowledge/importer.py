@@ -17,6 +17,7 @@ from dasan.consultations.districts import DISTRICTS
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion
 from dasan.demo import department_for_category
+from dasan.knowledge.editor_gists import clean_gists, seed_gists
 from dasan.knowledge.editor_variants import merged, seed_variants
 from dasan.knowledge.faq_source import (
     PYTEXTBOOK_FILE,
@@ -63,12 +64,13 @@ class ImportReport:
     reference: int = 0  # reference records: the chatbot never answers with them
     title_only_drafts: int = 0  # questions without an answer yet (seoul-120-text.csv titles)
     with_editor_variants: int = 0  # entries given editor question variants from a file
+    with_editor_gists: int = 0  # entries given the editors' gists of their answer
 
     def __str__(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.needs_answer} need an answer, {self.reference} reference records, "
                 f"{self.title_only_drafts} title-only drafts, {self.with_editor_variants} "
-                "with editor question variants")
+                f"with editor question variants, {self.with_editor_gists} with editor gists")
 
 
 def owner_code(record: FaqRecord) -> str:
@@ -130,12 +132,15 @@ def staggered_review_due(external_id: str, today: date) -> date:
 def import_records(
     session: Session, records: Iterable[FaqRecord], today: date | None = None,
     variants: Mapping[str, Sequence[str]] | None = None,
+    gists: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ImportReport:
     """Create or update one entry per record (keyed by ``<source>:<id>``); ``variants``
     (external id -> editor question variants, :mod:`dasan.knowledge.editor_variants`) are
-    added after the record's own question."""
+    added after the record's own question; ``gists`` (external id -> {language: gist},
+    :mod:`dasan.knowledge.editor_gists`) are stored as the entry's gists."""
     today = today or date.today()
     variants = variants or {}
+    gists = gists or {}
     agencies = {code: aid for aid, code in session.execute(select(Agency.id, Agency.code))}
     if not agencies:
         raise ValueError("no agencies: seed the organisation first (dasan demo or dasan db seed)")
@@ -152,6 +157,8 @@ def import_records(
                 [rec.question] if rec.question else [], variants.get(ext, ()), rec.title,
                 MAX_QUESTION_VARIANTS),
             "answer": answer,
+            # None without gists, as entries imported before the column have it
+            "gists": clean_gists(gists.get(ext)) or None,
             "category": rule_category(rec) or rec.category,
             "owner_agency_id": agencies.get(owner_code(rec)),
             "needs_answer": not answer,
@@ -163,6 +170,7 @@ def import_records(
         existing[ext] = entry
         setattr(report, what, getattr(report, what) + 1)
         report.with_editor_variants += int(ext in variants)
+        report.with_editor_gists += int(bool(gists.get(ext)))
         report.needs_answer += int(not answer)
     from dasan.knowledge.quality import assess_entries
 
@@ -176,9 +184,11 @@ def import_records(
 
 def import_seed_faq(session: Session, data_dir: Path) -> ImportReport:
     """Import every seed FAQ file found under `data_dir` (../shared/data), with the
-    project's editor question variants for the real FAQ (``editor_variants.seed_variants``),
+    project's editor question variants for the real FAQ (``editor_variants.seed_variants``)
+    and the editors' gists of its answers (``editor_gists.seed_gists``),
     then the pytextbook titles no FAQ file covers, as drafts that need an answer."""
-    report = import_records(session, load_seed_records(data_dir), variants=seed_variants())
+    report = import_records(session, load_seed_records(data_dir), variants=seed_variants(),
+                            gists=seed_gists())
     pt_path = Path(data_dir) / PYTEXTBOOK_FILE
     if pt_path.is_file():
         report.title_only_drafts = import_title_only_drafts(session, pt_path)

@@ -48,6 +48,7 @@ def to_doc(entry: KbEntry, owner_code: str | None, verdict: str | None = None) -
         title=entry.title,
         question_variants=tuple(entry.question_variants or ()),
         answer=entry.answer or "",
+        gists=tuple((entry.gists or {}).values()),
         category=entry.category,
         owner=owner_code,
         valid_from=entry.valid_from,

@@ -18,6 +18,7 @@ from dasan.auth import can_edit_agency
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, KbEntry, KbEntryVersion, ReviewReminder, User
 from dasan.errors import BadRequest, DomainError, Forbidden, Invalid
+from dasan.knowledge.editor_gists import clean_gists
 
 _T = TypeVar("_T")
 
@@ -69,6 +70,8 @@ class EntryIn(BaseModel):
     program: str | None = Field(default=None, max_length=256)
     question_variants: list[str] = Field(default_factory=list, max_length=MAX_QUESTION_VARIANTS)
     answer: str = Field(default="", max_length=20000)
+    # the answer's gist in the residents' languages (dasan.knowledge.editor_gists)
+    gists: dict[str, str] = Field(default_factory=dict)
     category: str | None = Field(default=None, max_length=64)
     owner_agency_id: int | None = None
     status: Status = "draft"
@@ -81,6 +84,11 @@ class EntryIn(BaseModel):
     @classmethod
     def _variants(cls, v: list[str]) -> list[str]:
         return _as_validation(clean_variants, v)
+
+    @field_validator("gists")
+    @classmethod
+    def _gists(cls, v: dict[str, str]) -> dict[str, str]:
+        return _as_validation(clean_gists, v)
 
     @model_validator(mode="after")
     def _rules(self) -> EntryIn:
@@ -96,6 +104,7 @@ class EntryPatch(BaseModel):
     question_variants: list[str] | None = Field(default=None,
                                                 max_length=MAX_QUESTION_VARIANTS)
     answer: str | None = Field(default=None, max_length=20000)
+    gists: dict[str, str] | None = None
     category: str | None = Field(default=None, max_length=64)
     status: Status | None = None
     kind: Kind | None = None
@@ -109,13 +118,18 @@ class EntryPatch(BaseModel):
     def _variants(cls, v: list[str] | None) -> list[str] | None:
         return None if v is None else _as_validation(clean_variants, v)
 
+    @field_validator("gists")
+    @classmethod
+    def _gists(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        return None if v is None else _as_validation(clean_gists, v)
+
 
 # Fields a patch may change but never empty with null.
 NOT_NULL_FIELDS = frozenset({"title", "question_variants", "answer", "status", "kind"})
 
 SNAPSHOT_FIELDS = (
-    "title", "program", "question_variants", "answer", "category", "owner_agency_id", "status",
-    "kind", "valid_from", "valid_to", "review_due", "needs_answer",
+    "title", "program", "question_variants", "answer", "gists", "category", "owner_agency_id",
+    "status", "kind", "valid_from", "valid_to", "review_due", "needs_answer",
 )
 
 

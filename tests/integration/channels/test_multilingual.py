@@ -135,3 +135,50 @@ def test_the_bot_searches_a_foreign_question_as_the_desk_does(db: Session,
     reply = bot.respond(db, question, lexical_query="기후동행카드 환불")
     first = reply.flags["entry"] if reply.kind == "answer" else reply.flags["related"][0]
     assert first["title"] == "기후동행카드 환불 방법"
+
+
+GIST_EN = "The Climate Card is bought at station service centres, convenience stores or in the T-money app."
+
+
+def test_without_a_translation_engine_the_bot_shows_the_editors_gist_with_the_korean_answer(
+        db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    from dasan.db.models import KbEntry
+
+    channel_env(translation="glossary")
+    entry = db.get(KbEntry, kb["기후동행카드 구매 방법"])
+    assert entry is not None
+    entry.gists = {"en": GIST_EN, "vi": "Thẻ Khí hậu mua ở ga tàu điện ngầm."}
+    db.commit()
+    result = take_inbound(db, channel="portal", provider="naver", contact_key="naver:g1",
+                          external_id="naver:g1", text="How do I get a climate card?",
+                          reply_address="u9")
+    db.commit()
+    assert result.language == "en" and result.bot_answered
+    answer = _messages(db, result.thread_id)[1]
+    body = db.scalar(select(ChannelMessageBody.body).where(
+        ChannelMessageBody.id == answer.message_id))
+    assert body is not None
+    # labelled as a summary in the citizen's language, then the Korean answer
+    assert body.startswith(f"{MESSAGES['summary']['en']}\n{GIST_EN}\n")
+    assert "Keywords:" not in body and "Thẻ" not in body
+    assert MESSAGES["answer_in_korean"]["en"] in body and "기후동행카드는 지하철" in body
+
+
+def test_a_gist_in_another_language_is_not_shown(db: Session, kb: dict[str, int],
+                                                  channel_env: Any) -> None:
+    from dasan.db.models import KbEntry
+
+    channel_env(translation="glossary")
+    entry = db.get(KbEntry, kb["기후동행카드 구매 방법"])
+    assert entry is not None
+    entry.gists = {"vi": "Thẻ Khí hậu mua ở ga tàu điện ngầm."}
+    db.commit()
+    result = take_inbound(db, channel="portal", provider="naver", contact_key="naver:g2",
+                          external_id="naver:g2", text="How do I get a climate card?",
+                          reply_address="u8")
+    db.commit()
+    assert result.bot_answered
+    body = db.scalar(select(ChannelMessageBody.body).where(
+        ChannelMessageBody.id == _messages(db, result.thread_id)[1].message_id))
+    assert body is not None and body.startswith(MESSAGES["answer_in_korean"]["en"])
+    assert "Thẻ" not in body

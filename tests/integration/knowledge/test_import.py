@@ -42,6 +42,15 @@ def test_real_faq_imports_with_programs_owners_and_needs_answer(db, shared_data)
     for e in entries:
         assert set(shipped[e.external_id]) <= set(e.question_variants)
         assert e.title not in e.question_variants
+    # the editors' gists of the answers are stored on the same entries, one per language
+    # shipped; the other sources' entries have none
+    from dasan.knowledge.editor_gists import seed_gists
+
+    gists = seed_gists()
+    assert report.with_editor_gists == len(gists) == 2842
+    for e in entries:
+        assert e.gists == gists[e.external_id]
+    assert not any(db.scalars(select(KbEntry.gists).where(KbEntry.source == "pytextbook")))
     # re-import changes nothing
     again = import_seed_faq(db, shared_data)
     assert again.created == 0 and again.updated == 0 and again.title_only_drafts == 0

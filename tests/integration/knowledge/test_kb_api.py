@@ -154,3 +154,23 @@ def test_edits_follow_the_same_rules_as_new_entries(client, login) -> None:  # t
                 {"status": "live"}, {"kind": "memo"}):
         r = client.patch(f"/api/knowledge/entries/{eid}", json=bad)
         assert 400 <= r.status_code < 500 and r.json()["detail"], bad
+
+
+def test_editors_keep_the_answer_s_gists_per_language(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("kbeditor")
+    r = client.post("/api/knowledge/entries",
+                    json=ENTRY | {"gists": {"en": " Top up the Climate Card  in the app. "}})
+    assert r.status_code == 201, r.text
+    eid = r.json()["id"]
+    assert r.json()["gists"] == {"en": "Top up the Climate Card in the app."}
+    r = client.patch(f"/api/knowledge/entries/{eid}",
+                     json={"gists": {"en": "Top up in the app.", "vi": "Nạp tiền trong ứng dụng."}})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert r.json()["gists"]["vi"] == "Nạp tiền trong ứng dụng."
+    hist = client.get(f"/api/knowledge/entries/{eid}/history").json()
+    assert hist[1]["snapshot"]["gists"] == {"en": "Top up in the app.",
+                                            "vi": "Nạp tiền trong ứng dụng."}
+    for bad in ({"gists": {"ko": "요약"}}, {"gists": {"en": "x" * 1001}}):
+        r = client.patch(f"/api/knowledge/entries/{eid}", json=bad)
+        assert r.status_code == 422 and r.json()["detail"], bad
+    assert client.get(f"/api/knowledge/entries/{eid}").json()["version"] == 2

@@ -242,3 +242,28 @@ def test_passage_features_of_the_top_hit_can_be_weighed() -> None:
     variant_hit = QuerySignals(vocab_share=1.0, title_dense=0.7, variant_best=1.0,
                                passage_cover=0.4)
     assert cal(0.9, 0.1, signals=title_hit) > cal(0.9, 0.1, signals=variant_hit)
+
+
+def test_a_foreign_question_on_a_city_sized_kb_uses_the_policy_fitted_on_foreign_questions(
+) -> None:
+    from dasan.knowledge.answering import (
+        CITY_POLICY,
+        FOREIGN_POLICY,
+        TWO_STAGE_POLICY,
+        QuerySignals,
+    )
+
+    assert policy_for(AGREEMENT_MIN_ENTRIES, 1.0, foreign=True) is FOREIGN_POLICY
+    assert policy_for(AGREEMENT_MIN_ENTRIES, 1.0) is CITY_POLICY
+    # a small KB, or one without variants, keeps its policy whatever the language
+    assert policy_for(AGREEMENT_MIN_ENTRIES - 1, 1.0, foreign=True) == AnswerPolicy()
+    assert policy_for(AGREEMENT_MIN_ENTRIES, 0.0, foreign=True) is TWO_STAGE_POLICY
+    # a foreign question's cosine to its entry is lower than a Korean one's: a top hit the
+    # Korean policy leaves to an agent, the foreign policy answers; a weak one neither does
+    sig = QuerySignals(vocab_share=0.8)
+    clear = [(0.86, 0.6, 0.8, 0.9), (0.80, 0.0, 0.45, 0.3)]
+    assert decide(clear, "How do I get a climate card?", CITY_POLICY, None, sig).kind != "answer"
+    assert decide(clear, "How do I get a climate card?", FOREIGN_POLICY, None,
+                  sig).kind == "answer"
+    weak = [(0.78, 0.3, 0.5, 0.2), (0.77, 0.0, 0.48, 0.2)]
+    assert decide(weak, "hello how are you", FOREIGN_POLICY, None, sig).kind != "answer"

@@ -36,6 +36,8 @@ class EntryOut(BaseModel):
     program: str | None
     question_variants: list[str]
     answer: str
+    # the editors' gists of the answer, language -> text (dasan.knowledge.editor_gists)
+    gists: dict[str, str] | None = None
     category: str | None
     owner_agency_id: int | None
     owner_name: str | None = None

@@ -1,0 +1,319 @@
+"""Fit the search and the answer policy for foreign questions on the cross-lingual tune splits.
+
+Reads only the tune splits of the cross-lingual sets (``tune``, ``tune_b``, ``tune_c``:
+bench_channels.TUNE_SPLITS) and the tune split of the foreign out-of-domain questions
+(``bench/data/crosslingual_ood.jsonl``: chit-chat, other cities' services, questions about
+private services, 5 a kind and language; written for this fit, its hold-out split is never
+read here). No hold-out question is loaded, scored or printed.
+
+The knowledge base is the real FAQ (2,842 entries) as ``dasan demo`` seeds it: the editors'
+question variants and, with ``--gists`` (default), the editors' gists of the answers
+(``seed_gists/``; ``--gist-langs`` keeps only some languages, to check that the fit does not
+depend on a language having its gist). Each entry is assessed answerable or a reference
+record as the product does.
+
+Two parts:
+
+* ``search``: the product's foreign search (lexicon terms as the lexical query, dense on the
+  question, ``search.CROSSLINGUAL``) and a grid of fusion weights, hit@1 / hit@5 per split and
+  per language of tune_c; the grid's best on tune is printed with its neighbours.
+* ``policy``: the written bot's answer decision for a foreign question
+  (``bot_answer.find_answer``: answerable entries, the same features): the shipped policies
+  and the candidates of ``bench_answer.FEATURE_SETS``, each by 5-fold cross-validation on the
+  tune rows (out-of-fold coverage at precision >= 0.97 with each out-of-domain kind answered
+  <= 5%), and the chosen one fitted on all of them.
+
+    uv run --frozen python -m bench.fit_foreign [--part search|policy] [--no-gists]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.bench_channels import LANGS, TUNE_SPLITS, _lexical_components, crosslingual_rows
+
+OOD = Path(__file__).parent / "data" / "crosslingual_ood.jsonl"
+
+
+def tune_questions() -> list[tuple[str, str, str, str]]:
+    """(split, language, question, entry id) of the tune splits only."""
+    return [(r["split"], lang, r[lang], r["id"]) for r in crosslingual_rows()
+            if r["split"] in TUNE_SPLITS for lang in LANGS]
+
+
+def ood_questions(split: str = "tune") -> list[dict[str, str]]:
+    rows = [json.loads(line) for line in OOD.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [r for r in rows if r["split"] == split]
+
+
+def build_index(gists: bool, gist_langs: Sequence[str] | None = None) -> tuple[Any, dict]:
+    from bench.answer_labels import LABEL_DATE
+    from bench.bench_channels import _live_config
+    from bench.bench_search import cache_path, faq_docs
+    from bench.faq_variants import load_variants, with_variants
+    from dasan.config import default_shared_data
+    from dasan.knowledge.answerability import EntryText, assess
+    from dasan.knowledge.editor_gists import SEED_GISTS_DIR, by_entry, read_dir
+    from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+    from dasan.knowledge.faq_source import load_civilappeal
+    from dasan.knowledge.search import SearchIndex
+
+    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
+    records = load_civilappeal(path)
+    verdict = {r.external_id: assess(EntryText(r.title, r.answer, r.program), LABEL_DATE).verdict
+               for r in records}
+    docs = with_variants(faq_docs(records), load_variants())
+    if gists:
+        g = by_entry(read_dir(SEED_GISTS_DIR, gist_langs))
+        docs = [replace(d, gists=tuple(g.get(str(d.id), {}).values())) for d in docs]
+    docs = [replace(d, answerable=verdict[str(d.id)] == "standard") for d in docs]
+    cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
+    index = SearchIndex(docs, cache=cache, config=_live_config())
+    t0 = time.perf_counter()
+    index.build()
+    print(f"  index built in {time.perf_counter() - t0:.0f} s "
+          f"({sum(len(d.gists) for d in docs)} gists)", flush=True)
+    cache.save_if_changed()
+    return index, {d.id: d for d in docs}
+
+
+def part_search(index: Any, by_id: dict) -> None:
+    from bench.bench_search import rank_of, relevance
+    from dasan.channels.translation.lexicon import korean_text
+    from dasan.knowledge.search import CROSSLINGUAL, Components, FusionWeights, fuse
+
+    queries = tune_questions()
+    ids = list(index.ids)
+    texts = [q[2] for q in queries]
+    vecs = index.embed_queries(texts)
+    raw_c = [index.components(t, v) for t, v in zip(texts, vecs, strict=True)]
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], vecs, texts)
+    rel = [relevance(ids, by_id, q[3]) for q in queries]
+
+    def ranks(fw: FusionWeights) -> np.ndarray:
+        return np.array([rank_of(fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense,
+                                                 answer=k.answer, foreign=k.foreign,
+                                                 answer_dense=r.answer_dense), fw), rl)
+                         for r, k, rl in zip(raw_c, lex_c, rel, strict=True)])
+
+    splits = {s: np.array([q[0] == s for q in queries]) for s in TUNE_SPLITS}
+    langs = {lang: np.array([q[1] == lang for q in queries]) for lang in LANGS}
+
+    def row(r: np.ndarray) -> str:
+        cells = [f"{(r[m] == 1).mean():.2f} / {(r[m] <= 5).mean():.2f}" for m in splits.values()]
+        cells += [f"{(r[m & splits['tune_c']] == 1).mean():.2f} / "
+                  f"{(r[m & splits['tune_c']] <= 5).mean():.2f}" for m in langs.values()]
+        return (f"{int((r == 1).sum()):4d} {int((r <= 5).sum()):4d}  "
+                + " ".join(f"{c:>11s}" for c in cells))
+
+    head = " ".join(f"{s:>11s}" for s in TUNE_SPLITS) + " " + " ".join(
+        f"{'c-' + lang:>11s}" for lang in LANGS)
+    print(f"\n  {'search (h@1 / h@5)':58s} h@1# h@5#  {head}")
+    dense_only = np.array([rank_of(c.dense, rl) for c, rl in zip(raw_c, rel, strict=True)])
+    print(f"  {'dense-only (peer)':58s} {row(dense_only)}")
+    bm25_only = np.array([rank_of(c.bm25, rl) for c, rl in zip(raw_c, rel, strict=True)])
+    print(f"  {'BM25-only on the question (peer)':58s} {row(bm25_only)}")
+    print(f"  {'product CROSSLINGUAL':58s} {row(ranks(CROSSLINGUAL))}")
+    grid = [FusionWeights(bm25=b, chars=c, dense=1.0, answer=a, foreign=f, answer_dense=ad)
+            for b in (0.1, 0.2, 0.3) for c in (0.1, 0.2) for a in (0.3, 0.45, 0.6)
+            for f in (0.45, 0.6, 0.8) for ad in (0.7, 0.9, 1.1)]
+    results = [(fw, ranks(fw)) for fw in grid]
+    results.sort(key=lambda x: (int((x[1] == 1).sum()), int((x[1] <= 5).sum())), reverse=True)
+    for fw, r in results[:12]:
+        name = (f"bm25 {fw.bm25} ch {fw.chars} ans {fw.answer} for {fw.foreign} "
+                f"ad {fw.answer_dense}")
+        print(f"  {name:58s} {row(r)}")
+
+
+def part_latency(index: Any) -> None:
+    """p95 wall and CPU time of the product's search for a foreign question (rewrite, one
+    embedding, the fused search) over 100 tune questions, with the direct hybrid search of the
+    raw question (the peer) timed on other questions of the same run."""
+    from dasan.channels.translation.lexicon import korean_text
+    from dasan.knowledge.search import CROSSLINGUAL
+
+    queries = tune_questions()
+    step = max(3, len(queries) // 100)
+    for n, (label, run) in enumerate((
+            ("product foreign search", lambda lang, text: index.search(
+                text, k=5, lexical_query=korean_text(text, lang) or None,
+                weights=CROSSLINGUAL)),
+            ("peer: direct hybrid", lambda lang, text: index.search(text, k=5, cascade=False)))):
+        wall, cpu = [], []
+        for _s, lang, text, _i in queries[n::step][:100]:
+            t0, c0 = time.perf_counter(), time.process_time()
+            run(lang, text)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            load = " ".join(fh.read().split()[:3])
+        print(f"  latency {label}: p95 {float(np.percentile(wall, 95)) * 1000:.1f} ms wall, "
+              f"{float(np.percentile(cpu, 95)) * 1000:.1f} ms CPU, median "
+              f"{float(np.median(wall)) * 1000:.1f} ms wall, over {len(wall)} questions; "
+              f"load {load}")
+
+
+def part_policy(index: Any, by_id: dict, weights: Any) -> None:
+    from bench.bench_answer import (
+        FEATURE_SETS,
+        Q,
+        Scored,
+        _spec_name,
+        choose_threshold,
+        cross_validate,
+        fit_rows,
+        outcomes,
+        summary,
+    )
+    from bench.bench_search import title_key
+    from dasan.channels.translation.port import NoTranslator
+    from dasan.channels.written_bot import search_tries
+    from dasan.knowledge.answering import (
+        CITY_POLICY,
+        COVERAGE_ANSWER_CHARS,
+        AnswerPolicy,
+        QuerySignals,
+        coverage,
+        decide,
+        distinct_after_first,
+        informal_register,
+    )
+    from dasan.knowledge.bot_answer import SEARCH_K
+    from dasan.knowledge.search import duplicate_key, is_korean
+    from dasan.text.korean import tokens
+
+    qs = [Q(t, "tune", "citizen", i) for _s, _l, t, i in tune_questions()]
+    langs = [q[1] for q in tune_questions()]
+    for r in ood_questions():
+        qs.append(Q(r["query"], "tune", r["kind"], None))
+        langs.append(r["lang"])
+    def score(q: Any, text: str, terms: str | None) -> Any:
+        """The features find_answer computes for one search of ``text`` (``terms``: the
+        Korean terms as the lexical query, CROSSLINGUAL weights, the entry's gists in the
+        coverage)."""
+        hits = index.search(text, k=SEARCH_K, answerable_only=True,
+                            lexical_query=terms or None, weights=weights if terms else None)
+        e = by_id[hits[0].id]
+        q_tokens = tokens(index.repaired(f"{text} {terms}" if terms else text))
+        cover = coverage(q_tokens, tokens("\n".join(
+            [e.title, *e.question_variants, *(e.gists if terms else ()),
+             e.answer[:COVERAGE_ANSWER_CHARS]])))
+        top = hits[0]
+        sig = QuerySignals(
+            vocab_share=index.vocabulary_share(q_tokens),
+            title_cover=coverage(q_tokens, tokens("\n".join([e.title, *e.question_variants]))),
+            informal=float(informal_register(text)),
+            title_dense=top.title_dense if top.title_dense is not None else top.dense,
+            variant_best=float(top.passage is not None and top.passage != e.title.strip()),
+            passage_cover=coverage(q_tokens, tokens(top.passage or e.title)))
+        rivals = distinct_after_first(hits, [duplicate_key(by_id[h.id].title) for h in hits])
+        scores: list[tuple[float, ...]] = [
+            (h.dense, cover if n == 0 else 0.0, h.score, h.lexical or 0.0)
+            for n, h in enumerate(rivals)]
+        nxt = scores[1] if len(scores) > 1 else (0.0, 0.0, 0.0, 0.0)
+        right = q.target is not None and title_key(e.title) == title_key(by_id[q.target].title)
+        feats = (scores[0][0], scores[0][0] - nxt[0], cover, scores[0][2] - nxt[2],
+                 scores[0][3], sig.vocab_share, sig.title_cover, sig.informal, sig.title_dense,
+                 sig.variant_best, sig.passage_cover)
+        lead = top.reference_lead
+        return Scored(0.0, False, feats, scores[:3], right,
+                      q.target is not None and by_id[q.target].answerable,
+                      (-1.0, -1.0 if lead is None else lead), sig)
+
+    rows: list[tuple[Any, Any]] = []
+    later: list[list[tuple[Any, Any]]] = []  # the bot's later tries (CITY_POLICY decides them)
+    t0 = time.perf_counter()
+    for q, lang in zip(qs, langs, strict=True):
+        tries = search_tries(q.text, lang, NoTranslator())
+        first = tries[0]
+        rows.append((q, score(q, first.query, first.lexical_query)))
+        later.append([(replace(q, text=t.query), score(q, t.query, t.lexical_query))
+                      for t in tries[1:]])
+    print(f"\n  policy rows: {sum(q.target is not None for q, _ in rows)} in-domain, "
+          f"{sum(q.target is None for q, _ in rows)} out-of-domain (scored in "
+          f"{time.perf_counter() - t0:.0f} s); top hit right on "
+          f"{sum(s.new_right for _, s in rows)}")
+    res = outcomes(CITY_POLICY.calibration, rows, CITY_POLICY.threshold)
+    cov, prec, ood = summary(rows, res)
+    print(f"  shipped CITY_POLICY on these rows: coverage {cov:.3f}, precision {prec:.3f}, "
+          f"OOD answered (worst kind) {ood:.3f}")
+    best: tuple[float, Any, float] = (-1.0, None, 1.0)
+    for spec in FEATURE_SETS:
+        cov, prec, ood, oof_th, oof_cov = cross_validate(rows, spec)
+        print(f"  {_spec_name(spec):<78} cv cov {cov:.3f} prec {prec:.3f} ood {ood:.3f} | "
+              f"oof th {oof_th:.3f} cov@0.97 {oof_cov:.3f}", flush=True)
+        if oof_cov > best[0]:
+            best = (oof_cov, spec, oof_th)
+    cal = fit_rows(rows, best[1])
+    th = choose_threshold(cal, rows)
+    cov, prec, ood = summary(rows, outcomes(cal, rows, best[2]))
+    print(f"\n  chosen: {_spec_name(best[1])}, out-of-fold threshold {best[2]} (in-sample "
+          f"threshold {th}), fitted on all tune rows:\n  {cal!r}\n  in sample at the "
+          f"out-of-fold threshold: coverage {cov:.3f} precision {prec:.3f} OOD {ood:.3f}")
+    for lang in LANGS:
+        sel = [i for i, lg in enumerate(langs) if lg == lang]
+        sub = [rows[i] for i in sel]
+        c, p, o = summary(sub, outcomes(cal, sub, best[2]))
+        print(f"    {lang}: coverage {c:.3f} precision {p:.3f} OOD {o:.3f}")
+    for split in TUNE_SPLITS:
+        sub = [r for r, (s_, _l, _t, _i) in zip(rows, tune_questions(), strict=False)
+               if s_ == split]
+        res = outcomes(cal, sub, best[2])
+        ok = [r for (_q, sc), r in zip(sub, res, strict=True) if sc.target_answerable]
+        n_ans = sum(a for a, _r in res)
+        print(f"    {split}: coverage {sum(r for _a, r in ok) / max(len(ok), 1):.3f} "
+              f"precision {sum(r for _a, r in res) / max(n_ans, 1):.3f} ({len(sub)} questions)")
+
+    # the whole bot: the first try under the fitted policy, then the later tries (the raw
+    # question under the fitted policy, the bare Korean terms under CITY_POLICY), as
+    # find_answer decides them
+    city = AnswerPolicy(CITY_POLICY.calibration, CITY_POLICY.threshold)
+    fitted = AnswerPolicy(cal, best[2])
+    first_res = outcomes(cal, rows, best[2])
+    for name, use_later in (("first try only", False), ("with the later tries", True)):
+        res = []
+        for fr, lt in zip(first_res, later, strict=True):
+            out = fr
+            if use_later and not fr[0]:
+                for q2, s2 in lt:
+                    pol = city if is_korean(q2.text) else fitted
+                    d = decide(s2.scores, q2.text, pol, s2.ref_lead[1], s2.signals)
+                    if d.kind == "answer":
+                        out = (True, s2.new_right)
+                        break
+            res.append(out)
+        c, p, o = summary(rows, res)
+        print(f"  bot, {name} (in sample): coverage {c:.3f} precision {p:.3f} OOD {o:.3f}")
+
+
+def main() -> None:
+    from dasan.knowledge.search import CROSSLINGUAL
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--part", choices=("search", "policy", "latency", "both"), default="both")
+    ap.add_argument("--no-gists", action="store_true")
+    ap.add_argument("--gist-langs", default=None, help="comma-separated: only these gists")
+    args = ap.parse_args()
+    langs = args.gist_langs.split(",") if args.gist_langs else None
+    index, by_id = build_index(not args.no_gists, langs)
+    if args.part in ("search", "both"):
+        part_search(index, by_id)
+    if args.part in ("latency", "both"):
+        part_latency(index)
+    if args.part in ("policy", "both"):
+        part_policy(index, by_id, CROSSLINGUAL)
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        print(f"  load average: {' '.join(fh.read().split()[:3])}")
+
+
+if __name__ == "__main__":
+    main()
