@@ -212,7 +212,7 @@ _rule("emergency", "medical",
       r"|넘어져서\s?(?:일어날|못)|넘어지셨|(?:깨워도|흔들어도|불러도|불러\s?봐도)\s?(?:안|못)\s?(?:일어나|깨|움직|일어난)|입에\s?거품|정신을?\s?잃|(?:열|체온)이?\s?4[0-2](?:\.\d)?\s?도(?!까지)|(?:처져서|늘어져서|불러도)\s?(?:\S+\s)?반응(?:이|도)?\s?(?:없|안)|(?:밑에|아래|사이에)\s?(?:\S+\s)?(?:깔렸|깔려|끼였|끼었|끼어)|(?:차|트럭|버스|오토바이|킥보드|자동차)\S{0,2}\s?(?:에|에게)\s?치(?:였|여|었)|(?:다리|팔|몸|하반신)(?:가|이)?\s?(?:안|못)\s?움직(?:여|이|일)|(?<!코)피\s?(?:가\s?)?(?:너무|엄청|많이|계속|철철)\s?(?:\S{1,3}\s)?(?:나|흘)|머리\s?피\s?(?:나|흘|가)|머리가?\s?(?:깨졌|찢어졌)|굴러\s?떨어(?:지셨|지심|졌|져)|(?:발목|다리|팔|뼈|허리|갈비뼈)\S{0,2}\s?(?:이|가)?\s?부러(?:졌|진\s?(?:것|거)\s?같)(?!었)|물이\s?(?:허리|무릎|가슴|목)\S{0,2}\s?까지|대피\s?(?:를\s?)?못\s?(?:하|했|해)|붕괴\s?(?:우려|위험|직전)|무너질\s?(?:것|거)\s?같|(?:두드러기|알레르기|쏘였|쏘임)[^.!?]{0,24}?(?:목이|숨이|호흡)|(?:두통|어지럼)\S{0,2}\s?(?:에|과|이랑)?\s?구토|구토\s?(?:를\s?)?(?:계속|멈추지)|(?:약품|가스|유독|화학)\S{0,4}\s?(?:이\s?)?(?:샌|새서|샜|누출)|조난\s?(?:당|됐|되었|중)|(?:차|차량)\s?안에\s?(?:\S+\s)?(?:아기|아이|애기|애|어르신|할머니|할아버지)(?:가|이)?\s?(?:혼자|갇혀)|산\S{0,3}\s?(?:에서\s?)?길\s?(?:을\s?)?잃|119\s?(?:좀\s?)?(?:불러|불렀|부를까|불러야)|머리에서\s?피|토하다가|사고\s?(?:가\s?)?났(?!었)|사람이\s?다쳤",
       imminent=True)
 _rule("emergency", "fire",
-      r"불이\s?(?:났|붙)(?!던|었)|불났(?!던|었)|화재\s?(?:경보|가?\s?났|발생)|연기가\s?(?:나|자욱|가득|들어|막)|연기\s?나요"
+      r"불이\s?(?:났|붙)(?!던|었)|불났(?!던|었)|화재\s?(?:경보(?!기\S{0,2}\s?(?:\S+\s)?(?:교체|설치|지원|무료|무상|나눠)|를\s?못)|가?\s?났|발생)|연기가\s?(?:나|자욱|가득|들어|막)|연기\s?나요"
       r"|가스\s?(?:냄새|가\s?새|새)|갇혔|(?:전선|콘센트|멀티탭|천장|벽|두꺼비집|차단기|전기)\S{0,4}\s?(?:에서\s?)?타는\s?냄새|(?:베란다|창문|건물|방|옆집)\S{0,3}\s?(?:에서\s?)?(?:불꽃|불길)(?!놀이)|물에\s?(?:사람이\s?)?빠졌|(?:사람|아이)이?\s?빠졌",
       imminent=True)
 
@@ -326,25 +326,25 @@ _POLITE = re.compile(r"요|니다|세요|니까")
 _REPORTED = re.compile(
     r"[^.!?]{0,14}?(?:다|라)\s?['\"’”]?\s?(?:고|라고)?\s?(?:주장|밝혔|전했|보도|들었다|거짓말|우기)"
     r"|\S{0,6}?['\"’”]\s?(?:고|라고)\s?(?:한다|했다)|\S{0,6}?다는\s?(?:증거|주장|소문|기사)"
-    r"|\S{0,4}?\s?줄\s?알(?:았|더)")
+    r"|\S{0,4}?\s?줄\s?알(?:았|더)|\S{0,3}\s?(?:하는|한|할)\s?(?:건|것은|것도|게)\s?아니")
 # A crisis word in a message about fiction (소설 쓰는 중인데 주인공이 스토킹 당하는 설정, 스토커 나오는
 # 심리물) speaks of a character: no writer's crisis names a story, and the window guard above is
 # passed by the polite verbs such questions end in (있습니다, 궁금해요).
-_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속")
+_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽")
 # An event told as over (tenth pass, issue 17): its outcome said (지금은 건강하세요, 다 지나가서 괜찮아요,
 # 음식 냄새로 판명 이상 없음, 정상 공급 확인, 오작동), or thanks for the help it got (감사 인사 드리고
 # 싶어서요): a past fire, collapse, bullying or cut-off recounted calmly to thank or to ask. Over the
 # ten writers' tune sets these were a third of the rules' look-alike alarms. Words of a present
 # danger (_STILL_NOW) keep the hits (지금은 잠들었는데 깨면 또 그럴거같아).
 _TOLD_OVER = re.compile(
-    r"지금은\s?(?:\S+\s)?(?:건강|다\s?나|회복|퇴원|잘\s?(?:살|지내)|무사)|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
+    r"지금은?\s?(?:\S+\s){0,2}?(?:건강|다\s?나|회복|퇴원|안전하게|잘\s?(?:살|지내)|무사)|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
     r"|감사\s?(?:인사(?:를|도)?\s?(?:드리|전하|전할|하려)|하다고\s?(?:말씀|인사)|드리려고)|고맙다고\s?(?:말씀|인사)"
     r"|이상\s?(?:없음|없습니다|없었|없어요|없다)|양호|(?:으로|로)\s?판명|종결|무사(?:하|히)|알고\s?보니|오작동"
     r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃")
-_STILL_NOW = re.compile(r"지금(?!은|\s?괜찮)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
+_STILL_NOW = re.compile(r"지금(?!은|\s?괜찮|\s?건강)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
 # A past event as the setting of thanks or a question (작년에 저희 집 불났을 때 도와주셨던, 교통사고
 # 났을 때 도와주신 분): the hit in a clause "…을 때" / "…던 때".
-_WHEN_BEFORE = re.compile(r"\S{0,2}?(?:았|었|였|셨)?을\s?때|던\s?(?:때|적)")
+_WHEN_BEFORE = re.compile(r"\S{0,2}?(?:았|었|였|셨)?을\s?때|던\s?(?:때|적|거|것|일)")
 
 
 def _told_over(view: str) -> bool:
@@ -386,6 +386,18 @@ _ACCIDENT = re.compile(r"넘어져|넘어졌|부딪|자빠|놀다가|운동하�
 _BLOW = re.compile(r"때리|때려|때린|맞|발로|던지")
 # An injection (예방접종 맞고, 주사 맞았는데) is no blow; a birthmark (몽고반점) no bruise.
 _INJECTION = re.compile(r"주사|접종|백신|링거|수액")
+# A birthday or a holiday met (90세 생신을 맞으셨습니다) is no blow.
+_CELEBRATED = re.compile(r"(?:생신|생일|환갑|칠순|팔순|구순|돌|명절|새해|설날|추석|기념일)\S{0,2}\s?(?:을|를)?\s?맞")
+# A debt the caller says they can pay (다음 달에 한꺼번에 낼 수 있거든요) is no eviction.
+_WILL_PAY = re.compile(r"(?:낼|갚을|납부할|내면\s?되는|낼\s?돈)\s?(?:수\s?)?있(?:거든|어요|습니다|어|는데)")
+# A pet as the subject just before the hit (고양이가 … 숨어 있어요, 햄스터가 숨을 안 쉬는): no person's
+# crisis. Not for suicide: a pet handed over is a farewell (고양이 좀 부탁드려요).
+_PET_SUBJECT = re.compile(r"(?:고양이|강아지|햄스터|냥이|토끼|앵무새|거북이|반려견|반려묘|(?<![가-힣])개)(?:가|는|도)\s")
+
+
+def kind_of_pet(view: str, start: int, end: int) -> bool:
+    """Whether a pet is the subject in ``view[start:end]`` (the words before a hit)."""
+    return bool(_PET_SUBJECT.search(view, max(0, start), end))
 _BIRTHMARK = re.compile(r"[^.!?]{0,18}?(?:몽고반점|반점)")
 # A mouth on fire from spice (입에 불났어), a fire on the instep (발등에 불: a deadline) are idioms.
 _FIRE_IDIOM = re.compile(r"(?:입|혀|입안|속|발등|눈)에\s?$|(?:입|혀)(?:이|가)\s?$")
@@ -519,6 +531,12 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
         return bool(_GRILL.search(view))
     if sub == "suicide" and "먹" in text:
         return bool(_SUPPLY.search(view))
+    if kind_of_pet(view, before - 10, start) and sub not in ("suicide", "self_harm"):
+        return True
+    if sub in ("child", "elder") and _CELEBRATED.search(text):
+        return True
+    if sub == "eviction" and _WILL_PAY.search(view, end):
+        return True
     if sub in ("child", "elder"):
         return bool(_INJECTION.search(text) or _BIRTHMARK.match(view, end, end + 24)) or (
             bool(_ACCIDENT.search(text)) and not _BLOW.search(text))
@@ -654,7 +672,8 @@ _PAIRS: tuple[tuple[re.Pattern[str], Callable[[str], object], str, str | None, b
 # 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
 # alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
 _HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
-                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)")
+                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)"
+                        r"|아무도\s?안\s?다(?:치|쳤|침)|다친\s?사람은?\s?(?:없|아무도)|부상자\s?(?:는\s?)?없")
 # Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
 # (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
 # partner's violence stays violence unless an elder is hurt.
