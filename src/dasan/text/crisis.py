@@ -294,8 +294,8 @@ _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리|신음")
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
 _ABOUT = re.compile(
     r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|(?<!택시)(?<!버스)(?<!택배)(?<!배달)(?<!수리)(?<!대리)(?<!운전)(?<![시스배달리전]\s)기사(?!님)|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
-    r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상"
-    r"|체험|웰다잉|동물")
+    r"|공모|봉사|후원|(?<!어)제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상"
+    r"|체험|웰다잉|동물|연수|체크리스트|징후")
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
                   r"|주세요|돼요|못\s?\S+고\s?있|끊겨|끊겼|지금|목격")
@@ -326,18 +326,19 @@ _POLITE = re.compile(r"요|니다|세요|니까")
 _REPORTED = re.compile(
     r"[^.!?]{0,14}?(?:다|라)\s?['\"’”]?\s?(?:고|라고)?\s?(?:주장|밝혔|전했|보도|들었다|거짓말|우기)"
     r"|\S{0,6}?['\"’”]\s?(?:고|라고)\s?(?:한다|했다)|\S{0,6}?다는\s?(?:증거|주장|소문|기사)"
-    r"|\S{0,4}?\s?줄\s?알(?:았|더)|\S{0,3}\s?(?:하는|한|할)\s?(?:건|것은|것도|게)\s?아니")
+    r"|\S{0,4}?\s?줄\s?알(?:았|더)|\S{0,3}\s?(?:하는|한|할)\s?(?:건|것은|것도|게)\s?아니"
+    r"|(?:이나\s?\S{1,4})?(?:은|는|도)\s?(?:전혀\s?)?없(?:었|습니다|어요|고)")
 # A crisis word in a message about fiction (소설 쓰는 중인데 주인공이 스토킹 당하는 설정, 스토커 나오는
 # 심리물) speaks of a character: no writer's crisis names a story, and the window guard above is
 # passed by the polite verbs such questions end in (있습니다, 궁금해요).
-_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽")
+_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽|팟캐스트|에피소드|회차")
 # An event told as over (tenth pass, issue 17): its outcome said (지금은 건강하세요, 다 지나가서 괜찮아요,
 # 음식 냄새로 판명 이상 없음, 정상 공급 확인, 오작동), or thanks for the help it got (감사 인사 드리고
 # 싶어서요): a past fire, collapse, bullying or cut-off recounted calmly to thank or to ask. Over the
 # ten writers' tune sets these were a third of the rules' look-alike alarms. Words of a present
 # danger (_STILL_NOW) keep the hits (지금은 잠들었는데 깨면 또 그럴거같아).
 _TOLD_OVER = re.compile(
-    r"지금은?\s?(?:\S+\s){0,2}?(?:건강|다\s?나|회복|퇴원|안전하게|잘\s?(?:살|지내)|무사)|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
+    r"지금은?\s?(?:\S+\s){0,5}?(?:건강|다\s?나|회복|퇴원|안전하게|잘\s?(?:살|지내)|무사)|금방\s?깨어나|깨어나셨|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
     r"|감사\s?(?:인사(?:를|도)?\s?(?:드리|전하|전할|하려)|하다고\s?(?:말씀|인사)|드리려고)|고맙다고\s?(?:말씀|인사)"
     r"|이상\s?(?:없음|없습니다|없었|없어요|없다)|양호|(?:으로|로)\s?판명|종결|무사(?:하|히)|알고\s?보니|오작동"
     r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃")
@@ -370,6 +371,9 @@ _OUT_OF_PLACE = re.compile(r"(?:학교|대학|학원|회사|직장|팀|구단|�
 # An animal that follows (개가 따라오는 동안) is no stalker.
 _ANIMAL = re.compile(r"(?:(?<![가-힣])개|강아지|고양이|양|소|말|새)(?:가|들이|\s?한\s?마리가)\s?(?:\S+\s)?$")
 # 번개탄 lights a grill (고기 구이, 캠핑); a bottle of vitamins finished and bought again is no overdose.
+# Food run out and about to be bought (쌀 떨어졌네 마트 가야겠다) is a chore, unless money is short.
+_SHOPPING = re.compile(r"마트|장\s?보|사러|사\s?와|사올|주문|시켜야")
+_SHORT_OF_MONEY = re.compile(r"돈|형편|못\s?사|며칠|굶|외상")
 _DIET = re.compile(r"다이어트|단식|금식|간헐적|살\s?빼|식단")
 _GRILL = re.compile(r"고기|구이|캠핑|바베큐|바비큐|숯불|불판|삼겹살|굽")
 _SUPPLY = re.compile(r"비타민|영양제|유산균|오메가|홍삼|(?:또|다시|새로)\s?(?:사야|살|주문|시켜)")
@@ -525,7 +529,8 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     end = start + len(text)
     if sub == "suicide" and "끝" in text:
         return bool(_TASK.search(view, before, start))
-    if sub == "food" and _DIET.search(view):
+    if sub == "food" and (_DIET.search(view) or (
+            _SHOPPING.search(view) and not _SHORT_OF_MONEY.search(view))):
         return True
     if sub == "suicide" and "번개탄" in text:
         return bool(_GRILL.search(view))

@@ -662,3 +662,29 @@ def test_an_event_told_as_over_is_no_crisis_unless_a_danger_is_now(
 def test_fiction_idioms_injections_works_and_a_mistaken_belief_are_not_a_crisis(
         text: str) -> None:
     assert not detect_crisis(text).crisis, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["우리 강아지가 아침부터 밥을 안 먹고 침대 밑에 숨어 있어요 동물병원 가야 하나요",
+     "어젯밤 꿈에서 누가 칼 들고 쫓아와서 식은땀 흘리며 깼어",
+     "주차하다 기둥에 살짝 박았는데 아무도 안 다쳤어요 보험 접수만 하면 되나요",
+     "아버지 칠순을 맞으셔서 잔치를 하려는데 구민회관 대관 되나요",
+     "월세가 두 달 밀렸는데 이번 주에 한꺼번에 낼 수 있어요 연체료만 알려 주세요",
+     "몇 년 전에 남편 폭력으로 이혼했고 지금은 아이들하고 안전하게 잘 지내요 개명 절차가 궁금해요",
+     "범죄 팟캐스트 들었는데 스토커 에피소드 무섭더라",
+     "휴지 떨어졌네 쌀도 떨어졌고 마트 가서 사 와야지"],
+)
+def test_a_pet_a_dream_nobody_hurt_a_feast_a_debt_paid_a_past_told_and_shopping_are_not_a_crisis(
+        text: str) -> None:
+    assert not detect_crisis(text).crisis, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("강아지 말고 우리 엄마가 숨을 못 쉬어요 빨리 와 주세요", "emergency"),
+     ("쌀이 떨어졌는데 살 돈이 없어요 애들이 며칠째 라면만 먹어요", "destitution"),
+     ("지금은 잘 지내는데 남편이 또 찾아올까 봐 무서워요 어제도 남편한테 맞았어요", "violence")],
+)
+def test_the_same_words_beside_a_person_in_danger_stay_a_crisis(text: str, kind: str) -> None:
+    assert detect_crisis(text).kind == kind
