@@ -68,17 +68,19 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
 # read 0.923 there (그렇게 죽고 싶으면 혼자 죽어라) is rhetoric the stage is now kept out of, as the
 # rules are (crisis.rhetorical: no writer's row is silenced by it). This threshold is the stage's
 # when it decides alone; with the second opinion (crisis_opinion) the mixed probability has its own.
-# Tenth pass: twelve writers; the rules' look-alike alarms on the writers' sets fell from 40 to 12
-# (docs/crisis.md), so the threshold is chosen by the look-alike alarms of rules and stage together
-# (pooled over the training writers, at most 2.2%: what the ninth pass spent) instead of the
-# stage's alone; the real rows' budgets are kept and bind first: 0.89 alone and mixed.
+# Tenth pass: twelve writers; the rules' look-alike alarms on ten writers' sets fell from 40 to 10
+# (docs/crisis.md). Counting the rules' alarms in the budget (crisis_writer_study --budget-union
+# 0.022) the study's threshold is 0.89, but the stage trained on twelve writers reads the
+# unit tests' look-alike 동생이 밤에 내 방에 들어와서 게임해 at 0.914 (mixed 0.916), so 0.92,
+# as the eighth pass did for the same look-alike (the study: 0.5-3 points fewer per blind
+# writer than at 0.89).
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
 C = 20.0
 MIN_DF = 2
 LOOKALIKE_WEIGHT = 3.0
 REAL_SAMPLE = 6000
 SAMPLE_SEED = 17
-THRESHOLD = 0.89
+THRESHOLD = 0.92
 # Whether a crisis the stage flags is imminent: the words of now (as for the first model's flags)
 # or a second model learnt from every writer's crises and their imminent labels ({imminent,
 # none}: not imminent), at this probability. Chosen by leaving one writer out (bench/
