@@ -34,6 +34,11 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - an eighth blind tune set ``bench/data/crisis_blind_tune8.tsv`` by another such helper (young
   people's chat and web Q&A with slang and 초성, self-harm hints, dating violence and stalking,
   students' and young workers' hardship; games, memes, exams as look-alikes); scored first too;
+- a ninth and a tenth blind tune set ``bench/data/crisis_blind_tune9.tsv`` (middle-aged and older
+  people living alone: job loss, divorce, debt, illness; long formal Q&A letters) and
+  ``crisis_blind_tune10.tsv`` (violence and abuse seen or heard from outside, indirect hardship;
+  news, podcasts, dramas, pets and calm past events as look-alikes), by two more such helpers
+  (tenth pass); both scored first;
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -87,6 +92,8 @@ BLIND_TUNE5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune5.tsv"
 BLIND_TUNE6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune6.tsv"
 BLIND_TUNE7 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune7.tsv"
 BLIND_TUNE8 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune8.tsv"
+BLIND_TUNE9 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune9.tsv"
+BLIND_TUNE10 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune10.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
@@ -315,6 +322,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                      crisis.load_labelled(BLIND_TUNE7)),
                "blind_tune8": report("written blind (youth chat and Q&A, dating violence, young hardship), eighth tune set",
                                      crisis.load_labelled(BLIND_TUNE8)),
+               "blind_tune9": report("written blind (older people living alone, long Q&A letters), ninth tune set",
+                                     crisis.load_labelled(BLIND_TUNE9)),
+               "blind_tune10": report("written blind (violence seen from outside, indirect hardship), tenth tune set",
+                                      crisis.load_labelled(BLIND_TUNE10)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",

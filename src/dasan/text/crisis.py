@@ -109,7 +109,7 @@ _rule("suicide", "suicide",
       r"(?:안\s?아프게|편하게|편히|고통\s?없이|깔끔하게)\s?죽(?:는|을|으려면|을\s?수)"
       r"|(?:몇\s?(?:알|개|통|병|층)|얼마나)\s?(?:\S{1,4}\s?)?(?:먹으면|삼키면|마시면|뛰어내리면|떨어지면)\s?죽")
 _rule("suicide", "self_harm",
-      r"(?<![여남투])자해(?!\s?(?:예방|방지))|(?:손목|팔|허벅지)\S{0,2}\s?(?:을|를|에)?\s?(?:또\s?)?(?:긋|그었|그을|상처를?\s?내)|칼로\s?(?:팔|손목)")
+      r"(?<![여남투문기])자해(?!\s?(?:예방|방지))|(?:손목|팔|허벅지)\S{0,2}\s?(?:을|를|에)?\s?(?:또\s?)?(?:긋|그었|그을|상처를?\s?내)|칼로\s?(?:팔|손목)")
 
 # Indirect disclosures (written before the blind tune set was read; docs/crisis.md, fifth pass):
 # a passive wish not to wake (눈 안 떴으면 좋겠어, 영원히 잠들고 싶어, 태어나지 말았어야), a farewell
@@ -212,7 +212,7 @@ _rule("emergency", "medical",
       r"|넘어져서\s?(?:일어날|못)|넘어지셨|(?:깨워도|흔들어도|불러도|불러\s?봐도)\s?(?:안|못)\s?(?:일어나|깨|움직|일어난)|입에\s?거품|정신을?\s?잃|(?:열|체온)이?\s?4[0-2](?:\.\d)?\s?도(?!까지)|(?:처져서|늘어져서|불러도)\s?(?:\S+\s)?반응(?:이|도)?\s?(?:없|안)|(?:밑에|아래|사이에)\s?(?:\S+\s)?(?:깔렸|깔려|끼였|끼었|끼어)|(?:차|트럭|버스|오토바이|킥보드|자동차)\S{0,2}\s?(?:에|에게)\s?치(?:였|여|었)|(?:다리|팔|몸|하반신)(?:가|이)?\s?(?:안|못)\s?움직(?:여|이|일)|(?<!코)피\s?(?:가\s?)?(?:너무|엄청|많이|계속|철철)\s?(?:\S{1,3}\s)?(?:나|흘)|머리\s?피\s?(?:나|흘|가)|머리가?\s?(?:깨졌|찢어졌)|굴러\s?떨어(?:지셨|지심|졌|져)|(?:발목|다리|팔|뼈|허리|갈비뼈)\S{0,2}\s?(?:이|가)?\s?부러(?:졌|진\s?(?:것|거)\s?같)(?!었)|물이\s?(?:허리|무릎|가슴|목)\S{0,2}\s?까지|대피\s?(?:를\s?)?못\s?(?:하|했|해)|붕괴\s?(?:우려|위험|직전)|무너질\s?(?:것|거)\s?같|(?:두드러기|알레르기|쏘였|쏘임)[^.!?]{0,24}?(?:목이|숨이|호흡)|(?:두통|어지럼)\S{0,2}\s?(?:에|과|이랑)?\s?구토|구토\s?(?:를\s?)?(?:계속|멈추지)|(?:약품|가스|유독|화학)\S{0,4}\s?(?:이\s?)?(?:샌|새서|샜|누출)|조난\s?(?:당|됐|되었|중)|(?:차|차량)\s?안에\s?(?:\S+\s)?(?:아기|아이|애기|애|어르신|할머니|할아버지)(?:가|이)?\s?(?:혼자|갇혀)|산\S{0,3}\s?(?:에서\s?)?길\s?(?:을\s?)?잃|119\s?(?:좀\s?)?(?:불러|불렀|부를까|불러야)|머리에서\s?피|토하다가|사고\s?(?:가\s?)?났(?!었)|사람이\s?다쳤",
       imminent=True)
 _rule("emergency", "fire",
-      r"불이\s?(?:났|붙)(?!던|었)|불났(?!던|었)|화재\s?(?:경보|가?\s?났|발생)|연기가\s?(?:나|자욱|가득|들어|막)|연기\s?나요"
+      r"불이\s?(?:났|붙)(?!던|었)|불났(?!던|었)|화재\s?(?:경보(?!기\S{0,2}\s?(?:\S+\s)?(?:교체|설치|지원|무료|무상|나눠)|를\s?못)|가?\s?났|발생)|연기가\s?(?:나|자욱|가득|들어|막)|연기\s?나요"
       r"|가스\s?(?:냄새|가\s?새|새)|갇혔|(?:전선|콘센트|멀티탭|천장|벽|두꺼비집|차단기|전기)\S{0,4}\s?(?:에서\s?)?타는\s?냄새|(?:베란다|창문|건물|방|옆집)\S{0,3}\s?(?:에서\s?)?(?:불꽃|불길)(?!놀이)|물에\s?(?:사람이\s?)?빠졌|(?:사람|아이)이?\s?빠졌",
       imminent=True)
 
@@ -294,7 +294,8 @@ _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리|신음")
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
 _ABOUT = re.compile(
     r"예방|센터|전화\s?번호|번호가|번호\s?알려|교육|(?<!택시)(?<!버스)(?<!택배)(?<!배달)(?<!수리)(?<!대리)(?<!운전)(?<![시스배달리전]\s)기사(?!님)|뉴스|보도|드라마|영화|소설|장면|게임|처벌|조례|사업|캠페인|포스터"
-    r"|공모|봉사|후원|제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상")
+    r"|공모|봉사|후원|(?<!어)제도|강사|유가족|통계|동물병원|강아지|고양이|반려|다큐|관련|유튜브|영상"
+    r"|체험|웰다잉|동물|연수|체크리스트|징후")
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
                   r"|주세요|돼요|못\s?\S+고\s?있|끊겨|끊겼|지금|목격")
@@ -303,7 +304,7 @@ _JOKE = re.compile(r"농담|장난이고")
 # 죽고 싶다 ㅋㅋ, 동생이 베개로 때림 ㅋㅋ): such a hit is silent. Not for means, plans, places or a
 # self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed
 # crisis costs more than an agent's second (docs/crisis.md, "casual register").
-_LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|lol)")
+_LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|허허|호호|lol)")
 # A news report (a bombing, a charge, casualties counted, a reporting verb) speaks of other
 # people far away: its 자살 폭탄, 폭행 혐의, 폭력으로 11명이 사망 are no citizen's crisis. Real news
 # sentences and comments (bench/data/crisis_real_sources.tsv, tune split) raised a third of the
@@ -324,7 +325,36 @@ _POLITE = re.compile(r"요|니다|세요|니까")
 # 증거): this wins over the speaker's-own-state check, since the quoted verb is not the speaker's.
 _REPORTED = re.compile(
     r"[^.!?]{0,14}?(?:다|라)\s?['\"’”]?\s?(?:고|라고)?\s?(?:주장|밝혔|전했|보도|들었다|거짓말|우기)"
-    r"|\S{0,6}?['\"’”]\s?(?:고|라고)\s?(?:한다|했다)|\S{0,6}?다는\s?(?:증거|주장|소문|기사)")
+    r"|\S{0,6}?['\"’”]\s?(?:고|라고)\s?(?:한다|했다)|\S{0,6}?다는\s?(?:증거|주장|소문|기사)"
+    r"|\S{0,4}?\s?줄\s?알(?:았|더)|\S{0,3}\s?(?:하는|한|할)\s?(?:건|것은|것도|게)\s?아니"
+    r"|(?:이나\s?\S{1,4})?(?:은|는|도)\s?(?:전혀\s?)?없(?:었|습니다|어요|고)")
+# A crisis word in a message about fiction (소설 쓰는 중인데 주인공이 스토킹 당하는 설정, 스토커 나오는
+# 심리물) speaks of a character: no writer's crisis names a story, and the window guard above is
+# passed by the polite verbs such questions end in (있습니다, 궁금해요).
+_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽|팟캐스트|에피소드|회차")
+# An event told as over (tenth pass, issue 17): its outcome said (지금은 건강하세요, 다 지나가서 괜찮아요,
+# 음식 냄새로 판명 이상 없음, 정상 공급 확인, 오작동), or thanks for the help it got (감사 인사 드리고
+# 싶어서요): a past fire, collapse, bullying or cut-off recounted calmly to thank or to ask. Over the
+# ten writers' tune sets these were a third of the rules' look-alike alarms. Words of a present
+# danger (_STILL_NOW) keep the hits (지금은 잠들었는데 깨면 또 그럴거같아).
+_TOLD_OVER = re.compile(
+    r"지금은?\s?(?:\S+\s){0,5}?(?:건강|다\s?나|회복|퇴원|안전하게|잘\s?(?:살|지내)|무사)|금방\s?깨어나|깨어나셨|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
+    r"|감사\s?(?:인사(?:를|도)?\s?(?:드리|전하|전할|하려)|하다고\s?(?:말씀|인사)|드리려고)|고맙다고\s?(?:말씀|인사)"
+    r"|이상\s?(?:없음|없습니다|없었|없어요|없다)|양호|(?:으로|로)\s?판명|종결|무사(?:하|히)|알고\s?보니|오작동"
+    r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃")
+_STILL_NOW = re.compile(r"지금(?!은|\s?괜찮|\s?건강)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
+# A past event as the setting of thanks or a question (작년에 저희 집 불났을 때 도와주셨던, 교통사고
+# 났을 때 도와주신 분): the hit in a clause "…을 때" / "…던 때".
+_WHEN_BEFORE = re.compile(r"\S{0,2}?(?:았|었|였|셨)?을\s?때|던\s?(?:때|적|거|것|일)")
+
+
+def _told_over(view: str) -> bool:
+    """Whether a message tells its event as over (its outcome, or thanks for help) with no word
+    of a danger now (:data:`_TOLD_OVER`), or talks about fiction (:data:`_FICTION`)."""
+    return bool(_FICTION.search(view)) or (
+        bool(_TOLD_OVER.search(view)) and not _STILL_NOW.search(view))
+
+
 # A rhetorical "how much … that" (얼마나 맞고 살았으면, 오죽 힘들었으면) guesses at another's past; "if
 # you…" (니가 지금처럼 죽고 싶으면) speaks to someone else.
 _RHETORIC_BEFORE = re.compile(r"(?:얼마나|오죽|니가|너가|네가|그렇게)\s?(?:\S+\s?){0,2}$")
@@ -341,11 +371,14 @@ _OUT_OF_PLACE = re.compile(r"(?:학교|대학|학원|회사|직장|팀|구단|�
 # An animal that follows (개가 따라오는 동안) is no stalker.
 _ANIMAL = re.compile(r"(?:(?<![가-힣])개|강아지|고양이|양|소|말|새)(?:가|들이|\s?한\s?마리가)\s?(?:\S+\s)?$")
 # 번개탄 lights a grill (고기 구이, 캠핑); a bottle of vitamins finished and bought again is no overdose.
+# Food run out and about to be bought (쌀 떨어졌네 마트 가야겠다) is a chore, unless money is short.
+_SHOPPING = re.compile(r"마트|장\s?보|사러|사\s?와|사올|주문|시켜야")
+_SHORT_OF_MONEY = re.compile(r"돈|형편|못\s?사|며칠|굶|외상")
 _DIET = re.compile(r"다이어트|단식|금식|간헐적|살\s?빼|식단")
 _GRILL = re.compile(r"고기|구이|캠핑|바베큐|바비큐|숯불|불판|삼겹살|굽")
 _SUPPLY = re.compile(r"비타민|영양제|유산균|오메가|홍삼|(?:또|다시|새로)\s?(?:사야|살|주문|시켜)")
 # "지쳐 쓰러지다" (worn out: 애들 지쳐 쓰러져서 나가떨어질 때) is fatigue, not a collapse.
-_WORN_OUT = re.compile(r"지쳐\s?$")
+_WORN_OUT = re.compile(r"(?:지쳐|피곤해서|오자마자|침대에|소파에)\s?$")
 # A task finished (과제 다 끝내고 싶어, 일 다 끝낼래) is no life ended.
 _TASK = re.compile(r"(?:과제|숙제|업무|공부|청소|설거지|빨래|시험|회의|정리|일|이거|그거|작업|게임|알바|야근)\S{0,2}\s?$")
 # Someone at the door to go out together (친구가 집앞에 와서 같이 나감) is no stalker.
@@ -355,6 +388,26 @@ _BORED = re.compile(r"심심|놀\s?(?:데|곳)|놀러|할\s?(?:게|거)\s?없|�
 # A bruise from a fall or play (애가 넘어져서 무릎에 멍) is no abuse unless a blow is named.
 _ACCIDENT = re.compile(r"넘어져|넘어졌|부딪|자빠|놀다가|운동하다|축구|자전거")
 _BLOW = re.compile(r"때리|때려|때린|맞|발로|던지")
+# An injection (예방접종 맞고, 주사 맞았는데) is no blow; a birthmark (몽고반점) no bruise.
+_INJECTION = re.compile(r"주사|접종|백신|링거|수액")
+# A birthday or a holiday met (90세 생신을 맞으셨습니다) is no blow.
+_CELEBRATED = re.compile(r"(?:생신|생일|환갑|칠순|팔순|구순|돌|명절|새해|설날|추석|기념일)\S{0,2}\s?(?:을|를)?\s?맞")
+# A debt the caller says they can pay (다음 달에 한꺼번에 낼 수 있거든요) is no eviction.
+_WILL_PAY = re.compile(r"(?:낼|갚을|납부할|내면\s?되는|낼\s?돈)\s?(?:수\s?)?있(?:거든|어요|습니다|어|는데)")
+# A pet as the subject just before the hit (고양이가 … 숨어 있어요, 햄스터가 숨을 안 쉬는): no person's
+# crisis. Not for suicide: a pet handed over is a farewell (고양이 좀 부탁드려요).
+_PET_SUBJECT = re.compile(r"(?:고양이|강아지|햄스터|냥이|토끼|앵무새|거북이|반려견|반려묘|(?<![가-힣])개)(?:가|는|도)\s")
+
+
+def kind_of_pet(view: str, start: int, end: int) -> bool:
+    """Whether a pet is the subject in ``view[start:end]`` (the words before a hit)."""
+    return bool(_PET_SUBJECT.search(view, max(0, start), end))
+_BIRTHMARK = re.compile(r"[^.!?]{0,18}?(?:몽고반점|반점)")
+# A mouth on fire from spice (입에 불났어), a fire on the instep (발등에 불: a deadline) are idioms.
+_FIRE_IDIOM = re.compile(r"(?:입|혀|입안|속|발등|눈)에\s?$|(?:입|혀)(?:이|가)\s?$")
+# Water or power off for works (배관 공사 때문이래요, 정기 점검 단수) is no cut-off for an unpaid bill.
+_WORKS = re.compile(r"공사\s?(?:때문|로|중|라서|한다고)|(?:정기|계획|예정된?)\s?(?:점검|정전|단수)")
+_UNPAID = re.compile(r"요금|미납|체납|못\s?내|못\s?냈|돈")
 # "…이란?", "…란 무엇": a question about a word (열경련이란?) is no report of it.
 _DEFINITION = re.compile(r"이?란\s?\?|란\s?무엇|(?:이|가)\s?무엇인가|뜻이\s?뭐")
 # An empty fridge (냉장고에 먹을 게 없네) or a poor menu (욕 말고는 먹을 게 없다) is a chore, not hunger, unless hardship is named too.
@@ -381,7 +434,8 @@ _REPLY_WAIT = re.compile(
     r"(?:아직(?:도)?\s?|계속\s?|왜\s?|전혀\s?|하나도\s?)?(?:없|안\s?(?:와|오|옵|왔|나와|나오))")
 # One skipped meal ("아침밥 먹을 시간 없어서 굶었더니 배고파") is no hunger crisis unless days, money or
 # food running out are named as well.
-_ONE_MEAL = re.compile(r"(?:아침|점심|저녁)\S{0,2}\s?(?:\S+\s?){0,5}?(?:굶었더니|굶어서|거르고|걸렀더니|못\s?먹었더니|못\s?먹어서)")
+_ONE_MEAL = re.compile(r"(?:아침|점심|저녁)\S{0,2}\s?(?:\S+\s?){0,5}?(?:굶었더니|굶어서|거르고|걸렀더니|못\s?먹었더니|못\s?먹어서)"
+                       r"|(?:아침|점심|저녁)(?:은|도|을)?\s?굶(?:어|음|었어|었다|었네)(?![가-힣])")
 _NO_FOOD = re.compile(r"며칠|째|돈|쌀|먹을\s?(?:게|것)|형편|계속")
 # "굶어 죽겠다", "굶어 돌아가시겠다" is hyperbole (or an insult), and a diet's fast a choice, unless
 # days, money or food running out are named.
@@ -389,7 +443,7 @@ _STARVE_HYPERBOLE = re.compile(r"굶어\s?(?:죽겠|돌아가시겠|뒤지겠|�
                                r"|(?:다이어트|단식|금식|간헐적|살\s?빼)[^.!?]{0,12}?굶|굶\S{0,3}\s?다이어트")
 # "살려줘" after a feeling ("너무 보고 싶어 살려줘", "배고파 살려줘") is hyperbole, not a cry for help.
 _HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨"
-                        r"|마감|과제|숙제|시험|야근|밤새|출근|월요일|팀플")
+                        r"|마감|과제|숙제|시험|야근|밤새|출근|월요일|팀플|벌레|바퀴")
 # A broad distress vocabulary: the model is consulted only when one of these appears (not 약속,
 # 촛불, 불독, 불편, 따라서: captions and chores reached the model through them).
 _CUE = re.compile(
@@ -475,14 +529,26 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     end = start + len(text)
     if sub == "suicide" and "끝" in text:
         return bool(_TASK.search(view, before, start))
-    if sub == "food" and _DIET.search(view):
+    if sub == "food" and (_DIET.search(view) or (
+            _SHOPPING.search(view) and not _SHORT_OF_MONEY.search(view))):
         return True
     if sub == "suicide" and "번개탄" in text:
         return bool(_GRILL.search(view))
     if sub == "suicide" and "먹" in text:
         return bool(_SUPPLY.search(view))
+    if kind_of_pet(view, before - 10, start) and sub not in ("suicide", "self_harm"):
+        return True
+    if sub in ("child", "elder") and _CELEBRATED.search(text):
+        return True
+    if sub == "eviction" and _WILL_PAY.search(view, end):
+        return True
     if sub in ("child", "elder"):
-        return bool(_ACCIDENT.search(text)) and not _BLOW.search(text)
+        return bool(_INJECTION.search(text) or _BIRTHMARK.match(view, end, end + 24)) or (
+            bool(_ACCIDENT.search(text)) and not _BLOW.search(text))
+    if "불" in text and _FIRE_IDIOM.search(view, before, start):
+        return True
+    if sub == "utilities":
+        return bool(_WORKS.search(view)) and not _UNPAID.search(view)
     if sub == "eviction":
         return bool(_OUT_OF_PLACE.search(view, before, start)
                     or _BORED.search(view, end, end + 16))
@@ -516,6 +582,8 @@ def _paired_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
 
 def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     hits: list[tuple[str, str, tuple[int, int], bool]] = []
+    if _told_over(view):
+        return hits
     fallen = [(m.start(), m.end()) for m in _OBJECT_FALL.finditer(view)]
     meals = [] if _NO_FOOD.search(view) else [
         (m.start(), m.end()) for p in (_ONE_MEAL, _STARVE_HYPERBOLE) for m in p.finditer(view)]
@@ -531,6 +599,8 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     sub == "medical" and any(a <= m.start() < b for a, b in fallen)) and not (
                     sub == "food" and any(a <= m.start() < b for a, b in meals)) and not (
                     kind == "emergency" and _HARM_OVER.search(view)) and not (
+                    _WHEN_BEFORE.match(view, m.end(), m.end() + 6)
+                    and not _STILL_NOW.search(view)) and not (
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
     hits.extend(_paired_hits(view))
@@ -607,7 +677,8 @@ _PAIRS: tuple[tuple[re.Pattern[str], Callable[[str], object], str, str | None, b
 # 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
 # alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
 _HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
-                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)")
+                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)"
+                        r"|아무도\s?안\s?다(?:치|쳤|침)|다친\s?사람은?\s?(?:없|아무도)|부상자\s?(?:는\s?)?없")
 # Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
 # (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a
 # partner's violence stays violence unless an elder is hurt.

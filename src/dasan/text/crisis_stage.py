@@ -4,11 +4,11 @@ Rules written from one writer's sentences found about half of another writer's c
 blind sets, docs/crisis.md). This stage is a character 1-4-gram logistic regression (n-grams
 across words) over
 {none, the six kinds} (a :class:`dasan.text.crisis.CrisisModel`, scored without scikit-learn)
-trained on every hand-written tune set, from ten writers, and on real text:
+trained on every hand-written tune set, from twelve writers, and on real text:
 
 * the packaged tune set and the casual-register rows (``crisis_data``), the casual tune set
-  and the eight blind tune sets (``bench/data/crisis_casual_tune.tsv``,
-  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune8.tsv``), crises by kind and look-alikes
+  and the ten blind tune sets (``bench/data/crisis_casual_tune.tsv``,
+  ``crisis_blind_tune.tsv`` ... ``crisis_blind_tune10.tsv``), crises by kind and look-alikes
   (weighted :data:`LOOKALIKE_WEIGHT`: the hard negatives);
 * the real rows of the *tune* hash of every Korean source of the shared data
   (:func:`dasan.text.crisis_gate.real_tune_rows`): the labelled ones by their label (the
@@ -58,6 +58,8 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
     "blind6": ("crisis_blind_tune6.tsv",),
     "blind7": ("crisis_blind_tune7.tsv",),
     "blind8": ("crisis_blind_tune8.tsv",),
+    "blind9": ("crisis_blind_tune9.tsv",),
+    "blind10": ("crisis_blind_tune10.tsv",),
 }
 # Chosen by leaving one writer out (bench/crisis_writer_study.py; docs/crisis.md, eighth and ninth
 # passes, have the figures). Ten writers: C 20 against C 40 mixed (C 40 finds a few more of blind
@@ -66,6 +68,12 @@ WRITER_SETS: dict[str, tuple[str, ...]] = {
 # read 0.923 there (그렇게 죽고 싶으면 혼자 죽어라) is rhetoric the stage is now kept out of, as the
 # rules are (crisis.rhetorical: no writer's row is silenced by it). This threshold is the stage's
 # when it decides alone; with the second opinion (crisis_opinion) the mixed probability has its own.
+# Tenth pass: twelve writers; the rules' look-alike alarms on ten writers' sets fell from 40 to 10
+# (docs/crisis.md). Counting the rules' alarms in the budget (crisis_writer_study --budget-union
+# 0.022) the study's threshold is 0.89, but the stage trained on twelve writers reads the
+# unit tests' look-alike 동생이 밤에 내 방에 들어와서 게임해 at 0.914 (mixed 0.916), so 0.92,
+# as the eighth pass did for the same look-alike (the study: 0.5-3 points fewer per blind
+# writer than at 0.89).
 ANALYZER = "char"  # n-grams across words (within words: fewer crises out of writer)
 C = 20.0
 MIN_DF = 2

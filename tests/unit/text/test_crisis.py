@@ -630,3 +630,61 @@ def test_meals_withheld_in_a_field_report_are_abuse() -> None:
 def test_an_emergency_told_as_over_and_harmless_is_not_one(text: str, kind: str | None) -> None:
     result = detect_crisis(text)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("재작년에 우리 가게에 불났을 때 와주신 소방관분들께 감사 인사 드리려고요", None),
+     ("지난달에 남편이 쓰러져서 입원했는데 지금은 다 나아서 출근해요 병원비 지원 되나요", None),
+     ("정전 신고했는데 알고 보니 차단기 문제였어요 이제 불 들어와요", None),
+     ("고등학교 때 왕따 당했었는데 다 지나간 일이라 이제 아무렇지 않아요", None),
+     ("현장 확인 결과 보일러 연기는 수증기로 판명, 이상 없음", None),
+     ("작년에 불났을 때 도와주셨는데 오늘 또 불이 났어요 빨리 와 주세요", "emergency"),
+     ("남편이 어제 때렸어요 지금은 자는데 깨면 또 때릴까 봐 무서워요", "violence")],
+)
+def test_an_event_told_as_over_is_no_crisis_unless_a_danger_is_now(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["웹툰 주인공이 옥상 난간 끝에 서 있는 장면에서 너무 울었어요",
+     "추리 소설인데 범인이 피해자를 스토킹 하고 있는 설정이에요 현실성 있나요",
+     "우리 애 독감 주사 맞고 팔이 아프대요 정상인가요",
+     "매운 라면 먹었더니 입에 불났어",
+     "내일 배관 공사 때문에 물이 끊긴대요 몇 시부터예요?",
+     "손자 생일이라 축하한다고 문자해 줬어",
+     "저녁 굶음 다이어트 중 아님 그냥 바빴음",
+     "동생이 내가 자해하는 줄 알았대 그냥 고양이가 할퀸 건데"],
+)
+def test_fiction_idioms_injections_works_and_a_mistaken_belief_are_not_a_crisis(
+        text: str) -> None:
+    assert not detect_crisis(text).crisis, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["우리 강아지가 아침부터 밥을 안 먹고 침대 밑에 숨어 있어요 동물병원 가야 하나요",
+     "어젯밤 꿈에서 누가 칼 들고 쫓아와서 식은땀 흘리며 깼어",
+     "주차하다 기둥에 살짝 박았는데 아무도 안 다쳤어요 보험 접수만 하면 되나요",
+     "아버지 칠순을 맞으셔서 잔치를 하려는데 구민회관 대관 되나요",
+     "월세가 두 달 밀렸는데 이번 주에 한꺼번에 낼 수 있어요 연체료만 알려 주세요",
+     "몇 년 전에 남편 폭력으로 이혼했고 지금은 아이들하고 안전하게 잘 지내요 개명 절차가 궁금해요",
+     "범죄 팟캐스트 들었는데 스토커 에피소드 무섭더라",
+     "휴지 떨어졌네 쌀도 떨어졌고 마트 가서 사 와야지"],
+)
+def test_a_pet_a_dream_nobody_hurt_a_feast_a_debt_paid_a_past_told_and_shopping_are_not_a_crisis(
+        text: str) -> None:
+    assert not detect_crisis(text).crisis, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("강아지 말고 우리 엄마가 숨을 못 쉬어요 빨리 와 주세요", "emergency"),
+     ("쌀이 떨어졌는데 살 돈이 없어요 애들이 며칠째 라면만 먹어요", "destitution"),
+     ("지금은 잘 지내는데 남편이 또 찾아올까 봐 무서워요 어제도 남편한테 맞았어요", "violence")],
+)
+def test_the_same_words_beside_a_person_in_danger_stay_a_crisis(text: str, kind: str) -> None:
+    assert detect_crisis(text).kind == kind
