@@ -104,3 +104,17 @@ def _attachments_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def llm(channel_env: Any) -> Iterator[int]:
+    """The translation port on the local OpenAI-compatible stub (llm_stub.py, a process of its
+    own): the stub's port."""
+    proc = subprocess.Popen([sys.executable, str(HERE / "llm_stub.py")], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline().strip())
+    channel_env(translation="openai", llm_base_url=f"http://127.0.0.1:{port}/v1")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)

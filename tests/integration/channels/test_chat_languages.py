@@ -5,12 +5,8 @@ bot cannot answer goes to the foreign-language queue with a notice in the citize
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,20 +14,6 @@ from dasan.channels.catalog import MESSAGES
 from dasan.chat import hub
 from dasan.db.models import Consultation, Message, Queue
 from dasan.db.models_kbquality import KbGapEvent
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def llm(channel_env: Any) -> Any:
-    proc = subprocess.Popen([sys.executable, str(HERE / "llm_stub.py")], stdout=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    port = int(proc.stdout.readline().strip())
-    channel_env(translation="openai", llm_base_url=f"http://127.0.0.1:{port}/v1")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def _ask(db: Session, language: str, text: str) -> tuple[int, list[Message]]:

@@ -4,10 +4,7 @@ in zh/ja/vi/mn, the foreign-language queue, agents seeing original and translati
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,20 +18,6 @@ from dasan.channels.translation.port import NoTranslator
 from dasan.db.models import Consultation, Queue
 from dasan.db.models import Message as ChannelMessageBody
 from dasan.db.models_channels import ChannelMessage, WrittenThread
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def llm(channel_env: Any) -> Any:
-    proc = subprocess.Popen([sys.executable, str(HERE / "llm_stub.py")], stdout=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    port = int(proc.stdout.readline().strip())
-    channel_env(translation="openai", llm_base_url=f"http://127.0.0.1:{port}/v1")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def _messages(db: Session, thread_id: int) -> list[ChannelMessage]:
