@@ -27,6 +27,17 @@ SCREENSHOTS = PROJECT_ROOT / "var" / "e2e"
 LLM_STUB = PROJECT_ROOT / "tests" / "integration" / "channels" / "llm_stub.py"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is a browser test (marked ``e2e``), whether or not its module
+    says so: scripts/test.sh runs them in their own pytest processes, because Playwright's sync
+    API keeps an event loop running in the main thread, which the suite's asyncio tests must
+    not inherit (a browser test run inside the suite broke every async test of its worker)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 class Server:
     def __init__(self, base_url: str, db_url: str, proc: subprocess.Popen[bytes]) -> None:
         self.base_url = base_url

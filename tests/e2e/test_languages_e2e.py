@@ -9,8 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dasan.channels.catalog import MESSAGES
 from dasan.web.citizen_language import translate
+
+# The browser tests run in their own pytest processes (scripts/test.sh): Playwright's sync API
+# keeps an event loop running in the main thread, which the suite's asyncio tests must not
+# inherit.
+pytestmark = pytest.mark.e2e
 
 TIMEOUT = 30_000
 
