@@ -43,6 +43,18 @@ class Attr:
     datatype_description: str | None = None
 
 
+def attribute_texts() -> list[tuple[str, str, str]]:
+    """(Korean, English, where) of every question and choice of the seeded services, as the
+    Open311 service definitions give them (for the citizen pages' other languages)."""
+    out: dict[tuple[str, str], str] = {}
+    for svc in SERVICES:
+        for a in svc.attrs:
+            out.setdefault((_ko(a.description), _en(a.description)), f"{svc.code}.{a.code}")
+            for key, ko, en in a.values:
+                out.setdefault((ko, en), f"{svc.code}.{a.code}.{key}")
+    return [(ko, en, where) for (ko, en), where in out.items()]
+
+
 @dataclass(frozen=True)
 class Svc:
     code: str

@@ -69,8 +69,12 @@ def citizen_sources() -> Iterator[tuple[str, str | None, str]]:
         yield ko, en, f"web/pages/chat.py:STRINGS[{key}]"
     for code, ko in STATUS_KO.items():
         yield ko, STATUS_EN.get(code), f"complaints/notify.py:{code}"
+    from dasan.complaints.catalogue import attribute_texts
+
     for svc in SERVICES:
         yield svc.name_ko, svc.name_en, f"complaints/catalogue.py:{svc.code}"
+    for ko, en, where in attribute_texts():
+        yield ko, en, f"complaints/catalogue.py:{where}"
     from dasan.web.pages.channels import STATUS_LABELS as QNA_STATUS
 
     for code, (ko, en) in QNA_STATUS.items():

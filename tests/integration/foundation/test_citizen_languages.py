@@ -103,3 +103,19 @@ def test_no_korean_left_on_a_foreign_citizen_page(client: Any, db: Session, lang
         text = _visible_text(html).replace("한국어", "")
         hangul = re.findall(r"[\uac00-\ud7a3][\uac00-\ud7a3 ]*", text)
         assert not hangul, (path, hangul[:5])
+
+
+def test_report_form_questions_in_the_citizens_language(client: Any, db: Session) -> None:
+    """The report form asks a service's questions (Open311 service definition) in the page's
+    language: zh/ja/vi/mn from the catalogues, ko/en as the catalogue keeps them."""
+    client.cookies.clear()
+    vi = client.get("/open311/v2/services/PARKING.json?lang=vi")
+    ko = client.get("/open311/v2/services/PARKING.json?lang=ko")
+    assert vi.status_code == 200 and ko.status_code == 200
+    spot_vi = next(a for a in vi.json()["attributes"] if a["code"] == "spot")
+    spot_ko = next(a for a in ko.json()["attributes"] if a["code"] == "spot")
+    assert spot_ko["description"] == "위치 유형"
+    assert spot_vi["description"] == translate("위치 유형", "Where", "vi") != "Where"
+    names = {v["key"]: v["name"] for v in spot_vi["values"]}
+    assert names and all(not re.search(r"[\uac00-\ud7a3]", n) for n in names.values())
+    assert [v["key"] for v in spot_vi["values"]] == [v["key"] for v in spot_ko["values"]]

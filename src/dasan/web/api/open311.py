@@ -22,6 +22,7 @@ from dasan.complaints import intake, intake_writer, open311
 from dasan.db.base import utcnow
 from dasan.db.models_complaints import ComplaintPhoto, ServiceRequest
 from dasan.errors import DomainError
+from dasan.web.citizen_language import CATALOGUE_LANGUAGES, pick_language, translate
 from dasan.web.deps import get_db
 from dasan.web.live import publish_all
 
@@ -125,9 +126,24 @@ def _views(db: Session, request: Request, rows: list[ServiceRequest]) -> list[di
 def service_definition(name: str, request: Request, db: Session = Depends(get_db)) -> Response:
     def build(code: str, fmt: str) -> Response:
         open311.check_jurisdiction(request.query_params.get("jurisdiction_id"))
-        return render(fmt, "service_definition",
-                      open311.service_definition(db, code, _lang(request)))
+        return render(fmt, "service_definition", _definition(db, code, request))
     return _answer(name, build)
+
+
+def _definition(db: Session, code: str, request: Request) -> dict[str, Any]:
+    """A service's questions in the asker's language: ko/en as the catalogue keeps them; for
+    the citizen pages' zh/ja/vi/mn, each question and choice from the citizen catalogues
+    (`dasan.web.citizen_language`), English where a catalogue lacks one."""
+    asked = pick_language(request.query_params.get("lang"))
+    if asked not in CATALOGUE_LANGUAGES:
+        return open311.service_definition(db, code, _lang(request))
+    ko = open311.service_definition(db, code, "ko")
+    en = open311.service_definition(db, code, "en")
+    for a, b in zip(ko["attributes"], en["attributes"], strict=True):
+        a["description"] = translate(a["description"], b["description"], asked)
+        for v, w in zip(a["values"], b["values"], strict=True):
+            v["name"] = translate(v["name"], w["name"], asked)
+    return ko
 
 
 @router.get("/tokens/{name}")

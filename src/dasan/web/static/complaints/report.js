@@ -93,7 +93,7 @@
     attrsBox.replaceChildren();
     const code = e.target.value;
     if (!code) return;
-    const r = await fetch("/open311/v2/services/" + encodeURIComponent(code) + ".json?lang=" + (lang === "ko" ? "ko" : "en"));
+    const r = await fetch("/open311/v2/services/" + encodeURIComponent(code) + ".json?lang=" + lang);
     if (!r.ok) return;
     const def = await r.json();
     for (const a of def.attributes) attrsBox.appendChild(field(a));
