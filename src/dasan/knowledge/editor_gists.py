@@ -21,10 +21,11 @@ their language beside the Korean answer when no translation engine is configured
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from dasan.knowledge import editor_files
 
 GIST_LANGS = ("en", "zh", "ja", "vi", "mn")
 SEED_GISTS_DIR = Path(__file__).parent / "seed_gists"
@@ -43,44 +44,27 @@ class GistRow:
 
 def parse_line(line: str, where: str) -> GistRow:
     """One JSON line as a :class:`GistRow`; ``ValueError`` naming ``where`` when bad."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: not JSON ({exc.msg})") from exc
-    if not isinstance(row, dict):
-        raise ValueError(f"{where}: expected an object")
-    entry_id = row.get("id")
-    if not isinstance(entry_id, str | int) or not str(entry_id).strip():
-        raise ValueError(f"{where}: no id")
-    lang = row.get("lang")
-    if lang not in GIST_LANGS:
-        raise ValueError(f"{where}: unknown language {lang!r} (one of {', '.join(GIST_LANGS)})")
+    row = editor_files.line_object(line, where)
+    entry_id = editor_files.entry_id(row, where)
+    lang = editor_files.language(row, where, GIST_LANGS)
     gist = row.get("gist")
     if not isinstance(gist, str) or not gist.strip():
         raise ValueError(f"{where}: no gist")
     gist = " ".join(gist.split())
     if len(gist) > MAX_GIST_CHARS:
         raise ValueError(f"{where}: the gist is longer than {MAX_GIST_CHARS} characters")
-    return GistRow(str(entry_id).strip(), lang, gist)
+    return GistRow(entry_id, lang, gist)
 
 
 def read_file(path: Path) -> list[GistRow]:
     """Every row of one gist file (blank lines skipped)."""
-    text = path.read_text(encoding="utf-8")
-    return [parse_line(line, f"{path.name}:{n}")
-            for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    return editor_files.read_file(path, parse_line)
 
 
 def read_dir(directory: Path, langs: Iterable[str] | None = None) -> list[GistRow]:
     """The rows of every ``*.jsonl`` file in ``directory`` (sorted by name), keeping only
     ``langs`` when given; no rows when the directory is absent."""
-    wanted = set(langs) if langs is not None else None
-    if wanted is not None and not wanted <= set(GIST_LANGS):
-        raise ValueError(f"unknown language(s): {', '.join(sorted(wanted - set(GIST_LANGS)))}")
-    if not directory.is_dir():
-        return []
-    rows = [r for p in sorted(directory.glob("*.jsonl")) for r in read_file(p)]
-    return [r for r in rows if wanted is None or r.lang in wanted]
+    return editor_files.read_dir(directory, parse_line, GIST_LANGS, langs)
 
 
 def by_entry(rows: Iterable[GistRow]) -> dict[str, dict[str, str]]:

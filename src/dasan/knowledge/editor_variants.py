@@ -23,10 +23,11 @@ entry's ``i18n-`` question comes before its ``i18n2-`` one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from dasan.knowledge import editor_files
 
 LANGS = ("ko", "en", "zh", "ja", "vi", "mn")
 SEED_VARIANTS_DIR = Path(__file__).parent / "seed_variants"
@@ -45,18 +46,9 @@ class VariantRow:
 
 def parse_line(line: str, where: str) -> VariantRow:
     """One JSON line as a :class:`VariantRow`; ``ValueError`` naming ``where`` when bad."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: not JSON ({exc.msg})") from exc
-    if not isinstance(row, dict):
-        raise ValueError(f"{where}: expected an object")
-    entry_id = row.get("id")
-    if not isinstance(entry_id, str | int) or not str(entry_id).strip():
-        raise ValueError(f"{where}: no id")
-    lang = row.get("lang", "ko")
-    if lang not in LANGS:
-        raise ValueError(f"{where}: unknown language {lang!r} (one of {', '.join(LANGS)})")
+    row = editor_files.line_object(line, where)
+    entry_id = editor_files.entry_id(row, where)
+    lang = editor_files.language(row, where, LANGS, default="ko")
     raw = row.get("variants")
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         raise ValueError(f"{where}: variants must be a list of strings")
@@ -65,26 +57,18 @@ def parse_line(line: str, where: str) -> VariantRow:
         raise ValueError(f"{where}: no variants")
     if any(len(v) > MAX_VARIANT_CHARS for v in variants):
         raise ValueError(f"{where}: a variant is longer than {MAX_VARIANT_CHARS} characters")
-    return VariantRow(str(entry_id).strip(), lang, variants)
+    return VariantRow(entry_id, lang, variants)
 
 
 def read_file(path: Path) -> list[VariantRow]:
     """Every row of one variant file (blank lines skipped)."""
-    text = path.read_text(encoding="utf-8")
-    return [parse_line(line, f"{path.name}:{n}")
-            for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    return editor_files.read_file(path, parse_line)
 
 
 def read_dir(directory: Path, langs: Iterable[str] | None = None) -> list[VariantRow]:
     """The rows of every ``*.jsonl`` file in ``directory`` (sorted by name), keeping only
     ``langs`` when given; no rows when the directory is absent."""
-    wanted = set(langs) if langs is not None else None
-    if wanted is not None and not wanted <= set(LANGS):
-        raise ValueError(f"unknown language(s): {', '.join(sorted(wanted - set(LANGS)))}")
-    if not directory.is_dir():
-        return []
-    rows = [r for p in sorted(directory.glob("*.jsonl")) for r in read_file(p)]
-    return [r for r in rows if wanted is None or r.lang in wanted]
+    return editor_files.read_dir(directory, parse_line, LANGS, langs)
 
 
 def by_entry(rows: Iterable[VariantRow]) -> dict[str, tuple[str, ...]]:
