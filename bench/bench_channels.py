@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -395,6 +396,19 @@ def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[di
     return rows
 
 
+
+def time_searches(sample: Sequence[tuple[str, str, str, Any]],
+                  run: Callable[[str, str], object]) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``run(lang, text)`` for each (split, lang, text, id) question of
+    ``sample``, one after another."""
+    wall, cpu = [], []
+    for _split, lang, text, _id in sample:
+        t0, c0 = time.perf_counter(), time.process_time()
+        run(lang, text)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return wall, cpu
+
 def bench_crosslingual(show_holdout_b: bool = True) -> None:
     """Foreign-language questions (en/zh/ja/vi/mn) about real FAQ entries, searched against the
     whole real FAQ (2,842 entries). Two sets: A (20 entries: 10 tune / 10 hold-out) and B (160
@@ -554,12 +568,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
                         lambda lang, text: index.search(
                             text, k=5, lexical_query=korean_text(text, lang) or None,
                             weights=CROSSLINGUAL)))):
-        wall, cpu = [], []
-        for _split, lang, text, _id in queries[n::step][:100]:
-            t0, c0 = time.perf_counter(), time.process_time()
-            run(lang, text)
-            wall.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
+        wall, cpu = time_searches(queries[n::step][:100], run)
         print(f"  latency {label}: p95 {float(np.percentile(wall, 95)) * 1000:.1f} ms wall, "
               f"{float(np.percentile(cpu, 95)) * 1000:.1f} ms CPU, over {len(wall)} questions")
     with open("/proc/loadavg", encoding="ascii") as fh:
@@ -701,13 +710,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
                 f"{hits(r, [i for i in splits[per_split] if queries[i][1] == lang]):>11s}"
                 for lang in LANGS))
     step = max(3, len(queries) // 100)
-    wall, cpu = [], []
-    for _split, lang, text, _id in queries[1::step][:100]:
-        t1, c1 = time.perf_counter(), time.process_time()
-        index.search(text, k=5, lexical_query=korean_text(text, lang) or None,
-                     weights=CROSSLINGUAL)
-        wall.append(time.perf_counter() - t1)
-        cpu.append(time.process_time() - c1)
+    wall, cpu = time_searches(queries[1::step][:100], lambda lang, text: index.search(
+        text, k=5, lexical_query=korean_text(text, lang) or None, weights=CROSSLINGUAL))
     with open("/proc/loadavg", encoding="ascii") as fh:
         load = " ".join(fh.read().split()[:3])
     print(f"  latency product search, variants index: p95 {float(np.percentile(wall, 95)) * 1000:.1f}"

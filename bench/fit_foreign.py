@@ -38,7 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from bench.bench_channels import LANGS, TUNE_SPLITS, _lexical_components, crosslingual_rows
+from bench.bench_channels import (
+    LANGS,
+    TUNE_SPLITS,
+    _lexical_components,
+    crosslingual_rows,
+    time_searches,
+)
 
 OOD = Path(__file__).parent / "data" / "crosslingual_ood.jsonl"
 
@@ -148,12 +154,7 @@ def part_latency(index: Any) -> None:
                 text, k=5, lexical_query=korean_text(text, lang) or None,
                 weights=CROSSLINGUAL)),
             ("peer: direct hybrid", lambda lang, text: index.search(text, k=5, cascade=False)))):
-        wall, cpu = [], []
-        for _s, lang, text, _i in queries[n::step][:100]:
-            t0, c0 = time.perf_counter(), time.process_time()
-            run(lang, text)
-            wall.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
+        wall, cpu = time_searches(queries[n::step][:100], run)
         with open("/proc/loadavg", encoding="ascii") as fh:
             load = " ".join(fh.read().split()[:3])
         print(f"  latency {label}: p95 {float(np.percentile(wall, 95)) * 1000:.1f} ms wall, "
