@@ -59,6 +59,8 @@ def report_page(request: Request, db: Session = Depends(get_db)) -> Response:
 def _services(db: Session, lang: str) -> list[dict[str, object]]:
     """The report form's services, named in the page's language (zh/ja/vi/mn from the citizen
     catalogues)."""
+    if lang in ("ko", "en"):
+        return open311.service_list(db, lang)
     english = {s["service_code"]: s["service_name"] for s in open311.service_list(db, "en")}
     return [{**s, "service_name": translate(s["service_name"], english.get(s["service_code"]),
                                             lang)}
