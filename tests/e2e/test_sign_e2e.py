@@ -57,6 +57,18 @@ def only_the_signer_available(url: str, browser: Any, employee_no: str) -> None:
     raise AssertionError(f"agents still available from earlier tests: {others}")
 
 
+def floor_facts(url: str) -> str:
+    """The agents present, the pending offers and the open contacts (a failure's message)."""
+    with db_session(url) as s:
+        agents = [(a.employee_no, a.state) for a in s.scalars(
+            select(Agent).where(Agent.state != "offline").order_by(Agent.id))]
+        offers = [(o.consultation_id, o.agent_id, o.status) for o in s.scalars(
+            select(ContactOffer).order_by(ContactOffer.id))]
+        contacts = [(c.id, c.channel, c.status, c.agent_id) for c in s.scalars(
+            select(Consultation).where(Consultation.status != "closed"))]
+    return f"agents {agents}, offers {offers}, contacts {contacts}"
+
+
 def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any,
                                                   screenshots: Path) -> None:
     base, url = live_server.base_url, live_server.db_url
@@ -93,7 +105,10 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
                                  ) from exc
 
         offer = agent.locator(".offer")
-        offer.wait_for()
+        try:
+            offer.wait_for()
+        except Exception as exc:
+            raise AssertionError(f"no offer on the desk: {floor_facts(url)}") from exc
         assert "수어" in offer.inner_text()  # the queue's name on the offer
         offer.get_by_role("button", name="수락").click()
         agent.wait_for_selector("#sign-panel:not([hidden])")

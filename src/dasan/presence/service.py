@@ -238,6 +238,7 @@ def socket_opened(s: Session, agent_id: int, now: datetime | None = None
               .values(sockets=AgentPresence.sockets + 1, last_seen_at=now,
                       disconnected_at=None).execution_options(synchronize_session=False))
     s.refresh(row)
+    s.refresh(agent)  # read after the write: a sweep that committed meanwhile made them away
     events: list[PresenceEvent] = []
     back = st.on_return(agent.state, row.resume_state)
     if back is not None:
@@ -320,6 +321,8 @@ def sweep(s: Session, now: datetime | None = None, timers: st.Timers | None = No
         if row is None:
             row = _row(s, agent.id, now)
             row.last_seen_at = seen.last_seen_at
+        elif not _unchanged_since_read(s, row, seen):
+            continue  # a desktop opened or spoke after the read: never swept on stale facts
         why = ("away_timeout" if target == st.OFFLINE else
                "socket_closed" if seen.sockets <= 0 and seen.disconnected_at else "silence")
         if target == st.AWAY:
@@ -327,6 +330,23 @@ def sweep(s: Session, now: datetime | None = None, timers: st.Timers | None = No
         _change(s, agent, row, target, None, now, why, events)
     s.commit()
     return events
+
+
+def _unchanged_since_read(s: Session, row: AgentPresence, seen: st.Seen) -> bool:
+    """Claim the agent's presence row for the sweep, on condition that no desktop opened,
+    closed or sent a heartbeat since `seen` was read (a guarded write: it waits for such a
+    change in flight, and a `socket_opened` after it waits for the sweep's commit and finds
+    the agent away, so brings them back). Without it an agent who reopened the desktop just
+    as the grace ran out was left away with no socket counted."""
+    claimed = s.execute(
+        update(AgentPresence)
+        .where(AgentPresence.agent_id == row.agent_id,
+               AgentPresence.sockets == seen.sockets,
+               AgentPresence.last_seen_at == seen.last_seen_at,
+               AgentPresence.disconnected_at.is_(None) if seen.disconnected_at is None
+               else AgentPresence.disconnected_at == seen.disconnected_at)
+        .values(sockets=seen.sockets).execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    return bool(claimed)
 
 
 TAKEOVER_GRACE = timedelta(seconds=30)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dasan.chat.service import start_chat
 from dasan.db.base import utcnow
 from dasan.db.models import Agent, Consultation, Queue
+from dasan.db.models_presence import AgentPresence
 from dasan.presence import service as presence
 from dasan.presence import states as st
 from dasan.presence.events import ContactsReleased, StateChanged
@@ -68,6 +69,46 @@ def test_two_tabs_count_once_and_the_last_one_closing_starts_the_grace(db: Sessi
     assert a.state == "away"
     events = presence.sweep(db, t0 + timedelta(seconds=39 + 300), TIMERS)
     assert [e.state for e in events if isinstance(e, StateChanged)] == ["offline"]
+
+
+def test_a_desktop_opened_while_the_sweep_reads_is_not_swept_away(
+        db: Session, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agent reopens the desktop just as the grace runs out: between the sweeper's read
+    (no socket, closed long enough) and its write. They stay available with one socket,
+    not away with none until a heartbeat."""
+    from dasan.db.session import new_session
+
+    a = agent(db, "A0001")
+    t0 = utcnow()
+    presence.socket_opened(db, a.id, t0)
+    presence.socket_closed(db, a.id, t0 + timedelta(seconds=1))
+    swept_state = st.swept_state
+    reopened: list[int] = []
+
+    def read_then_desktop_opens(seen: st.Seen, now: object, timers: st.Timers) -> str | None:
+        target = swept_state(seen, now, timers)  # type: ignore[arg-type]
+        if not reopened:
+            other = new_session(database_url)
+            try:
+                reopened.append(len(presence.socket_opened(other, a.id, t0 + timedelta(seconds=10))))
+            finally:
+                other.close()
+        return target
+
+    monkeypatch.setattr(st, "swept_state", read_then_desktop_opens)
+    events = presence.sweep(db, t0 + timedelta(seconds=10), TIMERS)
+    assert reopened and [e for e in events if isinstance(e, StateChanged)] == []
+    monkeypatch.setattr(st, "swept_state", swept_state)
+    db.expire_all()
+    a = agent(db, "A0001")
+    row = db.get(AgentPresence, a.id)
+    assert (a.state, row.sockets if row else None) == ("available", 1)
+    # Nothing in flight: the same sweep a grace later does make a closed desktop away.
+    presence.socket_closed(db, a.id, t0 + timedelta(seconds=11))
+    db.expire_all()  # the sweeper reads afresh (each of its runs has a session of its own)
+    events = presence.sweep(db, t0 + timedelta(seconds=20), TIMERS)
+    assert [(e.state, e.why) for e in events if isinstance(e, StateChanged)] == [
+        ("away", "socket_closed")]
 
 
 def test_a_ghost_agents_chats_go_back_to_the_front_of_their_queue(db: Session) -> None:
