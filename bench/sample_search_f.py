@@ -21,7 +21,8 @@ from bench.sample_search_c import draw
 SEED = 1915
 N = 150
 # Sets written after F's draw (this session's), left out of its exclusions.
-LATER_SETS = ("search_holdout_f.jsonl", "search_tune_g.jsonl")
+LATER_SETS = ("search_holdout_f.jsonl", "search_tune_g.jsonl", "search_holdout_h.jsonl",
+              "crosslingual_tune_e.jsonl")
 
 
 def sample() -> list[dict[str, str]]:
