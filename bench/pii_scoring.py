@@ -1,7 +1,7 @@
 """Span scoring shared by the PII benchmarks (``bench_pii`` and the PII section of
 ``bench_text``).
 
-A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
+Every occurrence of a labelled value in its text is a gold span. A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
 is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
 predicted, 1.0 when nothing was predicted). "masked" counts a gold span as protected when any
 predicted span overlaps it, whatever its type - what matters for privacy.
@@ -26,11 +26,19 @@ def load_items(path: Path) -> list[dict[str, Any]]:
 
 
 def gold_spans(item: dict[str, Any]) -> list[Span]:
+    """Every occurrence of each labelled value is a gold span (a name the text repeats must be
+    masked each time: a writer labels the value once or once per occurrence, and either way
+    each place it stands in counts once)."""
     text = item["text"]
-    out = []
+    out: list[Span] = []
     for g in item["pii"]:
-        start = text.index(g["value"])
-        out.append((g["type"], start, start + len(g["value"])))
+        value = g["value"]
+        start = text.index(value)  # a value that is not in the text is a broken item
+        while start >= 0:
+            span = (g["type"], start, start + len(value))
+            if span not in out:
+                out.append(span)
+            start = text.find(value, start + len(value))
     return out
 
 

@@ -1,0 +1,32 @@
+"""The PII benchmarks' span scoring (bench/pii_scoring.py): every place a labelled value stands
+is a gold span, so a masker that leaves a repeated name raw is not counted as recalling it, and
+one that masks every repeat is not charged a false mask."""
+
+from __future__ import annotations
+
+import sys
+
+from dasan.config import PROJECT_ROOT
+
+sys.path.insert(0, str(PROJECT_ROOT))  # the scorer is the benchmark's (bench)
+from bench.pii_scoring import gold_spans, score_spans  # noqa: E402
+
+GROUPS = [("names", ["person"])]
+ITEM = {"text": "김민수 씨가 왔어요. 김민수 씨는 내일 다시 와요.",
+        "pii": [{"type": "person", "value": "김민수"}]}
+
+
+def test_each_occurrence_of_a_labelled_value_is_a_gold_span() -> None:
+    assert gold_spans(ITEM) == [("person", 0, 3), ("person", 12, 15)]
+    # labelled once per occurrence: the same two spans, not the first one twice
+    twice = {**ITEM, "pii": ITEM["pii"] * 2}
+    assert gold_spans(twice) == [("person", 0, 3), ("person", 12, 15)]
+
+
+def test_masking_only_the_first_occurrence_is_half_the_recall() -> None:
+    first_only, _ = score_spans([ITEM], lambda _t: [("person", 0, 3)], GROUPS)
+    every, errors = score_spans([ITEM], lambda _t: [("person", 0, 3), ("person", 12, 15)],
+                                GROUPS)
+    assert first_only["names"]["recall"] == 0.5
+    assert every["names"]["recall"] == 1.0 and every["names"]["false_masks"] == 0
+    assert errors == []
