@@ -47,6 +47,9 @@ def kept_or_trained(path: Path, kind: type[T], train: Callable[[], T | None], wh
     cached = read_model(path, kind)
     if cached is not None:
         return cached
+    # Said aloud: a server that trains here holds up what waits for the model (a chat's
+    # screening) for minutes; `make models` (`dasan text train-crisis`, ...) trains beforehand.
+    log.warning("no %s kept at %s for this code and data: training it now", what, path)
     model = train()
     if model is None:
         return None
