@@ -8,7 +8,8 @@ gist of the answer in the citizen's language (``KbEntry.gists``), that gist labe
 summary followed by the Korean answer; otherwise in Korean, tagged with a catalogue line in the
 citizen's language and the answer's key terms. SMS gets a short form with a link to the full
 answer. Small talk (a Korean message the chat bot's small-talk recogniser flags) gets the chat
-bot's small-talk line (``WrittenAnswer.smalltalk``, no entry), never an entry.
+bot's small-talk line (``WrittenAnswer.smalltalk``, no entry), never an entry; a foreign
+message whose Korean rendering it flags gets no bot reply (an agent answers, as before).
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ def answer(session: Session, text: str, language: str, translator: Translator,
             found = reply
             break
         if reply.kind == "smalltalk":
+            if language != "ko":  # (its Korean rendering was small talk): an agent replies in
+                return None       # the citizen's language, never an entry
             body = shorten(reply.body, short_budget) if short_budget else reply.body
             return WrittenAnswer(body, reply.body, None, language, translated=False,
                                  smalltalk=True)

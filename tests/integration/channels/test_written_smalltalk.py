@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dasan.channels import written_bot
 from dasan.channels.intake import take_inbound
 from dasan.channels.sms.encoding import byte_length
-from dasan.channels.translation.port import NoTranslator
+from dasan.channels.translation.port import NoTranslator, Translation
 from dasan.chat import bot
 from dasan.db.models import Consultation
 from dasan.db.models import Message as MessageBody
@@ -62,3 +62,16 @@ def test_small_talk_through_intake_is_answered_by_the_bot_with_no_entry(
     if result.consultation_id is not None:
         consultation = db.get(Consultation, result.consultation_id)
         assert consultation is not None and consultation.kb_entry_id is None
+
+
+def test_a_foreign_message_rendered_as_small_talk_gets_no_bot_reply(
+        db: Session, kb: dict[str, int]) -> None:
+    class Engine(NoTranslator):
+        """A sentence engine that renders the message as Korean small talk."""
+
+        full_sentences = True  # type: ignore[assignment]
+
+        def translate(self, text: str, source: str, target: str) -> Translation | None:
+            return Translation("농담 해줘", source, target, "test")
+
+    assert written_bot.answer(db, "Tell me a joke", "en", Engine()) is None
