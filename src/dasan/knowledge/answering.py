@@ -11,7 +11,8 @@ answer, other cities' services), never on the hold-out sets it reports.
 
 A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
 answered from Seoul's KB, however close the words are: the bot offers related entries and a
-human instead.
+human instead. Nor is small talk (:mod:`dasan.knowledge.smalltalk` flags it; :func:`decide`
+with ``smalltalk=True``): the bot replies to it as small talk.
 """
 
 from __future__ import annotations
