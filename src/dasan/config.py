@@ -333,6 +333,10 @@ class Settings(BaseSettings):
     abuse_classifier: str = Field(
         default="auto", description="auto | off: the trained abuse classifier in screening"
     )
+    smalltalk_recogniser: str = Field(
+        default="auto", description="auto | off: the chat bot's small-talk recogniser "
+        "(dasan.knowledge.smalltalk)"
+    )
     analytics_dir: Path | None = Field(
         default=None, description="folder of the DuckDB analytics mirrors (default var/analytics)"
     )

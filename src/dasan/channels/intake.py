@@ -282,10 +282,11 @@ def _after_message(session: Session, thread: WrittenThread, consultation: Consul
             outbound.send(session, thread, ans.body, sender="bot", language=language,
                           translation=ans.original_ko if language != "ko" else None,
                           translation_language="ko" if language != "ko" else None,
-                          flags={"kb_entry_id": ans.entry_id, "translated": ans.translated})
+                          flags={"kb_entry_id": ans.entry_id, "translated": ans.translated,
+                                 **({"smalltalk": True} if ans.smalltalk else {})})
             thread.bot_answered = True
             thread.status = "replied"
-            if consultation is not None:
+            if consultation is not None and ans.entry_id is not None:
                 consultation.kb_entry_id = ans.entry_id
             bot_answered = True
     if new and not bot_answered and acknowledge:

@@ -7,7 +7,9 @@ citizen's language when the engine translates sentences; otherwise, when the edi
 gist of the answer in the citizen's language (``KbEntry.gists``), that gist labelled as a
 summary followed by the Korean answer; otherwise in Korean, tagged with a catalogue line in the
 citizen's language and the answer's key terms. SMS gets a short form with a link to the full
-answer.
+answer. Small talk (a Korean message the chat bot's small-talk recogniser flags) gets the chat
+bot's small-talk line (``WrittenAnswer.smalltalk``, no entry), never an entry; a foreign
+message whose Korean rendering it flags gets no bot reply (an agent answers, as before).
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from dasan.db.models import KbEntry
 class WrittenAnswer:
     body: str  # what the citizen receives
     original_ko: str  # the Korean answer (agents always see it)
-    entry_id: int
+    entry_id: int | None  # None: a small-talk reply (smalltalk)
     language: str
     translated: bool  # body is a machine translation of original_ko
     # the editors' gist in the citizen's language shown with the Korean answer (no engine)
     summary: str | None = None
+    # the reply to small talk (dasan.chat.bot.smalltalk_reply): no entry
+    smalltalk: bool = False
 
 
 def entry_gist(session: Session, entry_id: int, language: str) -> str | None:
@@ -122,6 +126,12 @@ def answer(session: Session, text: str, language: str, translator: Translator,
         if reply.kind == "answer":
             found = reply
             break
+        if reply.kind == "smalltalk":
+            if language != "ko":  # (its Korean rendering was small talk): an agent replies in
+                return None       # the citizen's language, never an entry
+            body = shorten(reply.body, short_budget) if short_budget else reply.body
+            return WrittenAnswer(body, reply.body, None, language, translated=False,
+                                 smalltalk=True)
     if found is None:
         return None
     entry_id = int(found.flags["entry"]["id"])

@@ -27,6 +27,23 @@ MISS_KO = ("죄송합니다. 알맞은 답변을 찾지 못했습니다. 다르�
            "눌러 주세요.")
 NOT_HELPFUL_KO = "불편을 드려 죄송합니다. 아래 내용을 확인해 보시거나 상담사에게 연결해 드릴게요."
 HANDOFF_KO = "상담사에게 연결합니다. 챗봇과 나눈 대화는 상담사에게 함께 전달됩니다."
+# Small talk (dasan.knowledge.smalltalk): a short reply and an offer to help with the city's
+# services, never an answer from the knowledge base. The kind of small talk picks the line.
+SMALLTALK_KO = {
+    "greeting": "안녕하세요! 서울시 120다산콜 챗봇입니다. 서울시 생활·행정 서비스에 대해 궁금한 "
+                "점을 입력해 주세요.",
+    "thanks": "천만에요. 서울시 생활·행정 서비스에 대해 더 궁금한 점이 있으면 언제든 입력해 "
+              "주세요.",
+    "farewell": "이용해 주셔서 감사합니다. 서울시 서비스가 궁금하시면 언제든 다시 찾아 주세요.",
+    "other": "저는 서울시 120다산콜 챗봇이라 그 이야기에는 답을 드리기 어려워요. 서울시 생활·행정 "
+             "서비스(민원, 교통, 복지, 주거 등)에 대해 물어봐 주시면 도와드릴게요.",
+}
+_SMALLTALK_KINDS = (
+    ("farewell", re.compile(r"수고|안녕히|잘\s*있|바이|다음에\s*(?:또|올)|bye", re.IGNORECASE)),
+    ("thanks", re.compile(r"고마|감사|고맙|땡큐|thank", re.IGNORECASE)),
+    ("greeting", re.compile(r"안녕|반가|하이|헬로|좋은\s*(?:아침|하루)|hello|\bhi\b",
+                            re.IGNORECASE)),
+)
 
 _HANDOFF_RE = re.compile(
     r"상담\s*(?:사|원|직원)|사람\s*(?:이랑|과|하고|한테|와)?\s*(?:연결|통화|얘기|이야기|상담)|"
@@ -36,7 +53,7 @@ _HANDOFF_RE = re.compile(
 
 @dataclass(frozen=True)
 class BotReply:
-    kind: str  # answer | related | miss | handoff
+    kind: str  # answer | related | miss | handoff | smalltalk
     body: str
     flags: dict[str, Any] = field(default_factory=dict)
     handoff: bool = False
@@ -44,6 +61,19 @@ class BotReply:
 
 def wants_agent(text: str) -> bool:
     return bool(_HANDOFF_RE.search(text))
+
+
+def smalltalk_kind(text: str) -> str:
+    """Which small-talk line answers ``text``: farewell, thanks, greeting or other."""
+    return next((kind for kind, pattern in _SMALLTALK_KINDS if pattern.search(text)), "other")
+
+
+def smalltalk_reply(text: str) -> BotReply:
+    """The bot's reply to small talk: a line of :data:`SMALLTALK_KO`, no entry, no gap record
+    (the knowledge base lacks nothing) and not a miss (the next miss does not hand off)."""
+    kind = smalltalk_kind(text)
+    return BotReply("smalltalk", SMALLTALK_KO[kind],
+                    {"kind": "smalltalk", "smalltalk": kind, "offer_handoff": True})
 
 
 def entry_flags(r: Recommendation) -> dict[str, Any]:
@@ -83,7 +113,9 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
     ADR 0012): the same for every bot, decided there. `masks`: texts the caller has already
     masked, for the gap record (`gaps.record_gap`). `lexical_query`: the Korean terms of a
-    foreign-language `text` (the written bot's cross-lingual search, `find_answer`).
+    foreign-language `text` (the written bot's cross-lingual search, `find_answer`). Small talk
+    (a Korean message the recogniser of :mod:`dasan.knowledge.smalltalk` flags) gets a
+    :func:`smalltalk_reply`, never an entry.
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -94,6 +126,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     result = find_answer(session, query, today,
                          lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query else None)
     decision, found = result.decision, result.found[:4]
+    if decision.kind == "smalltalk":
+        return smalltalk_reply(query)
     recs = [_recommendation(e, h, today) for e, h in found]
     top = recs[0] if recs else None
     near = [r for r in recs[1:] if top is not None and r.score >= RELATED_SCORE_RATIO * top.score]

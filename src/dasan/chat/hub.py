@@ -435,7 +435,7 @@ def _foreign_bot_turn(s: Session, c: Consultation, out: Outcome, body: str) -> N
 
     ans = written_bot.answer(s, body, c.language, get_translator(),
                              masks={body: mask(body).masked})
-    if ans is None:
+    if ans is None or ans.entry_id is None:  # (a small-talk reply is for Korean only)
         handoff(s, c, out, "bot")
         return
     c.kb_entry_id = ans.entry_id

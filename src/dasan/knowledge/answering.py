@@ -11,7 +11,8 @@ answer, other cities' services), never on the hold-out sets it reports.
 
 A question about another city's or province's services (부산 동백전, 경기패스, ...) is never
 answered from Seoul's KB, however close the words are: the bot offers related entries and a
-human instead.
+human instead. Nor is small talk (:mod:`dasan.knowledge.smalltalk` flags it; :func:`decide`
+with ``smalltalk=True``): the bot replies to it as small talk.
 """
 
 from __future__ import annotations
@@ -359,14 +360,14 @@ def policy_for(answerable_entries: int, variant_share: float,
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    kind: str  # answer | related | miss
+    kind: str  # answer | related | miss | smalltalk
     confidence: float
     reason: str = ""
 
 
 def decide(hits: Sequence[tuple[float, ...]], query: str,
            policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None,
-           signals: QuerySignals | None = None) -> Decision:
+           signals: QuerySignals | None = None, smalltalk: bool = False) -> Decision:
     """``hits``: (raw dense cosine, :func:`coverage`, fused score, lexical score) of the best
     answerable hits, best first by fused score, copies of the first left out
     (:func:`distinct_after_first`); only the first hit's coverage and lexical score
@@ -375,7 +376,12 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
     the first hit's, both fused over every entry (:attr:`dasan.knowledge.search.Hit.reference_lead`;
     None when the KB has no reference record). ``signals``: the question's own signals
     (:class:`QuerySignals`), which a calibration that weighs them needs: without them such a
-    policy does not answer."""
+    policy does not answer. ``smalltalk``: the small-talk recogniser
+    (:mod:`dasan.knowledge.smalltalk`) flags the question as chit-chat: never answered from
+    the knowledge base, whatever its hits (kind ``smalltalk``: the bot replies as to small
+    talk)."""
+    if smalltalk:
+        return Decision("smalltalk", 0.0, "smalltalk")
     if not hits:
         return Decision("miss", 0.0, "no_hit")
     dense, cover = hits[0][0], hits[0][1]

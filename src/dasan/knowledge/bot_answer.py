@@ -29,6 +29,7 @@ from dasan.knowledge.answering import (
 )
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.search import CROSSLINGUAL, Hit, duplicate_key, is_korean
+from dasan.knowledge.smalltalk import is_smalltalk
 from dasan.text.korean import tokens
 
 # Hits fetched: enough that a rival remains after the top entry's verbatim copies are set
@@ -54,10 +55,15 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     assistant makes it (the encoder reads ``query``, the lexical scorers the terms,
     :data:`~dasan.knowledge.search.CROSSLINGUAL` weights); the policy's word coverage reads
     the question and its terms together (against the entry's gists too), and the policy is the
-    one fitted on foreign questions (:data:`~dasan.knowledge.answering.FOREIGN_POLICY`)."""
+    one fitted on foreign questions (:data:`~dasan.knowledge.answering.FOREIGN_POLICY`).
+
+    A Korean question the small-talk recogniser flags (:mod:`dasan.knowledge.smalltalk`) is
+    decided ``smalltalk`` before any search: the knowledge base never answers chit-chat."""
+    cross = bool(lexical_query and lexical_query.strip())
+    if not cross and is_korean(query) and is_smalltalk(query):
+        return FoundAnswer(decide([], query, smalltalk=True), [])
     live = get_live_index()
     index = live.sync(session)
-    cross = bool(lexical_query and lexical_query.strip())
     found = live.search_in(session, index, query, k=k, valid_on=today, answerable_only=True,
                            lexical_query=lexical_query if cross else None,
                            weights=CROSSLINGUAL if cross else None)

@@ -55,7 +55,8 @@ def import_(
 def prepare(
     data: Annotated[Path | None, typer.Option(help="seed data folder (../shared/data)")] = None,
 ) -> None:
-    """Classify the seed FAQ's categories once and keep them in var/cache (no database)."""
+    """Classify the seed FAQ's categories once and keep them in var/cache, and train the
+    small-talk recogniser into var/models (no database)."""
     from dasan.knowledge.faq_source import load_seed_records
 
     folder = data or config.get_settings().shared_data
@@ -66,6 +67,12 @@ def prepare(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"seed FAQ: {len(records)} records classified and cached")
+    from dasan.knowledge import smalltalk
+
+    model = smalltalk.train_from_shared(folder)
+    typer.echo(f"small-talk recogniser: trained on {model.trained_on}; threshold "
+               f"{model.threshold:.3f}" if model is not None
+               else "small-talk recogniser: no songys chit-chat data; not trained")
 
 
 @app.command()

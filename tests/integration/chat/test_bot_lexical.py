@@ -48,9 +48,9 @@ def test_the_chatbot_answers_on_the_lexical_index(db: Session, kb: dict[str, int
     used: list[answering.AnswerPolicy] = []
     real_decide = bot_answer.decide
 
-    def spy(hits, query, policy=answering.DEFAULT_POLICY, *rest):  # type: ignore[no-untyped-def]
+    def spy(hits, query, policy=answering.DEFAULT_POLICY, *rest, **kw):  # type: ignore[no-untyped-def]
         used.append(policy)
-        return real_decide(hits, query, policy, *rest)
+        return real_decide(hits, query, policy, *rest, **kw)
 
     monkeypatch.setattr(bot_answer, "decide", spy)
     answer = ask(db, "따릉이 빌리는 데 얼마예요?")
