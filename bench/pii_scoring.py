@@ -7,7 +7,7 @@ predicted, 1.0 when nothing was predicted) and is no echo of one: the writers la
 (its first occurrence is the gold span), so a name said again later in the text, or its given
 name alone (양미숙 ... 양미숙 드림; 배현철 씨 ... 현철 씨), is the same person's data, not a false
 mask - a predicted span of two characters or more whose text lies inside a gold value of its
-type, or holds one, is an echo (listed as ECHO with the errors; session 16: before it, 13
+type, or holds one, is an echo (listed as ECHO with the errors; session 16: before it, 11
 echoes over K1, L, M1, O1 and Q1 counted as false masks). "masked" counts a gold span as
 protected when any predicted span overlaps it, whatever its type - what matters for privacy.
 """

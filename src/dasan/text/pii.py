@@ -1342,15 +1342,62 @@ _JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-�
 _SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
 
 
+# After a given name said alone: a title, a role or a kinship word (민재 주무관님, 미란 원장님,
+# 순애 할머니), or the endings a given name takes (도현이가, 서윤아, 현철 씨).
+_GIVEN_TITLE = (r"[ \t]?(?:씨|님|선생|주무관|팀장|과장|계장|원장|소장|통장|반장|실장|국장|부장|대리"
+                r"|주임|기사|할머니|할아버지|할머님|할아버님|어머니|아버지|어머님|아버님|엄마|아빠"
+                r"|언니|오빠|누나|형님|학생|어린이|환자|여사|사장|대표|간호사|복지사|보호사|이모"
+                r"|삼촌|고모|군(?![가-힣])|양(?![가-힣]))")
+_GIVEN_ENDING = (r"(?:이(?:가|는|를|도|랑|한테|하고|네|에게|의|야|에요|요|라고|었|가요|는요)?"
+                 r"|아|야)(?![가-힣])")
+_GIVEN_ENDING_STRONG = (r"(?:이(?:가|는|를|랑|한테|하고|네|에게|야|에요|라고|가요|는요)|아|야)"
+                        r"(?![가-힣])")
+# ... or a plain particle, or nothing (미경, 미경은): only for a given name that is no common word
+_GIVEN_PARTICLE = r"(?:가|는|를|도|한테|에게|의|와|랑|은|을|과|께서|께|에게서|한테서)?(?![가-힣])"
+
+
+def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names the person of a found name again: the full name repeated (양미숙 ...
+    양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
+    주무관님 ... 민재 주무관님), or one word of a foreign name (로사 델라크루즈 ... 로사 씨)."""
+    words = name.split()
+    if len(words) == 1 and len(name) >= 3:
+        yield from ((m.start(), m.end()) for m in re.finditer(
+            rf"(?<![가-힣]){re.escape(name)}", text))
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        if surname not in SURNAME_SET:
+            return
+        givens = [name[len(surname):]]
+    elif len(words) in (2, 3):
+        givens = [w for w in words if len(w) >= 2]
+    else:
+        return
+    common = pii_name_model.common_word_set()
+    for given in givens:
+        if len(given) != 2 or given in _NOT_NAMES:
+            continue
+        # 하늘이 맑아서, 지원을 받았어요: a given name that is a common word takes only a title
+        # or an ending no noun takes
+        after = (_GIVEN_TITLE + "|" + _GIVEN_ENDING_STRONG if given in common
+                 else f"{_GIVEN_TITLE}|{_GIVEN_ENDING}|{_GIVEN_PARTICLE}")
+        for m in re.finditer(rf"(?<![가-힣]){re.escape(given)}(?=(?:{after}))", text):
+            yield m.start(), m.end()
+
+
 def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
-    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), and a name's
-    letters spelled as jamo after a naming or spelling cue."""
-    names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
-             and all("가" <= ch <= "힣" for ch in text[s:e])}
+    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), said again
+    whole or by its given name (``_name_family``), and a name's letters spelled as jamo after a
+    naming or spelling cue."""
+    found = {text[s:e] for t, s, e, _ in kept if t == "name"
+             and all("가" <= ch <= "힣" or ch == " " for ch in text[s:e])}
+    names = {name for name in found if 2 <= len(name) <= 4 and " " not in name}
     for name in names:
         spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
             yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
+    for name in found:
+        for start, end in _name_family(text, name):
+            yield "name", start, end, _mask_name(text[start:end])
     if _SPELLING_CUE.search(text):
         for m in _JAMO_RUN_RE.finditer(text):
             run = m.group(0)

@@ -1,0 +1,48 @@
+"""Issue 12, session 16: a name once found is the same person's data where the text says it
+again - whole (a letter's closing), by the given name alone after a title or with 이/아/씨, or by
+one word of a foreign name - while a given name that is a common word stays a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find, mask
+
+
+def _names(text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == "name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("도로과 하민재 주무관님께 말씀드렸는데 민재 주무관님이 휴가래요", "민재"),
+        ("원장님 이름은 석미란이에요. 미란 원장님한테 여쭤봤는데 모른대요", "미란"),
+        ("요양보호사 이미경 선생님이 오세요. 어머니께서는 미경 씨가 계속 오시길 원하세요", "미경"),
+        ("우리 아들 권도현이가 다쳤어요. 도현이가 지금 병원에 있어요", "도현"),
+        ("저희 할머니 성함이 육순애인데요 순애 할머니가 혼자 사세요", "순애"),
+        ("이민호 팀장님 말고 민호 대리님 연결해 주세요", "민호"),
+    ],
+)
+def test_a_found_names_given_name_said_alone_is_masked(text: str, again: str) -> None:
+    assert again in _names(text)
+    assert again not in mask(text).masked
+
+
+def test_a_name_said_whole_again_is_masked_each_time() -> None:
+    text = ("저는 성북구에 사는 주민 양미숙입니다. 도로과 장현식 주무관께 보수 요청을 드렸는데 "
+            "아직 조치가 없습니다. 양미숙 드림")
+    assert _names(text).count("양미숙") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("김지원 씨가 신청했는데 지원을 못 받았어요", "지원을"),
+        ("저는 박하늘이에요. 하늘이 맑아서 기분 좋네요", "하늘이"),
+        ("오수정 씨가 서류를 수정해서 보냈어요", "수정해서"),
+        ("저는 최영수입니다. 영수증은 이메일로 보내 주세요", "영수증은"),
+    ],
+)
+def test_a_given_name_that_is_a_word_stays_a_word(text: str, word: str) -> None:
+    assert word in mask(text).masked
