@@ -914,6 +914,22 @@ _APT_DETAIL_RE = re.compile(
     r"|(?<![\d\w])[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?"
     r"(?:\d{1,4}[ \t]?-[ \t]?|[Bb비][ \t]?|지하[ \t]?)?\d{1,5}[ \t]?호(?!선)"
 )
+# A building's lettered wing (은행나무빌라 B동 302호, 나동 201호), a room of a 고시원 or a
+# shared house (행복고시원 14호실, 원룸 3층 305호), a lot number said apart from its 동
+# (면목동이고요 번지는 172-9번지요)
+_WING_UNIT_RE = re.compile(
+    r"(?<![\w])(?P<building>[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|빌|오피스텔|맨션|하우스|타워|주택"
+    r"|연립|캐슬|빌리지|타운|하이츠|팰리스)[ \t]?)?"
+    r"(?<![\w])[A-Za-z가나다라마바사][ \t]?동[ \t]?(?:지하[ \t]?)?[Bb비]?\d{1,5}[ \t]?호(?!선)")
+_ROOM_RE = re.compile(
+    r"(?<![\w])[가-힣A-Za-z\d]{0,12}(?:고시원|고시텔|원룸|투룸|하숙집|하숙|기숙사|쉐어하우스"
+    r"|셰어하우스|레지던스|리빙텔)[ \t]?(?:건물[ \t]?)?(?:\d{1,2}[ \t]?층[ \t]?)?"
+    r"\d{1,4}[ \t]?(?:호실|호(?!선)|번[ \t]?방)(?!\d)")
+_HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
+_LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
+                            rf"{_DETAIL}")
+_LOT_CUE_BEFORE = re.compile(
+    r"[가-힣]{1,5}(?:\d{0,2}(?:동|리)|\d{1,2}가)(?=이|요|은|는|에|,|\.|\s|$)|주소")
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
     r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
@@ -1005,6 +1021,18 @@ def _address_in(text: str) -> Iterator[Candidate]:
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
         yield "address", m.start(), m.end(), _digits_to_stars(raw)
+    if "호" in text:
+        for m in _WING_UNIT_RE.finditer(text):
+            # 시청 별관 나동 201호: a wing with no home's name is one only where a home is said
+            if m.group("building") or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+        for m in _ROOM_RE.finditer(text):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "번지" in text:
+        for m in _LOT_NUMBER_RE.finditer(text):
+            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
 
 
 # Personal names, only where the context says so.
