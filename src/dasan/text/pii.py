@@ -1163,6 +1163,22 @@ _ROLE_RE = re.compile(
     rf"(?P<name>{_NAME})(?=[ \t]?(?:(?:이에요|예요|입니다|이고|이요|이세요|세요|씨|님|이라는|라는)"
     r"(?![가-힣])|(?:으로|로)[ \t]?(?:되어|돼|됐|되))|(?:하고|이랑|랑)[ \t])"
 )
+# "센터장 방수아", "발신: 불광2동 주민 예승환", "총무 길순자, 회원 추병호": a title, a role or
+# a membership word, then a name where a clause, a list item or a signature ends
+_TITLE_NAME_RE = re.compile(
+    r"(?<![가-힣])(?:주민|회장|부회장|총무|회원|간사|센터장|원장|관장|소장|팀장|과장|계장|국장|실장"
+    r"|주무관|담당자?|통장|반장|이장|대표|부대표|작성자|신고자|제보자|목격자|당사자|보호자|위원장?"
+    r"|교사|담임|기사|사장|간호사|사회복지사|복지사|요양보호사|생활지원사|활동지원사|관리인"
+    r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조)[ \t]+"
+    rf"(?P<name>{_NAME})"
+    r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
+    r"|(?:의|은|는|이|가|와|과|도|에게|한테|께|께서)[ \t]))"
+)
+# "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
+_AGED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?\((?:[남여](?:성|자)?[ \t]?[,/][ \t]?)?\d{{1,3}}"
+    r"(?:세|살)?(?:[ \t]?[,/][ \t]?[남여](?:성|자)?)?\)"
+)
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
 _GIVEN_SYLLABLES = frozenset(
@@ -1207,7 +1223,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
     하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
     철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려
-    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신"""
+    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신
+    부대표 부회장 부원장 부센터장 부반장 부녀회장 노인회장 총무 신고자 제보자 목격자 관리인
+    경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원"""
     )
 )
 
@@ -1270,7 +1288,7 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
-                           (_SAID_RE, (3,))):
+                           (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -1293,7 +1311,8 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
+                           _AGED_RE) and not _name_like(name):
                 continue
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):

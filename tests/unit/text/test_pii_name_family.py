@@ -46,3 +46,34 @@ def test_a_name_said_whole_again_is_masked_each_time() -> None:
 )
 def test_a_given_name_that_is_a_word_stays_a_word(text: str, word: str) -> None:
     assert word in mask(text).masked
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("위 사람은 본 센터에서 봉사하였음을 증명합니다. 센터장 방수아", "방수아"),
+        ("수신: 복지정책과 / 발신: 불광2동 주민 예승환", "예승환"),
+        ("학부모 대표 육혜란, 총무 당예지 두 분이 서명하셨습니다", "당예지"),
+        ("이웃 주민인 강만석(65)씨와 그의 부인 조명숙(63)씨가 목격했습니다", "조명숙"),
+        ("민원인 명순덕(여, 72세) 본인과 통화", "명순덕"),
+    ],
+)
+def test_a_name_after_a_title_or_before_its_age(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "학부모 대표 육혜란, 부대표 소정우 두 분이 오셨어요",
+        "남궁소율 학생 학부모입니다",
+        "학생 이사 지원금 있나요?",
+        "센터장 면담 신청하려고요",
+        "대표 민원 번호, 담당 부서",
+    ],
+)
+def test_titles_and_roles_alone_stay(text: str) -> None:
+    masked = mask(text).masked
+    for word in ("부대표", "학부모", "이사", "센터장", "대표", "담당"):
+        if word in text:
+            assert word in masked
