@@ -1057,7 +1057,8 @@ _NAME_CUE_RE = re.compile(
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
     r"민원인|대상자|본인|고객명|신고인|대상[ \t]?아동|아동명|피해자|"
-    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
+    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표|제출|위임|청구|의뢰|제보"
+    r"|보고|추천|수령|신청)자(?:명|[ \t]이름)?|대리인|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
@@ -1169,9 +1170,11 @@ _TITLE_NAME_RE = re.compile(
     r"(?<![가-힣])(?:주민|회장|부회장|총무|회원|간사|센터장|원장|관장|소장|팀장|과장|계장|국장|실장"
     r"|주무관|담당자?|통장|반장|이장|대표|부대표|작성자|신고자|제보자|목격자|당사자|보호자|위원장?"
     r"|교사|담임|기사|사장|간호사|사회복지사|복지사|요양보호사|생활지원사|활동지원사|관리인"
-    r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조)[ \t]+"
+    r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조|건물주|업주"
+    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자|대리인)[ \t]+"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
+    r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
     r"|(?:의|은|는|이|가|와|과|도|에게|한테|께|께서)[ \t]))"
 )
 # "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
@@ -1199,7 +1202,9 @@ _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
-    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님)(?!앗)"
+    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님"
+    r"|(?:관장|센터장|국장|부장|계장|경위|경사|형사|순경|사무장|코치|감독)"
+    r"(?=님|[ \t.,!?)]|$|(?:이|은|는|을|의|께|도|과|하고)(?![가-힣])))(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
@@ -1225,7 +1230,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
     철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려
     칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신
     부대표 부회장 부원장 부센터장 부반장 부녀회장 노인회장 총무 신고자 제보자 목격자 관리인
-    경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원"""
+    경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원
+    복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
+    공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회"""
     )
 )
 
@@ -1314,6 +1321,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE) and not _name_like(name):
                 continue
+            if pattern is _TITLE_NAME_RE and name[-1] in "과팀실국청점관역당회":
+                continue  # 주민 공청회, 담당 복지과: an office or a meeting, no name
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):
                 continue  # 신청서입니다, 정보과입니다: a common word or an office
@@ -1327,6 +1336,45 @@ def _names(text: str) -> Iterator[Candidate]:
             if _part_of_a_word(text, start, name):
                 continue
             yield "name", start, start + len(name), _mask_name(name)
+
+
+# "이름이 나비예요, 주나비", "성함이 강물이래요 신강물", "동생 하루랑 같이 갈게요, 윤하루": a word
+# said alone and again behind a surname - the given name, then the full name (the given name may
+# be a common word: the pair says it is a name).
+_FULL_WORD_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>(?:{_SURNAMES})[가-힣]{{2}})"
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이래요|이랍니다|씨|님|이가|가|은"
+    r"|는|이는|이를|을|를|이랑|이한테|한테)(?![가-힣]))"
+)
+_GIVEN_ALONE_AFTER = (
+    r"(?=(?:이|가|는|은|를|을|랑|이랑|하고|이하고|도|이도|한테|이한테|이에요|예요|이래요|래요|이요|요"
+    r"|이라고|라고|이고|고|이거든요|거든요|씨|님|아|야|이야|이가요|이는요)?(?![가-힣]))"
+)
+
+_GIVEN_SAID_AFTER = (
+    r"(?=(?:이랑|랑|이하고|이한테|이에요|예요|이래요|래요|이요|이라고|라고|이거든요|거든요|[ \t]?씨"
+    r"|[ \t]?님|아|야|이야|이가|이는)(?![가-힣]))"
+)
+
+
+def _given_then_full(text: str) -> Iterator[Candidate]:
+    for m in _FULL_WORD_RE.finditer(text):
+        name = m.group("name")
+        sur = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        given = name[len(sur):]
+        if len(given) != 2 or name in _NOT_NAMES or given in _NOT_NAMES:
+            continue
+        # 하늘이 맑아서 ... 박하늘: a given name that is a common word needs an ending no noun
+        # takes (하늘이에요, 하늘이랑, 하늘 씨)
+        after = _GIVEN_SAID_AFTER if given in pii_name_model.common_word_set() else (
+            _GIVEN_ALONE_AFTER)
+        said = [g for g in re.finditer(rf"(?<![가-힣]){re.escape(given)}{after}", text)
+                if not m.start() <= g.start() < m.end()]
+        if not said or name in pii_name_model.common_word_set():
+            continue
+        yield "name", m.start(), m.end(), _mask_name(name)
+        for g in said:
+            yield "name", g.start(), g.end(), given[0] + "*"
 
 
 def _part_of_a_word(text: str, start: int, name: str) -> bool:
@@ -1356,7 +1404,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal,
-    pii_names.latin_names,
+    pii_names.latin_names, _given_then_full,
     pii_name_model.scored_names,
 )
 
@@ -1442,6 +1490,10 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
         spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
             yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
+        if len(name) == 3 and name[0] in SURNAME_SET:  # 맹에 수 진, 맹수진이요: the given name
+            spaced = "(?:[,.]?[ \t])".join(name[1:])
+            for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
+                yield "name", m.start(), m.end(), f"{name[1]} *"
     for name in found:
         for start, end in _name_family(text, name):
             yield "name", start, end, _mask_name(text[start:end])

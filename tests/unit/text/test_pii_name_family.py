@@ -77,3 +77,46 @@ def test_titles_and_roles_alone_stay(text: str) -> None:
     for word in ("부대표", "학부모", "이사", "센터장", "대표", "담당"):
         if word in text:
             assert word in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "full"),
+    [
+        ("엄마 이름이 나비예요, 주나비", "나비", "주나비"),
+        ("그 할아버지 성함이 강물이래요 신강물", "강물", "신강물"),
+        ("동생 하루랑 같이 갈게요, 윤하루", "하루", "윤하루"),
+        ("손녀가 보라예요 은보라", "보라", "은보라"),
+    ],
+)
+def test_a_given_name_then_the_full_name_are_both_masked(text: str, given: str,
+                                                         full: str) -> None:
+    assert {given, full} <= set(_names(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("맹, 맹꽁이 할 때 맹에 수 진, 맹수진이요", "수 진"),
+        ("태권도 관장님이 석무열 관장님인데 차를 위험하게 몰아요", "석무열"),
+        ("업주 길상우(상호: 길가네 국수), 건물주 마경희. 입회: 권태희 팀장", "마경희"),
+        ("제출자: 편지수 (대리인: 편정호)", "편지수"),
+    ],
+)
+def test_more_names_of_a_family(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "공영주차장 3번 출구 쪽이요",
+        "태권도 관장님이 차를 위험하게 몰아요",
+        "주민 공청회 일정 알려주세요",
+        "고시원 총무가 방을 안 빼 줘요",
+        "사장님이 안 계셔서 매니저님이 대신 받으셨어요",
+        "도로과 담당자 연결해 주세요",
+        "정부 지원을 받았어요",
+    ],
+)
+def test_words_beside_titles_stay(text: str) -> None:
+    assert _names(text) == []
