@@ -871,7 +871,7 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
 _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
-_EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
+_EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)(?:[ \t]\d{1,2}가)?|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
 # (a run of dashes: how the spoken view below writes 다시 between the two numbers)
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-{1,4}\d{1,4})?(?:번지)?"
@@ -925,6 +925,13 @@ _ROOM_RE = re.compile(
     r"(?<![\w])[가-힣A-Za-z\d]{0,12}(?:고시원|고시텔|원룸|투룸|하숙집|하숙|기숙사|쉐어하우스"
     r"|셰어하우스|레지던스|리빙텔)[ \t]?(?:건물[ \t]?)?(?:\d{1,2}[ \t]?층[ \t]?)?"
     r"\d{1,4}[ \t]?(?:호실|호(?!선)|번[ \t]?방)(?!\d)")
+# 노원구 중계동 은빛마을 2단지 205동: a complex's block said with its 동 and no 호
+_COMPLEX_BLOCK_RE = re.compile(
+    rf"(?<![가-힣\w])(?:(?:{_SIGUNGU}[ \t]+)?{_EMD}[ \t]+)?"
+    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?\d{1,2}[ \t]?단지[ \t]?"
+    r"\d{1,4}[ \t]?동(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
+    r"(?:[ \t]?\d{1,5}[ \t]?호)?"
+)
 _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
 _LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
                             rf"{_DETAIL}")
@@ -1002,8 +1009,12 @@ def _address_in(text: str) -> Iterator[Candidate]:
         prefix = m.group("prefix")
         particle = _PARTICLE_ROAD.search(word)
         # 성수이로, 보하로: a road whose name ends like 이로 is one after its district
-        if particle and not (particle.group(0) in ("이로", "하로") and len(word) >= 4
-                             and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
+        # 돌곶이로 30길 12-5: a numbered 길 after it makes it a road
+        numbered = particle and particle.group(0) in ("이로", "하로") and len(word) >= 4 and (
+            re.search(r"\d[ \t]?번?[가-힣]?길$", road))
+        if particle and not numbered and not (
+                particle.group(0) in ("이로", "하로") and len(word) >= 4
+                and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
             continue
         if not prefix.strip() and not re.search(r"(?:대로|[가-힣]{2,}로|[가-힣\d]+길)$", word):
             continue
@@ -1029,6 +1040,12 @@ def _address_in(text: str) -> Iterator[Candidate]:
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
         for m in _ROOM_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "단지" in text:
+        for m in _COMPLEX_BLOCK_RE.finditer(text):
+            if m.group(0)[-1] == "호" or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
+                    rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "번지" in text:
         for m in _LOT_NUMBER_RE.finditer(text):
             if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
@@ -1232,6 +1249,7 @@ _NOT_NAMES: frozenset[str] = frozenset(
     부대표 부회장 부원장 부센터장 부반장 부녀회장 노인회장 총무 신고자 제보자 목격자 관리인
     경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
+    정확히 한국인 중국인 일본인 미국인
     공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회"""
     )
 )
@@ -1404,7 +1422,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal,
-    pii_names.latin_names, _given_then_full,
+    pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    _given_then_full,
     pii_name_model.scored_names,
 )
 

@@ -42,3 +42,21 @@ def test_address_shapes_are_masked(text: str, address: str) -> None:
 )
 def test_public_rooms_and_numbers_stay(text: str) -> None:
     assert _addresses(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("아파트는 노원구 중계동 은빛마을 2단지 205동이에요", "노원구 중계동 은빛마을 2단지 205동"),
+        ("저희 집이 상계주공 7단지 709동이에요", "상계주공 7단지 709동"),
+        ("영등포동 7가 94-15 1층 식당 옆 계단이요", "영등포동 7가 94-15 1층"),
+        ("앞에 말한 석관동에 돌곶이로 30길 12-5, 거기 반지하요", "돌곶이로 30길 12-5"),
+    ],
+)
+def test_complex_blocks_and_split_districts(text: str, address: str) -> None:
+    assert address in _addresses(text)
+
+
+@pytest.mark.parametrize("text", ["산업단지 3단지 운영 시간", "목동 7단지 재건축 설명회 언제예요?"])
+def test_a_complex_named_with_no_home_stays(text: str) -> None:
+    assert _addresses(text) == []

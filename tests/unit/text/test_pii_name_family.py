@@ -120,3 +120,32 @@ def test_more_names_of_a_family(text: str, name: str) -> None:
 )
 def test_words_beside_titles_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("필리핀 출신 아내 마리셀 델로스 산토스(Maricel Delos Santos)의 등록은요?",
+         {"마리셀 델로스 산토스", "Maricel Delos Santos"}),
+        ("남편이 하마드 알리(Hamad Ali)고 저는 한국인이에요", {"하마드 알리", "Hamad Ali"}),
+        ("세입자 성함은 마리아나 고메스, 집주인은 채동욱입니다", {"마리아나 고메스", "채동욱"}),
+        ("성함은 응웬 반 뚜언이에요.", {"응웬 반 뚜언"}),
+    ],
+)
+def test_foreign_names_with_their_latin_spelling_or_after_a_naming_word(
+        text: str, names: set[str]) -> None:
+    assert set(_names(text)) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "서울시청(Seoul City Hall) 가는 길이요",
+        "남산 타워(Namsan Tower) 운영 시간",
+        "이름은 잘 모르겠어요.",
+        "성함은 나중에 알려드릴게요.",
+        "외자 이름이에요 윤 씨 아니고",
+    ],
+)
+def test_places_and_words_after_a_naming_word_stay(text: str) -> None:
+    assert _names(text) == []
