@@ -533,8 +533,55 @@ _LAST_DIGIT_ENDING = re.compile(
     r"|(?:로|요|번|까지|라고|인데|맞)")
 
 
+# A phone read aloud in groups with words between them (공일공이고요 그 다음이 칠사 칠사 그리고
+# 마지막이 이팔공일; 공일공 다시 삼삼구이 다시… 어 잠깐 메모 좀 보고요… 칠공사팔): each group a
+# word of digit syllables, with an ending or 다시 after it; a group taken back with 아니 is
+# dropped. It starts with 0 (공일공, 공이, 공칠공) - or with 이 for Seoul after 집 전화.
+_FILLED_GROUP_RE = re.compile(
+    r"(?<![가-힣\d])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구])"
+    r"(?:이고요|이고|이요|이에요|예요|요|에|의|고|하고|다시|이구요)?"
+    r"(?=$|[^가-힣]|[ \t])"
+)
+_FILLED_TAKEN_BACK = re.compile(r"아니(?:고|요|다)?(?![가-힣])|정정|틀렸")
+_HOME_LINE_CUE = re.compile(r"집[ \t]?전화|자택[ \t]?전화|유선|집[ \t]?번호")
+
+
+def _filled_phone(text: str) -> Iterator[Candidate]:
+    if not ("공" in text or "영" in text or "집" in text):
+        return
+    groups = list(_FILLED_GROUP_RE.finditer(text))
+    for i, first in enumerate(groups):
+        d0 = first.group("d")
+        seoul = d0 == "이" and bool(_HOME_LINE_CUE.search(text, max(0, first.start() - 12),
+                                                         first.start()))
+        if not (d0[0] in "공영빵" and len(d0) >= 2 or seoul):
+            continue
+        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE[ch] for ch in d0)]
+        last_end, prev = first.end("d"), first
+        for g in groups[i + 1:]:
+            gap = text[prev.end():g.start()]
+            if len(gap) > 30 or any(ch in gap for ch in "?!"):
+                break
+            if len(g.group("d")) < 2:
+                continue  # 이, 오: a word of one syllable between the groups, no digit
+            if _FILLED_TAKEN_BACK.search(gap):
+                digits.pop()
+            digits.append("".join(_DIGIT_VALUE[ch] for ch in g.group("d")))
+            last_end, prev = g.end("d"), g
+            joined = "".join(digits)
+            if len(joined) >= 9:
+                break
+        joined = "".join(digits)
+        found = _valid_phone_digits(joined)
+        if found is None or len(digits) < 3:
+            continue
+        yield "phone", first.start(), last_end, _phone_replacement(found[0], found[1])
+        return
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     yield from _sino_phone(text)
+    yield from _filled_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
         said = _spoken_digits(chunk)
