@@ -397,7 +397,10 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
 _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
                        r"|휴대|핸드폰|폰|가게|매장|사무실")
-_OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
+_OFFICE_AFTER = re.compile(
+    rf"[ \t]*(?:번)?(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD}"
+    # 02-6360-4000 번이 도서관 대표 맞죠: a public place's main line
+    r"|[가-힣]{0,8}(?:도서관|복지관|체육관|박물관|미술관|문화원|구민회관)[ \t]?(?:대표|번호|전화))")
 
 
 # ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
@@ -1570,6 +1573,16 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
                 yield "name", m.start(), m.end(), run[0] + " *"
 
 
+# A form's placeholder (000000-0000000, 1111-1111-1111-1111) is nobody's number.
+_PLACEHOLDER_TYPES = frozenset({"rrn", "foreigner_rrn", "phone", "card", "account",
+                                "business_no", "health_insurance", "driver_licence"})
+
+
+def _placeholder(said: str) -> bool:
+    digits = [ch for ch in said if ch.isdigit()]
+    return len(digits) >= 6 and len(set(digits)) == 1
+
+
 def _example_name(text: str, start: int, end: int) -> bool:
     return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
         text, max(0, start - 8), start))
@@ -1597,6 +1610,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     for cand in candidates:
         _, s, e, _ = cand
         if s >= e:
+            continue
+        if cand[0] in _PLACEHOLDER_TYPES and _placeholder(text[s:e]):
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue

@@ -59,3 +59,18 @@ def test_a_birth_date_named_as_the_front_half(text: str, front: str) -> None:
 
 def test_a_birth_date_alone_stays() -> None:
     assert _found("생년월일 910615 입니다", "rrn") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "전화 02-6360-4000 번이 도서관 대표 맞죠",
+        "신청서 예시에 주민번호 000000-0000000 으로 적혀 있는데 그냥 두면 되나요",
+    ],
+)
+def test_a_public_main_line_and_a_placeholder_stay(text: str) -> None:
+    assert [s.type for s in find(text)] == []
+
+
+def test_a_mobile_of_repeated_digits_is_still_masked() -> None:
+    assert _found("제 번호 010-2222-2222 예요", "phone") == ["010-2222-2222"]
