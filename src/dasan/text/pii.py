@@ -987,6 +987,8 @@ _LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]
                             rf"{_DETAIL}")
 _LOT_CUE_BEFORE = re.compile(
     r"[가-힣]{1,5}(?:\d{0,2}(?:동|리)|\d{1,2}가)(?=이|요|은|는|에|,|\.|\s|$)|주소")
+# (not one of a list of lots - 응암동 302,300,298 번지 - nor an office's address in brackets)
+_LOT_LIST_OR_BRACKET = re.compile(r"\d[ \t]?,[ \t]?$|\([^)]*$")
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
     r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
@@ -1098,7 +1100,8 @@ def _address_in(text: str) -> Iterator[Candidate]:
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "번지" in text:
         for m in _LOT_NUMBER_RE.finditer(text):
-            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not (
+                    _LOT_LIST_OR_BRACKET.search(text, max(0, m.start() - 40), m.start())):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
 
 
@@ -1124,8 +1127,7 @@ _NAME_CUE_RE = re.compile(
     r"[ \t]?(?:이름|성함|성명)(?:은|는|이|이요|:)?"
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
     r"민원인|대상자|본인|고객명|신고인|대상[ \t]?아동|아동명|피해자|"
-    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표|제출|위임|청구|의뢰|제보"
-    r"|보고|추천|수령|신청)자(?:명|[ \t]이름)?|대리인|"
+    r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
     r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
@@ -1238,16 +1240,21 @@ _TITLE_NAME_RE = re.compile(
     r"|주무관|담당자?|통장|반장|이장|대표|부대표|작성자|신고자|제보자|목격자|당사자|보호자|위원장?"
     r"|교사|담임|기사|사장|간호사|사회복지사|복지사|요양보호사|생활지원사|활동지원사|관리인"
     r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조|건물주|업주"
-    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자|대리인)[ \t]+"
+    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]+)"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
     r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
-    r"|(?:의|은|는|이|가|와|과|도|에게|한테|께|께서)[ \t]))"
+    r"|(?:의|은|는|이|가|와|도|에게|한테|께|께서)[ \t]))"
 )
 # "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
 _AGED_RE = re.compile(
-    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?\((?:[남여](?:성|자)?[ \t]?[,/][ \t]?)?\d{{1,3}}"
-    r"(?:세|살)?(?:[ \t]?[,/][ \t]?[남여](?:성|자)?)?\)"
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?\((?:"
+    # (여, 72세), (88세), (60대), (남): an age or a sex said as such ...
+    r"(?:[남여](?:성|자)?[ \t]?[,/][ \t]?)?\d{1,3}(?:세|살|대)(?:[ \t]?[,/][ \t]?[남여](?:성|자)?)?"
+    r"|[남여](?:성|자)?(?:[ \t]?[,/][ \t]?\d{1,3}(?:세|살|대)?)?"
+    # ... or a bare number when 씨/님 follows the bracket: 강만석(65)씨
+    r"|\d{1,3}\)[ \t]?(?=씨|님))\)?"
 )
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
@@ -1270,8 +1277,8 @@ _CALLS_RE = re.compile(
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
     r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님"
-    r"|(?:관장|센터장|국장|부장|계장|경위|경사|형사|순경|사무장|코치|감독)"
-    r"(?=님|[ \t.,!?)]|$|(?:이|은|는|을|의|께|도|과|하고)(?![가-힣])))(?!앗)"
+    r"|(?:관장|센터장|국장|부장|계장|사무장|코치|감독)님"
+    r"|(?:경위|경사|형사|순경)(?=[ \t.,!?)]|$))(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
@@ -1414,10 +1421,6 @@ _FULL_WORD_RE = re.compile(
     r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이래요|이랍니다|씨|님|이가|가|은"
     r"|는|이는|이를|을|를|이랑|이한테|한테)(?![가-힣]))"
 )
-_GIVEN_ALONE_AFTER = (
-    r"(?=(?:이|가|는|은|를|을|랑|이랑|하고|이하고|도|이도|한테|이한테|이에요|예요|이래요|래요|이요|요"
-    r"|이라고|라고|이고|고|이거든요|거든요|씨|님|아|야|이야|이가요|이는요)?(?![가-힣]))"
-)
 
 _GIVEN_SAID_AFTER = (
     r"(?=(?:이랑|랑|이하고|이한테|이에요|예요|이래요|래요|이요|이라고|라고|이거든요|거든요|[ \t]?씨"
@@ -1432,12 +1435,11 @@ def _given_then_full(text: str) -> Iterator[Candidate]:
         given = name[len(sur):]
         if len(given) != 2 or name in _NOT_NAMES or given in _NOT_NAMES:
             continue
-        # 하늘이 맑아서 ... 박하늘: a given name that is a common word needs an ending no noun
-        # takes (하늘이에요, 하늘이랑, 하늘 씨)
-        after = _GIVEN_SAID_AFTER if given in pii_name_model.common_word_set() else (
-            _GIVEN_ALONE_AFTER)
-        said = [g for g in re.finditer(rf"(?<![가-힣]){re.escape(given)}{after}", text)
-                if not m.start() <= g.start() < m.end()]
+        # the given name said as a person's (나비예요, 하루랑, 보라 씨): 하늘이 맑아서, 우수2 and
+        # 고학년(4~6학년) are words
+        said = [g for g in re.finditer(
+            rf"(?<![가-힣\d]){re.escape(given)}{_GIVEN_SAID_AFTER}", text)
+            if not m.start() <= g.start() < m.end()]
         if not said or name in pii_name_model.common_word_set():
             continue
         yield "name", m.start(), m.end(), _mask_name(name)
@@ -1566,6 +1568,13 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
     for name in found:
         for start, end in _name_family(text, name):
             yield "name", start, end, _mask_name(text[start:end])
+    # a name in Latin letters said again (성은 TRAN, Tran Doan): each word of three letters or
+    # more, in any case, as a word of its own
+    latin = {w.lower() for t, s, e, _ in kept if t == "name"
+             for w in re.findall(r"[A-Za-z]{3,}", text[s:e])}
+    for word in latin:
+        for m in re.finditer(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text, re.IGNORECASE):
+            yield "name", m.start(), m.end(), m.group(0)[0] + "*" * (m.end() - m.start() - 1)
     if _SPELLING_CUE.search(text):
         for m in _JAMO_RUN_RE.finditer(text):
             run = m.group(0)

@@ -45,7 +45,7 @@ _ROMAN_RE = re.compile(
 )
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
-    rf"{_CUE}[ \t]*(?:[^?\n]{{0,15}}\?[ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
+    rf"{_CUE}[ \t]*(?:[^?:\n]{{0,15}}[?:][ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
     r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"
@@ -309,7 +309,7 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
     if "(" not in text:
         return
     for m in _BRACKETED_RE.finditer(text):
-        latin = m.group("latin").replace("-", " ").split()
+        latin = m.group("latin").split()  # (Eco-Pod is one word)
         if len(latin) < 2 or any(w.lower() in _LATIN_NOT_NAMES for w in latin if
                                  w.lower() not in _LATIN_JOINERS):
             continue
@@ -366,7 +366,7 @@ _SPELLING_CUE = re.compile(r"철자|스펠|알파벳|영문|[Ss]pell|이름|성�
 # One or more capitalised words right after 성은/이름은/저 (성은 Batsaikhan이에요, 저 Ali인데).
 _LATIN_AFTER_CUE_RE = re.compile(
     r"(?:성은|성이|이름은|이름이|성함은|성함이|저는|저|전)[ \t]+"
-    r"(?P<name>[A-Z][a-z]{1,14}(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
+    r"(?P<name>(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
     r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"

@@ -60,3 +60,7 @@ def test_complex_blocks_and_split_districts(text: str, address: str) -> None:
 @pytest.mark.parametrize("text", ["산업단지 3단지 운영 시간", "목동 7단지 재건축 설명회 언제예요?"])
 def test_a_complex_named_with_no_home_stays(text: str) -> None:
     assert _addresses(text) == []
+
+
+def test_a_list_of_lots_stays() -> None:
+    assert _addresses("응암동 302,300,298,263,254 번지") == []

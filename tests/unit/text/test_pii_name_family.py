@@ -149,3 +149,21 @@ def test_foreign_names_with_their_latin_spelling_or_after_a_naming_word(
 )
 def test_places_and_words_after_a_naming_word_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "사전에 소속기관장의 겸직허가를 받아야 하나요?",
+        "단지계획 : 단독형(141), 근린형(14), 공익(1)",
+        "시범운영 후 시행한 주민 설문결과 만족도가 높아",
+        "대리인 방문 시에는 위임장이 필요해요",
+        "가족이나 대리인이 위임받은 후 공연관람은 불가합니다",
+        "서울특별시장상 총11명(최우수1,우수2,장려3)",
+        "관내 초등학교 고학년(4~6학년) 선착순",
+        "은평구 상징조형물 에코팟(Eco-Pod)은 통일로변에 있어요",
+        "상당한 주의와 감독을 게을리하지 아니한 때",
+    ],
+)
+def test_words_of_public_answers_stay(text: str) -> None:
+    assert _names(text) == []
