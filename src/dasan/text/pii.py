@@ -404,7 +404,7 @@ _OFFICE_AFTER = re.compile(
 
 
 # ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
-_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인)|자택"
+_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인|자리)|자택"
                         r"|(?:본인|개인)[ \t]?(?:번호|전화|팩스)")
 
 

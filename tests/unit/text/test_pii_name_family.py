@@ -167,3 +167,9 @@ def test_places_and_words_after_a_naming_word_stay(text: str) -> None:
 )
 def test_words_of_public_answers_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["장영실 과학관 단체 관람 예약하려고요", "한우리 작은도서관 개관 시간 알려주세요"])
+def test_a_name_shaped_word_before_a_place_word_is_a_place(text: str) -> None:
+    assert _names(text) == []

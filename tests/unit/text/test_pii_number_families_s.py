@@ -74,3 +74,8 @@ def test_a_public_main_line_and_a_placeholder_stay(text: str) -> None:
 
 def test_a_mobile_of_repeated_digits_is_still_masked() -> None:
     assert _found("제 번호 010-2222-2222 예요", "phone") == ["010-2222-2222"]
+
+
+def test_an_office_line_said_to_be_ones_own_desk_is_masked() -> None:
+    assert _found("사무실 직통은 070-4412-8830 인데 제 자리 번호예요", "phone") == ["070-4412-8830"]
+    assert _found("구청 직통은 02-2148-1234 예요", "phone") == []
