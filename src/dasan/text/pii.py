@@ -1522,14 +1522,27 @@ _GIVEN_ENDING_STRONG = (r"(?:이(?:가|는|를|랑|한테|하고|네|에게|야|
 _GIVEN_PARTICLE = r"(?:가|는|를|도|한테|에게|의|와|랑|은|을|과|께서|께|에게서|한테서)?(?![가-힣])"
 
 
+# What may follow a name said again: a break, a particle, a copula or a title (not 이재민판정)
+_NAME_SAID_AFTER = (
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|라고|이래요|씨|님|이가|가|은|는"
+    r"|이는|이를|을|를|이랑|랑|이한테|한테|의|도|께서|께|에게|와|과|하고|이하고|이었|였|이세요"
+    r"|선생님|고객님|주무관|팀장|과장|할머니|할아버지|어르신)(?![가-힣]))"
+)
+
+
 def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
     """Where ``text`` names the person of a found name again: the full name repeated (양미숙 ...
     양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
     주무관님 ... 민재 주무관님), or one word of a foreign name (로사 델라크루즈 ... 로사 씨)."""
     words = name.split()
     if len(words) == 1 and len(name) >= 3:
+        # only a name of a name's shape spreads (a word the detector took for one - 이재민,
+        # 여의도, 케이스 - is not repeated)
+        if not _name_like(name) or name in pii_name_model.common_word_set() or (
+                name in pii_name_model.PLACE_NAMES):
+            return
         yield from ((m.start(), m.end()) for m in re.finditer(
-            rf"(?<![가-힣]){re.escape(name)}", text))
+            rf"(?<![가-힣]){re.escape(name)}{_NAME_SAID_AFTER}", text))
         surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
         if surname not in SURNAME_SET:
             return

@@ -173,3 +173,15 @@ def test_words_of_public_answers_stay(text: str) -> None:
     "text", ["장영실 과학관 단체 관람 예약하려고요", "한우리 작은도서관 개관 시간 알려주세요"])
 def test_a_name_shaped_word_before_a_place_word_is_a_place(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("[이재민판정]이재민 판정은 누가 합니까?", "이재민판정"),
+        ("썸 기간이랑 사귀는 기간은 케이스 바이 케이스입니다.", "기간은 케이스 바이"),
+        ("여의도 공원에서 여의도 한강까지", "여의도 한강"),
+    ],
+)
+def test_a_word_taken_for_a_name_is_not_spread(text: str, word: str) -> None:
+    assert word in mask(text).masked
