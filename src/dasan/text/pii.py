@@ -1428,6 +1428,23 @@ _GIVEN_SAID_AFTER = (
 )
 
 
+_GIVEN_SAID_AFTER_RE = re.compile(_GIVEN_SAID_AFTER)
+
+
+def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
+             ) -> Iterator[int]:
+    """Where ``word`` starts a word of ``text`` (no Hangul - or digit - right before it) and
+    ``after`` matches right after it (patterns are compiled once: a pattern per name would
+    fill re's cache)."""
+    pos = text.find(word)
+    while pos >= 0:
+        prev = text[pos - 1] if pos else " "
+        if not ("가" <= prev <= "힣" or digits and prev.isdigit()) and after.match(
+                text, pos + len(word)):
+            yield pos
+        pos = text.find(word, pos + 1)
+
+
 def _given_then_full(text: str) -> Iterator[Candidate]:
     for m in _FULL_WORD_RE.finditer(text):
         name = m.group("name")
@@ -1437,14 +1454,13 @@ def _given_then_full(text: str) -> Iterator[Candidate]:
             continue
         # the given name said as a person's (나비예요, 하루랑, 보라 씨): 하늘이 맑아서, 우수2 and
         # 고학년(4~6학년) are words
-        said = [g for g in re.finditer(
-            rf"(?<![가-힣\d]){re.escape(given)}{_GIVEN_SAID_AFTER}", text)
-            if not m.start() <= g.start() < m.end()]
+        said = [g for g in _said_at(text, given, _GIVEN_SAID_AFTER_RE, digits=True)
+                if not m.start() <= g < m.end()]
         if not said or name in pii_name_model.common_word_set():
             continue
         yield "name", m.start(), m.end(), _mask_name(name)
         for g in said:
-            yield "name", g.start(), g.end(), given[0] + "*"
+            yield "name", g, g + len(given), given[0] + "*"
 
 
 def _part_of_a_word(text: str, start: int, name: str) -> bool:
@@ -1530,6 +1546,11 @@ _NAME_SAID_AFTER = (
 )
 
 
+_NAME_SAID_AFTER_RE = re.compile(_NAME_SAID_AFTER)
+_GIVEN_AFTER_COMMON_RE = re.compile(f"(?={_GIVEN_TITLE}|{_GIVEN_ENDING_STRONG})")
+_GIVEN_AFTER_RE = re.compile(f"(?={_GIVEN_TITLE}|{_GIVEN_ENDING}|{_GIVEN_PARTICLE})")
+
+
 def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
     """Where ``text`` names the person of a found name again: the full name repeated (양미숙 ...
     양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
@@ -1541,8 +1562,7 @@ def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
         if not _name_like(name) or name in pii_name_model.common_word_set() or (
                 name in pii_name_model.PLACE_NAMES):
             return
-        yield from ((m.start(), m.end()) for m in re.finditer(
-            rf"(?<![가-힣]){re.escape(name)}{_NAME_SAID_AFTER}", text))
+        yield from ((at, at + len(name)) for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
         surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
         if surname not in SURNAME_SET:
             return
@@ -1557,10 +1577,11 @@ def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
             continue
         # 하늘이 맑아서, 지원을 받았어요: a given name that is a common word takes only a title
         # or an ending no noun takes
-        after = (_GIVEN_TITLE + "|" + _GIVEN_ENDING_STRONG if given in common
-                 else f"{_GIVEN_TITLE}|{_GIVEN_ENDING}|{_GIVEN_PARTICLE}")
-        for m in re.finditer(rf"(?<![가-힣]){re.escape(given)}(?=(?:{after}))", text):
-            yield m.start(), m.end()
+        after = _GIVEN_AFTER_COMMON_RE if given in common else _GIVEN_AFTER_RE
+        yield from ((at, at + len(given)) for at in _said_at(text, given, after))
+
+
+_LATIN_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 
 
 def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
@@ -1585,9 +1606,10 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
     # more, in any case, as a word of its own
     latin = {w.lower() for t, s, e, _ in kept if t == "name"
              for w in re.findall(r"[A-Za-z]{3,}", text[s:e])}
-    for word in latin:
-        for m in re.finditer(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text, re.IGNORECASE):
-            yield "name", m.start(), m.end(), m.group(0)[0] + "*" * (m.end() - m.start() - 1)
+    if latin:
+        for m in _LATIN_WORD_RE.finditer(text):
+            if m.group(0).lower() in latin:
+                yield "name", m.start(), m.end(), m.group(0)[0] + "*" * (m.end() - m.start() - 1)
     if _SPELLING_CUE.search(text):
         for m in _JAMO_RUN_RE.finditer(text):
             run = m.group(0)
