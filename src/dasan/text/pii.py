@@ -1247,6 +1247,13 @@ _TITLE_NAME_RE = re.compile(
     r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
     r"|(?:의|은|는|이|가|와|도|에게|한테|께|께서)[ \t]))"
 )
+# "관할 파출소 경위 엄기현 인계", "담당 주무관 하지원 확인": a rank or a post that names one
+# person, then a name and any word
+_RANK_NAME_RE = re.compile(
+    r"(?<![가-힣])(?:경위|경사|경장|순경|형사|주무관|팀장|반장|센터장|원장|관장|소장"
+    r"|사회복지사|간호사|요양보호사)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t])"
+)
 # "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
 _AGED_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?\((?:"
@@ -1306,7 +1313,7 @@ _NOT_NAMES: frozenset[str] = frozenset(
     부대표 부회장 부원장 부센터장 부반장 부녀회장 노인회장 총무 신고자 제보자 목격자 관리인
     경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
-    정확히 한국인 중국인 일본인 미국인
+    주인 정확히 한국인 중국인 일본인 미국인
     공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회"""
     )
 )
@@ -1370,7 +1377,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
-                           (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4))):
+                           (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
+                           (_RANK_NAME_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -1394,9 +1402,9 @@ def _names(text: str) -> Iterator[Candidate]:
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
-                           _AGED_RE) and not _name_like(name):
+                           _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
-            if pattern is _TITLE_NAME_RE and name[-1] in "과팀실국청점관역당회":
+            if pattern in (_TITLE_NAME_RE, _RANK_NAME_RE) and name[-1] in "과팀실국청점관역당회":
                 continue  # 주민 공청회, 담당 복지과: an office or a meeting, no name
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):

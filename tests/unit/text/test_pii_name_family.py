@@ -185,3 +185,17 @@ def test_a_name_shaped_word_before_a_place_word_is_a_place(text: str) -> None:
 )
 def test_a_word_taken_for_a_name_is_not_spread(text: str, word: str) -> None:
     assert word in mask(text).masked
+
+
+def test_a_name_after_a_rank_and_before_any_word() -> None:
+    assert _names("관할 파출소 경위 엄기현 인계.") == ["엄기현"]
+    assert _names("담당 주무관 하지원 확인했습니다") == ["하지원"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["팀장 회의가 있어서 늦어요", "주무관 연결해 주세요", "반장 선거 언제예요", "통장 주인은 제 아내예요",
+     "관장 이취임식 행사", "형사 사건 접수", "원장 인사 말씀", "통장 재발급 신청이요"],
+)
+def test_a_rank_before_ordinary_words_stays(text: str) -> None:
+    assert _names(text) == []
