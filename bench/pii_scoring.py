@@ -3,8 +3,13 @@
 
 Every occurrence of a labelled value in its text is a gold span. A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
 is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
-predicted, 1.0 when nothing was predicted). "masked" counts a gold span as protected when any
-predicted span overlaps it, whatever its type - what matters for privacy.
+predicted, 1.0 when nothing was predicted) and is no echo of one: the writers label a value once
+(its first occurrence is the gold span), so a name said again later in the text, or its given
+name alone (양미숙 ... 양미숙 드림; 배현철 씨 ... 현철 씨), is the same person's data, not a false
+mask - a predicted span of two characters or more whose text lies inside a gold value of its
+type, or holds one, is an echo (listed as ECHO with the errors; session 16: before it, 11
+echoes over K1, L, M1, O1 and Q1 counted as false masks). "masked" counts a gold span as
+protected when any predicted span overlaps it, whatever its type - what matters for privacy.
 """
 
 from __future__ import annotations
@@ -40,6 +45,15 @@ def gold_spans(item: dict[str, Any]) -> list[Span]:
                 out.append(span)
             start = text.find(value, start + len(value))
     return out
+
+
+def _echo(said: str, gold_values: Sequence[str]) -> bool:
+    """``said`` repeats a gold value elsewhere in the text: the value again, its given name
+    alone, or the value with a particle (spaces ignored)."""
+    said = "".join(said.split())
+    return len(said) >= 2 and any(
+        said in value or value in said for value in ("".join(v.split()) for v in gold_values)
+        if len(value) >= 2)
 
 
 def cell(n: int, tp: int, any_tp: int, pred: int, ok: int) -> dict[str, float]:
@@ -79,6 +93,9 @@ def score_spans(items: Sequence[dict[str, Any]], finder: Finder,
             pred_n[kind] += 1
             if any(k == kind and gs < e and s < ge for k, gs, ge in gold):
                 pred_ok[kind] += 1
+            elif _echo(text[s:e], [text[gs:ge] for k, gs, ge in gold if k == kind]):
+                pred_ok[kind] += 1
+                errors.append(f"ECHO {kind:16} {text[s:e]!r} in {text!r}")
             else:
                 errors.append(f"FALSE {kind:15} {text[s:e]!r} in {text!r}")
     out: dict[str, dict[str, float]] = {}

@@ -64,16 +64,19 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # O2 kept back - never trained on (KEPT_BACK), only scored here
             "O1": "tune-o1", "O2": "tune-o2",
             # set Q, written blind by a sixth helper (session 15): Q1 looked at, Q2 kept back
-            "Q1": "tune-q1", "Q2": "tune-q2"}
+            "Q1": "tune-q1", "Q2": "tune-q2",
+            # set S, written blind by a seventh helper (session 16): S1 looked at, S2 kept back
+            "S1": "tune-s1", "S2": "tune-s2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
-KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2"})
+KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2"})
 LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O or Q by its bench_pii split name."""
-    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q")):
+    """A labelled set by file name, or a part of set K, M, O, Q or S by its bench_pii split
+    name."""
+    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s")):
         from bench.bench_pii import split_items
 
         return split_items(name)

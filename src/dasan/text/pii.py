@@ -397,11 +397,14 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
 _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
                        r"|휴대|핸드폰|폰|가게|매장|사무실")
-_OFFICE_AFTER = re.compile(rf"[ \t]*(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD})")
+_OFFICE_AFTER = re.compile(
+    rf"[ \t]*(?:번)?(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD}"
+    # 02-6360-4000 번이 도서관 대표 맞죠: a public place's main line
+    r"|[가-힣]{0,8}(?:도서관|복지관|체육관|박물관|미술관|문화원|구민회관)[ \t]?(?:대표|번호|전화))")
 
 
 # ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
-_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인)|자택"
+_OWN_AFTER = re.compile(r"(?:저희|우리|제|내)[ \t]?(?:집|가게|매장|사무실|개인|자리)|자택"
                         r"|(?:본인|개인)[ \t]?(?:번호|전화|팩스)")
 
 
@@ -533,8 +536,55 @@ _LAST_DIGIT_ENDING = re.compile(
     r"|(?:로|요|번|까지|라고|인데|맞)")
 
 
+# A phone read aloud in groups with words between them (공일공이고요 그 다음이 칠사 칠사 그리고
+# 마지막이 이팔공일; 공일공 다시 삼삼구이 다시… 어 잠깐 메모 좀 보고요… 칠공사팔): each group a
+# word of digit syllables, with an ending or 다시 after it; a group taken back with 아니 is
+# dropped. It starts with 0 (공일공, 공이, 공칠공) - or with 이 for Seoul after 집 전화.
+_FILLED_GROUP_RE = re.compile(
+    r"(?<![가-힣\d])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구])"
+    r"(?:이고요|이고|이요|이에요|예요|요|에|의|고|하고|다시|이구요)?"
+    r"(?=$|[^가-힣]|[ \t])"
+)
+_FILLED_TAKEN_BACK = re.compile(r"아니(?:고|요|다)?(?![가-힣])|정정|틀렸")
+_HOME_LINE_CUE = re.compile(r"집[ \t]?전화|자택[ \t]?전화|유선|집[ \t]?번호")
+
+
+def _filled_phone(text: str) -> Iterator[Candidate]:
+    if not ("공" in text or "영" in text or "집" in text):
+        return
+    groups = list(_FILLED_GROUP_RE.finditer(text))
+    for i, first in enumerate(groups):
+        d0 = first.group("d")
+        seoul = d0 == "이" and bool(_HOME_LINE_CUE.search(text, max(0, first.start() - 12),
+                                                         first.start()))
+        if not (d0[0] in "공영빵" and len(d0) >= 2 or seoul):
+            continue
+        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE[ch] for ch in d0)]
+        last_end, prev = first.end("d"), first
+        for g in groups[i + 1:]:
+            gap = text[prev.end():g.start()]
+            if len(gap) > 30 or any(ch in gap for ch in "?!"):
+                break
+            if len(g.group("d")) < 2:
+                continue  # 이, 오: a word of one syllable between the groups, no digit
+            if _FILLED_TAKEN_BACK.search(gap):
+                digits.pop()
+            digits.append("".join(_DIGIT_VALUE[ch] for ch in g.group("d")))
+            last_end, prev = g.end("d"), g
+            joined = "".join(digits)
+            if len(joined) >= 9:
+                break
+        joined = "".join(digits)
+        found = _valid_phone_digits(joined)
+        if found is None or len(digits) < 3:
+            continue
+        yield "phone", first.start(), last_end, _phone_replacement(found[0], found[1])
+        return
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     yield from _sino_phone(text)
+    yield from _filled_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
         said = _spoken_digits(chunk)
@@ -871,7 +921,7 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
 _SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
-_EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)|\d{1,2}가)"
+_EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)(?:[ \t]\d{1,2}가)?|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
 # (a run of dashes: how the spoken view below writes 다시 between the two numbers)
 _BLDG = r"(?:지하[ \t]?)?\d{1,5}(?:-{1,4}\d{1,4})?(?:번지)?"
@@ -914,6 +964,31 @@ _APT_DETAIL_RE = re.compile(
     r"|(?<![\d\w])[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|오피스텔|맨션)[ \t]?"
     r"(?:\d{1,4}[ \t]?-[ \t]?|[Bb비][ \t]?|지하[ \t]?)?\d{1,5}[ \t]?호(?!선)"
 )
+# A building's lettered wing (은행나무빌라 B동 302호, 나동 201호), a room of a 고시원 or a
+# shared house (행복고시원 14호실, 원룸 3층 305호), a lot number said apart from its 동
+# (면목동이고요 번지는 172-9번지요)
+_WING_UNIT_RE = re.compile(
+    r"(?<![\w])(?P<building>[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|빌|오피스텔|맨션|하우스|타워|주택"
+    r"|연립|캐슬|빌리지|타운|하이츠|팰리스)[ \t]?)?"
+    r"(?<![\w])[A-Za-z가나다라마바사][ \t]?동[ \t]?(?:지하[ \t]?)?[Bb비]?\d{1,5}[ \t]?호(?!선)")
+_ROOM_RE = re.compile(
+    r"(?<![\w])[가-힣A-Za-z\d]{0,12}(?:고시원|고시텔|원룸|투룸|하숙집|하숙|기숙사|쉐어하우스"
+    r"|셰어하우스|레지던스|리빙텔)[ \t]?(?:건물[ \t]?)?(?:\d{1,2}[ \t]?층[ \t]?)?"
+    r"\d{1,4}[ \t]?(?:호실|호(?!선)|번[ \t]?방)(?!\d)")
+# 노원구 중계동 은빛마을 2단지 205동: a complex's block said with its 동 and no 호
+_COMPLEX_BLOCK_RE = re.compile(
+    rf"(?<![가-힣\w])(?:(?:{_SIGUNGU}[ \t]+)?{_EMD}[ \t]+)?"
+    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?\d{1,2}[ \t]?단지[ \t]?"
+    r"\d{1,4}[ \t]?동(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
+    r"(?:[ \t]?\d{1,5}[ \t]?호)?"
+)
+_HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
+_LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
+                            rf"{_DETAIL}")
+_LOT_CUE_BEFORE = re.compile(
+    r"[가-힣]{1,5}(?:\d{0,2}(?:동|리)|\d{1,2}가)(?=이|요|은|는|에|,|\.|\s|$)|주소")
+# (not one of a list of lots - 응암동 302,300,298 번지 - nor an office's address in brackets)
+_LOT_LIST_OR_BRACKET = re.compile(r"\d[ \t]?,[ \t]?$|\([^)]*$")
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
     r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
@@ -986,8 +1061,12 @@ def _address_in(text: str) -> Iterator[Candidate]:
         prefix = m.group("prefix")
         particle = _PARTICLE_ROAD.search(word)
         # 성수이로, 보하로: a road whose name ends like 이로 is one after its district
-        if particle and not (particle.group(0) in ("이로", "하로") and len(word) >= 4
-                             and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
+        # 돌곶이로 30길 12-5: a numbered 길 after it makes it a road
+        numbered = particle and particle.group(0) in ("이로", "하로") and len(word) >= 4 and (
+            re.search(r"\d[ \t]?번?[가-힣]?길$", road))
+        if particle and not numbered and not (
+                particle.group(0) in ("이로", "하로") and len(word) >= 4
+                and re.search(r"[가-힣](?:구|시|군)[ \t]", prefix)) or len(word) < 2:
             continue
         if not prefix.strip() and not re.search(r"(?:대로|[가-힣]{2,}로|[가-힣\d]+길)$", word):
             continue
@@ -1005,6 +1084,25 @@ def _address_in(text: str) -> Iterator[Candidate]:
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
         yield "address", m.start(), m.end(), _digits_to_stars(raw)
+    if "호" in text:
+        for m in _WING_UNIT_RE.finditer(text):
+            # 시청 별관 나동 201호: a wing with no home's name is one only where a home is said
+            if m.group("building") or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+        for m in _ROOM_RE.finditer(text):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "단지" in text:
+        for m in _COMPLEX_BLOCK_RE.finditer(text):
+            if m.group(0)[-1] == "호" or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
+                    rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "번지" in text:
+        for m in _LOT_NUMBER_RE.finditer(text):
+            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not (
+                    _LOT_LIST_OR_BRACKET.search(text, max(0, m.start() - 40), m.start())):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
 
 
 # Personal names, only where the context says so.
@@ -1135,6 +1233,36 @@ _ROLE_RE = re.compile(
     rf"(?P<name>{_NAME})(?=[ \t]?(?:(?:이에요|예요|입니다|이고|이요|이세요|세요|씨|님|이라는|라는)"
     r"(?![가-힣])|(?:으로|로)[ \t]?(?:되어|돼|됐|되))|(?:하고|이랑|랑)[ \t])"
 )
+# "센터장 방수아", "발신: 불광2동 주민 예승환", "총무 길순자, 회원 추병호": a title, a role or
+# a membership word, then a name where a clause, a list item or a signature ends
+_TITLE_NAME_RE = re.compile(
+    r"(?<![가-힣])(?:주민|회장|부회장|총무|회원|간사|센터장|원장|관장|소장|팀장|과장|계장|국장|실장"
+    r"|주무관|담당자?|통장|반장|이장|대표|부대표|작성자|신고자|제보자|목격자|당사자|보호자|위원장?"
+    r"|교사|담임|기사|사장|간호사|사회복지사|복지사|요양보호사|생활지원사|활동지원사|관리인"
+    r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조|건물주|업주"
+    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]+)"
+    rf"(?P<name>{_NAME})"
+    r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
+    r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
+    r"|(?:의|은|는|이|가|와|도|에게|한테|께|께서)[ \t]))"
+)
+# "관할 파출소 경위 엄기현 인계", "담당 주무관 하지원 확인": a rank or a post that names one
+# person, then a name and any word
+_RANK_NAME_RE = re.compile(
+    r"(?<![가-힣])(?:경위|경사|경장|순경|형사|주무관|팀장|반장|센터장|원장|관장|소장"
+    r"|사회복지사|간호사|요양보호사)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t])"
+)
+# "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
+_AGED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?\((?:"
+    # (여, 72세), (88세), (60대), (남): an age or a sex said as such ...
+    r"(?:[남여](?:성|자)?[ \t]?[,/][ \t]?)?\d{1,3}(?:세|살|대)(?:[ \t]?[,/][ \t]?[남여](?:성|자)?)?"
+    r"|[남여](?:성|자)?(?:[ \t]?[,/][ \t]?\d{1,3}(?:세|살|대)?)?"
+    # ... or a bare number when 씨/님 follows the bracket: 강만석(65)씨
+    r"|\d{1,3}\)[ \t]?(?=씨|님))\)?"
+)
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
 _GIVEN_SYLLABLES = frozenset(
@@ -1155,7 +1283,9 @@ _CALLS_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?"
     r"(?:씨|님|고객님|어르신|선생님|주무관|팀장|과장|대리|주임|실장|기사님|원장"
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
-    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님)(?!앗)"
+    r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님"
+    r"|(?:관장|센터장|국장|부장|계장|사무장|코치|감독)님"
+    r"|(?:경위|경사|형사|순경)(?=[ \t.,!?)]|$))(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
@@ -1179,7 +1309,12 @@ _NOT_NAMES: frozenset[str] = frozenset(
     거북이 원숭이 부엉이 호랑이 오뚝이 멍멍이 야옹이 꼬맹이 막둥이 돌멩이 지팡이 올챙이 달팽이
     하고 이랑 이나 이며 에서 부터 까지 처럼 보다 마다 조차 밖에 인증 명단 차량
     철자 함자 영문 한글 소방관 경찰관 유공자 후손 이름표 명찰 불러 알려 적어 말해 드려
-    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신"""
+    칠순 팔순 구순 환갑 회갑 고희 오신 가신 계신 하신 주신 보신 드신 되신
+    부대표 부회장 부원장 부센터장 부반장 부녀회장 노인회장 총무 신고자 제보자 목격자 관리인
+    경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원
+    복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
+    주인 정확히 한국인 중국인 일본인 미국인
+    공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회"""
     )
 )
 
@@ -1242,7 +1377,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_BOOKED_RE, (3,)), (_ROLE_RE, (3,)), (_ANSWER_RE, (3,)),
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
-                           (_SAID_RE, (3,))):
+                           (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
+                           (_RANK_NAME_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
@@ -1265,8 +1401,11 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
-                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE) and not _name_like(name):
+                           _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
+                           _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
+            if pattern in (_TITLE_NAME_RE, _RANK_NAME_RE) and name[-1] in "과팀실국청점관역당회":
+                continue  # 주민 공청회, 담당 복지과: an office or a meeting, no name
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):
                 continue  # 신청서입니다, 정보과입니다: a common word or an office
@@ -1280,6 +1419,56 @@ def _names(text: str) -> Iterator[Candidate]:
             if _part_of_a_word(text, start, name):
                 continue
             yield "name", start, start + len(name), _mask_name(name)
+
+
+# "이름이 나비예요, 주나비", "성함이 강물이래요 신강물", "동생 하루랑 같이 갈게요, 윤하루": a word
+# said alone and again behind a surname - the given name, then the full name (the given name may
+# be a common word: the pair says it is a name).
+_FULL_WORD_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>(?:{_SURNAMES})[가-힣]{{2}})"
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이래요|이랍니다|씨|님|이가|가|은"
+    r"|는|이는|이를|을|를|이랑|이한테|한테)(?![가-힣]))"
+)
+
+_GIVEN_SAID_AFTER = (
+    r"(?=(?:이랑|랑|이하고|이한테|이에요|예요|이래요|래요|이요|이라고|라고|이거든요|거든요|[ \t]?씨"
+    r"|[ \t]?님|아|야|이야|이가|이는)(?![가-힣]))"
+)
+
+
+_GIVEN_SAID_AFTER_RE = re.compile(_GIVEN_SAID_AFTER)
+
+
+def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
+             ) -> Iterator[int]:
+    """Where ``word`` starts a word of ``text`` (no Hangul - or digit - right before it) and
+    ``after`` matches right after it (patterns are compiled once: a pattern per name would
+    fill re's cache)."""
+    pos = text.find(word)
+    while pos >= 0:
+        prev = text[pos - 1] if pos else " "
+        if not ("가" <= prev <= "힣" or digits and prev.isdigit()) and after.match(
+                text, pos + len(word)):
+            yield pos
+        pos = text.find(word, pos + 1)
+
+
+def _given_then_full(text: str) -> Iterator[Candidate]:
+    for m in _FULL_WORD_RE.finditer(text):
+        name = m.group("name")
+        sur = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        given = name[len(sur):]
+        if len(given) != 2 or name in _NOT_NAMES or given in _NOT_NAMES:
+            continue
+        # the given name said as a person's (나비예요, 하루랑, 보라 씨): 하늘이 맑아서, 우수2 and
+        # 고학년(4~6학년) are words
+        said = [g for g in _said_at(text, given, _GIVEN_SAID_AFTER_RE, digits=True)
+                if not m.start() <= g < m.end()]
+        if not said or name in pii_name_model.common_word_set():
+            continue
+        yield "name", m.start(), m.end(), _mask_name(name)
+        for g in said:
+            yield "name", g, g + len(given), given[0] + "*"
 
 
 def _part_of_a_word(text: str, start: int, name: str) -> bool:
@@ -1309,7 +1498,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal,
-    pii_names.latin_names,
+    pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    _given_then_full,
     pii_name_model.scored_names,
 )
 
@@ -1342,20 +1532,107 @@ _JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-�
 _SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
 
 
+# After a given name said alone: a title, a role or a kinship word (민재 주무관님, 미란 원장님,
+# 순애 할머니), or the endings a given name takes (도현이가, 서윤아, 현철 씨).
+_GIVEN_TITLE = (r"[ \t]?(?:씨|님|선생|주무관|팀장|과장|계장|원장|소장|통장|반장|실장|국장|부장|대리"
+                r"|주임|기사|할머니|할아버지|할머님|할아버님|어머니|아버지|어머님|아버님|엄마|아빠"
+                r"|언니|오빠|누나|형님|학생|어린이|환자|여사|사장|대표|간호사|복지사|보호사|이모"
+                r"|삼촌|고모|군(?![가-힣])|양(?![가-힣]))")
+_GIVEN_ENDING = (r"(?:이(?:가|는|를|도|랑|한테|하고|네|에게|의|야|에요|요|라고|었|가요|는요)?"
+                 r"|아|야)(?![가-힣])")
+_GIVEN_ENDING_STRONG = (r"(?:이(?:가|는|를|랑|한테|하고|네|에게|야|에요|라고|가요|는요)|아|야)"
+                        r"(?![가-힣])")
+# ... or a plain particle, or nothing (미경, 미경은): only for a given name that is no common word
+_GIVEN_PARTICLE = r"(?:가|는|를|도|한테|에게|의|와|랑|은|을|과|께서|께|에게서|한테서)?(?![가-힣])"
+
+
+# What may follow a name said again: a break, a particle, a copula or a title (not 이재민판정)
+_NAME_SAID_AFTER = (
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|라고|이래요|씨|님|이가|가|은|는"
+    r"|이는|이를|을|를|이랑|랑|이한테|한테|의|도|께서|께|에게|와|과|하고|이하고|이었|였|이세요"
+    r"|선생님|고객님|주무관|팀장|과장|할머니|할아버지|어르신)(?![가-힣]))"
+)
+
+
+_NAME_SAID_AFTER_RE = re.compile(_NAME_SAID_AFTER)
+_GIVEN_AFTER_COMMON_RE = re.compile(f"(?={_GIVEN_TITLE}|{_GIVEN_ENDING_STRONG})")
+_GIVEN_AFTER_RE = re.compile(f"(?={_GIVEN_TITLE}|{_GIVEN_ENDING}|{_GIVEN_PARTICLE})")
+
+
+def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names the person of a found name again: the full name repeated (양미숙 ...
+    양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
+    주무관님 ... 민재 주무관님), or one word of a foreign name (로사 델라크루즈 ... 로사 씨)."""
+    words = name.split()
+    if len(words) == 1 and len(name) >= 3:
+        # only a name of a name's shape spreads (a word the detector took for one - 이재민,
+        # 여의도, 케이스 - is not repeated)
+        if not _name_like(name) or name in pii_name_model.common_word_set() or (
+                name in pii_name_model.PLACE_NAMES):
+            return
+        yield from ((at, at + len(name)) for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        if surname not in SURNAME_SET:
+            return
+        givens = [name[len(surname):]]
+    elif len(words) in (2, 3):
+        givens = [w for w in words if len(w) >= 2]
+    else:
+        return
+    common = pii_name_model.common_word_set()
+    for given in givens:
+        if len(given) != 2 or given in _NOT_NAMES:
+            continue
+        # 하늘이 맑아서, 지원을 받았어요: a given name that is a common word takes only a title
+        # or an ending no noun takes
+        after = _GIVEN_AFTER_COMMON_RE if given in common else _GIVEN_AFTER_RE
+        yield from ((at, at + len(given)) for at in _said_at(text, given, after))
+
+
+_LATIN_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
+
+
 def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
-    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), and a name's
-    letters spelled as jamo after a naming or spelling cue."""
-    names = {text[s:e] for t, s, e, _ in kept if t == "name" and 2 <= e - s <= 4
-             and all("가" <= ch <= "힣" for ch in text[s:e])}
+    """A found name spelled out again syllable by syllable (허다인이요 허 다 인), said again
+    whole or by its given name (``_name_family``), and a name's letters spelled as jamo after a
+    naming or spelling cue."""
+    found = {text[s:e] for t, s, e, _ in kept if t == "name"
+             and all("가" <= ch <= "힣" or ch == " " for ch in text[s:e])}
+    names = {name for name in found if 2 <= len(name) <= 4 and " " not in name}
     for name in names:
         spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
             yield "name", m.start(), m.end(), f"{name[0]} * {name[-1]}"
+        if len(name) == 3 and name[0] in SURNAME_SET:  # 맹에 수 진, 맹수진이요: the given name
+            spaced = "(?:[,.]?[ \t])".join(name[1:])
+            for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
+                yield "name", m.start(), m.end(), f"{name[1]} *"
+    for name in found:
+        for start, end in _name_family(text, name):
+            yield "name", start, end, _mask_name(text[start:end])
+    # a name in Latin letters said again (성은 TRAN, Tran Doan): each word of three letters or
+    # more, in any case, as a word of its own
+    latin = {w.lower() for t, s, e, _ in kept if t == "name"
+             for w in re.findall(r"[A-Za-z]{3,}", text[s:e])}
+    if latin:
+        for m in _LATIN_WORD_RE.finditer(text):
+            if m.group(0).lower() in latin:
+                yield "name", m.start(), m.end(), m.group(0)[0] + "*" * (m.end() - m.start() - 1)
     if _SPELLING_CUE.search(text):
         for m in _JAMO_RUN_RE.finditer(text):
             run = m.group(0)
             if re.search(r"[ㅏ-ㅣ]", run) and len(set(run.split())) >= 3:
                 yield "name", m.start(), m.end(), run[0] + " *"
+
+
+# A form's placeholder (000000-0000000, 1111-1111-1111-1111) is nobody's number.
+_PLACEHOLDER_TYPES = frozenset({"rrn", "foreigner_rrn", "phone", "card", "account",
+                                "business_no", "health_insurance", "driver_licence"})
+
+
+def _placeholder(said: str) -> bool:
+    digits = [ch for ch in said if ch.isdigit()]
+    return len(digits) >= 6 and len(set(digits)) == 1
 
 
 def _example_name(text: str, start: int, end: int) -> bool:
@@ -1385,6 +1662,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     for cand in candidates:
         _, s, e, _ = cand
         if s >= e:
+            continue
+        if cand[0] in _PLACEHOLDER_TYPES and _placeholder(text[s:e]):
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue

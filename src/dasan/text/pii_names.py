@@ -45,7 +45,7 @@ _ROMAN_RE = re.compile(
 )
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
-    rf"{_CUE}[ \t]*(?:[^?\n]{{0,15}}\?[ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
+    rf"{_CUE}[ \t]*(?:[^?:\n]{{0,15}}[?:][ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
     r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"
@@ -296,6 +296,63 @@ def latin_names(text: str) -> Iterator[Candidate]:
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
 
 
+# --- a foreign name in Hangul with its Latin spelling in brackets: 하마드 알리(Hamad Ali) ---------
+_BRACKETED_RE = re.compile(
+    r"(?<![가-힣])(?P<hangul>[가-힣]{1,6}(?:[ \t][가-힣]{1,6}){0,3})[ \t]?"
+    r"\((?P<latin>[A-Za-z][a-z]{1,14}(?:[ \t-][A-Za-z][a-z]{1,14}){0,3})\)"
+)
+
+
+def bracketed_names(text: str) -> Iterator[Candidate]:
+    """A name said in Hangul with its Latin spelling in brackets: both are the name when the
+    words pair up (as many Hangul words as Latin ones, two at least, none an everyday word)."""
+    if "(" not in text:
+        return
+    for m in _BRACKETED_RE.finditer(text):
+        latin = m.group("latin").split()  # (Eco-Pod is one word)
+        if len(latin) < 2 or any(w.lower() in _LATIN_NOT_NAMES for w in latin if
+                                 w.lower() not in _LATIN_JOINERS):
+            continue
+        words = m.group("hangul").split()
+        if len(words) < len(latin):
+            continue
+        kept = words[-len(latin):]
+        from dasan.text.pii_name_model import PLACE_NAMES, common_word_set
+
+        if any(w in common_word_set() or w in PLACE_NAMES for w in kept):
+            continue  # 야간 개장(Night Opening): words, not a name
+        start = m.start("hangul") + len(m.group("hangul")) - len(" ".join(kept))
+        yield "name", start, m.end("hangul"), kept[0][0] + " *"
+        yield "name", m.start("latin"), m.end("latin"), _mask_roman(m.group("latin"))
+
+
+# --- a foreign name of two or three Hangul words right after 성함은/이름은: 세입자 성함은 마리아나
+# 고메스, 집주인은 ... -------------------------------------------------------------------------
+_CUED_WORDS_RE = re.compile(
+    r"(?:성함|이름|성명|존함)(?:은|는|이|:)(?![가-힣])[ \t]*"
+    r"(?P<name>[가-힣]{2,5}?(?:[ \t][가-힣]{1,5}?){1,2}?)"
+    r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
+    r"|[ \t]?(?:씨|님))"
+)
+_NOT_A_NAME_WORD = re.compile(
+    r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
+
+
+def cued_foreign_names(text: str) -> Iterator[Candidate]:
+    """Two or three Hangul words said as a name after a naming word, none an everyday word."""
+    if not ("성함" in text or "이름" in text or "성명" in text or "존함" in text):
+        return
+    from dasan.text.pii_name_model import PLACE_NAMES, common_word_set
+
+    common = common_word_set()
+    for m in _CUED_WORDS_RE.finditer(text):
+        words = m.group("name").split()
+        if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
+               for w in words):
+            continue
+        yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
+
+
 # --- a name spelled, then said whole; letters spelled after a spelling cue; English cues -------
 
 # A run of single syllables (서 가 은) whose letters, joined, are said as a word elsewhere in the
@@ -309,7 +366,7 @@ _SPELLING_CUE = re.compile(r"철자|스펠|알파벳|영문|[Ss]pell|이름|성�
 # One or more capitalised words right after 성은/이름은/저 (성은 Batsaikhan이에요, 저 Ali인데).
 _LATIN_AFTER_CUE_RE = re.compile(
     r"(?:성은|성이|이름은|이름이|성함은|성함이|저는|저|전)[ \t]+"
-    r"(?P<name>[A-Z][a-z]{1,14}(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
+    r"(?P<name>(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
     r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"

@@ -217,7 +217,9 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
                         f"{run.digits}-{g}******"
                     used.update((i, nxt))
                     continue
-            if half_alone and not birth_cue and not _back_before(text, run.start) and (
+            # (생년월일 alone names a birth date; 생년월일 앞 여섯 자리 names the front half)
+            if half_alone and (not birth_cue or front_named and i == 0) and not _back_before(
+                    text, run.start) and (
                     _FRONT_WORD.search(text, max(0, run.start - 14), run.start)
                     or front_named and i == 0
                     or cue_end is not None and _NEAR_CUE.fullmatch(text, cue_end, run.start)
