@@ -1,14 +1,14 @@
 """Span scoring shared by the PII benchmarks (``bench_pii`` and the PII section of
 ``bench_text``).
 
-Every occurrence of a labelled value in its text is a gold span. A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
-is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
-predicted, 1.0 when nothing was predicted) and is no echo of one: the writers label a value once
-(its first occurrence is the gold span), so a name said again later in the text, or its given
-name alone (양미숙 ... 양미숙 드림; 배현철 씨 ... 현철 씨), is the same person's data, not a false
-mask - a predicted span of two characters or more whose text lies inside a gold value of its
-type, or holds one, is an echo (listed as ECHO with the errors; session 16: before it, 11
-echoes over K1, L, M1, O1 and Q1 counted as false masks). "masked" counts a gold span as
+Every occurrence of a labelled value in its text is a gold span (a name said twice must be
+masked twice). A gold span is *recalled* when a predicted span of the same type overlaps it; a
+predicted span is a *false mask* when it overlaps no gold span of its type (precision = 1 - false
+masks / predicted, 1.0 when nothing was predicted) and is no echo of one: the writers do not
+label a given name said alone after the full name (배현철 씨 ... 현철 씨), nor the value with a
+particle glued on, so a predicted span of two characters or more whose text lies inside a gold
+value of its type, or holds one, is an echo (listed as ECHO with the errors), the same person's
+data, not a false mask. "masked" counts a gold span as
 protected when any predicted span overlaps it, whatever its type - what matters for privacy.
 """
 

@@ -30,3 +30,15 @@ def test_masking_only_the_first_occurrence_is_half_the_recall() -> None:
     assert first_only["names"]["recall"] == 0.5
     assert every["names"]["recall"] == 1.0 and every["names"]["false_masks"] == 0
     assert errors == []
+
+
+def test_a_given_name_said_alone_after_the_full_name_is_an_echo_not_a_false_mask() -> None:
+    item = {"text": "배현철 씨가 신고했어요. 현철 씨 말로는 어제래요.",
+            "pii": [{"type": "person", "value": "배현철"}]}
+    scores, errors = score_spans([item], lambda _t: [("person", 0, 3), ("person", 14, 16)],
+                                 GROUPS)
+    assert scores["names"]["recall"] == 1.0 and scores["names"]["false_masks"] == 0
+    assert [e.split()[0] for e in errors] == ["ECHO"]
+    # an unrelated word is still a false mask
+    scores, _ = score_spans([item], lambda _t: [("person", 0, 3), ("person", 7, 10)], GROUPS)
+    assert scores["names"]["false_masks"] == 1
