@@ -47,6 +47,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   helper who read only its task; never tuned on;
 - fourth blind hold-out ``bench/data/crisis_blind_holdout4.tsv`` (fifteenth session, the same
   brief as the third, a new writer); never tuned on;
+- fifth blind hold-out ``bench/data/crisis_blind_holdout5.tsv`` (sixteenth session, the same
+  brief, a new writer, written after the study's threshold had been seen on the first four);
+  never tuned on;
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
   by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
   its own tune and hold-out splits; skipped without the data);
@@ -98,6 +101,7 @@ BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
 BLIND_HOLDOUT4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout4.tsv"
+BLIND_HOLDOUT5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout5.tsv"
 
 # A detector judges texts of one channel (None: unknown; field reports skip the second stage).
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
@@ -336,6 +340,10 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
         results["blind_holdout4"] = report(
             "fourth blind, a whole day's mix, HOLD-OUT (never tuned on)",
             crisis.load_labelled(BLIND_HOLDOUT4))
+    if BLIND_HOLDOUT5.is_file():
+        results["blind_holdout5"] = report(
+            "fifth blind, a whole day's mix, HOLD-OUT (never tuned on)",
+            crisis.load_labelled(BLIND_HOLDOUT5))
     real_text = real_rows(shared)
     if real_text["holdout"]:
         results["real_tune"] = report("real text (chatbot questions), tune split",
