@@ -377,17 +377,24 @@ CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl
 CROSSLINGUAL_D = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_d.jsonl"
 # its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
 CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
+# tune set E: written blind by two writers who never saw the search, the entries drawn by
+# bench/sample_crosslingual_e.py (none of another set's); tune data beside tune_c
+CROSSLINGUAL_E_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_e.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
-TUNE_SPLITS = ("tune", "tune_b", "tune_c")
+TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e")
+# the residents' situation questions (written from the answers): each language's figures
+SITUATION_SPLITS = ("tune_c", "tune_e")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C and D when they are there and asked for."""
+    """The rows of sets A and B, and of C (tune and hold-out), E (tune) and D when they are
+    there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
     if include_c:
-        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C) if p.is_file()]
+        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C, CROSSLINGUAL_E_TUNE)
+                  if p.is_file()]
     if include_d and CROSSLINGUAL_D.is_file():
         paths.append(CROSSLINGUAL_D)
     for path in paths:
@@ -483,7 +490,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d")}
+                           "holdout_d", "tune_e")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -545,7 +552,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
     for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
-                                  else ("tune_b", "tune_c")) if splits[s]]:
+                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -650,7 +657,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d")}
+                           "holdout_d", "tune_e")}
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
         return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
@@ -702,7 +709,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
     for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
-                                  else ("tune_b", "tune_c")) if splits[s]]:
+                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():

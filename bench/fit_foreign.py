@@ -1,7 +1,7 @@
 """Fit the search and the answer policy for foreign questions on the cross-lingual tune splits.
 
-Reads only the tune splits of the cross-lingual sets (``tune``, ``tune_b``, ``tune_c``:
-bench_channels.TUNE_SPLITS) and the tune split of the foreign out-of-domain questions
+Reads only the tune splits of the cross-lingual sets (``tune``, ``tune_b``, ``tune_c``,
+``tune_e``: bench_channels.TUNE_SPLITS) and the tune split of the foreign out-of-domain questions
 (``bench/data/crosslingual_ood.jsonl``: chit-chat, other cities' services, questions about
 private services, 5 a kind and language; written for this fit, its hold-out split is never
 read here). No hold-out question is loaded, scored or printed.
@@ -16,7 +16,8 @@ Two parts:
 
 * ``search``: the product's foreign search (lexicon terms as the lexical query, dense on the
   question, ``search.CROSSLINGUAL``) and a grid of fusion weights, hit@1 / hit@5 per split and
-  per language of tune_c; the grid's best on tune is printed with its neighbours.
+  per language of the situation questions (tune_c and tune_e, bench_channels.SITUATION_SPLITS)
+  and of tune_e alone; the grid's best on tune is printed with its neighbours.
 * ``policy``: the written bot's answer decision for a foreign question
   (``bot_answer.find_answer``: answerable entries, the same features): the shipped policies
   and the candidates of ``bench_answer.FEATURE_SETS``, each by 5-fold cross-validation on the
@@ -40,6 +41,7 @@ import numpy as np
 
 from bench.bench_channels import (
     LANGS,
+    SITUATION_SPLITS,
     TUNE_SPLITS,
     _lexical_components,
     crosslingual_rows,
@@ -112,23 +114,33 @@ def part_search(index: Any, by_id: dict) -> None:
                          for r, k, rl in zip(raw_c, lex_c, rel, strict=True)])
 
     splits = {s: np.array([q[0] == s for q in queries]) for s in TUNE_SPLITS}
+    situation = np.isin([q[0] for q in queries], SITUATION_SPLITS)
     langs = {lang: np.array([q[1] == lang for q in queries]) for lang in LANGS}
 
+    def cell(r: np.ndarray, m: np.ndarray) -> str:
+        return f"{(r[m] == 1).mean():.2f} / {(r[m] <= 5).mean():.2f}" if m.any() else "-"
+
     def row(r: np.ndarray) -> str:
-        cells = [f"{(r[m] == 1).mean():.2f} / {(r[m] <= 5).mean():.2f}" for m in splits.values()]
-        cells += [f"{(r[m & splits['tune_c']] == 1).mean():.2f} / "
-                  f"{(r[m & splits['tune_c']] <= 5).mean():.2f}" for m in langs.values()]
+        cells = [cell(r, m) for m in splits.values()]
+        cells += [cell(r, m & situation) for m in langs.values()]
         return (f"{int((r == 1).sum()):4d} {int((r <= 5).sum()):4d}  "
                 + " ".join(f"{c:>11s}" for c in cells))
 
     head = " ".join(f"{s:>11s}" for s in TUNE_SPLITS) + " " + " ".join(
-        f"{'c-' + lang:>11s}" for lang in LANGS)
+        f"{'ce-' + lang:>11s}" for lang in LANGS)
     print(f"\n  {'search (h@1 / h@5)':58s} h@1# h@5#  {head}")
     dense_only = np.array([rank_of(c.dense, rl) for c, rl in zip(raw_c, rel, strict=True)])
     print(f"  {'dense-only (peer)':58s} {row(dense_only)}")
     bm25_only = np.array([rank_of(c.bm25, rl) for c, rl in zip(raw_c, rel, strict=True)])
     print(f"  {'BM25-only on the question (peer)':58s} {row(bm25_only)}")
-    print(f"  {'product CROSSLINGUAL':58s} {row(ranks(CROSSLINGUAL))}")
+    product = ranks(CROSSLINGUAL)
+    print(f"  {'product CROSSLINGUAL':58s} {row(product)}")
+    for split in SITUATION_SPLITS:
+        print(f"  {split} per language (h@1 / h@5): "
+              + "; ".join(f"{name} " + " ".join(f"{lang} {cell(r, m & splits[split])}"
+                                                 for lang, m in langs.items())
+                          for name, r in (("product", product), ("dense-only", dense_only),
+                                          ("BM25-only", bm25_only))))
     grid = [FusionWeights(bm25=b, chars=c, dense=1.0, answer=a, foreign=f, answer_dense=ad)
             for b in (0.1, 0.2, 0.3) for c in (0.1, 0.2) for a in (0.3, 0.45, 0.6)
             for f in (0.45, 0.6, 0.8) for ad in (0.7, 0.9, 1.1)]
@@ -181,6 +193,7 @@ def part_policy(index: Any, by_id: dict, weights: Any) -> None:
     from dasan.knowledge.answering import (
         CITY_POLICY,
         COVERAGE_ANSWER_CHARS,
+        FOREIGN_POLICY,
         AnswerPolicy,
         QuerySignals,
         coverage,
@@ -247,6 +260,19 @@ def part_policy(index: Any, by_id: dict, weights: Any) -> None:
     cov, prec, ood = summary(rows, res)
     print(f"  shipped CITY_POLICY on these rows: coverage {cov:.3f}, precision {prec:.3f}, "
           f"OOD answered (worst kind) {ood:.3f}")
+    shipped = outcomes(FOREIGN_POLICY.calibration, rows, FOREIGN_POLICY.threshold)
+    cov, prec, ood = summary(rows, shipped)
+    print(f"  shipped FOREIGN_POLICY on these rows: coverage {cov:.3f}, precision {prec:.3f}, "
+          f"OOD answered (worst kind) {ood:.3f}")
+    split_of = [s_ for s_, _l, _t, _i in tune_questions()] + ["ood"] * (len(rows) - len(
+        tune_questions()))
+    for split in TUNE_SPLITS:
+        for lang in (None, *LANGS):
+            sel = [i for i, (sp, lg) in enumerate(zip(split_of, langs, strict=True))
+                   if sp == split and (lang is None or lg == lang)]
+            c, p, _o = summary([rows[i] for i in sel], [shipped[i] for i in sel])
+            print(f"    FOREIGN_POLICY {split} {lang or 'all'}: coverage {c:.3f} precision {p:.3f}"
+                  f" ({len(sel)} questions)")
     best: tuple[float, Any, float] = (-1.0, None, 1.0)
     for spec in FEATURE_SETS:
         cov, prec, ood, oof_th, oof_cov = cross_validate(rows, spec)
