@@ -270,9 +270,12 @@ def part_policy(index: Any, by_id: dict, weights: Any) -> None:
         for lang in (None, *LANGS):
             sel = [i for i, (sp, lg) in enumerate(zip(split_of, langs, strict=True))
                    if sp == split and (lang is None or lg == lang)]
-            c, p, _o = summary([rows[i] for i in sel], [shipped[i] for i in sel])
-            print(f"    FOREIGN_POLICY {split} {lang or 'all'}: coverage {c:.3f} precision {p:.3f}"
-                  f" ({len(sel)} questions)")
+            ok = [i for i in sel if rows[i][1].target_answerable]
+            n_ans = sum(shipped[i][0] for i in sel)
+            print(f"    FOREIGN_POLICY {split} {lang or 'all'}: coverage "
+                  f"{sum(shipped[i][1] for i in ok) / max(len(ok), 1):.3f} precision "
+                  f"{sum(shipped[i][1] for i in sel) / max(n_ans, 1):.3f} ({len(sel)} "
+                  f"questions, {len(ok)} about an answerable entry)")
     best: tuple[float, Any, float] = (-1.0, None, 1.0)
     for spec in FEATURE_SETS:
         cov, prec, ood, oof_th, oof_cov = cross_validate(rows, spec)
