@@ -210,13 +210,16 @@ def part_latency(index: Any) -> None:
               f"load {load}")
 
 
-def part_policy(index: Any, by_id: dict, weights: Any) -> None:
+def part_policy(index: Any, by_id: dict, weights: Any, only_spec: str | None = None,
+                situation_safe: bool = True) -> None:
     from bench.bench_answer import (
         FEATURE_SETS,
+        GRID,
         Q,
         Scored,
         _spec_name,
         choose_threshold,
+        confidences,
         cross_validate,
         fit_rows,
         outcomes,
@@ -317,12 +320,46 @@ def part_policy(index: Any, by_id: dict, weights: Any) -> None:
     groups = [q.target if q.target is not None else f"ood:{n}" for n, (q, _s) in
               enumerate(rows)]
     best: tuple[float, Any, float] = (-1.0, None, 1.0)
-    for spec in FEATURE_SETS:
+    for spec in [sp for sp in FEATURE_SETS if not only_spec or _spec_name(sp) == only_spec]:
         cov, prec, ood, oof_th, oof_cov = cross_validate(rows, spec, groups=groups)
         print(f"  {_spec_name(spec):<78} cv cov {cov:.3f} prec {prec:.3f} ood {ood:.3f} | "
               f"oof th {oof_th:.3f} cov@0.97 {oof_cov:.3f}", flush=True)
         if oof_cov > best[0]:
             best = (oof_cov, spec, oof_th)
+    # the residents' situation questions (tune_c, tune_e) are the hard ones, and the easy
+    # splits' precision (tune, tune_b: ~1.0) lifts the pooled figure over them: the lowest
+    # threshold where the out-of-fold answers (folds by entry, 5 repeats) have precision
+    # >= 0.97 pooled AND on the situation questions, each out-of-domain kind <= 5%
+    sit_of = [sp in SITUATION_SPLITS for sp in split_of]
+    pooled: list[tuple[int, tuple[bool, float]]] = []
+    labels = sorted(set(groups), key=str)
+    for seed in range(5):
+        order = np.random.default_rng(seed).permutation(len(labels))
+        for part in np.array_split(order, 5):
+            held = {labels[int(i)] for i in part}
+            test = [i for i, g in enumerate(groups) if g in held]
+            cal_k = fit_rows([r for i, r in enumerate(rows) if groups[i] not in held], best[1])
+            pooled += list(zip(test, confidences(cal_k, [rows[i] for i in test]), strict=True))
+    p_rows = [rows[i] for i, _c in pooled]
+    sit_th = GRID[-1]
+    for th_ in GRID:
+        res = [(may and c >= th_, may and c >= th_ and rows[i][1].new_right)
+               for i, (may, c) in pooled]
+        _c, prec_all, ood_ = summary(p_rows, res)
+        sit = [n for n, (i, _c2) in enumerate(pooled) if sit_of[i]]
+        n_ans = sum(res[n][0] for n in sit)
+        prec_sit = sum(res[n][1] for n in sit) / max(n_ans, 1)
+        if prec_all >= 0.97 and prec_sit >= 0.97 and ood_ <= 0.05:
+            sit_th = th_
+            cov_all = _c
+            about = [n for n in sit if rows[pooled[n][0]][1].target_answerable]
+            cov_sit = sum(res[n][1] for n in about) / max(len(about), 1)
+            print(f"\n  out of fold (by entry), precision >= 0.97 on the situation questions "
+                  f"too: threshold {th_}, coverage {cov_all:.3f} (situation {cov_sit:.3f}), "
+                  f"precision {prec_all:.3f} (situation {prec_sit:.3f}), OOD {ood_:.3f}")
+            break
+    if situation_safe:
+        best = (best[0], best[1], sit_th)
     cal = fit_rows(rows, best[1])
     th = choose_threshold(cal, rows)
     cov, prec, ood = summary(rows, outcomes(cal, rows, best[2]))
@@ -372,6 +409,11 @@ def main() -> None:
     ap.add_argument("--part", choices=("search", "policy", "latency", "both"), default="both")
     ap.add_argument("--no-gists", action="store_true")
     ap.add_argument("--gist-langs", default=None, help="comma-separated: only these gists")
+    ap.add_argument("--spec", default=None, help="the policy part: only this candidate "
+                    "(its name as printed)")
+    ap.add_argument("--pooled-threshold", action="store_true",
+                    help="the threshold where the pooled tune rows reach the target (before "
+                         "2026-12-05, sixteenth session), not the situation questions too")
     args = ap.parse_args()
     langs = args.gist_langs.split(",") if args.gist_langs else None
     index, by_id = build_index(not args.no_gists, langs)
@@ -380,7 +422,7 @@ def main() -> None:
     if args.part in ("latency", "both"):
         part_latency(index)
     if args.part in ("policy", "both"):
-        part_policy(index, by_id, CROSSLINGUAL)
+        part_policy(index, by_id, CROSSLINGUAL, args.spec, not args.pooled_threshold)
     with open("/proc/loadavg", encoding="ascii") as fh:
         print(f"  load average: {' '.join(fh.read().split()[:3])}")
 
