@@ -21,10 +21,17 @@ Two parts:
 * ``policy``: the written bot's answer decision for a foreign question
   (``bot_answer.find_answer``: answerable entries, the same features): the shipped policies
   and the candidates of ``bench_answer.FEATURE_SETS``, each by 5-fold cross-validation on the
-  tune rows (out-of-fold coverage at precision >= 0.97 with each out-of-domain kind answered
-  <= 5%), and the chosen one fitted on all of them.
+  tune rows, folds by entry (out-of-fold coverage at precision >= 0.97 with each out-of-domain
+  kind answered <= 5%), and the chosen one fitted on all of them, at the lowest threshold where
+  its out-of-fold answers reach precision 0.97 on the situation questions (tune_c, tune_e) as
+  well as pooled (``--pooled-threshold``: pooled only, the rule before the sixteenth session).
 
-    uv run --frozen python -m bench.fit_foreign [--part search|policy] [--no-gists]
+The search is the product's: the encoder reads a Vietnamese question typed without
+diacritics with them given back (``SearchIndex.for_encoder``); the search part prints the
+search before that as a row.
+
+    uv run --frozen python -m bench.fit_foreign [--part search|policy|latency] [--no-gists]
+        [--spec NAME] [--pooled-threshold]
 """
 
 from __future__ import annotations
