@@ -424,9 +424,12 @@ def fit_rows(rows: Sequence[tuple[Q, Scored]], spec: Spec
 
 
 def cross_validate(tune: Sequence[tuple[Q, Scored]], spec: Spec, repeats: int = 5,
-                   folds: int = 5) -> tuple[float, float, float, float, float]:
+                   folds: int = 5, groups: Sequence[object] | None = None
+                   ) -> tuple[float, float, float, float, float]:
     """Out-of-fold figures of ``spec`` on the tune split: for each of ``repeats`` shuffles,
-    each fold is scored by the calibration fitted on the other folds. Returns
+    each fold is scored by the calibration fitted on the other folds (``groups``: one label a
+    row; the folds then split the labels, so rows sharing one, such as the same entry's
+    questions in five languages, are held out together). Returns
 
     * coverage, precision and out-of-domain answer rate pooled over the held-out folds, each
       fold at the threshold chosen on its training folds (:func:`choose_threshold`): what the
@@ -436,10 +439,16 @@ def cross_validate(tune: Sequence[tuple[Q, Scored]], spec: Spec, repeats: int = 
       pooled coverage there (the spec's coverage at the target precision)."""
     right = answered = ok = ood_ans = ood_n = 0
     pooled: list[tuple[tuple[Q, Scored], tuple[bool, float]]] = []
+    labels = sorted(set(groups), key=str) if groups is not None else []
     for seed in range(repeats):
-        order = np.random.default_rng(seed).permutation(len(tune))
+        order = np.random.default_rng(seed).permutation(
+            len(labels) if groups is not None else len(tune))
         for part in np.array_split(order, folds):
-            held = set(int(i) for i in part)
+            if groups is not None:
+                out = {labels[int(i)] for i in part}
+                held = {i for i, g in enumerate(groups) if g in out}
+            else:
+                held = set(int(i) for i in part)
             train = [r for i, r in enumerate(tune) if i not in held]
             test = [r for i, r in enumerate(tune) if i in held]
             cal = fit_rows(train, spec)

@@ -377,17 +377,24 @@ CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl
 CROSSLINGUAL_D = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_d.jsonl"
 # its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
 CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
+# tune set E: written blind by two writers who never saw the search, the entries drawn by
+# bench/sample_crosslingual_e.py (none of another set's); tune data beside tune_c
+CROSSLINGUAL_E_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_e.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
-TUNE_SPLITS = ("tune", "tune_b", "tune_c")
+TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e")
+# the residents' situation questions (written from the answers): each language's figures
+SITUATION_SPLITS = ("tune_c", "tune_e")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C and D when they are there and asked for."""
+    """The rows of sets A and B, and of C (tune and hold-out), E (tune) and D when they are
+    there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
     if include_c:
-        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C) if p.is_file()]
+        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C, CROSSLINGUAL_E_TUNE)
+                  if p.is_file()]
     if include_d and CROSSLINGUAL_D.is_file():
         paths.append(CROSSLINGUAL_D)
     for path in paths:
@@ -483,7 +490,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d")}
+                           "holdout_d", "tune_e")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -545,7 +552,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
     for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
-                                  else ("tune_b", "tune_c")) if splits[s]]:
+                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -631,6 +638,9 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
     lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], raw_vecs,
                                 [q[2] for q in queries])
+    # what the product's encoder reads: a Vietnamese question typed without diacritics with
+    # them given back (SearchIndex.for_encoder); the raw question's scores are the peers'
+    enc_c = _encoder_components(index, queries, raw_c)
     # the written bot's first query before (the raw question with its Korean terms, searched
     # as a Korean question with the index's own weights)
     first = [_terms_appended(q[2], q[1]) for q in queries]
@@ -650,15 +660,15 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d")}
+                           "holdout_d", "tune_e")}
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
         return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
 
-    def both(fw: FusionWeights) -> list[np.ndarray]:
+    def both(fw: FusionWeights, dense_c: list[Components] = enc_c) -> list[np.ndarray]:
         return [fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer,
                                 foreign=k.foreign, answer_dense=r.answer_dense), fw)
-                for r, k in zip(raw_c, lex_c, strict=True)]
+                for r, k in zip(dense_c, lex_c, strict=True)]
 
     def tune_key(r: list[int]) -> tuple[int, int]:
         return sum(r[i] == 1 for i in tune), sum(r[i] <= 5 for i in tune)
@@ -681,6 +691,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
             replace(CROSSLINGUAL, foreign=0.0))),
         "product without the title-and-answer passage": ranks(both(
             replace(CROSSLINGUAL, answer_dense=0.0))),
+        "product, encoder on the raw question (before)": ranks(both(CROSSLINGUAL, raw_c)),
         "written bot first try (product)": _first_try_ranks(queries, product, rel, index),
         **({"product without the gists": plain_ranks} if plain_ranks is not None else {}),
         (f"tune-best: bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer} for {gfw.foreign}"
@@ -702,7 +713,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
     for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
-                                  else ("tune_b", "tune_c")) if splits[s]]:
+                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -711,7 +722,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
                 for lang in LANGS))
     step = max(3, len(queries) // 100)
     wall, cpu = time_searches(queries[1::step][:100], lambda lang, text: index.search(
-        text, k=5, lexical_query=korean_text(text, lang) or None, weights=CROSSLINGUAL))
+        text, k=5, lexical_query=korean_text(text, lang) or None, weights=CROSSLINGUAL,
+        language=lang))
     with open("/proc/loadavg", encoding="ascii") as fh:
         load = " ".join(fh.read().split()[:3])
     print(f"  latency product search, variants index: p95 {float(np.percentile(wall, 95)) * 1000:.1f}"
@@ -738,6 +750,21 @@ def _lexical_components(index: Any, texts: list[str], vecs: Any,
         else:
             c = index.components(q, v, foreign=q)
             out.append(Components(zero, zero, zero, answer=zero, foreign=c.foreign))
+    return out
+
+
+def _encoder_components(index: Any, queries: list[tuple[str, str, str, str]],
+                        raw_c: list[Any]) -> list[Any]:
+    """Each question's components with the encoder reading what the product's encoder reads
+    (:meth:`SearchIndex.for_encoder`: a Vietnamese question typed without diacritics with
+    them given back); ``raw_c``'s where that is the question itself."""
+    texts = [index.for_encoder(q[2], q[1]) for q in queries]
+    changed = [n for n, (q, t) in enumerate(zip(queries, texts, strict=True)) if t != q[2]]
+    out = list(raw_c)
+    if changed:
+        vecs = index.embed_queries([texts[n] for n in changed])
+        for n, v in zip(changed, vecs, strict=True):
+            out[n] = index.components(texts[n], v)
     return out
 
 

@@ -177,7 +177,8 @@ def assist(session: Session, user: User, thread_id: int, k: int = 3) -> list[dic
         if not text.strip():
             return []
         return [r.to_dict() for r in recommend.search(
-            session, text, k, lexical_query=korean_text(text, thread.language) or None)]
+            session, text, k, lexical_query=korean_text(text, thread.language) or None,
+            language=thread.language)]
     return [r.to_dict() for r in recommend.for_chat(session, thread.consultation_id, k)]
 
 

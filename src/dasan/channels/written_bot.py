@@ -122,7 +122,7 @@ def answer(session: Session, text: str, language: str, translator: Translator,
     found = None
     for attempt in search_tries(text, language, translator):
         reply = bot.respond(session, attempt.query, masks=masks,
-                            lexical_query=attempt.lexical_query)
+                            lexical_query=attempt.lexical_query, language=language)
         if reply.kind == "answer":
             found = reply
             break

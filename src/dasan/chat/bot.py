@@ -102,7 +102,7 @@ def _recommendation(entry: Any, hit: Any, today: date) -> Recommendation:
 
 def respond(session: Session, text: str, previous_misses: int = 0,
             consultation_id: int | None = None, masks: Mapping[str, str] | None = None,
-            lexical_query: str | None = None) -> BotReply:
+            lexical_query: str | None = None, language: str | None = None) -> BotReply:
     """The bot's reply to one citizen message (the text chatbot's and the callbot's).
 
     It answers only with a standard entry (never a reference record: a case letter, a stale
@@ -113,9 +113,9 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     vectors (DASAN_EMBEDDER=none) the policy is the lexical index's own (`LEXICAL_POLICY`,
     ADR 0012): the same for every bot, decided there. `masks`: texts the caller has already
     masked, for the gap record (`gaps.record_gap`). `lexical_query`: the Korean terms of a
-    foreign-language `text` (the written bot's cross-lingual search, `find_answer`). Small talk
-    (a Korean message the recogniser of :mod:`dasan.knowledge.smalltalk` flags) gets a
-    :func:`smalltalk_reply`, never an entry.
+    foreign-language `text` (the written bot's cross-lingual search, `find_answer`), and
+    `language` its language. Small talk (a Korean message the recogniser of
+    :mod:`dasan.knowledge.smalltalk` flags) gets a :func:`smalltalk_reply`, never an entry.
     """
     if wants_agent(text):
         return BotReply("handoff", HANDOFF_KO, {"kind": "handoff"}, handoff=True)
@@ -124,7 +124,8 @@ def respond(session: Session, text: str, previous_misses: int = 0,
         return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
     today = date.today()
     result = find_answer(session, query, today,
-                         lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query else None)
+                         lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query else None,
+                         language=language)
     decision, found = result.decision, result.found[:4]
     if decision.kind == "smalltalk":
         return smalltalk_reply(query)

@@ -326,11 +326,23 @@ CITY_POLICY = AnswerPolicy(CITY_CALIBRATION, CITY_THRESHOLD)
 # coverage 0.660, precision 0.991, out-of-domain 2.4%); in sample 0.687 / 0.988, tune_c (the
 # situation questions) 0.515 / 0.978. With the en/vi/mn gists only, the same candidate won
 # (0.696 at 0.5). The hold-outs are the lead's to score.
+# Sixteenth session: blind tune set E, scored first, found the policy's precision 0.960 on its
+# situation questions (mn 0.933): the pooled rule let the easy splits (tune, tune_b: ~1.0)
+# carry the hard ones. Re-fitted (bench/fit_foreign.py) on tune + tune_b + tune_c + tune_e
+# (1,400 in-domain, 75 out-of-domain) over the search whose encoder reads restored Vietnamese,
+# 5-fold cross-validation by entry (an entry's five languages held out together), 5 repeats:
+# the same candidate won (out-of-fold coverage 0.627 at 0.65 under the pooled rule); the
+# threshold is the lowest where the out-of-fold answers have precision >= 0.97 pooled AND on
+# the situation questions (tune_c, tune_e), each out-of-domain kind <= 5%: 0.725, out of fold
+# coverage 0.577 (situation 0.513), precision 0.980 (situation 0.973), out-of-domain 0.8%.
+# In sample: coverage 0.578, precision 0.980; tune_e 0.537 / 0.968, tune_c 0.462 / 0.984.
+# Before (the previous calibration at 0.55 on the same search and rows): coverage 0.648,
+# precision 0.970, tune_e precision 0.956.
 FOREIGN_CALIBRATION = TwoStageCalibration(
-    domain_features=("vocab", "dense", "lexical"), domain_weights=(3.909, 15.806, 2.299),
-    domain_bias=-17.183, right_features=("dense", "fused_margin"),
-    right_weights=(13.996, 13.342), right_bias=-13.835)
-FOREIGN_THRESHOLD = 0.55
+    domain_features=("vocab", "dense", "lexical"), domain_weights=(3.983, 17.61, 2.253),
+    domain_bias=-18.09, right_features=("dense", "fused_margin"),
+    right_weights=(17.465, 13.479), right_bias=-16.837)
+FOREIGN_THRESHOLD = 0.725
 FOREIGN_POLICY = AnswerPolicy(FOREIGN_CALIBRATION, FOREIGN_THRESHOLD)
 
 

@@ -45,7 +45,7 @@ class FoundAnswer:
 
 
 def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
-                lexical_query: str | None = None) -> FoundAnswer:
+                lexical_query: str | None = None, language: str | None = None) -> FoundAnswer:
     """Search the answerable entries valid ``today`` for ``query`` and decide whether the bot
     may answer with the first (``answer``), should offer related entries and a human
     (``related``), or has nothing (``miss``).
@@ -56,6 +56,8 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     :data:`~dasan.knowledge.search.CROSSLINGUAL` weights); the policy's word coverage reads
     the question and its terms together (against the entry's gists too), and the policy is the
     one fitted on foreign questions (:data:`~dasan.knowledge.answering.FOREIGN_POLICY`).
+    ``language``: that question's language, when known (the encoder reads a Vietnamese
+    question typed without diacritics with them given back: SearchIndex.for_encoder).
 
     A Korean question the small-talk recogniser flags (:mod:`dasan.knowledge.smalltalk`) is
     decided ``smalltalk`` before any search: the knowledge base never answers chit-chat."""
@@ -66,7 +68,8 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     index = live.sync(session)
     found = live.search_in(session, index, query, k=k, valid_on=today, answerable_only=True,
                            lexical_query=lexical_query if cross else None,
-                           weights=CROSSLINGUAL if cross else None)
+                           weights=CROSSLINGUAL if cross else None,
+                           language=language if cross else None)
     if not found:
         return FoundAnswer(decide([], query), [])
     e = found[0][0]

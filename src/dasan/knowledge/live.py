@@ -196,12 +196,13 @@ class LiveIndex:
         answerable_only: bool = False,
         lexical_query: str | None = None,
         weights: FusionWeights | None = None,
+        language: str | None = None,
     ) -> list[tuple[KbEntry, Hit]]:
         """Entries best matching `query`, with their hit scores and confidence."""
         return self.search_in(session, self.sync(session), query, k, category=category,
                               owner=owner, valid_on=valid_on, published_only=published_only,
                               answerable_only=answerable_only, lexical_query=lexical_query,
-                              weights=weights)
+                              weights=weights, language=language)
 
     def search_in(
         self,
@@ -217,12 +218,14 @@ class LiveIndex:
         answerable_only: bool = False,
         lexical_query: str | None = None,
         weights: FusionWeights | None = None,
+        language: str | None = None,
     ) -> list[tuple[KbEntry, Hit]]:
-        """`search` in an index the caller has just synced (`sync`: one freshness query)."""
+        """`search` in an index the caller has just synced (`sync`: one freshness query);
+        `language`: a foreign question's (SearchIndex.search)."""
         hits = index.search(query, k=k, category=category, owner=owner, valid_on=valid_on,
                             status="published" if published_only else None,
                             answerable_only=answerable_only, lexical_query=lexical_query,
-                            weights=weights)
+                            weights=weights, language=language)
         if not hits:
             return []
         entries = {e.id: e for e in session.scalars(

@@ -165,3 +165,30 @@ def test_a_gist_in_another_language_is_not_shown(db: Session, kb: dict[str, int]
         ChannelMessageBody.id == _messages(db, result.thread_id)[1].message_id))
     assert body is not None and body.startswith(MESSAGES["answer_in_korean"]["en"])
     assert "Thẻ" not in body
+
+
+def test_a_vietnamese_question_typed_without_diacritics_is_read_with_them(
+        db: Session, kb: dict[str, int]) -> None:
+    from dasan.chat import bot
+    from dasan.db.models import KbEntry
+    from dasan.knowledge.bot_answer import find_answer
+
+    entry = db.get(KbEntry, kb["기후동행카드 구매 방법"])
+    assert entry is not None
+    entry.gists = {"vi": "Thẻ Khí hậu mua ở ga tàu điện ngầm."}
+    db.commit()
+    typed, marked = "mua the khi hau o ga tau dien ngam", "mua thẻ khí hậu ở ga tàu điện ngầm"
+    terms, today = "기후동행카드 구매", date.today()
+
+    def dense(text: str, language: str | None) -> float:
+        found = find_answer(db, text, today, lexical_query=terms, language=language).found
+        return next(h.dense for e, h in found if e.title == "기후동행카드 구매 방법")
+
+    # the encoder reads the marks the KB's own Vietnamese gives back; not for another language
+    assert dense(typed, "vi") == pytest.approx(dense(marked, None), abs=1e-5)
+    assert dense(typed, "en") == pytest.approx(dense(typed, None), abs=1e-5)
+    assert dense(typed, "vi") != pytest.approx(dense(typed, None), abs=1e-3)
+    # the bot's search passes the language on
+    reply = bot.respond(db, typed, lexical_query=terms, language="vi")
+    first = reply.flags["entry"] if reply.kind == "answer" else reply.flags["related"][0]
+    assert first["title"] == "기후동행카드 구매 방법"

@@ -131,3 +131,22 @@ def test_a_foreign_question_s_korean_terms_are_scored_against_all_the_text(
     # search() with lexical_query reads them the same way: the same hits as the peer's
     assert ([h.id for h in aware.search(q, k=4, lexical_query=terms)]
             == [h.id for h in every.search(q, k=4, lexical_query=terms)])
+
+
+def test_a_vietnamese_question_without_diacritics_is_read_with_them_by_the_encoder(
+        indexes: tuple[SearchIndex, SearchIndex, SearchIndex]) -> None:
+    aware, _, _ = indexes
+    typed, marked = "lam sao de thue xe dap cong cong seoul?", FOREIGN[2].lower()
+    # the marks come back from the index's own Vietnamese (the variant of bike-rent)
+    assert aware.for_encoder(typed, "vi") == "làm sao để thuê xe đạp công cộng seoul?"
+    # only for a Vietnamese question typed without them
+    assert aware.for_encoder(typed, None) == typed
+    assert aware.for_encoder("the bike card", "en") == "the bike card"
+    assert aware.for_encoder(FOREIGN[2], "vi") == FOREIGN[2]
+    terms = "공공자전거 대여"
+    got = aware.search(typed, k=4, lexical_query=terms, language="vi")
+    want = aware.search(marked, k=4, lexical_query=terms)
+    plain = aware.search(typed, k=4, lexical_query=terms)
+    # the same fused scores as the marked question (the lexical scorers fold the marks)
+    assert [(h.id, round(h.score, 5)) for h in got] == [(h.id, round(h.score, 5)) for h in want]
+    assert [h.dense for h in got] != [h.dense for h in plain]
