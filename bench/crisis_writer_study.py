@@ -3,9 +3,10 @@
 Run: ``uv run --frozen python -m bench.crisis_writer_study`` (needs ``../shared/data``;
 scikit-learn at study time only). Options pick the stage's features and budgets.
 
-**Writers.** The tune sets come from twelve writers: the packaged tune set with the casual
-register rows (``crisis_data``; the tuners), the casual tune set (a tuner), and ten helpers
-who never saw the detector (``crisis_blind_tune.tsv`` ... ``crisis_blind_tune10.tsv``). Real text: the rows of the *tune* hash
+**Writers.** The tune sets come from thirteen writers: the packaged tune set with the casual
+register rows and the stage's look-alike families (``crisis_data``; the tuners), the casual tune
+set (a tuner), and eleven helpers who never saw the detector (``crisis_blind_tune.tsv`` ...
+``crisis_blind_tune11.tsv``). Real text: the rows of the *tune* hash
 of every Korean source of the shared data (:func:`dasan.text.crisis_gate.real_tune_rows`): the
 labelled ones (songys crises; the hand-labelled real look-alikes of ``crisis_real_sources.tsv``'s
 tune split) and a sample of the unlabelled ones (non-crises). No hold-out file and no row of the
@@ -21,7 +22,9 @@ real false alarms (out of fold) at W's threshold.
 
 The detector as it is was tuned on the packaged, casual and first two blind sets (its figures
 there are in-sample); blind sets 3 to 8 are the writers its first models never learnt from; the
-tenth pass's rule guards were written from the look-alikes of blind sets 2-9 (in-sample there). The stage's figures are out of writer on all ten.
+tenth pass's rule guards were written from the look-alikes of blind sets 2-9 (in-sample there);
+the eleventh pass's negated joke (농담 아님) from blind sets 2, 6, 7 and 9. The stage's figures are
+out of writer on every writer.
 
 The figures of the runs and the conclusion are in :data:`RESULTS` (and docs/crisis.md).
 """
