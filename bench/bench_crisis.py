@@ -39,6 +39,10 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   ``crisis_blind_tune10.tsv`` (violence and abuse seen or heard from outside, indirect hardship;
   news, podcasts, dramas, pets and calm past events as look-alikes), by two more such helpers
   (tenth pass); both scored first;
+- an eleventh blind tune set ``bench/data/crisis_blind_tune11.tsv`` by another such helper
+  (emergencies told vaguely, violence told calmly or mid-question, suicide hints; noise quarrels,
+  clinic questions, fire-safety checks, game and sports slang as look-alikes; eleventh pass);
+  scored first;
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -97,6 +101,7 @@ BLIND_TUNE7 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune7.tsv"
 BLIND_TUNE8 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune8.tsv"
 BLIND_TUNE9 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune9.tsv"
 BLIND_TUNE10 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune10.tsv"
+BLIND_TUNE11 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune11.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
@@ -330,6 +335,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                      crisis.load_labelled(BLIND_TUNE9)),
                "blind_tune10": report("written blind (violence seen from outside, indirect hardship), tenth tune set",
                                       crisis.load_labelled(BLIND_TUNE10)),
+               "blind_tune11": report("written blind (vague emergencies, calm violence, suicide hints), eleventh tune set",
+                                      crisis.load_labelled(BLIND_TUNE11)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",

@@ -113,15 +113,15 @@ _rule("suicide", "self_harm",
 
 # Indirect disclosures (written before the blind tune set was read; docs/crisis.md, fifth pass):
 # a passive wish not to wake (눈 안 떴으면 좋겠어, 영원히 잠들고 싶어, 태어나지 말았어야), a farewell
-# that assumes one's absence (나 없어도 잘 살아, 먼저 가서 미안해), affairs settled (신변 정리), the
-# wish to die of the old (빨리 죽어야지), the casual volitional question (그냥 죽을까), "can't bear
-# it any more" (더는 못 버티겠어) and a friend's stated intent reported (친구가 자살한대요).
+# that assumes one's absence (나 없어도 잘 살아, 먼저 가서 미안해; eleventh pass: 엄마 미안해 먼저
+# 갈게 as the last words or before a farewell, blind sets 6 and 11), affairs settled (신변 정리), the wish to die of the old (빨리
+# 죽어야지), the casual volitional question (그냥 죽을까), "can't bear it any more" (더는 못 버티겠어) and a friend's stated intent reported (친구가 자살한대요).
 _rule("suicide", "suicide",
       r"(?:아침에|내일|다시는|영영)?\s?눈\s?(?:을\s?)?(?:안|못)\s?(?:떴으면|뜨면\s?좋겠|뜨고\s?싶|떠도\s?(?:돼|되))"
       r"|(?:영원히|이대로|그대로)\s?(?:잠들|자고)\s?(?:고\s?싶|싶|었으면|면\s?좋겠)|(?:깨어나지|안\s?깨어났|일어나지\s?않았)\s?(?:않았)?으면"
       r"|내일이\s?(?:안|오지\s?않)\s?(?:왔으면|오면\s?좋겠|았으면)|태어나지\s?(?:말았어야|않았(?:어야|으면)|말걸|말\s?걸)|태어난\s?(?:게|것이|것\s?자체가)\s?(?:죄|잘못|후회)"
       r"|(?:나|내가|저|제가)\s?없어도\s?(?:다들\s?|모두\s?)?(?:잘|행복)|(?:내가|제가)\s?없(?:으면|어지면)\s?(?:다들\s?|모두\s?|가족들?(?:이|도)?\s?)?(?:편|행복|나을)"
-      r"|먼저\s?(?:가서|떠나서)\s?(?:미안|죄송)|먼저\s?(?:갈게|떠날게)\s?(?:미안|안녕|잘\s?지내|엄마|아빠|사랑)|신변\s?(?:을\s?)?정리|(?:빨리|얼른|차라리|그만)\s?죽어야(?:지|겠|하는데|되는데|할\s?텐데)"
+      r"|먼저\s?(?:가서|떠나서)\s?(?:미안|죄송)|(?:엄마|아빠|여보)\S{0,2}\s?(?:\S+\s)?미안(?:해|하다|해요)?\s?(?:나\s?|저\s?)?먼저\s?(?:갈게|간다|떠날게|갑니다)(?=[\s.…ㅠㅜ]*$|\s(?:\S+\s){0,2}?(?:잘\s?(?:부탁|지내|있어|살아)|사랑|고마웠|안녕))|먼저\s?(?:갈게|떠날게)\s?(?:미안|안녕|잘\s?지내|엄마|아빠|사랑)|신변\s?(?:을\s?)?정리|(?:빨리|얼른|차라리|그만)\s?죽어야(?:지|겠|하는데|되는데|할\s?텐데)"
       r"|(?:그냥|차라리|확|콱)\s?(?:죽을까|죽어\s?버릴까|뛰어\s?내릴까|사라질까)"
       r"|(?:더는|더\s?이상|이제\s?(?:더는|정말|진짜|더)?)\s?(?:못\s?버티겠|버틸\s?수(?:가)?\s?없|못\s?견디겠|견딜\s?수(?:가)?\s?없)"
       r"|(?:자살|자해|투신)\s?(?:을\s?)?(?:한대|하겠대|한다고\s?(?:해|했|하|그래)|할\s?거래|하려고\s?한대)|뛰어\s?내린대|뛰어\s?내리겠대")
@@ -299,7 +299,9 @@ _ABOUT = re.compile(
 # ...unless the citizen speaks of their own situation right now.
 _OWN = re.compile(r"싶어|싶다|려고|려구|겠어|거예요|있어요|있습니다|했어요|당하|당했|맞고|먹었|났어|졌어|없어요"
                   r"|주세요|돼요|못\s?\S+고\s?있|끊겨|끊겼|지금|목격")
-_JOKE = re.compile(r"농담|장난이고")
+# A joke said to be one (농담이고), not a joke denied or doubted (농담 아니고, 농담 아님, 농담 같지
+# 않았어요, 농담인지 진짜인지, 농담처럼 말하지만 …; eleventh pass, blind sets 2, 6, 7, 9 and 11).
+_JOKE = re.compile(r"농담(?!\s?(?:이\s?)?(?:아니|아님|아닌|아냐|아녀)|\s?같지\s?(?:가\s?|는\s?)?않|인지|처럼\s?\S*지만)|장난이고")
 # Laughter (ㅋㅋ, ㅎㅎ, a laughing emoji) beside a crisis word marks hyperbole in a chat (과제 때문에
 # 죽고 싶다 ㅋㅋ, 동생이 베개로 때림 ㅋㅋ): such a hit is silent. Not for means, plans, places or a
 # self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed

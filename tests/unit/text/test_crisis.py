@@ -688,3 +688,21 @@ def test_a_pet_a_dream_nobody_hurt_a_feast_a_debt_paid_a_past_told_and_shopping_
 )
 def test_the_same_words_beside_a_person_in_danger_stay_a_crisis(text: str, kind: str) -> None:
     assert detect_crisis(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("이번에 떨어지면 옥상에서 뛰어내릴 거야 농담 아니야", "suicide"),
+     ("남편이 같이 죽자고 하는데 농담 같지가 않아요", "violence"),
+     ("이번에 떨어지면 옥상에서 뛰어내릴 거야 농담이고 결과 언제 나와요", None),
+     ("아빠 미안해요 저 먼저 갈게", "suicide"),
+     ("여보 미안 나 먼저 간다 애들 잘 부탁해", "suicide"),
+     ("엄마 미안 나 먼저 갈게 내일 봐", None),
+     ("엄마 미안 나 먼저 갈게 회사 일 생겨서", None)],
+)
+def test_a_joke_denied_and_a_last_goodbye_are_heard(text: str, kind: str | None) -> None:
+    """A joke denied or doubted (농담 아니야, 농담 같지가 않아요) does not silence the crisis
+    beside it as a joke said (농담이고) does; 'sorry, I'm going first' to a parent or a spouse
+    as the last words or before a farewell is one, leaving early with a plan is not."""
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
