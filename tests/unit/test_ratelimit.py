@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -18,28 +19,34 @@ def backend(request: pytest.FixtureRequest) -> ratelimit.Store:
     url = os.environ.get("DASAN_TEST_REDIS_URL")
     if not url:
         pytest.skip("DASAN_TEST_REDIS_URL not set")
-    store = ratelimit.RedisStore(url)
-    store.delete("t:win", "t:fail:k", "t:lock:k", "u:fail:k", "u:lock:k")
-    return store
+    return ratelimit.RedisStore(url)
 
 
-def test_allow_counts_hits_per_window(backend: ratelimit.Store) -> None:
-    hits = [ratelimit.allow("t:win", 3, 60, backend=backend) for _ in range(5)]
+@pytest.fixture
+def ns() -> str:
+    """A key namespace of this test's own, so tests never share a Redis key. With fixed names
+    and a clean-up in the fixture, two tests running at once could reset each other's counter:
+    the likely cause of a CI run where a lockout counter restarted in the middle of a test."""
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+def test_allow_counts_hits_per_window(backend: ratelimit.Store, ns: str) -> None:
+    hits = [ratelimit.allow(f"{ns}:win", 3, 60, backend=backend) for _ in range(5)]
     assert hits == [True, True, True, False, False]
-    assert 1 <= ratelimit.retry_after("t:win", backend=backend) <= 60
-    backend.delete("t:win")
-    assert ratelimit.allow("t:win", 3, 60, backend=backend)
+    assert 1 <= ratelimit.retry_after(f"{ns}:win", backend=backend) <= 60
+    backend.delete(f"{ns}:win")
+    assert ratelimit.allow(f"{ns}:win", 3, 60, backend=backend)
 
 
-def test_window_expires(backend: ratelimit.Store) -> None:
-    assert ratelimit.allow("t:win", 1, 0.2, backend=backend)
-    assert not ratelimit.allow("t:win", 1, 0.2, backend=backend)
+def test_window_expires(backend: ratelimit.Store, ns: str) -> None:
+    assert ratelimit.allow(f"{ns}:win", 1, 0.2, backend=backend)
+    assert not ratelimit.allow(f"{ns}:win", 1, 0.2, backend=backend)
     time.sleep(0.35)
-    assert ratelimit.allow("t:win", 1, 0.2, backend=backend)
+    assert ratelimit.allow(f"{ns}:win", 1, 0.2, backend=backend)
 
 
-def test_lockout_starts_at_max_failures_and_doubles(backend: ratelimit.Store) -> None:
-    lock = ratelimit.Lockout("t", max_failures=3, base_seconds=10, backend=backend)
+def test_lockout_starts_at_max_failures_and_doubles(backend: ratelimit.Store, ns: str) -> None:
+    lock = ratelimit.Lockout(ns, max_failures=3, base_seconds=10, backend=backend)
     assert [lock.failure("k") for _ in range(2)] == [0.0, 0.0]
     assert lock.locked_for("k") == 0
     assert lock.failure("k") == 10
@@ -50,8 +57,8 @@ def test_lockout_starts_at_max_failures_and_doubles(backend: ratelimit.Store) ->
     assert lock.locked_for("k") == 0 and lock.failure("k") == 0.0
 
 
-def test_lockout_is_capped(backend: ratelimit.Store) -> None:
-    lock = ratelimit.Lockout("u", max_failures=1, base_seconds=100, max_seconds=150,
+def test_lockout_is_capped(backend: ratelimit.Store, ns: str) -> None:
+    lock = ratelimit.Lockout(ns, max_failures=1, base_seconds=100, max_seconds=150,
                              backend=backend)
     assert lock.failure("k") == 100
     assert lock.failure("k") == 150
@@ -101,9 +108,9 @@ def test_lockouts_are_named_kept_on_their_backend_and_default_to_an_hour() -> No
     assert big.failure("k") == 3600.0
 
 
-def test_a_stored_ttl_reads_back_in_seconds(backend: ratelimit.Store) -> None:
+def test_a_stored_ttl_reads_back_in_seconds(backend: ratelimit.Store, ns: str) -> None:
     # A lockout of 1,000 s reads back as 1,000 s (less the moments that passed), on both stores.
-    backend.put("t:lock:k", 1, 1000)
-    assert 999.5 < backend.ttl("t:lock:k") <= 1000.0
-    backend.delete("t:lock:k")
-    assert backend.ttl("t:lock:k") == 0.0
+    backend.put(f"{ns}:lock:k", 1, 1000)
+    assert 999.5 < backend.ttl(f"{ns}:lock:k") <= 1000.0
+    backend.delete(f"{ns}:lock:k")
+    assert backend.ttl(f"{ns}:lock:k") == 0.0
