@@ -279,9 +279,9 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
                           raw, model is not None and is_korean(q.text) and model(q.text),
                           tuple(ids[i] for i in distinct_i),
                           len(distinct_i) > 1 and undecided_twins(
-                              rq_tokens, docs[ids[top]].title, cover_tokens[ids[top]],
+                              rq_tokens, docs[ids[top]].title, index.entry_words(ids[top]),
                               docs[ids[distinct_i[1]]].title,
-                              cover_tokens[ids[distinct_i[1]]],
+                              index.entry_words(ids[distinct_i[1]]),
                               distinct[0][0] - distinct[1][0],
                               distinct[0][2] - distinct[1][2])))
     return out

@@ -374,8 +374,9 @@ def policy_for(answerable_entries: int, variant_share: float,
 # question ("꿈나래통장, 별거중인 배우자 ..." and "꿈나래통장, 따로 사는 배우자 ..."). When the
 # runner-up is the top entry's twin, their scores are this close and the question's words do
 # not favour the top one, the bot does not pick one: it offers both as related entries. Chosen
-# on tune + G (bench_answer; 5-fold CV of the rule's settings, 5 repeats: it withholds 1.2 wrong
-# answers and 0.4 right ones a repeat); docs/knowledge-benchmarks.md.
+# on tune + G (bench_answer; 5-fold CV of the rule's settings, 5 repeats: it withholds 1.0 wrong
+# answers and 0.4 right ones a repeat; out of fold precision 0.990 -> 0.994 at coverage 0.921);
+# docs/knowledge-benchmarks.md.
 TWIN_DENSE_GAP = 0.005
 TWIN_FUSED_GAP = 0.05
 

@@ -110,13 +110,8 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
         nxt, nh = rivals[1]
         gaps = (top.dense - nh.dense, top.score - nh.score)
         twins = twin_candidates(e.title, nxt.title, *gaps) and undecided_twins(
-            q_tokens, e.title, _entry_tokens(e), nxt.title, _entry_tokens(nxt), *gaps)
+            q_tokens, e.title, index.entry_words(found[0][1].id), nxt.title,
+            index.entry_words(nh.id), *gaps)
     decision = decide(hits, query, policy, lead, signals, twins=twins)
     return FoundAnswer(decision, found)
 
-
-def _entry_tokens(e: KbEntry) -> list[str]:
-    """The words an entry offers a question: title, question variants, answer start (as
-    :func:`~dasan.knowledge.answering.coverage` reads it)."""
-    return tokens("\n".join([e.title, *(e.question_variants or []),
-                             (e.answer or "")[:COVERAGE_ANSWER_CHARS]]))
