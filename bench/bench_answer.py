@@ -69,6 +69,7 @@ from dasan.knowledge.answering import (
     distinct_after_first,
     informal_register,
     policy_for,
+    undecided_twins,
 )
 from dasan.knowledge.bot_answer import SEARCH_K
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
@@ -130,6 +131,11 @@ class Scored:
     # the small-talk recogniser flags the question (dasan.knowledge.smalltalk, as
     # bot_answer.find_answer asks it): the policy never answers it
     smalltalk: bool = False
+    # the ids of the distinct top answerable hits (``scores``' entries), best first
+    top_ids: tuple[DocId, ...] = ()
+    # the runner-up is a near twin of the top entry the question does not tell apart
+    # (answering.undecided_twins, as bot_answer.find_answer asks it)
+    twins: bool = False
 
 
 def build_queries(data: Path) -> list[Q]:
@@ -245,9 +251,10 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
         raw: list[tuple[float, ...]] = [
             (float(comp.dense[i]), cover if n == 0 else 0.0, float(s2[i]), float(lexical[i]))
             for n, i in enumerate(order2[:3])]
+        distinct_i = distinct_after_first(order2, [dkeys[i] for i in order2])[:3]
         distinct: list[tuple[float, ...]] = [
             (float(comp.dense[i]), cover if n == 0 else 0.0, float(s2[i]), float(lexical[i]))
-            for n, i in enumerate(distinct_after_first(order2, [dkeys[i] for i in order2])[:3])]
+            for n, i in enumerate(distinct_i)]
         nxt = distinct[1] if len(distinct) > 1 else (0.0, 0.0, 0.0, 0.0)
         ref_s = np.where(answerable, -np.inf, s)
         r = int(np.argmax(ref_s))
@@ -269,13 +276,23 @@ def score_all(index: SearchIndex, docs: dict[DocId, SearchDoc], queries: Sequenc
                           distinct,
                           _rel(ids, keys, target, top),
                           q.target is not None and bool(docs[q.target].answerable), lead, sig,
-                          raw, model is not None and is_korean(q.text) and model(q.text)))
+                          raw, model is not None and is_korean(q.text) and model(q.text),
+                          tuple(ids[i] for i in distinct_i),
+                          len(distinct_i) > 1 and undecided_twins(
+                              rq_tokens, docs[ids[top]].title, index.entry_words(ids[top]),
+                              docs[ids[distinct_i[1]]].title,
+                              index.entry_words(ids[distinct_i[1]]),
+                              distinct[0][0] - distinct[1][0],
+                              distinct[0][2] - distinct[1][2])))
     return out
 
 
 # The small-talk recogniser the bot asks (``--without-smalltalk``: none, as before the
 # sixteenth session). Trained on no benchmark question (dasan.knowledge.smalltalk).
 SMALLTALK = [True]
+# The near-twin rule (answering.undecided_twins; ``--without-twin-rule``: none, as before the
+# sixteenth session's last change).
+TWIN_RULE = [True]
 
 
 def smalltalk_model() -> SmallTalkModel | None:
@@ -550,7 +567,7 @@ def confidences(cal: AnswerCalibration | TwoStageCalibration, rows: Sequence[tup
     out = []
     for q, s in rows:
         d = decide((s.raw_scores or s.scores) if raw else s.scores, q.text, pol, s.ref_lead[1],
-                   s.signals, s.smalltalk)
+                   s.signals, s.smalltalk, s.twins and TWIN_RULE[0])
         out.append((d.kind == "answer", d.confidence))
     return out
 
@@ -615,7 +632,7 @@ def choose_threshold(cal: AnswerCalibration | TwoStageCalibration,
 def outcome(policy: AnswerPolicy, q: Q, s: Scored, raw: bool = False) -> tuple[bool, bool]:
     """(answered, right) under ``policy``."""
     d = decide((s.raw_scores or s.scores) if raw else s.scores, q.text, policy, s.ref_lead[1],
-               s.signals, s.smalltalk)
+               s.signals, s.smalltalk, s.twins and TWIN_RULE[0])
     return d.kind == "answer", d.kind == "answer" and s.new_right
 
 
@@ -738,7 +755,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--target-precision", type=float, default=TARGET[0],
                     help="the precision the thresholds are chosen at (default %(default)s; "
                          "the out-of-fold threshold too)")
+    ap.add_argument("--without-twin-rule", action="store_true",
+                    help="no near-twin rule (answering.undecided_twins): the bot answers with "
+                         "the top entry of two undecided twins, as before")
     args = ap.parse_args(argv)
+    TWIN_RULE[0] = not args.without_twin_rule
     OOD_PER_KIND[0] = not args.ood_pooled
     SMALLTALK[0] = not args.without_smalltalk
     TARGET[0] = args.target_precision
@@ -845,6 +866,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"small-talk recogniser ({model.trained_on}, threshold {model.threshold}): "
               f"{cpu[0]:.0f} us CPU per question over {len(texts)} tune questions; peer: the "
               f"policy's informal-ending signal (kiwi) {cpu[1]:.0f} us")
+    twin_rows = [(q, s) for q, s in tune if s.twins]
+    print(f"near twins the question does not tell apart (top hit, tune): {len(twin_rows)} "
+          f"questions, {sum(q.target is None for q, _ in twin_rows)} out-of-domain, "
+          f"{sum(s.new_right for q, s in twin_rows if q.target)} whose top hit is right"
+          + ("" if TWIN_RULE[0] else " (rule off: --without-twin-rule)"))
     flagged = [q for q, s in tune if s.smalltalk]
     print(f"small talk flagged on tune: {sum(q.target is not None for q in flagged)} of "
           f"{sum(q.target is not None for q, _ in tune)} in-domain, "

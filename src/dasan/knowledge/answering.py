@@ -370,6 +370,51 @@ def policy_for(answerable_entries: int, variant_share: float,
     return FOREIGN_POLICY if foreign else CITY_POLICY
 
 
+# Near twins (issue 18, sixteenth session): two entries of one programme on nearly the same
+# question ("꿈나래통장, 별거중인 배우자 ..." and "꿈나래통장, 따로 사는 배우자 ..."). When the
+# runner-up is the top entry's twin, their scores are this close and the question's words do
+# not favour the top one, the bot does not pick one: it offers both as related entries. Chosen
+# on tune + G (bench_answer; 5-fold CV of the rule's settings, 5 repeats: it withholds 1.0 wrong
+# answers and 0.4 right ones a repeat; out of fold precision 0.990 -> 0.994 at coverage 0.921);
+# docs/knowledge-benchmarks.md.
+TWIN_DENSE_GAP = 0.005
+TWIN_FUSED_GAP = 0.05
+
+
+def programme(title: str) -> str | None:
+    """The programme an entry belongs to: its title's part before the first comma
+    ("꿈나래통장, 가구원 ..." -> "꿈나래통장"), None for a title without one."""
+    head, sep, _ = title.partition(",")
+    return head.strip() or None if sep else None
+
+
+def twin_candidates(top_title: str, next_title: str, dense_gap: float,
+                    fused_gap: float) -> bool:
+    """Could the runner-up be the top entry's undecided twin (:func:`undecided_twins` before
+    it reads the words): one programme, scores this close?"""
+    if abs(dense_gap) > TWIN_DENSE_GAP or abs(fused_gap) > TWIN_FUSED_GAP:
+        return False
+    prog = programme(top_title)
+    return prog is not None and prog == programme(next_title)
+
+
+def undecided_twins(query_tokens: Collection[str], top_title: str,
+                    top_tokens: Collection[str], next_title: str,
+                    next_tokens: Collection[str], dense_gap: float,
+                    fused_gap: float) -> bool:
+    """Is the runner-up a near twin of the top entry that the question does not tell apart?
+
+    Both entries belong to one programme (:func:`programme`), their raw dense cosines differ
+    by at most :data:`TWIN_DENSE_GAP` and their fused scores by at most
+    :data:`TWIN_FUSED_GAP`, and no more of the question's words are the top entry's own
+    (``top_tokens``: its title, variants and answer start, less the twin's) than the twin's
+    own. Set operations on a few dozen tokens: microseconds."""
+    if not twin_candidates(top_title, next_title, dense_gap, fused_gap):
+        return False
+    q, a, b = set(query_tokens), set(top_tokens), set(next_tokens)
+    return len(q & (a - b)) <= len(q & (b - a))
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     kind: str  # answer | related | miss | smalltalk
@@ -379,7 +424,8 @@ class Decision:
 
 def decide(hits: Sequence[tuple[float, ...]], query: str,
            policy: AnswerPolicy = DEFAULT_POLICY, reference_lead: float | None = None,
-           signals: QuerySignals | None = None, smalltalk: bool = False) -> Decision:
+           signals: QuerySignals | None = None, smalltalk: bool = False,
+           twins: bool = False) -> Decision:
     """``hits``: (raw dense cosine, :func:`coverage`, fused score, lexical score) of the best
     answerable hits, best first by fused score, copies of the first left out
     (:func:`distinct_after_first`); only the first hit's coverage and lexical score
@@ -391,7 +437,9 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
     policy does not answer. ``smalltalk``: the small-talk recogniser
     (:mod:`dasan.knowledge.smalltalk`) flags the question as chit-chat: never answered from
     the knowledge base, whatever its hits (kind ``smalltalk``: the bot replies as to small
-    talk)."""
+    talk). ``twins``: the runner-up is a near twin of the first hit that the question does
+    not tell apart (:func:`undecided_twins`): not answered with either; both are offered as
+    related entries (reason ``near_twin``)."""
     if smalltalk:
         return Decision("smalltalk", 0.0, "smalltalk")
     if not hits:
@@ -413,6 +461,8 @@ def decide(hits: Sequence[tuple[float, ...]], query: str,
                and reference_lead >= policy.reference_guard)
     if conf >= policy.threshold and cover >= policy.min_coverage and not guarded \
             and not unsigned:
+        if twins:
+            return Decision("related", conf, "near_twin")
         return Decision("answer", conf)
     if guarded and cover > 0.0 and conf >= policy.related_threshold:
         return Decision("related", conf, "reference_ahead")

@@ -26,6 +26,8 @@ from dasan.knowledge.answering import (
     distinct_after_first,
     informal_register,
     policy_for,
+    twin_candidates,
+    undecided_twins,
 )
 from dasan.knowledge.live import get_live_index
 from dasan.knowledge.search import CROSSLINGUAL, Hit, duplicate_key, is_korean
@@ -101,5 +103,15 @@ def find_answer(session: Session, query: str, today: date, k: int = SEARCH_K,
     # gets the policy fitted on foreign questions
     policy = policy_for(index.answerable_count(), index.variant_share(),
                         foreign=cross or not is_korean(query))
-    decision = decide(hits, query, policy, lead, signals)
+    # the runner-up a near twin the question does not tell apart: both offered, neither
+    # answered (the words are only read when the titles and scores make them twins)
+    twins = False
+    if len(rivals) > 1:
+        nxt, nh = rivals[1]
+        gaps = (top.dense - nh.dense, top.score - nh.score)
+        twins = twin_candidates(e.title, nxt.title, *gaps) and undecided_twins(
+            q_tokens, e.title, index.entry_words(found[0][1].id), nxt.title,
+            index.entry_words(nh.id), *gaps)
+    decision = decide(hits, query, policy, lead, signals, twins=twins)
     return FoundAnswer(decision, found)
+

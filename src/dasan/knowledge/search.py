@@ -781,6 +781,15 @@ class SearchIndex:
         vocab = self._ensure_built().vocabulary
         return sum(w in vocab for w in q) / len(q)
 
+    def entry_words(self, doc_id: DocId) -> frozenset[str]:
+        """The content words the index holds for a document: its title and Korean question
+        variants, and its answer's start when the index scores answers
+        (``IndexConfig.answer_lexical_chars``). Analysed when the document was added: no
+        morpheme analysis here (answering.undecided_twins reads them per question)."""
+        with self._lock:
+            ko = self._lex_ko[doc_id][0] if doc_id in self._lex_ko else self._lex.get(doc_id, [])
+            return frozenset(ko) | frozenset(self._ans.get(doc_id, ()))
+
     # -- scoring ---------------------------------------------------------------------------
 
     @property

@@ -9,6 +9,8 @@ from dasan.knowledge.answering import (
     decide,
     other_region,
     policy_for,
+    programme,
+    undecided_twins,
 )
 
 TODAY = date(2026, 12, 1)
@@ -267,3 +269,32 @@ def test_a_foreign_question_on_a_city_sized_kb_uses_the_policy_fitted_on_foreign
                   sig).kind == "answer"
     weak = [(0.78, 0.3, 0.5, 0.2), (0.77, 0.0, 0.48, 0.2)]
     assert decide(weak, "hello how are you", FOREIGN_POLICY, None, sig).kind != "answer"
+
+
+def test_near_twins_the_question_does_not_tell_apart_are_offered_not_answered() -> None:
+    """Two entries of one programme on nearly the same question: when their scores are as
+    close as twins' and the question's words do not favour the top one, the bot offers both
+    (related, reason near_twin) instead of answering with one."""
+    top = "꿈나래통장, 배우자와 별거중입니다. 가구원 제외가 가능한가요?"
+    twin = "꿈나래통장, 주거를 따로 하는 배우자가 있는데 가구원으로 인정되나요?"
+    other = "희망두배 청년통장, 배우자와 별거중입니다. 가구원 제외가 가능한가요?"
+    top_t, twin_t = ["꿈나래통장", "배우자", "별거", "가구원", "제외"], \
+        ["꿈나래통장", "주거", "따로", "배우자", "가구원", "인정"]
+    vague = ["꿈나래통장", "배우자", "가구원"]
+    assert programme(top) == programme(twin) == "꿈나래통장" and programme("전입신고") is None
+    assert undecided_twins(vague, top, top_t, twin, twin_t, 0.001, 0.01)
+    # scores further apart than twins', or another programme: not twins
+    assert not undecided_twins(vague, top, top_t, twin, twin_t, 0.02, 0.01)
+    assert not undecided_twins(vague, top, top_t, twin, twin_t, 0.001, 0.2)
+    assert not undecided_twins(vague, top, top_t, other, twin_t, 0.001, 0.01)
+    # a word of the question is the top entry's own (별거): it tells them apart
+    assert not undecided_twins([*vague, "별거"], top, top_t, twin, twin_t, 0.001, 0.01)
+    # ... and a word that is the twin's own keeps the bot from picking the top one
+    assert undecided_twins([*vague, "별거", "따로", "주거"], top, top_t, twin, twin_t,
+                           0.001, 0.01)
+    hits = [(0.95, 1.0, 0.98), (0.949, 0.0, 0.97)]
+    assert decide(hits, "꿈나래통장 배우자 가구원").kind == "answer"
+    d = decide(hits, "꿈나래통장 배우자 가구원", twins=True)
+    assert (d.kind, d.reason) == ("related", "near_twin")
+    # the rule never makes a question the policy would not answer into an answer
+    assert decide([(0.5, 1.0, 0.5)], "꿈나래통장", twins=True).kind != "answer"

@@ -538,3 +538,16 @@ def test_the_default_fusion_weighs_the_title_and_answer_passage() -> None:
     assert np.array_equal(fuse(pcomp, DEFAULT_WEIGHTS), fuse(pcomp, without))
     assert [h.score for h in plain.search(question, k=3)] == pytest.approx(
         [h.score for h in plain.search(question, k=3, weights=without)])
+
+
+def test_entry_words_are_the_index_own_title_variant_and_answer_words() -> None:
+    doc = SearchDoc(id="t1", title="꿈나래통장, 배우자 가구원 여부",
+                    question_variants=("별거 중인 배우자",),
+                    answer="주소가 달라도 배우자는 가구원으로 봅니다.")
+    with_answers = SearchIndex([doc], use_dense=False,
+                               config=IndexConfig(answer_lexical_chars=1000))
+    words = with_answers.entry_words("t1")
+    assert {"꿈나래통장", "배우자", "별거", "주소"} <= words
+    # an index that does not score answers holds only the title and variants
+    assert "주소" not in SearchIndex([doc], use_dense=False).entry_words("t1")
+    assert SearchIndex([doc], use_dense=False).entry_words("nope") == frozenset()
