@@ -67,8 +67,8 @@ def main() -> None:
             if args.crises and hit[i]:
                 print(f"CR\t{g}\t{sub[i]}\t{text[:160]}")
     print("group\tcrises with a rule hit\tlook-alikes with a rule hit")
-    for g, (ch, nc, la, nl) in tally.items():
-        print(f"{g}\t{ch}/{nc}\t{la}/{nl}")
+    for g, (nh, nc, la, nl) in tally.items():
+        print(f"{g}\t{nh}/{nc}\t{la}/{nl}")
     tot = [sum(v[j] for g, v in tally.items() if g != "real") for j in range(4)]
     print(f"writers\t{tot[0]}/{tot[1]}\t{tot[2]}/{tot[3]}")
     print(f"cpu {cpu:.1f} s for {len(data)} rows; load {Path('/proc/loadavg').read_text().split()[:3]}")
