@@ -69,7 +69,7 @@ _HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|
              r"|문을?\s?잠갔|(?<!게)(?<!게\s)(?<!건)(?<!건\s)(?<!것이\s)맞(?:아요|았|고|는)(?!지|\s?(?:걸까|건지|거야|말|소리))|때림|폭행함)")
 _CHILD = r"(?:(?<![가-힣])애(?=\s)|아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
 _ELDER = r"(?:할머니|할아버지|할매|할배|하르방|할망|어르신|노인|노부모|노모|치매|부모님|요양\S{0,2}|어머니(?:를|한테|께)|아버지(?:를|한테|께))"
-_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오|옴)|때리|때려|때린|때렸|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방))|(?<!구)멍(?!청|충|때|하|해)"
+_ABUSE_SIGN = (r"(?:맞(?:는|아|고|았|으시|으셨)|살려|혼자\s?(?:며칠|밤늦|밖|집에\s?있)|안\s?들어(?:와|오|옴)|때리|때려|때린|때렸|발로\s?차|방치|굶|가둬|가두|갇혀|묶어|묶|학대(?!범|죄|\s?(?:사건|혐의|처벌|예방|징후|신고\s?의무|체크|교육|연수|유형|통계|매뉴얼|정의))|(?<!구)멍(?!청|충|때|하|해)"
                r"|담뱃불|담배\s?(?:빵|자국)|폭언|(?:며칠\s?째|매일|계속|늘|맨날)\s?같은\s?옷|같은\s?옷만|밥을?\s?안\s?(?:준|줌|주)|기저귀(?:도|를)?\s?안\s?갈|(?:몇\s?시간|며칠|밤새|하루\s?종일)\s?(?:째|동안)?\s?(?:혼자|울)|어른이\s?(?:없|안\s?보)|(?:무단|장기)\s?결석|병원\S{0,2}\s?안\s?데려|씻지도\s?못|같은\s?옷만|뼈만\s?남|손을?\s?대|내쫓|세워\s?(?:두|놔|놓)|밥을?\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여))|밥도\s?(?:못\s?먹|안\s?(?:줘|주|챙|먹여)))")
 
 # (kind, subkind, pattern, imminent-by-itself)
@@ -84,7 +84,7 @@ def _rule(kind: str, sub: str, pattern: str, imminent: bool = False) -> None:
 _rule("suicide", "suicide",
       r"죽고\s?싶(?!냐)|죽어\s?(?:버리|버릴|없어지)|죽을\s?(?:생각|결심|방법|거예요|거야|래요|게요|까\s?(?:봐|해|싶))"
       r"|죽는\s?(?:방법|게\s?(?:더\s?)?(?:낫|나을|편))|죽으면\s?(?:편|다|모두|끝)|죽어도\s?(?:아무도|모를)|(?:없어져도|사라져도)\s?(?:아무도|모를)|그만\s?살"
-      r"|자살(?!\s?(?:예방|방지|률|율|골|\s?관련|\s?뉴스|\s?기사|\s?사건|\s?보도|\s?유가족|\s?위기\s?상담|폭탄|폭발|공격|테러|명소)|했|한(?!다)|당|해라|하라|을?\s?했|을?\s?한(?!다)|을?\s?함|(?:을|은)?\s?안\s?하(?:지|는|네|더|냐|나)|\s?같은|\s?따위|하는\s?(?:사람|공무원|연예인|애들|경우|사례|이유)|하는\s?(?:거|걸|것)\s?(?:을\s?)?보|이냐|\s?(?:이유|원인|소식)|\s?시도한\s?(?:사람|경우|환자)|하다(?:$|[\s.,])|하겠네|인지|일지|이\s?면죄|의\s)"
+      r"|자살(?!\s?(?:(?:바위|절벽|다리|명당)(?:이?라는|이?라고)|예방|방지|률|율|골|\s?관련|\s?뉴스|\s?기사|\s?사건|\s?보도|\s?유가족|\s?위기\s?상담|폭탄|폭발|공격|테러|명소)|했|한(?!다)|당|해라|하라|을?\s?했|을?\s?한(?!다)|을?\s?함|(?:을|은)?\s?안\s?하(?:지|는|네|더|냐|나)|\s?같은|\s?따위|하는\s?(?:사람|공무원|연예인|애들|경우|사례|이유)|하는\s?(?:거|걸|것)\s?(?:을\s?)?보|이냐|\s?(?:이유|원인|소식)|\s?시도한\s?(?:사람|경우|환자)|하다(?:$|[\s.,])|하겠네|인지|일지|이\s?면죄|의\s)"
       r"|목숨\s?을?\s?끊(?!었|은)|생을\s?마감(?!했|한)|삶을\s?(?:끝내|포기|마감|정리)|인생을\s?(?:끝내|정리)|살기\s?(?:가\s?)?싫"
       r"|살고\s?싶지\s?(?:않|가\s?않)|(?:더\s?(?:는|이상)?\s?)?(?:못\s?살겠|살\s?(?:이유|의미|자신|힘)(?:이|가|도)?\s?(?:하나도\s?|전혀\s?|정말\s?|진짜\s?|별로\s?)?없)"
       r"|살아서\s?뭐\s?(?:해|하|함)|(?<!너\s)(?<!넌\s)(?<!니\s)(?:죽을|사라질|없어질)\s?(?:래|거야|게)(?![가-힣?])(?!\s?\?)"
@@ -289,6 +289,10 @@ _NEIGHBOUR_FRAIL = re.compile(
 _NEIGHBOUR_LATELY = re.compile(
     r"(?:며칠|일주일|열흘|이틀|사흘|한\s?달)\s?(?:째\s?|동안\s?)?(?:못\s?봤|안\s?보(?:여|이|임))|거동\s?(?:이\s?)?(?:불가|못\s?하)|(?:식사|밥)(?:를|을|도)?\s?(?:못|안)\s?(?:하시|하신|하심|드시|드신|드심)|(?:요즘|요새|한동안|통|계속)\s?(?:\S+\s){0,3}?(?:안\s?보이(?:시|세|고|는|네|셔|ㄴ다|는다|염|여)|안\s?보인다|안\s?보염|인기척\s?(?:이\s?)?없|안\s?(?:나오|나와|나옴)|못\s?봤|(?:식사|밥)(?:도|를|을)?\s?안\s?(?:하|드|먹)|불이\s?안\s?켜|전화(?:도|를)?\s?안\s?받)|사람을?\s?(?:안|못)\s?만나|(?:검침|사용량)\S{0,4}\s?(?:\S+\s)?(?:계속\s?)?(?:0(?![0-9])|급감|미사용)")
 _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리|신음")
+# A neighbour unseen whose whereabouts are known (아들네 가 계신다고 하더라고요, 이사 간 세대 우편물):
+# no sign of a lonely death (twelfth pass, issue 17).
+_WHEREABOUTS_KNOWN = re.compile(r"(?:아들|딸|자식|자녀|가족|요양원|병원|시골|여행)\S{0,3}\s?(?:\S+\s)?(?:가\s?)?계신다(?:고|네|대|더라)"
+                                r"|이사\s?(?:간|가신|갔|나간)\s?(?:세대|집|사람|분|호|뒤|후)")
 
 # --- guards --------------------------------------------------------------------------------
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
@@ -344,17 +348,30 @@ _TOLD_OVER = re.compile(
     r"|감사\s?(?:인사(?:를|도)?\s?(?:드리|전하|전할|하려)|하다고\s?(?:말씀|인사)|드리려고)|고맙다고\s?(?:말씀|인사)"
     r"|이상\s?(?:없음|없습니다|없었|없어요|없다)|양호|(?:으로|로)\s?판명|종결|무사(?:하|히)|알고\s?보니|오작동"
     r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃")
-_STILL_NOW = re.compile(r"지금(?!은|\s?괜찮|\s?건강)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
+_STILL_NOW = re.compile(r"지금(?!은|\s?괜찮|\s?건강|\s?생각하면)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
 # A past event as the setting of thanks or a question (작년에 저희 집 불났을 때 도와주셨던, 교통사고
 # 났을 때 도와주신 분): the hit in a clause "…을 때" / "…던 때".
 _WHEN_BEFORE = re.compile(r"\S{0,2}?(?:았|었|였|셨)?을\s?때|던\s?(?:때|적|거|것|일)")
 
 
+# Twelfth pass (issue 17): a false alarm is over even when it comes again (화재경보 오작동 또 울림),
+# unless fire itself is named; a case worker's note of no recurrence (자해 이력 … 최근 자해 없음)
+# tells a past act as past.
+_FALSE_ALARM = re.compile(r"오작동|오경보|잘못\s?울(?:린|렸|려)")
+_REAL_FIRE = re.compile(r"불이\s?(?:났|붙|번지)|불\s?났|연기가?\s?(?:가득|나|자욱|차)|타는\s?냄새|불길")
+_CASE_NOTE = re.compile(r"이력|사례\s?관리|정기\s?면담")
+_NO_RECURRENCE = re.compile(r"(?:자해|재시도|시도|재발)\s?(?:는\s?|도\s?)?(?:없음|없었음|없습니다|없어|없었어)(?![가-힣])")
+
+
 def _told_over(view: str) -> bool:
     """Whether a message tells its event as over (its outcome, or thanks for help) with no word
-    of a danger now (:data:`_TOLD_OVER`), or talks about fiction (:data:`_FICTION`)."""
+    of a danger now (:data:`_TOLD_OVER`), talks about fiction (:data:`_FICTION`), reports a false
+    alarm or is a case note of no recurrence."""
+    if _FALSE_ALARM.search(view):  # a false alarm is over unless a fire is named after all
+        return not _REAL_FIRE.search(view)
     return bool(_FICTION.search(view)) or (
-        bool(_TOLD_OVER.search(view)) and not _STILL_NOW.search(view))
+        bool(_TOLD_OVER.search(view)) and not _STILL_NOW.search(view)) or (
+        bool(_CASE_NOTE.search(view)) and bool(_NO_RECURRENCE.search(view)))
 
 
 # A rhetorical "how much … that" (얼마나 맞고 살았으면, 오죽 힘들었으면) guesses at another's past; "if
@@ -382,7 +399,23 @@ _SUPPLY = re.compile(r"비타민|영양제|유산균|오메가|홍삼|(?:또|다
 # "지쳐 쓰러지다" (worn out: 애들 지쳐 쓰러져서 나가떨어질 때) is fatigue, not a collapse.
 _WORN_OUT = re.compile(r"(?:지쳐|피곤해서|오자마자|침대에|소파에)\s?$")
 # A task finished (과제 다 끝내고 싶어, 일 다 끝낼래) is no life ended.
-_TASK = re.compile(r"(?:과제|숙제|업무|공부|청소|설거지|빨래|시험|회의|정리|일|이거|그거|작업|게임|알바|야근)\S{0,2}\s?$")
+_TASK = re.compile(r"(?:과제|숙제|업무|공부|청소|설거지|빨래|시험|회의|정리|일|이거|그거|작업|게임|알바|야근"
+                   r"|보고서|준비|서류|프로젝트|발표|원고|논문|레포트|리포트|정산|마무리|이사|짐)\S{0,2}\s?$")
+# A last word at a change of job, school or home (회사 그만두기 전에 … 마지막 인사 메일): a farewell
+# to colleagues, unless a word of dying is there too (twelfth pass, issue 17).
+_TRANSITION = re.compile(r"퇴사|그만두|인수인계|이직|전학|졸업|은퇴|전역|송별|발령|계약\s?(?:이\s?)?만료|종강|수료|이사\s?(?:가|간|갑)")
+_DYING_WORD = re.compile(r"죽|자살|살기|사라지|없어지|끝내|유서|옥상|한강|먼저\s?(?:갈|가)|수면제|약을")
+# A fan's letdown (티켓팅 실패 나 진짜 사라질래 현생 못살아): the casual "I'll vanish" about a
+# concert or an idol, not a wish to die; the other suicide rules still hear the same message.
+_CASUAL_WISH = re.compile(r"(?:죽을|사라질|없어질)\s?(?:래|거야|게)")
+_FANDOM = re.compile(r"티켓팅|콘서트|덕질|최애|굿즈|팬미팅|팬싸|아이돌|현생")
+# A sibling's fight told to ask how to discipline (첫째가 동생 때려서 혼냈어요): no abuse by a carer.
+_SIBLING_FIGHT = re.compile(r"(?:첫째|둘째|큰애|작은애|큰아이|형|언니|누나|오빠)(?:가|이)\s?(?:\S+\s)?동생")
+_DISCIPLINE = re.compile(r"훈육|혼냈|혼내|타이르|타일러|가르치")
+# A scream on a ride or in a horror room (방탈출 공포테마 … 비명): play, not violence.
+_PLAYED_FEAR = re.compile(r"방탈출|공포\s?(?:테마|체험)|귀신의\s?집|놀이\s?기구|롤러\s?코스터|바이킹|번지")
+# A member of a group who always goes along (따라다니는 멤버): no stalker.
+_FOLLOWER_AFTER = re.compile(r"\S{0,3}\s?(?:멤버|팬|후배|조수|매니저)")
 # Someone at the door to go out together (친구가 집앞에 와서 같이 나감) is no stalker.
 _TOGETHER = re.compile(r"같이|함께|데리러|마중|놀러")
 # Bored with nowhere to go (갈 데 없어 심심해) is no eviction.
@@ -442,10 +475,15 @@ _NO_FOOD = re.compile(r"며칠|째|돈|쌀|먹을\s?(?:게|것)|형편|계속")
 # "굶어 죽겠다", "굶어 돌아가시겠다" is hyperbole (or an insult), and a diet's fast a choice, unless
 # days, money or food running out are named.
 _STARVE_HYPERBOLE = re.compile(r"굶어\s?(?:죽겠|돌아가시겠|뒤지겠|디지겠|죽을\s?것\s?같)"
-                               r"|(?:다이어트|단식|금식|간헐적|살\s?빼)[^.!?]{0,12}?굶|굶\S{0,3}\s?다이어트")
+                               r"|(?:다이어트|단식|금식|간헐적|살\s?빼)[^.!?]{0,12}?굶|굶\S{0,3}\s?다이어트"
+                               r"|굶는\s?(?:게|편이|것이)\s?(?:더\s?)?(?:나을|낫|나았)")
 # "살려줘" after a feeling ("너무 보고 싶어 살려줘", "배고파 살려줘") is hyperbole, not a cry for help.
 _HYPERBOLE = re.compile(r"보고\s?싶어|배고파|배고프|졸려|더워|추워|심심|귀여워|웃겨"
                         r"|마감|과제|숙제|시험|야근|밤새|출근|월요일|팀플|벌레|바퀴")
+# Twelfth pass (issue 17): the thing a plea is about named just after it (살려주세요 엑셀 수식이
+# 안돼요, 살려줘 과제가 안 끝나): an object or a task, not a person in danger.
+_OBJECT_AFTER = re.compile(r"[\s.!~ㅠㅜ]{0,4}(?:\S+\s)?(?:엑셀|수식|컴퓨터|노트북|파일|코드|코딩|프로그램|과제|숙제|시험|보고서|레포트|리포트"
+                           r"|ppt|피피티|프린터|와이파이|인터넷|폰이|핸드폰이|앱이|버그|에러|오류|마감)")
 # A broad distress vocabulary: the model is consulted only when one of these appears (not 약속,
 # 촛불, 불독, 불편, 따라서: captions and chores reached the model through them).
 _CUE = re.compile(
@@ -527,10 +565,22 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     before = max(0, start - 14)
     if text.startswith("살려"):
         return bool(_REVIVE.search(view, before, start)
-                    or _HYPERBOLE.search(view[max(0, start - 12):start]))
+                    or _HYPERBOLE.search(view[max(0, start - 12):start])
+                    or _OBJECT_AFTER.match(view, start + len(text)))
     end = start + len(text)
     if sub == "suicide" and "끝" in text:
         return bool(_TASK.search(view, before, start))
+    if sub == "suicide" and _CASUAL_WISH.fullmatch(text) and _FANDOM.search(view):
+        return True
+    if sub == "suicide" and text.startswith("마지막"):
+        return bool(_TRANSITION.search(view)) and not _DYING_WORD.search(view)
+    if sub in ("child", "domestic") and _SIBLING_FIGHT.search(view) and _DISCIPLINE.search(view):
+        return True
+    if sub in ("child", "elder") and _PET_SUBJECT.search(view) \
+            and not _FAMILY_WIDE.search(view) and not re.search(_ACTOR_PARTNER, view):
+        return True
+    if sub == "domestic" and "비명" in text and _PLAYED_FEAR.search(view):
+        return True
     if sub == "food" and (_DIET.search(view) or (
             _SHOPPING.search(view) and not _SHORT_OF_MONEY.search(view))):
         return True
@@ -557,7 +607,8 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
     if sub == "medical":
         return bool(_WORN_OUT.search(view, before, start))
     if sub == "stalking":
-        return bool(_ANIMAL.search(view, before, start) or _TOGETHER.search(view, end, end + 12))
+        return bool(_ANIMAL.search(view, before, start) or _TOGETHER.search(view, end, end + 12)
+                    or _FOLLOWER_AFTER.match(view, end))
     return False
 
 
@@ -606,14 +657,14 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
                     _figurative(view, sub, m.start(), m.group(0))):
                 hits.append((kind, sub, (m.start(), m.end()), imminent))
     hits.extend(_paired_hits(view))
-    if _NEIGHBOUR_WHO.search(view):
+    if _NEIGHBOUR_WHO.search(view) and not _WHEREABOUTS_KNOWN.search(view):
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
             if not _guarded(view, m.start(), m.end(), news):
                 hits.append(("neighbour", "lonely_death", (m.start(), m.end()),
                              bool(_NEIGHBOUR_URGENT.search(m.group(0)))))
-    if _NEIGHBOUR_FRAIL.search(view):
+    if _NEIGHBOUR_FRAIL.search(view) and not _WHEREABOUTS_KNOWN.search(view):
         for m in _NEIGHBOUR_LATELY.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
@@ -678,8 +729,9 @@ _PAIRS: tuple[tuple[re.Pattern[str], Callable[[str], object], str, str | None, b
 # An emergency told as over and harmless (다친 데는 없고, 재활 잘 하셔서 지금은 걸으세요, 119 와서
 # 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
 # alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
-_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:잘|하셔서|해서)"
-                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)"
+_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:다\s?)?(?:잘|하셔서|해서|하고|받고|마치)"
+                        r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|지금은\s?(?:\S+\s){1,4}?괜찮(?:아요|습니다|으세요|아졌|아\s?$)"
+                        r"|(?:갇혔|갇혀\s?있었|고립됐)다가\s?(?:\S+\s)?(?:나왔|구조|풀려|빠져)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)"
                         r"|아무도\s?안\s?다(?:치|쳤|침)|다친\s?사람은?\s?(?:없|아무도)|부상자\s?(?:는\s?)?없")
 # Violence at home whose victim is an elder (할아버지가 … 아들이 때렸다고, 어머니가 치매라) or a child
 # (나 중2인데, 조카, 걔네 아빠가 걔 …) is child or elder abuse, the kind whose playbook fits; a

@@ -706,3 +706,65 @@ def test_a_joke_denied_and_a_last_goodbye_are_heard(text: str, kind: str | None)
     as the last words or before a farewell is one, leaving early with a plan is not."""
     result = detect_crisis(text, use_model=False)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+# Twelfth pass (issue 17): the rules' look-alike families over all the writers' tune sets, each
+# beside a crisis of the same surface that still fires (docs/crisis.md).
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [  # a plea or a dying word about an object or a task
+     ("살려줘 엑셀 함수가 자꾸 오류나", None),
+     ("살려주세요 노트북이 안 켜져요 내일 발표인데", None),
+     ("살려주세요 남편이 칼을 들고 있어요", "violence"),
+     ("프로젝트 다 끝내고 싶다 진짜", None),
+     ("이제 다 끝내고 싶어요 사는 게 너무 지옥이에요", "suicide"),
+     ("콘서트 티켓팅 또 실패 나 사라질래", None),
+     ("나 진짜 사라질래 아무도 나 필요 없대", "suicide"),
+     # a farewell at a change of job, school or home
+     ("다음 주 퇴사라 팀에 마지막 인사 문자 보내려는데 문구 추천해 주세요", None),
+     ("전학 가기 전에 마지막 인사 하고 옥상에 갈 거예요", "suicide"),
+     ("마지막으로 인사하고 싶었어요 다들 잘 지내", "suicide"),
+     # the kind's word as a topic noun, a place named after it
+     ("어린이집 교사 교육에서 쓸 아동학대 징후 목록 있나요", None),
+     ("옆집 아동이 학대 당하는 것 같아요 매일 울어요", "abuse"),
+     ("자살바위라고 불리는 곳이 전망대래요", None),
+     ("자살하려고 자살바위에 왔어요", "suicide"),
+     # a sibling's fight, a pet as the "abuser", a scream on a ride, a member who follows along
+     ("둘째가 동생을 자꾸 때려서 혼냈는데 어떻게 훈육해야 하나요", None),
+     ("아빠가 동생을 자꾸 때려요", "abuse"),
+     ("우리 고양이가 간식 안 준다고 나를 물어서 매일 학대당해요", None),
+     ("놀이기구 타다가 비명 질러서 목이 다 쉬었어", None),
+     ("옆집에서 비명 소리가 들리고 물건 부서지는 소리가 나요", "violence"),
+     ("그 예능에 늘 따라다니는 멤버가 있어", None),
+     ("모르는 남자가 계속 따라다녀요", "violence"),
+     # a bad meal skipped by choice, a neighbour whose whereabouts are known
+     ("오늘 학식 너무 별로 굶는 게 나았어", None),
+     ("돈이 없어서 며칠째 굶고 있어요", "destitution"),
+     ("옆집 할머니가 요즘 안 보이셔서 여쭤보니 딸네 가 계신다고 하더라고요", None),
+     ("옆집 할머니가 요즘 안 보이시고 우편물이 쌓여 있어요", "neighbour")],
+)
+def test_look_alike_families_stay_quiet_beside_the_crisis_of_their_surface(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [  # told as over, in a call's spoken form with fillers; a lift left; a bullying looked back on
+     ("어 그 재작년에 아버지가 심장 때문에 쓰러지셨는데 음 지금은 수술 받고 괜찮으세요 그 의료비 환급 문의요", None),
+     ("아버지가 쓰러지셨어요 지금은 숨은 쉬는데 괜찮을까요 빨리 와 주세요", "emergency"),
+     ("어제 엘리베이터에 30분 갇혔다가 겨우 나왔어요 점검 요청하려고요", None),
+     ("엘리베이터에 갇혔어요 아이가 숨을 못 쉬어요", "emergency"),
+     ("중학교 때 왕따 당했었는데 지금 생각하면 웃겨 다 잊었어", None),
+     ("왕따 당했는데 지금 애들이 또 때려요", "violence"),
+     # a false alarm that comes again, a case note of no recurrence
+     ("아파트 화재경보기 오작동으로 또 울렸어요 점검 언제 와요", None),
+     ("경보기 오작동인 줄 알았는데 복도에 연기가 가득하고 불이 났어요", "emergency"),
+     ("사례관리 정기 면담: 자해 이력 있으나 최근 3개월 자해 없음", None),
+     ("정기 면담 중 어제 손목을 그었다고 말함, 자해 이력 있음", "suicide")],
+)
+def test_events_told_as_over_false_alarms_and_case_notes_are_quiet_unless_now(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
