@@ -30,19 +30,27 @@ MIN_ANSWER_CHARS = 80
 ANSWER_CHARS = 400
 
 
-def sample(tune: bool = False) -> list[dict[str, str]]:
-    """C's hold-out entries, or (``tune``) its tune split's, drawn after the hold-out's."""
+def draw_from_answers(used: set[str], n: int, seed: int, split: str) -> list[dict[str, str]]:
+    """``n`` FAQ entries with an answer of at least ``MIN_ANSWER_CHARS`` characters and an id
+    not in ``used``, stratified by programme and drawn with ``seed`` (exact-duplicate titles
+    left out): id, ``split``, programme and the answer's first ``ANSWER_CHARS`` characters, as
+    the cross-lingual writers C, D and E were given them."""
     path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
     records = load_civilappeal(path)
-    used = {r["id"] for r in crosslingual_rows(include_c=False)}
-    if tune:
-        used |= {p["id"] for p in sample()}
     strata = programme_strata(records, used,
                               lambda r: len(r.answer.strip()) >= MIN_ANSWER_CHARS)
-    n, seed, split = (N_TUNE, TUNE_SEED, "tune_c") if tune else (N_HOLDOUT, SEED, "holdout_c")
     return [{"id": r.external_id, "split": split, "program": k,
              "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}
             for k, r in stratified(strata, n, seed)]
+
+
+def sample(tune: bool = False) -> list[dict[str, str]]:
+    """C's hold-out entries, or (``tune``) its tune split's, drawn after the hold-out's."""
+    used = {r["id"] for r in crosslingual_rows(include_c=False)}
+    if tune:
+        used |= {p["id"] for p in sample()}
+        return draw_from_answers(used, N_TUNE, TUNE_SEED, "tune_c")
+    return draw_from_answers(used, N_HOLDOUT, SEED, "holdout_c")
 
 
 if __name__ == "__main__":

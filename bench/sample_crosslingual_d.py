@@ -15,10 +15,7 @@ from __future__ import annotations
 import json
 
 from bench.bench_channels import crosslingual_rows
-from bench.sample_crosslingual_c import ANSWER_CHARS, MIN_ANSWER_CHARS
-from bench.sampling import programme_strata, stratified
-from dasan.config import default_shared_data
-from dasan.knowledge.faq_source import load_civilappeal
+from bench.sample_crosslingual_c import draw_from_answers
 
 SEED = 1615
 N_HOLDOUT = 100
@@ -26,14 +23,8 @@ N_HOLDOUT = 100
 
 def sample() -> list[dict[str, str]]:
     """D's hold-out entries."""
-    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
-    records = load_civilappeal(path)
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=False)}
-    strata = programme_strata(records, used,
-                              lambda r: len(r.answer.strip()) >= MIN_ANSWER_CHARS)
-    return [{"id": r.external_id, "split": "holdout_d", "program": k,
-             "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}
-            for k, r in stratified(strata, N_HOLDOUT, SEED)]
+    return draw_from_answers(used, N_HOLDOUT, SEED, "holdout_d")
 
 
 if __name__ == "__main__":

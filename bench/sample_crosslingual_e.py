@@ -14,10 +14,7 @@ from __future__ import annotations
 import json
 
 from bench.bench_channels import crosslingual_rows
-from bench.sample_crosslingual_c import ANSWER_CHARS, MIN_ANSWER_CHARS
-from bench.sampling import programme_strata, stratified
-from dasan.config import default_shared_data
-from dasan.knowledge.faq_source import load_civilappeal
+from bench.sample_crosslingual_c import draw_from_answers
 
 SEED = 1616
 N_TUNE = 150
@@ -25,14 +22,8 @@ N_TUNE = 150
 
 def sample() -> list[dict[str, str]]:
     """E's tune entries."""
-    path = default_shared_data() / "seoul120-faq-opengov" / "civilappeal_data.csv"
-    records = load_civilappeal(path)
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=True)}
-    strata = programme_strata(records, used,
-                              lambda r: len(r.answer.strip()) >= MIN_ANSWER_CHARS)
-    return [{"id": r.external_id, "split": "tune_e", "program": k,
-             "answer": " ".join(r.answer.split())[:ANSWER_CHARS]}
-            for k, r in stratified(strata, N_TUNE, SEED)]
+    return draw_from_answers(used, N_TUNE, SEED, "tune_e")
 
 
 if __name__ == "__main__":
