@@ -107,6 +107,10 @@ BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
 BLIND_HOLDOUT4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout4.tsv"
 BLIND_HOLDOUT5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout5.tsv"
+# The blind hold-outs written after the first three, scored when their file is there: number,
+# ordinal, writer (one table for their sections and their lines under the targets).
+LATER_BLIND_HOLDOUTS = (("4", "fourth", "a fourth writer", BLIND_HOLDOUT4),
+                        ("5", "fifth", "a fifth writer", BLIND_HOLDOUT5))
 
 # A detector judges texts of one channel (None: unknown; field reports skip the second stage).
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
@@ -343,14 +347,11 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                         crisis.load_labelled(BLIND_HOLDOUT2)),
                "blind_holdout3": report("third blind, a whole day's mix, HOLD-OUT (never tuned on)",
                                         crisis.load_labelled(BLIND_HOLDOUT3))}
-    if BLIND_HOLDOUT4.is_file():
-        results["blind_holdout4"] = report(
-            "fourth blind, a whole day's mix, HOLD-OUT (never tuned on)",
-            crisis.load_labelled(BLIND_HOLDOUT4))
-    if BLIND_HOLDOUT5.is_file():
-        results["blind_holdout5"] = report(
-            "fifth blind, a whole day's mix, HOLD-OUT (never tuned on)",
-            crisis.load_labelled(BLIND_HOLDOUT5))
+    for n, ordinal, _who, path in LATER_BLIND_HOLDOUTS:
+        if path.is_file():
+            results[f"blind_holdout{n}"] = report(
+                f"{ordinal} blind, a whole day's mix, HOLD-OUT (never tuned on)",
+                crisis.load_labelled(path))
     real_text = real_rows(shared)
     if real_text["holdout"]:
         results["real_tune"] = report("real text (chatbot questions), tune split",
@@ -420,7 +421,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
     print("  blind hold-out recall per kind: " + ", ".join(
         f"{k} {b['per_kind'][k]:.2f} (peer {bp['per_kind'].get(k, 0.0):.2f})"
         for k in sorted(b["per_kind"])))
-    for n, who in (("2", "another writer"), ("3", "a third writer"), ("4", "a fourth writer")):
+    for n, who in (("2", "another writer"), ("3", "a third writer"),
+                   *((n, who) for n, _ordinal, who, _path in LATER_BLIND_HOLDOUTS)):
         if f"blind_holdout{n}" not in results:
             continue
         b2 = results[f"blind_holdout{n}"]["dasan (rules+model)"]
