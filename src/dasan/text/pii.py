@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 
 from dasan.errors import Invalid
 from dasan.text import (
@@ -138,13 +137,7 @@ def _ascii_digits(s: str) -> str:
     return "".join(str(int(ch)) for ch in s if ch.isdigit())
 
 
-def _valid_birth(yymmdd: str, gender: str) -> bool:
-    century = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900}.get(gender, 2000)
-    try:
-        date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
-    except ValueError:
-        return False
-    return True
+_valid_birth = pii_rrn.valid_birth  # one birth-date check for every resident-number shape
 
 
 def _luhn(number: str) -> bool:

@@ -93,7 +93,8 @@ class Run(NamedTuple):
     digits: str
 
 
-def _valid_birth(yymmdd: str, gender: str) -> bool:
+def valid_birth(yymmdd: str, gender: str) -> bool:
+    """``yymmdd`` is a real date in the century the first back digit ``gender`` names."""
     century = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900}.get(gender, 2000)
     try:
         date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
@@ -181,7 +182,7 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
         if count != 13:
             continue
         digits = "".join(runs[k].digits for k in picked)
-        if not _valid_birth(digits[:6], digits[6]):
+        if not valid_birth(digits[:6], digits[6]):
             continue
         ends = [e for k in picked for e in runs[k].ends]
         kind = _kind(foreign, digits[6])
@@ -205,14 +206,14 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
         if i in used or any(run.start < runs[j].ends[-1] and runs[j].start < run.ends[-1]
                             for j in used):
             continue
-        if len(run.digits) == 6 and _valid_birth(run.digits, "1"):
+        if len(run.digits) == 6 and valid_birth(run.digits, "1"):
             nxt = next((k for k in range(i + 1, len(runs))
                         if runs[k].start >= run.ends[-1] and len(runs[k].digits) == 1), None)
             if nxt is not None and _gap_ok(text, run.ends[-1], runs[nxt].start, 14) and \
                     runs[nxt].start - run.ends[-1] >= 0 and _joined(text, run.ends[-1],
                                                                     runs[nxt].start):
                 g = runs[nxt].digits
-                if _valid_birth(run.digits, g):
+                if valid_birth(run.digits, g):
                     yield _kind(foreign, g), run.start, runs[nxt].ends[-1], \
                         f"{run.digits}-{g}******"
                     used.update((i, nxt))
@@ -237,7 +238,7 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
             yield _kind(foreign, run.digits[0]), run.start, run.ends[-1], \
                 f"{run.digits[0]}******"
             used.add(i)
-        elif len(run.digits) == 7 and _valid_birth(run.digits[:6], run.digits[6]) and (
+        elif len(run.digits) == 7 and valid_birth(run.digits[:6], run.digits[6]) and (
                 not birth_cue or "-" in text[run.ends[5]:run.ends[6]]):
             # the front half and the first back digit in one run (사 삼 영 사 이 오-1, 6208152)
             yield _kind(foreign, run.digits[6]), run.start, run.ends[-1], \
@@ -373,7 +374,7 @@ def _thirteen(text: str, runs: list[Run]) -> Iterator[Candidate]:
             continue
         digits = "".join(runs[k].digits for k in picked)
         ends = [e for k in picked for e in runs[k].ends]
-        if digits[6] not in "12345678" or not _valid_birth(digits[:6], digits[6]):
+        if digits[6] not in "12345678" or not valid_birth(digits[:6], digits[6]):
             continue
         said = text[runs[i].start:ends[12]]
         spoken = sum(not ch.isascii() for ch in said if ch.isalnum()) >= 6
