@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import shutil
 import socket
@@ -124,8 +125,20 @@ async def sipp_caller(scenario: Path, target_port: int) -> AsyncIterator[asyncio
         await proc.wait()
 
 
+def gateway_rtp_base() -> int:
+    """An even first RTP port for a test gateway, below the kernel's ephemeral range
+    (32768-60999 here) and in a slice of its own per test worker. Every port a sipp phone or
+    caller binds comes from `free_udp_port`/`free_media_port`, i.e. from that ephemeral range;
+    a gateway whose RTP range lay inside it could bind a port already handed to a sipp that had
+    not started yet (this worker's or the other's), and that phone then never answered."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    slot = int(worker) % 4 if worker.isdigit() else 0
+    low = 20000 + slot * 3000  # slices of 3000 ports in 20000-31999; a range spans 200
+    return random.randrange(low, low + 2800, 2)
+
+
 def voice_settings(tmp_path: Path, **overrides: object) -> VoiceSettings:
-    base = random.randrange(30000, 60000, 2)
+    base = gateway_rtp_base()
     values: dict[str, object] = dict(
         host="127.0.0.1", port=0, rtp_host="127.0.0.1", rtp_port_min=base,
         rtp_port_max=base + 200, prompt_dir=tmp_path.parent / "voice-prompts",
