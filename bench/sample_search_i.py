@@ -1,0 +1,29 @@
+"""Pick the FAQ entries of search set I (bench/data/search_holdout_i.jsonl), a sixth hold-out
+written blind, in the seventeenth session, with out-of-domain questions of its own (other
+cities' services and chit-chat, as H's).
+
+A fixed-seed sample of the real Seoul 120 FAQ drawn like H's (``sample_search_c.draw``): every
+entry any question set under bench/data targets is excluded, I's own file is left out of the
+exclusions so the draw stays what I's writer was given. Prints one JSON line per entry for the
+question writer: `uv run --frozen python -m bench.sample_search_i`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bench.sample_search_c import draw
+
+SEED = 2029
+N = 150
+# Sets written after I's draw, left out of its exclusions.
+LATER_SETS = ("search_holdout_i.jsonl",)
+
+
+def sample() -> list[dict[str, str]]:
+    return draw(N, SEED, LATER_SETS)
+
+
+if __name__ == "__main__":
+    for p in sample():
+        print(json.dumps(p, ensure_ascii=False))
