@@ -59,6 +59,7 @@ from dasan.knowledge.answering import (
     ANSWER_FEATURES,
     COVERAGE_ANSWER_CHARS,
     LEXICAL_POLICY,
+    PREVIOUS_CITY_POLICY,
     TWO_STAGE_POLICY,
     AnswerCalibration,
     AnswerPolicy,
@@ -880,6 +881,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("  tune at the operating point:")
     table(tune, {"peer: shipped until today (2-stage, 0.425)": [
                      outcome(TWO_STAGE_POLICY, q, s) for q, s in tune],
+                 "peer: shipped until the 17th session (+cover)": [
+                     outcome(PREVIOUS_CITY_POLICY, q, s) for q, s in tune],
                  "Dasan, shipped policy": [outcome(shipped, q, s) for q, s in tune],
                  "Dasan, policy fitted this run": [outcome(fitted, q, s) for q, s in tune]})
     if args.tune_only:
@@ -889,6 +892,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"peer: agreement, no guard ({AGREEMENT_THRESHOLD})": (UNGUARDED_POLICY, True),
         f"peer: current threshold (agreement {AGREEMENT_THRESHOLD})": (CURRENT_POLICY, True),
         "peer: shipped until today (2-stage, 0.425)": (TWO_STAGE_POLICY, False),
+        "peer: shipped until the 17th session (+cover)": (PREVIOUS_CITY_POLICY, False),
         "Dasan, shipped policy (this KB's size)": (shipped, False),
         "Dasan, policy fitted this run": (fitted, False),
     }
