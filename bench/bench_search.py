@@ -32,7 +32,10 @@ entries, ``bench/sample_search_f.py``, written in the fifteenth session by a fou
 with 40 other cities' and 40 chit-chat questions of its own that bench_answer counts as
 out-of-domain: reported only); hold-out H (``bench/data/search_holdout_h.jsonl``, sixteenth
 session, ``bench/sample_search_h.py``: the same again by a fifth writer, with 40 other cities'
-and 80 chit-chat questions of its own: reported only); plus paraKQC general
+and 80 chit-chat questions of its own: reported only); hold-out I
+(``bench/data/search_holdout_i.jsonl``, seventeenth session, ``bench/sample_search_i.py``: the
+same again by a sixth writer, committed after the city answer policy was switched, so that it
+measures that policy fresh: reported only); plus paraKQC general
 paraphrase recall (one sentence of each 10-sentence set indexed, the others used as queries).
 Tune set G (``bench/data/search_tune_g.jsonl``, fifteenth session: 300 citizen + 100 spoken
 questions about 300 entries no other set targets, and 80 out-of-domain lines, written blind the
@@ -102,11 +105,12 @@ HOLDOUT_D = DATA / "search_holdout_d.jsonl"
 HOLDOUT_E = DATA / "search_holdout_e.jsonl"
 HOLDOUT_F = DATA / "search_holdout_f.jsonl"
 HOLDOUT_H = DATA / "search_holdout_h.jsonl"
+HOLDOUT_I = DATA / "search_holdout_i.jsonl"
 # The blind hold-outs, in the order they were written: name, split, file. Every report that
 # prints them reads this list (bench_answer too).
 BLIND_HOLDOUTS = (("C", "holdout_c", HOLDOUT_C), ("D", "holdout_d", HOLDOUT_D),
                   ("E", "holdout_e", HOLDOUT_E), ("F", "holdout_f", HOLDOUT_F),
-                  ("H", "holdout_h", HOLDOUT_H))
+                  ("H", "holdout_h", HOLDOUT_H), ("I", "holdout_i", HOLDOUT_I))
 # Tune sets written blind (fifteenth session onwards): name, split, file. A writer who never
 # saw the search, the variants or any other set wrote each about FAQ entries no other set
 # targets: citizen and spoken questions (kind "citizen" / "spoken"), and out-of-domain lines

@@ -22,7 +22,8 @@ SEED = 1915
 N = 150
 # Sets written after F's draw (this session's), left out of its exclusions.
 LATER_SETS = ("search_holdout_f.jsonl", "search_tune_g.jsonl", "search_holdout_h.jsonl",
-              "crosslingual_tune_e.jsonl")
+              "crosslingual_tune_e.jsonl", "search_holdout_i.jsonl",
+              "crosslingual_holdout_f.jsonl")
 
 
 def sample() -> list[dict[str, str]]:

@@ -17,7 +17,8 @@ from bench.sample_search_c import draw
 SEED = 1917
 N = 150
 # Sets written after H's draw, left out of its exclusions.
-LATER_SETS = ("search_holdout_h.jsonl", "crosslingual_tune_e.jsonl")
+LATER_SETS = ("search_holdout_h.jsonl", "crosslingual_tune_e.jsonl", "search_holdout_i.jsonl",
+              "crosslingual_holdout_f.jsonl")
 
 
 def sample() -> list[dict[str, str]]:
