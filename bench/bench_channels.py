@@ -375,6 +375,9 @@ CROSSLINGUAL_B = (PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_b.jsonl",
 # tuned on
 CROSSLINGUAL_C = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_c.jsonl"
 CROSSLINGUAL_D = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_d.jsonl"
+# hold-out F (seventeenth session): written blind by two writers, the same way, about
+# bench/sample_crosslingual_f.py's 150 entries (none of A-E's); measured, never tuned on
+CROSSLINGUAL_F = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_f.jsonl"
 # its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
 CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
 # tune set E: written blind by two writers who never saw the search, the entries drawn by
@@ -387,8 +390,9 @@ SITUATION_SPLITS = ("tune_c", "tune_e")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C (tune and hold-out), E (tune) and D when they are
+def crosslingual_rows(include_c: bool = True, include_d: bool = True,
+                      include_f: bool = True) -> list[dict[str, str]]:
+    """The rows of sets A and B, and of C (tune and hold-out), E (tune), D and F when they are
     there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
@@ -397,6 +401,8 @@ def crosslingual_rows(include_c: bool = True, include_d: bool = True) -> list[di
                   if p.is_file()]
     if include_d and CROSSLINGUAL_D.is_file():
         paths.append(CROSSLINGUAL_D)
+    if include_f and CROSSLINGUAL_F.is_file():
+        paths.append(CROSSLINGUAL_F)
     for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
@@ -490,7 +496,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d", "tune_e")}
+                           "holdout_d", "tune_e", "holdout_f")}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -551,7 +557,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             h1, h5 = hits(r, splits[s])
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
-    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
+    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d", "holdout_f") if show_holdout_b
                                   else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
@@ -660,7 +666,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
               for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d", "tune_e")}
+                           "holdout_d", "tune_e", "holdout_f")}
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
         return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
@@ -712,7 +718,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
-    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d") if show_holdout_b
+    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d", "holdout_f") if show_holdout_b
                                   else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
