@@ -54,6 +54,9 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
 - fifth blind hold-out ``bench/data/crisis_blind_holdout5.tsv`` (sixteenth session, the same
   brief, a new writer, written after the study's threshold had been seen on the first four);
   never tuned on;
+- sixth blind hold-out ``bench/data/crisis_blind_holdout6.tsv`` (seventeenth session, the same
+  brief, a new writer, committed before the seventeenth session's rule changes were merged:
+  230 crises and 225 look-alikes); never tuned on;
 - real public text: candidate rows of the songys chatbot questions (``../shared/data``), labelled
   by hand in ``bench/data/crisis_real_chatbot.tsv`` (text read from the shared data by row, with
   its own tune and hold-out splits; skipped without the data);
@@ -107,10 +110,12 @@ BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
 BLIND_HOLDOUT4 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout4.tsv"
 BLIND_HOLDOUT5 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout5.tsv"
+BLIND_HOLDOUT6 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout6.tsv"
 # The blind hold-outs written after the first three, scored when their file is there: number,
 # ordinal, writer (one table for their sections and their lines under the targets).
 LATER_BLIND_HOLDOUTS = (("4", "fourth", "a fourth writer", BLIND_HOLDOUT4),
-                        ("5", "fifth", "a fifth writer", BLIND_HOLDOUT5))
+                        ("5", "fifth", "a fifth writer", BLIND_HOLDOUT5),
+                        ("6", "sixth", "a sixth writer", BLIND_HOLDOUT6))
 
 # A detector judges texts of one channel (None: unknown; field reports skip the second stage).
 Detector = Callable[[list[str], str | None], list[tuple[bool, str | None]]]
