@@ -274,6 +274,16 @@ def demo(
             typer.echo(f"generated {n:,} consultations over {days} days from {start}")
         else:
             typer.echo(f"history already present: {existing:,} consultations")
+    from dasan.complaints.geo import GU_FILE, maps_dir
+
+    if not (maps_dir() / GU_FILE).is_file():
+        os.environ.setdefault("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
+        config.get_settings.cache_clear()
+        if config.get_settings().complaints_approximate_geo:
+            typer.echo(f"no district boundaries at {maps_dir()}: field reports are placed in "
+                       "the district of the nearest known place (approximate, about 9 in 10 "
+                       "land in their own district; no dong). Set DASAN_SHARED_DATA to the "
+                       "folder with seoul-maps/ for the real boundaries")
     with session_scope() as session:
         from dasan.complaints.demo_reports import seed_demo_reports, use_district_desk
 

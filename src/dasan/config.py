@@ -155,6 +155,10 @@ class Settings(BaseSettings):
     complaints_nearest_metres: float = Field(
         default=300.0, ge=0, description="a point this close to a district goes to it"
     )
+    complaints_approximate_geo: bool = Field(
+        default=False, description="without the seoul-maps boundaries, place field reports in "
+        "the district whose office is nearest (approximate; `dasan demo` on a machine without "
+        "seed data turns it on)")
     complaints_duplicate_metres: float = Field(default=50.0, ge=0)
     complaints_duplicate_hours: float = Field(default=72.0, ge=0)
     complaints_photo_dir: Path = Field(default=PROJECT_ROOT / "var" / "complaints" / "photos")

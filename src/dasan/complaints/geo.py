@@ -8,6 +8,11 @@ is a plain STRtree lookup. The rules for points that fall in no polygon:
 - inside Korea, within `nearest_metres` of a district (a sliver between polygons, the river bank,
   a pin dropped just over the city line): the nearest district (`geo_rule = "nearest"`);
 - farther from Seoul, or outside Korea: refused with a clear error.
+
+Without the boundary files, `complaints_approximate_geo` (set by `dasan demo` on a machine
+without seed data) places a point in the district whose office is nearest
+(:mod:`dasan.complaints.approximate_districts`; `geo_rule = "approximate"`, no dong); otherwise
+every lookup is refused with `geo_data_missing`.
 """
 
 from __future__ import annotations
@@ -85,16 +90,17 @@ class GeoIndex:
     """The 25 gu and 467 dong polygons with an STRtree each."""
 
     def __init__(self, gu_features: list[dict], dong_features: list[dict], *,
-                 nearest_metres: float = 300.0) -> None:
+                 nearest_metres: float = 300.0, approximate: bool = False) -> None:
         self.nearest_metres = nearest_metres
+        self.approximate = approximate  # known places' Voronoi cells, not boundaries
         self.gu_codes = [f["properties"]["SIG_CD"] for f in gu_features]
         self.gu_names = [f["properties"]["SIG_KOR_NM"] for f in gu_features]
         self.gu_eng_names = [f["properties"].get("SIG_ENG_NM") or "" for f in gu_features]
         self.dong_codes = [f["properties"]["EMD_CD"] for f in dong_features]
         self.dong_names = [f["properties"]["EMD_KOR_NM"] for f in dong_features]
         self.dong_eng_names = [f["properties"].get("EMD_ENG_NM") or "" for f in dong_features]
-        self.gu_geoms = np.array([self._planar(f) for f in gu_features])
-        self.dong_geoms = np.array([self._planar(f) for f in dong_features])
+        self.gu_geoms = np.array([self._planar(f) for f in gu_features], dtype=object)
+        self.dong_geoms = np.array([self._planar(f) for f in dong_features], dtype=object)
         shapely.prepare(self.gu_geoms)
         shapely.prepare(self.dong_geoms)
         self.gu_tree = STRtree(self.gu_geoms)
@@ -167,6 +173,8 @@ class GeoIndex:
                     "reports inside the city of Seoul only",
                 )
             gu, dist, rule = int(nearest[0][0]), float(nearest[1][0]), "nearest"
+        if self.approximate:
+            rule = "approximate"
         code = self.gu_codes[gu]
         dong_code = dong_name = None
         for d in self.dong_tree.query(point, predicate="intersects"):
@@ -182,9 +190,12 @@ class GeoIndex:
         return Place(code, self.gu_names[gu], dong_code, dong_name, rule, dist)
 
     def centroids(self) -> list[tuple[str, float, float]]:
-        """(dong code, lat, lon) of a point surely inside each dong (for tests and benches)."""
+        """(dong code, lat, lon) of a point surely inside each dong (for tests and benches);
+        (district code, lat, lon) of each district where no dong is known."""
         out = []
-        for code, geom in zip(self.dong_codes, self.dong_geoms, strict=True):
+        codes, geoms = ((self.dong_codes, self.dong_geoms) if self.dong_codes
+                        else (self.gu_codes, self.gu_geoms))
+        for code, geom in zip(codes, geoms, strict=True):
             p = shapely.point_on_surface(geom)
             out.append((code, float(shapely.get_y(p)) / KY, float(shapely.get_x(p)) / KX))
         return out
@@ -199,6 +210,47 @@ def _index_for(folder: str, nearest_metres: float) -> GeoIndex:
     return GeoIndex.from_dir(Path(folder), nearest_metres=nearest_metres)
 
 
+@lru_cache(maxsize=2)
+def _approximate_index(nearest_metres: float) -> GeoIndex:
+    from dasan.complaints.approximate_districts import district_features
+
+    return GeoIndex(district_features(), [], nearest_metres=nearest_metres, approximate=True)
+
+
 def geo_index() -> GeoIndex:
-    """The process-wide index (built once per data folder)."""
-    return _index_for(str(maps_dir()), get_settings().complaints_nearest_metres)
+    """The process-wide index (built once per data folder); the approximate one when the
+    boundaries are missing and `complaints_approximate_geo` is on."""
+    settings = get_settings()
+    folder = maps_dir()
+    if settings.complaints_approximate_geo and not (folder / GU_FILE).is_file():
+        return _approximate_index(settings.complaints_nearest_metres)
+    return _index_for(str(folder), settings.complaints_nearest_metres)
+
+
+def boundary_layer(layer: str) -> bytes | None:
+    """The citizen map's GeoJSON layer ("gu" or "dong"): the boundary file as shipped; for
+    "gu" without it and with `complaints_approximate_geo`, the approximate districts (each
+    feature marked `approximate`); None when there is neither."""
+    path = maps_dir() / {"gu": GU_FILE, "dong": DONG_FILE}[layer]
+    if path.is_file():
+        return _layer_file(str(path))
+    if layer == "gu" and get_settings().complaints_approximate_geo:
+        return _approximate_layer()
+    return None
+
+
+@lru_cache(maxsize=4)
+def _layer_file(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _approximate_layer() -> bytes:
+    from dasan.complaints.approximate_districts import district_features
+
+    features = district_features()
+    for f in features:
+        f["properties"]["approximate"] = True
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False).encode()
+

@@ -112,6 +112,10 @@ def request_view(request: ServiceRequest, service: ComplaintService, agencies: d
         # Placed from a written address: lat/long is a point inside the dong (or gu), not the
         # spot; say so (an extension field, as the spec allows for jurisdictions).
         view["location_precision"] = request.geo_rule.removeprefix("address_")
+    elif request.geo_rule == "approximate":
+        # Placed without the district boundaries (a demo without seed data): the district is
+        # the nearest known place's (complaints.approximate_districts), not a boundary lookup.
+        view["location_precision"] = "approximate"
     return view
 
 

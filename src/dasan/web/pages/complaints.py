@@ -4,8 +4,6 @@ gu/dong GeoJSON for the map, photos, the district desk and the supervisor's over
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,21 +27,16 @@ from dasan.web.templating import citizen_language, request_language, templates
 router = APIRouter(include_in_schema=False)
 
 
-@lru_cache(maxsize=4)
-def _geojson(path: str) -> bytes:
-    return Path(path).read_bytes()
-
-
 @router.get("/report/geo/{layer}.geojson")
 def geojson(layer: str) -> Response:
-    """The shipped boundaries (read from the shared data folder, never copied)."""
-    files = {"gu": geo.GU_FILE, "dong": geo.DONG_FILE}
-    if layer not in files:
+    """The shipped boundaries (read from the shared data folder, never copied), or the
+    approximate districts where a demo runs without them (complaints.geo.boundary_layer)."""
+    if layer not in ("gu", "dong"):
         raise NotFound("no such layer")
-    path = geo.maps_dir() / files[layer]
-    if not path.is_file():
+    body = geo.boundary_layer(layer)
+    if body is None:
         raise NotFound("boundary data is not installed (DASAN_SHARED_DATA)")
-    return Response(_geojson(str(path)), media_type="application/geo+json",
+    return Response(body, media_type="application/geo+json",
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
