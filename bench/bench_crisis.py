@@ -470,7 +470,26 @@ def score_new_set(path: Path) -> dict[str, Any]:
     print(f"imminent crises flagged imminent: {sum(f for f, i in imm if i)}/{sum(i for _, i in imm)}"
           f"; other crises flagged imminent: {sum(f for f, i in imm if not i)}/"
           f"{sum(not i for _, i in imm)}")
+    print_sources(rows, flagged)
     return out
+
+
+def print_sources(rows: Sequence[tuple[str, str, bool, str]],
+                  flagged: Sequence[crisis.CrisisResult | None]) -> None:
+    """Which part of the detector flagged each row, per kind: the crises found and the
+    look-alikes flagged by the rules, the first classifier (``model``) and the stage."""
+    sources = ("rule", "model", "stage")
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # by source, then n
+    for r, (_text, kind, _imm, _ch) in zip(flagged, rows, strict=True):
+        t = tally[kind]
+        t[3] += 1
+        if r is not None and r.crisis and r.source in sources:
+            t[sources.index(r.source)] += 1
+    print(f"{'kind':12} {'rows':>5} {'rule':>5} {'model':>6} {'stage':>6} {'missed/quiet':>13}")
+    for kind in (*crisis.KINDS, "none"):
+        if kind in tally:
+            t = tally[kind]
+            print(f"{kind:12} {t[3]:5} {t[0]:5} {t[1]:6} {t[2]:6} {t[3] - sum(t[:3]):13}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
