@@ -3,10 +3,10 @@
 Run: ``uv run --frozen python -m bench.crisis_writer_study`` (needs ``../shared/data``;
 scikit-learn at study time only). Options pick the stage's features and budgets.
 
-**Writers.** The tune sets come from thirteen writers: the packaged tune set with the casual
+**Writers.** The tune sets come from fourteen writers: the packaged tune set with the casual
 register rows and the stage's look-alike families (``crisis_data``; the tuners), the casual tune
-set (a tuner), and eleven helpers who never saw the detector (``crisis_blind_tune.tsv`` ...
-``crisis_blind_tune11.tsv``). Real text: the rows of the *tune* hash
+set (a tuner), and twelve helpers who never saw the detector (``crisis_blind_tune.tsv`` ...
+``crisis_blind_tune12.tsv``). Real text: the rows of the *tune* hash
 of every Korean source of the shared data (:func:`dasan.text.crisis_gate.real_tune_rows`): the
 labelled ones (songys crises; the hand-labelled real look-alikes of ``crisis_real_sources.tsv``'s
 tune split) and a sample of the unlabelled ones (non-crises). No hold-out file and no row of the
