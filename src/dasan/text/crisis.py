@@ -318,6 +318,11 @@ _JOKE = re.compile(r"농담(?!\s?(?:이\s?)?(?:아니|아님|아닌|아냐|아�
 # self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed
 # crisis costs more than an agent's second (docs/crisis.md, "casual register").
 _LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|허허|호호|lol)")
+# A laugh denied (장난 아니고 진심으로, 웃을 때가 아니고, 근데 진짜임, 진심이었음): the laugh masks the
+# crisis it is said beside, as a joke denied does (thirteenth pass, issue 17: laughter kept the
+# rules silent on 30 crises of blind sets 1-11, seven of them with such a denial).
+_LAUGH_DENIED = re.compile(r"진심(?:으로|이었|임|이야|이에요)|진짜임|진짜로\s?하는|웃긴\s?(?:거|게)\s?아니|웃을\s?(?:때|일)가?\s?아니"
+                           r"|장난\s?아니|근데\s?진짜(?:임|야|예요|에요|로)")
 # A news report (a bombing, a charge, casualties counted, a reporting verb) speaks of other
 # people far away: its 자살 폭탄, 폭행 혐의, 폭력으로 11명이 사망 are no citizen's crisis. Real news
 # sentences and comments (bench/data/crisis_real_sources.tsv, tune split) raised a third of the
@@ -345,7 +350,7 @@ _REPORTED = re.compile(
 # 심리물) speaks of a character: no writer's crisis names a story, and the window guard above is
 # passed by the polite verbs such questions end in (있습니다, 궁금해요).
 _FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽|팟캐스트|에피소드|회차"
-                      r"|(?:드라마|영화|예능)(?:에서|\s?속)|장면\s?(?:이\s?)?(?:나왔|나오더|봤)")
+                      r"|(?:드라마|영화|예능)(?:에서|\s?속)|장면\s?(?:이\s?)?(?:나왔|나오더)")
 # A question asked ahead of a danger (가스 냄새가 난다 싶으면 어디로 … 미리 알아두려고요): no danger now
 # (thirteenth pass, issue 17); a word of now keeps the hits.
 _AHEAD = re.compile(r"다\s?싶으면|미리\s?알아\s?두|알아\s?두려|대비(?:해서|하려고|하려구)")
@@ -566,7 +571,7 @@ def _guarded(view: str, start: int, end: int, news: bool = False, grave: bool = 
     """True when the hit sits in talk about the topic (or a joke), not the speaker's state.
     A ``grave`` hit (suicide means, plan, place, a self-harm act) is not silenced by laughter."""
     window = view[max(0, start - 16):end + 16]
-    if _JOKE.search(view) or (not grave and _LAUGH.search(view)) \
+    if _JOKE.search(view) or (not grave and _LAUGH.search(view) and not _LAUGH_DENIED.search(view)) \
             or _REPORTED.match(view, end, end + 24) \
             or _GENERIC_AFTER.match(view, end, end + 12):
         return True
@@ -689,7 +694,7 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
-            if not _guarded(view, m.start(), m.end(), news):
+            if not _guarded(_PET_WORD.sub(_blank, view), m.start(), m.end(), news):
                 hits.append(("neighbour", "lonely_death", (m.start(), m.end()),
                              bool(_NEIGHBOUR_URGENT.search(m.group(0)))))
     if _NEIGHBOUR_FRAIL.search(view) and not _WHEREABOUTS_KNOWN.search(view):
@@ -731,6 +736,15 @@ _FIGHT_NOISE = re.compile(r"(?:싸우는|싸움|다투는|고함|때리는)\s?�
 _BREAK_NOISE = re.compile(r"(?:유리|그릇|접시|물건)\S{0,2}\s?(?:가\s?|이\s?)?(?:깨지는|부서지는|던지는|깨는)\s?소리|비명")
 _FAMILY_WIDE = re.compile(_ACTOR_FAMILY + r"|삼촌|사촌|친척|계부|새아빠")
 _PARTNER_OR_FAMILY = re.compile(_ACTOR_PARTNER + "|" + _ACTOR_FAMILY)
+
+
+# A pet left alone is a sign of its owner unseen (그 집 강아지가 며칠째 짖어요, 고양이만 창문에서 울어요),
+# not talk about animals (_ABOUT): blanked when a neighbour's sign is guarded (thirteenth pass).
+_PET_WORD = re.compile(r"강아지|고양이|반려\S{0,2}")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
 
 
 def _dating_or_domestic(view: str) -> str:

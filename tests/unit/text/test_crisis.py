@@ -803,3 +803,21 @@ def test_a_new_writers_look_alike_families_stay_quiet_beside_the_crisis_of_their
         text: str, kind: str | None) -> None:
     result = detect_crisis(text, use_model=False)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [  # a laugh denied masks the crisis beside it; a laugh alone still marks hyperbole
+     ("ㅋㅋ 요즘 사라지고 싶다는 생각만 해 장난 아니고 진심으로", "suicide"),
+     ("울 아빠가 ㅋㅋ 아 웃을 때가 아니고 가슴이 아프다고 쓰러지셨어", "emergency"),
+     ("시험 망해서 죽고 싶다 ㅋㅋ 웃기지", None),
+     # a pet left alone is a sign of its owner unseen; a pet's noise alone is a complaint
+     ("옆집 강아지가 며칠째 계속 짖는데 할머니는 안 보이세요", "neighbour"),
+     ("옆집 강아지가 며칠째 계속 짖어서 시끄러워요 관리실에 민원 넣으려고요", None),
+     ("옆집 할머니가 강아지 데리고 며칠째 여행 가셨대요", None)],
+)
+def test_a_laugh_denied_and_a_pet_left_alone_are_heard(text: str, kind: str | None) -> None:
+    """Laughter keeps the rules silent as hyperbole unless it is denied (장난 아니고 진심으로,
+    웃을 때가 아니고); a neighbour's pet crying for days is a sign, not talk about animals."""
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
