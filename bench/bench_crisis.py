@@ -43,6 +43,10 @@ reports, with look-alikes such as 배고파 죽겠어요, 죽전역, 한강 다�
   (emergencies told vaguely, violence told calmly or mid-question, suicide hints; noise quarrels,
   clinic questions, fire-safety checks, game and sports slang as look-alikes; eleventh pass);
   scored first;
+- a twelfth blind tune set ``bench/data/crisis_blind_tune12.tsv`` by another such helper
+  (crises told with ordinary words or none, indirect, calm, third-person or buried in questions;
+  hyperbole, cooking, games, vaccines, news, dramas, courts, service questions, calm past events
+  and complaints as look-alikes; thirteenth pass); scored first;
 - second blind hold-out ``bench/data/crisis_blind_holdout2.tsv`` (everyday register on all five
   channels, about half crises over all six kinds and half look-alikes), written by yet another
   helper who had never seen the detector, its rules, data or tests; never tuned on;
@@ -105,6 +109,7 @@ BLIND_TUNE8 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune8.tsv"
 BLIND_TUNE9 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune9.tsv"
 BLIND_TUNE10 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune10.tsv"
 BLIND_TUNE11 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune11.tsv"
+BLIND_TUNE12 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_tune12.tsv"
 BLIND_HOLDOUT = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout.tsv"
 BLIND_HOLDOUT2 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout2.tsv"
 BLIND_HOLDOUT3 = PROJECT_ROOT / "bench" / "data" / "crisis_blind_holdout3.tsv"
@@ -346,6 +351,8 @@ def bench_crisis(shared: Path | None = None) -> dict[str, Any]:
                                       crisis.load_labelled(BLIND_TUNE10)),
                "blind_tune11": report("written blind (vague emergencies, calm violence, suicide hints), eleventh tune set",
                                       crisis.load_labelled(BLIND_TUNE11)),
+               "blind_tune12": report("written blind (crises in ordinary words, keyword look-alikes), twelfth tune set",
+                                      crisis.load_labelled(BLIND_TUNE12)),
                "blind_holdout": report("blind everyday register, HOLD-OUT split (never tuned on)",
                                        crisis.load_labelled(BLIND_HOLDOUT)),
                "blind_holdout2": report("second blind everyday register, HOLD-OUT (never tuned on)",
@@ -475,7 +482,26 @@ def score_new_set(path: Path) -> dict[str, Any]:
     print(f"imminent crises flagged imminent: {sum(f for f, i in imm if i)}/{sum(i for _, i in imm)}"
           f"; other crises flagged imminent: {sum(f for f, i in imm if not i)}/"
           f"{sum(not i for _, i in imm)}")
+    print_sources(rows, flagged)
     return out
+
+
+def print_sources(rows: Sequence[tuple[str, str, bool, str]],
+                  flagged: Sequence[crisis.CrisisResult | None]) -> None:
+    """Which part of the detector flagged each row, per kind: the crises found and the
+    look-alikes flagged by the rules, the first classifier (``model``) and the stage."""
+    sources = ("rule", "model", "stage")
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # by source, then n
+    for r, (_text, kind, _imm, _ch) in zip(flagged, rows, strict=True):
+        t = tally[kind]
+        t[3] += 1
+        if r is not None and r.crisis and r.source in sources:
+            t[sources.index(r.source)] += 1
+    print(f"{'kind':12} {'rows':>5} {'rule':>5} {'model':>6} {'stage':>6} {'missed/quiet':>13}")
+    for kind in (*crisis.KINDS, "none"):
+        if kind in tally:
+            t = tally[kind]
+            print(f"{kind:12} {t[3]:5} {t[0]:5} {t[1]:6} {t[2]:6} {t[3] - sum(t[:3]):13}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -64,7 +64,7 @@ _ACTOR_FAMILY = (r"(?:남편|아내|와이프|아빠|아버지|엄마|어머니|
                  r"|시어머니|시아버지|동거인|배우자|그\s?사람|그놈|그\s?남자|그\s?여자)")
 _ACTOR_PARTNER = (r"(?:남자\s?친구|남친|여자\s?친구|여친|애인|전\s?남편|전\s?아내|사귀던\s?사람"
                   r"|데이트하는\s?사람|만나는\s?사람|사귀는\s?사람|헤어진\s?(?:사람|남자|여자|남친|여친|남자\s?친구|여자\s?친구))")
-_HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|머리채를?\s?잡|뺨을?\s?(?:때|맞|쳤|치)|주먹으로\s?(?:때|치|쳤)|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?(?:졸|조릅|조르(?:고|는|려|더)|조를)|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버(?:리|린|릴|려)|집어\s?던지|할퀴"
+_HIT_VERB = (r"(?:때려|때리|때렸|때린|때릴|손찌검|멱살을?\s?잡|머리채를?\s?잡|뺨을?\s?(?:때|맞|쳤|치)|주먹으로\s?(?:때|치|쳤)|폭행(?!\s?(?:사건|혐의|죄|범|사실|논란|의혹))|칼을?\s?들(?!고\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|써는|썬|자르|다지|다듬|반죽|생선|회\s?(?:뜨|떠)))|목을?\s?(?:졸|조릅|조르(?:고|는|려|더)|조를)|목\s?졸|죽이(?:겠|려|ㄹ|겠다)|죽여\s?버(?:리|린|릴|려)|집어\s?던지|할퀴"
              r"|죽인다|밀치|(?:(?<![가-힣])|(?<=[을를]))던지|행패|협박|위협|가만\s?(?:안|두지\s?않)|손을?\s?대|발로\s?(?:차|찼|참)|맞을\s?(?:거|것|까)\s?(?:같|봐)|감금|가둬|가두"
              r"|문을?\s?잠갔|(?<!게)(?<!게\s)(?<!건)(?<!건\s)(?<!것이\s)맞(?:아요|았|고|는)(?!지|\s?(?:걸까|건지|거야|말|소리))|때림|폭행함)")
 _CHILD = r"(?:(?<![가-힣])애(?=\s)|아이|애기|아기|애가|애를|아동|유아|어린이|초등학생|동생|조카|손주|어린\s?딸|어린\s?아들)"
@@ -153,7 +153,7 @@ _rule("violence", "dating", _ACTOR_PARTNER + r"(?:이|가|한테|에게)?[^.!?]{
 _rule("violence", "domestic",
       r"(?<![^게]에)(?<![^게]에\s)맞고\s?(?:있|살았|살아|지내)|맞는\s?게\s?일상|매일\s?맞|(?:한테|에게)\s?(?:매일|자꾸|계속|맨날|또)?\s?맞(?:아요|았|고|아(?![가-힣?])(?!\s?\?))"
       r"|(?<!쌍방)(?<!성)폭행(?!범|죄|\s?혐의|\s?사건|\s?사실|\s?논란|\s?의혹|한\s?(?:게|거|건|것|놈|사람|남자|범인)|\s?(?:으로|죄로)\s?(?:잡혀|구속|체포|입건|기소|처벌))|폭력\s?(?:때문에|피해로|을\s?당|당하|에\s?시달)|(?:" + _ACTOR_FAMILY + "|" + _ACTOR_PARTNER + r"|배우자|가정)\S{0,2}\s?폭력\s?으로|폭력을?\s?(?:휘두르|당했)|행패|비명|물건\s?(?:을\s?)?(?:부수|부서지|깨지|던지)"
-      r"|목을?\s?(?:조릅|조르(?:고|는|려|더)|조를|졸라|졸랐)|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|자르))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
+      r"|목을?\s?(?:조릅|조르(?:고|는|려|더)|조를|졸라|졸랐)|칼\s?(?:을\s?)?들고(?!\s?(?:\S{1,4}\s)?(?:요리|과일|수박|사과|고기|손질|채소|야채|깎|썰|써는|썬|자르|다지|다듬|반죽|생선|회\s?(?:뜨|떠)))|목을?\s?졸|살려\s?(?:주세요|줘|달라)|숨어\s?있|문을?\s?(?:두드리|부수|따고)|문\s?(?:을\s?)?열라고"
       r"|(?:들어오려고|쳐들어\s?(?:왔|와|온|오))|(?:때리는|패는|부수는)\s?소리")
 _rule("violence", "school",
       r"(?:학교|같은\s?반|반|학원)\s?(?:애들|애|친구들?|선배들?|형들?|누나들?|언니들?)(?:이|가)\s?(?:\S+\s){0,3}?(?:때려|때리|때렸|돈을?\s?뺏|괴롭혀|괴롭히)|"
@@ -291,8 +291,15 @@ _NEIGHBOUR_LATELY = re.compile(
 _NEIGHBOUR_URGENT = re.compile(r"썩|시체|악취|파리|신음")
 # A neighbour unseen whose whereabouts are known (아들네 가 계신다고 하더라고요, 이사 간 세대 우편물):
 # no sign of a lonely death (twelfth pass, issue 17).
+# Thirteenth pass: where they went said with a verb of having gone (요양원에 들어가셔서, 아드님이랑
+# 여행 가셨대요, 자녀분 댁에 다녀오시는 중), a move out (이사를 나가면서 우편물을 안 바꿔서), or their
+# welfare checked with the family (안부는 가족에게 확인했습니다): not "went, and then …" (가셨다가,
+# 가셨는데), which tells what came after.
 _WHEREABOUTS_KNOWN = re.compile(r"(?:아들|딸|자식|자녀|가족|요양원|병원|시골|여행)\S{0,3}\s?(?:\S+\s)?(?:가\s?)?계신다(?:고|네|대|더라)"
-                                r"|이사\s?(?:간|가신|갔|나간)\s?(?:세대|집|사람|분|호|뒤|후)")
+                                r"|이사\s?(?:간|가신|갔|나간)\s?(?:세대|집|사람|분|호|뒤|후)"
+                                r"|(?:아들|딸|아드님|따님|자식|자녀|가족|요양원|요양\s?병원|병원|시골|여행|해외|친척|고향)\S{0,4}\s?(?:\S+\s){0,2}?"
+                                r"(?:가셨(?:대|다고|다네|더라|어요|습니다)|들어가(?:셨|셔서|신\s?(?:지|뒤|후))|다녀오(?:시는\s?중|신다고|셨다고)|입원하(?:셨대|셨다고|셔서))"
+                                r"|이사\s?(?:를\s?)?나가(?:면서|셔서|서|셨)|안부\S{0,2}\s?(?:\S+\s){0,2}?확인(?:했|됐|되었|함)")
 
 # --- guards --------------------------------------------------------------------------------
 # Talk *about* a topic (a service, the news, a drama) is not a crisis...
@@ -311,6 +318,11 @@ _JOKE = re.compile(r"농담(?!\s?(?:이\s?)?(?:아니|아님|아닌|아냐|아�
 # self-harm act (약 다 먹었어 ㅋㅋ, 옥상이야 ㅎㅎ): people mask those with a laugh, and a missed
 # crisis costs more than an agent's second (docs/crisis.md, "casual register").
 _LAUGH = re.compile(r"[ㅋㅎ]{2}|[😂🤣😆😹]|(?<![가-힣])(?:크크|키키|하하|히히|허허|호호|lol)")
+# A laugh denied (장난 아니고 진심으로, 웃을 때가 아니고, 근데 진짜임, 진심이었음): the laugh masks the
+# crisis it is said beside, as a joke denied does (thirteenth pass, issue 17: laughter kept the
+# rules silent on 30 crises of blind sets 1-11, seven of them with such a denial).
+_LAUGH_DENIED = re.compile(r"진심(?:으로|이었|임|이야|이에요)|진짜임|진짜로\s?하는|웃긴\s?(?:거|게)\s?아니|웃을\s?(?:때|일)가?\s?아니"
+                           r"|장난\s?아니|근데\s?진짜(?:임|야|예요|에요|로)")
 # A news report (a bombing, a charge, casualties counted, a reporting verb) speaks of other
 # people far away: its 자살 폭탄, 폭행 혐의, 폭력으로 11명이 사망 are no citizen's crisis. Real news
 # sentences and comments (bench/data/crisis_real_sources.tsv, tune split) raised a third of the
@@ -337,7 +349,11 @@ _REPORTED = re.compile(
 # A crisis word in a message about fiction (소설 쓰는 중인데 주인공이 스토킹 당하는 설정, 스토커 나오는
 # 심리물) speaks of a character: no writer's crisis names a story, and the window guard above is
 # passed by the polite verbs such questions end in (있습니다, 궁금해요).
-_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽|팟캐스트|에피소드|회차")
+_FICTION = re.compile(r"소설|주인공|등장\s?인물|웹툰|시나리오|대본|극\s?중|스릴러|심리물|작품\s?속|꿈에서|꿈속|악몽|팟캐스트|에피소드|회차"
+                      r"|(?:드라마|영화|예능)(?:에서|\s?속)|장면\s?(?:이\s?)?(?:나왔|나오더)")
+# A question asked ahead of a danger (가스 냄새가 난다 싶으면 어디로 … 미리 알아두려고요): no danger now
+# (thirteenth pass, issue 17); a word of now keeps the hits.
+_AHEAD = re.compile(r"다\s?싶으면|미리\s?알아\s?두|알아\s?두려|대비(?:해서|하려고|하려구)")
 # An event told as over (tenth pass, issue 17): its outcome said (지금은 건강하세요, 다 지나가서 괜찮아요,
 # 음식 냄새로 판명 이상 없음, 정상 공급 확인, 오작동), or thanks for the help it got (감사 인사 드리고
 # 싶어서요): a past fire, collapse, bullying or cut-off recounted calmly to thank or to ask. Over the
@@ -347,7 +363,11 @@ _TOLD_OVER = re.compile(
     r"지금은?\s?(?:\S+\s){0,5}?(?:건강|다\s?나|회복|퇴원|안전하게|잘\s?(?:살|지내)|무사)|금방\s?깨어나|깨어나셨|다\s?(?:나았|지나(?:갔|가서|간)|잊었|수리하고)"
     r"|감사\s?(?:인사(?:를|도)?\s?(?:드리|전하|전할|하려)|하다고\s?(?:말씀|인사)|드리려고)|고맙다고\s?(?:말씀|인사)"
     r"|이상\s?(?:없음|없습니다|없었|없어요|없다)|양호|(?:으로|로)\s?판명|종결|무사(?:하|히)|알고\s?보니|오작동"
-    r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃")
+    r"|정상\s?(?:공급|작동|가동)|(?:방금|이미|다)\s?(?:입금|납부)\s?했|생각하면\s?웃"
+    # thirteenth pass: recovered after (쓰러지셨다가 회복하셔서), in rehab now, reconciled, an
+    # event dated years back (5년 전 일이고)
+    r"|(?:셨|었|았|였)다가\s?(?:\S+\s)?(?:회복|완쾌|나으)|지금은\s?(?:\S+\s){0,3}?재활\s?중|화해(?:했|하셨|함)"
+    r"|(?:\d+|몇|한|두|세|네|다섯|십)\s?(?:년|달|개월)\s?(?:전|지난)\s?(?:일|얘기|이야기)(?:이고|이에요|입니다|인데|이라)")
 _STILL_NOW = re.compile(r"지금(?!은|\s?괜찮|\s?건강|\s?생각하면)|당장|살려|도와\s?주세요|(?<![가-힣])또\s|다시\s|무서워|무서워요|무섭")
 # A past event as the setting of thanks or a question (작년에 저희 집 불났을 때 도와주셨던, 교통사고
 # 났을 때 도와주신 분): the hit in a clause "…을 때" / "…던 때".
@@ -370,7 +390,7 @@ def _told_over(view: str) -> bool:
     if _FALSE_ALARM.search(view):  # a false alarm is over unless a fire is named after all
         return not _REAL_FIRE.search(view)
     return bool(_FICTION.search(view)) or (
-        bool(_TOLD_OVER.search(view)) and not _STILL_NOW.search(view)) or (
+        bool(_TOLD_OVER.search(view) or _AHEAD.search(view)) and not _STILL_NOW.search(view)) or (
         bool(_CASE_NOTE.search(view)) and bool(_NO_RECURRENCE.search(view)))
 
 
@@ -409,6 +429,16 @@ _DYING_WORD = re.compile(r"죽|자살|살기|사라지|없어지|끝내|유서|�
 # concert or an idol, not a wish to die; the other suicide rules still hear the same message.
 _CASUAL_WISH = re.compile(r"(?:죽을|사라질|없어질)\s?(?:래|거야|게)")
 _FANDOM = re.compile(r"티켓팅|콘서트|덕질|최애|굿즈|팬미팅|팬싸|아이돌|현생")
+# 목을 매다 over a goal (시험에 목을 매고, 취업에 목을 매고) is to stake everything on it, and 목 매달
+# 판 over a task (보고서 때문에) is hyperbole; a thing to hang from is none of these (문고리에 목을
+# 매려고). Thirteenth pass (issue 17).
+_STAKED_ON = re.compile(r"(?:시험|취업|합격|성적|공부|입시|승진|대학|자격증|점수|면접|공시|고시|학점|스펙|실적|매출"
+                        r"|연애|결혼|주식|코인|대회|경기|인기|외모|조회수|팔로워)\S{0,2}?에(?:만|다|다가)?\s?(?:\S+\s)?$"
+                        r"|(?:보고서|과제|숙제|시험|마감|야근|팀플|발표|논문|프로젝트|레포트|리포트)\S{0,2}\s?(?:때문에|땜에|때매)\s?(?:\S+\s)?$")
+# A landlord's paperwork over a tenant's arrears (세입자가 월세를 두 달 밀려서 내용증명 …): no
+# eviction of the speaker; a tenant unreachable or unseen is heard by the neighbour rules.
+_LANDLORD = re.compile(r"세입자(?:가|분이|분께서|께서|들이)|임대(?:를|업)?\s?(?:하|합|놓)|임대인|건물주|집주인(?:인데|입니다|이에요)")
+_PAPERWORK = re.compile(r"내용\s?증명|명도|소송|지급\s?명령|계약\s?해지|양식|서식")
 # A sibling's fight told to ask how to discipline (첫째가 동생 때려서 혼냈어요): no abuse by a carer.
 _SIBLING_FIGHT = re.compile(r"(?:첫째|둘째|큰애|작은애|큰아이|형|언니|누나|오빠)(?:가|이)\s?(?:\S+\s)?동생")
 _DISCIPLINE = re.compile(r"훈육|혼냈|혼내|타이르|타일러|가르치")
@@ -541,7 +571,7 @@ def _guarded(view: str, start: int, end: int, news: bool = False, grave: bool = 
     """True when the hit sits in talk about the topic (or a joke), not the speaker's state.
     A ``grave`` hit (suicide means, plan, place, a self-harm act) is not silenced by laughter."""
     window = view[max(0, start - 16):end + 16]
-    if _JOKE.search(view) or (not grave and _LAUGH.search(view)) \
+    if _JOKE.search(view) or (not grave and _LAUGH.search(view) and not _LAUGH_DENIED.search(view)) \
             or _REPORTED.match(view, end, end + 24) \
             or _GENERIC_AFTER.match(view, end, end + 12):
         return True
@@ -572,6 +602,8 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
         return bool(_TASK.search(view, before, start))
     if sub == "suicide" and _CASUAL_WISH.fullmatch(text) and _FANDOM.search(view):
         return True
+    if sub == "suicide" and text.startswith("목") and "매" in text:
+        return bool(_STAKED_ON.search(view, max(0, start - 16), start))
     if sub == "suicide" and text.startswith("마지막"):
         return bool(_TRANSITION.search(view)) and not _DYING_WORD.search(view)
     if sub in ("child", "domestic") and _SIBLING_FIGHT.search(view) and _DISCIPLINE.search(view):
@@ -592,7 +624,8 @@ def _figurative(view: str, sub: str, start: int, text: str) -> bool:
         return True
     if sub in ("child", "elder") and _CELEBRATED.search(text):
         return True
-    if sub == "eviction" and _WILL_PAY.search(view, end):
+    if sub == "eviction" and (_WILL_PAY.search(view, end) or (
+            _LANDLORD.search(view) and _PAPERWORK.search(view))):
         return True
     if sub in ("child", "elder"):
         return bool(_INJECTION.search(text) or _BIRTHMARK.match(view, end, end + 24)) or (
@@ -661,7 +694,7 @@ def _rule_hits(view: str) -> list[tuple[str, str, tuple[int, int], bool]]:
         for m in _NEIGHBOUR_SIGN.finditer(view):
             if news is None:
                 news = _reads_as_news(view)
-            if not _guarded(view, m.start(), m.end(), news):
+            if not _guarded(_PET_WORD.sub(_blank, view), m.start(), m.end(), news):
                 hits.append(("neighbour", "lonely_death", (m.start(), m.end()),
                              bool(_NEIGHBOUR_URGENT.search(m.group(0)))))
     if _NEIGHBOUR_FRAIL.search(view) and not _WHEREABOUTS_KNOWN.search(view):
@@ -705,6 +738,15 @@ _FAMILY_WIDE = re.compile(_ACTOR_FAMILY + r"|삼촌|사촌|친척|계부|새아�
 _PARTNER_OR_FAMILY = re.compile(_ACTOR_PARTNER + "|" + _ACTOR_FAMILY)
 
 
+# A pet left alone is a sign of its owner unseen (그 집 강아지가 며칠째 짖어요, 고양이만 창문에서 울어요),
+# not talk about animals (_ABOUT): blanked when a neighbour's sign is guarded (thirteenth pass).
+_PET_WORD = re.compile(r"강아지|고양이|반려\S{0,2}")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def _dating_or_domestic(view: str) -> str:
     return "dating" if re.search(_ACTOR_PARTNER, view) else "domestic"
 
@@ -729,7 +771,7 @@ _PAIRS: tuple[tuple[re.Pattern[str], Callable[[str], object], str, str | None, b
 # An emergency told as over and harmless (다친 데는 없고, 재활 잘 하셔서 지금은 걸으세요, 119 와서
 # 데려갔대요): an account or a question after the fact, not a call for help now. The speaker
 # alone unhurt (저는 다친 데 없는데 엄마가 …) is not that.
-_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:다\s?)?(?:잘|하셔서|해서|하고|받고|마치)"
+_HARM_OVER = re.compile(r"(?<!저는\s)(?<!나는\s)(?<!난\s)(?<!전\s)다친\s?(?:데|곳|사람)(?:는|은|도)?\s?(?:하나도\s?)?없|재활\s?(?:을\s?)?(?:다\s?|열심히\s?|꾸준히\s?)?(?:잘|하셔서|해서|하고|받고|마치)"
                         r"|지금은\s?(?:다\s?)?(?:괜찮|걸으|나았|멀쩡|회복)|지금은\s?(?:\S+\s){1,4}?괜찮(?:아요|습니다|으세요|아졌|아\s?$)"
                         r"|(?:갇혔|갇혀\s?있었|고립됐)다가\s?(?:\S+\s)?(?:나왔|구조|풀려|빠져)|119\S{0,2}\s?(?:가\s?)?와서\s?(?:\S+\s)?(?:데려갔|실어\s?갔)"
                         r"|아무도\s?안\s?다(?:치|쳤|침)|다친\s?사람은?\s?(?:없|아무도)|부상자\s?(?:는\s?)?없")

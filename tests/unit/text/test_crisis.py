@@ -768,3 +768,56 @@ def test_events_told_as_over_false_alarms_and_case_notes_are_quiet_unless_now(
         text: str, kind: str | None) -> None:
     result = detect_crisis(text, use_model=False)
     assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+# Thirteenth pass (issue 17): the rules' look-alike families of blind tune set 12 (a new writer),
+# each beside a crisis of the same surface that still fires (docs/crisis.md).
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [  # 목을 매다 over a goal or a task, not a thing to hang from
+     ("이번 학기 성적에 목을 매고 있어요 장학금 받아야 해서", None),
+     ("베란다 난간에 목을 매려고 줄을 샀어요", "suicide"),
+     ("과제 때문에 목 매달 판이야 내일 마감", None),
+     ("빚 때문에 목 매달고 싶어요", "suicide"),
+     # a neighbour's absence explained, not "went, and then …"
+     ("윗집 할머니 우편물이 쌓여 있어서 여쭤보니 따님 댁에 다녀오시는 중이래요", None),
+     ("앞집 할아버지 우유가 쌓여 있었는데 아드님이랑 여행 가셨대요", None),
+     ("옆집 할아버지가 병원에 다녀오신다더니 일주일째 안 보이고 우편물이 쌓여요", "neighbour"),
+     # told as over: recovered, reconciled; a word of now keeps the hit
+     ("어머니가 작년에 쓰러지셨다가 회복하셔서 지금은 산책도 다니세요 검진 문의드려요", None),
+     ("어머니가 쓰러지셨다가 회복하셨는데 방금 또 쓰러지셨어요", "emergency"),
+     ("어릴 때 아빠한테 맞았는데 지금은 화해했어요", None),
+     ("남편이랑 화해했는데 어제 또 때렸어요", "violence"),
+     # a scene watched on screen; a question asked ahead of a danger
+     ("드라마에서 엄마가 딸 때리는 장면 나왔는데 연기 잘하더라", None),
+     ("드라마 보는데 갑자기 술 취한 남편이 들어와서 나를 때렸어요", "violence"),
+     ("불 났다 싶으면 어디로 먼저 전화해야 하는지 미리 알아두려고요", None),
+     ("불 났다 싶으면 어쩌나 했는데 지금 진짜 불이 났어요 연기가 가득해요", "emergency"),
+     # a landlord's paperwork over a tenant's arrears; a knife at work in a kitchen
+     ("상가 세입자가 월세를 세 달 밀려서 내용증명 양식이 필요해요", None),
+     ("세입자인데 월세 두 달 밀려서 집주인이 소송한대요 나가라고 해요", "destitution"),
+     ("칼국수 집에서 칼 들고 면 써는 거 구경했어", None),
+     ("남편이 칼 들고 문 앞에 서 있어요", "violence")],
+)
+def test_a_new_writers_look_alike_families_stay_quiet_beside_the_crisis_of_their_surface(
+        text: str, kind: str | None) -> None:
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [  # a laugh denied masks the crisis beside it; a laugh alone still marks hyperbole
+     ("ㅋㅋ 요즘 사라지고 싶다는 생각만 해 장난 아니고 진심으로", "suicide"),
+     ("울 아빠가 ㅋㅋ 아 웃을 때가 아니고 가슴이 아프다고 쓰러지셨어", "emergency"),
+     ("시험 망해서 죽고 싶다 ㅋㅋ 웃기지", None),
+     # a pet left alone is a sign of its owner unseen; a pet's noise alone is a complaint
+     ("옆집 강아지가 며칠째 계속 짖는데 할머니는 안 보이세요", "neighbour"),
+     ("옆집 강아지가 며칠째 계속 짖어서 시끄러워요 관리실에 민원 넣으려고요", None),
+     ("옆집 할머니가 강아지 데리고 며칠째 여행 가셨대요", None)],
+)
+def test_a_laugh_denied_and_a_pet_left_alone_are_heard(text: str, kind: str | None) -> None:
+    """Laughter keeps the rules silent as hyperbole unless it is denied (장난 아니고 진심으로,
+    웃을 때가 아니고); a neighbour's pet crying for days is a sign, not talk about animals."""
+    result = detect_crisis(text, use_model=False)
+    assert result.kind == kind and result.crisis is (kind is not None), result
