@@ -971,10 +971,16 @@ _ROOM_RE = re.compile(
 # 노원구 중계동 은빛마을 2단지 205동: a complex's block said with its 동 and no 호
 _COMPLEX_BLOCK_RE = re.compile(
     rf"(?<![가-힣\w])(?:(?:{_SIGUNGU}[ \t]+)?{_EMD}[ \t]+)?"
-    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?\d{1,2}[ \t]?단지[ \t]?"
-    r"\d{1,4}[ \t]?동(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
+    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?(?P<block>\d{1,2}[ \t]?단지[ \t]?"
+    r"\d{1,4}[ \t]?동)(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
     r"(?:[ \t]?\d{1,5}[ \t]?호)?"
 )
+# A block and a flat said with no complex's name, road or district before them in the sentence
+# (101동 1702호 사는 사람인데요, 저희 아파트 102동 1504호 앞, 아파트 3단지 304동 802호): every
+# blind writer left these unlabelled - they name no home anyone outside the complex can find.
+_NO_COMPLEX_BEFORE = re.compile(
+    r"(?:^|[.!?\n]|\][ \t]?)[ \t]*(?:(?:저희|우리|제|내|그|이|저|같은)[ \t]?)?"
+    r"(?:아파트[ \t]?)?(?:\d{1,2}[ \t]?단지[ \t]?)?$")
 _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
 _LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
                             rf"{_DETAIL}")
@@ -1076,6 +1082,8 @@ def _address_in(text: str) -> Iterator[Candidate]:
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
+        if raw[0].isdigit() and _NO_COMPLEX_BEFORE.search(text, 0, m.start()):
+            continue  # 저희 아파트 102동 1504호 앞 복도: a block and a flat of no named complex
         yield "address", m.start(), m.end(), _digits_to_stars(raw)
     if "호" in text:
         for m in _WING_UNIT_RE.finditer(text):
@@ -1087,6 +1095,8 @@ def _address_in(text: str) -> Iterator[Candidate]:
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "단지" in text:
         for m in _COMPLEX_BLOCK_RE.finditer(text):
+            if _NO_COMPLEX_BEFORE.search(text, 0, m.start("block")):
+                continue  # 아파트 3단지 304동 802호 관리사무소: no complex is named
             if m.group(0)[-1] == "호" or _HOME_CUE.search(
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):

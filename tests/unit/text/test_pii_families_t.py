@@ -1,0 +1,38 @@
+"""Issue 12, session 17: families written from tune set T1's misses and false masks and from
+probes in other words - each with the look-alikes that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find
+
+
+def _of(kind: str, text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "저희 아파트 102동 1504호 앞 복도에 누수가 있어요",
+        "101동 1702호 사는 사람인데요 연락 주세요",
+        "아파트 3단지 304동 802호 관리사무소에 연락했어요",
+        "[민원] 우리 아파트 105동 903호 앞 가로등이 나갔어요",
+    ],
+)
+def test_a_block_and_flat_of_no_named_complex_stay(text: str) -> None:
+    assert _of("address", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("래미안 아파트 105동 1502호 사는데요", "105동 1502호"),
+        ("헬리오시티 312동 2104호 보일러 교체요", "312동 2104호"),
+        ("노원구 중계동 은빛마을 2단지 205동이요", "은빛마을 2단지 205동"),
+        ("은평구 통일로 684 힐스테이트 105동 1204호", "105동 1204호"),
+    ],
+)
+def test_a_block_and_flat_after_a_complex_name_are_masked(text: str, address: str) -> None:
+    assert any(address in found for found in _of("address", text))
