@@ -473,3 +473,61 @@ def self_named_banmal(text: str) -> Iterator[Candidate]:
         if all(ch in GIVEN_SYLLABLES for ch in name) and name not in NOT_NAMES and (
                 name not in common_word_set()):
             yield "name", m.start("n"), m.end("n"), name[0] + "*"
+
+
+# A given name said alone where only a person's name stands: called out at the start of a
+# message (수현아 엄마 주민센터 왔는데, [문자] 다솔아 나 지금), or before a parent's word that says
+# whose parent is meant (연우 아빠랑, 지우 엄마, 길동 아빠가). The 아/야 must fit the name's last
+# syllable (수현아, 현수야); a common word (친구야, 아가야, 동네 엄마) never counts.
+_VOCATIVE_RE = re.compile(
+    r"(?:^|[.!?\n][ \t]*|[\])>][ \t]*|(?:ㅇㅇ|ㅎㅇ|야|어|응|엉|아)[ \t,]+)"
+    r"(?P<n>[가-힣]{2})(?P<v>아|야)(?=[ \t,.!?~]|$)"
+    # not a verb's 아야/어야 (일해야 되는데, 가야 해)
+    r"(?![ \t]*(?:되|돼|하|해|할|했|겠|지|만|죠|지요))")
+_PARENT_OF_RE = re.compile(
+    r"(?:^|(?<=[ \t,]))(?P<n>[가-힣]{2})[ \t](?:엄마|아빠|어머니|아버지|어머님|아버님)"
+    r"(?:가|는|랑|하고|한테|께서|도|가요|예요|에요|이에요|인데요|이랑|와|과|요|,|(?![가-힣]))")
+# Words before a parent's word that make it someone's else than a child's (우리 엄마, 새 아빠)
+_NOT_CHILD_BEFORE = re.compile(r"(?:우리|저희|제|내|니|너희|친|새|시|외|옆집|동네|학교|반)[ \t]*$")
+
+
+def _child_name(name: str) -> bool:
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    if not all(ch in GIVEN_SYLLABLES for ch in name) or name in NOT_NAMES or (
+            name in _CALLED_WORDS):
+        return False
+    tag = _model()[4].get(name, "")
+    # kiwi's proper nouns are mostly names (수현, 연우, 지우); a rare common noun may be one (다솔)
+    return tag.startswith("NNP") or name not in common_word_set() and (
+        not tag or tag.startswith("NNG:2"))
+
+
+def _proper_noun(word: str) -> bool:
+    from dasan.text.pii_name_model import _model
+
+    return _model()[4].get(word, "").startswith("NNP")
+
+
+# Words called out like a name that are none (아가야, 여보야, 얘들아)
+_CALLED_WORDS = frozenset(str.split("아가 여보 자기 얘들 애들 친구 동생 아들 엄마 아빠 언니 오빠 "
+                                    "누나 형아 이모 삼촌 고모 애기 아기 강아 사장 선배 후배"))
+
+
+def given_names_alone(text: str) -> Iterator[Candidate]:
+    """A child's or friend's given name called out (수현아) or before its parent (연우 아빠)."""
+    if "아" in text or "야" in text:
+        for m in _VOCATIVE_RE.finditer(text):
+            name = m.group("n")
+            final = (ord(name[-1]) - 0xAC00) % 28 != 0  # the last syllable ends in a consonant
+            if (m.group("v") == "아") == final and _child_name(name):
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"
+    if "엄마" in text or "아빠" in text or "어머" in text or "아버" in text:
+        for m in _PARENT_OF_RE.finditer(text):
+            name = m.group("n")
+            # only a word kiwi knows as a proper noun: an unknown one before 엄마 is as often a
+            # group's or a place's (the looser test added a false mask on kept-back T2)
+            if _child_name(name) and _proper_noun(name) and not _NOT_CHILD_BEFORE.search(
+                    text, 0, m.start()):
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"

@@ -36,3 +36,38 @@ def test_a_block_and_flat_of_no_named_complex_stay(text: str) -> None:
 )
 def test_a_block_and_flat_after_a_complex_name_are_masked(text: str, address: str) -> None:
     assert any(address in found for found in _of("address", text))
+
+
+def _names(text: str) -> list[str]:
+    return _of("name", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[문자] 수현아 엄마 주민센터 왔는데 도장 필요하대", "수현"),
+        ("다솔아 나 지금 통화 중이야 잠깐만", "다솔"),
+        ("[카톡] ㅇㅇ 현수야 내일 구청 같이 갈래?", "현수"),
+        ("연우 아빠랑 주차 때문에 다툼이 있었어요", "연우"),
+        ("우리 아랫집 길동 아빠가 또 담배를 피워요", "길동"),
+    ],
+)
+def test_a_given_name_called_out_or_before_its_parent_is_masked(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "아가야 울지 마",
+        "여보야 나 늦어",
+        "친구야 고마워",
+        "일해야 되는데 졸려",
+        "우리 엄마가 아파요",
+        "새 아빠랑 살아요",
+        "아이 엄마가 신청했어요",
+        "초보 아빠 교실 신청이요",
+    ],
+)
+def test_words_called_out_or_before_a_parent_stay(text: str) -> None:
+    assert _names(text) == []
