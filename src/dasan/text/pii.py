@@ -1500,7 +1500,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
-    pii_names.self_named_banmal, pii_names.given_names_alone,
+    pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     _given_then_full,
     pii_name_model.scored_names,

@@ -531,3 +531,53 @@ def given_names_alone(text: str) -> Iterator[Candidate]:
             if _child_name(name) and _proper_noun(name) and not _NOT_CHILD_BEFORE.search(
                     text, 0, m.start()):
                 yield "name", m.start("n"), m.end("n"), name[0] + "*"
+
+
+# A foreign resident's one-word name in Hangul after a word that says a person follows
+# (몽골 학생 바트자르갈이, 외국인 주민 아나스타시아 씨, 일하는 수실라가, 친구 어르헝이랑):
+# three syllables or more, a word no dictionary or name-free text knows, with a particle or an
+# honorific after it.
+_PERSON_BEFORE = (r"학생|주민|친구|동료|직원|근로자|노동자|유학생|연수생|외국인|이웃|며느리|사위"
+                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사")
+_FOREIGN_ONE_WORD_RE = re.compile(
+    rf"(?:^|(?<=[ \t]))(?:{_PERSON_BEFORE})[ \t]+(?P<n>[가-힣]{{3,6}}?)"
+    r"(?:이가|이는|이를|이랑|이하고|이도|이한테|이가요|이|가|은|는|을|를|랑|하고|도|한테|에게|의"
+    r"|[ \t]?씨|[ \t]?님)(?![가-힣])")
+
+
+def one_word_foreign_names(text: str) -> Iterator[Candidate]:
+    """A foreign resident's name of one unknown word after a person's word (학생 하산이)."""
+    if not any(cue in text for cue in ("학생", "주민", "친구", "동료", "직원", "근로자", "노동자",
+                                       "연수생", "외국인", "이웃", "며느리", "사위", "와이프",
+                                       "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
+                                       "동포", "국적", "세입자", "선생님", "강사", "통역사")):
+        return
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, _place_word, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _FOREIGN_ONE_WORD_RE.finditer(text):
+        name = m.group("n")
+        if name in common or name in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, name) or (
+                _place_word(name) or name.endswith(("들", "님", "씨", "분"))
+                or name in lexicon and not lexicon[name].startswith("NNP")):
+            continue
+        if _compound(name, common, lexicon):
+            continue  # 휴게공간, 결혼기념일: two known words
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
+
+
+_NOUN_PARTICLES = frozenset(str.split("로 으로 에 에서 이어 처럼 보다 만 까지 부터 마다 조차"))
+
+
+def _known(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    return word in common or lexicon.get(word, "").startswith(("NNG", "NNB"))
+
+
+def _compound(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    """``word`` is made of known words: two of two syllables or more (결혼기념일, 휴게공간), or
+    one of three syllables or more and an ending (관광객이어도)."""
+    return any((k >= 3 or word[k:] in _NOUN_PARTICLES) and _known(word[:k], common, lexicon)
+               or len(word) - k >= 2 and (
+        _known(word[k:], common, lexicon)) and (
+        _known(word[:k], common, lexicon) or word[k:] in common)
+        for k in range(2, len(word)))

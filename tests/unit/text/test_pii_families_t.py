@@ -71,3 +71,34 @@ def test_a_given_name_called_out_or_before_its_parent_is_masked(text: str, name:
 )
 def test_words_called_out_or_before_a_parent_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("몽골 학생 바트자르갈이 기숙사 문제로 연락했어요", "바트자르갈"),
+        ("외국인 주민 아나스타시아 씨 집에 곰팡이가 심하대요", "아나스타시아"),
+        ("우리 가게에서 일하는 수실라가 비자 문제로 걱정해요", "수실라"),
+        ("우즈베키스탄 출신 딜쇼드가 대신 전화했어요", "딜쇼드"),
+        ("같은 반 친구 사무엘이 괴롭혀요", "사무엘"),
+    ],
+)
+def test_a_foreign_residents_one_word_name_after_a_persons_word_is_masked(
+        text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "친구 결혼기념일이 언제야",
+        "외국인 관광객이어도 돼요",
+        "주민 휴게공간을 마련했어요",
+        "친구 사이로도 못 지내",
+        "외국인 유학생을 대상으로 인턴 프로그램 실시",
+        "외국인 등록증을 잃어버렸어요",
+        "주민 여러분께 알립니다",
+    ],
+)
+def test_compound_words_after_a_persons_word_stay(text: str) -> None:
+    assert _names(text) == []
