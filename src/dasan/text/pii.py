@@ -971,8 +971,9 @@ _ROOM_RE = re.compile(
 # 노원구 중계동 은빛마을 2단지 205동: a complex's block said with its 동 and no 호
 _COMPLEX_BLOCK_RE = re.compile(
     rf"(?<![가-힣\w])(?:(?:{_SIGUNGU}[ \t]+)?{_EMD}[ \t]+)?"
-    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?(?P<block>\d{1,2}[ \t]?단지[ \t]?"
-    r"\d{1,4}[ \t]?동)(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
+    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?"
+    r"(?P<block>\d{1,2}[ \t]?단지[ \t]?\d{1,4}[ \t]?동)"
+    r"(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
     r"(?:[ \t]?\d{1,5}[ \t]?호)?"
 )
 # A block and a flat said with no complex's name, road or district before them in the sentence
@@ -1330,6 +1331,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
+    if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
+        return False
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
@@ -1400,6 +1403,12 @@ def _names(text: str) -> Iterator[Candidate]:
             if pattern is _NAME_CUE_RE and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
+                continue
+            # 본인 명의예요, 신청인 확인이요: a two-syllable common word after a cue that is no
+            # naming word (이름/성함/성명) is that word
+            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+                    name in pii_name_model.common_word_set()) and not re.search(
+                    r"이름|성함|성명", text[m.start():m.start("name")]):
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
@@ -1529,7 +1538,20 @@ def _check(text: object) -> str:
 # A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
 _EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
 _EXAMPLE_BEFORE = re.compile(
-    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*$")
+    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*"
+    r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
+# ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
+_EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
+# Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
+# 두부예요, 장군이라는 이름의 강아지)
+_MEMORIAL_AFTER = re.compile(
+    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열)[ \t]*(?:기념관|동상|생가|묘역|기념사업회|기념비"
+    r"|기념공원|기념도서관|의거|탄신|사당|기념식)")
+_PETS = (r"(?:강아지|고양이|반려견|반려묘|반려동물|진돗개|푸들|말티즈|포메|시츄|햄스터|앵무새|토끼"
+         r"|애완견)")
+_PET_BEFORE = re.compile(rf"{_PETS}[ \t]?(?:이름|이름은|이름이|이름을|이름도)[ \t]*['\"‘“]?$")
+_PET_AFTER = re.compile(rf"(?:이)?(?:라는|라고[ \t]?하는|란)[ \t]?(?:이름의[ \t]?)?(?:우리[ \t]?)?"
+                        rf"{_PETS}")
 # The letters of a name spelled out as jamo (ㅇ ㅕ ㅁ 염 ㅎ ㅐ 해): consonants and vowels.
 _JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-힣](?![가-힣ㄱ-ㅣ])){3,}")
 _SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
@@ -1640,7 +1662,12 @@ def _placeholder(said: str) -> bool:
 
 def _example_name(text: str, start: int, end: int) -> bool:
     return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
-        text, max(0, start - 8), start))
+        text, max(0, start - 12), start))
+
+
+def _no_persons_name(text: str, start: int, end: int) -> bool:
+    return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
+        text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
@@ -1670,7 +1697,9 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
-        if cand[0] == "name" and _example_name(text, s, e):
+        if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)):
+            continue
+        if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
             continue
         kept.append(cand)
     if types is None or "name" in types:

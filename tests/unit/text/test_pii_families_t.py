@@ -102,3 +102,34 @@ def test_a_foreign_residents_one_word_name_after_a_persons_word_is_masked(
 )
 def test_compound_words_after_a_persons_word_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "새마을금고 9002 1884 3072 5 본인 명의예요",
+        "윤봉길 의사 기념관 주차 돼요?",
+        "유관순 열사 기념관 가는 길이요",
+        "장군이라는 이름의 강아지를 잃어버렸어요",
+        "우리 고양이 이름은 두부예요 찾아주세요",
+    ],
+)
+def test_words_that_name_no_person_stay(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_forms_example_keeps_its_name_and_address() -> None:
+    assert find("예시: 성명 홍길동, 주소 서울시 중구 세종대로 110") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("아 네 저는 이 아니고 여씨예요 여경민", "여경민"),
+        ("김민수 의사 선생님이 진료했어요", "김민수"),
+        ("강아지 주인 김민수 씨가 안 치워요", "김민수"),
+        ("제 이름은 박지수예요 고양이 이름은 나비고요", "박지수"),
+    ],
+)
+def test_a_persons_name_beside_those_words_is_still_masked(text: str, name: str) -> None:
+    assert _names(text) == [name]
