@@ -689,7 +689,10 @@ def _mask_account(raw: str) -> str:
 
 _REFERENCE_CONTEXT = re.compile(
     r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증)\s?번호"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
+    # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)
+    r"|증서|증명서|인증서|확인서|상품권|쿠폰|티켓|좌석|운송|택배|등록증[ \t]?발급|일련|제품|모델"
+    r"|자산|재고|청구|결제|거래|배송|환불[ \t]?신청|처리)\s?번호"
 )
 # A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
 _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
@@ -799,14 +802,29 @@ _SPELLED_EMAIL_RE = re.compile(
 # A public office's role address (help@seoul.go.kr, minwon@...or.kr) is nobody's own.
 _ROLE_LOCAL = frozenset(str.split(
     "help info admin webmaster contact support master minwon noreply no-reply cs service "
-    "helpdesk counsel question qna"))
+    "helpdesk counsel question qna welfare office desk center centre mail news press hr recruit "
+    "sales order orders booking reservation event events notice privacy team customer care "
+    "hello ask inquiry inquiries enquiry feedback report biz business marketing civil complaint "
+    "sinmungo edu education library culture"))
 _PUBLIC_DOMAIN = re.compile(r"\.(?:go|or)\.kr$|seoul\.kr$", re.IGNORECASE)
+# Mail services anyone signs up to: a role word there may still be a person's own address.
+_FREE_MAIL = re.compile(
+    r"(?:naver|gmail|daum|hanmail|kakao|nate|hotmail|outlook|yahoo|icloud|live|me|msn|aol"
+    r"|proton|protonmail|korea|empas|paran|dreamwiz|chol|freechal|lycos|qq|163|126|mail)\.",
+    re.IGNORECASE)
+
+
+def _role_address(local: str, domain: str) -> bool:
+    """An office's or a shop's address (help@...go.kr, info@hanbitmart.co.kr): a role word at a
+    public domain or at an organisation's own domain - not at a mail service."""
+    return local.lower() in _ROLE_LOCAL and (
+        bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
 
 def _email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
-        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+        if _role_address(local, domain):
             continue
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
@@ -815,7 +833,7 @@ def _email(text: str) -> Iterator[Candidate]:
         head = local[:2] if len(local) > 2 else local[:1]
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
-        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+        if _role_address(local, domain):
             continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
@@ -860,6 +878,8 @@ _OLD_PLATE_RE = re.compile(
     rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[ \t]?[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
     rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
 )
+_VEHICLE_AFTER = re.compile(r"[ \t]*(?:번[ \t]?)?(?:택시|차량|차(?:가|는|를|에|요)?(?![가-힣])|트럭"
+                            r"|오토바이|승용차|화물차|승합차|렌터카)")
 # A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
 _SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
 _SPOKEN_PLATE_RE = re.compile(
@@ -895,7 +915,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _OLD_PLATE_RE.finditer(text):
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
-        if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+        # (or a vehicle's word right after it: 서울 7 다 9013 택시가 승차거부)
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or (
+                m.group("num") and _VEHICLE_AFTER.match(text, m.end())):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SINO_PLATE_RE.finditer(text):
         num, tail = _sino_value(m.group("num")), m.group("tail")

@@ -133,3 +133,31 @@ def test_a_forms_example_keeps_its_name_and_address() -> None:
 )
 def test_a_persons_name_beside_those_words_is_still_masked(text: str, name: str) -> None:
     assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "구청 담당자 이메일 welfare@gangnam.go.kr 로 보내면 되나요?",
+        "문의는 info@hanbitmart.co.kr 로 하라는데 답이 없어요",
+        "헌혈 증서 번호 21-08-331902 기부하려고 해요",
+        "상품권 번호 1234-5678-9012 가 안 돼요",
+        "서울 7 사 1234 버스가 정류장을 지나쳤어요",
+    ],
+)
+def test_an_offices_mail_a_certificates_number_and_a_buss_plate_stay(text: str) -> None:
+    assert find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("제 메일 info@naver.com 이요", "email", "info@naver.com"),
+        ("제 메일 minsu.kim@hanbitmart.co.kr 이요", "email", "minsu.kim@hanbitmart.co.kr"),
+        ("결제 번호 말고 제 계좌 110-555-123456", "account", "110-555-123456"),
+        ("서울 7 다 9013 택시가 승차거부 했어요", "car_plate", "서울 7 다 9013"),
+        ("경기 12 바 3456 트럭이 막고 있어요", "car_plate", "경기 12 바 3456"),
+    ],
+)
+def test_a_persons_number_beside_those_words_is_masked(text: str, kind: str, value: str) -> None:
+    assert value in _of(kind, text)
