@@ -534,25 +534,29 @@ _LAST_DIGIT_ENDING = re.compile(
 # word of digit syllables, with an ending or 다시 after it; a group taken back with 아니 is
 # dropped. It starts with 0 (공일공, 공이, 공칠공) - or with 이 for Seoul after 집 전화.
 _FILLED_GROUP_RE = re.compile(
-    r"(?<![가-힣\d])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구])"
+    r"(?<![가-힣\d\-])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구]"
+    # (or written digits in groups: 010에 3821 그리고 마지막이 7765예요)
+    r"|0\d{1,2}(?=[^\d\-])|\d{3,4}(?=[^\d\-]|$))"
     r"(?:이고요|이고|이요|이에요|예요|요|에|의|고|하고|다시|이구요)?"
-    r"(?=$|[^가-힣]|[ \t])"
+    r"(?=$|[^가-힣\d]|[ \t])"
 )
+_WRITTEN_JOIN = re.compile(r"[가-힣 \t.…]*")
+_LIST_JOIN = re.compile(r"[ \t]*[,/][ \t]*")
 _FILLED_TAKEN_BACK = re.compile(r"아니(?:고|요|다)?(?![가-힣])|정정|틀렸")
 _HOME_LINE_CUE = re.compile(r"집[ \t]?전화|자택[ \t]?전화|유선|집[ \t]?번호")
 
 
 def _filled_phone(text: str) -> Iterator[Candidate]:
-    if not ("공" in text or "영" in text or "집" in text):
+    if not ("공" in text or "영" in text or "집" in text or "0" in text):
         return
     groups = list(_FILLED_GROUP_RE.finditer(text))
     for i, first in enumerate(groups):
         d0 = first.group("d")
         seoul = d0 == "이" and bool(_HOME_LINE_CUE.search(text, max(0, first.start() - 12),
                                                          first.start()))
-        if not (d0[0] in "공영빵" and len(d0) >= 2 or seoul):
+        if not (d0[0] in "공영빵0" and len(d0) >= 2 or seoul):
             continue
-        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE[ch] for ch in d0)]
+        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE.get(ch, ch) for ch in d0)]
         last_end, prev = first.end("d"), first
         for g in groups[i + 1:]:
             gap = text[prev.end():g.start()]
@@ -560,9 +564,15 @@ def _filled_phone(text: str) -> Iterator[Candidate]:
                 break
             if len(g.group("d")) < 2:
                 continue  # 이, 오: a word of one syllable between the groups, no digit
+            if (prev.group("d")[0].isdigit() or g.group("d")[0].isdigit()) and not (
+                    _WRITTEN_JOIN.fullmatch(gap) and (
+                        len(prev.group(0)) > len(prev.group("d")) or re.search("[가-힣]|[.]{2}|…",
+                                                                              gap))
+                    or _LIST_JOIN.fullmatch(gap) and len(g.group("d")) >= 3):
+                break  # written groups are joined by words (010에 3821 그리고), not by 02, 04
             if _FILLED_TAKEN_BACK.search(gap):
                 digits.pop()
-            digits.append("".join(_DIGIT_VALUE[ch] for ch in g.group("d")))
+            digits.append("".join(_DIGIT_VALUE.get(ch, ch) for ch in g.group("d")))
             last_end, prev = g.end("d"), g
             joined = "".join(digits)
             if len(joined) >= 9:

@@ -161,3 +161,28 @@ def test_an_offices_mail_a_certificates_number_and_a_buss_plate_stay(text: str) 
 )
 def test_a_persons_number_beside_those_words_is_masked(text: str, kind: str, value: str) -> None:
     assert value in _of(kind, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("010에 3821 그리고 마지막이 7765예요", "010에 3821 그리고 마지막이 7765"),
+        ("번호는 010... 2298... 4471 이요", "010... 2298... 4471"),
+        ("010, 3821, 7765 로 연락 주세요", "010, 3821, 7765"),
+    ],
+)
+def test_a_phone_written_in_groups_with_words_between_is_masked(text: str, phone: str) -> None:
+    assert phone in _of("phone", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "서울 02, 04, 05, 07, 08, 09, 10번 버스는 가능합니다.",
+        "2009.04.21 : 조합설립인가 2013.04.04 : 사업시행인가",
+        "규제기준은 05:00~07:00, 18:00~22:00에는 60dB",
+        "강동02, 03, 05번 및 3211, 3411 버스",
+    ],
+)
+def test_lists_dates_and_times_are_no_phone_in_groups(text: str) -> None:
+    assert _of("phone", text) == []
