@@ -169,6 +169,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             continue  # 주실래요, 하시겠어요: a verb, whatever its first syllable
         prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
+        # an elder's or a dialect's word read as the standard one (할매가 -> 할머니가)
+        prev, nxt = _PLAIN_WORD.get(prev, prev), _PLAIN_WORD.get(nxt, nxt)
         gap_before = text[words[i - 1][1]:ws] if i else "^"
         gap_after = text[we:words[i + 1][0]] if i + 1 < len(words) else "$"
         parts = -1  # foreign-looking words right before this one (computed when needed)
@@ -176,6 +178,7 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             if length > len(word):
                 break
             cand, rest = word[:length], word[length:]
+            rest = _PLAIN_ENDING.get(rest, rest)  # 김말순이여 is read as 김말순이에요
             if rest and rest not in ENDINGS:
                 continue
             if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
@@ -290,6 +293,28 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 f.append(f"ctx={'c' if called else ''}{'q' if cued else ''}/{kind}/"
                          f"{'common' if cand[:2] in common_words or cand in common_words else '-'}")
                 yield ws, ws + length, f
+
+
+# How elderly callers and dialects end a name (김말순이여, 정미자인디, 최판돌이유, 조옥자라니께,
+# 황보석이던가) and the words they say around one (할매, 할배, 영감, 할멈), read as the standard
+# endings and words the detector was trained on: the same weights then apply.
+_PLAIN_ENDING = {
+    # (not 여, 유 alone: 유예하여, 심리치유 - a verb's or a noun's last syllable)
+    "이여": "이에요", "이유": "이에요", "인디": "인데", "인디요": "인데요",
+    "이라니께": "이라고", "라니께": "라고", "이랑께": "이라고", "랑께": "라고",
+    "이라카이": "이라고", "라카이": "라고", "이던가": "이었나", "던가": "였나",
+    "이구먼": "이네요", "이당께": "이라고", "이라예": "이라고", "이래유": "이래요",
+    "이었지": "이었어요", "인디유": "인데요", "이거든": "이거든요", "이라구": "이라고",
+    "라구": "라고", "이라구요": "이라고", "라구요": "라고", "이에여": "이에요", "예여": "예요",
+    "이구여": "이고요"}
+_PLAIN_WORD = {
+    "할매": "할머니", "할매가": "할머니가", "할매는": "할머니는", "할매요": "할머니요",
+    "할매여": "할머니요", "할배": "할아버지", "할배가": "할아버지가", "할배는": "할아버지는",
+    "할매한테": "할머니", "할멈": "할머니", "할멈이": "할머니가", "할멈이가": "할머니가",
+    "영감": "남편", "영감이": "남편은", "영감은": "남편은", "영감님": "할아버지", "양반": "씨",
+    "양반이": "씨가", "양반은": "씨는", "손주": "손자", "손주가": "손자", "딸래미": "딸",
+    "딸내미": "딸", "아들내미": "아들", "아들놈": "아들", "아들놈이": "아들", "며늘아기": "며느리",
+    "집사람": "아내", "바깥양반": "남편"}
 
 
 _NEAR_CUE = re.compile(r"이름|성함|함자|성명|명찰|이름표|명의|스펠링|철자|예금주")

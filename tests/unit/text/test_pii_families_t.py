@@ -186,3 +186,26 @@ def test_a_phone_written_in_groups_with_words_between_is_masked(text: str, phone
 )
 def test_lists_dates_and_times_are_no_phone_in_groups(text: str) -> None:
     assert _of("phone", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("내가 김말순이여", "김말순"),
+        ("우리 며느리 이름이 정미자인디", "정미자"),
+        ("아 그 할멈이 조옥자라니께", "조옥자"),
+        ("영감 이름은 최판돌이유", "최판돌"),
+        ("그 통장 양반 이름이 황보석이던가", "황보석"),
+    ],
+)
+def test_a_name_with_an_elders_or_a_dialects_ending_is_masked(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["위 사항을 유예하여 주시기 바랍니다", "주택소유 여부를 확인합니다", "심리치유 프로그램 안내",
+     "양호하여 통과되었습니다"],
+)
+def test_a_verbs_or_nouns_last_syllable_is_no_dialect_ending(text: str) -> None:
+    assert _names(text) == []
