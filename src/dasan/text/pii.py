@@ -1015,6 +1015,24 @@ _NO_COMPLEX_BEFORE = re.compile(
     r"(?:^|[.!?\n]|\][ \t]?)[ \t]*(?:(?:저희|우리|제|내|그|이|저|같은)[ \t]?)?"
     r"(?:아파트[ \t]?)?(?:\d{1,2}[ \t]?단지[ \t]?)?$")
 _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
+# An address in Latin letters, as foreign residents write it: 34-2 Hoegi-ro, Dongdaemun-gu,
+# room 201; 15, Gangnam-daero 84-gil, Gangnam-gu; Sinrim-dong 123-4 - a road (or a 동) with a
+# building or lot number, the districts after it and a room.
+_RNUM = r"\d{1,5}(?:-\d{1,4})?"
+_RDIST = r"[A-Z][a-z]+(?:-[a-z]+)?-(?:gu|dong|si|gun|eup|myeon)(?![A-Za-z])"
+_ROMAN_ADDR_RE = re.compile(
+    rf"(?:(?P<n1>{_RNUM}),?[ \t]+(?:{_RNUM}[ \t]+)?)?"
+    rf"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]*)*?-(?:ro|gil|daero)(?:[ \t]?\d{{1,3}}(?:beon)?-?gil)?"
+    rf"(?![A-Za-z])(?:[ \t]+(?P<n2>{_RNUM})(?![\d\-]))?"
+    rf"|[A-Z][a-z]+(?:-[a-z]+)?-(?:dong|ri)[ \t]+(?P<lot>(?:[Ss]an[ \t]?)?{_RNUM})(?![\d\-]))"
+    rf"(?:,?[ \t]*{_RDIST})*"
+    r"(?:,?[ \t]*(?:[Rr]oom|[Aa]pt\.?|[Uu]nit|#|[Ss]uite|[Nn]o\.)[ \t]*[A-Za-z]?\d{1,5}"
+    r"(?![\d\-]))?")
+_ROMAN_OFFICE = re.compile(r"(?:City[ \t]Hall|Gu[ \t]Office|[Oo]ffice|Center|Centre|Station"
+                          r"|Hospital|Museum|Library|Court)[ \t]*(?:is[ \t]at|at|:|,)?[ \t]*$")
+_LOT_AFTER_WORD_RE = re.compile(
+    r"번지(?:는|가|요|는요)?[ \t]*(?P<num>(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:[ \t]?번지)?)"
+    r"(?![\d\-])(?![ \t]?(?:원|명|개|번(?!지)|년|월|일|층|호|세|살))")
 _LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
                             rf"{_DETAIL}")
 _LOT_CUE_BEFORE = re.compile(
@@ -1036,6 +1054,18 @@ def _digits_to_stars(s: str) -> str:
 _OFFICE_ADDRESS = re.compile(
     r"(?:구청|시청|도청|군청|주민센터|행정복지센터|동사무소|우체국|경찰서|소방서|보건소|도서관"
     r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
+
+
+# A station named after a road (을지로3가역), and a public office's own address said with the
+# office's name right before or after it (강남구청 학동로 426, 세종대로 110 서울시청).
+_STATION_AFTER = re.compile(r"[ \t]?가?[ \t]?역(?![가-힣])|가역")
+_PUBLIC_OFFICE = (r"(?:[가-힣]{1,4}(?:구청|시청|군청|도청|세무서|경찰서|소방서|우체국|보건소|법원"
+                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청)|서울시청|시청|구청)")
+_OFFICE_BESIDE = re.compile(rf"{_PUBLIC_OFFICE}[ \t]*(?:은|는|이|가|:|,)?[ \t]*$")
+# (not a home near the office: 은평로 195 은평구청 맞은편 빌라요)
+_OFFICE_NAMED_AFTER = re.compile(
+    rf"[ \t]*(?:\(|,)?[ \t]*{_PUBLIC_OFFICE}(?![가-힣]{{0,2}}[ \t]?"
+    r"(?:옆|근처|앞|뒤|건너|맞은편|건너편|쪽|부근|인근|뒷편|옆집|위층|아래))")
 
 
 # Numbers of an address read aloud (강북구 삼양로 오십구 길 이십이, 아현동 사구공 다시 이 번지):
@@ -1063,8 +1093,10 @@ def _spoken_address_view(text: str) -> str:
             after = text[m.end():m.end() + 4].lstrip(" \t")
             before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
             # one or two syllables are words (이사, 오이) unless a number's word is beside them
+            # (or a building's number after its numbered road: 연희로 이십칠길 팔이요)
             if len(said) < 3 and not (after.startswith(("번지", "다시", "호", "번", "길"))
-                                      or before.endswith("다시")):
+                                      or before.endswith("다시") or re.search(
+                                          r"[\d일이삼사오육칠팔구십백천][ \t]?길$", before)):
                 continue
             value = "".join(_DIGIT_VALUE[ch] for ch in said)
         out[m.start():m.end()] = value
@@ -1087,6 +1119,10 @@ def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
             continue
+        if _STATION_AFTER.match(text, m.end()) or _OFFICE_BESIDE.search(
+                text, max(0, m.start() - 12), m.start()) or _OFFICE_NAMED_AFTER.match(
+                text, m.end()):
+            continue  # 을지로3가역; 강남구청 학동로 426, 세종대로 110 서울시청: no one's home
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
@@ -1134,7 +1170,16 @@ def _address_in(text: str) -> Iterator[Candidate]:
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "-ro" in text or "-gil" in text or "-dong" in text or "-daero" in text:
+        for m in _ROMAN_ADDR_RE.finditer(text):
+            if (m.group("n1") or m.group("n2") or m.group("lot")) and not _ROMAN_OFFICE.search(
+                    text, max(0, m.start() - 25), m.start()):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "번지" in text:
+        # 면목동이요... 아 번지는 174-6: the word before the number
+        for m in _LOT_AFTER_WORD_RE.finditer(text):
+            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                yield "address", m.start("num"), m.end("num"), _digits_to_stars(m.group("num"))
         for m in _LOT_NUMBER_RE.finditer(text):
             if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not (
                     _LOT_LIST_OR_BRACKET.search(text, max(0, m.start() - 40), m.start())):

@@ -209,3 +209,35 @@ def test_a_name_with_an_elders_or_a_dialects_ending_is_masked(text: str, name: s
 )
 def test_a_verbs_or_nouns_last_syllable_is_no_dialect_ending(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("중랑구 면목동이요... 아 번지는 174-6 이고 반지하예요", "174-6"),
+        ("주소가 마포구 망원동인데 번지가 412-3이요", "412-3"),
+        ("I live at 34-2 Hoegi-ro, Dongdaemun-gu, room 201", "34-2 Hoegi-ro, Dongdaemun-gu, room 201"),
+        ("My address is 15, Gangnam-daero 84-gil, Gangnam-gu, Seoul",
+         "15, Gangnam-daero 84-gil, Gangnam-gu"),
+        ("아 주소요 서대문구 연희로 이십칠길 팔이요", "서대문구 연희로 이십칠길 팔"),
+        ("은평로 195 은평구청 맞은편 빌라요", "은평로 195"),
+    ],
+)
+def test_addresses_told_in_parts_in_latin_letters_or_aloud_are_masked(
+        text: str, address: str) -> None:
+    assert address in _of("address", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "을지로3가역 근처 공중화장실 문이 잠겨 있어요",
+        "강남구청 학동로 426 민원실이요",
+        "세종대로 110 서울시청 본관",
+        "Seoul City Hall, 110 Sejong-daero, Jung-gu",
+        "I went to Hongik-ro yesterday",
+        "번지는 몰라요 3층이에요",
+    ],
+)
+def test_stations_and_public_offices_addresses_stay(text: str) -> None:
+    assert _of("address", text) == []
