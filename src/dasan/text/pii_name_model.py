@@ -337,11 +337,17 @@ def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
 
 LIST_FACTOR = 0.5
 # (a title may stand before each name of the list: 팀장 엄태규, 대리 봉수정, 사원 안혜린)
-_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
+# (a role in brackets may follow each name: 배수철(세대주), 배은정(배우자))
+_LIST_GAP = re.compile(r"(?:\([^()]{1,8}\))?[ \t]*"
+                       r"(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
                        r"(?:[가-힣]{1,4}[ \t]+)?")
 # Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
 # given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
 SPACE_LIST_FACTOR = 0.25
+ROSTER_FACTOR = 0.15
+_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
+# between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
+_PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
 _SPACE_GAP = re.compile(r"[ \t]")
 
 
@@ -369,13 +375,29 @@ def scored_names(text: str) -> Iterator[Candidate]:
     weights, bias, threshold, common, lexicon = _model()
     best: dict[int, tuple[float, int, bool]] = {}
     plain: set[int] = set()  # whole words: a surname and two given-name syllables
+    called: set[int] = set()  # given names with the 이 friends add (은별이랑, 도담이)
     for start, end, feats in candidates(text, common, lexicon):
         p = _score(feats, weights, bias)
         if p > best.get(start, (-1.0, 0, False))[0]:
             best[start] = (p, end, "sur=none" in feats)
         if "given=2/2" in feats and "suf=-" in feats and "sur=c2" not in feats:
             plain.add(start)
+        if any(f.startswith("hypo") for f in feats) and "common=whole" not in feats:
+            called.add(start)
     chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
+    # A numbered roster (1번 강하준 2번 노서윤, 1. 배수철): two plain names or more, each after
+    # its number, are names however low each scores alone.
+    numbered = [s for s in plain if _NUMBERED_BEFORE.search(text, max(0, s - 6), s)
+                and best[s][0] >= threshold * ROSTER_FACTOR]
+    if len(numbered) >= 2:
+        chosen.update(numbered)
+    # Two given names said the way friends call them, joined (은별이랑 도담이, 주원이, 서하):
+    # both are names when both score LIST_FACTOR of the threshold.
+    for a in called:
+        for b in called:
+            if a < b and min(best[a][0], best[b][0]) >= threshold * LIST_FACTOR and (
+                    _PAIR_GAP.fullmatch(text, best[a][1], b)):
+                chosen.update((a, b))
     # A candidate just short of the threshold where the words around say "a person": where a
     # foreign resident comes from right before (몽골에서 온 X, 중국 동포 X, 우즈베키스탄 X), or a
     # letter's closing right after (X 배상, X 올림).

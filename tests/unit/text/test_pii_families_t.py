@@ -242,3 +242,23 @@ def test_addresses_told_in_parts_in_latin_letters_or_aloud_are_masked(
 )
 def test_stations_and_public_offices_addresses_stay(text: str) -> None:
     assert _of("address", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("학생 명단 - 1번 강하준 2번 노서윤 3번 탁예린", ["강하준", "노서윤", "탁예린"]),
+        ("세대원: 배수철(세대주), 배은정(배우자), 배하람(자녀)", ["배수철", "배은정", "배하람"]),
+        ("[카톡] 주말에 은별이랑 도담이 데리고 구청 행사 가요", ["은별", "도담"]),
+    ],
+)
+def test_names_in_a_roster_a_household_or_a_pair_of_friends_are_masked(
+        text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text", ["1번 정보공개 2번 민원신청 3번 상담예약", "1. 신청서 2. 주민등록등본 3. 통장사본",
+             "아이랑 강아지랑 같이 가요"])
+def test_numbered_lists_of_words_stay(text: str) -> None:
+    assert _names(text) == []
