@@ -558,6 +558,7 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
     for m in _FOREIGN_ONE_WORD_RE.finditer(text):
         name = m.group("n")
         if name in common or name in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, name) or (
+                name in _RESIDENT_WORDS or
                 _place_word(name) or name.endswith(("들", "님", "씨", "분"))
                 or name in lexicon and not lexicon[name].startswith("NNP")):
             continue
@@ -581,3 +582,89 @@ def _compound(word: str, common: frozenset[str], lexicon: dict[str, str]) -> boo
         _known(word[k:], common, lexicon)) and (
         _known(word[:k], common, lexicon) or word[k:] in common)
         for k in range(2, len(word)))
+
+
+# One capitalised Latin word in Korean text where a person is meant: after a person's word (친구
+# Aziz가, 남편 Michael이, 이름 Batbayar예요) or before 씨/님 (Sarah 씨가). A brand with its
+# particle (Google 계정이, Zoom이 안 돼요) has neither.
+_PERSON_WORD = (r"친구|남편|아내|와이프|아들|딸|동생|형|누나|언니|오빠|선생님|선생|직원|동료"
+                r"|사장님|사장|이웃|옆집|학생|유학생|근로자|며느리|사위|손자|손녀|조카|엄마|아빠|이름|이름은|이름이"
+                r"|성함|성함은|저는|저|전|담당자|담당|상담사|통역사|통역|보호자|신청인|신청자|세입자|집주인")
+_LATIN_PERSON_RE = re.compile(
+    rf"(?:(?<![가-힣])(?:{_PERSON_WORD})[ \t]+(?P<a>[A-Z][a-z]{{2,14}})"
+    r"(?=(?:이|가|은|는|을|를|의|도|랑|이랑|하고|한테|에게|씨|님|예요|이에요|이고|인데|이요|요"
+    r"|라고|이라고)?(?![A-Za-z])(?:[ \t]|$|[,.!?]))"
+    r"|(?<![A-Za-z'])(?P<b>[A-Z][a-z]{2,14})[ \t]?(?=(?:씨|님)(?![가-힣]{2})))")
+
+
+def latin_persons(text: str) -> Iterator[Candidate]:
+    """A foreign resident's first name in Latin letters said as a person (친구 Aziz가)."""
+    if not re.search(r"[A-Z][a-z]", text) or not _HANGUL.search(text):
+        return
+    for m in _LATIN_PERSON_RE.finditer(text):
+        group = "a" if m.group("a") else "b"
+        name = m.group(group)
+        if name.lower() in _LATIN_NOT_NAMES:
+            continue
+        yield "name", m.start(group), m.end(group), _mask_roman(name)
+
+
+# A foreign resident's name of one to three Hangul words after where they come from (필리핀 사람
+# 로웰 산토스가, 네팔 사람 라주 구룽이에요, 인도네시아 유학생 데위 푸트리): words no dictionary or
+# name-free text knows, the last one with its particle, copula or honorific.
+_COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|태국|캄보디아|네팔|인도네시아|러시아"
+              r"|카자흐스탄|스리랑카|방글라데시|미얀마|파키스탄|키르기스스탄|라오스|일본|미국|대만|인도|이란|터키"
+              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
+_ORIGIN_RE = re.compile(
+    rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는))[ \t]+"
+    r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
+_NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
+                   "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
+                   "를", "을", "의", "도", "한테", "에게")
+
+
+# What foreign residents call about, said right after where they come from (네팔 사람 비자 문의):
+# words a dictionary may not know, never a name.
+_RESIDENT_WORDS = frozenset(str.split(
+    "비자 체류 통역 영주권 출입국 귀화 사증 외국인등록 등록증 체류자격 재입국 고용허가 산재 어학당 "
+    "기숙사 노동 근로 임금 월급 취업 결혼이민 다문화 한국어 통역사 번역 공증 아포스티유 송금 환전 "
+    "대사관 영사관 쉼터 상담 문의 신청 지원 교육 센터 가족 아이 자녀 부부 식당 음식 요리 마트 "
+    "가게"))
+
+
+def origin_names(text: str) -> Iterator[Candidate]:
+    """A foreign resident's name in Hangul after a country word and a person's word."""
+    if not re.search(_COUNTRIES, text):
+        return
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+
+    def foreign(word: str) -> bool:
+        return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    or word in _RESIDENT_WORDS
+                    or lexicon.get(word, "").startswith(
+                        ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
+                    or _compound(word, common, lexicon))
+
+    for m in _ORIGIN_RE.finditer(text):
+        words = m.group("names").split()
+        taken: list[str] = []
+        for word in words:
+            stem = word
+            ended = False
+            for end in _NAME_END_PARTS:
+                if word.endswith(end) and len(word) - len(end) >= 1 and foreign(word[:-len(end)]):
+                    stem, ended = word[: -len(end)], True
+                    break
+            if not foreign(stem) or len(stem) < 2 and len(taken) < 2:
+                break  # one syllable only as the last of several (쩐 반 남)
+            taken.append(stem)
+            if ended:
+                break
+        if not taken or sum(len(w) for w in taken) < 2:
+            continue
+        start = m.start("names")
+        end = start + len(" ".join(taken))
+        yield "name", start, end, taken[0][0] + " *"

@@ -262,3 +262,29 @@ def test_names_in_a_roster_a_household_or_a_pair_of_friends_are_masked(
              "아이랑 강아지랑 같이 가요"])
 def test_numbered_lists_of_words_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("친구 Aziz가 대신 통역해 줄 거예요", "Aziz"),
+        ("제 남편 Michael이 외국인이에요", "Michael"),
+        ("담당 선생님 Sarah 씨가 알려줬어요", "Sarah"),
+        ("필리핀 사람 로웰 산토스가 다쳤어요", "로웰 산토스"),
+        ("인도네시아 유학생 데위 푸트리 기숙사 문제요", "데위 푸트리"),
+        ("카자흐스탄에서 온 아이게림입니다", "아이게림"),
+    ],
+)
+def test_a_foreign_residents_name_after_a_person_or_an_origin_is_masked(
+        text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Google 계정이 안 돼요", "Zoom이 안 켜져요", "저는 Kakao 쓰는데", "친구 Netflix 계정 공유",
+     "베트남 쌀국수 집이요", "미국 대사관 가는 길", "네팔 사람 비자 문의", "몽골 출신 가수 공연",
+     "캄보디아 분들 많이 와요"],
+)
+def test_brands_and_things_after_an_origin_stay(text: str) -> None:
+    assert _names(text) == []
