@@ -585,11 +585,18 @@ def _filled_phone(text: str) -> Iterator[Candidate]:
         return
 
 
+# A whole word of digit syllables or digits right before a spoken run (육칠구 공일...).
+_DIGIT_WORD_BEFORE = re.compile(r"(?<![가-힣])[공영빵일이삼사오육칠팔구0-9]{2,}[ \t]+$")
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     yield from _sino_phone(text)
     yield from _filled_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
+        if _DIGIT_WORD_BEFORE.search(text, max(0, m.start() - 8), m.start()) and _account_before(
+                text, m.start(), 30):
+            continue  # 계좌번호 ... 육칠구 공일 공이삼사오육칠: the tail of an account read aloud
         said = _spoken_digits(chunk)
         digits = "".join(d for _, d, _ in said)
         for length in (11, 10, 9):
@@ -663,7 +670,7 @@ def _card(text: str) -> Iterator[Candidate]:
 
 
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
+    rf"(?<![\d\w\-])\d{{2,7}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
 # Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
@@ -729,6 +736,10 @@ def _reference_before(text: str, start: int, width: int = 24) -> bool:
     before = text[max(0, start - width):start]
     names = list(_REFERENCE_CONTEXT.finditer(before))
     return bool(names) and not _OWN_NUMBER_WORD.search(before, names[-1].end())
+
+
+# A virtual account for a bill (관리비, 세입, 과태료 가상계좌) is the payee's, no one's own.
+_VIRTUAL_ACCOUNT = re.compile(r"가상[ \t]?계좌")
 
 
 def _account(text: str) -> Iterator[Candidate]:
@@ -1778,6 +1789,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)):
             continue
         if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
+            continue
+        if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
         kept.append(cand)
     if types is None or "name" in types:

@@ -288,3 +288,23 @@ def test_a_foreign_residents_name_after_a_person_or_an_origin_is_masked(
 )
 def test_brands_and_things_after_an_origin_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "account"),
+    [
+        ("계좌번호요? 국민 육칠구 공일 공이삼사오육칠이요", "육칠구 공일 공이삼사오육칠"),
+        ("기업 1234567-01-012345 로 보내 주세요", "1234567-01-012345"),
+    ],
+)
+def test_accounts_read_aloud_or_in_a_long_first_group_are_accounts(text: str, account: str) -> None:
+    assert any(account in found for found in _of("account", text))
+    assert _of("phone", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["가상계좌 번호 우리 26012345678901 로 관리비 납부", "서울시 세입 가상계좌 56211-0412-883 로 내래요"],
+)
+def test_a_bills_virtual_account_stays(text: str) -> None:
+    assert _of("account", text) == []
