@@ -303,7 +303,7 @@ def _rrn(text: str) -> Iterator[Candidate]:
 # between): 주민번호 구공공일일이에 일이삼사오육칠, 주민번호가요 팔팔 공오 일오 일이삼 사오육칠,
 # 주민등록번호 말씀드리면 880515 1 234567. Thirteen digits whose first six are a birth date.
 _RRN_NAME_RE = re.compile(
-    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일")
+    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일|생일")
 _RRN_SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _RRN_SAID_RE = re.compile(
     rf"(?<![가-힣\d])[{_RRN_SAID}](?:[{_RRN_SAID}]|[ \t\-.,/]"
@@ -311,7 +311,11 @@ _RRN_SAID_RE = re.compile(
 )
 # After a front half said in groups, the first digit of the back half: ... 하고 뒤에 첫자리 이.
 _RRN_FIRST_BACK_RE = re.compile(
-    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?"
+    # (fillers and the number's name may come between: 요 그리고 주민번호 뒤 첫자리는 일)
+    r"(?:(?:요|이요|이고요|고요|그리고|그리고요|네|아|음|주민[ \t]?(?:등록)?[ \t]?번호(?:는|의)?)"
+    r"[ \t,]*){0,4}"
+    r"(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?|뒤(?=[ \t]?(?:첫|맨|제일)))"
     r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
     r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
     r"(?P<g>[0-9일이삼사오육칠팔])(?![\d공영빵일이삼사오육륙칠팔구])"
@@ -319,7 +323,7 @@ _RRN_FIRST_BACK_RE = re.compile(
 
 
 def _spoken_rrn(text: str) -> Iterator[Candidate]:
-    if "번호" not in text and "생년월일" not in text:
+    if "번호" not in text and "생년월일" not in text and "생일" not in text:
         return
     for cue in _RRN_NAME_RE.finditer(text):
         for m in _RRN_SAID_RE.finditer(text, cue.end(), min(len(text), cue.end() + 90)):
@@ -343,7 +347,7 @@ def _spoken_rrn(text: str) -> Iterator[Candidate]:
                 if tail and gender and _valid_birth(digits, gender):
                     kind = "foreigner_rrn" if gender in "5678" or foreign else "rrn"
                     yield kind, m.start(), tail.end(), f"{digits}-{gender}******"
-                elif not cue.group(0).startswith("생년"):  # a birth date alone is no rrn
+                elif not cue.group(0).startswith("생"):  # a birth date alone is no rrn
                     yield "foreigner_rrn" if foreign else "rrn", m.start(), end, "******"
                 break
 

@@ -308,3 +308,13 @@ def test_accounts_read_aloud_or_in_a_long_first_group_are_accounts(text: str, ac
 )
 def test_a_bills_virtual_account_stays(text: str) -> None:
     assert _of("account", text) == []
+
+
+def test_a_birth_date_then_the_first_back_digit_after_fillers_is_a_resident_number() -> None:
+    text = "생년월일 구일공육일오 요 그리고 주민번호 뒤 첫자리는 일"
+    assert _of("rrn", text) == ["구일공육일오 요 그리고 주민번호 뒤 첫자리는 일"]
+
+
+@pytest.mark.parametrize("text", ["생년월일 구일공육일오 요", "생일은 구일공육일오예요 선물 주세요"])
+def test_a_birth_date_alone_stays(text: str) -> None:
+    assert _of("rrn", text) == []
