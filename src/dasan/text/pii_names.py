@@ -668,3 +668,40 @@ def origin_names(text: str) -> Iterator[Candidate]:
         start = m.start("names")
         end = start + len(" ".join(taken))
         yield "name", start, end, taken[0][0] + " *"
+
+
+# A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은
+# 여요 여경민): the three syllables after it that start with it are a name. The surname stands
+# alone with 씨, or after 성은/아니라/말고 with a copula (이요, 예요: 이 is a copula too).
+_SURNAME_ALONE_RE = re.compile(
+    r"(?:(?P<cue>성은|성이|성|아니라|아니고|아니요|말고)[ \t]+)?(?<![가-힣])(?P<s>[가-힣])"
+    r"(?P<tail>[ \t]?씨(?:였어요|예요|요|고|이고|였고|였는데)?|이요|요|이에요|예요|이고|이라고|라고"
+    r"|이고요|고요)?(?![가-힣])")
+# A surname and a title are no name (박이사, 김과장)
+_TITLE_WORDS = frozenset(str.split(
+    "이사 과장 부장 사장 팀장 대리 주임 실장 선생 기사 원장 소장 차장 계장 반장 통장 이장 국장 "
+    "회장 교수 박사 변호 대표 여사 양반 영감"))
+
+
+def surname_then_name(text: str) -> Iterator[Candidate]:
+    """The whole name said shortly after its surname was said alone."""
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import common_word_set
+
+    if "씨" not in text and not re.search("성은|성이|아니|말고", text):
+        return
+    for m in _SURNAME_ALONE_RE.finditer(text):
+        sur = m.group("s")
+        said_alone = (m.group("tail") or "").lstrip(" \t").startswith("씨") or m.group("cue")
+        if sur not in SURNAME_SET or not said_alone:
+            continue
+        whole = re.compile(rf"(?<![가-힣]){sur}(?P<g>[가-힣]{{2}})(?=(?:이요|이에요|예요|이고"
+                           r"|입니다|요|이라고|라고|씨|님)?(?![가-힣]))")
+        w = whole.search(text, m.end(), min(len(text), m.end() + 25))
+        if not w:
+            continue
+        name = sur + w.group("g")
+        if w.group("g") in _TITLE_WORDS or name in NOT_NAMES or name in common_word_set() or (
+                not all(ch in GIVEN_SYLLABLES for ch in w.group("g"))):
+            continue
+        yield "name", w.start(), w.end(), name[0] + "*" + name[-1]

@@ -318,3 +318,24 @@ def test_a_birth_date_then_the_first_back_digit_after_fillers_is_a_resident_numb
 @pytest.mark.parametrize("text", ["생년월일 구일공육일오 요", "생일은 구일공육일오예요 선물 주세요"])
 def test_a_birth_date_alone_stays(text: str) -> None:
     assert _of("rrn", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("그 공무원 이름 탁 씨였어요 탁윤성", "탁윤성"),
+        ("김… 아니 김이 아니라 금이요 금가연", "금가연"),
+        ("성은 여요 여경민이고요", "여경민"),
+    ],
+)
+def test_a_whole_name_after_its_surname_said_alone_is_masked(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["아 네 박 씨요 박이사 말고요", "몽골 여권이요 E2041187 이고요 비자는 E-9 이에요",
+     "고지서에 번호 0218-4471 이라고 돼 있는데 이걸로 내면 되나요", "정 씨요 정말 감사해요"],
+)
+def test_a_surname_then_a_title_or_a_copula_stays(text: str) -> None:
+    assert _names(text) == []
