@@ -345,6 +345,7 @@ _LIST_GAP = re.compile(r"(?:\([^()]{1,8}\))?[ \t]*"
 # given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
 SPACE_LIST_FACTOR = 0.25
 ROSTER_FACTOR = 0.15
+_ADDRESS_END_BEFORE = re.compile(r"\d[ \t]?(?:호|층|번지|호실)?[ \t,]*$")
 _NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
 # between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
 _PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
@@ -387,6 +388,11 @@ def scored_names(text: str) -> Iterator[Candidate]:
     chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
     # A numbered roster (1번 강하준 2번 노서윤, 1. 배수철): two plain names or more, each after
     # its number, are names however low each scores alone.
+    # A name closing a message after an address, as on a parcel's label (... 2동 1108호 채서진)
+    for s in plain:
+        if s not in chosen and best[s][0] >= threshold * LIST_FACTOR and _ADDRESS_END_BEFORE.search(
+                text, max(0, s - 8), s) and not text[best[s][1]:].strip(" \t.!"):
+            chosen.add(s)
     numbered = [s for s in plain if _NUMBERED_BEFORE.search(text, max(0, s - 6), s)
                 and best[s][0] >= threshold * ROSTER_FACTOR]
     if len(numbered) >= 2:

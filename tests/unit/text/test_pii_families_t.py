@@ -339,3 +339,12 @@ def test_a_whole_name_after_its_surname_said_alone_is_masked(text: str, name: st
 )
 def test_a_surname_then_a_title_or_a_copula_stays(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_name_closing_a_message_after_an_address_is_masked() -> None:
+    assert _names("광진구 자양번영로 10 자양한양아파트 2동 1108호 채서진") == ["채서진"]
+
+
+@pytest.mark.parametrize("text", ["회의실 302호 정보공", "버스 7016 타고 가요", "3번 출구 앞 강남역"])
+def test_a_word_after_a_number_at_a_messages_end_stays(text: str) -> None:
+    assert _names(text) == []
