@@ -666,8 +666,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
         if not taken or sum(len(w) for w in taken) < 2:
             continue
         start = m.start("names")
-        end = start + len(" ".join(taken))
-        yield "name", start, end, taken[0][0] + " *"
+        yield "name", start, start + len(" ".join(taken)), taken[0][0] + " *"
 
 
 # A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은
