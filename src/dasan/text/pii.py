@@ -1030,6 +1030,12 @@ _NO_COMPLEX_BEFORE = re.compile(
     r"(?:^|[.!?\n]|\][ \t]?)[ \t]*(?:(?:저희|우리|제|내|그|이|저|같은)[ \t]?)?"
     r"(?:아파트[ \t]?)?(?:\d{1,2}[ \t]?단지[ \t]?)?$")
 _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
+# A 동, a small building's name and its floor (망원동 새싹빌라 2층, 신길동 행복주택 반지하): the
+# flat of a villa of a few households.
+_VILLA_FLOOR_RE = re.compile(
+    r"(?<![가-힣])[가-힣]{1,5}\d{0,2}동[ \t]+[가-힣A-Za-z\d]{1,12}(?:빌라|맨션|주택|빌|하우스|연립"
+    r"|원룸|오피스텔|하이츠|캐슬|팰리스|빌리지)[ \t]?(?:\d{1,2}[ \t]?층(?![가-힣]{2})|반지하"
+    r"|지하(?:[ \t]?\d[ \t]?층)?|옥탑(?:방)?)")
 # An address in Latin letters, as foreign residents write it: 34-2 Hoegi-ro, Dongdaemun-gu,
 # room 201; 15, Gangnam-daero 84-gil, Gangnam-gu; Sinrim-dong 123-4 - a road (or a 동) with a
 # building or lot number, the districts after it and a room.
@@ -1185,6 +1191,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "층" in text or "지하" in text or "옥탑" in text:
+        for m in _VILLA_FLOOR_RE.finditer(text):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "-ro" in text or "-gil" in text or "-dong" in text or "-daero" in text:
         for m in _ROMAN_ADDR_RE.finditer(text):
             if (m.group("n1") or m.group("n2") or m.group("lot")) and not _ROMAN_OFFICE.search(

@@ -348,3 +348,17 @@ def test_a_name_closing_a_message_after_an_address_is_masked() -> None:
 @pytest.mark.parametrize("text", ["회의실 302호 정보공", "버스 7016 타고 가요", "3번 출구 앞 강남역"])
 def test_a_word_after_a_number_at_a_messages_end_stays(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [("망원동 새싹빌라 2층이요", "망원동 새싹빌라 2층"), ("신길동 행복주택 반지하예요", "신길동 행복주택 반지하")],
+)
+def test_a_villas_floor_after_its_dong_is_masked(text: str, address: str) -> None:
+    assert _of("address", text) == [address]
+
+
+@pytest.mark.parametrize(
+    "text", ["구청 별관 2층 민원실", "역삼동 스타벅스 2층", "망원동 주민센터 2층", "삼성동 코엑스몰 지하 1층"])
+def test_a_public_or_shops_floor_stays(text: str) -> None:
+    assert _of("address", text) == []
