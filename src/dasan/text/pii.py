@@ -1034,7 +1034,8 @@ _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?�
 # flat of a villa of a few households.
 _VILLA_FLOOR_RE = re.compile(
     r"(?<![가-힣])[가-힣]{1,5}\d{0,2}동[ \t]+[가-힣A-Za-z\d]{1,12}(?:빌라|맨션|주택|빌|하우스|연립"
-    r"|원룸|오피스텔|하이츠|캐슬|팰리스|빌리지)[ \t]?(?:\d{1,2}[ \t]?층(?![가-힣]{2})|반지하"
+    r"|원룸|오피스텔|하이츠|캐슬|팰리스|빌리지)[ \t]?(?:\d{1,2}[ \t]?층"
+    r"(?=$|[^가-힣]|(?:이요|이에요|입니다|이고|인데|이|에|요|으로)(?![가-힣]))|반지하"
     r"|지하(?:[ \t]?\d[ \t]?층)?|옥탑(?:방)?)")
 # An address in Latin letters, as foreign residents write it: 34-2 Hoegi-ro, Dongdaemun-gu,
 # room 201; 15, Gangnam-daero 84-gil, Gangnam-gu; Sinrim-dong 123-4 - a road (or a 동) with a
