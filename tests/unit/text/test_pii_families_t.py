@@ -362,3 +362,17 @@ def test_a_villas_floor_after_its_dong_is_masked(text: str, address: str) -> Non
     "text", ["구청 별관 2층 민원실", "역삼동 스타벅스 2층", "망원동 주민센터 2층", "삼성동 코엑스몰 지하 1층"])
 def test_a_public_or_shops_floor_stays(text: str) -> None:
     assert _of("address", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("영문으로 PARK SEO YEON 입니다", "PARK SEO YEON"), ("영문 이름은 KIM MIN JI 입니다", "KIM MIN JI")],
+)
+def test_a_romanised_name_after_an_english_spelling_cue_is_masked(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize("text", ["영문으로 SEOUL CITY HALL", "영어로 Thank You 라고 써 주세요",
+                                  "스펠링이 어 려 워 요"])
+def test_english_words_after_that_cue_stay(text: str) -> None:
+    assert _names(text) == []
