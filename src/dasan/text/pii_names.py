@@ -125,6 +125,8 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
 
     for m in _cued_matches(_SPACED_RE, text):
+        if re.search("영문|영어", text[m.start():m.start("name")]):
+            continue  # a cue for Latin letters (영어로 오 케 이: a word spelled)
         syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue

@@ -373,6 +373,6 @@ def test_a_romanised_name_after_an_english_spelling_cue_is_masked(text: str, nam
 
 
 @pytest.mark.parametrize("text", ["영문으로 SEOUL CITY HALL", "영어로 Thank You 라고 써 주세요",
-                                  "스펠링이 어 려 워 요"])
+                                  "스펠링이 어 려 워 요", "영어로 오 케 이요"])
 def test_english_words_after_that_cue_stay(text: str) -> None:
     assert _names(text) == []
