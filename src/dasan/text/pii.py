@@ -780,7 +780,8 @@ def _account(text: str) -> Iterator[Candidate]:
 
 # Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
 # The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
-_AT = r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*)"
+_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*"
+       r"|[ \t]*[\[({][ \t]?(?:at|AT)[ \t]?[\])}][ \t]*)")
 _EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
     r"([A-Za-z0-9\-]+(?:(?:\.|[ \t]\.[ \t])[A-Za-z0-9\-]+)*"
@@ -846,7 +847,22 @@ def _role_address(local: str, domain: str) -> bool:
         bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
 
+# An address told as its ID, then its mail service (메일 yuna_kim 이고요 네이버예요, 메일 아이디는
+# sunny77 이고 도메인은 카카오닷컴): the ID is the personal part.
+_MAIL_ID_RE = re.compile(
+    r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:아이디|주소|ID|id)?(?:는|은|가|이|:)?[ \t]*"
+    r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])[ \t]*"
+    r"(?:이고요|이고|이구요|고요|이에요|예요|요|이요|,)?[^\n@＠]{0,14}?"
+    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
+    r"|핫메일|hotmail|아웃룩|outlook)")
+
+
 def _email(text: str) -> Iterator[Candidate]:
+    if "메일" in text or "mail" in text:
+        for m in _MAIL_ID_RE.finditer(text):
+            local = m.group("local")
+            if re.search(r"[0-9_.\-]", local) or local.islower():
+                yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
         if _role_address(local, domain):

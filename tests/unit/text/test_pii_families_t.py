@@ -376,3 +376,22 @@ def test_a_romanised_name_after_an_english_spelling_cue_is_masked(text: str, nam
                                   "스펠링이 어 려 워 요", "영어로 오 케 이요"])
 def test_english_words_after_that_cue_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mail"),
+    [
+        ("제 메일 yuna_kim 이고요 네이버예요", "yuna_kim"),
+        ("메일 아이디는 sunny77 이고 도메인은 카카오닷컴", "sunny77"),
+        ("jihoon.lee [at] daum.net 으로 보내 주세요", "jihoon.lee [at] daum.net"),
+    ],
+)
+def test_an_address_told_as_its_id_and_service_or_with_at_in_brackets_is_masked(
+        text: str, mail: str) -> None:
+    assert _of("email", text) == [mail]
+
+
+@pytest.mark.parametrize(
+    "text", ["메일 제목은 Hello 이고요 네이버에서 왔어요", "메일 2통 왔어요 다음 주에", "메일 보냈어요 naver 로요"])
+def test_mail_talk_without_an_id_stays(text: str) -> None:
+    assert _of("email", text) == []
