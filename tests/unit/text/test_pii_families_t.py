@@ -395,3 +395,8 @@ def test_an_address_told_as_its_id_and_service_or_with_at_in_brackets_is_masked(
     "text", ["메일 제목은 Hello 이고요 네이버에서 왔어요", "메일 2통 왔어요 다음 주에", "메일 보냈어요 naver 로요"])
 def test_mail_talk_without_an_id_stays(text: str) -> None:
     assert _of("email", text) == []
+
+
+def test_a_passports_letter_then_a_filler_then_its_digits_is_masked() -> None:
+    text = "여권 번호 앞에 알파벳이 엠 이고 그 다음 공 구 일 칠 칠 삼 이 오"
+    assert _of("passport", text) == ["엠 이고 그 다음 공 구 일 칠 칠 삼 이 오"]
