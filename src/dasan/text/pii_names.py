@@ -489,8 +489,10 @@ _VOCATIVE_RE = re.compile(
     # not a verb's 아야/어야 (일해야 되는데, 가야 해)
     r"(?![ \t]*(?:되|돼|하|해|할|했|겠|지|만|죠|지요))")
 _PARENT_OF_RE = re.compile(
-    r"(?:^|(?<=[ \t,]))(?P<n>[가-힣]{2})[ \t](?:엄마|아빠|어머니|아버지|어머님|아버님)"
-    r"(?:가|는|랑|하고|한테|께서|도|가요|예요|에요|이에요|인데요|이랑|와|과|요|,|(?![가-힣]))")
+    r"(?:^|(?<=[ \t,]))(?P<n>[가-힣]{2})[ \t](?:엄마|아빠|어머니|아버지|어머님|아버님"
+    # ... or an elder's or a neighbour's title (봉구 할아버지라고 불러, 순자 할매가)
+    r"|할머니|할아버지|할매|할배|할멈|아저씨|아줌마|이모|삼촌|어르신|할머님|할아버님)"
+    r"(?:가|는|랑|하고|한테|께서|도|가요|예요|에요|이에요|인데요|이랑|와|과|요|라고|라는|,|(?![가-힣]))")
 # Words before a parent's word that make it someone's else than a child's (우리 엄마, 새 아빠)
 _NOT_CHILD_BEFORE = re.compile(r"(?:우리|저희|제|내|니|너희|친|새|시|외|옆집|동네|학교|반)[ \t]*$")
 
@@ -527,7 +529,8 @@ def given_names_alone(text: str) -> Iterator[Candidate]:
             final = (ord(name[-1]) - 0xAC00) % 28 != 0  # the last syllable ends in a consonant
             if (m.group("v") == "아") == final and _child_name(name):
                 yield "name", m.start("n"), m.end("n"), name[0] + "*"
-    if "엄마" in text or "아빠" in text or "어머" in text or "아버" in text:
+    if any(w in text for w in ("엄마", "아빠", "어머", "아버", "할", "아저씨", "아줌마", "이모",
+                               "삼촌", "어르신")):
         for m in _PARENT_OF_RE.finditer(text):
             name = m.group("n")
             # only a word kiwi knows as a proper noun: an unknown one before 엄마 is as often a
@@ -691,12 +694,15 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
     from dasan.text.pii_name_model import common_word_set
 
-    if "씨" not in text and not re.search("성은|성이|아니|말고", text):
+    if "씨" not in text and not re.search("성은|성이|아니|말고|[가-힣] [가-힣]", text):
         return
     for m in _SURNAME_ALONE_RE.finditer(text):
         sur = m.group("s")
-        said_alone = (m.group("tail") or "").lstrip(" \t").startswith("씨") or m.group("cue")
-        if sur not in SURNAME_SET or not said_alone:
+        with_ssi = (m.group("tail") or "").lstrip(" \t").startswith("씨")
+        # (or said twice, stuttering: 김 김말녀)
+        stutter = not m.group("tail") and re.match(rf"[ \t]+{sur}[가-힣]{{2}}(?![가-힣])", text[
+            m.end():])
+        if sur not in SURNAME_SET or not (with_ssi or m.group("cue") or stutter):
             continue
         whole = re.compile(rf"(?<![가-힣]){sur}(?P<g>[가-힣]{{2}})(?=(?:이요|이에요|예요|이고"
                            r"|입니다|요|이라고|라고|씨|님)?(?![가-힣]))")
@@ -704,7 +710,9 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
         if not w:
             continue
         name = sur + w.group("g")
+        given_ok = [ch in GIVEN_SYLLABLES for ch in w.group("g")]
         if w.group("g") in _TITLE_WORDS or name in NOT_NAMES or name in common_word_set() or (
-                not all(ch in GIVEN_SYLLABLES for ch in w.group("g"))):
-            continue
+                name[:2] in common_word_set() or name[:2] in NOT_NAMES) or not (
+                all(given_ok) or with_ssi and any(given_ok)):
+            continue  # (안씨 ... 안점례: after 씨 one given-name syllable is enough)
         yield "name", w.start(), w.end(), name[0] + "*" + name[-1]

@@ -400,3 +400,23 @@ def test_mail_talk_without_an_id_stays(text: str) -> None:
 def test_a_passports_letter_then_a_filler_then_its_digits_is_masked() -> None:
     text = "여권 번호 앞에 알파벳이 엠 이고 그 다음 공 구 일 칠 칠 삼 이 오"
     assert _of("passport", text) == ["엠 이고 그 다음 공 구 일 칠 칠 삼 이 오"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("아 그 할아버지는 봉구 할아버지라고 불러 성은 몰라", "봉구"),
+        ("나 안씨 할머니야 안점례 그 경로당 다니는", "안점례"),
+        ("여보세요? 예 여기 김 뭐시냐 김 김말녀 집인데", "김말녀"),
+    ],
+)
+def test_an_elders_given_name_before_a_title_or_after_a_stuttered_surname_is_masked(
+        text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["경비 아저씨가 친절해요", "택배 아저씨 왔어요", "김 김치 좀 주세요", "가 가짜인지 몰라요",
+             "이 씨 아저씨, 이름은 모르는데 그분 차가 맨날 막아요"])
+def test_titles_after_words_and_stuttered_words_stay(text: str) -> None:
+    assert _names(text) == []
