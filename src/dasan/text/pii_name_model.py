@@ -346,6 +346,11 @@ _LIST_GAP = re.compile(r"(?:\([^()]{1,8}\))?[ \t]*"
 SPACE_LIST_FACTOR = 0.25
 ROSTER_FACTOR = 0.15
 _ADDRESS_END_BEFORE = re.compile(r"\d[ \t]?(?:호|층|번지|호실)?[ \t,]*$")
+# Family members named in turn with no comma (아들 경호 며느리 유정): the kin word is the gap.
+_KIN = (r"(?:아들|딸|며느리|사위|남편|아내|손자|손녀|동생|형|누나|언니|오빠|첫째|둘째|셋째|막내"
+        r"|큰애|작은애)")
+_KIN_GAP = re.compile(rf"[ \t,]+{_KIN}[ \t]+")
+_KIN_BEFORE = re.compile(rf"(?:^|[ \t]){_KIN}[ \t]+$")
 _NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
 # between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
 _PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
@@ -425,7 +430,9 @@ def scored_names(text: str) -> Iterator[Candidate]:
                 continue
             if p >= threshold * LIST_FACTOR and any(
                     _LIST_GAP.fullmatch(text, best[c][1], start)
-                    or _LIST_GAP.fullmatch(text, end, c) for c in chosen) or start in plain and any(
+                    or _LIST_GAP.fullmatch(text, end, c) or _KIN_GAP.fullmatch(text, end, c)
+                    and _KIN_BEFORE.search(text, max(0, start - 8), start)
+                    for c in chosen) or start in plain and any(
                     c in plain and (_SPACE_GAP.fullmatch(text, best[c][1], start)
                                     or _SPACE_GAP.fullmatch(text, end, c)) for c in chosen):
                 chosen.add(start)

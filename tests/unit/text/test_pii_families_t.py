@@ -420,3 +420,15 @@ def test_an_elders_given_name_before_a_title_or_after_a_stuttered_surname_is_mas
              "이 씨 아저씨, 이름은 모르는데 그분 차가 맨날 막아요"])
 def test_titles_after_words_and_stuttered_words_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("아들 경호 며느리 유정 둘이 같이 살아요", ["경호", "유정"]), ("아들 민준 딸 서연", ["민준", "서연"])],
+)
+def test_family_members_named_in_turn_are_masked(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_family_words_before_things_stay() -> None:
+    assert _names("남편 회사 아내 직장 다 멀어요") == []
