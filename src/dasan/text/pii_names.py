@@ -716,3 +716,49 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
                 all(given_ok) or with_ssi and any(given_ok)):
             continue  # (안씨 ... 안점례: after 씨 one given-name syllable is enough)
         yield "name", w.start(), w.end(), name[0] + "*" + name[-1]
+
+
+# A name with a one-syllable given name said with 외자 (장윤이요 외자예요, 김솔 외자이름이에요); a
+# two-syllable surname apart from the given name (남궁 옥분 할머니요, 제갈 성렬이라고); a Korean
+# surname apart from a foreign given name (박 안나라고, 이 나탈리야 님).
+_ONE_SYLLABLE_GIVEN_RE = re.compile(
+    r"(?<![가-힣])(?P<n>[가-힣]{2})(?:이요|요|이에요|예요|이고|이라고|라고|입니다|이고요)?[ \t,.]*"
+    r"외자")
+_SPACED_SURNAME_RE = re.compile(
+    r"(?<![가-힣])(?P<n>(?P<s>남궁|황보|제갈|선우|독고|사공|서문|동방|[가-힣])[ \t]"
+    r"(?P<g>[가-힣]{2,5}?))(?=(?:이라고|라고|이요|요|이에요|예요|입니다|이고|이|가|은|는|씨|님)?"
+    r"(?:[ \t]*(?:할머니|할아버지|씨|님|선생님|어르신|고객님))?(?![가-힣]))")
+
+
+def spaced_surname_names(text: str) -> Iterator[Candidate]:
+    """A one-syllable given name said with 외자, and a surname said apart from its given name
+    (compound surnames, or a Korean surname before a foreign given name)."""
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    if "외자" in text:
+        for m in _ONE_SYLLABLE_GIVEN_RE.finditer(text):
+            name = m.group("n")
+            if name[0] in SURNAME_SET and name not in NOT_NAMES and name not in common_word_set():
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _SPACED_SURNAME_RE.finditer(text):
+        sur, given = m.group("s"), m.group("g")
+        if sur not in SURNAME_SET and sur not in COMPOUND_SURNAMES_SPACED:
+            continue
+        after = text[m.end():m.end() + 12]
+        cued = re.match(r"(?:이라고|라고)|[ \t]*(?:님|씨|할머니|할아버지|어르신|고객님)", after)
+        tag = lexicon.get(given, "")
+        if given[-1] in "씨님" or given in common or given in NOT_NAMES or tag.startswith(
+                ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP", "MM", "JK")):
+            continue
+        if len(sur) == 2:  # 남궁 옥분: a Korean given name, said as a name
+            if len(given) != 2 or not all(ch in GIVEN_SYLLABLES for ch in given) or not (
+                    cued or re.match(r"이요|요|이에요|예요|입니다|이고", after)):
+                continue
+        elif not cued or len(given) < 2 or given.endswith("이") and len(given) < 3:
+            continue  # 박 안나라고, 이 나탈리야 님 (not 한 번이라고, 이 분이 씨)
+        yield "name", m.start("n"), m.end("n"), sur + " *"
+
+
+COMPOUND_SURNAMES_SPACED = frozenset(str.split("남궁 황보 제갈 선우 독고 사공 서문 동방"))

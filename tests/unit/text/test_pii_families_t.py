@@ -432,3 +432,24 @@ def test_family_members_named_in_turn_are_masked(text: str, names: list[str]) ->
 
 def test_family_words_before_things_stay() -> None:
     assert _names("남편 회사 아내 직장 다 멀어요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("장윤이요 외자예요", "장윤"),
+        ("김솔 외자이름이에요 솔방울 솔", "김솔"),
+        ("남궁 옥분 할머니요 남궁이 성이에요", "남궁 옥분"),
+        ("제갈 성렬이라고 하면 다들 알아요", "제갈 성렬"),
+        ("이 나탈리야 님 서류 보완 필요합니다", "이 나탈리야"),
+    ],
+)
+def test_one_syllable_given_names_and_surnames_said_apart_are_masked(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["이 사람이라고요", "김 과장님 계세요", "한 번이라고", "그 사람 이름이 외자예요", "이 모두라고",
+             "박 선생님", "나 안씨 할머니야"])
+def test_words_after_a_surname_like_syllable_stay(text: str) -> None:
+    assert _names(text) == []
