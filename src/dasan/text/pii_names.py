@@ -640,6 +640,10 @@ _RESIDENT_WORDS = frozenset(str.split(
     "가게"))
 
 
+_PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", "을", "를", "도", "의", "로",
+                         "이랑", "하고", "까지")
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
@@ -648,8 +652,15 @@ def origin_names(text: str) -> Iterator[Candidate]:
 
     common, lexicon = common_word_set(), _model()[4]
 
+    def known_with_particle(word: str) -> bool:
+        """안산에, 여권이, 이름은: a known word or place and its particle."""
+        return any(word.endswith(p) and len(word) > len(p) and (
+            word[:-len(p)] in common or word[:-len(p)] in lexicon or word[:-len(p)] in PLACE_NAMES)
+            for p in _PARTICLES_AFTER_WORD)
+
     def foreign(word: str) -> bool:
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    or known_with_particle(word)
                     or word in _RESIDENT_WORDS
                     or lexicon.get(word, "").startswith(
                         ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
@@ -662,7 +673,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
             stem = word
             ended = False
             for end in _NAME_END_PARTS:
-                if word.endswith(end) and len(word) - len(end) >= 1 and foreign(word[:-len(end)]):
+                if word.endswith(end) and len(word) - len(end) >= 2 and foreign(word[:-len(end)]):
                     stem, ended = word[: -len(end)], True
                     break
             if not foreign(stem) or len(stem) < 2 and len(taken) < 2:

@@ -453,3 +453,15 @@ def test_one_syllable_given_names_and_surnames_said_apart_are_masked(text: str, 
              "박 선생님", "나 안씨 할머니야"])
 def test_words_after_a_surname_like_syllable_stay(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_foreign_name_whose_first_word_ends_like_a_particle_is_masked_whole() -> None:
+    assert _names("필리핀에서 온 조이 멘도사 선생님이 아이 영어 과외를 해요") == ["조이 멘도사"]
+
+
+@pytest.mark.parametrize(
+    "text", ["저 라시드예요 방글라데시 사람이고 안산에 살아요", "필리핀 사람 여권이 만료됐어요",
+             "몽골 사람 이름은 길어요"])
+def test_a_known_word_with_its_particle_after_an_origin_stays(text: str) -> None:
+    assert "안산" not in " ".join(_names(text)) and "여권" not in " ".join(_names(text)) and (
+        "이름" not in " ".join(_names(text)))
