@@ -1785,6 +1785,11 @@ def _example_name(text: str, start: int, end: int) -> bool:
         text, max(0, start - 12), start))
 
 
+# A department before its official's title (복지정책과 주무관, 청소행정과 팀장): no person.
+_DEPARTMENT_AFTER = re.compile(
+    r"(?:과|팀|실|국|계)[ \t]+(?:주무관|팀장|과장|계장|담당|직원|국장|실장)")
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
     return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
@@ -1817,7 +1822,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
-        if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)):
+        if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)
+                                  or _DEPARTMENT_AFTER.match(text, e)):
             continue
         if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
             continue

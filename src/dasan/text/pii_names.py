@@ -703,7 +703,7 @@ _TITLE_WORDS = frozenset(str.split(
 def surname_then_name(text: str) -> Iterator[Candidate]:
     """The whole name said shortly after its surname was said alone."""
     from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
-    from dasan.text.pii_name_model import common_word_set
+    from dasan.text.pii_name_model import _model, common_word_set
 
     if "씨" not in text and not re.search("성은|성이|아니|말고|[가-힣] [가-힣]", text):
         return
@@ -715,13 +715,16 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
             m.end():])
         if sur not in SURNAME_SET or not (with_ssi or m.group("cue") or stutter):
             continue
-        whole = re.compile(rf"(?<![가-힣]){sur}(?P<g>[가-힣]{{2}})(?=(?:이요|이에요|예요|이고"
+        whole = re.compile(rf"(?<![가-힣]){sur}(?P<g>[가-힣]{{1,2}})(?=(?:이요|이에요|예요|이고"
                            r"|입니다|요|이라고|라고|씨|님)?(?![가-힣]))")
         w = whole.search(text, m.end(), min(len(text), m.end() + 25))
         if not w:
             continue
         name = sur + w.group("g")
         given_ok = [ch in GIVEN_SYLLABLES for ch in w.group("g")]
+        if len(w.group("g")) == 1 and (name in common_word_set() or name in NOT_NAMES or _model()[
+                4].get(name, "").startswith(("NN", "VV", "VA", "MAG", "NP"))):
+            continue  # 곽 씨, 곽순 - but 박 씨 ... 박사 is a word
         if w.group("g") in _TITLE_WORDS or name in NOT_NAMES or name in common_word_set() or (
                 name[:2] in common_word_set() or name[:2] in NOT_NAMES) or not (
                 all(given_ok) or with_ssi and any(given_ok)):

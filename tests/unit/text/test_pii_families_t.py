@@ -465,3 +465,16 @@ def test_a_foreign_name_whose_first_word_ends_like_a_particle_is_masked_whole() 
 def test_a_known_word_with_its_particle_after_an_origin_stays(text: str) -> None:
     assert "안산" not in " ".join(_names(text)) and "여권" not in " ".join(_names(text)) and (
         "이름" not in " ".join(_names(text)))
+
+
+def test_a_department_before_its_officials_title_is_no_name() -> None:
+    assert _names("처리 담당: 복지정책과 주무관 설지혜 / 팀장 국현석") == ["설지혜", "국현석"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("어르신 성함은 두 글자, 곽 씨, 곽순", ["곽순"]), ("박 씨요 박사 학위 있어요", []), ("정 씨 정도면 돼요", [])],
+)
+def test_a_one_syllable_given_name_after_its_surname_said_with_ssi(
+        text: str, names: list[str]) -> None:
+    assert _names(text) == names
