@@ -478,3 +478,7 @@ def test_a_department_before_its_officials_title_is_no_name() -> None:
 def test_a_one_syllable_given_name_after_its_surname_said_with_ssi(
         text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+def test_a_spoken_phone_group_with_its_copula_then_a_filler_is_masked() -> None:
+    assert _of("phone", "제 번호요 공일공 칠칠삼일에요 그리고 이이구팔") == ["공일공 칠칠삼일에요 그리고 이이구팔"]
