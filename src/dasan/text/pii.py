@@ -433,8 +433,9 @@ def _phone(text: str) -> Iterator[Candidate]:
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
         if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()) or (
-                _account_before(text, m.start())):
-            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's
+                _account_before(text, m.start())) or _MORE_DIGITS_AFTER.match(text, m.end()):
+            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's;
+            # 카드 번호 4518 1234 5678 901: the first groups of a longer number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
@@ -720,6 +721,7 @@ _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|
 
 
 _ACCOUNT_WORD = re.compile(r"계좌|통장|은행|뱅크|예금주|입금")
+_MORE_DIGITS_AFTER = re.compile(r"[ \t]?[\-.]?[ \t]?\d")
 
 
 def _account_before(text: str, start: int, width: int = 25) -> bool:

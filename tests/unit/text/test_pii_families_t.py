@@ -482,3 +482,8 @@ def test_a_one_syllable_given_name_after_its_surname_said_with_ssi(
 
 def test_a_spoken_phone_group_with_its_copula_then_a_filler_is_masked() -> None:
     assert _of("phone", "제 번호요 공일공 칠칠삼일에요 그리고 이이구팔") == ["공일공 칠칠삼일에요 그리고 이이구팔"]
+
+
+def test_the_first_groups_of_a_longer_number_are_no_local_phone() -> None:
+    assert _of("phone", "카드 번호 4518 1234 5678 901") == []
+    assert _of("phone", "집 전화번호 2298 7731 이에요") == ["2298 7731"]
