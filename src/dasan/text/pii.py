@@ -1631,7 +1631,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
-    pii_names.spaced_surname_names,
+    pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     _given_then_full,
     pii_name_model.scored_names,

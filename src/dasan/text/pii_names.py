@@ -776,3 +776,36 @@ def spaced_surname_names(text: str) -> Iterator[Candidate]:
 
 
 COMPOUND_SURNAMES_SPACED = frozenset(str.split("남궁 황보 제갈 선우 독고 사공 서문 동방"))
+
+
+# A name said as what one is called (저 예전에 통화했던 국민서라고 하는데요, 왕리라고 합니다): a
+# surname and two given-name syllables, or three syllables or more of no known word, before
+# (이)라고 and a verb of saying - even when it starts like a word (국민).
+_CALLED_SO_RE = re.compile(
+    r"(?<![가-힣])(?P<n>[가-힣]{3,5}?)(?:이라고|라고)[ \t]?(?:합니다|해요|하는데요|하고요|하는데"
+    r"|불러요|부릅니다|하면)(?![가-힣])")
+
+
+_SELF_BEFORE = re.compile(r"(?:^|[ \t])(?:저|저는|전|제가|나는|난|이름은|이름이|성함은)[ \t]")
+
+
+def called_so(text: str) -> Iterator[Candidate]:
+    """A name before 라고 합니다/하는데요 that the detector's common-word head kept out."""
+    if "라고" not in text:
+        return
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _CALLED_SO_RE.finditer(text):
+        name = m.group("n")
+        if name in common or name in NOT_NAMES or name in lexicon or _compound(
+                name, common, lexicon) or name in _RESIDENT_WORDS:
+            continue
+        if name[-1] in "님씨하히달주오가보내지게시라":
+            continue  # 사장님이라고, 목욕하라고 하면, 데려달라고: a title or a verb's command
+        korean = len(name) == 3 and name[0] in SURNAME_SET and all(
+            ch in GIVEN_SYLLABLES for ch in name[1:])
+        if not korean and not _SELF_BEFORE.search(text, max(0, m.start() - 25), m.start()):
+            continue  # a foreign-looking word only when one is naming oneself (이그나이터라고)
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 2) + name[-1]

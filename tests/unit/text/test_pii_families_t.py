@@ -487,3 +487,17 @@ def test_a_spoken_phone_group_with_its_copula_then_a_filler_is_masked() -> None:
 def test_the_first_groups_of_a_longer_number_are_no_local_phone() -> None:
     assert _of("phone", "카드 번호 4518 1234 5678 901") == []
     assert _of("phone", "집 전화번호 2298 7731 이에요") == ["2298 7731"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("저 예전에 통화했던 국민서라고 하는데요", ["국민서"]),
+        ("그 사람을 다들 사장님이라고 불러요", []),
+        ("찬물이랑 더운 물 중에 목욕하라고 하면 뭐로 할래?", []),
+        ("이걸 기후동행카드라고 합니다", []),
+        ("이그나이터라고 합니다.", []),
+    ],
+)
+def test_a_name_said_as_what_one_is_called(text: str, names: list[str]) -> None:
+    assert _names(text) == names
