@@ -694,6 +694,7 @@ _SURNAME_ALONE_RE = re.compile(
     r"(?:(?P<cue>성은|성이|성|아니라|아니고|아니요|말고)[ \t]+)?(?<![가-힣])(?P<s>[가-힣])"
     r"(?P<tail>[ \t]?씨(?:였어요|예요|요|고|이고|였고|였는데)?|이요|요|이에요|예요|이고|이라고|라고"
     r"|이고요|고요)?(?![가-힣])")
+_STUTTER = re.compile(r"(?<![가-힣])([가-힣])[ \t]+\1[가-힣]{2}(?![가-힣])")
 # A surname and a title are no name (박이사, 김과장)
 _TITLE_WORDS = frozenset(str.split(
     "이사 과장 부장 사장 팀장 대리 주임 실장 선생 기사 원장 소장 차장 계장 반장 통장 이장 국장 "
@@ -705,7 +706,8 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
     from dasan.text.pii_name_model import _model, common_word_set
 
-    if "씨" not in text and not re.search("성은|성이|아니|말고|[가-힣] [가-힣]", text):
+    if "씨" not in text and not re.search("성은|성이|아니|말고", text) and not (
+            _STUTTER.search(text)):
         return
     for m in _SURNAME_ALONE_RE.finditer(text):
         sur = m.group("s")
