@@ -413,10 +413,13 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   spans 459 -> 416 (two-syllable words after a cue), address 234 -> 231 and one e-mail fewer
   (public offices), two names added (혜진아, 기철아). Leave-one-set-out (``train_pii_names --loho
   --threshold 0.6``, T1 and T2 now sets of their own): names over all sets 0.923 with 61 false
-  masks (1,679 names), candidate recall 0.981. Cost (``--speed``, load 1.6-1.8, CPU): the name
-  model x1.39 / x1.46 of the rules alone (citizen messages / SMS bodies); the whole mask() 262-274
-  vs 238-242 us a citizen message and 4,790-4,840 vs 4,350-4,410 us an SMS body against main's
-  masker (cc9a537), alternating runs, best of 3.
+  masks (1,679 names), candidate recall 0.981 (measured mid-round). Cost at the round's end
+  (``--speed``, load 1.9-2.2, CPU): the name model x1.36 / x1.53 of the rules alone (citizen
+  messages / SMS bodies); the whole mask() 273 vs 244 us a citizen message and 4,855 vs 4,467 us
+  an SMS body against main's masker (cc9a537), alternating runs, best of 3 (+12% / +9%). Also
+  later in the round: 라고 합니다 after a common-word head (국민서라고 하는데요), a spoken
+  phone group ending in 에요, a local number's shape followed by more digits is no phone, e-mail
+  told as ID then service (메일 yuna_kim 이고요 네이버예요), a passport letter then a filler.
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
   then 58 more written in a second round without looking at hold-out B's misses: digit-by-digit
   and spoken phones, 주민번호/passport read aloud, 예약자명/가입자명/세대주 cues, relatives' names,
