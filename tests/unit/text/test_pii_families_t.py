@@ -501,3 +501,21 @@ def test_the_first_groups_of_a_longer_number_are_no_local_phone() -> None:
 )
 def test_a_name_said_as_what_one_is_called(text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("아파트 동대표 길성호, 관리소장 편진우", ["길성호", "편진우"]),
+        ("회원 명단에 표지수, 음나래", ["표지수", "음나래"]),
+        ("세아 씨 대신 받았어요 전 룸메이트 지안이에요", ["세아", "지안"]),
+    ],
+)
+def test_names_after_a_role_a_roster_or_a_housemate_are_masked(
+        text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize("text", ["약사 상담 시간이 언제예요", "총무 업무 문의요", "동대표 선거 일정"])
+def test_those_words_before_ordinary_words_stay(text: str) -> None:
+    assert _names(text) == []
