@@ -303,7 +303,7 @@ def _rrn(text: str) -> Iterator[Candidate]:
 # between): 주민번호 구공공일일이에 일이삼사오육칠, 주민번호가요 팔팔 공오 일오 일이삼 사오육칠,
 # 주민등록번호 말씀드리면 880515 1 234567. Thirteen digits whose first six are a birth date.
 _RRN_NAME_RE = re.compile(
-    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일")
+    r"주민[ \t]?(?:등록)?[ \t]?번호|(?P<f>외국인)[ \t]?(?:등록)?[ \t]?번호|생년월일|생일")
 _RRN_SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _RRN_SAID_RE = re.compile(
     rf"(?<![가-힣\d])[{_RRN_SAID}](?:[{_RRN_SAID}]|[ \t\-.,/]"
@@ -311,7 +311,11 @@ _RRN_SAID_RE = re.compile(
 )
 # After a front half said in groups, the first digit of the back half: ... 하고 뒤에 첫자리 이.
 _RRN_FIRST_BACK_RE = re.compile(
-    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?)"
+    r"[ \t,]*(?:(?:하고|다시|이고|고)[ \t,]*)?"
+    # (fillers and the number's name may come between: 요 그리고 주민번호 뒤 첫자리는 일)
+    r"(?:(?:요|이요|이고요|고요|그리고|그리고요|네|아|음|주민[ \t]?(?:등록)?[ \t]?번호(?:는|의)?)"
+    r"[ \t,]*){0,4}"
+    r"(?:뒤에|뒤는|뒷[ \t]?(?:자리|번호)(?:는|가|은)?|뒤(?=[ \t]?(?:첫|맨|제일)))"
     r"(?:[ \t]?(?:첫|맨[ \t]?앞|제일[ \t]?앞)[ \t]?(?:번째|째|자리|글자|숫자|번호)?"
     r"(?:[ \t]?(?:숫자|자리))?(?:는|가|은|이)?)?[ \t]*"
     r"(?P<g>[0-9일이삼사오육칠팔])(?![\d공영빵일이삼사오육륙칠팔구])"
@@ -319,7 +323,7 @@ _RRN_FIRST_BACK_RE = re.compile(
 
 
 def _spoken_rrn(text: str) -> Iterator[Candidate]:
-    if "번호" not in text and "생년월일" not in text:
+    if "번호" not in text and "생년월일" not in text and "생일" not in text:
         return
     for cue in _RRN_NAME_RE.finditer(text):
         for m in _RRN_SAID_RE.finditer(text, cue.end(), min(len(text), cue.end() + 90)):
@@ -343,7 +347,7 @@ def _spoken_rrn(text: str) -> Iterator[Candidate]:
                 if tail and gender and _valid_birth(digits, gender):
                     kind = "foreigner_rrn" if gender in "5678" or foreign else "rrn"
                     yield kind, m.start(), tail.end(), f"{digits}-{gender}******"
-                elif not cue.group(0).startswith("생년"):  # a birth date alone is no rrn
+                elif not cue.group(0).startswith("생"):  # a birth date alone is no rrn
                     yield "foreigner_rrn" if foreign else "rrn", m.start(), end, "******"
                 break
 
@@ -429,8 +433,9 @@ def _phone(text: str) -> Iterator[Candidate]:
         if not _context_before(text, m.start(), _PHONE_CONTEXT, 15):
             continue
         if _reference_before(text, m.start()) or _office_line(text, m.start(), m.end()) or (
-                _account_before(text, m.start())):
-            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's
+                _account_before(text, m.start())) or _MORE_DIGITS_AFTER.match(text, m.end()):
+            continue  # 고지서 번호 1102-3344 is a bill number; 계좌 ... 1459983 an account's;
+            # 카드 번호 4518 1234 5678 901: the first groups of a longer number
         yield "phone", m.start(), m.end(), f"{'*' * len(first)}-{_ascii_digits(m.group(2))}"
 
 
@@ -534,25 +539,29 @@ _LAST_DIGIT_ENDING = re.compile(
 # word of digit syllables, with an ending or 다시 after it; a group taken back with 아니 is
 # dropped. It starts with 0 (공일공, 공이, 공칠공) - or with 이 for Seoul after 집 전화.
 _FILLED_GROUP_RE = re.compile(
-    r"(?<![가-힣\d])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구])"
-    r"(?:이고요|이고|이요|이에요|예요|요|에|의|고|하고|다시|이구요)?"
-    r"(?=$|[^가-힣]|[ \t])"
+    r"(?<![가-힣\d\-])(?P<d>[공영빵일이삼사오육칠팔구]{2,}?|[공영빵일이삼사오육칠팔구]"
+    # (or written digits in groups: 010에 3821 그리고 마지막이 7765예요)
+    r"|0\d{1,2}(?=[^\d\-])|\d{3,4}(?=[^\d\-]|$))"
+    r"(?:이고요|이고|이요|이에요|예요|에요|요|에|의|고|하고|다시|이구요)?"
+    r"(?=$|[^가-힣\d]|[ \t])"
 )
+_WRITTEN_JOIN = re.compile(r"[가-힣 \t.…]*")
+_LIST_JOIN = re.compile(r"[ \t]*[,/][ \t]*")
 _FILLED_TAKEN_BACK = re.compile(r"아니(?:고|요|다)?(?![가-힣])|정정|틀렸")
 _HOME_LINE_CUE = re.compile(r"집[ \t]?전화|자택[ \t]?전화|유선|집[ \t]?번호")
 
 
 def _filled_phone(text: str) -> Iterator[Candidate]:
-    if not ("공" in text or "영" in text or "집" in text):
+    if not ("공" in text or "영" in text or "집" in text or "0" in text):
         return
     groups = list(_FILLED_GROUP_RE.finditer(text))
     for i, first in enumerate(groups):
         d0 = first.group("d")
         seoul = d0 == "이" and bool(_HOME_LINE_CUE.search(text, max(0, first.start() - 12),
                                                          first.start()))
-        if not (d0[0] in "공영빵" and len(d0) >= 2 or seoul):
+        if not (d0[0] in "공영빵0" and len(d0) >= 2 or seoul):
             continue
-        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE[ch] for ch in d0)]
+        digits = ["0" + "2" if seoul else "".join(_DIGIT_VALUE.get(ch, ch) for ch in d0)]
         last_end, prev = first.end("d"), first
         for g in groups[i + 1:]:
             gap = text[prev.end():g.start()]
@@ -560,9 +569,15 @@ def _filled_phone(text: str) -> Iterator[Candidate]:
                 break
             if len(g.group("d")) < 2:
                 continue  # 이, 오: a word of one syllable between the groups, no digit
+            if (prev.group("d")[0].isdigit() or g.group("d")[0].isdigit()) and not (
+                    _WRITTEN_JOIN.fullmatch(gap) and (
+                        len(prev.group(0)) > len(prev.group("d")) or re.search("[가-힣]|[.]{2}|…",
+                                                                              gap))
+                    or _LIST_JOIN.fullmatch(gap) and len(g.group("d")) >= 3):
+                break  # written groups are joined by words (010에 3821 그리고), not by 02, 04
             if _FILLED_TAKEN_BACK.search(gap):
                 digits.pop()
-            digits.append("".join(_DIGIT_VALUE[ch] for ch in g.group("d")))
+            digits.append("".join(_DIGIT_VALUE.get(ch, ch) for ch in g.group("d")))
             last_end, prev = g.end("d"), g
             joined = "".join(digits)
             if len(joined) >= 9:
@@ -575,11 +590,18 @@ def _filled_phone(text: str) -> Iterator[Candidate]:
         return
 
 
+# A whole word of digit syllables or digits right before a spoken run (육칠구 공일...).
+_DIGIT_WORD_BEFORE = re.compile(r"(?<![가-힣])[공영빵일이삼사오육칠팔구0-9]{2,}[ \t]+$")
+
+
 def _spoken_phone(text: str) -> Iterator[Candidate]:
     yield from _sino_phone(text)
     yield from _filled_phone(text)
     for m in _SPOKEN_RE.finditer(text):
         chunk = m.group(0)
+        if _DIGIT_WORD_BEFORE.search(text, max(0, m.start() - 8), m.start()) and _account_before(
+                text, m.start(), 30):
+            continue  # 계좌번호 ... 육칠구 공일 공이삼사오육칠: the tail of an account read aloud
         said = _spoken_digits(chunk)
         digits = "".join(d for _, d, _ in said)
         for length in (11, 10, 9):
@@ -653,7 +675,7 @@ def _card(text: str) -> Iterator[Candidate]:
 
 
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\d\w\-])\d{{2,6}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
+    rf"(?<![\d\w\-])\d{{2,7}}(?:[ \t]{{0,2}}[{_DASH}][ \t]{{0,2}}\d{{1,7}}){{1,4}}(?![\d\-])"
 )
 _BARE_ACCOUNT_RE = re.compile(r"(?<![\d\w\-])\d{10,14}(?![\d\-])")
 # Groups separated by spaces, read out after a bank word: 기업은행 028 123456 01 011.
@@ -689,13 +711,17 @@ def _mask_account(raw: str) -> str:
 
 _REFERENCE_CONTEXT = re.compile(
     r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증)\s?번호"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
+    # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)
+    r"|증서|증명서|인증서|확인서|상품권|쿠폰|티켓|좌석|운송|택배|등록증[ \t]?발급|일련|제품|모델"
+    r"|자산|재고|청구|결제|거래|배송|환불[ \t]?신청|처리)\s?번호"
 )
 # A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
 _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
 
 
 _ACCOUNT_WORD = re.compile(r"계좌|통장|은행|뱅크|예금주|입금")
+_MORE_DIGITS_AFTER = re.compile(r"[ \t]?[\-.]?[ \t]?\d")
 
 
 def _account_before(text: str, start: int, width: int = 25) -> bool:
@@ -716,6 +742,10 @@ def _reference_before(text: str, start: int, width: int = 24) -> bool:
     before = text[max(0, start - width):start]
     names = list(_REFERENCE_CONTEXT.finditer(before))
     return bool(names) and not _OWN_NUMBER_WORD.search(before, names[-1].end())
+
+
+# A virtual account for a bill (관리비, 세입, 과태료 가상계좌) is the payee's, no one's own.
+_VIRTUAL_ACCOUNT = re.compile(r"가상[ \t]?계좌")
 
 
 def _account(text: str) -> Iterator[Candidate]:
@@ -752,7 +782,8 @@ def _account(text: str) -> Iterator[Candidate]:
 
 # Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
 # The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
-_AT = r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*)"
+_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*"
+       r"|[ \t]*[\[({][ \t]?(?:at|AT)[ \t]?[\])}][ \t]*)")
 _EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
     r"([A-Za-z0-9\-]+(?:(?:\.|[ \t]\.[ \t])[A-Za-z0-9\-]+)*"
@@ -799,14 +830,44 @@ _SPELLED_EMAIL_RE = re.compile(
 # A public office's role address (help@seoul.go.kr, minwon@...or.kr) is nobody's own.
 _ROLE_LOCAL = frozenset(str.split(
     "help info admin webmaster contact support master minwon noreply no-reply cs service "
-    "helpdesk counsel question qna"))
+    "helpdesk counsel question qna welfare office desk center centre mail news press hr recruit "
+    "sales order orders booking reservation event events notice privacy team customer care "
+    "hello ask inquiry inquiries enquiry feedback report biz business marketing civil complaint "
+    "sinmungo edu education library culture"))
 _PUBLIC_DOMAIN = re.compile(r"\.(?:go|or)\.kr$|seoul\.kr$", re.IGNORECASE)
+# Mail services anyone signs up to: a role word there may still be a person's own address.
+_FREE_MAIL = re.compile(
+    r"(?:naver|gmail|daum|hanmail|kakao|nate|hotmail|outlook|yahoo|icloud|live|me|msn|aol"
+    r"|proton|protonmail|korea|empas|paran|dreamwiz|chol|freechal|lycos|qq|163|126|mail)\.",
+    re.IGNORECASE)
+
+
+def _role_address(local: str, domain: str) -> bool:
+    """An office's or a shop's address (help@...go.kr, info@hanbitmart.co.kr): a role word at a
+    public domain or at an organisation's own domain - not at a mail service."""
+    return local.lower() in _ROLE_LOCAL and (
+        bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
+
+
+# An address told as its ID, then its mail service (메일 yuna_kim 이고요 네이버예요, 메일 아이디는
+# sunny77 이고 도메인은 카카오닷컴): the ID is the personal part.
+_MAIL_ID_RE = re.compile(
+    r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:아이디|주소|ID|id)?(?:는|은|가|이|:)?[ \t]*"
+    r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])[ \t]*"
+    r"(?:이고요|이고|이구요|고요|이에요|예요|요|이요|,)?[^\n@＠]{0,14}?"
+    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
+    r"|핫메일|hotmail|아웃룩|outlook)")
 
 
 def _email(text: str) -> Iterator[Candidate]:
+    if "메일" in text or "mail" in text:
+        for m in _MAIL_ID_RE.finditer(text):
+            local = m.group("local")
+            if re.search(r"[0-9_.\-]", local) or local.islower():
+                yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
     for m in _EMAIL_RE.finditer(text):
         local, domain = m.group(1), re.sub(r"[ \t]", "", m.group(2))
-        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+        if _role_address(local, domain):
             continue
         head = local[:2] if len(local) > 2 else local[:1]
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
@@ -815,7 +876,7 @@ def _email(text: str) -> Iterator[Candidate]:
         head = local[:2] if len(local) > 2 else local[:1]
         domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
             r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
-        if local.lower() in _ROLE_LOCAL and _PUBLIC_DOMAIN.search(domain):
+        if _role_address(local, domain):
             continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
     if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
@@ -860,6 +921,8 @@ _OLD_PLATE_RE = re.compile(
     rf"(?<![\d\w])(?P<region>{_PLATE_REGIONS})(?:[ \t]?[가-힣]{{1,3}})?[ \t]?(?P<num>\d{{0,2}})"
     rf"{_PLATE_SEP}(?P<h>[{_PLATE_HANGUL}]){_PLATE_SEP}(?P<tail>\d{{4}}){_PLATE_END}"
 )
+_VEHICLE_AFTER = re.compile(r"[ \t]*(?:번[ \t]?)?(?:택시|차량|차(?:가|는|를|에|요)?(?![가-힣])|트럭"
+                            r"|오토바이|승용차|화물차|승합차|렌터카)")
 # A plate read aloud after such a word: 차량 번호 일이가 삼사오육 (2-3 digits, a letter, 4 digits).
 _SPOKEN_D = "공영빵일이삼사오육륙칠팔구0-9"
 _SPOKEN_PLATE_RE = re.compile(
@@ -895,7 +958,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _OLD_PLATE_RE.finditer(text):
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
-        if _context_before(text, m.start(), _PLATE_CONTEXT, 15):
+        # (or a vehicle's word right after it: 서울 7 다 9013 택시가 승차거부)
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or (
+                m.group("num") and _VEHICLE_AFTER.match(text, m.end())):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SINO_PLATE_RE.finditer(text):
         num, tail = _sino_value(m.group("num")), m.group("tail")
@@ -971,11 +1036,43 @@ _ROOM_RE = re.compile(
 # 노원구 중계동 은빛마을 2단지 205동: a complex's block said with its 동 and no 호
 _COMPLEX_BLOCK_RE = re.compile(
     rf"(?<![가-힣\w])(?:(?:{_SIGUNGU}[ \t]+)?{_EMD}[ \t]+)?"
-    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?\d{1,2}[ \t]?단지[ \t]?"
-    r"\d{1,4}[ \t]?동(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
+    r"[가-힣A-Za-z\d]{1,12}(?:[ \t]?(?:아파트|마을|주공|타운))?[ \t]?"
+    r"(?P<block>\d{1,2}[ \t]?단지[ \t]?\d{1,4}[ \t]?동)"
+    r"(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
     r"(?:[ \t]?\d{1,5}[ \t]?호)?"
 )
+# A block and a flat said with no complex's name, road or district before them in the sentence
+# (101동 1702호 사는 사람인데요, 저희 아파트 102동 1504호 앞, 아파트 3단지 304동 802호): every
+# blind writer left these unlabelled - they name no home anyone outside the complex can find.
+_NO_COMPLEX_BEFORE = re.compile(
+    r"(?:^|[.!?\n]|\][ \t]?)[ \t]*(?:(?:저희|우리|제|내|그|이|저|같은)[ \t]?)?"
+    r"(?:아파트[ \t]?)?(?:\d{1,2}[ \t]?단지[ \t]?)?$")
 _HOME_CUE = re.compile(r"주소|살아|살고|사는|살던|거주|우리[ \t]?집|저희[ \t]?집|댁|이사|배송|보내")
+# A 동, a small building's name and its floor (망원동 새싹빌라 2층, 신길동 행복주택 반지하): the
+# flat of a villa of a few households.
+_VILLA_FLOOR_RE = re.compile(
+    r"(?<![가-힣])[가-힣]{1,5}\d{0,2}동[ \t]+[가-힣A-Za-z\d]{1,12}(?:빌라|맨션|주택|빌|하우스|연립"
+    r"|원룸|오피스텔|하이츠|캐슬|팰리스|빌리지)[ \t]?(?:\d{1,2}[ \t]?층"
+    r"(?=$|[^가-힣]|(?:이요|이에요|입니다|이고|인데|이|에|요|으로)(?![가-힣]))|반지하"
+    r"|지하(?:[ \t]?\d[ \t]?층)?|옥탑(?:방)?)")
+# An address in Latin letters, as foreign residents write it: 34-2 Hoegi-ro, Dongdaemun-gu,
+# room 201; 15, Gangnam-daero 84-gil, Gangnam-gu; Sinrim-dong 123-4 - a road (or a 동) with a
+# building or lot number, the districts after it and a room.
+_RNUM = r"\d{1,5}(?:-\d{1,4})?"
+_RDIST = r"[A-Z][a-z]+(?:-[a-z]+)?-(?:gu|dong|si|gun|eup|myeon)(?![A-Za-z])"
+_ROMAN_ADDR_RE = re.compile(
+    rf"(?:(?P<n1>{_RNUM}),?[ \t]+(?:{_RNUM}[ \t]+)?)?"
+    rf"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]*)*?-(?:ro|gil|daero)(?:[ \t]?\d{{1,3}}(?:beon)?-?gil)?"
+    rf"(?![A-Za-z])(?:[ \t]+(?P<n2>{_RNUM})(?![\d\-]))?"
+    rf"|[A-Z][a-z]+(?:-[a-z]+)?-(?:dong|ri)[ \t]+(?P<lot>(?:[Ss]an[ \t]?)?{_RNUM})(?![\d\-]))"
+    rf"(?:,?[ \t]*{_RDIST})*"
+    r"(?:,?[ \t]*(?:[Rr]oom|[Aa]pt\.?|[Uu]nit|#|[Ss]uite|[Nn]o\.)[ \t]*[A-Za-z]?\d{1,5}"
+    r"(?![\d\-]))?")
+_ROMAN_OFFICE = re.compile(r"(?:City[ \t]Hall|Gu[ \t]Office|[Oo]ffice|Center|Centre|Station"
+                          r"|Hospital|Museum|Library|Court)[ \t]*(?:is[ \t]at|at|:|,)?[ \t]*$")
+_LOT_AFTER_WORD_RE = re.compile(
+    r"번지(?:는|가|요|는요)?[ \t]*(?P<num>(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?(?:[ \t]?번지)?)"
+    r"(?![\d\-])(?![ \t]?(?:원|명|개|번(?!지)|년|월|일|층|호|세|살))")
 _LOT_NUMBER_RE = re.compile(r"(?<![\w\-])(?:산[ \t]?)?\d{1,5}(?:-\d{1,4})?[ \t]?번지"
                             rf"{_DETAIL}")
 _LOT_CUE_BEFORE = re.compile(
@@ -997,6 +1094,18 @@ def _digits_to_stars(s: str) -> str:
 _OFFICE_ADDRESS = re.compile(
     r"(?:구청|시청|도청|군청|주민센터|행정복지센터|동사무소|우체국|경찰서|소방서|보건소|도서관"
     r"|센터|청사|공단|법원|세무서)[ \t]?(?:주소|위치)(?:가|는|는요|요|도)?[ \t]*$")
+
+
+# A station named after a road (을지로3가역), and a public office's own address said with the
+# office's name right before or after it (강남구청 학동로 426, 세종대로 110 서울시청).
+_STATION_AFTER = re.compile(r"[ \t]?가?[ \t]?역(?![가-힣])|가역")
+_PUBLIC_OFFICE = (r"(?:[가-힣]{1,4}(?:구청|시청|군청|도청|세무서|경찰서|소방서|우체국|보건소|법원"
+                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청)|서울시청|시청|구청)")
+_OFFICE_BESIDE = re.compile(rf"{_PUBLIC_OFFICE}[ \t]*(?:은|는|이|가|:|,)?[ \t]*$")
+# (not a home near the office: 은평로 195 은평구청 맞은편 빌라요)
+_OFFICE_NAMED_AFTER = re.compile(
+    rf"[ \t]*(?:\(|,)?[ \t]*{_PUBLIC_OFFICE}(?![가-힣]{{0,2}}[ \t]?"
+    r"(?:옆|근처|앞|뒤|건너|맞은편|건너편|쪽|부근|인근|뒷편|옆집|위층|아래))")
 
 
 # Numbers of an address read aloud (강북구 삼양로 오십구 길 이십이, 아현동 사구공 다시 이 번지):
@@ -1024,8 +1133,10 @@ def _spoken_address_view(text: str) -> str:
             after = text[m.end():m.end() + 4].lstrip(" \t")
             before = text[max(0, m.start() - 4):m.start()].rstrip(" \t")
             # one or two syllables are words (이사, 오이) unless a number's word is beside them
+            # (or a building's number after its numbered road: 연희로 이십칠길 팔이요)
             if len(said) < 3 and not (after.startswith(("번지", "다시", "호", "번", "길"))
-                                      or before.endswith("다시")):
+                                      or before.endswith("다시") or re.search(
+                                          r"[\d일이삼사오육칠팔구십백천][ \t]?길$", before)):
                 continue
             value = "".join(_DIGIT_VALUE[ch] for ch in said)
         out[m.start():m.end()] = value
@@ -1048,6 +1159,10 @@ def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
             continue
+        if _STATION_AFTER.match(text, m.end()) or _OFFICE_BESIDE.search(
+                text, max(0, m.start() - 12), m.start()) or _OFFICE_NAMED_AFTER.match(
+                text, m.end()):
+            continue  # 을지로3가역; 강남구청 학동로 426, 세종대로 110 서울시청: no one's home
         road = m.group("road")
         road_word = re.match(r"[가-힣A-Za-z\d]+", road)
         word = road_word.group(0) if road_word else road
@@ -1076,6 +1191,8 @@ def _address_in(text: str) -> Iterator[Candidate]:
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
+        if raw[0].isdigit() and _NO_COMPLEX_BEFORE.search(text, 0, m.start()):
+            continue  # 저희 아파트 102동 1504호 앞 복도: a block and a flat of no named complex
         yield "address", m.start(), m.end(), _digits_to_stars(raw)
     if "호" in text:
         for m in _WING_UNIT_RE.finditer(text):
@@ -1087,11 +1204,25 @@ def _address_in(text: str) -> Iterator[Candidate]:
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "단지" in text:
         for m in _COMPLEX_BLOCK_RE.finditer(text):
+            if _NO_COMPLEX_BEFORE.search(text, 0, m.start("block")):
+                continue  # 아파트 3단지 304동 802호 관리사무소: no complex is named
             if m.group(0)[-1] == "호" or _HOME_CUE.search(
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "층" in text or "지하" in text or "옥탑" in text:
+        for m in _VILLA_FLOOR_RE.finditer(text):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    if "-ro" in text or "-gil" in text or "-dong" in text or "-daero" in text:
+        for m in _ROMAN_ADDR_RE.finditer(text):
+            if (m.group("n1") or m.group("n2") or m.group("lot")) and not _ROMAN_OFFICE.search(
+                    text, max(0, m.start() - 25), m.start()):
+                yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "번지" in text:
+        # 면목동이요... 아 번지는 174-6: the word before the number
+        for m in _LOT_AFTER_WORD_RE.finditer(text):
+            if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                yield "address", m.start("num"), m.end("num"), _digits_to_stars(m.group("num"))
         for m in _LOT_NUMBER_RE.finditer(text):
             if _LOT_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not (
                     _LOT_LIST_OR_BRACKET.search(text, max(0, m.start() - 40), m.start())):
@@ -1320,6 +1451,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
+    if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
+        return False
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
@@ -1390,6 +1523,12 @@ def _names(text: str) -> Iterator[Candidate]:
             if pattern is _NAME_CUE_RE and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
+                continue
+            # 본인 명의예요, 신청인 확인이요: a two-syllable common word after a cue that is no
+            # naming word (이름/성함/성명) is that word
+            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+                    name in pii_name_model.common_word_set()) and not re.search(
+                    r"이름|성함|성명", text[m.start():m.start("name")]):
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
@@ -1490,7 +1629,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
-    pii_names.self_named_banmal,
+    pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
+    pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
+    pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     _given_then_full,
     pii_name_model.scored_names,
@@ -1519,7 +1660,20 @@ def _check(text: object) -> str:
 # A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
 _EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
 _EXAMPLE_BEFORE = re.compile(
-    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*$")
+    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*"
+    r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
+# ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
+_EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
+# Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
+# 두부예요, 장군이라는 이름의 강아지)
+_MEMORIAL_AFTER = re.compile(
+    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열)[ \t]*(?:기념관|동상|생가|묘역|기념사업회|기념비"
+    r"|기념공원|기념도서관|의거|탄신|사당|기념식)")
+_PETS = (r"(?:강아지|고양이|반려견|반려묘|반려동물|진돗개|푸들|말티즈|포메|시츄|햄스터|앵무새|토끼"
+         r"|애완견)")
+_PET_BEFORE = re.compile(rf"{_PETS}[ \t]?(?:이름|이름은|이름이|이름을|이름도)[ \t]*['\"‘“]?$")
+_PET_AFTER = re.compile(rf"(?:이)?(?:라는|라고[ \t]?하는|란)[ \t]?(?:이름의[ \t]?)?(?:우리[ \t]?)?"
+                        rf"{_PETS}")
 # The letters of a name spelled out as jamo (ㅇ ㅕ ㅁ 염 ㅎ ㅐ 해): consonants and vowels.
 _JAMO_RUN_RE = re.compile(r"(?<![가-힣ㄱ-ㅣ])[ㄱ-ㅎ](?:[ \t]+[ㄱ-ㅣ가-힣](?![가-힣ㄱ-ㅣ])){3,}")
 _SPELLING_CUE = re.compile(r"이름|성함|철자|스펠링|한[ \t]?자씩|한[ \t]?글자씩")
@@ -1630,7 +1784,17 @@ def _placeholder(said: str) -> bool:
 
 def _example_name(text: str, start: int, end: int) -> bool:
     return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
-        text, max(0, start - 8), start))
+        text, max(0, start - 12), start))
+
+
+# A department before its official's title (복지정책과 주무관, 청소행정과 팀장): no person.
+_DEPARTMENT_AFTER = re.compile(
+    r"(?:과|팀|실|국|계)[ \t]+(?:주무관|팀장|과장|계장|담당|직원|국장|실장)")
+
+
+def _no_persons_name(text: str, start: int, end: int) -> bool:
+    return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
+        text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
@@ -1660,7 +1824,12 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
-        if cand[0] == "name" and _example_name(text, s, e):
+        if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)
+                                  or _DEPARTMENT_AFTER.match(text, e)):
+            continue
+        if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
+            continue
+        if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
         kept.append(cand)
     if types is None or "name" in types:

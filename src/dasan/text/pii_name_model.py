@@ -88,7 +88,9 @@ _NAMING_CUES = frozenset(str.split(
     동장 통장 반장 이장 팀장 과장 계장 주임 실장 부장 원장 소장 기사 운전기사 경비 선생 교사
     전남편 전처 전부인 남자친구 여자친구 애인 며느리 사위 시어머니 시아버지 장모 장인 애 큰애
     작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다
-    대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에"""))
+    대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에
+    동대표 부녀회장 회장 총무 간사 단장 봉사단장 위원장 센터장 관장 약사 간호사 요양보호사
+    사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트"""))
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -169,6 +171,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             continue  # 주실래요, 하시겠어요: a verb, whatever its first syllable
         prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
+        # an elder's or a dialect's word read as the standard one (할매가 -> 할머니가)
+        prev, nxt = _PLAIN_WORD.get(prev, prev), _PLAIN_WORD.get(nxt, nxt)
         gap_before = text[words[i - 1][1]:ws] if i else "^"
         gap_after = text[we:words[i + 1][0]] if i + 1 < len(words) else "$"
         parts = -1  # foreign-looking words right before this one (computed when needed)
@@ -176,6 +180,7 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             if length > len(word):
                 break
             cand, rest = word[:length], word[length:]
+            rest = _PLAIN_ENDING.get(rest, rest)  # 김말순이여 is read as 김말순이에요
             if rest and rest not in ENDINGS:
                 continue
             if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
@@ -292,6 +297,28 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 yield ws, ws + length, f
 
 
+# How elderly callers and dialects end a name (김말순이여, 정미자인디, 최판돌이유, 조옥자라니께,
+# 황보석이던가) and the words they say around one (할매, 할배, 영감, 할멈), read as the standard
+# endings and words the detector was trained on: the same weights then apply.
+_PLAIN_ENDING = {
+    # (not 여, 유 alone: 유예하여, 심리치유 - a verb's or a noun's last syllable)
+    "이여": "이에요", "이유": "이에요", "인디": "인데", "인디요": "인데요",
+    "이라니께": "이라고", "라니께": "라고", "이랑께": "이라고", "랑께": "라고",
+    "이라카이": "이라고", "라카이": "라고", "이던가": "이었나", "던가": "였나",
+    "이구먼": "이네요", "이당께": "이라고", "이라예": "이라고", "이래유": "이래요",
+    "이었지": "이었어요", "인디유": "인데요", "이거든": "이거든요", "이라구": "이라고",
+    "라구": "라고", "이라구요": "이라고", "라구요": "라고", "이에여": "이에요", "예여": "예요",
+    "이구여": "이고요"}
+_PLAIN_WORD = {
+    "할매": "할머니", "할매가": "할머니가", "할매는": "할머니는", "할매요": "할머니요",
+    "할매여": "할머니요", "할배": "할아버지", "할배가": "할아버지가", "할배는": "할아버지는",
+    "할매한테": "할머니", "할멈": "할머니", "할멈이": "할머니가", "할멈이가": "할머니가",
+    "영감": "남편", "영감이": "남편은", "영감은": "남편은", "영감님": "할아버지", "양반": "씨",
+    "양반이": "씨가", "양반은": "씨는", "손주": "손자", "손주가": "손자", "딸래미": "딸",
+    "딸내미": "딸", "아들내미": "아들", "아들놈": "아들", "아들놈이": "아들", "며늘아기": "며느리",
+    "집사람": "아내", "바깥양반": "남편"}
+
+
 _NEAR_CUE = re.compile(r"이름|성함|함자|성명|명찰|이름표|명의|스펠링|철자|예금주")
 
 
@@ -312,11 +339,23 @@ def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
 
 LIST_FACTOR = 0.5
 # (a title may stand before each name of the list: 팀장 엄태규, 대리 봉수정, 사원 안혜린)
-_LIST_GAP = re.compile(r"[ \t]*(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
+# (a role in brackets may follow each name: 배수철(세대주), 배은정(배우자))
+_LIST_GAP = re.compile(r"(?:\([^()]{1,8}\))?[ \t]*"
+                       r"(?:[,/·、]|및|(?:이랑|랑|하고|와|과|이나|나|이며|며)[ \t])[ \t]*"
                        r"(?:[가-힣]{1,4}[ \t]+)?")
 # Names in a list with only spaces between (강민재 고은서 나도현): whole words, a surname and two
 # given-name syllables each, need only SPACE_LIST_FACTOR of the threshold next to a masked one.
 SPACE_LIST_FACTOR = 0.25
+ROSTER_FACTOR = 0.15
+_ADDRESS_END_BEFORE = re.compile(r"\d[ \t]?(?:호|층|번지|호실)?[ \t,]*$")
+# Family members named in turn with no comma (아들 경호 며느리 유정): the kin word is the gap.
+_KIN = (r"(?:아들|딸|며느리|사위|남편|아내|손자|손녀|동생|형|누나|언니|오빠|첫째|둘째|셋째|막내"
+        r"|큰애|작은애)")
+_KIN_GAP = re.compile(rf"[ \t,]+{_KIN}[ \t]+")
+_KIN_BEFORE = re.compile(rf"(?:^|[ \t]){_KIN}[ \t]+$")
+_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
+# between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
+_PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
 _SPACE_GAP = re.compile(r"[ \t]")
 
 
@@ -344,13 +383,34 @@ def scored_names(text: str) -> Iterator[Candidate]:
     weights, bias, threshold, common, lexicon = _model()
     best: dict[int, tuple[float, int, bool]] = {}
     plain: set[int] = set()  # whole words: a surname and two given-name syllables
+    called: set[int] = set()  # given names with the 이 friends add (은별이랑, 도담이)
     for start, end, feats in candidates(text, common, lexicon):
         p = _score(feats, weights, bias)
         if p > best.get(start, (-1.0, 0, False))[0]:
             best[start] = (p, end, "sur=none" in feats)
         if "given=2/2" in feats and "suf=-" in feats and "sur=c2" not in feats:
             plain.add(start)
+        if any(f.startswith("hypo") for f in feats) and "common=whole" not in feats:
+            called.add(start)
     chosen = {s for s, (p, _, _) in best.items() if p >= threshold}
+    # A numbered roster (1번 강하준 2번 노서윤, 1. 배수철): two plain names or more, each after
+    # its number, are names however low each scores alone.
+    # A name closing a message after an address, as on a parcel's label (... 2동 1108호 채서진)
+    for s in plain:
+        if s not in chosen and best[s][0] >= threshold * LIST_FACTOR and _ADDRESS_END_BEFORE.search(
+                text, max(0, s - 8), s) and not text[best[s][1]:].strip(" \t.!"):
+            chosen.add(s)
+    numbered = [s for s in plain if _NUMBERED_BEFORE.search(text, max(0, s - 6), s)
+                and best[s][0] >= threshold * ROSTER_FACTOR]
+    if len(numbered) >= 2:
+        chosen.update(numbered)
+    # Two given names said the way friends call them, joined (은별이랑 도담이, 주원이, 서하):
+    # both are names when both score LIST_FACTOR of the threshold.
+    for a in called:
+        for b in called:
+            if a < b and min(best[a][0], best[b][0]) >= threshold * LIST_FACTOR and (
+                    _PAIR_GAP.fullmatch(text, best[a][1], b)):
+                chosen.update((a, b))
     # A candidate just short of the threshold where the words around say "a person": where a
     # foreign resident comes from right before (몽골에서 온 X, 중국 동포 X, 우즈베키스탄 X), or a
     # letter's closing right after (X 배상, X 올림).
@@ -372,7 +432,9 @@ def scored_names(text: str) -> Iterator[Candidate]:
                 continue
             if p >= threshold * LIST_FACTOR and any(
                     _LIST_GAP.fullmatch(text, best[c][1], start)
-                    or _LIST_GAP.fullmatch(text, end, c) for c in chosen) or start in plain and any(
+                    or _LIST_GAP.fullmatch(text, end, c) or _KIN_GAP.fullmatch(text, end, c)
+                    and _KIN_BEFORE.search(text, max(0, start - 8), start)
+                    for c in chosen) or start in plain and any(
                     c in plain and (_SPACE_GAP.fullmatch(text, best[c][1], start)
                                     or _SPACE_GAP.fullmatch(text, end, c)) for c in chosen):
                 chosen.add(start)

@@ -36,6 +36,8 @@ _CUE_WORDS = (
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
+    # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
+    r"영문(?:으로|은|이름은|명은|이름)", "영어로",
 )
 _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")
@@ -123,6 +125,8 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     from dasan.text.pii import GIVEN_SYLLABLES, SURNAME_SET
 
     for m in _cued_matches(_SPACED_RE, text):
+        if re.search("영문|영어", text[m.start():m.start("name")]):
+            continue  # a cue for Latin letters (영어로 오 케 이: a word spelled)
         syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
@@ -473,3 +477,337 @@ def self_named_banmal(text: str) -> Iterator[Candidate]:
         if all(ch in GIVEN_SYLLABLES for ch in name) and name not in NOT_NAMES and (
                 name not in common_word_set()):
             yield "name", m.start("n"), m.end("n"), name[0] + "*"
+
+
+# A given name said alone where only a person's name stands: called out at the start of a
+# message (수현아 엄마 주민센터 왔는데, [문자] 다솔아 나 지금), or before a parent's word that says
+# whose parent is meant (연우 아빠랑, 지우 엄마, 길동 아빠가). The 아/야 must fit the name's last
+# syllable (수현아, 현수야); a common word (친구야, 아가야, 동네 엄마) never counts.
+_VOCATIVE_RE = re.compile(
+    r"(?:^|[.!?\n][ \t]*|[\])>][ \t]*|(?:ㅇㅇ|ㅎㅇ|야|어|응|엉|아)[ \t,]+)"
+    r"(?P<n>[가-힣]{2})(?P<v>아|야)(?=[ \t,.!?~]|$)"
+    # not a verb's 아야/어야 (일해야 되는데, 가야 해)
+    r"(?![ \t]*(?:되|돼|하|해|할|했|겠|지|만|죠|지요))")
+_PARENT_OF_RE = re.compile(
+    r"(?:^|(?<=[ \t,]))(?P<n>[가-힣]{2})[ \t](?:엄마|아빠|어머니|아버지|어머님|아버님"
+    # ... or an elder's or a neighbour's title (봉구 할아버지라고 불러, 순자 할매가)
+    r"|할머니|할아버지|할매|할배|할멈|아저씨|아줌마|이모|삼촌|어르신|할머님|할아버님)"
+    r"(?:가|는|랑|하고|한테|께서|도|가요|예요|에요|이에요|인데요|이랑|와|과|요|라고|라는|,|(?![가-힣]))")
+# Words before a parent's word that make it someone's else than a child's (우리 엄마, 새 아빠)
+_NOT_CHILD_BEFORE = re.compile(r"(?:우리|저희|제|내|니|너희|친|새|시|외|옆집|동네|학교|반)[ \t]*$")
+
+
+def _child_name(name: str) -> bool:
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    if not all(ch in GIVEN_SYLLABLES for ch in name) or name in NOT_NAMES or (
+            name in _CALLED_WORDS):
+        return False
+    tag = _model()[4].get(name, "")
+    # kiwi's proper nouns are mostly names (수현, 연우, 지우); a rare common noun may be one (다솔)
+    return tag.startswith("NNP") or name not in common_word_set() and (
+        not tag or tag.startswith("NNG:2"))
+
+
+def _proper_noun(word: str) -> bool:
+    from dasan.text.pii_name_model import _model
+
+    return _model()[4].get(word, "").startswith("NNP")
+
+
+# Words called out like a name that are none (아가야, 여보야, 얘들아)
+_CALLED_WORDS = frozenset(str.split("아가 여보 자기 얘들 애들 친구 동생 아들 엄마 아빠 언니 오빠 "
+                                    "누나 형아 이모 삼촌 고모 애기 아기 강아 사장 선배 후배"))
+
+
+def given_names_alone(text: str) -> Iterator[Candidate]:
+    """A child's or friend's given name called out (수현아) or before its parent (연우 아빠)."""
+    if "아" in text or "야" in text:
+        for m in _VOCATIVE_RE.finditer(text):
+            name = m.group("n")
+            final = (ord(name[-1]) - 0xAC00) % 28 != 0  # the last syllable ends in a consonant
+            if (m.group("v") == "아") == final and _child_name(name):
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"
+    if any(w in text for w in ("엄마", "아빠", "어머", "아버", "할", "아저씨", "아줌마", "이모",
+                               "삼촌", "어르신")):
+        for m in _PARENT_OF_RE.finditer(text):
+            name = m.group("n")
+            # only a word kiwi knows as a proper noun: an unknown one before 엄마 is as often a
+            # group's or a place's (the looser test added a false mask on kept-back T2)
+            if _child_name(name) and _proper_noun(name) and not _NOT_CHILD_BEFORE.search(
+                    text, 0, m.start()):
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"
+
+
+# A foreign resident's one-word name in Hangul after a word that says a person follows
+# (몽골 학생 바트자르갈이, 외국인 주민 아나스타시아 씨, 일하는 수실라가, 친구 어르헝이랑):
+# three syllables or more, a word no dictionary or name-free text knows, with a particle or an
+# honorific after it.
+_PERSON_BEFORE = (r"학생|주민|친구|동료|직원|근로자|노동자|유학생|연수생|외국인|이웃|며느리|사위"
+                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사")
+_FOREIGN_ONE_WORD_RE = re.compile(
+    rf"(?:^|(?<=[ \t]))(?:{_PERSON_BEFORE})[ \t]+(?P<n>[가-힣]{{3,6}}?)"
+    r"(?:이가|이는|이를|이랑|이하고|이도|이한테|이가요|이|가|은|는|을|를|랑|하고|도|한테|에게|의"
+    r"|[ \t]?씨|[ \t]?님)(?![가-힣])")
+
+
+def one_word_foreign_names(text: str) -> Iterator[Candidate]:
+    """A foreign resident's name of one unknown word after a person's word (학생 하산이)."""
+    if not any(cue in text for cue in ("학생", "주민", "친구", "동료", "직원", "근로자", "노동자",
+                                       "연수생", "외국인", "이웃", "며느리", "사위", "와이프",
+                                       "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
+                                       "동포", "국적", "세입자", "선생님", "강사", "통역사")):
+        return
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, _place_word, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _FOREIGN_ONE_WORD_RE.finditer(text):
+        name = m.group("n")
+        if name in common or name in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, name) or (
+                name in _RESIDENT_WORDS or
+                _place_word(name) or name.endswith(("들", "님", "씨", "분"))
+                or name in lexicon and not lexicon[name].startswith("NNP")):
+            continue
+        if _compound(name, common, lexicon):
+            continue  # 휴게공간, 결혼기념일: two known words
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
+
+
+_NOUN_PARTICLES = frozenset(str.split("로 으로 에 에서 이어 처럼 보다 만 까지 부터 마다 조차"))
+
+
+def _known(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    return word in common or lexicon.get(word, "").startswith(("NNG", "NNB"))
+
+
+def _compound(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    """``word`` is made of known words: two of two syllables or more (결혼기념일, 휴게공간), or
+    one of three syllables or more and an ending (관광객이어도)."""
+    return any((k >= 3 or word[k:] in _NOUN_PARTICLES) and _known(word[:k], common, lexicon)
+               or len(word) - k >= 2 and (
+        _known(word[k:], common, lexicon)) and (
+        _known(word[:k], common, lexicon) or word[k:] in common)
+        for k in range(2, len(word)))
+
+
+# One capitalised Latin word in Korean text where a person is meant: after a person's word (친구
+# Aziz가, 남편 Michael이, 이름 Batbayar예요) or before 씨/님 (Sarah 씨가). A brand with its
+# particle (Google 계정이, Zoom이 안 돼요) has neither.
+_PERSON_WORD = (r"친구|남편|아내|와이프|아들|딸|동생|형|누나|언니|오빠|선생님|선생|직원|동료"
+                r"|사장님|사장|이웃|옆집|학생|유학생|근로자|며느리|사위|손자|손녀|조카|엄마|아빠|이름|이름은|이름이"
+                r"|성함|성함은|저는|저|전|담당자|담당|상담사|통역사|통역|보호자|신청인|신청자|세입자|집주인")
+_LATIN_PERSON_RE = re.compile(
+    rf"(?:(?<![가-힣])(?:{_PERSON_WORD})[ \t]+(?P<a>[A-Z][a-z]{{2,14}})"
+    r"(?=(?:이|가|은|는|을|를|의|도|랑|이랑|하고|한테|에게|씨|님|예요|이에요|이고|인데|이요|요"
+    r"|라고|이라고)?(?![A-Za-z])(?:[ \t]|$|[,.!?]))"
+    r"|(?<![A-Za-z'])(?P<b>[A-Z][a-z]{2,14})[ \t]?(?=(?:씨|님)(?![가-힣]{2})))")
+
+
+def latin_persons(text: str) -> Iterator[Candidate]:
+    """A foreign resident's first name in Latin letters said as a person (친구 Aziz가)."""
+    if not re.search(r"[A-Z][a-z]", text) or not _HANGUL.search(text):
+        return
+    for m in _LATIN_PERSON_RE.finditer(text):
+        group = "a" if m.group("a") else "b"
+        name = m.group(group)
+        if name.lower() in _LATIN_NOT_NAMES:
+            continue
+        yield "name", m.start(group), m.end(group), _mask_roman(name)
+
+
+# A foreign resident's name of one to three Hangul words after where they come from (필리핀 사람
+# 로웰 산토스가, 네팔 사람 라주 구룽이에요, 인도네시아 유학생 데위 푸트리): words no dictionary or
+# name-free text knows, the last one with its particle, copula or honorific.
+_COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|태국|캄보디아|네팔|인도네시아|러시아"
+              r"|카자흐스탄|스리랑카|방글라데시|미얀마|파키스탄|키르기스스탄|라오스|일본|미국|대만|인도|이란|터키"
+              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
+_ORIGIN_RE = re.compile(
+    rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는))[ \t]+"
+    r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
+_NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
+                   "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
+                   "를", "을", "의", "도", "한테", "에게")
+
+
+# What foreign residents call about, said right after where they come from (네팔 사람 비자 문의):
+# words a dictionary may not know, never a name.
+_RESIDENT_WORDS = frozenset(str.split(
+    "비자 체류 통역 영주권 출입국 귀화 사증 외국인등록 등록증 체류자격 재입국 고용허가 산재 어학당 "
+    "기숙사 노동 근로 임금 월급 취업 결혼이민 다문화 한국어 통역사 번역 공증 아포스티유 송금 환전 "
+    "대사관 영사관 쉼터 상담 문의 신청 지원 교육 센터 가족 아이 자녀 부부 식당 음식 요리 마트 "
+    "가게"))
+
+
+_PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", "을", "를", "도", "의", "로",
+                         "이랑", "하고", "까지")
+
+
+def origin_names(text: str) -> Iterator[Candidate]:
+    """A foreign resident's name in Hangul after a country word and a person's word."""
+    if not re.search(_COUNTRIES, text):
+        return
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+
+    def known_with_particle(word: str) -> bool:
+        """안산에, 여권이, 이름은: a known word or place and its particle."""
+        return any(word.endswith(p) and len(word) > len(p) and (
+            word[:-len(p)] in common or word[:-len(p)] in lexicon or word[:-len(p)] in PLACE_NAMES)
+            for p in _PARTICLES_AFTER_WORD)
+
+    def foreign(word: str) -> bool:
+        return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    or known_with_particle(word)
+                    or word in _RESIDENT_WORDS
+                    or lexicon.get(word, "").startswith(
+                        ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
+                    or _compound(word, common, lexicon))
+
+    for m in _ORIGIN_RE.finditer(text):
+        words = m.group("names").split()
+        taken: list[str] = []
+        for word in words:
+            stem = word
+            ended = False
+            for end in _NAME_END_PARTS:
+                if word.endswith(end) and len(word) - len(end) >= 2 and foreign(word[:-len(end)]):
+                    stem, ended = word[: -len(end)], True
+                    break
+            if not foreign(stem) or len(stem) < 2 and len(taken) < 2:
+                break  # one syllable only as the last of several (쩐 반 남)
+            taken.append(stem)
+            if ended:
+                break
+        if not taken or sum(len(w) for w in taken) < 2:
+            continue
+        start = m.start("names")
+        yield "name", start, start + len(" ".join(taken)), taken[0][0] + " *"
+
+
+# A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은
+# 여요 여경민): the three syllables after it that start with it are a name. The surname stands
+# alone with 씨, or after 성은/아니라/말고 with a copula (이요, 예요: 이 is a copula too).
+_SURNAME_ALONE_RE = re.compile(
+    r"(?:(?P<cue>성은|성이|성|아니라|아니고|아니요|말고)[ \t]+)?(?<![가-힣])(?P<s>[가-힣])"
+    r"(?P<tail>[ \t]?씨(?:였어요|예요|요|고|이고|였고|였는데)?|이요|요|이에요|예요|이고|이라고|라고"
+    r"|이고요|고요)?(?![가-힣])")
+_STUTTER = re.compile(r"(?<![가-힣])([가-힣])[ \t]+\1[가-힣]{2}(?![가-힣])")
+# A surname and a title are no name (박이사, 김과장)
+_TITLE_WORDS = frozenset(str.split(
+    "이사 과장 부장 사장 팀장 대리 주임 실장 선생 기사 원장 소장 차장 계장 반장 통장 이장 국장 "
+    "회장 교수 박사 변호 대표 여사 양반 영감"))
+
+
+def surname_then_name(text: str) -> Iterator[Candidate]:
+    """The whole name said shortly after its surname was said alone."""
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    if "씨" not in text and not re.search("성은|성이|아니|말고", text) and not (
+            _STUTTER.search(text)):
+        return
+    for m in _SURNAME_ALONE_RE.finditer(text):
+        sur = m.group("s")
+        with_ssi = (m.group("tail") or "").lstrip(" \t").startswith("씨")
+        # (or said twice, stuttering: 김 김말녀)
+        stutter = not m.group("tail") and re.match(rf"[ \t]+{sur}[가-힣]{{2}}(?![가-힣])", text[
+            m.end():])
+        if sur not in SURNAME_SET or not (with_ssi or m.group("cue") or stutter):
+            continue
+        whole = re.compile(rf"(?<![가-힣]){sur}(?P<g>[가-힣]{{1,2}})(?=(?:이요|이에요|예요|이고"
+                           r"|입니다|요|이라고|라고|씨|님)?(?![가-힣]))")
+        w = whole.search(text, m.end(), min(len(text), m.end() + 25))
+        if not w:
+            continue
+        name = sur + w.group("g")
+        given_ok = [ch in GIVEN_SYLLABLES for ch in w.group("g")]
+        if len(w.group("g")) == 1 and (name in common_word_set() or name in NOT_NAMES or _model()[
+                4].get(name, "").startswith(("NN", "VV", "VA", "MAG", "NP"))):
+            continue  # 곽 씨, 곽순 - but 박 씨 ... 박사 is a word
+        if w.group("g") in _TITLE_WORDS or name in NOT_NAMES or name in common_word_set() or (
+                name[:2] in common_word_set() or name[:2] in NOT_NAMES) or not (
+                all(given_ok) or with_ssi and any(given_ok)):
+            continue  # (안씨 ... 안점례: after 씨 one given-name syllable is enough)
+        yield "name", w.start(), w.end(), name[0] + "*" + name[-1]
+
+
+# A name with a one-syllable given name said with 외자 (장윤이요 외자예요, 김솔 외자이름이에요); a
+# two-syllable surname apart from the given name (남궁 옥분 할머니요, 제갈 성렬이라고); a Korean
+# surname apart from a foreign given name (박 안나라고, 이 나탈리야 님).
+_ONE_SYLLABLE_GIVEN_RE = re.compile(
+    r"(?<![가-힣])(?P<n>[가-힣]{2})(?:이요|요|이에요|예요|이고|이라고|라고|입니다|이고요)?[ \t,.]*"
+    r"외자")
+_SPACED_SURNAME_RE = re.compile(
+    r"(?<![가-힣])(?P<n>(?P<s>남궁|황보|제갈|선우|독고|사공|서문|동방|[가-힣])[ \t]"
+    r"(?P<g>[가-힣]{2,5}?))(?=(?:이라고|라고|이요|요|이에요|예요|입니다|이고|이|가|은|는|씨|님)?"
+    r"(?:[ \t]*(?:할머니|할아버지|씨|님|선생님|어르신|고객님))?(?![가-힣]))")
+
+
+def spaced_surname_names(text: str) -> Iterator[Candidate]:
+    """A one-syllable given name said with 외자, and a surname said apart from its given name
+    (compound surnames, or a Korean surname before a foreign given name)."""
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    if "외자" in text:
+        for m in _ONE_SYLLABLE_GIVEN_RE.finditer(text):
+            name = m.group("n")
+            if name[0] in SURNAME_SET and name not in NOT_NAMES and name not in common_word_set():
+                yield "name", m.start("n"), m.end("n"), name[0] + "*"
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _SPACED_SURNAME_RE.finditer(text):
+        sur, given = m.group("s"), m.group("g")
+        if sur not in SURNAME_SET and sur not in COMPOUND_SURNAMES_SPACED:
+            continue
+        after = text[m.end():m.end() + 12]
+        cued = re.match(r"(?:이라고|라고)|[ \t]*(?:님|씨|할머니|할아버지|어르신|고객님)", after)
+        tag = lexicon.get(given, "")
+        if given[-1] in "씨님" or given in common or given in NOT_NAMES or tag.startswith(
+                ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP", "MM", "JK")):
+            continue
+        if len(sur) == 2:  # 남궁 옥분: a Korean given name, said as a name
+            if len(given) != 2 or not all(ch in GIVEN_SYLLABLES for ch in given) or not (
+                    cued or re.match(r"이요|요|이에요|예요|입니다|이고", after)):
+                continue
+        elif not cued or len(given) < 2 or given.endswith("이") and len(given) < 3:
+            continue  # 박 안나라고, 이 나탈리야 님 (not 한 번이라고, 이 분이 씨)
+        yield "name", m.start("n"), m.end("n"), sur + " *"
+
+
+COMPOUND_SURNAMES_SPACED = frozenset(str.split("남궁 황보 제갈 선우 독고 사공 서문 동방"))
+
+
+# A name said as what one is called (저 예전에 통화했던 국민서라고 하는데요, 왕리라고 합니다): a
+# surname and two given-name syllables, or three syllables or more of no known word, before
+# (이)라고 and a verb of saying - even when it starts like a word (국민).
+_CALLED_SO_RE = re.compile(
+    r"(?<![가-힣])(?P<n>[가-힣]{3,5}?)(?:이라고|라고)[ \t]?(?:합니다|해요|하는데요|하고요|하는데"
+    r"|불러요|부릅니다|하면)(?![가-힣])")
+
+
+_SELF_BEFORE = re.compile(r"(?:^|[ \t])(?:저|저는|전|제가|나는|난|이름은|이름이|성함은)[ \t]")
+
+
+def called_so(text: str) -> Iterator[Candidate]:
+    """A name before 라고 합니다/하는데요 that the detector's common-word head kept out."""
+    if "라고" not in text:
+        return
+    from dasan.text.pii import GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _model, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _CALLED_SO_RE.finditer(text):
+        name = m.group("n")
+        if name in common or name in NOT_NAMES or name in lexicon or _compound(
+                name, common, lexicon) or name in _RESIDENT_WORDS:
+            continue
+        if name[-1] in "님씨하히달주오가보내지게시라":
+            continue  # 사장님이라고, 목욕하라고 하면, 데려달라고: a title or a verb's command
+        korean = len(name) == 3 and name[0] in SURNAME_SET and all(
+            ch in GIVEN_SYLLABLES for ch in name[1:])
+        if not korean and not _SELF_BEFORE.search(text, max(0, m.start() - 25), m.start()):
+            continue  # a foreign-looking word only when one is naming oneself (이그나이터라고)
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 2) + name[-1]
