@@ -10,7 +10,7 @@ is a plain STRtree lookup. The rules for points that fall in no polygon:
 - farther from Seoul, or outside Korea: refused with a clear error.
 
 Without the boundary files, `complaints_approximate_geo` (set by `dasan demo` on a machine
-without seed data) places a point in the district whose office is nearest
+without seed data) places a point in the district of the nearest known place
 (:mod:`dasan.complaints.approximate_districts`; `geo_rule = "approximate"`, no dong); otherwise
 every lookup is refused with `geo_data_missing`.
 """

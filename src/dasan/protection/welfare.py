@@ -81,6 +81,8 @@ def ensure_directory(s: Session) -> int:
         index = geo_index()
     except GeoDataMissing:
         return 0
+    if not index.dong_codes:  # the approximate districts (a demo without the map data)
+        return 0
     rows = [{"dong_code": code, "district_code": code[:5], "dong_name": name,
              "centre_name": f"{name} 주민센터", "phone": "", "sms_number": "", "webhook_url": ""}
             for code, name in sorted(zip(index.dong_codes, index.dong_names, strict=True))]

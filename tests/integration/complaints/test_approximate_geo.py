@@ -85,3 +85,14 @@ def test_the_citizen_map_and_intake_work_without_boundaries(  # type: ignore[no-
                     data={"service_code": "OTHER", "lat": "37.4569", "long": "126.8955",
                           "description": "가로수 쓰러짐"})
     assert r.status_code == 201, r.text
+
+
+def test_the_dong_directory_stays_empty_without_dongs(
+        db: Session, no_boundaries: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crisis panel's 주민센터 directory is seeded from the dong names; the approximate
+    districts know none, so it stays empty (and the panel asks for the centre by hand)."""
+    from dasan.protection import welfare
+
+    monkeypatch.setenv("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
+    get_settings.cache_clear()
+    assert welfare.ensure_directory(db) == 0
