@@ -29,6 +29,7 @@ the training lines (:data:`FALSE_ALARM`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import logging
@@ -37,7 +38,7 @@ import random
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -304,6 +305,21 @@ def set_model(model: SmallTalkModel | None) -> None:
     global _model, _loaded
     with _lock:
         _model, _loaded = model, True
+
+
+@contextlib.contextmanager
+def using(model: SmallTalkModel | None) -> Iterator[SmallTalkModel | None]:
+    """The process-wide recogniser is ``model`` inside the block, and what it was (loaded or
+    not yet) after it (tests)."""
+    global _model, _loaded
+    with _lock:
+        saved = (_model, _loaded)
+        _model, _loaded = model, True
+    try:
+        yield model
+    finally:
+        with _lock:
+            _model, _loaded = saved
 
 
 def is_smalltalk(text: str) -> bool:

@@ -30,10 +30,8 @@ SERVICE = ["따릉이 대여 요금", "따릉이 빌리는 데 얼마예요?", "
 
 @pytest.fixture(autouse=True)
 def recogniser() -> Iterator[None]:
-    saved = (smalltalk._model, smalltalk._loaded)
-    smalltalk.set_model(smalltalk.train(TALK * 3, SERVICE * 3))
-    yield
-    smalltalk._model, smalltalk._loaded = saved
+    with smalltalk.using(smalltalk.train(TALK * 3, SERVICE * 3)):
+        yield
 
 
 def test_the_written_bot_replies_to_small_talk_without_an_entry(db: Session,

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from chat_helpers import bot_reply
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
 from dasan.chat import bot, hub
-from dasan.db.models import Message
 from dasan.db.models_kbquality import KbGapEvent
 from dasan.knowledge import smalltalk
 
@@ -29,38 +29,26 @@ SERVICE = ["따릉이 대여 요금", "따릉이 빌리는 데 얼마예요?", "
 @pytest.fixture(autouse=True)
 def recogniser() -> Iterator[smalltalk.SmallTalkModel]:
     """A small recogniser of this test's own (the shipped one is trained from shared data)."""
-    saved = (smalltalk._model, smalltalk._loaded)
     model = smalltalk.train(TALK * 3, SERVICE * 3)
-    smalltalk.set_model(model)
-    yield model
-    smalltalk._model, smalltalk._loaded = saved
-
-
-def ask(db: Session, cid: int, question: str) -> Message:
-    seq = int(hub.store_citizen_message(db, cid, question, None).result["seq"])
-    hub.process_citizen_message(db, cid, seq)
-    reply = db.scalars(select(Message).where(Message.consultation_id == cid,
-                                             Message.sender == "bot")
-                       .order_by(Message.seq.desc())).first()
-    assert reply is not None
-    return reply
+    with smalltalk.using(model):
+        yield model
 
 
 def test_small_talk_gets_a_small_talk_line_never_an_entry(db: Session,
                                                           kb: dict[str, int]) -> None:
     gaps = int(db.scalar(select(func.count(KbGapEvent.id))) or 0)
     cid = int(hub.open_chat(db).result["consultation_id"])
-    hello = ask(db, cid, "안녕하세요")
+    hello = bot_reply(db, cid, "안녕하세요")
     assert hello.flags["kind"] == "smalltalk" and "entry" not in hello.flags
     assert hello.body == bot.SMALLTALK_KO["greeting"]
     assert hello.flags["offer_handoff"]
     # two small-talk lines in a row: no "no answer twice" handoff, and no gap records
-    joke = ask(db, cid, "농담 해줘")
+    joke = bot_reply(db, cid, "농담 해줘")
     assert (joke.flags["kind"], joke.body) == ("smalltalk", bot.SMALLTALK_KO["other"])
-    assert ask(db, cid, "고마워요").body == bot.SMALLTALK_KO["thanks"]
+    assert bot_reply(db, cid, "고마워요").body == bot.SMALLTALK_KO["thanks"]
     assert int(db.scalar(select(func.count(KbGapEvent.id))) or 0) == gaps
     # a question about a service in the same chat is answered from the knowledge base
-    answer = ask(db, cid, "따릉이 빌리는 데 얼마예요?")
+    answer = bot_reply(db, cid, "따릉이 빌리는 데 얼마예요?")
     assert answer.flags["kind"] == "answer", answer.body
     assert answer.flags["entry"]["id"] == kb["따릉이 대여 요금"]
     hub.citizen_leave(db, cid)

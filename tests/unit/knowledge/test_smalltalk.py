@@ -95,16 +95,14 @@ def test_no_songys_line_a_benchmark_scores_is_in_the_tune_pool() -> None:
 def test_the_recogniser_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     from dasan.config import get_settings
 
-    saved = (smalltalk._model, smalltalk._loaded)
-    smalltalk.set_model(small_model())
-    try:
-        assert smalltalk.is_smalltalk("심심해")
-        monkeypatch.setenv("DASAN_SMALLTALK_RECOGNISER", "off")
-        get_settings.cache_clear()
-        assert not smalltalk.is_smalltalk("심심해")
-    finally:
-        get_settings.cache_clear()
-        smalltalk._model, smalltalk._loaded = saved
+    with smalltalk.using(small_model()):
+        try:
+            assert smalltalk.is_smalltalk("심심해")
+            monkeypatch.setenv("DASAN_SMALLTALK_RECOGNISER", "off")
+            get_settings.cache_clear()
+            assert not smalltalk.is_smalltalk("심심해")
+        finally:
+            get_settings.cache_clear()
 
 
 def test_the_model_is_kept_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -125,3 +123,12 @@ def test_the_line_follows_the_kind_of_small_talk(text: str, kind: str) -> None:
 
     assert bot.smalltalk_kind(text) == kind
     assert bot.smalltalk_reply(text).body == bot.SMALLTALK_KO[kind]
+
+
+def test_using_a_model_puts_the_recogniser_back_after_the_block() -> None:
+    before = (smalltalk._model, smalltalk._loaded)
+    model = small_model()
+    with smalltalk.using(model) as inside:
+        assert inside is model and smalltalk.get_model() is model
+        smalltalk.set_model(None)  # a test may change it again inside
+    assert (smalltalk._model, smalltalk._loaded) == before
