@@ -18,8 +18,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan.chat import hub
 from dasan.config import PROJECT_ROOT
-from dasan.db.models import Agency, KbEntry
+from dasan.db.models import Agency, KbEntry, Message
 
 Event = dict[str, Any]
 KB_FILE = Path(__file__).with_name("kb_small.json")
@@ -39,6 +40,18 @@ def add_kb(db: Session) -> dict[str, int]:
         ids[e.title] = e.id
     db.commit()
     return ids
+
+
+def bot_reply(db: Session, cid: int, question: str) -> Message:
+    """The citizen's ``question`` in chat ``cid`` through the chat's own steps; the bot's
+    reply as stored."""
+    seq = int(hub.store_citizen_message(db, cid, question, None).result["seq"])
+    hub.process_citizen_message(db, cid, seq)
+    reply = db.scalars(select(Message).where(Message.consultation_id == cid,
+                                             Message.sender == "bot")
+                       .order_by(Message.seq.desc())).first()
+    assert reply is not None
+    return reply
 
 
 def start(client: Any) -> tuple[int, dict[str, str]]:

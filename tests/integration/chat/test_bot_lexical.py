@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from chat_helpers import bot_reply
 from sqlalchemy.orm import Session
 
 from dasan.callbot import brain
@@ -32,12 +32,7 @@ def lexical(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def ask(db: Session, question: str) -> Message:
     """A citizen's question through the chat's own steps; the bot's reply as stored."""
     cid = int(hub.open_chat(db).result["consultation_id"])
-    seq = int(hub.store_citizen_message(db, cid, question, None).result["seq"])
-    hub.process_citizen_message(db, cid, seq)
-    reply = db.scalars(select(Message).where(Message.consultation_id == cid,
-                                             Message.sender == "bot")
-                       .order_by(Message.seq.desc())).first()
-    assert reply is not None
+    reply = bot_reply(db, cid, question)
     hub.citizen_leave(db, cid)
     return reply
 
