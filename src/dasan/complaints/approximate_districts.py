@@ -135,8 +135,9 @@ EXTENT = ((37.413, 126.764), (37.715, 127.184))
 
 
 def district_features() -> list[dict[str, Any]]:
-    """GeoJSON-like features (SIG_CD, SIG_KOR_NM, SIG_ENG_NM; lon/lat polygons): each
-    district's union of its points' Voronoi cells within :data:`EXTENT`."""
+    """GeoJSON-like features (SIG_CD, SIG_KOR_NM, SIG_ENG_NM, and ``approximate``: true;
+    lon/lat polygons): each district's union of its points' Voronoi cells within
+    :data:`EXTENT`."""
     owners = [code for code, points in POINTS.items() for _ in points]
     sites = shapely.points([(lon, lat) for points in POINTS.values() for lat, lon in points])
     (south, west), (north, east) = EXTENT
@@ -150,7 +151,7 @@ def district_features() -> list[dict[str, Any]]:
         mine = [cell for cell, owner in zip(cells, owner_of_cell, strict=True) if owner == code]
         features.append({"type": "Feature",
                          "properties": {"SIG_CD": code, "SIG_KOR_NM": district.name_ko,
-                                        "SIG_ENG_NM": district.name_en},
+                                        "SIG_ENG_NM": district.name_en, "approximate": True},
                          "geometry": mapping(shapely.intersection(shapely.union_all(mine),
                                                                   box))})
     return features

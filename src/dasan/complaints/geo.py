@@ -248,9 +248,6 @@ def _layer_file(path: str) -> bytes:
 def _approximate_layer() -> bytes:
     from dasan.complaints.approximate_districts import district_features
 
-    features = district_features()
-    for f in features:
-        f["properties"]["approximate"] = True
-    return json.dumps({"type": "FeatureCollection", "features": features},
+    return json.dumps({"type": "FeatureCollection", "features": district_features()},
                       ensure_ascii=False).encode()
 

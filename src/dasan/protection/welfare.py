@@ -81,11 +81,11 @@ def ensure_directory(s: Session) -> int:
         index = geo_index()
     except GeoDataMissing:
         return 0
-    if not index.dong_codes:  # the approximate districts (a demo without the map data)
-        return 0
     rows = [{"dong_code": code, "district_code": code[:5], "dong_name": name,
              "centre_name": f"{name} 주민센터", "phone": "", "sms_number": "", "webhook_url": ""}
             for code, name in sorted(zip(index.dong_codes, index.dong_names, strict=True))]
+    if not rows:  # no dong known (the approximate districts of a demo without the map data)
+        return 0
     # Two first uses at once (the crisis panel asks for two contacts' dongs together) both see
     # an empty directory: the second one's rows are skipped, not a unique-key error.
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
