@@ -385,6 +385,12 @@ CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jso
 CROSSLINGUAL_E_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_e.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
 TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e")
+# every split of the cross-lingual sets, in the order the tables print them
+SPLITS = ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c", "holdout_d", "tune_e",
+          "holdout_f")
+# the splits printed per language: the hold-outs, or (with --hide-holdout-b) the tune splits
+PER_LANGUAGE_HOLDOUTS = ("holdout_b", "holdout_c", "holdout_d", "holdout_f")
+PER_LANGUAGE_TUNES = ("tune_b", "tune_c", "tune_e")
 # the residents' situation questions (written from the answers): each language's figures
 SITUATION_SPLITS = ("tune_c", "tune_e")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -495,8 +501,7 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         return out
 
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d", "tune_e", "holdout_f")}
+              for name in SPLITS}
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
 
     def hits(r: list[int], sel: list[int]) -> tuple[float, float]:
@@ -557,8 +562,8 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
             h1, h5 = hits(r, splits[s])
             cells.append(f"{h1:.2f} / {h5:.2f}")
         print(f"  {name:40s} " + " ".join(f"{c:>11s}" for c in cells))
-    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d", "holdout_f") if show_holdout_b
-                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
+    for per_split in [s for s in (PER_LANGUAGE_HOLDOUTS if show_holdout_b
+                                  else PER_LANGUAGE_TUNES) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':40s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -665,8 +670,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
                        for r, k, rl in zip(plain_raw, plain_lex, rel, strict=True)]
     tune = [i for i, q in enumerate(queries) if q[0] in TUNE_SPLITS]
     splits = {name: [i for i, q in enumerate(queries) if q[0] == name]
-              for name in ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c",
-                           "holdout_d", "tune_e", "holdout_f")}
+              for name in SPLITS}
 
     def ranks(scores: list[np.ndarray]) -> list[int]:
         return [rank_of(sc, r) for sc, r in zip(scores, rel, strict=True)]
@@ -718,8 +722,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
-    for per_split in [s for s in (("holdout_b", "holdout_c", "holdout_d", "holdout_f") if show_holdout_b
-                                  else ("tune_b", "tune_c", "tune_e")) if splits[s]]:
+    for per_split in [s for s in (PER_LANGUAGE_HOLDOUTS if show_holdout_b
+                                  else PER_LANGUAGE_TUNES) if splits[s]]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
