@@ -40,6 +40,7 @@ system-deps:
 	scripts/system-deps.sh
 
 services: system-deps
+	@mkdir -p var
 	@scripts/postgres.sh > var/postgres.url
 	@scripts/redis.sh > var/redis.url
 
