@@ -39,6 +39,7 @@ def test_citizen_reports_with_photo_and_officer_resolves(
     page.fill("#attr-plate", "12가3456")
     page.select_option("#attr-spot", "crosswalk")
     page.wait_for_selector("#map path.leaflet-interactive")  # the gu layer is drawn
+    assert page.locator("#approximate-notice").count() == 0  # real boundaries: nothing to say
     page.click("#map", position={"x": 195, "y": 120})  # a tap places the pin
     page.wait_for_selector(".leaflet-marker-icon")
     assert page.input_value("#lat") != ""
@@ -55,6 +56,7 @@ def test_citizen_reports_with_photo_and_officer_resolves(
     assert page.inner_text("#track-status") == "접수"
     assert page.inner_text("#track-agency") == "금천구"
     assert page.locator("ul.photos img").count() == 1
+    assert page.locator("#approximate-notice").count() == 0
     tracking = page.url
 
     officer = browser.new_context(bypass_csp=True, locale="ko-KR").new_page()

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan.complaints.geo import placed_approximately
 from dasan.db.models_complaints import ComplaintPhoto, ComplaintStatusEvent, ServiceRequest
 
 STATUSES = ("received", "accepted", "in_progress", "resolved", "rejected")
@@ -32,6 +33,12 @@ class Tracking:
     request: ServiceRequest
     events: list[ComplaintStatusEvent]
     photos: list[ComplaintPhoto]
+
+    @property
+    def approximate(self) -> bool:
+        """The district was estimated (the approximate districts); the tracking page tells the
+        citizen, and that the city passes it on to the right district if need be."""
+        return placed_approximately(self.request.geo_rule)
 
 
 def tracking(session: Session, request: ServiceRequest) -> Tracking:

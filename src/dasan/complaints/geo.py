@@ -61,7 +61,7 @@ class Place:
     district_name: str
     dong_code: str | None
     dong_name: str | None
-    rule: str  # inside | nearest
+    rule: str  # inside | nearest | approximate
     distance_m: float = 0.0
 
 
@@ -174,7 +174,7 @@ class GeoIndex:
                 )
             gu, dist, rule = int(nearest[0][0]), float(nearest[1][0]), "nearest"
         if self.approximate:
-            rule = "approximate"
+            rule = APPROXIMATE_RULE
         code = self.gu_codes[gu]
         dong_code = dong_name = None
         for d in self.dong_tree.query(point, predicate="intersects"):
@@ -217,14 +217,29 @@ def _approximate_index(nearest_metres: float) -> GeoIndex:
     return GeoIndex(district_features(), [], nearest_metres=nearest_metres, approximate=True)
 
 
+APPROXIMATE_RULE = "approximate"
+
+
+def approximate_in_use() -> bool:
+    """True when a pin is placed by the approximate districts: the boundaries are missing and
+    `complaints_approximate_geo` is on (the citizen report page says so)."""
+    return (get_settings().complaints_approximate_geo
+            and not (maps_dir() / GU_FILE).is_file())
+
+
+def placed_approximately(geo_rule: str) -> bool:
+    """True for a report whose district came from the approximate districts (about 1 in 10
+    lands in a neighbour), not from a boundary or an address lookup."""
+    return geo_rule == APPROXIMATE_RULE
+
+
 def geo_index() -> GeoIndex:
     """The process-wide index (built once per data folder); the approximate one when the
     boundaries are missing and `complaints_approximate_geo` is on."""
     settings = get_settings()
-    folder = maps_dir()
-    if settings.complaints_approximate_geo and not (folder / GU_FILE).is_file():
+    if approximate_in_use():
         return _approximate_index(settings.complaints_nearest_metres)
-    return _index_for(str(folder), settings.complaints_nearest_metres)
+    return _index_for(str(maps_dir()), settings.complaints_nearest_metres)
 
 
 def boundary_layer(layer: str) -> bytes | None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.complaints import catalogue
+from dasan.complaints.geo import placed_approximately
 from dasan.complaints.status import open311_status
 from dasan.config import get_settings
 from dasan.db.models import Agency
@@ -112,7 +113,7 @@ def request_view(request: ServiceRequest, service: ComplaintService, agencies: d
         # Placed from a written address: lat/long is a point inside the dong (or gu), not the
         # spot; say so (an extension field, as the spec allows for jurisdictions).
         view["location_precision"] = request.geo_rule.removeprefix("address_")
-    elif request.geo_rule == "approximate":
+    elif placed_approximately(request.geo_rule):
         # Placed without the district boundaries (a demo without seed data): the district is
         # the nearest known place's (complaints.approximate_districts), not a boundary lookup.
         view["location_precision"] = "approximate"

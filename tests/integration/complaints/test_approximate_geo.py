@@ -96,3 +96,96 @@ def test_the_dong_directory_stays_empty_without_dongs(
     monkeypatch.setenv("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
     get_settings.cache_clear()
     assert welfare.ensure_directory(db) == 0
+
+
+# --- what the citizen is told (the report page and the tracking page) --------------------------
+
+def _notice(html: str) -> str | None:
+    """The text of the page's approximate-district notice, None when the page has none."""
+    import html as html_lib
+    import re
+
+    m = re.search(r'<p id="approximate-notice"[^>]*>(.*?)</p>', html, re.S)
+    return html_lib.unescape(m.group(1)).strip() if m else None
+
+
+def _assert_in_language(text: str | None, lang: str) -> None:
+    """The notice is there, in `lang`'s own script: no Korean on a foreign page, no Latin
+    letters (raw codes, English) on the Korean page."""
+    import re
+
+    assert text
+    hangul = re.search(r"[\uac00-\ud7a3]", text) is not None
+    latin = re.search(r"[A-Za-z]", text) is not None
+    if lang == "ko":
+        assert hangul and not latin, text
+    else:
+        assert not hangul, text
+        if lang in ("zh", "ja"):
+            assert not latin, text
+
+
+def _post(client, **where: str) -> dict:  # type: ignore[no-untyped-def]
+    r = client.post("/api/complaints/reports",
+                    data={"service_code": "OTHER", "description": "가로등이 꺼져 있어요", **where})
+    assert r.status_code == 201, r.text
+    body: dict = r.json()
+    return body
+
+
+def test_the_report_page_says_the_district_is_estimated_only_when_it_is(  # type: ignore[no-untyped-def]
+        client, no_boundaries: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.web.citizen_language import translate
+
+    client.cookies.clear()
+    assert _notice(client.get("/report").text) is None  # setting off: nothing to say
+    monkeypatch.setenv("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
+    get_settings.cache_clear()
+    ko = _notice(client.get("/report?lang=ko").text)
+    _assert_in_language(ko, "ko")
+    assert ko is not None and "추정" in ko and "구청" in ko
+    vi = _notice(client.get("/report?lang=vi").text)
+    _assert_in_language(vi, "vi")
+    assert vi == translate(ko, None, "vi") and vi != translate(ko, "en", "en")
+    en = _notice(client.get("/report?lang=en").text)
+    assert en is not None and "estimated" in en and "district office" in en
+
+
+def test_the_report_page_is_silent_with_the_real_boundaries(  # type: ignore[no-untyped-def]
+        client, shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The setting on a machine that has the boundaries changes nothing: no notice."""
+    monkeypatch.setenv("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
+    get_settings.cache_clear()
+    client.cookies.clear()
+    page = client.get("/report")
+    assert page.status_code == 200 and _notice(page.text) is None
+
+
+def test_the_tracking_page_of_an_approximate_report_says_so(  # type: ignore[no-untyped-def]
+        client, no_boundaries: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dasan.web.citizen_language import translate
+
+    monkeypatch.setenv("DASAN_COMPLAINTS_APPROXIMATE_GEO", "1")
+    get_settings.cache_clear()
+    client.cookies.clear()
+    pinned = _post(client, lat="37.5172", long="127.0473")  # 강남구청, placed approximately
+    ko = _notice(client.get(pinned["tracking_url"] + "?lang=ko").text)
+    _assert_in_language(ko, "ko")
+    assert ko is not None and "추정" in ko
+    zh = _notice(client.get(pinned["tracking_url"] + "?lang=zh").text)
+    _assert_in_language(zh, "zh")
+    assert zh == translate(ko, None, "zh")
+    # placed from a written address: the district is the address's, not estimated
+    client.cookies.clear()
+    by_address = _post(client, address_string="서울 마포구 월드컵로 212")
+    page = client.get(by_address["tracking_url"])
+    assert page.status_code == 200 and _notice(page.text) is None
+
+
+def test_the_tracking_page_is_silent_for_a_report_placed_by_the_boundaries(  # type: ignore[no-untyped-def]
+        client, shared_data: Path) -> None:
+    client.cookies.clear()
+    mine = _post(client, lat="37.5172", long="127.0473")
+    for lang in ("ko", "mn"):
+        page = client.get(mine["tracking_url"] + f"?lang={lang}")
+        assert page.status_code == 200 and _notice(page.text) is None

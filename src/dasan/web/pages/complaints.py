@@ -46,6 +46,7 @@ def report_page(request: Request, db: Session = Depends(get_db)) -> Response:
     return templates.TemplateResponse(request, "complaints/report.html", {
         "user": None, "services": _services(db, lang),
         "tiles_url": get_settings().complaints_tiles_url or "", "lang": lang,
+        "approximate": geo.approximate_in_use(),
     })
 
 
