@@ -1453,6 +1453,10 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
         return False
+    if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
+            name[1:] in pii_name_model.TITLES):
+        return False  # 육반장(님), 김과장: a surname and a title
+
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
@@ -1633,6 +1637,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    pii_names.speaker_labels,
     _given_then_full,
     pii_name_model.scored_names,
 )
@@ -1658,7 +1663,12 @@ def _check(text: object) -> str:
 
 
 # A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
-_EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
+_EXAMPLE_AFTER = re.compile(
+    r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)"
+    # 홍길동 말고 실제 이름, 홍길동 대신 본인 성함: the name written instead of it is the real one
+    r"|[ \t]*(?:이|이라고|라고|이런[ \t]거|같은[ \t]거)?[ \t]*(?:말고|대신|아니고|아니라)[ \t]*"
+    r"(?:[가-힣]{1,4}[ \t]+)?(?:실제|진짜|본인|자기|제|자신의|원래)[ \t]?(?:의[ \t])?"
+    r"(?:이름|성함|성명)")
 _EXAMPLE_BEFORE = re.compile(
     r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*"
     r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")

@@ -90,7 +90,11 @@ _NAMING_CUES = frozenset(str.split(
     작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다
     대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에
     동대표 부녀회장 회장 총무 간사 단장 봉사단장 위원장 센터장 관장 약사 간호사 요양보호사
-    사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트"""))
+    사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트
+    판매자 구매자 매도인 매수인 임대인 임차인 가해자 피해자 채무자 채권자 계약자 의뢰인 위임인
+    발송인 발신인 보낸이 받는이 후견인 상속인 고인 망인 송금인 입금자 배달원 택배기사"""))
+# (the roles of a deal, a dispute or a delivery; not the words of official texts, where a word
+# after them is no name: 대상자 확정, 수급자 선정, 가입자 또는)
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -187,7 +191,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 continue  # 한마음 복지관에 (but a name with its particle: 정소희가 병원에)
             sur, given = _split(cand, compound)
             # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
-            has_sur = sur in surnames and 0 < len(given) <= 2
+            # (육반장님, 김과장이: a surname and a title, no name)
+            has_sur = sur in surnames and 0 < len(given) <= 2 and given not in TITLES
             if has_sur and i and words[i - 1][2][-1:] not in "은는이가을를에의도로":
                 if parts < 0:
                     parts = _foreign_parts(words, i, text, common_words, lexicon)
@@ -220,6 +225,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
                     if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
                         continue  # 옆집 할머니가, 직원 씨: the cue, not the name
+                    if not strong and lexicon.get(cand, "").startswith(("NNG:0", "NNG:1")):
+                        continue  # 치매 어르신: a common noun kiwi knows, no foreign name
                     if parts < 0:
                         parts = _foreign_parts(words, i, text, common_words, lexicon)
                     # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
@@ -308,7 +315,11 @@ _PLAIN_ENDING = {
     "이구먼": "이네요", "이당께": "이라고", "이라예": "이라고", "이래유": "이래요",
     "이었지": "이었어요", "인디유": "인데요", "이거든": "이거든요", "이라구": "이라고",
     "라구": "라고", "이라구요": "이라고", "라구요": "라고", "이에여": "이에요", "예여": "예요",
-    "이구여": "이고요"}
+    "이구여": "이고요",
+    # Jeju (고순심이우다, 고순심이우꽈, 순심이라마씸), Gyeongsang (이라꼬, 인기라), Jeolla (이어라)
+    "이우다": "이에요", "우다": "예요", "이우꽈": "이에요", "이라마씸": "이라고", "라마씸": "라고",
+    "이라양": "이라고", "이라꼬": "이라고", "라꼬": "라고", "인기라": "인데", "이어라": "이에요",
+    "이랑게": "이라고", "이여라": "이에요", "이라카던데": "이라던데", "이유우": "이에요"}
 _PLAIN_WORD = {
     "할매": "할머니", "할매가": "할머니가", "할매는": "할머니는", "할매요": "할머니요",
     "할매여": "할머니요", "할배": "할아버지", "할배가": "할아버지가", "할배는": "할아버지는",
@@ -493,6 +504,13 @@ def _place_word(word: str) -> bool:
                for n in range(2, min(len(word), 5) + 1))
 
 
+# Titles said right after a surname (김과장님, 육반장님, 박기사): a person, but no name.
+TITLES = frozenset(str.split(
+    "반장 과장 팀장 부장 차장 실장 국장 대리 주임 계장 소장 원장 사장 기사 교수 박사 목사 집사 "
+    "권사 장로 여사 이장 동장 통장 회장 총무 간사 대표 감독 코치 작가 상무 전무 이사님 선생 "
+    "변호사 세무사 법무사 노무사 약사 간호사 주무관 반장님 과장님 팀장님 부장님 실장님 기사님"))
+
+
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
 # in 응우옌 반 남 is both, and is taken only in the middle of a name).
 _ONE_SYLLABLE_WORDS = frozenset(
@@ -504,7 +522,8 @@ _ONE_SYLLABLE_WORDS = frozenset(
 _VERB_WORD = re.compile(
     r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
 # One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
-_ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽")
+_ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽"
+                                "란칸쪽줄")  # (성명 란에, 대리인 칸에: a form's field)
 
 
 # The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).

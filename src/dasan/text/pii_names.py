@@ -333,7 +333,9 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
 # --- a foreign name of two or three Hangul words right after 성함은/이름은: 세입자 성함은 마리아나
 # 고메스, 집주인은 ... -------------------------------------------------------------------------
 _CUED_WORDS_RE = re.compile(
-    r"(?:성함|이름|성명|존함)(?:은|는|이|:)(?![가-힣])[ \t]*"
+    r"(?:(?:성함|이름|성명|존함)(?:은|는|이|:)"
+    # 제 이름 라흐마노바 딜노자: after an owner the naming word may go without its particle
+    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:이름|성함|성명))(?![가-힣])[ \t]*"
     r"(?P<name>[가-힣]{2,5}?(?:[ \t][가-힣]{1,5}?){1,2}?)"
     r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"
@@ -373,7 +375,13 @@ _LATIN_AFTER_CUE_RE = re.compile(
     r"(?P<name>(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
-    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"
+    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's"
+    # how a form or a message names someone in English: name is, Name:, full name, the
+    # applicant's name, named, signed, a letter's closing (Regards, Sincerely)
+    r"|(?<![A-Za-z])(?:[Ff]ull[ \t]|[Ll]egal[ \t]|[Ff]amily[ \t]|[Gg]iven[ \t])?[Nn]ame"
+    r"(?:[ \t]+is|[ \t]*[:,]|(?=[ \t]+[A-Z]))|\b[Nn]amed|\b[Ss]igned[ \t]*[:,]?"
+    r"|\b(?:[Bb]est[ \t])?[Rr]egards,|\b[Ss]incerely(?:[ \t]yours)?,|\b[Tt]hanks?,"
+    r"|\b[Tt]hank[ \t]you,)"
     r"|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?"
     # a signature at the end of a message: ... my deposit. - Sofia Marquez
     r"|(?:^|[.!?][ \t]*)(?:-|–|—)(?=[ \t]*[A-Z][a-z]+[ \t]+[A-Z][a-z]+[ \t]*$))[ \t]+"
@@ -624,7 +632,9 @@ _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|�
               r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
-    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는))[ \t]+"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는)"
+    # a document's nationality in brackets before the holder's name: (중국) 왕리핑
+    r"|(?P<bracket>\)))[ \t]+"
     r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
@@ -667,6 +677,8 @@ def origin_names(text: str) -> Iterator[Candidate]:
                     or _compound(word, common, lexicon))
 
     for m in _ORIGIN_RE.finditer(text):
+        if m.group("bracket") and text[m.start() - 1:m.start()] != "(":
+            continue
         words = m.group("names").split()
         taken: list[str] = []
         for word in words:
@@ -811,3 +823,34 @@ def called_so(text: str) -> Iterator[Candidate]:
         if not korean and not _SELF_BEFORE.search(text, max(0, m.start() - 25), m.start()):
             continue  # a foreign-looking word only when one is naming oneself (이그나이터라고)
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- a transcript's speaker label: [채팅] 상담원 하지민: ..., 고객 김민수:, 하지민 상담사: ---
+# A role that speaks in a chat or call log, then a name of a name's shape and a colon (or the
+# name first and the role after it), where a turn begins: the message's start, a bracketed tag,
+# a slash or a line break between turns, or a sentence's end.
+_SPEAKER_ROLE = (r"상담원|상담사|상담직원|상담자|담당자|담당|직원|주무관|고객|민원인|신고인|신청인"
+                 r"|문의자|안내원|상담원님|상담사님|매니저|팀장|센터장|보호자|통역사|통역")
+_TURN_START = r"(?:^|(?<=[\n/|>\[\]])|(?<=[.!?][ \t]))[ \t]*"
+_SPEAKER_RE = re.compile(
+    rf"{_TURN_START}(?:(?:{_SPEAKER_ROLE})[ \t]*(?P<a>[가-힣]{{2,4}})"
+    rf"|(?P<b>[가-힣]{{2,4}})[ \t]*(?:{_SPEAKER_ROLE}))[ \t]*(?:[:：]|\](?![ \t]*\())")
+
+
+def speaker_labels(text: str) -> Iterator[Candidate]:
+    """The name in a transcript's speaker label (상담원 하지민:, 김민수 고객:)."""
+    if ":" not in text and "：" not in text and "]" not in text:
+        return
+    from dasan.text.pii import COMPOUND_SURNAMES, GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import common_word_set
+
+    common = common_word_set()
+    for m in _SPEAKER_RE.finditer(text):
+        group = "a" if m.group("a") else "b"
+        name = m.group(group)
+        surname = name[:2] if len(name) == 4 and name[:2] in COMPOUND_SURNAMES else name[:1]
+        given = name[len(surname):]
+        if (surname not in SURNAME_SET or not 1 <= len(given) <= 2 or name in common
+                or name in NOT_NAMES or not any(ch in GIVEN_SYLLABLES for ch in given)):
+            continue
+        yield "name", m.start(group), m.end(group), name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,152 @@
+"""Issue 12, session 18 (fifteenth round, names): families written from tune set U1's misses and
+false masks and from probes in other words - each with the look-alikes that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find
+
+
+def _names(text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == "name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My alien card is expiring, name is Bakhyt Omarov", "Bakhyt Omarov"),
+        ("Visa extension, name Lucia Fernandes, Brazilian", "Lucia Fernandes"),
+        ("I moved to Mapo-gu last month. Name Dilnoza Karimova", "Dilnoza Karimova"),
+        ("Full name: Tomas Novak, phone 010-2231-9981", "Tomas Novak"),
+        ("신청서 영문란에 Name: Tran Thi Mai 라고 썼어요", "Tran Thi Mai"),
+        ("My son is named Erik Lindqvist and he is in grade two", "Erik Lindqvist"),
+        ("Thank you for your help. Best regards, Elena Kowalski", "Elena Kowalski"),
+        ("Please refund my deposit. Sincerely, Jonathan Price", "Jonathan Price"),
+    ],
+)
+def test_latin_names_after_english_naming_words(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks, Customer Service Team",
+        "Please write your name in English on the form",
+        "The name Seoul Station is confusing",
+        "Regards, Seoul Metropolitan Government",
+        "What is the Name of This Program",
+    ],
+)
+def test_english_naming_words_before_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("[채팅] 상담원 노하린: 안녕하세요 무엇을 도와드릴까요? / 고객: 주차 문의요", ["노하린"]),
+        ("[카톡] 상담사 변수아: 접수되었습니다", ["변수아"]),
+        ("고객 박서연: 네 맞아요 / 상담사 편민우: 확인했습니다", ["박서연", "편민우"]),
+        ("[상담원 채은비] 안녕하세요 다산콜입니다", ["채은비"]),
+    ],
+)
+def test_a_transcripts_speaker_label(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "상담원: 네 고객님 / 고객: 주차 문의요",
+        "고객 정보: 확인 필요",
+        "담당자 확인: 완료",
+        "상담사 연결: 대기 중",
+    ],
+)
+def test_a_speaker_label_without_a_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("여권번호 M48211905 (중국) 주하오란", "주하오란"),
+        ("여권 사본 (베트남) 응우옌 반 뚜언 님 것 맞아요", "응우옌 반 뚜언"),
+        ("제 이름 토크토노바 굴나라, 외국인번호는 문자로 보낼게요", "토크토노바 굴나라"),
+        ("내 이름 바트 에르덴, 몽골에서 왔어요", "바트 에르덴"),
+    ],
+)
+def test_foreign_names_after_a_bracketed_nationality_or_an_owners_naming_word(
+        text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "여권번호 M12345678 (미국) 여권 분실했어요",
+        "국적(중국) 확인 부탁해요",
+        "제 이름 영어로 써도 돼요?",
+        "제 이름 변경 신청하려고요.",
+        "제 이름 한 번 더 말할게요.",
+    ],
+)
+def test_no_name_after_a_nationality_or_naming_word(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("중고거래 판매자 예상민한테 돈을 보냈는데 연락이 없어요", "예상민"),
+        ("구매자 탁민서 씨가 환불을 요청했어요", "탁민서"),
+        ("임차인 봉재원이 월세를 석 달째 안 내요", "봉재원"),
+        ("가해자 석진우가 먼저 밀쳤어요", "석진우"),
+    ],
+)
+def test_a_name_after_a_role_in_a_deal_or_a_dispute(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["피해자 분이 많이 다쳤어요", "판매자 연락이 안 돼요",
+     "교육 대상자 확정 후 문자로 알려 드립니다", "대상자 재학 학교로 문의하세요"],
+)
+def test_a_role_word_before_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("혼저 옵서예 나 서귀포서 온 부영심이우다 손지 번호 물어보젠", "부영심"),
+        ("이 사람 장말순이라꼬 합니더", "장말순"),
+    ],
+)
+def test_a_name_with_a_dialects_copula(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("아까 그 육반장님 아니 육태석 씨가 공원 관리하는 분 맞아요?", ["육태석"]),
+        ("김과장님이 어제 전화 주셨어요", []),
+        ("박기사님 차 번호 알려주세요", []),
+        ("민원인 성명 란에 엄기태 라고 써 주시고", ["엄기태"]),
+        ("대리인 칸에 아내 이름 서민지 쓰면 되죠", ["서민지"]),
+        ("홍길동 말고 실제 이름 쓰세요? 네 그럼 표재홍 이라고 씁니다", ["표재홍"]),
+        ("홍길동 대신 본인 성함 적으시면 돼요", []),
+        ("치매 어르신 실종 신고합니다. 성함 지복례, 여든셋", ["지복례"]),
+    ],
+)
+def test_titles_form_fields_examples_and_common_nouns_are_no_names(
+        text: str, kept: list[str]) -> None:
+    assert _names(text) == kept
+
+
+def test_a_person_called_hong_gildong_is_still_a_name() -> None:
+    assert _names("홍길동 씨 오셨어요?") == ["홍길동"]
