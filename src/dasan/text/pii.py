@@ -1456,6 +1456,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
             name[1:] in pii_name_model.TITLES):
         return False  # 육반장(님), 김과장: a surname and a title
+    if pii_name_model.place_word(name):
+        return False  # 복지관 사회복지사, 경로당 어르신: a place, no name
 
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
@@ -1637,7 +1639,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
-    pii_names.speaker_labels,
+    pii_names.speaker_labels, pii_names.self_named_one_word,
     _given_then_full,
     pii_name_model.scored_names,
 )

@@ -187,7 +187,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             rest = _PLAIN_ENDING.get(rest, rest)  # 김말순이여 is read as 김말순이에요
             if rest and rest not in ENDINGS:
                 continue
-            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
+            if length >= 3 and cand[-1] == "예" and rest in ("요", "요?"):
+                continue  # 민재예요: 민재 and the copula, not 민재예
+            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and place_word(nxt):
                 continue  # 한마음 복지관에 (but a name with its particle: 정소희가 병원에)
             sur, given = _split(cand, compound)
             # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
@@ -319,7 +321,12 @@ _PLAIN_ENDING = {
     # Jeju (고순심이우다, 고순심이우꽈, 순심이라마씸), Gyeongsang (이라꼬, 인기라), Jeolla (이어라)
     "이우다": "이에요", "우다": "예요", "이우꽈": "이에요", "이라마씸": "이라고", "라마씸": "라고",
     "이라양": "이라고", "이라꼬": "이라고", "라꼬": "라고", "인기라": "인데", "이어라": "이에요",
-    "이랑게": "이라고", "이여라": "이에요", "이라카던데": "이라던데", "이유우": "이에요"}
+    "이랑게": "이라고", "이여라": "이에요", "이라카던데": "이라던데", "이유우": "이에요",
+    # an elder's or a landlord's name said with the honorific copula (노판석이시고요, 성함이
+    # 전미옥이셨어요): read as the plain one (only with its 이: 하셨고, 마셨는데 are verbs)
+    "이시고요": "이고요", "이시고": "이고", "이시구요": "이고요", "이셨어요": "이었어요",
+    "이셨는데": "이었는데", "이셨고": "이었고", "이시거든요": "이거든요", "이시래요": "이래요",
+    "이시라고": "이라고", "이신데요": "인데요"}
 _PLAIN_WORD = {
     "할매": "할머니", "할매가": "할머니가", "할매는": "할머니는", "할매요": "할머니요",
     "할매여": "할머니요", "할배": "할아버지", "할배가": "할아버지가", "할배는": "할아버지는",
@@ -498,17 +505,19 @@ _PLACE_PARTICLES = frozenset(str.split(
     "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요") + [""])
 
 
-def _place_word(word: str) -> bool:
+def place_word(word: str) -> bool:
     """A place or statue word, alone or with a particle (복지관, 동상 앞, 공원에서)."""
     return any(word[:n] in _PLACE_AFTER and word[n:] in _PLACE_PARTICLES
                for n in range(2, min(len(word), 5) + 1))
 
 
-# Titles said right after a surname (김과장님, 육반장님, 박기사): a person, but no name.
+# Titles said right after a surname (김과장님, 육반장님, 박기사): a person, but no name; and
+# role nouns that make a common noun after a surname's syllable (유학생, 이주민).
 TITLES = frozenset(str.split(
     "반장 과장 팀장 부장 차장 실장 국장 대리 주임 계장 소장 원장 사장 기사 교수 박사 목사 집사 "
     "권사 장로 여사 이장 동장 통장 회장 총무 간사 대표 감독 코치 작가 상무 전무 이사님 선생 "
-    "변호사 세무사 법무사 노무사 약사 간호사 주무관 반장님 과장님 팀장님 부장님 실장님 기사님"))
+    "변호사 세무사 법무사 노무사 약사 간호사 주무관 반장님 과장님 팀장님 부장님 실장님 기사님 "
+    "학생 주민 고객 환자 회원"))
 
 
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반

@@ -381,7 +381,11 @@ _ENGLISH_CUE_RE = re.compile(
     r"|(?<![A-Za-z])(?:[Ff]ull[ \t]|[Ll]egal[ \t]|[Ff]amily[ \t]|[Gg]iven[ \t])?[Nn]ame"
     r"(?:[ \t]+is|[ \t]*[:,]|(?=[ \t]+[A-Z]))|\b[Nn]amed|\b[Ss]igned[ \t]*[:,]?"
     r"|\b(?:[Bb]est[ \t])?[Rr]egards,|\b[Ss]incerely(?:[ \t]yours)?,|\b[Tt]hanks?,"
-    r"|\b[Tt]hank[ \t]you,)"
+    r"|\b[Tt]hank[ \t]you,"
+    # a relative, a landlord or a friend named in English (my husband Arjun Mehta)
+    r"|\b[Mm]y[ \t](?:husband|wife|son|daughter|mother|father|mom|dad|brother|sister|friend"
+    r"|landlord|landlady|neighbou?r|colleague|boss|child|grandmother|grandfather|roommate)"
+    r"(?:[ \t]+(?:Mr|Ms|Mrs|Dr)\.?)?)"
     r"|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?"
     # a signature at the end of a message: ... my deposit. - Sofia Marquez
     r"|(?:^|[.!?][ \t]*)(?:-|–|—)(?=[ \t]*[A-Z][a-z]+[ \t]+[A-Z][a-z]+[ \t]*$))[ \t]+"
@@ -567,14 +571,14 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
                                        "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
                                        "동포", "국적", "세입자", "선생님", "강사", "통역사")):
         return
-    from dasan.text.pii_name_model import PLACE_NAMES, _model, _place_word, common_word_set
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
 
     common, lexicon = common_word_set(), _model()[4]
     for m in _FOREIGN_ONE_WORD_RE.finditer(text):
         name = m.group("n")
         if name in common or name in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, name) or (
                 name in _RESIDENT_WORDS or
-                _place_word(name) or name.endswith(("들", "님", "씨", "분"))
+                place_word(name) or name.endswith(("들", "님", "씨", "분"))
                 or name in lexicon and not lexicon[name].startswith("NNP")):
             continue
         if _compound(name, common, lexicon):
@@ -854,3 +858,36 @@ def speaker_labels(text: str) -> Iterator[Candidate]:
                 or name in NOT_NAMES or not any(ch in GIVEN_SYLLABLES for ch in given)):
             continue
         yield "name", m.start(group), m.end(group), name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- a foreign resident's name said as one word after 저는 / 제 이름은, with a copula ----------
+# (저는 누르술탄이에요, 제 이름은 쩐반하이입니다): a word of three to seven syllables that no
+# dictionary or name-free text knows, made of no known words and no place.
+_SELF_ONE_WORD_RE = re.compile(
+    r"(?:^|(?<=[ \t,.!?]))(?:저는|전|제[ \t]?이름은|이름은|이름이|성함은|성함이)[ \t]+"
+    r"(?P<n>[가-힣]{3,7}?)(?:이에요|예요|입니다|이고요|이라고|라고|인데요|이요)(?![가-힣])")
+
+
+_FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여권|이주|다문화|유학|결혼이민"
+                           r"|[A-Za-z]{3}")
+
+
+def self_named_one_word(text: str) -> Iterator[Candidate]:
+    """A foreign resident's one-word Hangul name after a self-naming cue and before a copula."""
+    if not any(cue in text for cue in ("저는", "전 ", "이름", "성함")) or not (
+            _FOREIGN_HINT.search(text)):
+        return  # (저는 프리랜서예요: with no word of a foreign resident, a loanword)
+    from dasan.text.pii import NOT_NAMES
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _SELF_ONE_WORD_RE.finditer(text):
+        name = m.group("n")
+        if (name in common or name in PLACE_NAMES or name in NOT_NAMES or name in _RESIDENT_WORDS
+                or re.fullmatch(_PERSON_BEFORE, name) or place_word(name)
+                or name.endswith(("들", "님", "씨", "분", "인", "자", "생", "원", "사", "가", "어", "너", "러"))
+                or name in lexicon and not lexicon[name].startswith("NNP")
+                or _compound(name, common, lexicon)
+                or any(name.startswith(p) for p in PLACE_NAMES if len(p) >= 2)):
+            continue
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)

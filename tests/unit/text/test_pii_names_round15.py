@@ -150,3 +150,48 @@ def test_titles_form_fields_examples_and_common_nouns_are_no_names(
 
 def test_a_person_called_hong_gildong_is_still_a_name() -> None:
     assert _names("홍길동 씨 오셨어요?") == ["홍길동"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("저는 응우옌티탄이에요 베트남에서 왔어요", "응우옌티탄"),
+        ("제 이름은 쩐반하이입니다 여권 재발급 문의요", "쩐반하이"),
+        ("저는 누르술탄이에요 카자흐스탄 사람", "누르술탄"),
+    ],
+)
+def test_a_foreign_residents_one_word_name_after_a_self_naming_cue(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["저는 프리랜서예요", "저는 엔지니어예요 외국인 등록 문의", "저는 유학생이에요 비자 문의요",
+     "저는 베트남사람이에요", "저는 다문화가정이에요"],
+)
+def test_a_self_description_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("집주인 어르신 성함은 노판석이시고요 연락이 안 돼요", "노판석"),
+        ("Dear sir, my husband Arjun Mehta lost his card", "Arjun Mehta"),
+        ("my landlord Mr. Oh Dongsu is not answering", "Oh Dongsu"),
+    ],
+)
+def test_honorific_copulas_and_english_relatives(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+def test_a_verb_with_an_honorific_ending_is_no_name() -> None:
+    assert _names("친구랑 술 마셨는데 머리가 아파요") == []
+
+
+def test_the_copula_is_no_part_of_a_given_name() -> None:
+    assert _names("성은 황보고 이름은 민재예요") == ["민재"]
+
+
+def test_a_place_before_a_title_is_no_name() -> None:
+    assert _names("복지관 사회복지사 구하늘 선생님 통해서 신청했어요") == ["구하늘"]
