@@ -872,6 +872,10 @@ _FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여
                            r"|[A-Za-z]{3}")
 
 
+# how words for what one is end (직장인, 자영업자, 대학생, 회사원, 복지사, 작가; 엔지니어, 디자이너)
+_SELF_WORD_ENDS = ("들", "님", "씨", "분", "인", "자", "생", "원", "사", "가", "어", "너", "러")
+
+
 def self_named_one_word(text: str) -> Iterator[Candidate]:
     """A foreign resident's one-word Hangul name after a self-naming cue and before a copula."""
     if not any(cue in text for cue in ("저는", "전 ", "이름", "성함")) or not (
@@ -885,7 +889,7 @@ def self_named_one_word(text: str) -> Iterator[Candidate]:
         name = m.group("n")
         if (name in common or name in PLACE_NAMES or name in NOT_NAMES or name in _RESIDENT_WORDS
                 or re.fullmatch(_PERSON_BEFORE, name) or place_word(name)
-                or name.endswith(("들", "님", "씨", "분", "인", "자", "생", "원", "사", "가", "어", "너", "러"))
+                or name.endswith(_SELF_WORD_ENDS)
                 or name in lexicon and not lexicon[name].startswith("NNP")
                 or _compound(name, common, lexicon)
                 or any(name.startswith(p) for p in PLACE_NAMES if len(p) >= 2)):
