@@ -1100,7 +1100,11 @@ _OFFICE_ADDRESS = re.compile(
 # office's name right before or after it (강남구청 학동로 426, 세종대로 110 서울시청).
 _STATION_AFTER = re.compile(r"[ \t]?가?[ \t]?역(?![가-힣])|가역")
 _PUBLIC_OFFICE = (r"(?:[가-힣]{1,4}(?:구청|시청|군청|도청|세무서|경찰서|소방서|우체국|보건소|법원"
-                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청)|서울시청|시청|구청)")
+                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청"
+                  # and public places whose address is where a report is about (노점상 신고:
+                  # 능동로 216 어린이대공원 정문 앞)
+                  r"|공원|광장|경기장|야구장|운동장|박물관|미술관|기념관|터미널|문화회관|전통시장"
+                  r")|서울시청|시청|구청)")
 _OFFICE_BESIDE = re.compile(rf"{_PUBLIC_OFFICE}[ \t]*(?:은|는|이|가|:|,)?[ \t]*$")
 # (not a home near the office: 은평로 195 은평구청 맞은편 빌라요)
 _OFFICE_NAMED_AFTER = re.compile(

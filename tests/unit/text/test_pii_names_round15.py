@@ -195,3 +195,17 @@ def test_the_copula_is_no_part_of_a_given_name() -> None:
 
 def test_a_place_before_a_title_is_no_name() -> None:
     assert _names("복지관 사회복지사 구하늘 선생님 통해서 신청했어요") == ["구하늘"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["광진구 능동로 216 어린이대공원 정문 앞 불법 노점상 신고해요",
+     "송파구 올림픽로 25 잠실야구장 주변 불법주차요"],
+)
+def test_a_public_places_address_with_its_name_after_it_stays(text: str) -> None:
+    assert [s.text for s in find(text) if s.type == "address"] == []
+
+
+def test_a_home_near_a_public_place_is_still_an_address() -> None:
+    text = "저희 집은 능동로 216 어린이대공원 근처 빌라예요"
+    assert [s.text for s in find(text) if s.type == "address"] == ["능동로 216"]
