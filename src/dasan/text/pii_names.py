@@ -34,6 +34,9 @@ _CUE_WORDS = (
     *_CUE_NAME_WORDS, "저는", "전", r"My[ \t]+name[ \t]+is", r"my[ \t]+name[ \t]+is",
     r"Name[ \t]*:", r"name[ \t]*:", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
+    # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
+    "작성자", "대표자", "담당자", "참석자", "수신인", "발신인", "받는[ \t]?사람", "보내는[ \t]?사람",
+    "받는[ \t]?분", "보내는[ \t]?분",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
     # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
@@ -115,7 +118,7 @@ def romanised_names(text: str) -> Iterator[Candidate]:
 
 def _strip_particle(syllables: list[str]) -> list[str]:
     # 최 민 호 요 / 이 지 은 이요: a trailing 요 is the ending, not the name.
-    if len(syllables) > 2 and syllables[-1] in {"요", "이"}:
+    if len(syllables) > 2 and syllables[-1] in {"요", "이", "님", "씨"}:  # (도 하 윤 님)
         return syllables[:-1]
     return syllables
 

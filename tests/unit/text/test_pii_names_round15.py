@@ -209,3 +209,17 @@ def test_a_public_places_address_with_its_name_after_it_stays(text: str) -> None
 def test_a_home_near_a_public_place_is_still_an_address() -> None:
     text = "저희 집은 능동로 216 어린이대공원 근처 빌라예요"
     assert [s.text for s in find(text) if s.type == "address"] == ["능동로 216"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("작성자 : 여 경 민", "여 경 민"), ("수신인: 조 은 비", "조 은 비"),
+     ("받는 사람 도 하 윤 님", "도 하 윤"), ("대표자 Moon Hayun", "Moon Hayun")],
+)
+def test_a_name_spelled_after_a_forms_field(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize("text", ["작성자 : 본인", "참석자 세 명", "받는 사람 주소 확인"])
+def test_a_forms_field_before_no_name(text: str) -> None:
+    assert _names(text) == []
