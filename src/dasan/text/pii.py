@@ -1643,7 +1643,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
-    pii_names.speaker_labels, pii_names.self_named_one_word,
+    pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full,
     pii_name_model.scored_names,
 )

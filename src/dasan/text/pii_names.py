@@ -130,6 +130,8 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     for m in _cued_matches(_SPACED_RE, text):
         if re.search("영문|영어", text[m.start():m.start("name")]):
             continue  # a cue for Latin letters (영어로 오 케 이: a word spelled)
+        if "가" <= text[m.start("name") - 1] <= "힣":
+            continue  # 이름이 예, ...: the cue's own particle (이) is no surname
         syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
@@ -898,3 +900,31 @@ def self_named_one_word(text: str) -> Iterator[Candidate]:
                 or any(name.startswith(p) for p in PLACE_NAMES if len(p) >= 2)):
             continue
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
+
+
+# --- a surname and a given name said apart, each after its own word (성은 문, 이름은 솔; 성이 윤
+# 이름이 석이에요): the given name (one or two syllables) is the person's.
+_APART_RE = re.compile(
+    r"(?:성은|성이|성씨는|성씨가)[ \t]+(?P<s>[가-힣]{1,2}?)(?:씨)?"
+    r"(?:이고요|이고|고요|고|이요|요|예요|이에요|이구요|구요)?[ \t]*[,.]?[ \t]*(?:그리고[ \t]+)?"
+    r"(?:이름은|이름이|이름)[ \t]+"
+    r"(?P<g>[가-힣]{1,2}?)(?:이에요|예요|이요|요|입니다|이고요|이고|이라고|라고)?(?=$|[ \t,.!?~])")
+
+
+def surname_and_given_apart(text: str) -> Iterator[Candidate]:
+    """The given name said after its own word when the surname was said after 성은."""
+    if "성" not in text or "이름" not in text:
+        return
+    from dasan.text.pii import NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _ONE_SYLLABLE_WORDS, common_word_set
+
+    common = common_word_set()
+    for m in _APART_RE.finditer(text):
+        sur, given = m.group("s"), m.group("g")
+        if sur not in SURNAME_SET or given in NOT_NAMES or given in common or (
+                given in _ONE_SYLLABLE_WORDS):
+            continue
+        yield "name", m.start("g"), m.end("g"), given[0] + "*" * (len(given) - 1) if len(
+            given) > 1 else "*"
+        for whole in re.finditer(rf"(?<![가-힣]){sur}{given}", text):  # ... 유솔이요
+            yield "name", whole.start(), whole.end(), sur + "*" * len(given)

@@ -223,3 +223,22 @@ def test_a_name_spelled_after_a_forms_field(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", ["작성자 : 본인", "참석자 세 명", "받는 사람 주소 확인"])
 def test_a_forms_field_before_no_name(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("외자예요 성은 문, 이름은 솔", ["솔"]), ("성이 편 이름이 혁이에요", ["혁"]),
+     ("성은 황보고 이름은 민재예요", ["민재"]), ("성은 유 이름은 솔 유솔", ["솔", "유솔"])],
+)
+def test_a_surname_and_a_given_name_said_apart(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text", ["성은 김이고 이름은 모르겠어요", "성이 이 씨고 이름은 잘 몰라요", "성은 박 이름은 좀"])
+def test_a_surname_said_and_no_given_name(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_the_cues_own_particle_is_no_spelled_surname() -> None:
+    assert _names("이름이 예, 변 자 순 자 옥 자요 변순옥") == ["변 자 순 자 옥 자", "변순옥"]
