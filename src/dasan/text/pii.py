@@ -1413,7 +1413,8 @@ _CALLS_RE = re.compile(
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
     r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님"
     r"|(?:관장|센터장|국장|부장|계장|사무장|코치|감독)님"
-    r"|(?:경위|경사|형사|순경)(?=[ \t.,!?)]|$))(?!앗)"
+    r"|(?:경위|경사|형사|순경|경장|경감)"
+    r"(?=[ \t.,!?)]|$|(?:님|입니다|이에요|예요|이세요)(?![가-힣])))(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).

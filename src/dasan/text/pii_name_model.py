@@ -92,7 +92,8 @@ _NAMING_CUES = frozenset(str.split(
     동대표 부녀회장 회장 총무 간사 단장 봉사단장 위원장 센터장 관장 약사 간호사 요양보호사
     사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트
     판매자 구매자 매도인 매수인 임대인 임차인 가해자 피해자 채무자 채권자 계약자 의뢰인 위임인
-    발송인 발신인 보낸이 받는이 후견인 상속인 고인 망인 송금인 입금자 배달원 택배기사"""))
+    발송인 발신인 보낸이 받는이 후견인 상속인 고인 망인 송금인 입금자 배달원 택배기사
+    서명 서명은 이름란에 성명란에 전입자 전입자: 전출자 차주 차주는"""))
 # (the roles of a deal, a dispute or a delivery; not the words of official texts, where a word
 # after them is no name: 대상자 확정, 수급자 선정, 가입자 또는)
 
@@ -371,7 +372,9 @@ _KIN = (r"(?:아들|딸|며느리|사위|남편|아내|손자|손녀|동생|형|
         r"|큰애|작은애)")
 _KIN_GAP = re.compile(rf"[ \t,]+{_KIN}[ \t]+")
 _KIN_BEFORE = re.compile(rf"(?:^|[ \t]){_KIN}[ \t]+$")
-_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
+_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳]"
+                              # (하나 봉수민 둘 길다은: counted aloud)
+                              r"|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)[ \t]*$")
 # between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
 _PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
 _SPACE_GAP = re.compile(r"[ \t]")

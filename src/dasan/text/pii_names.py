@@ -353,14 +353,20 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
     """Two or three Hangul words said as a name after a naming word, none an everyday word."""
     if not ("성함" in text or "이름" in text or "성명" in text or "존함" in text):
         return
-    from dasan.text.pii_name_model import PLACE_NAMES, common_word_set
+    from dasan.text.pii_name_model import (
+        _CALLED,
+        _NAMING_CUES,
+        PLACE_NAMES,
+        TITLES,
+        common_word_set,
+    )
 
     common = common_word_set()
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
         if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
-               for w in words):
-            continue
+               or w in TITLES or w in _CALLED or w in _NAMING_CUES for w in words):
+            continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
 
 
@@ -911,18 +917,26 @@ _APART_RE = re.compile(
     r"(?P<g>[가-힣]{1,2}?)(?:이에요|예요|이요|요|입니다|이고요|이고|이라고|라고)?(?=$|[ \t,.!?~])")
 
 
+# ... or the given name first (제 딸 이름은 하늘이에요 성은 강이고요)
+_APART_REVERSED_RE = re.compile(
+    r"(?:이름은|이름이)[ \t]+(?P<g>[가-힣]{1,2}?)(?:이에요|예요|이요|요|이고요|이고|고요|고)?"
+    r"[ \t]*[,.]?[ \t]*(?:그리고[ \t]+)?(?:성은|성이)[ \t]+(?P<s>[가-힣]{1,2}?)(?:씨)?"
+    r"(?:이에요|예요|이요|요|이고요|이고|고요|입니다)?(?=$|[ \t,.!?~])")
+
+
 def surname_and_given_apart(text: str) -> Iterator[Candidate]:
     """The given name said after its own word when the surname was said after 성은."""
     if "성" not in text or "이름" not in text:
         return
     from dasan.text.pii import NOT_NAMES, SURNAME_SET
-    from dasan.text.pii_name_model import _ONE_SYLLABLE_WORDS, common_word_set
+    from dasan.text.pii_name_model import _ONE_SYLLABLE_WORDS, _model, common_word_set
 
-    common = common_word_set()
-    for m in _APART_RE.finditer(text):
+    common, lexicon = common_word_set(), _model()[4]
+    for m in (*_APART_RE.finditer(text), *_APART_REVERSED_RE.finditer(text)):
         sur, given = m.group("s"), m.group("g")
-        if sur not in SURNAME_SET or given in NOT_NAMES or given in common or (
-                given in _ONE_SYLLABLE_WORDS):
+        # (a noun may be a given name here - 하늘, 솔 - but not a verb: 이름은 몰라요)
+        if sur not in SURNAME_SET or given in NOT_NAMES or given in _ONE_SYLLABLE_WORDS or (
+                given in common and not lexicon.get(given, "").startswith("NNG")):
             continue
         yield "name", m.start("g"), m.end("g"), given[0] + "*" * (len(given) - 1) if len(
             given) > 1 else "*"

@@ -242,3 +242,25 @@ def test_a_surname_said_and_no_given_name(text: str) -> None:
 
 def test_the_cues_own_particle_is_no_spelled_surname() -> None:
     assert _names("이름이 예, 변 자 순 자 옥 자요 변순옥") == ["변 자 순 자 옥 자", "변순옥"]
+
+
+def test_a_roster_counted_aloud() -> None:
+    text = "참석자 명단 드릴게요 하나 봉수민 둘 길다은 셋 채도윤"
+    assert _names(text) == ["봉수민", "길다은", "채도윤"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("담당 변호사 이름은 추현석 변호사", ["추현석"]),
+     ("사건 담당 경찰관은 여경민 경위입니다", ["여경민"]),
+     ("전입자: 공지훈 외 1명", ["공지훈"]),
+     ("제 딸 이름은 하늘이에요 성은 강이고요", ["하늘"])],
+)
+def test_titles_after_a_name_and_fields_before_it(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text", ["이름은 몰라요 성은 김이요", "카드 뒷면 서명란에 작게 적혀진 숫자"])
+def test_no_name_said_after_a_naming_word(text: str) -> None:
+    assert _names(text) == []
