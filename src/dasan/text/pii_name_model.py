@@ -440,6 +440,10 @@ def scored_names(text: str) -> Iterator[Candidate]:
         if start not in chosen and p >= threshold * SECOND_CHANCE and word not in common and (
                 word not in _FOREIGN_CUES and word not in _NAMING_CUES and word not in _CALLED
         ) and (_ORIGIN_BEFORE.search(text, max(0, start - 30), start)
+               # or said to be a name, with a copula (엄마 이름이 뚜엣이에요)
+               or _NAMED_BEFORE.search(text, max(0, start - 8), start)
+               and _NAMED_COPULA.match(text, end)
+               and not _THING_NAMED.search(text, max(0, start - 16), start)
                or _RELATION_BEFORE.search(text, max(0, start - 12), start)
                 or _CLOSING_AFTER.match(text, end)):
             chosen.add(start)
@@ -479,6 +483,13 @@ _ORIGIN_BEFORE = re.compile(
 # ... or a word of work or family right before it (같이 일하는 X가, 며느리 X).
 _RELATION_BEFORE = re.compile(r"(?:일하는|직원|동료|근로자|며느리|사위|와이프)[ \t]+$")
 _CLOSING_AFTER = re.compile(r"[ \t]*(?:배상|드림|올림)(?![가-힣])")
+_NAMED_BEFORE = re.compile(r"(?:이름이|이름은|성함이|성함은|존함은|존함이)[ \t]+$")
+# (the name of a shop, an app or a pet is no person's: 가게 이름은 행복마트예요)
+_THING_NAMED = re.compile(
+    r"(?:가게|상호|회사|업체|식당|앱|어플|프로그램|사이트|카페|단체|제품|상품|건물|아파트|학교|병원"
+    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀)[ \t]?"
+    r"(?:이름|성함|존함)")
+_NAMED_COPULA = re.compile(r"(?:이에요|예요|입니다|이라고|라고|이고요|이요)(?![가-힣])")
 
 
 # How names of places, shops and offices end (광명점, 다산콜센터, 구청): no foreign person's name.

@@ -40,7 +40,7 @@ _CUE_WORDS = (
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
     # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
-    r"영문(?:으로|은|이름은|명은|이름)", "영어로",
+    r"영문(?:으로|은|이름은|명은|명|이름|성명)", "영어로",
 )
 _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")

@@ -264,3 +264,16 @@ def test_titles_after_a_name_and_fields_before_it(text: str, names: list[str]) -
     "text", ["이름은 몰라요 성은 김이요", "카드 뒷면 서명란에 작게 적혀진 숫자"])
 def test_no_name_said_after_a_naming_word(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("엄마 이름이 뚜엣이에요", "뚜엣"), ("여권 영문명 PARK JI HOON 으로 돼있어요", "PARK JI HOON")],
+)
+def test_a_name_said_to_be_one_and_a_passports_latin_name(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize("text", ["가게 이름은 행복마트예요", "강아지 이름은 초코예요"])
+def test_a_shops_or_a_pets_name_is_no_persons(text: str) -> None:
+    assert _names(text) == []
