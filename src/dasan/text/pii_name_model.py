@@ -442,7 +442,7 @@ def scored_names(text: str) -> Iterator[Candidate]:
         ) and (_ORIGIN_BEFORE.search(text, max(0, start - 30), start)
                # or said to be a name, with a copula (엄마 이름이 뚜엣이에요)
                or _NAMED_BEFORE.search(text, max(0, start - 8), start)
-               and _NAMED_COPULA.match(text, end)
+               and _NAMED_COPULA.match(text, end) and word not in _tables()[3]
                and not _THING_NAMED.search(text, max(0, start - 16), start)
                or _RELATION_BEFORE.search(text, max(0, start - 12), start)
                 or _CLOSING_AFTER.match(text, end)):
