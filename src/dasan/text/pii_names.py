@@ -883,6 +883,10 @@ _FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여
                            r"|[A-Za-z]{3}")
 
 
+def _everyday(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    return word in common or lexicon.get(word, "").startswith(("NNG:0", "NNG:1", "NNB"))
+
+
 # how words for what one is end (직장인, 자영업자, 대학생, 회사원, 복지사, 작가; 엔지니어, 디자이너)
 _SELF_WORD_ENDS = ("들", "님", "씨", "분", "인", "자", "생", "원", "사", "가", "어", "너", "러")
 
@@ -902,7 +906,10 @@ def self_named_one_word(text: str) -> Iterator[Candidate]:
                 or re.fullmatch(_PERSON_BEFORE, name) or place_word(name)
                 or name.endswith(_SELF_WORD_ENDS)
                 or name in lexicon and not lexicon[name].startswith("NNP")
-                or _compound(name, common, lexicon)
+                or any(w in name for w in _RESIDENT_WORDS if len(w) >= 2)  # 다문화가정
+                # two everyday words (not 응우옌티탄: 응우옌 is a rare noun to kiwi)
+                or any(_everyday(name[:k], common, lexicon) and _everyday(name[k:], common, lexicon)
+                       for k in range(2, len(name) - 1))
                 or any(name.startswith(p) for p in PLACE_NAMES if len(p) >= 2)):
             continue
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)

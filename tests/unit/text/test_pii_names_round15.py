@@ -277,3 +277,9 @@ def test_a_name_said_to_be_one_and_a_passports_latin_name(text: str, name: str) 
 @pytest.mark.parametrize("text", ["가게 이름은 행복마트예요", "강아지 이름은 초코예요"])
 def test_a_shops_or_a_pets_name_is_no_persons(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["치매 어르신 실종 신고합니다", "저희 딸이 다문화가정이에요 비자 문의요"])
+def test_everyday_nouns_kiwi_knows_are_no_foreign_names(text: str) -> None:
+    assert _names(text) == []
