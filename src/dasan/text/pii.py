@@ -1475,6 +1475,10 @@ def _mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+_WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지|(?:이라고|라고|이에요|예요"
+                         r"|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
+
+
 def _names(text: str) -> Iterator[Candidate]:
     # (the spelled form is rare: look for it only where 자 stands alone)
     spelled = _SPELLED_JA_RE.finditer(text) if ("자 " in text or "자," in text) else ()
@@ -1535,6 +1539,12 @@ def _names(text: str) -> Iterator[Candidate]:
             if pattern is _NAME_CUE_RE and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
+                continue
+            # 이름이 예전 주소로: a two-syllable common word after the cue and before another
+            # word (not a title or a copula) is that word
+            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+                    name in pii_name_model.common_word_set()) and _WORD_AFTER.match(
+                    text, m.start("name") + 2):
                 continue
             # 본인 명의예요, 신청인 확인이요: a two-syllable common word after a cue that is no
             # naming word (이름/성함/성명) is that word

@@ -283,3 +283,15 @@ def test_a_shops_or_a_pets_name_is_no_persons(text: str) -> None:
     "text", ["치매 어르신 실종 신고합니다", "저희 딸이 다문화가정이에요 비자 문의요"])
 def test_everyday_nouns_kiwi_knows_are_no_foreign_names(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("등본에 세대주 이름이 예전 주소로 돼 있는데 바꾸려면요", []),
+     ("이름은 정말 예뻐요", []),
+     ("이름이 하늘 씨예요", ["하늘"]),
+     ("아이 이름은 하늘 이라고 해요", ["하늘"])],
+)
+def test_a_common_word_after_a_naming_cue_and_before_another_word(
+        text: str, names: list[str]) -> None:
+    assert _names(text) == names
