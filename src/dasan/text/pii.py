@@ -1475,8 +1475,8 @@ def _mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-_WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지|(?:이라고|라고|이에요|예요"
-                         r"|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
+_WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지"
+                         r"|(?:이라고|라고|이에요|예요|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
 
 
 def _names(text: str) -> Iterator[Candidate]:
