@@ -36,6 +36,7 @@ from dasan.text import (
     pii_names,
     pii_read_out,
     pii_rrn,
+    pii_said_again,
     pii_spoken,
 )
 
@@ -1626,7 +1627,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
-    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
+    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts,
+    pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
+    pii_said_again.named_parts, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
@@ -1832,6 +1835,10 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
         kept.append(cand)
+    if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
+        for cand in pii_said_again.said_again(text, kept):
+            if types is None or cand[0] in types:
+                kept.append(cand)
     if types is None or "name" in types:
         for cand in _name_echoes(text, kept):
             if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):

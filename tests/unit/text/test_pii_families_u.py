@@ -1,0 +1,106 @@
+"""Issue 12, session 18: number families written from tune set U1's misses and from probes in
+other words (``dasan.text.pii_said_again``) - each with the look-alikes that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find
+
+
+def _of(kind: str, text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("잘 안 들려서요 공일공 오 오 삼 이 그 뭐더라 칠 일 사 팔 이요",
+         "공일공 오 오 삼 이 그 뭐더라 칠 일 사 팔"),
+        ("받아 적으세요. 영. 일. 영. 삼. 칠. 칠. 이. 구. 팔. 오.",
+         "영. 일. 영. 삼. 칠. 칠. 이. 구. 팔. 오"),
+        ("공일공 구구이 에 그러니까 그 뒤가 사 오 일 육", "공일공 구구이 에 그러니까 그 뒤가 사 오 일 육"),
+    ],
+)
+def test_a_mobile_is_gathered_across_the_words_between_its_groups(text: str, phone: str) -> None:
+    assert _of("phone", text) == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the groups stop at a question or at another kind of number
+        "공일공 하고요? 카드 번호는 삼삼 사사 오오 육육 칠칠",
+        # too few digits to be a mobile
+        "공일공 칠칠 그 다음은 모르겠어요",
+        # a year and an amount after a mobile's start are no groups of it
+        "010 요금제가 2026년부터 30000원으로 올라요",
+    ],
+)
+def test_digits_that_do_not_make_a_mobile_are_not_gathered(text: str) -> None:
+    assert _of("phone", text) == []
+
+
+def test_a_mobile_read_in_english_digit_words() -> None:
+    text = "please call me on zero one zero - three three one two - eight eight zero four"
+    assert _of("phone", text) == ["zero one zero - three three one two - eight eight zero four"]
+    assert _of("phone", "room one two three four five six seven eight nine zero") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "again"),
+    [
+        # read back whole by the agent
+        ("신한 110-482-339102 이요. 상담원: 네 일일공 사팔이 삼삼구일공이 맞으시죠?", "account",
+         "일일공 사팔이 삼삼구일공이"),
+        # a group said again after a slip
+        ("연락처 공일공 육삼칠 이이팔일... 아 죄송해요 육삼칠일 이이팔일이요", "phone",
+         "육삼칠일 이이팔일"),
+        ("사업자 번호 일오삼 다시 팔일 다시 사사칠공이 아니고 사사칠공삼이요", "business_no",
+         "사사칠공삼"),
+        ("주민번호 팔일공사이일 다시 일 삼 오 칠 칠 팔 일 아 헷갈려 일삼오칠팔팔일", "rrn",
+         "일삼오칠팔팔일"),
+    ],
+)
+def test_a_number_said_again_takes_the_found_numbers_type(text: str, kind: str,
+                                                           again: str) -> None:
+    assert again in _of(kind, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a group of four said again after a slip is a tail alone: it stays, as a tail does
+        "공일공 이이삼삼 사사오오 아니 사사오육이요",
+        # digits after a found number that are no slip of it
+        "공일공 이이삼삼 사사오오 아니 그리고 접수번호는 칠칠팔팔구구요",
+        "공일공 이이삼삼 사사오오 이고요 아니 오늘 오후 삼시 반에 오세요",
+    ],
+)
+def test_other_digits_after_a_number_stay(text: str) -> None:
+    assert len(_of("phone", text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "parts"),
+    [
+        ("건보증 번호는 앞 다섯 자리 칠이공일삼 뒤 여섯 자리 사사팔공일구요", "health_insurance",
+         ["칠이공일삼", "사사팔공일구"]),
+        ("카드요 앞 여섯 자리가 412938 이고 끝 네 자리는 5521 입니다", "card",
+         ["412938", "5521"]),
+    ],
+)
+def test_a_document_number_in_named_parts(text: str, kind: str, parts: list[str]) -> None:
+    assert _of(kind, text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "카드 끝 네 자리 5521 로 결제된 건이요",
+        "휴대폰 뒷자리 칠칠팔이 맞는지 확인해 주세요",
+        "카드 앞자리 4129 뒷자리 5521",
+    ],
+)
+def test_a_tail_alone_or_short_parts_stay(text: str) -> None:
+    assert [s for s in find(text) if s.type in ("card", "phone")] == []
