@@ -390,6 +390,8 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS"
+                # a public place (노인복지관 전화번호 ... 02-...)
+                r"|도서관|복지관|체육관|박물관|미술관|문화원|구민회관|경로당|어린이집|유치원"
                 # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
                 r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:(☎\xa0]|$)")
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
@@ -758,8 +760,11 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
-                and len(groups[2]) == 4 and _valid_phone_digits("".join(groups[:3]))):
-            continue  # a phone number's shape (an office's line, 02-450-7532~7534: _phone's)
+                and len(groups[2]) == 4 and (_valid_phone_digits("".join(groups[:3]))
+                                             or groups[0] in ("080", "0505"))):
+            # a phone number's shape (an office's line, 02-450-7532~7534: _phone's), or a
+            # company's free line (080-870-0213 수신거부)
+            continue
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
             continue  # a one-digit group (9002-1938-4472-1) only after a bank word
@@ -1156,6 +1161,11 @@ def _address(text: str) -> Iterator[Candidate]:
                     yield kind, start, end, text[start:end].split()[0] + " ***"
 
 
+# A verb's conditional ending that looks like a township (면) when no city or district is
+# named before it: 않으시면, 하려면, 되면.
+_CONDITIONAL_MYEON = re.compile(r"(?:으|시|하|라|다|지|려|되|거|보|으시|니)면$")
+
+
 def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
@@ -1186,8 +1196,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
         has_context = bool(m.group("prefix").strip()) or bool(m.group("bunji")) or "-" in m.group(
             "num"
         )
-        if not has_context:
-            continue
+        if not has_context or not m.group("prefix").strip() and _CONDITIONAL_MYEON.search(
+                m.group("emd")):
+            continue  # 원치 않으시면 080-3321-...: a verb's ending, no 면 (포항시 청하면 is one)
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
     for m in _APT_DETAIL_RE.finditer(text):

@@ -195,7 +195,7 @@ _LICENCE_REGIONS = (
 )
 _LICENCE_CONTEXT = re.compile(r"면허")
 _LICENCE_CODE_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}}){_SEP}"
+    rf"(?<![\d\w])(?<!\d[-.])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}}){_SEP}"
     r"(?P<check>\d{2})(?![\d])"
 )
 _LICENCE_NAME_RE = re.compile(

@@ -334,6 +334,8 @@ def _account_in(text: str, lo: int, hi: int, after: int | None = None,
             continue  # a phone number's shape (010-..., 02-2133-7704)
         if _REFERENCE.search(text, max(0, start - 14), start):
             continue
+        if before is not None and _NOT_ACCOUNT.search(text, max(0, start - 10), start):
+            continue  # 과태료 납부번호 0931-... 로 입금: the digits are named as another number
         if best is None or start < best[0] or start == best[0] and end > best[1]:
             best = (start, end, digits)
     if best is None:

@@ -79,6 +79,8 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
             if nxt.start < end:
                 continue  # a second reading of the same words
             gap = text[end:nxt.start]
+            if gap.strip(" \t") == "\n":
+                gap = " "  # a group on each line (010 / 4471 / 2290 in a chat)
             if len(gap) > _GATHER_GAP or _GAP_STOP.search(gap) or _OTHER_NUMBER.search(gap):
                 break
             digits += nxt.digits

@@ -104,3 +104,36 @@ def test_a_document_number_in_named_parts(text: str, kind: str, parts: list[str]
 )
 def test_a_tail_alone_or_short_parts_stay(text: str) -> None:
     assert [s for s in find(text) if s.type in ("card", "phone")] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a free line of a company (수신거부, 고객센터) is no one's account or phone
+        "[광고] 봄맞이 할인 행사 안내 무료수신거부 080-455-0192",
+        "수신을 원치 않으시면 080-3321-4400 으로 연락 주세요",
+        # a public place's landline named before it
+        "구립 도서관 전화번호가 뭐였지 아마 02-3154-7720 일 거예요",
+        "경로당 회장님이 경로당 번호 02-981-2234 로 전화하래요",
+        # a bill's number before an account word is the bill's
+        "환경개선부담금 납부번호 1123-4471-8820-11 로 입금했어요",
+        # a licence's shape inside a longer number
+        "주문번호 020-1133-44556677 배송 조회해 주세요",
+    ],
+)
+def test_look_alikes_stay(text: str) -> None:
+    assert [s for s in find(text) if s.type != "name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("복지관 선생님 번호 010-2231-7781 이에요", "phone", "010-2231-7781"),
+        ("저희 집이 경로당 옆인데 집 전화 02-332-1187 이에요", "phone", "02-332-1187"),
+        ("농협 계좌 352-0417-2281-93 으로 입금해 주세요", "account", "352-0417-2281-93"),
+        ("번호 남길게요\n010\n4471\n2290", "phone", "010\n4471\n2290"),
+    ],
+)
+def test_personal_numbers_beside_those_words_stay_masked(text: str, kind: str,
+                                                         value: str) -> None:
+    assert _of(kind, text) == [value]
