@@ -137,3 +137,27 @@ def test_look_alikes_stay(text: str) -> None:
 def test_personal_numbers_beside_those_words_stay_masked(text: str, kind: str,
                                                          value: str) -> None:
     assert _of(kind, text) == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "front"),
+    [
+        ("주민번호 여섯 자리 불러드릴게요 구삼에 공칠에 일오요", "구삼에 공칠에 일오"),
+        ("주민번호 앞자리는 팔팔 다시 일이 다시 공구 예요", "팔팔 다시 일이 다시 공구"),
+        # 공이에: 공이 + 에, not 공 + 이에
+        ("주민등록번호 앞자리 칠사에 공이에 일일", "칠사에 공이에 일일"),
+    ],
+)
+def test_a_front_half_said_in_groups(text: str, front: str) -> None:
+    assert _of("rrn", text) == [front]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "주민번호 여섯 자리 입력 칸이 두 개 있어요",
+        "주민번호 앞자리 12에 34에 56 이라고 쓰면 안 되죠",  # no birth date
+    ],
+)
+def test_groups_that_make_no_birth_date_stay(text: str) -> None:
+    assert _of("rrn", text) == []
