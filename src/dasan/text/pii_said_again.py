@@ -4,7 +4,7 @@
   다음이 뭐였더라 일 공 이 구; 공. 일. 공. 팔. ...; 공일공 삼팔 에 그 다음이 팔 일 팔 일 에 끝이
   사 사 사 공): runs of digits (``pii_rrn.digit_runs``) from one that starts like a mobile (010,
   011, 016-019), joined by a few words that name no other number, until ten or eleven digits make
-  a valid mobile;
+  a valid mobile; a group before a word that takes it back (아, 아니, 잠깐) is dropped;
 * a mobile read in English digit words (zero one zero, four four five two, ...);
 * a number said again after it was found: read back whole or by a group (012-345678-01-017 ...
   공일이 삼사오육칠팔 공일 공일칠), or a group said again after a correction or a slip (공일공 팔이일
@@ -36,6 +36,9 @@ _KIND_WORD = re.compile(
     r"전화|연락처|핸드폰|휴대폰|폰|카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량")
 
 
+_NATIVE_TWO = frozenset(("하나", "다섯", "여섯", "일곱", "여덟", "아홉"))
+
+
 def _digits_syllables(text: str, start: int, end: int) -> str:
     """The text with every digit said (written or a syllable) replaced by ``*``."""
     out = list(text[start:end])
@@ -44,7 +47,9 @@ def _digits_syllables(text: str, start: int, end: int) -> str:
             i = e - 1 - start
             if 0 <= i < len(out):
                 out[i] = "*"
-        # a native numeral of two syllables (다섯): both characters are the digit
+                # a native numeral of two syllables (다섯, 하나): both characters are the digit
+                if i >= 1 and text[e - 2:e] in _NATIVE_TWO:
+                    out[i - 1] = "*"
     return "".join(out)
 
 
@@ -63,6 +68,22 @@ _GATHER_GAP = 26
 _GAP_STOP = re.compile(r"[?!\n]|카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량")
 
 
+# A group taken back between two groups: 아, 어 alone, 아니, 잠깐, 정정, 죄송.
+_TAKEN_BACK = re.compile(r"(?:^|[ \t])(?:아|어)(?:[ \t]|$)|아니|잠깐|정정|죄송|헷갈|틀렸")
+
+
+def _words(text: str, run: pii_rrn.Run) -> list[str]:
+    """The digits of ``run`` word by word (공일공 오오삼삼 칠칠 -> 010, 5533, 77)."""
+    words: list[str] = []
+    prev = run.start
+    for digit, end in zip(run.digits, run.ends, strict=False):
+        if not words or any(ch in " \t,.-" for ch in text[prev:end - 1]):
+            words.append("")
+        words[-1] += digit
+        prev = end
+    return words
+
+
 def gathered_mobiles(text: str) -> Iterator[Candidate]:
     if not any(ch in text for ch in "공영빵0"):
         return
@@ -71,10 +92,10 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
         if not (first.digits[:3] in ("010", "011", "016", "017", "018", "019")
                 or first.digits in ("0", "01")):
             continue
-        digits, end = first.digits, first.ends[-1]
+        groups, end = _words(text, first), first.ends[-1]
         used = 1
         for nxt in runs[i + 1:]:
-            if len(digits) >= 10:
+            if len("".join(groups)) >= 10:
                 break
             if nxt.start < end:
                 continue  # a second reading of the same words
@@ -83,9 +104,12 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
                 gap = " "  # a group on each line (010 / 4471 / 2290 in a chat)
             if len(gap) > _GATHER_GAP or _GAP_STOP.search(gap) or _OTHER_NUMBER.search(gap):
                 break
-            digits += nxt.digits
+            if _TAKEN_BACK.search(gap) and len(groups) > 1:
+                groups.pop()  # 오오삼삼 칠칠 아 칠칠팔팔: the group before 아 is said again
+            groups += _words(text, nxt)
             end = nxt.ends[-1]
             used += 1
+        digits = "".join(groups)
         # one run alone only when it is said (written digits are the phone recognisers')
         if len(digits) in (10, 11) and _valid_mobile(digits) and (
                 used > 1 or not text[first.start:end].isascii()):

@@ -161,3 +161,9 @@ def test_a_front_half_said_in_groups(text: str, front: str) -> None:
 )
 def test_groups_that_make_no_birth_date_stay(text: str) -> None:
     assert _of("rrn", text) == []
+
+
+def test_a_group_taken_back_inside_a_gathered_mobile_is_dropped() -> None:
+    text = "번호는 공일공 이이구구 삼삼 아 삼삼일사요"
+    assert _of("phone", text) == ["공일공 이이구구 삼삼 아 삼삼일사"]
+    assert "일사" not in find(text)[0].replacement  # every digit said is masked
