@@ -1597,6 +1597,23 @@ def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
         pos = text.find(word, pos + 1)
 
 
+# A person named by a role: a speaker's label in a chat or a transcript (상담원 하지민: 안녕하세요,
+# [카톡] 상담사 금다인: ...), or a role then the name with a particle of a person (판매자 예상헌한테,
+# 기사님 조영철 씨가) - three syllables (담당 부서: is no one).
+_ROLE_NAMED_RE = re.compile(
+    r"(?<![가-힣])(?:상담원|상담사|상담직원|담당자|담당|직원|주무관|매니저|팀장|센터장|민원인|신고인"
+    r"|신청인|판매자|구매자|기사님|기사|간병인|요양보호사|관리인)[ \t]+"
+    rf"(?P<name>(?:{_SURNAMES})[가-힣]{{2}})(?=[ \t]*[:：]|(?:한테|에게|께서|씨|님)(?![가-힣]))"
+)
+
+
+def _role_named(text: str) -> Iterator[Candidate]:
+    for m in _ROLE_NAMED_RE.finditer(text):
+        name = m.group("name")
+        if _name_ok(name):
+            yield "name", m.start("name"), m.end("name"), _mask_name(name)
+
+
 def _given_then_full(text: str) -> Iterator[Candidate]:
     for m in _FULL_WORD_RE.finditer(text):
         name = m.group("name")
@@ -1647,7 +1664,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
-    _given_then_full,
+    _given_then_full, _role_named,
     pii_name_model.scored_names,
 )
 

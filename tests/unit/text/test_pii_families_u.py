@@ -167,3 +167,32 @@ def test_a_group_taken_back_inside_a_gathered_mobile_is_dropped() -> None:
     text = "번호는 공일공 이이구구 삼삼 아 삼삼일사요"
     assert _of("phone", text) == ["공일공 이이구구 삼삼 아 삼삼일사"]
     assert "일사" not in find(text)[0].replacement  # every digit said is masked
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[채팅] 상담사 도윤슬: 안녕하세요 다산콜센터입니다", "도윤슬"),
+        ("상담원 표지환 : 네 접수해 드렸습니다", "표지환"),
+        ("중고거래 판매자 마현석한테 입금했는데 연락이 끊겼어요", "마현석"),
+        ("요양보호사 길미순 씨가 매일 오세요", "길미순"),
+        ("Visa no. 123, name Pham Thi Hoa, Vietnamese", "Pham Thi Hoa"),
+        ("Contact 010-2231-4471. Name Dilnoza Karimova", "Dilnoza Karimova"),
+        ("the applicant's name is Ivan Sokolov", "Ivan Sokolov"),
+    ],
+)
+def test_a_person_named_by_a_role_or_an_english_name_cue(text: str, name: str) -> None:
+    assert _of("name", text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "담당 부서: 환경과 / 담당자: 주무관",
+        "상담원 연결해 주세요: 급해요",
+        "file name Report Final 을 열 수가 없어요",
+        "직원 교육: 다음 주 월요일",
+    ],
+)
+def test_roles_and_name_words_without_a_person_stay(text: str) -> None:
+    assert _of("name", text) == []
