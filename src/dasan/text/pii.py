@@ -864,10 +864,18 @@ _MAIL_ID_RE = re.compile(
     r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
     r"|핫메일|hotmail|아웃룩|outlook)")
 
+# ... or its service first, then the ID (메일은 네이버고 아이디는 minsu_k 예요).
+_MAIL_SERVICE_FIRST_RE = re.compile(
+    r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*"
+    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
+    r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?(?:이고요|이고|고요|고|인데|는데|요|,)?"
+    r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
+    r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
+
 
 def _email(text: str) -> Iterator[Candidate]:
     if "메일" in text or "mail" in text:
-        for m in _MAIL_ID_RE.finditer(text):
+        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text)):
             local = m.group("local")
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
@@ -1655,7 +1663,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
-    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts,
+    pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates, pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
     pii_said_again.named_parts, pii_names.romanised_names,
     pii_names.spaced_names,

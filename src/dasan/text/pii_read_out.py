@@ -174,6 +174,27 @@ def passports(text: str) -> Iterator[Candidate]:
                     break
 
 
+# Between 여권/passport and a number of digits only: its name and a particle, nothing else.
+_DIGIT_PASSPORT_GAP = re.compile(
+    r"[ \t]*(?:번호|넘버|[Nn]o\.?|[Nn]umber)?[ \t]*(?:는|은|가|이|요|는요|:)?[ \t]*[:：]?[ \t]*")
+
+
+def digit_passports(text: str) -> Iterator[Candidate]:
+    """A passport of digits only (some countries issue them: 09182736, 75 1234567): eight or
+    nine digits, in any grouping, right after 여권/passport and its number's name."""
+    for cue in _PASSPORT_CUE.finditer(text):
+        gap = _DIGIT_PASSPORT_GAP.match(text, cue.end())
+        start = gap.end() if gap else cue.end()
+        runs = [r for r in pii_rrn.digit_runs(text, start, min(len(text), start + 40))
+                if r.start == start]
+        for run in sorted(runs, key=lambda r: -len(r.digits)):
+            end = run.ends[-1]
+            if 8 <= len(run.digits) <= 9 and not (end < len(text) and (
+                    text[end].isascii() and text[end].isalnum())):
+                yield "passport", run.start, end, "*" * (len(run.digits) - 4) + run.digits[-4:]
+                break
+
+
 def _passport_at(text: str, head: re.Match[str], hi: int) -> Candidate | None:
     letters = re.findall(_LETTER, head.group(0))
     if not letters or any(len(x) == 1 and x in _DIGIT for x in letters):

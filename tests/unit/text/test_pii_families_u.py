@@ -196,3 +196,44 @@ def test_a_person_named_by_a_role_or_an_english_name_cue(text: str, name: str) -
 )
 def test_roles_and_name_words_without_a_person_stay(text: str) -> None:
     assert _of("name", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "passport"),
+    [
+        ("네팔에서 왔고 여권 번호는 10293847 입니다", "10293847"),
+        ("러시아 여권 넘버 72 4455667", "72 4455667"),
+        ("passport number 5 4 3 2 1 9 8 7 6", "5 4 3 2 1 9 8 7 6"),
+    ],
+)
+def test_a_passport_of_digits_only_after_its_name(text: str, passport: str) -> None:
+    assert _of("passport", text) == [passport]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "여권 발급 수수료는 53000원이에요",
+        "여권 접수번호 20261205 로 조회돼요?",
+        "여권 사진 규격이 3.5 x 4.5 맞나요",
+    ],
+)
+def test_other_numbers_after_a_passport_word_stay(text: str) -> None:
+    assert _of("passport", text) == []
+
+
+def test_a_document_number_in_written_groups_joined_by_a_word() -> None:
+    assert _of("health_insurance", "건강보험 번호 7 다시 1192038475 요") == [
+        "7 다시 1192038475"]
+    assert _of("business_no", "사업자번호 214 하고 87 하고 01926") == ["214 하고 87 하고 01926"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mail_id"),
+    [
+        ("메일은 다음이고 아이디는 sky_lark9 예요", "sky_lark9"),
+        ("이메일 지메일 쓰는데 아이디가 moonriver22 입니다", "moonriver22"),
+    ],
+)
+def test_a_mail_service_then_its_id(text: str, mail_id: str) -> None:
+    assert _of("email", text) == [mail_id]
