@@ -68,6 +68,12 @@ _GATHER_GAP = 26
 _GAP_STOP = re.compile(r"[?!\n]|카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량")
 
 
+# Between two turns of a transcript: a line break or a slash, the speaker's label, a short
+# acknowledgement (네, 예) - and at least one turn change.
+_TURN = r"[ \t]*(?:\n|/|\|)[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*(?:(?:네|예|응)[.,]?[ \t]*)?"
+_TURN_GAP = re.compile(rf"(?:[ \t]*(?:이요|요|이고요|고요)?[.,]?)?(?:{_TURN})+")
+
+
 # A group taken back between two groups: 아, 어 alone, 아니, 잠깐, 정정, 죄송.
 _TAKEN_BACK = re.compile(r"(?:^|[ \t])(?:아|어)(?:[ \t]|$)|아니|잠깐|정정|죄송|헷갈|틀렸")
 
@@ -100,8 +106,10 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
             if nxt.start < end:
                 continue  # a second reading of the same words
             gap = text[end:nxt.start]
-            if gap.strip(" \t") == "\n":
-                gap = " "  # a group on each line (010 / 4471 / 2290 in a chat)
+            if gap.strip(" \t") == "\n" or _TURN_GAP.fullmatch(gap):
+                # a group on each line (010 / 4471 / 2290 in a chat), or in the caller's next
+                # turn (고객: 010-4421 / 상담원: 네 / 고객: 7789)
+                gap = " "
             if len(gap) > _GATHER_GAP or _GAP_STOP.search(gap) or _OTHER_NUMBER.search(gap):
                 break
             if _TAKEN_BACK.search(gap) and len(groups) > 1:

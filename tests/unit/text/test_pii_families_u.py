@@ -237,3 +237,25 @@ def test_a_document_number_in_written_groups_joined_by_a_word() -> None:
 )
 def test_a_mail_service_then_its_id(text: str, mail_id: str) -> None:
     assert _of("email", text) == [mail_id]
+
+
+def test_a_date_said_aloud_is_no_name() -> None:
+    assert _of("name", "생일이 팔칠년 삼월 이십오일이고 주민번호 뒷자리는 몰라요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("상담원: 번호 불러 주세요\n민원인: 010-3382\n민원인: 1174 입니다",
+         "010-3382\n민원인: 1174"),
+        ("고객: 공일공이요 / 상담원: 네 / 고객: 구구일이 / 상담원: 네 / 고객: 삼사삼사",
+         "공일공이요 / 상담원: 네 / 고객: 구구일이 / 상담원: 네 / 고객: 삼사삼사"),
+    ],
+)
+def test_a_mobile_said_over_turns_of_a_transcript(text: str, phone: str) -> None:
+    assert _of("phone", text) == [phone]
+
+
+def test_turns_with_other_numbers_are_not_gathered() -> None:
+    text = "고객: 010 이요 / 상담원: 접수번호는요? / 고객: 2231-7789"
+    assert _of("phone", text) == []
