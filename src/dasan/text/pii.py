@@ -808,7 +808,9 @@ _SPOKEN_DOMAIN_PART = (
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
     r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|쩜|\bdot\b)\)?[ \t]*)"
-    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
+    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+)"
+    # a mail service said alone after the @ (... 골뱅이 네이버, ... at gmail)
+    r"|(?:네이버|한메일|지메일|카카오|네이트|naver|gmail|hanmail|daum|kakao|nate)(?![A-Za-z.]))"
 )
 _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
@@ -866,7 +868,7 @@ _MAIL_ID_RE = re.compile(
 
 # ... or its service first, then the ID (메일은 네이버고 아이디는 minsu_k 예요).
 _MAIL_SERVICE_FIRST_RE = re.compile(
-    r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*"
+    r"(?:(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*)?"
     r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
     r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?(?:이고요|이고|고요|고|인데|는데|요|,)?"
     r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
@@ -874,7 +876,7 @@ _MAIL_SERVICE_FIRST_RE = re.compile(
 
 
 def _email(text: str) -> Iterator[Candidate]:
-    if "메일" in text or "mail" in text:
+    if "메일" in text or "mail" in text or "아이디" in text:
         for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text)):
             local = m.group("local")
             if re.search(r"[0-9_.\-]", local) or local.islower():

@@ -259,3 +259,25 @@ def test_a_mobile_said_over_turns_of_a_transcript(text: str, phone: str) -> None
 def test_turns_with_other_numbers_are_not_gathered() -> None:
     text = "고객: 010 이요 / 상담원: 접수번호는요? / 고객: 2231-7789"
     assert _of("phone", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mail"),
+    [
+        ("메일은 제이 에스 케이 칠 골뱅이 지메일 이에요", "제이 에스 케이 칠 골뱅이 지메일"),
+        ("메일 bomnal88 골뱅이 네이버요", "bomnal88 골뱅이 네이버"),
+        ("naver 쓰고요 아이디는 cloud_7 입니다", "cloud_7"),
+    ],
+)
+def test_a_mail_service_said_alone_as_the_domain(text: str, mail: str) -> None:
+    assert _of("email", text) == [mail]
+
+
+@pytest.mark.parametrize("text", ["다음 아이디 바꾸는 방법 알려주세요", "hong 앳 다음 주에 봬요"])
+def test_a_service_word_alone_makes_no_address(text: str) -> None:
+    assert _of("email", text) == []
+
+
+def test_a_plate_read_aloud_after_a_car_pointed_at() -> None:
+    assert _of("car_plate", "저 차 칠사 모 삼삼일이 계속 여기 대요") == ["칠사 모 삼삼일이"]
+    assert _of("car_plate", "이 차 오래 탔어요") == []
