@@ -1833,11 +1833,14 @@ _DEPARTMENT_AFTER = re.compile(
     r"(?:과|팀|실|국|계)[ \t]+(?:주무관|팀장|과장|계장|담당|직원|국장|실장)")
 
 
+_SURNAME_SET = frozenset(s for s in _SURNAMES.split("|") if len(s) == 1)
 # A date or a count said aloud (구공년 칠월 이십일, 삼십 분): digit syllables and a unit, no name.
 _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:년|월|일|시|분|살|세|번|개)?")
 
 
 def _no_persons_name(text: str, start: int, end: int) -> bool:
+    if end - start == 2 and text[end - 1] == "에" and text[start] not in _SURNAME_SET:
+        return True  # 성명 란에, 칸에: a form's field with its particle, no name
     words = text[start:end].split()
     if len(words) >= 2 and all(_SAID_DATE_WORD.fullmatch(w) for w in words) and any(
             w[-1] in "년월시분살세" for w in words):

@@ -281,3 +281,13 @@ def test_a_service_word_alone_makes_no_address(text: str) -> None:
 def test_a_plate_read_aloud_after_a_car_pointed_at() -> None:
     assert _of("car_plate", "저 차 칠사 모 삼삼일이 계속 여기 대요") == ["칠사 모 삼삼일이"]
     assert _of("car_plate", "이 차 오래 탔어요") == []
+
+
+def test_ones_own_name_of_foreign_words_with_no_particle() -> None:
+    assert _of("name", "제 이름 카리모바 나르기자, 등록증 있어요") == ["카리모바 나르기자"]
+    assert _of("name", "제 이름 바꾸고 싶어요, 개명 신청") == []
+
+
+def test_a_forms_field_with_its_particle_is_no_name() -> None:
+    text = "보호자 성명 칸에 황보영식 이라고 적었어요"
+    assert "칸에" not in _of("name", text)
