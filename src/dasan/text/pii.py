@@ -870,7 +870,8 @@ _MAIL_ID_RE = re.compile(
 _MAIL_SERVICE_FIRST_RE = re.compile(
     r"(?:(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*)?"
     r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
-    r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?(?:이고요|이고|고요|고|인데|는데|요|,)?"
+    r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?"
+    r"(?:이고요|이고|고요|고|인데|는데|요|,)?"
     r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
 
@@ -1608,7 +1609,8 @@ def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
 
 
 # A person named by a role: a speaker's label in a chat or a transcript (상담원 하지민: 안녕하세요,
-# [카톡] 상담사 금다인: ...), or a role then the name with a particle of a person (판매자 예상헌한테,
+# [카톡] 상담사 금다인: ...), or a role then the name with a particle of a person (판매자
+# 예상헌한테,
 # 기사님 조영철 씨가) - three syllables (담당 부서: is no one).
 _ROLE_NAMED_RE = re.compile(
     r"(?<![가-힣])(?:상담원|상담사|상담직원|담당자|담당|직원|주무관|매니저|팀장|센터장|민원인|신고인"
@@ -1665,7 +1667,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
-    pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates, pii_read_out.accounts,
+    pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates,
+    pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
     pii_said_again.named_parts, pii_names.romanised_names,
     pii_names.spaced_names,

@@ -35,7 +35,8 @@ _CUE_WORDS = (
     r"Name[ \t]*:", r"name[ \t]*:", r"Name[ \t]+is", r"name[ \t]+is", r"Name[ \t]*,",
     r"name[ \t]*,",
     # a form's line (..., name Zhang Wei, Chinese; Name Aigerim Sultanova)
-    r"Name(?=[ \t]+[A-Z])", r",[ \t]*name(?=[ \t]+[A-Z][a-z])", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
+    r"Name(?=[ \t]+[A-Z])", r",[ \t]*name(?=[ \t]+[A-Z][a-z])", r"I[ \t]?am", "I'm",
+    "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",

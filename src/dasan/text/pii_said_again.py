@@ -6,10 +6,10 @@
   011, 016-019), joined by a few words that name no other number, until ten or eleven digits make
   a valid mobile; a group before a word that takes it back (아, 아니, 잠깐) is dropped;
 * a mobile read in English digit words (zero one zero, four four five two, ...);
-* a number said again after it was found: read back whole or by a group (012-345678-01-017 ...
-  공일이 삼사오육칠팔 공일 공일칠), or a group said again after a correction or a slip (공일공 팔이일
-  사칠일팔... 죄송합니다 팔이일오 사칠일팔; 아니 구구일사가 아니라 구일구사요; 아 헷갈려
-  일이일팔오칠공) - the run takes the found number's type;
+* a number said again after it was found: read back whole or by a group (012-345678-01-017
+  ... 공일이 삼사오육칠팔 공일 공일칠), or a group of five digits or more said again after a
+  correction or a slip (공일공 팔이일 사칠일팔... 죄송합니다 팔이일오 사칠일팔; 아 헷갈려
+  일이일팔오칠공), close to the digits it corrects - the run takes the found number's type;
 * a document number given in named parts (건강보험증 번호 앞 다섯 자리 삼일이공팔 뒤 여섯 자리
   칠칠사공일구; 카드 앞 여섯 자리는 ... 끝 네 자리는 ...) when the parts together hold nine digits
   or more: a card's or a phone's last four digits alone stay (most writers leave them unlabelled).
@@ -70,7 +70,8 @@ _GAP_STOP = re.compile(r"[?!\n]|카드|계좌|통장|보험|주민|외국인|사
 
 # Between two turns of a transcript: a line break or a slash, the speaker's label, a short
 # acknowledgement (네, 예) - and at least one turn change.
-_TURN = r"[ \t]*(?:\n|/|\|)[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*(?:(?:네|예|응)[.,]?[ \t]*)?"
+_TURN = (r"[ \t]*(?:\n|/|\|)[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*"
+         r"(?:(?:네|예|응)[.,]?[ \t]*)?")
 _TURN_GAP = re.compile(rf"(?:[ \t]*(?:이요|요|이고요|고요)?[.,]?)?(?:{_TURN})+")
 
 
