@@ -4,7 +4,8 @@
   다음이 뭐였더라 일 공 이 구; 공. 일. 공. 팔. ...; 공일공 삼팔 에 그 다음이 팔 일 팔 일 에 끝이
   사 사 사 공): runs of digits (``pii_rrn.digit_runs``) from one that starts like a mobile (010,
   011, 016-019), joined by a few words that name no other number, until ten or eleven digits make
-  a valid mobile; a group before a word that takes it back (아, 아니, 잠깐) is dropped;
+  a valid mobile; a group before a word that takes it back (아, 아니, 잠깐), or begun and said
+  again longer (칠칠 칠칠팔이), is dropped;
 * a mobile read in English digit words (zero one zero, four four five two, ...);
 * a number said again after it was found: read back whole or by a group (012-345678-01-017
   ... 공일이 삼사오육칠팔 공일 공일칠), or a group of five digits or more said again after a
@@ -91,6 +92,14 @@ def _words(text: str, run: pii_rrn.Run) -> list[str]:
     return words
 
 
+def _restarted(groups: list[str]) -> list[str]:
+    """A group begun and said again longer is the same group (칠칠 칠칠팔이, 구구 그러니까 구구이):
+    the first try is dropped."""
+    return [g for k, g in enumerate(groups)
+            if not (k + 1 < len(groups) and len(g) < len(groups[k + 1]) <= 4
+                    and groups[k + 1].startswith(g))]
+
+
 def gathered_mobiles(text: str) -> Iterator[Candidate]:
     if not any(ch in text for ch in "공영빵0"):
         return
@@ -102,7 +111,7 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
         groups, end = _words(text, first), first.ends[-1]
         used = 1
         for nxt in runs[i + 1:]:
-            if len("".join(groups)) >= 10:
+            if len("".join(_restarted(groups))) >= 10:
                 break
             if nxt.start < end:
                 continue  # a second reading of the same words
@@ -118,7 +127,7 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
             groups += _words(text, nxt)
             end = nxt.ends[-1]
             used += 1
-        digits = "".join(groups)
+        digits = "".join(_restarted(groups))
         # one run alone only when it is said (written digits are the phone recognisers')
         if len(digits) in (10, 11) and _valid_mobile(digits) and (
                 used > 1 or not text[first.start:end].isascii()):

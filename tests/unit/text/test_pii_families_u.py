@@ -291,3 +291,14 @@ def test_ones_own_name_of_foreign_words_with_no_particle() -> None:
 def test_a_forms_field_with_its_particle_is_no_name() -> None:
     text = "보호자 성명 칸에 황보영식 이라고 적었어요"
     assert "칸에" not in _of("name", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("번호 공일공 칠칠 칠칠팔이 삼삼사사요", "공일공 칠칠 칠칠팔이 삼삼사사"),
+        ("공일공 구구 그러니까 구구이 에 그 뒤가 사 오 일 육", "공일공 구구 그러니까 구구이 에 그 뒤가 사 오 일 육"),
+    ],
+)
+def test_a_group_begun_and_said_again_longer_is_one_group(text: str, phone: str) -> None:
+    assert _of("phone", text) == [phone]
