@@ -6,6 +6,8 @@
   011, 016-019), joined by a few words that name no other number, until ten or eleven digits make
   a valid mobile; a group before a word that takes it back (아, 아니, 잠깐), or begun and said
   again longer (칠칠 칠칠팔이), is dropped;
+* a landline said aloud the same way after a word for a phone (집 전화 공이 그 삼사오 그 다음에
+  육칠팔구), not a public office's;
 * a mobile read in English digit words (zero one zero, four four five two, ...);
 * a number said again after it was found: read back whole or by a group (012-345678-01-017
   ... 공일이 삼사오육칠팔 공일 공일칠), or a group of five digits or more said again after a
@@ -100,13 +102,23 @@ def _restarted(groups: list[str]) -> list[str]:
                     and groups[k + 1].startswith(g))]
 
 
+# A landline's area code, gathered only after a word for a phone (집 전화 공이 그 삼사오 ...).
+_AREA = re.compile(r"02|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)")
+_LANDLINE = re.compile(r"02\d{7,8}|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}")
+_LINE_CUE = re.compile(r"전화|번호|연락처|집|자택|폰")
+
+
 def gathered_mobiles(text: str) -> Iterator[Candidate]:
     if not any(ch in text for ch in "공영빵0"):
         return
     runs = pii_rrn.digit_runs(text, 0, len(text))
     for i, first in enumerate(runs):
+        # (a landline only said aloud: written ones with a range, 02-475-1403 ~ 4, are offices')
+        landline = bool(_AREA.match(first.digits)) and not text[
+            first.start:first.ends[-1]].isascii() and bool(
+            _LINE_CUE.search(text, max(0, first.start - 15), first.start))
         if not (first.digits[:3] in ("010", "011", "016", "017", "018", "019")
-                or first.digits in ("0", "01")):
+                or first.digits in ("0", "01") or landline):
             continue
         groups, end = _words(text, first), first.ends[-1]
         used = 1
@@ -129,8 +141,13 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
             used += 1
         digits = "".join(_restarted(groups))
         # one run alone only when it is said (written digits are the phone recognisers')
-        if len(digits) in (10, 11) and _valid_mobile(digits) and (
-                used > 1 or not text[first.start:end].isascii()):
+        valid = _valid_mobile(digits) and len(digits) in (10, 11) or landline and bool(
+            _LANDLINE.fullmatch(digits)) and used > 1
+        if valid and landline and not _valid_mobile(digits):
+            from dasan.text import pii  # (pii imports this module)
+
+            valid = not pii._office_line(text, first.start, end)  # a public office's line
+        if valid and (used > 1 or not text[first.start:end].isascii()):
             yield "phone", first.start, end, _digits_syllables(text, first.start, end)
 
 

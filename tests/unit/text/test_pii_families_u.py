@@ -302,3 +302,10 @@ def test_a_forms_field_with_its_particle_is_no_name() -> None:
 )
 def test_a_group_begun_and_said_again_longer_is_one_group(text: str, phone: str) -> None:
     assert _of("phone", text) == [phone]
+
+
+def test_a_landline_said_aloud_with_fillers_after_a_phone_word() -> None:
+    assert _of("phone", "집 전화는 공이 그 구팔칠 그 다음에 육육오사 예요") == [
+        "공이 그 구팔칠 그 다음에 육육오사"]
+    # a written office line with a range of extensions stays the office's
+    assert _of("phone", "문의 전화 02-475-1403 ~ 4 번") in ([], ["02-475-1403"])
