@@ -441,8 +441,9 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   transcripts, chats, dialect and English; look-alikes; not committed). Numbers first
   (``dasan.text.pii_said_again``): a mobile gathered across the words a caller puts between its
   groups (공일공 팔 팔 팔 사 그 다음이 뭐였더라 일 공 이 구; 공. 일. 공. ...; one group a line; over
-  the turns of a transcript, 고객: 010-4421 / 고객: 7789), a group taken back inside it dropped
-  (칠칠 아 칠칠팔팔); a mobile in English digit words; a said number read back (the found
+  the turns of a transcript, 고객: 010-4421 / 고객: 7789), a group taken back inside it (칠칠 아
+  칠칠팔팔) or begun and said again longer (칠칠 칠칠팔이) counted once; a landline said so after a
+  word for a phone; a mobile in English digit words; a said number read back (the found
   number's type: an account read back in syllables) or a group of five digits or more said
   again after a slip (죄송합니다 팔이일오 사칠일팔; 아 헷갈려 일이일팔오칠공), within two digits of
   what it corrects; a document number in named parts of nine digits or more (건강보험증 번호 앞
@@ -464,7 +465,7 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   mobile) with no kept-back recall; a slip's group of four digits (one false mask on U2). Kept
   back, before -> after (load 1-4): **O2 numbers 0.969 -> 0.969 (1 -> 1 false mask),
   names+addresses 0.864 -> 0.864 (6 -> 6); M2 0.985 -> 0.985 (1 -> 1), 0.932 -> 0.932 (5 ->
-  5); Q2 0.924 -> 0.946 (3 -> 2), 0.979 -> 0.979 (0); S2 0.915 -> 0.915 (4 -> 4), 0.858 ->
+  5); Q2 0.924 -> 0.946 (3 -> 2), 0.979 -> 0.979 (0); S2 0.915 -> 0.932 (4 -> 4), 0.858 ->
   0.858 (6 -> 6); T2 0.943 -> 0.981 (0 -> 0), 0.899 -> 0.899 (6 -> 6); U2 0.929 -> 0.929 (0 ->
   0), names 0.918 -> 0.939, names+addresses 0.937 -> 0.952 (7 -> 7)**. U1 (tuned on) numbers
   0.893 -> 0.966 (4 -> 1 false masks), names+addresses 0.908 -> 0.972 (14 -> 12); U whole 0.905
@@ -472,9 +473,10 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   digits. Real text (``python -m bench.pii_real_text``: 62,085 FAQ, complaint, 120 text book,
   chatbot, paraKQC and KorSTS lines): account spans 15 -> 7 (080 lines), phone 299 -> 296
   (public places), name 1,373 -> 1,372, address and e-mail unchanged. Cost (CPU, best of 5,
-  alternating processes, load 2-3): the whole mask() 240 -> 264 us a citizen message and 4,220
-  -> 4,420 us an SMS body against main's masker (+10% / +5%); ``--speed``: the name model
-  x1.29 / x1.38 of the rules alone.
+  alternating processes, ``/tmp`` copy of main's ``src``): the whole mask() 240 -> 264 us a
+  citizen message and 4,220 -> 4,420 us an SMS body against main's masker mid-round (load 2-3;
+  +10% / +5%), 244 -> 275 us and 4,390 -> 4,530 us at the round's end (load 4; +13% / +3%);
+  ``--speed`` (mid-round): the name model x1.29 / x1.38 of the rules alone.
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
   then 58 more written in a second round without looking at hold-out B's misses: digit-by-digit
   and spoken phones, 주민번호/passport read aloud, 예약자명/가입자명/세대주 cues, relatives' names,
