@@ -68,9 +68,11 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # set S, written blind by a seventh helper (session 16): S1 looked at, S2 kept back
             "S1": "tune-s1", "S2": "tune-s2",
             # set T, written blind by an eighth helper (session 17): T1 looked at, T2 kept back
-            "T1": "tune-t1", "T2": "tune-t2"}
+            "T1": "tune-t1", "T2": "tune-t2",
+            # set U, written blind by a ninth helper (session 18): U1 looked at, U2 kept back
+            "U1": "tune-u1", "U2": "tune-u2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
-KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2"})
+KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2"})
 # Never printed with --loho-errors: the kept-back parts, and K2 (it trains now, but its misses
 # were never shown).
 NEVER_PRINTED = KEPT_BACK | {"tune-k2"}

@@ -36,6 +36,7 @@ from dasan.text import (
     pii_names,
     pii_read_out,
     pii_rrn,
+    pii_said_again,
     pii_spoken,
 )
 
@@ -389,6 +390,8 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS"
+                # a public place (노인복지관 전화번호 ... 02-...)
+                r"|도서관|복지관|체육관|박물관|미술관|문화원|구민회관|경로당|어린이집|유치원"
                 # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
                 r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:(☎\xa0]|$)")
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
@@ -757,8 +760,11 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
-                and len(groups[2]) == 4 and _valid_phone_digits("".join(groups[:3]))):
-            continue  # a phone number's shape (an office's line, 02-450-7532~7534: _phone's)
+                and len(groups[2]) == 4 and (_valid_phone_digits("".join(groups[:3]))
+                                             or groups[0] in ("080", "0505"))):
+            # a phone number's shape (an office's line, 02-450-7532~7534: _phone's), or a
+            # company's free line (080-870-0213 수신거부)
+            continue
         if min(map(len, groups)) == 1 and not (_context_before(
                 text, m.start(), _BANK_CONTEXT, 25) or _BANK_AFTER.match(text, m.end())):
             continue  # a one-digit group (9002-1938-4472-1) only after a bank word
@@ -802,7 +808,9 @@ _SPOKEN_DOMAIN_PART = (
     r"|아웃룩)"
     r"(?:[ \t]*(?:닷컴|닷넷)"
     r"|(?:(?:\.|[ \t]\.[ \t]|[ \t]*\(?(?:닷|점|쩜|\bdot\b)\)?[ \t]*)"
-    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+))"
+    r"(?:[A-Za-z]{2,}\b|컴|넷|케이알|씨오|고))+)"
+    # a mail service said alone after the @ (... 골뱅이 네이버, ... at gmail)
+    r"|(?:네이버|한메일|지메일|카카오|네이트|naver|gmail|hanmail|daum|kakao|nate)(?![A-Za-z.]))"
 )
 _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
@@ -858,10 +866,19 @@ _MAIL_ID_RE = re.compile(
     r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
     r"|핫메일|hotmail|아웃룩|outlook)")
 
+# ... or its service first, then the ID (메일은 네이버고 아이디는 minsu_k 예요).
+_MAIL_SERVICE_FIRST_RE = re.compile(
+    r"(?:(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*)?"
+    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
+    r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?"
+    r"(?:이고요|이고|고요|고|인데|는데|요|,)?"
+    r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
+    r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
+
 
 def _email(text: str) -> Iterator[Candidate]:
-    if "메일" in text or "mail" in text:
-        for m in _MAIL_ID_RE.finditer(text):
+    if "메일" in text or "mail" in text or "아이디" in text:
+        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text)):
             local = m.group("local")
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
@@ -1159,6 +1176,11 @@ def _address(text: str) -> Iterator[Candidate]:
                     yield kind, start, end, text[start:end].split()[0] + " ***"
 
 
+# A verb's conditional ending that looks like a township (면) when no city or district is
+# named before it: 않으시면, 하려면, 되면.
+_CONDITIONAL_MYEON = re.compile(r"(?:으|시|하|라|다|지|려|되|거|보|으시|니)면$")
+
+
 def _address_in(text: str) -> Iterator[Candidate]:
     for m in _ROAD_ADDR_RE.finditer(text):
         if _OFFICE_ADDRESS.search(text[max(0, m.start() - 15):m.start()]):
@@ -1189,8 +1211,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
         has_context = bool(m.group("prefix").strip()) or bool(m.group("bunji")) or "-" in m.group(
             "num"
         )
-        if not has_context:
-            continue
+        if not has_context or not m.group("prefix").strip() and _CONDITIONAL_MYEON.search(
+                m.group("emd")):
+            continue  # 원치 않으시면 080-3321-...: a verb's ending, no 면 (포항시 청하면 is one)
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
     for m in _APT_DETAIL_RE.finditer(text):
@@ -1607,6 +1630,24 @@ def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
         pos = text.find(word, pos + 1)
 
 
+# A person named by a role: a speaker's label in a chat or a transcript (상담원 하지민: 안녕하세요,
+# [카톡] 상담사 금다인: ...), or a role then the name with a particle of a person (판매자
+# 예상헌한테,
+# 기사님 조영철 씨가) - three syllables (담당 부서: is no one).
+_ROLE_NAMED_RE = re.compile(
+    r"(?<![가-힣])(?:상담원|상담사|상담직원|담당자|담당|직원|주무관|매니저|팀장|센터장|민원인|신고인"
+    r"|신청인|판매자|구매자|기사님|기사|간병인|요양보호사|관리인)[ \t]+"
+    rf"(?P<name>(?:{_SURNAMES})[가-힣]{{2}})(?=[ \t]*[:：]|(?:한테|에게|께서|씨|님)(?![가-힣]))"
+)
+
+
+def _role_named(text: str) -> Iterator[Candidate]:
+    for m in _ROLE_NAMED_RE.finditer(text):
+        name = m.group("name")
+        if _name_ok(name):
+            yield "name", m.start("name"), m.end("name"), _mask_name(name)
+
+
 def _given_then_full(text: str) -> Iterator[Candidate]:
     for m in _FULL_WORD_RE.finditer(text):
         name = m.group("name")
@@ -1648,7 +1689,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     _car_plate, _address, _names, pii_documents.passport, pii_documents.spoken_passport,
     pii_documents.driver_licence, pii_documents.business_no,
     pii_documents.health_insurance, pii_documents.read_out_numbers, pii_read_out.documents,
-    pii_read_out.passports, pii_read_out.plates, pii_read_out.accounts, pii_names.romanised_names,
+    pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates,
+    pii_read_out.accounts,
+    pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
+    pii_said_again.named_parts, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
@@ -1656,7 +1700,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
-    _given_then_full,
+    _given_then_full, _role_named,
     pii_name_model.scored_names,
 )
 
@@ -1820,7 +1864,18 @@ _DEPARTMENT_AFTER = re.compile(
     r"(?:과|팀|실|국|계)[ \t]+(?:주무관|팀장|과장|계장|담당|직원|국장|실장)")
 
 
+_SURNAME_SET = frozenset(s for s in _SURNAMES.split("|") if len(s) == 1)
+# A date or a count said aloud (구공년 칠월 이십일, 삼십 분): digit syllables and a unit, no name.
+_SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:년|월|일|시|분|살|세|번|개)?")
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
+    if end - start == 2 and text[end - 1] == "에" and text[start] not in _SURNAME_SET:
+        return True  # 성명 란에, 칸에: a form's field with its particle, no name
+    words = text[start:end].split()
+    if len(words) >= 2 and all(_SAID_DATE_WORD.fullmatch(w) for w in words) and any(
+            w[-1] in "년월시분살세" for w in words):
+        return True
     return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
@@ -1860,6 +1915,10 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
         kept.append(cand)
+    if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
+        for cand in pii_said_again.said_again(text, kept):
+            if types is None or cand[0] in types:
+                kept.append(cand)
     if types is None or "name" in types:
         for cand in _name_echoes(text, kept):
             if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):

@@ -195,7 +195,7 @@ _LICENCE_REGIONS = (
 )
 _LICENCE_CONTEXT = re.compile(r"면허")
 _LICENCE_CODE_RE = re.compile(
-    rf"(?<![\d\w])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}}){_SEP}"
+    rf"(?<![\d\w])(?<!\d[-.])(?P<region>\d{{2}}){_SEP}(?P<year>\d{{2}}){_SEP}(?P<serial>\d{{6}}){_SEP}"
     r"(?P<check>\d{2})(?![\d])"
 )
 _LICENCE_NAME_RE = re.compile(
@@ -312,6 +312,9 @@ _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
 )
 
 
+_JOINING_WORD = re.compile(r"다시|하고|대시|에|의|다음|마지막")
+
+
 def read_out_numbers(text: str) -> Iterator[Candidate]:
     if not any(cue.search(text) for _, cue, _ in _SAID_KINDS):
         return
@@ -321,9 +324,12 @@ def read_out_numbers(text: str) -> Iterator[Candidate]:
             run, end = run[:-1].rstrip(" \t,.-"), m.start() + len(run[:-1].rstrip(" \t,.-"))
         digits = "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in run if ch in _SPOKEN_DIGIT
                          or ch.isdigit())
-        if len(digits) < 10 or not any(ch in _SPOKEN_DIGIT for ch in run) or len(
+        if len(digits) < 10 or not (any(ch in _SPOKEN_DIGIT for ch in run)
+                                    or _JOINING_WORD.search(run)) or len(
                 re.findall(rf"[{_SAID}]+", run)) < 2:
-            continue  # written digits, or one unbroken group: the shapes above (on the view)
+            # written digits with no word between the groups, or one unbroken group: the
+            # shapes above (on the view); 5 다시 3021948817 is read here
+            continue
         before = text[max(0, m.start() - 30):m.start()]
         if _REFERENCE_BEFORE.search(before[-14:]):
             continue  # 접수번호 ...: a case number

@@ -32,7 +32,11 @@ _CUE_OWNERS = ("제", "내", "저의", "본인", "신청인", "신청자", "어�
 _CUE_NAME_WORDS = ("이름", "성함", "성명")  # the words an owner may come before
 _CUE_WORDS = (
     *_CUE_NAME_WORDS, "저는", "전", r"My[ \t]+name[ \t]+is", r"my[ \t]+name[ \t]+is",
-    r"Name[ \t]*:", r"name[ \t]*:", r"I[ \t]?am", "I'm", "신청인", "신청자", "예금주", "수령인",
+    r"Name[ \t]*:", r"name[ \t]*:", r"Name[ \t]+is", r"name[ \t]+is", r"Name[ \t]*,",
+    r"name[ \t]*,",
+    # a form's line (..., name Zhang Wei, Chinese; Name Aigerim Sultanova)
+    r"Name(?=[ \t]+[A-Z])", r",[ \t]*name(?=[ \t]+[A-Z][a-z])", r"I[ \t]?am", "I'm",
+    "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
     # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
     "작성자", "대표자", "담당자", "참석자", "수신인", "발신인", "받는[ \t]?사람",
@@ -338,9 +342,9 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
 # --- a foreign name of two or three Hangul words right after 성함은/이름은: 세입자 성함은 마리아나
 # 고메스, 집주인은 ... -------------------------------------------------------------------------
 _CUED_WORDS_RE = re.compile(
-    r"(?:(?:성함|이름|성명|존함)(?:은|는|이|:)"
-    # 제 이름 라흐마노바 딜노자: after an owner the naming word may go without its particle
-    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:이름|성함|성명))(?![가-힣])[ \t]*"
+    r"(?:(?:성함|이름|성명|존함)(?:은|는|이|:)(?![가-힣])"
+    # one's own name with no particle (제 이름 라흐마노바 딜노자, ...)
+    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:성함|이름|성명)(?![가-힣]))[ \t]*"
     r"(?P<name>[가-힣]{2,5}?(?:[ \t][가-힣]{1,5}?){1,2}?)"
     r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"

@@ -174,6 +174,27 @@ def passports(text: str) -> Iterator[Candidate]:
                     break
 
 
+# Between 여권/passport and a number of digits only: its name and a particle, nothing else.
+_DIGIT_PASSPORT_GAP = re.compile(
+    r"[ \t]*(?:번호|넘버|[Nn]o\.?|[Nn]umber)?[ \t]*(?:는|은|가|이|요|는요|:)?[ \t]*[:：]?[ \t]*")
+
+
+def digit_passports(text: str) -> Iterator[Candidate]:
+    """A passport of digits only (some countries issue them: 09182736, 75 1234567): eight or
+    nine digits, in any grouping, right after 여권/passport and its number's name."""
+    for cue in _PASSPORT_CUE.finditer(text):
+        gap = _DIGIT_PASSPORT_GAP.match(text, cue.end())
+        start = gap.end() if gap else cue.end()
+        runs = [r for r in pii_rrn.digit_runs(text, start, min(len(text), start + 40))
+                if r.start == start]
+        for run in sorted(runs, key=lambda r: -len(r.digits)):
+            end = run.ends[-1]
+            if 8 <= len(run.digits) <= 9 and not (end < len(text) and (
+                    text[end].isascii() and text[end].isalnum())):
+                yield "passport", run.start, end, "*" * (len(run.digits) - 4) + run.digits[-4:]
+                break
+
+
 def _passport_at(text: str, head: re.Match[str], hi: int) -> Candidate | None:
     letters = re.findall(_LETTER, head.group(0))
     if not letters or any(len(x) == 1 and x in _DIGIT for x in letters):
@@ -234,7 +255,9 @@ _READ_PLATE_RE = re.compile(
     # a copula may follow (오일공칠이에요, 팔천팔백팔십칠이요: its 이 is no digit)
     r"|(?=이(?:에요|요|고|예요|입니다|었|야|라고|구요|에)))")
 _PLATE_BEFORE = re.compile(r"차량|차[ \t]?번호|번호판|차번|오토바이|이륜차|자동차|승용차|화물차"
-                           r"|택시|트럭|렌트카|렌터카|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])")
+                           r"|택시|트럭|렌트카|렌터카|(?<![가-힣])차(?:는|가|를|도|요|예요)(?![가-힣])"
+                           # 이 차 팔구 소 이이삼삼, 그 차 ..., 제 차 ...: a car pointed at
+                           r"|(?<![가-힣])(?:이|그|저|제|내|우리|앞|옆|뒤)[ \t]차[ \t]")
 _PLATE_AFTER = re.compile(r"[ \t]*(?:이|가|인|은|는|로|으로)?[ \t]*"
                           r"(?:차량|차(?![가-힣])|차가|차는|차를|번호판|오토바이|렌트카|렌터카|렌트"
                           r"|택시|트럭|승용차|화물차)")
@@ -334,6 +357,8 @@ def _account_in(text: str, lo: int, hi: int, after: int | None = None,
             continue  # a phone number's shape (010-..., 02-2133-7704)
         if _REFERENCE.search(text, max(0, start - 14), start):
             continue
+        if before is not None and _NOT_ACCOUNT.search(text, max(0, start - 10), start):
+            continue  # 과태료 납부번호 0931-... 로 입금: the digits are named as another number
         if best is None or start < best[0] or start == best[0] and end > best[1]:
             best = (start, end, digits)
     if best is None:

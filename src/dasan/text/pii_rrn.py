@@ -80,7 +80,8 @@ _FIRST_BACK_BEFORE = re.compile(
     r"(?:뒷[ \t]?(?:자리|번호)|뒤)(?:는|가|은|에)?[ \t]*"
     r"(?:(?:첫|맨[ \t]?앞)[ \t]?(?:자리|번째|째|숫자|글자)?(?:는|가|은|이)?[ \t]*)?$")
 # The cue names the front half (주민번호 앞자리 ..., 주민번호 앞에 거): its first run is that half.
-_FRONT_NAMED = re.compile(r"[ \t]*(?:의|는|가|은)?[ \t]*앞")
+_FRONT_NAMED = re.compile(
+    r"[ \t]*(?:의|는|가|은)?[ \t]*(?:앞|(?:첫|처음)?[ \t]?(?:여섯|6)[ \t]?(?:자리|글자|개))")
 # A first try taken back (880515 아니 880516 ...): masked as well.
 _CORRECTED = re.compile(r"[ \t,.…]*(?:아[ \t]*)?(?:아니|잠깐|정정|다시[ \t]?말|틀렸|죄송)")
 _WINDOW = 160
@@ -153,6 +154,38 @@ def _gap_ok(text: str, a: int, b: int, longest: int) -> bool:
     return len(gap) <= longest and not _OTHER_KIND.search(gap)
 
 
+# Between the groups of a half said in pairs or threes: 칠팔에 공이에 이팔, 칠팔 다시 공이 ...
+_PAIR_JOIN = re.compile(r"[ \t]*(?:에|의|하고|다시)?[ \t]*")
+
+
+def _paired_half(text: str, runs: list[Run], i: int) -> tuple[Run, list[int]] | None:
+    """Runs from ``i`` joined only by 에/의/하고/다시 that make six digits, a birth date (the
+    front half said in groups): one run of them, and the indices used. Of two readings of the
+    same words (공이에: 공 + 이에, or 공이 + 에) each is tried."""
+
+    def walk(picked: list[int], digits: str) -> list[int] | None:
+        if len(digits) >= 6:
+            return picked if len(digits) == 6 and len(picked) >= 2 else None
+        j = picked[-1]
+        alts = [k for k in range(j + 1, len(runs)) if runs[k].start >= runs[j].ends[-1]]
+        if not alts or not _PAIR_JOIN.fullmatch(text, runs[j].ends[-1], runs[alts[0]].start):
+            return None
+        for k in (k for k in alts if runs[k].start == runs[alts[0]].start):
+            found = walk([*picked, k], digits + runs[k].digits)
+            if found:
+                return found
+        return None
+
+    picked = walk([i], runs[i].digits)
+    if picked is None:
+        return None
+    digits = "".join(runs[k].digits for k in picked)
+    if not valid_birth(digits, "1"):
+        return None
+    ends = tuple(e for k in picked for e in runs[k].ends)
+    return Run(runs[i].start, ends, digits), picked
+
+
 def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
               cue_end: int | None, front_named: bool = False, half_alone: bool = True
               ) -> Iterator[Candidate]:
@@ -206,6 +239,12 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
         if i in used or any(run.start < runs[j].ends[-1] and runs[j].start < run.ends[-1]
                             for j in used):
             continue
+        parts = [i]
+        if len(run.digits) < 6 and (pairs := _paired_half(text, runs, i)) is not None:
+            run, parts = pairs
+            if any(runs[k].start < runs[j].ends[-1] and runs[j].start < runs[k].ends[-1]
+                   for k in parts for j in used):
+                continue
         if len(run.digits) == 6 and valid_birth(run.digits, "1"):
             nxt = next((k for k in range(i + 1, len(runs))
                         if runs[k].start >= run.ends[-1] and len(runs[k].digits) == 1), None)
@@ -216,7 +255,7 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
                 if valid_birth(run.digits, g):
                     yield _kind(foreign, g), run.start, runs[nxt].ends[-1], \
                         f"{run.digits}-{g}******"
-                    used.update((i, nxt))
+                    used.update((*parts, nxt))
                     continue
             # (생년월일 alone names a birth date; 생년월일 앞 여섯 자리 names the front half)
             if half_alone and (not birth_cue or front_named and i == 0) and not _back_before(
@@ -226,7 +265,7 @@ def _assemble(text: str, runs: list[Run], foreign: bool, birth_cue: bool,
                     or cue_end is not None and _NEAR_CUE.fullmatch(text, cue_end, run.start)
                     or _CORRECTED.match(text, run.ends[-1])):
                 yield _kind(foreign, ""), run.start, run.ends[-1], "******"
-                used.add(i)
+                used.update(parts)
                 front_alone = True
         elif len(run.digits) == 1 and run.digits in "12345678" and front_alone and (
                 said_back := _FIRST_BACK_BEFORE.search(text, max(0, run.start - 14), run.start)):
