@@ -81,9 +81,9 @@ LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O, Q or S by its bench_pii split
+    """A labelled set by file name, or a part of set K, M, O, Q, S, T or U by its bench_pii split
     name."""
-    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t")):
+    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u")):
         from bench.bench_pii import split_items
 
         return split_items(name)
