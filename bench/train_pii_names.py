@@ -81,9 +81,9 @@ LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O, Q or S by its bench_pii split
+    """A labelled set by file name, or a part of set K, M, O, Q, S, T or U by its bench_pii split
     name."""
-    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t")):
+    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u")):
         from bench.bench_pii import split_items
 
         return split_items(name)
@@ -342,6 +342,12 @@ def kiwi_lexicon(texts: Iterable[str]) -> dict[str, str]:
     strings |= {w[:n] for t in texts for _, _, w in pii_name_model._hangul_words(t)
                 for n in (3, 4) if len(w) >= n and (w[0] in pii.SURNAME_SET
                                                     or w[:2] in pii.COMPOUND_SURNAMES)}
+    # and every word of two to four syllables in the texts (with a name's ending taken off),
+    # whatever its first syllable: 치매, 돌보미, 아까 are words, not foreign residents' names
+    strings |= {stem for t in texts for _, _, w in pii_name_model._hangul_words(t)
+                for stem in [w] + [w[:n] for n in range(2, len(w))
+                                   if w[n:] in pii_name_model.ENDINGS]
+                if 2 <= len(stem) <= 4}
     out: dict[str, str] = {}
     for word in sorted(strings):
         tokens = kiwi.tokenize(word)

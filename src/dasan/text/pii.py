@@ -1117,7 +1117,11 @@ _OFFICE_ADDRESS = re.compile(
 # office's name right before or after it (강남구청 학동로 426, 세종대로 110 서울시청).
 _STATION_AFTER = re.compile(r"[ \t]?가?[ \t]?역(?![가-힣])|가역")
 _PUBLIC_OFFICE = (r"(?:[가-힣]{1,4}(?:구청|시청|군청|도청|세무서|경찰서|소방서|우체국|보건소|법원"
-                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청)|서울시청|시청|구청)")
+                  r"|주민센터|행정복지센터|구민회관|시민청|도서관|교육청"
+                  # and public places whose address is where a report is about (노점상 신고:
+                  # 능동로 216 어린이대공원 정문 앞)
+                  r"|공원|광장|경기장|야구장|운동장|박물관|미술관|기념관|터미널|문화회관|전통시장"
+                  r")|서울시청|시청|구청)")
 _OFFICE_BESIDE = re.compile(rf"{_PUBLIC_OFFICE}[ \t]*(?:은|는|이|가|:|,)?[ \t]*$")
 # (not a home near the office: 은평로 195 은평구청 맞은편 빌라요)
 _OFFICE_NAMED_AFTER = re.compile(
@@ -1432,7 +1436,8 @@ _CALLS_RE = re.compile(
     r"|할아버지|할아버님|할머니|할머님|아주머니|아저씨"
     r"|사회복지사|복지사|간호사|교수님|반장님|소장님|변호사님|세무사님|목사님|여사님"
     r"|(?:관장|센터장|국장|부장|계장|사무장|코치|감독)님"
-    r"|(?:경위|경사|형사|순경)(?=[ \t.,!?)]|$))(?!앗)"
+    r"|(?:경위|경사|형사|순경|경장|경감)"
+    r"(?=[ \t.,!?)]|$|(?:님|입니다|이에요|예요|이세요)(?![가-힣])))(?!앗)"
 )
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
@@ -1461,7 +1466,8 @@ _NOT_NAMES: frozenset[str] = frozenset(
     경비원 경비 반장님 통장님 회장님 학부모 조사관 감독관 감사관 조리사 사회자 진행자 안내원
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
     주인 정확히 한국인 중국인 일본인 미국인
-    공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회"""
+    공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회
+    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명"""
     )
 )
 
@@ -1476,6 +1482,12 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
         return False
+    if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
+            name[1:] in pii_name_model.TITLES):
+        return False  # 육반장(님), 김과장: a surname and a title
+    if pii_name_model.place_word(name):
+        return False  # 복지관 사회복지사, 경로당 어르신: a place, no name
+
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
@@ -1484,6 +1496,10 @@ def _mask_name(name: str) -> str:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+_WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지"
+                         r"|(?:이라고|라고|이에요|예요|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
 
 
 def _names(text: str) -> Iterator[Candidate]:
@@ -1546,6 +1562,12 @@ def _names(text: str) -> Iterator[Candidate]:
             if pattern is _NAME_CUE_RE and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
+                continue
+            # 이름이 예전 주소로: a two-syllable common word after the cue and before another
+            # word (not a title or a copula) is that word
+            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+                    name in pii_name_model.common_word_set()) and _WORD_AFTER.match(
+                    text, m.start("name") + 2):
                 continue
             # 본인 명의예요, 신청인 확인이요: a two-syllable common word after a cue that is no
             # naming word (이름/성함/성명) is that word
@@ -1677,6 +1699,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,
     pii_name_model.scored_names,
 )
@@ -1702,7 +1725,12 @@ def _check(text: object) -> str:
 
 
 # A form's example name (홍길동 이라고 예시로 쓰여 있는 칸, 예: 홍길동) is nobody's.
-_EXAMPLE_AFTER = re.compile(r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)")
+_EXAMPLE_AFTER = re.compile(
+    r"[^.?!\n]{0,10}?(?:예시|견본|샘플|예를[ \t]?들)"
+    # 홍길동 말고 실제 이름, 홍길동 대신 본인 성함: the name written instead of it is the real one
+    r"|[ \t]*(?:이|이라고|라고|이런[ \t]거|같은[ \t]거)?[ \t]*(?:말고|대신|아니고|아니라)[ \t]*"
+    r"(?:[가-힣]{1,4}[ \t]+)?(?:실제|진짜|본인|자기|제|자신의|원래)[ \t]?(?:의[ \t])?"
+    r"(?:이름|성함|성명)")
 _EXAMPLE_BEFORE = re.compile(
     r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*"
     r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")

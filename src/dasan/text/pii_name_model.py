@@ -90,7 +90,12 @@ _NAMING_CUES = frozenset(str.split(
     작은애 첫째 둘째 셋째 막내 주인 주인이 주인은 집주인이 집주인은 명단이에요 명단입니다
     대리 사원 차장 대표 사장 직원 중개사 공인중개사 관리인 자녀 배우자 명찰에 이름표에
     동대표 부녀회장 회장 총무 간사 단장 봉사단장 위원장 센터장 관장 약사 간호사 요양보호사
-    사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트"""))
+    사회복지사 자원봉사자 목사 전도사 명단에 명단엔 룸메이트 동거인 하우스메이트
+    판매자 구매자 매도인 매수인 임대인 임차인 가해자 피해자 채무자 채권자 계약자 의뢰인 위임인
+    발송인 발신인 보낸이 받는이 후견인 상속인 고인 망인 송금인 입금자 배달원 택배기사
+    서명 서명은 이름란에 성명란에 전입자 전입자: 전출자 차주 차주는"""))
+# (the roles of a deal, a dispute or a delivery; not the words of official texts, where a word
+# after them is no name: 대상자 확정, 수급자 선정, 가입자 또는)
 
 _SSI = frozenset(e for e in ENDINGS if e.startswith("씨"))  # 씨, 씨가, 씨는 ... (not 씨앗)
 _STRONG_CUES = frozenset(str.split("이름은 이름이 성함은 성함이 성명 저는 저 전 이름: 성함: 성명:"))
@@ -183,11 +188,14 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
             rest = _PLAIN_ENDING.get(rest, rest)  # 김말순이여 is read as 김말순이에요
             if rest and rest not in ENDINGS:
                 continue
-            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and _place_word(nxt):
+            if length >= 3 and cand[-1] == "예" and rest in ("요", "요?"):
+                continue  # 민재예요: 민재 and the copula, not 민재예
+            if cand in PLACE_NAMES or word in PLACE_NAMES or not rest and place_word(nxt):
                 continue  # 한마음 복지관에 (but a name with its particle: 정소희가 병원에)
             sur, given = _split(cand, compound)
             # 라흐마트 starts like 라 but is read as a foreign name, not a surname and three more
-            has_sur = sur in surnames and 0 < len(given) <= 2
+            # (육반장님, 김과장이: a surname and a title, no name)
+            has_sur = sur in surnames and 0 < len(given) <= 2 and given not in TITLES
             if has_sur and i and words[i - 1][2][-1:] not in "은는이가을를에의도로":
                 if parts < 0:
                     parts = _foreign_parts(words, i, text, common_words, lexicon)
@@ -220,6 +228,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
                     if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
                         continue  # 옆집 할머니가, 직원 씨: the cue, not the name
+                    if not strong and lexicon.get(cand, "").startswith(("NNG:0", "NNG:1")):
+                        continue  # 치매 어르신: a common noun kiwi knows, no foreign name
                     if parts < 0:
                         parts = _foreign_parts(words, i, text, common_words, lexicon)
                     # or the word after it that says whose it is (팜 민 쩌우 엄마예요)
@@ -308,7 +318,16 @@ _PLAIN_ENDING = {
     "이구먼": "이네요", "이당께": "이라고", "이라예": "이라고", "이래유": "이래요",
     "이었지": "이었어요", "인디유": "인데요", "이거든": "이거든요", "이라구": "이라고",
     "라구": "라고", "이라구요": "이라고", "라구요": "라고", "이에여": "이에요", "예여": "예요",
-    "이구여": "이고요"}
+    "이구여": "이고요",
+    # Jeju (고순심이우다, 고순심이우꽈, 순심이라마씸), Gyeongsang (이라꼬, 인기라), Jeolla (이어라)
+    "이우다": "이에요", "우다": "예요", "이우꽈": "이에요", "이라마씸": "이라고", "라마씸": "라고",
+    "이라양": "이라고", "이라꼬": "이라고", "라꼬": "라고", "인기라": "인데", "이어라": "이에요",
+    "이랑게": "이라고", "이여라": "이에요", "이라카던데": "이라던데", "이유우": "이에요",
+    # an elder's or a landlord's name said with the honorific copula (노판석이시고요, 성함이
+    # 전미옥이셨어요): read as the plain one (only with its 이: 하셨고, 마셨는데 are verbs)
+    "이시고요": "이고요", "이시고": "이고", "이시구요": "이고요", "이셨어요": "이었어요",
+    "이셨는데": "이었는데", "이셨고": "이었고", "이시거든요": "이거든요", "이시래요": "이래요",
+    "이시라고": "이라고", "이신데요": "인데요"}
 _PLAIN_WORD = {
     "할매": "할머니", "할매가": "할머니가", "할매는": "할머니는", "할매요": "할머니요",
     "할매여": "할머니요", "할배": "할아버지", "할배가": "할아버지가", "할배는": "할아버지는",
@@ -353,7 +372,9 @@ _KIN = (r"(?:아들|딸|며느리|사위|남편|아내|손자|손녀|동생|형|
         r"|큰애|작은애)")
 _KIN_GAP = re.compile(rf"[ \t,]+{_KIN}[ \t]+")
 _KIN_BEFORE = re.compile(rf"(?:^|[ \t]){_KIN}[ \t]+$")
-_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳])[ \t]*$")
+_NUMBERED_BEFORE = re.compile(r"(?:^|[ \t:])(?:\d{1,2}(?:번|\.|\)|:)|[①-⑳]"
+                              # (하나 봉수민 둘 길다은: counted aloud)
+                              r"|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)[ \t]*$")
 # between two called given names: 이랑, 하고, a comma (the 이 of the first is its ending)
 _PAIR_GAP = re.compile(r"(?:이랑|이하고|랑|하고|이|이,|,)[ \t]*")
 _SPACE_GAP = re.compile(r"[ \t]")
@@ -419,6 +440,10 @@ def scored_names(text: str) -> Iterator[Candidate]:
         if start not in chosen and p >= threshold * SECOND_CHANCE and word not in common and (
                 word not in _FOREIGN_CUES and word not in _NAMING_CUES and word not in _CALLED
         ) and (_ORIGIN_BEFORE.search(text, max(0, start - 30), start)
+               # or said to be a name, with a copula (엄마 이름이 뚜엣이에요)
+               or _NAMED_BEFORE.search(text, max(0, start - 8), start)
+               and _NAMED_COPULA.match(text, end) and word not in _tables()[3]
+               and not _THING_NAMED.search(text, max(0, start - 16), start)
                or _RELATION_BEFORE.search(text, max(0, start - 12), start)
                 or _CLOSING_AFTER.match(text, end)):
             chosen.add(start)
@@ -458,6 +483,13 @@ _ORIGIN_BEFORE = re.compile(
 # ... or a word of work or family right before it (같이 일하는 X가, 며느리 X).
 _RELATION_BEFORE = re.compile(r"(?:일하는|직원|동료|근로자|며느리|사위|와이프)[ \t]+$")
 _CLOSING_AFTER = re.compile(r"[ \t]*(?:배상|드림|올림)(?![가-힣])")
+_NAMED_BEFORE = re.compile(r"(?:이름이|이름은|성함이|성함은|존함은|존함이)[ \t]+$")
+# (the name of a shop, an app or a pet is no person's: 가게 이름은 행복마트예요)
+_THING_NAMED = re.compile(
+    r"(?:가게|상호|회사|업체|식당|앱|어플|프로그램|사이트|카페|단체|제품|상품|건물|아파트|학교|병원"
+    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀)[ \t]?"
+    r"(?:이름|성함|존함)")
+_NAMED_COPULA = re.compile(r"(?:이에요|예요|입니다|이라고|라고|이고요|이요)(?![가-힣])")
 
 
 # How names of places, shops and offices end (광명점, 다산콜센터, 구청): no foreign person's name.
@@ -487,10 +519,19 @@ _PLACE_PARTICLES = frozenset(str.split(
     "에 에서 으로 로 은 는 이 가 을 를 의 앞 근처 쪽 까지 에요 이에요 예요") + [""])
 
 
-def _place_word(word: str) -> bool:
+def place_word(word: str) -> bool:
     """A place or statue word, alone or with a particle (복지관, 동상 앞, 공원에서)."""
     return any(word[:n] in _PLACE_AFTER and word[n:] in _PLACE_PARTICLES
                for n in range(2, min(len(word), 5) + 1))
+
+
+# Titles said right after a surname (김과장님, 육반장님, 박기사): a person, but no name; and
+# role nouns that make a common noun after a surname's syllable (유학생, 이주민).
+TITLES = frozenset(str.split(
+    "반장 과장 팀장 부장 차장 실장 국장 대리 주임 계장 소장 원장 사장 기사 교수 박사 목사 집사 "
+    "권사 장로 여사 이장 동장 통장 회장 총무 간사 대표 감독 코치 작가 상무 전무 이사님 선생 "
+    "변호사 세무사 법무사 노무사 약사 간호사 주무관 반장님 과장님 팀장님 부장님 실장님 기사님 "
+    "학생 주민 고객 환자 회원"))
 
 
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
@@ -504,7 +545,8 @@ _ONE_SYLLABLE_WORDS = frozenset(
 _VERB_WORD = re.compile(
     r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
 # One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
-_ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽")
+_ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽"
+                                "란칸쪽줄")  # (성명 란에, 대리인 칸에: a form's field)
 
 
 # The particles after the subject or topic that opens a message (알렉세이가, 에밀리는).

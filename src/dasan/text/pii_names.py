@@ -38,10 +38,13 @@ _CUE_WORDS = (
     r"Name(?=[ \t]+[A-Z])", r",[ \t]*name(?=[ \t]+[A-Z][a-z])", r"I[ \t]?am", "I'm",
     "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
+    # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
+    "작성자", "대표자", "담당자", "참석자", "수신인", "발신인", "받는[ \t]?사람",
+    "보내는[ \t]?사람", "받는[ \t]?분", "보내는[ \t]?분",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
     # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
-    r"영문(?:으로|은|이름은|명은|이름)", "영어로",
+    r"영문(?:으로|은|이름은|명은|명|이름|성명)", "영어로",
 )
 _CUE = (rf"(?:(?:{'|'.join(_CUE_OWNERS)})?[ \t]?(?:{'|'.join(_CUE_NAME_WORDS)})"
         rf"(?:은|는|이|이요|:|[ \t]*:)?|{'|'.join(_CUE_WORDS[len(_CUE_NAME_WORDS):])})")
@@ -119,7 +122,7 @@ def romanised_names(text: str) -> Iterator[Candidate]:
 
 def _strip_particle(syllables: list[str]) -> list[str]:
     # 최 민 호 요 / 이 지 은 이요: a trailing 요 is the ending, not the name.
-    if len(syllables) > 2 and syllables[-1] in {"요", "이"}:
+    if len(syllables) > 2 and syllables[-1] in {"요", "이", "님", "씨"}:  # (도 하 윤 님)
         return syllables[:-1]
     return syllables
 
@@ -131,6 +134,8 @@ def spaced_names(text: str) -> Iterator[Candidate]:
     for m in _cued_matches(_SPACED_RE, text):
         if re.search("영문|영어", text[m.start():m.start("name")]):
             continue  # a cue for Latin letters (영어로 오 케 이: a word spelled)
+        if "가" <= text[m.start("name") - 1] <= "힣":
+            continue  # 이름이 예, ...: the cue's own particle (이) is no surname
         syllables = _strip_particle(re.findall(r"[가-힣]", m.group("name")))
         if syllables[0] not in SURNAME_SET or not 2 <= len(syllables) <= 4:
             continue
@@ -352,14 +357,20 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
     """Two or three Hangul words said as a name after a naming word, none an everyday word."""
     if not ("성함" in text or "이름" in text or "성명" in text or "존함" in text):
         return
-    from dasan.text.pii_name_model import PLACE_NAMES, common_word_set
+    from dasan.text.pii_name_model import (
+        _CALLED,
+        _NAMING_CUES,
+        PLACE_NAMES,
+        TITLES,
+        common_word_set,
+    )
 
     common = common_word_set()
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
         if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
-               for w in words):
-            continue
+               or w in TITLES or w in _CALLED or w in _NAMING_CUES for w in words):
+            continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
 
 
@@ -379,7 +390,17 @@ _LATIN_AFTER_CUE_RE = re.compile(
     r"(?P<name>(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})(?:[ \t\-][A-Z][a-z]{1,14}){0,2})(?![A-Za-z])")
 # English text: I'm Fatima Bello, my name is ..., Mr. Seo Jung-hoon.
 _ENGLISH_CUE_RE = re.compile(
-    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's)"
+    r"(?:(?P<self>\bI'm|\bI[ \t]am|[Mm]y[ \t]name[ \t]is|\b[Tt]his[ \t]is|[Ii]t's"
+    # how a form or a message names someone in English: name is, Name:, full name, the
+    # applicant's name, named, signed, a letter's closing (Regards, Sincerely)
+    r"|(?<![A-Za-z])(?:[Ff]ull[ \t]|[Ll]egal[ \t]|[Ff]amily[ \t]|[Gg]iven[ \t])?[Nn]ame"
+    r"(?:[ \t]+is|[ \t]*[:,]|(?=[ \t]+[A-Z]))|\b[Nn]amed|\b[Ss]igned[ \t]*[:,]?"
+    r"|\b(?:[Bb]est[ \t])?[Rr]egards,|\b[Ss]incerely(?:[ \t]yours)?,|\b[Tt]hanks?,"
+    r"|\b[Tt]hank[ \t]you,"
+    # a relative, a landlord or a friend named in English (my husband Arjun Mehta)
+    r"|\b[Mm]y[ \t](?:husband|wife|son|daughter|mother|father|mom|dad|brother|sister|friend"
+    r"|landlord|landlady|neighbou?r|colleague|boss|child|grandmother|grandfather|roommate)"
+    r"(?:[ \t]+(?:Mr|Ms|Mrs|Dr)\.?)?)"
     r"|(?<![A-Za-z])(?:Mr|Ms|Mrs|Dr)\.?"
     # a signature at the end of a message: ... my deposit. - Sofia Marquez
     r"|(?:^|[.!?][ \t]*)(?:-|–|—)(?=[ \t]*[A-Z][a-z]+[ \t]+[A-Z][a-z]+[ \t]*$))[ \t]+"
@@ -565,14 +586,14 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
                                        "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
                                        "동포", "국적", "세입자", "선생님", "강사", "통역사")):
         return
-    from dasan.text.pii_name_model import PLACE_NAMES, _model, _place_word, common_word_set
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
 
     common, lexicon = common_word_set(), _model()[4]
     for m in _FOREIGN_ONE_WORD_RE.finditer(text):
         name = m.group("n")
         if name in common or name in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, name) or (
                 name in _RESIDENT_WORDS or
-                _place_word(name) or name.endswith(("들", "님", "씨", "분"))
+                place_word(name) or name.endswith(("들", "님", "씨", "분"))
                 or name in lexicon and not lexicon[name].startswith("NNP")):
             continue
         if _compound(name, common, lexicon):
@@ -630,7 +651,9 @@ _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|�
               r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
-    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는))[ \t]+"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는)"
+    # a document's nationality in brackets before the holder's name: (중국) 왕리핑
+    r"|(?P<bracket>\)))[ \t]+"
     r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
@@ -673,6 +696,8 @@ def origin_names(text: str) -> Iterator[Candidate]:
                     or _compound(word, common, lexicon))
 
     for m in _ORIGIN_RE.finditer(text):
+        if m.group("bracket") and text[m.start() - 1:m.start()] != "(":
+            continue
         words = m.group("names").split()
         taken: list[str] = []
         for word in words:
@@ -817,3 +842,114 @@ def called_so(text: str) -> Iterator[Candidate]:
         if not korean and not _SELF_BEFORE.search(text, max(0, m.start() - 25), m.start()):
             continue  # a foreign-looking word only when one is naming oneself (이그나이터라고)
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- a transcript's speaker label: [채팅] 상담원 하지민: ..., 고객 김민수:, 하지민 상담사: ---
+# A role that speaks in a chat or call log, then a name of a name's shape and a colon (or the
+# name first and the role after it), where a turn begins: the message's start, a bracketed tag,
+# a slash or a line break between turns, or a sentence's end.
+_SPEAKER_ROLE = (r"상담원|상담사|상담직원|상담자|담당자|담당|직원|주무관|고객|민원인|신고인|신청인"
+                 r"|문의자|안내원|상담원님|상담사님|매니저|팀장|센터장|보호자|통역사|통역")
+_TURN_START = r"(?:^|(?<=[\n/|>\[\]])|(?<=[.!?][ \t]))[ \t]*"
+_SPEAKER_RE = re.compile(
+    rf"{_TURN_START}(?:(?:{_SPEAKER_ROLE})[ \t]*(?P<a>[가-힣]{{2,4}})"
+    rf"|(?P<b>[가-힣]{{2,4}})[ \t]*(?:{_SPEAKER_ROLE}))[ \t]*(?:[:：]|\](?![ \t]*\())")
+
+
+def speaker_labels(text: str) -> Iterator[Candidate]:
+    """The name in a transcript's speaker label (상담원 하지민:, 김민수 고객:)."""
+    if ":" not in text and "：" not in text and "]" not in text:
+        return
+    from dasan.text.pii import COMPOUND_SURNAMES, GIVEN_SYLLABLES, NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import common_word_set
+
+    common = common_word_set()
+    for m in _SPEAKER_RE.finditer(text):
+        group = "a" if m.group("a") else "b"
+        name = m.group(group)
+        surname = name[:2] if len(name) == 4 and name[:2] in COMPOUND_SURNAMES else name[:1]
+        given = name[len(surname):]
+        if (surname not in SURNAME_SET or not 1 <= len(given) <= 2 or name in common
+                or name in NOT_NAMES or not any(ch in GIVEN_SYLLABLES for ch in given)):
+            continue
+        yield "name", m.start(group), m.end(group), name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- a foreign resident's name said as one word after 저는 / 제 이름은, with a copula ----------
+# (저는 누르술탄이에요, 제 이름은 쩐반하이입니다): a word of three to seven syllables that no
+# dictionary or name-free text knows, made of no known words and no place.
+_SELF_ONE_WORD_RE = re.compile(
+    r"(?:^|(?<=[ \t,.!?]))(?:저는|전|제[ \t]?이름은|이름은|이름이|성함은|성함이)[ \t]+"
+    r"(?P<n>[가-힣]{3,7}?)(?:이에요|예요|입니다|이고요|이라고|라고|인데요|이요)(?![가-힣])")
+
+
+_FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여권|이주|다문화|유학|결혼이민"
+                           r"|[A-Za-z]{3}")
+
+
+def _everyday(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    return word in common or lexicon.get(word, "").startswith(("NNG:0", "NNG:1", "NNB"))
+
+
+# how words for what one is end (직장인, 자영업자, 대학생, 회사원, 복지사, 작가; 엔지니어, 디자이너)
+_SELF_WORD_ENDS = ("들", "님", "씨", "분", "인", "자", "생", "원", "사", "가", "어", "너", "러")
+
+
+def self_named_one_word(text: str) -> Iterator[Candidate]:
+    """A foreign resident's one-word Hangul name after a self-naming cue and before a copula."""
+    if not any(cue in text for cue in ("저는", "전 ", "이름", "성함")) or not (
+            _FOREIGN_HINT.search(text)):
+        return  # (저는 프리랜서예요: with no word of a foreign resident, a loanword)
+    from dasan.text.pii import NOT_NAMES
+    from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in _SELF_ONE_WORD_RE.finditer(text):
+        name = m.group("n")
+        if (name in common or name in PLACE_NAMES or name in NOT_NAMES or name in _RESIDENT_WORDS
+                or re.fullmatch(_PERSON_BEFORE, name) or place_word(name)
+                or name.endswith(_SELF_WORD_ENDS)
+                or name in lexicon and not lexicon[name].startswith("NNP")
+                or any(w in name for w in _RESIDENT_WORDS if len(w) >= 2)  # 다문화가정
+                # two everyday words (not 응우옌티탄: 응우옌 is a rare noun to kiwi)
+                or any(_everyday(name[:k], common, lexicon) and _everyday(name[k:], common, lexicon)
+                       for k in range(2, len(name) - 1))
+                or any(name.startswith(p) for p in PLACE_NAMES if len(p) >= 2)):
+            continue
+        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
+
+
+# --- a surname and a given name said apart, each after its own word (성은 문, 이름은 솔; 성이 윤
+# 이름이 석이에요): the given name (one or two syllables) is the person's.
+_APART_RE = re.compile(
+    r"(?:성은|성이|성씨는|성씨가)[ \t]+(?P<s>[가-힣]{1,2}?)(?:씨)?"
+    r"(?:이고요|이고|고요|고|이요|요|예요|이에요|이구요|구요)?[ \t]*[,.]?[ \t]*(?:그리고[ \t]+)?"
+    r"(?:이름은|이름이|이름)[ \t]+"
+    r"(?P<g>[가-힣]{1,2}?)(?:이에요|예요|이요|요|입니다|이고요|이고|이라고|라고)?(?=$|[ \t,.!?~])")
+
+
+# ... or the given name first (제 딸 이름은 하늘이에요 성은 강이고요)
+_APART_REVERSED_RE = re.compile(
+    r"(?:이름은|이름이)[ \t]+(?P<g>[가-힣]{1,2}?)(?:이에요|예요|이요|요|이고요|이고|고요|고)?"
+    r"[ \t]*[,.]?[ \t]*(?:그리고[ \t]+)?(?:성은|성이)[ \t]+(?P<s>[가-힣]{1,2}?)(?:씨)?"
+    r"(?:이에요|예요|이요|요|이고요|이고|고요|입니다)?(?=$|[ \t,.!?~])")
+
+
+def surname_and_given_apart(text: str) -> Iterator[Candidate]:
+    """The given name said after its own word when the surname was said after 성은."""
+    if "성" not in text or "이름" not in text:
+        return
+    from dasan.text.pii import NOT_NAMES, SURNAME_SET
+    from dasan.text.pii_name_model import _ONE_SYLLABLE_WORDS, _model, common_word_set
+
+    common, lexicon = common_word_set(), _model()[4]
+    for m in (*_APART_RE.finditer(text), *_APART_REVERSED_RE.finditer(text)):
+        sur, given = m.group("s"), m.group("g")
+        # (a noun may be a given name here - 하늘, 솔 - but not a verb: 이름은 몰라요)
+        if sur not in SURNAME_SET or given in NOT_NAMES or given in _ONE_SYLLABLE_WORDS or (
+                given in common and not lexicon.get(given, "").startswith("NNG")):
+            continue
+        yield "name", m.start("g"), m.end("g"), given[0] + "*" * (len(given) - 1) if len(
+            given) > 1 else "*"
+        for whole in re.finditer(rf"(?<![가-힣]){sur}{given}", text):  # ... 유솔이요
+            yield "name", whole.start(), whole.end(), sur + "*" * len(given)
