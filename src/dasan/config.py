@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -352,9 +352,34 @@ class Settings(BaseSettings):
     default_language: str = "ko"
 
 
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
+class _SettingsCache:
+    """The process's settings, read once and kept until `cache_clear()` (the test suite and the
+    CLI's `--config` change the environment and clear it).
+
+    Built under a lock that `cache_clear()` takes too: a worker thread that started reading the
+    environment before it changed (an outbox loop calling `get_settings()` while a test sets a
+    variable) finishes before the clear, so its stale settings are dropped rather than stored
+    after it, as `functools.lru_cache` would store them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: Settings | None = None
+
+    def __call__(self) -> Settings:
+        value = self._value
+        if value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = Settings()
+                value = self._value
+        return value
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+get_settings = _SettingsCache()
 
 
 def signing_key(settings: Settings | None = None) -> str:
