@@ -26,7 +26,8 @@ N = 200
 # Sets written after C's draw: left out of its exclusions, so that the draw stays what C's
 # writer was given.
 LATER_SETS = ("search_holdout_c.jsonl", "crosslingual_holdout_c.jsonl",
-              "crosslingual_tune_c.jsonl", "search_holdout_d.jsonl")
+              "crosslingual_tune_c.jsonl", "search_holdout_d.jsonl",
+              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl")
 
 
 def used_ids(ignore: Collection[str] = ()) -> set[str]:

@@ -23,7 +23,8 @@ N = 150
 # Sets written after F's draw (this session's), left out of its exclusions.
 LATER_SETS = ("search_holdout_f.jsonl", "search_tune_g.jsonl", "search_holdout_h.jsonl",
               "crosslingual_tune_e.jsonl", "search_holdout_i.jsonl",
-              "crosslingual_holdout_f.jsonl")
+              "crosslingual_holdout_f.jsonl",
+              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl")
 
 
 def sample() -> list[dict[str, str]]:
