@@ -8,7 +8,9 @@ scorers' features: the fused score and rank, each scorer min-max normalised and 
 cosine to the title, to the title-and-answer passage, the best / second / mean-of-three
 passage cosines, how many passages are within 0.02 of the best, the best passage cosine in the
 question's script and in Korean, and the best cosine to a 400-character window of the answer
-beyond the title-and-answer passage. Written to ``var/cache``.
+beyond the title-and-answer passage, and the cosine to the title's own question after its
+programme ("<programme>, <question>": what tells one programme's twins apart). Written to
+``var/cache``.
 
 ``--part fit``: pointwise models over the top 5 or 10 (logistic, gradient-boosted trees), each
 scored out of fold by entry (5 folds, 3 repeats; an entry's questions in every language and
@@ -38,8 +40,9 @@ DUMP = PROJECT_ROOT / "var" / "cache" / "rerank_foreign_study.npz"
 K = 20
 LANGS = ("en", "zh", "ja", "vi", "mn")
 SCRIPT_OF_LANG = {"en": 3, "vi": 3, "zh": 1, "ja": 2, "mn": 4}
-# feature columns of the entry alone (see --doc-level)
-DOC_LEVEL = (19, 24, 25, 28)
+# feature columns of the entry alone (see --doc-level): its passage count, title length,
+# answerable, answer length
+DOC_LEVEL = (18, 23, 24, 27)
 
 
 def script(text: str) -> int:
@@ -88,6 +91,11 @@ def dump() -> None:
     cvecs = np.asarray(index.cache.passages(chunk_texts), dtype=np.float32)
     print(f"  {len(chunk_texts)} answer windows embedded in {time.perf_counter() - t0:.0f} s")
     cdoc = np.array(chunk_doc)
+    # the title's own question after its programme ("<programme>, <question>"): what tells
+    # one programme's twin entries apart, which the whole title's cosine mostly misses
+    tails = [by_id[i].title.split(",", 1)[1].strip() if "," in by_id[i].title
+             and by_id[i].title.split(",", 1)[1].strip() else by_id[i].title for i in ids]
+    tvecs = np.asarray(index.cache.passages(tails), dtype=np.float32)
     n = len(ids)
     cand = np.zeros((len(queries), K), dtype=int)
     relm = np.zeros((len(queries), K), dtype=bool)
@@ -106,6 +114,7 @@ def dump() -> None:
         chunk_best = np.full(n, -1.0)
         np.maximum.at(chunk_best, cdoc, csim)
         chunk_best = np.maximum(chunk_best, r.answer_dense)
+        tsim = np.einsum("ij,j->i", tvecs, np.asarray(enc_vecs[qi], dtype=np.float32))
         rows = []
         for j, d in enumerate(top):
             s = r.sims[starts[d]:ends[d]]
@@ -119,7 +128,7 @@ def dump() -> None:
                          (ss > ss[0] - 0.02).sum(), same.max() if len(same) else 0.0,
                          np.sort(same)[::-1][:3].mean() if len(same) else 0.0,
                          ko.max() if len(ko) else 0.0, len(doc.title), float(doc.answerable),
-                         chunk_best[d], chunk_best[d] - r.answer_dense[d], len(doc.answer)])
+                         chunk_best[d], chunk_best[d] - r.answer_dense[d], len(doc.answer), tsim[d]])
         feats.append(rows)
     np.savez(DUMP, feats=np.array(feats), cand=cand, rel=relm, ranks=np.array(ranks),
              split=np.array([q[0] for q in queries]), lang=np.array([q[1] for q in queries]),
