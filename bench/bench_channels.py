@@ -383,28 +383,32 @@ CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jso
 # tune set E: written blind by two writers who never saw the search, the entries drawn by
 # bench/sample_crosslingual_e.py (none of another set's); tune data beside tune_c
 CROSSLINGUAL_E_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_e.jsonl"
+# tune set G (eighteenth session): written blind by two writers from the answers only, about
+# bench/sample_crosslingual_g.py's 200 entries (none of sets A-F's); scored before any change
+# made from it, then tune data beside tune_c and tune_e
+CROSSLINGUAL_G_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_g.jsonl"
 LANGS = ("en", "zh", "ja", "vi", "mn")
-TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e")
+TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e", "tune_g")
 # every split of the cross-lingual sets, in the order the tables print them
 SPLITS = ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c", "holdout_d", "tune_e",
-          "holdout_f")
+          "holdout_f", "tune_g")
 # the splits printed per language: the hold-outs, or (with --hide-holdout-b) the tune splits
 PER_LANGUAGE_HOLDOUTS = ("holdout_b", "holdout_c", "holdout_d", "holdout_f")
-PER_LANGUAGE_TUNES = ("tune_b", "tune_c", "tune_e")
+PER_LANGUAGE_TUNES = ("tune_b", "tune_c", "tune_e", "tune_g")
 # the residents' situation questions (written from the answers): each language's figures
-SITUATION_SPLITS = ("tune_c", "tune_e")
+SITUATION_SPLITS = ("tune_c", "tune_e", "tune_g")
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def crosslingual_rows(include_c: bool = True, include_d: bool = True,
                       include_f: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C (tune and hold-out), E (tune), D and F when they are
-    there and asked for."""
+    """The rows of sets A and B, and of C (tune and hold-out), E and G (tune), D and F when they
+    are there and asked for."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
     if include_c:
-        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C, CROSSLINGUAL_E_TUNE)
-                  if p.is_file()]
+        paths += [p for p in (CROSSLINGUAL_C_TUNE, CROSSLINGUAL_C, CROSSLINGUAL_E_TUNE,
+                                CROSSLINGUAL_G_TUNE) if p.is_file()]
     if include_d and CROSSLINGUAL_D.is_file():
         paths.append(CROSSLINGUAL_D)
     if include_f and CROSSLINGUAL_F.is_file():

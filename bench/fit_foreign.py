@@ -1,7 +1,7 @@
 """Fit the search and the answer policy for foreign questions on the cross-lingual tune splits.
 
 Reads only the tune splits of the cross-lingual sets (``tune``, ``tune_b``, ``tune_c``,
-``tune_e``: bench_channels.TUNE_SPLITS) and the tune split of the foreign out-of-domain questions
+``tune_e``, ``tune_g``: bench_channels.TUNE_SPLITS) and the tune split of the foreign out-of-domain questions
 (``bench/data/crosslingual_ood.jsonl``: chit-chat, other cities' services, questions about
 private services, 5 a kind and language; written for this fit, its hold-out split is never
 read here). No hold-out question is loaded, scored or printed.
@@ -16,14 +16,14 @@ Two parts:
 
 * ``search``: the product's foreign search (lexicon terms as the lexical query, dense on the
   question, ``search.CROSSLINGUAL``) and a grid of fusion weights, hit@1 / hit@5 per split and
-  per language of the situation questions (tune_c and tune_e, bench_channels.SITUATION_SPLITS)
-  and of tune_e alone; the grid's best on tune is printed with its neighbours.
+  per language of the situation questions (tune_c, tune_e and tune_g,
+  bench_channels.SITUATION_SPLITS) and of each of them alone; the grid's best on tune is printed with its neighbours.
 * ``policy``: the written bot's answer decision for a foreign question
   (``bot_answer.find_answer``: answerable entries, the same features): the shipped policies
   and the candidates of ``bench_answer.FEATURE_SETS``, each by 5-fold cross-validation on the
   tune rows, folds by entry (out-of-fold coverage at precision >= 0.97 with each out-of-domain
   kind answered <= 5%), and the chosen one fitted on all of them, at the lowest threshold where
-  its out-of-fold answers reach precision 0.97 on the situation questions (tune_c, tune_e) as
+  its out-of-fold answers reach precision 0.97 on the situation questions (tune_c, tune_e, tune_g) as
   well as pooled (``--pooled-threshold``: pooled only, the rule before the sixteenth session).
 
 The search is the product's: the encoder reads a Vietnamese question typed without
@@ -333,7 +333,7 @@ def part_policy(index: Any, by_id: dict, weights: Any, only_spec: str | None = N
               f"oof th {oof_th:.3f} cov@0.97 {oof_cov:.3f}", flush=True)
         if oof_cov > best[0]:
             best = (oof_cov, spec, oof_th)
-    # the residents' situation questions (tune_c, tune_e) are the hard ones, and the easy
+    # the residents' situation questions (tune_c, tune_e, tune_g) are the hard ones, and the easy
     # splits' precision (tune, tune_b: ~1.0) lifts the pooled figure over them: the lowest
     # threshold where the out-of-fold answers (folds by entry, 5 repeats) have precision
     # >= 0.97 pooled AND on the situation questions, each out-of-domain kind <= 5%
