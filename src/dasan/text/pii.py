@@ -1632,11 +1632,11 @@ def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
 
 # A person named by a role: a speaker's label in a chat or a transcript (상담원 하지민: 안녕하세요,
 # [카톡] 상담사 금다인: ...), or a role then the name with a particle of a person (판매자
-# 예상헌한테,
-# 기사님 조영철 씨가) - three syllables (담당 부서: is no one).
+# 예상헌한테, 기사님 조영철 씨가) - three syllables (담당 부서: is no one). The roles of a
+# speaker's label are pii_names.STAFF_ROLES, shared with pii_names.speaker_labels.
 _ROLE_NAMED_RE = re.compile(
-    r"(?<![가-힣])(?:상담원|상담사|상담직원|담당자|담당|직원|주무관|매니저|팀장|센터장|민원인|신고인"
-    r"|신청인|판매자|구매자|기사님|기사|간병인|요양보호사|관리인)[ \t]+"
+    rf"(?<![가-힣])(?:{pii_names.STAFF_ROLES}"
+    r"|판매자|구매자|기사님|기사|간병인|요양보호사|관리인)[ \t]+"
     rf"(?P<name>(?:{_SURNAMES})[가-힣]{{2}})(?=[ \t]*[:：]|(?:한테|에게|께서|씨|님)(?![가-힣]))"
 )
 
@@ -1864,13 +1864,12 @@ _DEPARTMENT_AFTER = re.compile(
     r"(?:과|팀|실|국|계)[ \t]+(?:주무관|팀장|과장|계장|담당|직원|국장|실장)")
 
 
-_SURNAME_SET = frozenset(s for s in _SURNAMES.split("|") if len(s) == 1)
 # A date or a count said aloud (구공년 칠월 이십일, 삼십 분): digit syllables and a unit, no name.
 _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:년|월|일|시|분|살|세|번|개)?")
 
 
 def _no_persons_name(text: str, start: int, end: int) -> bool:
-    if end - start == 2 and text[end - 1] == "에" and text[start] not in _SURNAME_SET:
+    if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:
         return True  # 성명 란에, 칸에: a form's field with its particle, no name
     words = text[start:end].split()
     if len(words) >= 2 and all(_SAID_DATE_WORD.fullmatch(w) for w in words) and any(

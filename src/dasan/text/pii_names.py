@@ -848,8 +848,12 @@ def called_so(text: str) -> Iterator[Candidate]:
 # A role that speaks in a chat or call log, then a name of a name's shape and a colon (or the
 # name first and the role after it), where a turn begins: the message's start, a bracketed tag,
 # a slash or a line break between turns, or a sentence's end.
-_SPEAKER_ROLE = (r"상담원|상담사|상담직원|상담자|담당자|담당|직원|주무관|고객|민원인|신고인|신청인"
-                 r"|문의자|안내원|상담원님|상담사님|매니저|팀장|센터장|보호자|통역사|통역")
+# The staff and callers who name a person right after their role: one list for the speaker's
+# label here and pii._role_named (판매자 예상헌한테). Where one role starts another (상담원,
+# 상담원님; 담당자, 담당) their order is the order the patterns were tuned with.
+STAFF_ROLES = (r"상담원|상담사|상담직원|담당자|담당|직원|주무관|매니저|팀장|센터장|민원인|신고인"
+               r"|신청인")
+_SPEAKER_ROLE = rf"{STAFF_ROLES}|상담자|고객|문의자|안내원|상담원님|상담사님|보호자|통역사|통역"
 _TURN_START = r"(?:^|(?<=[\n/|>\[\]])|(?<=[.!?][ \t]))[ \t]*"
 _SPEAKER_RE = re.compile(
     rf"{_TURN_START}(?:(?:{_SPEAKER_ROLE})[ \t]*(?P<a>[가-힣]{{2,4}})"
