@@ -1815,9 +1815,11 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
     """A found name spelled out again syllable by syllable (허다인이요 허 다 인), said again
     whole or by its given name (``_name_family``), and a name's letters spelled as jamo after a
     naming or spelling cue."""
-    found = {text[s:e] for t, s, e, _ in kept if t == "name"
-             and all("가" <= ch <= "힣" or ch == " " for ch in text[s:e])}
-    names = {name for name in found if 2 <= len(name) <= 4 and " " not in name}
+    # in the order the names were found (not a set's order, which changes with the process's
+    # hash seed: two echoes of one name overlap, and the first one yielded is kept)
+    found = list(dict.fromkeys(text[s:e] for t, s, e, _ in kept if t == "name"
+                               and all("가" <= ch <= "힣" or ch == " " for ch in text[s:e])))
+    names = [name for name in found if 2 <= len(name) <= 4 and " " not in name]
     for name in names:
         spaced = "(?:[,.]?[ \t])".join(name)  # 허 다 인, 설, 아, 린
         for m in re.finditer(rf"(?<![가-힣]){spaced}(?![가-힣])", text):
