@@ -91,6 +91,16 @@ def test_sign_language_video_between_two_browsers(live_server: Any, browser: Any
         console: list[str] = []
         agent.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         agent.wait_for_selector("#conn.ok")
+        # an earlier test may have left agent1 on a break: an away agent's desk resumes it
+        # (presence.states.on_return), and an agent on a break is offered nothing
+        agent.select_option("#state", "available")
+        for _ in range(100):  # bounded: 10 s, until the server has the agent available
+            with db_session(url) as s:
+                if s.get(Agent, signer_id).state == AVAILABLE:  # type: ignore[union-attr]
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"agent1 never became available: {floor_facts(url)}")
 
         citizen_ctx = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
                                           is_mobile=True, has_touch=True)
