@@ -39,6 +39,7 @@ from dasan.text import (
     pii_said_again,
     pii_spoken,
 )
+from dasan.text.pii_phone_digits import phone_replacement, valid_phone_digits
 
 PII_TYPES: tuple[str, ...] = (
     "rrn",
@@ -379,10 +380,6 @@ _PARTIAL_MOBILE_RE = re.compile(
     rf"(?:[ \t]*[{_DASH}.][ \t]*|[ \t])\d{{1,3}}(?![{_DASH}\d]|[ \t]?[{_DASH}]\d)")
 
 
-def _phone_replacement(area: str, last: str) -> str:
-    return f"0{area}-****-{last}"
-
-
 # A public office's or a building's line is no personal data (구청 대표번호 02-..., 행정복지센터
 # 팩스 02-..., 관리사무소 02-..., 02-... 이 다산 맞아요?): a landline right after such a word - with
 # no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
@@ -423,12 +420,12 @@ def _phone(text: str) -> Iterator[Candidate]:
         area = _ascii_digits(m.group("ap") or m.group("a"))
         if not area.startswith("1") and _office_line(text, m.start(), m.end()):
             continue
-        yield "phone", m.start(), m.end(), _phone_replacement(area, _ascii_digits(m.group("last")))
+        yield "phone", m.start(), m.end(), phone_replacement(area, _ascii_digits(m.group("last")))
     for m in _PARTIAL_MOBILE_RE.finditer(text):
         yield "phone", m.start(), m.end(), m.group(0)[:3] + "-****-**"
     for m in _DIGITWISE_PHONE_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group("rest"))
-        yield "phone", m.start(), m.end(), _phone_replacement(m.group("a"), digits[-4:])
+        yield "phone", m.start(), m.end(), phone_replacement(m.group("a"), digits[-4:])
     for m in _LOCAL_PHONE_RE.finditer(text):
         first = _ascii_digits(m.group(1))
         if first.startswith(_BUSINESS_PREFIX) or first.startswith("0"):
@@ -492,17 +489,6 @@ def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
     return out
 
 
-def _valid_phone_digits(d: str) -> tuple[str, str] | None:
-    """(area, last4) when ``d`` is a plausible full Korean phone number."""
-    if re.fullmatch(r"01[016789]\d{7,8}", d):
-        return d[1:3], d[-4:]
-    if re.fullmatch(r"02\d{7,8}", d):
-        return "2", d[-4:]
-    if re.fullmatch(r"0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}", d):
-        return d[1:3], d[-4:]
-    return None
-
-
 # The groups of a mobile said as numbers, as some elderly callers do: 공일공 천이백삼십사
 # 오천육백칠십팔 (1234, 5678); the middle group may be hundreds (구백팔십칠).
 _SINO_GROUP = r"[일이삼사오육칠팔구]?[천백][일이삼사오육칠팔구십백]{0,6}"
@@ -523,7 +509,7 @@ def _sino_phone(text: str) -> Iterator[Candidate]:
             mid, last = _sino_value(m.group("m")), _sino_value(m.group("l"))
             if 100 <= mid <= 9999 and 1000 <= last <= 9999:
                 area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
-                yield "phone", m.start(), m.end(), _phone_replacement(area, str(last))
+                yield "phone", m.start(), m.end(), phone_replacement(area, str(last))
     for m in _SPOKEN_LOCAL_RE.finditer(text):
         if _context_before(text, m.start(), _PHONE_CONTEXT, 10) and not _reference_before(
                 text, m.start()) and not _account_before(text, m.start()) and not _office_line(
@@ -586,10 +572,10 @@ def _filled_phone(text: str) -> Iterator[Candidate]:
             if len(joined) >= 9:
                 break
         joined = "".join(digits)
-        found = _valid_phone_digits(joined)
+        found = valid_phone_digits(joined)
         if found is None or len(digits) < 3:
             continue
-        yield "phone", first.start(), last_end, _phone_replacement(found[0], found[1])
+        yield "phone", first.start(), last_end, phone_replacement(found[0], found[1])
         return
 
 
@@ -610,7 +596,7 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
         for length in (11, 10, 9):
             if len(digits) < length:
                 continue
-            found = _valid_phone_digits(digits[:length])
+            found = valid_phone_digits(digits[:length])
             if found is None:
                 continue
             # A trailing digit syllable that starts a word (오육칠팔 이에요) is not part of it.
@@ -629,7 +615,7 @@ def _spoken_phone(text: str) -> Iterator[Candidate]:
                 # only, in groups of at most four, not cut inside a group (010-123456-01-012
                 # is an account); a landline is the written recogniser's
                 break
-            yield "phone", m.start(), end, _phone_replacement(found[0], found[1])
+            yield "phone", m.start(), end, phone_replacement(found[0], found[1])
             break
 
 
@@ -760,7 +746,7 @@ def _account(text: str) -> Iterator[Candidate]:
             continue  # a case or order number, not a bank account
         groups = re.findall(r"\d+", m.group(0))
         if (len(groups) >= 3 and groups[0].startswith("0") and 3 <= len(groups[1]) <= 4
-                and len(groups[2]) == 4 and (_valid_phone_digits("".join(groups[:3]))
+                and len(groups[2]) == 4 and (valid_phone_digits("".join(groups[:3]))
                                              or groups[0] in ("080", "0505"))):
             # a phone number's shape (an office's line, 02-450-7532~7534: _phone's), or a
             # company's free line (080-870-0213 수신거부)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from dasan.text import pii_rrn
+from dasan.text.pii_phone_digits import AREA_CODE, LANDLINE_RE, is_mobile, phone_replacement
 
 Candidate = tuple[str, int, int, str]
 
@@ -35,8 +36,9 @@ SAID_AGAIN_TYPES = frozenset({"phone", "rrn", "foreigner_rrn", "card", "account"
 _OTHER_NUMBER = re.compile(
     r"접수|신청[ \t]?번호|민원|고지서|납부|계량기|버스|우편|금액|^[ \t]?원|[천만백][ \t]?원"
     r"|호(?![가-힣])|동(?![가-힣])|번지|사업자|여권|면허|차량|[Pp]assport")
-_KIND_WORD = re.compile(
-    r"전화|연락처|핸드폰|휴대폰|폰|카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량")
+# Words naming a kind of number other than a phone.
+_OTHER_KIND = r"카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량"
+_KIND_WORD = re.compile(rf"전화|연락처|핸드폰|휴대폰|폰|{_OTHER_KIND}")
 
 
 _NATIVE_TWO = frozenset(("하나", "다섯", "여섯", "일곱", "여덟", "아홉"))
@@ -56,19 +58,11 @@ def _digits_syllables(text: str, start: int, end: int) -> str:
     return "".join(out)
 
 
-def _valid_mobile(digits: str) -> bool:
-    return bool(re.fullmatch(r"01[016789]\d{7,8}", digits))
-
-
-def _phone_mask(digits: str) -> str:
-    return f"0{digits[1:3]}-****-{digits[-4:]}"
-
-
 # --- a mobile gathered across words --------------------------------------------------------------
 
 _GATHER_GAP = 26
 # A mobile's groups are not gathered across a question or a word naming another kind of number.
-_GAP_STOP = re.compile(r"[?!\n]|카드|계좌|통장|보험|주민|외국인|사업자|면허|여권|차량")
+_GAP_STOP = re.compile(rf"[?!\n]|{_OTHER_KIND}")
 
 
 # Between two turns of a transcript: a line break or a slash, the speaker's label, a short
@@ -103,8 +97,7 @@ def _restarted(groups: list[str]) -> list[str]:
 
 
 # A landline's area code, gathered only after a word for a phone (집 전화 공이 그 삼사오 ...).
-_AREA = re.compile(r"02|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)")
-_LANDLINE = re.compile(r"02\d{7,8}|0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}")
+_AREA = re.compile(AREA_CODE)
 _LINE_CUE = re.compile(r"전화|번호|연락처|집|자택|폰")
 
 
@@ -141,9 +134,9 @@ def gathered_mobiles(text: str) -> Iterator[Candidate]:
             used += 1
         digits = "".join(_restarted(groups))
         # one run alone only when it is said (written digits are the phone recognisers')
-        valid = _valid_mobile(digits) and len(digits) in (10, 11) or landline and bool(
-            _LANDLINE.fullmatch(digits)) and used > 1
-        if valid and landline and not _valid_mobile(digits):
+        valid = is_mobile(digits) and len(digits) in (10, 11) or landline and bool(
+            LANDLINE_RE.fullmatch(digits)) and used > 1
+        if valid and landline and not is_mobile(digits):
             from dasan.text import pii  # (pii imports this module)
 
             valid = not pii._office_line(text, first.start, end)  # a public office's line
@@ -163,8 +156,8 @@ _EN_RUN_RE = re.compile(rf"(?<![A-Za-z])(?:zero|oh)(?:[ \t,.\-]+{_EN_WORD}){{9,1
 def english_mobiles(text: str) -> Iterator[Candidate]:
     for m in _EN_RUN_RE.finditer(text):
         digits = "".join(_EN_DIGITS[w.lower()] for w in re.findall(r"[A-Za-z]+", m.group(0)))
-        if _valid_mobile(digits):
-            yield "phone", m.start(), m.end(), _phone_mask(digits)
+        if is_mobile(digits):
+            yield "phone", m.start(), m.end(), phone_replacement(digits[1:3], digits[-4:])
 
 
 # --- a number said again --------------------------------------------------------------------------
