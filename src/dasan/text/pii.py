@@ -843,20 +843,21 @@ def _role_address(local: str, domain: str) -> bool:
         bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
 
+# The mail services people name instead of a domain (네이버, gmail ...).
+_MAIL_SERVICES = (r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate"
+                  r"|야후|yahoo|핫메일|hotmail|아웃룩|outlook)")
 # An address told as its ID, then its mail service (메일 yuna_kim 이고요 네이버예요, 메일 아이디는
 # sunny77 이고 도메인은 카카오닷컴): the ID is the personal part.
 _MAIL_ID_RE = re.compile(
     r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:아이디|주소|ID|id)?(?:는|은|가|이|:)?[ \t]*"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])[ \t]*"
     r"(?:이고요|이고|이구요|고요|이에요|예요|요|이요|,)?[^\n@＠]{0,14}?"
-    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
-    r"|핫메일|hotmail|아웃룩|outlook)")
+    rf"{_MAIL_SERVICES}")
 
 # ... or its service first, then the ID (메일은 네이버고 아이디는 minsu_k 예요).
 _MAIL_SERVICE_FIRST_RE = re.compile(
     r"(?:(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:주소)?(?:는|은|이|:)?[ \t]*)?"
-    r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate|야후|yahoo"
-    r"|핫메일|hotmail|아웃룩|outlook)(?:이|을|를)?[ \t]?(?:쓰)?"
+    rf"{_MAIL_SERVICES}(?:이|을|를)?[ \t]?(?:쓰)?"
     r"(?:이고요|이고|고요|고|인데|는데|요|,)?"
     r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
