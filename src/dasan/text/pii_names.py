@@ -12,6 +12,14 @@ from collections.abc import Iterator
 
 Candidate = tuple[str, int, int, str]
 
+
+def mask_name(name: str) -> str:
+    """A Hangul name masked: its first and last syllables kept (김*수, 남궁**호), a two-syllable
+    name its first only (김*)."""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
 # Common romanisations of Korean surnames (Revised Romanisation and the usual passport spellings).
 ROMAN_SURNAMES: frozenset[str] = frozenset(
     str.split(
@@ -876,7 +884,7 @@ def speaker_labels(text: str) -> Iterator[Candidate]:
         if (surname not in SURNAME_SET or not 1 <= len(given) <= 2 or name in common
                 or name in NOT_NAMES or not any(ch in GIVEN_SYLLABLES for ch in given)):
             continue
-        yield "name", m.start(group), m.end(group), name[0] + "*" * (len(name) - 2) + name[-1]
+        yield "name", m.start(group), m.end(group), mask_name(name)
 
 
 # --- a foreign resident's name said as one word after 저는 / 제 이름은, with a copula ----------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dasan.text.pii import find
+from dasan.text.pii import find, mask
 
 
 def _names(text: str) -> list[str]:
@@ -54,6 +54,19 @@ def test_english_naming_words_before_no_name(text: str) -> None:
 )
 def test_a_transcripts_speaker_label(text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("상담원 하진: 안녕하세요", "상담원 하*: 안녕하세요"),
+        ("고객 김솔: 네 맞아요", "고객 김*: 네 맞아요"),
+        ("[상담원 채은비] 안녕하세요", "[상담원 채*비] 안녕하세요"),
+    ],
+)
+def test_a_speaker_labels_name_is_masked_even_of_two_syllables(text: str, masked: str) -> None:
+    """A two-syllable name kept its last syllable and so stood whole in the masked text."""
+    assert mask(text).masked == masked
 
 
 @pytest.mark.parametrize(
