@@ -39,6 +39,7 @@ from dasan.text import (
     pii_said_again,
     pii_spoken,
 )
+from dasan.text.pii_names import mask_name
 from dasan.text.pii_phone_digits import phone_replacement, valid_phone_digits
 
 PII_TYPES: tuple[str, ...] = (
@@ -1479,12 +1480,6 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
 
-def _mask_name(name: str) -> str:
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 _WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지"
                          r"|(?:이라고|라고|이에요|예요|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
 
@@ -1499,10 +1494,10 @@ def _names(text: str) -> Iterator[Candidate]:
         if not m.group("g2") and name not in text[m.end():] and not _SPELLED_JA_CUE.search(
                 text, max(0, m.start() - 20), m.start()):
             continue  # 이 자 저 자, 한 자 한 자: two letters with no name said or asked for
-        yield "name", m.start(), m.end(), _mask_name(name)
+        yield "name", m.start(), m.end(), mask_name(name)
         for j in re.finditer(re.escape(name), text):  # the name said whole as well
             if not (m.start() <= j.start() < m.end()):
-                yield "name", j.start(), j.end(), _mask_name(name)
+                yield "name", j.start(), j.end(), mask_name(name)
     wide = _SPELLED_JA_WIDE_RE.finditer(text) if ("자 " in text or "자," in text) else ()
     for m in wide:
         parts = [p for p in (m.group("s0"), m.group("p1"), m.group("p2"), m.group("p3")) if p]
@@ -1514,9 +1509,9 @@ def _names(text: str) -> Iterator[Candidate]:
         if name in _NOT_NAMES or not (said or _SPELLED_JA_CUE.search(
                 text, max(0, m.start() - 20), m.start())):
             continue
-        yield "name", m.start(), m.end(), _mask_name(name)
+        yield "name", m.start(), m.end(), mask_name(name)
         for j in said:
-            yield "name", j.start(), j.end(), _mask_name(name)
+            yield "name", j.start(), j.end(), mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1582,7 +1577,7 @@ def _names(text: str) -> Iterator[Candidate]:
             start = m.start("name")
             if _part_of_a_word(text, start, name):
                 continue
-            yield "name", start, start + len(name), _mask_name(name)
+            yield "name", start, start + len(name), mask_name(name)
 
 
 # "이름이 나비예요, 주나비", "성함이 강물이래요 신강물", "동생 하루랑 같이 갈게요, 윤하루": a word
@@ -1632,7 +1627,7 @@ def _role_named(text: str) -> Iterator[Candidate]:
     for m in _ROLE_NAMED_RE.finditer(text):
         name = m.group("name")
         if _name_ok(name):
-            yield "name", m.start("name"), m.end("name"), _mask_name(name)
+            yield "name", m.start("name"), m.end("name"), mask_name(name)
 
 
 def _given_then_full(text: str) -> Iterator[Candidate]:
@@ -1648,7 +1643,7 @@ def _given_then_full(text: str) -> Iterator[Candidate]:
                 if not m.start() <= g < m.end()]
         if not said or name in pii_name_model.common_word_set():
             continue
-        yield "name", m.start(), m.end(), _mask_name(name)
+        yield "name", m.start(), m.end(), mask_name(name)
         for g in said:
             yield "name", g, g + len(given), given[0] + "*"
 
@@ -1817,7 +1812,7 @@ def _name_echoes(text: str, kept: list[Candidate]) -> Iterator[Candidate]:
                 yield "name", m.start(), m.end(), f"{name[1]} *"
     for name in found:
         for start, end in _name_family(text, name):
-            yield "name", start, end, _mask_name(text[start:end])
+            yield "name", start, end, mask_name(text[start:end])
     # a name in Latin letters said again (성은 TRAN, Tran Doan): each word of three letters or
     # more, in any case, as a word of its own
     latin = {w.lower() for t, s, e, _ in kept if t == "name"

@@ -36,6 +36,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from dasan.text.pii_names import mask_name
+
 Candidate = tuple[str, int, int, str]
 Features = list[str]
 
@@ -392,12 +394,6 @@ def _score(features: Features, weights: dict[str, float], bias: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _mask(name: str) -> str:
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def scored_names(text: str) -> Iterator[Candidate]:
     """Names whose candidate scores at or above the stored threshold (the best-scoring length
     of each word)."""
@@ -469,7 +465,7 @@ def scored_names(text: str) -> Iterator[Candidate]:
             continue
         if foreign:
             start = _foreign_start(text, start, common, lexicon)
-        yield "name", start, end, _mask(text[start:end])
+        yield "name", start, end, mask_name(text[start:end])
 
 
 

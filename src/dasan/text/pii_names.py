@@ -434,7 +434,7 @@ def said_and_spelled(text: str) -> Iterator[Candidate]:
                 continue
             yield "name", m.start(), m.end(), f"{syllables[0]} * {syllables[-1]}"
             for w in said:
-                yield "name", w.start(), w.end(), joined[0] + "*" * (len(joined) - 2) + joined[-1]
+                yield "name", w.start(), w.end(), mask_name(joined)
     if re.search(r"[A-Z]", text):
         for m in _SPELLED_LETTERS_RE.finditer(text):
             if _SPELLING_CUE.search(text, max(0, m.start() - 30), m.start()):
@@ -849,7 +849,7 @@ def called_so(text: str) -> Iterator[Candidate]:
             ch in GIVEN_SYLLABLES for ch in name[1:])
         if not korean and not _SELF_BEFORE.search(text, max(0, m.start() - 25), m.start()):
             continue  # a foreign-looking word only when one is naming oneself (이그나이터라고)
-        yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 2) + name[-1]
+        yield "name", m.start("n"), m.end("n"), mask_name(name)
 
 
 # --- a transcript's speaker label: [채팅] 상담원 하지민: ..., 고객 김민수:, 하지민 상담사: ---
