@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import re
 import sys
 import threading
@@ -436,6 +437,13 @@ class EmbeddingCache:
         """Embed many passages batch by batch (on every core when the embedder can), keeping
         each batch as it comes, reporting the progress and saving a file-backed cache every
         :data:`CHECKPOINT_SECONDS`."""
+        # In a fixed shuffled order: the index asks for its long answer passages first, and
+        # their batches would make the first rate (and time left) several times too slow. A
+        # text's vector does not depend on its batch.
+        order = list(range(len(texts)))
+        random.Random(len(texts)).shuffle(order)
+        keys = [keys[i] for i in order]
+        texts = [texts[i] for i in order]
         size = embedder.batch_size
         batches = [texts[a : a + size] for a in range(0, len(texts), size)]
         progress = EncodeProgress(len(texts), self.progress)

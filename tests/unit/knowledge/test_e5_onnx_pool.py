@@ -134,7 +134,7 @@ def test_an_interrupted_bulk_keeps_what_it_embedded(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         cache.passages(texts)
     resumed = EmbeddingCache(_Counting(), tmp_path / "c.npz", progress=io.StringIO())
-    assert [resumed.has(t) for t in texts] == [True, True, True, True, False]
+    assert sum(resumed.has(t) for t in texts) == 4  # two batches of two were saved
     assert resumed.passages(texts)[:, 0].tolist() == [1, 2, 3, 4, 5]
     assert isinstance(resumed.embedder, _Counting) and resumed.embedder.calls == 1
 
