@@ -238,9 +238,20 @@ class OnnxE5Embedder(_BatchingEmbedder):
         if self.processes < 2 or len(batches) < 2:
             yield from super().passage_batches(batches)
             return
-        from dasan.knowledge.e5_onnx_pool import encode_in_pool
+        from dasan.knowledge.e5_onnx_pool import PoolError, encode_in_pool
 
-        yield from encode_in_pool(self._path, batches, min(self.processes, len(batches)))
+        done: set[int] = set()
+        try:
+            for j, vecs in encode_in_pool(self._path, batches,
+                                          min(self.processes, len(batches))):
+                done.add(j)
+                yield j, vecs
+        except PoolError as exc:
+            log.warning("encoding on %d processes failed, going on in this one: %s",
+                        self.processes, exc)
+            rest = [j for j in range(len(batches)) if j not in done]
+            for k, vecs in super().passage_batches([batches[j] for j in rest]):
+                yield rest[k], vecs
 
 
 _default_embedder: _BatchingEmbedder | None = None

@@ -5,6 +5,7 @@ and an interrupted cold run keeps what it embedded."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,19 @@ def test_a_failing_worker_is_an_error_with_its_stderr(tmp_path: Path) -> None:
     missing = tmp_path / "none.onnx"
     with pytest.raises(PoolError, match=r"(?s)an encoding worker failed.*none\.onnx"):
         list(encode_in_pool(missing, [["a"], ["b"]], 2))
+
+
+def test_a_pool_that_cannot_start_leaves_the_work_to_this_process(
+        onnx_file: Path, one_process: np.ndarray, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    emb = OnnxE5Embedder(onnx_file, workers=2, batch_size=2)
+    emb._path = tmp_path / "gone.onnx"  # the workers' file is missing; this process has its own
+    batches = [TEXTS[a : a + 2] for a in range(0, len(TEXTS), 2)]
+    with caplog.at_level(logging.WARNING, logger="dasan.knowledge.embeddings"):
+        got = dict(emb.passage_batches(batches))
+    assert "going on in this one" in caplog.text
+    assert sorted(got) == list(range(len(batches)))
+    assert np.concatenate([got[j] for j in sorted(got)]).tobytes() == one_process.tobytes()
 
 
 class _Counting(_BatchingEmbedder):
