@@ -27,7 +27,8 @@ N = 200
 # writer was given.
 LATER_SETS = ("search_holdout_c.jsonl", "crosslingual_holdout_c.jsonl",
               "crosslingual_tune_c.jsonl", "search_holdout_d.jsonl",
-              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl")
+              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl",
+              "crosslingual_holdout_j.jsonl")
 
 
 def used_ids(ignore: Collection[str] = ()) -> set[str]:

@@ -19,7 +19,8 @@ N = 150
 # Sets written after H's draw, left out of its exclusions.
 LATER_SETS = ("search_holdout_h.jsonl", "crosslingual_tune_e.jsonl", "search_holdout_i.jsonl",
               "crosslingual_holdout_f.jsonl",
-              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl")
+              "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl",
+              "crosslingual_holdout_j.jsonl")
 
 
 def sample() -> list[dict[str, str]]:
