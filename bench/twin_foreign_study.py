@@ -26,10 +26,17 @@ in that language -> its Korean title / title-and-answer vectors; no tune questio
 the query vector before the dense scores against the Korean passages; a new scorer in the
 fusion (its weight chosen on the other folds) and a reranker feature.
 
+``--part combo``: small feature sets over the top 5 (the fused score and rank with a few
+mapped and residual cosines); ``--part combo2``: which maps carry the re-ranker's gain;
+``--part leave-out``: the same re-ranker with maps learnt without the questioned entries' gists.
+
     uv run --frozen python -m bench.rerank_foreign_study --part dump
     uv run --frozen python -m bench.twin_foreign_study --part dump
     uv run --frozen python -m bench.twin_foreign_study --part residual
     uv run --frozen python -m bench.twin_foreign_study --part align
+    uv run --frozen python -m bench.twin_foreign_study --part combo
+    uv run --frozen python -m bench.twin_foreign_study --part combo2
+    uv run --frozen python -m bench.twin_foreign_study --part leave-out
 """
 
 from __future__ import annotations
@@ -609,19 +616,33 @@ def part_combo2() -> None:
     x = np.stack(list(cols.values()), 2)
     oof_model(d, with_context(np.concatenate([rf, x], 2), d.lang), k,
               "reranker features + all 18, trees", trees)
-    # the maps learnt without any questioned entry's gist: is the gain the alignment's, or
-    # the map remembering each tune entry's own gist -> answer pair?
+
+
+def part_leave_out() -> None:
+    """The maps learnt without any questioned entry's gist: is the re-ranker's gain the
+    alignment's, or the maps remembering each tune entry's own gist -> answer pair (which an
+    index build would learn for a hold-out entry as well)?"""
+    d = Data()
+    k = 5
     tune_docs = np.unique(np.concatenate(list(d.relall)))
     cols = all_mapped(d, k, leave_out=tune_docs)
     x = np.stack(list(cols.values()), 2)
+    top = d.cand[:, :k]
+    base = np.stack([np.take_along_axis(d.fused, top, 1),
+                     np.repeat(np.arange(k, dtype=float)[None, :], d.nq, 0)], 2)
     print(f"  maps learnt without the {len(tune_docs)} questioned entries' gists:")
+    oof_model(d, with_context(np.concatenate([base, x], 2), d.lang), k,
+              "fused+rank + all 18 (maps w/o tune entries), logistic", logistic)
+    rf = rerank_features(k)
+    assert rf is not None
     oof_model(d, with_context(np.concatenate([rf, x], 2), d.lang), k,
               "reranker features + all 18 (maps w/o tune entries), logistic", logistic)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("dump", "residual", "align", "combo", "combo2"), required=True)
+    ap.add_argument("--part", choices=("dump", "residual", "align", "combo", "combo2",
+                                       "leave-out"), required=True)
     args = ap.parse_args()
     if args.part == "dump":
         dump()
@@ -631,8 +652,10 @@ def main() -> None:
         part_align()
     elif args.part == "combo":
         part_combo()
-    else:
+    elif args.part == "combo2":
         part_combo2()
+    else:
+        part_leave_out()
 
 
 if __name__ == "__main__":
