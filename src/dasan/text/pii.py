@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from dasan.errors import Invalid
 from dasan.text import (
     pii_documents,
+    pii_kind,
     pii_name_model,
     pii_names,
     pii_read_out,
@@ -1863,6 +1864,35 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
+def _kind_replacement(kind: str, raw: str, digits: str) -> str:
+    if kind == "account" and all(ch.isdigit() or ch in _DASH or ch in " \t" for ch in raw):
+        return _mask_account(raw)
+    if kind == "health_insurance":
+        return "*" * (len(digits) - 3) + digits[-3:]
+    return pii_documents.read_out_replacement(kind, digits)
+
+
+def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate:
+    """A number of digits only whose shape more than one kind shares (10 to 16 digits: health
+    insurance, account, business, licence, card) takes the kind named nearest to it, when its
+    digits fit that kind (``pii_kind``): an account said after 보험증 번호 말고 is an account."""
+    kind, s, e, _ = cand
+    if kind not in pii_kind.DECIDED:
+        return cand
+    said = view[s:e]
+    if re.search(r"[^\d \t.\-]", said):
+        return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
+    digits = "".join(ch for ch in said if ch.isdigit())
+    near = pii_kind.nearest_kind(text, s, e)
+    if near not in pii_kind.DECIDED or not pii_kind.fits(near, digits):
+        # no word names a kind it can be: the grouping decides, unless it is an amount
+        amount = re.match(r"[ \t]*원", text[e:])
+        near = pii_kind.shape_kind(said) if near != kind and not amount else None
+    if near is None or near == kind:
+        return cand
+    return near, s, e, _kind_replacement(near, text[s:e], digits)
+
+
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -1877,6 +1907,7 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if view != text:
         for recogniser in VIEW_RECOGNISERS:
             candidates.extend(recogniser(view))
+    candidates = [_typed_by_cue(text, view, c) for c in candidates]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dasan.text import pii_kind
+
 Candidate = tuple[str, int, int, str]
 
 # A separator between digit groups: a dash/dot (spaces around allowed) or one space.
@@ -269,10 +271,10 @@ def business_no(text: str) -> Iterator[Candidate]:
 
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
-_HEALTH_CONTEXT = re.compile(
-    r"건강\s?보험|보험증|증\s?번호|의료보험|건보|피보험자|보험\s?자격|의료\s?급여|보험\s?카드")
-# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
+_HEALTH_CONTEXT = pii_kind.HEALTH_CUE
+# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number. Ten when
+# the word named nearest is the card's (건강보험증 번호 1102938475: some leave out a digit).
+_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){9,10})(?![\d\-])")
 
 
 # A long-term care recognition number (장기요양인정번호): L and ten digits.
@@ -284,6 +286,9 @@ def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _HEALTH_RE.finditer(text):
         if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
                 or _named_after(text, m.end(), _HEALTH_CONTEXT)):
+            continue
+        if len(_digits(m.group(0))) == 10 and pii_kind.nearest_kind(
+                text, m.start(), m.end()) != "health_insurance":
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
     for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():
@@ -305,7 +310,7 @@ _SAID_RUN_RE = re.compile(
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
     ("business_no", re.compile(r"사업자"), (10,)),
-    ("health_insurance", _HEALTH_CONTEXT, (11,)),
+    ("health_insurance", _HEALTH_CONTEXT, (10, 11)),
     ("driver_licence", _LICENCE_CONTEXT, (12,)),
     ("card", re.compile(r"카드"), (15, 16)),
     ("account", re.compile(r"계좌|통장|은행|입금|송금|이체|예금주|환불"), tuple(range(10, 15))),
@@ -342,10 +347,10 @@ def read_out_numbers(text: str) -> Iterator[Candidate]:
                     best = (c.end(), kind)
         if best is None or best[1] == "account" and digits.startswith("01"):
             continue
-        yield best[1], m.start(), end, _read_out_replacement(best[1], digits)
+        yield best[1], m.start(), end, read_out_replacement(best[1], digits)
 
 
-def _read_out_replacement(kind: str, d: str) -> str:
+def read_out_replacement(kind: str, d: str) -> str:
     """The same masked form as the written number of that kind."""
     if kind == "card":
         return f"{d[:4]}-****-****-{d[-4:]}" if len(d) == 16 else f"{d[:4]}-******-*{d[-4:]}"

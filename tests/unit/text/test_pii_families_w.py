@@ -1,0 +1,66 @@
+"""Issue 12, session 19: number families written from tune set W1's misses and from probes in
+other words - the kind a number takes from the word named nearest to it (``dasan.text.pii_kind``)
+and from its shape, numbers left unfound, and lines that are no person's."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text import pii_kind
+from dasan.text.pii import find
+
+
+def _types(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find(text)
+            if s.type not in ("name", "address")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number"),
+    [
+        # an account said after a health-insurance word: the bank word is nearer
+        ("보험증 번호 말고 입금받을 계좌요 농협 30211884471", "account", "30211884471"),
+        ("건보에서 돈 돌려준대서요 국민은행 82910-4471-29 로요", "account", "82910-4471-29"),
+        ("의료보험 환급 통장 번호 110 338 902 71 신한", "account", "110 338 902 71"),
+        # a health-insurance number said after a bank or card word
+        ("통장 정리하다가 생각났는데 건강보험증 번호가 4 1029 384 751 이었나", "health_insurance",
+         "4 1029 384 751"),
+        ("카드로 보험료 납부하려는데 보험증 번호가 3-9928174650 이에요", "health_insurance",
+         "3-9928174650"),
+        # the word after the number, when none is said before
+        ("81029384756 그거 보험증 번호 맞아요", "health_insurance", "81029384756"),
+        # a bank word after 이고 names the next thing, not this number
+        ("건강보험 카드 번호는 1-2039485761 이고 환급받을 통장은 없어요", "health_insurance",
+         "1-2039485761"),
+        ("사업자 번호가 305-81-44728 인데 통장은 법인 통장이에요", "business_no", "305-81-44728"),
+        # said short: 가입자 번호, 증번호; ten digits after the card's word
+        ("가입자 번호요? 5-8817263540 이에요", "health_insurance", "5-8817263540"),
+        ("건강보험증 번호 1102938475 요", "health_insurance", "1102938475"),
+        # no word at all: the grouping decides (3-2-5 is a business registration)
+        ("가게 등록번호가 617-22-40183 이에요", "business_no", "617-22-40183"),
+    ],
+)
+def test_a_number_takes_the_kind_named_nearest_to_it(text: str, kind: str, number: str) -> None:
+    assert (kind, number) in _types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 16 digits are no account, whatever is said near them
+        "통장 말고 카드로 할게요 5310-7728-1940-2285",
+        # a mobile's shape stays a phone after a bank word
+        "계좌 확인되면 010-4829-1173 으로 문자 주세요",
+    ],
+)
+def test_a_kind_the_digits_cannot_be_is_never_given(text: str) -> None:
+    assert not any(kind == "account" for kind, _ in _types(text))
+
+
+def test_words_about_other_cards_and_banks_do_not_name_a_kind() -> None:
+    # 대출증 번호 is a library card's; 우리 엄마 is no bank
+    assert pii_kind.nearest_kind("도서관 대출증 번호 20241100384", 11, 22) is None
+    text = "72019384756 우리 엄마 보험증 번호예요"
+    assert pii_kind.nearest_kind(text, 0, 11) == "health_insurance"
+    assert not any(kind == "health_insurance" for kind, _ in _types(
+        "도서관 대출증 번호 도서관 홈페이지에 나오는 거 20241100384"))
