@@ -389,6 +389,9 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS"
+                # a restaurant, a clinic or a branch (식당 예약 전화, 동네 약국 번호, 지점 번호);
+                # not 가게 or 회사, which writers label when it is the caller's own
+                r"|식당|음식점|약국|병원|의원|치과|지점|마트|학원"
                 # a public place (노인복지관 전화번호 ... 02-...)
                 r"|도서관|복지관|체육관|박물관|미술관|문화원|구민회관|경로당|어린이집|유치원"
                 # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
@@ -420,8 +423,9 @@ def _office_line(text: str, start: int, end: int) -> bool:
 def _phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE_RE.finditer(text):
         area = _ascii_digits(m.group("ap") or m.group("a"))
-        if not area.startswith("1") and _office_line(text, m.start(), m.end()):
-            continue
+        if not area.startswith("1") and (_office_line(text, m.start(), m.end())
+                                         or _reference_before(text, m.start(), 14)):
+            continue  # an office's line; a bill's customer number (고객번호 0618774021)
         yield "phone", m.start(), m.end(), phone_replacement(area, _ascii_digits(m.group("last")))
     for m in _PARTIAL_MOBILE_RE.finditer(text):
         yield "phone", m.start(), m.end(), m.group(0)[:3] + "-****-**"
@@ -1928,6 +1932,9 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
+        if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
+                "[가-힣]", text[s:e]) and _office_line(text, s, e):
+            continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
         kept.append(cand)
     if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
         for cand in pii_said_again.said_again(text, kept):

@@ -64,3 +64,33 @@ def test_words_about_other_cards_and_banks_do_not_name_a_kind() -> None:
     assert pii_kind.nearest_kind(text, 0, 11) == "health_insurance"
     assert not any(kind == "health_insurance" for kind, _ in _types(
         "도서관 대출증 번호 도서관 홈페이지에 나오는 거 20241100384"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an office's landline said aloud is no person's, as it is written
+        "거기 동사무소 번호가 공이 구사일 삼삼공팔이에요 직원이 받을 거예요",
+        # a restaurant's, a pharmacy's, a clinic's, a branch's line
+        "식당 예약 전화가 공삼일 구일공 삼삼팔사 였는데 없는 번호래요",
+        "동네 약국 번호 02-921-4470 이던데 문 닫았어요",
+        "병원 예약은 031-910-3384 로 하시면 됩니다",
+        "우체국 콜센터 말고 지점 번호 02-2231-4490 알려주세요",
+        # a bill's customer number with a landline's shape
+        "전기요금 고객번호 0618774021 이거 한전 건데",
+    ],
+)
+def test_lines_that_are_no_persons_are_not_masked(text: str) -> None:
+    assert not any(kind == "phone" for kind, _ in _types(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("제 집 전화 02-932-1847 이요", "02-932-1847"),
+        ("가게 번호는 02-332-1847 이에요 제가 운영하는 데요", "02-332-1847"),
+        ("병원 말고 제 번호로 주세요 010-4829-1173", "010-4829-1173"),
+    ],
+)
+def test_ones_own_line_near_a_shop_word_is_masked(text: str, phone: str) -> None:
+    assert ("phone", phone) in _types(text)
