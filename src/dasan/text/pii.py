@@ -704,13 +704,7 @@ def _mask_account(raw: str) -> str:
     return "".join(out)
 
 
-_REFERENCE_CONTEXT = re.compile(
-    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
-    # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)
-    r"|증서|증명서|인증서|확인서|상품권|쿠폰|티켓|좌석|운송|택배|등록증[ \t]?발급|일련|제품|모델"
-    r"|자산|재고|청구|결제|거래|배송|환불[ \t]?신청|처리)\s?번호"
-)
+_REFERENCE_CONTEXT = pii_kind.REFERENCE_CUE
 # A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
 _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
 
@@ -1667,6 +1661,42 @@ def _part_of_a_word(text: str, start: int, name: str) -> bool:
             or name[-1] in "했았었겠")
 
 
+def _kind_replacement(kind: str, raw: str, digits: str) -> str:
+    if kind == "account" and all(ch.isdigit() or ch in _DASH or ch in " \t" for ch in raw):
+        return _mask_account(raw)
+    if kind == "health_insurance":
+        return "*" * (len(digits) - 3) + digits[-3:]
+    return pii_documents.read_out_replacement(kind, digits)
+
+
+def _named_far(text: str) -> Iterator[Candidate]:
+    for kind, s, e, digits in pii_kind.named_far(text):
+        yield kind, s, e, _kind_replacement(kind, text[s:e], digits)
+
+
+def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate | None:
+    """A number of digits only whose shape more than one kind shares (10 to 16 digits: health
+    insurance, account, business, licence, card) takes the kind named nearest to it, when its
+    digits fit that kind (``pii_kind``): an account said after 보험증 번호 말고 is an account."""
+    kind, s, e, _ = cand
+    if kind not in pii_kind.DECIDED:
+        return cand
+    said = view[s:e]
+    if re.search(r"[^\d \t.\-]", said):
+        return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
+    digits = "".join(ch for ch in said if ch.isdigit())
+    near = pii_kind.nearest_kind(text, s, e)
+    if near == "reference":
+        return None  # 등기번호 6070-1482-2391 우체국: a reference's digits
+    if near not in pii_kind.DECIDED or not pii_kind.fits(near, digits):
+        # no word names a kind it can be: the grouping decides, unless it is an amount
+        amount = re.match(r"[ \t]*원", text[e:])
+        near = pii_kind.shape_kind(said) if near != kind and not amount else None
+    if near is None or near == kind:
+        return cand
+    return near, s, e, _kind_replacement(near, text[s:e], digits)
+
+
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
 GIVEN_SYLLABLES: frozenset[str] = _GIVEN_SYLLABLES
 NOT_NAMES: frozenset[str] = _NOT_NAMES
@@ -1688,7 +1718,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,
-    pii_name_model.scored_names,
+    pii_name_model.scored_names, _named_far,
 )
 
 
@@ -1868,35 +1898,6 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
-def _kind_replacement(kind: str, raw: str, digits: str) -> str:
-    if kind == "account" and all(ch.isdigit() or ch in _DASH or ch in " \t" for ch in raw):
-        return _mask_account(raw)
-    if kind == "health_insurance":
-        return "*" * (len(digits) - 3) + digits[-3:]
-    return pii_documents.read_out_replacement(kind, digits)
-
-
-def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate:
-    """A number of digits only whose shape more than one kind shares (10 to 16 digits: health
-    insurance, account, business, licence, card) takes the kind named nearest to it, when its
-    digits fit that kind (``pii_kind``): an account said after 보험증 번호 말고 is an account."""
-    kind, s, e, _ = cand
-    if kind not in pii_kind.DECIDED:
-        return cand
-    said = view[s:e]
-    if re.search(r"[^\d \t.\-]", said):
-        return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
-    digits = "".join(ch for ch in said if ch.isdigit())
-    near = pii_kind.nearest_kind(text, s, e)
-    if near not in pii_kind.DECIDED or not pii_kind.fits(near, digits):
-        # no word names a kind it can be: the grouping decides, unless it is an amount
-        amount = re.match(r"[ \t]*원", text[e:])
-        near = pii_kind.shape_kind(said) if near != kind and not amount else None
-    if near is None or near == kind:
-        return cand
-    return near, s, e, _kind_replacement(near, text[s:e], digits)
-
-
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -1911,7 +1912,7 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if view != text:
         for recogniser in VIEW_RECOGNISERS:
             candidates.extend(recogniser(view))
-    candidates = [_typed_by_cue(text, view, c) for c in candidates]
+    candidates = [c for c in (_typed_by_cue(text, view, c) for c in candidates) if c]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.

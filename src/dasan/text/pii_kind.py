@@ -15,13 +15,27 @@ names something else.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from dasan.text.pii_phone_digits import valid_phone_digits
+
+# A case, bill, order or certificate number's own name (접수번호, 고지서 번호, 등기번호): no
+# person's number follows it (``pii`` reads it before phones and accounts, too).
+REFERENCE_CUE = re.compile(
+    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
+    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
+    # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)
+    r"|증서|증명서|인증서|확인서|상품권|쿠폰|티켓|좌석|운송|택배|등록증[ \t]?발급|일련|제품|모델"
+    r"|자산|재고|청구|결제|거래|배송|환불[ \t]?신청|처리)\s?번호"
+)
+
 
 # Words that name a kind of number. Longer words first where one holds another: 보험 카드 is a
 # health-insurance card, 국민건강보험 no bank, 외국인 등록증 no business registration.
 _CUES: tuple[tuple[str, str], ...] = (
     ("health_insurance",
      r"국민[ \t]?건강[ \t]?보험(?:공단)?|건강[ \t]?보험|의료[ \t]?보험|보험[ \t]?증|보험[ \t]?카드"
-     r"|건보|피보험자|피부양자|의료[ \t]?급여|보험[ \t]?자격|가입자[ \t]?번호"
+     r"|건보[ \t]?카드|건보|피보험자|피부양자|의료[ \t]?급여|보험[ \t]?자격|가입자[ \t]?번호"
      # 증번호 said short, as a word of its own (not 대출증 번호, 학생증 번호)
      r"|(?<![가-힣])증[ \t]?번호"),
     ("foreigner_rrn", r"외국인[ \t]?(?:등록)?(?:증|번호)?"),
@@ -37,14 +51,14 @@ _CUES: tuple[tuple[str, str], ...] = (
      r"|(?:우리|하나|기업|국민|새마을|카카오|토스|SC)(?=[ \t]?(?:은행|뱅크|계좌|통장|\d))"),
     ("phone", r"전화|연락처|핸드폰|휴대폰|휴대[ \t]?전화|폰"),
 )
-_CUE_RE = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in _CUES))
+_CUE_RE = re.compile("|".join([f"(?P<reference>{REFERENCE_CUE.pattern})"]
+                              + [f"(?P<{kind}>{words})" for kind, words in _CUES]))
 HEALTH_CUE = re.compile(dict(_CUES)["health_insurance"])
 # The kinds decided here: numbers of digits only whose shapes overlap (10 to 16 digits).
 DECIDED = frozenset({"health_insurance", "account", "business_no", "driver_licence", "card"})
-# How far a word may stand from the number, and what ends the search: another line or turn, or
-# a word that takes the previous one back (계좌 말고 보험증 번호는 ...).
+# How far a word may stand from the number, and what ends the search: another line or turn.
 _WIDTH = 40
-_STOP = re.compile(r"\n|[ \t]/[ \t]|말고|아니고|아니라")
+_STOP = re.compile(r"\n|[ \t]/[ \t]")
 
 
 def fits(kind: str, digits: str) -> bool:
@@ -70,15 +84,15 @@ def fits(kind: str, digits: str) -> bool:
 _CLAUSE_END = re.compile(r"[.?!,]|(?:이고|이구|인데|는데|고요|했고|지만|그리고|그리구)(?![가-힣])")
 
 
-def nearest_kind(text: str, start: int, end: int) -> str | None:
+def nearest_kind(text: str, start: int, end: int, width: int = _WIDTH) -> str | None:
     """The kind of number named nearest to ``text[start:end]`` in its sentence or turn: the word
     before it, or the word after it when there is none before or a clause ends between the word
     before and the number and none between the number and the word after."""
-    lo = max(0, start - _WIDTH)
+    lo = max(0, start - width)
     stops = list(_STOP.finditer(text, lo, start))
     if stops:
         lo = stops[-1].end()
-    hi = min(len(text), end + _WIDTH)
+    hi = min(len(text), end + width)
     stop = _STOP.search(text, end, hi)
     if stop:
         hi = stop.start()
@@ -106,3 +120,26 @@ def shape_kind(said: str) -> str | None:
     if groups == [1, 10]:
         return "health_insurance"
     return None
+
+
+# A written number of ten to sixteen digits, in up to five groups (a space, a dash or a dot
+# between them), as a word of its own.
+_WRITTEN_RE = re.compile(r"(?<![\d\w\-.])\d{1,16}(?:(?:[ \t]?[-.][ \t]?|[ \t])\d{1,8}){0,4}"
+                         r"(?![\d\-]|\.\d)")
+_FAR_WIDTH = 90
+
+
+def named_far(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """Written numbers whose kind is named far before them in the same turn, with no other kind
+    of number named in between (건강보험증 번호는 같은 가족이면 앞에가 같고 뒤에 한 자리만
+    달라요 저희 건 3728190461; 건보 카드 번호 ... 다른 번호요? ... 제 번호는 62091847736):
+    (kind, start, end, digits)."""
+    if not _CUE_RE.search(text):
+        return
+    for m in _WRITTEN_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if not 10 <= len(digits) <= 16 or valid_phone_digits(digits):
+            continue  # a phone's digits are the phone recognisers' to read
+        kind = nearest_kind(text, m.start(), m.end(), _FAR_WIDTH)
+        if kind in DECIDED and fits(kind, digits):
+            yield kind, m.start(), m.end(), digits

@@ -94,3 +94,34 @@ def test_lines_that_are_no_persons_are_not_masked(text: str) -> None:
 )
 def test_ones_own_line_near_a_shop_word_is_masked(text: str, phone: str) -> None:
     assert ("phone", phone) in _types(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number"),
+    [
+        # the kind named a sentence before, nothing else named in between
+        ("건강보험증 번호는 식구끼리 앞부분이 같고 끝 한 자리만 다르다던데요 제 건 4829103756이에요",
+         "health_insurance", "4829103756"),
+        ("건보 카드 번호 72019384756 말고 다른 거요? 아 그건 아버지 거고 제 번호는 72019384757",
+         "health_insurance", "72019384757"),
+        ("사업자 번호요 그게 가게 간판 옆에 붙어 있어서 지금 보고 읽을게요 잠시만요 2148739102",
+         "business_no", "2148739102"),
+    ],
+)
+def test_a_number_whose_kind_was_named_far_before_it(text: str, kind: str, number: str) -> None:
+    assert (kind, number) in _types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reference's digits, whatever bank word follows
+        "등기번호 6070-1482-2391 우체국 등기 조회",
+        # another kind named in between: the number is that kind's, or nobody's
+        "건강보험증은 있는데요 접수번호가 2026113004871 이라고 문자 왔어요",
+        # a phone's digits are not read as a far-named account
+        "우체국 콜센터 말고 그 동네 지점 번호를 알고 싶은데 02-2231-4490 맞나요",
+    ],
+)
+def test_a_far_kind_does_not_reach_past_another_kinds_word(text: str) -> None:
+    assert not any(kind in ("account", "health_insurance") for kind, _ in _types(text))
