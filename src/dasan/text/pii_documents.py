@@ -46,7 +46,7 @@ def _keep_tail(raw: str, keep: int) -> str:
 
 # --- passport: M12345678 (letter + 8 digits) and the 2021 format M123A4567 -------------------
 
-_PASSPORT_CONTEXT = re.compile(r"여권|[Pp]assport|PASSPORT")
+_PASSPORT_CONTEXT = pii_kind.PASSPORT_CUE
 _PASSPORT_RE = re.compile(
     r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?-?[ \t]?(?P<a>\d{3,4})[ \t]?-?[ \t]?"
     r"(?P<mid>[A-Za-z])?[ \t]?-?[ \t]?(?P<b>\d{4,5})(?![A-Za-z\d])"
@@ -62,6 +62,8 @@ _PASSPORT_GAP = r"[ \t.,\-]{0,3}"
 _FOREIGN_PASSPORT_RE = re.compile(
     rf"(?<![A-Za-z\d])(?:[A-Za-z]{{1,2}}{_PASSPORT_GAP}\d(?:{_PASSPORT_GAP}\d){{5,8}}[A-Za-z]?"
     rf"|\d{{9}}|[A-Za-z](?:{_PASSPORT_GAP}\d){{3}}{_PASSPORT_GAP}[A-Za-z](?:{_PASSPORT_GAP}\d){{4}}"
+    # France and a few others: two digits, two letters, five digits (18FV40213)
+    r"|\d{2}[A-Za-z]{2}\d{5}"
     # the letter, then a word, then the digits (영문 M에 숫자 12345678, M 하고 12345678)
     r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9})"
     r"(?![A-Za-z\d])"
@@ -72,10 +74,10 @@ _REFERENCE_BEFORE = re.compile(
 
 
 def _passport_cued(text: str) -> bool:
-    return "여권" in text or "assport" in text or "ASSPORT" in text
+    return _PASSPORT_CONTEXT.search(text) is not None
 
 
-_PASSPORT_WORDS = ("여권", "passport", "Passport", "PASSPORT")
+_PASSPORT_WORDS = pii_kind.PASSPORT_WORDS
 
 
 def after_cues(text: str, cues: tuple[str, ...], width: int, longest: int = 40
@@ -121,10 +123,14 @@ def passport(text: str) -> Iterator[Candidate]:
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
     if not cued:
         return
-    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30):
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 90):
         for m in _FOREIGN_PASSPORT_RE.finditer(text, lo, hi):
-            if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
-                    text, max(0, m.start() - 12), m.start()):
+            # within 30 characters of the word, or further when no other kind of number is
+            # named in between (여권 번호 ... 케이 알 오 칠 ... 이렇게요 KR0751928)
+            near = pii_kind.nearest_kind(text, m.start(), m.end(), 90)
+            if not (_near(text, m.start(), _PASSPORT_CONTEXT, 30) or near == "passport") or (
+                    near == "reference" or _REFERENCE_BEFORE.search(
+                        text, max(0, m.start() - 12), m.start())):
                 continue
             compact = re.sub(r"[^A-Za-z0-9]", "", m.group(0))
             yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]

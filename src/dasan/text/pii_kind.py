@@ -30,6 +30,14 @@ REFERENCE_CUE = re.compile(
 )
 
 
+# A passport's word, also in the languages foreign residents write it in (旅券, 护照, hộ chiếu,
+# pasaporte, passeport, паспорт).
+PASSPORT_WORDS: tuple[str, ...] = (
+    "여권", "passport", "Passport", "PASSPORT", "旅券", "护照", "護照", "hộ chiếu", "Hộ chiếu",
+    "pasaporte", "Pasaporte", "passeport", "Passeport", "паспорт", "Паспорт", "Reisepass")
+PASSPORT_WORDS_RE = "|".join(map(re.escape, PASSPORT_WORDS))
+PASSPORT_CUE = re.compile(PASSPORT_WORDS_RE)
+
 # Words that name a kind of number. Longer words first where one holds another: 보험 카드 is a
 # health-insurance card, 국민건강보험 no bank, 외국인 등록증 no business registration.
 _CUES: tuple[tuple[str, str], ...] = (
@@ -42,7 +50,7 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("rrn", r"주민[ \t]?(?:등록)?[ \t]?(?:번호|증)?"),
     ("business_no", r"사업자(?:[ \t]?등록)?|법인[ \t]?번호"),
     ("driver_licence", r"운전[ \t]?면허|면허"),
-    ("passport", r"여권|[Pp]assport|PASSPORT"),
+    ("passport", PASSPORT_WORDS_RE),
     ("card", r"(?:신용|체크|직불)?[ \t]?카드|[Cc]ard"),
     ("account",
      r"계좌|통장|[가-힣]{1,4}은행|뱅크|입금|송금|이체|예금주|환급|환불|농협|신한|우체국|수협|신협"

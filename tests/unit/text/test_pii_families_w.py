@@ -125,3 +125,24 @@ def test_a_number_whose_kind_was_named_far_before_it(text: str, kind: str, numbe
 )
 def test_a_far_kind_does_not_reach_past_another_kinds_word(text: str) -> None:
     assert not any(kind in ("account", "health_insurance") for kind, _ in _types(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "passport"),
+    [
+        # a passport's word in the resident's own language
+        ("저는 일본에서 왔어요 旅券番号 TK2048673 입니다", "TK2048673"),
+        ("护照号码 EH4820193 이요", "EH4820193"),
+        # the French shape: two digits, two letters, five digits
+        ("[웹 문의] 여권번호 19KD30218 (프랑스)", "19KD30218"),
+        # written out after it was spelled, further than the word's usual reach
+        ("여권 번호 불러드렸죠 엠 에이 삼 칠 일 공 구 이 팔 이렇게요 적으면 MA3710928", "MA3710928"),
+    ],
+)
+def test_passports_in_other_words_and_shapes(text: str, passport: str) -> None:
+    assert ("passport", passport) in _types(text)
+
+
+def test_a_passport_word_does_not_reach_past_another_kind() -> None:
+    text = "여권은 다음 주에 찾아가고요 오늘은 택배 송장번호 AB12345678 조회만 부탁드려요"
+    assert not any(kind == "passport" for kind, _ in _types(text))
