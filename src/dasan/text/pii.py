@@ -1913,6 +1913,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         for recogniser in VIEW_RECOGNISERS:
             candidates.extend(recogniser(view))
     candidates = [c for c in (_typed_by_cue(text, view, c) for c in candidates) if c]
+    plates = [(s, e) for t, s, e, _ in candidates if t == "car_plate"]
+    if plates:
+        # a plate read aloud after a vehicle's word (차량 번호 영이구 호 오칠일이) is no phone,
+        # though its digits make one
+        candidates = [c for c in candidates if not (
+            c[0] == "phone" and any(s < c[2] and c[1] < e for s, e in plates)
+            and pii_kind.nearest_kind(text, c[1], c[2]) == "car_plate")]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.

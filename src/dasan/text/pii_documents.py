@@ -243,7 +243,7 @@ def driver_licence(text: str) -> Iterator[Candidate]:
 
 # --- business registration: 123-45-67890 with its check digit ---------------------------------
 
-_BUSINESS_CONTEXT = re.compile(r"사업자|법인|business", re.IGNORECASE)
+_BUSINESS_CONTEXT = re.compile(rf"{pii_kind.BUSINESS_WORDS}|법인|business", re.IGNORECASE)
 _BUSINESS_RE = re.compile(rf"(?<![\d\w\-])(\d{{3}}){_SEP}(\d{{2}}){_SEP}(\d{{5}})(?![\d\-])")
 _BUSINESS_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -315,7 +315,7 @@ _SAID_RUN_RE = re.compile(
     rf"|(?<=[ \t])(?:그[ \t]?)?(?:다음|마지막)(?:에|은|이|으로)?(?=[ \t][{_SAID}]))*"
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
-    ("business_no", re.compile(r"사업자"), (10,)),
+    ("business_no", re.compile(pii_kind.BUSINESS_WORDS), (10,)),
     ("health_insurance", _HEALTH_CONTEXT, (10, 11)),
     ("driver_licence", _LICENCE_CONTEXT, (12,)),
     ("card", re.compile(r"카드"), (15, 16)),

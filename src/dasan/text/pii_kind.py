@@ -38,6 +38,12 @@ PASSPORT_WORDS: tuple[str, ...] = (
 PASSPORT_WORDS_RE = "|".join(map(re.escape, PASSPORT_WORDS))
 PASSPORT_CUE = re.compile(PASSPORT_WORDS_RE)
 
+# A business registration's words: 사업자, 법인 번호, and the taxpayer's class a sole trader says
+# (간이과세자, 일반과세자).
+BUSINESS_WORDS = r"사업자(?:[ \t]?등록)?|법인[ \t]?번호|(?:간이|일반)[ \t]?과세자"
+# A vehicle's words: the number said near them is a plate's, not a phone's.
+VEHICLE_WORDS = r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이|이륜차|승용차|화물차"
+
 # Words that name a kind of number. Longer words first where one holds another: 보험 카드 is a
 # health-insurance card, 국민건강보험 no bank, 외국인 등록증 no business registration.
 _CUES: tuple[tuple[str, str], ...] = (
@@ -48,7 +54,7 @@ _CUES: tuple[tuple[str, str], ...] = (
      r"|(?<![가-힣])증[ \t]?번호"),
     ("foreigner_rrn", r"외국인[ \t]?(?:등록)?(?:증|번호)?"),
     ("rrn", r"주민[ \t]?(?:등록)?[ \t]?(?:번호|증)?"),
-    ("business_no", r"사업자(?:[ \t]?등록)?|법인[ \t]?번호"),
+    ("business_no", BUSINESS_WORDS),
     ("driver_licence", r"운전[ \t]?면허|면허"),
     ("passport", PASSPORT_WORDS_RE),
     ("card", r"(?:신용|체크|직불)?[ \t]?카드|[Cc]ard"),
@@ -58,6 +64,7 @@ _CUES: tuple[tuple[str, str], ...] = (
      # a bank whose name is also a word (우리 엄마, 하나 더) only before 은행, 계좌 or digits
      r"|(?:우리|하나|기업|국민|새마을|카카오|토스|SC)(?=[ \t]?(?:은행|뱅크|계좌|통장|\d))"),
     ("phone", r"전화|연락처|핸드폰|휴대폰|휴대[ \t]?전화|폰"),
+    ("car_plate", VEHICLE_WORDS),
 )
 _CUE_RE = re.compile("|".join([f"(?P<reference>{REFERENCE_CUE.pattern})"]
                               + [f"(?P<{kind}>{words})" for kind, words in _CUES]))

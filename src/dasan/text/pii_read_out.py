@@ -31,7 +31,7 @@ _LICENCE_REGIONS = re.compile(
     r"(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종)"
     r"[ \t]*$")
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("business_no", re.compile(r"사업자|법인[ \t]?번호")),
+    ("business_no", re.compile(pii_kind.BUSINESS_WORDS)),
     ("driver_licence", re.compile(r"면허[ \t]?(?:증|번호)|[Ll]icen[cs]e")),
 )
 _ANY_KIND = re.compile(

@@ -146,3 +146,14 @@ def test_passports_in_other_words_and_shapes(text: str, passport: str) -> None:
 def test_a_passport_word_does_not_reach_past_another_kind() -> None:
     text = "여권은 다음 주에 찾아가고요 오늘은 택배 송장번호 AB12345678 조회만 부탁드려요"
     assert not any(kind == "passport" for kind, _ in _types(text))
+
+
+def test_a_plate_read_aloud_after_a_vehicle_word_is_no_phone() -> None:
+    spans = _types("차량 번호 영이 팔 호 삼칠일사 아니 영이팔 호 삼칠일사")
+    assert "phone" not in [kind for kind, _ in spans]
+    assert ("car_plate", "영이 팔 호 삼칠일사") in spans
+
+
+def test_a_sole_traders_registration_after_its_tax_class() -> None:
+    text = "노점 신고하려고요 저 간이과세자고 등록번호 이일칠 영오 삼삼팔일구"
+    assert [kind for kind, _ in _types(text)] == ["business_no"]
