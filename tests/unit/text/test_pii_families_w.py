@@ -157,3 +157,16 @@ def test_a_plate_read_aloud_after_a_vehicle_word_is_no_phone() -> None:
 def test_a_sole_traders_registration_after_its_tax_class() -> None:
     text = "노점 신고하려고요 저 간이과세자고 등록번호 이일칠 영오 삼삼팔일구"
     assert [kind for kind, _ in _types(text)] == ["business_no"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a department in brackets before an SMS's contact line
+        "[SMS] 민원이 이관되었습니다 (주차관리과) 문의 02-2133-4410",
+        # a shop's line, said whose right after it
+        "사장님 전화 02-335-7180 이건 가게 번호고 제 폰은 따로 있어요",
+    ],
+)
+def test_a_departments_or_shops_line_named_around_it(text: str) -> None:
+    assert not any(kind == "phone" for kind, _ in _types(text))
