@@ -76,6 +76,10 @@ def test_words_about_other_cards_and_banks_do_not_name_a_kind() -> None:
         "동네 약국 번호 02-921-4470 이던데 문 닫았어요",
         "병원 예약은 031-910-3384 로 하시면 됩니다",
         "우체국 콜센터 말고 지점 번호 02-2231-4490 알려주세요",
+        # a school's, a garage's, a laundry's line
+        "학교 행정실 번호 02-971-4482 알려 주실 수 있나요",
+        "정비소 사장님이 02-933-1847 로 전화 달래요",
+        "세탁소 번호 031-912-4470 좀 찾아주세요",
         # a bill's customer number with a landline's shape
         "전기요금 고객번호 0618774021 이거 한전 건데",
     ],
