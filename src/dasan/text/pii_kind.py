@@ -149,8 +149,6 @@ def named_far(text: str) -> Iterator[tuple[str, int, int, str]]:
     of number named in between (건강보험증 번호는 같은 가족이면 앞에가 같고 뒤에 한 자리만
     달라요 저희 건 3728190461; 건보 카드 번호 ... 다른 번호요? ... 제 번호는 62091847736):
     (kind, start, end, digits)."""
-    if not _CUE_RE.search(text):
-        return
     for m in _WRITTEN_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if not 10 <= len(digits) <= 16 or valid_phone_digits(digits):
