@@ -865,10 +865,17 @@ _MAIL_SERVICE_FIRST_RE = re.compile(
     r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
 
+# ... or the ID, then the service and its mail after it (아이디 chulwoo77 네이버 메일로 보내주세요).
+_ID_THEN_SERVICE_MAIL_RE = re.compile(
+    r"(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})"
+    r"(?![A-Za-z0-9@＠.])[ \t]*(?:이고요|이고|고요|이요|요|,)?[ \t]*"
+    rf"{_MAIL_SERVICES}[ \t]?(?:메일|이메일|계정[ \t]?메일)")
+
 
 def _email(text: str) -> Iterator[Candidate]:
     if "메일" in text or "mail" in text or "아이디" in text:
-        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text)):
+        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text),
+                  *_ID_THEN_SERVICE_MAIL_RE.finditer(text)):
             local = m.group("local")
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"

@@ -174,3 +174,9 @@ def test_a_sole_traders_registration_after_its_tax_class() -> None:
 )
 def test_a_departments_or_shops_line_named_around_it(text: str) -> None:
     assert not any(kind == "phone" for kind, _ in _types(text))
+
+
+def test_an_id_then_its_mail_service_and_mail() -> None:
+    assert ("email", "dahye_05") in _types("아이디 dahye_05 카카오 메일로 보내주시면 돼요")
+    # a site's ID with no mail named stays
+    assert _types("홈페이지 아이디 dahye_05 로 로그인이 안 돼요") == []
