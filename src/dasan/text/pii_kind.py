@@ -31,10 +31,11 @@ REFERENCE_CUE = re.compile(
 
 
 # A passport's word, also in the languages foreign residents write it in (旅券, 护照, hộ chiếu,
-# pasaporte, passeport, паспорт).
+# pasaporte, passeport, паспорт) and its form's short name (PP No.).
 PASSPORT_WORDS: tuple[str, ...] = (
     "여권", "passport", "Passport", "PASSPORT", "旅券", "护照", "護照", "hộ chiếu", "Hộ chiếu",
-    "pasaporte", "Pasaporte", "passeport", "Passeport", "паспорт", "Паспорт", "Reisepass")
+    "pasaporte", "Pasaporte", "passeport", "Passeport", "паспорт", "Паспорт", "Reisepass",
+    "PP No", "PP no", "PP NO")
 PASSPORT_WORDS_RE = "|".join(map(re.escape, PASSPORT_WORDS))
 PASSPORT_CUE = re.compile(PASSPORT_WORDS_RE)
 

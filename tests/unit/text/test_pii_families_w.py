@@ -137,6 +137,7 @@ def test_a_far_kind_does_not_reach_past_another_kinds_word(text: str) -> None:
         # a passport's word in the resident's own language
         ("저는 일본에서 왔어요 旅券番号 TK2048673 입니다", "TK2048673"),
         ("护照号码 EH4820193 이요", "EH4820193"),
+        ("PP No. K7720193 (Thailand)", "K7720193"),
         # the French shape: two digits, two letters, five digits
         ("[웹 문의] 여권번호 19KD30218 (프랑스)", "19KD30218"),
         # written out after it was spelled, further than the word's usual reach
