@@ -80,6 +80,11 @@ def test_words_about_other_cards_and_banks_do_not_name_a_kind() -> None:
         "학교 행정실 번호 02-971-4482 알려 주실 수 있나요",
         "정비소 사장님이 02-933-1847 로 전화 달래요",
         "세탁소 번호 031-912-4470 좀 찾아주세요",
+        # a park's office, a pool's desk, a hotel's front, a call taxi
+        "공원 관리소 번호가 02-2181-4470 이에요",
+        "수영장 안내데스크 02-2290-7714 맞죠",
+        "호텔 프런트 02-317-4410 에 물어봤어요",
+        "콜택시 02-414-0077 불렀어요",
         # a bill's customer number with a landline's shape
         "전기요금 고객번호 0618774021 이거 한전 건데",
     ],
