@@ -537,7 +537,8 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   shape 18FV40213, the number written out after it was spelled. A plate read aloud after a
   vehicle's word is no phone. Look-alikes: an office's landline said aloud (동사무소 번호가 공이
   ...) is dropped as a written one is; restaurants', pharmacies', clinics', branches', schools',
-  garages' and shops' lines (식당, 약국, 병원, 지점, 행정실, 정비소, 세탁소, 부동산, 빵집 ...); a
+  garages', shops', hotels', parks' offices' and desks' lines (식당, 약국, 병원, 지점, 행정실,
+  정비소, 세탁소, 부동산, 빵집, 관리소, 매표소, 프런트, 주차장, 콜택시 ...); a
   department in brackets; a line said to be a shop's right after it; a bill's customer number
   (고객번호 0618774021). An e-mail told as ID, service, 메일. Tried and left out: a part of a
   card, plate or account said alone after the words that say which part (카드 뒷자리 4165, 차번호
@@ -552,8 +553,8 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   0.874 -> 0.904 (17 -> 6). Every earlier tune split unchanged. W1's numbers left: the parts
   said alone above, a 주민번호 back half said as its first digit then the rest, a business
   number said last part first, a licence with no word at all. Real text (``python -m
-  bench.pii_real_text``, 62,085 lines): phone spans 296 -> 294 (two offices' lines), every
-  other type unchanged. Cost: the new functions take about 1-2% of mask()'s profiled time (1.7%
+  bench.pii_real_text``, 62,085 lines): phone spans 296 -> 286 (offices', hotels', parks', car
+  parks' and tourist desks' lines), every other type unchanged. Cost: the new functions take about 1-2% of mask()'s profiled time (1.7%
   more function calls on the ``--speed`` corpora); CPU per message against main's masker
   (``/tmp`` copy of its ``src``), alternating processes, best of 3, four pairs at load 3-4:
   283 -> 311 us a citizen message, 4,701 -> 4,950 us an SMS body (+10% / +5%; single runs
