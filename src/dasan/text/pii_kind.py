@@ -75,6 +75,10 @@ DECIDED = frozenset({"health_insurance", "account", "business_no", "driver_licen
 # How far a word may stand from the number, and what ends the search: another line or turn.
 _WIDTH = 40
 _STOP = re.compile(r"\n|[ \t]/[ \t]")
+# What may stand in a turn before the number it answers with: a speaker's label, a yes, a filler.
+_TURN_OPENING = re.compile(
+    r"[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]?[:：][ \t]*)?"
+    r"(?:(?:네|예|아|음|어|그러니까|잠시만요)[ \t,.]*)*")
 
 
 def fits(kind: str, digits: str) -> bool:
@@ -119,6 +123,16 @@ def nearest_kind(text: str, start: int, end: int, width: int = _WIDTH) -> str | 
     if after and (before is None or _CLAUSE_END.search(text, before.end(), start)
                   and not _CLAUSE_END.search(text, end, after.start())):
         return after.lastgroup
+    if before is None and after is None and stops and _TURN_OPENING.fullmatch(
+            text, stops[-1].end(), start):
+        # the number opens its turn: the answer to the question before it (보험증 번호 불러
+        # 주시겠어요? / 네 3728190461 이요) - the last kind named in the turn before
+        turn_lo = max(0, stops[-1].start() - width)
+        earlier = list(_STOP.finditer(text, turn_lo, stops[-1].start()))
+        if earlier:
+            turn_lo = earlier[-1].end()
+        for m in _CUE_RE.finditer(text, turn_lo, stops[-1].start()):
+            before = m
     return before.lastgroup if before else None
 
 

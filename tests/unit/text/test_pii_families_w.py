@@ -186,3 +186,14 @@ def test_an_id_then_its_mail_service_and_mail() -> None:
     assert ("email", "dahye_05") in _types("아이디 dahye_05 카카오 메일로 보내주시면 돼요")
     # a site's ID with no mail named stays
     assert _types("홈페이지 아이디 dahye_05 로 로그인이 안 돼요") == []
+
+
+def test_a_number_that_answers_the_question_of_the_turn_before() -> None:
+    text = "상담원: 보험증 번호 불러 주시겠어요?\n고객: 네 3728190461 이요"
+    assert ("health_insurance", "3728190461") in _types(text)
+    # a number inside its turn, after other words, is not taken back to the question
+    other = "상담원: 보험증 번호요?\n고객: 그건 모르고 3728190461"
+    at = other.index("3728190461")
+    assert pii_kind.nearest_kind(other, at, at + 10) is None
+    assert pii_kind.nearest_kind(text, text.index("3728"), text.index("3728") + 10) == (
+        "health_insurance")
