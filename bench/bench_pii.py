@@ -532,7 +532,8 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   words reach a written number up to 90 characters before it when no other kind (or a
   reference's word: 등기번호, 고지서 번호, now one list ``pii_kind.REFERENCE_CUE``) is named in
   between (건강보험증 번호는 ... 저희 건 3728190461); a number whose nearest word is a
-  reference's is nobody's; a health card's ten digits after its word. Passports: the word in
+  reference's is nobody's; a health card's ten digits after its word; a number that opens its
+  turn answers the kind named in the turn before (보험증 번호 불러 주시겠어요? / 네 ...). Passports: the word in
   the residents' languages (旅券, 护照, hộ chiếu, pasaporte, passeport, паспорт, PP No.), the
   shape 18FV40213, the number written out after it was spelled. A plate read aloud after a
   vehicle's word is no phone. Look-alikes: an office's landline said aloud (동사무소 번호가 공이
