@@ -70,9 +70,12 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # set T, written blind by an eighth helper (session 17): T1 looked at, T2 kept back
             "T1": "tune-t1", "T2": "tune-t2",
             # set U, written blind by a ninth helper (session 18): U1 looked at, U2 kept back
-            "U1": "tune-u1", "U2": "tune-u2"}
+            "U1": "tune-u1", "U2": "tune-u2",
+            # set W, written blind by a tenth helper (session 19): W1 looked at, W2 kept back
+            "W1": "tune-w1", "W2": "tune-w2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
-KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2"})
+KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2",
+                       "tune-w2"})
 # Never printed with --loho-errors: the kept-back parts, and K2 (it trains now, but its misses
 # were never shown).
 NEVER_PRINTED = KEPT_BACK | {"tune-k2"}
@@ -81,9 +84,10 @@ LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O, Q, S, T or U by its bench_pii split
-    name."""
-    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u")):
+    """A labelled set by file name, or a part of set K, M, O, Q, S, T, U or W by its bench_pii
+    split name."""
+    if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u",
+                        "tune-w")):
         from bench.bench_pii import split_items
 
         return split_items(name)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from dasan.errors import Invalid
 from dasan.text import (
     pii_documents,
+    pii_kind,
     pii_name_model,
     pii_names,
     pii_read_out,
@@ -388,17 +389,25 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS"
+                # a restaurant, a clinic or a branch (식당 예약 전화, 동네 약국 번호, 지점 번호);
+                # not 가게 or 회사, which writers label when it is the caller's own
+                r"|식당|음식점|약국|병원|의원|치과|지점|마트|학원|학교|행정실|교무실|정비소|세탁소"
+                r"|부동산|중개소|미용실|편의점|철물점|꽃집|빵집|안경점|대리점|영업소|서점"
+                r"|관리소|매표소|안내소|안내[ \t]?데스크|프런트|프론트|헬스장|수영장|주차장"
+                r"|교회|성당|호텔|모텔|콜택시"
                 # a public place (노인복지관 전화번호 ... 02-...)
                 r"|도서관|복지관|체육관|박물관|미술관|문화원|구민회관|경로당|어린이집|유치원"
                 # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
-                r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:(☎\xa0]|$)")
+                r"|[가-힣]{2,}(?<![결효])(?:과|팀)(?=[ \t:()☎\xa0]|$)")
 _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
 _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
                        r"|휴대|핸드폰|폰|가게|매장|사무실")
 _OFFICE_AFTER = re.compile(
     rf"[ \t]*(?:번)?(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD}"
     # 02-6360-4000 번이 도서관 대표 맞죠: a public place's main line
-    r"|[가-힣]{0,8}(?:도서관|복지관|체육관|박물관|미술관|문화원|구민회관)[ \t]?(?:대표|번호|전화))")
+    r"|[가-힣]{0,8}(?:도서관|복지관|체육관|박물관|미술관|문화원|구민회관)[ \t]?(?:대표|번호|전화)"
+    # 02-335-7180 이건 가게 번호고 (제 폰은 ...): a shop's line said whose after it
+    r"|(?:이건|이거는|그건|그거는|이게|그게)[ \t]?(?:가게|매장|식당)[ \t]?(?:번호|전화))")
 
 
 # ... unless the line is said to be one's own right after it (그게 저희 집 팩스예요).
@@ -419,8 +428,9 @@ def _office_line(text: str, start: int, end: int) -> bool:
 def _phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE_RE.finditer(text):
         area = _ascii_digits(m.group("ap") or m.group("a"))
-        if not area.startswith("1") and _office_line(text, m.start(), m.end()):
-            continue
+        if not area.startswith("1") and (_office_line(text, m.start(), m.end())
+                                         or _reference_before(text, m.start(), 14)):
+            continue  # an office's line; a bill's customer number (고객번호 0618774021)
         yield "phone", m.start(), m.end(), phone_replacement(area, _ascii_digits(m.group("last")))
     for m in _PARTIAL_MOBILE_RE.finditer(text):
         yield "phone", m.start(), m.end(), m.group(0)[:3] + "-****-**"
@@ -699,13 +709,7 @@ def _mask_account(raw: str) -> str:
     return "".join(out)
 
 
-_REFERENCE_CONTEXT = re.compile(
-    r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
-    r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
-    # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)
-    r"|증서|증명서|인증서|확인서|상품권|쿠폰|티켓|좌석|운송|택배|등록증[ \t]?발급|일련|제품|모델"
-    r"|자산|재고|청구|결제|거래|배송|환불[ \t]?신청|처리)\s?번호"
-)
+_REFERENCE_CONTEXT = pii_kind.REFERENCE_CUE
 # A word of one's own number after the reference word (접수번호 말고 제 전화번호는 ...).
 _OWN_NUMBER_WORD = re.compile(r"전화|연락처|핸드폰|휴대폰|폰|계좌|통장|은행|카드")
 
@@ -863,10 +867,17 @@ _MAIL_SERVICE_FIRST_RE = re.compile(
     r"[ \t]*(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])")
 
+# ... or the ID, then the service and its mail after it (아이디 chulwoo77 네이버 메일로 보내주세요).
+_ID_THEN_SERVICE_MAIL_RE = re.compile(
+    r"(?:아이디|ID|id)(?:는|은|가|:)?[ \t]*(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})"
+    r"(?![A-Za-z0-9@＠.])[ \t]*(?:이고요|이고|고요|이요|요|,)?[ \t]*"
+    rf"{_MAIL_SERVICES}[ \t]?(?:메일|이메일|계정[ \t]?메일)")
+
 
 def _email(text: str) -> Iterator[Candidate]:
     if "메일" in text or "mail" in text or "아이디" in text:
-        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text)):
+        for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text),
+                  *_ID_THEN_SERVICE_MAIL_RE.finditer(text)):
             local = m.group("local")
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
@@ -1662,6 +1673,42 @@ def _part_of_a_word(text: str, start: int, name: str) -> bool:
             or name[-1] in "했았었겠")
 
 
+def _kind_replacement(kind: str, raw: str, digits: str) -> str:
+    if kind == "account" and all(ch.isdigit() or ch in _DASH or ch in " \t" for ch in raw):
+        return _mask_account(raw)
+    if kind == "health_insurance":
+        return "*" * (len(digits) - 3) + digits[-3:]
+    return pii_documents.read_out_replacement(kind, digits)
+
+
+def _named_far(text: str) -> Iterator[Candidate]:
+    for kind, s, e, digits in pii_kind.named_far(text):
+        yield kind, s, e, _kind_replacement(kind, text[s:e], digits)
+
+
+def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate | None:
+    """A number of digits only whose shape more than one kind shares (10 to 16 digits: health
+    insurance, account, business, licence, card) takes the kind named nearest to it, when its
+    digits fit that kind (``pii_kind``): an account said after 보험증 번호 말고 is an account."""
+    kind, s, e, _ = cand
+    if kind not in pii_kind.DECIDED:
+        return cand
+    said = view[s:e]
+    if re.search(r"[^\d \t.\-]", said):
+        return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
+    digits = "".join(ch for ch in said if ch.isdigit())
+    near = pii_kind.nearest_kind(text, s, e)
+    if near == "reference":
+        return None  # 등기번호 6070-1482-2391 우체국: a reference's digits
+    if near not in pii_kind.DECIDED or not pii_kind.fits(near, digits):
+        # no word names a kind it can be: the grouping decides, unless it is an amount
+        amount = re.match(r"[ \t]*원", text[e:])
+        near = pii_kind.shape_kind(said) if near != kind and not amount else None
+    if near is None or near == kind:
+        return cand
+    return near, s, e, _kind_replacement(near, text[s:e], digits)
+
+
 SURNAME_SET: frozenset[str] = frozenset(_SURNAMES.split("|"))
 GIVEN_SYLLABLES: frozenset[str] = _GIVEN_SYLLABLES
 NOT_NAMES: frozenset[str] = _NOT_NAMES
@@ -1683,7 +1730,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,
-    pii_name_model.scored_names,
+    pii_name_model.scored_names, _named_far,
 )
 
 
@@ -1877,6 +1924,14 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if view != text:
         for recogniser in VIEW_RECOGNISERS:
             candidates.extend(recogniser(view))
+    candidates = [c for c in (_typed_by_cue(text, view, c) for c in candidates) if c]
+    plates = [(s, e) for t, s, e, _ in candidates if t == "car_plate"]
+    if plates:
+        # a plate read aloud after a vehicle's word (차량 번호 영이구 호 오칠일이) is no phone,
+        # though its digits make one
+        candidates = [c for c in candidates if not (
+            c[0] == "phone" and any(s < c[2] and c[1] < e for s, e in plates)
+            and pii_kind.nearest_kind(text, c[1], c[2]) == "car_plate")]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.
@@ -1897,6 +1952,9 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
+        if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
+                "[가-힣]", text[s:e]) and _office_line(text, s, e):
+            continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
         kept.append(cand)
     if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
         for cand in pii_said_again.said_again(text, kept):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dasan.text import pii_kind
+
 Candidate = tuple[str, int, int, str]
 
 # A separator between digit groups: a dash/dot (spaces around allowed) or one space.
@@ -44,7 +46,7 @@ def _keep_tail(raw: str, keep: int) -> str:
 
 # --- passport: M12345678 (letter + 8 digits) and the 2021 format M123A4567 -------------------
 
-_PASSPORT_CONTEXT = re.compile(r"여권|[Pp]assport|PASSPORT")
+_PASSPORT_CONTEXT = pii_kind.PASSPORT_CUE
 _PASSPORT_RE = re.compile(
     r"(?<![A-Za-z\d])(?P<kind>[A-Za-z])[ \t]?-?[ \t]?(?P<a>\d{3,4})[ \t]?-?[ \t]?"
     r"(?P<mid>[A-Za-z])?[ \t]?-?[ \t]?(?P<b>\d{4,5})(?![A-Za-z\d])"
@@ -60,6 +62,8 @@ _PASSPORT_GAP = r"[ \t.,\-]{0,3}"
 _FOREIGN_PASSPORT_RE = re.compile(
     rf"(?<![A-Za-z\d])(?:[A-Za-z]{{1,2}}{_PASSPORT_GAP}\d(?:{_PASSPORT_GAP}\d){{5,8}}[A-Za-z]?"
     rf"|\d{{9}}|[A-Za-z](?:{_PASSPORT_GAP}\d){{3}}{_PASSPORT_GAP}[A-Za-z](?:{_PASSPORT_GAP}\d){{4}}"
+    # France and a few others: two digits, two letters, five digits (18FV40213)
+    r"|\d{2}[A-Za-z]{2}\d{5}"
     # the letter, then a word, then the digits (영문 M에 숫자 12345678, M 하고 12345678)
     r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9})"
     r"(?![A-Za-z\d])"
@@ -70,10 +74,10 @@ _REFERENCE_BEFORE = re.compile(
 
 
 def _passport_cued(text: str) -> bool:
-    return "여권" in text or "assport" in text or "ASSPORT" in text
+    return _PASSPORT_CONTEXT.search(text) is not None
 
 
-_PASSPORT_WORDS = ("여권", "passport", "Passport", "PASSPORT")
+_PASSPORT_WORDS = pii_kind.PASSPORT_WORDS
 
 
 def after_cues(text: str, cues: tuple[str, ...], width: int, longest: int = 40
@@ -119,10 +123,14 @@ def passport(text: str) -> Iterator[Candidate]:
         yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
     if not cued:
         return
-    for lo, hi in after_cues(text, _PASSPORT_WORDS, 30):
+    for lo, hi in after_cues(text, _PASSPORT_WORDS, 90):
         for m in _FOREIGN_PASSPORT_RE.finditer(text, lo, hi):
-            if not _near(text, m.start(), _PASSPORT_CONTEXT, 30) or _REFERENCE_BEFORE.search(
-                    text, max(0, m.start() - 12), m.start()):
+            # within 30 characters of the word, or further when no other kind of number is
+            # named in between (여권 번호 ... 케이 알 오 칠 ... 이렇게요 KR0751928)
+            near = pii_kind.nearest_kind(text, m.start(), m.end(), 90)
+            if not (_near(text, m.start(), _PASSPORT_CONTEXT, 30) or near == "passport") or (
+                    near == "reference" or _REFERENCE_BEFORE.search(
+                        text, max(0, m.start() - 12), m.start())):
                 continue
             compact = re.sub(r"[^A-Za-z0-9]", "", m.group(0))
             yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
@@ -235,7 +243,7 @@ def driver_licence(text: str) -> Iterator[Candidate]:
 
 # --- business registration: 123-45-67890 with its check digit ---------------------------------
 
-_BUSINESS_CONTEXT = re.compile(r"사업자|법인|business", re.IGNORECASE)
+_BUSINESS_CONTEXT = re.compile(rf"{pii_kind.BUSINESS_WORDS}|법인|business", re.IGNORECASE)
 _BUSINESS_RE = re.compile(rf"(?<![\d\w\-])(\d{{3}}){_SEP}(\d{{2}}){_SEP}(\d{{5}})(?![\d\-])")
 _BUSINESS_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -269,10 +277,10 @@ def business_no(text: str) -> Iterator[Candidate]:
 
 # --- national health insurance card: 11 digits (1-2345678901), only with context --------------
 
-_HEALTH_CONTEXT = re.compile(
-    r"건강\s?보험|보험증|증\s?번호|의료보험|건보|피보험자|보험\s?자격|의료\s?급여|보험\s?카드")
-# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number.
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){10})(?![\d\-])")
+_HEALTH_CONTEXT = pii_kind.HEALTH_CUE
+# 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number. Ten when
+# the word named nearest is the card's (건강보험증 번호 1102938475: some leave out a digit).
+_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){9,10})(?![\d\-])")
 
 
 # A long-term care recognition number (장기요양인정번호): L and ten digits.
@@ -284,6 +292,9 @@ def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _HEALTH_RE.finditer(text):
         if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
                 or _named_after(text, m.end(), _HEALTH_CONTEXT)):
+            continue
+        if len(_digits(m.group(0))) == 10 and pii_kind.nearest_kind(
+                text, m.start(), m.end()) != "health_insurance":
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
     for m in _CARE_RE.finditer(text) if "요양" in text or "인정" in text else ():
@@ -304,8 +315,8 @@ _SAID_RUN_RE = re.compile(
     rf"|(?<=[ \t])(?:그[ \t]?)?(?:다음|마지막)(?:에|은|이|으로)?(?=[ \t][{_SAID}]))*"
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
-    ("business_no", re.compile(r"사업자"), (10,)),
-    ("health_insurance", _HEALTH_CONTEXT, (11,)),
+    ("business_no", re.compile(pii_kind.BUSINESS_WORDS), (10,)),
+    ("health_insurance", _HEALTH_CONTEXT, (10, 11)),
     ("driver_licence", _LICENCE_CONTEXT, (12,)),
     ("card", re.compile(r"카드"), (15, 16)),
     ("account", re.compile(r"계좌|통장|은행|입금|송금|이체|예금주|환불"), tuple(range(10, 15))),
@@ -342,10 +353,10 @@ def read_out_numbers(text: str) -> Iterator[Candidate]:
                     best = (c.end(), kind)
         if best is None or best[1] == "account" and digits.startswith("01"):
             continue
-        yield best[1], m.start(), end, _read_out_replacement(best[1], digits)
+        yield best[1], m.start(), end, read_out_replacement(best[1], digits)
 
 
-def _read_out_replacement(kind: str, d: str) -> str:
+def read_out_replacement(kind: str, d: str) -> str:
     """The same masked form as the written number of that kind."""
     if kind == "card":
         return f"{d[:4]}-****-****-{d[-4:]}" if len(d) == 16 else f"{d[:4]}-******-*{d[-4:]}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dasan.text import pii_rrn
+from dasan.text import pii_kind, pii_rrn
 
 Candidate = tuple[str, int, int, str]
 
@@ -31,7 +31,7 @@ _LICENCE_REGIONS = re.compile(
     r"(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종)"
     r"[ \t]*$")
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("business_no", re.compile(r"사업자|법인[ \t]?번호")),
+    ("business_no", re.compile(pii_kind.BUSINESS_WORDS)),
     ("driver_licence", re.compile(r"면허[ \t]?(?:증|번호)|[Ll]icen[cs]e")),
 )
 _ANY_KIND = re.compile(
@@ -151,7 +151,7 @@ _DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3"
 _PASSPORT_DIGITS = re.compile(
     rf"[{_SAID}](?:[{_SAID}]|[ \t,.\-]+(?=[{_SAID}])"
     rf"|[ \t]*(?:다시|에|하고|의)[ \t]*(?=[{_SAID}]))*")
-_PASSPORT_CUE = re.compile(r"여권|[Pp]assport|PASSPORT")
+_PASSPORT_CUE = pii_kind.PASSPORT_CUE
 _MID_LETTER = re.compile(rf"[ \t,.\-]{{0,3}}({_LETTER})[ \t,.\-]{{0,3}}")
 
 
@@ -166,8 +166,9 @@ def passports(text: str) -> Iterator[Candidate]:
         for lo, hi in ((cue.end(), min(len(text), cue.end() + _WINDOW)),
                        (max(0, cue.start() - 45), cue.start())):
             for head in _PASSPORT_HEAD.finditer(text, lo, hi):
-                if lo == cue.end() and _REFERENCE.search(text, lo, head.start()):
-                    break  # 여권 발급 접수번호 M20241205: a case number
+                if lo == cue.end() and (_REFERENCE.search(text, lo, head.start())
+                                        or pii_kind.REFERENCE_CUE.search(text, lo, head.start())):
+                    break  # 여권 발급 접수번호 M20241205, 택배 송장번호 AB...: a case number
                 found = _passport_at(text, head, hi)
                 if found and (lo == cue.end() or cue.start() - found[2] <= 14):
                     yield found

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from dasan.config import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the scorer is the benchmark's (bench)
@@ -44,15 +46,15 @@ def test_a_given_name_said_alone_after_the_full_name_is_an_echo_not_a_false_mask
     assert scores["names"]["false_masks"] == 1
 
 
-def test_set_u_is_split_and_its_kept_back_part_refuses_errors() -> None:
-    import pytest
+@pytest.mark.parametrize("name", ["u", "w"])
+def test_sets_u_and_w_are_split_and_their_kept_back_parts_refuse_errors(name: str) -> None:
     from bench import bench_pii, train_pii_names
 
-    kept, looked = bench_pii.K_PARTS["tune-u2"], bench_pii.K_PARTS["tune-u1"]
+    kept, looked = bench_pii.K_PARTS[f"tune-{name}2"], bench_pii.K_PARTS[f"tune-{name}1"]
     # every third item from the third is kept back; the rest is looked at
     assert [i for i in range(9) if kept(i)] == [2, 5, 8]
     assert [i for i in range(9) if looked(i)] == [0, 1, 3, 4, 6, 7]
-    assert "tune-u2" in train_pii_names.KEPT_BACK
-    for split in ("tune-u", "tune-u2"):  # refused before any item is read
+    assert f"tune-{name}2" in train_pii_names.KEPT_BACK
+    for split in (f"tune-{name}", f"tune-{name}2"):  # refused before any item is read
         with pytest.raises(SystemExit, match="refused"):
             bench_pii.run(split, show_errors=True)
