@@ -59,5 +59,13 @@ def test_public_answer_page_and_written_desk(client: Any, db: Session, kb: dict[
     assert desk.status_code == 200 and "문자·게시판 상담" in desk.text
     _clean(desk.text)
     assert "/static/channels/written.js" in desk.text
+    # The department's view offers only what a department may do: it answers and closes
+    # without claiming (claiming is the agents'), has no agents' canned answers, and its
+    # knowledge-base search answers it (all three were refused with 403 on the demo).
+    assert 'id="claim"' not in desk.text and 'id="w-canned"' not in desk.text
+    assert 'id="w-search"' in desk.text
+    found = client.get("/api/chat/assist", params={"q": "기후동행카드 구매"})
+    assert found.status_code == 200 and found.json()[0]["title"] == "기후동행카드 구매 방법"
     login("citizen")
+    assert client.get("/api/chat/assist", params={"q": "기후동행카드"}).status_code == 403
     assert client.get("/written").status_code == 403

@@ -1,4 +1,5 @@
-// The written desk: open a thread, claim, answer (original and translation side by side), close.
+// The owning department's written desk (agents answer on /agent): open a thread, answer
+// (original and translation side by side), close.
 (function () {
   "use strict";
   var root = document.getElementById("written");
@@ -49,7 +50,7 @@
     });
     panel.hidden = false;
   }
-  // The assistant panel: the same recommender, KB search and canned answers as the chat desk.
+  // The assistant panel: the same recommender and KB search as the chat desk.
   var assist = document.getElementById("thread-assist");
   var A = assist ? assist.dataset : {};
   var replyBox = document.getElementById("reply");
@@ -75,17 +76,6 @@
     });
   }
   if (assist) {
-    getJson("/api/chat/canned").then(function (items) {
-      var sel = document.getElementById("w-canned");
-      items.forEach(function (c) {
-        var o = el("option", "", c.label);
-        o.value = c.text;
-        sel.appendChild(o);
-      });
-      sel.addEventListener("change", function () {
-        if (sel.value) { replyBox.value = (replyBox.value ? replyBox.value + "\n" : "") + sel.value; sel.value = ""; }
-      });
-    }).catch(function () {});
     document.getElementById("w-search").addEventListener("submit", function (ev) {
       ev.preventDefault();
       var q = document.getElementById("w-q").value.trim();
@@ -102,11 +92,6 @@
   }
   document.querySelectorAll(".open-thread").forEach(function (b) {
     b.addEventListener("click", function () { open(b.dataset.thread); });
-  });
-  document.getElementById("claim").addEventListener("click", function () {
-    if (!current) return;
-    api("POST", "/threads/" + current + "/claim").then(function () { return open(current); })
-      .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
   });
   document.getElementById("close").addEventListener("click", function () {
     if (!current) return;
