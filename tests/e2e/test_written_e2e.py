@@ -121,3 +121,51 @@ def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> 
     assert "야간 공사" in citizen.inner_text("ol.thread")
     ctx.close()
     page.context.close()
+
+
+def test_department_answers_a_handed_question_on_its_written_desk(live_server: Any,
+                                                                  browser: Any) -> None:
+    """The owning department's /written view (a kb_editor; agents answer on /agent): the
+    handed question opens, the assistant panel's search finds KB answers, the answer is
+    confirmed as sent, closing names the outcome in Korean, and no request is refused."""
+    from sqlalchemy import select
+
+    from dasan.channels import desk
+    from dasan.db.models import Agency, User
+    from dasan.db.session import session_scope
+
+    base = live_server.base_url
+    r = httpx.post(f"{base}/qna", data={"title": "버스 노선 문의",
+                                        "body": "472번 버스 노선이 바뀌었나요?"}, timeout=60)
+    assert r.status_code in (200, 303), r.text
+    with session_scope(live_server.db_url) as s:
+        supervisor = s.scalar(select(User).where(User.username == "supervisor"))
+        transport = s.scalar(select(Agency.id).where(Agency.code == "city-transport"))
+        [waiting] = [t for t in desk.queue(s, supervisor) if t.subject == "버스 노선 문의"]
+        desk.hand_to_department(s, supervisor, waiting.id, transport)
+        s.commit()
+    page = browser.new_context(locale="ko-KR").new_page()  # the CSP enforced
+    page.set_default_timeout(TIMEOUT)
+    refused: list[str] = []
+    page.on("response", lambda res: refused.append(f"{res.status} {res.url}")
+            if res.status >= 400 else None)
+    page.goto(f"{base}/login?next=/written")
+    page.fill("input[name=username]", "kbeditor")
+    page.fill("input[name=password]", "dasan1234!")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/written")
+    page.click(f"button.open-thread[data-thread='{waiting.id}']")
+    page.wait_for_selector("#thread-log li")
+    page.wait_for_selector("#w-recs li")  # the thread's own recommendations first
+    page.fill("#w-q", "기후동행카드 구매")
+    page.click("#w-search button[type=submit]")
+    # the search's answers replace the thread's (whose first is not about the card)
+    page.locator("#w-recs li.rec").first.locator("strong", has_text="기후동행카드").wait_for()
+    page.fill("#reply", "472번 노선은 3월부터 변경되었습니다.")
+    page.click("#reply-form button[type=submit]")
+    page.locator("#reply-status", has_text="전송됨").wait_for()
+    page.click("#close")
+    page.locator("#reply-status", has_text="종료되었습니다 (응대 완료)").wait_for()
+    assert "answered" not in page.inner_text("#reply-status")
+    assert not refused, refused
+    page.context.close()

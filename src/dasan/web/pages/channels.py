@@ -15,11 +15,12 @@ from dasan import access
 from dasan.channels import desk
 from dasan.channels.board import service as board
 from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
+from dasan.consultations import outcomes
 from dasan.db.models import KbEntry, User
 from dasan.errors import DomainError
 from dasan.web.deps import current_user, get_db, require_page_roles
 from dasan.web.live import publish_all
-from dasan.web.templating import templates
+from dasan.web.templating import request_language, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -96,4 +97,6 @@ def written_desk(request: Request, db: Session = Depends(get_db),
                                 status_code=303)
     items = desk.queue(db, user)  # the owning department's own view (no agent desktop)
     return templates.TemplateResponse(request, "channels/written.html", {
-        "user": user, "items": items, "channel_labels": CHANNEL_LABELS})
+        "user": user, "items": items, "channel_labels": CHANNEL_LABELS,
+        "outcome_labels": outcomes.LABELS_EN if request_language(request) == "en"
+        else outcomes.LABELS_KO})

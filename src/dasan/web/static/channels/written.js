@@ -10,6 +10,7 @@
   var title = document.getElementById("thread-title");
   var status = document.getElementById("reply-status");
   var current = null;
+  var outcomes = JSON.parse(document.getElementById("outcome-labels").textContent);
 
   function api(method, path, body) {
     var opts = { method: method, headers: { "Content-Type": "application/json" }, credentials: "same-origin" };
@@ -96,7 +97,7 @@
   document.getElementById("close").addEventListener("click", function () {
     if (!current) return;
     api("POST", "/threads/" + current + "/close").then(function (r) {
-      status.textContent = L.lClosed + " (" + r.outcome + ")";
+      status.textContent = L.lClosed + " (" + (outcomes[r.outcome] || r.outcome) + ")";
     }).catch(function (e) { status.textContent = L.lError + ": " + e.message; });
   });
   document.getElementById("reply-form").addEventListener("submit", function (ev) {
@@ -105,7 +106,8 @@
     var text = box.value.trim();
     if (!text || !current) return;
     api("POST", "/threads/" + current + "/reply", { text: text, translate: document.getElementById("translate").checked })
-      .then(function () { box.value = ""; status.textContent = L.lSent; return open(current); })
+      .then(function () { box.value = ""; return open(current); })
+      .then(function () { status.textContent = L.lSent; })  // open() clears the status line
       .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
   });
 })();
