@@ -169,3 +169,16 @@ def test_department_answers_a_handed_question_on_its_written_desk(live_server: A
     assert "answered" not in page.inner_text("#reply-status")
     assert not refused, refused
     page.context.close()
+
+
+def test_written_thread_actions_stay_hidden_without_a_written_thread(live_server: Any,
+                                                                    browser: Any) -> None:
+    """The written thread's bar (translate, claim, close, propose for the KB) shows only when
+    a written thread is open in the desktop's pane: its stylesheet's `display: flex` had
+    overridden `hidden`, so its claim and a second "상담 종료" stood under every chat."""
+    page = _agent(browser, live_server.base_url)
+    page.wait_for_selector("#conn.ok")
+    assert page.locator("#written-bar").get_attribute("hidden") is not None
+    assert not page.locator("#written-bar").is_visible()
+    assert not page.locator("#written-claim").is_visible()
+    page.context.close()
