@@ -175,10 +175,14 @@ def test_written_thread_actions_stay_hidden_without_a_written_thread(live_server
                                                                     browser: Any) -> None:
     """The written thread's bar (translate, claim, close, propose for the KB) shows only when
     a written thread is open in the desktop's pane: its stylesheet's `display: flex` had
-    overridden `hidden`, so its claim and a second "상담 종료" stood under every chat."""
+    overridden `hidden`, so its claim and a second "상담 종료" stood under every chat. No other
+    element of the desk marked hidden is displayed either."""
     page = _agent(browser, live_server.base_url)
     page.wait_for_selector("#conn.ok")
     assert page.locator("#written-bar").get_attribute("hidden") is not None
     assert not page.locator("#written-bar").is_visible()
     assert not page.locator("#written-claim").is_visible()
+    shown = page.evaluate("() => [...document.querySelectorAll('[hidden]')]"
+                          ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.id)")
+    assert shown == [], f"hidden yet displayed: {shown}"  # (the empty offers box had been)
     page.context.close()
