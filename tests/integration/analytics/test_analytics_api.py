@@ -104,6 +104,10 @@ def test_pages_render(client: Any, login: Any, history: int) -> None:
         assert r.status_code == 200, (path, r.text[:300])
         assert "<svg" in r.text or "drill" in path
     assert client.get("/reports/voc?period=2024-13").status_code == 400
+    # the grouping picker names each grouping in the page's language, never by its code
+    ko, en = client.get("/reports?lang=ko").text, client.get("/reports?lang=en").text
+    assert 'value="queue" selected>대기열</option>' in ko and ">queue</option>" not in ko
+    assert '<option value="hour" >Hour</option>' in en
 
 
 def test_alert_scan_and_list(client: Any, login: Any, history: int) -> None:
