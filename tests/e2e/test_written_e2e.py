@@ -131,8 +131,10 @@ def test_department_answers_a_handed_question_on_its_written_desk(live_server: A
     from sqlalchemy import select
 
     from dasan.channels import desk
-    from dasan.db.models import Agency, User
+    from dasan.db.models import Agency, Message, User
+    from dasan.db.models_channels import ChannelMessage
     from dasan.db.session import session_scope
+    from dasan.timeutil import to_local
 
     base = live_server.base_url
     r = httpx.post(f"{base}/qna", data={"title": "버스 노선 문의",
@@ -144,7 +146,8 @@ def test_department_answers_a_handed_question_on_its_written_desk(live_server: A
         [waiting] = [t for t in desk.queue(s, supervisor) if t.subject == "버스 노선 문의"]
         desk.hand_to_department(s, supervisor, waiting.id, transport)
         s.commit()
-    page = browser.new_context(locale="ko-KR").new_page()  # the CSP enforced
+    # the CSP enforced; a browser in Seoul, as the department's
+    page = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul").new_page()
     page.set_default_timeout(TIMEOUT)
     refused: list[str] = []
     page.on("response", lambda res: refused.append(f"{res.status} {res.url}")
@@ -156,6 +159,14 @@ def test_department_answers_a_handed_question_on_its_written_desk(live_server: A
     page.wait_for_url(f"{base}/written")
     page.click(f"button.open-thread[data-thread='{waiting.id}']")
     page.wait_for_selector("#thread-log li")
+    # the question's time on the reader's clock (it had been the stored UTC's digits)
+    with session_scope(live_server.db_url) as s:
+        asked = s.scalar(select(Message.created_at).join(
+            ChannelMessage, ChannelMessage.message_id == Message.id)
+            .where(ChannelMessage.thread_id == waiting.id).order_by(Message.seq))
+    assert asked is not None
+    shown = page.locator("#thread-log li").first.locator("time").inner_text()
+    assert shown.startswith(to_local(asked).strftime("%Y-%m-%d %H:%M")), shown
     page.wait_for_selector("#w-recs li")  # the thread's own recommendations first
     page.fill("#w-q", "기후동행카드 구매")
     page.click("#w-search button[type=submit]")

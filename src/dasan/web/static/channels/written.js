@@ -28,6 +28,14 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  // A stored (UTC) RFC 3339 time on the reader's clock, "YYYY-MM-DD HH:MM".
+  function localMinute(stamp) {
+    var d = new Date(stamp);
+    if (isNaN(d)) return "";
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+      two(d.getHours()) + ":" + two(d.getMinutes());
+  }
   function label(sender) {
     return { citizen: L.lCitizen, agent: L.lAgent, bot: L.lBot, system: L.lSystem }[sender] || sender;
   }
@@ -38,7 +46,7 @@
       var li = el("li", "msg " + m.direction);
       var who = el("p", "who", label(m.sender) + " · " + m.language);
       var state = L["lStatus" + m.delivery_status.charAt(0).toUpperCase() + m.delivery_status.slice(1)];
-      who.appendChild(el("time", "", m.at.slice(0, 16).replace("T", " ") + (state ? " · " + state : "")));
+      who.appendChild(el("time", "", localMinute(m.at) + (state ? " · " + state : "")));
       li.appendChild(who);
       li.appendChild(el("div", "body", m.body));
       if (m.translation) {
