@@ -23,6 +23,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     # routing modes of the center simulation
     "routing": {"skills": ("전문 상담", "Skills"), "omni": ("전방위", "Omni"),
                 "skill": ("전문 상담", "Skills")},
+    # what the KPI report's service table is grouped by (analytics.kpi.GROUPS)
+    "kpi_group": {"interval": ("30분 구간", "Half-hour"), "hour": ("시간대", "Hour"),
+                  "day": ("일", "Day"), "month": ("월", "Month"), "queue": ("대기열", "Queue"),
+                  "team": ("팀", "Team"), "agent": ("상담사", "Agent"),
+                  "channel": ("채널", "Channel")},
     # forecast channels
     "forecast_channel": {"phone": ("전화", "Phone"), "chat": ("채팅", "Chat"),
                          "sms": ("문자", "SMS"), "all": ("전체", "All")},

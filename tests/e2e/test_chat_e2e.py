@@ -89,6 +89,9 @@ def test_bot_answers_hands_off_and_agent_closes_with_summary(
     agent.locator(".chat-tab").first.wait_for()
     carried = agent.locator("#log li.msg.from-citizen", has_text="기후동행카드 환불하고 싶어요")
     carried.first.wait_for()
+    # The chat's line names its queue, never a raw language code ("교통 · ko" had been shown).
+    meta = agent.inner_text("#conv-meta").split(" · ")
+    assert meta[0].startswith("대기열: ") and not set(meta) & {"ko", "en", "zh", "ja", "vi", "mn"}
     agent.locator("#log li.msg.from-bot", has_text="기후동행카드 환불 방법").first.wait_for()
     rec = agent.locator("#recs li.rec", has_text="기후동행카드 환불 방법").first
     rec.wait_for()

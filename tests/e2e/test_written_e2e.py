@@ -121,3 +121,79 @@ def test_board_question_answered_and_tracked(live_server: Any, browser: Any) -> 
     assert "야간 공사" in citizen.inner_text("ol.thread")
     ctx.close()
     page.context.close()
+
+
+def test_department_answers_a_handed_question_on_its_written_desk(live_server: Any,
+                                                                  browser: Any) -> None:
+    """The owning department's /written view (a kb_editor; agents answer on /agent): the
+    handed question opens, the assistant panel's search finds KB answers, the answer is
+    confirmed as sent, closing names the outcome in Korean, and no request is refused."""
+    from sqlalchemy import select
+
+    from dasan.channels import desk
+    from dasan.db.models import Agency, Message, User
+    from dasan.db.models_channels import ChannelMessage
+    from dasan.db.session import session_scope
+    from dasan.timeutil import to_local
+
+    base = live_server.base_url
+    r = httpx.post(f"{base}/qna", data={"title": "버스 노선 문의",
+                                        "body": "472번 버스 노선이 바뀌었나요?"}, timeout=60)
+    assert r.status_code in (200, 303), r.text
+    with session_scope(live_server.db_url) as s:
+        supervisor = s.scalar(select(User).where(User.username == "supervisor"))
+        transport = s.scalar(select(Agency.id).where(Agency.code == "city-transport"))
+        [waiting] = [t for t in desk.queue(s, supervisor) if t.subject == "버스 노선 문의"]
+        desk.hand_to_department(s, supervisor, waiting.id, transport)
+        s.commit()
+    # the CSP enforced; a browser in Seoul, as the department's
+    page = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul").new_page()
+    page.set_default_timeout(TIMEOUT)
+    refused: list[str] = []
+    page.on("response", lambda res: refused.append(f"{res.status} {res.url}")
+            if res.status >= 400 else None)
+    page.goto(f"{base}/login?next=/written")
+    page.fill("input[name=username]", "kbeditor")
+    page.fill("input[name=password]", "dasan1234!")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/written")
+    page.click(f"button.open-thread[data-thread='{waiting.id}']")
+    page.wait_for_selector("#thread-log li")
+    # the question's time on the reader's clock (it had been the stored UTC's digits)
+    with session_scope(live_server.db_url) as s:
+        asked = s.scalar(select(Message.created_at).join(
+            ChannelMessage, ChannelMessage.message_id == Message.id)
+            .where(ChannelMessage.thread_id == waiting.id).order_by(Message.seq))
+    assert asked is not None
+    shown = page.locator("#thread-log li").first.locator("time").inner_text()
+    assert shown.startswith(to_local(asked).strftime("%Y-%m-%d %H:%M")), shown
+    page.wait_for_selector("#w-recs li")  # the thread's own recommendations first
+    page.fill("#w-q", "기후동행카드 구매")
+    page.click("#w-search button[type=submit]")
+    # the search's answers replace the thread's (whose first is not about the card)
+    page.locator("#w-recs li.rec").first.locator("strong", has_text="기후동행카드").wait_for()
+    page.fill("#reply", "472번 노선은 3월부터 변경되었습니다.")
+    page.click("#reply-form button[type=submit]")
+    page.locator("#reply-status", has_text="전송됨").wait_for()
+    page.click("#close")
+    page.locator("#reply-status", has_text="종료되었습니다 (응대 완료)").wait_for()
+    assert "answered" not in page.inner_text("#reply-status")
+    assert not refused, refused
+    page.context.close()
+
+
+def test_written_thread_actions_stay_hidden_without_a_written_thread(live_server: Any,
+                                                                    browser: Any) -> None:
+    """The written thread's bar (translate, claim, close, propose for the KB) shows only when
+    a written thread is open in the desktop's pane: its stylesheet's `display: flex` had
+    overridden `hidden`, so its claim and a second "상담 종료" stood under every chat. No other
+    element of the desk marked hidden is displayed either."""
+    page = _agent(browser, live_server.base_url)
+    page.wait_for_selector("#conn.ok")
+    assert page.locator("#written-bar").get_attribute("hidden") is not None
+    assert not page.locator("#written-bar").is_visible()
+    assert not page.locator("#written-claim").is_visible()
+    shown = page.evaluate("() => [...document.querySelectorAll('[hidden]')]"
+                          ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.id)")
+    assert shown == [], f"hidden yet displayed: {shown}"  # (the empty offers box had been)
+    page.context.close()

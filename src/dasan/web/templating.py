@@ -4,6 +4,7 @@ citizen pages also in Chinese, Japanese, Vietnamese and Mongolian (`dasan.web.ci
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from dasan.timeutil import to_local
 from dasan.web.citizen_language import CITIZEN_TEMPLATES, NATIVE_NAMES, pick_language, translate
 from dasan.web.error_text import error_text
 
@@ -136,7 +138,17 @@ def topic_kind_label(context: Any, kind: str) -> str:
     return str(_t(context, ko, en))
 
 
+def local_time(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) timestamp, or its RFC 3339 text, on the city's wall clock (ADR 0018):
+    what every screen shows; the stored UTC is never printed as if it were local."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return to_local(moment).strftime(fmt)
+
+
 templates.env.globals["t"] = _t
+templates.env.globals["local_time"] = local_time
 templates.env.globals["topic_kind_label"] = topic_kind_label
 templates.env.globals["role_label"] = role_label
 templates.env.globals["label"] = code_label

@@ -104,6 +104,16 @@ def test_pages_render(client: Any, login: Any, history: int) -> None:
         assert r.status_code == 200, (path, r.text[:300])
         assert "<svg" in r.text or "drill" in path
     assert client.get("/reports/voc?period=2024-13").status_code == 400
+    # the grouping picker names each grouping in the page's language, never by its code
+    ko, en = client.get("/reports?lang=ko").text, client.get("/reports?lang=en").text
+    assert 'value="queue" selected>대기열</option>' in ko and ">queue</option>" not in ko
+    assert '<option value="hour" >Hour</option>' in en
+    # the drill-down names its filters in words, not as query-string codes
+    drill = client.get("/reports/drill?lang=ko&channel=phone&outcome=answered&hour=9").text
+    assert "채널: 전화" in drill and "처리결과: 응대 완료" in drill and "시간대: 9시" in drill
+    assert ">channel=phone<" not in drill and ">outcome=answered<" not in drill
+    drill_en = client.get("/reports/drill?lang=en&channel=phone").text
+    assert "Channel: Phone" in drill_en
 
 
 def test_alert_scan_and_list(client: Any, login: Any, history: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 # An executable inline script (a JSON data block is not executed, so the CSP allows it).
@@ -39,6 +40,33 @@ def test_board_pages_in_korean_and_english(client: Any, db: Session) -> None:
     assert client.get(f"/qna/t/{code}?key=nope").status_code == 404
 
 
+def test_board_tracking_page_shows_the_city_clock(client: Any, db: Session) -> None:
+    """The question's times on the citizen's tracking page are Seoul's wall clock (as every
+    citizen page), not the stored UTC: a question sent at 00:30 KST on 2 March reads so."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from dasan.db.models import Message
+    from dasan.db.models_channels import ChannelMessage, WrittenThread
+
+    client.cookies.clear()
+    r = client.post("/qna", data={"title": "버스 노선", "body": "472번 버스 노선이 바뀌었나요?"},
+                    follow_redirects=False)
+    code = r.headers["location"].split("/qna/t/")[1].split("?")[0]
+    sent = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)  # 2026-03-02 00:30 KST
+    thread_id = db.scalar(select(WrittenThread.id).where(WrittenThread.tracking_code == code))
+    db.execute(update(WrittenThread).where(WrittenThread.id == thread_id)
+               .values(created_at=sent, sla_due_at=datetime(2026, 3, 4, 15, 30, tzinfo=UTC)))
+    db.execute(update(Message).where(Message.id.in_(
+        select(ChannelMessage.message_id).where(ChannelMessage.thread_id == thread_id)))
+        .values(created_at=sent))
+    db.commit()
+    page = client.get(r.headers["location"]).text
+    assert "2026-03-02 00:30" in page and "2026-03-05 00:30" in page
+    assert "2026-03-01 15:30" not in page and "(UTC)" not in page
+
+
 def test_public_answer_page_and_written_desk(client: Any, db: Session, kb: dict[str, int],
                                              login: Any) -> None:
     client.cookies.clear()
@@ -59,5 +87,13 @@ def test_public_answer_page_and_written_desk(client: Any, db: Session, kb: dict[
     assert desk.status_code == 200 and "문자·게시판 상담" in desk.text
     _clean(desk.text)
     assert "/static/channels/written.js" in desk.text
+    # The department's view offers only what a department may do: it answers and closes
+    # without claiming (claiming is the agents'), has no agents' canned answers, and its
+    # knowledge-base search answers it (all three were refused with 403 on the demo).
+    assert 'id="claim"' not in desk.text and 'id="w-canned"' not in desk.text
+    assert 'id="w-search"' in desk.text
+    found = client.get("/api/chat/assist", params={"q": "기후동행카드 구매"})
+    assert found.status_code == 200 and found.json()[0]["title"] == "기후동행카드 구매 방법"
     login("citizen")
+    assert client.get("/api/chat/assist", params={"q": "기후동행카드"}).status_code == 403
     assert client.get("/written").status_code == 403

@@ -38,6 +38,20 @@ def test_citizen_page_and_geojson(client, shared_data) -> None:  # type: ignore[
     assert client.get("/report/geo/other.geojson").status_code == 404
 
 
+def test_a_report_without_a_photo_from_the_page_is_taken(client, shared_data) -> None:  # type: ignore[no-untyped-def]
+    """The report page posts `new FormData(form)`: with no photo chosen, the browser still sends
+    the empty file field (filename "" and no bytes). That is no photo, not a bad one."""
+    fields = {"service_code": "OTHER", **JUNG, "description": "가로수 쓰러짐"}
+    parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+             for k, v in fields.items()]
+    parts.append('--b\r\nContent-Disposition: form-data; name="photos"; filename=""\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n")  # as Chromium
+    r = client.post("/api/complaints/reports", content="".join(parts).encode(),
+                    headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/complaints/track/{r.json()['token']}").json()["photos"] == []
+
+
 def test_officer_handles_own_district_and_citizen_sees_it(client, login, db, shared_data) -> None:  # type: ignore[no-untyped-def]
     mine = submit(client, GEUMCHEON, phone="010-2222-3333")
     other = submit(client, JUNG)

@@ -140,6 +140,22 @@ def test_district_desk_shows_own_district_only(client, login) -> None:  # type: 
     assert client.get("/district", params={"code": "11680"}).status_code == 403
 
 
+def test_district_desk_shows_times_on_the_city_clock(client, login) -> None:  # type: ignore[no-untyped-def]
+    """The district officer's recent consultations start on Seoul's wall clock (as every staff
+    screen), not on the stored UTC."""
+    from dasan.timeutil import to_local
+
+    login("supervisor")
+    now = datetime.utcnow().replace(second=0, microsecond=0)
+    client.post("/api/consultations", json=_item(
+        district_code="11545", phone=None, started_at=now.isoformat(), queued_at=None,
+        answered_at=None, ended_at=None, outcome="open", agent_id=None, subject="시각 확인"))
+    login("district")
+    page = client.get("/district").text
+    assert f"<td>{to_local(now).strftime('%m-%d %H:%M')}</td>" in page
+    assert f"<td>{now.strftime('%m-%d %H:%M')}</td>" not in page
+
+
 def test_language_choice_is_remembered_on_every_page(client, login) -> None:  # type: ignore[no-untyped-def]
     login("kbeditor")
     r = client.get("/kb", params={"lang": "en"})

@@ -140,6 +140,23 @@ def test_phone_desk_page_simulates_and_lists_calls(login, db) -> None:  # type: 
     assert login("agent1").get("/voice").status_code == 403
 
 
+def test_phone_desk_lists_calls_on_the_city_clock_with_queue_names(login, db) -> None:  # type: ignore[no-untyped-def]
+    """The recent calls' arrival is Seoul's wall clock and their queue its name, as on every
+    staff screen: the table showed the stored UTC and the queue's code ("general")."""
+    from datetime import UTC, datetime
+
+    from dasan.db.models import Queue
+
+    call = _call(db, "agent1")
+    call.arrived_at = datetime(2026, 3, 1, 15, 30, 5, tzinfo=UTC)  # 2026-03-02 00:30:05 KST
+    call.queue_code = "general"
+    db.commit()
+    name = db.scalar(select(Queue.name).where(Queue.code == "general"))
+    page = login("supervisor").get("/voice").text
+    assert "<td>03-02 00:30:05</td>" in page and "<td>03-01 15:30:05</td>" not in page
+    assert f"<td>{name}</td>" in page and "<td>general</td>" not in page
+
+
 def _wav(rate: int, seconds: float, level: float = 0.3, width: int = 2) -> bytes:
     import io
     import wave

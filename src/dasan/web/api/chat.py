@@ -354,9 +354,10 @@ async def consultation_assist(cid: int, user: User = Depends(require_roles(*AGEN
 @router.get("/assist")
 async def assist_search(q: str = Query(..., min_length=1, max_length=1000),
                         k: int = Query(5, ge=1, le=20),
-                        _user: User = Depends(require_roles(*AGENT_ROLES))
+                        _user: User = Depends(require_roles(*access.DESK_AND_KB))
                         ) -> list[dict[str, Any]]:
-    """Search the knowledge base from the assistant panel."""
+    """Search the knowledge base from the assistant panel (the agent desktop's, and the
+    department's written desk's)."""
     return list(await _sync(desk.search, q, k))
 
 

@@ -197,7 +197,10 @@ async def read_report_form(request: Request) -> tuple[dict[str, str], dict[str, 
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             if key in ("media", "photo", "photos"):
-                photos.append(await value.read())
+                data = await value.read()
+                # A form posted with no file chosen still sends the field, nameless and empty.
+                if data or value.filename:
+                    photos.append(data)
             continue
         m = _ATTR.match(key)
         if m:

@@ -17,14 +17,18 @@ from dasan.analytics.charts import svg
 from dasan.analytics.engine import get_engine
 from dasan.analytics.filters import Filters, Table, fmt
 from dasan.analytics.policy import policy_report
+from dasan.analytics.qtypes import TYPE_LABELS
 from dasan.analytics.voc import Series, voc_report
 from dasan.config import get_settings
+from dasan.consultations import outcomes
+from dasan.consultations.channels import CHANNEL_BY_CODE
+from dasan.consultations.districts import DISTRICT_BY_CODE
 from dasan.db.models import User
 from dasan.errors import DomainError
 from dasan.timeutil import local_today
 from dasan.web.deps import get_db, require_page_roles
 from dasan.web.filters import scoped_filters
-from dasan.web.templating import templates
+from dasan.web.templating import request_language, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -145,6 +149,45 @@ def policy_page(
                    csv_qs=urlencode(report.filters.to_params()) if report else "")
 
 
+# What the drill-down's filters are called on the page (their values in words where the code
+# has a name: channels, districts, outcomes, question types, hours).
+FILTER_NAMES = {"start": ("시작일", "From"), "end": ("종료일", "To"),
+                "channel": ("채널", "Channel"), "district": ("자치구", "District"),
+                "category": ("분야", "Category"),
+                "program": ("사업", "Programme"), "keyword": ("핵심어", "Keyword"),
+                "outcome": ("처리결과", "Outcome"), "queue_id": ("대기열", "Queue"),
+                "team_id": ("팀", "Team"), "agent_id": ("상담사", "Agent"),
+                "hour": ("시간대", "Hour"), "qtype": ("질문 유형", "Question type")}
+
+
+def describe_filters(params: dict[str, str], lang: str) -> list[str]:
+    """The drill-down's filters as "name: value" in the page's language."""
+    en = lang == "en"
+
+    def value(key: str, v: str) -> str:
+        if key == "channel":
+            return ", ".join((CHANNEL_BY_CODE[c].name_en if en else CHANNEL_BY_CODE[c].name_ko)
+                             if c in CHANNEL_BY_CODE else c for c in v.split(","))
+        if key == "district" and v in DISTRICT_BY_CODE:
+            d = DISTRICT_BY_CODE[v]
+            return d.name_en if en else d.name_ko
+        if key == "outcome" and v in outcomes.LABELS_KO:
+            return outcomes.LABELS_EN[v] if en else outcomes.LABELS_KO[v]
+        if key == "qtype" and v in TYPE_LABELS:
+            return TYPE_LABELS[v][1 if en else 0]
+        if key == "hour":
+            return f"{v}:00" if en else f"{v}시"
+        if key.endswith("_id"):
+            return f"#{v}"
+        return v
+
+    out = []
+    for key, v in params.items():
+        ko, en_name = FILTER_NAMES.get(key, (key, key))
+        out.append(f"{en_name if en else ko}: {value(key, v)}")
+    return out
+
+
 @router.get("/reports/drill", response_class=HTMLResponse)
 def drill_page(
     request: Request,
@@ -163,5 +206,6 @@ def drill_page(
     nxt = urlencode({**params, "offset": offset + 100}) if offset + 100 < total else None
     prev = urlencode({**params, "offset": max(offset - 100, 0)}) if offset else None
     return _render(request, "drill.html", user, rows=rows, total=total, params=params,
+                   described=describe_filters(params, request_language(request)),
                    offset=offset, next_qs=nxt, prev_qs=prev, csv_qs=urlencode(params),
                    columns=drill.EXPORT_COLUMNS)

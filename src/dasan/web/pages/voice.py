@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import access
 from dasan.consultations import outcomes
-from dasan.db.models import User
+from dasan.db.models import Queue, User
 from dasan.errors import DomainError
+from dasan.timeutil import to_local
 from dasan.voice import desk
 from dasan.voice.flows import store
 from dasan.web.deps import get_db, require_page_roles
@@ -40,8 +42,11 @@ async def voice_desk(
                                              None, store.known_queues(db))
         except DomainError as exc:
             error = exc.message
+    queues = {code: (name, name_en or name)
+              for code, name, name_en in db.execute(select(Queue.code, Queue.name, Queue.name_en))}
     return templates.TemplateResponse(request, "voice/desk.html", {
         "user": user, "calls": desk.recent_calls(db, 50), "version": version, "flow": flow,
+        "queues": queues, "local": to_local,
         "labels": OUTCOME_LABELS, "keys": keys, "malicious": malicious, "welfare": welfare,
         "simulation": simulation, "error": error,
     })

@@ -1,4 +1,5 @@
-// The written desk: open a thread, claim, answer (original and translation side by side), close.
+// The owning department's written desk (agents answer on /agent): open a thread, answer
+// (original and translation side by side), close.
 (function () {
   "use strict";
   var root = document.getElementById("written");
@@ -9,6 +10,7 @@
   var title = document.getElementById("thread-title");
   var status = document.getElementById("reply-status");
   var current = null;
+  var outcomes = JSON.parse(document.getElementById("outcome-labels").textContent);
 
   function api(method, path, body) {
     var opts = { method: method, headers: { "Content-Type": "application/json" }, credentials: "same-origin" };
@@ -26,6 +28,14 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  // A stored (UTC) RFC 3339 time on the reader's clock, "YYYY-MM-DD HH:MM".
+  function localMinute(stamp) {
+    var d = new Date(stamp);
+    if (isNaN(d)) return "";
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+      two(d.getHours()) + ":" + two(d.getMinutes());
+  }
   function label(sender) {
     return { citizen: L.lCitizen, agent: L.lAgent, bot: L.lBot, system: L.lSystem }[sender] || sender;
   }
@@ -36,7 +46,7 @@
       var li = el("li", "msg " + m.direction);
       var who = el("p", "who", label(m.sender) + " · " + m.language);
       var state = L["lStatus" + m.delivery_status.charAt(0).toUpperCase() + m.delivery_status.slice(1)];
-      who.appendChild(el("time", "", m.at.slice(0, 16).replace("T", " ") + (state ? " · " + state : "")));
+      who.appendChild(el("time", "", localMinute(m.at) + (state ? " · " + state : "")));
       li.appendChild(who);
       li.appendChild(el("div", "body", m.body));
       if (m.translation) {
@@ -49,7 +59,7 @@
     });
     panel.hidden = false;
   }
-  // The assistant panel: the same recommender, KB search and canned answers as the chat desk.
+  // The assistant panel: the same recommender and KB search as the chat desk.
   var assist = document.getElementById("thread-assist");
   var A = assist ? assist.dataset : {};
   var replyBox = document.getElementById("reply");
@@ -75,17 +85,6 @@
     });
   }
   if (assist) {
-    getJson("/api/chat/canned").then(function (items) {
-      var sel = document.getElementById("w-canned");
-      items.forEach(function (c) {
-        var o = el("option", "", c.label);
-        o.value = c.text;
-        sel.appendChild(o);
-      });
-      sel.addEventListener("change", function () {
-        if (sel.value) { replyBox.value = (replyBox.value ? replyBox.value + "\n" : "") + sel.value; sel.value = ""; }
-      });
-    }).catch(function () {});
     document.getElementById("w-search").addEventListener("submit", function (ev) {
       ev.preventDefault();
       var q = document.getElementById("w-q").value.trim();
@@ -103,15 +102,10 @@
   document.querySelectorAll(".open-thread").forEach(function (b) {
     b.addEventListener("click", function () { open(b.dataset.thread); });
   });
-  document.getElementById("claim").addEventListener("click", function () {
-    if (!current) return;
-    api("POST", "/threads/" + current + "/claim").then(function () { return open(current); })
-      .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
-  });
   document.getElementById("close").addEventListener("click", function () {
     if (!current) return;
     api("POST", "/threads/" + current + "/close").then(function (r) {
-      status.textContent = L.lClosed + " (" + r.outcome + ")";
+      status.textContent = L.lClosed + " (" + (outcomes[r.outcome] || r.outcome) + ")";
     }).catch(function (e) { status.textContent = L.lError + ": " + e.message; });
   });
   document.getElementById("reply-form").addEventListener("submit", function (ev) {
@@ -120,7 +114,8 @@
     var text = box.value.trim();
     if (!text || !current) return;
     api("POST", "/threads/" + current + "/reply", { text: text, translate: document.getElementById("translate").checked })
-      .then(function () { box.value = ""; status.textContent = L.lSent; return open(current); })
+      .then(function () { box.value = ""; return open(current); })
+      .then(function () { status.textContent = L.lSent; })  // open() clears the status line
       .catch(function (e) { status.textContent = L.lError + ": " + e.message; });
   });
 })();

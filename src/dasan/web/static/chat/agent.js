@@ -181,7 +181,9 @@
     if (!c) { $("conv-title").textContent = t("select_chat"); $("conv-meta").textContent = ""; return; }
     const v = c.view;
     $("conv-title").textContent = `#${v.id} ${v.subject || ""}`;
-    $("conv-meta").textContent = [v.queue_name ? t("queue") + ": " + v.queue_name : "", v.language, v.crisis ? t("crisis") : "",
+    // the citizen's language in words when it is not Korean (as on the floor), never its code
+    const language = v.language && v.language !== "ko" ? t("lang_" + v.language) : "";
+    $("conv-meta").textContent = [v.queue_name ? t("queue") + ": " + v.queue_name : "", language, v.crisis ? t("crisis") : "",
       v.phase === "closed" ? t("closed") : ""].filter(Boolean).join(" · ");
     for (const seq of [...c.messages.keys()].sort((a, b) => a - b)) log.append(renderMessage(c.messages.get(seq)));
     log.scrollTop = log.scrollHeight;
