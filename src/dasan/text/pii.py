@@ -1355,7 +1355,9 @@ _SPELLED_JA_RE = re.compile(
 # ... and in more shapes: the surname said without its 자 (허 귀 자 동 자), or a foreign name's
 # parts of two syllables (탕 자 밍 자 후이 자) - after a naming word, or said whole as well.
 _SPELLED_JA_WIDE_RE = re.compile(
-    r"(?<![가-힣])(?:(?P<s0>[가-힣])[ \t]+)?(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
+    # (the surname may be said as such: 마 씨에 다 자 해 자, 성은 길이고 다 자 은 자)
+    r"(?<![가-힣])(?:(?P<s0>[가-힣])(?:[ \t]?씨(?:에|고|이고|요)?,?|이고,?|고,?)?[ \t]+)?"
+    r"(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
     r"(?P<p2>[가-힣]{1,2})[ \t]?자(?:[ \t,]+(?P<p3>[가-힣]{1,2})[ \t]?자)?"
     r"(?:(?![가-힣])|(?=(?:예요|요|이고|고|입니다|라고|이에요)(?![가-힣])))"
 )
@@ -1480,6 +1482,15 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
 
 
+# What follows the 이 of a copula after a given name (기쁨이에요, 강산이라고, 한솔이었어요)
+_COPULA_REST = re.compile(r"(?:에요|예요|라고|래요|었|에여|고요|거든요)")
+
+
+def _has_final(syllable: str) -> bool:
+    """A Hangul syllable with a final consonant (쁨, 산; not 비, 수)."""
+    return "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 != 0
+
+
 _WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지"
                          r"|(?:이라고|라고|이에요|예요|입니다|이요|요|이고|고|군|양)(?![가-힣]))[가-힣]")
 
@@ -1528,6 +1539,13 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_RANK_NAME_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
+            # 이름이 기쁨이에요, 강산이라고: a given name ending in a consonant and the copula's
+            # 이, not a name of three syllables ending in 이 (the given name is the name)
+            given_said = (pattern is _NAME_CUE_RE and len(name) == 3 and name[-1] == "이"
+                          and _has_final(name[-2])
+                          and _COPULA_REST.match(text, m.end("name")) is not None)
+            if given_said:
+                name = name[:2]
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
                 # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
@@ -1541,13 +1559,13 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # 본인 인증, 이름은 차량에, 성함은 모르고, 이름 영어로: a common word (and its
             # particle) after the cue, no name
-            if pattern is _NAME_CUE_RE and (
+            if pattern is _NAME_CUE_RE and not given_said and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
                 continue
             # 이름이 예전 주소로: a two-syllable common word after the cue and before another
             # word (not a title or a copula) is that word
-            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+            if pattern is _NAME_CUE_RE and len(name) == 2 and not given_said and (
                     name in pii_name_model.common_word_set()) and _WORD_AFTER.match(
                     text, m.start("name") + 2):
                 continue
@@ -1680,7 +1698,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
-    pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    pii_names.latin_names, pii_names.han_names, pii_names.bracketed_names,
+    pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,
     pii_name_model.scored_names,
@@ -1765,28 +1784,40 @@ def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
     양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
     주무관님 ... 민재 주무관님), or one word of a foreign name (로사 델라크루즈 ... 로사 씨)."""
     words = name.split()
+    common = pii_name_model.common_word_set()
+    paired = False
     if len(words) == 1 and len(name) >= 3:
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        given = name[len(surname):]
+        # 이름이 단비예요, 어단비: the given name said alone as well makes a name of it
+        paired = surname in SURNAME_SET and len(given) == 2 and any(
+            not (at <= g < at + len(name)) for g in _said_at(text, given, _GIVEN_SAID_AFTER_RE)
+            for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
         # only a name of a name's shape spreads (a word the detector took for one - 이재민,
-        # 여의도, 케이스 - is not repeated)
-        if not _name_like(name) or name in pii_name_model.common_word_set() or (
-                name in pii_name_model.PLACE_NAMES):
+        # 여의도, 케이스 - is not repeated) - or a foreign resident's name no dictionary knows
+        # (친구 어르헝이랑 ... 어르헝은 몽골 사람)
+        if name in common or name in pii_name_model.PLACE_NAMES:
+            return
+        if not _name_like(name) and not paired:
+            if name not in pii_name_model.lexicon() and len(name) <= 5 and (
+                    pii_names.FOREIGN_TALK.search(text)):
+                yield from ((at, at + len(name))
+                            for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
             return
         yield from ((at, at + len(name)) for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
-        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
         if surname not in SURNAME_SET:
             return
-        givens = [name[len(surname):]]
+        givens = [given]
     elif len(words) in (2, 3):
         givens = [w for w in words if len(w) >= 2]
     else:
         return
-    common = pii_name_model.common_word_set()
     for given in givens:
         if len(given) != 2 or given in _NOT_NAMES:
             continue
         # 하늘이 맑아서, 지원을 받았어요: a given name that is a common word takes only a title
-        # or an ending no noun takes
-        after = _GIVEN_AFTER_COMMON_RE if given in common else _GIVEN_AFTER_RE
+        # or an ending no noun takes (unless said alone as a name already)
+        after = _GIVEN_AFTER_COMMON_RE if given in common and not paired else _GIVEN_AFTER_RE
         yield from ((at, at + len(given)) for at in _said_at(text, given, after))
 
 

@@ -143,6 +143,12 @@ def common_word_set() -> frozenset[str]:
     return _model()[3]
 
 
+def lexicon() -> dict[str, str]:
+    """kiwi's reading of the words it knows (word -> tag and score band), stored with the
+    weights."""
+    return _model()[4]
+
+
 def _unpack(packed: dict[str, str]) -> dict[str, str]:
     """``{"2/NNG:1": "표기옆집...", ...}`` (words of one length run together) -> word: tag."""
     out: dict[str, str] = {}
@@ -465,11 +471,15 @@ def scored_names(text: str) -> Iterator[Candidate]:
             continue
         if foreign:
             start = _foreign_start(text, start, common, lexicon)
+            # 짱 웨이 씨: after a vowel, an 이 before 씨 is the name's (no particle there)
+            if (ord(text[end - 1]) - 0xAC00) % 28 == 0 and _YI_BEFORE_SSI.match(text, end):
+                end += 1
         yield "name", start, end, mask_name(text[start:end])
 
 
 
 
+_YI_BEFORE_SSI = re.compile(r"이[ \t]?씨(?![앗름])")
 SECOND_CHANCE = 0.75
 _ORIGIN_BEFORE = re.compile(
     r"(?:에서[ \t]?(?:온|왔다는|오신)|출신(?:인|의)?|동포|국적(?:인|의)?|"

@@ -247,8 +247,10 @@ _LATIN_RUN_RE = re.compile(
 # lower-case, right before a copula: winston park이라고, nguyen van an입니다
 _LATIN_LOWER_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[a-z]{2,14}(?:[ \t]+[a-z]{1,14}){1,3})"
-    r"(?=(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
+    r"(?=[ \t]?(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
 )
+# ... any lower-case name when the message says how it is written (영어로, 소문자로, 철자)
+_WRITTEN_SO = re.compile(r"영어로|영문|소문자|대문자|철자|스펠링|알파벳")
 # one capitalised word said to be what someone is called: Dorj라고 합니다
 _LATIN_SINGLE_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[A-Z][a-z]{1,14})"
@@ -310,11 +312,31 @@ def latin_names(text: str) -> Iterator[Candidate]:
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
     for m in _LATIN_LOWER_RE.finditer(text):
         words = m.group("name").split()
-        if not any(w in ROMAN_SURNAMES for w in (words[0], words[-1])) or any(
+        if not (any(w in ROMAN_SURNAMES for w in (words[0], words[-1]))
+                or len(words) <= 3 and _WRITTEN_SO.search(text)) or any(
                 w in _LATIN_NOT_NAMES for w in words if w not in ROMAN_SURNAMES):
             continue
         if _stands_alone(text, m.start("name"), m.end("name")):
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# --- a name in Chinese characters after a naming word: 이름: 타나카 유이 (田中 結衣) --------------
+_HAN_NAME_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,3}(?:[ \t][\u4e00-\u9fff]{1,3})?)"
+    r"(?![\u4e00-\u9fff])")
+_HAN_CUE = re.compile(r"이름|성함|성명|한자|[Nn]ame|姓名|氏名")
+
+
+def han_names(text: str) -> Iterator[Candidate]:
+    """Two to six Chinese characters (a Chinese or Japanese name, or a Korean one in hanja)
+    within 24 characters after a naming word."""
+    if not _HAN_CUE.search(text):
+        return
+    for m in _HAN_NAME_RE.finditer(text):
+        name = m.group("name")
+        if len(name.replace(" ", "").replace("\t", "")) >= 2 and _HAN_CUE.search(
+                text, max(0, m.start() - 24), m.start()):
+            yield "name", m.start(), m.end(), name[0] + "*" * (len(name) - 1)
 
 
 # --- a foreign name in Hangul with its Latin spelling in brackets: 하마드 알리(Hamad Ali) ---------
@@ -656,13 +678,15 @@ def latin_persons(text: str) -> Iterator[Candidate]:
 # name-free text knows, the last one with its particle, copula or honorific.
 _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|태국|캄보디아|네팔|인도네시아|러시아"
               r"|카자흐스탄|스리랑카|방글라데시|미얀마|파키스탄|키르기스스탄|라오스|일본|미국|대만|인도|이란|터키"
-              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
+              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루"
+              r"|고려인")
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
-    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는)"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분|고려인)"
+    r"|에서[ \t]?(?:온|오신|왔다는|왔어요|왔고요?|왔습니다|왔는데요?)[.,]?"
     # a document's nationality in brackets before the holder's name: (중국) 왕리핑
     r"|(?P<bracket>\)))[ \t]+"
-    r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
+    r"(?P<names>[가-힣]{1,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
                    "를", "을", "의", "도", "한테", "에게")
@@ -681,10 +705,19 @@ _PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", 
                          "이랑", "하고", "까지")
 
 
+def _without_ending(word: str) -> str:
+    """``word`` without the particle, copula or honorific a name may end in (아내예요 -> 아내)."""
+    for end in _NAME_END_PARTS:
+        if word.endswith(end) and len(word) - len(end) >= 2:
+            return word[:-len(end)]
+    return word
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
         return
+    from dasan.text.pii import SURNAME_SET
     from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set
 
     common, lexicon = common_word_set(), _model()[4]
@@ -715,8 +748,14 @@ def origin_names(text: str) -> Iterator[Candidate]:
                 if word.endswith(end) and len(word) - len(end) >= 2 and foreign(word[:-len(end)]):
                     stem, ended = word[: -len(end)], True
                     break
-            if not foreign(stem) or len(stem) < 2 and len(taken) < 2:
-                break  # one syllable only as the last of several (쩐 반 남)
+            # one syllable only as the last of several (쩐 반 남), or a Korean surname before
+            # a foreign given name (고려인 동포 김 발렌티나)
+            surname_first = (not taken and len(stem) == 1 and len(words) > 1
+                             and stem in SURNAME_SET and stem not in "제저내그이"
+                             and len(words[1]) >= 3 and words[1][0] not in "씨님"
+                             and foreign(_without_ending(words[1])))
+            if not surname_first and (not foreign(stem) or len(stem) < 2 and len(taken) < 2):
+                break
             taken.append(stem)
             if ended:
                 break
@@ -895,6 +934,8 @@ _SELF_ONE_WORD_RE = re.compile(
     r"(?P<n>[가-힣]{3,7}?)(?:이에요|예요|입니다|이고요|이라고|라고|인데요|이요)(?![가-힣])")
 
 
+# A message that speaks of a foreign resident (a name no dictionary knows may be repeated there)
+FOREIGN_TALK = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|이주|다문화|유학|결혼이민|동포")
 _FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여권|이주|다문화|유학|결혼이민"
                            r"|[A-Za-z]{3}")
 
