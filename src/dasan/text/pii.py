@@ -1255,9 +1255,13 @@ _SURNAMES = (
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
+# Surnames too rare to take without a naming word right before (성함은 목현주): 목 starts words
+# (목소리, 목요일) the detector would read as names.
+_CUED_NAME = rf"(?:{_SURNAMES}|목|초)[가-힣]{{1,2}}"
 _NAME_END = (
-    r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
-    r"이세요|세요|이십니다|이신데|였|이었|"
+    # (유: a Chungcheong copula, 표명자유)
+    r"(?=[ \t]*(?:유(?![가-힣])|입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑"
+    r"|이며|인데|이세요|세요|이십니다|이신데|였|이었|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
     r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
@@ -1272,9 +1276,12 @@ _NAME_CUE_RE = re.compile(
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
     # 보호자는 아들 최동훈이에요: a relative's title before the name
-    r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠)[ \t]+)?"
+    r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠|장남|장녀|차남"
+    r"|차녀|막내|큰아들|큰딸|작은아들|작은딸|며느리|사위|손자|손녀|조카|이모|고모|삼촌|배우자|부인"
+    r"|할머니|할아버지)[ \t]+)?"
     # 이름이 '소나무'예요: the name may stand in quotes
-    rf"[ \t]*['\"‘“]?(?P<name>{_NAME})(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
+    rf"[ \t]*['\"‘“]?(?P<name>{_CUED_NAME})"
+    rf"(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
 )
 _SELF_INTRO_RE = re.compile(
     rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
@@ -1294,6 +1301,25 @@ _KIN_IS_RE = re.compile(
     r"(?<![가-힣])(?:남편|아내|아들|딸|어머니|아버지|엄마|아빠|동생|조카|손자|손녀)"
     r"(?:이|은|는|가)[ \t]+"
     rf"(?P<name>{_NAME})(?=(?:이고|고|이에요|예요|입니다|이요|요|이거든요|거든요)(?![가-힣]))"
+)
+# "언니 권세희 대신 전화했어요", "막내 오태민 명의로": a kin word with no 제/우리, then a name of a
+# name's shape and a word that says it stands for someone (a weak cue)
+_KIN_BARE_RE = re.compile(
+    r"(?<![가-힣])(?:언니|오빠|누나|형|동생|남동생|여동생|아들|딸|남편|아내|와이프|엄마|아빠|어머니"
+    r"|아버지|할머니|할아버지|손자|손녀|조카|이모|고모|삼촌|며느리|사위|장남|장녀|막내)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t]?(?:대신|명의|앞으로|이름으로|이름|씨|님|보호자)(?![가-힣]{{2}}))"
+)
+# "한국 이름으로 왕려나로 되어 있네요", "명의는 하정숙으로 돼 있어요": a name said to be what a
+# record holds
+_NAMED_AS_RE = re.compile(
+    r"(?:이름|명의|성함|성명|예금주|명의자)(?:으로|은|는|이|가|도)?[ \t]+"
+    rf"(?P<name>{_NAME})(?=(?:으로|로)[ \t]?(?:되어|돼|됐|되|등록|올라|나와|적혀|쓰여))"
+)
+# "외자예요 편 결, 편결": a two-syllable name spelled, then said whole
+_SPELLED_TWO_RE = re.compile(
+    rf"(?<![가-힣])(?P<spelled>(?P<s>{_SURNAMES})[ \t]+(?P<g>[가-힣]))[ \t,.]+"
+    r"(?P<said>(?P=s)(?P=g))"
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이에여)(?![가-힣]))"
 )
 # "윤서준 학생 보호자", "김도윤 엄마인데요", "송하윤 앞으로 와요": a name, then a word that
 # says whose it is
@@ -1362,6 +1388,7 @@ _SPELLED_JA_WIDE_RE = re.compile(
     r"(?:(?![가-힣])|(?=(?:예요|요|이고|고|입니다|라고|이에요)(?![가-힣])))"
 )
 _SPELLED_JA_CUE = re.compile(r"이름|성함|함자|성명|존함|성은|성이")
+_SPELLED_JA_CUE_WIDE = re.compile(r"이름|성함|함자|성명|존함|성은|성이|외자|한[ \t]?글자")
 # "홍길순으로 예약했어요": a name, then what was booked or filed under it
 _BOOKED_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})(?:으로|로)[ \t]?(?:예약|접수|신청|등록|가입)"
@@ -1523,6 +1550,12 @@ def _names(text: str) -> Iterator[Candidate]:
         yield "name", m.start(), m.end(), mask_name(name)
         for j in said:
             yield "name", j.start(), j.end(), mask_name(name)
+    for m in _SPELLED_TWO_RE.finditer(text) if _SPELLED_JA_CUE_WIDE.search(text) else ():
+        name = m.group("s") + m.group("g")
+        if (m.group("g") in _GIVEN_SYLLABLES and name not in _NOT_NAMES
+                and name not in pii_name_model.common_word_set()):
+            yield "name", m.start("spelled"), m.end("spelled"), f"{m.group('s')} *"
+            yield "name", m.start("said"), m.end("said"), mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1536,7 +1569,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
                            (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
-                           (_RANK_NAME_RE, (3, 4))):
+                           (_RANK_NAME_RE, (3, 4)), (_KIN_BARE_RE, (3,)),
+                           (_NAMED_AS_RE, (3, 4))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # 이름이 기쁨이에요, 강산이라고: a given name ending in a consonant and the copula's
@@ -1563,6 +1597,15 @@ def _names(text: str) -> Iterator[Candidate]:
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
                 continue
+            if pattern is _NAME_CUE_RE and not given_said and (
+                    # 이름이 길어요: an adjective or a verb after the cue, no name
+                    name[-1] in "어워져겨뤄꿔눠"
+                    # 이름은 한국말로: a noun kiwi is sure of, then 로
+                    or re.match(r"으?로(?![가-힣])", text[m.end("name"):])
+                    and pii_name_model.lexicon().get(name, "").startswith(("NNG:0", "NNG:1"))
+                    # 차 이름 소나타, 가게 이름은 행복마트: a thing's name, no person's
+                    or pii_name_model.thing_named_before(text, m.start("name"))):
+                continue
             # 이름이 예전 주소로: a two-syllable common word after the cue and before another
             # word (not a title or a copula) is that word
             if pattern is _NAME_CUE_RE and len(name) == 2 and not given_said and (
@@ -1577,10 +1620,14 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
-            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
+            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE, _KIN_BARE_RE, _NAMED_AS_RE,
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
+            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE) and (
+                    name in pii_name_model.common_word_set() or pii_name_model.lexicon().get(
+                        name, "").startswith(("NNG", "NNB", "MAG", "VV", "VA"))):
+                continue  # 동생 한동안 대신: a word kiwi knows, no name
             if pattern in (_TITLE_NAME_RE, _RANK_NAME_RE) and name[-1] in "과팀실국청점관역당회":
                 continue  # 주민 공청회, 담당 복지과: an office or a meeting, no name
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
@@ -1883,13 +1930,21 @@ _DEPARTMENT_AFTER = re.compile(
 _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:년|월|일|시|분|살|세|번|개)?")
 
 
+_DIGIT_SYLLABLES = frozenset("공영빵일이삼사오육칠팔구")
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
+    said = text[start:end].replace(" ", "")
+    if len(said) >= 4 and all(ch in _DIGIT_SYLLABLES for ch in said):
+        return True  # 일공구 사팔이고요: digits said aloud, no name
     if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:
         return True  # 성명 란에, 칸에: a form's field with its particle, no name
     words = text[start:end].split()
     if len(words) >= 2 and all(_SAID_DATE_WORD.fullmatch(w) for w in words) and any(
             w[-1] in "년월시분살세" for w in words):
         return True
+    if pii_name_model.thing_named_before(text, start):
+        return True  # 차 이름 아반떼, 가게 이름은 행복마트: a thing's name
     return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 

@@ -493,8 +493,19 @@ _NAMED_BEFORE = re.compile(r"(?:이름이|이름은|성함이|성함은|존함�
 # (the name of a shop, an app or a pet is no person's: 가게 이름은 행복마트예요)
 _THING_NAMED = re.compile(
     r"(?:가게|상호|회사|업체|식당|앱|어플|프로그램|사이트|카페|단체|제품|상품|건물|아파트|학교|병원"
-    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀)[ \t]?"
+    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀"
+    r"|(?<![가-힣])차|차량|자동차|차종|모델|(?<![가-힣])배|식물|꽃)[ \t]?"
     r"(?:이름|성함|존함)")
+
+
+def thing_named_before(text: str, start: int) -> bool:
+    """The name at ``start`` is a thing's (차 이름 소나타, 가게 이름은 행복마트): a shop, an app, a
+    pet or a car named right before the naming word."""
+    return bool(_THING_NAMED_RIGHT_BEFORE.search(text, max(0, start - 16), start))
+
+
+_THING_NAMED_RIGHT_BEFORE = re.compile(
+    _THING_NAMED.pattern + r"(?:은|는|이|가|도|:)?[ \t]*['\"‘“]?$")
 _NAMED_COPULA = re.compile(r"(?:이에요|예요|입니다|이라고|라고|이고요|이요)(?![가-힣])")
 
 

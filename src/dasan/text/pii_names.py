@@ -324,18 +324,18 @@ def latin_names(text: str) -> Iterator[Candidate]:
 _HAN_NAME_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,3}(?:[ \t][\u4e00-\u9fff]{1,3})?)"
     r"(?![\u4e00-\u9fff])")
-_HAN_CUE = re.compile(r"이름|성함|성명|한자|[Nn]ame|姓名|氏名")
+_HAN_CUE = re.compile(r"이름|성함|성명|[Nn]ame|姓名|氏名")  # (not 한자로 alone: 서울特別市)
 
 
 def han_names(text: str) -> Iterator[Candidate]:
     """Two to six Chinese characters (a Chinese or Japanese name, or a Korean one in hanja)
-    within 24 characters after a naming word."""
+    within 30 characters after a naming word."""
     if not _HAN_CUE.search(text):
         return
     for m in _HAN_NAME_RE.finditer(text):
         name = m.group("name")
         if len(name.replace(" ", "").replace("\t", "")) >= 2 and _HAN_CUE.search(
-                text, max(0, m.start() - 24), m.start()):
+                text, max(0, m.start() - 30), m.start()):
             yield "name", m.start(), m.end(), name[0] + "*" * (len(name) - 1)
 
 

@@ -89,3 +89,69 @@ def test_a_foreign_residents_name_after_where_they_came_from(text: str, name: st
 )
 def test_after_where_they_came_from_no_name_is_said(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["제 이름이 좀 길어요 그냥 줄여서 불러 주세요", "우리 애 이름이 어려워서 다들 틀려요",
+             "외국 이름은 한국말로 옮기기 어려워요"],
+)
+def test_a_verb_after_a_naming_word_is_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["차 이름 아반떼 은색이에요", "가게 이름은 행복마트예요", "차종 이름이 소렌토라서요"],
+)
+def test_a_things_name_is_no_persons(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_persons_name_after_a_things_name_is_still_one() -> None:
+    assert "하민서" in _names("가게 이름은 모르겠고 사장님 이름은 하민서예요")
+
+
+def test_digits_said_aloud_are_no_name() -> None:
+    assert _names("계좌 끝자리가 일공구 사팔이에요") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("신청인은 장녀 변수아이고 연락처는 따로 드릴게요", "변수아"),
+     ("보호자는 큰딸 노은희예요", "노은희")],
+)
+def test_a_kin_word_between_the_cue_and_the_name(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("오빠 하준석 대신 서류 내러 왔어요", "하준석"), ("막내 오태민 명의로 된 통장이에요", "오태민")],
+)
+def test_a_kin_word_then_a_name_standing_for_someone(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+def test_a_kin_word_before_an_ordinary_word_stays() -> None:
+    assert _names("동생 한동안 대신 제가 갈게요") == []
+
+
+def test_a_rare_surname_after_a_strong_naming_word() -> None:
+    assert _names("외할머니 성함은 목순애예요") == ["목순애"]
+    assert _names("목요일에 목소리가 안 나와요") == []
+
+
+def test_a_name_before_a_dialect_copula() -> None:
+    assert _names("우리 아부지 성함이 계만석유") == ["계만석"]
+
+
+def test_a_two_syllable_name_spelled_then_said() -> None:
+    assert _names("외자라서요 석 진, 석진이요") == ["석 진", "석진"]
+    assert _names("한 번 한번 더 말해 주세요") == []
+
+
+def test_a_name_said_to_be_what_a_record_holds() -> None:
+    assert "하정숙" in _names("통장 명의는 하정숙으로 되어 있어요")
+
+
+def test_a_noun_and_its_particle_after_a_naming_word() -> None:
+    assert _names("이름은 본명으로 적어 주세요") == []
