@@ -1275,6 +1275,8 @@ _NAME_CUE_RE = re.compile(
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
+    # 이름이 아마 도기철이었을 거예요: a word said while remembering
+    r"(?:[ \t]*(?:아마|아마도|음|어|그러니까|정확히|분명히?|원래)[,.]?(?=[ \t]))?"
     # 보호자는 아들 최동훈이에요: a relative's title before the name
     r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠|장남|장녀|차남"
     r"|차녀|막내|큰아들|큰딸|작은아들|작은딸|며느리|사위|손자|손녀|조카|이모|고모|삼촌|배우자|부인"
@@ -1456,6 +1458,12 @@ _CALLS_RE = re.compile(
     r"|(?:경위|경사|형사|순경|경장|경감)"
     r"(?=[ \t.,!?)]|$|(?:님|입니다|이에요|예요|이세요)(?![가-힣])))(?!앗)"
 )
+# "홍수아 군 말고 홍수아 양이에요": a young person's name before 군 or 양 said apart (a name of
+# a name's shape: 군 and 양 are also a county and an amount)
+_YOUNG_CALL_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t](?:군|양)"
+    r"(?=[ \t,.!?]|$|(?:이|이에요|이요|은|이랑|한테|에게|도|의|말고|이고)(?![가-힣]))"
+)
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -1484,7 +1492,7 @@ _NOT_NAMES: frozenset[str] = frozenset(
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
     주인 정확히 한국인 중국인 일본인 미국인
     공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회
-    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명"""
+    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명 성"""
     )
 )
 
@@ -1502,8 +1510,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
             name[1:] in pii_name_model.TITLES):
         return False  # 육반장(님), 김과장: a surname and a title
-    if pii_name_model.place_word(name):
-        return False  # 복지관 사회복지사, 경로당 어르신: a place, no name
+    if pii_name_model.place_word(name) or name in pii_name_model.PLACE_NAMES:
+        return False  # 복지관 사회복지사, 경로당 어르신, 시리아 군: a place, no name
 
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
@@ -1570,7 +1578,7 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
                            (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
                            (_RANK_NAME_RE, (3, 4)), (_KIN_BARE_RE, (3,)),
-                           (_NAMED_AS_RE, (3, 4))):
+                           (_NAMED_AS_RE, (3, 4)), (_YOUNG_CALL_RE, (3,))):
         for m in pattern.finditer(text):
             name = m.group("name")
             # 이름이 기쁨이에요, 강산이라고: a given name ending in a consonant and the copula's
@@ -1620,11 +1628,12 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
-            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE, _KIN_BARE_RE, _NAMED_AS_RE,
+            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE, _KIN_BARE_RE,
+                           _NAMED_AS_RE, _YOUNG_CALL_RE,
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
-            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE) and (
+            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE, _YOUNG_CALL_RE) and (
                     name in pii_name_model.common_word_set() or pii_name_model.lexicon().get(
                         name, "").startswith(("NNG", "NNB", "MAG", "VV", "VA"))):
                 continue  # 동생 한동안 대신: a word kiwi knows, no name
@@ -1633,8 +1642,9 @@ def _names(text: str) -> Iterator[Candidate]:
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):
                 continue  # 신청서입니다, 정보과입니다: a common word or an office
-            # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
-            if pattern is _NAME_OF_RE and name[-1] in "구시군가":
+            # 서초구 아빠, 여자가 본인, 양평군 양: a district or a word with its particle, no name
+            if pattern in (_NAME_OF_RE, _YOUNG_CALL_RE) and name[-1] in "구시군가동읍면리" or (
+                    pattern is _YOUNG_CALL_RE and name[-1] in "의은는을를에로도와과"):
                 continue
             if pattern in (_SELF_INTRO_RE, _CALLS_RE, _KIN_RE) and len(name) != 3 and not (
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):

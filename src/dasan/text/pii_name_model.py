@@ -218,6 +218,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 readings.append(False)
             for has_sur in readings:
                 if not has_sur:
+                    if word.startswith(_FILLER_STARTS) or word in _FILLERS:
+                        continue  # 이름이 뭐더라: a word said while remembering, no name
                     stem = word[:length + 1]
                     if cand[-1] in "에은는이가을를의도로와과" and (
                             cand[:-1] in common_words or cand[:-1] in not_names
@@ -549,6 +551,12 @@ TITLES = frozenset(str.split(
     "권사 장로 여사 이장 동장 통장 회장 총무 간사 대표 감독 코치 작가 상무 전무 이사님 선생 "
     "변호사 세무사 법무사 노무사 약사 간호사 주무관 반장님 과장님 팀장님 부장님 실장님 기사님 "
     "학생 주민 고객 환자 회원"))
+
+
+# What a caller says while remembering a name (이름이 뭐더라, 그 뭐시기): no foreign name.
+_FILLER_STARTS = ("뭐", "뭣", "거시기", "머더라", "머였")
+_FILLERS = frozenset(str.split("그러니까 있잖아 있잖아요 어디보자 뭐시기 머시기 아마도 글쎄요 "
+                               "글쎄 그게 저기요 이게"))
 
 
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반

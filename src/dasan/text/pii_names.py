@@ -49,6 +49,8 @@ _CUE_WORDS = (
     # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
     "작성자", "대표자", "담당자", "참석자", "수신인", "발신인", "받는[ \t]?사람",
     "보내는[ \t]?사람", "받는[ \t]?분", "보내는[ \t]?분",
+    # a signature's line (확인자 서명 : 곽 태 식)
+    "서명",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
     # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
@@ -500,8 +502,8 @@ def vietnamese_names(text: str) -> Iterator[Candidate]:
         pos = m.start("rest")
         for word in m.group("rest").split():
             pos = text.index(word, pos)
-            if word in common:
-                break
+            if word in common or word in _COPULA_WORDS:
+                break  # (응우옌 티 흐엉 여: an elder's copula said apart)
             # a given name of one to three syllables, maybe with an ending (하가, 득이라고)
             cut = next((n for n in range(min(2, len(word)), 0, -1) if word[n:] in ENDINGS
                         and word[n:]), None)
@@ -685,7 +687,9 @@ _ORIGIN_RE = re.compile(
     r"|남성|학생|친구|며느리|사위|아내|남편|분|고려인)"
     r"|에서[ \t]?(?:온|오신|왔다는|왔어요|왔고요?|왔습니다|왔는데요?)[.,]?"
     # a document's nationality in brackets before the holder's name: (중국) 왕리핑
-    r"|(?P<bracket>\)))[ \t]+"
+    r"|(?P<bracket>\))|(?=[ \t]?(?:이름|성함)))"
+    # (스리랑카 친구 이름이 니산카 페레라인데, 러시아 이름으로는 올레그 스미르노프예요)
+    r"(?:[ \t]*(?:이름|성함)(?:은|이|으로는|으로|은요|이요)?)?[ \t]+"
     r"(?P<names>[가-힣]{1,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
@@ -703,6 +707,14 @@ _RESIDENT_WORDS = frozenset(str.split(
 
 _PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", "을", "를", "도", "의", "로",
                          "이랑", "하고", "까지")
+
+
+# A copula said apart from the name, standard or an elder's (여, 유, 이랑께)
+_COPULA_WORDS = frozenset(str.split("예요 이에요 입니다 이요 요 여 유 이여 예여 이고 이고요 이라고 "
+                                    "라고 인데 인데요 이랑께 이우다 이래요 래요"))
+
+
+_VERB_FORM = re.compile(r"(?:어요|아요|워요|해요|네요|죠|데요|거든요|잖아요|어서|아서|니까|는데|습니다)$")
 
 
 def _without_ending(word: str) -> str:
@@ -730,6 +742,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
 
     def foreign(word: str) -> bool:
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
                     or known_with_particle(word)
                     or word in _RESIDENT_WORDS
                     or lexicon.get(word, "").startswith(
@@ -742,6 +755,8 @@ def origin_names(text: str) -> Iterator[Candidate]:
         words = m.group("names").split()
         taken: list[str] = []
         for word in words:
+            if word in _COPULA_WORDS:
+                break  # 바야르마 예요, 응우옌 티 흐엉 여: the copula said apart
             stem = word
             ended = False
             for end in _NAME_END_PARTS:

@@ -155,3 +155,43 @@ def test_a_name_said_to_be_what_a_record_holds() -> None:
 
 def test_a_noun_and_its_particle_after_a_naming_word() -> None:
     assert _names("이름은 본명으로 적어 주세요") == []
+
+
+def test_a_young_persons_name_before_gun_or_yang() -> None:
+    assert _names("홍수아 군 말고 홍수아 양이에요") == ["홍수아", "홍수아"]
+    assert _names("경기도 양평군 양 많이 주세요") == []
+    assert _names("시리아 군 병력이 늘었다") == []
+
+
+def test_a_name_spelled_after_a_signature_word() -> None:
+    assert _names("확인 서명 : 엄 가 윤") == ["엄 가 윤"]
+
+
+def test_the_word_for_a_surname_after_a_naming_word_is_no_name() -> None:
+    assert "성이" not in _names("성함이 성이 어떻게 되세요? 채 씨요 채하루")
+
+
+def test_a_word_said_while_remembering_is_no_name() -> None:
+    assert _names("그 사람 이름이 뭐였더라 아무튼 키가 커요") == []
+
+
+def test_a_word_said_while_remembering_before_the_name() -> None:
+    assert _names("담당자 이름이 아마 선우하민이었을 거예요") == ["선우하민"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("필리핀 친구 이름이 조슈아 멘도사인데 연락이 끊겼어요", "조슈아 멘도사"),
+     ("우즈벡 이름으로는 샤흐졸 토시예프예요", "샤흐졸 토시예프"),
+     ("몽골 사람 오윤체첵 예요 비자 문의요", "오윤체첵")],
+)
+def test_a_foreign_name_after_its_countrys_naming_word(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+def test_an_elders_copula_said_apart_is_no_part_of_the_name() -> None:
+    assert _names("며느리가 베트남 사람인디 이름이 레 티 투 여") == ["레 티 투"]
+
+
+def test_an_adjective_after_a_foreign_naming_word_is_no_name() -> None:
+    assert _names("인도네시아 이름이 길어요 그냥 줄여서 불러요") == []
