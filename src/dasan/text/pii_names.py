@@ -714,7 +714,8 @@ _COPULA_WORDS = frozenset(str.split("예요 이에요 입니다 이요 요 여 �
                                     "라고 인데 인데요 이랑께 이우다 이래요 래요"))
 
 
-_VERB_FORM = re.compile(r"(?:어요|아요|워요|해요|네요|죠|데요|거든요|잖아요|어서|아서|니까|는데|습니다)$")
+_VERB_FORM = re.compile(
+    r"(?:어요|아요|워요|해요|네요|죠|데요|거든요|잖아요|어서|아서|니까|는데|습니다)$")
 
 
 def _without_ending(word: str) -> str:
