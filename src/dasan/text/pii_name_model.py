@@ -236,7 +236,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             {cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
-                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
+                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED or (
+                            cand.removesuffix("님") in TITLES):  # 노금례 여사님: a title
                         continue  # 옆집 할머니가, 직원 씨: the cue, not the name
                     if not strong and lexicon.get(cand, "").startswith(("NNG:0", "NNG:1")):
                         continue  # 치매 어르신: a common noun kiwi knows, no foreign name
@@ -568,7 +569,9 @@ _ONE_SYLLABLE_WORDS = frozenset(
 
 # A polite verb form (주실래요, 가실게요, 하시겠어요, 되셨어요): no name in it.
 _VERB_WORD = re.compile(
-    r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
+    r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오"
+    # (되시는 분, 계시던 곳, 하셔서: an honorific verb before a noun or a clause)
+    r"|[되계하가오보주]시(?:는|던|면|고)|[되계하가오보주]셔서|[되계하가오보주]셨던)$")
 # One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
 _ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽"
                                 "란칸쪽줄")  # (성명 란에, 대리인 칸에: a form's field)

@@ -195,3 +195,7 @@ def test_an_elders_copula_said_apart_is_no_part_of_the_name() -> None:
 
 def test_an_adjective_after_a_foreign_naming_word_is_no_name() -> None:
     assert _names("인도네시아 이름이 길어요 그냥 줄여서 불러요") == []
+
+
+def test_an_honorific_verb_and_a_title_are_no_part_of_a_name() -> None:
+    assert _names("저희 시어머니 되시는 분이 탁정례 여사님이세요") == ["탁정례"]
