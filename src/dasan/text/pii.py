@@ -1421,8 +1421,11 @@ _TITLE_NAME_RE = re.compile(
 # person, then a name and any word
 _RANK_NAME_RE = re.compile(
     r"(?<![가-힣])(?:경위|경사|경장|순경|형사|주무관|팀장|반장|센터장|원장|관장|소장"
-    r"|사회복지사|간호사|요양보호사)[ \t]+"
-    rf"(?P<name>{_NAME})(?=[ \t])"
+    r"|사회복지사|간호사|요양보호사"
+    # a form's parties (주문자 표정민 수령인 표하나, 위임인 X 수임인 Y)
+    r"|주문자|수령인|수령자|위임인|수임인|위임자|수임자|채무자|채권자|피의자|임대인|임차인"
+    r"|대리인)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t,/)]|$)"
 )
 # "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
 _AGED_RE = re.compile(
@@ -1492,7 +1495,7 @@ _NOT_NAMES: frozenset[str] = frozenset(
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
     주인 정확히 한국인 중국인 일본인 미국인
     공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회
-    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명 성"""
+    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명 성 위임인 수임인 위임자 수임자"""
     )
 )
 
@@ -1633,7 +1636,7 @@ def _names(text: str) -> Iterator[Candidate]:
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
-            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE, _YOUNG_CALL_RE) and (
+            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE, _YOUNG_CALL_RE, _RANK_NAME_RE) and (
                     name in pii_name_model.common_word_set() or pii_name_model.lexicon().get(
                         name, "").startswith(("NNG", "NNB", "MAG", "VV", "VA"))):
                 continue  # 동생 한동안 대신: a word kiwi knows, no name

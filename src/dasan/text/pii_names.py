@@ -106,7 +106,7 @@ def _cued_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
         core = _CUE_CORE.search(text, max(c + 1, pos))
 
 
-_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명")
+_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명|예금주|명의자?|수령인|수취인|신청인|계약자|가입자")
 
 
 def roman_candidate(text: str, m: re.Match[str]) -> Candidate | None:
@@ -394,14 +394,19 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
         _NAMING_CUES,
         PLACE_NAMES,
         TITLES,
+        _model,
         common_word_set,
     )
 
     common = common_word_set()
+    lexicon = _model()[4]
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
         if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
-               or w in TITLES or w in _CALLED or w in _NAMING_CUES for w in words):
+               or w in TITLES or w in _CALLED or w in _NAMING_CUES
+               # 이름은 모르겠는데 별명이 곰돌: a verb, a noun kiwi knows and its particle
+               or _VERB_FORM.search(w) or w.endswith("데")
+               or lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
             continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
 

@@ -199,3 +199,24 @@ def test_an_adjective_after_a_foreign_naming_word_is_no_name() -> None:
 
 def test_an_honorific_verb_and_a_title_are_no_part_of_a_name() -> None:
     assert _names("저희 시어머니 되시는 분이 탁정례 여사님이세요") == ["탁정례"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("위임장에 위임인 계나래 수임인 계소윤", ["계나래", "계소윤"]),
+     ("주문자 변태웅 수령인 변다현 010-2231-0098", ["변태웅", "변다현"])],
+)
+def test_a_forms_parties_then_a_name(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_a_forms_party_before_an_ordinary_word_stays() -> None:
+    assert _names("대리인 방문시 위임장 지참, 운전자 피로도 증가") == []
+
+
+def test_a_latin_name_after_an_account_holder_word() -> None:
+    assert "PHAM VAN LOC" in _names("예금주 PHAM VAN LOC 으로 되어 있어요")
+
+
+def test_a_verb_and_a_nickname_word_after_a_naming_word_are_no_name() -> None:
+    assert _names("그 사람 이름은 모르겠는데 별명이 곰돌이래요") == []
