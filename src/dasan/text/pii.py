@@ -1582,6 +1582,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
                            (_RANK_NAME_RE, (3, 4)), (_KIN_BARE_RE, (3,)),
                            (_NAMED_AS_RE, (3, 4)), (_YOUNG_CALL_RE, (3,))):
+        if pattern is _YOUNG_CALL_RE and " 군" not in text and " 양" not in text:
+            continue  # (a scan at every surname for a rare form: only where it can be)
         for m in pattern.finditer(text):
             name = m.group("name")
             # 이름이 기쁨이에요, 강산이라고: a given name ending in a consonant and the copula's

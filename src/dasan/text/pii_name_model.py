@@ -180,8 +180,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
         common_words, lexicon = _model()[3:]
     words = _hangul_words(text)
     for i, (ws, we, word) in enumerate(words):
-        if _VERB_WORD.search(word):
-            continue  # 주실래요, 하시겠어요: a verb, whatever its first syllable
+        if _VERB_WORD.search(word) or word.endswith(_HONORIFIC_ENDS) and len(word) >= 3 and (
+                word[-3] in _HONORIFIC_STEMS):
+            continue  # 주실래요, 하시겠어요, 되시는: a verb, whatever its first syllable
         prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
         # an elder's or a dialect's word read as the standard one (할매가 -> 할머니가)
@@ -569,9 +570,10 @@ _ONE_SYLLABLE_WORDS = frozenset(
 
 # A polite verb form (주실래요, 가실게요, 하시겠어요, 되셨어요): no name in it.
 _VERB_WORD = re.compile(
-    r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오"
-    # (되시는 분, 계시던 곳, 하셔서: an honorific verb before a noun or a clause)
-    r"|[되계하가오보주]시(?:는|던|면|고)|[되계하가오보주]셔서|[되계하가오보주]셨던)$")
+    r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
+# (되시는 분, 계시던 곳, 하셔서: an honorific verb before a noun or a clause)
+_HONORIFIC_ENDS = ("시는", "시던", "시면", "시고", "셔서", "셨던")
+_HONORIFIC_STEMS = frozenset("되계하가오보주")
 # One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
 _ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽"
                                 "란칸쪽줄")  # (성명 란에, 대리인 칸에: a form's field)
