@@ -381,6 +381,10 @@ _CUED_WORDS_RE = re.compile(
     r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"
 )
+# ... or one word and 씨/님 (간병인 이름이 뚜이 씨고): the naming word and the honorific both
+_CUED_ONE_WORD_RE = re.compile(
+    r"(?:성함|이름|성명|존함)(?:은|는|이)[ \t]+(?P<name>[가-힣]{2,5})[ \t]?(?:씨|님)"
+    r"(?!앗|름|[가-힣]{3})")
 _NOT_A_NAME_WORD = re.compile(
     r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
 
@@ -409,6 +413,13 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
                or lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
             continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
+    for m in _CUED_ONE_WORD_RE.finditer(text):
+        w = m.group("name")
+        if not (w in common or w in PLACE_NAMES or w in TITLES or w in _CALLED
+                or w in ("아무개", "누구누구", "모모", "홍길동")  # a placeholder, nobody
+                or w in _NAMING_CUES or _NOT_A_NAME_WORD.search(w) or _VERB_FORM.search(w)
+                or lexicon.get(w, "").startswith(("NNG", "NNB", "VV", "VA", "MAG"))):
+            yield "name", m.start("name"), m.end("name"), w[0] + "*" * (len(w) - 1)
 
 
 # --- a name spelled, then said whole; letters spelled after a spelling cue; English cues -------

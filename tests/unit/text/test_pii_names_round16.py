@@ -220,3 +220,8 @@ def test_a_latin_name_after_an_account_holder_word() -> None:
 
 def test_a_verb_and_a_nickname_word_after_a_naming_word_are_no_name() -> None:
     assert _names("그 사람 이름은 모르겠는데 별명이 곰돌이래요") == []
+
+
+def test_one_unknown_word_between_a_naming_word_and_ssi() -> None:
+    assert _names("요양보호사 이름이 응아 씨고 성은 몰라요") == ["응아"]
+    assert _names("이름이 아무개 씨라고 치면") == []
