@@ -225,3 +225,8 @@ def test_a_verb_and_a_nickname_word_after_a_naming_word_are_no_name() -> None:
 def test_one_unknown_word_between_a_naming_word_and_ssi() -> None:
     assert _names("요양보호사 이름이 응아 씨고 성은 몰라요") == ["응아"]
     assert _names("이름이 아무개 씨라고 치면") == []
+
+
+def test_the_answer_after_a_speakers_label() -> None:
+    assert _names("A: 성함이요? B: 모하진요") == ["모하진"]
+    assert _names("성함이 어떻게 되세요? 고객: 잠깐만요") == []
