@@ -1034,6 +1034,7 @@ _WING_UNIT_RE = re.compile(
     r"(?<![\w])(?P<building>[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|빌|오피스텔|맨션|하우스|타워|주택"
     r"|연립|캐슬|빌리지|타운|하이츠|팰리스)[ \t]?)?"
     r"(?<![\w])[A-Za-z가나다라마바사][ \t]?동[ \t]?(?:지하[ \t]?)?[Bb비]?\d{1,5}[ \t]?호(?!선)")
+_NUMBER_JUST_BEFORE = re.compile(r"\d[ \t,]{1,2}$")
 _ROOM_RE = re.compile(
     r"(?<![\w])[가-힣A-Za-z\d]{0,12}(?:고시원|고시텔|원룸|투룸|하숙집|하숙|기숙사|쉐어하우스"
     r"|셰어하우스|레지던스|리빙텔)[ \t]?(?:건물[ \t]?)?(?:\d{1,2}[ \t]?층[ \t]?)?"
@@ -1212,8 +1213,10 @@ def _address_in(text: str) -> Iterator[Candidate]:
     if "호" in text:
         for m in _WING_UNIT_RE.finditer(text):
             # 시청 별관 나동 201호: a wing with no home's name is one only where a home is said
+            # (한강대로 92길 14 가동 101호: a wing right after a building's number is its own)
             if m.group("building") or _HOME_CUE.search(
-                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or (
+                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
         for m in _ROOM_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))

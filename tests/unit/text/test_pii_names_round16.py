@@ -230,3 +230,9 @@ def test_one_unknown_word_between_a_naming_word_and_ssi() -> None:
 def test_the_answer_after_a_speakers_label() -> None:
     assert _names("A: 성함이요? B: 모하진요") == ["모하진"]
     assert _names("성함이 어떻게 되세요? 고객: 잠깐만요") == []
+
+
+def test_a_lettered_wing_right_after_a_buildings_number() -> None:
+    spans = [s.text for s in find("마포구 성미산로 17길 22 나동 302호 누수 신고요") if s.type == "address"]
+    assert "나동 302호" in spans
+    assert [s for s in find("시청 별관 나동 201호 회의실") if s.type == "address"] == []
