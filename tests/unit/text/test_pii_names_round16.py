@@ -236,3 +236,11 @@ def test_a_lettered_wing_right_after_a_buildings_number() -> None:
     spans = [s.text for s in find("마포구 성미산로 17길 22 나동 302호 누수 신고요") if s.type == "address"]
     assert "나동 302호" in spans
     assert [s for s in find("시청 별관 나동 201호 회의실") if s.type == "address"] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["시아버님이 오셨어요 시어머님도 같이요", "옆집 아가씨가 도와줬어요",
+             "성함 끝자리가 뭐였는지 기억이 안 나요"],
+)
+def test_kin_and_position_words_are_no_name(text: str) -> None:
+    assert _names(text) == []
