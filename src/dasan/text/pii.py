@@ -1326,6 +1326,11 @@ _SPELLED_TWO_RE = re.compile(
     r"(?P<said>(?P=s)(?P=g))"
     r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이에여)(?![가-힣]))"
 )
+# "-편지윤 드림", "... 감사합니다. 주나연 올림": a name before a letter's closing at the end of a
+# line (a name of a name's shape: the closing is a weak cue)
+_CLOSING_NAME_RE = re.compile(
+    rf"(?:^|(?<=[\s\-–—.,:]))(?P<name>{_NAME})[ \t]*(?:드림|올림|배상)(?=[ \t.!\-–—]*(?:$|\n))"
+)
 # "윤서준 학생 보호자", "김도윤 엄마인데요", "송하윤 앞으로 와요": a name, then a word that
 # says whose it is
 _NAME_OF_RE = re.compile(
@@ -1589,7 +1594,8 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
                            (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
                            (_RANK_NAME_RE, (3, 4)), (_KIN_BARE_RE, (3,)),
-                           (_NAMED_AS_RE, (3, 4)), (_YOUNG_CALL_RE, (3,))):
+                           (_NAMED_AS_RE, (3, 4)), (_YOUNG_CALL_RE, (3,)),
+                           (_CLOSING_NAME_RE, (3, 4))):
         if pattern is _YOUNG_CALL_RE and " 군" not in text and " 양" not in text:
             continue  # (a scan at every surname for a rare form: only where it can be)
         for m in pattern.finditer(text):
@@ -1642,7 +1648,7 @@ def _names(text: str) -> Iterator[Candidate]:
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
             if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE, _KIN_BARE_RE,
-                           _NAMED_AS_RE, _YOUNG_CALL_RE,
+                           _NAMED_AS_RE, _YOUNG_CALL_RE, _CLOSING_NAME_RE,
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue

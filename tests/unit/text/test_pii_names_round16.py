@@ -244,3 +244,8 @@ def test_a_lettered_wing_right_after_a_buildings_number() -> None:
 )
 def test_kin_and_position_words_are_no_name(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_name_before_a_closing_at_the_end() -> None:
+    assert _names("빠른 처리 부탁드립니다 -변지유 드림") == ["변지유"]
+    assert _names("추석 맞이 선물 드림 이벤트") == []
