@@ -1045,6 +1045,7 @@ _WING_UNIT_RE = re.compile(
     r"(?<![\w])(?P<building>[가-힣A-Za-z\d]{1,15}(?:아파트|빌라|빌|오피스텔|맨션|하우스|타워|주택"
     r"|연립|캐슬|빌리지|타운|하이츠|팰리스)[ \t]?)?"
     r"(?<![\w])[A-Za-z가나다라마바사][ \t]?동[ \t]?(?:지하[ \t]?)?[Bb비]?\d{1,5}[ \t]?호(?!선)")
+_NUMBER_JUST_BEFORE = re.compile(r"\d[ \t,]{1,2}$")
 _ROOM_RE = re.compile(
     r"(?<![\w])[가-힣A-Za-z\d]{0,12}(?:고시원|고시텔|원룸|투룸|하숙집|하숙|기숙사|쉐어하우스"
     r"|셰어하우스|레지던스|리빙텔)[ \t]?(?:건물[ \t]?)?(?:\d{1,2}[ \t]?층[ \t]?)?"
@@ -1223,8 +1224,10 @@ def _address_in(text: str) -> Iterator[Candidate]:
     if "호" in text:
         for m in _WING_UNIT_RE.finditer(text):
             # 시청 별관 나동 201호: a wing with no home's name is one only where a home is said
+            # (한강대로 92길 14 가동 101호: a wing right after a building's number is its own)
             if m.group("building") or _HOME_CUE.search(
-                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or (
+                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
         for m in _ROOM_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
@@ -1266,9 +1269,13 @@ _SURNAMES = (
 )
 _NAME = rf"(?:{_SURNAMES})[가-힣]{{1,2}}"
 COMPOUND_SURNAMES = frozenset(s for s in _SURNAMES.split("|") if len(s) == 2)
+# Surnames too rare to take without a naming word right before (성함은 목현주): 목 starts words
+# (목소리, 목요일) the detector would read as names.
+_CUED_NAME = rf"(?:{_SURNAMES}|목|초)[가-힣]{{1,2}}"
 _NAME_END = (
-    r"(?=[ \t]*(?:입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑|이며|인데|"
-    r"이세요|세요|이십니다|이신데|였|이었|"
+    # (유: a Chungcheong copula, 표명자유)
+    r"(?=[ \t]*(?:유(?![가-힣])|입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑"
+    r"|이며|인데|이세요|세요|이십니다|이신데|였|이었|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
     r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
@@ -1282,10 +1289,15 @@ _NAME_CUE_RE = re.compile(
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
+    # 이름이 아마 도기철이었을 거예요: a word said while remembering
+    r"(?:[ \t]*(?:아마|아마도|음|어|그러니까|정확히|분명히?|원래)[,.]?(?=[ \t]))?"
     # 보호자는 아들 최동훈이에요: a relative's title before the name
-    r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠)[ \t]+)?"
+    r"(?:[ \t]*(?:아들|딸|남편|아내|어머니|아버지|엄마|아빠|동생|형|누나|언니|오빠|장남|장녀|차남"
+    r"|차녀|막내|큰아들|큰딸|작은아들|작은딸|며느리|사위|손자|손녀|조카|이모|고모|삼촌|배우자|부인"
+    r"|할머니|할아버지)[ \t]+)?"
     # 이름이 '소나무'예요: the name may stand in quotes
-    rf"[ \t]*['\"‘“]?(?P<name>{_NAME})(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
+    rf"[ \t]*['\"‘“]?(?P<name>{_CUED_NAME})"
+    rf"(?:['\"’”](?=[가-힣]{{0,4}}(?:[ \t.,!?]|$))|{_NAME_END})"
 )
 _SELF_INTRO_RE = re.compile(
     rf"(?:저는|저|전|나는|난|여기는|안녕하세요[,.!]?)[ \t]*(?P<name>{_NAME})[ \t]?(?:입니다|이에요|"
@@ -1305,6 +1317,30 @@ _KIN_IS_RE = re.compile(
     r"(?<![가-힣])(?:남편|아내|아들|딸|어머니|아버지|엄마|아빠|동생|조카|손자|손녀)"
     r"(?:이|은|는|가)[ \t]+"
     rf"(?P<name>{_NAME})(?=(?:이고|고|이에요|예요|입니다|이요|요|이거든요|거든요)(?![가-힣]))"
+)
+# "언니 권세희 대신 전화했어요", "막내 오태민 명의로": a kin word with no 제/우리, then a name of a
+# name's shape and a word that says it stands for someone (a weak cue)
+_KIN_BARE_RE = re.compile(
+    r"(?<![가-힣])(?:언니|오빠|누나|형|동생|남동생|여동생|아들|딸|남편|아내|와이프|엄마|아빠|어머니"
+    r"|아버지|할머니|할아버지|손자|손녀|조카|이모|고모|삼촌|며느리|사위|장남|장녀|막내)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t]?(?:대신|명의|앞으로|이름으로|이름|씨|님|보호자)(?![가-힣]{{2}}))"
+)
+# "한국 이름으로 왕려나로 되어 있네요", "명의는 하정숙으로 돼 있어요": a name said to be what a
+# record holds
+_NAMED_AS_RE = re.compile(
+    r"(?:이름|명의|성함|성명|예금주|명의자)(?:으로|은|는|이|가|도)?[ \t]+"
+    rf"(?P<name>{_NAME})(?=(?:으로|로)[ \t]?(?:되어|돼|됐|되|등록|올라|나와|적혀|쓰여))"
+)
+# "외자예요 편 결, 편결": a two-syllable name spelled, then said whole
+_SPELLED_TWO_RE = re.compile(
+    rf"(?<![가-힣])(?P<spelled>(?P<s>{_SURNAMES})[ \t]+(?P<g>[가-힣]))[ \t,.]+"
+    r"(?P<said>(?P=s)(?P=g))"
+    r"(?=$|[^가-힣]|(?:이요|요|이에요|예요|입니다|이고|이고요|이라고|이에여)(?![가-힣]))"
+)
+# "-편지윤 드림", "... 감사합니다. 주나연 올림": a name before a letter's closing at the end of a
+# line (a name of a name's shape: the closing is a weak cue)
+_CLOSING_NAME_RE = re.compile(
+    rf"(?:^|(?<=[\s\-–—.,:]))(?P<name>{_NAME})[ \t]*(?:드림|올림|배상)(?=[ \t.!\-–—]*(?:$|\n))"
 )
 # "윤서준 학생 보호자", "김도윤 엄마인데요", "송하윤 앞으로 와요": a name, then a word that
 # says whose it is
@@ -1341,7 +1377,10 @@ _SAID_RE = re.compile(
 )
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
-    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+|\?[ \t]*[-:][ \t]*|[ \t]-[ \t]+"
+    # (A: 성함이요? B: 나예림요, 상담원: 성함은요? 고객: ...: a speaker's label before the answer)
+    rf"(?:이름|성함|성명)[^\n]{{0,24}}?(?:(?:네|예)[,.]?[ \t]+"
+    r"|\?[ \t]*(?:/[ \t]*)?(?:[A-Z]|고객|민원인|신청인|보호자|어르신|손님)?[ \t]?[-:][ \t]*"
+    r"|[ \t]-[ \t]+"
     r"|\?[ \t]*(?:아|음|어|네|예)[,.]?[ \t]+)"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]?(?:이요|입니다|이에요|예요|요|이고|이구요)(?![가-힣])|[ \t]*$)"
@@ -1366,11 +1405,14 @@ _SPELLED_JA_RE = re.compile(
 # ... and in more shapes: the surname said without its 자 (허 귀 자 동 자), or a foreign name's
 # parts of two syllables (탕 자 밍 자 후이 자) - after a naming word, or said whole as well.
 _SPELLED_JA_WIDE_RE = re.compile(
-    r"(?<![가-힣])(?:(?P<s0>[가-힣])[ \t]+)?(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
+    # (the surname may be said as such: 마 씨에 다 자 해 자, 성은 길이고 다 자 은 자)
+    r"(?<![가-힣])(?:(?P<s0>[가-힣])(?:[ \t]?씨(?:에|고|이고|요)?,?|이고,?|고,?)?[ \t]+)?"
+    r"(?P<p1>[가-힣]{1,2})[ \t]?자[ \t,]+"
     r"(?P<p2>[가-힣]{1,2})[ \t]?자(?:[ \t,]+(?P<p3>[가-힣]{1,2})[ \t]?자)?"
     r"(?:(?![가-힣])|(?=(?:예요|요|이고|고|입니다|라고|이에요)(?![가-힣])))"
 )
 _SPELLED_JA_CUE = re.compile(r"이름|성함|함자|성명|존함|성은|성이")
+_SPELLED_JA_CUE_WIDE = re.compile(r"이름|성함|함자|성명|존함|성은|성이|외자|한[ \t]?글자")
 # "홍길순으로 예약했어요": a name, then what was booked or filed under it
 _BOOKED_RE = re.compile(
     rf"(?<![가-힣])(?P<name>{_NAME})(?:으로|로)[ \t]?(?:예약|접수|신청|등록|가입)"
@@ -1401,8 +1443,11 @@ _TITLE_NAME_RE = re.compile(
 # person, then a name and any word
 _RANK_NAME_RE = re.compile(
     r"(?<![가-힣])(?:경위|경사|경장|순경|형사|주무관|팀장|반장|센터장|원장|관장|소장"
-    r"|사회복지사|간호사|요양보호사)[ \t]+"
-    rf"(?P<name>{_NAME})(?=[ \t])"
+    r"|사회복지사|간호사|요양보호사"
+    # a form's parties (주문자 표정민 수령인 표하나, 위임인 X 수임인 Y)
+    r"|주문자|수령인|수령자|위임인|수임인|위임자|수임자|채무자|채권자|피의자|임대인|임차인"
+    r"|대리인)[ \t]+"
+    rf"(?P<name>{_NAME})(?=[ \t,/)]|$)"
 )
 # "강만석(65)씨", "명순덕(여, 72세)": a name, then the age or sex in brackets
 _AGED_RE = re.compile(
@@ -1438,6 +1483,12 @@ _CALLS_RE = re.compile(
     r"|(?:경위|경사|형사|순경|경장|경감)"
     r"(?=[ \t.,!?)]|$|(?:님|입니다|이에요|예요|이세요)(?![가-힣])))(?!앗)"
 )
+# "홍수아 군 말고 홍수아 양이에요": a young person's name before 군 or 양 said apart (a name of
+# a name's shape: 군 and 양 are also a county and an amount)
+_YOUNG_CALL_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t](?:군|양)"
+    r"(?=[ \t,.!?]|$|(?:이|이에요|이요|은|이랑|한테|에게|도|의|말고|이고)(?![가-힣]))"
+)
 # Common nouns of the same shape that must not be read as names (and nouns ending in 이, which
 # a consonant-final given name with 이 then a particle looks like: 거북이가 against 다운이가).
 _NOT_NAMES: frozenset[str] = frozenset(
@@ -1466,7 +1517,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
     복지사 고시원 고시텔 장학금 장학생 매니저 연결 태권도 합기도
     주인 정확히 한국인 중국인 일본인 미국인
     공청회 간담회 설명회 박람회 운영회 위원회 부녀회 노인회 청년회 자치회
-    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명"""
+    외자 가명 본명 예명 실명 별명 개명 닉네임 필명 아명 성 위임인 수임인 위임자 수임자
+    시아버 시어머 할머 할아버 외할머 외할아버 아버 어머 시아주버 아가씨 총각
+    끝자리 앞자리 뒷자리 첫글자 끝글자 가운데"""
     )
 )
 
@@ -1484,11 +1537,20 @@ def _name_ok(name: str, strict: bool = True) -> bool:
     if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
             name[1:] in pii_name_model.TITLES):
         return False  # 육반장(님), 김과장: a surname and a title
-    if pii_name_model.place_word(name):
-        return False  # 복지관 사회복지사, 경로당 어르신: a place, no name
+    if pii_name_model.place_word(name) or name in pii_name_model.PLACE_NAMES:
+        return False  # 복지관 사회복지사, 경로당 어르신, 시리아 군: a place, no name
 
     return not re.search(
         r"(?:입니|이에|이라|에요|예요|합니|하는|해요|세요|어요|아요|니다|요|에|예)$", name)
+
+
+# What follows the 이 of a copula after a given name (기쁨이에요, 강산이라고, 한솔이었어요)
+_COPULA_REST = re.compile(r"(?:에요|예요|라고|래요|었|에여|고요|거든요)")
+
+
+def _has_final(syllable: str) -> bool:
+    """A Hangul syllable with a final consonant (쁨, 산; not 비, 수)."""
+    return "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 != 0
 
 
 _WORD_AFTER = re.compile(r"[ \t]+(?!씨|님|선생님|학생|어린이|할머니|할아버지"
@@ -1523,6 +1585,12 @@ def _names(text: str) -> Iterator[Candidate]:
         yield "name", m.start(), m.end(), mask_name(name)
         for j in said:
             yield "name", j.start(), j.end(), mask_name(name)
+    for m in _SPELLED_TWO_RE.finditer(text) if _SPELLED_JA_CUE_WIDE.search(text) else ():
+        name = m.group("s") + m.group("g")
+        if (m.group("g") in _GIVEN_SYLLABLES and name not in _NOT_NAMES
+                and name not in pii_name_model.common_word_set()):
+            yield "name", m.start("spelled"), m.end("spelled"), f"{m.group('s')} *"
+            yield "name", m.start("said"), m.end("said"), mask_name(name)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1536,9 +1604,20 @@ def _names(text: str) -> Iterator[Candidate]:
                            (_KIN_IS_RE, (3,)), (_NAME_OF_RE, (3,)), (_LIVES_RE, (3,)),
                            (_SO_CALLED_RE, (3, 4)), (_GREETED_RE, (3,)),
                            (_SAID_RE, (3,)), (_TITLE_NAME_RE, (3, 4)), (_AGED_RE, (3, 4)),
-                           (_RANK_NAME_RE, (3, 4))):
+                           (_RANK_NAME_RE, (3, 4)), (_KIN_BARE_RE, (3,)),
+                           (_NAMED_AS_RE, (3, 4)), (_YOUNG_CALL_RE, (3,)),
+                           (_CLOSING_NAME_RE, (3, 4))):
+        if pattern is _YOUNG_CALL_RE and " 군" not in text and " 양" not in text:
+            continue  # (a scan at every surname for a rare form: only where it can be)
         for m in pattern.finditer(text):
             name = m.group("name")
+            # 이름이 기쁨이에요, 강산이라고: a given name ending in a consonant and the copula's
+            # 이, not a name of three syllables ending in 이 (the given name is the name)
+            given_said = (pattern is _NAME_CUE_RE and len(name) == 3 and name[-1] == "이"
+                          and _has_final(name[-2])
+                          and _COPULA_REST.match(text, m.end("name")) is not None)
+            if given_said:
+                name = name[:2]
             # A 4-syllable match may have swallowed a particle: 홍길동이 -> 홍길동.
             for cut in (name, name[:-1]):
                 # Right before 씨/님 or after 저는, 이상민 and 이하늘 are names, though 이상 and
@@ -1552,13 +1631,22 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # 본인 인증, 이름은 차량에, 성함은 모르고, 이름 영어로: a common word (and its
             # particle) after the cue, no name
-            if pattern is _NAME_CUE_RE and (
+            if pattern is _NAME_CUE_RE and not given_said and (
                     name[-1] in "은는을를의에로" and name[:-1] in pii_name_model.common_word_set()
                     or not _name_like(name) and name in pii_name_model.common_word_set()):
                 continue
+            if pattern is _NAME_CUE_RE and not given_said and (
+                    # 이름이 길어요: an adjective or a verb after the cue, no name
+                    name[-1] in "어워져겨뤄꿔눠"
+                    # 이름은 한국말로: a noun kiwi is sure of, then 로
+                    or re.match(r"으?로(?![가-힣])", text[m.end("name"):])
+                    and pii_name_model.lexicon().get(name, "").startswith(("NNG:0", "NNG:1"))
+                    # 차 이름 소나타, 가게 이름은 행복마트: a thing's name, no person's
+                    or pii_name_model.thing_named_before(text, m.start("name"))):
+                continue
             # 이름이 예전 주소로: a two-syllable common word after the cue and before another
             # word (not a title or a copula) is that word
-            if pattern is _NAME_CUE_RE and len(name) == 2 and (
+            if pattern is _NAME_CUE_RE and len(name) == 2 and not given_said and (
                     name in pii_name_model.common_word_set()) and _WORD_AFTER.match(
                     text, m.start("name") + 2):
                 continue
@@ -1570,17 +1658,23 @@ def _names(text: str) -> Iterator[Candidate]:
                 continue
             # Weak cues take a three-syllable name, or four behind a two-syllable surname
             # (남궁민수).
-            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE,
+            if pattern in (_BOOKED_RE, _ROLE_RE, _ANSWER_RE, _KIN_IS_RE, _KIN_BARE_RE,
+                           _NAMED_AS_RE, _YOUNG_CALL_RE, _CLOSING_NAME_RE,
                            _NAME_OF_RE, _LIVES_RE, _GREETED_RE, _SAID_RE, _TITLE_NAME_RE,
                            _AGED_RE, _RANK_NAME_RE) and not _name_like(name):
                 continue
+            if pattern in (_KIN_BARE_RE, _NAMED_AS_RE, _YOUNG_CALL_RE, _RANK_NAME_RE) and (
+                    name in pii_name_model.common_word_set() or pii_name_model.lexicon().get(
+                        name, "").startswith(("NNG", "NNB", "MAG", "VV", "VA"))):
+                continue  # 동생 한동안 대신: a word kiwi knows, no name
             if pattern in (_TITLE_NAME_RE, _RANK_NAME_RE) and name[-1] in "과팀실국청점관역당회":
                 continue  # 주민 공청회, 담당 복지과: an office or a meeting, no name
             if pattern in (_GREETED_RE, _SAID_RE) and (name[-1] in "과팀실국청점관역당부" or (
                     {name, name[:2]} & pii_name_model.common_word_set())):
                 continue  # 신청서입니다, 정보과입니다: a common word or an office
-            # 서초구 아빠, 여자가 본인: a district or a word with its particle, no name
-            if pattern is _NAME_OF_RE and name[-1] in "구시군가":
+            # 서초구 아빠, 여자가 본인, 양평군 양: a district or a word with its particle, no name
+            if pattern in (_NAME_OF_RE, _YOUNG_CALL_RE) and name[-1] in "구시군가동읍면리" or (
+                    pattern is _YOUNG_CALL_RE and name[-1] in "의은는을를에로도와과"):
                 continue
             if pattern in (_SELF_INTRO_RE, _CALLS_RE, _KIN_RE) and len(name) != 3 and not (
                     len(name) == 4 and name[:2] in COMPOUND_SURNAMES):
@@ -1727,7 +1821,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
-    pii_names.latin_names, pii_names.bracketed_names, pii_names.cued_foreign_names,
+    pii_names.latin_names, pii_names.han_names, pii_names.bracketed_names,
+    pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,
     pii_name_model.scored_names, _named_far,
@@ -1812,28 +1907,40 @@ def _name_family(text: str, name: str) -> Iterator[tuple[int, int]]:
     양미숙 드림), the given name alone after a title, with 이/아/야 or a particle (하민재
     주무관님 ... 민재 주무관님), or one word of a foreign name (로사 델라크루즈 ... 로사 씨)."""
     words = name.split()
+    common = pii_name_model.common_word_set()
+    paired = False
     if len(words) == 1 and len(name) >= 3:
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
+        given = name[len(surname):]
+        # 이름이 단비예요, 어단비: the given name said alone as well makes a name of it
+        paired = surname in SURNAME_SET and len(given) == 2 and any(
+            not (at <= g < at + len(name)) for g in _said_at(text, given, _GIVEN_SAID_AFTER_RE)
+            for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
         # only a name of a name's shape spreads (a word the detector took for one - 이재민,
-        # 여의도, 케이스 - is not repeated)
-        if not _name_like(name) or name in pii_name_model.common_word_set() or (
-                name in pii_name_model.PLACE_NAMES):
+        # 여의도, 케이스 - is not repeated) - or a foreign resident's name no dictionary knows
+        # (친구 어르헝이랑 ... 어르헝은 몽골 사람)
+        if name in common or name in pii_name_model.PLACE_NAMES:
+            return
+        if not _name_like(name) and not paired:
+            if name not in pii_name_model.lexicon() and len(name) <= 5 and (
+                    pii_names.FOREIGN_TALK.search(text)):
+                yield from ((at, at + len(name))
+                            for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
             return
         yield from ((at, at + len(name)) for at in _said_at(text, name, _NAME_SAID_AFTER_RE))
-        surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) == 4 else name[0]
         if surname not in SURNAME_SET:
             return
-        givens = [name[len(surname):]]
+        givens = [given]
     elif len(words) in (2, 3):
         givens = [w for w in words if len(w) >= 2]
     else:
         return
-    common = pii_name_model.common_word_set()
     for given in givens:
         if len(given) != 2 or given in _NOT_NAMES:
             continue
         # 하늘이 맑아서, 지원을 받았어요: a given name that is a common word takes only a title
-        # or an ending no noun takes
-        after = _GIVEN_AFTER_COMMON_RE if given in common else _GIVEN_AFTER_RE
+        # or an ending no noun takes (unless said alone as a name already)
+        after = _GIVEN_AFTER_COMMON_RE if given in common and not paired else _GIVEN_AFTER_RE
         yield from ((at, at + len(given)) for at in _said_at(text, given, after))
 
 
@@ -1899,13 +2006,21 @@ _DEPARTMENT_AFTER = re.compile(
 _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:년|월|일|시|분|살|세|번|개)?")
 
 
+_DIGIT_SYLLABLES = frozenset("공영빵일이삼사오육칠팔구")
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
+    said = text[start:end].replace(" ", "")
+    if len(said) >= 4 and all(ch in _DIGIT_SYLLABLES for ch in said):
+        return True  # 일공구 사팔이고요: digits said aloud, no name
     if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:
         return True  # 성명 란에, 칸에: a form's field with its particle, no name
     words = text[start:end].split()
     if len(words) >= 2 and all(_SAID_DATE_WORD.fullmatch(w) for w in words) and any(
             w[-1] in "년월시분살세" for w in words):
         return True
+    if pii_name_model.thing_named_before(text, start):
+        return True  # 차 이름 아반떼, 가게 이름은 행복마트: a thing's name
     return bool(_MEMORIAL_AFTER.match(text, end) or _PET_BEFORE.search(
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 

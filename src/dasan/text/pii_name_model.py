@@ -143,6 +143,12 @@ def common_word_set() -> frozenset[str]:
     return _model()[3]
 
 
+def lexicon() -> dict[str, str]:
+    """kiwi's reading of the words it knows (word -> tag and score band), stored with the
+    weights."""
+    return _model()[4]
+
+
 def _unpack(packed: dict[str, str]) -> dict[str, str]:
     """``{"2/NNG:1": "표기옆집...", ...}`` (words of one length run together) -> word: tag."""
     out: dict[str, str] = {}
@@ -174,8 +180,9 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
         common_words, lexicon = _model()[3:]
     words = _hangul_words(text)
     for i, (ws, we, word) in enumerate(words):
-        if _VERB_WORD.search(word):
-            continue  # 주실래요, 하시겠어요: a verb, whatever its first syllable
+        if _VERB_WORD.search(word) or word.endswith(_HONORIFIC_ENDS) and len(word) >= 3 and (
+                word[-3] in _HONORIFIC_STEMS):
+            continue  # 주실래요, 하시겠어요, 되시는: a verb, whatever its first syllable
         prev = words[i - 1][2] if i and words[i - 1][1] >= ws - 2 else ""
         nxt = words[i + 1][2] if i + 1 < len(words) and words[i + 1][0] <= we + 2 else ""
         # an elder's or a dialect's word read as the standard one (할매가 -> 할머니가)
@@ -212,6 +219,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                 readings.append(False)
             for has_sur in readings:
                 if not has_sur:
+                    if word.startswith(_FILLER_STARTS) or word in _FILLERS:
+                        continue  # 이름이 뭐더라: a word said while remembering, no name
                     stem = word[:length + 1]
                     if cand[-1] in "에은는이가을를의도로와과" and (
                             cand[:-1] in common_words or cand[:-1] in not_names
@@ -228,7 +237,8 @@ def candidates(text: str, common_words: frozenset[str] | None = None,
                             {cand, word, stem} & common_words or {cand, word, stem} & not_names
                             or length > 2 and cand[-1] in _PLACE_ENDS or cand[-2:] in _PLACE_ENDS):
                         continue  # 아저씨, 다산콜센터입니다: a known word or a place
-                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED:
+                    if cand in _FOREIGN_CUES or cand in _NAMING_CUES or cand in _CALLED or (
+                            cand.removesuffix("님") in TITLES):  # 노금례 여사님: a title
                         continue  # 옆집 할머니가, 직원 씨: the cue, not the name
                     if not strong and lexicon.get(cand, "").startswith(("NNG:0", "NNG:1")):
                         continue  # 치매 어르신: a common noun kiwi knows, no foreign name
@@ -465,11 +475,15 @@ def scored_names(text: str) -> Iterator[Candidate]:
             continue
         if foreign:
             start = _foreign_start(text, start, common, lexicon)
+            # 짱 웨이 씨: after a vowel, an 이 before 씨 is the name's (no particle there)
+            if (ord(text[end - 1]) - 0xAC00) % 28 == 0 and _YI_BEFORE_SSI.match(text, end):
+                end += 1
         yield "name", start, end, mask_name(text[start:end])
 
 
 
 
+_YI_BEFORE_SSI = re.compile(r"이[ \t]?씨(?![앗름])")
 SECOND_CHANCE = 0.75
 _ORIGIN_BEFORE = re.compile(
     r"(?:에서[ \t]?(?:온|왔다는|오신)|출신(?:인|의)?|동포|국적(?:인|의)?|"
@@ -483,8 +497,19 @@ _NAMED_BEFORE = re.compile(r"(?:이름이|이름은|성함이|성함은|존함�
 # (the name of a shop, an app or a pet is no person's: 가게 이름은 행복마트예요)
 _THING_NAMED = re.compile(
     r"(?:가게|상호|회사|업체|식당|앱|어플|프로그램|사이트|카페|단체|제품|상품|건물|아파트|학교|병원"
-    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀)[ \t]?"
+    r"|마트|브랜드|강아지|고양이|반려견|반려묘|와이파이|계정|채널|모임|동아리|팀"
+    r"|(?<![가-힣])차|차량|자동차|차종|모델|(?<![가-힣])배|식물|꽃)[ \t]?"
     r"(?:이름|성함|존함)")
+
+
+def thing_named_before(text: str, start: int) -> bool:
+    """The name at ``start`` is a thing's (차 이름 소나타, 가게 이름은 행복마트): a shop, an app, a
+    pet or a car named right before the naming word."""
+    return bool(_THING_NAMED_RIGHT_BEFORE.search(text, max(0, start - 16), start))
+
+
+_THING_NAMED_RIGHT_BEFORE = re.compile(
+    _THING_NAMED.pattern + r"(?:은|는|이|가|도|:)?[ \t]*['\"‘“]?$")
 _NAMED_COPULA = re.compile(r"(?:이에요|예요|입니다|이라고|라고|이고요|이요)(?![가-힣])")
 
 
@@ -530,6 +555,12 @@ TITLES = frozenset(str.split(
     "학생 주민 고객 환자 회원"))
 
 
+# What a caller says while remembering a name (이름이 뭐더라, 그 뭐시기): no foreign name.
+_FILLER_STARTS = ("뭐", "뭣", "거시기", "머더라", "머였")
+_FILLERS = frozenset(str.split("그러니까 있잖아 있잖아요 어디보자 뭐시기 머시기 아마도 글쎄요 "
+                               "글쎄 그게 저기요 이게"))
+
+
 # One-syllable words of everyday Korean (a foreign name's one-syllable parts are others: 티, 반
 # in 응우옌 반 남 is both, and is taken only in the middle of a name).
 _ONE_SYLLABLE_WORDS = frozenset(
@@ -540,6 +571,9 @@ _ONE_SYLLABLE_WORDS = frozenset(
 # A polite verb form (주실래요, 가실게요, 하시겠어요, 되셨어요): no name in it.
 _VERB_WORD = re.compile(
     r"(?:실래요?|을래요?|실게요?|을게요?|시겠어요?|셨어요|셨나요|시죠|시네요|십시오)$")
+# (되시는 분, 계시던 곳, 하셔서: an honorific verb before a noun or a clause)
+_HONORIFIC_ENDS = ("시는", "시던", "시면", "시고", "셔서", "셨던")
+_HONORIFIC_STEMS = frozenset("되계하가오보주")
 # One-syllable nouns that take a particle like a name's last syllable (폰은, 차는, 집을).
 _ONE_SYLLABLE_NOUNS = frozenset("폰차집돈방밥옷책약빚땅물불빵술표키값일말글짐잠꿈길문창벽"
                                 "란칸쪽줄")  # (성명 란에, 대리인 칸에: a form's field)

@@ -49,6 +49,8 @@ _CUE_WORDS = (
     # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
     "작성자", "대표자", "담당자", "참석자", "수신인", "발신인", "받는[ \t]?사람",
     "보내는[ \t]?사람", "받는[ \t]?분", "보내는[ \t]?분",
+    # a signature's line (확인자 서명 : 곽 태 식)
+    "서명",
     # 한 자씩 말씀드릴게요 유 은 하요: a name about to be spelled out
     r"자씩(?:[ \t]+[가-힣]{2,8}(?:요|다))?[.,]?",
     # 영문으로 PARK SEO YEON: a name about to be spelled in Latin letters
@@ -104,7 +106,7 @@ def _cued_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
         core = _CUE_CORE.search(text, max(c + 1, pos))
 
 
-_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명")
+_NAMED_CUE = re.compile(r"[Nn]ame|이름|성함|성명|예금주|명의자?|수령인|수취인|신청인|계약자|가입자")
 
 
 def roman_candidate(text: str, m: re.Match[str]) -> Candidate | None:
@@ -247,8 +249,10 @@ _LATIN_RUN_RE = re.compile(
 # lower-case, right before a copula: winston park이라고, nguyen van an입니다
 _LATIN_LOWER_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[a-z]{2,14}(?:[ \t]+[a-z]{1,14}){1,3})"
-    r"(?=(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
+    r"(?=[ \t]?(?:이라고|라고|이에요|예요|입니다|이고|이요|요)(?![a-z]))"
 )
+# ... any lower-case name when the message says how it is written (영어로, 소문자로, 철자)
+_WRITTEN_SO = re.compile(r"영어로|영문|소문자|대문자|철자|스펠링|알파벳")
 # one capitalised word said to be what someone is called: Dorj라고 합니다
 _LATIN_SINGLE_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[A-Z][a-z]{1,14})"
@@ -310,11 +314,31 @@ def latin_names(text: str) -> Iterator[Candidate]:
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
     for m in _LATIN_LOWER_RE.finditer(text):
         words = m.group("name").split()
-        if not any(w in ROMAN_SURNAMES for w in (words[0], words[-1])) or any(
+        if not (any(w in ROMAN_SURNAMES for w in (words[0], words[-1]))
+                or len(words) <= 3 and _WRITTEN_SO.search(text)) or any(
                 w in _LATIN_NOT_NAMES for w in words if w not in ROMAN_SURNAMES):
             continue
         if _stands_alone(text, m.start("name"), m.end("name")):
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# --- a name in Chinese characters after a naming word: 이름: 타나카 유이 (田中 結衣) --------------
+_HAN_NAME_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,3}(?:[ \t][\u4e00-\u9fff]{1,3})?)"
+    r"(?![\u4e00-\u9fff])")
+_HAN_CUE = re.compile(r"이름|성함|성명|[Nn]ame|姓名|氏名")  # (not 한자로 alone: 서울特別市)
+
+
+def han_names(text: str) -> Iterator[Candidate]:
+    """Two to six Chinese characters (a Chinese or Japanese name, or a Korean one in hanja)
+    within 30 characters after a naming word."""
+    if not _HAN_CUE.search(text):
+        return
+    for m in _HAN_NAME_RE.finditer(text):
+        name = m.group("name")
+        if len(name.replace(" ", "").replace("\t", "")) >= 2 and _HAN_CUE.search(
+                text, max(0, m.start() - 30), m.start()):
+            yield "name", m.start(), m.end(), name[0] + "*" * (len(name) - 1)
 
 
 # --- a foreign name in Hangul with its Latin spelling in brackets: 하마드 알리(Hamad Ali) ---------
@@ -357,6 +381,10 @@ _CUED_WORDS_RE = re.compile(
     r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"
 )
+# ... or one word and 씨/님 (간병인 이름이 뚜이 씨고): the naming word and the honorific both
+_CUED_ONE_WORD_RE = re.compile(
+    r"(?:성함|이름|성명|존함)(?:은|는|이)[ \t]+(?P<name>[가-힣]{2,5})[ \t]?(?:씨|님)"
+    r"(?!앗|름|[가-힣]{3})")
 _NOT_A_NAME_WORD = re.compile(
     r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
 
@@ -370,16 +398,28 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
         _NAMING_CUES,
         PLACE_NAMES,
         TITLES,
+        _model,
         common_word_set,
     )
 
     common = common_word_set()
+    lexicon = _model()[4]
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
         if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
-               or w in TITLES or w in _CALLED or w in _NAMING_CUES for w in words):
+               or w in TITLES or w in _CALLED or w in _NAMING_CUES
+               # 이름은 모르겠는데 별명이 곰돌: a verb, a noun kiwi knows and its particle
+               or _VERB_FORM.search(w) or w.endswith("데")
+               or lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
             continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
+    for m in _CUED_ONE_WORD_RE.finditer(text):
+        w = m.group("name")
+        if not (w in common or w in PLACE_NAMES or w in TITLES or w in _CALLED
+                or w in ("아무개", "누구누구", "모모", "홍길동")  # a placeholder, nobody
+                or w in _NAMING_CUES or _NOT_A_NAME_WORD.search(w) or _VERB_FORM.search(w)
+                or lexicon.get(w, "").startswith(("NNG", "NNB", "VV", "VA", "MAG"))):
+            yield "name", m.start("name"), m.end("name"), w[0] + "*" * (len(w) - 1)
 
 
 # --- a name spelled, then said whole; letters spelled after a spelling cue; English cues -------
@@ -478,8 +518,8 @@ def vietnamese_names(text: str) -> Iterator[Candidate]:
         pos = m.start("rest")
         for word in m.group("rest").split():
             pos = text.index(word, pos)
-            if word in common:
-                break
+            if word in common or word in _COPULA_WORDS:
+                break  # (응우옌 티 흐엉 여: an elder's copula said apart)
             # a given name of one to three syllables, maybe with an ending (하가, 득이라고)
             cut = next((n for n in range(min(2, len(word)), 0, -1) if word[n:] in ENDINGS
                         and word[n:]), None)
@@ -656,13 +696,17 @@ def latin_persons(text: str) -> Iterator[Candidate]:
 # name-free text knows, the last one with its particle, copula or honorific.
 _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|태국|캄보디아|네팔|인도네시아|러시아"
               r"|카자흐스탄|스리랑카|방글라데시|미얀마|파키스탄|키르기스스탄|라오스|일본|미국|대만|인도|이란|터키"
-              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루")
+              r"|튀르키예|이집트|나이지리아|가나|케냐|프랑스|독일|영국|캐나다|호주|브라질|멕시코|페루"
+              r"|고려인")
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
-    r"|남성|학생|친구|며느리|사위|아내|남편|분)|에서[ \t]?(?:온|오신|왔다는)"
+    r"|남성|학생|친구|며느리|사위|아내|남편|분|고려인)"
+    r"|에서[ \t]?(?:온|오신|왔다는|왔어요|왔고요?|왔습니다|왔는데요?)[.,]?"
     # a document's nationality in brackets before the holder's name: (중국) 왕리핑
-    r"|(?P<bracket>\)))[ \t]+"
-    r"(?P<names>[가-힣]{2,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
+    r"|(?P<bracket>\))|(?=[ \t]?(?:이름|성함)))"
+    # (스리랑카 친구 이름이 니산카 페레라인데, 러시아 이름으로는 올레그 스미르노프예요)
+    r"(?:[ \t]*(?:이름|성함)(?:은|이|으로는|으로|은요|이요)?)?[ \t]+"
+    r"(?P<names>[가-힣]{1,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
                    "를", "을", "의", "도", "한테", "에게")
@@ -681,10 +725,28 @@ _PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", 
                          "이랑", "하고", "까지")
 
 
+# A copula said apart from the name, standard or an elder's (여, 유, 이랑께)
+_COPULA_WORDS = frozenset(str.split("예요 이에요 입니다 이요 요 여 유 이여 예여 이고 이고요 이라고 "
+                                    "라고 인데 인데요 이랑께 이우다 이래요 래요"))
+
+
+_VERB_FORM = re.compile(
+    r"(?:어요|아요|워요|해요|네요|죠|데요|거든요|잖아요|어서|아서|니까|는데|습니다)$")
+
+
+def _without_ending(word: str) -> str:
+    """``word`` without the particle, copula or honorific a name may end in (아내예요 -> 아내)."""
+    for end in _NAME_END_PARTS:
+        if word.endswith(end) and len(word) - len(end) >= 2:
+            return word[:-len(end)]
+    return word
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
         return
+    from dasan.text.pii import SURNAME_SET
     from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set
 
     common, lexicon = common_word_set(), _model()[4]
@@ -697,6 +759,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
 
     def foreign(word: str) -> bool:
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
                     or known_with_particle(word)
                     or word in _RESIDENT_WORDS
                     or lexicon.get(word, "").startswith(
@@ -709,14 +772,22 @@ def origin_names(text: str) -> Iterator[Candidate]:
         words = m.group("names").split()
         taken: list[str] = []
         for word in words:
+            if word in _COPULA_WORDS:
+                break  # 바야르마 예요, 응우옌 티 흐엉 여: the copula said apart
             stem = word
             ended = False
             for end in _NAME_END_PARTS:
                 if word.endswith(end) and len(word) - len(end) >= 2 and foreign(word[:-len(end)]):
                     stem, ended = word[: -len(end)], True
                     break
-            if not foreign(stem) or len(stem) < 2 and len(taken) < 2:
-                break  # one syllable only as the last of several (쩐 반 남)
+            # one syllable only as the last of several (쩐 반 남), or a Korean surname before
+            # a foreign given name (고려인 동포 김 발렌티나)
+            surname_first = (not taken and len(stem) == 1 and len(words) > 1
+                             and stem in SURNAME_SET and stem not in "제저내그이"
+                             and len(words[1]) >= 3 and words[1][0] not in "씨님"
+                             and foreign(_without_ending(words[1])))
+            if not surname_first and (not foreign(stem) or len(stem) < 2 and len(taken) < 2):
+                break
             taken.append(stem)
             if ended:
                 break
@@ -895,6 +966,8 @@ _SELF_ONE_WORD_RE = re.compile(
     r"(?P<n>[가-힣]{3,7}?)(?:이에요|예요|입니다|이고요|이라고|라고|인데요|이요)(?![가-힣])")
 
 
+# A message that speaks of a foreign resident (a name no dictionary knows may be repeated there)
+FOREIGN_TALK = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|이주|다문화|유학|결혼이민|동포")
 _FOREIGN_HINT = re.compile(rf"{_COUNTRIES}|외국인|비자|체류|등록증|여권|이주|다문화|유학|결혼이민"
                            r"|[A-Za-z]{3}")
 
