@@ -21,7 +21,7 @@ RAW = "010-2345-6789"
 MASKED = "010-****-6789"
 
 
-def _reveal(page: Any, reason: str) -> Any:
+def _reveal(page: Any, reason: str, api: str = "**/api/privacy/reveal") -> Any:
     """Open the control, try without a reason (refused), then reveal with `reason`; the
     reveal's HTTP response."""
     page.get_by_role("button", name="원문 보기").click()
@@ -29,7 +29,7 @@ def _reveal(page: Any, reason: str) -> Any:
     form.get_by_role("button", name="원문 보기").click()  # no reason: the form refuses
     assert page.locator("li.revealed").count() == 0
     page.get_by_label("열람 사유").fill(reason)
-    with page.expect_response("**/api/privacy/reveal") as answer:
+    with page.expect_response(api) as answer:
         form.get_by_role("button", name="원문 보기").click()
     return answer.value
 
@@ -79,7 +79,7 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
     assert answer.headers.get("cache-control") == "no-store"
     shown = lead.locator("#sv-monitor-log li.revealed", has_text=RAW)
     shown.wait_for()
-    assert "원문" in shown.locator(".reveal-marker").inner_text()
+    assert shown.locator(".reveal-body .reveal-marker").inner_text() == "원문"
     assert reason in lead.locator(".reveal-banner").inner_text()
     lead.locator("#sv-monitor").screenshot(path=screenshots / "reveal-monitor.png")
     rows = _reveal_rows(url, cid)
@@ -116,3 +116,54 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
     assert all(r.actor_user_id != agent_user.id for r in _reveal_rows(url, cid))
     for ctx in (desk_ctx, lead_ctx, citizen.context):
         ctx.close()
+
+
+def test_supervisor_reveals_a_calls_speech_to_text_on_the_evaluation_page(
+        live_server: Any, browser: Any) -> None:
+    """A call's masked speech-to-text beside the QA form: 원문 보기 goes through the voice room's
+    audited reveal and shows the caller's raw line in place."""
+    from datetime import UTC, datetime
+
+    from dasan.db.models_smartvoice import CallTranscriptSegment
+    from dasan.db.models_voice import VoiceCall
+    from dasan.privacy import vault
+    from dasan.stt.transcripts import SEALED_KIND
+
+    base, url = live_server.base_url, live_server.db_url
+    with db_session(url) as s:
+        c = Consultation(channel="phone", started_at=datetime.now(UTC), status="closed",
+                         outcome="answered", answered_at=datetime.now(UTC))
+        s.add(c)
+        s.flush()
+        call = VoiceCall(sip_call_id=f"reveal-{c.id}", consultation_id=c.id, dialed="120")
+        s.add(call)
+        s.flush()
+        for leg, start, text, raw in (("agent", 2_100, "다산콜센터입니다", None),
+                                      ("caller", 65_400, f"제 번호는 {MASKED} 입니다",
+                                       f"제 번호는 {RAW} 입니다")):
+            seg = CallTranscriptSegment(call_id=call.id, consultation_id=c.id, leg=leg, seq=1,
+                                        start_ms=start, end_ms=start + 2_000, text=text,
+                                        engine="test")
+            s.add(seg)
+            s.flush()
+            if raw:
+                vault.seal(s, SEALED_KIND, seg.id, raw)
+        s.commit()
+        cid = c.id
+
+    lead_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    lead = login(lead_ctx, base, "supervisor", f"/qa/evaluate/{cid}")
+    lead.locator("#qa-call-transcript tr", has_text=MASKED).wait_for()
+    assert _reveal(lead, "통화 응대 민원 확인 (민원 2026-91)",
+                   f"**/api/voice/transcripts/{cid}/reveal").status == 200
+    lead.locator("#qa-call-transcript tr.revealed", has_text=RAW).wait_for()
+    assert lead.locator("#qa-call-transcript tr.revealed").count() == 1  # the agent's line had none
+    with db_session(url) as s:
+        rows = list(s.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                                     AuditLog.object_type == "call_transcript",
+                                                     AuditLog.object_id == str(cid))))
+        assert [r.detail["reason"] for r in rows] == ["통화 응대 민원 확인 (민원 2026-91)"]
+    lead.get_by_role("button", name="원문 숨기기").click()
+    lead.locator("#qa-call-transcript tr", has_text=MASKED).wait_for()
+    assert RAW not in lead.content()
+    lead_ctx.close()

@@ -5,7 +5,8 @@
    the text in .reveal-body) gets a control before it: the button opens a small form that asks
    for the reason (required, 5-500 characters: the API's reason field), which calls
    POST /api/privacy/reveal (CSRF from dasan.js's fetch, cache: no-store; the server answers
-   no-store too). The raw text replaces the masked text in place, each such line marked, under a
+   no-store too); with data-reveal-kind="call", a call's speech-to-text through
+   POST /api/voice/transcripts/{id}/reveal (its lines keyed "leg:start_ms"). The raw text replaces the masked text in place, each such line marked, under a
    banner with the reason and a hide control. Hiding puts the masked text back: the raw text is
    then in no element and no variable of the page. Leaving the page (pagehide, so also a page
    kept in the back-forward cache) hides it; so does DasanReveal.hide(container), which the
@@ -34,11 +35,9 @@
     const st = states.get(container);
     if (!st) return;
     for (const [body, masked] of st.masked) {
-      body.textContent = masked;
+      body.textContent = masked;  // the marker and the raw text go with it
       const line = body.closest("[data-seq]");
       if (line) line.classList.remove("revealed");
-      const mark = line && line.querySelector(".reveal-marker");
-      if (mark) mark.remove();
     }
     st.masked = new Map();
     st.banner.textContent = "";
@@ -60,11 +59,9 @@
       const body = line && line.querySelector(".reveal-body");
       if (!body) continue;
       if (!st.masked.has(body)) st.masked.set(body, body.textContent);
-      body.textContent = m.body;
+      body.textContent = "";
+      body.append(el("span", { class: "badge warn reveal-marker" }, t("marker")), " ", m.body);
       line.classList.add("revealed");
-      if (!line.querySelector(".reveal-marker")) {
-        body.before(el("span", { class: "badge warn reveal-marker" }, t("marker")), " ");
-      }
       shown += 1;
     }
     st.banner.textContent = "";
@@ -89,16 +86,23 @@
     }
     const cid = Number(container.dataset.revealCid);
     if (!cid) return;
+    // A chat's messages (POST /api/privacy/reveal), or a call's speech-to-text lines (the
+    // voice room's reveal, keyed here by leg and start as the page keys them).
+    const call = container.dataset.revealKind === "call";
     st.submit.disabled = true;
     st.status.textContent = t("working");
     let r, data;
     try {
-      r = await fetch("/api/privacy/reveal", {
+      r = await fetch(call ? `/api/voice/transcripts/${cid}/reveal` : "/api/privacy/reveal", {
         method: "POST", cache: "no-store", credentials: "same-origin",
         headers: { "Accept": "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify({ consultation_id: cid, reason }),
+        body: JSON.stringify(call ? { reason } : { consultation_id: cid, reason }),
       });
       data = await r.json().catch(() => ({}));
+      if (r.ok && call) {
+        data = { reason, messages: (data.lines || []).map((l) => ({
+          seq: `${l.leg}:${l.start_ms}`, body: l.text, had_pii: l.had_pii })) };
+      }
     } catch (e) { r = null; data = { code: "network" }; }
     st.submit.disabled = false;
     if (!r || !r.ok) {
