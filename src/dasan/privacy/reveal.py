@@ -49,8 +49,14 @@ def check_reason(reason: str | None) -> str:
     return text
 
 
+def may_reveal_any(user: User | None) -> bool:
+    """Whether ``user`` may reveal any consultation's raw text (supervisors and admins): the
+    staff screens offer the 원문 보기 control only to them."""
+    return user is not None and user.role in REVEAL_ANY_ROLES
+
+
 def may_reveal(s: Session, user: User, c: Consultation) -> bool:
-    if user.role in REVEAL_ANY_ROLES:
+    if may_reveal_any(user):
         return True
     if user.role != "agent" or c.status == "closed" or c.agent_id is None:
         return False

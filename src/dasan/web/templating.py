@@ -17,6 +17,7 @@ from markupsafe import Markup
 from dasan.timeutil import to_local
 from dasan.web.citizen_language import CITIZEN_TEMPLATES, NATIVE_NAMES, pick_language, translate
 from dasan.web.error_text import error_text
+from dasan.web.reveal_strings import reveal_strings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE = "dasan_lang"
@@ -158,5 +159,7 @@ templates.env.globals["lang_of"] = pass_context(lambda context, _request=None:
                                                 screen_language(context))
 templates.env.globals["client_error_texts"] = pass_context(
     lambda context, _request=None: error_text(screen_language(context)))
+templates.env.globals["reveal_strings"] = pass_context(
+    lambda context: reveal_strings(screen_language(context)))
 templates.env.globals["language_names"] = NATIVE_NAMES
 templates.env.globals["with_lang"] = with_lang

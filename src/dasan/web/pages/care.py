@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dasan import access
 from dasan.db.models import User
 from dasan.errors import DomainError
+from dasan.privacy import reveal
 from dasan.protection import crisis_playbook, evidence, programme, welfare
 from dasan.quality import evaluation, forms, sampling, scorecards
 from dasan.text.crisis import KINDS
@@ -273,7 +274,8 @@ def qa_evaluate_page(cid: int, request: Request, db: Session = Depends(get_db),
     return _page(request, "care/evaluate.html", user, cid=cid, form=forms.form_view(form),
                  forms_active=[forms.form_view(f) for f in forms.list_forms(db) if f.active],
                  messages=evaluation.transcript_masked(db, cid), call=call,
-                 calibration=calibration, error=request.query_params.get("error"))
+                 calibration=calibration, error=request.query_params.get("error"),
+                 can_reveal=reveal.may_reveal_any(user))
 
 
 @router.post("/qa/evaluate/{cid}")

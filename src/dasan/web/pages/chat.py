@@ -17,6 +17,7 @@ from dasan.consultations.channels import CATEGORIES
 from dasan.db.models import User
 from dasan.errors import DomainError
 from dasan.presence.states import BREAK_REASONS
+from dasan.privacy import reveal
 from dasan.web.citizen_language import CITIZEN_TEMPLATES, translate
 from dasan.web.deps import current_user, get_db, require_page_roles
 from dasan.web.error_text import ERROR_TEXT
@@ -232,7 +233,8 @@ def supervisor_page(
     denied = _guard(request, user, access.SUPERVISORS)
     if denied is not None:
         return denied
-    return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10))
+    return _page(request, "chat/supervisor.html", user, alerts=recent_alerts(db, limit=10),
+                 can_reveal=reveal.may_reveal_any(user))
 
 
 # --- team canned answers (floor leads) ------------------------------------------------------

@@ -1,7 +1,8 @@
 /* Supervisor view: live queues, waiting contacts, live chats and agents (pushed over a
    WebSocket), with SLA colours on waits, an alarm when a wait turns red, force close of a
    waiting contact; issue alerts and @mentions as they come; monitor a chat (read-only),
-   whisper to its agent, take it over; a notice to every agent. */
+   whisper to its agent, take it over; a notice to every agent; the monitored chat's raw text
+   through the audited 원문 보기 (/static/reveal.js) for a role that may reveal. */
 "use strict";
 (() => {
   const { t, el, wsUrl, Socket, api, time } = Dasan;
@@ -108,19 +109,28 @@
   });
 
   // --- monitor, whisper, take over ---
+  // 원문 보기 (only when the page drew it: a role that may reveal): the raw text of the watched
+  // chat stays on screen only while that chat is watched.
+  function forgetRaw() {
+    if (window.DasanReveal) window.DasanReveal.hide($("sv-monitor-log"));
+  }
+
   function monitor(id) {
+    forgetRaw();
     watching = id;
     seenSeq.clear();
     $("sv-monitor-log").textContent = "";
+    if ($("sv-monitor-log").hasAttribute("data-reveal")) $("sv-monitor-log").dataset.revealCid = id;
     $("sv-monitor").hidden = false;
     $("sv-monitor-id").textContent = "#" + id;
     if (sock) sock.send({ type: "monitor", consultation_id: id });
     $("whisper-body").focus();
   }
 
-  function monitorLine(cls, who, body, at) {
+  function monitorLine(cls, who, body, at, seq) {
     const log = $("sv-monitor-log");
-    log.append(el("li", { class: "msg " + cls }, el("span", { class: "who" }, who), el("p", {}, body), el("time", { class: "at" }, time(at))));
+    log.append(el("li", seq ? { class: "msg " + cls, "data-seq": seq } : { class: "msg " + cls },
+      el("span", { class: "who" }, who), el("p", { class: "reveal-body" }, body), el("time", { class: "at" }, time(at))));
     log.scrollTop = log.scrollHeight;
   }
 
@@ -149,6 +159,7 @@
   });
   $("sv-take-over").addEventListener("click", (e) => { if (watching !== null) takeOver(watching, e.currentTarget); });
   $("sv-monitor-stop").addEventListener("click", () => {
+    forgetRaw();
     if (sock) sock.send({ type: "unmonitor" });
     watching = null;
     $("sv-monitor").hidden = true;
@@ -174,7 +185,7 @@
       case "message":
         if (ev.consultation_id !== watching || seenSeq.has(ev.seq)) break;
         seenSeq.add(ev.seq);
-        monitorLine("from-" + ev.sender, t(ev.sender), ev.body, ev.at);
+        monitorLine("from-" + ev.sender, t(ev.sender), ev.body, ev.at, ev.seq);
         break;
       case "note":
         if (ev.consultation_id === watching) {
@@ -194,7 +205,7 @@
 
   $("sv-alarm-ack").addEventListener("click", () => { $("sv-alarm").hidden = true; $("sv-waiting").focus(); });
   sock = new Socket(() => wsUrl("/api/chat/ws/supervisor"), {
-    open: () => { if (watching !== null) { seenSeq.clear(); $("sv-monitor-log").textContent = ""; sock.send({ type: "monitor", consultation_id: watching }); } },
+    open: () => { if (watching !== null) { forgetRaw(); seenSeq.clear(); $("sv-monitor-log").textContent = ""; sock.send({ type: "monitor", consultation_id: watching }); } },
     event: onEvent });
   api("GET", "/api/chat/supervisor/overview").then(render).catch(() => {});
 })();
