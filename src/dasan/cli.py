@@ -266,6 +266,14 @@ def demo(
         index = get_live_index().sync(session)
         typer.echo(f"search index ready: {len(index):,} entries")
     with session_scope() as session:
+        from dasan.demo import seed_visible_ars
+        from dasan.timeutil import local_today
+
+        answers = seed_visible_ars(session, local_today())
+        if answers:
+            typer.echo(f"visible ARS: the phone flow offers the link (#); {len(answers)} menu "
+                       "items answer from the knowledge base")
+    with session_scope() as session:
         existing = session.scalar(select(func.count(Consultation.id))) or 0
         if existing == 0:
             from dasan.timeutil import local_today

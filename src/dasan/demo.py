@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from dasan.db.models import (
     Team,
     User,
 )
+from dasan.voice.flows.schema import Flow
 
 DEMO_PASSWORD = "dasan1234!"
 
@@ -193,3 +195,81 @@ def write_history(
         if progress:
             progress(total)
     return total
+
+
+# -- the visible-ARS page's answers ----------------------------------------------------------
+
+# A queue's own KB category (its department's), tried first among the entries routed to it.
+QUEUE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "transport": ("교통",), "water": ("환경",), "welfare_admin": ("복지", "행정"),
+    "general": ("행정",),
+}
+# The foreign-language leaves: entries about residents from abroad.
+_FOREIGN_RE = re.compile(r"외국인|외국어|다국어|통역|다문화")
+VISIBLE_ARS_OFFER = "화면으로 메뉴를 보시려면 샵 버튼을 눌러 주세요."
+VISIBLE_ARS_TRIES = 40  # candidates asked of the bot per menu item
+
+
+def visible_ars_answers(session: Session, flow: Flow, today: date) -> dict[str, str]:
+    """For each leaf (queue) of the visible-ARS page, the title of a seeded KB entry the
+    chatbot answers with (`find_answer`: the page shows an answer only when the bot would give
+    it), chosen by a rule over the KB, never by id: the answerable published entries the
+    router sends to that leaf's queue (`router.decide` on the title; for a foreign-language
+    leaf, entries about residents from abroad), those of the queue's own category and the
+    city's own first, the first whose title the bot answers with that same entry. A leaf no
+    entry passes keeps its label's query (no answer shown)."""
+    from dasan.knowledge.bot_answer import find_answer
+    from dasan.routing.router import decide
+    from dasan.voice.visible_ars.menu import build
+
+    root = build(flow)
+    if root is None:
+        return {}
+    entries = [(eid, title, cat, kind == "district") for eid, title, cat, kind in session.execute(
+        select(KbEntry.id, KbEntry.title, KbEntry.category, Agency.kind)
+        .outerjoin(Agency, Agency.id == KbEntry.owner_agency_id)
+        .where(KbEntry.status == "published", KbEntry.needs_answer.is_(False),
+               KbEntry.answer != "")
+        .order_by(KbEntry.id))]
+    routed: dict[int, str] = {e[0]: decide(session, e[1]).queue_code for e in entries}
+    out: dict[str, str] = {}
+    for leaf in root.walk():
+        if leaf.kind != "queue" or leaf.queue is None:
+            continue
+        if leaf.queue == "foreign":
+            pool = [e for e in entries if _FOREIGN_RE.search(e[1])]
+        else:
+            own = QUEUE_CATEGORIES.get(leaf.queue, ())
+            # the queue's own category first, the city's entries before a district's; by id
+            # within each group (a stable sort)
+            pool = sorted((e for e in entries if routed[e[0]] == leaf.queue),
+                          key=lambda e: (e[2] not in own, e[3]))
+        for eid, title, _cat, _district in pool[:VISIBLE_ARS_TRIES]:
+            result = find_answer(session, title, today)
+            if result.decision.kind == "answer" and result.found[0][0].id == eid:
+                out[leaf.node] = title
+                break
+    return out
+
+
+def seed_visible_ars(session: Session, today: date) -> dict[str, str]:
+    """Publish the demo's phone flow: the shipped one, offering the visible-ARS link (the
+    caller presses #) with each menu item's answer pointed at the seeded KB
+    (`visible_ars_answers`). Only over the shipped flow (version 0): a flow an admin published
+    is kept. Returns the answers' queries by node (empty when nothing was published). The
+    knowledge index must be built (`get_live_index().sync`)."""
+    from dasan.voice.flows import store
+    from dasan.voice.flows.default import default_flow
+    from dasan.voice.flows.schema import validate
+
+    _flow, version = store.live(session)
+    if version != 0:
+        return {}
+    doc = default_flow()
+    doc["prompts"]["visible_ars_offer"] = VISIBLE_ARS_OFFER
+    doc["visible_ars"] = {"mode": "offer", "key": "#", "answers": {}}
+    answers = visible_ars_answers(session, validate(doc), today)
+    doc["visible_ars"]["answers"] = answers
+    row = store.save_draft(session, doc, None, "demo: visible ARS answers from the seeded KB")
+    store.publish(session, row.name, row.version, None)
+    return answers

@@ -21,6 +21,7 @@ from dasan.db.models_channels import WrittenThread
 from dasan.db.models_protection import AgentCare, MaliciousDesignation
 from dasan.db.models_quality import QaForm
 from dasan.db.session import session_scope
+from dasan.timeutil import to_local
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000  # the first SMS warms the bot and the crisis model on a shared machine
@@ -39,7 +40,8 @@ def _sms(base: str, message_id: str, sender: str, text: str) -> dict[str, Any]:
 
 
 def _login(browser: Any, base: str, user: str, landing: str) -> Any:
-    ctx = browser.new_context(bypass_csp=True, locale="ko-KR")
+    # a browser in Seoul, as the staff's (the screens show stored UTC times on its clock)
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR", timezone_id="Asia/Seoul")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/login?next={landing}")
@@ -70,16 +72,20 @@ def test_desk_protection_panel_on_a_written_thread(live_server: Any, browser: An
     page.wait_for_function(
         "document.querySelector('#protect-status').textContent.includes('폭언 기록')")
     assert "incident" not in page.inner_text("#protect-status")
+    said_at = datetime.now(UTC).replace(second=0, microsecond=0)
     with session_scope(live_server.db_url) as s:
         assert s.scalar(select(MaliciousDesignation.id)) is None
         agent_id = s.scalar(select(Agent.id).join(User, User.id == Agent.user_id)
                             .where(User.username == "agent1"))
         s.add(AbuseIncident(consultation_id=cid, citizen_id=s.get(Consultation, cid).citizen_id,
                             agent_id=agent_id, category="insult", severity=2,
-                            action="warn_1", at=datetime.now(UTC)))
-    # Open the thread again: the incident is offered; nominate from it.
+                            action="warn_1", at=said_at))
+    # Open the thread again: the incident is offered, at its time on Seoul's clock (the option
+    # had printed the stored UTC's digits); nominate from it.
     page.click(tab)
     page.wait_for_function("document.querySelectorAll('#nominate-incident option').length == 2")
+    offered = page.inner_text("#nominate-incident option:nth-child(2)")
+    assert offered.endswith(to_local(said_at).strftime("%Y-%m-%d %H:%M")), offered
     page.fill("#nominate-note", "상담사에게 반복 모욕")
     page.click("#nominate")
     page.wait_for_function(

@@ -223,3 +223,33 @@ def test_abusive_citizen_is_warned_twice_then_ended(live_server: Any, browser: A
     assert care == "taken"
     agent_ctx.close()
     citizen.context.close()
+
+
+def test_archive_hit_shows_the_chats_day_on_seouls_clock(live_server: Any, browser: Any) -> None:
+    """The history search (이전 상담) dates each closed chat on the desk's clock: a chat begun at
+    05:30 in Seoul is the day before in UTC, and the list printed the stored string's UTC day."""
+    from datetime import UTC, datetime, timedelta
+
+    from dasan.db.models import User
+    from dasan.timeutil import to_local
+
+    started = datetime(2026, 3, 1, 20, 30, tzinfo=UTC)  # 2026-03-02 05:30 in Seoul
+    with db_session(live_server.db_url) as s:
+        agent_id = s.scalar(select(Agent.id).join(User, User.id == Agent.user_id)
+                            .where(User.username == "agent1"))
+        c = Consultation(channel="web", started_at=started, ended_at=started + timedelta(minutes=9),
+                         agent_id=agent_id, status="closed", outcome="answered",
+                         subject="새벽 보일러 동파 문의")
+        s.add(c)
+        s.commit()
+        cid = c.id
+    ctx = browser.new_context(bypass_csp=True, locale="ko-KR", timezone_id="Asia/Seoul")
+    page = login(ctx, live_server.base_url, "agent1", "/agent")
+    page.fill("#archive-q", "보일러 동파")
+    page.click("#archive-form button[type=submit]")
+    page.wait_for_selector("#archive-results li.archive-hit")
+    hit = page.locator("#archive-results li.archive-hit", has_text=f"#{cid}")
+    meta = hit.locator("p.meta").inner_text()
+    assert meta.startswith(to_local(started).strftime("%Y-%m-%d")), meta  # 2026-03-02
+    assert not meta.startswith(started.strftime("%Y-%m-%d")), meta
+    ctx.close()

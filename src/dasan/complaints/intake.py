@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
 from dasan.auth import mask_phone, phone_hash
-from dasan.complaints import catalogue, dispatch
+from dasan.complaints import catalogue, dispatch, system_notes
 from dasan.complaints.geo import Place, distance_m, geo_index
 from dasan.complaints.geocode import geocoder
 from dasan.complaints.notify import keep_email, keep_phone, queue_notice
@@ -564,7 +564,7 @@ def _link_duplicate(session: Session, request: ServiceRequest, original: Service
     request.agency_code = original.agency_code
     request.status = original.status
     n = original.duplicate_count + 1
-    request.status_notes = f"같은 신고 {n}건: 원 신고 #{original.id}에 병합되었습니다."
+    request.status_notes = system_notes.coded("duplicate_merged", count=n, original=original.id)
     session.add(ComplaintStatusEvent(request_id=request.id, status="duplicate", source="system",
                                      note=request.status_notes, at=now))
 

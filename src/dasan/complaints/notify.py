@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dasan.complaints import system_notes
 from dasan.config import get_settings
 from dasan.db.base import utcnow
 from dasan.db.models_complaints import NotificationOutbox, ServiceRequest
@@ -138,6 +139,7 @@ def queue_notice(session: Session, request: ServiceRequest, status: str,
     label = (STATUS_EN if en else STATUS_KO).get(status, status)
     head = "[Seoul 120] Your report" if en else "[서울 120] 불편신고"
     body = f"{head} #{request.id}: {label}."
+    note = system_notes.render(note, "en" if en else "ko")
     if note:
         body += f" {note[:200]}"
     body += f" {tracking_url(request)}"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan.complaints import catalogue
+from dasan.complaints import catalogue, system_notes
 from dasan.complaints.geo import placed_approximately
 from dasan.complaints.status import open311_status
 from dasan.config import get_settings
@@ -87,7 +87,7 @@ def agency_names(session: Session) -> dict[str, str]:
 def request_view(request: ServiceRequest, service: ComplaintService, agencies: dict[str, str],
                  lang: str = "ko", photo_url: str | None = None) -> dict[str, Any]:
     """One request in the spec's order; the description is always the masked text."""
-    notes = request.status_notes
+    notes = system_notes.render(request.status_notes, lang)
     view: dict[str, Any] = {
         "service_request_id": str(request.id),
         "status": open311_status(request.status),

@@ -4,7 +4,8 @@ where) for the catalogues of :mod:`dasan.web.citizen_language`:
 - the strings the citizen page scripts ask for with ``t("key")`` (the chat page's ``STRINGS``),
   found by reading the scripts themselves, so a key a script starts using joins the
   catalogues;
-- the field-report statuses and service names, and the visible-ARS menu labels;
+- the field-report statuses, service names and generated notes, and the visible-ARS menu
+  labels;
 - the error texts of the codes a citizen's page can meet.
 """
 
@@ -69,6 +70,10 @@ def citizen_sources() -> Iterator[tuple[str, str | None, str]]:
         yield ko, en, f"web/pages/chat.py:STRINGS[{key}]"
     for code, ko in STATUS_KO.items():
         yield ko, STATUS_EN.get(code), f"complaints/notify.py:{code}"
+    from dasan.complaints.system_notes import texts as system_note_texts
+
+    for ko, en, code in system_note_texts():
+        yield ko, en, f"complaints/system_notes.py:{code}"
     from dasan.complaints.catalogue import attribute_texts
 
     for svc in SERVICES:

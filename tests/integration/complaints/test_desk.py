@@ -192,3 +192,42 @@ def test_a_report_that_signals_a_crisis_alerts_the_floor(client, db, shared_data
     assert row.priority >= 1 and row.agency_code  # still routed to its district
     calm = db.get(ServiceRequest, int(plain["service_request_id"]))
     assert db.get(Consultation, calm.consultation_id).crisis is not True
+
+
+def test_merged_report_note_in_the_readers_language_once(client, db, shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Two reports at the same spot: the second's generated note (merged into the first) is
+    kept as a code and worded in the tracking page's language, once (the page printed the
+    stored Korean sentence on the English page, twice: as the current note and in the
+    history). A row written before the codes (the Korean sentence) reads the same way."""
+    from dasan.db.models_complaints import ComplaintStatusEvent
+
+    first = submit(client, GEUMCHEON)
+    second = submit(client, GEUMCHEON)
+    row = db.get(ServiceRequest, int(second["service_request_id"]))
+    assert row is not None and row.duplicate_of_id == int(first["service_request_id"])
+    original = first["service_request_id"]
+    korean = f"같은 신고 2건: 원 신고 #{original}에 병합되었습니다."
+    english = f"Same report ×2: merged into the original report #{original}."
+    assert row.status_notes != korean  # stored as a code with its parameters, not a sentence
+
+    def shown(lang: str) -> str:
+        page = client.get(f"{second['tracking_url']}?lang={lang}")
+        assert page.status_code == 200
+        return str(page.text)
+
+    en = shown("en")
+    assert en.count(english) == 1 and "병합되었습니다" not in en
+    assert shown("ko").count(korean) == 1
+    zh = shown("zh")
+    assert f"#{original}" in zh and "병합되었습니다" not in zh and "merged into" not in zh
+    api = client.get(f"/api/complaints/track/{second['token']}?lang=en").json()
+    assert api["status_notes"] == english and english in [h["note"] for h in api["history"]]
+
+    # an old row: the sentence itself, on the report and in its history
+    row.status_notes = korean
+    for e in db.scalars(select(ComplaintStatusEvent).where(
+            ComplaintStatusEvent.request_id == row.id, ComplaintStatusEvent.note.is_not(None))):
+        e.note = korean
+    db.commit()
+    en = shown("en")
+    assert en.count(english) == 1 and "병합되었습니다" not in en

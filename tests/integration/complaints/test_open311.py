@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from photo_helpers import fake_jpeg, jpeg_with_gps
 from sqlalchemy import func, select, text
 
+from dasan.complaints import system_notes
 from dasan.db.models import Consultation
 from dasan.db.models_complaints import (
     ComplaintPhoto,
@@ -214,7 +215,8 @@ def test_photo_location_and_duplicate(client, api_key, db) -> None:  # type: ign
     assert rows[ids[1]].duplicate_of_id == int(ids[0])
     assert rows[ids[0]].duplicate_count == 1
     assert rows[ids[2]].duplicate_of_id is None and rows[ids[3]].duplicate_of_id is None
-    assert "같은 신고 2건" in (rows[ids[1]].status_notes or "")
+    assert system_notes.render(rows[ids[1]].status_notes) == (
+        f"같은 신고 2건: 원 신고 #{ids[0]}에 병합되었습니다.")
     # the duplicate is not dispatched again; its reporter hears about the original
     assert db.scalar(select(func.count()).select_from(DispatchOutbox)) == 3
     note = db.scalar(select(NotificationOutbox).where(NotificationOutbox.request_id == int(ids[1])))

@@ -11,13 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
-from dasan.complaints import desk, dispatch, intake, open311, policy, sla, status
+from dasan.complaints import desk, dispatch, intake, open311, policy, sla, status, system_notes
 from dasan.complaints.intake import ReportIn
 from dasan.db.base import utcnow
 from dasan.db.models import User
 from dasan.db.models_complaints import ServiceRequest
 from dasan.protection import crisis_playbook
 from dasan.web.api.open311 import read_report_form
+from dasan.web.citizen_language import translate
 from dasan.web.deps import deny, get_db, require_roles
 from dasan.web.live import publish_all
 
@@ -35,7 +36,7 @@ def _public(request: ServiceRequest, db: Session, lang: str = "ko") -> dict[str,
         "service_name": service.name_en if lang == "en" else service.name_ko,
         "status": request.status,
         "open311_status": status.open311_status(request.status),
-        "status_notes": request.status_notes,
+        "status_notes": system_notes.render(request.status_notes, lang, translate),
         "agency_responsible": agencies.get(request.agency_code, request.agency_code),
         "district_code": request.district_code,
         "dong_name": request.dong_name,
@@ -45,7 +46,8 @@ def _public(request: ServiceRequest, db: Session, lang: str = "ko") -> dict[str,
         "expected_datetime": open311.w3c(request.expected_at),
         "duplicate_of": str(request.duplicate_of_id) if request.duplicate_of_id else None,
         "duplicate_count": request.duplicate_count,
-        "history": [{"status": e.status, "note": e.note, "at": open311.w3c(e.at),
+        "history": [{"status": e.status, "note": system_notes.render(e.note, lang, translate),
+                     "at": open311.w3c(e.at),
                      "agency": agencies.get(e.agency_code or "", e.agency_code)}
                     for e in t.events],
         "photos": [{"id": p.id, "kind": p.kind,

@@ -10,7 +10,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from dasan import access, audit
-from dasan.complaints import desk, dispatch, geo, intake, open311, policy, sla, status, survey
+from dasan.complaints import (
+    desk,
+    dispatch,
+    geo,
+    intake,
+    open311,
+    policy,
+    sla,
+    status,
+    survey,
+    system_notes,
+)
 from dasan.complaints.notify import STATUS_EN, STATUS_KO
 from dasan.complaints.storage import photo_store
 from dasan.config import get_settings
@@ -75,8 +86,15 @@ def track_page(token: str, request: Request, db: Session = Depends(get_db)) -> R
 def _track(request: Request, db: Session, row: ServiceRequest, lang: str,
            error: str | None = None, status_code: int = 200) -> Response:
     service = open311.services_by_code(db)[row.service_code]
+    tr = desk.tracking(db, row)
+    notes = [system_notes.render(e.note, lang, translate) for e in tr.events]
+    current = system_notes.render(row.status_notes, lang, translate)
     return templates.TemplateResponse(request, "complaints/track.html", {
-        "user": None, "r": row, "tr": desk.tracking(db, row), "service": service,
+        "user": None, "r": row, "tr": tr, "service": service,
+        # each history step's note in the reader's language; the current note stands apart
+        # only when the history's last step does not already say it (a merged report's note
+        # was printed twice)
+        "notes": notes, "current_note": None if notes and notes[-1] == current else current,
         "labels": _status_labels(lang),
         "agencies": open311.agency_names(db), "w3c": open311.w3c,
         "survey": survey.state(db, row), "survey_error": error,

@@ -1,7 +1,7 @@
 /* Agent desktop: several chats at once over one WebSocket, with the assistant panel. */
 "use strict";
 (() => {
-  const { t, el, uid, wsUrl, Socket, api, time, attachment, upload, keyedList } = Dasan;
+  const { t, el, uid, wsUrl, Socket, api, time, day, attachment, upload, keyedList } = Dasan;
   const $ = (id) => document.getElementById(id);
   const list = $("chat-list"), log = $("log"), input = $("msg"), form = $("composer");
   const recsEl = $("recs"), alertEl = $("alert"), typingEl = $("typing");
@@ -819,7 +819,7 @@
       for (const h of hits) {
         out.append(el("li", { class: "archive-hit" },
           el("strong", {}, `#${h.id} ${h.subject || ""}`.slice(0, 60)),
-          el("p", { class: "meta" }, [(h.started_at || "").slice(0, 10), h.agent_name, ...(h.tags || []).map((g) => "#" + g)]
+          el("p", { class: "meta" }, [day(h.started_at), h.agent_name, ...(h.tags || []).map((g) => "#" + g)]
             .filter(Boolean).join(" · ")),
           h.snippet ? el("p", {}, h.snippet) : null,
           el("a", { href: `/api/chat/consultations/${h.id}/transcript` }, t("download"))));

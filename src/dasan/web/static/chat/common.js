@@ -104,6 +104,16 @@ const Dasan = (() => {
     return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
+  // A stored (UTC) time's day on the reader's clock, "YYYY-MM-DD" (the stored string's first
+  // ten characters are UTC's day: a chat at 08:30 in Seoul is the day before in UTC).
+  function day(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    if (isNaN(d)) return "";
+    const two = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  }
+
   // A chat's file (flags.attachment): fetched with `headers` (the citizen's chat token, or the
   // staff cookie) and shown from memory; an image inline, a PDF as a download link.
   function attachment(att, url, headers) {
@@ -177,5 +187,5 @@ const Dasan = (() => {
     nodes.forEach((li, i) => { if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null); });
   }
 
-  return { t, el, uid, wsUrl, Socket, api, time, attachment, upload, frameError, keyedList, lang: document.documentElement.lang || "ko" };
+  return { t, el, uid, wsUrl, Socket, api, time, day, attachment, upload, frameError, keyedList, lang: document.documentElement.lang || "ko" };
 })();
