@@ -116,3 +116,28 @@ def test_crisis_notice_in_the_chats_language(db: Session, kb: dict[str, int],
     _cid, rows = _ask(db, "en", "지금 한강 다리 위에 와 있어요 더 이상 살고 싶지 않아요")
     crisis = [m for m in rows if (m.flags or {}).get("kind") == "crisis"]
     assert len(crisis) == 1 and crisis[0].body == MESSAGES["crisis_notice"]["en"]
+
+
+def test_english_chat_offline_gets_the_editors_gist_with_the_korean_answer(
+        db: Session, kb: dict[str, int], channel_env: Any) -> None:
+    """The web chat's bot is the written channels' bot (the cross-lingual search, the gists):
+    without a translation engine an English chat gets the editors' English gist, labelled as a
+    summary, then the Korean answer; a gist in another language is never shown."""
+    from dasan.db.models import KbEntry
+
+    channel_env(translation="glossary")
+    gist = "The Climate Card is sold at subway station service centres and convenience stores."
+    entry = db.get(KbEntry, kb["기후동행카드 구매 방법"])
+    assert entry is not None
+    entry.gists = {"en": gist, "vi": "Thẻ Khí hậu mua ở ga tàu điện ngầm."}
+    db.commit()
+    cid, rows = _ask(db, "en", "Where can I buy the Climate Card?")
+    bot = [m for m in rows if m.sender == "bot" and (m.flags or {}).get("kind") == "answer"]
+    assert len(bot) == 1, [m.body for m in rows]
+    flags = bot[0].flags or {}
+    assert flags["entry"]["id"] == kb["기후동행카드 구매 방법"] and not flags["translated"]
+    assert bot[0].body.startswith(f"{MESSAGES['summary']['en']}\n{gist}\n")
+    assert MESSAGES["answer_in_korean"]["en"] in bot[0].body and "Thẻ" not in bot[0].body
+    assert "기후동행카드 구매 방법" in bot[0].body
+    c = db.get(Consultation, cid)
+    assert c is not None and hub.phase(c) == "bot"
