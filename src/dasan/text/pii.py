@@ -819,7 +819,7 @@ _LETTER_NAMES = {"에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", 
 _SPELLED_TOKEN = "|".join(sorted(
     [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
      "언더스코어", "하이픈", "대시", "제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐",
-     "에잇", "나인", r"[A-Za-z0-9]+"], key=len, reverse=True))
+     "에잇", "나인", r"[A-Za-z0-9]++"], key=len, reverse=True))
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
     r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART

@@ -1,0 +1,30 @@
+"""A citizen's message must not stall the masker: every message of a chat, SMS or report is
+masked, so a pattern that backtracks without bound is a denial of service (one message of 74
+characters - an e-mail's @ and a long run of letters and digits - held a worker for seconds,
+and the time doubled with each character). The masker runs in a child process with a generous
+limit: a bounded pattern finishes in well under a second, an unbounded one never would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HOSTILE = [
+    # an @ in the message and a long run of letters and digits that no @ follows
+    "메일은 hong@naver.com 이고 주문번호 " + "AB12CD34" * 5 + " 입니다",
+    "메일 주소 골뱅이 없어요 " + "ab1" * 14 + "!",
+    "앳 " + "x9" * 20 + " 끝",
+    # the same run spelled in Hangul letter names and digits, no @ after it
+    "메일 @ " + "에이 비 공 일 " * 10 + "입니다",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_hostile_message_is_masked_without_stalling(text: str) -> None:
+    code = ("import sys; from dasan.text import pii; "
+            "print(len(pii.mask(sys.argv[1]).masked))")
+    done = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert int(done.stdout.strip()) > 0
