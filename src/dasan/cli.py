@@ -215,6 +215,19 @@ def serve(
 
 def _stopped(_sig: int, _frame: object) -> None:
     """`dasan serve`'s handler of a stop signal uvicorn has already served (see `serve`)."""
+    import logging
+    import os
+    import sys
+
+    from dasan.chat.runtime import warm_up_running
+
+    if warm_up_running():
+        # Stopped during the warm-up: a model load or the index build is still running in
+        # native code, and finalising the interpreter around it aborts the process.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     raise SystemExit(0)
 
 
