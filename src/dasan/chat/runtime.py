@@ -90,6 +90,25 @@ def warm_up_running() -> bool:
     return any(t.is_alive() for t in _WARMING)
 
 
+async def _warm_screening(hub: chat_hub.ChatHub) -> None:
+    try:
+        if hub.screening is not None:  # chat messages are screened in the screening workers
+            await hub.screening.warm()
+        # This process screens too (wrap-up summaries leave abusive sentences out; written
+        # channels and records): its models load now, not on an agent's first 종료 click
+        # (about 12 s for the crisis classifier on one core).
+        await in_daemon_thread(screen_many, ["안녕하세요 문의드립니다"])
+    except Exception:
+        log.exception("loading the screening models failed (they load on first use)")
+
+
+async def _warm_knowledge_index() -> None:
+    try:
+        await in_daemon_thread(_with_session, _warm_index)
+    except Exception:
+        log.exception("warming the knowledge index failed (it is built on first use)")
+
+
 async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     """Load the screening models (and, with `index`, build the knowledge index) at start-up so
     that the first citizen does not wait for them; then settle the heap.
@@ -101,20 +120,10 @@ async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     collector's sight, so later collections only walk what chats allocate. Once per process.
     """
     global _HEAP_SETTLED
-    try:
-        if hub.screening is not None:  # chat messages are screened in the screening workers
-            await hub.screening.warm()
-        # This process screens too (wrap-up summaries leave abusive sentences out; written
-        # channels and records): its models load now, not on an agent's first 종료 click
-        # (about 12 s for the crisis classifier on one core).
-        await in_daemon_thread(screen_many, ["안녕하세요 문의드립니다"])
-    except Exception:
-        log.exception("loading the screening models failed (they load on first use)")
-    if index:
-        try:
-            await in_daemon_thread(_with_session, _warm_index)
-        except Exception:
-            log.exception("warming the knowledge index failed (it is built on first use)")
+    # The index build starts at once, beside the models: while it waited for them, the first
+    # request that searched (a Q&A question's department suggestion) found the index free and
+    # built it itself, 20 s on the demo.
+    await asyncio.gather(_warm_screening(hub), *([_warm_knowledge_index()] if index else []))
     if not _HEAP_SETTLED:
         _HEAP_SETTLED = True
         gc.collect()
