@@ -138,7 +138,10 @@ class LiveIndex:
             return cast(SearchIndex, pinned)
         if _holds_sqlite_write(session):
             wait = WRITER_WAIT_SECONDS if wait is None else min(wait, WRITER_WAIT_SECONDS)
+        if _GAVE_UP in session.info:
+            wait = 0.0  # a batch in one transaction (SMS, a webhook's messages) waits once
         if not self._lock.acquire(timeout=-1 if wait is None else max(wait, 0.0)):
+            session.info[_GAVE_UP] = True
             raise IndexWarming("the knowledge index is still being built (the server is "
                                "warming up); try again in a minute")
         try:
@@ -271,6 +274,9 @@ class LiveIndex:
 
 
 _PINNED = "dasan.kb_index.pinned"
+# Set on a session that gave up waiting for an index being built: its later searches take the
+# index only if it is free at once (it is, as soon as the build is over).
+_GAVE_UP = "dasan.kb_index.gave_up"
 _LIVE = LiveIndex()
 
 

@@ -34,7 +34,7 @@ def index_being_built() -> Iterator[threading.Event]:
 
     builder = threading.Thread(target=build, daemon=True)
     builder.start()
-    assert holding.wait(5)
+    assert holding.wait(120)  # after the app's own warm-up build, if one runs
     try:
         yield built
     finally:
@@ -69,6 +69,11 @@ def test_a_writer_never_waits_long_for_the_index(
     with pytest.raises(IndexWarming):
         get_live_index().sync(db)
     assert time.monotonic() - started < live.WRITER_WAIT_SECONDS + 2.0
+    # The rest of a batch in the same transaction (an SMS batch) does not wait again.
+    started = time.monotonic()
+    with pytest.raises(IndexWarming):
+        get_live_index().sync(db)
+    assert time.monotonic() - started < 0.5
     # The bots (written channels answer in the message's transaction) say they cannot
     # answer yet and offer a human instead of failing the message.
     reply = bot.respond(db, "여권 재발급 준비물이 뭔가요?")
