@@ -186,20 +186,49 @@ def serve(
     port: int | None = None,
     workers: Annotated[int, typer.Option(min=1, max=32)] = 1,
 ) -> None:
-    """Serve the web app and API (http://127.0.0.1:8000 by default)."""
+    """Serve the web app and API (http://127.0.0.1:8000 by default). SIGTERM or SIGINT (Ctrl-C)
+    stops it: new connections are refused, open sockets closed, requests in flight finished
+    (those still running after `GRACEFUL_SHUTDOWN_SECONDS` are cancelled), the chat runtime's
+    loops stopped; then the process exits with status 0."""
+    import signal
+
     import uvicorn
 
-    from dasan.web.server_options import UVICORN_OPTIONS
+    from dasan.web.server_options import GRACEFUL_SHUTDOWN_SECONDS, UVICORN_OPTIONS
 
     settings = config.get_settings()
+    # uvicorn catches the signal, shuts down, puts back the handlers it found and raises the
+    # signal again: with Python's default handlers the process would end killed by SIGTERM
+    # (status 143) after a clean stop. These handlers make that second delivery a normal exit.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stopped)
     uvicorn.run(
         "dasan.web.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         **UVICORN_OPTIONS,
     )
+
+
+def _stopped(_sig: int, _frame: object) -> None:
+    """`dasan serve`'s handler of a stop signal uvicorn has already served (see `serve`)."""
+    import logging
+    import os
+    import sys
+
+    from dasan.chat.runtime import warm_up_running
+
+    if warm_up_running():
+        # Stopped during the warm-up: a model load or the index build is still running in
+        # native code, and finalising the interpreter around it aborts the process.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    raise SystemExit(0)
 
 
 def demo_environment(env: Any, secret_key: Callable[[], str]) -> None:

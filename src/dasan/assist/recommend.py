@@ -41,13 +41,14 @@ class Recommendation:
 
 
 def search(session: Session, query: str, k: int = 3, today: date | None = None,
-           lexical_query: str | None = None, language: str | None = None
-           ) -> list[Recommendation]:
+           lexical_query: str | None = None, language: str | None = None,
+           wait: float | None = None) -> list[Recommendation]:
     """Top `k` published, currently valid entries for `query` (ValueError when it is empty).
     `lexical_query`: the Korean terms of a foreign-language `query`
     (dasan.channels.translation.lexicon); then the search fuses the encoder's reading of the
     question with the lexical scorers' reading of the terms (`CROSSLINGUAL` weights);
-    `language`: the question's (SearchIndex.search)."""
+    `language`: the question's (SearchIndex.search). `wait`: how long to wait for an index
+    still being built (LiveIndex.sync; `IndexWarming` after it)."""
     query = (query or "").strip()
     if not query:
         raise BadRequest("query is empty")
@@ -58,7 +59,8 @@ def search(session: Session, query: str, k: int = 3, today: date | None = None,
     for entry, hit in get_live_index().search(
             session, query, k=k, valid_on=today,
             lexical_query=lexical_query[-MAX_QUERY_CHARS:] if cross and lexical_query else None,
-            weights=CROSSLINGUAL if cross else None, language=language if cross else None):
+            weights=CROSSLINGUAL if cross else None, language=language if cross else None,
+            wait=wait):
         out.append(Recommendation(
             entry_id=entry.id,
             title=entry.title,

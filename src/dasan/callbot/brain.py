@@ -23,6 +23,7 @@ from dasan.callbot.spoken import normalise
 from dasan.chat.bot import MAX_ANSWER_CHARS, respond, wants_agent
 from dasan.db.models import KbEntry
 from dasan.db.models_kbquality import KbAnswerability
+from dasan.knowledge.live import IndexWarming
 
 SPOKEN_CHARS = 260
 # KB category -> the ARS queue that serves it (ARS_MENU); others go to the node's handoff.
@@ -86,7 +87,7 @@ def decide(session: Session, heard: str, consultation_id: int | None = None) -> 
 def guesses(session: Session, question: str, k: int = 3) -> list[dict[str, Any]]:
     try:
         recs = recommend.search(session, question, k=k)
-    except ValueError:
+    except (ValueError, IndexWarming):  # IndexWarming: just after start-up, no guesses
         return []
     return [{"entry_id": r.entry_id, "title": r.title, "category": r.category,
              "owner": r.owner, "confidence": r.confidence} for r in recs]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dasan.assist.recommend import ANSWER_PREVIEW_CHARS, MAX_QUERY_CHARS, Recommendation
 from dasan.knowledge import gaps
 from dasan.knowledge.bot_answer import find_answer
+from dasan.knowledge.live import IndexWarming
 
 RELATED_SCORE_RATIO = 0.6
 MAX_ANSWER_CHARS = 1500
@@ -27,6 +28,10 @@ MISS_KO = ("죄송합니다. 알맞은 답변을 찾지 못했습니다. 다르�
            "눌러 주세요.")
 NOT_HELPFUL_KO = "불편을 드려 죄송합니다. 아래 내용을 확인해 보시거나 상담사에게 연결해 드릴게요."
 HANDOFF_KO = "상담사에게 연결합니다. 챗봇과 나눈 대화는 상담사에게 함께 전달됩니다."
+# The knowledge index is still being built (the server has just started) and the caller could
+# not wait for it (live.IndexWarming): a miss that says so, offering a human.
+WARMING_KO = ("지금은 답변 자료를 준비하고 있어 바로 답해 드리기 어렵습니다. 잠시 후 다시 질문해 "
+              "주시거나 상담사 연결을 눌러 주세요.")
 # Small talk (dasan.knowledge.smalltalk): a short reply and an offer to help with the city's
 # services, never an answer from the knowledge base. The kind of small talk picks the line.
 SMALLTALK_KO = {
@@ -123,9 +128,13 @@ def respond(session: Session, text: str, previous_misses: int = 0,
     if not query:
         return BotReply("miss", MISS_KO, {"kind": "miss", "offer_handoff": True})
     today = date.today()
-    result = find_answer(session, query, today,
-                         lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query else None,
-                         language=language)
+    try:
+        result = find_answer(session, query, today, language=language,
+                             lexical_query=lexical_query[-MAX_QUERY_CHARS:] if lexical_query
+                             else None)
+    except IndexWarming:  # no gap record: the knowledge base was never asked
+        return BotReply("miss", WARMING_KO, {"kind": "miss", "offer_handoff": True,
+                                             "reason": "index_warming"})
     decision, found = result.decision, result.found[:4]
     if decision.kind == "smalltalk":
         return smalltalk_reply(query)

@@ -11,9 +11,11 @@ import asyncio
 import contextlib
 import gc
 import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from dasan.chat import hub as chat_hub
 from dasan.chat import idle, overflow
@@ -23,6 +25,7 @@ from dasan.db.session import new_session
 from dasan.protection.screening import screen_many
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _HEAP_SETTLED = False
 
 
@@ -40,6 +43,72 @@ def _with_session(fn: object) -> None:
         s.close()
 
 
+async def in_daemon_thread(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a daemon thread of its own, awaited.
+
+    For the warm-up's long steps (loading models, building the knowledge index: tens of
+    seconds). A stop signal cancels the await at once, and the process then exits without
+    waiting for the thread: in the server's worker threads (non-daemon) a SIGTERM during the
+    warm-up kept `dasan serve` alive until the index was built (48 s on the demo). The steps
+    write nothing but the embedding cache, which is replaced atomically."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # cancelled meanwhile
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def target() -> None:
+        try:
+            result, error = fn(*args), None
+        except BaseException as exc:  # handed to the awaiting task
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    thread = threading.Thread(target=target, name=f"warm-up {getattr(fn, '__name__', fn)}",
+                              daemon=True)
+    _WARMING.difference_update([t for t in _WARMING if not t.is_alive()])
+    _WARMING.add(thread)
+    thread.start()
+    return await done
+
+
+_WARMING: set[threading.Thread] = set()
+
+
+def warm_up_running() -> bool:
+    """True while a warm-up step is still running in its daemon thread (after a stop that
+    cancelled it). The interpreter must not be finalised around such a thread: a model's
+    native code still running when the C++ runtime's static objects go aborts the process
+    (`terminate called without an active exception`, status 134); `dasan serve` then ends
+    with `os._exit` (nothing of the warm-up needs saving)."""
+    return any(t.is_alive() for t in _WARMING)
+
+
+async def _warm_screening(hub: chat_hub.ChatHub) -> None:
+    try:
+        if hub.screening is not None:  # chat messages are screened in the screening workers
+            await hub.screening.warm()
+        # This process screens too (wrap-up summaries leave abusive sentences out; written
+        # channels and records): its models load now, not on an agent's first 종료 click
+        # (about 12 s for the crisis classifier on one core).
+        await in_daemon_thread(screen_many, ["안녕하세요 문의드립니다"])
+    except Exception:
+        log.exception("loading the screening models failed (they load on first use)")
+
+
+async def _warm_knowledge_index() -> None:
+    try:
+        await in_daemon_thread(_with_session, _warm_index)
+    except Exception:
+        log.exception("warming the knowledge index failed (it is built on first use)")
+
+
 async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     """Load the screening models (and, with `index`, build the knowledge index) at start-up so
     that the first citizen does not wait for them; then settle the heap.
@@ -51,20 +120,10 @@ async def warm_up(hub: chat_hub.ChatHub, index: bool) -> None:
     collector's sight, so later collections only walk what chats allocate. Once per process.
     """
     global _HEAP_SETTLED
-    try:
-        if hub.screening is not None:  # chat messages are screened in the screening workers
-            await hub.screening.warm()
-        # This process screens too (wrap-up summaries leave abusive sentences out; written
-        # channels and records): its models load now, not on an agent's first 종료 click
-        # (about 12 s for the crisis classifier on one core).
-        await run_in_threadpool(screen_many, ["안녕하세요 문의드립니다"])
-    except Exception:
-        log.exception("loading the screening models failed (they load on first use)")
-    if index:
-        try:
-            await run_in_threadpool(_with_session, _warm_index)
-        except Exception:
-            log.exception("warming the knowledge index failed (it is built on first use)")
+    # The index build starts at once, beside the models: while it waited for them, the first
+    # request that searched (a Q&A question's department suggestion) found the index free and
+    # built it itself, 20 s on the demo.
+    await asyncio.gather(_warm_screening(hub), *([_warm_knowledge_index()] if index else []))
     if not _HEAP_SETTLED:
         _HEAP_SETTLED = True
         gc.collect()

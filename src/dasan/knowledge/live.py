@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from dasan.config import PROJECT_ROOT, get_settings
 from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
+from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
 from dasan.knowledge.rerank import load_reranker
 from dasan.knowledge.search import (
@@ -40,6 +41,29 @@ log = logging.getLogger(__name__)
 
 # Shared with bench/bench_search.py, so that the demo and the benchmark embed each text once.
 EMBEDDING_CACHE = PROJECT_ROOT / "var" / "cache" / "search-embeddings.npz"
+
+# How long a session holding SQLite's write transaction waits for an index another thread is
+# building (the start-up warm-up: tens of seconds on a real knowledge base). SQLite has one
+# writer: every other writer of the server waits for this one, and gave up with "database is
+# locked" after its 30 s busy timeout while a Q&A question waited for the warm-up's index.
+WRITER_WAIT_SECONDS = 2.0
+
+
+class IndexWarming(DomainError):
+    """The knowledge index is still being built (the server is warming up) and the caller
+    could not wait for it: a search that is only a help is skipped, a bot hands over."""
+
+    status = 503
+    code = "index_warming"
+
+
+def _holds_sqlite_write(session: Session) -> bool:
+    """True when `session` has begun a write on SQLite (pysqlite opens its transaction at the
+    first INSERT, UPDATE or DELETE, so a reading session holds nothing)."""
+    if not session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return False
+    raw = session.connection().connection.dbapi_connection
+    return bool(getattr(raw, "in_transaction", False))
 
 
 def to_doc(entry: KbEntry, owner_code: str | None, verdict: str | None = None) -> SearchDoc:
@@ -104,12 +128,26 @@ class LiveIndex:
         finally:
             session.info.pop(_PINNED, None)
 
-    def sync(self, session: Session) -> SearchIndex:
-        """The index, brought up to date with the table."""
+    def sync(self, session: Session, wait: float | None = None) -> SearchIndex:
+        """The index, brought up to date with the table. While another thread builds it (the
+        warm-up), the caller waits at most `wait` seconds (None: until it is built), and a
+        session holding SQLite's write transaction at most `WRITER_WAIT_SECONDS`; then
+        `IndexWarming`."""
         pinned = session.info.get(_PINNED)
         if pinned is not None:
             return cast(SearchIndex, pinned)
-        index = self._sync(session)
+        if _holds_sqlite_write(session):
+            wait = WRITER_WAIT_SECONDS if wait is None else min(wait, WRITER_WAIT_SECONDS)
+        if _GAVE_UP in session.info:
+            wait = 0.0  # a batch in one transaction (SMS, a webhook's messages) waits once
+        if not self._lock.acquire(timeout=-1 if wait is None else max(wait, 0.0)):
+            session.info[_GAVE_UP] = True
+            raise IndexWarming("the knowledge index is still being built (the server is "
+                               "warming up); try again in a minute")
+        try:
+            index = self._sync(session)
+        finally:
+            self._lock.release()
         if _PINNED in session.info:
             session.info[_PINNED] = index
         return index
@@ -197,9 +235,11 @@ class LiveIndex:
         lexical_query: str | None = None,
         weights: FusionWeights | None = None,
         language: str | None = None,
+        wait: float | None = None,
     ) -> list[tuple[KbEntry, Hit]]:
-        """Entries best matching `query`, with their hit scores and confidence."""
-        return self.search_in(session, self.sync(session), query, k, category=category,
+        """Entries best matching `query`, with their hit scores and confidence (`wait`: see
+        `sync`)."""
+        return self.search_in(session, self.sync(session, wait), query, k, category=category,
                               owner=owner, valid_on=valid_on, published_only=published_only,
                               answerable_only=answerable_only, lexical_query=lexical_query,
                               weights=weights, language=language)
@@ -234,6 +274,9 @@ class LiveIndex:
 
 
 _PINNED = "dasan.kb_index.pinned"
+# Set on a session that gave up waiting for an index being built: its later searches take the
+# index only if it is free at once (it is, as soon as the build is over).
+_GAVE_UP = "dasan.kb_index.gave_up"
 _LIVE = LiveIndex()
 
 

@@ -25,6 +25,7 @@ from dasan.assist import recommend
 from dasan.chat.hub import agent_channel
 from dasan.db.models import Consultation
 from dasan.db.models_voice import VoiceCall
+from dasan.knowledge.live import IndexWarming
 from dasan.protection import crisis_playbook
 from dasan.protection.screening import screen
 from dasan.stt.port import Segment, SttPort, SttUnavailable, make_stt
@@ -243,7 +244,10 @@ def live_turn(session: Session, call_id: int, leg: str, segments: list[Segment],
                                    "seq": r.seq, "start_ms": r.start_ms, "end_ms": r.end_ms,
                                    "text": r.text, "flags": flags}))
         if leg == "caller" and masked.strip():
-            items = [x.to_dict() for x in recommend.search(session, masked, k=3)]
+            try:
+                items = [x.to_dict() for x in recommend.search(session, masked, k=3)]
+            except IndexWarming:  # just after start-up: the transcript goes out without them
+                items = []
             events.append((agent, {"type": "assist", "consultation_id": call.consultation_id,
                                    "items": items}))
     session.commit()

@@ -25,6 +25,11 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws_ping_timeout": 60.0,
 }
 
+# `dasan serve`: after SIGTERM, how long requests and sockets still open may take to finish
+# before they are cancelled (uvicorn waits for ever by default). systemd and Kubernetes kill
+# the process after their own timeout (90 s and 30 s by default): well within both.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 def uvicorn_flags() -> list[str]:
     """`UVICORN_OPTIONS` as `uvicorn` command-line flags."""

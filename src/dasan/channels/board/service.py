@@ -49,6 +49,11 @@ def _new_code() -> str:
     return "Q" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
 
 
+# How long a question waits for the knowledge index still being built (the warm-up) before
+# its department suggestion is skipped.
+SUGGEST_WAIT_SECONDS = 1.0
+
+
 def submit(session: Session, title: str, body: str, uploads: list[Upload],
            account: User | None = None) -> Submitted:
     """A question; from a logged-in citizen account the thread names that citizen (so a
@@ -63,6 +68,19 @@ def submit(session: Session, title: str, body: str, uploads: list[Upload],
     text = f"{title}\n\n{body}"
     attachments = [{"name": f.filename, "content_type": f.content_type, "size": f.size,
                     "sha256": f.sha256} for f in files]
+    # Suggest the department that owns the closest KB entry (agents confirm or change it).
+    # Searched before anything is written, so that no write lock is held while it runs; just
+    # after start-up, while the warm-up still builds the index, the suggestion is skipped
+    # (the thread waits in the queue unowned, as when nothing is close enough).
+    try:
+        hits = search(session, text, k=1, wait=SUGGEST_WAIT_SECONDS)
+    except (ValueError, DomainError):
+        hits = []
+    owner_id = None
+    if hits:
+        entry = session.get(KbEntry, hits[0].entry_id)
+        if entry is not None and hits[0].confidence >= 0.45:
+            owner_id = entry.owner_agency_id
     citizen_id = None
     if account is not None and account.role == "citizen":
         citizen_id = citizen_for_identity(session, "account", f"user:{account.id}").id
@@ -75,15 +93,8 @@ def submit(session: Session, title: str, body: str, uploads: list[Upload],
     thread.tracking_code = code
     thread.tracking_secret_hash = _hash(secret)
     thread.subject = masked(title)[:200]
-    # Suggest the department that owns the closest KB entry (agents confirm or change it).
-    try:
-        hits = search(session, text, k=1)
-    except (ValueError, DomainError):
-        hits = []
-    if hits:
-        entry = session.get(KbEntry, hits[0].entry_id)
-        if entry is not None and hits[0].confidence >= 0.45:
-            thread.owner_agency_id = entry.owner_agency_id
+    if owner_id is not None:
+        thread.owner_agency_id = owner_id
     for f in files:
         session.add(BoardAttachment(thread_id=thread.id, filename=f.filename,
                                     content_type=f.content_type, size=f.size, sha256=f.sha256))

@@ -72,7 +72,8 @@ def _webhook_answer(result: messenger.WebhookResult) -> dict[str, Any]:
 async def line_webhook(request: Request, db: Session = Depends(get_db)) -> dict[str, Any]:
     """LINE Messaging API webhook (X-Line-Signature)."""
     body = await request.body()
-    result = messenger.line_webhook(db, body, request.headers.get("x-line-signature"))
+    result = await run_in_threadpool(  # the bot's search: off the event loop
+        messenger.line_webhook, db, body, request.headers.get("x-line-signature"))
     await publish_all(request.app, result.events)  # a crisis: the supervisors' live alert
     return _webhook_answer(result)
 
@@ -82,8 +83,9 @@ async def generic_webhook(source: str, request: Request,
                           db: Session = Depends(get_db)) -> dict[str, Any]:
     """A portal's signed webhook (X-Dasan-Timestamp, X-Dasan-Signature)."""
     body = await request.body()
-    result = messenger.generic_webhook(db, source, body, request.headers.get("x-dasan-timestamp"),
-                                       request.headers.get("x-dasan-signature"))
+    result = await run_in_threadpool(  # the bot's search: off the event loop
+        messenger.generic_webhook, db, source, body, request.headers.get("x-dasan-timestamp"),
+        request.headers.get("x-dasan-signature"))
     await publish_all(request.app, result.events)  # a crisis: the supervisors' live alert
     return _webhook_answer(result)
 
@@ -201,7 +203,9 @@ async def board_question(request: Request, title: str = Form(...), body: str = F
                          user: User | None = Depends(current_user)) -> dict[str, Any]:
     """A citizen's question (multipart: title, body, up to 3 PNG/JPEG/GIF/PDF files); from a
     logged-in citizen account, the question names that citizen."""
-    submitted = board.submit(db, title, body, await _uploads(files), account=user)
+    uploads = await _uploads(files)
+    # In a worker thread: screening, masking and the search, off the event loop.
+    submitted = await run_in_threadpool(board.submit, db, title, body, uploads, account=user)
     await publish_all(request.app, submitted.events)  # a crisis: the supervisors' live alert
     return {"tracking_code": submitted.tracking_code, "key": submitted.secret,
             "url": f"/qna/t/{submitted.tracking_code}?key={submitted.secret}"}

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from dasan import access, audit
 from dasan.complaints import desk, dispatch, intake, open311, policy, sla, status, system_notes
@@ -67,12 +68,19 @@ async def submit_report(request: Request, db: Session = Depends(get_db)) -> dict
         email=fields.get("email") or None, phone=fields.get("phone") or None, attributes=attrs,
         language="ko" if fields.get("lang", "ko") in ("", "ko") else "en", photos=photos,
     )
-    try:
-        row = intake.create_report(db, report)
-        db.commit()
-    except Exception:
-        db.rollback()
-        raise
+
+    def store() -> Any:
+        try:
+            row = intake.create_report(db, report)
+            db.commit()
+        except Exception:
+            db.rollback()
+            raise
+        return row
+
+    # In a worker thread: photos, geocoding, masking and crisis screening are CPU (model
+    # loads on a cold start), and on the event loop they stopped every other request.
+    row = await run_in_threadpool(store)
     # a crisis in the report (a neighbour not seen for days ...): the supervisors' live alert
     await publish_all(request.app, crisis_playbook.take_deferred(db))
     return {"service_request_id": str(row.id), "token": row.token,

@@ -4,6 +4,7 @@ the supervisor page (WebSocket), acknowledgement, the desktop's guidance, welfar
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
@@ -319,7 +320,12 @@ def _open_snapshot() -> dict[str, Any]:
 @router.websocket("/ws/alerts")
 async def alerts_socket(ws: WebSocket) -> None:
     """Crisis alerts for the supervisor page: the open list on connect, then every event the
-    crisis room publishes (new alert, escalation by `dasan worker`, acknowledgement)."""
+    crisis room publishes (new alert, escalation by `dasan worker`, acknowledgement).
+
+    The socket is read as well as written, although the page sends nothing: only a read
+    sees the page close or the server's shutdown close it. A handler that only waited for
+    the next crisis event outlived its socket until one came - and kept `dasan serve` from
+    stopping on SIGTERM ("Waiting for background tasks to complete")."""
 
     if await refuse_cross_site(ws):
         return
@@ -331,11 +337,23 @@ async def alerts_socket(ws: WebSocket) -> None:
     hub = hub_of(ws.app)  # type: ignore[arg-type]
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await hub.pubsub.subscribe(playbook.CRISIS_CHANNEL, queue)
-    try:
+
+    async def writer() -> None:
         await ws.send_json(await run_in_threadpool(_open_snapshot))
         while True:
             await ws.send_json(await queue.get())
-    except (WebSocketDisconnect, RuntimeError):
-        pass
+
+    async def reader() -> None:
+        while (await ws.receive())["type"] != "websocket.disconnect":
+            pass  # the page sends nothing; any frame is ignored
+
+    tasks = [asyncio.create_task(writer()), asyncio.create_task(reader())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await task
         await hub.pubsub.unsubscribe(playbook.CRISIS_CHANNEL, queue)

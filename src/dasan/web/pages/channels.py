@@ -10,6 +10,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from dasan import access
 from dasan.channels import desk
@@ -50,7 +51,10 @@ async def qna_submit(request: Request, title: str = Form(""), body: str = Form("
         uploads.append(Upload(f.filename or "", f.content_type or "",
                               await f.read(MAX_FILE_BYTES + 1)))
     try:
-        submitted = board.submit(db, title, body, uploads, account=user)
+        # In a worker thread: screening, masking and the search are seconds of CPU on a
+        # cold start, and on the event loop they stopped every other request meanwhile.
+        submitted = await run_in_threadpool(board.submit, db, title, body, uploads,
+                                            account=user)
     except DomainError as exc:
         return templates.TemplateResponse(request, "channels/qna_form.html", {
             "user": user, "error": exc.message, "title": title, "body": body,
