@@ -132,10 +132,21 @@ def access_analytics_scope(session: Session, user: User, filters: Filters, *,
     return filters.with_(district=user.district_code)
 
 
+# Who may reveal any contact's raw (unmasked) personal data: a chat's own agent may also reveal
+# it while the chat is open (dasan.privacy.reveal.may_reveal).
+PII_REVEALERS = ("supervisor", "admin")
+
+
+def may_reveal_any_pii(user: User | None) -> bool:
+    """Whether ``user`` may reveal any contact's raw personal data (the staff screens offer the
+    원문 보기 control only to them)."""
+    return user is not None and user.role in PII_REVEALERS
+
+
 def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
                       path: str | None = None, **detail: Any) -> None:
-    """Raw (unmasked) personal data: supervisors and admins only."""
-    if user.role not in ("supervisor", "admin"):
+    """Raw (unmasked) personal data of a call: supervisors and admins only."""
+    if not may_reveal_any_pii(user):
         deny(session, user, "pii.unmask", ip=ip, path=path, role=user.role, **detail)
 
 

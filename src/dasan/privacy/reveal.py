@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan import audit
+from dasan.access import may_reveal_any_pii
 from dasan.db.models import Agent, Consultation, Message, User
 from dasan.errors import Forbidden, Invalid, NotFound
 from dasan.privacy import vault
 
-REVEAL_ANY_ROLES = ("supervisor", "admin")
 REASON_MIN, REASON_MAX = 5, 500
 ACTION = "pii.reveal"
 
@@ -50,9 +50,8 @@ def check_reason(reason: str | None) -> str:
 
 
 def may_reveal_any(user: User | None) -> bool:
-    """Whether ``user`` may reveal any consultation's raw text (supervisors and admins): the
-    staff screens offer the 원문 보기 control only to them."""
-    return user is not None and user.role in REVEAL_ANY_ROLES
+    """Whether ``user`` may reveal any consultation's raw text: the access policy's rule."""
+    return may_reveal_any_pii(user)
 
 
 def may_reveal(s: Session, user: User, c: Consultation) -> bool:
