@@ -41,6 +41,8 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "reveal_denied": ("개인정보 원문을 볼 권한이 없습니다.",
                       "You may not see the unmasked personal data."),
     "reason_required": ("개인정보 열람 사유를 적어 주세요.", "Say why you need the unmasked data."),
+    "index_warming": ("상담 지식 검색을 준비하는 중입니다. 잠시 후 다시 시도해 주세요.",
+                      "The knowledge search is still starting up. Try again in a moment."),
     "pii_keys": ("개인정보 암호 키를 사용할 수 없습니다. 관리자에게 문의하세요.",
                  "The personal-data keys are not available. Ask an administrator."),
     "invalid_text": ("문장이 올바르지 않습니다.", "The text is not valid."),
