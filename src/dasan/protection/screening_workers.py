@@ -220,8 +220,11 @@ def main() -> None:
             data = _frame(reply)
         except Exception as exc:  # an unpicklable result or exception
             data = _frame((False, RuntimeError(f"screening failed: {exc!r}")))
-        replies.write(data)
-        replies.flush()
+        try:
+            replies.write(data)
+            replies.flush()
+        except BrokenPipeError:  # the server stopped while this reply was on its way
+            return
 
 
 if __name__ == "__main__":

@@ -127,3 +127,25 @@ def test_a_caller_that_gives_up_does_not_break_the_worker(pool: ScreeningProcess
     assert gone.cancel()
     after = pool.submit(screen_many, TEXTS[:2]).result(timeout=60)
     assert [r.is_abusive for r in after] == [False, True] and pool.start() == pids
+
+
+def test_a_worker_whose_server_went_away_exits_quietly() -> None:
+    """A server that stops (SIGTERM during warm-up) closes its end of a screening worker's
+    pipes while a reply is on its way: the worker ends with 0 and no traceback in the log."""
+    import subprocess
+    import sys
+
+    from dasan.protection.screening_workers import _frame
+
+    proc = subprocess.Popen([sys.executable, "-m", "dasan.protection.screening_workers"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdout.close()  # the server is gone before the reply comes
+    proc.stdin.write(_frame((len, ("안녕하세요",))))
+    proc.stdin.close()
+    assert proc.stderr is not None
+    err = proc.stderr.read()  # to the end: the worker has exited
+    proc.wait(timeout=300)
+    assert proc.returncode == 0, err.decode("utf-8", "replace")[-2000:]
+    assert b"Traceback" not in err
