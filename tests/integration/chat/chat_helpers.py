@@ -123,12 +123,15 @@ def prepare_database(url: str) -> None:
 TEST_SERVER_DEFAULTS = {"DASAN_CHAT_SCREEN_PROCESSES": "0", "DASAN_CHAT_WARM_INDEX": "false"}
 
 
-def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+def start_server(port: int, env: dict[str, str], log_path: Path,
+                 command: list[str] | None = None) -> subprocess.Popen[bytes]:
+    """A server on ``port`` (``command``, or the suite's server command), once /healthz
+    answers."""
     from dasan.web.server_options import server_command
 
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        server_command(port),
+        command or server_command(port),
         env={**os.environ, **TEST_SERVER_DEFAULTS, **env}, stdout=log, stderr=subprocess.STDOUT,
         cwd=PROJECT_ROOT)
     # a loaded shared machine can take minutes

@@ -18,7 +18,7 @@ from websockets.sync.client import connect
 from dasan.config import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "integration" / "chat"))
-from chat_helpers import TEST_SERVER_DEFAULTS, free_port, prepare_database  # noqa: E402
+from chat_helpers import free_port, prepare_database, start_server  # noqa: E402
 
 STOP_SECONDS = 10.0
 
@@ -33,23 +33,21 @@ def serve_command(port: int) -> list[str]:
 
 def start_serve(port: int, db_url: str, log_path: Path,
                 **extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **TEST_SERVER_DEFAULTS, "DASAN_DATABASE_URL": db_url,
-           "DASAN_PUBSUB_URL": "memory://", "DASAN_EMBEDDER": "none", **extra}
-    proc = subprocess.Popen(serve_command(port), env=env, cwd=PROJECT_ROOT,
-                            stdout=log_path.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + float(os.environ.get("DASAN_TEST_SERVER_START_SECONDS", "240"))
-    with httpx.Client(timeout=1) as http:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')}")
-            try:
-                if http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    return proc
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start in time")
+    env = {"DASAN_DATABASE_URL": db_url, "DASAN_PUBSUB_URL": "memory://",
+           "DASAN_EMBEDDER": "none", **extra}
+    return start_server(port, env, log_path, command=serve_command(port))
+
+
+def sigterm(proc: subprocess.Popen[bytes], log: Path) -> tuple[int, float]:
+    """Send SIGTERM; the exit code and the seconds it took (a failure after STOP_SECONDS)."""
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running {STOP_SECONDS:g} s after SIGTERM:\n"
+                    f"{log.read_text(errors='replace')[-3000:]}")
+    return code, time.monotonic() - started
 
 
 def test_sigterm_stops_serve_with_the_live_sockets_open(tmp_path: Path) -> None:
@@ -78,13 +76,8 @@ def test_sigterm_stops_serve_with_the_live_sockets_open(tmp_path: Path) -> None:
             assert json.loads(alerts.recv(timeout=30))["type"] == "crisis_open"
             assert json.loads(floor.recv(timeout=30))["type"] == "overview"
             started = time.monotonic()
-            proc.send_signal(signal.SIGTERM)
-            try:
-                code = proc.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                pytest.fail(f"still running {STOP_SECONDS:g} s after SIGTERM:\n"
-                            f"{log.read_text(errors='replace')[-3000:]}")
-        took = time.monotonic() - started
+            code, _ = sigterm(proc, log)
+        took = time.monotonic() - started  # the sockets' close counted too
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -147,14 +140,7 @@ def test_sigterm_during_the_warm_up_exits_cleanly(tmp_path: Path) -> None:
         warming = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
         if warming.status_code == 200:
             pytest.skip("the warm-up was over before the signal could be sent")
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"still running {STOP_SECONDS:g} s after SIGTERM:\n"
-                        f"{log.read_text(errors='replace')[-3000:]}")
-        took = time.monotonic() - started
+        code, took = sigterm(proc, log)
     finally:
         if proc.poll() is None:
             proc.kill()
