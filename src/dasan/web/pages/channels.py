@@ -5,7 +5,7 @@ that owns a topic (KB editors of its agency) keeps `/written` as its filtered vi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +19,6 @@ from dasan.channels.board.files import MAX_FILE_BYTES, MAX_FILES, Upload
 from dasan.consultations import outcomes
 from dasan.db.models import KbEntry, User
 from dasan.errors import DomainError
-from dasan.timeutil import to_local
 from dasan.web.deps import current_user, get_db, require_page_roles
 from dasan.web.live import publish_all
 from dasan.web.templating import request_language, templates
@@ -75,14 +74,7 @@ def qna_tracking(request: Request, code: str, key: str = "", db: Session = Depen
                                           {"user": user}, status_code=exc.status)
     return templates.TemplateResponse(request, "channels/qna_tracking.html", {
         "user": user, "view": view, "status_label": STATUS_LABELS[view["status"]],
-        "new": request.query_params.get("new") == "1", "local_minute": _local_minute})
-
-
-def _local_minute(stamp: str | None) -> str:
-    """A stored (UTC) RFC 3339 timestamp on the city's wall clock, to the minute."""
-    if not stamp:
-        return ""
-    return to_local(datetime.fromisoformat(stamp)).strftime("%Y-%m-%d %H:%M")
+        "new": request.query_params.get("new") == "1"})
 
 
 @router.get("/answers/{entry_id}", response_class=HTMLResponse)
