@@ -10,14 +10,6 @@
   const msg = (key) => panel.getAttribute("data-msg-" + key) || key;
   let cid = null;
 
-  // A stored (UTC) RFC 3339 time on the reader's clock (the desk's, in Seoul), "YYYY-MM-DD HH:MM".
-  function localMinute(stamp) {
-    const d = new Date(stamp || "");
-    if (isNaN(d)) return "";
-    const two = (n) => String(n).padStart(2, "0");
-    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
-  }
-
   function say(text, bad) {
     const s = $("protect-status");
     s.textContent = text;
@@ -61,7 +53,7 @@
       const opts = rows.map((i) => {
         const o = document.createElement("option");
         o.value = String(i.id);
-        o.textContent = `${msg("incident")} #${i.id} · ${localMinute(i.at)}`;
+        o.textContent = `${msg("incident")} #${i.id} · ${Dasan.minute(i.at)}`;
         return o;
       });
       sel.replaceChildren(none, ...opts);

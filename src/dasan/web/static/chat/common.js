@@ -114,6 +114,15 @@ const Dasan = (() => {
     return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
   }
 
+  // A stored (UTC) time on the reader's clock to the minute, "YYYY-MM-DD HH:MM".
+  function minute(iso) {
+    const date = day(iso);
+    if (!date) return "";
+    const d = new Date(iso);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${date} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
   // A chat's file (flags.attachment): fetched with `headers` (the citizen's chat token, or the
   // staff cookie) and shown from memory; an image inline, a PDF as a download link.
   function attachment(att, url, headers) {
@@ -187,5 +196,5 @@ const Dasan = (() => {
     nodes.forEach((li, i) => { if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null); });
   }
 
-  return { t, el, uid, wsUrl, Socket, api, time, day, attachment, upload, frameError, keyedList, lang: document.documentElement.lang || "ko" };
+  return { t, el, uid, wsUrl, Socket, api, time, day, minute, attachment, upload, frameError, keyedList, lang: document.documentElement.lang || "ko" };
 })();
