@@ -58,11 +58,44 @@ def script(text: str) -> int:
     return 3
 
 
-def dump() -> None:
+def tune_query_components(index: Any) -> tuple[list[Any], list[Any], np.ndarray, list[Any]]:
+    """The tune questions, the product's encoder-side and lexical-side components of each
+    (the lexicon's Korean rewrite as the lexical query) and the encoder's query vectors."""
     from bench.bench_channels import _encoder_components, _lexical_components
-    from bench.bench_search import rank_of, relevance
-    from bench.fit_foreign import build_index, tune_questions
+    from bench.fit_foreign import tune_questions
     from dasan.channels.translation.lexicon import korean_text
+
+    queries = tune_questions()
+    texts = [q[2] for q in queries]
+    vecs = index.embed_queries(texts)
+    raw_c = [index.components(t, v) for t, v in zip(texts, vecs, strict=True)]
+    enc_c = _encoder_components(index, queries, raw_c)
+    enc_vecs = index.embed_queries([index.for_encoder(q[2], q[1]) for q in queries])
+    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], vecs, texts)
+    return queries, enc_c, enc_vecs, lex_c
+
+
+def answer_windows(index: Any, by_id: dict[str, Any],
+                   ids: list[str]) -> tuple[list[str], list[int], np.ndarray]:
+    """400-character windows of the long answers after their first 300 characters (each with
+    its title), the entry each belongs to, and their passage vectors."""
+    chunk_texts, chunk_doc = [], []
+    for di, i in enumerate(ids):
+        a = by_id[i].answer.strip()
+        for s0 in range(300, max(len(a) - 100, 300), 300):
+            chunk_texts.append(f"{by_id[i].title.strip()} {a[s0:s0 + 400]}")
+            chunk_doc.append(di)
+    t0 = time.perf_counter()
+    assert index.cache is not None
+    cvecs = np.asarray(index.cache.passages(chunk_texts), dtype=np.float32)
+    print(f"  {len(chunk_texts)} answer windows embedded in {time.perf_counter() - t0:.0f} s",
+          flush=True)
+    return chunk_texts, chunk_doc, cvecs
+
+
+def dump() -> None:
+    from bench.bench_search import rank_of, relevance
+    from bench.fit_foreign import build_index
     from dasan.knowledge.search import CROSSLINGUAL, Components, _minmax, fuse
 
     index, by_id = build_index(True)
@@ -73,23 +106,8 @@ def dump() -> None:
                            for p in by_id[i].passages(cfg.dense_answer_chars)])
     starts = np.asarray(built.passage_starts)
     ends = np.append(starts[1:], len(pas_script))
-    queries = tune_questions()
-    texts = [q[2] for q in queries]
-    vecs = index.embed_queries(texts)
-    raw_c = [index.components(t, v) for t, v in zip(texts, vecs, strict=True)]
-    enc_c = _encoder_components(index, queries, raw_c)
-    enc_vecs = index.embed_queries([index.for_encoder(q[2], q[1]) for q in queries])
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], vecs, texts)
-    chunk_texts, chunk_doc = [], []
-    for di, i in enumerate(ids):
-        a = by_id[i].answer.strip()
-        for s0 in range(300, max(len(a) - 100, 300), 300):
-            chunk_texts.append(f"{by_id[i].title.strip()} {a[s0:s0 + 400]}")
-            chunk_doc.append(di)
-    t0 = time.perf_counter()
-    assert index.cache is not None
-    cvecs = np.asarray(index.cache.passages(chunk_texts), dtype=np.float32)
-    print(f"  {len(chunk_texts)} answer windows embedded in {time.perf_counter() - t0:.0f} s")
+    queries, enc_c, enc_vecs, lex_c = tune_query_components(index)
+    chunk_texts, chunk_doc, cvecs = answer_windows(index, by_id, ids)
     cdoc = np.array(chunk_doc)
     # the title's own question after its programme ("<programme>, <question>"): what tells
     # one programme's twin entries apart, which the whole title's cosine mostly misses

@@ -87,10 +87,9 @@ def programme(title: str) -> str:
 
 
 def dump() -> None:
-    from bench.bench_channels import _encoder_components, _lexical_components
     from bench.bench_search import rank_of, relevance
-    from bench.fit_foreign import build_index, tune_questions
-    from dasan.channels.translation.lexicon import korean_text
+    from bench.fit_foreign import build_index
+    from bench.rerank_foreign_study import answer_windows, tune_query_components
     from dasan.knowledge.search import CROSSLINGUAL, Components, fuse, is_korean
 
     index, by_id = build_index(True)
@@ -115,24 +114,8 @@ def dump() -> None:
                 kind.append(FOREIGN_VARIANT)
                 plang.append(var_lang.get(p, "?"))
     print(f"  passages: {len(kind)}; unknown language {plang.count('?')}", flush=True)
-    queries = tune_questions()
-    texts = [q[2] for q in queries]
-    vecs = index.embed_queries(texts)
-    raw_c = [index.components(t, v) for t, v in zip(texts, vecs, strict=True)]
-    enc_c = _encoder_components(index, queries, raw_c)
-    enc_vecs = index.embed_queries([index.for_encoder(q[2], q[1]) for q in queries])
-    lex_c = _lexical_components(index, [korean_text(q[2], q[1]) for q in queries], vecs, texts)
-    chunk_texts, chunk_doc = [], []
-    for di, i in enumerate(ids):
-        a = by_id[i].answer.strip()
-        for s0 in range(300, max(len(a) - 100, 300), 300):
-            chunk_texts.append(f"{by_id[i].title.strip()} {a[s0:s0 + 400]}")
-            chunk_doc.append(di)
-    t0 = time.perf_counter()
-    assert index.cache is not None
-    cvecs = np.asarray(index.cache.passages(chunk_texts), dtype=np.float32)
-    print(f"  {len(chunk_texts)} answer windows embedded in {time.perf_counter() - t0:.0f} s",
-          flush=True)
+    queries, enc_c, enc_vecs, lex_c = tune_query_components(index)
+    chunk_texts, chunk_doc, cvecs = answer_windows(index, by_id, ids)
     fused, ranks, cand, relm = [], [], [], []
     for q, r, k in zip(queries, enc_c, lex_c, strict=True):
         comp = Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer,
