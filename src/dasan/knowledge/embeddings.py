@@ -117,10 +117,26 @@ class _BatchingEmbedder:
 
     def passage_batches(self, batches: Sequence[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
         """(index, vectors) of each batch of passages, in any order: a bulk encoding that
-        reports its progress batch by batch. Here one batch after the other, in this process."""
+        reports its progress batch by batch."""
+        return self._bulk(batches, False)
+
+    def bulk_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """The vectors :meth:`queries` gives ``texts`` (a model's training set), on
+        :attr:`processes` processes when the embedder can; the query LRU is left alone."""
+        keys = [query_key(t) for t in texts]
+        size = self._batch
+        out = np.empty((len(keys), self.dim), dtype=np.float32)
+        for j, vecs in self._bulk([keys[a : a + size] for a in range(0, len(keys), size)], True):
+            out[j * size : j * size + len(vecs)] = vecs
+        return out
+
+    def _bulk(self, batches: Sequence[list[str]],
+              is_query: bool) -> Iterator[tuple[int, np.ndarray]]:
+        """(index, vectors) of each batch, in any order. Here one batch after the other, in
+        this process."""
         for j, batch in enumerate(batches):
             with self._lock:
-                vecs = self._encode(list(batch), False)
+                vecs = self._encode(list(batch), is_query)
             yield j, vecs
 
     def query(self, text: str) -> np.ndarray:
@@ -231,26 +247,27 @@ class OnnxE5Embedder(_BatchingEmbedder):
     def processes(self) -> int:
         return self.workers or usable_cores()
 
-    def passage_batches(self, batches: Sequence[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+    def _bulk(self, batches: Sequence[list[str]],
+              is_query: bool) -> Iterator[tuple[int, np.ndarray]]:
         """Several batches are encoded by :attr:`processes` worker processes, each with one
         ONNX session of one thread on this file (:mod:`dasan.knowledge.e5_onnx_pool`).
         Each window runs alone, so a vector is the same bytes as in this process."""
         if self.processes < 2 or len(batches) < 2:
-            yield from super().passage_batches(batches)
+            yield from super()._bulk(batches, is_query)
             return
         from dasan.knowledge.e5_onnx_pool import PoolError, encode_in_pool
 
         done: set[int] = set()
         try:
             for j, vecs in encode_in_pool(self._path, batches,
-                                          min(self.processes, len(batches))):
+                                          min(self.processes, len(batches)), is_query):
                 done.add(j)
                 yield j, vecs
         except PoolError as exc:
             log.warning("encoding on %d processes failed, going on in this one: %s",
                         self.processes, exc)
             rest = [j for j in range(len(batches)) if j not in done]
-            for k, vecs in super().passage_batches([batches[j] for j in rest]):
+            for k, vecs in super()._bulk([batches[j] for j in rest], is_query):
                 yield rest[k], vecs
 
 

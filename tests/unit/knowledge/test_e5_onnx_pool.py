@@ -57,6 +57,30 @@ def test_the_pools_vectors_are_one_process_bytes(onnx_file: Path,
     assert pooled.tobytes() == one_process.tobytes()
 
 
+def test_a_bulk_of_queries_on_the_pool_is_what_queries_gives(
+        onnx_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crisis opinion's training set (crisis_opinion.train) is encoded this way."""
+    from dasan.knowledge import e5_onnx_pool
+
+    texts = [*TEXTS, "  따릉이   대여\u3000방법 "]  # the same query key as TEXTS[0]
+    want = OnnxE5Embedder(onnx_file, threads=1, workers=1).queries(texts)
+    pooled: list[bool] = []
+    real = e5_onnx_pool.encode_in_pool
+
+    def spy(path, batches, processes, is_query=False):  # type: ignore[no-untyped-def]
+        pooled.append(is_query)
+        return real(path, batches, processes, is_query)
+
+    monkeypatch.setattr(e5_onnx_pool, "encode_in_pool", spy)
+    emb = OnnxE5Embedder(onnx_file, threads=1, workers=2, batch_size=2)
+    got = emb.bulk_queries(texts)
+    assert pooled == [True]
+    assert got.dtype == np.float32 and got.tobytes() == want.tobytes()
+    assert got[-1].tobytes() == got[0].tobytes()
+    assert not np.array_equal(got, emb.passages(texts))  # queries, not passages
+    assert len(emb._recent) == 0  # a training set does not fill the query LRU
+
+
 def test_a_cold_caches_bulk_runs_on_the_pool_with_its_progress_and_same_vectors(
         onnx_file: Path, one_process: np.ndarray, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
