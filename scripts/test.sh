@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # `make test` after setup: lint, the suite, the schema fuzzer and the browser tests, overlapped
 # where they leave each other room (much of the suite waits on servers, sockets and phones).
-#  1. lint (ruff, mypy) in the background while the suite runs in TEST_WORKERS xdist workers
-#     (tests on the shared Redis in one group);
+#  1. the suite in TEST_WORKERS xdist workers (tests on the shared Redis in one group), with
+#     lint (ruff, mypy) and the schema fuzzer (one process: its generated cases share one node
+#     id, which xdist cannot spread) in the background at a lower priority (BACKGROUND_NICE):
+#     they take the CPU the suite leaves idle (about a fifth of it, on two cores) rather than
+#     the suite's;
 #  2. the browser tests in two xdist workers (one live server and one Chromium each, a file per
-#     worker, the accessibility walks spread; their own pytest processes: Playwright's sync API keeps an event loop running in
-#     the main thread, which asyncio-based tests must not inherit), beside the schema fuzzer in
-#     one process (its generated cases share one node id, which xdist cannot spread).
-# Stops at the first stage that fails.
+#     worker, the accessibility walks spread; their own pytest processes: Playwright's sync API
+#     keeps an event loop running in the main thread, which asyncio-based tests must not
+#     inherit), with the CPU to themselves (they kept it 97% busy beside the fuzzer), once the
+#     fuzzer has finished.
+# Stops after the first stage that fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 unset PYTHONDONTWRITEBYTECODE  # bytecode is written once and reused (see the Makefile)
@@ -34,26 +38,33 @@ stage() {
     "$(awk -v b="$busy" -v t="$total" 'BEGIN{printf "%.0f", (t > 0 ? 100*b/t : 0)}')"
 }
 
-stage "lint (in the background) and the suite"
-( "${RUN[@]}" ruff check src tests bench && "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
+# lint and the fuzzer: lower priority than the suite (nice 10 weighs about a tenth of a process at
+# the default 0), so they run mostly on the CPU the suite's waits leave idle.
+BG=(nice -n "${BACKGROUND_NICE:-10}")
+stage "the suite, with lint and the schema fuzzer in the background"
+( "${BG[@]}" "${RUN[@]}" ruff check src tests bench && "${BG[@]}" "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
 lint=$!
 # One collection before the workers start (beside the lint): the test modules' assertion
 # rewriting and every imported module's bytecode are then written once, not by each worker at the
 # same moment (see the Makefile on PYTHONDONTWRITEBYTECODE). Its errors show in the suite's run.
+# The fuzzer starts after it, for the same reason.
 "${PYTEST[@]}" "${NO_FUZZ[@]}" --collect-only -q --ignore=tests/fuzz tests > /dev/null 2>&1 || true
+"${BG[@]}" "${PYTEST[@]}" --basetemp=var/pytest-fuzz tests/fuzz > var/fuzz.log 2>&1 &
+fuzz=$!
 "${PYTEST[@]}" "${NO_FUZZ[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
   --basetemp=var/pytest-suite --junitxml=var/junit-suite.xml tests
 suite=$?
 wait "$lint"; lint_rc=$?
 stage "lint"; cat var/lint.log
-[ "$lint_rc" -eq 0 ] && [ "$suite" -eq 0 ] || { echo "lint=$lint_rc suite=$suite"; exit 1; }
-
-stage "browser tests, and the schema fuzzer in the background"
-"${PYTEST[@]}" --basetemp=var/pytest-fuzz tests/fuzz > var/fuzz.log 2>&1 &
-fuzz=$!
-"${PYTEST[@]}" "${NO_FUZZ[@]}" -n 2 --dist loadgroup -m e2e --basetemp=var/pytest-e2e --junitxml=var/junit-e2e.xml tests/e2e
-e2e=$?
+# The browser tests start once the fuzzer is done (it usually is by now): beside them it would
+# run at its low priority on a CPU they keep busy, and end well after them.
 wait "$fuzz"; fuzz_rc=$?
 stage "schema fuzzer"; tail -n 30 var/fuzz.log
+[ "$lint_rc" -eq 0 ] && [ "$suite" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] \
+  || { echo "lint=$lint_rc suite=$suite fuzz=$fuzz_rc"; exit 1; }
+
+stage "browser tests"
+"${PYTEST[@]}" "${NO_FUZZ[@]}" -n 2 --dist loadgroup -m e2e --basetemp=var/pytest-e2e --junitxml=var/junit-e2e.xml tests/e2e
+e2e=$?
 stage "done"
-[ "$e2e" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] || { echo "e2e=$e2e fuzz=$fuzz_rc"; exit 1; }
+[ "$e2e" -eq 0 ] || { echo "e2e=$e2e"; exit 1; }
