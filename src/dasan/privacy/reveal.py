@@ -125,14 +125,19 @@ def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
     messages = list(s.scalars(query))
     if message_id is not None and not messages:
         raise NotFound(f"message {message_id} not found in consultation {c.id}")
-    raw = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
+    sealed = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
+    # The raw text: sealed in the vault (chat), else the stored body (a written thread's
+    # messages keep theirs in `body` beside `body_masked`); a message had personal data when
+    # its raw text is not its masked one.
+    raw = {m.id: sealed.get(m.id, m.body) for m in messages}
+    had_pii = {m.id for m in messages if raw[m.id] != m.body_masked}
     audit.record(
         s, user, ACTION,
         object_type="message" if message_id is not None else "consultation",
         object_id=message_id if message_id is not None else c.id,
         ip=ip,
         detail={"consultation_id": c.id, "reason": why, "messages": len(messages),
-                "unmasked": sorted(raw), "district_code": c.district_code},
+                "unmasked": sorted(had_pii), "district_code": c.district_code},
     )
     s.commit()
     return {
@@ -140,8 +145,8 @@ def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
         "reason": why,
         "messages": [
             {"message_id": m.id, "seq": m.seq, "sender": m.sender,
-             "body": raw.get(m.id, m.body), "body_masked": m.body_masked,
-             "had_pii": m.id in raw}
+             "body": raw[m.id], "body_masked": m.body_masked,
+             "had_pii": m.id in had_pii}
             for m in messages
         ],
     }

@@ -147,3 +147,25 @@ def test_an_agent_and_an_analyst_are_refused_the_reveal_of_a_closed_chat(
                                                AuditLog.object_id == str(cid))).all()
     assert sorted(r.actor for r in denied) == ["agent1", "analyst"]
     assert all(r.outcome == "denied" for r in denied)
+
+
+def test_a_written_threads_message_is_revealed_as_having_personal_data(
+        client: Any, login: Any, db: Session) -> None:
+    """A written thread's message keeps its raw text in `body` (not in the vault): the reveal
+    gives it and marks it as personal data, so the control shows it in place."""
+    c = Consultation(channel="sms", started_at=datetime.now(UTC), status="closed")
+    db.add(c)
+    db.flush()
+    db.add_all([Message(consultation_id=c.id, seq=1, sender="citizen", body=RAW,
+                        body_masked=MASKED),
+                Message(consultation_id=c.id, seq=2, sender="agent", body="확인했습니다",
+                        body_masked="확인했습니다")])
+    db.commit()
+    r = login("supervisor").post("/api/privacy/reveal",
+                                 json={"consultation_id": c.id, "reason": "회신 번호 확인"})
+    assert [(m["body"], m["had_pii"]) for m in r.json()["messages"]] == [
+        (RAW, True), ("확인했습니다", False)]
+    db.expire_all()
+    row = db.scalar(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                           AuditLog.object_id == str(c.id)))
+    assert row is not None and row.detail["unmasked"] == [r.json()["messages"][0]["message_id"]]

@@ -157,6 +157,8 @@
   // The screen shows another transcript (id: its consultation) or one the user may not reveal
   // (null): the raw text shown so far goes, and the control shows only when there is an id.
   function target(container, id) {
+    // The same contact drawn again with nothing revealed: a reason being typed stays.
+    if (id && container.dataset.revealCid === String(id) && !container.hasAttribute("data-revealed")) return;
     hide(container);
     if (id) container.dataset.revealCid = String(id);
     else container.removeAttribute("data-reveal-cid");
