@@ -183,3 +183,42 @@ def test_supervisor_reveals_a_calls_speech_to_text_on_the_evaluation_page(
     lead.locator("#qa-call-transcript tr", has_text=MASKED).wait_for()
     assert RAW not in lead.content()
     lead_ctx.close()
+
+
+def test_supervisor_reveals_a_legal_cases_statement(live_server: Any, browser: Any) -> None:
+    """The legal case page's statement is shown masked; 원문 보기 goes through the case's own
+    reveal (data-reveal-url) and shows it in place until hidden."""
+    from datetime import UTC, datetime
+
+    from dasan.db.models import Citizen
+    from dasan.db.models_protection import LegalCase
+
+    base, url = live_server.base_url, live_server.db_url
+    with db_session(url) as s:
+        citizen = Citizen(phone_hash="e2e-reveal-" + "7" * 12, phone_masked="010-****-7777")
+        s.add(citizen)
+        s.flush()
+        case = LegalCase(citizen_id=citizen.id, stage="filed", created_at=datetime.now(UTC),
+                         agent_statement=f"민원인이 {RAW} 로 다시 전화해 협박했습니다",
+                         history=[{"stage": "filed", "at": datetime.now(UTC).isoformat(),
+                                   "by": "supervisor"}])
+        s.add(case)
+        s.commit()
+        case_id = case.id
+    lead_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    lead = login(lead_ctx, base, "supervisor", f"/protection/legal-cases/{case_id}")
+    statement = lead.locator("#case-statement")
+    assert MASKED in statement.inner_text() and RAW not in lead.content()
+    assert _reveal(lead, "경찰 제출 진술서 원문 확인",
+                   f"**/api/protection/legal-cases/{case_id}/statement/reveal").status == 200
+    lead.locator("#case-statement.revealed", has_text=RAW).wait_for()
+    assert statement.locator(".reveal-marker").inner_text() == "원문"
+    lead.get_by_role("button", name="원문 숨기기").click()
+    lead.locator("#case-statement.revealed").wait_for(state="detached")
+    assert MASKED in statement.inner_text() and RAW not in lead.content()
+    with db_session(url) as s:
+        rows = list(s.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                                     AuditLog.object_type == "legal_case",
+                                                     AuditLog.object_id == str(case_id))))
+        assert [r.detail["reason"] for r in rows] == ["경찰 제출 진술서 원문 확인"]
+    lead_ctx.close()
