@@ -286,6 +286,14 @@ class Settings(BaseSettings):
         default=True,
         description="create var/pii.keys when no ring is configured (demo); false in production",
     )
+    pii_reveals_per_window: int = Field(
+        default=30, ge=1,
+        description="audited reveals of raw personal data (원문 보기) one staff account may make "
+                    "per window; past it the reveal is refused (429) and the refusal audited",
+    )
+    pii_reveal_window_seconds: float = Field(
+        default=600.0, gt=0, description="the window of `pii_reveals_per_window`"
+    )
     # --- password hashing (argon2id; argon2-cffi's defaults, RFC 9106's low-memory profile) ---
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2 passes")
     argon2_memory_kib: int = Field(

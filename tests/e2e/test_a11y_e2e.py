@@ -42,7 +42,7 @@ ROLES: dict[str, list[str]] = {
                    "/qa/disputes", "/qa/evaluate/{call}", "/workforce",
                    "/workforce/erlang", "/workforce/forecast", "/workforce/plan",
                    "/workforce/simulate", "/workforce/validate", "/voice",
-                   "/complaints/overview"],
+                   "/complaints/overview", "/privacy/reveals"],
     "kbeditor": ["/kb/new"],
     "district": ["/district", "/district/complaints"],
     "admin": ["/admin/users"],

@@ -1,7 +1,7 @@
-"""원문 보기 in a real browser: a supervisor monitoring a chat, and evaluating it afterwards, reveals
-the citizen's masked phone number with a reason, sees the raw text marked in place, and hides
-it again; the reveal is in the audit log with its reason; the agent's screens offer no such
-control."""
+"""원문 보기 in a real browser: the agent of an open chat reveals the citizen's masked phone number
+on the desk; a supervisor monitoring the chat, and evaluating it afterwards, does the same; each
+gives a reason, sees the raw text marked in place, and hides it again; every reveal is in the
+audit log with its reason; the agent's evaluation page offers no such control."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _reveal_rows(url: str, cid: int) -> list[AuditLog]:
                                                      AuditLog.object_id == str(cid))))
 
 
-def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
+def test_the_agent_reveals_their_open_chat_and_the_supervisor_any(
         live_server: Any, browser: Any, screenshots: Path) -> None:
     base, url = live_server.base_url, live_server.db_url
     empty_floor(url, browser)
@@ -61,10 +61,25 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
         c = s.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
         assert c is not None
         cid = c.id
-    # The agent's desk shows the chat, and no reveal control.
-    desk.locator("li.msg", has_text="제 연락처는").first.wait_for()
-    assert desk.get_by_role("button", name="원문 보기").count() == 0
-    assert desk.locator(".reveal-open, [data-reveal]").count() == 0
+    # The agent's desk shows the chat masked; its own open chat offers the reveal (no call:
+    # the call panel's transcript offers none to an agent).
+    mine = desk.locator("#log li.msg", has_text="제 연락처는").first
+    mine.wait_for()
+    assert MASKED in mine.inner_text() and RAW not in desk.content()
+    assert desk.locator("#call-transcript[data-reveal]").count() == 0
+    agent_reason = "시민 회신 번호 확인 (콜백 약속)"
+    answer = _reveal(desk, agent_reason)
+    assert answer.status == 200
+    desk.locator("#log li.revealed", has_text=RAW).wait_for()
+    assert desk.locator("#log li.revealed .reveal-marker").inner_text() == "원문"
+    assert agent_reason in desk.locator(".reveal-banner").inner_text()
+    desk.locator(".desk-main").screenshot(path=screenshots / "reveal-agent-desk.png")
+    desk.get_by_role("button", name="원문 숨기기").click()
+    desk.locator("#log li.revealed").first.wait_for(state="detached")
+    assert MASKED in mine.inner_text() and RAW not in desk.content()
+    rows = _reveal_rows(url, cid)
+    assert [(r.actor, r.outcome, r.detail["reason"]) for r in rows] == [
+        ("agent1", "ok", agent_reason)]
 
     lead_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
     lead = login(lead_ctx, base, "supervisor", "/supervisor")
@@ -82,7 +97,7 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
     assert shown.locator(".reveal-body .reveal-marker").inner_text() == "원문"
     assert reason in lead.locator(".reveal-banner").inner_text()
     lead.locator("#sv-monitor").screenshot(path=screenshots / "reveal-monitor.png")
-    rows = _reveal_rows(url, cid)
+    rows = _reveal_rows(url, cid)[1:]
     assert len(rows) == 1 and rows[0].outcome == "ok" and rows[0].actor == "supervisor"
     assert rows[0].detail["reason"] == reason and rows[0].detail["consultation_id"] == cid
 
@@ -102,7 +117,7 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
     lead.locator("#qa-transcript li", has_text=MASKED).first.wait_for()
     assert _reveal(lead, "수사기관 요청 공문 제2026-118호").status == 200
     lead.locator("#qa-transcript li.revealed", has_text=RAW).wait_for()
-    assert len(_reveal_rows(url, cid)) == 2
+    assert len(_reveal_rows(url, cid)) == 3
     lead.get_by_role("button", name="원문 숨기기").click()
     assert RAW not in lead.content()
 
@@ -113,7 +128,8 @@ def test_supervisor_reveals_with_a_reason_and_the_agent_sees_no_control(
     with db_session(url) as s:
         agent_user = s.scalar(select(User).where(User.username == "agent1"))
         assert agent_user is not None
-    assert all(r.actor_user_id != agent_user.id for r in _reveal_rows(url, cid))
+    assert [r.detail["reason"] for r in _reveal_rows(url, cid)
+            if r.actor_user_id == agent_user.id] == [agent_reason]
     for ctx in (desk_ctx, lead_ctx, citizen.context):
         ctx.close()
 
@@ -166,4 +182,43 @@ def test_supervisor_reveals_a_calls_speech_to_text_on_the_evaluation_page(
     lead.get_by_role("button", name="원문 숨기기").click()
     lead.locator("#qa-call-transcript tr", has_text=MASKED).wait_for()
     assert RAW not in lead.content()
+    lead_ctx.close()
+
+
+def test_supervisor_reveals_a_legal_cases_statement(live_server: Any, browser: Any) -> None:
+    """The legal case page's statement is shown masked; 원문 보기 goes through the case's own
+    reveal (data-reveal-url) and shows it in place until hidden."""
+    from datetime import UTC, datetime
+
+    from dasan.db.models import Citizen
+    from dasan.db.models_protection import LegalCase
+
+    base, url = live_server.base_url, live_server.db_url
+    with db_session(url) as s:
+        citizen = Citizen(phone_hash="e2e-reveal-" + "7" * 12, phone_masked="010-****-7777")
+        s.add(citizen)
+        s.flush()
+        case = LegalCase(citizen_id=citizen.id, stage="filed", created_at=datetime.now(UTC),
+                         agent_statement=f"민원인이 {RAW} 로 다시 전화해 협박했습니다",
+                         history=[{"stage": "filed", "at": datetime.now(UTC).isoformat(),
+                                   "by": "supervisor"}])
+        s.add(case)
+        s.commit()
+        case_id = case.id
+    lead_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    lead = login(lead_ctx, base, "supervisor", f"/protection/legal-cases/{case_id}")
+    statement = lead.locator("#case-statement")
+    assert MASKED in statement.inner_text() and RAW not in lead.content()
+    assert _reveal(lead, "경찰 제출 진술서 원문 확인",
+                   f"**/api/protection/legal-cases/{case_id}/statement/reveal").status == 200
+    lead.locator("#case-statement.revealed", has_text=RAW).wait_for()
+    assert statement.locator(".reveal-marker").inner_text() == "원문"
+    lead.get_by_role("button", name="원문 숨기기").click()
+    lead.locator("#case-statement.revealed").wait_for(state="detached")
+    assert MASKED in statement.inner_text() and RAW not in lead.content()
+    with db_session(url) as s:
+        rows = list(s.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                                     AuditLog.object_type == "legal_case",
+                                                     AuditLog.object_id == str(case_id))))
+        assert [r.detail["reason"] for r in rows] == ["경찰 제출 진술서 원문 확인"]
     lead_ctx.close()

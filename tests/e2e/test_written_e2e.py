@@ -197,3 +197,40 @@ def test_written_thread_actions_stay_hidden_without_a_written_thread(live_server
                           ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.id)")
     assert shown == [], f"hidden yet displayed: {shown}"  # (the empty offers box had been)
     page.context.close()
+
+
+def test_the_agent_reveals_a_thread_they_hold_and_not_before(live_server: Any,
+                                                              browser: Any) -> None:
+    """원문 보기 on a written thread: none while the thread is nobody's, offered once this agent
+    holds it; the raw number shows marked in place and goes when hidden."""
+    from sqlalchemy import select
+    from test_chat_e2e import db_session
+
+    from dasan.db.models import AuditLog
+
+    base = live_server.base_url
+    taken = _sms(base, "e2e-sms-reveal", "제 번호 010-3579-2468 로 답 문자 주세요")
+    page = _agent(browser, base)
+    tab = f"#written-list button[data-thread='{taken['thread_id']}']"
+    page.wait_for_selector(tab)
+    page.click(tab)
+    line = page.locator("#log li.written-msg", has_text="제 번호").first
+    line.wait_for()
+    assert "010-****-2468" in line.inner_text() and "3579" not in page.content()
+    assert not page.get_by_role("button", name="원문 보기").is_visible()  # nobody's thread yet
+    page.click("#written-claim")
+    page.get_by_role("button", name="원문 보기").wait_for()
+    page.get_by_role("button", name="원문 보기").click()
+    page.get_by_label("열람 사유").fill("회신 문자 번호 확인")
+    with page.expect_response("**/api/privacy/reveal") as answer:
+        page.locator("form.reveal-form").get_by_role("button", name="원문 보기").click()
+    assert answer.value.status == 200
+    page.locator("#log li.revealed", has_text="010-3579-2468").wait_for()
+    page.get_by_role("button", name="원문 숨기기").click()
+    page.locator("#log li.revealed").first.wait_for(state="detached")
+    assert "3579" not in page.content()
+    with db_session(live_server.db_url) as s:
+        rows = list(s.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                                     AuditLog.actor == "agent1")))
+        assert [r.detail["reason"] for r in rows][-1] == "회신 문자 번호 확인"
+    page.context.close()

@@ -12,6 +12,12 @@ Who may reveal (decision, issue 12):
 Every reveal needs a reason (5-500 characters) and writes an audit row ``pii.reveal`` with who,
 which consultation and messages, and why; every refusal writes a ``denied`` row. The checks are
 small named functions (``access_reveal``) so they can move into the access-policy module.
+
+One account may reveal at most ``pii_reveals_per_window`` times per ``pii_reveal_window_seconds``
+(30 per 10 minutes by default), counted by the shared rate limiter (in Redis when the pub/sub
+runs on Redis, so every worker counts together): past it ``limit_reveals`` refuses with 429
+(code ``reveal_rate_limited``) before any raw text is read, and writes a ``denied`` row with
+``refused: rate_limited`` so the reveal log shows who was stopped.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dasan import audit
+from dasan import audit, ratelimit
 from dasan.access import may_reveal_any_pii
+from dasan.config import get_settings
 from dasan.db.models import Agent, Consultation, Message, User
 from dasan.errors import Forbidden, Invalid, NotFound
 from dasan.privacy import vault
@@ -37,6 +44,31 @@ class RevealDenied(Forbidden):
 
 class ReasonRequired(Invalid):
     code = "reason_required"
+
+
+class RevealRateLimited(ratelimit.RateLimited):
+    """429: this account made too many reveals in the window."""
+
+
+def limit_reveals(s: Session, user: User, *, object_type: str, object_id: int | str,
+                  reason: str, action: str = ACTION, ip: str | None = None) -> None:
+    """Count one reveal of ``user``; past the configured limit write a ``denied`` audit row
+    (committed, so it survives the refusal) and raise RevealRateLimited."""
+    st = get_settings()
+    key = f"pii:reveal:user:{user.id}"
+    if ratelimit.allow(key, st.pii_reveals_per_window, st.pii_reveal_window_seconds):
+        return
+    wait = ratelimit.retry_after(key)
+    audit.record(s, user, action, object_type=object_type, object_id=object_id,
+                 outcome="denied", ip=ip,
+                 detail={"refused": "rate_limited", "reason": reason, "role": user.role,
+                         "limit": st.pii_reveals_per_window,
+                         "window_seconds": st.pii_reveal_window_seconds, "retry_after": wait})
+    s.commit()
+    raise RevealRateLimited(
+        f"too many reveals of personal data: at most {st.pii_reveals_per_window} per "
+        f"{st.pii_reveal_window_seconds:g} seconds; try again later", wait,
+        code="reveal_rate_limited")
 
 
 def check_reason(reason: str | None) -> str:
@@ -64,13 +96,15 @@ def may_reveal(s: Session, user: User, c: Consultation) -> bool:
 
 
 def access_reveal(s: Session, user: User, c: Consultation, *, ip: str | None = None,
-                  message_id: int | None = None) -> None:
-    """Raise RevealDenied (after an audit row) unless ``user`` may see ``c``'s raw text."""
+                  message_id: int | None = None, reason: str | None = None) -> None:
+    """Raise RevealDenied (after an audit row, with the reason given) unless ``user`` may see
+    ``c``'s raw text."""
     if may_reveal(s, user, c):
         return
     audit.record(s, user, ACTION, object_type="consultation", object_id=c.id,
                  outcome="denied", ip=ip,
-                 detail={"role": user.role, "message_id": message_id, "status": c.status})
+                 detail={"role": user.role, "message_id": message_id, "status": c.status,
+                         "reason": reason})
     s.commit()
     raise RevealDenied("not allowed to reveal personal data of this consultation")
 
@@ -82,21 +116,28 @@ def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
     c = s.get(Consultation, consultation_id)
     if c is None:
         raise NotFound(f"consultation {consultation_id} not found")
-    access_reveal(s, user, c, ip=ip, message_id=message_id)
+    access_reveal(s, user, c, ip=ip, message_id=message_id, reason=why)
+    limit_reveals(s, user, object_type="message" if message_id is not None else "consultation",
+                  object_id=message_id if message_id is not None else c.id, reason=why, ip=ip)
     query = select(Message).where(Message.consultation_id == c.id).order_by(Message.seq)
     if message_id is not None:
         query = query.where(Message.id == message_id)
     messages = list(s.scalars(query))
     if message_id is not None and not messages:
         raise NotFound(f"message {message_id} not found in consultation {c.id}")
-    raw = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
+    sealed = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
+    # The raw text: sealed in the vault (chat), else the stored body (a written thread's
+    # messages keep theirs in `body` beside `body_masked`); a message had personal data when
+    # its raw text is not its masked one.
+    raw = {m.id: sealed.get(m.id, m.body) for m in messages}
+    had_pii = {m.id for m in messages if raw[m.id] != m.body_masked}
     audit.record(
         s, user, ACTION,
         object_type="message" if message_id is not None else "consultation",
         object_id=message_id if message_id is not None else c.id,
         ip=ip,
         detail={"consultation_id": c.id, "reason": why, "messages": len(messages),
-                "unmasked": sorted(raw), "district_code": c.district_code},
+                "unmasked": sorted(had_pii), "district_code": c.district_code},
     )
     s.commit()
     return {
@@ -104,8 +145,8 @@ def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
         "reason": why,
         "messages": [
             {"message_id": m.id, "seq": m.seq, "sender": m.sender,
-             "body": raw.get(m.id, m.body), "body_masked": m.body_masked,
-             "had_pii": m.id in raw}
+             "body": raw[m.id], "body_masked": m.body_masked,
+             "had_pii": m.id in had_pii}
             for m in messages
         ],
     }

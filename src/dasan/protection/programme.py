@@ -284,6 +284,28 @@ def case_file(s: Session, case_id: int) -> dict[str, Any]:
             "next_stages": [st for st in STAGES if STAGES.index(st) > STAGES.index(case.stage)]}
 
 
+def reveal_statement(s: Session, user: User, case_id: int, reason: str | None, *,
+                     ip: str | None = None) -> dict[str, Any]:
+    """원문 보기 of a case's statement (shown masked): the roles that may reveal any contact's
+    personal data, with a reason, within the reveal limit; audited like every reveal
+    (``pii.reveal`` on the legal case; a refusal ``pii.unmask`` denied)."""
+    from dasan.privacy.reveal import ACTION, check_reason, limit_reveals
+
+    why = check_reason(reason)
+    case = legal_case(s, case_id)
+    access.access_pii_reveal(s, user, ip=ip, legal_case=case.id)
+    limit_reveals(s, user, object_type="legal_case", object_id=case.id, reason=why, ip=ip)
+    raw = case.agent_statement or ""
+    masked = mask(raw).masked
+    audit.record(s, user, ACTION, object_type="legal_case", object_id=case.id, ip=ip,
+                 detail={"reason": why, "citizen_id": case.citizen_id, "messages": 1,
+                         "unmasked": ["agent_statement"] if raw != masked else []})
+    s.commit()
+    return {"case_id": case.id, "reason": why,
+            "messages": [{"seq": 1, "body": raw, "body_masked": masked,
+                          "had_pii": raw != masked}]}
+
+
 def open_case(s: Session, user: User, designation_id: int, agent_statement: str) -> LegalCase:
     d = _designation(s, designation_id)
     if d.status not in ACTIVE:

@@ -24,7 +24,7 @@ from dasan.db.models import Agent, Consultation, User
 from dasan.db.models_smartvoice import CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
 from dasan.errors import NotFound
-from dasan.privacy.reveal import check_reason
+from dasan.privacy.reveal import check_reason, limit_reveals
 from dasan.privacy.vault import mask_and_seal_later, open_many, seal
 from dasan.stt.port import Segment, SttPort, SttUnavailable
 from dasan.voice.media import audio
@@ -162,6 +162,8 @@ def reveal(session: Session, user: User, consultation_id: int, reason: str | Non
     why = check_reason(reason)
     call = _call_of(session, consultation_id)
     access.access_pii_reveal(session, user, ip=ip, consultation_id=consultation_id)
+    limit_reveals(session, user, object_type="call_transcript", object_id=consultation_id,
+                  reason=why, ip=ip)
     rows = list(session.scalars(select(CallTranscriptSegment).where(
         CallTranscriptSegment.call_id == call.id).order_by(CallTranscriptSegment.start_ms)))
     raw = open_many(session, SEALED_KIND, [r.id for r in rows])

@@ -41,6 +41,7 @@ from dasan.web.pages import district as district_pages
 from dasan.web.pages import docs as docs_pages
 from dasan.web.pages import home as home_pages
 from dasan.web.pages import knowledge as knowledge_pages
+from dasan.web.pages import privacy as privacy_pages
 from dasan.web.pages import visible_ars as visible_ars_pages
 from dasan.web.pages import voice as voice_pages
 from dasan.web.pages import workforce as workforce_pages
@@ -84,6 +85,7 @@ ROUTERS = (
     quality_api.router,
     care_pages.router,
     privacy_api.router,
+    privacy_pages.router,
     docs_pages.router,
     admin_pages.router,
 )

@@ -41,6 +41,10 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
     "reveal_denied": ("개인정보 원문을 볼 권한이 없습니다.",
                       "You may not see the unmasked personal data."),
     "reason_required": ("개인정보 열람 사유를 적어 주세요.", "Say why you need the unmasked data."),
+    "reveal_rate_limited": ("짧은 시간에 개인정보 원문을 너무 많이 열람했습니다. 잠시 후 다시 "
+                            "시도해 주세요. 이 요청도 감사 기록에 남았습니다.",
+                            "Too many reveals of personal data in a short time. Try again "
+                            "later; this request is in the audit log too."),
     "index_warming": ("상담 지식 검색을 준비하는 중입니다. 잠시 후 다시 시도해 주세요.",
                       "The knowledge search is still starting up. Try again in a moment."),
     "pii_keys": ("개인정보 암호 키를 사용할 수 없습니다. 관리자에게 문의하세요.",

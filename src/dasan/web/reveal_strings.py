@@ -1,8 +1,9 @@
 """The strings of the 원문 보기 control (``/static/reveal.js``): key -> (Korean, English).
 
-Shown on the staff screens that show a masked transcript to a role that may reveal it (the
-supervisor's monitor, the QA evaluation page); the page embeds them as JSON
-(``templates/_reveal.html``) in the screen's language.
+Shown on the staff screens that show masked text to a role that may reveal it (the
+supervisor's monitor, the QA evaluation page, the legal case's statement, the agent desk: the
+agent's own open chat, and a call's live transcript for supervisors and admins); the page embeds
+them as JSON (``templates/_reveal.html``) in the screen's language.
 """
 
 from __future__ import annotations

@@ -408,3 +408,44 @@ def test_hand_a_live_call_to_the_team_gives_the_gateway_its_transfer(
     db.rollback()
     still = db.get(Consultation, ended.id)
     assert still is not None and still.agent_id == agent_id
+
+
+def test_the_case_statement_is_revealed_with_a_reason_to_supervisors_and_admins(
+        client: Any, login: Any, db: Session) -> None:
+    """원문 보기 on the legal case page: the statement is shown masked; a supervisor or an admin
+    reveals it with a reason (audited, within the reveal limit); an agent gets no control."""
+    citizen, inc = abusive_history(db)
+    login("supervisor")
+    did = client.post("/api/protection/nominations", json={
+        "incident_id": inc.id, "evidence_note": "협박"}).json()["id"]
+    client.post(f"/api/protection/designations/{did}/review", json={"approve": True})
+    case_id = client.post("/api/protection/legal-cases", json={
+        "designation_id": did,
+        "agent_statement": "민원인이 010-1234-5678 로 협박했습니다"}).json()["id"]
+    url = f"/api/protection/legal-cases/{case_id}/statement/reveal"
+    page = client.get(f"/protection/legal-cases/{case_id}").text
+    assert f'data-reveal data-reveal-url="{url}"' in page and "/static/reveal.js" in page
+    assert '<blockquote id="case-statement" data-seq="1"><span class="reveal-body">' in page
+    assert "010-1234-5678" not in page
+
+    assert client.post(url, json={"reason": ""}).status_code == 422
+    r = client.post(url, json={"reason": "경찰 제출용 진술서 확인"})
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    assert r.json()["reason"] == "경찰 제출용 진술서 확인"
+    assert r.json()["messages"] == [{
+        "seq": 1, "body": "민원인이 010-1234-5678 로 협박했습니다",
+        "body_masked": "민원인이 010-****-5678 로 협박했습니다", "had_pii": True}]
+    assert client.post(f"/api/protection/legal-cases/{case_id + 999}/statement/reveal",
+                       json={"reason": "경찰 제출용 진술서 확인"}).status_code == 404
+    login("admin")
+    assert client.post(url, json={"reason": "감사 대응 확인"}).status_code == 200
+
+    login("agent1")
+    assert client.post(url, json={"reason": "궁금해서 봅니다"}).status_code == 403
+    db.expire_all()
+    rows = db.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
+                                             AuditLog.object_type == "legal_case")).all()
+    assert [(r.actor, r.outcome, r.detail["reason"]) for r in rows] == [
+        ("supervisor", "ok", "경찰 제출용 진술서 확인"), ("admin", "ok", "감사 대응 확인")]
+    assert all(r.object_id == str(case_id) and "010-1234-5678" not in str(r.detail)
+               for r in rows)

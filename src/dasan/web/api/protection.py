@@ -17,6 +17,7 @@ from dasan.db.models import User
 from dasan.protection import evidence, programme
 from dasan.web.deps import get_db, require_roles
 from dasan.web.live import hub_of
+from dasan.web.responses import errors_doc
 
 router = APIRouter(prefix="/api/protection", tags=["protection"])
 
@@ -134,6 +135,22 @@ def advance(case_id: int, body: StageIn, db: Session = Depends(get_db),
     c = programme.advance_case(db, user, case_id, body.stage, body.note, body.outcome)
     db.commit()
     return programme.case_view(c)
+
+
+class RevealIn(BaseModel):
+    reason: str = Field(max_length=500, description="why the raw text is needed (audited)")
+
+
+@router.post("/legal-cases/{case_id}/statement/reveal",
+             responses=errors_doc(401, 403, 404, 422, 429))
+def reveal_statement(case_id: int, body: RevealIn, request: Request,
+                     db: Session = Depends(get_db),
+                     user: User = Depends(require_roles(*access.LEGAL_CASE_MANAGERS))
+                     ) -> dict[str, Any]:
+    """원문 보기 of the agent's statement (shown masked on the case page): supervisors and
+    admins, with a reason, within the reveal limit; audited."""
+    return programme.reveal_statement(db, user, case_id, body.reason,
+                                      ip=request.client.host if request.client else None)
 
 
 @router.get("/citizens/{citizen_id}/evidence")

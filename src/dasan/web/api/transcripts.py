@@ -37,7 +37,7 @@ def transcript(consultation_id: int, db: Session = Depends(get_db),
     return transcripts.transcript(db, user, consultation_id)
 
 
-@router.post("/{consultation_id}/reveal", responses=errors_doc(401, 403, 404, 422))
+@router.post("/{consultation_id}/reveal", responses=errors_doc(401, 403, 404, 422, 429))
 def reveal(consultation_id: int, body: RevealIn, request: Request,
            db: Session = Depends(get_db),
            user: User = Depends(require_roles(*access.TRANSCRIPT_READERS))) -> dict[str, Any]:

@@ -485,6 +485,7 @@ def legal_case_page(case_id: int, request: Request, db: Session = Depends(get_db
     return _page(request, "care/legal_case.html", user, **programme.case_file(db, case_id),
                  can_export=evidence.can_export_evidence(user),
                  can_raw=evidence.can_include_raw(user),
+                 can_reveal=reveal.may_reveal_any(user),
                  notice=request.query_params.get("notice"),
                  error=request.query_params.get("error"))
 

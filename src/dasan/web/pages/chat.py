@@ -222,8 +222,12 @@ def agent_desktop_page(request: Request, user: User | None = Depends(current_use
     denied = _guard(request, user, access.AGENTS)
     if denied is not None:
         return denied
+    # 원문 보기 on the desk: an agent's own open chat (dasan.privacy.reveal.may_reveal, decided
+    # again by the server on every reveal); a call's transcript and any chat only for the roles
+    # that may reveal any consultation (a supervisor working the desk).
     return _page(request, "chat/agent.html", user, categories=CATEGORIES,
-                 break_reasons=BREAK_REASONS, call_outcomes=CALL_OUTCOME_LABELS)
+                 break_reasons=BREAK_REASONS, call_outcomes=CALL_OUTCOME_LABELS,
+                 reveal_any=reveal.may_reveal_any(user))
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

@@ -6,11 +6,20 @@
    for the reason (required, 5-500 characters: the API's reason field), which calls
    POST /api/privacy/reveal (CSRF from dasan.js's fetch, cache: no-store; the server answers
    no-store too); with data-reveal-kind="call", a call's speech-to-text through
-   POST /api/voice/transcripts/{id}/reveal (its lines keyed "leg:start_ms"). The raw text replaces the masked text in place, each such line marked, under a
-   banner with the reason and a hide control. Hiding puts the masked text back: the raw text is
-   then in no element and no variable of the page. Leaving the page (pagehide, so also a page
-   kept in the back-forward cache) hides it; so does DasanReveal.hide(container), which the
-   monitor calls when it switches or stops watching a chat. */
+   POST /api/voice/transcripts/{id}/reveal (its lines keyed "leg:start_ms"); with
+   data-reveal-url, that URL (POST {reason}, answering {reason, messages: [{seq, body,
+   had_pii}]}: the legal case's statement). The raw text replaces the masked text in place, each
+   such line marked, under a banner with the reason and a hide control. Hiding puts the masked
+   text back: the raw text is then in no element and no variable of the page. Leaving the page
+   (pagehide, so also a page kept in the back-forward cache) hides it; so does
+   DasanReveal.hide(container).
+
+   A container with no consultation (no data-reveal-cid, no data-reveal-url) shows no control:
+   a screen whose transcript changes (the monitor, the agent's chat, the call panel) calls
+   DasanReveal.target(container, id) when it shows another one - the raw text of the previous
+   one is hidden first - and DasanReveal.target(container, null) when the user may not reveal
+   the one shown (an agent's closed chat). A refusal (403, 429: too many reveals) is said in the
+   screen's language. */
 "use strict";
 (() => {
   let strings = {};
@@ -84,19 +93,21 @@
       st.reason.focus();
       return;
     }
+    const url = container.dataset.revealUrl || "";
     const cid = Number(container.dataset.revealCid);
-    if (!cid) return;
-    // A chat's messages (POST /api/privacy/reveal), or a call's speech-to-text lines (the
-    // voice room's reveal, keyed here by leg and start as the page keys them).
-    const call = container.dataset.revealKind === "call";
+    if (!cid && !url) return;
+    const target = url || cid;
+    // A chat's messages (POST /api/privacy/reveal), a call's speech-to-text lines (the voice
+    // room's reveal, keyed here by leg and start as the page keys them), or the page's own URL.
+    const call = !url && container.dataset.revealKind === "call";
     st.submit.disabled = true;
     st.status.textContent = t("working");
     let r, data;
     try {
-      r = await fetch(call ? `/api/voice/transcripts/${cid}/reveal` : "/api/privacy/reveal", {
+      r = await fetch(url || (call ? `/api/voice/transcripts/${cid}/reveal` : "/api/privacy/reveal"), {
         method: "POST", cache: "no-store", credentials: "same-origin",
         headers: { "Accept": "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify(call ? { reason } : { consultation_id: cid, reason }),
+        body: JSON.stringify(url || call ? { reason } : { consultation_id: cid, reason }),
       });
       data = await r.json().catch(() => ({}));
       if (r.ok && call) {
@@ -111,7 +122,7 @@
       return;
     }
     st.status.textContent = "";
-    if (Number(container.dataset.revealCid) !== cid) return;  // the monitor moved on meanwhile
+    if ((container.dataset.revealUrl || Number(container.dataset.revealCid)) !== target) return;  // the screen moved on meanwhile
     show(container, st, data);
     data = null;
   }
@@ -137,13 +148,31 @@
       st.reason.focus();
     });
     st.form.addEventListener("submit", (e) => { e.preventDefault(); reveal(container, st); });
-    container.before(el("div", { class: "reveal-control" }, st.open, st.form, st.banner));
+    st.control = el("div", { class: "reveal-control" }, st.open, st.form, st.banner);
+    st.control.hidden = !container.dataset.revealCid && !container.dataset.revealUrl;
+    container.before(st.control);
     states.set(container, st);
+  }
+
+  // The screen shows another transcript (id: its consultation) or one the user may not reveal
+  // (null): the raw text shown so far goes, and the control shows only when there is an id.
+  function target(container, id) {
+    // The same contact drawn again with nothing revealed: a reason being typed stays.
+    if (id && container.dataset.revealCid === String(id) && !container.hasAttribute("data-revealed")) return;
+    hide(container);
+    if (id) container.dataset.revealCid = String(id);
+    else container.removeAttribute("data-reveal-cid");
+    const st = states.get(container);
+    if (st) {
+      st.form.hidden = true;
+      st.status.textContent = "";
+      st.control.hidden = !id;
+    }
   }
 
   function attachAll() { document.querySelectorAll("[data-reveal]").forEach(attach); }
   window.addEventListener("pagehide", () => document.querySelectorAll("[data-reveal]").forEach(hide));
-  window.DasanReveal = { hide, attach };
+  window.DasanReveal = { hide, attach, target };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", attachAll);
   else attachAll();
 })();

@@ -99,8 +99,17 @@
 
   function statusLabel(s) { return L["lStatus" + cap(s || "")] || ""; }
 
+  // 원문 보기 (/static/reveal.js) on the thread shown, as on a chat: any thread for a role that
+  // may reveal any consultation, else only one this agent holds while it is not closed (the
+  // server decides again on every reveal). Redrawing puts the masked text back.
+  function mayReveal(d) {
+    if (!d.consultation_id || d.status === "closed") return false;
+    return log.hasAttribute("data-reveal-any") || (agentId !== null && d.claimed_by_agent_id === agentId);
+  }
+
   function renderThread() {
     const d = active;
+    if (window.DasanReveal && log.hasAttribute("data-reveal")) window.DasanReveal.target(log, mayReveal(d) ? d.consultation_id : null);
     log.textContent = "";
     $("conv-title").textContent = `#${d.id} [${channelLabel(d.channel)}] ${d.subject || ""}`;
     const item = threads.find((i) => i.id === d.id);
@@ -108,9 +117,9 @@
       item ? slaText(left(item)) : "", item ? stateText(item) : (d.status === "closed" ? L.lClosed : "")]
       .filter(Boolean).join(" · ");
     for (const m of d.messages) {
-      const li = el("li", { class: `msg from-${m.sender} written-msg ${m.direction}`, "data-message": m.id },
+      const li = el("li", { class: `msg from-${m.sender} written-msg ${m.direction}`, "data-message": m.id, "data-seq": m.seq },
         el("span", { class: "who" }, t(m.sender) + " · " + langLabel(m.language)),
-        el("div", { class: "body" }, el("p", {}, m.body)),
+        el("div", { class: "body" }, el("p", { class: "reveal-body" }, m.body)),
         m.translation ? el("p", { class: "translation" },
           el("strong", {}, `${m.direction === "in" ? L.lTranslation : L.lOriginal} (${langLabel(m.translation_language)}): `),
           m.translation) : null,

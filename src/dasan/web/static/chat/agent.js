@@ -156,7 +156,7 @@
       flags.abuse ? el("strong", { class: "abuse-label" }, abuseLabel(flags)) : null,
       el("div", { class: "body" }, flags.kind === "attachment" && flags.attachment
         ? attachment(flags.attachment, `/api/chat/attachments/${flags.attachment.id}`)
-        : el("p", {}, m.body)),
+        : el("p", { class: "reveal-body" }, m.body)),
       flags.entry ? el("p", { class: "meta" }, `${t("owner")}: ${flags.entry.owner || "-"} · ${t("review")}: ${flags.entry.review_due || "-"}`) : null,
       // a foreign-language chat: the other side of the translation, always visible
       flags.translation ? el("p", { class: "translation" }, `${t("translation")}: ${flags.translation}`) : null,
@@ -165,10 +165,20 @@
     return li;
   }
 
+  // 원문 보기 (/static/reveal.js) on the chat shown: any chat for a role that may reveal any
+  // consultation (the log carries data-reveal-any), else only the agent's own chat while it is
+  // open - the rule the server applies again to every reveal. Redrawing the log puts the masked
+  // text back, so the control is reset with it.
+  function mayReveal(c) {
+    if (!c || c.view.phase === "closed") return false;
+    return log.hasAttribute("data-reveal-any") || (!!me && c.view.agent_id === me.id);
+  }
+
   function renderConversation() {
+    const c = current !== null ? chats.get(current) : null;
+    if (window.DasanReveal) window.DasanReveal.target(log, mayReveal(c) ? c.view.id : null);
     log.textContent = "";
     typingEl.textContent = "";
-    const c = current !== null ? chats.get(current) : null;
     const open = c && c.view.phase !== "closed" && (!me || c.view.agent_id === undefined || c.view.agent_id === null || c.view.agent_id === me.id);
     input.disabled = !open; $("send").disabled = !open; $("end").disabled = !c;
     $("transfer").disabled = !open;

@@ -120,7 +120,7 @@
     watching = id;
     seenSeq.clear();
     $("sv-monitor-log").textContent = "";
-    if ($("sv-monitor-log").hasAttribute("data-reveal")) $("sv-monitor-log").dataset.revealCid = id;
+    if (window.DasanReveal && $("sv-monitor-log").hasAttribute("data-reveal")) window.DasanReveal.target($("sv-monitor-log"), id);
     $("sv-monitor").hidden = false;
     $("sv-monitor-id").textContent = "#" + id;
     if (sock) sock.send({ type: "monitor", consultation_id: id });

@@ -36,12 +36,21 @@
     $("call-interp-target").parentElement.hidden = !buttons.includes("interpreter");
   }
 
-  function line(leg, text, flags) {
+  // 원문 보기 (/static/reveal.js), when the page drew it (a user who may reveal a call's
+  // transcript): a line is keyed "leg:start_ms" as the voice room's reveal answers it.
+  const transcript = $("call-transcript");
+  const revealable = transcript.hasAttribute("data-reveal");
+
+  function line(leg, text, flags, startMs) {
     const li = document.createElement("li");
     li.className = `leg-${leg}`;
+    if (startMs !== undefined && startMs !== null) li.dataset.seq = `${leg}:${startMs}`;
     const who = document.createElement("strong");
     who.textContent = L[`leg_${leg}`] || "";
-    li.append(who, document.createTextNode(" " + text));
+    const body = document.createElement("span");
+    body.className = "reveal-body";
+    body.textContent = text;
+    li.append(who, " ", body);
     for (const f of ["abuse", "crisis"]) {
       if (flags && flags[f]) {
         const b = document.createElement("span");
@@ -76,6 +85,7 @@
 
   function pop(ev) {
     cid = ev.consultation_id;
+    if (revealable && window.DasanReveal) window.DasanReveal.target(transcript, cid);
     $("call-transcript").textContent = "";
     suggestions([]);
     if (ev.bot) {  // the callbot handed the caller over: what it heard and its guesses
@@ -101,7 +111,7 @@
     const ev = e.detail;
     const kind = ev.type.slice(5);
     if (kind === "transcript") {  // a masked line of the call (live STT), not a state change
-      if (ev.consultation_id === cid) line(ev.leg, ev.text, ev.flags);
+      if (ev.consultation_id === cid) line(ev.leg, ev.text, ev.flags, ev.start_ms);
       return;
     }
     if (kind === "ringing") {
