@@ -25,6 +25,7 @@ from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.foreign_rerank import shipped as shipped_foreign_reranker
 from dasan.knowledge.rerank import load_reranker
 from dasan.knowledge.search import (
     ANSWER_DENSE_CHARS,
@@ -73,6 +74,7 @@ def to_doc(entry: KbEntry, owner_code: str | None, verdict: str | None = None) -
         question_variants=tuple(entry.question_variants or ()),
         answer=entry.answer or "",
         gists=tuple((entry.gists or {}).values()),
+        gist_languages=tuple((entry.gists or {}).keys()),
         category=entry.category,
         owner=owner_code,
         valid_from=entry.valid_from,
@@ -175,7 +177,8 @@ class LiveIndex:
                                         answer_lexical_chars=ANSWER_LEXICAL_CHARS,
                                         foreign_lexical=True,
                                         answer_dense_chars=ANSWER_DENSE_CHARS),
-                                    reranker=load_reranker())
+                                    reranker=load_reranker(),
+                                    foreign_reranker=shipped_foreign_reranker())
                 index.build()
                 if cache is not None:
                     cache.save_if_changed()
