@@ -16,7 +16,10 @@ hit@5 beside the product's fused order from the same run. The set shipped is the
 out-of-fold hit@1 is within ``--tolerance`` of the best set's; it is then fitted on every tune
 question whose right entry is in the top 5 and written (``--dry-run``: not written).
 
-    uv run --frozen python -m bench.fit_foreign_rerank [--dry-run] [--tolerance 0.002]
+    uv run --frozen python -m bench.fit_foreign_rerank [--dry-run] [--tolerance 0.002] [--reuse]
+
+``--reuse``: the searched questions of the last run (``var/cache/fit_foreign_rerank.npz``, written
+by every run) instead of searching them again (only after a change to the fit, not to the search).
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from dasan.config import PROJECT_ROOT
+
 FOLDS, REPEATS, DEPTH, C = 5, 3, 5, 0.1
+CACHE = PROJECT_ROOT / "var" / "cache" / "fit_foreign_rerank.npz"
 ALL_MAPS = tuple((m, t) for m in ("procrustes", "ridge1", "ridge10") for t in ("title", "answer"))
 # the sets of maps compared (the study's families; nineteenth session, combo2)
 MAP_SETS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -155,13 +161,20 @@ def line(name: str, s: dict[str, float]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dry-run", action="store_true", help="score, but do not write the file")
+    ap.add_argument("--reuse", action="store_true",
+                    help="the questions searched by the last run (var/cache), not searched again")
     ap.add_argument("--tolerance", type=float, default=0.002,
                     help="the smallest set within this of the best set's out-of-fold hit@1")
     args = ap.parse_args()
     from dasan.knowledge.foreign_rerank import COEFFICIENTS, ForeignReranker
 
     t0 = time.perf_counter()
-    d = collect()
+    if args.reuse and CACHE.is_file():
+        with np.load(CACHE) as z:
+            d = {k: z[k] for k in z.files}
+    else:
+        d = collect()
+        np.savez(CACHE, **d)
     print(f"  {len(d['ranks'])} tune questions searched in {time.perf_counter() - t0:.0f} s",
           flush=True)
     base = summary(d, d["ranks"][None, :])

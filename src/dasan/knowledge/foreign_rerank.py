@@ -92,10 +92,13 @@ def mapped_cosines(lang_maps: Mapping[tuple[str, str], np.ndarray],
     vector (``answer[j]``) and the larger of the two."""
     q = np.asarray(query_vector, dtype=np.float32)
     cols = []
+    # einsum, not BLAS: a threaded sgemv fights the encoder's threads for the cores (as in
+    # SearchIndex._with_dense)
     for key in maps:
-        m = _unit(q @ lang_maps[key])
-        ko = np.array([float((kv @ m).max()) for kv in korean], dtype=np.float64)
-        ans = (answer @ m).astype(np.float64)
+        m = _unit(np.einsum("i,ij->j", q, lang_maps[key]))
+        ko = np.array([float(np.einsum("ij,j->i", kv, m).max()) for kv in korean],
+                      dtype=np.float64)
+        ans = np.einsum("ij,j->i", answer, m).astype(np.float64)
         cols += [ko, ans, np.maximum(ko, ans)]
     return np.stack(cols, 1)
 
