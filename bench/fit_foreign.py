@@ -28,7 +28,10 @@ Two parts:
 
 The search is the product's: the encoder reads a Vietnamese question typed without
 diacritics with them given back (``SearchIndex.for_encoder``); the search part prints the
-search before that as a row.
+search before that as a row. The policy and latency parts search through the index's
+``SearchIndex.search``, with the shipped foreign re-ranker (dasan.knowledge.foreign_rerank:
+the top 5 re-ordered; ``--no-foreign-rerank``: the fused order); the search part's figures
+are the fused order's (bench/fit_foreign_rerank.py scores the re-ranker).
 
     uv run --frozen python -m bench.fit_foreign [--part search|policy|latency] [--no-gists]
         [--spec NAME] [--pooled-threshold]
