@@ -57,6 +57,18 @@ def learn_maps(maps: Sequence[tuple[str, str]], passage_vecs: np.ndarray,
     """Language -> {(method name, target): map} for every language with at least one gist.
     ``passage_lang``: each passage's gist language ("" for a passage that is not a gist);
     ``passage_doc``: the entry of each passage; ``title_rows``: each entry's title row."""
+    from threadpoolctl import threadpool_limits  # scikit-learn's dependency
+
+    # one BLAS thread: a 384 x 384 SVD or solve gains little from two, and threads spinning
+    # beside the encoder's (or another process's) on a busy machine cost several times more
+    with threadpool_limits(1):
+        return _learn_maps(maps, passage_vecs, passage_lang, passage_doc, title_rows,
+                           answer_vecs)
+
+
+def _learn_maps(maps: Sequence[tuple[str, str]], passage_vecs: np.ndarray,
+                passage_lang: Sequence[str], passage_doc: np.ndarray, title_rows: np.ndarray,
+                answer_vecs: np.ndarray | None) -> dict[str, dict[tuple[str, str], np.ndarray]]:
     lang = np.asarray(passage_lang, dtype=object)
     out: dict[str, dict[tuple[str, str], np.ndarray]] = {}
     for lg in LANGS:
