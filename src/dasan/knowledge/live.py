@@ -170,7 +170,9 @@ class LiveIndex:
                 # The answers are indexed for the answer scorer, the non-Korean words of the
                 # titles and variants for the foreign-word scorer and each title with its
                 # answer's start as a passage of its own, which only the search for a foreign
-                # question weighs (CROSSLINGUAL).
+                # question weighs (CROSSLINGUAL). A foreign question's top 5 is re-ordered by
+                # the shipped foreign re-ranker over maps the index learns from the gists at
+                # each build (dasan.knowledge.foreign_rerank).
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
                                     config=IndexConfig(
                                         cascade=DEFAULT_CASCADE,
