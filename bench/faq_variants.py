@@ -73,5 +73,6 @@ def with_gists(docs: Sequence[SearchDoc], gists: dict[str, dict[str, str]],
                prefix: str = "") -> list[SearchDoc]:
     """The documents with the editors' gists of their answers, as the seed import stores them
     and the live index reads them (:func:`dasan.knowledge.live.to_doc`)."""
-    return [replace(d, gists=tuple(gists.get(str(d.id).removeprefix(prefix), {}).values()))
+    return [replace(d, gists=tuple(gists.get(str(d.id).removeprefix(prefix), {}).values()),
+                    gist_languages=tuple(gists.get(str(d.id).removeprefix(prefix), {}).keys()))
             for d in docs]

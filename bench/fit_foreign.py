@@ -28,7 +28,10 @@ Two parts:
 
 The search is the product's: the encoder reads a Vietnamese question typed without
 diacritics with them given back (``SearchIndex.for_encoder``); the search part prints the
-search before that as a row.
+search before that as a row. The policy and latency parts search through the index's
+``SearchIndex.search``, with the shipped foreign re-ranker (dasan.knowledge.foreign_rerank:
+the top 5 re-ordered; ``--no-foreign-rerank``: the fused order); the search part's figures
+are the fused order's (bench/fit_foreign_rerank.py scores the re-ranker).
 
     uv run --frozen python -m bench.fit_foreign [--part search|policy|latency] [--no-gists]
         [--spec NAME] [--pooled-threshold]
@@ -71,7 +74,10 @@ def ood_questions(split: str = "tune") -> list[dict[str, str]]:
     return [r for r in rows if r["split"] == split]
 
 
-def build_index(gists: bool, gist_langs: Sequence[str] | None = None) -> tuple[Any, dict]:
+def build_index(gists: bool, gist_langs: Sequence[str] | None = None,
+                foreign_reranker: Any = None) -> tuple[Any, dict]:
+    """The FAQ as ``dasan demo`` seeds it, indexed as the live index is (``foreign_reranker``:
+    the foreign re-ranker the index learns its gist maps for; None: none)."""
     from bench.answer_labels import LABEL_DATE
     from bench.bench_channels import _live_config
     from bench.bench_search import cache_path, faq_docs
@@ -90,14 +96,17 @@ def build_index(gists: bool, gist_langs: Sequence[str] | None = None) -> tuple[A
     docs = with_variants(faq_docs(records), load_variants())
     if gists:
         g = by_entry(read_dir(SEED_GISTS_DIR, gist_langs))
-        docs = [replace(d, gists=tuple(g.get(str(d.id), {}).values())) for d in docs]
+        docs = [replace(d, gists=tuple(g.get(str(d.id), {}).values()),
+                        gist_languages=tuple(g.get(str(d.id), {}).keys())) for d in docs]
     docs = [replace(d, answerable=verdict[str(d.id)] == "standard") for d in docs]
     cache = EmbeddingCache(default_embedder(), cache_path(default_embedder()))
-    index = SearchIndex(docs, cache=cache, config=_live_config())
+    index = SearchIndex(docs, cache=cache, config=_live_config(),
+                        foreign_reranker=foreign_reranker)
     t0 = time.perf_counter()
     index.build()
     print(f"  index built in {time.perf_counter() - t0:.0f} s "
-          f"({sum(len(d.gists) for d in docs)} gists)", flush=True)
+          f"({sum(len(d.gists) for d in docs)} gists; the foreign re-ranker's gist maps "
+          f"{index._ensure_built().maps_seconds:.2f} s of it)", flush=True)
     cache.save_if_changed()
     return index, {d.id: d for d in docs}
 
@@ -421,9 +430,15 @@ def main() -> None:
     ap.add_argument("--pooled-threshold", action="store_true",
                     help="the threshold where the pooled tune rows reach the target (before "
                          "2026-12-05, sixteenth session), not the situation questions too")
+    ap.add_argument("--no-foreign-rerank", action="store_true",
+                    help="the policy and latency parts on the fused order (before the "
+                         "twentieth session), without the shipped foreign re-ranker")
     args = ap.parse_args()
     langs = args.gist_langs.split(",") if args.gist_langs else None
-    index, by_id = build_index(not args.no_gists, langs)
+    from dasan.knowledge.foreign_rerank import shipped
+
+    index, by_id = build_index(not args.no_gists, langs,
+                               None if args.no_foreign_rerank else shipped())
     if args.part in ("search", "both"):
         part_search(index, by_id)
     if args.part in ("latency", "both"):

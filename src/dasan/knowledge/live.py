@@ -25,6 +25,7 @@ from dasan.db.models import Agency, KbEntry
 from dasan.db.models_kbquality import KbAnswerability
 from dasan.errors import DomainError
 from dasan.knowledge.embeddings import EmbeddingCache, default_embedder
+from dasan.knowledge.foreign_rerank import shipped as shipped_foreign_reranker
 from dasan.knowledge.rerank import load_reranker
 from dasan.knowledge.search import (
     ANSWER_DENSE_CHARS,
@@ -73,6 +74,7 @@ def to_doc(entry: KbEntry, owner_code: str | None, verdict: str | None = None) -
         question_variants=tuple(entry.question_variants or ()),
         answer=entry.answer or "",
         gists=tuple((entry.gists or {}).values()),
+        gist_languages=tuple((entry.gists or {}).keys()),
         category=entry.category,
         owner=owner_code,
         valid_from=entry.valid_from,
@@ -168,14 +170,17 @@ class LiveIndex:
                 # The answers are indexed for the answer scorer, the non-Korean words of the
                 # titles and variants for the foreign-word scorer and each title with its
                 # answer's start as a passage of its own, which only the search for a foreign
-                # question weighs (CROSSLINGUAL).
+                # question weighs (CROSSLINGUAL). A foreign question's top 5 is re-ordered by
+                # the shipped foreign re-ranker over maps the index learns from the gists at
+                # each build (dasan.knowledge.foreign_rerank).
                 index = SearchIndex(self._docs(session), use_dense=use_dense, cache=cache,
                                     config=IndexConfig(
                                         cascade=DEFAULT_CASCADE,
                                         answer_lexical_chars=ANSWER_LEXICAL_CHARS,
                                         foreign_lexical=True,
                                         answer_dense_chars=ANSWER_DENSE_CHARS),
-                                    reranker=load_reranker())
+                                    reranker=load_reranker(),
+                                    foreign_reranker=shipped_foreign_reranker())
                 index.build()
                 if cache is not None:
                     cache.save_if_changed()

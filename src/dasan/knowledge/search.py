@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -36,6 +37,7 @@ import numpy as np
 
 from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
+from dasan.knowledge.foreign_rerank import ForeignReranker, learn_maps, mapped_cosines
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.knowledge.rerank import Reranker, candidate_features
 from dasan.text.foreign_words import foreign_words
@@ -116,6 +118,9 @@ class SearchDoc:
     # the editors' gists of the answer in the residents' languages (dasan.knowledge.
     # editor_gists): passages of their own, and words of the foreign-word scorer
     gists: tuple[str, ...] = ()
+    # each gist's language (en/zh/ja/vi/mn), as the store keeps it ({language: gist}); empty
+    # when unknown (then the gists teach the foreign re-ranker's maps nothing)
+    gist_languages: tuple[str, ...] = ()
     category: str | None = None
     owner: str | None = None
     valid_from: date | None = None
@@ -132,6 +137,9 @@ class SearchDoc:
         if isinstance(self.gists, str):
             raise ValueError(f"document {self.id!r}: gists must be a sequence of strings, "
                              "not one string")
+        if self.gist_languages and len(self.gist_languages) != len(self.gists):
+            raise ValueError(f"document {self.id!r}: {len(self.gist_languages)} gist languages "
+                             f"for {len(self.gists)} gists")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError(f"document {self.id!r}: valid_to {self.valid_to} is before "
                              f"valid_from {self.valid_from}")
@@ -175,6 +183,29 @@ class SearchDoc:
                 out.append(v)
         if answer_chars > 0 and self.answer.strip():
             out.append(f"{self.title.strip()} {self.answer.strip()[:answer_chars]}")
+        return out
+
+    def passage_languages(self, answer_chars: int = 0) -> list[str]:
+        """One entry per :meth:`passages` text: the gist's language for a gist passage (from
+        :attr:`gist_languages`), "" for every other passage (the title, a variant, a gist
+        whose text is a variant's too, or a gist of unknown language)."""
+        langs: dict[str, str] = {}
+        for g, lg in zip(self.gists, self.gist_languages, strict=False):
+            langs.setdefault(g, lg)
+        out = [""]
+        seen = [self.title.strip()]
+        for v in self.question_variants:
+            v = v.strip()
+            if v and v not in seen:
+                seen.append(v)
+                out.append("")
+        for g in self.gists:
+            v = g.strip()
+            if v and v not in seen:
+                seen.append(v)
+                out.append(langs.get(g, ""))
+        if answer_chars > 0 and self.answer.strip():
+            out.append("")
         return out
 
 
@@ -438,6 +469,8 @@ class Components:
     foreign: np.ndarray | None = None
     # the cosine to each document's title-and-answer passage (None when not indexed)
     answer_dense: np.ndarray | None = None
+    # the question's vector these dense scores were computed from (None without dense vectors)
+    query_vector: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,6 +513,14 @@ class _Built:
     valid_from: np.ndarray  # datetime64[D], NaT = open
     valid_to: np.ndarray
     pos: dict[DocId, int] = field(default_factory=dict)
+    # the foreign re-ranker's maps (dasan.knowledge.foreign_rerank.learn_maps: language ->
+    # {(method, target): map}; empty without a re-ranker or gists of known language), each
+    # entry's Korean passages (its title and Korean variants: rows of passage_vecs, entry by
+    # entry from ko_starts), and the seconds the maps took to learn
+    gist_maps: dict[str, dict[tuple[str, str], np.ndarray]] = field(default_factory=dict)
+    ko_rows: np.ndarray | None = None
+    ko_starts: np.ndarray | None = None
+    maps_seconds: float = 0.0
 
 
 def korean_passages(korean: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
@@ -593,8 +634,12 @@ class SearchIndex:
         calibration: Calibration | None = None,
         config: IndexConfig | None = None,
         reranker: Reranker | None = None,
+        foreign_reranker: ForeignReranker | None = None,
     ) -> None:
         self.config = config or IndexConfig()
+        # Re-orders a foreign question's fused top candidates over maps learnt from the gists
+        # (dasan.knowledge.foreign_rerank; the live index reads the shipped one); None: never.
+        self.foreign_reranker = foreign_reranker
         # Second stage over the fused top-k (dasan.knowledge.rerank); None: the fused order.
         self.reranker = reranker
         self.weights = weights or DEFAULT_WEIGHTS
@@ -709,6 +754,10 @@ class SearchIndex:
             starts: np.ndarray | None = None
             answer_vecs: np.ndarray | None = None
             keep: np.ndarray | None = None
+            gist_maps: dict[str, dict[tuple[str, str], np.ndarray]] = {}
+            ko_rows: np.ndarray | None = None
+            ko_starts: np.ndarray | None = None
+            maps_s = 0.0
             if self.cache is not None and docs:
                 answers = ([d.answer_passage(cfg.answer_dense_chars) for d in docs]
                            if cfg.answer_dense_chars > 0 else [])
@@ -723,9 +772,21 @@ class SearchIndex:
                     answer_vecs = np.asarray(both[: len(answers)], dtype=np.float32)
                 vecs = both[len(answers) :]
                 starts = np.asarray(start_list, dtype=np.int64)
+                korean_text = np.array([is_korean(t) for t in texts], dtype=bool)
                 if cfg.korean_passages:
-                    keep = korean_passages(np.array([is_korean(t) for t in texts], dtype=bool),
-                                           starts)
+                    keep = korean_passages(korean_text, starts)
+                if self.foreign_reranker is not None:
+                    t0 = time.perf_counter()
+                    plang = [lg for d in docs for lg in d.passage_languages(cfg.dense_answer_chars)]
+                    pdoc = np.repeat(np.arange(len(docs)), np.diff(np.append(starts, len(texts))))
+                    is_title = np.zeros(len(texts), dtype=bool)
+                    is_title[starts] = True
+                    ko = np.flatnonzero(is_title | (korean_text & (np.array(plang) == "")))
+                    ko_rows = ko  # rows in entry order: passages are laid out entry by entry
+                    ko_starts = np.searchsorted(pdoc[ko], np.arange(len(docs)))
+                    gist_maps = learn_maps(self.foreign_reranker.maps, vecs, plang, pdoc, starts,
+                                           answer_vecs)
+                    maps_s = time.perf_counter() - t0
 
             def dates(vals: Sequence[date | None]) -> np.ndarray:
                 return np.array([np.datetime64(v, "D") if v else np.datetime64("NaT")
@@ -758,6 +819,10 @@ class SearchIndex:
                 valid_from=dates([d.valid_from for d in docs]),
                 valid_to=dates([d.valid_to for d in docs]),
                 pos={i: n for n, i in enumerate(ids)},
+                gist_maps=gist_maps,
+                ko_rows=ko_rows,
+                ko_starts=ko_starts,
+                maps_seconds=maps_s,
             )
             self._built = built
             return built
@@ -896,7 +961,8 @@ class SearchIndex:
                             if built.answer_vecs is not None else None)
             return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
                               sims=sims, answer=lex.answer, foreign=lex.foreign,
-                              answer_dense=answer_dense)
+                              answer_dense=answer_dense,
+                              query_vector=np.asarray(qv, dtype=np.float32))
         return Components(bm25=lex.bm25, chars=lex.chars, dense=dense, title=title,
                           answer=lex.answer, foreign=lex.foreign)
 
@@ -1031,6 +1097,12 @@ class SearchIndex:
         use_rr = (not answerable_only) if rerank is None else rerank
         order = (self.rerank_order(lex.query, lex.toks, comp, fused, m)
                  if use_rr and self.reranker is not None else None)
+        if (rerank is not False and lexical_query and lexical_query.strip()
+                and language is not None and comp.query_vector is not None):
+            # a foreign question: its fused top candidates re-ordered over the gists' maps (the
+            # bot's answer search too: FOREIGN_POLICY is checked on this order)
+            foreign = self.foreign_order(comp.query_vector, language, fused)
+            order = foreign if foreign is not None else order
         hits = self._top(built, comp, fused, k, order=order)
         if answerable_only and hits:
             lexical = fuse(comp, LEXICAL_ONLY, m)
@@ -1041,6 +1113,44 @@ class SearchIndex:
             hits = self._with_reference_lead(built, comp, w, hits, self.mask(
                 category, owner, valid_on, status))
         return hits
+
+    def foreign_order(self, query_vector: np.ndarray, language: str,
+                      fused: np.ndarray) -> np.ndarray | None:
+        """Positions of the fused top :attr:`ForeignReranker.depth` documents in the foreign
+        re-ranker's order, for a question in ``language`` whose vector is ``query_vector``;
+        None (the fused order) without a re-ranker, or without maps for the language (it has
+        no gist in the index)."""
+        rr = self.foreign_reranker
+        if rr is None:
+            return None
+        got = self.foreign_candidates(query_vector, language, fused, rr.maps, rr.depth)
+        if got is None:
+            return None
+        cand, cos = got
+        return cand[rr.order(fused[cand], cos, language)]
+
+    def foreign_candidates(self, query_vector: np.ndarray, language: str, fused: np.ndarray,
+                           maps: Sequence[tuple[str, str]],
+                           depth: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The fused top ``depth`` positions, best first, and their mapped cosines
+        (:func:`~dasan.knowledge.foreign_rerank.mapped_cosines` over ``maps``); None when the
+        index learnt no such map for ``language`` or fewer than two candidates pass."""
+        built = self._ensure_built()
+        lang_maps = built.gist_maps.get(language)
+        if (lang_maps is None or built.passage_vecs is None or built.answer_vecs is None
+                or built.ko_rows is None or built.ko_starts is None
+                or any(m not in lang_maps for m in maps)):
+            return None
+        take = min(depth, int(np.isfinite(fused).sum()))
+        if take < 2:
+            return None
+        cand = np.argpartition(-fused, take - 1)[:take] if take < fused.size \
+            else np.arange(fused.size)
+        cand = cand[np.argsort(-fused[cand], kind="stable")]
+        ends = np.append(built.ko_starts[1:], built.ko_rows.size)
+        korean = [built.passage_vecs[built.ko_rows[built.ko_starts[d]:ends[d]]] for d in cand]
+        return cand, mapped_cosines(lang_maps, maps, query_vector, korean,
+                                    built.answer_vecs[cand])
 
     def rerank_order(self, query: str, query_tokens: Sequence[str], comp: Components,
                      fused: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
