@@ -1863,8 +1863,9 @@ _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
-    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열)[ \t]*(?:기념관|동상|생가|묘역|기념사업회|기념비"
-    r"|기념공원|기념도서관|의거|탄신|사당|기념식)")
+    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열|시인|작가|소설가|화가|음악가|작곡가|박사)[ \t]*"
+    r"(?:기념관|동상|생가|묘역|기념사업회|기념비|기념공원|기념도서관|의거|탄신|사당|기념식|문학관"
+    r"|시비|미술관|기념실|거리|길(?![가-힣]))")
 _PETS = (r"(?:강아지|고양이|반려견|반려묘|반려동물|진돗개|푸들|말티즈|포메|시츄|햄스터|앵무새|토끼"
          r"|애완견)")
 _PET_BEFORE = re.compile(rf"{_PETS}[ \t]?(?:이름|이름은|이름이|이름을|이름도)[ \t]*['\"‘“]?$")
@@ -2009,8 +2010,28 @@ _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:�
 _DIGIT_SYLLABLES = frozenset("공영빵일이삼사오육칠팔구")
 
 
+# A bank's, a card company's or an insurer's name (하나카드, 우리은행, 신한페이): no person.
+_BRAND_END = re.compile(r"(?:카드|은행|뱅크|페이|증권|생명|화재|손보|캐피탈|금고|저축|보험|택배"
+                        r"|마트|몰|닷컴)$")
+# Whose a thing is (우리 집사람 거고, 영감 거여, 남편 거예요): 거 with a copula, no name.
+_WHOSE_THING = re.compile(r"(?:^|[ \t])(?:거|것|꺼)(?:고|여|유|예요|에요|요|야|라|이고|임|인데)?$")
+
+
+def _letter_name_at(text: str, start: int, end: int) -> bool:
+    """The span is a Latin letter read aloud among others (케이 에이 아이 요): a spelling."""
+    if text[start:end] not in _LETTER_NAMES:
+        return False
+    before = text[max(0, start - 8):start].split()
+    after = text[end:end + 8].split()
+    return bool(before and before[-1] in _LETTER_NAMES or after and after[0] in _LETTER_NAMES)
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
     said = text[start:end].replace(" ", "")
+    if _BRAND_END.search(said) and len(said) >= 4 or _WHOSE_THING.search(text[start:end]):
+        return True  # 하나카드예요, 집사람 거고: a company, or whose a thing is
+    if _letter_name_at(text, start, end):
+        return True
     if len(said) >= 4 and all(ch in _DIGIT_SYLLABLES for ch in said):
         return True  # 일공구 사팔이고요: digits said aloud, no name
     if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:

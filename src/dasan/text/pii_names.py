@@ -646,6 +646,8 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
             continue
         if _compound(name, common, lexicon):
             continue  # 휴게공간, 결혼기념일: two known words
+        if name[-1] in "여유" and _known(name[:-1], common, lexicon):
+            continue  # 남편 명의여도: a noun and a dialect's copula
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
 
 
