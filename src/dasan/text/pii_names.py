@@ -376,9 +376,15 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
 _CUED_WORDS_RE = re.compile(
     r"(?:(?:성함|이름|성명|존함)(?:은|는|이|:)(?![가-힣])"
     # one's own name with no particle (제 이름 라흐마노바 딜노자, ...)
-    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:성함|이름|성명)(?![가-힣]))[ \t]*"
-    r"(?P<name>[가-힣]{2,5}?(?:[ \t][가-힣]{1,5}?){1,2}?)"
-    r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
+    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:성함|이름|성명)(?![가-힣])"
+    # ... or 이름 alone when a copula ends the name (이름 모하마드 라힘 이에요)
+    r"|(?<![가-힣])이름(?=[ \t]+[가-힣]{2,6}(?:[ \t][가-힣]{1,6}){1,2}[ \t]?(?:이에요|예요|입니다)"
+    r"(?![가-힣])))[ \t]*"
+    r"(?P<name>[가-힣]{2,6}?(?:[ \t][가-힣]{1,6}?){1,2}?)"
+    # (the copula may be said apart: 라힘 이에요; the name written in Chinese characters may
+    # follow: 스즈키 하루카 鈴木 遥)
+    r"(?=[ \t]*(?:[,./)]|$|[\u4e00-\u9fff])"
+    r"|[ \t]?(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"
 )
 # ... or one word and 씨/님 (간병인 이름이 뚜이 씨고): the naming word and the honorific both
@@ -387,6 +393,10 @@ _CUED_ONE_WORD_RE = re.compile(
     r"(?!앗|름|[가-힣]{3})")
 _NOT_A_NAME_WORD = re.compile(
     r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
+
+
+# the last syllable of a particle after a noun (친구들은, 학교에, 집으로, 동생이랑)
+_PARTICLE_SYLLABLES = frozenset("은는이가을를에의도로과와랑만께서고나며")
 
 
 def cued_foreign_names(text: str) -> Iterator[Candidate]:
@@ -406,11 +416,14 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
     lexicon = _model()[4]
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
-        if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
+        if any(w in common or w in PLACE_NAMES or _NOT_A_NAME_WORD.search(w)
+               # (a noun and its particle: 이름은 모르는데 친구들은; not 하루카, 하루 and 카)
+               or w[:-1] in common and w[-1] in _PARTICLE_SYLLABLES
                or w in TITLES or w in _CALLED or w in _NAMING_CUES
                # 이름은 모르겠는데 별명이 곰돌: a verb, a noun kiwi knows and its particle
                or _VERB_FORM.search(w) or w.endswith("데")
-               or lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
+               or w[-1] in _PARTICLE_SYLLABLES
+               and lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
             continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
     for m in _CUED_ONE_WORD_RE.finditer(text):

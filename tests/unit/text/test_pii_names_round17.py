@@ -36,3 +36,27 @@ def test_whose_thing_is_no_name_the_name_after_is(text: str, name: str) -> None:
 
 def test_a_writer_with_a_title_is_still_a_person() -> None:
     assert _names("김민수 작가님이 강연하신대요") == ["김민수"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("저 방글라데시에서 왔어요 이름 모하마드 라힘 이에요", "모하마드 라힘"),
+     ("이름 아나스타시아 페트로바 입니다", "아나스타시아 페트로바"),
+     ("제 이름은 알리 하산 입니다", "알리 하산"),
+     ("우리 며느리 이름은 누르 아이샤 예요", "누르 아이샤"),
+     ("일본 여권입니다 이름은 스즈키 하루카", "스즈키 하루카"),
+     ("남편 이름은 다나카 켄지 田中 健二", "다나카 켄지")],
+)
+def test_a_foreign_name_after_a_naming_word_with_its_copula_apart(text: str, name: str) -> None:
+    # the copula said apart, 이름 with no particle, the name in Chinese characters after it, a
+    # word that only starts like a noun (하루카)
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["이름 변경 신청 이에요", "이름 적는 칸 이에요", "이름은 모르는데 친구들은 다 알아요",
+     "이름은 하루 종일 불러도 대답을 안 해요", "이름 확인 부탁 드려요"],
+)
+def test_words_after_a_naming_word_stay(text: str) -> None:
+    assert _names(text) == []
