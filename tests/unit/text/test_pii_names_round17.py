@@ -60,3 +60,28 @@ def test_a_foreign_name_after_a_naming_word_with_its_copula_apart(text: str, nam
 )
 def test_words_after_a_naming_word_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("(문자) 산후조리비 지원 신청 / 산모 엄다은 / 보험증번호", "엄다은"),
+     ("가해 차량 운전자 남궁혁", "남궁혁"), ("상주 지석현", "지석현"),
+     ("사고 당시 운전자 편도진, 동승자 없음", "편도진"),
+     ("이 계약서에 위지혜 라고 서명했어요", "위지혜")],
+)
+def test_a_party_a_form_names_and_a_name_signed_so(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["입주민 대표 회의 때 봤어요", "운전자 보험 문의요", "상주 인구가 늘었어요",
+     "증인 신청은 어떻게 해요", "운전자 부주의로 사고 났어요", "봉투에 김치라고 적혀 있어요",
+     "신청서 예시에 홍길동 이라고 써 있던데 거기에 제 이름 쓰면 되는 거죠?"],
+)
+def test_the_same_words_with_no_name_and_a_forms_example_stay(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_the_example_after_its_word_with_a_particle_is_nobody() -> None:
+    assert _names("견본에는 김철수라고 적혀 있는데 저는 변재윤입니다") == ["변재윤"]
