@@ -1227,7 +1227,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
             # (한강대로 92길 14 가동 101호: a wing right after a building's number is its own)
             if m.group("building") or _HOME_CUE.search(
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or (
-                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())):
+                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())) or (
+                    # (연희로 32길 5 에요 아 그리고 B동 101호: the wing of the address just said)
+                    _ROAD_ADDR_RE.search(text, max(0, m.start() - 60), m.start())):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
         for m in _ROOM_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))

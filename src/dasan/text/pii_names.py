@@ -469,6 +469,16 @@ _ENGLISH_CUE_RE = re.compile(
     r"(?:[ \t]+[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?){0,2})(?![A-Za-z])")
 
 
+# What ends a one-word English self-introduction (I'm Aziz. / This is Bilguun speaking)
+_ONE_WORD_END = re.compile(r"[ \t]*(?:[.,!]|$|[ \t](?:from|speaking|here|calling|and)\b)")
+# Capitalised words that say how one is, not who (I'm Sorry. / I am Fine, thanks)
+_ENGLISH_STATES = frozenset(str.split(
+    "sorry fine sure ready here back sick married single pregnant new lost late done busy tired "
+    "confused worried calling writing waiting living working studying staying also still just "
+    "not so very really okay alright glad happy afraid interested available unemployed retired "
+    "korean foreign student teacher worker"))
+
+
 def said_and_spelled(text: str) -> Iterator[Candidate]:
     """A Korean name spelled and said whole in one message; Latin letters spelled after a
     spelling or naming cue; Latin names after 성은/저 and English cues (I'm, Mr.)."""
@@ -501,8 +511,13 @@ def said_and_spelled(text: str) -> Iterator[Candidate]:
             if text[max(0, m.start() - 5):m.start()].strip().lower() == "dear":
                 continue  # Dear Mr. Tom Baker: an English letter's salutation (as before)
             words = m.group("name").split()
-            if m.group("self") and len(words) < 2:
-                continue  # I'm Sorry, I am Korean: one word after I'm is no name
+            if m.group("self") and len(words) < 2 and not (
+                    # I'm Tsogtbayar. / This is Bilguun speaking / I am Ganbold, from ...: one
+                    # word that ends the clause, no English word (I'm Sorry, I am Korean)
+                    _ONE_WORD_END.match(text, m.end("name"))
+                    and words[0].lower() not in _LATIN_NOT_NAMES
+                    and words[0].lower() not in _ENGLISH_STATES):
+                continue
             if not any(w.split("-")[0].lower() in _LATIN_NOT_NAMES
                        and w.split("-")[0].lower() not in ROMAN_SURNAMES for w in words):
                 yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))

@@ -85,3 +85,39 @@ def test_the_same_words_with_no_name_and_a_forms_example_stay(text: str) -> None
 
 def test_the_example_after_its_word_with_a_particle_is_nobody() -> None:
     assert _names("견본에는 김철수라고 적혀 있는데 저는 변재윤입니다") == ["변재윤"]
+
+
+def _addresses(text: str) -> list[str]:
+    return [s.text for s in find(text) if s.type == "address"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("주소요? 서대문구 연희로 ... 연희로 32길 5 에요 아 그리고 B동 101호", "B동 101호"),
+     ("주소는 마포구 월드컵로 13길 20 이고요 음 깜빡했다 나동 302호요", "나동 302호")],
+)
+def test_a_wing_and_flat_said_after_the_address(text: str, unit: str) -> None:
+    assert unit in _addresses(text)
+
+
+def test_an_offices_wing_with_no_address_stays() -> None:
+    assert _addresses("시청 별관 나동 201호에서 회의합니다") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Hi, I'm Tsogtbayar. My phone number is 010-2718-3364.", "Tsogtbayar"),
+     ("I am Ganbold, from Mongolia", "Ganbold"), ("This is Bilguun speaking", "Bilguun"),
+     ("Hi I'm Chen and my wife is pregnant", "Chen")],
+)
+def test_one_word_english_self_introduction(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm Sorry, I don't speak Korean", "I am Korean.", "I'm Fine, thank you", "This is Seoul.",
+     "I'm Vietnamese, I live in Ansan"],
+)
+def test_english_words_after_im_stay(text: str) -> None:
+    assert _names(text) == []
