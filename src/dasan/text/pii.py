@@ -1440,8 +1440,10 @@ _TITLE_NAME_RE = re.compile(
     r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자"
     # the parties a form or a report names (산모 X, 운전자 X, 상주 X, 보증인 X)
     r"|산모|임산부|운전자|운전기사|상주|고인|청구인|납부자|납세자|보증인|연대보증인|증인|동거인"
-    r"|세대원|가구원|조합원|입주자|입주민|구매자|판매자|의뢰인|담당의|주치의|진료의)"
+    r"|세대원|가구원|조합원|입주자|입주민|구매자|판매자|의뢰인|담당의|주치의|진료의|처리자|문의자)"
     r"(?:[ \t]*[:：][ \t]*|[ \t]+)"
+    # (민원 처리자: 사회복지과 여상훈: the department between the role and the name)
+    r"(?:[가-힣]{2,8}(?:과|팀|센터|계)[ \t]+)?"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
     r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
@@ -1465,6 +1467,12 @@ _AGED_RE = re.compile(
     r"|[남여](?:성|자)?(?:[ \t]?[,/][ \t]?\d{1,3}(?:세|살|대)?)?"
     # ... or a bare number when 씨/님 follows the bracket: 강만석(65)씨
     r"|\d{1,3}\)[ \t]?(?=씨|님))\)?"
+)
+# "채다온 아니고 채다윤", "구민혁이 아니라 구민혜요": a name corrected to another of the same
+# surname - the slip and the name are both the person's
+_CORRECTED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이|가)?[ \t]?(?:아니고|아니라|말고|아니에요)[,.]?[ \t]+"
+    rf"(?P<again>{_NAME})(?=(?:이요|요|이에요|예요|입니다|이고|이라고|라고)?(?![가-힣]))"
 )
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
@@ -1599,6 +1607,14 @@ def _names(text: str) -> Iterator[Candidate]:
                 and name not in pii_name_model.common_word_set()):
             yield "name", m.start("spelled"), m.end("spelled"), f"{m.group('s')} *"
             yield "name", m.start("said"), m.end("said"), mask_name(name)
+    if "아니" in text or "말고" in text:
+        for m in _CORRECTED_RE.finditer(text):
+            a, b = m.group("name"), m.group("again")
+            if len(a) == len(b) == 3 and a[0] == b[0] and a != b and all(
+                    _name_like(n) and _name_ok(n) and n not in pii_name_model.common_word_set()
+                    for n in (a, b)):
+                yield "name", m.start("name"), m.end("name"), mask_name(a)
+                yield "name", m.start("again"), m.end("again"), mask_name(b)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -2026,6 +2042,10 @@ _BRAND_END = re.compile(r"(?:카드|은행|뱅크|페이|증권|생명|화재|�
 _WHOSE_THING = re.compile(r"(?:^|[ \t])(?:거|것|꺼)(?:고|여|유|예요|에요|요|야|라|이고|임|인데)?$")
 
 
+# What a form writes where no name is known (성명 불상, 미상, 익명)
+_NOBODY_WORDS = frozenset(("불상", "미상", "불명", "미기재", "무기명", "익명", "무명", "모름"))
+
+
 def _letter_name_at(text: str, start: int, end: int) -> bool:
     """The span is a Latin letter read aloud among others (케이 에이 아이 요): a spelling."""
     if text[start:end] not in _LETTER_NAMES:
@@ -2041,6 +2061,9 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
         return True  # 하나카드예요, 집사람 거고: a company, or whose a thing is
     if _letter_name_at(text, start, end):
         return True
+    if said in _NOBODY_WORDS or said in ("성은", "성이", "성씨") and re.match(
+            rf"[ \t]+(?:{_SURNAMES})(?![가-힣])", text[end:]):
+        return True  # 성명 불상; 이름 예서, 성은 맹: the word for a surname, no name
     if len(said) >= 4 and all(ch in _DIGIT_SYLLABLES for ch in said):
         return True  # 일공구 사팔이고요: digits said aloud, no name
     if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:

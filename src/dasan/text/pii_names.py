@@ -65,6 +65,10 @@ _ROMAN_RE = re.compile(
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
     rf"{_CUE}[ \t]*(?:[^?:\n]{{0,15}}[?:][ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
+    # (이름 석 자는 진, 소, 율; 이름 한 글자씩 말씀드리면 감, 나, 래: how many letters, or
+    # that they come one at a time)
+    r"(?:(?:석|세|두|네|한)[ \t]?(?:자|글자)(?:씩)?(?:는|은|가|를)?"
+    r"(?:[ \t]+[가-힣]{1,6}(?:면|서|요))?[ \t]+)?"
     r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"

@@ -121,3 +121,45 @@ def test_one_word_english_self_introduction(text: str, name: str) -> None:
 )
 def test_english_words_after_im_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("제 이름 석 자는 진, 소, 율 이에요", "진, 소, 율"),
+     ("이름 한 글자씩 말씀드리면 감, 나, 래 입니다", "감, 나, 래"),
+     ("성함 세 글자가 구 다 현 이요", "구 다 현")],
+)
+def test_a_name_spelled_after_how_many_letters_it_has(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["이름 두 글자는 별로 없어요", "이름 석 자 걸고 말하는데 진짜예요", "이름 한 자씩 불러주세요",
+     "신고 대상자: 성명 불상", "가해자 성명 미상, 나이 40대"],
+)
+def test_letters_of_a_name_talked_about_and_no_name_known_stay(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_the_word_for_the_surname_is_no_name() -> None:
+    assert _names("딸아이 이름 예서, 성은 맹") == ["예서"]
+
+
+def test_a_department_between_the_role_and_the_name() -> None:
+    assert _names("민원 처리자: 사회복지과 여상훈") == ["여상훈"]
+    assert _names("담당 청소행정과 주무관") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("ㄴㄴ 채다온 아니고 채다윤", ["채다온", "채다윤"]),
+     ("성함이 구민혁이 아니라 구민혜요", ["구민혁", "구민혜"])],
+)
+def test_a_name_corrected_to_another_of_its_surname(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize("text", ["김치 말고 김밥이요", "주말 말고 평일에", "정보 아니고 정부요"])
+def test_words_corrected_stay(text: str) -> None:
+    assert _names(text) == []
