@@ -994,7 +994,13 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
-_SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
+# (a city is often said without its 시: 남양주 다산동 6097, 포항 양덕동, 수원 영통구)
+_CITIES = (
+    "수원|성남|고양|용인|부천|안산|안양|남양주|화성|평택|의정부|시흥|파주|김포|광명|하남|군포|오산"
+    "|이천|양주|구리|안성|포천|의왕|여주|동두천|과천|춘천|원주|강릉|속초|청주|충주|천안|아산|전주"
+    "|익산|군산|목포|여수|순천|포항|경주|구미|안동|김해|창원|진주|거제|통영|양산|서귀포"
+)
+_SIGUNGU = rf"(?:[가-힣]{{1,5}}(?:시|군|구)|(?:{_CITIES})(?=[ \t]+[가-힣]{{1,5}}(?:구|동|읍|면)))"
 _EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)(?:[ \t]\d{1,2}가)?|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
 # (a run of dashes: how the spoken view below writes 다시 between the two numbers)
@@ -1058,6 +1064,12 @@ _COMPLEX_BLOCK_RE = re.compile(
     r"(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
     r"(?:[ \t]?\d{1,5}[ \t]?호)?"
 )
+# 포항시 북구 양덕동 삼구트리니엔 101동: a complex named after its 동 and a block with no 호 (a
+# home's only where one is said to be)
+_EMD_COMPLEX_BLOCK_RE = re.compile(
+    rf"(?<![가-힣\w])(?:{_SIGUNGU}[ \t]+){{0,2}}{_EMD}[ \t]+"
+    r"[가-힣A-Za-z]{2,12}(?:[ \t]?\d차)?[ \t]?\d{1,4}[ \t]?동"
+    r"(?=$|[^가-힣\d]|(?:이에요|이요|이고|입니다|에|이에)(?![가-힣]))")
 # A block and a flat said with no complex's name, road or district before them in the sentence
 # (101동 1702호 사는 사람인데요, 저희 아파트 102동 1504호 앞, 아파트 3단지 304동 802호): every
 # blind writer left these unlabelled - they name no home anyone outside the complex can find.
@@ -1241,6 +1253,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    for m in _EMD_COMPLEX_BLOCK_RE.finditer(text) if "동" in text else ():
+        if _HOME_CUE.search(text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "층" in text or "지하" in text or "옥탑" in text:
         for m in _VILLA_FLOOR_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))

@@ -163,3 +163,23 @@ def test_a_name_corrected_to_another_of_its_surname(text: str, names: list[str])
 @pytest.mark.parametrize("text", ["김치 말고 김밥이요", "주말 말고 평일에", "정보 아니고 정부요"])
 def test_words_corrected_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [("남양주 다산동 6097 다산자이 아이비플레이스 101-2302", "남양주 다산동 6097"),
+     ("포항 양덕동 1234-5 살아요", "포항 양덕동 1234-5"),
+     ("집 주소: 포항시 북구 양덕동 삼구트리니엔 101동", "포항시 북구 양덕동 삼구트리니엔 101동"),
+     ("울 엄마 사는 데 중계동 청구3차 5동이에요", "중계동 청구3차 5동")],
+)
+def test_a_city_without_its_si_and_a_named_complexs_block(text: str, address: str) -> None:
+    assert address in _addresses(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["안산 가는 버스 3100번", "포항 구룡포 과메기 3만원", "역삼동 르네상스호텔 2동 회의실",
+     "구월동 롯데백화점 3동 매장"],
+)
+def test_a_city_and_a_block_with_no_home_stay(text: str) -> None:
+    assert _addresses(text) == []
