@@ -652,7 +652,8 @@ def given_names_alone(text: str) -> Iterator[Candidate]:
 # three syllables or more, a word no dictionary or name-free text knows, with a particle or an
 # honorific after it.
 _PERSON_BEFORE = (r"학생|주민|친구|동료|직원|근로자|노동자|유학생|연수생|외국인|이웃|며느리|사위"
-                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사")
+                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사"
+                  r"|알바생|알바|아르바이트생|간병인|가사도우미|룸메이트|룸메|하숙생|직원분")
 _FOREIGN_ONE_WORD_RE = re.compile(
     rf"(?:^|(?<=[ \t]))(?:{_PERSON_BEFORE})[ \t]+(?P<n>[가-힣]{{3,6}}?)"
     r"(?:이가|이는|이를|이랑|이하고|이도|이한테|이가요|이|가|은|는|을|를|랑|하고|도|한테|에게|의"
@@ -664,7 +665,8 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
     if not any(cue in text for cue in ("학생", "주민", "친구", "동료", "직원", "근로자", "노동자",
                                        "연수생", "외국인", "이웃", "며느리", "사위", "와이프",
                                        "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
-                                       "동포", "국적", "세입자", "선생님", "강사", "통역사")):
+                                       "동포", "국적", "세입자", "선생님", "강사", "통역사",
+                                       "알바", "아르바이트", "간병인", "도우미", "룸메", "하숙생")):
         return
     from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
 

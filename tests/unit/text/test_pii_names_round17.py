@@ -183,3 +183,21 @@ def test_a_city_without_its_si_and_a_named_complexs_block(text: str, address: st
 )
 def test_a_city_and_a_block_with_no_home_stay(text: str) -> None:
     assert _addresses(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("환자명 변태호 / 병동 5층", "변태호"), ("회원명: 노은서", "노은서"),
+     ("수강생명 편지호 (초등 3)", "편지호"), ("우리 가게 알바생 나디아가 그만뒀어요", "나디아"),
+     ("같이 일하는 알바 아이샤가 다쳤어요", "아이샤"), ("룸메 아드리안이 이사 갔어요", "아드리안")],
+)
+def test_a_forms_field_named_for_whose_name_it_holds_and_work_mates(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text", ["알바 구해요 시급 만원", "회원명 변경은 어떻게 해요", "환자명 확인 부탁드립니다",
+             "직원명단 보내주세요"],
+)
+def test_the_fields_and_work_words_alone_stay(text: str) -> None:
+    assert _names(text) == []
