@@ -737,6 +737,8 @@ _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|�
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
     r"|남성|학생|친구|며느리|사위|아내|남편|분|고려인)"
+    # (중국 사람이에요 왕쯔한: where one comes from said with a copula, then the name)
+    r"(?P<cop>이에요|입니다|이고요|이고|인데요|이요|예요)?[.,]?"
     r"|에서[ \t]?(?:온|오신|왔다는|왔어요|왔고요?|왔습니다|왔는데요?)[.,]?"
     # a document's nationality in brackets before the holder's name: (중국) 왕리핑
     r"|(?P<bracket>\))|(?=[ \t]?(?:이름|성함)))"
@@ -778,6 +780,10 @@ def _without_ending(word: str) -> str:
     return word
 
 
+_CLAUSE_END = re.compile(r"[ \t]*(?:$|[.!?~\n]|(?:예요|이에요|입니다|이요|요|여|유|이라고|라고)"
+                         r"(?![가-힣]))")
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
@@ -795,6 +801,8 @@ def origin_names(text: str) -> Iterator[Candidate]:
 
     def foreign(word: str) -> bool:
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    # 왕씨예요: a surname's 씨
+                    or re.fullmatch(r"[가-힣]{1,2}씨(?:예요|요|이에요|고|이고|였어요)?", word)
                     or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
                     or known_with_particle(word)
                     or word in _RESIDENT_WORDS
@@ -830,7 +838,10 @@ def origin_names(text: str) -> Iterator[Candidate]:
         if not taken or sum(len(w) for w in taken) < 2:
             continue
         start = m.start("names")
-        yield "name", start, start + len(" ".join(taken)), taken[0][0] + " *"
+        end = start + len(" ".join(taken))
+        if m.group("cop") and not (ended or _CLAUSE_END.match(text, end)):
+            continue  # (중국 사람이에요 X: only a name that ends its clause after the copula)
+        yield "name", start, end, taken[0][0] + " *"
 
 
 # A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은

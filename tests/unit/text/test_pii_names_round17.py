@@ -201,3 +201,21 @@ def test_a_forms_field_named_for_whose_name_it_holds_and_work_mates(text: str, n
 )
 def test_the_fields_and_work_words_alone_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("저 대림동 살아요 중국 사람이에요 왕쯔한", "왕쯔한"), ("저 몽골 사람이에요 바트어치르", "바트어치르"),
+     ("일본 사람이에요. 사토 유이", "사토 유이")],
+)
+def test_a_name_after_ones_origin_said_with_a_copula(text: str, name: str) -> None:
+    assert _names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["중국 사람이에요 그래서 한국말 잘 못해요", "저 베트남 사람이에요 감사합니다",
+     "베트남 사람입니다 비자 연장 문의요", "몽골 사람이고 울란바토르 살았어요", "중국 사람이에요 왕씨예요"],
+)
+def test_words_after_ones_origin_stay(text: str) -> None:
+    assert _names(text) == []
