@@ -219,3 +219,18 @@ def test_a_name_after_ones_origin_said_with_a_copula(text: str, name: str) -> No
 )
 def test_words_after_ones_origin_stay(text: str) -> None:
     assert _names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("작성 2026. 3. 4. 작성인 국재현 (인)", ["국재현"]),
+     ("위 금액을 정히 영수함. 영수인 옥기철", ["옥기철"]),
+     ("서명란에 사인했어요 제 이름 반지원으로요", ["반지원"])],
+)
+def test_who_signs_a_form_and_a_name_with_euro_yo(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize("text", ["작성인 란은 비워두세요", "영수인 도장 찍는 곳", "제 이름으로요"])
+def test_the_signers_field_alone_stays(text: str) -> None:
+    assert _names(text) == []
