@@ -838,10 +838,10 @@ def origin_names(text: str) -> Iterator[Candidate]:
         if not taken or sum(len(w) for w in taken) < 2:
             continue
         start = m.start("names")
-        end = start + len(" ".join(taken))
-        if m.group("cop") and not (ended or _CLAUSE_END.match(text, end)):
+        stop = start + len(" ".join(taken))
+        if m.group("cop") and not (ended or _CLAUSE_END.match(text, stop)):
             continue  # (중국 사람이에요 X: only a name that ends its clause after the copula)
-        yield "name", start, end, taken[0][0] + " *"
+        yield "name", start, stop, taken[0][0] + " *"
 
 
 # A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은
