@@ -1561,6 +1561,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
 )
 
 
+_QUANTITY_WORDS = frozenset(("이상", "이하", "이내", "미만", "초과", "정도", "가량", "내외"))
+
+
 def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
@@ -1569,6 +1572,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
+    if len(name) == 3 and name[1:] in _QUANTITY_WORDS:
+        return False  # (입주자 5)명이상의: a count's unit and a quantity word, no name
     if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
         return False
     if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
@@ -1631,8 +1636,11 @@ def _names(text: str) -> Iterator[Candidate]:
     if "아니" in text or "말고" in text:
         for m in _CORRECTED_RE.finditer(text):
             a, b = m.group("name"), m.group("again")
+            common = pii_name_model.common_word_set()
             if len(a) == len(b) == 3 and a[0] == b[0] and a != b and all(
-                    _name_like(n) and _name_ok(n) and n not in pii_name_model.common_word_set()
+                    _name_like(n) and _name_ok(n) and n not in common
+                    # 오전이 아니라 오후로: a word and its particle
+                    and not (n[-1] in "은는이가을를의에로도" and n[:-1] in common)
                     for n in (a, b)):
                 yield "name", m.start("name"), m.end("name"), mask_name(a)
                 yield "name", m.start("again"), m.end("again"), mask_name(b)

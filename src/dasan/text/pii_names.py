@@ -396,7 +396,8 @@ _CUED_ONE_WORD_RE = re.compile(
     r"(?:성함|이름|성명|존함)(?:은|는|이)[ \t]+(?P<name>[가-힣]{2,5})[ \t]?(?:씨|님)"
     r"(?!앗|름|[가-힣]{3})")
 _NOT_A_NAME_WORD = re.compile(
-    r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
+    r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨|십시오|시오|는지|은지|던지)$"
+    r"|^(?:예요|이에요|입니다|이고|성은|성이)$")
 
 
 # the last syllable of a particle after a noun (친구들은, 학교에, 집으로, 동생이랑)
@@ -422,7 +423,7 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
         words = m.group("name").split()
         if any(w in common or w in PLACE_NAMES or _NOT_A_NAME_WORD.search(w)
                # (a noun and its particle: 이름은 모르는데 친구들은; not 하루카, 하루 and 카)
-               or w[:-1] in common and w[-1] in _PARTICLE_SYLLABLES
+               or w[:-1] in common and (w[-1] in _PARTICLE_SYLLABLES or len(w) >= 4)
                or w in TITLES or w in _CALLED or w in _NAMING_CUES
                # 이름은 모르겠는데 별명이 곰돌: a verb, a noun kiwi knows and its particle
                or _VERB_FORM.search(w) or w.endswith("데")
