@@ -785,6 +785,15 @@ _CLAUSE_END = re.compile(r"[ \t]*(?:$|[.!?~\n]|(?:예요|이에요|입니다|이
                          r"(?![가-힣]))")
 
 
+def _origin_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ORIGIN_RE``'s matches; after a match said with a copula the search goes on inside it
+    (필리핀 사람이고요, 필리핀 이름은 X: the words after the copula may hold the next origin)."""
+    pos = 0
+    while (m := _ORIGIN_RE.search(text, pos)) is not None:
+        yield m
+        pos = m.end("cop") if m.group("cop") else m.end()
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
@@ -811,7 +820,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
                         ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
                     or _compound(word, common, lexicon))
 
-    for m in _ORIGIN_RE.finditer(text):
+    for m in _origin_matches(text):
         if m.group("bracket") and text[m.start() - 1:m.start()] != "(":
             continue
         words = m.group("names").split()
