@@ -994,7 +994,13 @@ def _car_plate(text: str) -> Iterator[Candidate]:
 
 
 # Addresses: [region] [시/군/구 ...] [읍/면/동/리/가] road|lot number [detail]
-_SIGUNGU = r"[가-힣]{1,5}(?:시|군|구)"
+# (a city is often said without its 시: 남양주 다산동 6097, 포항 양덕동, 수원 영통구)
+_CITIES = (
+    "수원|성남|고양|용인|부천|안산|안양|남양주|화성|평택|의정부|시흥|파주|김포|광명|하남|군포|오산"
+    "|이천|양주|구리|안성|포천|의왕|여주|동두천|과천|춘천|원주|강릉|속초|청주|충주|천안|아산|전주"
+    "|익산|군산|목포|여수|순천|포항|경주|구미|안동|김해|창원|진주|거제|통영|양산|서귀포"
+)
+_SIGUNGU = rf"(?:[가-힣]{{1,5}}(?:시|군|구)|(?:{_CITIES})(?=[ \t]+[가-힣]{{1,5}}(?:구|동|읍|면)))"
 _EMD = r"[가-힣]{1,5}(?:\d{0,2}(?:읍|면|동|리)(?:[ \t]\d{1,2}가)?|\d{1,2}가)"
 _ROAD = r"[가-힣A-Za-z\d]{1,12}(?:대로|로|길)(?:[ \t]?\d{1,4}[ \t]?(?:번?[가-힣]?길|로))?"
 # (a run of dashes: how the spoken view below writes 다시 between the two numbers)
@@ -1058,6 +1064,12 @@ _COMPLEX_BLOCK_RE = re.compile(
     r"(?=$|[^가-힣]|이|에|은|는|으로|까지|쪽|앞|입니다|요)"
     r"(?:[ \t]?\d{1,5}[ \t]?호)?"
 )
+# 포항시 북구 양덕동 삼구트리니엔 101동: a complex named after its 동 and a block with no 호 (a
+# home's only where one is said to be)
+_EMD_COMPLEX_BLOCK_RE = re.compile(
+    rf"(?<![가-힣\w])(?:{_SIGUNGU}[ \t]+){{0,2}}{_EMD}[ \t]+"
+    r"[가-힣A-Za-z]{2,12}(?:[ \t]?\d차)?[ \t]?\d{1,4}[ \t]?동"
+    r"(?=$|[^가-힣\d]|(?:이에요|이요|이고|입니다|에|이에)(?![가-힣]))")
 # A block and a flat said with no complex's name, road or district before them in the sentence
 # (101동 1702호 사는 사람인데요, 저희 아파트 102동 1504호 앞, 아파트 3단지 304동 802호): every
 # blind writer left these unlabelled - they name no home anyone outside the complex can find.
@@ -1227,7 +1239,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
             # (한강대로 92길 14 가동 101호: a wing right after a building's number is its own)
             if m.group("building") or _HOME_CUE.search(
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or (
-                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())):
+                    _NUMBER_JUST_BEFORE.search(text, max(0, m.start() - 4), m.start())) or (
+                    # (연희로 32길 5 에요 아 그리고 B동 101호: the wing of the address just said)
+                    _ROAD_ADDR_RE.search(text, max(0, m.start() - 60), m.start())):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
         for m in _ROOM_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
@@ -1239,6 +1253,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
                     text, max(0, m.start() - 30), min(len(text), m.end() + 12)) or re.match(
                     rf"{_SIGUNGU}|[가-힣]+동", m.group(0)):
                 yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
+    for m in _EMD_COMPLEX_BLOCK_RE.finditer(text) if "동" in text else ():
+        if _HOME_CUE.search(text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+            yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
     if "층" in text or "지하" in text or "옥탑" in text:
         for m in _VILLA_FLOOR_RE.finditer(text):
             yield "address", m.start(), m.end(), _digits_to_stars(m.group(0))
@@ -1275,7 +1292,7 @@ _CUED_NAME = rf"(?:{_SURNAMES}|목|초)[가-힣]{{1,2}}"
 _NAME_END = (
     # (유: a Chungcheong copula, 표명자유)
     r"(?=[ \t]*(?:유(?![가-힣])|입니다|이에요|이예요|예요|에요|이고|이구요|이요|요|이라고|라고|이랑"
-    r"|이며|인데|이세요|세요|이십니다|이신데|였|이었|"
+    r"|이며|인데|이세요|세요|이십니다|이신데|였|이었|으로요|로요|"
     r"이[ \t]|가[ \t]|은[ \t]|는[ \t]|을[ \t]|를[ \t]|의[ \t]|씨|님|고객|으로[ \t]|로[ \t]|"
     r"으로$|로$|고요|이고요|,|\.|\)|$|[ \t]|[^가-힣]))"
 )
@@ -1285,7 +1302,11 @@ _NAME_CUE_RE = re.compile(
     r"|(?:이름|성함|성명|신청인|신청자|예금주|수령인|수취인|받는[ \t]?(?:분|사람)|보호자|환자|"
     r"민원인|대상자|본인|고객명|신고인|대상[ \t]?아동|아동명|피해자|"
     r"(?:예약|가입|계약|신고|접수|작성|명의|소유|등록|수신|발신|대표)자(?:명|[ \t]이름)?|"
-    r"세대주)[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
+    r"세대주"
+    # a form's field named for whose name it holds (환자명, 회원명, 수강생명: 환자명 변태호)
+    r"|(?:환자|회원|학생|수강생|원생|직원|이용자|참가자|참석자|근로자|피보험자|입금자|주문자|수령자"
+    r"|보호자|사용자|소유자|임차인|임대인|수급자|청구인|의뢰인|발신자|수신자)명(?![가-힣]))"
+    r"[ \t]*(?:의[ \t]?)?(?:(?:이름|성함|성명)[ \t]?)?(?:은|는|이|:|=|-|[란칸]에)?"
     r"|(?:이|가)[ \t]아니(?:라|고))"
     # 성함이 어떻게 되세요? 박서준이요: the question, then the answer
     r"(?:[ \t]*(?:어떻게|뭐|무엇)[^?\n]{0,12}\?[ \t]*(?:네[,.]?[ \t]*)?)?"
@@ -1373,7 +1394,10 @@ _GREETED_RE = re.compile(
 )
 # "제 이름이 좀 특이해요 빈소라라고 해요": X라고 해요 anywhere (a name-like word only, as above)
 _SAID_RE = re.compile(
-    rf"(?<![가-힣])(?P<name>{_NAME})(?:이라고|라고)[ \t]?(?:합니다|해요|하는데요|하고요|불러요)"
+    rf"(?<![가-힣])(?P<name>{_NAME})[ \t]?(?:이라고|라고)[ \t]?"
+    r"(?:합니다|해요|하는데요|하고요|불러요"
+    # (위지혜라고 서명했어요, 한소율이라고 적었는데: a name signed or written so)
+    r"|서명|사인|적었|적어|썼|써[ \t]?(?:있|놓|주)|쓰여|적혀)"
 )
 # "성함 확인 부탁드립니다 - 네 김순덕이요": a request for the name, then 네 and the answer
 _ANSWER_RE = re.compile(
@@ -1432,8 +1456,15 @@ _TITLE_NAME_RE = re.compile(
     r"|주무관|담당자?|통장|반장|이장|대표|부대표|작성자|신고자|제보자|목격자|당사자|보호자|위원장?"
     r"|교사|담임|기사|사장|간호사|사회복지사|복지사|요양보호사|생활지원사|활동지원사|관리인"
     r"|경비원|집주인|세입자|이웃|학부모|학생|원생|어르신|환자|수신자|발신자|참조|건물주|업주"
-    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자)"
+    r"|경위|경사|경장|순경|형사|관장|입회|첫째|둘째|셋째|막내|큰애|작은애|제출자"
+    # the parties a form or a report names (산모 X, 운전자 X, 상주 X, 보증인 X)
+    r"|산모|임산부|운전자|운전기사|상주|고인|청구인|납부자|납세자|보증인|연대보증인|증인|동거인"
+    r"|세대원|가구원|조합원|입주자|입주민|구매자|판매자|의뢰인|담당의|주치의|진료의|처리자|문의자"
+    # who signs a form (작성인 X (인), 영수인 X, 확인자: X)
+    r"|작성인|영수인|서명인|확인인|확인자|제출인|진술인|동의자|동의인|수령인)"
     r"(?:[ \t]*[:：][ \t]*|[ \t]+)"
+    # (민원 처리자: 사회복지과 여상훈: the department between the role and the name)
+    r"(?:[가-힣]{2,8}(?:과|팀|센터|계)[ \t]+)?"
     rf"(?P<name>{_NAME})"
     r"(?=[ \t]*(?:$|[/,.)\]·;:\n(]|드림|올림|배상|입니다|이고|이며|씨|님|하고|이랑|랑[ \t]"
     r"|(?:이요|이에요|예요|이고요|요)(?![가-힣])"
@@ -1457,6 +1488,12 @@ _AGED_RE = re.compile(
     r"|[남여](?:성|자)?(?:[ \t]?[,/][ \t]?\d{1,3}(?:세|살|대)?)?"
     # ... or a bare number when 씨/님 follows the bracket: 강만석(65)씨
     r"|\d{1,3}\)[ \t]?(?=씨|님))\)?"
+)
+# "채다온 아니고 채다윤", "구민혁이 아니라 구민혜요": a name corrected to another of the same
+# surname - the slip and the name are both the person's
+_CORRECTED_RE = re.compile(
+    rf"(?<![가-힣])(?P<name>{_NAME})(?:이|가)?[ \t]?(?:아니고|아니라|말고|아니에요)[,.]?[ \t]+"
+    rf"(?P<again>{_NAME})(?=(?:이요|요|이에요|예요|입니다|이고|이라고|라고)?(?![가-힣]))"
 )
 # Syllables common in Korean given names: the weakest cues (a role word, 으로 예약했어요) take a
 # name only when both given-name syllables are among them (인터넷으로 신청했어요 is no name).
@@ -1524,6 +1561,9 @@ _NOT_NAMES: frozenset[str] = frozenset(
 )
 
 
+_QUANTITY_WORDS = frozenset(("이상", "이하", "이내", "미만", "초과", "정도", "가량", "내외"))
+
+
 def _name_ok(name: str, strict: bool = True) -> bool:
     """``strict`` (weak cues such as 씨/님) also rejects names that start with a common noun."""
     if name in _NOT_NAMES or (strict and name[:2] in _NOT_NAMES):
@@ -1532,6 +1572,8 @@ def _name_ok(name: str, strict: bool = True) -> bool:
         return False
     if name[-1] == "으":  # 영문으(로): a word before 으로, no name ends so
         return False
+    if len(name) == 3 and name[1:] in _QUANTITY_WORDS:
+        return False  # (입주자 5)명이상의: a count's unit and a quantity word, no name
     if len(name) == 2 and name[1] in "씨님":  # 여씨예요: a surname and its honorific
         return False
     if name[2:] in pii_name_model.TITLES and name[:2] in COMPOUND_SURNAMES or (
@@ -1591,6 +1633,17 @@ def _names(text: str) -> Iterator[Candidate]:
                 and name not in pii_name_model.common_word_set()):
             yield "name", m.start("spelled"), m.end("spelled"), f"{m.group('s')} *"
             yield "name", m.start("said"), m.end("said"), mask_name(name)
+    if "아니" in text or "말고" in text:
+        for m in _CORRECTED_RE.finditer(text):
+            a, b = m.group("name"), m.group("again")
+            common = pii_name_model.common_word_set()
+            if len(a) == len(b) == 3 and a[0] == b[0] and a != b and all(
+                    _name_like(n) and _name_ok(n) and n not in common
+                    # 오전이 아니라 오후로: a word and its particle
+                    and not (n[-1] in "은는이가을를의에로도" and n[:-1] in common)
+                    for n in (a, b)):
+                yield "name", m.start("name"), m.end("name"), mask_name(a)
+                yield "name", m.start("again"), m.end("again"), mask_name(b)
     for m in _SPACED3_CALL_RE.finditer(text):
         syllables = m.group("name").split()
         if "".join(syllables) not in _NOT_NAMES and _name_like("".join(syllables)):
@@ -1856,15 +1909,17 @@ _EXAMPLE_AFTER = re.compile(
     r"(?:[가-힣]{1,4}[ \t]+)?(?:실제|진짜|본인|자기|제|자신의|원래)[ \t]?(?:의[ \t])?"
     r"(?:이름|성함|성명)")
 _EXAMPLE_BEFORE = re.compile(
-    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)[ \t]*[:：)]?|예[ \t]?[:：)])[ \t]*"
+    r"(?:(?:예시|견본|샘플|예를[ \t]?들어)(?:에는|에|엔|로|처럼|란에|칸에)?[ \t]*[:：)]?"
+    r"|예[ \t]?[:：)])[ \t]*"
     r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
 # ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
 _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
-    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열)[ \t]*(?:기념관|동상|생가|묘역|기념사업회|기념비"
-    r"|기념공원|기념도서관|의거|탄신|사당|기념식)")
+    r"[ \t]*(?:의사|열사|장군|선생|대왕|지사|선열|시인|작가|소설가|화가|음악가|작곡가|박사)[ \t]*"
+    r"(?:기념관|동상|생가|묘역|기념사업회|기념비|기념공원|기념도서관|의거|탄신|사당|기념식|문학관"
+    r"|시비|미술관|기념실|거리|길(?![가-힣]))")
 _PETS = (r"(?:강아지|고양이|반려견|반려묘|반려동물|진돗개|푸들|말티즈|포메|시츄|햄스터|앵무새|토끼"
          r"|애완견)")
 _PET_BEFORE = re.compile(rf"{_PETS}[ \t]?(?:이름|이름은|이름이|이름을|이름도)[ \t]*['\"‘“]?$")
@@ -2009,8 +2064,37 @@ _SAID_DATE_WORD = re.compile(r"[공영일이삼사오육칠팔구십백천]+(?:�
 _DIGIT_SYLLABLES = frozenset("공영빵일이삼사오육칠팔구")
 
 
+# A bank's, a card company's or an insurer's name (하나카드, 우리은행, 신한페이): no person.
+_BRAND_END = re.compile(r"(?:카드|은행|뱅크|페이|증권|생명|화재|손보|캐피탈|금고|저축|보험|택배"
+                        r"|마트|몰|닷컴)$")
+# Whose a thing is (우리 집사람 거고, 영감 거여, 남편 거예요): 거 with a copula, no name.
+_WHOSE_THING = re.compile(r"(?:^|[ \t])(?:거|것|꺼)(?:고|여|유|예요|에요|요|야|라|이고|임|인데)?$")
+
+
+# What a form writes where no name is known (성명 불상, 미상, 익명)
+_NOBODY_WORDS = frozenset(("불상", "미상", "불명", "미기재", "무기명", "익명", "무명", "모름",
+                           # who signs a form, no name (영수인 옥기철)
+                           "작성인", "영수인", "서명인", "확인인", "제출인", "진술인", "동의인"))
+
+
+def _letter_name_at(text: str, start: int, end: int) -> bool:
+    """The span is a Latin letter read aloud among others (케이 에이 아이 요): a spelling."""
+    if text[start:end] not in _LETTER_NAMES:
+        return False
+    before = text[max(0, start - 8):start].split()
+    after = text[end:end + 8].split()
+    return bool(before and before[-1] in _LETTER_NAMES or after and after[0] in _LETTER_NAMES)
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
     said = text[start:end].replace(" ", "")
+    if _BRAND_END.search(said) and len(said) >= 4 or _WHOSE_THING.search(text[start:end]):
+        return True  # 하나카드예요, 집사람 거고: a company, or whose a thing is
+    if _letter_name_at(text, start, end):
+        return True
+    if said in _NOBODY_WORDS or said in ("성은", "성이", "성씨") and re.match(
+            rf"[ \t]+(?:{_SURNAMES})(?![가-힣])", text[end:]):
+        return True  # 성명 불상; 이름 예서, 성은 맹: the word for a surname, no name
     if len(said) >= 4 and all(ch in _DIGIT_SYLLABLES for ch in said):
         return True  # 일공구 사팔이고요: digits said aloud, no name
     if end - start == 2 and text[end - 1] == "에" and text[start] not in SURNAME_SET:

@@ -65,6 +65,10 @@ _ROMAN_RE = re.compile(
 # A cue, then one syllable, a space, one syllable ... (2 to 4 syllables).
 _SPACED_RE = re.compile(
     rf"{_CUE}[ \t]*(?:[^?:\n]{{0,15}}[?:][ \t]*)?(?:[,.][ \t]*)?(?:네[,.]?[ \t]+)?"
+    # (이름 석 자는 진, 소, 율; 이름 한 글자씩 말씀드리면 감, 나, 래: how many letters, or
+    # that they come one at a time)
+    r"(?:(?:석|세|두|네|한)[ \t]?(?:자|글자)(?:씩)?(?:는|은|가|를)?"
+    r"(?:[ \t]+[가-힣]{1,6}(?:면|서|요))?[ \t]+)?"
     r"(?P<name>[가-힣](?:,?[ \t][가-힣]){1,3})(?=[ \t]*(?:이요|요|입니다|이에요|예요|이고|,|\.|$)"
     # 문 재 혁으로 나와요: 으로 only after three syllables (충전시 바로 is no name)
     r"|(?<=[가-힣][ \t][가-힣][ \t][가-힣])(?:으로|로)[ \t])"
@@ -376,9 +380,15 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
 _CUED_WORDS_RE = re.compile(
     r"(?:(?:성함|이름|성명|존함)(?:은|는|이|:)(?![가-힣])"
     # one's own name with no particle (제 이름 라흐마노바 딜노자, ...)
-    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:성함|이름|성명)(?![가-힣]))[ \t]*"
-    r"(?P<name>[가-힣]{2,5}?(?:[ \t][가-힣]{1,5}?){1,2}?)"
-    r"(?=[ \t]*(?:[,./)]|$)|(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
+    r"|(?<![가-힣])(?:제|내|저의|본인)[ \t]?(?:성함|이름|성명)(?![가-힣])"
+    # ... or 이름 alone when a copula ends the name (이름 모하마드 라힘 이에요)
+    r"|(?<![가-힣])이름(?=[ \t]+[가-힣]{2,6}(?:[ \t][가-힣]{1,6}){1,2}[ \t]?(?:이에요|예요|입니다)"
+    r"(?![가-힣])))[ \t]*"
+    r"(?P<name>[가-힣]{2,6}?(?:[ \t][가-힣]{1,6}?){1,2}?)"
+    # (the copula may be said apart: 라힘 이에요; the name written in Chinese characters may
+    # follow: 스즈키 하루카 鈴木 遥)
+    r"(?=[ \t]*(?:[,./)]|$|[\u4e00-\u9fff])"
+    r"|[ \t]?(?:이에요|예요|입니다|이고요|이고|이요|이래요|래요)(?![가-힣])"
     r"|[ \t]?(?:씨|님))"
 )
 # ... or one word and 씨/님 (간병인 이름이 뚜이 씨고): the naming word and the honorific both
@@ -386,7 +396,12 @@ _CUED_ONE_WORD_RE = re.compile(
     r"(?:성함|이름|성명|존함)(?:은|는|이)[ \t]+(?P<name>[가-힣]{2,5})[ \t]?(?:씨|님)"
     r"(?!앗|름|[가-힣]{3})")
 _NOT_A_NAME_WORD = re.compile(
-    r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨)$|^(?:예요|이에요|입니다|이고|성은|성이)$")
+    r"(?:더라|요|죠|다|히|게|서|면|고|은|는|을|를|에|씨|십시오|시오|는지|은지|던지)$"
+    r"|^(?:예요|이에요|입니다|이고|성은|성이)$")
+
+
+# the last syllable of a particle after a noun (친구들은, 학교에, 집으로, 동생이랑)
+_PARTICLE_SYLLABLES = frozenset("은는이가을를에의도로과와랑만께서고나며")
 
 
 def cued_foreign_names(text: str) -> Iterator[Candidate]:
@@ -406,11 +421,14 @@ def cued_foreign_names(text: str) -> Iterator[Candidate]:
     lexicon = _model()[4]
     for m in _CUED_WORDS_RE.finditer(text):
         words = m.group("name").split()
-        if any(w in common or w in PLACE_NAMES or w[:-1] in common or _NOT_A_NAME_WORD.search(w)
+        if any(w in common or w in PLACE_NAMES or _NOT_A_NAME_WORD.search(w)
+               # (a noun and its particle: 이름은 모르는데 친구들은; not 하루카, 하루 and 카)
+               or w[:-1] in common and (w[-1] in _PARTICLE_SYLLABLES or len(w) >= 4)
                or w in TITLES or w in _CALLED or w in _NAMING_CUES
                # 이름은 모르겠는데 별명이 곰돌: a verb, a noun kiwi knows and its particle
                or _VERB_FORM.search(w) or w.endswith("데")
-               or lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
+               or w[-1] in _PARTICLE_SYLLABLES
+               and lexicon.get(w[:-1], "").startswith(("NNG:0", "NNG:1")) for w in words):
             continue  # (추현석 변호사: a name and a title, found as a name by the rules)
         yield "name", m.start("name"), m.end("name"), words[0][0] + " *"
     for m in _CUED_ONE_WORD_RE.finditer(text):
@@ -456,6 +474,16 @@ _ENGLISH_CUE_RE = re.compile(
     r"(?:[ \t]+[A-Z][a-z]{1,14}(?:-[A-Za-z][a-z]{1,14})?){0,2})(?![A-Za-z])")
 
 
+# What ends a one-word English self-introduction (I'm Aziz. / This is Bilguun speaking)
+_ONE_WORD_END = re.compile(r"[ \t]*(?:[.,!]|$|[ \t](?:from|speaking|here|calling|and)\b)")
+# Capitalised words that say how one is, not who (I'm Sorry. / I am Fine, thanks)
+_ENGLISH_STATES = frozenset(str.split(
+    "sorry fine sure ready here back sick married single pregnant new lost late done busy tired "
+    "confused worried calling writing waiting living working studying staying also still just "
+    "not so very really okay alright glad happy afraid interested available unemployed retired "
+    "korean foreign student teacher worker"))
+
+
 def said_and_spelled(text: str) -> Iterator[Candidate]:
     """A Korean name spelled and said whole in one message; Latin letters spelled after a
     spelling or naming cue; Latin names after 성은/저 and English cues (I'm, Mr.)."""
@@ -488,8 +516,13 @@ def said_and_spelled(text: str) -> Iterator[Candidate]:
             if text[max(0, m.start() - 5):m.start()].strip().lower() == "dear":
                 continue  # Dear Mr. Tom Baker: an English letter's salutation (as before)
             words = m.group("name").split()
-            if m.group("self") and len(words) < 2:
-                continue  # I'm Sorry, I am Korean: one word after I'm is no name
+            if m.group("self") and len(words) < 2 and not (
+                    # I'm Tsogtbayar. / This is Bilguun speaking / I am Ganbold, from ...: one
+                    # word that ends the clause, no English word (I'm Sorry, I am Korean)
+                    _ONE_WORD_END.match(text, m.end("name"))
+                    and words[0].lower() not in _LATIN_NOT_NAMES
+                    and words[0].lower() not in _ENGLISH_STATES):
+                continue
             if not any(w.split("-")[0].lower() in _LATIN_NOT_NAMES
                        and w.split("-")[0].lower() not in ROMAN_SURNAMES for w in words):
                 yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
@@ -620,7 +653,8 @@ def given_names_alone(text: str) -> Iterator[Candidate]:
 # three syllables or more, a word no dictionary or name-free text knows, with a particle or an
 # honorific after it.
 _PERSON_BEFORE = (r"학생|주민|친구|동료|직원|근로자|노동자|유학생|연수생|외국인|이웃|며느리|사위"
-                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사")
+                  r"|와이프|아내|남편|일하는|사는|다니는|온|출신|동포|국적|세입자|선생님|강사|통역사"
+                  r"|알바생|알바|아르바이트생|간병인|가사도우미|룸메이트|룸메|하숙생|직원분")
 _FOREIGN_ONE_WORD_RE = re.compile(
     rf"(?:^|(?<=[ \t]))(?:{_PERSON_BEFORE})[ \t]+(?P<n>[가-힣]{{3,6}}?)"
     r"(?:이가|이는|이를|이랑|이하고|이도|이한테|이가요|이|가|은|는|을|를|랑|하고|도|한테|에게|의"
@@ -632,7 +666,8 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
     if not any(cue in text for cue in ("학생", "주민", "친구", "동료", "직원", "근로자", "노동자",
                                        "연수생", "외국인", "이웃", "며느리", "사위", "와이프",
                                        "아내", "남편", "하는", "사는", "다니는", "온 ", "출신",
-                                       "동포", "국적", "세입자", "선생님", "강사", "통역사")):
+                                       "동포", "국적", "세입자", "선생님", "강사", "통역사",
+                                       "알바", "아르바이트", "간병인", "도우미", "룸메", "하숙생")):
         return
     from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set, place_word
 
@@ -646,6 +681,8 @@ def one_word_foreign_names(text: str) -> Iterator[Candidate]:
             continue
         if _compound(name, common, lexicon):
             continue  # 휴게공간, 결혼기념일: two known words
+        if name[-1] in "여유" and _known(name[:-1], common, lexicon):
+            continue  # 남편 명의여도: a noun and a dialect's copula
         yield "name", m.start("n"), m.end("n"), name[0] + "*" * (len(name) - 1)
 
 
@@ -701,6 +738,8 @@ _COUNTRIES = (r"베트남|중국|몽골|우즈베키스탄|우즈벡|필리핀|�
 _ORIGIN_RE = re.compile(
     rf"(?<![가-힣])(?:{_COUNTRIES})(?:[ \t]?(?:사람|출신|국적|동포|교포|유학생|근로자|노동자|여성"
     r"|남성|학생|친구|며느리|사위|아내|남편|분|고려인)"
+    # (중국 사람이에요 왕쯔한: where one comes from said with a copula, then the name)
+    r"(?P<cop>이에요|입니다|이고요|이고|인데요|이요|예요)?[.,]?"
     r"|에서[ \t]?(?:온|오신|왔다는|왔어요|왔고요?|왔습니다|왔는데요?)[.,]?"
     # a document's nationality in brackets before the holder's name: (중국) 왕리핑
     r"|(?P<bracket>\))|(?=[ \t]?(?:이름|성함)))"
@@ -742,6 +781,19 @@ def _without_ending(word: str) -> str:
     return word
 
 
+_CLAUSE_END = re.compile(r"[ \t]*(?:$|[.!?~\n]|(?:예요|이에요|입니다|이요|요|여|유|이라고|라고)"
+                         r"(?![가-힣]))")
+
+
+def _origin_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ORIGIN_RE``'s matches; after a match said with a copula the search goes on inside it
+    (필리핀 사람이고요, 필리핀 이름은 X: the words after the copula may hold the next origin)."""
+    pos = 0
+    while (m := _ORIGIN_RE.search(text, pos)) is not None:
+        yield m
+        pos = m.end("cop") if m.group("cop") else m.end()
+
+
 def origin_names(text: str) -> Iterator[Candidate]:
     """A foreign resident's name in Hangul after a country word and a person's word."""
     if not re.search(_COUNTRIES, text):
@@ -759,6 +811,8 @@ def origin_names(text: str) -> Iterator[Candidate]:
 
     def foreign(word: str) -> bool:
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
+                    # 왕씨예요: a surname's 씨
+                    or re.fullmatch(r"[가-힣]{1,2}씨(?:예요|요|이에요|고|이고|였어요)?", word)
                     or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
                     or known_with_particle(word)
                     or word in _RESIDENT_WORDS
@@ -766,7 +820,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
                         ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
                     or _compound(word, common, lexicon))
 
-    for m in _ORIGIN_RE.finditer(text):
+    for m in _origin_matches(text):
         if m.group("bracket") and text[m.start() - 1:m.start()] != "(":
             continue
         words = m.group("names").split()
@@ -794,7 +848,10 @@ def origin_names(text: str) -> Iterator[Candidate]:
         if not taken or sum(len(w) for w in taken) < 2:
             continue
         start = m.start("names")
-        yield "name", start, start + len(" ".join(taken)), taken[0][0] + " *"
+        stop = start + len(" ".join(taken))
+        if m.group("cop") and not (ended or _CLAUSE_END.match(text, stop)):
+            continue  # (중국 사람이에요 X: only a name that ends its clause after the copula)
+        yield "name", start, stop, taken[0][0] + " *"
 
 
 # A surname said alone, then the whole name (탁 씨였어요 탁윤성, 김이 아니라 금이요 금가연, 성은
