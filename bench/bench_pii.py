@@ -673,10 +673,13 @@ SPLITS = {
     "tune-w": DATA / "pii_v2_tune_w.jsonl",
     "tune-w1": DATA / "pii_v2_tune_w.jsonl",
     "tune-w2": DATA / "pii_v2_tune_w.jsonl",
+    "tune-y": DATA / "pii_v2_tune_y.jsonl",
+    "tune-y1": DATA / "pii_v2_tune_y.jsonl",
+    "tune-y2": DATA / "pii_v2_tune_y.jsonl",
 }
-# Sets K, M, O, Q, S, T, U and W are split by position: K2, M2, O2, Q2, S2, T2, U2 and W2 (every
-# third item, from the third) are kept back from whoever tunes - scored, never printed with
-# --errors - and K1, M1, O1, Q1, S1, T1, U1 and W1 (the rest) are looked at.
+# Sets K, M, O, Q, S, T, U, W and Y are split by position: K2, M2, O2, Q2, S2, T2, U2, W2 and Y2
+# (every third item, from the third) are kept back from whoever tunes - scored, never printed
+# with --errors - and K1, M1, O1, Q1, S1, T1, U1, W1 and Y1 (the rest) are looked at.
 K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
            "tune-m1": lambda i: i % 3 != 2, "tune-m2": lambda i: i % 3 == 2,
            "tune-o1": lambda i: i % 3 != 2, "tune-o2": lambda i: i % 3 == 2,
@@ -684,10 +687,11 @@ K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
            "tune-s1": lambda i: i % 3 != 2, "tune-s2": lambda i: i % 3 == 2,
            "tune-t1": lambda i: i % 3 != 2, "tune-t2": lambda i: i % 3 == 2,
            "tune-u1": lambda i: i % 3 != 2, "tune-u2": lambda i: i % 3 == 2,
-           "tune-w1": lambda i: i % 3 != 2, "tune-w2": lambda i: i % 3 == 2}
+           "tune-w1": lambda i: i % 3 != 2, "tune-w2": lambda i: i % 3 == 2,
+           "tune-y1": lambda i: i % 3 != 2, "tune-y2": lambda i: i % 3 == 2}
 NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune-o2", "tune-q",
                        "tune-q2", "tune-s", "tune-s2", "tune-t", "tune-t2", "tune-u", "tune-u2",
-                       "tune-w", "tune-w2",
+                       "tune-w", "tune-w2", "tune-y", "tune-y2",
                        "holdout-i", "holdout-j", "holdout-n", "holdout-p", "holdout-r",
                        "holdout-v", "holdout-x"})
 
