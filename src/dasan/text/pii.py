@@ -36,6 +36,7 @@ from dasan.text import (
     pii_name_model,
     pii_names,
     pii_read_out,
+    pii_grouped,
     pii_rrn,
     pii_said_again,
     pii_spoken,
@@ -975,8 +976,10 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
         # (or a vehicle's word right after it: 서울 7 다 9013 택시가 승차거부)
-        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or (
-                m.group("num") and _VEHICLE_AFTER.match(text, m.end())):
+        # (or, with its digits, a vehicle named in its turn: 서울 1나 4526 이라는 옛날 번호판)
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or m.group("num") and (
+                _VEHICLE_AFTER.match(text, m.end())
+                or pii_grouped.vehicle_named(text, m.start(), m.end())):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SINO_PLATE_RE.finditer(text):
         num, tail = _sino_value(m.group("num")), m.group("tail")
@@ -1815,7 +1818,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates,
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
-    pii_said_again.named_parts, pii_names.romanised_names,
+    pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates, pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,

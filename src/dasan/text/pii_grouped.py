@@ -1,0 +1,223 @@
+"""Card numbers however the digits are grouped and said (issue 12, seventeenth round): one
+candidate finder over the groups of digits of a message, rather than one pattern per way of
+saying a card.
+
+The digits are read as groups (``pii_rrn.digit_runs``: written digits, sino-Korean syllables with
+공/영/빵 for zero, native numerals; a run said one digit at a time, 9 4 1 0, is one group), and
+consecutive groups are put together across what a caller puts between them: separators (a
+slash, a comma, a dash), joining words (다시, 하고, 그리고, 에, 다음에, 그 다음), a group taken
+back (구사일이 공공팔칠 아 아니다 공공칠팔 ...: the group before 아니 is dropped), and - for
+groups said aloud - a few words of hesitation (음 잠깐만요 ... 아 여기 있다). The groups make a
+card when
+
+* they are four groups of four digits (the card's own grouping: no other personal number is
+  said so), or an American Express number of fifteen (34/37, 4-6-5), whatever word is near; or
+* they hold sixteen digits in another grouping (or fifteen from 34/37) and a card is named in
+  the turn (카드, 아멕스, 비자 ...).
+
+A group that starts like a mobile (010) is no card's, and no group is taken across a word naming
+another kind of number (계좌, 전화, 주민 ...); a kind named nearer the number (an account's bank)
+still decides through ``pii_kind`` in ``dasan.text.pii``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from dasan.text import pii_rrn
+
+Candidate = tuple[str, int, int, str]
+
+
+class Group(NamedTuple):
+    start: int
+    end: int
+    digits: str
+    said: bool  # read aloud (syllables), not written digits
+
+
+# Between two groups of one number: a separator, a joining word, or nothing but spaces.
+_JOIN = re.compile(
+    r"[ \t]*(?:[/,.\-|][ \t]*)?"
+    r"(?:(?:다시|하고|그리고|에|의|다음에?|그[ \t]?다음(?:에|이|은)?|쩜|대시|하이픈|띄고)[ \t]*"
+    r"(?:[/,.\-][ \t]*)?)?")
+# A group taken back: the words a caller says before saying it again.
+_TAKEN_BACK = re.compile(r"[ \t]*(?:아|어)?[ \t]*(?:아니(?:다|고|요|라)?|정정|틀렸(?:어요|다)?)"
+                         r"[ \t,.]*(?:그러니까|그게)?[ \t]*")
+# Hesitation between groups said aloud (음 잠깐만요 안경을 어디 뒀더라 아 여기 있다): a short
+# stretch of words with no digit, question, line break or word naming another number.
+_HESITATION_MAX = 40
+_STOP = re.compile(
+    r"[?？!.:：/\n]|계좌|통장|은행|전화|연락처|핸드폰|휴대폰|폰|주민|외국인|여권|면허|사업자|보험|차량"
+    r"|차[ \t]?번호|메일|접수|신청|주문|예약|고지서|납부|우편|유효|기간|CVC|cvc|비밀")
+_CARD_WORD = re.compile(
+    r"카드|[Cc]ard|CARD|아멕스|아메리칸[ \t]?익스프레스|[Aa]mex|AMEX|비자|[Vv]isa|VISA|마스터"
+    r"|[Mm]aster|JCB|유니온페이|은련|결제")
+_TURN = re.compile(r"\n|[ \t]/[ \t]")
+_MOBILE_START = ("010", "011", "016", "017", "018", "019")
+
+
+def _groups(text: str) -> list[Group]:
+    out: list[Group] = []
+    for run in pii_rrn.digit_runs(text, 0, len(text)):
+        said = not text[run.start:run.ends[-1]].isascii()
+        # the words of the run: split where a separator stands between two digits
+        words: list[tuple[int, int, str]] = []
+        prev = run.start
+        for digit, end in zip(run.digits, run.ends, strict=False):
+            if not words or any(ch in " \t,.-" for ch in text[prev:end - 1]):
+                words.append((end - 1, end, ""))
+            s, _, d = words[-1]
+            words[-1] = (s, end, d + digit)
+            prev = end
+        # a run said one digit at a time (9 4 1 0, 사 오 일 팔) is one group
+        if len(words) >= 3 and all(len(d) == 1 for _, _, d in words):
+            words = [(words[0][0], words[-1][1], "".join(d for _, _, d in words))]
+        out.extend(Group(s, e, d, said) for s, e, d in words)
+    return out
+
+
+def _card_named(text: str, start: int, end: int) -> bool:
+    """A card is named in the turn of the number (before it, or after it)."""
+    lo = max(0, start - 60)
+    turn = [m.end() for m in _TURN.finditer(text, lo, start)]
+    if turn:
+        lo = turn[-1]
+    hi = min(len(text), end + 40)
+    stop = _TURN.search(text, end, hi)
+    if stop:
+        hi = stop.start()
+    return bool(_CARD_WORD.search(text, lo, start) or _CARD_WORD.search(text, end, hi))
+
+
+def _card_shape(lengths: list[int], digits: str, named: bool) -> bool:
+    if lengths == [4, 4, 4, 4]:
+        return True
+    if len(digits) == 15 and digits[:2] in ("34", "37"):
+        return lengths == [4, 6, 5] or named
+    return len(digits) == 16 and named and all(n >= 2 for n in lengths)
+
+
+def gathered_cards(text: str) -> Iterator[Candidate]:
+    if sum(ch.isdigit() or ch in "공영빵일이삼사오육칠팔구" for ch in text) < 15:
+        return
+    groups = _groups(text)
+    for i, first in enumerate(groups):
+        if first.digits.startswith(_MOBILE_START) and len(first.digits) in (3, 10, 11):
+            continue
+        if i and (_JOIN.fullmatch(text, groups[i - 1].end, first.start)
+                  or _TAKEN_BACK.fullmatch(text, groups[i - 1].end, first.start)):
+            continue  # not the first group said (공일공 이팔삼칠 ...: inside another number)
+        kept = [first]
+        for nxt in groups[i + 1:]:
+            gap = text[kept[-1].end:nxt.start] if kept else ""
+            if nxt.digits.startswith(_MOBILE_START) and len(nxt.digits) == 3:
+                break
+            if _JOIN.fullmatch(gap):
+                kept.append(nxt)
+            elif _TAKEN_BACK.fullmatch(gap) and len(kept) > 1 and len(
+                    kept[-1].digits) == len(nxt.digits):
+                kept[-1] = nxt  # 공공팔칠 아 아니다 공공칠팔: the group said again
+            elif (first.said and nxt.said and len(gap) <= _HESITATION_MAX
+                  and not _STOP.search(gap) and not any(ch.isdigit() for ch in gap)
+                  and len(nxt.digits) == 4 and all(len(g.digits) == 4 for g in kept)):
+                kept.append(nxt)  # 일이삼공 음 잠깐만요 ... 사육칠칠
+            else:
+                break
+            total = sum(len(g.digits) for g in kept)
+            if total >= 15:
+                break
+        digits = "".join(g.digits for g in kept)
+        if len(digits) not in (15, 16) or len(kept) < 2 and not first.said:
+            continue
+        start, end = first.start, kept[-1].end
+        marks = {ch for a, b in zip(kept, kept[1:], strict=False)
+                 for ch in text[a.end:b.start] if ch in ",-/.|"}
+        if len(marks) > 1:
+            continue  # 1588 - 1515, 1644-1515: a list of numbers, not one said in groups
+        lengths = [len(g.digits) for g in kept]
+        if not _card_shape(lengths, digits, _card_named(text, start, end)):
+            continue
+        if len(digits) == 16:
+            repl = f"{digits[:4]}-****-****-{digits[-4:]}"
+        else:
+            repl = f"{digits[:4]}-******-*{digits[-4:]}"
+        yield "card", start, end, repl
+
+
+# --- car plates however their parts are said -------------------------------------------------
+
+# A plate is two or three digits, a plate syllable and four digits; each digit part may be
+# written, read a digit at a time (일이, 공 이, 하나둘) or said as a number (십이, 삼천사백오십육),
+# with 에/하고/다시 or a dash between the parts (십이에 가 삼사오육, 오공삼 러 하고 칠일칠일).
+PLATE_SYLLABLES = (
+    "가나다라마거너더러머버서어저고노도로모보소오조"
+    "구누두루무부수우주아바사자배하허호육해공국합"
+)
+_TOKEN = r"(?:[0-9]|[공영빵일이삼사오육륙칠팔구]|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)"
+_TOKEN_RE = re.compile(_TOKEN)
+_SINO_NUM = r"[일이삼사오육칠팔구]?[십백][일이삼사오육칠팔구십]{0,3}"
+_SINO_TAIL = r"[일이삼사오육칠팔구]?천[일이삼사오육칠팔구백십]{0,6}"
+_PART_JOIN = r"(?:[ \t]*(?:에|하고|다시|-)[ \t]*|[ \t]{0,2})"
+_SAID_PLATE_RE = re.compile(
+    rf"(?<![가-힣0-9])(?P<num>{_SINO_NUM}|{_TOKEN}(?:[ \t]?{_TOKEN}){{1,2}})"
+    rf"{_PART_JOIN}(?P<h>[{PLATE_SYLLABLES}]){_PART_JOIN}"
+    rf"(?P<tail>{_SINO_TAIL}|{_TOKEN}(?:[ \t]?{_TOKEN}){{3}})"
+    # no fifth digit; a copula's or particle's 이 may follow (삼사오육이여, 칠일칠일이요)
+    rf"(?:(?![0-9공영빵일이삼사오육륙칠팔구]|하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)"
+    rf"|(?=이[가-힣]))")
+_VEHICLE = re.compile(
+    r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이|이륜차|승용차|화물차|승합차|트럭|택시|렌터카"
+    r"|(?<![가-힣])차(?:는|가|를|도|요|예요|에|인데|이고)?(?![가-힣])")
+_DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
+                "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9", "하나": "1",
+                "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6", "일곱": "7",
+                "여덟": "8", "아홉": "9"}
+_SINO = "일이삼사오육칠팔구"
+
+
+def _sino_value(said: str) -> int:
+    total, digit = 0, 0
+    for ch in said:
+        if ch in _SINO:
+            digit = _SINO.index(ch) + 1
+        else:
+            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
+            digit = 0
+    return total + digit
+
+
+def _part_digits(said: str) -> str:
+    if "십" in said or "백" in said or "천" in said:
+        return str(_sino_value(said))
+    return "".join(_DIGIT_VALUE.get(t, t) for t in _TOKEN_RE.findall(said))
+
+
+def vehicle_named(text: str, start: int, end: int) -> bool:
+    """A word for a vehicle stands in the turn of ``text[start:end]``, before it or after it."""
+    lo = max(0, start - 60)
+    turn = [m.end() for m in _TURN.finditer(text, lo, start)]
+    if turn:
+        lo = turn[-1]
+    hi = min(len(text), end + 60)
+    stop = _TURN.search(text, end, hi)
+    if stop:
+        hi = stop.start()
+    return bool(_VEHICLE.search(text, lo, start) or _VEHICLE.search(text, end, hi))
+
+
+def said_plates(text: str) -> Iterator[Candidate]:
+    """A plate with a part said aloud (written plates are ``pii``'s own pattern), after or
+    before a word for a vehicle in its turn."""
+    for m in _SAID_PLATE_RE.finditer(text):
+        num, tail = _part_digits(m.group("num")), _part_digits(m.group("tail"))
+        if m.group(0).isascii() or not (2 <= len(num) <= 3 and len(tail) == 4):
+            continue
+        if any(re.search(r"[0-9]", p) and re.search(r"[가-힣]", p)
+               for p in (m.group("num"), m.group("tail"))):
+            continue  # a part both written and said (26일에서 2024): a date, no plate
+        if not vehicle_named(text, m.start(), m.end()):
+            continue
+        yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"

@@ -1,0 +1,93 @@
+"""Issue 12, session 20: a card number and a car plate however their digits are grouped and said
+(``dasan.text.pii_grouped``), written from tune set Y1's misses and from probes in other words,
+with the look-alikes that must stay unmasked."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text.pii import find
+
+
+def _types(text: str) -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in find(text) if s.type not in ("name", "address")]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        # four groups of four said aloud, with no card word at all
+        ("결제한 거 번호 불러 드리면 칠이일오 공삼삼팔 구구일사 육팔이공 이거요",
+         "칠이일오 공삼삼팔 구구일사 육팔이공"),
+        # groups joined by 다시, 그리고, a comma, a slash
+        ("칠이일오 다시 공삼삼팔 다시 구구일사 다시 육팔이공 그 카드 정지해 주세요",
+         "칠이일오 다시 공삼삼팔 다시 구구일사 다시 육팔이공"),
+        ("카드 번호요? 7215 0338 그리고 9914 6820요", "7215 0338 그리고 9914 6820"),
+        ("카드 번호 7215, 0338, 9914, 6820", "7215, 0338, 9914, 6820"),
+        ("7 2 1 5 / 0 3 3 8 / 9 9 1 4 / 6 8 2 0 이렇게 찍혀 있어요",
+         "7 2 1 5 / 0 3 3 8 / 9 9 1 4 / 6 8 2 0"),
+        # a group taken back and said again: the corrected number
+        ("번호가 칠이일오 공삼팔삼 아 아니 공삼삼팔 구구일사 육팔이공 이에요",
+         "칠이일오 공삼팔삼 아 아니 공삼삼팔 구구일사 육팔이공"),
+        # hesitation between groups said aloud
+        ("불러 볼게요 칠이일오 공삼삼팔 음 글씨가 작아서 잘 안 보이네 구구일사 육팔이공",
+         "칠이일오 공삼삼팔 음 글씨가 작아서 잘 안 보이네 구구일사 육팔이공"),
+        # an American Express number (4-6-5) said a digit at a time, joined by 하고
+        ("아멕스 카드요 3 7 2 8 하고 4 1 0 9 6 6 하고 2 0 3 1 5",
+         "3 7 2 8 하고 4 1 0 9 6 6 하고 2 0 3 1 5"),
+    ],
+)
+def test_a_card_said_in_any_grouping_is_a_card(text: str, number: str) -> None:
+    assert ("card", number) in _types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a mobile said in groups is a phone, not the start of a card
+        "연락처는 공일공 이팔삼칠 구구일사로 남겨 주세요",
+        # a list of representative numbers
+        "문의는 1588 - 2200, 1644-2200 으로 해 주세요",
+        # two account-like groups said aloud after a bank: no card word, not four by four
+        "농협 계좌 삼오일이 공구팔팔 사사이칠 공삼 이에요",
+    ],
+)
+def test_no_card_in_other_numbers(text: str) -> None:
+    assert all(kind != "card" for kind, _ in _types(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        # the two digits said as a number, 에 after them
+        ("우리 차 번호는 삼십오에 너 칠칠일이요", "삼십오에 너 칠칠일이"),
+        # native numerals
+        ("차량 번호가 하나셋 마 둘둘넷여섯 이에요", "하나셋 마 둘둘넷여섯"),
+        # 하고 between the letter and the four digits
+        ("차번호 이공팔 거 하고 삼삼구일 이요", "이공팔 거 하고 삼삼구일"),
+        # the vehicle named after the plate, later in the turn
+        ("칠팔 두 오오이공 이렇게 생긴 번호였는데 그 트럭이 계속 서 있어요", "칠팔 두 오오이공"),
+        # an old plate with its region and one digit, the vehicle named later
+        ("경기 3다 7719 라고 적힌 오래된 번호판 승용차가 방치돼 있어요", "경기 3다 7719"),
+    ],
+)
+def test_a_plate_said_in_parts_is_a_plate(text: str, plate: str) -> None:
+    assert ("car_plate", plate) in _types(text)
+
+
+def test_a_plates_four_digits_said_again_after_a_slip() -> None:
+    spans = _types("차 번호가 칠이 버 에 사사일구 아 아니 사사구일 이에요")
+    assert ("car_plate", "사사구일") in spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a date with its year: no plate
+        "접수는 26일에서 2024 년 말까지 받아요 차량 등록 관련이요",
+        # digit syllables and a plate syllable with no vehicle in the turn
+        "일이 가 삼사오육 순서로 줄 서세요",
+    ],
+)
+def test_no_plate_in_look_alikes(text: str) -> None:
+    assert all(kind != "car_plate" for kind, _ in _types(text))
