@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from dasan.errors import Invalid
 from dasan.text import (
     pii_documents,
+    pii_grouped,
     pii_kind,
     pii_name_model,
     pii_names,
     pii_read_out,
-    pii_grouped,
     pii_rrn,
     pii_said_again,
     pii_spoken,
@@ -1818,7 +1818,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates,
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
-    pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates, pii_names.romanised_names,
+    pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates,
+    pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
