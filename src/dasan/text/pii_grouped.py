@@ -221,3 +221,56 @@ def said_plates(text: str) -> Iterator[Candidate]:
         if not vehicle_named(text, m.start(), m.end()):
             continue
         yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"
+
+
+# --- the halves of a 주민번호 said in the turn after its name ------------------------------------
+
+# The number's name; 뒷자리 right after it says the digits that follow are the back half.
+_RRN_NAME = re.compile(r"주민[ \t]?(?:등록)?[ \t]?번호|외국인[ \t]?(?:등록)?[ \t]?번호")
+_BACK_NAMED = re.compile(r"[^\d공영빵일이삼사오육칠팔구]{0,6}?(?:뒷|뒤)[ \t]?(?:자리|번호)")
+# Words naming another number, a code or an amount: no half after them.
+_NOT_RRN = re.compile(
+    r"전화|연락처|핸드폰|휴대폰|폰|카드|계좌|통장|여권|면허|사업자|보험|차량|차[ \t]?번호|메일"
+    r"|접수|신청|민원|인증|비밀|OTP|otp|우편|고지서|납부|금액|원(?![가-힣])|주소|[?？]")
+_RRN_WINDOW = 90
+
+
+def resident_halves(text: str) -> Iterator[Candidate]:
+    """Each half of a 주민번호 said in the words after its name, however far into the turn and
+    however often (a half said, then corrected: 아까 900314 라고 했는데 900413 이에요); a back half
+    begun, broken off and finished (뒷자리가 이공삼... 하고 뭐더라 아 사팔팔일) is put together."""
+    for cue in _RRN_NAME.finditer(text):
+        foreign = cue.group(0).startswith("외국인")
+        hi = min(len(text), cue.end() + _RRN_WINDOW)
+        stop = _NOT_RRN.search(text, cue.end(), hi)
+        turn = _TURN.search(text, cue.end(), hi)
+        for found in (stop, turn):
+            if found:
+                hi = min(hi, found.start())
+        back = bool(_BACK_NAMED.match(text, cue.end()))
+        pieces: list[pii_rrn.Run] = []
+        for run in pii_rrn.digit_runs(text, cue.end(), hi):
+            d = run.digits
+            if text[run.ends[-1] - 1] == "이" and len(run.ends) > 1 and text[
+                    run.start:run.ends[-2]].isascii():
+                # written digits and a lone 이 after them (2142073 이 맞아요): the copula's
+                d, run = d[:-1], pii_rrn.Run(run.start, run.ends[:-1], d[:-1])
+            if len(d) == 6 and not back and pii_rrn.valid_birth(d, "1"):
+                yield "foreigner_rrn" if foreign else "rrn", run.start, run.ends[-1], "******"
+            elif len(d) == 7 and not back and pii_rrn.valid_birth(d[:6], d[6]):
+                # the front half and the first back digit (칠공 공구 일팔이: 700918-2)
+                kind = "foreigner_rrn" if foreign or d[6] in "5678" else "rrn"
+                yield kind, run.start, run.ends[-1], f"{d[:6]}-{d[6]}******"
+            elif len(d) == 7 and d[0] in "12345678":
+                kind = "foreigner_rrn" if foreign or d[0] in "5678" else "rrn"
+                yield kind, run.start, run.ends[-1], f"{d[0]}******"
+            elif back and len(d) < 7:
+                pieces.append(run)
+                said = "".join(p.digits for p in pieces)
+                if len(said) == 7 and said[0] in "12345678" and len(pieces) > 1:
+                    kind = "foreigner_rrn" if foreign or said[0] in "5678" else "rrn"
+                    for p in pieces:
+                        yield kind, p.start, p.ends[-1], f"{said[0]}******"
+                    pieces = []
+                elif len(said) > 7:
+                    pieces = []

@@ -91,3 +91,38 @@ def test_a_plates_four_digits_said_again_after_a_slip() -> None:
 )
 def test_no_plate_in_look_alikes(text: str) -> None:
     assert all(kind != "car_plate" for kind, _ in _types(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "half", "kind"),
+    [
+        # a front half said again, corrected, far from the number's name
+        ("주민번호 잘못 불렀네요 처음에 851107 이라고 했는데 사실 851117 이에요", "851117", "rrn"),
+        # a back half said again after a slip, written, with the copula's 이 after it
+        ("주민번호 뒷자리 처음에 2039915 라고 했는데 틀렸어요 2093315 이 맞습니다", "2093315",
+         "rrn"),
+        # a back half begun, broken off and finished
+        ("주민번호 뒷자리는 일육공... 어 그 다음이 뭐였지 아 이칠칠사 요", "일육공", "rrn"),
+        ("주민번호 뒷자리는 일육공... 어 그 다음이 뭐였지 아 이칠칠사 요", "이칠칠사", "rrn"),
+        # a foreign resident's back half
+        ("외국인 등록번호 뒷자리 천천히 말할게요 음 6120558", "6120558", "foreigner_rrn"),
+        # the front half and the first back digit, said in pairs
+        ("주민번호 앞이 팔일 공삼 이칠일 이고 나머진 나중에요", "팔일 공삼 이칠일", "rrn"),
+    ],
+)
+def test_a_resident_numbers_halves_after_its_name(text: str, half: str, kind: str) -> None:
+    assert (kind, half) in _types(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a code or an amount after the number's name: no half
+        "주민번호 넣고 인증번호 850412 받았어요",
+        "주민번호로 조회했더니 금액이 1250000 원 나왔어요",
+        # a back half's shape after a phone word
+        "주민번호는 나중에 드리고 전화는 2233445 로 주세요",
+    ],
+)
+def test_no_resident_half_in_other_numbers(text: str) -> None:
+    assert all(kind not in ("rrn", "foreigner_rrn") for kind, _ in _types(text))
