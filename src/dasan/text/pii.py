@@ -1865,6 +1865,9 @@ _EXAMPLE_BEFORE = re.compile(
     r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
 # ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
 _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
+# A number said to be an example right after it (no sentence end between).
+_NUMBER_EXAMPLE_AFTER = re.compile(
+    r"[^.?!\n\d]{0,16}?(?:예시|예로[ \t]?든|예를[ \t]?들|견본|샘플)")
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
@@ -2072,6 +2075,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
+        if cand[0] in NUMBER_TYPES and _NUMBER_EXAMPLE_AFTER.match(text, e):
+            continue  # 90가 1234 같은 예시로, ... 아 이건 제가 예로 든 거고요: a form's example
         if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):
             continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
@@ -2080,6 +2085,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         for cand in pii_said_again.said_again(text, kept):
             if types is None or cand[0] in types:
                 kept.append(cand)
+    if types is None or "email" in types:
+        kept.extend(pii_grouped.spelled_back(text, kept, _LETTER_NAMES))
     if types is None or "name" in types:
         for cand in _name_echoes(text, kept):
             if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):

@@ -274,3 +274,53 @@ def resident_halves(text: str) -> Iterator[Candidate]:
                     pieces = []
                 elif len(said) > 7:
                     pieces = []
+
+
+# --- an e-mail's ID read back letter by letter ---------------------------------------------------
+
+_DIGIT_SAID = {"공": "0", "영": "0", "빵": "0", "제로": "0", "일": "1", "원": "1", "이": "2",
+               "투": "2", "삼": "3", "쓰리": "3", "사": "4", "포": "4", "오": "5", "파이브": "5",
+               "육": "6", "식스": "6", "칠": "7", "세븐": "7", "팔": "8", "에잇": "8", "구": "9",
+               "나인": "9"}
+_WORD_RE = re.compile(r"[가-힣A-Za-z0-9]+")
+_READ_BACK_WINDOW = 90
+
+
+def _readings(word: str, letters: dict[str, str]) -> set[str]:
+    """What one spoken word can spell: a letter's name, a digit, a run of digit syllables, or
+    Latin letters and digits as written."""
+    out = {letters[word]} if word in letters else set()
+    if word in _DIGIT_SAID:
+        out.add(_DIGIT_SAID[word])
+    if all(ch in _DIGIT_SAID for ch in word):
+        out.add("".join(_DIGIT_SAID[ch] for ch in word))
+    if word.isascii():
+        out.add(word.lower())
+    return out
+
+
+def spelled_back(text: str, kept: list[Candidate], letters: dict[str, str]) -> Iterator[Candidate]:
+    """A found e-mail's ID read back after it letter by letter (jh0918 골뱅이 네이버 닷컴이요 제이
+    에이치 공구일팔): the words after the address that spell the whole ID are the same e-mail."""
+    taken = [(s, e) for _, s, e, _ in kept]
+    for kind, s, e, _ in kept:
+        if kind != "email":
+            continue
+        local = re.split(r"[ \t]*(?:@|＠|골뱅이|앳)", text[s:e])[0].strip().lower()
+        if not re.fullmatch(r"[a-z0-9._\-]{3,}", local):
+            continue
+        local = re.sub(r"[._\-]", "", local)
+        words = list(_WORD_RE.finditer(text, e, min(len(text), e + _READ_BACK_WINDOW)))
+        for k in range(len(words)):
+            reach = {0}
+            for m in words[k:]:
+                reach = {j + len(r) for j in reach for r in _readings(m.group(0), letters)
+                         if r and local.startswith(r, j)}
+                if not reach:
+                    break
+                if len(local) in reach:
+                    start, end = words[k].start(), m.end()
+                    if m is not words[k] and not any(start < te and ts < end for ts, te in taken):
+                        yield "email", start, end, local[:2] + "***"
+                        taken.append((start, end))
+                    break

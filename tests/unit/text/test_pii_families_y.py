@@ -126,3 +126,36 @@ def test_a_resident_numbers_halves_after_its_name(text: str, half: str, kind: st
 )
 def test_no_resident_half_in_other_numbers(text: str) -> None:
     assert all(kind not in ("rrn", "foreigner_rrn") for kind, _ in _types(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "read_back"),
+    [
+        ("메일 주소는 sb2207 골뱅이 다음 닷넷이고요 에스 비 이이공칠 이에요", "에스 비 이이공칠"),
+        ("이메일 ohjy88@naver.com 이요 천천히 하면 오 에이치 제이 와이 팔팔", "오 에이치 제이 와이 팔팔"),
+    ],
+)
+def test_an_emails_id_read_back_letter_by_letter(text: str, read_back: str) -> None:
+    assert ("email", read_back) in _types(text)
+
+
+def test_letters_after_an_email_that_spell_another_word_stay() -> None:
+    spans = _types("메일은 ohjy88@naver.com 이고 에이 비 씨 순서로 정리해 주세요")
+    assert [kind for kind, _ in spans] == ["email"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "차량 번호 45나 6612 같은 예시로 적혀 있던데 제 번호를 쓰면 되죠?",
+        "계좌 번호 110 다시 222 다시 333444 이건 예로 든 거예요",
+        "주민번호 칸에 900101-1234567 처럼 견본이 있어요",
+    ],
+)
+def test_a_number_said_to_be_an_example_is_no_ones(text: str) -> None:
+    assert _types(text) == []
+
+
+def test_a_real_number_after_an_example_is_still_masked() -> None:
+    spans = _types("예시는 지웠고요 제 차는 45나 6612 입니다")
+    assert ("car_plate", "45나 6612") in spans
