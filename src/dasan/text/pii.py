@@ -1819,7 +1819,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
     pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates,
-    pii_grouped.resident_halves,
+    pii_grouped.resident_halves, pii_grouped.gathered_passports,
     pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,

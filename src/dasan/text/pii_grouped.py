@@ -324,3 +324,61 @@ def spelled_back(text: str, kept: list[Candidate], letters: dict[str, str]) -> I
                         yield "email", start, end, local[:2] + "***"
                         taken.append((start, end))
                     break
+
+
+# --- a passport read in parts --------------------------------------------------------------------
+
+_PASSPORT_LETTER = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}(?![A-Za-z])")
+# Between a passport's letters and its digits, or between its digit groups.
+_PASSPORT_JOIN = re.compile(
+    r"(?:[ \t]*(?:[-,.]|다시|하고|그리고|그[ \t]?다음(?:에|은|이)?|숫자(?:는|가|로)?|이렇게)[ \t]*"
+    r"|[ \t]+)*")
+_LETTER_NAME_AFTER = re.compile(
+    r"(?:[ \t]*(?:다시|하고|그리고|-)[ \t]*|[ \t]+)"
+    r"(?:[A-Z](?![A-Za-z])|에이|비|씨|디|에프|지|에이치|아이|제이|케이|엘|엠|엔|피|큐|알|에스|티|유"
+    r"|브이|더블유|엑스|와이|제트)(?![가-힣])")
+_PASSPORT_STOP = re.compile(r"[?？\n]|전화|연락처|핸드폰|휴대폰|카드|계좌|통장|주민"
+                            r"|외국인[ \t]?등록|면허|사업자|보험|차량|메일")
+
+
+def _digits_after(text: str, pos: int, hi: int, want: tuple[int, ...]) -> tuple[int, str] | None:
+    """The digit runs from ``pos`` joined by separators or joining words, when together they
+    hold one of the ``want`` counts: (end, digits)."""
+    digits, end = "", pos
+    for run in pii_rrn.digit_runs(text, pos, hi):
+        if not _PASSPORT_JOIN.fullmatch(text, end, run.start):
+            break
+        digits += run.digits
+        end = run.ends[-1]
+        if len(digits) >= max(want):
+            break
+    return (end, digits) if len(digits) in want else None
+
+
+def gathered_passports(text: str) -> Iterator[Candidate]:
+    """A passport read in parts after its word in the turn: its letters, then its digits in
+    groups joined by words (M 다시 칠칠일 다시 공팔삼 다시 이이; EJ 그리고 숫자 7 1 4 0 9 2 6 3;
+    P 다시 삼삼공구사일팔 다시 에이), or nine digits said one at a time (a US passport)."""
+    from dasan.text.pii_kind import PASSPORT_CUE
+
+    for cue in PASSPORT_CUE.finditer(text):
+        hi = min(len(text), cue.end() + 70)
+        for found in (_PASSPORT_STOP.search(text, cue.end(), hi), _TURN.search(text, cue.end(),
+                                                                             hi)):
+            if found:
+                hi = min(hi, found.start())
+        for m in _PASSPORT_LETTER.finditer(text, cue.end(), hi):
+            got = _digits_after(text, m.end(), hi, (7, 8))
+            if not got or got[0] == m.end():
+                continue
+            end, digits = got
+            tail = _LETTER_NAME_AFTER.match(text, end)
+            if tail and tail.end() <= hi:
+                end = tail.end()
+            yield "passport", m.start(), end, f"{m.group(0)}{'*' * len(digits)}"
+            break
+        else:
+            for run in pii_rrn.digit_runs(text, cue.end(), hi):
+                if len(run.digits) == 9 and len(run.ends) == 9:
+                    yield "passport", run.start, run.ends[-1], "*" * 9
+                    break

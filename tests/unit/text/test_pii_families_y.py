@@ -159,3 +159,22 @@ def test_a_number_said_to_be_an_example_is_no_ones(text: str) -> None:
 def test_a_real_number_after_an_example_is_still_masked() -> None:
     spans = _types("예시는 지웠고요 제 차는 45나 6612 입니다")
     assert ("car_plate", "45나 6612") in spans
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("여권 번호는 영어로 K 그다음 숫자 이렇게요 K 다시 삼일공 다시 팔팔칠 다시 사공",
+         "K 다시 삼일공 다시 팔팔칠 다시 사공"),
+        ("여권번호 앞에 알파벳 두 개요 GT 그리고 숫자 3 0 9 8 1 1 4 2", "GT 그리고 숫자 3 0 9 8 1 1 4 2"),
+        ("태국 여권 A 하고 칠칠공일이삼사 하고 비 예요", "A 하고 칠칠공일이삼사 하고 비"),
+        ("캐나다 여권은 숫자만 있어요 아홉 자리요 4 4 0 9 1 8 2 7 3", "4 4 0 9 1 8 2 7 3"),
+    ],
+)
+def test_a_passport_read_in_parts_after_its_word(text: str, number: str) -> None:
+    assert ("passport", number) in _types(text)
+
+
+def test_letters_and_digits_after_a_passport_word_that_name_another_number() -> None:
+    spans = _types("여권은 집에 있고 전화번호 A 동 공일공 이삼사오 육칠팔구 로 주세요")
+    assert all(kind != "passport" for kind, _ in spans)
