@@ -170,7 +170,10 @@ _SAID_PLATE_RE = re.compile(
     rf"|(?=이[가-힣]))")
 _VEHICLE = re.compile(
     r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이|이륜차|승용차|화물차|승합차|트럭|택시|렌터카"
-    r"|(?<![가-힣])차(?:는|가|를|도|요|예요|에|인데|이고)?(?![가-힣])")
+    r"|(?<![가-힣])차(?:는|가|를|도|요|예요|에|인데|이고)(?![가-힣])"
+    # bare 차 only after whose it is (우리 사위 차; 차 마시러 is tea)
+    r"|(?:제|내|우리|저희|아들|딸|남편|아내|사위|며느리|엄마|아빠|회사|친구|옆집)[ \t]?차"
+    r"(?![가-힣])")
 _DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
                 "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9", "하나": "1",
                 "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6", "일곱": "7",
@@ -212,15 +215,19 @@ def said_plates(text: str) -> Iterator[Candidate]:
     """A plate with a part said aloud (written plates are ``pii``'s own pattern), after or
     before a word for a vehicle in its turn."""
     for m in _SAID_PLATE_RE.finditer(text):
-        num, tail = _part_digits(m.group("num")), _part_digits(m.group("tail"))
+        said_tail, end = m.group("tail"), m.end()
+        if "천" in said_tail and said_tail.endswith("이") and end < len(text) and (
+                "가" <= text[end] <= "힣"):
+            said_tail, end = said_tail[:-1], end - 1  # 사천오백육십칠이에요: the copula's 이
+        num, tail = _part_digits(m.group("num")), _part_digits(said_tail)
         if m.group(0).isascii() or not (2 <= len(num) <= 3 and len(tail) == 4):
             continue
         if any(re.search(r"[0-9]", p) and re.search(r"[가-힣]", p)
                for p in (m.group("num"), m.group("tail"))):
             continue  # a part both written and said (26일에서 2024): a date, no plate
-        if not vehicle_named(text, m.start(), m.end()):
+        if not vehicle_named(text, m.start(), end):
             continue
-        yield "car_plate", m.start(), m.end(), f"{num}{m.group('h')}****"
+        yield "car_plate", m.start(), end, f"{num}{m.group('h')}****"
 
 
 # --- the halves of a 주민번호 said in the turn after its name ------------------------------------
@@ -255,13 +262,20 @@ def resident_halves(text: str) -> Iterator[Candidate]:
                     run.start:run.ends[-2]].isascii():
                 # written digits and a lone 이 after them (2142073 이 맞아요): the copula's
                 d, run = d[:-1], pii_rrn.Run(run.start, run.ends[:-1], d[:-1])
+            end = run.ends[-1]
+            if len(d) == 7 and text[end - 1] == "이" and end < len(text) and (
+                    "가" <= text[end] <= "힣"):
+                # the copula's 이 after six digits (사육 영사 이팔이고요): the front half alone
+                d, run = d[:6], pii_rrn.Run(run.start, run.ends[:6], d[:6])
             if len(d) == 6 and not back and pii_rrn.valid_birth(d, "1"):
                 yield "foreigner_rrn" if foreign else "rrn", run.start, run.ends[-1], "******"
             elif len(d) == 7 and not back and pii_rrn.valid_birth(d[:6], d[6]):
                 # the front half and the first back digit (칠공 공구 일팔이: 700918-2)
                 kind = "foreigner_rrn" if foreign or d[6] in "5678" else "rrn"
                 yield kind, run.start, run.ends[-1], f"{d[:6]}-{d[6]}******"
-            elif len(d) == 7 and d[0] in "12345678":
+            elif len(d) == 7 and d[0] in "12345678" and not re.search(
+                    r"^\S{6}[ \t]*[-.]", text[run.start:end]):
+                # (not six digits, a dash and one: 771340-2 is a front half, here no date)
                 kind = "foreigner_rrn" if foreign or d[0] in "5678" else "rrn"
                 yield kind, run.start, run.ends[-1], f"{d[0]}******"
             elif back and len(d) < 7:
@@ -359,12 +373,13 @@ def gathered_passports(text: str) -> Iterator[Candidate]:
     """A passport read in parts after its word in the turn: its letters, then its digits in
     groups joined by words (M 다시 칠칠일 다시 공팔삼 다시 이이; EJ 그리고 숫자 7 1 4 0 9 2 6 3;
     P 다시 삼삼공구사일팔 다시 에이), or nine digits said one at a time (a US passport)."""
-    from dasan.text.pii_kind import PASSPORT_CUE
+    from dasan.text.pii_kind import PASSPORT_CUE, REFERENCE_CUE
 
     for cue in PASSPORT_CUE.finditer(text):
         hi = min(len(text), cue.end() + 70)
-        for found in (_PASSPORT_STOP.search(text, cue.end(), hi), _TURN.search(text, cue.end(),
-                                                                             hi)):
+        # (nor after a case's own number: 여권 발급 접수번호 ...)
+        for found in (_PASSPORT_STOP.search(text, cue.end(), hi), _TURN.search(text, cue.end(), hi),
+                      REFERENCE_CUE.search(text, cue.end(), hi)):
             if found:
                 hi = min(hi, found.start())
         for m in _PASSPORT_LETTER.finditer(text, cue.end(), hi):
@@ -379,6 +394,7 @@ def gathered_passports(text: str) -> Iterator[Candidate]:
             break
         else:
             for run in pii_rrn.digit_runs(text, cue.end(), hi):
-                if len(run.digits) == 9 and len(run.ends) == 9:
+                said = text[run.start:run.ends[-1]]
+                if len(run.digits) == 9 and len(run.ends) == 9 and len(said.split()) == 9:
                     yield "passport", run.start, run.ends[-1], "*" * 9
                     break
