@@ -178,3 +178,19 @@ def test_a_passport_read_in_parts_after_its_word(text: str, number: str) -> None
 def test_letters_and_digits_after_a_passport_word_that_name_another_number() -> None:
     spans = _types("여권은 집에 있고 전화번호 A 동 공일공 이삼사오 육칠팔구 로 주세요")
     assert all(kind != "passport" for kind, _ in spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "은행 영업점 번호 02-318-4420 으로 걸어 보라던데요",
+        "마을버스 차고지 번호가 031-772-9015 라고 적혀 있어요",
+        "청소 업체 번호 02-2290-7713 으로 항의했어요",
+    ],
+)
+def test_a_business_premises_landline_is_no_persons(text: str) -> None:
+    assert all(kind != "phone" for kind, _ in _types(text))
+
+
+def test_a_mobile_beside_a_business_word_is_still_masked() -> None:
+    assert ("phone", "010-4471-2290") in _types("업체 사장님 휴대폰 010-4471-2290 이에요")
