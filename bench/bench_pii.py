@@ -629,9 +629,9 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   type unchanged (the first card family took three
   lists of representative numbers and the plate family two dates; both were excluded as above
   before the commit). Cost: CPU per message of mask() against main's masker (``/tmp`` copy of
-  its ``src``), alternating processes, best of 3, load 12-16: 490 -> 510 us a citizen message,
-  7,033 -> 7,129 us an SMS body (+4% / +1%; single runs overlap; measured before the passport
-  family, which reads only the words after a passport's word). No new pattern backtracks: the
+  its ``src``), alternating processes, best of 3: mid-round (load 12-16) 490 -> 510 us a citizen
+  message, 7,033 -> 7,129 us an SMS body; at the round's end (load 3-6) 368 -> 375 us and 5,898
+  -> 6,384 us (+2% / +8%; two pairs, single runs overlap by a few percent). No new pattern backtracks: the
   hostile-input test masks six more messages built for the new finders (each well under a
   second; 2,000-4,500 characters take 40-240 ms, as before the round).
 * ``bench/data/pii_v2_tune.jsonl`` - items in other phrasings, looked at while tuning (86,
