@@ -1,6 +1,10 @@
-"""Card numbers however the digits are grouped and said (issue 12, seventeenth round): one
-candidate finder over the groups of digits of a message, rather than one pattern per way of
-saying a card.
+"""Numbers however their digits are grouped and said (issue 12, seventeenth round): one broader
+candidate finder per type over the groups of digits of a message, rather than one pattern per way
+of saying a number - cards (below), car plates with any part said aloud (``said_plates``), the
+halves of a 주민번호 in the turn after its name (``resident_halves``), a passport read in parts
+(``gathered_passports``) and an e-mail's ID read back letter by letter (``spelled_back``).
+
+Cards:
 
 The digits are read as groups (``pii_rrn.digit_runs``: written digits, sino-Korean syllables with
 공/영/빵 for zero, native numerals; a run said one digit at a time, 9 4 1 0, is one group), and
