@@ -72,10 +72,12 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # set U, written blind by a ninth helper (session 18): U1 looked at, U2 kept back
             "U1": "tune-u1", "U2": "tune-u2",
             # set W, written blind by a tenth helper (session 19): W1 looked at, W2 kept back
-            "W1": "tune-w1", "W2": "tune-w2"}
+            "W1": "tune-w1", "W2": "tune-w2",
+            # set Y, written blind by an eleventh helper (session 20): Y1 looked at, Y2 kept back
+            "Y1": "tune-y1", "Y2": "tune-y2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
 KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2",
-                       "tune-w2"})
+                       "tune-w2", "tune-y2"})
 # Never printed with --loho-errors: the kept-back parts, and K2 (it trains now, but its misses
 # were never shown).
 NEVER_PRINTED = KEPT_BACK | {"tune-k2"}
@@ -84,10 +86,10 @@ LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O, Q, S, T, U or W by its bench_pii
-    split name."""
+    """A labelled set by file name, or a part of set K, M, O, Q, S, T, U, W or Y by its
+    bench_pii split name."""
     if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u",
-                        "tune-w")):
+                        "tune-w", "tune-y")):
         from bench.bench_pii import split_items
 
         return split_items(name)

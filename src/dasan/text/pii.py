@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from dasan.errors import Invalid
 from dasan.text import (
     pii_documents,
+    pii_grouped,
     pii_kind,
     pii_name_model,
     pii_names,
@@ -394,7 +395,7 @@ _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|�
                 r"|식당|음식점|약국|병원|의원|치과|지점|마트|학원|학교|행정실|교무실|정비소|세탁소"
                 r"|부동산|중개소|미용실|편의점|철물점|꽃집|빵집|안경점|대리점|영업소|서점"
                 r"|관리소|매표소|안내소|안내[ \t]?데스크|프런트|프론트|헬스장|수영장|주차장"
-                r"|교회|성당|호텔|모텔|콜택시"
+                r"|교회|성당|호텔|모텔|콜택시|영업점|차고지|업체"
                 # a public place (노인복지관 전화번호 ... 02-...)
                 r"|도서관|복지관|체육관|박물관|미술관|문화원|구민회관|경로당|어린이집|유치원"
                 # a department or team: 환경정책과, 기업지원팀 (결과, 효과 are words)
@@ -975,8 +976,10 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
             continue
         # (or a vehicle's word right after it: 서울 7 다 9013 택시가 승차거부)
-        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or (
-                m.group("num") and _VEHICLE_AFTER.match(text, m.end())):
+        # (or, with its digits, a vehicle named in its turn: 서울 1나 4526 이라는 옛날 번호판)
+        if _context_before(text, m.start(), _PLATE_CONTEXT, 15) or m.group("num") and (
+                _VEHICLE_AFTER.match(text, m.end())
+                or pii_grouped.vehicle_named(text, m.start(), m.end())):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SINO_PLATE_RE.finditer(text):
         num, tail = _sino_value(m.group("num")), m.group("tail")
@@ -1868,7 +1871,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.passports, pii_read_out.digit_passports, pii_read_out.plates,
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
-    pii_said_again.named_parts, pii_names.romanised_names,
+    pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates,
+    pii_grouped.resident_halves, pii_grouped.gathered_passports,
+    pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
     pii_names.self_named_banmal, pii_names.given_names_alone, pii_names.one_word_foreign_names,
@@ -1914,6 +1919,9 @@ _EXAMPLE_BEFORE = re.compile(
     r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
 # ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
 _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
+# A number said to be an example right after it (no sentence end between).
+_NUMBER_EXAMPLE_AFTER = re.compile(
+    r"[^.?!\n\d]{0,16}?(?:예시|예로[ \t]?든|예를[ \t]?들|견본|샘플)")
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
@@ -2151,6 +2159,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
+        if cand[0] in NUMBER_TYPES and _NUMBER_EXAMPLE_AFTER.match(text, e):
+            continue  # 90가 1234 같은 예시로, ... 아 이건 제가 예로 든 거고요: a form's example
         if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):
             continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
@@ -2159,6 +2169,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         for cand in pii_said_again.said_again(text, kept):
             if types is None or cand[0] in types:
                 kept.append(cand)
+    if types is None or "email" in types:
+        kept.extend(pii_grouped.spelled_back(text, kept, _LETTER_NAMES))
     if types is None or "name" in types:
         for cand in _name_echoes(text, kept):
             if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):

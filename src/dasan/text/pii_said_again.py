@@ -30,7 +30,7 @@ Candidate = tuple[str, int, int, str]
 
 # Types a number said again can take; names and addresses have their own echoes.
 SAID_AGAIN_TYPES = frozenset({"phone", "rrn", "foreigner_rrn", "card", "account", "business_no",
-                              "health_insurance", "driver_licence"})
+                              "health_insurance", "driver_licence", "car_plate"})
 
 # Words that name another number, a case number or an amount: no group of the number after them.
 _OTHER_NUMBER = re.compile(
@@ -228,7 +228,9 @@ def said_again(text: str, kept: Sequence[Candidate]) -> Iterator[Candidate]:
             echo = len(said) >= 4 and (said in parts or any(
                 w in said or len(said) >= 6 and said in w for w in wholes))
             # the correction word stands just before the group said again
-            slip = bool(_SLIP.search(gap[-16:])) and 5 <= len(said) <= len(whole) and any(
+            # (a plate's four digits: 사구 거 에 일일일팔 아 아니 일일팔일)
+            shortest = 4 if kind == "car_plate" else 5
+            slip = bool(_SLIP.search(gap[-16:])) and shortest <= len(said) <= len(whole) and any(
                 _near(said, w) for w in wholes)
             if not (echo or slip):
                 continue

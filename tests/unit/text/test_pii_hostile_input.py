@@ -18,6 +18,14 @@ HOSTILE = [
     "앳 " + "x9" * 20 + " 끝",
     # the same run spelled in Hangul letter names and digits, no @ after it
     "메일 @ " + "에이 비 공 일 " * 10 + "입니다",
+    # the grouped numbers' finders (pii_grouped): plate parts, card groups taken back, a
+    # resident number's cue before endless digits, an e-mail's ID read back without end
+    "차 " + "일이 가 " * 400,
+    "카드 " + "사오일팔 아 아니 " * 300,
+    "카드 " + "4 5 1 8 / " * 300,
+    ("주민번호 뒷자리 " + "일 " * 40) * 50,
+    "메일 abcdefgh12@naver.com " + "에이 비 씨 디 이 에프 지 에이치 " * 100,
+    ("여권 " + "M 다시 " * 30 + "칠 ") * 40,
 ]
 
 
