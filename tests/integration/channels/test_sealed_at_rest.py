@@ -15,9 +15,11 @@ from cryptography.fernet import Fernet
 from sms_signing import signed
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from dasan.channels import threads
 from dasan.channels.signing import hex_signature, timestamped_message
+from dasan.cli import app as cli_app
 from dasan.config import get_settings
 from dasan.db.models import AuditLog, Consultation, KbEntry, Message
 from dasan.db.models_channels import ChannelMessage, OutboxItem, WrittenThread
@@ -153,11 +155,14 @@ def _old_written_row(db: Session, raw: str) -> Message:
     return m
 
 
-def test_backfill_seals_a_written_message_stored_raw(db: Session, login: Any,
+def test_seal_existing_seals_a_written_message_stored_raw(db: Session, login: Any,
                                                      client: Any) -> None:
     m = _old_written_row(db, RAW)
-    assert backfill.seal_existing_messages(db) == 1
-    assert backfill.seal_existing_messages(db) == 0
+    runner = CliRunner()
+    r = runner.invoke(cli_app, ["privacy", "seal-existing"])
+    assert r.exit_code == 0 and "sealed 1 messages" in r.output, r.output
+    assert "sealed 0 messages" in runner.invoke(cli_app, ["privacy", "seal-existing"]).output
+    db.expire_all()
     _assert_sealed(db, _stored(db, "sms"), RAW)
     db.commit()
     login("supervisor")
