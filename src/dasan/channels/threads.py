@@ -1,8 +1,11 @@
 """The thread model: a written conversation on a consultation, and its messages.
 
-Messages are stored in the consultation's transcript (`messages`, masked copy beside the raw
-text) with a `ChannelMessage` row for the channel's own facts (direction, external id,
-delivery status, translation, attachments).
+Messages are stored in the consultation's transcript (`messages`) as chat's are (ADR 0005):
+`body` and `body_masked` both hold the masked text, and when masking changed it the raw text is
+sealed in the vault (`sealed_texts`, kind `messages.body`), opened only by the audited reveal.
+A `ChannelMessage` row keeps the channel's own facts (direction, external id, delivery status,
+translation (masked), attachments). What is sent out (an SMS, a messenger reply) travels in
+the outbox item's payload, not from this table.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dasan.db.base import utcnow
 from dasan.db.bulk import among, insert_returning
 from dasan.db.models import Consultation, Message
 from dasan.db.models_channels import ChannelMessage, WrittenThread
+from dasan.privacy import vault
 from dasan.text.pii import mask
 
 MAX_SUBJECT_CHARS = 200
@@ -157,19 +161,22 @@ def add_message(
     now: datetime | None = None,
     body_masked: str | None = None,
 ) -> Added:
-    """Append one message to the thread's consultation transcript (`body_masked`:
-    `masked(body)` when the caller has it)."""
+    """Append one message to the thread's consultation transcript: the masked text stored, the
+    raw text sealed when it differs (`body_masked`: `masked(body)` when the caller has it)."""
     now = now or utcnow()
+    stored = masked_as(body, body_masked)
     seq = int(session.scalar(select(func.coalesce(func.max(Message.seq), 0))
                              .where(Message.consultation_id == thread.consultation_id)) or 0) + 1
     message = Message(
         consultation_id=thread.consultation_id, seq=seq, sender=sender,
-        sender_agent_id=agent_id, body=body, body_masked=masked_as(body, body_masked),
+        sender_agent_id=agent_id, body=stored, body_masked=stored,
         flags={"channel": thread.channel, "direction": direction, **(flags or {})},
         created_at=now,
     )
     session.add(message)
     session.flush()
+    if stored != body:
+        vault.seal(session, vault.MESSAGE_BODY, message.id, body)
     row = ChannelMessage(
         thread_id=thread.id, message_id=message.id, direction=direction, channel=thread.channel,
         external_id=external_id, delivery_status=delivery_status, language=language,
@@ -215,9 +222,9 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
                  now: datetime | None = None) -> list[Added]:
     """`add_message` for many messages at once (group commit): one query for the next
     sequence numbers of all the consultations involved, then one bulk INSERT ... RETURNING per
-    table (the ORM's bulk path: no unit-of-work bookkeeping per row), instead of a query and two
-    flushes per message. Same rows as `add_message`, in the batch's order; the returned objects
-    are persistent in `session`."""
+    table (the ORM's bulk path: no unit-of-work bookkeeping per row) and one round for the sealed
+    raw texts, instead of a query and two flushes per message. Same rows as `add_message`, in
+    the batch's order; the returned objects are persistent in `session`."""
     if not batch:
         return []
     now = now or utcnow()
@@ -227,17 +234,20 @@ def add_messages(session: Session, batch: Sequence[NewMessage],
         select(Message.consultation_id, func.max(Message.seq))
         .where(among(session, Message.consultation_id, cids)).group_by(Message.consultation_id))}
     message_rows = []
-    for m in batch:
+    stored = [masked_as(m.body, m.body_masked) for m in batch]
+    for m, text in zip(batch, stored, strict=True):
         seq = seqs.get(m.thread.consultation_id, 0) + 1
         seqs[m.thread.consultation_id] = seq
         message_rows.append({
             "consultation_id": m.thread.consultation_id, "seq": seq, "sender": m.sender,
-            "sender_agent_id": m.agent_id, "body": m.body,
-            "body_masked": masked_as(m.body, m.body_masked),
+            "sender_agent_id": m.agent_id, "body": text, "body_masked": text,
             "client_msg_id": None,
             "flags": {"channel": m.thread.channel, "direction": m.direction, **(m.flags or {})},
             "created_at": m.at or now})
     messages = insert_returning(session, Message, message_rows)
+    vault.seal_many(session, vault.MESSAGE_BODY, [
+        (msg.id, m.body) for m, text, msg in zip(batch, stored, messages, strict=True)
+        if text != m.body])
     rows = insert_returning(session, ChannelMessage, [{
             "thread_id": m.thread.id, "message_id": msg.id, "direction": m.direction,
             "channel": m.thread.channel, "external_id": m.external_id,

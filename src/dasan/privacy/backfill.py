@@ -1,5 +1,9 @@
-"""Bring rows written before migration 0004 under ADR 0005: mask the stored text and seal the
-raw form. Idempotent: a row whose body is already its masked form is left alone."""
+"""Bring rows stored raw under ADR 0005: mask the stored text and seal the raw form. That is chat
+messages written before migration 0004, and written-channel messages (SMS, messenger, e-mail,
+Q&A board) written before session 20, which kept the raw text in `messages.body`. Idempotent:
+a row whose body is already its masked form is left alone, and a row that has a sealed form
+already is never sealed again (its stored body is masked; sealing it again would put the
+masked text over the raw one)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dasan.db.models import Message
+from dasan.db.models_privacy import SealedText
 from dasan.privacy import vault
 
 
@@ -19,7 +24,12 @@ def seal_existing_messages(s: Session, batch: int = 500) -> int:
                               .order_by(Message.id).limit(batch)))
         if not rows:
             return done
+        sealed = set(s.scalars(select(SealedText.ref_id).where(
+            SealedText.kind == vault.MESSAGE_BODY,
+            SealedText.ref_id.in_([m.id for m in rows]))))
         for m in rows:
+            if m.id in sealed:
+                continue
             if m.body == m.body_masked and vault.mask_and_seal_later(m.body)[1] is None:
                 continue
             masked, raw = vault.mask_and_seal_later(m.body)

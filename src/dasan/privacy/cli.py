@@ -4,7 +4,8 @@
   ``DASAN_PII_KEYS`` set, prints the new value to configure instead of writing a file.
 * ``rotate``      - re-seal every row that is not under the active key (then old keys can go).
 * ``retire KEY``  - drop a key from the ring file once no row uses it.
-* ``seal-existing`` - mask messages written before migration 0004 and seal their raw form.
+* ``seal-existing`` - mask messages stored raw (chat before migration 0004, written channels
+  before session 20) and seal their raw form.
 * ``status``      - keys in the ring and how many rows each seals.
 """
 
@@ -91,7 +92,8 @@ def retire(key_id: str) -> None:
 
 @app.command("seal-existing")
 def seal_existing(batch: int = typer.Option(500, min=1, max=100_000)) -> None:
-    """0004 이전 메시지 마스킹·암호화 (mask and seal messages stored before migration 0004)."""
+    """원문 저장 메시지 마스킹·암호화 (mask and seal messages stored raw: chat before migration
+    0004, SMS/messenger/e-mail/Q&A board messages before session 20)."""
     from dasan.db.session import session_scope
     from dasan.privacy import backfill
 

@@ -126,9 +126,10 @@ def reveal(s: Session, user: User, consultation_id: int, reason: str | None, *,
     if message_id is not None and not messages:
         raise NotFound(f"message {message_id} not found in consultation {c.id}")
     sealed = vault.open_many(s, vault.MESSAGE_BODY, [m.id for m in messages])
-    # The raw text: sealed in the vault (chat), else the stored body (a written thread's
-    # messages keep theirs in `body` beside `body_masked`); a message had personal data when
-    # its raw text is not its masked one.
+    # The raw text: sealed in the vault (chat and written messages), else the stored body (a
+    # row stored raw before `dasan privacy seal-existing` ran: a written thread's message from
+    # before session 20 kept it in `body` beside `body_masked`); a message had personal data
+    # when its raw text is not its masked one.
     raw = {m.id: sealed.get(m.id, m.body) for m in messages}
     had_pii = {m.id for m in messages if raw[m.id] != m.body_masked}
     audit.record(

@@ -33,6 +33,7 @@ from dasan.db.models_protection import EvidenceExport
 from dasan.db.models_smartvoice import CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
 from dasan.errors import Forbidden, NotFound
+from dasan.privacy import vault
 
 
 def can_export_evidence(user: User) -> bool:
@@ -67,9 +68,13 @@ class Bundle:
     export_id: int
 
 
-def _transcript(rows: list[Message], raw: bool) -> str:
+def _transcript(rows: list[Message], raw: dict[int, str] | None = None) -> str:
+    """The transcript as stored (masked), or with `raw`: each message's sealed raw text where
+    it has one (ADR 0005: `messages.body` holds the masked text)."""
+    opened = raw or {}
     return "\n".join(f"[{m.created_at:%Y-%m-%d %H:%M:%S}] #{m.seq} {m.sender}: "
-                     f"{m.body if raw else m.body_masked}" for m in rows) + "\n"
+                     f"{opened.get(m.id, m.body) if raw is not None else m.body_masked}"
+                     for m in rows) + "\n"
 
 
 def _read(path: str | None) -> bytes | None:
@@ -106,9 +111,10 @@ def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = Fa
         rows = list(s.scalars(select(Message).where(Message.consultation_id == cid)
                               .order_by(Message.seq)))
         if rows:
-            files[f"transcripts/masked/{cid}.txt"] = _transcript(rows, raw=False).encode()
+            files[f"transcripts/masked/{cid}.txt"] = _transcript(rows).encode()
             if include_raw:
-                files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, raw=True).encode()
+                files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, vault.open_many(
+                    s, vault.MESSAGE_BODY, [m.id for m in rows])).encode()
         for call in s.scalars(select(VoiceCall).where(VoiceCall.consultation_id == cid)
                               .order_by(VoiceCall.id)):
             segments = list(s.scalars(select(CallTranscriptSegment)

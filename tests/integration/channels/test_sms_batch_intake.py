@@ -22,6 +22,7 @@ from dasan.db.models import Consultation, Message, Queue
 from dasan.db.models_channels import ChannelMessage, OutboxItem, SmsOptOut, WrittenThread
 from dasan.db.models_kbquality import KbGapEvent
 from dasan.db.models_protection import CrisisAlert
+from dasan.privacy import vault
 from dasan.protection import policy
 
 AT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -145,7 +146,16 @@ def test_a_batch_is_taken_as_one_message_at_a_time_would_be(
     assert len(gaps) == 2 and len(surfaces) == 5
     assert not any(raw in text for raw in RAW_PII for text in surfaces)
     assert all("010-****-6789" in text for text in (pii[8], pii[13][0][3], *gaps))
-    assert pii[13][0][2] == dict(BATCH)["13"]  # the raw body is kept beside its masked copy
+    # stored masked, the raw text sealed (ADR 0005), by the one-by-one path and the batch's
+    assert pii[13][0][2] == pii[13][0][3]
+    for prefix in "12":
+        key = citizen_for_phone(db, f"0109{prefix}0013").phone_hash
+        mid = db.scalar(select(Message.id).join(
+            ChannelMessage, ChannelMessage.message_id == Message.id).join(
+            WrittenThread, WrittenThread.id == ChannelMessage.thread_id).where(
+            WrittenThread.contact_key == key, Message.sender == "citizen"))
+        assert mid is not None
+        assert vault.open_one(db, vault.MESSAGE_BODY, mid) == dict(BATCH)["13"]
 
 
 def _post(client: Any, data: dict[str, Any]) -> Any:

@@ -113,7 +113,8 @@ def tracked(session: Session, code: str, secret: str) -> WrittenThread:
 
 
 def tracking_view(session: Session, code: str, secret: str) -> dict[str, Any]:
-    """What the citizen sees: status, SLA, the question and answers (masked)."""
+    """What the citizen sees: status, SLA, the question and answers, masked like every
+    message (their own question too: the page's key travels in its URL; docs/pii.md)."""
     thread = tracked(session, code, secret)
     if thread.status == "closed":
         status = "answered" if thread.first_agent_reply_at else "closed"
