@@ -598,6 +598,12 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   에이치 공구일팔). **Passports**: read in parts after the passport's word in the turn - its
   letters, then digit groups joined by 다시/하고/그리고/숫자, a letter said after them (M 다시
   칠칠일 다시 공팔삼 다시 이이; EJ 그리고 숫자 7 1 4 0 ...) - or nine digits said one at a time.
+* Hold-outs X and Z as tune data (session 20): once the lead had scored each once (Z after the
+  seventeenth rounds: numbers 0.941, names 0.882, addresses 0.974), both were split by position
+  like Y: **X2** and **Z2** (every third item from the third) are kept back - scored, never
+  printed with ``--errors`` (refused), never trained on - and **X1** and **Z1** (the rest) are
+  looked at (splits ``tune-x1``/``tune-x2``/``tune-z1``/``tune-z2``). The whole files stay
+  refused by ``--errors`` under their hold-out names.
   **Look-alikes**: a number said to be an example right after it (90가 1234 같은 예시로, ...
   이건 제가 예로 든 거고요); a bank branch's, a bus depot's and a company's landline (영업점, 차고지,
   업체 as office words; a mobile beside them stays masked). Kept back, numbers typed (masked; false masks),
@@ -764,10 +770,16 @@ SPLITS = {
     "tune-y": DATA / "pii_v2_tune_y.jsonl",
     "tune-y1": DATA / "pii_v2_tune_y.jsonl",
     "tune-y2": DATA / "pii_v2_tune_y.jsonl",
+    "tune-x1": DATA / "pii_v2_holdout_x.jsonl",
+    "tune-x2": DATA / "pii_v2_holdout_x.jsonl",
+    "tune-z1": DATA / "pii_v2_holdout_z.jsonl",
+    "tune-z2": DATA / "pii_v2_holdout_z.jsonl",
 }
 # Sets K, M, O, Q, S, T, U, W and Y are split by position: K2, M2, O2, Q2, S2, T2, U2, W2 and Y2
 # (every third item, from the third) are kept back from whoever tunes - scored, never printed
-# with --errors - and K1, M1, O1, Q1, S1, T1, U1, W1 and Y1 (the rest) are looked at.
+# with --errors - and K1, M1, O1, Q1, S1, T1, U1, W1 and Y1 (the rest) are looked at. Hold-outs
+# X and Z, once scored by the lead, became tune data the same way (X1/X2, Z1/Z2); "holdout-x"
+# and "holdout-z" (the whole files) stay refused by --errors.
 K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
            "tune-m1": lambda i: i % 3 != 2, "tune-m2": lambda i: i % 3 == 2,
            "tune-o1": lambda i: i % 3 != 2, "tune-o2": lambda i: i % 3 == 2,
@@ -776,10 +788,12 @@ K_PARTS = {"tune-k1": lambda i: i % 3 != 2, "tune-k2": lambda i: i % 3 == 2,
            "tune-t1": lambda i: i % 3 != 2, "tune-t2": lambda i: i % 3 == 2,
            "tune-u1": lambda i: i % 3 != 2, "tune-u2": lambda i: i % 3 == 2,
            "tune-w1": lambda i: i % 3 != 2, "tune-w2": lambda i: i % 3 == 2,
-           "tune-y1": lambda i: i % 3 != 2, "tune-y2": lambda i: i % 3 == 2}
+           "tune-y1": lambda i: i % 3 != 2, "tune-y2": lambda i: i % 3 == 2,
+           "tune-x1": lambda i: i % 3 != 2, "tune-x2": lambda i: i % 3 == 2,
+           "tune-z1": lambda i: i % 3 != 2, "tune-z2": lambda i: i % 3 == 2}
 NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune-o2", "tune-q",
                        "tune-q2", "tune-s", "tune-s2", "tune-t", "tune-t2", "tune-u", "tune-u2",
-                       "tune-w", "tune-w2", "tune-y", "tune-y2",
+                       "tune-w", "tune-w2", "tune-y", "tune-y2", "tune-x2", "tune-z2",
                        "holdout-i", "holdout-j", "holdout-n", "holdout-p", "holdout-r",
                        "holdout-v", "holdout-x", "holdout-z"})
 
