@@ -845,6 +845,10 @@ _FREE_MAIL = re.compile(
 def _role_address(local: str, domain: str) -> bool:
     """An office's or a shop's address (help@...go.kr, info@hanbitmart.co.kr): a role word at a
     public domain or at an organisation's own domain - not at a mail service."""
+    if local.lower() in ("example", "sample", "your_id", "yourid", "youremail", "xxx"):
+        return True  # a form's example (example@seoul.go.kr): nobody's
+    if local.isdigit() and _PUBLIC_DOMAIN.search(domain):
+        return True  # a call centre's number as its ID (120@seoul.go.kr)
     return local.lower() in _ROLE_LOCAL and (
         bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
@@ -1922,6 +1926,15 @@ _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：
 # A number said to be an example right after it (no sentence end between).
 _NUMBER_EXAMPLE_AFTER = re.compile(
     r"[^.?!\n\d]{0,16}?(?:예시|예로[ \t]?든|예를[ \t]?들|견본|샘플)")
+# ... or before it, in the same clause with no word of one's own between (작성 예시에 여권번호
+# M12345678 라고, 연락처 칸 예시가 010-0000-0000, 예시 메일 주소가 example@...), or a number
+# asked about as a kind (여권번호가 M12345678 이런 거 말하는 거예요?).
+_NUMBER_EXAMPLE_BEFORE = re.compile(
+    r"(?:예시|견본|샘플|예를[ \t]?들어|작성[ \t]?예)(?:에는|에|엔|가|는|로|처럼|란에|칸에)?"
+    r"(?![^.?!\n]*(?:(?:^|[ \t])(?:제|저|내|저희|본인)(?:[ \t]|$|[것거꺼])|제가))"
+    r"[^.?!\n\d]{0,16}$")
+_NUMBER_ASKED_AFTER = re.compile(
+    r"[ \t]*(?:이런|그런|같은|처럼)[ \t]?(?:거|것|식|번호)(?:를|을|이|가)?[ \t]?(?:말|얘기|애기)")
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
@@ -2051,8 +2064,13 @@ _PLACEHOLDER_TYPES = frozenset({"rrn", "foreigner_rrn", "phone", "card", "accoun
 
 
 def _placeholder(said: str) -> bool:
+    """Digits all alike (000000-0000000), or a phone's all alike after its prefix
+    (010-0000-0000): a form's blank, nobody's number."""
     digits = [ch for ch in said if ch.isdigit()]
-    return len(digits) >= 6 and len(set(digits)) == 1
+    if len(digits) >= 6 and len(set(digits)) == 1:
+        return True
+    return len(digits) in (10, 11) and digits[0] == "0" and len(set(digits[-7:])) == 1 and (
+        len(set(digits[3:])) == 1 or len(set(digits[2:])) == 1)
 
 
 def _example_name(text: str, start: int, end: int) -> bool:
@@ -2159,7 +2177,9 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
-        if cand[0] in NUMBER_TYPES and _NUMBER_EXAMPLE_AFTER.match(text, e):
+        if cand[0] in NUMBER_TYPES and (
+                _NUMBER_EXAMPLE_AFTER.match(text, e) or _NUMBER_ASKED_AFTER.match(text, e)
+                or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, s - 30), s)):
             continue  # 90가 1234 같은 예시로, ... 아 이건 제가 예로 든 거고요: a form's example
         if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):
