@@ -389,7 +389,7 @@ _PARTIAL_MOBILE_RE = re.compile(
 _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
-                r"|협회|재단|상담실|예약실|ARS"
+                r"|협회|재단|상담실|예약실|ARS|세무서|법원|등기소|교육청|문의"
                 # a restaurant, a clinic or a branch (식당 예약 전화, 동네 약국 번호, 지점 번호);
                 # not 가게 or 회사, which writers label when it is the caller's own
                 r"|식당|음식점|약국|병원|의원|치과|지점|마트|학원|학교|행정실|교무실|정비소|세탁소"
@@ -2063,6 +2063,32 @@ _PLACEHOLDER_TYPES = frozenset({"rrn", "foreigner_rrn", "phone", "card", "accoun
                                 "business_no", "health_insurance", "driver_licence"})
 
 
+# Whose number it is: a company's, a shop's or an office's, not the caller's - a business number
+# on a receipt or a sign, or with a company's word after it (220-81-62517 주식회사 ..., 대형마트);
+# an account an office's word owns (100-034-581920 으로 관리사무소 계좌); a corporation's
+# registration number (법인등록번호 110111-...), which has a resident number's shape.
+_COMPANY_BEFORE = re.compile(r"영수증|간판|전단지?|홈페이지")
+_COMPANY_AFTER = re.compile(r"주식회사|㈜|\(주\)|본사|프랜차이즈|대형[ \t]?마트|체인")
+_OFFICE_ACCOUNT_AFTER = re.compile(
+    rf"[^.?!\n\d]{{0,8}}?(?:{_OFFICE_WORD})[ \t]?(?:의[ \t]?)?(?:계좌|통장)")
+_CORPORATE_BEFORE = re.compile(r"법인[ \t]?(?:등록)?[ \t]?번호[^.?!\n\d]{0,6}$")
+_OWN_BUSINESS = re.compile(r"(?:^|[ \t])(?:제|저|내|저희|우리)(?:[ \t]|$)|본인")
+
+
+def _company_number(text: str, kind: str, start: int, end: int) -> bool:
+    if kind == "business_no":
+        around = text[max(0, start - 25):min(len(text), end + 25)]
+        if _OWN_BUSINESS.search(around):
+            return False
+        return bool(_COMPANY_BEFORE.search(text, max(0, start - 25), start)
+                    or _COMPANY_AFTER.search(text, end, min(len(text), end + 20)))
+    if kind == "account" and _OFFICE_ACCOUNT_AFTER.match(text, end):
+        return True
+    if kind in ("rrn", "foreigner_rrn", "account"):
+        return bool(_CORPORATE_BEFORE.search(text, max(0, start - 20), start))
+    return False
+
+
 def _placeholder(said: str) -> bool:
     """Digits all alike (000000-0000000), or a phone's all alike after its prefix
     (010-0000-0000): a form's blank, nobody's number."""
@@ -2176,6 +2202,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
+            continue
+        if _company_number(text, cand[0], s, e):
             continue
         if cand[0] in NUMBER_TYPES and (
                 _NUMBER_EXAMPLE_AFTER.match(text, e) or _NUMBER_ASKED_AFTER.match(text, e)
