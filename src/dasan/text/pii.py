@@ -504,9 +504,11 @@ def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
 # The groups of a mobile said as numbers, as some elderly callers do: 공일공 천이백삼십사
 # 오천육백칠십팔 (1234, 5678); the middle group may be hundreds (구백팔십칠).
 _SINO_GROUP = r"[일이삼사오육칠팔구]?[천백][일이삼사오육칠팔구십백]{0,6}"
+# Between the groups: a separator or a joining word (에, 의, 다시, 하고, 대시).
+_SINO_JOIN = r"(?:[ \t\-,]|에|의|다시|하고|대시)*"
 _SINO_PHONE_RE = re.compile(
-    r"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789])(?:[ \t\-,]|에|의)*"
-    rf"(?P<m>{_SINO_GROUP})(?:[ \t\-,]|에|의)*(?P<l>{_SINO_GROUP})"
+    rf"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789]){_SINO_JOIN}"
+    rf"(?P<m>{_SINO_GROUP}){_SINO_JOIN}(?P<l>{_SINO_GROUP})"
 )
 # A local number said aloud after a word for a phone, with no area code: 집 전화 이삼사오 육칠팔구.
 _SPOKEN_LOCAL_RE = re.compile(
@@ -821,9 +823,14 @@ _SPELLED_TOKEN = "|".join(sorted(
     [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
      "언더스코어", "하이픈", "대시", "제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐",
      "에잇", "나인", r"[A-Za-z0-9]++"], key=len, reverse=True))
+# Between the letters: a space, a comma, or a word that moves on (t, a, e 그 다음에 숫자 칠칠
+# 그리고 앳 네이트 닷컴).
+_SPELLED_JOIN = (r"(?:[ \t]?,?[ \t]?|[ \t,]*(?:그[ \t]?다음에?|다음에?|그리고|하고)[ \t,]*"
+                 r"(?:숫자(?:는|로|가)?[ \t,]*)?)")
 _SPELLED_EMAIL_RE = re.compile(
-    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
-    r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
+    r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*"
+    + _SPOKEN_DOMAIN_PART
 )
 
 
@@ -906,7 +913,8 @@ def _email(text: str) -> Iterator[Candidate]:
                 continue  # written letters: the patterns above
             domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
                 r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
-            yield "email", m.start(), m.end(), f"{m.group('local').split()[0][:2]}***@{domain}"
+            head = re.sub(r"[ \t,]", "", m.group("local").split()[0])[:2]
+            yield "email", m.start(), m.end(), f"{head}***@{domain}"
 
 
 _REGIONS = (
@@ -2183,6 +2191,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         candidates = [c for c in candidates if not (
             c[0] == "phone" and any(s < c[2] and c[1] < e for s, e in plates)
             and pii_kind.nearest_kind(text, c[1], c[2]) == "car_plate")]
+    longer = [(s, e) for t, s, e, _ in candidates if t == "account" and pii_kind.nearest_kind(
+        text, s, e) == "account" and len(re.findall(r"[0-9공영빵일이삼사오육칠팔구]", text[s:e])) >= 12]
+    if longer:
+        # a phone's shape at the start of a longer account read after its bank (기업은행 계좌요
+        # 공일공 일이삼사오육 공일 공일이): the account's
+        candidates = [c for c in candidates if not (
+            c[0] == "phone" and any(s <= c[1] and c[2] < e for s, e in longer))]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.

@@ -362,7 +362,8 @@ def read_out_numbers(text: str) -> Iterator[Candidate]:
             for c in cue.finditer(before):
                 if best is None or c.end() > best[0]:
                     best = (c.end(), kind)
-        if best is None or best[1] == "account" and digits.startswith("01"):
+        if best is None or best[1] == "account" and digits.startswith("01") and len(digits) < 12:
+            # 010 ...: a phone, unless longer than any phone (공일공 일이삼사오육 공일 공일이)
             continue
         yield best[1], m.start(), end, read_out_replacement(best[1], digits)
 
