@@ -825,8 +825,8 @@ _SPELLED_TOKEN = "|".join(sorted(
      "에잇", "나인", r"[A-Za-z0-9]++"], key=len, reverse=True))
 # Between the letters: a space, a comma, or a word that moves on (t, a, e 그 다음에 숫자 칠칠
 # 그리고 앳 네이트 닷컴).
-_SPELLED_JOIN = (r"(?:[ \t]?,?[ \t]?|[ \t,]*(?:그[ \t]?다음에?|다음에?|그리고|하고)[ \t,]*"
-                 r"(?:숫자(?:는|로|가)?[ \t,]*)?)")
+_SPELLED_JOIN = (r"(?:[ \t]?,[ \t]?|[ \t]?|[ \t]?,?[ \t]?(?:그[ \t]?다음에?|다음에?|그리고|하고)"
+                 r"[ \t]?,?[ \t]?(?:숫자(?:는|로|가)?[ \t]?)?)")
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
     r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*"
@@ -2169,6 +2169,9 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
+_ACCOUNT_DIGIT = re.compile(r"[0-9공영빵일이삼사오육칠팔구]")
+
+
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -2191,8 +2194,9 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         candidates = [c for c in candidates if not (
             c[0] == "phone" and any(s < c[2] and c[1] < e for s, e in plates)
             and pii_kind.nearest_kind(text, c[1], c[2]) == "car_plate")]
-    longer = [(s, e) for t, s, e, _ in candidates if t == "account" and pii_kind.nearest_kind(
-        text, s, e) == "account" and len(re.findall(r"[0-9공영빵일이삼사오육칠팔구]", text[s:e])) >= 12]
+    longer = [(s, e) for t, s, e, _ in candidates
+              if t == "account" and len(_ACCOUNT_DIGIT.findall(text, s, e)) >= 12
+              and pii_kind.nearest_kind(text, s, e) == "account"]
     if longer:
         # a phone's shape at the start of a longer account read after its bank (기업은행 계좌요
         # 공일공 일이삼사오육 공일 공일이): the account's
