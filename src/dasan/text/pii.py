@@ -2098,13 +2098,13 @@ def _company_number(text: str, kind: str, start: int, end: int) -> bool:
 
 
 def _placeholder(said: str) -> bool:
-    """Digits all alike (000000-0000000), or a phone's all alike after its prefix
-    (010-0000-0000): a form's blank, nobody's number."""
+    """Digits all alike (000000-0000000), or a phone's all zeros after its prefix
+    (010-0000-0000): a form's blank, nobody's number (010-2222-2222 may be someone's)."""
     digits = [ch for ch in said if ch.isdigit()]
     if len(digits) >= 6 and len(set(digits)) == 1:
         return True
-    return len(digits) in (10, 11) and digits[0] == "0" and len(set(digits[-7:])) == 1 and (
-        len(set(digits[3:])) == 1 or len(set(digits[2:])) == 1)
+    return len(digits) in (10, 11) and digits[0] == "0" and set(digits[-7:]) == {"0"} and (
+        set(digits[3:]) == {"0"} or set(digits[2:]) == {"0"})
 
 
 def _example_name(text: str, start: int, end: int) -> bool:

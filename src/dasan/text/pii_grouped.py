@@ -174,6 +174,8 @@ _SAID_PLATE_RE = re.compile(
     rf"|(?=이[가-힣]))")
 _VEHICLE = re.compile(
     r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이|이륜차|승용차|화물차|승합차|트럭|택시|렌터카"
+    # a traffic or parking report names no vehicle but is about one (불법주정차 신고합니다 ...)
+    r"|주정차|주차|정차|과속|신호[ \t]?위반|역주행|뺑소니|블랙박스|운전자|견인"
     r"|(?<![가-힣])차(?:는|가|를|도|요|예요|에|인데|이고)(?![가-힣])"
     # bare 차 only after whose it is (우리 사위 차; 차 마시러 is tea)
     r"|(?:제|내|우리|저희|아들|딸|남편|아내|사위|며느리|엄마|아빠|회사|친구|옆집)[ \t]?차"
