@@ -96,3 +96,23 @@ def test_ones_own_number_beside_those_words_stays_masked(text: str, number: str)
 )
 def test_numbers_joined_by_words_no_rule_expected(text: str, kind: str, number: str) -> None:
     assert (kind, number) in _numbers(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "plates"),
+    [
+        # a traffic or parking report names no vehicle, but its plate is one; a slip and the
+        # corrected plate are both masked
+        ("주정차 위반 신고요 사칠 거 이일공팔 아니 사칠 거 이일공구 흰색 소나타",
+         ["사칠 거 이일공팔", "사칠 거 이일공구"]),
+        ("블랙박스에 찍혔어요 오팔 누 삼삼칠일", ["오팔 누 삼삼칠일"]),
+    ],
+)
+def test_a_plate_said_in_a_traffic_report_is_a_plate(text: str, plates: list[str]) -> None:
+    assert [n for k, n in _numbers(text) if k == "car_plate"] == plates
+
+
+@pytest.mark.parametrize("text", ["주차 요금이 삼천오백 원 나왔어요",
+                                  "주차장은 십이 시부터 이십 시까지 열어요"])
+def test_a_parking_words_amount_or_hours_are_no_plate(text: str) -> None:
+    assert _numbers(text) == []
