@@ -781,8 +781,9 @@ def _account(text: str) -> Iterator[Candidate]:
 
 
 # Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
-# The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
-_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*"
+# The @ may be written full-width or read out (골뱅이, 앳 or its common misspelling 엣), with
+# spaces or brackets around it.
+_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳|엣)[ \t]*\)?[ \t]*"
        r"|[ \t]*[\[({][ \t]?(?:at|AT)[ \t]?[\])}][ \t]*)")
 _EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
@@ -810,7 +811,7 @@ _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
     # a copula between (hgs7121 이고 골뱅이 한메일 닷넷)
     r"(?:(?:이고|이요|요|고|하고|에)[ \t,]+)?"
-    r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+    r"(?:[@＠]|골뱅이|앳|엣|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 # The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
 # 닷컴): English letter names, digits read out, dots and underscores said as words.
@@ -829,7 +830,7 @@ _SPELLED_JOIN = (r"(?:[ \t]?,[ \t]?|[ \t]?|[ \t]?,?[ \t]?(?:그[ \t]?다음에?|
                  r"[ \t]?,?[ \t]?(?:숫자(?:는|로|가)?[ \t]?)?)")
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
-    r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*"
+    r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳|엣)[ \t]*\)?[ \t]*"
     + _SPOKEN_DOMAIN_PART
 )
 
@@ -907,7 +908,7 @@ def _email(text: str) -> Iterator[Candidate]:
         if _role_address(local, domain):
             continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
-    if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
+    if "골뱅이" in text or "앳" in text or "엣" in text or "@" in text or "＠" in text:
         for m in _SPELLED_EMAIL_RE.finditer(text):
             if not re.search(r"[가-힣]", m.group("local")):
                 continue  # written letters: the patterns above

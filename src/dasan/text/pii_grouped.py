@@ -326,7 +326,7 @@ def spelled_back(text: str, kept: list[Candidate], letters: dict[str, str]) -> I
     for kind, s, e, _ in kept:
         if kind != "email":
             continue
-        local = re.split(r"[ \t]*(?:@|＠|골뱅이|앳)", text[s:e])[0].strip().lower()
+        local = re.split(r"[ \t]*(?:@|＠|골뱅이|앳|엣)", text[s:e])[0].strip().lower()
         if not re.fullmatch(r"[a-z0-9._\-]{3,}", local):
             continue
         local = re.sub(r"[._\-]", "", local)

@@ -89,6 +89,8 @@ def test_ones_own_number_beside_those_words_stays_masked(text: str, number: str)
         # an e-mail's ID spelled with commas and moving-on words
         ("메일은 k, i, m, s, o 그 다음에 숫자 구구 그리고 앳 네이버 닷컴 이에요", "email",
          "k, i, m, s, o 그 다음에 숫자 구구 그리고 앳 네이버 닷컴"),
+        # the @ said with its common misspelling 엣
+        ("메일 주소요 sora_k 엣 daum.net 이에요", "email", "sora_k 엣 daum.net"),
         # an account read after its bank, longer than any phone though it starts 010
         ("농협 계좌 공일공 구팔칠육오사 삼이 일이삼 으로 보내 주세요", "account",
          "공일공 구팔칠육오사 삼이 일이삼"),
