@@ -104,8 +104,14 @@ def _card_shape(lengths: list[int], digits: str, named: bool) -> bool:
     return len(digits) == 16 and named and all(n >= 2 for n in lengths)
 
 
+# A word for the rest of a number (나머지는, 남은 자리, 이어서, 뒷자리).
+_REST_BEFORE = re.compile(
+    r"나머지|남은[ \t]?(?:번호|자리|숫자)|이어서|뒤[ \t]?(?:번호|자리)|뒷자리")
+
+
 def gathered_cards(text: str) -> Iterator[Candidate]:
-    if sum(ch.isdigit() or ch in "공영빵일이삼사오육칠팔구" for ch in text) < 15:
+    said = sum(ch.isdigit() or ch in "공영빵일이삼사오육칠팔구" for ch in text)
+    if said < 12:
         return
     groups = _groups(text)
     for i, first in enumerate(groups):
@@ -134,7 +140,15 @@ def gathered_cards(text: str) -> Iterator[Candidate]:
             if total >= 15:
                 break
         digits = "".join(g.digits for g in kept)
-        if len(digits) not in (15, 16) or len(kept) < 2 and not first.said:
+        if (len(digits) == 12 and [len(g.digits) for g in kept] == [4, 4, 4]
+                and _REST_BEFORE.search(text, max(0, first.start - 40), first.start)
+                and _card_named(text, first.start, kept[-1].end)
+                and not re.match(r"[ \t]*(?:원|만|천)", text[kept[-1].end:])):
+            # the rest of a card said after its first four (앞에 4518 까지만 말했는데 나머지도
+            # ... 4211 9034 7720): three groups of four, a word for the rest before them
+            yield "card", first.start, kept[-1].end, f"****-****-{digits[-4:]}"
+            continue
+        if said < 15 or len(digits) not in (15, 16) or len(kept) < 2 and not first.said:
             continue
         start, end = first.start, kept[-1].end
         marks = {ch for a, b in zip(kept, kept[1:], strict=False)

@@ -118,3 +118,19 @@ def test_a_plate_said_in_a_traffic_report_is_a_plate(text: str, plates: list[str
                                   "주차장은 십이 시부터 이십 시까지 열어요"])
 def test_a_parking_words_amount_or_hours_are_no_plate(text: str) -> None:
     assert _numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the rest of a card said after its first four: three groups of four after a word for
+        # the rest, a card named in the turn
+        ("카드번호 앞 네 자리는 5327 이고 나머지는 8810 2294 6613 이에요", ["8810 2294 6613"]),
+        ("카드 번호 나머지 불러드릴게요 팔팔일공 이이구사 육육일삼", ["팔팔일공 이이구사 육육일삼"]),
+        # no card named, or an amount: not a card's rest
+        ("전화번호 나머지는 1234 5678 9012", []),
+        ("나머지 금액 1200 3400 5600 원은 카드로", []),
+    ],
+)
+def test_the_rest_of_a_card_after_its_first_four(text: str, expected: list[str]) -> None:
+    assert [n for k, n in _numbers(text) if k == "card"] == expected
