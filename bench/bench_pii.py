@@ -623,11 +623,12 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   expected**: a mobile's groups said as numbers with 다시/하고/대시 between; an e-mail ID spelled
   with commas and 그 다음에 (숫자) ... 그리고 앳; an account read after its bank longer than any
   phone though it starts 010; a traffic or parking report (주정차, 과속, 블랙박스) names a vehicle
-  for a plate said aloud. Left alone: a back half answered in the next turn after a question
-  (``? 고객: 네 6649983``), a licence read with a self-correction across groups, a card's last
-  twelve digits said after its first four, one's own office line the caller refuses (사무실 번호는
+  for a plate said aloud; the @ said as 엣; the rest of a card said after its first four (나머지는
+  8810 2294 6613: three groups of four after a word for the rest, a card named). Left alone: a back half answered in the next turn after a question
+  (``? 고객: 네 6649983``), a licence read with a self-correction across groups, a card group
+  said again after a slip (... 오구육이 아니지 오구이육), one's own office line the caller refuses (사무실 번호는
   ... 회사라 안 되고요), a 주민번호 back half without its first digit. **Numbers typed (``--split
-  tune-x1`` ... one run each, load 2-4): X1 0.960 -> 0.983 (false masks 8 -> 1), Z1 0.951 ->
+  tune-x1`` ... one run each, load 2-4): X1 0.960 -> 0.989 (false masks 8 -> 1), Z1 0.951 ->
   0.981 (12 -> 2); kept back X2 0.988 -> 0.988 (3 -> 2), Z2 0.918 -> 0.929 (5 -> 4), W2 0.880 ->
   0.900 (6 -> 6), Y2 0.942 -> 0.950 (0 -> 0); M2 0.985, O2 0.969, Q2 0.967, S2 0.932, T2 0.981,
   U2 0.939 unchanged, none with a new false mask.** The before figures are the masker of f0b01a0
