@@ -389,7 +389,7 @@ _PARTIAL_MOBILE_RE = re.compile(
 _OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
-                r"|협회|재단|상담실|예약실|ARS"
+                r"|협회|재단|상담실|예약실|ARS|세무서|법원|등기소|교육청|문의"
                 # a restaurant, a clinic or a branch (식당 예약 전화, 동네 약국 번호, 지점 번호);
                 # not 가게 or 회사, which writers label when it is the caller's own
                 r"|식당|음식점|약국|병원|의원|치과|지점|마트|학원|학교|행정실|교무실|정비소|세탁소"
@@ -504,9 +504,11 @@ def _spoken_digits(chunk: str) -> list[tuple[int, str, int]]:
 # The groups of a mobile said as numbers, as some elderly callers do: 공일공 천이백삼십사
 # 오천육백칠십팔 (1234, 5678); the middle group may be hundreds (구백팔십칠).
 _SINO_GROUP = r"[일이삼사오육칠팔구]?[천백][일이삼사오육칠팔구십백]{0,6}"
+# Between the groups: a separator or a joining word (에, 의, 다시, 하고, 대시).
+_SINO_JOIN = r"(?:[ \t\-,]|에|의|다시|하고|대시)*"
 _SINO_PHONE_RE = re.compile(
-    r"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789])(?:[ \t\-,]|에|의)*"
-    rf"(?P<m>{_SINO_GROUP})(?:[ \t\-,]|에|의)*(?P<l>{_SINO_GROUP})"
+    rf"(?<![가-힣\d])(?P<a>공일[공육칠팔구]|영일[영육칠팔구]|01[016789]){_SINO_JOIN}"
+    rf"(?P<m>{_SINO_GROUP}){_SINO_JOIN}(?P<l>{_SINO_GROUP})"
 )
 # A local number said aloud after a word for a phone, with no area code: 집 전화 이삼사오 육칠팔구.
 _SPOKEN_LOCAL_RE = re.compile(
@@ -779,8 +781,9 @@ def _account(text: str) -> Iterator[Candidate]:
 
 
 # Korean text may be glued to either end (주소는abc@naver.com이에요): the boundaries are ASCII.
-# The @ may be written full-width or read out (골뱅이, 앳), with spaces or brackets around it.
-_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳)[ \t]*\)?[ \t]*"
+# The @ may be written full-width or read out (골뱅이, 앳 or its common misspelling 엣), with
+# spaces or brackets around it.
+_AT = (r"(?:[ \t]?[@＠][ \t]?|[ \t]*\(?[ \t]*(?:골뱅이|앳|엣)[ \t]*\)?[ \t]*"
        r"|[ \t]*[\[({][ \t]?(?:at|AT)[ \t]?[\])}][ \t]*)")
 _EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9.+_%\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*){_AT}"
@@ -808,7 +811,7 @@ _SPOKEN_EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9.+_%\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]*)[ \t]*\(?[ \t]*"
     # a copula between (hgs7121 이고 골뱅이 한메일 닷넷)
     r"(?:(?:이고|이요|요|고|하고|에)[ \t,]+)?"
-    r"(?:[@＠]|골뱅이|앳|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+    r"(?:[@＠]|골뱅이|앳|엣|\bat\b)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
 )
 # The part before the @ spelled letter by letter in Hangul (에이치 와이 케이 팔팔 골뱅이 지메일
 # 닷컴): English letter names, digits read out, dots and underscores said as words.
@@ -821,9 +824,14 @@ _SPELLED_TOKEN = "|".join(sorted(
     [*_LETTER_NAMES, "공", "영", "일", "삼", "사", "육", "칠", "팔", "구", "점", "닷", "언더바",
      "언더스코어", "하이픈", "대시", "제로", "원", "투", "쓰리", "포", "파이브", "식스", "세븐",
      "에잇", "나인", r"[A-Za-z0-9]++"], key=len, reverse=True))
+# Between the letters: a space, a comma, or a word that moves on (t, a, e 그 다음에 숫자 칠칠
+# 그리고 앳 네이트 닷컴).
+_SPELLED_JOIN = (r"(?:[ \t]?,[ \t]?|[ \t]?|[ \t]?,?[ \t]?(?:그[ \t]?다음에?|다음에?|그리고|하고)"
+                 r"[ \t]?,?[ \t]?(?:숫자(?:는|로|가)?[ \t]?)?)")
 _SPELLED_EMAIL_RE = re.compile(
-    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:[ \t]?(?:{_SPELLED_TOKEN})){{1,24}})"
-    r"[ \t]*\(?[ \t]*(?:[@＠]|골뱅이|앳)[ \t]*\)?[ \t]*" + _SPOKEN_DOMAIN_PART
+    rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
+    r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳|엣)[ \t]*\)?[ \t]*"
+    + _SPOKEN_DOMAIN_PART
 )
 
 
@@ -845,6 +853,10 @@ _FREE_MAIL = re.compile(
 def _role_address(local: str, domain: str) -> bool:
     """An office's or a shop's address (help@...go.kr, info@hanbitmart.co.kr): a role word at a
     public domain or at an organisation's own domain - not at a mail service."""
+    if local.lower() in ("example", "sample", "your_id", "yourid", "youremail", "xxx"):
+        return True  # a form's example (example@seoul.go.kr): nobody's
+    if local.isdigit() and _PUBLIC_DOMAIN.search(domain):
+        return True  # a call centre's number as its ID (120@seoul.go.kr)
     return local.lower() in _ROLE_LOCAL and (
         bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
@@ -896,13 +908,14 @@ def _email(text: str) -> Iterator[Candidate]:
         if _role_address(local, domain):
             continue
         yield "email", m.start(), m.end(), f"{head}***@{domain}"
-    if "골뱅이" in text or "앳" in text or "@" in text or "＠" in text:
+    if "골뱅이" in text or "앳" in text or "엣" in text or "@" in text or "＠" in text:
         for m in _SPELLED_EMAIL_RE.finditer(text):
             if not re.search(r"[가-힣]", m.group("local")):
                 continue  # written letters: the patterns above
             domain = "".join(_SPOKEN_DOMAIN.get(w, w) for w in re.findall(
                 r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
-            yield "email", m.start(), m.end(), f"{m.group('local').split()[0][:2]}***@{domain}"
+            head = re.sub(r"[ \t,]", "", m.group("local").split()[0])[:2]
+            yield "email", m.start(), m.end(), f"{head}***@{domain}"
 
 
 _REGIONS = (
@@ -1922,6 +1935,15 @@ _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：
 # A number said to be an example right after it (no sentence end between).
 _NUMBER_EXAMPLE_AFTER = re.compile(
     r"[^.?!\n\d]{0,16}?(?:예시|예로[ \t]?든|예를[ \t]?들|견본|샘플)")
+# ... or before it, in the same clause with no word of one's own between (작성 예시에 여권번호
+# M12345678 라고, 연락처 칸 예시가 010-0000-0000, 예시 메일 주소가 example@...), or a number
+# asked about as a kind (여권번호가 M12345678 이런 거 말하는 거예요?).
+_NUMBER_EXAMPLE_BEFORE = re.compile(
+    r"(?:예시|견본|샘플|예를[ \t]?들어|작성[ \t]?예)(?:에는|에|엔|가|는|로|처럼|란에|칸에)?"
+    r"(?![^.?!\n]*(?:(?:^|[ \t])(?:제|저|내|저희|본인)(?:[ \t]|$|[것거꺼])|제가))"
+    r"[^.?!\n\d]{0,16}$")
+_NUMBER_ASKED_AFTER = re.compile(
+    r"[ \t]*(?:이런|그런|같은|처럼)[ \t]?(?:거|것|식|번호)(?:를|을|이|가)?[ \t]?(?:말|얘기|애기)")
 # Not a person: a historical figure's memorial (윤봉길 의사 기념관), a pet's name (고양이 이름은
 # 두부예요, 장군이라는 이름의 강아지)
 _MEMORIAL_AFTER = re.compile(
@@ -2050,9 +2072,40 @@ _PLACEHOLDER_TYPES = frozenset({"rrn", "foreigner_rrn", "phone", "card", "accoun
                                 "business_no", "health_insurance", "driver_licence"})
 
 
+# Whose number it is: a company's, a shop's or an office's, not the caller's - a business number
+# on a receipt or a sign, or with a company's word after it (220-81-62517 주식회사 ..., 대형마트);
+# an account an office's word owns (100-034-581920 으로 관리사무소 계좌); a corporation's
+# registration number (법인등록번호 110111-...), which has a resident number's shape.
+_COMPANY_BEFORE = re.compile(r"영수증|간판|전단지?|홈페이지")
+_COMPANY_AFTER = re.compile(r"주식회사|㈜|\(주\)|본사|프랜차이즈|대형[ \t]?마트|체인")
+_OFFICE_ACCOUNT_AFTER = re.compile(
+    rf"[^.?!\n\d]{{0,8}}?(?:{_OFFICE_WORD})[ \t]?(?:의[ \t]?)?(?:계좌|통장)")
+_CORPORATE_BEFORE = re.compile(r"법인[ \t]?(?:등록)?[ \t]?번호[^.?!\n\d]{0,6}$")
+_OWN_BUSINESS = re.compile(r"(?:^|[ \t])(?:제|저|내|저희|우리)(?:[ \t]|$)|본인")
+
+
+def _company_number(text: str, kind: str, start: int, end: int) -> bool:
+    if kind == "business_no":
+        around = text[max(0, start - 25):min(len(text), end + 25)]
+        if _OWN_BUSINESS.search(around):
+            return False
+        return bool(_COMPANY_BEFORE.search(text, max(0, start - 25), start)
+                    or _COMPANY_AFTER.search(text, end, min(len(text), end + 20)))
+    if kind == "account" and _OFFICE_ACCOUNT_AFTER.match(text, end):
+        return True
+    if kind in ("rrn", "foreigner_rrn", "account"):
+        return bool(_CORPORATE_BEFORE.search(text, max(0, start - 20), start))
+    return False
+
+
 def _placeholder(said: str) -> bool:
+    """Digits all alike (000000-0000000), or a phone's all zeros after its prefix
+    (010-0000-0000): a form's blank, nobody's number (010-2222-2222 may be someone's)."""
     digits = [ch for ch in said if ch.isdigit()]
-    return len(digits) >= 6 and len(set(digits)) == 1
+    if len(digits) >= 6 and len(set(digits)) == 1:
+        return True
+    return len(digits) in (10, 11) and digits[0] == "0" and set(digits[-7:]) == {"0"} and (
+        set(digits[3:]) == {"0"} or set(digits[2:]) == {"0"})
 
 
 def _example_name(text: str, start: int, end: int) -> bool:
@@ -2117,6 +2170,9 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
         text, max(0, start - 14), start) or _PET_AFTER.match(text, end))
 
 
+_ACCOUNT_DIGIT = re.compile(r"[0-9공영빵일이삼사오육칠팔구]")
+
+
 def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
     """All personal-data spans in ``text`` (non-overlapping, in order)."""
     text = _check(text)
@@ -2139,6 +2195,14 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         candidates = [c for c in candidates if not (
             c[0] == "phone" and any(s < c[2] and c[1] < e for s, e in plates)
             and pii_kind.nearest_kind(text, c[1], c[2]) == "car_plate")]
+    longer = [(s, e) for t, s, e, _ in candidates
+              if t == "account" and len(_ACCOUNT_DIGIT.findall(text, s, e)) >= 12
+              and pii_kind.nearest_kind(text, s, e) == "account"]
+    if longer:
+        # a phone's shape at the start of a longer account read after its bank (기업은행 계좌요
+        # 공일공 일이삼사오육 공일 공일이): the account's
+        candidates = [c for c in candidates if not (
+            c[0] == "phone" and any(s <= c[1] and c[2] < e for s, e in longer))]
     if types is not None:
         candidates = [c for c in candidates if c[0] in types]
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.
@@ -2159,7 +2223,11 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
             continue
-        if cand[0] in NUMBER_TYPES and _NUMBER_EXAMPLE_AFTER.match(text, e):
+        if _company_number(text, cand[0], s, e):
+            continue
+        if cand[0] in NUMBER_TYPES and (
+                _NUMBER_EXAMPLE_AFTER.match(text, e) or _NUMBER_ASKED_AFTER.match(text, e)
+                or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, s - 30), s)):
             continue  # 90가 1234 같은 예시로, ... 아 이건 제가 예로 든 거고요: a form's example
         if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):

@@ -65,9 +65,13 @@ _FOREIGN_PASSPORT_RE = re.compile(
     # France and a few others: two digits, two letters, five digits (18FV40213)
     r"|\d{2}[A-Za-z]{2}\d{5}"
     # the letter, then a word, then the digits (영문 M에 숫자 12345678, M 하고 12345678)
-    r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9})"
+    r"|[A-Za-z]{1,2}[ \t]*(?:에|이고|고|하고|다음에|,)[ \t]*(?:숫자(?:는|가|로)?[ \t]*)?\d{7,9}"
+    # any country's mix of letters and digits, eight or nine in all (M04P91726, K12B345678):
+    # the length is checked below; and eight digits alone (Nepal, India: 10283746)
+    r"|[A-Za-z]{1,2}\d{1,5}[A-Za-z]\d{3,7}|\d{8})"
     r"(?![A-Za-z\d])"
 )
+_DATE_8 = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
 # A case or receipt number named right before the digits: no document number.
 _REFERENCE_BEFORE = re.compile(
     r"(?:접수|신청|예약|민원|발급|관리|시험|수험)[ \t]?번호[ \t]?(?:는|가|은)?[ \t]*$")
@@ -133,6 +137,12 @@ def passport(text: str) -> Iterator[Candidate]:
                         text, max(0, m.start() - 12), m.start())):
                 continue
             compact = re.sub(r"[^A-Za-z0-9]", "", m.group(0))
+            if compact.isdigit() and len(compact) == 8 and (near != "passport" or _DATE_8.match(
+                    compact)):
+                continue  # eight digits alone: only when the passport is the kind named nearest,
+                # and not a date (만료일 20291231)
+            if not 7 <= len(compact) <= 11:
+                continue
             yield "passport", m.start(), m.end(), compact[0] + "****" + compact[-4:]
 
 
@@ -280,7 +290,8 @@ def business_no(text: str) -> Iterator[Candidate]:
 _HEALTH_CONTEXT = pii_kind.HEALTH_CUE
 # 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number. Ten when
 # the word named nearest is the card's (건강보험증 번호 1102938475: some leave out a digit).
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){9,10})(?![\d\-])")
+# Twelve when the card is the kind named nearest (10-2938475610: writers and forms vary).
+_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){9,11})(?![\d\-])")
 
 
 # A long-term care recognition number (장기요양인정번호): L and ten digits.
@@ -293,7 +304,7 @@ def health_insurance(text: str) -> Iterator[Candidate]:
         if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
                 or _named_after(text, m.end(), _HEALTH_CONTEXT)):
             continue
-        if len(_digits(m.group(0))) == 10 and pii_kind.nearest_kind(
+        if len(_digits(m.group(0))) in (10, 12) and pii_kind.nearest_kind(
                 text, m.start(), m.end()) != "health_insurance":
             continue
         yield "health_insurance", m.start(), m.end(), _keep_tail(m.group(0), 3)
@@ -310,20 +321,20 @@ def health_insurance(text: str) -> Iterator[Candidate]:
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _SAID_RUN_RE = re.compile(
     rf"(?<![가-힣0-9])[{_SAID}](?:[{_SAID}]|[ \t,.\-]"
-    rf"|(?:다시|하고|대시|에|의)(?=[ \t]?[{_SAID}])"
+    rf"|(?:다시|하고|대시|에|의|쩜|점)(?=[ \t]?[{_SAID}])"
     # 오사삼일 다음에 이팔 공공 그 다음 구일칠삼 마지막 육이공팔
     rf"|(?<=[ \t])(?:그[ \t]?)?(?:다음|마지막)(?:에|은|이|으로)?(?=[ \t][{_SAID}]))*"
 )
 _SAID_KINDS: tuple[tuple[str, re.Pattern[str], tuple[int, ...]], ...] = (
     ("business_no", re.compile(pii_kind.BUSINESS_WORDS), (10,)),
-    ("health_insurance", _HEALTH_CONTEXT, (10, 11)),
+    ("health_insurance", _HEALTH_CONTEXT, (10, 11, 12)),
     ("driver_licence", _LICENCE_CONTEXT, (12,)),
     ("card", re.compile(r"카드"), (15, 16)),
     ("account", re.compile(r"계좌|통장|은행|입금|송금|이체|예금주|환불"), tuple(range(10, 15))),
 )
 
 
-_JOINING_WORD = re.compile(r"다시|하고|대시|에|의|다음|마지막")
+_JOINING_WORD = re.compile(r"다시|하고|대시|에|의|다음|마지막|쩜|점")
 
 
 def read_out_numbers(text: str) -> Iterator[Candidate]:
@@ -351,7 +362,8 @@ def read_out_numbers(text: str) -> Iterator[Candidate]:
             for c in cue.finditer(before):
                 if best is None or c.end() > best[0]:
                     best = (c.end(), kind)
-        if best is None or best[1] == "account" and digits.startswith("01"):
+        if best is None or best[1] == "account" and digits.startswith("01") and len(digits) < 12:
+            # 010 ...: a phone, unless longer than any phone (공일공 일이삼사오육 공일 공일이)
             continue
         yield best[1], m.start(), end, read_out_replacement(best[1], digits)
 

@@ -104,8 +104,14 @@ def _card_shape(lengths: list[int], digits: str, named: bool) -> bool:
     return len(digits) == 16 and named and all(n >= 2 for n in lengths)
 
 
+# A word for the rest of a number (나머지는, 남은 자리, 이어서, 뒷자리).
+_REST_BEFORE = re.compile(
+    r"나머지|남은[ \t]?(?:번호|자리|숫자)|이어서|뒤[ \t]?(?:번호|자리)|뒷자리")
+
+
 def gathered_cards(text: str) -> Iterator[Candidate]:
-    if sum(ch.isdigit() or ch in "공영빵일이삼사오육칠팔구" for ch in text) < 15:
+    said = sum(ch.isdigit() or ch in "공영빵일이삼사오육칠팔구" for ch in text)
+    if said < 12:
         return
     groups = _groups(text)
     for i, first in enumerate(groups):
@@ -134,7 +140,15 @@ def gathered_cards(text: str) -> Iterator[Candidate]:
             if total >= 15:
                 break
         digits = "".join(g.digits for g in kept)
-        if len(digits) not in (15, 16) or len(kept) < 2 and not first.said:
+        if (len(digits) == 12 and [len(g.digits) for g in kept] == [4, 4, 4]
+                and _REST_BEFORE.search(text, max(0, first.start - 40), first.start)
+                and _card_named(text, first.start, kept[-1].end)
+                and not re.match(r"[ \t]*(?:원|만|천)", text[kept[-1].end:])):
+            # the rest of a card said after its first four (앞에 4518 까지만 말했는데 나머지도
+            # ... 4211 9034 7720): three groups of four, a word for the rest before them
+            yield "card", first.start, kept[-1].end, f"****-****-{digits[-4:]}"
+            continue
+        if said < 15 or len(digits) not in (15, 16) or len(kept) < 2 and not first.said:
             continue
         start, end = first.start, kept[-1].end
         marks = {ch for a, b in zip(kept, kept[1:], strict=False)
@@ -174,6 +188,8 @@ _SAID_PLATE_RE = re.compile(
     rf"|(?=이[가-힣]))")
 _VEHICLE = re.compile(
     r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이|이륜차|승용차|화물차|승합차|트럭|택시|렌터카"
+    # a traffic or parking report names no vehicle but is about one (불법주정차 신고합니다 ...)
+    r"|주정차|주차|정차|과속|신호[ \t]?위반|역주행|뺑소니|블랙박스|운전자|견인"
     r"|(?<![가-힣])차(?:는|가|를|도|요|예요|에|인데|이고)(?![가-힣])"
     # bare 차 only after whose it is (우리 사위 차; 차 마시러 is tea)
     r"|(?:제|내|우리|저희|아들|딸|남편|아내|사위|며느리|엄마|아빠|회사|친구|옆집)[ \t]?차"
@@ -324,7 +340,7 @@ def spelled_back(text: str, kept: list[Candidate], letters: dict[str, str]) -> I
     for kind, s, e, _ in kept:
         if kind != "email":
             continue
-        local = re.split(r"[ \t]*(?:@|＠|골뱅이|앳)", text[s:e])[0].strip().lower()
+        local = re.split(r"[ \t]*(?:@|＠|골뱅이|앳|엣)", text[s:e])[0].strip().lower()
         if not re.fullmatch(r"[a-z0-9._\-]{3,}", local):
             continue
         local = re.sub(r"[._\-]", "", local)

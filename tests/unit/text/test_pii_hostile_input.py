@@ -26,6 +26,15 @@ HOSTILE = [
     ("주민번호 뒷자리 " + "일 " * 40) * 50,
     "메일 abcdefgh12@naver.com " + "에이 비 씨 디 이 에프 지 에이치 " * 100,
     ("여권 " + "M 다시 " * 30 + "칠 ") * 40,
+    # the eighteenth round's shapes: an ID spelled with commas and moving-on words, no @ after
+    # it; a mobile's groups said as numbers joined by words without end; mixed passport runs;
+    # an example's or a company's word before endless digits
+    "메일 " + "t, a 그 다음에 숫자 칠 그리고 " * 200,
+    "공일공 " + "다시 천이백 하고 " * 300,
+    "여권 " + "AB1C2345D6 " * 200,
+    ("예시에 " + "1 " * 40) * 30,
+    "영수증 사업자번호 " + "123-45-67890 주식회사 " * 100,
+    "건강보험 " + "일 쩜 " * 400,
 ]
 
 
