@@ -1267,7 +1267,7 @@ def paired_names(text: str, found: list[tuple[int, int]]) -> Iterator[Candidate]
             if latin and (m := _HANGUL_RUN_AT.match(text, p)):
                 word = _hangul_side(m.group(0), common, lexicon, len(said.split()))
                 rest = text[p + len(word):p + len(word) + 6]
-                if word and word not in lexicon and _NAME_COPULA_AFTER.match(rest) and all(
+                if word and _NAME_COPULA_AFTER.match(rest) and all(
                         _sounds_alike(la, ha)
                         for la, ha in zip(said.split(), word.split(), strict=False)):
                     yield "name", p, p + len(word), mask_name(word)
