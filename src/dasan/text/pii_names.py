@@ -1236,6 +1236,10 @@ def paired_names(text: str, found: list[tuple[int, int]]) -> Iterator[Candidate]
             gap_ok = before.endswith((" ", "\t", "("))
             left = _HANGUL_RUN_END.search(before.rstrip(" \t(")) if gap_ok else None
             word = left.group(0).split()[-1] if left else ""
+            tail = next((len(c) for c in ("이에요", "예요", "이요", "이고", "입니다", "이라고",
+                                          "라고") if word.endswith(c) and len(word) > len(c) + 1),
+                        0)  # (류메이예요 刘梅: 류메이; but 류메이 刘梅 keeps its 이)
+            word = word[:len(word) - tail]
             nxt = _HANGUL_RUN_AT.match(text, after.end()) if after else None
             if not word and nxt and after and after.end() > hm.end():
                 word = _hangul_side(nxt.group(0), common, lexicon, 1)
@@ -1247,7 +1251,7 @@ def paired_names(text: str, found: list[tuple[int, int]]) -> Iterator[Candidate]
             if word and not _everyday(word, common, lexicon) and word not in PLACE_NAMES and (
                     _han_pairs(hm.group(0), word)):
                 yield "name", hm.start(), hm.end(), _mask_han(hm.group(0))
-                s = hm.start() - (len(before) - len(before.rstrip(" \t("))) - len(word)
+                s = hm.start() - (len(before) - len(before.rstrip(" \t("))) - len(word) - tail
                 yield "name", s, s + len(word), mask_name(word)
     for s, e in spans:
         said = text[s:e]
