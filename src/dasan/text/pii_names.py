@@ -1290,7 +1290,10 @@ def paired_names(text: str, found: list[tuple[int, int]]) -> Iterator[Candidate]
             run = " ".join(words)
             if all(_without_ending(w) == w and w not in ENDINGS and w not in _COPULA_WORDS
                    and w not in PLACE_NAMES and w not in _RESIDENT_WORDS
-                   and not _everyday(w, common, lexicon) for w in words) and _sounds_alike(
+                   and not _everyday(w, common, lexicon) and not _compound(w, common, lexicon)
+                   # (회장인 Howard, 여동생인 Ethel: a known word said with the copula's 인)
+                   and not (w.endswith("인") and _known(w[:-1], common, lexicon))
+                   for w in words) and _sounds_alike(
                     said.split()[0], run):
                 off = max(0, s - 30) + len(head) - len(run)
                 yield "name", off, off + len(run), mask_name(run)

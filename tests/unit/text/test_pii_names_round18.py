@@ -38,7 +38,9 @@ def test_a_latin_spelling_beside_a_hangul_name_that_sounds_alike(
     "text",
     ["Ms. Dulguun Batbayar 대신 문의드려요",  # an everyday word after a Latin name
      "제 이름은 Nilufar Karimova, 외국인등록번호 뒷자리는 육 이 사 공 팔 일 구 입니다",
-     "제가 Priya Raman 이에요 인도에서 왔고 한국 이름은 없어요"],  # a copula, no name
+     "제가 Priya Raman 이에요 인도에서 왔고 한국 이름은 없어요",  # a copula, no name
+     "협회 이사장인 Margaret Olson이 말했습니다",  # a known word and 인
+     "옥상 태양광패널 Solar Panel 설치 지원 돼요?"],  # a compound of known words
 )
 def test_no_hangul_name_taken_beside_a_latin_one_without_one(text: str) -> None:
     names = _names(text)
