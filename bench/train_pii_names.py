@@ -74,10 +74,13 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # set W, written blind by a tenth helper (session 19): W1 looked at, W2 kept back
             "W1": "tune-w1", "W2": "tune-w2",
             # set Y, written blind by an eleventh helper (session 20): Y1 looked at, Y2 kept back
-            "Y1": "tune-y1", "Y2": "tune-y2"}
+            "Y1": "tune-y1", "Y2": "tune-y2",
+            # hold-outs X and Z, scored once each by the lead (session 20) and then made tune
+            # data: X1/Z1 (index % 3 != 2) looked at, X2/Z2 (index % 3 == 2) kept back
+            "X1": "tune-x1", "X2": "tune-x2", "Z1": "tune-z1", "Z2": "tune-z2"}
 # Kept back from every training run and threshold choice: scored, never trained on.
 KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2",
-                       "tune-w2", "tune-y2"})
+                       "tune-w2", "tune-y2", "tune-x2", "tune-z2"})
 # Never printed with --loho-errors: the kept-back parts, and K2 (it trains now, but its misses
 # were never shown).
 NEVER_PRINTED = KEPT_BACK | {"tune-k2"}
@@ -85,9 +88,20 @@ LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
 
+# Hold-outs X and Z split as bench_pii splits them (its tune-x1 ... tune-z2); read here too so the
+# trainer does not depend on which branch added those splits first.
+_XZ_PARTS = {"tune-x1": ("pii_v2_holdout_x.jsonl", 1), "tune-x2": ("pii_v2_holdout_x.jsonl", 2),
+             "tune-z1": ("pii_v2_holdout_z.jsonl", 1), "tune-z2": ("pii_v2_holdout_z.jsonl", 2)}
+
+
 def load_set(name: str) -> list[dict[str, Any]]:
-    """A labelled set by file name, or a part of set K, M, O, Q, S, T, U, W or Y by its
+    """A labelled set by file name, or a part of set K, M, O, Q, S, T, U, W, Y, X or Z by its
     bench_pii split name."""
+    if name in _XZ_PARTS:
+        file, part = _XZ_PARTS[name]
+        kept_back = part == 2
+        return [row for i, row in enumerate(load_items(DATA / file))
+                if (i % 3 == 2) == kept_back]
     if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u",
                         "tune-w", "tune-y")):
         from bench.bench_pii import split_items

@@ -1929,7 +1929,7 @@ _EXAMPLE_AFTER = re.compile(
 _EXAMPLE_BEFORE = re.compile(
     r"(?:(?:예시|견본|샘플|예를[ \t]?들어)(?:에는|에|엔|로|처럼|란에|칸에)?[ \t]*[:：)]?"
     r"|예[ \t]?[:：)])[ \t]*"
-    r"(?:(?:성명|이름|성함)[ \t]*[:：]?[ \t]*)?$")
+    r"(?:(?:성명|이름|성함)(?:이|은|는|으로|로)?[ \t]*[:：]?[ \t]*)?$")
 # ... and the rest of a form's example (예시: 성명 홍길동, 주소 서울시 중구 세종대로 110)
 _EXAMPLE_LINE = re.compile(r"(?:예시|견본|샘플|작성[ \t]?예)[ \t]*[:：)][^\n]*$")
 # A number said to be an example right after it (no sentence end between).
@@ -2147,8 +2147,33 @@ def _letter_name_at(text: str, start: int, end: int) -> bool:
     return bool(before and before[-1] in _LETTER_NAMES or after and after[0] in _LETTER_NAMES)
 
 
+# (eighteenth round) A number's kind said as one word (카드번호, 면허번호, 건보): no name.
+_NUMBER_KIND_WORDS = frozenset(str.split("건보 건보증 여권 면허 면허증 통장 계좌 등본 초본 주민증 "
+                                         "등록증 보험증"))
+# A neighbourhood where one lives (망원동 사는, 동네는 신림동이에요): no name.
+_LIVED_AFTER = re.compile(r"[ \t]*(?:에[ \t]?|에서[ \t]?)?(?:사는|살아|살고|살거든|살았|살던|살며)")
+_NEIGHBOURHOOD_BEFORE = re.compile(r"동네(?:는|가|요|이름은)?[ \t]*$")
+# A word that shows how a syllable is written (소나무 할 때 솔, 꽃 국화 할 때): no name.
+_SPELLING_WORD_AFTER = re.compile(r"[ \t]*(?:할|하는)[ \t]?때")
+# A historical figure's grave or namesake (방정환 선생 묘소, 정약용 선생 이름 따서)
+_FIGURE_AFTER = re.compile(
+    r"[ \t]*(?:선생|선생님|장군|열사|의사)[ \t]*(?:묘소|묘|묘지|이름[ \t]?따)")
+
+
 def _no_persons_name(text: str, start: int, end: int) -> bool:
     said = text[start:end].replace(" ", "")
+    if start and text[start - 1].isdigit():
+        return True  # 1959년생, 102호 아저씨: glued to a number, a unit's word
+    if said in pii_names.RESIDENT_WORDS:
+        return True  # 조선족, 선원: what one is, no name
+    if said.endswith("번호") or said in _NUMBER_KIND_WORDS:
+        return True  # 카드번호, 건보: a number's kind
+    if said[-1:] in "동리읍면" and len(said) >= 2 and (
+            _LIVED_AFTER.match(text, end) or _NEIGHBOURHOOD_BEFORE.search(
+                text, max(0, start - 8), start)):
+        return True
+    if _SPELLING_WORD_AFTER.match(text, end) or _FIGURE_AFTER.match(text, end):
+        return True
     if _BRAND_END.search(said) and len(said) >= 4 or _WHOSE_THING.search(text[start:end]):
         return True  # 하나카드예요, 집사람 거고: a company, or whose a thing is
     if _letter_name_at(text, start, end):
@@ -2208,6 +2233,7 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     # Higher priority first, then longer; keep a span only if it overlaps nothing kept.
     candidates.sort(key=lambda c: (_PRIORITY[c[0]], -(c[2] - c[1]), c[1]))
     kept: list[Candidate] = []
+    examples: set[str] = set()  # names the message calls a form's example (예시에 홍길동)
     for cand in candidates:
         _, s, e, _ = cand
         if s >= e:
@@ -2216,7 +2242,10 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
-        if cand[0] == "name" and (_example_name(text, s, e) or _no_persons_name(text, s, e)
+        if cand[0] == "name" and _example_name(text, s, e):
+            examples.add(text[s:e])
+            continue
+        if cand[0] == "name" and (_no_persons_name(text, s, e)
                                   or _DEPARTMENT_AFTER.match(text, e)):
             continue
         if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
@@ -2243,6 +2272,15 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
         for cand in _name_echoes(text, kept):
             if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept):
                 kept.append(cand)
+        # a name written again beside itself in another script (왕리핑 王丽萍, Chen Wei 천웨이)
+        for cand in pii_names.paired_names(
+                text, [(ks, ke) for t, ks, ke, _ in kept if t == "name"]):
+            if not any(cand[1] < ke and ks < cand[2] for _, ks, ke, _ in kept) and not (
+                    _no_persons_name(text, cand[1], cand[2])):
+                kept.append(cand)
+    if examples:
+        # the example said again elsewhere in the message is the example still
+        kept = [c for c in kept if not (c[0] == "name" and text[c[1]:c[2]] in examples)]
     kept.sort(key=lambda c: c[1])
     return [PiiSpan(t, s, e, text[s:e], r) for t, s, e, r in kept]
 

@@ -44,6 +44,10 @@ _CUE_WORDS = (
     r"name[ \t]*,",
     # a form's line (..., name Zhang Wei, Chinese; Name Aigerim Sultanova)
     r"Name(?=[ \t]+[A-Z])", r",[ \t]*name(?=[ \t]+[A-Z][a-z])", r"I[ \t]?am", "I'm",
+    # whose name a card or an account bears (Name on the card Michael Soto, the name on it is
+    # KARIMOVA DILNOZA)
+    r"Name[ \t]+on[ \t]+(?:(?:the|my|it|this)[ \t]+)?(?:card|account|passport|it)?(?:[ \t]+is)?",
+    r"name[ \t]+on[ \t]+(?:(?:the|my|it|this)[ \t]+)?(?:card|account|passport|it)?(?:[ \t]+is)?",
     "신청인", "신청자", "예금주", "수령인",
     "보호자", "민원인", "예약자", "가입자", "신고자", "계약자", "명의자", "세대주", "수취인",
     # a form's or a letter's fields (작성자 : 여 경 민, 대표자 Moon Hayun, 수신인: 조 은 비)
@@ -330,14 +334,21 @@ def latin_names(text: str) -> Iterator[Candidate]:
 _HAN_NAME_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,3}(?:[ \t][\u4e00-\u9fff]{1,3})?)"
     r"(?![\u4e00-\u9fff])")
-_HAN_CUE = re.compile(r"이름|성함|성명|[Nn]ame|姓名|氏名")  # (not 한자로 alone: 서울特別市)
+# (not 한자로 alone: 서울特別市)
+_HAN_CUE = re.compile(r"이름|성함|성명|[Nn]ame|姓名|氏名|我叫|我是|我的名字")
+
+
+_HAN_SELF_RE = re.compile(r"(?:我叫|我是|我的名字是|我的名字叫)(?P<name>[\u4e00-\u9fff]{2,3})")
 
 
 def han_names(text: str) -> Iterator[Candidate]:
     """Two to six Chinese characters (a Chinese or Japanese name, or a Korean one in hanja)
-    within 30 characters after a naming word."""
+    within 30 characters after a naming word; a name after 我叫 (I am called)."""
     if not _HAN_CUE.search(text):
         return
+    for m in _HAN_SELF_RE.finditer(text):
+        name = m.group("name")
+        yield "name", m.start("name"), m.end("name"), name[0] + "*" * (len(name) - 1)
     for m in _HAN_NAME_RE.finditer(text):
         name = m.group("name")
         if len(name.replace(" ", "").replace("\t", "")) >= 2 and _HAN_CUE.search(
@@ -481,7 +492,13 @@ _ENGLISH_STATES = frozenset(str.split(
     "sorry fine sure ready here back sick married single pregnant new lost late done busy tired "
     "confused worried calling writing waiting living working studying staying also still just "
     "not so very really okay alright glad happy afraid interested available unemployed retired "
-    "korean foreign student teacher worker"))
+    "korean foreign student teacher worker "
+    # where one comes from (I am Canadian, I'm Vietnamese)
+    "american canadian mexican brazilian british english irish scottish french german italian "
+    "spanish portuguese dutch swiss swedish russian ukrainian polish turkish egyptian nigerian "
+    "kenyan indian pakistani nepali nepalese bangladeshi chinese japanese taiwanese vietnamese "
+    "thai filipino filipina indonesian malaysian mongolian uzbek kazakh kyrgyz cambodian "
+    "laotian burmese australian asian african european"))
 
 
 def said_and_spelled(text: str) -> Iterator[Candidate]:
@@ -753,11 +770,11 @@ _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인�
 
 # What foreign residents call about, said right after where they come from (네팔 사람 비자 문의):
 # words a dictionary may not know, never a name.
-_RESIDENT_WORDS = frozenset(str.split(
+_RESIDENT_WORDS = RESIDENT_WORDS = frozenset(str.split(
     "비자 체류 통역 영주권 출입국 귀화 사증 외국인등록 등록증 체류자격 재입국 고용허가 산재 어학당 "
     "기숙사 노동 근로 임금 월급 취업 결혼이민 다문화 한국어 통역사 번역 공증 아포스티유 송금 환전 "
     "대사관 영사관 쉼터 상담 문의 신청 지원 교육 센터 가족 아이 자녀 부부 식당 음식 요리 마트 "
-    "가게"))
+    "가게 선원 어부 선장 조선족 동포 교포"))
 
 
 _PARTICLES_AFTER_WORD = ("에서", "으로", "에", "이", "가", "은", "는", "을", "를", "도", "의", "로",
@@ -815,7 +832,7 @@ def origin_names(text: str) -> Iterator[Candidate]:
                     or re.fullmatch(r"[가-힣]{1,2}씨(?:예요|요|이에요|고|이고|였어요)?", word)
                     or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
                     or known_with_particle(word)
-                    or word in _RESIDENT_WORDS
+                    or word in _RESIDENT_WORDS or _without_ending(word) in _RESIDENT_WORDS
                     or lexicon.get(word, "").startswith(
                         ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
                     or _compound(word, common, lexicon))
@@ -905,11 +922,12 @@ def surname_then_name(text: str) -> Iterator[Candidate]:
 # two-syllable surname apart from the given name (남궁 옥분 할머니요, 제갈 성렬이라고); a Korean
 # surname apart from a foreign given name (박 안나라고, 이 나탈리야 님).
 _ONE_SYLLABLE_GIVEN_RE = re.compile(
-    r"(?<![가-힣])(?P<n>[가-힣]{2})(?:이요|요|이에요|예요|이고|이라고|라고|입니다|이고요)?[ \t,.]*"
-    r"외자")
+    r"(?<![가-힣])(?P<n>[가-힣][ \t]?[가-힣])[ \t]?"
+    r"(?:이요|요|이에요|예요|이고|이라고|라고|입니다|이고요)?[ \t,.]*외자")
 _SPACED_SURNAME_RE = re.compile(
     r"(?<![가-힣])(?P<n>(?P<s>남궁|황보|제갈|선우|독고|사공|서문|동방|[가-힣])[ \t]"
-    r"(?P<g>[가-힣]{2,5}?))(?=(?:이라고|라고|이요|요|이에요|예요|입니다|이고|이|가|은|는|씨|님)?"
+    r"(?P<g>[가-힣]{2,5}?))"
+    r"(?=(?:이라고|라고|이|가|은|는|씨|님|[ \t]?(?:이요|요|이에요|예요|입니다|이고))?"
     r"(?:[ \t]*(?:할머니|할아버지|씨|님|선생님|어르신|고객님))?(?![가-힣]))")
 
 
@@ -937,13 +955,14 @@ def spaced_surname_names(text: str) -> Iterator[Candidate]:
             continue
         if len(sur) == 2:  # 남궁 옥분: a Korean given name, said as a name
             if len(given) != 2 or not all(ch in GIVEN_SYLLABLES for ch in given) or not (
-                    cued or re.match(r"이요|요|이에요|예요|입니다|이고", after)):
+                    cued or _COPULA_APART.match(after)):
                 continue
         elif not cued or len(given) < 2 or given.endswith("이") and len(given) < 3:
             continue  # 박 안나라고, 이 나탈리야 님 (not 한 번이라고, 이 분이 씨)
         yield "name", m.start("n"), m.end("n"), sur + " *"
 
 
+_COPULA_APART = re.compile(r"[ \t]?(?:이요|요|이에요|예요|입니다|이고)(?![가-힣])")
 COMPOUND_SURNAMES_SPACED = frozenset(str.split("남궁 황보 제갈 선우 독고 사공 서문 동방"))
 
 
@@ -1095,3 +1114,186 @@ def surname_and_given_apart(text: str) -> Iterator[Candidate]:
             given) > 1 else "*"
         for whole in re.finditer(rf"(?<![가-힣]){sur}{given}", text):  # ... 유솔이요
             yield "name", whole.start(), whole.end(), sur + "*" * len(given)
+
+
+# --- a name written twice side by side, in two scripts (eighteenth round) ---------------------
+# 왕리핑 王丽萍, Chen Wei 천웨이예요, 국민서 (KUK MINSEO), 아흐메드 하산 Ahmed Hassan: a name
+# found in one script makes its neighbour in another one a name too, when the two sound alike
+# (Latin and Hangul start with the same consonant) or the neighbour is in Chinese characters.
+# Chinese surnames and the first syllables they are said with in Hangul (Korean reading and
+# Mandarin's): 王 왕, 张 장, 刘 류/유/리우, 赵 조/자오.
+_HAN_SURNAME_SOUNDS = {
+    k: v.split() for ks, v in (
+        ("王汪", "왕"), ("李", "이 리"), ("张張蒋蔣", "장"), ("刘劉", "류 유 리우"),
+        ("陈陳", "천 진"), ("杨楊", "양"), ("黄黃", "황"), ("赵趙", "조 자오"), ("吴吳", "우 오"),
+        ("周", "주 저우"), ("徐", "서 쉬"), ("孙孫", "손 순 쑨"), ("马馬", "마"), ("朱", "주"),
+        ("胡", "호 후"), ("郭", "곽 궈"), ("何", "하 허"), ("高", "고 가오"), ("林", "임 린"),
+        ("罗羅", "나 라 뤄"), ("郑鄭", "정"), ("梁", "양 량"), ("谢謝", "사 셰"), ("宋", "송 쑹"),
+        ("唐汤湯", "당 탕"), ("许許", "허 쉬"), ("韩韓", "한"), ("冯馮", "풍 펑"),
+        ("邓鄧", "등 덩"),
+        ("曹", "조 차오"), ("彭", "팽 펑"), ("曾", "증 쩡 정"), ("肖", "초 샤오"), ("田", "전 톈"),
+        ("董", "동 둥"), ("袁", "원 위안"), ("潘", "반 판"), ("于", "우 위"), ("蔡", "채 차이"),
+        ("余", "여 위"), ("杜", "두"), ("叶葉", "엽 예"), ("程", "정 청"), ("苏蘇", "소 쑤"),
+        ("魏韦韋", "위 웨이"), ("吕呂", "여 뤼"), ("丁", "정 딩"), ("任", "임 런"), ("沈", "심 선"),
+        ("姚", "요 야오"), ("卢盧", "노 루"), ("姜江", "강 장"), ("崔", "최 추이"),
+        ("钟鍾", "종 중"), ("谭譚", "담 탄"), ("陆陸", "육 루"), ("范", "범 판"), ("金", "김 진"),
+        ("石", "석 스"), ("贾賈", "가 자"), ("夏", "하 샤"), ("方", "방 팡"), ("白", "백 바이"),
+        ("孟", "맹 멍"), ("秦", "진 친"), ("尹", "윤 인"), ("薛", "설 쉐"), ("毛", "모 마오"),
+        ("孔", "공 쿵"), ("严嚴", "엄 옌"), ("钱錢", "전 첸"), ("朴", "박"))
+    for k in ks}
+_HAN_SURNAMES = frozenset(_HAN_SURNAME_SOUNDS)
+
+
+def _mask_han(name: str) -> str:
+    return name[0] + "*" * (len(name) - 1)
+
+
+def _han_pairs(han: str, hangul: str) -> bool:
+    """A Chinese name and a Hangul word that starts the way its surname is said."""
+    return any(hangul.startswith(said) for said in _HAN_SURNAME_SOUNDS.get(han[0], ()))
+
+
+_HAN_RUN_AT = re.compile(r"[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])")
+_HAN_RUN_END = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}$")
+_LATIN_RUN_AT = re.compile(r"(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})"
+                           r"(?:[ \t]+(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})){0,2}(?![A-Za-z])")
+_LATIN_RUN_END = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})"
+                            r"(?:[ \t]+(?:[A-Z][a-z]{1,14}|[A-Z]{2,14})){0,2}$")
+_HANGUL_RUN_AT = re.compile(r"[가-힣]{2,8}(?:[ \t][가-힣]{2,6}){0,2}")
+_HANGUL_RUN_END = re.compile(r"(?<![가-힣])[가-힣]{2,6}(?:[ \t][가-힣]{2,6}){0,2}$")
+_PAIR_GAP_AFTER = re.compile(r"[ \t]*[(/]?[ \t]*")
+_PAIR_GAP_BEFORE = re.compile(r"[ \t]*[(/]?[ \t]*$")
+# The first consonants a Latin spelling's first letters are written with in Hangul (Chen 천,
+# Wang 왕, Xiao 샤오, Oyunchimeg 어용치멕).
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_SOUNDS = {"a": "ㅇ", "e": "ㅇ", "i": "ㅇ", "o": "ㅇ", "u": "ㅇ", "y": "ㅇ", "w": "ㅇ",
+           "b": "ㅂㅃ", "c": "ㅋㅊㅅㅆ", "d": "ㄷㄸ", "f": "ㅍㅎ", "g": "ㄱㄲㅈ", "h": "ㅎㅇ",
+           "j": "ㅈㅉㅎ", "k": "ㅋㄱㄲ", "l": "ㄹㄴㅇ", "m": "ㅁ", "n": "ㄴㅇ", "p": "ㅍㅂㅃ",
+           "q": "ㅋㅊㄱ", "r": "ㄹㄴㅇ", "s": "ㅅㅆㅈ", "t": "ㅌㄷㄸㅊ", "v": "ㅂㅃ",
+           "x": "ㅅㅆㅈ", "z": "ㅈㅉㅊ"}
+
+
+def _sounds_alike(latin: str, hangul: str) -> bool:
+    """The Latin word's first letter is said with the Hangul word's first consonant."""
+    if not latin or not hangul or not "가" <= hangul[0] <= "힣":
+        return False
+    initial = _INITIALS[(ord(hangul[0]) - 0xAC00) // 588]
+    return initial in _SOUNDS.get(latin[0].lower(), "")
+
+
+def _latin_pairs(latin: str, hangul: str) -> bool:
+    """A Latin name and a Hangul one that sound alike: the first words, or the Latin's last
+    and the Hangul's first (Minseo Kuk, 국민서)."""
+    words = latin.split()
+    return _sounds_alike(words[0], hangul) or _sounds_alike(words[-1], hangul)
+
+
+def _hangul_side(run: str, common: frozenset[str], lexicon: dict[str, str],
+                 most: int) -> str:
+    """The Hangul words of ``run`` that may be a name (at most ``most``, the last without its
+    particle or copula), or ''."""
+    from dasan.text.pii_name_model import ENDINGS, PLACE_NAMES
+
+    words = run.split()[:most]
+    out: list[str] = []
+    for word in words:
+        bare = _without_ending(word)
+        if word in ENDINGS or word in _COPULA_WORDS or len(bare) < 2 or (
+                bare in PLACE_NAMES or bare in _RESIDENT_WORDS
+                or _everyday(bare, common, lexicon)):
+            break
+        out.append(bare)
+        if bare != word:
+            break  # a particle or copula ends the name
+    return " ".join(out)
+
+
+# (a Hangul name after a Latin one ends what is said: Chen Wei 천웨이예요, Oyunchimeg 어용치멕
+# 이에요)
+_NAME_COPULA_AFTER = re.compile(r"[ \t]?(?:이에요|예요|이요|입니다|이고|이라고|라고|요)(?![가-힣])")
+
+
+def paired_names(text: str, found: list[tuple[int, int]]) -> Iterator[Candidate]:
+    """Names beside a found name that write it again in another script: Chinese characters
+    next to it, a Latin spelling that sounds alike, or a Hangul one that sounds like a Latin
+    name. Also a Chinese name whose first character is a surname right beside a Hangul word
+    that may be a name (장샤오위 张晓雨): both, when neither was found."""
+    from dasan.text.pii_name_model import ENDINGS, PLACE_NAMES, common_word_set
+    from dasan.text.pii_name_model import lexicon as _lexicon
+
+    has_han = re.search(r"[\u4e00-\u9fff]", text) is not None
+    has_latin = re.search(r"[A-Za-z]{2}", text) is not None
+    if not (has_han or has_latin):
+        return
+    common, lexicon = common_word_set(), _lexicon()
+    spans = list(found)
+    if has_han:
+        for hm in _HAN_RUN_AT.finditer(text):
+            if hm.group(0)[0] not in _HAN_SURNAMES:
+                continue
+            before = text[max(0, hm.start() - 20):hm.start()]
+            after = _PAIR_GAP_AFTER.match(text, hm.end())
+            gap_ok = before.endswith((" ", "\t", "("))
+            left = _HANGUL_RUN_END.search(before.rstrip(" \t(")) if gap_ok else None
+            word = left.group(0).split()[-1] if left else ""
+            tail = next((len(c) for c in ("이에요", "예요", "이요", "이고", "입니다", "이라고",
+                                          "라고") if word.endswith(c) and len(word) > len(c) + 1),
+                        0)  # (류메이예요 刘梅: 류메이; but 류메이 刘梅 keeps its 이)
+            word = word[:len(word) - tail]
+            nxt = _HANGUL_RUN_AT.match(text, after.end()) if after else None
+            if not word and nxt and after and after.end() > hm.end():
+                word = _hangul_side(nxt.group(0), common, lexicon, 1)
+                if word and _han_pairs(hm.group(0), word):
+                    yield "name", hm.start(), hm.end(), _mask_han(hm.group(0))
+                    s = after.end()
+                    yield "name", s, s + len(word), mask_name(word)
+                continue
+            if word and not _everyday(word, common, lexicon) and word not in PLACE_NAMES and (
+                    _han_pairs(hm.group(0), word)):
+                yield "name", hm.start(), hm.end(), _mask_han(hm.group(0))
+                s = hm.start() - (len(before) - len(before.rstrip(" \t("))) - len(word) - tail
+                yield "name", s, s + len(word), mask_name(word)
+    for s, e in spans:
+        said = text[s:e]
+        # (a name spelled letter by letter, K-H-U-R-E-L, is said again as it sounds: no pair)
+        latin = bool(re.fullmatch(r"[A-Za-z .'-]+", said)) and not re.search(
+            r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])", said)
+        hangul = bool(re.fullmatch(r"[가-힣 ]+", said))
+        gap = _PAIR_GAP_AFTER.match(text, e)
+        p = gap.end() if gap else e
+        if p > e or text[e:e + 1] in "(/":
+            if has_han and not latin and (m := _HAN_RUN_AT.match(text, p)):
+                yield "name", m.start(), m.end(), _mask_han(m.group(0))
+            if hangul and has_latin and (m := _LATIN_RUN_AT.match(text, p)) and all(
+                    w.lower() not in _LATIN_NOT_NAMES and w.lower() not in _ENGLISH_STATES
+                    for w in m.group(0).split()) and _latin_pairs(m.group(0), said):
+                yield "name", m.start(), m.end(), _mask_roman(m.group(0))
+            if latin and (m := _HANGUL_RUN_AT.match(text, p)):
+                word = _hangul_side(m.group(0), common, lexicon, len(said.split()))
+                rest = text[p + len(word):p + len(word) + 6]
+                if word and _NAME_COPULA_AFTER.match(rest) and all(
+                        _sounds_alike(la, ha)
+                        for la, ha in zip(said.split(), word.split(), strict=False)):
+                    yield "name", p, p + len(word), mask_name(word)
+        head = text[max(0, s - 30):s]
+        gap_b = _PAIR_GAP_BEFORE.search(head)
+        if gap_b is None or gap_b.start() == len(head):
+            continue
+        head = head[:gap_b.start()]
+        if hangul and has_latin and (m := _LATIN_RUN_END.search(head)) and all(
+                w.lower() not in _LATIN_NOT_NAMES and w.lower() not in _ENGLISH_STATES
+                for w in m.group(0).split()) and _latin_pairs(m.group(0), said):
+            start = s - (len(head) - m.start()) - (len(text[max(0, s - 30):s]) - len(head))
+            yield "name", start, start + len(m.group(0)), _mask_roman(m.group(0))
+        if latin and (m := _HANGUL_RUN_END.search(head)):
+            words = m.group(0).split()[-len(said.split()):]
+            run = " ".join(words)
+            if all(_without_ending(w) == w and w not in ENDINGS and w not in _COPULA_WORDS
+                   and w not in PLACE_NAMES and w not in _RESIDENT_WORDS
+                   and not _everyday(w, common, lexicon) and not _compound(w, common, lexicon)
+                   # (회장인 Howard, 여동생인 Ethel: a known word said with the copula's 인)
+                   and not (w.endswith("인") and _known(w[:-1], common, lexicon))
+                   for w in words) and _sounds_alike(
+                    said.split()[0], run):
+                off = max(0, s - 30) + len(head) - len(run)
+                yield "name", off, off + len(run), mask_name(run)
