@@ -762,6 +762,7 @@ SPLITS = {
     "holdout-v": DATA / "pii_v2_holdout_v.jsonl",
     "holdout-x": DATA / "pii_v2_holdout_x.jsonl",
     "holdout-z": DATA / "pii_v2_holdout_z.jsonl",
+    "holdout-aa": DATA / "pii_v2_holdout_aa.jsonl",
     "holdout-p": DATA / "pii_v2_holdout_p.jsonl",
     "holdout-r": DATA / "pii_v2_holdout_r.jsonl",
     "holdout-n": DATA / "pii_v2_holdout_n.jsonl",
@@ -829,7 +830,7 @@ NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune
                        "tune-q2", "tune-s", "tune-s2", "tune-t", "tune-t2", "tune-u", "tune-u2",
                        "tune-w", "tune-w2", "tune-y", "tune-y2", "tune-x2", "tune-z2",
                        "holdout-i", "holdout-j", "holdout-n", "holdout-p", "holdout-r",
-                       "holdout-v", "holdout-x", "holdout-z"})
+                       "holdout-v", "holdout-x", "holdout-z", "holdout-aa"})
 
 
 def split_items(split: str) -> list[dict[str, Any]]:
