@@ -721,6 +721,19 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   business 0.897, e-mail, passport 0.923, licence, foreigner 0.929, account 0.964. The round
   moved one span (a plate). X and Z are seen from here on and become tune data (round 18).
 
+* ``bench/data/pii_v2_holdout_aa.jsonl`` (hold-out AA) - 466 items (272 number spans, 23-35 of
+  each of the eleven types; 148 names, 38 addresses; 120 items without personal data) written
+  blind in session 20 by a helper that never read the masker, from hold-out Z's brief, while
+  round 18 tuned on X and Z; committed alone after both round-18 branches merged and before the
+  masker ran on it. **Scored by the lead only, never printed with --errors**, twice in one
+  sitting (05:48 UTC, load 9.5): the masker of the session's start (f76bf97) numbers 0.982
+  (masked 0.982; 8 false masks), names+addresses 0.909 (15); after rounds 17 and 18 **numbers
+  0.989 (masked 0.989; 7), names 0.905, addresses 0.947, names+addresses 0.914 (11)**; peer
+  0.368 / 0.425. Numbers meet 0.98 (card 0.957, e-mail, licence 0.958, the eight other types
+  1.000); names+addresses miss 0.92. The same old masker gives 0.938 on Z and 0.982 on AA:
+  two fresh sets from one brief differ by more than two rounds move either, so one set's pass
+  is weak evidence; the two rounds' gain on AA is +0.007 numbers, +0.005 names+addresses.
+
 A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
 is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
 predicted). "masked (any type)" counts a gold span as protected when any predicted span overlaps
