@@ -1204,6 +1204,12 @@ def _address(text: str) -> Iterator[Candidate]:
                     yield kind, start, end, text[start:end].split()[0] + " ***"
 
 
+# A lot number never starts with a zero (a written area code does: 02-2126), nor has a third
+# group after its two (02-2126-4519).
+_PHONE_LIKE_LOT = re.compile(r"0\d{1,2}-\d{3,4}(?![\d\-])")
+_PHONE_GROUP_AFTER = re.compile(r"-\d")
+
+
 # A verb's conditional ending that looks like a township (면) when no city or district is
 # named before it: 않으시면, 하려면, 되면.
 _CONDITIONAL_MYEON = re.compile(r"(?:으|시|하|라|다|지|려|되|거|보|으시|니)면$")
@@ -1242,6 +1248,9 @@ def _address_in(text: str) -> Iterator[Candidate]:
         if not has_context or not m.group("prefix").strip() and _CONDITIONAL_MYEON.search(
                 m.group("emd")):
             continue  # 원치 않으시면 080-3321-...: a verb's ending, no 면 (포항시 청하면 is one)
+        if _PHONE_LIKE_LOT.match(m.group("num")) or "-" in m.group("num") and (
+                _PHONE_GROUP_AFTER.match(text, m.end("num"))):
+            continue  # 서울시 회원관리 02-2126-4519: an office's name and its phone, no lot
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
     for m in _APT_DETAIL_RE.finditer(text):

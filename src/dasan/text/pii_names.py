@@ -377,10 +377,14 @@ def bracketed_names(text: str) -> Iterator[Candidate]:
         if len(words) < len(latin):
             continue
         kept = words[-len(latin):]
-        from dasan.text.pii_name_model import PLACE_NAMES, common_word_set
+        from dasan.text.pii_name_model import PLACE_NAMES, _model, common_word_set
 
-        if any(w in common_word_set() or w in PLACE_NAMES for w in kept):
+        common, lexicon = common_word_set(), _model()[4]
+        if any(w in common or w in PLACE_NAMES for w in kept):
             continue  # 야간 개장(Night Opening): words, not a name
+        if any(_compound(w, common, lexicon) or _known_with_particle(w, common, lexicon)
+               for w in kept):
+            continue  # 옥상에 태양광패널(Solar Panel): a word with its particle, a compound
         start = m.start("hangul") + len(m.group("hangul")) - len(" ".join(kept))
         yield "name", start, m.end("hangul"), kept[0][0] + " *"
         yield "name", m.start("latin"), m.end("latin"), _mask_roman(m.group("latin"))
@@ -710,6 +714,12 @@ def _known(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     return word in common or lexicon.get(word, "").startswith(("NNG", "NNB"))
 
 
+def _known_with_particle(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
+    """옥상에, 여권이: a known word and the particle after it."""
+    return any(word.endswith(p) and len(word) - len(p) >= 2
+               and _known(word[:-len(p)], common, lexicon) for p in _PARTICLES_AFTER_WORD)
+
+
 def _compound(word: str, common: frozenset[str], lexicon: dict[str, str]) -> bool:
     """``word`` is made of known words: two of two syllables or more (결혼기념일, 휴게공간), or
     one of three syllables or more and an ending (관광객이어도)."""
@@ -763,6 +773,8 @@ _ORIGIN_RE = re.compile(
     # (스리랑카 친구 이름이 니산카 페레라인데, 러시아 이름으로는 올레그 스미르노프예요)
     r"(?:[ \t]*(?:이름|성함)(?:은|이|으로는|으로|은요|이요)?)?[ \t]+"
     r"(?P<names>[가-힣]{1,12}(?:[ \t][가-힣]{1,12}){0,2})(?![가-힣])")
+# the copula's forms among them (before a copula no particle can stand)
+_COPULA_ENDS = ("이에요", "예요", "입니다")
 _NAME_END_PARTS = ("이에요", "예요", "입니다", "이고", "이요", "인데", "이라고", "라고", "씨가",
                    "씨는", "씨", "님", "이가", "이는", "이랑", "랑", "하고", "가", "는", "은", "이",
                    "를", "을", "의", "도", "한테", "에게")
@@ -826,12 +838,17 @@ def origin_names(text: str) -> Iterator[Candidate]:
             word[:-len(p)] in common or word[:-len(p)] in lexicon or word[:-len(p)] in PLACE_NAMES)
             for p in _PARTICLES_AFTER_WORD)
 
-    def foreign(word: str) -> bool:
+    def foreign(word: str, particle_ok: bool = False) -> bool:
+        """``particle_ok``: a rare word's particle may end the word (before a copula, where no
+        particle can stand, 류메이 is 류메이; 여권이예요 is still 여권)."""
         return not (word in common or word in PLACE_NAMES or re.fullmatch(_PERSON_BEFORE, word)
                     # 왕씨예요: a surname's 씨
                     or re.fullmatch(r"[가-힣]{1,2}씨(?:예요|요|이에요|고|이고|였어요)?", word)
                     or _VERB_FORM.search(word)  # 이름이 길어요: an adjective, no name
-                    or known_with_particle(word)
+                    or known_with_particle(word) and not (
+                        particle_ok and not any(
+                            word.endswith(p) and _everyday(word[:-len(p)], common, lexicon)
+                            for p in _PARTICLES_AFTER_WORD))
                     or word in _RESIDENT_WORDS or _without_ending(word) in _RESIDENT_WORDS
                     or lexicon.get(word, "").startswith(
                         ("NNG:0", "NNG:1", "NNB", "VV", "VA", "MAG", "NP"))
@@ -846,18 +863,25 @@ def origin_names(text: str) -> Iterator[Candidate]:
             if word in _COPULA_WORDS:
                 break  # 바야르마 예요, 응우옌 티 흐엉 여: the copula said apart
             stem = word
-            ended = False
+            ended = before_copula = False
             for end in _NAME_END_PARTS:
                 if word.endswith(end) and len(word) - len(end) >= 2 and foreign(word[:-len(end)]):
                     stem, ended = word[: -len(end)], True
                     break
+            copula = next((c for c in _COPULA_ENDS if word.endswith(c) and len(word) - len(c) >= 2),
+                          None)
+            if not ended and copula:
+                # 류메이예요: a name before its copula, though its last syllable reads like a
+                # particle after a word (류메 + 이); the copula is never the name's
+                stem, ended, before_copula = word[: -len(copula)], True, True
             # one syllable only as the last of several (쩐 반 남), or a Korean surname before
             # a foreign given name (고려인 동포 김 발렌티나)
             surname_first = (not taken and len(stem) == 1 and len(words) > 1
                              and stem in SURNAME_SET and stem not in "제저내그이"
                              and len(words[1]) >= 3 and words[1][0] not in "씨님"
                              and foreign(_without_ending(words[1])))
-            if not surname_first and (not foreign(stem) or len(stem) < 2 and len(taken) < 2):
+            if not surname_first and (not foreign(stem, particle_ok=before_copula)
+                                      or len(stem) < 2 and len(taken) < 2):
                 break
             taken.append(stem)
             if ended:
