@@ -13,7 +13,12 @@ hand-offs cost the server about as much CPU as the screening itself. Here the ca
 request from its own thread and one reader thread per worker hands each reply to its future.
 
 - A worker loads the models once, at start.
-- It exits by itself when the server dies, however it died: its input reaches end-of-file.
+- It exits by itself when the server dies, however it died: its input reaches end-of-file, and
+  it also watches the server's pid (from its start, while it loads its models and reads
+  nothing), for when end-of-file never comes: a child the server fork()ed without exec
+  (multiprocessing's fork start method, a library's helper) holds a copy of the write end of
+  the worker's input. Such a child closes its copies at once (`os.register_at_fork`), so a
+  server that stops its pool while the child lives is heard too.
 - A dead worker fails the calls it held (:class:`ScreeningWorkerDied`); the next call starts a
   new one.
 - Futures are `concurrent.futures.Future`: any event loop (or thread) may call.
@@ -28,6 +33,8 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
@@ -36,6 +43,7 @@ from typing import IO, Any
 log = logging.getLogger(__name__)
 
 _HEADER = 4  # bytes of big-endian length before each pickle
+_PARENT_POLL = 0.5  # seconds between a worker's looks at its parent's pid
 
 
 class ScreeningWorkerDied(RuntimeError):
@@ -76,8 +84,9 @@ class _Worker:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dasan.protection.screening_workers"],
+            [sys.executable, "-m", "dasan.protection.screening_workers", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        _LIVE.add(self)
         self._pending: deque[Future[Any]] = deque()
         self._lock = threading.Lock()
         self.dead = False
@@ -146,6 +155,37 @@ class _Worker:
             pass
 
 
+_LIVE: weakref.WeakSet[_Worker] = weakref.WeakSet()
+
+
+def _drop_inherited_pipes() -> None:
+    """In a child fork()ed from a process with workers: let go of their pipes, which it
+    inherited but never uses (no reader thread came along). Each worker then sees end-of-file
+    when its server closes its input or dies, whatever this child does. The descriptors are
+    pointed at /dev/null rather than closed: the copied file objects still own them, and
+    closing them later must neither flush a half-written request into a worker nor close a
+    descriptor that a new file took over. This copy of a worker is dead: the child's next call
+    starts a worker of its own."""
+    workers = list(_LIVE)
+    if not workers:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for w in workers:
+            w.dead = True
+            for stream in (w.proc.stdin, w.proc.stdout):
+                try:
+                    if stream is not None:
+                        os.dup2(null, stream.fileno())
+                except (OSError, ValueError):  # already closed
+                    pass
+    finally:
+        os.close(null)
+
+
+os.register_at_fork(after_in_child=_drop_inherited_pipes)
+
+
 class ScreeningProcesses:
     """`processes` screening workers, started on first use; a call goes to the least busy."""
 
@@ -202,8 +242,22 @@ class ScreeningProcesses:
                 w.proc.kill()
 
 
+def _exit_with(parent: int) -> None:
+    """End this process once `parent` is no longer its parent (it died: the worker was handed
+    to init or a subreaper), from a daemon thread: the main thread may be loading models or
+    waiting on an input that a fork()ed child of the server keeps open."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL)
+        os._exit(0)  # nothing to save; the interpreter's finalisation could wait on the loading
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main() -> None:
     """The worker: load the models, then answer requests until the server goes away."""
+    # The server's pid, as the server saw it (a worker started by hand: its parent now).
+    _exit_with(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
     requests = sys.stdin.buffer
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() goes to the log, never into the replies

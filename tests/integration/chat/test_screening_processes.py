@@ -101,6 +101,70 @@ def test_workers_exit_when_the_server_is_killed(when: str) -> None:
             server.kill()
 
 
+FORKING_SERVER = """
+import asyncio, ctypes, os, sys, time
+from dasan.protection.screening import ScreeningProcesses
+
+async def main():
+    pool = ScreeningProcesses(1)
+    await pool.warm()
+    workers = list(pool._workers)
+    if sys.argv[1] == "native":  # a library's fork() in C: no os.register_at_fork handler runs
+        libc = ctypes.CDLL(None)
+        child = libc.fork()
+        if child == 0:
+            libc.sleep(600)
+            libc._exit(0)
+    else:  # as multiprocessing's fork start method or a library's helper would
+        child = os.fork()
+        if child == 0:
+            time.sleep(600)
+            os._exit(0)
+    print(*pool.start(), child, flush=True)
+    if sys.argv[1] == "shutdown":
+        pool.shutdown()  # waits 10 s for the workers to end, then kills them
+        print(*[w.proc.returncode for w in workers], flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def _gone_within(pids: list[int], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(p) for p in pids)
+
+
+@pytest.mark.parametrize("how", ["killed", "shutdown", "native"])
+def test_a_forked_child_of_the_server_does_not_keep_a_worker_alive(how: str) -> None:
+    """A child the server fork()s (no exec) inherits the write end of each worker's input
+    pipe, and the worker never saw end-of-file while that child lived: neither when the server
+    was killed nor when it shut its pool down (it was killed 10 s later). A child forked by
+    Python lets go of the pipes at once; one forked in C ("native") keeps them, and the worker
+    sees its server's death in its parent's pid."""
+    server = subprocess.Popen([sys.executable, "-c", FORKING_SERVER, how],
+                              stdout=subprocess.PIPE, text=True)
+    child = 0
+    try:
+        assert server.stdout is not None
+        *pids, child = [int(p) for p in server.stdout.readline().split()]
+        assert pids and all(_alive(p) for p in pids) and _alive(child)
+        if how == "shutdown":
+            assert server.stdout.readline().split() == ["0"] * len(pids)  # they ended by themselves
+        else:
+            server.kill()
+            server.wait(timeout=10)
+        assert _gone_within(pids, 5)
+        assert _alive(child)  # it was the child's pipe end, not the child, that went
+    finally:
+        for pid in (server.pid, child):
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
 def test_a_failing_call_raises_in_the_caller_and_the_worker_goes_on(pool: ScreeningProcesses
                                                                    ) -> None:
     async def scenario() -> None:
