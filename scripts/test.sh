@@ -39,11 +39,25 @@ stage() {
 }
 
 # lint and the fuzzer: lower priority than the suite (nice 10 weighs about a tenth of a process at
-# the default 0), so they run mostly on the CPU the suite's waits leave idle.
-BG=(nice -n "${BACKGROUND_NICE:-10}")
+# the default 0), so they run mostly on the CPU the suite's waits leave idle. Each runs in its
+# own process group (setsid), which this script ends when it stops for any reason: a
+# non-interactive shell's background jobs ignore SIGINT, so Ctrl-C on `make test` (or a CI
+# timeout's TERM) left the fuzzer, and the screening worker its app had started, running.
+BG=(setsid nice -n "${BACKGROUND_NICE:-10}")
+background=()
+stop_background() {
+  local p
+  for p in "${background[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
+  return 0
+}
+trap stop_background EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 stage "the suite, with lint and the schema fuzzer in the background"
-( "${BG[@]}" "${RUN[@]}" ruff check src tests bench && "${BG[@]}" "${RUN[@]}" mypy ) > var/lint.log 2>&1 &
+"${BG[@]}" bash -c 'uv run --frozen ruff check src tests bench && uv run --frozen mypy' \
+  > var/lint.log 2>&1 &
 lint=$!
+background+=("$lint")
 # One collection before the workers start (beside the lint): the test modules' assertion
 # rewriting and every imported module's bytecode are then written once, not by each worker at the
 # same moment (see the Makefile on PYTHONDONTWRITEBYTECODE). Its errors show in the suite's run.
@@ -51,6 +65,7 @@ lint=$!
 "${PYTEST[@]}" "${NO_FUZZ[@]}" --collect-only -q --ignore=tests/fuzz tests > /dev/null 2>&1 || true
 "${BG[@]}" "${PYTEST[@]}" --basetemp=var/pytest-fuzz tests/fuzz > var/fuzz.log 2>&1 &
 fuzz=$!
+background+=("$fuzz")
 "${PYTEST[@]}" "${NO_FUZZ[@]}" -n "${TEST_WORKERS:-3}" --dist loadgroup -m "not e2e" --ignore=tests/fuzz --durations=25 \
   --basetemp=var/pytest-suite --junitxml=var/junit-suite.xml tests
 suite=$?
