@@ -226,6 +226,13 @@ def test_the_agent_reveals_a_thread_they_hold_and_not_before(live_server: Any,
         page.locator("form.reveal-form").get_by_role("button", name="원문 보기").click()
     assert answer.value.status == 200
     page.locator("#log li.revealed", has_text="010-3579-2468").wait_for()
+    # A pushed event about the thread (its own claim's, arriving late) re-reads it; nothing in it
+    # changed, so the raw text being read stays (it was wiped mid-read, and the control with it).
+    with page.expect_response(f"**/api/channels/threads/{taken['thread_id']}"):
+        page.evaluate("id => document.dispatchEvent(new CustomEvent('dasan:written', "
+                      "{detail: {type: 'thread', thread_id: id}}))", taken["thread_id"])
+    page.wait_for_timeout(200)
+    assert page.locator("#log li.revealed", has_text="010-3579-2468").count() == 1
     page.get_by_role("button", name="원문 숨기기").click()
     page.locator("#log li.revealed").first.wait_for(state="detached")
     assert "3579" not in page.content()

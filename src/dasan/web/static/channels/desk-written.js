@@ -107,15 +107,27 @@
     return log.hasAttribute("data-reveal-any") || (agentId !== null && d.claimed_by_agent_id === agentId);
   }
 
+  // What the log shows: the thread, its messages as drawn, and whether a reveal is allowed. A
+  // re-read that changes none of it (a pushed claim, an SLA tick) leaves the log - and raw text
+  // revealed in it - as it is; any change redraws it masked.
+  let drawn = "";
+  function drawnKey(d) {
+    return JSON.stringify([d.id, mayReveal(d), d.messages.map((m) =>
+      [m.id, m.body, m.translation, m.translation_language, m.delivery_status])]);
+  }
+
   function renderThread() {
     const d = active;
+    const key = drawnKey(d);
+    const keep = key === drawn && log.hasAttribute("data-revealed");
+    drawn = key;
+    if (!keep) drawLog(d);
+    renderHeader(d);
+  }
+
+  function drawLog(d) {
     if (window.DasanReveal && log.hasAttribute("data-reveal")) window.DasanReveal.target(log, mayReveal(d) ? d.consultation_id : null);
     log.textContent = "";
-    $("conv-title").textContent = `#${d.id} [${channelLabel(d.channel)}] ${d.subject || ""}`;
-    const item = threads.find((i) => i.id === d.id);
-    $("conv-meta").textContent = [channelLabel(d.channel), langLabel(d.language),
-      item ? slaText(left(item)) : "", item ? stateText(item) : (d.status === "closed" ? L.lClosed : "")]
-      .filter(Boolean).join(" · ");
     for (const m of d.messages) {
       const li = el("li", { class: `msg from-${m.sender} written-msg ${m.direction}`, "data-message": m.id, "data-seq": m.seq },
         el("span", { class: "who" }, t(m.sender) + " · " + langLabel(m.language)),
@@ -127,6 +139,14 @@
       log.append(li);
     }
     log.scrollTop = log.scrollHeight;
+  }
+
+  function renderHeader(d) {
+    $("conv-title").textContent = `#${d.id} [${channelLabel(d.channel)}] ${d.subject || ""}`;
+    const item = threads.find((i) => i.id === d.id);
+    $("conv-meta").textContent = [channelLabel(d.channel), langLabel(d.language),
+      item ? slaText(left(item)) : "", item ? stateText(item) : (d.status === "closed" ? L.lClosed : "")]
+      .filter(Boolean).join(" · ");
     const heldByOther = d.claimed_by_agent_id && d.claimed_by_agent_id !== agentId;
     const writable = d.status !== "closed" && !heldByOther;
     input.disabled = !writable;
@@ -149,6 +169,7 @@
   async function open(id) {
     Dasan.desk.release();           // the chat selection lets go of the pane
     active = { id, messages: [] };
+    drawn = "";
     renderList();
     Dasan.desk.renderRecs([]);
     try { await load(id); } catch (e) { Dasan.desk.showAlert(L.lError + ": " + e.message); return; }
@@ -162,6 +183,7 @@
   function leave() {
     if (!active) return;
     active = null;
+    drawn = "";
     bar.hidden = true;
     renderList();
   }
