@@ -119,23 +119,8 @@ class MaskResult:
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u3161\u30fc_"
 # Optional separator between digit groups: a dash/dot (with spaces around) or one or two spaces.
 SEP = rf"(?:[ \t]*[{_DASH}./][ \t]*|[ \t]{{1,2}})?"
-_DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
-                "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
-
-
-_SINO = "일이삼사오육칠팔구"
-
-
-def _sino_value(said: str) -> int:
-    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
-    total, digit = 0, 0
-    for ch in said:
-        if ch in _SINO:
-            digit = _SINO.index(ch) + 1
-        else:
-            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
-            digit = 0
-    return total + digit
+_DIGIT_VALUE = pii_spoken.DIGIT_VALUE
+_SINO = pii_spoken.SINO_DIGITS
 
 
 def _ascii_digits(s: str) -> str:
@@ -520,7 +505,7 @@ _SPOKEN_LOCAL_RE = re.compile(
 def _sino_phone(text: str) -> Iterator[Candidate]:
     if "천" in text or "백" in text:
         for m in _SINO_PHONE_RE.finditer(text):
-            mid, last = _sino_value(m.group("m")), _sino_value(m.group("l"))
+            mid, last = pii_spoken.sino_value(m.group("m")), pii_spoken.sino_value(m.group("l"))
             if 100 <= mid <= 9999 and 1000 <= last <= 9999:
                 area = "".join(_DIGIT_VALUE.get(ch, ch) for ch in m.group("a"))[1:]
                 yield "phone", m.start(), m.end(), phone_replacement(area, str(last))
@@ -995,10 +980,10 @@ def _car_plate(text: str) -> Iterator[Candidate]:
                 or pii_grouped.vehicle_named(text, m.start(), m.end())):
             yield "car_plate", m.start(), m.end(), f"{m.group('region')} {m.group('h')}****"
     for m in _SINO_PLATE_RE.finditer(text):
-        num, tail = _sino_value(m.group("num")), m.group("tail")
+        num, tail = pii_spoken.sino_value(m.group("num")), m.group("tail")
         if tail.endswith("이") and m.end() < len(text) and "가" <= text[m.end()] <= "힣":
             tail = tail[:-1]
-        if 10 <= num <= 999 and 1000 <= _sino_value(tail) <= 9999 and _context_before(
+        if 10 <= num <= 999 and 1000 <= pii_spoken.sino_value(tail) <= 9999 and _context_before(
                 text, m.start(), _PLATE_CONTEXT, 15):
             yield ("car_plate", m.start(), m.start("tail") + len(tail),
                    f"{num}{m.group('h')}****")
@@ -1173,7 +1158,7 @@ def _spoken_address_view(text: str) -> str:
     out = list(text)
     for m in _SAID_NUMBER_RE.finditer(text):
         if m.group("sino"):
-            value = str(_sino_value(m.group("sino")))
+            value = str(pii_spoken.sino_value(m.group("sino")))
             if len(value) > len(m.group(0)):
                 continue
             value = value.rjust(len(m.group(0)), "0")

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from dasan.text import pii_rrn
+from dasan.text import pii_rrn, pii_spoken
 
 Candidate = tuple[str, int, int, str]
 
@@ -194,27 +194,15 @@ _VEHICLE = re.compile(
     # bare 차 only after whose it is (우리 사위 차; 차 마시러 is tea)
     r"|(?:제|내|우리|저희|아들|딸|남편|아내|사위|며느리|엄마|아빠|회사|친구|옆집)[ \t]?차"
     r"(?![가-힣])")
-_DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
-                "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9", "하나": "1",
-                "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6", "일곱": "7",
-                "여덟": "8", "아홉": "9"}
-_SINO = "일이삼사오육칠팔구"
-
-
-def _sino_value(said: str) -> int:
-    total, digit = 0, 0
-    for ch in said:
-        if ch in _SINO:
-            digit = _SINO.index(ch) + 1
-        else:
-            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
-            digit = 0
-    return total + digit
+# Sino-Korean digit words and native numerals (하나 둘 셋 ...), one digit each.
+_DIGIT_VALUE = pii_spoken.DIGIT_VALUE | {
+    "하나": "1", "둘": "2", "셋": "3", "넷": "4", "다섯": "5", "여섯": "6", "일곱": "7",
+    "여덟": "8", "아홉": "9"}
 
 
 def _part_digits(said: str) -> str:
     if "십" in said or "백" in said or "천" in said:
-        return str(_sino_value(said))
+        return str(pii_spoken.sino_value(said))
     return "".join(_DIGIT_VALUE.get(t, t) for t in _TOKEN_RE.findall(said))
 
 

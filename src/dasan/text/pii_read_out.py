@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dasan.text import pii_kind, pii_rrn
+from dasan.text import pii_kind, pii_rrn, pii_spoken
 
 Candidate = tuple[str, int, int, str]
 
@@ -145,8 +145,7 @@ _PASSPORT_HEAD = re.compile(
     r"(?:[ \t]*(?:에|다음에?|하고|이고|,|-)(?:[ \t]*(?:그[ \t]?다음(?:에|은|엔)?|그리고))?[ \t]*"
     r"(?:숫자(?:는|가|로)?[ \t]*)?|[ \t]?)")
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
-_DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
-          "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+_DIGIT = pii_spoken.DIGIT_VALUE
 # The digits of a passport, in groups with joining words (공팔공육삼-육영, 일 이 이 다시 이 팔).
 _PASSPORT_DIGITS = re.compile(
     rf"[{_SAID}](?:[{_SAID}]|[ \t,.\-]+(?=[{_SAID}])"

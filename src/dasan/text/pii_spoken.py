@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 
-_DIGIT = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
-          "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+# A digit said as a sino-Korean word (공/영/빵 for a zero), for every number recogniser.
+DIGIT_VALUE = {"공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
+               "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+SINO_DIGITS = "일이삼사오육칠팔구"
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _TOKEN = r"[공영빵일이삼사오육륙칠팔구0-9]+"
@@ -47,13 +49,25 @@ _WORDED_DIGITS = re.compile(r"\d[ \t]*(?:하고|다시)[ \t]*\d")
 _LETTER_O_RE = re.compile(r"(?<![A-Za-z])(?=[0-9]*[Oo])(?=[Oo]*[0-9])[0-9Oo]{2,}(?![A-Za-z])")
 
 
+def sino_value(said: str) -> int:
+    """The value of a number said in sino-Korean words (오천이백삼십일 -> 5231)."""
+    total, digit = 0, 0
+    for ch in said:
+        if ch in SINO_DIGITS:
+            digit = SINO_DIGITS.index(ch) + 1
+        else:
+            total += (digit or 1) * {"십": 10, "백": 100, "천": 1000}[ch]
+            digit = 0
+    return total + digit
+
+
 def _convert(run: str) -> str:
     out = run
     for word, repl in (("다시", " -"), ("하고", " -")):
         out = out.replace(word, repl)
     out = re.sub(r"(?<=[공영빵일이삼사오육륙칠팔구0-9])에", "-", out)
     out = out.replace(",", " ")
-    return "".join(_DIGIT.get(ch, ch) for ch in out)
+    return "".join(DIGIT_VALUE.get(ch, ch) for ch in out)
 
 
 def digit_view(text: str) -> str:
@@ -63,7 +77,7 @@ def digit_view(text: str) -> str:
         "\uff01" <= ch <= "\uff5e" for ch in text) else text
     if "O" in view or "o" in view:
         view = _LETTER_O_RE.sub(lambda m: m.group(0).replace("O", "0").replace("o", "0"), view)
-    if not any(ch in _DIGIT for ch in view) and not _WORDED_DIGITS.search(view):
+    if not any(ch in DIGIT_VALUE for ch in view) and not _WORDED_DIGITS.search(view):
         return view
     parts: list[str] = []
     pos = 0
@@ -73,7 +87,7 @@ def digit_view(text: str) -> str:
         # 오육칠팔구공이에요: the last 이 begins the ending when a syllable follows at once.
         if end < len(view) and "가" <= view[end] <= "힣" and run.endswith("이"):
             run, end = run[:-1], end - 1
-        spoken = sum(ch in _DIGIT for ch in run)
+        spoken = sum(ch in DIGIT_VALUE for ch in run)
         digits = spoken + sum(ch.isdigit() for ch in run)
         before = view[max(0, start - 20):start]
         # written groups joined by words (110 하고 123 하고 456789) are converted as well
