@@ -24,7 +24,8 @@ RAW = "제 연락처는 010-7741-2093 입니다"
 MASKED = "제 연락처는 010-****-2093 입니다"
 
 
-def _chat(db: Session) -> int:
+def sealed_chat(db: Session) -> int:
+    """A closed chat whose one citizen message is stored masked, its raw text sealed."""
     c = Consultation(channel="chat", started_at=datetime.now(UTC), status="closed",
                      outcome="answered")
     db.add(c)
@@ -61,7 +62,7 @@ def test_every_string_has_korean_and_english() -> None:
 
 def test_the_evaluation_page_offers_the_reveal_to_a_supervisor_only(
         client: Any, login: Any, db: Session) -> None:
-    cid = _chat(db)
+    cid = sealed_chat(db)
     login("supervisor")
     page = client.get(f"/qa/evaluate/{cid}")
     assert page.status_code == 200
@@ -118,7 +119,7 @@ def test_the_assigned_agent_reveals_an_open_chat_and_not_once_it_is_closed(
     agent = db.scalar(select(Agent).join(User, User.id == Agent.user_id)
                       .where(User.username == "agent1"))
     assert agent is not None
-    cid = _chat(db)
+    cid = sealed_chat(db)
     c = db.get(Consultation, cid)
     assert c is not None
     c.status, c.agent_id = "active", agent.id
@@ -136,7 +137,7 @@ def test_the_assigned_agent_reveals_an_open_chat_and_not_once_it_is_closed(
 
 def test_an_agent_and_an_analyst_are_refused_the_reveal_of_a_closed_chat(
         client: Any, login: Any, db: Session) -> None:
-    cid = _chat(db)
+    cid = sealed_chat(db)
     for username in ("agent1", "analyst"):
         login(username)
         r = client.post("/api/privacy/reveal",

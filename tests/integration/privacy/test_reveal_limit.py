@@ -7,12 +7,12 @@ the counts per account, and nobody else."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from test_reveal_control import RAW, sealed_chat
 
 from dasan import ratelimit
 from dasan.config import get_settings
@@ -20,13 +20,10 @@ from dasan.db.base import utcnow
 from dasan.db.models import Agent, AuditLog, Consultation, Message, User
 from dasan.db.models_smartvoice import CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
-from dasan.privacy import vault
 from dasan.stt.port import Segment
 from dasan.stt.transcripts import store_segments
 from dasan.web.error_text import ERROR_TEXT
 
-RAW = "제 연락처는 010-7741-2093 입니다"
-MASKED = "제 연락처는 010-****-2093 입니다"
 SPOKEN = "제 번호는 공일공 이삼사오 육칠팔구 입니다"
 LIMIT = 3
 
@@ -37,19 +34,6 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-
-
-def _chat(db: Session) -> int:
-    c = Consultation(channel="chat", started_at=datetime.now(UTC), status="closed",
-                     outcome="answered")
-    db.add(c)
-    db.flush()
-    m = Message(consultation_id=c.id, seq=1, sender="citizen", body=MASKED, body_masked=MASKED)
-    db.add(m)
-    db.flush()
-    vault.seal(db, vault.MESSAGE_BODY, m.id, RAW)
-    db.commit()
-    return c.id
 
 
 def _call(db: Session) -> int:
@@ -76,7 +60,7 @@ def _reveal(client: Any, cid: int, reason: str = "민원 재확인 요청에 따
 
 def test_past_the_limit_a_reveal_is_refused_with_429_and_audited(
         client: Any, login: Any, db: Session) -> None:
-    cid, call_cid = _chat(db), _call(db)
+    cid, call_cid = sealed_chat(db), _call(db)
     sup = login("supervisor")
     for _ in range(LIMIT - 1):
         assert _reveal(sup, cid).json()["messages"][0]["body"] == RAW
@@ -125,7 +109,7 @@ def test_the_refusal_has_korean_and_english_text() -> None:
 
 def test_a_refused_reveal_by_right_does_not_count_against_the_limit(
         client: Any, login: Any, db: Session) -> None:
-    cid = _chat(db)
+    cid = sealed_chat(db)
     agent = login("agent1")
     for _ in range(LIMIT + 1):
         assert _reveal(agent, cid).status_code == 403  # a closed chat: never the agent's
@@ -136,7 +120,7 @@ def test_a_refused_reveal_by_right_does_not_count_against_the_limit(
 
 def test_the_reveal_log_lists_reveals_and_refusals_for_supervisors_and_admins_only(
         client: Any, login: Any, db: Session) -> None:
-    cid = _chat(db)
+    cid = sealed_chat(db)
     agent = login("agent1")
     assert _reveal(agent, cid).status_code == 403
     sup = login("supervisor")
@@ -189,7 +173,7 @@ def test_with_redis_every_worker_counts_against_one_limit(
     r = redis.Redis.from_url(redis_url)
     r.delete(key)
     try:
-        cid = _chat(db)
+        cid = sealed_chat(db)
         for _ in range(LIMIT):
             reveal.reveal(db, sup, cid, "민원 재확인 요청에 따른 열람")
         ratelimit.reset()  # this process forgets; another worker never knew
