@@ -135,6 +135,7 @@ def access_analytics_scope(session: Session, user: User, filters: Filters, *,
 # Who may reveal any contact's raw (unmasked) personal data: a chat's own agent may also reveal
 # it while the chat is open (dasan.privacy.reveal.may_reveal).
 PII_REVEALERS = ("supervisor", "admin")
+PII_REVEAL_ACTION = "pii.reveal"  # the audit action of every reveal and refused reveal
 
 
 def may_reveal_any_pii(user: User | None) -> bool:
@@ -143,11 +144,22 @@ def may_reveal_any_pii(user: User | None) -> bool:
     return user is not None and user.role in PII_REVEALERS
 
 
-def access_pii_reveal(session: Session, user: User, *, ip: str | None = None,
+def access_pii_reveal(session: Session, user: User, *, object_type: str,
+                      object_id: int | str, reason: str | None, ip: str | None = None,
                       path: str | None = None, **detail: Any) -> None:
-    """Raw (unmasked) personal data of a call: supervisors and admins only."""
-    if not may_reveal_any_pii(user):
-        deny(session, user, "pii.unmask", ip=ip, path=path, role=user.role, **detail)
+    """Raw (unmasked) personal data of a call, a legal case's statement or a raw evidence
+    bundle: supervisors and admins only. A refusal is written as a refused reveal - `pii.reveal`,
+    denied, on the object asked for, with the reason given - as the chat reveal writes its own,
+    so the reveal log lists and counts it with the others (committed, so it survives the
+    caller's rollback)."""
+    if may_reveal_any_pii(user):
+        return
+    audit.record(session, user, PII_REVEAL_ACTION, object_type=object_type, object_id=object_id,
+                 outcome="denied", ip=ip,
+                 detail={**({"path": path} if path else {}), "role": user.role,
+                         "reason": reason, **detail})
+    session.commit()
+    raise Forbidden("not allowed to reveal personal data", code="reveal_denied")
 
 
 # --- the chat desk ------------------------------------------------------------------------------

@@ -68,11 +68,12 @@ def test_kb_editor_edits_only_own_agency(db: Session) -> None:
 
 
 def test_pii_reveal_only_supervisors_and_admins(db: Session) -> None:
-    access.access_pii_reveal(db, _user(db, "supervisor"))
-    access.access_pii_reveal(db, _user(db, "admin"))
+    where = {"object_type": "call_transcript", "object_id": 5, "reason": "재확인"}
+    access.access_pii_reveal(db, _user(db, "supervisor"), **where)
+    access.access_pii_reveal(db, _user(db, "admin"), **where)
     for name in ("agent1", "analyst", "kbeditor", "district"):
         with pytest.raises(Forbidden):
-            access.access_pii_reveal(db, _user(db, name))
+            access.access_pii_reveal(db, _user(db, name), **where)
     assert len(_denials(db)) == 4
 
 

@@ -231,10 +231,12 @@ def test_every_denial_says_what_and_survives_a_rollback(db: Session) -> None:
     assert (row.action, row.ip) == ("kb.other_agency", "5.6.7.8")
     assert row.detail == {"agency": 10**6, "entry": 3}
     with pytest.raises(Forbidden):
-        access.access_pii_reveal(db, agent, path="/raw", message=7)
-    row = _denied(db)
-    assert row.action == "pii.unmask"
-    assert row.detail == {"path": "/raw", "role": "agent", "message": 7}
+        access.access_pii_reveal(db, agent, object_type="legal_case", object_id=7,
+                                 reason="진술 확인", path="/raw", stage="filed")
+    row = _denied(db)  # a refused reveal, on its object, with the reason given
+    assert (row.action, row.object_type, row.object_id) == ("pii.reveal", "legal_case", "7")
+    assert row.detail == {"path": "/raw", "role": "agent", "reason": "진술 확인",
+                          "stage": "filed"}
     with pytest.raises(Forbidden):
         access.access_district(db, officer, "11110", "district.view", ip="9.9.9.9", page=2)
     row = _denied(db)

@@ -1,11 +1,11 @@
 """The reveal log: who revealed which raw personal data, why, and how often (issue 12).
 
 Supervisors and admins (the roles that may reveal any consultation) read every reveal of the
-last days from the audit log - the chat reveals and their refusals (``pii.reveal``), the call
-transcript reveals (``pii.reveal``, object ``call_transcript``) and the refusals of the older
-``pii.unmask`` check - with the refusals for lack of right and those for too many reveals
-(``refused: rate_limited``) told apart, and a count per account. Reading the log is itself
-refused (and audited) for every other role.
+last days from the audit log - every door writes ``pii.reveal`` (object ``consultation``,
+``message``, ``call_transcript``, ``legal_case`` or ``evidence_bundle``), granted or denied;
+``pii.unmask`` rows are refusals written before session 21 - with the refusals for lack of
+right and those for too many reveals (``refused: rate_limited``) told apart, and a count per
+account. Reading the log is itself refused (and audited) for every other role.
 """
 
 from __future__ import annotations

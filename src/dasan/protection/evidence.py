@@ -10,7 +10,9 @@ export's manifest hash, so the exports form a hash chain; its own hash is stored
 `evidence_exports` and written to the audit log, as is every refused attempt.
 
 Who may export (`can_export_evidence`, `can_include_raw`): supervisors and admins export masked
-bundles; only admins may include raw transcripts (each raw export is an audited unmasked access).
+bundles; only admins may include raw transcripts. A raw export is a reveal of personal data:
+it needs a reason, counts against the account's reveal limit and is in the reveal log
+(`build_bundle`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ from dasan.db.models_smartvoice import CallTranscriptSegment
 from dasan.db.models_voice import VoiceCall
 from dasan.errors import Forbidden, NotFound
 from dasan.privacy import vault
+from dasan.privacy.reveal import ACTION as REVEAL_ACTION
+from dasan.privacy.reveal import check_reason, limit_reveals
+
+# The reveal log's object for a raw bundle (its id: the citizen's).
+REVEAL_OBJECT = "evidence_bundle"
 
 
 def can_export_evidence(user: User) -> bool:
@@ -86,18 +93,35 @@ def _read(path: str | None) -> bytes | None:
         return None  # a recording removed by retention: the call's record still lists it
 
 
-def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = False
-                 ) -> Bundle:
+def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = False,
+                 reason: str | None = None, *, ip: str | None = None) -> Bundle:
     """Build and record an export (caller commits); refusals are audited and change nothing
-    else."""
+    else.
+
+    A bundle with raw transcripts opens sealed text, so it is a reveal like 원문 보기: it needs
+    a reason (422 without one), a refusal is also written as a refused reveal (``pii.reveal``
+    denied, object ``evidence_bundle``), one download counts as one reveal against the
+    account's reveal limit (429 past it, nothing exported), and the export writes a
+    ``pii.reveal`` row with the reason and the number of messages it opened - so the reveal
+    log lists it. One download is one reveal (not one per message): the limit paces deliberate
+    acts, each with its own reason, and a bundle is one such act - counted per text, a citizen
+    with more messages than the limit could never be exported at all."""
+    why = check_reason(reason) if include_raw else None
     if not can_export_evidence(user) or (include_raw and not can_include_raw(user)):
         audit.record(s, user, "evidence.export", object_type="citizen", object_id=citizen_id,
-                     outcome="denied", detail={"raw": include_raw, "role": user.role})
+                     outcome="denied", ip=ip, detail={"raw": include_raw, "role": user.role})
+        if include_raw:
+            audit.record(s, user, REVEAL_ACTION, object_type=REVEAL_OBJECT, object_id=citizen_id,
+                         outcome="denied", ip=ip, detail={"role": user.role, "reason": why})
         s.commit()
         raise Forbidden("your role may not export this evidence bundle"
-                        + (" with raw transcripts" if include_raw else ""))
+                        + (" with raw transcripts" if include_raw else ""),
+                        code="reveal_denied" if include_raw else None)
     if s.get(Citizen, citizen_id) is None:
         raise NotFound(f"citizen {citizen_id} not found")
+    if include_raw:
+        limit_reveals(s, user, object_type=REVEAL_OBJECT, object_id=citizen_id,
+                      reason=why or "", ip=ip)
     incidents = list(s.scalars(select(AbuseIncident).where(AbuseIncident.citizen_id == citizen_id)
                                .order_by(AbuseIncident.at, AbuseIncident.id)))
     files: dict[str, bytes] = {}
@@ -107,6 +131,8 @@ def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = Fa
          "action": i.action, "at": i.at.isoformat()} for i in incidents],
         ensure_ascii=False, indent=1).encode()
     recordings: list[dict[str, Any]] = []
+    opened: list[int] = []  # the consultations whose raw transcript the bundle carries
+    raw_messages = 0
     for cid in sorted({i.consultation_id for i in incidents if i.consultation_id is not None}):
         rows = list(s.scalars(select(Message).where(Message.consultation_id == cid)
                               .order_by(Message.seq)))
@@ -115,6 +141,8 @@ def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = Fa
             if include_raw:
                 files[f"transcripts/raw/{cid}.txt"] = _transcript(rows, vault.open_many(
                     s, vault.MESSAGE_BODY, [m.id for m in rows])).encode()
+                opened.append(cid)
+                raw_messages += len(rows)
         for call in s.scalars(select(VoiceCall).where(VoiceCall.consultation_id == cid)
                               .order_by(VoiceCall.id)):
             segments = list(s.scalars(select(CallTranscriptSegment)
@@ -155,11 +183,13 @@ def build_bundle(s: Session, user: User, citizen_id: int, include_raw: bool = Fa
     s.add(row)
     s.flush()
     audit.record(s, user, "evidence.export", object_type="citizen", object_id=citizen_id,
-                 detail={"export_id": row.id, "manifest_sha256": digest, "raw": include_raw,
-                         "files": len(files)})
+                 ip=ip, detail={"export_id": row.id, "manifest_sha256": digest,
+                                "raw": include_raw, "files": len(files)})
     if include_raw:
-        audit.record(s, user, "unmask.evidence", object_type="citizen", object_id=citizen_id,
-                     detail={"export_id": row.id})
+        audit.record(s, user, REVEAL_ACTION, object_type=REVEAL_OBJECT, object_id=citizen_id,
+                     ip=ip, detail={"reason": why, "citizen_id": citizen_id,
+                                    "export_id": row.id, "consultations": opened,
+                                    "messages": raw_messages})
     return Bundle(buf.getvalue(), manifest, digest, row.id)
 
 

@@ -288,12 +288,13 @@ def reveal_statement(s: Session, user: User, case_id: int, reason: str | None, *
                      ip: str | None = None) -> dict[str, Any]:
     """원문 보기 of a case's statement (shown masked): the roles that may reveal any contact's
     personal data, with a reason, within the reveal limit; audited like every reveal
-    (``pii.reveal`` on the legal case; a refusal ``pii.unmask`` denied)."""
+    (``pii.reveal`` on the legal case; a refusal the same, denied)."""
     from dasan.privacy.reveal import ACTION, check_reason, limit_reveals
 
     why = check_reason(reason)
+    access.access_pii_reveal(s, user, object_type="legal_case", object_id=case_id, reason=why,
+                             ip=ip)
     case = legal_case(s, case_id)
-    access.access_pii_reveal(s, user, ip=ip, legal_case=case.id)
     limit_reveals(s, user, object_type="legal_case", object_id=case.id, reason=why, ip=ip)
     raw = case.agent_statement or ""
     masked = mask(raw).masked

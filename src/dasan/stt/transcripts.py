@@ -160,8 +160,9 @@ def reveal(session: Session, user: User, consultation_id: int, reason: str | Non
            ip: str | None = None) -> dict[str, Any]:
     """The raw transcript: supervisors and admins, with a reason; audited."""
     why = check_reason(reason)
+    access.access_pii_reveal(session, user, object_type="call_transcript",
+                             object_id=consultation_id, reason=why, ip=ip)
     call = _call_of(session, consultation_id)
-    access.access_pii_reveal(session, user, ip=ip, consultation_id=consultation_id)
     limit_reveals(session, user, object_type="call_transcript", object_id=consultation_id,
                   reason=why, ip=ip)
     rows = list(session.scalars(select(CallTranscriptSegment).where(

@@ -156,7 +156,7 @@ def test_evidence_bundle_hashes_chain_and_audit(client: Any, login: Any, db: Ses
     assert db.scalar(select(EvidenceExport.id)) is None
     login("supervisor")
     assert client.get(f"/api/protection/citizens/{citizen.id}/evidence?raw=true"
-                      ).status_code == 403
+                      "&reason=경찰 제출용 증거").status_code == 403
     r = client.get(f"/api/protection/citizens/{citizen.id}/evidence")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     z = zipfile.ZipFile(io.BytesIO(r.content))
@@ -176,7 +176,8 @@ def test_evidence_bundle_hashes_chain_and_audit(client: Any, login: Any, db: Ses
             out.writestr(n, z.read(n) + (b"x" if n == masked else b""))
     assert not evidence.verify_bundle(tampered.getvalue())
     login("admin")
-    r2 = client.get(f"/api/protection/citizens/{citizen.id}/evidence?raw=true")
+    r2 = client.get(f"/api/protection/citizens/{citizen.id}/evidence?raw=true"
+                    "&reason=경찰 제출용 증거")
     z2 = zipfile.ZipFile(io.BytesIO(r2.content))
     raw = next(n for n in z2.namelist() if n.startswith("transcripts/raw/"))
     assert "010-1234-5678" in z2.read(raw).decode()
@@ -187,7 +188,7 @@ def test_evidence_bundle_hashes_chain_and_audit(client: Any, login: Any, db: Ses
                                                   AuditLog.outcome == "ok")))
     assert [row.detail["manifest_sha256"] for row in rows] == [
         r.headers["x-manifest-sha256"], r2.headers["x-manifest-sha256"]]
-    assert ("unmask.evidence", "ok") in audit_actions(db)
+    assert ("pii.reveal", "ok") in audit_actions(db)  # a raw bundle is a reveal
 
 
 def test_hand_to_dedicated_team_and_care(client: Any, login: Any, db: Session) -> None:
@@ -247,7 +248,8 @@ def test_evidence_bundle_carries_the_calls_transcripts_and_recordings(
         "path": f"recordings/{c.id}-call-{call.id}-caller.wav", "sha256": digest,
         "bytes": wav.stat().st_size, "included": False}]  # the missing agent leg is skipped
     assert not any(n.startswith("recordings/") for n in z.namelist())
-    raw = evidence.build_bundle(db, admin, citizen.id, include_raw=True)
+    raw = evidence.build_bundle(db, admin, citizen.id, include_raw=True,
+                                reason="경찰 제출용 증거")
     z2 = zipfile.ZipFile(io.BytesIO(raw.data))
     assert z2.read(f"recordings/{c.id}-call-{call.id}-caller.wav") == wav.read_bytes()
     assert evidence.verify_bundle(raw.data) and evidence.verify_bundle(masked.data)
@@ -446,6 +448,7 @@ def test_the_case_statement_is_revealed_with_a_reason_to_supervisors_and_admins(
     rows = db.scalars(select(AuditLog).where(AuditLog.action == "pii.reveal",
                                              AuditLog.object_type == "legal_case")).all()
     assert [(r.actor, r.outcome, r.detail["reason"]) for r in rows] == [
-        ("supervisor", "ok", "경찰 제출용 진술서 확인"), ("admin", "ok", "감사 대응 확인")]
+        ("supervisor", "ok", "경찰 제출용 진술서 확인"), ("admin", "ok", "감사 대응 확인"),
+        ("agent1", "denied", "궁금해서 봅니다")]  # a refusal is a refused reveal
     assert all(r.object_id == str(case_id) and "010-1234-5678" not in str(r.detail)
                for r in rows)

@@ -17,7 +17,7 @@ from dasan.db.models import User
 from dasan.protection import evidence, programme
 from dasan.web.deps import get_db, require_roles
 from dasan.web.live import hub_of
-from dasan.web.responses import errors_doc
+from dasan.web.responses import errors_doc, files_doc
 
 router = APIRouter(prefix="/api/protection", tags=["protection"])
 
@@ -145,21 +145,27 @@ class RevealIn(BaseModel):
              responses=errors_doc(401, 403, 404, 422, 429))
 def reveal_statement(case_id: int, body: RevealIn, request: Request,
                      db: Session = Depends(get_db),
-                     user: User = Depends(require_roles(*access.LEGAL_CASE_MANAGERS))
+                     user: User = Depends(require_roles(*access.STAFF))
                      ) -> dict[str, Any]:
     """원문 보기 of the agent's statement (shown masked on the case page): supervisors and
-    admins, with a reason, within the reveal limit; audited."""
+    admins, with a reason, within the reveal limit; audited. Any other staff role is refused
+    by the reveal's own check, so the refusal is in the reveal log."""
     return programme.reveal_statement(db, user, case_id, body.reason,
                                       ip=request.client.host if request.client else None)
 
 
-@router.get("/citizens/{citizen_id}/evidence")
+@router.get("/citizens/{citizen_id}/evidence",
+            responses={**files_doc("application/zip"), **errors_doc(401, 403, 404, 422, 429)})
 def export_evidence(citizen_id: int, request: Request, raw: bool = Query(False),
+                    reason: str | None = Query(None, max_length=500, description=(
+                        "why the raw transcripts are needed (required with raw; audited)")),
                     db: Session = Depends(get_db),
                     user: User = Depends(require_roles(*access.EVIDENCE_REQUESTERS))
                     ) -> Response:
-    """ZIP with manifest + SHA-256 per file (masked; raw transcripts for admins only)."""
-    bundle = evidence.build_bundle(db, user, citizen_id, raw)
+    """ZIP with manifest + SHA-256 per file (masked; raw transcripts for admins only, with a
+    reason: a raw bundle is a reveal - audited, in the reveal log, within the reveal limit)."""
+    bundle = evidence.build_bundle(db, user, citizen_id, raw, reason,
+                                   ip=request.client.host if request.client else None)
     db.commit()
     name = f"evidence-{citizen_id}-{bundle.export_id}.zip"
     return Response(bundle.data, media_type="application/zip", headers={

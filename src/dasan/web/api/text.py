@@ -1,9 +1,9 @@
 """Text API: PII masking, abuse/crisis screening, language id, and the audited unmask.
 
 ``POST /api/text/mask``, ``/screen`` and ``/language`` serve staff tools and integrations.
-``GET /api/text/messages/{id}/raw`` returns the raw text of a consultation message (which is
-stored beside its masked form) to supervisors and admins only, and writes a ``pii.unmask``
-row to the audit log for every access, allowed or refused.
+``GET /api/text/messages/{id}/raw`` returns the raw text of a consultation message (sealed
+beside its masked form) through the audited reveal (``dasan.privacy.reveal``): a ``pii.reveal``
+row in the audit log for every access, allowed or refused.
 """
 
 from __future__ import annotations
