@@ -5,7 +5,8 @@
 * ``rotate``      - re-seal every row that is not under the active key (then old keys can go).
 * ``retire KEY``  - drop a key from the ring file once no row uses it.
 * ``seal-existing`` - mask messages stored raw (chat before migration 0004, written channels
-  before session 20) and seal their raw form.
+  before session 20) and legal case statements stored raw (before session 21), and seal their
+  raw form.
 * ``status``      - keys in the ring and how many rows each seals.
 """
 
@@ -92,11 +93,13 @@ def retire(key_id: str) -> None:
 
 @app.command("seal-existing")
 def seal_existing(batch: int = typer.Option(500, min=1, max=100_000)) -> None:
-    """원문 저장 메시지 마스킹·암호화 (mask and seal messages stored raw: chat before migration
-    0004, SMS/messenger/e-mail/Q&A board messages before session 20)."""
+    """원문 저장 메시지·진술서 마스킹·암호화 (mask and seal text stored raw: chat messages before
+    migration 0004, SMS/messenger/e-mail/Q&A board messages before session 20, legal case
+    statements before session 21)."""
     from dasan.db.session import session_scope
     from dasan.privacy import backfill
 
     with session_scope() as s:
         n = backfill.seal_existing_messages(s, batch=batch)
-    typer.echo(f"sealed {n} messages")
+        statements = backfill.seal_existing_statements(s, batch=batch)
+    typer.echo(f"sealed {n} messages, {statements} legal case statements")

@@ -22,6 +22,7 @@ from dasan.privacy.keys import PiiKeyError, key_ring
 from dasan.text.pii import mask
 
 MESSAGE_BODY = "messages.body"
+LEGAL_CASE_STATEMENT = "legal_cases.agent_statement"  # a legal case's agent statement
 
 
 def mask_and_seal_later(raw: str) -> tuple[str, str | None]:

@@ -6,7 +6,7 @@
   citizen (identified by phone hash, chat identity or account: one `citizens` row) to the
   dedicated team on every channel -> expiry (or revocation), and an appeal note at any time.
 * Legal cases: filed -> police report -> prosecution -> closed with an outcome, with the
-  agent's statement and a history of every step.
+  agent's statement (stored masked, the raw form sealed: ADR 0005) and a history of every step.
 * Agent protection: recovery breaks and counselling referrals (`AgentCare`), and handing a
   contact to the dedicated team in one step.
 * Statistics the city publishes: separated callers, incidents and forced terminations per month,
@@ -28,6 +28,7 @@ from dasan.db.base import utcnow
 from dasan.db.models import AbuseIncident, Agent, Consultation, MaliciousCaller, Queue, User
 from dasan.db.models_protection import AgentCare, LegalCase, MaliciousDesignation
 from dasan.errors import Conflict, Forbidden, Invalid, NotFound
+from dasan.privacy import vault
 from dasan.text.pii import mask
 from dasan.timeutil import local_midnight, sql_local_month
 
@@ -248,8 +249,12 @@ def incidents_of(s: Session, user: User, cid: int) -> list[dict[str, Any]]:
 
 
 def case_view(c: LegalCase) -> dict[str, Any]:
+    """A case as every staff surface shows it: the statement masked. It is stored masked (its
+    raw form sealed, ADR 0005); masking it again here keeps a row stored raw before session 21
+    masked until `dasan privacy seal-existing` has sealed it."""
     return {"id": c.id, "citizen_id": c.citizen_id, "designation_id": c.designation_id,
-            "stage": c.stage, "outcome": c.outcome, "agent_statement": c.agent_statement,
+            "stage": c.stage, "outcome": c.outcome,
+            "agent_statement": mask(c.agent_statement or "").masked,
             "history": list(c.history or []),
             "created_at": c.created_at.isoformat() if c.created_at else None}
 
@@ -272,7 +277,6 @@ def case_file(s: Session, case_id: int) -> dict[str, Any]:
 
     case = legal_case(s, case_id)
     view = case_view(case)
-    view["agent_statement"] = mask(case.agent_statement or "").masked
     d = s.get(MaliciousDesignation, case.designation_id) if case.designation_id else None
     incidents = list(s.scalars(select(AbuseIncident).where(
         AbuseIncident.citizen_id == case.citizen_id).order_by(AbuseIncident.at.desc()).limit(200)))
@@ -296,8 +300,12 @@ def reveal_statement(s: Session, user: User, case_id: int, reason: str | None, *
                              ip=ip)
     case = legal_case(s, case_id)
     limit_reveals(s, user, object_type="legal_case", object_id=case.id, reason=why, ip=ip)
-    raw = case.agent_statement or ""
-    masked = mask(raw).masked
+    stored = case.agent_statement or ""
+    # The raw statement is sealed (ADR 0005); a row stored raw before session 21 and not yet
+    # brought under it by `dasan privacy seal-existing` still holds it in the column.
+    sealed = vault.open_one(s, vault.LEGAL_CASE_STATEMENT, case.id)
+    raw = sealed if sealed is not None else stored
+    masked = stored if sealed is not None else mask(stored).masked
     audit.record(s, user, ACTION, object_type="legal_case", object_id=case.id, ip=ip,
                  detail={"reason": why, "citizen_id": case.citizen_id, "messages": 1,
                          "unmasked": ["agent_statement"] if raw != masked else []})
@@ -315,12 +323,16 @@ def open_case(s: Session, user: User, designation_id: int, agent_statement: str)
     if not statement:
         raise Invalid("the agent's statement is required", code="statement_required")
     now = utcnow()
+    # Stored masked, the raw statement sealed (ADR 0005), as a consultation message is.
+    masked, raw = vault.mask_and_seal_later(statement[:8000])
     case = LegalCase(citizen_id=d.citizen_id, designation_id=d.id, stage="filed",
-                     agent_statement=statement[:8000], created_by=user.id, created_at=now,
+                     agent_statement=masked, created_by=user.id, created_at=now,
                      updated_at=now,
                      history=[{"stage": "filed", "at": now.isoformat(), "by": user.username}])
     s.add(case)
     s.flush()
+    if raw is not None:
+        vault.seal(s, vault.LEGAL_CASE_STATEMENT, case.id, raw)
     audit.record(s, user, "legal_case.open", object_type="legal_case", object_id=case.id)
     return case
 
