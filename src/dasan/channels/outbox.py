@@ -9,6 +9,14 @@ carries the item's idempotency key so a receiver can drop a repeat after a crash
 dies between the send and the mark leaves the item claimed; it is due again when the claim's
 lease ends and goes out again under the same key).
 
+What an item keeps after it settles (ADR 0005): a reply's text and a clear number are needed
+raw only until they are sent. Once an item is sent, its payload keeps the masked text (the
+message record's masked body when the item is a one-part message, else the text masked) and a
+masked number, and the raw text and number are gone; once it is dead, the same masked payload
+plus the raw text and number sealed in the PII vault under the item's id (`TEXT_KIND`,
+`TO_KIND`), which a requeued item opens again at its claim, in memory only, as it does a
+thread's sealed reply address. A pending item (not sent yet) keeps what it must send.
+
 A kind's sender is a function per item, or a `Batched` one for providers with a bulk API (one
 request carries many messages, each with its own key and its own result): the claimed items
 then go `size` per request, still `concurrency` requests at a time. The results are marked in a
@@ -23,14 +31,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dasan.channels import addresses
 from dasan.config import get_settings
 from dasan.db.base import utcnow
-from dasan.db.bulk import insert_rows
+from dasan.db.bulk import among, insert_rows
+from dasan.db.models import Message
 from dasan.db.models_channels import ChannelMessage, OutboxItem
+from dasan.db.models_privacy import SealedText
+from dasan.privacy import vault
+from dasan.text.pii import mask
+
+# A dead item's raw text and clear number, sealed until it is requeued and sent (ADR 0005); the
+# payload then names them (`TEXT_SEALED`, and `addresses.SEALED` for the number).
+TEXT_KIND = "outbox.payload_text"
+TO_KIND = "outbox.payload_to"  # as migration 0016 sealed the clear numbers of older items
+TEXT_SEALED = "text_sealed"
+SETTLED = ("sent", "dead")
 
 MAX_BACKOFF = timedelta(minutes=15)
 # A claimed item is invisible to other workers for this long; if the worker dies mid-send the
@@ -130,10 +149,11 @@ class _Claimed:
     id: int
     kind: str
     key: str
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # what the sender gets: sealed values opened, in memory only
     attempts: int
     max_attempts: int
     message_id: int | None
+    stored: dict[str, Any] = field(default_factory=dict)  # the payload as the row holds it
 
 
 def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list[_Claimed]:
@@ -158,10 +178,17 @@ def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list
         .returning(OutboxItem.id, OutboxItem.attempts)
         .execution_options(synchronize_session=False)).all()
     claimed = [_Claimed(i, items[i].kind, items[i].idempotency_key, dict(items[i].payload),
-                        attempts, items[i].max_attempts, items[i].channel_message_id)
+                        attempts, items[i].max_attempts, items[i].channel_message_id,
+                        dict(items[i].payload))
                for i, attempts in sorted(taken)]
-    # Sealed reply addresses are opened here, into the in-memory copies only.
+    # Sealed reply addresses (and a requeued dead item's sealed text) are opened here, into
+    # the in-memory copies only.
     addresses.resolve(session, [c.payload for c in claimed])
+    texts = vault.open_many(session, TEXT_KIND,
+                            [c.id for c in claimed if c.payload.get(TEXT_SEALED)])
+    for c in claimed:
+        if c.id in texts:
+            c.payload["text"] = texts[c.id]
     session.commit()
     return claimed
 
@@ -203,12 +230,64 @@ def _outcome(item: _Claimed, ref: str | None, exc: Exception | None, now: dateti
             "last_error": error, "next_attempt_at": now}
 
 
+def _masked_bodies(session: Session, items: Sequence[_Claimed]) -> dict[int, str]:
+    """The message record's masked body by channel message id, for the one-part messages among
+    `items` (an LMS part is a slice of its message, so it is masked on its own)."""
+    ids = {c.message_id for c in items if c.message_id is not None}
+    if not ids:
+        return {}
+    return {cm_id: body for cm_id, body in session.execute(
+        select(ChannelMessage.id, Message.body)
+        .join(Message, Message.id == ChannelMessage.message_id)
+        .where(among(session, ChannelMessage.id, ids), ChannelMessage.segments <= 1))}
+
+
+def _settle(session: Session, settled: Sequence[tuple[_Claimed, str]]) -> dict[int, dict[str, Any]]:
+    """The payload each settled item keeps (see the module's text): masked text and number,
+    the raw ones dropped (sent) or sealed under the item's id (dead)."""
+    bodies = _masked_bodies(session, [c for c, _ in settled])
+    kept: dict[int, dict[str, Any]] = {}
+    sealed_text: list[tuple[int, str]] = []
+    sealed_to: list[tuple[int, str]] = []
+    for item, status in settled:
+        payload = dict(item.stored)
+        text = item.payload.get("text")
+        if isinstance(text, str):
+            body = bodies.get(item.message_id) if item.message_id is not None else None
+            masked = body if body is not None else mask(text).masked
+            payload["text"] = masked
+            payload.pop(TEXT_SEALED, None)
+            if status == "dead" and masked != text:
+                sealed_text.append((item.id, text))
+                payload[TEXT_SEALED] = True
+        to = payload.pop("to", None)
+        if to and not payload.get(addresses.SEALED):
+            payload["to_masked"] = addresses.masked_address(str(to))
+            if status == "dead":
+                sealed_to.append((item.id, str(to)))
+                payload[addresses.SEALED] = [TO_KIND, item.id]
+        kept[item.id] = payload
+    vault.seal_many(session, TEXT_KIND, sealed_text)
+    vault.seal_many(session, TO_KIND, sealed_to)
+    # A requeued item that is sent at last needs its sealed text no more.
+    done = [c.id for c, status in settled if status == "sent" and c.stored.get(TEXT_SEALED)]
+    if done:
+        session.execute(delete(SealedText).where(SealedText.kind == TEXT_KIND,
+                                                 SealedText.ref_id.in_(done)))
+    return kept
+
+
 def _mark(session: Session, claimed: Sequence[_Claimed], results: Sequence[Result],
           now: datetime, report: DeliveryReport) -> None:
-    """Record a pass's results: one executemany UPDATE of the items by id, one UPDATE of the
-    sent messages' status, and one per dead message (their error text differs)."""
+    """Record a pass's results: one executemany UPDATE of the items by id (a settled item's
+    payload reduced to what the record needs, `_settle`), one UPDATE of the sent messages'
+    status, and one per dead message (their error text differs)."""
     rows = [_outcome(item, ref, exc, now, report)
             for item, (ref, exc) in zip(claimed, results, strict=True)]
+    kept = _settle(session, [(c, r["status"]) for c, r in zip(claimed, rows, strict=True)
+                             if r["status"] in SETTLED])
+    for c, r in zip(claimed, rows, strict=True):
+        r["payload"] = kept.get(c.id, c.stored)
     session.execute(update(OutboxItem), rows)
     sent = [c.message_id for c, r in zip(claimed, rows, strict=True)
             if r["status"] == "sent" and c.message_id is not None]
