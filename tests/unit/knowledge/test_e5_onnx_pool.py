@@ -194,3 +194,67 @@ def test_progress_says_count_rate_and_time_left() -> None:
         "  6,000/60,000 passages (10%), 100/s, about 9 min 00 s left",
         "  60,000 passages embedded in 9 min 00 s (111/s)",
     ]
+
+
+FORKING_CALLER = """
+import ctypes, os, sys, time
+from dasan.knowledge.e5_onnx_pool import encode_in_pool
+
+pool = encode_in_pool(sys.argv[1], [["따릉이 대여 방법"]] * 400, 1)
+next(pool)  # the worker is up and encoding the rest
+libc = ctypes.CDLL(None)
+child = libc.fork()  # a fork in C: it keeps a copy of the worker's pipes, so no end-of-file
+if child == 0:
+    libc.sleep(600)
+    libc._exit(0)
+workers = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit() and int(entry) != child:
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                if int(f.read().rsplit(") ", 1)[1].split()[1]) == os.getpid():
+                    workers.append(int(entry))
+        except (OSError, IndexError):
+            pass
+print(*workers, child, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_worker_ends_when_its_caller_is_killed(onnx_file: Path) -> None:
+    """The caller dies (SIGKILL: no clean-up) while a child it fork()ed holds the workers'
+    input open: the workers still end, from their watch on the caller's pid."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    caller = subprocess.Popen([sys.executable, "-c", FORKING_CALLER, str(onnx_file)],
+                              stdout=subprocess.PIPE, text=True)
+    child = 0
+    workers: list[int] = []
+    try:
+        assert caller.stdout is not None
+        *workers, child = [int(p) for p in caller.stdout.readline().split()]
+        assert workers and all(_alive(p) for p in workers) and _alive(child)
+        caller.kill()
+        caller.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers)
+        assert _alive(child)  # the child, holding the pipes, lives on: the watch ended them
+    finally:
+        for pid in (caller.pid, child, *workers):
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        caller.wait(timeout=10)
