@@ -142,7 +142,12 @@ def test_legal_case_file_pages(client: Any, login: Any, db: Session) -> None:
     assert bundle.headers["X-Manifest-SHA256"][:16] in page  # the chain of custody is listed
     assert 'name="raw"' not in page  # raw evidence is for admins
     login("admin")
-    assert 'name="raw"' in client.get(case_path).text
+    admin_page = client.get(case_path).text
+    assert 'name="raw"' in admin_page
+    # the raw bundle has its own form, whose reason the browser requires before asking
+    raw_form = admin_page[admin_page.index('id="raw-evidence"'):]
+    raw_form = raw_form[:raw_form.index("</form>")]
+    assert 'name="raw" value="true"' in raw_form and 'name="reason" required' in raw_form
     login("agent1")
     assert client.get(case_path, follow_redirects=False).status_code == 403
 
