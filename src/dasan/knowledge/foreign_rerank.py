@@ -21,9 +21,10 @@ candidate's title-and-answer vector (``answer``) or its gist in the question's l
 (``gist``; its title when it has none), and the residual cosine is a feature
 (:func:`residual_cosines`).
 
-The coefficients are fitted on the committed cross-lingual tune splits by
-``bench/fit_foreign_rerank.py``, which rewrites ``foreign_rerank.json`` beside this module
-(docs/written-channels.md, "Twentieth session"). A language without gists has no map: its
+The coefficients are fitted on the committed cross-lingual tune splits and the seen hold-out J
+by ``bench/fit_foreign_rerank.py``, which rewrites ``foreign_rerank.json`` beside this module
+with the list of the features they weigh (docs/written-channels.md, "Twentieth session" and
+"Twenty-first session"). A language without gists has no map: its
 questions keep the fused order.
 """
 
