@@ -58,14 +58,17 @@ def script(text: str) -> int:
     return 3
 
 
-def tune_query_components(index: Any) -> tuple[list[Any], list[Any], np.ndarray, list[Any]]:
-    """The tune questions, the product's encoder-side and lexical-side components of each
-    (the lexicon's Korean rewrite as the lexical query) and the encoder's query vectors."""
+def tune_query_components(index: Any, queries: list[Any] | None = None,
+                          ) -> tuple[list[Any], list[Any], np.ndarray, list[Any]]:
+    """The tune questions (or ``queries``: (split, language, question, entry id) rows), the
+    product's encoder-side and lexical-side components of each (the lexicon's Korean rewrite
+    as the lexical query) and the encoder's query vectors."""
     from bench.bench_channels import _encoder_components, _lexical_components
     from bench.fit_foreign import tune_questions
     from dasan.channels.translation.lexicon import korean_text
 
-    queries = tune_questions()
+    if queries is None:
+        queries = tune_questions()
     texts = [q[2] for q in queries]
     vecs = index.embed_queries(texts)
     raw_c = [index.components(t, v) for t, v in zip(texts, vecs, strict=True)]

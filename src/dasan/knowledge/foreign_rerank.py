@@ -11,9 +11,20 @@ holds). A question mapped by them is scored against each candidate's Korean pass
 and Korean variants, the best) and its title-and-answer passage; a pointwise logistic over those
 cosines and the fused score and rank re-orders the fused top :attr:`ForeignReranker.depth`.
 
-The coefficients are fitted on the committed cross-lingual tune splits by
-``bench/fit_foreign_rerank.py``, which rewrites ``foreign_rerank.json`` beside this module
-(docs/written-channels.md, "Twentieth session"). A language without gists has no map: its
+Beside the mapped cosines a re-ranker may read **residual cosines** (:attr:`ForeignReranker.
+residuals`; twenty-first session): twin entries share their programme's topic, which dominates
+their vectors. Each entry's programme (its title before the first comma, :func:`programme`) has
+a centroid of its entries' title-and-answer vectors, learnt at index build from the vectors the
+index holds (:func:`programme_centres`; an entry alone in its programme gets the FAQ's mean);
+the projection on a candidate's centroid is removed from the question's vector and from the
+candidate's title-and-answer vector (``answer``) or its gist in the question's language
+(``gist``; its title when it has none), and the residual cosine is a feature
+(:func:`residual_cosines`).
+
+The coefficients are fitted on the committed cross-lingual tune splits and the seen hold-out J
+by ``bench/fit_foreign_rerank.py``, which rewrites ``foreign_rerank.json`` beside this module
+with the list of the features they weigh (docs/written-channels.md, "Twentieth session" and
+"Twenty-first session"). A language without gists has no map: its
 questions keep the fused order.
 """
 
@@ -34,6 +45,9 @@ METHODS: dict[str, tuple[str, float]] = {
     "procrustes": ("procrustes", 0.0), "ridge1": ("ridge", 1.0), "ridge10": ("ridge", 10.0)}
 TARGETS = ("title", "answer")  # a gist's entry's Korean title / title-and-answer vector
 KINDS = ("ko", "ans", "both")  # cosine to the best Korean passage, to title-and-answer, max
+# residual cosines (the programme centroid's projection removed) to a candidate's
+# title-and-answer vector / its gist in the question's language
+RESIDUALS = ("answer", "gist")
 
 
 def fit_map(x: np.ndarray, y: np.ndarray, method: str, alpha: float = 0.0) -> np.ndarray:
@@ -115,10 +129,55 @@ def mapped_cosines(lang_maps: Mapping[tuple[str, str], np.ndarray],
     return np.stack(cols, 1)
 
 
+def programme(title: str) -> str:
+    """An entry's programme: its title before the first comma (the whole title without one)."""
+    return title.split(",", 1)[0].strip()
+
+
+def programme_centres(titles: Sequence[str], answer_vecs: np.ndarray) -> np.ndarray:
+    """(n, dim): each entry's programme centroid, the mean of the title-and-answer vectors of
+    the entries of its programme (:func:`programme`); an entry alone in its programme, whose
+    own vector the projection would remove whole, gets the mean of every entry's instead."""
+    vecs = np.asarray(answer_vecs, dtype=np.float64)
+    _progs, inv = np.unique(np.array([programme(t) for t in titles], dtype=object),
+                            return_inverse=True)
+    inv = np.asarray(inv).reshape(-1)
+    cnt = np.bincount(inv)
+    cent = np.zeros((cnt.size, vecs.shape[1]))
+    np.add.at(cent, inv, vecs)
+    cent /= cnt[:, None]
+    out = np.where((cnt[inv] > 1)[:, None], cent[inv], vecs.mean(0)[None, :])
+    return out.astype(np.float32)
+
+
+def residual_cosines(query_vector: np.ndarray, centres: np.ndarray,
+                     vectors: np.ndarray) -> np.ndarray:
+    """(k,): the cosine of the question to each candidate's vector (``vectors[j]``) once the
+    projection on the candidate's programme centroid (``centres[j]``) is removed from both."""
+    q = np.asarray(query_vector, dtype=np.float64)[None, :]
+    v = np.asarray(vectors, dtype=np.float64)
+    c = np.asarray(centres, dtype=np.float64)
+    u = c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
+    qr = q - np.einsum("ij,ij->i", np.repeat(q, len(u), 0), u)[:, None] * u
+    vr = v - np.einsum("ij,ij->i", v, u)[:, None] * u
+    qn = np.maximum(np.linalg.norm(qr, axis=1), 1e-9)
+    vn = np.maximum(np.linalg.norm(vr, axis=1), 1e-9)
+    return np.einsum("ij,ij->i", qr, vr) / (qn * vn)
+
+
+def feature_names(maps: Sequence[tuple[str, str]], residuals: Sequence[str] = ()) -> list[str]:
+    """The names of :func:`features`' columns for a re-ranker over ``maps`` and ``residuals``."""
+    base = ["fused", "rank", *(f"{m}->{t}:{k}" for m, t in maps for k in KINDS),
+            *(f"residual:{r}" for r in residuals)]
+    return [*base, *(f"{b}-best" for b in base), *(f"{b}-first" for b in base),
+            *(f"lang:{lg}" for lg in LANGS)]
+
+
 def features(fused: np.ndarray, cosines: np.ndarray, language: str) -> np.ndarray:
     """The logistic's input for k candidates in the fused order: the fused score, the rank
-    (0-based) and the mapped cosines; each raw, minus the candidates' best and minus the first
-    candidate's; then the question's language (one-hot over :data:`LANGS`)."""
+    (0-based) and the mapped cosines (then the residual ones, if any: ``cosines`` holds both,
+    as ``SearchIndex.foreign_candidates`` gives them); each raw, minus the candidates' best and
+    minus the first candidate's; then the question's language (one-hot over :data:`LANGS`)."""
     k = len(fused)
     x = np.column_stack([np.asarray(fused, dtype=np.float64), np.arange(k, dtype=np.float64),
                          cosines])
@@ -129,7 +188,8 @@ def features(fused: np.ndarray, cosines: np.ndarray, language: str) -> np.ndarra
 
 @dataclass(frozen=True)
 class ForeignReranker:
-    """The shipped re-ranker: which maps it reads, how deep, and its standardised logistic."""
+    """The shipped re-ranker: which maps and residual cosines it reads, how deep, and its
+    standardised linear scorer (a logistic's, pointwise or over candidate pairs)."""
 
     maps: tuple[tuple[str, str], ...]
     depth: int
@@ -137,6 +197,11 @@ class ForeignReranker:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    residuals: tuple[str, ...] = ()
+
+    @property
+    def feature_names(self) -> list[str]:
+        return feature_names(self.maps, self.residuals)
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """The logistic's log-odds of each candidate row of ``x`` (:func:`features`)."""
@@ -153,18 +218,27 @@ class ForeignReranker:
         for name, target in maps:
             if name not in METHODS or target not in TARGETS:
                 raise ValueError(f"unknown map {name!r} -> {target!r}")
+        residuals = tuple(str(r) for r in data.get("residuals", ()))  # type: ignore[attr-defined]
+        for kind in residuals:
+            if kind not in RESIDUALS:
+                raise ValueError(f"unknown residual cosine {kind!r}")
         r = cls(maps=maps, depth=int(data["depth"]),  # type: ignore[call-overload]
                 mean=np.asarray(data["mean"], dtype=np.float64),
                 scale=np.asarray(data["scale"], dtype=np.float64),
                 coef=np.asarray(data["coef"], dtype=np.float64),
-                intercept=float(data["intercept"]))  # type: ignore[arg-type]
-        width = 3 * (2 + 3 * len(maps)) + len(LANGS)
-        if not r.mean.shape == r.scale.shape == r.coef.shape == (width,):
-            raise ValueError(f"foreign re-ranker: expected {width} coefficients")
+                intercept=float(data["intercept"]),  # type: ignore[arg-type]
+                residuals=residuals)
+        names = r.feature_names
+        if not r.mean.shape == r.scale.shape == r.coef.shape == (len(names),):
+            raise ValueError(f"foreign re-ranker: expected {len(names)} coefficients")
+        if "features" in data and list(data["features"]) != names:  # type: ignore[call-overload]
+            raise ValueError("foreign re-ranker: its feature list is not the one the code "
+                             "computes for its maps and residual cosines")
         return r
 
     def to_json(self) -> dict[str, object]:
-        return {"maps": [list(m) for m in self.maps], "depth": self.depth,
+        return {"maps": [list(m) for m in self.maps], "residuals": list(self.residuals),
+                "depth": self.depth, "features": self.feature_names,
                 "mean": [round(float(v), 8) for v in self.mean],
                 "scale": [round(float(v), 8) for v in self.scale],
                 "coef": [round(float(v), 8) for v in self.coef],

@@ -37,7 +37,14 @@ import numpy as np
 
 from dasan.errors import BadRequest
 from dasan.knowledge.embeddings import Embedder, EmbeddingCache, default_embedder
-from dasan.knowledge.foreign_rerank import ForeignReranker, learn_maps, mapped_cosines
+from dasan.knowledge.foreign_rerank import LANGS as RERANK_LANGS
+from dasan.knowledge.foreign_rerank import (
+    ForeignReranker,
+    learn_maps,
+    mapped_cosines,
+    programme_centres,
+    residual_cosines,
+)
 from dasan.knowledge.query_fix import HANGUL_WORD, Speller, repair
 from dasan.knowledge.rerank import Reranker, candidate_features
 from dasan.text.foreign_words import foreign_words
@@ -521,6 +528,11 @@ class _Built:
     ko_rows: np.ndarray | None = None
     ko_starts: np.ndarray | None = None
     maps_seconds: float = 0.0
+    # for a re-ranker that reads residual cosines: each entry's programme centroid
+    # (foreign_rerank.programme_centres) and the passage row of its gist in each of the
+    # re-ranker's languages (foreign_rerank.LANGS; its title's row when it has none)
+    prog_centres: np.ndarray | None = None
+    gist_rows: np.ndarray | None = None
 
 
 def korean_passages(korean: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
@@ -757,6 +769,8 @@ class SearchIndex:
             gist_maps: dict[str, dict[tuple[str, str], np.ndarray]] = {}
             ko_rows: np.ndarray | None = None
             ko_starts: np.ndarray | None = None
+            prog_centres: np.ndarray | None = None
+            gist_rows: np.ndarray | None = None
             maps_s = 0.0
             if self.cache is not None and docs:
                 answers = ([d.answer_passage(cfg.answer_dense_chars) for d in docs]
@@ -786,6 +800,13 @@ class SearchIndex:
                     ko_starts = np.searchsorted(pdoc[ko], np.arange(len(docs)))
                     gist_maps = learn_maps(self.foreign_reranker.maps, vecs, plang, pdoc, starts,
                                            answer_vecs)
+                    if self.foreign_reranker.residuals and answer_vecs is not None:
+                        prog_centres = programme_centres([d.title for d in docs], answer_vecs)
+                        gist_rows = np.repeat(starts[:, None], len(RERANK_LANGS), 1)
+                        col = {lg: c for c, lg in enumerate(RERANK_LANGS)}
+                        for row, lg in enumerate(plang):
+                            if lg in col:
+                                gist_rows[pdoc[row], col[lg]] = row
                     maps_s = time.perf_counter() - t0
 
             def dates(vals: Sequence[date | None]) -> np.ndarray:
@@ -823,6 +844,8 @@ class SearchIndex:
                 ko_rows=ko_rows,
                 ko_starts=ko_starts,
                 maps_seconds=maps_s,
+                prog_centres=prog_centres,
+                gist_rows=gist_rows,
             )
             self._built = built
             return built
@@ -1123,23 +1146,28 @@ class SearchIndex:
         rr = self.foreign_reranker
         if rr is None:
             return None
-        got = self.foreign_candidates(query_vector, language, fused, rr.maps, rr.depth)
+        got = self.foreign_candidates(query_vector, language, fused, rr.maps, rr.depth,
+                                      rr.residuals)
         if got is None:
             return None
         cand, cos = got
         return cand[rr.order(fused[cand], cos, language)]
 
     def foreign_candidates(self, query_vector: np.ndarray, language: str, fused: np.ndarray,
-                           maps: Sequence[tuple[str, str]],
-                           depth: int) -> tuple[np.ndarray, np.ndarray] | None:
+                           maps: Sequence[tuple[str, str]], depth: int,
+                           residuals: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray] | None:
         """The fused top ``depth`` positions, best first, and their mapped cosines
-        (:func:`~dasan.knowledge.foreign_rerank.mapped_cosines` over ``maps``); None when the
-        index learnt no such map for ``language`` or fewer than two candidates pass."""
+        (:func:`~dasan.knowledge.foreign_rerank.mapped_cosines` over ``maps``), then their
+        residual cosines (:func:`~dasan.knowledge.foreign_rerank.residual_cosines`, one column
+        a kind of ``residuals``); None when the index learnt no such map for ``language`` (or no
+        programme centroids for residuals) or fewer than two candidates pass."""
         built = self._ensure_built()
         lang_maps = built.gist_maps.get(language)
         if (lang_maps is None or built.passage_vecs is None or built.answer_vecs is None
                 or built.ko_rows is None or built.ko_starts is None
-                or any(m not in lang_maps for m in maps)):
+                or any(m not in lang_maps for m in maps)
+                or (residuals and (built.prog_centres is None or built.gist_rows is None
+                                   or language not in RERANK_LANGS))):
             return None
         take = min(depth, int(np.isfinite(fused).sum()))
         if take < 2:
@@ -1149,8 +1177,21 @@ class SearchIndex:
         cand = cand[np.argsort(-fused[cand], kind="stable")]
         ends = np.append(built.ko_starts[1:], built.ko_rows.size)
         korean = [built.passage_vecs[built.ko_rows[built.ko_starts[d]:ends[d]]] for d in cand]
-        return cand, mapped_cosines(lang_maps, maps, query_vector, korean,
-                                    built.answer_vecs[cand])
+        cos = mapped_cosines(lang_maps, maps, query_vector, korean, built.answer_vecs[cand])
+        if not residuals:
+            return cand, cos
+        assert built.prog_centres is not None and built.gist_rows is not None
+        centres = built.prog_centres[cand]
+        extra = []
+        for kind in residuals:
+            if kind == "answer":
+                vecs = built.answer_vecs[cand]
+            elif kind == "gist":
+                vecs = built.passage_vecs[built.gist_rows[cand, RERANK_LANGS.index(language)]]
+            else:
+                raise ValueError(f"unknown residual cosine {kind!r}")
+            extra.append(residual_cosines(query_vector, centres, vecs))
+        return cand, np.column_stack([cos, *extra])
 
     def rerank_order(self, query: str, query_tokens: Sequence[str], comp: Components,
                      fused: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:

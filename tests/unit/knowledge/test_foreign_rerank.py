@@ -3,15 +3,23 @@ build, the shipped coefficients, and a foreign search re-ordered by it."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from dasan.knowledge.foreign_rerank import (
+    COEFFICIENTS,
     LANGS,
+    RESIDUALS,
     ForeignReranker,
+    feature_names,
     features,
     fit_map,
     learn_maps,
+    programme,
+    programme_centres,
+    residual_cosines,
     shipped,
 )
 from dasan.knowledge.search import IndexConfig, SearchDoc, SearchIndex
@@ -54,14 +62,19 @@ def test_a_language_without_gists_gets_no_map() -> None:
 def test_the_shipped_coefficients_load() -> None:
     model = shipped()
     assert model is not None, "src/dasan/knowledge/foreign_rerank.json is not shipped"
-    assert model.depth == 5 and model.maps
-    width = 3 * (2 + 3 * len(model.maps)) + len(LANGS)
+    assert model.depth in (5, 10) and model.maps
+    width = 3 * (2 + 3 * len(model.maps) + len(model.residuals)) + len(LANGS)
     assert model.coef.shape == model.mean.shape == model.scale.shape == (width,)
+    assert len(model.feature_names) == width
     assert np.all(model.scale > 0)
     again = ForeignReranker.from_json(model.to_json())
     assert np.allclose(again.coef, model.coef) and again.maps == model.maps
     with pytest.raises(ValueError, match="coefficients"):
         ForeignReranker.from_json({**model.to_json(), "coef": [0.0]})
+    # the file names its features, and they are the ones the code computes
+    data = json.loads(COEFFICIENTS.read_text(encoding="utf-8"))
+    if "features" in data:
+        assert data["features"] == model.feature_names
 
 
 def _by_rank(sign: float) -> ForeignReranker:
@@ -147,3 +160,106 @@ def test_gist_languages_follow_the_passages() -> None:
     assert len(d.passage_languages(10)) == len(d.passages(10))
     with pytest.raises(ValueError, match="gist languages"):
         SearchDoc("y", "제목", gists=("a", "b"), gist_languages=("en",))
+
+
+# -- residual cosines (twenty-first session) ------------------------------------------------
+
+def test_programme_centres_group_by_the_title_before_the_comma() -> None:
+    titles = ["청년수당, 신청 자격", "청년수당, 결과 발표일", "따릉이 대여"]
+    vecs = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    c = programme_centres(titles, vecs)
+    # the two 청년수당 entries share their mean; the lone entry gets every entry's mean
+    assert np.allclose(c[0], [0.5, 0.5, 0.0]) and np.allclose(c[1], c[0])
+    assert np.allclose(c[2], [1 / 3, 1 / 3, 1 / 3])
+    assert programme("청년수당, 신청 자격") == "청년수당" and programme("따릉이 대여") == "따릉이 대여"
+
+
+def test_residual_cosines_tell_twins_apart_once_their_programme_is_removed() -> None:
+    # two twins: mostly their programme's direction (axis 0), a little their own (axes 1, 2);
+    # the question is mostly the programme too, and leans a little to the second twin
+    twins = np.array([[0.95, 0.31, 0.0], [0.95, 0.0, 0.31]])
+    q = np.array([0.99, 0.05, 0.1])
+    plain = twins @ q / np.linalg.norm(twins, axis=1) / np.linalg.norm(q)
+    assert abs(plain[0] - plain[1]) < 0.02  # the shared part makes them near equal
+    centre = np.repeat(twins.mean(0, keepdims=True), 2, 0)
+    res = residual_cosines(q, centre, twins)
+    # removed, the second twin is clearly the nearer, the first points away
+    assert res[1] > 0 > res[0] and res[1] - res[0] > 10 * (plain[1] - plain[0])
+
+
+RES_WIDTH = len(feature_names(MAPS, RESIDUALS))
+
+
+def test_features_and_names_with_residuals() -> None:
+    names = feature_names(MAPS, RESIDUALS)
+    assert len(names) == 3 * (2 + 3 * len(MAPS) + len(RESIDUALS)) + len(LANGS)
+    assert names[2 + 3 * len(MAPS)] == "residual:answer" and names[-1] == "lang:mn"
+    cos = np.zeros((4, 3 * len(MAPS) + len(RESIDUALS)))
+    assert features(np.array([0.9, 0.8, 0.7, 0.6]), cos, "en").shape == (4, RES_WIDTH)
+
+
+def test_the_feature_list_is_checked_on_load() -> None:
+    model = ForeignReranker(maps=MAPS, depth=10, mean=np.zeros(RES_WIDTH),
+                            scale=np.ones(RES_WIDTH), coef=np.zeros(RES_WIDTH), intercept=0.0,
+                            residuals=RESIDUALS)
+    data = model.to_json()
+    assert data["features"] == feature_names(MAPS, RESIDUALS)
+    again = ForeignReranker.from_json(data)
+    assert again.residuals == RESIDUALS and again.depth == 10
+    with pytest.raises(ValueError, match="feature list"):
+        ForeignReranker.from_json({**data, "features": list(reversed(data["features"]))})
+    with pytest.raises(ValueError, match="residual"):
+        ForeignReranker.from_json({**data, "residuals": ["window"]})
+    # without the residuals, the same coefficients are the wrong number
+    with pytest.raises(ValueError, match="coefficients"):
+        ForeignReranker.from_json({k: v for k, v in data.items()
+                                   if k not in ("residuals", "features")})
+
+
+TWINS = [
+    SearchDoc("youth-apply", "청년수당, 신청 자격은 무엇인가요?", (),
+              "만 19세에서 34세 서울 거주 미취업 청년이 신청할 수 있습니다.",
+              gists=("Unemployed Seoul residents aged 19 to 34 may apply.",),
+              gist_languages=("en",)),
+    SearchDoc("youth-result", "청년수당, 선정 결과 발표일은 언제인가요?", (),
+              "선정 결과는 매달 말일에 문자로 알려 드립니다.",
+              gists=("Selection results are sent by text message at the end of each month.",),
+              gist_languages=("en",)),
+    *DOCS,
+]
+
+
+def test_an_index_serves_residual_cosines_to_the_reranker() -> None:
+    plain = SearchIndex(TWINS, config=CONFIG)
+    w = np.zeros(RES_WIDTH)
+    w[2 + 3 * len(MAPS) + 1] = 1.0  # only the raw residual cosine to the gist
+    rr = ForeignReranker(maps=MAPS, depth=6, mean=np.zeros(RES_WIDTH), scale=np.ones(RES_WIDTH),
+                         coef=w, intercept=0.0, residuals=RESIDUALS)
+    index = SearchIndex(TWINS, cache=plain.cache, config=CONFIG, foreign_reranker=rr)
+    built = index._ensure_built()
+    assert built.prog_centres is not None and built.gist_rows is not None
+    # the twins share their programme's centroid; the others are alone (the FAQ's mean)
+    assert np.allclose(built.prog_centres[0], built.prog_centres[1])
+    assert np.allclose(built.prog_centres[2], built.prog_centres[3])
+    # each entry's English gist row; no Vietnamese gist: the title's row
+    en, vi = LANGS.index("en"), LANGS.index("vi")
+    starts = built.passage_starts
+    assert starts is not None and list(built.gist_rows[:, vi]) == list(starts)
+    assert all(built.gist_rows[i, en] > starts[i] for i in range(len(TWINS)))
+    q = "When are the youth allowance selection results announced?"
+    qv = index.embed_queries([q])[0]
+    fused = np.linspace(1.0, 0.5, len(TWINS))
+    got = index.foreign_candidates(qv, "en", fused, MAPS, 6, RESIDUALS)
+    assert got is not None
+    cand, cos = got
+    assert cos.shape == (6, 3 * len(MAPS) + 2)
+    gist_vecs = built.passage_vecs[built.gist_rows[cand, en]]
+    assert np.allclose(cos[:, -1], residual_cosines(qv, built.prog_centres[cand], gist_vecs))
+    assert np.allclose(cos[:, -2], residual_cosines(qv, built.prog_centres[cand],
+                                                    built.answer_vecs[cand]))
+    # the re-ranker reading only the residual gist cosine orders by it
+    order = index.foreign_order(qv, "en", fused)
+    assert order is not None and order[0] == cand[int(np.argmax(cos[:, -1]))]
+    # a re-ranker without residuals builds no centroids
+    assert SearchIndex(TWINS, cache=plain.cache, config=CONFIG,
+                       foreign_reranker=_by_rank(1.0))._ensure_built().prog_centres is None
