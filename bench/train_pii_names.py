@@ -7,7 +7,7 @@ whole masker: how the detector does on text it has not seen; ``--loho-errors GH`
 those sets' misses and false masks).
 
 The learnt tagger (round 19, ``dasan.text.pii_name_tagger``): ``--write --tagger
---tagger-threshold 0.8`` writes its weights (not the scorer's); ``--loho --tagger`` trains the
+--tagger-threshold 0.9`` writes its weights (not the scorer's); ``--loho --tagger`` trains the
 scorer and the tagger without each set and scores it with the tagger off and at several
 thresholds. ``--score-aa`` scores hold-out AA with the stored weights, the tagger off and on,
 and prints aggregates only: AA is never trained on, never in ``--loho``, never printed (see
@@ -531,7 +531,7 @@ def fit_tagger(xs: list[list[str]], ys: list[int], c: float = TAGGER_C
     x = vec.fit_transform([{f: 1 for f in feats if seen[f] >= 2} for feats in xs]).tocsr()
     x.indices = x.indices.astype("int32")  # (liblinear takes 32-bit indices only)
     x.indptr = x.indptr.astype("int32")
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=3000)
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=3000, random_state=0)
     model.fit(x, ys)
     weights = {name: round(float(w), 3) for name, w in zip(vec.feature_names_, model.coef_[0],
                                                           strict=True) if abs(w) >= 5e-3}
@@ -750,7 +750,9 @@ def main() -> None:
     parser.add_argument("--tagger", action="store_true",
                         help="with --loho: the scorer and the learnt tagger left out together; "
                              "with --write: write the tagger's weights too")
-    parser.add_argument("--tagger-threshold", type=float, default=0.8)
+    parser.add_argument("--tagger-threshold", type=float, default=0.9)
+    parser.add_argument("--tagger-thresholds", type=float, nargs="+", default=TAGGER_THRESHOLDS,
+                        help="with --loho --tagger: the thresholds scored")
     parser.add_argument("--score-aa", action="store_true",
                         help="score hold-out AA with the stored weights (aggregates only) and stop")
     args = parser.parse_args()
@@ -766,7 +768,8 @@ def main() -> None:
     if args.cv:
         cross_validate(common, lexicon, background, args.show)
     if args.loho and args.tagger:
-        leave_one_out_tagger(common, lexicon, background, args.threshold)
+        leave_one_out_tagger(common, lexicon, background, args.threshold,
+                             tuple(args.tagger_thresholds))
     elif args.loho:
         leave_one_out(common, lexicon, background, args.threshold, args.loho_errors)
     if args.write and args.tagger:

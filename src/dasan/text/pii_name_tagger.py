@@ -240,7 +240,7 @@ def tagged_names(text: str, taken: Iterable[tuple[int, int]] = ()) -> Iterator[p
     weights, bias, threshold = _model()
     taken = list(taken)
     found = [(s, e) for s, e, p in best_spans(text, weights, bias) if p >= threshold
-             and not any(s < te and ts < e for ts, te in taken)]
+             and not any(s < te and ts < e for ts, te in taken) and not _no_name(text[s:e])]
     merged: list[list[int]] = []
     for s, e in found:
         if merged and text[merged[-1][1]:s] == " " and merged[-1][1] - merged[-1][0] >= 1 and (
@@ -249,7 +249,13 @@ def tagged_names(text: str, taken: Iterable[tuple[int, int]] = ()) -> Iterator[p
         else:
             merged.append([s, e])
     for s, e in merged:
-        yield "name", s, e, pnm.mask_name(text[s:e])
+        if e - s >= 2:  # a syllable alone (티, 설) only as a part of a longer name
+            yield "name", s, e, pnm.mask_name(text[s:e])
+
+
+def _no_name(stem: str) -> bool:
+    """A surname and a title (박기사, 김과장), or a country or city (시리아): no person's name."""
+    return stem in pnm.PLACE_NAMES or stem[1:] in pnm.TITLES or stem[2:] in pnm.TITLES
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
