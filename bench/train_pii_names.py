@@ -13,7 +13,8 @@ thresholds. ``--score-aa`` scores hold-out AA with the stored weights, the tagge
 and prints aggregates only: AA is never trained on, never in ``--loho``, never printed (see
 ``HELD_OUT``).
 
-Training data (every labelled set is seen by now; a fresh hold-out is never read here):
+Training data (every labelled set is seen by now; a fresh hold-out is never trained on - AA is
+read only by ``--score-aa``, for its aggregates):
 
 * the labelled PII sets: the tune split, hold-outs A..H and the issue-3 sets; every candidate
   that is exactly a gold name is positive, every other one negative;
