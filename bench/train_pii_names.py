@@ -6,7 +6,15 @@ masks per threshold on 5 folds of the labelled sets first; ``--write`` stores th
 whole masker: how the detector does on text it has not seen; ``--loho-errors GH`` prints
 those sets' misses and false masks).
 
-Training data (every labelled set is seen by now; a fresh hold-out is never read here):
+The learnt tagger (round 19, ``dasan.text.pii_name_tagger``): ``--write --tagger
+--tagger-threshold 0.9`` writes its weights (not the scorer's); ``--loho --tagger`` trains the
+scorer and the tagger without each set and scores it with the tagger off and at several
+thresholds. ``--score-aa`` scores hold-out AA with the stored weights, the tagger off and on,
+and prints aggregates only: AA is never trained on, never in ``--loho``, never printed (see
+``HELD_OUT``).
+
+Training data (every labelled set is seen by now; a fresh hold-out is never trained on - AA is
+read only by ``--score-aa``, for its aggregates):
 
 * the labelled PII sets: the tune split, hold-outs A..H and the issue-3 sets; every candidate
   that is exactly a gold name is positive, every other one negative;
@@ -45,7 +53,7 @@ from typing import Any
 
 from bench.pii_scoring import gold_spans, load_items
 from dasan.config import PROJECT_ROOT
-from dasan.text import pii, pii_name_model
+from dasan.text import pii, pii_name_model, pii_name_tagger
 
 DATA = PROJECT_ROOT / "bench" / "data"
 HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
@@ -78,12 +86,19 @@ HOLDOUTS = {"A": "pii_v2_holdout.jsonl", "B": "pii_v2_holdout_b.jsonl",
             # hold-outs X and Z, scored once each by the lead (session 20) and then made tune
             # data: X1/Z1 (index % 3 != 2) looked at, X2/Z2 (index % 3 == 2) kept back
             "X1": "tune-x1", "X2": "tune-x2", "Z1": "tune-z1", "Z2": "tune-z2"}
+# Hold-out AA (session 20): scored by the lead and never printed with its errors. Never trained
+# on, never in --loho, never printed: ``--score-aa`` prints its aggregates only (names,
+# addresses, names+addresses recall and false masks), each run one of the few scorings allowed.
+HELD_OUT = {"AA": "holdout-aa"}
 # Kept back from every training run and threshold choice: scored, never trained on.
 KEPT_BACK = frozenset({"tune-m2", "tune-o2", "tune-q2", "tune-s2", "tune-t2", "tune-u2",
-                       "tune-w2", "tune-y2", "tune-x2", "tune-z2"})
+                       "tune-w2", "tune-y2", "tune-x2", "tune-z2", *HELD_OUT.values()})
 # Never printed with --loho-errors: the kept-back parts, and K2 (it trains now, but its misses
 # were never shown).
 NEVER_PRINTED = KEPT_BACK | {"tune-k2"}
+# The tagger's inverse regularisation strength and the probability at which it masks.
+TAGGER_C = 1.0
+TAGGER_THRESHOLDS = (0.7, 0.8, 0.85, 0.9)
 LABELLED = ("pii_v2_tune.jsonl", *HOLDOUTS.values(), "pii_labelled.jsonl",
             "pii_labelled_holdout.jsonl")
 
@@ -102,6 +117,10 @@ def load_set(name: str) -> list[dict[str, Any]]:
         kept_back = part == 2
         return [row for i, row in enumerate(load_items(DATA / file))
                 if (i % 3 == 2) == kept_back]
+    if name in HELD_OUT.values():
+        from bench.bench_pii import split_items
+
+        return split_items(name)
     if name.startswith(("tune-k", "tune-m", "tune-o", "tune-q", "tune-s", "tune-t", "tune-u",
                         "tune-w", "tune-y")):
         from bench.bench_pii import split_items
@@ -484,6 +503,48 @@ def fit(xs: list[list[str]], ys: list[int]) -> tuple[dict[str, float], float]:
     return weights, float(model.intercept_[0])
 
 
+def tagger_examples(items: Iterable[dict[str, Any]]) -> tuple[list[list[str]], list[int]]:
+    """Features and labels of the tagger (``pii_name_tagger``): every stem of every Hangul word;
+    a stem is a name when it starts inside a gold name and ends where the name ends, or where
+    the word ends inside it (응우옌 in 응우옌 반 남)."""
+    xs: list[list[str]] = []
+    ys: list[int] = []
+    for item in items:
+        gold = [(s, e) for t, s, e in gold_spans(item) if t == "name"]
+        text = item["text"]
+        for start, end, feats in pii_name_tagger.candidates(text):
+            word_end = start
+            while word_end < len(text) and "가" <= text[word_end] <= "힣":
+                word_end += 1
+            xs.append(feats)
+            ys.append(int(any(gs <= start < ge and end == min(ge, word_end) for gs, ge in gold)))
+    return xs, ys
+
+
+def fit_tagger(xs: list[list[str]], ys: list[int], c: float = TAGGER_C
+               ) -> tuple[dict[str, float], float]:
+    """The tagger's logistic regression; features seen fewer than twice are dropped."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    seen = Counter(f for feats in xs for f in set(feats))
+    vec = DictVectorizer()
+    x = vec.fit_transform([{f: 1 for f in feats if seen[f] >= 2} for feats in xs]).tocsr()
+    x.indices = x.indices.astype("int32")  # (liblinear takes 32-bit indices only)
+    x.indptr = x.indptr.astype("int32")
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=3000, random_state=0)
+    model.fit(x, ys)
+    weights = {name: round(float(w), 3) for name, w in zip(vec.feature_names_, model.coef_[0],
+                                                          strict=True) if abs(w) >= 5e-3}
+    return weights, float(model.intercept_[0])
+
+
+def _use_tagger(weights: dict[str, float], bias: float, threshold: float) -> None:
+    """Make the tagger read names with these weights (instead of the stored ones)."""
+    model = (weights, bias, threshold)
+    pii_name_tagger._model = lambda: model  # type: ignore[assignment]
+
+
 def _labelled(leave_out: str = "") -> list[dict[str, Any]]:
     return [row for name in LABELLED if name != leave_out and name not in KEPT_BACK
             for row in load_set(name)]
@@ -540,6 +601,92 @@ def leave_one_out(common: frozenset[str], lexicon: dict[str, str],
         pii_name_model._model = saved
     print(f"{'all':9}{totals['n']:6d}{totals['hit'] / totals['n']:7.3f}{totals['fm']:4d}"
           f"{totals['cand'] / totals['n']:8.3f}{'':8}{totals['na_hit'] / totals['na_n']:7.3f}")
+
+
+def leave_one_out_tagger(common: frozenset[str], lexicon: dict[str, str],
+                         background: list[dict[str, Any]], threshold: float,
+                         thresholds: tuple[float, ...] = TAGGER_THRESHOLDS) -> None:
+    """Leave-one-set-out of the whole name path with the tagger: train the scorer and the tagger
+    without each set, score it with the whole masker, the tagger off (``base``: the scorer
+    alone, as ``--loho``) and on at each threshold. Names recall and false masks per set, and
+    names+addresses; kept-back parts never train (they are left out of every run anyway)."""
+    from bench.bench_pii import GROUPS, dasan_find
+    from bench.pii_scoring import score_spans
+
+    saved = pii_name_model._model, pii_name_tagger._model, pii_name_model.TAGGER
+    scorer_bg = examples(background, common, lexicon)
+    tagger_bg = tagger_examples(background)
+    sets = {name: load_set(name) for name in LABELLED if name != "pii_v2_tune.jsonl"}
+    sets["pii_v2_tune.jsonl"] = load_set("pii_v2_tune.jsonl")
+    scorer_ex = {name: examples(items, common, lexicon) for name, items in sets.items()
+                 if name not in KEPT_BACK}
+    tagger_ex = {name: tagger_examples(items) for name, items in sets.items()
+                 if name not in KEPT_BACK}
+    cols = ("base", *(f"t{t:.2f}" for t in thresholds))
+    print(f"{'left out':9}{'names':>6}" + "".join(f"{c + ' R':>11}{'FM':>4}{'n+a':>6}"
+                                                   for c in cols))
+    totals: dict[str, Counter[str]] = {group: Counter() for group in ("all", "seen", "kept")}
+    fitted: dict[str, tuple[dict[str, float], float, dict[str, float], float]] = {}
+    try:
+        for letter, name in HOLDOUTS.items():
+            def joined(ex: dict[str, tuple[list[list[str]], list[int]]],
+                       bg: tuple[list[list[str]], list[int]], out: str = name
+                       ) -> tuple[list[list[str]], list[int]]:
+                xs = [x for k, (xx, _) in ex.items() if k != out for x in xx] + bg[0]
+                ys = [y for k, (_, yy) in ex.items() if k != out for y in yy] + bg[1]
+                return xs, ys
+            key = name if name in scorer_ex else ""  # a kept-back part never trains anyway
+            if key not in fitted:
+                fitted[key] = (*fit(*joined(scorer_ex, scorer_bg)),
+                               *fit_tagger(*joined(tagger_ex, tagger_bg)))
+            weights, bias, t_weights, t_bias = fitted[key]
+            _use(weights, bias, threshold, common, lexicon)
+            items = sets[name]
+            row = f"{letter:9}"
+            for col in cols:
+                pii_name_model.TAGGER = col != "base"
+                _use_tagger(t_weights, t_bias, float(col[1:]) if col != "base" else 1.0)
+                scores, _ = score_spans(items, dasan_find, GROUPS)
+                n, na = scores["name"], scores["names+addresses"]
+                if col == "base":
+                    row += f"{int(n['n']):6d}"
+                row += f"{n['recall']:11.3f}{int(n['false_masks']):4d}{na['recall']:6.3f}"
+                for group in ("all", "kept" if name in KEPT_BACK else "seen"):
+                    totals[group][f"{col}/n"] += int(n["n"])
+                    totals[group][f"{col}/hit"] += round(n["recall"] * n["n"])
+                    totals[group][f"{col}/fm"] += int(n["false_masks"])
+                    totals[group][f"{col}/na_n"] += int(na["n"])
+                    totals[group][f"{col}/na_hit"] += round(na["recall"] * na["n"])
+            print(row, flush=True)
+    finally:
+        pii_name_model._model, pii_name_tagger._model, pii_name_model.TAGGER = saved
+    for group, t in totals.items():
+        row = f"{group:9}{t['base/n']:6d}"
+        for col in cols:
+            row += (f"{t[col + '/hit'] / max(1, t[col + '/n']):11.3f}{t[col + '/fm']:4d}"
+                    f"{t[col + '/na_hit'] / max(1, t[col + '/na_n']):6.3f}")
+        print(row)
+
+
+def score_held_out() -> None:
+    """Names, addresses and names+addresses recall and false masks of the stored name path on
+    each held-out set (AA), the tagger off and on: aggregates only, never an item."""
+    from bench.bench_pii import GROUPS, dasan_find
+    from bench.pii_scoring import score_spans
+
+    saved = pii_name_model.TAGGER
+    try:
+        for letter, name in HELD_OUT.items():
+            items = load_set(name)
+            for tagger in (False, True):
+                pii_name_model.TAGGER = tagger
+                scores, _ = score_spans(items, dasan_find, GROUPS)  # errors never printed
+                print(f"{letter} ({len(items)} items), tagger {'on ' if tagger else 'off'}: " + ", ".join(
+                    f"{kind} {scores[kind]['recall']:.3f} ({int(scores[kind]['false_masks'])} FM, "
+                    f"n={int(scores[kind]['n'])})" for kind in ("name", "address",
+                                                               "names+addresses")))
+    finally:
+        pii_name_model.TAGGER = saved
 
 
 def cross_validate(common: frozenset[str], lexicon: dict[str, str],
@@ -601,7 +748,18 @@ def main() -> None:
                         help="leave-one-hold-out-out: train without each of A..H, score it")
     parser.add_argument("--loho-errors", default="",
                         help="print the misses and false masks of these left-out sets (ABC..)")
+    parser.add_argument("--tagger", action="store_true",
+                        help="with --loho: the scorer and the learnt tagger left out together; "
+                             "with --write: write the tagger's weights too")
+    parser.add_argument("--tagger-threshold", type=float, default=0.9)
+    parser.add_argument("--tagger-thresholds", type=float, nargs="+", default=TAGGER_THRESHOLDS,
+                        help="with --loho --tagger: the thresholds scored")
+    parser.add_argument("--score-aa", action="store_true",
+                        help="score hold-out AA with the stored weights (aggregates only) and stop")
     args = parser.parse_args()
+    if args.score_aa:
+        score_held_out()
+        return
     corpus = _corpus_texts()
     shared = _shared_texts()
     common = frozenset(common_words(corpus + shared))
@@ -610,9 +768,19 @@ def main() -> None:
     background += [{"text": t, "pii": []} for t in corpus + shared]
     if args.cv:
         cross_validate(common, lexicon, background, args.show)
-    if args.loho:
+    if args.loho and args.tagger:
+        leave_one_out_tagger(common, lexicon, background, args.threshold,
+                             tuple(args.tagger_thresholds))
+    elif args.loho:
         leave_one_out(common, lexicon, background, args.threshold, args.loho_errors)
-    if args.write:
+    if args.write and args.tagger:
+        t_weights, t_bias = fit_tagger(*tagger_examples(_labelled() + background))
+        pii_name_tagger.WEIGHTS_PATH.write_text(json.dumps(
+            {"threshold": args.tagger_threshold, "c": TAGGER_C, "bias": round(t_bias, 4),
+             "weights": dict(sorted(t_weights.items()))}, ensure_ascii=False, indent=0) + "\n",
+            encoding="utf-8")
+        print(f"wrote {pii_name_tagger.WEIGHTS_PATH} ({len(t_weights)} weights)")
+    elif args.write:
         weights, bias = fit(*examples(_labelled() + background, common, lexicon))
         pii_name_model.WEIGHTS_PATH.write_text(json.dumps(
             {"threshold": args.threshold, "bias": round(bias, 4), "weights": weights,

@@ -475,6 +475,7 @@ def scored_names(text: str) -> Iterator[Candidate]:
                                     or _SPACE_GAP.fullmatch(text, end, c)) for c in chosen):
                 chosen.add(start)
                 grew = True
+    taken: list[tuple[int, int]] = []
     for start, (_, end, foreign) in sorted(best.items()):
         if start not in chosen:
             continue
@@ -483,7 +484,17 @@ def scored_names(text: str) -> Iterator[Candidate]:
             # 짱 웨이 씨: after a vowel, an 이 before 씨 is the name's (no particle there)
             if (ord(text[end - 1]) - 0xAC00) % 28 == 0 and _YI_BEFORE_SSI.match(text, end):
                 end += 1
+        taken.append((start, end))
         yield "name", start, end, mask_name(text[start:end])
+    if TAGGER:
+        # the learnt tagger over every word (round 19), where the scorer chose nothing
+        from dasan.text import pii_name_tagger
+
+        yield from pii_name_tagger.tagged_names(text, taken)
+
+
+TAGGER = True
+"""Whether :func:`scored_names` adds the learnt tagger's names (``pii_name_tagger``)."""
 
 
 
