@@ -36,6 +36,7 @@ from dasan.text import (
     pii_kind,
     pii_name_model,
     pii_names,
+    pii_parts,
     pii_read_out,
     pii_rrn,
     pii_said_again,
@@ -1112,7 +1113,12 @@ _LOT_LIST_OR_BRACKET = re.compile(r"\d[ \t]?,[ \t]?$|\([^)]*$")
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
     r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
-    r"|밤길|^길)$"
+    r"|밤길|^길"
+    # (round 19) 대로 as "as" after a noun (상담원 말씀대로 02 누르고, 안내대로 1번), and 로 after
+    # an amount, a rate or a noun said with it (92달러로 5, 수익률로 1-3, 실수로 65, 상대로 6)
+    r"|말씀대로|말대로|생각대로|뜻대로|순서대로|규정대로|법대로|원칙대로|약속대로|예정대로"
+    r"|계획대로|요청대로|안내대로|지시대로|설명대로|시키는대로|하는대로|하라는대로|들은대로"
+    r"|달러로|유로로|펜스로|파운드로|엔화로|위안화로|센트로|[률율]로|실수로|상대로)$"
 )
 
 
@@ -1189,6 +1195,17 @@ def _address(text: str) -> Iterator[Candidate]:
                     yield kind, start, end, text[start:end].split()[0] + " ***"
 
 
+# (round 19) A lot said by a landmark's lane after its 동 (중랑구 면목동 그 시장 뒤 골목 52-9,
+# 방학동 우체국 뒷골목 18-4): the district, the 동, up to three words ending in a lane's word,
+# the lot.
+_LANE_ADDR_RE = re.compile(
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}})"
+    rf"(?P<emd>{_EMD})[ \t]+(?:그[ \t]+)?(?:[가-힣]{{1,8}}[ \t]+){{0,2}}"
+    r"[가-힣]{0,6}(?:골목(?:길)?|뒷골목|뒷길|샛길|안길|안쪽|막다른[ \t]?길)(?:로|에|에서)?[ \t]+"
+    rf"(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?:[ \t]?번지)?){_UNIT_AFTER}"
+)
+
+
 # A lot number never starts with a zero (a written area code does: 02-2126), nor has a third
 # group after its two (02-2126-4519).
 _PHONE_LIKE_LOT = re.compile(r"0\d{1,2}-\d{3,4}(?![\d\-])")
@@ -1238,6 +1255,12 @@ def _address_in(text: str) -> Iterator[Candidate]:
             continue  # 서울시 회원관리 02-2126-4519: an office's name and its phone, no lot
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
+    if "골목" in text or "길" in text or "안쪽" in text:
+        for m in _LANE_ADDR_RE.finditer(text):
+            if m.group("prefix").strip() or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                head = text[m.start():m.start("num")]
+                yield "address", m.start(), m.end(), head + _digits_to_stars(m.group("num"))
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
         if raw[0].isdigit() and _NO_COMPLEX_BEFORE.search(text, 0, m.start()):
@@ -1879,7 +1902,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
     pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates,
-    pii_grouped.resident_halves, pii_grouped.gathered_passports,
+    pii_grouped.resident_halves, pii_grouped.gathered_passports, pii_parts.gathered_parts,
     pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
@@ -2256,6 +2279,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):
             continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
         kept.append(cand)
+    # (round 19, the backstop) a number said in parts that nothing found, whose digits fit no
+    # kind: of the kind named nearest to it
+    for cand in pii_parts.backstop(text, kept):
+        if (types is None or cand[0] in types) and not (
+                _NUMBER_EXAMPLE_AFTER.match(text, cand[2])
+                or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, cand[1] - 30), cand[1])):
+            kept.append(cand)
     if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
         for cand in pii_said_again.said_again(text, kept):
             if types is None or cand[0] in types:

@@ -178,7 +178,8 @@ _TOKEN = r"(?:[0-9]|[공영빵일이삼사오육륙칠팔구]|하나|둘|셋|넷
 _TOKEN_RE = re.compile(_TOKEN)
 _SINO_NUM = r"[일이삼사오육칠팔구]?[십백][일이삼사오육칠팔구십]{0,3}"
 _SINO_TAIL = r"[일이삼사오육칠팔구]?천[일이삼사오육칠팔구백십]{0,6}"
-_PART_JOIN = r"(?:[ \t]*(?:에|하고|다시|-)[ \t]*|[ \t]{0,2})"
+_PART_JOIN = (r"(?:[ \t]*(?:에|하고|다시|-|(?:그[ \t]?)?다음(?:에|이|은)?|그리고)[ \t]*"
+              r"|[ \t]{0,2})")
 _SAID_PLATE_RE = re.compile(
     rf"(?<![가-힣0-9])(?P<num>{_SINO_NUM}|{_TOKEN}(?:[ \t]?{_TOKEN}){{1,2}})"
     rf"{_PART_JOIN}(?P<h>[{PLATE_SYLLABLES}]){_PART_JOIN}"

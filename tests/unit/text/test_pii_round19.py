@@ -1,0 +1,137 @@
+"""Round 19 (numbers and addresses): families written from probes in new words, not from any
+set's items. Each family test fails on the masker before the round (9717dbb)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text import pii, pii_parts
+
+
+def _typed(text: str) -> list[tuple[str, str]]:
+    return [(s.type, text[s.start:s.end]) for s in pii.find(text)]
+
+
+def _of(text: str, kind: str) -> list[str]:
+    return [said for t, said in _typed(text) if t == kind]
+
+
+def _covered(text: str, kind: str, value: str) -> bool:
+    at = text.index(value)
+    return any(s.type == kind and s.start < at + len(value) and at < s.end
+               for s in pii.find(text))
+
+
+# --- a number said in parts, whatever words stand between them --------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    # a licence's parts named (지역이, 연도가, 가운데가, 마지막 두 개가) and joined by clause endings
+    ("면허증 번호요 지역이 12 고 연도가 07 이고 가운데가 551903 이고 마지막 두 개가 44 예요",
+     "driver_licence", "12 고 연도가 07 이고 가운데가 551903 이고 마지막 두 개가 44"),
+    ("제 면허 번호가 일육 하고요 이공 하고요 칠칠팔일삼공 하고요 공오 이거예요",
+     "driver_licence", "일육 하고요 이공 하고요 칠칠팔일삼공 하고요 공오"),
+    ("운전면허증 번호 21-93 에 그다음 408812 그리고 끝이 70 입니다",
+     "driver_licence", "21-93 에 그다음 408812 그리고 끝이 70"),
+    # the kind named after the number
+    ("번호는 일일 다시 구일 다시 삼팔사이칠일 다시 오오 이게 제 운전면허예요",
+     "driver_licence", "일일 다시 구일 다시 삼팔사이칠일 다시 오오"),
+    # tens said as numbers (이십팔 하고 구십 ...)
+    ("면허 번호가요 이십팔 하고 구십 하고 칠칠칠공일일 하고 삼일 이에요",
+     "driver_licence", "이십팔 하고 구십 하고 칠칠칠공일일 하고 삼일"),
+    # a business number's parts named, the last part first
+    ("사업자번호 앞 세 자리가 206 이고 가운데 81 이고 뒤가 40917 이에요 제 가게요",
+     "business_no", "40917"),
+    ("사업자 번호 뒤에 다섯 개 먼저요 삼구사공일 그리고 앞에는 이공칠 팔일",
+     "business_no", "삼구사공일"),
+    ("건강보험 증번호 일 다음 이삼사오 다음 육칠팔구공 이요",
+     "health_insurance", "일 다음 이삼사오 다음 육칠팔구공"),
+    ("계좌 번호 불러 드릴게요 우리은행 일공공이 에 삼사오 에 육칠팔구공일",
+     "account", "일공공이 에 삼사오 에 육칠팔구공일"),
+])
+def test_a_number_in_parts_takes_the_kind_named_nearest(text: str, kind: str, value: str) -> None:
+    assert _covered(text, kind, value)
+
+
+def test_each_part_is_masked_and_the_words_between_stay() -> None:
+    text = "면허증 번호요 지역이 12 고 연도가 07 이고 가운데가 551903 이고 마지막 두 개가 44 예요"
+    masked = pii.mask(text).masked
+    assert "지역이 ** 고 연도가 ** 이고 가운데가 ****** 이고 마지막 두 개가 ** 예요" in masked
+
+
+def test_a_number_said_over_two_turns_is_one_number() -> None:
+    text = "상담사: 카드 번호 말씀해 주세요\n고객: 오사이일 다음에 삼삼구삼\n고객: 그리고 칠일칠육 하고 팔공팔이"
+    assert _covered(text, "card", "오사이일") and _covered(text, "card", "팔공팔이")
+
+
+def test_with_no_word_the_grouping_and_its_check_decide() -> None:
+    # 3-2-5 with the business number's check digit right, joined by 다시 (no word names it)
+    assert _of("네 215 다시 87 다시 00113 조회해 주세요", "business_no") == ["215", "87", "00113"]
+    # the same shape with a wrong check digit is nobody's
+    assert _of("네 215 다시 87 다시 00112 조회해 주세요", "business_no") == []
+
+
+@pytest.mark.parametrize("text", [
+    "카드 결제 금액이 12만 원 이고 할부는 3 개월 이요",
+    "면허 시험 점수가 필기 85 고 실기 90 이에요",
+    "사업자 등록한 게 2019 년 이고 직원은 12 명이에요",
+    "전화했는데 1 번 누르고 다음에 3 번 누르고 그 다음 0 번 눌렀어요",
+    "계좌번호 말고 고객번호 12 34 56 78 90 이에요",
+    "접수번호 2026 다시 1204 다시 00381 맞으시죠",
+    "계좌에서 10000 원 하고 20000 원 하고 30000 원 빠져나갔어요",
+    "보험 가입 연도 2015 그리고 만기 2035 예요",
+    "면허 갱신 기간이 2025 다음에 2035 년이라네요",
+    "택배 운송장 4471 다음에 2093 다음에 1185 이요",
+    "주차권 번호 4471-2093-118 인데 할인 적용이 안 됐어요",
+    "주민센터 대표번호 02 다시 2148 다시 1234 로 걸었어요",
+])
+def test_look_alikes_in_parts_stay(text: str) -> None:
+    assert [t for t, _ in _typed(text) if t in pii.NUMBER_TYPES] == []
+
+
+# --- the backstop: a number in parts nothing found, near its kind's name -------------------------
+
+def test_backstop_masks_a_number_with_a_digit_too_many_by_its_kind() -> None:
+    # eleven digits after 면허 (a licence has twelve): still the caller's licence
+    text = "면허 번호 일일 이고 구일 이고 삼팔사이칠 이고 오오 요"
+    found = list(pii_parts.backstop(text, []))
+    parts = ["일일", "구일", "삼팔사이칠", "오오"]
+    assert [(k, text[s:e]) for k, s, e, _ in found] == [("driver_licence", p) for p in parts]
+    assert _of(text, "driver_licence") == parts
+    # ... and nothing where something was found
+    assert list(pii_parts.backstop(text, [("name", 6, 8, "*")])) == []
+
+
+def test_backstop_types_a_birth_date_begun_as_a_resident_number() -> None:
+    text = "삼일공육일사 다시 이오육칠... 아 잠깐만요 카드 보고 읽을게요"
+    assert {k for k, *_ in pii_parts.backstop(text, [])} == {"rrn"}
+
+
+def test_backstop_leaves_an_office_line_and_amounts() -> None:
+    assert list(pii_parts.backstop("주민센터 대표번호 02 다시 2148 다시 1234 로 걸었어요", [])) == []
+    assert list(pii_parts.backstop("계좌에 1000 하고 2000 하고 300000 원 있어요", [])) == []
+
+
+# --- plates, addresses ------------------------------------------------------------------------
+
+def test_a_plate_read_in_parts_joined_by_daeum() -> None:
+    text = "차 번호 삼오팔 다음에 허 다음에 일이칠칠 이요"
+    assert _of(text, "car_plate") == ["삼오팔 다음에 허 다음에 일이칠칠"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("저 사는 곳 도봉구 방학동 그 우체국 뒷골목 18-4 예요", "도봉구 방학동 그 우체국 뒷골목 18-4"),
+    ("우리 집은 마포구 망원동 새마을금고 옆 골목 33-12 이에요", "마포구 망원동 새마을금고 옆 골목 33-12"),
+])
+def test_a_lot_said_by_a_landmarks_lane(text: str, value: str) -> None:
+    assert _of(text, "address") == [value]
+
+
+@pytest.mark.parametrize("text", [
+    "상담원 안내대로 02 누르고 기다렸어요",
+    "말씀대로 3 번 창구로 갔어요",
+    "주가가 92달러로 5 퍼센트 올랐다",
+    "채권 수익률로 1-3 년물이 올랐다",
+    "망원동 골목 2 개를 지나서 왼쪽이에요",
+])
+def test_words_before_a_number_are_no_road(text: str) -> None:
+    assert _of(text, "address") == []
