@@ -817,6 +817,8 @@ _SPELLED_JOIN = (r"(?:[ \t]?,[ \t]?|[ \t]?|[ \t]?,?[ \t]?(?:그[ \t]?다음에?|
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
     r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳|엣)[ \t]*\)?[ \t]*"
+    # (round 19) a joining word after the @ too (... 그리고 골뱅이 그리고 gmail)
+    r"(?:(?:그리고|하고)[ \t,]+)?"
     + _SPOKEN_DOMAIN_PART
 )
 
@@ -854,6 +856,9 @@ _MAIL_SERVICES = (r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|han
 # sunny77 이고 도메인은 카카오닷컴): the ID is the personal part.
 _MAIL_ID_RE = re.compile(
     r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:아이디|주소|ID|id)?(?:는|은|가|이|:)?[ \t]*"
+    # (round 19) a few words may come first (메일은 제 이름 영문으로 jiwoo.han 이고 지메일이에요)
+    r"(?:(?:제|내|저의|이름|영문|영어|소문자|대문자|철자|스펠링|그냥|아이디|주소|계정)"
+    r"(?:으로|로|은|는|이|가|도)?[ \t]+){0,3}?"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])[ \t]*"
     r"(?:이고요|이고|이구요|고요|이에요|예요|요|이요|,)?[^\n@＠]{0,14}?"
     rf"{_MAIL_SERVICES}")
@@ -878,6 +883,8 @@ def _email(text: str) -> Iterator[Candidate]:
         for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text),
                   *_ID_THEN_SERVICE_MAIL_RE.finditer(text)):
             local = m.group("local")
+            if re.fullmatch(_MAIL_SERVICES, local):
+                continue  # 메일은 보통 naver 쓰고 gmail 도: a service, no ID
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
     for m in _EMAIL_RE.finditer(text):
@@ -958,6 +965,12 @@ _SINO_PLATE_RE = re.compile(
 )
 
 
+# (round 19) A temporary plate (임시번호판): 임시, the region, two or three digits and four.
+_TEMP_PLATE_RE = re.compile(
+    rf"(?<![가-힣\w])임시[ \t]*(?:(?:{_PLATE_REGIONS})[ \t]*)?"
+    r"\d{2,3}[ \t]?[-.]?[ \t]?\d{4}(?!\d)")
+
+
 # A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.
 _BUS_CONTEXT = re.compile(r"버스")
 
@@ -969,6 +982,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         region = m.group("region") or ""
         num = m.group("num").replace(" ", "").replace("\t", "")
         yield "car_plate", m.start(), m.end(), f"{region}{num}{m.group('h')}****"
+    if "임시" in text:
+        for m in _TEMP_PLATE_RE.finditer(text):
+            yield "car_plate", m.start(), m.end(), "임시 " + "*" * 4
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from dasan.text import pii_documents, pii_kind, pii_read_out, pii_rrn
+from dasan.text import pii_documents, pii_kind, pii_read_out, pii_rrn, pii_spoken
 from dasan.text.pii_phone_digits import valid_phone_digits
 
 Candidate = tuple[str, int, int, str]
@@ -88,9 +88,41 @@ def _shape(lengths: list[int], digits: str) -> str | None:
     return None
 
 
+# A group said as a number (사백십팔 -> 418, 사천이백일 -> 4201, 이십일 -> 21): sino-Korean
+# numerals with 천, 백 or 십, as a word of its own.
+_SINO_GROUP_RE = re.compile(
+    r"(?<![가-힣])(?:[일이삼사오육칠팔구]?천|[일이삼사오육칠팔구]?백|[이삼사오육칠팔구]?십)"
+    r"(?:[일이삼사오육칠팔구]?백)?(?:[일이삼사오육칠팔구]?십)?[일이삼사오육칠팔구]?"
+    r"(?=[ \t,.\-]|$|(?:다시|하고|에|이고|고|요|이요|이에요|예요|입니다)(?![가-힣]))")
+
+
+def _sino_runs(text: str) -> list[pii_rrn.Run]:
+    out = []
+    for m in _SINO_GROUP_RE.finditer(text):
+        said = m.group(0)
+        if not said or said[-1] in "천백" and len(said) <= 2:
+            continue  # 천, 삼백: a round amount, no group of digits
+        value = str(pii_spoken.sino_value(said))
+        out.append(pii_rrn.Run(m.start(), (m.end(),) * len(value), value))
+    return out
+
+
+def _all_runs(text: str) -> list[pii_rrn.Run]:
+    """Digit runs and groups said as numbers, in order (of two that overlap, the longer)."""
+    runs = pii_rrn.digit_runs(text, 0, len(text))
+    if "천" in text or "백" in text or "십" in text:
+        runs = sorted([*runs, *_sino_runs(text)], key=lambda r: (r.start, -r.ends[-1]))
+    out: list[pii_rrn.Run] = []
+    for run in runs:
+        if out and run.start < out[-1].ends[-1]:
+            continue
+        out.append(run)
+    return out
+
+
 def _chains(text: str) -> Iterator[list[pii_rrn.Run]]:
     """Maximal chains of digit runs with a joining gap between each two."""
-    runs = pii_rrn.digit_runs(text, 0, len(text))
+    runs = _all_runs(text)
     chain: list[pii_rrn.Run] = []
     for run in runs:
         if chain and run.start < chain[-1].ends[-1]:
@@ -111,10 +143,12 @@ def _digit_chars(text: str) -> int:
 
 
 def _worded(text: str, part: Sequence[pii_rrn.Run]) -> bool:
-    """A word stands between two of the parts (not only separators: a written number in groups
-    is the recognisers' own, and a list of numbers is no number)."""
+    """A word stands between two of the parts, or a part is said aloud (not only written groups
+    and separators: a written number in groups is the recognisers' own, and a list of numbers is
+    no number)."""
     return any(_HAS_WORD.search(text, a.ends[-1], b.start) for a, b in zip(part, part[1:],
-                                                                          strict=False))
+                                                                          strict=False)) or any(
+        _HAS_WORD.search(text, r.start, r.ends[-1]) for r in part)
 
 
 def _found(text: str) -> Iterator[tuple[str | None, list[pii_rrn.Run], str, bool]]:

@@ -135,3 +135,41 @@ def test_a_lot_said_by_a_landmarks_lane(text: str, value: str) -> None:
 ])
 def test_words_before_a_number_are_no_road(text: str) -> None:
     assert _of(text, "address") == []
+
+
+# --- groups said as numbers, e-mail and plate forms --------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("사업자 번호 사백십팔 다시 이십일 다시 구공칠삼삼", "business_no", "사백십팔"),
+    ("신용카드 번호 사천이백일 칠천칠백칠십칠 삼천삼백삼십삼 일천일백일십일", "card", "일천일백일십일"),
+])
+def test_groups_said_as_numbers(text: str, kind: str, value: str) -> None:
+    assert _covered(text, kind, value)
+
+
+@pytest.mark.parametrize("text", [
+    "카드로 삼천오백 원 하고 이천 원 그리고 사백 원 결제했어요",
+    "통장 잔고 사백삼십이만 칠천 원 이고 이자 삼천이백 원",
+    "카드 한 장에 오천 원 이고 두 장에 구천 원 그리고 세 장에 만 삼천 원",
+    "건강보험료 이십삼만 사천 원 하고 장기요양 이만 칠천 원",
+])
+def test_amounts_said_as_numbers_stay(text: str) -> None:
+    assert [t for t, _ in _typed(text) if t in pii.NUMBER_TYPES] == []
+
+
+def test_an_email_with_joining_words_after_the_at() -> None:
+    text = "이메일은 smile 그리고 숫자 구구 그리고 골뱅이 그리고 gmail 이요"
+    assert _of(text, "email") == ["smile 그리고 숫자 구구 그리고 골뱅이 그리고 gmail"]
+
+
+def test_an_email_id_after_words_about_it() -> None:
+    assert _of("메일은 제 이름 영문으로 jiwoo.han 이고 지메일이에요", "email") == ["jiwoo.han"]
+    # not a service named as if it were the ID, nor a title's word
+    assert _of("메일은 보통 naver 쓰고 gmail 도 써요", "email") == []
+    assert _of("메일 제목에 report_2026 이라고 쓰고 네이버 카페에 올렸어요", "email") == []
+
+
+def test_a_temporary_plate() -> None:
+    text = "임시번호판이라 임시 경기 45-7821 이렇게 돼 있어요"
+    assert _of(text, "car_plate") == ["임시 경기 45-7821"]
+    assert _of("임시 공휴일 5월 1일에 주민센터 하나요", "car_plate") == []
