@@ -52,8 +52,11 @@ _PART = (
 # A filler or a word that points at what comes (음, 어, 이렇게, 그러니까).
 _FILLER = r"음|어|그|저|이렇게|요렇게|그러니까|그니까|있잖아요"
 _WORD = rf"(?:{_JOINING}|{_PART}|{_FILLER})(?![가-힣])"
-# (a number said over two turns: the next line, its speaker's label, then the rest)
-_NEXT_TURN = r"[ \t]*\n[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*"
+# (a number said over two turns: the next line or " / ", its speaker's label, then the rest -
+# with, between, the other speaker's yes or go on: 상담사: 네)
+_NEXT_TURN = (r"(?:[ \t]*(?:\n|[ \t]/[ \t]|\|)[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*"
+              r"(?:(?:네|예|네네|응|음|계속(?:하세요|말씀하세요)?|말씀하세요|불러[ \t]?주세요)"
+              r"[ \t.,]*(?=\n|[ \t]/[ \t]|\|))?)+")
 _GAP = re.compile(rf"(?:[ \t]*[,./\-·][ \t]*|[ \t]+|{_NEXT_TURN}|{_WORD})*")
 _GAP_MAX = 30
 _HAS_WORD = re.compile(r"[가-힣]")
@@ -120,8 +123,28 @@ def _all_runs(text: str) -> list[pii_rrn.Run]:
     return out
 
 
+# A pause between two parts (일이 다시 일칠... 잠시만요 지갑 좀 꺼내고요 ... 사삼일구팔공): a
+# stretch of words with a word of hesitation, no digit, question or word naming a number.
+_HESITATION = re.compile(
+    r"\.\.\.|…|잠시만|잠깐|뭐더라|뭐였더라|어디[ \t]?보자|찾아|꺼내|보고[ \t]?읽")
+_NOT_A_PAUSE = re.compile(
+    r"[?？!\n]|번호|카드|계좌|통장|전화|연락처|핸드폰|휴대폰|주민|외국인|여권|면허|사업자|보험|차량"
+    r"|메일|주소|[0-9]")
+_PAUSE_MAX = 40
+
+
+def _joined(text: str, lo: int, hi: int) -> str | None:
+    """How two runs are joined: "gap" (joining words), "pause", or not (None)."""
+    if hi - lo <= _GAP_MAX and _GAP.fullmatch(text, lo, hi):
+        return "gap"
+    if hi - lo <= _PAUSE_MAX and _HESITATION.search(text, lo, hi) and not (
+            _NOT_A_PAUSE.search(text, lo, hi)):
+        return "pause"
+    return None
+
+
 def _chains(text: str) -> Iterator[list[pii_rrn.Run]]:
-    """Maximal chains of digit runs with a joining gap between each two."""
+    """Maximal chains of digit runs with a joining gap (or a pause) between each two."""
     runs = _all_runs(text)
     chain: list[pii_rrn.Run] = []
     for run in runs:
@@ -129,7 +152,12 @@ def _chains(text: str) -> Iterator[list[pii_rrn.Run]]:
             continue  # a second reading of the same run (a final 이)
         if chain:
             gap_lo = chain[-1].ends[-1]
-            if run.start - gap_lo <= _GAP_MAX and _GAP.fullmatch(text, gap_lo, run.start):
+            joined = _joined(text, gap_lo, run.start)
+            if joined == "pause" and (run.digits.startswith(chain[-1].digits)
+                                      or chain[-1].digits.startswith(run.digits)):
+                chain[-1] = run  # the part said again after the pause (337 ... 잠깐만요 337 이)
+                continue
+            if joined:
                 chain.append(run)
                 continue
             yield chain

@@ -173,3 +173,28 @@ def test_a_temporary_plate() -> None:
     text = "임시번호판이라 임시 경기 45-7821 이렇게 돼 있어요"
     assert _of(text, "car_plate") == ["임시 경기 45-7821"]
     assert _of("임시 공휴일 5월 1일에 주민센터 하나요", "car_plate") == []
+
+
+# --- a number over turns, or broken by a pause --------------------------------------------------
+
+def test_a_number_over_turns_with_the_other_speakers_yes_between() -> None:
+    text = "고객: 계좌번호가요 국민 사칠이 공일\n상담사: 네\n고객: 공오팔팔 일구삼 이요"
+    assert _covered(text, "account", "사칠이 공일") and _covered(text, "account", "공오팔팔 일구삼")
+    text = "고객: 사업자번호 삼일오\n고객: 팔칠\n고객: 이이구공사 요"
+    assert _of(text, "business_no") == ["삼일오", "팔칠", "이이구공사"]
+
+
+def test_a_number_broken_by_a_pause() -> None:
+    text = "면허번호 일이 다시 일칠... 잠시만요 지갑 좀 꺼내고요 ... 사삼일구팔공 다시 일일"
+    assert _covered(text, "driver_licence", "일칠") and _covered(text, "driver_licence", "사삼일구팔공")
+
+
+def test_a_part_said_again_after_a_pause_replaces_the_first() -> None:
+    text = "면허번호 11 다시 20 다시 337 ... 잠깐 만요 337 이 아니고"
+    chains = [[r.digits for r in c] for c in pii_parts._chains(text)]
+    assert ["11", "20", "3372"] in chains or ["11", "20", "337"] in chains
+
+
+def test_no_pause_across_a_question_or_another_numbers_word() -> None:
+    text = "카드 일이삼사 오육칠팔... 잠시만요 전화번호가 구공일이 삼사오육 이에요"
+    assert [t for t, _ in _typed(text) if t == "card"] == []
