@@ -25,6 +25,7 @@ kind.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -166,8 +167,11 @@ def _chains(text: str) -> Iterator[list[pii_rrn.Run]]:
         yield chain
 
 
+_DIGIT_CHAR = re.compile(r"[0-9공영빵일이삼사오육륙칠팔구십천백]")
+
+
 def _digit_chars(text: str) -> int:
-    return sum(ch.isdigit() or ch in "공영빵일이삼사오육륙칠팔구십" for ch in text)
+    return len(_DIGIT_CHAR.findall(text))
 
 
 def _worded(text: str, part: Sequence[pii_rrn.Run]) -> bool:
@@ -179,7 +183,17 @@ def _worded(text: str, part: Sequence[pii_rrn.Run]) -> bool:
         _HAS_WORD.search(text, r.start, r.ends[-1]) for r in part)
 
 
-def _found(text: str) -> Iterator[tuple[str | None, list[pii_rrn.Run], str, bool]]:
+Found = tuple[tuple[str | None, tuple[pii_rrn.Run, ...], str, bool], ...]
+
+
+@functools.lru_cache(maxsize=8)
+def _found(text: str) -> Found:
+    """``_stretches`` of ``text``, once for both the recogniser and the backstop (``find`` runs
+    both on the same text)."""
+    return tuple(_stretches(text))
+
+
+def _stretches(text: str) -> Iterator[tuple[str | None, tuple[pii_rrn.Run, ...], str, bool]]:
     """(kind or None, runs, digits, fits) for each stretch of a chain of two runs or more with a
     word between two of them: the longest stretch that fits the kind named nearest to it (or its
     grouping's kind) first."""
@@ -214,11 +228,11 @@ def _found(text: str) -> Iterator[tuple[str | None, list[pii_rrn.Run], str, bool
                 i += 1
                 continue
             j, kind, digits, fits = best
-            yield kind, chain[i:j + 1], digits, fits
+            yield kind, tuple(chain[i:j + 1]), digits, fits
             i = j + 1
 
 
-def _parts(kind: str, runs: list[pii_rrn.Run]) -> Iterator[Candidate]:
+def _parts(kind: str, runs: Sequence[pii_rrn.Run]) -> Iterator[Candidate]:
     """Each part its own span (the words between them stay readable)."""
     for run in runs:
         yield kind, run.start, run.ends[-1], "*" * len(run.digits)
