@@ -1222,6 +1222,13 @@ _LANE_ADDR_RE = re.compile(
 )
 
 
+# (round 19) A district, its 동 and a lot typed with no space (마포구망원동123-4): one word with a
+# 구/군/시, a 동/읍/면/리 and a lot with its dash (or 번지).
+_GLUED_LOT_RE = re.compile(
+    rf"(?<![가-힣\w])(?:(?:{_REGIONS}))?[가-힣]{{1,4}}(?:구|군|시)[가-힣]{{1,5}}\d{{0,2}}(?:동|읍|면|리)"
+    r"(?P<num>(?:산)?\d{1,5}(?:-\d{1,4}|[ \t]?번지))(?![\d\-])")
+
+
 # A lot number never starts with a zero (a written area code does: 02-2126), nor has a third
 # group after its two (02-2126-4519).
 _PHONE_LIKE_LOT = re.compile(r"0\d{1,2}-\d{3,4}(?![\d\-])")
@@ -1271,6 +1278,10 @@ def _address_in(text: str) -> Iterator[Candidate]:
             continue  # 서울시 회원관리 02-2126-4519: an office's name and its phone, no lot
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
+    for m in _GLUED_LOT_RE.finditer(text):
+        if not _PHONE_LIKE_LOT.match(m.group("num")):
+            yield ("address", m.start(), m.end(),
+                   text[m.start():m.start("num")] + _digits_to_stars(m.group("num")))
     if "골목" in text or "길" in text or "안쪽" in text:
         for m in _LANE_ADDR_RE.finditer(text):
             if m.group("prefix").strip() or _HOME_CUE.search(

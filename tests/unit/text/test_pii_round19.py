@@ -198,3 +198,9 @@ def test_a_part_said_again_after_a_pause_replaces_the_first() -> None:
 def test_no_pause_across_a_question_or_another_numbers_word() -> None:
     text = "카드 일이삼사 오육칠팔... 잠시만요 전화번호가 구공일이 삼사오육 이에요"
     assert [t for t, _ in _typed(text) if t == "card"] == []
+
+
+def test_a_lot_typed_with_no_space() -> None:
+    assert _of("마포구망원동123-4 로 보내주세요", "address") == ["마포구망원동123-4"]
+    assert _of("연구실험동 12 층", "address") == []
+    assert _of("마포구망원동 가는 버스 7016", "address") == []
