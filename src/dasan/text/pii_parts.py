@@ -86,8 +86,9 @@ def _shape(lengths: list[int], digits: str) -> str | None:
         return "business_no"
     if lengths == [2, 2, 6, 2] and _LICENCE_REGION.fullmatch(digits[:2]):
         return "driver_licence"
-    if lengths == [6, 7] and digits[6] in "12345678" and pii_rrn.valid_birth(digits[:6],
-                                                                              digits[6]):
+    if lengths[0] == 6 and len(digits) == 13 and digits[6] in "12345678" and (
+            pii_rrn.valid_birth(digits[:6], digits[6])):
+        # a birth date said as the front half, then the back (in one part or several)
         return "foreigner_rrn" if digits[6] in "5678" else "rrn"
     return None
 

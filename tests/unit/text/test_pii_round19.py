@@ -204,3 +204,14 @@ def test_a_lot_typed_with_no_space() -> None:
     assert _of("마포구망원동123-4 로 보내주세요", "address") == ["마포구망원동123-4"]
     assert _of("연구실험동 12 층", "address") == []
     assert _of("마포구망원동 가는 버스 7016", "address") == []
+
+
+def test_a_front_half_then_the_back_in_parts_with_no_numbers_name() -> None:
+    text = "신분증에 나온 번호가 육팔공일일이 에 이 하고 나머지 칠칠팔팔구구"
+    assert _covered(text, "rrn", "육팔공일일이") and _covered(text, "rrn", "칠칠팔팔구구")
+    # not a birth date: nothing
+    assert _of("신분증에 나온 번호가 육팔공일사이 에 이 하고 나머지 칠칠팔팔구구", "rrn") == []
+
+
+def test_a_masked_back_half_with_a_star_too_many() -> None:
+    assert _of("신청인 정보 / 주민: 920417-2******* / 끝", "rrn") == ["920417-2*******"]
