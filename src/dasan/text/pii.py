@@ -1902,7 +1902,7 @@ def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate | None:
     if kind not in pii_kind.DECIDED:
         return cand
     said = view[s:e]
-    if re.search(r"[^\d \t.\-]", said):
+    if re.search(r"[^\d \t.\-\u3161\u30fc/]", said):
         return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
     digits = "".join(ch for ch in said if ch.isdigit())
     near = pii_kind.nearest_kind(text, s, e)

@@ -215,3 +215,25 @@ def test_a_front_half_then_the_back_in_parts_with_no_numbers_name() -> None:
 
 def test_a_masked_back_half_with_a_star_too_many() -> None:
     assert _of("신청인 정보 / 주민: 920417-2******* / 끝", "rrn") == ["920417-2*******"]
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("사업자 번호 123ㅡ45ㅡ67890", "business_no", "123ㅡ45ㅡ67890"),
+    ("면허 번호 11/19/384756/20", "driver_licence", "11/19/384756/20"),
+])
+def test_separators_a_keyboard_types_between_a_documents_groups(
+        text: str, kind: str, value: str) -> None:
+    assert _of(text, kind) == [value]
+
+
+def test_a_date_with_slashes_is_no_document() -> None:
+    assert [t for t, _ in _typed("2026/12/05 면허 갱신했어요")] == []
+
+
+def test_a_passport_read_over_turns() -> None:
+    text = "상담사: 여권번호 불러주세요 / 고객: M / 고객: 칠칠공 일일삼 사오"
+    assert _of(text, "passport") == ["M / 고객: 칠칠공 일일삼 사오"]
+    assert _of("상담사: 여권번호 불러주세요\n고객: M\n고객: 12345678", "passport") == [
+        "M\n고객: 12345678"]
+    # a turn about something else ends it
+    assert _of("여권 번호 말씀해 주세요 / 전화 주세요 010-1234-5678", "passport") == []
