@@ -36,6 +36,7 @@ from dasan.text import (
     pii_kind,
     pii_name_model,
     pii_names,
+    pii_parts,
     pii_read_out,
     pii_rrn,
     pii_said_again,
@@ -262,7 +263,8 @@ def _rrn(text: str) -> Iterator[Candidate]:
     for m in _RRN_MASKED_RE.finditer(text) if masked else ():
         birth, gender = m.group(1), m.group(2) or ""
         stars = sum(ch in "*xX●○" for ch in m.group(0))
-        if stars + len(gender) != 7 or not _valid_birth(birth, gender or "1"):
+        # (round 19: a star too many or too few, 920417-2*******, is still the back half masked)
+        if not 6 <= stars + len(gender) <= 8 or not _valid_birth(birth, gender or "1"):
             continue
         kind = "foreigner_rrn" if gender and gender in "5678" else "rrn"
         yield kind, m.start(), m.end(), f"{birth}-{gender or '*'}******"
@@ -816,6 +818,8 @@ _SPELLED_JOIN = (r"(?:[ \t]?,[ \t]?|[ \t]?|[ \t]?,?[ \t]?(?:그[ \t]?다음에?|
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])(?P<local>(?:{_SPELLED_TOKEN})(?:{_SPELLED_JOIN}(?:{_SPELLED_TOKEN}))"
     r"{1,24})[ \t,]*(?:(?:그리고|하고|이고)[ \t]*)?\(?[ \t]*(?:[@＠]|골뱅이|앳|엣)[ \t]*\)?[ \t]*"
+    # (round 19) a joining word after the @ too (... 그리고 골뱅이 그리고 gmail)
+    r"(?:(?:그리고|하고)[ \t,]+)?"
     + _SPOKEN_DOMAIN_PART
 )
 
@@ -853,6 +857,9 @@ _MAIL_SERVICES = (r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|han
 # sunny77 이고 도메인은 카카오닷컴): the ID is the personal part.
 _MAIL_ID_RE = re.compile(
     r"(?:메일|이메일|e-?mail|E-?mail)[ \t]?(?:아이디|주소|ID|id)?(?:는|은|가|이|:)?[ \t]*"
+    # (round 19) a few words may come first (메일은 제 이름 영문으로 jiwoo.han 이고 지메일이에요)
+    r"(?:(?:제|내|저의|이름|영문|영어|소문자|대문자|철자|스펠링|그냥|아이디|주소|계정)"
+    r"(?:으로|로|은|는|이|가|도)?[ \t]+){0,3}?"
     r"(?P<local>[a-z0-9][A-Za-z0-9._\-]{2,30})(?![A-Za-z0-9@＠.])[ \t]*"
     r"(?:이고요|이고|이구요|고요|이에요|예요|요|이요|,)?[^\n@＠]{0,14}?"
     rf"{_MAIL_SERVICES}")
@@ -877,6 +884,8 @@ def _email(text: str) -> Iterator[Candidate]:
         for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text),
                   *_ID_THEN_SERVICE_MAIL_RE.finditer(text)):
             local = m.group("local")
+            if re.fullmatch(_MAIL_SERVICES, local):
+                continue  # 메일은 보통 naver 쓰고 gmail 도: a service, no ID
             if re.search(r"[0-9_.\-]", local) or local.islower():
                 yield "email", m.start("local"), m.end("local"), f"{local[:2]}***"
     for m in _EMAIL_RE.finditer(text):
@@ -957,6 +966,12 @@ _SINO_PLATE_RE = re.compile(
 )
 
 
+# (round 19) A temporary plate (임시번호판): 임시, the region, two or three digits and four.
+_TEMP_PLATE_RE = re.compile(
+    rf"(?<![가-힣\w])임시[ \t]*(?:(?:{_PLATE_REGIONS})[ \t]*)?"
+    r"\d{2,3}[ \t]?[-.]?[ \t]?\d{4}(?!\d)")
+
+
 # A bus's plate (its letter 아/바/사/자, a commercial vehicle's) is a company's, no one's own.
 _BUS_CONTEXT = re.compile(r"버스")
 
@@ -968,6 +983,9 @@ def _car_plate(text: str) -> Iterator[Candidate]:
         region = m.group("region") or ""
         num = m.group("num").replace(" ", "").replace("\t", "")
         yield "car_plate", m.start(), m.end(), f"{region}{num}{m.group('h')}****"
+    if "임시" in text:
+        for m in _TEMP_PLATE_RE.finditer(text):
+            yield "car_plate", m.start(), m.end(), "임시 " + "*" * 4
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
@@ -1112,7 +1130,12 @@ _LOT_LIST_OR_BRACKET = re.compile(r"\d[ \t]?,[ \t]?$|\([^)]*$")
 _PARTICLE_ROAD = re.compile(
     r"(?:으로|에로|로서|로써|하로|이로|그대로|마음대로|멋대로|제대로|이대로|저대로"
     r"|그길|이길|저길|뒷길|골목길|지름길|산책길|출근길|퇴근길|등굣길|하굣길|귀갓길|빗길|눈길"
-    r"|밤길|^길)$"
+    r"|밤길|^길"
+    # (round 19) 대로 as "as" after a noun (상담원 말씀대로 02 누르고, 안내대로 1번), and 로 after
+    # an amount, a rate or a noun said with it (92달러로 5, 수익률로 1-3, 실수로 65, 상대로 6)
+    r"|말씀대로|말대로|생각대로|뜻대로|순서대로|규정대로|법대로|원칙대로|약속대로|예정대로"
+    r"|계획대로|요청대로|안내대로|지시대로|설명대로|시키는대로|하는대로|하라는대로|들은대로"
+    r"|달러로|유로로|펜스로|파운드로|엔화로|위안화로|센트로|[률율]로|실수로|상대로)$"
 )
 
 
@@ -1189,6 +1212,24 @@ def _address(text: str) -> Iterator[Candidate]:
                     yield kind, start, end, text[start:end].split()[0] + " ***"
 
 
+# (round 19) A lot said by a landmark's lane after its 동 (중랑구 면목동 그 시장 뒤 골목 52-9,
+# 방학동 우체국 뒷골목 18-4): the district, the 동, up to three words ending in a lane's word,
+# the lot.
+_LANE_ADDR_RE = re.compile(
+    rf"(?<![가-힣\w])(?P<prefix>(?:(?:{_REGIONS})[ \t]+)?(?:{_SIGUNGU}[ \t]+){{0,2}})"
+    rf"(?P<emd>{_EMD})[ \t]+(?:그[ \t]+)?(?:[가-힣]{{1,8}}[ \t]+){{0,2}}"
+    r"[가-힣]{0,6}(?:골목(?:길)?|뒷골목|뒷길|샛길|안길|안쪽|막다른[ \t]?길)(?:로|에|에서)?[ \t]+"
+    rf"(?P<num>(?:산[ \t]?)?\d{{1,5}}(?:-\d{{1,4}})?(?:[ \t]?번지)?){_UNIT_AFTER}"
+)
+
+
+# (round 19) A district, its 동 and a lot typed with no space (마포구망원동123-4): one word with a
+# 구/군/시, a 동/읍/면/리 and a lot with its dash (or 번지).
+_GLUED_LOT_RE = re.compile(
+    rf"(?<![가-힣\w])(?:(?:{_REGIONS}))?[가-힣]{{1,4}}(?:구|군|시)[가-힣]{{1,5}}\d{{0,2}}(?:동|읍|면|리)"
+    r"(?P<num>(?:산)?\d{1,5}(?:-\d{1,4}|[ \t]?번지))(?![\d\-])")
+
+
 # A lot number never starts with a zero (a written area code does: 02-2126), nor has a third
 # group after its two (02-2126-4519).
 _PHONE_LIKE_LOT = re.compile(r"0\d{1,2}-\d{3,4}(?![\d\-])")
@@ -1238,6 +1279,16 @@ def _address_in(text: str) -> Iterator[Candidate]:
             continue  # 서울시 회원관리 02-2126-4519: an office's name and its phone, no lot
         head = text[m.start():m.start("num")]
         yield "address", m.start(), m.end(), head + _digits_to_stars(text[m.start("num"):m.end()])
+    for m in _GLUED_LOT_RE.finditer(text):
+        if not _PHONE_LIKE_LOT.match(m.group("num")):
+            yield ("address", m.start(), m.end(),
+                   text[m.start():m.start("num")] + _digits_to_stars(m.group("num")))
+    if "골목" in text or "길" in text or "안쪽" in text:
+        for m in _LANE_ADDR_RE.finditer(text):
+            if m.group("prefix").strip() or _HOME_CUE.search(
+                    text, max(0, m.start() - 30), min(len(text), m.end() + 12)):
+                head = text[m.start():m.start("num")]
+                yield "address", m.start(), m.end(), head + _digits_to_stars(m.group("num"))
     for m in _APT_DETAIL_RE.finditer(text):
         raw = m.group(0)
         if raw[0].isdigit() and _NO_COMPLEX_BEFORE.search(text, 0, m.start()):
@@ -1851,7 +1902,7 @@ def _typed_by_cue(text: str, view: str, cand: Candidate) -> Candidate | None:
     if kind not in pii_kind.DECIDED:
         return cand
     said = view[s:e]
-    if re.search(r"[^\d \t.\-]", said):
+    if re.search(r"[^\d \t.\-\u3161\u30fc/]", said):
         return cand  # letters or words inside (서울 19-..., 다시): the recogniser's own reading
     digits = "".join(ch for ch in said if ch.isdigit())
     near = pii_kind.nearest_kind(text, s, e)
@@ -1879,7 +1930,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_read_out.accounts,
     pii_said_again.gathered_mobiles, pii_said_again.english_mobiles,
     pii_said_again.named_parts, pii_grouped.gathered_cards, pii_grouped.said_plates,
-    pii_grouped.resident_halves, pii_grouped.gathered_passports,
+    pii_grouped.resident_halves, pii_grouped.gathered_passports, pii_parts.gathered_parts,
     pii_names.romanised_names,
     pii_names.spaced_names,
     pii_names.spelled_names, pii_names.said_and_spelled, pii_names.vietnamese_names,
@@ -2256,6 +2307,13 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
                 "[가-힣]", text[s:e]) and _office_line(text, s, e):
             continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
         kept.append(cand)
+    # (round 19, the backstop) a number said in parts that nothing found, whose digits fit no
+    # kind: of the kind named nearest to it
+    for cand in pii_parts.backstop(text, kept):
+        if (types is None or cand[0] in types) and not (
+                _NUMBER_EXAMPLE_AFTER.match(text, cand[2])
+                or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, cand[1] - 30), cand[1])):
+            kept.append(cand)
     if types is None or types & pii_said_again.SAID_AGAIN_TYPES:
         for cand in pii_said_again.said_again(text, kept):
             if types is None or cand[0] in types:

@@ -19,8 +19,9 @@ from dasan.text import pii_kind
 
 Candidate = tuple[str, int, int, str]
 
-# A separator between digit groups: a dash/dot (spaces around allowed) or one space.
-_SEP = r"(?:[ \t]*[-\u2010\u2011\u2012\u2013\u2212.][ \t]*|[ \t])?"
+# A separator between digit groups: a dash/dot (spaces around allowed) or one space - and (round
+# 19) the dashes a Korean keyboard types (ㅡ, ー) and a slash (123ㅡ45ㅡ67890, 11/19/384756/20).
+_SEP = r"(?:[ \t]*[-\u2010\u2011\u2012\u2013\u2212.\u3161\u30fc/][ \t]*|[ \t])?"
 
 
 def _digits(s: str) -> str:

@@ -178,7 +178,8 @@ _TOKEN = r"(?:[0-9]|[공영빵일이삼사오육륙칠팔구]|하나|둘|셋|넷
 _TOKEN_RE = re.compile(_TOKEN)
 _SINO_NUM = r"[일이삼사오육칠팔구]?[십백][일이삼사오육칠팔구십]{0,3}"
 _SINO_TAIL = r"[일이삼사오육칠팔구]?천[일이삼사오육칠팔구백십]{0,6}"
-_PART_JOIN = r"(?:[ \t]*(?:에|하고|다시|-)[ \t]*|[ \t]{0,2})"
+_PART_JOIN = (r"(?:[ \t]*(?:에|하고|다시|-|(?:그[ \t]?)?다음(?:에|이|은)?|그리고)[ \t]*"
+              r"|[ \t]{0,2})")
 _SAID_PLATE_RE = re.compile(
     rf"(?<![가-힣0-9])(?P<num>{_SINO_NUM}|{_TOKEN}(?:[ \t]?{_TOKEN}){{1,2}})"
     rf"{_PART_JOIN}(?P<h>[{PLATE_SYLLABLES}]){_PART_JOIN}"
@@ -354,12 +355,19 @@ _PASSPORT_LETTER = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}(?![A-Za-z])")
 # Between a passport's letters and its digits, or between its digit groups.
 _PASSPORT_JOIN = re.compile(
     r"(?:[ \t]*(?:[-,.]|다시|하고|그리고|그[ \t]?다음(?:에|은|이)?|숫자(?:는|가|로)?|이렇게)[ \t]*"
-    r"|[ \t]+)*")
+    r"|[ \t]+"
+    # (round 19) the next turn of the same reading (고객: M / 고객: 칠칠공 ...)
+    r"|[ \t]*(?:\n|[ \t]/[ \t])[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*"
+    r"(?:(?:네|예)[ \t,.]*)?)*")
+# A turn that goes on reading the number: its label, a yes, then a letter or a digit.
+_READING_TURN = re.compile(
+    r"[ \t]*(?:\n|[ \t]/[ \t])[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*(?:(?:네|예)[ \t,.]*)?"
+    r"(?:[A-Z](?![A-Za-z])|[0-9공영빵일이삼사오육칠팔구]|에이|비|씨|디|엠|엔|에스|케이|제이|티|알)")
 _LETTER_NAME_AFTER = re.compile(
     r"(?:[ \t]*(?:다시|하고|그리고|-)[ \t]*|[ \t]+)"
     r"(?:[A-Z](?![A-Za-z])|에이|비|씨|디|에프|지|에이치|아이|제이|케이|엘|엠|엔|피|큐|알|에스|티|유"
     r"|브이|더블유|엑스|와이|제트)(?![가-힣])")
-_PASSPORT_STOP = re.compile(r"[?？\n]|전화|연락처|핸드폰|휴대폰|카드|계좌|통장|주민"
+_PASSPORT_STOP = re.compile(r"[?？]|전화|연락처|핸드폰|휴대폰|카드|계좌|통장|주민"
                             r"|외국인[ \t]?등록|면허|사업자|보험|차량|메일")
 
 
@@ -385,8 +393,11 @@ def gathered_passports(text: str) -> Iterator[Candidate]:
 
     for cue in PASSPORT_CUE.finditer(text):
         hi = min(len(text), cue.end() + 70)
+        # the turn ends it, unless the next turn goes on reading (고객: 엠 / 고객: 칠칠공 ...)
+        turn = next((t for t in _TURN.finditer(text, cue.end(), hi)
+                     if not _READING_TURN.match(text, t.start())), None)
         # (nor after a case's own number: 여권 발급 접수번호 ...)
-        for found in (_PASSPORT_STOP.search(text, cue.end(), hi), _TURN.search(text, cue.end(), hi),
+        for found in (_PASSPORT_STOP.search(text, cue.end(), hi), turn,
                       REFERENCE_CUE.search(text, cue.end(), hi)):
             if found:
                 hi = min(hi, found.start())

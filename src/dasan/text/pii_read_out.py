@@ -84,7 +84,7 @@ _TENS_RE = re.compile(r"(?<![가-힣])([이삼사오육칠팔구])?십([일이�
 _SINO_DIGIT = "영일이삼사오육칠팔구"
 
 
-def _tens_view(text: str) -> str:
+def tens_view(text: str) -> str:
     def said(m: re.Match[str]) -> str:
         tens = str(_SINO_DIGIT.index(m.group(1))) if m.group(1) else "1"
         ones = str(_SINO_DIGIT.index(m.group(2))) if m.group(2) else "0"
@@ -98,7 +98,7 @@ def _tens_view(text: str) -> str:
 def documents(text: str) -> Iterator[Candidate]:
     """Business and licence numbers read aloud near their name."""
     if "십" in text and "면허" in text:
-        yield from _documents(_tens_view(text))
+        yield from _documents(tens_view(text))
     yield from _documents(text)
 
 
