@@ -383,6 +383,8 @@ CROSSLINGUAL_F = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_f.jsonl
 # after the session's tuning, never tuned on
 CROSSLINGUAL_H = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_h.jsonl"
 CROSSLINGUAL_J = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_j.jsonl"
+# bench/sample_crosslingual_k.py's 150 entries (none of sets A-J's), written blind in session 21
+CROSSLINGUAL_K = PROJECT_ROOT / "bench" / "data" / "crosslingual_holdout_k.jsonl"
 # its tune split, written the same way (bench/sample_crosslingual_c.py --tune)
 CROSSLINGUAL_C_TUNE = PROJECT_ROOT / "bench" / "data" / "crosslingual_tune_c.jsonl"
 # tune set E: written blind by two writers who never saw the search, the entries drawn by
@@ -396,10 +398,10 @@ LANGS = ("en", "zh", "ja", "vi", "mn")
 TUNE_SPLITS = ("tune", "tune_b", "tune_c", "tune_e", "tune_g")
 # every split of the cross-lingual sets, in the order the tables print them
 SPLITS = ("tune", "holdout", "tune_b", "holdout_b", "tune_c", "holdout_c", "holdout_d", "tune_e",
-          "holdout_f", "tune_g", "holdout_h", "holdout_j")
+          "holdout_f", "tune_g", "holdout_h", "holdout_j", "holdout_k")
 # the splits printed per language: the hold-outs, or (with --hide-holdout-b) the tune splits
 PER_LANGUAGE_HOLDOUTS = ("holdout_b", "holdout_c", "holdout_d", "holdout_f", "holdout_h",
-                         "holdout_j")
+                         "holdout_j", "holdout_k")
 PER_LANGUAGE_TUNES = ("tune_b", "tune_c", "tune_e", "tune_g")
 # the residents' situation questions (written from the answers): each language's figures
 SITUATION_SPLITS = ("tune_c", "tune_e", "tune_g")
@@ -408,8 +410,8 @@ DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 def crosslingual_rows(include_c: bool = True, include_d: bool = True, include_f: bool = True,
                       include_g: bool = True, include_h: bool = True,
-                      include_j: bool = True) -> list[dict[str, str]]:
-    """The rows of sets A and B, and of C (tune and hold-out), E and G (tune), D, F, H and J
+                      include_j: bool = True, include_k: bool = True) -> list[dict[str, str]]:
+    """The rows of sets A and B, and of C (tune and hold-out), E and G (tune), D, F, H, J and K
     when they are there and asked for (a sampler leaves out the sets written after its draw)."""
     rows = []
     paths = [CROSSLINGUAL, *CROSSLINGUAL_B]
@@ -426,6 +428,8 @@ def crosslingual_rows(include_c: bool = True, include_d: bool = True, include_f:
         paths.append(CROSSLINGUAL_H)
     if include_j and CROSSLINGUAL_J.is_file():
         paths.append(CROSSLINGUAL_J)
+    if include_k and CROSSLINGUAL_K.is_file():
+        paths.append(CROSSLINGUAL_K)
     for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                  if line.strip()]

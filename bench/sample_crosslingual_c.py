@@ -48,7 +48,7 @@ def sample(tune: bool = False) -> list[dict[str, str]]:
     """C's hold-out entries, or (``tune``) its tune split's, drawn after the hold-out's."""
     used = {r["id"] for r in crosslingual_rows(include_c=False, include_f=False,
                                                  include_g=False, include_h=False,
-                                                 include_j=False)}
+                                                 include_j=False, include_k=False)}
     if tune:
         used |= {p["id"] for p in sample()}
         return draw_from_answers(used, N_TUNE, TUNE_SEED, "tune_c")

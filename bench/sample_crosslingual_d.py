@@ -25,7 +25,7 @@ def sample() -> list[dict[str, str]]:
     """D's hold-out entries."""
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=False, include_f=False,
                                                  include_g=False, include_h=False,
-                                                 include_j=False)}
+                                                 include_j=False, include_k=False)}
     return draw_from_answers(used, N_HOLDOUT, SEED, "holdout_d")
 
 

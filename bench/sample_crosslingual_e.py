@@ -24,7 +24,7 @@ def sample() -> list[dict[str, str]]:
     """E's tune entries."""
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=True, include_f=False,
                                                  include_g=False, include_h=False,
-                                                 include_j=False)
+                                                 include_j=False, include_k=False)
             if r["split"] != "tune_e"}  # E's own rows, committed after its draw
     return draw_from_answers(used, N_TUNE, SEED, "tune_e")
 

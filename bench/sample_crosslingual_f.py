@@ -24,7 +24,7 @@ def sample() -> list[dict[str, str]]:
     """F's hold-out entries."""
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=True, include_f=False,
                                                  include_g=False, include_h=False,
-                                                 include_j=False)}
+                                                 include_j=False, include_k=False)}
     return draw_from_answers(used, N_HOLDOUT, SEED, "holdout_f")
 
 

@@ -23,7 +23,7 @@ def sample() -> list[dict[str, str]]:
     """G's tune entries."""
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=True, include_f=True,
                                                  include_g=False, include_h=False,
-                                                 include_j=False)}
+                                                 include_j=False, include_k=False)}
     return draw_from_answers(used, N_TUNE, SEED, "tune_g")
 
 

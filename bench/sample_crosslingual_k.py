@@ -25,7 +25,7 @@ def sample() -> list[dict[str, str]]:
     """K's hold-out entries."""
     used = {r["id"] for r in crosslingual_rows(include_c=True, include_d=True, include_f=True,
                                                  include_g=True, include_h=True,
-                                                 include_j=True)}
+                                                 include_j=True, include_k=False)}
     used |= {p["id"] for p in tune_g()}
     return draw_from_answers(used, N_HOLDOUT, SEED, "holdout_k")
 

@@ -28,7 +28,7 @@ N = 200
 LATER_SETS = ("search_holdout_c.jsonl", "crosslingual_holdout_c.jsonl",
               "crosslingual_tune_c.jsonl", "search_holdout_d.jsonl",
               "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl",
-              "crosslingual_holdout_j.jsonl")
+              "crosslingual_holdout_j.jsonl", "crosslingual_holdout_k.jsonl")
 
 
 def used_ids(ignore: Collection[str] = ()) -> set[str]:

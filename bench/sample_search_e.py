@@ -22,7 +22,8 @@ N = 150
 
 
 def sample() -> list[dict[str, str]]:
-    return draw(N, SEED, ("search_holdout_e.jsonl", "crosslingual_holdout_d.jsonl"))
+    return draw(N, SEED, ("search_holdout_e.jsonl", "crosslingual_holdout_d.jsonl",
+                           "crosslingual_holdout_k.jsonl"))
 
 
 if __name__ == "__main__":

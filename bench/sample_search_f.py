@@ -25,7 +25,7 @@ LATER_SETS = ("search_holdout_f.jsonl", "search_tune_g.jsonl", "search_holdout_h
               "crosslingual_tune_e.jsonl", "search_holdout_i.jsonl",
               "crosslingual_holdout_f.jsonl",
               "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl",
-              "crosslingual_holdout_j.jsonl")
+              "crosslingual_holdout_j.jsonl", "crosslingual_holdout_k.jsonl")
 
 
 def sample() -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ N = 150
 # Sets written after I's draw, left out of its exclusions.
 LATER_SETS = ("search_holdout_i.jsonl", "crosslingual_holdout_f.jsonl",
               "crosslingual_tune_g.jsonl", "crosslingual_holdout_h.jsonl",
-              "crosslingual_holdout_j.jsonl")
+              "crosslingual_holdout_j.jsonl", "crosslingual_holdout_k.jsonl")
 
 
 def sample() -> list[dict[str, str]]:

@@ -53,7 +53,7 @@ def test_crosslingual_rows_reads_g(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     missing = tmp_path / "missing.jsonl"
     monkeypatch.setattr(bc, "CROSSLINGUAL_B", (bc.CROSSLINGUAL_B[0],))
     for name in ("CROSSLINGUAL_C", "CROSSLINGUAL_D", "CROSSLINGUAL_F", "CROSSLINGUAL_H",
-                 "CROSSLINGUAL_J"):
+                 "CROSSLINGUAL_J", "CROSSLINGUAL_K"):
         monkeypatch.setattr(bc, name, missing)
     rows = bc.crosslingual_rows()
     assert sum(r["split"] == "tune_g" for r in rows) == 200
@@ -66,11 +66,13 @@ def test_crosslingual_rows_reads_g(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 
 def test_a_sampler_leaves_out_the_sets_written_after_its_draw() -> None:
-    """G's, H's and J's rows are read unless a sampler (drawn before them) leaves them out, so
+    """G's, H's, J's and K's rows are read unless a sampler (drawn before them) leaves them out, so
     each sampler still prints the entries its set was written from."""
-    later = {"tune_g", "holdout_h", "holdout_j"}
+    later = {"tune_g", "holdout_h", "holdout_j", "holdout_k"}
     assert not later & {r["split"] for r in bc.crosslingual_rows(include_g=False,
                                                                   include_h=False,
-                                                                  include_j=False)}
+                                                                  include_j=False,
+                                                                  include_k=False)}
+    assert not {"holdout_k"} & {r["split"] for r in bc.crosslingual_rows(include_k=False)}
     assert not {"holdout_j"} & {r["split"] for r in bc.crosslingual_rows(include_j=False)}
     assert not {"holdout_h"} & {r["split"] for r in bc.crosslingual_rows(include_h=False)}
