@@ -269,10 +269,11 @@ def part_score(leave_out: bool, settings: Sequence[Setting], mode: str = "terms"
         for s in settings:
             t0 = time.perf_counter()
             tab = tables(data, s)
-            got = scorer_grid(index, queries, rel, enc_c, vecs, tab, fused)
-            print(line(f"{s}: BM25 alone on learnt terms", got.pop((0.0, 0.0))["bm25 learnt"],
-                       split, lang) + f"  [{time.perf_counter() - t0:.0f} s]")
-            for w, g in got.items():
+            by_weight = scorer_grid(index, queries, rel, enc_c, vecs, tab, fused)
+            print(line(f"{s}: BM25 alone on learnt terms",
+                       by_weight.pop((0.0, 0.0))["bm25 learnt"], split, lang)
+                  + f"  [{time.perf_counter() - t0:.0f} s]")
+            for w, g in by_weight.items():
                 names.append(f"{s} w {w}")
                 runs.append(g["product"])
                 print(line(f"{s} w {w}", g["product"], split, lang))
