@@ -41,7 +41,7 @@ def paths(tmp_path: Path) -> tuple[Path, ...]:
 
 
 def _ko(text: str, lang: str, paths: tuple[Path, ...]) -> list[str]:
-    return [t.ko for t in korean_terms(text, lang, readings=False, paths=paths)]
+    return [t.ko for t in korean_terms(text, lang, readings=False, paths=paths, learnt=False)]
 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), [

@@ -27,12 +27,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from dasan.channels.translation.glossary import FOREIGN, GLOSSARY_FILE, MN_STEM_MIN, Term
+from dasan.channels.translation.learnt import LEARNT_WEIGHT, learnt_terms
 
 HERE = Path(__file__).parent
 LEXICON_DIR = HERE / "lexicon"
@@ -59,7 +60,7 @@ ZH_BREAK = frozenset("的了吗呢吧啊呀我你他她它们这那哪么怎谁�
 class KoreanTerm:
     ko: str
     weight: float
-    source: str  # "lexicon" or "reading"
+    source: str  # "lexicon", "reading" or "learnt"
 
 
 def _rows(paths: Iterable[Path]) -> list[dict[str, object]]:
@@ -356,10 +357,13 @@ def read_han(run: str, readings: dict[str, tuple[str, ...]] | None = None) -> li
 
 
 def korean_terms(text: str, lang: str, *, readings: bool = True,
-                 paths: tuple[Path, ...] | None = None) -> list[KoreanTerm]:
+                 paths: tuple[Path, ...] | None = None, learnt: bool = True,
+                 table: Mapping[str, Mapping[str, Sequence[str]]] | None = None
+                 ) -> list[KoreanTerm]:
     """Weighted Korean terms for a question in `lang` (en/zh/ja/vi/mn), each once: the
-    lexicon's in order of appearance, then the readings; [] for another language or when
-    nothing is known."""
+    lexicon's in order of appearance, then the readings, then (``learnt``) the words the
+    table learnt from the editors' gists gives it (``table``: that table instead of the
+    shipped one, learnt.TABLE_FILE); [] for another language or when nothing is known."""
     if lang not in FOREIGN or not text.strip():
         return []
     terms: list[KoreanTerm] = []
@@ -378,6 +382,8 @@ def korean_terms(text: str, lang: str, *, readings: bool = True,
             terms += [KoreanTerm(k, 1.0, "lexicon") for k in _word_terms(words, "en", paths)]
     else:
         terms += [KoreanTerm(k, 1.0, "lexicon") for k in _word_terms(text, lang, paths)]
+    if learnt:
+        terms += [KoreanTerm(k, LEARNT_WEIGHT, "learnt") for k in learnt_terms(text, lang, table)]
     seen: set[str] = set()
     out = []
     for t in terms:
@@ -387,6 +393,8 @@ def korean_terms(text: str, lang: str, *, readings: bool = True,
     return out
 
 
-def korean_text(text: str, lang: str, *, readings: bool = True) -> str:
+def korean_text(text: str, lang: str, *, readings: bool = True, learnt: bool = True,
+                table: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> str:
     """The Korean terms of `korean_terms` as one search string ("" when none)."""
-    return " ".join(t.ko for t in korean_terms(text, lang, readings=readings))
+    return " ".join(t.ko for t in korean_terms(text, lang, readings=readings, learnt=learnt,
+                                               table=table))
