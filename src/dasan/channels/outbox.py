@@ -100,7 +100,7 @@ def _at_rest(payload: dict[str, Any], text_masked: str | None = None
     `to_masked`. A payload with neither text nor a clear number is stored as it is."""
     text = payload.get("text")
     to = payload.get("to")
-    has_to = bool(to) and not payload.get(addresses.SEALED)
+    has_to = bool(to)  # a clear number (a sealed reference is `addresses.SEALED`)
     if not isinstance(text, str) and not has_to:
         return payload, None, None
     stored = dict(payload)
