@@ -28,17 +28,31 @@ def opted_out(session: Session, phone_hash: str) -> bool:
         is not None
 
 
+def part_masks(body: str, body_masked: str | None, parts: Sequence[Part]) -> list[str | None]:
+    """Each part's masked text where the message's masked body tells it without masking again
+    (the message unchanged by masking, or sent as one part), else None (the outbox masks it)."""
+    if body_masked is not None:
+        if body_masked == body:
+            return [p.text for p in parts]
+        if len(parts) == 1 and parts[0].text == body:
+            return [body_masked]
+    return [None] * len(parts)
+
+
 def enqueue_sms(session: Session, to: str | dict[str, Any] | None, parts: list[Part], key: str,
-                channel_message_id: int | None = None, fresh: bool = False) -> None:
+                channel_message_id: int | None = None, fresh: bool = False,
+                masks: Sequence[str | None] | None = None) -> None:
     """One `sms.send` outbox item per SMS/LMS part, keyed `key:i` (a repeat is a no-op). `to`
-    is a number, or a sealed reference (`addresses.reference`) opened only at send time.
-    `fresh`: the key derives from a message inserted in this transaction (no look-up)."""
+    is a number (the outbox seals it at once), or a sealed reference (`addresses.reference`);
+    either is opened only at send time. `fresh`: the key derives from a message inserted in
+    this transaction (no look-up). `masks`: the parts' masked texts when known (`part_masks`)."""
     target = to if isinstance(to, dict) else {"to": to}
     sender_number = get_settings().sms_sender_number
     for i, part in enumerate(parts):
         outbox.enqueue(session, "sms.send", f"{key}:{i}", {
             **target, "text": part.text, "kind": part.kind, "sender": sender_number},
-            channel_message_id=channel_message_id, fresh=fresh)
+            channel_message_id=channel_message_id, fresh=fresh,
+            text_masked=masks[i] if masks is not None else None)
 
 
 def send(
@@ -76,7 +90,8 @@ def send(
         if not blocked:
             enqueue_sms(session, addresses.reference(thread), parts,
                         f"sms:{added.channel_message.id}",
-                        channel_message_id=added.channel_message.id, fresh=True)
+                        channel_message_id=added.channel_message.id, fresh=True,
+                        masks=part_masks(body, added.message.body, parts))
         return added
     if thread.channel == "portal":
         added = add_message(
@@ -87,7 +102,8 @@ def send(
         kind = "messenger.line" if thread.provider == "line" else "messenger.generic"
         outbox.enqueue(session, kind, f"{kind}:{added.channel_message.id}", {
             **addresses.reference(thread), "text": body, "provider": thread.provider},
-            channel_message_id=added.channel_message.id, fresh=True)
+            channel_message_id=added.channel_message.id, fresh=True,
+            text_masked=added.message.body)
         return added
     # web board: shown on the tracking page
     return add_message(
@@ -144,6 +160,7 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
         flags=o.flags, body_masked=o.body_masked) for o, parts in plan])
     sender_number = get_settings().sms_sender_number
     items: list[tuple[str, str, dict[str, Any], int | None]] = []
+    masks: list[str | None] = []
     for (o, parts), a in zip(plan, added, strict=True):
         cm = a.channel_message
         if cm.delivery_status != "queued":
@@ -153,10 +170,12 @@ def send_many(session: Session, batch: Sequence[Outgoing]) -> list[Added]:
             items += [("sms.send", f"sms:{cm.id}:{i}", {
                 **target, "text": part.text, "kind": part.kind, "sender": sender_number}, cm.id)
                 for i, part in enumerate(parts)]
+            masks += part_masks(o.body, a.message.body, parts)
         else:
             kind = "messenger.line" if o.thread.provider == "line" else "messenger.generic"
             items.append((kind, f"{kind}:{cm.id}", {
                 **addresses.reference(o.thread), "text": o.body, "provider": o.thread.provider},
                 cm.id))
-    outbox.enqueue_many(session, items)
+            masks.append(a.message.body)
+    outbox.enqueue_many(session, items, texts_masked=masks)
     return added

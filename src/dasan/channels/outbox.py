@@ -9,13 +9,18 @@ carries the item's idempotency key so a receiver can drop a repeat after a crash
 dies between the send and the mark leaves the item claimed; it is due again when the claim's
 lease ends and goes out again under the same key).
 
-What an item keeps after it settles (ADR 0005): a reply's text and a clear number are needed
-raw only until they are sent. Once an item is sent, its payload keeps the masked text (the
-message record's masked body when the item is a one-part message, else the text masked) and a
-masked number, and the raw text and number are gone; once it is dead, the same masked payload
-plus the raw text and number sealed in the PII vault under the item's id (`TEXT_KIND`,
-`TO_KIND`), which a requeued item opens again at its claim, in memory only, as it does a
-thread's sealed reply address. A pending item (not sent yet) keeps what it must send.
+What an item keeps at rest (ADR 0005): a reply's raw text and a clear number never sit in the
+outbox table. At enqueue, the text is masked and, when masking changed it, the raw text is
+sealed in the PII vault under the item's id (`TEXT_KIND`; the payload says `TEXT_SEALED`); a
+clear number is sealed the same way (`TO_KIND`, `TO_SEALED`) and the payload keeps a masked
+form (`to_masked`). A thread's reply address is already a sealed reference (`addresses.SEALED`)
+and stays one. The worker opens what it needs at the claim, in memory only, on whatever process
+it runs (the vault is in the database, the key ring the same for every process). Once an item
+is sent, its sealed copies are removed (the payload keeps the masked forms); once it is dead,
+they are kept, and a requeued item opens them again at its next claim. A retrying item keeps
+its at-rest payload. Items enqueued before this (raw payload, no `AT_REST` mark) are masked
+when they settle, as before: a sent one keeps the masked text and number, a dead one has its
+raw text and number sealed under its id.
 
 A kind's sender is a function per item, or a `Batched` one for providers with a bulk API (one
 request carries many messages, each with its own key and its own result): the claimed items
@@ -29,6 +34,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -37,18 +43,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from dasan.channels import addresses
 from dasan.config import get_settings
 from dasan.db.base import utcnow
-from dasan.db.bulk import among, insert_rows
+from dasan.db.bulk import among, insert_returning, insert_rows
 from dasan.db.models import Message
 from dasan.db.models_channels import ChannelMessage, OutboxItem
 from dasan.db.models_privacy import SealedText
 from dasan.privacy import vault
 from dasan.text.pii import mask
 
-# A dead item's raw text and clear number, sealed until it is requeued and sent (ADR 0005); the
-# payload then names them (`TEXT_SEALED`, and `addresses.SEALED` for the number).
+# An item's raw text and clear number, sealed under the item's id from its enqueue until it is
+# sent (ADR 0005); the payload marks them (`TEXT_SEALED`, `TO_SEALED`). An item of an older
+# release may name its sealed number as `addresses.SEALED: [TO_KIND, id]` (migration 0016, a
+# dead item of the first session-21 release); `addresses.resolve` opens that form.
 TEXT_KIND = "outbox.payload_text"
-TO_KIND = "outbox.payload_to"  # as migration 0016 sealed the clear numbers of older items
+TO_KIND = "outbox.payload_to"
 TEXT_SEALED = "text_sealed"
+TO_SEALED = "to_sealed_here"
+# Set on a payload stored at rest at its enqueue (text masked, number sealed): nothing to mask
+# when it settles.
+AT_REST = "at_rest"
 SETTLED = ("sent", "dead")
 
 MAX_BACKOFF = timedelta(minutes=15)
@@ -81,6 +93,35 @@ class Batched:
     size: int = 100
 
 
+def _at_rest(payload: dict[str, Any], text_masked: str | None = None
+             ) -> tuple[dict[str, Any], str | None, str | None]:
+    """(the payload to store, raw text to seal or None, clear number to seal or None): the text
+    masked (`text_masked`: its masked form when the caller has it), a clear `to` replaced by
+    `to_masked`. A payload with neither text nor a clear number is stored as it is."""
+    text = payload.get("text")
+    to = payload.get("to")
+    has_to = bool(to)  # a clear number (a sealed reference is `addresses.SEALED`)
+    if not isinstance(text, str) and not has_to:
+        return payload, None, None
+    stored = dict(payload)
+    stored[AT_REST] = True
+    raw_text = raw_to = None
+    if isinstance(text, str):
+        masked = mask(text).masked if text_masked is None else text_masked
+        if masked != text:
+            stored["text"], stored[TEXT_SEALED], raw_text = masked, True, text
+    if has_to:
+        raw_to = str(stored.pop("to"))
+        stored["to_masked"], stored[TO_SEALED] = addresses.masked_address(raw_to), True
+    return stored, raw_text, raw_to
+
+
+def _seal(session: Session, sealed: Sequence[tuple[int, str | None, str | None]]) -> None:
+    """Seal (item id, raw text, clear number) triples under the items' ids."""
+    vault.seal_many(session, TEXT_KIND, [(i, t) for i, t, _ in sealed if t is not None])
+    vault.seal_many(session, TO_KIND, [(i, to) for i, _, to in sealed if to is not None])
+
+
 def enqueue(
     session: Session,
     kind: str,
@@ -91,39 +132,57 @@ def enqueue(
     max_attempts: int | None = None,
     now: datetime | None = None,
     fresh: bool = False,
+    text_masked: str | None = None,
 ) -> OutboxItem:
     """Add an outbound item; enqueueing the same key again returns the existing item.
     `fresh=True` skips that look-up for a key derived from a row this transaction has just
-    inserted (it cannot exist yet; the unique constraint would still refuse a repeat)."""
+    inserted (it cannot exist yet; the unique constraint would still refuse a repeat).
+    The payload is stored at rest (see the module's text; `text_masked`: `mask(text)` when the
+    caller has it)."""
     if not fresh:
         existing = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == key))
         if existing is not None:
             return existing
+    stored, raw_text, raw_to = _at_rest(payload, text_masked)
     item = OutboxItem(
-        kind=kind, idempotency_key=key, payload=payload, channel_message_id=channel_message_id,
+        kind=kind, idempotency_key=key, payload=stored, channel_message_id=channel_message_id,
         max_attempts=max_attempts or get_settings().outbox_max_attempts, status="pending",
         attempts=0, next_attempt_at=now or utcnow(),
     )
     # Keys derive from the message being sent, so two writers never race on one key; the
     # unique constraint still refuses a duplicate (the caller's transaction then fails whole).
     session.add(item)
+    if raw_text is not None or raw_to is not None:
+        session.flush()  # the item's id names its sealed values
+        _seal(session, [(item.id, raw_text, raw_to)])
     return item
 
 
 def enqueue_many(session: Session, items: Sequence[tuple[str, str, dict[str, Any], int | None]],
-                 *, now: datetime | None = None) -> None:
+                 *, now: datetime | None = None,
+                 texts_masked: Sequence[str | None] | None = None) -> None:
     """`enqueue(..., fresh=True)` for many items in one bulk INSERT: (kind, key, payload,
     channel_message_id) each, keys derived from rows this transaction has just inserted (a
-    repeat is refused by the unique constraint and the caller's transaction fails whole)."""
+    repeat is refused by the unique constraint and the caller's transaction fails whole).
+    `texts_masked`: each payload's masked text when the caller has it (else None)."""
     if not items:
         return
     at = now or utcnow()
     attempts = get_settings().outbox_max_attempts
-    insert_rows(session, OutboxItem, [{
-        "kind": kind, "idempotency_key": key, "payload": payload,
+    hints = list(texts_masked) if texts_masked is not None else [None] * len(items)
+    rest = [_at_rest(payload, hint)
+            for (_, _, payload, _), hint in zip(items, hints, strict=True)]
+    rows = [{
+        "kind": kind, "idempotency_key": key, "payload": stored,
         "channel_message_id": message_id, "max_attempts": attempts, "status": "pending",
         "attempts": 0, "next_attempt_at": at, "created_at": at}
-        for kind, key, payload, message_id in items])
+        for (kind, key, _, message_id), (stored, _, _) in zip(items, rest, strict=True)]
+    if all(t is None and to is None for _, t, to in rest):
+        insert_rows(session, OutboxItem, rows)
+        return
+    made = insert_returning(session, OutboxItem, rows)  # the ids name the sealed values
+    _seal(session, [(item.id, t, to) for item, (_, t, to) in zip(made, rest, strict=True)
+                    if t is not None or to is not None])
 
 
 def backoff(attempts: int, base_seconds: float | None = None) -> timedelta:
@@ -154,6 +213,12 @@ class _Claimed:
     max_attempts: int
     message_id: int | None
     stored: dict[str, Any] = field(default_factory=dict)  # the payload as the row holds it
+    broken: list[str] = field(default_factory=list)  # sealed values that did not open
+
+
+def _gone(item: _Claimed) -> Result:
+    return None, DeliveryError(f"its sealed {' and '.join(item.broken)} is gone",
+                               retryable=False)
 
 
 def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list[_Claimed]:
@@ -181,19 +246,45 @@ def _claim(session: Session, now: datetime, limit: int, kinds: set[str]) -> list
                         attempts, items[i].max_attempts, items[i].channel_message_id,
                         dict(items[i].payload))
                for i, attempts in sorted(taken)]
-    # Sealed reply addresses (and a requeued dead item's sealed text) are opened here, into
-    # the in-memory copies only.
-    addresses.resolve(session, [c.payload for c in claimed])
-    texts = vault.open_many(session, TEXT_KIND,
-                            [c.id for c in claimed if c.payload.get(TEXT_SEALED)])
-    for c in claimed:
-        if c.id in texts:
-            c.payload["text"] = texts[c.id]
+    _open(session, claimed)
     session.commit()
     return claimed
 
 
+def _open(session: Session, claimed: Sequence[_Claimed]) -> None:
+    """Fill the in-memory payloads with what their rows hold sealed (the text, a clear number,
+    a thread's reply address); an item whose sealed value is gone is marked `broken` (it goes
+    to the dead letter rather than out masked)."""
+    addresses.resolve(session, [c.payload for c in claimed])
+    texts = vault.open_many(session, TEXT_KIND,
+                            [c.id for c in claimed if c.payload.get(TEXT_SEALED)])
+    numbers = vault.open_many(session, TO_KIND,
+                              [c.id for c in claimed if c.payload.get(TO_SEALED)])
+    for c in claimed:
+        if c.payload.get(TEXT_SEALED):
+            if c.id in texts:
+                c.payload["text"] = texts[c.id]
+            else:
+                c.broken.append("text")
+        if c.payload.get(TO_SEALED):
+            if c.id in numbers:
+                c.payload["to"] = numbers[c.id]
+            else:
+                c.broken.append("number")
+
+
+def opened_payload(session: Session, item: OutboxItem) -> dict[str, Any]:
+    """An item's payload as its sender gets it (sealed values opened, in memory only): for an
+    operator's tool and tests; the worker opens a pass's items at once at the claim."""
+    c = _Claimed(item.id, item.kind, item.idempotency_key, dict(item.payload), item.attempts,
+                 item.max_attempts, item.channel_message_id, dict(item.payload))
+    _open(session, [c])
+    return c.payload
+
+
 async def _send(sender: Sender, item: _Claimed) -> Result:
+    if item.broken:
+        return _gone(item)
     try:
         return await sender(item.payload, item.key), None
     except Exception as exc:  # every failure is recorded on the item, none escapes the loop
@@ -201,14 +292,23 @@ async def _send(sender: Sender, item: _Claimed) -> Result:
 
 
 async def _send_batch(sender: Batched, items: Sequence[_Claimed]) -> list[Result]:
+    ready = [i for i in items if not i.broken]
     try:
-        results = await sender.send_many([(i.payload, i.key) for i in items])
-        if len(results) != len(items):
+        results = await sender.send_many([(i.payload, i.key) for i in ready]) if ready else []
+        if len(results) != len(ready):
             raise DeliveryError(f"the bulk send answered {len(results)} results "
-                                f"for {len(items)} messages")
-        return results
+                                f"for {len(ready)} messages")
     except Exception as exc:  # the whole request failed: every item of it is retried or dead
-        return [(None, exc)] * len(items)
+        results = [(None, exc)] * len(ready)
+    answers = iter(results)
+    return [_gone(i) if i.broken else next(answers) for i in items]
+
+
+@lru_cache(maxsize=256)
+def _masked_error(error: str) -> str:
+    """An error as the row keeps it: masked (a provider's refusal may quote the number or the
+    text), at most 500 characters. A pass's errors mostly repeat: cached."""
+    return mask(error).masked[:500]
 
 
 def _outcome(item: _Claimed, ref: str | None, exc: Exception | None, now: datetime,
@@ -218,7 +318,10 @@ def _outcome(item: _Claimed, ref: str | None, exc: Exception | None, now: dateti
         report.sent += 1
         return {"id": item.id, "status": "sent", "sent_at": now, "provider_ref": ref,
                 "last_error": None, "next_attempt_at": now}
-    error = f"{type(exc).__name__}: {exc}"[:500]
+    error = _masked_error(f"{type(exc).__name__}: {exc}")
+    to = item.payload.get("to")
+    if isinstance(to, str) and to and to in error:  # a messenger id mask() does not know
+        error = error.replace(to, addresses.masked_address(to))
     retryable = not isinstance(exc, DeliveryError) or exc.retryable
     if retryable and item.attempts < item.max_attempts:
         report.retried += 1
@@ -242,38 +345,57 @@ def _masked_bodies(session: Session, items: Sequence[_Claimed]) -> dict[int, str
         .where(among(session, ChannelMessage.id, ids), ChannelMessage.segments <= 1))}
 
 
+def _legacy(item: _Claimed) -> bool:
+    """Whether the row holds an item of an older release: a raw text or clear number, or its
+    number sealed as `addresses.SEALED: [TO_KIND, id]`."""
+    stored = item.stored
+    if stored.get(AT_REST):
+        return False
+    ref = stored.get(addresses.SEALED)
+    return isinstance(stored.get("text"), str) or bool(stored.get("to")) or \
+        bool(ref and ref[0] == TO_KIND)
+
+
 def _settle(session: Session, settled: Sequence[tuple[_Claimed, str]]) -> dict[int, dict[str, Any]]:
-    """The payload each settled item keeps (see the module's text): masked text and number,
-    the raw ones dropped (sent) or sealed under the item's id (dead)."""
-    bodies = _masked_bodies(session, [c for c, _ in settled])
+    """The payload each settled item keeps (see the module's text): the at-rest payload; its
+    sealed values removed (sent) or kept (dead). An older item is put at rest now."""
+    older = [c for c, _ in settled if _legacy(c)]
+    bodies = _masked_bodies(session, older)
     kept: dict[int, dict[str, Any]] = {}
-    sealed_text: list[tuple[int, str]] = []
-    sealed_to: list[tuple[int, str]] = []
+    sealed: list[tuple[int, str | None, str | None]] = []
+    done: list[int] = []
     for item, status in settled:
-        payload = dict(item.stored)
-        text = item.payload.get("text")
-        if isinstance(text, str):
-            body = bodies.get(item.message_id) if item.message_id is not None else None
-            masked = body if body is not None else mask(text).masked
-            payload["text"] = masked
+        stored = item.stored
+        if status == "sent" and (stored.get(TEXT_SEALED) or stored.get(TO_SEALED)
+                                 or (stored.get(addresses.SEALED) or [None])[0] == TO_KIND):
+            done.append(item.id)
+        if not _legacy(item):
+            payload = dict(stored)
+            if status == "sent":
+                payload.pop(TEXT_SEALED, None)
+                payload.pop(TO_SEALED, None)
+            kept[item.id] = payload
+            continue
+        base = dict(stored)
+        base.pop(TEXT_SEALED, None)
+        if isinstance(item.payload.get("text"), str):
+            base["text"] = item.payload["text"]
+        if (base.get(addresses.SEALED) or [None])[0] == TO_KIND:
+            del base[addresses.SEALED]
+            base["to"] = item.payload.get("to")
+        hint = bodies.get(item.message_id) if item.message_id is not None else None
+        payload, raw_text, raw_to = _at_rest(base, hint)
+        if status == "dead":
+            sealed.append((item.id, raw_text, raw_to))
+        else:
             payload.pop(TEXT_SEALED, None)
-            if status == "dead" and masked != text:
-                sealed_text.append((item.id, text))
-                payload[TEXT_SEALED] = True
-        to = payload.pop("to", None)
-        if to and not payload.get(addresses.SEALED):
-            payload["to_masked"] = addresses.masked_address(str(to))
-            if status == "dead":
-                sealed_to.append((item.id, str(to)))
-                payload[addresses.SEALED] = [TO_KIND, item.id]
+            payload.pop(TO_SEALED, None)
         kept[item.id] = payload
-    vault.seal_many(session, TEXT_KIND, sealed_text)
-    vault.seal_many(session, TO_KIND, sealed_to)
-    # A requeued item that is sent at last needs its sealed text no more.
-    done = [c.id for c, status in settled if status == "sent" and c.stored.get(TEXT_SEALED)]
+    _seal(session, [s for s in sealed if s[1] is not None or s[2] is not None])
+    # A sent item needs its sealed copies no more.
     if done:
-        session.execute(delete(SealedText).where(SealedText.kind == TEXT_KIND,
-                                                 SealedText.ref_id.in_(done)))
+        session.execute(delete(SealedText).where(SealedText.kind.in_((TEXT_KIND, TO_KIND)),
+                                                 among(session, SealedText.ref_id, done)))
     return kept
 
 

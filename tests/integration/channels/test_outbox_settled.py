@@ -1,7 +1,8 @@
-"""What an outbox item keeps once it settles (ADR 0005, issue 12): a reply goes out as written,
-but once it is sent the item keeps only the masked text and a masked number (the raw ones are
-gone); once it is dead, the masked payload plus the raw text and number sealed in the vault,
-which a requeued item opens again for its send (in memory only)."""
+"""What an outbox item keeps (ADR 0005, issue 12): a reply goes out as written, but the row never
+holds its raw text or a clear number - while it waits (pending, retrying) they are sealed in the
+vault under the item's id and the payload keeps masked forms; once it is sent the sealed copies
+are gone; once it is dead they are kept, and a requeued item opens them again for its send (in
+memory only)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _reply(db: Session, text: str = REPLY, channel: str = "sms") -> OutboxItem:
     outbound.send(db, thread, text, sender="agent", language="ko")
     db.commit()
     item = db.scalars(select(OutboxItem).order_by(OutboxItem.id.desc())).first()
-    assert item is not None and RAW_PHONE in str(item.payload)  # pending: what it must send
+    assert item is not None and RAW_PHONE not in str(item.payload)  # pending: sealed
+    assert outbox.opened_payload(db, item)["text"] == text  # what it must send
     return item
 
 
@@ -104,9 +106,10 @@ def test_a_dead_reply_is_masked_with_its_raw_text_sealed_and_a_requeue_sends_it(
         kept = _stored(db, item_id)
         assert RAW_PHONE not in str(kept) and CITIZEN not in str(kept)
         assert vault.open_one(db, outbox.TEXT_KIND, item_id) is None  # no longer needed
+        assert vault.open_one(db, outbox.TO_KIND, item_id) is None
 
 
-def test_a_retried_item_keeps_what_it_must_send(database_url: str, db: Session) -> None:
+def test_a_retried_item_keeps_what_it_must_send_sealed(database_url: str, db: Session) -> None:
     item = _reply(db)
 
     async def flaky(payload: dict[str, Any], key: str) -> str | None:
@@ -116,4 +119,5 @@ def test_a_retried_item_keeps_what_it_must_send(database_url: str, db: Session) 
                                             {"sms.send": flaky}))
     assert report.retried == 1
     kept = _stored(db, item.id)
-    assert kept["text"] == REPLY and "to" not in kept  # the number stays a sealed reference
+    assert MASKED_PHONE in kept["text"] and "to" not in kept  # the number: a sealed reference
+    assert vault.open_one(db, outbox.TEXT_KIND, item.id) == REPLY

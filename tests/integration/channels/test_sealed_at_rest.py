@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from dasan.channels import threads
+from dasan.channels import outbox, threads
 from dasan.channels.signing import hex_signature, timestamped_message
 from dasan.cli import app as cli_app
 from dasan.config import get_settings
@@ -112,8 +112,9 @@ def test_sms_messenger_and_board_are_stored_masked_and_revealed_with_an_audit_ro
     assert r.status_code == 201 and "3456-7890" not in r.json()["body"]
     [(agent_mid, _, body, _)] = [row for row in _stored(db, "sms") if row[1] == "agent"]
     assert "3456-7890" not in body and vault.open_one(db, vault.MESSAGE_BODY, agent_mid) == reply
-    assert any("010-3456-7890" in (item.payload or {}).get("text", "")
-               for item in db.scalars(select(OutboxItem).where(OutboxItem.kind == "sms.send")))
+    items = list(db.scalars(select(OutboxItem).where(OutboxItem.kind == "sms.send")))
+    assert not any("3456-7890" in str(item.payload) for item in items)  # sealed while it waits
+    assert any("010-3456-7890" in outbox.opened_payload(db, item)["text"] for item in items)
     db.commit()
 
     # The KB candidate from the answered board question is published masked.

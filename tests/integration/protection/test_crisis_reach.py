@@ -332,7 +332,9 @@ def test_a_field_report_case_is_referred_to_its_dong_centre_through_the_outbox(
         items = db.scalars(select(OutboxItem).where(
             OutboxItem.idempotency_key.like(f"welfare:{case2.id}:%"))).all()
         assert sorted(i.kind for i in items) == ["sms.send", "welfare.webhook"]
-        assert next(i.payload["to"] for i in items if i.kind == "sms.send") == "02-2627-1234"
+        sms = next(i for i in items if i.kind == "sms.send")
+        assert "2627-1234" not in str(sms.payload)  # sealed while it waits (ADR 0005)
+        assert outbox.opened_payload(db, sms)["to"] == "02-2627-1234"
         # the outbox delivers the webhook: a 503 first, then accepted, signed
         import httpx
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select, update
 from voice_helpers import CALLER, SHORT_PROMPTS, run_sipp, settled
 
+from dasan.channels import outbox
 from dasan.chat.hub import ChatHub
 from dasan.db.base import utcnow
 from dasan.db.models import Agency, Consultation, KbEntry
@@ -68,8 +69,10 @@ async def wait_for_link(url: str) -> str:
             item = s.scalar(select(OutboxItem).where(OutboxItem.idempotency_key.like(
                 "visible_ars:%")))
             if item is not None:
-                assert item.payload["to"] == CALLER
-                return str(item.payload["text"]).split("http://127.0.0.1:8000", 1)[1]
+                assert CALLER not in str(item.payload)  # sealed while it waits (ADR 0005)
+                opened = outbox.opened_payload(s, item)  # what the worker sends
+                assert opened["to"] == CALLER
+                return str(opened["text"]).split("http://127.0.0.1:8000", 1)[1]
         await asyncio.sleep(0.05)
     raise AssertionError("no visible-ARS SMS was queued")
 
