@@ -142,7 +142,9 @@ _LETTER = "(?:" + "|".join(sorted(_LETTER_NAMES, key=len, reverse=True)) + "|[A-
 _PASSPORT_HEAD = re.compile(
     rf"(?<![가-힣A-Za-z]){_LETTER}(?:[ \t]?{_LETTER})?"
     # (a filler may follow the joiner: 엠 이고 그 다음 공 구 ...)
-    r"(?:[ \t]*(?:에|다음에?|하고|이고|,|-)(?:[ \t]*(?:그[ \t]?다음(?:에|은|엔)?|그리고))?[ \t]*"
+    # (round 20: 다시, and the letter closed as an answer: 엠이고요 숫자는 ..., 엠이요 그 다음 ...)
+    r"(?:[ \t]*(?:에|다음에?|하고|이고(?:요|예요)?|이요|다시|,|-)"
+    r"(?:[ \t]*(?:그[ \t]?다음(?:에|은|엔)?|그리고))?[ \t]*"
     r"(?:숫자(?:는|가|로)?[ \t]*)?|[ \t]?)")
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _DIGIT = pii_spoken.DIGIT_VALUE

@@ -1,0 +1,95 @@
+"""Round 20 (numbers): families written from probes in new words, not from any set's items. Each
+family test fails on the masker before the round (a9b065b) unless it says it guards a kind that
+already worked (the look-alikes and the foreign-resident typing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dasan.text import pii
+
+
+def _kinds_over(text: str, value: str) -> set[str]:
+    at = text.index(value)
+    return {s.type for s in pii.find(text) if s.start < at + len(value) and at < s.end}
+
+
+# --- the health-insurance card: how it is named and typed ---------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    # a foreign resident's English
+    ("My health insurance card no. is 5-1928374650", "5-1928374650"),
+    ("NHIS number 71928374650 please", "71928374650"),
+    ("Health Insurance Card No 4-2918374650", "4-2918374650"),
+    ("NHIS card 5 2039184756 입니다", "5 2039184756"),
+    ("National Health Insurance No. 61928374650", "61928374650"),
+    # the household head's number, and the old card's word held whole (not a bank card)
+    ("세대주 번호는 9-2817364509 로 되어 있어요", "9-2817364509"),
+    ("옛날 의료보험 카드 번호 4820193746 이었어요", "4820193746"),
+    ("의보 번호 7-1928374650 으로 돼 있어요", "7-1928374650"),
+    # the dashes a Korean keyboard types, an underscore
+    ("건강보험증 번호 3ㅡ1928374650", "3ㅡ1928374650"),
+    ("건강보험증 번호 3_1928374650", "3_1928374650"),
+    # the card's printed shape with no word about it, and the card named in the next turn
+    ("고객: 5-1928374650 이요\n상담사: 네 건강보험증 번호 확인됐습니다", "5-1928374650"),
+])
+def test_health_insurance_named_and_typed_every_way(text: str, value: str) -> None:
+    assert "health_insurance" in _kinds_over(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # guards: forms that already worked stay found
+    ("건강보험증 번호 5-1928374650 입니다", "5-1928374650"),
+    ("건보증 번호 칠 영구이 팔일칠 삼육오사", "칠 영구이 팔일칠 삼육오사"),
+    ("보험증 번호요 삼 빵 사 구 이 팔 일 칠 오 육 이요", "삼 빵 사 구 이 팔 일 칠 오 육"),
+    ("피부양자 증번호 2-8192837465 로 조회해 주세요", "2-8192837465"),
+    ("8-2039184756 이게 제 건강보험증 번호예요", "8-2039184756"),
+])
+def test_health_insurance_forms_that_worked_stay(text: str, value: str) -> None:
+    assert "health_insurance" in _kinds_over(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "사업장관리번호 12345678901 로 조회해 주세요",
+    "주문번호 5-1928374650 입니다",
+    "접수번호는 3-2039485761",
+    "건강보험 고객센터 1577-1000 으로 전화했어요",
+    "건강보험료 53210 원 나왔어요",
+])
+def test_health_insurance_look_alikes_stay(text: str) -> None:
+    assert not [s for s in pii.find(text) if s.type == "health_insurance"]
+
+
+def test_nhis_inside_a_word_is_no_cue() -> None:
+    assert not pii.find("Vanhise ordered 51928374650 units")
+
+
+# --- a passport's letter said as a word --------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("여권번호는 엠이고요 숫자는 일이삼 사오육 칠팔", "일이삼 사오육 칠팔"),
+    ("여권번호 엠 다시 일이삼사오육칠팔", "일이삼사오육칠팔"),
+    ("고객: 여권번호 영문 엠이요 / 고객: 칠칠공 일일삼 사오", "칠칠공 일일삼 사오"),
+    ("상담사: 여권번호 불러주세요\n고객: 엠\n고객: 12345678", "12345678"),
+])
+def test_passport_letter_said_as_a_word(text: str, value: str) -> None:
+    assert _kinds_over(text, value) == {"passport"}
+
+
+def test_passport_said_letter_is_written_as_its_latin_letter() -> None:
+    masked = pii.mask("상담사: 여권번호 불러주세요 / 고객: 에스 / 고객: 12345678").masked
+    assert "12345678" not in masked
+
+
+# --- the foreign resident's registration number (guards: typed right before the round) ---------
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("ARC number 900505-5123987", "900505-5123987", "foreigner_rrn"),
+    ("주민번호 920413-5123456 입니다", "920413-5123456", "foreigner_rrn"),
+    ("외국인등록번호 050312-7123456", "050312-7123456", "foreigner_rrn"),
+    ("외국인 직원 문제로 전화했어요 제 주민번호는 850101-1234567 이에요", "850101-1234567", "rrn"),
+    ("남편은 외국인등록증 있고 저는 주민번호가 900101-2345678 이에요", "900101-2345678", "rrn"),
+])
+def test_registration_numbers_typed_by_their_seventh_digit(text: str, value: str,
+                                                           kind: str) -> None:
+    assert _kinds_over(text, value) == {kind}
