@@ -93,3 +93,23 @@ def test_passport_said_letter_is_written_as_its_latin_letter() -> None:
 def test_registration_numbers_typed_by_their_seventh_digit(text: str, value: str,
                                                            kind: str) -> None:
     assert _kinds_over(text, value) == {kind}
+
+
+# --- a group of a number corrected by its part's name after a slip ------------------------------
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("제 번호 010-3928-4417 이요 아 죄송해요 끝이 7789 예요", "7789", "phone"),
+    ("연락처 010 3928 4417 아니 뒷자리가 7789 예요", "7789", "phone"),
+    ("전화번호 공일공 삼구이팔 사사일칠 아 아니다 마지막이 칠칠팔구", "칠칠팔구", "phone"),
+])
+def test_a_group_corrected_after_a_slip(text: str, value: str, kind: str) -> None:
+    assert _kinds_over(text, value) == {kind}
+
+
+@pytest.mark.parametrize("text", [
+    "010-3928-4417 로 주세요 아니 끝에 7789 원 결제",
+    "010-3928-4417 이요 아니 뒤에 2026년에 바꿨어요",
+    "전화 010-3928-4417 이고 접수번호 끝이 7789",
+])
+def test_an_amount_a_year_or_a_case_number_after_a_slip_stays(text: str) -> None:
+    assert not [s for s in pii.find(text) if text[s.start:s.end] in ("7789", "2026")]
