@@ -138,12 +138,20 @@ def nearest_kind(text: str, start: int, end: int, width: int = _WIDTH) -> str | 
             text, stops[-1].end(), start):
         # the number opens its turn: the answer to the question before it (보험증 번호 불러
         # 주시겠어요? / 네 3728190461 이요) - the last kind named in the turn before
-        turn_lo = max(0, stops[-1].start() - width)
-        earlier = list(_STOP.finditer(text, turn_lo, stops[-1].start()))
-        if earlier:
-            turn_lo = earlier[-1].end()
-        for m in _CUE_RE.finditer(text, turn_lo, stops[-1].start()):
-            before = m
+        turn_end = stops[-1].start()
+        for _ in range(4):
+            turn_lo = max(0, turn_end - width)
+            earlier = list(_STOP.finditer(text, turn_lo, turn_end))
+            if earlier:
+                turn_lo = earlier[-1].end()
+            for m in _CUE_RE.finditer(text, turn_lo, turn_end):
+                before = m
+            # (round 20) a short turn that names nothing (나머지는요? / 7 이요) goes on with the
+            # reading the turns before it asked for (증번호 앞자리가 어떻게 되세요? / 7 이요 /
+            # 나머지는요? / 3029481756)
+            if before is not None or not earlier or turn_end - turn_lo > 16:
+                break
+            turn_end = earlier[-1].start()
     return before.lastgroup if before else None
 
 

@@ -33,6 +33,9 @@ _LICENCE_REGIONS = re.compile(
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("business_no", re.compile(pii_kind.BUSINESS_WORDS)),
     ("driver_licence", re.compile(r"면허[ \t]?(?:증|번호)|[Ll]icen[cs]e")),
+    # (round 20) the health-insurance card read aloud whole, its name after it (오일구이팔삼칠사
+    # 육오공 이게 제 건강보험증 번호예요)
+    ("health_insurance", pii_kind.HEALTH_CUE),
 )
 _ANY_KIND = re.compile(
     r"사업자|면허|[Ll]icen[cs]e|여권|[Pp]assport|전화|연락처|핸드폰|휴대폰|계좌|통장|카드|주민|외국인"
@@ -70,6 +73,8 @@ def _fits(kind: str, digits: str, text: str, start: int) -> str | None:
             return f"{digits[:2]}-{digits[2:4]}-******-**"
         if len(digits) == 10 and _LICENCE_REGIONS.search(text, max(0, start - 6), start):
             return f"{digits[:2]}-******-**"
+    if kind == "health_insurance" and len(digits) == 11 and digits[0] != "0":
+        return "*" * 8 + digits[-3:]
     return None
 
 

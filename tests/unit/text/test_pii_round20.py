@@ -38,6 +38,19 @@ def test_health_insurance_named_and_typed_every_way(text: str, value: str) -> No
 
 
 @pytest.mark.parametrize(("text", "value"), [
+    # read aloud whole with its name after it
+    ("오일구이팔삼칠사육오공 이게 제 건강보험증 번호예요", "오일구이팔삼칠사육오공"),
+    # over turns: the first digit asked and given, then the rest after a short question
+    ("상담사: 증번호 앞자리가 어떻게 되세요? / 고객: 7 이요 / 상담사: 나머지는요? / 고객: 3029481756",
+     "3029481756"),
+    ("상담사: 건강보험증 번호 말씀해 주세요 / 고객: 잠시만요 / 상담사: 네 / 고객: 51928374650",
+     "51928374650"),
+])
+def test_health_insurance_said_whole_or_over_turns(text: str, value: str) -> None:
+    assert "health_insurance" in _kinds_over(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
     # guards: forms that already worked stay found
     ("건강보험증 번호 5-1928374650 입니다", "5-1928374650"),
     ("건보증 번호 칠 영구이 팔일칠 삼육오사", "칠 영구이 팔일칠 삼육오사"),
