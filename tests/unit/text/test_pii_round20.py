@@ -126,3 +126,22 @@ def test_a_group_corrected_after_a_slip(text: str, value: str, kind: str) -> Non
 ])
 def test_an_amount_a_year_or_a_case_number_after_a_slip_stays(text: str) -> None:
     assert not [s for s in pii.find(text) if text[s.start:s.end] in ("7789", "2026")]
+
+
+# --- an e-mail ID said in Hangul syllables -------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("이메일은 팍지훈 골뱅이 네이버 닷컴이요", "팍지훈"),
+    ("메일 주소 팍 점 지훈 골뱅이 지메일 닷컴", "팍 점 지훈"),
+    ("이메일은 쑤언 골뱅이 지메일 닷컴", "쑤언"),
+])
+def test_an_email_id_said_in_hangul(text: str, value: str) -> None:
+    assert _kinds_over(text, value) == {"email"}
+
+
+@pytest.mark.parametrize("text", [
+    "메일 주소는 골뱅이 네이버예요",
+    "메일 보낼 때 골뱅이 다음에 네이버 쓰시면 돼요",
+])
+def test_words_before_a_said_at_are_no_id(text: str) -> None:
+    assert not pii.find(text)
