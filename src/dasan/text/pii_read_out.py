@@ -117,7 +117,9 @@ def _documents(text: str) -> Iterator[Candidate]:
                 hi = other.start()
             if _REFERENCE.search(text, cue.end(), min(hi, cue.end() + 12)):
                 continue
-            for start, end, digits in _groups(text, pii_rrn.digit_runs(text, cue.end(), hi)):
+            # (a health-insurance number after its name is the other recognisers')
+            after = () if kind == "health_insurance" else pii_rrn.digit_runs(text, cue.end(), hi)
+            for start, end, digits in _groups(text, list(after)):
                 if start - cue.end() > 40:
                     break
                 repl = _fits(kind, digits, text, start)
@@ -131,6 +133,8 @@ def _documents(text: str) -> Iterator[Candidate]:
                 lo = other_before[-1].end()
             for start, end, digits in _groups(text, pii_rrn.digit_runs(text, lo, cue.start())):
                 repl = _fits(kind, digits, text, start) if cue.start() - end <= 12 else None
+                if repl and kind == "health_insurance" and re.search(r"\d", text[start:end]):
+                    continue  # written digits are the card recogniser's (and 이 a copula)
                 if repl:
                     yield kind, _region_start(text, start), end, repl
                     break
