@@ -879,7 +879,26 @@ _ID_THEN_SERVICE_MAIL_RE = re.compile(
     rf"{_MAIL_SERVICES}[ \t]?(?:메일|이메일|계정[ \t]?메일)")
 
 
+# (round 20) An ID said in Hangul syllables, as its owner reads a romanised name
+# (이메일은 팍지훈 골뱅이 네이버 닷컴이요; 메일 주소 팍 점 지훈 골뱅이 지메일 닷컴): after a mail
+# word, right before the @ said aloud and a mail service; not a word of the sentence (주소는,
+# 영어로, 아이디).
+_HANGUL_ID_RE = re.compile(
+    r"(?:메일|이메일)[^\n@＠]{0,14}?(?<![가-힣])"
+    r"(?P<local>[가-힣]{1,6}(?:[ \t]?(?:점|닷|언더바)[ \t]?[가-힣]{1,6}){0,2})"
+    r"[ \t]*(?:골뱅이|앳|엣)[ \t]*" + _SPOKEN_DOMAIN_PART)
+_NOT_AN_ID = re.compile(r"(?:로|는|은|요|이|가|을|를|에|도|고)$|^(?:아이디|주소|제|저|내|그|이거)$")
+
+
 def _email(text: str) -> Iterator[Candidate]:
+    if "골뱅이" in text and "메일" in text:
+        for m in _HANGUL_ID_RE.finditer(text):
+            local = m.group("local")
+            if _NOT_AN_ID.search(local) or local in _SPOKEN_DOMAIN:
+                continue
+            yield "email", m.start("local"), m.end(), "***@" + "".join(
+                _SPOKEN_DOMAIN.get(w, w) for w in re.findall(
+                    r"[A-Za-z0-9\-]+|[가-힣]+|\.", m.group("domain")))
     if "메일" in text or "mail" in text or "아이디" in text:
         for m in (*_MAIL_ID_RE.finditer(text), *_MAIL_SERVICE_FIRST_RE.finditer(text),
                   *_ID_THEN_SERVICE_MAIL_RE.finditer(text)):

@@ -292,7 +292,10 @@ _HEALTH_CONTEXT = pii_kind.HEALTH_CUE
 # 11 digits, grouped any way (1-2345678901, 1 2345 678901); not a 0-led phone number. Ten when
 # the word named nearest is the card's (건강보험증 번호 1102938475: some leave out a digit).
 # Twelve when the card is the kind named nearest (10-2938475610: writers and forms vary).
-_HEALTH_RE = re.compile(r"(?<![\d\w\-])([1-9](?:[ \t]?-?[ \t]?\d){9,11})(?![\d\-])")
+# (round 20) also the dashes a Korean keyboard types and an underscore (3ㅡ1928374650, 3_19...).
+_HEALTH_RE = re.compile(
+    r"(?<![\d\w\-])([1-9](?:(?:[ \t]?[-\u2010-\u2013\u2212\uff0d\u3161\u30fc_][ \t]?|[ \t])?"
+    r"\d){9,11})(?![\d\-])")
 
 
 # A long-term care recognition number (장기요양인정번호): L and ten digits.
@@ -300,10 +303,26 @@ _CARE_RE = re.compile(r"(?<![A-Za-z\d])[Ll][ \t]?-?[ \t]?\d{10}(?!\d)")
 _CARE_CONTEXT = re.compile(r"장기\s?요양|요양\s?인정|인정\s?번호")
 
 
+# (round 20) The card's own printed shape, a digit, a dash and ten digits (5-1928374650): no
+# other number is written so, and a caller types it as the card shows it with no word about it.
+_HEALTH_SHAPE = re.compile(r"[1-9][ \t]?[-\u2010-\u2013\u2212\uff0d\u3161\u30fc][ \t]?\d{10}")
+# (round 20) The number alone in its turn and the card named at the start of the next one (고객:
+# 5-1928374650 이요 / 상담사: 네 건강보험증 번호 확인됐습니다).
+_TURN_END = re.compile(r"[ \t]*(?:[가-힣]{1,3}[.?!]?)?[ \t]*(?:\n|[ \t]/[ \t])")
+
+
+def _named_next_turn(text: str, end: int) -> bool:
+    m = _TURN_END.match(text, end)
+    return bool(m and _HEALTH_CONTEXT.search(text, m.end(), min(len(text), m.end() + 30)))
+
+
 def health_insurance(text: str) -> Iterator[Candidate]:
     for m in _HEALTH_RE.finditer(text):
         if not (_near(text, m.start(), _HEALTH_CONTEXT, 40)
-                or _named_after(text, m.end(), _HEALTH_CONTEXT)):
+                or _named_after(text, m.end(), _HEALTH_CONTEXT)
+                or _named_next_turn(text, m.end())
+                or _HEALTH_SHAPE.fullmatch(m.group(0)) and pii_kind.nearest_kind(
+                    text, m.start(), m.end()) is None):
             continue
         if len(_digits(m.group(0))) in (10, 12) and pii_kind.nearest_kind(
                 text, m.start(), m.end()) != "health_insurance":

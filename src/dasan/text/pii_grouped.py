@@ -351,7 +351,13 @@ def spelled_back(text: str, kept: list[Candidate], letters: dict[str, str]) -> I
 
 # --- a passport read in parts --------------------------------------------------------------------
 
-_PASSPORT_LETTER = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}(?![A-Za-z])")
+_PASSPORT_LETTER = re.compile(
+    r"(?<![A-Za-z])(?P<letter>[A-Z]{1,2})(?![A-Za-z])"
+    # (round 20) a letter said as a word (엠, 에스, 알), maybe closed as an answer (엠이요)
+    r"|(?<![가-힣A-Za-z])(?P<said>엠|에스|알|엔|에이|케이|제이|티|디|씨|피)"
+    r"(?:이요|이에요|이고요|이고|요)?(?![가-힣A-Za-z])")
+_LETTER_SAID = {"엠": "M", "에스": "S", "알": "R", "엔": "N", "에이": "A", "케이": "K", "제이": "J",
+                "티": "T", "디": "D", "씨": "C", "피": "P"}
 # Between a passport's letters and its digits, or between its digit groups.
 _PASSPORT_JOIN = re.compile(
     r"(?:[ \t]*(?:[-,.]|다시|하고|그리고|그[ \t]?다음(?:에|은|이)?|숫자(?:는|가|로)?|이렇게)[ \t]*"
@@ -409,7 +415,8 @@ def gathered_passports(text: str) -> Iterator[Candidate]:
             tail = _LETTER_NAME_AFTER.match(text, end)
             if tail and tail.end() <= hi:
                 end = tail.end()
-            yield "passport", m.start(), end, f"{m.group(0)}{'*' * len(digits)}"
+            letter = m.group("letter") or _LETTER_SAID[m.group("said")]
+            yield "passport", m.start(), end, f"{letter}{'*' * len(digits)}"
             break
         else:
             for run in pii_rrn.digit_runs(text, cue.end(), hi):

@@ -53,10 +53,17 @@ VEHICLE_WORDS = r"차량|차[ \t]?번호|번호판|차번|자동차|오토바이
 # health-insurance card, 국민건강보험 no bank, 외국인 등록증 no business registration.
 _CUES: tuple[tuple[str, str], ...] = (
     ("health_insurance",
-     r"국민[ \t]?건강[ \t]?보험(?:공단)?|건강[ \t]?보험|의료[ \t]?보험|보험[ \t]?증|보험[ \t]?카드"
-     r"|건보[ \t]?카드|건보|피보험자|피부양자|의료[ \t]?급여|보험[ \t]?자격|가입자[ \t]?번호"
+     # (round 20) the card's word held whole (의료보험 카드: not a bank card named nearest)
+     r"(?:국민[ \t]?건강[ \t]?보험(?:공단)?|건강[ \t]?보험|의료[ \t]?보험|건보)"
+     r"(?:[ \t]?(?:증|카드))?"
+     r"|보험[ \t]?증|보험[ \t]?카드|피보험자|피부양자|의료[ \t]?급여|보험[ \t]?자격"
+     r"|가입자[ \t]?번호"
      # 증번호 said short, as a word of its own (not 대출증 번호, 학생증 번호)
-     r"|(?<![가-힣])증[ \t]?번호"),
+     r"|(?<![가-힣])증[ \t]?번호"
+     # (round 20) the household head's number on the card, 의료보험 said short (의보 번호), and
+     # a foreign resident's English (health insurance card no., NHIS number)
+     r"|세대주[ \t]?(?:증[ \t]?)?번호|의보(?=[ \t]?(?:증|카드|번호))"
+     r"|(?i:(?:national[ \t])?health[ \t]?insurance(?:[ \t]card)?)|(?<![A-Za-z])NHIS?(?![A-Za-z])"),
     ("foreigner_rrn", r"외국인[ \t]?(?:등록)?(?:증|번호)?"),
     ("rrn", r"주민[ \t]?(?:등록)?[ \t]?(?:번호|증)?"),
     ("business_no", BUSINESS_WORDS),
@@ -131,12 +138,20 @@ def nearest_kind(text: str, start: int, end: int, width: int = _WIDTH) -> str | 
             text, stops[-1].end(), start):
         # the number opens its turn: the answer to the question before it (보험증 번호 불러
         # 주시겠어요? / 네 3728190461 이요) - the last kind named in the turn before
-        turn_lo = max(0, stops[-1].start() - width)
-        earlier = list(_STOP.finditer(text, turn_lo, stops[-1].start()))
-        if earlier:
-            turn_lo = earlier[-1].end()
-        for m in _CUE_RE.finditer(text, turn_lo, stops[-1].start()):
-            before = m
+        turn_end = stops[-1].start()
+        for _ in range(4):
+            turn_lo = max(0, turn_end - width)
+            earlier = list(_STOP.finditer(text, turn_lo, turn_end))
+            if earlier:
+                turn_lo = earlier[-1].end()
+            for m in _CUE_RE.finditer(text, turn_lo, turn_end):
+                before = m
+            # (round 20) a short turn that names nothing (나머지는요? / 7 이요) goes on with the
+            # reading the turns before it asked for (증번호 앞자리가 어떻게 되세요? / 7 이요 /
+            # 나머지는요? / 3029481756)
+            if before is not None or not earlier or turn_end - turn_lo > 16:
+                break
+            turn_end = earlier[-1].start()
     return before.lastgroup if before else None
 
 

@@ -33,6 +33,9 @@ _LICENCE_REGIONS = re.compile(
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("business_no", re.compile(pii_kind.BUSINESS_WORDS)),
     ("driver_licence", re.compile(r"면허[ \t]?(?:증|번호)|[Ll]icen[cs]e")),
+    # (round 20) the health-insurance card read aloud whole, its name after it (오일구이팔삼칠사
+    # 육오공 이게 제 건강보험증 번호예요)
+    ("health_insurance", pii_kind.HEALTH_CUE),
 )
 _ANY_KIND = re.compile(
     r"사업자|면허|[Ll]icen[cs]e|여권|[Pp]assport|전화|연락처|핸드폰|휴대폰|계좌|통장|카드|주민|외국인"
@@ -70,6 +73,8 @@ def _fits(kind: str, digits: str, text: str, start: int) -> str | None:
             return f"{digits[:2]}-{digits[2:4]}-******-**"
         if len(digits) == 10 and _LICENCE_REGIONS.search(text, max(0, start - 6), start):
             return f"{digits[:2]}-******-**"
+    if kind == "health_insurance" and len(digits) == 11 and digits[0] != "0":
+        return "*" * 8 + digits[-3:]
     return None
 
 
@@ -112,7 +117,9 @@ def _documents(text: str) -> Iterator[Candidate]:
                 hi = other.start()
             if _REFERENCE.search(text, cue.end(), min(hi, cue.end() + 12)):
                 continue
-            for start, end, digits in _groups(text, pii_rrn.digit_runs(text, cue.end(), hi)):
+            # (a health-insurance number after its name is the other recognisers')
+            after = () if kind == "health_insurance" else pii_rrn.digit_runs(text, cue.end(), hi)
+            for start, end, digits in _groups(text, list(after)):
                 if start - cue.end() > 40:
                     break
                 repl = _fits(kind, digits, text, start)
@@ -126,6 +133,8 @@ def _documents(text: str) -> Iterator[Candidate]:
                 lo = other_before[-1].end()
             for start, end, digits in _groups(text, pii_rrn.digit_runs(text, lo, cue.start())):
                 repl = _fits(kind, digits, text, start) if cue.start() - end <= 12 else None
+                if repl and kind == "health_insurance" and re.search(r"\d", text[start:end]):
+                    continue  # written digits are the card recogniser's (and 이 a copula)
                 if repl:
                     yield kind, _region_start(text, start), end, repl
                     break
@@ -142,7 +151,9 @@ _LETTER = "(?:" + "|".join(sorted(_LETTER_NAMES, key=len, reverse=True)) + "|[A-
 _PASSPORT_HEAD = re.compile(
     rf"(?<![가-힣A-Za-z]){_LETTER}(?:[ \t]?{_LETTER})?"
     # (a filler may follow the joiner: 엠 이고 그 다음 공 구 ...)
-    r"(?:[ \t]*(?:에|다음에?|하고|이고|,|-)(?:[ \t]*(?:그[ \t]?다음(?:에|은|엔)?|그리고))?[ \t]*"
+    # (round 20: 다시, and the letter closed as an answer: 엠이고요 숫자는 ..., 엠이요 그 다음 ...)
+    r"(?:[ \t]*(?:에|다음에?|하고|이고(?:요|예요)?|이요|다시|,|-)"
+    r"(?:[ \t]*(?:그[ \t]?다음(?:에|은|엔)?|그리고))?[ \t]*"
     r"(?:숫자(?:는|가|로)?[ \t]*)?|[ \t]?)")
 _SAID = "공영빵일이삼사오육륙칠팔구0-9"
 _DIGIT = pii_spoken.DIGIT_VALUE

@@ -164,6 +164,13 @@ def english_mobiles(text: str) -> Iterator[Candidate]:
 
 _WINDOW = 80
 _SLIP = re.compile(r"아니|죄송|헷갈|정정|잘못|틀렸|다시[ \t]?말|아[ \t]?참|실수|[Ss]orry")
+# An amount, a year, a count or a place after the digits: not a group of the number.
+_UNIT_AFTER = re.compile(
+    r"[ \t]?(?:원|년|월|일|개|명|시|분|초|만|천|살|세|번째|층|호|동|번지|%|[Kk]m)")
+# A part of the number named right before the group that corrects it (끝이, 뒷자리가, 마지막은).
+_PART_NAMED = re.compile(r"(?:끝|뒷|뒤|가운데|중간|마지막|앞)[ \t]?"
+                         r"(?:자리|번호|부분|네[ \t]?자리)?"
+                         r"(?:는|가|은|이|을|를|요|에)?[ \t]*[:：]?[ \t]*$")
 
 
 def _edits(a: str, b: str) -> int:
@@ -212,6 +219,8 @@ def said_again(text: str, kept: Sequence[Candidate]) -> Iterator[Candidate]:
         whole = max(wholes, key=len)
         parts = {g.digits for g in groups if len(g.digits) >= 4} | set(
             re.findall(r"\d{4,}", text[s:e]))
+        # the lengths of the number's groups as written or said (010-3928-4417: 3, 4, 4)
+        group_lengths = {len(g) for g in re.split(r"[ \t\-.,/]+", text[s:e]) if g}
         last = e
         for run in pii_rrn.digit_runs(text, e, min(len(text), e + _WINDOW)):
             end = run.ends[-1]
@@ -221,9 +230,19 @@ def said_again(text: str, kept: Sequence[Candidate]) -> Iterator[Candidate]:
             if _OTHER_NUMBER.search(gap) or (_KIND_WORD.search(gap) and kind not in (
                     "rrn", "foreigner_rrn")):
                 break
+            said = run.digits
+            # (round 20) a group of the number corrected by its part's name after a slip (010-3928-
+            # 4417 이요 아 죄송해요 끝이 7789 예요): as long as one of its groups, written or said
+            part_fix = (bool(_SLIP.search(gap)) and bool(_PART_NAMED.search(gap))
+                        and len(said) >= 3 and len(said) in group_lengths
+                        and not _UNIT_AFTER.match(text, end))
+            if part_fix:
+                yield kind, run.start, end, _digits_syllables(text, run.start, end)
+                taken.append((run.start, end))
+                last = end
+                continue
             if text[run.start:end].isascii():
                 continue  # written digits are the recognisers' (an office's line stays out)
-            said = run.digits
             # read back whole, by a group, or a stretch of six digits or more
             echo = len(said) >= 4 and (said in parts or any(
                 w in said or len(said) >= 6 and said in w for w in wholes))
