@@ -1,0 +1,398 @@
+"""A learnt detector and typer for personal numbers - a study (issue 12, session 21).
+
+Not the product: nothing here changes ``dasan.text.pii``. The question is whether a model
+trained on the labelled sets finds and types the eleven number kinds better than the rules on a
+set it never saw, as the learnt name tagger did for names (``bench/train_pii_names.py --loho``).
+
+Candidates (``candidates``), per message:
+
+* every span the current masker (``pii.find``) gives a number type;
+* every chain of digit runs ``pii_parts`` gathers (written digits, digit syllables, native
+  numerals, groups said as numbers, joined by any joining word, over turns or a pause) with five
+  digits or more, and each run of six digits or more inside a chain;
+* e-mail-like tokens (an @ or 골뱅이/앳 said aloud between two words), plate-like tokens
+  (12가3456, 서울 12 가 3456, 임시) and passport-like tokens (one or two letters, 7-8 digits).
+
+Features (``features``): where the candidate comes from (and the masker's type), its digit count
+and grouping, separators, spoken digits, letters, its first digits, its checks (Luhn, the
+business number's check digit, a birth date and the seventh digit, a phone's prefix, a licence's
+region, which decided kinds its digits fit), the kind named nearest (``pii_kind.nearest_kind``,
+within 60 and 200 characters), character pairs of the 24 characters before and 12 after, the
+words right before and after, whether it opens its turn and whether the turn before asks, and
+conjunctions of the nearest kind with the digit count and grouping. A multinomial logistic
+regression (scikit-learn, C=1.0) says "a personal number of kind K" or "none"; a candidate is
+masked when its best kind scores at least the threshold, the most probable of overlapping ones.
+
+Scored (``bench.pii_scoring``, numbers only: typed recall, masked as any type, false masks) per
+left-out set over every labelled set's looked-at part (the model trained on all the others, as
+``train_pii_names --loho``), beside (a) the current masker, (b) the typer alone, (c) the union
+(the masker's spans and the typer's that overlap none of them) and (d) the re-typing (the
+masker's spans typed by the typer, plus the typer's that overlap none). The kept-back splits
+(M2 ... Z2) are scored by a model trained on every looked-at set: aggregates only.
+``--holdouts`` scores AA, AB and AC the same way (aggregates only; each run one of the few
+scorings allowed; never an item).
+
+Run: ``uv run --frozen python -m bench.number_typer_study`` (``--holdouts`` to add AA/AB/AC).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from bench.bench_pii import NUMBER_TYPES, split_items
+from bench.pii_scoring import Span, gold_spans, score_spans
+from bench.train_pii_names import HOLDOUTS, KEPT_BACK, LABELLED, load_set
+from dasan.text import pii, pii_documents, pii_kind, pii_parts, pii_read_out, pii_rrn
+from dasan.text.pii_phone_digits import valid_phone_digits
+
+NONE = "none"
+GROUPS = (("numbers", NUMBER_TYPES),)
+THRESHOLDS = (0.3, 0.5, 0.7)
+SHIPPED = 0.5  # the threshold the per-set table shows (chosen before any hold-out was scored)
+HOLD = {"AA": "holdout-aa", "AB": "holdout-ab", "AC": "holdout-ac"}
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-가-힣]+[ \t]*(?:@|골뱅이|앳)[ \t]*[A-Za-z0-9.\-가-힣 ]{2,30}?"
+                    r"(?:\.[A-Za-z]{2,4}|닷[ \t]?컴|닷[ \t]?넷|닷[ \t]?씨오[ \t]?닷[ \t]?케이알)")
+_PLATE = re.compile(r"(?<![0-9])(?:[가-힣]{2}[ \t]?)?\d{2,3}[ \t]?[가-힣][ \t]?\d{4}(?![0-9])")
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[ \t\-]?\d{3,4}[ \t\-]?\d{4}(?![0-9])")
+_TOKEN = re.compile(r"[가-힣A-Za-z]+")
+_TURN_LABEL = re.compile(r"[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*$")
+
+
+def _shape(said: str) -> str:
+    out = re.sub(r"[0-9]", "9", said)
+    out = re.sub(r"[A-Z]", "A", out)
+    out = re.sub(r"[a-z]", "a", out)
+    out = re.sub(r"[가-힣]", "가", out)
+    return re.sub(r"(.)\1+", r"\1+", out)[:14]
+
+
+def _digits(view: str, s: int, e: int) -> tuple[str, list[int]]:
+    runs = pii_rrn.digit_runs(view, s, e)
+    return "".join(r.digits for r in runs), [len(r.digits) for r in runs]
+
+
+def candidates(text: str, masker: Sequence[Span]) -> dict[tuple[int, int], set[str]]:
+    """Candidate spans (start, end) -> where each comes from."""
+    out: dict[tuple[int, int], set[str]] = {}
+    for kind, s, e in masker:
+        out.setdefault((s, e), set()).add("m:" + kind)
+    view = pii_read_out.tens_view(text) if "십" in text else text
+    for chain in pii_parts._chains(view):
+        digits = "".join(r.digits for r in chain)
+        if len(digits) >= 5:
+            out.setdefault((chain[0].start, chain[-1].ends[-1]), set()).add(
+                "chain" if len(chain) > 1 else "run")
+        if len(chain) > 1:
+            for run in chain:
+                if len(run.digits) >= 6:
+                    out.setdefault((run.start, run.ends[-1]), set()).add("inner")
+    for name, pattern in (("email", _EMAIL), ("plate", _PLATE), ("passport", _PASSPORT)):
+        for m in pattern.finditer(text):
+            out.setdefault((m.start(), m.end()), set()).add("re:" + name)
+    return out
+
+
+def features(text: str, s: int, e: int, sources: set[str]) -> dict[str, float]:
+    view = pii_read_out.tens_view(text) if "십" in text else text
+    said = text[s:e]
+    digits, groups = _digits(view, s, e)
+    n = len(digits)
+    f: dict[str, float] = {"bias": 1.0}
+    for src in sources:
+        f["src:" + src] = 1.0
+    f[f"n={min(n, 20)}"] = 1.0
+    f["g=" + "-".join(map(str, groups[:5]))] = 1.0
+    f[f"ng={min(len(groups), 6)}"] = 1.0
+    if digits:
+        f["d1=" + digits[:1]] = 1.0
+        f["d2=" + digits[:2]] = 1.0
+        f["d3=" + digits[:3]] = 1.0
+    if n in (15, 16) and pii._luhn(digits):
+        f["luhn"] = 1.0
+    if n == 10 and pii_documents.business_check_ok(digits):
+        f["biz_check"] = 1.0
+    if n >= 7 and pii_rrn.valid_birth(digits[:6], digits[6]):
+        f["birth7=" + digits[6]] = 1.0
+        if n == 13:
+            f["rrn13"] = 1.0
+    if valid_phone_digits(digits):
+        f["phone_ok"] = 1.0
+    for kind in sorted(pii_kind.DECIDED):
+        if pii_kind.fits(kind, digits):
+            f["fits:" + kind] = 1.0
+    f["sh=" + _shape(said)] = 1.0
+    f["len=" + str(min(len(said) // 4, 10))] = 1.0
+    for ch, name in (("-", "dash"), (" ", "space"), (".", "dot"), ("/", "slash"), ("@", "at"),
+                     ("\n", "newline")):
+        if ch in said:
+            f["has:" + name] = 1.0
+    if re.search(r"[가-힣]", said):
+        f["has:hangul"] = 1.0
+    letters = len(re.findall(r"[A-Za-z]", said))
+    if letters:
+        f[f"letters={min(letters, 6)}"] = 1.0
+    if "골뱅이" in said or "닷컴" in said:
+        f["has:mail_said"] = 1.0
+    near = pii_kind.nearest_kind(text, s, e, 60) or "-"
+    far = pii_kind.nearest_kind(text, s, e, 200) or "-"
+    f["nk=" + near] = 1.0
+    f["nk2=" + far] = 1.0
+    f[f"nk_n={near}/{min(n, 20)}"] = 1.0
+    f[f"nk_g={near}/" + "-".join(map(str, groups[:5]))] = 1.0
+    before = text[max(0, s - 24):s]
+    after = text[e:e + 12]
+    for i in range(len(before) - 1):
+        f["b2:" + before[i:i + 2]] = 1.0
+    for i in range(len(after) - 1):
+        f["a2:" + after[i:i + 2]] = 1.0
+    words_before = _TOKEN.findall(text[max(0, s - 40):s])
+    words_after = _TOKEN.findall(text[e:e + 30])
+    if words_before:
+        f["w-1:" + words_before[-1]] = 1.0
+        f["w-1s:" + words_before[-1][-2:]] = 1.0
+    if len(words_before) > 1:
+        f["w-2:" + words_before[-2]] = 1.0
+    if words_after:
+        f["w+1:" + words_after[0]] = 1.0
+        f["w+1p:" + words_after[0][:2]] = 1.0
+    line_start = text.rfind("\n", 0, s) + 1
+    if _TURN_LABEL.fullmatch(text, line_start, s):
+        f["opens_turn"] = 1.0
+        prev = text[max(0, line_start - 80):line_start]
+        if "?" in prev:
+            f["prev_asks"] = 1.0
+    if "\n" in text:
+        f["dialogue"] = 1.0
+    return f
+
+
+Example = tuple[int, tuple[int, int], dict[str, float], str]  # item, span, features, label
+
+
+def _label(span: tuple[int, int], gold: Sequence[Span]) -> str:
+    s, e = span
+    best, overlap = NONE, 0
+    for kind, gs, ge in gold:
+        if kind in NUMBER_TYPES and gs < e and s < ge:
+            o = min(e, ge) - max(s, gs)
+            if o > overlap:
+                best, overlap = kind, o
+    return best
+
+
+class Prepared:
+    """One set's items with the masker's number spans and the typer's candidates."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.items = items
+        self.masker: list[list[Span]] = []
+        self.examples: list[Example] = []
+        self.gold_n = 0
+        self.gold_covered = 0
+        for i, item in enumerate(items):
+            text = item["text"]
+            found = [(sp.type, sp.start, sp.end) for sp in pii.find(text)
+                     if sp.type in NUMBER_TYPES]
+            self.masker.append(found)
+            gold = gold_spans(item)
+            cands = candidates(text, found)
+            for kind, gs, ge in gold:
+                if kind in NUMBER_TYPES:
+                    self.gold_n += 1
+                    self.gold_covered += any(s < ge and gs < e for s, e in cands)
+            for span, sources in cands.items():
+                self.examples.append((i, span, features(text, *span, sources),
+                                      _label(span, gold)))
+
+
+def fit(examples: Sequence[Example]) -> Any:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=3000))
+    model.fit([x for _, _, x, _ in examples], [y for _, _, _, y in examples])
+    return model
+
+
+Scored = list[tuple[int, tuple[int, int], dict[str, float]]]  # item, span, kind -> probability
+
+
+def predict(model: Any, prepared: Prepared) -> Scored:
+    if not prepared.examples:
+        return []
+    probs = model.predict_proba([x for _, _, x, _ in prepared.examples])
+    classes = list(model.classes_)
+    return [(i, span, dict(zip(classes, row, strict=True)))
+            for (i, span, _, _), row in zip(prepared.examples, probs, strict=True)]
+
+
+def _best(p: dict[str, float]) -> tuple[str, float]:
+    return max(((k, v) for k, v in p.items() if k != NONE), key=lambda kv: kv[1])
+
+
+def typer_spans(scored: Scored, n_items: int, threshold: float) -> list[list[Span]]:
+    per_item: list[list[tuple[float, Span]]] = [[] for _ in range(n_items)]
+    for i, (s, e), p in scored:
+        kind, prob = _best(p)
+        if prob >= threshold:
+            per_item[i].append((prob, (kind, s, e)))
+    out: list[list[Span]] = []
+    for found in per_item:
+        kept: list[Span] = []
+        for _, (kind, s, e) in sorted(found, key=lambda pk: -pk[0]):
+            if not any(ks < e and s < ke for _, ks, ke in kept):
+                kept.append((kind, s, e))
+        out.append(kept)
+    return out
+
+
+def combined(prepared: Prepared, scored: Scored, typed: list[list[Span]], retype: bool
+             ) -> list[list[Span]]:
+    probs = {(i, span): p for i, span, p in scored}
+    out: list[list[Span]] = []
+    for i, masker in enumerate(prepared.masker):
+        spans = [(_best(probs[(i, (s, e))])[0] if retype and (i, (s, e)) in probs else k, s, e)
+                 for k, s, e in masker]
+        spans += [t for t in typed[i] if not any(s < t[2] and t[1] < e for _, s, e in masker)]
+        out.append(spans)
+    return out
+
+
+def _score(items: list[dict[str, Any]], spans: list[list[Span]]) -> dict[str, dict[str, float]]:
+    by_text = {id(item): found for item, found in zip(items, spans, strict=True)}
+    lookup = iter(items)
+
+    def finder(text: str) -> list[Span]:
+        item = next(lookup)
+        assert item["text"] == text
+        return by_text[id(item)]
+
+    return score_spans(items, finder, GROUPS)[0]
+
+
+COLUMNS = ("masker", "typer", "union", "retype")
+
+
+def evaluate(model: Any, prepared: Prepared, threshold: float
+             ) -> dict[str, dict[str, dict[str, float]]]:
+    scored = predict(model, prepared)
+    typed = typer_spans(scored, len(prepared.items), threshold)
+    return {"masker": _score(prepared.items, prepared.masker),
+            "typer": _score(prepared.items, typed),
+            "union": _score(prepared.items, combined(prepared, scored, typed, False)),
+            "retype": _score(prepared.items, combined(prepared, scored, typed, True))}
+
+
+def _cell(c: dict[str, float]) -> str:
+    return f"{c['recall']:.3f} ({c['masked']:.3f}; {int(c['false_masks'])})"
+
+
+class Totals:
+    def __init__(self) -> None:
+        self.c: Counter[str] = Counter()
+
+    def add(self, res: dict[str, dict[str, dict[str, float]]]) -> None:
+        for col, scores in res.items():
+            for kind in (*NUMBER_TYPES, "numbers"):
+                cell = scores[kind]
+                self.c[f"{col}/{kind}/n"] += int(cell["n"])
+                self.c[f"{col}/{kind}/tp"] += round(cell["recall"] * cell["n"])
+                self.c[f"{col}/{kind}/any"] += round(cell["masked"] * cell["n"])
+                self.c[f"{col}/{kind}/fm"] += int(cell["false_masks"])
+
+    def cell(self, col: str, kind: str = "numbers") -> str:
+        n = max(1, self.c[f"{col}/{kind}/n"])
+        return (f"{self.c[f'{col}/{kind}/tp'] / n:.3f} ({self.c[f'{col}/{kind}/any'] / n:.3f}; "
+                f"{self.c[f'{col}/{kind}/fm']})")
+
+
+def _row(name: str, n: int, res: dict[str, dict[str, dict[str, float]]]) -> str:
+    return f"| {name} | {n} | " + " | ".join(_cell(res[c]["numbers"]) for c in COLUMNS) + " |"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="a learnt number typer, leave-one-set-out")
+    parser.add_argument("--holdouts", action="store_true",
+                        help="also score hold-outs AA, AB and AC (aggregates only)")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    looked = {letter: name for letter, name in HOLDOUTS.items() if name not in KEPT_BACK}
+    looked = {"tune": "pii_v2_tune.jsonl", **looked}
+    for name in LABELLED:
+        if name.startswith("pii_labelled"):
+            looked[name.removesuffix(".jsonl")] = name
+    kept = {letter: name for letter, name in HOLDOUTS.items() if name in KEPT_BACK}
+    prepared = {letter: Prepared(load_set(name)) for letter, name in {**looked, **kept}.items()}
+    prep_s = time.perf_counter() - t0
+    n_msgs = sum(len(p.items) for p in prepared.values())
+    n_ex = sum(len(p.examples) for p in prepared.values())
+    cov_n = sum(p.gold_n for letter, p in prepared.items() if letter in looked)
+    cov = sum(p.gold_covered for letter, p in prepared.items() if letter in looked)
+    print(f"{n_msgs} messages, {n_ex} candidates; prepared in {prep_s:.1f} s "
+          f"(masker + candidates + features: {1e3 * prep_s / n_msgs:.2f} ms a message); "
+          f"candidate recall over the looked-at sets {cov}/{cov_n} = {cov / max(1, cov_n):.3f}")
+    header = "| Left out | numbers | " + " | ".join(COLUMNS) + " |"
+    print("\nTyped recall (masked as any type; false masks), threshold", SHIPPED)
+    print(header)
+    print("|---|---|" + "---|" * len(COLUMNS))
+    totals = {t: Totals() for t in THRESHOLDS}
+    for letter in looked:
+        train = [x for other, p in prepared.items() if other in looked and other != letter
+                 for x in p.examples]
+        model = fit(train)
+        for t in THRESHOLDS:
+            res = evaluate(model, prepared[letter], t)
+            totals[t].add(res)
+            if t == SHIPPED:
+                print(_row(letter, prepared[letter].gold_n, res), flush=True)
+    full = fit([x for other, p in prepared.items() if other in looked for x in p.examples])
+    kept_totals = {t: Totals() for t in THRESHOLDS}
+    for letter in kept:
+        for t in THRESHOLDS:
+            res = evaluate(full, prepared[letter], t)
+            kept_totals[t].add(res)
+            if t == SHIPPED:
+                print(_row(letter + " (kept)", prepared[letter].gold_n, res), flush=True)
+    print("\nTotals per threshold (typed recall (masked; false masks))")
+    for t in THRESHOLDS:
+        for group, tot in (("looked at", totals[t]), ("kept back", kept_totals[t])):
+            print(f"| {group}, {t} | " + " | ".join(tot.cell(c) for c in COLUMNS) + " |")
+    print("\nPer kind, looked-at sets left out, threshold", SHIPPED)
+    for kind in NUMBER_TYPES:
+        print(f"| {kind} | " + " | ".join(totals[SHIPPED].cell(c, kind) for c in COLUMNS) + " |")
+    print("\nPer kind, kept-back splits, threshold", SHIPPED)
+    for kind in NUMBER_TYPES:
+        print(f"| {kind} | " + " | ".join(kept_totals[SHIPPED].cell(c, kind)
+                                          for c in COLUMNS) + " |")
+    vec, clf = full.steps[0][1], full.steps[1][1]
+    print(f"\nmodel on every looked-at set: {len(vec.vocabulary_)} features x "
+          f"{len(clf.classes_)} classes")
+    sample = prepared["X1"]
+    start = time.perf_counter()
+    for i, item in enumerate(sample.items):
+        text = item["text"]
+        cands = candidates(text, sample.masker[i])
+        xs = [features(text, *span, src) for span, src in cands.items()]
+        if xs:
+            full.predict_proba(xs)
+    per = 1e6 * (time.perf_counter() - start) / len(sample.items)
+    print(f"typer cost on X1 (candidates + features + scikit-learn predict, masker excluded): "
+          f"{per:.0f} us a message")
+    if args.holdouts:
+        for letter, name in HOLD.items():
+            prep = Prepared(split_items(name))  # errors never printed: aggregates only
+            for t in THRESHOLDS:
+                res = evaluate(full, prep, t)
+                print(f"{letter} (hold-out), threshold {t}: " + ", ".join(
+                    f"{c} {_cell(res[c]['numbers'])}" for c in COLUMNS), flush=True)
+
+
+if __name__ == "__main__":
+    main()
