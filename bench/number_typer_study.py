@@ -32,7 +32,9 @@ masker's spans typed by the typer, plus the typer's that overlap none). The kept
 ``--holdouts`` scores AA, AB and AC the same way (aggregates only; each run one of the few
 scorings allowed; never an item).
 
-Run: ``uv run --frozen python -m bench.number_typer_study`` (``--holdouts`` to add AA/AB/AC).
+Run: ``uv run --frozen python -m bench.number_typer_study --real-negatives`` (``--holdouts`` to
+add AA/AB/AC, ``--real-text`` to count what the typer adds on the other half of real text).
+Figures and reading: docs/pii.md, "Number typer study (session 21)".
 """
 
 from __future__ import annotations
