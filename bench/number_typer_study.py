@@ -213,12 +213,15 @@ class Prepared:
                                       _label(span, gold)))
 
 
+SETTINGS = {"C": 1.0}  # the logistic model's inverse regularisation strength (--C)
+
+
 def fit(examples: Sequence[Example]) -> Any:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    model = make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=3000))
+    model = make_pipeline(DictVectorizer(), LogisticRegression(C=SETTINGS["C"], max_iter=3000))
     model.fit([x for _, _, x, _ in examples], [y for _, _, _, y in examples])
     return model
 
@@ -363,7 +366,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--real-negatives", action="store_true",
                         help="train on every other real text too, labelled by the masker "
                              "(the others are counted by --real-text)")
+    parser.add_argument("--C", type=float, default=SETTINGS["C"],
+                        help="inverse regularisation strength")
     args = parser.parse_args(argv)
+    SETTINGS["C"] = args.C
     t0 = time.perf_counter()
     looked = {letter: name for letter, name in HOLDOUTS.items() if name not in KEPT_BACK}
     looked = {"tune": "pii_v2_tune.jsonl", **looked}
