@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_reveal_control import MASKED, RAW
-from test_reveal_limit import _call
+from test_reveal_limit import LIMIT, _call, small_limit  # noqa: F401 (the same small limit, autouse)
 
-from dasan.config import get_settings
 from dasan.db.models import AbuseIncident, AuditLog, Citizen, Consultation, Message
 from dasan.db.models_protection import EvidenceExport
 from dasan.privacy import vault
 
 REASON = "경찰 제출용 증거 확인"
-LIMIT = 3
-
-
-@pytest.fixture(autouse=True)
-def small_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DASAN_PII_REVEALS_PER_WINDOW", str(LIMIT))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _reveal_rows(db: Session) -> list[AuditLog]:
