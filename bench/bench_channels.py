@@ -35,13 +35,16 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import event
 
 from bench import wipe_postgres
 from dasan.config import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RECEIVER = PROJECT_ROOT / "tests" / "integration" / "channels" / "receiver.py"
 KB = PROJECT_ROOT / "tests" / "integration" / "channels" / "kb_channels.json"
@@ -437,6 +440,22 @@ def crosslingual_rows(include_c: bool = True, include_d: bool = True, include_f:
 
 
 
+def foreign_ordered(index: Any, fused: np.ndarray, query_vector: np.ndarray | None,
+                    language: str) -> np.ndarray:
+    """The product's search scores: ``fused`` with the foreign re-ranker's order of its top
+    candidates (as SearchIndex.search for a foreign question with its language) put above the
+    rest, given back as scores (a copy when the order changes anything)."""
+    import numpy as np
+
+    order = (index.foreign_order(query_vector, language, fused)
+             if query_vector is not None else None)
+    if order is None or not order.size:
+        return fused
+    out = fused.copy()
+    out[order] = float(out[order].max()) + 1.0 + np.arange(order.size)[::-1]
+    return out
+
+
 def time_searches(sample: Sequence[tuple[str, str, str, Any]],
                   run: Callable[[str, str], object]) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of ``run(lang, text)`` for each (split, lang, text, id) question of
@@ -723,17 +742,8 @@ def bench_crosslingual_variants(show_holdout_b: bool = True,
     fused_order = both(CROSSLINGUAL)
 
     def reranked(fused: list[np.ndarray]) -> list[np.ndarray]:
-        # the product's search: the foreign re-ranker's order of the fused top 5 (as
-        # SearchIndex.search for a foreign question with its language), given back as scores
-        out = []
-        for f, r, q in zip(fused, enc_c, queries, strict=True):
-            order = (index.foreign_order(r.query_vector, q[1], f)
-                     if r.query_vector is not None else None)
-            if order is not None and order.size:
-                f = f.copy()
-                f[order] = float(f[order].max()) + 1.0 + np.arange(order.size)[::-1]
-            out.append(f)
-        return out
+        return [foreign_ordered(index, f, r.query_vector, q[1])
+                for f, r, q in zip(fused, enc_c, queries, strict=True)]
 
     product = ranks(reranked(fused_order))
     tune_best = {}

@@ -97,7 +97,7 @@ def search_ranks(index: Any, queries: list[tuple[str, str, str, str]], rel: list
                  enc_c: list[Any], vecs: np.ndarray, table: Any) -> dict[str, np.ndarray]:
     """Each question's rank under the product (re-ranked), the fused order and BM25 alone on
     the Korean terms, the rewrite with ``table``'s learnt terms (None: without them)."""
-    from bench.bench_channels import _lexical_components
+    from bench.bench_channels import _lexical_components, foreign_ordered
     from bench.bench_search import rank_of
     from dasan.channels.translation.lexicon import korean_text
     from dasan.knowledge.search import CROSSLINGUAL, Components, fuse
@@ -110,12 +110,7 @@ def search_ranks(index: Any, queries: list[tuple[str, str, str, str]], rel: list
         f = fuse(Components(bm25=k.bm25, chars=k.chars, dense=r.dense, answer=k.answer,
                             foreign=k.foreign, answer_dense=r.answer_dense), CROSSLINGUAL)
         out["fused"].append(rank_of(f, rl))
-        order = (index.foreign_order(r.query_vector, q[1], f)
-                 if r.query_vector is not None else None)
-        if order is not None and order.size:
-            f = f.copy()
-            f[order] = float(f[order].max()) + 1.0 + np.arange(order.size)[::-1]
-        out["product"].append(rank_of(f, rl))
+        out["product"].append(rank_of(foreign_ordered(index, f, r.query_vector, q[1]), rl))
         out["bm25 terms"].append(rank_of(k.bm25, rl) if k.bm25.any() else len(ids) + 1)
     return {k: np.array(v) for k, v in out.items()}
 
@@ -162,17 +157,13 @@ SCORER_WEIGHTS: tuple[tuple[float, float], ...] = (
 def product_ranks(index: Any, queries: list[tuple[str, str, str, str]], enc_c: list[Any],
                   rel: list[np.ndarray], fused: list[np.ndarray]) -> dict[str, np.ndarray]:
     """The fused order's rank and the product's (the shipped re-ranker over the top 5)."""
+    from bench.bench_channels import foreign_ordered
     from bench.bench_search import rank_of
 
     out: dict[str, list[int]] = {"product": [], "fused": []}
     for q, r, rl, f in zip(queries, enc_c, rel, fused, strict=True):
         out["fused"].append(rank_of(f, rl))
-        order = (index.foreign_order(r.query_vector, q[1], f)
-                 if r.query_vector is not None else None)
-        if order is not None and order.size:
-            f = f.copy()
-            f[order] = float(f[order].max()) + 1.0 + np.arange(order.size)[::-1]
-        out["product"].append(rank_of(f, rl))
+        out["product"].append(rank_of(foreign_ordered(index, f, r.query_vector, q[1]), rl))
     return {k: np.array(v) for k, v in out.items()}
 
 
