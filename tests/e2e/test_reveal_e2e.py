@@ -185,9 +185,11 @@ def test_supervisor_reveals_a_calls_speech_to_text_on_the_evaluation_page(
     lead_ctx.close()
 
 
-def test_supervisor_reveals_a_legal_cases_statement(live_server: Any, browser: Any) -> None:
+def test_supervisor_reveals_a_legal_cases_statement(live_server: Any, browser: Any,
+                                                    screenshots: Path) -> None:
     """The legal case page's statement is shown masked; 원문 보기 goes through the case's own
-    reveal (data-reveal-url) and shows it in place until hidden."""
+    reveal (data-reveal-url) and shows it in place until hidden. An admin's raw evidence
+    bundle asks for its reason in the page before any request."""
     from datetime import UTC, datetime
 
     from dasan.db.models import Citizen
@@ -222,3 +224,14 @@ def test_supervisor_reveals_a_legal_cases_statement(live_server: Any, browser: A
                                                      AuditLog.object_id == str(case_id))))
         assert [r.detail["reason"] for r in rows] == ["경찰 제출 진술서 원문 확인"]
     lead_ctx.close()
+
+    admin_ctx = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+    admin = login(admin_ctx, base, "admin", f"/protection/legal-cases/{case_id}")
+    raw_form = admin.locator("#raw-evidence")
+    asked: list[str] = []
+    admin.on("request", lambda r: asked.append(r.url) if "/evidence" in r.url else None)
+    raw_form.get_by_role("button").click()  # no reason typed: the browser stops the form
+    assert raw_form.locator("input[name=reason]:invalid").count() == 1 and not asked
+    admin.locator("#e-title").locator("xpath=..").screenshot(
+        path=screenshots / "legal-case-evidence.png")
+    admin_ctx.close()
