@@ -40,7 +40,7 @@ Figures and reading: docs/pii.md, "Number typer study (session 21)".
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -49,130 +49,14 @@ from typing import Any
 from bench.bench_pii import NUMBER_TYPES, split_items
 from bench.pii_scoring import Span, gold_spans, score_spans
 from bench.train_pii_names import HOLDOUTS, KEPT_BACK, LABELLED, load_set
-from dasan.text import pii, pii_documents, pii_kind, pii_parts, pii_read_out, pii_rrn
-from dasan.text.pii_phone_digits import valid_phone_digits
+from dasan.text import pii
+from dasan.text.pii_number_typer import candidates, features
 
 NONE = "none"
 GROUPS = (("numbers", NUMBER_TYPES),)
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 SHIPPED = 0.5  # the threshold the per-set table shows (chosen before any hold-out was scored)
 HOLD = {"AA": "holdout-aa", "AB": "holdout-ab", "AC": "holdout-ac"}
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-가-힣]+[ \t]*(?:@|골뱅이|앳)[ \t]*[A-Za-z0-9.\-가-힣 ]{2,30}?"
-                    r"(?:\.[A-Za-z]{2,4}|닷[ \t]?컴|닷[ \t]?넷|닷[ \t]?씨오[ \t]?닷[ \t]?케이알)")
-_PLATE = re.compile(r"(?<![0-9])(?:[가-힣]{2}[ \t]?)?\d{2,3}[ \t]?[가-힣][ \t]?\d{4}(?![0-9])")
-_PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[ \t\-]?\d{3,4}[ \t\-]?\d{4}(?![0-9])")
-_TOKEN = re.compile(r"[가-힣A-Za-z]+")
-_TURN_LABEL = re.compile(r"[ \t]*(?:[가-힣A-Za-z]{1,5}[ \t]*[:：])?[ \t]*$")
-
-
-def _shape(said: str) -> str:
-    out = re.sub(r"[0-9]", "9", said)
-    out = re.sub(r"[A-Z]", "A", out)
-    out = re.sub(r"[a-z]", "a", out)
-    out = re.sub(r"[가-힣]", "가", out)
-    return re.sub(r"(.)\1+", r"\1+", out)[:14]
-
-
-def _digits(view: str, s: int, e: int) -> tuple[str, list[int]]:
-    runs = pii_rrn.digit_runs(view, s, e)
-    return "".join(r.digits for r in runs), [len(r.digits) for r in runs]
-
-
-def candidates(text: str, masker: Sequence[Span]) -> dict[tuple[int, int], set[str]]:
-    """Candidate spans (start, end) -> where each comes from."""
-    out: dict[tuple[int, int], set[str]] = {}
-    for kind, s, e in masker:
-        out.setdefault((s, e), set()).add("m:" + kind)
-    view = pii_read_out.tens_view(text) if "십" in text else text
-    for chain in pii_parts._chains(view):
-        digits = "".join(r.digits for r in chain)
-        if len(digits) >= 5:
-            out.setdefault((chain[0].start, chain[-1].ends[-1]), set()).add(
-                "chain" if len(chain) > 1 else "run")
-        if len(chain) > 1:
-            for run in chain:
-                if len(run.digits) >= 6:
-                    out.setdefault((run.start, run.ends[-1]), set()).add("inner")
-    for name, pattern in (("email", _EMAIL), ("plate", _PLATE), ("passport", _PASSPORT)):
-        for m in pattern.finditer(text):
-            out.setdefault((m.start(), m.end()), set()).add("re:" + name)
-    return out
-
-
-def features(text: str, s: int, e: int, sources: set[str]) -> dict[str, float]:
-    view = pii_read_out.tens_view(text) if "십" in text else text
-    said = text[s:e]
-    digits, groups = _digits(view, s, e)
-    n = len(digits)
-    f: dict[str, float] = {"bias": 1.0}
-    for src in sources:
-        f["src:" + src] = 1.0
-    f[f"n={min(n, 20)}"] = 1.0
-    f["g=" + "-".join(map(str, groups[:5]))] = 1.0
-    f[f"ng={min(len(groups), 6)}"] = 1.0
-    if digits:
-        f["d1=" + digits[:1]] = 1.0
-        f["d2=" + digits[:2]] = 1.0
-        f["d3=" + digits[:3]] = 1.0
-    if n in (15, 16) and pii._luhn(digits):
-        f["luhn"] = 1.0
-    if n == 10 and pii_documents.business_check_ok(digits):
-        f["biz_check"] = 1.0
-    if n >= 7 and pii_rrn.valid_birth(digits[:6], digits[6]):
-        f["birth7=" + digits[6]] = 1.0
-        if n == 13:
-            f["rrn13"] = 1.0
-    if valid_phone_digits(digits):
-        f["phone_ok"] = 1.0
-    for kind in sorted(pii_kind.DECIDED):
-        if pii_kind.fits(kind, digits):
-            f["fits:" + kind] = 1.0
-    f["sh=" + _shape(said)] = 1.0
-    f["len=" + str(min(len(said) // 4, 10))] = 1.0
-    for ch, name in (("-", "dash"), (" ", "space"), (".", "dot"), ("/", "slash"), ("@", "at"),
-                     ("\n", "newline")):
-        if ch in said:
-            f["has:" + name] = 1.0
-    if re.search(r"[가-힣]", said):
-        f["has:hangul"] = 1.0
-    letters = len(re.findall(r"[A-Za-z]", said))
-    if letters:
-        f[f"letters={min(letters, 6)}"] = 1.0
-    if "골뱅이" in said or "닷컴" in said:
-        f["has:mail_said"] = 1.0
-    near = pii_kind.nearest_kind(text, s, e, 60) or "-"
-    far = pii_kind.nearest_kind(text, s, e, 200) or "-"
-    f["nk=" + near] = 1.0
-    f["nk2=" + far] = 1.0
-    f[f"nk_n={near}/{min(n, 20)}"] = 1.0
-    f[f"nk_g={near}/" + "-".join(map(str, groups[:5]))] = 1.0
-    before = text[max(0, s - 24):s]
-    after = text[e:e + 12]
-    for i in range(len(before) - 1):
-        f["b2:" + before[i:i + 2]] = 1.0
-    for i in range(len(after) - 1):
-        f["a2:" + after[i:i + 2]] = 1.0
-    words_before = _TOKEN.findall(text[max(0, s - 40):s])
-    words_after = _TOKEN.findall(text[e:e + 30])
-    if words_before:
-        f["w-1:" + words_before[-1]] = 1.0
-        f["w-1s:" + words_before[-1][-2:]] = 1.0
-    if len(words_before) > 1:
-        f["w-2:" + words_before[-2]] = 1.0
-    if words_after:
-        f["w+1:" + words_after[0]] = 1.0
-        f["w+1p:" + words_after[0][:2]] = 1.0
-    line_start = text.rfind("\n", 0, s) + 1
-    if _TURN_LABEL.fullmatch(text, line_start, s):
-        f["opens_turn"] = 1.0
-        prev = text[max(0, line_start - 80):line_start]
-        if "?" in prev:
-            f["prev_asks"] = 1.0
-    if "\n" in text:
-        f["dialogue"] = 1.0
-    return f
-
 
 Example = tuple[int, tuple[int, int], dict[str, float], str]  # item, span, features, label
 
@@ -199,7 +83,7 @@ class Prepared:
         self.gold_covered = 0
         for i, item in enumerate(items):
             text = item["text"]
-            found = [(sp.type, sp.start, sp.end) for sp in pii.find(text)
+            found = [(sp.type, sp.start, sp.end) for sp in pii.find(text, number_typer=False)
                      if sp.type in NUMBER_TYPES]
             self.masker.append(found)
             gold = gold_spans(item)
@@ -320,6 +204,57 @@ def real_text(model: Any, prep: Prepared) -> None:
 COLUMNS = ("masker", "typer", "union", "retype")
 
 
+def write_weights(model: Any, min_weight: float = 0.01) -> None:
+    """The model's weights as the product reads them (``pii_number_typer.json``): the classes,
+    the bias per class, each feature's weights of |w| > ``min_weight`` at four decimals, the
+    threshold."""
+    from dasan.text import pii_number_typer
+
+    vec, clf = model.steps[0][1], model.steps[1][1]
+    classes = [str(c) for c in clf.classes_]
+    weights: dict[str, dict[str, float]] = {}
+    for name, j in sorted(vec.vocabulary_.items()):
+        row = {c: round(float(clf.coef_[k, j]), 4) for k, c in enumerate(classes)
+               if abs(clf.coef_[k, j]) > min_weight}
+        if row:
+            weights[name] = row
+    data = {"classes": classes, "C": SETTINGS["C"], "threshold": SHIPPED,
+            "bias": {c: round(float(b), 6) for c, b in zip(classes, clf.intercept_, strict=True)},
+            "weights": weights}
+    path = pii_number_typer.WEIGHTS_PATH
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                    + "\n", encoding="utf-8")
+    kept = sum(len(r) for r in weights.values())
+    print(f"wrote {path}: {len(vec.vocabulary_)} features x {len(classes)} classes, "
+          f"{kept} weights of |w| > {min_weight} over {len(weights)} features, "
+          f"{path.stat().st_size / 1e6:.2f} MB")
+
+
+def product_check(model: Any, prepared: dict[str, Prepared], looked: set[str]) -> None:
+    """The product path (``pii.find`` with the shipped typer) against the study's re-type
+    decisions from ``model`` (scikit-learn): items whose number spans differ, and the product's
+    figures on the looked-at sets (in-sample: the shipped model trained on them) and the
+    kept-back splits (aggregates only)."""
+    groups: dict[str, Totals] = {"looked at": Totals(), "kept back": Totals()}
+    differ = {"looked at": 0, "kept back": 0}
+    count = {"looked at": 0, "kept back": 0}
+    for letter, prep in prepared.items():
+        group = "looked at" if letter in looked else "kept back"
+        scored = predict(model, prep)
+        typed = typer_spans(scored, len(prep.items), SHIPPED)
+        study = combined(prep, scored, typed, True)
+        product = [[(sp.type, sp.start, sp.end) for sp in pii.find(item["text"])
+                    if sp.type in NUMBER_TYPES] for item in prep.items]
+        differ[group] += sum(sorted(a) != sorted(b) for a, b in zip(study, product, strict=True))
+        count[group] += len(prep.items)
+        groups[group].add({"retype": _score(prep.items, study),
+                           "masker": _score(prep.items, prep.masker),
+                           "typer": _score(prep.items, product)})
+    for group, tot in groups.items():
+        print(f"| {group} | rules {tot.cell('masker')} | study re-type {tot.cell('retype')} | "
+              f"product {tot.cell('typer')} | items differing {differ[group]}/{count[group]} |")
+
+
 def evaluate(model: Any, prepared: Prepared, threshold: float
              ) -> dict[str, dict[str, dict[str, float]]]:
     scored = predict(model, prepared)
@@ -357,6 +292,33 @@ def _row(name: str, n: int, res: dict[str, dict[str, dict[str, float]]]) -> str:
     return f"| {name} | {n} | " + " | ".join(_cell(res[c]["numbers"]) for c in COLUMNS) + " |"
 
 
+def _looked_and_kept() -> tuple[dict[str, str], dict[str, str]]:
+    looked = {letter: name for letter, name in HOLDOUTS.items() if name not in KEPT_BACK}
+    looked = {"tune": "pii_v2_tune.jsonl", **looked}
+    for name in LABELLED:
+        if name.startswith("pii_labelled"):
+            looked[name.removesuffix(".jsonl")] = name
+    kept = {letter: name for letter, name in HOLDOUTS.items() if name in KEPT_BACK}
+    return looked, kept
+
+
+def ship(check: bool) -> None:
+    """The shipped model: the study's (d) settings (C, real-text negatives), trained on every
+    looked-at set; its weights written; with ``check`` the product path compared."""
+    looked, kept = _looked_and_kept()
+    sets = {**looked, **kept} if check else looked
+    prepared = {letter: Prepared(load_set(name)) for letter, name in sets.items()}
+    background = [(-1, span, x, y) for _, span, x, y in real_prepared(0).examples]
+    full = fit([x for letter, p in prepared.items() if letter in looked for x in p.examples]
+               + background)
+    write_weights(full)
+    if check:
+        from dasan.text import pii_number_typer
+
+        pii_number_typer.model.cache_clear()
+        product_check(full, prepared, set(looked))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="a learnt number typer, leave-one-set-out")
     parser.add_argument("--holdouts", action="store_true",
@@ -368,15 +330,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                              "(the others are counted by --real-text)")
     parser.add_argument("--C", type=float, default=SETTINGS["C"],
                         help="inverse regularisation strength")
+    parser.add_argument("--write", action="store_true",
+                        help="train the shipped model (every looked-at set + real-text "
+                             "negatives) and write src/dasan/text/pii_number_typer.json")
+    parser.add_argument("--product", action="store_true",
+                        help="with --write: the product path against the study's decisions "
+                             "(looked-at and kept-back sets, aggregates only)")
     args = parser.parse_args(argv)
     SETTINGS["C"] = args.C
+    if args.write:
+        ship(args.product)
+        return
     t0 = time.perf_counter()
-    looked = {letter: name for letter, name in HOLDOUTS.items() if name not in KEPT_BACK}
-    looked = {"tune": "pii_v2_tune.jsonl", **looked}
-    for name in LABELLED:
-        if name.startswith("pii_labelled"):
-            looked[name.removesuffix(".jsonl")] = name
-    kept = {letter: name for letter, name in HOLDOUTS.items() if name in KEPT_BACK}
+    looked, kept = _looked_and_kept()
     prepared = {letter: Prepared(load_set(name)) for letter, name in {**looked, **kept}.items()}
     prep_s = time.perf_counter() - t0
     background: list[Example] = []

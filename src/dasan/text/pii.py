@@ -36,6 +36,7 @@ from dasan.text import (
     pii_kind,
     pii_name_model,
     pii_names,
+    pii_number_typer,
     pii_parts,
     pii_read_out,
     pii_rrn,
@@ -132,15 +133,7 @@ _valid_birth = pii_rrn.valid_birth  # one birth-date check for every resident-nu
 
 
 def _luhn(number: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    return pii_number_typer.luhn(number)
 
 
 def _context_before(text: str, start: int, words: re.Pattern[str], width: int = 20) -> bool:
@@ -2262,8 +2255,33 @@ def _no_persons_name(text: str, start: int, end: int) -> bool:
 _ACCOUNT_DIGIT = re.compile(r"[0-9공영빵일이삼사오육칠팔구]")
 
 
-def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiSpan]:
-    """All personal-data spans in ``text`` (non-overlapping, in order)."""
+def _number_typer(text: str, kept: list[Candidate], types: frozenset[str] | set[str] | None
+                  ) -> list[Candidate]:
+    """(round 21) the learnt typer after the rules: each rule's number span takes the typer's
+    kind (its replacement made again when the kind changes), and the typer's own spans that
+    overlap no kept span are added (:mod:`pii_number_typer`)."""
+    numbers = [(t, s, e) for t, s, e, _ in kept if t in NUMBER_TYPES]
+    others = [(s, e) for t, s, e, _ in kept if t not in NUMBER_TYPES]
+    retyped, added = pii_number_typer.retype(text, numbers, others)
+    kinds = {(s, e): k for k, s, e in retyped}
+    out: list[Candidate] = []
+    for cand in kept:
+        kind = kinds.get((cand[1], cand[2]), cand[0]) if cand[0] in NUMBER_TYPES else cand[0]
+        if kind != cand[0]:
+            cand = (kind, cand[1], cand[2],
+                    pii_number_typer.replacement(text, kind, cand[1], cand[2]))
+        if types is None or kind in types:
+            out.append(cand)
+    for kind, s, e in added:
+        if types is None or kind in types:
+            out.append((kind, s, e, pii_number_typer.replacement(text, kind, s, e)))
+    return out
+
+
+def find(text: str, types: frozenset[str] | set[str] | None = None, *,
+         number_typer: bool = True) -> list[PiiSpan]:
+    """All personal-data spans in ``text`` (non-overlapping, in order). ``number_typer=False``
+    gives the rules' spans alone (the learnt number typer's study trains on them)."""
     text = _check(text)
     if types is not None:
         unknown = set(types) - set(PII_TYPES)
@@ -2352,6 +2370,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None) -> list[PiiS
     if examples:
         # the example said again elsewhere in the message is the example still
         kept = [c for c in kept if not (c[0] == "name" and text[c[1]:c[2]] in examples)]
+    if number_typer:
+        kept = _number_typer(text, kept, types)
     kept.sort(key=lambda c: c[1])
     return [PiiSpan(t, s, e, text[s:e], r) for t, s, e, r in kept]
 
