@@ -230,11 +230,20 @@ def retype(text: str, masker: Sequence[Span], taken: Sequence[tuple[int, int]] =
     return retyped, added
 
 
+# The digit counts at which a kind's own masked form hides enough (a card's 4-****-****-4 of six
+# digits, an account's first and last three of six, would show them all).
+_FULL_LENGTHS: dict[str, tuple[int, ...]] = {
+    "card": (15, 16), "business_no": (10,), "driver_licence": (12,), "rrn": (13,),
+    "foreigner_rrn": (13,), "health_insurance": (11,), "phone": (9, 10, 11),
+    "account": tuple(range(10, 17))}
+
+
 def replacement(text: str, kind: str, s: int, e: int) -> str:
-    """A masked form for a span the typer typed: the read-out form of its kind, or stars."""
+    """A masked form for a span the typer typed: its kind's read-out form when the digits are
+    that kind's whole number, else a star per digit (a part said alone shows nothing)."""
     from dasan.text import pii  # the rules import this module
 
     digits, _ = digits_of(_view(text), s, e)
-    if kind in ("email", "car_plate", "passport") or len(digits) < 6:
-        return "*" * (e - s)
-    return pii._kind_replacement(kind, text[s:e], digits)
+    if len(digits) in _FULL_LENGTHS.get(kind, ()):
+        return pii._kind_replacement(kind, text[s:e], digits)
+    return "*" * max(len(digits), 1) if digits else "*" * (e - s)
