@@ -843,6 +843,12 @@ def _role_address(local: str, domain: str) -> bool:
         bool(_PUBLIC_DOMAIN.search(domain)) or not _FREE_MAIL.match(domain))
 
 
+def _role_mail(said: str) -> bool:
+    """An address written with its @ whose ID is an office's role (info@daelimmuseum.org)."""
+    local, at, domain = said.strip().partition("@")
+    return bool(at) and _role_address(local.strip(), domain.strip())
+
+
 # The mail services people name instead of a domain (네이버, gmail ...).
 _MAIL_SERVICES = (r"(?:네이버|naver|지메일|gmail|다음|daum|한메일|hanmail|카카오|kakao|네이트|nate"
                   r"|야후|yahoo|핫메일|hotmail|아웃룩|outlook)")
@@ -988,9 +994,15 @@ _TEMP_PLATE_RE = re.compile(
 _BUS_CONTEXT = re.compile(r"버스")
 
 
+def _bus_plate(text: str, start: int, end: int) -> bool:
+    """A plate with a commercial vehicle's letter (아/바/사/자) after a bus named before it."""
+    return bool(re.search("[아바사자]", text[start:end])) and _context_before(
+        text, start, _BUS_CONTEXT, 20)
+
+
 def _car_plate(text: str) -> Iterator[Candidate]:
     for m in _PLATE_RE.finditer(text):
-        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+        if _bus_plate(text, m.start(), m.end()):
             continue
         region = m.group("region") or ""
         num = m.group("num").replace(" ", "").replace("\t", "")
@@ -1001,7 +1013,7 @@ def _car_plate(text: str) -> Iterator[Candidate]:
     if not _PLATE_CONTEXT.search(text):
         return
     for m in _OLD_PLATE_RE.finditer(text):
-        if m.group("h") in "아바사자" and _context_before(text, m.start(), _BUS_CONTEXT, 20):
+        if _bus_plate(text, m.start(), m.end()):
             continue
         # (or a vehicle's word right after it: 서울 7 다 9013 택시가 승차거부)
         # (or, with its digits, a vehicle named in its turn: 서울 1나 4526 이라는 옛날 번호판)
@@ -2165,6 +2177,23 @@ def _placeholder(said: str) -> bool:
         set(digits[3:]) == {"0"} or set(digits[2:]) == {"0"})
 
 
+def _nobodys_number(text: str, cand: Candidate) -> bool:
+    """A number no person owns, whoever found it: a virtual account, a company's number, a
+    form's example or a number asked about as a kind (90가 1234 같은 예시로, ... 아 이건 제가 예로
+    든 거고요), an office's or a shop's landline said aloud (공이 팔칠공 ..., as written)."""
+    kind, s, e, replacement = cand
+    if kind == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
+        return True
+    if _company_number(text, kind, s, e):
+        return True
+    if kind in NUMBER_TYPES and (
+            _NUMBER_EXAMPLE_AFTER.match(text, e) or _NUMBER_ASKED_AFTER.match(text, e)
+            or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, s - 30), s)):
+        return True
+    return kind == "phone" and not replacement.startswith("01") and bool(
+        re.search("[가-힣]", text[s:e])) and _office_line(text, s, e)
+
+
 def _example_name(text: str, start: int, end: int) -> bool:
     return bool(_EXAMPLE_AFTER.match(text, end) or _EXAMPLE_BEFORE.search(
         text, max(0, start - 12), start))
@@ -2273,8 +2302,15 @@ def _number_typer(text: str, kept: list[Candidate], types: frozenset[str] | set[
         if types is None or kind in types:
             out.append(cand)
     for kind, s, e in added:
-        if types is None or kind in types:
-            out.append((kind, s, e, pii_number_typer.replacement(text, kind, s, e)))
+        cand = (kind, s, e, pii_number_typer.replacement(text, kind, s, e))
+        if (types is None or kind in types) and not (
+                kind in _PLACEHOLDER_TYPES and _placeholder(text[s:e])) and not (
+                _nobodys_number(text, cand)) and not (
+                kind == "phone" and _office_line(text, s, e)) and not (
+                kind != "car_plate" and _reference_before(text, s, 14)) and not (
+                kind == "car_plate" and _bus_plate(text, s, e)) and not (
+                kind == "email" and _role_mail(text[s:e])):
+            out.append(cand)
     return out
 
 
@@ -2332,17 +2368,8 @@ def find(text: str, types: frozenset[str] | set[str] | None = None, *,
             continue
         if cand[0] in ("name", "address") and _EXAMPLE_LINE.search(text, max(0, s - 40), s):
             continue
-        if cand[0] == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
+        if _nobodys_number(text, cand):
             continue
-        if _company_number(text, cand[0], s, e):
-            continue
-        if cand[0] in NUMBER_TYPES and (
-                _NUMBER_EXAMPLE_AFTER.match(text, e) or _NUMBER_ASKED_AFTER.match(text, e)
-                or _NUMBER_EXAMPLE_BEFORE.search(text, max(0, s - 30), s)):
-            continue  # 90가 1234 같은 예시로, ... 아 이건 제가 예로 든 거고요: a form's example
-        if cand[0] == "phone" and not cand[3].startswith("01") and re.search(
-                "[가-힣]", text[s:e]) and _office_line(text, s, e):
-            continue  # an office's or a shop's landline said aloud (공이 팔칠공 ...), as written
         kept.append(cand)
     # (round 19, the backstop) a number said in parts that nothing found, whose digits fit no
     # kind: of the kind named nearest to it

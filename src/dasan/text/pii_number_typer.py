@@ -218,16 +218,111 @@ def typed(probs: dict[tuple[int, int], dict[str, float]], threshold: float) -> l
     return kept
 
 
+_REGISTRATION = frozenset({"rrn", "foreigner_rrn"})
+
+
+def _retyped(text: str, kind: str, typed_as: str, s: int, e: int) -> str:
+    """A rule's span keeps its kind unless the typer's kind is plausible for it; a registration
+    number stays of the kind the rules read from its seventh digit (or its cue)."""
+    if typed_as == kind or (kind in _REGISTRATION and typed_as in _REGISTRATION):
+        return kind
+    return typed_as if plausible(text, typed_as, s, e, added=False) else kind
+
+
 def retype(text: str, masker: Sequence[Span], taken: Sequence[tuple[int, int]] = ()
            ) -> tuple[list[Span], list[Span]]:
     """(the rules' number spans ``masker`` re-typed, in their order; the typer's spans that
     overlap none of them nor any other span in ``taken``)."""
     probs = scored(text, masker)
-    retyped = [(best(probs[(s, e)])[0], s, e) for _, s, e in masker]
+    retyped = [(_retyped(text, kind, best(probs[(s, e)])[0], s, e), s, e)
+               for kind, s, e in masker]
     busy = [(s, e) for _, s, e in masker] + list(taken)
     added = [t for t in typed(probs, model()[3])
-             if not any(s < t[2] and t[1] < e for s, e in busy)]
+             if not any(s < t[2] and t[1] < e for s, e in busy)
+             and plausible(text, *t, added=True)]
     return retyped, added
+
+
+# A plate's Hangul letter between its digits (12가3456, 서울 70 사 3456), as written or said.
+_PLATE_SHAPE = re.compile(r"\d{2,3}[ \t]?[가-힣][ \t]?\d{4}")
+# A unit right after the digits: an amount, a year, a count, a time (10000 원, 2035 년).
+_UNIT_AFTER = re.compile(r"[ \t]*(?:원|만[ \t]?원|천[ \t]?원|달러|년|개월|월(?![가-힣])"
+                         r"|시(?![가-힣])|분(?![가-힣])|개(?![가-힣])|명|살|세(?![가-힣])|회|번(?![호지])|퍼센트|%)")
+_MAIL_SAID = re.compile(r"@|골뱅이|앳")
+# A date or a code named before six or eight digits: a birth date, an expiry or a code sent by
+# text is no registration or passport number (생년월일 880515, 여권 만료일이 20310415, 등록증
+# 만료일이 251231, 인증번호 850412).
+_DATE_BEFORE = re.compile(r"(?:생년월일|생일|만료|유효[ \t]?기간|기한|날짜|일자"
+                          r"|인증[ \t]?번호|비밀[ \t]?번호|OTP|확인[ \t]?코드)[^\n\d]{0,12}$")
+_LETTER = re.compile(r"[A-Za-z]")
+# A company's nationwide line (1588-1515, 1644 - 8910).
+_COMPANY_LINE = re.compile(r"(?<!\d)1[568]\d{2}[ \t]*-[ \t]*\d{4}(?!\d)")
+# An account's part named before a short run (계좌번호 끝자리 4860 아니 48607).
+_ACCOUNT_PART_BEFORE = re.compile(r"계좌|통장|(?:끝|뒷|앞)[ \t]?자리")
+# The back half named before six digits (뒷자리가 성별 빼고 여섯 자리 ... 034781).
+_BACK_BEFORE = re.compile(r"뒷[ \t]?자리|뒷[ \t]?번호|뒤[ \t]?번호")
+
+
+def _a_date(digits: str) -> bool:
+    """Eight digits that make a date of this century or the last (20310415, 19990101)."""
+    if len(digits) != 8 or digits[:2] not in ("19", "20"):
+        return False
+    return pii_rrn.valid_birth(digits[2:], "1" if digits[:2] == "19" else "3")
+
+
+def plausible(text: str, kind: str, s: int, e: int, *, added: bool) -> bool:
+    """The typer may call ``text[s:e]`` a number of ``kind`` (a span the typer ``added``, or a
+    rule's span it re-types): no amount, year or count; a phone's prefix and length (a mobile's
+    first seven or eight digits for an added part), not an 080 or 1588-style company line; a
+    plate's letter between its digits; a passport's letter (or, said in digits only, not a
+    date); a registration number's birth date, the seventh digit of its kind (1-4 and 9, 0 a
+    citizen; 5-8 a foreigner) and no date named before its front half; a card, an account or a
+    document number of its kind's length, or a part of a card said in one piece."""
+    said = text[s:e]
+    view = _view(text)
+    digits, _ = digits_of(view, s, e)
+    n = len(digits)
+    if kind == "email":
+        return bool(_MAIL_SAID.search(said) or _LETTER.search(said))
+    if _UNIT_AFTER.match(text, e) or re.search(r"[0-9][ \t]*원", said):
+        return False
+    if kind == "phone":
+        if digits.startswith(("080", "15", "16", "18")) or "," in said:
+            return False
+        return valid_phone_digits(digits) is not None or (
+            added and digits.startswith("01") and 7 <= n <= 8)
+    if kind == "car_plate":
+        return bool(_PLATE_SHAPE.search(view, s, e))
+    if kind == "passport":
+        if _LETTER.search(said) or _LETTER.search(text, max(0, s - 4), s):
+            return 7 <= n <= 9
+        return 7 <= n <= 9 and not _a_date(digits) and not _DATE_BEFORE.search(
+            text, max(0, s - 30), s)
+    if kind in ("rrn", "foreigner_rrn"):
+        own = "123490" if kind == "rrn" else "5678"
+        if n == 13 or (n == 7 and digits[0] not in own):
+            return digits[6] in own and pii_rrn.valid_birth(digits[:6], digits[6])
+        if n == 7:  # the back half (its first digit the kind's)
+            return True
+        return n == 6 and (pii_rrn.valid_birth(digits, own[0]) or bool(_BACK_BEFORE.search(
+            text, max(0, s - 40), s))) and not _DATE_BEFORE.search(text, max(0, s - 30), s)
+    if kind == "card":
+        if n in (15, 16):
+            return luhn(digits) or not added
+        return 6 <= n <= 12 and not (added and re.search(r"[가-힣]", said))
+    if kind == "account":
+        if "\n" in said or "," in said or _COMPANY_LINE.search(said):
+            return False  # a list of lines (1588-1111\n1599-1111), a company's line
+        return (10 <= n <= 16 or 5 <= n and not added or 5 <= n and bool(
+            _ACCOUNT_PART_BEFORE.search(text, max(0, s - 40), s))) and (
+            valid_phone_digits(digits) is None)
+    if kind == "business_no":
+        return 5 <= n <= 10
+    if kind == "driver_licence":
+        return 6 <= n <= 12
+    if kind == "health_insurance":
+        return 6 <= n <= 11
+    return False
 
 
 # The digit counts at which a kind's own masked form hides enough (a card's 4-****-****-4 of six
