@@ -29,11 +29,12 @@ left-out set over every labelled set's looked-at part (the model trained on all 
 (the masker's spans and the typer's that overlap none of them) and (d) the re-typing (the
 masker's spans typed by the typer, plus the typer's that overlap none). The kept-back splits
 (M2 ... Z2) are scored by a model trained on every looked-at set: aggregates only.
-``--holdouts`` scores AA, AB and AC the same way (aggregates only; each run one of the few
-scorings allowed; never an item).
+Hold-outs AA, AB and AC, each scored once for numbers (sessions 20 and 21; ``--holdouts``
+scored them here then), are looked-at sets since session 22: they train the typer and are
+scored left out like the others (``SCORED``).
 
-Run: ``uv run --frozen python -m bench.number_typer_study --real-negatives`` (``--holdouts`` to
-add AA/AB/AC, ``--real-text`` to count what the typer adds on the other half of real text).
+Run: ``uv run --frozen python -m bench.number_typer_study --real-negatives`` (``--real-text``
+to count what the typer adds on the other half of real text).
 Figures and reading: docs/pii.md, "Number typer study (session 21)".
 """
 
@@ -50,13 +51,20 @@ from bench.bench_pii import NUMBER_TYPES, split_items
 from bench.pii_scoring import Span, gold_spans, score_spans
 from bench.train_pii_names import HOLDOUTS, KEPT_BACK, LABELLED, load_set
 from dasan.text import pii
-from dasan.text.pii_number_typer import candidates, features
+from dasan.text.pii_number_typer import candidates, features, plausible, retyped_kind
 
 NONE = "none"
 GROUPS = (("numbers", NUMBER_TYPES),)
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 SHIPPED = 0.5  # the threshold the per-set table shows (chosen before any hold-out was scored)
-HOLD = {"AA": "holdout-aa", "AB": "holdout-ab", "AC": "holdout-ac"}
+# (session 22) the hold-outs whose numbers were scored once each (sessions 20-21) train the
+# typer now, as looked-at sets: each is scored left out like every other one.
+SCORED = {"AA": "holdout-aa", "AB": "holdout-ab", "AC": "holdout-ac"}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    """A labelled set by ``train_pii_names`` name, or a scored hold-out by its split."""
+    return split_items(name) if name in SCORED.values() else load_set(name)
 
 Example = tuple[int, tuple[int, int], dict[str, float], str]  # item, span, features, label
 
@@ -144,12 +152,18 @@ def typer_spans(scored: Scored, n_items: int, threshold: float) -> list[list[Spa
 
 def combined(prepared: Prepared, scored: Scored, typed: list[list[Span]], retype: bool
              ) -> list[list[Span]]:
+    """Per item: the masker's number spans (with ``retype``, of the typer's kind where that kind
+    is plausible for them) and the typer's plausible spans that overlap none of them
+    (``pii_number_typer.plausible``). The product (``pii.find``) also runs the rules' filters
+    for a form's example, a company's or an office's number on the spans the typer adds."""
     probs = {(i, span): p for i, span, p in scored}
     out: list[list[Span]] = []
     for i, masker in enumerate(prepared.masker):
-        spans = [(_best(probs[(i, (s, e))])[0] if retype and (i, (s, e)) in probs else k, s, e)
-                 for k, s, e in masker]
-        spans += [t for t in typed[i] if not any(s < t[2] and t[1] < e for _, s, e in masker)]
+        text = prepared.items[i]["text"]
+        spans = [(retyped_kind(text, k, _best(probs[(i, (s, e))]), s, e)
+                  if retype and (i, (s, e)) in probs else k, s, e) for k, s, e in masker]
+        spans += [t for t in typed[i] if not any(s < t[2] and t[1] < e for _, s, e in masker)
+                  and plausible(text, *t, added=True)]
         out.append(spans)
     return out
 
@@ -298,6 +312,7 @@ def _looked_and_kept() -> tuple[dict[str, str], dict[str, str]]:
     for name in LABELLED:
         if name.startswith("pii_labelled"):
             looked[name.removesuffix(".jsonl")] = name
+    looked.update(SCORED)
     kept = {letter: name for letter, name in HOLDOUTS.items() if name in KEPT_BACK}
     return looked, kept
 
@@ -307,7 +322,7 @@ def ship(check: bool) -> None:
     looked-at set; its weights written; with ``check`` the product path compared."""
     looked, kept = _looked_and_kept()
     sets = {**looked, **kept} if check else looked
-    prepared = {letter: Prepared(load_set(name)) for letter, name in sets.items()}
+    prepared = {letter: Prepared(load(name)) for letter, name in sets.items()}
     background = [(-1, span, x, y) for _, span, x, y in real_prepared(0).examples]
     full = fit([x for letter, p in prepared.items() if letter in looked for x in p.examples]
                + background)
@@ -321,8 +336,6 @@ def ship(check: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="a learnt number typer, leave-one-set-out")
-    parser.add_argument("--holdouts", action="store_true",
-                        help="also score hold-outs AA, AB and AC (aggregates only)")
     parser.add_argument("--real-text", action="store_true",
                         help="count the spans the typer adds to the masker's on real text")
     parser.add_argument("--real-negatives", action="store_true",
@@ -343,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     t0 = time.perf_counter()
     looked, kept = _looked_and_kept()
-    prepared = {letter: Prepared(load_set(name)) for letter, name in {**looked, **kept}.items()}
+    prepared = {letter: Prepared(load(name)) for letter, name in {**looked, **kept}.items()}
     prep_s = time.perf_counter() - t0
     background: list[Example] = []
     if args.real_negatives:
@@ -406,13 +419,6 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"{per:.0f} us a message")
     if args.real_text:
         real_text(full, real_prepared(1))
-    if args.holdouts:
-        for letter, name in HOLD.items():
-            prep = Prepared(split_items(name))  # errors never printed: aggregates only
-            for t in THRESHOLDS:
-                res = evaluate(full, prep, t)
-                print(f"{letter} (hold-out), threshold {t}: " + ", ".join(
-                    f"{c} {_cell(res[c]['numbers'])}" for c in COLUMNS), flush=True)
 
 
 if __name__ == "__main__":
