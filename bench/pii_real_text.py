@@ -1,11 +1,13 @@
 """Spans the PII masker finds on real Korean text that has (almost) no personal data.
 
-Run: ``uv run --frozen python -m bench.pii_real_text [--show TYPE] [--dump FILE]``.
+Run: ``uv run --frozen python -m bench.pii_real_text [--show TYPE] [--dump FILE] [--typer]``.
 
 Reads the 120 FAQ and complaint answers, the Seoul 120 text book, the chatbot set, paraKQC and
 KorSTS from ``../shared/data`` and counts the spans ``pii.find`` returns per type: on this text
 nearly every number span is a false mask, so a rise after a change is a look-alike the change
 took. ``--dump`` writes every span (source line index, type, text) to compare two runs.
+``--typer`` counts the number spans with and without the learnt number typer and prints each
+span it adds or re-types (``pii.find(..., number_typer=False)`` gives the rules alone).
 """
 
 from __future__ import annotations
@@ -62,11 +64,36 @@ def texts() -> Iterator[tuple[str, str]]:
             yield from (("KorSTS", t) for t in _tsv_column(path, col, True))
 
 
+def typer_changes() -> None:
+    """Number spans of the rules alone and of the product, and each one the typer changed."""
+    rules_n = product_n = 0
+    changes = []
+    for source, text in texts():
+        rules = {(s.start, s.end): s.type for s in pii.find(text, number_typer=False)
+                 if s.type in pii.NUMBER_TYPES}
+        product = {(s.start, s.end): s.type for s in pii.find(text) if s.type in pii.NUMBER_TYPES}
+        rules_n += len(rules)
+        product_n += len(product)
+        for (s, e), kind in product.items():
+            if rules.get((s, e)) != kind:
+                was = rules.get((s, e), "added")
+                changes.append(f"{was:>16} -> {kind:16} {text[s:e]!r:30} ({source})")
+        changes += [f"{'removed':>16}    {kind:16} {text[s:e]!r:30} ({source})"
+                    for (s, e), kind in rules.items() if (s, e) not in product]
+    print(f"number spans: rules {rules_n}, with the typer {product_n}; changed {len(changes)}")
+    print("\n".join(changes))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="append", default=[], help="print spans of a type")
     parser.add_argument("--dump", type=Path, help="write every span to this file")
+    parser.add_argument("--typer", action="store_true",
+                        help="the number spans the learnt typer adds or re-types")
     args = parser.parse_args(argv)
+    if args.typer:
+        typer_changes()
+        return
     counts: Counter[str] = Counter()
     lines = 0
     dump = []
