@@ -809,6 +809,7 @@ SPLITS = {
     "holdout-ab": DATA / "pii_v2_holdout_ab.jsonl",
     "holdout-ac": DATA / "pii_v2_holdout_ac.jsonl",
     "holdout-ad": DATA / "pii_v2_holdout_ad.jsonl",
+    "holdout-ae": DATA / "pii_v2_holdout_ae.jsonl",
     "holdout-p": DATA / "pii_v2_holdout_p.jsonl",
     "holdout-r": DATA / "pii_v2_holdout_r.jsonl",
     "holdout-n": DATA / "pii_v2_holdout_n.jsonl",
@@ -877,7 +878,8 @@ NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune
                        "tune-w", "tune-w2", "tune-y", "tune-y2", "tune-x2", "tune-z2",
                        "holdout-i", "holdout-j", "holdout-n", "holdout-p", "holdout-r",
                        "holdout-v", "holdout-x", "holdout-z", "holdout-aa",
-                       "holdout-ab", "holdout-ac", "holdout-ad"})
+                       "holdout-ab", "holdout-ac", "holdout-ad",
+                       "holdout-ae"})
 
 
 def split_items(split: str) -> list[dict[str, Any]]:
