@@ -1962,6 +1962,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     pii_names.latin_persons, pii_names.origin_names, pii_names.surname_then_name,
     pii_names.spaced_surname_names, pii_names.called_so,
     pii_names.latin_names, pii_names.han_names, pii_names.bracketed_names,
+    pii_names.japanese_names,
     pii_names.cued_foreign_names,
     pii_names.speaker_labels, pii_names.self_named_one_word, pii_names.surname_and_given_apart,
     _given_then_full, _role_named,

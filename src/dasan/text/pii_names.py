@@ -243,17 +243,32 @@ _LATIN_NOT_NAMES: frozenset[str] = frozenset(
         vietnamese thai filipino russian mongolian nepali google-play e-mail email id pw pin
         sms mms otp qr pdf url www http https com net org kr olympic forest river mountain
         island bridge village world tour travel food festival request refund cancel apply
-        check help support info information notice error update report form"""
+        check help support info information notice error update report form
+        são paulo méxico bogotá montréal zürich münchen köln düsseldorf nội nẵng hải phòng
+        cần thơ huế"""
     )
 )
 _LATIN_JOINERS = frozenset(str.split("de dela del da das dos di van von der den bin binti al el "
                                      "le la ibn bte thi"))
-_LATIN_WORD = r"(?:[A-Z][a-z]{1,14}(?:-[A-Z]?[a-z]{1,14})?|[A-Z]{2,14}(?:-[A-Z]{2,14})?)"
+# (session 22) letters with diacritics as Vietnamese, Filipino, Turkish and European names are
+# written (Lê Thị Hoa, José, Müller), and an apostrophe after the first capital (O'Brien).
+_UP = "A-ZÀ-ÖØ-Þ\u0100-\u017f\u01a0\u01af\u1ea0-\u1ef9"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f\u01a1\u01b0\u1ea0-\u1ef9"
+_LATIN_WORD = (rf"(?:[{_UP}][{_LOW}]{{1,14}}(?:-[{_UP}]?[{_LOW}]{{1,14}})?"
+               rf"|[A-Z]'[A-Z][a-z]{{1,14}}|[A-Z]{{2,14}}(?:-[A-Z]{{2,14}})?)")
 _LATIN_RUN_RE = re.compile(
-    rf"(?<![A-Za-z'])(?P<name>{_LATIN_WORD}"
-    rf"(?:[ \t]+(?:(?:[a-z]{{2,4}}[ \t]+)?{_LATIN_WORD})){{1,3}})"
-    r"(?![A-Za-z'])"
+    rf"(?<![A-Za-z'{_LOW}])(?P<name>{_LATIN_WORD}"
+    rf"(?:[ \t]+(?:(?:[a-z]{{2,4}}[ \t]+)?{_LATIN_WORD})){{1,4}})"
+    rf"(?![A-Za-z'{_LOW}])"
 )
+# A country said right before or after a name in Latin letters (passport A0773 Philippines Jose
+# Ramirez Dela Cruz): context, not a part of the name.
+_LATIN_COUNTRIES = frozenset(str.split(
+    "philippines vietnam china japan thailand mongolia uzbekistan nepal cambodia myanmar "
+    "indonesia india pakistan bangladesh usa america canada russia kazakhstan kyrgyzstan laos "
+    "malaysia singapore taiwan france germany england australia brazil mexico peru turkey "
+    "egypt nigeria ghana kenya ethiopia"))
+# (and the cities whose names are written with diacritics, not a person's: São Paulo, Hà Nội)
 # lower-case, right before a copula: winston park이라고, nguyen van an입니다
 _LATIN_LOWER_RE = re.compile(
     r"(?<![A-Za-z'])(?P<name>[a-z]{2,14}(?:[ \t]+[a-z]{1,14}){1,3})"
@@ -298,36 +313,81 @@ def latin_names(text: str) -> Iterator[Candidate]:
     copula (winston park이라고)."""
     if not _HANGUL.search(text) or not re.search(r"[A-Za-z]{2}", text):
         return
-    runs = []
+    runs: list[tuple[int, int, int, int]] = []  # the run with its countries, the name alone
     for m in _LATIN_RUN_RE.finditer(text):
-        words = m.group("name").split()
-        names = [w for w in words if w.lower() not in _LATIN_JOINERS]
-        if len(names) < 2 or any(w.lower() in _LATIN_NOT_NAMES
-                                 or w.split("-")[0].lower() in _LATIN_NOT_NAMES for w in names):
+        words = [(w.start() + m.start("name"), w.end() + m.start("name"), w.group())
+                 for w in re.finditer(r"\S+", m.group("name"))]
+        while words and words[0][2].lower() in _LATIN_COUNTRIES:
+            words = words[1:]
+        while words and words[-1][2].lower() in _LATIN_COUNTRIES:
+            words = words[:-1]
+        names = [w for _, _, w in words if w.lower() not in _LATIN_JOINERS]
+        if not 2 <= len(names) <= 4 or any(
+                w.lower() in _LATIN_NOT_NAMES or w.split("-")[0].lower() in _LATIN_NOT_NAMES
+                for w in names):
             continue
         if all(w.isupper() for w in names) and not any(
                 w.split("-")[0].lower() in ROMAN_SURNAMES for w in (names[0], names[-1])):
             continue  # KTX SRT, ATM PIN: capitals only with a Korean surname (KIM MINSU)
-        runs.append(m)
-    # names in a list (Pham Quoc Bao, Nguyen Thi Hoa): the others are no English around each
+        runs.append((m.start("name"), m.end("name"), words[0][0], words[-1][1]))
+    # names in a list (Pham Quoc Bao, Nguyen Thi Hoa) or beside a country: the others are no
+    # English around each
     listed = text
-    for m in runs:
-        listed = listed[:m.start()] + "가" * (m.end() - m.start()) + listed[m.end():]
-    for m in runs:
-        if _stands_alone(listed, m.start("name"), m.end("name")):
-            yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+    for run_start, run_end, _, _ in runs:
+        listed = listed[:run_start] + "가" * (run_end - run_start) + listed[run_end:]
+    for _, _, start, end in runs:
+        if _stands_alone(listed, start, end):
+            yield "name", start, end, _mask_roman(text[start:end])
     for m in _LATIN_SINGLE_RE.finditer(text):
         if m.group("name").lower() not in _LATIN_NOT_NAMES and _stands_alone(
                 text, m.start("name"), m.end("name")):
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
     for m in _LATIN_LOWER_RE.finditer(text):
-        words = m.group("name").split()
-        if not (any(w in ROMAN_SURNAMES for w in (words[0], words[-1]))
-                or len(words) <= 3 and _WRITTEN_SO.search(text)) or any(
-                w in _LATIN_NOT_NAMES for w in words if w not in ROMAN_SURNAMES):
+        lower = m.group("name").split()
+        if not (any(w in ROMAN_SURNAMES for w in (lower[0], lower[-1]))
+                or len(lower) <= 3 and _WRITTEN_SO.search(text)) or any(
+                w in _LATIN_NOT_NAMES for w in lower if w not in ROMAN_SURNAMES):
             continue
         if _stands_alone(text, m.start("name"), m.end("name")):
             yield "name", m.start("name"), m.end("name"), _mask_roman(m.group("name"))
+
+
+# --- a Japanese name in Hangul: a surname, a space, a given name (사토 켄지, 타나카 유이) ---
+# (session 22) The most frequent Japanese surnames as Koreans write them; none is a Korean
+# word (하라, 안도, 오타, 구도, 모리, 이토 and 콘도 are left out: 하라 is an imperative, 안도
+# relief, 오타 a typo, 콘도 a condominium); a given name that is a common word is none (사토
+# 반입: sand brought in).
+JAPANESE_SURNAMES = frozenset(str.split(
+    "사토 스즈키 다카하시 타카하시 다나카 타나카 와타나베 야마모토 나카무라 고바야시 코바야시 "
+    "가토 카토 요시다 야마다 사사키 야마구치 마츠모토 마쓰모토 이노우에 기무라 키무라 하야시 "
+    "사이토 시미즈 야마자키 야마사키 이케다 하시모토 야마시타 이시카와 나카지마 마에다 후지타 "
+    "오가와 오카다 하세가와 무라카미 곤도 이시이 사카모토 엔도 아오키 후지이 니시무라 "
+    "후쿠다 미우라 후지와라 오카모토 마츠다 마쓰다 나카가와 하라다 다무라 타무라 다케우치 "
+    "타케우치 가네코 카네코 나카야마 이시다 우에다 모리타 시바타 사카이 요코야마 미야자키 "
+    "미야모토 우치다 다카기 타카기 다니구치 타니구치 마루야마 이마이 다카다 후지모토 다케다 "
+    "타케다 무라타 우에노 스기야마 마스다 스가와라 히라노 오쓰카 오츠카 고야마 코야마"))
+_JAPANESE_NAME_RE = re.compile(
+    r"(?<![가-힣])(?P<surname>" + "|".join(sorted(JAPANESE_SURNAMES, key=len, reverse=True))
+    + r")[ \t]+(?P<given>[가-힣]{1,3})"
+    r"(?=$|[^가-힣]|(?:이에요|예요|입니다|이고|이요|요|씨|상|님|라고|이라고|는|은|가|이|를|을|의|도|한테"
+    r"|에게|하고|랑|이랑|입니다)(?![가-힣]))")
+
+
+_TITLES_AFTER_SURNAME = frozenset(str.split("씨 상 님 선생 군 양 사장 과장 부장 교수 고객"))
+
+
+def japanese_names(text: str) -> Iterator[Candidate]:
+    """A frequent Japanese surname in Hangul with a given name of one to three syllables after
+    a space (일본 여권 ... 사토 켄지, 유학생이에요 타나카 유이)."""
+    from dasan.text.pii_name_model import common_word_set
+
+    common = common_word_set()
+    for m in _JAPANESE_NAME_RE.finditer(text):
+        given = m.group("given")
+        if not given.startswith(tuple(_TITLES_AFTER_SURNAME)) and given not in common and not (
+                given[:-1] in common and len(given) > 1):  # 사토 반입, 콘도 거래에: words
+            name = m.group(0)
+            yield "name", m.start(), m.end(), name[0] + re.sub("[가-힣]", "*", name[1:])
 
 
 # --- a name in Chinese characters after a naming word: 이름: 타나카 유이 (田中 結衣) --------------
