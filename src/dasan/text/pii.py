@@ -366,7 +366,7 @@ _PARTIAL_MOBILE_RE = re.compile(
 # A public office's or a building's line is no personal data (구청 대표번호 02-..., 행정복지센터
 # 팩스 02-..., 관리사무소 02-..., 02-... 이 다산 맞아요?): a landline right after such a word - with
 # no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
-_OFFICE_WORD = (r"구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
+_OFFICE_WORD = (r"영사관|대사관|구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS|세무서|법원|등기소|교육청|문의"
@@ -384,7 +384,9 @@ _OFFICE_BEFORE = re.compile(rf"(?:{_OFFICE_WORD})(?!.*(?:{_OFFICE_WORD}))")
 _OWN_LINE = re.compile(r"(?:^|[ \t])(?:제|저|내|저희[ \t]?집|우리[ \t]?집|집|자택|개인|본인)"
                        r"|휴대|핸드폰|폰|가게|매장|사무실")
 _OFFICE_AFTER = re.compile(
-    rf"[ \t]*(?:번)?(?:이|가|은|는|로|이요|요)?[ \t]*(?:{_OFFICE_WORD}"
+    # (session 22) the office's place before its word (02-3707-9400 서울시청 맞죠)
+    rf"[ \t]*(?:번)?(?:이|가|은|는|로|이요|요)?[ \t]*(?:(?:서울|[가-힣]{{1,3}}구)[ \t]?)?"
+    rf"(?:{_OFFICE_WORD}"
     # 02-6360-4000 번이 도서관 대표 맞죠: a public place's main line
     r"|[가-힣]{0,8}(?:도서관|복지관|체육관|박물관|미술관|문화원|구민회관)[ \t]?(?:대표|번호|전화)"
     # 02-335-7180 이건 가게 번호고 (제 폰은 ...): a shop's line said whose after it
@@ -2151,6 +2153,7 @@ _COMPANY_AFTER = re.compile(r"주식회사|㈜|\(주\)|본사|프랜차이즈|�
 _OFFICE_ACCOUNT_AFTER = re.compile(
     rf"[^.?!\n\d]{{0,8}}?(?:{_OFFICE_WORD})[ \t]?(?:의[ \t]?)?(?:계좌|통장)")
 _CORPORATE_BEFORE = re.compile(r"법인[ \t]?(?:등록)?[ \t]?번호[^.?!\n\d]{0,6}$")
+_APPLIED = re.compile(r"신청|지원[ \t]?사업")
 _OWN_BUSINESS = re.compile(r"(?:^|[ \t])(?:제|저|내|저희|우리)(?:[ \t]|$)|본인")
 
 
@@ -2159,8 +2162,12 @@ def _company_number(text: str, kind: str, start: int, end: int) -> bool:
         around = text[max(0, start - 25):min(len(text), end + 25)]
         if _OWN_BUSINESS.search(around):
             return False
-        return bool(_COMPANY_BEFORE.search(text, max(0, start - 25), start)
-                    or _COMPANY_AFTER.search(text, end, min(len(text), end + 20)))
+        before = list(_COMPANY_BEFORE.finditer(text, max(0, start - 25), start))
+        # (session 22) a programme applied for names the signboard (간판 교체 지원 사업
+        # 신청서에 사업자번호 ...): the applicant's own business
+        if before and _APPLIED.search(text, before[-1].end(), start):
+            before = []
+        return bool(before or _COMPANY_AFTER.search(text, end, min(len(text), end + 20)))
     if kind == "account" and _OFFICE_ACCOUNT_AFTER.match(text, end):
         return True
     if kind in ("rrn", "foreigner_rrn", "account"):

@@ -22,6 +22,8 @@ from dasan.text.pii_phone_digits import valid_phone_digits
 # A case, bill, order or certificate number's own name (접수번호, 고지서 번호, 등기번호): no
 # person's number follows it (``pii`` reads it before phones and accounts, too).
 REFERENCE_CUE = re.compile(
+    # (session 22) a product's barcode (바코드 8801234567890: a Korean EAN-13 starts 880)
+    r"바코드|상품[ \t]?코드|"
     r"(?:접수|신청|민원|주문|예약|관리|사건|등기|송장|운송장|고지서|납부|전자납부|고객|회원|증권"
     r"|계량기|수험|납부자|수용가|검침|사원|학생|대기|발급|문서[ \t]?확인|승인|영수증"
     # a certificate's, a voucher's or a ticket's own number (헌혈 증서 번호, 상품권 번호)

@@ -173,3 +173,14 @@ def test_number_kinds_named_after_the_number_or_worded_around_it() -> None:
     assert _spans("여권 번호 M-40271983 이요") == [("passport", "M-40271983")]
     # an amount with a business number's shape and no cue stays unmasked as one
     assert [t for t, _ in _spans("결제금액 214-87-30952 원")] != ["business_no"]
+
+
+def test_round22_look_alikes_and_an_applicants_business() -> None:
+    # a product's barcode, an office named after its line with its place, a consulate's line
+    assert _spans("쓰레기봉투 바코드 8801234567890 이거 가짜인지 확인돼요?") == []
+    assert _spans("전화번호 02-3707-9400 서울시청 맞죠") == []
+    assert _spans("영사관 전화번호 02-3210-4477 이런 건 어디서 알아요") == []
+    # a signboard programme applied for: the applicant's own business number
+    assert _spans("간판 교체 지원 사업 신청서에 사업자번호 138-45-01926 적었어요") == [
+        ("business_no", "138-45-01926")]
+    assert _spans("간판에 적힌 사업자번호 138-45-01926 맞나요") == []
