@@ -366,7 +366,8 @@ _PARTIAL_MOBILE_RE = re.compile(
 # A public office's or a building's line is no personal data (구청 대표번호 02-..., 행정복지센터
 # 팩스 02-..., 관리사무소 02-..., 02-... 이 다산 맞아요?): a landline right after such a word - with
 # no word of one's own between (제 번호, 집, 휴대) - or right before one. A mobile is a person's.
-_OFFICE_WORD = (r"영사관|대사관|구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실|경비실|부서|직통"
+_OFFICE_WORD = (r"영사관|대사관|구청|시청|도청|군청|주민센터|행정복지센터|동사무소|사무소|관리실"
+                r"|경비실|부서|직통"
                 r"|대표[ \t]?(?:번호|전화)|팩스|[Ff][Aa][Xx]|센터|민원실|공단|경찰서|지구대|파출소"
                 r"|소방서|보건소|우체국|청사|다산|문[ \t]?의[ \t]?처|담당자?|주무관|사무관|사업소"
                 r"|협회|재단|상담실|예약실|ARS|세무서|법원|등기소|교육청|문의"
