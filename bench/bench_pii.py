@@ -811,6 +811,7 @@ SPLITS = {
     "holdout-ad": DATA / "pii_v2_holdout_ad.jsonl",
     "holdout-ae": DATA / "pii_v2_holdout_ae.jsonl",
     "holdout-af": DATA / "pii_v2_holdout_af.jsonl",
+    "holdout-ag": DATA / "pii_v2_holdout_ag.jsonl",
     "holdout-p": DATA / "pii_v2_holdout_p.jsonl",
     "holdout-r": DATA / "pii_v2_holdout_r.jsonl",
     "holdout-n": DATA / "pii_v2_holdout_n.jsonl",
@@ -880,7 +881,7 @@ NO_ERRORS = frozenset({"tune-k", "tune-k2", "tune-m", "tune-m2", "tune-o", "tune
                        "holdout-i", "holdout-j", "holdout-n", "holdout-p", "holdout-r",
                        "holdout-v", "holdout-x", "holdout-z", "holdout-aa",
                        "holdout-ab", "holdout-ac", "holdout-ad",
-                       "holdout-ae", "holdout-af"})
+                       "holdout-ae", "holdout-af", "holdout-ag"})
 
 
 def split_items(split: str) -> list[dict[str, Any]]:
