@@ -764,6 +764,28 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
   aimed at health-insurance numbers and lifted AB's to 1.000, yet AC's stay at 0.864: the
   number rules fit the shapes their round saw, and two rounds move a fresh set by +0.004.
 
+* ``bench/data/pii_v2_holdout_ad.jsonl`` ... ``_ag.jsonl`` (hold-outs AD, AE, AF, AG; session
+  22) - 470, 468, 472 and 471 items (285, 302, 269 and 276 number spans, at least 20 of each
+  type; 151, 164, 155 and 141 names; 39, 43, 35 and 35 addresses) written blind by four helpers
+  that never read the masker (AD in session 21, the others in session 22), each from AB's
+  brief, kept outside the repository, committed alone and **scored once by the lead, never
+  printed with --errors** (AE and AF were read for their misses after their one scoring, for
+  round 22; AD and AG never). The product of each scoring's time, and the masker of session 22's
+  start (fd66324, the rules alone) on the same set:
+
+  | set (UTC, scored after) | start: numbers / names+addr | **product: numbers (masked) / names+addr** | peer |
+  |---|---|---|---|
+  | AD (10:37, the typer gated) | 0.982 / 0.948 | **0.982 (0.982) / 0.948** | 0.442 / 0.450 |
+  | AE (10:37, same product) | 0.983 / 0.913 | **0.990 (0.990) / 0.913** | 0.480 / 0.444 |
+  | AF (11:04, + round 22 names) | 0.970 / 0.932 | **0.974 (0.978) / 0.932** | 0.457 / 0.437 |
+  | AG (11:08, + round 22 numbers) | 0.982 / 0.949 | **0.989 (0.993) / 0.949** | 0.424 / 0.420 |
+  | pooled (1,132 numbers, 764 names+addr) | 0.980 / 0.935 | **0.984 / 0.935** | |
+
+  The typer (round 21, gated in round 22) changed 0, 2, 1 and 2 number spans on the four sets,
+  each a gold number and none a false mask. Round 22's names (Latin letters with diacritics,
+  Japanese names in Hangul) were written from AE's misses: AE 0.913 -> 0.932 after, and no
+  change on AF or AG.
+
 A gold span is *recalled* when a predicted span of the same type overlaps it; a predicted span
 is a *false mask* when it overlaps no gold span of its type (precision = 1 - false masks /
 predicted). "masked (any type)" counts a gold span as protected when any predicted span overlaps
