@@ -1114,6 +1114,12 @@ class ChatHub:
             "type": "assist", "consultation_id": cid, "items": recs})
 
 
+    async def typing(self, cid: int, who: str, active: bool) -> None:
+        """One side of a chat is typing (or stopped): a ``TypingEvent`` on the chat's channel,
+        which the other side shows."""
+        await self.pubsub.publish(consult_channel(cid), {
+            "type": "typing", "consultation_id": cid, "who": who, "active": active})
+
     async def assist_draft(self, cid: int, draft: str) -> None:
         """The citizen is typing (debounced by the page): refresh the agent's recommendations
         from the draft, masked, at most once per `DRAFT_ASSIST_SECONDS` per chat. The draft

@@ -132,7 +132,8 @@ def registered_among(session: Session, citizen_ids: Iterable[int | None]) -> set
 
 def register(session: Session, citizen_id: int, reason: str, by: User | None = None
              ) -> MaliciousCaller:
-    """Add (or re-activate) a citizen in the registry; ValueError on bad input."""
+    """Add (or re-activate) a citizen in the registry, audited when a user ``by`` does it;
+    ``BadRequest``/``NotFound`` on bad input (nothing written)."""
     reason = (reason or "").strip()
     if not reason:
         raise BadRequest("a reason is required to register a malicious caller")
@@ -147,4 +148,9 @@ def register(session: Session, citizen_id: int, reason: str, by: User | None = N
         row.active = True
         row.reason = reason[:256]
     session.flush()
+    if by is not None:
+        from dasan import audit
+
+        audit.record(session, by, "protection.register_malicious", object_type="citizen",
+                     object_id=citizen_id)
     return row

@@ -457,3 +457,22 @@ def test_the_case_statement_is_revealed_with_a_reason_to_supervisors_and_admins(
         ("agent1", "denied", "궁금해서 봅니다")]  # a refusal is a refused reveal
     assert all(r.object_id == str(case_id) and "010-1234-5678" not in str(r.detail)
                for r in rows)
+
+
+def test_direct_registration_is_audited_by_the_room(client: Any, login: Any, db: Session
+                                                    ) -> None:
+    # the registry's direct door (POST /api/chat/malicious): the room writes its audit row; a
+    # registration refused for a blank reason or an unknown citizen writes nothing
+    citizen, _ = abusive_history(db)
+    login("supervisor")
+    assert client.post("/api/chat/malicious", json={"citizen_id": 999_999,
+                                                    "reason": "욕설"}).status_code == 404
+    assert client.post("/api/chat/malicious", json={"citizen_id": citizen.id,
+                                                    "reason": "   "}).status_code == 400
+    db.expire_all()
+    assert db.scalar(select(MaliciousCaller.id)) is None
+    assert "protection.register_malicious" not in [a for a, _ in audit_actions(db)]
+    r = client.post("/api/chat/malicious", json={"citizen_id": citizen.id, "reason": "욕설 반복"})
+    assert r.status_code == 201
+    db.expire_all()
+    assert [a for a, _ in audit_actions(db)].count("protection.register_malicious") == 1

