@@ -775,7 +775,7 @@ Data (written for issue 12, realistic citizen utterances with labelled spans):
 
   | set (UTC, scored after) | start: numbers / names+addr | **product: numbers (masked) / names+addr** | peer |
   |---|---|---|---|
-  | AD (10:37, the typer gated) | 0.982 / 0.948 | **0.982 (0.982) / 0.948** | 0.442 / 0.450 |
+  | AD (10:37, the gated typer) | 0.982 / 0.948 | **0.982 (0.982) / 0.948** | 0.442 / 0.450 |
   | AE (10:37, same product) | 0.983 / 0.913 | **0.990 (0.990) / 0.913** | 0.480 / 0.444 |
   | AF (11:04, + round 22 names) | 0.970 / 0.932 | **0.974 (0.978) / 0.932** | 0.457 / 0.437 |
   | AG (11:08, + round 22 numbers) | 0.982 / 0.949 | **0.989 (0.993) / 0.949** | 0.424 / 0.420 |
