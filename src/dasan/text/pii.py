@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dasan.errors import Invalid
 from dasan.text import (
@@ -1849,13 +1850,23 @@ def _said_at(text: str, word: str, after: re.Pattern[str], digits: bool = False
     """Where ``word`` starts a word of ``text`` (no Hangul - or digit - right before it) and
     ``after`` matches right after it (patterns are compiled once: a pattern per name would
     fill re's cache)."""
+    yield from _said_positions(text, word, after, digits)
+
+
+@lru_cache(maxsize=128)
+def _said_positions(text: str, word: str, after: re.Pattern[str], digits: bool
+                    ) -> tuple[int, ...]:
+    """``_said_at``'s positions, found once per text and word (session 22: a long text that
+    repeats a name thousands of times scanned the whole text again for each of them)."""
+    out = []
     pos = text.find(word)
     while pos >= 0:
         prev = text[pos - 1] if pos else " "
         if not ("가" <= prev <= "힣" or digits and prev.isdigit()) and after.match(
                 text, pos + len(word)):
-            yield pos
+            out.append(pos)
         pos = text.find(word, pos + 1)
+    return tuple(out)
 
 
 # A person named by a role: a speaker's label in a chat or a transcript (상담원 하지민: 안녕하세요,

@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from dasan.text.pii_names import mask_name
@@ -361,16 +361,28 @@ _NEAR_CUE = re.compile(r"이름|성함|함자|성명|명찰|이름표|명의|스
 def _echoed(text: str, start: int, end: int, cand: str, kind: str) -> bool:
     """``cand`` said again elsewhere in ``text``: spelled a syllable at a time (서 가 은), or,
     for a surname and a given name, the given name alone (기쁨이에요 ... 윤기쁨)."""
-    spaced = " ".join(cand)
-    if spaced in text:
+    if _spelled_in(text, cand):
         return True
-    if kind != "none" and len(cand) == 3 and text.count(cand[1:]) > 1:
-        given = cand[1:]
-        for m in re.finditer(given, text):
-            if not (start <= m.start() < end) and (m.start() == 0 or not (
-                    "가" <= text[m.start() - 1] <= "힣")):
-                return True
+    if kind != "none" and len(cand) == 3:
+        return any(not start <= at < end for at in _word_starts(text, cand[1:]))
     return False
+
+
+# (session 22) Both looked up once per text and word: a long text that repeats one word
+# thousands of times scanned the whole text again for each of its candidates (26 s for 100,000
+# characters).
+@lru_cache(maxsize=128)
+def _spelled_in(text: str, cand: str) -> bool:
+    return " ".join(cand) in text
+
+
+@lru_cache(maxsize=128)
+def _word_starts(text: str, given: str) -> tuple[int, ...]:
+    """Where ``given`` starts with no Hangul right before it, when it is said more than once."""
+    if text.count(given) <= 1:
+        return ()
+    return tuple(m.start() for m in re.finditer(given, text)
+                 if m.start() == 0 or not "가" <= text[m.start() - 1] <= "힣")
 
 
 LIST_FACTOR = 0.5

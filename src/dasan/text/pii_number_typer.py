@@ -223,10 +223,28 @@ def typed(probs: dict[tuple[int, int], dict[str, float]], threshold: float) -> l
     found = sorted(((kp[1], (kp[0], s, e)) for (s, e), p in probs.items()
                     if (kp := best(p))[1] >= threshold), key=lambda pk: -pk[0])
     kept: list[Span] = []
+    taken = _Taken()
     for _, (kind, s, e) in found:
-        if not any(ks < e and s < ke for _, ks, ke in kept):
+        if not taken.overlaps(s, e):
             kept.append((kind, s, e))
+            taken.add(s, e)
     return kept
+
+
+class _Taken:
+    """Character positions already spoken for: an overlap test that costs the span's length,
+    not the number of spans kept (a long text holding thousands of numbers was quadratic)."""
+
+    def __init__(self) -> None:
+        self.marks = bytearray()
+
+    def add(self, s: int, e: int) -> None:
+        if e > len(self.marks):
+            self.marks.extend(bytes(e - len(self.marks)))
+        self.marks[s:e] = b"\x01" * (e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return self.marks.find(1, s, e) >= 0
 
 
 _REGISTRATION = frozenset({"rrn", "foreigner_rrn"})
@@ -250,10 +268,11 @@ def retype(text: str, masker: Sequence[Span], taken: Sequence[tuple[int, int]] =
     probs = scored(text, masker)
     retyped = [(retyped_kind(text, kind, best(probs[(s, e)]), s, e), s, e)
                for kind, s, e in masker]
-    busy = [(s, e) for _, s, e in masker] + list(taken)
+    busy = _Taken()
+    for s, e in [(s, e) for _, s, e in masker] + list(taken):
+        busy.add(s, e)
     added = [t for t in typed(probs, model()[3])
-             if not any(s < t[2] and t[1] < e for s, e in busy)
-             and plausible(text, *t, added=True)]
+             if not busy.overlaps(t[1], t[2]) and plausible(text, *t, added=True)]
     return retyped, added
 
 
