@@ -51,7 +51,7 @@ from bench.bench_pii import NUMBER_TYPES, split_items
 from bench.pii_scoring import Span, gold_spans, score_spans
 from bench.train_pii_names import HOLDOUTS, KEPT_BACK, LABELLED, load_set
 from dasan.text import pii
-from dasan.text.pii_number_typer import candidates, features, plausible, retyped_kind
+from dasan.text.pii_number_typer import best, candidates, combine, features, typed
 
 NONE = "none"
 GROUPS = (("numbers", NUMBER_TYPES),)
@@ -130,41 +130,31 @@ def predict(model: Any, prepared: Prepared) -> Scored:
             for (i, span, _, _), row in zip(prepared.examples, probs, strict=True)]
 
 
-def _best(p: dict[str, float]) -> tuple[str, float]:
-    return max(((k, v) for k, v in p.items() if k != NONE), key=lambda kv: kv[1])
-
-
-def typer_spans(scored: Scored, n_items: int, threshold: float) -> list[list[Span]]:
-    per_item: list[list[tuple[float, Span]]] = [[] for _ in range(n_items)]
-    for i, (s, e), p in scored:
-        kind, prob = _best(p)
-        if prob >= threshold:
-            per_item[i].append((prob, (kind, s, e)))
-    out: list[list[Span]] = []
-    for found in per_item:
-        kept: list[Span] = []
-        for _, (kind, s, e) in sorted(found, key=lambda pk: -pk[0]):
-            if not any(ks < e and s < ke for _, ks, ke in kept):
-                kept.append((kind, s, e))
-        out.append(kept)
+def per_item(scored: Scored, n_items: int) -> list[dict[tuple[int, int], dict[str, float]]]:
+    """The scored candidates as one span -> probabilities dictionary per item, as the product's
+    ``pii_number_typer.scored`` gives them."""
+    out: list[dict[tuple[int, int], dict[str, float]]] = [{} for _ in range(n_items)]
+    for i, span, p in scored:
+        out[i][span] = p
     return out
 
 
-def combined(prepared: Prepared, scored: Scored, typed: list[list[Span]], retype: bool
+def typer_spans(scored: Scored, n_items: int, threshold: float) -> list[list[Span]]:
+    """The typer's own spans per item (``pii_number_typer.typed``)."""
+    return [typed(probs, threshold) for probs in per_item(scored, n_items)]
+
+
+def combined(prepared: Prepared, scored: Scored, found: list[list[Span]], retype: bool
              ) -> list[list[Span]]:
     """Per item: the masker's number spans (with ``retype``, of the typer's kind where that kind
-    is plausible for them) and the typer's plausible spans that overlap none of them
-    (``pii_number_typer.plausible``). The product (``pii.find``) also runs the rules' filters
-    for a form's example, a company's or an office's number on the spans the typer adds."""
-    probs = {(i, span): p for i, span, p in scored}
+    is plausible for them) and the typer's plausible spans that overlap none of them, as
+    ``pii_number_typer.combine`` makes them. The product (``pii.find``) also runs the rules'
+    filters for a form's example, a company's or an office's number on the spans it adds."""
     out: list[list[Span]] = []
-    for i, masker in enumerate(prepared.masker):
-        text = prepared.items[i]["text"]
-        spans = [(retyped_kind(text, k, _best(probs[(i, (s, e))]), s, e)
-                  if retype and (i, (s, e)) in probs else k, s, e) for k, s, e in masker]
-        spans += [t for t in typed[i] if not any(s < t[2] and t[1] < e for _, s, e in masker)
-                  and plausible(text, *t, added=True)]
-        out.append(spans)
+    for i, probs in enumerate(per_item(scored, len(prepared.items))):
+        masker = prepared.masker[i]
+        retyped, added = combine(prepared.items[i]["text"], masker, probs, found[i])
+        out.append((retyped if retype else list(masker)) + added)
     return out
 
 
@@ -210,7 +200,7 @@ def real_text(model: Any, prep: Prepared) -> None:
                     added[str(kind)] += 1
         retyped = Counter(
             f"{k}->{k2}" for i, span, p in scored for k, s, e in prep.masker[i]
-            if (s, e) == span and (k2 := _best(p)[0]) != k)
+            if (s, e) == span and (k2 := best(p)[0]) != k)
         print(f"threshold {t}: added {sum(added.values())} {dict(sorted(added.items()))}; "
               f"re-typed {sum(retyped.values())} {dict(retyped.most_common(6))}")
 

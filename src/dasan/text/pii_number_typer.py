@@ -28,6 +28,7 @@ feature -> {class: weight} of |w| > 0.01, the threshold), written by
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -261,19 +262,28 @@ def retyped_kind(text: str, kind: str, typed: tuple[str, float], s: int, e: int)
     return typed_as if plausible(text, typed_as, s, e, added=False) else kind
 
 
-def retype(text: str, masker: Sequence[Span], taken: Sequence[tuple[int, int]] = ()
-           ) -> tuple[list[Span], list[Span]]:
-    """(the rules' number spans ``masker`` re-typed, in their order; the typer's spans that
-    overlap none of them nor any other span in ``taken``)."""
-    probs = scored(text, masker)
+def combine(text: str, masker: Sequence[Span], probs: dict[tuple[int, int], dict[str, float]],
+            found: Sequence[Span], taken: Sequence[tuple[int, int]] = ()
+            ) -> tuple[list[Span], list[Span]]:
+    """(the rules' number spans ``masker`` re-typed by ``probs``, in their order; the typer's
+    spans ``found`` that are plausible and overlap none of them nor any span in ``taken``).
+    The product (:func:`retype`) and the study (``bench/number_typer_study.py``) both combine
+    the two here."""
     retyped = [(retyped_kind(text, kind, best(probs[(s, e)]), s, e), s, e)
                for kind, s, e in masker]
     busy = _Taken()
-    for s, e in [(s, e) for _, s, e in masker] + list(taken):
+    for s, e in itertools.chain(((s, e) for _, s, e in masker), taken):
         busy.add(s, e)
-    added = [t for t in typed(probs, model()[3])
+    added = [t for t in found
              if not busy.overlaps(t[1], t[2]) and plausible(text, *t, added=True)]
     return retyped, added
+
+
+def retype(text: str, masker: Sequence[Span], taken: Sequence[tuple[int, int]] = ()
+           ) -> tuple[list[Span], list[Span]]:
+    """The typer after the rules: :func:`combine` with its own probabilities and spans."""
+    probs = scored(text, masker)
+    return combine(text, masker, probs, typed(probs, model()[3]), taken)
 
 
 # A plate's Hangul letter between its digits (12가3456, 서울 70 사 3456), as written or said.
