@@ -2198,10 +2198,13 @@ def _placeholder(said: str) -> bool:
 
 
 def _nobodys_number(text: str, cand: Candidate) -> bool:
-    """A number no person owns, whoever found it: a virtual account, a company's number, a
-    form's example or a number asked about as a kind (90가 1234 같은 예시로, ... 아 이건 제가 예로
-    든 거고요), an office's or a shop's landline said aloud (공이 팔칠공 ..., as written)."""
+    """A number no person owns, whoever found it: a form's blank (000000-0000000), a virtual
+    account, a company's number, a form's example or a number asked about as a kind (90가 1234
+    같은 예시로, ... 아 이건 제가 예로 든 거고요), an office's or a shop's landline said aloud
+    (공이 팔칠공 ..., as written)."""
     kind, s, e, replacement = cand
+    if kind in _PLACEHOLDER_TYPES and _placeholder(text[s:e]):
+        return True
     if kind == "account" and _VIRTUAL_ACCOUNT.search(text, max(0, s - 25), s):
         return True
     if _company_number(text, kind, s, e):
@@ -2323,15 +2326,20 @@ def _number_typer(text: str, kept: list[Candidate], types: frozenset[str] | set[
             out.append(cand)
     for kind, s, e in added:
         cand = (kind, s, e, pii_number_typer.replacement(text, kind, s, e))
-        if (types is None or kind in types) and not (
-                kind in _PLACEHOLDER_TYPES and _placeholder(text[s:e])) and not (
-                _nobodys_number(text, cand)) and not (
-                kind == "phone" and _office_line(text, s, e)) and not (
-                kind != "car_plate" and _reference_before(text, s, 14)) and not (
-                kind == "car_plate" and _bus_plate(text, s, e)) and not (
-                kind == "email" and _role_mail(text[s:e])):
+        if (types is None or kind in types) and not _typer_span_dropped(text, cand):
             out.append(cand)
     return out
+
+
+def _typer_span_dropped(text: str, cand: Candidate) -> bool:
+    """A span the typer adds is dropped as the rules drop theirs: nobody's number, an office's
+    line written or said, a reference named before it, a bus's plate, an office's e-mail."""
+    kind, s, e, _ = cand
+    return _nobodys_number(text, cand) or (
+        kind == "phone" and _office_line(text, s, e)) or (
+        kind != "car_plate" and _reference_before(text, s, 14)) or (
+        kind == "car_plate" and _bus_plate(text, s, e)) or (
+        kind == "email" and _role_mail(text[s:e]))
 
 
 def find(text: str, types: frozenset[str] | set[str] | None = None, *,
@@ -2375,8 +2383,6 @@ def find(text: str, types: frozenset[str] | set[str] | None = None, *,
     for cand in candidates:
         _, s, e, _ = cand
         if s >= e:
-            continue
-        if cand[0] in _PLACEHOLDER_TYPES and _placeholder(text[s:e]):
             continue
         if any(s < ke and ks < e for _, ks, ke, _ in kept):
             continue
